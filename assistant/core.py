@@ -1,0 +1,304 @@
+"""The one object every front end calls: `Assistant.ask(question) -> Answer`.
+
+Example:
+    >>> from assistant import Assistant, Settings                      # doctest: +SKIP
+    >>> bot = Assistant.from_settings(Settings())                      # doctest: +SKIP
+    >>> bot.ask("72F Ph+ ALL, what induction?").verdict                # doctest: +SKIP
+    'pass'
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from assistant.draft import draft_extractive, draft_from_llm_text, llm_messages
+from assistant.errors import AssistantError, GenerationError
+from assistant.facts import apply_overrides, read_facts
+from assistant.models import Answer, Chunk, PatientFacts, RetrievedChunk, RuleFinding
+from assistant.prompts import (
+    CHILD_NOTE,
+    DOSE_NOTE,
+    INJECTION_NOTE,
+    REFUSAL_NOT_FOUND,
+    REFUSAL_OUT_OF_SCOPE,
+    SELF_CHANGE_NOTE,
+)
+from assistant.rules import Draft, applicable_rules, check, check_scope
+from assistant.rules.logic import RuleBook, default_rulebook
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.runnables import Runnable
+
+    from assistant.retrieval import HybridRetriever
+
+log = logging.getLogger(__name__)
+
+_OUT_OF_SCOPE_RULES = {"SCOPE-DISEASE-001", "SCOPE-DOMAIN-002", "SAFE-CHILD-006"}
+
+
+class QuestionError(AssistantError, ValueError):
+    """The question itself is unusable (empty, too long)."""
+
+
+History = Sequence[str | Mapping[str, Any]]
+
+
+def _user_turns(history: History | None) -> list[str]:
+    out: list[str] = []
+    for h in history or []:
+        if isinstance(h, str):
+            out.append(h)
+        elif h.get("role", "user") == "user" and isinstance(h.get("content"), str):
+            out.append(h["content"])
+    return out
+
+
+class Assistant:
+    """Retrieve, read patient facts, draft, check. Build once (model and index load), ask many times."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        retriever: HybridRetriever,
+        llm: BaseChatModel | None = None,
+        rulebook: RuleBook | None = None,
+        index: Any = None,
+    ) -> None:
+        self.settings = settings
+        self.retriever = retriever
+        self.llm = llm
+        self.rulebook = rulebook or default_rulebook()
+        self.index = index
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings | None = None, *, llm: BaseChatModel | None = None, embeddings: Any = None
+    ) -> Assistant:
+        """Load the embedding model and the live index once. Raises IndexNotBuiltError if nothing was ingested."""
+        from assistant.factories import make_embeddings, make_llm, make_retriever, make_store
+
+        settings = settings or Settings()
+        emb = embeddings or make_embeddings(settings)
+        index = make_store(settings, emb)
+        retriever = make_retriever(settings, index, emb)
+        return cls(settings=settings, retriever=retriever, llm=llm if llm is not None else make_llm(settings),
+                   index=index)
+
+    # -- public API ------------------------------------------------------------------------------------
+
+    @property
+    def mode(self) -> str:
+        return "llm" if self.llm is not None else "extractive"
+
+    def ready(self) -> bool:
+        """True when the index is loaded and still readable."""
+        try:
+            return bool(self.retriever.chunks) and (self.index is None or self.index.count() > 0)
+        except Exception:  # noqa: BLE001 - readiness never raises
+            return False
+
+    def source(self, chunk_id: str) -> Chunk | None:
+        return self.retriever.by_id.get(chunk_id)
+
+    def ask(
+        self,
+        question: str,
+        *,
+        history: History | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        mode: str | None = None,
+    ) -> Answer:
+        """Answer one question. Never raises for content reasons: out-of-scope or unsafe questions are refused.
+
+        Raises QuestionError for an empty or over-long question, RetrievalError when the index can't be read.
+        """
+        return self._run(question, history=history, overrides=overrides, mode=mode)
+
+    def stream(
+        self, question: str, *, history: History | None = None, overrides: Mapping[str, Any] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Events for streaming front ends: {"event": "stage"|"text"|"answer", "data": ...}.
+
+        In LLM mode the draft text streams as it is generated; the final, checked answer always comes last
+        and is the only text to keep.
+        """
+        events: list[dict[str, Any]] = []
+        yield {"event": "stage", "data": "retrieving"}
+        answer = self._run(question, history=history, overrides=overrides, mode=None, sink=events.append)
+        yield from events
+        yield {"event": "stage", "data": "checked"}
+        yield {"event": "answer", "data": answer.model_dump(mode="json")}
+
+    def as_runnable(self) -> Runnable:
+        """A langchain-core Runnable: input a question string (or {"question", "history"}), output an Answer."""
+        from langchain_core.runnables import RunnableLambda
+
+        def _call(inp: str | Mapping[str, Any]) -> Answer:
+            if isinstance(inp, str):
+                return self.ask(inp)
+            return self.ask(str(inp.get("question", "")), history=inp.get("history"),
+                            overrides=inp.get("overrides"))
+
+        return RunnableLambda(_call, name="allguide")
+
+    # -- pipeline --------------------------------------------------------------------------------------
+
+    def _validate(self, question: str) -> str:
+        if not isinstance(question, str):
+            raise QuestionError("the question must be text")
+        q = " ".join(question.replace("\x00", " ").split())
+        if not q:
+            raise QuestionError("the question is empty")
+        limit = self.settings.api.max_question_chars
+        if len(q) > limit:
+            raise QuestionError(f"the question is {len(q)} characters long; the limit is {limit}")
+        return q
+
+    def _run(self, question: str, *, history: History | None, overrides: Mapping[str, Any] | None,
+             mode: str | None, sink: Any = None) -> Answer:
+        t0 = time.perf_counter()
+        q = self._validate(question)
+        turns = _user_turns(history)
+        facts = read_facts(q, history=turns)
+        if overrides:
+            try:
+                facts = apply_overrides(facts, dict(overrides))
+            except (ValueError, TypeError) as exc:
+                raise QuestionError(f"invalid patient-fact override: {exc}") from exc
+        scope_issues = check_scope(q, facts, history=turns)
+        scope_findings = [i.finding for i in scope_issues]
+        blocked = {f.rule_id for f in scope_findings if f.severity == "block"}
+
+        t1 = time.perf_counter()
+        if blocked & (_OUT_OF_SCOPE_RULES | {"SAFE-INJECT-004"}) and "SAFE-CHILD-006" not in blocked:
+            retrieved: list[RetrievedChunk] = []
+        else:
+            retrieved = self.retriever.search(q + " " + " ".join(turns[-2:]) if turns and _is_follow_up(q) else q,
+                                              facts=facts, k=self.settings.retrieval.k)
+        sure, maybe = applicable_rules(q, facts, rulebook=self.rulebook,
+                                       sections=[r.chunk.section_id for r in retrieved[:3]])
+        pool = _pool(retrieved, self.retriever.section_chunks(
+            [sid for r in [*sure, *maybe] for sid in r.section_ids]))
+        t2 = time.perf_counter()
+        timings = {"retrieve": (t2 - t1) * 1000}
+
+        if blocked:
+            answer = self._refusal(q, facts, blocked, scope_findings, retrieved, pool)
+            t3 = time.perf_counter()
+            timings.update(draft=(t3 - t2) * 1000, check=0.0, total=(t3 - t0) * 1000)
+            return answer.model_copy(update={"timings_ms": _round(timings)})
+
+        notes: list[str] = []
+        if any(f.rule_id == "SAFE-SELF-005" for f in scope_findings):
+            notes.append(SELF_CHANGE_NOTE)
+        if any(f.rule_id == "SAFE-INJECT-004" for f in scope_findings):
+            notes.append(INJECTION_NOTE)
+
+        use_llm = self.llm is not None and mode != "extractive"
+        extra: list[RuleFinding] = []
+        if use_llm:
+            try:
+                draft = self._draft_llm(q, facts, pool, turns, sink)
+            except GenerationError as exc:
+                log.warning("LLM drafting failed, falling back to extractive: %s", exc)
+                extra.append(RuleFinding(rule_id="LLM-FALLBACK-032", severity="warn",
+                                         message=f"The language model failed ({exc}); extractive answer shown"))
+                use_llm = False
+        if not use_llm:
+            draft, missing = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes)
+            extra.extend(missing)
+        t3 = time.perf_counter()
+        result = check(q, facts, draft, pool, prior=[*scope_findings, *extra])
+        used_mode = "llm" if use_llm else "extractive"
+        if use_llm and not result.grounded:
+            draft, missing = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes)
+            fallback = RuleFinding(rule_id="LLM-FALLBACK-032", severity="warn",
+                                   message="The generated answer could not be grounded or repaired; the extractive "
+                                           "answer is shown instead")
+            result = check(q, facts, draft, pool, prior=[*result.findings, *missing, fallback])
+            used_mode = "extractive"
+        t4 = time.perf_counter()
+        timings.update(draft=(t3 - t2) * 1000, check=(t4 - t3) * 1000, total=(t4 - t0) * 1000)
+
+        if not result.grounded:
+            return Answer(question=q, answer=REFUSAL_NOT_FOUND, citations=[], verdict="refused",
+                          findings=[*result.findings, RuleFinding(
+                              rule_id="GROUND-NONE-033", severity="block",
+                              message="No cited statement in the corpus answers this question")],
+                          patient=facts, scope="in_scope", mode=used_mode,  # type: ignore[arg-type]
+                          timings_ms=_round(timings), retrieved=[r.chunk.chunk_id for r in retrieved])
+        return Answer(question=q, answer=result.draft.answer, citations=result.draft.citations,
+                      verdict=result.verdict, findings=result.findings, patient=facts, scope="in_scope",
+                      mode=used_mode, timings_ms=_round(timings),  # type: ignore[arg-type]
+                      retrieved=[r.chunk.chunk_id for r in retrieved])
+
+    def _draft_llm(self, q: str, facts: PatientFacts, pool: Sequence[Chunk], turns: list[str], sink: Any) -> Draft:
+        chunks = list(pool)[: max(self.settings.retrieval.k + 3, 8)]
+        messages = llm_messages(q, facts, chunks, turns)
+        try:
+            if sink is not None:
+                parts: list[str] = []
+                for piece in self.llm.stream(messages):  # type: ignore[union-attr]
+                    text = piece.content if isinstance(piece.content, str) else ""
+                    if text:
+                        parts.append(text)
+                        sink({"event": "text", "data": text})
+                text = "".join(parts)
+            else:
+                msg = self.llm.invoke(messages)  # type: ignore[union-attr]
+                text = msg.content if isinstance(msg.content, str) else str(msg.content)
+        except Exception as exc:  # noqa: BLE001 - any client/server failure of the model
+            raise GenerationError(f"{exc.__class__.__name__}: {exc}") from exc
+        return draft_from_llm_text(text, chunks)
+
+    def _refusal(self, q: str, facts: PatientFacts, blocked: set[str], findings: list[RuleFinding],
+                 retrieved: list[RetrievedChunk], pool: list[Chunk]) -> Answer:
+        if blocked & _OUT_OF_SCOPE_RULES:
+            scope = "out_of_scope"
+        else:
+            scope = "unsafe"
+        draft = Draft(answer=REFUSAL_OUT_OF_SCOPE)
+        if "SAFE-CHILD-006" in blocked:
+            ped = [c for c in self.retriever.section_chunks(["context/pediatric-jspho"])]
+            rc = [RetrievedChunk(chunk=c, score=0.0, rank=i) for i, c in enumerate(ped, 1)]
+            d, _ = draft_extractive(q, PatientFacts(), rc, pool=ped, rulebook=RuleBook(rules=[]), notes=[CHILD_NOTE],
+                                    max_sentences=2)
+            draft = d if d.citations else Draft(answer=CHILD_NOTE)
+        elif "SAFE-DOSE-003" in blocked and not blocked & {"SAFE-INJECT-004"}:
+            d, _ = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=[DOSE_NOTE],
+                                    rules_only=True, max_sentences=3)
+            draft = d if d.citations else Draft(answer=DOSE_NOTE)
+        elif "SAFE-INJECT-004" in blocked:
+            draft = Draft(answer="_This request asks me to bypass the guideline or my checks, so I won't. "
+                                 "Ask a question about adult ALL treatment instead._")
+        elif blocked & {"SCOPE-DISEASE-001", "SCOPE-DOMAIN-002"}:
+            reason = next(f.message for f in findings if f.rule_id in blocked)
+            draft = Draft(answer=f"{REFUSAL_OUT_OF_SCOPE}\n\n_{reason}._")
+        checked = check(q, facts, draft, pool, prior=findings) if draft.citations else None
+        if checked is not None and checked.grounded:
+            draft = checked.draft
+            findings = checked.findings
+        return Answer(question=q, answer=draft.answer, citations=draft.citations, verdict="refused",
+                      findings=findings, patient=facts, scope=scope,  # type: ignore[arg-type]
+                      mode="extractive", retrieved=[r.chunk.chunk_id for r in retrieved])
+
+
+def _pool(retrieved: Sequence[RetrievedChunk], extra: Sequence[Chunk]) -> list[Chunk]:
+    seen: dict[str, Chunk] = {}
+    for c in [r.chunk for r in retrieved] + list(extra):
+        seen.setdefault(c.chunk_id, c)
+    return list(seen.values())
+
+
+def _is_follow_up(q: str) -> bool:
+    return len(q.split()) < 9
+
+
+def _round(t: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 2) for k, v in t.items()}

@@ -1,0 +1,261 @@
+"""Drafting: the deterministic extractive drafter, and the LLM drafter behind langchain-core's chat interface.
+
+The extractive drafter builds an answer from (1) the guideline rules that apply to the patient and question,
+(2) the best retrieved guideline sentences, (3) one or two evidence lines marked as trial data, each sentence
+cited with a verbatim quote. The LLM drafter asks a chat model to answer from numbered chunks with markers; its
+output then goes through the same rule layer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from assistant.models import Chunk, Citation, PatientFacts, RetrievedChunk, RuleFinding
+from assistant.prompts import DISCLAIMER, LLM_SYSTEM_PROMPT, format_context
+from assistant.rules import Draft, applicable_rules, missing_facts, statement_chunk
+from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook, violated
+from assistant.rules.tiers import CQ_RE, DOSE_RE, GRADE_RE
+from assistant.text import split_sentences, tokenize
+
+MAX_SENTENCES = 8
+EVIDENCE_LEAD = "**Evidence (trial data, not a JSH recommendation):**"
+CONTEXT_LEAD = "**Context (not a JSH 2023 recommendation):**"
+_REC_RE = re.compile(r"\brecommend", re.I)
+_GENERIC = frozenset(
+    "all adult adults ph_pos ph_neg jsh 2023 guideline leukemia lymphoblastic acute patient".split()
+)
+
+
+class _Builder:
+    """Collects cited sentences and numbers the citations."""
+
+    def __init__(self) -> None:
+        self.citations: list[Citation] = []
+        self.lines: list[tuple[str, str]] = []  # (kind, text)
+        self.used: set[str] = set()
+        self._markers: dict[tuple[str, str], int] = {}
+
+    def cite(self, chunk: Chunk, quote: str) -> int:
+        key = (chunk.chunk_id, quote)
+        if key not in self._markers:
+            self._markers[key] = len(self.citations) + 1
+            self.citations.append(Citation(
+                marker=self._markers[key], chunk_id=chunk.chunk_id, doc_id=chunk.doc_id,
+                section_id=chunk.section_id, section_title=chunk.section_title, tier=chunk.tier,
+                source=chunk.source, page=chunk.page, quote=quote))
+        return self._markers[key]
+
+    def add(self, kind: str, sentence: str, chunk: Chunk, *, lead: str = "") -> bool:
+        norm = sentence.strip()
+        if norm in self.used:
+            return False
+        self.used.add(norm)
+        marker = self.cite(chunk, norm)
+        body = norm if norm.endswith((".", "!", "?")) else norm + "."
+        self.lines.append((kind, f"{lead} {body}[{marker}]".strip()))
+        return True
+
+    def note(self, text: str) -> None:
+        self.lines.append(("note", text))
+
+    def count(self) -> int:
+        return sum(1 for k, _ in self.lines if k != "note")
+
+    def render(self) -> Draft:
+        out: list[str] = []
+        prev = None
+        for kind, text in self.lines:
+            if kind == "note":
+                if out and prev != "note":
+                    out.append("")
+                out.append(text)
+            elif kind in ("evidence", "context"):
+                if out and prev not in ("evidence", "context"):
+                    out.append("")
+                out.append(f"- {text}")
+            else:
+                if out and prev == "note":
+                    out.append("")
+                out.append(f"- {text}")
+            prev = kind
+        return Draft(answer="\n".join(out).strip(), citations=list(self.citations))
+
+
+def _safe_sentence(sentence: str, facts: PatientFacts, book: RuleBook) -> bool:
+    if DOSE_RE.search(sentence) or CQ_RE.search(sentence) or GRADE_RE.search(sentence):
+        return False
+    if len(sentence.split()) < 6 or sentence.endswith("?"):
+        return False
+    return not any(violated(r, facts, sentence) for r in book.rules)
+
+
+def _score(sentence: str, q_tokens: set[str]) -> float:
+    toks = set(tokenize(sentence))
+    if not toks:
+        return 0.0
+    shared = (toks & q_tokens) - _GENERIC
+    return len(shared) / (len(toks) ** 0.35)
+
+
+def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleBook, *, n: int = 2,
+                   need_numbers: bool = False) -> list[str]:
+    q = set(tokenize(question))
+    scored: list[tuple[float, int, str]] = []
+    for i, s in enumerate(split_sentences(chunk.text)):
+        if s not in chunk.text or not _safe_sentence(s, facts, book):
+            continue
+        if need_numbers and not re.search(r"\d", s):
+            continue
+        score = _score(s, q)
+        if score > 0:
+            scored.append((score, -i, s))
+    scored.sort(reverse=True)
+    return [s for _, _, s in scored[:n]]
+
+
+def draft_extractive(
+    question: str,
+    facts: PatientFacts,
+    retrieved: Sequence[RetrievedChunk],
+    *,
+    pool: Sequence[Chunk],
+    rulebook: RuleBook | None = None,
+    notes: Sequence[str] = (),
+    max_sentences: int = MAX_SENTENCES,
+    rules_only: bool = False,
+) -> tuple[Draft, list[RuleFinding]]:
+    """Build a cited answer deterministically. Returns the draft and findings about missing facts.
+
+    `pool` holds every chunk that may be cited (the retrieved ones plus the sections of applicable rules).
+    """
+    book = rulebook or default_rulebook()
+    b = _Builder()
+    findings: list[RuleFinding] = []
+    for n in notes:
+        b.note(n)
+    top_sections = [r.chunk.section_id for r in retrieved[:3]]
+    sure, maybe = applicable_rules(question, facts, rulebook=book, sections=top_sections)
+    chosen: list[GuidelineRule] = []
+    for rule in sure[:4]:
+        chosen.append(rule)
+    if maybe:
+        missing = sorted({m for r in maybe for m in missing_facts(r, facts)})
+        branch = [r for r in maybe if r not in chosen][: max(0, 6 - len(chosen))]
+        if branch:
+            chosen.extend(branch)
+            findings.append(RuleFinding(
+                rule_id="FACTS-MISSING-031", severity="warn",
+                message="Facts that change the answer were not given (" + ", ".join(_label(m) for m in missing)
+                        + "); the answer covers each branch. Add them for a single answer.",
+                section_id=branch[0].section_ids[0]))
+    for rule in chosen:
+        chunk = statement_chunk(rule, pool)
+        if chunk is not None and b.count() < max_sentences:
+            b.add("rule", rule.statement, chunk)
+
+    if not rules_only:
+        q_extra = question
+        guideline = [r.chunk for r in retrieved if r.chunk.tier == "guideline"][:3]
+        per_chunk = 2 if not chosen else 1
+        for chunk in guideline:
+            for s in best_sentences(chunk, q_extra, facts, book, n=per_chunk):
+                if b.count() >= max_sentences - 1:
+                    break
+                if any(s == r.statement for r in chosen):
+                    continue
+                b.add("guideline", s, chunk)
+        if b.count() == 0:
+            # Nothing in the guideline tier: the context tier may still answer (e.g. "what the corpus lacks").
+            for r in retrieved[:3]:
+                if r.chunk.tier != "context":
+                    continue
+                for s in best_sentences(r.chunk, question, facts, book, n=2):
+                    if not _REC_RE.search(s):
+                        b.add("context", s, r.chunk, lead=CONTEXT_LEAD)
+                break
+        elif (ctx := next((r.chunk for r in retrieved[:3] if r.chunk.tier == "context"), None)) is not None:
+            for s in best_sentences(ctx, question, facts, book, n=1):
+                if not _REC_RE.search(s) and b.count() < max_sentences:
+                    b.add("context", s, ctx, lead=CONTEXT_LEAD)
+        evidence = [r.chunk for r in retrieved[:5] if r.chunk.tier == "evidence"][:2]
+        for chunk in evidence:
+            if b.count() >= max_sentences or b.count() == 0:
+                break
+            for s in best_sentences(chunk, question, facts, book, n=1, need_numbers=True):
+                if not _REC_RE.search(s):
+                    b.add("evidence", s, chunk, lead=EVIDENCE_LEAD)
+    if b.count() and maybe and any(m == "ph_status" for r in maybe for m in missing_facts(r, facts)):
+        b.note("_The Ph status was not given, so each branch is shown: tell me whether the leukemia is "
+               "Ph-positive or Ph-negative for a single answer._")
+    if b.count():
+        b.note(DISCLAIMER)
+    return b.render(), findings
+
+
+def _label(field: str) -> str:
+    return {
+        "ph_status": "Ph status", "age_band": "age", "age": "age", "lineage": "B or T lineage",
+        "cd19": "CD19 expression", "cd22": "CD22 expression", "phase": "disease phase",
+        "mrd_status": "MRD result", "transplant": "transplant status", "mrd_level_pct": "MRD level",
+    }.get(field, field)
+
+
+# --- LLM drafting -----------------------------------------------------------------------------------------
+
+
+def llm_messages(question: str, facts: PatientFacts, chunks: Sequence[Chunk], history: Sequence[str] = ()):
+    """Messages for a chat model: system rules, numbered chunks, patient facts, question."""
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    known = facts.known()
+    facts_line = ", ".join(f"{k}={v}" for k, v in known.items()) or "none stated"
+    hist = "\n".join(f"- {h}" for h in history[-4:])
+    user = (f"Sources:\n{format_context(chunks)}\n\nPatient facts read from the question: {facts_line}\n"
+            + (f"Earlier questions:\n{hist}\n" if hist else "")
+            + f"\nQuestion: {question}")
+    return [SystemMessage(content=LLM_SYSTEM_PROMPT), HumanMessage(content=user)]
+
+
+def draft_from_llm_text(text: str, chunks: Sequence[Chunk]) -> Draft:
+    """Turn model output with [n] markers (n = source number) into a Draft with verbatim quotes."""
+    from assistant.rules.base import parse_lines
+    from assistant.rules.citations import best_quote
+
+    citations: list[Citation] = []
+    seen: dict[tuple[int, str], int] = {}
+    out_lines: list[str] = []
+    for line in parse_lines(text.strip()):
+        if not line.sentences:
+            out_lines.append("")
+            continue
+        parts: list[str] = []
+        for s in line.sentences:
+            if not s.is_fact:
+                parts.append(s.raw)
+                continue
+            new: list[int] = []
+            for m in s.markers:
+                if 1 <= m <= len(chunks):
+                    chunk = chunks[m - 1]
+                    quote = best_quote(s.body, chunk)
+                    key = (m, quote)
+                    if key not in seen:
+                        seen[key] = len(citations) + 1
+                        citations.append(Citation(
+                            marker=seen[key], chunk_id=chunk.chunk_id, doc_id=chunk.doc_id,
+                            section_id=chunk.section_id, section_title=chunk.section_title, tier=chunk.tier,
+                            source=chunk.source, page=chunk.page, quote=quote))
+                    new.append(seen[key])
+                else:
+                    new.append(900 + m)  # dangling on purpose: the citation checker will flag it
+            parts.append(s.body + "".join(f"[{n}]" for n in dict.fromkeys(new)))
+        out_lines.append(line.prefix + " ".join(parts))
+    return Draft(answer="\n".join(out_lines).strip(), citations=citations)
+
+
+def stream_llm(llm, messages) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    for part in llm.stream(messages):
+        content = getattr(part, "content", part)
+        if isinstance(content, str) and content:
+            yield content

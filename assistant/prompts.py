@@ -1,0 +1,55 @@
+"""Prompt templates and fixed texts (constants, so any change shows in a diff and in eval runs)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.models import Chunk
+
+DISCLAIMER = (
+    "_Decision support only: this summarises the JSH 2023 adult ALL guideline (as reported in a secondary "
+    "summary) and does not replace the treating team's judgement, the full guideline, or the protocol._"
+)
+
+REFUSAL_OUT_OF_SCOPE = (
+    "_I can only answer questions about the treatment of adult acute lymphoblastic leukemia (ALL/LBL) from the "
+    "JSH 2023 guideline._"
+)
+
+REFUSAL_NOT_FOUND = (
+    "_I could not find support for an answer in the bundled JSH 2023 ALL corpus, so I will not guess. "
+    "Check the full guideline (Hatta Y et al., Int J Hematol 2024;120:394-413) or ask the treating team._"
+)
+
+DOSE_NOTE = (
+    "_I don't give doses or schedules for a patient: take them from the treatment protocol or the package "
+    "insert, and decide them with the treating team and pharmacist._"
+)
+
+SELF_CHANGE_NOTE = (
+    "_Please don't change or stop your treatment on your own: talk to your hematologist first. The guideline "
+    "point below is something to discuss with them._"
+)
+
+CHILD_NOTE = (
+    "_The JSH 2023 ALL guideline covers adults (15 and older). Children are treated on pediatric protocols under "
+    "the pediatric society's guideline: please ask the pediatric hematology team._"
+)
+
+INJECTION_NOTE = "_Instructions to ignore the guideline or the checks were ignored._"
+
+LLM_SYSTEM_PROMPT = """You answer questions about the treatment of adult acute lymphoblastic leukemia (ALL) \
+using ONLY the numbered sources given. Rules:
+- Every sentence must end with one or more markers like [1] or [2][3] naming the sources that support it.
+- Use only facts present in the cited source; never add drugs, numbers or thresholds that are not there.
+- Say "recommended" only for statements from sources marked tier=guideline; describe trial results as evidence.
+- Never give doses or schedules, never invent CQ numbers or recommendation grades.
+- If the sources do not answer the question, say so in one sentence without markers.
+- At most 6 sentences, plain English, no preamble."""
+
+
+def format_context(chunks: Sequence[Chunk]) -> str:
+    """Number the chunks for the prompt: [n] (tier, section) text."""
+    return "\n\n".join(
+        f"[{i}] (tier={c.tier}; section={c.section_id}; {c.section_title})\n{c.text}" for i, c in enumerate(chunks, 1)
+    )

@@ -1,0 +1,159 @@
+"""Hybrid retrieval: BM25 (rank-bm25, clinical tokenizer) + dense Chroma search, fused by reciprocal rank.
+
+Example:
+    >>> rrf([["a", "b"], ["b", "c"]], k=60)["b"] > rrf([["a", "b"], ["b", "c"]], k=60)["a"]
+    True
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Literal
+
+import numpy as np
+from rank_bm25 import BM25Okapi
+
+from assistant.models import Chunk, PatientFacts, RetrievedChunk
+from assistant.rules.logic import RuleBook
+from assistant.text import tokenize
+
+DenseSearch = Callable[[str, int, str | None], list[tuple[Chunk, float]]]
+Mode = Literal["hybrid", "dense", "bm25"]
+
+
+def rrf(rankings: Sequence[Sequence[str]], *, k: int = 60) -> dict[str, float]:
+    """Reciprocal rank fusion of several ranked id lists (pure)."""
+    scores: dict[str, float] = defaultdict(float)
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] += 1.0 / (k + rank)
+    return dict(scores)
+
+
+def chunk_search_text(chunk: Chunk) -> str:
+    return " ".join([chunk.title, *chunk.heading_path, chunk.text])
+
+
+class _SparseBM25(BM25Okapi):
+    """rank-bm25's Okapi scoring, with an inverted index so a query costs O(postings), not O(corpus)."""
+
+    def __init__(self, corpus: list[list[str]], **kw: float) -> None:
+        super().__init__(corpus, **kw)
+        self._doc_len = np.asarray(self.doc_len, dtype=np.float64)
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        tmp: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        for i, freqs in enumerate(self.doc_freqs):
+            for term, f in freqs.items():
+                ids, fs = tmp[term]
+                ids.append(i)
+                fs.append(f)
+        for term, (ids, fs) in tmp.items():
+            self._postings[term] = (np.asarray(ids, dtype=np.int64), np.asarray(fs, dtype=np.float64))
+        self._norm = self.k1 * (1 - self.b + self.b * self._doc_len / self.avgdl)
+
+    def get_scores(self, query: list[str]) -> np.ndarray:
+        score = np.zeros(self.corpus_size)
+        for q in query:
+            post = self._postings.get(q)
+            if post is None:
+                continue
+            ids, f = post
+            score[ids] += (self.idf.get(q) or 0) * (f * (self.k1 + 1) / (f + self._norm[ids]))
+        return score
+
+
+class HybridRetriever:
+    """Search the live index by BM25, dense vectors, or both fused; optionally boost patient-matching sections."""
+
+    def __init__(
+        self,
+        chunks: Sequence[Chunk],
+        dense_search: DenseSearch | None,
+        *,
+        candidates: int = 30,
+        rrf_k: int = 60,
+        mode: Mode = "hybrid",
+        rulebook: RuleBook | None = None,
+        patient_boost: bool = True,
+    ) -> None:
+        self.chunks = list(chunks)
+        self.by_id = {c.chunk_id: c for c in self.chunks}
+        self.by_section: dict[str, list[Chunk]] = defaultdict(list)
+        for c in self.chunks:
+            self.by_section[c.section_id].append(c)
+        self.dense_search = dense_search
+        self.candidates = candidates
+        self.rrf_k = rrf_k
+        self.mode: Mode = mode
+        self.rulebook = rulebook
+        self.patient_boost = patient_boost
+        self._bm25 = _SparseBM25([tokenize(chunk_search_text(c)) for c in self.chunks]) if self.chunks else None
+
+    def bm25_ranking(self, question: str, n: int, tier: str | None = None) -> list[str]:
+        if self._bm25 is None:
+            return []
+        q = tokenize(question)
+        if not q:
+            return []
+        scores = self._bm25.get_scores(q)
+        if tier is not None:
+            mask = np.array([c.tier != tier for c in self.chunks])
+            scores = np.where(mask, -np.inf, scores)
+        n = min(n, len(self.chunks))
+        idx = np.argpartition(-scores, n - 1)[:n]
+        idx = idx[np.argsort(-scores[idx], kind="stable")]
+        return [self.chunks[i].chunk_id for i in idx if scores[i] > 0]
+
+    def dense_ranking(self, question: str, n: int, tier: str | None = None) -> list[str]:
+        if self.dense_search is None:
+            return []
+        return [c.chunk_id for c, _ in self.dense_search(question, n, tier) if c.chunk_id in self.by_id]
+
+    def section_bonus(self, facts: PatientFacts | None) -> dict[str, float]:
+        """Sections whose rule conditions the patient meets get a bonus; contradicted ones a malus."""
+        if not (self.patient_boost and facts is not None and self.rulebook is not None):
+            return {}
+        unit = 1.0 / (self.rrf_k + 1)
+        bonus: dict[str, float] = {}
+        for rule in self.rulebook.rules:
+            if not rule.when:
+                continue
+            cond = rule.condition(facts)
+            for sid in rule.section_ids:
+                if cond is True:
+                    bonus[sid] = max(bonus.get(sid, 0.0), 0.5 * unit)
+                elif cond is False and sid not in bonus:
+                    bonus[sid] = -0.3 * unit
+        return bonus
+
+    def search(
+        self,
+        question: str,
+        *,
+        facts: PatientFacts | None = None,
+        k: int = 5,
+        tier: str | None = None,
+        mode: Mode | None = None,
+    ) -> list[RetrievedChunk]:
+        """Top-k chunks for a question, best first."""
+        mode = mode or self.mode
+        n = max(self.candidates, k)
+        bm = self.bm25_ranking(question, n, tier) if mode in ("hybrid", "bm25") else []
+        dn = self.dense_ranking(question, n, tier) if mode in ("hybrid", "dense") else []
+        fused = rrf([r for r in (bm, dn) if r], k=self.rrf_k)
+        for sid, b in self.section_bonus(facts).items():
+            for c in self.by_section.get(sid, []):
+                if c.chunk_id in fused:
+                    fused[c.chunk_id] += b
+        order = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+        bm_rank = {cid: i for i, cid in enumerate(bm, 1)}
+        dn_rank = {cid: i for i, cid in enumerate(dn, 1)}
+        return [
+            RetrievedChunk(chunk=self.by_id[cid], score=score, rank=i, dense_rank=dn_rank.get(cid),
+                           bm25_rank=bm_rank.get(cid))
+            for i, (cid, score) in enumerate(order, 1)
+        ]
+
+    def section_chunks(self, section_ids: Sequence[str]) -> list[Chunk]:
+        return [c for sid in section_ids for c in self.by_section.get(sid, [])]

@@ -1,0 +1,131 @@
+"""Shared pieces of the rule layer: the draft being checked, its parsed sentences, and issues with repairs.
+
+Everything here is pure: no I/O, no model, no clock.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.models import Chunk, Citation, RuleFinding
+from assistant.text import split_answer_sentences, strip_markers
+
+Action = Literal["none", "drop", "replace", "fix_quote", "drop_markers"]
+
+
+class Draft(BaseModel):
+    """An answer before (or after) checking: Markdown text with markers, and the citations they point to."""
+
+    model_config = ConfigDict(frozen=True)
+
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
+
+    def citation(self, marker: int) -> Citation | None:
+        for c in self.citations:
+            if c.marker == marker:
+                return c
+        return None
+
+
+class Replacement(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    chunk: Chunk
+    quote: str
+
+
+class Issue(BaseModel):
+    """A finding plus where it is and how to repair it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    finding: RuleFinding
+    line: int | None = None
+    sentence: int | None = None
+    action: Action = "none"
+    replacement: Replacement | None = None
+    markers: list[int] = Field(default_factory=list, description="Markers affected (drop_markers, fix_quote)")
+
+
+class Sentence(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    line: int
+    index: int
+    raw: str
+    body: str
+    markers: list[int]
+    is_fact: bool
+
+
+class Line(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    prefix: str
+    sentences: list[Sentence]
+    raw: str
+
+
+_PREFIX_RE = re.compile(r"^(\s*(?:[-*+]\s+|\d+\.\s+|#+\s+)?)")
+_NOTE_RE = re.compile(r"^\s*(?:_.*_|\*[^*].*\*|>.*|\*\*[^*]+\*\*:?)\s*$")
+
+
+def is_note(text: str) -> bool:
+    """Italic notes, quotes and bold labels are framing, not fact statements."""
+    return bool(_NOTE_RE.match(text.strip()))
+
+
+def parse_lines(answer: str) -> list[Line]:
+    """Parse a Markdown answer into lines of sentences, each with its markers."""
+    lines: list[Line] = []
+    for li, raw in enumerate(answer.splitlines()):
+        if not raw.strip():
+            lines.append(Line(prefix="", sentences=[], raw=raw))
+            continue
+        prefix = _PREFIX_RE.match(raw).group(1)  # type: ignore[union-attr]
+        body_line = raw[len(prefix) :]
+        sents: list[Sentence] = []
+        if is_note(body_line):
+            sents.append(Sentence(line=li, index=0, raw=body_line.strip(), body=body_line.strip(), markers=[],
+                                  is_fact=False))
+        else:
+            for si, s in enumerate(split_answer_sentences(body_line)):
+                body, markers = strip_markers(s)
+                fact = not is_note(body) and not body.endswith("?") and bool(re.search(r"[A-Za-z]{3}", body))
+                # A bold lead-in such as "**Evidence:**" at the start is framing; the rest is the fact.
+                sents.append(Sentence(line=li, index=si, raw=s, body=body, markers=markers, is_fact=fact))
+        lines.append(Line(prefix=prefix, sentences=sents, raw=raw))
+    return lines
+
+
+def sentences(answer: str) -> list[Sentence]:
+    return [s for line in parse_lines(answer) for s in line.sentences]
+
+
+def fact_sentences(answer: str) -> list[Sentence]:
+    return [s for s in sentences(answer) if s.is_fact]
+
+
+def chunks_by_id(retrieved: Sequence[Chunk]) -> dict[str, Chunk]:
+    return {c.chunk_id: c for c in retrieved}
+
+
+def cited_chunks(sentence: Sentence, draft: Draft, retrieved: Sequence[Chunk]) -> list[Chunk]:
+    by_id = chunks_by_id(retrieved)
+    out: list[Chunk] = []
+    for m in sentence.markers:
+        cit = draft.citation(m)
+        if cit is not None and cit.chunk_id in by_id:
+            out.append(by_id[cit.chunk_id])
+    return out
+
+
+def strip_lead(body: str) -> str:
+    """Remove a bold lead-in label ("**Evidence (trial data):** ...") before content checks."""
+    return re.sub(r"^\*\*[^*]+\*\*:?\s*", "", body)

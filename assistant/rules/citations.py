@@ -1,0 +1,131 @@
+"""Citation checks: every fact sentence is cited, markers resolve, quotes are verbatim, chunks support sentences.
+
+Rule IDs (stable, never reused):
+- CIT-MARKER-001  a fact sentence has no citation marker (block: the sentence is dropped)
+- CIT-DANGLING-002 a marker points to no citation or to a chunk that was not retrieved (block)
+- CIT-QUOTE-003   a citation's quote is not a verbatim span of its chunk (block: quote re-derived from the chunk)
+- CIT-SUPPORT-004 the cited chunks do not contain the sentence's drugs, numbers, thresholds or key terms (block)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.models import Chunk, PatientFacts, RuleFinding
+from assistant.rules.base import Draft, Issue, cited_chunks, chunks_by_id, parse_lines, strip_lead
+from assistant.text import normalize, split_sentences, tokenize
+
+#: Canonical tokens that carry clinical meaning: if a sentence has one, a cited chunk must have it too.
+KEY_TERMS = frozenset(
+    """ph_pos ph_neg ph_like cd19 cd22 cd19_pos cd22_pos cd19_neg cd22_neg t315i allo_hsct car_t hd_mtx hd_arac
+    cranial_irradiation intrathecal preemptive prophylactic maintenance corticosteroid pediatric_type aya ric cr1 cr2
+    t_all b_all mrd tki cns blinatumomab inotuzumab nelarabine tisagenlecleucel brexucabtagene ponatinib dasatinib
+    imatinib nilotinib bosutinib asciminib olverembatinib methotrexate cytarabine asparaginase rituximab venetoclax
+    hyper cvad vincristine daunorubicin cyclophosphamide""".split()
+)
+_NUM_RE = re.compile(r"^\d+(?:\.\d+)?%?$")
+_STRUCTURAL_NUMS = frozenset({"1", "2"})  # "first"/"second" style words are spelled; tiny counts are common
+
+
+def key_terms(text: str) -> set[str]:
+    """Clinical terms and numbers in a sentence that a supporting chunk must also contain.
+
+    >>> sorted(key_terms("Blinatumomab is for CD19-positive B-ALL with MRD 0.01%."))
+    ['0.01%', 'b_all', 'blinatumomab', 'cd19', 'cd19_pos', 'mrd']
+    """
+    out: set[str] = set()
+    for tok in tokenize(text, keep_stopwords=True, fix_typos=False):
+        if tok in KEY_TERMS:
+            out.add(tok)
+        elif _NUM_RE.match(tok) and tok not in _STRUCTURAL_NUMS:
+            out.add(tok)
+    # "CD19-positive" also yields "cd19"; only the polarity token needs support when both appear.
+    for cd in ("cd19", "cd22"):
+        if f"{cd}_pos" in out or f"{cd}_neg" in out:
+            out.discard(cd)
+    return out
+
+
+def chunk_terms(chunk_text: str) -> set[str]:
+    toks = set(tokenize(chunk_text, keep_stopwords=True, fix_typos=False))
+    for cd in ("cd19", "cd22"):
+        if cd in toks:
+            toks.add(f"{cd}_pos")  # a chunk about CD19 supports "CD19-positive"
+    return toks
+
+
+def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk]) -> set[str]:
+    """Terms of the sentence absent from every cited chunk."""
+    needed = key_terms(strip_lead(sentence_body))
+    have: set[str] = set()
+    for c in chunks:
+        have |= chunk_terms(c.text)
+    return {t for t in needed if t not in have}
+
+
+def best_quote(sentence_body: str, chunk: Chunk) -> str:
+    """The chunk sentence that best matches the answer sentence (a verbatim span of the chunk)."""
+    target = set(tokenize(sentence_body))
+    best, best_score = chunk.text.strip(), -1.0
+    for s in split_sentences(chunk.text):
+        toks = set(tokenize(s))
+        score = len(target & toks) / (len(toks) ** 0.5 + 1)
+        if score > best_score and s in chunk.text:
+            best, best_score = s, score
+    return best
+
+
+def check_citations(
+    question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]
+) -> list[Issue]:
+    """Pure citation checks over every fact sentence of the draft."""
+    issues: list[Issue] = []
+    by_id = chunks_by_id(retrieved)
+    for line in parse_lines(draft.answer):
+        for s in line.sentences:
+            if not s.is_fact:
+                continue
+            if not s.markers:
+                issues.append(Issue(
+                    finding=RuleFinding(rule_id="CIT-MARKER-001", severity="block",
+                                        message=f"Sentence has no citation and was removed: \"{_short(s.body)}\""),
+                    line=s.line, sentence=s.index, action="drop"))
+                continue
+            bad = [m for m in s.markers
+                   if (c := draft.citation(m)) is None or c.chunk_id not in by_id]
+            if bad:
+                issues.append(Issue(
+                    finding=RuleFinding(rule_id="CIT-DANGLING-002", severity="block",
+                                        message=f"Marker(s) {', '.join(f'[{m}]' for m in bad)} point to no "
+                                                f"retrieved source: \"{_short(s.body)}\""),
+                    line=s.line, sentence=s.index,
+                    action="drop" if len(bad) == len(s.markers) else "drop_markers", markers=bad))
+                if len(bad) == len(s.markers):
+                    continue
+            good = cited_chunks(s, draft, retrieved)
+            missing = unsupported_terms(s.body, good)
+            if missing:
+                issues.append(Issue(
+                    finding=RuleFinding(rule_id="CIT-SUPPORT-004", severity="block",
+                                        message=f"Cited source does not support {', '.join(sorted(missing))}; "
+                                                f"sentence removed: \"{_short(s.body)}\"",
+                                        section_id=good[0].section_id if good else None),
+                    line=s.line, sentence=s.index, action="drop"))
+    for cit in draft.citations:
+        chunk = by_id.get(cit.chunk_id)
+        if chunk is not None and (not cit.quote.strip() or cit.quote not in chunk.text):
+            issues.append(Issue(
+                finding=RuleFinding(rule_id="CIT-QUOTE-003", severity="block",
+                                    message=f"Quote for [{cit.marker}] is not verbatim in {cit.section_id}; "
+                                            "replaced by the source's own sentence",
+                                    section_id=cit.section_id),
+                action="fix_quote", markers=[cit.marker]))
+    return issues
+
+
+def _short(text: str, n: int = 90) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+__all__ = ["best_quote", "check_citations", "key_terms", "unsupported_terms", "normalize"]

@@ -1,0 +1,243 @@
+"""Guideline logic: rules as reviewable data (guideline.yaml) and a pure checker.
+
+A rule has a stable `id`, the condition on patient facts (`when`), the recommendation in the project's words
+(`statement`, a verbatim sentence of the cited corpus section), the `section_ids` it rests on, `topics` that make it
+relevant to a question, and the sentence patterns that contradict it:
+
+- `contradicts`: checked only when the patient facts satisfy `when` (the draft may not state conditions);
+- `claims`: checked always (patterns that carry their own conditions, such as "nelarabine ... B-ALL").
+
+A contradicting sentence is replaced by the rule's statement, cited to its section.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from assistant.models import Chunk, PatientFacts, RuleFinding
+from assistant.rules.base import Draft, Issue, Replacement, parse_lines, strip_lead
+from assistant.text import normalize
+
+Tri = Literal[True, False] | None
+
+
+class Pattern(BaseModel):
+    """A sentence matches when every `all` regex matches and no `none` regex does (on normalised text)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    all: list[str]
+    none: list[str] = Field(default_factory=list)
+    why: str = ""
+
+    @field_validator("all", "none")
+    @classmethod
+    def _compiles(cls, v: list[str]) -> list[str]:
+        for p in v:
+            re.compile(p)
+        return v
+
+    def matches(self, normalized_sentence: str) -> bool:
+        return all(_rx(p).search(normalized_sentence) for p in self.all) and not any(
+            _rx(p).search(normalized_sentence) for p in self.none
+        )
+
+
+class GuidelineRule(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[A-Z0-9]+(?:-[A-Z0-9]+)*-\d{3}$")
+    title: str
+    section_ids: list[str] = Field(min_length=1)
+    statement: str
+    when: dict[str, Any] = Field(default_factory=dict)
+    unless: dict[str, Any] = Field(default_factory=dict)
+    topics: list[str] = Field(default_factory=list)
+    contradicts: list[Pattern] = Field(default_factory=list)
+    claims: list[Pattern] = Field(default_factory=list)
+    priority: int = 50
+
+    @field_validator("when", "unless")
+    @classmethod
+    def _known_fields(cls, v: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(v) - set(PatientFacts.model_fields)
+        if unknown:
+            raise ValueError(f"unknown patient fact(s) in 'when': {sorted(unknown)}")
+        return v
+
+    def condition(self, facts: PatientFacts) -> Tri:
+        """True when every condition holds, False when one is contradicted, None when facts are missing."""
+        for key, want in self.unless.items():
+            have = getattr(facts, key)
+            if have not in (None, []) and _matches(have, want):
+                return False
+        result: Tri = True
+        for key, want in self.when.items():
+            have = getattr(facts, key)
+            if want is None:  # the fact must be unknown (e.g. Ph status not given)
+                if have not in (None, []):
+                    return False
+                continue
+            if have is None or have == []:
+                result = None
+                continue
+            if not _matches(have, want):
+                return False
+        return result
+
+    def topical(self, normalized_question: str) -> bool:
+        return any(_rx(t).search(normalized_question) for t in self.topics)
+
+
+def _matches(have: Any, want: Any) -> bool:
+    """`want` is a value, a list of values, {"min": a, "max": b} for numbers, or True for a non-empty list."""
+    if isinstance(want, dict):
+        lo, hi = want.get("min"), want.get("max")
+        return (lo is None or have >= lo) and (hi is None or have <= hi)
+    if isinstance(have, list):
+        return bool(have) if want is True else bool(set(have) & set(want if isinstance(want, list) else [want]))
+    return have in (want if isinstance(want, list) else [want])
+
+
+@lru_cache(maxsize=2048)
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+class RuleBook(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    rules: list[GuidelineRule]
+
+    @field_validator("rules")
+    @classmethod
+    def _unique(cls, v: list[GuidelineRule]) -> list[GuidelineRule]:
+        ids = [r.id for r in v]
+        dup = {i for i in ids if ids.count(i) > 1}
+        if dup:
+            raise ValueError(f"duplicate rule ids: {sorted(dup)}")
+        return v
+
+    def get(self, rule_id: str) -> GuidelineRule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+
+def load_rulebook(text: str | None = None) -> RuleBook:
+    """Load guideline rules from YAML (the bundled `guideline.yaml` by default)."""
+    if text is None:
+        text = resources.files("assistant.rules").joinpath("guideline.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    return RuleBook(rules=[GuidelineRule(**r) for r in data["rules"]])
+
+
+@lru_cache(maxsize=1)
+def default_rulebook() -> RuleBook:
+    return load_rulebook()
+
+
+def statement_chunk(rule: GuidelineRule, chunks: Iterable[Chunk]) -> Chunk | None:
+    """The chunk (of the rule's sections) that contains the rule's statement verbatim."""
+    for c in chunks:
+        if c.section_id in rule.section_ids and rule.statement in c.text:
+            return c
+    return None
+
+
+def violated(rule: GuidelineRule, facts: PatientFacts, sentence_body: str) -> Pattern | None:
+    """The pattern of `rule` that the sentence matches, if any."""
+    norm = normalize(strip_lead(sentence_body))
+    for p in rule.claims:
+        if p.matches(norm):
+            return p
+    if rule.contradicts and rule.condition(facts) is True:
+        for p in rule.contradicts:
+            if p.matches(norm):
+                return p
+    return None
+
+
+def check_logic(
+    question: str,
+    facts: PatientFacts,
+    draft: Draft,
+    retrieved: Sequence[Chunk],
+    *,
+    rulebook: RuleBook | None = None,
+) -> list[Issue]:
+    """Find sentences that contradict an applicable guideline rule; each is replaced by the rule's statement."""
+    book = rulebook or default_rulebook()
+    issues: list[Issue] = []
+    for line in parse_lines(draft.answer):
+        for s in line.sentences:
+            if not s.is_fact:
+                continue
+            for rule in book.rules:
+                pattern = violated(rule, facts, s.body)
+                if pattern is None:
+                    continue
+                if s.body.strip().rstrip(".") == rule.statement.strip().rstrip("."):
+                    continue
+                chunk = statement_chunk(rule, retrieved)
+                why = f" ({pattern.why})" if pattern.why else ""
+                msg = (f"Contradicts {rule.title}{why}: \"{_short(s.body)}\" was replaced by the guideline "
+                       "statement" if chunk else
+                       f"Contradicts {rule.title}{why}: \"{_short(s.body)}\" was removed")
+                issues.append(Issue(
+                    finding=RuleFinding(rule_id=rule.id, severity="block", message=msg,
+                                        section_id=rule.section_ids[0]),
+                    line=s.line, sentence=s.index,
+                    action="replace" if chunk else "drop",
+                    replacement=Replacement(text=rule.statement, chunk=chunk, quote=rule.statement)
+                    if chunk else None,
+                ))
+                break
+    return issues
+
+
+def applicable_rules(
+    question: str, facts: PatientFacts, *, rulebook: RuleBook | None = None, sections: Iterable[str] = ()
+) -> tuple[list[GuidelineRule], list[GuidelineRule]]:
+    """Rules relevant to a question: (fully applicable, applicable but for missing facts).
+
+    A rule is relevant when the question touches one of its topics, or, for fully applicable rules, when one of
+    its sections was retrieved at the top.
+    """
+    book = rulebook or default_rulebook()
+    norm = normalize(question)
+    top = set(sections)
+    sure: list[GuidelineRule] = []
+    maybe: list[GuidelineRule] = []
+    for rule in book.rules:
+        cond = rule.condition(facts)
+        if cond is False:
+            continue
+        topical = rule.topical(norm)
+        if cond is True and (topical or (rule.when and set(rule.section_ids) & top and _specific(rule, facts))):
+            sure.append(rule)
+        elif cond is None and topical:
+            maybe.append(rule)
+    key = lambda r: (-r.priority, r.id)  # noqa: E731
+    return sorted(sure, key=key), sorted(maybe, key=key)
+
+
+def _specific(rule: GuidelineRule, facts: PatientFacts) -> bool:
+    """A rule with at least two conditions met by stated facts is specific enough to volunteer."""
+    return sum(1 for k in rule.when if getattr(facts, k) not in (None, [])) >= 2
+
+
+def missing_facts(rule: GuidelineRule, facts: PatientFacts) -> list[str]:
+    return [k for k in rule.when if getattr(facts, k) in (None, [])]
+
+
+def _short(text: str, n: int = 90) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -1,0 +1,165 @@
+"""Scope and safety checks on the question (and the facts read from it).
+
+Rule IDs (stable, never reused):
+- SCOPE-DISEASE-001 the question is about another disease (AML, CML, APL, myeloma, Burkitt, ...) (block: refused)
+- SCOPE-DOMAIN-002  the question is not about adult ALL treatment at all (block: refused)
+- SAFE-DOSE-003     a patient-specific dose or schedule is asked for (block: no dose; pointer to protocol/label)
+- SAFE-INJECT-004   instructions to ignore the guideline or the rules (warn: ignored; block when nothing else is asked)
+- SAFE-SELF-005     a patient asks about changing their own treatment (warn: talk to your hematologist)
+- SAFE-CHILD-006    the patient is a child (< 15): the guideline covers adults (block: refused with a pointer)
+- SCOPE-MIXED-007   another disease is mentioned beside ALL: only the ALL part is answered (warn)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.models import Chunk, PatientFacts, RuleFinding
+from assistant.rules.base import Draft, Issue
+from assistant.text import tokenize
+
+_OTHER_DISEASE = re.compile(
+    r"\b(?:AML|acute\s+myeloid|acute\s+myelogenous|APL|acute\s+promyelocytic|CML|chronic\s+myeloid|chronic\s+myelogenous"
+    r"|myeloma|MDS|myelodysplastic|CLL|chronic\s+lymphocytic|hodgkin|DLBCL|diffuse\s+large\s+b|follicular\s+lymphoma"
+    r"|mantle\s+cell|burkitt|myelofibrosis|polycythemia|thrombocythemia|hairy\s+cell|sickle\s+cell|hemophilia"
+    r"|thalass(?:a)?emia|aplastic\s+anemia|waldenstr|amyloidosis|breast\s+cancer|lung\s+cancer|colon\s+cancer"
+    r"|prostate\s+cancer|melanoma|covid|diabetes|hypertension|influenza|mpal|mixed[\s-]+phenotype)\b",
+    re.I,
+)
+_ALWAYS_OUT = re.compile(r"\b(?:burkitt|lymphoid\s+blast\s+(?:crisis|phase)|blast\s+crisis)\b", re.I)
+_ALL_TERM = re.compile(
+    r"\bALL\b|\bacute\s+lymphoblastic|\blymphoblastic|\b[BT][\s-]?ALL\b|\bLBL\b|\bPh[+\-−]|\bPh[\s-]?(?:positive|negative)"
+    r"|\bphiladelphia",
+)
+_ALL_TERM_I = re.compile(r"\bacute\s+lymphoblastic|\blymphoblastic|\bphiladelphia", re.I)
+
+_DOMAIN_TOKENS = frozenset(
+    """all leukemia leukaemia lymphoblastic lbl ph_pos ph_neg ph_like tki mrd allo_hsct cns car_t blinatumomab
+    inotuzumab nelarabine tisagenlecleucel ponatinib dasatinib imatinib nilotinib bosutinib asciminib methotrexate
+    hd_mtx hd_arac cytarabine corticosteroid induction consolidation remission relapse relapsed refractory
+    chemotherapy chemo b_all t_all cd19 cd22 t315i aya pediatric_type maintenance prophylactic preemptive cr1 cr2
+    salvage reinduction intrathecal cranial_irradiation ric hyper cvad asparaginase jsh guideline bcr abl1 kmt2a
+    hypodiploid e1910 tower ino-vate eliana zuma ph_all202 phallcon gimema jalsg blast cart brexucabtagene
+    leukemic lymphoma transplant donor graft trial evidence corpus grade cq""".split()
+)
+
+_DOSE_RE = re.compile(
+    r"\b(?:what|which|how\s+much|how\s+many|correct|right|usual|starting|standard|max(?:imum)?|appropriate|"
+    r"recommended)\s+(?:\w+[\s-]+){0,3}?(?:dose|doses|dosing|dosage)\b"
+    r"|(?<!high[\s-])(?<!low[\s-])\b(?:dose|dosing|dosage)\s+(?:of|for)\b"
+    r"|\bhow\s+(?:much|many)\s+(?:mg|milligrams?|tablets?|pills?|units?)\b"
+    r"|\bmg\s*/\s*(?:m2|m²|kg)\b|\bdose\s+(?:adjust|reduc|escalat|modif)"
+    r"|\b(?:dosing|treatment|infusion|administration)\s+schedule\b|\bschedule\s+(?:of|for)\s+\w+"
+    r"|\bhow\s+often\s+(?:should|do|to)\b|\binfusion\s+rate\b|\bmg\s+(?:daily|per\s+day|bid|once)\b",
+    re.I,
+)
+_INJECT_RE = re.compile(
+    r"\bignore\s+(?:all\s+|any\s+|the\s+|your\s+|previous\s+|prior\s+|above\s+|these\s+|those\s+)*"
+    r"(?:instructions?|guidelines?|rules?|prompts?|constraints?|safety|checks?)\b"
+    r"|\bdisregard\b|\bforget\s+(?:your|the|all|previous)\s+\w*\s*(?:rules?|instructions?|guidelines?)"
+    r"|\byou\s+are\s+now\b|\bact\s+as\s+(?:a|an)\b|\bpretend\s+(?:to\s+be|you)\b|\bsystem\s+prompt\b"
+    r"|\b(?:print|show|reveal|repeat|output)\s+(?:me\s+)?(?:your|the)\s+(?:\w+\s+)?(?:prompt|instructions)\b"
+    r"|\bjailbreak|\bdeveloper\s+mode\b|\boverride\s+(?:the\s+|your\s+)?(?:rules?|safety|guideline)"
+    r"|\bwithout\s+(?:any\s+)?(?:citations?|rules?|checks?|the\s+guideline)\b|\bno\s+(?:disclaimers?|citations?)\b",
+    re.I,
+)
+_SELF_RE = re.compile(
+    r"\b(?:can|should|may|could|do)\s+i\s+(?:just\s+)?(?:stop|quit|skip|pause|reduce|lower|halve|double|increase|"
+    r"change|switch|come\s+off|discontinue|cut\s+down|taper)\b"
+    r"|\bi\s+(?:want|would\s+like|plan|am\s+going|'m\s+going|am\s+thinking|'m\s+thinking)\s+(?:about\s+)?"
+    r"(?:to\s+)?(?:stop|stopping|quit|quitting|skip|skipping|reduce|switch|discontinue|refuse|come\s+off)"
+    r"|\bmy\s+(?:own\s+)?(?:tki|dasatinib|imatinib|ponatinib|nilotinib|chemo|chemotherapy|treatment|medication|"
+    r"medicine|maintenance|pills?|tablets?)\b[^.?!]*\b(?:stop|skip|quit|reduce|lower|off)\b"
+    r"|\bi\s+(?:stopped|skipped|quit)\s+(?:taking\s+)?my\b",
+    re.I,
+)
+_CHILD_RE = re.compile(r"\b(?:my|a|an|the|our)\s+(?:\d{1,2}[\s-]*(?:year|yr)[\s-]*old\s+)?"
+                       r"(?:child|kid|infant|toddler|baby|little\s+(?:boy|girl))\b|\bchildren\b|\bchildhood\b", re.I)
+
+
+def _domain_tokens(text: str) -> set[str]:
+    return {t for t in tokenize(text) if t in _DOMAIN_TOKENS}
+
+
+def mentions_all(text: str) -> bool:
+    return bool(_ALL_TERM.search(text) or _ALL_TERM_I.search(text))
+
+
+def is_dose_request(question: str) -> bool:
+    return bool(_DOSE_RE.search(question))
+
+
+def is_injection(question: str) -> bool:
+    return bool(_INJECT_RE.search(question))
+
+
+def is_self_change(question: str) -> bool:
+    return bool(_SELF_RE.search(question))
+
+
+def check_scope(
+    question: str, facts: PatientFacts, draft: Draft | None = None, retrieved: Sequence[Chunk] = (),
+    *, history: Sequence[str] = (),
+) -> list[Issue]:
+    """Scope and safety findings for a question. `block` findings mean the question is refused.
+
+    >>> [i.finding.rule_id for i in check_scope("What is the induction for AML?", PatientFacts())]
+    ['SCOPE-DISEASE-001']
+    """
+    issues: list[Issue] = []
+    context = " ".join([*history, question])
+
+    def add(rule_id: str, severity: str, message: str, section_id: str | None = None) -> None:
+        issues.append(Issue(finding=RuleFinding(rule_id=rule_id, severity=severity,  # type: ignore[arg-type]
+                                                message=message, section_id=section_id)))
+
+    injection = is_injection(question)
+    cleaned = _INJECT_RE.sub(" ", question)
+    if injection:
+        if _domain_tokens(cleaned) - {"guideline", "jsh", "corpus"}:
+            add("SAFE-INJECT-004", "warn",
+                "The question asked to ignore the guideline or the rules; that instruction was ignored and the "
+                "answer was checked as usual")
+        else:
+            add("SAFE-INJECT-004", "block",
+                "The request asks to bypass the guideline or reveal instructions; it is refused. Ask a question "
+                "about adult ALL treatment instead")
+            return issues
+
+    other = _OTHER_DISEASE.search(question)
+    if _ALWAYS_OUT.search(question):
+        add("SCOPE-DISEASE-001", "block",
+            f"'{_ALWAYS_OUT.search(question).group(0)}' is treated differently from the ALL this guideline "  # type: ignore[union-attr]
+            "covers; it is outside the scope of this assistant")
+        return issues
+    if other and not mentions_all(question):
+        add("SCOPE-DISEASE-001", "block",
+            f"The question is about {other.group(0)}, not adult acute lymphoblastic leukemia; this assistant "
+            "answers only from the JSH 2023 adult ALL/LBL guideline")
+        return issues
+    if other:
+        add("SCOPE-MIXED-007", "warn",
+            f"{other.group(0)} is outside this guideline; only the ALL part of the question is answered")
+
+    if not _domain_tokens(cleaned) and not _domain_tokens(context):
+        add("SCOPE-DOMAIN-002", "block",
+            "The question does not appear to be about adult ALL treatment; ask about the JSH 2023 ALL guideline")
+        return issues
+
+    if facts.age_band == "child" or (_CHILD_RE.search(question) and facts.age is None and
+                                     not re.search(r"\badults?\b", question, re.I)):
+        add("SAFE-CHILD-006", "block",
+            "The JSH adult ALL guideline covers adults (15 and older); children are treated on pediatric "
+            "protocols: ask the pediatric hematology team", section_id="context/pediatric-jspho")
+        return issues
+
+    if is_dose_request(question):
+        add("SAFE-DOSE-003", "block",
+            "Doses and schedules are not given: use the treatment protocol or the package insert and decide with "
+            "the treating team")
+    if is_self_change(question):
+        add("SAFE-SELF-005", "warn",
+            "Please do not change your own treatment without talking to your hematologist; the guideline point "
+            "below is for discussion with them")
+    return issues

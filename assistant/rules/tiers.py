@@ -1,0 +1,81 @@
+"""Tier discipline: recommendations cite guideline chunks, trials stay evidence, nothing invented, no doses.
+
+Rule IDs (stable, never reused):
+- TIER-REC-001   a sentence that says "recommended" cites no guideline-tier chunk (block: dropped)
+- TIER-CQ-002    an invented CQ number (the corpus has no 2023 CQ numbers) (block: dropped)
+- TIER-GRADE-003 an invented recommendation grade or category (block: dropped)
+- TIER-EVID-004  trial evidence presented as the guideline's position (block: dropped)
+- DOSE-001       a dose or schedule appears in the answer (block: dropped; doses come from protocols and labels)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.models import Chunk, PatientFacts, RuleFinding
+from assistant.rules.base import Draft, Issue, cited_chunks, parse_lines, strip_lead
+
+_REC_RE = re.compile(r"\brecommend(?:s|ed|ation|ations)?\b", re.I)
+CQ_RE = re.compile(r"\bCQ\s*[-#.]?\s*\d+|\bclinical\s+question\s*(?:no\.?|number|#)?\s*\d+", re.I)
+GRADE_RE = re.compile(
+    r"\b(?:recommendation|evidence)\s+(?:grade|category|level|strength)\b"
+    r"|\b(?:grade|category)\s*(?:of\s+recommendation\s*)?[:(]?\s*(?:1|2A|2B|3|I{1,3}|[ABC])\b(?!\s*(?:or\s+higher\s+)?"
+    r"(?:adverse|toxicit|event|neuro|crs|cytokine|infection|hepato|ae\b))"
+    r"|\b(?:level|strength)\s+of\s+(?:evidence|recommendation)\s*[:(]?\s*(?:[1-5]|[ABCD]|high|moderate|low)\b"
+    r"|\((?:1A|1B|1C|2A|2B|2C)\)|\bgrade\s+(?:1A|1B|1C|2A|2B|2C)\b",
+    re.I,
+)
+DOSE_RE = re.compile(
+    r"\b\d+(?:\.\d+)?\s*(?:mg|g|mcg|µg|ug|iu|units?)\s*(?:/\s*(?:m2|m²|m\^2|kg|day|d|dose))?\b"
+    r"|\b\d+(?:\.\d+)?\s*(?:mg|g|µg|mcg)\s*(?:per|/)\s*(?:square\s+met|m2|m²|kg)",
+    re.I,
+)
+_GUIDELINE_CLAIM_RE = re.compile(r"\b(?:jsh|the guideline|guidelines?\s+(?:recommend|state|say|advise))", re.I)
+_EVIDENCE_FRAME_RE = re.compile(r"\b(?:trial|study|studies|evidence|randomi[sz]ed|phase|cohort|registry|analysis)\b",
+                                re.I)
+
+
+def check_tiers(question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]) -> list[Issue]:
+    issues: list[Issue] = []
+    for line in parse_lines(draft.answer):
+        for s in line.sentences:
+            text = strip_lead(s.body)
+            where = dict(line=s.line, sentence=s.index)
+            if CQ_RE.search(text):
+                issues.append(Issue(finding=RuleFinding(
+                    rule_id="TIER-CQ-002", severity="block",
+                    message="A CQ number was stated; the corpus has no 2023 CQ numbers, so the sentence was removed"),
+                    action="drop", **where))
+                continue
+            if GRADE_RE.search(text):
+                issues.append(Issue(finding=RuleFinding(
+                    rule_id="TIER-GRADE-003", severity="block",
+                    message="A recommendation grade was stated; no 2023 grade is known, so the sentence was removed"),
+                    action="drop", **where))
+                continue
+            if DOSE_RE.search(text):
+                issues.append(Issue(finding=RuleFinding(
+                    rule_id="DOSE-001", severity="block",
+                    message="A dose or schedule was removed: take doses from the protocol or package insert "
+                            "and the treating team"),
+                    action="drop", **where))
+                continue
+            if not s.is_fact or not s.markers:
+                continue
+            chunks = cited_chunks(s, draft, retrieved)
+            if not chunks:
+                continue
+            tiers = {c.tier for c in chunks}
+            if _REC_RE.search(text) and "guideline" not in tiers:
+                issues.append(Issue(finding=RuleFinding(
+                    rule_id="TIER-REC-001", severity="block",
+                    message=f"A 'recommended' statement cited only {'/'.join(sorted(tiers))} sources; removed",
+                    section_id=chunks[0].section_id), action="drop", **where))
+                continue
+            if tiers == {"evidence"} and _GUIDELINE_CLAIM_RE.search(text) and not _EVIDENCE_FRAME_RE.search(text):
+                issues.append(Issue(finding=RuleFinding(
+                    rule_id="TIER-EVID-004", severity="block",
+                    message="Trial evidence was presented as the guideline's position; removed",
+                    section_id=chunks[0].section_id), action="drop", **where))
+    return issues

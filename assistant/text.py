@@ -1,0 +1,214 @@
+"""Pure text utilities shared by retrieval, drafting and the rule layer.
+
+Canonicalisation maps the many ways clinicians write the same thing ("Ph+", "Philadelphia-positive",
+"BCR::ABL1-positive") onto one token so BM25 and the support checks see them as equal.
+
+Example:
+    >>> tokenize("Ph+ ALL with MRD 0.01% after allo-HSCT, CD19+")
+    ['ph_pos', 'all', 'mrd', '0.01%', 'after', 'allo_hsct', 'cd19', 'cd19_pos']
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import lru_cache
+
+# --- sentence splitting -------------------------------------------------------------------------
+
+_ABBREV = ("e.g", "i.e", "vs", "et al", "Dr", "approx", "cf", "Fig", "No", "mo", "yr", "yrs", "Int J", "Ann")
+_SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'*_0-9])")
+MARKERS_RE = re.compile(r"\s*((?:\[\d+\])+)\s*$")
+MARKER_RE = re.compile(r"\[(\d+)\]")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences without breaking abbreviations or decimals.
+
+    >>> split_sentences("MRD of 0.01% is high risk. Blinatumomab e.g. targets CD19. Done.")
+    ['MRD of 0.01% is high risk.', 'Blinatumomab e.g. targets CD19.', 'Done.']
+    """
+    text = text.strip()
+    if not text:
+        return []
+    parts: list[str] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        candidate = text[start : m.start()]
+        if any(candidate.endswith(a + ".") for a in _ABBREV):
+            continue
+        parts.append(candidate.strip())
+        start = m.end()
+    parts.append(text[start:].strip())
+    return [p for p in parts if p]
+
+
+def split_answer_sentences(text: str) -> list[str]:
+    """Split a Markdown answer into sentences, keeping the citation markers with their sentence.
+
+    A marker group such as ``[1][2]`` that follows the full stop belongs to the sentence before it.
+    """
+    out: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        line = re.sub(r"^(?:[-*+]\s+|\d+\.\s+|#+\s+)", "", line)
+        # Move markers written after the full stop ("... done. [1] Next") to before the split point.
+        pieces = re.split(r"(?<=[.!?])((?:\s*\[\d+\])+)(?=\s|$)", line)
+        buf = ""
+        for i, piece in enumerate(pieces):
+            if i % 2 == 1:  # a marker group
+                buf += piece.strip()
+                continue
+            sents = split_sentences(piece) if piece.strip() else []
+            if buf and sents:
+                out.append(buf)
+                buf = ""
+            if not sents:
+                continue
+            out.extend(s for s in sents[:-1])
+            buf = sents[-1]
+        if buf:
+            out.append(buf)
+    return out
+
+
+def strip_markers(sentence: str) -> tuple[str, list[int]]:
+    """Return the sentence without its markers and the marker numbers (in order, unique).
+
+    >>> strip_markers("TKI is recommended.[1][3]")
+    ('TKI is recommended.', [1, 3])
+    """
+    markers = [int(m) for m in MARKER_RE.findall(sentence)]
+    body = MARKER_RE.sub("", sentence).strip()
+    body = re.sub(r"\s+([.!?])$", r"\1", body)
+    seen: list[int] = []
+    for m in markers:
+        if m not in seen:
+            seen.append(m)
+    return body, seen
+
+
+# --- canonicalisation ---------------------------------------------------------------------------
+
+_DASH = "\u2212\u2013\u2014\u2010\u2011"
+
+_CANON: list[tuple[str, str]] = [
+    # Ph status (order matters: negative forms first)
+    (r"\b(?:ph|philadelphia(?:\s+chromosome)?|bcr::?abl1?|bcr-abl1?)\s*(?:-\s*)?(?:negative|neg)\b", " ph_neg "),
+    (r"\bph\s*-(?=\s|$|[,.;:)/])", " ph_neg "),
+    (r"\b(?:ph|philadelphia(?:\s+chromosome)?|bcr::?abl1?|bcr-abl1?)\s*(?:-\s*)?(?:positive|pos)\b", " ph_pos "),
+    (r"\bph\s*\+", " ph_pos "),
+    (r"\bph[\s-]*like\b", " ph_like "),
+    (r"\bt\(9;22\)", " ph_pos "),
+    # CD markers
+    (r"\bcd\s?(19|22)\s*(?:-\s*)?(?:positive|pos)\b", r" cd\1 cd\1_pos "),
+    (r"\bcd\s?(19|22)\s*\+", r" cd\1 cd\1_pos "),
+    (r"\bcd\s?(19|22)\s*(?:-\s*)?(?:negative|neg)\b", r" cd\1 cd\1_neg "),
+    (r"\bcd\s?(19|22)\s*-(?=\s|$|[,.;:)/])", r" cd\1 cd\1_neg "),
+    # transplant
+    (r"\ballo(?:geneic)?[\s-]*(?:hsct|sct|hct|bmt|transplant(?:ation)?|stem[\s-]+cell[\s-]+transplant(?:ation)?)\b",
+     " allo_hsct "),
+    (r"\b(?:hsct|hct|sct|bmt)\b", " allo_hsct "),
+    (r"\bhematopoietic\s+(?:stem\s+)?cell\s+transplant(?:ation)?\b", " allo_hsct "),
+    (r"\bbone\s+marrow\s+transplant(?:ation)?\b", " allo_hsct "),
+    (r"\btransplant(?:ation|ed|s)?\b", " allo_hsct "),
+    # drugs and therapies
+    (r"\bhd[\s-]*mtx\b|\bhigh[\s-]*dose\s+methotrexate\b", " hd_mtx methotrexate "),
+    (r"\bhd[\s-]*ara[\s-]*c\b|\bhigh[\s-]*dose\s+(?:cytarabine|ara-?c)\b", " hd_arac cytarabine "),
+    (r"\bcar[\s-]*t(?:[\s-]*cell)?s?\b|\bchimeric\s+antigen\s+receptor\b", " car_t "),
+    (r"\btisa[\s-]*cel\b|\bkymriah\b", " tisagenlecleucel car_t "),
+    (r"\bbrexu[\s-]*cel\b|\btecartus\b", " brexucabtagene car_t "),
+    (r"\bblina\b|\bblincyto\b", " blinatumomab "),
+    (r"\bino\b|\binotuzumab(?:\s+ozogamicin)?\b|\bbesponsa\b", " inotuzumab "),
+    (r"\btyrosine\s+kinase\s+inhibitors?\b|\btkis\b", " tki "),
+    (r"\b(?:cortico)?steroids?\b|\bprednisolone\b|\bprednisone\b|\bdexamethasone\b", " corticosteroid "),
+    (r"\bintrathecal\b|\bi\.?t\.?\s+(?:chemo|mtx|methotrexate)", " intrathecal "),
+    (r"\bcranial\s+(?:irradiation|radiation|radiotherapy|rt)\b|\bcrt\b|\bpci\b", " cranial_irradiation "),
+    (r"\bcns\b|\bcentral\s+nervous\s+system\b", " cns "),
+    (r"\b(?:measurable|minimal)\s+residual\s+disease\b", " mrd "),
+    (r"\bpediatric[\s-]*(?:type|inspired|like|based)\b|\bpaediatric[\s-]*(?:type|inspired|like|based)\b", " pediatric_type "),
+    (r"\badolescents?\s+and\s+young\s+adults?\b|\bayas?\b", " aya "),
+    (r"\breduced[\s-]*intensity\s+conditioning\b|\bric\b", " ric "),
+    (r"\bfirst\s+(?:complete\s+)?remission\b|\bcr\s*1\b", " cr1 "),
+    (r"\bsecond\s+(?:complete\s+)?remission\b|\bcr\s*2\b", " cr2 "),
+    (r"\brelapsed?\s*/\s*refractory\b|\br\s*/\s*r\b", " relapsed refractory "),
+    (r"\bt[\s-]*(?:cell\s+)?(?:all|lbl|lymphoblastic)\b", " t_all "),
+    (r"\bb[\s-]*(?:cell\s+)?(?:all|lymphoblastic)\b|\bprecursor[\s-]*b\b|\bpre[\s-]*b\b", " b_all "),
+    (r"\bpre[\s-]*emptive(?:ly)?\b", " preemptive "),
+    (r"\bprophylactic(?:ally)?\b|\bprophylaxis\b", " prophylactic "),
+    (r"\bmaintenance\b", " maintenance "),
+    (r"\b10\s*\^\s*[-" + _DASH + r"]\s*4\b|\b1\s*[x×]\s*10\s*\^?\s*[-" + _DASH + r"]\s*4\b|\b1e-4\b", " 0.01% "),
+    (r"\b10\s*\^\s*[-" + _DASH + r"]\s*3\b|\b1\s*[x×]\s*10\s*\^?\s*[-" + _DASH + r"]\s*3\b|\b1e-3\b", " 0.1% "),
+]
+_CANON_RE = [(re.compile(p, re.IGNORECASE), r) for p, r in _CANON]
+
+_STOP = frozenset(
+    """a an the of and or to in on for with without is are was were be been being what which who whom whose when
+    where why how does do did should would could can may might must will shall this that these those it its as at by
+    from into than then there their they them he she his her him patient patients pt pts about any some all_words
+    i we you me my our your us if not no yes vs versus per also only more most less such guideline guidelines jsh
+    recommend recommended recommendation recommendations treatment treat treated therapy option options please tell
+    according say says said mean means""".split()
+)
+
+#: Domain words that the typo corrector may snap to (only words of 6+ letters).
+DOMAIN_WORDS = (
+    "blinatumomab inotuzumab ozogamicin nelarabine tisagenlecleucel brexucabtagene ponatinib dasatinib imatinib "
+    "nilotinib bosutinib asciminib methotrexate cytarabine corticosteroid prednisolone dexamethasone asparaginase "
+    "intrathecal irradiation prophylaxis prophylactic preemptive maintenance induction consolidation remission "
+    "relapsed refractory transplant transplantation lymphoblastic leukemia leukaemia philadelphia pediatric "
+    "paediatric reinduction salvage allogeneic conditioning hyperdiploid hypodiploid rearrangement"
+).split()
+
+_TOKEN_RE = re.compile(r"[a-z0-9_]+(?:[.:][0-9]+)?%?|[a-z0-9_]+")
+
+
+def normalize(text: str) -> str:
+    """Lower-case, unify dashes, and canonicalise clinical synonyms.
+
+    >>> normalize("Ph− B-ALL, HD-MTX")
+    ' ph_neg ,  b_all ,  hd_mtx methotrexate '
+    """
+    t = text
+    for ch in _DASH:
+        t = t.replace(ch, "-")
+    t = t.replace("\u00b5", "u").replace("\u2009", " ")
+    t = t.lower()
+    for pat, rep in _CANON_RE:
+        t = pat.sub(rep, t)
+    return t
+
+
+@lru_cache(maxsize=4096)
+def _fix_typo(word: str) -> str:
+    if len(word) < 6 or word in DOMAIN_WORDS:
+        return word
+    close = difflib.get_close_matches(word, DOMAIN_WORDS, n=1, cutoff=0.84)
+    return close[0] if close else word
+
+
+def tokenize(text: str, *, keep_stopwords: bool = False, fix_typos: bool = True) -> list[str]:
+    """Tokens for BM25 and overlap scoring; keeps `ph_pos`, `cd19`, `t315i`, `0.01%`, `allo_hsct` intact."""
+    out: list[str] = []
+    for tok in _TOKEN_RE.findall(normalize(text)):
+        tok = tok.rstrip(".:")
+        if not tok:
+            continue
+        if not keep_stopwords and tok in _STOP:
+            continue
+        if fix_typos and tok.isalpha():
+            tok = _fix_typo(tok)
+        if len(tok) > 4 and tok.endswith("s") and not tok.endswith("ss") and tok.isalpha():
+            tok = tok[:-1]
+        if tok in ("cd19_pos", "cd22_pos"):
+            out.append(tok)
+            continue
+        out.append(tok)
+    return out
+
+
+def contains_term(haystack_norm: str, term: str) -> bool:
+    """Whole-word search of an already-normalised term in normalised text."""
+    return re.search(r"(?<![a-z0-9_])" + re.escape(term) + r"(?![a-z0-9_])", haystack_norm) is not None
