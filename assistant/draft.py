@@ -16,14 +16,15 @@ from assistant.prompts import DISCLAIMER, LLM_SYSTEM_PROMPT, format_context
 from assistant.rules import Draft, applicable_rules, missing_facts, statement_chunk
 from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook, violated
 from assistant.rules.tiers import CQ_RE, DOSE_RE, GRADE_RE
-from assistant.text import split_sentences, tokenize
+from assistant.text import normalize, split_sentences, tokenize
 
 MAX_SENTENCES = 8
 EVIDENCE_LEAD = "**Evidence (trial data, not a JSH recommendation):**"
 CONTEXT_LEAD = "**Context (not a JSH 2023 recommendation):**"
 _REC_RE = re.compile(r"\brecommend", re.I)
 _GENERIC = frozenset(
-    "all adult adults ph_pos ph_neg jsh 2023 guideline leukemia lymphoblastic acute patient".split()
+    ("all adult adults ph_pos ph_neg jsh 2023 guideline leukemia lymphoblastic acute patient trial study show "
+     "showed result outcome year old yo age aged man woman male female").split()
 )
 
 
@@ -87,7 +88,8 @@ def _safe_sentence(sentence: str, facts: PatientFacts, book: RuleBook) -> bool:
         return False
     if len(sentence.split()) < 6 or sentence.endswith("?"):
         return False
-    return not any(violated(r, facts, sentence) for r in book.rules)
+    norm = normalize(sentence)
+    return not any(violated(r, facts, sentence, norm=norm) for r in book.rules)
 
 
 def _score(sentence: str, q_tokens: set[str]) -> float:
@@ -98,14 +100,40 @@ def _score(sentence: str, q_tokens: set[str]) -> float:
     return len(shared) / (len(toks) ** 0.35)
 
 
+def _add_tier(b: _Builder, retrieved: Sequence[RetrievedChunk], question: str, facts: PatientFacts,
+              book: RuleBook, *, tier: str, limit: int, max_sentences: int, need_numbers: bool = False) -> None:
+    """Add up to `limit` sentences from the best chunks of one tier (never a 'recommended' claim outside the
+    guideline tier)."""
+    lead = EVIDENCE_LEAD if tier == "evidence" else CONTEXT_LEAD
+    for r in retrieved:
+        if limit <= 0 or b.count() >= max_sentences:
+            return
+        if r.chunk.tier != tier:
+            continue
+        for s in best_sentences(r.chunk, question, facts, book, n=min(limit, 2), need_numbers=need_numbers):
+            if _REC_RE.search(s) or limit <= 0 or b.count() >= max_sentences:
+                continue
+            if b.add(tier, s, r.chunk, lead=lead):
+                limit -= 1
+
+
+_LOW_VALUE = re.compile(
+    r"evidence documents?|\bsee the\b|this document|documents? (?:in|of) this corpus|are evidence(?:,)? (?:and )?not"
+    r"|(?:results|findings) are evidence|have their own", re.I)
+
+
 def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleBook, *, n: int = 2,
-                   need_numbers: bool = False) -> list[str]:
+                   need_numbers: bool = False, min_shared: int = 1) -> list[str]:
     q = set(tokenize(question))
     scored: list[tuple[float, int, str]] = []
     for i, s in enumerate(split_sentences(chunk.text)):
         if s not in chunk.text or not _safe_sentence(s, facts, book):
             continue
         if need_numbers and not re.search(r"\d", s):
+            continue
+        if _LOW_VALUE.search(s) and not re.search(r"corpus|document|evidence", question, re.I):
+            continue
+        if len((set(tokenize(s)) & q) - _GENERIC) < min_shared:
             continue
         score = _score(s, q)
         if score > 0:
@@ -155,36 +183,26 @@ def draft_extractive(
             b.add("rule", rule.statement, chunk)
 
     if not rules_only:
-        q_extra = question
+        lead = retrieved[0].chunk.tier if retrieved else "guideline"
+        if (lead == "evidence" and not chosen) or (lead == "context" and not chosen):
+            _add_tier(b, retrieved, question, facts, book, tier=lead, limit=3, max_sentences=max_sentences)
+        min_shared = 2 if chosen else 1
         guideline = [r.chunk for r in retrieved if r.chunk.tier == "guideline"][:3]
-        per_chunk = 2 if not chosen else 1
+        budget = 2 if chosen else 4
         for chunk in guideline:
-            for s in best_sentences(chunk, q_extra, facts, book, n=per_chunk):
-                if b.count() >= max_sentences - 1:
+            for s in best_sentences(chunk, question, facts, book, n=1 if chosen else 2, min_shared=min_shared):
+                if budget <= 0 or b.count() >= max_sentences - 1:
                     break
                 if any(s == r.statement for r in chosen):
                     continue
-                b.add("guideline", s, chunk)
-        if b.count() == 0:
-            # Nothing in the guideline tier: the context tier may still answer (e.g. "what the corpus lacks").
-            for r in retrieved[:3]:
-                if r.chunk.tier != "context":
-                    continue
-                for s in best_sentences(r.chunk, question, facts, book, n=2):
-                    if not _REC_RE.search(s):
-                        b.add("context", s, r.chunk, lead=CONTEXT_LEAD)
-                break
-        elif (ctx := next((r.chunk for r in retrieved[:3] if r.chunk.tier == "context"), None)) is not None:
-            for s in best_sentences(ctx, question, facts, book, n=1):
-                if not _REC_RE.search(s) and b.count() < max_sentences:
-                    b.add("context", s, ctx, lead=CONTEXT_LEAD)
-        evidence = [r.chunk for r in retrieved[:5] if r.chunk.tier == "evidence"][:2]
-        for chunk in evidence:
-            if b.count() >= max_sentences or b.count() == 0:
-                break
-            for s in best_sentences(chunk, question, facts, book, n=1, need_numbers=True):
-                if not _REC_RE.search(s):
-                    b.add("evidence", s, chunk, lead=EVIDENCE_LEAD)
+                if b.add("guideline", s, chunk):
+                    budget -= 1
+        if lead not in ("evidence",) and b.count() < max_sentences:
+            _add_tier(b, retrieved[:3], question, facts, book, tier="context", limit=1 if b.count() else 2,
+                      max_sentences=max_sentences)
+        if (lead != "evidence" or chosen) and b.count():
+            _add_tier(b, retrieved[:5], question, facts, book, tier="evidence", limit=1, max_sentences=max_sentences,
+                      need_numbers=True)
     if b.count() and maybe and any(m == "ph_status" for r in maybe for m in missing_facts(r, facts)):
         b.note("_The Ph status was not given, so each branch is shown: tell me whether the leukemia is "
                "Ph-positive or Ph-negative for a single answer._")

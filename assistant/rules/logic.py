@@ -60,6 +60,7 @@ class GuidelineRule(BaseModel):
     when: dict[str, Any] = Field(default_factory=dict)
     unless: dict[str, Any] = Field(default_factory=dict)
     topics: list[str] = Field(default_factory=list)
+    not_topics: list[str] = Field(default_factory=list)
     contradicts: list[Pattern] = Field(default_factory=list)
     claims: list[Pattern] = Field(default_factory=list)
     priority: int = 50
@@ -93,7 +94,8 @@ class GuidelineRule(BaseModel):
         return result
 
     def topical(self, normalized_question: str) -> bool:
-        return any(_rx(t).search(normalized_question) for t in self.topics)
+        return any(_rx(t).search(normalized_question) for t in self.topics) and not any(
+            _rx(t).search(normalized_question) for t in self.not_topics)
 
 
 def _matches(have: Any, want: Any) -> bool:
@@ -153,9 +155,10 @@ def statement_chunk(rule: GuidelineRule, chunks: Iterable[Chunk]) -> Chunk | Non
     return None
 
 
-def violated(rule: GuidelineRule, facts: PatientFacts, sentence_body: str) -> Pattern | None:
-    """The pattern of `rule` that the sentence matches, if any."""
-    norm = normalize(strip_lead(sentence_body))
+def violated(rule: GuidelineRule, facts: PatientFacts, sentence_body: str, *, norm: str | None = None) -> Pattern | None:
+    """The pattern of `rule` that the sentence matches, if any (`norm`: the sentence already normalised)."""
+    if norm is None:
+        norm = normalize(strip_lead(sentence_body))
     for p in rule.claims:
         if p.matches(norm):
             return p
@@ -181,8 +184,9 @@ def check_logic(
         for s in line.sentences:
             if not s.is_fact:
                 continue
+            norm = normalize(strip_lead(s.body))
             for rule in book.rules:
-                pattern = violated(rule, facts, s.body)
+                pattern = violated(rule, facts, s.body, norm=norm)
                 if pattern is None:
                     continue
                 if s.body.strip().rstrip(".") == rule.statement.strip().rstrip("."):
@@ -224,10 +228,26 @@ def applicable_rules(
         topical = rule.topical(norm)
         if cond is True and (topical or (rule.when and set(rule.section_ids) & top and _specific(rule, facts))):
             sure.append(rule)
-        elif cond is None and topical:
+        elif cond is None and topical and _plausible_branch(rule, facts):
             maybe.append(rule)
+    if len(sure) >= 2:
+        maybe = []  # the stated facts already pin the answer down; branches would only add noise
     key = lambda r: (-r.priority, r.id)  # noqa: E731
-    return sorted(sure, key=key), sorted(maybe, key=key)
+    mkey = lambda r: (-_met(r, facts), -r.priority, r.id)  # noqa: E731
+    return sorted(sure, key=key), sorted(maybe, key=mkey)
+
+
+def _met(rule: GuidelineRule, facts: PatientFacts) -> int:
+    return sum(1 for k in rule.when if getattr(facts, k) not in (None, []))
+
+
+def _plausible_branch(rule: GuidelineRule, facts: PatientFacts) -> bool:
+    """A rule that applies but for missing facts is shown as a branch only when one fact is missing and, for rules
+    with several conditions, at least one stated fact already matches."""
+    missing = missing_facts(rule, facts)
+    if len(missing) != 1:
+        return False
+    return len(rule.when) == 1 or _met(rule, facts) >= 1
 
 
 def _specific(rule: GuidelineRule, facts: PatientFacts) -> bool:

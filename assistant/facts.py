@@ -1,0 +1,901 @@
+"""Deterministic patient-facts reader: free text in, `PatientFacts` out.
+
+Pure, table-driven regular expressions; no I/O, no LLM, no clock. Each fact has its own small
+reader over a normalised copy of the text (NFKC, lower case, unicode minus / en dash -> "-",
+"x" for the multiplication sign, superscript exponents -> "^-4").
+
+Usage:
+
+    >>> from assistant.facts import read_facts
+    >>> f = read_facts("72F Ph+ ALL, what induction?")
+    >>> (f.age, f.age_band, f.ph_status, f.phase)
+    (72, '65+', 'positive', 'newly_diagnosed')
+    >>> read_facts("what if she were 40?", history=["72F Ph+ ALL"]).age_band
+    '40-64'
+
+Choices (reviewable; each one is pinned by a test):
+
+- Unknown or contradictory facts are None. Two opposite statements of the same fact in one
+  message ("Ph+ vs Ph- ALL", "B-ALL or T-ALL?") give None, except for MRD where the *last*
+  result in the text wins (MRD is a time series: "MRD+ after induction, MRD- after
+  consolidation" is MRD negative).
+- Lineage is never inferred: "Ph+ ALL" leaves `lineage` None although Ph+ ALL is nearly always
+  B-lineage. Rules that need B-lineage should say so explicitly.
+- "Ph-like" never sets `ph_status`. "BCR::ABL1 transcripts/qPCR/IS ..." implies Ph-positive
+  (the transcript is only monitored in Ph+ ALL) whatever the transcript result.
+- Age: an explicit age wins; else a decade phrase ("in her 50s", "late 60s") sets `age_band` only
+  when the whole decade falls in one band ("in his 60s" -> None); else band words
+  ("elderly" -> 65+, "AYA"/"young adult" -> aya, "child"/"pediatric patient" -> child).
+  "pediatric-type/-inspired regimen" is not a child. Ages outside 0-110 are ignored.
+- Phase precedence: failure to reach CR ("primary induction failure", "did not achieve CR")
+  > CR2 (also CR3+) > relapsed (incl. R/R) > "refractory" > post-HSCT > CR1 > newly diagnosed.
+  "Molecular relapse" sets MRD positive, not the relapsed phase. "In CR"/"achieved CR" without a
+  number counts as CR1. "After/end of induction" is an MRD time point, not a newly-diagnosed cue.
+- Transplant: "done" (s/p, underwent, post-transplant, "after HSCT" unless phrased as a question
+  such as "should we give TKI after HSCT?") > "planned" > "ineligible" (explicit ineligibility,
+  and the bare phrase "no transplant") > "not_done" (did not undergo / without / declined /
+  no allo-HSCT) > "eligible". "Fit for transplant" also sets fitness "fit"; "unfit for
+  transplant" does not set fitness "unfit" (age alone can make a patient transplant-ineligible).
+- A TKI counts as prior when the same clause puts it after a history cue (after, failed,
+  on, treated with, resistant to, prior, ...) with no question cue (use, switch to, should,
+  vs, ...) in between, or when it is followed by failure/resistance/intolerance, or when it
+  is listed right after a prior TKI ("prior imatinib, dasatinib").
+- MRD level: "<0.01%" / "below 10^-4" is MRD negative with no level; a level above zero sets
+  MRD positive unless the text says negative. Negative powers of ten ("10^-4", "1x10^-4",
+  "5e-4") are read as MRD levels anywhere; plain percentages only next to "MRD" or BCR::ABL1.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from assistant.models import AgeBand, PatientFacts
+
+__all__ = ["age_band", "apply_overrides", "read_facts"]
+
+MAX_AGE = 110
+_MAX_CHARS = 20_000
+
+# --------------------------------------------------------------------------------------------
+# normalisation and shared helpers
+# --------------------------------------------------------------------------------------------
+
+_SUPERSCRIPTS = str.maketrans(
+    {
+        "\u207b": "^-", "\u207a": "^+", "\u2070": "0", "\u00b9": "1", "\u00b2": "2", "\u00b3": "3",
+        "\u2074": "4", "\u2075": "5", "\u2076": "6", "\u2077": "7", "\u2078": "8", "\u2079": "9",
+    }
+)
+_SYMBOLS = str.maketrans(
+    {
+        "\u2212": "-", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2015": "-", "\ufe63": "-", "\uff0d": "-", "\u00d7": "x", "\u2715": "x", "\u2264": "<=",
+        "\u2265": ">=", "\u2018": "'", "\u2019": "'", "\u2032": "'", "\u2192": "->",
+    }
+)
+
+
+def _normalise(text: str) -> str:
+    text = text[:_MAX_CHARS].translate(_SUPERSCRIPTS)
+    text = unicodedata.normalize("NFKC", text).translate(_SYMBOLS).lower()
+    text = text.replace("^^", "^")
+    return re.sub(r"\s+", " ", text)
+
+
+_BOUNDARY = re.compile(r"[.;!?,()\[\]\n]|\s-+\s|\b(?:but|however|whereas|although)\b")
+_NEGATION = re.compile(
+    r"\b(?:not|no|non|without|never|neither|nor|absent|absence\s+of|lack(?:s|ing)?(?:\s+of)?|loss\s+of"
+    r"|lost|negative\s+for|free\s+of|ruled\s+out|isn't|wasn't|aren't|doesn't|didn't|hasn't|haven't)"
+    r"\b(?:\W+[\w/:+-]+){0,3}?\W*$"
+)
+
+
+def _before(t: str, start: int, width: int = 60) -> str:
+    """The text before `start` back to the nearest clause boundary (at most `width` chars)."""
+    seg = t[max(0, start - width) : start]
+    cut = 0
+    for m in _BOUNDARY.finditer(seg):
+        cut = m.end()
+    return seg[cut:]
+
+
+def _negated(pre: str) -> bool:
+    return _NEGATION.search(pre) is not None
+
+
+_SIGN_TEMPLATE = (
+    r"(?P<imm_neg>-(?![a-z0-9>]))"
+    r"|(?:[\s:-]*(?:status|mutation|fusion|gene|chromosome|result|testing|test|expression"
+    r"|by\s+(?:fish|pcr|qpcr|rt-pcr|flow|fcm|karyotype|cytogenetics))\b)*"
+    r"[\s:-]*(?:(?:is|was|were|are|came\s+back|returned|remains?|remained|became|now)\b\s*)?"
+    r"(?:(?P<pos>\(\+\)|\+\s*ve\b|\+|pos(?:itive|itivity|\.)?(?![a-z])|detect(?:ed|able)(?![a-z])"
+    r"|present(?![a-z])|expressed(?![a-z]){extra_pos})"
+    r"|(?P<neg>\(-\)|-\s*ve\b|neg(?:ative|ativity|\.)?(?![a-z])|not\s+(?:detected|detectable|present"
+    r"|expressed|found|seen)|undetect(?:ed|able)|absent|lost|loss(?![a-z]){extra_neg})"
+    r"|(?P<unk>unknown|pending|not\s+(?:yet\s+)?(?:known|available|done|tested|reported)|awaited|tbd))"
+)
+
+
+def _sign_regex(extra_pos: str = "", extra_neg: str = "") -> re.Pattern[str]:
+    return re.compile(
+        _SIGN_TEMPLATE.replace("{extra_pos}", extra_pos).replace("{extra_neg}", extra_neg)
+    )
+
+
+_SIGN_PLAIN = _sign_regex()
+
+
+def _polarity(sign: re.Match[str] | None) -> int | None:
+    """+1 / -1 for a positive / negative sign, 0 for 'unknown', None when there is no sign."""
+    if sign is None:
+        return None
+    if sign.group("unk"):
+        return 0
+    return -1 if (sign.group("imm_neg") or sign.group("neg")) else 1
+
+
+def _one(values: set[Any]) -> Any:
+    """The single value of a set, or None when empty or contradictory."""
+    return next(iter(values)) if len(values) == 1 else None
+
+
+# --------------------------------------------------------------------------------------------
+# age
+# --------------------------------------------------------------------------------------------
+
+_NUM = r"(?<![\d.,^/;+<>=~-])\b(?P<n>\d{1,3})(?!\.\d)"
+_YEARS = r"(?:years?|yeras?|yaers?|yera|yrs?|yr|y)"
+_AGE_STRONG = [
+    re.compile(_NUM + r"\s*-?\s*" + _YEARS + r"\s*-?\s*(?:old|of\s+age)\b"),
+    re.compile(_NUM + r"\s*-?\s*(?:y/o|y\.o\.?|yo)(?:[fm])?(?![a-z0-9])"),
+    re.compile(_NUM + r"\s*(?:歳|才)"),
+]
+_AGE_WEAK = [
+    re.compile(_NUM + r"\s?(?:[fm]|male|female)(?![a-z0-9/'])"),
+    re.compile(_NUM + r"\s*/\s*[fm](?![a-z0-9/])"),
+]
+_AGE_BARE_YEARS = re.compile(_NUM + r"\s*-?\s*" + _YEARS + r"(?![a-z0-9])")
+_AGE_PREFIX = re.compile(
+    r"(?P<pre>\b(?:aged?|age\s*(?:of|is|was|=)?"
+    r"|at\s+(?:the\s+)?age(?:\s+of)?))\s*:?\s*\b(?P<n>\d{1,3})(?![\d%]|[.,]\d)"
+)
+_AGE_PRONOUN = re.compile(
+    r"\b(?:pt|patient|he|she|they|who|man|woman)\s*(?:'s|\s(?:is|was|were|are|turned|turns|has\s+turned))\s+"
+    r"(?:now\s+)?(?:only\s+|just\s+|about\s+|around\s+|approximately\s+)?\b(?P<n>\d{1,3})(?![\d%]|[.,]\d)"
+)
+_AGE_UNIT_AFTER = re.compile(
+    r"\s*(?:%|mg|g\b|x\b|x\s*10|\^|/|months?|mos?\b|weeks?|wks?|days?|d\b|hours?|hrs?\b|h\b|cycles?"
+    r"|courses?|lines?|doses?|times?|tkis?|units?|cm|kg|mm|ml|l\b|-?\s*" + _YEARS
+    + r"\s+(?:post|after|since|from|out|ago|into|later|before|of\s+(?!age)))"
+)
+_AGE_PRE_BLOCK = re.compile(
+    r"\b(?:day|d|cycle|cycles|week|weeks|wk|month|months|after|for|within|x|dose|grade|stage|ecog|ps|kps"
+    r"|cr|mrd|wbc|hb|plt|platelets|blasts|ldh|over|than|under|median|mean|average|of|in|to|at|by|and|or"
+    r"|between|from|vs)\W*$"
+)
+_BARE_YEARS_PRE_OK = re.compile(
+    r"(?:^\W*|\b(?:pt|patient|man|woman|male|female|gentleman|lady|he|she|is|was|aged|age)\W*)$"
+)
+_BARE_YEARS_NEXT_BLOCK = re.compile(
+    r"\s*(?:of|after|ago|since|post|later|before|from|in|out|on|off|follow|prior|earlier|following"
+    r"|with|without|remission|until|into|duration|survival|os|efs|dfs|rfs|tki|therapy|treatment)\b"
+)
+
+_SUMMARY_STAT = re.compile(r"\b(?:median|mean|average)\W*$")
+_DECADE_WORDS = {
+    "teens": 10, "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50,
+    "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90,
+}
+_DECADE = re.compile(
+    r"\b(?:in\s+(?:his|her|their)\s+(?:(?P<q1>early|mid|late)[\s-]*)?|(?P<q2>early|mid|late)[\s-]*)"
+    r"(?:(?P<d>[1-9]0)'?s|(?P<w>" + "|".join(_DECADE_WORDS) + r"))\b"
+    r"|\b(?P<d2>[2-9]0)'?s\s+(?=(?:man|woman|male|female|patient|pt|gentleman|lady)\b)"
+)
+_QUALIFIER_SPAN = {None: (0, 9), "early": (0, 3), "mid": (3, 6), "late": (6, 9)}
+
+_BAND_WORDS: list[tuple[re.Pattern[str], AgeBand]] = [
+    (re.compile(r"\b(?:elderly|older\s+(?:adults?|patients?|people|persons?|age)|geriatric|old\s+age)\b"
+                r"|(?:>=\s*|\bover\s+|\babove\s+|\bolder\s+than\s+)(?:6[5-9]|[7-9]\d)\b|>\s*(?:6[4-9]"
+                r"|[7-9]\d)\b"
+                r"|\b(?:6[5-9]|[7-9]\d)\s*(?:years?\s*)?(?:\+|or\s+older|and\s+older|or\s+over|and\s+over)"),
+     "65+"),
+    (re.compile(r"\b(?:aya|adolescents?(?:\s+and\s+young\s+adults?)?|young\s+adults?|teenagers?)\b"), "aya"),
+    (re.compile(r"\b(?:child|children|kids?|infants?|toddlers?|pa?ediatric\s+(?:patients?|case|pt))\b"),
+     "child"),
+]
+
+
+def age_band(age: int) -> AgeBand:
+    """The guideline's age band for an age in years.
+
+    >>> [age_band(a) for a in (8, 15, 39, 40, 64, 65)]
+    ['child', 'aya', 'aya', '40-64', '40-64', '65+']
+    """
+    if age < 0:
+        raise ValueError(f"age must be >= 0, got {age}")
+    if age < 15:
+        return "child"
+    if age < 40:
+        return "aya"
+    if age < 65:
+        return "40-64"
+    return "65+"
+
+
+def _age_candidates(t: str) -> list[tuple[int, int]]:
+    """(position, age) pairs for every accepted age phrase."""
+    found: list[tuple[int, int]] = []
+    for rx in _AGE_STRONG:
+        found += [(m.start("n"), int(m["n"])) for m in rx.finditer(t)]
+    for rx in _AGE_WEAK:
+        for m in rx.finditer(t):
+            if not _AGE_PRE_BLOCK.search(t[max(0, m.start() - 15) : m.start()]):
+                found.append((m.start("n"), int(m["n"])))
+    for m in _AGE_BARE_YEARS.finditer(t):
+        pre = _before(t, m.start(), 30)
+        if _BARE_YEARS_PRE_OK.search(pre) and not _BARE_YEARS_NEXT_BLOCK.match(t, m.end()):
+            found.append((m.start("n"), int(m["n"])))
+    for rx in (_AGE_PREFIX, _AGE_PRONOUN):
+        for m in rx.finditer(t):
+            if _AGE_UNIT_AFTER.match(t, m.end()):
+                continue
+            if rx is _AGE_PREFIX and _SUMMARY_STAT.search(t, max(0, m.start() - 12), m.start()):
+                continue
+            found.append((m.start("n"), int(m["n"])))
+    return sorted(p for p in found if 0 <= p[1] <= MAX_AGE)
+
+
+def _decade_band(t: str) -> AgeBand | None:
+    bands: set[AgeBand] = set()
+    for m in _DECADE.finditer(t):
+        decade = int(m["d"] or m["d2"] or 0) or _DECADE_WORDS[m["w"]]
+        lo_off, hi_off = _QUALIFIER_SPAN[m["q1"] or m["q2"]]
+        lo, hi = decade + lo_off, decade + hi_off
+        if decade == 10:
+            lo, hi = max(lo, 13), max(hi, 13)
+        if hi > MAX_AGE:
+            continue
+        if age_band(lo) == age_band(hi):
+            bands.add(age_band(lo))
+        else:
+            return None
+    return _one(bands)
+
+
+def _read_age(t: str) -> tuple[int | None, AgeBand | None]:
+    ages = _age_candidates(t)
+    if ages:
+        return ages[0][1], age_band(ages[0][1])
+    if _DECADE.search(t):
+        return None, _decade_band(t)
+    return None, _one({band for rx, band in _BAND_WORDS if rx.search(t)})
+
+
+# --------------------------------------------------------------------------------------------
+# Ph status, lineage, CD19 / CD22
+# --------------------------------------------------------------------------------------------
+
+_PH_TERM = re.compile(
+    r"(?P<ph>\bph1?(?![a-z0-9]))"
+    r"|(?P<phil>\bphiladelphia(?:[\s-]+(?:chromosome|chr\.?))?)"
+    r"|(?P<bcr>\bbcr\s*(?:::|:|-|/|_)?\s*abl1?(?![a-z0-9]))"
+    r"|(?P<t922>\bt\s*\(\s*9\s*;\s*22\s*\)(?:\s*\(\s*q34(?:\.1)?\s*;\s*q11(?:\.2)?\s*\))?)"
+)
+_PH_LIKE = re.compile(r"[\s-]*like\b")
+_BCR_MONITORING = re.compile(
+    r"\s*(?:\(is\)\s*)?(?:transcripts?|q?pcr|rt-pcr|levels?|ratio|mrd|\(is\)|is\b|international\s+scale"
+    r"|copies"
+    r"|(?:was\s+|became\s+|now\s+)?(?:undetectable|rising|increasing|re-?appear\w*|re-?emerg\w*))"
+)
+_HAS_BEFORE = re.compile(r"\b(?:with|has|have|had|harbou?r(?:s|ing)?|carr(?:y|ies|ying)|showed|shows)\W*$")
+_POSITIVE_FOR = re.compile(r"\bpositive\s+for\W*(?:\w+\W+){0,2}$")
+
+
+def _read_ph(t: str) -> str | None:
+    seen: set[int] = set()
+    for m in _PH_TERM.finditer(t):
+        if _PH_LIKE.match(t, m.end()):
+            continue
+        if m["bcr"] and _BCR_MONITORING.match(t, m.end()):
+            seen.add(1)
+            continue
+        pol = _polarity(_SIGN_PLAIN.match(t, m.end()))
+        pre = _before(t, m.start())
+        if pol == 0:
+            continue
+        if pol is None:
+            if m["t922"] or (m["phil"] and _HAS_BEFORE.search(pre)) or _POSITIVE_FOR.search(pre):
+                pol = 1
+            elif _negated(pre):
+                pol = 1  # flipped below: "no Philadelphia chromosome", "without BCR::ABL1"
+            else:
+                continue
+        if _negated(pre):
+            pol = -pol
+        seen.add(pol)
+    return {1: "positive", -1: "negative"}.get(_one(seen))
+
+
+_B_LINEAGE = re.compile(
+    r"\b(?:b|bcp)[\s-]*(?:cell[\s-]+)?(?:precursor[\s-]+)?(?:all|lbl|acute\s+lymphoblastic|lymphoblastic"
+    r"|precursor|lineage)\b"
+    r"|\b(?:precursor|pre|pro)[\s-]*b(?:[\s-]*cell)?\b"
+)
+_T_LINEAGE = re.compile(
+    r"(?<!car )(?<!car-)(?<!')\bt[\s-]*(?:cell[\s-]+)?(?:all|lbl|acute\s+lymphoblastic|lymphoblastic"
+    r"|lineage)\b"
+    r"|\bearly[\s-]+t[\s-]*(?:cell[\s-]*)?precursor|\betp\b"
+    r"|(?<!car )(?<!car-)\bt[\s-]cell\b(?![\s-]*(?:engag|redirect|receptor|therap|deplet|infusion|count"
+    r"|recover|mediat|exhaust|activat|fitness|function|immun|bispecific|bite|dependent|response|help"
+    r"|product))"
+)
+
+
+def _read_lineage(t: str) -> str | None:
+    seen: set[str] = set()
+    for rx, lineage in ((_B_LINEAGE, "B"), (_T_LINEAGE, "T")):
+        for m in rx.finditer(t):
+            if not _negated(_before(t, m.start())):
+                seen.add(lineage)
+    return _one(seen)
+
+
+_CD = re.compile(
+    r"\bcd\s*-?\s*(?P<a>19|22)(?:\s*(?:/|,|and|&)\s*(?:cd\s*-?\s*)?(?P<b>19|22))?(?![0-9])"
+)
+_CD_SIGN = _sign_regex(
+    extra_pos=r"|dim|bright|low|weak|partial|heterogeneous|moderate|high|(?:expression\s*)?(?:of|:|="
+              r"|in)?\s*[1-9]\d*(?:\.\d+)?\s*%",
+    extra_neg=r"|(?:expression\s*)?(?:of|:|=|in)?\s*0(?:\.0+)?\s*%|escape|null",
+)
+_CD_PRE_POS = re.compile(r"\b(?:positive\s+for|express(?:es|ing)|bright)\W*(?:\w+\W+){0,2}$")
+
+
+def _read_markers(t: str) -> tuple[bool | None, bool | None]:
+    seen: dict[str, set[bool]] = {"19": set(), "22": set()}
+    for m in _CD.finditer(t):
+        pol = _polarity(_CD_SIGN.match(t, m.end()))
+        if pol == 0:
+            continue
+        pre = _before(t, m.start())
+        if pol is None:
+            if _CD_PRE_POS.search(pre):
+                pol = 1
+            elif _negated(pre):
+                pol = 1  # flipped below: "lost CD19", "negative for CD22"
+            else:
+                continue
+        if _negated(pre):
+            pol = -pol
+        for marker in {m["a"], m["b"]} - {None}:
+            seen[marker].add(pol > 0)
+    return _one(seen["19"]), _one(seen["22"])
+
+
+# --------------------------------------------------------------------------------------------
+# transplant, phase
+# --------------------------------------------------------------------------------------------
+
+_TX = re.compile(
+    r"(?<!auto-)(?<!auto )(?<!autologous )"
+    r"(?:\ballo(?:geneic|genic)?[\s-]*)?"
+    r"(?:\b(?:haplo(?:identical)?|cord[\s-]blood|umbilical\s+cord\s+blood|hematopoietic|haematopoietic"
+    r"|stem[\s-]cells?|bone[\s-]marrow|peripheral[\s-]blood)[\s-]+)*"
+    r"\b(?:hsct|hct|sct|bmt|transplant(?:ation|ed|s)?|allograft(?:ing)?)\b"
+    r"|\ballo-?(?:hsct|sct|hct)\b|\bposttransplant\b|\ballo\b"
+)
+_TX_ADJ = (
+    r"(?:(?:an?|her|his|the|their|matched|mismatched|sibling|related|unrelated|first|second|1st|2nd|mud|msd"
+    r"|myeloablative|reduced[\s-]intensity|ric|mac|haplo\w*|cord|allo\w*|hla[\s-]matched)[\s-]+){0,3}$"
+)
+_TX_DONE_STRONG = re.compile(
+    r"\b(?:underwent|undergone|received|had|s/p|status\s+post|history\s+of|h/o|since|prior|previous"
+    r"|relaps(?:ed|e|ing)\s+(?:after|post|following|from))\b[\s-]*" + _TX_ADJ
+)
+_TX_DONE_WEAK = re.compile(
+    r"\b(?:after|post|following|\d+\s*(?:days?|d|weeks?|wks?|months?|mos?|years?|yrs?)\s+(?:after|post|from"
+    r"|since|out\s+from))\b[\s-]*" + _TX_ADJ
+)
+_HYPOTHETICAL = re.compile(
+    r"\b(?:should|would|could|can|recommend\w*|whether|maintenance|prophyla\w*|role|when|indicat\w*"
+    r"|benefit)\b"
+)
+_TX_NOT_DONE = re.compile(
+    r"\b(?:did\s+not|didn't|has\s+not|hasn't|have\s+not|never|not|without|no|declined|refused|declines"
+    r"|forgo(?:ing|ne)?|deferred|instead\s+of)\s+(?:(?:undergo(?:ne)?|received?|had|have|been"
+    r"|proceed(?:ed)?\s+to"
+    r"|go\s+to|a|an|any|prior|yet)\s+)*$"
+)
+_TX_NO_INELIGIBLE = re.compile(r"\bno\s+$")
+_TX_INELIGIBLE_PRE = re.compile(
+    r"(?:\b(?:not|never|isn't)\s+(?:an?\s+)?(?:good\s+|suitable\s+|medically\s+)?(?:candidate|eligible|fit"
+    r"|suitable)\s+(?:for\s+)?(?:an?\s+)?"
+    r"|\b(?:ineligible|unfit|unsuitable|too\s+(?:old|frail|sick)|contraindication)\s+(?:for|to)\s+(?:an?\s+)?"
+    r"|\bnon[\s-]?)$"
+)
+_TX_INELIGIBLE_POST = re.compile(
+    r"[\s-]*(?:is\s+|was\s+)?(?:ineligible|unfit|not\s+(?:an\s+)?(?:option|possible|feasible|eligible)"
+    r"|contraindicated|not\s+indicated)"
+)
+_TX_CANDIDATE_POST = re.compile(r"[\s-]*(?:eligible|candidate|eligibility)\b")
+_TX_PLANNED_PRE = re.compile(
+    r"\b(?:planned|planning|plans?\s+(?:for|to\s+(?:proceed\s+to|undergo|do|go\s+to))|scheduled\s+for"
+    r"|awaiting"
+    r"|waiting\s+for|bridg(?:e|ing)\s+to|going\s+to|proceeding\s+to|referred\s+(?:for|to)"
+    r"|will\s+(?:undergo|receive|have|proceed\s+to|go\s+to)|to\s+undergo|upcoming)\s+(?:an?\s+|the\s+)?$"
+)
+_TX_PLANNED_POST = re.compile(r"\s*(?:is\s+|was\s+|has\s+been\s+)?(?:planned|scheduled|pending|arranged"
+                              r"|booked)")
+_TX_ELIGIBLE_PRE = re.compile(r"\b(?:eligible|candidate|fit|suitable)\s+for\s+(?:an?\s+)?$")
+_TX_PRIORITY = ("done", "planned", "ineligible", "not_done", "eligible")
+
+
+def _tx_status(t: str, m: re.Match[str]) -> str | None:
+    pre, post = _before(t, m.start(), 50), t[m.end() : m.end() + 40]
+    word = m.group(0)
+    if _TX_INELIGIBLE_PRE.search(pre) or _TX_INELIGIBLE_POST.match(post):
+        return "ineligible"
+    if _TX_CANDIDATE_POST.match(post):
+        return "ineligible" if _negated(pre) else "eligible"
+    if _TX_NO_INELIGIBLE.search(pre) and word == "transplant":
+        return "ineligible"
+    if _TX_NOT_DONE.search(pre) or word == "transplanted" and _negated(pre):
+        return "not_done"
+    if _TX_PLANNED_PRE.search(pre) or _TX_PLANNED_POST.match(post):
+        return "planned"
+    if _TX_ELIGIBLE_PRE.search(pre):
+        return "eligible"
+    if _TX_DONE_STRONG.search(pre) or word in ("transplanted", "posttransplant"):
+        return "done"
+    weak = _TX_DONE_WEAK.search(pre)
+    if weak and not _HYPOTHETICAL.search(pre[: weak.start()]):
+        return "done"
+    return None
+
+
+def _read_transplant(t: str) -> str | None:
+    found = {s for m in _TX.finditer(t) if (s := _tx_status(t, m))}
+    return next((s for s in _TX_PRIORITY if s in found), None)
+
+
+_REFRACTORY_STRONG = re.compile(
+    r"\bprimary\s+(?:induction\s+)?(?:failure|refractory)|\binduction\s+failure"
+    r"|\b(?:did\s+not|didn't|does\s+not|doesn't|failed\s+to|fails\s+to|failure\s+to|unable\s+to|could\s+not"
+    r"|couldn't|never)\s+(?:achieve|attain|reach|get(?:\s+into)?|obtain|go\s+into|enter)\s+(?:an?\s+)?"
+    r"(?:first\s+|second\s+|third\s+|1st\s+|2nd\s+|3rd\s+)?(?:cr\d?|complete\s+(?:remission|response)"
+    r"|remission|morphologic\w*\s+remission)"
+    r"|\b(?:did\s+not|didn't|failed\s+to)\s+respond|\bno\s+response\s+to"
+    r"|\bno\s+(?:cr|complete\s+remission|remission)\s+after|\bnot\s+in\s+(?:complete\s+)?(?:remission|cr)\b"
+)
+_CR2 = re.compile(
+    r"\bcr\s*-?[2-9]\b|\b(?:second|2nd|third|3rd|fourth|4th)\s+(?:complete\s+)?(?:remission|cr)\b"
+)
+_CR1 = re.compile(
+    r"\bcr\s*-?1\b|\b(?:first|1st)\s+(?:complete\s+)?(?:remission|cr)\b"
+    r"|\bin\s+(?:a\s+)?(?:complete\s+|hematologic(?:al)?\s+|morphologic(?:al)?\s+)?(?:remission|cr)\b"
+    r"|\b(?:achieved|attained|reached|obtained|achieving|achieves)\s+(?:an?\s+)?(?:cr|complete\s+remission"
+    r"|remission)\b(?!\s*rates?)"
+)
+_RELAPSE = re.compile(
+    r"\b(?:relapsed?|relapsing|relapses|recurren(?:t|ce)|recurred|r/r|rr-all)\b"
+)
+_RELAPSE_PRE_BLOCK = re.compile(
+    r"\b(?:risk|prevent\w*|reduc\w*|avoid\w*|probability|incidence|rates?|prophyla\w*|lower\w*|minimi[sz]e"
+    r"|decreas\w*|free|molecular|mrd|cytogenetic|before|predict\w*)\W+(?:of\W+|for\W+)?$"
+)
+_RELAPSE_POST_BLOCK = re.compile(r"[\s-]*(?:free|risk|rates?|prevention|prophylaxis|incidence)\b")
+_REFRACTORY = re.compile(r"\brefractory\b(?!\s+to\b)|\brefractory\s+to\s+(?:induction|salvage|chemo\w*)")
+_NEW_DX = re.compile(
+    r"\bnew(?:ly)?[\s-]+(?:diagnosed|diagnosis|dx|presenting)\b|\bnew\s+case\b|\bde\s+novo\b"
+    r"|\b(?:just|recently)\s+(?:been\s+)?diagnosed\b|\bat\s+diagnosis\b|\bfront[\s-]?line\b"
+    r"|\bfirst[\s-]line\b|\buntreated\b|\bpresent(?:s|ed|ing)\s+with\b"
+    r"|(?<!re-)(?<!re )\binduction\b"
+)
+_NEW_DX_INDUCTION_BLOCK = re.compile(
+    r"\b(?:after|post|following|end\s+of|completion\s+of|completed|salvage|second"
+    r"|re)[\s-]+(?:[\w-]+\s+){0,2}$"
+)
+
+
+def _relapsed(t: str) -> bool:
+    for m in _RELAPSE.finditer(t):
+        pre = _before(t, m.start(), 40)
+        if m.group(0) != "r/r" and (
+            _RELAPSE_PRE_BLOCK.search(pre) or _RELAPSE_POST_BLOCK.match(t, m.end()) or _negated(pre)
+        ):
+            continue
+        return True
+    return False
+
+
+def _newly_diagnosed(t: str) -> bool:
+    for m in _NEW_DX.finditer(t):
+        blocked = _NEW_DX_INDUCTION_BLOCK.search(t, max(0, m.start() - 40), m.start())
+        if m.group(0) != "induction" or not blocked:
+            return True
+    return False
+
+
+def _read_phase(t: str, transplant: str | None) -> str | None:
+    if _REFRACTORY_STRONG.search(t):
+        return "refractory"
+    if _CR2.search(t):
+        return "cr2"
+    if _relapsed(t):
+        return "relapsed"
+    if any(not _negated(_before(t, m.start())) for m in _REFRACTORY.finditer(t)):
+        return "refractory"
+    if transplant == "done":
+        return "post_hsct"
+    if _CR1.search(t):
+        return "cr1"
+    if _newly_diagnosed(t):
+        return "newly_diagnosed"
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# MRD
+# --------------------------------------------------------------------------------------------
+
+_MRD_TERM = re.compile(r"\b(?:mrd|measurable\s+residual\s+disease|minimal\s+residual\s+disease)\b")
+_MRD_SIGN = _sign_regex(
+    extra_pos=r"|persist\w*|recurren\w*|re-?appear\w*|re-?emerg\w*|rising|increasing|low[\s-]level",
+    extra_neg=r"|clear(?:ed|ance)|negativ\w*",
+)
+_MRD_PRE_POS = re.compile(r"\b(?:detectable|persistent|persisting|positive|residual|rising|recurrent"
+                          r"|low[\s-]level)\W*$")
+_MRD_PRE_NEG = re.compile(r"\b(?:undetectable|negative|cleared|clearance\s+of)\W*$")
+_BCR = r"\bbcr\s*(?:::|:|-|/|_)?\s*abl1?\b(?:\s*\(is\))?"
+_BCR_FILLER = (
+    r"\s+(?:\(is\)\s+)?(?:transcripts?|q?pcr|rt-pcr|levels?|mrd|ratio)\s+(?:were\s+|was\s+"
+    r"|are\s+|is\s+|became\s+|now\s+)?"
+)
+_BCR_BARE = r"\s+(?:is\s+|was\s+|became\s+|now\s+)?"
+_MRD_GLOBAL: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bcomplete\s+molecular\s+(?:response|remission)\b|\bcmr\b|\bundetectable\s+" + _BCR[2:]
+                + r"|" + _BCR + _BCR_FILLER + r"(?:undetectable|not\s+detect\w*|negative)"
+                + r"|" + _BCR + _BCR_BARE + r"undetectable"), "negative"),
+    (re.compile(r"\bmolecular\s+(?:relapse|recurrence|persistence|failure|progression)\b"
+                r"|\b(?:rising|increasing|detectable|persistent)\s+" + _BCR[2:]
+                + r"|" + _BCR + _BCR_FILLER
+                + r"(?:detect(?:ed|able)|rising|increasing|positive|re-?appear\w*|re-?emerg\w*|persist\w*)"
+                + r"|" + _BCR + _BCR_BARE + r"(?:rising|increasing|re-?appear\w*|re-?emerg\w*)"),
+     "positive"),
+]
+_LEVEL_CMP = r"(?P<cmp><=?|>=?|below|under|less\s+than|above|over|greater\s+than|more\s+than)?\s*"
+_LEVEL_POW = re.compile(
+    _LEVEL_CMP + r"(?:(?P<mant>\d+(?:\.\d+)?)\s*(?:x|\*)\s*)?10\s*(?P<caret>\^"
+                 r"|\*\*)?\s*-\s*(?P<exp>\d{1,2})(?!\d)"
+    r"|" + _LEVEL_CMP.replace("cmp", "cmp2") + r"(?P<mant2>\d+(?:\.\d+)?)\s*e\s*-\s*(?P<exp2>\d{1,2})\b"
+)
+_LEVEL_PCT = re.compile(_LEVEL_CMP + r"(?P<val>\d+(?:\.\d+)?)\s*%")
+_MRD_CONTEXT_BEFORE = re.compile(
+    r"(?:\bmrd|residual\s+disease|" + _BCR[2:] + r")(?:[^%0-9]{0,25})$"
+)
+_MRD_CONTEXT_AFTER = re.compile(r"\s*(?:mrd|by\s+(?:flow|pcr|qpcr|ngs))\b")
+_LEVEL_CUT = re.compile(r"[;,!?\n]|\.(?!\d)|\s-+\s|\bblasts?\b")
+_GENERIC_LEVEL = re.compile(r"\b(?:thresholds?|cut-?offs?|sensitivity|limit|detection\s+limit)\b")
+
+_TP_INDUCTION = re.compile(
+    r"\b(?:after|post|following|end\s+of|completion\s+of|at\s+(?:the\s+)?end\s+of)[\s-]*(?:the\s+)?"
+    r"(?:(?!salvage|second|re-)[\w-]+\s+){0,2}?induction\b|\bpost-?induction\b|\beoi\b|\bday\s*(?:2[89]"
+    r"|3[0-3])\b"
+)
+_TP_HSCT = re.compile(
+    r"\b(?:after|post|following|s/p|status\s+post)[\s-]*(?:an?\s+)?(?:allo\w*[\s-]*)?(?:[\w-]+\s+)?"
+    r"(?:hsct|hct|sct|bmt|transplant\w*)\b|\bposttransplant\b|\bday\s*\+\s*\d+"
+)
+_TP_OTHER = re.compile(
+    r"\b(?:after|post|following|end\s+of)[\s-]*(?:the\s+)?(?:first\s+|second\s+|\d+\s+)?(?:consolidation"
+    r"|intensification|cycles?|courses?|blocks?|salvage|blinatumomab|inotuzumab|reinduction|re-induction)\b"
+    r"|\bduring\s+maintenance|\bbefore\s+(?:allo\w*[\s-]*)?(?:hsct|transplant\w*)|\bpre-?(?:hsct"
+    r"|transplant\w*)"
+    r"|\bat\s+(?:week|month)\s*\d+|\bat\s+\d+\s*(?:weeks?|months?)"
+)
+_TIMEPOINTS = ((_TP_INDUCTION, "after_induction"), (_TP_HSCT, "post_hsct"), (_TP_OTHER, "other"))
+
+
+def _pow_level(m: re.Match[str]) -> tuple[str | None, float]:
+    if m["exp"] is not None:
+        mant, exp, cmp = float(m["mant"] or 1), int(m["exp"]), m["cmp"]
+    else:
+        mant, exp, cmp = float(m["mant2"]), int(m["exp2"]), m["cmp2"]
+    return cmp, float(f"{mant * 10.0 ** (2 - exp):.6g}")
+
+
+def _level_event(cmp: str | None, pct: float) -> tuple[str, float | None]:
+    if cmp and (cmp.startswith(("<", "less")) or cmp in ("below", "under")):
+        return "negative", None
+    if cmp:
+        return "positive", None
+    return ("negative", None) if pct == 0 else ("positive", pct)
+
+
+def _mrd_events(t: str) -> list[tuple[int, str, float | None]]:
+    """(position, status, level %) for each MRD statement, in text order."""
+    events: list[tuple[int, str, float | None]] = []
+    for m in _MRD_TERM.finditer(t):
+        pol = _polarity(_MRD_SIGN.match(t, m.end()))
+        pre = _before(t, m.start(), 40)
+        if pol is None or pol == 0:
+            if _MRD_PRE_NEG.search(pre) or (pol is None and _negated(pre)):
+                events.append((m.start(), "negative", None))
+            elif _MRD_PRE_POS.search(pre):
+                events.append((m.start(), "positive", None))
+            continue
+        if _negated(pre):
+            pol = -pol
+        events.append((m.start(), "positive" if pol > 0 else "negative", None))
+    for rx, status in _MRD_GLOBAL:
+        events += [(m.start(), status, None) for m in rx.finditer(t) if not _negated(_before(t, m.start()))]
+    for m in _LEVEL_POW.finditer(t):
+        if _GENERIC_LEVEL.search(t, max(0, m.start() - 25), m.end() + 25):
+            continue
+        explicit = m["caret"] or m["mant"] or m["mant2"]
+        if explicit or _MRD_CONTEXT_BEFORE.search(t[max(0, m.start() - 40) : m.start()]):
+            events.append((m.start(), *_level_event(*_pow_level(m))))
+    for m in _LEVEL_PCT.finditer(t):
+        if _GENERIC_LEVEL.search(t, max(0, m.start() - 25), m.end() + 25):
+            continue
+        seg = t[max(0, m.start() - 40) : m.start()]
+        seg = seg[max((c.end() for c in _LEVEL_CUT.finditer(seg)), default=0) :]
+        ctx = _MRD_CONTEXT_BEFORE.search(seg) or _MRD_CONTEXT_AFTER.match(t, m.end())
+        if ctx:
+            events.append((m.start(), *_level_event(m["cmp"], float(m["val"]))))
+    return sorted(events, key=lambda e: e[0])
+
+
+def _sentence_span(t: str, pos: int) -> tuple[int, int]:
+    ends = [m.end() for m in re.finditer(r"[;!?\n]|\.(?!\d)|\s-\s", t)]
+    start = max((e for e in ends if e <= pos), default=0)
+    end = min((e for e in ends if e > pos), default=len(t))
+    return start, end
+
+
+def _read_mrd(t: str) -> tuple[str | None, float | None, str | None]:
+    events = _mrd_events(t)
+    if not events:
+        return None, None, None
+    pos, status, _ = events[-1]
+    levels = [lvl for _, st, lvl in events if st == status and lvl is not None]
+    level = levels[-1] if levels and status == "positive" else None
+    lo, hi = _sentence_span(t, pos)
+    near: list[tuple[int, str]] = []
+    for rx, label in _TIMEPOINTS:
+        near += [(abs(m.start() - pos), label) for m in rx.finditer(t, lo, hi)]
+    return status, level, min(near)[1] if near else None
+
+
+# --------------------------------------------------------------------------------------------
+# T315I, prior TKIs, donor, fitness
+# --------------------------------------------------------------------------------------------
+
+_T315I = re.compile(r"\bt\s*-?\s*315\s*-?\s*i\b")
+_NO_KD_MUTATIONS = re.compile(
+    r"\bno\s+(?:abl1?\s+)?(?:kinase[\s-]domain\s+)?(?:resistance\s+)?mutations?\b"
+    r"|\bkinase[\s-]domain\s+mutations?"
+    r"\s+(?:negative|not\s+detected)"
+)
+
+
+def _read_t315i(t: str) -> bool | None:
+    seen: set[bool] = set()
+    for m in _T315I.finditer(t):
+        pol = _polarity(_SIGN_PLAIN.match(t, m.end()))
+        if pol == 0:
+            continue
+        positive = pol != -1
+        if _negated(_before(t, m.start())):
+            positive = not positive
+        seen.add(positive)
+    if not seen and _NO_KD_MUTATIONS.search(t):
+        return False
+    return _one(seen)
+
+
+_TKI_NAMES = {
+    "imatinib": r"imat[aeiy]n[aeiy]?b|gleevec|glivec",
+    "dasatinib": r"dasat[aeiy]n[aeiy]?b|sprycel",
+    "nilotinib": r"nilot[aeiy]n[aeiy]?b|tasigna",
+    "bosutinib": r"bosut[aeiy]n[aeiy]?b|bosulif",
+    "ponatinib": r"ponat[aeiy]n[aeiy]?b|iclusig",
+    "asciminib": r"ascim[aeiy]n[aeiy]?b|scemblix",
+    "olverembatinib": r"olverembat[aeiy]n[aeiy]?b",
+}
+_TKI = re.compile("|".join(rf"\b(?P<{name}>{rx})\b" for name, rx in _TKI_NAMES.items()))
+_PRIOR_CUE = re.compile(
+    r"\b(?:after|following|post|fail(?:ed|ing|ure)?(?:\s+(?:of|on|to|with))?|treated\s+with|treatment\s+with"
+    r"|therapy\s+with|received|receiving|resistan(?:t|ce)\s+to|refractory\s+to|intoleran(?:t|ce)\s+(?:of|to)"
+    r"|prior|previous(?:ly)?|despite|progress(?:ed|ion|ing)?\s+on|relaps(?:ed|e|ing)\s+on|s/p|exposed\s+to"
+    r"|pre-?treated\s+with|maintained\s+on|had|given|induction\s+with|(?P<on>(?:\w+\s+)?on))\b"
+)
+_ON_NOT_PRIOR = re.compile(
+    r"(?:data|evidence|trials?|study|studies|information|info|literature|based|depends?|depending|focus"
+    r"|guidance|recommendations?|opinions?|comments?|views?|thoughts?|experience|advice|insights?|go|put"
+    r"|start|started|starting|switch|switched|keep)\s+on"
+)
+_PRIOR_BLOCK = re.compile(
+    r"\b(?:switch(?:ing|ed)?\s+to|chang(?:e|ing)\s+to|use|using|start|starting|add|adding|give|giving|choose"
+    r"|choosing|consider\w*|recommend\w*|prefer\w*|versus|vs|or|compared|instead\s+of|than|should|would"
+    r"|could|can|whether|what\s+about|which)\b"
+)
+_PRIOR_POST = re.compile(
+    r"[\s-]*(?:[\w-]+\s+)?(?:fail\w*|resist\w*|intoleran\w*|refractory|(?:was|were|had\s+been)\s+(?:stopped"
+    r"|discontinued|given|used|started|ineffective)|discontinued|stopped|ineffective)"
+)
+_LIST_JOIN = re.compile(r"\s*(?:,|and|/|then|followed\s+by|->|&|\+)?\s*(?:,\s*)?(?:and\s+|then\s+)?")
+
+
+def _is_prior(t: str, m: re.Match[str]) -> bool:
+    pre = _before(t, m.start(), 80)
+    cues = [c for c in _PRIOR_CUE.finditer(pre) if not (c["on"] and _ON_NOT_PRIOR.fullmatch(c.group(0)))]
+    if cues and not _PRIOR_BLOCK.search(pre, cues[-1].end()):
+        return True
+    return _PRIOR_POST.match(t, m.end()) is not None
+
+
+def _read_prior_tkis(t: str) -> list[str]:
+    mentions = list(_TKI.finditer(t))
+    prior = [_is_prior(t, m) for m in mentions]
+    for i in range(1, len(mentions)):
+        gap = t[mentions[i - 1].end() : mentions[i].start()]
+        if prior[i - 1] and not prior[i] and _LIST_JOIN.fullmatch(gap):
+            prior[i] = True
+    names: list[str] = []
+    for m, is_prior in zip(mentions, prior, strict=True):
+        name = m.lastgroup
+        if is_prior and name and name not in names:
+            names.append(name)
+    return names
+
+
+_DONOR = re.compile(r"\bdonors?\b|\b(?:msd|mud|mmud|mrd-?donor)\b")
+_DONOR_TYPE = re.compile(
+    r"\b(?:matched|sibling|related|unrelated|haplo\w*|hla[\s-](?:identical|matched)|available|suitable"
+    r"|identified|potential|has\s+an?|have\s+an?|with\s+an?|(?:cord|umbilical)\s+blood)\b[\s\w-]*$"
+)
+_DONOR_POST_POS = re.compile(r"\s*(?:is\s+|was\s+|has\s+been\s+)?(?:available|identified|found|ready"
+                             r"|secured|lined\s+up)")
+_DONOR_POST_NEG = re.compile(
+    r"\s*(?:is\s+|was\s+)?(?:not\s+(?:available|found|identified)|unavailable|search\s+(?:failed"
+    r"|unsuccessful))"
+)
+_DONOR_NEG = re.compile(
+    r"\b(?:no|without|lack(?:s|ing)?(?:\s+of)?|absence\s+of|(?:does\s+not|doesn't|do\s+not"
+    r"|don't)\s+have\s+an?"
+    r"|unavailable|no\s+available)\s+(?:[\w-]+\s+){0,3}$"
+)
+
+
+def _read_donor(t: str) -> bool | None:
+    seen: set[bool] = set()
+    for m in _DONOR.finditer(t):
+        pre, word = _before(t, m.start(), 50), m.group(0)
+        if _DONOR_NEG.search(pre) or _DONOR_POST_NEG.match(t, m.end()):
+            seen.add(False)
+        elif (
+            word.startswith(("msd", "mud", "mmud"))
+            or _DONOR_TYPE.search(pre)
+            or _DONOR_POST_POS.match(t, m.end())
+        ):
+            seen.add(True)
+    return _one(seen)
+
+
+_TX_WORDS = r"(?:allo\w*[\s-]*)?(?:hsct|hct|sct|bmt|transplant\w*)"
+_UNFIT = re.compile(
+    r"\bunfit\b(?!\s+for\s+" + _TX_WORDS + r")|\bfrail(?:ty)?\b"
+    r"|\bpoor\s+(?:performance\s+status|ps|functional\s+status|general\s+condition)"
+    r"|\b(?:ecog|who\s+ps|ps|performance\s+status)\s*(?:of\s+|:|=|is\s+)?\s*(?:>=?\s*)?[34]\b"
+    r"|\bcomorbidit(?:y|ies)\s+(?:that\s+)?(?:preclude|prohibit|prevent|precluding)"
+    r"|\b(?:significant|severe|multiple|major)\s+comorbidit"
+    r"|\b(?:not|in)eligible\s+for\s+intensive|\bunsuitable\s+for\s+intensive|\bcannot\s+tolerate\s+intensive"
+    r"|\bintensive\s+(?:chemo\w*|therapy|treatment)\s+(?:is\s+)?(?:not\s+(?:feasible|possible|appropriate"
+    r"|an\s+option)|contraindicated)|\bbed(?:ridden|bound)\b"
+)
+_FIT = re.compile(
+    r"\b(?:medically\s+|physically\s+)?fit\b(?!\s+(?:into|in|with|within|the|this|these|our|my|your"
+    r"|criteria))"
+    r"|\bgood\s+(?:performance\s+status|ps)|\b(?:ecog|who\s+ps|ps|performance\s+status)\s*(?:of\s+|:|="
+    r"|is\s+)?"
+    r"\s*[01](?:\s*-\s*1)?\b|\bcan\s+tolerate\s+intensive"
+)
+
+
+def _read_fitness(t: str) -> str | None:
+    seen: set[str] = set()
+    for m in _UNFIT.finditer(t):
+        seen.add("fit" if _negated(_before(t, m.start(), 30)) and "frail" in m.group(0) else "unfit")
+    for m in _FIT.finditer(t):
+        seen.add("unfit" if _negated(_before(t, m.start(), 30)) else "fit")
+    return _one(seen)
+
+
+# --------------------------------------------------------------------------------------------
+# public API
+# --------------------------------------------------------------------------------------------
+
+
+def _read_one(text: str) -> dict[str, Any]:
+    t = _normalise(text)
+    age, band = _read_age(t)
+    cd19, cd22 = _read_markers(t)
+    transplant = _read_transplant(t)
+    mrd_status, mrd_level, mrd_tp = _read_mrd(t)
+    return {
+        "age": age,
+        "age_band": band,
+        "ph_status": _read_ph(t),
+        "lineage": _read_lineage(t),
+        "cd19": cd19,
+        "cd22": cd22,
+        "phase": _read_phase(t, transplant),
+        "mrd_status": mrd_status,
+        "mrd_level_pct": mrd_level,
+        "mrd_timepoint": mrd_tp,
+        "t315i": _read_t315i(t),
+        "prior_tkis": _read_prior_tkis(t),
+        "transplant": transplant,
+        "donor": _read_donor(t),
+        "fitness": _read_fitness(t),
+    }
+
+
+def _merge(base: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Facts set in `new` override `base`; a new age band alone drops an age outside it."""
+    merged = dict(base)
+    for key, value in new.items():
+        if value is not None and value != []:
+            merged[key] = value
+    old_age = base.get("age")
+    new_band = new.get("age_band")
+    if new_band and new.get("age") is None and old_age is not None and age_band(old_age) != new_band:
+        merged["age"] = None
+    return merged
+
+
+def read_facts(question: str, *, history: list[str] | None = None) -> PatientFacts:
+    """Read patient facts from a question; facts in `question` override those in `history`.
+
+    `history` holds the earlier user messages of the conversation, oldest first.
+
+    >>> read_facts("45 yo man, Ph-negative B-ALL in CR1, MRD 0.05% after induction").mrd_level_pct
+    0.05
+    >>> read_facts("what if she were 70?", history=["45F Ph+ ALL in CR1"]).age
+    70
+    """
+    merged: dict[str, Any] = {}
+    for text in [*(history or []), question]:
+        merged = _merge(merged, _read_one(text))
+    return PatientFacts(**merged)
+
+
+def apply_overrides(facts: PatientFacts, overrides: dict[str, Any]) -> PatientFacts:
+    """Return `facts` with user corrections applied (validated; None clears a fact).
+
+    Unknown field names and invalid values raise ValueError. Setting `age` also sets `age_band`;
+    setting only an `age_band` that the current age does not fall in clears the age.
+
+    >>> f = apply_overrides(read_facts("72F Ph+ ALL"), {"age": 58})
+    >>> (f.age, f.age_band)
+    (58, '40-64')
+    """
+    unknown = set(overrides) - set(PatientFacts.model_fields)
+    if unknown:
+        raise ValueError(f"unknown patient fact(s): {', '.join(sorted(unknown))}")
+    data = {**facts.model_dump(), **overrides}
+    if data.get("prior_tkis") is None:
+        data["prior_tkis"] = []
+    data["prior_tkis"] = [str(x).strip().lower() for x in data["prior_tkis"]]
+    result = PatientFacts.model_validate(data)  # pydantic's ValidationError is a ValueError
+    if result.age is not None:
+        if not 0 <= result.age <= MAX_AGE:
+            raise ValueError(f"age must be between 0 and {MAX_AGE}, got {result.age}")
+        if "age" in overrides or result.age_band is None:
+            return result.model_copy(update={"age_band": age_band(result.age)})
+        if result.age_band != age_band(result.age):
+            return result.model_copy(update={"age": None})
+    return result

@@ -1,0 +1,690 @@
+"""Table-driven tests for the deterministic patient-facts reader."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.facts import age_band, apply_overrides, read_facts
+from assistant.models import PatientFacts
+
+
+def _field(text: str, name: str) -> object:
+    return getattr(read_facts(text), name)
+
+
+# ------------------------------------------------------------------------------------ age
+
+AGE_CASES = [
+    ("72F Ph+ ALL", 72),
+    ("72 yo", 72),
+    ("72-year-old woman", 72),
+    ("a 72 year old man", 72),
+    ("aged 72", 72),
+    ("a 72 y/o man", 72),
+    ("age 72, Ph-", 72),
+    ("age: 72", 72),
+    ("72M Ph+ ALL", 72),
+    ("patient is 19", 19),
+    ("the patient is 19 and has T-ALL", 19),
+    ("she's 58 with B-ALL", 58),
+    ("Pt 67 yrs, Philadelphia chromosome negative", 67),
+    ("8-year-old with ALL", 8),
+    ("72yoF with ALL", 72),
+    ("72 y.o. male", 72),
+    ("45 yr old", 45),
+    ("72 yeras old", 72),
+    ("a 60-yr-old gentleman", 60),
+    ("68 years of age", 68),
+    ("72/F, Ph+ ALL", 72),
+    ("55 female with T-ALL", 55),
+    ("at the age of 30 she was diagnosed", 30),
+    ("what if she were 70?", 70),
+    ("101 yo, Ph-", 101),
+    ("0 y/o infant", 0),
+    ("Ph pos ALL, 55yo", 55),
+    ("ph neg b-all 24 y/o female", 24),
+    ("R/R Ph- B-ALL 39M, prior blina", 39),
+    ("pt 81yo frail Ph+ALL", 81),
+    ("76 F newly dx Ph+ ALL", 76),
+    ("Patient (52 y) with Ph-negative ALL", 52),
+    ("48-yo male", 48),
+    ("pt aged 35 w/ Ph− ALL", 35),
+    ("who is 17 years old", 17),
+    ("she is 16, Ph-", 16),
+    ("34 years, female, Ph-", 34),
+    ("a woman aged 29 with relapse", 29),
+    ("Relapse 8 months after allo-SCT in a 41-year-old male", 41),
+    ("Ph+ALL 68歳 女性", 68),
+]
+
+
+@pytest.mark.parametrize(("text", "age"), AGE_CASES)
+def test_reads_age(text: str, age: int) -> None:
+    facts = read_facts(text)
+    assert facts.age == age
+    assert facts.age_band == age_band(age)
+
+
+NOT_AGE_CASES = [
+    "MRD 0.01%",
+    "MRD 10^-4 after induction",
+    "CD19 positive B-ALL",
+    "WBC 120,000 at diagnosis",
+    "WBC 35 x10^9/L",
+    "day 28 marrow",
+    "after 2 cycles of hyper-CVAD",
+    "5 years of TKI",
+    "in CR1 for 5 years, stop TKI?",
+    "cytarabine 3 g/m2",
+    "T315I mutation",
+    "in CR1",
+    "1 year after transplant",
+    "blasts 30%",
+    "failed 2 TKIs",
+    "JSH 2023 guideline",
+    "ponatinib 45 mg daily",
+    "ponatinib 15 mg/day",
+    "t(9;22) positive",
+    "2 years after HSCT, MRD positive",
+    "median age 55 in the trial",
+    "120 yo",
+    "ECOG 3",
+    "relapse 6 months after allo-HSCT",
+    "patient is 2 years post-transplant",
+    "ages 18-39 years",
+    "hyper-CVAD 8 courses",
+    "blinatumomab 28 mcg/day",
+    "CR at 12 weeks",
+    "what is the 5-year OS?",
+    "MRD 1x10^-4 after 3 months",
+    "s/p alloSCT 2 yrs ago",
+    "dasatinib 140 mg",
+]
+
+
+@pytest.mark.parametrize("text", NOT_AGE_CASES)
+def test_numbers_that_are_not_ages(text: str) -> None:
+    assert read_facts(text).age is None
+
+
+BAND_CASES = [
+    ("in his 70s with Ph+ ALL", "65+"),
+    ("in her 50s", "40-64"),
+    ("in his 60s", None),
+    ("in her early 60s", "40-64"),
+    ("late 60s, frail", "65+"),
+    ("in their twenties", "aya"),
+    ("in her thirties", "aya"),
+    ("in his teens", None),
+    ("elderly Ph+ ALL", "65+"),
+    ("older adult with Ph- B-ALL", "65+"),
+    ("patients aged >=65", "65+"),
+    ("AYA with Ph-negative ALL", "aya"),
+    ("adolescent and young adult ALL", "aya"),
+    ("young adult, T-ALL", "aya"),
+    ("a child with ALL", "child"),
+    ("pediatric patient", "child"),
+    ("pediatric-type induction for Ph- ALL", None),
+    ("pediatric-inspired regimen", None),
+    ("elderly vs AYA", None),
+    ("elderly patient, 45 yo?", "40-64"),  # an explicit age wins
+]
+
+
+@pytest.mark.parametrize(("text", "band"), BAND_CASES)
+def test_reads_age_band_without_age(text: str, band: str | None) -> None:
+    facts = read_facts(text)
+    assert facts.age_band == band
+    if "yo" not in text:
+        assert facts.age is None
+
+
+@pytest.mark.parametrize(
+    ("age", "band"), [(0, "child"), (14, "child"), (15, "aya"), (39, "aya"), (40, "40-64"), (64, "40-64"),
+                      (65, "65+"), (110, "65+")]
+)
+def test_age_band(age: int, band: str) -> None:
+    assert age_band(age) == band
+
+
+def test_age_band_rejects_negative() -> None:
+    with pytest.raises(ValueError):
+        age_band(-1)
+
+
+# ------------------------------------------------------------------------------------ Ph
+
+PH_CASES = [
+    ("Ph+ ALL", "positive"),
+    ("Ph-positive B-ALL", "positive"),
+    ("Ph positive", "positive"),
+    ("Philadelphia-positive ALL", "positive"),
+    ("Philadelphia chromosome positive", "positive"),
+    ("Philadelphia chromosome-positive ALL", "positive"),
+    ("BCR::ABL1-positive ALL", "positive"),
+    ("BCR-ABL1+ ALL", "positive"),
+    ("BCR-ABL positive", "positive"),
+    ("ALL with t(9;22)", "positive"),
+    ("t(9;22)(q34;q11.2) detected", "positive"),
+    ("Ph+ve ALL", "positive"),
+    ("Ph status: positive", "positive"),
+    ("positive for BCR::ABL1", "positive"),
+    ("Ph− ALL", "negative"),
+    ("Ph- ALL", "negative"),
+    ("Ph-, CD19+", "negative"),
+    ("B-ALL, Ph-", "negative"),
+    ("Ph– B-ALL", "negative"),
+    ("Ph negative", "negative"),
+    ("Ph-neg B-ALL", "negative"),
+    ("BCR::ABL1-negative B-ALL", "negative"),
+    ("Philadelphia negative", "negative"),
+    ("Philadelphia chromosome negative", "negative"),
+    ("not Ph-positive", "negative"),
+    ("no Philadelphia chromosome", "negative"),
+    ("negative for BCR::ABL1", "negative"),
+    ("non-Ph ALL", "negative"),
+    ("Ph-like ALL", None),
+    ("Ph–like B-ALL with CRLF2", None),
+    ("Ph status unknown", None),
+    ("Ph pending", None),
+    ("Ph+ vs Ph- ALL: how do regimens differ?", None),
+    ("pH of the urine", None),
+    ("BCR::ABL1 transcripts rising", "positive"),
+    ("ph neg b-all", "negative"),
+    ("BCR-ABL1 negative, CD19 pos", "negative"),
+    ("BCR::ABL1 undetectable after induction", "positive"),  # transcript monitoring implies Ph+
+    ("Philadelphia chromosome–positive acute lymphoblastic leukemia", "positive"),
+    ("Ph status not yet known", None),
+]
+
+
+@pytest.mark.parametrize(("text", "status"), PH_CASES)
+def test_reads_ph_status(text: str, status: str | None) -> None:
+    assert _field(text, "ph_status") == status
+
+
+# ------------------------------------------------------------------------------------ lineage
+
+LINEAGE_CASES = [
+    ("B-ALL", "B"),
+    ("B-cell ALL", "B"),
+    ("precursor B ALL", "B"),
+    ("pre-B ALL", "B"),
+    ("B-lymphoblastic leukemia", "B"),
+    ("BCP-ALL", "B"),
+    ("B-cell acute lymphoblastic leukemia", "B"),
+    ("T-ALL", "T"),
+    ("T-cell ALL", "T"),
+    ("T-LBL", "T"),
+    ("T-lymphoblastic lymphoma", "T"),
+    ("early T-precursor ALL", "T"),
+    ("ETP-ALL", "T"),
+    ("T-cell", "T"),
+    ("Ph+ ALL", None),  # lineage is never inferred
+    ("blinatumomab is a bispecific T-cell engager", None),
+    ("CAR T-cell therapy for B-ALL", "B"),
+    ("CAR-T cell therapy", None),
+    ("B-ALL or T-ALL?", None),
+]
+
+
+@pytest.mark.parametrize(("text", "lineage"), LINEAGE_CASES)
+def test_reads_lineage(text: str, lineage: str | None) -> None:
+    assert _field(text, "lineage") == lineage
+
+
+# ------------------------------------------------------------------------------------ CD19 / CD22
+
+MARKER_CASES = [
+    ("CD19+ B-ALL", True, None),
+    ("CD19 positive", True, None),
+    ("CD19-positive", True, None),
+    ("CD19 negative", False, None),
+    ("CD19-", False, None),
+    ("CD19 loss after blinatumomab", False, None),
+    ("lost CD19 after CAR-T", False, None),
+    ("CD19-negative relapse", False, None),
+    ("CD22 expression 90%", None, True),
+    ("CD22 dim", None, True),
+    ("CD19/CD22 positive", True, True),
+    ("CD19 and CD22 positive", True, True),
+    ("CD19-negative, CD22+", False, True),
+    ("negative for CD19", False, None),
+    ("anti-CD19 CAR-T", None, None),
+    ("CD19-directed therapy", None, None),
+    ("CD22 0%", None, False),
+    ("She has B-ALL CD19 dim CD22 bright", True, True),
+    ("CD19 expression lost after blinatumomab", False, None),
+    ("CD19 pos, CD22 neg", True, False),
+]
+
+
+@pytest.mark.parametrize(("text", "cd19", "cd22"), MARKER_CASES)
+def test_reads_cd19_cd22(text: str, cd19: bool | None, cd22: bool | None) -> None:
+    facts = read_facts(text)
+    assert (facts.cd19, facts.cd22) == (cd19, cd22)
+
+
+# ------------------------------------------------------------------------------------ phase
+
+PHASE_CASES = [
+    ("newly diagnosed Ph+ ALL", "newly_diagnosed"),
+    ("new diagnosis of B-ALL", "newly_diagnosed"),
+    ("de novo T-ALL", "newly_diagnosed"),
+    ("just diagnosed with ALL", "newly_diagnosed"),
+    ("72F Ph+ ALL, what induction?", "newly_diagnosed"),
+    ("best induction for elderly Ph+ ALL", "newly_diagnosed"),
+    ("in CR1", "cr1"),
+    ("in first remission", "cr1"),
+    ("first complete remission", "cr1"),
+    ("in CR1 after pediatric-type induction", "cr1"),
+    ("achieved CR after induction", "cr1"),
+    ("CR2", "cr2"),
+    ("in second remission", "cr2"),
+    ("relapsed B-ALL", "relapsed"),
+    ("relapse of T-ALL", "relapsed"),
+    ("R/R B-ALL", "relapsed"),
+    ("relapsed/refractory Ph+ ALL", "relapsed"),
+    ("refractory T-ALL", "refractory"),
+    ("primary induction failure", "refractory"),
+    ("did not achieve CR after induction", "refractory"),
+    ("relapsed, failed to achieve a second remission", "refractory"),
+    ("after allo-HSCT, MRD negative", "post_hsct"),
+    ("post-transplant", "post_hsct"),
+    ("post-HSCT", "post_hsct"),
+    ("1 year after transplant", "post_hsct"),
+    ("relapsed after allo-HSCT", "relapsed"),
+    ("risk of relapse in CR1", "cr1"),
+    ("molecular relapse in CR1", "cr1"),
+    ("relapse-free survival with blinatumomab", None),
+    ("MRD positive after induction", None),
+    ("reinduction options", None),
+    ("what is blinatumomab?", None),
+    ("76 F newly dx Ph+ ALL", "newly_diagnosed"),
+    ("Ph+ ALL in 2nd CR after ponatinib", "cr2"),
+    ("relapsed, now in CR2, allo-HSCT?", "cr2"),
+    ("isolated CNS relapse", "relapsed"),
+    ("B-ALL not in remission after induction", "refractory"),
+    ("failed to achieve CR with hyper-CVAD", "refractory"),
+    ("after the transplant she remains in CR", "post_hsct"),
+    ("in CR2 after allo-HSCT", "cr2"),  # CR2 outranks post-HSCT; transplant stays "done"
+]
+
+
+@pytest.mark.parametrize(("text", "phase"), PHASE_CASES)
+def test_reads_phase(text: str, phase: str | None) -> None:
+    assert _field(text, "phase") == phase
+
+
+# ------------------------------------------------------------------------------------ MRD
+
+MRD_CASES = [
+    ("MRD-negative", "negative", None),
+    ("MRD negative", "negative", None),
+    ("no detectable MRD", "negative", None),
+    ("MRD undetectable", "negative", None),
+    ("complete molecular response", "negative", None),
+    ("in CMR on dasatinib", "negative", None),
+    ("MRD-positive", "positive", None),
+    ("MRD+", "positive", None),
+    ("MRD detected", "positive", None),
+    ("molecular relapse", "positive", None),
+    ("BCR::ABL1 transcripts detected", "positive", None),
+    ("BCR::ABL1 transcripts rising", "positive", None),
+    ("MRD 0.05%", "positive", 0.05),
+    ("MRD of 0.005%", "positive", 0.005),
+    ("MRD 10^-3", "positive", 0.1),
+    ("MRD 1x10^-4", "positive", 0.01),
+    ("MRD 1 × 10−4", "positive", 0.01),
+    ("1 × 10−4", "positive", 0.01),
+    ("MRD 10⁻⁴", "positive", 0.01),
+    ("5e-4", "positive", 0.05),
+    ("MRD 0.1 %", "positive", 0.1),
+    ("MRD was 0.02% by flow", "positive", 0.02),
+    ("MRD <0.01%", "negative", None),
+    ("MRD below 0.01%", "negative", None),
+    ("MRD < 10^-4", "negative", None),
+    ("MRD positive after induction, MRD negative after consolidation", "negative", None),
+    ("blasts 30%", None, None),
+    ("day 10-14 of induction", None, None),
+    ("how often should MRD be tested?", None, None),
+    ("BCR::ABL1 transcripts undetectable", "negative", None),
+    ("MRD-neg CR after 2 cycles", "negative", None),
+    ("s/p alloSCT 2 yrs ago, BCR::ABL1 rising", "positive", None),
+    ("BCR::ABL1 0.1% at 3 months", "positive", 0.1),
+    ("ETP-ALL with MRD 1.2% after induction", "positive", 1.2),
+    ("Is MRD 10^-4 a threshold?", None, None),
+    ("what MRD cutoff (0.01%) defines positivity?", None, None),
+    ("MRD 0%", "negative", None),
+    ("MRD positive (0.3%) after consolidation", "positive", 0.3),
+    ("MRD negative, blasts 30%", "negative", None),
+    ("MRD (flow): 0.02%", "positive", 0.02),
+]
+
+
+@pytest.mark.parametrize(("text", "status", "level"), MRD_CASES)
+def test_reads_mrd(text: str, status: str | None, level: float | None) -> None:
+    facts = read_facts(text)
+    assert facts.mrd_status == status
+    assert facts.mrd_level_pct == (pytest.approx(level) if level is not None else None)
+
+
+MRD_TIMEPOINT_CASES = [
+    ("MRD 0.05% after induction", "after_induction"),
+    ("MRD positive at the end of induction", "after_induction"),
+    ("post-induction MRD negative", "after_induction"),
+    ("MRD positive after allo-HSCT", "post_hsct"),
+    ("post-HSCT MRD negative", "post_hsct"),
+    ("MRD positive after consolidation", "other"),
+    ("MRD negative", None),
+    ("after induction", None),  # a time point with no MRD result is not an MRD time point
+    ("s/p alloSCT 2 yrs ago, BCR::ABL1 rising", "post_hsct"),
+    ("63 yo, Ph+ ALL, CMR after induction", "after_induction"),
+]
+
+
+@pytest.mark.parametrize(("text", "timepoint"), MRD_TIMEPOINT_CASES)
+def test_reads_mrd_timepoint(text: str, timepoint: str | None) -> None:
+    assert _field(text, "mrd_timepoint") == timepoint
+
+
+# ------------------------------------------------------------------------------------ T315I, TKIs
+
+T315I_CASES = [
+    ("T315I", True),
+    ("Ph+ ALL with T315I mutation", True),
+    ("T315I+", True),
+    ("no T315I", False),
+    ("T315I negative", False),
+    ("without T315I", False),
+    ("T315I mutation not detected", False),
+    ("no ABL1 kinase domain mutations", False),
+    ("T315I status pending", None),
+    ("Ph+ ALL", None),
+    ("T315I-positive Ph+ ALL relapsed after ponatinib", True),
+    ("no evidence of T315I, failed imatinib", False),
+]
+
+
+@pytest.mark.parametrize(("text", "value"), T315I_CASES)
+def test_reads_t315i(text: str, value: bool | None) -> None:
+    assert _field(text, "t315i") == value
+
+
+TKI_CASES = [
+    ("relapsed after imatinib", ["imatinib"]),
+    ("failed dasatinib", ["dasatinib"]),
+    ("on dasatinib", ["dasatinib"]),
+    ("72F on dasatinib, MRD positive", ["dasatinib"]),
+    ("treated with nilotinib", ["nilotinib"]),
+    ("resistant to imatinib and dasatinib", ["imatinib", "dasatinib"]),
+    ("prior TKIs: imatinib, dasatinib", ["imatinib", "dasatinib"]),
+    ("imatinib-resistant Ph+ ALL", ["imatinib"]),
+    ("dasatinib failure, T315I", ["dasatinib"]),
+    ("failed dasatinib, should we use ponatinib?", ["dasatinib"]),
+    ("should we use ponatinib after dasatinib failure?", ["dasatinib"]),
+    ("should we use ponatinib?", []),
+    ("ponatinib vs dasatinib for induction", []),
+    ("what are the data on ponatinib?", []),
+    ("switch to asciminib?", []),
+    ("progressed on olverembatinib", ["olverembatinib"]),
+    ("after dasatanib", ["dasatinib"]),
+    ("treated with bosutinib", ["bosutinib"]),
+    ("66 yo M w/ Ph+ ALL on imatinib, BCR::ABL1 0.1%", ["imatinib"]),
+    ("my 45 year old patient is on dasatinib", ["dasatinib"]),
+    ("Is ponatinib better than dasatinib in Ph+ ALL?", []),
+    ("in CR1 after hyper-CVAD + ponatinib", ["ponatinib"]),
+    ("dasatinib + prednisolone induction?", []),
+]
+
+
+@pytest.mark.parametrize(("text", "tkis"), TKI_CASES)
+def test_reads_prior_tkis(text: str, tkis: list[str]) -> None:
+    assert _field(text, "prior_tkis") == tkis
+
+
+# ------------------------------------------------------------------------------------ transplant
+
+TRANSPLANT_CASES = [
+    ("underwent allo-HSCT in CR1", "done"),
+    ("post-transplant", "done"),
+    ("after allogeneic transplant", "done"),
+    ("s/p HSCT", "done"),
+    ("transplanted in CR2", "done"),
+    ("relapsed after allo-HSCT", "done"),
+    ("3 months after allo-SCT", "done"),
+    ("no transplant", "ineligible"),
+    ("not a transplant candidate", "ineligible"),
+    ("transplant-ineligible", "ineligible"),
+    ("unfit for transplant", "ineligible"),
+    ("not eligible for allo-HSCT", "ineligible"),
+    ("planned allo-HSCT", "planned"),
+    ("going to transplant", "planned"),
+    ("allo-HSCT is planned", "planned"),
+    ("bridge to transplant with blinatumomab", "planned"),
+    ("transplant eligible", "eligible"),
+    ("candidate for transplant", "eligible"),
+    ("did not undergo allo-HSCT", "not_done"),
+    ("without allo-HSCT", "not_done"),
+    ("no allo-HSCT in CR1", "not_done"),
+    ("not transplanted", "not_done"),
+    ("declined transplant", "not_done"),
+    ("should we give TKI after HSCT?", None),
+    ("transplant?", None),
+    ("autologous transplant", None),
+    ("MRD 0.05% after induction - transplant?", None),
+    ("never transplanted", "not_done"),
+    ("hasn't had a transplant", "not_done"),
+    ("not a candidate for allo-HSCT", "ineligible"),
+    ("transplant-eligible, MSD available", "eligible"),
+    ("in CR2 after inotuzumab, proceed to HSCT?", None),
+    ("Ph+ ALL in 2nd CR; HSCT planned", "planned"),
+    ("how long should TKI be continued after allo-HSCT?", None),
+]
+
+
+@pytest.mark.parametrize(("text", "status"), TRANSPLANT_CASES)
+def test_reads_transplant(text: str, status: str | None) -> None:
+    assert _field(text, "transplant") == status
+
+
+DONOR_CASES = [
+    ("matched sibling donor", True),
+    ("has a donor", True),
+    ("donor available", True),
+    ("MUD identified", True),
+    ("haploidentical donor", True),
+    ("no donor", False),
+    ("no suitable donor", False),
+    ("no HLA-matched sibling donor", False),
+    ("donor not available", False),
+    ("which donor is preferred?", None),
+    ("MSD available", True),
+]
+
+
+@pytest.mark.parametrize(("text", "donor"), DONOR_CASES)
+def test_reads_donor(text: str, donor: bool | None) -> None:
+    assert _field(text, "donor") == donor
+
+
+FITNESS_CASES = [
+    ("fit", "fit"),
+    ("fit 58M with Ph+ ALL", "fit"),
+    ("fit for intensive chemotherapy", "fit"),
+    ("ECOG 1", "fit"),
+    ("frail", "unfit"),
+    ("unfit", "unfit"),
+    ("poor performance status", "unfit"),
+    ("ECOG 3", "unfit"),
+    ("PS 4", "unfit"),
+    ("comorbidities preclude intensive chemotherapy", "unfit"),
+    ("not fit for intensive therapy", "unfit"),
+    ("unfit for transplant", None),
+    ("ECOG 2", None),
+    ("benefit of blinatumomab", None),
+    ("76 F, ECOG 1", "fit"),
+    ("man in his 80s, unfit", "unfit"),
+    ("not frail", "fit"),
+]
+
+
+@pytest.mark.parametrize(("text", "fitness"), FITNESS_CASES)
+def test_reads_fitness(text: str, fitness: str | None) -> None:
+    assert _field(text, "fitness") == fitness
+
+
+# ------------------------------------------------------------------------------------ full questions
+
+FULL_CASES = [
+    (
+        "72F Ph+ ALL what induction",
+        {"age": 72, "age_band": "65+", "ph_status": "positive", "phase": "newly_diagnosed"},
+    ),
+    (
+        ("45 yo man with Ph-negative B-ALL in CR1 after pediatric-type induction, MRD 0.05% after induction "
+         "— transplant?"),
+        {"age": 45, "age_band": "40-64", "ph_status": "negative", "lineage": "B", "phase": "cr1",
+         "mrd_status": "positive", "mrd_level_pct": 0.05, "mrd_timepoint": "after_induction"},
+    ),
+    (
+        "28M T-ALL relapsed, what salvage",
+        {"age": 28, "age_band": "aya", "lineage": "T", "phase": "relapsed"},
+    ),
+    (
+        "Ph+ ALL s/p allo-HSCT, MRD negative, should we give prophylactic dasatinib?",
+        {"ph_status": "positive", "phase": "post_hsct", "transplant": "done", "mrd_status": "negative",
+         "mrd_timepoint": "post_hsct"},
+    ),
+    (
+        "CD19-negative, CD22+ relapsed B-ALL in a 33-year-old",
+        {"age": 33, "age_band": "aya", "lineage": "B", "cd19": False, "cd22": True, "phase": "relapsed"},
+    ),
+    (
+        "23 yo CD19+ B-ALL relapsed after allo-HSCT, CAR-T?",
+        {"age": 23, "age_band": "aya", "lineage": "B", "cd19": True, "phase": "relapsed",
+         "transplant": "done"},
+    ),
+    (
+        "Pt 67 yrs, Philadelphia chromosome negative, frail",
+        {"age": 67, "age_band": "65+", "ph_status": "negative", "fitness": "unfit"},
+    ),
+    (
+        "58M Ph+ ALL in CR1, no allo-HSCT (no donor), MRD-negative after 2 years of dasatinib — stop TKI?",
+        {"age": 58, "age_band": "40-64", "ph_status": "positive", "phase": "cr1", "transplant": "not_done",
+         "donor": False,
+         "mrd_status": "negative", "prior_tkis": ["dasatinib"]},
+    ),
+    (
+        "Ph+ ALL relapsed on dasatinib with T315I, should we switch to ponatinib?",
+        {"ph_status": "positive", "phase": "relapsed", "t315i": True, "prior_tkis": ["dasatinib"]},
+    ),
+    (
+        "a 19-year-old with newly diagnosed T-ALL, fit, matched sibling donor available",
+        {"age": 19, "age_band": "aya", "lineage": "T", "phase": "newly_diagnosed", "fitness": "fit",
+         "donor": True},
+    ),
+    (
+        "elderly unfit Ph-positive ALL, not a transplant candidate: blinatumomab + TKI?",
+        {"age_band": "65+", "ph_status": "positive", "fitness": "unfit", "transplant": "ineligible"},
+    ),
+    (
+        "Ph− B-ALL, MRD 1 × 10−4 after induction in a woman in her 50s",
+        {"age_band": "40-64", "ph_status": "negative", "lineage": "B", "mrd_status": "positive",
+         "mrd_level_pct": 0.01, "mrd_timepoint": "after_induction"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FULL_CASES)
+def test_full_questions(text: str, expected: dict[str, object]) -> None:
+    known = read_facts(text).known()
+    if "mrd_level_pct" in expected:
+        assert known.pop("mrd_level_pct") == pytest.approx(expected["mrd_level_pct"])
+        expected = {k: v for k, v in expected.items() if k != "mrd_level_pct"}
+    assert known == expected
+
+
+def test_what_is_blinatumomab_has_no_facts() -> None:
+    assert read_facts("What is blinatumomab?").known() == {}
+
+
+# ------------------------------------------------------------------------------------ history
+
+def test_current_question_overrides_history() -> None:
+    facts = read_facts("what if she were 70?", history=["45F Ph+ ALL in CR1, MRD negative"])
+    assert (facts.age, facts.age_band) == (70, "65+")
+    assert (facts.ph_status, facts.phase, facts.mrd_status) == ("positive", "cr1", "negative")
+
+
+def test_later_history_overrides_earlier() -> None:
+    facts = read_facts("transplant?", history=["45F Ph+ ALL in CR1", "she has now relapsed"])
+    assert facts.phase == "relapsed"
+    assert facts.age == 45
+
+
+def test_band_only_override_drops_conflicting_age() -> None:
+    facts = read_facts("and if she were elderly?", history=["45F Ph+ ALL"])
+    assert (facts.age, facts.age_band) == (None, "65+")
+
+
+def test_band_only_override_keeps_consistent_age() -> None:
+    facts = read_facts("she is in her forties", history=["45F Ph+ ALL"])
+    assert (facts.age, facts.age_band) == (45, "40-64")
+
+
+def test_unknown_in_question_does_not_erase_history() -> None:
+    assert read_facts("what next?", history=["Ph+ ALL"]).ph_status == "positive"
+
+
+# ------------------------------------------------------------------------------------ overrides
+
+def test_apply_overrides_sets_age_and_band() -> None:
+    facts = apply_overrides(read_facts("72F Ph+ ALL"), {"age": 58})
+    assert (facts.age, facts.age_band, facts.ph_status) == (58, "40-64", "positive")
+
+
+def test_apply_overrides_band_clears_conflicting_age() -> None:
+    facts = apply_overrides(read_facts("72F Ph+ ALL"), {"age_band": "aya"})
+    assert (facts.age, facts.age_band) == (None, "aya")
+
+
+def test_apply_overrides_none_clears() -> None:
+    assert apply_overrides(read_facts("Ph+ ALL"), {"ph_status": None}).ph_status is None
+
+
+def test_apply_overrides_normalises_tkis() -> None:
+    facts = apply_overrides(PatientFacts(), {"prior_tkis": [" Dasatinib "], "transplant": "not_done"})
+    assert facts.prior_tkis == ["dasatinib"]
+    assert facts.transplant == "not_done"
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{"ph_status": "maybe"}, {"phase": "cr3"}, {"age": 200}, {"colour": "blue"}, {"age": "old"}],
+)
+def test_apply_overrides_rejects_invalid(overrides: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        apply_overrides(PatientFacts(), overrides)
+
+
+# ------------------------------------------------------------------------------------ robustness
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_never_raises_and_ages_in_range(text: str) -> None:
+    facts = read_facts(text, history=[text[:50]])
+    assert facts.age is None or 0 <= facts.age <= 110
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["72F", "Ph+", "Ph-", "ALL", "MRD", "0.01%", "10^-4", "CD19", "-", "+", "T315I", "relapsed", "after",
+     "allo-HSCT", "no", "not", "dasatinib", "in", "CR1", "−", "yo", "age", "999", "years", "old", ",",
+     "?"]),
+    max_size=25))
+def test_never_raises_on_domain_word_salad(words: list[str]) -> None:
+    facts = read_facts(" ".join(words))
+    assert facts.age is None or 0 <= facts.age <= 110
