@@ -1,0 +1,83 @@
+"""Citation checks: markers, dangling markers, verbatim quotes, support."""
+
+from __future__ import annotations
+
+import pytest
+from rule_helpers import cite, draft_of
+
+from assistant.models import PatientFacts
+from assistant.rules import Draft, check, check_citations, key_terms
+
+F = PatientFacts()
+MRD = "jsh2023-all/mrd"
+
+
+def ids(issues) -> list[str]:
+    return [i.finding.rule_id for i in issues]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Blinatumomab is for CD19-positive B-ALL.", {"blinatumomab", "cd19_pos", "b_all"}),
+    ("MRD of 10^-4 after induction.", {"mrd", "0.01%"}),
+    ("TKI maintenance for at least 5 years.", {"tki", "maintenance", "5"}),
+    ("Ph+ patients aged 65 or older.", {"ph_pos", "65"}),
+    ("The guideline says so.", set()),
+])
+def test_key_terms(text: str, expected: set) -> None:
+    assert key_terms(text) == expected
+
+
+def test_uncited_fact_sentence_is_flagged_and_dropped(by_section) -> None:
+    chunk = by_section[MRD][0]
+    draft = Draft(answer="- MRD after induction is a key prognostic factor.", citations=[])
+    assert ids(check_citations("q", F, draft, [chunk])) == ["CIT-MARKER-001"]
+    assert check("q", F, draft, [chunk]).verdict == "refused"
+
+
+def test_notes_and_questions_need_no_citation(by_section) -> None:
+    draft = Draft(answer="_Decision support only._\n\nWhat is the Ph status?", citations=[])
+    assert check_citations("q", F, draft, by_section[MRD]) == []
+
+
+def test_marker_to_unretrieved_chunk_is_dangling(by_section) -> None:
+    chunk = by_section[MRD][0]
+    other = by_section["jsh2023-all/cns-prophylaxis"][0]
+    draft = Draft(answer="- MRD after induction matters.[1]", citations=[cite(other, 1)])
+    assert "CIT-DANGLING-002" in ids(check_citations("q", F, draft, [chunk]))
+
+
+def test_marker_without_citation_entry_is_dangling(by_section) -> None:
+    chunk = by_section[MRD][0]
+    draft = Draft(answer="- MRD after induction matters.[2]", citations=[cite(chunk, 1)])
+    assert "CIT-DANGLING-002" in ids(check_citations("q", F, draft, [chunk]))
+
+
+def test_quote_not_verbatim_is_fixed_from_the_chunk(by_section) -> None:
+    chunk = by_section[MRD][0]
+    sentence = "For adults with ALL, the JSH 2023 guideline regards MRD assessment after induction therapy as essential."
+    draft = draft_of(sentence, chunk, quote="MRD is nice to have.")
+    issues = check_citations("q", F, draft, [chunk])
+    assert ids(issues) == ["CIT-QUOTE-003"]
+    fixed = check("q", F, draft, [chunk])
+    assert fixed.verdict == "repaired"
+    assert fixed.draft.citations[0].quote in chunk.text
+
+
+def test_verbatim_supported_sentence_passes(by_section) -> None:
+    chunk = next(c for c in by_section[MRD] if "0.01% or higher" in c.text)
+    s = ("For adults with ALL whose MRD after induction is 0.01% or higher (10^-4 or higher), the JSH 2023 "
+         "guideline regards the risk of relapse as high.")
+    result = check("q", F, draft_of(s, chunk, quote=s), [chunk])
+    assert result.verdict == "pass"
+    assert result.findings == []
+
+
+@pytest.mark.parametrize("bad", [
+    "MRD of 0.1% or higher after induction means a high risk of relapse.",   # threshold not in the chunk
+    "Blinatumomab is given when MRD is detected after induction.",             # drug not in the chunk
+    "MRD after induction guides ponatinib use.",
+])
+def test_unsupported_terms_are_caught(by_section, bad: str) -> None:
+    chunk = next(c for c in by_section[MRD] if "0.01% or higher" in c.text)
+    issues = check_citations("q", F, draft_of(bad, chunk), [chunk])
+    assert "CIT-SUPPORT-004" in ids(issues)

@@ -1,0 +1,270 @@
+"""Every guideline rule: sentences that must fire and sentences that must not, for given patient facts."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.models import PatientFacts
+from assistant.rules import applicable_rules, check, default_rulebook, load_rulebook, statement_chunk
+from assistant.rules.logic import violated
+
+from rule_helpers import draft_of
+
+BOOK = default_rulebook()
+
+PHPOS_OLD = dict(age=72, age_band="65+", ph_status="positive", phase="newly_diagnosed")
+PHPOS_MID = dict(age=45, age_band="40-64", ph_status="positive", phase="newly_diagnosed")
+POSTHSCT_NEG = dict(ph_status="positive", transplant="done", mrd_status="negative", phase="post_hsct")
+POSTHSCT_POS = dict(ph_status="positive", transplant="done", mrd_status="positive", phase="post_hsct")
+NOT_TX = dict(ph_status="positive", transplant="not_done", phase="cr1")
+AYA_NEG = dict(age=22, age_band="aya", ph_status="negative", phase="newly_diagnosed")
+MID_NEG = dict(age=50, age_band="40-64", ph_status="negative", phase="newly_diagnosed")
+OLD_NEG = dict(age=70, age_band="65+", ph_status="negative", phase="newly_diagnosed")
+CR1_NEG = dict(age=30, age_band="aya", ph_status="negative", phase="cr1")
+CR1_NEG_MRD = dict(age=30, age_band="aya", ph_status="negative", phase="cr1", mrd_status="positive",
+                   mrd_level_pct=0.05)
+RR_B19 = dict(lineage="B", cd19=True, phase="relapsed", age=40, age_band="40-64")
+RR_B22 = dict(lineage="B", cd22=True, phase="relapsed", age=40, age_band="40-64")
+CD19NEG = dict(lineage="B", cd19=False, cd22=True, phase="relapsed")
+RR_T = dict(lineage="T", phase="relapsed", age=30, age_band="aya")
+B_ALL = dict(lineage="B")
+RR_PH = dict(ph_status="positive", phase="relapsed", prior_tkis=["imatinib"])
+YOUNG_CART = dict(age=22, age_band="aya", lineage="B", cd19=True, phase="relapsed", transplant="done")
+OLD_CART = dict(age=45, age_band="40-64", lineage="B", cd19=True, phase="relapsed")
+NONE: dict = {}
+
+# (rule_id, facts, sentence, fires)
+CASES = [
+    # OVERVIEW-PHFIRST-001 (claim)
+    ("OVERVIEW-PHFIRST-001", NONE, "The treatment algorithm's first branch point is the patient's age.", True),
+    ("OVERVIEW-PHFIRST-001", NONE, "The treatment algorithm's first branch is Ph status, then age.", False),
+    # PHPOS-INDUCTION-002
+    ("PHPOS-INDUCTION-002", PHPOS_MID, "Chemotherapy alone is the preferred induction.", True),
+    ("PHPOS-INDUCTION-002", PHPOS_MID, "A TKI is not needed during induction.", True),
+    ("PHPOS-INDUCTION-002", PHPOS_MID, "Induction combines a TKI with chemotherapy.", False),
+    ("PHPOS-INDUCTION-002", NONE, "For Ph-positive ALL, chemotherapy alone is recommended.", True),
+    ("PHPOS-INDUCTION-002", NONE, "For Ph-positive ALL, chemotherapy alone is not recommended.", False),
+    ("PHPOS-INDUCTION-002", MID_NEG, "Chemotherapy alone is the preferred induction.", False),
+    # PHPOS-HSCTCR1-003
+    ("PHPOS-HSCTCR1-003", PHPOS_MID, "Allo-HSCT is not recommended in first remission.", True),
+    ("PHPOS-HSCTCR1-003", PHPOS_MID, "Allo-HSCT in CR1 is recommended for eligible patients.", False),
+    ("PHPOS-HSCTCR1-003", NONE, "For Ph-positive ALL in CR1, allo-HSCT is not recommended.", True),
+    ("PHPOS-HSCTCR1-003", NONE, "For Ph-positive ALL in CR1, allo-HSCT is recommended for eligible patients.", False),
+    ("PHPOS-HSCTCR1-003", PHPOS_OLD, "Standard allo-HSCT is not recommended for this older patient.", False),
+    # PHPOS-OLDER-004
+    ("PHPOS-OLDER-004", PHPOS_OLD, "Intensive chemotherapy with hyper-CVAD is the standard induction.", True),
+    ("PHPOS-OLDER-004", PHPOS_OLD, "Induction without a TKI is appropriate.", True),
+    ("PHPOS-OLDER-004", PHPOS_OLD, "Induction uses a TKI plus a corticosteroid.", False),
+    ("PHPOS-OLDER-004", PHPOS_OLD, "Intensive chemotherapy is not recommended; a TKI plus a steroid is.", False),
+    ("PHPOS-OLDER-004", NONE, "For Ph-positive patients aged 65 or older, intensive chemotherapy is recommended.", True),
+    ("PHPOS-OLDER-004", PHPOS_MID, "Intensive chemotherapy with hyper-CVAD is the standard induction.", False),
+    # PHPOS-OLDERPOST-005
+    ("PHPOS-OLDERPOST-005", PHPOS_OLD, "Myeloablative allo-HSCT is recommended after remission.", True),
+    ("PHPOS-OLDERPOST-005", PHPOS_OLD, "Reduced-intensity allo-HSCT can be added when feasible.", False),
+    # PHPOS-POSTHSCT-MRDNEG-006
+    ("PHPOS-POSTHSCT-MRDNEG-006", POSTHSCT_NEG, "Prophylactic dasatinib is recommended after transplant.", True),
+    ("PHPOS-POSTHSCT-MRDNEG-006", POSTHSCT_NEG, "You should continue imatinib maintenance after allo-HSCT.", True),
+    ("PHPOS-POSTHSCT-MRDNEG-006", POSTHSCT_NEG, "Prophylactic TKI maintenance is not recommended.", False),
+    ("PHPOS-POSTHSCT-MRDNEG-006", POSTHSCT_NEG, "Give a TKI only if MRD becomes detectable.", False),
+    ("PHPOS-POSTHSCT-MRDNEG-006", NONE,
+     "For MRD-negative Ph-positive patients after allo-HSCT, prophylactic TKI maintenance is recommended.", True),
+    ("PHPOS-POSTHSCT-MRDNEG-006", NONE,
+     "For MRD-negative Ph-positive patients after allo-HSCT, prophylactic TKI maintenance is not recommended.", False),
+    ("PHPOS-POSTHSCT-MRDNEG-006", POSTHSCT_POS, "Pre-emptive TKI is recommended.", False),
+    # PHPOS-POSTHSCT-MRDPOS-007
+    ("PHPOS-POSTHSCT-MRDPOS-007", POSTHSCT_POS, "A TKI is not needed; wait until hematologic relapse.", True),
+    ("PHPOS-POSTHSCT-MRDPOS-007", POSTHSCT_POS, "Pre-emptive TKI therapy is recommended.", False),
+    ("PHPOS-POSTHSCT-MRDPOS-007", NONE, "When MRD is detected after allo-HSCT, a TKI is not recommended.", True),
+    ("PHPOS-POSTHSCT-MRDPOS-007", POSTHSCT_NEG, "A TKI is not needed.", False),
+    # PHPOS-MAINT-008
+    ("PHPOS-MAINT-008", NOT_TX, "TKI maintenance can be stopped after 2 years.", True),
+    ("PHPOS-MAINT-008", NOT_TX, "Continue the TKI for less than 5 years.", True),
+    ("PHPOS-MAINT-008", NOT_TX, "Continue TKI maintenance for at least 5 years.", False),
+    ("PHPOS-MAINT-008", NONE, "For Ph-positive ALL without transplant, TKI maintenance for at least 3 years is recommended.",
+     True),
+    ("PHPOS-MAINT-008", NONE, "For Ph-positive ALL without transplant, TKI maintenance for at least 5 years is recommended.",
+     False),
+    ("PHPOS-MAINT-008", POSTHSCT_NEG, "TKI maintenance can be stopped after 2 years.", False),
+    # PHNEG-AYA-009
+    ("PHNEG-AYA-009", AYA_NEG, "Hyper-CVAD is the preferred regimen.", True),
+    ("PHNEG-AYA-009", AYA_NEG, "Pediatric-type chemotherapy is not appropriate for this patient.", True),
+    ("PHNEG-AYA-009", AYA_NEG, "Pediatric-type chemotherapy is recommended.", False),
+    ("PHNEG-AYA-009", NONE, "For AYA patients with Ph-negative ALL, pediatric-type chemotherapy is not recommended.", True),
+    ("PHNEG-AYA-009", OLD_NEG, "Pediatric-type chemotherapy is not appropriate for this patient.", False),
+    # PHNEG-MIDAGE-010
+    ("PHNEG-MIDAGE-010", MID_NEG, "High-dose methotrexate is not recommended.", True),
+    ("PHNEG-MIDAGE-010", MID_NEG, "HD-MTX should be omitted.", True),
+    ("PHNEG-MIDAGE-010", MID_NEG, "A regimen containing high-dose methotrexate is recommended.", False),
+    ("PHNEG-MIDAGE-010", NONE, "For Ph-negative adults aged 40 to 64, HD-MTX is not recommended.", True),
+    ("PHNEG-MIDAGE-010", PHPOS_OLD, "High-dose methotrexate is not recommended.", False),
+    # PHNEG-POSTREM-011
+    ("PHNEG-POSTREM-011", CR1_NEG, "All patients in CR1 should undergo allo-HSCT.", True),
+    ("PHNEG-POSTREM-011", CR1_NEG, "Allo-HSCT is considered only with unfavourable factors.", False),
+    ("PHNEG-POSTREM-011", NONE, "For Ph-negative ALL in CR1, allo-HSCT is recommended for all patients.", True),
+    ("PHNEG-POSTREM-011", PHPOS_MID, "All patients in CR1 should undergo allo-HSCT.", False),
+    # PHNEG-POSTREM-HR-012
+    ("PHNEG-POSTREM-HR-012", CR1_NEG_MRD, "Allo-HSCT is not needed for this patient.", True),
+    ("PHNEG-POSTREM-HR-012", CR1_NEG_MRD, "Allo-HSCT should be considered.", False),
+    ("PHNEG-POSTREM-HR-012", CR1_NEG, "Allo-HSCT is not needed for this patient.", False),
+    # PHNEG-OLDER-013
+    ("PHNEG-OLDER-013", OLD_NEG, "The standard therapy is pediatric-type chemotherapy.", True),
+    ("PHNEG-OLDER-013", OLD_NEG, "Hyper-CVAD is the recommended standard.", True),
+    ("PHNEG-OLDER-013", OLD_NEG, "No standard therapy has been established.", False),
+    ("PHNEG-OLDER-013", NONE, "For Ph-negative patients aged 65 or older, the standard therapy is hyper-CVAD.", True),
+    ("PHNEG-OLDER-013", NONE, "For Ph-negative patients aged 65 or older, no standard therapy has been established.",
+     False),
+    ("PHNEG-OLDER-013", AYA_NEG, "The standard therapy is pediatric-type chemotherapy.", False),
+    # MRD-THRESHOLD-015
+    ("MRD-THRESHOLD-015", NONE, "MRD of 0.1% or more after induction marks high risk of relapse.", True),
+    ("MRD-THRESHOLD-015", NONE, "MRD of 10^-3 after induction means high risk.", True),
+    ("MRD-THRESHOLD-015", NONE, "MRD of 0.01% or more after induction marks high risk of relapse.", False),
+    ("MRD-THRESHOLD-015", NONE, "MRD of 10^-4 or more after induction means a high risk of relapse.", False),
+    ("MRD-THRESHOLD-015", NONE, "MRD after induction is not prognostic.", True),
+    ("MRD-THRESHOLD-015", NONE, "MRD after induction is a key prognostic factor.", False),
+    # MRD-HIGH-016
+    ("MRD-HIGH-016", dict(mrd_status="positive", mrd_level_pct=0.05), "This MRD level is low risk.", True),
+    ("MRD-HIGH-016", dict(mrd_status="positive", mrd_level_pct=0.05), "MRD guides the timing of allo-HSCT.", False),
+    ("MRD-HIGH-016", dict(mrd_status="positive", mrd_level_pct=0.005), "This MRD level is low risk.", False),
+    # CNS-PROPH-017
+    ("CNS-PROPH-017", NONE, "CNS prophylaxis is not needed for most adults.", True),
+    ("CNS-PROPH-017", NONE, "CNS prophylaxis is only for high-risk patients.", True),
+    ("CNS-PROPH-017", NONE, "All adults in remission receive CNS prophylaxis with intrathecal chemotherapy.", False),
+    # CNS-CRANIAL-018
+    ("CNS-CRANIAL-018", NONE, "Cranial irradiation is required for all adults.", True),
+    ("CNS-CRANIAL-018", NONE, "Every adult should receive cranial irradiation.", True),
+    ("CNS-CRANIAL-018", NONE, "Cranial irradiation is an option for high-risk patients.", False),
+    ("CNS-CRANIAL-018", NONE, "Cranial irradiation is not required for every adult.", False),
+    # RR-BLIN-020
+    ("RR-BLIN-020", NONE, "Blinatumomab is recommended for CD22-positive B-ALL.", True),
+    ("RR-BLIN-020", NONE, "Blinatumomab is an option for relapsed T-ALL.", True),
+    ("RR-BLIN-020", NONE, "Blinatumomab is recommended for CD19-positive B-ALL.", False),
+    ("RR-BLIN-020", RR_B19, "Blinatumomab is not an option for this patient.", True),
+    ("RR-BLIN-020", RR_B19, "Blinatumomab is recommended.", False),
+    # RR-INO-021
+    ("RR-INO-021", NONE, "Inotuzumab ozogamicin is recommended for CD19-positive B-ALL.", True),
+    ("RR-INO-021", NONE, "Inotuzumab ozogamicin is recommended for CD22-positive B-ALL.", False),
+    ("RR-INO-021", RR_B22, "Inotuzumab should not be used here.", True),
+    ("RR-INO-021", RR_B22, "Inotuzumab is recommended.", False),
+    # RR-TARGETNEG-022
+    ("RR-TARGETNEG-022", NONE, "Blinatumomab targets CD22.", True),
+    ("RR-TARGETNEG-022", NONE, "Inotuzumab is directed against CD19.", True),
+    ("RR-TARGETNEG-022", NONE, "Blinatumomab targets CD19 and inotuzumab targets CD22.", False),
+    # RR-CD19NEG-023 / RR-CD22NEG-024
+    ("RR-CD19NEG-023", CD19NEG, "Blinatumomab is the preferred choice.", True),
+    ("RR-CD19NEG-023", CD19NEG, "Blinatumomab is not suitable because CD19 is lost.", False),
+    ("RR-CD19NEG-023", RR_B19, "Blinatumomab is the preferred choice.", False),
+    ("RR-CD22NEG-024", dict(cd22=False, lineage="B"), "Inotuzumab is a good option.", True),
+    ("RR-CD22NEG-024", dict(cd22=False, lineage="B"), "Inotuzumab is not an option.", False),
+    # RR-NELA-BALL-025
+    ("RR-NELA-BALL-025", NONE, "Nelarabine is recommended for relapsed B-ALL.", True),
+    ("RR-NELA-BALL-025", NONE, "Nelarabine is not a treatment for B-ALL.", False),
+    ("RR-NELA-BALL-025", B_ALL, "Nelarabine is a good option.", True),
+    ("RR-NELA-BALL-025", RR_T, "Nelarabine is a good option.", False),
+    # RR-NELA-TALL-026
+    ("RR-NELA-TALL-026", RR_T, "Nelarabine is not an option.", True),
+    ("RR-NELA-TALL-026", RR_T, "Blinatumomab is the preferred choice.", True),
+    ("RR-NELA-TALL-026", RR_T, "Nelarabine is a treatment option.", False),
+    # RR-PHTKI-027
+    ("RR-PHTKI-027", RR_PH, "Resume the same imatinib that was used before.", True),
+    ("RR-PHTKI-027", dict(ph_status="positive", phase="relapsed", t315i=True),
+     "With T315I, dasatinib is effective.", True),
+    ("RR-PHTKI-027", NONE, "Imatinib is effective against T315I.", True),
+    ("RR-PHTKI-027", NONE, "T315I confers resistance to imatinib and dasatinib.", False),
+    ("RR-PHTKI-027", RR_PH, "A later-generation TKI can be considered.", False),
+    # RR-CART-028
+    ("RR-CART-028", NONE, "CAR T-cell therapy is an option for relapsed T-ALL.", True),
+    ("RR-CART-028", NONE, "Tisagenlecleucel is a first-line treatment.", True),
+    ("RR-CART-028", NONE, "CAR-T is an option for patients up to 40 years old.", True),
+    ("RR-CART-028", YOUNG_CART, "CAR T-cell therapy is an option.", False),
+    ("RR-CART-028", NONE, "CAR T-cell therapy is not a first-line treatment.", False),
+    # RR-CARTOLD-030
+    ("RR-CARTOLD-030", OLD_CART, "Tisagenlecleucel is a good option for this patient.", True),
+    ("RR-CARTOLD-030", OLD_CART, "Tisagenlecleucel is labelled only for patients 25 or younger.", False),
+    ("RR-CARTOLD-030", YOUNG_CART, "Tisagenlecleucel is a good option for this patient.", False),
+]
+
+
+@pytest.mark.parametrize("rule_id,facts,sentence,fires", CASES)
+def test_rule_fires_or_not(rule_id: str, facts: dict, sentence: str, fires: bool) -> None:
+    rule = BOOK.get(rule_id)
+    assert (violated(rule, PatientFacts(**facts), sentence) is not None) is fires
+
+
+def test_every_rule_with_patterns_has_cases_both_ways() -> None:
+    with_patterns = {r.id for r in BOOK.rules if r.claims or r.contradicts}
+    firing = {c[0] for c in CASES if c[3]}
+    quiet = {c[0] for c in CASES if not c[3]}
+    assert with_patterns <= firing, f"no firing case for {sorted(with_patterns - firing)}"
+    assert with_patterns <= quiet, f"no quiet case for {sorted(with_patterns - quiet)}"
+
+
+def test_every_statement_is_verbatim_in_its_section(corpus_chunks) -> None:
+    missing = [r.id for r in BOOK.rules if statement_chunk(r, corpus_chunks) is None]
+    assert missing == []
+
+
+def test_rule_ids_are_unique_and_stable_format() -> None:
+    ids = [r.id for r in BOOK.rules]
+    assert len(ids) == len(set(ids))
+    with pytest.raises(ValueError, match="duplicate rule ids"):
+        load_rulebook("rules:\n" + "\n".join(
+            [f"  - {{id: X-RULE-001, title: t, section_ids: [s], statement: s{i}}}" for i in range(2)]))
+
+
+def test_unknown_fact_in_condition_is_rejected() -> None:
+    with pytest.raises(ValueError, match="unknown patient fact"):
+        load_rulebook("rules:\n  - {id: X-RULE-001, title: t, section_ids: [s], statement: s, when: {colour: red}}")
+
+
+@pytest.mark.parametrize("facts,expected", [
+    (dict(ph_status="positive", age_band="65+"), True),
+    (dict(ph_status="positive", age_band="40-64"), False),
+    (dict(ph_status="positive"), None),
+    (dict(ph_status="positive", age_band="65+", phase="relapsed"), False),
+])
+def test_condition_is_three_valued(facts: dict, expected) -> None:
+    assert BOOK.get("PHPOS-OLDER-004").condition(PatientFacts(**facts)) is expected
+
+
+def test_age_range_condition() -> None:
+    rule = BOOK.get("RR-CART-028")
+    young = PatientFacts(age=25, cd19=True, phase="relapsed")
+    old = PatientFacts(age=26, cd19=True, phase="relapsed")
+    assert rule.condition(young) is True
+    assert rule.condition(old) is False
+
+
+@pytest.mark.parametrize("question,facts,expect_sure,expect_maybe", [
+    ("72F Ph+ ALL what induction", PHPOS_OLD, {"PHPOS-OLDER-004"}, set()),
+    ("What induction for a 50 year old with ALL?", dict(age=50, age_band="40-64"),
+     {"OVERVIEW-PHFIRST-001"}, {"PHPOS-INDUCTION-002", "PHNEG-MIDAGE-010"}),
+    ("Should we give prophylactic dasatinib?", POSTHSCT_NEG, {"PHPOS-POSTHSCT-MRDNEG-006"}, set()),
+    ("Is cranial irradiation needed?", NONE, {"CNS-CRANIAL-018"}, set()),
+])
+def test_applicable_rules(question: str, facts: dict, expect_sure: set, expect_maybe: set) -> None:
+    sure, maybe = applicable_rules(question, PatientFacts(**facts))
+    assert expect_sure <= {r.id for r in sure}
+    assert expect_maybe <= {r.id for r in maybe}
+
+
+def test_contradiction_is_replaced_by_the_rule_statement(by_section) -> None:
+    chunk = by_section["jsh2023-all/ph-pos/post-hsct-tki"][0]
+    rule = BOOK.get("PHPOS-POSTHSCT-MRDNEG-006")
+    sentence = "After transplant, prophylactic dasatinib maintenance is recommended for this patient."
+    draft = draft_of(sentence, chunk, quote=rule.statement)
+    result = check("Prophylactic TKI?", PatientFacts(**POSTHSCT_NEG), draft, by_section["jsh2023-all/ph-pos/post-hsct-tki"])
+    assert result.verdict == "repaired"
+    assert sentence not in result.draft.answer
+    assert rule.statement in result.draft.answer
+    assert "PHPOS-POSTHSCT-MRDNEG-006" in {f.rule_id for f in result.findings}
+    assert all(c.quote in next(ch.text for ch in by_section[c.section_id] if ch.chunk_id == c.chunk_id)
+               for c in result.draft.citations)
+
+
+def test_correct_statement_passes_unchanged(by_section) -> None:
+    rule = BOOK.get("PHPOS-POSTHSCT-MRDNEG-006")
+    chunk = statement_chunk(rule, by_section["jsh2023-all/ph-pos/post-hsct-tki"])
+    draft = draft_of(rule.statement, chunk, quote=rule.statement)
+    result = check("Prophylactic TKI?", PatientFacts(**POSTHSCT_NEG), draft, [chunk])
+    assert result.verdict == "pass"
+    assert result.draft.answer == draft.answer

@@ -1,0 +1,70 @@
+"""Tier discipline: recommendations cite guideline chunks; no invented CQ numbers, grades or doses."""
+
+from __future__ import annotations
+
+import pytest
+from rule_helpers import draft_of
+
+from assistant.models import PatientFacts
+from assistant.rules import check, check_tiers
+
+F = PatientFacts()
+
+
+def ids(issues) -> list[str]:
+    return [i.finding.rule_id for i in issues]
+
+
+@pytest.fixture()
+def guideline_chunk(by_section):
+    return by_section["jsh2023-all/relapsed/b-all-antibodies"][0]
+
+
+@pytest.fixture()
+def evidence_chunk(by_section):
+    return by_section["evidence/tower"][0]
+
+
+@pytest.mark.parametrize("sentence,rule_id", [
+    ("Blinatumomab is recommended for relapsed CD19-positive B-ALL (CQ 5).", "TIER-CQ-002"),
+    ("Clinical question 3 covers blinatumomab.", "TIER-CQ-002"),
+    ("Blinatumomab carries recommendation grade 2A.", "TIER-GRADE-003"),
+    ("Blinatumomab is recommended (category 1).", "TIER-GRADE-003"),
+    ("Blinatumomab is recommended (2A).", "TIER-GRADE-003"),
+    ("Blinatumomab is given at 28 mcg/day.", "DOSE-001"),
+    ("Dasatinib 140 mg daily is used.", "DOSE-001"),
+    ("HD-MTX at 3 g/m2 is used.", "DOSE-001"),
+])
+def test_invented_or_dosing_content_is_blocked(guideline_chunk, sentence: str, rule_id: str) -> None:
+    assert rule_id in ids(check_tiers("q", F, draft_of(sentence, guideline_chunk), [guideline_chunk]))
+
+
+@pytest.mark.parametrize("sentence", [
+    "Grade 3 or higher adverse events were similar between arms.",
+    "Blinatumomab binds CD3 and CD19.",
+    "The risk of relapse is high when MRD is 0.01% or more.",
+])
+def test_ordinary_sentences_are_not_flagged(guideline_chunk, sentence: str) -> None:
+    assert check_tiers("q", F, draft_of(sentence, guideline_chunk), [guideline_chunk]) == []
+
+
+def test_recommendation_citing_evidence_is_blocked(evidence_chunk) -> None:
+    s = "Blinatumomab is recommended for relapsed B-ALL."
+    issues = check_tiers("q", F, draft_of(s, evidence_chunk), [evidence_chunk])
+    assert ids(issues) == ["TIER-REC-001"]
+    assert check("q", F, draft_of(s, evidence_chunk), [evidence_chunk]).verdict == "refused"
+
+
+def test_recommendation_citing_guideline_is_fine(guideline_chunk) -> None:
+    s = "For adults with relapsed or refractory CD19-positive B-ALL, blinatumomab is recommended."
+    assert check_tiers("q", F, draft_of(s, guideline_chunk), [guideline_chunk]) == []
+
+
+def test_trial_result_framed_as_evidence_is_fine(evidence_chunk) -> None:
+    s = "In the TOWER trial, median overall survival was longer with blinatumomab."
+    assert check_tiers("q", F, draft_of(s, evidence_chunk), [evidence_chunk]) == []
+
+
+def test_trial_presented_as_guideline_position_is_blocked(evidence_chunk) -> None:
+    s = "JSH states blinatumomab doubles survival."
+    assert ids(check_tiers("q", F, draft_of(s, evidence_chunk), [evidence_chunk])) == ["TIER-EVID-004"]
