@@ -15,7 +15,7 @@ from assistant.models import Chunk, Citation, PatientFacts, RetrievedChunk, Rule
 from assistant.prompts import DISCLAIMER, LLM_SYSTEM_PROMPT, format_context
 from assistant.rules import Draft, applicable_rules, missing_facts, statement_chunk
 from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook, violated
-from assistant.rules.tiers import CQ_RE, DOSE_RE, GRADE_RE
+from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, CQ_RE, DOSE_RE, GRADE_RE
 from assistant.text import normalize, split_sentences, tokenize
 
 MAX_SENTENCES = 8
@@ -112,6 +112,8 @@ def _add_tier(b: _Builder, retrieved: Sequence[RetrievedChunk], question: str, f
             continue
         for s in best_sentences(r.chunk, question, facts, book, n=min(limit, 2), need_numbers=need_numbers):
             if _REC_RE.search(s) or limit <= 0 or b.count() >= max_sentences:
+                continue
+            if tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s):
                 continue
             if b.add(tier, s, r.chunk, lead=lead):
                 limit -= 1

@@ -1,0 +1,228 @@
+"""Formatting shared by the front ends: verdict words, fact chips, Markdown export, Slack mrkdwn.
+
+Pure functions over the `Answer` contract (no streamlit, fastapi or slack imports here).
+
+Example:
+    >>> from assistant.models import Answer
+    >>> a = Answer(question="q", answer="**Use a TKI**.[1]", verdict="pass")
+    >>> slack_mrkdwn(a.answer)
+    '*Use a TKI*.[1]'
+    >>> verdict_info("repaired").word
+    'Repaired'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from assistant.models import Answer, Citation, PatientFacts, RuleFinding
+
+__all__ = [
+    "DISCLAIMER",
+    "TIER_COLOURS",
+    "VerdictInfo",
+    "answer_markdown",
+    "conversation_markdown",
+    "fact_chips",
+    "finding_text",
+    "slack_message",
+    "slack_mrkdwn",
+    "source_line",
+    "verdict_info",
+]
+
+DISCLAIMER = (
+    "Decision support only. allguide summarises the JSH 2023 adult ALL guideline with cited sources and "
+    "deterministic rule checks; it does not replace the treating team's clinical judgement, the full "
+    "guideline or the protocol. Check every cited source before acting on it."
+)
+
+
+@dataclass(frozen=True)
+class VerdictInfo:
+    verdict: str
+    word: str
+    emoji: str  # unicode, for the web UI and Markdown
+    slack_emoji: str  # Slack shortcode
+    colour: str  # streamlit badge colour
+    explanation: str
+
+
+_VERDICTS: dict[str, VerdictInfo] = {
+    "pass": VerdictInfo("pass", "Passed", "✅", ":white_check_mark:", "green",
+                        "Every statement is cited and no guideline rule was contradicted."),
+    "warn": VerdictInfo("warn", "Warning", "⚠️", ":warning:", "orange",
+                        "The answer is cited, but the checks raised points to keep in mind."),
+    "repaired": VerdictInfo("repaired", "Repaired", "🛠️", ":hammer_and_wrench:", "blue",
+                            "Statements that contradicted the guideline were replaced by the guideline's own "
+                            "cited statement."),
+    "refused": VerdictInfo("refused", "Refused", "⛔", ":no_entry:", "red",
+                           "The question is outside what the guideline can safely answer here."),
+}
+
+TIER_COLOURS = {"guideline": "green", "evidence": "blue", "context": "gray"}
+
+_SEVERITY_WORDS = {"info": "Note", "warn": "Caution", "block": "Blocked"}
+
+
+def verdict_info(verdict: str) -> VerdictInfo:
+    """Word, emoji, colour and a one-line explanation for a verdict (unknown verdicts get a neutral entry)."""
+    return _VERDICTS.get(verdict, VerdictInfo(verdict, verdict.capitalize(), "❔", ":grey_question:", "gray", ""))
+
+
+def finding_text(finding: RuleFinding) -> str:
+    """A finding in plain words: 'Caution: <message> (rule X, section Y)'."""
+    where = f", section {finding.section_id}" if finding.section_id else ""
+    word = _SEVERITY_WORDS.get(finding.severity, finding.severity.capitalize())
+    return f"{word}: {finding.message.rstrip('.')}. (rule {finding.rule_id}{where})"
+
+
+_PHASES = {
+    "newly_diagnosed": "newly diagnosed", "cr1": "CR1", "cr2": "CR2", "relapsed": "relapsed",
+    "refractory": "refractory", "post_hsct": "after HSCT",
+}
+_TRANSPLANT = {
+    "done": "HSCT done", "planned": "HSCT planned", "eligible": "HSCT eligible",
+    "ineligible": "HSCT ineligible", "not_done": "no HSCT",
+}
+_MRD_TIME = {"after_induction": "after induction", "post_hsct": "after HSCT", "other": ""}
+
+
+def fact_chips(patient: PatientFacts) -> list[str]:
+    """Short labels for the facts the assistant understood (age, Ph, lineage, CD19/CD22, MRD, phase, HSCT).
+
+    >>> fact_chips(PatientFacts(age=72, age_band="65+", ph_status="positive", cd19=True))
+    ['Age 72 (65+)', 'Ph+', 'CD19+']
+    """
+    chips: list[str] = []
+    if patient.age is not None:
+        chips.append(f"Age {patient.age}" + (f" ({patient.age_band})" if patient.age_band else ""))
+    elif patient.age_band:
+        chips.append(f"Age band {patient.age_band}")
+    if patient.ph_status:
+        chips.append("Ph+" if patient.ph_status == "positive" else "Ph−")
+    if patient.lineage:
+        chips.append(f"{patient.lineage}-lineage")
+    for name, value in (("CD19", patient.cd19), ("CD22", patient.cd22)):
+        if value is not None:
+            chips.append(f"{name}{'+' if value else '−'}")
+    if patient.mrd_status or patient.mrd_level_pct is not None:
+        label = "MRD" + {"positive": "+", "negative": "−", None: ""}[patient.mrd_status]
+        if patient.mrd_level_pct is not None:
+            label += f" {patient.mrd_level_pct:g}%"
+        when = _MRD_TIME.get(patient.mrd_timepoint or "", "")
+        chips.append(f"{label} {when}".strip())
+    if patient.phase:
+        chips.append(_PHASES.get(patient.phase, patient.phase))
+    if patient.transplant:
+        chips.append(_TRANSPLANT.get(patient.transplant, patient.transplant))
+    if patient.t315i is not None:
+        chips.append("T315I+" if patient.t315i else "no T315I")
+    if patient.prior_tkis:
+        chips.append("prior " + ", ".join(patient.prior_tkis))
+    if patient.fitness:
+        chips.append(patient.fitness)
+    return chips
+
+
+def source_line(c: Citation) -> str:
+    """'[1] Section title (guideline; section-id, p. 3) - source'."""
+    page = f", p. {c.page}" if c.page else ""
+    return f"[{c.marker}] {c.section_title} ({c.tier}; {c.section_id}{page}) - {c.source}"
+
+
+def answer_markdown(answer: Answer, *, heading_level: int = 3) -> str:
+    """One answer as Markdown: text, sources with quotes, verdict, findings and facts."""
+    v = verdict_info(answer.verdict)
+    h = "#" * heading_level
+    out = [answer.answer.strip(), ""]
+    if answer.citations:
+        out += [f"{h} Sources", ""]
+        for c in answer.citations:
+            out.append(f"- {source_line(c)}")
+            out.append(f"  > {c.quote}")
+        out.append("")
+    out.append(f"**Verdict:** {v.emoji} {v.word} ({answer.verdict}) - {v.explanation}")
+    for f in answer.findings:
+        out.append(f"- {finding_text(f)}")
+    chips = fact_chips(answer.patient)
+    if chips:
+        out += ["", "**Patient facts understood:** " + ", ".join(chips)]
+    return "\n".join(out).strip() + "\n"
+
+
+def conversation_markdown(turns: Sequence[Mapping[str, Any]], *, now: datetime | None = None) -> str:
+    """A conversation export. Each turn is {"role": "user"|"assistant", "content": str, "answer": Answer?}."""
+    stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M")
+    out = [f"# allguide conversation ({stamp})", "", f"> {DISCLAIMER}", ""]
+    for t in turns:
+        if t.get("role") == "user":
+            out += [f"## Question: {t.get('content', '')}".rstrip(), ""]
+        else:
+            ans = t.get("answer")
+            out += [answer_markdown(ans) if isinstance(ans, Answer) else str(t.get("content", "")), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+# -- Slack ---------------------------------------------------------------------------------------------
+
+_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
+_ITALIC = re.compile(r"(?<![*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![*\w])")
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*$", re.MULTILINE)
+_BULLET = re.compile(r"^(\s*)[-*+]\s+", re.MULTILINE)
+_BOLD_MARK = "\x01"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_mrkdwn(markdown: str) -> str:
+    """Convert the answer's Markdown to Slack mrkdwn; [n] citation markers are kept as they are.
+
+    >>> slack_mrkdwn("## Induction\\n- **TKI** plus *steroid*.[1][2]\\n- see [JSH](https://jshem.or.jp)")
+    '*Induction*\\n• *TKI* plus _steroid_.[1][2]\\n• see <https://jshem.or.jp|JSH>'
+    """
+    links: list[str] = []
+
+    def _keep_link(m: re.Match[str]) -> str:
+        links.append(f"<{m.group(2)}|{_escape(m.group(1))}>")
+        return f"\x02{len(links) - 1}\x02"
+
+    text = _LINK.sub(_keep_link, markdown)
+    text = _escape(text)
+    text = _HEADING.sub(lambda m: f"{_BOLD_MARK}{m.group(1)}{_BOLD_MARK}", text)
+    text = _BULLET.sub(lambda m: f"{m.group(1)}• ", text)
+    text = _BOLD.sub(lambda m: f"{_BOLD_MARK}{m.group(1) or m.group(2)}{_BOLD_MARK}", text)
+    text = _ITALIC.sub(r"_\1_", text)
+    text = text.replace(_BOLD_MARK, "*")
+    return re.sub("\x02(\\d+)\x02", lambda m: links[int(m.group(1))], text)
+
+
+def _short_source(source: str, limit: int = 90) -> str:
+    return source if len(source) <= limit else source[: limit - 1].rstrip() + "…"
+
+
+def slack_message(answer: Answer, *, max_findings: int = 5) -> str:
+    """The whole Slack reply: answer in mrkdwn, a compact numbered source list and the verdict."""
+    v = verdict_info(answer.verdict)
+    parts = [slack_mrkdwn(answer.answer.strip())]
+    if answer.citations:
+        lines = ["*Sources*"]
+        for c in answer.citations:
+            page = f", p. {c.page}" if c.page else ""
+            lines.append(f"[{c.marker}] {_escape(c.section_title)} _({c.tier}{page})_ - "
+                         f"{_escape(_short_source(c.source))}")
+        parts.append("\n".join(lines))
+    verdict = f"{v.slack_emoji} *{v.word}* - {_escape(v.explanation)}"
+    shown = [f for f in answer.findings if f.severity != "info"][:max_findings]
+    if shown:
+        verdict += "\n" + "\n".join(f"• {_escape(finding_text(f))}" for f in shown)
+    parts.append(verdict)
+    return "\n\n".join(parts)
+

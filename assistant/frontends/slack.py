@@ -1,0 +1,133 @@
+"""The Slack bot (slack-bolt, Socket Mode): `allguide slack`.
+
+Answers `app_mention` events and direct messages in the thread, with the answer in Slack mrkdwn,
+a compact numbered source list and the verdict. The handler is a plain function, `handle_event`,
+so it can be tested with a recorded event and a fake `say`.
+
+Example:
+    >>> from assistant.settings import Settings                     # doctest: +SKIP
+    >>> run_slack(Settings())   # needs ALLGUIDE_SLACK__BOT_TOKEN and ALLGUIDE_SLACK__APP_TOKEN  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from assistant.errors import AssistantError, IndexNotBuiltError
+from assistant.frontends.render import slack_message
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from assistant.core import Assistant
+
+log = logging.getLogger(__name__)
+
+__all__ = ["SlackConfigError", "build_slack_app", "handle_event", "question_from_event", "run_slack"]
+
+HELP_TEXT = ("Ask me a question about adult ALL treatment under the JSH 2023 guideline, e.g. "
+             "_72-year-old with Ph+ ALL: what induction?_ Answers are decision support only.")
+_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+_SLACK_LINK = re.compile(r"<(https?://[^|>]+)(?:\|([^>]*))?>")
+
+
+class SlackConfigError(AssistantError):
+    """The Slack bot can't start: tokens missing or of the wrong kind."""
+
+
+def question_from_event(event: Mapping[str, Any]) -> str:
+    """The question text of a Slack event: mentions removed, links and entities unwrapped.
+
+    >>> question_from_event({"text": "<@U0BOT> Ph+ ALL &amp; age 72: induction?"})
+    'Ph+ ALL & age 72: induction?'
+    """
+    text = _MENTION.sub(" ", str(event.get("text") or ""))
+    text = _SLACK_LINK.sub(lambda m: m.group(2) or m.group(1), text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return " ".join(text.split())
+
+
+def handle_event(event: Mapping[str, Any], say: Callable[..., Any], assistant: Assistant) -> None:
+    """Answer one app_mention or direct-message event in its thread. Never raises for user input.
+
+    Messages from bots (including this one) and edits/deletions (events with a subtype) are ignored.
+    """
+    from assistant.core import QuestionError
+
+    if event.get("bot_id") or event.get("subtype"):
+        return
+    thread_ts = event.get("thread_ts") or event.get("ts")
+    question = question_from_event(event)
+    if not question:
+        say(text=HELP_TEXT, thread_ts=thread_ts)
+        return
+    try:
+        answer = assistant.ask(question)
+    except QuestionError as exc:
+        say(text=f":information_source: I can't take that question: {exc}.", thread_ts=thread_ts)
+        return
+    except IndexNotBuiltError:
+        say(text=":construction: The guideline index is not built yet; an admin needs to run `allguide ingest`.",
+            thread_ts=thread_ts)
+        return
+    except AssistantError as exc:
+        log.warning("slack question failed: %s", exc)
+        say(text=f":x: Sorry, I couldn't answer: {exc}", thread_ts=thread_ts)
+        return
+    say(text=slack_message(answer), thread_ts=thread_ts, unfurl_links=False, unfurl_media=False)
+
+
+def _tokens(settings: Settings) -> tuple[str, str]:
+    bot = settings.slack.bot_token.get_secret_value() if settings.slack.bot_token else ""
+    app = settings.slack.app_token.get_secret_value() if settings.slack.app_token else ""
+    missing = [name for name, value in (("ALLGUIDE_SLACK__BOT_TOKEN (xoxb-...)", bot),
+                                        ("ALLGUIDE_SLACK__APP_TOKEN (xapp-..., Socket Mode)", app)) if not value]
+    if missing:
+        raise SlackConfigError("the Slack bot needs " + " and ".join(missing) + "; set them in the environment "
+                               "(see docs/INTERFACES.md)")
+    if not app.startswith("xapp-"):
+        raise SlackConfigError("ALLGUIDE_SLACK__APP_TOKEN must be an app-level token starting with 'xapp-' "
+                               "(Socket Mode); check the Slack app's Basic Information page")
+    return bot, app
+
+
+def build_slack_app(settings: Settings, assistant: Assistant, *, token_verification_enabled: bool = True,
+                    client: Any = None) -> App:
+    """A slack-bolt App with the app_mention and direct-message handlers registered.
+
+    Pass `token_verification_enabled=False` to build it without the auth.test network call, and a
+    `slack_sdk.WebClient` (e.g. pointing at a local fake API) as `client` in tests.
+    """
+    from slack_bolt import App
+
+    bot_token, _ = _tokens(settings)
+    app = App(token=bot_token, client=client, token_verification_enabled=token_verification_enabled,
+              request_verification_enabled=False)  # Socket Mode: no signed HTTP requests
+
+    @app.event("app_mention")
+    def _on_mention(event: dict[str, Any], say: Callable[..., Any]) -> None:
+        handle_event(event, say, assistant)
+
+    @app.event("message")
+    def _on_message(event: dict[str, Any], say: Callable[..., Any]) -> None:
+        if event.get("channel_type") == "im":
+            handle_event(event, say, assistant)
+
+    return app
+
+
+def run_slack(settings: Settings) -> None:
+    """Start the bot in Socket Mode (blocking). Raises SlackConfigError when tokens are missing."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from assistant.core import Assistant
+
+    _, app_token = _tokens(settings)
+    assistant = Assistant.from_settings(settings)
+    app = build_slack_app(settings, assistant)
+    log.info("allguide Slack bot starting in Socket Mode (%s mode)", assistant.mode)
+    SocketModeHandler(app, app_token).start()

@@ -1,0 +1,23 @@
+"""A real index of the bundled corpus (real model, embedded Chroma), built once per session."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def live_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    from ingest import run_ingest
+
+    settings = Settings(store={"path": tmp_path_factory.mktemp("allguide-store")})
+    run_ingest(None, settings.ingest_config(), corpus_dir=settings.corpus_dir())
+    return settings
+
+
+@pytest.fixture(scope="session")
+def bot(live_settings: Settings):
+    from assistant.core import Assistant
+
+    return Assistant.from_settings(live_settings)
