@@ -7,6 +7,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Literal
@@ -17,6 +18,16 @@ from rank_bm25 import BM25Okapi
 from assistant.models import Chunk, PatientFacts, RetrievedChunk
 from assistant.rules.logic import RuleBook
 from assistant.text import tokenize
+
+#: Questions that ask about trial data want the evidence tier; all others lean to guideline statements.
+EVIDENCE_INTENT = re.compile(
+    r"\b(?:trials?|study|studies|evidence|data|results?|outcomes?|survival|randomi[sz]ed|phase\s*(?:2|3|ii|iii)"
+    r"|tower|ino-?vate|e1910|blast|eliana|zuma|phallcon|d-?alba|gimema|jalsg|calgb|graaph|all202|all213|lal\d+"
+    r"|nishiwaki|md\s*anderson|registry)\b",
+    re.I,
+)
+TIER_PRIOR = 0.3  # in units of 1/(rrf_k+1): enough to break near-ties, not to override a clear ranking
+MAX_PER_DOC = 2
 
 DenseSearch = Callable[[str, int, str | None], list[tuple[Chunk, float]]]
 Mode = Literal["hybrid", "dense", "bm25"]
@@ -146,7 +157,22 @@ class HybridRetriever:
             for c in self.by_section.get(sid, []):
                 if c.chunk_id in fused:
                     fused[c.chunk_id] += b
-        order = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+        if tier is None:
+            intent = "evidence" if EVIDENCE_INTENT.search(question) else "guideline"
+            unit = 1.0 / (self.rrf_k + 1)
+            for cid in fused:
+                if self.by_id[cid].tier == intent:
+                    fused[cid] += TIER_PRIOR * unit
+        order: list[tuple[str, float]] = []
+        per_doc: dict[str, int] = defaultdict(int)
+        for cid, score in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0])):
+            doc = self.by_id[cid].doc_id
+            if per_doc[doc] >= MAX_PER_DOC:
+                continue
+            per_doc[doc] += 1
+            order.append((cid, score))
+            if len(order) == k:
+                break
         bm_rank = {cid: i for i, cid in enumerate(bm, 1)}
         dn_rank = {cid: i for i, cid in enumerate(dn, 1)}
         return [
