@@ -26,6 +26,12 @@ EVIDENCE_INTENT = re.compile(
     r"|nishiwaki|md\s*anderson|registry)\b",
     re.I,
 )
+META_INTENT = re.compile(
+    r"\b(?:cq|clinical\s+questions?|grades?|grading|categor(?:y|ies)|levels?\s+of\s+evidence|edition|versions?"
+    r"|published|minds|corpus|sources?|references?|doi|authors?|label|package\s+insert|jshct|jspho|definition"
+    r"|define|what\s+is\s+(?:aya|mrd|lbl|cr1|cr2)|not\s+(?:contain|cover|include))\b",
+    re.I,
+)
 TIER_PRIOR = 0.3  # in units of 1/(rrf_k+1): enough to break near-ties, not to override a clear ranking
 MAX_PER_DOC = 2
 
@@ -158,7 +164,8 @@ class HybridRetriever:
                 if c.chunk_id in fused:
                     fused[c.chunk_id] += b
         if tier is None:
-            intent = "evidence" if EVIDENCE_INTENT.search(question) else "guideline"
+            intent = ("context" if META_INTENT.search(question) else
+                      "evidence" if EVIDENCE_INTENT.search(question) else "guideline")
             unit = 1.0 / (self.rrf_k + 1)
             for cid in fused:
                 if self.by_id[cid].tier == intent:
