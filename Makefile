@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run ingest test test-all bench bench-ingest eval lint clean
+.PHONY: install run ingest test test-all bench bench-ingest eval lint clean system-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -24,7 +24,13 @@ ingest: install
 run: ingest
 	$(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
 
-test: install
+# Debian's chromium drives the real-browser UI test (never `playwright install`).
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+test: install system-deps
 	$(BIN)/python -m pytest
 
 test-all: install
@@ -35,6 +41,10 @@ bench-ingest: install
 
 bench: install
 	$(BIN)/python bench/bench_ingest.py
+
+eval: install
+	$(BIN)/allguide ingest
+	$(BIN)/allguide eval run --suite full
 
 lint: install
 	$(BIN)/ruff check .

@@ -181,6 +181,25 @@ def render_text(answer: Any) -> str:
     return "\n".join(lines)
 
 
+def settings_markdown() -> str:
+    """The settings table for the README, generated from the field descriptions."""
+    rows = ["| Environment variable | Default | Description |", "| --- | --- | --- |"]
+    for group, field in Settings.model_fields.items():
+        sub = field.annotation
+        for name, f in sub.model_fields.items():  # type: ignore[union-attr]
+            default = f.default if f.default is not None else ""
+            if hasattr(default, "get_secret_value"):
+                default = "(secret)"
+            rows.append(f"| `ALLGUIDE_{group.upper()}__{name.upper()}` | `{default}` | {f.description} |")
+    return "\n".join(rows)
+
+
+@settings_app.command("table")
+def settings_table() -> None:
+    """Print the settings as a Markdown table (used in the README)."""
+    sys.stdout.write(settings_markdown() + "\n")
+
+
 @settings_app.command("show")
 def settings_show(as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False) -> None:
     """Print the effective settings (secrets masked)."""

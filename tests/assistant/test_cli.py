@@ -90,3 +90,11 @@ def test_reingest_unchanged_corpus_writes_nothing(env) -> None:
     assert r.exit_code == 0, r.output
     out = " ".join(r.output.split())
     assert "0 added, 130 unchanged, 0 removed" in out and "nothing to write" in out
+
+
+def test_readme_settings_table_is_current() -> None:
+    from assistant.frontends.cli import settings_markdown
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- settings-table:start -->")[1].split("<!-- settings-table:end -->")[0]
+    assert block.strip() == settings_markdown().strip(), "run `allguide settings table` and paste it into README"
