@@ -83,7 +83,7 @@ class Chunk(BaseModel):
         }
 
     @classmethod
-    def from_record(cls, chunk_id: str, text: str, meta: dict) -> "Chunk":
+    def from_record(cls, chunk_id: str, text: str, meta: dict) -> Chunk:
         """Inverse of `to_metadata` for a record read back from Chroma."""
         page = int(meta.get("page", -1))
         hp = str(meta.get("heading_path", ""))
