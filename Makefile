@@ -40,7 +40,7 @@ bench-ingest: install
 	$(BIN)/python bench/bench_ingest.py
 
 bench: install
-	$(BIN)/python bench/bench_ingest.py
+	$(BIN)/python bench/bench.py
 
 eval: install
 	$(BIN)/allguide ingest
