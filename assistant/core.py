@@ -86,6 +86,7 @@ class Assistant:
         settings = settings or Settings()
         emb = embeddings or make_embeddings(settings)
         index = make_store(settings, emb)
+        emb.embed_query("warm-up")  # load the model now, not on the first question
         retriever = make_retriever(settings, index, emb)
         return cls(settings=settings, retriever=retriever, llm=llm if llm is not None else make_llm(settings),
                    index=index)
@@ -128,12 +129,30 @@ class Assistant:
         In LLM mode the draft text streams as it is generated; the final, checked answer always comes last
         and is the only text to keep.
         """
-        events: list[dict[str, Any]] = []
+        import queue
+        import threading
+
+        q: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        box: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                box["answer"] = self._run(question, history=history, overrides=overrides, mode=None, sink=q.put)
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread below
+                box["error"] = exc
+            finally:
+                q.put(None)
+
         yield {"event": "stage", "data": "retrieving"}
-        answer = self._run(question, history=history, overrides=overrides, mode=None, sink=events.append)
-        yield from events
+        worker = threading.Thread(target=work, name="allguide-stream", daemon=True)
+        worker.start()
+        while (event := q.get()) is not None:
+            yield event
+        worker.join()
+        if "error" in box:
+            raise box["error"]
         yield {"event": "stage", "data": "checked"}
-        yield {"event": "answer", "data": answer.model_dump(mode="json")}
+        yield {"event": "answer", "data": box["answer"].model_dump(mode="json")}
 
     def as_runnable(self) -> Runnable:
         """A langchain-core Runnable: input a question string (or {"question", "history"}), output an Answer."""
@@ -187,6 +206,8 @@ class Assistant:
             [sid for r in [*sure, *maybe] for sid in r.section_ids]))
         t2 = time.perf_counter()
         timings = {"retrieve": (t2 - t1) * 1000}
+        if sink is not None:
+            sink({"event": "stage", "data": "drafting"})
 
         if blocked:
             answer = self._refusal(q, facts, blocked, scope_findings, retrieved, pool)
@@ -214,6 +235,8 @@ class Assistant:
             draft, missing = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes)
             extra.extend(missing)
         t3 = time.perf_counter()
+        if sink is not None:
+            sink({"event": "stage", "data": "checking"})
         result = check(q, facts, draft, pool, prior=[*scope_findings, *extra])
         used_mode = "llm" if use_llm else "extractive"
         if use_llm and not result.grounded:

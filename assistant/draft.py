@@ -41,10 +41,7 @@ class _Builder:
         key = (chunk.chunk_id, quote)
         if key not in self._markers:
             self._markers[key] = len(self.citations) + 1
-            self.citations.append(Citation(
-                marker=self._markers[key], chunk_id=chunk.chunk_id, doc_id=chunk.doc_id,
-                section_id=chunk.section_id, section_title=chunk.section_title, tier=chunk.tier,
-                source=chunk.source, page=chunk.page, quote=quote))
+            self.citations.append(Citation.from_chunk(chunk, marker=self._markers[key], quote=quote))
         return self._markers[key]
 
     def add(self, kind: str, sentence: str, chunk: Chunk, *, lead: str = "") -> bool:
@@ -81,6 +78,17 @@ class _Builder:
                 out.append(f"- {text}")
             prev = kind
         return Draft(answer="\n".join(out).strip(), citations=list(self.citations))
+
+
+def chunk_sentences(text: str) -> list[str]:
+    """Sentences of a chunk, never spanning a Markdown heading line or a paragraph break."""
+    out: list[str] = []
+    for para in re.split(r"\n\s*\n|\n(?=#)", text):
+        lines = [ln for ln in para.splitlines() if not ln.lstrip().startswith("#")]
+        if lines:
+            out.extend(split_sentences(" ".join(ln.strip() for ln in lines)) if len(lines) > 1
+                       else split_sentences(lines[0]))
+    return out
 
 
 def _safe_sentence(sentence: str, facts: PatientFacts, book: RuleBook) -> bool:
@@ -128,7 +136,7 @@ def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleB
                    need_numbers: bool = False, min_shared: int = 1) -> list[str]:
     q = set(tokenize(question))
     scored: list[tuple[float, int, str]] = []
-    for i, s in enumerate(split_sentences(chunk.text)):
+    for i, s in enumerate(chunk_sentences(chunk.text)):
         if s not in chunk.text or not _safe_sentence(s, facts, book):
             continue
         if need_numbers and not re.search(r"\d", s):
@@ -262,10 +270,7 @@ def draft_from_llm_text(text: str, chunks: Sequence[Chunk]) -> Draft:
                     key = (m, quote)
                     if key not in seen:
                         seen[key] = len(citations) + 1
-                        citations.append(Citation(
-                            marker=seen[key], chunk_id=chunk.chunk_id, doc_id=chunk.doc_id,
-                            section_id=chunk.section_id, section_title=chunk.section_title, tier=chunk.tier,
-                            source=chunk.source, page=chunk.page, quote=quote))
+                        citations.append(Citation.from_chunk(chunk, marker=seen[key], quote=quote))
                     new.append(seen[key])
                 else:
                     new.append(900 + m)  # dangling on purpose: the citation checker will flag it

@@ -101,6 +101,9 @@ def _before(t: str, start: int, width: int = 60) -> str:
     return seg[cut:]
 
 
+_NEG_IMMEDIATE = re.compile(r"\b(?:not|isn't|wasn't|aren't|non)\W*(?:(?:a|an|really|truly)\s+)?$")
+
+
 def _negated(pre: str) -> bool:
     return _NEGATION.search(pre) is not None
 
@@ -162,7 +165,8 @@ _AGE_PREFIX = re.compile(
     r"|at\s+(?:the\s+)?age(?:\s+of)?))\s*:?\s*\b(?P<n>\d{1,3})(?![\d%]|[.,]\d)"
 )
 _AGE_PRONOUN = re.compile(
-    r"\b(?:pt|patient|he|she|they|who|man|woman)\s*(?:'s|\s(?:is|was|were|are|turned|turns|has\s+turned))\s+"
+    r"(?:\b(?:pt|patient|he|she|they|who|man|woman|i|dad|father|mum|mom|mother|husband|wife|partner|brother|sister"
+    r"|son|daughter|friend)\s*(?:'s|'m|\s(?:is|am|was|were|are|turned|turns|has\s+turned))|\bi'm|\bim)\s+"
     r"(?:now\s+)?(?:only\s+|just\s+|about\s+|around\s+|approximately\s+)?\b(?P<n>\d{1,3})(?![\d%]|[.,]\d)"
 )
 _AGE_UNIT_AFTER = re.compile(
@@ -312,7 +316,11 @@ def _read_ph(t: str) -> str | None:
                 pol = 1  # flipped below: "no Philadelphia chromosome", "without BCR::ABL1"
             else:
                 continue
-        if _negated(pre):
+            if _negated(pre):
+                pol = -pol
+        elif _NEG_IMMEDIATE.search(pre):
+            # An explicit sign ("Ph+", "Ph-positive") is flipped only by a negation right before it
+            # ("not Ph+"), never by one further back ("without allo-HSCT in Ph+ ALL", "non-transplanted Ph+").
             pol = -pol
         seen.add(pol)
     return {1: "positive", -1: "negative"}.get(_one(seen))

@@ -73,6 +73,13 @@ class Citation(BaseModel):
     page: int | None = None
     quote: str = Field(description="Verbatim span of the cited chunk")
 
+    @classmethod
+    def from_chunk(cls, chunk: Chunk, *, marker: int, quote: str) -> Citation:
+        """A citation of `chunk`; the title reads "Document title › Section" when they differ."""
+        title = chunk.title if chunk.section_title in ("", chunk.title) else f"{chunk.title} › {chunk.section_title}"
+        return cls(marker=marker, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, section_id=chunk.section_id,
+                   section_title=title, tier=chunk.tier, source=chunk.source, page=chunk.page, quote=quote)
+
 
 class RuleFinding(BaseModel):
     model_config = ConfigDict(frozen=True)

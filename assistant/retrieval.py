@@ -32,6 +32,11 @@ META_INTENT = re.compile(
     r"|define|what\s+is\s+(?:aya|mrd|lbl|cr1|cr2)|not\s+(?:contain|cover|include))\b",
     re.I,
 )
+TOX_INTENT = re.compile(
+    r"\b(?:toxicit\w*|side[\s-]+effects?|adverse|vod|sos|veno-?occlusive|sinusoidal|crs|cytokine\s+release|icans"
+    r"|neurotox\w*|hepatotox\w*|safety|risk\s+of\s+(?:vod|sos|crs))\b",
+    re.I,
+)
 TIER_PRIOR = 0.3  # in units of 1/(rrf_k+1): enough to break near-ties, not to override a clear ranking
 MAX_PER_DOC = 2
 
@@ -163,7 +168,7 @@ class HybridRetriever:
             for c in self.by_section.get(sid, []):
                 if c.chunk_id in fused:
                     fused[c.chunk_id] += b
-        if tier is None:
+        if tier is None and not TOX_INTENT.search(question):
             intent = ("context" if META_INTENT.search(question) else
                       "evidence" if EVIDENCE_INTENT.search(question) else "guideline")
             unit = 1.0 / (self.rrf_k + 1)

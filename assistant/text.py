@@ -200,7 +200,7 @@ def tokenize(text: str, *, keep_stopwords: bool = False, fix_typos: bool = True)
             continue
         if fix_typos and tok.isalpha():
             tok = _fix_typo(tok)
-        if len(tok) > 4 and tok.endswith("s") and not tok.endswith("ss") and tok.isalpha():
+        if len(tok) > 4 and tok.endswith("s") and not tok.endswith(("ss", "us", "is")) and tok.isalpha():
             tok = tok[:-1]
         if tok in ("cd19_pos", "cd22_pos"):
             out.append(tok)

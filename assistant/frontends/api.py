@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 import logging
@@ -122,7 +123,7 @@ class _Holder:
         self._lock = threading.Lock()
 
     def build(self) -> None:
-        from assistant.core import Assistant
+        from assistant.core import Assistant, QuestionError
 
         with self._lock:
             if self.assistant is not None:
@@ -130,7 +131,8 @@ class _Holder:
             self._last_try = time.monotonic()
             try:
                 bot = Assistant.from_settings(self.settings)
-                bot.ask(WARM_UP_QUESTION)  # loads the embedding model now, not on the first request
+                with contextlib.suppress(QuestionError):  # a tiny max_question_chars skips the warm-up
+                    bot.ask(WARM_UP_QUESTION)  # loads the embedding model now, not on the first request
                 self.assistant = bot
                 self.error = None
                 log.info("assistant ready (%s mode)", self.assistant.mode)

@@ -50,18 +50,19 @@ class VerdictInfo:
     slack_emoji: str  # Slack shortcode
     colour: str  # streamlit badge colour
     explanation: str
+    icon: str = ":material/help:"  # streamlit Material icon (renders without emoji fonts)
 
 
 _VERDICTS: dict[str, VerdictInfo] = {
     "pass": VerdictInfo("pass", "Passed", "✅", ":white_check_mark:", "green",
-                        "Every statement is cited and no guideline rule was contradicted."),
+                        "Every statement is cited and no guideline rule was contradicted.", ":material/check_circle:"),
     "warn": VerdictInfo("warn", "Warning", "⚠️", ":warning:", "orange",
-                        "The answer is cited, but the checks raised points to keep in mind."),
+                        "The answer is cited, but the checks raised points to keep in mind.", ":material/warning:"),
     "repaired": VerdictInfo("repaired", "Repaired", "🛠️", ":hammer_and_wrench:", "blue",
                             "Statements that contradicted the guideline were replaced by the guideline's own "
-                            "cited statement."),
+                            "cited statement.", ":material/build:"),
     "refused": VerdictInfo("refused", "Refused", "⛔", ":no_entry:", "red",
-                           "The question is outside what the guideline can safely answer here."),
+                           "The question is outside what the guideline can safely answer here.", ":material/block:"),
 }
 
 TIER_COLOURS = {"guideline": "green", "evidence": "blue", "context": "gray"}
@@ -156,7 +157,7 @@ def answer_markdown(answer: Answer, *, heading_level: int = 3) -> str:
 
 
 def conversation_markdown(turns: Sequence[Mapping[str, Any]], *, now: datetime | None = None) -> str:
-    """A conversation export. Each turn is {"role": "user"|"assistant", "content": str, "answer": Answer?}."""
+    """A conversation export. Turns: {"role": "user", "content"} or {"role": "assistant", "answer" | "error"}."""
     stamp = (now or datetime.now()).strftime("%Y-%m-%d %H:%M")
     out = [f"# allguide conversation ({stamp})", "", f"> {DISCLAIMER}", ""]
     for t in turns:
@@ -164,7 +165,8 @@ def conversation_markdown(turns: Sequence[Mapping[str, Any]], *, now: datetime |
             out += [f"## Question: {t.get('content', '')}".rstrip(), ""]
         else:
             ans = t.get("answer")
-            out += [answer_markdown(ans) if isinstance(ans, Answer) else str(t.get("content", "")), ""]
+            text = str(t.get("content") or t.get("error") or "")
+            out += [answer_markdown(ans) if isinstance(ans, Answer) else f"_No answer: {text}_", ""]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -216,7 +218,7 @@ def slack_message(answer: Answer, *, max_findings: int = 5) -> str:
         lines = ["*Sources*"]
         for c in answer.citations:
             page = f", p. {c.page}" if c.page else ""
-            lines.append(f"[{c.marker}] {_escape(c.section_title)} _({c.tier}{page})_ - "
+            lines.append(f"[{c.marker}] {_escape(c.section_title)} _({c.tier}; {c.section_id}{page})_ - "
                          f"{_escape(_short_source(c.source))}")
         parts.append("\n".join(lines))
     verdict = f"{v.slack_emoji} *{v.word}* - {_escape(v.explanation)}"

@@ -105,7 +105,8 @@ def build_slack_app(settings: Settings, assistant: Assistant, *, token_verificat
     from slack_bolt import App
 
     bot_token, _ = _tokens(settings)
-    app = App(token=bot_token, client=client, token_verification_enabled=token_verification_enabled,
+    app = App(token=None if client is not None else bot_token, client=client,
+              token_verification_enabled=token_verification_enabled,
               request_verification_enabled=False)  # Socket Mode: no signed HTTP requests
 
     @app.event("app_mention")

@@ -105,10 +105,7 @@ def repair(draft: Draft, issues: Sequence[Issue], retrieved: Sequence[Chunk]) ->
         key = (chunk.chunk_id, quote)
         if key not in remap:
             remap[key] = len(new_cits) + 1
-            new_cits.append(Citation(
-                marker=remap[key], chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, section_id=chunk.section_id,
-                section_title=chunk.section_title, tier=chunk.tier, source=chunk.source, page=chunk.page,
-                quote=quote))
+            new_cits.append(Citation.from_chunk(chunk, marker=remap[key], quote=quote))
         return remap[key]
 
     def renumber(body: str, markers: list[int]) -> str | None:

@@ -55,13 +55,25 @@ def chunk_terms(chunk_text: str) -> set[str]:
     return toks
 
 
+#: Share of a sentence's content words that its cited chunks must contain (paraphrase allowed, not invention).
+MIN_CONTENT_COVERAGE = 0.5
+
+
 def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk]) -> set[str]:
-    """Terms of the sentence absent from every cited chunk."""
-    needed = key_terms(strip_lead(sentence_body))
+    """Terms of the sentence absent from every cited chunk (clinical key terms always; other content words
+    when fewer than half of them occur in the cited text)."""
+    body = strip_lead(sentence_body)
+    needed = key_terms(body)
     have: set[str] = set()
     for c in chunks:
         have |= chunk_terms(c.text)
-    return {t for t in needed if t not in have}
+    missing = {t for t in needed if t not in have}
+    content = set(tokenize(body, fix_typos=False))
+    if len(content) >= 4:
+        absent = {t for t in content if t not in have}
+        if len(absent) / len(content) > 1 - MIN_CONTENT_COVERAGE:
+            missing |= absent
+    return missing
 
 
 def best_quote(sentence_body: str, chunk: Chunk) -> str:

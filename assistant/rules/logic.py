@@ -155,14 +155,35 @@ def statement_chunk(rule: GuidelineRule, chunks: Iterable[Chunk]) -> Chunk | Non
     return None
 
 
-def violated(rule: GuidelineRule, facts: PatientFacts, sentence_body: str, *, norm: str | None = None) -> Pattern | None:
-    """The pattern of `rule` that the sentence matches, if any (`norm`: the sentence already normalised)."""
+def sentence_facts(facts: PatientFacts, sentence_body: str) -> PatientFacts:
+    """The patient's facts overlaid with the conditions the sentence states itself ("for adults aged 65 or older
+    with Ph-positive ALL, ..."): a sentence about another population is judged against that population."""
+    from assistant.facts import read_facts
+
+    own = read_facts(strip_lead(sentence_body)).model_dump(exclude_defaults=True)
+    if not own:
+        return facts
+    merged = facts.model_dump()
+    merged.update(own)
+    if "age" not in own and "age_band" in own:
+        merged["age"] = None
+    return PatientFacts(**merged)
+
+
+def violated(rule: GuidelineRule, facts: PatientFacts, sentence_body: str, *, norm: str | None = None,
+             merged: PatientFacts | None = None) -> Pattern | None:
+    """The pattern of `rule` that the sentence matches, if any (`norm`: the sentence already normalised;
+    `merged`: `sentence_facts(facts, sentence_body)` if already computed)."""
     if norm is None:
         norm = normalize(strip_lead(sentence_body))
     for p in rule.claims:
         if p.matches(norm):
             return p
-    if rule.contradicts and rule.condition(facts) is True:
+    if not rule.contradicts:
+        return None
+    if merged is None:
+        merged = sentence_facts(facts, sentence_body)
+    if rule.condition(merged) is True:
         for p in rule.contradicts:
             if p.matches(norm):
                 return p
@@ -184,12 +205,17 @@ def check_logic(
         for s in line.sentences:
             if not s.is_fact:
                 continue
-            norm = normalize(strip_lead(s.body))
+            body = strip_lead(s.body)
+            norm = normalize(body)
+            merged = sentence_facts(facts, body)
+            verbatim = any(body in c.text for c in retrieved)
             for rule in book.rules:
-                pattern = violated(rule, facts, s.body, norm=norm)
-                if pattern is None:
-                    continue
                 if s.body.strip().rstrip(".") == rule.statement.strip().rstrip("."):
+                    continue
+                pattern = violated(rule, facts, s.body, norm=norm, merged=merged)
+                if pattern is None and not verbatim and (why := distortion(rule, body)):
+                    pattern = Pattern(all=[".*"], why=why)
+                if pattern is None:
                     continue
                 chunk = statement_chunk(rule, retrieved)
                 why = f" ({pattern.why})" if pattern.why else ""
@@ -206,6 +232,40 @@ def check_logic(
                 ))
                 break
     return issues
+
+
+_NEG_CUE = re.compile(r"\b(?:not|no|never|without|neither|nor)\b|n['’]t\b", re.I)
+DISTORTION_SIMILARITY = 0.6
+
+
+@lru_cache(maxsize=256)
+def _statement_tokens(statement: str) -> frozenset[str]:
+    from assistant.text import tokenize
+
+    return frozenset(tokenize(statement))
+
+
+def distortion(rule: GuidelineRule, sentence_body: str) -> str | None:
+    """A sentence that is a near copy of the rule's statement but flips its polarity or changes its drugs,
+    numbers or conditions misquotes the guideline. Returns why, or None.
+
+    >>> r = default_rulebook().get("PHPOS-OLDER-004")
+    >>> distortion(r, r.statement.replace("recommends", "does not recommend"))
+    'negates the guideline statement'
+    """
+    from assistant.rules.citations import key_terms
+    from assistant.text import tokenize
+
+    a, b = set(tokenize(sentence_body)), _statement_tokens(rule.statement)
+    if not a or not b or len(a & b) / len(a | b) < DISTORTION_SIMILARITY:
+        return None
+    if len(_NEG_CUE.findall(sentence_body)) % 2 != len(_NEG_CUE.findall(rule.statement)) % 2:
+        return "negates the guideline statement"
+    ka, kb = key_terms(sentence_body), key_terms(rule.statement)
+    if ka != kb:
+        changed = sorted(ka ^ kb)
+        return "changes " + ", ".join(changed) + " in the guideline statement"
+    return None
 
 
 def applicable_rules(
@@ -238,7 +298,15 @@ def applicable_rules(
 
 
 def _met(rule: GuidelineRule, facts: PatientFacts) -> int:
-    return sum(1 for k in rule.when if getattr(facts, k) not in (None, []))
+    """Conditions satisfied by what is known (a `null` condition is satisfied when the fact is unknown)."""
+    n = 0
+    for k, want in rule.when.items():
+        have = getattr(facts, k)
+        if want is None:
+            n += have in (None, [])
+        elif have not in (None, []) and _matches(have, want):
+            n += 1
+    return n
 
 
 def _plausible_branch(rule: GuidelineRule, facts: PatientFacts) -> bool:
@@ -256,7 +324,7 @@ def _specific(rule: GuidelineRule, facts: PatientFacts) -> bool:
 
 
 def missing_facts(rule: GuidelineRule, facts: PatientFacts) -> list[str]:
-    return [k for k in rule.when if getattr(facts, k) in (None, [])]
+    return [k for k, want in rule.when.items() if want is not None and getattr(facts, k) in (None, [])]
 
 
 def _short(text: str, n: int = 90) -> str:

@@ -41,7 +41,8 @@ _DOMAIN_TOKENS = frozenset(
     chemotherapy chemo b_all t_all cd19 cd22 t315i aya pediatric_type maintenance prophylactic preemptive cr1 cr2
     salvage reinduction intrathecal cranial_irradiation ric hyper cvad asparaginase jsh guideline bcr abl1 kmt2a
     hypodiploid e1910 tower ino-vate eliana zuma ph_all202 phallcon gimema jalsg blast cart brexucabtagene
-    leukemic lymphoma transplant donor graft trial evidence corpus grade cq""".split()
+    leukemic lymphoma transplant donor graft trial evidence corpus corpu grade cq graaph calgb alba lal1205 lal0904
+    all202 all213 ph_all213 nelarabine nishiwaki anderson vod sos crs icans neurotoxicity toxicity""".split()
 )
 
 _DOSE_RE = re.compile(
@@ -51,7 +52,9 @@ _DOSE_RE = re.compile(
     r"|\bhow\s+(?:much|many)\s+(?:mg|milligrams?|tablets?|pills?|units?)\b"
     r"|\bmg\s*/\s*(?:m2|m²|kg)\b|\bdose\s+(?:adjust|reduc|escalat|modif)"
     r"|\b(?:dosing|treatment|infusion|administration)\s+schedule\b|\bschedule\s+(?:of|for)\s+\w+"
-    r"|\bhow\s+often\s+(?:should|do|to)\b|\binfusion\s+rate\b|\bmg\s+(?:daily|per\s+day|bid|once)\b",
+    r"|\bhow\s+often\s+(?:should|do|to)\b|\binfusion\s+rate\b|\bmg\s+(?:daily|per\s+day|bid|once)\b"
+    r"|(?<!high[\s-])(?<!low[\s-])(?<!reduced[\s-])(?<!full[\s-])(?<!standard[\s-])\b(?:doses?|dosing|dosage)\b"
+    r"(?![\s-]*(?:intensi|dense|level|escalat\w*\s+(?:trial|study)))",
     re.I,
 )
 _INJECT_RE = re.compile(

@@ -149,6 +149,11 @@ CASES = [
     ("RR-TARGETNEG-022", NONE, "Blinatumomab targets CD22.", True),
     ("RR-TARGETNEG-022", NONE, "Inotuzumab is directed against CD19.", True),
     ("RR-TARGETNEG-022", NONE, "Blinatumomab targets CD19 and inotuzumab targets CD22.", False),
+    ("RR-TARGETNEG-022", NONE, "Blinatumomab is for CD22-positive disease and inotuzumab for CD19-positive disease.",
+     True),
+    ("RR-TARGETNEG-022", NONE, "For CD22-positive relapse, give blinatumomab.", True),
+    ("RR-TARGETNEG-022", NONE, "For CD19-positive or CD22-positive relapse, blinatumomab or inotuzumab is used.",
+     False),
     # RR-CD19NEG-023 / RR-CD22NEG-024
     ("RR-CD19NEG-023", CD19NEG, "Blinatumomab is the preferred choice.", True),
     ("RR-CD19NEG-023", CD19NEG, "Blinatumomab is not suitable because CD19 is lost.", False),

@@ -1,0 +1,146 @@
+"""The Streamlit chat UI with streamlit.testing.v1.AppTest (in process, against the test index)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+QUESTION = "72-year-old woman with newly diagnosed Ph+ ALL: what induction?"
+
+
+def _run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _fresh() -> AppTest:
+    return _run(AppTest.from_file(APP, default_timeout=120))
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [e.label for e in at.expander]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_missing_index_page(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("ALLGUIDE_STORE__PATH", str(tmp_path / "no-index-here"))
+    at = _fresh()
+    assert "has not been built" in at.error[0].value
+    assert [c.value for c in at.code] == ["make ingest", "allguide ingest"]
+    assert not at.chat_input  # no chat without an index
+    assert "Decision support only" in at.warning[0].value
+
+
+def test_ask_shows_answer_sources_verdict_and_facts(app_env: Path) -> None:
+    at = _fresh()
+    assert "Decision support only" in at.warning[0].value
+    at.chat_input[0].set_value(QUESTION)
+    _run(at)
+    assert [m.name for m in at.chat_message] == ["user", "assistant"]
+    assert at.status[0].label.startswith("Checked:")
+    text = _texts(at)
+    assert "[1]" in at.chat_message[1].markdown[0].value  # the answer with markers
+    assert "Verdict:" in text and ":green-badge[guideline]" in text  # verdict badge and tier badge
+    assert any(e.label.startswith("[1] ") for e in at.expander)  # numbered sources
+    assert ":gray-badge[Age 72 (65+)]" in text and ":gray-badge[Ph+]" in text  # fact chips
+    # the sidebar shows what was understood
+    assert at.sidebar.number_input(key="fact_age").value == 72
+    assert at.sidebar.selectbox(key="fact_ph_status").value == "positive"
+
+
+def test_example_button_and_correction_reask(app_env: Path) -> None:
+    at = _fresh()
+    at.button(key="example_0").click()
+    _run(at)
+    first = [m for m in at.chat_message if m.name == "assistant"]
+    assert len(first) == 1
+    at.sidebar.number_input(key="fact_age").set_value(50)
+    at.sidebar.selectbox(key="fact_lineage").set_value("B")
+    at.sidebar.button[0].click()  # "Re-ask with these facts"
+    _run(at)
+    assert [m.name for m in at.chat_message] == ["user", "assistant", "user", "assistant"]
+    text = _texts(at)
+    assert "Re-ask with corrected facts: age=50, lineage=B" in text
+    assert ":gray-badge[Age 50 (40-64)]" in text and ":gray-badge[B-lineage]" in text
+    assert at.sidebar.number_input(key="fact_age").value == 50
+
+
+def test_feedback_is_saved_with_question_answer_and_findings(app_env: Path) -> None:
+    at = _fresh()
+    at.chat_input[0].set_value(QUESTION)
+    _run(at)
+    at.feedback[0].set_value(1)
+    _run(at)
+    rows = [json.loads(line) for line in app_env.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 1 and rows[0]["rating"] == "up"
+    assert rows[0]["question"].startswith("72-year-old") and "[1]" in rows[0]["answer"]
+    assert isinstance(rows[0]["findings"], list) and rows[0]["verdict"] in ("pass", "warn", "repaired")
+
+
+def test_export_and_clear(app_env: Path) -> None:
+    at = _fresh()
+    at.chat_input[0].set_value(QUESTION)
+    _run(at)
+    export = at.sidebar.get("download_button")[0]
+    assert "Export" in export.proto.label and not export.proto.disabled
+    at.sidebar.button[1].click()  # "Clear conversation"
+    _run(at)
+    assert not at.chat_message and at.button(key="example_0")
+
+
+def test_refused_question_shows_refused_badge(app_env: Path) -> None:
+    at = _fresh()
+    at.chat_input[0].set_value("How do I bake sourdough bread?")
+    _run(at)
+    assert "Verdict: Refused" in _texts(at)
+
+
+def test_question_error_is_a_message_not_a_traceback(app_env: Path) -> None:
+    at = _fresh()
+    at.chat_input[0].set_value("   ")
+    _run(at)
+    assert "question is empty" in at.error[0].value
+    assert at.status[0].label == "Could not answer"
+
+
+def test_chat_input_enforces_the_question_limit(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALLGUIDE_API__MAX_QUESTION_CHARS", "20")  # another config: another cached Assistant
+    at = _fresh()
+    at.chat_input[0].set_value("A question that is far longer than twenty characters about Ph+ ALL")
+    _run(at)
+    assert at.chat_message[0].markdown[0].value == "A question that is f"
+
+
+def test_llm_mode_streams_then_shows_the_checked_answer(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from langchain_core.language_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    import assistant.factories
+
+    reply = AIMessage(content="Older adults with Ph-positive ALL receive a TKI plus a corticosteroid.[1]")
+    calls: list[Any] = []
+
+    def fake_llm(settings: Any) -> Any:
+        calls.append(settings)
+        return GenericFakeChatModel(messages=itertools.repeat(reply))
+
+    monkeypatch.setattr(assistant.factories, "make_llm", fake_llm)
+    monkeypatch.setenv("ALLGUIDE_LLM__ENABLED", "true")
+    monkeypatch.setenv("ALLGUIDE_LLM__BASE_URL", "http://127.0.0.1:9/v1")
+    at = _fresh()
+    at.chat_input[0].set_value(QUESTION)
+    _run(at)
+    assert calls, "the app did not build the Assistant through the factories"
+    assert at.status[0].label.startswith("Checked:")
+    text = _texts(at)
+    assert "Answer mode: llm" in text
+    # the final checked answer replaces the streamed draft (here the fake's ungrounded draft falls back)
+    assert "Draft (being checked)" not in text
+    assert "[1]" in at.chat_message[1].markdown[0].value
