@@ -202,8 +202,9 @@ class Assistant:
                                               facts=facts, k=self.settings.retrieval.k)
         sure, maybe = applicable_rules(q, facts, rulebook=self.rulebook,
                                        sections=[r.chunk.section_id for r in retrieved[:3]])
+        evidence_sections = [r.chunk.section_id for r in retrieved[:3] if r.chunk.tier == "evidence"][:2]
         pool = _pool(retrieved, self.retriever.section_chunks(
-            [sid for r in [*sure, *maybe] for sid in r.section_ids]))
+            [sid for r in [*sure, *maybe] for sid in r.section_ids] + evidence_sections))
         t2 = time.perf_counter()
         timings = {"retrieve": (t2 - t1) * 1000}
         if sink is not None:

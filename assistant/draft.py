@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from assistant.models import Chunk, Citation, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.prompts import DISCLAIMER, LLM_SYSTEM_PROMPT, format_context
 from assistant.rules import Draft, applicable_rules, missing_facts, statement_chunk
-from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook, violated
+from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook, sentence_facts, violated
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, CQ_RE, DOSE_RE, GRADE_RE
 from assistant.text import normalize, split_sentences, tokenize
 
@@ -97,14 +97,16 @@ def _safe_sentence(sentence: str, facts: PatientFacts, book: RuleBook) -> bool:
     if len(sentence.split()) < 6 or sentence.endswith("?"):
         return False
     norm = normalize(sentence)
-    return not any(violated(r, facts, sentence, norm=norm) for r in book.rules)
+    merged = sentence_facts(facts, sentence)
+    return not any(violated(r, facts, sentence, norm=norm, merged=merged) for r in book.rules)
 
 
-def _score(sentence: str, q_tokens: set[str]) -> float:
+def _score(sentence: str, q_tokens: set[str], context: frozenset[str] = frozenset()) -> float:
+    """Overlap with the question; words of the document title count for every sentence of the document."""
     toks = set(tokenize(sentence))
     if not toks:
         return 0.0
-    shared = (toks & q_tokens) - _GENERIC
+    shared = ((toks | context) & q_tokens) - _GENERIC
     return len(shared) / (len(toks) ** 0.35)
 
 
@@ -118,7 +120,8 @@ def _add_tier(b: _Builder, retrieved: Sequence[RetrievedChunk], question: str, f
             return
         if r.chunk.tier != tier:
             continue
-        for s in best_sentences(r.chunk, question, facts, book, n=min(limit, 2), need_numbers=need_numbers):
+        for s in best_sentences(r.chunk, question, facts, book, n=min(limit, 2), need_numbers=need_numbers,
+                                evidence=tier == "evidence"):
             if _REC_RE.search(s) or limit <= 0 or b.count() >= max_sentences:
                 continue
             if tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s):
@@ -133,7 +136,7 @@ _LOW_VALUE = re.compile(
 
 
 def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleBook, *, n: int = 2,
-                   need_numbers: bool = False, min_shared: int = 1) -> list[str]:
+                   need_numbers: bool = False, min_shared: int = 1, evidence: bool = False) -> list[str]:
     q = set(tokenize(question))
     scored: list[tuple[float, int, str]] = []
     for i, s in enumerate(chunk_sentences(chunk.text)):
@@ -143,9 +146,12 @@ def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleB
             continue
         if _LOW_VALUE.search(s) and not re.search(r"corpus|document|evidence", question, re.I):
             continue
-        if len((set(tokenize(s)) & q) - _GENERIC) < min_shared:
+        ctx = frozenset(tokenize(chunk.title)) if evidence else frozenset()
+        if len(((set(tokenize(s)) | ctx) & q) - _GENERIC) < min_shared:
             continue
-        score = _score(s, q)
+        score = _score(s, q, ctx)
+        if (evidence or need_numbers) and re.search(r"\d+(?:\.\d+)?\s*%|\bHR\b|\bmonths?\b", s):
+            score *= 1.6  # trial questions want results, not bibliography
         if score > 0:
             scored.append((score, -i, s))
     scored.sort(reverse=True)
@@ -192,27 +198,52 @@ def draft_extractive(
         if chunk is not None and b.count() < max_sentences:
             b.add("rule", rule.statement, chunk)
 
-    if not rules_only:
-        lead = retrieved[0].chunk.tier if retrieved else "guideline"
-        if (lead == "evidence" and not chosen) or (lead == "context" and not chosen):
-            _add_tier(b, retrieved, question, facts, book, tier=lead, limit=3, max_sentences=max_sentences)
-        min_shared = 2 if chosen else 1
+    if not rules_only and not chosen:
+        # No guideline rule speaks to this question: follow the retrieval ranking, best sentences first. A trial
+        # question reads the whole trial document (results often sit in a sibling chunk).
+        done_sections: set[str] = set()
+        for r in retrieved[:4]:
+            if b.count() >= 5:
+                break
+            tier = r.chunk.tier
+            if tier == "evidence":
+                if r.chunk.section_id in done_sections:
+                    continue
+                done_sections.add(r.chunk.section_id)
+                siblings = [c for c in pool if c.section_id == r.chunk.section_id] or [r.chunk]
+                cands = sorted(((s, c) for c in siblings for s in best_sentences(
+                    c, question, facts, book, n=3, evidence=True)),
+                    key=lambda sc: -_score(sc[0], set(tokenize(question)), frozenset(tokenize(sc[1].title)))
+                    * (1.6 if re.search(r"\d+(?:\.\d+)?\s*%", sc[0]) else 1.0))
+                for s, c in cands[:3]:
+                    if b.count() >= 5:
+                        break
+                    if _REC_RE.search(s) or (_GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s)):
+                        continue
+                    b.add(tier, s, c, lead=EVIDENCE_LEAD)
+                continue
+            for s in best_sentences(r.chunk, question, facts, book, n=2, evidence=tier == "evidence"):
+                if b.count() >= 5:
+                    break
+                if tier != "guideline" and (_REC_RE.search(s) or (
+                        tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s))):
+                    continue
+                b.add(tier, s, r.chunk, lead={"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}.get(tier, ""))
+    elif not rules_only:
         guideline = [r.chunk for r in retrieved if r.chunk.tier == "guideline"][:3]
-        budget = 2 if chosen else 4
+        budget = 2
         for chunk in guideline:
-            for s in best_sentences(chunk, question, facts, book, n=1 if chosen else 2, min_shared=min_shared):
+            for s in best_sentences(chunk, question, facts, book, n=1, min_shared=2):
                 if budget <= 0 or b.count() >= max_sentences - 1:
                     break
                 if any(s == r.statement for r in chosen):
                     continue
                 if b.add("guideline", s, chunk):
                     budget -= 1
-        if lead not in ("evidence",) and b.count() < max_sentences:
-            _add_tier(b, retrieved[:3], question, facts, book, tier="context", limit=1 if b.count() else 2,
-                      max_sentences=max_sentences)
-        if (lead != "evidence" or chosen) and b.count():
-            _add_tier(b, retrieved[:5], question, facts, book, tier="evidence", limit=1, max_sentences=max_sentences,
-                      need_numbers=True)
+        if b.count() < max_sentences:
+            _add_tier(b, retrieved[:3], question, facts, book, tier="context", limit=1, max_sentences=max_sentences)
+        _add_tier(b, retrieved[:5], question, facts, book, tier="evidence", limit=1, max_sentences=max_sentences,
+                  need_numbers=True)
     if b.count() and maybe and any(m == "ph_status" for r in maybe for m in missing_facts(r, facts)):
         b.note("_The Ph status was not given, so each branch is shown: tell me whether the leukemia is "
                "Ph-positive or Ph-negative for a single answer._")

@@ -95,6 +95,9 @@ def strip_markers(sentence: str) -> tuple[str, list[int]]:
 _DASH = "\u2212\u2013\u2014\u2010\u2011"
 
 _CANON: list[tuple[str, str]] = [
+    # trial names that share a stem must stay distinct ("Ph+ALL202" vs "ALL202-U" vs "ALL202-O")
+    (r"\bph\s*\+?\s*-?\s*all\s*(\d{3})\b", r" ph_all\1 ph_pos "),
+    (r"\ball\s*(\d{3})\s*-\s*([uo])\b", r" all\1_\2 "),
     # Ph status (order matters: negative forms first)
     (r"\b(?:ph|philadelphia(?:\s+chromosome)?|bcr::?abl1?|bcr-abl1?)\s*(?:-\s*)?(?:negative|neg)\b", " ph_neg "),
     (r"\bph\s*-(?=\s|$|[,.;:)/])", " ph_neg "),
@@ -200,7 +203,9 @@ def tokenize(text: str, *, keep_stopwords: bool = False, fix_typos: bool = True)
             continue
         if fix_typos and tok.isalpha():
             tok = _fix_typo(tok)
-        if len(tok) > 4 and tok.endswith("s") and not tok.endswith(("ss", "us", "is")) and tok.isalpha():
+        if len(tok) > 5 and tok.endswith("ies") and tok.isalpha():
+            tok = tok[:-3] + "y"
+        elif len(tok) > 4 and tok.endswith("s") and not tok.endswith(("ss", "us", "is")) and tok.isalpha():
             tok = tok[:-1]
         if tok in ("cd19_pos", "cd22_pos"):
             out.append(tok)

@@ -64,6 +64,11 @@ class GuidelineRule(BaseModel):
     contradicts: list[Pattern] = Field(default_factory=list)
     claims: list[Pattern] = Field(default_factory=list)
     priority: int = 50
+    general_topics: list[str] = Field(
+        default_factory=list,
+        description="Questions on these topics get the statement even when no patient facts are given "
+                    "(the statement carries its own conditions)")
+    branch: bool = Field(default=True, description="May be shown as a branch when facts are missing")
 
     @field_validator("when", "unless")
     @classmethod
@@ -288,7 +293,9 @@ def applicable_rules(
         topical = rule.topical(norm)
         if cond is True and (topical or (rule.when and set(rule.section_ids) & top and _specific(rule, facts))):
             sure.append(rule)
-        elif cond is None and topical and _plausible_branch(rule, facts):
+        elif cond is None and rule.branch and topical and _plausible_branch(rule, facts):
+            maybe.append(rule)
+        elif cond is None and rule.general_topics and any(_rx(t).search(norm) for t in rule.general_topics):
             maybe.append(rule)
     if len(sure) >= 2:
         maybe = []  # the stated facts already pin the answer down; branches would only add noise
