@@ -13,7 +13,15 @@ from assistant.errors import (
     IndexNotBuiltError,
     RetrievalError,
 )
-from assistant.models import SCHEMA_VERSION, Answer, Chunk, Citation, PatientFacts, RetrievedChunk, RuleFinding
+from assistant.models import (
+    SCHEMA_VERSION,
+    Answer,
+    Chunk,
+    Citation,
+    PatientFacts,
+    RetrievedChunk,
+    RuleFinding,
+)
 from assistant.settings import Settings
 
 

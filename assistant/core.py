@@ -277,7 +277,7 @@ class Assistant:
             else:
                 msg = self.llm.invoke(messages)  # type: ignore[union-attr]
                 text = msg.content if isinstance(msg.content, str) else str(msg.content)
-        except Exception as exc:  # noqa: BLE001 - any client/server failure of the model
+        except Exception as exc:
             raise GenerationError(f"{exc.__class__.__name__}: {exc}") from exc
         return draft_from_llm_text(text, chunks)
 

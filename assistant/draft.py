@@ -9,7 +9,7 @@ output then goes through the same rule layer.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from assistant.models import Chunk, Citation, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.prompts import DISCLAIMER, LLM_SYSTEM_PROMPT, format_context
@@ -21,10 +21,9 @@ from assistant.text import normalize, split_sentences, tokenize
 MAX_SENTENCES = 8
 EVIDENCE_LEAD = "**Evidence (trial data, not a JSH recommendation):**"
 CONTEXT_LEAD = "**Context (not a JSH 2023 recommendation):**"
-_REC_RE = re.compile(r"\brecommend", re.I)
+_REC_RE = re.compile(r"\brecommend", re.IGNORECASE)
 _GENERIC = frozenset(
-    ("all adult adults ph_pos ph_neg jsh 2023 guideline leukemia lymphoblastic acute patient trial study show "
-     "showed result outcome year old yo age aged man woman male female").split()
+    ["all", "adult", "adults", "ph_pos", "ph_neg", "jsh", "2023", "guideline", "leukemia", "lymphoblastic", "acute", "patient", "trial", "study", "show", "showed", "result", "outcome", "year", "old", "yo", "age", "aged", "man", "woman", "male", "female"]
 )
 
 
@@ -132,7 +131,7 @@ def _add_tier(b: _Builder, retrieved: Sequence[RetrievedChunk], question: str, f
 
 _LOW_VALUE = re.compile(
     r"evidence documents?|\bsee the\b|this document|documents? (?:in|of) this corpus|are evidence(?:,)? (?:and )?not"
-    r"|(?:results|findings) are evidence|have their own", re.I)
+    r"|(?:results|findings) are evidence|have their own", re.IGNORECASE)
 
 
 def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleBook, *, n: int = 2,
@@ -144,7 +143,7 @@ def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleB
             continue
         if need_numbers and not re.search(r"\d", s):
             continue
-        if _LOW_VALUE.search(s) and not re.search(r"corpus|document|evidence", question, re.I):
+        if _LOW_VALUE.search(s) and not re.search(r"corpus|document|evidence", question, re.IGNORECASE):
             continue
         ctx = frozenset(tokenize(chunk.title)) if evidence else frozenset()
         if len(((set(tokenize(s)) | ctx) & q) - _GENERIC) < min_shared:
@@ -308,10 +307,3 @@ def draft_from_llm_text(text: str, chunks: Sequence[Chunk]) -> Draft:
             parts.append(s.body + "".join(f"[{n}]" for n in dict.fromkeys(new)))
         out_lines.append(line.prefix + " ".join(parts))
     return Draft(answer="\n".join(out_lines).strip(), citations=citations)
-
-
-def stream_llm(llm, messages) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    for part in llm.stream(messages):
-        content = getattr(part, "content", part)
-        if isinstance(content, str) and content:
-            yield content

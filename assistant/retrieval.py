@@ -24,18 +24,18 @@ EVIDENCE_INTENT = re.compile(
     r"\b(?:trials?|study|studies|evidence|data|results?|outcomes?|survival|randomi[sz]ed|phase\s*(?:2|3|ii|iii)"
     r"|tower|ino-?vate|e1910|blast|eliana|zuma|phallcon|d-?alba|gimema|jalsg|calgb|graaph|all202|all213|lal\d+"
     r"|nishiwaki|md\s*anderson|registry)\b",
-    re.I,
+    re.IGNORECASE,
 )
 META_INTENT = re.compile(
     r"\b(?:cq|clinical\s+questions?|grades?|grading|categor(?:y|ies)|levels?\s+of\s+evidence|edition|versions?"
     r"|published|minds|corpus|sources?|references?|doi|authors?|label|package\s+insert|jshct|jspho|definition"
     r"|define|what\s+is\s+(?:aya|mrd|lbl|cr1|cr2)|not\s+(?:contain|cover|include))\b",
-    re.I,
+    re.IGNORECASE,
 )
 TOX_INTENT = re.compile(
     r"\b(?:toxicit\w*|side[\s-]+effects?|adverse|vod|sos|veno-?occlusive|sinusoidal|crs|cytokine\s+release|icans"
     r"|neurotox\w*|hepatotox\w*|safety|risk\s+of\s+(?:vod|sos|crs))\b",
-    re.I,
+    re.IGNORECASE,
 )
 TIER_PRIOR = 0.3  # in units of 1/(rrf_k+1): enough to break near-ties, not to override a clear ranking
 MAX_PER_DOC = 2

@@ -148,22 +148,11 @@ _CANON: list[tuple[str, str]] = [
 _CANON_RE = [(re.compile(p, re.IGNORECASE), r) for p, r in _CANON]
 
 _STOP = frozenset(
-    """a an the of and or to in on for with without is are was were be been being what which who whom whose when
-    where why how does do did should would could can may might must will shall this that these those it its as at by
-    from into than then there their they them he she his her him patient patients pt pts about any some all_words
-    i we you me my our your us if not no yes vs versus per also only more most less such guideline guidelines jsh
-    recommend recommended recommendation recommendations treatment treat treated therapy option options please tell
-    according say says said mean means""".split()
+    ["a", "an", "the", "of", "and", "or", "to", "in", "on", "for", "with", "without", "is", "are", "was", "were", "be", "been", "being", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "does", "do", "did", "should", "would", "could", "can", "may", "might", "must", "will", "shall", "this", "that", "these", "those", "it", "its", "as", "at", "by", "from", "into", "than", "then", "there", "their", "they", "them", "he", "she", "his", "her", "him", "patient", "patients", "pt", "pts", "about", "any", "some", "all_words", "i", "we", "you", "me", "my", "our", "your", "us", "if", "not", "no", "yes", "vs", "versus", "per", "also", "only", "more", "most", "less", "such", "guideline", "guidelines", "jsh", "recommend", "recommended", "recommendation", "recommendations", "treatment", "treat", "treated", "therapy", "option", "options", "please", "tell", "according", "say", "says", "said", "mean", "means"]
 )
 
 #: Domain words that the typo corrector may snap to (only words of 6+ letters).
-DOMAIN_WORDS = (
-    "blinatumomab inotuzumab ozogamicin nelarabine tisagenlecleucel brexucabtagene ponatinib dasatinib imatinib "
-    "nilotinib bosutinib asciminib methotrexate cytarabine corticosteroid prednisolone dexamethasone asparaginase "
-    "intrathecal irradiation prophylaxis prophylactic preemptive maintenance induction consolidation remission "
-    "relapsed refractory transplant transplantation lymphoblastic leukemia leukaemia philadelphia pediatric "
-    "paediatric reinduction salvage allogeneic conditioning hyperdiploid hypodiploid rearrangement"
-).split()
+DOMAIN_WORDS = ["blinatumomab", "inotuzumab", "ozogamicin", "nelarabine", "tisagenlecleucel", "brexucabtagene", "ponatinib", "dasatinib", "imatinib", "nilotinib", "bosutinib", "asciminib", "methotrexate", "cytarabine", "corticosteroid", "prednisolone", "dexamethasone", "asparaginase", "intrathecal", "irradiation", "prophylaxis", "prophylactic", "preemptive", "maintenance", "induction", "consolidation", "remission", "relapsed", "refractory", "transplant", "transplantation", "lymphoblastic", "leukemia", "leukaemia", "philadelphia", "pediatric", "paediatric", "reinduction", "salvage", "allogeneic", "conditioning", "hyperdiploid", "hypodiploid", "rearrangement"]
 
 _TOKEN_RE = re.compile(r"[a-z0-9_]+(?:[.:][0-9]+)?%?|[a-z0-9_]+")
 

@@ -13,16 +13,12 @@ import re
 from collections.abc import Sequence
 
 from assistant.models import Chunk, PatientFacts, RuleFinding
-from assistant.rules.base import Draft, Issue, cited_chunks, chunks_by_id, parse_lines, strip_lead
+from assistant.rules.base import Draft, Issue, chunks_by_id, cited_chunks, parse_lines, strip_lead
 from assistant.text import normalize, split_sentences, tokenize
 
 #: Canonical tokens that carry clinical meaning: if a sentence has one, a cited chunk must have it too.
 KEY_TERMS = frozenset(
-    """ph_pos ph_neg ph_like cd19 cd22 cd19_pos cd22_pos cd19_neg cd22_neg t315i allo_hsct car_t hd_mtx hd_arac
-    cranial_irradiation intrathecal preemptive prophylactic maintenance corticosteroid pediatric_type aya ric cr1 cr2
-    t_all b_all mrd tki cns blinatumomab inotuzumab nelarabine tisagenlecleucel brexucabtagene ponatinib dasatinib
-    imatinib nilotinib bosutinib asciminib olverembatinib methotrexate cytarabine asparaginase rituximab venetoclax
-    hyper cvad vincristine daunorubicin cyclophosphamide""".split()
+    ["ph_pos", "ph_neg", "ph_like", "cd19", "cd22", "cd19_pos", "cd22_pos", "cd19_neg", "cd22_neg", "t315i", "allo_hsct", "car_t", "hd_mtx", "hd_arac", "cranial_irradiation", "intrathecal", "preemptive", "prophylactic", "maintenance", "corticosteroid", "pediatric_type", "aya", "ric", "cr1", "cr2", "t_all", "b_all", "mrd", "tki", "cns", "blinatumomab", "inotuzumab", "nelarabine", "tisagenlecleucel", "brexucabtagene", "ponatinib", "dasatinib", "imatinib", "nilotinib", "bosutinib", "asciminib", "olverembatinib", "methotrexate", "cytarabine", "asparaginase", "rituximab", "venetoclax", "hyper", "cvad", "vincristine", "daunorubicin", "cyclophosphamide"]
 )
 _NUM_RE = re.compile(r"^\d+(?:\.\d+)?%?$")
 _STRUCTURAL_NUMS = frozenset({"1", "2"})  # "first"/"second" style words are spelled; tiny counts are common
@@ -36,9 +32,7 @@ def key_terms(text: str) -> set[str]:
     """
     out: set[str] = set()
     for tok in tokenize(text, keep_stopwords=True, fix_typos=False):
-        if tok in KEY_TERMS:
-            out.add(tok)
-        elif _NUM_RE.match(tok) and tok not in _STRUCTURAL_NUMS:
+        if tok in KEY_TERMS or _NUM_RE.match(tok) and tok not in _STRUCTURAL_NUMS:
             out.add(tok)
     # "CD19-positive" also yields "cd19"; only the polarity token needs support when both appear.
     for cd in ("cd19", "cd22"):
@@ -140,4 +134,4 @@ def _short(text: str, n: int = 90) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-__all__ = ["best_quote", "check_citations", "key_terms", "unsupported_terms", "normalize"]
+__all__ = ["best_quote", "check_citations", "key_terms", "normalize", "unsupported_terms"]

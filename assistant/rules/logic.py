@@ -115,7 +115,7 @@ def _matches(have: Any, want: Any) -> bool:
 
 @lru_cache(maxsize=2048)
 def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.I)
+    return re.compile(pattern, re.IGNORECASE)
 
 
 class RuleBook(BaseModel):
@@ -239,7 +239,7 @@ def check_logic(
     return issues
 
 
-_NEG_CUE = re.compile(r"\b(?:not|no|never|without|neither|nor)\b|n['’]t\b", re.I)
+_NEG_CUE = re.compile(r"\b(?:not|no|never|without|neither|nor)\b|n['’]t\b", re.IGNORECASE)
 DISTORTION_SIMILARITY = 0.6
 
 
@@ -293,14 +293,20 @@ def applicable_rules(
         topical = rule.topical(norm)
         if cond is True and (topical or (rule.when and set(rule.section_ids) & top and _specific(rule, facts))):
             sure.append(rule)
-        elif cond is None and rule.branch and topical and _plausible_branch(rule, facts):
-            maybe.append(rule)
-        elif cond is None and rule.general_topics and any(_rx(t).search(norm) for t in rule.general_topics):
+        elif cond is None and (
+            (rule.branch and topical and _plausible_branch(rule, facts))
+            or any(_rx(t).search(norm) for t in rule.general_topics)
+        ):
             maybe.append(rule)
     if len(sure) >= 2:
         maybe = []  # the stated facts already pin the answer down; branches would only add noise
-    key = lambda r: (-r.priority, r.id)  # noqa: E731
-    mkey = lambda r: (-_met(r, facts), -r.priority, r.id)  # noqa: E731
+
+    def key(r: GuidelineRule) -> tuple[int, str]:
+        return (-r.priority, r.id)
+
+    def mkey(r: GuidelineRule) -> tuple[int, int, str]:
+        return (-_met(r, facts), -r.priority, r.id)
+
     return sorted(sure, key=key), sorted(maybe, key=mkey)
 
 

@@ -25,24 +25,17 @@ _OTHER_DISEASE = re.compile(
     r"|mantle\s+cell|burkitt|myelofibrosis|polycythemia|thrombocythemia|hairy\s+cell|sickle\s+cell|hemophilia"
     r"|thalass(?:a)?emia|aplastic\s+anemia|waldenstr|amyloidosis|breast\s+cancer|lung\s+cancer|colon\s+cancer"
     r"|prostate\s+cancer|melanoma|covid|diabetes|hypertension|influenza|mpal|mixed[\s-]+phenotype)\b",
-    re.I,
+    re.IGNORECASE,
 )
-_ALWAYS_OUT = re.compile(r"\b(?:burkitt|lymphoid\s+blast\s+(?:crisis|phase)|blast\s+crisis)\b", re.I)
+_ALWAYS_OUT = re.compile(r"\b(?:burkitt|lymphoid\s+blast\s+(?:crisis|phase)|blast\s+crisis)\b", re.IGNORECASE)
 _ALL_TERM = re.compile(
     r"\bALL\b|\bacute\s+lymphoblastic|\blymphoblastic|\b[BT][\s-]?ALL\b|\bLBL\b|\bPh[+\-−]|\bPh[\s-]?(?:positive|negative)"
     r"|\bphiladelphia",
 )
-_ALL_TERM_I = re.compile(r"\bacute\s+lymphoblastic|\blymphoblastic|\bphiladelphia", re.I)
+_ALL_TERM_I = re.compile(r"\bacute\s+lymphoblastic|\blymphoblastic|\bphiladelphia", re.IGNORECASE)
 
 _DOMAIN_TOKENS = frozenset(
-    """all leukemia leukaemia lymphoblastic lbl ph_pos ph_neg ph_like tki mrd allo_hsct cns car_t blinatumomab
-    inotuzumab nelarabine tisagenlecleucel ponatinib dasatinib imatinib nilotinib bosutinib asciminib methotrexate
-    hd_mtx hd_arac cytarabine corticosteroid induction consolidation remission relapse relapsed refractory
-    chemotherapy chemo b_all t_all cd19 cd22 t315i aya pediatric_type maintenance prophylactic preemptive cr1 cr2
-    salvage reinduction intrathecal cranial_irradiation ric hyper cvad asparaginase jsh guideline bcr abl1 kmt2a
-    hypodiploid e1910 tower ino-vate eliana zuma ph_all202 phallcon gimema jalsg blast cart brexucabtagene
-    leukemic lymphoma transplant donor graft trial evidence corpus corpu grade cq graaph calgb alba lal1205 lal0904
-    all202 all213 ph_all213 nelarabine nishiwaki anderson vod sos crs icans neurotoxicity toxicity""".split()
+    ["all", "leukemia", "leukaemia", "lymphoblastic", "lbl", "ph_pos", "ph_neg", "ph_like", "tki", "mrd", "allo_hsct", "cns", "car_t", "blinatumomab", "inotuzumab", "nelarabine", "tisagenlecleucel", "ponatinib", "dasatinib", "imatinib", "nilotinib", "bosutinib", "asciminib", "methotrexate", "hd_mtx", "hd_arac", "cytarabine", "corticosteroid", "induction", "consolidation", "remission", "relapse", "relapsed", "refractory", "chemotherapy", "chemo", "b_all", "t_all", "cd19", "cd22", "t315i", "aya", "pediatric_type", "maintenance", "prophylactic", "preemptive", "cr1", "cr2", "salvage", "reinduction", "intrathecal", "cranial_irradiation", "ric", "hyper", "cvad", "asparaginase", "jsh", "guideline", "bcr", "abl1", "kmt2a", "hypodiploid", "e1910", "tower", "ino-vate", "eliana", "zuma", "ph_all202", "phallcon", "gimema", "jalsg", "blast", "cart", "brexucabtagene", "leukemic", "lymphoma", "transplant", "donor", "graft", "trial", "evidence", "corpus", "corpu", "grade", "cq", "graaph", "calgb", "alba", "lal1205", "lal0904", "all202", "all213", "ph_all213", "nelarabine", "nishiwaki", "anderson", "vod", "sos", "crs", "icans", "neurotoxicity", "toxicity"]
 )
 
 _DOSE_RE = re.compile(
@@ -55,7 +48,7 @@ _DOSE_RE = re.compile(
     r"|\bhow\s+often\s+(?:should|do|to)\b|\binfusion\s+rate\b|\bmg\s+(?:daily|per\s+day|bid|once)\b"
     r"|(?<!high[\s-])(?<!low[\s-])(?<!reduced[\s-])(?<!full[\s-])(?<!standard[\s-])\b(?:doses?|dosing|dosage)\b"
     r"(?![\s-]*(?:intensi|dense|level|escalat\w*\s+(?:trial|study)))",
-    re.I,
+    re.IGNORECASE,
 )
 _INJECT_RE = re.compile(
     r"\bignore\s+(?:all\s+|any\s+|the\s+|your\s+|previous\s+|prior\s+|above\s+|these\s+|those\s+)*"
@@ -65,7 +58,7 @@ _INJECT_RE = re.compile(
     r"|\b(?:print|show|reveal|repeat|output)\s+(?:me\s+)?(?:your|the)\s+(?:\w+\s+)?(?:prompt|instructions)\b"
     r"|\bjailbreak|\bdeveloper\s+mode\b|\boverride\s+(?:the\s+|your\s+)?(?:rules?|safety|guideline)"
     r"|\bwithout\s+(?:any\s+)?(?:citations?|rules?|checks?|the\s+guideline)\b|\bno\s+(?:disclaimers?|citations?)\b",
-    re.I,
+    re.IGNORECASE,
 )
 _SELF_RE = re.compile(
     r"\b(?:can|should|may|could|do)\s+i\s+(?:just\s+)?(?:stop|quit|skip|pause|reduce|lower|halve|double|increase|"
@@ -75,10 +68,10 @@ _SELF_RE = re.compile(
     r"|\bmy\s+(?:own\s+)?(?:tki|dasatinib|imatinib|ponatinib|nilotinib|chemo|chemotherapy|treatment|medication|"
     r"medicine|maintenance|pills?|tablets?)\b[^.?!]*\b(?:stop|skip|quit|reduce|lower|off)\b"
     r"|\bi\s+(?:stopped|skipped|quit)\s+(?:taking\s+)?my\b",
-    re.I,
+    re.IGNORECASE,
 )
 _CHILD_RE = re.compile(r"\b(?:my|a|an|the|our)\s+(?:\d{1,2}[\s-]*(?:year|yr)[\s-]*old\s+)?"
-                       r"(?:child|kid|infant|toddler|baby|little\s+(?:boy|girl))\b|\bchildren\b|\bchildhood\b", re.I)
+                       r"(?:child|kid|infant|toddler|baby|little\s+(?:boy|girl))\b|\bchildren\b|\bchildhood\b", re.IGNORECASE)
 
 
 def _domain_tokens(text: str) -> set[str]:
@@ -151,7 +144,7 @@ def check_scope(
         return issues
 
     if facts.age_band == "child" or (_CHILD_RE.search(question) and facts.age is None and
-                                     not re.search(r"\badults?\b", question, re.I)):
+                                     not re.search(r"\badults?\b", question, re.IGNORECASE)):
         add("SAFE-CHILD-006", "block",
             "The JSH adult ALL guideline covers adults (15 and older); children are treated on pediatric "
             "protocols: ask the pediatric hematology team", section_id="context/pediatric-jspho")

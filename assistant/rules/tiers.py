@@ -16,24 +16,24 @@ from collections.abc import Sequence
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, cited_chunks, parse_lines, strip_lead
 
-_REC_RE = re.compile(r"\brecommend(?:s|ed|ation|ations)?\b", re.I)
-CQ_RE = re.compile(r"\bCQ\s*[-#.]?\s*\d+|\bclinical\s+question\s*(?:no\.?|number|#)?\s*\d+", re.I)
+_REC_RE = re.compile(r"\brecommend(?:s|ed|ation|ations)?\b", re.IGNORECASE)
+CQ_RE = re.compile(r"\bCQ\s*[-#.]?\s*\d+|\bclinical\s+question\s*(?:no\.?|number|#)?\s*\d+", re.IGNORECASE)
 GRADE_RE = re.compile(
     r"\b(?:recommendation|evidence)\s+(?:grade|category|level|strength)\b"
     r"|\b(?:grade|category)\s*(?:of\s+recommendation\s*)?[:(]?\s*(?:1|2A|2B|3|I{1,3}|[ABC])\b(?!\s*(?:or\s+higher\s+)?"
     r"(?:adverse|toxicit|event|neuro|crs|cytokine|infection|hepato|ae\b))"
     r"|\b(?:level|strength)\s+of\s+(?:evidence|recommendation)\s*[:(]?\s*(?:[1-5]|[ABCD]|high|moderate|low)\b"
     r"|\((?:1A|1B|1C|2A|2B|2C)\)|\bgrade\s+(?:1A|1B|1C|2A|2B|2C)\b",
-    re.I,
+    re.IGNORECASE,
 )
 DOSE_RE = re.compile(
     r"\b\d+(?:\.\d+)?\s*(?:mg|g|mcg|µg|ug|iu|units?)\s*(?:/\s*(?:m2|m²|m\^2|kg|day|d|dose))?\b"
     r"|\b\d+(?:\.\d+)?\s*(?:mg|g|µg|mcg)\s*(?:per|/)\s*(?:square\s+met|m2|m²|kg)",
-    re.I,
+    re.IGNORECASE,
 )
-_GUIDELINE_CLAIM_RE = re.compile(r"\b(?:jsh|the guideline|guidelines?\s+(?:recommend|state|say|advise))", re.I)
+_GUIDELINE_CLAIM_RE = re.compile(r"\b(?:jsh|the guideline|guidelines?\s+(?:recommend|state|say|advise))", re.IGNORECASE)
 _EVIDENCE_FRAME_RE = re.compile(r"\b(?:trial|study|studies|evidence|randomi[sz]ed|phase|cohort|registry|analysis)\b",
-                                re.I)
+                                re.IGNORECASE)
 
 
 def check_tiers(question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]) -> list[Issue]:

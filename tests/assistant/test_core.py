@@ -60,9 +60,9 @@ def test_guideline_examples(bot, q, must, must_not, verdicts, rules) -> None:
     a = bot.ask(q)
     assert a.scope == "in_scope"
     assert a.verdict in verdicts, (a.verdict, a.findings, a.answer)
-    assert re.search(must, a.answer, re.I), a.answer
+    assert re.search(must, a.answer, re.IGNORECASE), a.answer
     if must_not:
-        assert not re.search(must_not, a.answer, re.I), a.answer
+        assert not re.search(must_not, a.answer, re.IGNORECASE), a.answer
     assert rules <= rule_ids(a)
     assert_grounded(a, bot)
     assert {"retrieve", "draft", "check", "total"} <= set(a.timings_ms)

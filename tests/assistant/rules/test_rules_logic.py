@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from rule_helpers import draft_of
 
 from assistant.models import PatientFacts
 from assistant.rules import applicable_rules, check, default_rulebook, load_rulebook, statement_chunk
 from assistant.rules.logic import violated
-
-from rule_helpers import draft_of
 
 BOOK = default_rulebook()
 
