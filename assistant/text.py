@@ -157,6 +157,7 @@ DOMAIN_WORDS = ["blinatumomab", "inotuzumab", "ozogamicin", "nelarabine", "tisag
 _TOKEN_RE = re.compile(r"[a-z0-9_]+(?:[.:][0-9]+)?%?|[a-z0-9_]+")
 
 
+@lru_cache(maxsize=16384)
 def normalize(text: str) -> str:
     """Lower-case, unify dashes, and canonicalise clinical synonyms.
 
@@ -183,6 +184,11 @@ def _fix_typo(word: str) -> str:
 
 def tokenize(text: str, *, keep_stopwords: bool = False, fix_typos: bool = True) -> list[str]:
     """Tokens for BM25 and overlap scoring; keeps `ph_pos`, `cd19`, `t315i`, `0.01%`, `allo_hsct` intact."""
+    return list(_tokenize(text, keep_stopwords, fix_typos))
+
+
+@lru_cache(maxsize=16384)
+def _tokenize(text: str, keep_stopwords: bool, fix_typos: bool) -> tuple[str, ...]:
     out: list[str] = []
     for tok in _TOKEN_RE.findall(normalize(text)):
         tok = tok.rstrip(".:")
@@ -200,7 +206,7 @@ def tokenize(text: str, *, keep_stopwords: bool = False, fix_typos: bool = True)
             out.append(tok)
             continue
         out.append(tok)
-    return out
+    return tuple(out)
 
 
 def contains_term(haystack_norm: str, term: str) -> bool:

@@ -75,10 +75,12 @@ class SentenceTransformerEmbeddings(Embeddings):
         >>> vecs = emb.embed_documents(["a", "b"])                  # doctest: +SKIP
     """
 
-    def __init__(self, model_path: str | None = None, *, batch_size: int = 64, device: str = "cpu") -> None:
+    def __init__(self, model_path: str | None = None, *, batch_size: int = 64, device: str = "cpu",
+                 num_threads: int | None = None) -> None:
         self.model_path = model_path or default_model_path()
         self.batch_size = batch_size
         self.device = device
+        self.num_threads = num_threads  # set torch's (process-wide) intra-op threads when the model loads
         self._model: Any = None
         self._lock = threading.Lock()
         self.model_id = f"{_model_name(self.model_path)}@{model_fingerprint(self.model_path)}"
@@ -91,6 +93,10 @@ class SentenceTransformerEmbeddings(Embeddings):
 
                 log.info("loading embedding model %s", self.model_path)
                 self._model = SentenceTransformer(str(self.model_path), device=self.device)
+                if self.num_threads:
+                    import torch
+
+                    torch.set_num_threads(self.num_threads)
             return self._model
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

@@ -160,12 +160,22 @@ def statement_chunk(rule: GuidelineRule, chunks: Iterable[Chunk]) -> Chunk | Non
     return None
 
 
+@lru_cache(maxsize=8192)
+def _stated_facts_cached(sentence: str) -> tuple[tuple[str, Any], ...]:
+    from assistant.facts import read_facts
+
+    return tuple((k, tuple(v) if isinstance(v, list) else v)
+                 for k, v in read_facts(sentence).model_dump(exclude_defaults=True).items())
+
+
+def _stated_facts(sentence: str) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in _stated_facts_cached(sentence)}
+
+
 def sentence_facts(facts: PatientFacts, sentence_body: str) -> PatientFacts:
     """The patient's facts overlaid with the conditions the sentence states itself ("for adults aged 65 or older
     with Ph-positive ALL, ..."): a sentence about another population is judged against that population."""
-    from assistant.facts import read_facts
-
-    own = read_facts(strip_lead(sentence_body)).model_dump(exclude_defaults=True)
+    own = _stated_facts(strip_lead(sentence_body))
     if not own:
         return facts
     merged = facts.model_dump()
