@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from assistant.models import Chunk, Citation, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.prompts import DISCLAIMER, LLM_SYSTEM_PROMPT, format_context
 from assistant.rules import Draft, applicable_rules, missing_facts, statement_chunk
-from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook, sentence_facts, violated
+from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook, is_branch, sentence_facts, violated
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, CQ_RE, DOSE_RE, GRADE_RE
 from assistant.text import normalize, split_sentences, tokenize
 
@@ -183,15 +183,16 @@ def draft_extractive(
     for rule in sure[:4]:
         chosen.append(rule)
     if maybe:
-        missing = sorted({m for r in maybe for m in missing_facts(r, facts)})
         branch = [r for r in maybe if r not in chosen][: max(0, 6 - len(chosen))]
-        if branch:
-            chosen.extend(branch)
+        chosen.extend(branch)
+        forks = [r for r in branch if is_branch(r, question, facts)]
+        missing = sorted({m for r in forks for m in missing_facts(r, facts)})
+        if forks:
             findings.append(RuleFinding(
                 rule_id="FACTS-MISSING-031", severity="warn",
                 message="Facts that change the answer were not given (" + ", ".join(_label(m) for m in missing)
                         + "); the answer covers each branch. Add them for a single answer.",
-                section_id=branch[0].section_ids[0]))
+                section_id=forks[0].section_ids[0]))
     for rule in chosen:
         chunk = statement_chunk(rule, pool)
         if chunk is not None and b.count() < max_sentences:
@@ -243,7 +244,8 @@ def draft_extractive(
             _add_tier(b, retrieved[:3], question, facts, book, tier="context", limit=1, max_sentences=max_sentences)
         _add_tier(b, retrieved[:5], question, facts, book, tier="evidence", limit=1, max_sentences=max_sentences,
                   need_numbers=True)
-    if b.count() and maybe and any(m == "ph_status" for r in maybe for m in missing_facts(r, facts)):
+    if b.count() and any(m == "ph_status" for r in maybe if is_branch(r, question, facts)
+                         for m in missing_facts(r, facts)):
         b.note("_The Ph status was not given, so each branch is shown: tell me whether the leukemia is "
                "Ph-positive or Ph-negative for a single answer._")
     if b.count():

@@ -320,6 +320,13 @@ def applicable_rules(
     return sorted(sure, key=key), sorted(maybe, key=mkey)
 
 
+def is_branch(rule: GuidelineRule, question: str, facts: PatientFacts) -> bool:
+    """True when the rule is shown because the answer depends on a fact the question did not give (rather than
+    because the question asks about the rule's topic in general)."""
+    return (rule.condition(facts) is None and rule.branch and rule.topical(normalize(question))
+            and _plausible_branch(rule, facts))
+
+
 def _met(rule: GuidelineRule, facts: PatientFacts) -> int:
     """Conditions satisfied by what is known (a `null` condition is satisfied when the fact is unknown)."""
     n = 0
