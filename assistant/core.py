@@ -48,13 +48,18 @@ class QuestionError(AssistantError, ValueError):
 History = Sequence[str | Mapping[str, Any]]
 
 
+def clean_text(text: str) -> str:
+    """Text safe for the tokenizer and for UTF-8 output: lone surrogates and NULs replaced."""
+    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", " ")
+
+
 def _user_turns(history: History | None) -> list[str]:
     out: list[str] = []
     for h in history or []:
         if isinstance(h, str):
-            out.append(h)
-        elif h.get("role", "user") == "user" and isinstance(h.get("content"), str):
-            out.append(h["content"])
+            out.append(clean_text(h))
+        elif isinstance(h, Mapping) and h.get("role", "user") == "user" and isinstance(h.get("content"), str):
+            out.append(clean_text(h["content"]))
     return out
 
 
@@ -171,7 +176,7 @@ class Assistant:
     def _validate(self, question: str) -> str:
         if not isinstance(question, str):
             raise QuestionError("the question must be text")
-        q = " ".join(question.replace("\x00", " ").split())
+        q = " ".join(clean_text(question).split())
         if not q:
             raise QuestionError("the question is empty")
         limit = self.settings.api.max_question_chars

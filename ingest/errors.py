@@ -52,3 +52,7 @@ class IndexConfigMismatchError(IndexMissingError):
 
 class IndexUnavailableError(IngestError):
     """The live index exists but cannot be read (corrupted store, server down)."""
+
+
+class IngestWriteError(IngestError):
+    """Writing the new build failed (disk full, store error); the previous index is still live."""

@@ -49,7 +49,9 @@ from ingest.errors import (
     IndexConfigMismatchError,
     IndexMissingError,
     IndexUnavailableError,
+    IngestError,
     IngestLockedError,
+    IngestWriteError,
 )
 from ingest.models import TIERS, Chunk, Document
 
@@ -661,6 +663,13 @@ def build_index(
                 "documents_added": [], "documents_changed": [], "documents_removed": [], "info": live,
             }
         return _write_build(chunks, docs, config, embedder, target, live, cfg, new_hash, progress, corpus_version)
+    except IngestError:
+        raise
+    except Exception as exc:  # disk full, Chroma write failure: the half-written build is already discarded
+        raise IngestWriteError(
+            f"could not write the new index build in the {_store_label(config)} ({exc.__class__.__name__}: "
+            f"{exc}); the previous index is still live. Check free disk space, then run `allguide ingest` again"
+        ) from exc
     finally:
         target.close()
 

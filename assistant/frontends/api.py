@@ -107,6 +107,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def _error(status: int, kind: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    message = message.encode("utf-8", "replace").decode("utf-8")  # echoed input may hold lone surrogates
     return JSONResponse({"error": {"type": kind, "message": message}}, status_code=status, headers=headers)
 
 

@@ -57,7 +57,9 @@ _INJECT_RE = re.compile(
     r"|\byou\s+are\s+now\b|\bact\s+as\s+(?:a|an)\b|\bpretend\s+(?:to\s+be|you)\b|\bsystem\s+prompt\b"
     r"|\b(?:print|show|reveal|repeat|output)\s+(?:me\s+)?(?:your|the)\s+(?:\w+\s+)?(?:prompt|instructions)\b"
     r"|\bjailbreak|\bdeveloper\s+mode\b|\boverride\s+(?:the\s+|your\s+)?(?:rules?|safety|guideline)"
-    r"|\bwithout\s+(?:any\s+)?(?:citations?|rules?|checks?|the\s+guideline)\b|\bno\s+(?:disclaimers?|citations?)\b",
+    r"|\bwithout\s+(?:any\s+)?(?:citations?|rules?|checks?|the\s+guideline)\b|\bno\s+(?:disclaimers?|citations?)\b"
+    r"|(?:^|[\n.!?]\s*)(?:system|assistant|developer|admin|root)\s*(?:prompt|message|override)?\s*:"
+    r"|\[\s*(?:system|inst)\s*\]|<\|?(?:system|im_start)\|?>|\bnew\s+instructions?\s*:",
     re.IGNORECASE,
 )
 _SELF_RE = re.compile(
