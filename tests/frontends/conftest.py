@@ -3,11 +3,7 @@ and a helper that serves an ASGI app over real HTTP on 127.0.0.1."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -54,31 +50,7 @@ def app_env(monkeypatch: pytest.MonkeyPatch, fe_store: Path, tmp_path: Path) -> 
     return feedback
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def serve_http(app: Any) -> Iterator[str]:
-    """Run `app` with uvicorn in a background thread on 127.0.0.1; yield its base URL."""
-    import uvicorn
-
-    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{config.port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+from tests.servers import free_port, serve_http  # noqa: E402,F401
 
 
 @pytest.fixture(scope="session")

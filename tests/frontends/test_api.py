@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from assistant import Answer, Chunk, IndexNotBuiltError, RetrievalError
 from assistant.frontends.api import create_app
 from assistant.settings import Settings
-from tests.frontends.conftest import serve_http
+from tests.servers import serve_http
 
 QUESTION = "72-year-old woman with newly diagnosed Ph+ ALL: what induction?"
 
