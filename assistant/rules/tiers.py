@@ -36,30 +36,27 @@ _EVIDENCE_FRAME_RE = re.compile(r"\b(?:trial|study|studies|evidence|randomi[sz]e
                                 re.IGNORECASE)
 
 
+#: Content that never appears in an answer: (pattern, rule id, what the finding says).
+_BANNED = (
+    (CQ_RE, "TIER-CQ-002",
+     "A CQ number was stated; the corpus has no 2023 CQ numbers, so the sentence was removed"),
+    (GRADE_RE, "TIER-GRADE-003",
+     "A recommendation grade was stated; no 2023 grade is known, so the sentence was removed"),
+    (DOSE_RE, "DOSE-001",
+     "A dose or schedule was removed: take doses from the protocol or package insert and the treating team"),
+)
+
+
 def check_tiers(question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]) -> list[Issue]:
     issues: list[Issue] = []
     for line in parse_lines(draft.answer):
         for s in line.sentences:
             text = strip_lead(s.body)
             where = dict(line=s.line, sentence=s.index)
-            if CQ_RE.search(text):
-                issues.append(Issue(finding=RuleFinding(
-                    rule_id="TIER-CQ-002", severity="block",
-                    message="A CQ number was stated; the corpus has no 2023 CQ numbers, so the sentence was removed"),
-                    action="drop", **where))
-                continue
-            if GRADE_RE.search(text):
-                issues.append(Issue(finding=RuleFinding(
-                    rule_id="TIER-GRADE-003", severity="block",
-                    message="A recommendation grade was stated; no 2023 grade is known, so the sentence was removed"),
-                    action="drop", **where))
-                continue
-            if DOSE_RE.search(text):
-                issues.append(Issue(finding=RuleFinding(
-                    rule_id="DOSE-001", severity="block",
-                    message="A dose or schedule was removed: take doses from the protocol or package insert "
-                            "and the treating team"),
-                    action="drop", **where))
+            banned = next(((rid, msg) for rx, rid, msg in _BANNED if rx.search(text)), None)
+            if banned is not None:
+                issues.append(Issue(finding=RuleFinding(rule_id=banned[0], severity="block", message=banned[1]),
+                                    action="drop", **where))
                 continue
             if not s.is_fact or not s.markers:
                 continue
