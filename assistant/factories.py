@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from assistant.errors import CorpusError, GenerationError, IndexNotBuiltError, RetrievalError
 from assistant.settings import Settings
@@ -36,13 +36,11 @@ def map_ingest_errors() -> Iterator[None]:
 
 
 def make_embeddings(settings: Settings) -> Embeddings:
-    """The query-time embedder: one torch thread per inference (short queries run fastest single-threaded, and
+    """The query-time embedder: one thread per inference by default (short queries gain little from more, and
     concurrent API requests then use the cores in parallel instead of fighting over them)."""
     from ingest import make_embedder
 
-    emb = make_embedder(settings.ingest_config())
-    emb.num_threads = settings.embedding.query_threads
-    return emb
+    return make_embedder(settings.ingest_config(), num_threads=settings.embedding.query_threads)
 
 
 def make_store(settings: Settings, embeddings: Embeddings) -> LiveIndex:
@@ -63,9 +61,9 @@ def make_retriever(settings: Settings, index: LiveIndex, embeddings: Embeddings)
     def embed(question: str) -> tuple[float, ...]:
         return tuple(embeddings.embed_query(question))
 
-    def dense(question: str, n: int, tier: str | None) -> list[Any]:
+    def dense(question: str, n: int, tier: str | None) -> list[tuple[str, float]]:
         with map_ingest_errors():
-            return index.query(list(embed(question)), n, where={"tier": tier} if tier else None)
+            return index.nearest_ids(list(embed(question)), n, where={"tier": tier} if tier else None)
 
     r = settings.retrieval
     return HybridRetriever(chunks, dense, candidates=r.candidates, rrf_k=r.rrf_k, mode=r.mode,

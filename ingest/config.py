@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,4 +18,10 @@ class IngestConfig(BaseModel):
     min_words: int = Field(default=60, ge=1)
     max_words: int = Field(default=250, ge=10)
     batch_size: int = Field(default=64, ge=1)
+    backend: Literal["onnx", "torch"] = Field(default="onnx", description="Embedding runtime (same model, same vectors)")
+    model_cache: Path | None = Field(default=None, description="Folder for the exported ONNX model; None = store/models")
     lock_timeout_s: float = Field(default=0.0, ge=0, description="Seconds to wait for another ingest; 0 = refuse")
+
+    def model_cache_dir(self) -> Path:
+        """Where the ONNX export of the embedding model is kept."""
+        return self.model_cache if self.model_cache is not None else self.store_path / "models"

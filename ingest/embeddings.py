@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -120,15 +121,189 @@ def embedder_model_id(embedder: Embeddings) -> str:
     return str(getattr(embedder, "model_id", None) or type(embedder).__name__)
 
 
-def make_embedder(config: IngestConfig) -> SentenceTransformerEmbeddings:
-    """The embedder described by `config` (model loads lazily).
+class OnnxEmbeddings(Embeddings):
+    """The same sentence-transformers model run by ONNX Runtime: same vectors (within 1e-6), about half the time.
+
+    The model's transformer is exported once with torch (a few seconds) to `cache_dir/<model_id>.onnx`, written
+    to a temporary file and renamed, so concurrent processes and a crash mid-export never leave a broken file.
+    Afterwards embedding needs no torch: the Rust tokenizer, ONNX Runtime, then the model's own mean pooling and
+    L2 normalisation. Models whose pooling is not mean pooling are not supported (use the torch backend).
+
+    Example:
+        >>> emb = OnnxEmbeddings(cache_dir=Path("/tmp/models"))     # doctest: +SKIP
+        >>> len(emb.embed_query("imatinib"))                        # doctest: +SKIP
+        384
+    """
+
+    EXPORT_VERSION = 1
+
+    def __init__(self, model_path: str | None = None, *, cache_dir: Path, batch_size: int = 64,
+                 num_threads: int | None = None) -> None:
+        self.model_path = model_path or default_model_path()
+        self.batch_size = batch_size
+        self.num_threads = num_threads  # ONNX Runtime intra-op threads; None = its default (all cores)
+        self.cache_dir = Path(cache_dir)
+        self.model_id = f"{_model_name(self.model_path)}@{model_fingerprint(self.model_path)}"
+        self._lock = threading.Lock()
+        self._session: Any = None
+        self._tokenizer: Any = None
+        self._inputs: list[str] = []
+        check_onnx_supported(self.model_path)
+
+    @property
+    def onnx_path(self) -> Path:
+        safe = re.sub(r"[^A-Za-z0-9_.@-]", "_", self.model_id)
+        return self.cache_dir / f"{safe}.v{self.EXPORT_VERSION}.onnx"
+
+    def _load(self) -> None:
+        with self._lock:
+            if self._session is not None:
+                return
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+
+            path = self.onnx_path
+            if not path.is_file():
+                export_onnx(self.model_path, path)
+            opts = ort.SessionOptions()
+            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            opts.inter_op_num_threads = 1
+            if self.num_threads:
+                opts.intra_op_num_threads = self.num_threads
+            try:
+                session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+            except Exception as exc:  # a damaged cache file (disk trouble, a hand edit): export it again
+                log.warning("ONNX model %s unreadable (%s); exporting it again", path, exc)
+                export_onnx(self.model_path, path)
+                session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+            tok = Tokenizer.from_file(str(Path(self.model_path) / "tokenizer.json"))
+            tok.enable_truncation(max_length=_max_seq_length(self.model_path))
+            tok.enable_padding(pad_id=tok.token_to_id("[PAD]") or 0, pad_token="[PAD]")
+            self._inputs = [i.name for i in session.get_inputs()]
+            self._tokenizer, self._session = tok, session
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        import numpy as np
+
+        self._load()
+        out: list[list[float]] = []
+        texts = list(texts)
+        # Sort by length so each batch pads little (as sentence-transformers does), then restore the order.
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        vecs: dict[int, Any] = {}
+        for start in range(0, len(order), self.batch_size):
+            idx = order[start:start + self.batch_size]
+            enc = self._tokenizer.encode_batch([texts[i] for i in idx])
+            feeds = {
+                "input_ids": np.array([e.ids for e in enc], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in enc], dtype=np.int64),
+                "token_type_ids": np.array([e.type_ids for e in enc], dtype=np.int64),
+            }
+            hidden = self._session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
+            mask = feeds["attention_mask"][..., None].astype(np.float32)
+            pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
+            pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+            for i, v in zip(idx, pooled):
+                vecs[i] = v
+        for i in range(len(texts)):
+            out.append([float(x) for x in vecs[i]])
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+    def as_chroma_function(self) -> ChromaEmbeddingFunction:
+        return make_chroma_function(self)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _max_seq_length(model_path: str) -> int:
+    cfg = _read_json(Path(model_path) / "sentence_bert_config.json") or {}
+    return int(cfg.get("max_seq_length") or 256)
+
+
+def check_onnx_supported(model_path: str) -> None:
+    """Raise `ValueError` unless the folder is a Transformer + mean Pooling (+ Normalize) sentence-transformers model
+    with a `tokenizer.json` (what `OnnxEmbeddings` reproduces exactly)."""
+    root = Path(model_path)
+    modules = _read_json(root / "modules.json")
+    kinds = [str(m.get("type", "")).rsplit(".", 1)[-1] for m in modules] if isinstance(modules, list) else []
+    pooling = _read_json(root / "1_Pooling" / "config.json") or {}
+    if kinds[:2] != ["Transformer", "Pooling"] or any(k not in ("Normalize",) for k in kinds[2:]):
+        raise ValueError(f"{model_path}: modules {kinds or 'unknown'} are not Transformer + Pooling (+ Normalize)")
+    if not pooling.get("pooling_mode_mean_tokens") or any(
+            v for k, v in pooling.items() if k.startswith("pooling_mode_") and k != "pooling_mode_mean_tokens"):
+        raise ValueError(f"{model_path}: only mean pooling is supported by the ONNX backend")
+    if "Normalize" not in kinds:
+        raise ValueError(f"{model_path}: the ONNX backend expects a Normalize module")
+    if not (root / "tokenizer.json").is_file():
+        raise ValueError(f"{model_path}: no tokenizer.json")
+
+
+def export_onnx(model_path: str, target: Path) -> None:
+    """Export the model's transformer (last hidden state) to ONNX at `target`, atomically."""
+    import os
+    import tempfile
+
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    log.info("exporting %s to ONNX at %s (once)", model_path, target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    model = AutoModel.from_pretrained(model_path).eval()
+    tok = AutoTokenizer.from_pretrained(model_path)
+    enc = tok(["an example sentence for export", "a second one"], padding=True, return_tensors="pt")
+    names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in enc]
+
+    class _Hidden(torch.nn.Module):
+        def __init__(self, m: Any) -> None:
+            super().__init__()
+            self.m = m
+
+        def forward(self, *args: Any) -> Any:
+            return self.m(**dict(zip(names, args))).last_hidden_state
+
+    import warnings
+
+    fd, tmp = tempfile.mkstemp(prefix=target.name, suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        axes = {n: {0: "batch", 1: "seq"} for n in [*names, "last_hidden_state"]}
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # tracer warnings about data-dependent branches are expected here
+            torch.onnx.export(_Hidden(model), tuple(enc[n] for n in names), tmp, input_names=names,
+                              output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=17,
+                              dynamo=False)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def make_embedder(config: IngestConfig, *, num_threads: int | None = None) -> Embeddings:
+    """The embedder described by `config` (the model loads lazily): ONNX Runtime by default, torch when
+    `config.backend == "torch"` or when the model cannot run on the ONNX backend.
 
     Example:
         >>> from ingest.config import IngestConfig
-        >>> make_embedder(IngestConfig()).batch_size
+        >>> make_embedder(IngestConfig(backend="torch")).batch_size
         64
     """
-    return SentenceTransformerEmbeddings(config.model_path, batch_size=config.batch_size)
+    if config.backend == "onnx":
+        try:
+            return OnnxEmbeddings(config.model_path, cache_dir=config.model_cache_dir(),
+                                  batch_size=config.batch_size, num_threads=num_threads)
+        except ValueError as exc:
+            log.warning("ONNX backend unavailable (%s); using torch", exc)
+    return SentenceTransformerEmbeddings(config.model_path, batch_size=config.batch_size, num_threads=num_threads)
 
 
 _CHROMA_EF_CLASS: type | None = None

@@ -340,6 +340,15 @@ class LiveIndex:
             for i, t, m, d in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])
         ]
 
+    def nearest_ids(self, embedding: list[float], k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """Ids and cosine distances of the nearest chunks, best first: the lean query for callers that already hold
+        the chunks in memory (no documents or metadata cross the wire; k may exceed the collection size)."""
+        if k <= 0:
+            return []
+        res = self._run(lambda: self.collection.query(
+            query_embeddings=[list(embedding)], n_results=k, where=where, include=["distances"]))
+        return [(str(i), float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+
     def get(self, chunk_ids: list[str]) -> list[Chunk]:
         """Chunks by id, in the order asked (unknown ids are skipped)."""
         if not chunk_ids:

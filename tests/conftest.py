@@ -20,6 +20,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+# One ONNX export of the embedding model for the whole session (and the processes tests start), not one per store.
+import tempfile  # noqa: E402
+
+MODEL_CACHE = Path(os.environ.get("ALLGUIDE_TEST_MODEL_CACHE") or Path(tempfile.gettempdir()) / "allguide-test-models")
+
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -29,14 +34,16 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(key)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    monkeypatch.setenv("ALLGUIDE_EMBEDDING__CACHE_DIR", str(MODEL_CACHE))
 
 
 @pytest.fixture(scope="session")
 def embedder():
-    """The real all-MiniLM-L6-v2 embedder, loaded once per test session."""
-    from ingest.embeddings import SentenceTransformerEmbeddings
+    """The real all-MiniLM-L6-v2 embedder on the default (ONNX) backend, loaded once per test session."""
+    from ingest.config import IngestConfig
+    from ingest.embeddings import make_embedder
 
-    emb = SentenceTransformerEmbeddings(batch_size=32)
+    emb = make_embedder(IngestConfig(batch_size=32, model_cache=MODEL_CACHE))
     emb.embed_query("warm-up")
     return emb
 
