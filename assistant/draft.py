@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from assistant.models import Chunk, Citation, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.prompts import DISCLAIMER, LLM_SYSTEM_PROMPT, format_context
 from assistant.rules import Draft, applicable_rules, missing_facts, statement_chunk
-from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook, is_branch, sentence_facts, violated
+from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook, is_branch
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, CQ_RE, DOSE_RE, GRADE_RE
-from assistant.text import normalize, split_sentences, tokenize
+from assistant.text import split_sentences, tokenize
 
 MAX_SENTENCES = 8
 EVIDENCE_LEAD = "**Evidence (trial data, not a JSH recommendation):**"
@@ -95,9 +95,7 @@ def _safe_sentence(sentence: str, facts: PatientFacts, book: RuleBook) -> bool:
         return False
     if len(sentence.split()) < 6 or sentence.endswith("?"):
         return False
-    norm = normalize(sentence)
-    merged = sentence_facts(facts, sentence)
-    return not any(violated(r, facts, sentence, norm=norm, merged=merged) for r in book.rules)
+    return not book.contradicts_any(facts, sentence)
 
 
 def _score(sentence: str, q_tokens: set[str], context: frozenset[str] = frozenset()) -> float:

@@ -19,7 +19,7 @@ from importlib import resources
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, Replacement, parse_lines, strip_lead
@@ -122,6 +122,7 @@ class RuleBook(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     rules: list[GuidelineRule]
+    _memo: dict[tuple[str, str], bool] = PrivateAttr(default_factory=dict)
 
     @field_validator("rules")
     @classmethod
@@ -131,6 +132,23 @@ class RuleBook(BaseModel):
         if dup:
             raise ValueError(f"duplicate rule ids: {sorted(dup)}")
         return v
+
+    def contradicts_any(self, facts: PatientFacts, sentence: str) -> bool:
+        """True if `sentence`, read with `facts`, matches a forbidden claim or a contradiction of any rule.
+
+        Memoised per (facts, sentence): the drafter asks this of the same corpus sentences again and again. The
+        memo is a pure cache (the answer depends only on the key and the rules), bounded in size.
+        """
+        key = (facts.model_dump_json(), sentence)
+        hit = self._memo.get(key)
+        if hit is None:
+            norm = normalize(sentence)
+            merged = sentence_facts(facts, sentence)
+            hit = any(violated(r, facts, sentence, norm=norm, merged=merged) for r in self.rules)
+            if len(self._memo) >= 50_000:
+                self._memo.clear()
+            self._memo[key] = hit
+        return hit
 
     def get(self, rule_id: str) -> GuidelineRule:
         for r in self.rules:
