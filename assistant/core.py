@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from assistant.draft import draft_extractive, draft_from_llm_text, llm_messages
+from assistant.draft import STATUS_QUESTION, draft_extractive, draft_from_llm_text, llm_messages
 from assistant.errors import AssistantError, GenerationError
 from assistant.facts import apply_overrides, read_facts
 from assistant.models import Answer, Chunk, PatientFacts, RetrievedChunk, RuleFinding
@@ -208,8 +208,10 @@ class Assistant:
         sure, maybe = applicable_rules(q, facts, rulebook=self.rulebook,
                                        sections=[r.chunk.section_id for r in retrieved[:3]])
         evidence_sections = [r.chunk.section_id for r in retrieved[:3] if r.chunk.tier == "evidence"][:2]
-        pool = _pool(retrieved, self.retriever.section_chunks(
-            [sid for r in [*sure, *maybe] for sid in r.section_ids] + evidence_sections))
+        status = (self.retriever.search(q, facts=facts, k=4, tier="guideline")
+                  if retrieved and STATUS_QUESTION.search(q) else [])  # "does JSH recommend X?": its own words
+        pool = _pool(retrieved, [*self.retriever.section_chunks(
+            [sid for r in [*sure, *maybe] for sid in r.section_ids] + evidence_sections), *(r.chunk for r in status)])
         t2 = time.perf_counter()
         timings = {"retrieve": (t2 - t1) * 1000}
         if sink is not None:

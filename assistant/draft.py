@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from assistant.models import Chunk, Citation, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.prompts import DISCLAIMER, LLM_SYSTEM_PROMPT, format_context
 from assistant.rules import Draft, applicable_rules, missing_facts, statement_chunk
-from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook, is_branch
-from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, CQ_RE, DOSE_RE, GRADE_RE
+from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook, is_branch, stated_facts
+from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, banned_content
 from assistant.text import split_sentences, tokenize
 
 MAX_SENTENCES = 8
@@ -91,11 +91,103 @@ def chunk_sentences(text: str) -> list[str]:
 
 
 def _safe_sentence(sentence: str, facts: PatientFacts, book: RuleBook) -> bool:
-    if DOSE_RE.search(sentence) or CQ_RE.search(sentence) or GRADE_RE.search(sentence):
+    if banned_content(sentence) is not None:
         return False
     if len(sentence.split()) < 6 or sentence.endswith("?"):
         return False
     return not book.contradicts_any(facts, sentence)
+
+
+_FRONTLINE, _SALVAGE = frozenset({"newly_diagnosed", "cr1"}), frozenset({"relapsed", "refractory"})
+_DRUG_POPULATION = (
+    # (pattern, the patient fact that excludes it): drugs and tests that only concern one population.
+    (re.compile(r"\bnelarabine\b", re.IGNORECASE), "lineage", "B"),
+    (re.compile(r"\b(?:blinatumomab|inotuzumab|tisagenlecleucel|brexucabtagene|car[\s-]?t\b)", re.IGNORECASE),
+     "lineage", "T"),
+    (re.compile(r"\b(?:tkis?|imatinib|dasatinib|nilotinib|ponatinib|bcr::?abl1?|t315i|ph-positive|ph\+)",
+                re.IGNORECASE), "ph_status", "negative"),
+    (re.compile(r"\bt315i\b", re.IGNORECASE), "t315i", False),
+)
+_AGE_RANGE = re.compile(r"\b\d{1,2}\s*(?:–|-|to)\s*\d{2}\b")
+
+
+def fits_patient(sentence: str, facts: PatientFacts, question: str = "") -> bool:
+    """False when a sentence speaks about a population the patient is known not to be in: another Ph status,
+    lineage, CD19/CD22 or MRD result, age band, or front-line vs relapse setting, or a drug or test that only
+    concerns another population. What the question itself names is always allowed (a false premise about
+    nelarabine in B-ALL must be answered with the nelarabine sentence)."""
+    own = stated_facts(sentence)
+    for key in ("ph_status", "lineage", "cd19", "cd22", "mrd_status", "t315i"):
+        have, says = getattr(facts, key), own.get(key)
+        if have is not None and says is not None and have != says:
+            return False
+    if (facts.age_band and own.get("age_band") and own["age_band"] != facts.age_band
+            and not _AGE_RANGE.search(sentence)):
+        return False
+    if facts.phase and own.get("phase"):
+        groups = (_FRONTLINE, _SALVAGE)
+        if any(facts.phase in g and own["phase"] not in g and own["phase"] in (_FRONTLINE | _SALVAGE)
+               for g in groups):
+            return False
+    for rx, key, excluded in _DRUG_POPULATION:
+        named = rx.search(question) and key != "t315i"  # "no T315I" names it but wants no resistance lines
+        if getattr(facts, key) == excluded and rx.search(sentence) and not named:
+            return False
+    return True
+
+
+#: "Does the guideline recommend X?", "Is X the standard?", "What grade / CQ number ...?"
+STATUS_QUESTION = re.compile(
+    r"\b(?:does|do|did|is|are|would|will|has|have)\b[^?]{0,80}\b(?:recommend\w*|endorse\w*|standard|approv\w*"
+    r"|position|support\w*|includ\w*|list(?:s|ed)?|cover\w*)\b"
+    r"|\b(?:grades?|cq(?:\s*numbers?)?|clinical\s+questions?)\b",
+    re.IGNORECASE)
+#: Sentences that say what the guideline does NOT say, or that something is trial evidence only.
+_STATUS_SENTENCE = re.compile(
+    r"\b(?:does not (?:recommend|present|include)|not recommended|not (?:the |a )?(?:jsh 2023 )?(?:standard|recommendation)"
+    r"|no (?:confirmed )?(?:japanese )?approval|no jsh|not listed|not part of|no (?:jsh 2023 )?recommendation grades?"
+    r"|grade or cq number|trial evidence only|is trial evidence|are trial evidence)\b", re.IGNORECASE)
+_STATUS_GENERIC = _GENERIC | frozenset(
+    ["recommend", "recommended", "recommends", "endorse", "standard", "approach", "give", "does", "the", "for", "ph",
+     "based", "newly", "diagnosed", "therapy", "treatment"])
+
+
+def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
+                     *, n: int = 1) -> list[tuple[str, Chunk]]:
+    """For a question about what the guideline recommends, the sentences that state the status of the thing
+    asked about (not recommended, not the standard, trial evidence only, no grade): they answer yes or no."""
+    if not STATUS_QUESTION.search(question):
+        return []
+    q = _stems(set(tokenize(question)) - _STATUS_GENERIC)
+    stated = set(facts.known())
+    scored: list[tuple[float, int, str, Chunk]] = []
+    seen: set[str] = set()
+    for ci, chunk in enumerate(chunks):
+        for s in chunk_sentences(chunk.text):
+            if s in seen or s not in chunk.text or not _STATUS_SENTENCE.search(s):
+                continue
+            seen.add(s)
+            if not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question):
+                continue
+            if chunk.tier != "guideline" and _REC_RE.search(s):
+                continue  # "recommend..." may only be said citing a guideline chunk
+            toks = _stems(set(tokenize(s)))
+            shared = toks & q
+            if len(shared) < 2 and not (shared and len(q) <= 2):
+                continue
+            score = len(shared) / (len(toks) ** 0.35)
+            if chunk.tier == "guideline":
+                score *= 1.2
+            if set(stated_facts(s)) - stated - {"phase", "prior_tkis", "t315i"}:
+                score *= 0.8  # about a narrower population than the question (e.g. "for older adults")
+            scored.append((score, -ci, s, chunk))
+    scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    return [(s, c) for _, _, s, c in scored[:n]]
+
+
+def _stems(tokens: set[str]) -> set[str]:
+    """Crude plural folding for overlap counts ("grades" ~ "grade")."""
+    return {t[:-1] if len(t) > 4 and t.endswith("s") and not t.endswith("ss") else t for t in tokens}
 
 
 def _score(sentence: str, q_tokens: set[str], context: frozenset[str] = frozenset()) -> float:
@@ -137,7 +229,7 @@ def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleB
     q = set(tokenize(question))
     scored: list[tuple[float, int, str]] = []
     for i, s in enumerate(chunk_sentences(chunk.text)):
-        if s not in chunk.text or not _safe_sentence(s, facts, book):
+        if s not in chunk.text or not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question):
             continue
         if need_numbers and not re.search(r"\d", s):
             continue
@@ -175,6 +267,7 @@ def draft_extractive(
     findings: list[RuleFinding] = []
     for n in notes:
         b.note(n)
+    status = [] if rules_only else status_sentences(question, [*(r.chunk for r in retrieved[:8]), *pool], facts, book)
     top_sections = [r.chunk.section_id for r in retrieved[:3]]
     sure, maybe = applicable_rules(question, facts, rulebook=book, sections=top_sections)
     chosen: list[GuidelineRule] = []
@@ -185,16 +278,21 @@ def draft_extractive(
         chosen.extend(branch)
         forks = [r for r in branch if is_branch(r, question, facts)]
         missing = sorted({m for r in forks for m in missing_facts(r, facts)})
-        if forks:
+        if forks and not status:  # a question about the guideline's position, answered by it, is not a case
             findings.append(RuleFinding(
                 rule_id="FACTS-MISSING-031", severity="warn",
                 message="Facts that change the answer were not given (" + ", ".join(_label(m) for m in missing)
                         + "); the answer covers each branch. Add them for a single answer.",
                 section_id=forks[0].section_ids[0]))
+    for s, chunk in status:
+        b.add("status", s, chunk, lead="" if chunk.tier == "guideline" else
+              {"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}[chunk.tier])
     for rule in chosen:
         chunk = statement_chunk(rule, pool)
         if chunk is not None and b.count() < max_sentences:
             b.add("rule", rule.statement, chunk)
+            if rule.note and rule.condition(facts) is True:
+                b.note(rule.note.format(**facts.model_dump()))
 
     if not rules_only and not chosen:
         # No guideline rule speaks to this question: follow the retrieval ranking, best sentences first. A trial

@@ -16,9 +16,9 @@ Usage:
 Choices (reviewable; each one is pinned by a test):
 
 - Unknown or contradictory facts are None. Two opposite statements of the same fact in one
-  message ("Ph+ vs Ph- ALL", "B-ALL or T-ALL?") give None, except for MRD where the *last*
-  result in the text wins (MRD is a time series: "MRD+ after induction, MRD- after
-  consolidation" is MRD negative).
+  message ("Ph+ vs Ph- ALL", "B-ALL or T-ALL?", "B vs T lineage") give None, except for MRD
+  where the *last* result in the text wins (MRD is a time series: "MRD+ after induction, MRD-
+  after consolidation" is MRD negative).
 - Lineage is never inferred: "Ph+ ALL" leaves `lineage` None although Ph+ ALL is nearly always
   B-lineage. Rules that need B-lineage should say so explicitly.
 - "Ph-like" never sets `ph_status`. "BCR::ABL1 transcripts/qPCR/IS ..." implies Ph-positive
@@ -31,15 +31,28 @@ Choices (reviewable; each one is pinned by a test):
   > CR2 (also CR3+) > relapsed (incl. R/R) > "refractory" > post-HSCT > CR1 > newly diagnosed.
   "Molecular relapse" sets MRD positive, not the relapsed phase. "In CR"/"achieved CR" without a
   number counts as CR1. "After/end of induction" is an MRD time point, not a newly-diagnosed cue.
-- Transplant: "done" (s/p, underwent, post-transplant, "after HSCT" unless phrased as a question
-  such as "should we give TKI after HSCT?") > "planned" > "ineligible" (explicit ineligibility,
-  and the bare phrase "no transplant") > "not_done" (did not undergo / without / declined /
-  no allo-HSCT) > "eligible". "Fit for transplant" also sets fitness "fit"; "unfit for
-  transplant" does not set fitness "unfit" (age alone can make a patient transplant-ineligible).
+  A denied remission ("no CR2", "without CR2", "not in CR2") is not that phase; a denied CR2 means
+  relapsed, and a failed attempt ("failed to achieve / never reached CR2", "CR2 not achieved",
+  "no CR2 after salvage") means refractory.
+- Transplant: "done" (s/p, underwent, transplanted, post-transplant, "after HSCT" unless phrased
+  as a question such as "should we give TKI after HSCT?"; a "post-transplant (Ph+) patient" is
+  done even inside such a question) > "planned" > "ineligible" (explicit ineligibility, "cannot be
+  transplanted", and the bare phrase "no transplant") > "not_done" (did not undergo / get,
+  without / declined / never / no (prior) allo-HSCT) > "eligible". A question about transplanting
+  ("should she be transplanted?", "has he been transplanted?", "candidate for allo-HSCT?",
+  "transplant eligible?") sets nothing; "will be transplanted" is planned. "Fit for transplant"
+  also sets fitness "fit"; "unfit for transplant" does not set fitness "unfit" (age alone can make
+  a patient transplant-ineligible).
 - A TKI counts as prior when the same clause puts it after a history cue (after, failed,
   on, treated with, resistant to, prior, ...) with no question cue (use, switch to, should,
   vs, ...) in between, or when it is followed by failure/resistance/intolerance, or when it
   is listed right after a prior TKI ("prior imatinib, dasatinib").
+- MRD change: "BCR::ABL1 / MRD / PCR became (turned, is now) positive|detectable", "MRD
+  reappeared", "MRD conversion", "molecular relapse", "rising BCR::ABL1 transcripts" are MRD
+  positive ("MRD conversion to negativity" is negative; "for MRD conversion" and "MRD conversion
+  rate" are goals or statistics, not results). The MRD time point is the nearest one in the
+  result's sentence; a bare relative time ("at 6 months") defers to it, and with none there a
+  transplant reported as done before the result makes it post-HSCT.
 - MRD level: "<0.01%" / "below 10^-4" is MRD negative with no level; a level above zero sets
   MRD positive unless the text says negative. Negative powers of ten ("10^-4", "1x10^-4",
   "5e-4") are read as MRD levels anywhere; plain percentages only next to "MRD" or BCR::ABL1.
@@ -112,7 +125,8 @@ _SIGN_TEMPLATE = (
     r"(?P<imm_neg>-(?![a-z0-9>]))"
     r"|(?:[\s:-]*(?:status|mutation|fusion|gene|chromosome|result|testing|test|expression"
     r"|by\s+(?:fish|pcr|qpcr|rt-pcr|flow|fcm|karyotype|cytogenetics))\b)*"
-    r"[\s:-]*(?:(?:is|was|were|are|came\s+back|returned|remains?|remained|became|now)\b\s*)?"
+    r"[\s:-]*(?:(?:is|was|were|are|has|have|came\s+back|returned|remains?|remained|became|becomes?|turned"
+    r"|turns|converted\s+to|been|still|now|again)\b\s*){0,3}"
     r"(?:(?P<pos>\(\+\)|\+\s*ve\b|\+|pos(?:itive|itivity|\.)?(?![a-z])|detect(?:ed|able)(?![a-z])"
     r"|present(?![a-z])|expressed(?![a-z]){extra_pos})"
     r"|(?P<neg>\(-\)|-\s*ve\b|neg(?:ative|ativity|\.)?(?![a-z])|not\s+(?:detected|detectable|present"
@@ -341,7 +355,17 @@ _T_LINEAGE = re.compile(
 )
 
 
+_LINEAGE_PAIR = re.compile(
+    r"\b(?P<x>b|t)(?:[\s-]*cells?)?[\s-]*(?:vs\.?|versus|or|and|and/or|/|&|compared\s+(?:with|to))[\s-]*"
+    r"(?P<y>b|t)(?:[\s-]*cells?)?"
+    r"(?:[\s-]*(?:all|lbl|lineages?|acute\s+lymphoblastic|lymphoblastic|precursor|immuno)\b|\s*(?:[?.;)]|$))"
+)
+
+
 def _read_lineage(t: str) -> str | None:
+    """B or T; None when both are named, including as alternatives ("B vs T lineage", "B- or T-ALL")."""
+    if any(m["x"] != m["y"] for m in _LINEAGE_PAIR.finditer(t)):
+        return None
     seen: set[str] = set()
     for rx, lineage in ((_B_LINEAGE, "B"), (_T_LINEAGE, "T")):
         for m in rx.finditer(t):
@@ -412,9 +436,9 @@ _HYPOTHETICAL = re.compile(
 )
 _TX_NOT_DONE = re.compile(
     r"\b(?:did\s+not|didn't|has\s+not|hasn't|have\s+not|never|not|without|no|declined|refused|declines"
-    r"|forgo(?:ing|ne)?|deferred|instead\s+of)\s+(?:(?:undergo(?:ne)?|received?|had|have|been"
-    r"|proceed(?:ed)?\s+to"
-    r"|go\s+to|a|an|any|prior|yet)\s+)*$"
+    r"|forgo(?:ing|ne)?|deferred|instead\s+of)\s+(?:(?:undergo(?:ne)?|underwent|received?|had|have|been"
+    r"|get|got|gotten|proceed(?:ed)?\s+to|go(?:ne)?\s+(?:to|through)|went\s+(?:to|through)|a|an|any|prior"
+    r"|previous|history\s+of|h/o|yet)\s+)*$"
 )
 _TX_NO_INELIGIBLE = re.compile(r"\bno\s+$")
 _TX_INELIGIBLE_PRE = re.compile(
@@ -437,6 +461,27 @@ _TX_PLANNED_PRE = re.compile(
 _TX_PLANNED_POST = re.compile(r"\s*(?:is\s+|was\s+|has\s+been\s+)?(?:planned|scheduled|pending|arranged"
                               r"|booked)")
 _TX_ELIGIBLE_PRE = re.compile(r"\b(?:eligible|candidate|fit|suitable)\s+for\s+(?:an?\s+)?$")
+# The clause ends in a question mark within a few words ("candidate for allo-HSCT?", "transplant eligible?"):
+# eligibility is asked, not stated ("a transplant-eligible 39-year-old ... get allo-HSCT?" states it).
+_TX_ASKED = re.compile(r"[-\s]*(?:[^\s.;!?,\n]+[-\s]+){0,3}?[^\s.;!?,\n]*\?")
+# "(should she / can he / to) be transplanted", "has he been transplanted?" ask or plan; they do
+# not report a transplant.
+_TX_BE = re.compile(
+    r"\b(?:be|get|gets|getting)\s+$"
+    r"|\b(?:has|have|had|was|were|is)\s+(?:he|she|they|the\s+(?:patient|pt)|this\s+(?:patient|pt)|your\s+patient)"
+    r"\s+(?:already\s+|ever\s+|previously\s+)?(?:been\s+)?$"
+)
+_TX_BE_PLANNED = re.compile(
+    r"\b(?:will|going\s+to|scheduled\s+to|due\s+to|planned\s+to|planning\s+to|plan\s+(?:is\s+)?to|about\s+to"
+    r"|set\s+to)\s+(?:\w+\s+)?(?:be|get)\s+$"
+)
+_TX_BE_INELIGIBLE = re.compile(r"\b(?:cannot|can't|can\s+not|could\s+not|couldn't|unable\s+to)\s+(?:\w+\s+)?be\s+$")
+# "post-transplant patient": the compound describes the patient, even inside a question.
+_TX_POST_COMPOUND = re.compile(r"\bpost[\s-]*" + _TX_ADJ)
+_TX_PATIENT_AFTER = re.compile(
+    r"[\s-]*(?:(?:[\w:/]*[+-][\w+-]*|ph|all|b|t|adult|elderly|older|young|aya)\s+){0,3}"
+    r"(?:patients?|pts?|recipients?|man|woman|male|female|adults?|boy|girl|cases?)\b"
+)
 _TX_PRIORITY = ("done", "planned", "ineligible", "not_done", "eligible")
 
 
@@ -445,20 +490,28 @@ def _tx_status(t: str, m: re.Match[str]) -> str | None:
     word = m.group(0)
     if _TX_INELIGIBLE_PRE.search(pre) or _TX_INELIGIBLE_POST.match(post):
         return "ineligible"
+    if word == "transplanted" and _TX_BE_INELIGIBLE.search(pre):
+        return "ineligible"
     if _TX_CANDIDATE_POST.match(post):
-        return "ineligible" if _negated(pre) else "eligible"
+        if _negated(pre):
+            return "ineligible"
+        return None if _TX_ASKED.match(t, m.end()) else "eligible"
     if _TX_NO_INELIGIBLE.search(pre) and word == "transplant":
         return "ineligible"
     if _TX_NOT_DONE.search(pre) or word == "transplanted" and _negated(pre):
         return "not_done"
     if _TX_PLANNED_PRE.search(pre) or _TX_PLANNED_POST.match(post):
         return "planned"
+    if word == "transplanted" and _TX_BE.search(pre):
+        return "planned" if _TX_BE_PLANNED.search(pre) else None
     if _TX_ELIGIBLE_PRE.search(pre):
-        return "eligible"
+        return None if _TX_ASKED.match(t, m.end()) else "eligible"
     if _TX_DONE_STRONG.search(pre) or word in ("transplanted", "posttransplant"):
         return "done"
     weak = _TX_DONE_WEAK.search(pre)
     if weak and not _HYPOTHETICAL.search(pre[: weak.start()]):
+        return "done"
+    if _TX_POST_COMPOUND.search(pre) and _TX_PATIENT_AFTER.match(t, m.end()):
         return "done"
     return None
 
@@ -471,11 +524,14 @@ def _read_transplant(t: str) -> str | None:
 _REFRACTORY_STRONG = re.compile(
     r"\bprimary\s+(?:induction\s+)?(?:failure|refractory)|\binduction\s+failure"
     r"|\b(?:did\s+not|didn't|does\s+not|doesn't|failed\s+to|fails\s+to|failure\s+to|unable\s+to|could\s+not"
-    r"|couldn't|never)\s+(?:achieve|attain|reach|get(?:\s+into)?|obtain|go\s+into|enter)\s+(?:an?\s+)?"
+    r"|couldn't|never)\s+(?:achieved?|attain(?:ed)?|reach(?:ed)?|got(?:\s+into)?|get(?:\s+into)?|obtain(?:ed)?"
+    r"|go\s+into|went\s+into|enter(?:ed)?)\s+(?:an?\s+)?"
     r"(?:first\s+|second\s+|third\s+|1st\s+|2nd\s+|3rd\s+)?(?:cr\d?|complete\s+(?:remission|response)"
     r"|remission|morphologic\w*\s+remission)"
     r"|\b(?:did\s+not|didn't|failed\s+to)\s+respond|\bno\s+response\s+to"
-    r"|\bno\s+(?:cr|complete\s+remission|remission)\s+after|\bnot\s+in\s+(?:complete\s+)?(?:remission|cr)\b"
+    r"|\bno\s+(?:cr\d?|complete\s+remission|remission)\s+after|\bnot\s+in\s+(?:complete\s+)?(?:remission|cr)\b"
+    r"|\b(?:cr\d?|complete\s+remission|remission)\s+(?:was\s+|has\s+)?(?:not|never)\s+(?:been\s+)?(?:achieved"
+    r"|attained|reached|obtained)"
 )
 _CR2 = re.compile(
     r"\bcr\s*-?[2-9]\b|\b(?:second|2nd|third|3rd|fourth|4th)\s+(?:complete\s+)?(?:remission|cr)\b"
@@ -485,6 +541,10 @@ _CR1 = re.compile(
     r"|\bin\s+(?:a\s+)?(?:complete\s+|hematologic(?:al)?\s+|morphologic(?:al)?\s+)?(?:remission|cr)\b"
     r"|\b(?:achieved|attained|reached|obtained|achieving|achieves)\s+(?:an?\s+)?(?:cr|complete\s+remission"
     r"|remission)\b(?!\s*rates?)"
+)
+# "no CR2", "without CR2", "not (yet) in CR2": the remission is denied, not reported.
+_CR_NEG = re.compile(
+    r"\b(?:no|not|without|never|nor)\s+(?:(?:yet|in|into|a|an|any|achieved?|reached?|attained?|got|entered)\s+)*$"
 )
 _RELAPSE = re.compile(
     r"\b(?:relapsed?|relapsing|relapses|recurren(?:t|ce)|recurred|r/r|rr-all)\b"
@@ -502,7 +562,7 @@ _NEW_DX = re.compile(
     r"|(?<!re-)(?<!re )\binduction\b"
 )
 _NEW_DX_INDUCTION_BLOCK = re.compile(
-    r"\b(?:after|post|following|end\s+of|completion\s+of|completed|salvage|second"
+    r"\b(?:after|post|following|since|end\s+of|completion\s+of|completed|salvage|second"
     r"|re)[\s-]+(?:[\w-]+\s+){0,2}$"
 )
 
@@ -526,18 +586,25 @@ def _newly_diagnosed(t: str) -> bool:
     return False
 
 
+def _remissions(rx: re.Pattern[str], t: str) -> tuple[bool, bool]:
+    """(stated, denied): a remission is stated, or only named after a negation ("no CR2")."""
+    denied = [_CR_NEG.search(_before(t, m.start(), 40)) is not None for m in rx.finditer(t)]
+    return (not all(denied), any(denied)) if denied else (False, False)
+
+
 def _read_phase(t: str, transplant: str | None) -> str | None:
     if _REFRACTORY_STRONG.search(t):
         return "refractory"
-    if _CR2.search(t):
+    cr2, no_cr2 = _remissions(_CR2, t)
+    if cr2:
         return "cr2"
-    if _relapsed(t):
+    if _relapsed(t) or no_cr2:  # "no CR2" presupposes a relapse
         return "relapsed"
     if any(not _negated(_before(t, m.start())) for m in _REFRACTORY.finditer(t)):
         return "refractory"
     if transplant == "done":
         return "post_hsct"
-    if _CR1.search(t):
+    if _remissions(_CR1, t)[0]:
         return "cr1"
     if _newly_diagnosed(t):
         return "newly_diagnosed"
@@ -557,20 +624,36 @@ _MRD_PRE_POS = re.compile(r"\b(?:detectable|persistent|persisting|positive|resid
                           r"|low[\s-]level)\W*$")
 _MRD_PRE_NEG = re.compile(r"\b(?:undetectable|negative|cleared|clearance\s+of)\W*$")
 _BCR = r"\bbcr\s*(?:::|:|-|/|_)?\s*abl1?\b(?:\s*\(is\))?"
+# a change of state: "became", "turned", "has become", "is now", "converted to" ...
+_CHANGE = (
+    r"(?:(?:has|have|had)\s+)?(?:became|become|becomes|turned|turns|converted\s+to|gone|went)"
+    r"|(?:is|are|was)\s+now|now|again"
+)
 _BCR_FILLER = (
-    r"\s+(?:\(is\)\s+)?(?:transcripts?|q?pcr|rt-pcr|levels?|mrd|ratio)\s+(?:were\s+|was\s+"
-    r"|are\s+|is\s+|became\s+|now\s+)?"
+    r"\s+(?:\(is\)\s+)?(?:transcripts?|q?pcr|rt-pcr|levels?|mrd|ratio)\s+(?:(?:were|was|are|is|" + _CHANGE
+    + r")\s+)?"
 )
 _BCR_BARE = r"\s+(?:is\s+|was\s+|became\s+|now\s+)?"
+_PCR = r"\b(?:q|rt-)?pcr(?:\s+(?:results?|tests?|testing|assays?|monitoring))?\s+(?:" + _CHANGE + r")\s+"
+_MRD_CONVERSION = r"\bmrd[\s-]+(?:re-?)?conversion\b"
+_MRD_CONVERSION_BLOCK = re.compile(  # a goal or a rate ("for MRD conversion", "MRD conversion rate"), not a result
+    r"\b(?:achiev\w*|attain\w*|induc\w*|for|to|rates?\s+of|chance\s+of|likelihood\s+of)\s+(?:an?\s+)?$"
+)
 _MRD_GLOBAL: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bcomplete\s+molecular\s+(?:response|remission)\b|\bcmr\b|\bundetectable\s+" + _BCR[2:]
                 + r"|" + _BCR + _BCR_FILLER + r"(?:undetectable|not\s+detect\w*|negative)"
-                + r"|" + _BCR + _BCR_BARE + r"undetectable"), "negative"),
+                + r"|" + _BCR + _BCR_BARE + r"undetectable"
+                + r"|" + _BCR + r"\s+(?:" + _CHANGE + r")\s+(?:negative|undetect\w*|not\s+detect\w*)"
+                + r"|" + _PCR + r"(?:negative|undetect\w*|not\s+detect\w*)"
+                + r"|" + _MRD_CONVERSION + r"\s+(?:from\s+pos\w*\s+)?to\s+(?:mrd[\s-]*)?neg\w*"), "negative"),
     (re.compile(r"\bmolecular\s+(?:relapse|recurrence|persistence|failure|progression)\b"
                 r"|\b(?:rising|increasing|detectable|persistent)\s+" + _BCR[2:]
                 + r"|" + _BCR + _BCR_FILLER
                 + r"(?:detect(?:ed|able)|rising|increasing|positive|re-?appear\w*|re-?emerg\w*|persist\w*)"
-                + r"|" + _BCR + _BCR_BARE + r"(?:rising|increasing|re-?appear\w*|re-?emerg\w*)"),
+                + r"|" + _BCR + _BCR_BARE + r"(?:rising|increasing|re-?appear\w*|re-?emerg\w*)"
+                + r"|" + _BCR + r"\s+(?:" + _CHANGE + r")\s+(?:detect(?:ed|able)|positive)"
+                + r"|" + _PCR + r"(?:positive|detect(?:ed|able))"
+                + r"|" + _MRD_CONVERSION + r"(?!\s+(?:from\s+pos\w*\s+)?to\s+(?:mrd[\s-]*)?neg)(?![\s-]+rates?\b)"),
      "positive"),
 ]
 _LEVEL_CMP = r"(?P<cmp><=?|>=?|below|under|less\s+than|above|over|greater\s+than|more\s+than)?\s*"
@@ -601,8 +684,9 @@ _TP_OTHER = re.compile(
     r"|intensification|cycles?|courses?|blocks?|salvage|blinatumomab|inotuzumab|reinduction|re-induction)\b"
     r"|\bduring\s+maintenance|\bbefore\s+(?:allo\w*[\s-]*)?(?:hsct|transplant\w*)|\bpre-?(?:hsct"
     r"|transplant\w*)"
-    r"|\bat\s+(?:week|month)\s*\d+|\bat\s+\d+\s*(?:weeks?|months?)"
 )
+# "at 6 months" / "at week 12" is relative to an anchor: it is "other" only when nothing else anchors it.
+_TP_RELATIVE = re.compile(r"\bat\s+(?:week|month)\s*\d+|\bat\s+\d+\s*(?:weeks?|months?)")
 _TIMEPOINTS = ((_TP_INDUCTION, "after_induction"), (_TP_HSCT, "post_hsct"), (_TP_OTHER, "other"))
 
 
@@ -638,7 +722,11 @@ def _mrd_events(t: str) -> list[tuple[int, str, float | None]]:
             pol = -pol
         events.append((m.start(), "positive" if pol > 0 else "negative", None))
     for rx, status in _MRD_GLOBAL:
-        events += [(m.start(), status, None) for m in rx.finditer(t) if not _negated(_before(t, m.start()))]
+        for m in rx.finditer(t):
+            pre = _before(t, m.start())
+            if _negated(pre) or (re.match(_MRD_CONVERSION, m.group(0)) and _MRD_CONVERSION_BLOCK.search(pre)):
+                continue
+            events.append((m.start(), status, None))
     for m in _LEVEL_POW.finditer(t):
         if _GENERIC_LEVEL.search(t, max(0, m.start() - 25), m.end() + 25):
             continue
@@ -663,6 +751,21 @@ def _sentence_span(t: str, pos: int) -> tuple[int, int]:
     return start, end
 
 
+def _mrd_timepoint(t: str, pos: int) -> str | None:
+    """The time point nearest the MRD result at `pos` in its sentence; else post-HSCT when a done
+    transplant is stated before it ("s/p allo-HSCT. MRD turned positive at 6 months"); else "other"
+    for a bare relative time ("at 6 months")."""
+    lo, hi = _sentence_span(t, pos)
+    near: list[tuple[int, str]] = []
+    for rx, label in _TIMEPOINTS:
+        near += [(abs(m.start() - pos), label) for m in rx.finditer(t, lo, hi)]
+    if near:
+        return min(near)[1]
+    if any(_tx_status(t, m) == "done" for m in _TX.finditer(t, 0, pos)):
+        return "post_hsct"
+    return "other" if _TP_RELATIVE.search(t, lo, hi) else None
+
+
 def _read_mrd(t: str) -> tuple[str | None, float | None, str | None]:
     events = _mrd_events(t)
     if not events:
@@ -670,11 +773,7 @@ def _read_mrd(t: str) -> tuple[str | None, float | None, str | None]:
     pos, status, _ = events[-1]
     levels = [lvl for _, st, lvl in events if st == status and lvl is not None]
     level = levels[-1] if levels and status == "positive" else None
-    lo, hi = _sentence_span(t, pos)
-    near: list[tuple[int, str]] = []
-    for rx, label in _TIMEPOINTS:
-        near += [(abs(m.start() - pos), label) for m in rx.finditer(t, lo, hi)]
-    return status, level, min(near)[1] if near else None
+    return status, level, _mrd_timepoint(t, pos)
 
 
 # --------------------------------------------------------------------------------------------

@@ -118,7 +118,7 @@ _CANON: list[tuple[str, str]] = [
     (r"\bbone\s+marrow\s+transplant(?:ation)?\b", " allo_hsct "),
     (r"\btransplant(?:ation|ed|s)?\b", " allo_hsct "),
     # drugs and therapies
-    (r"\bhd[\s-]*mtx\b|\bhigh[\s-]*dose\s+methotrexate\b", " hd_mtx methotrexate "),
+    (r"\bhd[\s-]*mtx\b|\bhigh[\s-]*dose\s+(?:methotrexate|mtx)\b", " hd_mtx methotrexate "),
     (r"\bhd[\s-]*ara[\s-]*c\b|\bhigh[\s-]*dose\s+(?:cytarabine|ara-?c)\b", " hd_arac cytarabine "),
     (r"\bcar[\s-]*t(?:[\s-]*cell)?s?\b|\bchimeric\s+antigen\s+receptor\b", " car_t "),
     (r"\btisa[\s-]*cel\b|\bkymriah\b", " tisagenlecleucel car_t "),

@@ -69,6 +69,8 @@ class GuidelineRule(BaseModel):
         description="Questions on these topics get the statement even when no patient facts are given "
                     "(the statement carries its own conditions)")
     branch: bool = Field(default=True, description="May be shown as a branch when facts are missing")
+    note: str = Field(default="", description="An italic line shown under the statement when the rule applies to "
+                                              "the patient; may use {age} etc. (no new clinical claim)")
 
     @field_validator("when", "unless")
     @classmethod
@@ -188,6 +190,11 @@ def _stated_facts_cached(sentence: str) -> tuple[tuple[str, Any], ...]:
 
 def _stated_facts(sentence: str) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in _stated_facts_cached(sentence)}
+
+
+def stated_facts(sentence: str) -> dict[str, Any]:
+    """The population a sentence states itself ("adults aged 65 or older with Ph-positive ALL"), as facts."""
+    return _stated_facts(strip_lead(sentence))
 
 
 def sentence_facts(facts: PatientFacts, sentence_body: str) -> PatientFacts:

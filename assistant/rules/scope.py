@@ -35,7 +35,7 @@ _ALL_TERM = re.compile(
 _ALL_TERM_I = re.compile(r"\bacute\s+lymphoblastic|\blymphoblastic|\bphiladelphia", re.IGNORECASE)
 
 _DOMAIN_TOKENS = frozenset(
-    ["all", "leukemia", "leukaemia", "lymphoblastic", "lbl", "ph_pos", "ph_neg", "ph_like", "tki", "mrd", "allo_hsct", "cns", "car_t", "blinatumomab", "inotuzumab", "nelarabine", "tisagenlecleucel", "ponatinib", "dasatinib", "imatinib", "nilotinib", "bosutinib", "asciminib", "methotrexate", "hd_mtx", "hd_arac", "cytarabine", "corticosteroid", "induction", "consolidation", "remission", "relapse", "relapsed", "refractory", "chemotherapy", "chemo", "b_all", "t_all", "cd19", "cd22", "t315i", "aya", "pediatric_type", "maintenance", "prophylactic", "preemptive", "cr1", "cr2", "salvage", "reinduction", "intrathecal", "cranial_irradiation", "ric", "hyper", "cvad", "asparaginase", "jsh", "guideline", "bcr", "abl1", "kmt2a", "hypodiploid", "e1910", "tower", "ino-vate", "eliana", "zuma", "ph_all202", "phallcon", "gimema", "jalsg", "blast", "cart", "brexucabtagene", "leukemic", "lymphoma", "transplant", "donor", "graft", "trial", "evidence", "corpus", "corpu", "grade", "cq", "graaph", "calgb", "alba", "lal1205", "lal0904", "all202", "all213", "ph_all213", "nelarabine", "nishiwaki", "anderson", "vod", "sos", "crs", "icans", "neurotoxicity", "toxicity"]
+    ["all", "leukemia", "leukaemia", "lymphoblastic", "lbl", "ph_pos", "ph_neg", "ph_like", "tki", "mrd", "allo_hsct", "cns", "car_t", "blinatumomab", "inotuzumab", "nelarabine", "tisagenlecleucel", "ponatinib", "dasatinib", "imatinib", "nilotinib", "bosutinib", "asciminib", "methotrexate", "hd_mtx", "mtx", "hd_arac", "cytarabine", "corticosteroid", "induction", "consolidation", "remission", "relapse", "relapsed", "refractory", "chemotherapy", "chemo", "b_all", "t_all", "cd19", "cd22", "t315i", "aya", "pediatric_type", "maintenance", "prophylactic", "preemptive", "cr1", "cr2", "salvage", "reinduction", "intrathecal", "cranial_irradiation", "ric", "hyper", "cvad", "asparaginase", "jsh", "guideline", "bcr", "abl1", "kmt2a", "hypodiploid", "e1910", "tower", "ino-vate", "eliana", "zuma", "ph_all202", "phallcon", "gimema", "jalsg", "blast", "cart", "brexucabtagene", "leukemic", "lymphoma", "transplant", "donor", "graft", "trial", "evidence", "corpus", "corpu", "grade", "cq", "graaph", "calgb", "alba", "lal1205", "lal0904", "all202", "all213", "ph_all213", "nelarabine", "nishiwaki", "anderson", "vod", "sos", "crs", "icans", "neurotoxicity", "toxicity"]
 )
 
 _DOSE_RE = re.compile(
@@ -69,15 +69,23 @@ _SELF_RE = re.compile(
     r"(?:to\s+)?(?:stop|stopping|quit|quitting|skip|skipping|reduce|switch|discontinue|refuse|come\s+off)"
     r"|\bmy\s+(?:own\s+)?(?:tki|dasatinib|imatinib|ponatinib|nilotinib|chemo|chemotherapy|treatment|medication|"
     r"medicine|maintenance|pills?|tablets?)\b[^.?!]*\b(?:stop|skip|quit|reduce|lower|off)\b"
-    r"|\bi\s+(?:stopped|skipped|quit)\s+(?:taking\s+)?my\b",
+    r"|\bi\s+(?:stopped|skipped|quit)\s+(?:taking\s+)?my\b"
+    r"|\b(?:i\s+want|i'd\s+like|i\s+would\s+like|i\s+plan|i'm\s+planning|i\s+am\s+planning)\s+to\s+"
+    r"(?:stop|quit|skip|reduce|come\s+off|discontinue|halve)\s+(?:taking\s+)?(?:my|the)\b"
+    r"|\b(?:stop|stopping|quit|quitting|come\s+off|discontinu\w+)\s+(?:taking\s+)?my\s+"
+    r"(?:tki|dasatinib|imatinib|ponatinib|nilotinib|chemo\w*|treatment|medication|medicine|maintenance|pills?|tablets?)\b",
     re.IGNORECASE,
 )
 _CHILD_RE = re.compile(r"\b(?:my|a|an|the|our)\s+(?:\d{1,2}[\s-]*(?:year|yr)[\s-]*old\s+)?"
                        r"(?:child|kid|infant|toddler|baby|little\s+(?:boy|girl))\b|\bchildren\b|\bchildhood\b", re.IGNORECASE)
 
 
+#: Trial and study-group names (ALL202-O, Ph+ALL213, LAL1205, GMALL ...) also mark an ALL question.
+_DOMAIN_PREFIXES = ("all2", "ph_all", "lal", "gmall", "jalsg", "gimema", "hd_mtx")
+
+
 def _domain_tokens(text: str) -> set[str]:
-    return {t for t in tokenize(text) if t in _DOMAIN_TOKENS}
+    return {t for t in tokenize(text) if t in _DOMAIN_TOKENS or t.startswith(_DOMAIN_PREFIXES)}
 
 
 def mentions_all(text: str) -> bool:

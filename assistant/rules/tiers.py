@@ -47,13 +47,33 @@ _BANNED = (
 )
 
 
+#: "No JSH 2023 recommendation grade or CQ number ... was found": a statement that there is none, which may stand.
+_ABSENCE_RE = re.compile(
+    r"^\W*(?:no|this corpus contains no|there (?:is|are) no|the corpus (?:has|holds|contains) no)\b[^.;]{0,80}"
+    r"\b(?:grades?|cq numbers?)\b", re.IGNORECASE)
+_GRADE_VALUE_RE = re.compile(
+    r"\b(?:grade|category)\s*(?:of\s+recommendation\s*)?[:(]?\s*(?:1|2A|2B|3|I{1,3}|[ABC])\b", re.IGNORECASE)
+
+
+def banned_content(text: str) -> tuple[str, str] | None:
+    """(rule id, message) when a sentence states a CQ number, a recommendation grade or a dose; a sentence that
+    only says no grade or CQ number exists is allowed (it carries no value)."""
+    for rx, rid, msg in _BANNED:
+        if not rx.search(text):
+            continue
+        if rid == "TIER-GRADE-003" and _ABSENCE_RE.search(text) and not _GRADE_VALUE_RE.search(text):
+            continue
+        return rid, msg
+    return None
+
+
 def check_tiers(question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]) -> list[Issue]:
     issues: list[Issue] = []
     for line in parse_lines(draft.answer):
         for s in line.sentences:
             text = strip_lead(s.body)
             where = dict(line=s.line, sentence=s.index)
-            banned = next(((rid, msg) for rx, rid, msg in _BANNED if rx.search(text)), None)
+            banned = banned_content(text)
             if banned is not None:
                 issues.append(Issue(finding=RuleFinding(rule_id=banned[0], severity="block", message=banned[1]),
                                     action="drop", **where))

@@ -174,6 +174,11 @@ CASES = [
      "With T315I, dasatinib is effective.", True),
     ("RR-PHTKI-027", NONE, "Imatinib is effective against T315I.", True),
     ("RR-PHTKI-027", NONE, "T315I confers resistance to imatinib and dasatinib.", False),
+    # RR-T315I-036 (claim)
+    ("RR-T315I-036", NONE, "Ponatinib is not active against the T315I mutation.", True),
+    ("RR-T315I-036", dict(ph_status="positive", phase="relapsed", t315i=True),
+     "Ponatinib is ineffective once T315I is present.", True),
+    ("RR-T315I-036", NONE, "Ponatinib is a third-generation TKI with activity against T315I.", False),
     ("RR-PHTKI-027", RR_PH, "A later-generation TKI can be considered.", False),
     # RR-CART-028
     ("RR-CART-028", NONE, "CAR T-cell therapy is an option for relapsed T-ALL.", True),
