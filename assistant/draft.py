@@ -213,15 +213,21 @@ def _add_tier(b: _Builder, retrieved: Sequence[RetrievedChunk], question: str, f
                                 evidence=tier == "evidence"):
             if _REC_RE.search(s) or limit <= 0 or b.count() >= max_sentences:
                 continue
+            if tier == "context" and _DEFINITION.search(s) and not _ASKS_DEFINITION.search(question):
+                continue  # a glossary line is filler unless the question asks what a term means
             if tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s):
                 continue
             if b.add(tier, s, r.chunk, lead=lead):
                 limit -= 1
 
 
+_DEFINITION = re.compile(r"\bmeans\b|\bstands for\b|\bis defined as\b|\brefers to\b", re.IGNORECASE)
+_ASKS_DEFINITION = re.compile(r"\bmean|\bdefin|\bwhat (?:is|are|does)\b|\bstand for\b|\babbreviat",
+                              re.IGNORECASE)
 _LOW_VALUE = re.compile(
     r"evidence documents?|\bsee the\b|this document|documents? (?:in|of) this corpus|are evidence(?:,)? (?:and )?not"
-    r"|(?:results|findings) are evidence|have their own", re.IGNORECASE)
+    r"|(?:results|findings) are evidence|have their own|\bwas published in\b|\bpublished in \w+ (?:in )?\d{4}",
+    re.IGNORECASE)
 
 
 def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleBook, *, n: int = 2,

@@ -52,6 +52,26 @@ GUIDELINE_CASES = [
     ("23 yo CD19+ B-ALL relapsed after allo-HSCT, CAR-T?", r"CAR T-cell therapy", None, {"pass", "warn"}, set()),
     ("Is nelarabine an option for relapsed B-ALL?", r"not a treatment for B-ALL", r"nelarabine is a treatment option for",
      {"pass", "warn"}, set()),
+    # Found by a blind review with questions the team had not seen (see the closing note of the session):
+    ("62yo woman newly dx Ph+ B-ALL, fit. What induction does JSH 2023 recommend and should she be transplanted?",
+     r"combines a tyrosine kinase inhibitor \(TKI\) with chemotherapy[\s\S]*allo-HSCT\) in CR1",
+     r"MRD-negative after allo-HSCT|pre-emptive TKI", {"pass"}, set()),
+    ("Ph+ ALL post allo-SCT, BCR-ABL MRD turned positive at 6 months. What does the guideline say?",
+     r"recommends pre-emptive TKI", r"MRD after induction is 0\.01%", {"pass", "warn"}, set()),
+    ("38F CD19+ B-ALL second relapse, no CR2. Can she get Kymriah in Japan?",
+     r"older than both age limits[\s\S]*recommends blinatumomab", r"lists CAR T-cell therapy", {"pass", "warn"}, set()),
+    ("Ph+ ALL relapsed on dasatinib, T315I detected. Next TKI?", r"^- Ponatinib[^\n]*T315I", None, {"pass", "warn"},
+     set()),
+    ("Does JSH 2023 recommend blinatumomab consolidation for MRD-negative Ph- B-ALL based on E1910?",
+     r"^- Blinatumomab consolidation[^\n]*not listed", None, {"pass"}, set()),
+    ("What recommendation grade does JSH 2023 give to allo-HSCT in CR1 for Ph+ ALL, and what is the CQ number?",
+     r"^- No JSH 2023 recommendation grade or CQ number", r"\bgrade (1|2A|2B|3)\b", {"pass"}, set()),
+    ("cns ppx for adult ALL in CR - what does JSH recommend", r"Cranial irradiation[\s\S]*intrathecal|intrathecal[\s\S]*Cranial irradiation",
+     r"cranial irradiation is required", {"pass"}, set()),
+    ("48 y/o Ph negative T-ALL newly diagnosed, fit. Which backbone is recommended?", r"high-dose methotrexate",
+     r"Ph-positive|TKI|blinatumomab|inotuzumab", {"pass", "warn"}, set()),
+    ("67M Ph+ B-ALL, fit, sibling donor available. Induction and is transplant possible?",
+     r"TKI plus a corticosteroid[\s\S]*reduced-intensity", None, {"pass", "warn"}, set()),
 ]
 
 

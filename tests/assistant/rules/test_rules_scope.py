@@ -36,6 +36,9 @@ def test_non_medical_is_out_of_scope(q: str) -> None:
     "blinatumumab for relapsed B-ALL?",
     "What did the TOWER trial show?",
     "Ph+ ALL: how does CML-type imatinib resistance matter?",
+    "What did ALL202-O show about high-dose MTX in adults?",
+    "Results of Ph+ALL213?",
+    "GIMEMA LAL1205 outcome?",
 ])
 def test_all_questions_are_in_scope(q: str) -> None:
     f = findings(q)
@@ -73,6 +76,8 @@ def test_injection_is_flagged(q: str, severity: str) -> None:
     "Can I stop my dasatinib? I have Ph+ ALL.",
     "I want to stop taking my TKI after 2 years of maintenance for ALL",
     "Should I skip my maintenance chemo for ALL this month?",
+    "I'm a patient with Ph+ ALL, 4 years on imatinib, I feel fine and want to stop my TKI. Is that OK?",
+    "Thinking of stopping my dasatinib, I have Ph+ ALL",
 ])
 def test_self_change_is_flagged(q: str) -> None:
     assert findings(q).get("SAFE-SELF-005") == "warn"

@@ -40,6 +40,23 @@ def test_invented_or_dosing_content_is_blocked(guideline_chunk, sentence: str, r
 
 
 @pytest.mark.parametrize("sentence", [
+    "No JSH 2023 recommendation grade or CQ number for allo-HSCT in Ph-positive ALL was found for this corpus.",
+    "This corpus contains no recommendation grades for the JSH 2023 ALL clinical questions.",
+])
+def test_saying_there_is_no_grade_is_allowed(guideline_chunk, sentence: str) -> None:
+    assert check_tiers("q", F, draft_of(sentence, guideline_chunk), [guideline_chunk]) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "No other option exists; allo-HSCT has recommendation grade 1.",
+    "No CQ number is needed: this is CQ 4.",
+])
+def test_absence_wording_does_not_hide_a_grade_or_cq(guideline_chunk, sentence: str) -> None:
+    assert ids(check_tiers("q", F, draft_of(sentence, guideline_chunk), [guideline_chunk])) in (
+        ["TIER-GRADE-003"], ["TIER-CQ-002"])
+
+
+@pytest.mark.parametrize("sentence", [
     "Grade 3 or higher adverse events were similar between arms.",
     "Blinatumomab binds CD3 and CD19.",
     "The risk of relapse is high when MRD is 0.01% or more.",

@@ -1,0 +1,76 @@
+"""The extractive drafter's sentence choice: the patient-fit filter and the guideline's own yes/no sentence for
+"does the guideline recommend X?" questions (real corpus chunks, no model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.draft import STATUS_QUESTION, fits_patient, status_sentences
+from assistant.facts import read_facts
+from assistant.models import Chunk, PatientFacts
+from assistant.rules.logic import default_rulebook
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+
+@pytest.fixture(scope="module")
+def chunks() -> list[Chunk]:
+    from ingest.chunking import chunk_documents
+    from ingest.loaders import load_documents
+
+    return chunk_documents(load_documents(corpus_dir=CORPUS))
+
+
+@pytest.mark.parametrize("patient,sentence", [
+    ("48 y/o Ph negative T-ALL", "For adults with Ph-positive ALL, the guideline uses a TKI-based pathway."),
+    ("48 y/o Ph negative T-ALL", "Dasatinib with chemotherapy gave a high CR rate."),
+    ("28F relapsed T-ALL", "Inotuzumab ozogamicin targets CD22 on B-lymphoblasts."),
+    ("35M relapsed B-ALL", "Nelarabine gave responses in relapsed patients."),
+    ("58M Ph- B-ALL CR1 MRD+ 0.02%", "In E1910, MRD-negative patients were randomised to blinatumomab."),
+    ("58M Ph- B-ALL CR1", "For adults aged 65 or older, no standard therapy has been established."),
+    ("58M Ph- B-ALL newly diagnosed", "For relapsed or refractory B-ALL, blinatumomab is an option."),
+    ("55M Ph+ ALL relapse after imatinib, no T315I", "The T315I mutation was found in 12 of 17 relapses."),
+])
+def test_sentences_about_another_population_do_not_fit(patient: str, sentence: str) -> None:
+    assert not fits_patient(sentence, read_facts(patient), patient)
+
+
+@pytest.mark.parametrize("patient,sentence", [
+    ("48 y/o Ph negative T-ALL", "For adults aged 40 to 64 with Ph-negative ALL, HD-MTX is recommended."),
+    ("28F relapsed T-ALL", "Nelarabine is an option for relapsed or refractory T-ALL."),
+    # The question names the drug (a false premise): the sentence that corrects it must stay available.
+    ("Is nelarabine an option for relapsed B-ALL?", "Nelarabine is not listed for B-ALL in the guideline."),
+    ("45 yo Ph- B-ALL", "E1910 enrolled adults aged 30-70 with Ph-negative B-ALL."),  # a range, not a band
+    ("What MRD level means high risk?", "For adults with Ph-positive ALL, MRD is followed as BCR::ABL1."),
+])
+def test_sentences_about_the_patient_or_a_named_drug_fit(patient: str, sentence: str) -> None:
+    assert fits_patient(sentence, read_facts(patient), patient)
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("Does JSH 2023 recommend blinatumomab consolidation for MRD-negative Ph- B-ALL based on E1910?",
+     "E1910, is not listed"),
+    ("Does the guideline endorse the chemo-free D-ALBA approach (dasatinib + blinatumomab) for newly diagnosed "
+     "Ph+ ALL?", "does not present chemotherapy-free induction"),
+    ("Does JSH recommend brexucabtagene autoleucel for adult R/R B-ALL?", "no confirmed Japanese approval"),
+    ("What recommendation grade does JSH 2023 give to allo-HSCT in CR1 for Ph+ ALL, and what is the CQ number?",
+     "No JSH 2023 recommendation grade or CQ number for allo-HSCT"),
+    ("Is ponatinib the recommended first-line TKI for Ph+ ALL?", "does not recommend ponatinib as the first-line"),
+])
+def test_status_questions_get_the_guidelines_own_yes_or_no(chunks, question: str, expected: str) -> None:
+    found = status_sentences(question, chunks, read_facts(question), default_rulebook())
+    assert found and expected in found[0][0], found
+    sentence, chunk = found[0]
+    assert sentence in chunk.text
+
+
+@pytest.mark.parametrize("question", [
+    "At what MRD level after induction is relapse risk considered high per JSH?",
+    "72F Ph+ ALL what induction",
+    "What did the TOWER trial show?",
+])
+def test_other_questions_are_not_status_questions(chunks, question: str) -> None:
+    assert not STATUS_QUESTION.search(question)
+    assert status_sentences(question, chunks, PatientFacts(), default_rulebook()) == []
