@@ -15,16 +15,23 @@ from assistant.models import Chunk, Citation, PatientFacts, RetrievedChunk, Rule
 from assistant.prompts import DISCLAIMER, LLM_SYSTEM_PROMPT, format_context
 from assistant.rules import Draft, applicable_rules, missing_facts, statement_chunk
 from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook, is_branch, stated_facts
-from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, banned_content
+from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, banned_content, claims_recommendation
 from assistant.text import split_sentences, tokenize
 
 MAX_SENTENCES = 8
 EVIDENCE_LEAD = "**Evidence (trial data, not a JSH recommendation):**"
 CONTEXT_LEAD = "**Context (not a JSH 2023 recommendation):**"
-_REC_RE = re.compile(r"\brecommend", re.IGNORECASE)
 _GENERIC = frozenset(
     ["all", "adult", "adults", "ph_pos", "ph_neg", "jsh", "2023", "guideline", "leukemia", "lymphoblastic", "acute", "patient", "trial", "study", "show", "showed", "result", "outcome", "year", "old", "yo", "age", "aged", "man", "woman", "male", "female"]
 )
+
+
+NEAR_DUPLICATE = 0.6
+
+
+def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two sentences share most of their words (Jaccard similarity of their tokens)."""
+    return bool(a and b) and len(a & b) / len(a | b) >= NEAR_DUPLICATE
 
 
 class _Builder:
@@ -35,6 +42,7 @@ class _Builder:
         self.lines: list[tuple[str, str]] = []  # (kind, text)
         self.used: set[str] = set()
         self._markers: dict[tuple[str, str], int] = {}
+        self._tokens: list[frozenset[str]] = []
 
     def cite(self, chunk: Chunk, quote: str) -> int:
         key = (chunk.chunk_id, quote)
@@ -47,7 +55,11 @@ class _Builder:
         norm = sentence.strip()
         if norm in self.used:
             return False
+        toks = frozenset(tokenize(norm))
+        if kind != "rule" and any(_near_duplicate(toks, t) for t in self._tokens):
+            return False  # the same fact again, from another document: say it once
         self.used.add(norm)
+        self._tokens.append(toks)
         marker = self.cite(chunk, norm)
         body = norm if norm.endswith((".", "!", "?")) else norm + "."
         self.lines.append((kind, f"{lead} {body}[{marker}]".strip()))
@@ -140,13 +152,15 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "") -> bool
 STATUS_QUESTION = re.compile(
     r"\b(?:does|do|did|is|are|would|will|has|have)\b[^?]{0,80}\b(?:recommend\w*|endorse\w*|standard|approv\w*"
     r"|position|support\w*|includ\w*|list(?:s|ed)?|cover\w*)\b"
-    r"|\b(?:grades?|cq(?:\s*numbers?)?|clinical\s+questions?)\b",
+    r"|\b(?:grades?|cq(?:\s*numbers?)?|clinical\s+questions?)\b"
+    r"|\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?:jsh(?:\s+2023)?|guidelines?|summary)\b[^?]{0,30}\b(?:say|state|tell)",
     re.IGNORECASE)
 #: Sentences that say what the guideline does NOT say, or that something is trial evidence only.
 _STATUS_SENTENCE = re.compile(
     r"\b(?:does not (?:recommend|present|include)|not recommended|not (?:the |a )?(?:jsh 2023 )?(?:standard|recommendation)"
     r"|no (?:confirmed )?(?:japanese )?approval|no jsh|not listed|not part of|no (?:jsh 2023 )?recommendation grades?"
-    r"|grade or cq number|trial evidence only|is trial evidence|are trial evidence)\b", re.IGNORECASE)
+    r"|grade or cq number|trial evidence only|is trial evidence|are trial evidence|does not (?:name|specify|define)"
+    r"|no [\w-]+-specific|by analogy)\b", re.IGNORECASE)
 _STATUS_GENERIC = _GENERIC | frozenset(
     ["recommend", "recommended", "recommends", "endorse", "standard", "approach", "give", "does", "the", "for", "ph",
      "based", "newly", "diagnosed", "therapy", "treatment"])
@@ -169,11 +183,11 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
             seen.add(s)
             if not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question):
                 continue
-            if chunk.tier != "guideline" and _REC_RE.search(s):
+            if chunk.tier != "guideline" and claims_recommendation(s):
                 continue  # "recommend..." may only be said citing a guideline chunk
             toks = _stems(set(tokenize(s)))
             shared = toks & q
-            if len(shared) < 2 and not (shared and len(q) <= 2):
+            if len(shared) < 2 and not (shared and len(q) <= 4):
                 continue
             score = len(shared) / (len(toks) ** 0.35)
             if chunk.tier == "guideline":
@@ -211,7 +225,7 @@ def _add_tier(b: _Builder, retrieved: Sequence[RetrievedChunk], question: str, f
             continue
         for s in best_sentences(r.chunk, question, facts, book, n=min(limit, 2), need_numbers=need_numbers,
                                 evidence=tier == "evidence"):
-            if _REC_RE.search(s) or limit <= 0 or b.count() >= max_sentences:
+            if claims_recommendation(s) or limit <= 0 or b.count() >= max_sentences:
                 continue
             if tier == "context" and _DEFINITION.search(s) and not _ASKS_DEFINITION.search(question):
                 continue  # a glossary line is filler unless the question asks what a term means
@@ -320,14 +334,14 @@ def draft_extractive(
                 for s, c in cands[:3]:
                     if b.count() >= 5:
                         break
-                    if _REC_RE.search(s) or (_GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s)):
+                    if claims_recommendation(s) or (_GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s)):
                         continue
                     b.add(tier, s, c, lead=EVIDENCE_LEAD)
                 continue
             for s in best_sentences(r.chunk, question, facts, book, n=2, evidence=tier == "evidence"):
                 if b.count() >= 5:
                     break
-                if tier != "guideline" and (_REC_RE.search(s) or (
+                if tier != "guideline" and (claims_recommendation(s) or (
                         tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s))):
                     continue
                 b.add(tier, s, r.chunk, lead={"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}.get(tier, ""))

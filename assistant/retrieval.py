@@ -29,7 +29,8 @@ EVIDENCE_INTENT = re.compile(
 META_INTENT = re.compile(
     r"\b(?:cq|clinical\s+questions?|grades?|grading|categor(?:y|ies)|levels?\s+of\s+evidence|edition|versions?"
     r"|published|minds|corpus|sources?|references?|doi|authors?|label|package\s+insert|jshct|jspho|definition"
-    r"|define|what\s+is\s+(?:aya|mrd|lbl|cr1|cr2)|not\s+(?:contain|cover|include))\b",
+    r"|define|what\s+is\s+(?:aya|mrd|lbl|cr1|cr2)|not\s+(?:contain|cover|include)|distinguish\w*|differen\w*"
+    r"|differ|diagnos\w*\s+(?:of|as)\s+lbl)\b",
     re.IGNORECASE,
 )
 TOX_INTENT = re.compile(

@@ -137,6 +137,8 @@ _CANON: list[tuple[str, str]] = [
     (r"\bfirst\s+(?:complete\s+)?remission\b|\bcr\s*1\b", " cr1 "),
     (r"\bsecond\s+(?:complete\s+)?remission\b|\bcr\s*2\b", " cr2 "),
     (r"\brelapsed?\s*/\s*refractory\b|\br\s*/\s*r\b", " relapsed refractory "),
+    (r"\bt[\s-]*(?:cell\s+)?lymphoblastic\s+lymphomas?\b|\bt[\s-]*lbl\b", " t_all lbl "),
+    (r"\blymphoblastic\s+lymphomas?\b", " lbl lymphoma "),
     (r"\bt[\s-]*(?:cell\s+)?(?:all|lbl|lymphoblastic)\b", " t_all "),
     (r"\bb[\s-]*(?:cell\s+)?(?:all|lymphoblastic)\b|\bprecursor[\s-]*b\b|\bpre[\s-]*b\b", " b_all "),
     (r"\bpre[\s-]*emptive(?:ly)?\b", " preemptive "),

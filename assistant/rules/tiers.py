@@ -17,6 +17,18 @@ from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, cited_chunks, parse_lines, strip_lead
 
 _REC_RE = re.compile(r"\brecommend(?:s|ed|ation|ations)?\b", re.IGNORECASE)
+#: Sentences that say something is NOT a recommendation, or that no recommendation text exists: they make no
+#: recommendation claim, so they may cite evidence or context ("The E1910 results are trial evidence and are not
+#: JSH 2023 recommendations"; "no LBL-specific recommendation text ... was retrieved").
+_NOT_A_REC_RE = re.compile(
+    r"\bnot\s+(?:a\s+|the\s+)?(?:jsh(?:\s+2023)?\s+)?recommendations?\b"
+    r"|\bno\s+(?:jsh(?:\s+2023)?\s+)?(?:[\w-]+\s+){0,2}recommendation\s+(?:text|grades?|statements?|wording)\b",
+    re.IGNORECASE)
+
+
+def claims_recommendation(text: str) -> bool:
+    """True when a sentence states what is recommended (it must then cite a guideline-tier chunk)."""
+    return bool(_REC_RE.search(_NOT_A_REC_RE.sub(" ", text)))
 CQ_RE = re.compile(r"\bCQ\s*[-#.]?\s*\d+|\bclinical\s+question\s*(?:no\.?|number|#)?\s*\d+", re.IGNORECASE)
 GRADE_RE = re.compile(
     r"\b(?:recommendation|evidence)\s+(?:grade|category|level|strength)\b"
@@ -84,7 +96,7 @@ def check_tiers(question: str, facts: PatientFacts, draft: Draft, retrieved: Seq
             if not chunks:
                 continue
             tiers = {c.tier for c in chunks}
-            if _REC_RE.search(text) and "guideline" not in tiers:
+            if claims_recommendation(text) and "guideline" not in tiers:
                 issues.append(Issue(finding=RuleFinding(
                     rule_id="TIER-REC-001", severity="block",
                     message=f"A 'recommended' statement cited only {'/'.join(sorted(tiers))} sources; removed",
