@@ -210,8 +210,9 @@ class Assistant:
         evidence_sections = [r.chunk.section_id for r in retrieved[:3] if r.chunk.tier == "evidence"][:2]
         status = (self.retriever.search(q, facts=facts, k=4, tier="guideline")
                   if retrieved and STATUS_QUESTION.search(q) else [])  # "does JSH recommend X?": its own words
-        pool = _pool(retrieved, [*self.retriever.section_chunks(
-            [sid for r in [*sure, *maybe] for sid in r.section_ids] + evidence_sections), *(r.chunk for r in status)])
+        status_sections = list(dict.fromkeys(r.chunk.section_id for r in status))  # whole sections: the yes/no
+        pool = _pool(retrieved, self.retriever.section_chunks(  # sentence may sit in a sibling chunk
+            [sid for r in [*sure, *maybe] for sid in r.section_ids] + evidence_sections + status_sections))
         t2 = time.perf_counter()
         timings = {"retrieve": (t2 - t1) * 1000}
         if sink is not None:
@@ -240,7 +241,8 @@ class Assistant:
                                          message=f"The language model failed ({exc}); extractive answer shown"))
                 use_llm = False
         if not use_llm:
-            draft, missing = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes)
+            draft, missing = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
+                                             rare=self.retriever.is_rare)
             extra.extend(missing)
         t3 = time.perf_counter()
         if sink is not None:
@@ -248,7 +250,8 @@ class Assistant:
         result = check(q, facts, draft, pool, prior=[*scope_findings, *extra])
         used_mode = "llm" if use_llm else "extractive"
         if use_llm and not result.grounded:
-            draft, missing = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes)
+            draft, missing = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
+                                             rare=self.retriever.is_rare)
             fallback = RuleFinding(rule_id="LLM-FALLBACK-032", severity="warn",
                                    message="The generated answer could not be grounded or repaired; the extractive "
                                            "answer is shown instead")

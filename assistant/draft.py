@@ -9,7 +9,7 @@ output then goes through the same rule layer.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from assistant.models import Chunk, Citation, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.prompts import DISCLAIMER, LLM_SYSTEM_PROMPT, format_context
@@ -123,7 +123,7 @@ _DRUG_POPULATION = (
 _AGE_RANGE = re.compile(r"\b\d{1,2}\s*(?:–|-|to)\s*\d{2}\b")
 
 
-def fits_patient(sentence: str, facts: PatientFacts, question: str = "") -> bool:
+def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phase: bool = True) -> bool:
     """False when a sentence speaks about a population the patient is known not to be in: another Ph status,
     lineage, CD19/CD22 or MRD result, age band, or front-line vs relapse setting, or a drug or test that only
     concerns another population. What the question itself names is always allowed (a false premise about
@@ -133,10 +133,14 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "") -> bool
         have, says = getattr(facts, key), own.get(key)
         if have is not None and says is not None and have != says:
             return False
+    not_yet, done = {"not_done", "ineligible", "eligible", "planned"}, {"done"}
+    if (facts.transplant in not_yet and (own.get("transplant") in done or own.get("phase") == "post_hsct")) or (
+            facts.transplant in done and own.get("transplant") == "not_done"):
+        return False
     if (facts.age_band and own.get("age_band") and own["age_band"] != facts.age_band
             and not _AGE_RANGE.search(sentence)):
         return False
-    if facts.phase and own.get("phase"):
+    if phase and facts.phase and own.get("phase"):
         groups = (_FRONTLINE, _SALVAGE)
         if any(facts.phase in g and own["phase"] not in g and own["phase"] in (_FRONTLINE | _SALVAGE)
                for g in groups):
@@ -151,7 +155,9 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "") -> bool
 #: "Does the guideline recommend X?", "Is X the standard?", "What grade / CQ number ...?"
 STATUS_QUESTION = re.compile(
     r"\b(?:does|do|did|is|are|would|will|has|have)\b[^?]{0,80}\b(?:recommend\w*|endorse\w*|standard|approv\w*"
-    r"|position|support\w*|includ\w*|list(?:s|ed)?|cover\w*)\b"
+    r"|position|support\w*|includ\w*|list(?:s|ed)?|cover\w*|prefer\w*|favou?r\w*|handle\w*|address\w*"
+    r"|mention\w*)\b"
+    r"|\bshould\b[^?]{0,80}\b(?:per|according\s+to|under)\s+(?:the\s+)?(?:jsh|guidelines?)\b"
     r"|\b(?:grades?|cq(?:\s*numbers?)?|clinical\s+questions?)\b"
     r"|\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?:jsh(?:\s+2023)?|guidelines?|summary)\b[^?]{0,30}\b(?:say|state|tell)",
     re.IGNORECASE)
@@ -159,20 +165,26 @@ STATUS_QUESTION = re.compile(
 _STATUS_SENTENCE = re.compile(
     r"\b(?:does not (?:recommend|present|include)|not recommended|not (?:the |a )?(?:jsh 2023 )?(?:standard|recommendation)"
     r"|no (?:confirmed )?(?:japanese )?approval|no jsh|not listed|not part of|no (?:jsh 2023 )?recommendation grades?"
-    r"|grade or cq number|trial evidence only|is trial evidence|are trial evidence|does not (?:name|specify|define)"
+    r"|grade or cq number|trial evidence only|is trial evidence|are trial evidence"
+    r"|does not (?:name|specify|define|list|address|give|cover)"
     r"|no [\w-]+-specific|by analogy)\b", re.IGNORECASE)
+_GRADE_Q = re.compile(r"\b(?:grades?|cq|categor(?:y|ies)|clinical questions?)\b", re.IGNORECASE)
 _STATUS_GENERIC = _GENERIC | frozenset(
     ["recommend", "recommended", "recommends", "endorse", "standard", "approach", "give", "does", "the", "for", "ph",
-     "based", "newly", "diagnosed", "therapy", "treatment"])
+     "based", "newly", "diagnosed", "therapy", "treatment", "high", "risk", "relapse", "level", "considered", "after",
+     "define", "defines", "defined", "count", "counts", "what", "which", "when", "use", "used"])
 
 
 def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
-                     *, n: int = 1) -> list[tuple[str, Chunk]]:
+                     *, n: int = 1, rare: Callable[[str], bool] | None = None) -> list[tuple[str, Chunk]]:
     """For a question about what the guideline recommends, the sentences that state the status of the thing
-    asked about (not recommended, not the standard, trial evidence only, no grade): they answer yes or no."""
-    if not STATUS_QUESTION.search(question):
-        return []
-    q = _stems(set(tokenize(question)) - _STATUS_GENERIC)
+    asked about (not recommended, not the standard, trial evidence only, no grade): they answer yes or no.
+
+    Unasked (any other question), such a sentence is offered only when it shares a rare term with the question
+    (`rare(token)`: a term few chunks contain, such as "ph_like" or "posaconazole") and most of its other terms."""
+    asked = bool(STATUS_QUESTION.search(question))
+    q_raw = set(tokenize(question)) - _STATUS_GENERIC
+    q = _stems(q_raw)
     stated = set(facts.known())
     scored: list[tuple[float, int, str, Chunk]] = []
     seen: set[str] = set()
@@ -181,7 +193,8 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
             if s in seen or s not in chunk.text or not _STATUS_SENTENCE.search(s):
                 continue
             seen.add(s)
-            if not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question):
+            # a "does not list X first-line" line is about the setting asked, whatever phase it names
+            if not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question, phase=False):
                 continue
             if chunk.tier != "guideline" and claims_recommendation(s):
                 continue  # "recommend..." may only be said citing a guideline chunk
@@ -189,13 +202,22 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
             shared = toks & q
             if len(shared) < 2 and not (shared and len(q) <= 4):
                 continue
+            if not asked and (rare is None or len(shared) < 2 or len(shared) < 0.5 * len(q)
+                              or chunk.tier == "evidence" or not any(rare(t) for t in set(tokenize(s)) & q_raw)):
+                continue  # unasked, a "not in the guideline" line must match the question closely
             score = len(shared) / (len(toks) ** 0.35)
             if chunk.tier == "guideline":
                 score *= 1.2
             if set(stated_facts(s)) - stated - {"phase", "prior_tkis", "t315i"}:
                 score *= 0.8  # about a narrower population than the question (e.g. "for older adults")
+            if rare is not None:
+                score *= 1.5 ** sum(1 for t in set(tokenize(s)) & q_raw if rare(t))  # shares the question's subject
+            if _GRADE_Q.search(question) and _GRADE_Q.search(s):
+                score *= 2.0  # a question about grades or CQ numbers wants the sentence about them
             scored.append((score, -ci, s, chunk))
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    if asked and len(scored) > 1 and scored[1][0] >= 0.7 * scored[0][0]:
+        n = max(n, 2)  # two near-equal answers to the question asked (e.g. "not ponatinib" and "no TKI named")
     return [(s, c) for _, _, s, c in scored[:n]]
 
 
@@ -240,6 +262,7 @@ _ASKS_DEFINITION = re.compile(r"\bmean|\bdefin|\bwhat (?:is|are|does)\b|\bstand 
                               re.IGNORECASE)
 _LOW_VALUE = re.compile(
     r"evidence documents?|\bsee the\b|this document|documents? (?:in|of) this corpus|are evidence(?:,)? (?:and )?not"
+    r"|\bthe assistant\b|\bmust never be\b|\bmust not (?:state|invent|say|claim)\b"
     r"|(?:results|findings) are evidence|have their own|\bwas published in\b|\bpublished in \w+ (?:in )?\d{4}",
     re.IGNORECASE)
 
@@ -277,6 +300,7 @@ def draft_extractive(
     notes: Sequence[str] = (),
     max_sentences: int = MAX_SENTENCES,
     rules_only: bool = False,
+    rare: Callable[[str], bool] | None = None,
 ) -> tuple[Draft, list[RuleFinding]]:
     """Build a cited answer deterministically. Returns the draft and findings about missing facts.
 
@@ -287,9 +311,13 @@ def draft_extractive(
     findings: list[RuleFinding] = []
     for n in notes:
         b.note(n)
-    status = [] if rules_only else status_sentences(question, [*(r.chunk for r in retrieved[:8]), *pool], facts, book)
+    status = [] if rules_only else status_sentences(question, [*(r.chunk for r in retrieved[:8]), *pool], facts, book,
+                                                    rare=rare)
+    asked = bool(STATUS_QUESTION.search(question))  # asked about the guideline's position: its answer leads
     top_sections = [r.chunk.section_id for r in retrieved[:3]]
     sure, maybe = applicable_rules(question, facts, rulebook=book, sections=top_sections)
+    if any(r.exclusive for r in sure):
+        sure, maybe = [r for r in sure if r.exclusive], []
     chosen: list[GuidelineRule] = []
     for rule in sure[:4]:
         chosen.append(rule)
@@ -298,21 +326,27 @@ def draft_extractive(
         chosen.extend(branch)
         forks = [r for r in branch if is_branch(r, question, facts)]
         missing = sorted({m for r in forks for m in missing_facts(r, facts)})
-        if forks and not status:  # a question about the guideline's position, answered by it, is not a case
+        if forks and not (status and asked):  # a question about the guideline's position, answered, is no case
             findings.append(RuleFinding(
                 rule_id="FACTS-MISSING-031", severity="warn",
                 message="Facts that change the answer were not given (" + ", ".join(_label(m) for m in missing)
                         + "); the answer covers each branch. Add them for a single answer.",
                 section_id=forks[0].section_ids[0]))
-    for s, chunk in status:
-        b.add("status", s, chunk, lead="" if chunk.tier == "guideline" else
-              {"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}[chunk.tier])
+    def add_status() -> None:
+        for s, chunk in status:
+            b.add("status", s, chunk, lead="" if chunk.tier == "guideline" else
+                  {"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}[chunk.tier])
+
+    if asked:
+        add_status()
     for rule in chosen:
         chunk = statement_chunk(rule, pool)
         if chunk is not None and b.count() < max_sentences:
             b.add("rule", rule.statement, chunk)
             if rule.note and rule.condition(facts) is True:
                 b.note(rule.note.format(**facts.model_dump()))
+    if not asked:
+        add_status()
 
     if not rules_only and not chosen:
         # No guideline rule speaks to this question: follow the retrieval ranking, best sentences first. A trial

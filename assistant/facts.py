@@ -26,7 +26,11 @@ Choices (reviewable; each one is pinned by a test):
 - Age: an explicit age wins; else a decade phrase ("in her 50s", "late 60s") sets `age_band` only
   when the whole decade falls in one band ("in his 60s" -> None); else band words
   ("elderly" -> 65+, "AYA"/"young adult" -> aya, "child"/"pediatric patient" -> child).
-  "pediatric-type/-inspired regimen" is not a child. Ages outside 0-110 are ignored.
+  "pediatric-type/-inspired regimen" is not a child. Ages outside 0-110 are ignored. A person
+  noun gives an age ("pt 44", "my grandmother is 78", "my father (72)"); "CD 44", "day 44",
+  "WBC 44", "44 months", "44%" do not. A range is never an age: a closed range ("aged 40-64",
+  "15 to 39", "between 40 and 64") sets `age_band` only when it is exactly one band (0-14, 15-39,
+  40-64), and an open one ("65+", "65 or older") through the band words.
 - Phase precedence: failure to reach CR ("primary induction failure", "did not achieve CR")
   > CR2 (also CR3+) > relapsed (incl. R/R) > "refractory" > post-HSCT > CR1 > newly diagnosed.
   "Molecular relapse" sets MRD positive, not the relapsed phase. "In CR"/"achieved CR" without a
@@ -36,7 +40,8 @@ Choices (reviewable; each one is pinned by a test):
   "no CR2 after salvage") means refractory.
 - Transplant: "done" (s/p, underwent, transplanted, post-transplant, "after HSCT" unless phrased
   as a question such as "should we give TKI after HSCT?"; a "post-transplant (Ph+) patient" is
-  done even inside such a question) > "planned" > "ineligible" (explicit ineligibility, "cannot be
+  done even inside such a question; a transplant dated in the past, "allo-SCT 2 months ago", "haplo
+  transplant last year", is done) > "planned" > "ineligible" (explicit ineligibility, "cannot be
   transplanted", and the bare phrase "no transplant") > "not_done" (did not undergo / get,
   without / declined / never / no (prior) allo-HSCT) > "eligible". A question about transplanting
   ("should she be transplanted?", "has he been transplanted?", "candidate for allo-HSCT?",
@@ -56,12 +61,21 @@ Choices (reviewable; each one is pinned by a test):
 - MRD level: "<0.01%" / "below 10^-4" is MRD negative with no level; a level above zero sets
   MRD positive unless the text says negative. Negative powers of ten ("10^-4", "1x10^-4",
   "5e-4") are read as MRD levels anywhere; plain percentages only next to "MRD" or BCR::ABL1.
+- MRD statements that are not the patient's result set nothing: statistics ("MRD-negative CR
+  rate", "rate of MRD negativity", "in 40% of patients"), trial / study statements (a sentence
+  naming a trial or "trial/study/cohort" with a report word such as showed, reported, rate,
+  higher, or any "randomised"), and a question about what a level means ("Is 10^-4 the same as
+  0.01%?", "Does MRD 0.01% count as positive?") unless the clause is about the patient ("was her
+  MRD of 0.02% considered positive?"). `read_facts(..., population=True)` keeps the trial
+  statements, for reading the population a guideline sentence speaks about.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from functools import lru_cache
 from typing import Any
 
 from assistant.models import AgeBand, PatientFacts
@@ -178,11 +192,42 @@ _AGE_PREFIX = re.compile(
     r"(?P<pre>\b(?:aged?|age\s*(?:of|is|was|=)?"
     r"|at\s+(?:the\s+)?age(?:\s+of)?))\s*:?\s*\b(?P<n>\d{1,3})(?![\d%]|[.,]\d)"
 )
+# People whose age a sentence may state: "<person> is 78", "she's 78", "my father (72)".
+_PERSON = (
+    r"(?:pt|patient|he|she|they|who|man|woman|i|husband|wife|partner|spouse|(?:boy|girl)friend|fianc\w*"
+    r"|friend|neighbou?r|colleague|relative|gentleman|lady|guy|boy|girl|baby|infant|teen(?:ager)?|kid"
+    r"|(?:great-?)?(?:grand|step)?(?:mother|father|mom|mum|dad|parent|son|daughter|child|ma|pa)"
+    r"|grand(?:ma|pa|mom|mum|dad)|granny|nan|aunt(?:ie)?|uncle|cousin|niece|nephew|brother|sister|sibling"
+    r"|twin)(?:-in-law)?"
+)
 _AGE_PRONOUN = re.compile(
-    r"(?:\b(?:pt|patient|he|she|they|who|man|woman|i|dad|father|mum|mom|mother|husband|wife|partner|brother|sister"
-    r"|son|daughter|friend)\s*(?:'s|'m|\s(?:is|am|was|were|are|turned|turns|has\s+turned))|\bi'm|\bim)\s+"
+    r"(?:\b" + _PERSON + r"\s*(?:'s|'m|\s(?:is|am|was|were|are|turned|turns|has\s+turned|just\s+turned))"
+    r"|\bi'm|\bim)\s+"
     r"(?:now\s+)?(?:only\s+|just\s+|about\s+|around\s+|approximately\s+)?\b(?P<n>\d{1,3})(?![\d%]|[.,]\d)"
 )
+# "my father (72)", "patient (52, F)"
+_AGE_PAREN = re.compile(
+    r"\b(?:" + _PERSON + r"|male|female)\s*\(\s*(?P<n>\d{1,3})\s*(?:y|yo|y/o|yrs?|years?)?\s*(?:\)|[,/;])"
+)
+# "pt 44 ph neg ...": a bare two- or three-digit number right after "pt"/"patient" (not "patient 12 of 20")
+_AGE_PT_BARE = re.compile(
+    r"\b(?:pt|patient)\s*:?\s+(?P<n>[1-9]\d{1,2})(?![\d%]|[.,]\d|\s*(?:of|/|-\s*\d|to\s+\d|and\s+\d)\b)"
+)
+# "65+", "65 or older", "40 and over": the lower bound of an open range, not an age
+_AGE_OPEN_AFTER = re.compile(
+    r"\s*(?:-?\s*(?:years?|yrs?|y)\s*)?(?:\+|(?:or|and)\s+(?:older|over|above|more|up|younger|under|below"
+    r"|less)|plus\b)"
+)
+# "40-64", "15 to 39 years", "between 40 and 64": an age range, never an age
+_AGE_RANGE = re.compile(
+    r"(?:\bbetween\s+)?(?<![\d.,^/;+<>=~])\b(?P<lo>\d{1,3})\s*(?:-|to|through|and)\s*(?P<hi>\d{1,3})(?![\d%]|[.,]\d)"
+)
+_AGE_RANGE_PRE_BLOCK = re.compile(
+    r"\b(?:day|d|cycles?|weeks?|wks?|months?|doses?|grade|stage|ecog|ps|kps|cr|mrd|wbc|hb|plt|platelets|blasts"
+    r"|ldh|cd|x|t|del|ikzf|mg)\W*$"
+)
+#: A closed range sets a band only when it is exactly that band.
+_RANGE_BANDS: dict[tuple[int, int], AgeBand] = {(0, 14): "child", (15, 39): "aya", (40, 64): "40-64"}
 _AGE_UNIT_AFTER = re.compile(
     r"\s*(?:%|mg|g\b|x\b|x\s*10|\^|/|months?|mos?\b|weeks?|wks?|days?|d\b|hours?|hrs?\b|h\b|cycles?"
     r"|courses?|lines?|doses?|times?|tkis?|units?|cm|kg|mm|ml|l\b|-?\s*" + _YEARS
@@ -242,27 +287,56 @@ def age_band(age: int) -> AgeBand:
     return "65+"
 
 
-def _age_candidates(t: str) -> list[tuple[int, int]]:
-    """(position, age) pairs for every accepted age phrase."""
-    found: list[tuple[int, int]] = []
+def _age_ranges(t: str) -> list[re.Match[str]]:
+    """Closed ranges of plausible ages ("40-64", "15 to 39", "between 40 and 64")."""
+    ranges = []
+    for m in _AGE_RANGE.finditer(t):
+        lo, hi = int(m["lo"]), int(m["hi"])
+        joined_by_and = re.match(r"\s*and\b", t[m.end("lo") : m.start("hi")])
+        if joined_by_and and not m.group(0).startswith("between"):
+            continue  # "72 and 45" is two numbers, "between 40 and 64" is a range
+        if lo < hi <= MAX_AGE:
+            ranges.append(m)
+    return ranges
+
+
+def _range_band(t: str, ranges: list[re.Match[str]]) -> set[AgeBand]:
+    bands: set[AgeBand] = set()
+    for m in ranges:
+        band = _RANGE_BANDS.get((int(m["lo"]), int(m["hi"])))
+        if band and not _AGE_RANGE_PRE_BLOCK.search(t, max(0, m.start() - 15), m.start()) and not (
+            _AGE_UNIT_AFTER.match(t, m.end()) or _AGE_OPEN_AFTER.match(t, m.end())
+        ):
+            bands.add(band)
+    return bands
+
+
+def _age_candidates(t: str, ranges: list[re.Match[str]] | None = None) -> list[tuple[int, int]]:
+    """(position, age) pairs for every accepted age phrase, leaving out the bounds of age ranges
+    ("aged 40-64") and of open ranges ("65+", "65 or older")."""
+    found: list[re.Match[str]] = []
     for rx in _AGE_STRONG:
-        found += [(m.start("n"), int(m["n"])) for m in rx.finditer(t)]
+        found += rx.finditer(t)
     for rx in _AGE_WEAK:
-        for m in rx.finditer(t):
-            if not _AGE_PRE_BLOCK.search(t[max(0, m.start() - 15) : m.start()]):
-                found.append((m.start("n"), int(m["n"])))
+        found += (m for m in rx.finditer(t) if not _AGE_PRE_BLOCK.search(t[max(0, m.start() - 15) : m.start()]))
     for m in _AGE_BARE_YEARS.finditer(t):
         pre = _before(t, m.start(), 30)
         if _BARE_YEARS_PRE_OK.search(pre) and not _BARE_YEARS_NEXT_BLOCK.match(t, m.end()):
-            found.append((m.start("n"), int(m["n"])))
-    for rx in (_AGE_PREFIX, _AGE_PRONOUN):
+            found.append(m)
+    for rx in (_AGE_PREFIX, _AGE_PRONOUN, _AGE_PAREN, _AGE_PT_BARE):
         for m in rx.finditer(t):
-            if _AGE_UNIT_AFTER.match(t, m.end()):
+            if _AGE_UNIT_AFTER.match(t, m.end("n")):
                 continue
             if rx is _AGE_PREFIX and _SUMMARY_STAT.search(t, max(0, m.start() - 12), m.start()):
                 continue
-            found.append((m.start("n"), int(m["n"])))
-    return sorted(p for p in found if 0 <= p[1] <= MAX_AGE)
+            found.append(m)
+    spans = [(r.start("lo"), r.end("hi")) for r in (_age_ranges(t) if ranges is None else ranges)]
+    ages = [
+        (m.start("n"), int(m["n"]))
+        for m in found
+        if not any(lo <= m.start("n") < hi for lo, hi in spans) and not _AGE_OPEN_AFTER.match(t, m.end("n"))
+    ]
+    return sorted(p for p in ages if 0 <= p[1] <= MAX_AGE)
 
 
 def _decade_band(t: str) -> AgeBand | None:
@@ -283,12 +357,13 @@ def _decade_band(t: str) -> AgeBand | None:
 
 
 def _read_age(t: str) -> tuple[int | None, AgeBand | None]:
-    ages = _age_candidates(t)
+    ranges = _age_ranges(t)
+    ages = _age_candidates(t, ranges)
     if ages:
         return ages[0][1], age_band(ages[0][1])
     if _DECADE.search(t):
         return None, _decade_band(t)
-    return None, _one({band for rx, band in _BAND_WORDS if rx.search(t)})
+    return None, _one({band for rx, band in _BAND_WORDS if rx.search(t)} | _range_band(t, ranges))
 
 
 # --------------------------------------------------------------------------------------------
@@ -430,6 +505,13 @@ _TX_DONE_WEAK = re.compile(
     r"\b(?:after|post|following|\d+\s*(?:days?|d|weeks?|wks?|months?|mos?|years?|yrs?)\s+(?:after|post|from"
     r"|since|out\s+from))\b[\s-]*" + _TX_ADJ
 )
+# "allo-SCT 2 months ago", "haplo transplant last year": a transplant dated in the past is done.
+_TX_DONE_AGO = re.compile(
+    r"[\s-]*(?:(?!should|would|could|will|planned|plan)[\w-]+\s+){0,4}?(?:(?:\d+|an?|one|two|three|four|five"
+    r"|six|seven|eight|nine|ten|eleven|twelve|several|few|some|a\s+few|a\s+couple\s+of)\s*(?:days?|d|weeks?"
+    r"|wks?|months?|mos?|years?|yrs?|y)\s+ago|(?:last|this\s+past)\s+(?:year|month|week|spring|summer"
+    r"|autumn|fall|winter))\b"
+)
 _HYPOTHETICAL = re.compile(
     r"\b(?:should|would|could|can|recommend\w*|whether|maintenance|prophyla\w*|role|when|indicat\w*"
     r"|benefit)\b"
@@ -506,7 +588,7 @@ def _tx_status(t: str, m: re.Match[str]) -> str | None:
         return "planned" if _TX_BE_PLANNED.search(pre) else None
     if _TX_ELIGIBLE_PRE.search(pre):
         return None if _TX_ASKED.match(t, m.end()) else "eligible"
-    if _TX_DONE_STRONG.search(pre) or word in ("transplanted", "posttransplant"):
+    if _TX_DONE_STRONG.search(pre) or word in ("transplanted", "posttransplant") or _TX_DONE_AGO.match(post):
         return "done"
     weak = _TX_DONE_WEAK.search(pre)
     if weak and not _HYPOTHETICAL.search(pre[: weak.start()]):
@@ -668,16 +750,56 @@ _MRD_CONTEXT_BEFORE = re.compile(
 )
 _MRD_CONTEXT_AFTER = re.compile(r"\s*(?:mrd|by\s+(?:flow|pcr|qpcr|ngs))\b")
 _LEVEL_CUT = re.compile(r"[;,!?\n]|\.(?!\d)|\s-+\s|\bblasts?\b")
-_GENERIC_LEVEL = re.compile(r"\b(?:thresholds?|cut-?offs?|sensitivity|limit|detection\s+limit)\b")
+_GENERIC_LEVEL = re.compile(r"\b(?:thresholds?|cut[\s-]?offs?|sensitivity|limit|detection\s+limit)\b")
+# A statistic, not a result: "MRD-negative CR rate was 40%", "rate of MRD negativity", "40% of patients".
+_RATE_AFTER = re.compile(r"(?:[\w+:-]+\s+){0,3}?(?:rates?|proportions?|percentages?)\b")
+_RATE_BEFORE = re.compile(
+    r"\b(?:rates?|proportions?|percentages?|likelihood|probability)\s+(?:(?:of|for)\s+(?:[\w-]+\s+){0,2}"
+    r"|(?:was|were|is|are|of|reached|:|=)?\s*(?:about|approximately|around|~)?\s*)$"
+)
+_PCT_OF_PATIENTS = re.compile(r"\s*(?:of|in)\s+(?:the\s+)?(?:patients|pts|participants|subjects|cases)\b")
+_PCT_OF_PATIENTS_IN = re.compile(r"%" + _PCT_OF_PATIENTS.pattern)
+# Trial / study statements ("PhALLCON showed more MRD-negative CR", "E1910 randomised MRD-negative
+# patients", "in the trial, ...") describe a study population, not the patient.
+_TRIAL_NAME = (
+    r"phallcon|e1910|tower|ino-?vate|eliana|zuma-?\d*|d-?alba|gimema(?:\s+lal\s*\d+)?|jalsg(?:[\s-]*\w+)?"
+    r"|calgb(?:\s*\d+)?|graaph(?:-?\d+)?|gralla?\w*|all202|all213|lal\d+|ukall\w*|nishiwaki|md\s*anderson"
+)
+# "study" is a trial, but "marrow / flow / MRD studies" are the patient's tests
+_TRIAL_SUBJECT = re.compile(
+    r"(?<!marrow )(?<!flow )(?<!mrd )(?<!pcr )(?<!lab )(?<!fish )(?<!ngs )(?<!repeat )(?<!genetic )"
+    r"(?<!molecular )(?<!cytogenetic )(?<!restaging )(?<!staging )(?<!csf )"
+    r"\b(?:trials?|study|studies|meta-?analys[ie]s|cohorts?|registry|registries|arms?|" + _TRIAL_NAME + r")\b"
+)
+_TRIAL_REPORT = re.compile(
+    r"\b(?:show(?:ed|s|n)?|report(?:ed|s)?|found|finds?|findings|demonstrat\w*|observed|enroll?(?:ed|s)?"
+    r"|compared|comparing|superior|inferior|end\s*-?points?|results?|rates?|proportions?|improved|higher|lower"
+    r"|more|fewer|led\s+to|yielded|achieved\s+in|in\s+the\s+(?:trial|study))\b"
+)
+_RANDOMISED = re.compile(r"\brandomi[sz]\w*")
+# A question about what a level / threshold means ("Is 10^-4 the same as 0.01%?", "What MRD level counts
+# as high risk?"): the numbers in it are not the patient's result ...
+_LEVEL_QUESTION_CUE = re.compile(
+    r"\bsame\s+as\b|\bequivalent|\bequal(?:s|\s+to)?\b|=|\bcorrespond\w*|\bcounts?\s+as\b|\bconsidered\b"
+    r"|\bdefin\w*|\bmeans?\b|\bin\s+percent|\bas\s+a\s+percentage|\bconvert\w*"
+    r"|\b(?:what|which)\s+(?:[\w-]+\s+){0,2}(?:levels?|values?|thresholds?|cut[\s-]?offs?|percentages?)\b"
+)
+_LEVEL_WORD = re.compile(r"\d|\blevels?\b|\bvalues?\b")
+# ... unless the clause is about the patient ("was her MRD of 0.02% considered positive?").
+_PATIENT_MARK = re.compile(
+    r"\b(?:my|our|his|her|their|she|he|they|pt|patient'?s|this\s+patient|was|were|came\s+back|remains?"
+    r"|is\s+now|still)\b"
+)
+_CLAUSE_CUT = re.compile(r"[,:;()\n]|\s-+\s")
 
 _TP_INDUCTION = re.compile(
     r"\b(?:after|post|following|end\s+of|completion\s+of|at\s+(?:the\s+)?end\s+of)[\s-]*(?:the\s+)?"
-    r"(?:(?!salvage|second|re-)[\w-]+\s+){0,2}?induction\b|\bpost-?induction\b|\beoi\b|\bday\s*(?:2[89]"
-    r"|3[0-3])\b"
+    r"(?:(?!salvage|second|re-)[\w-]+\s+){0,2}?induct(?:ion)?\b|\bpost-?induct(?:ion)?\b|\beoi\b"
+    r"|\bday\s*(?:2[89]|3[0-3])\b"
 )
 _TP_HSCT = re.compile(
     r"\b(?:after|post|following|s/p|status\s+post)[\s-]*(?:an?\s+)?(?:allo\w*[\s-]*)?(?:[\w-]+\s+)?"
-    r"(?:hsct|hct|sct|bmt|transplant\w*)\b|\bposttransplant\b|\bday\s*\+\s*\d+"
+    r"(?:hsct|hct|sct|bmt|transplant\w*)\b|\bposttransplant\b|\b(?:day|d)\s*\+\s*\d+"
 )
 _TP_OTHER = re.compile(
     r"\b(?:after|post|following|end\s+of)[\s-]*(?:the\s+)?(?:first\s+|second\s+|\d+\s+)?(?:consolidation"
@@ -706,8 +828,9 @@ def _level_event(cmp: str | None, pct: float) -> tuple[str, float | None]:
     return ("negative", None) if pct == 0 else ("positive", pct)
 
 
-def _mrd_events(t: str) -> list[tuple[int, str, float | None]]:
-    """(position, status, level %) for each MRD statement, in text order."""
+def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float | None]]:
+    """(position, status, level %) for each MRD statement about the patient, in text order (with
+    `population`, trial and study statements count too)."""
     events: list[tuple[int, str, float | None]] = []
     for m in _MRD_TERM.finditer(t):
         pol = _polarity(_MRD_SIGN.match(t, m.end()))
@@ -734,21 +857,51 @@ def _mrd_events(t: str) -> list[tuple[int, str, float | None]]:
         if explicit or _MRD_CONTEXT_BEFORE.search(t[max(0, m.start() - 40) : m.start()]):
             events.append((m.start(), *_level_event(*_pow_level(m))))
     for m in _LEVEL_PCT.finditer(t):
-        if _GENERIC_LEVEL.search(t, max(0, m.start() - 25), m.end() + 25):
+        if _GENERIC_LEVEL.search(t, max(0, m.start() - 25), m.end() + 25) or _PCT_OF_PATIENTS.match(t, m.end()):
             continue
         seg = t[max(0, m.start() - 40) : m.start()]
         seg = seg[max((c.end() for c in _LEVEL_CUT.finditer(seg)), default=0) :]
         ctx = _MRD_CONTEXT_BEFORE.search(seg) or _MRD_CONTEXT_AFTER.match(t, m.end())
         if ctx:
             events.append((m.start(), *_level_event(m["cmp"], float(m["val"]))))
-    return sorted(events, key=lambda e: e[0])
+    return sorted((e for e in events if not _not_a_patient_result(t, e[0], population)), key=lambda e: e[0])
+
+
+def _clause(t: str, pos: int, lo: int, hi: int) -> str:
+    start = max((c.end() for c in _CLAUSE_CUT.finditer(t, lo, pos)), default=lo)
+    end = min((c.start() for c in _CLAUSE_CUT.finditer(t, pos, hi)), default=hi)
+    return t[start:end]
+
+
+def _not_a_patient_result(t: str, pos: int, population: bool = False) -> bool:
+    """The MRD statement at `pos` is a statistic, a generic question about a level or (unless
+    `population`) a trial's statement."""
+    if _RATE_AFTER.match(t, pos) or _RATE_BEFORE.search(t, max(0, pos - 40), pos):
+        return True
+    lo, hi = _sentence_span(t, pos)
+    sentence = t[lo:hi]
+    trial = _RANDOMISED.search(sentence) or (_TRIAL_SUBJECT.search(sentence) and _TRIAL_REPORT.search(sentence))
+    if trial and not population:
+        return True
+    clause = _clause(t, pos, lo, hi)
+    if _PCT_OF_PATIENTS_IN.search(clause):
+        return True
+    if not sentence.rstrip().endswith("?"):
+        return False
+    return bool(
+        _LEVEL_QUESTION_CUE.search(clause) and _LEVEL_WORD.search(clause) and not _PATIENT_MARK.search(clause)
+    )
+
+
+@lru_cache(maxsize=16)
+def _sentence_ends(t: str) -> tuple[int, ...]:
+    return tuple(m.end() for m in re.finditer(r"[;!?\n]|\.(?!\d)|\s-\s", t))
 
 
 def _sentence_span(t: str, pos: int) -> tuple[int, int]:
-    ends = [m.end() for m in re.finditer(r"[;!?\n]|\.(?!\d)|\s-\s", t)]
-    start = max((e for e in ends if e <= pos), default=0)
-    end = min((e for e in ends if e > pos), default=len(t))
-    return start, end
+    ends = _sentence_ends(t)
+    i = bisect_right(ends, pos)
+    return (ends[i - 1] if i else 0), (ends[i] if i < len(ends) else len(t))
 
 
 def _mrd_timepoint(t: str, pos: int) -> str | None:
@@ -766,8 +919,8 @@ def _mrd_timepoint(t: str, pos: int) -> str | None:
     return "other" if _TP_RELATIVE.search(t, lo, hi) else None
 
 
-def _read_mrd(t: str) -> tuple[str | None, float | None, str | None]:
-    events = _mrd_events(t)
+def _read_mrd(t: str, population: bool = False) -> tuple[str | None, float | None, str | None]:
+    events = _mrd_events(t, population)
     if not events:
         return None, None, None
     pos, status, _ = events[-1]
@@ -926,12 +1079,12 @@ def _read_fitness(t: str) -> str | None:
 # --------------------------------------------------------------------------------------------
 
 
-def _read_one(text: str) -> dict[str, Any]:
+def _read_one(text: str, population: bool = False) -> dict[str, Any]:
     t = _normalise(text)
     age, band = _read_age(t)
     cd19, cd22 = _read_markers(t)
     transplant = _read_transplant(t)
-    mrd_status, mrd_level, mrd_tp = _read_mrd(t)
+    mrd_status, mrd_level, mrd_tp = _read_mrd(t, population)
     return {
         "age": age,
         "age_band": band,
@@ -964,19 +1117,24 @@ def _merge(base: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def read_facts(question: str, *, history: list[str] | None = None) -> PatientFacts:
+def read_facts(question: str, *, history: list[str] | None = None, population: bool = False) -> PatientFacts:
     """Read patient facts from a question; facts in `question` override those in `history`.
 
-    `history` holds the earlier user messages of the conversation, oldest first.
+    `history` holds the earlier user messages of the conversation, oldest first. A trial or study
+    statement ("E1910 randomised MRD-negative patients") is not a patient fact; with `population=True`
+    (reading the population a guideline sentence speaks about) it counts.
 
     >>> read_facts("45 yo man, Ph-negative B-ALL in CR1, MRD 0.05% after induction").mrd_level_pct
     0.05
     >>> read_facts("what if she were 70?", history=["45F Ph+ ALL in CR1"]).age
     70
+    >>> text = "In E1910, MRD-negative patients were randomised to blinatumomab."
+    >>> read_facts(text).mrd_status, read_facts(text, population=True).mrd_status
+    (None, 'negative')
     """
     merged: dict[str, Any] = {}
     for text in [*(history or []), question]:
-        merged = _merge(merged, _read_one(text))
+        merged = _merge(merged, _read_one(text, population))
     return PatientFacts(**merged)
 
 

@@ -76,6 +76,11 @@ class _SparseBM25(BM25Okapi):
             self._postings[term] = (np.asarray(ids, dtype=np.int64), np.asarray(fs, dtype=np.float64))
         self._norm = self.k1 * (1 - self.b + self.b * self._doc_len / self.avgdl)
 
+    def doc_freqs_of(self, term: str) -> int:
+        """In how many documents `term` occurs."""
+        post = self._postings.get(term)
+        return 0 if post is None else len(post[0])
+
     def get_scores(self, query: list[str]) -> np.ndarray:
         score = np.zeros(self.corpus_size)
         for q in query:
@@ -113,6 +118,13 @@ class HybridRetriever:
         self.rulebook = rulebook
         self.patient_boost = patient_boost
         self._bm25 = _SparseBM25([tokenize(chunk_search_text(c)) for c in self.chunks]) if self.chunks else None
+
+    def is_rare(self, token: str, share: float = 0.1) -> bool:
+        """True when `token` occurs in fewer than `share` of the indexed chunks (a specific term, not a common one)."""
+        if self._bm25 is None:
+            return False
+        df = self._bm25.doc_freqs_of(token)
+        return 0 < df < share * len(self.chunks)
 
     def bm25_ranking(self, question: str, n: int, tier: str | None = None) -> list[str]:
         if self._bm25 is None:

@@ -118,6 +118,10 @@ _CANON: list[tuple[str, str]] = [
     (r"\bbone\s+marrow\s+transplant(?:ation)?\b", " allo_hsct "),
     (r"\btransplant(?:ation|ed|s)?\b", " allo_hsct "),
     # drugs and therapies
+    (r"\bbackbones?\b", " regimen "),
+    (r"\bfront[\s-]?line\b|\bup[\s-]?front\b", " first line "),
+    (r"\bcns[\s-]+(?:involvement|disease|leuka?emia|positive|status\s+3|3)\b|\bcsf[\s-]+(?:blasts|positive|involvement)\b"
+     r"|\bestablished\s+cns\b", " cns cns_involvement "),
     (r"\bhd[\s-]*mtx\b|\bhigh[\s-]*dose\s+(?:methotrexate|mtx)\b", " hd_mtx methotrexate "),
     (r"\bhd[\s-]*ara[\s-]*c\b|\bhigh[\s-]*dose\s+(?:cytarabine|ara-?c)\b", " hd_arac cytarabine "),
     (r"\bcar[\s-]*t(?:[\s-]*cell)?s?\b|\bchimeric\s+antigen\s+receptor\b", " car_t "),

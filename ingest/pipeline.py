@@ -35,7 +35,8 @@ class IngestReport(BaseModel):
 
     documents: int = Field(description="Documents in the input set (= in the index)")
     chunks_total: int = Field(description="Chunks in the index after this run")
-    added: int = Field(description="Chunk records written that were not in the live index unchanged (new or changed)")
+    added: int = Field(description="Chunks whose text is new (not in the live index)")
+    updated: int = Field(default=0, description="Chunks with the same text but changed metadata (e.g. offsets, tier)")
     unchanged: int = Field(description="Chunks identical (id and metadata) to the live index")
     removed: int = Field(description="Chunks of the previous index that are gone")
     embedded: int = Field(default=0, description="Chunks whose text had to be embedded (others re-used vectors)")
@@ -94,6 +95,7 @@ def run_ingest(
         documents=len(docs),
         chunks_total=len(chunks),
         added=result["added"],
+        updated=result.get("updated", 0),
         unchanged=result["unchanged"],
         removed=result["removed"],
         embedded=result["embedded"],

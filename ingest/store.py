@@ -653,7 +653,7 @@ def build_index(
 ) -> dict[str, Any]:
     """Write `chunks` as the new live build (or nothing if unchanged). Caller holds the lock.
 
-    Returns a dict with build_id, collection, skipped_write, added, unchanged, removed,
+    Returns a dict with build_id, collection, skipped_write, added, updated, unchanged, removed,
     embedded, documents_added/changed/removed and the new pointer `info`.
     """
     model_id = embedder_model_id(embedder)
@@ -668,7 +668,7 @@ def build_index(
             log.info("index unchanged (build %s); nothing written", live["build_id"])
             return {
                 "build_id": live["build_id"], "collection": live["collection"], "skipped_write": True,
-                "added": 0, "unchanged": len(chunks), "removed": 0, "embedded": 0,
+                "added": 0, "updated": 0, "unchanged": len(chunks), "removed": 0, "embedded": 0,
                 "documents_added": [], "documents_changed": [], "documents_removed": [], "info": live,
             }
         return _write_build(chunks, docs, config, embedder, target, live, cfg, new_hash, progress, corpus_version)
@@ -696,9 +696,11 @@ def _write_build(
     new_ids = {c.chunk_id for c in chunks}
     if same_config:
         unchanged = sum(1 for c in chunks if old_fp.get(c.chunk_id) == chunk_fingerprint(c))
+        # same text (id) but other metadata, e.g. char offsets moved by an edit earlier in the document
+        updated = sum(1 for c in chunks if c.chunk_id in old_fp and old_fp[c.chunk_id] != chunk_fingerprint(c))
         removed = sum(1 for rid in old_fp if rid not in new_ids)
     else:  # another model or chunker: every old record goes, every new one is written
-        unchanged, removed = 0, len(old_fp)
+        unchanged, updated, removed = 0, 0, len(old_fp)
 
     build_id = new_build_id()
     name = collection_base(cfg) + (f"_{build_id}" if target.server else "")
@@ -751,7 +753,7 @@ def _write_build(
     new_docs = {d["doc_id"]: d["digest"] for d in entries}
     return {
         "build_id": build_id, "collection": name, "skipped_write": False,
-        "added": len(chunks) - unchanged, "unchanged": unchanged, "removed": removed, "embedded": len(to_embed),
+        "added": len(chunks) - unchanged - updated, "updated": updated, "unchanged": unchanged, "removed": removed, "embedded": len(to_embed),
         "documents_added": sorted(d for d in new_docs if d not in old_docs),
         "documents_changed": sorted(d for d in new_docs if d in old_docs and old_docs[d] != new_docs[d]),
         "documents_removed": sorted(d for d in old_docs if d not in new_docs),

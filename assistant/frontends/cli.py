@@ -71,7 +71,7 @@ def ingest(
     r = report
     state = "nothing to write (index already up to date)" if r.skipped_write else f"build {r.build_id}"
     console.print(f"[green]Ingested[/green] {r.documents} documents, {r.chunks_total} chunks: "
-                  f"{r.added} added, {r.unchanged} unchanged, {r.removed} removed; {state}; "
+                  f"{r.added} added, {r.updated} updated, {r.unchanged} unchanged, {r.removed} removed; {state}; "
                   f"{time.perf_counter() - t0:.1f}s")
 
 

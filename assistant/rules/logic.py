@@ -69,6 +69,8 @@ class GuidelineRule(BaseModel):
         description="Questions on these topics get the statement even when no patient facts are given "
                     "(the statement carries its own conditions)")
     branch: bool = Field(default=True, description="May be shown as a branch when facts are missing")
+    exclusive: bool = Field(default=False, description="When it applies, the answer is this rule alone (e.g. a "
+                                                       "topic the corpus does not cover: no other branches)")
     note: str = Field(default="", description="An italic line shown under the statement when the rule applies to "
                                               "the patient; may use {age} etc. (no new clinical claim)")
 
@@ -185,7 +187,7 @@ def _stated_facts_cached(sentence: str) -> tuple[tuple[str, Any], ...]:
     from assistant.facts import read_facts
 
     return tuple((k, tuple(v) if isinstance(v, list) else v)
-                 for k, v in read_facts(sentence).model_dump(exclude_defaults=True).items())
+                 for k, v in read_facts(sentence, population=True).model_dump(exclude_defaults=True).items())
 
 
 def _stated_facts(sentence: str) -> dict[str, Any]:

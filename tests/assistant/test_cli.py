@@ -89,7 +89,7 @@ def test_reingest_unchanged_corpus_writes_nothing(env) -> None:
     r = runner.invoke(app, ["ingest"])
     assert r.exit_code == 0, r.output
     out = " ".join(r.output.split())
-    assert "0 added, 130 unchanged, 0 removed" in out and "nothing to write" in out
+    assert "0 added, 0 updated, 130 unchanged, 0 removed" in out and "nothing to write" in out
 
 
 def test_readme_settings_table_is_current() -> None:

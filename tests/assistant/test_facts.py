@@ -57,6 +57,29 @@ AGE_CASES = [
     ("a woman aged 29 with relapse", 29),
     ("Relapse 8 months after allo-SCT in a 41-year-old male", 41),
     ("Ph+ALL 68歳 女性", 68),
+    # a bare number after "pt"/"patient"
+    ("pt 44 ph neg b all post induct mrd 1e-3 → sct or keep going w chemo?", 44),
+    ("pt is 44", 44),
+    ("Patient: 61, Ph+ ALL", 61),
+    ("44 y", 44),
+    ("44yo", 44),
+    ("44-year-old", 44),
+    # "<person> is N", "<person> (N)"
+    (
+        "My grandmother is 78 and frail and was just diagnosed with Philadelphia-positive ALL. Will she have "
+        "to get the strong chemotherapy?",
+        78,
+    ),
+    ("she's 78", 78),
+    ("he is 67 years", 67),
+    ("aged 70", 70),
+    ("my father (72)", 72),
+    ("my mother-in-law is 81", 81),
+    ("my uncle just turned 66", 66),
+    ("our patient (52, F) has Ph+ ALL", 52),
+    ("My husband is 50 and has Ph-negative ALL. He is in remission after the first chemo.", 50),
+    ("Pt is not Ph-positive, 30yo B-ALL, no donor available, MRD-negative after induction", 30),
+    ("72F, HD-MTX for patients aged 40-64?", 72),  # a single age wins over a range
 ]
 
 
@@ -101,6 +124,24 @@ NOT_AGE_CASES = [
     "MRD 1x10^-4 after 3 months",
     "s/p alloSCT 2 yrs ago",
     "dasatinib 140 mg",
+    "CD 44",
+    "day 44",
+    "44 months",
+    "WBC 44",
+    "44%",
+    "patient 12 of 20 had MRD",
+    "blasts is 78%",
+    "she is 78% CD22 positive",
+    "the patient is 0.01",
+    "MRD is 10^-4",
+    "my mother's MRD is 10^-4",
+    # a range or an open range is not an age
+    "what recommendation category does the 2023 ALL chapter assign to HD-MTX for patients aged 40-64?",
+    "40-64 yo",
+    "15 to 39 years",
+    "patients aged 65 or older",
+    "pt 65+",
+    "aged 30-70",
 ]
 
 
@@ -130,6 +171,22 @@ BAND_CASES = [
     ("pediatric-inspired regimen", None),
     ("elderly vs AYA", None),
     ("elderly patient, 45 yo?", "40-64"),  # an explicit age wins
+    # a range sets a band only when it is exactly one band
+    ("what recommendation category does the 2023 ALL chapter assign to HD-MTX for patients aged 40-64?",
+     "40-64"),
+    ("aged 40-64", "40-64"),
+    ("40 to 64", "40-64"),
+    ("between 40 and 64", "40-64"),
+    ("15-39", "aya"),
+    ("15 to 39 years", "aya"),
+    ("65 or older", "65+"),
+    ("patients aged 65 or older", "65+"),
+    ("patients 65+", "65+"),
+    ("ages 18-39 years", None),
+    ("aged 30-70", None),
+    ("elderly vs 40-64", None),
+    ("day 15-39", None),
+    ("15-39%", None),
 ]
 
 
@@ -339,6 +396,12 @@ PHASE_CASES = [
     ("transplanted in CR1 last year", "post_hsct"),
     ("recommend prophylactic TKI for every MRD-negative post-transplant Ph+ patient", "post_hsct"),
     ("MRD has been negative since induction", None),
+    # a transplant dated in the past is done
+    ("Ph+ ALL, 52M, CR1, MUD allo-HSCT 3 months ago, BCR::ABL1 RT-PCR now undetectable.", "post_hsct"),
+    ("allo-SCT 2 months ago", "post_hsct"),
+    ("haplo transplant last year", "post_hsct"),
+    ("My husband is 50 and has Ph-negative ALL. He is in remission after the first chemo.", "cr1"),
+    ("she relapsed 2 years ago, transplant?", "relapsed"),
 ]
 
 
@@ -410,6 +473,41 @@ MRD_CASES = [
     ("blinatumomab for MRD conversion", None, None),
     ("MRD conversion rates with blinatumomab", None, None),
     ("BCR-ABL1 negative, CD19 pos", None, None),
+    ("pt 44 ph neg b all post induct mrd 1e-3 → sct or keep going w chemo?", "positive", 0.1),
+    ("Ph+ ALL, 52M, CR1, MUD allo-HSCT 3 months ago, BCR::ABL1 RT-PCR now undetectable.", "negative", None),
+    # a trial's or study's result, or a statistic, is not the patient's MRD
+    ("PhALLCON showed more MRD-negative CR with ponatinib. Does the JSH 2023 guideline therefore recommend "
+     "ponatinib?", None, None),
+    ("in the trial, MRD-negative CR rate was 40%", None, None),
+    ("E1910 randomised MRD-negative patients", None, None),
+    ("In E1910, MRD-negative patients were randomised to blinatumomab.", None, None),
+    ("The GRAAPH-2014 study reported MRD negativity in 70% at week 16.", None, None),
+    ("MRD-negative CR rates with blinatumomab?", None, None),
+    ("MRD negative in 40% of patients", None, None),
+    # ... while the patient's own result, beside a trial or a lab "study", stays
+    ("72F Ph+ ALL MRD negative after induction. PhALLCON showed more MRD-negative CR with ponatinib; switch?",
+     "negative", None),
+    ("marrow studies showed MRD 0.02% after induction", "positive", 0.02),
+    ("repeat marrow study showed MRD negative", "negative", None),
+    ("treated on the GRAAPH-2014 protocol, MRD negative after induction", "negative", None),
+    # a question about what a level / threshold means is not a result
+    ("What MRD level after induction counts as high relapse risk in JSH 2023? Is 10^-4 the same as 0.01%?",
+     None, None),
+    ("Does MRD 0.01% count as positive?", None, None),
+    ("Is 1e-4 equivalent to 0.01%?", None, None),
+    ("MRD cut-off of 0.01%", None, None),
+    ("MRD cut off 0.01%", None, None),
+    ("threshold 10^-4", None, None),
+    ("What MRD threshold, 10^-4 or 10^-3, defines high risk?", None, None),
+    # ... while a patient's result still is
+    ("MRD 0.02% after induction", "positive", 0.02),
+    ("MRD was 10^-3", "positive", 0.1),
+    ("MRD is 10^-4", "positive", 0.01),
+    ("MRD 10^-4 (0.01%) after induction", "positive", 0.01),
+    ("45M, MRD 0.02% after induction: is that considered high risk?", "positive", 0.02),
+    ("was her MRD of 0.02% considered positive?", "positive", 0.02),
+    ("MRD 0.05% after induction, relapse rate?", "positive", 0.05),
+    ("Is MRD-negative CR after induction considered enough to skip transplant?", "negative", None),
 ]
 
 
@@ -440,6 +538,11 @@ MRD_TIMEPOINT_CASES = [
     ("MRD positive at week 12 after induction", "after_induction"),  # ... defers to an anchor
     ("MRD positive after induction. Underwent allo-HSCT in CR1.", "after_induction"),
     ("Ph+ ALL, no allo-HSCT. MRD negative.", None),
+    ("pt 44 ph neg b all post induct mrd 1e-3 → sct or keep going w chemo?", "after_induction"),
+    ("post induct MRD negative", "after_induction"),
+    ("Ph+ ALL, 52M, CR1, MUD allo-HSCT 3 months ago, BCR::ABL1 RT-PCR now undetectable.", "post_hsct"),
+    ("haplo transplant last year, MRD negative", "post_hsct"),
+    ("BCR-ABL1 undetectable at D+100", "post_hsct"),
 ]
 
 
@@ -578,6 +681,17 @@ TRANSPLANT_CASES = [
     ("post-HSCT patient with MRD-positive Ph+ ALL: should we restart TKI?", "done"),
     ("should we give prophylactic TKI to post-transplant Ph+ ALL patients?", "done"),
     ("What is the role of post-transplant TKI maintenance in patients with Ph+ ALL?", None),
+    # a transplant dated in the past is done
+    ("Ph+ ALL, 52M, CR1, MUD allo-HSCT 3 months ago, BCR::ABL1 RT-PCR now undetectable.", "done"),
+    ("allo-SCT 2 months ago", "done"),
+    ("haplo transplant last year", "done"),
+    ("received a cord blood transplant in CR1", "done"),
+    ("D+100 after allo", "done"),
+    ("day +60 post HSCT", "done"),
+    ("transplant planned 2 weeks ago", "planned"),
+    ("declined transplant 3 months ago", "not_done"),
+    ("she relapsed 2 years ago, transplant?", None),
+    ("diagnosed 3 months ago, should we plan transplant?", None),
 ]
 
 
@@ -598,6 +712,7 @@ DONOR_CASES = [
     ("donor not available", False),
     ("which donor is preferred?", None),
     ("MSD available", True),
+    ("Pt is not Ph-positive, 30yo B-ALL, no donor available, MRD-negative after induction", False),
 ]
 
 
@@ -726,6 +841,64 @@ def test_full_questions(text: str, expected: dict[str, object]) -> None:
         assert known.pop("mrd_level_pct") == pytest.approx(expected["mrd_level_pct"])
         expected = {k: v for k, v in expected.items() if k != "mrd_level_pct"}
     assert known == expected
+
+
+# The second blind review's misreads, each read in full.
+BLIND_REVIEW_CASES = [
+    (
+        "pt 44 ph neg b all post induct mrd 1e-3 → sct or keep going w chemo?",
+        {"age": 44, "age_band": "40-64", "ph_status": "negative", "lineage": "B", "mrd_status": "positive",
+         "mrd_level_pct": 0.1, "mrd_timepoint": "after_induction"},
+    ),
+    (
+        ("My grandmother is 78 and frail and was just diagnosed with Philadelphia-positive ALL. Will she have "
+         "to get the strong chemotherapy?"),
+        {"age": 78, "age_band": "65+", "ph_status": "positive", "phase": "newly_diagnosed", "fitness": "unfit"},
+    ),
+    (
+        "Ph+ ALL, 52M, CR1, MUD allo-HSCT 3 months ago, BCR::ABL1 RT-PCR now undetectable.",
+        {"age": 52, "age_band": "40-64", "ph_status": "positive", "phase": "post_hsct", "transplant": "done",
+         "donor": True, "mrd_status": "negative", "mrd_timepoint": "post_hsct"},
+    ),
+    (
+        ("PhALLCON showed more MRD-negative CR with ponatinib. Does the JSH 2023 guideline therefore recommend "
+         "ponatinib for newly diagnosed Ph+ ALL?"),
+        {"ph_status": "positive", "phase": "newly_diagnosed"},
+    ),
+    ("What MRD level after induction counts as high relapse risk in JSH 2023? Is 10^-4 the same as 0.01%?", {}),
+    (
+        ("what recommendation category (JSH 2023) does the 2023 ALL chapter assign to HD-MTX for patients "
+         "aged 40-64?"),
+        {"age_band": "40-64"},
+    ),
+    (
+        "Pt is not Ph-positive, 30yo B-ALL, no donor available, MRD-negative after induction",
+        {"age": 30, "age_band": "aya", "ph_status": "negative", "lineage": "B", "donor": False,
+         "mrd_status": "negative", "mrd_timepoint": "after_induction"},
+    ),
+    (
+        "My husband is 50 and has Ph-negative ALL. He is in remission after the first chemo.",
+        {"age": 50, "age_band": "40-64", "ph_status": "negative", "phase": "cr1"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BLIND_REVIEW_CASES)
+def test_blind_review_questions(text: str, expected: dict[str, object]) -> None:
+    test_full_questions(text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("In E1910, MRD-negative patients were randomised to blinatumomab.", "negative"),
+        ("PhALLCON enrolled MRD-positive patients", "positive"),
+        ("MRD-negative CR rate was 40% in the trial", None),  # a statistic even as a population
+    ],
+)
+def test_population_reading_keeps_trial_statements(text: str, status: str | None) -> None:
+    assert read_facts(text).mrd_status is None
+    assert read_facts(text, population=True).mrd_status == status
 
 
 def test_what_is_blinatumomab_has_no_facts() -> None:

@@ -88,7 +88,10 @@ def test_changed_document_replaces_only_its_chunks(built, embedder) -> None:
     new_mrd = {i for i, c in after.items() if c.doc_id == "tiny-mrd"} - set(before)
     assert new_mrd and report.added == len(new_mrd) and report.embedded == len(new_mrd)
     assert report.removed == len(set(before) - set(after)) > 0
-    assert report.unchanged == len(set(before) & set(after))
+    kept_mrd = {i for i, c in after.items() if c.doc_id == "tiny-mrd"} & set(before)
+    assert report.updated == sum(1 for i in kept_mrd if before[i].to_metadata() != after[i].to_metadata())
+    assert report.unchanged + report.updated == len(set(before) & set(after))
+    assert report.added + report.updated + report.unchanged == report.chunks_total
     assert any("4.1" in after[i].text for i in new_mrd)
     assert build_dirs(cfg.store_path) == [report.build_id] != [first.build_id]
 

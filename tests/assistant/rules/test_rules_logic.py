@@ -174,6 +174,13 @@ CASES = [
      "With T315I, dasatinib is effective.", True),
     ("RR-PHTKI-027", NONE, "Imatinib is effective against T315I.", True),
     ("RR-PHTKI-027", NONE, "T315I confers resistance to imatinib and dasatinib.", False),
+    # MRD-BELOW-038
+    ("MRD-BELOW-038", dict(mrd_status="positive", mrd_level_pct=0.005, mrd_timepoint="after_induction"),
+     "This MRD result means a high risk of relapse.", True),
+    ("MRD-BELOW-038", dict(mrd_status="positive", mrd_level_pct=0.005, mrd_timepoint="after_induction"),
+     "MRD below 0.01% after induction is not the high-risk group.", False),
+    ("MRD-BELOW-038", dict(mrd_status="positive", mrd_level_pct=0.05), "This MRD result means a high risk of relapse.",
+     False),
     # RR-T315I-036 (claim)
     ("RR-T315I-036", NONE, "Ponatinib is not active against the T315I mutation.", True),
     ("RR-T315I-036", dict(ph_status="positive", phase="relapsed", t315i=True),
