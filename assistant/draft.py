@@ -117,9 +117,12 @@ _DRUG_POPULATION = (
     (re.compile(r"\b(?:blinatumomab|inotuzumab|tisagenlecleucel|brexucabtagene|car[\s-]?t\b)", re.IGNORECASE),
      "lineage", "T"),
     (re.compile(r"\b(?:tkis?|imatinib|dasatinib|nilotinib|ponatinib|bcr::?abl1?|t315i|ph-positive|ph\+)",
-                re.IGNORECASE), "ph_status", "negative"),
+                re.IGNORECASE), "ph_status", "negative"),  # ("not Ph-positive" in a question names no drug)
     (re.compile(r"\bt315i\b", re.IGNORECASE), "t315i", False),
 )
+_RESULT_NUMBER = re.compile(r"\d+(?:\.\d+)?\s*%|\bHR\b|\bP\s*[=<]|\b\d+\s*(?:of|/)\s*\d+\b"
+                            r"|\b\d+(?:\.\d+)?\s*(?:months?|patients|years?)\b", re.IGNORECASE)
+_PH_WORDS = re.compile(r"\bph[\s-]*(?:positive|negative|\+|-)|\bbcr::?abl1?[\s-]*(?:positive|negative)", re.IGNORECASE)
 _AGE_RANGE = re.compile(r"\b\d{1,2}\s*(?:–|-|to)\s*\d{2}\b")
 
 
@@ -146,7 +149,8 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phas
                for g in groups):
             return False
     for rx, key, excluded in _DRUG_POPULATION:
-        named = rx.search(question) and key != "t315i"  # "no T315I" names it but wants no resistance lines
+        # "no T315I" names it but wants no resistance lines; "not Ph-positive" names no TKI
+        named = key != "t315i" and rx.search(_PH_WORDS.sub(" ", question))
         if getattr(facts, key) == excluded and rx.search(sentence) and not named:
             return False
     return True
@@ -165,7 +169,7 @@ STATUS_QUESTION = re.compile(
 _STATUS_SENTENCE = re.compile(
     r"\b(?:does not (?:recommend|present|include)|not recommended|not (?:the |a )?(?:jsh 2023 )?(?:standard|recommendation)"
     r"|no (?:confirmed )?(?:japanese )?approval|no jsh|not listed|not part of|no (?:jsh 2023 )?recommendation grades?"
-    r"|grade or cq number|trial evidence only|is trial evidence|are trial evidence"
+    r"|grade or cq number|no cq numbers?|trial evidence only|is trial evidence|are trial evidence"
     r"|does not (?:name|specify|define|list|address|give|cover)"
     r"|no [\w-]+-specific|by analogy)\b", re.IGNORECASE)
 _GRADE_Q = re.compile(r"\b(?:grades?|cq|categor(?:y|ies)|clinical questions?)\b", re.IGNORECASE)
@@ -274,8 +278,8 @@ def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleB
     for i, s in enumerate(chunk_sentences(chunk.text)):
         if s not in chunk.text or not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question):
             continue
-        if need_numbers and not re.search(r"\d", s):
-            continue
+        if need_numbers and not _RESULT_NUMBER.search(s):
+            continue  # a trial line must carry a result, not only a year
         if _LOW_VALUE.search(s) and not re.search(r"corpus|document|evidence", question, re.IGNORECASE):
             continue
         ctx = frozenset(tokenize(chunk.title)) if evidence else frozenset()

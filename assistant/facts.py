@@ -363,7 +363,13 @@ def _read_age(t: str) -> tuple[int | None, AgeBand | None]:
         return ages[0][1], age_band(ages[0][1])
     if _DECADE.search(t):
         return None, _decade_band(t)
-    return None, _one({band for rx, band in _BAND_WORDS if rx.search(t)} | _range_band(t, ranges))
+    bands = {band for rx, band in _BAND_WORDS if rx.search(t)} | _range_band(t, ranges)
+    if "child" in bands and _ADULT_WORD.search(t):
+        bands.discard("child")  # "in adults vs children", "adult ALL ... children": a comparison, not a child
+    return None, _one(bands)
+
+
+_ADULT_WORD = re.compile(r"\badults?\b")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1085,6 +1091,9 @@ def _read_one(text: str, population: bool = False) -> dict[str, Any]:
     cd19, cd22 = _read_markers(t)
     transplant = _read_transplant(t)
     mrd_status, mrd_level, mrd_tp = _read_mrd(t, population)
+    phase = _read_phase(t, transplant)
+    if phase is None and mrd_status == "negative" and mrd_tp == "after_induction" and not population:
+        phase = "cr1"  # MRD-negative after induction is a first complete remission
     return {
         "age": age,
         "age_band": band,
@@ -1092,7 +1101,7 @@ def _read_one(text: str, population: bool = False) -> dict[str, Any]:
         "lineage": _read_lineage(t),
         "cd19": cd19,
         "cd22": cd22,
-        "phase": _read_phase(t, transplant),
+        "phase": phase,
         "mrd_status": mrd_status,
         "mrd_level_pct": mrd_level,
         "mrd_timepoint": mrd_tp,

@@ -874,7 +874,7 @@ BLIND_REVIEW_CASES = [
     (
         "Pt is not Ph-positive, 30yo B-ALL, no donor available, MRD-negative after induction",
         {"age": 30, "age_band": "aya", "ph_status": "negative", "lineage": "B", "donor": False,
-         "mrd_status": "negative", "mrd_timepoint": "after_induction"},
+         "mrd_status": "negative", "mrd_timepoint": "after_induction", "phase": "cr1"},
     ),
     (
         "My husband is 50 and has Ph-negative ALL. He is in remission after the first chemo.",
@@ -982,3 +982,17 @@ def test_never_raises_and_ages_in_range(text: str) -> None:
 def test_never_raises_on_domain_word_salad(words: list[str]) -> None:
     facts = read_facts(" ".join(words))
     assert facts.age is None or 0 <= facts.age <= 110
+
+
+@pytest.mark.parametrize("q,band,ph", [
+    ("Which adverse prognostic factors are used in adult ALL? And how common is Ph+ in adults vs children?", None, None),
+    ("Treatment of ALL in children?", "child", None),
+])
+def test_adults_and_children_compared_is_not_a_child(q: str, band, ph) -> None:
+    assert read_facts(q).age_band == band
+
+
+def test_mrd_negative_after_induction_is_cr1() -> None:
+    f = read_facts("Pt is not Ph-positive, 30yo B-ALL, no donor available, MRD-negative after induction.")
+    assert (f.phase, f.mrd_status, f.mrd_timepoint) == ("cr1", "negative", "after_induction")
+    assert read_facts("MRD-positive after induction, 30yo Ph- B-ALL").phase is None

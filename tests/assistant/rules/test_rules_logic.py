@@ -174,6 +174,13 @@ CASES = [
      "With T315I, dasatinib is effective.", True),
     ("RR-PHTKI-027", NONE, "Imatinib is effective against T315I.", True),
     ("RR-PHTKI-027", NONE, "T315I confers resistance to imatinib and dasatinib.", False),
+    # PHNEG-MIDPOST-041
+    ("PHNEG-MIDPOST-041", dict(ph_status="negative", phase="cr1", age=50, age_band="40-64"),
+     "Every patient in CR1 must undergo allo-HSCT.", True),
+    ("PHNEG-MIDPOST-041", dict(ph_status="negative", phase="cr1", age=50, age_band="40-64"),
+     "MRD results guide whether allo-HSCT is considered in CR1.", False),
+    ("PHNEG-MIDPOST-041", dict(ph_status="negative", phase="cr1", age=25, age_band="aya"),
+     "Every patient in CR1 must undergo allo-HSCT.", False),
     # MRD-BELOW-038
     ("MRD-BELOW-038", dict(mrd_status="positive", mrd_level_pct=0.005, mrd_timepoint="after_induction"),
      "This MRD result means a high risk of relapse.", True),
