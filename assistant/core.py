@@ -28,6 +28,7 @@ from assistant.prompts import (
 )
 from assistant.rules import Draft, applicable_rules, check, check_scope
 from assistant.rules.logic import RuleBook, default_rulebook
+from assistant.rules.scope import strip_injection
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_OUT_OF_SCOPE_RULES = {"SCOPE-DISEASE-001", "SCOPE-DOMAIN-002", "SAFE-CHILD-006"}
+_OUT_OF_SCOPE_RULES = {"SCOPE-DISEASE-001", "SCOPE-DOMAIN-002", "SAFE-CHILD-006", "SCOPE-LANG-008"}
 
 
 class QuestionError(AssistantError, ValueError):
@@ -189,7 +190,7 @@ class Assistant:
         t0 = time.perf_counter()
         q = self._validate(question)
         turns = _user_turns(history)
-        facts = read_facts(q, history=turns)
+        facts = read_facts(strip_injection(q), history=turns)  # an injected instruction is not a patient fact
         if overrides:
             try:
                 facts = apply_overrides(facts, dict(overrides))
@@ -210,8 +211,9 @@ class Assistant:
         evidence_sections = [r.chunk.section_id for r in retrieved[:3] if r.chunk.tier == "evidence"][:2]
         status = (self.retriever.search(q, facts=facts, k=4, tier="guideline")
                   if retrieved and STATUS_QUESTION.search(q) else [])  # "does JSH recommend X?": its own words
-        status_sections = list(dict.fromkeys(r.chunk.section_id for r in status))  # whole sections: the yes/no
-        pool = _pool(retrieved, self.retriever.section_chunks(  # sentence may sit in a sibling chunk
+        # whole sections: the yes/no sentence may sit in a sibling chunk of what was retrieved
+        status_sections = list(dict.fromkeys(r.chunk.section_id for r in [*status, *(retrieved[:5] if status else [])]))
+        pool = _pool(retrieved, self.retriever.section_chunks(
             [sid for r in [*sure, *maybe] for sid in r.section_ids] + evidence_sections + status_sections))
         t2 = time.perf_counter()
         timings = {"retrieve": (t2 - t1) * 1000}

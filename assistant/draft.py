@@ -14,7 +14,14 @@ from collections.abc import Callable, Sequence
 from assistant.models import Chunk, Citation, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.prompts import DISCLAIMER, LLM_SYSTEM_PROMPT, format_context
 from assistant.rules import Draft, applicable_rules, missing_facts, statement_chunk
-from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook, is_branch, stated_facts
+from assistant.rules.logic import (
+    TREATMENT_QUESTION,
+    GuidelineRule,
+    RuleBook,
+    default_rulebook,
+    is_branch,
+    stated_facts,
+)
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, banned_content, claims_recommendation
 from assistant.text import split_sentences, tokenize
 
@@ -160,7 +167,7 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phas
 STATUS_QUESTION = re.compile(
     r"\b(?:does|do|did|is|are|would|will|has|have)\b[^?]{0,80}\b(?:recommend\w*|endorse\w*|standard|approv\w*"
     r"|position|support\w*|includ\w*|list(?:s|ed)?|cover\w*|prefer\w*|favou?r\w*|handle\w*|address\w*"
-    r"|mention\w*)\b"
+    r"|mention\w*|say|says|state|states)\b"
     r"|\bshould\b[^?]{0,80}\b(?:per|according\s+to|under)\s+(?:the\s+)?(?:jsh|guidelines?)\b"
     r"|\b(?:grades?|cq(?:\s*numbers?)?|clinical\s+questions?)\b"
     r"|\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?:jsh(?:\s+2023)?|guidelines?|summary)\b[^?]{0,30}\b(?:say|state|tell)",
@@ -266,7 +273,8 @@ _ASKS_DEFINITION = re.compile(r"\bmean|\bdefin|\bwhat (?:is|are|does)\b|\bstand 
                               re.IGNORECASE)
 _LOW_VALUE = re.compile(
     r"evidence documents?|\bsee the\b|this document|documents? (?:in|of) this corpus|are evidence(?:,)? (?:and )?not"
-    r"|\bthe assistant\b|\bmust never be\b|\bmust not (?:state|invent|say|claim)\b"
+    r"|\bthe assistant\b|\bmust never be\b|\bmust not (?:state|invent|say|claim)\b|\bwas published\b"
+    r"|^(?:because of this|for this reason|as a result|in this case)\b"
     r"|(?:results|findings) are evidence|have their own|\bwas published in\b|\bpublished in \w+ (?:in )?\d{4}",
     re.IGNORECASE)
 
@@ -280,7 +288,8 @@ def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleB
             continue
         if need_numbers and not _RESULT_NUMBER.search(s):
             continue  # a trial line must carry a result, not only a year
-        if _LOW_VALUE.search(s) and not re.search(r"corpus|document|evidence", question, re.IGNORECASE):
+        if _LOW_VALUE.search(s) and not re.search(r"corpus|document|evidence|publish|reference|citation|journal"
+                                                  r"|author|doi|who wrote|bibliograph", question, re.IGNORECASE):
             continue
         ctx = frozenset(tokenize(chunk.title)) if evidence else frozenset()
         if len(((set(tokenize(s)) | ctx) & q) - _GENERIC) < min_shared:
@@ -320,8 +329,8 @@ def draft_extractive(
     asked = bool(STATUS_QUESTION.search(question))  # asked about the guideline's position: its answer leads
     top_sections = [r.chunk.section_id for r in retrieved[:3]]
     sure, maybe = applicable_rules(question, facts, rulebook=book, sections=top_sections)
-    if any(r.exclusive for r in sure):
-        sure, maybe = [r for r in sure if r.exclusive], []
+    if any(r.exclusive for r in sure):  # a topic the corpus does not cover: say so, add nothing around it
+        sure, maybe, status, rules_only = [r for r in sure if r.exclusive], [], [], True
     chosen: list[GuidelineRule] = []
     for rule in sure[:4]:
         chosen.append(rule)
@@ -402,6 +411,12 @@ def draft_extractive(
                          for m in missing_facts(r, facts)):
         b.note("_The Ph status was not given, so each branch is shown: tell me whether the leukemia is "
                "Ph-positive or Ph-negative for a single answer._")
+    if (not rules_only and TREATMENT_QUESTION.search(question) and facts.known()
+            and not any(kind in ("rule", "guideline", "status") for kind, _ in b.lines)):
+        findings.append(RuleFinding(
+            rule_id="ANSWER-NOREC-042", severity="warn",
+            message="No JSH 2023 recommendation matched this question and the facts read from it; check the "
+                    "patient facts shown (age, Ph status, lineage, phase, MRD) or add the missing ones"))
     if b.count():
         b.note(DISCLAIMER)
     return b.render(), findings

@@ -104,10 +104,46 @@ _SYMBOLS = str.maketrans(
 )
 
 
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_TEENS = {"fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "fourteen": 14,
+          "thirteen": 13, "twelve": 12, "eleven": 11, "ten": 10}
+# "sixty-four year old", "age=fifty", "aged seventy two": number words where an age is written
+_AGE_WORDS = re.compile(
+    r"\b(?P<tens>" + "|".join(_TENS) + r")(?:[\s-]*(?P<unit>" + "|".join(_UNITS) + r"))?\b"
+    r"|\b(?P<teen>" + "|".join(_TEENS) + r")\b")
+_AGE_WORD_CONTEXT = re.compile(r"^\W{0,3}(?:years?|yrs?|y/?o|-year)|(?:\bage[ds]?|\bis|\bturned|\bat)\W{0,3}$")
+# "age=50; ph=neg; lineage=t; status=cr1": key=value notes read as prose
+_KEY_VALUE = re.compile(r"\b(age|ph|lineage|status|phase|mrd|cd19|cd22|transplant|hsct|donor)\s*[=:]\s*(?=\w)")
+_LINEAGE_VALUE = re.compile(r"\blineage ([bt])\b")
+_PH_VALUE = re.compile(r"\bph (positive|negative|pos|neg)\b|\bph ([+-])(?=\s|$|[,;.)])")
+_HTML_TAG = re.compile(r"</?[a-z][a-z0-9]{0,9}\s*/?>")
+_CR_AFTER_INDUCTION = re.compile(r"\b(?:in\s+|achieved\s+|reached\s+)?cr(?=\s+(?:after|post|following)\s+induct)")
+
+
+def _number_words(text: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        before, after = text[max(0, m.start() - 12):m.start()], text[m.end():m.end() + 8]
+        if not (_AGE_WORD_CONTEXT.search(after) or _AGE_WORD_CONTEXT.search(before)):
+            return m.group(0)
+        if m["teen"]:
+            return str(_TEENS[m["teen"]])
+        return str(_TENS[m["tens"]] + (_UNITS[m["unit"]] if m["unit"] else 0))
+
+    return _AGE_WORDS.sub(sub, text)
+
+
 def _normalise(text: str) -> str:
     text = text[:_MAX_CHARS].translate(_SUPERSCRIPTS)
     text = unicodedata.normalize("NFKC", text).translate(_SYMBOLS).lower()
     text = text.replace("^^", "^")
+    text = _HTML_TAG.sub(" ", text)
+    text = _KEY_VALUE.sub(lambda m: "age " if m[1] == "age" else m[1] + " ", text)
+    text = _LINEAGE_VALUE.sub(lambda m: f"{m[1]}-all", text)
+    text = _PH_VALUE.sub(lambda m: "ph-" + {"+": "positive", "-": "negative", "pos": "positive",
+                                             "neg": "negative"}.get(m[1] or m[2], m[1] or m[2]), text)
+    text = _number_words(text)
     return re.sub(r"\s+", " ", text)
 
 
@@ -265,6 +301,7 @@ _BAND_WORDS: list[tuple[re.Pattern[str], AgeBand]] = [
                 r"|\b(?:6[5-9]|[7-9]\d)\s*(?:years?\s*)?(?:\+|or\s+older|and\s+older|or\s+over|and\s+over)"),
      "65+"),
     (re.compile(r"\b(?:aya|adolescents?(?:\s+and\s+young\s+adults?)?|young\s+adults?|teenagers?)\b"), "aya"),
+    (re.compile(r"\bmiddle[\s-]*aged?\b"), "40-64"),
     (re.compile(r"\b(?:child|children|kids?|infants?|toddlers?|pa?ediatric\s+(?:patients?|case|pt))\b"),
      "child"),
 ]
@@ -1092,8 +1129,9 @@ def _read_one(text: str, population: bool = False) -> dict[str, Any]:
     transplant = _read_transplant(t)
     mrd_status, mrd_level, mrd_tp = _read_mrd(t, population)
     phase = _read_phase(t, transplant)
-    if phase is None and mrd_status == "negative" and mrd_tp == "after_induction" and not population:
-        phase = "cr1"  # MRD-negative after induction is a first complete remission
+    if phase is None and not population and (
+            (mrd_status == "negative" and mrd_tp == "after_induction") or _CR_AFTER_INDUCTION.search(t)):
+        phase = "cr1"  # MRD-negative (or "CR") after induction is a first complete remission
     return {
         "age": age,
         "age_band": band,

@@ -111,6 +111,8 @@ _CANON: list[tuple[str, str]] = [
     (r"\bcd\s?(19|22)\s*(?:-\s*)?(?:negative|neg)\b", r" cd\1 cd\1_neg "),
     (r"\bcd\s?(19|22)\s*-(?=\s|$|[,.;:)/])", r" cd\1 cd\1_neg "),
     # transplant
+    (r"\bauto(?:logous)?[\s-]*(?:hsct|sct|hct|bmt|transplant(?:ation)?|stem[\s-]+cell[\s-]+transplant(?:ation)?)\b",
+     " auto_hsct "),
     (r"\ballo(?:geneic)?[\s-]*(?:hsct|sct|hct|bmt|transplant(?:ation)?|stem[\s-]+cell[\s-]+transplant(?:ation)?)\b",
      " allo_hsct "),
     (r"\b(?:hsct|hct|sct|bmt)\b", " allo_hsct "),

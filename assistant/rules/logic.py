@@ -328,7 +328,8 @@ def applicable_rules(
         if cond is False:
             continue
         topical = rule.topical(norm)
-        if cond is True and (topical or (rule.when and set(rule.section_ids) & top and _specific(rule, facts))):
+        if cond is True and (topical or (rule.when and _specific(rule, facts)
+                                         and (set(rule.section_ids) & top or TREATMENT_QUESTION.search(norm)))):
             sure.append(rule)
         elif cond is None and (
             (rule.branch and topical and _plausible_branch(rule, facts))
@@ -345,6 +346,12 @@ def applicable_rules(
         return (-_met(r, facts), -r.priority, r.id)
 
     return sorted(sure, key=key), sorted(maybe, key=mkey)
+
+
+#: A generic "what do we do" question: rules about this very patient (two or more stated facts met) apply.
+TREATMENT_QUESTION = re.compile(
+    r"\b(?:treat\w*|therap\w*|options?|manag\w*|plan|approach|regimen|next\s+steps?|what\s+(?:now|next)"
+    r"|recommend\w*|how\s+(?:to|should|do)\s+(?:we\s+|i\s+)?(?:proceed|go))\b", re.IGNORECASE)
 
 
 def is_branch(rule: GuidelineRule, question: str, facts: PatientFacts) -> bool:

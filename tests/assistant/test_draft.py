@@ -74,3 +74,18 @@ def test_status_questions_get_the_guidelines_own_yes_or_no(chunks, question: str
 def test_other_questions_are_not_status_questions(chunks, question: str) -> None:
     assert not STATUS_QUESTION.search(question)
     assert status_sentences(question, chunks, PatientFacts(), default_rulebook()) == []
+
+
+def test_a_treatment_question_without_any_recommendation_is_flagged(chunks) -> None:
+    from assistant.draft import draft_extractive
+    from assistant.models import RetrievedChunk
+    from assistant.rules.logic import RuleBook
+
+    q = "45M Ph- B-ALL, what treatment now?"
+    evidence = [c for c in chunks if c.tier == "evidence"][:3]
+    retrieved = [RetrievedChunk(chunk=c, score=1.0, rank=i) for i, c in enumerate(evidence, 1)]
+    _, findings = draft_extractive(q, read_facts(q), retrieved, pool=evidence, rulebook=RuleBook(rules=[]))
+    assert "ANSWER-NOREC-042" in {f.rule_id for f in findings}
+    # with the guideline rules and their sections available, the 40-64 Ph- recommendation answers it
+    draft, findings = draft_extractive(q, read_facts(q), retrieved, pool=chunks, rulebook=default_rulebook())
+    assert "ANSWER-NOREC-042" not in {f.rule_id for f in findings} and "high-dose methotrexate" in draft.answer

@@ -996,3 +996,22 @@ def test_mrd_negative_after_induction_is_cr1() -> None:
     f = read_facts("Pt is not Ph-positive, 30yo B-ALL, no donor available, MRD-negative after induction.")
     assert (f.phase, f.mrd_status, f.mrd_timepoint) == ("cr1", "negative", "after_induction")
     assert read_facts("MRD-positive after induction, 30yo Ph- B-ALL").phase is None
+
+
+@pytest.mark.parametrize("q,expected", [
+    ("sixty-four year old Ph negative precursor B lukemia new dx, good PS. treatment?",
+     {"age": 64, "ph_status": "negative", "lineage": "B", "phase": "newly_diagnosed"}),
+    ("she is seventy two and frail", {"age": 72, "fitness": "unfit"}),
+    ("<b>age</b>=fifty; ph=NEG; lineage=T; status=CR1, MRD+ (1e-3) ;; q: transplant y/n?",
+     {"age": 50, "ph_status": "negative", "lineage": "T", "phase": "cr1", "mrd_status": "positive",
+      "mrd_level_pct": 0.1}),
+    ("age: 45, Ph: pos", {"age": 45, "ph_status": "positive"}),
+    ("27 y Ph neg ALL, CR after induction but MRD 2x10^-3. go to allo?",
+     {"age": 27, "ph_status": "negative", "phase": "cr1", "mrd_status": "positive", "mrd_level_pct": 0.2}),
+    ("one of two trials enrolled twenty patients", {}),
+])
+def test_number_words_key_value_notes_and_cr_after_induction(q: str, expected: dict) -> None:
+    known = read_facts(q).known()
+    assert {k: known.get(k) for k in expected} == expected, known
+    if not expected:
+        assert "age" not in known

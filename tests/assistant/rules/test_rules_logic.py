@@ -291,3 +291,14 @@ def test_correct_statement_passes_unchanged(by_section) -> None:
     result = check("Prophylactic TKI?", PatientFacts(**POSTHSCT_NEG), draft, [chunk])
     assert result.verdict == "pass"
     assert result.draft.answer == draft.answer
+
+
+def test_a_generic_treatment_question_gets_the_rules_about_this_patient() -> None:
+    from assistant.facts import read_facts
+    from assistant.rules.logic import applicable_rules
+
+    q = "sixty-four year old Ph negative precursor B lukemia new dx, good PS. treatment?"
+    sure, _ = applicable_rules(q, read_facts(q))
+    assert "PHNEG-MIDAGE-010" in [r.id for r in sure]
+    sure, _ = applicable_rules("64 yo Ph negative B-ALL, new dx. What did E1910 enrol?", read_facts(q))
+    assert "PHNEG-MIDAGE-010" not in [r.id for r in sure]
