@@ -8,6 +8,7 @@ output then goes through the same rule layer.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 
@@ -98,15 +99,16 @@ class _Builder:
         return Draft(answer="\n".join(out).strip(), citations=list(self.citations))
 
 
-def chunk_sentences(text: str) -> list[str]:
-    """Sentences of a chunk, never spanning a Markdown heading line or a paragraph break."""
+@functools.lru_cache(maxsize=8192)
+def chunk_sentences(text: str) -> tuple[str, ...]:
+    """Sentences of a chunk, never spanning a Markdown heading line or a paragraph break (cached: pure)."""
     out: list[str] = []
     for para in re.split(r"\n\s*\n|\n(?=#)", text):
         lines = [ln for ln in para.splitlines() if not ln.lstrip().startswith("#")]
         if lines:
             out.extend(split_sentences(" ".join(ln.strip() for ln in lines)) if len(lines) > 1
                        else split_sentences(lines[0]))
-    return out
+    return tuple(out)
 
 
 def _safe_sentence(sentence: str, facts: PatientFacts, book: RuleBook) -> bool:

@@ -10,6 +10,7 @@ Rule IDs (stable, never reused):
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -67,6 +68,7 @@ _GRADE_VALUE_RE = re.compile(
     r"\b(?:grade|category)\s*(?:of\s+recommendation\s*)?[:(]?\s*(?:1|2A|2B|3|I{1,3}|[ABC])\b", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=16384)
 def banned_content(text: str) -> tuple[str, str] | None:
     """(rule id, message) when a sentence states a CQ number, a recommendation grade or a dose; a sentence that
     only says no grade or CQ number exists is allowed (it carries no value)."""
