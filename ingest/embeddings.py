@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 import threading
 from collections.abc import Sequence
@@ -146,6 +147,9 @@ class OnnxEmbeddings(Embeddings):
         self.model_id = f"{_model_name(self.model_path)}@{model_fingerprint(self.model_path)}"
         self._lock = threading.Lock()
         self._session: Any = None
+        self._wide: Any = None
+        self._busy = 0  # embeddings in flight (guarded by the GIL-atomic counter lock below)
+        self._busy_lock = threading.Lock()
         self._tokenizer: Any = None
         self._inputs: list[str] = []
         check_onnx_supported(self.model_path)
@@ -180,6 +184,16 @@ class OnnxEmbeddings(Embeddings):
             tok.enable_truncation(max_length=_max_seq_length(self.model_path))
             tok.enable_padding(pad_id=tok.token_to_id("[PAD]") or 0, pad_token="[PAD]")
             self._inputs = [i.name for i in session.get_inputs()]
+            cores = os.cpu_count() or 1
+            if self.num_threads == 1 and cores > 1:
+                # Adaptive: a query that arrives while no other one is embedding may use every core; under
+                # concurrent load each request keeps to one thread (the session above).
+                wide = ort.SessionOptions()
+                wide.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+                wide.inter_op_num_threads = 1
+                wide.intra_op_num_threads = cores
+                wide.add_session_config_entry("session.intra_op.allow_spinning", "0")
+                self._wide = ort.InferenceSession(str(path), wide, providers=["CPUExecutionProvider"])
             self._tokenizer, self._session = tok, session
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -201,7 +215,15 @@ class OnnxEmbeddings(Embeddings):
                 "attention_mask": np.array([e.attention_mask for e in enc], dtype=np.int64),
                 "token_type_ids": np.array([e.type_ids for e in enc], dtype=np.int64),
             }
-            hidden = self._session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
+            with self._busy_lock:
+                alone = self._busy == 0
+                self._busy += 1
+            try:
+                session = self._wide if (alone and self._wide is not None) else self._session
+                hidden = session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
+            finally:
+                with self._busy_lock:
+                    self._busy -= 1
             mask = feeds["attention_mask"][..., None].astype(np.float32)
             pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
             pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)

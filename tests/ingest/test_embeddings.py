@@ -91,3 +91,23 @@ def test_backend_setting_selects_the_runtime(tmp_path: Path) -> None:
     assert isinstance(onnx, OnnxEmbeddings) and onnx.num_threads == 1
     assert onnx.onnx_path.parent == tmp_path / "store" / "models"  # default: beside the index
     check_onnx_supported(default_model_path())  # the bundled model is supported
+
+
+def test_query_embedder_uses_every_core_when_alone_and_one_thread_under_load(embedder) -> None:
+    import os
+    import threading
+
+    emb = OnnxEmbeddings(cache_dir=embedder.cache_dir, num_threads=1)
+    alone = np.array(emb.embed_query("blinatumomab for CD19-positive relapse"))
+    if (os.cpu_count() or 1) > 1:
+        assert emb._wide is not None and emb._wide is not emb._session
+    # Many concurrent queries (single-thread session) give the same vectors as one alone (all-core session).
+    out: list[np.ndarray] = []
+    threads = [threading.Thread(target=lambda: out.append(np.array(
+        emb.embed_query("blinatumomab for CD19-positive relapse")))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(out) == 8 and all(np.abs(v - alone).max() < 1e-5 for v in out)
+    assert emb._busy == 0
