@@ -39,6 +39,12 @@ from assistant.rules.logic import RuleBook, default_rulebook
 Example = Mapping[str, Any]
 _MARKER_RE = re.compile(r"\[\d+\]")
 _REC_RE = re.compile(r"\brecommend(?:s|ed|ation|ations)?\b", re.IGNORECASE)
+#: "... are trial evidence and are not JSH 2023 recommendations", "no LBL-specific recommendation text": these deny a
+#: recommendation, so they are not "recommended" sentences (they may cite evidence or context).
+_NOT_A_REC_RE = re.compile(
+    r"\bnot\s+(?:a\s+|the\s+)?(?:jsh(?:\s+2023)?\s+)?recommendations?\b"
+    r"|\bno\s+(?:jsh(?:\s+2023)?\s+)?(?:[\w-]+\s+){0,2}recommendation\s+(?:text|grades?|statements?|wording)\b",
+    re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)
@@ -245,10 +251,18 @@ def citation_support(example: Example, answer: Answer, source: Callable[[str], C
 
 
 def recommendation_tier(example: Example, answer: Answer) -> float | None:
-    """Share of fact sentences saying "recommend..." that cite at least one guideline-tier chunk."""
+    """Share of fact sentences saying "recommend..." that cite at least one guideline-tier chunk (a sentence that
+    only denies a recommendation, "... are not JSH 2023 recommendations", does not count as one).
+
+    >>> from assistant.models import Answer
+    >>> a = Answer(question="q", answer="- The TOWER results are evidence and are not JSH 2023 recommendations.[1]",
+    ...            citations=[], verdict="pass", scope="in_scope", mode="extractive")
+    >>> recommendation_tier({}, a) is None
+    True
+    """
     scored = []
     for s in _fact_sents(answer):
-        if not _REC_RE.search(strip_lead(s.body)):
+        if not _REC_RE.search(_NOT_A_REC_RE.sub(" ", strip_lead(s.body))):
             continue
         scored.append(1.0 if any(c.tier == "guideline" for c in _cits(answer, s)) else 0.0)
     return sum(scored) / len(scored) if scored else None
