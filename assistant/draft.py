@@ -270,6 +270,8 @@ def _add_tier(b: _Builder, retrieved: Sequence[RetrievedChunk], question: str, f
                 limit -= 1
 
 
+_HEADLINE = re.compile(r"\b(?:overall survival|event-free survival|disease-free survival|relapse-free survival"
+                       r"|median (?:overall )?survival|\bOS\b|\bEFS\b|\bDFS\b|primary endpoint)", re.IGNORECASE)
 _DEFINITION = re.compile(r"\bmeans\b|\bstands for\b|\bis defined as\b|\brefers to\b", re.IGNORECASE)
 _ASKS_DEFINITION = re.compile(r"\bmean|\bdefin|\bwhat (?:is|are|does)\b|\bstand for\b|\babbreviat",
                               re.IGNORECASE)
@@ -299,6 +301,8 @@ def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleB
         score = _score(s, q, ctx)
         if (evidence or need_numbers) and re.search(r"\d+(?:\.\d+)?\s*%|\bHR\b|\bmonths?\b", s):
             score *= 1.6  # trial questions want results, not bibliography
+            if _HEADLINE.search(s):
+                score *= 1.5  # and the headline result (survival) before secondary ones
         if score > 0:
             scored.append((score, -i, s))
     scored.sort(reverse=True)
@@ -379,7 +383,8 @@ def draft_extractive(
                 cands = sorted(((s, c) for c in siblings for s in best_sentences(
                     c, question, facts, book, n=3, evidence=True)),
                     key=lambda sc: -_score(sc[0], set(tokenize(question)), frozenset(tokenize(sc[1].title)))
-                    * (1.6 if re.search(r"\d+(?:\.\d+)?\s*%", sc[0]) else 1.0))
+                    * (1.6 if re.search(r"\d+(?:\.\d+)?\s*%", sc[0]) else 1.0)
+                    * (1.5 if _HEADLINE.search(sc[0]) else 1.0))
                 for s, c in cands[:3]:
                     if b.count() >= 5:
                         break
