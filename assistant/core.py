@@ -313,6 +313,9 @@ class Assistant:
         elif "SAFE-INJECT-004" in blocked:
             draft = Draft(answer="_This request asks me to bypass the guideline or my checks, so I won't. "
                                  "Ask a question about adult ALL treatment instead._")
+        elif "SCOPE-LANG-008" in blocked:
+            reason = next(f.message for f in findings if f.rule_id == "SCOPE-LANG-008")
+            draft = Draft(answer=f"_{reason}._")
         elif blocked & {"SCOPE-DISEASE-001", "SCOPE-DOMAIN-002"}:
             reason = next(f.message for f in findings if f.rule_id in blocked)
             draft = Draft(answer=f"{REFUSAL_OUT_OF_SCOPE}\n\n_{reason}._")

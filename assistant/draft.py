@@ -270,6 +270,9 @@ def _add_tier(b: _Builder, retrieved: Sequence[RetrievedChunk], question: str, f
                 limit -= 1
 
 
+_ASKS_REFERENCE = re.compile(r"\b(?:reference|citation|cite|bibliograph\w*|published|publication|journal|doi"
+                             r"|who wrote|authors?)\b", re.IGNORECASE)
+_REFERENCE = re.compile(r"\bpublished\b|\bjournal\b|\bdoi\b|\bvolume\b|\bint j hematol\b", re.IGNORECASE)
 _HEADLINE = re.compile(r"\b(?:overall survival|event-free survival|disease-free survival|relapse-free survival"
                        r"|median (?:overall )?survival|\bOS\b|\bEFS\b|\bDFS\b|primary endpoint)", re.IGNORECASE)
 _DEFINITION = re.compile(r"\bmeans\b|\bstands for\b|\bis defined as\b|\brefers to\b", re.IGNORECASE)
@@ -299,6 +302,8 @@ def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleB
         if len(((set(tokenize(s)) | ctx) & q) - _GENERIC) < min_shared:
             continue
         score = _score(s, q, ctx)
+        if _ASKS_REFERENCE.search(question) and _REFERENCE.search(s):
+            score *= 2.0  # "what is the reference / who published": the bibliographic sentence first
         if (evidence or need_numbers) and re.search(r"\d+(?:\.\d+)?\s*%|\bHR\b|\bmonths?\b", s):
             score *= 1.6  # trial questions want results, not bibliography
             if _HEADLINE.search(s):
