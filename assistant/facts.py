@@ -144,7 +144,20 @@ def _normalise(text: str) -> str:
     text = _PH_VALUE.sub(lambda m: "ph-" + {"+": "positive", "-": "negative", "pos": "positive",
                                              "neg": "negative"}.get(m[1] or m[2], m[1] or m[2]), text)
     text = _number_words(text)
+    text = _PHILADELPHIA_TYPO.sub("philadelphia", text)
+    text = _BCR_ABL_ISOFORM.sub("bcr-abl1 positive", text)
+    text = _CD_DIM_NEG.sub(lambda m: f"cd{m[1]} negative", text)
     return re.sub(r"\s+", " ", text)
+
+
+_PHILADELPHIA_TYPO = re.compile(r"\bphil+a?del+p?h?ia\b")
+# "BCR-ABL1 p190 detected", "p210 transcript positive": a BCR::ABL1 isoform found means Ph-positive
+_BCR_ABL_ISOFORM = re.compile(
+    r"\b(?:bcr[-:]*abl1?\s*)?\(?\bp(?:190|210|230)\)?\s+(?:bcr[-:]*abl1?\s+)?(?:transcripts?\s+|fusion\s+)?"
+    r"(?:is\s+|was\s+)?(?:detected|positive|present|found)\b")
+# "CD19 dim/neg", "CD19 dim to negative", "CD19 weak/lost": loss after blinatumomab reads as negative
+_CD_DIM_NEG = re.compile(r"\bcd\s?(19|22)\s*(?:dim|weak|low|partial)\s*(?:/|to|or|-)\s*(?:negative|neg|lost|absent|-)")
+
 
 
 _BOUNDARY = re.compile(r"[.;!?,()\[\]\n]|\s-+\s|\b(?:but|however|whereas|although)\b")

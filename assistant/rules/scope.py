@@ -176,7 +176,8 @@ def check_scope(
         add("SCOPE-MIXED-007", "warn",
             f"{other.group(0)} is outside this guideline; only the ALL part of the question is answered")
 
-    if not _domain_tokens(cleaned) and not _domain_tokens(context):
+    names_jsh = re.search(r"\bjsh\b|japanese society of hematology", cleaned, re.IGNORECASE)
+    if not _domain_tokens(cleaned) and not _domain_tokens(context) and not names_jsh:
         add("SCOPE-DOMAIN-002", "block",
             "The question does not appear to be about adult ALL treatment; ask about the JSH 2023 ALL guideline")
         return issues

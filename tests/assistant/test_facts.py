@@ -1015,3 +1015,16 @@ def test_number_words_key_value_notes_and_cr_after_induction(q: str, expected: d
     assert {k: known.get(k) for k in expected} == expected, known
     if not expected:
         assert "age" not in known
+
+
+@pytest.mark.parametrize("q,expected", [
+    ("58M newly dx B-ALL, BCR-ABL1 p190 detected by RT-PCR, ECOG 1", {"ph_status": "positive"}),
+    ("p210 transcript positive, 60F", {"ph_status": "positive"}),
+    ("39M R/R pre-B ALL after blinatumomab, now CD19 dim/neg, CD22 bright", {"cd19": False, "cd22": True}),
+    ("relapse with CD19 dim blasts", {"cd19": True}),  # dim is still expressed; "dim/neg" is not
+    ("philadelpia positive ALL 50M", {"ph_status": "positive"}),
+    ("CD19+ B-ALL relapsed", {"cd19": True}),
+])
+def test_isoforms_dim_markers_and_typos(q: str, expected: dict) -> None:
+    f = read_facts(q)
+    assert {k: getattr(f, k) for k in expected} == expected

@@ -122,3 +122,8 @@ def test_injected_instructions_are_stripped_before_reading_facts(text: str, kept
 
     out = strip_injection(text)
     assert kept in out and "no transplant" not in out and "ignore" not in out.lower()
+
+
+def test_questions_about_the_jsh_guideline_itself_are_in_scope() -> None:
+    f = findings("which edition of the JSH guideline is this, and how was it developed (methodology)?")
+    assert not any(sev == "block" for sev in f.values()), f
