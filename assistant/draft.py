@@ -189,13 +189,15 @@ _STATUS_GENERIC = _GENERIC | frozenset(
 
 
 def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
-                     *, n: int = 1, rare: Callable[[str], bool] | None = None) -> list[tuple[str, Chunk]]:
+                     *, n: int = 1, rare: Callable[[str], bool] | None = None,
+                     asked: bool | None = None) -> list[tuple[str, Chunk]]:
     """For a question about what the guideline recommends, the sentences that state the status of the thing
     asked about (not recommended, not the standard, trial evidence only, no grade): they answer yes or no.
 
     Unasked (any other question), such a sentence is offered only when it shares a rare term with the question
     (`rare(token)`: a term few chunks contain, such as "ph_like" or "posaconazole") and most of its other terms."""
-    asked = bool(STATUS_QUESTION.search(question))
+    if asked is None:
+        asked = bool(STATUS_QUESTION.search(question))
     q_raw = set(tokenize(question)) - _STATUS_GENERIC
     q = _stems(q_raw)
     stated = set(facts.known())
@@ -211,20 +213,21 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
                 continue
             if chunk.tier != "guideline" and claims_recommendation(s):
                 continue  # "recommend..." may only be said citing a guideline chunk
-            toks = _stems(set(tokenize(s)))
+            raw = set(tokenize(s))
+            toks = _stems(raw)
             shared = toks & q
+            rare_shared = sum(1 for t in raw & q_raw if rare(t)) if rare is not None else 0
             if len(shared) < 2 and not (shared and len(q) <= 4):
                 continue
             if not asked and (rare is None or len(shared) < 2 or len(shared) < 0.5 * len(q)
-                              or chunk.tier == "evidence" or not any(rare(t) for t in set(tokenize(s)) & q_raw)):
+                              or chunk.tier == "evidence" or not rare_shared):
                 continue  # unasked, a "not in the guideline" line must match the question closely
             score = len(shared) / (len(toks) ** 0.35)
             if chunk.tier == "guideline":
                 score *= 1.2
             if set(stated_facts(s)) - stated - {"phase", "prior_tkis", "t315i"}:
                 score *= 0.8  # about a narrower population than the question (e.g. "for older adults")
-            if rare is not None:
-                score *= 1.5 ** sum(1 for t in set(tokenize(s)) & q_raw if rare(t))  # shares the question's subject
+            score *= 1.5 ** rare_shared  # shares the question's subject
             if _GRADE_Q.search(question) and _GRADE_Q.search(s):
                 score *= 2.0  # a question about grades or CQ numbers wants the sentence about them
             scored.append((score, -ci, s, chunk))
@@ -273,6 +276,7 @@ def _add_tier(b: _Builder, retrieved: Sequence[RetrievedChunk], question: str, f
 _ASKS_REFERENCE = re.compile(r"\b(?:reference|citation|cite|bibliograph\w*|published|publication|journal|doi"
                              r"|who wrote|authors?)\b", re.IGNORECASE)
 _REFERENCE = re.compile(r"\bpublished\b|\bjournal\b|\bdoi\b|\bvolume\b|\bint j hematol\b", re.IGNORECASE)
+_ASKS_ABOUT_SOURCES = re.compile(r"corpus|document|evidence", re.IGNORECASE)
 _HEADLINE = re.compile(r"\b(?:overall survival|event-free survival|disease-free survival|relapse-free survival"
                        r"|median (?:overall )?survival|\bOS\b|\bEFS\b|\bDFS\b|primary endpoint)", re.IGNORECASE)
 _DEFINITION = re.compile(r"\bmeans\b|\bstands for\b|\bis defined as\b|\brefers to\b", re.IGNORECASE)
@@ -282,7 +286,7 @@ _LOW_VALUE = re.compile(
     r"evidence documents?|\bsee the\b|this document|documents? (?:in|of) this corpus|are evidence(?:,)? (?:and )?not"
     r"|\bthe assistant\b|\bmust never be\b|\bmust not (?:state|invent|say|claim)\b|\bwas published\b"
     r"|^(?:because of this|for this reason|as a result|in this case)\b"
-    r"|(?:results|findings) are evidence|have their own|\bwas published in\b|\bpublished in \w+ (?:in )?\d{4}",
+    r"|(?:results|findings) are evidence|have their own|\bpublished in \w+ (?:in )?\d{4}",
     re.IGNORECASE)
 
 
@@ -295,8 +299,7 @@ def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleB
             continue
         if need_numbers and not _RESULT_NUMBER.search(s):
             continue  # a trial line must carry a result, not only a year
-        if _LOW_VALUE.search(s) and not re.search(r"corpus|document|evidence|publish|reference|citation|journal"
-                                                  r"|author|doi|who wrote|bibliograph", question, re.IGNORECASE):
+        if _LOW_VALUE.search(s) and not (_ASKS_ABOUT_SOURCES.search(question) or _ASKS_REFERENCE.search(question)):
             continue
         ctx = frozenset(tokenize(chunk.title)) if evidence else frozenset()
         if len(((set(tokenize(s)) | ctx) & q) - _GENERIC) < min_shared:
@@ -335,13 +338,13 @@ def draft_extractive(
     findings: list[RuleFinding] = []
     for n in notes:
         b.note(n)
-    status = [] if rules_only else status_sentences(question, [*(r.chunk for r in retrieved[:8]), *pool], facts, book,
-                                                    rare=rare)
-    asked = bool(STATUS_QUESTION.search(question))  # asked about the guideline's position: its answer leads
     top_sections = [r.chunk.section_id for r in retrieved[:3]]
     sure, maybe = applicable_rules(question, facts, rulebook=book, sections=top_sections)
     if any(r.exclusive for r in sure):  # a topic the corpus does not cover: say so, add nothing around it
-        sure, maybe, status, rules_only = [r for r in sure if r.exclusive], [], [], True
+        sure, maybe, rules_only = [r for r in sure if r.exclusive], [], True
+    asked = bool(STATUS_QUESTION.search(question))  # asked about the guideline's position: its answer leads
+    status = [] if rules_only else status_sentences(question, [*(r.chunk for r in retrieved[:8]), *pool], facts, book,
+                                                    rare=rare, asked=asked)
     chosen: list[GuidelineRule] = []
     for rule in sure[:4]:
         chosen.append(rule)

@@ -169,17 +169,22 @@ class OnnxEmbeddings(Embeddings):
             path = self.onnx_path
             if not path.is_file():
                 export_onnx(self.model_path, path)
-            opts = ort.SessionOptions()
-            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            opts.inter_op_num_threads = 1
-            if self.num_threads:
-                opts.intra_op_num_threads = self.num_threads
+            def open_session(threads: int | None, spin: bool = True) -> Any:
+                opts = ort.SessionOptions()
+                opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+                opts.inter_op_num_threads = 1
+                if threads:
+                    opts.intra_op_num_threads = threads
+                if not spin:
+                    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+                return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+
             try:
-                session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+                session = open_session(self.num_threads)
             except Exception as exc:  # a damaged cache file (disk trouble, a hand edit): export it again
                 log.warning("ONNX model %s unreadable (%s); exporting it again", path, exc)
                 export_onnx(self.model_path, path)
-                session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+                session = open_session(self.num_threads)
             tok = Tokenizer.from_file(str(Path(self.model_path) / "tokenizer.json"))
             tok.enable_truncation(max_length=_max_seq_length(self.model_path))
             tok.enable_padding(pad_id=tok.token_to_id("[PAD]") or 0, pad_token="[PAD]")
@@ -188,12 +193,7 @@ class OnnxEmbeddings(Embeddings):
             if self.num_threads == 1 and cores > 1:
                 # Adaptive: a query that arrives while no other one is embedding may use every core; under
                 # concurrent load each request keeps to one thread (the session above).
-                wide = ort.SessionOptions()
-                wide.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-                wide.inter_op_num_threads = 1
-                wide.intra_op_num_threads = cores
-                wide.add_session_config_entry("session.intra_op.allow_spinning", "0")
-                self._wide = ort.InferenceSession(str(path), wide, providers=["CPUExecutionProvider"])
+                self._wide = open_session(cores, spin=False)
             self._tokenizer, self._session = tok, session
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

@@ -190,19 +190,15 @@ def _stated_facts_cached(sentence: str) -> tuple[tuple[str, Any], ...]:
                  for k, v in read_facts(sentence, population=True).model_dump(exclude_defaults=True).items())
 
 
-def _stated_facts(sentence: str) -> dict[str, Any]:
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in _stated_facts_cached(sentence)}
-
-
 def stated_facts(sentence: str) -> dict[str, Any]:
     """The population a sentence states itself ("adults aged 65 or older with Ph-positive ALL"), as facts."""
-    return _stated_facts(strip_lead(sentence))
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in _stated_facts_cached(strip_lead(sentence))}
 
 
 def sentence_facts(facts: PatientFacts, sentence_body: str) -> PatientFacts:
     """The patient's facts overlaid with the conditions the sentence states itself ("for adults aged 65 or older
     with Ph-positive ALL, ..."): a sentence about another population is judged against that population."""
-    own = _stated_facts(strip_lead(sentence_body))
+    own = stated_facts(sentence_body)
     if not own:
         return facts
     merged = facts.model_dump()
