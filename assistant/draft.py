@@ -50,7 +50,7 @@ class _Builder:
         self.lines: list[tuple[str, str]] = []  # (kind, text)
         self.used: set[str] = set()
         self._markers: dict[tuple[str, str], int] = {}
-        self._tokens: list[frozenset[str]] = []
+        self._tokens: list[tuple[str, frozenset[str]]] = []  # (chunk_id, tokens) of each line
 
     def cite(self, chunk: Chunk, quote: str) -> int:
         key = (chunk.chunk_id, quote)
@@ -64,10 +64,10 @@ class _Builder:
         if norm in self.used:
             return False
         toks = frozenset(tokenize(norm))
-        if kind != "rule" and any(_near_duplicate(toks, t) for t in self._tokens):
-            return False  # the same fact again, from another document: say it once
+        if kind != "rule" and any(_near_duplicate(toks, t) for cid, t in self._tokens if cid != chunk.chunk_id):
+            return False  # the same fact again, from another document: say it once (one chunk's lines are distinct)
         self.used.add(norm)
-        self._tokens.append(toks)
+        self._tokens.append((chunk.chunk_id, toks))
         marker = self.cite(chunk, norm)
         body = norm if norm.endswith((".", "!", "?")) else norm + "."
         self.lines.append((kind, f"{lead} {body}[{marker}]".strip()))
@@ -317,6 +317,111 @@ def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleB
     return [s for _, _, s in scored[:n]]
 
 
+#: Question terms that describe the patient or the topic in general: the rules and retrieval handle them.
+_FACT_TOKENS = frozenset(
+    ["ph_pos", "ph_neg", "ph", "cd19", "cd22", "cd19_pos", "cd22_pos", "cd19_neg", "cd22_neg", "b_all", "t_all",
+     "cr1", "cr2", "aya", "mrd", "allo_hsct", "relapsed", "refractory", "induction", "remission", "year", "old",
+     "newly", "diagnosed", "positive", "negative", "next", "step", "best", "first", "line", "older", "elderly",
+     "young", "fit", "unfit", "frail", "male", "female", "man", "woman", "lymphoblastic", "leukemia"])
+
+
+def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
+                    covered: Sequence[str], *, rare: Callable[[str], bool], n: int = 2) -> list[tuple[str, Chunk]]:
+    """The question's specific subject ("autologous transplant", "white cell count"), when nothing in the answer
+    so far names it: the best sentence of the retrieved or rule sections that does, at most one per term.
+
+    Only terms few chunks contain count (`rare`), and never the patient facts the rules already answer."""
+    q = set(tokenize(question))
+    have: set[str] = set()
+    for line in covered:
+        have.update(tokenize(line))
+    terms = [t for t in dict.fromkeys(tokenize(question))
+             if t not in have and t not in _FACT_TOKENS and t not in _GENERIC and not any(ch.isdigit() for ch in t)
+             and len(t) > 2 and rare(t)]
+    out: list[tuple[str, Chunk]] = []
+    seen: set[str] = set(covered)
+    for term in terms:
+        if term in have:
+            continue  # named by a line added for an earlier term
+        best: tuple[float, str, Chunk] | None = None
+        for chunk in chunks:
+            for s in chunk_sentences(chunk.text):
+                if s in seen or s not in chunk.text or term not in tokenize(s):
+                    continue
+                if not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question):
+                    continue
+                if _LOW_VALUE.search(s) or (chunk.tier != "guideline" and claims_recommendation(s)):
+                    continue
+                if chunk.tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s):
+                    continue
+                if len((set(tokenize(s)) & q) - (_GENERIC - {"ph_pos", "ph_neg"})) < 2:
+                    continue  # the term alone ("matter") is no match: the sentence must share its subject
+                score = _score(s, q) * (1.2 if chunk.tier == "guideline" else 1.0)
+                if best is None or score > best[0]:
+                    best = (score, s, chunk)
+        if best is not None:
+            seen.add(best[1])
+            have.update(tokenize(best[1]))
+            out.append((best[1], best[2]))
+            if len(out) >= n:
+                break
+    return out
+
+
+def _headed_sentences(chunk: Chunk) -> tuple[tuple[str, str], ...]:
+    """(heading, sentence) pairs of a chunk, in order; text before its first heading line sits under the
+    chunk's own heading."""
+    return _headed(chunk.text, chunk.section_title)
+
+
+@functools.lru_cache(maxsize=4096)
+def _headed(text: str, heading: str) -> tuple[tuple[str, str], ...]:
+    out: list[tuple[str, str]] = []
+    for para in re.split(r"\n\s*\n|\n(?=#)", text):
+        body: list[str] = []
+        for ln in para.splitlines():
+            if ln.lstrip().startswith("#"):
+                heading = ln.lstrip("# ").strip()
+            elif ln.strip():
+                body.append(ln.strip())
+        if body:
+            out.extend((heading, sent) for sent in split_sentences(" ".join(body)))
+    return tuple(out)
+
+
+def heading_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
+                      *, n: int = 8, min_share: float = 0.5) -> list[tuple[str, Chunk]]:
+    """When the question names a specific heading of a retrieved section ("what are the risk factors" and
+    "Risk factors commonly used in adult ALL"), that heading's sentences in their order: a list is answered
+    as the corpus lists it, not as scattered best-overlap sentences."""
+    q = _stems(set(tokenize(question)) - _GENERIC)
+    best: tuple[float, str, str] | None = None  # (share, section_id, heading)
+    for chunk in chunks:
+        for heading in dict.fromkeys(h for h, _ in _headed_sentences(chunk)):
+            if heading == chunk.title or heading == (chunk.heading_path or [""])[0]:
+                continue  # the document title names the whole document, not one list in it
+            h = _stems(set(tokenize(heading)) - _GENERIC)
+            shared = h & q
+            if len(shared) >= 2 and len(shared) >= min_share * len(h):
+                share = len(shared) / len(h)
+                if best is None or share > best[0]:
+                    best = (share, chunk.section_id, heading)
+    if best is None:
+        return []
+    _, section, heading = best
+    out: list[tuple[str, Chunk]] = []
+    for chunk in sorted((c for c in chunks if c.section_id == section), key=lambda c: c.chunk_no):
+        for h, sent in _headed_sentences(chunk):
+            if h != heading or sent not in chunk.text or any(sent == o for o, _ in out):
+                continue
+            if not _safe_sentence(sent, facts, book) or not fits_patient(sent, facts, question):
+                continue
+            if _LOW_VALUE.search(sent) or (chunk.tier != "guideline" and claims_recommendation(sent)):
+                continue
+            out.append((sent, chunk))
+    return out[:n]
+
+
 def draft_extractive(
     question: str,
     facts: PatientFacts,
@@ -375,11 +480,34 @@ def draft_extractive(
     if not asked:
         add_status()
 
+    def add_focus() -> None:
+        if rare is None or rules_only or b.count() >= max_sentences - 1:
+            return
+        cands = list({c.chunk_id: c for c in [*(r.chunk for r in retrieved[:8]), *pool]}.values())
+        for s, chunk in focus_sentences(question, cands, facts, book, [t for _, t in b.lines], rare=rare):
+            if b.count() < max_sentences - 1:
+                b.add(chunk.tier, s, chunk, lead={"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}.get(chunk.tier, ""))
+
+    def add_listed(**kw: float) -> bool:
+        cands = list({c.chunk_id: c for c in [*(r.chunk for r in retrieved[:5]), *pool]}.values())
+        listed = [] if rules_only else heading_sentences(question, cands, facts, book, **kw)  # type: ignore[arg-type]
+        for s, chunk in listed:
+            if b.count() < max_sentences + (-1 if chosen else 1):  # a whole list may run one line longer
+                b.add(chunk.tier, s, chunk, lead={"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}.get(chunk.tier, ""))
+        return bool(listed)
+
+    if chosen:
+        add_focus()  # the specific thing asked, right after the rules that frame it
+        add_listed(n=4, min_share=0.75)
+
     if not rules_only and not chosen:
         # No guideline rule speaks to this question: follow the retrieval ranking, best sentences first. A trial
         # question reads the whole trial document (results often sit in a sibling chunk).
         done_sections: set[str] = set()
+        listed = add_listed()
         for r in retrieved[:4]:
+            if listed:
+                break  # the corpus's own list answers the question
             if b.count() >= 5:
                 break
             tier = r.chunk.tier
@@ -422,6 +550,8 @@ def draft_extractive(
             _add_tier(b, retrieved[:3], question, facts, book, tier="context", limit=1, max_sentences=max_sentences)
         _add_tier(b, retrieved[:5], question, facts, book, tier="evidence", limit=1, max_sentences=max_sentences,
                   need_numbers=True)
+    if not chosen:
+        add_focus()
     if b.count() and any(m == "ph_status" for r in maybe if is_branch(r, question, facts)
                          for m in missing_facts(r, facts)):
         b.note("_The Ph status was not given, so each branch is shown: tell me whether the leukemia is "

@@ -119,6 +119,7 @@ _CANON: list[tuple[str, str]] = [
     (r"\bhematopoietic\s+(?:stem\s+)?cell\s+transplant(?:ation)?\b", " allo_hsct "),
     (r"\bbone\s+marrow\s+transplant(?:ation)?\b", " allo_hsct "),
     (r"\btransplant(?:ation|ed|s)?\b", " allo_hsct "),
+    (r"\b(?:wbc|white\s+(?:blood\s+)?cell\s+counts?|leu[ck]ocyte\s+counts?)\b", " wbc "),
     # drugs and therapies
     (r"\bbackbones?\b", " regimen "),
     (r"\bfront[\s-]?line\b|\bup[\s-]?front\b", " first line "),

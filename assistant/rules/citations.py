@@ -24,6 +24,14 @@ _NUM_RE = re.compile(r"^\d+(?:\.\d+)?%?$")
 _STRUCTURAL_NUMS = frozenset({"1", "2"})  # "first"/"second" style words are spelled; tiny counts are common
 
 
+_SPAN_RE = re.compile(r"\b(\d+(?:\.\d+)?)[\s-]*(year|month|week|day)s?\b", re.IGNORECASE)
+
+
+def _spans(text: str) -> set[str]:
+    """Time spans ("5-year", "18 months") as one term each: "2-year survival" is not supported by "5-year"."""
+    return {f"{n}-{unit.lower()}" for n, unit in _SPAN_RE.findall(text)}
+
+
 def key_terms(text: str) -> set[str]:
     """Clinical terms and numbers in a sentence that a supporting chunk must also contain.
 
@@ -34,6 +42,7 @@ def key_terms(text: str) -> set[str]:
     for tok in tokenize(text, keep_stopwords=True, fix_typos=False):
         if tok in KEY_TERMS or _NUM_RE.match(tok) and tok not in _STRUCTURAL_NUMS:
             out.add(tok)
+    out |= _spans(text)
     # "CD19-positive" also yields "cd19"; only the polarity token needs support when both appear.
     for cd in ("cd19", "cd22"):
         if f"{cd}_pos" in out or f"{cd}_neg" in out:
@@ -46,7 +55,7 @@ def chunk_terms(chunk_text: str) -> set[str]:
     for cd in ("cd19", "cd22"):
         if cd in toks:
             toks.add(f"{cd}_pos")  # a chunk about CD19 supports "CD19-positive"
-    return toks
+    return toks | _spans(chunk_text)
 
 
 #: Share of a sentence's content words that its cited chunks must contain (paraphrase allowed, not invention).

@@ -89,3 +89,56 @@ def test_a_treatment_question_without_any_recommendation_is_flagged(chunks) -> N
     # with the guideline rules and their sections available, the 40-64 Ph- recommendation answers it
     draft, findings = draft_extractive(q, read_facts(q), retrieved, pool=chunks, rulebook=default_rulebook())
     assert "ANSWER-NOREC-042" not in {f.rule_id for f in findings} and "high-dose methotrexate" in draft.answer
+
+
+def _rare_in(chunks: list[Chunk]):
+    """A term is rare when fewer than a tenth of the chunks contain it (as the retriever decides)."""
+    from assistant.text import tokenize
+
+    df: dict[str, int] = {}
+    for c in chunks:
+        for t in set(tokenize(c.text)):
+            df[t] = df.get(t, 0) + 1
+    return lambda t: 0 < df.get(t, 0) < 0.1 * len(chunks)
+
+
+def test_the_specific_thing_asked_is_answered_when_the_rules_do_not_name_it(chunks) -> None:
+    from assistant.draft import focus_sentences
+
+    q = "Is autologous transplant an option for Ph-negative ALL in CR1?"
+    covered = ["For adults with Ph-negative ALL in CR1 on a pediatric-type protocol, continuing chemotherapy is "
+               "recommended."]
+    found = focus_sentences(q, chunks, read_facts(q), default_rulebook(), covered, rare=_rare_in(chunks))
+    assert found and "autologous HSCT for Ph-negative ALL" in found[0][0], found
+    assert found[0][0] in found[0][1].text
+    # already answered: nothing added; a common word ("matter") is no subject of its own
+    assert focus_sentences(q, chunks, read_facts(q), default_rulebook(), [found[0][0]], rare=_rare_in(chunks)) == []
+    q2 = "Does WBC count matter?"
+    assert all("maintenance" not in s for s, _ in focus_sentences(q2, chunks, PatientFacts(), default_rulebook(), [],
+                                                                 rare=_rare_in(chunks)))
+
+
+def test_a_question_naming_a_heading_gets_that_list_in_order(chunks) -> None:
+    from assistant.draft import heading_sentences
+
+    q = "What are the adverse risk factors in adult ALL? Does WBC count matter?"
+    found = [s for s, _ in heading_sentences(q, chunks, PatientFacts(), default_rulebook())]
+    assert found[0].startswith("The following adult ALL risk factors come from the general literature")
+    assert any("above 30×10^9/L" in s for s in found) and any("above 100×10^9/L" in s for s in found)
+    assert found.index(next(s for s in found if "Older age" in s)) < found.index(
+        next(s for s in found if "MRD positivity" in s))
+    # a document title or a one-word heading ("Results") is no list to copy
+    assert heading_sentences("ZUMA-3 brexucabtagene results in adults", chunks, PatientFacts(),
+                             default_rulebook()) == []
+
+
+def test_list_items_of_one_chunk_are_not_near_duplicates(chunks) -> None:
+    from assistant.draft import draft_extractive
+    from assistant.models import RetrievedChunk
+    from assistant.rules.logic import RuleBook
+
+    q = "What are the adverse risk factors in adult ALL? Does WBC count matter?"
+    risk = [c for c in chunks if "above 100×10^9/L" in c.text]
+    retrieved = [RetrievedChunk(chunk=c, score=1.0, rank=i) for i, c in enumerate(risk, 1)]
+    draft, _ = draft_extractive(q, PatientFacts(), retrieved, pool=risk, rulebook=RuleBook(rules=[]))
+    assert "above 30×10^9/L" in draft.answer and "above 100×10^9/L" in draft.answer

@@ -29,6 +29,9 @@ def test_rrf_is_pure_and_rewards_agreement() -> None:
     ("allo-HSCT", ["allo_hsct"]),
     ("blinatumumab", ["blinatumomab"]),
     ("HD-MTX", ["hd_mtx", "methotrexate"]),
+    ("WBC 120", ["wbc", "120"]),
+    ("white blood cell count above", ["wbc", "above"]),
+    ("leukocyte counts", ["wbc"]),
 ])
 def test_tokenizer_keeps_clinical_terms(text: str, tokens: list[str]) -> None:
     assert tokenize(text) == tokens

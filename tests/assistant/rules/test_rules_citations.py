@@ -19,7 +19,8 @@ def ids(issues) -> list[str]:
 @pytest.mark.parametrize("text,expected", [
     ("Blinatumomab is for CD19-positive B-ALL.", {"blinatumomab", "cd19_pos", "b_all"}),
     ("MRD of 10^-4 after induction.", {"mrd", "0.01%"}),
-    ("TKI maintenance for at least 5 years.", {"tki", "maintenance", "5"}),
+    ("TKI maintenance for at least 5 years.", {"tki", "maintenance", "5", "5-year"}),
+    ("3-year OS was 85% and 18 months EFS 60%.", {"3", "3-year", "85%", "18", "18-month", "60%"}),
     ("Ph+ patients aged 65 or older.", {"ph_pos", "65"}),
     ("The guideline says so.", set()),
 ])
@@ -81,3 +82,15 @@ def test_unsupported_terms_are_caught(by_section, bad: str) -> None:
     chunk = next(c for c in by_section[MRD] if "0.01% or higher" in c.text)
     issues = check_citations("q", F, draft_of(bad, chunk), [chunk])
     assert "CIT-SUPPORT-004" in ids(issues)
+
+
+@pytest.mark.parametrize("sentence,ok", [
+    ("In JALSG ALL202-U, 5-year disease-free survival was 67%.", True),
+    ("In JALSG ALL202-U, disease-free survival at 5 years was 67%.", True),
+    ("In JALSG ALL202-U, 2-year disease-free survival was 67%.", False),  # the span changed, the rate did not
+    ("In JALSG ALL202-U, 5-month disease-free survival was 67%.", False),
+])
+def test_time_spans_must_match_the_cited_chunk(by_section, sentence: str, ok: bool) -> None:
+    chunk = next(c for c in by_section["evidence/jalsg-all202-u"] if "5-year disease-free" in c.text)
+    flagged = "CIT-SUPPORT-004" in ids(check_citations("q", F, draft_of(sentence, chunk), [chunk]))
+    assert flagged is not ok
