@@ -474,7 +474,7 @@ def draft_extractive(
     for rule in chosen:
         chunk = statement_chunk(rule, pool)
         if chunk is not None and b.count() < max_sentences:
-            b.add("rule", rule.statement, chunk)
+            b.add("rule", rule.statement, chunk, lead=CONTEXT_LEAD if chunk.tier == "context" else "")
             if rule.note and rule.condition(facts) is True:
                 b.note(rule.note.format(**facts.model_dump()))
     if not asked:

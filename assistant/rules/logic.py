@@ -71,6 +71,8 @@ class GuidelineRule(BaseModel):
     branch: bool = Field(default=True, description="May be shown as a branch when facts are missing")
     exclusive: bool = Field(default=False, description="When it applies, the answer is this rule alone (e.g. a "
                                                        "topic the corpus does not cover: no other branches)")
+    frames: bool = Field(default=False, description="Frames the question without answering it (LBL answered by "
+                                                    "analogy): the branches for missing facts still show")
     note: str = Field(default="", description="An italic line shown under the statement when the rule applies to "
                                               "the patient; may use {age} etc. (no new clinical claim)")
 
@@ -332,7 +334,7 @@ def applicable_rules(
             or any(_rx(t).search(norm) for t in rule.general_topics)
         ):
             maybe.append(rule)
-    if len(sure) >= 2:
+    if sum(1 for r in sure if not r.frames) >= 2:
         maybe = []  # the stated facts already pin the answer down; branches would only add noise
 
     def key(r: GuidelineRule) -> tuple[int, str]:

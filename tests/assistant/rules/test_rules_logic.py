@@ -263,6 +263,10 @@ def test_age_range_condition() -> None:
      {"OVERVIEW-PHFIRST-001"}, {"PHPOS-INDUCTION-002", "PHNEG-MIDAGE-010"}),
     ("Should we give prophylactic dasatinib?", POSTHSCT_NEG, {"PHPOS-POSTHSCT-MRDNEG-006"}, set()),
     ("Is cranial irradiation needed?", NONE, {"CNS-CRANIAL-018"}, set()),
+    # LBL is framed by analogy, and the Ph branches of the ALL pathway still show
+    ("25yo T-LBL with mediastinal mass, newly diagnosed, how to treat?",
+     dict(age=25, age_band="aya", lineage="T", phase="newly_diagnosed"),
+     {"LBL-ANALOGY-037", "LBL-PATHWAY-043"}, {"PHNEG-AYA-009", "PHPOS-INDUCTION-002"}),
 ])
 def test_applicable_rules(question: str, facts: dict, expect_sure: set, expect_maybe: set) -> None:
     sure, maybe = applicable_rules(question, PatientFacts(**facts))
@@ -302,3 +306,16 @@ def test_a_generic_treatment_question_gets_the_rules_about_this_patient() -> Non
     assert "PHNEG-MIDAGE-010" in [r.id for r in sure]
     sure, _ = applicable_rules("64 yo Ph negative B-ALL, new dx. What did E1910 enrol?", read_facts(q))
     assert "PHNEG-MIDAGE-010" not in [r.id for r in sure]
+
+
+def test_framing_rules_do_not_hide_branches_but_answering_rules_do() -> None:
+    q = "25yo T-LBL newly diagnosed, how to treat?"
+    facts = PatientFacts(age=25, age_band="aya", lineage="T", phase="newly_diagnosed")
+    sure, maybe = applicable_rules(q, facts)
+    assert all(r.frames for r in sure if r.id.startswith("LBL-")) and maybe
+    sure, maybe = applicable_rules("Is LBL treated differently from ALL?", PatientFacts())
+    assert "LBL-PATHWAY-043" in {r.id for r in sure} or "LBL-PATHWAY-043" in {r.id for r in maybe}
+    # two answering rules pin a stated patient down: no branches
+    q2 = "25yo Ph-negative T-LBL newly diagnosed, how to treat?"
+    sure, maybe = applicable_rules(q2, facts.model_copy(update={"ph_status": "negative"}))
+    assert "PHNEG-AYA-009" in {r.id for r in sure} and maybe == []
