@@ -242,9 +242,11 @@ class Assistant:
                 extra.append(RuleFinding(rule_id="LLM-FALLBACK-032", severity="warn",
                                          message=f"The language model failed ({exc}); extractive answer shown"))
                 use_llm = False
+        # a patient asking to change their own treatment gets the guideline point, not trial numbers
+        plain = any(f.rule_id == "SAFE-SELF-005" for f in scope_findings) and bool(sure)
         if not use_llm:
             draft, missing = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
-                                             rare=self.retriever.is_rare)
+                                             rare=self.retriever.is_rare, plain=plain)
             extra.extend(missing)
         t3 = time.perf_counter()
         if sink is not None:

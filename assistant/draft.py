@@ -24,7 +24,7 @@ from assistant.rules.logic import (
     stated_facts,
 )
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, banned_content, claims_recommendation
-from assistant.text import split_sentences, tokenize
+from assistant.text import TRIAL_NAME, split_sentences, tokenize
 
 MAX_SENTENCES = 8
 EVIDENCE_LEAD = "**Evidence (trial data, not a JSH recommendation):**"
@@ -40,6 +40,22 @@ NEAR_DUPLICATE = 0.6
 def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
     """Two sentences share most of their words (Jaccard similarity of their tokens)."""
     return bool(a and b) and len(a & b) / len(a | b) >= NEAR_DUPLICATE
+
+
+_TRIAL_IN_TEXT = re.compile(r"\b(?:" + TRIAL_NAME + r")\b|\b(?:trial|study|registry|analysis)\b", re.IGNORECASE)
+_EVIDENCE_HEADINGS = frozenset({"supporting evidence"})
+
+
+def is_trial_sentence(sentence: str, chunk: Chunk) -> bool:
+    """A sentence that reports a study (under a guideline document's "Supporting evidence" heading, or naming
+    a trial together with a result) rather than stating the guideline's position."""
+    for heading, sent in _headed_sentences(chunk):
+        if sent == sentence:
+            if heading.lower() in _EVIDENCE_HEADINGS:
+                return True
+            break
+    return bool(_TRIAL_IN_TEXT.search(sentence) and _RESULT_NUMBER.search(sentence)
+                and not _GUIDELINE_CLAIM_RE.search(sentence))
 
 
 class _Builder:
@@ -61,6 +77,8 @@ class _Builder:
 
     def add(self, kind: str, sentence: str, chunk: Chunk, *, lead: str = "") -> bool:
         norm = sentence.strip()
+        if kind != "rule" and not lead and chunk.tier == "guideline" and is_trial_sentence(norm, chunk):
+            kind, lead = "evidence", EVIDENCE_LEAD  # a trial result quoted from a guideline document is evidence
         if norm in self.used:
             return False
         toks = frozenset(tokenize(norm))
@@ -422,6 +440,15 @@ def heading_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFact
     return out[:n]
 
 
+_TRIAL_KEY = re.compile(r"(?!cd\d|t315i|(?:19|20)\d\d$)(?:[a-z_]+\d+\w*|\d{3,}|tower|eliana|phallcon|alba|graaph|zuma"
+                        r"|nishiwaki|gmall|ukall\w*|lysa)")
+
+
+def trial_keys(text: str) -> set[str]:
+    """The tokens that tell one trial from another ("all202_o" vs "ph_all202", "10403", "tower")."""
+    return {t for t in tokenize(text) if _TRIAL_KEY.fullmatch(t)}
+
+
 def draft_extractive(
     question: str,
     facts: PatientFacts,
@@ -432,6 +459,7 @@ def draft_extractive(
     notes: Sequence[str] = (),
     max_sentences: int = MAX_SENTENCES,
     rules_only: bool = False,
+    plain: bool = False,
     rare: Callable[[str], bool] | None = None,
 ) -> tuple[Draft, list[RuleFinding]]:
     """Build a cited answer deterministically. Returns the draft and findings about missing facts.
@@ -480,22 +508,45 @@ def draft_extractive(
     if not asked:
         add_status()
 
+    named = trial_keys(question)
+    named_found = bool(named) and any(trial_keys(r.chunk.title) & named for r in retrieved[:4])
+
+    def other_trial(chunk: Chunk) -> bool:
+        """The question names its trial and this evidence chunk is about another one."""
+        return named_found and chunk.tier == "evidence" and not trial_keys(chunk.title) & named
+
     def add_focus() -> None:
         if rare is None or rules_only or b.count() >= max_sentences - 1:
             return
-        cands = list({c.chunk_id: c for c in [*(r.chunk for r in retrieved[:8]), *pool]}.values())
+        cands = [c for c in {c.chunk_id: c for c in [*(r.chunk for r in retrieved[:8]), *pool]}.values()
+                 if not other_trial(c) and (c.tier == "guideline" or not plain)]
         for s, chunk in focus_sentences(question, cands, facts, book, [t for _, t in b.lines], rare=rare):
             if b.count() < max_sentences - 1:
                 b.add(chunk.tier, s, chunk, lead={"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}.get(chunk.tier, ""))
 
     def add_listed(**kw: float) -> bool:
-        cands = list({c.chunk_id: c for c in [*(r.chunk for r in retrieved[:5]), *pool]}.values())
+        cands = [c for c in {c.chunk_id: c for c in [*(r.chunk for r in retrieved[:5]), *pool]}.values()
+                 if not other_trial(c)]
         listed = [] if rules_only else heading_sentences(question, cands, facts, book, **kw)  # type: ignore[arg-type]
         for s, chunk in listed:
             if b.count() < max_sentences + (-1 if chosen else 1):  # a whole list may run one line longer
                 b.add(chunk.tier, s, chunk, lead={"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}.get(chunk.tier, ""))
         return bool(listed)
 
+    def add_guideline(budget: int, min_shared: int = 2) -> None:
+        for chunk in [r.chunk for r in retrieved if r.chunk.tier == "guideline"][:3]:
+            for s in best_sentences(chunk, question, facts, book, n=1, min_shared=min_shared):
+                if budget <= 0 or b.count() >= max_sentences - 1:
+                    break
+                if any(s == r.statement for r in chosen) or (plain and is_trial_sentence(s, chunk)):
+                    continue
+                if b.add("guideline", s, chunk):
+                    budget -= 1
+
+    if plain:  # a patient asking about their own treatment: the guideline points, no trial numbers
+        add_focus()
+        add_guideline(1, min_shared=1)
+        rules_only = True
     if chosen:
         add_focus()  # the specific thing asked, right after the rules that frame it
         add_listed(n=4, min_share=0.75)
@@ -514,14 +565,23 @@ def draft_extractive(
             if tier == "evidence":
                 if r.chunk.section_id in done_sections:
                     continue
+                if other_trial(r.chunk):
+                    continue  # the question names its trial: not another one with a similar name
                 done_sections.add(r.chunk.section_id)
                 siblings = [c for c in pool if c.section_id == r.chunk.section_id] or [r.chunk]
                 cands = sorted(((s, c) for c in siblings for s in best_sentences(
                     c, question, facts, book, n=3, evidence=True)),
                     key=lambda sc: -_score(sc[0], set(tokenize(question)), frozenset(tokenize(sc[1].title)))
-                    * (1.6 if re.search(r"\d+(?:\.\d+)?\s*%", sc[0]) else 1.0)
-                    * (1.5 if _HEADLINE.search(sc[0]) else 1.0))
-                for s, c in cands[:3]:
+                    * (1.6 if re.search(r"\d+(?:\.\d+)?\s*(?:%|months?\b)", sc[0]) else 1.0)
+                    * (1.5 if _HEADLINE.search(sc[0]) else 1.0)
+                    * (1.2 if re.search(r"overall survival|\bOS\b", sc[0]) else 1.0))
+                if named_found and not done_sections - {r.chunk.section_id}:
+                    # the trial the question names: what it tested first (its design line), then its results
+                    first = min(siblings, key=lambda c: c.chunk_no)
+                    design = [(sent, first) for sent in chunk_sentences(first.text)[:1]
+                              if sent in first.text and _safe_sentence(sent, facts, book)]
+                    cands = design + [sc for sc in cands if sc not in design][:3]
+                for s, c in cands[:4]:
                     if b.count() >= 5:
                         break
                     if claims_recommendation(s) or (_GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s)):
@@ -536,16 +596,7 @@ def draft_extractive(
                     continue
                 b.add(tier, s, r.chunk, lead={"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}.get(tier, ""))
     elif not rules_only:
-        guideline = [r.chunk for r in retrieved if r.chunk.tier == "guideline"][:3]
-        budget = 2
-        for chunk in guideline:
-            for s in best_sentences(chunk, question, facts, book, n=1, min_shared=2):
-                if budget <= 0 or b.count() >= max_sentences - 1:
-                    break
-                if any(s == r.statement for r in chosen):
-                    continue
-                if b.add("guideline", s, chunk):
-                    budget -= 1
+        add_guideline(2)
         if b.count() < max_sentences:
             _add_tier(b, retrieved[:3], question, facts, book, tier="context", limit=1, max_sentences=max_sentences)
         _add_tier(b, retrieved[:5], question, facts, book, tier="evidence", limit=1, max_sentences=max_sentences,

@@ -79,6 +79,7 @@ from functools import lru_cache
 from typing import Any
 
 from assistant.models import AgeBand, PatientFacts
+from assistant.text import TRIAL_NAME
 
 __all__ = ["age_band", "apply_overrides", "read_facts"]
 
@@ -817,10 +818,7 @@ _PCT_OF_PATIENTS = re.compile(r"\s*(?:of|in)\s+(?:the\s+)?(?:patients|pts|partic
 _PCT_OF_PATIENTS_IN = re.compile(r"%" + _PCT_OF_PATIENTS.pattern)
 # Trial / study statements ("PhALLCON showed more MRD-negative CR", "E1910 randomised MRD-negative
 # patients", "in the trial, ...") describe a study population, not the patient.
-_TRIAL_NAME = (
-    r"phallcon|e1910|tower|ino-?vate|eliana|zuma-?\d*|d-?alba|gimema(?:\s+lal\s*\d+)?|jalsg(?:[\s-]*\w+)?"
-    r"|calgb(?:\s*\d+)?|graaph(?:-?\d+)?|gralla?\w*|all202|all213|lal\d+|ukall\w*|nishiwaki|md\s*anderson"
-)
+_TRIAL_NAME = TRIAL_NAME
 # "study" is a trial, but "marrow / flow / MRD studies" are the patient's tests
 _TRIAL_SUBJECT = re.compile(
     r"(?<!marrow )(?<!flow )(?<!mrd )(?<!pcr )(?<!lab )(?<!fish )(?<!ngs )(?<!repeat )(?<!genetic )"

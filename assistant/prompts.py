@@ -27,8 +27,8 @@ DOSE_NOTE = (
 )
 
 SELF_CHANGE_NOTE = (
-    "_Please don't change or stop your treatment on your own: talk to your hematologist first. The guideline "
-    "point below is something to discuss with them._"
+    "_Please don't change or stop your treatment on your own: talk to your hematologist first, and tell them "
+    "about any side effects that trouble you. The guideline point below is something to discuss with them._"
 )
 
 CHILD_NOTE = (

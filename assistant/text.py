@@ -90,6 +90,13 @@ def strip_markers(sentence: str) -> tuple[str, list[int]]:
     return body, seen
 
 
+#: Names of the trials and studies in the corpus (a regex alternation, lower-case text).
+TRIAL_NAME = (
+    r"phallcon|e1910|tower|ino-?vate|eliana|zuma-?\d*|d-?alba|gimema(?:\s+lal\s*\d+)?|jalsg(?:[\s-]*\w+)?"
+    r"|calgb(?:\s*\d+)?|graaph(?:-?\d+)?|gralla?\w*|all202|all213|lal\d+|ukall\w*|nishiwaki|md\s*anderson"
+)
+
+
 # --- canonicalisation ---------------------------------------------------------------------------
 
 _DASH = "\u2212\u2013\u2014\u2010\u2011"

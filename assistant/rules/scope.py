@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue
-from assistant.text import tokenize
+from assistant.text import TRIAL_NAME, tokenize
 
 _OTHER_DISEASE = re.compile(
     r"\b(?:AML|acute\s+myeloid|acute\s+myelogenous|APL|acute\s+promyelocytic|CML|chronic\s+myeloid|chronic\s+myelogenous"
@@ -95,6 +95,19 @@ def mentions_all(text: str) -> bool:
 
 def is_dose_request(question: str) -> bool:
     return bool(_DOSE_RE.search(question))
+
+
+_TRIAL_RE = re.compile(r"\b(?:" + TRIAL_NAME + r")\b", re.IGNORECASE)
+_FOR_A_PATIENT = re.compile(
+    r"\b(?:my|our|this|his|her)\s+(?:patient|pt|son|daughter|wife|husband|mother|father|mom|dad)\b"
+    r"|\bfor\s+(?:me|him|her|them|my|our|this|a|an)\b|\bshould\s+(?:i|we)\b|\b(?:i|we)\s+(?:give|start|use)\b",
+    re.IGNORECASE)
+
+
+def is_trial_design_question(question: str, facts: PatientFacts) -> bool:
+    """A question about a named trial's arms ("high-dose vs intermediate-dose MTX in JALSG ALL202-O") asks what
+    was compared, not what to give a patient: no patient facts, nobody to dose."""
+    return bool(_TRIAL_RE.search(question)) and not facts.known() and not _FOR_A_PATIENT.search(question)
 
 
 def is_injection(question: str) -> bool:
@@ -189,7 +202,11 @@ def check_scope(
             "protocols: ask the pediatric hematology team", section_id="context/pediatric-jspho")
         return issues
 
-    if is_dose_request(_MISSED_DOSES.sub(" ", question)):  # "I missed 2 doses, can I stop?" asks no dose
+    if is_dose_request(_MISSED_DOSES.sub(" ", question)) and is_trial_design_question(question, facts):
+        add("SAFE-DOSE-003", "info",
+            "Trial-arm doses are trial design only, not dosing guidance: a patient's doses follow the protocol or "
+            "the package insert and the treating team")
+    elif is_dose_request(_MISSED_DOSES.sub(" ", question)):  # "I missed 2 doses, can I stop?" asks no dose
         add("SAFE-DOSE-003", "block",
             "Doses and schedules are not given: use the treatment protocol or the package insert and decide with "
             "the treating team")

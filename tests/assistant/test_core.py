@@ -196,3 +196,30 @@ def test_runnable_interface(bot) -> None:
     out = r.invoke("Is cranial irradiation required for all adults with ALL?")
     assert isinstance(out, Answer) and out.verdict == "pass"
     assert len(r.batch(["72F Ph+ ALL what induction", "What is the induction for AML?"])) == 2
+
+
+def test_a_patient_asking_to_stop_their_drug_gets_the_guideline_point_without_trial_numbers(bot) -> None:
+    a = bot.ask("I'm a patient with Ph+ ALL, on dasatinib for 3 years, never had a transplant. The side effects "
+                "are annoying - can I just stop taking it?")
+    assert "SAFE-SELF-005" in rule_ids(a) and "talk to your hematologist" in a.answer
+    assert "at least 5 years" in a.answer
+    assert "Evidence" not in a.answer and not re.search(r"\d+\s*%", a.answer), a.answer
+    assert all(c.tier == "guideline" for c in a.citations)
+    assert_grounded(a, bot)
+
+
+def test_a_trial_question_names_its_trial_and_not_a_namesake(bot) -> None:
+    a = bot.ask("What methotrexate doses were compared in JALSG ALL202-O?")
+    assert a.verdict != "refused" and a.scope == "in_scope"
+    assert "58%" in a.answer and "32%" in a.answer
+    assert "Ph+ALL202" not in a.answer and "ALL202-U" not in a.answer, a.answer
+    b = bot.ask("What did the TOWER trial show?")
+    lines = [ln for ln in b.answer.splitlines() if ln.startswith("- ")]
+    assert "randomised" in lines[0] and "median overall survival" in lines[1], b.answer
+
+
+def test_trial_results_quoted_from_a_guideline_document_are_labelled_evidence(bot) -> None:
+    a = bot.ask("Ph+ALL202 final analysis: CR, 5-yr OS and DFS?")
+    for line in a.answer.splitlines():
+        if "Ph+ALL202" in line:
+            assert line.startswith("- **Evidence"), line
