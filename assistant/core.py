@@ -22,11 +22,12 @@ from assistant.prompts import (
     CHILD_NOTE,
     DOSE_NOTE,
     INJECTION_NOTE,
+    PREMISE_NOTE,
     REFUSAL_NOT_FOUND,
     REFUSAL_OUT_OF_SCOPE,
     SELF_CHANGE_NOTE,
 )
-from assistant.rules import Draft, applicable_rules, check, check_scope
+from assistant.rules import Draft, applicable_rules, check, check_scope, premise_conflicts
 from assistant.rules.logic import RuleBook, default_rulebook
 from assistant.rules.scope import strip_injection
 from assistant.settings import Settings
@@ -208,13 +209,14 @@ class Assistant:
                                               facts=facts, k=self.settings.retrieval.k)
         sure, maybe = applicable_rules(q, facts, rulebook=self.rulebook,
                                        sections=[r.chunk.section_id for r in retrieved[:3]])
+        premise = [] if blocked else premise_conflicts(q, facts, self.rulebook)
         evidence_sections = [r.chunk.section_id for r in retrieved[:3] if r.chunk.tier == "evidence"][:2]
         status = (self.retriever.search(q, facts=facts, k=4, tier="guideline")
                   if retrieved and STATUS_QUESTION.search(q) else [])  # "does JSH recommend X?": its own words
         # whole sections: the yes/no sentence may sit in a sibling chunk of what was retrieved
         status_sections = list(dict.fromkeys(r.chunk.section_id for r in [*status, *(retrieved[:5] if status else [])]))
         pool = _pool(retrieved, self.retriever.section_chunks(
-            [sid for r in [*sure, *maybe] for sid in r.section_ids] + evidence_sections + status_sections))
+            [sid for r in [*premise, *sure, *maybe] for sid in r.section_ids] + evidence_sections + status_sections))
         t2 = time.perf_counter()
         timings = {"retrieve": (t2 - t1) * 1000}
         if sink is not None:
@@ -231,9 +233,13 @@ class Assistant:
             notes.append(SELF_CHANGE_NOTE)
         if any(f.rule_id == "SAFE-INJECT-004" for f in scope_findings):
             notes.append(INJECTION_NOTE)
+        if premise:
+            notes.append(PREMISE_NOTE.format(title=premise[0].title))
 
         use_llm = self.llm is not None and mode != "extractive"
-        extra: list[RuleFinding] = []
+        extra: list[RuleFinding] = [RuleFinding(
+            rule_id="PREMISE-044", severity="info", section_id=r.section_ids[0],
+            message=f"The question's premise or proposal conflicts with the guideline: {r.title}") for r in premise[:1]]
         if use_llm:
             try:
                 draft = self._draft_llm(q, facts, pool, turns, sink)
@@ -246,7 +252,8 @@ class Assistant:
         plain = any(f.rule_id == "SAFE-SELF-005" for f in scope_findings) and bool(sure)
         if not use_llm:
             draft, missing = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
-                                             rare=self.retriever.is_rare, plain=plain)
+                                             rare=self.retriever.is_rare, plain=plain,
+                                             premise=premise)
             extra.extend(missing)
         t3 = time.perf_counter()
         if sink is not None:

@@ -440,6 +440,8 @@ def heading_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFact
     return out[:n]
 
 
+_ASKS_TRANSPLANT = re.compile(r"\b(?:allo\w*|hsct|hct|sct|bmt|transplant\w*)\b[^.]*\?|\b(?:should|whether|or)\b[^.?]*"
+                              r"\b(?:allo\w*|hsct|sct|transplant\w*)\b", re.IGNORECASE)
 _TRIAL_KEY = re.compile(r"(?!cd\d|t315i|(?:19|20)\d\d$)(?:[a-z_]+\d+\w*|\d{3,}|tower|eliana|phallcon|alba|graaph|zuma"
                         r"|nishiwaki|gmall|ukall\w*|lysa)")
 
@@ -460,6 +462,7 @@ def draft_extractive(
     max_sentences: int = MAX_SENTENCES,
     rules_only: bool = False,
     plain: bool = False,
+    premise: Sequence[GuidelineRule] = (),
     rare: Callable[[str], bool] | None = None,
 ) -> tuple[Draft, list[RuleFinding]]:
     """Build a cited answer deterministically. Returns the draft and findings about missing facts.
@@ -478,15 +481,21 @@ def draft_extractive(
     asked = bool(STATUS_QUESTION.search(question))  # asked about the guideline's position: its answer leads
     status = [] if rules_only else status_sentences(question, [*(r.chunk for r in retrieved[:8]), *pool], facts, book,
                                                     rare=rare, asked=asked)
-    chosen: list[GuidelineRule] = []
+    missing_ph = False
+    chosen: list[GuidelineRule] = [r for r in premise[:2] if not rules_only or r in sure]  # the "no" first
     for rule in sure[:4]:
-        chosen.append(rule)
+        if rule not in chosen:
+            chosen.append(rule)
     if maybe:
         branch = [r for r in maybe if r not in chosen][: max(0, 6 - len(chosen))]
         chosen.extend(branch)
         forks = [r for r in branch if is_branch(r, question, facts)]
-        missing = sorted({m for r in forks for m in missing_facts(r, facts)})
-        if forks and not (status and asked):  # a question about the guideline's position, answered, is no case
+        missing = sorted({m for r in forks for m in missing_facts(r, facts)}
+                         - ({"transplant"} if _ASKS_TRANSPLANT.search(question) else set()))
+        # a question about the guideline's position, answered, or a premise corrected, is no case with missing
+        # facts; nor is the transplant decision the question asks about
+        if forks and missing and not (status and asked) and not premise:
+            missing_ph = "ph_status" in missing
             findings.append(RuleFinding(
                 rule_id="FACTS-MISSING-031", severity="warn",
                 message="Facts that change the answer were not given (" + ", ".join(_label(m) for m in missing)
@@ -603,10 +612,11 @@ def draft_extractive(
                   need_numbers=True)
     if not chosen:
         add_focus()
-    if b.count() and any(m == "ph_status" for r in maybe if is_branch(r, question, facts)
-                         for m in missing_facts(r, facts)):
+    if b.count() and missing_ph:
+        also = [_label(m) for m in missing if m != "ph_status"]
         b.note("_The Ph status was not given, so each branch is shown: tell me whether the leukemia is "
-               "Ph-positive or Ph-negative for a single answer._")
+               "Ph-positive or Ph-negative" + (f" (and the {' and '.join(also)})" if also else "")
+               + " for a single answer._")
     if (not rules_only and TREATMENT_QUESTION.search(question) and facts.known()
             and not any(kind in ("rule", "guideline", "status") for kind, _ in b.lines)):
         findings.append(RuleFinding(

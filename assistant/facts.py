@@ -369,7 +369,12 @@ def _age_candidates(t: str, ranges: list[re.Match[str]] | None = None) -> list[t
     for rx in _AGE_STRONG:
         found += rx.finditer(t)
     for rx in _AGE_WEAK:
-        found += (m for m in rx.finditer(t) if not _AGE_PRE_BLOCK.search(t[max(0, m.start() - 15) : m.start()]))
+        for m in rx.finditer(t):
+            pre = t[max(0, m.start() - 15) : m.start()]
+            # "for 40M": a sex letter glued to the number names a person whatever precedes it
+            glued = rx is _AGE_WEAK[0] and re.match(r"\d{1,3}[fm]$", m.group(0))
+            if not _AGE_PRE_BLOCK.search(pre) or (glued and re.search(r"\bfor\W*$", pre)):
+                found.append(m)
     for m in _AGE_BARE_YEARS.finditer(t):
         pre = _before(t, m.start(), 30)
         if _BARE_YEARS_PRE_OK.search(pre) and not _BARE_YEARS_NEXT_BLOCK.match(t, m.end()):
@@ -621,6 +626,8 @@ _TX_PATIENT_AFTER = re.compile(
     r"[\s-]*(?:(?:[\w:/]*[+-][\w+-]*|ph|all|b|t|adult|elderly|older|young|aya)\s+){0,3}"
     r"(?:patients?|pts?|recipients?|man|woman|male|female|adults?|boy|girl|cases?)\b"
 )
+# "allo-SCT day +100", "HSCT (D+30)": days counted from a transplant that was done
+_TX_DAY_POST = re.compile(r"[\s,(:-]*(?:on\s+|at\s+|now\s+)?(?:day|d)\s*\+\s*\d+")
 _TX_PRIORITY = ("done", "planned", "ineligible", "not_done", "eligible")
 
 
@@ -645,7 +652,8 @@ def _tx_status(t: str, m: re.Match[str]) -> str | None:
         return "planned" if _TX_BE_PLANNED.search(pre) else None
     if _TX_ELIGIBLE_PRE.search(pre):
         return None if _TX_ASKED.match(t, m.end()) else "eligible"
-    if _TX_DONE_STRONG.search(pre) or word in ("transplanted", "posttransplant") or _TX_DONE_AGO.match(post):
+    if (_TX_DONE_STRONG.search(pre) or word in ("transplanted", "posttransplant") or _TX_DONE_AGO.match(post)
+            or _TX_DAY_POST.match(post)):
         return "done"
     weak = _TX_DONE_WEAK.search(pre)
     if weak and not _HYPOTHETICAL.search(pre[: weak.start()]):
@@ -774,6 +782,8 @@ _BCR_FILLER = (
 )
 _BCR_BARE = r"\s+(?:is\s+|was\s+|became\s+|now\s+)?"
 _PCR = r"\b(?:q|rt-)?pcr(?:\s+(?:results?|tests?|testing|assays?|monitoring))?\s+(?:" + _CHANGE + r")\s+"
+# "PCR undetectable", "qPCR was negative": a PCR result stated without a change of state
+_PCR_PLAIN = r"\b(?:q|rt-)?pcr\s+(?:is\s+|was\s+|remains\s+|remained\s+|still\s+)?"
 _MRD_CONVERSION = r"\bmrd[\s-]+(?:re-?)?conversion\b"
 _MRD_CONVERSION_BLOCK = re.compile(  # a goal or a rate ("for MRD conversion", "MRD conversion rate"), not a result
     r"\b(?:achiev\w*|attain\w*|induc\w*|for|to|rates?\s+of|chance\s+of|likelihood\s+of)\s+(?:an?\s+)?$"
@@ -784,6 +794,7 @@ _MRD_GLOBAL: list[tuple[re.Pattern[str], str]] = [
                 + r"|" + _BCR + _BCR_BARE + r"undetectable"
                 + r"|" + _BCR + r"\s+(?:" + _CHANGE + r")\s+(?:negative|undetect\w*|not\s+detect\w*)"
                 + r"|" + _PCR + r"(?:negative|undetect\w*|not\s+detect\w*)"
+                + r"|" + _PCR_PLAIN + r"(?:negative|undetect\w*|not\s+detect\w*)"
                 + r"|" + _MRD_CONVERSION + r"\s+(?:from\s+pos\w*\s+)?to\s+(?:mrd[\s-]*)?neg\w*"), "negative"),
     (re.compile(r"\bmolecular\s+(?:relapse|recurrence|persistence|failure|progression)\b"
                 r"|\b(?:rising|increasing|detectable|persistent)\s+" + _BCR[2:]
@@ -792,6 +803,7 @@ _MRD_GLOBAL: list[tuple[re.Pattern[str], str]] = [
                 + r"|" + _BCR + _BCR_BARE + r"(?:rising|increasing|re-?appear\w*|re-?emerg\w*)"
                 + r"|" + _BCR + r"\s+(?:" + _CHANGE + r")\s+(?:detect(?:ed|able)|positive)"
                 + r"|" + _PCR + r"(?:positive|detect(?:ed|able))"
+                + r"|" + _PCR_PLAIN + r"(?:positive|detect(?:ed|able))"
                 + r"|" + _MRD_CONVERSION + r"(?!\s+(?:from\s+pos\w*\s+)?to\s+(?:mrd[\s-]*)?neg)(?![\s-]+rates?\b)"),
      "positive"),
 ]
@@ -1066,7 +1078,8 @@ def _read_prior_tkis(t: str) -> list[str]:
     return names
 
 
-_DONOR = re.compile(r"\bdonors?\b|\b(?:msd|mud|mmud|mrd-?donor)\b")
+_DONOR = re.compile(r"\bdonors?\b|\b(?:msd|mud|mmud|mrd-?donor)\b"
+                    r"|\b(?:hla[\s-]*)?(?:matched|identical)\s+(?:sib(?:ling)?s?|brother|sister|related|unrelated)\b")
 _DONOR_TYPE = re.compile(
     r"\b(?:matched|sibling|related|unrelated|haplo\w*|hla[\s-](?:identical|matched)|available|suitable"
     r"|identified|potential|has\s+an?|have\s+an?|with\s+an?|(?:cord|umbilical)\s+blood)\b[\s\w-]*$"
@@ -1091,7 +1104,7 @@ def _read_donor(t: str) -> bool | None:
         if _DONOR_NEG.search(pre) or _DONOR_POST_NEG.match(t, m.end()):
             seen.add(False)
         elif (
-            word.startswith(("msd", "mud", "mmud"))
+            word.startswith(("msd", "mud", "mmud", "hla", "matched", "identical"))
             or _DONOR_TYPE.search(pre)
             or _DONOR_POST_POS.match(t, m.end())
         ):

@@ -53,3 +53,7 @@ def format_context(chunks: Sequence[Chunk]) -> str:
     return "\n\n".join(
         f"[{i}] (tier={c.tier}; section={c.section_id}; {c.section_title})\n{c.text}" for i, c in enumerate(chunks, 1)
     )
+
+#: Shown first when the question's premise or proposal contradicts a guideline rule.
+PREMISE_NOTE = ("_**No**: as asked, this conflicts with the JSH 2023 guideline ({title}). The guideline's own "
+                "statement comes first below._")

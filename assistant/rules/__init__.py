@@ -24,6 +24,7 @@ from assistant.rules.logic import (
     default_rulebook,
     load_rulebook,
     missing_facts,
+    premise_conflicts,
     statement_chunk,
 )
 from assistant.rules.scope import check_scope, is_dose_request, is_injection, is_self_change
@@ -180,6 +181,7 @@ __all__ = [
     "load_rulebook",
     "missing_facts",
     "repair",
+    "premise_conflicts",
     "statement_chunk",
     "unsupported_terms",
 ]

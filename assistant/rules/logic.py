@@ -163,6 +163,16 @@ class RuleBook(BaseModel):
         raise KeyError(rule_id)
 
 
+def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None = None) -> list[GuidelineRule]:
+    """Rules the question itself contradicts: its premise ("inotuzumab is anti-CD19, right?") or the thing it
+    proposes ("should every Ph+ patient get prophylactic TKI after HSCT?"). The answer to such a question
+    starts with "no"."""
+    book = book or default_rulebook()
+    norm = normalize(question)
+    merged = sentence_facts(facts, question)
+    return [r for r in book.rules if violated(r, facts, question, norm=norm, merged=merged)]
+
+
 def load_rulebook(text: str | None = None) -> RuleBook:
     """Load guideline rules from YAML (the bundled `guideline.yaml` by default)."""
     if text is None:
@@ -375,9 +385,15 @@ def _plausible_branch(rule: GuidelineRule, facts: PatientFacts) -> bool:
     """A rule that applies but for missing facts is shown as a branch only when one fact is missing and, for rules
     with several conditions, at least one stated fact already matches."""
     missing = missing_facts(rule, facts)
+    if len(missing) == 2 and set(missing) - _SOFT == {"ph_status"} and facts.known():
+        return True  # e.g. Ph status and MRD unknown for a CR1 transplant question: the MRD arm still shows
     if len(missing) != 1:
         return False
     return len(rule.when) == 1 or _met(rule, facts) >= 1
+
+
+#: Facts whose absence alone does not hide a branch that otherwise fits (MRD, age band): the answer names them.
+_SOFT = frozenset({"mrd_status", "age_band"})
 
 
 def _specific(rule: GuidelineRule, facts: PatientFacts) -> bool:

@@ -223,3 +223,24 @@ def test_trial_results_quoted_from_a_guideline_document_are_labelled_evidence(bo
     for line in a.answer.splitlines():
         if "Ph+ALL202" in line:
             assert line.startswith("- **Evidence"), line
+
+
+def test_a_false_premise_is_answered_no_with_the_rule_first(bot) -> None:
+    a = bot.ask("inotuzumab targets CD19 and blina CD22, so blina for CD22+CD19-, yes?")
+    assert a.answer.startswith("_**No**") and "PREMISE-044" in rule_ids(a)
+    first = next(ln for ln in a.answer.splitlines() if ln.startswith("- "))
+    assert "Blinatumomab targets CD19 and inotuzumab ozogamicin targets CD22" in first
+    assert "FACTS-MISSING-031" not in rule_ids(a)
+    assert_grounded(a, bot)
+    ok = bot.ask("Is blinatumomab an option for relapsed CD19-positive B-ALL?")
+    assert "PREMISE-044" not in rule_ids(ok) and not ok.answer.startswith("_**No**")
+
+
+def test_the_transplant_decision_asked_about_is_not_a_missing_fact(bot) -> None:
+    a = bot.ask("39M Ph+ B-ALL CR1, HLA-matched sib available. Transplant in CR1 or keep TKI/chemo?")
+    assert a.patient.donor is True and "FACTS-MISSING-031" not in rule_ids(a)
+    assert a.answer.splitlines()[0].startswith("- For adults with Ph-positive ALL who achieve first complete")
+    b = bot.ask("pt in CR1, should they recieve an allo transplant?")
+    assert "FACTS-MISSING-031" in rule_ids(b) and "MRD result" in b.answer
+    assert "recommends allogeneic hematopoietic stem cell transplantation (allo-HSCT) in CR1" in b.answer
+    assert "unfavourable prognostic factors" in b.answer

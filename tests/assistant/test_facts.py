@@ -18,6 +18,7 @@ def _field(text: str, name: str) -> object:
 
 AGE_CASES = [
     ("72F Ph+ ALL", 72),
+    ("Should we do allo-HSCT for 40M Ph+ CR1?", 40),
     ("72 yo", 72),
     ("72-year-old woman", 72),
     ("a 72 year old man", 72),
@@ -414,6 +415,9 @@ def test_reads_phase(text: str, phase: str | None) -> None:
 
 MRD_CASES = [
     ("MRD-negative", "negative", None),
+    ("Ph+ ALL, allo-SCT day +100, PCR undetectable", "negative", None),
+    ("qPCR was negative after consolidation", "negative", None),
+    ("Ph+ ALL CR1, qPCR positive after consolidation", "positive", None),
     ("MRD negative", "negative", None),
     ("no detectable MRD", "negative", None),
     ("MRD undetectable", "negative", None),
@@ -610,6 +614,8 @@ def test_reads_prior_tkis(text: str, tkis: list[str]) -> None:
 
 TRANSPLANT_CASES = [
     ("underwent allo-HSCT in CR1", "done"),
+    ("Ph+ ALL, allo-SCT day +100, PCR undetectable", "done"),
+    ("HSCT (D+30), MRD negative", "done"),
     ("post-transplant", "done"),
     ("after allogeneic transplant", "done"),
     ("s/p HSCT", "done"),
@@ -702,6 +708,9 @@ def test_reads_transplant(text: str, status: str | None) -> None:
 
 DONOR_CASES = [
     ("matched sibling donor", True),
+    ("39M Ph+ B-ALL CR1, HLA-matched sib available", True),
+    ("HLA-identical sibling", True),
+    ("no matched sibling, what now", False),
     ("has a donor", True),
     ("donor available", True),
     ("MUD identified", True),

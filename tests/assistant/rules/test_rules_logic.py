@@ -319,3 +319,41 @@ def test_framing_rules_do_not_hide_branches_but_answering_rules_do() -> None:
     q2 = "25yo Ph-negative T-LBL newly diagnosed, how to treat?"
     sure, maybe = applicable_rules(q2, facts.model_copy(update={"ph_status": "negative"}))
     assert "PHNEG-AYA-009" in {r.id for r in sure} and maybe == []
+
+
+@pytest.mark.parametrize("question,rule_id", [
+    ("JSH says every Ph+ patient should get prophylactic TKI after HSCT regardless of MRD, correct?",
+     "PHPOS-POSTHSCT-MRDNEG-006"),
+    ("inotuzumab targets CD19 and blina CD22, so blina for CD22+CD19-, yes?", "RR-TARGETNEG-022"),
+    ("Nelarabine is recommended for relapsed B-ALL, correct?", "RR-NELA-BALL-025"),
+    ("Cranial irradiation is mandatory for all adults in CR, right?", "CNS-CRANIAL-018"),
+    ("CAR-T is first-line for B-ALL in young adults now?", "RR-CART-028"),
+])
+def test_a_question_whose_premise_contradicts_a_rule_is_caught(question: str, rule_id: str) -> None:
+    from assistant.facts import read_facts
+    from assistant.rules import premise_conflicts
+
+    assert rule_id in {r.id for r in premise_conflicts(question, read_facts(question))}
+
+
+@pytest.mark.parametrize("question", [
+    "Prophylactic TKI after HSCT for MRD-negative Ph+ ALL is not recommended, right?",
+    "Should a 30 year old Ph- ALL get pediatric-type chemo?",
+    "What induction for a 72F Ph+ ALL?",
+    "Is blinatumomab for CD19-positive relapsed B-ALL?",
+])
+def test_a_sound_question_has_no_premise_conflict(question: str) -> None:
+    from assistant.facts import read_facts
+    from assistant.rules import premise_conflicts
+
+    assert premise_conflicts(question, read_facts(question)) == []
+
+
+def test_a_cr1_transplant_question_without_ph_shows_both_arms_and_the_mrd_arm() -> None:
+    q = "pt in CR1, should they recieve an allo transplant?"
+    _, maybe = applicable_rules(q, PatientFacts(phase="cr1"))
+    ids = {r.id for r in maybe}
+    assert {"PHPOS-HSCTCR1-003", "PHNEG-POSTREM-011", "PHNEG-POSTREM-HR-012"} <= ids
+    # without any stated fact, two unknowns are not guessed at
+    _, maybe = applicable_rules("should they receive an allo transplant?", PatientFacts())
+    assert "PHNEG-POSTREM-HR-012" not in {r.id for r in maybe}
