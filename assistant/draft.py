@@ -203,7 +203,11 @@ _GRADE_Q = re.compile(r"\b(?:grades?|cq|categor(?:y|ies)|clinical questions?)\b"
 _STATUS_GENERIC = _GENERIC | frozenset(
     ["recommend", "recommended", "recommends", "endorse", "standard", "approach", "give", "does", "the", "for", "ph",
      "based", "newly", "diagnosed", "therapy", "treatment", "high", "risk", "relapse", "level", "considered", "after",
-     "define", "defines", "defined", "count", "counts", "what", "which", "when", "use", "used"])
+     "define", "defines", "defined", "count", "counts", "what", "which", "when", "use", "used", "give", "gives",
+     "given"])
+#: Words that name the setting, not the subject: a status line must share more than these with the question.
+_SETTING = frozenset(["relapsed", "refractory", "b_all", "t_all", "cr1", "cr2", "newly", "diagnosed", "first", "line",
+                      "adult", "young", "older", "aya", "induction", "remission", "mrd"])
 
 
 def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
@@ -235,7 +239,7 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
             toks = _stems(raw)
             shared = toks & q
             rare_shared = sum(1 for t in raw & q_raw if rare(t)) if rare is not None else 0
-            if len(shared) < 2 and not (shared and len(q) <= 4):
+            if (len(shared) < 2 and not (shared and len(q) <= 4)) or not shared - _SETTING:
                 continue
             if not asked and (rare is None or len(shared) < 2 or len(shared) < 0.5 * len(q)
                               or chunk.tier == "evidence" or not rare_shared):
@@ -294,6 +298,8 @@ def _add_tier(b: _Builder, retrieved: Sequence[RetrievedChunk], question: str, f
 _ASKS_REFERENCE = re.compile(r"\b(?:reference|citation|cite|bibliograph\w*|published|publication|journal|doi"
                              r"|who wrote|authors?)\b", re.IGNORECASE)
 _REFERENCE = re.compile(r"\bpublished\b|\bjournal\b|\bdoi\b|\bvolume\b|\bint j hematol\b", re.IGNORECASE)
+_REFERENCE_ANSWER = re.compile(r"\bpublish\w*|\bjournal\b|\bdoi\b|\bvolume\b|\bedition\b|\bversion\b"
+                               r"|\bauthors?\b|\bfull text\b|\bsummar\w+|\bcited?\b|\bhatta\b", re.IGNORECASE)
 _ASKS_ABOUT_SOURCES = re.compile(r"corpus|document|evidence", re.IGNORECASE)
 _HEADLINE = re.compile(r"\b(?:overall survival|event-free survival|disease-free survival|relapse-free survival"
                        r"|median (?:overall )?survival|\bOS\b|\bEFS\b|\bDFS\b|primary endpoint)", re.IGNORECASE)
@@ -597,9 +603,15 @@ def draft_extractive(
                         continue
                     b.add(tier, s, c, lead=EVIDENCE_LEAD)
                 continue
-            for s in best_sentences(r.chunk, question, facts, book, n=2, evidence=tier == "evidence"):
+            # after the first lines, a sentence must share two of the question's own terms: one shared word
+            # ("give", "LBL") is how filler gets in
+            min_shared = 2 if b.count() and len(set(tokenize(question)) - _GENERIC) >= 3 else 1
+            for s in best_sentences(r.chunk, question, facts, book, n=2, evidence=tier == "evidence",
+                                    min_shared=min_shared):
                 if b.count() >= 5:
                     break
+                if _ASKS_REFERENCE.search(question) and not _REFERENCE_ANSWER.search(s):
+                    continue  # "where was it published": bibliography and editions, not content
                 if tier != "guideline" and (claims_recommendation(s) or (
                         tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s))):
                     continue

@@ -190,9 +190,16 @@ def normalize(text: str) -> str:
     return t
 
 
+#: Real words that sit close to a domain word and must not be "corrected" ("indication" is not "induction").
+_NOT_TYPOS = frozenset(
+    ["condition", "conditions", "indication", "indications", "indicated", "release", "released", "releases",
+     "leukemic", "lymphoblast", "lymphoblasts", "related", "relative", "relatives", "relation", "reduction",
+     "inductive", "remissions", "transfusion", "infusion", "infusions", "maintained", "refraction"])
+
+
 @lru_cache(maxsize=4096)
 def _fix_typo(word: str) -> str:
-    if len(word) < 6 or word in DOMAIN_WORDS:
+    if len(word) < 6 or word in DOMAIN_WORDS or word in _NOT_TYPOS:
         return word
     close = difflib.get_close_matches(word, DOMAIN_WORDS, n=1, cutoff=0.84)
     return close[0] if close else word

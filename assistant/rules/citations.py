@@ -9,6 +9,7 @@ Rule IDs (stable, never reused):
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -79,6 +80,82 @@ def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk]) -> set[str]:
     return missing
 
 
+#: A sentence sharing this much of its wording with one source sentence is a copy of it (Jaccard of tokens).
+NEAR_COPY = 0.6
+
+
+def altered_terms(sentence_body: str, chunks: Sequence[Chunk]) -> set[str]:
+    """Key terms and numbers of a near-copy of a source sentence that its original lacks: "MRD below 0.1%"
+    copied from "MRD below 0.01%" is altered, even when 0.1% occurs elsewhere in the chunk."""
+    body = strip_lead(sentence_body)
+    toks = set(tokenize(body))
+    if not toks:
+        return set()
+    best_sim, best = _closest(toks, chunks)
+    if best is None or best_sim < NEAR_COPY:
+        return set()
+    altered = (key_terms(body) - chunk_terms(best)) | (_bounds(body) ^ _bounds(best))
+    if len(_NEGATION.findall(body)) % 2 != len(_NEGATION.findall(best)) % 2:
+        altered.add("negation")  # "is part of it" copied from "is not part of it"
+    return altered
+
+
+def _closest(toks: set[str], chunks: Sequence[Chunk]) -> tuple[float, str | None]:
+    best, best_sim = None, 0.0
+    for c in chunks:
+        for src in _sentences(c.text):
+            other = set(tokenize(src))
+            sim = len(toks & other) / len(toks | other) if other else 0.0
+            if sim > best_sim:
+                best, best_sim = src, sim
+    return best_sim, best
+
+
+#: A sentence this close to a source sentence was taken from it.
+COPY = 0.9
+
+
+def copied_from_elsewhere(sentence_body: str, cited: Sequence[Chunk], retrieved: Sequence[Chunk]) -> set[str]:
+    """A sentence copied from one retrieved source but cited to another ("[2]" on a line of chunk 5): the
+    citation is wrong even when the cited chunk happens to share its terms."""
+    toks = set(tokenize(strip_lead(sentence_body)))
+    if not toks or _closest(toks, cited)[0] >= NEAR_COPY:
+        return set()
+    ids = {c.chunk_id for c in cited}
+    sim, _ = _closest(toks, [c for c in retrieved if c.chunk_id not in ids])
+    return {"source"} if sim >= COPY else set()
+
+
+_NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without)\b|n't\b", re.IGNORECASE)
+_BOUND_RE = re.compile(
+    r"\b(?P<lt>younger\s+than|under|below|less\s+than)\s+(?P<n1>\d+)"
+    r"|\b(?P<n2>\d+)\s*(?:years?\s*)?(?:or\s+(?:older|over|more|above)|and\s+(?:older|over|above)|\+)"
+    r"|\b(?:older\s+than|over|above|more\s+than)\s+(?P<n3>\d+)", re.IGNORECASE)
+
+
+def _bounds(text: str) -> set[str]:
+    """Age and threshold bounds as terms ("<65", ">=65", ">65"): "younger than 65" is not "65 or older"."""
+    out: set[str] = set()
+    for m in _BOUND_RE.finditer(text):
+        if m["n1"]:
+            out.add("<" + m["n1"])
+        elif m["n2"]:
+            out.add(">=" + m["n2"])
+        elif m["n3"]:
+            out.add(">" + m["n3"])
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _sentences(text: str) -> tuple[str, ...]:
+    """Sentences of a chunk, never across a paragraph break or a heading line."""
+    out: list[str] = []
+    for para in re.split(r"\n\s*\n|\n(?=#)", text):
+        lines = [ln.strip() for ln in para.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        out.extend(split_sentences(" ".join(lines)))
+    return tuple(out)
+
+
 def best_quote(sentence_body: str, chunk: Chunk) -> str:
     """The chunk sentence that best matches the answer sentence (a verbatim span of the chunk)."""
     target = set(tokenize(sentence_body))
@@ -119,7 +196,8 @@ def check_citations(
                 if len(bad) == len(s.markers):
                     continue
             good = cited_chunks(s, draft, retrieved)
-            missing = unsupported_terms(s.body, good)
+            missing = (unsupported_terms(s.body, good) or altered_terms(s.body, good)
+                       or copied_from_elsewhere(s.body, good, retrieved))
             if missing:
                 issues.append(Issue(
                     finding=RuleFinding(rule_id="CIT-SUPPORT-004", severity="block",

@@ -32,6 +32,11 @@ def test_rrf_is_pure_and_rewards_agreement() -> None:
     ("WBC 120", ["wbc", "120"]),
     ("white blood cell count above", ["wbc", "above"]),
     ("leukocyte counts", ["wbc"]),
+    # real words near a drug or phase name stay themselves; real typos are fixed
+    ("indication for transplant", ["indication", "allo_hsct"]),
+    ("released in 2020", ["released", "2020"]),
+    ("conditioning intensity", ["conditioning", "intensity"]),
+    ("relapsd after indcution", ["relapsed", "after", "induction"]),
 ])
 def test_tokenizer_keeps_clinical_terms(text: str, tokens: list[str]) -> None:
     assert tokenize(text) == tokens

@@ -94,3 +94,43 @@ def test_time_spans_must_match_the_cited_chunk(by_section, sentence: str, ok: bo
     chunk = next(c for c in by_section["evidence/jalsg-all202-u"] if "5-year disease-free" in c.text)
     flagged = "CIT-SUPPORT-004" in ids(check_citations("q", F, draft_of(sentence, chunk), [chunk]))
     assert flagged is not ok
+
+
+MRD_BELOW = "An MRD result below 0.01% after induction does not mean that ALL is cured."
+
+
+@pytest.mark.parametrize("altered,term", [
+    ("An MRD result below 0.1% after induction does not mean that ALL is cured.", "0.1%"),   # threshold
+    ("An MRD result below 0.01% after induction does mean that ALL is cured.", "negation"),  # negation dropped
+])
+def test_an_altered_copy_of_a_source_sentence_is_caught(by_section, altered: str, term: str) -> None:
+    from assistant.rules.citations import altered_terms
+
+    chunk = next(c for sid in by_section for c in by_section[sid] if MRD_BELOW in c.text)
+    assert altered_terms(MRD_BELOW, [chunk]) == set()
+    assert term in altered_terms(altered, [chunk])
+    assert "CIT-SUPPORT-004" in ids(check_citations("q", F, draft_of(altered, chunk), [chunk]))
+
+
+def test_an_age_bound_flipped_in_a_copy_is_caught(by_section) -> None:
+    from assistant.rules.citations import altered_terms
+
+    src = next((c, s) for sid in by_section for c in by_section[sid] for s in [
+        "The JSH 2023 algorithm places allo-HSCT in CR1 on the pathway for Ph-positive adults younger than 65"]
+        if s in c.text)
+    chunk = src[0]
+    original = next(x for x in chunk.text.split("\n") if x.startswith(src[1]))
+    assert altered_terms(original, [chunk]) == set()
+    flipped = original.replace("younger than 65", "aged 65 or older")
+    assert {"<65", ">=65"} & altered_terms(flipped, [chunk])
+
+
+def test_a_sentence_copied_from_one_source_but_cited_to_another_is_caught(by_section) -> None:
+    from assistant.rules.citations import copied_from_elsewhere
+
+    source = next(c for sid in by_section for c in by_section[sid] if MRD_BELOW in c.text)
+    other = by_section["jsh2023-all/cns-prophylaxis"][0]
+    assert copied_from_elsewhere(MRD_BELOW, [source], [source, other]) == set()
+    assert copied_from_elsewhere(MRD_BELOW, [other], [source, other]) == {"source"}
+    issues = check_citations("q", F, draft_of(MRD_BELOW, other, quote=other.text.split(".")[0]), [source, other])
+    assert "CIT-SUPPORT-004" in ids(issues)
