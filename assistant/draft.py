@@ -192,13 +192,37 @@ STATUS_QUESTION = re.compile(
     r"|\b(?:grades?|cq(?:\s*numbers?)?|clinical\s+questions?)\b"
     r"|\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?:jsh(?:\s+2023)?|guidelines?|summary)\b[^?]{0,30}\b(?:say|state|tell)",
     re.IGNORECASE)
+def is_status_question(question: str) -> bool:
+    """A yes/no question about the guideline's position ("does JSH recommend X?"); "why is X recommended?"
+    takes the position as given and asks for reasons."""
+    if re.match(r"\W*(?:why|how)\b", question, re.IGNORECASE):
+        return False
+    m = STATUS_QUESTION.search(question)
+    # "what does JSH recommend for X?" asks for the recommendation itself, not whether one exists
+    return bool(m) and not (re.search(r"\b(?:what|which)\s+(?:\w+\s+){0,2}$", question[: m.start()], re.IGNORECASE)
+                            and re.search(r"recommend", m.group(0), re.IGNORECASE))
+
+
+#: Words that name a disease phase as a setting ("first-line", "relapsed or refractory").
+_SETTING_WORDS = {
+    "newly_diagnosed": re.compile(r"first[\s-]line|front[\s-]?line|induction|newly diagnosed", re.IGNORECASE),
+    "cr1": re.compile(r"first[\s-]line|first (?:complete )?remission|\bCR1\b|consolidation", re.IGNORECASE),
+    "relapsed": re.compile(r"relapse|refractory|salvage", re.IGNORECASE),
+    "refractory": re.compile(r"relapse|refractory|salvage", re.IGNORECASE),
+}
+_NO_MATCH = re.compile(r"(?!x)x")
 #: Sentences that say what the guideline does NOT say, or that something is trial evidence only.
 _STATUS_SENTENCE = re.compile(
     r"\b(?:does not (?:recommend|present|include)|not recommended|not (?:the |a )?(?:jsh 2023 )?(?:standard|recommendation)"
     r"|no (?:confirmed )?(?:japanese )?approval|no jsh|not listed|not part of|no (?:jsh 2023 )?recommendation grades?"
     r"|grade or cq number|no cq numbers?|trial evidence only|is trial evidence|are trial evidence"
     r"|does not (?:name|specify|define|list|address|give|cover)"
-    r"|no [\w-]+-specific|by analogy)\b", re.IGNORECASE)
+    r"|no [\w-]+-specific|by analogy|does not rank|leaves the choice|neither is stated as preferred"
+    r"|not (?:for|as) (?:the )?first[\s-]line)\b",
+    re.IGNORECASE)
+_PREFER_Q = re.compile(r"\bprefer\w*|\bfavou?r\w*|\bbetter\b|\bsuperior\b|\bvs\.?\b|\bversus\b|\bwhich\b|\bor\b",
+                       re.IGNORECASE)
+_PREFER_S = re.compile(r"\brank\w*|\bprefer\w*|\bchoice\b|\bneither\b", re.IGNORECASE)
 _GRADE_Q = re.compile(r"\b(?:grades?|cq|categor(?:y|ies)|clinical questions?)\b", re.IGNORECASE)
 _STATUS_GENERIC = _GENERIC | frozenset(
     ["recommend", "recommended", "recommends", "endorse", "standard", "approach", "give", "does", "the", "for", "ph",
@@ -219,7 +243,7 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
     Unasked (any other question), such a sentence is offered only when it shares a rare term with the question
     (`rare(token)`: a term few chunks contain, such as "ph_like" or "posaconazole") and most of its other terms."""
     if asked is None:
-        asked = bool(STATUS_QUESTION.search(question))
+        asked = is_status_question(question)
     q_raw = set(tokenize(question)) - _STATUS_GENERIC
     q = _stems(q_raw)
     stated = set(facts.known())
@@ -230,11 +254,15 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
             if s in seen or s not in chunk.text or not _STATUS_SENTENCE.search(s):
                 continue
             seen.add(s)
-            # a "does not list X first-line" line is about the setting asked, whatever phase it names
-            if not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question, phase=False):
+            # a "does not list X first-line" line is about the setting asked, whatever phase it names; one that
+            # names only another setting ("MRD-positive ... in remission" for a relapse) is not
+            if not _safe_sentence(s, facts, book) or not fits_patient(
+                    s, facts, question, phase=not (facts.phase and _SETTING_WORDS.get(facts.phase, _NO_MATCH).search(s))):
                 continue
             if chunk.tier != "guideline" and claims_recommendation(s):
                 continue  # "recommend..." may only be said citing a guideline chunk
+            if chunk.tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s):
+                continue  # what the guideline says is quoted from the guideline, not from a trial document
             raw = set(tokenize(s))
             toks = _stems(raw)
             shared = toks & q
@@ -244,7 +272,8 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
             if not asked and (rare is None or len(shared) < 2 or len(shared) < 0.5 * len(q)
                               or chunk.tier == "evidence" or not rare_shared):
                 continue  # unasked, a "not in the guideline" line must match the question closely
-            score = len(shared) / (len(toks) ** 0.35)
+            # the subject asked about counts fully, the setting ("relapsed", "B-ALL") half
+            score = (len(shared - _SETTING) + 0.5 * len(shared & _SETTING)) / (len(toks) ** 0.35)
             if chunk.tier == "guideline":
                 score *= 1.2
             if set(stated_facts(s)) - stated - {"phase", "prior_tkis", "t315i"}:
@@ -252,6 +281,8 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
             score *= 1.5 ** rare_shared  # shares the question's subject
             if _GRADE_Q.search(question) and _GRADE_Q.search(s):
                 score *= 2.0  # a question about grades or CQ numbers wants the sentence about them
+            if _PREFER_Q.search(question) and _PREFER_S.search(s):
+                score *= 3.0  # "which is preferred?" wants the sentence about ranking or choice
             scored.append((score, -ci, s, chunk))
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
     if asked and len(scored) > 1 and scored[1][0] >= 0.7 * scored[0][0]:
@@ -446,6 +477,8 @@ def heading_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFact
     return out[:n]
 
 
+_ASKS_EVIDENCE = re.compile(r"\b(?:evidence|what\s+(?:data|trials?|studies)|which\s+(?:trials?|studies|data)"
+                            r"|based\s+on|supports?|supported|supporting|rationale|why)\b", re.IGNORECASE)
 _ASKS_TRANSPLANT = re.compile(r"\b(?:allo\w*|hsct|hct|sct|bmt|transplant\w*)\b[^.]*\?|\b(?:should|whether|or)\b[^.?]*"
                               r"\b(?:allo\w*|hsct|sct|transplant\w*)\b", re.IGNORECASE)
 _TRIAL_KEY = re.compile(r"(?!cd\d|t315i|(?:19|20)\d\d$)(?:[a-z_]+\d+\w*|\d{3,}|tower|eliana|phallcon|alba|graaph|zuma"
@@ -484,7 +517,7 @@ def draft_extractive(
     sure, maybe = applicable_rules(question, facts, rulebook=book, sections=top_sections)
     if any(r.exclusive for r in sure):  # a topic the corpus does not cover: say so, add nothing around it
         sure, maybe, rules_only = [r for r in sure if r.exclusive], [], True
-    asked = bool(STATUS_QUESTION.search(question))  # asked about the guideline's position: its answer leads
+    asked = is_status_question(question)  # asked about the guideline's position: its answer leads
     status = [] if rules_only else status_sentences(question, [*(r.chunk for r in retrieved[:8]), *pool], facts, book,
                                                     rare=rare, asked=asked)
     missing_ph = False
@@ -500,7 +533,8 @@ def draft_extractive(
                          - ({"transplant"} if _ASKS_TRANSPLANT.search(question) else set()))
         # a question about the guideline's position, answered, or a premise corrected, is no case with missing
         # facts; nor is the transplant decision the question asks about
-        if forks and missing and not (status and asked) and not premise:
+        why = re.match(r"\W*why\b", question, re.IGNORECASE)  # asks for reasons, not a plan for a patient
+        if forks and missing and not (status and asked) and not premise and not why:
             missing_ph = "ph_status" in missing
             findings.append(RuleFinding(
                 rule_id="FACTS-MISSING-031", severity="warn",
@@ -562,9 +596,26 @@ def draft_extractive(
         add_focus()
         add_guideline(1, min_shared=1)
         rules_only = True
+    def add_support(limit: int = 2) -> None:
+        """'On what evidence?': the supporting-evidence lines of the sections the leading rules rest on."""
+        for rule in chosen[:2]:
+            for chunk in sorted((c for c in pool if c.section_id in rule.section_ids[:1]), key=lambda c: c.chunk_no):
+                for heading, sent in _headed_sentences(chunk):
+                    if limit <= 0 or b.count() >= max_sentences - 1:
+                        return
+                    if heading.lower() not in _EVIDENCE_HEADINGS or sent not in chunk.text:
+                        continue
+                    if _LOW_VALUE.search(sent) or not _safe_sentence(sent, facts, book) or not fits_patient(
+                            sent, facts, question):
+                        continue
+                    if b.add("evidence", sent, chunk, lead=EVIDENCE_LEAD):
+                        limit -= 1
+
     if chosen:
         add_focus()  # the specific thing asked, right after the rules that frame it
         add_listed(n=4, min_share=0.75)
+        if _ASKS_EVIDENCE.search(question) and not plain:
+            add_support()
 
     if not rules_only and not chosen:
         # No guideline rule speaks to this question: follow the retrieval ranking, best sentences first. A trial

@@ -244,3 +244,15 @@ def test_the_transplant_decision_asked_about_is_not_a_missing_fact(bot) -> None:
     assert "FACTS-MISSING-031" in rule_ids(b) and "MRD result" in b.answer
     assert "recommends allogeneic hematopoietic stem cell transplantation (allo-HSCT) in CR1" in b.answer
     assert "unfavourable prognostic factors" in b.answer
+
+
+@pytest.mark.parametrize("q,trial", [
+    ("What evidence supports HD-MTX for Ph-negative ALL aged 40-64?", "ALL202-O"),
+    ("Pediatric-inspired regimen for AYA Ph- ALL - what does JSH recommend and on what evidence?", "ALL202-U"),
+])
+def test_on_what_evidence_adds_the_supporting_trials_labelled_as_evidence(bot, q, trial) -> None:
+    a = bot.ask(q)
+    lines = [ln for ln in a.answer.splitlines() if trial in ln]
+    assert lines and all(ln.startswith("- **Evidence") for ln in lines), a.answer
+    assert "JSH 2023 guideline recommends" in a.answer.splitlines()[0]
+    assert_grounded(a, bot)

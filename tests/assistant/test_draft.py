@@ -142,3 +142,26 @@ def test_list_items_of_one_chunk_are_not_near_duplicates(chunks) -> None:
     retrieved = [RetrievedChunk(chunk=c, score=1.0, rank=i) for i, c in enumerate(risk, 1)]
     draft, _ = draft_extractive(q, PatientFacts(), retrieved, pool=risk, rulebook=RuleBook(rules=[]))
     assert "above 30×10^9/L" in draft.answer and "above 100×10^9/L" in draft.answer
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("Blinatumomab vs inotuzumab for R/R B-ALL: which does JSH prefer and why?", "does not rank blinatumomab"),
+    ("HD-MTX vs HD-AraC as systemic CNS prophylaxis, does JSH prefer one over the other?", "leaves the choice"),
+    ("Is blinatumomab recommended first-line for Ph- B-ALL?", "not for first-line induction"),
+])
+def test_preference_questions_get_the_no_preference_line_first(chunks, question: str, expected: str) -> None:
+    found = status_sentences(question, chunks, read_facts(question), default_rulebook())
+    assert found and expected in found[0][0], found
+    assert found[0][1].tier == "guideline"
+
+
+def test_a_status_line_about_another_setting_does_not_answer_a_relapse_question(chunks) -> None:
+    q = "Blinatumomab vs inotuzumab for R/R B-ALL: which does JSH prefer and why?"
+    assert all("BLAST" not in s for s, _ in status_sentences(q, chunks, read_facts(q), default_rulebook(), n=3))
+
+
+def test_why_questions_are_not_yes_or_no_questions() -> None:
+    from assistant.draft import is_status_question
+
+    assert is_status_question("Is allo-HSCT recommended in CR1 for Ph+ ALL?")
+    assert not is_status_question("why is allo-HSCT recommended in CR1 for Ph+ ALL?")
