@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from assistant.draft import draft_extractive, draft_from_llm_text, is_status_question, llm_messages
+from assistant.draft import asks_position, draft_extractive, draft_from_llm_text, llm_messages
 from assistant.errors import AssistantError, GenerationError
 from assistant.facts import apply_overrides, read_facts
 from assistant.models import Answer, Chunk, PatientFacts, RetrievedChunk, RuleFinding
@@ -212,7 +212,7 @@ class Assistant:
         premise = [] if blocked else premise_conflicts(q, facts, self.rulebook)
         evidence_sections = [r.chunk.section_id for r in retrieved[:3] if r.chunk.tier == "evidence"][:2]
         status = (self.retriever.search(q, facts=facts, k=4, tier="guideline")
-                  if retrieved and is_status_question(q) else [])  # "does JSH recommend X?": its own words
+                  if retrieved and asks_position(q) else [])  # "does JSH recommend X?": its own words
         # whole sections: the yes/no sentence may sit in a sibling chunk of what was retrieved
         status_sections = list(dict.fromkeys(r.chunk.section_id for r in [*status, *(retrieved[:5] if status else [])]))
         pool = _pool(retrieved, self.retriever.section_chunks(

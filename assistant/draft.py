@@ -192,15 +192,30 @@ STATUS_QUESTION = re.compile(
     r"|\b(?:grades?|cq(?:\s*numbers?)?|clinical\s+questions?)\b"
     r"|\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?:jsh(?:\s+2023)?|guidelines?|summary)\b[^?]{0,30}\b(?:say|state|tell)",
     re.IGNORECASE)
+_CLAIM_CHECK = re.compile(r"(?:,|\s)\s*(?:correct|right|true|yes|isn'?t\s+it|is\s+that\s+(?:right|correct|true))\s*\?\s*$",
+                          re.IGNORECASE)
+_GUIDELINE_WORD = re.compile(r"\b(?:jsh|guidelines?|recommend\w*|standard|first[\s-]line|listed)\b", re.IGNORECASE)
+
+
 def is_status_question(question: str) -> bool:
-    """A yes/no question about the guideline's position ("does JSH recommend X?"); "why is X recommended?"
-    takes the position as given and asks for reasons."""
+    """A yes/no question about the guideline's position ("does JSH recommend X?", "JSH recommends X, correct?",
+    "which does JSH prefer?"): its yes or no leads the answer. "Why is X recommended?" and "what does JSH say
+    about X?" are open questions: see `asks_position`."""
+    if (_CLAIM_CHECK.search(question) and _GUIDELINE_WORD.search(question)) or _GRADE_Q.search(question):
+        return True  # a claim to check, or a grade or CQ number (which the corpus says it does not have)
     if re.match(r"\W*(?:why|how)\b", question, re.IGNORECASE):
         return False
     m = STATUS_QUESTION.search(question)
-    # "what does JSH recommend for X?" asks for the recommendation itself, not whether one exists
-    return bool(m) and not (re.search(r"\b(?:what|which)\s+(?:\w+\s+){0,2}$", question[: m.start()], re.IGNORECASE)
-                            and re.search(r"recommend", m.group(0), re.IGNORECASE))
+    if not m:
+        return False
+    # "what does JSH recommend / say ...", "what is its position": open questions about the content
+    return not re.search(r"\b(?:what|who|where|when)\b", question[: m.start() + 5], re.IGNORECASE)
+
+
+def asks_position(question: str) -> bool:
+    """Any question about what the guideline says or does not say, yes/no or open."""
+    return is_status_question(question) or (bool(STATUS_QUESTION.search(question))
+                                            and not re.match(r"\W*why\b", question, re.IGNORECASE))
 
 
 #: Words that name a disease phase as a setting ("first-line", "relapsed or refractory").
@@ -229,6 +244,8 @@ _STATUS_GENERIC = _GENERIC | frozenset(
      "based", "newly", "diagnosed", "therapy", "treatment", "high", "risk", "relapse", "level", "considered", "after",
      "define", "defines", "defined", "count", "counts", "what", "which", "when", "use", "used", "give", "gives",
      "given"])
+#: Words of a tag question or a request ("..., correct?", "based on"): never the subject.
+_TAG_WORDS = frozenset(["correct", "right", "true", "yes", "based", "isn", "isnt", "please", "pls", "now"])
 #: Words that name the setting, not the subject: a status line must share more than these with the question.
 _SETTING = frozenset(["relapsed", "refractory", "b_all", "t_all", "cr1", "cr2", "newly", "diagnosed", "first", "line",
                       "adult", "young", "older", "aya", "induction", "remission", "mrd"])
@@ -517,14 +534,28 @@ def draft_extractive(
     sure, maybe = applicable_rules(question, facts, rulebook=book, sections=top_sections)
     if any(r.exclusive for r in sure):  # a topic the corpus does not cover: say so, add nothing around it
         sure, maybe, rules_only = [r for r in sure if r.exclusive], [], True
-    asked = is_status_question(question)  # asked about the guideline's position: its answer leads
+    asked = is_status_question(question)  # a yes/no question about the guideline's position: its answer leads
     status = [] if rules_only else status_sentences(question, [*(r.chunk for r in retrieved[:8]), *pool], facts, book,
-                                                    rare=rare, asked=asked)
+                                                    rare=rare, asked=asks_position(question))
     missing_ph = False
+    subject = _stems(set(tokenize(question)) - _STATUS_GENERIC - _FACT_TOKENS - _SETTING - _TAG_WORDS)
+    if subject:  # the rule that names what was asked ("cranial irradiation") before the rules that frame it
+        sure = sorted(sure, key=lambda r: -len(_stems(set(tokenize(r.statement))) & subject))
     chosen: list[GuidelineRule] = [r for r in premise[:2] if not rules_only or r in sure]  # the "no" first
     for rule in sure[:4]:
         if rule not in chosen:
             chosen.append(rule)
+    def on_subject(r: GuidelineRule) -> bool:
+        return len(_stems(set(tokenize(r.statement))) & subject) >= min(2, len(subject) or 1)
+
+    # a yes/no question whose subject no applicable rule names ("is ponatinib the first-line TKI?") is answered by
+    # the guideline's own yes/no line, and only the rules about its subject follow; when a rule names it
+    # ("is allo-HSCT in CR1 recommended?"), the rule is the answer and leads
+    if asked and status and not _GRADE_Q.search(question) and any(on_subject(r) for r in [*sure, *maybe]):
+        asked = False  # (a grade or CQ question asks about the grade, which no rule states)
+    if asked and status:
+        chosen = [r for r in chosen if r in premise or on_subject(r)]
+        maybe = []
     if maybe:
         branch = [r for r in maybe if r not in chosen][: max(0, 6 - len(chosen))]
         chosen.extend(branch)
@@ -534,7 +565,8 @@ def draft_extractive(
         # a question about the guideline's position, answered, or a premise corrected, is no case with missing
         # facts; nor is the transplant decision the question asks about
         why = re.match(r"\W*why\b", question, re.IGNORECASE)  # asks for reasons, not a plan for a patient
-        if forks and missing and not (status and asked) and not premise and not why:
+        if (forks and missing and not (status and asked) and not premise and not why
+                and not _ASKS_EVIDENCE.search(question)):  # "what evidence supports X" is about the trials
             missing_ph = "ph_status" in missing
             findings.append(RuleFinding(
                 rule_id="FACTS-MISSING-031", severity="warn",
@@ -614,7 +646,7 @@ def draft_extractive(
     if chosen:
         add_focus()  # the specific thing asked, right after the rules that frame it
         add_listed(n=4, min_share=0.75)
-        if _ASKS_EVIDENCE.search(question) and not plain:
+        if _ASKS_EVIDENCE.search(question) and not plain and not (asked and status):
             add_support()
 
     if not rules_only and not chosen:

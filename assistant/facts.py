@@ -515,7 +515,8 @@ _CD = re.compile(
     r"\bcd\s*-?\s*(?P<a>19|22)(?:\s*(?:/|,|and|&)\s*(?:cd\s*-?\s*)?(?P<b>19|22))?(?![0-9])"
 )
 _CD_SIGN = _sign_regex(
-    extra_pos=r"|dim|bright|low|weak|partial|heterogeneous|moderate|high|(?:expression\s*)?(?:of|:|="
+    extra_pos=r"|(?:strongly|weakly|brightly|clearly|highly)\s*(?:\+|pos\w*)|dim|bright|low|weak|partial|heterogeneous"
+              r"|moderate|high|(?:expression\s*)?(?:of|:|="
               r"|in)?\s*[1-9]\d*(?:\.\d+)?\s*%",
     extra_neg=r"|(?:expression\s*)?(?:of|:|=|in)?\s*0(?:\.0+)?\s*%|escape|null",
 )
@@ -556,7 +557,7 @@ _TX = re.compile(
     r"|\ballo-?(?:hsct|sct|hct)\b|\bposttransplant\b|\ballo\b"
 )
 _TX_ADJ = (
-    r"(?:(?:an?|her|his|the|their|matched|mismatched|sibling|related|unrelated|first|second|1st|2nd|mud|msd"
+    r"(?:(?:an?|her|his|the|their|my|our|your|matched|mismatched|sibling|related|unrelated|first|second|1st|2nd|mud|msd"
     r"|myeloablative|reduced[\s-]intensity|ric|mac|haplo\w*|cord|allo\w*|hla[\s-]matched)[\s-]+){0,3}$"
 )
 _TX_DONE_STRONG = re.compile(

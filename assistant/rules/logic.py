@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, Replacement, parse_lines, strip_lead
-from assistant.text import normalize
+from assistant.text import normalize, tokenize
 
 Tri = Literal[True, False] | None
 
@@ -168,9 +168,22 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     proposes ("should every Ph+ patient get prophylactic TKI after HSCT?"). The answer to such a question
     starts with "no"."""
     book = book or default_rulebook()
+    if _COMPARISON.search(question) or not _CLAIM_OR_PROPOSAL.search(question):
+        return []  # "A vs B?" weighs options and "full intensive regimen?" states nothing: no premise to deny
+    question = _TAG_QUESTION.sub("", question)  # "..., isn't it?" asks; its "n't" denies nothing
     norm = normalize(question)
     merged = sentence_facts(facts, question)
-    return [r for r in book.rules if violated(r, facts, question, norm=norm, merged=merged)]
+    hits = [r for r in book.rules if violated(r, facts, question, norm=norm, merged=merged)]
+    q = set(tokenize(question))
+    return sorted(hits, key=lambda r: -len(q & set(tokenize(r.statement + " " + r.title))))
+
+
+_TAG_QUESTION = re.compile(r"[,;]?\s*(?:isn'?t\s+it|aren'?t\s+they|doesn'?t\s+it|don'?t\s+they|right|correct|true|yes"
+                           r"|no|is\s+that\s+(?:right|correct|true))\s*\?\s*$", re.IGNORECASE)
+_COMPARISON = re.compile(r"\bvs\.?\b|\bversus\b|\bwhich\b|\bor\b|\bcompared?\b", re.IGNORECASE)
+_CLAIM_OR_PROPOSAL = re.compile(
+    r"\b(?:is|are|does|do|should|can|could|recommend\w*|standard|mandatory|required|needed|targets?|anti-?"
+    r"|first[\s-]line|every|right|correct|true)\b", re.IGNORECASE)
 
 
 def load_rulebook(text: str | None = None) -> RuleBook:

@@ -256,3 +256,28 @@ def test_on_what_evidence_adds_the_supporting_trials_labelled_as_evidence(bot, q
     assert lines and all(ln.startswith("- **Evidence") for ln in lines), a.answer
     assert "JSH 2023 guideline recommends" in a.answer.splitlines()[0]
     assert_grounded(a, bot)
+
+
+@pytest.mark.parametrize("q,lead", [
+    # a rule names the subject: the rule is the yes and leads
+    ("Is allo-HSCT in CR1 recommended for transplant-eligible Ph-positive ALL?",
+     "recommends allogeneic hematopoietic stem cell transplantation"),
+    # no rule names it: the guideline's own no leads
+    ("JSH 2023 recommends blinatumomab consolidation for all MRD-negative Ph- adults based on E1910, correct?",
+     "is not listed in the ALL Hub summary"),
+    ("Is ponatinib the recommended first-line TKI for Ph+ ALL?", "does not recommend ponatinib"),
+    # an open question about the content: the recommendation leads, caveats follow
+    ("What does JSH 2023 say about CNS ppx?", "recommends CNS prophylaxis with intrathecal chemotherapy"),
+])
+def test_the_line_that_answers_the_question_leads(bot, q, lead) -> None:
+    a = bot.ask(q)
+    first = next(ln for ln in a.answer.splitlines() if ln.startswith("- "))
+    assert lead in first, a.answer
+
+
+def test_a_tag_question_claim_is_checked_and_a_comparison_is_not_a_premise(bot) -> None:
+    a = bot.ask("Nelarabine is recommended for relapsed B-ALL, isn't it?")
+    assert "PREMISE-044" in rule_ids(a) and "Nelarabine is for T-ALL" in a.answer
+    for q in ("68y Ph+: TKI+steroid vs TKI+hyper-CVAD, which is preferred?", "66M fit Ph-, full intensive regimen?"):
+        b = bot.ask(q)
+        assert "PREMISE-044" not in rule_ids(b) and not b.answer.startswith("_**No**"), b.answer

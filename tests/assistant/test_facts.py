@@ -307,6 +307,8 @@ def test_reads_lineage(text: str, lineage: str | None) -> None:
 # ------------------------------------------------------------------------------------ CD19 / CD22
 
 MARKER_CASES = [
+    ("CD19 negative, CD22 strongly +.", False, True),
+    ("CD22 strongly positive", None, True),
     ("CD19+ B-ALL", True, None),
     ("CD19 positive", True, None),
     ("CD19-positive", True, None),
@@ -613,6 +615,7 @@ def test_reads_prior_tkis(text: str, tkis: list[str]) -> None:
 # ------------------------------------------------------------------------------------ transplant
 
 TRANSPLANT_CASES = [
+    ("after my transplant I am on dasatinib", "done"),
     ("underwent allo-HSCT in CR1", "done"),
     ("Ph+ ALL, allo-SCT day +100, PCR undetectable", "done"),
     ("HSCT (D+30), MRD negative", "done"),
