@@ -358,7 +358,7 @@ _LOW_VALUE = re.compile(
     r"evidence documents?|\bsee the\b|this document|documents? (?:in|of) this corpus|are evidence(?:,)? (?:and )?not"
     r"|\bthe assistant\b|\bmust never be\b|\bmust not (?:state|invent|say|claim)\b|\bwas published\b"
     r"|^(?:because of this|for this reason|as a result|in this case)\b"
-    r"|(?:results|findings) are evidence|have their own|\bpublished in \w+ (?:in )?\d{4}",
+    r"|(?:results|findings) are evidence|have their own|\bpublished in \w+ (?:in )?\d{4}|context document",
     re.IGNORECASE)
 
 
@@ -494,7 +494,8 @@ def heading_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFact
     return out[:n]
 
 
-_ASKS_EVIDENCE = re.compile(r"\b(?:evidence|what\s+(?:data|trials?|studies)|which\s+(?:trials?|studies|data)"
+_ASKS_EVIDENCE = re.compile(r"\b(?:evidence|what\s+(?:data|trials?|studies)|which\s+(?:\w+\s+)?(?:trials?|studies|data)"
+                            r"|back(?:s|ed|ing)?\s+(?:up\s+)?(?:the\s+)?\w+"
                             r"|based\s+on|supports?|supported|supporting|rationale|why)\b", re.IGNORECASE)
 _ASKS_TRANSPLANT = re.compile(r"\b(?:allo\w*|hsct|hct|sct|bmt|transplant\w*)\b[^.]*\?|\b(?:should|whether|or)\b[^.?]*"
                               r"\b(?:allo\w*|hsct|sct|transplant\w*)\b", re.IGNORECASE)
@@ -541,6 +542,7 @@ def draft_extractive(
     subject = _stems(set(tokenize(question)) - _STATUS_GENERIC - _FACT_TOKENS - _SETTING - _TAG_WORDS)
     if subject:  # the rule that names what was asked ("cranial irradiation") before the rules that frame it
         sure = sorted(sure, key=lambda r: -len(_stems(set(tokenize(r.statement))) & subject))
+        maybe = sorted(maybe, key=lambda r: -len(_stems(set(tokenize(r.statement))) & subject))
     chosen: list[GuidelineRule] = [r for r in premise[:2] if not rules_only or r in sure]  # the "no" first
     for rule in sure[:4]:
         if rule not in chosen:
@@ -649,6 +651,28 @@ def draft_extractive(
         if _ASKS_EVIDENCE.search(question) and not plain and not (asked and status):
             add_support()
 
+    def add_trial(chunk: Chunk, *, design: bool, limit: int, take: int = 4) -> None:
+        """A trial's lines from its whole document (results often sit in a sibling chunk): headline survival
+        first; `design` puts what the trial tested first (the trial the question names)."""
+        siblings = [c for c in pool if c.section_id == chunk.section_id] or [chunk]
+        q = set(tokenize(question))
+        cands = sorted(((s, c) for c in siblings for s in best_sentences(c, question, facts, book, n=3, evidence=True)),
+                       key=lambda sc: -_score(sc[0], q, frozenset(tokenize(sc[1].title)))
+                       * (1.6 if re.search(r"\d+(?:\.\d+)?\s*(?:%|months?\b)", sc[0]) else 1.0)
+                       * (1.5 if _HEADLINE.search(sc[0]) else 1.0)
+                       * (1.2 if re.search(r"overall survival|\bOS\b", sc[0]) else 1.0))
+        if design:
+            first = min(siblings, key=lambda c: c.chunk_no)
+            lead = [(sent, first) for sent in chunk_sentences(first.text)[:1]
+                    if sent in first.text and _safe_sentence(sent, facts, book)]
+            cands = lead + [sc for sc in cands if sc not in lead][:3]
+        for s, c in cands[:take]:
+            if b.count() >= limit:
+                break
+            if claims_recommendation(s) or (_GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s)):
+                continue
+            b.add("evidence", s, c, lead=EVIDENCE_LEAD)
+
     if not rules_only and not chosen:
         # No guideline rule speaks to this question: follow the retrieval ranking, best sentences first. A trial
         # question reads the whole trial document (results often sit in a sibling chunk).
@@ -666,25 +690,7 @@ def draft_extractive(
                 if other_trial(r.chunk):
                     continue  # the question names its trial: not another one with a similar name
                 done_sections.add(r.chunk.section_id)
-                siblings = [c for c in pool if c.section_id == r.chunk.section_id] or [r.chunk]
-                cands = sorted(((s, c) for c in siblings for s in best_sentences(
-                    c, question, facts, book, n=3, evidence=True)),
-                    key=lambda sc: -_score(sc[0], set(tokenize(question)), frozenset(tokenize(sc[1].title)))
-                    * (1.6 if re.search(r"\d+(?:\.\d+)?\s*(?:%|months?\b)", sc[0]) else 1.0)
-                    * (1.5 if _HEADLINE.search(sc[0]) else 1.0)
-                    * (1.2 if re.search(r"overall survival|\bOS\b", sc[0]) else 1.0))
-                if named_found and not done_sections - {r.chunk.section_id}:
-                    # the trial the question names: what it tested first (its design line), then its results
-                    first = min(siblings, key=lambda c: c.chunk_no)
-                    design = [(sent, first) for sent in chunk_sentences(first.text)[:1]
-                              if sent in first.text and _safe_sentence(sent, facts, book)]
-                    cands = design + [sc for sc in cands if sc not in design][:3]
-                for s, c in cands[:4]:
-                    if b.count() >= 5:
-                        break
-                    if claims_recommendation(s) or (_GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s)):
-                        continue
-                    b.add(tier, s, c, lead=EVIDENCE_LEAD)
+                add_trial(r.chunk, design=named_found and not done_sections - {r.chunk.section_id}, limit=5)
                 continue
             # after the first lines, a sentence must share two of the question's own terms: one shared word
             # ("give", "LBL") is how filler gets in
@@ -703,8 +709,13 @@ def draft_extractive(
         add_guideline(2)
         if b.count() < max_sentences:
             _add_tier(b, retrieved[:3], question, facts, book, tier="context", limit=1, max_sentences=max_sentences)
-        _add_tier(b, retrieved[:5], question, facts, book, tier="evidence", limit=1, max_sentences=max_sentences,
-                  need_numbers=True)
+        trial = next((r.chunk for r in retrieved[:5] if r.chunk.tier == "evidence" and named_found
+                      and not other_trial(r.chunk)), None)
+        if trial is not None:  # the question names a trial: its design and headline results
+            add_trial(trial, design=True, limit=max_sentences, take=3)
+        else:
+            _add_tier(b, [r for r in retrieved[:5] if not other_trial(r.chunk)], question, facts, book,
+                      tier="evidence", limit=1, max_sentences=max_sentences, need_numbers=True)
     if not chosen:
         add_focus()
     if b.count() and missing_ph:

@@ -406,7 +406,7 @@ def _plausible_branch(rule: GuidelineRule, facts: PatientFacts) -> bool:
 
 
 #: Facts whose absence alone does not hide a branch that otherwise fits (MRD, age band): the answer names them.
-_SOFT = frozenset({"mrd_status", "age_band"})
+_SOFT = frozenset({"mrd_status", "age_band", "phase"})
 
 
 def _specific(rule: GuidelineRule, facts: PatientFacts) -> bool:

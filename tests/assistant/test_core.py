@@ -281,3 +281,22 @@ def test_a_tag_question_claim_is_checked_and_a_comparison_is_not_a_premise(bot) 
     for q in ("68y Ph+: TKI+steroid vs TKI+hyper-CVAD, which is preferred?", "66M fit Ph-, full intensive regimen?"):
         b = bot.ask(q)
         assert "PREMISE-044" not in rule_ids(b) and not b.answer.startswith("_**No**"), b.answer
+
+
+def test_a_named_trial_beside_a_rule_gets_its_design_and_survival_not_another_trial(bot) -> None:
+    a = bot.ask("TOWER trial - blinatumomab vs chemo results (OS, CR rates)?")
+    assert "recommends blinatumomab" in a.answer
+    assert "median overall survival was 7.7 months" in a.answer and "E1910" not in a.answer, a.answer
+
+
+def test_which_studies_back_a_recommendation_gets_that_recommendation_and_its_trials(bot) -> None:
+    a = bot.ask("Which Japanese studies back TKI plus chemo in Ph+ ALL and what did they show?")
+    first = next(ln for ln in a.answer.splitlines() if ln.startswith("- "))
+    assert "combines a tyrosine kinase inhibitor (TKI) with chemotherapy" in first, a.answer
+    assert "Ph+ALL202" in a.answer and "FACTS-MISSING-031" not in rule_ids(a)
+
+
+def test_a_terse_mrd_transplant_question_shows_the_branches_and_asks_for_ph_and_phase(bot) -> None:
+    a = bot.ask("MRD positive - transplant?")
+    assert "FACTS-MISSING-031" in rule_ids(a) and "considering allo-HSCT" in a.answer
+    assert "Ph-positive or Ph-negative" in a.answer
