@@ -249,7 +249,7 @@ class Assistant:
                                          message=f"The language model failed ({exc}); extractive answer shown"))
                 use_llm = False
         # a patient asking to change their own treatment gets the guideline point, not trial numbers
-        plain = any(f.rule_id == "SAFE-SELF-005" for f in scope_findings) and bool(sure)
+        plain = any(f.rule_id == "SAFE-SELF-005" for f in scope_findings) and bool(sure or maybe)
         if not use_llm:
             draft, missing = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
                                              rare=self.retriever.is_rare, plain=plain,

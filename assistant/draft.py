@@ -322,7 +322,8 @@ def _score(sentence: str, q_tokens: set[str], context: frozenset[str] = frozense
 
 
 def _add_tier(b: _Builder, retrieved: Sequence[RetrievedChunk], question: str, facts: PatientFacts,
-              book: RuleBook, *, tier: str, limit: int, max_sentences: int, need_numbers: bool = False) -> None:
+              book: RuleBook, *, tier: str, limit: int, max_sentences: int, need_numbers: bool = False,
+              min_shared: int = 1) -> None:
     """Add up to `limit` sentences from the best chunks of one tier (never a 'recommended' claim outside the
     guideline tier)."""
     lead = EVIDENCE_LEAD if tier == "evidence" else CONTEXT_LEAD
@@ -332,7 +333,7 @@ def _add_tier(b: _Builder, retrieved: Sequence[RetrievedChunk], question: str, f
         if r.chunk.tier != tier:
             continue
         for s in best_sentences(r.chunk, question, facts, book, n=min(limit, 2), need_numbers=need_numbers,
-                                evidence=tier == "evidence"):
+                                evidence=tier == "evidence", min_shared=min_shared):
             if claims_recommendation(s) or limit <= 0 or b.count() >= max_sentences:
                 continue
             if tier == "context" and _DEFINITION.search(s) and not _ASKS_DEFINITION.search(question):
@@ -374,8 +375,8 @@ def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleB
         if _LOW_VALUE.search(s) and not (_ASKS_ABOUT_SOURCES.search(question) or _ASKS_REFERENCE.search(question)):
             continue
         ctx = frozenset(tokenize(chunk.title)) if evidence else frozenset()
-        if len(((set(tokenize(s)) | ctx) & q) - _GENERIC) < min_shared:
-            continue
+        if len({t for t in ((set(tokenize(s)) | ctx) & q) - _GENERIC if not t.isdigit()}) < min_shared:
+            continue  # (a bare number, "ECOG 3" and "3-year", is a coincidence, not a shared subject)
         score = _score(s, q, ctx)
         if _ASKS_REFERENCE.search(question) and _REFERENCE.search(s):
             score *= 2.0  # "what is the reference / who published": the bibliographic sentence first
@@ -426,7 +427,7 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
                     continue
                 if chunk.tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s):
                     continue
-                if len((set(tokenize(s)) & q) - (_GENERIC - {"ph_pos", "ph_neg"})) < 2:
+                if len({t for t in (set(tokenize(s)) & q) - (_GENERIC - {"ph_pos", "ph_neg"}) if not t.isdigit()}) < 2:
                     continue  # the term alone ("matter") is no match: the sentence must share its subject
                 score = _score(s, q) * (1.2 if chunk.tier == "guideline" else 1.0)
                 if best is None or score > best[0]:
@@ -536,10 +537,11 @@ def draft_extractive(
     if any(r.exclusive for r in sure):  # a topic the corpus does not cover: say so, add nothing around it
         sure, maybe, rules_only = [r for r in sure if r.exclusive], [], True
     asked = is_status_question(question)  # a yes/no question about the guideline's position: its answer leads
-    status = [] if rules_only else status_sentences(question, [*(r.chunk for r in retrieved[:8]), *pool], facts, book,
+    status = [] if rules_only or plain else status_sentences(question, [*(r.chunk for r in retrieved[:8]), *pool], facts, book,
                                                     rare=rare, asked=asks_position(question))
     missing_ph = False
-    subject = _stems(set(tokenize(question)) - _STATUS_GENERIC - _FACT_TOKENS - _SETTING - _TAG_WORDS)
+    subject = _stems(set(tokenize(question)) - _STATUS_GENERIC - _TAG_WORDS
+                     - ((_FACT_TOKENS | _SETTING) - {"mrd", "induction", "maintenance", "allo_hsct"}))
     if subject:  # the rule that names what was asked ("cranial irradiation") before the rules that frame it
         sure = sorted(sure, key=lambda r: -len(_stems(set(tokenize(r.statement))) & subject))
         maybe = sorted(maybe, key=lambda r: -len(_stems(set(tokenize(r.statement))) & subject))
@@ -604,6 +606,8 @@ def draft_extractive(
         cands = [c for c in {c.chunk_id: c for c in [*(r.chunk for r in retrieved[:8]), *pool]}.values()
                  if not other_trial(c) and (c.tier == "guideline" or not plain)]
         for s, chunk in focus_sentences(question, cands, facts, book, [t for _, t in b.lines], rare=rare):
+            if plain and _TRIAL_IN_TEXT.search(s):
+                continue  # a patient gets the guideline point, not trial protocols
             if b.count() < max_sentences - 1:
                 b.add(chunk.tier, s, chunk, lead={"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}.get(chunk.tier, ""))
 
@@ -621,7 +625,8 @@ def draft_extractive(
             for s in best_sentences(chunk, question, facts, book, n=1, min_shared=min_shared):
                 if budget <= 0 or b.count() >= max_sentences - 1:
                     break
-                if any(s == r.statement for r in chosen) or (plain and is_trial_sentence(s, chunk)):
+                if any(s == r.statement for r in chosen) or (plain and (is_trial_sentence(s, chunk)
+                                                                        or _TRIAL_IN_TEXT.search(s))):
                     continue
                 if b.add("guideline", s, chunk):
                     budget -= 1
@@ -708,14 +713,15 @@ def draft_extractive(
     elif not rules_only:
         add_guideline(2)
         if b.count() < max_sentences:
-            _add_tier(b, retrieved[:3], question, facts, book, tier="context", limit=1, max_sentences=max_sentences)
+            _add_tier(b, retrieved[:3], question, facts, book, tier="context", limit=1, max_sentences=max_sentences,
+                      min_shared=2)
         trial = next((r.chunk for r in retrieved[:5] if r.chunk.tier == "evidence" and named_found
                       and not other_trial(r.chunk)), None)
         if trial is not None:  # the question names a trial: its design and headline results
             add_trial(trial, design=True, limit=max_sentences, take=3)
         else:
             _add_tier(b, [r for r in retrieved[:5] if not other_trial(r.chunk)], question, facts, book,
-                      tier="evidence", limit=1, max_sentences=max_sentences, need_numbers=True)
+                      tier="evidence", limit=1, max_sentences=max_sentences, need_numbers=True, min_shared=2)
     if not chosen:
         add_focus()
     if b.count() and missing_ph:
