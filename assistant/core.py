@@ -217,6 +217,8 @@ class Assistant:
         status_sections = list(dict.fromkeys(r.chunk.section_id for r in [*status, *(retrieved[:5] if status else [])]))
         pool = _pool(retrieved, self.retriever.section_chunks(
             [sid for r in [*premise, *sure, *maybe] for sid in r.section_ids] + evidence_sections + status_sections))
+        if retrieved:  # a second subject in the question that retrieval did not reach ("any tox to watch?")
+            pool = _pool(retrieved, [*pool, *self.retriever.uncovered_term_chunks(q, [r.chunk for r in retrieved[:8]])])
         t2 = time.perf_counter()
         timings = {"retrieve": (t2 - t1) * 1000}
         if sink is not None:

@@ -418,8 +418,10 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
             continue  # named by a line added for an earlier term
         best: tuple[float, str, Chunk] | None = None
         for chunk in chunks:
-            for s in chunk_sentences(chunk.text):
-                if s in seen or s not in chunk.text or term not in tokenize(s):
+            for heading, s in _headed_sentences(chunk):
+                # the heading speaks for its sentences: "VOD risk ..." sits under "... related toxicities"
+                ctx = frozenset(tokenize(heading)) if heading != chunk.title else frozenset()
+                if s in seen or s not in chunk.text or term not in (set(tokenize(s)) | ctx):
                     continue
                 if not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question):
                     continue
@@ -427,9 +429,10 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
                     continue
                 if chunk.tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s):
                     continue
-                if len({t for t in (set(tokenize(s)) & q) - (_GENERIC - {"ph_pos", "ph_neg"}) if not t.isdigit()}) < 2:
+                if len({t for t in ((set(tokenize(s)) | ctx) & q) - (_GENERIC - {"ph_pos", "ph_neg"})
+                        if not t.isdigit()}) < 2:
                     continue  # the term alone ("matter") is no match: the sentence must share its subject
-                score = _score(s, q) * (1.2 if chunk.tier == "guideline" else 1.0)
+                score = _score(s, q, ctx) * (1.2 if chunk.tier == "guideline" else 1.0)
                 if best is None or score > best[0]:
                     best = (score, s, chunk)
         if best is not None:
@@ -549,8 +552,14 @@ def draft_extractive(
     for rule in sure[:4]:
         if rule not in chosen:
             chosen.append(rule)
+    rare_subject = {t for t in subject if rare is not None and rare(t)}
+
     def on_subject(r: GuidelineRule) -> bool:
-        return len(_stems(set(tokenize(r.statement))) & subject) >= min(2, len(subject) or 1)
+        """The rule's statement names what was asked: all of its rare terms ("D-ALBA"), or two of its terms."""
+        stmt = _stems(set(tokenize(r.statement)))
+        if rare_subject:
+            return rare_subject <= stmt
+        return len(stmt & subject) >= min(2, len(subject) or 1)
 
     # a yes/no question whose subject no applicable rule names ("is ponatinib the first-line TKI?") is answered by
     # the guideline's own yes/no line, and only the rules about its subject follow; when a rule names it

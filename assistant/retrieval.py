@@ -126,6 +126,20 @@ class HybridRetriever:
         df = self._bm25.doc_freqs_of(token)
         return 0 < df < share * len(self.chunks)
 
+    def uncovered_term_chunks(self, question: str, have: Sequence[Chunk], n: int = 2) -> list[Chunk]:
+        """For a second part of a question ("... and any toxicity to watch?"): chunks for the question's rare terms
+        that none of `have` contains, found by BM25 on those terms together with the question's other rare terms."""
+        rare = [t for t in dict.fromkeys(tokenize(question)) if self.is_rare(t) and not t.isdigit()]
+        present: set[str] = set()
+        for c in have:
+            present.update(tokenize(c.text))
+        missing = [t for t in rare if t not in present]
+        if not missing:
+            return []
+        ids = {c.chunk_id for c in have}
+        ranked = self.bm25_ranking(" ".join(missing + [t for t in rare if t not in missing]), n + len(ids))
+        return [self.by_id[cid] for cid in ranked if cid not in ids][:n]
+
     def bm25_ranking(self, question: str, n: int, tier: str | None = None) -> list[str]:
         if self._bm25 is None:
             return []

@@ -300,3 +300,17 @@ def test_a_terse_mrd_transplant_question_shows_the_branches_and_asks_for_ph_and_
     a = bot.ask("MRD positive - transplant?")
     assert "FACTS-MISSING-031" in rule_ids(a) and "considering allo-HSCT" in a.answer
     assert "Ph-positive or Ph-negative" in a.answer
+
+
+def test_a_second_question_reaches_its_own_source(bot) -> None:
+    a = bot.ask("50M Ph neg B ALL, relapse after blina and now CD19 negative, CD22 strongly +. what now, any tox to "
+                "watch if going to transplant?")
+    assert "recommends inotuzumab ozogamicin" in a.answer
+    assert "VOD/SOS risk with inotuzumab ozogamicin is higher when HSCT follows" in a.answer, a.answer
+    assert_grounded(a, bot)
+
+
+def test_a_yes_no_question_on_a_trial_approach_leads_with_the_guidelines_no(bot) -> None:
+    a = bot.ask("Is D-ALBA chemo-free induction the JSH standard for Ph+ ALL?")
+    first = next(ln for ln in a.answer.splitlines() if ln.startswith("- "))
+    assert "does not present chemotherapy-free induction" in first, a.answer
