@@ -501,8 +501,6 @@ def heading_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFact
 _ASKS_EVIDENCE = re.compile(r"\b(?:evidence|what\s+(?:data|trials?|studies)|which\s+(?:\w+\s+)?(?:trials?|studies|data)"
                             r"|back(?:s|ed|ing)?\s+(?:up\s+)?(?:the\s+)?\w+"
                             r"|based\s+on|supports?|supported|supporting|rationale|why)\b", re.IGNORECASE)
-_ASKS_TRANSPLANT = re.compile(r"\b(?:allo\w*|hsct|hct|sct|bmt|transplant\w*)\b[^.]*\?|\b(?:should|whether|or)\b[^.?]*"
-                              r"\b(?:allo\w*|hsct|sct|transplant\w*)\b", re.IGNORECASE)
 _TRIAL_KEY = re.compile(r"(?!cd\d|t315i|(?:19|20)\d\d$)(?:[a-z_]+\d+\w*|\d{3,}|tower|eliana|phallcon|alba|graaph|zuma"
                         r"|nishiwaki|gmall|ukall\w*|lysa)")
 
@@ -574,7 +572,7 @@ def draft_extractive(
         chosen.extend(branch)
         forks = [r for r in branch if is_branch(r, question, facts)]
         missing = sorted({m for r in forks for m in missing_facts(r, facts)}
-                         - ({"transplant"} if _ASKS_TRANSPLANT.search(question) else set()))
+                         - ({"transplant"} if {"allo_hsct", "transplant"} & set(tokenize(question)) else set()))
         # a question about the guideline's position, answered, or a premise corrected, is no case with missing
         # facts; nor is the transplant decision the question asks about
         why = re.match(r"\W*why\b", question, re.IGNORECASE)  # asks for reasons, not a plan for a patient
