@@ -666,7 +666,12 @@ def _tx_status(t: str, m: re.Match[str]) -> str | None:
 
 def _read_transplant(t: str) -> str | None:
     found = {s for m in _TX.finditer(t) if (s := _tx_status(t, m))}
+    if not found and _DAY_PLUS.search(t) and _TX.search(t) and not re.search(r"\bplan|\bwill\b|\bif\b", t):
+        return "done"  # "allo-SCT in CR1, day +100": days are counted from a transplant that was done
     return next((s for s in _TX_PRIORITY if s in found), None)
+
+
+_DAY_PLUS = re.compile(r"\b(?:day|d)\s*\+\s*\d+")
 
 
 _REFRACTORY_STRONG = re.compile(
@@ -707,6 +712,8 @@ _NEW_DX = re.compile(
     r"\bnew(?:ly)?[\s-]+(?:diagnosed|diagnosis|dx|presenting)\b|\bnew\s+case\b|\bde\s+novo\b"
     r"|\b(?:just|recently)\s+(?:been\s+)?diagnosed\b|\bat\s+diagnosis\b|\bfront[\s-]?line\b"
     r"|\bfirst[\s-]line\b|\buntreated\b|\bpresent(?:s|ed|ing)\s+with\b"
+    r"|\b(?:dx|diagnosed|diagnosis)\s+(?:(?:last|this)\s+(?:wk|week|month|mo)|(?:\d+|a|one|two|three|few)\s*"
+    r"(?:days?|d|wks?|weeks?)\s+ago|yesterday|today)\b"
     r"|(?<!re-)(?<!re )\binduction\b"
 )
 _NEW_DX_INDUCTION_BLOCK = re.compile(
@@ -779,7 +786,7 @@ _CHANGE = (
 )
 _BCR_FILLER = (
     r"\s+(?:\(is\)\s+)?(?:transcripts?|q?pcr|rt-pcr|levels?|mrd|ratio)\s+(?:(?:were|was|are|is|" + _CHANGE
-    + r")\s+)?"
+    + r")\s+){0,2}"
 )
 _BCR_BARE = r"\s+(?:is\s+|was\s+|became\s+|now\s+)?"
 _PCR = r"\b(?:q|rt-)?pcr(?:\s+(?:results?|tests?|testing|assays?|monitoring))?\s+(?:" + _CHANGE + r")\s+"
@@ -1121,6 +1128,7 @@ _UNFIT = re.compile(
     r"|\bcomorbidit(?:y|ies)\s+(?:that\s+)?(?:preclude|prohibit|prevent|precluding)"
     r"|\b(?:significant|severe|multiple|major)\s+comorbidit"
     r"|\b(?:not|in)eligible\s+for\s+intensive|\bunsuitable\s+for\s+intensive|\bcannot\s+tolerate\s+intensive"
+    r"|\bnot\s+(?:an?\s+)?(?:good\s+)?(?:candidate|fit|suitable)\s+for\s+intensive"
     r"|\bintensive\s+(?:chemo\w*|therapy|treatment)\s+(?:is\s+)?(?:not\s+(?:feasible|possible|appropriate"
     r"|an\s+option)|contraindicated)|\bbed(?:ridden|bound)\b"
 )

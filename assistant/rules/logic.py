@@ -71,6 +71,8 @@ class GuidelineRule(BaseModel):
     branch: bool = Field(default=True, description="May be shown as a branch when facts are missing")
     exclusive: bool = Field(default=False, description="When it applies, the answer is this rule alone (e.g. a "
                                                        "topic the corpus does not cover: no other branches)")
+    requires_topic: bool = Field(default=False, description="Applies only when the question names its topic (a "
+                                                            "fact the reader does not record, such as KMT2A)")
     frames: bool = Field(default=False, description="Frames the question without answering it (LBL answered by "
                                                     "analogy): the branches for missing facts still show")
     note: str = Field(default="", description="An italic line shown under the statement when the rule applies to "
@@ -349,6 +351,8 @@ def applicable_rules(
         if cond is False:
             continue
         topical = rule.topical(norm)
+        if rule.requires_topic and not topical:
+            continue
         if cond is True and (topical or (rule.when and _specific(rule, facts)
                                          and (set(rule.section_ids) & top or TREATMENT_QUESTION.search(norm)))):
             sure.append(rule)
@@ -357,7 +361,7 @@ def applicable_rules(
             or any(_rx(t).search(norm) for t in rule.general_topics)
         ):
             maybe.append(rule)
-    if sum(1 for r in sure if not r.frames) >= 2:
+    if sum(1 for r in sure if not r.frames) >= 2 and not _unanswered_part(norm, sure):
         maybe = []  # the stated facts already pin the answer down; branches would only add noise
 
     def key(r: GuidelineRule) -> tuple[int, str]:
@@ -367,6 +371,17 @@ def applicable_rules(
         return (-_met(r, facts), -r.priority, r.id)
 
     return sorted(sure, key=key), sorted(maybe, key=mkey)
+
+
+#: Parts of a plan a question may ask about together ("induction and CNS prophylaxis?").
+_PLAN_PARTS = (r"\binduction\b", r"\bconsolidat", r"\bmaintenance\b", r"\ballo_hsct\b", r"\bcns\b")
+
+
+def _unanswered_part(norm: str, sure: Sequence[GuidelineRule]) -> bool:
+    """The question names a part of the plan (induction, consolidation, maintenance, transplant, CNS) that no
+    applicable rule states: its branches must still show."""
+    stated = " ".join(normalize(r.statement) for r in sure)
+    return any(re.search(p, norm) and not re.search(p, stated) for p in _PLAN_PARTS)
 
 
 #: A generic "what do we do" question: rules about this very patient (two or more stated facts met) apply.

@@ -105,6 +105,11 @@ CASES = [
     ("PHNEG-POSTREM-HR-012", CR1_NEG_MRD, "Allo-HSCT is not needed for this patient.", True),
     ("PHNEG-POSTREM-HR-012", CR1_NEG_MRD, "Allo-HSCT should be considered.", False),
     ("PHNEG-POSTREM-HR-012", CR1_NEG, "Allo-HSCT is not needed for this patient.", False),
+    # PHNEG-POSTREM-GEN-045 (high-risk genetics: only when the question names them)
+    ("PHNEG-POSTREM-GEN-045", CR1_NEG, "Allo-HSCT is not needed for this patient.", True),
+    ("PHNEG-POSTREM-GEN-045", CR1_NEG, "Allo-HSCT should be considered.", False),
+    ("PHNEG-POSTREM-GEN-045", dict(ph_status="negative", phase="cr1", age=70, age_band="65+"),
+     "Allo-HSCT is not needed for this patient.", False),
     # PHNEG-OLDER-013
     ("PHNEG-OLDER-013", OLD_NEG, "The standard therapy is pediatric-type chemotherapy.", True),
     ("PHNEG-OLDER-013", OLD_NEG, "Hyper-CVAD is the recommended standard.", True),
@@ -357,3 +362,11 @@ def test_a_cr1_transplant_question_without_ph_shows_both_arms_and_the_mrd_arm() 
     # without any stated fact, two unknowns are not guessed at
     _, maybe = applicable_rules("should they receive an allo transplant?", PatientFacts())
     assert "PHNEG-POSTREM-HR-012" not in {r.id for r in maybe}
+
+
+def test_a_rule_on_an_unrecorded_fact_applies_only_when_the_question_names_it() -> None:
+    facts = PatientFacts(ph_status="negative", phase="cr1", age=30, age_band="aya")
+    sure, _ = applicable_rules("30yo Ph- B-ALL CR1 with KMT2A rearrangement, MRD negative. Transplant?", facts)
+    assert "PHNEG-POSTREM-GEN-045" in {r.id for r in sure}
+    sure, _ = applicable_rules("30yo Ph- B-ALL in CR1, what next?", facts)
+    assert "PHNEG-POSTREM-GEN-045" not in {r.id for r in sure}
