@@ -318,9 +318,11 @@ class Assistant:
                                     max_sentences=2)
             draft = d if d.citations else Draft(answer=CHILD_NOTE)
         elif "SAFE-DOSE-003" in blocked and not blocked & {"SAFE-INJECT-004"}:
-            d, _ = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=[DOSE_NOTE],
+            # a patient asking to change their own dose hears first that they should not do it alone
+            notes = [SELF_CHANGE_NOTE, DOSE_NOTE] if any(f.rule_id == "SAFE-SELF-005" for f in findings) else [DOSE_NOTE]
+            d, _ = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
                                     rules_only=True, max_sentences=3)
-            draft = d if d.citations else Draft(answer=DOSE_NOTE)
+            draft = d if d.citations else Draft(answer="\n\n".join(notes))
         elif "SAFE-INJECT-004" in blocked:
             draft = Draft(answer="_This request asks me to bypass the guideline or my checks, so I won't. "
                                  "Ask a question about adult ALL treatment instead._")

@@ -597,7 +597,7 @@ def draft_extractive(
             b.add("rule", rule.statement, chunk, lead=CONTEXT_LEAD if chunk.tier == "context" else "")
             if rule.note and rule.condition(facts) is True:
                 b.note(rule.note.format(**facts.model_dump()))
-    if not asked:
+    if not asked and chosen:
         add_status()
 
     named = trial_keys(question)
@@ -717,6 +717,8 @@ def draft_extractive(
                         tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s))):
                     continue
                 b.add(tier, s, r.chunk, lead={"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}.get(tier, ""))
+        if not asked:
+            add_status()  # what the summary does not say, after what it does
     elif not rules_only:
         add_guideline(2)
         if b.count() < max_sentences:
