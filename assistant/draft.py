@@ -44,6 +44,7 @@ def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
 
 _TRIAL_IN_TEXT = re.compile(r"\b(?:" + TRIAL_NAME + r")\b|\b(?:trial|study|registry|analysis)\b", re.IGNORECASE)
 _EVIDENCE_HEADINGS = frozenset({"supporting evidence"})
+_TRIAL_NAMED = re.compile(r"\b(?:" + TRIAL_NAME + r")\b", re.IGNORECASE)
 
 
 def is_trial_sentence(sentence: str, chunk: Chunk) -> bool:
@@ -205,6 +206,8 @@ def is_status_question(question: str) -> bool:
         return True  # a claim to check, or a grade or CQ number (which the corpus says it does not have)
     if re.match(r"\W*(?:why|how)\b", question, re.IGNORECASE):
         return False
+    if re.search(r"\bwhich\b[^?]*\bor\b|\bor\b[^?]*\bwhich\s+(?:one|is|should)\b", question, re.IGNORECASE):
+        return True  # "A or B, which one?": the guideline's own preference (or its absence) answers it
     m = STATUS_QUESTION.search(question)
     if not m:
         return False
@@ -237,15 +240,19 @@ _STATUS_SENTENCE = re.compile(
     re.IGNORECASE)
 _PREFER_Q = re.compile(r"\bprefer\w*|\bfavou?r\w*|\bbetter\b|\bsuperior\b|\bvs\.?\b|\bversus\b|\bwhich\b|\bor\b",
                        re.IGNORECASE)
+_EITHER_OR = re.compile(r"\bwhich\b[^?]*\bor\b|\bor\b[^?]*\bwhich\b|\bprefer\w*|\bfavou?r\w*|\bbetter\b|\bsuperior\b"
+                        r"|\bvs\.?\b|\bversus\b", re.IGNORECASE)
 _PREFER_S = re.compile(r"\brank\w*|\bprefer\w*|\bchoice\b|\bneither\b", re.IGNORECASE)
 _GRADE_Q = re.compile(r"\b(?:grades?|cq|categor(?:y|ies)|clinical questions?)\b", re.IGNORECASE)
 _STATUS_GENERIC = _GENERIC | frozenset(
     ["recommend", "recommended", "recommends", "endorse", "standard", "approach", "give", "does", "the", "for", "ph",
      "based", "newly", "diagnosed", "therapy", "treatment", "high", "risk", "relapse", "level", "considered", "after",
      "define", "defines", "defined", "count", "counts", "what", "which", "when", "use", "used", "give", "gives",
-     "given"])
+     "given", "report", "reported", "reports", "show", "shown", "found", "rate", "rates"])
 #: Words of a tag question or a request ("..., correct?", "based on"): never the subject.
-_TAG_WORDS = frozenset(["correct", "right", "true", "yes", "based", "isn", "isnt", "please", "pls", "now"])
+_TAG_WORDS = frozenset(["correct", "right", "true", "yes", "based", "isn", "isnt", "please", "pls", "now", "prefer",
+                        "preferred", "better", "superior", "favour", "favor", "favoured", "favored", "which", "one",
+                        "why", "choose", "choice"])
 #: Words that name the setting, not the subject: a status line must share more than these with the question.
 _SETTING = frozenset(["relapsed", "refractory", "b_all", "t_all", "cr1", "cr2", "newly", "diagnosed", "first", "line",
                       "adult", "young", "older", "aya", "induction", "remission", "mrd"])
@@ -502,7 +509,7 @@ _ASKS_EVIDENCE = re.compile(r"\b(?:evidence|what\s+(?:data|trials?|studies)|whic
                             r"|back(?:s|ed|ing)?\s+(?:up\s+)?(?:the\s+)?\w+"
                             r"|based\s+on|supports?|supported|supporting|rationale|why)\b", re.IGNORECASE)
 _TRIAL_KEY = re.compile(r"(?!cd\d|t315i|(?:19|20)\d\d$)(?:[a-z_]+\d+\w*|\d{3,}|tower|eliana|phallcon|alba|graaph|zuma"
-                        r"|nishiwaki|gmall|ukall\w*|lysa)")
+                        r"|nishiwaki|gmall|ukall\w*|lysa|ino_vate)")
 
 
 def trial_keys(text: str) -> set[str]:
@@ -541,8 +548,9 @@ def draft_extractive(
     status = [] if rules_only or plain else status_sentences(question, [*(r.chunk for r in retrieved[:8]), *pool], facts, book,
                                                     rare=rare, asked=asks_position(question))
     missing_ph = False
-    subject = _stems(set(tokenize(question)) - _STATUS_GENERIC - _TAG_WORDS
-                     - ((_FACT_TOKENS | _SETTING) - {"mrd", "induction", "maintenance", "allo_hsct"}))
+    # (past induction courses of a relapsed or refractory patient are history, not the subject)
+    keep = {"mrd", "maintenance", "allo_hsct"} | ({"induction"} if facts.phase in (None, "newly_diagnosed") else set())
+    subject = _stems(set(tokenize(question)) - _STATUS_GENERIC - _TAG_WORDS - ((_FACT_TOKENS | _SETTING) - keep))
     if subject:  # the rule that names what was asked ("cranial irradiation") before the rules that frame it
         sure = sorted(sure, key=lambda r: -len(_stems(set(tokenize(r.statement))) & subject))
         maybe = sorted(maybe, key=lambda r: -len(_stems(set(tokenize(r.statement))) & subject))
@@ -555,15 +563,19 @@ def draft_extractive(
     def on_subject(r: GuidelineRule) -> bool:
         """The rule's statement names what was asked: all of its rare terms ("D-ALBA"), or two of its terms."""
         stmt = _stems(set(tokenize(r.statement)))
-        if rare_subject:
-            return rare_subject <= stmt
-        return len(stmt & subject) >= min(2, len(subject) or 1)
+        if rare_subject:  # (word forms: "continue" is named by "continuing")
+            return all(any(w == t or (len(t) > 5 and w[:6] == t[:6]) for w in stmt) for t in rare_subject)
+        return len(stmt & subject) >= max(1, (len(subject) + 1) // 2)
 
     # a yes/no question whose subject no applicable rule names ("is ponatinib the first-line TKI?") is answered by
     # the guideline's own yes/no line, and only the rules about its subject follow; when a rule names it
     # ("is allo-HSCT in CR1 recommended?"), the rule is the answer and leads
-    if asked and status and not _GRADE_Q.search(question) and any(on_subject(r) for r in [*sure, *maybe]):
-        asked = False  # (a grade or CQ question asks about the grade, which no rule states)
+    # (a grade or CQ question asks about the grade, which no rule states; an either/or question answered by the
+    # guideline's "does not rank / leaves the choice open" line gets that line first)
+    prefers = bool(status) and _EITHER_OR.search(question) is not None and _PREFER_S.search(status[0][0]) is not None
+    if (asked and status and not _GRADE_Q.search(question) and not prefers
+            and any(on_subject(r) for r in [*sure, *maybe])):
+        asked = False
     if asked and status:
         chosen = [r for r in chosen if r in premise or on_subject(r)]
         maybe = []
@@ -690,7 +702,11 @@ def draft_extractive(
         # question reads the whole trial document (results often sit in a sibling chunk).
         done_sections: set[str] = set()
         listed = add_listed()
-        for r in retrieved[:4]:
+        top = list(retrieved[:4])
+        if named_found:  # the trial the question names answers it first
+            top.sort(key=lambda r: other_trial(r.chunk) or not (r.chunk.tier == "evidence"
+                                                                 and trial_keys(r.chunk.title) & named))
+        for r in top:
             if listed:
                 break  # the corpus's own list answers the question
             if b.count() >= 5:
@@ -713,6 +729,8 @@ def draft_extractive(
                     break
                 if _ASKS_REFERENCE.search(question) and not _REFERENCE_ANSWER.search(s):
                     continue  # "where was it published": bibliography and editions, not content
+                if named_found and _TRIAL_NAMED.search(s) and not trial_keys(s) & named:
+                    continue  # the question names its trial: not another trial's numbers
                 if tier != "guideline" and (claims_recommendation(s) or (
                         tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s))):
                     continue

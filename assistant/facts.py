@@ -580,7 +580,8 @@ _HYPOTHETICAL = re.compile(
     r"|benefit)\b"
 )
 _TX_NOT_DONE = re.compile(
-    r"\b(?:did\s+not|didn't|has\s+not|hasn't|have\s+not|never|not|without|no|declined|refused|declines"
+    r"\b(?:did\s+not|didn't|do\s+not|don't|does\s+not|doesn't|has\s+not|hasn't|have\s+not|never|not|without|no"
+    r"|declined|refused|declines"
     r"|forgo(?:ing|ne)?|deferred|instead\s+of)\s+(?:(?:undergo(?:ne)?|underwent|received?|had|have|been"
     r"|get|got|gotten|proceed(?:ed)?\s+to|go(?:ne)?\s+(?:to|through)|went\s+(?:to|through)|a|an|any|prior"
     r"|previous|history\s+of|h/o|yet)\s+)*$"

@@ -141,6 +141,7 @@ _CANON: list[tuple[str, str]] = [
     (r"\btisa[\s-]*cel\b|\bkymriah\b", " tisagenlecleucel car_t "),
     (r"\bbrexu[\s-]*cel\b|\btecartus\b", " brexucabtagene car_t "),
     (r"\bblina\b|\bblincyto\b", " blinatumomab "),
+    (r"\bino[\s-]?vate\b", " ino_vate inotuzumab "),
     (r"\bino\b|\binotuzumab(?:\s+ozogamicin)?\b|\bbesponsa\b", " inotuzumab "),
     (r"\btyrosine\s+kinase\s+inhibitors?\b|\btkis\b", " tki "),
     (r"\b(?:cortico)?steroids?\b|\bprednisolone\b|\bprednisone\b|\bdexamethasone\b", " corticosteroid "),

@@ -329,3 +329,21 @@ def test_when_to_check_mrd_is_answered_before_what_the_summary_does_not_specify(
     lines = [ln for ln in a.answer.splitlines() if ln.startswith("- ")]
     assert "MRD assessment after induction therapy as essential" in lines[0]
     assert any("does not specify the MRD method" in ln for ln in lines[1:])
+
+
+@pytest.mark.parametrize("q,lead,absent", [
+    ("16yo M, new Ph-neg B-ALL, WBC 45k, CNS1. Which frontline approach for this age per JSH?",
+     "recommends pediatric-type chemotherapy", "CNS prophylaxis"),   # CNS1 is a finding, not a CNS question
+    ("R/R B-ALL expressing both CD19 and CD22: blinatumomab or inotuzumab, which one and why?",
+     "does not rank blinatumomab", None),
+    ("Ph neg AYA in CR1, MRD negative, standard risk: allo-HSCT or continue chemo? which is preferred",
+     "recommends continuing chemotherapy", None),
+    ("INO-VATE: what CR/CRi rate and what VOD/SOS rate were reported?", "INO-VATE was a randomised trial", "ZUMA-3"),
+    ("Is there a standard regimen for Ph-negative ALL in pts aged 65 or older?", "no standard therapy has been", None),
+])
+def test_round_six_questions_lead_with_their_answer(bot, q, lead, absent) -> None:
+    a = bot.ask(q)
+    first = next(ln for ln in a.answer.splitlines() if ln.startswith("- "))
+    assert lead in first, a.answer
+    if absent:
+        assert absent not in a.answer, a.answer
