@@ -627,6 +627,8 @@ def draft_extractive(
         for s, chunk in focus_sentences(question, cands, facts, book, [t for _, t in b.lines], rare=rare):
             if plain and _TRIAL_IN_TEXT.search(s):
                 continue  # a patient gets the guideline point, not trial protocols
+            if named_found and _TRIAL_NAMED.search(s) and not trial_keys(s) & named:
+                continue  # the question names its trial: not another trial's numbers
             if b.count() < max_sentences - 1:
                 b.add(chunk.tier, s, chunk, lead={"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}.get(chunk.tier, ""))
 
