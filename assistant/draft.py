@@ -405,6 +405,13 @@ _FACT_TOKENS = frozenset(
      "young", "fit", "unfit", "frail", "male", "female", "man", "woman", "lymphoblastic", "leukemia"])
 
 
+_DRUGS = frozenset(["blinatumomab", "inotuzumab", "nelarabine", "tisagenlecleucel", "brexucabtagene", "imatinib",
+                    "dasatinib", "nilotinib", "ponatinib", "methotrexate", "cytarabine", "asparaginase", "car_t"])
+#: Question words about the kind of answer wanted (evidence, data), not its subject: the evidence step serves them.
+_FOCUS_SKIP = frozenset(["support", "supports", "supported", "supporting", "evidence", "data", "trial", "study",
+                         "studie", "salvage", "outcome", "result", "number", "option", "plan", "next"])
+
+
 def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
                     covered: Sequence[str], *, rare: Callable[[str], bool], n: int = 2) -> list[tuple[str, Chunk]]:
     """The question's specific subject ("autologous transplant", "white cell count"), when nothing in the answer
@@ -415,9 +422,11 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
     have: set[str] = set()
     for line in covered:
         have.update(tokenize(line))
+    # the drugs the answer already names are part of the subject ("what toxicity?" after "blinatumomab is ...")
+    q_drugs = q | (have & _DRUGS)
     terms = [t for t in dict.fromkeys(tokenize(question))
-             if t not in have and t not in _FACT_TOKENS and t not in _GENERIC and not any(ch.isdigit() for ch in t)
-             and len(t) > 2 and rare(t)]
+             if t not in have and t not in _FACT_TOKENS and t not in _GENERIC and t not in _FOCUS_SKIP
+             and not any(ch.isdigit() for ch in t) and len(t) > 2 and rare(t)]
     out: list[tuple[str, Chunk]] = []
     seen: set[str] = set(covered)
     for term in terms:
@@ -436,7 +445,7 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
                     continue
                 if chunk.tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s):
                     continue
-                if len({t for t in ((set(tokenize(s)) | ctx) & q) - (_GENERIC - {"ph_pos", "ph_neg"})
+                if len({t for t in ((set(tokenize(s)) | ctx) & q_drugs) - (_GENERIC - {"ph_pos", "ph_neg"})
                         if not t.isdigit()}) < 2:
                     continue  # the term alone ("matter") is no match: the sentence must share its subject
                 score = _score(s, q, ctx) * (1.2 if chunk.tier == "guideline" else 1.0)
@@ -579,6 +588,8 @@ def draft_extractive(
     if asked and status:
         chosen = [r for r in chosen if r in premise or on_subject(r)]
         maybe = []
+    if facts.phase in ("relapsed", "refractory"):
+        maybe = [r for r in maybe if "mrd_status" not in r.when]  # MRD-state branches are not a relapse plan
     if maybe:
         branch = [r for r in maybe if r not in chosen][: max(0, 6 - len(chosen))]
         chosen.extend(branch)
@@ -620,7 +631,7 @@ def draft_extractive(
         return named_found and chunk.tier == "evidence" and not trial_keys(chunk.title) & named
 
     def add_focus() -> None:
-        if rare is None or rules_only or b.count() >= max_sentences - 1:
+        if rare is None or rules_only or b.count() >= max_sentences:
             return
         cands = [c for c in {c.chunk_id: c for c in [*(r.chunk for r in retrieved[:8]), *pool]}.values()
                  if not other_trial(c) and (c.tier == "guideline" or not plain)]
@@ -629,7 +640,7 @@ def draft_extractive(
                 continue  # a patient gets the guideline point, not trial protocols
             if named_found and _TRIAL_NAMED.search(s) and not trial_keys(s) & named:
                 continue  # the question names its trial: not another trial's numbers
-            if b.count() < max_sentences - 1:
+            if b.count() < max_sentences:  # what was asked may take the last line
                 b.add(chunk.tier, s, chunk, lead={"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}.get(chunk.tier, ""))
 
     def add_listed(**kw: float) -> bool:

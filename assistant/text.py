@@ -127,7 +127,7 @@ _CANON: list[tuple[str, str]] = [
     (r"\bbone\s+marrow\s+transplant(?:ation)?\b", " allo_hsct "),
     (r"\btransplant(?:ation|ed|s)?\b", " allo_hsct "),
     (r"\bchemo\b", " chemotherapy "),
-    (r"\btox(?:icit(?:y|ies)|s)?\b|\bside[\s-]+effects?\b|\badverse\s+events?\b", " toxicity "),
+    (r"\btox(?:icit(?:y|ies)|s)?\b|\bside[\s-]+effects?\b|\badverse\s+(?:events?|effects?)\b|\baes?\b", " toxicity "),
     (r"\bveno[\s-]*occlusive\s+disease\b|\bsinusoidal\s+obstruction\s+syndrome\b|\bvod\s*/\s*sos\b", " vod "),
     (r"\b(?:wbc|white\s+(?:blood\s+)?cell\s+counts?|leu[ck]ocyte\s+counts?)\b", " wbc "),
     # drugs and therapies

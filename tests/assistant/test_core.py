@@ -347,3 +347,16 @@ def test_round_six_questions_lead_with_their_answer(bot, q, lead, absent) -> Non
     assert lead in first, a.answer
     if absent:
         assert absent not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("q,drug_line,tox", [
+    ("29M B-ALL relapse 8 mo after allo-SCT, blasts CD19+ CD22 dim. What salvage, and what toxicity should we "
+     "watch for?", "recommends blinatumomab", "cytokine release syndrome"),
+    ("37M T-ALL relapsed 10 months after hyper-CVAD, no prior nelarabine. Salvage choice + key AE?",
+     "lists nelarabine", "neurotoxicity"),
+])
+def test_a_two_part_question_gets_both_the_treatment_and_its_toxicity(bot, q, drug_line, tox) -> None:
+    a = bot.ask(q)
+    assert drug_line in a.answer and tox in a.answer, a.answer
+    assert "MRD is detected after allo-HSCT" not in a.answer  # a relapse is not an MRD-state question
+    assert_grounded(a, bot)
