@@ -22,6 +22,7 @@ from assistant.prompts import (
     CHILD_NOTE,
     DOSE_NOTE,
     INJECTION_NOTE,
+    NEVER_EVENT_NOTE,
     PREMISE_NOTE,
     REFUSAL_NOT_FOUND,
     REFUSAL_OUT_OF_SCOPE,
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _OUT_OF_SCOPE_RULES = {"SCOPE-DISEASE-001", "SCOPE-DOMAIN-002", "SAFE-CHILD-006", "SCOPE-LANG-008"}
+_NEVER = "SAFE-NEVER-009"
 
 
 class QuestionError(AssistantError, ValueError):
@@ -202,7 +204,7 @@ class Assistant:
         blocked = {f.rule_id for f in scope_findings if f.severity == "block"}
 
         t1 = time.perf_counter()
-        if blocked & (_OUT_OF_SCOPE_RULES | {"SAFE-INJECT-004"}) and "SAFE-CHILD-006" not in blocked:
+        if blocked & (_OUT_OF_SCOPE_RULES | {"SAFE-INJECT-004", _NEVER}) and "SAFE-CHILD-006" not in blocked:
             retrieved: list[RetrievedChunk] = []
         else:
             retrieved = self.retriever.search(q + " " + " ".join(turns[-2:]) if turns and _is_follow_up(q) else q,
@@ -311,7 +313,9 @@ class Assistant:
         else:
             scope = "unsafe"
         draft = Draft(answer=REFUSAL_OUT_OF_SCOPE)
-        if "SAFE-CHILD-006" in blocked:
+        if _NEVER in blocked:
+            draft = Draft(answer=NEVER_EVENT_NOTE)
+        elif "SAFE-CHILD-006" in blocked:
             ped = [c for c in self.retriever.section_chunks(["context/pediatric-jspho"])]
             rc = [RetrievedChunk(chunk=c, score=0.0, rank=i) for i, c in enumerate(ped, 1)]
             d, _ = draft_extractive(q, PatientFacts(), rc, pool=ped, rulebook=RuleBook(rules=[]), notes=[CHILD_NOTE],

@@ -193,8 +193,13 @@ STATUS_QUESTION = re.compile(
     r"|\b(?:grades?|cq(?:\s*numbers?)?|clinical\s+questions?)\b"
     r"|\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?:jsh(?:\s+2023)?|guidelines?|summary)\b[^?]{0,30}\b(?:say|state|tell)",
     re.IGNORECASE)
-_CLAIM_CHECK = re.compile(r"(?:,|\s)\s*(?:correct|right|true|yes|isn'?t\s+it|is\s+that\s+(?:right|correct|true))\s*\?\s*$",
+_CLAIM_CHECK = re.compile(r"(?:,|\s|\.)\s*(?:correct|right|true|yes|agree|isn'?t\s+it|is\s+that\s+(?:right|correct|true)"
+                          r"|(?:do\s+)?you\s+agree)\s*\?\s*$",
                           re.IGNORECASE)
+_CONFIRM = re.compile(r"\W*(?:please\s+)?(?:confirm|verify|is\s+it\s+true|true\s+or\s+false|do\s+you\s+agree|agree)\b",
+                      re.IGNORECASE)
+_ASSERTS = re.compile(r"\b(?:recommends?|recommended|is\s+(?:the\s+)?standard|standard\s+(?:first[\s-]line|of\s+care)"
+                      r"|endorses?|can\s+be\s+stopped|is\s+first[\s-]line)\b", re.IGNORECASE)
 _GUIDELINE_WORD = re.compile(r"\b(?:jsh|guidelines?|recommend\w*|standard|first[\s-]line|listed)\b", re.IGNORECASE)
 
 
@@ -202,7 +207,8 @@ def is_status_question(question: str) -> bool:
     """A yes/no question about the guideline's position ("does JSH recommend X?", "JSH recommends X, correct?",
     "which does JSH prefer?"): its yes or no leads the answer. "Why is X recommended?" and "what does JSH say
     about X?" are open questions: see `asks_position`."""
-    if (_CLAIM_CHECK.search(question) and _GUIDELINE_WORD.search(question)) or _GRADE_Q.search(question):
+    if ((_CLAIM_CHECK.search(question) or _CONFIRM.match(question)) and _GUIDELINE_WORD.search(question)) \
+            or _GRADE_Q.search(question):
         return True  # a claim to check, or a grade or CQ number (which the corpus says it does not have)
     if re.match(r"\W*(?:why|how)\b", question, re.IGNORECASE):
         return False
@@ -366,7 +372,8 @@ _LOW_VALUE = re.compile(
     r"evidence documents?|\bsee the\b|this document|documents? (?:in|of) this corpus|are evidence(?:,)? (?:and )?not"
     r"|\bthe assistant\b|\bmust never be\b|\bmust not (?:state|invent|say|claim)\b|\bwas published\b"
     r"|^(?:because of this|for this reason|as a result|in this case)\b"
-    r"|(?:results|findings) are evidence|have their own|\bpublished in \w+ (?:in )?\d{4}|context document",
+    r"|(?:results|findings) are evidence|have their own|\bpublished in \w+ (?:in )?\d{4}|context document"
+    r"|^in this corpus\b|\bis assumed to\b",
     re.IGNORECASE)
 
 
@@ -405,6 +412,8 @@ _FACT_TOKENS = frozenset(
      "young", "fit", "unfit", "frail", "male", "female", "man", "woman", "lymphoblastic", "leukemia"])
 
 
+#: A question term and the words that answer it ("toxicity?" is answered by a line on VOD, CRS or neurotoxicity).
+_TERM_FAMILY = {"toxicity": {"toxicity", "vod", "crs", "neurotoxicity"}}
 _DRUGS = frozenset(["blinatumomab", "inotuzumab", "nelarabine", "tisagenlecleucel", "brexucabtagene", "imatinib",
                     "dasatinib", "nilotinib", "ponatinib", "methotrexate", "cytarabine", "asparaginase", "car_t"])
 #: Question words about the kind of answer wanted (evidence, data), not its subject: the evidence step serves them.
@@ -437,7 +446,7 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
             for heading, s in _headed_sentences(chunk):
                 # the heading speaks for its sentences: "VOD risk ..." sits under "... related toxicities"
                 ctx = frozenset(tokenize(heading)) if heading != chunk.title else frozenset()
-                if s in seen or s not in chunk.text or term not in (set(tokenize(s)) | ctx):
+                if s in seen or s not in chunk.text or not _TERM_FAMILY.get(term, {term}) & (set(tokenize(s)) | ctx):
                     continue
                 if not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question):
                     continue
@@ -445,9 +454,11 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
                     continue
                 if chunk.tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s):
                     continue
-                if len({t for t in ((set(tokenize(s)) | ctx) & q_drugs) - (_GENERIC - {"ph_pos", "ph_neg"})
-                        if not t.isdigit()}) < 2:
-                    continue  # the term alone ("matter") is no match: the sentence must share its subject
+                own = {t for t in (set(tokenize(s)) & q_drugs) - (_GENERIC - {"ph_pos", "ph_neg"})
+                       - _TERM_FAMILY.get(term, {term})
+                       if not t.isdigit()}
+                if not own:
+                    continue  # the term alone ("matter", or a heading's word) is no match: the sentence shares more
                 score = _score(s, q, ctx) * (1.2 if chunk.tier == "guideline" else 1.0)
                 if best is None or score > best[0]:
                     best = (score, s, chunk)
@@ -526,6 +537,24 @@ def trial_keys(text: str) -> set[str]:
     return {t for t in tokenize(text) if _TRIAL_KEY.fullmatch(t)}
 
 
+def _specialised_first(rules: list[GuidelineRule]) -> list[GuidelineRule]:
+    """A rule that specialises another applicable one (its conditions plus a finding, such as MRD-positive) comes
+    before it: the exception for this patient before the default it qualifies."""
+    out = list(rules)
+    for _ in range(len(out)):
+        moved = False
+        for i, a in enumerate(out):
+            j = next((j for j in range(i + 1, len(out)) if set(out[j].when) > set(a.when)
+                      and all(out[j].when[k] == v for k, v in a.when.items())), None)
+            if j is not None:
+                out.insert(i, out.pop(j))
+                moved = True
+                break
+        if not moved:
+            break
+    return out
+
+
 def draft_extractive(
     question: str,
     facts: PatientFacts,
@@ -561,7 +590,9 @@ def draft_extractive(
     keep = {"mrd", "maintenance", "allo_hsct"} | ({"induction"} if facts.phase in (None, "newly_diagnosed") else set())
     subject = _stems(set(tokenize(question)) - _STATUS_GENERIC - _TAG_WORDS - ((_FACT_TOKENS | _SETTING) - keep))
     if subject:  # the rule that names what was asked ("cranial irradiation") before the rules that frame it
-        sure = sorted(sure, key=lambda r: -len(_stems(set(tokenize(r.statement))) & subject))
+        # the rule about this patient's own findings (MRD 0.1%) before the default it qualifies, then the rule that
+        # names what was asked
+        sure = _specialised_first(sorted(sure, key=lambda r: -len(_stems(set(tokenize(r.statement))) & subject)))
         maybe = sorted(maybe, key=lambda r: -len(_stems(set(tokenize(r.statement))) & subject))
     chosen: list[GuidelineRule] = [r for r in premise[:2] if not rules_only or r in sure]  # the "no" first
     for rule in sure[:4]:
@@ -612,14 +643,23 @@ def draft_extractive(
             b.add("status", s, chunk, lead="" if chunk.tier == "guideline" else
                   {"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}[chunk.tier])
 
+    def add_rules(rules: Sequence[GuidelineRule]) -> None:
+        for rule in rules:
+            chunk = statement_chunk(rule, pool)
+            if chunk is not None and b.count() < max_sentences:
+                b.add("rule", rule.statement, chunk, lead=CONTEXT_LEAD if chunk.tier == "context" else "")
+                if rule.note and rule.condition(facts) is True:
+                    b.note(rule.note.format(**facts.model_dump()))
+
+    first = [r for r in chosen if r in premise]  # the rule a false premise contradicts answers "no" first
+    add_rules(first)
     if asked:
+        if (status and not premise and _ASSERTS.search(question) and (_CLAIM_CHECK.search(question)
+                                                                      or _CONFIRM.match(question))):
+            # "JSH recommends X, correct?" answered by the summary's own "X is not listed": say no first
+            b.note("_**No**: the JSH 2023 summary does not say this; its own statement comes first below._")
         add_status()
-    for rule in chosen:
-        chunk = statement_chunk(rule, pool)
-        if chunk is not None and b.count() < max_sentences:
-            b.add("rule", rule.statement, chunk, lead=CONTEXT_LEAD if chunk.tier == "context" else "")
-            if rule.note and rule.condition(facts) is True:
-                b.note(rule.note.format(**facts.model_dump()))
+    add_rules([r for r in chosen if r not in first])
     if not asked and chosen:
         add_status()
 

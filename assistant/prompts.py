@@ -57,3 +57,8 @@ def format_context(chunks: Sequence[Chunk]) -> str:
 #: Shown first when the question's premise or proposal contradicts a guideline rule.
 PREMISE_NOTE = ("_**No**: as asked, this conflicts with the JSH 2023 guideline ({title}). The guideline's own "
                 "statement comes first below._")
+
+#: A never-event: shown instead of any answer when an intrathecal vinca alkaloid is asked about.
+NEVER_EVENT_NOTE = ("_**Never give vincristine (or any vinca alkaloid) intrathecally: it is for intravenous use only, and "
+                    "intrathecal administration is fatal.** There is no intrathecal dose. Intrathecal CNS prophylaxis uses "
+                    "other drugs chosen by the treatment protocol; check every intrathecal syringe with the team._")

@@ -128,7 +128,10 @@ _CANON: list[tuple[str, str]] = [
     (r"\btransplant(?:ation|ed|s)?\b", " allo_hsct "),
     (r"\bchemo\b", " chemotherapy "),
     (r"\btox(?:icit(?:y|ies)|s)?\b|\bside[\s-]+effects?\b|\badverse\s+(?:events?|effects?)\b|\baes?\b", " toxicity "),
-    (r"\bveno[\s-]*occlusive\s+disease\b|\bsinusoidal\s+obstruction\s+syndrome\b|\bvod\s*/\s*sos\b", " vod "),
+    (r"\bveno[\s-]*occlusive\s+disease\b|\bsinusoidal\s+obstruction\s+syndrome\b|\bvod\s*/\s*sos\b|\bvod\b",
+     " vod "),
+    (r"\bcytokine\s+release\s+syndrome\b|\bcrs\b", " crs "),
+    (r"\bneurotoxicity\b|\bneurological\s+(?:toxicity|events?)\b|\bicans\b", " neurotoxicity "),
     (r"\b(?:wbc|white\s+(?:blood\s+)?cell\s+counts?|leu[ck]ocyte\s+counts?)\b", " wbc "),
     # drugs and therapies
     (r"\bbackbones?\b", " regimen "),

@@ -386,7 +386,7 @@ def _unanswered_part(norm: str, sure: Sequence[GuidelineRule]) -> bool:
 
 #: A generic "what do we do" question: rules about this very patient (two or more stated facts met) apply.
 TREATMENT_QUESTION = re.compile(
-    r"\b(?:treat\w*|therap\w*|options?|manag\w*|plan|approach|regimen|next\s+steps?|what\s+(?:now|next)"
+    r"\b(?:treat\w*|therap\w*|options?|manag\w*|plan|approach|regimen|offer\w*|next\s+steps?|what\s+(?:now|next)"
     r"|recommend\w*|how\s+(?:to|should|do)\s+(?:we\s+|i\s+)?(?:proceed|go))\b", re.IGNORECASE)
 
 

@@ -9,6 +9,8 @@ Rule IDs (stable, never reused):
 - SAFE-SELF-005     a patient asks about changing their own treatment (warn: talk to your hematologist)
 - SAFE-CHILD-006    the patient is a child (< 15): the guideline covers adults (block: refused with a pointer)
 - SCOPE-MIXED-007   another disease is mentioned beside ALL: only the ALL part is answered (warn)
+- SAFE-NEVER-009    an intrathecal vinca alkaloid (vincristine, vinblastine, ...) is asked about: a never-event, refused
+                    with the reason (block)
 """
 
 from __future__ import annotations
@@ -104,6 +106,17 @@ _FOR_A_PATIENT = re.compile(
     re.IGNORECASE)
 
 
+_IT_VINCA = re.compile(
+    r"\b(?:intra-?thecal(?:ly)?|i\.?t\.?|spinal|lumbar|into\s+the\s+(?:csf|spine))\b[^.?!]{0,60}\b(?:vincristine|vinblastine"
+    r"|vinorelbine|vindesine|vinca|oncovin)\b"
+    r"|\b(?:vincristine|vinblastine|vinorelbine|vindesine|vinca|oncovin)\b[^.?!]{0,60}\b(?:intra-?thecal(?:ly)?|i\.?t\.?"
+    r"|spinal|lumbar)\b", re.IGNORECASE)
+
+
+def is_intrathecal_vinca(question: str) -> bool:
+    return bool(_IT_VINCA.search(question))
+
+
 def is_trial_design_question(question: str, facts: PatientFacts) -> bool:
     """A question about a named trial's arms ("high-dose vs intermediate-dose MTX in JALSG ALL202-O") asks what
     was compared, not what to give a patient: no patient facts, nobody to dose."""
@@ -166,6 +179,12 @@ def check_scope(
                 "The request asks to bypass the guideline or reveal instructions; it is refused. Ask a question "
                 "about adult ALL treatment instead")
             return issues
+
+    if is_intrathecal_vinca(question):  # whatever else is asked: this one is answered first and only
+        add("SAFE-NEVER-009", "block",
+            "Vincristine and the other vinca alkaloids are given intravenously only; given intrathecally they are "
+            "fatal, so there is no intrathecal dose")
+        return issues
 
     letters = [ch for ch in question if ch.isalpha()]
     if letters and sum(1 for ch in letters if ord(ch) > 0x2E80) / len(letters) > 0.3:
