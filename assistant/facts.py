@@ -140,6 +140,8 @@ def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_SYMBOLS).lower()
     text = text.replace("^^", "^")
     text = _HTML_TAG.sub(" ", text)
+    text = re.sub(r"\bend-of-", "end of ", text)  # "end-of-induction MRD"
+    text = re.sub(r"\bnon-?transplanted\b", "not transplanted", text)
     text = _KEY_VALUE.sub(lambda m: "age " if m[1] == "age" else m[1] + " ", text)
     text = _LINEAGE_VALUE.sub(lambda m: f"{m[1]}-all", text)
     text = _PH_VALUE.sub(lambda m: "ph-" + {"+": "positive", "-": "negative", "pos": "positive",
@@ -567,6 +569,8 @@ _TX_DONE_STRONG = re.compile(
 _TX_DONE_WEAK = re.compile(
     r"\b(?:after|post|following|\d+\s*(?:days?|d|weeks?|wks?|months?|mos?|years?|yrs?)\s+(?:after|post|from"
     r"|since|out\s+from))\b[\s-]*" + _TX_ADJ
+    # "relapsed after imatinib-based chemo and allo-HSCT": the transplant is the second of the things done
+    + r"|\b(?:after|following)\s+[\w\s/+-]{0,40}?\b(?:and|then)\s+" + _TX_ADJ
 )
 # "allo-SCT 2 months ago", "haplo transplant last year": a transplant dated in the past is done.
 _TX_DONE_AGO = re.compile(
@@ -1170,7 +1174,8 @@ def _read_one(text: str, population: bool = False) -> dict[str, Any]:
         "age": age,
         "age_band": band,
         "ph_status": _read_ph(t),
-        "lineage": _read_lineage(t),
+        # CD19 or CD22 on the blasts makes the leukemia B-lineage when the lineage is not written out
+        "lineage": _read_lineage(t) or ("B" if cd19 or cd22 else None),
         "cd19": cd19,
         "cd22": cd22,
         "phase": phase,

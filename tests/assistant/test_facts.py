@@ -266,6 +266,8 @@ def test_reads_ph_status(text: str, status: str | None) -> None:
 # ------------------------------------------------------------------------------------ lineage
 
 LINEAGE_CASES = [
+    ("relapsed after allo-HSCT; CD19+", "B"),  # CD19/CD22 on the blasts: B-lineage
+    ("CD22-negative relapsed pt", None),
     ("B-ALL", "B"),
     ("B-cell ALL", "B"),
     ("precursor B ALL", "B"),
@@ -525,6 +527,7 @@ def test_reads_mrd(text: str, status: str | None, level: float | None) -> None:
 
 
 MRD_TIMEPOINT_CASES = [
+    ("39yo Ph- B-ALL end-of-induction MRD 8x10^-5 by flow", "after_induction"),
     ("MRD 0.05% after induction", "after_induction"),
     ("MRD positive at the end of induction", "after_induction"),
     ("post-induction MRD negative", "after_induction"),
@@ -615,6 +618,9 @@ def test_reads_prior_tkis(text: str, tkis: list[str]) -> None:
 # ------------------------------------------------------------------------------------ transplant
 
 TRANSPLANT_CASES = [
+    ("55yo Ph+ ALL relapsed after imatinib-based chemo and allo-HSCT; CD19+", "done"),
+    ("non-transplanted Ph+ ALL", "not_done"),
+    ("after induction and consolidation, should we transplant?", None),
     ("after my transplant I am on dasatinib", "done"),
     ("underwent allo-HSCT in CR1", "done"),
     ("Ph+ ALL, allo-SCT day +100, PCR undetectable", "done"),
