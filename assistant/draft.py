@@ -621,6 +621,8 @@ def draft_extractive(
         maybe = []
     if facts.phase in ("relapsed", "refractory"):
         maybe = [r for r in maybe if "mrd_status" not in r.when]  # MRD-state branches are not a relapse plan
+    if plain:  # a patient asking to stop: a "does not recommend" branch that may not be theirs reads as permission
+        maybe = [r for r in maybe if not re.search(r"\bdoes not recommend\b", r.statement)]
     if maybe:
         branch = [r for r in maybe if r not in chosen][: max(0, 6 - len(chosen))]
         chosen.extend(branch)

@@ -388,3 +388,10 @@ def test_stopping_a_tki_early_is_a_false_premise(bot) -> None:
     assert "PREMISE-044" in rule_ids(a)
     first = next(ln for ln in a.answer.splitlines() if ln.startswith("- "))
     assert "at least 5 years" in first
+
+
+def test_a_patient_asking_to_stop_is_not_shown_a_does_not_recommend_branch_that_may_not_be_theirs(bot) -> None:
+    a = bot.ask("I'm the patient - Ph+ ALL on dasatinib, MRD neg for a year, side effects are awful. can I just stop "
+                "taking it myself?")
+    assert "SAFE-SELF-005" in rule_ids(a) and "at least 5 years" in a.answer
+    assert "does not recommend" not in a.answer, a.answer
