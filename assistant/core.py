@@ -218,7 +218,9 @@ class Assistant:
         # whole sections: the yes/no sentence may sit in a sibling chunk of what was retrieved
         status_sections = list(dict.fromkeys(r.chunk.section_id for r in [*status, *(retrieved[:5] if status else [])]))
         pool = _pool(retrieved, self.retriever.section_chunks(
-            [sid for r in [*premise, *sure, *maybe] for sid in r.section_ids] + evidence_sections + status_sections))
+            [sid for r in [*premise, *sure, *maybe] for sid in r.section_ids]
+            + [sid for r in [*premise, *sure, *maybe] for rid in r.see_also for sid in self.rulebook.get(rid).section_ids]
+            + evidence_sections + status_sections))
         if retrieved:  # a second subject in the question that retrieval did not reach ("any tox to watch?")
             pool = _pool(retrieved, [*pool, *self.retriever.uncovered_term_chunks(q, [r.chunk for r in retrieved[:8]])])
         t2 = time.perf_counter()

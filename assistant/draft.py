@@ -653,6 +653,8 @@ def draft_extractive(
                 if rule.note and rule.condition(facts) is True:
                     b.note(rule.note.format(**facts.model_dump()))
 
+    ids = [rid for r in chosen for rid in r.see_also if rid not in {c.id for c in chosen}]
+    chosen = chosen + [book.get(rid) for rid in dict.fromkeys(ids)]  # statements that complete an applicable rule
     first = [r for r in chosen if r in premise]  # the rule a false premise contradicts answers "no" first
     add_rules(first)
     if asked:

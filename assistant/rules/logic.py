@@ -71,6 +71,8 @@ class GuidelineRule(BaseModel):
     branch: bool = Field(default=True, description="May be shown as a branch when facts are missing")
     exclusive: bool = Field(default=False, description="When it applies, the answer is this rule alone (e.g. a "
                                                        "topic the corpus does not cover: no other branches)")
+    see_also: list[str] = Field(default_factory=list, description="Rules whose statements complete this one when it "
+                                                                   "applies (each states its own condition)")
     requires_topic: bool = Field(default=False, description="Applies only when the question names its topic (a "
                                                             "fact the reader does not record, such as KMT2A)")
     frames: bool = Field(default=False, description="Frames the question without answering it (LBL answered by "
@@ -184,7 +186,7 @@ _TAG_QUESTION = re.compile(r"[,;]?\s*(?:isn'?t\s+it|aren'?t\s+they|doesn'?t\s+it
                            r"|no|is\s+that\s+(?:right|correct|true))\s*\?\s*$", re.IGNORECASE)
 _COMPARISON = re.compile(r"\bvs\.?\b|\bversus\b|\bwhich\b|\bor\b|\bcompared?\b", re.IGNORECASE)
 _CLAIM_OR_PROPOSAL = re.compile(
-    r"\b(?:is|are|does|do|should|can|could|recommend\w*|standard|mandatory|required|needed|targets?|anti-?"
+    r"\b(?:is|are|does|do|should|shd|can|could|recommend\w*|standard|mandatory|required|needed|targets?|anti-?"
     r"|first[\s-]line|every|right|correct|true)\b", re.IGNORECASE)
 
 

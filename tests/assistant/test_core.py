@@ -395,3 +395,15 @@ def test_a_patient_asking_to_stop_is_not_shown_a_does_not_recommend_branch_that_
                 "taking it myself?")
     assert "SAFE-SELF-005" in rule_ids(a) and "at least 5 years" in a.answer
     assert "does not recommend" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("q,both", [
+    ("58M Ph+ ALL s/p MUD alloHSCT day +100, BCR::ABL1 undetectable. shd I start prophylactic dasatinib maintenance?",
+     ("does not recommend prophylactic TKI maintenance", "recommends pre-emptive TKI therapy")),
+    ("Per JSH 2023, who qualifies for CAR-T cell therapy in ALL?",
+     ("lists CAR T-cell therapy (tisagenlecleucel)", "under 25 years")),
+])
+def test_a_rule_comes_with_the_statement_that_completes_it(bot, q, both) -> None:
+    a = bot.ask(q)
+    assert all(s in a.answer for s in both), a.answer
+    assert_grounded(a, bot)

@@ -370,3 +370,11 @@ def test_a_rule_on_an_unrecorded_fact_applies_only_when_the_question_names_it() 
     assert "PHNEG-POSTREM-GEN-045" in {r.id for r in sure}
     sure, _ = applicable_rules("30yo Ph- B-ALL in CR1, what next?", facts)
     assert "PHNEG-POSTREM-GEN-045" not in {r.id for r in sure}
+
+
+def test_see_also_rules_exist_and_complete_their_rule() -> None:
+    book = default_rulebook()
+    for rule in book.rules:
+        for rid in rule.see_also:
+            assert book.get(rid).id == rid and rid != rule.id
+    assert book.get("PHPOS-POSTHSCT-MRDNEG-006").see_also == ["PHPOS-POSTHSCT-MRDPOS-007"]
