@@ -127,6 +127,7 @@ _CANON: list[tuple[str, str]] = [
     (r"\bbone\s+marrow\s+transplant(?:ation)?\b", " allo_hsct "),
     (r"\btransplant(?:ation|ed|s)?\b", " allo_hsct "),
     (r"\bchemo\b", " chemotherapy "),
+    (r"\bshd\b", " should "),
     (r"\btox(?:icit(?:y|ies)|s)?\b|\bside[\s-]+effects?\b|\badverse\s+(?:events?|effects?)\b|\baes?\b", " toxicity "),
     (r"\bveno[\s-]*occlusive\s+disease\b|\bsinusoidal\s+obstruction\s+syndrome\b|\bvod\s*/\s*sos\b|\bvod\b",
      " vod "),

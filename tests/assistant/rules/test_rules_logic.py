@@ -378,3 +378,28 @@ def test_see_also_rules_exist_and_complete_their_rule() -> None:
         for rid in rule.see_also:
             assert book.get(rid).id == rid and rid != rule.id
     assert book.get("PHPOS-POSTHSCT-MRDNEG-006").see_also == ["PHPOS-POSTHSCT-MRDPOS-007"]
+
+
+@pytest.mark.parametrize("question", [
+    "45F Ph+ ALL relapsed while on dasatinib, ABL1 kinase domain mutation T315I found. What are the options per JSH?",
+    "45 y Ph-neg B-ALL in CR1, MRD after induction 1x10^-3. (1) is she high risk for relapse per JSH? (2) what "
+    "consolidation backbone should she be on?",
+    "Is cranial irradiation needed for adult ALL in CR?",
+])
+def test_a_plain_question_that_mentions_facts_asserts_nothing_to_deny(question: str) -> None:
+    from assistant.facts import read_facts
+    from assistant.rules import premise_conflicts
+
+    assert premise_conflicts(question, read_facts(question)) == []
+
+
+@pytest.mark.parametrize("question", [
+    "Post-allo Ph+ALL, MRD neg at d+90 and d+180 by RQ-PCR. Should I start prophylactic dasatinib maint anyway?",
+    "JSH 2023 recommends nelarabine for relapsed CD19+ B-ALL - how many cycles should I give?",
+    "58M Ph+ ALL s/p MUD alloHSCT day +100, BCR::ABL1 undetectable. shd I start prophylactic dasatinib maintenance?",
+])
+def test_a_proposal_or_an_attributed_claim_is_checked(question: str) -> None:
+    from assistant.facts import read_facts
+    from assistant.rules import premise_conflicts
+
+    assert premise_conflicts(question, read_facts(question))
