@@ -95,8 +95,12 @@ def mentions_all(text: str) -> bool:
     return bool(_ALL_TERM.search(text) or _ALL_TERM_I.search(text))
 
 
+_DOSE_NAMED = re.compile(r"\b(?:high|low|intermediate|reduced|full|standard|higher|lower)[\s-]+dose\b", re.IGNORECASE)
+
+
 def is_dose_request(question: str) -> bool:
-    return bool(_DOSE_RE.search(question))
+    # "high-dose methotrexate" names a therapy, not a dose ("what evidence supports high-dose MTX?")
+    return bool(_DOSE_RE.search(_DOSE_NAMED.sub("hdx", question)))
 
 
 _TRIAL_RE = re.compile(r"\b(?:" + TRIAL_NAME + r")\b", re.IGNORECASE)

@@ -58,6 +58,7 @@ def test_dose_requests_are_blocked(q: str) -> None:
 @pytest.mark.parametrize("q", [
     "Is high-dose methotrexate recommended for a 50 year old Ph- ALL?",
     "Should HD-MTX be part of CNS prophylaxis?",
+    "What evidence supports high-dose methotrexate for Ph-negative ALL at 40-64? trial name and the numbers please",
 ])
 def test_high_dose_drug_names_are_not_dose_requests(q: str) -> None:
     assert "SAFE-DOSE-003" not in findings(q)
