@@ -8,7 +8,6 @@ output then goes through the same rule layer.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Sequence
 
@@ -16,6 +15,8 @@ from assistant.models import Chunk, Citation, PatientFacts, RetrievedChunk, Rule
 from assistant.prompts import DISCLAIMER, LLM_SYSTEM_PROMPT, format_context
 from assistant.rules import Draft, applicable_rules, missing_facts, statement_chunk
 from assistant.rules.logic import (
+    CONFIRM,
+    TAG_QUESTION,
     TREATMENT_QUESTION,
     GuidelineRule,
     RuleBook,
@@ -24,7 +25,7 @@ from assistant.rules.logic import (
     stated_facts,
 )
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, banned_content, claims_recommendation
-from assistant.text import TRIAL_NAME, split_sentences, tokenize
+from assistant.text import TRIAL_NAME, TRIAL_RE, chunk_sentences, headed_sentences, tokenize
 
 MAX_SENTENCES = 8
 EVIDENCE_LEAD = "**Evidence (trial data, not a JSH recommendation):**"
@@ -44,7 +45,6 @@ def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
 
 _TRIAL_IN_TEXT = re.compile(r"\b(?:" + TRIAL_NAME + r")\b|\b(?:trial|study|registry|analysis)\b", re.IGNORECASE)
 _EVIDENCE_HEADINGS = frozenset({"supporting evidence"})
-_TRIAL_NAMED = re.compile(r"\b(?:" + TRIAL_NAME + r")\b", re.IGNORECASE)
 
 
 def is_trial_sentence(sentence: str, chunk: Chunk) -> bool:
@@ -118,18 +118,6 @@ class _Builder:
         return Draft(answer="\n".join(out).strip(), citations=list(self.citations))
 
 
-@functools.lru_cache(maxsize=8192)
-def chunk_sentences(text: str) -> tuple[str, ...]:
-    """Sentences of a chunk, never spanning a Markdown heading line or a paragraph break (cached: pure)."""
-    out: list[str] = []
-    for para in re.split(r"\n\s*\n|\n(?=#)", text):
-        lines = [ln for ln in para.splitlines() if not ln.lstrip().startswith("#")]
-        if lines:
-            out.extend(split_sentences(" ".join(ln.strip() for ln in lines)) if len(lines) > 1
-                       else split_sentences(lines[0]))
-    return tuple(out)
-
-
 def _safe_sentence(sentence: str, facts: PatientFacts, book: RuleBook) -> bool:
     if banned_content(sentence) is not None:
         return False
@@ -193,11 +181,6 @@ STATUS_QUESTION = re.compile(
     r"|\b(?:grades?|cq(?:\s*numbers?)?|clinical\s+questions?)\b"
     r"|\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?:jsh(?:\s+2023)?|guidelines?|summary)\b[^?]{0,30}\b(?:say|state|tell)",
     re.IGNORECASE)
-_CLAIM_CHECK = re.compile(r"(?:,|\s|\.)\s*(?:correct|right|true|yes|agree|isn'?t\s+it|is\s+that\s+(?:right|correct|true)"
-                          r"|(?:do\s+)?you\s+agree)\s*\?\s*$",
-                          re.IGNORECASE)
-_CONFIRM = re.compile(r"\W*(?:please\s+)?(?:confirm|verify|is\s+it\s+true|true\s+or\s+false|do\s+you\s+agree|agree)\b",
-                      re.IGNORECASE)
 _ASSERTS = re.compile(r"\b(?:recommends?|recommended|is\s+(?:the\s+)?standard|standard\s+(?:first[\s-]line|of\s+care)"
                       r"|endorses?|can\s+be\s+stopped|is\s+first[\s-]line)\b", re.IGNORECASE)
 _GUIDELINE_WORD = re.compile(r"\b(?:jsh|guidelines?|recommend\w*|standard|first[\s-]line|listed)\b", re.IGNORECASE)
@@ -207,7 +190,7 @@ def is_status_question(question: str) -> bool:
     """A yes/no question about the guideline's position ("does JSH recommend X?", "JSH recommends X, correct?",
     "which does JSH prefer?"): its yes or no leads the answer. "Why is X recommended?" and "what does JSH say
     about X?" are open questions: see `asks_position`."""
-    if ((_CLAIM_CHECK.search(question) or _CONFIRM.match(question)) and _GUIDELINE_WORD.search(question)) \
+    if ((TAG_QUESTION.search(question) or CONFIRM.match(question)) and _GUIDELINE_WORD.search(question)) \
             or _GRADE_Q.search(question):
         return True  # a claim to check, or a grade or CQ number (which the corpus says it does not have)
     if re.match(r"\W*(?:why|how)\b", question, re.IGNORECASE):
@@ -231,9 +214,8 @@ def asks_position(question: str) -> bool:
 _SETTING_WORDS = {
     "newly_diagnosed": re.compile(r"first[\s-]line|front[\s-]?line|induction|newly diagnosed", re.IGNORECASE),
     "cr1": re.compile(r"first[\s-]line|first (?:complete )?remission|\bCR1\b|consolidation", re.IGNORECASE),
-    "relapsed": re.compile(r"relapse|refractory|salvage", re.IGNORECASE),
-    "refractory": re.compile(r"relapse|refractory|salvage", re.IGNORECASE),
 }
+_SETTING_WORDS["refractory"] = _SETTING_WORDS["relapsed"] = re.compile(r"relapse|refractory|salvage", re.IGNORECASE)
 _NO_MATCH = re.compile(r"(?!x)x")
 #: Sentences that say what the guideline does NOT say, or that something is trial evidence only.
 _STATUS_SENTENCE = re.compile(
@@ -244,10 +226,9 @@ _STATUS_SENTENCE = re.compile(
     r"|no [\w-]+-specific|by analogy|does not rank|leaves the choice|neither is stated as preferred"
     r"|not (?:for|as) (?:the )?first[\s-]line)\b",
     re.IGNORECASE)
-_PREFER_Q = re.compile(r"\bprefer\w*|\bfavou?r\w*|\bbetter\b|\bsuperior\b|\bvs\.?\b|\bversus\b|\bwhich\b|\bor\b",
-                       re.IGNORECASE)
-_EITHER_OR = re.compile(r"\bwhich\b[^?]*\bor\b|\bor\b[^?]*\bwhich\b|\bprefer\w*|\bfavou?r\w*|\bbetter\b|\bsuperior\b"
-                        r"|\bvs\.?\b|\bversus\b", re.IGNORECASE)
+_PREFER_WORDS = r"\bprefer\w*|\bfavou?r\w*|\bbetter\b|\bsuperior\b|\bvs\.?\b|\bversus\b"
+_PREFER_Q = re.compile(_PREFER_WORDS + r"|\bwhich\b|\bor\b", re.IGNORECASE)
+_EITHER_OR = re.compile(_PREFER_WORDS + r"|\bwhich\b[^?]*\bor\b|\bor\b[^?]*\bwhich\b", re.IGNORECASE)
 _PREFER_S = re.compile(r"\brank\w*|\bprefer\w*|\bchoice\b|\bneither\b", re.IGNORECASE)
 _GRADE_Q = re.compile(r"\b(?:grades?|cq|categor(?:y|ies)|clinical questions?)\b", re.IGNORECASE)
 _STATUS_GENERIC = _GENERIC | frozenset(
@@ -418,7 +399,7 @@ _DRUGS = frozenset(["blinatumomab", "inotuzumab", "nelarabine", "tisagenlecleuce
                     "dasatinib", "nilotinib", "ponatinib", "methotrexate", "cytarabine", "asparaginase", "car_t"])
 #: Question words about the kind of answer wanted (evidence, data), not its subject: the evidence step serves them.
 _FOCUS_SKIP = frozenset(["support", "supports", "supported", "supporting", "evidence", "data", "trial", "study",
-                         "studie", "salvage", "outcome", "result", "number", "option", "plan", "next"])
+                         "salvage", "outcome", "result", "number", "option", "plan", "next"])
 
 
 def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
@@ -472,24 +453,8 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
 
 
 def _headed_sentences(chunk: Chunk) -> tuple[tuple[str, str], ...]:
-    """(heading, sentence) pairs of a chunk, in order; text before its first heading line sits under the
-    chunk's own heading."""
-    return _headed(chunk.text, chunk.section_title)
-
-
-@functools.lru_cache(maxsize=4096)
-def _headed(text: str, heading: str) -> tuple[tuple[str, str], ...]:
-    out: list[tuple[str, str]] = []
-    for para in re.split(r"\n\s*\n|\n(?=#)", text):
-        body: list[str] = []
-        for ln in para.splitlines():
-            if ln.lstrip().startswith("#"):
-                heading = ln.lstrip("# ").strip()
-            elif ln.strip():
-                body.append(ln.strip())
-        if body:
-            out.extend((heading, sent) for sent in split_sentences(" ".join(body)))
-    return tuple(out)
+    """(heading, sentence) pairs of a chunk; text before its first heading line sits under its own heading."""
+    return headed_sentences(chunk.text, chunk.section_title)
 
 
 def heading_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
@@ -589,11 +554,15 @@ def draft_extractive(
     # (past induction courses of a relapsed or refractory patient are history, not the subject)
     keep = {"mrd", "maintenance", "allo_hsct"} | ({"induction"} if facts.phase in (None, "newly_diagnosed") else set())
     subject = _stems(set(tokenize(question)) - _STATUS_GENERIC - _TAG_WORDS - ((_FACT_TOKENS | _SETTING) - keep))
-    if subject:  # the rule that names what was asked ("cranial irradiation") before the rules that frame it
-        # the rule about this patient's own findings (MRD 0.1%) before the default it qualifies, then the rule that
-        # names what was asked
-        sure = _specialised_first(sorted(sure, key=lambda r: -len(_stems(set(tokenize(r.statement))) & subject)))
-        maybe = sorted(maybe, key=lambda r: -len(_stems(set(tokenize(r.statement))) & subject))
+
+    def statement_terms(r: GuidelineRule) -> set[str]:
+        return _stems(set(tokenize(r.statement)))
+
+    if subject:
+        # the rule that names what was asked ("cranial irradiation") before the rules that frame it, and the rule
+        # about this patient's own finding (MRD 0.1%) before the default it qualifies
+        sure = _specialised_first(sorted(sure, key=lambda r: -len(statement_terms(r) & subject)))
+        maybe = sorted(maybe, key=lambda r: -len(statement_terms(r) & subject))
     chosen: list[GuidelineRule] = [r for r in premise[:2] if not rules_only or r in sure]  # the "no" first
     for rule in sure[:4]:
         if rule not in chosen:
@@ -602,7 +571,7 @@ def draft_extractive(
 
     def on_subject(r: GuidelineRule) -> bool:
         """The rule's statement names what was asked: all of its rare terms ("D-ALBA"), or two of its terms."""
-        stmt = _stems(set(tokenize(r.statement)))
+        stmt = statement_terms(r)
         if rare_subject:  # (word forms: "continue" is named by "continuing")
             return all(any(w == t or (len(t) > 5 and w[:6] == t[:6]) for w in stmt) for t in rare_subject)
         return len(stmt & subject) >= max(1, (len(subject) + 1) // 2)
@@ -658,8 +627,8 @@ def draft_extractive(
     first = [r for r in chosen if r in premise]  # the rule a false premise contradicts answers "no" first
     add_rules(first)
     if asked:
-        if (status and not premise and _ASSERTS.search(question) and (_CLAIM_CHECK.search(question)
-                                                                      or _CONFIRM.match(question))):
+        if (status and not premise and _ASSERTS.search(question) and (TAG_QUESTION.search(question)
+                                                                      or CONFIRM.match(question))):
             # "JSH recommends X, correct?" answered by the summary's own "X is not listed": say no first
             b.note("_**No**: the JSH 2023 summary does not say this; its own statement comes first below._")
         add_status()
@@ -674,22 +643,29 @@ def draft_extractive(
         """The question names its trial and this evidence chunk is about another one."""
         return named_found and chunk.tier == "evidence" and not trial_keys(chunk.title) & named
 
+    def names_other_trial(sentence: str) -> bool:
+        """The question names its trial and this sentence quotes another trial's numbers."""
+        return named_found and TRIAL_RE.search(sentence) is not None and not trial_keys(sentence) & named
+
+    def candidates(top: int) -> list[Chunk]:
+        """The top retrieved chunks and the rule sections, once each, without another trial than the named one."""
+        unique = {c.chunk_id: c for c in [*(r.chunk for r in retrieved[:top]), *pool]}
+        return [c for c in unique.values() if not other_trial(c)]
+
     def add_focus() -> None:
         if rare is None or rules_only or b.count() >= max_sentences:
             return
-        cands = [c for c in {c.chunk_id: c for c in [*(r.chunk for r in retrieved[:8]), *pool]}.values()
-                 if not other_trial(c) and (c.tier == "guideline" or not plain)]
+        cands = [c for c in candidates(8) if c.tier == "guideline" or not plain]
         for s, chunk in focus_sentences(question, cands, facts, book, [t for _, t in b.lines], rare=rare):
             if plain and _TRIAL_IN_TEXT.search(s):
                 continue  # a patient gets the guideline point, not trial protocols
-            if named_found and _TRIAL_NAMED.search(s) and not trial_keys(s) & named:
-                continue  # the question names its trial: not another trial's numbers
+            if names_other_trial(s):
+                continue
             if b.count() < max_sentences:  # what was asked may take the last line
                 b.add(chunk.tier, s, chunk, lead={"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}.get(chunk.tier, ""))
 
     def add_listed(**kw: float) -> bool:
-        cands = [c for c in {c.chunk_id: c for c in [*(r.chunk for r in retrieved[:5]), *pool]}.values()
-                 if not other_trial(c)]
+        cands = candidates(5)
         listed = [] if rules_only else heading_sentences(question, cands, facts, book, **kw)  # type: ignore[arg-type]
         for s, chunk in listed:
             if b.count() < max_sentences + (-1 if chosen else 1):  # a whole list may run one line longer
@@ -786,8 +762,8 @@ def draft_extractive(
                     break
                 if _ASKS_REFERENCE.search(question) and not _REFERENCE_ANSWER.search(s):
                     continue  # "where was it published": bibliography and editions, not content
-                if named_found and _TRIAL_NAMED.search(s) and not trial_keys(s) & named:
-                    continue  # the question names its trial: not another trial's numbers
+                if names_other_trial(s):
+                    continue
                 if tier != "guideline" and (claims_recommendation(s) or (
                         tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s))):
                     continue

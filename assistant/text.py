@@ -43,6 +43,29 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
+@lru_cache(maxsize=8192)
+def headed_sentences(text: str, heading: str = "") -> tuple[tuple[str, str], ...]:
+    """(heading, sentence) pairs of a chunk's text, in order, never spanning a paragraph break or a Markdown
+    heading line; text before the first heading line sits under `heading` (cached: pure)."""
+    out: list[tuple[str, str]] = []
+    for para in re.split(r"\n\s*\n|\n(?=#)", text):
+        body: list[str] = []
+        for ln in para.splitlines():
+            if ln.lstrip().startswith("#"):
+                heading = ln.lstrip("# ").strip()
+            elif ln.strip():
+                body.append(ln.strip())
+        if body:
+            out.extend((heading, sent) for sent in split_sentences(" ".join(body)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=8192)
+def chunk_sentences(text: str) -> tuple[str, ...]:
+    """The sentences of a chunk's text (see `headed_sentences`)."""
+    return tuple(s for _, s in headed_sentences(text))
+
+
 def split_answer_sentences(text: str) -> list[str]:
     """Split a Markdown answer into sentences, keeping the citation markers with their sentence.
 
@@ -95,6 +118,10 @@ TRIAL_NAME = (
     r"phallcon|e1910|tower|ino-?vate|eliana|zuma-?\d*|d-?alba|gimema(?:\s+lal\s*\d+)?|jalsg(?:[\s-]*\w+)?"
     r"|calgb(?:\s*\d+)?|graaph(?:-?\d+)?|gralla?\w*|all202|all213|lal\d+|ukall\w*|nishiwaki|md\s*anderson"
 )
+
+
+#: A trial or study named in text ("E1910", "JALSG ALL202-O").
+TRIAL_RE = re.compile(r"\b(?:" + TRIAL_NAME + r")\b", re.IGNORECASE)
 
 
 # --- canonicalisation ---------------------------------------------------------------------------

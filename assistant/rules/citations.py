@@ -9,13 +9,12 @@ Rule IDs (stable, never reused):
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, chunks_by_id, cited_chunks, parse_lines, strip_lead
-from assistant.text import normalize, split_sentences, tokenize
+from assistant.text import chunk_sentences, normalize, split_sentences, tokenize
 
 #: Canonical tokens that carry clinical meaning: if a sentence has one, a cited chunk must have it too.
 KEY_TERMS = frozenset(
@@ -103,7 +102,7 @@ def altered_terms(sentence_body: str, chunks: Sequence[Chunk]) -> set[str]:
 def _closest(toks: set[str], chunks: Sequence[Chunk]) -> tuple[float, str | None]:
     best, best_sim = None, 0.0
     for c in chunks:
-        for src in _sentences(c.text):
+        for src in chunk_sentences(c.text):
             other = set(tokenize(src))
             sim = len(toks & other) / len(toks | other) if other else 0.0
             if sim > best_sim:
@@ -144,16 +143,6 @@ def _bounds(text: str) -> set[str]:
         elif m["n3"]:
             out.add(">" + m["n3"])
     return out
-
-
-@functools.lru_cache(maxsize=4096)
-def _sentences(text: str) -> tuple[str, ...]:
-    """Sentences of a chunk, never across a paragraph break or a heading line."""
-    out: list[str] = []
-    for para in re.split(r"\n\s*\n|\n(?=#)", text):
-        lines = [ln.strip() for ln in para.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-        out.extend(split_sentences(" ".join(lines)))
-    return tuple(out)
 
 
 def best_quote(sentence_body: str, chunk: Chunk) -> str:

@@ -172,10 +172,11 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     proposes ("should every Ph+ patient get prophylactic TKI after HSCT?"). The answer to such a question
     starts with "no"."""
     book = book or default_rulebook()
-    if _COMPARISON.search(question) or not (_TAG_QUESTION.search(question) or _ASSERTION.search(question)):
+    claim = TAG_QUESTION.search(question) or CONFIRM.match(question) or _ASSERTION.search(question)
+    if _COMPARISON.search(question) or not claim:
         return []  # only a claim or a proposal has a premise to deny: a plain question ("is she high risk?",
         # "T315I found, options?") mentions facts without asserting anything
-    question = _TAG_QUESTION.sub("", question)  # "..., isn't it?" asks; its "n't" denies nothing
+    question = TAG_QUESTION.sub("", question)  # "..., isn't it?" asks; its "n't" denies nothing
     norm = normalize(question)
     merged = sentence_facts(facts, question)
     hits = [r for r in book.rules if violated(r, facts, question, norm=norm, merged=merged)]
@@ -183,24 +184,26 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     return sorted(hits, key=lambda r: -len(q & set(tokenize(r.statement + " " + r.title))))
 
 
-_TAG_QUESTION = re.compile(r"[,;]?\s*(?:isn'?t\s+it|aren'?t\s+they|doesn'?t\s+it|don'?t\s+they|right|correct|true|yes"
-                           r"|no|is\s+that\s+(?:right|correct|true))\s*\?\s*$", re.IGNORECASE)
+#: A tag that turns a statement into a question ("..., right?", "..., isn't it?", "... agree?").
+TAG_QUESTION = re.compile(r"[,;.]?\s*(?:isn'?t\s+it|aren'?t\s+they|doesn'?t\s+it|don'?t\s+they|right|correct|true|yes"
+                          r"|no|agree|(?:do\s+)?you\s+agree|is\s+that\s+(?:right|correct|true))\s*\?\s*$",
+                          re.IGNORECASE)
+#: A request to confirm a claim ("Confirm that JSH recommends X", "is it true that ...").
+CONFIRM = re.compile(r"\W*(?:please\s+)?(?:confirm|verify|is\s+it\s+true|true\s+or\s+false|do\s+you\s+agree|agree)\b",
+                     re.IGNORECASE)
 _COMPARISON = re.compile(r"\bvs\.?\b|\bversus\b|\bwhich\b|\bor\b|\bcompared?\b", re.IGNORECASE)
 #: A question that asserts something ("JSH says X", "since X", "X, so we should Y") or proposes an action
 #: ("should I start X?", "can I stop X?").
 _ASSERTION = re.compile(
     r"\b(?:jsh(?:\s+2023)?|the\s+guidelines?|the\s+summary)\s+(?:\w+\s+){0,2}(?:says?|recommends?|states?|made|makes|"
     r"endorses?|considers?|lists?)\b|\b(?:since|because|given\s+that|as\s+we\s+know)\b|\bso\s+(?:i|we|you)\b"
-    r"|^\W*(?:please\s+)?(?:confirm|verify)\b|\bis\s+it\s+true\b"
+    r"|\bis\s+it\s+true\b"
     r"|\b(?:should|shd|can|could|may|must)\s+(?:i|we|you|he|she|they|the\s+patient|every\w*|all)\s+(?:\w+\s+)?"
     r"(?:start|give|use|add|continue|stop|skip|omit|get|receive|switch|begin|keep|be\s+given)\b"
     r"|\b(?:should|shd|must)\s+(?:[\w+-]+\s+){0,4}(?:patients?|pts?|adults?)\s+(?:\w+\s+)?(?:get|receive|be\s+given|have"
     r"|start|continue|stop)\b"
     r"|\b(?:targets?|is\s+anti-?|is\s+(?:the\s+)?(?:standard|mandatory|required|first[\s-]line|recommended))\b",
     re.IGNORECASE)
-_CLAIM_OR_PROPOSAL = re.compile(
-    r"\b(?:is|are|does|do|should|shd|can|could|recommend\w*|standard|mandatory|required|needed|targets?|anti-?"
-    r"|first[\s-]line|every|right|correct|true)\b", re.IGNORECASE)
 
 
 def load_rulebook(text: str | None = None) -> RuleBook:

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue
-from assistant.text import TRIAL_NAME, tokenize
+from assistant.text import TRIAL_RE, tokenize
 
 _OTHER_DISEASE = re.compile(
     r"\b(?:AML|acute\s+myeloid|acute\s+myelogenous|APL|acute\s+promyelocytic|CML|chronic\s+myeloid|chronic\s+myelogenous"
@@ -103,7 +103,6 @@ def is_dose_request(question: str) -> bool:
     return bool(_DOSE_RE.search(_DOSE_NAMED.sub("hdx", question)))
 
 
-_TRIAL_RE = re.compile(r"\b(?:" + TRIAL_NAME + r")\b", re.IGNORECASE)
 _FOR_A_PATIENT = re.compile(
     r"\b(?:my|our|this|his|her)\s+(?:patient|pt|son|daughter|wife|husband|mother|father|mom|dad)\b"
     r"|\bfor\s+(?:me|him|her|them|my|our|this|a|an)\b|\bshould\s+(?:i|we)\b|\b(?:i|we)\s+(?:give|start|use)\b",
@@ -124,7 +123,7 @@ def is_intrathecal_vinca(question: str) -> bool:
 def is_trial_design_question(question: str, facts: PatientFacts) -> bool:
     """A question about a named trial's arms ("high-dose vs intermediate-dose MTX in JALSG ALL202-O") asks what
     was compared, not what to give a patient: no patient facts, nobody to dose."""
-    return bool(_TRIAL_RE.search(question)) and not facts.known() and not _FOR_A_PATIENT.search(question)
+    return bool(TRIAL_RE.search(question)) and not facts.known() and not _FOR_A_PATIENT.search(question)
 
 
 def is_injection(question: str) -> bool:
