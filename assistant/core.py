@@ -10,13 +10,14 @@ Example:
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from assistant.draft import asks_position, draft_extractive, draft_from_llm_text, llm_messages
+from assistant.draft import about_a_patient, asks_position, is_definition_question, question_parts, draft_extractive, draft_from_llm_text, llm_messages
 from assistant.errors import AssistantError, GenerationError
-from assistant.facts import apply_overrides, read_facts
+from assistant.facts import apply_overrides, read_facts, unitless_mrd_level
 from assistant.models import Answer, Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.prompts import (
     CHILD_NOTE,
@@ -24,6 +25,7 @@ from assistant.prompts import (
     INJECTION_NOTE,
     NEVER_EVENT_NOTE,
     PREMISE_NOTE,
+    UNIT_NOTE,
     REFUSAL_NOT_FOUND,
     REFUSAL_OUT_OF_SCOPE,
     SELF_CHANGE_NOTE,
@@ -32,6 +34,7 @@ from assistant.rules import Draft, applicable_rules, check, check_scope, premise
 from assistant.rules.logic import RuleBook, default_rulebook
 from assistant.rules.scope import strip_injection
 from assistant.settings import Settings
+from assistant.text import TRIAL_RE
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -194,6 +197,8 @@ class Assistant:
         q = self._validate(question)
         turns = _user_turns(history)
         facts = read_facts(strip_injection(q), history=turns)  # an injected instruction is not a patient fact
+        if facts.phase and TRIAL_RE.search(q) and not about_a_patient(q, facts):
+            facts = facts.model_copy(update={"phase": None})  # "the relapses in Ph+ALL213" are the trial's
         if overrides:
             try:
                 facts = apply_overrides(facts, dict(overrides))
@@ -221,6 +226,12 @@ class Assistant:
             [sid for r in [*premise, *sure, *maybe] for sid in r.section_ids]
             + [sid for r in [*premise, *sure, *maybe] for rid in r.see_also for sid in self.rulebook.get(rid).section_ids]
             + evidence_sections + status_sections))
+        parts = question_parts(q) if retrieved else []
+        if len(parts) >= 2:  # a question that asks several things: each part's own best sections
+            pool = _pool(retrieved, [*pool, *(r.chunk for p in parts[:4]
+                                              for r in self.retriever.search(p, facts=facts, k=3))])
+        if retrieved and is_definition_question(q):  # "what is meant by AYA?": the sentences that define it
+            pool = _pool(retrieved, [*pool, *self.retriever.definition_chunks(q)])
         if retrieved:  # a second subject in the question that retrieval did not reach ("any tox to watch?")
             pool = _pool(retrieved, [*pool, *self.retriever.uncovered_term_chunks(q, [r.chunk for r in retrieved[:8]])])
         t2 = time.perf_counter()
@@ -239,6 +250,9 @@ class Assistant:
             notes.append(SELF_CHANGE_NOTE)
         if any(f.rule_id == "SAFE-INJECT-004" for f in scope_findings):
             notes.append(INJECTION_NOTE)
+        bare = unitless_mrd_level(q)
+        if bare is not None and facts.mrd_level_pct == float(bare):
+            notes.append(UNIT_NOTE.format(value=bare, power=_as_power(float(bare))))
         if premise:
             notes.append(PREMISE_NOTE.format(title=premise[0].title))
 
@@ -356,6 +370,20 @@ def _pool(retrieved: Sequence[RetrievedChunk], extra: Sequence[Chunk]) -> list[C
 
 def _is_follow_up(q: str) -> bool:
     return len(q.split()) < 9
+
+
+def _as_power(pct: float) -> str:
+    """A percent level as a power of ten: 0.02 -> "2x10^-4"; 0 -> "0".
+
+    >>> _as_power(0.02), _as_power(0.01), _as_power(0.005)
+    ('2x10^-4', '10^-4', '5x10^-5')
+    """
+    if pct <= 0:
+        return "0"
+    frac = pct / 100
+    exp = math.floor(math.log10(frac) + 1e-9)
+    mant = float(f"{frac / 10 ** exp:.3g}")
+    return f"10^{exp}" if mant == 1 else f"{mant:g}x10^{exp}"
 
 
 def _round(t: dict[str, float]) -> dict[str, float]:

@@ -164,6 +164,11 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phas
         if any(facts.phase in g and own["phase"] not in g and own["phase"] in (_FRONTLINE | _SALVAGE)
                for g in groups):
             return False
+        if facts.phase in _SALVAGE and own["phase"] == "post_hsct" and own.get("mrd_status") and not facts.mrd_status:
+            return False  # an MRD result after transplant is not the frank relapse the question describes
+    if (facts.lineage == "T" and facts.ph_status is None and own.get("ph_status") == "positive"
+            and not _PH_WORDS.search(question)):
+        return False  # T-ALL is Ph-negative unless the question says otherwise
     for rx, key, excluded in _DRUG_POPULATION:
         # "no T315I" names it but wants no resistance lines; "not Ph-positive" names no TKI
         named = key != "t315i" and rx.search(_PH_WORDS.sub(" ", question))
@@ -497,6 +502,182 @@ _TRIAL_KEY = re.compile(r"(?!cd\d|t315i|(?:19|20)\d\d$)(?:[a-z_]+\d+\w*|\d{3,}|t
                         r"|nishiwaki|gmall|ukall\w*|lysa|ino_vate)")
 
 
+#: Marks of a question about a patient (rather than about the guideline or a trial).
+_CASE_MARK = re.compile(
+    r"\b(?:my|our|this|the|a|an)\s+(?:\w+\s+)?(?:patient|pt|case|man|woman|guy|lady|gentleman|girl|boy)\b"
+    r"|\b(?:he|she|his|her|him|i\s+have|i'?m\s+a\s+patient)\b|\bpts?\b|\b\d{1,3}\s*(?:yo|y/?o|yrs?|years?[\s-]old|[mf])\b"
+    r"|\bwhat\s+(?:now|next)\b|\bnext\s+steps?\b|\b(?:dx|diagnosed)\s+(?:last|this|yesterday|today)\b",
+    re.IGNORECASE)
+#: A knowledge question: a list, a definition, a comparison, what the guideline says, a trial's results.
+_KNOWLEDGE_Q = re.compile(
+    r"^\W*(?:multi-?part\W*)?(?:list|summari[sz]e|define|explain|describe|compare|name|outline)\b"
+    r"|\bwhat\s+(?:age|ages|mutation|mutations|drugs?|trials?|studies|is\s+meant|is\s+the\s+(?:definition|difference"
+    r"|rationale|evidence))\b|\bwhich\s+(?:drugs?|trials?|tkis?|mutations?|studies|agents?)\b"
+    r"|\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?:jsh|guidelines?|summary)(?:\s+2023)?\s+(?:say|state)\b"
+    r"|\b(?:defined|distinguished|differ|difference)\b|\bmulti-?part\b|\(a\)",
+    re.IGNORECASE)
+
+
+def about_a_patient(question: str, facts: PatientFacts) -> bool:
+    """The question describes a patient (an age, "my patient", "she", "what next?"), not only a population.
+
+    >>> about_a_patient("58M Ph+ ALL in CR1", PatientFacts(age=58))
+    True
+    >>> about_a_patient("List the drugs for relapsed ALL", PatientFacts(phase="relapsed"))
+    False
+    """
+    return facts.age is not None or _CASE_MARK.search(question) is not None
+
+
+def knowledge_question(question: str, facts: PatientFacts) -> bool:
+    """A question about the guideline or a trial rather than a patient: missing patient facts are not asked for.
+
+    >>> knowledge_question("What age range is meant by AYA?", PatientFacts(age_band="aya"))
+    True
+    >>> knowledge_question("Ph+ ALL relapsed after transplant, what now?", PatientFacts(ph_status="positive"))
+    False
+    """
+    return not about_a_patient(question, facts) and (
+        _KNOWLEDGE_Q.search(question) is not None or TRIAL_RE.search(question) is not None)
+
+
+#: "What is meant by AYA?", "what does CMR mean", "define high risk", "how is LBL defined", "what counts as ..."
+_DEFINE_Q = re.compile(
+    r"\b(?:is|are)\s+(?:meant|defined|counted)\s+(?:by|as)\b|\bwhat\s+(?:does|do)\s+[^?]{1,40}?\s+(?:mean|stand\s+for"
+    r"|refer\s+to)\b|\bdefin(?:e|es|ed|ition\s+of)\b|\bhow\s+(?:is|are)\s+[^?]{1,40}?\s+defined\b|\bwhat\s+counts\s+as\b"
+    r"|\bmeaning\s+of\b",
+    re.IGNORECASE)
+_DEFINING = re.compile(r"\b(?:defined|defines?|definition|means?|meaning|refers?\s+to|conventionally|counts?\s+as"
+                       r"|is\s+called|known\s+as|stands?\s+for|covers)\b", re.IGNORECASE)
+_COPULA = re.compile(r"^(?:[\w+:()/-]+\s+){1,5}?(?:is|are)\s+(?!not\b|no\b|one\s+of\b|\w+ed\b|\w+en\b)(?=(?:a|an|the|[\w-]+)\s)",
+                     re.IGNORECASE)
+_ASKS_NUMBER = re.compile(r"\b(?:age|ages|range|threshold|cut-?off|level|limit|how\s+(?:old|young|many|much))\b",
+                          re.IGNORECASE)
+_DEFINE_WORDS = frozenset(["meant", "mean", "means", "define", "defined", "definition", "meaning", "range", "context",
+                           "count", "counts", "stand", "refer", "term", "word"])
+
+
+def is_definition_question(question: str) -> bool:
+    """ "What age range is meant by AYA?", "how is high-risk MRD defined?"
+
+    >>> is_definition_question("What age range is meant by 'AYA'?"), is_definition_question("Treat AYA how?")
+    (True, False)
+    """
+    return _DEFINE_Q.search(question) is not None
+
+
+def definition_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
+                         n: int = 1) -> list[tuple[str, Chunk]]:
+    """The sentences that define what a definition question asks about: they name its subject and say
+    "defined / means / conventionally ...", with a number when an age, range or threshold is asked."""
+    subject = set(tokenize(question)) - _GENERIC - _DEFINE_WORDS - _STATUS_GENERIC
+    if not subject:
+        return []
+    number = _ASKS_NUMBER.search(question) is not None
+    q = set(tokenize(question))
+    scored: list[tuple[float, str, Chunk]] = []
+    seen: set[str] = set()
+    for chunk in chunks:
+        for s in chunk_sentences(chunk.text):
+            if s in seen or s not in chunk.text or (number and not re.search(r"\d", s)):
+                continue
+            verb = _DEFINING.search(s) or _COPULA.match(s)
+            # the subject comes before the defining word ("AYA are conventionally defined as ...", "Ph-like ALL
+            # is ..."); "a result below 0.01% does not mean ..." defines nothing
+            if verb is None or not subject & set(tokenize(s[: max(verb.start() + 1, verb.end() if verb.start() == 0 else 0)])) or re.search(
+                    r"\b(?:not|n't)\s+$", s[: verb.start()]):
+                continue
+            if chunk.tier == "evidence" or TRIAL_RE.search(s[: verb.end()]):
+                continue  # how a trial defined its population ("In E1910, ... defined as") is not the definition
+            seen.add(s)
+            shared = subject & set(tokenize(s))
+            if not shared or not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question):
+                continue
+            scored.append((len(shared) + _score(s, q) / 10 + (0.5 if verb.re is _DEFINING else 0), s, chunk))
+    scored.sort(key=lambda x: -x[0])
+    return [(s, c) for _, s, c in scored[:n]]
+
+
+#: Where a question with several parts splits: "...? What ...", "; ", "(a) ... (b) ...", ", and how ...".
+_PART_SPLIT = re.compile(
+    r"\?\s+|;\s*|\(\s*[a-e]\s*\)|(?:^|\s)[a-e]\)\s"
+    r"|,?\s+and\s+(?=(?:what|which|how|when|why|where|does|do|dose|is|are|should|can|would|will|whether)\b)"
+    r"|,\s+(?=(?:what|which|how|when|why|whether)\b)", re.IGNORECASE)
+_PART_GENERIC = frozenset(["standard", "approach", "done", "used", "counts", "count", "happen", "happens", "mean",
+                           "means", "level", "kind", "type", "way", "ways", "thing", "things", "part", "stay", "stays"])
+
+
+def question_parts(question: str) -> list[str]:
+    """The parts of a question that asks several things (one part when it asks one).
+
+    >>> question_parts("When is MRD assessed and what level is high risk? What is MRD used to decide?")
+    ['When is MRD assessed', 'what level is high risk', 'What is MRD used to decide']
+    >>> question_parts("72F Ph+ ALL what induction")
+    ['72F Ph+ ALL what induction']
+    """
+    parts = [p.strip(" ,.:?") for p in _PART_SPLIT.split(question)]
+    parts = [p for p in parts if len(tokenize(p)) >= 1 and len(p.split()) >= 2]
+    return parts or [question.strip()]
+
+
+#: Words a part asks with and the words an answer uses for them ("consist of" ~ "combined", "decide" ~ "decision").
+_PART_SYNONYMS = {"cons": {"comb", "incl", "comp"}, "made": {"comb", "incl", "comp"}, "give": {"give", "trea"}}
+
+
+def _stem4(tokens: set[str]) -> set[str]:
+    """Four-letter prefixes of longer words, for overlap of a question part with a sentence."""
+    return {t[:4] if len(t) >= 6 and t.isalpha() else t for t in tokens}
+
+
+def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
+                   covered: Sequence[str]) -> list[tuple[str, Chunk]]:
+    """For a question with several parts: the best sentence for each part that the answer so far leaves open
+    (under half of the part's own terms named), from `chunks`."""
+    parts = question_parts(question)
+    if len(parts) < 2:
+        return []
+    lines = [_stem4(set(tokenize(re.sub(r"\[\d+\]|\*\*[^*]+\*\*", " ", line)))) for line in covered]  # no markers
+    seen = set(covered)
+    out: list[tuple[str, Chunk]] = []
+    for part in parts:
+        terms = _stem4(set(tokenize(part)) - _GENERIC - _STATUS_GENERIC - _PART_GENERIC - _DEFINE_WORDS)
+        if not terms:
+            continue
+        # a part is answered when one line names (nearly) all its terms, not when several lines share them out
+        need = len(terms) if len(terms) <= 3 else -(-3 * len(terms) // 4)
+        if any(len(terms & line) >= need for line in lines):
+            continue
+        have = set().union(*lines) if lines else set()
+        open_terms = terms - have or terms
+        for t in list(terms):
+            terms |= _PART_SYNONYMS.get(t, set())
+        best: tuple[float, str, Chunk] | None = None
+        for chunk in chunks:
+            for sent in chunk_sentences(chunk.text):
+                if sent in seen or sent not in chunk.text:
+                    continue
+                toks = _stem4(set(tokenize(sent)))
+                shared = toks & terms
+                if not shared & open_terms or len(shared) < min(2, len(terms)):
+                    continue
+                if (_LOW_VALUE.search(sent) or not _safe_sentence(sent, facts, book)
+                        or not fits_patient(sent, facts, question)):
+                    continue
+                if chunk.tier != "guideline" and (claims_recommendation(sent) or (
+                        chunk.tier == "evidence" and _GUIDELINE_CLAIM_RE.search(sent)
+                        and not _EVIDENCE_FRAME_RE.search(sent))):
+                    continue
+                score = len(shared) + len(shared & open_terms) + (0.5 if chunk.tier == "guideline" else 0) \
+                    - len(toks) / 100
+                if best is None or score > best[0]:
+                    best = (score, sent, chunk)
+        if best is not None:
+            seen.add(best[1])
+            lines.append(_stem4(set(tokenize(best[1]))))
+            out.append((best[1], best[2]))
+    return out
+
+
 def trial_keys(text: str) -> set[str]:
     """The tokens that tell one trial from another ("all202_o" vs "ph_all202", "10403", "tower")."""
     return {t for t in tokenize(text) if _TRIAL_KEY.fullmatch(t)}
@@ -602,7 +783,8 @@ def draft_extractive(
         # facts; nor is the transplant decision the question asks about
         why = re.match(r"\W*why\b", question, re.IGNORECASE)  # asks for reasons, not a plan for a patient
         if (forks and missing and not (status and asked) and not premise and not why
-                and not _ASKS_EVIDENCE.search(question)):  # "what evidence supports X" is about the trials
+                and not _ASKS_EVIDENCE.search(question)  # "what evidence supports X" is about the trials
+                and not knowledge_question(question, facts)):  # "list the drugs for relapse" has no patient
             missing_ph = "ph_status" in missing
             findings.append(RuleFinding(
                 rule_id="FACTS-MISSING-031", severity="warn",
@@ -622,10 +804,54 @@ def draft_extractive(
                 if rule.note and rule.condition(facts) is True:
                     b.note(rule.note.format(**facts.model_dump()))
 
+    named = trial_keys(question)
+    named_found = bool(named) and any(trial_keys(r.chunk.title) & named for r in retrieved[:4])
+    def other_trial(chunk: Chunk) -> bool:
+        """The question names its trial and this evidence chunk is about another one."""
+        return named_found and chunk.tier == "evidence" and not trial_keys(chunk.title) & named
+
+    def names_other_trial(sentence: str) -> bool:
+        """The question names its trial and this sentence quotes another trial's numbers."""
+        return named_found and TRIAL_RE.search(sentence) is not None and not trial_keys(sentence) & named
+
+    def add_trial(chunk: Chunk, *, design: bool, limit: int, take: int = 4) -> None:
+        """A trial's lines from its whole document (results often sit in a sibling chunk): headline survival
+        first; `design` puts what the trial tested first (the trial the question names)."""
+        siblings = [c for c in pool if c.section_id == chunk.section_id] or [chunk]
+        q = set(tokenize(question))
+        cands = sorted(((s, c) for c in siblings for s in best_sentences(c, question, facts, book, n=3, evidence=True)),
+                       key=lambda sc: -_score(sc[0], q, frozenset(tokenize(sc[1].title)))
+                       * (1.6 if re.search(r"\d+(?:\.\d+)?\s*(?:%|months?\b)", sc[0]) else 1.0)
+                       * (1.5 if _HEADLINE.search(sc[0]) else 1.0)
+                       * (1.2 if re.search(r"overall survival|\bOS\b", sc[0]) else 1.0))
+        if design:
+            first = min(siblings, key=lambda c: c.chunk_no)
+            lead = [(sent, first) for sent in chunk_sentences(first.text)[:1]
+                    if sent in first.text and _safe_sentence(sent, facts, book)]
+            cands = lead + [sc for sc in cands if sc not in lead][:3]
+        for s, c in cands[:take]:
+            if b.count() >= limit:
+                break
+            if claims_recommendation(s) or (_GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s)):
+                continue
+            b.add("evidence", s, c, lead=EVIDENCE_LEAD)
+
+    # a question about a named trial and no patient ("TOWER results?"): the trial answers first, then the one
+    # recommendation it informs
+    trial_first = next((r.chunk for r in retrieved[:5] if r.chunk.tier == "evidence" and named_found
+                        and not other_trial(r.chunk)), None) if (
+        TRIAL_RE.search(question) and not asked and not premise and not about_a_patient(question, facts)) else None
+    if trial_first is not None:
+        add_trial(trial_first, design=True, limit=max_sentences, take=4)
+        chosen = chosen[:1]
+
     ids = [rid for r in chosen for rid in r.see_also if rid not in {c.id for c in chosen}]
     chosen = chosen + [book.get(rid) for rid in dict.fromkeys(ids)]  # statements that complete an applicable rule
     first = [r for r in chosen if r in premise]  # the rule a false premise contradicts answers "no" first
     add_rules(first)
+    if is_definition_question(question) and not rules_only:  # "what is meant by AYA?": the definition leads
+        for s, chunk in definition_sentences(question, [*(r.chunk for r in retrieved[:8]), *pool], facts, book):
+            b.add(chunk.tier, s, chunk, lead={"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}.get(chunk.tier, ""))
     if asked:
         if (status and not premise and _ASSERTS.search(question) and (TAG_QUESTION.search(question)
                                                                       or CONFIRM.match(question))):
@@ -636,16 +862,6 @@ def draft_extractive(
     if not asked and chosen:
         add_status()
 
-    named = trial_keys(question)
-    named_found = bool(named) and any(trial_keys(r.chunk.title) & named for r in retrieved[:4])
-
-    def other_trial(chunk: Chunk) -> bool:
-        """The question names its trial and this evidence chunk is about another one."""
-        return named_found and chunk.tier == "evidence" and not trial_keys(chunk.title) & named
-
-    def names_other_trial(sentence: str) -> bool:
-        """The question names its trial and this sentence quotes another trial's numbers."""
-        return named_found and TRIAL_RE.search(sentence) is not None and not trial_keys(sentence) & named
 
     def candidates(top: int) -> list[Chunk]:
         """The top retrieved chunks and the rule sections, once each, without another trial than the named one."""
@@ -702,33 +918,20 @@ def draft_extractive(
                     if b.add("evidence", sent, chunk, lead=EVIDENCE_LEAD):
                         limit -= 1
 
+    def add_parts() -> None:
+        """Each part of a several-part question gets a line when the answer so far leaves it open."""
+        if rules_only:
+            return
+        for s, chunk in part_sentences(question, candidates(8), facts, book, [t for _, t in b.lines]):
+            if b.count() < max_sentences and not names_other_trial(s):
+                b.add(chunk.tier, s, chunk, lead={"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}.get(chunk.tier, ""))
+
     if chosen:
+        add_parts()
         add_focus()  # the specific thing asked, right after the rules that frame it
         add_listed(n=4, min_share=0.75)
         if _ASKS_EVIDENCE.search(question) and not plain and not (asked and status):
             add_support()
-
-    def add_trial(chunk: Chunk, *, design: bool, limit: int, take: int = 4) -> None:
-        """A trial's lines from its whole document (results often sit in a sibling chunk): headline survival
-        first; `design` puts what the trial tested first (the trial the question names)."""
-        siblings = [c for c in pool if c.section_id == chunk.section_id] or [chunk]
-        q = set(tokenize(question))
-        cands = sorted(((s, c) for c in siblings for s in best_sentences(c, question, facts, book, n=3, evidence=True)),
-                       key=lambda sc: -_score(sc[0], q, frozenset(tokenize(sc[1].title)))
-                       * (1.6 if re.search(r"\d+(?:\.\d+)?\s*(?:%|months?\b)", sc[0]) else 1.0)
-                       * (1.5 if _HEADLINE.search(sc[0]) else 1.0)
-                       * (1.2 if re.search(r"overall survival|\bOS\b", sc[0]) else 1.0))
-        if design:
-            first = min(siblings, key=lambda c: c.chunk_no)
-            lead = [(sent, first) for sent in chunk_sentences(first.text)[:1]
-                    if sent in first.text and _safe_sentence(sent, facts, book)]
-            cands = lead + [sc for sc in cands if sc not in lead][:3]
-        for s, c in cands[:take]:
-            if b.count() >= limit:
-                break
-            if claims_recommendation(s) or (_GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s)):
-                continue
-            b.add("evidence", s, c, lead=EVIDENCE_LEAD)
 
     if not rules_only and not chosen:
         # No guideline rule speaks to this question: follow the retrieval ranking, best sentences first. A trial
@@ -778,12 +981,14 @@ def draft_extractive(
         trial = next((r.chunk for r in retrieved[:5] if r.chunk.tier == "evidence" and named_found
                       and not other_trial(r.chunk)), None)
         if trial is not None:  # the question names a trial: its design and headline results
-            add_trial(trial, design=True, limit=max_sentences, take=3)
+            if trial_first is None:
+                add_trial(trial, design=True, limit=max_sentences, take=3)
         else:
             _add_tier(b, [r for r in retrieved[:5] if not other_trial(r.chunk)], question, facts, book,
                       tier="evidence", limit=1, max_sentences=max_sentences, need_numbers=True, min_shared=2)
     if not chosen:
         add_focus()
+        add_parts()
     if b.count() and missing_ph:
         also = [_label(m) for m in missing if m != "ph_status"]
         b.note("_The Ph status was not given, so each branch is shown: tell me whether the leukemia is "

@@ -81,7 +81,7 @@ from typing import Any
 from assistant.models import AgeBand, PatientFacts
 from assistant.text import TRIAL_NAME
 
-__all__ = ["age_band", "apply_overrides", "read_facts"]
+__all__ = ["age_band", "apply_overrides", "read_facts", "unitless_mrd_level"]
 
 MAX_AGE = 110
 _MAX_CHARS = 20_000
@@ -148,12 +148,16 @@ def _normalise(text: str) -> str:
                                              "neg": "negative"}.get(m[1] or m[2], m[1] or m[2]), text)
     text = _number_words(text)
     text = _PHILADELPHIA_TYPO.sub("philadelphia", text)
+    text = _POSITIVE_TYPO.sub("positive", text)
+    text = _NEGATIVE_TYPO.sub("negative", text)
     text = _BCR_ABL_ISOFORM.sub("bcr-abl1 positive", text)
     text = _CD_DIM_NEG.sub(lambda m: f"cd{m[1]} negative", text)
     return re.sub(r"\s+", " ", text)
 
 
 _PHILADELPHIA_TYPO = re.compile(r"\bphil+a?del+p?h?ia\b")
+_POSITIVE_TYPO = re.compile(r"\bp[oa]s+[aio]?t[ia]?ve?\b")  # "postive", "positve"
+_NEGATIVE_TYPO = re.compile(r"\bn[ea]g[ai]?t[ia]?ve?\b")  # "negtive", "negatve"
 # "BCR-ABL1 p190 detected", "p210 transcript positive": a BCR::ABL1 isoform found means Ph-positive
 _BCR_ABL_ISOFORM = re.compile(
     r"\b(?:bcr[-:]*abl1?\s*)?\(?\bp(?:190|210|230)\)?\s+(?:bcr[-:]*abl1?\s+)?(?:transcripts?\s+|fusion\s+)?"
@@ -820,7 +824,7 @@ _MRD_GLOBAL: list[tuple[re.Pattern[str], str]] = [
                 + r"|" + _MRD_CONVERSION + r"(?!\s+(?:from\s+pos\w*\s+)?to\s+(?:mrd[\s-]*)?neg)(?![\s-]+rates?\b)"),
      "positive"),
 ]
-_LEVEL_CMP = r"(?P<cmp><=?|>=?|below|under|less\s+than|above|over|greater\s+than|more\s+than)?\s*"
+_LEVEL_CMP = r"(?P<cmp><=?|(?<![-=])>=?|below|under|less\s+than|above|over|greater\s+than|more\s+than)?\s*"
 _LEVEL_POW = re.compile(
     _LEVEL_CMP + r"(?:(?P<mant>\d+(?:\.\d+)?)\s*(?:x|\*)\s*)?10\s*(?P<caret>\^"
                  r"|\*\*)?\s*-\s*(?P<exp>\d{1,2})(?!\d)"
@@ -831,6 +835,18 @@ _MRD_CONTEXT_BEFORE = re.compile(
     r"(?:\bmrd|residual\s+disease|" + _BCR[2:] + r")(?:[^%0-9]{0,25})$"
 )
 _MRD_CONTEXT_AFTER = re.compile(r"\s*(?:mrd|by\s+(?:flow|pcr|qpcr|ngs))\b")
+# a later value of an MRD result stated earlier in the sentence: "MRD was negative at day 100, now 0.05%",
+# "MRD 0.001% -> 0.05%", "BCR::ABL1 negative, then rose to 0.1%"
+_LEVEL_FOLLOW = re.compile(
+    r"(?:\bnow|\bcurrently|\bthen|\btoday|\b(?:has\s+|had\s+)?(?:risen|rose|increased|climbed|gone\s+up|went\s+up"
+    r"|jumped|fallen|fell|decreased|dropped)\s+to|\bup\s+to|\bdown\s+to|->|→|=>)\s*(?:at\s+|of\s+|is\s+|was\s+)?$"
+)
+_MRD_EARLIER = re.compile(r"\bmrd\b|measurable\s+residual|minimal\s+residual|" + _BCR[2:] + r"|\b(?:q|rt-)?pcr\b")
+# "MRD 0.02", "MRD was .005": a level with no unit, read as percent (the drafter says so)
+_LEVEL_BARE = re.compile(
+    r"\bmrd\s*(?:levels?\s*)?(?:(?:of|is|was|=|:|at|now|now\s+at|came\s+back(?:\s+at)?)\s*)?"
+    r"(?P<val>\d*\.\d+)(?!\s*(?:%|x\b|\*|e\s*-|\d|\.\d|(?:years?|yrs?|yo|y/o|mo|months?|weeks?|days?)\b))"
+)
 _LEVEL_CUT = re.compile(r"[;,!?\n]|\.(?!\d)|\s-+\s|\bblasts?\b")
 _GENERIC_LEVEL = re.compile(r"\b(?:thresholds?|cut[\s-]?offs?|sensitivity|limit|detection\s+limit)\b")
 # A statistic, not a result: "MRD-negative CR rate was 40%", "rate of MRD negativity", "40% of patients".
@@ -941,8 +957,13 @@ def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float 
         seg = t[max(0, m.start() - 40) : m.start()]
         seg = seg[max((c.end() for c in _LEVEL_CUT.finditer(seg)), default=0) :]
         ctx = _MRD_CONTEXT_BEFORE.search(seg) or _MRD_CONTEXT_AFTER.match(t, m.end())
+        if not ctx and _LEVEL_FOLLOW.search(seg):
+            lo, _ = _sentence_span(t, m.start())
+            ctx = _MRD_EARLIER.search(t, lo, m.start())
         if ctx:
             events.append((m.start(), *_level_event(m["cmp"], float(m["val"]))))
+    for m in _LEVEL_BARE.finditer(t):
+        events.append((m.start("val"), *_level_event(None, float(m["val"]))))
     return sorted((e for e in events if not _not_a_patient_result(t, e[0], population)), key=lambda e: e[0])
 
 
@@ -996,6 +1017,18 @@ def _mrd_timepoint(t: str, pos: int) -> str | None:
     if any(_tx_status(t, m) == "done" for m in _TX.finditer(t, 0, pos)):
         return "post_hsct"
     return "other" if _TP_RELATIVE.search(t, lo, hi) else None
+
+
+def unitless_mrd_level(question: str) -> str | None:
+    """The MRD level written without a unit ("MRD 0.02"), which the reader takes as percent, or None.
+
+    >>> unitless_mrd_level("Ph- B-ALL, MRD 0.02 after induction")
+    '0.02'
+    >>> unitless_mrd_level("MRD 0.02% after induction") is None
+    True
+    """
+    m = _LEVEL_BARE.search(_normalise(question))
+    return m["val"] if m else None
 
 
 def _read_mrd(t: str, population: bool = False) -> tuple[str | None, float | None, str | None]:

@@ -36,6 +36,10 @@ CHILD_NOTE = (
     "the pediatric society's guideline: please ask the pediatric hematology team._"
 )
 
+#: An MRD level written without a unit ("MRD 0.02") is read as percent; the answer says so.
+UNIT_NOTE = ("_MRD {value} was given without a unit and was read as {value}% ({power}). If it is a fraction or a "
+             "10^-n value, give the unit and ask again: the guideline's high-risk threshold is 0.01% (10^-4)._")
+
 INJECTION_NOTE = "_Instructions to ignore the guideline or the checks were ignored._"
 
 LLM_SYSTEM_PROMPT = """You answer questions about the treatment of adult acute lymphoblastic leukemia (ALL) \

@@ -140,6 +140,10 @@ class HybridRetriever:
         ranked = self.bm25_ranking(" ".join(missing + [t for t in rare if t not in missing]), n + len(ids))
         return [self.by_id[cid] for cid in ranked if cid not in ids][:n]
 
+    def definition_chunks(self, question: str, n: int = 3) -> list[Chunk]:
+        """Chunks that define the question's terms: BM25 on the question with the words definitions use."""
+        return [self.by_id[cid] for cid in self.bm25_ranking(question + " defined conventionally means", n)]
+
     def bm25_ranking(self, question: str, n: int, tier: str | None = None) -> list[str]:
         if self._bm25 is None:
             return []

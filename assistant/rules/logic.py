@@ -179,9 +179,11 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     question = TAG_QUESTION.sub("", question)  # "..., isn't it?" asks; its "n't" denies nothing
     norm = normalize(question)
     merged = sentence_facts(facts, question)
-    hits = [r for r in book.rules if violated(r, facts, question, norm=norm, merged=merged)]
+    hits = [(r, p) for r in book.rules if (p := violated(r, facts, question, norm=norm, merged=merged))]
     q = set(tokenize(question))
-    return sorted(hits, key=lambda r: -len(q & set(tokenize(r.statement + " " + r.title))))
+    # a claim the question makes ("inotuzumab is anti-CD19") outranks a rule its patient would break
+    return [r for r, p in sorted(hits, key=lambda h: (h[1] not in h[0].claims,
+                                                      -len(q & set(tokenize(h[0].statement + " " + h[0].title)))))]
 
 
 #: A tag that turns a statement into a question ("..., right?", "..., isn't it?", "... agree?").
@@ -191,12 +193,14 @@ TAG_QUESTION = re.compile(r"[,;.]?\s*(?:isn'?t\s+it|aren'?t\s+they|doesn'?t\s+it
 #: A request to confirm a claim ("Confirm that JSH recommends X", "is it true that ...").
 CONFIRM = re.compile(r"\W*(?:please\s+)?(?:confirm|verify|is\s+it\s+true|true\s+or\s+false|do\s+you\s+agree|agree)\b",
                      re.IGNORECASE)
-_COMPARISON = re.compile(r"\bvs\.?\b|\bversus\b|\bwhich\b|\bor\b|\bcompared?\b", re.IGNORECASE)
+_COMPARISON = re.compile(r"\bvs\.?\b|\bversus\b|\bcompared?\b"
+                         r"|\bor\b(?!\s+(?:more|higher|above|greater|less|lower|below|older|younger|later|earlier|so|fewer)\b)",
+                         re.IGNORECASE)
 #: A question that asserts something ("JSH says X", "since X", "X, so we should Y") or proposes an action
 #: ("should I start X?", "can I stop X?").
 _ASSERTION = re.compile(
     r"\b(?:jsh(?:\s+2023)?|the\s+guidelines?|the\s+summary)\s+(?:\w+\s+){0,2}(?:says?|recommends?|states?|made|makes|"
-    r"endorses?|considers?|lists?)\b|\b(?:since|because|given\s+that|as\s+we\s+know)\b|\bso\s+(?:i|we|you)\b"
+    r"endorses?|considers?|lists?|agrees?|allows?|permits?|supports?)\b|\b(?:since|because|given\s+that|as\s+we\s+know)\b|\bso\s+(?:i|we|you)\b"
     r"|\bis\s+it\s+true\b"
     r"|\b(?:should|shd|can|could|may|must)\s+(?:i|we|you|he|she|they|the\s+patient|every\w*|all)\s+(?:\w+\s+)?"
     r"(?:start|give|use|add|continue|stop|skip|omit|get|receive|switch|begin|keep|be\s+given)\b"
@@ -431,6 +435,10 @@ def _plausible_branch(rule: GuidelineRule, facts: PatientFacts) -> bool:
     """A rule that applies but for missing facts is shown as a branch only when one fact is missing and, for rules
     with several conditions, at least one stated fact already matches."""
     missing = missing_facts(rule, facts)
+    if "mrd_status" in missing and facts.phase in ("relapsed", "refractory"):
+        return False  # a frank relapse is not an MRD result waiting to be given
+    if missing == ["lineage"] and rule.when.get("lineage") == "T" and facts.ph_status == "positive":
+        return False  # Ph-positive ALL is B-lineage unless T is said
     if len(missing) == 2 and set(missing) - _SOFT == {"ph_status"} and facts.known():
         return True  # e.g. Ph status and MRD unknown for a CR1 transplant question: the MRD arm still shows
     if len(missing) != 1:

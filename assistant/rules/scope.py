@@ -38,15 +38,17 @@ _ALL_TERM = re.compile(
 _ALL_TERM_I = re.compile(r"\bacute\s+lymphoblastic|\blymphoblastic|\bphiladelphia", re.IGNORECASE)
 
 _DOMAIN_TOKENS = frozenset(
-    ["all", "leukemia", "leukaemia", "lymphoblastic", "lbl", "ph_pos", "ph_neg", "ph_like", "tki", "mrd", "allo_hsct", "cns", "car_t", "blinatumomab", "inotuzumab", "nelarabine", "tisagenlecleucel", "ponatinib", "dasatinib", "imatinib", "nilotinib", "bosutinib", "asciminib", "methotrexate", "hd_mtx", "mtx", "hd_arac", "cytarabine", "corticosteroid", "induction", "consolidation", "remission", "relapse", "relapsed", "refractory", "chemotherapy", "chemo", "b_all", "t_all", "cd19", "cd22", "t315i", "aya", "pediatric_type", "maintenance", "prophylactic", "preemptive", "cr1", "cr2", "salvage", "reinduction", "intrathecal", "cranial_irradiation", "ric", "hyper", "cvad", "asparaginase", "jsh", "guideline", "bcr", "abl1", "kmt2a", "hypodiploid", "e1910", "tower", "ino-vate", "eliana", "zuma", "ph_all202", "phallcon", "gimema", "jalsg", "blast", "cart", "brexucabtagene", "leukemic", "lymphoma", "transplant", "donor", "graft", "trial", "evidence", "corpus", "corpu", "grade", "cq", "graaph", "calgb", "alba", "lal1205", "lal0904", "all202", "all213", "ph_all213", "nelarabine", "nishiwaki", "anderson", "vod", "sos", "crs", "icans", "neurotoxicity", "toxicity"]
+    ["all", "leukemia", "leukaemia", "lymphoblastic", "lbl", "ph_pos", "ph_neg", "ph_like", "tki", "mrd", "allo_hsct", "cns", "car_t", "blinatumomab", "inotuzumab", "nelarabine", "tisagenlecleucel", "ponatinib", "dasatinib", "imatinib", "nilotinib", "bosutinib", "asciminib", "methotrexate", "hd_mtx", "mtx", "hd_arac", "cytarabine", "corticosteroid", "induction", "consolidation", "remission", "relapse", "relapsed", "refractory", "chemotherapy", "chemo", "b_all", "t_all", "cd19", "cd22", "t315i", "aya", "pediatric_type", "maintenance", "prophylactic", "preemptive", "cr1", "cr2", "cr", "cri", "cmr", "hsct", "sct", "bmt", "salvage", "reinduction", "intrathecal", "cranial_irradiation", "ric", "hyper", "cvad", "asparaginase", "jsh", "guideline", "bcr", "abl1", "kmt2a", "hypodiploid", "e1910", "tower", "ino-vate", "eliana", "zuma", "ph_all202", "phallcon", "gimema", "jalsg", "blast", "cart", "brexucabtagene", "leukemic", "lymphoma", "transplant", "donor", "graft", "trial", "evidence", "corpus", "corpu", "grade", "cq", "graaph", "calgb", "alba", "lal1205", "lal0904", "all202", "all213", "ph_all213", "nelarabine", "nishiwaki", "anderson", "vod", "sos", "crs", "icans", "neurotoxicity", "toxicity"]
 )
 
 _DOSE_RE = re.compile(
     r"\b(?:what|which|how\s+much|how\s+many|correct|right|usual|starting|standard|max(?:imum)?|appropriate|"
     r"recommended)\s+(?:\w+[\s-]+){0,3}?(?:dose|doses|dosing|dosage)\b"
     r"|(?<!high[\s-])(?<!low[\s-])\b(?:dose|dosing|dosage)\s+(?:of|for)\b"
-    r"|\bhow\s+(?:much|many)\s+(?:mg|milligrams?|tablets?|pills?|units?)\b"
-    r"|\bmg\s*/\s*(?:m2|m²|kg)\b|\bdose\s+(?:adjust|reduc|escalat|modif)"
+    r"|\bhow\s+(?:much|many)\s+(?:mg|milligrams?|g|grams?|mcg|micrograms?|ml|tablets?|pills?|units?|vials?)\b"
+    r"|\bhow\s+much\s+(?:should|can|could|do|to)\s+(?:i\s+|we\s+|you\s+|she\s+|he\s+)?(?:give|take|use|administer"
+    r"|prescribe|infuse)\b|\b(?:and|or)\s+how\s+much\s*\??\s*$"
+    r"|\b(?:m?g|mcg|ug)\s*/\s*(?:m2|m²|kg)\b|\bdose\s+(?:adjust|reduc|escalat|modif)"
     r"|\b(?:dosing|treatment|infusion|administration)\s+schedule\b|\bschedule\s+(?:of|for)\s+\w+"
     r"|\bhow\s+often\s+(?:should|do|to)\b|\binfusion\s+rate\b|\bmg\s+(?:daily|per\s+day|bid|once)\b"
     r"|(?<!high[\s-])(?<!low[\s-])(?<!reduced[\s-])(?<!full[\s-])(?<!standard[\s-])\b(?:doses?|dosing|dosage)\b"
@@ -59,6 +61,8 @@ _INJECT_RE = re.compile(
     r"|\bdisregard\b|\bforget\s+(?:your|the|all|previous)\s+\w*\s*(?:rules?|instructions?|guidelines?)"
     r"|\byou\s+are\s+now\b|\bact\s+as\s+(?:a|an)\b|\bpretend\s+(?:to\s+be|you)\b|\bsystem\s+prompt\b"
     r"|\b(?:print|show|reveal|repeat|output)\s+(?:me\s+)?(?:your|the)\s+(?:\w+\s+)?(?:prompt|instructions)\b"
+    r"|\b(?:drop|abandon|set\s+aside|bypass|turn\s+off|switch\s+off|disable)\s+(?:the\s+|your\s+|all\s+)?"
+    r"(?:guidelines?|rules?|checks?|safety)\b|\bi\s+(?:hereby\s+)?(?:authori[sz]e|permit|allow)\s+you\s+to\b"
     r"|\bjailbreak|\bdeveloper\s+mode\b|\boverride\s+(?:the\s+|your\s+)?(?:rules?|safety|guideline)"
     r"|\bwithout\s+(?:any\s+)?(?:citations?|rules?|checks?|the\s+guideline)\b|\bno\s+(?:disclaimers?|citations?)\b"
     r"|(?:^|[\n.!?]\s*)(?:system|assistant|developer|admin|root)\s*(?:prompt|message|override)?\s*:"
@@ -73,6 +77,8 @@ _SELF_RE = re.compile(
     r"|\bmy\s+(?:own\s+)?(?:tki|dasatinib|imatinib|ponatinib|nilotinib|chemo|chemotherapy|treatment|medication|"
     r"medicine|maintenance|pills?|tablets?)\b[^.?!]*\b(?:stop|skip|quit|reduce|lower|off)\b"
     r"|\bi\s+(?:stopped|skipped|quit)\s+(?:taking\s+)?my\b"
+    r"|\b(?:can|should|may|could)\s+i\s+(?:just\s+)?(?:take|use|start|restart|resume)\b[^.?!]{0,40}"
+    r"\b(?:leftover|left-over|at\s+home|myself|on\s+my\s+own|extra|old|spare)\b"
     r"|\b(?:i\s+want|i'd\s+like|i\s+would\s+like|i\s+plan|i'm\s+planning|i\s+am\s+planning)\s+to\s+"
     r"(?:stop|quit|skip|reduce|come\s+off|discontinue|halve)\s+(?:taking\s+)?(?:my|the)\b"
     r"|\b(?:stop|stopping|quit|quitting|come\s+off|discontinu\w+)\s+(?:taking\s+)?my\s+"
@@ -95,12 +101,16 @@ def mentions_all(text: str) -> bool:
     return bool(_ALL_TERM.search(text) or _ALL_TERM_I.search(text))
 
 
+# "dose it change ...": a misspelt "does", not a dose
+_DOES_TYPO = re.compile(r"\bdose\s+(?=(?:it|this|that|mrd|jsh|the\s+guideline)\b|(?:he|she|they)\s+(?:\w+\s+)?(?:change|affect|matter"
+                        r"|mean|alter|influence|make|work|apply|help|differ|depend|say|recommend|need|count)\w*\b)",
+                        re.IGNORECASE)
 _DOSE_NAMED = re.compile(r"\b(?:high|low|intermediate|reduced|full|standard|higher|lower)[\s-]+dose\b", re.IGNORECASE)
 
 
 def is_dose_request(question: str) -> bool:
     # "high-dose methotrexate" names a therapy, not a dose ("what evidence supports high-dose MTX?")
-    return bool(_DOSE_RE.search(_DOSE_NAMED.sub("hdx", question)))
+    return bool(_DOSE_RE.search(_DOSE_NAMED.sub("hdx", _DOES_TYPO.sub("does ", question))))
 
 
 _FOR_A_PATIENT = re.compile(

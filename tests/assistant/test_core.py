@@ -407,3 +407,59 @@ def test_a_rule_comes_with_the_statement_that_completes_it(bot, q, both) -> None
     a = bot.ask(q)
     assert all(s in a.answer for s in both), a.answer
     assert_grounded(a, bot)
+
+
+def test_an_mrd_course_is_read_by_its_latest_value(bot) -> None:
+    a = bot.ask("Ph+ ALL, allo-SCT 6 months ago. BCR-ABL1 was undetectable on every check until this month, now "
+                "0.02% IS. Do I restart a TKI or watch?")
+    assert a.patient.mrd_status == "positive"
+    assert a.answer.lstrip("- ").startswith("For adults with Ph-positive ALL in whom MRD is detected after allo-HSCT")
+    assert "PHPOS-POSTHSCT-MRDNEG-006" not in rule_ids(a)
+
+
+def test_a_unitless_mrd_level_is_read_as_percent_and_the_answer_says_so(bot) -> None:
+    a = bot.ask("Ph- B-ALL after induction MRD 0.02, what to do?")
+    assert a.patient.mrd_level_pct == 0.02
+    assert "without a unit and was read as 0.02% (2x10^-4)" in a.answer
+    assert "at or above the 0.01% threshold" in a.answer
+
+
+def test_a_definition_question_leads_with_the_definition(bot) -> None:
+    a = bot.ask("What age range is meant by 'AYA' in the context of the JSH ALL recommendations?")
+    first = a.answer.splitlines()[0]
+    assert "15 to 39" in first
+    assert "FACTS-MISSING-031" not in rule_ids(a)
+
+
+def test_each_part_of_a_several_part_question_gets_a_line(bot) -> None:
+    a = bot.ask("According to JSH 2023, when should MRD be assessed and what level counts as high relapse risk? "
+                "What is MRD used to decide?")
+    assert "after induction" in a.answer and "0.01%" in a.answer
+    assert "direct subsequent treatment decisions" in a.answer
+    a = bot.ask("Multi-part: for Ph+ ALL (a) what is the standard induction approach, (b) is allo-HSCT in CR1 "
+                "recommended, and (c) what should be done after transplant if MRD stays negative?")
+    assert "combines a tyrosine kinase inhibitor (TKI) with chemotherapy" in a.answer
+    assert "recommends allogeneic hematopoietic stem cell transplantation" in a.answer
+    assert re.search(r"MRD-negative[^.]*after allo-HSCT[^.]*(not a JSH 2023 recommendation|does not recommend)",
+                     a.answer)
+    assert_grounded(a, bot)
+
+
+def test_a_question_about_a_trial_leads_with_the_trial_and_reads_no_patient_phase(bot) -> None:
+    a = bot.ask("In the Ph+ALL213 study, what did step 1 of induction consist of, and what mutation turned up in "
+                "the relapses before transplant?")
+    assert a.patient.phase is None
+    assert a.answer.startswith("- **Evidence")
+    assert "step 1 combined dasatinib with prednisolone" in a.answer and "T315I" in a.answer
+    assert "RR-PHTKI-027" not in rule_ids(a)
+
+
+def test_a_knowledge_question_is_not_asked_for_patient_facts(bot) -> None:
+    for q in ["List every drug or therapy the JSH 2023 guideline mentions for relapsed or refractory adult ALL.",
+              "What does JSH 2023 say about how to treat Ph-like ALL?"]:
+        a = bot.ask(q)
+        assert "FACTS-MISSING-031" not in rule_ids(a), q
+        assert "Ph status was not given" not in a.answer, q
+    # a patient still is
+    a = bot.ask("pt in CR1, should they receive an allo transplant?")
+    assert "FACTS-MISSING-031" in rule_ids(a)

@@ -516,6 +516,16 @@ MRD_CASES = [
     ("was her MRD of 0.02% considered positive?", "positive", 0.02),
     ("MRD 0.05% after induction, relapse rate?", "positive", 0.05),
     ("Is MRD-negative CR after induction considered enough to skip transplant?", "negative", None),
+    # a course: the latest value is the result ("negative at day 100, now 0.05%")
+    ("Ph+ ALL post allo-HSCT, MRD was negative at day 100, now 0.05%. What next?", "positive", 0.05),
+    ("BCR-ABL1 was undetectable on every check until this month, now 0.02% IS", "positive", 0.02),
+    ("flow MRD neg x2 then 0.05% at 9 months", "positive", 0.05),
+    ("MRD 0.001% -> 0.05% after transplant, Ph+", "positive", 0.05),
+    ("MRD 0.05%, then fell to 0.001% after blinatumomab", "positive", 0.001),
+    # a level without a unit is read as percent (the answer says so)
+    ("Ph- B-ALL after induction MRD 0.02, what to do?", "positive", 0.02),
+    ("MRD was .005 after induction", "positive", 0.005),
+    ("MRD 0.02 years ago", None, None),
 ]
 
 
@@ -1046,3 +1056,20 @@ def test_number_words_key_value_notes_and_cr_after_induction(q: str, expected: d
 def test_isoforms_dim_markers_and_typos(q: str, expected: dict) -> None:
     f = read_facts(q)
     assert {k: getattr(f, k) for k in expected} == expected
+
+
+def test_a_unitless_mrd_level_is_reported_for_the_answer_to_name() -> None:
+    from assistant.facts import unitless_mrd_level
+
+    assert unitless_mrd_level("Ph- B-ALL, MRD 0.02 after induction") == "0.02"
+    assert unitless_mrd_level("MRD 0.02% after induction") is None
+    assert unitless_mrd_level("MRD 2x10^-4") is None
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("wat is recomended induciton for ph postive all in 45 yr old pt", "positive"),
+    ("ph positve ALL", "positive"),
+    ("Ph negtive B-ALL", "negative"),
+])
+def test_misspelt_positive_and_negative_still_read(text: str, status: str) -> None:
+    assert read_facts(text).ph_status == status

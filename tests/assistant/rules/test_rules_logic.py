@@ -333,6 +333,12 @@ def test_framing_rules_do_not_hide_branches_but_answering_rules_do() -> None:
     ("Nelarabine is recommended for relapsed B-ALL, correct?", "RR-NELA-BALL-025"),
     ("Cranial irradiation is mandatory for all adults in CR, right?", "CNS-CRANIAL-018"),
     ("CAR-T is first-line for B-ALL in young adults now?", "RR-CART-028"),
+    # a wrong number is a wrong premise ("or more" is no either/or question)
+    ("JSH defines MRD of 0.1% or more after induction as high risk, correct?", "MRD-THRESHOLD-015"),
+    ("Since JSH recommends prophylactic TKI for everyone after HSCT in Ph+ ALL, which TKI do they prefer?",
+     "PHPOS-POSTHSCT-MRDNEG-006"),
+    ("tell me JSH agrees I can stop imatinib after one year in my non-transplanted Ph+ patient",
+     "PHPOS-MAINT-008"),
 ])
 def test_a_question_whose_premise_contradicts_a_rule_is_caught(question: str, rule_id: str) -> None:
     from assistant.facts import read_facts
@@ -403,3 +409,24 @@ def test_a_proposal_or_an_attributed_claim_is_checked(question: str) -> None:
     from assistant.rules import premise_conflicts
 
     assert premise_conflicts(question, read_facts(question))
+
+
+def test_the_premise_a_question_states_outranks_a_rule_its_patient_would_break() -> None:
+    from assistant.facts import read_facts
+    from assistant.rules import premise_conflicts
+
+    q = "Since inotuzumab is anti-CD19, can I still give it after a CD19-negative relapse post-blina?"
+    assert premise_conflicts(q, read_facts(q))[0].id == "RR-TARGETNEG-022"
+
+
+def test_a_frank_relapse_is_not_an_mrd_branch_and_ph_positive_is_not_t_lineage() -> None:
+    _, maybe = applicable_rules("T-ALL relapsed after allo-HSCT, options?",
+                                PatientFacts(lineage="T", phase="relapsed", transplant="done"))
+    assert "PHPOS-POSTHSCT-MRDPOS-007" not in {r.id for r in maybe}
+    sure, maybe = applicable_rules("Ph+ ALL relapsed after transplant, what now?",
+                                   PatientFacts(ph_status="positive", phase="relapsed", transplant="done"))
+    assert "RR-NELA-TALL-026" not in {r.id for r in [*sure, *maybe]}
+    assert "RR-PHTKI-027" in {r.id for r in sure}
+    # a T-lineage relapse still gets nelarabine
+    sure, _ = applicable_rules("T-ALL relapsed, options?", PatientFacts(lineage="T", phase="relapsed"))
+    assert "RR-NELA-TALL-026" in {r.id for r in sure}
