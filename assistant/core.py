@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from assistant.prompts import (
     INJECTION_NOTE,
     NEVER_EVENT_NOTE,
     PREMISE_NOTE,
+    NO_HISTORY_NOTE,
     UNIT_NOTE,
     REFUSAL_NOT_FOUND,
     REFUSAL_OUT_OF_SCOPE,
@@ -250,6 +252,8 @@ class Assistant:
             notes.append(SELF_CHANGE_NOTE)
         if any(f.rule_id == "SAFE-INJECT-004" for f in scope_findings):
             notes.append(INJECTION_NOTE)
+        if not turns and leans_on_history(q):
+            notes.append(NO_HISTORY_NOTE)
         bare = unitless_mrd_level(q)
         if bare is not None and facts.mrd_level_pct == float(bare):
             notes.append(UNIT_NOTE.format(value=bare, power=_as_power(float(bare))))
@@ -269,7 +273,7 @@ class Assistant:
                                          message=f"The language model failed ({exc}); extractive answer shown"))
                 use_llm = False
         # a patient asking to change their own treatment gets the guideline point, not trial numbers
-        plain = any(f.rule_id == "SAFE-SELF-005" for f in scope_findings) and bool(sure or maybe)
+        plain = any(f.rule_id == "SAFE-SELF-005" for f in scope_findings)
         if not use_llm:
             draft, missing = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
                                              rare=self.retriever.is_rare, plain=plain,
@@ -292,7 +296,9 @@ class Assistant:
         timings.update(draft=(t3 - t2) * 1000, check=(t4 - t3) * 1000, total=(t4 - t0) * 1000)
 
         if not result.grounded:
-            return Answer(question=q, answer=REFUSAL_NOT_FOUND, citations=[], verdict="refused",
+            # the safety and context notes still stand ("don't stop on your own") before the "not found"
+            keep = [n for n in notes if n in (SELF_CHANGE_NOTE, NO_HISTORY_NOTE, INJECTION_NOTE)]
+            return Answer(question=q, answer="\n\n".join([*keep, REFUSAL_NOT_FOUND]), citations=[], verdict="refused",
                           findings=[*result.findings, RuleFinding(
                               rule_id="GROUND-NONE-033", severity="block",
                               message="No cited statement in the corpus answers this question")],
@@ -370,6 +376,25 @@ def _pool(retrieved: Sequence[RetrievedChunk], extra: Sequence[Chunk]) -> list[C
 
 def _is_follow_up(q: str) -> bool:
     return len(q.split()) < 9
+
+
+#: A message that leans on an earlier one ("and if MRD is negative in that same patient?", "what about her?").
+_LEANS_ON_EARLIER = re.compile(
+    r"^\W*(?:and|but|also|so|then)\s+(?:if|what|how|for|in|when|she|he|they|the)\b|^\W*(?:what|how)\s+about\b"
+    r"|\b(?:that|the)\s+same\s+(?:patient|pt|person|case|man|woman)\b|\bsame\s+(?:patient|pt|case)\b"
+    r"|\b(?:as\s+(?:above|before|mentioned)|mentioned\s+(?:above|earlier|before)|from\s+before)\b",
+    re.IGNORECASE)
+
+
+def leans_on_history(q: str) -> bool:
+    """The message continues an earlier one that was not sent with it.
+
+    >>> leans_on_history("and if MRD is negative after induction in that same patient?")
+    True
+    >>> leans_on_history("Ph+ ALL, 45 years old: what induction?")
+    False
+    """
+    return _LEANS_ON_EARLIER.search(q) is not None
 
 
 def _as_power(pct: float) -> str:

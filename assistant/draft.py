@@ -598,6 +598,26 @@ def definition_sentences(question: str, chunks: Sequence[Chunk], facts: PatientF
     return [(s, c) for _, s, c in scored[:n]]
 
 
+_CLAUSES = re.compile(r"(?<=[.;!])\s+|(?<=\?)\s+|,\s+(?=(?:is|are|does|do|should|shd|can|would|will|what|which|how|when)\b)",
+                      re.IGNORECASE)
+
+
+def asking_clause(question: str) -> str:
+    """The clause that asks, when a case description comes first ("48yo Ph-neg, CR1, MRD neg. is allo in CR1
+    recommended?" asks about allo-HSCT); the whole question when it is one clause or the case follows it.
+
+    >>> asking_clause("48yo Ph-neg in CR1, MRD neg. is allo in CR1 recommended?")
+    'is allo in CR1 recommended?'
+    >>> asking_clause("Is ponatinib first-line? I read it in a paper")
+    'Is ponatinib first-line? I read it in a paper'
+    """
+    parts = [p for p in _CLAUSES.split(question.strip()) if p.strip()]
+    if len(parts) < 2 or not parts[-1].rstrip().endswith("?"):
+        return question
+    last = parts[-1]
+    return last if len(tokenize(last)) >= 2 else question
+
+
 #: Where a question with several parts splits: "...? What ...", "; ", "(a) ... (b) ...", ", and how ...".
 _PART_SPLIT = re.compile(
     r"\?\s+|;\s*|\(\s*[a-e]\s*\)|(?:^|\s)[a-e]\)\s"
@@ -734,7 +754,8 @@ def draft_extractive(
     missing_ph = False
     # (past induction courses of a relapsed or refractory patient are history, not the subject)
     keep = {"mrd", "maintenance", "allo_hsct"} | ({"induction"} if facts.phase in (None, "newly_diagnosed") else set())
-    subject = _stems(set(tokenize(question)) - _STATUS_GENERIC - _TAG_WORDS - ((_FACT_TOKENS | _SETTING) - keep))
+    subject = _stems(set(tokenize(asking_clause(question))) - _STATUS_GENERIC - _TAG_WORDS
+                     - ((_FACT_TOKENS | _SETTING) - keep))
 
     def statement_terms(r: GuidelineRule) -> set[str]:
         return _stems(set(tokenize(r.statement)))
@@ -901,7 +922,7 @@ def draft_extractive(
 
     if plain:  # a patient asking about their own treatment: the guideline points, no trial numbers
         add_focus()
-        add_guideline(1, min_shared=1)
+        add_guideline(1, min_shared=1 if chosen else 2)  # (with no rule, one shared word is a coincidence)
         rules_only = True
     def add_support(limit: int = 2) -> None:
         """'On what evidence?': the supporting-evidence lines of the sections the leading rules rest on."""

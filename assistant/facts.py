@@ -592,7 +592,8 @@ _TX_NOT_DONE = re.compile(
     r"|declined|refused|declines"
     r"|forgo(?:ing|ne)?|deferred|instead\s+of)\s+(?:(?:undergo(?:ne)?|underwent|received?|had|have|been"
     r"|get|got|gotten|proceed(?:ed)?\s+to|go(?:ne)?\s+(?:to|through)|went\s+(?:to|through)|a|an|any|prior"
-    r"|previous|history\s+of|h/o|yet)\s+)*$"
+    r"|previous|history\s+of|h/o|yet|going\s+(?:to|for)|proceeding\s+to|planned\s+for|plans?\s+(?:for|to)"
+    r"|scheduled\s+for|heading\s+(?:to|for))\s+)*$"
 )
 _TX_NO_INELIGIBLE = re.compile(r"\bno\s+$")
 _TX_INELIGIBLE_PRE = re.compile(
@@ -1193,6 +1194,11 @@ def _read_fitness(t: str) -> str | None:
 # --------------------------------------------------------------------------------------------
 
 
+_ON_TKI = re.compile(r"\b(?:taking|on|started|receiving|continuing|stop(?:ping)?|quit(?:ting)?|come\s+off)\s+"
+                     r"(?:my\s+|the\s+|her\s+|his\s+|a\s+)?(?:tki|dasatinib|imatinib|ponatinib|nilotinib|bosutinib)\b")
+_PH_LIKE = re.compile(r"\bph[\s-]*like\b|\bbcr[\s:-]*abl1?[\s-]*like\b")
+
+
 def _read_one(text: str, population: bool = False) -> dict[str, Any]:
     t = _normalise(text)
     age, band = _read_age(t)
@@ -1203,10 +1209,14 @@ def _read_one(text: str, population: bool = False) -> dict[str, Any]:
     if phase is None and not population and (
             (mrd_status == "negative" and mrd_tp == "after_induction") or _CR_AFTER_INDUCTION.search(t)):
         phase = "cr1"  # MRD-negative (or "CR") after induction is a first complete remission
+    prior_tkis = _read_prior_tkis(t)
+    ph = _read_ph(t)
+    if ph is None and not _PH_LIKE.search(t) and (prior_tkis or _ON_TKI.search(t)):
+        ph = "positive"  # a TKI given for ALL means Ph-positive ALL ("taking dasatinib", "failed imatinib")
     return {
         "age": age,
         "age_band": band,
-        "ph_status": _read_ph(t),
+        "ph_status": ph,
         # CD19 or CD22 on the blasts makes the leukemia B-lineage when the lineage is not written out
         "lineage": _read_lineage(t) or ("B" if cd19 or cd22 else None),
         "cd19": cd19,
@@ -1216,7 +1226,7 @@ def _read_one(text: str, population: bool = False) -> dict[str, Any]:
         "mrd_level_pct": mrd_level,
         "mrd_timepoint": mrd_tp,
         "t315i": _read_t315i(t),
-        "prior_tkis": _read_prior_tkis(t),
+        "prior_tkis": prior_tkis,
         "transplant": transplant,
         "donor": _read_donor(t),
         "fitness": _read_fitness(t),

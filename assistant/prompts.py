@@ -40,6 +40,10 @@ CHILD_NOTE = (
 UNIT_NOTE = ("_MRD {value} was given without a unit and was read as {value}% ({power}). If it is a fraction or a "
              "10^-n value, give the unit and ask again: the guideline's high-risk threshold is 0.01% (10^-4)._")
 
+#: A follow-up sent without the conversation it follows.
+NO_HISTORY_NOTE = ("_This reads like a follow-up, but no earlier messages came with it: the answer uses only the facts in "
+                   "this message. Restate the patient (Ph status, age, phase) or ask within the same conversation._")
+
 INJECTION_NOTE = "_Instructions to ignore the guideline or the checks were ignored._"
 
 LLM_SYSTEM_PROMPT = """You answer questions about the treatment of adult acute lymphoblastic leukemia (ALL) \

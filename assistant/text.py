@@ -153,6 +153,7 @@ _CANON: list[tuple[str, str]] = [
     (r"\bhematopoietic\s+(?:stem\s+)?cell\s+transplant(?:ation)?\b", " allo_hsct "),
     (r"\bbone\s+marrow\s+transplant(?:ation)?\b", " allo_hsct "),
     (r"\btransplant(?:ation|ed|s)?\b", " allo_hsct "),
+    (r"\ballo\b(?![\s-]*(?:reactiv|immun|antibod|graft|antigen|geneic))", " allo_hsct "),  # "is allo in CR1 indicated?"
     (r"\bchemo\b", " chemotherapy "),
     (r"\bshd\b", " should "),
     (r"\btox(?:icit(?:y|ies)|s)?\b|\bside[\s-]+effects?\b|\badverse\s+(?:events?|effects?)\b|\baes?\b", " toxicity "),

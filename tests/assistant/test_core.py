@@ -463,3 +463,28 @@ def test_a_knowledge_question_is_not_asked_for_patient_facts(bot) -> None:
     # a patient still is
     a = bot.ask("pt in CR1, should they receive an allo transplant?")
     assert "FACTS-MISSING-031" in rule_ids(a)
+
+
+def test_a_follow_up_without_its_conversation_says_so(bot) -> None:
+    a = bot.ask("and if MRD is negative after induction in that same patient?")
+    assert "no earlier messages came with it" in a.answer
+    a = bot.ask("and if MRD is negative after induction?", history=["45F Ph+ ALL in CR1"])
+    assert "no earlier messages came with it" not in a.answer
+
+
+def test_a_patient_stopping_treatment_keeps_the_safety_note_even_without_a_guideline_point(bot) -> None:
+    a = bot.ask("Can I stop my chemo pills? I feel fine")
+    assert a.answer.startswith("_Please don't change or stop your treatment on your own")
+
+
+def test_the_asking_clause_decides_what_leads_after_a_case_description(bot) -> None:
+    a = bot.ask("48yo Ph-negative on adult HD-MTX regimen, CR1, MRD neg, standard risk cytogenetics. is allo in CR1 "
+                "recommended?")
+    assert a.answer.lstrip("- ").startswith("For adults aged 40 to 64 with Ph-negative ALL in CR1")
+
+
+def test_a_t_lbl_presentation_is_not_answered_with_relapse_therapy(bot) -> None:
+    a = bot.ask("28M T-LBL, big mediastinal mass, marrow 10% blasts. treat like ALL or like lymphoma per JSH?")
+    assert "nelarabine" not in a.answer.splitlines()[0]
+    assert "RR-NELA-TALL-026" not in rule_ids(a)
+    assert "closest guide for LBL" in a.answer

@@ -1073,3 +1073,23 @@ def test_a_unitless_mrd_level_is_reported_for_the_answer_to_name() -> None:
 ])
 def test_misspelt_positive_and_negative_still_read(text: str, status: str) -> None:
     assert read_facts(text).ph_status == status
+
+
+@pytest.mark.parametrize(("text", "transplant"), [
+    ("how long to continue TKI maintenance in Ph+ ALL if pt is not going to SCT", "not_done"),
+    ("not proceeding to allo-HSCT", "not_done"),
+    ("no plan for transplant", "not_done"),
+    ("going to SCT next month", "planned"),
+])
+def test_a_transplant_that_is_not_going_ahead_is_not_planned(text: str, transplant: str) -> None:
+    assert read_facts(text).transplant == transplant
+
+
+@pytest.mark.parametrize(("text", "ph"), [
+    ("I'm a patient with ALL taking dasatinib, can I stop?", "positive"),
+    ("ALL relapsed after failing imatinib and dasatinib", "positive"),
+    ("Ph-like ALL on dasatinib in a trial", None),
+    ("Ph-negative ALL, taking imatinib by mistake?", "negative"),
+])
+def test_a_tki_for_all_means_ph_positive_unless_said_otherwise(text: str, ph: str | None) -> None:
+    assert read_facts(text).ph_status == ph
