@@ -166,6 +166,9 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phas
             return False
         if facts.phase in _SALVAGE and own["phase"] == "post_hsct" and own.get("mrd_status") and not facts.mrd_status:
             return False  # an MRD result after transplant is not the frank relapse the question describes
+    if (facts.phase in _SALVAGE and re.search(r"\bprophyla", sentence, re.IGNORECASE)
+            and not re.search(r"\bprophyla", question, re.IGNORECASE)):
+        return False  # prophylaxis (CNS, TKI after transplant) belongs to front-line therapy, not to a relapse
     if (facts.lineage == "T" and facts.ph_status is None and own.get("ph_status") == "positive"
             and not _PH_WORDS.search(question)):
         return False  # T-ALL is Ph-negative unless the question says otherwise

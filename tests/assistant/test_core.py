@@ -488,3 +488,9 @@ def test_a_t_lbl_presentation_is_not_answered_with_relapse_therapy(bot) -> None:
     assert "nelarabine" not in a.answer.splitlines()[0]
     assert "RR-NELA-TALL-026" not in rule_ids(a)
     assert "closest guide for LBL" in a.answer
+
+
+def test_car_t_for_an_isolated_cns_relapse_names_the_label_exclusion_not_cns_prophylaxis(bot) -> None:
+    a = bot.ask("20yo isolated CNS relapse of B-ALL, CD19+, marrow clear. CAR-T ok?")
+    assert "isolated extramedullary relapse" in a.answer
+    assert "CNS-PROPH-017" not in rule_ids(a) and "recommends CNS prophylaxis" not in a.answer
