@@ -232,7 +232,7 @@ _STATUS_SENTENCE = re.compile(
     r"|grade or cq number|no cq numbers?|trial evidence only|is trial evidence|are trial evidence"
     r"|does not (?:name|specify|define|list|address|give|cover)"
     r"|no [\w-]+-specific|by analogy|does not rank|leaves the choice|neither is stated as preferred"
-    r"|not (?:for|as) (?:the )?first[\s-]line)\b",
+    r"|not (?:for|as) (?:the )?first[\s-]line|could not be confirmed)\b",
     re.IGNORECASE)
 _PREFER_WORDS = r"\bprefer\w*|\bfavou?r\w*|\bbetter\b|\bsuperior\b|\bvs\.?\b|\bversus\b"
 _PREFER_Q = re.compile(_PREFER_WORDS + r"|\bwhich\b|\bor\b", re.IGNORECASE)
@@ -362,7 +362,7 @@ _LOW_VALUE = re.compile(
     r"|\bthe assistant\b|\bmust never be\b|\bmust not (?:state|invent|say|claim)\b|\bwas published\b"
     r"|^(?:because of this|for this reason|as a result|in this case)\b"
     r"|(?:results|findings) are evidence|have their own|\bpublished in \w+ (?:in )?\d{4}|context document"
-    r"|^in this corpus\b|\bis assumed to\b",
+    r"|^in this corpus\b|\bis assumed to\b|\bthe following\b|\bresult is evidence\b",
     re.IGNORECASE)
 
 

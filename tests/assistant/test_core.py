@@ -494,3 +494,10 @@ def test_car_t_for_an_isolated_cns_relapse_names_the_label_exclusion_not_cns_pro
     a = bot.ask("20yo isolated CNS relapse of B-ALL, CD19+, marrow clear. CAR-T ok?")
     assert "isolated extramedullary relapse" in a.answer
     assert "CNS-PROPH-017" not in rule_ids(a) and "recommends CNS prophylaxis" not in a.answer
+
+
+def test_a_grade_question_leads_with_what_is_known_about_grades(bot) -> None:
+    a = bot.ask("What recommendation grade (category 1, 2A, 2B, 3) does JSH 2023 assign to pediatric-type "
+                "chemotherapy for AYA ALL?")
+    assert "could not be confirmed" in a.answer.splitlines()[0]
+    assert "The following" not in a.answer
