@@ -357,12 +357,13 @@ _HEADLINE = re.compile(r"\b(?:overall survival|event-free survival|disease-free 
 _DEFINITION = re.compile(r"\bmeans\b|\bstands for\b|\bis defined as\b|\brefers to\b", re.IGNORECASE)
 _ASKS_DEFINITION = re.compile(r"\bmean|\bdefin|\bwhat (?:is|are|does)\b|\bstand for\b|\babbreviat",
                               re.IGNORECASE)
+_INTRO = re.compile(r"\bthe following\b", re.IGNORECASE)
 _LOW_VALUE = re.compile(
     r"evidence documents?|\bsee the\b|this document|documents? (?:in|of) this corpus|are evidence(?:,)? (?:and )?not"
     r"|\bthe assistant\b|\bmust never be\b|\bmust not (?:state|invent|say|claim)\b|\bwas published\b"
     r"|^(?:because of this|for this reason|as a result|in this case)\b"
     r"|(?:results|findings) are evidence|have their own|\bpublished in \w+ (?:in )?\d{4}|context document"
-    r"|^in this corpus\b|\bis assumed to\b|\bthe following\b|\bresult is evidence\b",
+    r"|^in this corpus\b|\bis assumed to\b|\bresult is evidence\b|\bthe following\b",
     re.IGNORECASE)
 
 
@@ -492,7 +493,8 @@ def heading_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFact
                 continue
             if not _safe_sentence(sent, facts, book) or not fits_patient(sent, facts, question):
                 continue
-            if _LOW_VALUE.search(sent) or (chunk.tier != "guideline" and claims_recommendation(sent)):
+            if (_LOW_VALUE.search(_INTRO.sub("", sent))  # a list's own intro ("the following ...") opens it
+                    or (chunk.tier != "guideline" and claims_recommendation(sent))):
                 continue
             out.append((sent, chunk))
     return out[:n]
