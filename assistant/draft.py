@@ -21,6 +21,7 @@ from assistant.rules.logic import (
     GuidelineRule,
     RuleBook,
     default_rulebook,
+    _specific,
     is_branch,
     stated_facts,
 )
@@ -632,6 +633,10 @@ _PART_GENERIC = frozenset(["standard", "approach", "done", "used", "counts", "co
                            "means", "level", "kind", "type", "way", "ways", "thing", "things", "part", "stay", "stays"])
 
 
+_ASKING = re.compile(r"\W*(?:what|wat|whats|which|how|when|why|where|who|whether|is|are|does|do|dose|did|should|shd"
+                     r"|can|could|would|will|list|name|describe|compare|explain|define)\b", re.IGNORECASE)
+
+
 def question_parts(question: str) -> list[str]:
     """The parts of a question that asks several things (one part when it asks one).
 
@@ -639,10 +644,13 @@ def question_parts(question: str) -> list[str]:
     ['When is MRD assessed', 'what level is high risk', 'What is MRD used to decide']
     >>> question_parts("72F Ph+ ALL what induction")
     ['72F Ph+ ALL what induction']
+    >>> question_parts("28M T-ALL relapsed, what salvage")
+    ['28M T-ALL relapsed, what salvage']
     """
     parts = [p.strip(" ,.:?") for p in _PART_SPLIT.split(question)]
-    parts = [p for p in parts if len(tokenize(p)) >= 1 and len(p.split()) >= 2]
-    return parts or [question.strip()]
+    asking = [p for p in parts if len(p.split()) >= 2 and _ASKING.match(p)]
+    # a case description before one question ("28M T-ALL relapsed, what salvage") is one question
+    return asking if len(asking) >= 2 else [question.strip()]
 
 
 #: Words a part asks with and the words an answer uses for them ("consist of" ~ "combined", "decide" ~ "decision").
@@ -792,6 +800,10 @@ def draft_extractive(
     if (asked and status and not _GRADE_Q.search(question) and not prefers
             and any(on_subject(r) for r in [*sure, *maybe])):
         asked = False
+    status_terms = _stems(set(tokenize(status[0][0]))) if status else set()
+    if (asked and status and about_a_patient(question, facts) and any(_specific(r, facts) for r in sure)
+            and (not rare_subject & status_terms if rare_subject else len(subject & status_terms) * 2 < len(subject))):
+        asked = False  # a patient's case with rules that fit it; a status line off the asked subject does not lead
     if asked and status:
         chosen = [r for r in chosen if r in premise or on_subject(r)]
         maybe = []

@@ -454,11 +454,18 @@ _HAS_BEFORE = re.compile(r"\b(?:with|has|have|had|harbou?r(?:s|ing)?|carr(?:y|ie
 _POSITIVE_FOR = re.compile(r"\bpositive\s+for\W*(?:\w+\W+){0,2}$")
 
 
+_PH_PENDING = re.compile(
+    r"[\w\s:/()-]{0,30}?\b(?:pending|awaited|awaiting|not\s+(?:yet\s+)?(?:back|available|known|done|reported|resulted)"
+    r"|to\s+follow|outstanding|in\s+progress|sent\s+off|requested)\b")
+
+
 def _read_ph(t: str) -> str | None:
     seen: set[int] = set()
     for m in _PH_TERM.finditer(t):
         if _PH_LIKE.match(t, m.end()):
             continue
+        if _PH_PENDING.match(t, m.end()):
+            continue  # "BCR-ABL PCR still pending": not known yet
         if m["bcr"] and _BCR_MONITORING.match(t, m.end()):
             seen.add(1)
             continue
@@ -611,7 +618,9 @@ _TX_PLANNED_PRE = re.compile(
     r"\b(?:planned|planning|plans?\s+(?:for|to\s+(?:proceed\s+to|undergo|do|go\s+to))|scheduled\s+for"
     r"|awaiting"
     r"|waiting\s+for|bridg(?:e|ing)\s+to|going\s+to|proceeding\s+to|referred\s+(?:for|to)"
-    r"|will\s+(?:undergo|receive|have|proceed\s+to|go\s+to)|to\s+undergo|upcoming)\s+(?:an?\s+|the\s+)?$"
+    r"|will\s+(?:undergo|receive|have|proceed\s+to|go\s+to)|to\s+undergo|upcoming"
+    r"|(?:wants?|advised|advises|recommended|recommends|suggested|suggests)\s+(?:me|him|her|us|them)?\s*(?:to\s+)?"
+    r"(?:have|get|undergo|go\s+for|proceed\s+to))\s+(?:an?\s+|the\s+)?$"
 )
 _TX_PLANNED_POST = re.compile(r"\s*(?:is\s+|was\s+|has\s+been\s+)?(?:planned|scheduled|pending|arranged"
                               r"|booked)")

@@ -77,6 +77,9 @@ _SELF_RE = re.compile(
     r"|\bmy\s+(?:own\s+)?(?:tki|dasatinib|imatinib|ponatinib|nilotinib|chemo|chemotherapy|treatment|medication|"
     r"medicine|maintenance|pills?|tablets?)\b[^.?!]*\b(?:stop|skip|quit|reduce|lower|off)\b"
     r"|\bi\s+(?:stopped|skipped|quit)\s+(?:taking\s+)?my\b"
+    r"|\bis\s+it\s+(?:ok|okay|fine|safe|alright|all\s+right)\s+(?:if\s+i|for\s+me\s+to|to)\s+(?:just\s+)?(?:skip|stop|miss"
+    r"|quit|reduce|pause|refuse|decline|take\s+a\s+break)\b"
+    r"|\b(?:can|should|may|could)\s+i\s+(?:just\s+)?(?:refuse|decline|say\s+no\s+to|avoid|put\s+off|delay)\b"
     r"|\b(?:can|should|may|could)\s+i\s+(?:just\s+)?(?:take|use|start|restart|resume)\b[^.?!]{0,40}"
     r"\b(?:leftover|left-over|at\s+home|myself|on\s+my\s+own|extra|old|spare)\b"
     r"|\b(?:i\s+want|i'd\s+like|i\s+would\s+like|i\s+plan|i'm\s+planning|i\s+am\s+planning)\s+to\s+"
@@ -140,7 +143,8 @@ def is_injection(question: str) -> bool:
     return bool(_INJECT_RE.search(question))
 
 
-_MISSED_DOSES = re.compile(r"\b(?:missed|skipped|forgot|forgotten|vomited)\s+(?:\w+\s+){0,2}doses?\b", re.IGNORECASE)
+_MISSED_DOSES = re.compile(r"\b(?:miss|missed|missing|skip|skipping|skipped|forgot|forgotten|vomited)\s+(?:\w+\s+){0,2}"
+                           r"doses?\b", re.IGNORECASE)
 
 
 def strip_injection(text: str) -> str:

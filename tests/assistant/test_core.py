@@ -501,3 +501,8 @@ def test_a_grade_question_leads_with_what_is_known_about_grades(bot) -> None:
                 "chemotherapy for AYA ALL?")
     assert "could not be confirmed" in a.answer.splitlines()[0]
     assert "The following" not in a.answer
+
+
+def test_a_case_with_a_regimen_the_corpus_lacks_still_gets_its_recommendation_first(bot) -> None:
+    a = bot.ask("34M Ph- B-ALL just diagnosed, fit. which induction backbone per jsh - hyperCVAD or something else?")
+    assert a.answer.lstrip("- ").startswith("For adolescents and young adults (AYA) with Ph-negative ALL")

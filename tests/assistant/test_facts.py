@@ -1093,3 +1093,16 @@ def test_a_transplant_that_is_not_going_ahead_is_not_planned(text: str, transpla
 ])
 def test_a_tki_for_all_means_ph_positive_unless_said_otherwise(text: str, ph: str | None) -> None:
     assert read_facts(text).ph_status == ph
+
+
+@pytest.mark.parametrize(("text", "ph"), [
+    ("new ALL pt 45M, CD10+ CD19+, karyotype + BCR-ABL PCR still pending. which JSH induction arm?", None),
+    ("BCR-ABL PCR pending", None),
+    ("BCR-ABL positive, karyotype pending", "positive"),
+])
+def test_a_pending_bcr_abl1_result_is_not_a_ph_status(text: str, ph: str | None) -> None:
+    assert read_facts(text).ph_status == ph
+
+
+def test_a_transplant_the_doctor_wants_is_planned() -> None:
+    assert read_facts("My doctor wants me to have a transplant").transplant == "planned"

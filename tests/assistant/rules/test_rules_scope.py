@@ -108,6 +108,8 @@ def test_injection_is_flagged(q: str, severity: str) -> None:
     "I'm a patient with Ph+ ALL, 4 years on imatinib, I feel fine and want to stop my TKI. Is that OK?",
     "Thinking of stopping my dasatinib, I have Ph+ ALL",
     "I have ALL and my mouth sores are bad, can I take leftover prednisolone at home?",
+    "the 6-MP in my maintenance makes me nauseous and tired, is it ok if I skip some doses?",
+    "I'm Ph+ and MRD neg. can i refuse the transplant and just stay on chemo?",
 ])
 def test_self_change_is_flagged(q: str) -> None:
     assert findings(q).get("SAFE-SELF-005") == "warn"
@@ -172,3 +174,8 @@ def test_an_intrathecal_vinca_alkaloid_is_a_never_event(q: str) -> None:
                                "Vincristine IV in induction for adult ALL?"])
 def test_other_intrathecal_or_vincristine_questions_are_not_never_events(q: str) -> None:
     assert "SAFE-NEVER-009" not in findings(q)
+
+
+def test_skipping_doses_is_a_self_change_not_a_dose_request() -> None:
+    f = findings("the 6-MP in my maintenance makes me nauseous and tired, is it ok if I skip some doses?")
+    assert "SAFE-DOSE-003" not in f and f.get("SAFE-SELF-005") == "warn"
