@@ -16,21 +16,28 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from assistant.draft import about_a_patient, asks_position, is_definition_question, question_parts, draft_extractive, draft_from_llm_text, llm_messages
+from assistant.draft import (
+    asks_position,
+    draft_extractive,
+    draft_from_llm_text,
+    is_definition_question,
+    llm_messages,
+    question_parts,
+)
 from assistant.errors import AssistantError, GenerationError
-from assistant.facts import apply_overrides, read_facts, unitless_mrd_level
+from assistant.facts import about_a_patient, apply_overrides, read_facts, unitless_mrd_level
 from assistant.models import Answer, Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.prompts import (
     CHILD_NOTE,
     DOSE_NOTE,
     INJECTION_NOTE,
     NEVER_EVENT_NOTE,
-    PREMISE_NOTE,
     NO_HISTORY_NOTE,
-    UNIT_NOTE,
+    PREMISE_NOTE,
     REFUSAL_NOT_FOUND,
     REFUSAL_OUT_OF_SCOPE,
     SELF_CHANGE_NOTE,
+    UNIT_NOTE,
 )
 from assistant.rules import Draft, applicable_rules, check, check_scope, premise_conflicts
 from assistant.rules.logic import RuleBook, default_rulebook
@@ -224,18 +231,19 @@ class Assistant:
                   if retrieved and asks_position(q) else [])  # "does JSH recommend X?": its own words
         # whole sections: the yes/no sentence may sit in a sibling chunk of what was retrieved
         status_sections = list(dict.fromkeys(r.chunk.section_id for r in [*status, *(retrieved[:5] if status else [])]))
-        pool = _pool(retrieved, self.retriever.section_chunks(
+        extra_chunks = self.retriever.section_chunks(
             [sid for r in [*premise, *sure, *maybe] for sid in r.section_ids]
             + [sid for r in [*premise, *sure, *maybe] for rid in r.see_also for sid in self.rulebook.get(rid).section_ids]
-            + evidence_sections + status_sections))
-        parts = question_parts(q) if retrieved else []
-        if len(parts) >= 2:  # a question that asks several things: each part's own best sections
-            pool = _pool(retrieved, [*pool, *(r.chunk for p in parts[:4]
-                                              for r in self.retriever.search(p, facts=facts, k=3))])
-        if retrieved and is_definition_question(q):  # "what is meant by AYA?": the sentences that define it
-            pool = _pool(retrieved, [*pool, *self.retriever.definition_chunks(q)])
-        if retrieved:  # a second subject in the question that retrieval did not reach ("any tox to watch?")
-            pool = _pool(retrieved, [*pool, *self.retriever.uncovered_term_chunks(q, [r.chunk for r in retrieved[:8]])])
+            + evidence_sections + status_sections)
+        if retrieved:
+            parts = question_parts(q)
+            if len(parts) >= 2:  # a question that asks several things: each part's own best sections
+                extra_chunks += [r.chunk for p in parts[:4] for r in self.retriever.search(p, facts=facts, k=3)]
+            if is_definition_question(q):  # "what is meant by AYA?": the sentences that define it
+                extra_chunks += self.retriever.definition_chunks(q)
+            # a second subject in the question that retrieval did not reach ("any tox to watch?")
+            extra_chunks += self.retriever.uncovered_term_chunks(q, [r.chunk for r in retrieved[:8]])
+        pool = _pool(retrieved, extra_chunks)
         t2 = time.perf_counter()
         timings = {"retrieve": (t2 - t1) * 1000}
         if sink is not None:
@@ -247,8 +255,11 @@ class Assistant:
             timings.update(draft=(t3 - t2) * 1000, check=0.0, total=(t3 - t0) * 1000)
             return answer.model_copy(update={"timings_ms": _round(timings)})
 
+        # a patient asking to change their own treatment: told to talk to their hematologist first, and given the
+        # guideline point without trial numbers
+        self_change = any(f.rule_id == "SAFE-SELF-005" for f in scope_findings)
         notes: list[str] = []
-        if any(f.rule_id == "SAFE-SELF-005" for f in scope_findings):
+        if self_change:
             notes.append(SELF_CHANGE_NOTE)
         if any(f.rule_id == "SAFE-INJECT-004" for f in scope_findings):
             notes.append(INJECTION_NOTE)
@@ -272,11 +283,9 @@ class Assistant:
                 extra.append(RuleFinding(rule_id="LLM-FALLBACK-032", severity="warn",
                                          message=f"The language model failed ({exc}); extractive answer shown"))
                 use_llm = False
-        # a patient asking to change their own treatment gets the guideline point, not trial numbers
-        plain = any(f.rule_id == "SAFE-SELF-005" for f in scope_findings)
         if not use_llm:
             draft, missing = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
-                                             rare=self.retriever.is_rare, plain=plain,
+                                             rare=self.retriever.is_rare, plain=self_change,
                                              premise=premise)
             extra.extend(missing)
         t3 = time.perf_counter()

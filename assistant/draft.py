@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from assistant.facts import about_a_patient
 from assistant.models import Chunk, Citation, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.prompts import DISCLAIMER, LLM_SYSTEM_PROMPT, format_context
 from assistant.rules import Draft, applicable_rules, missing_facts, statement_chunk
@@ -21,8 +22,8 @@ from assistant.rules.logic import (
     GuidelineRule,
     RuleBook,
     default_rulebook,
-    _specific,
     is_branch,
+    is_specific,
     stated_facts,
 )
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, banned_content, claims_recommendation
@@ -46,6 +47,11 @@ def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
 
 _TRIAL_IN_TEXT = re.compile(r"\b(?:" + TRIAL_NAME + r")\b|\b(?:trial|study|registry|analysis)\b", re.IGNORECASE)
 _EVIDENCE_HEADINGS = frozenset({"supporting evidence"})
+
+
+def _lead(tier: str) -> str:
+    """The label a line from a chunk of this tier carries (none for a guideline line)."""
+    return {"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}.get(tier, "")
 
 
 def is_trial_sentence(sentence: str, chunk: Chunk) -> bool:
@@ -508,12 +514,6 @@ _TRIAL_KEY = re.compile(r"(?!cd\d|t315i|(?:19|20)\d\d$)(?:[a-z_]+\d+\w*|\d{3,}|t
                         r"|nishiwaki|gmall|ukall\w*|lysa|ino_vate)")
 
 
-#: Marks of a question about a patient (rather than about the guideline or a trial).
-_CASE_MARK = re.compile(
-    r"\b(?:my|our|this|the|a|an)\s+(?:\w+\s+)?(?:patient|pt|case|man|woman|guy|lady|gentleman|girl|boy)\b"
-    r"|\b(?:he|she|his|her|him|i\s+have|i'?m\s+a\s+patient)\b|\bpts?\b|\b\d{1,3}\s*(?:yo|y/?o|yrs?|years?[\s-]old|[mf])\b"
-    r"|\bwhat\s+(?:now|next)\b|\bnext\s+steps?\b|\b(?:dx|diagnosed)\s+(?:last|this|yesterday|today)\b",
-    re.IGNORECASE)
 #: A knowledge question: a list, a definition, a comparison, what the guideline says, a trial's results.
 _KNOWLEDGE_Q = re.compile(
     r"^\W*(?:multi-?part\W*)?(?:list|summari[sz]e|define|explain|describe|compare|name|outline)\b"
@@ -522,17 +522,6 @@ _KNOWLEDGE_Q = re.compile(
     r"|\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?:jsh|guidelines?|summary)(?:\s+2023)?\s+(?:say|state)\b"
     r"|\b(?:defined|distinguished|differ|difference)\b|\bmulti-?part\b|\(a\)",
     re.IGNORECASE)
-
-
-def about_a_patient(question: str, facts: PatientFacts) -> bool:
-    """The question describes a patient (an age, "my patient", "she", "what next?"), not only a population.
-
-    >>> about_a_patient("58M Ph+ ALL in CR1", PatientFacts(age=58))
-    True
-    >>> about_a_patient("List the drugs for relapsed ALL", PatientFacts(phase="relapsed"))
-    False
-    """
-    return facts.age is not None or _CASE_MARK.search(question) is not None
 
 
 def knowledge_question(question: str, facts: PatientFacts) -> bool:
@@ -590,8 +579,10 @@ def definition_sentences(question: str, chunks: Sequence[Chunk], facts: PatientF
             verb = _DEFINING.search(s) or _COPULA.match(s)
             # the subject comes before the defining word ("AYA are conventionally defined as ...", "Ph-like ALL
             # is ..."); "a result below 0.01% does not mean ..." defines nothing
-            if verb is None or not subject & set(tokenize(s[: max(verb.start() + 1, verb.end() if verb.start() == 0 else 0)])) or re.search(
-                    r"\b(?:not|n't)\s+$", s[: verb.start()]):
+            if verb is None:
+                continue
+            head = s[: verb.end()] if verb.re is _COPULA else s[: verb.start()]
+            if not subject & set(tokenize(head)) or re.search(r"\b(?:not|n't)\s+$", head):
                 continue
             if chunk.tier == "evidence" or TRIAL_RE.search(s[: verb.end()]):
                 continue  # how a trial defined its population ("In E1910, ... defined as") is not the definition
@@ -680,8 +671,7 @@ def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, 
         need = len(terms) if len(terms) <= 3 else -(-3 * len(terms) // 4)
         if any(len(terms & line) >= need for line in lines):
             continue
-        have = set().union(*lines) if lines else set()
-        open_terms = terms - have or terms
+        open_terms = terms - set().union(*lines) or terms
         for t in list(terms):
             terms |= _PART_SYNONYMS.get(t, set())
         best: tuple[float, str, Chunk] | None = None
@@ -801,7 +791,7 @@ def draft_extractive(
             and any(on_subject(r) for r in [*sure, *maybe])):
         asked = False
     status_terms = _stems(set(tokenize(status[0][0]))) if status else set()
-    if (asked and status and about_a_patient(question, facts) and any(_specific(r, facts) for r in sure)
+    if (asked and status and about_a_patient(question, facts) and any(is_specific(r, facts) for r in sure)
             and (not rare_subject & status_terms if rare_subject else len(subject & status_terms) * 2 < len(subject))):
         asked = False  # a patient's case with rules that fit it; a status line off the asked subject does not lead
     if asked and status:
@@ -831,8 +821,7 @@ def draft_extractive(
                 section_id=forks[0].section_ids[0]))
     def add_status() -> None:
         for s, chunk in status:
-            b.add("status", s, chunk, lead="" if chunk.tier == "guideline" else
-                  {"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}[chunk.tier])
+            b.add("status", s, chunk, lead=_lead(chunk.tier))
 
     def add_rules(rules: Sequence[GuidelineRule]) -> None:
         for rule in rules:
@@ -844,6 +833,7 @@ def draft_extractive(
 
     named = trial_keys(question)
     named_found = bool(named) and any(trial_keys(r.chunk.title) & named for r in retrieved[:4])
+
     def other_trial(chunk: Chunk) -> bool:
         """The question names its trial and this evidence chunk is about another one."""
         return named_found and chunk.tier == "evidence" and not trial_keys(chunk.title) & named
@@ -876,11 +866,12 @@ def draft_extractive(
 
     # a question about a named trial and no patient ("TOWER results?"): the trial answers first, then the one
     # recommendation it informs
-    trial_first = next((r.chunk for r in retrieved[:5] if r.chunk.tier == "evidence" and named_found
-                        and not other_trial(r.chunk)), None) if (
-        TRIAL_RE.search(question) and not asked and not premise and not about_a_patient(question, facts)) else None
-    if trial_first is not None:
-        add_trial(trial_first, design=True, limit=max_sentences, take=4)
+    named_trial = next((r.chunk for r in retrieved[:5] if r.chunk.tier == "evidence" and named_found
+                        and not other_trial(r.chunk)), None)
+    trial_first = (named_trial is not None and TRIAL_RE.search(question) is not None and not asked and not premise
+                   and not about_a_patient(question, facts))
+    if trial_first:
+        add_trial(named_trial, design=True, limit=max_sentences, take=4)
         chosen = chosen[:1]
 
     ids = [rid for r in chosen for rid in r.see_also if rid not in {c.id for c in chosen}]
@@ -889,7 +880,7 @@ def draft_extractive(
     add_rules(first)
     if is_definition_question(question) and not rules_only:  # "what is meant by AYA?": the definition leads
         for s, chunk in definition_sentences(question, [*(r.chunk for r in retrieved[:8]), *pool], facts, book):
-            b.add(chunk.tier, s, chunk, lead={"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}.get(chunk.tier, ""))
+            b.add(chunk.tier, s, chunk, lead=_lead(chunk.tier))
     if asked:
         if (status and not premise and _ASSERTS.search(question) and (TAG_QUESTION.search(question)
                                                                       or CONFIRM.match(question))):
@@ -899,7 +890,6 @@ def draft_extractive(
     add_rules([r for r in chosen if r not in first])
     if not asked and chosen:
         add_status()
-
 
     def candidates(top: int) -> list[Chunk]:
         """The top retrieved chunks and the rule sections, once each, without another trial than the named one."""
@@ -916,14 +906,14 @@ def draft_extractive(
             if names_other_trial(s):
                 continue
             if b.count() < max_sentences:  # what was asked may take the last line
-                b.add(chunk.tier, s, chunk, lead={"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}.get(chunk.tier, ""))
+                b.add(chunk.tier, s, chunk, lead=_lead(chunk.tier))
 
     def add_listed(**kw: float) -> bool:
         cands = candidates(5)
         listed = [] if rules_only else heading_sentences(question, cands, facts, book, **kw)  # type: ignore[arg-type]
         for s, chunk in listed:
             if b.count() < max_sentences + (-1 if chosen else 1):  # a whole list may run one line longer
-                b.add(chunk.tier, s, chunk, lead={"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}.get(chunk.tier, ""))
+                b.add(chunk.tier, s, chunk, lead=_lead(chunk.tier))
         return bool(listed)
 
     def add_guideline(budget: int, min_shared: int = 2) -> None:
@@ -941,6 +931,7 @@ def draft_extractive(
         add_focus()
         add_guideline(1, min_shared=1 if chosen else 2)  # (with no rule, one shared word is a coincidence)
         rules_only = True
+
     def add_support(limit: int = 2) -> None:
         """'On what evidence?': the supporting-evidence lines of the sections the leading rules rest on."""
         for rule in chosen[:2]:
@@ -962,7 +953,7 @@ def draft_extractive(
             return
         for s, chunk in part_sentences(question, candidates(8), facts, book, [t for _, t in b.lines]):
             if b.count() < max_sentences and not names_other_trial(s):
-                b.add(chunk.tier, s, chunk, lead={"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}.get(chunk.tier, ""))
+                b.add(chunk.tier, s, chunk, lead=_lead(chunk.tier))
 
     if chosen:
         add_parts()
@@ -1008,7 +999,7 @@ def draft_extractive(
                 if tier != "guideline" and (claims_recommendation(s) or (
                         tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s))):
                     continue
-                b.add(tier, s, r.chunk, lead={"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}.get(tier, ""))
+                b.add(tier, s, r.chunk, lead=_lead(tier))
         if not asked:
             add_status()  # what the summary does not say, after what it does
     elif not rules_only:
@@ -1016,11 +1007,9 @@ def draft_extractive(
         if b.count() < max_sentences:
             _add_tier(b, retrieved[:3], question, facts, book, tier="context", limit=1, max_sentences=max_sentences,
                       min_shared=2)
-        trial = next((r.chunk for r in retrieved[:5] if r.chunk.tier == "evidence" and named_found
-                      and not other_trial(r.chunk)), None)
-        if trial is not None:  # the question names a trial: its design and headline results
-            if trial_first is None:
-                add_trial(trial, design=True, limit=max_sentences, take=3)
+        if named_trial is not None:  # the question names a trial: its design and headline results
+            if not trial_first:
+                add_trial(named_trial, design=True, limit=max_sentences, take=3)
         else:
             _add_tier(b, [r for r in retrieved[:5] if not other_trial(r.chunk)], question, facts, book,
                       tier="evidence", limit=1, max_sentences=max_sentences, need_numbers=True, min_shared=2)

@@ -81,7 +81,7 @@ from typing import Any
 from assistant.models import AgeBand, PatientFacts
 from assistant.text import TRIAL_NAME
 
-__all__ = ["age_band", "apply_overrides", "read_facts", "unitless_mrd_level"]
+__all__ = ["about_a_patient", "age_band", "apply_overrides", "read_facts", "unitless_mrd_level"]
 
 MAX_AGE = 110
 _MAX_CHARS = 20_000
@@ -164,7 +164,6 @@ _BCR_ABL_ISOFORM = re.compile(
     r"(?:is\s+|was\s+)?(?:detected|positive|present|found)\b")
 # "CD19 dim/neg", "CD19 dim to negative", "CD19 weak/lost": loss after blinatumomab reads as negative
 _CD_DIM_NEG = re.compile(r"\bcd\s?(19|22)\s*(?:dim|weak|low|partial)\s*(?:/|to|or|-)\s*(?:negative|neg|lost|absent|-)")
-
 
 
 _BOUNDARY = re.compile(r"[.;!?,()\[\]\n]|\s-+\s|\b(?:but|however|whereas|although)\b")
@@ -647,7 +646,8 @@ _TX_PATIENT_AFTER = re.compile(
     r"(?:patients?|pts?|recipients?|man|woman|male|female|adults?|boy|girl|cases?)\b"
 )
 # "allo-SCT day +100", "HSCT (D+30)": days counted from a transplant that was done
-_TX_DAY_POST = re.compile(r"[\s,(:-]*(?:on\s+|at\s+|now\s+)?(?:day|d)\s*\+\s*\d+")
+_DAY_PLUS = re.compile(r"\b(?:day|d)\s*\+\s*\d+")
+_TX_DAY_POST = re.compile(r"[\s,(:-]*(?:on\s+|at\s+|now\s+)?" + _DAY_PLUS.pattern)
 _TX_PRIORITY = ("done", "planned", "ineligible", "not_done", "eligible")
 
 
@@ -689,8 +689,6 @@ def _read_transplant(t: str) -> str | None:
         return "done"  # "allo-SCT in CR1, day +100": days are counted from a transplant that was done
     return next((s for s in _TX_PRIORITY if s in found), None)
 
-
-_DAY_PLUS = re.compile(r"\b(?:day|d)\s*\+\s*\d+")
 
 
 _REFRACTORY_STRONG = re.compile(
@@ -869,12 +867,11 @@ _PCT_OF_PATIENTS = re.compile(r"\s*(?:of|in)\s+(?:the\s+)?(?:patients|pts|partic
 _PCT_OF_PATIENTS_IN = re.compile(r"%" + _PCT_OF_PATIENTS.pattern)
 # Trial / study statements ("PhALLCON showed more MRD-negative CR", "E1910 randomised MRD-negative
 # patients", "in the trial, ...") describe a study population, not the patient.
-_TRIAL_NAME = TRIAL_NAME
 # "study" is a trial, but "marrow / flow / MRD studies" are the patient's tests
 _TRIAL_SUBJECT = re.compile(
     r"(?<!marrow )(?<!flow )(?<!mrd )(?<!pcr )(?<!lab )(?<!fish )(?<!ngs )(?<!repeat )(?<!genetic )"
     r"(?<!molecular )(?<!cytogenetic )(?<!restaging )(?<!staging )(?<!csf )"
-    r"\b(?:trials?|study|studies|meta-?analys[ie]s|cohorts?|registry|registries|arms?|" + _TRIAL_NAME + r")\b"
+    r"\b(?:trials?|study|studies|meta-?analys[ie]s|cohorts?|registry|registries|arms?|" + TRIAL_NAME + r")\b"
 )
 _TRIAL_REPORT = re.compile(
     r"\b(?:show(?:ed|s|n)?|report(?:ed|s)?|found|finds?|findings|demonstrat\w*|observed|enroll?(?:ed|s)?"
@@ -904,7 +901,7 @@ _TP_INDUCTION = re.compile(
 )
 _TP_HSCT = re.compile(
     r"\b(?:after|post|following|s/p|status\s+post)[\s-]*(?:an?\s+)?(?:allo\w*[\s-]*)?(?:[\w-]+\s+)?"
-    r"(?:hsct|hct|sct|bmt|transplant\w*)\b|\bposttransplant\b|\b(?:day|d)\s*\+\s*\d+"
+    r"(?:hsct|hct|sct|bmt|transplant\w*)\b|\bposttransplant\b|" + _DAY_PLUS.pattern
 )
 _TP_OTHER = re.compile(
     r"\b(?:after|post|following|end\s+of)[\s-]*(?:the\s+)?(?:first\s+|second\s+|\d+\s+)?(?:consolidation"
@@ -1204,8 +1201,31 @@ def _read_fitness(t: str) -> str | None:
 
 
 _ON_TKI = re.compile(r"\b(?:taking|on|started|receiving|continuing|stop(?:ping)?|quit(?:ting)?|come\s+off)\s+"
-                     r"(?:my\s+|the\s+|her\s+|his\s+|a\s+)?(?:tki|dasatinib|imatinib|ponatinib|nilotinib|bosutinib)\b")
-_PH_LIKE = re.compile(r"\bph[\s-]*like\b|\bbcr[\s:-]*abl1?[\s-]*like\b")
+                     r"(?:my\s+|the\s+|her\s+|his\s+|a\s+)?(?:tki|" + "|".join(_TKI_NAMES.values()) + r")\b")
+
+
+def _names_ph_like(t: str) -> bool:
+    """ "Ph-like ALL", "BCR::ABL1-like": a Ph term followed by "like" (which is no Ph status)."""
+    return any(_PH_LIKE.match(t, m.end()) for m in _PH_TERM.finditer(t))
+
+
+#: Marks of a question about a patient (rather than about the guideline or a trial).
+_CASE_MARK = re.compile(
+    r"\b(?:my|our|this|the|a|an)\s+(?:\w+\s+)?(?:patient|pt|case|man|woman|guy|lady|gentleman|girl|boy)\b"
+    r"|\b(?:he|she|his|her|him|i\s+have|i'?m\s+a\s+patient)\b|\bpts?\b|\b\d{1,3}\s*(?:yo|y/?o|yrs?|years?[\s-]old|[mf])\b"
+    r"|\bwhat\s+(?:now|next)\b|\bnext\s+steps?\b|\b(?:dx|diagnosed)\s+(?:last|this|yesterday|today)\b",
+    re.IGNORECASE)
+
+
+def about_a_patient(question: str, facts: PatientFacts) -> bool:
+    """The question describes a patient (an age, "my patient", "she", "what next?"), not only a population.
+
+    >>> about_a_patient("58M Ph+ ALL in CR1", PatientFacts(age=58))
+    True
+    >>> about_a_patient("List the drugs for relapsed ALL", PatientFacts(phase="relapsed"))
+    False
+    """
+    return facts.age is not None or _CASE_MARK.search(question) is not None
 
 
 def _read_one(text: str, population: bool = False) -> dict[str, Any]:
@@ -1220,7 +1240,7 @@ def _read_one(text: str, population: bool = False) -> dict[str, Any]:
         phase = "cr1"  # MRD-negative (or "CR") after induction is a first complete remission
     prior_tkis = _read_prior_tkis(t)
     ph = _read_ph(t)
-    if ph is None and not _PH_LIKE.search(t) and (prior_tkis or _ON_TKI.search(t)):
+    if ph is None and not _names_ph_like(t) and (prior_tkis or _ON_TKI.search(t)):
         ph = "positive"  # a TKI given for ALL means Ph-positive ALL ("taking dasatinib", "failed imatinib")
     return {
         "age": age,

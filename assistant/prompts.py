@@ -46,6 +46,15 @@ NO_HISTORY_NOTE = ("_This reads like a follow-up, but no earlier messages came w
 
 INJECTION_NOTE = "_Instructions to ignore the guideline or the checks were ignored._"
 
+#: Shown first when the question's premise or proposal contradicts a guideline rule.
+PREMISE_NOTE = ("_**No**: as asked, this conflicts with the JSH 2023 guideline ({title}). The guideline's own "
+                "statement comes first below._")
+
+#: A never-event: shown instead of any answer when an intrathecal vinca alkaloid is asked about.
+NEVER_EVENT_NOTE = ("_**Never give vincristine (or any vinca alkaloid) intrathecally: it is for intravenous use only, and "
+                    "intrathecal administration is fatal.** There is no intrathecal dose. Intrathecal CNS prophylaxis uses "
+                    "other drugs chosen by the treatment protocol; check every intrathecal syringe with the team._")
+
 LLM_SYSTEM_PROMPT = """You answer questions about the treatment of adult acute lymphoblastic leukemia (ALL) \
 using ONLY the numbered sources given. Rules:
 - Every sentence must end with one or more markers like [1] or [2][3] naming the sources that support it.
@@ -61,12 +70,3 @@ def format_context(chunks: Sequence[Chunk]) -> str:
     return "\n\n".join(
         f"[{i}] (tier={c.tier}; section={c.section_id}; {c.section_title})\n{c.text}" for i, c in enumerate(chunks, 1)
     )
-
-#: Shown first when the question's premise or proposal contradicts a guideline rule.
-PREMISE_NOTE = ("_**No**: as asked, this conflicts with the JSH 2023 guideline ({title}). The guideline's own "
-                "statement comes first below._")
-
-#: A never-event: shown instead of any answer when an intrathecal vinca alkaloid is asked about.
-NEVER_EVENT_NOTE = ("_**Never give vincristine (or any vinca alkaloid) intrathecally: it is for intravenous use only, and "
-                    "intrathecal administration is fatal.** There is no intrathecal dose. Intrathecal CNS prophylaxis uses "
-                    "other drugs chosen by the treatment protocol; check every intrathecal syringe with the team._")

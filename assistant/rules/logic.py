@@ -193,14 +193,17 @@ TAG_QUESTION = re.compile(r"[,;.]?\s*(?:isn'?t\s+it|aren'?t\s+they|doesn'?t\s+it
 #: A request to confirm a claim ("Confirm that JSH recommends X", "is it true that ...").
 CONFIRM = re.compile(r"\W*(?:please\s+)?(?:confirm|verify|is\s+it\s+true|true\s+or\s+false|do\s+you\s+agree|agree)\b",
                      re.IGNORECASE)
-_COMPARISON = re.compile(r"\bvs\.?\b|\bversus\b|\bcompared?\b"
-                         r"|\bor\b(?!\s+(?:more|higher|above|greater|less|lower|below|older|younger|later|earlier|so|fewer)\b)",
-                         re.IGNORECASE)
+#: "A vs B", "A or B" (not "0.01% or more", "65 or older"): a comparison asserts nothing to deny.
+_COMPARISON = re.compile(
+    r"\bvs\.?\b|\bversus\b|\bcompared?\b"
+    r"|\bor\b(?!\s+(?:more|higher|above|greater|less|lower|below|older|younger|later|earlier|so|fewer)\b)",
+    re.IGNORECASE)
 #: A question that asserts something ("JSH says X", "since X", "X, so we should Y") or proposes an action
 #: ("should I start X?", "can I stop X?").
 _ASSERTION = re.compile(
     r"\b(?:jsh(?:\s+2023)?|the\s+guidelines?|the\s+summary)\s+(?:\w+\s+){0,2}(?:says?|recommends?|states?|made|makes|"
-    r"endorses?|considers?|lists?|agrees?|allows?|permits?|supports?)\b|\b(?:since|because|given\s+that|as\s+we\s+know)\b|\bso\s+(?:i|we|you)\b"
+    r"endorses?|considers?|lists?|agrees?|allows?|permits?|supports?)\b"
+    r"|\b(?:since|because|given\s+that|as\s+we\s+know)\b|\bso\s+(?:i|we|you)\b"
     r"|\bis\s+it\s+true\b"
     r"|\b(?:should|shd|can|could|may|must)\s+(?:i|we|you|he|she|they|the\s+patient|every\w*|all)\s+(?:\w+\s+)?"
     r"(?:start|give|use|add|continue|stop|skip|omit|get|receive|switch|begin|keep|be\s+given)\b"
@@ -375,7 +378,7 @@ def applicable_rules(
         topical = rule.topical(norm)
         if rule.requires_topic and not topical:
             continue
-        if cond is True and (topical or (rule.when and _specific(rule, facts)
+        if cond is True and (topical or (rule.when and is_specific(rule, facts)
                                          and (set(rule.section_ids) & top or TREATMENT_QUESTION.search(norm)))):
             sure.append(rule)
         elif cond is None and (
@@ -450,7 +453,7 @@ def _plausible_branch(rule: GuidelineRule, facts: PatientFacts) -> bool:
 _SOFT = frozenset({"mrd_status", "age_band", "phase"})
 
 
-def _specific(rule: GuidelineRule, facts: PatientFacts) -> bool:
+def is_specific(rule: GuidelineRule, facts: PatientFacts) -> bool:
     """A rule with at least two conditions met by stated facts is specific enough to volunteer."""
     return sum(1 for k in rule.when if getattr(facts, k) not in (None, [])) >= 2
 

@@ -105,9 +105,10 @@ def mentions_all(text: str) -> bool:
 
 
 # "dose it change ...": a misspelt "does", not a dose
-_DOES_TYPO = re.compile(r"\bdose\s+(?=(?:it|this|that|mrd|jsh|the\s+guideline)\b|(?:he|she|they)\s+(?:\w+\s+)?(?:change|affect|matter"
-                        r"|mean|alter|influence|make|work|apply|help|differ|depend|say|recommend|need|count)\w*\b)",
-                        re.IGNORECASE)
+_DOES_TYPO = re.compile(
+    r"\bdose\s+(?=(?:it|this|that|mrd|jsh|the\s+guideline)\b|(?:he|she|they)\s+(?:\w+\s+)?(?:change|affect|matter"
+    r"|mean|alter|influence|make|work|apply|help|differ|depend|say|recommend|need|count)\w*\b)",
+    re.IGNORECASE)
 _DOSE_NAMED = re.compile(r"\b(?:high|low|intermediate|reduced|full|standard|higher|lower)[\s-]+dose\b", re.IGNORECASE)
 
 
@@ -238,11 +239,12 @@ def check_scope(
             "protocols: ask the pediatric hematology team", section_id="context/pediatric-jspho")
         return issues
 
-    if is_dose_request(_MISSED_DOSES.sub(" ", question)) and is_trial_design_question(question, facts):
+    asks_dose = is_dose_request(_MISSED_DOSES.sub(" ", question))  # "I missed 2 doses, can I stop?" asks no dose
+    if asks_dose and is_trial_design_question(question, facts):
         add("SAFE-DOSE-003", "info",
             "Trial-arm doses are trial design only, not dosing guidance: a patient's doses follow the protocol or "
             "the package insert and the treating team")
-    elif is_dose_request(_MISSED_DOSES.sub(" ", question)):  # "I missed 2 doses, can I stop?" asks no dose
+    elif asks_dose:
         add("SAFE-DOSE-003", "block",
             "Doses and schedules are not given: use the treatment protocol or the package insert and decide with "
             "the treating team")

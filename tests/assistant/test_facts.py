@@ -255,6 +255,19 @@ PH_CASES = [
     ("BCR::ABL1 undetectable after induction", "positive"),  # transcript monitoring implies Ph+
     ("Philadelphia chromosome–positive acute lymphoblastic leukemia", "positive"),
     ("Ph status not yet known", None),
+    # misspelt signs
+    ("wat is recomended induciton for ph postive all in 45 yr old pt", "positive"),
+    ("ph positve ALL", "positive"),
+    ("Ph negtive B-ALL", "negative"),
+    # a TKI given for ALL means Ph-positive unless said otherwise (Ph-like is no Ph status)
+    ("I'm a patient with ALL taking dasatinib, can I stop?", "positive"),
+    ("ALL relapsed after failing imatinib and dasatinib", "positive"),
+    ("Ph-like ALL on dasatinib in a trial", None),
+    ("Ph-negative ALL, taking imatinib by mistake?", "negative"),
+    # a pending result is not known yet
+    ("new ALL pt 45M, CD10+ CD19+, karyotype + BCR-ABL PCR still pending. which JSH induction arm?", None),
+    ("BCR-ABL PCR pending", None),
+    ("BCR-ABL positive, karyotype pending", "positive"),
 ]
 
 
@@ -717,6 +730,12 @@ TRANSPLANT_CASES = [
     ("declined transplant 3 months ago", "not_done"),
     ("she relapsed 2 years ago, transplant?", None),
     ("diagnosed 3 months ago, should we plan transplant?", None),
+    # a transplant that is not going ahead is not planned; one the doctor wants is
+    ("how long to continue TKI maintenance in Ph+ ALL if pt is not going to SCT", "not_done"),
+    ("not proceeding to allo-HSCT", "not_done"),
+    ("no plan for transplant", "not_done"),
+    ("going to SCT next month", "planned"),
+    ("My doctor wants me to have a transplant", "planned"),
 ]
 
 
@@ -1064,45 +1083,3 @@ def test_a_unitless_mrd_level_is_reported_for_the_answer_to_name() -> None:
     assert unitless_mrd_level("Ph- B-ALL, MRD 0.02 after induction") == "0.02"
     assert unitless_mrd_level("MRD 0.02% after induction") is None
     assert unitless_mrd_level("MRD 2x10^-4") is None
-
-
-@pytest.mark.parametrize(("text", "status"), [
-    ("wat is recomended induciton for ph postive all in 45 yr old pt", "positive"),
-    ("ph positve ALL", "positive"),
-    ("Ph negtive B-ALL", "negative"),
-])
-def test_misspelt_positive_and_negative_still_read(text: str, status: str) -> None:
-    assert read_facts(text).ph_status == status
-
-
-@pytest.mark.parametrize(("text", "transplant"), [
-    ("how long to continue TKI maintenance in Ph+ ALL if pt is not going to SCT", "not_done"),
-    ("not proceeding to allo-HSCT", "not_done"),
-    ("no plan for transplant", "not_done"),
-    ("going to SCT next month", "planned"),
-])
-def test_a_transplant_that_is_not_going_ahead_is_not_planned(text: str, transplant: str) -> None:
-    assert read_facts(text).transplant == transplant
-
-
-@pytest.mark.parametrize(("text", "ph"), [
-    ("I'm a patient with ALL taking dasatinib, can I stop?", "positive"),
-    ("ALL relapsed after failing imatinib and dasatinib", "positive"),
-    ("Ph-like ALL on dasatinib in a trial", None),
-    ("Ph-negative ALL, taking imatinib by mistake?", "negative"),
-])
-def test_a_tki_for_all_means_ph_positive_unless_said_otherwise(text: str, ph: str | None) -> None:
-    assert read_facts(text).ph_status == ph
-
-
-@pytest.mark.parametrize(("text", "ph"), [
-    ("new ALL pt 45M, CD10+ CD19+, karyotype + BCR-ABL PCR still pending. which JSH induction arm?", None),
-    ("BCR-ABL PCR pending", None),
-    ("BCR-ABL positive, karyotype pending", "positive"),
-])
-def test_a_pending_bcr_abl1_result_is_not_a_ph_status(text: str, ph: str | None) -> None:
-    assert read_facts(text).ph_status == ph
-
-
-def test_a_transplant_the_doctor_wants_is_planned() -> None:
-    assert read_facts("My doctor wants me to have a transplant").transplant == "planned"
