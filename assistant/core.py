@@ -23,6 +23,7 @@ from assistant.draft import (
     is_definition_question,
     llm_messages,
     question_parts,
+    trial_keys,
 )
 from assistant.errors import AssistantError, GenerationError
 from assistant.facts import about_a_patient, apply_overrides, read_facts, unitless_mrd_level
@@ -226,7 +227,9 @@ class Assistant:
         sure, maybe = applicable_rules(q, facts, rulebook=self.rulebook,
                                        sections=[r.chunk.section_id for r in retrieved[:3]])
         premise = [] if blocked else premise_conflicts(q, facts, self.rulebook)
-        evidence_sections = [r.chunk.section_id for r in retrieved[:3] if r.chunk.tier == "evidence"][:2]
+        named = trial_keys(q)  # the whole document of a trial the question names (its numbers are checked)
+        evidence_sections = [r.chunk.section_id for r in retrieved[:3] if r.chunk.tier == "evidence"][:2] + [
+            r.chunk.section_id for r in retrieved[:5] if r.chunk.tier == "evidence" and trial_keys(r.chunk.title) & named]
         status = (self.retriever.search(q, facts=facts, k=4, tier="guideline")
                   if retrieved and asks_position(q) else [])  # "does JSH recommend X?": its own words
         # whole sections: the yes/no sentence may sit in a sibling chunk of what was retrieved

@@ -369,7 +369,7 @@ _LOW_VALUE = re.compile(
     r"evidence documents?|\bsee the\b|this document|documents? (?:in|of) this corpus|are evidence(?:,)? (?:and )?not"
     r"|\bthe assistant\b|\bmust never be\b|\bmust not (?:state|invent|say|claim)\b|\bwas published\b"
     r"|^(?:because of this|for this reason|as a result|in this case)\b"
-    r"|(?:results|findings) are evidence|have their own|\bpublished in \w+ (?:in )?\d{4}|context document"
+    r"|(?:results?|findings?) (?:are|is) (?:trial )?evidence|have their own|\bpublished in \w+ (?:in )?\d{4}|context document"
     r"|^in this corpus\b|\bis assumed to\b|\bresult is evidence\b|\bthe following\b",
     re.IGNORECASE)
 
@@ -701,6 +701,45 @@ def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, 
     return out
 
 
+#: Results in a text ("78% vs 52%", "7.7 versus 4.0 months", "20 to 30%"): a pair takes the unit of its second
+#: number. Percentages under 1 are MRD thresholds, not results.
+_UNIT = r"(%|\s*percent\b|\s*months?\b|\s*mo\b)"
+_RESULT_PAIR = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:%|months?\b|mo\b)?\s*(?:vs\.?|versus|and|to|v)\s*"
+                          r"(\d+(?:\.\d+)?)" + _UNIT, re.IGNORECASE)
+_RESULT_ONE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)" + _UNIT, re.IGNORECASE)
+
+
+def _results(text: str) -> list[tuple[float, str]]:
+    out: list[tuple[float, str]] = []
+
+    def unit(u: str) -> str:
+        return "%" if "%" in u or "percent" in u.lower() else " months"
+
+    def pair(m: re.Match[str]) -> str:
+        out.extend([(float(m.group(1)), unit(m.group(3))), (float(m.group(2)), unit(m.group(3)))])
+        return " "
+
+    rest = _RESULT_PAIR.sub(pair, text)
+    out.extend((float(m.group(1)), unit(m.group(2))) for m in _RESULT_ONE.finditer(rest))
+    return [(v, u) for v, u in dict.fromkeys(out) if u != "%" or v >= 1]
+
+
+def unreported_numbers(question: str, trial_text: str) -> list[str]:
+    """The results the question states for a trial that its document does not report.
+
+    >>> unreported_numbers("ALL202-O showed 78% vs 52% DFS, right?", "5-year DFS was 58% versus 32%.")
+    ['78%', '52%']
+    >>> unreported_numbers("TOWER OS 7.7 vs 4.0 months?", "median OS 7.7 months versus 4.0 months")
+    []
+    >>> unreported_numbers("OS of 12 months vs 4 months?", "EFS 31% versus 12%; OS 7.7 versus 4.0 months")
+    ['12 months']
+    >>> unreported_numbers("MRD 0.01% in GRAAPH-2005?", "")
+    []
+    """
+    have = set(_results(trial_text))
+    return [f"{v:g}{u}" for v, u in _results(question) if (v, u) not in have]
+
+
 def trial_keys(text: str) -> set[str]:
     """The tokens that tell one trial from another ("all202_o" vs "ph_all202", "10403", "tower")."""
     return {t for t in tokenize(text) if _TRIAL_KEY.fullmatch(t)}
@@ -870,9 +909,34 @@ def draft_extractive(
                         and not other_trial(r.chunk)), None)
     trial_first = (named_trial is not None and TRIAL_RE.search(question) is not None and not asked and not premise
                    and not about_a_patient(question, facts))
-    if trial_first:
+    if named_trial is not None:  # "ALL202-O showed 78% vs 52%, right?": numbers its documents do not report
+        docs = {c.chunk_id: c for c in [*(r.chunk for r in retrieved), *pool]
+                if c.tier == "evidence" and trial_keys(c.title) & named}
+        wrong = unreported_numbers(question, " ".join(c.text for c in docs.values()))
+        if wrong:
+            name = named_trial.title.split(":")[0]
+            b.note(f"_**No**: the corpus does not report {' or '.join(wrong)} for {name}; the results it reports "
+                   "are below._")
+            findings.append(RuleFinding(
+                rule_id="PREMISE-NUM-045", severity="info", section_id=named_trial.section_id,
+                message=f"The question states results ({', '.join(wrong)}) that the {name} evidence does not report"))
+    # "compare TOWER and INO-VATE": each named trial's own document, in the order the question names them
+    order = [t for t in tokenize(question) if t in named]
+    by_trial: dict[str, Chunk] = {}
+    for c in [*(r.chunk for r in retrieved[:8]), *pool]:
+        keys = trial_keys(c.title) & named
+        if c.tier == "evidence" and keys:
+            by_trial.setdefault(min(keys, key=order.index), c)
+    several = list(dict.fromkeys(c.section_id for _, c in sorted(by_trial.items(), key=lambda kc: order.index(kc[0]))))
+    if trial_first and len(several) >= 2:
+        for sid in several[:3]:
+            first_chunk = next(c for c in by_trial.values() if c.section_id == sid)
+            add_trial(first_chunk, design=True, limit=max_sentences - 1,
+                      take=max(2, (max_sentences - 2) // min(len(several), 3)))
+    elif trial_first:
         add_trial(named_trial, design=True, limit=max_sentences, take=4)
-        chosen = chosen[:1]
+    if trial_first:
+        chosen = chosen[:2 if len(several) >= 2 else 1]
 
     ids = [rid for r in chosen for rid in r.see_also if rid not in {c.id for c in chosen}]
     chosen = chosen + [book.get(rid) for rid in dict.fromkeys(ids)]  # statements that complete an applicable rule

@@ -162,6 +162,9 @@ _CANON: list[tuple[str, str]] = [
     (r"\bcytokine\s+release\s+syndrome\b|\bcrs\b", " crs "),
     (r"\bneurotoxicity\b|\bneurological\s+(?:toxicity|events?)\b|\bicans\b", " neurotoxicity "),
     (r"\b(?:wbc|white\s+(?:blood\s+)?cell\s+counts?|leu[ck]ocyte\s+counts?)\b", " wbc "),
+    # how often a finding occurs ("what fraction of adult ALL is Ph+?" ~ "makes up roughly a quarter")
+    (r"\b(?:how|more|less)\s+(?:common|frequent|often)\b|\b(?:fraction|proportion|prevalence|frequency|quarter)\b"
+     r"|\bpercentage\s+of\b|\bwhat\s*(?:%|percent\b)|\bits\s+share\b|\bshare\s+of\s+(?=adult|all\b|patients)", " frequency "),
     # drugs and therapies
     (r"\bbackbones?\b", " regimen "),
     (r"\bfront[\s-]?line\b|\bup[\s-]?front\b", " first line "),

@@ -506,3 +506,30 @@ def test_a_grade_question_leads_with_what_is_known_about_grades(bot) -> None:
 def test_a_case_with_a_regimen_the_corpus_lacks_still_gets_its_recommendation_first(bot) -> None:
     a = bot.ask("34M Ph- B-ALL just diagnosed, fit. which induction backbone per jsh - hyperCVAD or something else?")
     assert a.answer.lstrip("- ").startswith("For adolescents and young adults (AYA) with Ph-negative ALL")
+
+
+def test_a_trial_result_the_corpus_does_not_report_is_answered_no_with_the_reported_results(bot) -> None:
+    a = bot.ask("ALL202-O showed 78% vs 52% survival, right?")
+    assert a.answer.startswith("_**No**: the corpus does not report 78% or 52% for JALSG ALL202-O")
+    assert "58% in the high-dose methotrexate arm and 32%" in a.answer
+    assert "PREMISE-NUM-045" in rule_ids(a)
+    a = bot.ask("JALSG ALL202-O: 5-yr DFS 58% vs 32% with HD-MTX, correct?")
+    assert "**No**" not in a.answer and "PREMISE-NUM-045" not in rule_ids(a)
+
+
+def test_a_question_naming_two_trials_gets_each_trials_design_and_results(bot) -> None:
+    a = bot.ask("Compare TOWER and INO-VATE")
+    lines = a.answer.splitlines()
+    assert lines[0].endswith("TOWER was a randomised phase 3 trial in 405 adults with relapsed or refractory "
+                             "Ph-negative (Ph−, BCR::ABL1-negative) B-ALL.[1]")
+    assert "median overall survival was 7.7 months with blinatumomab" in a.answer
+    assert "INO-VATE was a randomised trial in 326 adults" in a.answer
+    assert "median overall survival was 7.7 months with inotuzumab" in a.answer
+    assert_grounded(a, bot)
+
+
+def test_how_common_a_finding_is_is_answered_from_the_corpus(bot) -> None:
+    for q in ["What fraction of adult ALL is Ph-positive?", "what % of adult ALL patients are BCR-ABL positive"]:
+        a = bot.ask(q)
+        assert a.verdict == "pass", q
+        assert re.search(r"roughly a quarter of adult ALL|20 to 30% of adult ALL", a.answer), q

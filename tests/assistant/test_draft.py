@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.draft import STATUS_QUESTION, fits_patient, status_sentences
+from assistant.draft import STATUS_QUESTION, fits_patient, status_sentences, unreported_numbers
 from assistant.facts import read_facts
 from assistant.models import Chunk, PatientFacts
 from assistant.rules.logic import default_rulebook
@@ -165,3 +165,18 @@ def test_why_questions_are_not_yes_or_no_questions() -> None:
 
     assert is_status_question("Is allo-HSCT recommended in CR1 for Ph+ ALL?")
     assert not is_status_question("why is allo-HSCT recommended in CR1 for Ph+ ALL?")
+
+
+@pytest.mark.parametrize("question,text,wrong", [
+    ("ALL202-O showed 78% vs 52% DFS, right?", "5-year DFS was 58% versus 32%.", ["78%", "52%"]),
+    ("ALL202-O showed 58% vs 32% DFS, right?", "5-year DFS was 58% versus 32%.", []),
+    ("TOWER OS 7.7 vs 4.0 months?", "median OS 7.7 months versus 4.0 months", []),
+    ("TOWER OS 7.7 vs 4 mo?", "median OS 7.7 months versus 4.0 months", []),
+    # a number the document has in another unit is not the stated result
+    ("OS of 12 months vs 4 months?", "EFS 31% versus 12%; OS 7.7 versus 4.0 months", ["12 months"]),
+    ("CR in 20 to 30%?", "found in roughly 20 to 30% of adults", []),
+    # thresholds and years are not results
+    ("MRD 0.01% at 3 years in GRAAPH-2005?", "", []),
+])
+def test_results_a_question_states_are_checked_against_the_trial(question: str, text: str, wrong: list[str]) -> None:
+    assert unreported_numbers(question, text) == wrong

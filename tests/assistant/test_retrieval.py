@@ -32,6 +32,12 @@ def test_rrf_is_pure_and_rewards_agreement() -> None:
     ("WBC 120", ["wbc", "120"]),
     ("white blood cell count above", ["wbc", "above"]),
     ("leukocyte counts", ["wbc"]),
+    # how often something occurs, asked and answered in different words
+    ("what fraction of", ["frequency"]),
+    ("What % of adults", ["frequency", "adult"]),
+    ("makes up roughly a quarter", ["make", "up", "roughly", "frequency"]),
+    ("its share increases", ["frequency", "increase"]),
+    ("share one WHO category", ["share", "one", "category"]),
     # real words near a drug or phase name stay themselves; real typos are fixed
     ("indication for transplant", ["indication", "allo_hsct"]),
     ("released in 2020", ["released", "2020"]),
