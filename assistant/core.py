@@ -34,6 +34,7 @@ from assistant.prompts import (
     INJECTION_NOTE,
     NEVER_EVENT_NOTE,
     NO_HISTORY_NOTE,
+    OTHERS_MEDS_NOTE,
     PREMISE_NOTE,
     REFUSAL_NOT_FOUND,
     REFUSAL_OUT_OF_SCOPE,
@@ -44,7 +45,7 @@ from assistant.rules import Draft, applicable_rules, check, check_scope, premise
 from assistant.rules.logic import RuleBook, default_rulebook
 from assistant.rules.scope import strip_injection
 from assistant.settings import Settings
-from assistant.text import TRIAL_RE
+from assistant.text import names_trial
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -207,8 +208,10 @@ class Assistant:
         q = self._validate(question)
         turns = _user_turns(history)
         facts = read_facts(strip_injection(q), history=turns)  # an injected instruction is not a patient fact
-        if facts.phase and TRIAL_RE.search(q) and not about_a_patient(q, facts):
-            facts = facts.model_copy(update={"phase": None})  # "the relapses in Ph+ALL213" are the trial's
+        if (facts.phase or facts.mrd_status) and names_trial(q) and not about_a_patient(q, facts):
+            # "the relapses in Ph+ALL213", "BLAST used 10^-3" are the trial's, not a patient's
+            facts = facts.model_copy(update={"phase": None, "mrd_status": None, "mrd_level_pct": None,
+                                             "mrd_timepoint": None})
         if overrides:
             try:
                 facts = apply_overrides(facts, dict(overrides))
@@ -262,6 +265,8 @@ class Assistant:
         # guideline point without trial numbers
         self_change = any(f.rule_id == "SAFE-SELF-005" for f in scope_findings)
         notes: list[str] = []
+        if any(f.rule_id == "SAFE-OTHERMEDS-010" for f in scope_findings):
+            notes.append(OTHERS_MEDS_NOTE)
         if self_change:
             notes.append(SELF_CHANGE_NOTE)
         if any(f.rule_id == "SAFE-INJECT-004" for f in scope_findings):
@@ -309,7 +314,7 @@ class Assistant:
 
         if not result.grounded:
             # the safety and context notes still stand ("don't stop on your own") before the "not found"
-            keep = [n for n in notes if n in (SELF_CHANGE_NOTE, NO_HISTORY_NOTE, INJECTION_NOTE)]
+            keep = [n for n in notes if n in (OTHERS_MEDS_NOTE, SELF_CHANGE_NOTE, NO_HISTORY_NOTE, INJECTION_NOTE)]
             return Answer(question=q, answer="\n\n".join([*keep, REFUSAL_NOT_FOUND]), citations=[], verdict="refused",
                           findings=[*result.findings, RuleFinding(
                               rule_id="GROUND-NONE-033", severity="block",
@@ -357,9 +362,10 @@ class Assistant:
             draft = d if d.citations else Draft(answer=CHILD_NOTE)
         elif "SAFE-DOSE-003" in blocked and not blocked & {"SAFE-INJECT-004"}:
             # a patient asking to change their own dose hears first that they should not do it alone
-            notes = [SELF_CHANGE_NOTE, DOSE_NOTE] if any(f.rule_id == "SAFE-SELF-005" for f in findings) else [DOSE_NOTE]
+            notes = [*([OTHERS_MEDS_NOTE] if any(f.rule_id == "SAFE-OTHERMEDS-010" for f in findings) else []),
+                     *([SELF_CHANGE_NOTE] if any(f.rule_id == "SAFE-SELF-005" for f in findings) else []), DOSE_NOTE]
             d, _ = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
-                                    rules_only=True, max_sentences=3)
+                                    rules_only=True, max_sentences=3, plain=len(notes) > 1)
             draft = d if d.citations else Draft(answer="\n\n".join(notes))
         elif "SAFE-INJECT-004" in blocked:
             draft = Draft(answer="_This request asks me to bypass the guideline or my checks, so I won't. "

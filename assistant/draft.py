@@ -173,6 +173,9 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phas
             return False
         if facts.phase in _SALVAGE and own["phase"] == "post_hsct" and own.get("mrd_status") and not facts.mrd_status:
             return False  # an MRD result after transplant is not the frank relapse the question describes
+    if (phase and facts.phase in _SALVAGE and not facts.mrd_status and own.get("mrd_timepoint") == "after_induction"
+            and not re.search(r"\bmrd\b|residual", question, re.IGNORECASE)):
+        return False  # MRD after first induction is front-line risk, not a plan for a frank relapse
     if (facts.phase in _SALVAGE and re.search(r"\bprophyla", sentence, re.IGNORECASE)
             and not re.search(r"\bprophyla", question, re.IGNORECASE)):
         return False  # prophylaxis (CNS, TKI after transplant) belongs to front-line therapy, not to a relapse
@@ -1080,10 +1083,10 @@ def draft_extractive(
     if not chosen:
         add_focus()
         add_parts()
-    if b.count() and missing_ph:
+    if b.count() and missing_ph and not plain:  # (a patient asking about their own treatment is not quizzed)
         also = [_label(m) for m in missing if m != "ph_status"]
         b.note("_The Ph status was not given, so each branch is shown: tell me whether the leukemia is "
-               "Ph-positive or Ph-negative" + (f" (and the {' and '.join(also)})" if also else "")
+               "Ph-positive or Ph-negative" + (f" (and the {', '.join(also[:-1]) + ' and ' if len(also) > 1 else ''}{also[-1]})" if also else "")
                + " for a single answer._")
     if (not rules_only and TREATMENT_QUESTION.search(question) and facts.known()
             and not any(kind in ("rule", "guideline", "status") for kind, _ in b.lines)):

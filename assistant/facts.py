@@ -739,7 +739,24 @@ _NEW_DX_INDUCTION_BLOCK = re.compile(
 )
 
 
+#: Plain words for a relapse: the disease itself "came back", "is back", "has returned" ("the MRD test came back
+#: negative" is a result, not a relapse: the subject must be the disease).
+_RELAPSE_PLAIN = re.compile(
+    r"\b(?:leuka?emia|[bt]?-?all|lymphoma|disease|cancer|blasts)(?:\s*\([^)]{0,30}\))?\s+"
+    r"(?:(?:has|had|have|is|was|has\s+now|just)\s+)?(?:came|come|comes|coming)\s+back\b(?!\s+(?:negative|positive|clear))"
+    r"|\b(?:leuka?emia|[bt]?-?all|lymphoma|disease|cancer)\s+(?:is|was|has\s+been)\s+back\b"
+    r"|\b(?:leuka?emia|[bt]?-?all|lymphoma|disease|cancer|blasts)(?:\s*\([^)]{0,30}\))?\s+(?:has\s+|had\s+)?"
+    r"(?:returned|reappeared|recurred)\b")
+
+
 def _relapsed(t: str) -> bool:
+    """
+    >>> [_relapsed(t) for t in ["his leukemia (b-all) came back after his transplant", "i think my all is back",
+    ...                         "the disease has returned", "mrd came back negative", "the test came back positive"]]
+    [True, True, True, False, False]
+    """
+    if any(not _negated(_before(t, m.start(), 40)) for m in _RELAPSE_PLAIN.finditer(t)):
+        return True
     for m in _RELAPSE.finditer(t):
         pre = _before(t, m.start(), 40)
         if m.group(0) != "r/r" and (

@@ -26,6 +26,11 @@ DOSE_NOTE = (
     "insert, and decide them with the treating team and pharmacist._"
 )
 
+OTHERS_MEDS_NOTE = (
+    "_Please don't take medicine prescribed for someone else: the drug, the dose and the checks around it were "
+    "chosen for that person. If you think your leukemia has come back, contact your hematology team promptly._"
+)
+
 SELF_CHANGE_NOTE = (
     "_Please don't change or stop your treatment on your own: talk to your hematologist first, and tell them "
     "about any side effects that trouble you. The guideline point below is something to discuss with them._"

@@ -122,6 +122,16 @@ TRIAL_NAME = (
 
 #: A trial or study named in text ("E1910", "JALSG ALL202-O").
 TRIAL_RE = re.compile(r"\b(?:" + TRIAL_NAME + r")\b", re.IGNORECASE)
+#: BLAST is a trial only in capitals ("blasts" are cells).
+_BLAST_TRIAL = re.compile(r"\bBLAST\b")
+
+
+def names_trial(text: str) -> bool:
+    """
+    >>> names_trial("BLAST used 10^-3"), names_trial("marrow blast count 10%"), names_trial("TOWER results")
+    (True, False, True)
+    """
+    return bool(TRIAL_RE.search(text) or _BLAST_TRIAL.search(text))
 
 
 # --- canonicalisation ---------------------------------------------------------------------------
@@ -163,7 +173,7 @@ _CANON: list[tuple[str, str]] = [
     (r"\bneurotoxicity\b|\bneurological\s+(?:toxicity|events?)\b|\bicans\b", " neurotoxicity "),
     (r"\b(?:wbc|white\s+(?:blood\s+)?cell\s+counts?|leu[ck]ocyte\s+counts?)\b", " wbc "),
     # how often a finding occurs ("what fraction of adult ALL is Ph+?" ~ "makes up roughly a quarter")
-    (r"\b(?:how|more|less)\s+(?:common|frequent|often)\b|\b(?:fraction|proportion|prevalence|frequency|quarter)\b"
+    (r"\b(?:how|more|less)\s+(?:common|frequent)\b|\b(?:fraction|proportion|prevalence|frequency|quarter)\b"
      r"|\bpercentage\s+of\b|\bwhat\s*(?:%|percent\b)|\bits\s+share\b|\bshare\s+of\s+(?=adult|all\b|patients)", " frequency "),
     # drugs and therapies
     (r"\bbackbones?\b", " regimen "),
@@ -217,7 +227,7 @@ def normalize(text: str) -> str:
     """Lower-case, unify dashes, and canonicalise clinical synonyms.
 
     >>> normalize("Ph− B-ALL, HD-MTX")
-    ' ph_neg ,  b_all ,  hd_mtx methotrexate '
+    ' ph_neg   b_all ,  hd_mtx methotrexate '
     """
     t = text
     for ch in _DASH:

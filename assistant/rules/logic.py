@@ -68,7 +68,8 @@ class GuidelineRule(BaseModel):
         default_factory=list,
         description="Questions on these topics get the statement even when no patient facts are given "
                     "(the statement carries its own conditions)")
-    branch: bool = Field(default=True, description="May be shown as a branch when facts are missing")
+    branch: bool | list[str] = Field(default=True, description="May be shown as a branch when facts are missing "
+                                                               "(a list: only when these facts are the missing ones)")
     exclusive: bool = Field(default=False, description="When it applies, the answer is this rule alone (e.g. a "
                                                        "topic the corpus does not cover: no other branches)")
     see_also: list[str] = Field(default_factory=list, description="Rules whose statements complete this one when it "
@@ -387,7 +388,9 @@ def applicable_rules(
         ):
             maybe.append(rule)
     if sum(1 for r in sure if not r.frames) >= 2 and not _unanswered_part(norm, sure):
-        maybe = []  # the stated facts already pin the answer down; branches would only add noise
+        # the stated facts already pin the answer down; branches would only add noise, but for the drugs the
+        # question names ("CAR-T vs blinatumomab: who gets which?")
+        maybe = [r for r in maybe if any(_rx(t).search(norm) for t in r.general_topics)]
 
     def key(r: GuidelineRule) -> tuple[int, str]:
         return (-r.priority, r.id)
@@ -438,6 +441,8 @@ def _plausible_branch(rule: GuidelineRule, facts: PatientFacts) -> bool:
     """A rule that applies but for missing facts is shown as a branch only when one fact is missing and, for rules
     with several conditions, at least one stated fact already matches."""
     missing = missing_facts(rule, facts)
+    if isinstance(rule.branch, list) and not set(missing) <= set(rule.branch):
+        return False
     if "mrd_status" in missing and facts.phase in ("relapsed", "refractory"):
         return False  # a frank relapse is not an MRD result waiting to be given
     if missing == ["lineage"] and rule.when.get("lineage") == "T" and facts.ph_status == "positive":

@@ -48,6 +48,8 @@ _DOSE_RE = re.compile(
     r"|\bhow\s+(?:much|many)\s+(?:mg|milligrams?|g|grams?|mcg|micrograms?|ml|tablets?|pills?|units?|vials?)\b"
     r"|\bhow\s+much\s+(?:should|can|could|do|to)\s+(?:i\s+|we\s+|you\s+|she\s+|he\s+)?(?:give|take|use|administer"
     r"|prescribe|infuse)\b|\b(?:and|or)\s+how\s+much\s*\??\s*$"
+    r"|\bhow\s+(?:much|many)\s+(?:of\s+(?:the\s+|my\s+|his\s+|her\s+)?)?[\w-]+\s+(?:should|can|could|do|to|must)\s+"
+    r"(?:i\s+|we\s+|you\s+|she\s+|he\s+|they\s+)?(?:give|take|use|administer|prescribe|infuse)\b"
     r"|\b(?:m?g|mcg|ug)\s*/\s*(?:m2|m²|kg)\b|\bdose\s+(?:adjust|reduc|escalat|modif)"
     r"|\b(?:dosing|treatment|infusion|administration)\s+schedule\b|\bschedule\s+(?:of|for)\s+\w+"
     r"|\bhow\s+often\s+(?:should|do|to)\b|\binfusion\s+rate\b|\bmg\s+(?:daily|per\s+day|bid|once)\b"
@@ -82,12 +84,35 @@ _SELF_RE = re.compile(
     r"|\b(?:can|should|may|could)\s+i\s+(?:just\s+)?(?:refuse|decline|say\s+no\s+to|avoid|put\s+off|delay)\b"
     r"|\b(?:can|should|may|could)\s+i\s+(?:just\s+)?(?:take|use|start|restart|resume)\b[^.?!]{0,40}"
     r"\b(?:leftover|left-over|at\s+home|myself|on\s+my\s+own|extra|old|spare)\b"
+    r"|\b(?:how\s+(?:much|many)\b[^.?!]{0,40}|what\s+dose\b[^.?!]{0,40})\b(?:should|can|do|must)\s+i\s+take\b"
     r"|\b(?:i\s+want|i'd\s+like|i\s+would\s+like|i\s+plan|i'm\s+planning|i\s+am\s+planning)\s+to\s+"
     r"(?:stop|quit|skip|reduce|come\s+off|discontinue|halve)\s+(?:taking\s+)?(?:my|the)\b"
     r"|\b(?:stop|stopping|quit|quitting|come\s+off|discontinu\w+)\s+(?:taking\s+)?my\s+"
     r"(?:tki|dasatinib|imatinib|ponatinib|nilotinib|chemo\w*|treatment|medication|medicine|maintenance|pills?|tablets?)\b",
     re.IGNORECASE,
 )
+#: Medicine that belongs to someone else ("leftover pills from my uncle", "my friend's imatinib").
+_OTHERS_MEDS = re.compile(
+    r"\b(?:uncle|aunt|friend|neighbou?r|mother|father|mom|mum|dad|brother|sister|cousin|grand(?:ma|pa|mother|father)"
+    r"|relative|husband|wife|partner|someone\s+else|somebody\s+else|another\s+patient)(?:'s|s')?\s+"
+    r"(?:old\s+|leftover\s+|spare\s+|extra\s+)?(?:pills?|tablets?|capsules?|medicines?|medications?|meds|drugs?|tki"
+    r"|imatinib|dasatinib|nilotinib|ponatinib|bosutinib|prescription)\b"
+    r"|\b(?:pills?|tablets?|capsules?|medicines?|medications?|meds|drugs?|prescription)\s+(?:\w+\s+){0,2}"
+    r"(?:from|of|belonging\s+to|prescribed\s+(?:for|to))\s+(?:my|a|his|her|our)\s+(?:\w+\s+)?"
+    r"(?:uncle|aunt|friend|neighbou?r|mother|father|mom|mum|dad|brother|sister|cousin|relative|husband|wife|partner)\b",
+    re.IGNORECASE)
+
+
+def is_someone_elses_medicine(question: str) -> bool:
+    """
+    >>> is_someone_elses_medicine("I have leftover pills from my uncle"), is_someone_elses_medicine("my friend's imatinib")
+    (True, True)
+    >>> is_someone_elses_medicine("my uncle had ALL too; what are the pills for ALL?")
+    False
+    """
+    return bool(_OTHERS_MEDS.search(question))
+
+
 _CHILD_RE = re.compile(r"\b(?:my|a|an|the|our)\s+(?:\d{1,2}[\s-]*(?:year|yr)[\s-]*old\s+)?"
                        r"(?:child|kid|infant|toddler|baby|little\s+(?:boy|girl))\b|\bchildren\b|\bchildhood\b", re.IGNORECASE)
 
@@ -248,7 +273,11 @@ def check_scope(
         add("SAFE-DOSE-003", "block",
             "Doses and schedules are not given: use the treatment protocol or the package insert and decide with "
             "the treating team")
-    if is_self_change(question):
+    if is_someone_elses_medicine(question):
+        add("SAFE-OTHERMEDS-010", "warn",
+            "Medicine prescribed for someone else must not be taken; a suspected relapse or a question about "
+            "treatment goes to the treating hematology team")
+    if is_self_change(question) or is_someone_elses_medicine(question):
         add("SAFE-SELF-005", "warn",
             "Please do not change your own treatment without talking to your hematologist; the guideline point "
             "below is for discussion with them")

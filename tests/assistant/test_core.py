@@ -533,3 +533,42 @@ def test_how_common_a_finding_is_is_answered_from_the_corpus(bot) -> None:
         a = bot.ask(q)
         assert a.verdict == "pass", q
         assert re.search(r"roughly a quarter of adult ALL|20 to 30% of adult ALL", a.answer), q
+
+
+def test_a_patient_with_someone_elses_pills_is_told_not_to_take_them_and_to_call_the_team(bot) -> None:
+    a = bot.ask("How many mg of ponatinib should I take? I have leftover pills from my uncle and think my ALL is back.")
+    assert a.verdict == "refused"
+    assert a.answer.startswith("_Please don't take medicine prescribed for someone else")
+    assert "contact your hematology team promptly" in a.answer
+    assert not re.search(r"\d+\s*mg", a.answer)
+    assert "Ph status was not given" not in a.answer
+
+
+def test_a_relapse_of_unstated_lineage_shows_the_t_all_branch_too(bot) -> None:
+    a = bot.ask("Relapsed ALL 35yo after hyperCVAD, what salvage?")
+    assert "lists nelarabine as a treatment option" in a.answer
+    assert "recommends blinatumomab" in a.answer and "recommends inotuzumab" in a.answer
+    assert "MRD after induction" not in a.answer  # front-line risk, not a relapse plan
+    assert "B or T lineage" in a.answer
+
+
+def test_two_drugs_named_side_by_side_each_get_their_statement(bot) -> None:
+    a = bot.ask("CAR-T vs blinatumomab for relapsed B-ALL - who gets which per JSH?")
+    assert "lists CAR T-cell therapy (tisagenlecleucel) as an option" in a.answer
+    assert "recommends blinatumomab" in a.answer
+
+
+def test_a_parent_describing_a_relapse_after_transplant_gets_the_car_t_statement_early(bot) -> None:
+    a = bot.ask("My son is 23 and his leukemia (B-ALL) came back after his transplant. The doctors mentioned CAR-T. "
+                "Is he eligible?")
+    assert a.patient.phase == "relapsed" and a.patient.transplant == "done"
+    first_two = "\n".join(a.answer.splitlines()[:2])
+    assert "CAR T-cell therapy" in first_two
+    assert "prophylactic TKI" not in a.answer
+
+
+def test_an_mrd_level_a_named_trial_used_is_not_the_patients(bot) -> None:
+    a = bot.ask("BLAST used 10^-3, so JSH high-risk MRD is 10^-3?")
+    assert a.patient.mrd_level_pct is None
+    assert "This patient" not in a.answer
+    assert "0.01%" in a.answer

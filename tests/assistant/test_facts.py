@@ -420,6 +420,13 @@ PHASE_CASES = [
     ("haplo transplant last year", "post_hsct"),
     ("My husband is 50 and has Ph-negative ALL. He is in remission after the first chemo.", "cr1"),
     ("she relapsed 2 years ago, transplant?", "relapsed"),
+    # plain words for a relapse; a test result that "came back" is no relapse
+    ("My son is 23 and his leukemia (B-ALL) came back after his transplant.", "relapsed"),
+    ("I think my ALL is back", "relapsed"),
+    ("the disease has returned after transplant", "relapsed"),
+    ("the MRD test came back negative after induction", "cr1"),
+    ("BCR-ABL came back 0.005% after transplant", "post_hsct"),
+    ("to keep the disease from coming back", None),
 ]
 
 
