@@ -283,6 +283,8 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
             if s in seen or s not in chunk.text or not _STATUS_SENTENCE.search(s):
                 continue
             seen.add(s)
+            if _LOW_VALUE.search(s) and not _ASKS_ABOUT_SOURCES.search(question):
+                continue  # "the INO-VATE results are trial evidence": a label, not an answer
             # a "does not list X first-line" line is about the setting asked, whatever phase it names; one that
             # names only another setting ("MRD-positive ... in remission" for a relapse) is not
             if not _safe_sentence(s, facts, book) or not fits_patient(
@@ -454,6 +456,9 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
                     continue
                 if chunk.tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s):
                     continue
+                drugs = set(tokenize(s)) & _DRUGS
+                if drugs and q_drugs & _DRUGS and not drugs & q_drugs:
+                    continue  # "main toxicity?" of inotuzumab is not answered by nelarabine's
                 own = {t for t in (set(tokenize(s)) & q_drugs) - (_GENERIC - {"ph_pos", "ph_neg"})
                        - _TERM_FAMILY.get(term, {term})
                        if not t.isdigit()}
@@ -522,7 +527,7 @@ _KNOWLEDGE_Q = re.compile(
     r"^\W*(?:multi-?part\W*)?(?:list|summari[sz]e|define|explain|describe|compare|name|outline)\b"
     r"|\bwhat\s+(?:age|ages|mutation|mutations|drugs?|trials?|studies|is\s+meant|is\s+the\s+(?:definition|difference"
     r"|rationale|evidence))\b|\bwhich\s+(?:drugs?|trials?|tkis?|mutations?|studies|agents?)\b"
-    r"|\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?:jsh|guidelines?|summary)(?:\s+2023)?\s+(?:say|state)\b"
+    r"|\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?:jsh\s+)?(?:2023\s+)?(?:jsh|guidelines?|summary)(?:\s+2023)?\s+(?:say|state)\b"
     r"|\b(?:defined|distinguished|differ|difference)\b|\bmulti-?part\b|\(a\)",
     re.IGNORECASE)
 

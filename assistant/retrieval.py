@@ -17,7 +17,7 @@ from rank_bm25 import BM25Okapi
 
 from assistant.models import Chunk, PatientFacts, RetrievedChunk
 from assistant.rules.logic import RuleBook
-from assistant.text import tokenize
+from assistant.text import chunk_sentences, tokenize
 
 #: Questions that ask about trial data want the evidence tier; all others lean to guideline statements.
 EVIDENCE_INTENT = re.compile(
@@ -57,6 +57,11 @@ def rrf(rankings: Sequence[Sequence[str]], *, k: int = 60) -> dict[str, float]:
 
 def chunk_search_text(chunk: Chunk) -> str:
     return " ".join([chunk.title, *chunk.heading_path, chunk.text])
+
+
+#: A sentence that sends the reader to another document instead of saying the thing itself.
+_POINTER = re.compile(r"\b(?:described|covered|listed|summari[sz]ed|given)\s+in\s+the\b[^.]*\bdocument\b"
+                      r"|\bsee\s+the\b[^.]*\bdocument\b", re.IGNORECASE)
 
 
 class _SparseBM25(BM25Okapi):
@@ -131,8 +136,8 @@ class HybridRetriever:
         that none of `have` contains, found by BM25 on those terms together with the question's other rare terms."""
         rare = [t for t in dict.fromkeys(tokenize(question)) if self.is_rare(t) and not t.isdigit()]
         present: set[str] = set()
-        for c in have:
-            present.update(tokenize(c.text))
+        for c in have:  # (a pointer, "... are described in the toxicity notes document", covers nothing)
+            present.update(t for sent in chunk_sentences(c.text) if not _POINTER.search(sent) for t in tokenize(sent))
         missing = [t for t in rare if t not in present]
         if not missing:
             return []

@@ -359,6 +359,32 @@ def distortion(rule: GuidelineRule, sentence_body: str) -> str | None:
     return None
 
 
+#: "What does the guideline say about X?", "summarise X", "overview of X": the rules about X, whatever the patient.
+_OVERVIEW = re.compile(
+    r"\bwhat\s+(?:does|do)\s+(?:the\s+)?(?:jsh\s+)?(?:2023\s+)?(?:guidelines?|jsh|summary)(?:\s+2023)?\s+"
+    r"(?:say|state|recommend)\s+(?:about|on|regarding|for|in)\s+(?P<s>[^?.;]+)"
+    r"|\b(?:summari[sz]e|overview\s+of|tell\s+me\s+about|what\s+is\s+known\s+about)\s+(?P<t>[^?.;]+)",
+    re.IGNORECASE)
+_OVERVIEW_SKIP = frozenset(["all", "adult", "jsh", "2023", "guideline", "ph_pos", "ph_neg", "b_all", "t_all",
+                            "recommendation", "position", "role", "use", "main", "current"])
+
+
+def overview_subject(question: str) -> str | None:
+    """The topic an overview question asks about, as its first specific token.
+
+    >>> overview_subject("What does the JSH 2023 guideline say about MRD assessment in adult ALL?")
+    'mrd'
+    >>> overview_subject("What does the guideline say about inotuzumab ozogamicin and its main toxicity?")
+    'inotuzumab'
+    >>> overview_subject("45M Ph+ ALL in CR1, what next?") is None
+    True
+    """
+    m = _OVERVIEW.search(question)
+    if m is None:
+        return None
+    return next((t for t in tokenize(m.group("s") or m.group("t")) if t not in _OVERVIEW_SKIP and len(t) > 2), None)
+
+
 def applicable_rules(
     question: str, facts: PatientFacts, *, rulebook: RuleBook | None = None, sections: Iterable[str] = ()
 ) -> tuple[list[GuidelineRule], list[GuidelineRule]]:
@@ -370,6 +396,7 @@ def applicable_rules(
     book = rulebook or default_rulebook()
     norm = normalize(question)
     top = set(sections)
+    about = overview_subject(question)
     sure: list[GuidelineRule] = []
     maybe: list[GuidelineRule] = []
     for rule in book.rules:
@@ -377,14 +404,16 @@ def applicable_rules(
         if cond is False:
             continue
         topical = rule.topical(norm)
+        # an overview of a topic takes every rule whose title names it ("MRD ...", "Blinatumomab for ...")
+        overview = about is not None and about in tokenize(rule.title) and (cond is True or rule.branch is not False)
         if rule.requires_topic and not topical:
             continue
-        if cond is True and (topical or (rule.when and is_specific(rule, facts)
+        if cond is True and (topical or overview or (rule.when and is_specific(rule, facts)
                                          and (set(rule.section_ids) & top or TREATMENT_QUESTION.search(norm)))):
             sure.append(rule)
         elif cond is None and (
             (rule.branch and topical and _plausible_branch(rule, facts))
-            or any(_rx(t).search(norm) for t in rule.general_topics)
+            or any(_rx(t).search(norm) for t in rule.general_topics) or overview
         ):
             maybe.append(rule)
     if sum(1 for r in sure if not r.frames) >= 2 and not _unanswered_part(norm, sure):

@@ -572,3 +572,19 @@ def test_an_mrd_level_a_named_trial_used_is_not_the_patients(bot) -> None:
     assert a.patient.mrd_level_pct is None
     assert "This patient" not in a.answer
     assert "0.01%" in a.answer
+
+
+def test_an_overview_question_gets_every_rule_on_its_topic(bot) -> None:
+    a = bot.ask("What does the JSH 2023 guideline say about MRD assessment in adult ALL?")
+    assert "regards MRD assessment after induction therapy as essential" in a.answer
+    assert "0.01% or higher (10^-4 or higher)" in a.answer
+    a = bot.ask("What does the guideline say about inotuzumab ozogamicin and its main toxicity?")
+    assert "recommends inotuzumab ozogamicin" in a.answer
+    assert "VOD/SOS" in a.answer
+    assert "nelarabine" not in a.answer  # another drug's toxicity does not answer this one's
+    assert "results are trial evidence" not in a.answer
+
+
+def test_a_toxicity_question_on_a_named_drug_reaches_the_toxicity_notes(bot) -> None:
+    a = bot.ask("blinatumomab in R/R B-ALL, any tox to watch?")
+    assert "cytokine release syndrome" in a.answer

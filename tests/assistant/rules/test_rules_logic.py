@@ -430,3 +430,25 @@ def test_a_frank_relapse_is_not_an_mrd_branch_and_ph_positive_is_not_t_lineage()
     # a T-lineage relapse still gets nelarabine
     sure, _ = applicable_rules("T-ALL relapsed, options?", PatientFacts(lineage="T", phase="relapsed"))
     assert "RR-NELA-TALL-026" in {r.id for r in sure}
+
+
+def test_an_overview_question_takes_the_rules_its_topic_titles() -> None:
+    sure, maybe = applicable_rules("What does the JSH 2023 guideline say about MRD assessment in adult ALL?",
+                                   PatientFacts(), rulebook=BOOK)
+    ids = {r.id for r in [*sure, *maybe]}
+    assert {"MRD-ASSESS-046", "MRD-THRESHOLD-015"} <= ids
+    assert not ids & {"MRD-HIGH-016", "MRD-BELOW-038"}  # a patient's own MRD result is no overview
+
+
+def test_a_relapse_of_unstated_lineage_has_the_nelarabine_branch_but_a_t_all_of_unstated_phase_does_not() -> None:
+    _, maybe = applicable_rules("Relapsed ALL, what salvage?", PatientFacts(phase="relapsed"), rulebook=BOOK)
+    assert "RR-NELA-TALL-026" in {r.id for r in maybe}
+    sure, maybe = applicable_rules("T-LBL with a mediastinal mass, what treatment?", PatientFacts(lineage="T"),
+                                   rulebook=BOOK)
+    assert "RR-NELA-TALL-026" not in {r.id for r in [*sure, *maybe]}
+
+
+def test_drugs_the_question_names_keep_their_branch_when_the_facts_pin_the_rest() -> None:
+    _, maybe = applicable_rules("CAR-T vs blinatumomab for relapsed B-ALL - who gets which per JSH?",
+                                PatientFacts(lineage="B", phase="relapsed"), rulebook=BOOK)
+    assert {"RR-CART-028", "RR-BLIN-020"} <= {r.id for r in maybe}
