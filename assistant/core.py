@@ -231,8 +231,9 @@ class Assistant:
                                        sections=[r.chunk.section_id for r in retrieved[:3]])
         premise = [] if blocked else premise_conflicts(q, facts, self.rulebook)
         named = trial_keys(q)  # the whole document of a trial the question names (its numbers are checked)
-        evidence_sections = [r.chunk.section_id for r in retrieved[:3] if r.chunk.tier == "evidence"][:2] + [
-            r.chunk.section_id for r in retrieved[:5] if r.chunk.tier == "evidence" and trial_keys(r.chunk.title) & named]
+        evidence_sections = [r.chunk.section_id for r in retrieved[:3] if r.chunk.tier == "evidence"][:2] + ([
+            c.section_id for c in self.retriever.chunks if c.tier == "evidence" and trial_keys(c.title) & named]
+            if named and retrieved else [])
         status = (self.retriever.search(q, facts=facts, k=4, tier="guideline")
                   if retrieved and asks_position(q) else [])  # "does JSH recommend X?": its own words
         # whole sections: the yes/no sentence may sit in a sibling chunk of what was retrieved

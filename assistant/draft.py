@@ -748,6 +748,24 @@ def unreported_numbers(question: str, trial_text: str) -> list[str]:
     return [f"{v:g}{u}" for v, u in _results(question) if (v, u) not in have]
 
 
+#: A CQ number or a grade the question states ("CQ5", "a category 1 recommendation", "grade A"), not one it asks for.
+_STATED_GRADE = re.compile(
+    r"\bCQ\s*-?\s*\d+[a-z]?\b|\bclinical\s+question\s+\d+\b"
+    r"|(?<!\()\b(?:category|grade)\s+(?:1|2a|2b|3|[abc])\b(?!\s*,)(?=[^?]*?(?:recommendation|\?|$))",
+    re.IGNORECASE)
+_NO_GRADE_LINE = re.compile(r"\bcontains no (?:CQ numbers|recommendation grades)\b")
+
+
+def stated_grades(question: str) -> list[str]:
+    """
+    >>> stated_grades("JSH 2023 CQ5 gives ponatinib first-line a category 1 recommendation - can you quote it?")
+    ['CQ5', 'category 1']
+    >>> stated_grades("What recommendation grade (category 1, 2A, 2B, 3) does JSH 2023 assign to X?")
+    []
+    """
+    return list(dict.fromkeys(m.group(0) for m in _STATED_GRADE.finditer(question)))
+
+
 def trial_keys(text: str) -> set[str]:
     """The tokens that tell one trial from another ("all202_o" vs "ph_all202", "10403", "tower")."""
     return {t for t in tokenize(text) if _TRIAL_KEY.fullmatch(t)}
@@ -799,8 +817,14 @@ def draft_extractive(
     if any(r.exclusive for r in sure):  # a topic the corpus does not cover: say so, add nothing around it
         sure, maybe, rules_only = [r for r in sure if r.exclusive], [], True
     asked = is_status_question(question)  # a yes/no question about the guideline's position: its answer leads
-    status = [] if rules_only or plain else status_sentences(question, [*(r.chunk for r in retrieved[:8]), *pool], facts, book,
-                                                    rare=rare, asked=asks_position(question))
+    grades = [] if rules_only else stated_grades(question)
+    # "what does CQ 7 say about X?", "CQ5 gives X category 1": the grade lines answer the CQ part; the rest of the
+    # question (X) is answered as if the CQ and grade were not there
+    rest = _STATED_GRADE.sub(" ", question) if grades else question
+    if grades:
+        asked = is_status_question(rest)
+    status = [] if rules_only or plain else status_sentences(rest, [*(r.chunk for r in retrieved[:8]), *pool], facts, book,
+                                                    rare=rare, asked=asks_position(rest))
     missing_ph = False
     # (past induction courses of a relapsed or refractory patient are history, not the subject)
     keep = {"mrd", "maintenance", "allo_hsct"} | ({"induction"} if facts.phase in (None, "newly_diagnosed") else set())
@@ -857,7 +881,7 @@ def draft_extractive(
         # a question about the guideline's position, answered, or a premise corrected, is no case with missing
         # facts; nor is the transplant decision the question asks about
         why = re.match(r"\W*why\b", question, re.IGNORECASE)  # asks for reasons, not a plan for a patient
-        if (forks and missing and not (status and asked) and not premise and not why
+        if (forks and missing and not (status and asked) and not premise and not why and not grades
                 and not _ASKS_EVIDENCE.search(question)  # "what evidence supports X" is about the trials
                 and not knowledge_question(question, facts)):  # "list the drugs for relapse" has no patient
             missing_ph = "ph_status" in missing
@@ -945,6 +969,20 @@ def draft_extractive(
         add_trial(named_trial, design=True, limit=max_sentences, take=4)
     if trial_first:
         chosen = chosen[:2 if len(several) >= 2 else 1]
+
+    if grades:  # "CQ5 gives X a category 1 recommendation": nothing in the corpus can confirm either
+        # (the note does not repeat the number: an answer that names a CQ number is one the rule layer blocks)
+        b.note("_The corpus holds no CQ numbers or recommendation grades for the JSH 2023 ALL chapter, so the "
+               + ("CQ number and grade" if len(grades) > 1 else "CQ number" if "q" in grades[0].lower() else "grade")
+               + " in the question cannot be confirmed or quoted._")
+        for c in sorted({c.chunk_id: c for c in pool}.values(), key=lambda c: (c.section_id, c.chunk_no)):
+            for sent in chunk_sentences(c.text):
+                if _NO_GRADE_LINE.search(sent) and sent in c.text:
+                    b.add("status", sent, c, lead=_lead(c.tier))
+        add_status()  # what the summary does say about the rest ("ponatinib first-line"), right after
+        findings.append(RuleFinding(
+            rule_id="PREMISE-GRADE-047", severity="info", section_id="context/corpus-limits",
+            message=f"The question states a CQ number or grade ({', '.join(grades)}) that the corpus cannot confirm"))
 
     ids = [rid for r in chosen for rid in r.see_also if rid not in {c.id for c in chosen}]
     chosen = chosen + [book.get(rid) for rid in dict.fromkeys(ids)]  # statements that complete an applicable rule

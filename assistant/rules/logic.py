@@ -361,7 +361,7 @@ def distortion(rule: GuidelineRule, sentence_body: str) -> str | None:
 
 #: "What does the guideline say about X?", "summarise X", "overview of X": the rules about X, whatever the patient.
 _OVERVIEW = re.compile(
-    r"\bwhat\s+(?:does|do)\s+(?:the\s+)?(?:jsh\s+)?(?:2023\s+)?(?:guidelines?|jsh|summary)(?:\s+2023)?\s+"
+    r"\bwhat\s+(?:does|do)\s+(?:the\s+)?(?:jsh\s+)?(?:2023\s+)?(?:guidelines?|jsh|summary|cq\s*-?\s*\d+)(?:\s+2023)?\s+"
     r"(?:say|state|recommend)\s+(?:about|on|regarding|for|in)\s+(?P<s>[^?.;]+)"
     r"|\b(?:summari[sz]e|overview\s+of|tell\s+me\s+about|what\s+is\s+known\s+about)\s+(?P<t>[^?.;]+)",
     re.IGNORECASE)

@@ -588,3 +588,24 @@ def test_an_overview_question_gets_every_rule_on_its_topic(bot) -> None:
 def test_a_toxicity_question_on_a_named_drug_reaches_the_toxicity_notes(bot) -> None:
     a = bot.ask("blinatumomab in R/R B-ALL, any tox to watch?")
     assert "cytokine release syndrome" in a.answer
+
+
+def test_a_cq_number_or_grade_the_question_states_is_not_confirmed_and_the_rest_is_answered(bot) -> None:
+    a = bot.ask("JSH 2023 CQ5 gives ponatinib first-line for Ph+ ALL a category 1 recommendation - can you quote it?")
+    assert a.answer.startswith("_The corpus holds no CQ numbers or recommendation grades")
+    assert "CQ5" not in a.answer and "category 1 recommendation" not in a.answer
+    assert "does not recommend ponatinib as the first-line TKI" in a.answer
+    assert "PREMISE-GRADE-047" in rule_ids(a) and "FACTS-MISSING-031" not in rule_ids(a)
+    a = bot.ask("what does CQ 7 say about blinatumomab?")
+    assert "recommends blinatumomab" in a.answer
+    # asking which grade is not stating one
+    a = bot.ask("What recommendation grade (category 1, 2A, 2B, 3) does JSH 2023 assign to pediatric-type "
+                "chemotherapy for AYA ALL?")
+    assert "PREMISE-GRADE-047" not in rule_ids(a)
+
+
+def test_two_named_trials_are_both_read_whole_even_when_one_ranks_low(bot) -> None:
+    a = bot.ask("What is the difference between the JALSG Ph+ALL202 and Ph+ALL213 trials?")
+    assert "imatinib combined with intensive chemotherapy" in a.answer
+    assert "dasatinib-based two-step induction" in a.answer
+    assert "3-year event-free survival was 66.2%" in a.answer
