@@ -26,9 +26,11 @@ from assistant.draft import (
     trial_keys,
 )
 from assistant.errors import AssistantError, GenerationError
-from assistant.facts import about_a_patient, apply_overrides, read_facts, unitless_mrd_level
+from assistant.facts import about_a_patient, apply_overrides, compared_ages, read_facts, unitless_mrd_level
 from assistant.models import Answer, Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.prompts import (
+    AGE_EDGE_NOTE,
+    AGES_NOTE,
     CHILD_NOTE,
     DOSE_NOTE,
     INJECTION_NOTE,
@@ -212,6 +214,9 @@ class Assistant:
             # "the relapses in Ph+ALL213", "BLAST used 10^-3" are the trial's, not a patient's
             facts = facts.model_copy(update={"phase": None, "mrd_status": None, "mrd_level_pct": None,
                                              "mrd_timepoint": None})
+        compared = compared_ages(q)
+        if compared:  # "aged 60 vs one aged 70": no single age; each age group's branch shows
+            facts = facts.model_copy(update={"age": None, "age_band": None})
         if overrides:
             try:
                 facts = apply_overrides(facts, dict(overrides))
@@ -272,6 +277,11 @@ class Assistant:
             notes.append(SELF_CHANGE_NOTE)
         if any(f.rule_id == "SAFE-INJECT-004" for f in scope_findings):
             notes.append(INJECTION_NOTE)
+        edge = age_edge_note(facts.age) if facts.ph_status != "positive" or facts.age in (64, 65) else None
+        if edge:  # (in Ph-positive ALL only 65 divides the pathway)
+            notes.append(edge)
+        if compared and facts.age is None:
+            notes.append(AGES_NOTE.format(ages=", ".join(map(str, compared[:-1])) + f" and {compared[-1]}"))
         if not turns and leans_on_history(q):
             notes.append(NO_HISTORY_NOTE)
         bare = unitless_mrd_level(q)
@@ -296,6 +306,9 @@ class Assistant:
             draft, missing = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
                                              rare=self.retriever.is_rare, plain=self_change,
                                              premise=premise)
+            if compared:  # the ages were given, several of them: the age branches are the answer
+                missing = [f for f in missing if not f.message.startswith("Facts that change the answer were not "
+                                                                           "given (age);")]
             extra.extend(missing)
         t3 = time.perf_counter()
         if sink is not None:
@@ -414,6 +427,29 @@ def leans_on_history(q: str) -> bool:
     False
     """
     return _LEANS_ON_EARLIER.search(q) is not None
+
+
+_AGE_EDGES = {
+    15: ("AYA (15 to 39)", "younger patients are children, outside this adult guideline"),
+    39: ("AYA (15 to 39)", "the 40 to 64 group starts at 40"),
+    40: ("40 to 64", "the AYA group ends at 39"),
+    64: ("40 to 64", "the 65-or-older group starts at 65"),
+    65: ("65 or older", "the 40 to 64 group ends at 64"),
+}
+
+
+def age_edge_note(age: int | None) -> str | None:
+    """A note for an age at the edge of the algorithm's age groups.
+
+    >>> age_edge_note(39)
+    '_At 39, the patient is in the AYA (15 to 39) group of the JSH 2023 algorithm, at its edge: the 40 to 64 group starts at 40._'
+    >>> age_edge_note(50) is None
+    True
+    """
+    if age not in _AGE_EDGES:
+        return None
+    group, other = _AGE_EDGES[age]
+    return AGE_EDGE_NOTE.format(age=age, group=group, other=other)
 
 
 def _as_power(pct: float) -> str:

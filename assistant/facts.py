@@ -431,6 +431,22 @@ def _read_age(t: str) -> tuple[int | None, AgeBand | None]:
 
 
 _ADULT_WORD = re.compile(r"\badults?\b")
+_COMPARES = re.compile(r"\bvs\.?\b|\bversus\b|\bcompar\w*|\bdiffer\w*|\bor\b|\bagainst\b")
+
+
+def compared_ages(question: str) -> list[int]:
+    """Ages in different age groups that the question compares ("aged 60 vs one aged 70"); else [].
+
+    >>> compared_ages("Compare induction for a Ph+ ALL patient aged 60 vs one aged 70.")
+    [60, 70]
+    >>> compared_ages("72F Ph+ ALL, diagnosed at 70"), compared_ages("60yo vs 62yo Ph+ ALL")
+    ([], [])
+    """
+    t = _normalise(question)
+    ages = list(dict.fromkeys(a for _, a in _age_candidates(t)))
+    if len({age_band(a) for a in ages}) < 2 or not _COMPARES.search(t):
+        return []
+    return ages
 
 
 # --------------------------------------------------------------------------------------------
