@@ -149,12 +149,19 @@ _PH_WORDS = re.compile(r"\bph[\s-]*(?:positive|negative|\+|-)|\bbcr::?abl1?[\s-]
 _AGE_RANGE = re.compile(r"\b\d{1,2}\s*(?:–|-|to)\s*\d{2}\b")
 
 
+_FACTOR_LIST = re.compile(r"^[^.]*?\b(?:factors?|features?|criteria|examples?)\b[^.]*?\b(?:include|includes|such\s+as)\b",
+                          re.IGNORECASE)
+
+
 def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phase: bool = True) -> bool:
     """False when a sentence speaks about a population the patient is known not to be in: another Ph status,
     lineage, CD19/CD22 or MRD result, age band, or front-line vs relapse setting, or a drug or test that only
     concerns another population. What the question itself names is always allowed (a false premise about
     nelarabine in B-ALL must be answered with the nelarabine sentence)."""
-    own = stated_facts(sentence)
+    # "Adverse features include the Ph chromosome, ...": the items of a list of factors are not its population
+    listing = _FACTOR_LIST.search(sentence)
+    head = sentence[:listing.end()] if listing else sentence
+    own = stated_facts(head)
     for key in ("ph_status", "lineage", "cd19", "cd22", "mrd_status", "t315i"):
         have, says = getattr(facts, key), own.get(key)
         if have is not None and says is not None and have != says:
@@ -185,7 +192,7 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phas
     for rx, key, excluded in _DRUG_POPULATION:
         # "no T315I" names it but wants no resistance lines; "not Ph-positive" names no TKI
         named = key != "t315i" and rx.search(_PH_WORDS.sub(" ", question))
-        if getattr(facts, key) == excluded and rx.search(sentence) and not named:
+        if getattr(facts, key) == excluded and rx.search(head) and not named:
             return False
     return True
 
@@ -437,7 +444,7 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
     q_drugs = q | (have & _DRUGS)
     terms = [t for t in dict.fromkeys(tokenize(question))
              if t not in have and t not in _FACT_TOKENS and t not in _GENERIC and t not in _FOCUS_SKIP
-             and not any(ch.isdigit() for ch in t) and len(t) > 2 and rare(t)]
+             and not re.match(r"\d", t) and len(t) > 2 and rare(t)]  # (numbers and "22yo" are no subject; KMT2A is)
     out: list[tuple[str, Chunk]] = []
     seen: set[str] = set(covered)
     for term in terms:
@@ -481,12 +488,16 @@ def _headed_sentences(chunk: Chunk) -> tuple[tuple[str, str], ...]:
     return headed_sentences(chunk.text, chunk.section_title)
 
 
+#: Question words for what a heading calls otherwise ("adverse prognostic factors" are "risk factors").
+_HEADING_SYNONYMS = {"prognostic": "risk", "adverse": "risk", "unfavourable": "risk", "unfavorable": "risk"}
+
+
 def heading_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
                       *, n: int = 8, min_share: float = 0.5) -> list[tuple[str, Chunk]]:
     """When the question names a specific heading of a retrieved section ("what are the risk factors" and
     "Risk factors commonly used in adult ALL"), that heading's sentences in their order: a list is answered
     as the corpus lists it, not as scattered best-overlap sentences."""
-    q = _stems(set(tokenize(question)) - _GENERIC)
+    q = _stems({_HEADING_SYNONYMS.get(t, t) for t in tokenize(question)} - _GENERIC)
     best: tuple[float, str, str] | None = None  # (share, section_id, heading)
     for chunk in chunks:
         for heading in dict.fromkeys(h for h, _ in _headed_sentences(chunk)):

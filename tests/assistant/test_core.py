@@ -629,3 +629,17 @@ def test_ages_compared_across_groups_show_each_groups_statement(bot) -> None:
 ])
 def test_an_age_at_a_group_edge_says_which_group_it_is_in(bot, q: str, edge: str) -> None:
     assert edge in bot.ask(q).answer
+
+
+def test_a_named_high_risk_gene_gets_the_line_that_counts_it_as_unfavourable(bot) -> None:
+    a = bot.ask("22yo Ph neg B-ALL on peds protocol CR1, MRD neg but KMT2A-r. continue chemo or allo?")
+    assert "recommends considering allo-HSCT" in a.answer
+    assert re.search(r"unfavourable factors in Ph-negative ALL include[^.]*KMT2A rearrangement", a.answer)
+    assert "physician judgement" not in a.answer  # "but" is no subject
+
+
+def test_prognostic_factors_are_answered_with_the_risk_factor_list(bot) -> None:
+    a = bot.ask("What are the adverse prognostic factors in adult ALL, e.g. WBC thresholds?")
+    for item in ["Older age", "above 30×10^9/L", "above 100×10^9/L", "KMT2A", "Late complete remission",
+                 "MRD positivity after induction"]:
+        assert item in a.answer, item

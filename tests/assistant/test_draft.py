@@ -180,3 +180,13 @@ def test_why_questions_are_not_yes_or_no_questions() -> None:
 ])
 def test_results_a_question_states_are_checked_against_the_trial(question: str, text: str, wrong: list[str]) -> None:
     assert unreported_numbers(question, text) == wrong
+
+
+def test_the_items_of_a_list_of_factors_are_not_its_population() -> None:
+    ph_neg = read_facts("22yo Ph neg B-ALL in CR1, MRD negative")
+    assert fits_patient("Adverse genetic features in adult ALL include the Ph chromosome (BCR::ABL1), KMT2A "
+                        "rearrangement such as t(4;11), hypodiploidy and a complex karyotype.", ph_neg)
+    assert fits_patient("Commonly used unfavourable factors in Ph-negative ALL include MRD of 0.01% or more after "
+                        "induction, KMT2A rearrangement and late remission.", ph_neg)
+    # a population stated before the list still counts
+    assert not fits_patient("Adverse features in Ph-positive ALL include T315I.", ph_neg)
