@@ -634,7 +634,7 @@ def test_an_age_at_a_group_edge_says_which_group_it_is_in(bot, q: str, edge: str
 def test_a_named_high_risk_gene_gets_the_line_that_counts_it_as_unfavourable(bot) -> None:
     a = bot.ask("22yo Ph neg B-ALL on peds protocol CR1, MRD neg but KMT2A-r. continue chemo or allo?")
     assert "recommends considering allo-HSCT" in a.answer
-    assert re.search(r"unfavourable factors in Ph-negative ALL include[^.]*KMT2A rearrangement", a.answer)
+    assert re.search(r"unfavourable factors in Ph-negative ALL include[^\n]*KMT2A rearrangement", a.answer)
     assert "physician judgement" not in a.answer  # "but" is no subject
 
 
