@@ -373,6 +373,7 @@ _REFERENCE_ANSWER = re.compile(r"\bpublish\w*|\bjournal\b|\bdoi\b|\bvolume\b|\be
 _ASKS_ABOUT_SOURCES = re.compile(r"corpus|document|evidence", re.IGNORECASE)
 _HEADLINE = re.compile(r"\b(?:overall survival|event-free survival|disease-free survival|relapse-free survival"
                        r"|median (?:overall )?survival|\bOS\b|\bEFS\b|\bDFS\b|primary endpoint)", re.IGNORECASE)
+_PROVISIONAL = re.compile(r"\bearlier\b[^.]*\babstract\b|\binterim\b|\bpreliminary\b", re.IGNORECASE)
 _DEFINITION = re.compile(r"\bmeans\b|\bstands for\b|\bis defined as\b|\brefers to\b", re.IGNORECASE)
 _ASKS_DEFINITION = re.compile(r"\bmean|\bdefin|\bwhat (?:is|are|does)\b|\bstand for\b|\babbreviat",
                               re.IGNORECASE)
@@ -407,6 +408,8 @@ def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleB
             score *= 1.6  # trial questions want results, not bibliography
             if _HEADLINE.search(s):
                 score *= 1.5  # and the headline result (survival) before secondary ones
+            if _PROVISIONAL.search(s):
+                score *= 0.6  # the final analysis before an earlier abstract or interim report
         if score > 0:
             scored.append((score, -i, s))
     scored.sort(reverse=True)
@@ -722,8 +725,8 @@ def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, 
 
 #: Results in a text ("78% vs 52%", "7.7 versus 4.0 months", "20 to 30%"): a pair takes the unit of its second
 #: number. Percentages under 1 are MRD thresholds, not results.
-_UNIT = r"(%|\s*percent\b|\s*months?\b|\s*mo\b)"
-_RESULT_PAIR = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:%|months?\b|mo\b)?\s*(?:vs\.?|versus|and|to|v)\s*"
+_UNIT = r"(%|\s*percent\b|\s*months?\b|\s*mo\b|\s*m?g\s*/\s*m(?:2|²))"
+_RESULT_PAIR = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:%|months?\b|mo\b|m?g\s*/\s*m(?:2|²))?\s*(?:vs\.?|versus|and|to|v)\s*"
                           r"(\d+(?:\.\d+)?)" + _UNIT, re.IGNORECASE)
 _RESULT_ONE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)" + _UNIT, re.IGNORECASE)
 
@@ -732,6 +735,8 @@ def _results(text: str) -> list[tuple[float, str]]:
     out: list[tuple[float, str]] = []
 
     def unit(u: str) -> str:
+        if "/" in u:
+            return " mg/m2" if "mg" in u.lower() else " g/m2"
         return "%" if "%" in u or "percent" in u.lower() else " months"
 
     def pair(m: re.Match[str]) -> str:
@@ -754,6 +759,8 @@ def unreported_numbers(question: str, trial_text: str) -> list[str]:
     ['12 months']
     >>> unreported_numbers("MRD 0.01% in GRAAPH-2005?", "")
     []
+    >>> unreported_numbers("HD-MTX 5 vs 1 g/m2?", "between a high dose of 3 g/m2 and an intermediate dose of 0.5 g/m2")
+    ['5 g/m2', '1 g/m2']
     """
     have = set(_results(trial_text))
     return [f"{v:g}{u}" for v, u in _results(question) if (v, u) not in have]
@@ -933,7 +940,8 @@ def draft_extractive(
                        key=lambda sc: -_score(sc[0], q, frozenset(tokenize(sc[1].title)))
                        * (1.6 if re.search(r"\d+(?:\.\d+)?\s*(?:%|months?\b)", sc[0]) else 1.0)
                        * (1.5 if _HEADLINE.search(sc[0]) else 1.0)
-                       * (1.2 if re.search(r"overall survival|\bOS\b", sc[0]) else 1.0))
+                       * (1.2 if re.search(r"overall survival|\bOS\b", sc[0]) else 1.0)
+                       * (0.6 if _PROVISIONAL.search(sc[0]) else 1.0))  # the final analysis before an abstract
         if design:
             first = min(siblings, key=lambda c: c.chunk_no)
             lead = [(sent, first) for sent in chunk_sentences(first.text)[:1]
@@ -958,11 +966,13 @@ def draft_extractive(
         wrong = unreported_numbers(question, " ".join(c.text for c in docs.values()))
         if wrong:
             name = named_trial.title.split(":")[0]
-            b.note(f"_**No**: the corpus does not report {' or '.join(wrong)} for {name}; the results it reports "
-                   "are below._")
+            # (a dose is never repeated in an answer, not even to deny it)
+            said = [w for w in wrong if "/m2" not in w] + (["the doses given"] if any("/m2" in w for w in wrong) else [])
+            b.note(f"_**No**: the corpus does not report {' or '.join(said)} for {name}; what it reports is "
+                   "below._")
             findings.append(RuleFinding(
                 rule_id="PREMISE-NUM-045", severity="info", section_id=named_trial.section_id,
-                message=f"The question states results ({', '.join(wrong)}) that the {name} evidence does not report"))
+                message=f"The question states results ({', '.join(said)}) that the {name} evidence does not report"))
     # "compare TOWER and INO-VATE": each named trial's own document, in the order the question names them
     order = [t for t in tokenize(question) if t in named]
     by_trial: dict[str, Chunk] = {}

@@ -417,9 +417,22 @@ def _decade_band(t: str) -> AgeBand | None:
     return _one(bands)
 
 
+#: A birthday still to come ("turns 26 next month", "will be 65 in March"): the age now is one less.
+_AGE_COMING = re.compile(r"\b(?:turns|will\s+turn|turning|will\s+be|'ll\s+be|is\s+about\s+to\s+turn)\s+(?P<n>\d{1,3})\b"
+                         r"(?=\s+(?:next|in\b|soon|later|this|tomorrow|on\b|by\b|before|within))")
+
+
 def _read_age(t: str) -> tuple[int | None, AgeBand | None]:
+    """
+    >>> _read_age("pt turns 26 next month, cd19+ b-all"), _read_age("he is 25 and turns 26 in march")
+    ((25, 'aya'), (25, 'aya'))
+    """
     ranges = _age_ranges(t)
     ages = _age_candidates(t, ranges)
+    coming = _AGE_COMING.search(t)
+    if coming and (not ages or ages[0][1] == int(coming["n"])) and not (ages and ages[0][0] < coming.start()):
+        age = int(coming["n"]) - 1
+        return age, age_band(age)
     if ages:
         return ages[0][1], age_band(ages[0][1])
     if _DECADE.search(t):

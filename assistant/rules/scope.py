@@ -162,7 +162,8 @@ def is_intrathecal_vinca(question: str) -> bool:
 def is_trial_design_question(question: str, facts: PatientFacts) -> bool:
     """A question about a named trial's arms ("high-dose vs intermediate-dose MTX in JALSG ALL202-O") asks what
     was compared, not what to give a patient: no patient facts, nobody to dose."""
-    return bool(TRIAL_RE.search(question)) and not facts.known() and not _FOR_A_PATIENT.search(question)
+    # (a trial's population, "in ages 15-39" or "in Ph- ALL", is no patient; an age in years is)
+    return bool(TRIAL_RE.search(question)) and facts.age is None and not _FOR_A_PATIENT.search(question)
 
 
 def is_injection(question: str) -> bool:

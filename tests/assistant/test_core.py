@@ -521,10 +521,10 @@ def test_a_trial_result_the_corpus_does_not_report_is_answered_no_with_the_repor
 def test_a_question_naming_two_trials_gets_each_trials_design_and_results(bot) -> None:
     a = bot.ask("Compare TOWER and INO-VATE")
     lines = a.answer.splitlines()
-    assert lines[0].endswith("TOWER was a randomised phase 3 trial in 405 adults with relapsed or refractory "
-                             "Ph-negative (Ph−, BCR::ABL1-negative) B-ALL.[1]")
+    assert lines[0].endswith("TOWER was a randomised phase 3 trial of blinatumomab versus standard chemotherapy in 405 "
+                             "adults with relapsed or refractory Ph-negative (Ph−, BCR::ABL1-negative) B-ALL.[1]")
     assert "median overall survival was 7.7 months with blinatumomab" in a.answer
-    assert "INO-VATE was a randomised trial in 326 adults" in a.answer
+    assert "INO-VATE was a randomised trial of inotuzumab ozogamicin versus standard therapy in 326 adults" in a.answer
     assert "median overall survival was 7.7 months with inotuzumab" in a.answer
     assert_grounded(a, bot)
 
@@ -643,3 +643,24 @@ def test_prognostic_factors_are_answered_with_the_risk_factor_list(bot) -> None:
     for item in ["Older age", "above 30×10^9/L", "above 100×10^9/L", "KMT2A", "Late complete remission",
                  "MRD positivity after induction"]:
         assert item in a.answer, item
+
+
+def test_a_birthday_still_to_come_leaves_the_age_now(bot) -> None:
+    a = bot.ask("pt turns 26 next month, CD19+ B-ALL 2nd relapse, no CR2. can he still get tisa-cel per JSH/label?")
+    assert a.patient.age == 25
+    assert "lists CAR T-cell therapy (tisagenlecleucel) as an option" in a.answer
+    assert "not an option under the Japanese label" not in a.answer
+
+
+def test_a_trial_question_with_wrong_arm_doses_is_answered_without_repeating_a_dose(bot) -> None:
+    a = bot.ask("ALL202-O compared HD-MTX 5 vs 1 g/m2 in ages 15-39 - DFS difference?")
+    assert a.verdict != "refused"
+    assert a.answer.startswith("_**No**: the corpus does not report the doses given for JALSG ALL202-O")
+    assert not re.search(r"\d\s*g/m", a.answer)
+    assert "58%" in a.answer
+
+
+def test_a_trial_answer_gives_the_final_analysis_before_an_earlier_abstract(bot) -> None:
+    a = bot.ask("What did ALL202-O show?")
+    assert a.answer.index("58% in the high-dose methotrexate arm") < a.answer.index("ASH 2015 abstract")
+    assert "high-dose versus intermediate-dose methotrexate" in a.answer.splitlines()[0]

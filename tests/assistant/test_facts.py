@@ -17,6 +17,10 @@ def _field(text: str, name: str) -> object:
 # ------------------------------------------------------------------------------------ age
 
 AGE_CASES = [
+    # a birthday still to come: the age now
+    ("pt turns 26 next month, CD19+ B-ALL", 25),
+    ("he will be 65 in March, Ph+ ALL", 64),
+    ("she turned 26 last week", 26),
     ("72F Ph+ ALL", 72),
     ("Should we do allo-HSCT for 40M Ph+ CR1?", 40),
     ("72 yo", 72),
