@@ -281,7 +281,8 @@ class Assistant:
         if edge:  # (in Ph-positive ALL only 65 divides the pathway)
             notes.append(edge)
         if compared and facts.age is None:
-            notes.append(AGES_NOTE.format(ages=", ".join(map(str, compared[:-1])) + f" and {compared[-1]}"))
+            what = ", ".join(compared[:-1]) + f" and {compared[-1]}"
+            notes.append(AGES_NOTE.format(ages=("ages " + what) if compared[0][0].isdigit() else what))
         if not turns and leans_on_history(q):
             notes.append(NO_HISTORY_NOTE)
         bare = unitless_mrd_level(q)

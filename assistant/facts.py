@@ -444,22 +444,48 @@ def _read_age(t: str) -> tuple[int | None, AgeBand | None]:
 
 
 _ADULT_WORD = re.compile(r"\badults?\b")
-_COMPARES = re.compile(r"\bvs\.?\b|\bversus\b|\bcompar\w*|\bdiffer\w*|\bor\b|\bagainst\b")
+_COMPARES = re.compile(r"\bvs\.?\b|\bversus\b|\bcompar\w*|\bdiffer\w*|\bor\b|\bagainst\b|\bwhat\s+about\b"
+                       r"|\bwhat\s+if\b|\band\s+if\b")
 
 
-def compared_ages(question: str) -> list[int]:
-    """Ages in different age groups that the question compares ("aged 60 vs one aged 70"); else [].
+def compared_ages(question: str) -> list[str]:
+    """The ages or age groups a question compares across the algorithm's groups ("aged 60 vs one aged 70",
+    "<65 vs >=65", "AYA vs 40-64 vs >=65", "if he were 50 instead? and 68?"); else [].
 
     >>> compared_ages("Compare induction for a Ph+ ALL patient aged 60 vs one aged 70.")
-    [60, 70]
+    ['60', '70']
+    >>> compared_ages("Compare Ph+ ALL in patients <65 vs >=65.")
+    ['under 65', '65 or older']
+    >>> compared_ages("How are Ph-negative AYA vs 40-64 vs >=65 patients treated?")
+    ['AYA', '40 to 64', '65 or older']
     >>> compared_ages("72F Ph+ ALL, diagnosed at 70"), compared_ages("60yo vs 62yo Ph+ ALL")
     ([], [])
+    >>> compared_ages("39 y/o ph neg b-all - does he fall in the AYA arm or the 40-64 arm?")
+    []
     """
     t = _normalise(question)
-    ages = list(dict.fromkeys(a for _, a in _age_candidates(t)))
-    if len({age_band(a) for a in ages}) < 2 or not _COMPARES.search(t):
+    if not _COMPARES.search(t):
         return []
-    return ages
+    ages = list(dict.fromkeys(a for _, a in _age_candidates(t)))
+    if len({age_band(a) for a in ages}) >= 2:
+        return [str(a) for a in ages]
+    if ages:  # "39 y/o: AYA arm or 40-64 arm?": one patient; the groups are what is asked about
+        return []
+    groups: list[tuple[int, str]] = []  # (position, label)
+    for rx, label in _GROUP_WORDS:
+        groups += [(m.start(), label) for m in rx.finditer(t)]
+    labels = list(dict.fromkeys(label for _, label in sorted(groups)))
+    return labels if len(labels) >= 2 else []
+
+
+#: Age groups named without an age ("<65", "AYA", "40-64", ">=65") for comparisons across groups.
+_GROUP_WORDS = [
+    (re.compile(r"(?:<\s*|\bunder\s+|\byounger\s+than\s+|\bbelow\s+)65\b"), "under 65"),
+    (re.compile(r"(?:>=\s*|≥\s*|\bover\s+|\bolder\s+than\s+|\babove\s+)6[45]\b|\b65\s*(?:\+|or\s+older|and\s+older)"
+                r"|\belderly\b|\bolder\s+(?:adults?|patients?)\b"), "65 or older"),
+    (re.compile(r"\baya\b|\badolescents?\s+and\s+young\s+adults?\b|\b15\s*(?:-|to)\s*39\b"), "AYA"),
+    (re.compile(r"\b40\s*(?:-|to)\s*64\b"), "40 to 64"),
+]
 
 
 # --------------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ UNIT_NOTE = ("_MRD {value} was given without a unit and was read as {value}% ({p
              "10^-n value, give the unit and ask again: the guideline's high-risk threshold is 0.01% (10^-4)._")
 
 #: A question comparing patients of different age groups ("aged 60 vs 70").
-AGES_NOTE = "_The question compares ages {ages}, which fall in different age groups: each group's statement is shown._"
+AGES_NOTE = "_The question compares {ages}, which fall in different age groups: each group's statement is shown._"
 
 #: An age at the edge of an age group of the algorithm (AYA 15-39, 40-64, 65 or older).
 AGE_EDGE_NOTE = "_At {age}, the patient is in the {group} group of the JSH 2023 algorithm, at its edge: {other}._"

@@ -28,6 +28,16 @@ from assistant.text import normalize, tokenize
 Tri = Literal[True, False] | None
 
 
+def _checked_patterns(v: list[str]) -> list[str]:
+    """Each pattern compiles and has no escaped backslash: questions and corpus text hold no backslashes, so
+    `\\\\b` in a single-quoted YAML string is a `\\b` typed twice and would never match."""
+    for p in v:
+        re.compile(p)
+        if "\\\\" in p:
+            raise ValueError(f"pattern {p[:60]!r} has an escaped backslash; in single-quoted YAML write \\b, not \\\\b")
+    return v
+
+
 class Pattern(BaseModel):
     """A sentence matches when every `all` regex matches and no `none` regex does (on normalised text)."""
 
@@ -40,9 +50,7 @@ class Pattern(BaseModel):
     @field_validator("all", "none")
     @classmethod
     def _compiles(cls, v: list[str]) -> list[str]:
-        for p in v:
-            re.compile(p)
-        return v
+        return _checked_patterns(v)
 
     def matches(self, normalized_sentence: str) -> bool:
         return all(_rx(p).search(normalized_sentence) for p in self.all) and not any(
@@ -80,6 +88,11 @@ class GuidelineRule(BaseModel):
                                                     "analogy): the branches for missing facts still show")
     note: str = Field(default="", description="An italic line shown under the statement when the rule applies to "
                                               "the patient; may use {age} etc. (no new clinical claim)")
+
+    @field_validator("topics", "not_topics", "general_topics")
+    @classmethod
+    def _topics_compile(cls, v: list[str]) -> list[str]:
+        return _checked_patterns(v)
 
     @field_validator("when", "unless")
     @classmethod

@@ -664,3 +664,17 @@ def test_a_trial_answer_gives_the_final_analysis_before_an_earlier_abstract(bot)
     a = bot.ask("What did ALL202-O show?")
     assert a.answer.index("58% in the high-dose methotrexate arm") < a.answer.index("ASH 2015 abstract")
     assert "high-dose versus intermediate-dose methotrexate" in a.answer.splitlines()[0]
+
+
+@pytest.mark.parametrize("q,groups,lines", [
+    ("Compare the JSH 2023 approach to Ph+ ALL in patients <65 vs >=65.", "under 65 and 65 or older",
+     ["recommends induction with a TKI plus a corticosteroid", "combines a tyrosine kinase inhibitor (TKI) with chemotherapy"]),
+    ("How does JSH 2023 treat Ph-negative AYA vs 40-64 vs >=65 patients differently?", "AYA, 40 to 64 and 65 or older",
+     ["recommends pediatric-type chemotherapy", "high-dose methotrexate (HD-MTX)", "no standard therapy has been established"]),
+])
+def test_age_groups_compared_without_an_age_show_each_groups_statement(bot, q: str, groups: str, lines: list[str]) -> None:
+    a = bot.ask(q)
+    assert f"compares {groups}" in a.answer
+    for line in lines:
+        assert line in a.answer, line
+    assert "FACTS-MISSING-031" not in rule_ids(a)

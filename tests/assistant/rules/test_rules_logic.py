@@ -7,7 +7,7 @@ from rule_helpers import draft_of
 
 from assistant.models import PatientFacts
 from assistant.rules import applicable_rules, check, default_rulebook, load_rulebook, statement_chunk
-from assistant.rules.logic import violated
+from assistant.rules.logic import GuidelineRule, violated
 
 BOOK = default_rulebook()
 
@@ -452,3 +452,10 @@ def test_drugs_the_question_names_keep_their_branch_when_the_facts_pin_the_rest(
     _, maybe = applicable_rules("CAR-T vs blinatumomab for relapsed B-ALL - who gets which per JSH?",
                                 PatientFacts(lineage="B", phase="relapsed"), rulebook=BOOK)
     assert {"RR-CART-028", "RR-BLIN-020"} <= {r.id for r in maybe}
+
+
+def test_a_rule_pattern_with_an_escaped_backslash_is_refused_at_load() -> None:
+    # '\\bolder\\b' in single-quoted YAML is a literal backslash before "b": it would never match a question
+    with pytest.raises(ValueError, match="escaped backslash"):
+        GuidelineRule.model_validate({**BOOK.rules[0].model_dump(), "topics": [r"\\bolder\\b"]})
+    assert GuidelineRule.model_validate({**BOOK.rules[0].model_dump(), "topics": [r"\bolder\b"]})
