@@ -32,6 +32,7 @@ from assistant.prompts import (
     AGE_EDGE_NOTE,
     AGES_NOTE,
     CHILD_NOTE,
+    DISTRESS_NOTE,
     DOSE_NOTE,
     INJECTION_NOTE,
     NEVER_EVENT_NOTE,
@@ -40,12 +41,13 @@ from assistant.prompts import (
     PREMISE_NOTE,
     REFUSAL_NOT_FOUND,
     REFUSAL_OUT_OF_SCOPE,
+    RELATIVE_CHANGE_NOTE,
     SELF_CHANGE_NOTE,
     UNIT_NOTE,
 )
 from assistant.rules import Draft, applicable_rules, check, check_scope, premise_conflicts
 from assistant.rules.logic import RuleBook, default_rulebook
-from assistant.rules.scope import strip_injection
+from assistant.rules.scope import for_a_relative, is_self_change_first_person, strip_injection
 from assistant.settings import Settings
 from assistant.text import names_trial
 
@@ -270,11 +272,15 @@ class Assistant:
         # a patient asking to change their own treatment: told to talk to their hematologist first, and given the
         # guideline point without trial numbers
         self_change = any(f.rule_id == "SAFE-SELF-005" for f in scope_findings)
+        distressed = any(f.rule_id == "SAFE-DISTRESS-011" for f in scope_findings)
         notes: list[str] = []
+        if distressed:
+            notes.append(DISTRESS_NOTE)
         if any(f.rule_id == "SAFE-OTHERMEDS-010" for f in scope_findings):
             notes.append(OTHERS_MEDS_NOTE)
         if self_change:
-            notes.append(SELF_CHANGE_NOTE)
+            notes.append(RELATIVE_CHANGE_NOTE if for_a_relative(q) and not is_self_change_first_person(q)
+                         else SELF_CHANGE_NOTE)
         if any(f.rule_id == "SAFE-INJECT-004" for f in scope_findings):
             notes.append(INJECTION_NOTE)
         edge = age_edge_note(facts.age) if facts.ph_status != "positive" or facts.age in (64, 65) else None
@@ -305,7 +311,7 @@ class Assistant:
                 use_llm = False
         if not use_llm:
             draft, missing = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
-                                             rare=self.retriever.is_rare, plain=self_change,
+                                             rare=self.retriever.is_rare, plain=self_change or distressed,
                                              premise=premise)
             if compared:  # the ages were given, several of them: the age branches are the answer
                 missing = [f for f in missing if not f.message.startswith("Facts that change the answer were not "
@@ -329,7 +335,8 @@ class Assistant:
 
         if not result.grounded:
             # the safety and context notes still stand ("don't stop on your own") before the "not found"
-            keep = [n for n in notes if n in (OTHERS_MEDS_NOTE, SELF_CHANGE_NOTE, NO_HISTORY_NOTE, INJECTION_NOTE)]
+            keep = [n for n in notes if n in (DISTRESS_NOTE, OTHERS_MEDS_NOTE, SELF_CHANGE_NOTE, RELATIVE_CHANGE_NOTE,
+                                              NO_HISTORY_NOTE, INJECTION_NOTE)]
             return Answer(question=q, answer="\n\n".join([*keep, REFUSAL_NOT_FOUND]), citations=[], verdict="refused",
                           findings=[*result.findings, RuleFinding(
                               rule_id="GROUND-NONE-033", severity="block",

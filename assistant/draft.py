@@ -426,11 +426,14 @@ _FACT_TOKENS = frozenset(
 
 #: A question term and the words that answer it ("toxicity?" is answered by a line on VOD, CRS or neurotoxicity).
 _TERM_FAMILY = {"toxicity": {"toxicity", "vod", "crs", "neurotoxicity"}}
-_DRUGS = frozenset(["blinatumomab", "inotuzumab", "nelarabine", "tisagenlecleucel", "brexucabtagene", "imatinib",
+_DRUGS = frozenset(["tki", "blinatumomab", "inotuzumab", "nelarabine", "tisagenlecleucel", "brexucabtagene", "imatinib",
                     "dasatinib", "nilotinib", "ponatinib", "methotrexate", "cytarabine", "asparaginase", "car_t"])
 #: Question words about the kind of answer wanted (evidence, data), not its subject: the evidence step serves them.
 _FOCUS_SKIP = frozenset(["support", "supports", "supported", "supporting", "evidence", "data", "trial", "study",
-                         "salvage", "outcome", "result", "number", "option", "plan", "next"])
+                         "salvage", "outcome", "result", "number", "option", "plan", "next",
+                         # everyday words of a patient's message: no subject of their own ("it came back")
+                         "came", "come", "back", "went", "got", "get", "round", "sick", "tired", "scared", "just",
+                         "still", "really", "feel", "feeling", "die", "dying", "going", "worried", "afraid"])
 
 
 def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,

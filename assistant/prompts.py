@@ -31,6 +31,18 @@ OTHERS_MEDS_NOTE = (
     "chosen for that person. If you think your leukemia has come back, contact your hematology team promptly._"
 )
 
+RELATIVE_CHANGE_NOTE = (
+    "_Please don't let the treatment be changed or stopped without the hematologist: talk to them first, and tell "
+    "them about the side effects that trouble the patient. The guideline point below is something to discuss with "
+    "them._"
+)
+
+DISTRESS_NOTE = (
+    "_I'm sorry you are facing this. No single result can tell what will happen to one person, and your hematology "
+    "team is the best placed to explain what it means for the treatment plan. What the guideline says about it, in "
+    "brief:_"
+)
+
 SELF_CHANGE_NOTE = (
     "_Please don't change or stop your treatment on your own: talk to your hematologist first, and tell them "
     "about any side effects that trouble you. The guideline point below is something to discuss with them._"

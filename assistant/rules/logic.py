@@ -444,7 +444,8 @@ def applicable_rules(
 
 
 #: Parts of a plan a question may ask about together ("induction and CNS prophylaxis?").
-_PLAN_PARTS = (r"\binduction\b", r"\bconsolidat", r"\bmaintenance\b", r"\ballo_hsct\b", r"\bcns\b")
+_PLAN_PARTS = (r"\binduction\b", r"\bconsolidat", r"\bmaintenance\b", r"\ballo_hsct\b", r"\bcns\b",
+               r"\bchemotherapy\b")
 
 
 def _unanswered_part(norm: str, sure: Sequence[GuidelineRule]) -> bool:

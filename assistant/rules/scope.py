@@ -113,6 +113,35 @@ def is_someone_elses_medicine(question: str) -> bool:
     return bool(_OTHERS_MEDS.search(question))
 
 
+#: A relative asking on behalf of the patient ("my husband ... can he just stop?").
+_FAMILY = re.compile(r"\bmy\s+(?:husband|wife|partner|son|daughter|mother|father|mom|mum|dad|brother|sister|boyfriend"
+                     r"|girlfriend|fianc\w*|child|kid)\b", re.IGNORECASE)
+_FAMILY_CHANGE = re.compile(
+    r"\b(?:can|should|may|could)\s+(?:he|she|they)\s+(?:just\s+)?(?:stop|quit|skip|pause|reduce|lower|halve|come\s+off"
+    r"|discontinue|refuse|decline|take\s+a\s+break)\b"
+    r"|\b(?:he|she|they)\s+(?:wants?|would\s+like|plans?)\s+to\s+(?:stop|quit|skip|come\s+off|discontinue|refuse)\b",
+    re.IGNORECASE)
+#: A frightened patient or relative ("does that mean I'm going to die?").
+_DISTRESS = re.compile(
+    r"\b(?:am\s+i|are\s+we|is\s+(?:he|she)|i'?m|im|he'?s|she'?s)\s+(?:going\s+to|gonna)\s+die\b"
+    r"|\bwill\s+(?:i|he|she)\s+die\b|\b(?:i'?m|im|i\s+am|we'?re|we\s+are)\s+(?:so\s+|really\s+|very\s+|terribly\s+)?"
+    r"(?:scared|terrified|afraid|frightened|worried\s+sick|devastated|panicking)\b",
+    re.IGNORECASE)
+
+
+def for_a_relative(question: str) -> bool:
+    """The question is asked by a relative about the patient ("my husband ...")."""
+    return bool(_FAMILY.search(question))
+
+
+def is_distressed(question: str) -> bool:
+    """
+    >>> is_distressed("Im so scared, does that mean Im going to die?"), is_distressed("Is MRD 0.01% high risk?")
+    (True, False)
+    """
+    return bool(_DISTRESS.search(question))
+
+
 _CHILD_RE = re.compile(r"\b(?:my|a|an|the|our)\s+(?:\d{1,2}[\s-]*(?:year|yr)[\s-]*old\s+)?"
                        r"(?:child|kid|infant|toddler|baby|little\s+(?:boy|girl))\b|\bchildren\b|\bchildhood\b", re.IGNORECASE)
 
@@ -191,8 +220,19 @@ def strip_injection(text: str) -> str:
     return " ".join(p.strip() for p in out if p.strip())
 
 
-def is_self_change(question: str) -> bool:
+def is_self_change_first_person(question: str) -> bool:
     return bool(_SELF_RE.search(question))
+
+
+def is_self_change(question: str) -> bool:
+    """The patient, or a relative for them, wants to change or stop their own treatment.
+
+    >>> is_self_change("My husband has been on a TKI for 3 years. Can he just stop now?")
+    True
+    >>> is_self_change("Can he stop TKI after 3 years? Ph+ ALL, no transplant")
+    False
+    """
+    return bool(_SELF_RE.search(question) or (_FAMILY.search(question) and _FAMILY_CHANGE.search(question)))
 
 
 def check_scope(
@@ -274,6 +314,10 @@ def check_scope(
         add("SAFE-DOSE-003", "block",
             "Doses and schedules are not given: use the treatment protocol or the package insert and decide with "
             "the treating team")
+    if is_distressed(question):
+        add("SAFE-DISTRESS-011", "info",
+            "The question comes from a worried patient or relative: the answer keeps to the guideline point in plain "
+            "terms and points to the treating team")
     if is_someone_elses_medicine(question):
         add("SAFE-OTHERMEDS-010", "warn",
             "Medicine prescribed for someone else must not be taken; a suspected relapse or a question about "

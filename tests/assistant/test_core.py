@@ -678,3 +678,25 @@ def test_age_groups_compared_without_an_age_show_each_groups_statement(bot, q: s
     for line in lines:
         assert line in a.answer, line
     assert "FACTS-MISSING-031" not in rule_ids(a)
+
+
+def test_a_frightened_patient_gets_a_kind_plain_answer_without_trial_numbers(bot) -> None:
+    a = bot.ask("Im so scared, my MRD test came back positive after the first round. does that mean Im going to die?")
+    assert a.answer.startswith("_I'm sorry you are facing this")
+    assert "SAFE-DISTRESS-011" in rule_ids(a)
+    assert "**Evidence" not in a.answer and "major revision" not in a.answer
+    assert "0.01% or higher" in a.answer
+
+
+def test_a_relative_asking_whether_the_patient_can_stop_is_told_to_involve_the_hematologist(bot) -> None:
+    a = bot.ask("My husband has Ph positive ALL and hasn't had a transplant. He's been on a TKI for 3 years and is "
+                "sick of the side effects. Can he just stop now?")
+    assert a.answer.startswith("_Please don't let the treatment be changed or stopped without the hematologist")
+    assert "at least 5 years" in a.answer
+    assert "nelarabine" not in a.answer and "CALGB" not in a.answer
+
+
+def test_a_case_asking_chemo_or_transplant_with_high_mrd_shows_the_consider_transplant_branch(bot) -> None:
+    a = bot.ask("MRD 10^-3 after induction, AYA on peds protocol, in CR1. continue chemo or go to transplant?")
+    assert "recommends considering allo-HSCT" in a.answer
+    assert "continuing chemotherapy rather than proceeding to allo-HSCT by default" in a.answer

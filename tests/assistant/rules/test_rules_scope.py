@@ -129,6 +129,21 @@ def test_a_relative_with_all_is_not_someone_elses_medicine() -> None:
     assert "SAFE-OTHERMEDS-010" not in findings("my uncle had ALL too; what are the pills used for Ph+ ALL?")
 
 
+def test_a_relative_asking_for_the_patient_to_stop_is_a_self_change() -> None:
+    assert findings("My husband has been on a TKI for 3 years for Ph+ ALL. Can he just stop now?").get(
+        "SAFE-SELF-005") == "warn"
+    assert "SAFE-SELF-005" not in findings("Ph+ ALL, no transplant, TKI for 3 years: can he stop?")
+
+
+@pytest.mark.parametrize("q,distressed", [
+    ("Im so scared, my MRD test came back positive. does that mean Im going to die?", True),
+    ("My wife has ALL. Will she die?", True),
+    ("Is MRD 0.01% after induction high risk?", False),
+])
+def test_a_frightened_patient_is_recognised(q: str, distressed: bool) -> None:
+    assert ("SAFE-DISTRESS-011" in findings(q)) is distressed
+
+
 def test_clinician_question_is_not_self_change() -> None:
     assert "SAFE-SELF-005" not in findings("Can we stop TKI maintenance after 3 years in Ph+ ALL?")
 
