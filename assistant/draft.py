@@ -453,10 +453,13 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
              and not re.match(r"\d", t) and len(t) > 2 and rare(t)]  # (numbers and "22yo" are no subject; KMT2A is)
     out: list[tuple[str, Chunk]] = []
     seen: set[str] = set(covered)
+    named_drugs = [t for t in dict.fromkeys(tokenize(question)) if t in _DRUGS]
     for term in terms:
         if term in have:
             continue  # named by a line added for an earlier term
-        best: tuple[float, str, Chunk] | None = None
+        # "blinatumomab vs inotuzumab: main toxicities?": one line for each drug the question names
+        per_drug = term in _TERM_FAMILY and len(named_drugs) >= 2
+        bests: dict[str | None, tuple[float, str, Chunk]] = {}
         for chunk in chunks:
             for heading, s in _headed_sentences(chunk):
                 # the heading speaks for its sentences: "VOD risk ..." sits under "... related toxicities"
@@ -478,14 +481,18 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
                 if not own:
                     continue  # the term alone ("matter", or a heading's word) is no match: the sentence shares more
                 score = _score(s, q, ctx) * (1.2 if chunk.tier == "guideline" else 1.0)
-                if best is None or score > best[0]:
-                    best = (score, s, chunk)
-        if best is not None:
-            seen.add(best[1])
-            have.update(tokenize(best[1]))
-            out.append((best[1], best[2]))
-            if len(out) >= n:
-                break
+                for slot in ([d for d in named_drugs if d in drugs] if per_drug else [None]):
+                    if slot not in bests or score > bests[slot][0]:
+                        bests[slot] = (score, s, chunk)
+        picked = [bests[d] for d in named_drugs if d in bests] if per_drug else list(bests.values())
+        for _, sent, chunk in picked:
+            if sent in seen:
+                continue
+            seen.add(sent)
+            have.update(tokenize(sent))
+            out.append((sent, chunk))
+        if len(out) >= n and not per_drug:
+            break
     return out
 
 
@@ -533,6 +540,7 @@ def heading_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFact
 
 
 _ASKS_EVIDENCE = re.compile(r"\b(?:evidence|what\s+(?:data|trials?|studies)|which\s+(?:\w+\s+)?(?:trials?|studies|data)"
+                            r"|(?:key\s+)?trials?\s+(?:results?|data)|key\s+trials?"
                             r"|back(?:s|ed|ing)?\s+(?:up\s+)?(?:the\s+)?\w+"
                             r"|based\s+on|supports?|supported|supporting|rationale|why)\b", re.IGNORECASE)
 _TRIAL_KEY = re.compile(r"(?!cd\d|t315i|(?:19|20)\d\d$)(?:[a-z_]+\d+\w*|\d{3,}|tower|eliana|phallcon|alba|graaph|zuma"

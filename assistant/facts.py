@@ -367,6 +367,10 @@ def _range_band(t: str, ranges: list[re.Match[str]]) -> set[AgeBand]:
     return bands
 
 
+_AGE_LIMIT_BEFORE = re.compile(r"\b(?:up\s+to|under|below|over|above|until|till|younger\s+than|older\s+than|beyond"
+                               r"|limit(?:ed)?\s+(?:of|to)|maximum|max|cut-?off)\s*(?:the\s+)?$")
+
+
 def _age_candidates(t: str, ranges: list[re.Match[str]] | None = None) -> list[tuple[int, int]]:
     """(position, age) pairs for every accepted age phrase, leaving out the bounds of age ranges
     ("aged 40-64") and of open ranges ("65+", "65 or older")."""
@@ -390,6 +394,8 @@ def _age_candidates(t: str, ranges: list[re.Match[str]] | None = None) -> list[t
                 continue
             if rx is _AGE_PREFIX and _SUMMARY_STAT.search(t, max(0, m.start() - 12), m.start()):
                 continue
+            if rx is _AGE_PREFIX and _AGE_LIMIT_BEFORE.search(t, max(0, m.start() - 20), m.start()):
+                continue  # "up to age 30", "under the age of 25": a limit, not the patient's age
             found.append(m)
     spans = [(r.start("lo"), r.end("hi")) for r in (_age_ranges(t) if ranges is None else ranges)]
     ages = [

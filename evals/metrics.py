@@ -35,16 +35,10 @@ from assistant.models import Answer, Chunk, Citation
 from assistant.rules.base import Sentence, fact_sentences, strip_lead
 from assistant.rules.citations import unsupported_terms
 from assistant.rules.logic import RuleBook, default_rulebook
+from assistant.rules.tiers import claims_recommendation
 
 Example = Mapping[str, Any]
 _MARKER_RE = re.compile(r"\[\d+\]")
-_REC_RE = re.compile(r"\brecommend(?:s|ed|ation|ations)?\b", re.IGNORECASE)
-#: "... are trial evidence and are not JSH 2023 recommendations", "no LBL-specific recommendation text": these deny a
-#: recommendation, so they are not "recommended" sentences (they may cite evidence or context).
-_NOT_A_REC_RE = re.compile(
-    r"\bnot\s+(?:a\s+|the\s+)?(?:jsh(?:\s+2023)?\s+)?recommendations?\b"
-    r"|\bno\s+(?:jsh(?:\s+2023)?\s+)?(?:[\w-]+\s+){0,2}recommendation\s+(?:text|grades?|statements?|wording)\b",
-    re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)
@@ -262,7 +256,9 @@ def recommendation_tier(example: Example, answer: Answer) -> float | None:
     """
     scored = []
     for s in _fact_sents(answer):
-        if not _REC_RE.search(_NOT_A_REC_RE.sub(" ", strip_lead(s.body))):
+        # (the tier rule's own reading: a sentence that denies a recommendation, or names the grading system,
+        # "... are not JSH 2023 recommendations", "recommendation categories 1, 2A ...", is not one)
+        if not claims_recommendation(strip_lead(s.body)):
             continue
         scored.append(1.0 if any(c.tier == "guideline" for c in _cits(answer, s)) else 0.0)
     return sum(scored) / len(scored) if scored else None

@@ -23,7 +23,10 @@ _REC_RE = re.compile(r"\brecommend(?:s|ed|ation|ations)?\b", re.IGNORECASE)
 #: JSH 2023 recommendations"; "no LBL-specific recommendation text ... was retrieved").
 _NOT_A_REC_RE = re.compile(
     r"\bnot\s+(?:a\s+|the\s+)?(?:jsh(?:\s+2023)?\s+)?recommendations?\b"
-    r"|\bno\s+(?:jsh(?:\s+2023)?\s+)?(?:[\w-]+\s+){0,2}recommendation\s+(?:text|grades?|statements?|wording)\b",
+    r"|\bno\s+(?:jsh(?:\s+2023)?\s+)?(?:[\w-]+\s+){0,2}recommendation\s+(?:text|grades?|statements?|wording)\b"
+    # the grading system's name ("attached recommendation categories 1, 2A, 2B and 3") recommends nothing
+    r"|\brecommendation\s+(?:categor(?:y|ies)|grades?|grading|levels?|system)\b"
+    r"|\bGNR\s+means\s+generally\s+not\s+recommended\b",  # a category's definition
     re.IGNORECASE)
 
 

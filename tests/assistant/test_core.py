@@ -700,3 +700,25 @@ def test_a_case_asking_chemo_or_transplant_with_high_mrd_shows_the_consider_tran
     a = bot.ask("MRD 10^-3 after induction, AYA on peds protocol, in CR1. continue chemo or go to transplant?")
     assert "recommends considering allo-HSCT" in a.answer
     assert "continuing chemotherapy rather than proceeding to allo-HSCT by default" in a.answer
+
+
+def test_two_drugs_compared_get_each_drugs_toxicity_and_trial(bot) -> None:
+    a = bot.ask("Blinatumomab vs inotuzumab ozogamicin: targets, key trial results and main toxicities?")
+    assert "Blinatumomab targets CD19 and inotuzumab ozogamicin targets CD22" in a.answer
+    assert "cytokine release syndrome" in a.answer and "VOD/SOS" in a.answer
+    assert "TOWER" in a.answer and "INO-VATE" in a.answer
+
+
+def test_a_false_car_t_age_limit_is_answered_no_and_is_not_read_as_the_patients_age(bot) -> None:
+    a = bot.ask("JSH 2023 approves CAR-T for CD19+ B-ALL up to age 30, correct?")
+    assert a.patient.age is None
+    assert a.answer.startswith("_**No**")
+    assert "under 25 years" in a.answer and "25 or younger at the time of infusion" in a.answer
+    assert "this patient" not in a.answer
+
+
+def test_the_grading_system_question_keeps_its_history_line(bot) -> None:
+    a = bot.ask("What grading system does the JSH guideline use for its recommendations (categories 1, 2A, 2B, 3)? "
+                "What do they mean?")
+    assert a.verdict == "pass"
+    assert "attached recommendation categories 1, 2A, 2B and 3" in a.answer

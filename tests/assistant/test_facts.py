@@ -96,6 +96,7 @@ def test_reads_age(text: str, age: int) -> None:
 
 
 NOT_AGE_CASES = [
+    "JSH approves CAR-T up to age 30, correct?",  # a limit is not an age
     "MRD 0.01%",
     "MRD 10^-4 after induction",
     "CD19 positive B-ALL",

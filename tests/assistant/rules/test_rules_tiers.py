@@ -7,6 +7,7 @@ from rule_helpers import draft_of
 
 from assistant.models import PatientFacts
 from assistant.rules import check, check_tiers
+from assistant.rules.tiers import claims_recommendation
 
 F = PatientFacts()
 
@@ -85,3 +86,12 @@ def test_trial_result_framed_as_evidence_is_fine(evidence_chunk) -> None:
 def test_trial_presented_as_guideline_position_is_blocked(evidence_chunk) -> None:
     s = "JSH states blinatumomab doubles survival."
     assert ids(check_tiers("q", F, draft_of(s, evidence_chunk), [evidence_chunk])) == ["TIER-EVID-004"]
+
+
+@pytest.mark.parametrize("sentence,claims", [
+    ("The 2018 edition attached recommendation categories 1, 2A, 2B and 3 to each clinical question.", False),
+    ("S means standard of care and GNR means generally not recommended.", False),
+    ("The JSH 2023 guideline recommends pediatric-type chemotherapy.", True),
+])
+def test_naming_the_grading_system_is_no_recommendation_claim(sentence: str, claims: bool) -> None:
+    assert claims_recommendation(sentence) is claims
