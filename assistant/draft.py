@@ -553,7 +553,8 @@ _KNOWLEDGE_Q = re.compile(
     r"|\bwhat\s+(?:age|ages|mutation|mutations|drugs?|trials?|studies|is\s+meant|is\s+the\s+(?:definition|difference"
     r"|rationale|evidence))\b|\bwhich\s+(?:drugs?|trials?|tkis?|mutations?|studies|agents?)\b"
     r"|\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?:jsh\s+)?(?:2023\s+)?(?:jsh|guidelines?|summary)(?:\s+2023)?\s+(?:say|state)\b"
-    r"|\b(?:defined|distinguished|differ|difference)\b|\bmulti-?part\b|\(a\)",
+    r"|\b(?:defined|distinguished|differ|difference)\b|\bmulti-?part\b|\(a\)"
+    r"|\bwhat\s+are\s+(?:the\s+|all\s+the\s+)?(?:\w+\s+)?options\b|\bby\s+subtype\b",
     re.IGNORECASE)
 
 
@@ -902,7 +903,9 @@ def draft_extractive(
     if plain:  # a patient asking to stop: a "does not recommend" branch that may not be theirs reads as permission
         maybe = [r for r in maybe if not re.search(r"\bdoes not recommend\b", r.statement)]
     if maybe:
-        branch = [r for r in maybe if r not in chosen][: max(0, 6 - len(chosen))]
+        # (a question about the guideline rather than a patient may take one more of its statements)
+        room = 7 if knowledge_question(question, facts) else 6
+        branch = [r for r in maybe if r not in chosen][: max(0, room - len(chosen))]
         chosen.extend(branch)
         forks = [r for r in branch if is_branch(r, question, facts)]
         missing = sorted({m for r in forks for m in missing_facts(r, facts)}

@@ -382,6 +382,36 @@ _OVERVIEW_SKIP = frozenset(["all", "adult", "jsh", "2023", "guideline", "ph_pos"
                             "recommendation", "position", "role", "use", "main", "current"])
 
 
+#: A question for every option of a phase ("what are the salvage options ... by subtype?", "list the options").
+_ALL_OPTIONS = re.compile(r"\b(?:what\s+are\s+(?:the\s+|all\s+the\s+)?(?:\w+\s+)?options|list\s+(?:the\s+|all\s+)?"
+                          r"(?:\w+\s+)?options|all\s+(?:the\s+)?(?:\w+\s+)?options|options?\s+by\s+(?:subtype|lineage))\b"
+                          r"|\bby\s+subtype\b")
+
+
+#: "Ph+ vs Ph-: how does post-remission management differ?": both branches of the algorithm, for the part asked.
+_PH_COMPARE = re.compile(r"ph_pos\W+(?:vs\.?|versus|and|or|compared\s+(?:with|to))\W+ph_neg"
+                         r"|ph_neg\W+(?:vs\.?|versus|and|or|compared\s+(?:with|to))\W+ph_pos")
+_PLAN_PART_TOKENS = ((re.compile(r"post[\s-]*remission|consolidat|after\s+remission|\bcr1\b"), "cr1"),
+                     (re.compile(r"\binduction\b|first\s+line|newly"), "induction"),
+                     (re.compile(r"\bmaintenance\b"), "maintenance"),
+                     (re.compile(r"\ballo_hsct\b"), "allo_hsct"),
+                     (re.compile(r"\bmrd\b"), "mrd"))
+
+
+def ph_compared_part(question: str) -> str | None:
+    """The part of the plan a Ph-positive versus Ph-negative comparison asks about, as a rule-title token.
+
+    >>> ph_compared_part("Ph+ vs Ph- ALL: how does post-remission management differ?")
+    'cr1'
+    >>> ph_compared_part("Ph+ ALL post-remission?") is None
+    True
+    """
+    norm = normalize(question)
+    if not _PH_COMPARE.search(norm):
+        return None
+    return next((token for rx, token in _PLAN_PART_TOKENS if rx.search(norm)), None)
+
+
 def overview_subject(question: str) -> str | None:
     """The topic an overview question asks about, as its first specific token.
 
@@ -409,7 +439,7 @@ def applicable_rules(
     book = rulebook or default_rulebook()
     norm = normalize(question)
     top = set(sections)
-    about = overview_subject(question)
+    about = overview_subject(question) or (ph_compared_part(question) if facts.ph_status is None else None)
     sure: list[GuidelineRule] = []
     maybe: list[GuidelineRule] = []
     for rule in book.rules:
@@ -417,8 +447,11 @@ def applicable_rules(
         if cond is False:
             continue
         topical = rule.topical(norm)
-        # an overview of a topic takes every rule whose title names it ("MRD ...", "Blinatumomab for ...")
-        overview = about is not None and about in tokenize(rule.title) and (cond is True or rule.branch is not False)
+        # an overview of a topic takes every rule whose title names it ("MRD ...", "Blinatumomab for ..."); "what
+        # are the salvage options?" every rule for that phase whose other conditions are only unknown
+        overview = (about is not None and about in tokenize(rule.title) and (cond is True or rule.branch is not False)
+                    ) or (cond is None and rule.branch is not False and facts.phase is not None
+                          and facts.phase in (rule.when.get("phase") or []) and _ALL_OPTIONS.search(norm) is not None)
         if rule.requires_topic and not topical:
             continue
         if cond is True and (topical or overview or (rule.when and is_specific(rule, facts)

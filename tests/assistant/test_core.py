@@ -722,3 +722,18 @@ def test_the_grading_system_question_keeps_its_history_line(bot) -> None:
                 "What do they mean?")
     assert a.verdict == "pass"
     assert "attached recommendation categories 1, 2A, 2B and 3" in a.answer
+
+
+def test_a_list_of_salvage_options_by_subtype_names_every_relapse_option(bot) -> None:
+    a = bot.ask("What are the salvage options for relapsed/refractory adult ALL in the JSH 2023 guideline, by subtype?")
+    for option in ["nelarabine", "later-generation TKI", "CAR T-cell therapy", "recommends blinatumomab",
+                   "recommends inotuzumab"]:
+        assert option in a.answer, option
+    assert "FACTS-MISSING-031" not in rule_ids(a)
+
+
+def test_ph_positive_versus_negative_post_remission_shows_both_branches(bot) -> None:
+    a = bot.ask("Ph+ vs Ph- ALL: how does post-remission management differ in the JSH 2023 guideline?")
+    assert "TKI maintenance therapy for at least 5 years" in a.answer
+    assert "recommends allogeneic hematopoietic stem cell transplantation (allo-HSCT) in CR1" in a.answer
+    assert "continuing chemotherapy rather than proceeding to allo-HSCT by default" in a.answer
