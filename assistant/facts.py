@@ -1116,9 +1116,21 @@ def unitless_mrd_level(question: str) -> str | None:
     return m["val"] if m else None
 
 
+#: "is my patient with 0.05% low risk?" after the question has named MRD: the patient's own MRD level.
+_PATIENT_LEVEL = re.compile(r"\b(?:patient|pt|he|she|mine|case|they)\s+(?:with|has|had|at|is\s+at|showing|shows)\s+"
+                            r"(?:an?\s+)?(?:level\s+of\s+)?(?P<v>\d*\.\d+|\d+)\s*%")
+
+
 def _read_mrd(t: str, population: bool = False) -> tuple[str | None, float | None, str | None]:
+    """
+    >>> _read_mrd("jsh defines mrd high risk as >=0.1% after induction, is my patient with 0.05% low risk?")
+    ('positive', 0.05, None)
+    """
     events = _mrd_events(t, population)
     if not events:
+        m = _PATIENT_LEVEL.search(t)
+        if m and "mrd" in t and not population and 0 < float(m["v"]) < 1:
+            return "positive", float(m["v"]), None
         return None, None, None
     pos, status, _ = events[-1]
     levels = [lvl for _, st, lvl in events if st == status and lvl is not None]

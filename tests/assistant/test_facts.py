@@ -443,6 +443,8 @@ def test_reads_phase(text: str, phase: str | None) -> None:
 # ------------------------------------------------------------------------------------ MRD
 
 MRD_CASES = [
+    # the patient's own level after a threshold the question quotes
+    ("JSH defines MRD high risk as >=0.1% after induction; is my patient with 0.05% low risk?", "positive", 0.05),
     ("MRD-negative", "negative", None),
     ("Ph+ ALL, allo-SCT day +100, PCR undetectable", "negative", None),
     ("qPCR was negative after consolidation", "negative", None),
