@@ -1127,14 +1127,15 @@ def _read_mrd(t: str, population: bool = False) -> tuple[str | None, float | Non
     ('positive', 0.05, None)
     """
     events = _mrd_events(t, population)
+    own = _PATIENT_LEVEL.search(t) if "mrd" in t and not population else None
+    own_level = float(own["v"]) if own and 0 < float(own["v"]) < 1 else None
     if not events:
-        m = _PATIENT_LEVEL.search(t)
-        if m and "mrd" in t and not population and 0 < float(m["v"]) < 1:
-            return "positive", float(m["v"]), None
-        return None, None, None
+        return ("positive", own_level, None) if own_level is not None else (None, None, None)
     pos, status, _ = events[-1]
     levels = [lvl for _, st, lvl in events if st == status and lvl is not None]
     level = levels[-1] if levels and status == "positive" else None
+    if level is None and status == "positive" and own_level is not None:
+        level = own_level
     return status, level, _mrd_timepoint(t, pos)
 
 
