@@ -123,6 +123,7 @@ class HybridRetriever:
         self.rulebook = rulebook
         self.patient_boost = patient_boost
         self._bm25 = _SparseBM25([tokenize(chunk_search_text(c)) for c in self.chunks]) if self.chunks else None
+        self._terms_memo: dict[str, frozenset[str]] = {}  # chunk_id -> the terms it speaks about
 
     def is_rare(self, token: str, share: float = 0.1) -> bool:
         """True when `token` occurs in fewer than `share` of the indexed chunks (a specific term, not a common one)."""
@@ -136,14 +137,24 @@ class HybridRetriever:
         that none of `have` contains, found by BM25 on those terms together with the question's other rare terms."""
         rare = [t for t in dict.fromkeys(tokenize(question)) if self.is_rare(t) and not t.isdigit()]
         present: set[str] = set()
-        for c in have:  # (a pointer, "... are described in the toxicity notes document", covers nothing)
-            present.update(t for sent in chunk_sentences(c.text) if not _POINTER.search(sent) for t in tokenize(sent))
+        for c in have:
+            present |= self._own_terms(c)
         missing = [t for t in rare if t not in present]
         if not missing:
             return []
         ids = {c.chunk_id for c in have}
         ranked = self.bm25_ranking(" ".join(missing + [t for t in rare if t not in missing]), n + len(ids))
         return [self.by_id[cid] for cid in ranked if cid not in ids][:n]
+
+    def _own_terms(self, chunk: Chunk) -> frozenset[str]:
+        """The terms a chunk itself speaks about (a pointer, "... are described in the toxicity notes document",
+        covers nothing), memoised per chunk."""
+        terms = self._terms_memo.get(chunk.chunk_id)
+        if terms is None:
+            terms = frozenset(t for sent in chunk_sentences(chunk.text) if not _POINTER.search(sent)
+                              for t in tokenize(sent))
+            self._terms_memo[chunk.chunk_id] = terms
+        return terms
 
     def definition_chunks(self, question: str, n: int = 3) -> list[Chunk]:
         """Chunks that define the question's terms: BM25 on the question with the words definitions use."""

@@ -146,7 +146,7 @@ class RuleBook(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     rules: list[GuidelineRule]
-    _memo: dict[tuple[str, str], bool] = PrivateAttr(default_factory=dict)
+    _hits: dict[str, tuple[bool, tuple[GuidelineRule, ...]]] = PrivateAttr(default_factory=dict)
 
     @field_validator("rules")
     @classmethod
@@ -157,22 +157,32 @@ class RuleBook(BaseModel):
             raise ValueError(f"duplicate rule ids: {sorted(dup)}")
         return v
 
+    def pattern_hits(self, norm: str) -> tuple[bool, tuple[GuidelineRule, ...]]:
+        """For a normalised sentence: whether any rule's forbidden claim matches, and the rules whose
+        contradiction patterns match. These do not depend on the patient, so they are found once per sentence (a
+        pure cache, bounded in size); only the matching rules are then read with the facts."""
+        hits = self._hits.get(norm)
+        if hits is None:
+            claimed = any(p.matches(norm) for r in self.rules for p in r.claims)
+            hits = (claimed, tuple(r for r in self.rules if any(p.matches(norm) for p in r.contradicts)))
+            if len(self._hits) >= 50_000:
+                self._hits.clear()
+            self._hits[norm] = hits
+        return hits
+
     def contradicts_any(self, facts: PatientFacts, sentence: str) -> bool:
         """True if `sentence`, read with `facts`, matches a forbidden claim or a contradiction of any rule.
 
-        Memoised per (facts, sentence): the drafter asks this of the same corpus sentences again and again. The
-        memo is a pure cache (the answer depends only on the key and the rules), bounded in size.
+        Memoised per sentence (which patterns it matches): the drafter asks this of the same corpus sentences again
+        and again. The memo is a pure cache (it depends only on the sentence and the rules), bounded in size.
         """
-        key = (facts.model_dump_json(), sentence)
-        hit = self._memo.get(key)
-        if hit is None:
-            norm = normalize(sentence)
-            merged = sentence_facts(facts, sentence)
-            hit = any(violated(r, facts, sentence, norm=norm, merged=merged) for r in self.rules)
-            if len(self._memo) >= 50_000:
-                self._memo.clear()
-            self._memo[key] = hit
-        return hit
+        claimed, contradicting = self.pattern_hits(normalize(sentence))
+        if claimed:
+            return True
+        if not contradicting:
+            return False
+        merged = sentence_facts(facts, sentence)
+        return any(r.condition(merged) is True for r in contradicting)
 
     def get(self, rule_id: str) -> GuidelineRule:
         for r in self.rules:
@@ -313,7 +323,10 @@ def check_logic(
             norm = normalize(body)
             merged = sentence_facts(facts, body)
             verbatim = any(body in c.text for c in retrieved)
-            for rule in book.rules:
+            claimed, contradicting = book.pattern_hits(norm)
+            # a corpus sentence matching no claim or contradiction pattern cannot violate a rule (the distortion
+            # check is for reworded sentences only)
+            for rule in (book.rules if claimed or not verbatim else contradicting):
                 if s.body.strip().rstrip(".") == rule.statement.strip().rstrip("."):
                     continue
                 pattern = violated(rule, facts, s.body, norm=norm, merged=merged)
