@@ -211,6 +211,9 @@ _ASSERTS = re.compile(r"\b(?:recommends?|recommended|is\s+(?:the\s+)?standard|st
 _GUIDELINE_WORD = re.compile(r"\b(?:jsh|guidelines?|recommend\w*|standard|first[\s-]line|listed)\b", re.IGNORECASE)
 
 
+_DURATION_Q = re.compile(r"\bhow\s+long\b|\bduration\b|\bhow\s+many\s+(?:years|months)\b", re.IGNORECASE)
+
+
 def is_status_question(question: str) -> bool:
     """A yes/no question about the guideline's position ("does JSH recommend X?", "JSH recommends X, correct?",
     "which does JSH prefer?"): its yes or no leads the answer. "Why is X recommended?" and "what does JSH say
@@ -218,6 +221,8 @@ def is_status_question(question: str) -> bool:
     if ((TAG_QUESTION.search(question) or CONFIRM.match(question)) and _GUIDELINE_WORD.search(question)) \
             or _GRADE_Q.search(question):
         return True  # a claim to check, or a grade or CQ number (which the corpus says it does not have)
+    if _DURATION_Q.search(question) and _GUIDELINE_WORD.search(question):
+        return True  # "how long should maintenance last per JSH?": a duration the summary gives, or says it does not
     if re.match(r"\W*(?:why|how)\b", question, re.IGNORECASE):
         return False
     if re.search(r"\bwhich\b[^?]*\bor\b|\bor\b[^?]*\bwhich\s+(?:one|is|should)\b", question, re.IGNORECASE):
@@ -247,7 +252,7 @@ _STATUS_SENTENCE = re.compile(
     r"\b(?:does not (?:recommend|present|include)|not recommended|not (?:the |a )?(?:jsh 2023 )?(?:standard|recommendation)"
     r"|no (?:confirmed )?(?:japanese )?approval|no jsh|not listed|not part of|no (?:jsh 2023 )?recommendation grades?"
     r"|grade or cq number|no cq numbers?|trial evidence only|is trial evidence|are trial evidence"
-    r"|does not (?:name|specify|define|list|address|give|cover)"
+    r"|does not (?:name|specify|define|list|address|give|cover|state)"
     r"|no [\w-]+-specific|by analogy|does not rank|leaves the choice|neither is stated as preferred"
     r"|not (?:for|as) (?:the )?first[\s-]line|could not be confirmed)\b",
     re.IGNORECASE)
@@ -264,7 +269,9 @@ _STATUS_GENERIC = _GENERIC | frozenset(
 #: Words of a tag question or a request ("..., correct?", "based on"): never the subject.
 _TAG_WORDS = frozenset(["correct", "right", "true", "yes", "based", "isn", "isnt", "please", "pls", "now", "prefer",
                         "preferred", "better", "superior", "favour", "favor", "favoured", "favored", "which", "one",
-                        "why", "choose", "choice"])
+                        "why", "choose", "choice",
+                        # the form of a duration question, not its subject ("how long should X last per JSH?")
+                        "long", "last", "lasts", "duration", "per", "go", "continue", "continued"])
 #: Words that name the setting, not the subject: a status line must share more than these with the question.
 _SETTING = frozenset(["relapsed", "refractory", "b_all", "t_all", "cr1", "cr2", "newly", "diagnosed", "first", "line",
                       "adult", "young", "older", "aya", "induction", "remission", "mrd"])
@@ -554,7 +561,7 @@ _KNOWLEDGE_Q = re.compile(
     r"|rationale|evidence))\b|\bwhich\s+(?:drugs?|trials?|tkis?|mutations?|studies|agents?)\b"
     r"|\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?:jsh\s+)?(?:2023\s+)?(?:jsh|guidelines?|summary)(?:\s+2023)?\s+(?:say|state)\b"
     r"|\b(?:defined|distinguished|differ|difference)\b|\bmulti-?part\b|\(a\)"
-    r"|\bwhat\s+are\s+(?:the\s+|all\s+the\s+)?(?:\w+\s+)?options\b|\bby\s+subtype\b",
+    r"|\bwhat\s+are\s+(?:the\s+|all\s+the\s+)?(?:\w+\s+)?options\b|\bby\s+subtype\b|\bhow\s+long\b",
     re.IGNORECASE)
 
 
@@ -876,7 +883,11 @@ def draft_extractive(
     rare_subject = {t for t in subject if rare is not None and rare(t)}
 
     def on_subject(r: GuidelineRule) -> bool:
-        """The rule's statement names what was asked: all of its rare terms ("D-ALBA"), or two of its terms."""
+        """The rule's statement names what was asked: all of its rare terms ("D-ALBA"), or two of its terms; for
+        "how long?", a duration."""
+        if _DURATION_Q.search(question) and not re.search(r"\b\d+\s*(?:years?|months?|weeks?)\b|\bduration\b",
+                                                           r.statement):
+            return False
         stmt = statement_terms(r)
         if rare_subject:  # (word forms: "continue" is named by "continuing")
             return all(any(w == t or (len(t) > 5 and w[:6] == t[:6]) for w in stmt) for t in rare_subject)

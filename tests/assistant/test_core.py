@@ -737,3 +737,15 @@ def test_ph_positive_versus_negative_post_remission_shows_both_branches(bot) -> 
     assert "TKI maintenance therapy for at least 5 years" in a.answer
     assert "recommends allogeneic hematopoietic stem cell transplantation (allo-HSCT) in CR1" in a.answer
     assert "continuing chemotherapy rather than proceeding to allo-HSCT by default" in a.answer
+
+
+@pytest.mark.parametrize("q,lead", [
+    ("How long should maintenance chemotherapy last for Ph-negative ALL according to JSH 2023?",
+     "does not state how long maintenance chemotherapy should last in Ph-negative ALL"),
+    ("How long should TKI maintenance last in Ph+ ALL without transplant per JSH?",
+     "recommends continuing TKI maintenance therapy for at least 5 years"),
+])
+def test_a_duration_question_leads_with_the_duration_or_with_its_absence(bot, q: str, lead: str) -> None:
+    a = bot.ask(q)
+    assert lead in a.answer.splitlines()[0]
+    assert "FACTS-MISSING-031" not in rule_ids(a)
