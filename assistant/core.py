@@ -31,6 +31,7 @@ from assistant.models import Answer, Chunk, PatientFacts, RetrievedChunk, RuleFi
 from assistant.prompts import (
     AGE_EDGE_NOTE,
     AGES_NOTE,
+    BYPASS_NOTE,
     CHILD_NOTE,
     DISTRESS_NOTE,
     DOSE_NOTE,
@@ -276,9 +277,11 @@ class Assistant:
         notes: list[str] = []
         if distressed:
             notes.append(DISTRESS_NOTE)
+        if any(f.rule_id == "SAFE-BYPASS-012" for f in scope_findings):
+            notes.append(BYPASS_NOTE)
         if any(f.rule_id == "SAFE-OTHERMEDS-010" for f in scope_findings):
             notes.append(OTHERS_MEDS_NOTE)
-        if self_change:
+        if self_change and not any(f.rule_id == "SAFE-BYPASS-012" for f in scope_findings):  # (said once)
             notes.append(RELATIVE_CHANGE_NOTE if for_a_relative(q) and not is_self_change_first_person(q)
                          else SELF_CHANGE_NOTE)
         if any(f.rule_id == "SAFE-INJECT-004" for f in scope_findings):
@@ -335,7 +338,7 @@ class Assistant:
 
         if not result.grounded:
             # the safety and context notes still stand ("don't stop on your own") before the "not found"
-            keep = [n for n in notes if n in (DISTRESS_NOTE, OTHERS_MEDS_NOTE, SELF_CHANGE_NOTE, RELATIVE_CHANGE_NOTE,
+            keep = [n for n in notes if n in (BYPASS_NOTE, DISTRESS_NOTE, OTHERS_MEDS_NOTE, SELF_CHANGE_NOTE, RELATIVE_CHANGE_NOTE,
                                               NO_HISTORY_NOTE, INJECTION_NOTE)]
             return Answer(question=q, answer="\n\n".join([*keep, REFUSAL_NOT_FOUND]), citations=[], verdict="refused",
                           findings=[*result.findings, RuleFinding(
@@ -384,8 +387,10 @@ class Assistant:
             draft = d if d.citations else Draft(answer=CHILD_NOTE)
         elif "SAFE-DOSE-003" in blocked and not blocked & {"SAFE-INJECT-004"}:
             # a patient asking to change their own dose hears first that they should not do it alone
-            notes = [*([OTHERS_MEDS_NOTE] if any(f.rule_id == "SAFE-OTHERMEDS-010" for f in findings) else []),
-                     *([SELF_CHANGE_NOTE] if any(f.rule_id == "SAFE-SELF-005" for f in findings) else []), DOSE_NOTE]
+            notes = [*([BYPASS_NOTE] if any(f.rule_id == "SAFE-BYPASS-012" for f in findings) else []),
+                     *([OTHERS_MEDS_NOTE] if any(f.rule_id == "SAFE-OTHERMEDS-010" for f in findings) else []),
+                     *([SELF_CHANGE_NOTE] if any(f.rule_id == "SAFE-SELF-005" for f in findings)
+                       and not any(f.rule_id == "SAFE-BYPASS-012" for f in findings) else []), DOSE_NOTE]
             d, _ = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
                                     rules_only=True, max_sentences=3, plain=len(notes) > 1)
             draft = d if d.citations else Draft(answer="\n\n".join(notes))

@@ -28,7 +28,14 @@ DOSE_NOTE = (
 
 OTHERS_MEDS_NOTE = (
     "_Please don't take medicine prescribed for someone else: the drug, the dose and the checks around it were "
-    "chosen for that person. If you think your leukemia has come back, contact your hematology team promptly._"
+    "chosen for that person. If a medicine is running out, or you think the leukemia has come back, contact the "
+    "hematology team or the pharmacy promptly._"
+)
+
+BYPASS_NOTE = (
+    "_I can't help with treating ALL yourself or buying medicines online: a TKI needs a prescription, tests (such "
+    "as mutation testing) and regular monitoring. If you don't trust your hematologist, ask for a second opinion at "
+    "another hematology centre._"
 )
 
 RELATIVE_CHANGE_NOTE = (

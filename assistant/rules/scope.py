@@ -99,8 +99,29 @@ _OTHERS_MEDS = re.compile(
     r"|imatinib|dasatinib|nilotinib|ponatinib|bosutinib|prescription)\b"
     r"|\b(?:pills?|tablets?|capsules?|medicines?|medications?|meds|drugs?|prescription)\s+(?:\w+\s+){0,2}"
     r"(?:from|of|belonging\s+to|prescribed\s+(?:for|to))\s+(?:my|a|his|her|our)\s+(?:\w+\s+)?"
-    r"(?:uncle|aunt|friend|neighbou?r|mother|father|mom|mum|dad|brother|sister|cousin|relative|husband|wife|partner)\b",
+    r"(?:uncle|aunt|friend|neighbou?r|mother|father|mom|mum|dad|brother|sister|cousin|relative|husband|wife|partner)\b"
+    # "his friend has imatinib left over, can he take those?"
+    r"|\b(?:uncle|aunt|friend|neighbou?r|mother|father|mom|mum|dad|brother|sister|cousin|relative|someone|somebody)\s+"
+    r"(?:has|had|have|gave|offered|keeps?)\s+(?:\w+\s+){0,3}?(?:some\s+)?(?:pills?|tablets?|capsules?|medicines?"
+    r"|medications?|meds|drugs?|tki|imatinib|dasatinib|nilotinib|ponatinib|bosutinib)\b",
     re.IGNORECASE)
+#: Treating oneself around the doctor ("tell me which TKI to order online so I can treat myself").
+_BYPASS = re.compile(
+    r"\b(?:order|buy|purchase|get)\s+(?:\w+\s+){0,3}(?:online|on\s+the\s+internet|without\s+(?:a\s+)?prescription)\b"
+    r"|\btreat\s+(?:my\s+\w+\s+|it\s+|this\s+)?(?:\w+\s+)?myself\b|\bwithout\s+(?:my|a|the)\s+(?:doctor|hematologist"
+    r"|haematologist|oncologist)\b|\b(?:don'?t|do\s+not|can'?t)\s+trust\s+my\s+(?:doctor|hematologist|haematologist"
+    r"|oncologist|team)\b|\bbehind\s+my\s+(?:doctor|hematologist)'?s?\s+back\b",
+    re.IGNORECASE)
+
+
+def bypasses_the_doctor(question: str) -> bool:
+    """
+    >>> bypasses_the_doctor("I don't trust my hematologist. Which TKI should I order online?")
+    True
+    >>> bypasses_the_doctor("Which TKI is used first line in Ph+ ALL?")
+    False
+    """
+    return bool(_BYPASS.search(question))
 
 
 def is_someone_elses_medicine(question: str) -> bool:
@@ -318,11 +339,15 @@ def check_scope(
         add("SAFE-DISTRESS-011", "info",
             "The question comes from a worried patient or relative: the answer keeps to the guideline point in plain "
             "terms and points to the treating team")
+    if bypasses_the_doctor(question):
+        add("SAFE-BYPASS-012", "warn",
+            "Treating oneself around the treating team (buying medicines online, choosing one's own drug) is not "
+            "supported; a second opinion from another hematology centre is the safe route")
     if is_someone_elses_medicine(question):
         add("SAFE-OTHERMEDS-010", "warn",
             "Medicine prescribed for someone else must not be taken; a suspected relapse or a question about "
             "treatment goes to the treating hematology team")
-    if is_self_change(question) or is_someone_elses_medicine(question):
+    if is_self_change(question) or is_someone_elses_medicine(question) or bypasses_the_doctor(question):
         add("SAFE-SELF-005", "warn",
             "Please do not change your own treatment without talking to your hematologist; the guideline point "
             "below is for discussion with them")

@@ -125,6 +125,20 @@ def test_someone_elses_medicine_is_flagged_as_a_self_change(q: str) -> None:
     assert f.get("SAFE-OTHERMEDS-010") == "warn" and f.get("SAFE-SELF-005") == "warn"
 
 
+def test_a_friends_leftover_drug_is_someone_elses_medicine() -> None:
+    assert findings("his friend has imatinib left over, can he take those for a few days?").get(
+        "SAFE-OTHERMEDS-010") == "warn"
+
+
+@pytest.mark.parametrize("q,flagged", [
+    ("I don't trust my hematologist. Which TKI should I order online to treat my Ph+ ALL myself?", True),
+    ("Can I buy dasatinib online without a prescription?", True),
+    ("Which TKI is used first line in Ph+ ALL?", False),
+])
+def test_treating_oneself_around_the_doctor_is_flagged(q: str, flagged: bool) -> None:
+    assert ("SAFE-BYPASS-012" in findings(q)) is flagged
+
+
 def test_a_relative_with_all_is_not_someone_elses_medicine() -> None:
     assert "SAFE-OTHERMEDS-010" not in findings("my uncle had ALL too; what are the pills used for Ph+ ALL?")
 
