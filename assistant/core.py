@@ -443,7 +443,7 @@ def leans_on_history(q: str) -> bool:
 
 
 _AGE_EDGES = {
-    15: ("AYA (15 to 39)", "younger patients are children, outside this adult guideline"),
+    **{a: ("AYA (15 to 39)", "younger patients are children, outside this adult guideline") for a in (15, 16, 17)},
     39: ("AYA (15 to 39)", "the 40 to 64 group starts at 40"),
     40: ("40 to 64", "the AYA group ends at 39"),
     64: ("40 to 64", "the 65-or-older group starts at 65"),

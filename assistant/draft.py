@@ -912,7 +912,11 @@ def draft_extractive(
     if facts.phase in ("relapsed", "refractory"):
         maybe = [r for r in maybe if "mrd_status" not in r.when]  # MRD-state branches are not a relapse plan
     if plain:  # a patient asking to stop: a "does not recommend" branch that may not be theirs reads as permission
-        maybe = [r for r in maybe if not re.search(r"\bdoes not recommend\b", r.statement)]
+        maybe = [r for r in maybe if not re.search(r"\bdoes not recommend\b|\brather than\b", r.statement)
+                 and (statement_terms(r) & (subject - {"chemotherapy", "chemo"})
+                      or any(getattr(facts, k) not in (None, []) for k in r.when))]
+        # (no branches off both what they asked about and what they told: "65 or older" for a patient of unknown
+        # age who asks about skipping a transplant; every branch names chemotherapy)
     if maybe:
         # (a question about the guideline rather than a patient may take one more of its statements)
         room = 7 if knowledge_question(question, facts) else 6
