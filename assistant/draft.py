@@ -475,6 +475,8 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
                     continue
                 if not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question):
                     continue
+                if book.excluded_statement(facts, s):
+                    continue  # a rule left out for this patient ("continue chemotherapy" at MRD 0.02%) stays out
                 if _LOW_VALUE.search(s) or (chunk.tier != "guideline" and claims_recommendation(s)):
                     continue
                 if chunk.tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s):
@@ -924,7 +926,8 @@ def draft_extractive(
         chosen.extend(branch)
         forks = [r for r in branch if is_branch(r, question, facts)]
         missing = sorted({m for r in forks for m in missing_facts(r, facts)}
-                         - ({"transplant"} if {"allo_hsct", "transplant"} & set(tokenize(question)) else set()))
+                         - ({"transplant"} if {"allo_hsct", "transplant"} & set(tokenize(question)) else set())
+                         - ({"ph_status"} if facts.lineage == "T" else set()))  # T-ALL is Ph-negative unless said
         # a question about the guideline's position, answered, or a premise corrected, is no case with missing
         # facts; nor is the transplant decision the question asks about
         why = re.match(r"\W*why\b", question, re.IGNORECASE)  # asks for reasons, not a plan for a patient

@@ -102,6 +102,11 @@ class GuidelineRule(BaseModel):
             raise ValueError(f"unknown patient fact(s) in 'when': {sorted(unknown)}")
         return v
 
+    def excluded(self, facts: PatientFacts) -> bool:
+        """A stated fact matches one of the rule's `unless` exclusions (not merely a `when` the facts miss)."""
+        return any(getattr(facts, k) not in (None, []) and _matches(getattr(facts, k), want)
+                   for k, want in self.unless.items())
+
     def condition(self, facts: PatientFacts) -> Tri:
         """True when every condition holds, False when one is contradicted, None when facts are missing."""
         for key, want in self.unless.items():
@@ -147,6 +152,7 @@ class RuleBook(BaseModel):
 
     rules: list[GuidelineRule]
     _hits: dict[str, tuple[bool, tuple[GuidelineRule, ...]]] = PrivateAttr(default_factory=dict)
+    _by_statement: dict[str, list[GuidelineRule]] = PrivateAttr(default_factory=dict)
 
     @field_validator("rules")
     @classmethod
@@ -156,6 +162,15 @@ class RuleBook(BaseModel):
         if dup:
             raise ValueError(f"duplicate rule ids: {sorted(dup)}")
         return v
+
+    def excluded_statement(self, facts: PatientFacts, sentence: str) -> bool:
+        """The sentence is the statement of a rule that excludes this patient (MRD of 0.01% or more and the
+        continue-chemotherapy default): a rule left out for them must not come back as a quoted sentence."""
+        if not self._by_statement:
+            for r in self.rules:
+                self._by_statement.setdefault(r.statement.strip(), []).append(r)
+        rules = self._by_statement.get(sentence.strip(), [])
+        return bool(rules) and all(r.excluded(facts) for r in rules)
 
     def pattern_hits(self, norm: str) -> tuple[bool, tuple[GuidelineRule, ...]]:
         """For a normalised sentence: whether any rule's forbidden claim matches, and the rules whose
@@ -536,6 +551,8 @@ def _plausible_branch(rule: GuidelineRule, facts: PatientFacts) -> bool:
         return False  # a frank relapse is not an MRD result waiting to be given
     if missing == ["lineage"] and rule.when.get("lineage") == "T" and facts.ph_status == "positive":
         return False  # Ph-positive ALL is B-lineage unless T is said
+    if missing == ["ph_status"] and rule.when.get("ph_status") == "positive" and facts.lineage == "T":
+        return False  # and T-ALL Ph-negative unless Ph-positive is said
     if len(missing) == 2 and set(missing) - _SOFT == {"ph_status"} and facts.known():
         return True  # e.g. Ph status and MRD unknown for a CR1 transplant question: the MRD arm still shows
     if len(missing) != 1:

@@ -699,7 +699,8 @@ def test_a_relative_asking_whether_the_patient_can_stop_is_told_to_involve_the_h
 def test_a_case_asking_chemo_or_transplant_with_high_mrd_shows_the_consider_transplant_branch(bot) -> None:
     a = bot.ask("MRD 10^-3 after induction, AYA on peds protocol, in CR1. continue chemo or go to transplant?")
     assert "recommends considering allo-HSCT" in a.answer
-    assert "continuing chemotherapy rather than proceeding to allo-HSCT by default" in a.answer
+    # MRD of 0.1% is an unfavourable factor: the continue-chemotherapy default is not this patient's
+    assert "continuing chemotherapy rather than proceeding to allo-HSCT by default" not in a.answer
 
 
 def test_two_drugs_compared_get_each_drugs_toxicity_and_trial(bot) -> None:
@@ -781,3 +782,11 @@ def test_a_teenager_is_placed_in_the_aya_group_with_the_pediatric_type_recommend
                 "children's style treatment?")
     assert "At 16, the patient is in the AYA (15 to 39) group" in a.answer
     assert "recommends pediatric-type chemotherapy" in a.answer
+
+
+def test_t_all_is_not_asked_for_its_ph_status_and_gets_no_ph_positive_branch(bot) -> None:
+    a = bot.ask("T-ALL 29F CR1 after peds-type protocol, MRD 2x10-4 post induction, has matched sib. go to allo or "
+                "keep chemo?")
+    assert "Ph-positive" not in a.answer and "Ph status was not given" not in a.answer
+    assert "recommends considering allo-HSCT" in a.answer
+    assert "rather than proceeding to allo-HSCT by default" not in a.answer  # MRD 0.02% is unfavourable

@@ -268,10 +268,14 @@ def test_age_range_condition() -> None:
      {"OVERVIEW-PHFIRST-001"}, {"PHPOS-INDUCTION-002", "PHNEG-MIDAGE-010"}),
     ("Should we give prophylactic dasatinib?", POSTHSCT_NEG, {"PHPOS-POSTHSCT-MRDNEG-006"}, set()),
     ("Is cranial irradiation needed?", NONE, {"CNS-CRANIAL-018"}, set()),
-    # LBL is framed by analogy, and the Ph branches of the ALL pathway still show
+    # LBL is framed by analogy, and the Ph-negative branch of the ALL pathway still shows (T-lineage disease is
+    # Ph-negative unless said otherwise, so no Ph-positive branch)
     ("25yo T-LBL with mediastinal mass, newly diagnosed, how to treat?",
      dict(age=25, age_band="aya", lineage="T", phase="newly_diagnosed"),
-     {"LBL-ANALOGY-037", "LBL-PATHWAY-043"}, {"PHNEG-AYA-009", "PHPOS-INDUCTION-002"}),
+     {"LBL-ANALOGY-037", "LBL-PATHWAY-043"}, {"PHNEG-AYA-009"}),
+    ("Ph+ T-ALL 30M newly diagnosed, induction?",  # unless it is said
+     dict(age=30, age_band="aya", lineage="T", ph_status="positive", phase="newly_diagnosed"),
+     {"PHPOS-INDUCTION-002"}, set()),
 ])
 def test_applicable_rules(question: str, facts: dict, expect_sure: set, expect_maybe: set) -> None:
     sure, maybe = applicable_rules(question, PatientFacts(**facts))
