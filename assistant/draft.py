@@ -769,6 +769,10 @@ def _results(text: str) -> list[tuple[float, str]]:
     return [(v, u) for v, u in dict.fromkeys(out) if u != "%" or v >= 1]
 
 
+_AGE_SPAN = re.compile(r"\b(?:patients|aged|ages?|adults|population|pts)\s+(?:of\s+|between\s+)?(\d{1,2})\s*(?:-|–|to|and)\s*(\d{1,2})\b",
+                       re.IGNORECASE)
+
+
 def unreported_numbers(question: str, trial_text: str) -> list[str]:
     """The results the question states for a trial that its document does not report.
 
@@ -782,9 +786,15 @@ def unreported_numbers(question: str, trial_text: str) -> list[str]:
     []
     >>> unreported_numbers("HD-MTX 5 vs 1 g/m2?", "between a high dose of 3 g/m2 and an intermediate dose of 0.5 g/m2")
     ['5 g/m2', '1 g/m2']
+    >>> unreported_numbers("HD-MTX in patients 15-39?", "in adults aged 25 to 64 with Ph-negative ALL")
+    ['ages 15 to 39']
     """
     have = set(_results(trial_text))
-    return [f"{v:g}{u}" for v, u in _results(question) if (v, u) not in have]
+    wrong = [f"{v:g}{u}" for v, u in _results(question) if (v, u) not in have]
+    # a population's age range ("in patients 15-39") that the trial's documents do not give
+    ranges = {(int(a), int(b)) for a, b in _AGE_SPAN.findall(trial_text)}
+    wrong += [f"ages {a} to {b}" for a, b in _AGE_SPAN.findall(question) if (int(a), int(b)) not in ranges]
+    return wrong
 
 
 #: A CQ number or a grade the question states ("CQ5", "a category 1 recommendation", "grade A"), not one it asks for.
@@ -999,7 +1009,9 @@ def draft_extractive(
         if wrong:
             name = named_trial.title.split(":")[0]
             # (a dose is never repeated in an answer, not even to deny it)
-            said = [w for w in wrong if "/m2" not in w] + (["the doses given"] if any("/m2" in w for w in wrong) else [])
+            said = [w for w in wrong if "/m2" not in w] + (
+                ["the doses as stated (the corpus's trial-arm doses are not repeated in answers)"]
+                if any("/m2" in w for w in wrong) else [])
             b.note(f"_**No**: the corpus does not report {' or '.join(said)} for {name}; what it reports is "
                    "below._")
             findings.append(RuleFinding(

@@ -298,7 +298,10 @@ _BARE_YEARS_PRE_OK = re.compile(
 )
 _BARE_YEARS_NEXT_BLOCK = re.compile(
     r"\s*(?:of|after|ago|since|post|later|before|from|in|out|on|off|follow|prior|earlier|following"
-    r"|with|without|remission|until|into|duration|survival|os|efs|dfs|rfs|tki|therapy|treatment)\b"
+    r"|with|without|remission|until|into|duration|survival|os|efs|dfs|rfs|tki|therapy|treatment"
+    # "5-year disease-free survival", "3-year overall survival": a time span, not an age
+    r"|disease|event|overall|relapse|progression|cumulative|leuka?emia|mortality|risk|rates?|follow|update"
+    r"|analysis|results?|outcomes?|period|maintenance|landmark|estimates?)\b"
 )
 
 _SUMMARY_STAT = re.compile(r"\b(?:median|mean|average)\W*$")

@@ -655,7 +655,7 @@ def test_a_birthday_still_to_come_leaves_the_age_now(bot) -> None:
 def test_a_trial_question_with_wrong_arm_doses_is_answered_without_repeating_a_dose(bot) -> None:
     a = bot.ask("ALL202-O compared HD-MTX 5 vs 1 g/m2 in ages 15-39 - DFS difference?")
     assert a.verdict != "refused"
-    assert a.answer.startswith("_**No**: the corpus does not report the doses given for JALSG ALL202-O")
+    assert a.answer.startswith("_**No**: the corpus does not report ages 15 to 39 or the doses as stated")
     assert not re.search(r"\d\s*g/m", a.answer)
     assert "58%" in a.answer
 
