@@ -454,7 +454,7 @@ def _read_age(t: str) -> tuple[int | None, AgeBand | None]:
 
 _ADULT_WORD = re.compile(r"\badults?\b")
 _COMPARES = re.compile(r"\bvs\.?\b|\bversus\b|\bcompar\w*|\bdiffer\w*|\bor\b|\bagainst\b|\bwhat\s+about\b"
-                       r"|\bwhat\s+if\b|\band\s+if\b")
+                       r"|\bwhat\s+if\b|\band\s+if\b|\bnow\b")  # ("64 at diagnosis but 65 now")
 
 
 def compared_ages(question: str) -> list[str]:
