@@ -167,6 +167,8 @@ _CANON: list[tuple[str, str]] = [
     (r"\bchemo\b", " chemotherapy "),
     (r"\bshd\b", " should "),
     (r"\btox(?:icit(?:y|ies)|s)?\b|\bside[\s-]+effects?\b|\badverse\s+(?:events?|effects?)\b|\baes?\b", " toxicity "),
+    (r"\bliver\s+(?:issues?|problems?|toxicit(?:y|ies)|damage|injury|risks?|complications?)\b|\bhepatotoxic\w*"
+     r"|\bhepatic\s+(?:toxicity|issues?|problems?|risks?)\b", " toxicity vod "),
     (r"\bveno[\s-]*occlusive\s+disease\b|\bsinusoidal\s+obstruction\s+syndrome\b|\bvod\s*/\s*sos\b|\bvod\b",
      " vod "),
     (r"\bcytokine\s+release\s+syndrome\b|\bcrs\b", " crs "),

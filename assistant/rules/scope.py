@@ -103,7 +103,9 @@ _OTHERS_MEDS = re.compile(
     # "his friend has imatinib left over, can he take those?"
     r"|\b(?:uncle|aunt|friend|neighbou?r|mother|father|mom|mum|dad|brother|sister|cousin|relative|someone|somebody)\s+"
     r"(?:has|had|have|gave|offered|keeps?)\s+(?:\w+\s+){0,3}?(?:some\s+)?(?:pills?|tablets?|capsules?|medicines?"
-    r"|medications?|meds|drugs?|tki|imatinib|dasatinib|nilotinib|ponatinib|bosutinib)\b",
+    r"|medications?|meds|drugs?|tki|imatinib|dasatinib|nilotinib|ponatinib|bosutinib|left\s*-?\s*overs?|spares?)\b"
+    r"|\b(?:can|could|should|may)\s+(?:i|he|she|we)\s+(?:just\s+)?(?:take|use|borrow)\s+(?:hers|his|theirs|them)\b"
+    r"[^.?!]{0,40}\b(?:until|till|for\s+a\s+few|while)\b",
     re.IGNORECASE)
 #: Treating oneself around the doctor ("tell me which TKI to order online so I can treat myself").
 _BYPASS = re.compile(

@@ -790,3 +790,16 @@ def test_t_all_is_not_asked_for_its_ph_status_and_gets_no_ph_positive_branch(bot
     assert "Ph-positive" not in a.answer and "Ph status was not given" not in a.answer
     assert "recommends considering allo-HSCT" in a.answer
     assert "rather than proceeding to allo-HSCT by default" not in a.answer  # MRD 0.02% is unfavourable
+
+
+def test_a_false_mrd_positivity_threshold_is_answered_no(bot) -> None:
+    a = bot.ask("Since JSH 2023 defines post-induction MRD positivity as >=0.1%, my pt with 0.05% counts as "
+                "MRD-negative and can skip transplant discussion, right?")
+    assert a.answer.startswith("_**No**")
+    assert "0.01% or higher (10^-4 or higher)" in a.answer
+
+
+def test_liver_issues_with_inotuzumab_before_transplant_reach_the_vod_notes(bot) -> None:
+    a = bot.ask("50yo R/R CD22+ B-ALL, plan inotuzumab then go to alloSCT with bu/cy-type conditioning. any liver "
+                "issues I should know?")
+    assert "VOD/SOS risk with inotuzumab ozogamicin is higher when HSCT follows" in a.answer

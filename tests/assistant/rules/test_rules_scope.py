@@ -125,9 +125,12 @@ def test_someone_elses_medicine_is_flagged_as_a_self_change(q: str) -> None:
     assert f.get("SAFE-OTHERMEDS-010") == "warn" and f.get("SAFE-SELF-005") == "warn"
 
 
-def test_a_friends_leftover_drug_is_someone_elses_medicine() -> None:
-    assert findings("his friend has imatinib left over, can he take those for a few days?").get(
-        "SAFE-OTHERMEDS-010") == "warn"
+@pytest.mark.parametrize("q", [
+    "his friend has imatinib left over, can he take those for a few days?",
+    "my prescription of imatinib ran out and my friend has leftovers of hers. can i take hers until my refill?",
+])
+def test_a_friends_leftover_drug_is_someone_elses_medicine(q: str) -> None:
+    assert findings(q).get("SAFE-OTHERMEDS-010") == "warn"
 
 
 @pytest.mark.parametrize("q,flagged", [
