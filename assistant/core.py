@@ -26,7 +26,14 @@ from assistant.draft import (
     trial_keys,
 )
 from assistant.errors import AssistantError, GenerationError
-from assistant.facts import about_a_patient, apply_overrides, compared_ages, read_facts, unitless_mrd_level
+from assistant.facts import (
+    about_a_patient,
+    apply_overrides,
+    compared_ages,
+    read_facts,
+    split_recap,
+    unitless_mrd_level,
+)
 from assistant.models import Answer, Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.prompts import (
     AGE_EDGE_NOTE,
@@ -212,7 +219,12 @@ class Assistant:
         t0 = time.perf_counter()
         q = self._validate(question)
         turns = _user_turns(history)
-        facts = read_facts(strip_injection(q), history=turns)  # an injected instruction is not a patient fact
+        recap, rest = split_recap(strip_injection(q))  # an injected instruction is not a patient fact
+        facts = read_facts(rest, history=turns)
+        if recap:  # "Earlier you said Ph+ patients get X. And if she were 70?": only the disease carries over
+            said = read_facts(recap)
+            facts = facts.model_copy(update={k: getattr(said, k) for k in ("ph_status", "lineage")
+                                             if getattr(facts, k) is None and getattr(said, k) is not None})
         if (facts.phase or facts.mrd_status) and names_trial(q) and not about_a_patient(q, facts):
             # "the relapses in Ph+ALL213", "BLAST used 10^-3" are the trial's, not a patient's
             facts = facts.model_copy(update={"phase": None, "mrd_status": None, "mrd_level_pct": None,
@@ -287,7 +299,8 @@ class Assistant:
         if any(f.rule_id == "SAFE-INJECT-004" for f in scope_findings):
             notes.append(INJECTION_NOTE)
         edge = age_edge_note(facts.age) if facts.ph_status != "positive" or facts.age in (64, 65) else None
-        if edge:  # (in Ph-positive ALL only 65 divides the pathway)
+        if edge and not (self_change or distressed):  # (in Ph-positive ALL only 65 divides the pathway; a
+            # patient asking about their own treatment is not told about algorithm groups)
             notes.append(edge)
         if compared and facts.age is None:
             what = ", ".join(compared[:-1]) + f" and {compared[-1]}"

@@ -330,6 +330,18 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
                 score *= 3.0  # "which is preferred?" wants the sentence about ranking or choice
             scored.append((score, -ci, s, chunk))
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    if (asked and rare is not None and re.search(r"\bor\b|\bvs\.?\b|\bversus\b", question, re.IGNORECASE)
+            and not _GRADE_Q.search(question)):
+        # "ponatinib first-line or D-ALBA?": the best line for each rare subject the question names, in its order
+        subjects = [t for t in dict.fromkeys(tokenize(question)) if t in q_raw and rare(t) and not t.isdigit()]
+        per_subject: list[tuple[str, Chunk]] = []
+        for term in subjects:
+            best = next(((s, c) for _, _, s, c in scored if term in tokenize(s)
+                         and all(s != o for o, _ in per_subject)), None)
+            if best is not None:
+                per_subject.append(best)
+        if len(per_subject) >= 2:
+            return per_subject[:3]
     if asked and len(scored) > 1 and scored[1][0] >= 0.7 * scored[0][0]:
         n = max(n, 2)  # two near-equal answers to the question asked (e.g. "not ponatinib" and "no TKI named")
     return [(s, c) for _, _, s, c in scored[:n]]

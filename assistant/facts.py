@@ -1311,6 +1311,25 @@ _CASE_MARK = re.compile(
     re.IGNORECASE)
 
 
+#: A recap of an earlier answer ("Earlier you said X.", "Re your earlier answer that X:"): what the assistant said
+#: about a population, not facts about this patient.
+_RECAP = re.compile(r"^\W*(?:(?:earlier|previously|before|above)\s*,?\s*)?you\s+(?:said|mentioned|told\s+me|wrote|stated)"
+                    r"\b[^.?!:]*[.?!:]\s*|^\W*re\s+your\s+(?:earlier\s+|previous\s+|last\s+)?answer\b[^.?!:]*[.?!:]\s*",
+                    re.IGNORECASE)
+
+
+def split_recap(question: str) -> tuple[str, str]:
+    """(recap, rest): a leading recap of an earlier answer, and the question after it.
+
+    >>> split_recap("Earlier you said blinatumomab is for CD19+ relapsed B-ALL. Does JSH endorse it in E1910?")
+    ('Earlier you said blinatumomab is for CD19+ relapsed B-ALL. ', 'Does JSH endorse it in E1910?')
+    >>> split_recap("45F Ph+ ALL in CR1, what next?")
+    ('', '45F Ph+ ALL in CR1, what next?')
+    """
+    m = _RECAP.match(question)
+    return (question[:m.end()], question[m.end():]) if m else ("", question)
+
+
 def about_a_patient(question: str, facts: PatientFacts) -> bool:
     """The question describes a patient (an age, "my patient", "she", "what next?"), not only a population.
 

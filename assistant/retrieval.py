@@ -187,7 +187,7 @@ class HybridRetriever:
         unit = 1.0 / (self.rrf_k + 1)
         bonus: dict[str, float] = {}
         for rule in self.rulebook.rules:
-            if not rule.when:
+            if not rule.when or rule.requires_topic:  # (a rule for one topic does not steer every question)
                 continue
             cond = rule.condition(facts)
             for sid in rule.section_ids:

@@ -803,3 +803,30 @@ def test_liver_issues_with_inotuzumab_before_transplant_reach_the_vod_notes(bot)
     a = bot.ask("50yo R/R CD22+ B-ALL, plan inotuzumab then go to alloSCT with bu/cy-type conditioning. any liver "
                 "issues I should know?")
     assert "VOD/SOS risk with inotuzumab ozogamicin is higher when HSCT follows" in a.answer
+
+
+def test_an_either_or_status_question_gets_a_line_for_each_option(bot) -> None:
+    a = bot.ask("Does JSH 2023 recommend ponatinib as first-line TKI or chemo-free dasatinib + blinatumomab (D-ALBA) "
+                "for Ph+ ALL?")
+    lines = a.answer.splitlines()
+    assert "does not recommend ponatinib as the first-line TKI" in lines[0]
+    assert "GIMEMA D-ALBA" in lines[1]
+
+
+def test_a_recap_of_an_earlier_answer_is_not_the_patient(bot) -> None:
+    a = bot.ask("Earlier you said blinatumomab is for CD19+ relapsed B-ALL. Follow-up: does JSH also endorse it for "
+                "MRD-positive CR (BLAST) or as consolidation in MRD-negative pts (E1910)?")
+    assert a.patient.phase is None
+    assert "E1910, is not listed in the ALL Hub summary" in a.answer
+    a = bot.ask("Earlier you said Ph+ ALL patients should get TKI plus chemo and then allo-HSCT in CR1. And if she "
+                "were 70?")
+    assert a.patient.ph_status == "positive" and a.patient.age == 70 and a.patient.phase is None
+    assert "recommends induction with a TKI plus a corticosteroid" in a.answer.splitlines()[0]
+
+
+def test_a_teenager_stopping_maintenance_gets_the_completing_maintenance_point(bot) -> None:
+    a = bot.ask("im 17 and have ALL. the maintenance pills make me feel sick every day. can i just stop them for a "
+                "couple months? my mom doesnt know")
+    assert a.verdict != "refused"
+    assert "completing maintenance therapy matters" in a.answer
+    assert a.answer.startswith("_Please don't change or stop your treatment on your own")

@@ -199,6 +199,13 @@ CASES = [
      "Ponatinib is ineffective once T315I is present.", True),
     ("RR-T315I-036", NONE, "Ponatinib is a third-generation TKI with activity against T315I.", False),
     ("RR-PHTKI-027", RR_PH, "A later-generation TKI can be considered.", False),
+    # PHNEG-MAINT-048
+    ("PHNEG-MAINT-048", dict(ph_status="negative", phase="cr1"), "Maintenance can be stopped after a year.", True),
+    ("PHNEG-MAINT-048", dict(ph_status="negative", phase="cr1"), "Skipping maintenance for a while is fine.",
+     True),
+    ("PHNEG-MAINT-048", dict(ph_status="negative", phase="cr1"),
+     "Completing maintenance therapy matters; do not stop it without the hematologist.", False),
+    ("PHNEG-MAINT-048", dict(ph_status="positive", phase="cr1"), "Maintenance can be stopped after a year.", False),
     # RR-CART-028
     ("RR-CART-028", NONE, "CAR T-cell therapy is an option for relapsed T-ALL.", True),
     ("RR-CART-028", NONE, "Tisagenlecleucel is a first-line treatment.", True),
