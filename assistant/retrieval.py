@@ -195,7 +195,7 @@ class HybridRetriever:
                     bonus[sid] = max(bonus.get(sid, 0.0), 0.5 * unit)
                 elif cond is None and facts.phase in ("relapsed", "refractory") and "phase" in rule.when:
                     # a relapse whose lineage or Ph status is not given: every relapse section, not MRD ones
-                    bonus[sid] = max(bonus.get(sid, 0.0), 0.25 * unit)
+                    bonus[sid] = max(bonus.get(sid, 0.0), 0.5 * unit)
                 elif cond is False and sid not in bonus:
                     bonus[sid] = -0.3 * unit
         return bonus
