@@ -16,7 +16,8 @@ from evals.runner import CATEGORIES, check_thresholds, load_suite, load_threshol
 
 ROOT = Path(__file__).resolve().parents[2]
 SCOPE_RULES = {"SCOPE-DISEASE-001", "SCOPE-DOMAIN-002", "SAFE-DOSE-003", "SAFE-INJECT-004", "SAFE-SELF-005",
-               "SAFE-CHILD-006", "SCOPE-MIXED-007", "FACTS-MISSING-031", "SAFE-NEVER-009", "PREMISE-044"}
+               "SAFE-CHILD-006", "SCOPE-MIXED-007", "FACTS-MISSING-031", "SAFE-NEVER-009", "PREMISE-044",
+               "SAFE-OTHERMEDS-010", "SAFE-DISTRESS-011", "SAFE-BYPASS-012", "PREMISE-NUM-045", "PREMISE-GRADE-047"}
 VERDICTS = {"pass", "warn", "repaired", "refused"}
 SCOPES = {"in_scope", "out_of_scope", "unsafe"}
 
