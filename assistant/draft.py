@@ -501,7 +501,8 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
                        if not t.isdigit()}
                 if not own:
                     continue  # the term alone ("matter", or a heading's word) is no match: the sentence shares more
-                score = _score(s, q, ctx) * (1.2 if chunk.tier == "guideline" else 1.0)
+                score = (_score(s, q, ctx) * (1.2 if chunk.tier == "guideline" else 1.0)
+                         * (1.3 if {"ph_pos", "ph_neg"} & q & set(tokenize(s)) else 1.0))  # the question's disease
                 for slot in ([d for d in named_drugs if d in drugs] if per_drug else [None]):
                     if slot not in bests or score > bests[slot][0]:
                         bests[slot] = (score, s, chunk)
@@ -523,7 +524,8 @@ def _headed_sentences(chunk: Chunk) -> tuple[tuple[str, str], ...]:
 
 
 #: Question words for what a heading calls otherwise ("adverse prognostic factors" are "risk factors").
-_HEADING_SYNONYMS = {"prognostic": "risk", "adverse": "risk", "unfavourable": "risk", "unfavorable": "risk"}
+_HEADING_SYNONYMS = {"prognostic": ("risk", "factor"), "adverse": ("risk", "factor"), "unfavourable": ("risk", "factor"),
+                     "unfavorable": ("risk", "factor")}
 
 
 def heading_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
@@ -531,8 +533,8 @@ def heading_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFact
     """When the question names a specific heading of a retrieved section ("what are the risk factors" and
     "Risk factors commonly used in adult ALL"), that heading's sentences in their order: a list is answered
     as the corpus lists it, not as scattered best-overlap sentences."""
-    q = _stems({_HEADING_SYNONYMS.get(t, t) for t in tokenize(question)} - _GENERIC)
-    best: tuple[float, str, str] | None = None  # (share, section_id, heading)
+    q = _stems({w for t in tokenize(question) for w in _HEADING_SYNONYMS.get(t, (t,))} - _GENERIC)
+    best: tuple[tuple[int, int, float], str, str] | None = None  # ((shared, items, share), section_id, heading)
     for chunk in chunks:
         for heading in dict.fromkeys(h for h, _ in _headed_sentences(chunk)):
             if heading == chunk.title or heading == (chunk.heading_path or [""])[0]:
@@ -540,7 +542,9 @@ def heading_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFact
             h = _stems(set(tokenize(heading)) - _GENERIC)
             shared = h & q
             if len(shared) >= 2 and len(shared) >= min_share * len(h):
-                share = len(shared) / len(h)
+                # the heading naming most of the question first; then the list whose items name more of it
+                body = _stems({t for hd, sent in _headed_sentences(chunk) if hd == heading for t in tokenize(sent)})
+                share = (len(shared), len(body & q), len(shared) / len(h))
                 if best is None or share > best[0]:
                     best = (share, chunk.section_id, heading)
     if best is None:

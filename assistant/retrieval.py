@@ -140,11 +140,19 @@ class HybridRetriever:
         for c in have:
             present |= self._own_terms(c)
         missing = [t for t in rare if t not in present]
-        if not missing:
-            return []
         ids = {c.chunk_id for c in have}
-        ranked = self.bm25_ranking(" ".join(missing + [t for t in rare if t not in missing]), n + len(ids))
-        return [self.by_id[cid] for cid in ranked if cid not in ids][:n]
+        out: list[Chunk] = []
+        if missing:
+            ranked = self.bm25_ranking(" ".join(missing + [t for t in rare if t not in missing]), n + len(ids))
+            out = [self.by_id[cid] for cid in ranked if cid not in ids][:n]
+        # a term that does occur may still lack the chunk joining it with the disease the question names ("high
+        # WBC in Ph+ disease"): the best chunk for the term and that disease together
+        disease = [t for t in dict.fromkeys(tokenize(question)) if t in ("ph_pos", "ph_neg", "t_all", "b_all")]
+        for term in [t for t in rare if t in present][:1] if disease else []:
+            for cid in self.bm25_ranking(" ".join([term, *disease]), 1):
+                if cid not in ids and self.by_id[cid] not in out:
+                    out.append(self.by_id[cid])
+        return out
 
     def _own_terms(self, chunk: Chunk) -> frozenset[str]:
         """The terms a chunk itself speaks about (a pointer, "... are described in the toxicity notes document",

@@ -830,3 +830,17 @@ def test_a_teenager_stopping_maintenance_gets_the_completing_maintenance_point(b
     assert a.verdict != "refused"
     assert "completing maintenance therapy matters" in a.answer
     assert a.answer.startswith("_Please don't change or stop your treatment on your own")
+
+
+def test_adverse_wbc_counts_and_genetic_lesions_get_the_whole_risk_factor_list(bot) -> None:
+    a = bot.ask("What presenting WBC counts are considered adverse in adult B-lineage vs T-lineage ALL, and what "
+                "genetic lesions are high risk (incl. IKZF1plus)?")
+    for item in ["above 30×10^9/L", "above 100×10^9/L", "KMT2A", "IKZF1plus"]:
+        assert item in a.answer, item
+
+
+def test_a_factor_asked_about_in_ph_positive_disease_gets_the_ph_positive_line(bot) -> None:
+    a = bot.ask("Ph+ ALL 39yo, WBC 110k at dx, p210 transcript. does the high WBC matter prognostically in Ph+ "
+                "disease?")
+    assert "JALSG Ph+ALL202 trial, a white blood cell count below 30×10^9/L" in a.answer
+    assert "high CNS risk" not in a.answer
