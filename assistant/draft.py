@@ -392,6 +392,14 @@ _REFERENCE_ANSWER = re.compile(r"\bpublish\w*|\bjournal\b|\bdoi\b|\bvolume\b|\be
 _ASKS_ABOUT_SOURCES = re.compile(r"corpus|document|evidence", re.IGNORECASE)
 _HEADLINE = re.compile(r"\b(?:overall survival|event-free survival|disease-free survival|relapse-free survival"
                        r"|median (?:overall )?survival|\bOS\b|\bEFS\b|\bDFS\b|primary endpoint)", re.IGNORECASE)
+#: Outcome kinds a trial question may name, and the result lines that report them.
+_OUTCOME_KINDS = (
+    (re.compile(r"\bOS\b|\bsurvival\b", re.IGNORECASE), re.compile(r"overall survival|\bOS\b", re.IGNORECASE)),
+    (re.compile(r"\bremission|\bCR\b|\bresponse", re.IGNORECASE),
+     re.compile(r"\bremission\b|\bCR(?:/CRi|h)?\b|\bresponse\b", re.IGNORECASE)),
+    (re.compile(r"\btoxicit|\bside\s+effects?|\badverse", re.IGNORECASE),
+     re.compile(r"\btoxicit|\bVOD\b|\bcytokine\b|\bneurotox|\badverse\s+events?", re.IGNORECASE)),
+)
 _PROVISIONAL = re.compile(r"\bearlier\b[^.]*\babstract\b|\binterim\b|\bpreliminary\b", re.IGNORECASE)
 _DEFINITION = re.compile(r"\bmeans\b|\bstands for\b|\bis defined as\b|\brefers to\b", re.IGNORECASE)
 _ASKS_DEFINITION = re.compile(r"\bmean|\bdefin|\bwhat (?:is|are|does)\b|\bstand for\b|\babbreviat",
@@ -994,12 +1002,23 @@ def draft_extractive(
         first; `design` puts what the trial tested first (the trial the question names)."""
         siblings = [c for c in pool if c.section_id == chunk.section_id] or [chunk]
         q = set(tokenize(question))
-        cands = sorted(((s, c) for c in siblings for s in best_sentences(c, question, facts, book, n=3, evidence=True)),
+        asked_kinds = [rx for q_rx, rx in _OUTCOME_KINDS if q_rx.search(question)]
+        per_chunk = 6 if len(asked_kinds) >= 2 else 3
+        cands = sorted(((s, c) for c in siblings
+                        for s in best_sentences(c, question, facts, book, n=per_chunk, evidence=True)),
                        key=lambda sc: -_score(sc[0], q, frozenset(tokenize(sc[1].title)))
                        * (1.6 if re.search(r"\d+(?:\.\d+)?\s*(?:%|months?\b)", sc[0]) else 1.0)
                        * (1.5 if _HEADLINE.search(sc[0]) else 1.0)
                        * (1.2 if re.search(r"overall survival|\bOS\b", sc[0]) else 1.0)
                        * (0.6 if _PROVISIONAL.search(sc[0]) else 1.0))  # the final analysis before an abstract
+        # the outcomes the question names ("OS and remission rates"): the best line of each kind first
+        if len(asked_kinds) >= 2:
+            picked: list[tuple[str, Chunk]] = []
+            for rx in asked_kinds:
+                hit = next((sc for sc in cands if rx.search(sc[0]) and sc not in picked), None)
+                if hit is not None:
+                    picked.append(hit)
+            cands = picked + [sc for sc in cands if sc not in picked]
         if design:
             first = min(siblings, key=lambda c: c.chunk_no)
             lead = [(sent, first) for sent in chunk_sentences(first.text)[:1]

@@ -844,3 +844,10 @@ def test_a_factor_asked_about_in_ph_positive_disease_gets_the_ph_positive_line(b
                 "disease?")
     assert "JALSG Ph+ALL202 trial, a white blood cell count below 30×10^9/L" in a.answer
     assert "high CNS risk" not in a.answer
+
+
+def test_two_trials_compared_on_named_outcomes_get_each_outcome_for_each_trial(bot) -> None:
+    a = bot.ask("TOWER vs INO-VATE – how did the OS and remission rates compare?")
+    for line in ["median overall survival was 7.7 months with blinatumomab", "complete remission rate was 34%",
+                 "median overall survival was 7.7 months with inotuzumab", "CR/CRi rate was 73.8%"]:
+        assert line in a.answer, line
