@@ -286,16 +286,7 @@ class Assistant:
         # guideline point without trial numbers
         self_change = any(f.rule_id == "SAFE-SELF-005" for f in scope_findings)
         distressed = any(f.rule_id == "SAFE-DISTRESS-011" for f in scope_findings)
-        notes: list[str] = []
-        if distressed:
-            notes.append(DISTRESS_NOTE)
-        if any(f.rule_id == "SAFE-BYPASS-012" for f in scope_findings):
-            notes.append(BYPASS_NOTE)
-        if any(f.rule_id == "SAFE-OTHERMEDS-010" for f in scope_findings):
-            notes.append(OTHERS_MEDS_NOTE)
-        if self_change and not any(f.rule_id == "SAFE-BYPASS-012" for f in scope_findings):  # (said once)
-            notes.append(RELATIVE_CHANGE_NOTE if for_a_relative(q) and not is_self_change_first_person(q)
-                         else SELF_CHANGE_NOTE)
+        notes: list[str] = patient_notes(q, scope_findings)
         if any(f.rule_id == "SAFE-INJECT-004" for f in scope_findings):
             notes.append(INJECTION_NOTE)
         edge = age_edge_note(facts.age) if facts.ph_status != "positive" or facts.age in (64, 65) else None
@@ -351,8 +342,7 @@ class Assistant:
 
         if not result.grounded:
             # the safety and context notes still stand ("don't stop on your own") before the "not found"
-            keep = [n for n in notes if n in (BYPASS_NOTE, DISTRESS_NOTE, OTHERS_MEDS_NOTE, SELF_CHANGE_NOTE, RELATIVE_CHANGE_NOTE,
-                                              NO_HISTORY_NOTE, INJECTION_NOTE)]
+            keep = [n for n in notes if n in (*_PATIENT_NOTES, NO_HISTORY_NOTE, INJECTION_NOTE)]
             return Answer(question=q, answer="\n\n".join([*keep, REFUSAL_NOT_FOUND]), citations=[], verdict="refused",
                           findings=[*result.findings, RuleFinding(
                               rule_id="GROUND-NONE-033", severity="block",
@@ -400,10 +390,7 @@ class Assistant:
             draft = d if d.citations else Draft(answer=CHILD_NOTE)
         elif "SAFE-DOSE-003" in blocked and not blocked & {"SAFE-INJECT-004"}:
             # a patient asking to change their own dose hears first that they should not do it alone
-            notes = [*([BYPASS_NOTE] if any(f.rule_id == "SAFE-BYPASS-012" for f in findings) else []),
-                     *([OTHERS_MEDS_NOTE] if any(f.rule_id == "SAFE-OTHERMEDS-010" for f in findings) else []),
-                     *([SELF_CHANGE_NOTE] if any(f.rule_id == "SAFE-SELF-005" for f in findings)
-                       and not any(f.rule_id == "SAFE-BYPASS-012" for f in findings) else []), DOSE_NOTE]
+            notes = [*patient_notes(q, findings), DOSE_NOTE]
             d, _ = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
                                     rules_only=True, max_sentences=3, plain=len(notes) > 1)
             draft = d if d.citations else Draft(answer="\n\n".join(notes))
@@ -423,6 +410,21 @@ class Assistant:
         return Answer(question=q, answer=draft.answer, citations=draft.citations, verdict="refused",
                       findings=findings, patient=facts, scope=scope,  # type: ignore[arg-type]
                       mode="extractive", retrieved=[r.chunk.chunk_id for r in retrieved])
+
+
+_PATIENT_NOTES = (DISTRESS_NOTE, BYPASS_NOTE, OTHERS_MEDS_NOTE, SELF_CHANGE_NOTE, RELATIVE_CHANGE_NOTE)
+
+
+def patient_notes(q: str, findings: Sequence[RuleFinding]) -> list[str]:
+    """The notes for a patient or relative asking about their own treatment, in order: comfort for a frightened
+    one, treating oneself around the doctor, someone else's medicine, changing treatment alone (said once)."""
+    ids = {f.rule_id for f in findings}
+    notes = [note for rid, note in (("SAFE-DISTRESS-011", DISTRESS_NOTE), ("SAFE-BYPASS-012", BYPASS_NOTE),
+                                    ("SAFE-OTHERMEDS-010", OTHERS_MEDS_NOTE)) if rid in ids]
+    if "SAFE-SELF-005" in ids and "SAFE-BYPASS-012" not in ids:
+        notes.append(RELATIVE_CHANGE_NOTE if for_a_relative(q) and not is_self_change_first_person(q)
+                     else SELF_CHANGE_NOTE)
+    return notes
 
 
 def _pool(retrieved: Sequence[RetrievedChunk], extra: Sequence[Chunk]) -> list[Chunk]:
