@@ -934,7 +934,7 @@ _MRD_EARLIER = re.compile(r"\bmrd\b|measurable\s+residual|minimal\s+residual|" +
 # "MRD 0.02", "MRD was .005": a level with no unit, read as percent (the drafter says so)
 _LEVEL_BARE = re.compile(
     r"\bmrd\s*(?:levels?\s*)?(?:(?:of|is|was|=|:|at|now|now\s+at|came\s+back(?:\s+at)?)\s*)?"
-    r"(?P<val>\d*\.\d+)(?!\s*(?:%|x\b|\*|e\s*-|\d|\.\d|(?:years?|yrs?|yo|y/o|mo|months?|weeks?|days?)\b))"
+    r"(?P<val>\d*\.\d+)(?!\s*(?:%|x|×|\*|e\s*-|\d|\.\d|(?:years?|yrs?|yo|y/o|mo|months?|weeks?|days?)\b))"
 )
 _LEVEL_CUT = re.compile(r"[;,!?\n]|\.(?!\d)|\s-+\s|\bblasts?\b")
 _GENERIC_LEVEL = re.compile(r"\b(?:thresholds?|cut[\s-]?offs?|sensitivity|limit|detection\s+limit)\b")

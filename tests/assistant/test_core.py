@@ -851,3 +851,14 @@ def test_two_trials_compared_on_named_outcomes_get_each_outcome_for_each_trial(b
     for line in ["median overall survival was 7.7 months with blinatumomab", "complete remission rate was 34%",
                  "median overall survival was 7.7 months with inotuzumab", "CR/CRi rate was 73.8%"]:
         assert line in a.answer, line
+
+
+@pytest.mark.parametrize("q,level,side", [
+    ("33M Ph- B-ALL CR1, MRD 1.2x10^-5 after induction, high risk?", 0.0012, "below the 0.01% high-risk threshold"),
+    ("24F Ph- B-ALL CR1, post-induction MRD 1.2x10^-3, allo?", 0.12, "at or above the 0.01% threshold"),
+])
+def test_an_mrd_level_with_a_decimal_mantissa_is_read_as_one_number(bot, q: str, level: float, side: str) -> None:
+    a = bot.ask(q)
+    assert a.patient.mrd_level_pct == pytest.approx(level)
+    assert side in a.answer
+    assert "without a unit" not in a.answer

@@ -444,6 +444,12 @@ def test_reads_phase(text: str, phase: str | None) -> None:
 # ------------------------------------------------------------------------------------ MRD
 
 MRD_CASES = [
+    # a decimal mantissa glued to "x10^-n" is one number, not a unitless level
+    ("MRD 1.2x10^-5 after induction", "positive", 0.0012),
+    ("MRD 1.2x10^-3", "positive", 0.12),
+    ("MRD 1.2×10⁻³ post induction", "positive", 0.12),
+    ("mrd 4.5x10^-4 by flow", "positive", 0.045),
+    ("MRD 1.5x10-5", "positive", 0.0015),
     # the patient's own level after a threshold the question quotes
     ("JSH defines MRD high risk as >=0.1% after induction; is my patient with 0.05% low risk?", "positive", 0.05),
     ("MRD-negative", "negative", None),
