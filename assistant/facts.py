@@ -919,7 +919,9 @@ _LEVEL_POW = re.compile(
                  r"|\*\*)?\s*-\s*(?P<exp>\d{1,2})(?!\d)"
     r"|" + _LEVEL_CMP.replace("cmp", "cmp2") + r"(?P<mant2>\d+(?:\.\d+)?)\s*e\s*-\s*(?P<exp2>\d{1,2})\b"
 )
-_LEVEL_PCT = re.compile(_LEVEL_CMP + r"(?P<val>\d+(?:\.\d+)?)\s*%")
+_LEVEL_PCT = re.compile(_LEVEL_CMP + r"(?P<val>\d+(?:\.\d+)?|(?<![\d.])\.\d+)\s*%")
+#: "1 in 10,000 cells", "1/10000": one leukemic cell in N.
+_LEVEL_RATIO = re.compile(_LEVEL_CMP + r"\b1\s*(?:in|/)\s*(?P<den>1(?:,?000){1,3}|10(?:,?000){1,2}|100(?:,?000){1,2})\b")
 _MRD_CONTEXT_BEFORE = re.compile(
     r"(?:\bmrd|residual\s+disease|" + _BCR[2:] + r")(?:[^%0-9]{0,25})$"
 )
@@ -1039,6 +1041,10 @@ def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float 
         explicit = m["caret"] or m["mant"] or m["mant2"]
         if explicit or _MRD_CONTEXT_BEFORE.search(t[max(0, m.start() - 40) : m.start()]):
             events.append((m.start(), *_level_event(*_pow_level(m))))
+    for m in _LEVEL_RATIO.finditer(t):
+        if _MRD_CONTEXT_BEFORE.search(t[max(0, m.start() - 40) : m.start()]) and not _GENERIC_LEVEL.search(
+                t, max(0, m.start() - 25), m.end() + 25):
+            events.append((m.start(), *_level_event(m["cmp"], float(f"{100 / int(m['den'].replace(',', '')):.6g}"))))
     for m in _LEVEL_PCT.finditer(t):
         if _GENERIC_LEVEL.search(t, max(0, m.start() - 25), m.end() + 25) or _PCT_OF_PATIENTS.match(t, m.end()):
             continue

@@ -450,6 +450,10 @@ MRD_CASES = [
     ("MRD 1.2×10⁻³ post induction", "positive", 0.12),
     ("mrd 4.5x10^-4 by flow", "positive", 0.045),
     ("MRD 1.5x10-5", "positive", 0.0015),
+    # a leading-dot percent and "one cell in N"
+    ("MRD .005% after induction", "positive", 0.005),
+    ("MRD 1 in 10,000 cells", "positive", 0.01),
+    ("MRD 1/100000", "positive", 0.001),
     # the patient's own level after a threshold the question quotes
     ("JSH defines MRD high risk as >=0.1% after induction; is my patient with 0.05% low risk?", "positive", 0.05),
     ("MRD-negative", "negative", None),
