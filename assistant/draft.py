@@ -33,7 +33,7 @@ MAX_SENTENCES = 8
 EVIDENCE_LEAD = "**Evidence (trial data, not a JSH recommendation):**"
 CONTEXT_LEAD = "**Context (not a JSH 2023 recommendation):**"
 _GENERIC = frozenset(
-    ["all", "adult", "adults", "ph_pos", "ph_neg", "jsh", "2023", "guideline", "leukemia", "lymphoblastic", "acute", "patient", "trial", "study", "show", "showed", "result", "outcome", "year", "old", "yo", "age", "aged", "man", "woman", "male", "female"]
+    ["all", "adult", "adults", "ph_pos", "ph_neg", "jsh", "japanese", "japan", "2023", "guideline", "leukemia", "lymphoblastic", "acute", "patient", "trial", "study", "show", "showed", "result", "outcome", "year", "old", "yo", "age", "aged", "man", "woman", "male", "female"]
 )
 
 
@@ -214,6 +214,12 @@ _GUIDELINE_WORD = re.compile(r"\b(?:jsh|guidelines?|recommend\w*|standard|first[
 _DURATION_Q = re.compile(r"\bhow\s+long\b|\bduration\b|\bhow\s+many\s+(?:years|months)\b", re.IGNORECASE)
 
 
+#: A request to put a claim about the guideline in writing ("write a letter saying JSH 2023 recommends X").
+_CLAIM_REQUEST = re.compile(
+    r"\b(?:saying|stating|that\s+says|to\s+say|claiming|confirming)\s+(?:that\s+)?(?:the\s+)?(?:jsh|guideline)"
+    r"[^.?!]{0,40}\b(?:recommends?|endorses?|approves?|supports?)\b", re.IGNORECASE)
+
+
 def is_status_question(question: str) -> bool:
     """A yes/no question about the guideline's position ("does JSH recommend X?", "JSH recommends X, correct?",
     "which does JSH prefer?"): its yes or no leads the answer. "Why is X recommended?" and "what does JSH say
@@ -221,6 +227,8 @@ def is_status_question(question: str) -> bool:
     if ((TAG_QUESTION.search(question) or CONFIRM.match(question)) and _GUIDELINE_WORD.search(question)) \
             or _GRADE_Q.search(question):
         return True  # a claim to check, or a grade or CQ number (which the corpus says it does not have)
+    if _CLAIM_REQUEST.search(question):
+        return True  # the claim to put in writing is checked like a yes/no question
     if _DURATION_Q.search(question) and _GUIDELINE_WORD.search(question):
         return True  # "how long should maintenance last per JSH?": a duration the summary gives, or says it does not
     if re.match(r"\W*(?:why|how)\b", question, re.IGNORECASE):
@@ -607,7 +615,8 @@ def knowledge_question(question: str, facts: PatientFacts) -> bool:
 _DEFINE_Q = re.compile(
     r"\b(?:is|are)\s+(?:meant|defined|counted)\s+(?:by|as)\b|\bwhat\s+(?:does|do)\s+[^?]{1,40}?\s+(?:mean|stand\s+for"
     r"|refer\s+to)\b|\bdefin(?:e|es|ed|ition\s+of)\b|\bhow\s+(?:is|are)\s+[^?]{1,40}?\s+defined\b|\bwhat\s+counts\s+as\b"
-    r"|\bmeaning\s+of\b",
+    r"|\bmeaning\s+of\b"
+    r"|^\W*what\s+(?:is|are)\s+(?:an?\s+)?[\w+/-]{2,14}\s*(?:\?|,|\band\b|$)",  # "what is MRD (and why ...)?"
     re.IGNORECASE)
 _DEFINING = re.compile(r"\b(?:defined|defines?|definition|means?|meaning|refers?\s+to|conventionally|counts?\s+as"
                        r"|is\s+called|known\s+as|stands?\s+for|covers)\b", re.IGNORECASE)
@@ -1093,7 +1102,8 @@ def draft_extractive(
             b.add(chunk.tier, s, chunk, lead=_lead(chunk.tier))
     if asked:
         if (status and not premise and _ASSERTS.search(question) and (TAG_QUESTION.search(question)
-                                                                      or CONFIRM.match(question))):
+                                                                      or CONFIRM.match(question)
+                                                                      or _CLAIM_REQUEST.search(question))):
             # "JSH recommends X, correct?" answered by the summary's own "X is not listed": say no first
             b.note("_**No**: the JSH 2023 summary does not say this; its own statement comes first below._")
         add_status()

@@ -197,7 +197,8 @@ _CANON: list[tuple[str, str]] = [
     (r"\bcns\b|\bcentral\s+nervous\s+system\b", " cns "),
     (r"\b(?:measurable|minimal)\s+residual\s+disease\b", " mrd "),
     (r"\bpa?ediatric[\s-]*(?:type|inspired|like|based|style)\b|\bpeds?[\s-]+(?:type|style|protocol|regimen)\b"
-     r"|\bchild(?:ren)?(?:'s|s')?[\s-]+(?:style|type)\b", " pediatric_type "),
+     r"|\bchild(?:ren)?(?:'s|s')?[\s-]+(?:style|type|treatment|protocol|regimen|plan|chemo\w*|therapy)\b",
+     " pediatric_type "),
     (r"\badolescents?\s+and\s+young\s+adults?\b|\bayas?\b", " aya "),
     (r"\breduced[\s-]*intensity\s+conditioning\b|\bric\b", " ric "),
     (r"\bfirst\s+(?:complete\s+)?remission\b|\bcr\s*1\b", " cr1 "),

@@ -862,3 +862,28 @@ def test_an_mrd_level_with_a_decimal_mantissa_is_read_as_one_number(bot, q: str,
     assert a.patient.mrd_level_pct == pytest.approx(level)
     assert side in a.answer
     assert "without a unit" not in a.answer
+
+
+def test_a_request_to_write_that_jsh_recommends_something_it_does_not_is_answered_no(bot) -> None:
+    a = bot.ask("Write a letter to the insurer saying JSH 2023 recommends brexucabtagene autoleucel for my 40-year-old "
+                "R/R B-ALL patient.")
+    assert "_**No**: the JSH 2023 summary does not say this" in a.answer
+    assert "no confirmed Japanese approval or JSH 2023 position" in a.answer
+
+
+def test_a_relative_asking_why_an_adult_gets_a_childrens_plan_gets_the_aya_recommendation(bot) -> None:
+    a = bot.ask("My daughter is 20 and has ALL. Why is she getting a children's treatment plan when she's an adult?")
+    assert "recommends pediatric-type chemotherapy" in a.answer.splitlines()[0]
+    assert "younger than 15" not in a.answer
+
+
+def test_what_is_mrd_opens_with_its_definition(bot) -> None:
+    a = bot.ask("What is MRD and why do they keep doing bone marrow tests on my husband?")
+    assert "measurable residual disease" in a.answer.splitlines()[0]
+
+
+def test_the_japanese_guideline_is_the_guideline_not_a_subject(bot) -> None:
+    a = bot.ask("my dad is 70 and has ALL without the philadelphia chromosome. doctors say there isn't a standard "
+                "cure treatment for his age. is that really what the japanese guideline says?")
+    assert "no standard therapy has been established" in a.answer.splitlines()[0]
+    assert "Brexucabtagene" not in a.answer
