@@ -35,7 +35,7 @@ def test_rrf_is_pure_and_rewards_agreement() -> None:
     # how often something occurs, asked and answered in different words
     ("children's style treatment", ["pediatric_type"]),  # ("treatment" is a stop word)
     ("peds protocol", ["pediatric_type"]),
-    ("a children's treatment plan", ["pediatric_type"]),
+    ("a children's treatment plan", ["pediatric_type", "plan"]),
     ("what fraction of", ["frequency"]),
     ("What % of adults", ["frequency", "adult"]),
     ("makes up roughly a quarter", ["make", "up", "roughly", "frequency"]),
