@@ -1053,11 +1053,11 @@ def draft_extractive(
         if wrong:
             name = named_trial.title.split(":")[0]
             # (a dose is never repeated in an answer, not even to deny it)
-            said = [w for w in wrong if "/m2" not in w] + (
-                ["the doses as stated (the corpus's trial-arm doses are not repeated in answers)"]
-                if any("/m2" in w for w in wrong) else [])
+            doses = any("/m2" in w for w in wrong)
+            said = [w for w in wrong if "/m2" not in w] + (["the doses as stated"] if doses else [])
             b.note(f"_**No**: the corpus does not report {' or '.join(said)} for {name}; what it reports is "
-                   "below._")
+                   "below" + (" (doses are left out of answers: take them from the protocol or the trial report)"
+                              if doses else "") + "._")
             findings.append(RuleFinding(
                 rule_id="PREMISE-NUM-045", severity="info", section_id=named_trial.section_id,
                 message=f"The question states results ({', '.join(said)}) that the {name} evidence does not report"))
