@@ -593,7 +593,7 @@ _CD = re.compile(
 _CD_SIGN = _sign_regex(
     extra_pos=r"|(?:strongly|weakly|brightly|clearly|highly)\s*(?:\+|pos\w*)|dim|bright|low|weak|partial|heterogeneous"
               r"|moderate|high|(?:expression\s*)?(?:of|:|="
-              r"|in)?\s*[1-9]\d*(?:\.\d+)?\s*%",
+              r"|in)?\s*(?:~|≈|about\s+|approx\.?\s*|around\s+)?[1-9]\d*(?:\.\d+)?\s*%",
     extra_neg=r"|(?:expression\s*)?(?:of|:|=|in)?\s*0(?:\.0+)?\s*%|escape|null",
 )
 _CD_PRE_POS = re.compile(r"\b(?:positive\s+for|express(?:es|ing)|bright)\W*(?:\w+\W+){0,2}$")

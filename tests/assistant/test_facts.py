@@ -328,6 +328,7 @@ def test_reads_lineage(text: str, lineage: str | None) -> None:
 # ------------------------------------------------------------------------------------ CD19 / CD22
 
 MARKER_CASES = [
+    ("CD19+, CD22 ~90%", True, True),  # an approximate share of blasts is expression
     ("CD19 negative, CD22 strongly +.", False, True),
     ("CD22 strongly positive", None, True),
     ("CD19+ B-ALL", True, None),
