@@ -27,7 +27,7 @@ from assistant.rules.logic import (
     stated_facts,
 )
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, banned_content, claims_recommendation
-from assistant.text import TRIAL_NAME, TRIAL_RE, chunk_sentences, headed_sentences, tokenize
+from assistant.text import DRUG_TOKENS, TRIAL_NAME, TRIAL_RE, chunk_sentences, headed_sentences, tokenize
 
 MAX_SENTENCES = 8
 EVIDENCE_LEAD = "**Evidence (trial data, not a JSH recommendation):**"
@@ -461,8 +461,7 @@ _FACT_TOKENS = frozenset(
 
 #: A question term and the words that answer it ("toxicity?" is answered by a line on VOD, CRS or neurotoxicity).
 _TERM_FAMILY = {"toxicity": {"toxicity", "vod", "crs", "neurotoxicity"}}
-_DRUGS = frozenset(["tki", "blinatumomab", "inotuzumab", "nelarabine", "tisagenlecleucel", "brexucabtagene", "imatinib",
-                    "dasatinib", "nilotinib", "ponatinib", "methotrexate", "cytarabine", "asparaginase", "car_t"])
+_DRUGS = DRUG_TOKENS
 #: Question words about the kind of answer wanted (evidence, data), not its subject: the evidence step serves them.
 _FOCUS_SKIP = frozenset(["support", "supports", "supported", "supporting", "evidence", "data", "trial", "study",
                          "salvage", "outcome", "result", "number", "option", "plan", "next",

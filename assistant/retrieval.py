@@ -17,7 +17,7 @@ from rank_bm25 import BM25Okapi
 
 from assistant.models import Chunk, PatientFacts, RetrievedChunk
 from assistant.rules.logic import RuleBook
-from assistant.text import chunk_sentences, tokenize
+from assistant.text import DRUG_TOKENS, TRIAL_RE, chunk_sentences, tokenize
 
 #: Questions that ask about trial data want the evidence tier; all others lean to guideline statements.
 EVIDENCE_INTENT = re.compile(
@@ -58,6 +58,8 @@ def rrf(rankings: Sequence[Sequence[str]], *, k: int = 60) -> dict[str, float]:
 def chunk_search_text(chunk: Chunk) -> str:
     return " ".join([chunk.title, *chunk.heading_path, chunk.text])
 
+
+_RELAPSE_WORDS = "relapsed or refractory re-induction salvage options"
 
 #: A sentence that sends the reader to another document instead of saying the thing itself.
 _POINTER = re.compile(r"\b(?:described|covered|listed|summari[sz]ed|given)\s+in\s+the\b[^.]*\bdocument\b"
@@ -147,11 +149,13 @@ class HybridRetriever:
             out = [self.by_id[cid] for cid in ranked if cid not in ids][:n]
         # a term that does occur may still lack the chunk joining it with the disease the question names ("high
         # WBC in Ph+ disease"): the best chunk for the term and that disease together
-        disease = [t for t in dict.fromkeys(tokenize(question)) if t in ("ph_pos", "ph_neg", "t_all", "b_all")]
-        for term in [t for t in rare if t in present][:1] if disease else []:
-            for cid in self.bm25_ranking(" ".join([term, *disease]), 1):
-                if cid not in ids and self.by_id[cid] not in out:
-                    out.append(self.by_id[cid])
+        # (or the drug it names: "blinatumomab ... any tox?" wants blinatumomab's toxicity, not nelarabine's)
+        disease = [t for t in dict.fromkeys(tokenize(question))
+                   if t in ("ph_pos", "ph_neg", "t_all", "b_all") or t in DRUG_TOKENS]
+        for term in [t for t in rare if t in present and t not in DRUG_TOKENS][:1] if disease else []:
+            fresh = [cid for cid in self.bm25_ranking(" ".join([term, *disease]), 3 + len(ids))
+                     if cid not in ids and self.by_id[cid] not in out]
+            out += [self.by_id[cid] for cid in fresh[:1]]
         return out
 
     def _own_terms(self, chunk: Chunk) -> frozenset[str]:
@@ -220,6 +224,11 @@ class HybridRetriever:
         """Top-k chunks for a question, best first."""
         mode = mode or self.mode
         n = max(self.candidates, k)
+        if (facts is not None and facts.phase in ("relapsed", "refractory") and not TRIAL_RE.search(question)
+                and not DRUG_TOKENS & set(tokenize(question))):  # (a question naming its drug has its subject)
+            # a relapse is answered by the relapse sections: their own words steer a terse question there
+            # ("Relapsed ALL, what next?" otherwise meets MRD and post-transplant text first)
+            question = f"{question} {_RELAPSE_WORDS}"
         bm = self.bm25_ranking(question, n, tier) if mode in ("hybrid", "bm25") else []
         dn = self.dense_ranking(question, n, tier) if mode in ("hybrid", "dense") else []
         fused = rrf([r for r in (bm, dn) if r], k=self.rrf_k)

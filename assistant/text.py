@@ -121,6 +121,10 @@ TRIAL_NAME = (
 
 
 #: A trial or study named in text ("E1910", "JALSG ALL202-O").
+#: Drug tokens (after canonicalisation) that name what a question is about.
+DRUG_TOKENS = frozenset(["tki", "blinatumomab", "inotuzumab", "nelarabine", "tisagenlecleucel", "brexucabtagene",
+                         "imatinib", "dasatinib", "nilotinib", "ponatinib", "methotrexate", "cytarabine",
+                         "asparaginase", "car_t"])
 TRIAL_RE = re.compile(r"\b(?:" + TRIAL_NAME + r")\b", re.IGNORECASE)
 #: BLAST is a trial only in capitals ("blasts" are cells).
 _BLAST_TRIAL = re.compile(r"\bBLAST\b")

@@ -103,3 +103,10 @@ def test_patient_facts_boost_matching_sections(bot) -> None:
         return ids.index("jsh2023-all/ph-neg/older") if "jsh2023-all/ph-neg/older" in ids else 99
     assert rank(boosted) <= rank(plain)
     assert rank(boosted) < 99
+
+
+def test_a_terse_relapse_question_reaches_the_relapse_sections(bot) -> None:
+    from assistant.facts import read_facts
+    q = "Relapsed ALL 35yo after hyperCVAD, what salvage?"
+    top = [r.chunk.section_id for r in bot.retriever.search(q, facts=read_facts(q), k=5)]
+    assert any(s.startswith("jsh2023-all/relapsed/") for s in top), top
