@@ -1042,7 +1042,8 @@ def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float 
         if explicit or _MRD_CONTEXT_BEFORE.search(t[max(0, m.start() - 40) : m.start()]):
             events.append((m.start(), *_level_event(*_pow_level(m))))
     for m in _LEVEL_RATIO.finditer(t):
-        if _MRD_CONTEXT_BEFORE.search(t[max(0, m.start() - 40) : m.start()]) and not _GENERIC_LEVEL.search(
+        # ("MRD after induction measured at 1 in 10,000 cells": the cue may sit a few words back)
+        if _MRD_EARLIER.search(t, max(0, m.start() - 50), m.start()) and not _GENERIC_LEVEL.search(
                 t, max(0, m.start() - 25), m.end() + 25):
             events.append((m.start(), *_level_event(m["cmp"], float(f"{100 / int(m['den'].replace(',', '')):.6g}"))))
     for m in _LEVEL_PCT.finditer(t):

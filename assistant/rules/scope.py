@@ -315,7 +315,10 @@ def check_scope(
         add("SCOPE-MIXED-007", "warn",
             f"{other.group(0)} is outside this guideline; only the ALL part of the question is answered")
 
-    names_jsh = re.search(r"\bjsh\b|japanese society of hematology", cleaned, re.IGNORECASE)
+    # the guideline named by itself or by its editions ("what changed in the 2023 edition vs the 2020 supplement?")
+    names_jsh = re.search(r"\bjsh\b|japanese society of hematology|\b(?:2018|2020|2023)\s+(?:edition|supplement\w*"
+                          r"|revision|version|update)\b|\b(?:edition|supplement\w*|revision)\s+(?:of\s+)?(?:2018|2020|2023)\b",
+                          cleaned, re.IGNORECASE)
     if not _domain_tokens(cleaned) and not _domain_tokens(context) and not names_jsh:
         add("SCOPE-DOMAIN-002", "block",
             "The question does not appear to be about adult ALL treatment; ask about the JSH 2023 ALL guideline")

@@ -455,6 +455,7 @@ MRD_CASES = [
     ("MRD .005% after induction", "positive", 0.005),
     ("MRD 1 in 10,000 cells", "positive", 0.01),
     ("MRD 1/100000", "positive", 0.001),
+    ("pt w B-ALL, MRD after induction measured at 1 in 10,000 cells", "positive", 0.01),
     # the patient's own level after a threshold the question quotes
     ("JSH defines MRD high risk as >=0.1% after induction; is my patient with 0.05% low risk?", "positive", 0.05),
     ("MRD-negative", "negative", None),

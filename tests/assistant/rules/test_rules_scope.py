@@ -225,3 +225,8 @@ def test_other_intrathecal_or_vincristine_questions_are_not_never_events(q: str)
 def test_skipping_doses_is_a_self_change_not_a_dose_request() -> None:
     f = findings("the 6-MP in my maintenance makes me nauseous and tired, is it ok if I skip some doses?")
     assert "SAFE-DOSE-003" not in f and f.get("SAFE-SELF-005") == "warn"
+
+
+def test_a_question_naming_the_guidelines_editions_is_in_scope() -> None:
+    f = findings("What changed in the 2023 edition compared with the 2020 supplementary revision?")
+    assert not any(sev == "block" for sev in f.values()), f
