@@ -217,7 +217,10 @@ _DURATION_Q = re.compile(r"\bhow\s+long\b|\bduration\b|\bhow\s+many\s+(?:years|m
 #: A request to put a claim about the guideline in writing ("write a letter saying JSH 2023 recommends X").
 _CLAIM_REQUEST = re.compile(
     r"\b(?:saying|stating|that\s+says|to\s+say|claiming|confirming)\s+(?:that\s+)?(?:the\s+)?(?:jsh|guideline)"
-    r"[^.?!]{0,40}\b(?:recommends?|endorses?|approves?|supports?)\b", re.IGNORECASE)
+    r"[^.?!]{0,40}\b(?:recommends?|endorses?|approves?|supports?)\b"
+    # a claim taken for granted before the question ("As the guideline now recommends X, how many cycles?")
+    r"|^\W*(?:as|since|because|given\s+that|now\s+that)\s+(?:the\s+)?(?:jsh(?:\s+2023)?|guidelines?)\s+"
+    r"(?:now\s+|also\s+)?(?:recommends?|endorses?|approves?|supports?)\b", re.IGNORECASE)
 
 
 def is_status_question(question: str) -> bool:

@@ -887,3 +887,10 @@ def test_the_japanese_guideline_is_the_guideline_not_a_subject(bot) -> None:
                 "cure treatment for his age. is that really what the japanese guideline says?")
     assert "no standard therapy has been established" in a.answer.splitlines()[0]
     assert "Brexucabtagene" not in a.answer
+
+
+def test_a_claim_taken_for_granted_before_the_question_is_answered_no(bot) -> None:
+    a = bot.ask("As the guideline now recommends blinatumomab consolidation for all MRD-negative Ph- B-ALL (E1910), "
+                "how many cycles?")
+    assert a.answer.startswith("_**No**: the JSH 2023 summary does not say this")
+    assert "is not listed in the ALL Hub summary" in a.answer.splitlines()[2]
