@@ -23,7 +23,6 @@ from assistant.draft import (
     is_definition_question,
     llm_messages,
     question_parts,
-    trial_keys,
 )
 from assistant.errors import AssistantError, GenerationError
 from assistant.facts import (
@@ -250,10 +249,9 @@ class Assistant:
         sure, maybe = applicable_rules(q, facts, rulebook=self.rulebook,
                                        sections=[r.chunk.section_id for r in retrieved[:3]])
         premise = [] if blocked else premise_conflicts(q, facts, self.rulebook)
-        named = trial_keys(q)  # the whole document of a trial the question names (its numbers are checked)
-        evidence_sections = [r.chunk.section_id for r in retrieved[:3] if r.chunk.tier == "evidence"][:2] + ([
-            c.section_id for c in self.retriever.chunks if c.tier == "evidence" and trial_keys(c.title) & named]
-            if named and retrieved else [])
+        # (and the whole document of a trial the question names: its numbers are checked)
+        evidence_sections = [r.chunk.section_id for r in retrieved[:3] if r.chunk.tier == "evidence"][:2] + (
+            self.retriever.trial_sections(q) if retrieved else [])
         status = (self.retriever.search(q, facts=facts, k=4, tier="guideline")
                   if retrieved and asks_position(q) else [])  # "does JSH recommend X?": its own words
         # whole sections: the yes/no sentence may sit in a sibling chunk of what was retrieved
@@ -319,10 +317,9 @@ class Assistant:
         if not use_llm:
             draft, missing = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
                                              rare=self.retriever.is_rare, plain=self_change or distressed,
-                                             premise=premise)
-            if compared:  # the ages were given, several of them: the age branches are the answer
-                missing = [f for f in missing if not f.message.startswith("Facts that change the answer were not "
-                                                                           "given (age);")]
+                                             premise=premise,
+                                             # several ages were given: the age branches are the answer
+                                             given=frozenset({"age", "age_band"}) if compared else frozenset())
             extra.extend(missing)
         t3 = time.perf_counter()
         if sink is not None:

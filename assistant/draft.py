@@ -27,7 +27,15 @@ from assistant.rules.logic import (
     stated_facts,
 )
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, banned_content, claims_recommendation
-from assistant.text import DRUG_TOKENS, TRIAL_NAME, TRIAL_RE, chunk_sentences, headed_sentences, tokenize
+from assistant.text import (
+    DRUG_TOKENS,
+    TRIAL_NAME,
+    TRIAL_RE,
+    chunk_sentences,
+    headed_sentences,
+    tokenize,
+    trial_keys,
+)
 
 MAX_SENTENCES = 8
 EVIDENCE_LEAD = "**Evidence (trial data, not a JSH recommendation):**"
@@ -464,7 +472,6 @@ _FACT_TOKENS = frozenset(
 
 #: A question term and the words that answer it ("toxicity?" is answered by a line on VOD, CRS or neurotoxicity).
 _TERM_FAMILY = {"toxicity": {"toxicity", "vod", "crs", "neurotoxicity"}}
-_DRUGS = DRUG_TOKENS
 #: Question words about the kind of answer wanted (evidence, data), not its subject: the evidence step serves them.
 _FOCUS_SKIP = frozenset(["support", "supports", "supported", "supporting", "evidence", "data", "trial", "study",
                          "salvage", "outcome", "result", "number", "option", "plan", "next",
@@ -484,13 +491,13 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
     for line in covered:
         have.update(tokenize(line))
     # the drugs the answer already names are part of the subject ("what toxicity?" after "blinatumomab is ...")
-    q_drugs = q | (have & _DRUGS)
+    q_drugs = q | (have & DRUG_TOKENS)
     terms = [t for t in dict.fromkeys(tokenize(question))
              if t not in have and t not in _FACT_TOKENS and t not in _GENERIC and t not in _FOCUS_SKIP
              and not re.match(r"\d", t) and len(t) > 2 and rare(t)]  # (numbers and "22yo" are no subject; KMT2A is)
     out: list[tuple[str, Chunk]] = []
     seen: set[str] = set(covered)
-    named_drugs = [t for t in dict.fromkeys(tokenize(question)) if t in _DRUGS]
+    named_drugs = [t for t in dict.fromkeys(tokenize(question)) if t in DRUG_TOKENS]
     for term in terms:
         if term in have:
             continue  # named by a line added for an earlier term
@@ -511,8 +518,8 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
                     continue
                 if chunk.tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s):
                     continue
-                drugs = set(tokenize(s)) & _DRUGS
-                if drugs and q_drugs & _DRUGS and not drugs & q_drugs:
+                drugs = set(tokenize(s)) & DRUG_TOKENS
+                if drugs and q_drugs & DRUG_TOKENS and not drugs & q_drugs:
                     continue  # "main toxicity?" of inotuzumab is not answered by nelarabine's
                 own = {t for t in (set(tokenize(s)) & q_drugs) - (_GENERIC - {"ph_pos", "ph_neg"})
                        - _TERM_FAMILY.get(term, {term})
@@ -586,10 +593,6 @@ _ASKS_EVIDENCE = re.compile(r"\b(?:evidence|what\s+(?:data|trials?|studies)|whic
                             r"|(?:key\s+)?trials?\s+(?:results?|data)|key\s+trials?"
                             r"|back(?:s|ed|ing)?\s+(?:up\s+)?(?:the\s+)?\w+"
                             r"|based\s+on|supports?|supported|supporting|rationale|why)\b", re.IGNORECASE)
-_TRIAL_KEY = re.compile(r"(?!cd\d|t315i|(?:19|20)\d\d$)(?:[a-z_]+\d+\w*|\d{3,}|tower|eliana|phallcon|alba|graaph|zuma"
-                        r"|nishiwaki|gmall|ukall\w*|lysa|ino_vate)")
-
-
 #: A knowledge question: a list, a definition, a comparison, what the guideline says, a trial's results.
 _KNOWLEDGE_Q = re.compile(
     r"^\W*(?:multi-?part\W*)?(?:list|summari[sz]e|define|explain|describe|compare|name|outline)\b"
@@ -850,11 +853,6 @@ def stated_grades(question: str) -> list[str]:
     return list(dict.fromkeys(m.group(0) for m in _STATED_GRADE.finditer(question)))
 
 
-def trial_keys(text: str) -> set[str]:
-    """The tokens that tell one trial from another ("all202_o" vs "ph_all202", "10403", "tower")."""
-    return {t for t in tokenize(text) if _TRIAL_KEY.fullmatch(t)}
-
-
 def _specialised_first(rules: list[GuidelineRule]) -> list[GuidelineRule]:
     """A rule that specialises another applicable one (its conditions plus a finding, such as MRD-positive) comes
     before it: the exception for this patient before the default it qualifies."""
@@ -886,10 +884,12 @@ def draft_extractive(
     plain: bool = False,
     premise: Sequence[GuidelineRule] = (),
     rare: Callable[[str], bool] | None = None,
+    given: frozenset[str] = frozenset(),
 ) -> tuple[Draft, list[RuleFinding]]:
     """Build a cited answer deterministically. Returns the draft and findings about missing facts.
 
-    `pool` holds every chunk that may be cited (the retrieved ones plus the sections of applicable rules).
+    `pool` holds every chunk that may be cited (the retrieved ones plus the sections of applicable rules); `given`
+    names facts the question gave in another form (several ages compared): no finding asks only for them.
     """
     book = rulebook or default_rulebook()
     b = _Builder()
@@ -976,7 +976,8 @@ def draft_extractive(
         # a question about the guideline's position, answered, or a premise corrected, is no case with missing
         # facts; nor is the transplant decision the question asks about
         why = re.match(r"\W*why\b", question, re.IGNORECASE)  # asks for reasons, not a plan for a patient
-        if (forks and missing and not (status and asked) and not premise and not why and not grades
+        if (forks and missing and not set(missing) <= given and not (status and asked) and not premise and not why
+                and not grades
                 and not _ASKS_EVIDENCE.search(question)  # "what evidence supports X" is about the trials
                 and not knowledge_question(question, facts)):  # "list the drugs for relapse" has no patient
             missing_ph = "ph_status" in missing

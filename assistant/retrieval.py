@@ -17,7 +17,7 @@ from rank_bm25 import BM25Okapi
 
 from assistant.models import Chunk, PatientFacts, RetrievedChunk
 from assistant.rules.logic import RuleBook
-from assistant.text import DRUG_TOKENS, TRIAL_RE, chunk_sentences, tokenize
+from assistant.text import DRUG_TOKENS, TRIAL_RE, chunk_sentences, tokenize, trial_keys
 
 #: Questions that ask about trial data want the evidence tier; all others lean to guideline statements.
 EVIDENCE_INTENT = re.compile(
@@ -126,6 +126,7 @@ class HybridRetriever:
         self.patient_boost = patient_boost
         self._bm25 = _SparseBM25([tokenize(chunk_search_text(c)) for c in self.chunks]) if self.chunks else None
         self._terms_memo: dict[str, frozenset[str]] = {}  # chunk_id -> the terms it speaks about
+        self._trial_index: dict[str, set[str]] | None = None  # evidence section -> the trials it names (built once)
 
     def is_rare(self, token: str, share: float = 0.1) -> bool:
         """True when `token` occurs in fewer than `share` of the indexed chunks (a specific term, not a common one)."""
@@ -157,6 +158,20 @@ class HybridRetriever:
                      if cid not in ids and self.by_id[cid] not in out]
             out += [self.by_id[cid] for cid in fresh[:1]]
         return out
+
+    def trial_sections(self, question: str) -> list[str]:
+        """The evidence sections of the trials a question names ("ALL202-O", "TOWER vs INO-VATE"), from an index
+        of document titles built on first use (not a scan of every chunk per question)."""
+        keys = trial_keys(question)
+        if not keys:
+            return []
+        if self._trial_index is None:
+            index: dict[str, set[str]] = defaultdict(set)  # in the order of the index
+            for c in self.chunks:
+                if c.tier == "evidence":
+                    index[c.section_id] |= trial_keys(c.title)
+            self._trial_index = dict(index)
+        return [sid for sid, names in self._trial_index.items() if names & keys]
 
     def _own_terms(self, chunk: Chunk) -> frozenset[str]:
         """The terms a chunk itself speaks about (a pointer, "... are described in the toxicity notes document",
@@ -203,10 +218,8 @@ class HybridRetriever:
                 continue
             cond = rule.condition(facts)
             for sid in rule.section_ids:
-                if cond is True:
-                    bonus[sid] = max(bonus.get(sid, 0.0), 0.5 * unit)
-                elif cond is None and facts.phase in ("relapsed", "refractory") and "phase" in rule.when:
-                    # a relapse whose lineage or Ph status is not given: every relapse section, not MRD ones
+                # (a relapse whose lineage or Ph status is not given: every relapse section, not MRD ones)
+                if cond is True or (cond is None and facts.phase in ("relapsed", "refractory") and "phase" in rule.when):
                     bonus[sid] = max(bonus.get(sid, 0.0), 0.5 * unit)
                 elif cond is False and sid not in bonus:
                     bonus[sid] = -0.3 * unit

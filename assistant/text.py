@@ -120,11 +120,11 @@ TRIAL_NAME = (
 )
 
 
-#: A trial or study named in text ("E1910", "JALSG ALL202-O").
 #: Drug tokens (after canonicalisation) that name what a question is about.
 DRUG_TOKENS = frozenset(["tki", "blinatumomab", "inotuzumab", "nelarabine", "tisagenlecleucel", "brexucabtagene",
                          "imatinib", "dasatinib", "nilotinib", "ponatinib", "methotrexate", "cytarabine",
                          "asparaginase", "car_t"])
+#: A trial or study named in text ("E1910", "JALSG ALL202-O").
 TRIAL_RE = re.compile(r"\b(?:" + TRIAL_NAME + r")\b", re.IGNORECASE)
 #: BLAST is a trial only in capitals ("blasts" are cells).
 _BLAST_TRIAL = re.compile(r"\bBLAST\b")
@@ -287,6 +287,16 @@ def _tokenize(text: str, keep_stopwords: bool, fix_typos: bool) -> tuple[str, ..
             continue
         out.append(tok)
     return tuple(out)
+
+
+#: A token that names one trial ("all202_o", "ph_all202", "10403", "tower"), not a gene or a year.
+_TRIAL_KEY = re.compile(r"(?!cd\d|t315i|(?:19|20)\d\d$)(?:[a-z_]+\d+\w*|\d{3,}|tower|eliana|phallcon|alba|graaph|zuma"
+                        r"|nishiwaki|gmall|ukall\w*|lysa|ino_vate)")
+
+
+def trial_keys(text: str) -> set[str]:
+    """The tokens that tell one trial from another ("all202_o" vs "ph_all202", "10403", "tower")."""
+    return {t for t in tokenize(text) if _TRIAL_KEY.fullmatch(t)}
 
 
 def contains_term(haystack_norm: str, term: str) -> bool:

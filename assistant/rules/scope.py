@@ -255,7 +255,7 @@ def is_self_change(question: str) -> bool:
     >>> is_self_change("Can he stop TKI after 3 years? Ph+ ALL, no transplant")
     False
     """
-    return bool(_SELF_RE.search(question) or (_FAMILY.search(question) and _FAMILY_CHANGE.search(question)))
+    return is_self_change_first_person(question) or bool(_FAMILY.search(question) and _FAMILY_CHANGE.search(question))
 
 
 def check_scope(
