@@ -78,6 +78,7 @@ from bisect import bisect_right
 from functools import lru_cache
 from typing import Any
 
+from assistant.concepts import read_concepts
 from assistant.models import AgeBand, PatientFacts
 from assistant.text import TRIAL_NAME
 
@@ -140,6 +141,7 @@ def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_SYMBOLS).lower()
     text = text.replace("^^", "^")
     text = _HTML_TAG.sub(" ", text)
+    text = read_concepts(text).text  # lay words and misspellings -> canonical terms; others' facts masked
     text = re.sub(r"\bend-of-", "end of ", text)  # "end-of-induction MRD"
     text = re.sub(r"\bnon-?transplanted\b", "not transplanted", text)
     text = _KEY_VALUE.sub(lambda m: "age " if m[1] == "age" else m[1] + " ", text)
@@ -147,17 +149,11 @@ def _normalise(text: str) -> str:
     text = _PH_VALUE.sub(lambda m: "ph-" + {"+": "positive", "-": "negative", "pos": "positive",
                                              "neg": "negative"}.get(m[1] or m[2], m[1] or m[2]), text)
     text = _number_words(text)
-    text = _PHILADELPHIA_TYPO.sub("philadelphia", text)
-    text = _POSITIVE_TYPO.sub("positive", text)
-    text = _NEGATIVE_TYPO.sub("negative", text)
     text = _BCR_ABL_ISOFORM.sub("bcr-abl1 positive", text)
     text = _CD_DIM_NEG.sub(lambda m: f"cd{m[1]} negative", text)
     return re.sub(r"\s+", " ", text)
 
 
-_PHILADELPHIA_TYPO = re.compile(r"\bphil+a?del+p?h?ia\b")
-_POSITIVE_TYPO = re.compile(r"\bp[oa]s+[aio]?t[ia]?ve?\b")  # "postive", "positve"
-_NEGATIVE_TYPO = re.compile(r"\bn[ea]g[ai]?t[ia]?ve?\b")  # "negtive", "negatve"
 # "BCR-ABL1 p190 detected", "p210 transcript positive": a BCR::ABL1 isoform found means Ph-positive
 _BCR_ABL_ISOFORM = re.compile(
     r"\b(?:bcr[-:]*abl1?\s*)?\(?\bp(?:190|210|230)\)?\s+(?:bcr[-:]*abl1?\s+)?(?:transcripts?\s+|fusion\s+)?"

@@ -1,0 +1,444 @@
+"""The concept layer: a lexicon (data) read with clinical context, for the question reader.
+
+The vocabulary lives once, in `assistant/lexicon/concepts.yaml` (concepts with ids, terms, lay words and
+misspellings) and `assistant/lexicon/context.yaml` (negation, affirmation and who-a-fact-belongs-to rules).
+This module matches it against a lower-cased, normalised text and returns a `Reading`:
+
+- `mentions`: each concept found, with its context (negated / affirmed) and whether it was misspelt;
+- `text`: the text with lay words and misspellings rewritten to each concept's canonical form, bare
+  mentions whose meaning depends on context resolved ("ALL with the Philadelphia chromosome" -> "ph-positive"),
+  and facts that belong to someone else masked (a relative's or a donor's age, a friend's diagnosis), so the
+  fact readers downstream see one canonical wording for a whole class of phrasings.
+
+The algorithm is medspaCy's (TargetMatcher phrases from a lexicon + ConText modifiers with a direction, a
+window and terminators), written over plain tokens because medspaCy costs too much here: measured on these
+machines, importing spaCy imports torch through thinc (3 s) and medspaCy imports nltk (2 s), so a cold
+`allguide ask` would go from 2.4 s to about 7 s, and on Python 3.11 it pins numpy below 2. This reader loads
+in a few milliseconds and reads a question in well under one. Misspellings of long words are found by bounded
+fuzzy matching (rapidfuzz, edit distance 1, or 2 for words of 9+ letters, same first letter) against every
+lexicon form.
+
+    >>> read_concepts("my mom is 71 and has all with the philadelpia chromozone").text
+    'my mom is aged 71 and has all with ph-positive'
+    >>> read_concepts("she has a 2-year-old child and t-all").text
+    'she has a someone someone and t-all'
+    >>> [m.concept for m in read_concepts("engineered t-cell therapy after relapse").mentions]
+    ['car_t', 'relapse']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+__all__ = ["Concept", "Lexicon", "Mention", "Reading", "load_lexicon", "read_concepts"]
+
+LEXICON_DIR = Path(__file__).parent / "lexicon"
+MASK = "someone"
+
+#: words (hyphen-, slash-, colon- and apostrophe-joined), numbers with thousands separators, single symbols
+_TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[a-z0-9]+(?:(?:'|::|[-/:.])[a-z0-9]+)*\+?|\S")
+_AGE_NUMBER = re.compile(r"^(?:\d{1,3})(?:-?(?:years?|yrs?|yo|y/o|y|year-old|years-old|yr-old|-old|s))*(?:-old)?$")
+_AGE_WORDS = frozenset({"year", "years", "yr", "yrs", "old", "yo", "y/o", "y", "-", "aged", "age", "year-old",
+                        "years-old", "month", "months", "month-old"})
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    kind: str
+    label: str
+    canonical: str
+    role: str | None = None
+    canonical_when: dict[str, str] = field(default_factory=dict)
+    glue: bool = False
+    unless_before: frozenset[str] = frozenset()
+    unless_after: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Form:
+    tokens: tuple[str, ...]
+    concept: Concept
+    rewrite: bool  # lay word or misspelling: rewritten to the canonical form
+    misspelt: bool = False
+
+
+@dataclass(frozen=True)
+class Mention:
+    concept: str
+    kind: str
+    start: int  # token index
+    end: int
+    surface: str
+    negated: bool = False
+    affirmed: bool = False
+    fuzzy: bool = False
+    other_person: bool = False
+
+
+@dataclass(frozen=True)
+class Reading:
+    text: str
+    mentions: tuple[Mention, ...]
+
+    def ids(self, *, kind: str | None = None) -> list[str]:
+        """Concept ids in order of appearance (those about someone else left out)."""
+        return [m.concept for m in self.mentions if not m.other_person and (kind is None or m.kind == kind)]
+
+
+@dataclass(frozen=True)
+class ContextRules:
+    window: int
+    terminators: frozenset[str]
+    negated_before: tuple[tuple[str, ...], ...]
+    negated_after: tuple[tuple[str, ...], ...]
+    affirmed_before: tuple[tuple[str, ...], ...]
+    affirmed_after: tuple[tuple[str, ...], ...]
+    pending_before: tuple[tuple[str, ...], ...]
+    pending_after: tuple[tuple[str, ...], ...]
+    people: dict[str, tuple[tuple[str, ...], ...]]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    concepts: dict[str, Concept]
+    forms: dict[str, tuple[Form, ...]]  # first token -> forms starting with it, longest first
+    vocabulary: tuple[str, ...]  # single words of 6+ letters, for fuzzy matching
+    known: frozenset[str]  # every token of every form, and words never corrected
+    context: ContextRules
+
+
+def tokens(text: str) -> list[str]:
+    """The tokens the lexicon is matched on.
+
+    >>> tokens("ph+ all, mrd 1x10^-4 (10,000) i'm 45-year-old")
+    ['ph+', 'all', ',', 'mrd', '1x10', '^', '-', '4', '(', '10,000', ')', "i'm", '45-year-old']
+    """
+    return _TOKEN.findall(text)
+
+
+def _phrases(items: list[str]) -> tuple[tuple[str, ...], ...]:
+    bad = [p for p in items if not isinstance(p, str)]
+    if bad:  # YAML reads a bare no / yes / on as a boolean: quote it
+        raise ValueError(f"context phrase {bad[0]!r} is not text (quote it in the YAML file)")
+    return tuple(sorted({tuple(tokens(str(p).lower())) for p in items}, key=len, reverse=True))
+
+
+def _concept(entry: dict[str, Any]) -> Concept:
+    return Concept(
+        id=entry["id"], kind=entry["kind"], label=entry["label"], canonical=str(entry["canonical"]),
+        role=entry.get("role"), canonical_when=dict(entry.get("canonical_when") or {}), glue=bool(entry.get("glue")),
+        unless_before=frozenset(str(w) for w in entry.get("unless_before") or []),
+        unless_after=frozenset(str(w) for w in entry.get("unless_after") or []))
+
+
+def _context(data: dict[str, Any]) -> ContextRules:
+    return ContextRules(
+        window=int(data["window"]), terminators=frozenset(str(t) for t in data["terminators"]),
+        negated_before=_phrases(data["negated"]["before"]), negated_after=_phrases(data["negated"]["after"]),
+        affirmed_before=_phrases(data["affirmed"]["before"]), affirmed_after=_phrases(data["affirmed"]["after"]),
+        pending_before=_phrases(data["pending"]["before"]), pending_after=_phrases(data["pending"]["after"]),
+        people={k: _phrases(v) for k, v in data["people"].items()})
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(folder: Path = LEXICON_DIR, lang: str = "en") -> Lexicon:
+    """Read the lexicon and context rules once per process (cached)."""
+    data = yaml.safe_load((folder / "concepts.yaml").read_text(encoding="utf-8"))
+    rules = yaml.safe_load((folder / "context.yaml").read_text(encoding="utf-8"))
+    concepts: dict[str, Concept] = {}
+    by_first: dict[str, list[Form]] = {}
+    for entry in data["concepts"]:
+        concept = _concept(entry)
+        if concept.id in concepts:
+            raise ValueError(f"concept id {concept.id!r} appears twice in the lexicon")
+        concepts[concept.id] = concept
+        forms = (entry.get(lang) or {})
+        for key, rewrite in (("terms", False), ("lay", True), ("misspellings", True)):
+            for surface in forms.get(key) or []:
+                if not isinstance(surface, str):
+                    raise ValueError(f"form {surface!r} of concept {concept.id} is not text (quote it in the YAML file)")
+                toks = tuple(tokens(surface.lower()))
+                if toks:
+                    by_first.setdefault(toks[0], []).append(Form(toks, concept, rewrite, key == "misspellings"))
+    correct = {t for fs in by_first.values() for f in fs if not f.misspelt for t in f.tokens}
+    vocabulary = tuple(sorted(t for t in correct if len(t) >= 6 and re.fullmatch(r"[a-z][a-z:/'-]+", t)))
+    return Lexicon(
+        concepts=concepts,
+        forms={k: tuple(sorted(v, key=lambda f: len(f.tokens), reverse=True)) for k, v in by_first.items()},
+        vocabulary=vocabulary, known=frozenset(correct | set(data.get("not_misspellings") or [])),
+        context=_context(rules))
+
+
+# ------------------------------------------------------------------------------------------ fuzzy matching
+
+
+def _correct(tok: str, lex: Lexicon) -> str | None:
+    """The lexicon word a misspelt token stands for, or None ("philadelpia" -> "philadelphia")."""
+    if len(tok) < 6 or tok in lex.known or not tok.isascii() or any(c.isdigit() for c in tok):
+        return None
+    limit = 1 if len(tok) < 9 else 2
+    hit = process.extractOne(tok, lex.vocabulary, scorer=Levenshtein.distance, score_cutoff=limit)
+    if hit is None:
+        return None
+    word = hit[0]
+    if word[0] != tok[0] or tok.startswith(word) or word.startswith(tok + "s"):
+        return None  # another first letter, or an inflection ("transplanted", "mothers"), not a misspelling
+    return word
+
+
+# ------------------------------------------------------------------------------------------ matching
+
+
+def _starts(toks: list[str], i: int, phrase: tuple[str, ...]) -> bool:
+    return tuple(toks[i:i + len(phrase)]) == phrase
+
+
+def _match(toks: list[str], raw: list[str], lex: Lexicon) -> list[tuple[int, Form]]:
+    """Longest lexicon form at each position, left to right (guards applied); `toks` are the fuzzy-corrected
+    tokens, `raw` the written ones (a listed misspelling matches as written)."""
+    out: list[tuple[int, Form]] = []
+    i = 0
+    while i < len(toks):
+        forms = lex.forms.get(toks[i], ())
+        if raw[i] != toks[i]:
+            forms = tuple(sorted([*forms, *lex.forms.get(raw[i], ())], key=lambda f: -len(f.tokens)))
+        for form in forms:
+            n = len(form.tokens)
+            if not (_starts(toks, i, form.tokens) or _starts(raw, i, form.tokens)):
+                continue
+            c = form.concept
+            if form.rewrite and (c.unless_before & set(toks[max(0, i - 3):i])
+                                 or c.unless_after & set(toks[i + n:i + n + 2])):
+                continue
+            out.append((i, form))
+            i += n - 1
+            break
+        i += 1
+    return out
+
+
+def _scan(toks: list[str], start: int, step: int, rules: ContextRules,
+          phrases: dict[str, tuple[tuple[str, ...], ...]]) -> str | None:
+    """The nearest context phrase in one direction from `start` (within the window, up to a terminator)."""
+    i, seen = start, 0
+    while 0 <= i < len(toks) and seen < rules.window:
+        for name, group in phrases.items():
+            for p in group:
+                lo = i - len(p) + 1 if step < 0 else i
+                if lo >= 0 and _starts(toks, lo, p):
+                    return name
+        if toks[i] in rules.terminators:
+            return None
+        i += step
+        seen += 1
+    return None
+
+
+def _polarity(toks: list[str], i: int, n: int, rules: ContextRules) -> str | None:
+    """negated / affirmed / pending, or None: a result written after the mention ("... test is positive") wins over
+    a pending cue before it ("tested for CD19: positive"); a negation anywhere wins over an affirmation."""
+    before = _scan(toks, i - 1, -1, rules, {"pending": rules.pending_before, "negated": rules.negated_before,
+                                            "affirmed": rules.affirmed_before})
+    after = _scan(toks, i + n, 1, rules, {"pending": rules.pending_after, "negated": rules.negated_after,
+                                          "affirmed": rules.affirmed_after})
+    if after in ("negated", "affirmed"):
+        return "negated" if "negated" in (before, after) else after
+    if "pending" in (before, after):
+        return "pending"
+    return before
+
+
+# ------------------------------------------------------------------------------------------ people
+
+
+def _has(toks: list[str], group: tuple[tuple[str, ...], ...]) -> bool:
+    return any(_starts(toks, i, p) for i in range(len(toks)) for p in group)
+
+
+def _sentence_end(toks: list[str], i: int) -> int:
+    while i < len(toks) and toks[i] not in (".", "?", "!", ";"):
+        i += 1
+    return i
+
+
+def _age_span_before(toks: list[str], i: int) -> list[int]:
+    """Token indexes of an age written just before a person noun ("45-year-old daughter", "a 2 year old child")."""
+    out, j = [], i - 1
+    while j >= 0 and i - j <= 5 and (toks[j] in _AGE_WORDS or _AGE_NUMBER.match(toks[j])):
+        out.append(j)
+        j -= 1
+    return [k for k in out if any(c.isdigit() for c in toks[k])]
+
+
+def _age_span_after(toks: list[str], end: int, rules: ContextRules) -> list[int]:
+    """Token indexes of an age written just after a person noun ("sister (44)", "nephew is 19", "son, who is 12")."""
+    j = end
+    for _ in range(3):  # "brother, who is 44": a comma, then a cue
+        cue = next((p for p in rules.people["age_after"] if _starts(toks, j, p)), None)
+        if cue is None:
+            break
+        j += len(cue)
+    out: list[int] = []
+    while end < j < len(toks) and re.fullmatch(r"\d{1,3}", toks[j]):  # "kids are 12 and 15"
+        out.append(j)
+        j += 2 if j + 2 < len(toks) and toks[j + 1] in (",", "and", "&") else len(toks)
+    return out
+
+
+def _asker_is_patient(toks: list[str], rules: ContextRules) -> bool | None:
+    if _has(toks, rules.people["asker_is_relative"]):
+        return False
+    if _has(toks, rules.people["first_person_patient"]):
+        return True
+    return None
+
+
+def _possessor(toks: list[str], i: int) -> tuple[str, int]:
+    """The word before a person noun, skipping an age written in between ("my 45 year old husband")."""
+    j = i - 1
+    while j >= 0 and (toks[j] in _AGE_WORDS or _AGE_NUMBER.match(toks[j])):
+        j -= 1
+    return (toks[j], j) if j >= 0 else ("", -1)
+
+
+def _is_other(toks: list[str], i: int, form: Form, rules: ContextRules, patient_named: bool,
+              asker_patient: bool | None) -> bool:
+    """A person mention that is not the patient (see the `people` rules in context.yaml)."""
+    role = form.concept.role
+    prev, j = _possessor(toks, i)
+    before = toks[max(0, i - 4):i]
+    if role == "donor" or "donor" in toks[max(0, i - 12):_sentence_end(toks, i)]:
+        return True
+    if (prev,) in rules.people["patient_possessors"] or tuple(toks[max(0, j - 1):j + 1]) in rules.people[
+            "patient_possessors"]:
+        return True  # "her daughter", "the patient's mother"
+    asker = (prev,) in rules.people["asker_possessors"] or j < 0
+    if role == "child":  # someone's child only when the text relates it to the patient ("she has a ... child")
+        return any(_starts(before, k, p) for k in range(len(before)) for p in rules.people["has_relation"]) or (
+            asker and (patient_named or asker_patient is True))
+    return not asker or patient_named or asker_patient is True
+
+
+def _people_masks(toks: list[str], persons: list[tuple[int, Form]],
+                  rules: ContextRules) -> tuple[set[int], set[int], set[int]]:
+    """(token indexes to mask, indexes of person mentions that are someone else, the patient's bound ages)."""
+    masks: set[int] = set()
+    others: set[int] = set()
+    ages: set[int] = set()
+    patient_named = False  # the asker's relative who is the patient has been named ("my mom ...")
+    asker_patient = _asker_is_patient(toks, rules)
+    # someone else is described beside the patient ("a friend from my support group has Ph+ ALL. My dad (63) ..."):
+    # only when the text also names the patient (a relative, the asker, "the patient")
+    beside = asker_patient is True or any(f.concept.role == "relative" for _, f in persons) or bool(
+        {"patient", "pt", "patients"} & set(toks))
+    for i, form in persons:
+        n = len(form.tokens)
+        prev = toks[i - 1] if i else ""
+        if beside and (form.concept.role == "acquaintance" or prev.endswith("'s") and prev not in ("patient's", "pt's")):
+            # "a friend from my support group has Ph+ ALL", "my friend's son had T-ALL": the whole sentence is theirs
+            others.add(i)
+            masks.update(range(i, _sentence_end(toks, i)))
+            continue
+        if not _is_other(toks, i, form, rules, patient_named, asker_patient):
+            if not patient_named:  # "my wife, 48,", "my grandad is 70": the patient's age
+                ages.update(_age_span_after(toks, i + n, rules)[:1])
+            patient_named = patient_named or form.concept.role in ("relative", "acquaintance")
+            continue
+        others.add(i)
+        if form.concept.role != "donor":  # (a donor's availability is the patient's fact; their age is not)
+            masks.update(range(i, i + n))
+        masks.update(_age_span_before(toks, i))
+        masks.update(_age_span_after(toks, i + n, rules))
+    masks.update(_parent_of_ages(toks, rules))
+    if asker_patient is False or (asker_patient is None and patient_named):
+        masks.update(_first_person_ages(toks, rules))  # the asker is a relative: "I'm 45" is not the patient
+    return masks, others, ages - masks
+
+
+def _parent_of_ages(toks: list[str], rules: ContextRules) -> set[int]:
+    """A parent writing about their own disease: "a mom of a 6 year old", "single mum to a 7 year old"."""
+    out: set[int] = set()
+    for i in range(len(toks)):
+        for p in rules.people["parent_of"]:
+            if _starts(toks, i, p):
+                j = i + len(p)
+                j += int(j < len(toks) and toks[j] in ("a", "an"))
+                out.update(k for k in range(j, min(j + 4, len(toks))) if _AGE_NUMBER.match(toks[k]))
+    return out
+
+
+def _first_person_ages(toks: list[str], rules: ContextRules) -> set[int]:
+    out: set[int] = set()
+    for i in range(len(toks)):
+        for p in rules.people["first_person"]:
+            j = i + len(p)
+            if _starts(toks, i, p) and j < len(toks):
+                j += int(toks[j] == "(")
+                if j < len(toks) and re.fullmatch(r"\d{1,3}", toks[j]):
+                    out.add(j)
+    return out
+
+
+# ------------------------------------------------------------------------------------------ reading
+
+
+def read_concepts(text: str, lex: Lexicon | None = None) -> Reading:
+    """Concepts in a lower-cased text, with context, and the text rewritten to canonical forms."""
+    lex = lex or load_lexicon()
+    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    toks = [text[a:b] for a, b in spans]
+    fixed = {i: w for i, t in enumerate(toks) if (w := _correct(t, lex))}
+    seen = [fixed.get(i, t) for i, t in enumerate(toks)]
+    stems = [t[:-2] if t.endswith("'s") and len(t) > 3 else t for t in seen]  # "my cousin's leukemia"
+    matches = _match(stems, toks, lex)
+    persons = [(i, f) for i, f in matches if f.concept.kind == "person"]
+    masks, others, ages = _people_masks(seen, persons, lex.context)
+    mentions: list[Mention] = []
+    replace: dict[int, tuple[int, str, bool]] = {}  # start token -> (end token, text, glue)
+    for i, form in matches:
+        c, n = form.concept, len(form.tokens)
+        pol = _polarity(seen, i, n, lex.context) if c.canonical_when else None
+        other = i in others or any(k in masks for k in range(i, i + n))
+        mentions.append(Mention(concept=c.id, kind=c.kind, start=i, end=i + n, surface=" ".join(toks[i:i + n]),
+                                negated=pol == "negated", affirmed=pol == "affirmed",
+                                fuzzy=any(k in fixed for k in range(i, i + n)), other_person=other))
+        if other or c.kind == "person":
+            continue
+        if pol and pol in c.canonical_when:
+            replace[i] = (i + n, c.canonical_when[pol], c.glue)
+        elif form.rewrite:
+            replace[i] = (i + n, c.canonical, c.glue)
+    for i in ages:  # an age bound to the patient is written the one way the age reader knows
+        replace[i] = (i + 1, f"aged {seen[i]}", False)
+    return Reading(text=_rebuild(text, spans, seen, replace, masks), mentions=tuple(mentions))
+
+
+def _rebuild(text: str, spans: list[tuple[int, int]], seen: list[str], replace: dict[int, tuple[int, str, bool]],
+             masks: set[int]) -> str:
+    out: list[str] = []
+    pos, i, glue_next = 0, 0, False
+    while i < len(spans):
+        a, b = spans[i]
+        gap = "" if glue_next else text[pos:a]
+        glue_next = False
+        if i in replace:
+            end, canonical, glue = replace[i]
+            if glue:
+                gap = ""
+                glue_next = True
+            out.append(gap + canonical)
+            pos, i = spans[end - 1][1], end
+            continue
+        out.append(gap + (MASK if i in masks else seen[i]))
+        pos, i = b, i + 1
+    out.append(text[pos:])
+    return "".join(out)

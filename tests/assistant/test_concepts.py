@@ -1,0 +1,184 @@
+"""The concept layer: lexicon data, fuzzy matching, context and who a fact belongs to (real lexicon files)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.concepts import LEXICON_DIR, load_lexicon, read_concepts, tokens
+from assistant.facts import read_facts
+
+
+def _ids(text: str) -> list[str]:
+    return read_concepts(text.lower()).ids()
+
+
+# ------------------------------------------------------------------------------------------ the lexicon itself
+
+
+def test_lexicon_ids_are_unique_and_every_concept_has_a_form() -> None:
+    data = yaml.safe_load((LEXICON_DIR / "concepts.yaml").read_text(encoding="utf-8"))
+    ids = [c["id"] for c in data["concepts"]]
+    assert len(ids) == len(set(ids))
+    for c in data["concepts"]:
+        forms = c.get("en") or {}
+        assert any(forms.get(k) for k in ("terms", "lay", "misspellings")), c["id"]
+        assert "ja" in c, f"{c['id']}: leave room for the Japanese forms"
+
+
+def test_every_form_is_text(tmp_path: Path) -> None:
+    """A bare `no` in YAML is a boolean: the loader says which phrase to quote instead of matching 'false'."""
+    (tmp_path / "concepts.yaml").write_text((LEXICON_DIR / "concepts.yaml").read_text(encoding="utf-8"))
+    ctx = (LEXICON_DIR / "context.yaml").read_text(encoding="utf-8").replace('before: ["no",', "before: [no,")
+    (tmp_path / "context.yaml").write_text(ctx)
+    with pytest.raises(ValueError, match="quote it"):
+        load_lexicon(tmp_path)
+
+
+def test_a_form_is_not_claimed_by_two_concepts() -> None:
+    lex = load_lexicon()
+    owners: dict[tuple[str, ...], set[str]] = {}
+    for forms in lex.forms.values():
+        for f in forms:
+            owners.setdefault(f.tokens, set()).add(f.concept.id)
+    assert {k: v for k, v in owners.items() if len(v) > 1} == {}
+
+
+# ------------------------------------------------------------------------------------------ concepts found
+
+CONCEPT_CASES = [
+    ("engineered T-cell treatment after relapse", ["car_t", "relapse"]),
+    ("genetically modified T cells for relapsed B-ALL", ["car_t", "relapse", "b_lineage"]),
+    ("blinatumomob for MRD", ["blinatumomab", "mrd"]),  # misspelt
+    ("Kymriah at 24", ["car_t"]),
+    ("a bone marrow tranplant", ["allo_hsct"]),
+    ("her leukimia came back", ["all", "relapse"]),
+    ("T-cell leukemia", ["t_lineage"]),
+    ("dasatanib or imitinib", ["dasatinib", "imatinib"]),
+    ("the strong chemo", ["intensive_chemo"]),
+    ("never went into remision", ["refractory"]),
+    # not those concepts
+    ("the MRD test came back negative", ["mrd"]),
+    ("to keep the disease from coming back", []),
+    ("the T-cell engager blinatumomab", ["bite_t_cells", "blinatumomab"]),
+]
+
+
+@pytest.mark.parametrize(("text", "ids"), CONCEPT_CASES)
+def test_concepts_found(text: str, ids: list[str]) -> None:
+    found = [i for i in _ids(text) if i not in ("all",)] if "all" not in ids else _ids(text)
+    assert found == ids
+
+
+# ------------------------------------------------------------------------------------------ fuzzy matching
+
+FUZZY_CASES = [
+    ("philadelpia chromozone", "philadelphia chromosome"),
+    ("postive", "positive"),
+    ("nelarabin", "nelarabine"),
+    ("tranplant", "allo-hsct"),  # a listed misspelling, rewritten to the concept's canonical form
+    ("transplnt", "transplant"),
+    # real words and inflections are left alone
+    ("transplanted", "transplanted"),
+    ("relapses", "relapses"),
+    ("mothers", "mothers"),
+    ("position", "position"),
+    ("calls", "calls"),
+]
+
+
+@pytest.mark.parametrize(("text", "fixed"), FUZZY_CASES)
+def test_fuzzy_corrects_misspellings_only(text: str, fixed: str) -> None:
+    assert fixed in read_concepts(text).text
+
+
+# ------------------------------------------------------------------------------------------ context
+
+POLARITY_CASES = [
+    ("all with the philadelphia chromosome", "ph-positive"),
+    ("has the philadelpia chromozone", "ph-positive"),
+    ("the philadelphia chromosome test is positive", "ph-positive"),
+    ("all with no philadelphia chromosome", "ph-negative"),
+    ("all without the philadelphia chromosome", "ph-negative"),
+    ("does not have the philadelphia chromosome", "ph-negative"),
+    ("philadelphia chromosome was negative", "ph-negative"),
+    # neither: the bare term stays as written
+    ("what is the philadelphia chromosome?", "philadelphia chromosome"),
+    ("tested for the philadelphia chromosome", "philadelphia chromosome"),
+]
+
+
+@pytest.mark.parametrize(("text", "canonical"), POLARITY_CASES)
+def test_context_decides_a_bare_mention(text: str, canonical: str) -> None:
+    assert canonical in read_concepts(text).text
+
+
+# ------------------------------------------------------------------------------------------ whose facts
+
+AGE_OWNER_CASES = [
+    # someone else's age
+    ("31-year-old with Ph- B-ALL; she has a 2-year-old child", 31),
+    ("55 y/o man Ph negative ALL, lives with his 80-year-old mother", 55),
+    ("Ph+ ALL relapsed; patient's mother (81) lives with the family", None),
+    ("Teacher; sister is 44 and mother is 70. Ph-negative ALL", None),
+    ("post-transplant Ph+ ALL; the donor brother is 49", None),
+    ("My sister has Ph positive ALL. I'm her brother, I'm 45 and I'm a match", None),
+    ("I'm a mom of a 6 year old and I have B-ALL", None),
+    ("my husband has Ph+ ALL. our kids are 12 and 15", None),
+    ("I'm so scared, my MRD came back positive. my mum is 60 and keeps crying", None),
+    ("My dad is 72 and has relapsed B-ALL. His donor would be my brother, who is 44", 72),
+    # the patient's age, however it is written
+    ("My 45 year old husband has relapsed B-ALL", 45),
+    ("My wife, 48, has B-ALL that just relapsed", 48),
+    ("my grandad is 70, ALL without the philadelphia chromosome", 70),
+    ("My dad (63) was diagnosed with ALL", 63),
+    ("an 8-year-old child with ALL", 8),
+    ("I'm 34, B-ALL, in remission", 34),
+    ("my 17 year old cousin has philladelphia negative ALL", 17),
+    ("My friend's son had T-cell leukemia. My wife, 48, has B-ALL", 48),
+]
+
+
+@pytest.mark.parametrize(("text", "age"), AGE_OWNER_CASES)
+def test_ages_belong_to_their_person(text: str, age: int | None) -> None:
+    assert read_facts(text).age == age
+
+
+FACT_CASES = [
+    ("My mom is 71 and has ALL with the philadelphia chromosome. Will they give her the strong chemo?",
+     {"age": 71, "ph_status": "positive"}),
+    ("My mom is 71 and has ALL with the philadelpia chromozone.", {"ph_status": "positive"}),
+    ("Our T-lineage ALL patient came back after chemo. B-cell antibodies won't work — what instead?",
+     {"lineage": "T", "phase": "relapsed"}),
+    ("Relapsed B-ALL, 30 years old; is engineered T-cell treatment an option?", {"lineage": "B"}),
+    ("A friend from my support group has Philadelphia positive ALL. My dad (63) has ALL.",
+     {"ph_status": None, "age": 63}),
+    ("My cousin's lukemia was CD19 positive. My brother, 22, has relapsed B-ALL", {"cd19": None, "age": 22}),
+    ("He's not fit enough for a transplant", {"transplant": "ineligible"}),
+    ("She decided not to have a transplant", {"transplant": "not_done"}),
+    ("she's booked in for a tranplant in two months", {"transplant": "planned"}),
+    ("a stem cell transplant that's already scheduled", {"transplant": "planned"}),
+    ("the team says she is fit enough for a transplant", {"transplant": "eligible"}),
+    ("he never went into remision with the first chemo", {"phase": "refractory"}),
+    ("He went into remission after the first treatment", {"phase": "cr1"}),
+    ("her MRD came back at 10 to the minus 3", {"mrd_level_pct": 0.1, "phase": None}),
+    ("they found 1 leukemia cell in 10,000 after induction", {"mrd_level_pct": 0.01}),
+    ("the test still shows about one leukemia cell in a thousand", {"mrd_level_pct": 0.1}),
+    # a test not done or not back yet gives no value
+    ("they haven't tested CD19 on his cells yet", {"cd19": None}),
+    ("They are testing for the T315I mutation but the results aren't back yet", {"t315i": None}),
+    ("T315I mutation found", {"t315i": True}),
+    ("tested for CD19: positive", {"cd19": True}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FACT_CASES)
+def test_lay_questions_give_the_facts(text: str, expected: dict[str, object]) -> None:
+    facts = read_facts(text)
+    assert {k: getattr(facts, k) for k in expected} == expected
+
+
+def test_tokens_keep_notations_whole() -> None:
+    assert tokens("bcr::abl1-positive 0.01% 10,000 y/o") == ["bcr::abl1-positive", "0.01", "%", "10,000", "y/o"]
