@@ -57,6 +57,7 @@ class Concept:
     label: str
     canonical: str
     role: str | None = None
+    broader: str | None = None
     canonical_when: dict[str, str] = field(default_factory=dict)
     glue: bool = False
     unless_before: frozenset[str] = frozenset()
@@ -135,7 +136,7 @@ def _phrases(items: list[str]) -> tuple[tuple[str, ...], ...]:
 def _concept(entry: dict[str, Any]) -> Concept:
     return Concept(
         id=entry["id"], kind=entry["kind"], label=entry["label"], canonical=str(entry["canonical"]),
-        role=entry.get("role"), canonical_when=dict(entry.get("canonical_when") or {}), glue=bool(entry.get("glue")),
+        role=entry.get("role"), broader=entry.get("broader"), canonical_when=dict(entry.get("canonical_when") or {}), glue=bool(entry.get("glue")),
         unless_before=frozenset(str(w) for w in entry.get("unless_before") or []),
         unless_after=frozenset(str(w) for w in entry.get("unless_after") or []))
 
@@ -391,9 +392,18 @@ def _first_person_ages(toks: list[str], rules: ContextRules) -> set[int]:
 # ------------------------------------------------------------------------------------------ reading
 
 
-def read_concepts(text: str, lex: Lexicon | None = None) -> Reading:
-    """Concepts in a lower-cased text, with context, and the text rewritten to canonical forms."""
+def read_concepts(text: str, lex: Lexicon | None = None, *, source: str | None = None) -> Reading:
+    """Concepts in a lower-cased text, with context, and the text rewritten to canonical forms.
+
+    With `source` (the same text as written, before lower-casing), the rewrite keeps the writer's case and masks
+    nothing: the question in canonical terms, for retrieval and drafting.
+
+    >>> read_concepts("is engineered t-cell treatment an option?", source="Is engineered T-cell treatment an option?").text
+    'Is car-t therapy an option?'
+    """
     lex = lex or load_lexicon()
+    if source is not None and len(source) != len(text):
+        source = None if text != text.lower() else text
     spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
     toks = [text[a:b] for a, b in spans]
     fixed = {i: w for i, t in enumerate(toks) if (w := _correct(t, lex))}
@@ -402,6 +412,11 @@ def read_concepts(text: str, lex: Lexicon | None = None) -> Reading:
     matches = _match(stems, toks, lex)
     persons = [(i, f) for i, f in matches if f.concept.kind == "person"]
     masks, others, ages = _people_masks(seen, persons, lex.context)
+    shown = seen
+    if source is not None:  # the question in canonical terms: nothing masked, the writer's case kept
+        masks, ages = set(), set()
+        shown = [fixed.get(i) or source[a:b] for i, (a, b) in enumerate(spans)]
+        text = source
     mentions: list[Mention] = []
     replace: dict[int, tuple[int, str, bool]] = {}  # start token -> (end token, text, glue)
     for i, form in matches:
@@ -419,7 +434,7 @@ def read_concepts(text: str, lex: Lexicon | None = None) -> Reading:
             replace[i] = (i + n, c.canonical, c.glue)
     for i in ages:  # an age bound to the patient is written the one way the age reader knows
         replace[i] = (i + 1, f"aged {seen[i]}", False)
-    return Reading(text=_rebuild(text, spans, seen, replace, masks), mentions=tuple(mentions))
+    return Reading(text=_rebuild(text, spans, shown, replace, masks), mentions=tuple(mentions))
 
 
 def _rebuild(text: str, spans: list[tuple[int, int]], seen: list[str], replace: dict[int, tuple[int, str, bool]],

@@ -34,6 +34,7 @@ from assistant.facts import (
     unitless_mrd_level,
 )
 from assistant.models import Answer, Chunk, PatientFacts, RetrievedChunk, RuleFinding
+from assistant.plan import read_question
 from assistant.prompts import (
     AGE_EDGE_NOTE,
     AGES_NOTE,
@@ -218,6 +219,45 @@ class Assistant:
         t0 = time.perf_counter()
         q = self._validate(question)
         turns = _user_turns(history)
+        plan = read_question(q)  # lay words and misspellings in canonical terms: what retrieval and drafting read
+        facts, compared = self._facts(q, turns, overrides)
+        scope_findings = [i.finding for i in check_scope(plan.text, facts, history=turns)]
+        blocked = {f.rule_id for f in scope_findings if f.severity == "block"}
+
+        t1 = time.perf_counter()
+        retrieved, pool, premise = self._gather(plan.text, q, facts, turns, blocked)
+        t2 = time.perf_counter()
+        timings = {"retrieve": (t2 - t1) * 1000}
+        if sink is not None:
+            sink({"event": "stage", "data": "drafting"})
+        if blocked:
+            answer = self._refusal(plan.text, facts, blocked, scope_findings, retrieved, pool)
+            t3 = time.perf_counter()
+            timings.update(draft=(t3 - t2) * 1000, check=0.0, total=(t3 - t0) * 1000)
+            return answer.model_copy(update={"question": q, "timings_ms": _round(timings)})
+
+        notes = self._notes(q, facts, scope_findings, compared, premise, turns)
+        result, used_mode, t3 = self._draft_and_check(
+            q, plan.text, facts, retrieved, pool, premise, notes, scope_findings, compared, turns, mode, sink)
+        t4 = time.perf_counter()
+        timings.update(draft=(t3 - t2) * 1000, check=(t4 - t3) * 1000, total=(t4 - t0) * 1000)
+        ids = [r.chunk.chunk_id for r in retrieved]
+        if not result.grounded:
+            # the safety and context notes still stand ("don't stop on your own") before the "not found"
+            keep = [n for n in notes if n in (*_PATIENT_NOTES, NO_HISTORY_NOTE, INJECTION_NOTE)]
+            return Answer(question=q, answer="\n\n".join([*keep, REFUSAL_NOT_FOUND]), citations=[], verdict="refused",
+                          findings=[*result.findings, RuleFinding(
+                              rule_id="GROUND-NONE-033", severity="block",
+                              message="No cited statement in the corpus answers this question")],
+                          patient=facts, scope="in_scope", mode=used_mode,  # type: ignore[arg-type]
+                          timings_ms=_round(timings), retrieved=ids)
+        return Answer(question=q, answer=result.draft.answer, citations=result.draft.citations,
+                      verdict=result.verdict, findings=result.findings, patient=facts, scope="in_scope",
+                      mode=used_mode, timings_ms=_round(timings), retrieved=ids)  # type: ignore[arg-type]
+
+    def _facts(self, q: str, turns: list[str],
+               overrides: Mapping[str, Any] | None) -> tuple[PatientFacts, list[str]]:
+        """The patient facts of the question (and the ages it compares, which leave the age unset)."""
         recap, rest = split_recap(strip_injection(q))  # an injected instruction is not a patient fact
         facts = read_facts(rest, history=turns)
         if recap:  # "Earlier you said Ph+ patients get X. And if she were 70?": only the disease carries over
@@ -236,52 +276,44 @@ class Assistant:
                 facts = apply_overrides(facts, dict(overrides))
             except (ValueError, TypeError) as exc:
                 raise QuestionError(f"invalid patient-fact override: {exc}") from exc
-        scope_issues = check_scope(q, facts, history=turns)
-        scope_findings = [i.finding for i in scope_issues]
-        blocked = {f.rule_id for f in scope_findings if f.severity == "block"}
+        return facts, compared
 
-        t1 = time.perf_counter()
+    def _gather(self, qt: str, q: str, facts: PatientFacts, turns: list[str],
+                blocked: set[str]) -> tuple[list[RetrievedChunk], list[Chunk], list[Any]]:
+        """Retrieved chunks, the pool drafting may quote (plus the rules' and the named trials' sections), and the
+        rules the question's premise conflicts with. `qt` is the question in canonical terms."""
         if blocked & (_OUT_OF_SCOPE_RULES | {"SAFE-INJECT-004", _NEVER}) and "SAFE-CHILD-006" not in blocked:
-            retrieved: list[RetrievedChunk] = []
-        else:
-            retrieved = self.retriever.search(q + " " + " ".join(turns[-2:]) if turns and _is_follow_up(q) else q,
-                                              facts=facts, k=self.settings.retrieval.k)
-        sure, maybe = applicable_rules(q, facts, rulebook=self.rulebook,
+            return [], [], []
+        retrieved = self.retriever.search(qt + " " + " ".join(turns[-2:]) if turns and _is_follow_up(q) else qt,
+                                          facts=facts, k=self.settings.retrieval.k)
+        sure, maybe = applicable_rules(qt, facts, rulebook=self.rulebook,
                                        sections=[r.chunk.section_id for r in retrieved[:3]])
-        premise = [] if blocked else premise_conflicts(q, facts, self.rulebook)
+        premise = [] if blocked else premise_conflicts(qt, facts, self.rulebook)
         # (and the whole document of a trial the question names: its numbers are checked)
         evidence_sections = [r.chunk.section_id for r in retrieved[:3] if r.chunk.tier == "evidence"][:2] + (
-            self.retriever.trial_sections(q) if retrieved else [])
-        status = (self.retriever.search(q, facts=facts, k=4, tier="guideline")
-                  if retrieved and asks_position(q) else [])  # "does JSH recommend X?": its own words
+            self.retriever.trial_sections(qt) if retrieved else [])
+        status = (self.retriever.search(qt, facts=facts, k=4, tier="guideline")
+                  if retrieved and asks_position(qt) else [])  # "does JSH recommend X?": its own words
         # whole sections: the yes/no sentence may sit in a sibling chunk of what was retrieved
         status_sections = list(dict.fromkeys(r.chunk.section_id for r in [*status, *(retrieved[:5] if status else [])]))
+        ruled = [*premise, *sure, *maybe]
         extra_chunks = self.retriever.section_chunks(
-            [sid for r in [*premise, *sure, *maybe] for sid in r.section_ids]
-            + [sid for r in [*premise, *sure, *maybe] for rid in r.see_also for sid in self.rulebook.get(rid).section_ids]
+            [sid for r in ruled for sid in r.section_ids]
+            + [sid for r in ruled for rid in r.see_also for sid in self.rulebook.get(rid).section_ids]
             + evidence_sections + status_sections)
         if retrieved:
-            parts = question_parts(q)
+            parts = question_parts(qt)
             if len(parts) >= 2:  # a question that asks several things: each part's own best sections
                 extra_chunks += [r.chunk for p in parts[:4] for r in self.retriever.search(p, facts=facts, k=3)]
-            if is_definition_question(q):  # "what is meant by AYA?": the sentences that define it
-                extra_chunks += self.retriever.definition_chunks(q)
+            if is_definition_question(qt):  # "what is meant by AYA?": the sentences that define it
+                extra_chunks += self.retriever.definition_chunks(qt)
             # a second subject in the question that retrieval did not reach ("any tox to watch?")
-            extra_chunks += self.retriever.uncovered_term_chunks(q, [r.chunk for r in retrieved[:8]])
-        pool = _pool(retrieved, extra_chunks)
-        t2 = time.perf_counter()
-        timings = {"retrieve": (t2 - t1) * 1000}
-        if sink is not None:
-            sink({"event": "stage", "data": "drafting"})
+            extra_chunks += self.retriever.uncovered_term_chunks(qt, [r.chunk for r in retrieved[:8]])
+        return retrieved, _pool(retrieved, extra_chunks), premise
 
-        if blocked:
-            answer = self._refusal(q, facts, blocked, scope_findings, retrieved, pool)
-            t3 = time.perf_counter()
-            timings.update(draft=(t3 - t2) * 1000, check=0.0, total=(t3 - t0) * 1000)
-            return answer.model_copy(update={"timings_ms": _round(timings)})
-
-        # a patient asking to change their own treatment: told to talk to their hematologist first, and given the
-        # guideline point without trial numbers
+    def _notes(self, q: str, facts: PatientFacts, scope_findings: list[RuleFinding], compared: list[str],
+               premise: list[Any], turns: list[str]) -> list[str]:
+        """The notes shown before the answer: safety notes for a patient, age-group edges, units read, premises."""
         self_change = any(f.rule_id == "SAFE-SELF-005" for f in scope_findings)
         distressed = any(f.rule_id == "SAFE-DISTRESS-011" for f in scope_findings)
         notes: list[str] = patient_notes(q, scope_findings)
@@ -301,7 +333,13 @@ class Assistant:
             notes.append(UNIT_NOTE.format(value=bare, power=_as_power(float(bare))))
         if premise:
             notes.append(PREMISE_NOTE.format(title=premise[0].title))
+        return notes
 
+    def _draft_and_check(self, q: str, qt: str, facts: PatientFacts, retrieved: list[RetrievedChunk],
+                         pool: list[Chunk], premise: list[Any], notes: list[str], scope_findings: list[RuleFinding],
+                         compared: list[str], turns: list[str], mode: str | None, sink: Any) -> tuple[Any, str, float]:
+        """Draft (LLM or extractive) and check; a generated draft that cannot be grounded falls back."""
+        plain = any(f.rule_id in ("SAFE-SELF-005", "SAFE-DISTRESS-011") for f in scope_findings)
         use_llm = self.llm is not None and mode != "extractive"
         extra: list[RuleFinding] = [RuleFinding(
             rule_id="PREMISE-044", severity="info", section_id=r.section_ids[0],
@@ -315,41 +353,23 @@ class Assistant:
                                          message=f"The language model failed ({exc}); extractive answer shown"))
                 use_llm = False
         if not use_llm:
-            draft, missing = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
-                                             rare=self.retriever.is_rare, plain=self_change or distressed,
-                                             premise=premise,
+            draft, missing = draft_extractive(qt, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
+                                             rare=self.retriever.is_rare, plain=plain, premise=premise,
                                              # several ages were given: the age branches are the answer
                                              given=frozenset({"age", "age_band"}) if compared else frozenset())
             extra.extend(missing)
         t3 = time.perf_counter()
         if sink is not None:
             sink({"event": "stage", "data": "checking"})
-        result = check(q, facts, draft, pool, prior=[*scope_findings, *extra])
-        used_mode = "llm" if use_llm else "extractive"
+        result = check(qt, facts, draft, pool, prior=[*scope_findings, *extra])
         if use_llm and not result.grounded:
-            draft, missing = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
+            draft, missing = draft_extractive(qt, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
                                              rare=self.retriever.is_rare)
             fallback = RuleFinding(rule_id="LLM-FALLBACK-032", severity="warn",
                                    message="The generated answer could not be grounded or repaired; the extractive "
                                            "answer is shown instead")
-            result = check(q, facts, draft, pool, prior=[*result.findings, *missing, fallback])
-            used_mode = "extractive"
-        t4 = time.perf_counter()
-        timings.update(draft=(t3 - t2) * 1000, check=(t4 - t3) * 1000, total=(t4 - t0) * 1000)
-
-        if not result.grounded:
-            # the safety and context notes still stand ("don't stop on your own") before the "not found"
-            keep = [n for n in notes if n in (*_PATIENT_NOTES, NO_HISTORY_NOTE, INJECTION_NOTE)]
-            return Answer(question=q, answer="\n\n".join([*keep, REFUSAL_NOT_FOUND]), citations=[], verdict="refused",
-                          findings=[*result.findings, RuleFinding(
-                              rule_id="GROUND-NONE-033", severity="block",
-                              message="No cited statement in the corpus answers this question")],
-                          patient=facts, scope="in_scope", mode=used_mode,  # type: ignore[arg-type]
-                          timings_ms=_round(timings), retrieved=[r.chunk.chunk_id for r in retrieved])
-        return Answer(question=q, answer=result.draft.answer, citations=result.draft.citations,
-                      verdict=result.verdict, findings=result.findings, patient=facts, scope="in_scope",
-                      mode=used_mode, timings_ms=_round(timings),  # type: ignore[arg-type]
-                      retrieved=[r.chunk.chunk_id for r in retrieved])
+            return check(qt, facts, draft, pool, prior=[*result.findings, *missing, fallback]), "extractive", t3
+        return result, "llm" if use_llm else "extractive", t3
 
     def _draft_llm(self, q: str, facts: PatientFacts, pool: Sequence[Chunk], turns: list[str], sink: Any) -> Draft:
         chunks = list(pool)[: max(self.settings.retrieval.k + 3, 8)]

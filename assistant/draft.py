@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from assistant.concepts import read_concepts
 from assistant.facts import about_a_patient
 from assistant.models import Chunk, Citation, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.prompts import DISCLAIMER, LLM_SYSTEM_PROMPT, format_context
@@ -844,13 +845,23 @@ _NO_GRADE_LINE = re.compile(r"\bcontains no (?:CQ numbers|recommendation grades)
 
 
 def stated_grades(question: str) -> list[str]:
-    """
+    """CQ numbers and recommendation grades the question states; a toxicity grade ("grade 1 neuropathy", "grade 3
+    CRS": an adverse-event concept right after it) is not one.
+
     >>> stated_grades("JSH 2023 CQ5 gives ponatinib first-line a category 1 recommendation - can you quote it?")
     ['CQ5', 'category 1']
     >>> stated_grades("What recommendation grade (category 1, 2A, 2B, 3) does JSH 2023 assign to X?")
     []
+    >>> stated_grades("58F Ph+ ALL with grade 1 neuropathy from vincristine, what induction?")
+    []
     """
-    return list(dict.fromkeys(m.group(0) for m in _STATED_GRADE.finditer(question)))
+    return list(dict.fromkeys(m.group(0) for m in _STATED_GRADE.finditer(question)
+                              if not _toxicity_grade(question[m.end():m.end() + 40])))
+
+
+def _toxicity_grade(after: str) -> bool:
+    """The words after a grade name an adverse event within two words ("grade 2 peripheral neuropathy")."""
+    return any(m.kind == "adverse_event" and m.start <= 1 for m in read_concepts(after.lower()).mentions)
 
 
 def _specialised_first(rules: list[GuidelineRule]) -> list[GuidelineRule]:
