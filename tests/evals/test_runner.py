@@ -191,6 +191,27 @@ def test_compare_runs(tmp_path):
     assert trends == {"recall@5": "better", "contradiction_rate": "better"}
 
 
+def test_compare_fact_suite_runs(tmp_path):
+    def lay(qid, ok, misses=()):
+        return {"id": qid, "answer": {"verdict": "pass"},
+                "metrics": {"ok": ok, "facts_ok": ok, "misses": [{"field": f, "kind": k} for f, k in misses]}}
+
+    def dis(qid, eq, differs=()):
+        return {"id": qid, "answer": {"verdict": "pass"},
+                "metrics": {"ok": eq, "signature_equal": eq, "differs": list(differs)}}
+
+    a = _run(tmp_path, "a", {"lay_facts_correct": 0.5}, [lay("l1", False, [("age", "wrong")]), lay("l2", True),
+                                                          dis("d1", True), dis("d2", False, ["rules"])])
+    b = _run(tmp_path, "b", {"lay_facts_correct": 0.5}, [lay("l1", True), lay("l2", False, [("phase", "missed")]),
+                                                          dis("d1", False, ["refused", "rules"]), dis("d2", True)])
+    text = compare_runs(a, b)
+    assert "~ l1: facts now read correctly" in text
+    assert "~ l2: facts now wrong (phase missed)" in text
+    assert "~ d1: signature now differs (refused, rules)" in text
+    assert "~ d2: signature now equal to the clean one" in text
+    assert "lay_facts_correct" in text and "same" in text
+
+
 def test_compare_runs_rejects_non_run(tmp_path):
     with pytest.raises(FileNotFoundError):
         compare_runs(tmp_path, tmp_path)
