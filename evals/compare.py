@@ -50,8 +50,21 @@ def headline_deltas(a: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, Any
     return out
 
 
+def _fact_suite_changes(ma: dict[str, Any], mb: dict[str, Any]) -> list[str]:
+    """Lay runs (facts_ok, misses) and distractor runs (signature_equal, differs): what flipped."""
+    notes = []
+    if "facts_ok" in ma and "facts_ok" in mb and ma["facts_ok"] != mb["facts_ok"]:
+        misses = ", ".join(f"{m['field']} {m['kind']}" for m in mb.get("misses", []))
+        notes.append("facts now read correctly" if mb["facts_ok"] else f"facts now wrong ({misses})")
+    if "signature_equal" in ma and "signature_equal" in mb and ma["signature_equal"] != mb["signature_equal"]:
+        notes.append("signature now equal to the clean one" if mb["signature_equal"]
+                     else f"signature now differs ({', '.join(mb.get('differs', []))})")
+    return notes
+
+
 def question_changes(ra: dict[str, dict[str, Any]], rb: dict[str, dict[str, Any]]) -> list[str]:
-    """One line per changed question: verdict, coverage, contradiction, new/removed questions."""
+    """One line per changed question: verdict, coverage, contradiction, facts/signature (lay, distractors runs),
+    new/removed questions."""
     lines: list[str] = []
     for qid in sorted(set(ra) | set(rb)):
         if qid not in ra:
@@ -78,6 +91,7 @@ def question_changes(ra: dict[str, dict[str, Any]], rb: dict[str, dict[str, Any]
         ra5, rb5 = ma.get("hybrid.recall@5"), mb.get("hybrid.recall@5")
         if ra5 is not None and rb5 is not None and abs(ra5 - rb5) > 1e-9:
             notes.append(f"recall@5 {ra5:.2f} → {rb5:.2f}")
+        notes += _fact_suite_changes(ma, mb)
         if notes:
             lines.append(f"~ {qid}: " + "; ".join(notes))
     return lines

@@ -236,4 +236,91 @@ def write_report(summary: Mapping[str, Any], results: Sequence[Mapping[str, Any]
     return path
 
 
-__all__ = ["write_plots", "write_report"]
+
+# -------------------------------------------------------------------------------------------- lay / distractors
+
+LAY_HEADLINE: tuple[tuple[str, str], ...] = (
+    ("lay_facts_correct", "Questions with every patient fact read correctly"),
+    ("lay_field_accuracy", "Fact checks correct (expected values and must-stay-unset, pooled)"),
+)
+DISTRACTOR_HEADLINE: tuple[tuple[str, str], ...] = (
+    ("distractor_signature_agreement", "Pairs with equal rule signatures"),
+    ("distractor_facts_equal", "Pairs with equal patient facts"),
+)
+
+
+def _headline_lines(summary: Mapping[str, Any], labels: Sequence[tuple[str, str]]) -> list[str]:
+    """Title, threshold status line and the headline table (value, threshold, ✓/✗) of a run."""
+    th = summary["thresholds"]
+    rows = []
+    for key, label in labels:
+        lim = th["limits"].get(key)
+        lim_s = "" if not lim else " ".join(f"{k} {v}" for k, v in lim.items())
+        status = "" if not lim else ("✗" if any(f.startswith(key + " ") for f in th["failures"]) else "✓")
+        rows.append([label, summary["headline"].get(key), lim_s, status])
+    lines = [f"# Eval run: suite `{summary['suite']}`, mode `{summary['mode']}`, {summary['n_questions']} questions",
+             "", f"_{summary['created_utc']}; thresholds "
+             + ("**all hold**_" if th["passed"] else f"**{len(th['failures'])} fail**_"), "",
+             "## Headline", "", _table(["metric", "value", "threshold", ""], rows), ""]
+    if th["failures"]:
+        lines += ["**Threshold failures:** " + "; ".join(th["failures"]), ""]
+    return lines
+
+
+def _val(v: Any) -> str:
+    return "unset" if v is None or v == [] else str(v)
+
+
+def _facts(known: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in known.items()) or "none"
+
+
+def write_lay_report(summary: Mapping[str, Any], run_dir: Path) -> Path:
+    """report.md of a lay run: headline, per-field accuracy, and every failing question with expected vs got."""
+    lines = _headline_lines(summary, LAY_HEADLINE)
+    mk = summary["miss_kinds"]
+    lines += [f"Misses: {mk['missed']} expected facts not read, {mk['wrong']} read with another value, "
+              f"{mk['spurious']} facts read that must stay unset.", "", "## Per field", "",
+              _table(["field", "checks", "correct", "accuracy", "read with value", "kept unset"],
+                     [[f, v["n"], v["correct"], v["accuracy"], f"{v['expected_correct']}/{v['expected_n']}",
+                       f"{v['absent_correct']}/{v['absent_n']}"] for f, v in summary["per_field"].items()]), "",
+              f"## Failing questions ({len(summary['failures'])})", ""]
+    if not summary["failures"]:
+        lines.append("None.")
+    for f in summary["failures"]:
+        lines += [f"- `{f['id']}` “{_short(f['question'], 200)}” ({f['verdict']})",
+                  "  " + "; ".join(f"**{m['field']}** expected {_val(m['expected'])}, got {_val(m['got'])} ({m['kind']})"
+                                   for m in f["misses"]),
+                  f"  <br>read: {_facts(f['got'])}"]
+    path = run_dir / "report.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def write_distractor_report(summary: Mapping[str, Any], run_dir: Path) -> Path:
+    """report.md of a distractors run: headline and every failing pair with both signatures and both fact sets."""
+    lines = _headline_lines(summary, DISTRACTOR_HEADLINE)
+    parts = summary["differing_parts"]
+    lines += ["Signature = (refused?, guideline-rule statements in the answer, section of the first citation), the "
+              "notion used for paraphrase consistency.", "",
+              "Pairs differing in: " + ", ".join(f"{k} {v}" for k, v in parts.items()) + ".", "",
+              f"## Failing pairs ({len(summary['failures'])})", ""]
+    if not summary["failures"]:
+        lines.append("None.")
+    for f in summary["failures"]:
+        c, n = f["clean_signature"], f["noisy_signature"]
+        lines += [f"### `{f['id']}` (from `{f['source_id']}`, {f['category']}): differs in {', '.join(f['differs'])}",
+                  "", f"- clean: “{_short(f['source_question'], 300)}”",
+                  f"- with distractors: “{_short(f['question'], 300)}”", "",
+                  _table(["", "clean", "with distractors"], [
+                      ["refused", c["refused"], n["refused"]],
+                      ["rules", ", ".join(c["rules"]) or "none", ", ".join(n["rules"]) or "none"],
+                      ["lead section", c["lead_section"] or "none", n["lead_section"] or "none"],
+                      ["verdict", f["clean_verdict"], f["noisy_verdict"]],
+                      ["patient facts", _facts(f["clean_facts"]), _facts(f["noisy_facts"])]]), ""]
+    path = run_dir / "report.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+__all__ = ["write_distractor_report", "write_lay_report", "write_plots", "write_report"]

@@ -1,4 +1,9 @@
-"""Run a gold suite against the assistant and write results.jsonl, summary.json, report.md and plots.
+"""Run an eval suite against the assistant and write results.jsonl, summary.json, report.md (and plots).
+
+Suites (`--suite`): `full` / `quick` score the gold rows (retrieval, content, rules, citations, mutations,
+paraphrase consistency, baselines); `lay` scores the patient facts read from lay questions (`evals.lay`);
+`distractors` compares each distracted question's rule signature with its clean gold source's
+(`evals.distractors`). A JSONL path is scored by the shape of its rows. Each kind has its own thresholds.
 
 Example:
     >>> from evals.runner import run_eval                                      # doctest: +SKIP
@@ -41,7 +46,10 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 RUNS_DIR = Path(__file__).resolve().parent / "runs"
 THRESHOLDS_FILE = Path(__file__).resolve().parent / "thresholds.yaml"
 RETRIEVAL_MODES = ("hybrid", "dense", "bm25")
-SUITES = {"full": "gold.jsonl", "gold": "gold.jsonl", "quick": "quick.jsonl"}
+SUITES = {"full": "gold.jsonl", "gold": "gold.jsonl", "quick": "quick.jsonl", "lay": "lay.jsonl",
+          "distractors": "distractors.jsonl"}
+# A suite's kind decides how it is scored: the gold rows (full, quick), the lay fact reading, the distractor pairs.
+KINDS_OF_SUITE = ("gold", "lay", "distractors")
 CATEGORIES = ("direct", "patient_scenario", "tricky", "paraphrase", "missing_facts", "out_of_scope", "unsafe")
 
 
@@ -60,9 +68,43 @@ def load_suite(suite: str) -> list[dict[str, Any]]:
     return rows
 
 
-def load_thresholds(path: Path = THRESHOLDS_FILE) -> dict[str, dict[str, float]]:
+def suite_kind(suite: str, rows: Sequence[Mapping[str, Any]]) -> str:
+    """gold, lay or distractors: by the suite's name, or for a JSONL path by the shape of its rows.
+
+    >>> suite_kind("quick", []), suite_kind("x.jsonl", [{"id": "a", "source_id": "s01", "question": "q"}])
+    ('gold', 'distractors')
+    """
+    if suite in ("lay", "distractors"):
+        return suite
+    if suite in SUITES or not rows:
+        return "gold"
+    if all("expected" in r and "absent" in r for r in rows):
+        return "lay"
+    if all("source_id" in r for r in rows):
+        return "distractors"
+    return "gold"
+
+
+def validate_rows(kind: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Raise ValueError naming the first bad row of a lay or distractors suite (gold rows are checked by tests)."""
+    from evals.distractors import validate_distractor_row
+    from evals.lay import validate_lay_row
+
+    if kind == "lay":
+        for row in rows:
+            validate_lay_row(row)
+    elif kind == "distractors":
+        gold = {r["id"]: r for r in load_suite("full")}
+        for row in rows:
+            validate_distractor_row(row, gold)
+
+
+def load_thresholds(path: Path = THRESHOLDS_FILE, *, kind: str = "gold") -> dict[str, dict[str, float]]:
+    """Limits of a suite kind: `thresholds` for the gold suites, `suites.<kind>` for lay and distractors."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return dict(data.get("thresholds", {}))
+    if kind == "gold":
+        return dict(data.get("thresholds", {}))
+    return dict((data.get("suites") or {}).get(kind) or {})
 
 
 def check_thresholds(summary: Mapping[str, Any], thresholds: Mapping[str, Mapping[str, float]] | None = None
@@ -262,8 +304,6 @@ def run_mutations(results: Sequence[Mapping[str, Any]], assistant: Any) -> dict[
 
 def run_eval(settings: Settings, *, suite: str, mode: str, out: Path | None, console: Any) -> Path:
     """Run a suite, score it, write the run folder (results.jsonl, summary.json, report.md, plots); return it."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from assistant.core import Assistant
     from evals.report import write_plots, write_report
 
@@ -272,19 +312,23 @@ def run_eval(settings: Settings, *, suite: str, mode: str, out: Path | None, con
     if mode == "llm" and not settings.llm.enabled:
         raise GenerationError("LLM mode requested but settings.llm.enabled is false (set ALLGUIDE_LLM__ENABLED)")
     rows = load_suite(suite)
+    kind = suite_kind(suite, rows)
+    validate_rows(kind, rows)
     run_dir = (out or RUNS_DIR) / datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     run_dir.mkdir(parents=True, exist_ok=False)
 
     assistant = Assistant.from_settings(settings)
     assistant.ask("warm-up: Ph+ ALL induction")  # model and index caches; not timed
+    if kind != "gold":
+        return run_fact_suite(assistant, kind=kind, rows=rows, suite=suite, mode=mode, run_dir=run_dir,
+                              settings=settings, console=console)
     source = assistant.source
     other_mode = ("extractive" if mode == "llm" else "llm") if settings.llm.enabled else None
 
     results: list[dict[str, Any]] = []
     no_rules: list[Answer] = []
     other: list[Answer] = []
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=False) as progress:
+    with _progress(console) as progress:
         task = progress.add_task(f"eval {suite} ({mode})", total=len(rows))
         for row in rows:
             answer = assistant.ask(row["question"], mode=mode)
@@ -315,12 +359,104 @@ def run_eval(settings: Settings, *, suite: str, mode: str, out: Path | None, con
     (run_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
     plots = write_plots(summary, results, run_dir)
     write_report(summary, results, run_dir, plots)
-    fails = summary["thresholds"]["failures"]
+    _print_thresholds(console, summary["thresholds"]["failures"])
+    return run_dir
+
+
+def _print_thresholds(console: Any, fails: Sequence[str]) -> None:
     if console is not None:
         console.print(f"[bold]{'all thresholds hold' if not fails else str(len(fails)) + ' threshold(s) fail'}[/bold]")
         for f in fails:
             console.print(f"  [red]✗[/red] {f}")
+
+
+# -------------------------------------------------------------------------------------------- lay, distractors
+
+
+def answer_lay(assistant: Any, rows: Sequence[Mapping[str, Any]], *, mode: str,
+               advance: Callable[[], None] = lambda: None) -> list[dict[str, Any]]:
+    """Ask every lay question; score the patient facts read against the row's expected and absent facts."""
+    from evals.lay import score_facts
+
+    results = []
+    for row in rows:
+        answer = assistant.ask(row["question"], mode=mode)
+        results.append({"row": row, "answer": answer, "score": score_facts(row, answer.patient)})
+        advance()
+    return results
+
+
+def answer_distractors(assistant: Any, rows: Sequence[Mapping[str, Any]], *, mode: str,
+                       gold: Mapping[str, Mapping[str, Any]] | None = None,
+                       advance: Callable[[], None] = lambda: None) -> list[dict[str, Any]]:
+    """Ask every distracted question and its clean gold source; compare the two answers' rule signatures."""
+    from evals.distractors import score_pair
+
+    gold = gold if gold is not None else {r["id"]: r for r in load_suite("full")}
+    clean_cache: dict[str, Answer] = {}
+    results = []
+    for row in rows:
+        src = gold[row["source_id"]]
+        if src["id"] not in clean_cache:
+            clean_cache[src["id"]] = assistant.ask(src["question"], mode=mode)
+        clean = clean_cache[src["id"]]
+        noisy = assistant.ask(row["question"], mode=mode)
+        results.append({"row": row, "source": src, "clean": clean, "noisy": noisy, "score": score_pair(clean, noisy)})
+        advance()
+    return results
+
+
+def summarise_fact_suite(results: Sequence[Mapping[str, Any]], *, kind: str, suite: str, mode: str,
+                         settings: Settings) -> dict[str, Any]:
+    """summary.json of a lay or distractors run: the suite's own summary, latency and thresholds (pass/fail)."""
+    from evals.distractors import summarise_distractors
+    from evals.lay import summarise_lay
+
+    answers = [r["answer"] for r in results] if kind == "lay" else [r["noisy"] for r in results]
+    body = summarise_lay(results) if kind == "lay" else summarise_distractors(results)
+    limits = load_thresholds(kind=kind)
+    fails = check_thresholds({"headline": body["headline"]}, limits)
+    return {"suite": suite, "kind": kind, "mode": mode,
+            "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+            "settings": {"retrieval_k": settings.retrieval.k, "retrieval_mode": settings.retrieval.mode,
+                         "llm_enabled": settings.llm.enabled},
+            **body, "latency_ms": M.latency([a.timings_ms for a in answers]),
+            "thresholds": {"limits": limits, "failures": fails, "passed": not fails,
+                           "gate": "reported only; make test does not gate on these suites"}}
+
+
+def run_fact_suite(assistant: Any, *, kind: str, rows: Sequence[Mapping[str, Any]], suite: str, mode: str,
+                   run_dir: Path, settings: Settings, console: Any) -> Path:
+    """Run a lay or distractors suite; write results.jsonl, summary.json and report.md into run_dir; return it."""
+    from evals import distractors, lay
+    from evals.report import write_distractor_report, write_lay_report
+
+    with _progress(console) as progress:
+        task = progress.add_task(f"eval {suite} ({mode})", total=len(rows))
+
+        def step() -> None:
+            progress.advance(task)
+
+        results = (answer_lay(assistant, rows, mode=mode, advance=step) if kind == "lay"
+                   else answer_distractors(assistant, rows, mode=mode, advance=step))
+    summary = summarise_fact_suite(results, kind=kind, suite=suite, mode=mode, settings=settings)
+    line = lay.result_line if kind == "lay" else distractors.result_line
+    with (run_dir / "results.jsonl").open("w", encoding="utf-8") as fh:
+        for r in results:
+            fh.write(json.dumps(line(r), ensure_ascii=False) + "\n")
+    (run_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    (write_lay_report if kind == "lay" else write_distractor_report)(summary, run_dir)
+    _print_thresholds(console, summary["thresholds"]["failures"])
     return run_dir
+
+
+@contextmanager
+def _progress(console: Any) -> Iterator[Any]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=False) as progress:
+        yield progress
 
 
 def summarise(results: Sequence[dict[str, Any]], *, no_rules: Sequence[Answer], other: Sequence[Answer],
@@ -385,5 +521,6 @@ def _cat_order(c: str) -> int:
     return CATEGORIES.index(c) if c in CATEGORIES else len(CATEGORIES)
 
 
-__all__ = ["aggregate", "check_thresholds", "load_suite", "load_thresholds", "run_eval", "score_question",
-           "summarise", "without_rule_layer"]
+__all__ = ["aggregate", "answer_distractors", "answer_lay", "check_thresholds", "load_suite", "load_thresholds",
+           "run_eval", "run_fact_suite", "score_question", "suite_kind", "summarise", "summarise_fact_suite",
+           "validate_rows", "without_rule_layer"]

@@ -12,7 +12,7 @@ from eval_helpers import G04, answer, cit, source
 
 from assistant.rules.logic import default_rulebook
 from evals.compare import compare_runs, headline_deltas
-from evals.runner import CATEGORIES, check_thresholds, load_suite, load_thresholds, score_question
+from evals.runner import CATEGORIES, check_thresholds, load_suite, load_thresholds, score_question, suite_kind
 
 ROOT = Path(__file__).resolve().parents[2]
 SCOPE_RULES = {"SCOPE-DISEASE-001", "SCOPE-DOMAIN-002", "SAFE-DOSE-003", "SAFE-INJECT-004", "SAFE-SELF-005",
@@ -99,6 +99,32 @@ def test_threshold_file_has_required_limits():
     assert lim["citation_validity"]["min"] == 1.0
     assert lim["mutation_catch_rate"]["min"] >= 0.95
     assert lim["false_alarm_rate"]["max"] <= 0.05
+    # the lay and distractors targets are separate: the quick-suite gate does not see them
+    assert not {"lay_facts_correct", "distractor_signature_agreement"} & set(lim)
+
+
+@pytest.mark.parametrize(
+    ("kind", "want"),
+    [("lay", {"lay_facts_correct": {"min": 0.95}}),
+     ("distractors", {"distractor_signature_agreement": {"min": 0.95}})],
+)
+def test_thresholds_of_the_fact_suites(kind, want):
+    assert load_thresholds(kind=kind) == want
+
+
+@pytest.mark.parametrize(
+    ("suite", "rows", "kind"),
+    [
+        ("full", [], "gold"), ("quick", [{"id": "a", "expected": {}, "absent": []}], "gold"),
+        ("lay", [], "lay"), ("distractors", [], "distractors"),
+        ("x.jsonl", [{"id": "a", "question": "q", "expected": {"age": 3}, "absent": []}], "lay"),
+        ("x.jsonl", [{"id": "a", "question": "q", "source_id": "s01"}], "distractors"),
+        ("x.jsonl", [{"id": "a", "question": "q", "expected_sections": []}], "gold"),
+        ("x.jsonl", [{"id": "a", "question": "q", "expected": {}, "absent": []}, {"id": "b", "question": "q"}], "gold"),
+    ],
+)
+def test_suite_kind(suite, rows, kind):
+    assert suite_kind(suite, rows) == kind
 
 
 @pytest.mark.parametrize(
@@ -165,6 +191,27 @@ def test_compare_runs(tmp_path):
     assert trends == {"recall@5": "better", "contradiction_rate": "better"}
 
 
+def test_compare_fact_suite_runs(tmp_path):
+    def lay(qid, ok, misses=()):
+        return {"id": qid, "answer": {"verdict": "pass"},
+                "metrics": {"ok": ok, "facts_ok": ok, "misses": [{"field": f, "kind": k} for f, k in misses]}}
+
+    def dis(qid, eq, differs=()):
+        return {"id": qid, "answer": {"verdict": "pass"},
+                "metrics": {"ok": eq, "signature_equal": eq, "differs": list(differs)}}
+
+    a = _run(tmp_path, "a", {"lay_facts_correct": 0.5}, [lay("l1", False, [("age", "wrong")]), lay("l2", True),
+                                                          dis("d1", True), dis("d2", False, ["rules"])])
+    b = _run(tmp_path, "b", {"lay_facts_correct": 0.5}, [lay("l1", True), lay("l2", False, [("phase", "missed")]),
+                                                          dis("d1", False, ["refused", "rules"]), dis("d2", True)])
+    text = compare_runs(a, b)
+    assert "~ l1: facts now read correctly" in text
+    assert "~ l2: facts now wrong (phase missed)" in text
+    assert "~ d1: signature now differs (refused, rules)" in text
+    assert "~ d2: signature now equal to the clean one" in text
+    assert "lay_facts_correct" in text and "same" in text
+
+
 def test_compare_runs_rejects_non_run(tmp_path):
     with pytest.raises(FileNotFoundError):
         compare_runs(tmp_path, tmp_path)
@@ -175,16 +222,11 @@ def test_compare_runs_rejects_non_run(tmp_path):
 
 @pytest.mark.integration
 @pytest.mark.slow
-def test_quick_suite_meets_thresholds(tmp_path_factory):
-    """Build a real index in a session tmp dir, run the quick suite, and require every threshold to hold."""
-    from assistant.settings import Settings
+def test_quick_suite_meets_thresholds(eval_settings, tmp_path_factory):
+    """On a real index (built once per session), run the quick suite and require every threshold to hold."""
     from evals.runner import run_eval
-    from ingest import run_ingest
 
-    store = tmp_path_factory.mktemp("eval-index")
-    settings = Settings(store={"path": store})
-    run_ingest(None, settings.ingest_config(), corpus_dir=settings.corpus_dir())
-    run_dir = run_eval(settings, suite="quick", mode="extractive", out=tmp_path_factory.mktemp("eval-runs"),
+    run_dir = run_eval(eval_settings, suite="quick", mode="extractive", out=tmp_path_factory.mktemp("eval-runs"),
                        console=None)
     summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
     for name in ("results.jsonl", "report.md", "by_category.png", "by_baseline.png", "mutations.png",
@@ -192,3 +234,80 @@ def test_quick_suite_meets_thresholds(tmp_path_factory):
         assert (run_dir / name).exists(), name
     assert check_thresholds(summary) == [], "\n".join(
         [*check_thresholds(summary), *(f"{f['id']}: {f['reasons']}" for f in summary["failures"])])
+
+
+# ---------------------------------------------------------------------------------------------- lay, distractors
+
+
+def _write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _run_suite(settings, suite: Path, out: Path) -> tuple[dict, list[dict], str]:
+    from evals.runner import run_eval
+
+    run_dir = run_eval(settings, suite=str(suite), mode="extractive", out=out, console=None)
+    summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+    results = [json.loads(x) for x in (run_dir / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    return summary, results, (run_dir / "report.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_lay_suite_end_to_end(eval_settings, tmp_path):
+    """Three lay rows through the real assistant: two real rows read right, one planted wrong expectation caught;
+    the target's failure is reported (summary, report) without raising."""
+    lay = {r["id"]: r for r in load_suite("lay")}
+    planted = {**lay["lay03"], "id": "lay03-planted", "expected": {**lay["lay03"]["expected"], "age": 23}}
+    suite = _write_jsonl(tmp_path / "lay3.jsonl", [lay["lay03"], lay["lay09"], planted])
+    summary, results, report = _run_suite(eval_settings, suite, tmp_path / "runs")
+
+    assert summary["kind"] == "lay" and summary["n_questions"] == 3 and len(results) == 3
+    assert summary["headline"]["lay_facts_correct"] == pytest.approx(2 / 3)
+    assert [f["id"] for f in summary["failures"]] == ["lay03-planted"]
+    assert summary["failures"][0]["misses"] == [{"field": "age", "expected": 23, "got": 22, "kind": "wrong"}]
+    assert summary["per_field"]["age"]["correct"] == 2 and summary["per_field"]["lineage"]["accuracy"] == 1.0
+    assert summary["thresholds"]["passed"] is False
+    assert summary["thresholds"]["failures"] == ["lay_facts_correct = 0.667 < min 0.95"]
+    by_id = {r["id"]: r for r in results}
+    assert by_id["lay09"]["got"]["cd19"] is True and by_id["lay09"]["metrics"]["facts_ok"] is True
+    assert by_id["lay03"]["answer"]["patient"] == by_id["lay03"]["got"]
+    assert "**age** expected 23, got 22 (wrong)" in report and "| 0.667 | min 0.95 | ✗ |" in report
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_distractors_suite_end_to_end(eval_settings, tmp_path):
+    """Three distractor rows through the real assistant: two real rows keep their clean signature; a planted row
+    (another patient's question under s04) is caught, with both signatures and both fact sets in the report."""
+    rows = {r["id"]: r for r in load_suite("distractors")}
+    gold = {r["id"]: r for r in load_suite("full")}
+    planted = {"id": "s04-planted", "source_id": "s04", "question": gold["s05"]["question"]}
+    suite = _write_jsonl(tmp_path / "dis3.jsonl", [rows["s01-x"], rows["s08-x"], planted])
+    summary, results, report = _run_suite(eval_settings, suite, tmp_path / "runs")
+
+    assert summary["kind"] == "distractors" and summary["n_questions"] == 3 and len(results) == 3
+    assert summary["headline"]["distractor_signature_agreement"] == pytest.approx(2 / 3)
+    assert [f["id"] for f in summary["failures"]] == ["s04-planted"]
+    f = summary["failures"][0]
+    assert "rules" in f["differs"] and f["clean_signature"]["rules"] != f["noisy_signature"]["rules"]
+    assert f["clean_facts"]["age"] == 55 and f["noisy_facts"]["age"] == 78
+    assert f["source_question"] == gold["s04"]["question"]
+    assert summary["thresholds"]["failures"] == ["distractor_signature_agreement = 0.667 < min 0.95"]
+    by_id = {r["id"]: r for r in results}
+    assert by_id["s01-x"]["metrics"]["signature_equal"] is True
+    assert by_id["s01-x"]["clean_answer"]["question"] == gold["s01"]["question"]
+    assert by_id["s01-x"]["metrics"]["clean_signature"] == by_id["s01-x"]["metrics"]["noisy_signature"]
+    assert "### `s04-planted` (from `s04`, patient_scenario)" in report and "age=78" in report
+
+
+def test_fact_suite_rejects_bad_rows_before_loading_anything(tmp_path):
+    from assistant.settings import Settings
+    from evals.runner import run_eval
+
+    settings = Settings(store={"path": tmp_path / "no-index"})
+    bad = _write_jsonl(tmp_path / "bad.jsonl", [{"id": "b1", "question": "q", "expected": {"agee": 3}, "absent": []}])
+    with pytest.raises(ValueError, match=r"lay row 'b1': unknown PatientFacts field\(s\) \['agee'\]"):
+        run_eval(settings, suite=str(bad), mode="extractive", out=tmp_path / "runs", console=None)
+    assert not (tmp_path / "runs").exists()
