@@ -89,6 +89,7 @@ class Mention:
 class Reading:
     text: str
     mentions: tuple[Mention, ...]
+    background: bool = False  # the text speaks of the unit's habits, not this patient ("our unit usually uses")
 
     def ids(self, *, kind: str | None = None) -> list[str]:
         """Concept ids in order of appearance (those about someone else left out)."""
@@ -105,6 +106,7 @@ class ContextRules:
     affirmed_after: tuple[tuple[str, ...], ...]
     pending_before: tuple[tuple[str, ...], ...]
     pending_after: tuple[tuple[str, ...], ...]
+    background: tuple[tuple[str, ...], ...]
     people: dict[str, tuple[tuple[str, ...], ...]]
 
 
@@ -147,6 +149,7 @@ def _context(data: dict[str, Any]) -> ContextRules:
         negated_before=_phrases(data["negated"]["before"]), negated_after=_phrases(data["negated"]["after"]),
         affirmed_before=_phrases(data["affirmed"]["before"]), affirmed_after=_phrases(data["affirmed"]["after"]),
         pending_before=_phrases(data["pending"]["before"]), pending_after=_phrases(data["pending"]["after"]),
+        background=_phrases(data["background"]),
         people={k: _phrases(v) for k, v in data["people"].items()})
 
 
@@ -434,7 +437,8 @@ def read_concepts(text: str, lex: Lexicon | None = None, *, source: str | None =
             replace[i] = (i + n, c.canonical, c.glue)
     for i in ages:  # an age bound to the patient is written the one way the age reader knows
         replace[i] = (i + 1, f"aged {seen[i]}", False)
-    return Reading(text=_rebuild(text, spans, shown, replace, masks), mentions=tuple(mentions))
+    return Reading(text=_rebuild(text, spans, shown, replace, masks), mentions=tuple(mentions),
+                   background=_has(seen, lex.context.background))
 
 
 def _rebuild(text: str, spans: list[tuple[int, int]], seen: list[str], replace: dict[int, tuple[int, str, bool]],

@@ -219,26 +219,28 @@ class Assistant:
         t0 = time.perf_counter()
         q = self._validate(question)
         turns = _user_turns(history)
-        plan = read_question(q)  # lay words and misspellings in canonical terms: what retrieval and drafting read
+        # lay words and misspellings in canonical terms; the focus (what is asked and its clinical facts, without
+        # background details) is what retrieval and drafting read, the whole text what the scope checks read
+        plan = read_question(q)
         facts, compared = self._facts(q, turns, overrides)
         scope_findings = [i.finding for i in check_scope(plan.text, facts, history=turns)]
         blocked = {f.rule_id for f in scope_findings if f.severity == "block"}
 
         t1 = time.perf_counter()
-        retrieved, pool, premise = self._gather(plan.text, q, facts, turns, blocked)
+        retrieved, pool, premise = self._gather(plan.focus, q, facts, turns, blocked)
         t2 = time.perf_counter()
         timings = {"retrieve": (t2 - t1) * 1000}
         if sink is not None:
             sink({"event": "stage", "data": "drafting"})
         if blocked:
-            answer = self._refusal(plan.text, facts, blocked, scope_findings, retrieved, pool)
+            answer = self._refusal(plan.focus, facts, blocked, scope_findings, retrieved, pool)
             t3 = time.perf_counter()
             timings.update(draft=(t3 - t2) * 1000, check=0.0, total=(t3 - t0) * 1000)
             return answer.model_copy(update={"question": q, "timings_ms": _round(timings)})
 
         notes = self._notes(q, facts, scope_findings, compared, premise, turns)
         result, used_mode, t3 = self._draft_and_check(
-            q, plan.text, facts, retrieved, pool, premise, notes, scope_findings, compared, turns, mode, sink)
+            q, plan.focus, facts, retrieved, pool, premise, notes, scope_findings, compared, turns, mode, sink)
         t4 = time.perf_counter()
         timings.update(draft=(t3 - t2) * 1000, check=(t4 - t3) * 1000, total=(t4 - t0) * 1000)
         ids = [r.chunk.chunk_id for r in retrieved]

@@ -689,12 +689,22 @@ def asking_clause(question: str) -> str:
     'is allo in CR1 recommended?'
     >>> asking_clause("Is ponatinib first-line? I read it in a paper")
     'Is ponatinib first-line? I read it in a paper'
+
+    A clause that points back ("can I stop them?") asks about what the clause before it named:
+
+    >>> asking_clause("I have ALL. The maintenance pills make me sick. Can I just stop them?")
+    'The maintenance pills make me sick. Can I just stop them?'
     """
     parts = [p for p in _CLAUSES.split(question.strip()) if p.strip()]
     if len(parts) < 2 or not parts[-1].rstrip().endswith("?"):
         return question
     last = parts[-1]
+    if _POINTS_BACK.search(last):
+        return question[question.rfind(parts[-2]):]
     return last if len(tokenize(last)) >= 2 else question
+
+
+_POINTS_BACK = re.compile(r"\b(?:them|it|they|this|that|these|those)\b", re.IGNORECASE)
 
 
 #: Where a question with several parts splits: "...? What ...", "; ", "(a) ... (b) ...", ", and how ...".

@@ -5,15 +5,33 @@
     'Relapsed B-ALL, 30 yo: is car-t therapy an option?'
     >>> p.concepts
     ['relapse', 'b_lineage', 'car_t']
+
+The `focus` keeps what the question asks and the clinical facts around it, and leaves out background that names
+no clinical concept of the lexicon (comorbidities, labs, jobs, relatives, a side effect mentioned in passing), so
+a vignette's details do not take over retrieval and drafting:
+
+    >>> read_question("34M Ph- B-ALL, BMI 31, MRD 0.05% after induction, ferritin 900 — what does that mean? "
+    ...               "His father (60) is very anxious.").focus
+    '34M Ph- B-ALL, MRD 0.05% after induction, what does that mean?'
 """
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.concepts import read_concepts
+from assistant.text import names_trial
 
 __all__ = ["QuestionPlan", "read_question"]
+
+#: Concept kinds that make a background clause part of the clinical question.
+_CLINICAL = frozenset({"marker", "lineage", "phase", "drug", "drug_class", "treatment", "procedure",
+                       "regimen", "phase_of_treatment", "value_cue", "status_cue", "population", "fitness", "outcome", "source", "property"})
+_SENTENCE = re.compile(r"(?:[^.?!]|\.(?=\d))+(?:[.?!]+|$)")  # (a decimal point does not end a sentence)
+_CLAUSE_END = frozenset(",;:")
+_ALL = re.compile(r"\bALL\b|-ALL\b")
 
 
 class QuestionPlan(BaseModel):
@@ -23,11 +41,48 @@ class QuestionPlan(BaseModel):
 
     question: str = Field(description="The question as asked (cleaned)")
     text: str = Field(description="The question with lay words and misspellings in canonical terms")
+    focus: str = Field(description="`text` without background clauses that name no clinical concept")
     concepts: list[str] = Field(default_factory=list, description="Concept ids named, in order (others' left out)")
+
+
+def _clinical(clause: str) -> bool:
+    """The clause names a clinical concept of the patient (ALL written as "ALL", not the word "all")."""
+    reading = read_concepts(clause.lower())
+    if reading.background:
+        return False  # "our unit usually uses hyper-CVAD": the unit's habit, not this patient
+    return _ALL.search(clause) is not None or names_trial(clause) or any(
+        (m.kind in _CLINICAL or m.concept == "donor" or (m.kind == "disease" and m.surface != "all"))
+        and not m.other_person for m in reading.mentions)
+
+
+def _clauses(sentence: str) -> list[str]:
+    """A sentence cut at commas, semicolons, colons and dashes outside brackets ("(sister, 52)" stays whole)."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(sentence):
+        depth += (ch in "([") - (ch in ")]")
+        dash = ch in "—–" or (ch == "-" and sentence[i - 1:i] == " " and sentence[i + 1:i + 2] == " ")
+        if depth <= 0 and (ch in _CLAUSE_END or dash):
+            out.append(sentence[start:i + 1])
+            start, depth = i + 1, 0
+    out.append(sentence[start:])
+    return [c for c in out if c.strip()]
+
+
+def _focus(text: str) -> str:
+    """The asking clauses and the clinical clauses of `text` (all of it when nothing would be left out)."""
+    kept: list[str] = []
+    for sentence in _SENTENCE.findall(text):
+        clauses = _clauses(sentence)
+        for k, clause in enumerate(clauses):
+            asking = k == len(clauses) - 1 and sentence.rstrip().endswith("?")
+            if asking or _clinical(clause):
+                kept.append(clause.strip(" —–-") if asking else clause)
+    focus = " ".join(" ".join(kept).split())
+    return focus if focus and _SENTENCE.findall(focus) else text
 
 
 def read_question(question: str) -> QuestionPlan:
     """Read a question into a plan (pure; the lexicon is loaded once per process)."""
     reading = read_concepts(question.lower(), source=question)
     ids = list(dict.fromkeys(i for i in reading.ids() if i != "all"))
-    return QuestionPlan(question=question, text=reading.text, concepts=ids)
+    return QuestionPlan(question=question, text=reading.text, focus=_focus(reading.text), concepts=ids)

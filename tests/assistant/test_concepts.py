@@ -78,8 +78,8 @@ FUZZY_CASES = [
     ("philadelpia chromozone", "philadelphia chromosome"),
     ("postive", "positive"),
     ("nelarabin", "nelarabine"),
-    ("tranplant", "allo-hsct"),  # a listed misspelling, rewritten to the concept's canonical form
-    ("transplnt", "transplant"),
+    ("tranplant", "transplant"),
+    ("stem cell tranplant", "allo-hsct"),  # a lay form, misspelt: rewritten to the concept's canonical form
     # real words and inflections are left alone
     ("transplanted", "transplanted"),
     ("relapses", "relapses"),
