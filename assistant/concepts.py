@@ -58,6 +58,7 @@ class Concept:
     canonical: str
     role: str | None = None
     broader: str | None = None
+    generic: bool = False
     canonical_when: dict[str, str] = field(default_factory=dict)
     glue: bool = False
     unless_before: frozenset[str] = frozenset()
@@ -83,6 +84,7 @@ class Mention:
     affirmed: bool = False
     fuzzy: bool = False
     other_person: bool = False
+    historical: bool = False  # a treatment already given ("relapsed after hyper-CVAD")
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class ContextRules:
     pending_before: tuple[tuple[str, ...], ...]
     pending_after: tuple[tuple[str, ...], ...]
     background: tuple[tuple[str, ...], ...]
+    history: tuple[tuple[str, ...], ...]
     people: dict[str, tuple[tuple[str, ...], ...]]
 
 
@@ -138,7 +141,7 @@ def _phrases(items: list[str]) -> tuple[tuple[str, ...], ...]:
 def _concept(entry: dict[str, Any]) -> Concept:
     return Concept(
         id=entry["id"], kind=entry["kind"], label=entry["label"], canonical=str(entry["canonical"]),
-        role=entry.get("role"), broader=entry.get("broader"), canonical_when=dict(entry.get("canonical_when") or {}), glue=bool(entry.get("glue")),
+        role=entry.get("role"), broader=entry.get("broader"), generic=bool(entry.get("generic")), canonical_when=dict(entry.get("canonical_when") or {}), glue=bool(entry.get("glue")),
         unless_before=frozenset(str(w) for w in entry.get("unless_before") or []),
         unless_after=frozenset(str(w) for w in entry.get("unless_after") or []))
 
@@ -149,7 +152,7 @@ def _context(data: dict[str, Any]) -> ContextRules:
         negated_before=_phrases(data["negated"]["before"]), negated_after=_phrases(data["negated"]["after"]),
         affirmed_before=_phrases(data["affirmed"]["before"]), affirmed_after=_phrases(data["affirmed"]["after"]),
         pending_before=_phrases(data["pending"]["before"]), pending_after=_phrases(data["pending"]["after"]),
-        background=_phrases(data["background"]),
+        background=_phrases(data["background"]), history=_phrases(data["history"]["before"]),
         people={k: _phrases(v) for k, v in data["people"].items()})
 
 
@@ -415,9 +418,9 @@ def read_concepts(text: str, lex: Lexicon | None = None, *, source: str | None =
     matches = _match(stems, toks, lex)
     persons = [(i, f) for i, f in matches if f.concept.kind == "person"]
     masks, others, ages = _people_masks(seen, persons, lex.context)
-    shown = seen
+    shown, hidden = seen, masks
     if source is not None:  # the question in canonical terms: nothing masked, the writer's case kept
-        masks, ages = set(), set()
+        hidden, ages = set(), set()
         shown = [fixed.get(i) or source[a:b] for i, (a, b) in enumerate(spans)]
         text = source
     mentions: list[Mention] = []
@@ -426,10 +429,11 @@ def read_concepts(text: str, lex: Lexicon | None = None, *, source: str | None =
         c, n = form.concept, len(form.tokens)
         pol = _polarity(seen, i, n, lex.context) if c.canonical_when else None
         other = i in others or any(k in masks for k in range(i, i + n))
+        past = _scan(seen, i - 1, -1, lex.context, {"history": lex.context.history}) == "history"
         mentions.append(Mention(concept=c.id, kind=c.kind, start=i, end=i + n, surface=" ".join(toks[i:i + n]),
                                 negated=pol == "negated", affirmed=pol == "affirmed",
-                                fuzzy=any(k in fixed for k in range(i, i + n)), other_person=other))
-        if other or c.kind == "person":
+                                fuzzy=any(k in fixed for k in range(i, i + n)), other_person=other, historical=past))
+        if other and source is None or c.kind == "person":
             continue
         if pol and pol in c.canonical_when:
             replace[i] = (i + n, c.canonical_when[pol], c.glue)
@@ -437,7 +441,7 @@ def read_concepts(text: str, lex: Lexicon | None = None, *, source: str | None =
             replace[i] = (i + n, c.canonical, c.glue)
     for i in ages:  # an age bound to the patient is written the one way the age reader knows
         replace[i] = (i + 1, f"aged {seen[i]}", False)
-    return Reading(text=_rebuild(text, spans, shown, replace, masks), mentions=tuple(mentions),
+    return Reading(text=_rebuild(text, spans, shown, replace, hidden), mentions=tuple(mentions),
                    background=_has(seen, lex.context.background))
 
 

@@ -38,23 +38,20 @@ from assistant.plan import read_question
 from assistant.prompts import (
     AGE_EDGE_NOTE,
     AGES_NOTE,
-    BYPASS_NOTE,
     CHILD_NOTE,
-    DISTRESS_NOTE,
+    DISCLAIMER,
     DOSE_NOTE,
-    INJECTION_NOTE,
     NEVER_EVENT_NOTE,
     NO_HISTORY_NOTE,
-    OTHERS_MEDS_NOTE,
+    NOTES,
     PREMISE_NOTE,
     REFUSAL_NOT_FOUND,
     REFUSAL_OUT_OF_SCOPE,
-    RELATIVE_CHANGE_NOTE,
-    SELF_CHANGE_NOTE,
     UNIT_NOTE,
 )
 from assistant.rules import Draft, applicable_rules, check, check_scope, premise_conflicts
 from assistant.rules.logic import RuleBook, default_rulebook
+from assistant.rules.policy import Policy, default_policy
 from assistant.rules.scope import for_a_relative, is_self_change_first_person, strip_injection
 from assistant.settings import Settings
 from assistant.text import names_trial
@@ -67,8 +64,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_OUT_OF_SCOPE_RULES = {"SCOPE-DISEASE-001", "SCOPE-DOMAIN-002", "SAFE-CHILD-006", "SCOPE-LANG-008"}
-_NEVER = "SAFE-NEVER-009"
 
 
 class QuestionError(AssistantError, ValueError):
@@ -109,6 +104,7 @@ class Assistant:
         self.retriever = retriever
         self.llm = llm
         self.rulebook = rulebook or default_rulebook()
+        self.policy = default_policy()
         self.index = index
 
     @classmethod
@@ -246,14 +242,14 @@ class Assistant:
         ids = [r.chunk.chunk_id for r in retrieved]
         if not result.grounded:
             # the safety and context notes still stand ("don't stop on your own") before the "not found"
-            keep = [n for n in notes if n in (*_PATIENT_NOTES, NO_HISTORY_NOTE, INJECTION_NOTE)]
+            keep = [n for n in notes if n in (*_KEPT_NOTES, NO_HISTORY_NOTE)]
             return Answer(question=q, answer="\n\n".join([*keep, REFUSAL_NOT_FOUND]), citations=[], verdict="refused",
-                          findings=[*result.findings, RuleFinding(
-                              rule_id="GROUND-NONE-033", severity="block",
-                              message="No cited statement in the corpus answers this question")],
+                          findings=[*result.findings, self.policy.event(
+                              "ungrounded", "No cited statement in the corpus answers this question")],
                           patient=facts, scope="in_scope", mode=used_mode,  # type: ignore[arg-type]
                           timings_ms=_round(timings), retrieved=ids)
-        return Answer(question=q, answer=result.draft.answer, citations=result.draft.citations,
+        answer = _with_notes(result.draft.answer, self.policy.notes(result.findings, patient=False), notes)
+        return Answer(question=q, answer=answer, citations=result.draft.citations,
                       verdict=result.verdict, findings=result.findings, patient=facts, scope="in_scope",
                       mode=used_mode, timings_ms=_round(timings), retrieved=ids)  # type: ignore[arg-type]
 
@@ -284,7 +280,7 @@ class Assistant:
                 blocked: set[str]) -> tuple[list[RetrievedChunk], list[Chunk], list[Any]]:
         """Retrieved chunks, the pool drafting may quote (plus the rules' and the named trials' sections), and the
         rules the question's premise conflicts with. `qt` is the question in canonical terms."""
-        if blocked & (_OUT_OF_SCOPE_RULES | {"SAFE-INJECT-004", _NEVER}) and "SAFE-CHILD-006" not in blocked:
+        if self.policy.skips_retrieval(blocked):
             return [], [], []
         retrieved = self.retriever.search(qt + " " + " ".join(turns[-2:]) if turns and _is_follow_up(q) else qt,
                                           facts=facts, k=self.settings.retrieval.k)
@@ -316,13 +312,10 @@ class Assistant:
     def _notes(self, q: str, facts: PatientFacts, scope_findings: list[RuleFinding], compared: list[str],
                premise: list[Any], turns: list[str]) -> list[str]:
         """The notes shown before the answer: safety notes for a patient, age-group edges, units read, premises."""
-        self_change = any(f.rule_id == "SAFE-SELF-005" for f in scope_findings)
-        distressed = any(f.rule_id == "SAFE-DISTRESS-011" for f in scope_findings)
-        notes: list[str] = patient_notes(q, scope_findings)
-        if any(f.rule_id == "SAFE-INJECT-004" for f in scope_findings):
-            notes.append(INJECTION_NOTE)
+        notes: list[str] = patient_notes(q, scope_findings, self.policy)
+        notes += [NOTES[key] for key, _ in self.policy.notes(scope_findings, patient=False)]
         edge = age_edge_note(facts.age) if facts.ph_status != "positive" or facts.age in (64, 65) else None
-        if edge and not (self_change or distressed):  # (in Ph-positive ALL only 65 divides the pathway; a
+        if edge and not self.policy.plain(scope_findings):  # (in Ph-positive ALL only 65 divides the pathway; a
             # patient asking about their own treatment is not told about algorithm groups)
             notes.append(edge)
         if compared and facts.age is None:
@@ -341,18 +334,17 @@ class Assistant:
                          pool: list[Chunk], premise: list[Any], notes: list[str], scope_findings: list[RuleFinding],
                          compared: list[str], turns: list[str], mode: str | None, sink: Any) -> tuple[Any, str, float]:
         """Draft (LLM or extractive) and check; a generated draft that cannot be grounded falls back."""
-        plain = any(f.rule_id in ("SAFE-SELF-005", "SAFE-DISTRESS-011") for f in scope_findings)
+        plain = self.policy.plain(scope_findings)
         use_llm = self.llm is not None and mode != "extractive"
-        extra: list[RuleFinding] = [RuleFinding(
-            rule_id="PREMISE-044", severity="info", section_id=r.section_ids[0],
-            message=f"The question's premise or proposal conflicts with the guideline: {r.title}") for r in premise[:1]]
+        extra: list[RuleFinding] = [self.policy.event(
+            "premise", f"The question's premise or proposal conflicts with the guideline: {r.title}",
+            section_id=r.section_ids[0]) for r in premise[:1]]
         if use_llm:
             try:
                 draft = self._draft_llm(q, facts, pool, turns, sink)
             except GenerationError as exc:
                 log.warning("LLM drafting failed, falling back to extractive: %s", exc)
-                extra.append(RuleFinding(rule_id="LLM-FALLBACK-032", severity="warn",
-                                         message=f"The language model failed ({exc}); extractive answer shown"))
+                extra.append(self.policy.event("llm_failed", f"The language model failed ({exc}); extractive answer shown"))
                 use_llm = False
         if not use_llm:
             draft, missing = draft_extractive(qt, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
@@ -367,9 +359,8 @@ class Assistant:
         if use_llm and not result.grounded:
             draft, missing = draft_extractive(qt, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
                                              rare=self.retriever.is_rare)
-            fallback = RuleFinding(rule_id="LLM-FALLBACK-032", severity="warn",
-                                   message="The generated answer could not be grounded or repaired; the extractive "
-                                           "answer is shown instead")
+            fallback = self.policy.event("llm_failed", "The generated answer could not be grounded or repaired; the "
+                                                       "extractive answer is shown instead")
             return check(qt, facts, draft, pool, prior=[*result.findings, *missing, fallback]), "extractive", t3
         return result, "llm" if use_llm else "extractive", t3
 
@@ -394,56 +385,66 @@ class Assistant:
 
     def _refusal(self, q: str, facts: PatientFacts, blocked: set[str], findings: list[RuleFinding],
                  retrieved: list[RetrievedChunk], pool: list[Chunk]) -> Answer:
-        if blocked & _OUT_OF_SCOPE_RULES:
-            scope = "out_of_scope"
-        else:
-            scope = "unsafe"
+        decided = self.policy.refusal(blocked)
+        reply = decided.reply if decided is not None else None
+        reason = next((f.message for f in findings if f.rule_id in blocked and decided is not None
+                       and self.policy.entry(f.rule_id).reply == reply), "")
         draft = Draft(answer=REFUSAL_OUT_OF_SCOPE)
-        if _NEVER in blocked:
+        if reply == "never_event":
             draft = Draft(answer=NEVER_EVENT_NOTE)
-        elif "SAFE-CHILD-006" in blocked:
+        elif reply == "pediatric":
             ped = [c for c in self.retriever.section_chunks(["context/pediatric-jspho"])]
             rc = [RetrievedChunk(chunk=c, score=0.0, rank=i) for i, c in enumerate(ped, 1)]
             d, _ = draft_extractive(q, PatientFacts(), rc, pool=ped, rulebook=RuleBook(rules=[]), notes=[CHILD_NOTE],
                                     max_sentences=2)
             draft = d if d.citations else Draft(answer=CHILD_NOTE)
-        elif "SAFE-DOSE-003" in blocked and not blocked & {"SAFE-INJECT-004"}:
+        elif reply == "dose":
             # a patient asking to change their own dose hears first that they should not do it alone
-            notes = [*patient_notes(q, findings), DOSE_NOTE]
+            notes = [*patient_notes(q, findings, self.policy), DOSE_NOTE]
             d, _ = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
                                     rules_only=True, max_sentences=3, plain=len(notes) > 1)
             draft = d if d.citations else Draft(answer="\n\n".join(notes))
-        elif "SAFE-INJECT-004" in blocked:
+        elif reply == "injection":
             draft = Draft(answer="_This request asks me to bypass the guideline or my checks, so I won't. "
                                  "Ask a question about adult ALL treatment instead._")
-        elif "SCOPE-LANG-008" in blocked:
-            reason = next(f.message for f in findings if f.rule_id == "SCOPE-LANG-008")
+        elif reply == "reason":
             draft = Draft(answer=f"_{reason}._")
-        elif blocked & {"SCOPE-DISEASE-001", "SCOPE-DOMAIN-002"}:
-            reason = next(f.message for f in findings if f.rule_id in blocked)
+        elif reply == "out_of_scope":
             draft = Draft(answer=f"{REFUSAL_OUT_OF_SCOPE}\n\n_{reason}._")
         checked = check(q, facts, draft, pool, prior=findings) if draft.citations else None
         if checked is not None and checked.grounded:
             draft = checked.draft
             findings = checked.findings
         return Answer(question=q, answer=draft.answer, citations=draft.citations, verdict="refused",
-                      findings=findings, patient=facts, scope=scope,  # type: ignore[arg-type]
+                      findings=findings, patient=facts, scope=self.policy.scope(blocked),  # type: ignore[arg-type]
                       mode="extractive", retrieved=[r.chunk.chunk_id for r in retrieved])
 
 
-_PATIENT_NOTES = (DISTRESS_NOTE, BYPASS_NOTE, OTHERS_MEDS_NOTE, SELF_CHANGE_NOTE, RELATIVE_CHANGE_NOTE)
+#: Notes kept when no answer is found: the safety notes for a patient or relative, and the injection note.
+_KEPT_NOTES = tuple(NOTES.values())
 
 
-def patient_notes(q: str, findings: Sequence[RuleFinding]) -> list[str]:
-    """The notes for a patient or relative asking about their own treatment, in order: comfort for a frightened
-    one, treating oneself around the doctor, someone else's medicine, changing treatment alone (said once)."""
-    ids = {f.rule_id for f in findings}
-    notes = [note for rid, note in (("SAFE-DISTRESS-011", DISTRESS_NOTE), ("SAFE-BYPASS-012", BYPASS_NOTE),
-                                    ("SAFE-OTHERMEDS-010", OTHERS_MEDS_NOTE)) if rid in ids]
-    if "SAFE-SELF-005" in ids and "SAFE-BYPASS-012" not in ids:
-        notes.append(RELATIVE_CHANGE_NOTE if for_a_relative(q) and not is_self_change_first_person(q)
-                     else SELF_CHANGE_NOTE)
-    return notes
+def patient_notes(q: str, findings: Sequence[RuleFinding], policy: Policy | None = None) -> list[str]:
+    """The notes for a patient or relative asking about their own treatment, in the policy table's order (comfort
+    for a frightened one, treating oneself around the doctor, someone else's medicine, changing treatment alone);
+    a relative asking for the patient hears the third-person version of the last."""
+    out: list[str] = []
+    for key, _ in (policy or default_policy()).notes(findings, patient=True):
+        if key == "self_change" and for_a_relative(q) and not is_self_change_first_person(q):
+            key = "relative_change"
+        out.append(NOTES[key])
+    return out
+
+
+def _with_notes(answer: str, notes: list[tuple[str, RuleFinding]], shown: list[str]) -> str:
+    """The answer with the checks' notes (e.g. an asked treatment no line addresses) before the disclaimer."""
+    extra = [NOTES[key].format(message=f.message) for key, f in notes]
+    extra = [n for n in extra if n not in shown and n not in answer]
+    if not extra:
+        return answer
+    head, sep, tail = answer.rpartition(DISCLAIMER)
+    return (head.rstrip() + "\n\n" + "\n\n".join(extra) + "\n\n" + sep + tail) if sep else (
+        answer.rstrip() + "\n\n" + "\n\n".join(extra))
 
 
 def _pool(retrieved: Sequence[RetrievedChunk], extra: Sequence[Chunk]) -> list[Chunk]:

@@ -13,6 +13,10 @@ a vignette's details do not take over retrieval and drafting:
     >>> read_question("34M Ph- B-ALL, BMI 31, MRD 0.05% after induction, ferritin 900 — what does that mean? "
     ...               "His father (60) is very anxious.").focus
     '34M Ph- B-ALL, MRD 0.05% after induction, what does that mean?'
+    >>> read_question("Newly diagnosed ALL in a 30 year old man, accountant with asthma. His father is 62").focus
+    'Newly diagnosed ALL in a 30 year old man.'
+    >>> read_question("Ph+ ALL 62F, HbA1c 6.8%, MRD 0.02% after induction").focus
+    'Ph+ ALL 62F, MRD 0.02% after induction'
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ __all__ = ["QuestionPlan", "read_question"]
 #: Concept kinds that make a background clause part of the clinical question.
 _CLINICAL = frozenset({"marker", "lineage", "phase", "drug", "drug_class", "treatment", "procedure",
                        "regimen", "phase_of_treatment", "value_cue", "status_cue", "population", "fitness", "outcome", "source", "property"})
-_SENTENCE = re.compile(r"(?:[^.?!]|\.(?=\d))+(?:[.?!]+|$)")  # (a decimal point does not end a sentence)
+#: (a decimal point, "y.o.", "e.g. the" do not end a sentence)
+_SENTENCE = re.compile(r"(?:[^.?!]|\.(?=\d|\w\.|\s*[a-z]))+(?:[.?!]+|$)")
 _CLAUSE_END = frozenset(",;:")
 _ALL = re.compile(r"\bALL\b|-ALL\b")
 
@@ -51,7 +56,7 @@ def _clinical(clause: str) -> bool:
     if reading.background:
         return False  # "our unit usually uses hyper-CVAD": the unit's habit, not this patient
     return _ALL.search(clause) is not None or names_trial(clause) or any(
-        (m.kind in _CLINICAL or m.concept == "donor" or (m.kind == "disease" and m.surface != "all"))
+        m.concept == "donor" or (m.kind in _CLINICAL or (m.kind == "disease" and m.surface != "all"))
         and not m.other_person for m in reading.mentions)
 
 
@@ -73,11 +78,14 @@ def _focus(text: str) -> str:
     kept: list[str] = []
     for sentence in _SENTENCE.findall(text):
         clauses = _clauses(sentence)
-        for k, clause in enumerate(clauses):
-            asking = k == len(clauses) - 1 and sentence.rstrip().endswith("?")
-            if asking or _clinical(clause):
-                kept.append(clause.strip(" —–-") if asking else clause)
-    focus = " ".join(" ".join(kept).split())
+        part = [c.strip(" —–-") if k == len(clauses) - 1 and sentence.rstrip().endswith("?") else c
+                for k, c in enumerate(clauses)
+                if (k == len(clauses) - 1 and sentence.rstrip().endswith("?")) or _clinical(c)]
+        joined = " ".join(" ".join(part).split()).rstrip(",;:—–- ")
+        if joined:  # (a sentence keeps its end, so the next one does not run into it)
+            end = sentence.rstrip()[-1:]
+            kept.append(joined if joined[-1] in ".?!" or end not in ".?!" else joined + end)
+    focus = " ".join(kept)
     return focus if focus and _SENTENCE.findall(focus) else text
 
 

@@ -100,3 +100,18 @@ def format_context(chunks: Sequence[Chunk]) -> str:
     return "\n\n".join(
         f"[{i}] (tier={c.tier}; section={c.section_id}; {c.section_title})\n{c.text}" for i, c in enumerate(chunks, 1)
     )
+
+
+RELEVANCE_NOTE = ("_{message}: the bundled corpus has no line that answers that part, so only the closest lines are "
+                  "shown._")
+
+#: The notes the policy table (assistant/rules/policy.yaml) names, by key.
+NOTES = {
+    "distress": DISTRESS_NOTE,
+    "bypass": BYPASS_NOTE,
+    "others_meds": OTHERS_MEDS_NOTE,
+    "self_change": SELF_CHANGE_NOTE,
+    "relative_change": RELATIVE_CHANGE_NOTE,
+    "injection": INJECTION_NOTE,
+    "relevance": RELEVANCE_NOTE,
+}

@@ -27,13 +27,15 @@ from assistant.rules.logic import (
     premise_conflicts,
     statement_chunk,
 )
+from assistant.rules.relevance import check_relevance
 from assistant.rules.scope import check_scope, is_dose_request, is_injection, is_self_change
 from assistant.rules.tiers import check_tiers
 
 Checker = Callable[[str, PatientFacts, Draft, Sequence[Chunk]], list[Issue]]
 
-#: Draft checkers, in order. Logic runs first so a contradicting sentence is replaced (not merely dropped).
-CHECKERS: tuple[Checker, ...] = (check_logic, check_tiers, check_citations)
+#: Draft checkers, in order. Logic runs first so a contradicting sentence is replaced (not merely dropped);
+#: relevance last, on the repaired draft (an asked treatment no line names is a warning, not a pass).
+CHECKERS: tuple[Checker, ...] = (check_logic, check_tiers, check_citations, check_relevance)
 
 
 class CheckResult(BaseModel):
@@ -171,6 +173,7 @@ __all__ = [
     "check",
     "check_citations",
     "check_logic",
+    "check_relevance",
     "check_scope",
     "check_tiers",
     "default_rulebook",

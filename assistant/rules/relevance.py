@@ -11,6 +11,11 @@ so the verdict is not pass and the reader is told what the corpus did not answer
     ['The answer does not address CAR-T cell therapy, which the question asks about']
     >>> check_relevance(q, PatientFacts(), Draft(answer="CAR-T cells are given under 25.[1]"), [])
     []
+    >>> q = "Is asciminib recommended after ponatinib failure?"
+    >>> len(check_relevance(q, PatientFacts(), Draft(answer="Ponatinib is not the first-line TKI.[1]"), []))
+    1
+    >>> check_relevance(q, PatientFacts(), Draft(answer="A later-generation TKI can be considered.[1]"), [])
+    []
 """
 
 from __future__ import annotations
@@ -21,12 +26,13 @@ from collections.abc import Sequence
 from assistant.concepts import load_lexicon, read_concepts
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue
+from assistant.text import names_trial
 
 __all__ = ["RELEVANCE_RULE", "asked_treatments", "check_relevance"]
 
 RELEVANCE_RULE = "RELEVANCE-050"
 _TREATMENT_KINDS = frozenset({"drug", "drug_class", "treatment", "procedure", "regimen"})
-_SENTENCE = re.compile(r"[^.?!]+[.?!]*")
+_SENTENCE = re.compile(r"(?:[^.?!]|\.(?=\d|\w\.|\s*[a-z]))+(?:[.?!]+|$)")
 
 
 def _asking_part(question: str) -> str:
@@ -41,21 +47,33 @@ def asked_treatments(question: str) -> list[str]:
 
     >>> asked_treatments("He is on dasatinib. Should we switch to ponatinib?")
     ['ponatinib']
+    >>> asked_treatments("Relapsed ALL 35yo after hyperCVAD, what salvage?")  # (history, not asked)
+    []
+    >>> asked_treatments("CALGB 10403 pediatric-inspired regimen outcomes")  # (a trial's answer covers its arms)
+    []
     """
-    reading = read_concepts(_asking_part(question).lower())
-    return list(dict.fromkeys(m.concept for m in reading.mentions
-                              if m.kind in _TREATMENT_KINDS and not m.negated and not m.other_person))
+    asking = _asking_part(question)
+    if names_trial(asking):
+        return []
+    reading = read_concepts(asking.lower())
+    return list(dict.fromkeys(m.concept for m in reading.mentions if m.kind in _TREATMENT_KINDS
+                              and not (m.negated or m.other_person or m.historical)))
 
 
 def _addressed(concept: str, said: set[str]) -> bool:
+    """Named; or its class is named (for a drug: without naming another drug of that class instead, so "asciminib?"
+    answered about ponatinib is not addressed); or, for a regimen or procedure, a member or an alternative of the
+    same class is named ("hyper-CVAD?" answered with the pediatric-type regimen the guideline prefers)."""
     lex = load_lexicon()
     c = lex.concepts.get(concept)
-    while c is not None:
-        if c.id in said:
-            return True
-        c = lex.concepts.get(c.broader) if c.broader else None
-    # a class is addressed by any of its members ("TKIs?" answered about dasatinib)
-    return any(lex.concepts[s].broader == concept for s in said if s in lex.concepts)
+    if c is None or concept in said:
+        return concept in said
+    members = {s for s in said if s in lex.concepts and lex.concepts[s].broader is not None}
+    if c.broader and c.broader in said:
+        return c.kind != "drug" or not any(lex.concepts[s].broader == c.broader for s in members)
+    if c.kind == "drug":
+        return False
+    return any(lex.concepts[s].broader in (concept, c.broader) for s in members if lex.concepts[s].broader)
 
 
 def check_relevance(question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]) -> list[Issue]:
@@ -65,6 +83,8 @@ def check_relevance(question: str, facts: PatientFacts, draft: Draft, retrieved:
         return []
     said = set(read_concepts(draft.answer.lower()).ids())
     lex = load_lexicon()
+    if any(not lex.concepts[c].generic for c in asked):  # "allo or keep chemo?": the specific part must be answered
+        asked = [c for c in asked if not lex.concepts[c].generic]
     return [Issue(finding=RuleFinding(
         rule_id=RELEVANCE_RULE, severity="warn",
         message=f"The answer does not address {lex.concepts[c].label}, which the question asks about"))

@@ -1,0 +1,97 @@
+"""The policy table (policy.yaml): what the assistant does with each kind of finding.
+
+    >>> p = default_policy()
+    >>> p.refusal({"SAFE-DOSE-003", "SAFE-INJECT-004"}).reply
+    'injection'
+    >>> p.scope({"SAFE-CHILD-006"}), p.skips_retrieval({"SCOPE-DISEASE-001"}), p.skips_retrieval({"SAFE-DOSE-003"})
+    ('out_of_scope', True, False)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.models import RuleFinding, Severity
+
+__all__ = ["Policy", "PolicyEntry", "default_policy"]
+
+POLICY_PATH = Path(__file__).with_name("policy.yaml")
+
+
+class PolicyEntry(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    outcome: Literal["refuse", "plain", "note", "none"] = "none"
+    scope: Literal["out_of_scope", "unsafe"] | None = None
+    retrieve: Literal["true", "false", "always"] = "true"
+    reply: Literal["never_event", "pediatric", "dose", "injection", "reason", "out_of_scope"] | None = None
+    precedence: int = 99
+    note: str | None = None
+    patient: bool = False
+    order: int = 50
+    unless: list[str] = Field(default_factory=list)
+
+
+class Event(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rule_id: str
+    severity: Severity
+
+
+class Policy(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    findings: dict[str, PolicyEntry]
+    events: dict[str, Event]
+
+    def entry(self, rule_id: str) -> PolicyEntry:
+        return self.findings.get(rule_id, PolicyEntry())
+
+    def refusal(self, blocked: Iterable[str]) -> PolicyEntry | None:
+        """The refusal that decides the reply among the blocking findings, or None."""
+        refusals = sorted((self.entry(r) for r in blocked if self.entry(r).outcome == "refuse"),
+                          key=lambda e: e.precedence)
+        return refusals[0] if refusals else None
+
+    def scope(self, blocked: Iterable[str]) -> str:
+        return "out_of_scope" if any(self.entry(r).scope == "out_of_scope" for r in blocked) else "unsafe"
+
+    def skips_retrieval(self, blocked: Iterable[str]) -> bool:
+        kinds = {self.entry(r).retrieve for r in blocked if self.entry(r).outcome == "refuse"}
+        return "false" in kinds and "always" not in kinds
+
+    def plain(self, findings: Sequence[RuleFinding]) -> bool:
+        """Answer in plain words (a patient asking about their own treatment, a frightened one)."""
+        return any(self.entry(f.rule_id).outcome == "plain" for f in findings)
+
+    def notes(self, findings: Sequence[RuleFinding], *, patient: bool) -> list[tuple[str, RuleFinding]]:
+        """(note key, finding) for the findings that carry a note, in order; `patient` selects the safety notes
+        for a patient or relative, else the other notes."""
+        ids = {f.rule_id for f in findings}
+        out: dict[str, tuple[int, str, RuleFinding]] = {}
+        for f in findings:
+            e = self.entry(f.rule_id)
+            if e.note and e.patient == patient and not ids & set(e.unless) and e.note not in out:
+                out[e.note] = (e.order, e.note, f)
+        return [(key, f) for _, key, f in sorted(out.values(), key=lambda t: t[0])]
+
+    def event(self, name: str, message: str, section_id: str | None = None) -> RuleFinding:
+        """A finding the pipeline itself makes (premise, llm_failed, ungrounded)."""
+        ev = self.events[name]
+        return RuleFinding(rule_id=ev.rule_id, severity=ev.severity, message=message, section_id=section_id)
+
+
+@lru_cache(maxsize=4)
+def load_policy(path: Path = POLICY_PATH) -> Policy:
+    return Policy.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def default_policy() -> Policy:
+    return load_policy()

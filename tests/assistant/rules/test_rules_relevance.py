@@ -1,0 +1,53 @@
+"""Relevance: an asked treatment the answer does not name is a warning (table-driven, both ways)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.models import PatientFacts
+from assistant.rules import Draft, check
+from assistant.rules.relevance import RELEVANCE_RULE, asked_treatments, check_relevance
+
+ASKED = [
+    ("Is venetoclax an option for relapsed T-ALL?", ["venetoclax"]),
+    ("He is on dasatinib. Should we switch to ponatinib?", ["ponatinib"]),
+    ("Relapsed ALL 35yo after hyperCVAD, what salvage?", []),  # history
+    ("CR1 after dasatinib + hyperCVAD, transplant?", ["allo_hsct"]),
+    ("Can my mom get the engineered T-cell therapy?", ["car_t"]),  # lay words
+    ("Is blinatumomob recommended?", ["blinatumomab"]),  # misspelt
+    ("What does TOWER show for blinatumomab?", []),  # a trial's answer covers its arms
+    ("Our unit usually uses hyper-CVAD. What induction?", []),  # background, not the asking sentence
+]
+
+
+@pytest.mark.parametrize(("question", "ids"), ASKED)
+def test_asked_treatments(question: str, ids: list[str]) -> None:
+    assert asked_treatments(question) == ids
+
+
+CASES = [
+    # (question, answer, fires)
+    ("Is venetoclax an option for relapsed T-ALL?", "Nelarabine is an option for relapsed T-ALL.[1]", True),
+    ("Is venetoclax an option for relapsed T-ALL?", "No line covers venetoclax in this corpus.[1]", False),
+    ("Is asciminib recommended after ponatinib failure?", "Ponatinib is not the first-line TKI.[1]", True),
+    ("Is asciminib recommended after ponatinib failure?", "A later-generation TKI can be considered.[1]", False),
+    ("Should we use the adult hyper-CVAD in a 17-year-old?", "Pediatric-type chemotherapy is recommended.[1]", False),
+    ("Is a bone marrow transplant needed in CR1?", "Allo-HSCT in CR1 is recommended.[1]", False),
+    ("Is imatinib still used?", "TKIs are combined with chemotherapy.[1]", False),
+    ("What is the first branch of the algorithm?", "Ph status is the first branch.[1]", False),  # nothing asked
+    ("CR1, MRD 0.02%: go to allo or keep chemo?", "Consider allo-HSCT in CR1.[1]", False),  # the comparator
+    ("Is chemo enough?", "Allo-HSCT is recommended.[1]", True),
+]
+
+
+@pytest.mark.parametrize(("question", "answer", "fires"), CASES)
+def test_check_relevance(question: str, answer: str, fires: bool) -> None:
+    issues = check_relevance(question, PatientFacts(), Draft(answer=answer), [])
+    assert bool(issues) is fires
+    assert all(i.finding.rule_id == RELEVANCE_RULE and i.finding.severity == "warn" for i in issues)
+
+
+def test_an_answer_off_the_asked_treatment_is_not_pass() -> None:
+    result = check("Is venetoclax an option?", PatientFacts(), Draft(answer="Nelarabine is an option."), [])
+    assert RELEVANCE_RULE in {f.rule_id for f in result.findings}
+    assert result.verdict != "pass"

@@ -1,0 +1,40 @@
+"""The question plan: canonical text and focus (what is asked plus its clinical facts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.plan import read_question
+
+FOCUS_CASES = [
+    # background dropped: comorbidities, labs, jobs, relatives, the unit's habits, a side effect in passing
+    ("relapsed CD19+ B-ALL 35M, options? bg: gout on allopurinol, works in construction, his mother is 61.",
+     "relapsed CD19+ B-ALL 35M, options?"),
+    ("Ph+ ALL 58M s/p allo-HSCT, BCR-ABL1 MRD now detectable. He has grade 1 sensory neuropathy and works as an "
+     "accountant. What next?", "Ph+ ALL 58M s/p allo-HSCT, BCR-ABL1 MRD now detectable. What next?"),
+    ("Ph-negative ALL, which regimen? Our unit usually uses hyper-CVAD.", "Ph-negative ALL, which regimen?"),
+    # kept: trials, the guideline, donors, what is asked
+    ("ALL202-O showed 78% vs 52% disease-free survival, right?",
+     "ALL202-O showed 78% vs 52% disease-free survival, right?"),
+    ("In the JSH 2023 algorithm, what is the first decision for adult ALL?",
+     "In the JSH 2023 algorithm, what is the first decision for adult ALL?"),
+    ("Ph+ ALL in CR1, has matched sibling donor. Transplant?", "Ph+ ALL in CR1, has matched sibling donor. Transplant?"),
+    ("Blinatumomab vs inotuzumab ozogamicin: targets, key trial results and main toxicities?",
+     "Blinatumomab vs inotuzumab ozogamicin: targets, key trial results and main toxicities?"),
+]
+
+
+@pytest.mark.parametrize(("question", "focus"), FOCUS_CASES)
+def test_focus(question: str, focus: str) -> None:
+    assert read_question(question).focus == focus
+
+
+def test_text_is_canonical_and_keeps_the_writers_case() -> None:
+    p = read_question("Can my mom get the engineered T-cell therapy? Her leukimia came back.")
+    assert p.text == "Can my mom get the car-t therapy? Her leukemia relapsed."
+    assert p.concepts == ["relative", "car_t", "relapse"]
+
+
+def test_someone_elses_concepts_are_not_the_questions() -> None:
+    p = read_question("My friend's son had T-cell leukemia. My wife has relapsed B-ALL: options?")
+    assert "t_lineage" not in p.concepts and "b_lineage" in p.concepts
