@@ -110,6 +110,7 @@ class ContextRules:
     pending_after: tuple[tuple[str, ...], ...]
     background: tuple[tuple[str, ...], ...]
     history: tuple[tuple[str, ...], ...]
+    recent_after: tuple[tuple[str, ...], ...]
     people: dict[str, tuple[tuple[str, ...], ...]]
 
 
@@ -153,6 +154,7 @@ def _context(data: dict[str, Any]) -> ContextRules:
         affirmed_before=_phrases(data["affirmed"]["before"]), affirmed_after=_phrases(data["affirmed"]["after"]),
         pending_before=_phrases(data["pending"]["before"]), pending_after=_phrases(data["pending"]["after"]),
         background=_phrases(data["background"]), history=_phrases(data["history"]["before"]),
+        recent_after=_phrases(data["recent"]["after"]),
         people={k: _phrases(v) for k, v in data["people"].items()})
 
 
@@ -261,6 +263,8 @@ def _polarity(toks: list[str], i: int, n: int, rules: ContextRules) -> str | Non
         return "negated" if "negated" in (before, after) else after
     if "pending" in (before, after):
         return "pending"
+    if before is None and after is None and _scan(toks, i + n, 1, rules, {"recent": rules.recent_after}):
+        return "recent"  # "diagnosed with ALL last week"
     return before
 
 

@@ -166,6 +166,8 @@ FACT_CASES = [
     ("her MRD came back at 10 to the minus 3", {"mrd_level_pct": 0.1, "phase": None}),
     ("they found 1 leukemia cell in 10,000 after induction", {"mrd_level_pct": 0.01}),
     ("the test still shows about one leukemia cell in a thousand", {"mrd_level_pct": 0.1}),
+    ("My dad (63) was diagnosed with ALL last week.", {"phase": "newly_diagnosed", "age": 63}),
+    ("She was diagnosed with ALL in 2019 and relapsed", {"phase": "relapsed"}),
     # a test not done or not back yet gives no value
     ("they haven't tested CD19 on his cells yet", {"cd19": None}),
     ("They are testing for the T315I mutation but the results aren't back yet", {"t315i": None}),
