@@ -38,7 +38,8 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-__all__ = ["Concept", "Lexicon", "Mention", "Reading", "load_lexicon", "read_concepts"]
+__all__ = ["Concept", "Lexicon", "Mention", "Reading", "concept_ids", "load_lexicon", "read_concepts", "sentences",
+           "tokens"]
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 MASK = "someone"
@@ -92,6 +93,7 @@ class Reading:
     text: str
     mentions: tuple[Mention, ...]
     background: bool = False  # the text speaks of the unit's habits, not this patient ("our unit usually uses")
+    asker: str | None = None  # "patient" (first person about their disease), "relative", "clinician", or unknown
 
     def ids(self, *, kind: str | None = None) -> list[str]:
         """Concept ids in order of appearance (those about someone else left out)."""
@@ -121,6 +123,25 @@ class Lexicon:
     vocabulary: tuple[str, ...]  # single words of 6+ letters, for fuzzy matching
     known: frozenset[str]  # every token of every form, and words never corrected
     context: ContextRules
+
+
+#: A sentence ends at . ? ! followed by a space or the end, except after an abbreviation ("e.g.", "y.o.", "vs.")
+#: or in a decimal ("0.05").
+_SENTENCE_END = re.compile(r"(?<![a-z]\.[a-z])(?<!\b(?:vs|eg|ie|pt|dr|no|mo|yr|yo))[.?!]+(?=\s|$)", re.IGNORECASE)
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a question, each with its end mark.
+
+    >>> sentences("38 y.o. Ph+ ALL, MRD 0.05%. what next? is it high")
+    ['38 y.o. Ph+ ALL, MRD 0.05%.', 'what next?', 'is it high']
+    """
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append(text[start:m.end()].strip())
+        start = m.end()
+    out.append(text[start:].strip())
+    return [s for s in out if s]
 
 
 def tokens(text: str) -> list[str]:
@@ -235,13 +256,22 @@ def _match(toks: list[str], raw: list[str], lex: Lexicon) -> list[tuple[int, For
     return out
 
 
+@lru_cache(maxsize=64)
+def _by_last(group: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for p in group:
+        out.setdefault(p[-1], []).append(p)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _scan(toks: list[str], start: int, step: int, rules: ContextRules,
           phrases: dict[str, tuple[tuple[str, ...], ...]]) -> str | None:
     """The nearest context phrase in one direction from `start` (within the window, up to a terminator)."""
     i, seen = start, 0
     while 0 <= i < len(toks) and seen < rules.window:
         for name, group in phrases.items():
-            for p in group:
+            index = _by_last(group) if step < 0 else _by_first(group)
+            for p in index.get(toks[i], ()):
                 lo = i - len(p) + 1 if step < 0 else i
                 if lo >= 0 and _starts(toks, lo, p):
                     return name
@@ -271,8 +301,22 @@ def _polarity(toks: list[str], i: int, n: int, rules: ContextRules) -> str | Non
 # ------------------------------------------------------------------------------------------ people
 
 
+@lru_cache(maxsize=64)
+def _by_first(group: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for p in group:
+        out.setdefault(p[0], []).append(p)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _find(toks: list[str], group: tuple[tuple[str, ...], ...]) -> list[tuple[int, tuple[str, ...]]]:
+    """(position, phrase) of every phrase of `group` in the tokens (one pass, indexed by first word)."""
+    index = _by_first(group)
+    return [(i, p) for i, t in enumerate(toks) for p in index.get(t, ()) if _starts(toks, i, p)]
+
+
 def _has(toks: list[str], group: tuple[tuple[str, ...], ...]) -> bool:
-    return any(_starts(toks, i, p) for i in range(len(toks)) for p in group)
+    return bool(_find(toks, group))
 
 
 def _sentence_end(toks: list[str], i: int) -> int:
@@ -303,6 +347,17 @@ def _age_span_after(toks: list[str], end: int, rules: ContextRules) -> list[int]
         out.append(j)
         j += 2 if j + 2 < len(toks) and toks[j + 1] in (",", "and", "&") else len(toks)
     return out
+
+
+def _asker(toks: list[str], persons: list[tuple[int, Form]], others: set[int], rules: ContextRules) -> str | None:
+    """Who is asking: the patient, a relative of the patient, a clinician, or unknown (None)."""
+    if _asker_is_patient(toks, rules):
+        return "patient"
+    if any(f.concept.role in ("relative", "child") and i not in others and i > 0
+           and (toks[i - 1],) in rules.people["asker_possessors"] for i, f in persons) or (
+            _asker_is_patient(toks, rules) is False):
+        return "relative"
+    return "clinician" if _has(toks, rules.people["clinician"]) else None
 
 
 def _asker_is_patient(toks: list[str], rules: ContextRules) -> bool | None:
@@ -378,28 +433,33 @@ def _people_masks(toks: list[str], persons: list[tuple[int, Form]],
 def _parent_of_ages(toks: list[str], rules: ContextRules) -> set[int]:
     """A parent writing about their own disease: "a mom of a 6 year old", "single mum to a 7 year old"."""
     out: set[int] = set()
-    for i in range(len(toks)):
-        for p in rules.people["parent_of"]:
-            if _starts(toks, i, p):
-                j = i + len(p)
-                j += int(j < len(toks) and toks[j] in ("a", "an"))
-                out.update(k for k in range(j, min(j + 4, len(toks))) if _AGE_NUMBER.match(toks[k]))
+    for i, p in _find(toks, rules.people["parent_of"]):
+        j = i + len(p)
+        j += int(j < len(toks) and toks[j] in ("a", "an"))
+        out.update(k for k in range(j, min(j + 4, len(toks))) if _AGE_NUMBER.match(toks[k]))
     return out
 
 
 def _first_person_ages(toks: list[str], rules: ContextRules) -> set[int]:
     out: set[int] = set()
-    for i in range(len(toks)):
-        for p in rules.people["first_person"]:
-            j = i + len(p)
-            if _starts(toks, i, p) and j < len(toks):
-                j += int(toks[j] == "(")
-                if j < len(toks) and re.fullmatch(r"\d{1,3}", toks[j]):
-                    out.add(j)
+    for i, p in _find(toks, rules.people["first_person"]):
+        j = i + len(p)
+        j += int(j < len(toks) and toks[j] == "(")
+        if j < len(toks) and re.fullmatch(r"\d{1,3}", toks[j]):
+            out.add(j)
     return out
 
 
 # ------------------------------------------------------------------------------------------ reading
+
+
+def concept_ids(text: str, lex: Lexicon | None = None) -> set[str]:
+    """The concepts a lower-cased text names (lexicon and fuzzy matching only, no context): for reading answers."""
+    lex = lex or load_lexicon()
+    toks = tokens(text)
+    seen = [_correct(t, lex) or t for t in toks]
+    stems = [t[:-2] if t.endswith("'s") and len(t) > 3 else t for t in seen]
+    return {f.concept.id for _, f in _match(stems, toks, lex)}
 
 
 def read_concepts(text: str, lex: Lexicon | None = None, *, source: str | None = None) -> Reading:
@@ -446,7 +506,7 @@ def read_concepts(text: str, lex: Lexicon | None = None, *, source: str | None =
     for i in ages:  # an age bound to the patient is written the one way the age reader knows
         replace[i] = (i + 1, f"aged {seen[i]}", False)
     return Reading(text=_rebuild(text, spans, shown, replace, hidden), mentions=tuple(mentions),
-                   background=_has(seen, lex.context.background))
+                   background=_has(seen, lex.context.background), asker=_asker(seen, persons, others, lex.context))
 
 
 def _rebuild(text: str, spans: list[tuple[int, int]], seen: list[str], replace: dict[int, tuple[int, str, bool]],

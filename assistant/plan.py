@@ -25,7 +25,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.concepts import read_concepts
+from assistant.concepts import read_concepts, sentences
 from assistant.text import names_trial
 
 __all__ = ["QuestionPlan", "read_question"]
@@ -33,8 +33,6 @@ __all__ = ["QuestionPlan", "read_question"]
 #: Concept kinds that make a background clause part of the clinical question.
 _CLINICAL = frozenset({"marker", "lineage", "phase", "drug", "drug_class", "treatment", "procedure",
                        "regimen", "phase_of_treatment", "value_cue", "status_cue", "population", "fitness", "outcome", "source", "property"})
-#: (a decimal point, "y.o.", "e.g. the" do not end a sentence)
-_SENTENCE = re.compile(r"(?:[^.?!]|\.(?=\d|\w\.|\s*[a-z]))+(?:[.?!]+|$)")
 _CLAUSE_END = frozenset(",;:")
 _ALL = re.compile(r"\bALL\b|-ALL\b")
 
@@ -76,7 +74,7 @@ def _clauses(sentence: str) -> list[str]:
 def _focus(text: str) -> str:
     """The asking clauses and the clinical clauses of `text` (all of it when nothing would be left out)."""
     kept: list[str] = []
-    for sentence in _SENTENCE.findall(text):
+    for sentence in sentences(text):
         clauses = _clauses(sentence)
         part = [c.strip(" —–-") if k == len(clauses) - 1 and sentence.rstrip().endswith("?") else c
                 for k, c in enumerate(clauses)
@@ -86,7 +84,7 @@ def _focus(text: str) -> str:
             end = sentence.rstrip()[-1:]
             kept.append(joined if joined[-1] in ".?!" or end not in ".?!" else joined + end)
     focus = " ".join(kept)
-    return focus if focus and _SENTENCE.findall(focus) else text
+    return focus or text
 
 
 def read_question(question: str) -> QuestionPlan:

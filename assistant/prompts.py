@@ -102,8 +102,8 @@ def format_context(chunks: Sequence[Chunk]) -> str:
     )
 
 
-RELEVANCE_NOTE = ("_{message}: the bundled corpus has no line that answers that part, so only the closest lines are "
-                  "shown._")
+RELEVANCE_NOTE = ("_{message}; the lines above are the closest the corpus gave for this question, so ask about it on "
+                  "its own, or check the full guideline._")
 
 #: The notes the policy table (assistant/rules/policy.yaml) names, by key.
 NOTES = {

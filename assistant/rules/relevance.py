@@ -20,10 +20,9 @@ so the verdict is not pass and the reader is told what the corpus did not answer
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
-from assistant.concepts import load_lexicon, read_concepts
+from assistant.concepts import concept_ids, load_lexicon, read_concepts, sentences
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue
 from assistant.text import names_trial
@@ -32,14 +31,13 @@ __all__ = ["RELEVANCE_RULE", "asked_treatments", "check_relevance"]
 
 RELEVANCE_RULE = "RELEVANCE-050"
 _TREATMENT_KINDS = frozenset({"drug", "drug_class", "treatment", "procedure", "regimen"})
-_SENTENCE = re.compile(r"(?:[^.?!]|\.(?=\d|\w\.|\s*[a-z]))+(?:[.?!]+|$)")
 
 
 def _asking_part(question: str) -> str:
     """The sentences that ask (ending in '?'); without one, the last sentence."""
-    sentences = [s.strip() for s in _SENTENCE.findall(question) if s.strip()]
-    asking = [s for s in sentences if s.endswith("?")]
-    return " ".join(asking or sentences[-1:])
+    parts = sentences(question)
+    asking = [s for s in parts if s.endswith("?")]
+    return " ".join(asking or parts[-1:])
 
 
 def asked_treatments(question: str) -> list[str]:
@@ -81,7 +79,7 @@ def check_relevance(question: str, facts: PatientFacts, draft: Draft, retrieved:
     asked = asked_treatments(question)
     if not asked or not draft.answer.strip():
         return []
-    said = set(read_concepts(draft.answer.lower()).ids())
+    said = concept_ids(draft.answer.lower())
     lex = load_lexicon()
     if any(not lex.concepts[c].generic for c in asked):  # "allo or keep chemo?": the specific part must be answered
         asked = [c for c in asked if not lex.concepts[c].generic]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.concepts import read_concepts, tokens
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue
 from assistant.text import TRIAL_RE, tokenize
@@ -254,8 +255,53 @@ def is_self_change(question: str) -> bool:
     True
     >>> is_self_change("Can he stop TKI after 3 years? Ph+ ALL, no transplant")
     False
+    >>> is_self_change("my mom is on dasatinib, can she just take half the pills or skip them for a month?")
+    True
     """
-    return is_self_change_first_person(question) or bool(_FAMILY.search(question) and _FAMILY_CHANGE.search(question))
+    if _CONCEPT_ASKERS.get(read_concepts(question.lower()).asker, True) is False:
+        return False  # a clinician asking about a patient ("what dose should I start for a 66-year-old?")
+    return (is_self_change_first_person(question) or bool(_FAMILY.search(question) and _FAMILY_CHANGE.search(question))
+            or changes_own_treatment(question))
+
+
+#: Who asks, as the concept layer reads it: a patient or relative may be changing their own treatment.
+_CONCEPT_ASKERS = {"patient": True, "relative": True, "clinician": False}
+_TREATMENT_KINDS = frozenset({"drug", "drug_class", "medicine", "regimen", "treatment", "phase_of_treatment"})
+
+
+def changes_own_treatment(question: str) -> bool:
+    """A patient or relative (by the concept layer) names a change (halve, skip, stop, give at home ...) and a
+    treatment or medicine: "can she take half the pills", "he wants to stop the maintenance pills early"."""
+    r = read_concepts(question.lower())
+    kinds = {m.kind for m in r.mentions if not (m.other_person or m.negated)}
+    return r.asker in ("patient", "relative") and "change" in kinds and bool(kinds & _TREATMENT_KINDS)
+
+
+_NOT_AN_AMOUNT = frozenset({"cycles", "cycle", "courses", "course", "years", "months", "weeks", "days", "times",
+                            "patients", "lines", "people", "trials", "studies"})
+
+
+def asks_for_amount(question: str) -> bool:
+    """A dose asked for by the concept layer: a dose unit after a number next to a drug ("ponatinib 45 mg or 30 mg",
+    "9 or 28 mcg/day"), or "how much / how many" right before a drug or medicine ("how much intrathecal
+    methotrexate", "prednisolone tablets ... how many a day?"); not "how many cycles".
+
+    >>> asks_for_amount("ponatinib 45 mg or 30 mg for T315I?"), asks_for_amount("How many cycles of blinatumomab?")
+    (True, False)
+    """
+    text = question.lower()
+    toks, r = tokens(text), read_concepts(text)
+    drugs = [m for m in r.mentions if m.kind in _TREATMENT_KINDS and not m.other_person]
+    for m in r.mentions:
+        if m.concept == "dose_unit" and m.start and re.fullmatch(r"\d[\d.,]*", toks[m.start - 1]) and drugs:
+            return True
+        if m.concept == "dose_question":
+            after = toks[m.end:m.end + 4]
+            if _NOT_AN_AMOUNT & set(after):
+                continue
+            if any(m.end <= d.start <= m.end + 3 for d in drugs) or (toks[m.end - 1] == "day" and drugs):
+                return True
+    return False
 
 
 def check_scope(
@@ -331,7 +377,8 @@ def check_scope(
             "protocols: ask the pediatric hematology team", section_id="context/pediatric-jspho")
         return issues
 
-    asks_dose = is_dose_request(_MISSED_DOSES.sub(" ", question))  # "I missed 2 doses, can I stop?" asks no dose
+    unmissed = _MISSED_DOSES.sub(" ", question)  # "I missed 2 doses, can I stop?" asks no dose
+    asks_dose = is_dose_request(unmissed) or asks_for_amount(unmissed)
     if asks_dose and is_trial_design_question(question, facts):
         add("SAFE-DOSE-003", "info",
             "Trial-arm doses are trial design only, not dosing guidance: a patient's doses follow the protocol or "

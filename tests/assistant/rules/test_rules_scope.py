@@ -230,3 +230,40 @@ def test_skipping_doses_is_a_self_change_not_a_dose_request() -> None:
 def test_a_question_naming_the_guidelines_editions_is_in_scope() -> None:
     f = findings("What changed in the 2023 edition compared with the 2020 supplementary revision?")
     assert not any(sev == "block" for sev in f.values()), f
+
+
+# ---------------------------------------------------------------------- concept-read intents (blind review round 1)
+
+AMOUNT_CASES = [
+    ("ponatinib 45 mg or 30 mg for T315I Ph+ ALL relapse?", True),
+    ("Blinatumomab for MRD 1e-3 in CR1 Ph-neg B-ALL: 9 or 28 mcg/day?", True),
+    ("how much intrathecal methotrexate do I inject for CNS prophylaxis in an adult?", True),
+    ("can we give him the prednisolone tablets we have at home, how many a day?", True),
+    ("How many cycles of blinatumomab?", False),
+    ("Mild psoriasis, Mg 1.7, older sister is 34. What antibody?", False),
+    ("How many patients in TOWER got blinatumomab?", False),
+]
+
+
+@pytest.mark.parametrize(("question", "asks"), AMOUNT_CASES)
+def test_asks_for_amount(question: str, asks: bool) -> None:
+    from assistant.rules.scope import asks_for_amount
+
+    assert asks_for_amount(question) is asks
+
+
+SELF_CHANGE_CASES = [
+    ("my mom is on dasatinib for ph+ ALL, can she just take half the pills or skip them for a month?", True),
+    ("My son is 20 and in maintenance for ALL, he wants to stop the maintenance pills early. is that ok?", True),
+    ("my dad has ph-negative ALL. can we just give him the prednisolone tablets we have at home?", True),
+    ("I'm the patient - Ph+ ALL on dasatinib, side effects are awful. can I just stop taking it myself?", True),
+    ("What dose of dasatinib should I start for a 66-year-old with Ph+ ALL?", False),  # a clinician
+    ("Can he stop TKI after 3 years? Ph+ ALL, no transplant", False),
+]
+
+
+@pytest.mark.parametrize(("question", "changes"), SELF_CHANGE_CASES)
+def test_self_change_read_by_concepts(question: str, changes: bool) -> None:
+    from assistant.rules.scope import is_self_change
+
+    assert is_self_change(question) is changes
