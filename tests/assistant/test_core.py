@@ -555,7 +555,7 @@ def test_a_relapse_of_unstated_lineage_shows_the_t_all_branch_too(bot) -> None:
 
 def test_two_drugs_named_side_by_side_each_get_their_statement(bot) -> None:
     a = bot.ask("CAR-T vs blinatumomab for relapsed B-ALL - who gets which per JSH?")
-    assert "lists CAR T-cell therapy (tisagenlecleucel) as an option" in a.answer
+    assert "lists CAR T-cell therapy as an option" in a.answer
     assert "recommends blinatumomab" in a.answer
 
 
@@ -648,7 +648,7 @@ def test_prognostic_factors_are_answered_with_the_risk_factor_list(bot) -> None:
 def test_a_birthday_still_to_come_leaves_the_age_now(bot) -> None:
     a = bot.ask("pt turns 26 next month, CD19+ B-ALL 2nd relapse, no CR2. can he still get tisa-cel per JSH/label?")
     assert a.patient.age == 25
-    assert "lists CAR T-cell therapy (tisagenlecleucel) as an option" in a.answer
+    assert "lists CAR T-cell therapy as an option" in a.answer
     assert "not an option under the Japanese label" not in a.answer
 
 
