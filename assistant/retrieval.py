@@ -39,7 +39,7 @@ TOX_INTENT = re.compile(
     re.IGNORECASE,
 )
 TIER_PRIOR = 0.3  # in units of 1/(rrf_k+1): enough to break near-ties, not to override a clear ranking
-MAX_PER_DOC = 2
+MAX_PER_DOC = 2  # per document and tier: a guideline document's evidence or context sections do not crowd it out
 
 #: (question, n, tier) -> [(chunk_id, cosine distance)], best first.
 DenseSearch = Callable[[str, int, str | None], list[tuple[str, float]]]
@@ -257,9 +257,9 @@ class HybridRetriever:
                 if self.by_id[cid].tier == intent:
                     fused[cid] += TIER_PRIOR * unit
         order: list[tuple[str, float]] = []
-        per_doc: dict[str, int] = defaultdict(int)
+        per_doc: dict[tuple[str, str], int] = defaultdict(int)
         for cid, score in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0])):
-            doc = self.by_id[cid].doc_id
+            doc = (self.by_id[cid].doc_id, self.by_id[cid].tier)
             if per_doc[doc] >= MAX_PER_DOC:
                 continue
             per_doc[doc] += 1

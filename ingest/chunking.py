@@ -12,6 +12,9 @@ Rules (documented because retrieval quality and citations depend on them):
   is shorter than `min_words` unless the whole document is. A merged chunk's heading path is the
   common prefix of the merged sections' paths (e.g. the `##` topic), and its text includes the
   sub-heading lines in between, verbatim.
+- Tier per section: a document's `section_tiers` maps a heading's text to a tier; a section takes the tier of
+  the innermost heading above it that the map names, else the document's tier. Sections of different tiers are
+  never merged, so a chunk has exactly one tier (a short section next to a section of another tier stays short).
 - `chunk.text == document.text[chunk.char_start:chunk.char_end]` always (quotes are verbatim).
 - `chunk_id = sha256(f"{section_id}|{chunk_no}|{text}")[:16]`, `chunk_no` counts from 0 per document.
 
@@ -29,11 +32,12 @@ import bisect
 import hashlib
 import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ingest.models import Chunk, Document
 
-CHUNKER_VERSION = 1
+CHUNKER_VERSION = 2  # 2: tier per section
 
 _HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
@@ -56,6 +60,7 @@ class _Sentence:
 @dataclass
 class _Section:
     path: tuple[tuple[int, str], ...]  # (level, heading text), outermost first
+    tier: str = ""
     sentences: list[_Sentence] = field(default_factory=list)
 
     @property
@@ -142,8 +147,20 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     return spans
 
 
-def _sections(text: str) -> list[_Section]:
-    """Sections with their sentence spans, in document order (empty sections dropped)."""
+def heading_tier(path: Sequence[str], section_tiers: Mapping[str, str], default: str) -> str:
+    """The tier of a section: that of the innermost heading in `path` named by `section_tiers`, else `default`.
+
+    Example:
+        >>> heading_tier(["T", "Supporting evidence"], {"Supporting evidence": "evidence"}, "guideline")
+        'evidence'
+        >>> heading_tier(["T", "Recommendation"], {"Supporting evidence": "evidence"}, "guideline")
+        'guideline'
+    """
+    return next((section_tiers[h] for h in reversed(path) if h in section_tiers), default)
+
+
+def _sections(text: str, section_tiers: Mapping[str, str] | None = None, default_tier: str = "") -> list[_Section]:
+    """Sections with their sentence spans and tiers, in document order (empty sections dropped)."""
     sections: list[_Section] = []
     stack: list[tuple[int, str]] = []
     body_start = 0
@@ -151,7 +168,8 @@ def _sections(text: str) -> list[_Section]:
     pos = 0
 
     def close(body_end: int) -> None:
-        sec = _Section(path=tuple(stack))
+        sec = _Section(path=tuple(stack),
+                       tier=heading_tier([h for _, h in stack], section_tiers or {}, default_tier))
         idx = len(sections)
         for a, b in split_sentences(text, body_start, body_end):
             sec.sentences.append(_Sentence(a, b, len(text[a:b].split()), idx))
@@ -177,13 +195,14 @@ def _sections(text: str) -> list[_Section]:
 
 
 def _group_sections(sections: list[_Section], min_words: int) -> list[list[_Section]]:
-    """Merge short sections (see module docstring for the order of preference)."""
+    """Merge short sections of the same tier (see module docstring for the order of preference)."""
     groups: list[list[_Section]] = []
     i = 0
     while i < len(sections):
         group = [sections[i]]
         i += 1
-        while sum(s.words for s in group) < min_words and i < len(sections) and sections[i].topic == group[0].topic:
+        while (sum(s.words for s in group) < min_words and i < len(sections)
+               and sections[i].topic == group[0].topic and sections[i].tier == group[0].tier):
             group.append(sections[i])
             i += 1
         groups.append(group)
@@ -191,17 +210,23 @@ def _group_sections(sections: list[_Section], min_words: int) -> list[list[_Sect
     def words(g: list[_Section]) -> int:
         return sum(s.words for s in g)
 
+    def target_of(j: int) -> int | None:
+        """The neighbour a short group joins: same topic before, else next, else previous; same tier only."""
+        g = groups[j]
+        prev_ok = j > 0 and groups[j - 1][-1].tier == g[0].tier
+        next_ok = j + 1 < len(groups) and groups[j + 1][0].tier == g[-1].tier
+        if prev_ok and groups[j - 1][-1].topic == g[0].topic:
+            return j - 1
+        if next_ok:
+            return j + 1
+        return j - 1 if prev_ok else None
+
     while len(groups) > 1:
-        short = next((j for j, g in enumerate(groups) if words(g) < min_words), None)
-        if short is None:
+        found = next(((j, t) for j, g in enumerate(groups) if words(g) < min_words
+                      and (t := target_of(j)) is not None), None)
+        if found is None:
             break
-        g = groups[short]
-        if short > 0 and groups[short - 1][-1].topic == g[0].topic:
-            target = short - 1
-        elif short + 1 < len(groups):
-            target = short + 1
-        else:
-            target = short - 1
+        short, target = found
         lo, hi = min(short, target), max(short, target)
         groups[lo:hi + 1] = [groups[lo] + groups[hi]]
     return groups
@@ -285,7 +310,7 @@ def chunk_document(doc: Document, *, min_words: int = 60, max_words: int = 250) 
     """
     if min_words > max_words:
         raise ValueError(f"min_words ({min_words}) must not exceed max_words ({max_words})")
-    sections = _sections(doc.text)
+    sections = _sections(doc.text, doc.section_tiers, doc.tier)
     chunks: list[Chunk] = []
     for group in _group_sections(sections, min_words):
         sentences = [s for sec in group for s in sec.sentences]
@@ -301,7 +326,7 @@ def chunk_document(doc: Document, *, min_words: int = 60, max_words: int = 250) 
                     section_id=doc.section_id,
                     title=doc.title,
                     heading_path=_common_prefix(section_paths),
-                    tier=doc.tier,
+                    tier=group[0].tier,  # type: ignore[arg-type]  # a tier of TIERS (checked by the loader)
                     source=doc.source,
                     edition=doc.edition,
                     provenance=doc.provenance,

@@ -24,6 +24,9 @@ from ingest.models import TIERS, Document
 log = logging.getLogger(__name__)
 
 FRONT_MATTER_FIELDS: tuple[str, ...] = ("doc_id", "title", "section_id", "tier", "source", "edition", "provenance")
+#: Optional front-matter fields: `section_tiers` maps a heading's text (any level) to the tier of that section,
+#: for a document that mixes guideline text with evidence or context (e.g. a "Supporting evidence" section).
+OPTIONAL_FRONT_MATTER_FIELDS: tuple[str, ...] = ("section_tiers",)
 REQUIRED_NONEMPTY: tuple[str, ...] = ("doc_id", "title", "section_id", "tier", "source")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 SUPPORTED_SUFFIXES = (*MARKDOWN_SUFFIXES, ".txt", ".html", ".htm", ".pdf")
@@ -98,11 +101,10 @@ def load_markdown(path: Path, *, require_front_matter: bool = True, tier: str = 
     for key in FRONT_MATTER_FIELDS:
         if key not in meta:
             raise IngestInputError(path, f"missing front-matter field '{key}'")
+    allowed = FRONT_MATTER_FIELDS + OPTIONAL_FRONT_MATTER_FIELDS
     for key in meta:
-        if key not in FRONT_MATTER_FIELDS:
-            raise IngestInputError(
-                path, f"unknown front-matter field '{key}' (allowed: {', '.join(FRONT_MATTER_FIELDS)})"
-            )
+        if key not in allowed:
+            raise IngestInputError(path, f"unknown front-matter field '{key}' (allowed: {', '.join(allowed)})")
     fields = {k: "" if meta[k] is None else str(meta[k]).strip() for k in FRONT_MATTER_FIELDS}
     for key in REQUIRED_NONEMPTY:
         if not fields[key]:
@@ -114,7 +116,33 @@ def load_markdown(path: Path, *, require_front_matter: bool = True, tier: str = 
     body = text[m.end():]
     if not body.strip():
         raise IngestInputError(path, "no body text after the front matter")
-    return Document(path=str(path), text=body, **fields)  # type: ignore[arg-type]
+    section_tiers = _section_tiers(path, meta.get("section_tiers"), body)
+    return Document(path=str(path), text=body, section_tiers=section_tiers, **fields)  # type: ignore[arg-type]
+
+
+def _section_tiers(path: Path, raw: object, body: str) -> dict[str, str]:
+    """Validate front matter `section_tiers`: a mapping of a heading's text in the body to a tier.
+
+    Example (front matter):
+        section_tiers:
+          "Supporting evidence": evidence
+          "Japanese label and JSTCT guidance": context
+    """
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise IngestInputError(path, "front-matter field 'section_tiers' must map heading text to a tier")
+    headings = {" ".join(h.split()) for h in _MD_HEADING_RE.findall(body)}
+    out: dict[str, str] = {}
+    for heading, tier in raw.items():
+        name = " ".join(str(heading).split())
+        if name not in headings:
+            raise IngestInputError(path, f"section_tiers names heading '{name}', which is not a heading in the file")
+        if tier not in TIERS:
+            raise IngestInputError(
+                path, f"section_tiers gives heading '{name}' the tier '{tier}'; must be one of {', '.join(TIERS)}")
+        out[name] = str(tier)
+    return out
 
 
 def load_text(path: Path, *, tier: str = "context") -> Document:

@@ -35,6 +35,11 @@ class Document(BaseModel):
     provenance: str = ""
     path: str = Field(description="File the document was read from")
     text: str = Field(description="Body text (front matter removed)")
+    section_tiers: dict[str, Tier] = Field(
+        default_factory=dict,
+        description="Heading text -> tier for sections whose tier differs from the document's (front matter "
+                    "`section_tiers`); a section takes the tier of the innermost heading named here",
+    )
     pages: list[tuple[int, int, int]] = Field(
         default_factory=list,
         description="For PDFs: (page_number, char_start, char_end) spans of `text`",

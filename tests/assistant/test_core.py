@@ -60,7 +60,7 @@ GUIDELINE_CASES = [
      r"recommends pre-emptive TKI", r"MRD after induction is 0\.01%", {"pass", "warn"}, set()),
     ("38F CD19+ B-ALL second relapse, no CR2. Can she get Kymriah in Japan?",
      r"older than both age limits[\s\S]*recommends blinatumomab", r"lists CAR T-cell therapy", {"pass", "warn"}, set()),
-    ("Ph+ ALL relapsed on dasatinib, T315I detected. Next TKI?", r"^- Ponatinib[^\n]*T315I", None, {"pass", "warn"},
+    ("Ph+ ALL relapsed on dasatinib, T315I detected. Next TKI?", r"^- (\*\*Context[^*]*\*\* )?Ponatinib[^\n]*T315I", None, {"pass", "warn"},
      set()),
     ("Does JSH 2023 recommend blinatumomab consolidation for MRD-negative Ph- B-ALL based on E1910?",
      r"^- Blinatumomab consolidation[^\n]*not listed", None, {"pass"}, set()),
@@ -402,7 +402,7 @@ def test_a_patient_asking_to_stop_is_not_shown_a_does_not_recommend_branch_that_
     ("58M Ph+ ALL s/p MUD alloHSCT day +100, BCR::ABL1 undetectable. shd I start prophylactic dasatinib maintenance?",
      ("does not recommend prophylactic TKI maintenance", "recommends pre-emptive TKI therapy")),
     ("Per JSH 2023, who qualifies for CAR-T cell therapy in ALL?",
-     ("lists CAR T-cell therapy (tisagenlecleucel)", "under 25 years")),
+     ("lists CAR T-cell therapy as an option", "under 25 years")),
 ])
 def test_a_rule_comes_with_the_statement_that_completes_it(bot, q, both) -> None:
     a = bot.ask(q)
@@ -555,7 +555,7 @@ def test_a_relapse_of_unstated_lineage_shows_the_t_all_branch_too(bot) -> None:
 
 def test_two_drugs_named_side_by_side_each_get_their_statement(bot) -> None:
     a = bot.ask("CAR-T vs blinatumomab for relapsed B-ALL - who gets which per JSH?")
-    assert "lists CAR T-cell therapy (tisagenlecleucel) as an option" in a.answer
+    assert "lists CAR T-cell therapy as an option" in a.answer
     assert "recommends blinatumomab" in a.answer
 
 
@@ -648,7 +648,7 @@ def test_prognostic_factors_are_answered_with_the_risk_factor_list(bot) -> None:
 def test_a_birthday_still_to_come_leaves_the_age_now(bot) -> None:
     a = bot.ask("pt turns 26 next month, CD19+ B-ALL 2nd relapse, no CR2. can he still get tisa-cel per JSH/label?")
     assert a.patient.age == 25
-    assert "lists CAR T-cell therapy (tisagenlecleucel) as an option" in a.answer
+    assert "lists CAR T-cell therapy as an option" in a.answer
     assert "not an option under the Japanese label" not in a.answer
 
 

@@ -151,3 +151,32 @@ def test_invariants_hold_for_random_documents(sections, min_words: int, extra: i
         assert all(w >= min_words for w in words)
     else:
         assert len(chunks) <= 1
+
+
+def test_section_tiers_give_each_chunk_its_sections_tier_and_never_mix_tiers() -> None:
+    body = ("# Doc\n\n## Recommendation\n\n" + " ".join(sentence(i) for i in range(3))
+            + "\n\n## Background\n\n### Label\n\n" + sentence(3)
+            + "\n\n## Supporting evidence\n\n" + sentence(4) + "\n")
+    doc = make_doc(body, section_tiers={"Label": "context", "Supporting evidence": "evidence"})
+    chunks = chunk_document(doc, min_words=100, max_words=200)  # every section is short: merging is wanted
+    assert [(c.tier, c.heading_path) for c in chunks] == [
+        ("guideline", ["Doc", "Recommendation"]),
+        ("context", ["Doc", "Background", "Label"]),
+        ("evidence", ["Doc", "Supporting evidence"]),
+    ]
+    assert all(doc.text[c.char_start:c.char_end] == c.text for c in chunks)
+
+
+def test_short_sections_of_one_tier_still_merge_across_headings() -> None:
+    body = "# Doc\n\n## A\n\n" + sentence(0) + "\n\n## B\n\n" + sentence(1) + "\n\n## C\n\n" + sentence(2) + "\n"
+    doc = make_doc(body, section_tiers={"C": "evidence"})
+    chunks = chunk_document(doc, min_words=15, max_words=100)
+    assert [(c.tier, c.heading_path) for c in chunks] == [("guideline", ["Doc"]), ("evidence", ["Doc", "C"])]
+    assert "## B" in chunks[0].text
+
+
+def test_innermost_named_heading_decides_the_tier() -> None:
+    body = "# Doc\n\n## Evidence\n\n" + sentence(0) + "\n\n### Guideline note\n\n" + sentence(1) + "\n"
+    doc = make_doc(body, section_tiers={"Evidence": "evidence", "Guideline note": "guideline"})
+    chunks = chunk_document(doc, min_words=1, max_words=100)
+    assert [(c.tier, c.heading_path[-1]) for c in chunks] == [("evidence", "Evidence"), ("guideline", "Guideline note")]

@@ -152,3 +152,35 @@ def test_manifest_must_match_corpus(tiny_corpus: Path) -> None:
     manifest.write_text("corpus_version: 1\ndocuments:\n  - tiny-ph\n  - tiny-mrd\n")
     with pytest.raises(IngestInputError, match="supportive_care.md: document 'tiny-care' is not listed"):
         check_manifest(docs, tiny_corpus)
+
+
+SECTIONED = "# Title\n\n## Recommendation\n\nThe guideline says this.\n\n## Supporting evidence\n\nA trial found that.\n"
+
+
+def _with_section_tiers(path: Path, mapping: str) -> Path:
+    """Write a corpus file whose front matter ends with a `section_tiers` block (YAML text)."""
+    write_md(path, META, SECTIONED)
+    text = path.read_text(encoding="utf-8").replace("\n---\n#", f"\nsection_tiers:\n{mapping}---\n#", 1)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_section_tiers_are_read_from_front_matter(tmp_path: Path) -> None:
+    doc = load_markdown(_with_section_tiers(tmp_path / "a.md", '  "Supporting evidence": evidence\n'))
+    assert doc.tier == "guideline" and doc.section_tiers == {"Supporting evidence": "evidence"}
+    assert "section_tiers" not in doc.text
+
+
+@pytest.mark.parametrize(
+    ("mapping", "problem"),
+    [
+        ('  "Supporting data": evidence\n', "section_tiers names heading 'Supporting data', which is not a heading"),
+        ('  "Supporting evidence": opinion\n', "gives heading 'Supporting evidence' the tier 'opinion'; must be one of"),
+        ("  - evidence\n", "'section_tiers' must map heading text to a tier"),
+    ],
+)
+def test_bad_section_tiers_name_the_file_and_the_problem(tmp_path: Path, mapping: str, problem: str) -> None:
+    path = _with_section_tiers(tmp_path / "a.md", mapping)
+    with pytest.raises(IngestInputError) as err:
+        load_markdown(path)
+    assert str(path) in str(err.value) and problem in str(err.value)

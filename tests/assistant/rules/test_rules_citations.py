@@ -116,12 +116,12 @@ def test_an_age_bound_flipped_in_a_copy_is_caught(by_section) -> None:
     from assistant.rules.citations import altered_terms
 
     src = next((c, s) for sid in by_section for c in by_section[sid] for s in [
-        "The JSH 2023 algorithm places allo-HSCT in CR1 on the pathway for Ph-positive adults younger than 65"]
+        "For adults with Ph-positive ALL aged 65 or older, the JSH 2023 guideline recommends induction with a TKI"]
         if s in c.text)
     chunk = src[0]
     original = next(x for x in chunk.text.split("\n") if x.startswith(src[1]))
     assert altered_terms(original, [chunk]) == set()
-    flipped = original.replace("younger than 65", "aged 65 or older")
+    flipped = original.replace("aged 65 or older", "younger than 65")
     assert {"<65", ">=65"} & altered_terms(flipped, [chunk])
 
 
