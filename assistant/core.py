@@ -189,16 +189,10 @@ class Assistant:
         yield {"event": "answer", "data": box["answer"].model_dump(mode="json")}
 
     def as_runnable(self) -> Runnable:
-        """A langchain-core Runnable: input a question string (or {"question", "history"}), output an Answer."""
-        from langchain_core.runnables import RunnableLambda
+        """A langchain-core Runnable over this Assistant (see `assistant.runnable` for the input shapes)."""
+        from assistant.runnable import AssistantRunnable
 
-        def _call(inp: str | Mapping[str, Any]) -> Answer:
-            if isinstance(inp, str):
-                return self.ask(inp)
-            return self.ask(str(inp.get("question", "")), history=inp.get("history"),
-                            overrides=inp.get("overrides"))
-
-        return RunnableLambda(_call, name="allguide")
+        return AssistantRunnable(self)
 
     # -- pipeline --------------------------------------------------------------------------------------
 
