@@ -231,6 +231,8 @@ class Assistant:
             except (ValueError, TypeError) as exc:
                 raise QuestionError(f"invalid patient-fact override: {exc}") from exc
         scope_issues = check_scope(q, facts, history=turns)
+        if not turns and leans_on_history(q):  # a follow-up sent alone is not off-topic: a note says what is missing
+            scope_issues = [i for i in scope_issues if i.finding.rule_id != "SCOPE-DOMAIN-002"]
         scope_findings = [i.finding for i in scope_issues]
         blocked = {f.rule_id for f in scope_findings if f.severity == "block"}
 
