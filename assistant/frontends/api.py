@@ -308,7 +308,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         yield
 
     from assistant.frontends.docs import DOCS_PATHS, DOCS_PREFIX, add_docs
-    from assistant.frontends.openai_compat import openai_router
+    from assistant.frontends.openai_compat import add_openai_routes
 
     app = FastAPI(
         title="allguide API",
@@ -332,12 +332,16 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         app.add_middleware(CORSMiddleware, allow_origins=settings.api.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])
     add_docs(app, secured=bool(token))
-    app.include_router(openai_router(settings, holder.get,
-                                     lambda question, overrides: check_question(question, overrides, settings)))
+    add_openai_routes(app, settings, holder.get,
+                      lambda question, overrides: check_question(question, overrides, settings))
 
-    @app.api_route("/healthz", methods=["GET", "HEAD"], tags=["ops"],
-                   summary="Liveness: always 200 while the process runs (no token needed)", openapi_extra={"security": []})
+    @app.get("/healthz", tags=["ops"], summary="Liveness: always 200 while the process runs (no token needed)",
+             openapi_extra={"security": []})
     async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.head("/healthz", include_in_schema=False)
+    async def healthz_head() -> dict[str, str]:  # load balancers probe with HEAD
         return {"status": "ok"}
 
     @app.get("/readyz", tags=["ops"], summary="Readiness: 200 when the index is loaded and readable, else 503")

@@ -31,6 +31,15 @@ __all__ = ["DOCS_PATHS", "DOCS_PREFIX", "add_docs", "assets_dir"]
 DOCS_PREFIX = "/docs/assets/"
 DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
 _SCHEME = "bearerAuth"
+# The pages may load only this server's files: nothing leaves the machine (ReDoc's footer logo from its CDN is
+# blocked by the browser itself and hidden by ReDoc when it fails to load).
+_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'")
+
+
+def _local_only(page: HTMLResponse) -> HTMLResponse:
+    page.headers["Content-Security-Policy"] = _CSP
+    return page
 
 
 def assets_dir() -> Path:
@@ -57,11 +66,11 @@ def add_docs(app: FastAPI, *, secured: bool) -> None:
 
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
+        return _local_only(get_swagger_ui_html(
             openapi_url="/openapi.json", title=title, oauth2_redirect_url="/docs/oauth2-redirect",
             swagger_js_url=f"{DOCS_PREFIX}swagger-ui-bundle.js", swagger_css_url=f"{DOCS_PREFIX}swagger-ui.css",
             swagger_favicon_url=f"{DOCS_PREFIX}favicon.png",
-            swagger_ui_parameters={"persistAuthorization": True})
+            swagger_ui_parameters={"persistAuthorization": True}))
 
     @app.get("/docs/oauth2-redirect", include_in_schema=False)
     async def swagger_redirect() -> HTMLResponse:
@@ -69,5 +78,6 @@ def add_docs(app: FastAPI, *, secured: bool) -> None:
 
     @app.get("/redoc", include_in_schema=False)
     async def redoc() -> HTMLResponse:
-        return get_redoc_html(openapi_url="/openapi.json", title=title, redoc_js_url=f"{DOCS_PREFIX}redoc.standalone.js",
-                              redoc_favicon_url=f"{DOCS_PREFIX}favicon.png", with_google_fonts=False)
+        return _local_only(get_redoc_html(
+            openapi_url="/openapi.json", title=title, redoc_js_url=f"{DOCS_PREFIX}redoc.standalone.js",
+            redoc_favicon_url=f"{DOCS_PREFIX}favicon.png", with_google_fonts=False))

@@ -28,7 +28,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ChatCompletionRequest", "openai_router", "split_messages"]
+__all__ = ["ChatCompletionRequest", "add_openai_routes", "split_messages"]
 
 _MAX_TURNS = 50
 _CREATED = int(time.time())
@@ -151,20 +151,20 @@ def _chunk(cid: str, model: str, delta: dict[str, Any], finish: str | None = Non
     return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
 
 
-def openai_router(settings: Settings, get_assistant: Callable[[], Awaitable[Assistant]],
-                  check: Callable[[str, dict[str, Any] | None], None]) -> APIRouter:
-    """The OpenAI-compatible routes; `check` validates a question and overrides before any work starts."""
+def add_openai_routes(router: FastAPI | APIRouter, settings: Settings,
+                      get_assistant: Callable[[], Awaitable[Assistant]],
+                      check: Callable[[str, dict[str, Any] | None], None]) -> None:
+    """Add the OpenAI-compatible routes; `check` validates a question and overrides before any work starts."""
     from assistant.core import QuestionError
 
-    router = APIRouter(tags=["openai"])
     model_id = settings.api.model_name
 
-    @router.get("/v1/models", response_model=ModelList, summary="OpenAI-compatible model list")
+    @router.get("/v1/models", response_model=ModelList, tags=["openai"], summary="OpenAI-compatible model list")
     async def models() -> ModelList:
         return ModelList(data=[ModelCard(id=model_id, created=_CREATED)])
 
     @router.post(
-        "/v1/chat/completions", response_model=ChatCompletion, summary="OpenAI-compatible chat completion",
+        "/v1/chat/completions", response_model=ChatCompletion, tags=["openai"], summary="OpenAI-compatible chat completion",
         description="The last user message is the question, earlier user/assistant messages the history. "
                     "`stream: true` answers with `chat.completion.chunk` events ending in `data: [DONE]`; the "
                     "checked `Answer` is in the `allguide` field of the completion or of the last chunk.",
@@ -208,5 +208,3 @@ def openai_router(settings: Settings, get_assistant: Callable[[], Awaitable[Assi
 
         return StreamingResponse(events(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-
-    return router
