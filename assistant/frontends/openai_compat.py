@@ -12,7 +12,7 @@ OpenAI API (Open WebUI, LibreChat, the `openai` SDKs).
 
 Example:
     >>> from openai import OpenAI                                              # doctest: +SKIP
-    >>> client = OpenAI(base_url="http://127.0.0.1:8765/v1", api_key="<ALLGUIDE_API__TOKEN or anything>")
+    >>> client = OpenAI(base_url="http://127.0.0.1:8765/v1", api_key="<token>")  # doctest: +SKIP
     >>> r = client.chat.completions.create(model="allguide", messages=[{"role": "user", "content": "72F Ph+ ALL, "
     ...     "what induction?"}])                                                  # doctest: +SKIP
     >>> r.choices[0].message.content, r.allguide["verdict"]                    # doctest: +SKIP

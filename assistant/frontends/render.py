@@ -247,13 +247,13 @@ _PLAIN_EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<![\w*])[_*](?=\S)([
 def plain_text(markdown: str) -> str:
     """The answer's Markdown as plain text: emphasis marks, heading hashes and link syntax removed.
 
-    >>> plain_text("## Induction\n- **TKI** plus _steroid_.[1] See [JSH](https://x.jp).")
-    'Induction\n- TKI plus steroid.[1] See JSH (https://x.jp).'
+    >>> plain_text("## Induction\\n- **TKI** plus _steroid_.[1] See [JSH](https://x.jp).")
+    'Induction\\n- TKI plus steroid.[1] See JSH (https://x.jp).'
     """
     text = _LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})", markdown)
     text = _HEADING.sub(lambda m: m.group(1), text)
     text = _PLAIN_EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
-    return text.replace("\\", "")
+    return text
 
 
 def _short_source(source: str, limit: int = 90) -> str:
