@@ -38,6 +38,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.errors import AssistantError, GenerationError, IndexNotBuiltError, RetrievalError
 from assistant.facts import apply_overrides
+from assistant.frontends.network import is_loopback
 from assistant.models import Answer, Chunk, PatientFacts
 from assistant.settings import Settings
 
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["AskRequest", "ErrorResponse", "ServeConfigError", "check_exposure", "create_app", "serve"]
+__all__ = ["AskRequest", "ErrorResponse", "ServeConfigError", "check_exposure", "create_app", "is_loopback", "serve"]
 
 INGEST_HINT = "Build the index first: run `allguide ingest` (or `make ingest`), then retry."
 WARM_UP_QUESTION = "Ph-positive ALL induction"
@@ -410,22 +411,6 @@ def app_from_env() -> FastAPI:
 
 class ServeConfigError(AssistantError):
     """The server would start unsafely (e.g. open to the network without a token)."""
-
-
-def is_loopback(host: str) -> bool:
-    """127.0.0.0/8, ::1 and localhost; anything else (0.0.0.0, a LAN address, a name) is reachable by others.
-
-    >>> [is_loopback(h) for h in ("127.0.0.1", "localhost", "::1", "0.0.0.0", "10.0.0.5", "")]
-    [True, True, True, False, False, False]
-    """
-    import ipaddress
-
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def check_exposure(settings: Settings, host: str, *, allow_no_token: bool = False) -> None:

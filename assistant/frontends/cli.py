@@ -199,8 +199,14 @@ def print_answer(answer: Any) -> None:
         return
     from rich.markdown import Markdown
 
-    from assistant.frontends.render import fact_chips, finding_text, scope_words, shown_findings, source_line, \
-        verdict_info
+    from assistant.frontends.render import (
+        fact_chips,
+        finding_text,
+        scope_words,
+        shown_findings,
+        source_line,
+        verdict_info,
+    )
 
     console.print(Markdown(answer.answer))
     if answer.citations:
@@ -506,7 +512,7 @@ def ui(
     import os
     import subprocess
 
-    from assistant.frontends.api import is_loopback
+    from assistant.frontends.network import is_loopback
 
     s = _settings()
     host = host or s.ui.host
