@@ -21,9 +21,9 @@ import streamlit as st
 from assistant import Answer, AssistantError, IndexNotBuiltError, RetrievalError, Settings
 from assistant.frontends.render import (
     DISCLAIMER,
-    SHORT_DISCLAIMER,
     TIER_COLOURS,
     conversation_markdown,
+    disclaimer_line,
     fact_chips,
     finding_text,
     scope_words,
@@ -237,10 +237,12 @@ def render_answer(turn: dict[str, Any]) -> None:
                     st.markdown(f"> {_md(c.quote)}")
                     st.caption(f"{c.source} · chunk `{c.chunk_id}`")
 
-    chips = fact_chips(a.patient)
+    chips = fact_chips(a.patient) if a.scope == "in_scope" else []  # an off-topic question has no patient here
     with st.container(key=f"facts_{tid}"):
         if chips:
             st.markdown("Patient facts understood: " + " ".join(f":gray-badge[{_badge_text(x)}]" for x in chips))
+        elif a.scope != "in_scope":
+            pass
         else:
             st.caption("No patient facts recognised; you can set them in the sidebar and re-ask.")
         if turn.get("overrides"):
@@ -251,7 +253,7 @@ def render_answer(turn: dict[str, Any]) -> None:
         st.feedback("thumbs", key=f"fb_{tid}", on_change=_save_feedback, args=(tid,))
     with cols[1]:
         st.caption(f"{a.mode} mode · {scope_words(a.scope)}" + (f" · {total / 1000:.1f} s" if total else "")
-                   + f" · {SHORT_DISCLAIMER}")
+                   + (f" · {disclaimer_line(a)}" if disclaimer_line(a) else ""))
 
 
 def render_turn(turn: dict[str, Any]) -> None:
@@ -330,7 +332,7 @@ def run_question(bot: Any, pending: dict[str, Any]) -> None:
 def render_sidebar(bot: Any) -> None:
     ss = st.session_state
     last = _last_answer_turn()
-    if last is not None and ss.get("facts_for") != last["id"]:
+    if last is not None and ss.get("facts_for") != last["id"] and last["answer"].scope == "in_scope":
         _facts_to_widgets(last["answer"])
         ss["facts_for"] = last["id"]
     for field in ["age", *_CHOICES]:

@@ -29,6 +29,7 @@ __all__ = [
     "answer_markdown",
     "chat_text",
     "conversation_markdown",
+    "disclaimer_line",
     "fact_chips",
     "finding_text",
     "plain_text",
@@ -109,6 +110,17 @@ def finding_text(finding: RuleFinding, *, verdict: str | None = None) -> str:
 
 def _norm(text: str) -> str:
     return " ".join(re.sub(r"[_*`]", "", text).lower().split()).rstrip(".")
+
+
+def disclaimer_line(answer: Answer) -> str:
+    """The one short disclaimer line an answer gets: none when its text already carries one.
+
+    >>> disclaimer_line(Answer(question="q", answer="Out of scope.", verdict="refused"))
+    'Decision support only: check the cited sources before acting.'
+    >>> disclaimer_line(Answer(question="q", answer="X.[1]\\n\\n_Decision support only: ..._", verdict="pass"))
+    ''
+    """
+    return "" if "decision support only" in answer.answer.lower() else SHORT_DISCLAIMER
 
 
 def shown_findings(answer: Answer) -> list[RuleFinding]:
@@ -301,7 +313,7 @@ def chat_text(answer: Answer) -> str:
     if answer.citations:
         out.append("\n".join(["**Sources**", *(f"{c.marker}. {source_line(c).split('] ', 1)[1]}"
                                                 for c in answer.citations)]))
-    verdict = f"{v.emoji} **{v.word}**. {SHORT_DISCLAIMER}"
+    verdict = f"{v.emoji} **{v.word}**. {disclaimer_line(answer)}".rstrip()
     shown = [f for f in shown_findings(answer) if f.severity != "info"][:5]
     if shown:
         verdict += "\n" + "\n".join(f"- {finding_text(f, verdict=answer.verdict)}" for f in shown)

@@ -121,9 +121,16 @@ def test_footer_says_in_scope_and_the_short_disclaimer(app_env: Path) -> None:
     _run(at)
     footer = [c.value for c in at.chat_message[1].caption if "mode ·" in c.value]
     assert len(footer) == 1 and "extractive mode · in scope · " in footer[0] and "scope in scope" not in footer[0]
-    assert footer[0].endswith("Decision support only: check the cited sources before acting.")
     page = _texts(at) + "\n".join(w.value for w in at.warning)
     assert page.count("Decision support only. allguide summarises") == 1  # the full disclaimer once, at the top
+    answer = "\n".join([m.value for m in at.chat_message[1].markdown] + [c.value for c in at.chat_message[1].caption])
+    assert answer.count("Decision support only") == 1  # and one short line per answer
+    refused = _fresh()  # a refusal carries no disclaimer in its text: the footer line does
+    refused.chat_input[0].set_value("How do I bake sourdough bread?")
+    _run(refused)
+    footer = [c.value for c in refused.chat_message[1].caption if "mode ·" in c.value]
+    assert footer[0].startswith("extractive mode · out of scope · ")
+    assert footer[0].endswith(" · Decision support only: check the cited sources before acting.")
 
 
 def test_follow_up_sent_alone_gets_the_no_history_note(app_env: Path) -> None:
