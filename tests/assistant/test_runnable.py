@@ -111,3 +111,13 @@ def test_batch_and_errors_in_batch(bot) -> None:
     r = bot.as_runnable()
     outs = r.batch([Q, {"qestion": Q}], return_exceptions=True)
     assert isinstance(outs[0], Answer) and isinstance(outs[1], QuestionError)
+
+
+def test_astream_gives_the_same_events(bot) -> None:
+    import asyncio
+
+    async def collect() -> list[Any]:
+        return [c async for c in bot.as_runnable().astream(Q)]
+
+    chunks = asyncio.run(collect())
+    assert chunks[0] == {"event": "stage", "data": "retrieving"} and isinstance(chunks[-1], Answer)

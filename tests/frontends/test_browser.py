@@ -187,3 +187,34 @@ def test_browser_refusal_long_paste_toolbar_and_disclaimer(streamlit_url: tuple[
         finally:
             browser.close()
     _keep(shot, REFUSAL_SHOT)
+
+
+@pytest.mark.integration
+def test_allguide_ui_serves_on_loopback(fe_store: Path, tmp_path: Path) -> None:
+    """`allguide ui` (what `make run` starts) brings the chat UI up on 127.0.0.1 with the project's config."""
+    port = free_port()
+    env = {**os.environ, "ALLGUIDE_STORE__PATH": str(fe_store), "ALLGUIDE_UI__PORT": str(port),
+           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    log = (tmp_path / "ui.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.frontends.cli", "ui"], cwd=tmp_path, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).text == "ok":
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("allguide ui did not start:\n" + (tmp_path / "ui.log").read_text())
+            time.sleep(0.2)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+    text = (tmp_path / "ui.log").read_text()
+    assert f"http://127.0.0.1:{port}" in text and "Network URL" not in text, text

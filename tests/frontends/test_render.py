@@ -142,3 +142,9 @@ def test_plain_text(markdown: str, plain: str) -> None:
     from assistant.frontends.render import plain_text
 
     assert plain_text(markdown) == plain
+
+
+def test_each_verdict_has_its_own_icon_and_emoji() -> None:
+    infos = [verdict_info(v) for v in ("pass", "warn", "repaired", "refused")]
+    assert len({i.icon for i in infos}) == 4 and len({i.emoji for i in infos}) == 4
+    assert len({i.slack_emoji for i in infos}) == 4 and len({i.colour for i in infos}) == 4
