@@ -153,9 +153,8 @@ def corrections(answer: Answer) -> dict[str, Any]:
 
 def _reask() -> None:
     turn = _last_answer_turn()
-    if not _reaskable(turn):
+    if turn is None or not _reaskable(turn):
         return
-    assert turn is not None
     overrides = corrections(turn["answer"])
     if not overrides:
         st.toast("The facts are unchanged; change a value in the sidebar first.")
@@ -241,9 +240,7 @@ def render_answer(turn: dict[str, Any]) -> None:
     with st.container(key=f"facts_{tid}"):
         if chips:
             st.markdown("Patient facts understood: " + " ".join(f":gray-badge[{_badge_text(x)}]" for x in chips))
-        elif a.scope != "in_scope":
-            pass
-        else:
+        elif a.scope == "in_scope":
             st.caption("No patient facts recognised; you can set them in the sidebar and re-ask.")
         if turn.get("overrides"):
             st.caption("Asked with corrected facts: " + ", ".join(f"{k}={v}" for k, v in turn["overrides"].items()))
