@@ -21,8 +21,9 @@ install: $(STAMP)
 ingest: install
 	$(BIN)/allguide ingest
 
+# The UI listens on 127.0.0.1 (ALLGUIDE_UI__HOST / __PORT); another address needs ALLGUIDE_UI__ALLOW_REMOTE=true.
 run: ingest
-	$(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
+	$(BIN)/allguide ui
 
 # Debian's chromium drives the real-browser UI test (never `playwright install`).
 system-deps:

@@ -23,8 +23,11 @@ from assistant.frontends.render import (
     DISCLAIMER,
     TIER_COLOURS,
     conversation_markdown,
+    disclaimer_line,
     fact_chips,
     finding_text,
+    scope_words,
+    shown_findings,
     verdict_info,
 )
 
@@ -108,6 +111,11 @@ def _last_answer_turn() -> dict[str, Any] | None:
     return None
 
 
+def _reaskable(turn: dict[str, Any] | None) -> bool:
+    """A refused question is not asked again with other facts (the facts were not why it was refused)."""
+    return turn is not None and turn["answer"].verdict != "refused"
+
+
 # -- callbacks ------------------------------------------------------------------------------------------------
 
 def _widget_value(field: str) -> Any:
@@ -145,7 +153,7 @@ def corrections(answer: Answer) -> dict[str, Any]:
 
 def _reask() -> None:
     turn = _last_answer_turn()
-    if turn is None:
+    if turn is None or not _reaskable(turn):
         return
     overrides = corrections(turn["answer"])
     if not overrides:
@@ -214,8 +222,8 @@ def render_answer(turn: dict[str, Any]) -> None:
     with st.container(key=f"verdict_{tid}"):
         st.badge(f"Verdict: {v.word}", icon=v.icon, color=v.colour)
         st.caption(v.explanation)
-        for f in a.findings:
-            st.markdown(f"- {_md(finding_text(f))}")
+        for f in shown_findings(a):  # a refusal's reason is already the answer text: not listed twice
+            st.markdown(f"- {_md(finding_text(f, verdict=a.verdict))}")
 
     if a.citations:
         with st.container(key=f"sources_{tid}"):
@@ -228,11 +236,11 @@ def render_answer(turn: dict[str, Any]) -> None:
                     st.markdown(f"> {_md(c.quote)}")
                     st.caption(f"{c.source} · chunk `{c.chunk_id}`")
 
-    chips = fact_chips(a.patient)
+    chips = fact_chips(a.patient) if a.scope == "in_scope" else []  # an off-topic question has no patient here
     with st.container(key=f"facts_{tid}"):
         if chips:
             st.markdown("Patient facts understood: " + " ".join(f":gray-badge[{_badge_text(x)}]" for x in chips))
-        else:
+        elif a.scope == "in_scope":
             st.caption("No patient facts recognised; you can set them in the sidebar and re-ask.")
         if turn.get("overrides"):
             st.caption("Asked with corrected facts: " + ", ".join(f"{k}={v}" for k, v in turn["overrides"].items()))
@@ -241,8 +249,8 @@ def render_answer(turn: dict[str, Any]) -> None:
     with cols[0]:
         st.feedback("thumbs", key=f"fb_{tid}", on_change=_save_feedback, args=(tid,))
     with cols[1]:
-        st.caption(f"{a.mode} mode · scope {a.scope.replace('_', ' ')}"
-                   + (f" · {total / 1000:.1f} s" if total else ""))
+        st.caption(f"{a.mode} mode · {scope_words(a.scope)}" + (f" · {total / 1000:.1f} s" if total else "")
+                   + (f" · {disclaimer_line(a)}" if disclaimer_line(a) else ""))
 
 
 def render_turn(turn: dict[str, Any]) -> None:
@@ -274,7 +282,8 @@ def run_question(bot: Any, pending: dict[str, Any]) -> None:
     turn: dict[str, Any] = {"role": "assistant", "id": uuid.uuid4().hex[:12], "question": question,
                             "history": history, "overrides": pending.get("overrides")}
     with st.chat_message("assistant"):
-        status = st.status(_STAGES["retrieving"], expanded=False)
+        status_slot = st.empty()
+        status = status_slot.status(_STAGES["retrieving"], expanded=False)
         draft = st.empty()
         got: dict[str, Answer] = {}
 
@@ -307,11 +316,8 @@ def run_question(bot: Any, pending: dict[str, Any]) -> None:
             turn["error"] = f"Unexpected error ({exc.__class__.__name__}); see the server log."
         draft.empty()
         if "answer" in got and "error" not in turn:
-            a = got["answer"]
-            v = verdict_info(a.verdict)
-            status.update(label=f"Checked: {v.word.lower()} ({a.timings_ms.get('total', 0) / 1000:.1f} s)",
-                          state="complete")
-            turn["answer"] = a
+            status_slot.empty()  # the verdict badge says how it went (a refusal gets no green tick)
+            turn["answer"] = got["answer"]
             render_answer(turn)
         else:
             turn.setdefault("error", "No answer was produced.")
@@ -323,7 +329,7 @@ def run_question(bot: Any, pending: dict[str, Any]) -> None:
 def render_sidebar(bot: Any) -> None:
     ss = st.session_state
     last = _last_answer_turn()
-    if last is not None and ss.get("facts_for") != last["id"]:
+    if last is not None and ss.get("facts_for") != last["id"] and last["answer"].scope == "in_scope":
         _facts_to_widgets(last["answer"])
         ss["facts_for"] = last["id"]
     for field in ["age", *_CHOICES]:
@@ -336,8 +342,10 @@ def render_sidebar(bot: Any) -> None:
                         placeholder="unknown")
         for field, (label, options) in _CHOICES.items():
             st.selectbox(label, options, key=f"fact_{field}", format_func=lambda o: _OPTION_LABELS.get(o, o))
-        st.button("Re-ask with these facts", on_click=_reask, disabled=last is None, type="primary",
-                  width="stretch")
+        st.button("Re-ask with these facts", on_click=_reask, disabled=not _reaskable(last), type="primary",
+                  width="stretch", key="reask",
+                  help="Asks the last answered question again with the facts above"
+                  + ("" if _reaskable(last) or last is None else " (the last question was refused: ask a new one)"))
         st.divider()
         st.subheader("Conversation")
         st.download_button("Export as Markdown", data=conversation_markdown(ss["turns"]),
@@ -346,7 +354,6 @@ def render_sidebar(bot: Any) -> None:
         st.button("Clear conversation", on_click=_clear, disabled=not ss["turns"], width="stretch")
         st.divider()
         st.caption(f"Answer mode: {bot.mode}. Index: `{bot.settings.store.path}`.")
-        st.caption(DISCLAIMER)
 
 
 def index_missing_page(exc: Exception) -> None:
@@ -367,11 +374,39 @@ def index_missing_page(exc: Exception) -> None:
     st.button("Retry")
 
 
+def too_long_message(text: str, limit: int) -> None:
+    """An over-long message is not sent; it is shown back, whole, to copy and shorten."""
+    with st.container(key="too_long"):
+        st.error(f"Your message is {len(text):,} characters long; the limit is {limit:,} "
+                 "(ALLGUIDE_API__MAX_QUESTION_CHARS). It was not sent. Shorten it (the key facts and one question "
+                 "are enough) and send it again; your text is below to copy.", icon=":material/content_cut:")
+        st.code(text, language=None, wrap_lines=True)
+
+
+def remote_refused() -> bool:
+    """The UI has no login: on a non-loopback address it refuses to answer unless ALLGUIDE_UI__ALLOW_REMOTE."""
+    from assistant.frontends.network import is_loopback
+
+    address = str(st.get_option("server.address") or "")
+    try:
+        allowed = Settings().ui.allow_remote
+    except ValueError:  # invalid ALLGUIDE_* settings are reported by the loader below
+        allowed = False
+    if is_loopback(address) or allowed:
+        return False
+    st.error(f"This chat UI has no login and is listening on {address or 'all interfaces'}: set "
+             "ALLGUIDE_UI__ALLOW_REMOTE=true on a trusted network (or put it behind an authenticating proxy), "
+             "or start it with `allguide ui` on 127.0.0.1.")
+    return True
+
+
 def main() -> None:
     st.set_page_config(page_title="allguide: adult ALL guideline assistant", page_icon="🩺", layout="wide")
     st.title("allguide")
     st.caption("Cited, rule-checked answers from the JSH 2023 guideline for adult acute lymphoblastic leukemia.")
     st.warning(DISCLAIMER, icon=":material/medical_information:")
+    if remote_refused():
+        return
     try:
         bot = load_assistant(_env_key())
     except (IndexNotBuiltError, RetrievalError) as exc:
@@ -387,13 +422,18 @@ def main() -> None:
 
     ss = _state()
     ss["feedback_path"] = str(bot.settings.store.feedback_path)
-    prompt = st.chat_input("Ask about adult ALL treatment (e.g. age, Ph status, phase, MRD)…",
-                           max_chars=bot.settings.api.max_question_chars)
+    limit = bot.settings.api.max_question_chars
+    prompt = st.chat_input(f"Ask about adult ALL treatment (age, Ph status, phase, MRD…), up to {limit:,} characters")
     pending = ss.pop("pending", None)
+    too_long = None
+    if prompt and len(prompt) > limit:  # not sent, and not lost: shown back to copy and shorten
+        too_long, prompt = prompt, None
     if prompt:
         pending = {"question": prompt}
     for turn in ss["turns"]:
         render_turn(turn)
+    if too_long is not None:
+        too_long_message(too_long, limit)
     if not ss["turns"] and not pending:
         st.markdown("**Try an example:**")
         cols = st.columns(2)

@@ -186,16 +186,10 @@ class Assistant:
         yield {"event": "answer", "data": box["answer"].model_dump(mode="json")}
 
     def as_runnable(self) -> Runnable:
-        """A langchain-core Runnable: input a question string (or {"question", "history"}), output an Answer."""
-        from langchain_core.runnables import RunnableLambda
+        """A langchain-core Runnable over this Assistant (see `assistant.runnable` for the input shapes)."""
+        from assistant.runnable import AssistantRunnable
 
-        def _call(inp: str | Mapping[str, Any]) -> Answer:
-            if isinstance(inp, str):
-                return self.ask(inp)
-            return self.ask(str(inp.get("question", "")), history=inp.get("history"),
-                            overrides=inp.get("overrides"))
-
-        return RunnableLambda(_call, name="allguide")
+        return AssistantRunnable(self)
 
     # -- pipeline --------------------------------------------------------------------------------------
 
@@ -219,7 +213,10 @@ class Assistant:
         # background details) is what retrieval and drafting read, the whole text what the scope checks read
         plan = read_question(q)
         facts, compared = self._facts(q, turns, overrides)
-        scope_findings = [i.finding for i in check_scope(plan.text, facts, history=turns)]
+        scope_issues = check_scope(plan.text, facts, history=turns)
+        if not turns and leans_on_history(q):  # a follow-up sent alone is not off-topic: a note says what is missing
+            scope_issues = [i for i in scope_issues if not self.policy.entry(i.finding.rule_id).lifted_by_follow_up]
+        scope_findings = [i.finding for i in scope_issues]
         blocked = {f.rule_id for f in scope_findings if f.severity == "block"}
 
         t1 = time.perf_counter()

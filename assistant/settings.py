@@ -70,11 +70,27 @@ class APISettings(_Sub):
     token: SecretStr | None = Field(default=None, description="Bearer token; when set every route but /healthz needs it")
     max_question_chars: int = Field(default=2000, ge=1, description="Longest accepted question")
     max_body_bytes: int = Field(default=65536, ge=1, description="Largest accepted request body")
+    allow_no_token: bool = Field(
+        default=False, description="Allow serving on a non-loopback address without a token (trusted networks only)")
+    public_docs: bool = Field(
+        default=True, description="Serve /docs, /redoc and /openapi.json without the token (they hold no data)")
+    cors_origins: list[str] = Field(
+        default_factory=list, description='Browser origins allowed to call the API (CORS), e.g. ["https://chat.example"]')
+    model_name: str = Field(default="allguide", description="Model id of the OpenAI-compatible /v1/chat/completions")
 
 
 class SlackSettings(_Sub):
     bot_token: SecretStr | None = Field(default=None, description="Slack bot token (xoxb-...)")
     app_token: SecretStr | None = Field(default=None, description="Slack app-level token for Socket Mode (xapp-...)")
+    thread_messages: int = Field(default=20, ge=0, le=200,
+                                 description="Earlier thread messages read as the conversation (0 = none)")
+
+
+class UISettings(_Sub):
+    host: str = Field(default="127.0.0.1", description="Chat UI bind address (`allguide ui`, `make run`)")
+    port: int = Field(default=8501, description="Chat UI port")
+    allow_remote: bool = Field(
+        default=False, description="Allow the chat UI (which has no login) on a non-loopback address")
 
 
 class Settings(BaseSettings):
@@ -88,6 +104,7 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings, description="Optional LLM drafting")
     api: APISettings = Field(default_factory=APISettings, description="HTTP API")
     slack: SlackSettings = Field(default_factory=SlackSettings, description="Slack bot")
+    ui: UISettings = Field(default_factory=UISettings, description="Streamlit chat UI")
 
     def ingest_config(self) -> IngestConfig:
         """The explicit config `ingest` takes (ingest never reads Settings)."""

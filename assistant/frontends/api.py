@@ -1,7 +1,9 @@
 """The HTTP API (FastAPI): `allguide serve`, OpenAPI at /docs.
 
 Routes: POST /v1/ask, POST /v1/ask/stream (server-sent events), GET /v1/sources/{chunk_id},
-GET /healthz (always 200), GET /readyz (200 once the index is loaded and readable, else 503).
+GET|HEAD /healthz (always 200), GET /readyz (200 once the index is loaded and readable, else 503),
+the OpenAI-compatible POST /v1/chat/completions and GET /v1/models (`openai_compat`), and the API docs
+at /docs and /redoc served from local files (`docs`).
 
 Every error is JSON, `{"error": {"type": ..., "message": ...}}`, never a stack trace. Errors are
 mapped to status codes in one place (`_STATUS` and the handlers in `_install_error_handlers`).
@@ -36,6 +38,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.errors import AssistantError, GenerationError, IndexNotBuiltError, RetrievalError
 from assistant.facts import apply_overrides
+from assistant.frontends.network import is_loopback
 from assistant.models import Answer, Chunk, PatientFacts
 from assistant.settings import Settings
 
@@ -44,7 +47,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["AskRequest", "ErrorResponse", "create_app", "serve"]
+__all__ = ["AskRequest", "ErrorResponse", "ServeConfigError", "check_exposure", "create_app", "is_loopback", "serve"]
 
 INGEST_HINT = "Build the index first: run `allguide ingest` (or `make ingest`), then retry."
 WARM_UP_QUESTION = "Ph-positive ALL induction"
@@ -154,17 +157,23 @@ class _Holder:
 class _GuardMiddleware:
     """Bearer-token check (all routes but /healthz) and a hard limit on request body size."""
 
-    def __init__(self, app: ASGIApp, *, token: str | None, max_body: int) -> None:
+    def __init__(self, app: ASGIApp, *, token: str | None, max_body: int,
+                 open_paths: frozenset[str] = frozenset({"/healthz"}), open_prefixes: tuple[str, ...] = ()) -> None:
         self.app = app
         self.token = token
         self.max_body = max_body
+        self.open_paths = open_paths
+        self.open_prefixes = open_prefixes
+
+    def _is_open(self, path: str) -> bool:
+        return path in self.open_paths or path.startswith(self.open_prefixes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        if self.token is not None and scope.get("path") != "/healthz" and not self._authorised(headers):
+        if self.token is not None and not self._is_open(scope.get("path", "")) and not self._authorised(headers):
             await _error(401, "unauthorized", "Missing or wrong bearer token: send 'Authorization: Bearer <token>'",
                          {"WWW-Authenticate": "Bearer"})(scope, receive, send)
             return
@@ -259,17 +268,22 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def _check_request(req: AskRequest, settings: Settings) -> None:
     """Cheap checks before any work starts (a stream can't change its status code later)."""
+    check_question(req.question, req.overrides, settings)
+
+
+def check_question(question: str, overrides: dict[str, Any] | None, settings: Settings) -> None:
+    """Raise QuestionError for an empty or over-long question or invalid fact overrides."""
     from assistant.core import QuestionError
 
-    q = " ".join(req.question.split())
+    q = " ".join(question.split())
     if not q:
         raise QuestionError("the question is empty")
     limit = settings.api.max_question_chars
     if len(q) > limit:
         raise QuestionError(f"the question is {len(q)} characters long; the limit is {limit}")
-    if req.overrides:
+    if overrides:
         try:
-            apply_overrides(PatientFacts(), dict(req.overrides))
+            apply_overrides(PatientFacts(), dict(overrides))
         except ValidationError as exc:
             detail = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors())
             raise QuestionError(f"invalid patient-fact override: {detail}") from exc
@@ -294,20 +308,41 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
             await run_in_threadpool(holder.build)
         yield
 
+    from assistant.frontends.docs import DOCS_PATHS, DOCS_PREFIX, add_docs
+    from assistant.frontends.openai_compat import add_openai_routes
+
     app = FastAPI(
         title="allguide API",
         version="1.0",
         summary="Cited, rule-checked answers from the JSH 2023 adult ALL guideline (decision support only).",
         lifespan=lifespan,
         responses=_ERRORS,
+        docs_url=None,  # served from local files by add_docs (no CDN)
+        redoc_url=None,
     )
     app.state.holder = holder
     _install_error_handlers(app)
     token = settings.api.token.get_secret_value() if settings.api.token is not None else None
-    app.add_middleware(_GuardMiddleware, token=token or None, max_body=settings.api.max_body_bytes)
+    public = settings.api.public_docs
+    app.add_middleware(_GuardMiddleware, token=token or None, max_body=settings.api.max_body_bytes,
+                       open_paths=frozenset({"/healthz", *(DOCS_PATHS if public else ())}),
+                       open_prefixes=(DOCS_PREFIX,) if public else ())
+    if settings.api.cors_origins:  # outermost, so preflight requests (which carry no token) are answered
+        from fastapi.middleware.cors import CORSMiddleware
 
-    @app.get("/healthz", tags=["ops"], summary="Liveness: always 200 while the process runs")
+        app.add_middleware(CORSMiddleware, allow_origins=settings.api.cors_origins, allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "Content-Type"])
+    add_docs(app, secured=bool(token))
+    add_openai_routes(app, settings, holder.get,
+                      lambda question, overrides: check_question(question, overrides, settings))
+
+    @app.get("/healthz", tags=["ops"], summary="Liveness: always 200 while the process runs (no token needed)",
+             openapi_extra={"security": []})
     async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.head("/healthz", include_in_schema=False)
+    async def healthz_head() -> dict[str, str]:  # load balancers probe with HEAD
         return {"status": "ok"}
 
     @app.get("/readyz", tags=["ops"], summary="Readiness: 200 when the index is loaded and readable, else 503")
@@ -374,13 +409,31 @@ def app_from_env() -> FastAPI:
     return create_app(Settings())
 
 
-def serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> None:
-    """Run the API with uvicorn (blocking).
+class ServeConfigError(AssistantError):
+    """The server would start unsafely (e.g. open to the network without a token)."""
+
+
+def check_exposure(settings: Settings, host: str, *, allow_no_token: bool = False) -> None:
+    """Refuse a non-loopback bind address without a token, unless explicitly allowed (then log a warning)."""
+    if is_loopback(host) or settings.api.token is not None and settings.api.token.get_secret_value():
+        return
+    if allow_no_token or settings.api.allow_no_token:
+        log.warning("serving on %s WITHOUT a token: anyone who can reach this address can use the API "
+                    "(--allow-no-token / ALLGUIDE_API__ALLOW_NO_TOKEN)", host)
+        return
+    raise ServeConfigError(f"refusing to serve on {host} without a token: set ALLGUIDE_API__TOKEN, or pass "
+                           "--allow-no-token (ALLGUIDE_API__ALLOW_NO_TOKEN=true) on a trusted network")
+
+
+def serve(settings: Settings, *, host: str, port: int, workers: int = 1, allow_no_token: bool = False) -> None:
+    """Run the API with uvicorn (blocking). Raises ServeConfigError for a non-loopback host without a token.
 
     With workers > 1 uvicorn needs an import string, so each worker process builds its own Settings
     from the environment (`app_from_env`) and loads its own Assistant.
     """
     import uvicorn
+
+    check_exposure(settings, host, allow_no_token=allow_no_token)
 
     if workers > 1:
         log.info("starting %d workers; each reads ALLGUIDE_* settings from the environment", workers)

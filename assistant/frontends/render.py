@@ -25,10 +25,16 @@ __all__ = [
     "DISCLAIMER",
     "TIER_COLOURS",
     "VerdictInfo",
+    "SHORT_DISCLAIMER",
     "answer_markdown",
+    "chat_text",
     "conversation_markdown",
+    "disclaimer_line",
     "fact_chips",
     "finding_text",
+    "plain_text",
+    "scope_words",
+    "shown_findings",
     "slack_message",
     "slack_mrkdwn",
     "source_line",
@@ -40,6 +46,7 @@ DISCLAIMER = (
     "deterministic rule checks; it does not replace the treating team's clinical judgement, the full "
     "guideline or the protocol. Check every cited source before acting on it."
 )
+SHORT_DISCLAIMER = "Decision support only: check the cited sources before acting."
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,9 @@ _VERDICTS: dict[str, VerdictInfo] = {
 TIER_COLOURS = {"guideline": "green", "evidence": "blue", "context": "gray"}
 
 _SEVERITY_WORDS = {"info": "Note", "warn": "Caution", "block": "Blocked"}
+# a blocking finding of a repaired answer was corrected; of a refused one, it is the reason
+_BLOCK_WORDS = {"repaired": "Corrected", "refused": "Reason"}
+_SCOPE_WORDS = {"in_scope": "in scope", "out_of_scope": "out of scope", "unsafe": "unsafe request"}
 
 
 def verdict_info(verdict: str) -> VerdictInfo:
@@ -75,11 +85,48 @@ def verdict_info(verdict: str) -> VerdictInfo:
     return _VERDICTS.get(verdict, VerdictInfo(verdict, verdict.capitalize(), "❔", ":grey_question:", "gray", ""))
 
 
-def finding_text(finding: RuleFinding) -> str:
-    """A finding in plain words: 'Caution: <message> (rule X, section Y)'."""
+def scope_words(scope: str) -> str:
+    """'in_scope' -> 'in scope'.
+
+    >>> scope_words("out_of_scope")
+    'out of scope'
+    """
+    return _SCOPE_WORDS.get(scope, scope.replace("_", " "))
+
+
+def finding_text(finding: RuleFinding, *, verdict: str | None = None) -> str:
+    """A finding in plain words: 'Caution: <message> (rule X, section Y)'; a blocking finding of a repaired
+    answer reads 'Corrected: ...', of a refused one 'Reason: ...'.
+
+    >>> finding_text(RuleFinding(rule_id="R-1", severity="block", message="Contradicts X."), verdict="repaired")
+    'Corrected: Contradicts X. (rule R-1)'
+    """
     where = f", section {finding.section_id}" if finding.section_id else ""
     word = _SEVERITY_WORDS.get(finding.severity, finding.severity.capitalize())
+    if finding.severity == "block":
+        word = _BLOCK_WORDS.get(verdict or "", word)
     return f"{word}: {finding.message.rstrip('.')}. (rule {finding.rule_id}{where})"
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[_*`]", "", text).lower().split()).rstrip(".")
+
+
+def disclaimer_line(answer: Answer) -> str:
+    """The one short disclaimer line an answer gets: none when its text already carries one.
+
+    >>> disclaimer_line(Answer(question="q", answer="Out of scope.", verdict="refused"))
+    'Decision support only: check the cited sources before acting.'
+    >>> disclaimer_line(Answer(question="q", answer="X.[1]\\n\\n_Decision support only: ..._", verdict="pass"))
+    ''
+    """
+    return "" if "decision support only" in answer.answer.lower() else SHORT_DISCLAIMER
+
+
+def shown_findings(answer: Answer) -> list[RuleFinding]:
+    """The findings worth listing under an answer: those whose message the answer text does not already say."""
+    said = _norm(answer.answer)
+    return [f for f in answer.findings if _norm(f.message) not in said]
 
 
 _PHASES = {
@@ -148,8 +195,8 @@ def answer_markdown(answer: Answer, *, heading_level: int = 3) -> str:
             out.append(f"  > {c.quote}")
         out.append("")
     out.append(f"**Verdict:** {v.emoji} {v.word} ({answer.verdict}) - {v.explanation}")
-    for f in answer.findings:
-        out.append(f"- {finding_text(f)}")
+    for f in shown_findings(answer):
+        out.append(f"- {finding_text(f, verdict=answer.verdict)}")
     chips = fact_chips(answer.patient)
     if chips:
         out += ["", "**Patient facts understood:** " + ", ".join(chips)]
@@ -206,6 +253,21 @@ def slack_mrkdwn(markdown: str) -> str:
     return re.sub("\x02(\\d+)\x02", lambda m: links[int(m.group(1))], text)
 
 
+_PLAIN_EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<![\w*])[_*](?=\S)([^_*\n]+?)(?<=\S)[_*](?![\w*])")
+
+
+def plain_text(markdown: str) -> str:
+    """The answer's Markdown as plain text: emphasis marks, heading hashes and link syntax removed.
+
+    >>> plain_text("## Induction\\n- **TKI** plus _steroid_.[1] See [JSH](https://x.jp).")
+    'Induction\\n- TKI plus steroid.[1] See JSH (https://x.jp).'
+    """
+    text = _LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})", markdown)
+    text = _HEADING.sub(lambda m: m.group(1), text)
+    text = _PLAIN_EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
+    return text
+
+
 def _short_source(source: str, limit: int = 90) -> str:
     return source if len(source) <= limit else source[: limit - 1].rstrip() + "…"
 
@@ -222,9 +284,38 @@ def slack_message(answer: Answer, *, max_findings: int = 5) -> str:
                          f"{_escape(_short_source(c.source))}")
         parts.append("\n".join(lines))
     verdict = f"{v.slack_emoji} *{v.word}* - {_escape(v.explanation)}"
-    shown = [f for f in answer.findings if f.severity != "info"][:max_findings]
+    shown = [f for f in shown_findings(answer) if f.severity != "info"][:max_findings]
     if shown:
-        verdict += "\n" + "\n".join(f"• {_escape(finding_text(f))}" for f in shown)
+        verdict += "\n" + "\n".join(f"• {_escape(finding_text(f, verdict=answer.verdict))}" for f in shown)
     parts.append(verdict)
     return "\n\n".join(parts)
 
+
+
+# -- chat tools (OpenAI-compatible endpoint) -----------------------------------------------------------------
+
+def chat_text(answer: Answer) -> str:
+    """The reply for a chat tool: the answer (Markdown, [n] markers), numbered sources, the verdict line.
+
+    >>> from assistant.models import Answer
+    >>> print(chat_text(Answer(question="q", answer="Use a TKI.[1]", verdict="pass", citations=[Citation(
+    ...     marker=1, chunk_id="c", doc_id="d", section_id="g/ph", section_title="Ph+ induction", tier="guideline",
+    ...     source="Hatta 2024", quote="TKI.")])))
+    Use a TKI.[1]
+    <BLANKLINE>
+    **Sources**
+    1. Ph+ induction (guideline; g/ph) - Hatta 2024
+    <BLANKLINE>
+    ✅ **Passed**. Decision support only: check the cited sources before acting.
+    """
+    v = verdict_info(answer.verdict)
+    out = [answer.answer.strip()]
+    if answer.citations:
+        out.append("\n".join(["**Sources**", *(f"{c.marker}. {source_line(c).split('] ', 1)[1]}"
+                                                for c in answer.citations)]))
+    verdict = f"{v.emoji} **{v.word}**. {disclaimer_line(answer)}".rstrip()
+    shown = [f for f in shown_findings(answer) if f.severity != "info"][:5]
+    if shown:
+        verdict += "\n" + "\n".join(f"- {finding_text(f, verdict=answer.verdict)}" for f in shown)
+    out.append(verdict)
+    return "\n\n".join(out)

@@ -1,8 +1,11 @@
 """The Slack bot (slack-bolt, Socket Mode): `allguide slack`.
 
 Answers `app_mention` events and direct messages in the thread, with the answer in Slack mrkdwn,
-a compact numbered source list and the verdict. The handler is a plain function, `handle_event`,
-so it can be tested with a recorded event and a fake `say`.
+a compact numbered source list and the verdict. A thread is the conversation: a reply inside a thread
+("and if she were 60?") is asked with the thread's earlier messages as history (`conversations.replies`,
+at most ALLGUIDE_SLACK__THREAD_MESSAGES of them); the bot's own replies are assistant turns, never patient
+facts. The handler is a plain function, `handle_event`, so it can be tested with a recorded event and a
+fake `say`.
 
 Example:
     >>> from assistant.settings import Settings                     # doctest: +SKIP
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import AssistantError, IndexNotBuiltError
@@ -27,7 +30,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["SlackConfigError", "build_slack_app", "handle_event", "question_from_event", "run_slack"]
+__all__ = ["SlackConfigError", "build_slack_app", "handle_event", "question_from_event", "run_slack",
+           "thread_history"]
 
 HELP_TEXT = ("Ask me a question about adult ALL treatment under the JSH 2023 guideline, e.g. "
              "_72-year-old with Ph+ ALL: what induction?_ Answers are decision support only.")
@@ -51,10 +55,51 @@ def question_from_event(event: Mapping[str, Any]) -> str:
     return " ".join(text.split())
 
 
-def handle_event(event: Mapping[str, Any], say: Callable[..., Any], assistant: Assistant) -> None:
+def _is_bot(message: Mapping[str, Any], bot_user_id: str | None) -> bool:
+    return bool(message.get("bot_id") or message.get("subtype") == "bot_message"
+                or (bot_user_id and message.get("user") == bot_user_id))
+
+
+def thread_history(messages: Sequence[Mapping[str, Any]], *, before_ts: str, bot_user_id: str | None,
+                   limit: int) -> list[dict[str, str]]:
+    """The turns of a thread before `before_ts`, oldest first, at most `limit`: people's messages are user turns
+    (mentions removed), this bot's or any bot's messages are assistant turns (never read for patient facts).
+
+    >>> thread_history([{"ts": "1", "user": "U1", "text": "<@UB> 72F Ph+ ALL?"},
+    ...                 {"ts": "2", "user": "UB", "bot_id": "B1", "text": "A TKI plus steroid."},
+    ...                 {"ts": "3", "user": "U1", "text": "and if she were 60?"}], before_ts="3", bot_user_id="UB", limit=20)
+    [{'role': 'user', 'content': '72F Ph+ ALL?'}, {'role': 'assistant', 'content': 'A TKI plus steroid.'}]
+    """
+    turns = []
+    for m in messages:
+        if float(m.get("ts") or 0) >= float(before_ts) or m.get("subtype") in ("message_deleted", "channel_join"):
+            continue
+        text = question_from_event(m)
+        if text:
+            turns.append({"role": "assistant" if _is_bot(m, bot_user_id) else "user", "content": text})
+    return turns[-limit:] if limit else []
+
+
+def _fetch_thread(client: Any, event: Mapping[str, Any], *, bot_user_id: str | None, limit: int) -> list[dict[str, str]]:
+    """Earlier messages of the event's thread (none for a top-level message or when Slack refuses)."""
+    thread_ts, ts = event.get("thread_ts"), event.get("ts")
+    if client is None or not limit or not thread_ts or thread_ts == ts:
+        return []
+    try:
+        reply = client.conversations_replies(channel=event.get("channel"), ts=thread_ts, limit=min(limit + 1, 200))
+        messages = reply.get("messages") or []
+    except Exception as exc:  # noqa: BLE001 - slack_sdk errors, missing *:history scope: answer without history
+        log.warning("could not read the thread %s (%s); answering without its earlier messages", thread_ts, exc)
+        return []
+    return thread_history(messages, before_ts=str(ts), bot_user_id=bot_user_id, limit=limit)
+
+
+def handle_event(event: Mapping[str, Any], say: Callable[..., Any], assistant: Assistant, *, client: Any = None,
+                 bot_user_id: str | None = None, thread_messages: int = 20) -> None:
     """Answer one app_mention or direct-message event in its thread. Never raises for user input.
 
-    Messages from bots (including this one) and edits/deletions (events with a subtype) are ignored.
+    Messages from bots (including this one) and edits/deletions (events with a subtype) are ignored. With a
+    Slack `client`, a message inside a thread is asked with the thread's earlier messages as history.
     """
     from assistant.core import QuestionError
 
@@ -65,8 +110,9 @@ def handle_event(event: Mapping[str, Any], say: Callable[..., Any], assistant: A
     if not question:
         say(text=HELP_TEXT, thread_ts=thread_ts)
         return
+    history = _fetch_thread(client, event, bot_user_id=bot_user_id, limit=thread_messages)
     try:
-        answer = assistant.ask(question)
+        answer = assistant.ask(question, history=history)
     except QuestionError as exc:
         say(text=f":information_source: I can't take that question: {exc}.", thread_ts=thread_ts)
         return
@@ -109,14 +155,17 @@ def build_slack_app(settings: Settings, assistant: Assistant, *, token_verificat
               token_verification_enabled=token_verification_enabled,
               request_verification_enabled=False)  # Socket Mode: no signed HTTP requests
 
+    limit = settings.slack.thread_messages
+
     @app.event("app_mention")
-    def _on_mention(event: dict[str, Any], say: Callable[..., Any]) -> None:
-        handle_event(event, say, assistant)
+    def _on_mention(event: dict[str, Any], say: Callable[..., Any], client: Any, context: Any) -> None:
+        handle_event(event, say, assistant, client=client, bot_user_id=context.bot_user_id, thread_messages=limit)
 
     @app.event("message")
-    def _on_message(event: dict[str, Any], say: Callable[..., Any]) -> None:
+    def _on_message(event: dict[str, Any], say: Callable[..., Any], client: Any, context: Any) -> None:
         if event.get("channel_type") == "im":
-            handle_event(event, say, assistant)
+            handle_event(event, say, assistant, client=client, bot_user_id=context.bot_user_id,
+                         thread_messages=limit)
 
     return app
 

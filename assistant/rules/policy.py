@@ -36,6 +36,7 @@ class PolicyEntry(BaseModel):
     patient: bool = False
     order: int = 50
     unless: list[str] = Field(default_factory=list)
+    lifted_by_follow_up: bool = False
 
 
 class Event(BaseModel):

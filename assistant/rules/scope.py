@@ -174,6 +174,11 @@ _CHILD_RE = re.compile(r"\b(?:my|a|an|the|our)\s+(?:\d{1,2}[\s-]*(?:year|yr)[\s-
 _DOMAIN_PREFIXES = ("all2", "ph_all", "lal", "gmall", "jalsg", "gimema", "hd_mtx")
 
 
+#: Words by which a message continues the conversation: a person referred back to, a condition, an age or number.
+_FOLLOW_UP_CUE = re.compile(r"\b(?:and|if|she|he|her|him|his|they|them|their|patient|pt|same|instead|else|then|also"
+                            r"|older|younger|men|women|man|woman|(?:what|how)\s+about)\b|\d", re.IGNORECASE)
+
+
 def _domain_tokens(text: str) -> set[str]:
     return {t for t in tokenize(text) if t in _DOMAIN_TOKENS or t.startswith(_DOMAIN_PREFIXES)}
 
@@ -365,7 +370,9 @@ def check_scope(
     names_jsh = re.search(r"\bjsh\b|japanese society of hematology|\b(?:2018|2020|2023)\s+(?:edition|supplement\w*"
                           r"|revision|version|update)\b|\b(?:edition|supplement\w*|revision)\s+(?:of\s+)?(?:2018|2020|2023)\b",
                           cleaned, re.IGNORECASE)
-    if not _domain_tokens(cleaned) and not _domain_tokens(context) and not names_jsh:
+    # the conversation keeps a follow-up in scope ("and if she were 60?"), not an unrelated message in it
+    leans = bool(history) and _FOLLOW_UP_CUE.search(cleaned) is not None
+    if not _domain_tokens(cleaned) and not (leans and _domain_tokens(context)) and not names_jsh:
         add("SCOPE-DOMAIN-002", "block",
             "The question does not appear to be about adult ALL treatment; ask about the JSH 2023 ALL guideline")
         return issues

@@ -104,3 +104,96 @@ def test_readme_settings_table_is_current() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- settings-table:start -->")[1].split("<!-- settings-table:end -->")[0]
     assert block.strip() == settings_markdown().strip(), "run `allguide settings table` and paste it into README"
+
+
+# -- issue 16: version, stdin, rendering, chat, one-line usage errors ----------------------------------------------
+
+def test_version() -> None:
+    from importlib.metadata import version
+
+    r = runner.invoke(app, ["--version"])
+    assert r.exit_code == 0 and r.stdout.strip() == f"allguide {version('allguide')}"
+
+
+def test_ask_dash_reads_stdin(env) -> None:
+    r = runner.invoke(app, ["ask", "--json", "-"], input="72F Ph+ ALL\nwhat induction?\n")
+    assert r.exit_code == 0, r.output
+    a = Answer.model_validate_json(r.stdout.strip().splitlines()[-1])
+    assert a.question == "72F Ph+ ALL what induction?" and a.patient.age == 72
+
+
+def test_ask_dash_with_empty_stdin_is_a_usage_error(env) -> None:
+    r = runner.invoke(app, ["ask", "-"], input="  \n")
+    assert r.exit_code == 2 and "stdin was empty" in r.output
+
+
+def test_piped_text_is_plain_and_full_width(env) -> None:
+    r = runner.invoke(app, ["ask", "Is cranial irradiation required for all adults with ALL?"])
+    assert r.exit_code == 0, r.output
+    assert "**" not in r.stdout and "\x1b[" not in r.stdout  # no Markdown marks, no colours
+    assert max(len(line) for line in r.stdout.splitlines()) > 100  # not cut at 80 columns
+    assert "Verdict: pass" in r.stdout
+
+
+def test_terminal_output_is_rendered_markdown(env, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.console import Console
+
+    from assistant.frontends import cli as cli_mod
+
+    monkeypatch.setattr(cli_mod, "console", Console(force_terminal=True, width=100, color_system="standard"))
+    r = runner.invoke(app, ["ask", "72F Ph+ ALL what induction"])
+    assert r.exit_code == 0, r.output
+    assert "\x1b[" in r.stdout and "Sources" in r.stdout and "[1]" in r.stdout  # styled by rich
+    assert "**" not in r.stdout and "Passed" in r.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["eval", "run", "--suite", "nope"], "no suite 'nope'"),
+        (["eval", "run", "--mode", "bogus"], "'bogus' is not one of"),
+        (["eval", "run", "--suite", "missing.jsonl"], "no suite 'missing.jsonl'"),
+        (["ask", "--bogus"], "No such option: --bogus"),
+        (["nosuch"], "No such command 'nosuch'"),
+        (["serve", "--workers", "0"], "--workers"),
+        (["serve", "--port", "http"], "--port"),
+        (["ingest", "--tier", "secret"], "--tier must be"),
+    ],
+)
+def test_bad_options_are_one_line_errors_with_exit_code_2(args: list[str], fragment: str) -> None:
+    r = runner.invoke(app, args)
+    assert r.exit_code == 2, r.output
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error:") and fragment in lines[0], r.output
+    assert "Traceback" not in r.output
+
+
+def test_chat_carries_history_and_corrects_facts(env) -> None:
+    script = "\n".join([
+        "72-year-old woman with newly diagnosed Ph+ ALL: what induction?",
+        "and if she were 60?",
+        "/facts",
+        "/facts age=50",
+        "/facts cd19=maybe-not",
+        "/facts colour=blue",
+        "/clear",
+        "and if she were 60?",
+        "/quit",
+    ]) + "\n"
+    r = runner.invoke(app, ["chat"], input=script)
+    assert r.exit_code == 0, r.output
+    out = r.stdout
+    facts = [line for line in out.splitlines() if line.startswith("Patient facts: age=")]
+    assert facts[0].startswith("Patient facts: age=72") and "ph_status=positive" in facts[0]
+    assert facts[1].startswith("Patient facts: age=60") and "ph_status=positive" in facts[1]  # history carried
+    assert "Patient facts: Age 60 (40-64), Ph+" in out  # /facts shows the last answer's facts
+    assert "Corrected: age=50" in out
+    assert facts[2].startswith("Patient facts: age=50") and "ph_status=positive" in facts[2]  # re-asked
+    assert "Not changed:" in r.output and "unknown fact 'colour'" in r.output
+    assert "New conversation." in out
+    assert out.count("no earlier messages") == 1  # only after /clear
+
+
+def test_chat_ends_on_eof(env) -> None:
+    r = runner.invoke(app, ["chat"], input="")
+    assert r.exit_code == 0 and "decision support only" in r.stdout

@@ -44,7 +44,7 @@ def test_ask_shows_answer_sources_verdict_and_facts(app_env: Path) -> None:
     at.chat_input[0].set_value(QUESTION)
     _run(at)
     assert [m.name for m in at.chat_message] == ["user", "assistant"]
-    assert at.status[0].label.startswith("Checked:")
+    assert not at.status  # the status line goes once the checked answer is shown; the badge tells the verdict
     text = _texts(at)
     assert "[1]" in at.chat_message[1].markdown[0].value  # the answer with markers
     assert "Verdict:" in text and ":green-badge[guideline]" in text  # verdict badge and tier badge
@@ -102,6 +102,46 @@ def test_refused_question_shows_refused_badge(app_env: Path) -> None:
     assert "Verdict: Refused" in _texts(at)
 
 
+def test_refusal_states_its_reason_once_and_cannot_be_reasked(app_env: Path) -> None:
+    at = _fresh()
+    at.chat_input[0].set_value("What is the induction for AML?")
+    _run(at)
+    text = _texts(at)
+    assert text.count("not adult acute lymphoblastic leukemia") == 1, text  # in the answer, not again as a finding
+    assert "Blocked:" not in text and not at.status
+    assert at.sidebar.button(key="reask").disabled  # re-asking a refused question with other facts makes no sense
+    at.chat_input[0].set_value(QUESTION)
+    _run(at)
+    assert not at.sidebar.button(key="reask").disabled
+
+
+def test_footer_says_in_scope_and_the_short_disclaimer(app_env: Path) -> None:
+    at = _fresh()
+    at.chat_input[0].set_value(QUESTION)
+    _run(at)
+    footer = [c.value for c in at.chat_message[1].caption if "mode ·" in c.value]
+    assert len(footer) == 1 and "extractive mode · in scope · " in footer[0] and "scope in scope" not in footer[0]
+    page = _texts(at) + "\n".join(w.value for w in at.warning)
+    assert page.count("Decision support only. allguide summarises") == 1  # the full disclaimer once, at the top
+    answer = "\n".join([m.value for m in at.chat_message[1].markdown] + [c.value for c in at.chat_message[1].caption])
+    assert answer.count("Decision support only") == 1  # and one short line per answer
+    refused = _fresh()  # a refusal carries no disclaimer in its text: the footer line does
+    refused.chat_input[0].set_value("How do I bake sourdough bread?")
+    _run(refused)
+    footer = [c.value for c in refused.chat_message[1].caption if "mode ·" in c.value]
+    assert footer[0].startswith("extractive mode · out of scope · ")
+    assert footer[0].endswith(" · Decision support only: check the cited sources before acting.")
+
+
+def test_follow_up_sent_alone_gets_the_no_history_note(app_env: Path) -> None:
+    at = _fresh()
+    at.chat_input[0].set_value("and if she were 60?")
+    _run(at)
+    answer = at.chat_message[1].markdown[0].value
+    assert "no earlier messages came with it" in answer
+    assert "I can only answer questions about" not in answer  # not an off-topic refusal
+
+
 def test_question_error_is_a_message_not_a_traceback(app_env: Path) -> None:
     at = _fresh()
     at.chat_input[0].set_value("   ")
@@ -110,12 +150,16 @@ def test_question_error_is_a_message_not_a_traceback(app_env: Path) -> None:
     assert at.status[0].label == "Could not answer"
 
 
-def test_chat_input_enforces_the_question_limit(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ALLGUIDE_API__MAX_QUESTION_CHARS", "20")  # another config: another cached Assistant
+def test_an_over_long_message_is_refused_clearly_and_kept(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALLGUIDE_API__MAX_QUESTION_CHARS", "40")  # another config: another cached Assistant
     at = _fresh()
-    at.chat_input[0].set_value("A question that is far longer than twenty characters about Ph+ ALL")
+    assert "up to 40 characters" in at.chat_input[0].placeholder  # the limit is visible before sending
+    long = "A 72-year-old woman with Ph+ ALL, newly diagnosed: which induction is recommended?"
+    at.chat_input[0].set_value(long)
     _run(at)
-    assert at.chat_message[0].markdown[0].value == "A question that is f"
+    assert not at.chat_message  # not sent
+    assert f"{len(long)} characters long; the limit is 40" in at.error[0].value
+    assert at.code[0].value == long  # nothing lost: the whole text is shown back to copy
 
 
 def test_llm_mode_streams_then_shows_the_checked_answer(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -138,9 +182,33 @@ def test_llm_mode_streams_then_shows_the_checked_answer(app_env: Path, monkeypat
     at.chat_input[0].set_value(QUESTION)
     _run(at)
     assert calls, "the app did not build the Assistant through the factories"
-    assert at.status[0].label.startswith("Checked:")
+    assert not at.status
     text = _texts(at)
     assert "Answer mode: llm" in text
     # the final checked answer replaces the streamed draft (here the fake's ungrounded draft falls back)
     assert "Draft (being checked)" not in text
     assert "[1]" in at.chat_message[1].markdown[0].value
+
+
+def test_a_remote_address_is_refused_unless_allowed(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit import config
+
+    before = config.get_option("server.address")
+    config.set_option("server.address", "0.0.0.0")
+    try:
+        at = _fresh()
+        assert "ALLGUIDE_UI__ALLOW_REMOTE" in at.error[0].value and not at.chat_input
+        monkeypatch.setenv("ALLGUIDE_UI__ALLOW_REMOTE", "true")
+        at = _fresh()
+        assert not at.error and at.chat_input
+    finally:
+        config.set_option("server.address", before)
+
+
+def test_streamlit_config_hides_deploy_and_the_file_watcher() -> None:
+    import tomllib
+
+    cfg = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert cfg["client"]["toolbarMode"] == "minimal"  # no Deploy button
+    assert cfg["server"]["fileWatcherType"] == "none"  # no inotify watcher, no "queue overflowed" lines
+    assert cfg["server"]["address"] == "127.0.0.1" and cfg["browser"]["gatherUsageStats"] is False

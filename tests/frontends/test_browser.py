@@ -1,23 +1,25 @@
-"""A real browser against `streamlit run app.py`: ask a question, see the answer, sources and verdict.
+"""A real browser against `streamlit run app.py` (with the project's .streamlit/config.toml): ask a question, see
+the answer, sources and verdict; a refusal; an over-long paste; the toolbar and the disclaimer.
 
-Needs Debian's chromium at /usr/bin/chromium (installed by the Makefile/CI). Without it this test
-fails on purpose: the UI must be checked in a real browser.
+Needs Debian's chromium at /usr/bin/chromium (installed by the Makefile/CI). Without it these tests
+fail on purpose: the UI must be checked in a real browser.
 
-The screenshot goes to the test's tmp folder; it is copied to docs/screenshot-ui.png (committed, shown
-in the README) when that file is missing or when UPDATE_SCREENSHOT=1, so `make test` leaves the
-working tree clean.
+Screenshots go to the test's tmp folder; they are copied to docs/ (committed, shown in the README) when the
+file is missing or when UPDATE_SCREENSHOT=1, so `make test` leaves the working tree clean.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -27,6 +29,7 @@ from tests.frontends.conftest import free_port
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOT = ROOT / "docs" / "screenshot-ui.png"
+REFUSAL_SHOT = ROOT / "docs" / "screenshot-refusal.png"
 QUESTION = "72-year-old woman with newly diagnosed Ph+ ALL: what induction does the guideline recommend?"
 
 
@@ -39,8 +42,7 @@ def streamlit_url(fe_store: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     log = (tmp_path / "streamlit.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--client.toolbarMode", "minimal"],
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],  # the rest from .streamlit/
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -56,6 +58,8 @@ def streamlit_url(fe_store: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
                 pytest.fail("streamlit did not start:\n" + (tmp_path / "streamlit.log").read_text())
             time.sleep(0.2)
         yield url, feedback
+        logged = (tmp_path / "streamlit.log").read_text()
+        assert "Inotify" not in logged and "Traceback" not in logged, logged[-2000:]
     finally:
         proc.terminate()
         try:
@@ -115,6 +119,102 @@ def test_browser_asks_and_sees_answer_sources_and_verdict(streamlit_url: tuple[s
         finally:
             browser.close()
     assert shot.stat().st_size > 20_000
-    if not SCREENSHOT.exists() or os.environ.get("UPDATE_SCREENSHOT") == "1":
-        SCREENSHOT.parent.mkdir(exist_ok=True)
-        shutil.copyfile(shot, SCREENSHOT)
+    _keep(shot, SCREENSHOT)
+
+
+def _keep(shot: Path, target: Path) -> None:
+    if not target.exists() or os.environ.get("UPDATE_SCREENSHOT") == "1":
+        target.parent.mkdir(exist_ok=True)
+        shutil.copyfile(shot, target)
+
+
+def _browser(p: Any) -> Any:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)")
+    return p.chromium.launch(executable_path=CHROMIUM,
+                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+
+
+@pytest.mark.integration
+def test_browser_refusal_long_paste_toolbar_and_disclaimer(streamlit_url: tuple[str, Path], tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    url, _ = streamlit_url
+    with sync_playwright() as p:
+        browser = _browser(p)
+        try:
+            page = browser.new_page(viewport={"width": 1360, "height": 1100})
+            page.goto(url)
+            box = page.get_by_test_id("stChatInputTextArea")
+            expect(box).to_be_visible(timeout=90_000)
+            expect(box).to_have_attribute("placeholder", re.compile(r"up to 2,000 characters"))
+            expect(page.get_by_text("Deploy", exact=True)).to_have_count(0)  # no Deploy button in the toolbar
+
+            # a paste over the limit: not sent, not lost, a clear message
+            long = "72-year-old with Ph+ ALL. " + "Previous history and labs. " * 100
+            box.fill(long)
+            box.press("Enter")
+            notice = page.locator(".st-key-too_long")
+            expect(notice).to_contain_text(f"{len(long):,} characters long; the limit is 2,000", timeout=30_000)
+            expect(notice.locator("code")).to_contain_text("Previous history and labs.")
+            expect(page.get_by_test_id("stChatMessage")).to_have_count(0)
+
+            # a refusal: its badge and icon, its reason once, no green tick, re-ask disabled
+            box.fill("What is the induction for AML?")
+            box.press("Enter")
+            verdict = page.locator("[class*='st-key-verdict_']").first
+            expect(verdict).to_contain_text("Verdict: Refused", timeout=90_000)
+            expect(verdict.locator("span[role='img']")).to_have_text("block")
+            expect(page.get_by_text("not adult acute lymphoblastic leukemia")).to_have_count(1)
+            expect(page.get_by_test_id("stStatusWidget").locator("[data-testid='stExpanderIconCheck']")).to_have_count(0)
+            expect(page.get_by_test_id("stSidebar").get_by_role("button", name="Re-ask with these facts")).to_be_disabled()
+            footer = page.get_by_text(re.compile(r"extractive mode · out of scope · .* · Decision support only"))
+            expect(footer).to_have_count(1)
+            expect(page.get_by_text("Decision support only. allguide summarises")).to_have_count(1)
+            page.wait_for_timeout(300)
+            shot = tmp_path / "screenshot-refusal.png"
+            page.screenshot(path=str(shot), full_page=True)
+
+            # a pass: its own icon
+            box.fill(QUESTION)
+            box.press("Enter")
+            last = page.locator("[class*='st-key-verdict_']").nth(1)
+            expect(last).to_contain_text("Verdict:", timeout=90_000)
+            expect(last.locator("span[role='img']")).to_have_text(re.compile(r"^(check_circle|warning|build)$"))
+            expect(page.get_by_text("Decision support only. allguide summarises")).to_have_count(1)
+            for message in page.get_by_test_id("stChatMessage").all()[1::2]:  # one short line per answer
+                assert message.inner_text().count("Decision support only") == 1, message.inner_text()
+        finally:
+            browser.close()
+    _keep(shot, REFUSAL_SHOT)
+
+
+@pytest.mark.integration
+def test_allguide_ui_serves_on_loopback(fe_store: Path, tmp_path: Path) -> None:
+    """`allguide ui` (what `make run` starts) brings the chat UI up on 127.0.0.1 with the project's config."""
+    port = free_port()
+    env = {**os.environ, "ALLGUIDE_STORE__PATH": str(fe_store), "ALLGUIDE_UI__PORT": str(port),
+           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    log = (tmp_path / "ui.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.frontends.cli", "ui"], cwd=tmp_path, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).text == "ok":
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("allguide ui did not start:\n" + (tmp_path / "ui.log").read_text())
+            time.sleep(0.2)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+    text = (tmp_path / "ui.log").read_text()
+    assert f"http://127.0.0.1:{port}" in text and "Network URL" not in text, text

@@ -81,3 +81,70 @@ def test_core_does_not_import_front_end_frameworks() -> None:
             "bad = [m for m in ('streamlit', 'fastapi', 'slack_bolt') if m in sys.modules]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# -- issue 16: finding words by verdict, no reason twice, scope words, chat text, plain text ----------------------
+
+@pytest.mark.parametrize(
+    ("verdict", "severity", "word"),
+    [("repaired", "block", "Corrected:"), ("refused", "block", "Reason:"), ("pass", "warn", "Caution:"),
+     ("warn", "info", "Note:"), (None, "block", "Blocked:")],
+)
+def test_finding_words_follow_the_verdict(verdict: str | None, severity: str, word: str) -> None:
+    f = RuleFinding(rule_id="PHPOS-INDUCT-001", severity=severity, message="Chemotherapy alone contradicts X.")
+    assert finding_text(f, verdict=verdict).startswith(word)
+
+
+def test_a_reason_the_answer_already_says_is_not_listed_again() -> None:
+    from assistant.frontends.render import shown_findings
+
+    reason = RuleFinding(rule_id="SCOPE-DISEASE-001", severity="block",
+                         message="The question is about AML, not adult acute lymphoblastic leukemia")
+    other = RuleFinding(rule_id="X-2", severity="warn", message="Something else")
+    a = Answer(question="q", answer="_I can only answer ALL._\n\n_The question is about AML, not adult acute "
+               "lymphoblastic leukemia._", verdict="refused", findings=[reason, other], scope="out_of_scope")
+    assert shown_findings(a) == [other]
+    md = answer_markdown(a)
+    assert md.count("The question is about AML") == 1 and "Reason:" not in md
+
+
+@pytest.mark.parametrize(("scope", "words"), [("in_scope", "in scope"), ("out_of_scope", "out of scope"),
+                                              ("unsafe", "unsafe request")])
+def test_scope_words(scope: str, words: str) -> None:
+    from assistant.frontends.render import scope_words
+
+    assert scope_words(scope) == words
+
+
+def test_chat_text_has_answer_sources_verdict_and_one_disclaimer() -> None:
+    from assistant.frontends.render import chat_text
+
+    text = chat_text(_answer("warn"))
+    answer, sources, verdict = text.split("\n\n")
+    assert answer == "Use a TKI with steroids.[1]"
+    assert sources == "**Sources**\n1. Ph+ induction (guideline; jsh/ph-pos) - Hatta Y et al. 2024"
+    assert verdict.startswith("⚠️ **Warning**. Decision support only") and "Caution: Trial data cited" in verdict
+    carried = _answer().model_copy(update={"answer": "X.[1]\n\n_Decision support only: this summarises..._"})
+    assert chat_text(carried).count("Decision support only") == 1
+
+
+@pytest.mark.parametrize(
+    ("markdown", "plain"),
+    [
+        ("**bold** and _italic_ and *it*", "bold and italic and it"),
+        ("## Heading\n- item", "Heading\n- item"),
+        ("see [JSH](https://www.jshem.or.jp/)", "see JSH (https://www.jshem.or.jp/)"),
+        ("2 * 3 * 4 and snake_case_name", "2 * 3 * 4 and snake_case_name"),
+        ("Use a TKI.[1][2]", "Use a TKI.[1][2]"),
+    ],
+)
+def test_plain_text(markdown: str, plain: str) -> None:
+    from assistant.frontends.render import plain_text
+
+    assert plain_text(markdown) == plain
+
+
+def test_each_verdict_has_its_own_icon_and_emoji() -> None:
+    infos = [verdict_info(v) for v in ("pass", "warn", "repaired", "refused")]
+    assert len({i.icon for i in infos}) == 4 and len({i.emoji for i in infos}) == 4
+    assert len({i.slack_emoji for i in infos}) == 4 and len({i.colour for i in infos}) == 4

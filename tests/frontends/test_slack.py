@@ -183,6 +183,8 @@ def test_run_slack_refuses_without_tokens(slack: dict[str, str], message: str) -
 
 class _FakeSlackAPI(BaseHTTPRequestHandler):
     posted: ClassVar[list[dict[str, Any]]] = []
+    replies_asked: ClassVar[list[dict[str, Any]]] = []
+    replies: ClassVar[dict[str, Any]] = {"ok": True, "messages": [], "has_more": False}
 
     def do_POST(self) -> None:
         raw = self.rfile.read(int(self.headers.get("content-length", 0))).decode()
@@ -193,6 +195,9 @@ class _FakeSlackAPI(BaseHTTPRequestHandler):
         if self.path.endswith("chat.postMessage"):
             type(self).posted.append(body)
             out = {"ok": True, "ts": "1718000000.999", "channel": body.get("channel")}
+        elif self.path.endswith("conversations.replies"):
+            type(self).replies_asked.append(body)
+            out = type(self).replies
         else:  # auth.test
             out = {"ok": True, "user_id": "U07ALLGUIDE", "bot_id": "B07ALLGUIDE", "team_id": "T01TEAM"}
         data = json.dumps(out).encode()
@@ -209,6 +214,8 @@ class _FakeSlackAPI(BaseHTTPRequestHandler):
 @pytest.fixture
 def fake_slack() -> Iterator[str]:
     _FakeSlackAPI.posted = []
+    _FakeSlackAPI.replies_asked = []
+    _FakeSlackAPI.replies = {"ok": True, "messages": [], "has_more": False}
     server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeSlackAPI)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/api/"
@@ -227,7 +234,7 @@ def test_bolt_app_routes_mentions_and_dms(fake_slack: str, monkeypatch: pytest.M
 
     seen: list[str] = []
 
-    def fake_handle(event: dict[str, Any], say: Any, assistant: Any) -> None:
+    def fake_handle(event: dict[str, Any], say: Any, assistant: Any, **kw: Any) -> None:
         seen.append(event["type"])
         say(text=f"answer to {event['text']}", thread_ts=event.get("thread_ts") or event["ts"])
 
@@ -247,3 +254,101 @@ def test_bolt_app_routes_mentions_and_dms(fake_slack: str, monkeypatch: pytest.M
     posted = sorted(_FakeSlackAPI.posted, key=lambda b: b["channel"])
     assert [(p["channel"], p["thread_ts"]) for p in posted] == [
         ("C01WARD", APP_MENTION["ts"]), ("D01DM", DIRECT_MESSAGE["thread_ts"])]
+
+
+# -- threads are conversations -------------------------------------------------------------------------------------
+
+# A recorded `conversations.replies` response (ids anonymised): the question, the bot's answer, a colleague's
+# aside, then the follow-up that mentions the bot again.
+THREAD_TS = "1718000000.123456"
+REPLIES = {
+    "ok": True,
+    "messages": [
+        {"type": "message", "user": "U01HEMATO", "text": "<@U07ALLGUIDE> 72-year-old woman with newly diagnosed "
+         "Ph+ ALL: what induction?", "ts": THREAD_TS, "thread_ts": THREAD_TS, "reply_count": 3,
+         "reply_users": ["U07ALLGUIDE", "U02RESIDENT", "U01HEMATO"], "latest_reply": "1718000300.000400"},
+        {"type": "message", "subtype": "bot_message", "bot_id": "B07ALLGUIDE", "user": "U07ALLGUIDE",
+         "app_id": "A01", "text": "For adults with Ph-positive ALL aged 65 or older... a 45-year-old sibling donor "
+         "was found; MRD negative after induction.[1]\n\n*Sources*\n[1] Ph+ ALL, older adults",
+         "ts": "1718000100.000200", "thread_ts": THREAD_TS, "parent_user_id": "U01HEMATO"},
+        {"type": "message", "user": "U02RESIDENT", "text": "thanks, useful", "ts": "1718000200.000300",
+         "thread_ts": THREAD_TS, "parent_user_id": "U01HEMATO"},
+        {"type": "message", "user": "U01HEMATO", "text": "<@U07ALLGUIDE> and if she were 60?",
+         "ts": "1718000300.000400", "thread_ts": THREAD_TS, "parent_user_id": "U01HEMATO"},
+    ],
+    "has_more": False,
+    "response_metadata": {"next_cursor": ""},
+}
+FOLLOW_UP = {**APP_MENTION, "text": "<@U07ALLGUIDE> and if she were 60?", "ts": "1718000300.000400",
+             "event_ts": "1718000300.000400", "thread_ts": THREAD_TS,
+             "client_msg_id": "0f0e2a55-3c1d-4b9f-8e0e-52a0f1e3d2c1"}
+
+
+def _bolt_app(fake_slack: str, bot: Any, **slack: Any) -> Any:
+    from slack_sdk import WebClient
+
+    settings = Settings(slack={"bot_token": "xoxb-test", "app_token": "xapp-test", **slack})
+    return build_slack_app(settings, assistant=bot, token_verification_enabled=False,
+                           client=WebClient(token="xoxb-test", base_url=fake_slack))
+
+
+def _dispatch(app: Any, event: dict[str, Any]) -> dict[str, Any]:
+    from slack_bolt.request import BoltRequest
+
+    assert app.dispatch(BoltRequest(body=_envelope(event), mode="socket_mode")).status == 200
+    deadline = time.monotonic() + 60
+    while not _FakeSlackAPI.posted and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(_FakeSlackAPI.posted) == 1
+    return _FakeSlackAPI.posted[0]
+
+
+def test_thread_follow_up_is_asked_with_the_thread(fake_slack: str, bot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through slack-bolt: the earlier thread messages are the history; the bot's reply (which mentions a 45-year-old
+    donor and MRD) is not read for patient facts; the follow-up keeps Ph+ and takes the new age."""
+    _FakeSlackAPI.replies = REPLIES
+    asked: list[dict[str, Any]] = []
+    real_ask = bot.ask
+
+    def spy(question: str, **kw: Any) -> Any:
+        answer = real_ask(question, **kw)
+        asked.append({"question": question, "history": kw.get("history"), "answer": answer})
+        return answer
+
+    monkeypatch.setattr(bot, "ask", spy)
+    posted = _dispatch(_bolt_app(fake_slack, bot), FOLLOW_UP)
+    assert _FakeSlackAPI.replies_asked[0]["channel"] == "C01WARD" and _FakeSlackAPI.replies_asked[0]["ts"] == THREAD_TS
+    assert posted["channel"] == "C01WARD" and posted["thread_ts"] == THREAD_TS
+    (call,) = asked
+    assert call["question"] == "and if she were 60?"
+    assert call["history"] == [
+        {"role": "user", "content": "72-year-old woman with newly diagnosed Ph+ ALL: what induction?"},
+        {"role": "assistant", "content": " ".join(REPLIES["messages"][1]["text"].split())},
+        {"role": "user", "content": "thanks, useful"}]
+    answer = call["answer"]
+    assert answer.patient.age == 60 and answer.patient.ph_status == "positive"
+    assert answer.patient.mrd_status is None  # the bot's own words are not patient facts
+    assert answer.verdict != "refused" and "no earlier messages" not in answer.answer
+    assert "*Sources*" in posted["text"]
+
+
+def test_thread_history_is_bounded(fake_slack: str, bot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    _FakeSlackAPI.replies = REPLIES
+    seen: list[Any] = []
+    monkeypatch.setattr(bot, "ask", lambda q, **kw: seen.append(kw["history"]) or _answer("pass"))
+    _dispatch(_bolt_app(fake_slack, bot, thread_messages=1), FOLLOW_UP)
+    assert seen == [[{"role": "user", "content": "thanks, useful"}]]
+
+
+def test_unreadable_thread_is_answered_without_history(fake_slack: str, bot: Any) -> None:
+    """Slack refuses conversations.replies (e.g. a missing *:history scope): the follow-up is still answered,
+    and the answer says no earlier messages came with it."""
+    _FakeSlackAPI.replies = {"ok": False, "error": "missing_scope", "needed": "channels:history"}
+    posted = _dispatch(_bolt_app(fake_slack, bot), FOLLOW_UP)
+    assert posted["thread_ts"] == THREAD_TS and "no earlier messages" in posted["text"]
+
+
+def test_top_level_message_reads_no_thread(fake_slack: str, bot: Any) -> None:
+    _FakeSlackAPI.replies = REPLIES
+    posted = _dispatch(_bolt_app(fake_slack, bot), APP_MENTION)
+    assert _FakeSlackAPI.replies_asked == [] and posted["thread_ts"] == APP_MENTION["ts"]

@@ -30,6 +30,22 @@ def test_non_medical_is_out_of_scope(q: str) -> None:
     assert findings(q).get("SCOPE-DOMAIN-002") == "block"
 
 
+EARLIER = ["72-year-old woman with newly diagnosed Ph+ ALL: what induction?"]
+
+
+@pytest.mark.parametrize(("q", "in_scope"), [
+    ("and if she were 60?", True),
+    ("what about a 45-year-old?", True),
+    ("Is it the same for men?", True),
+    ("How do I bake sourdough bread?", False),
+    ("Write me a poem about cats", False),
+    ("What's the weather in Tokyo?", False),
+])
+def test_the_conversation_keeps_a_follow_up_in_scope_not_an_unrelated_message(q: str, in_scope: bool) -> None:
+    ids = {i.finding.rule_id for i in check_scope(q, read_facts(q), history=EARLIER)}
+    assert ("SCOPE-DOMAIN-002" not in ids) is in_scope, ids
+
+
 @pytest.mark.parametrize("q", [
     "72F Ph+ ALL what induction",
     "Is cranial irradiation needed for all adults?",
