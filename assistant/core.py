@@ -220,20 +220,21 @@ class Assistant:
         blocked = {f.rule_id for f in scope_findings if f.severity == "block"}
 
         t1 = time.perf_counter()
-        retrieved, pool, premise = self._gather(plan.focus, q, facts, turns, blocked)
+        focus = _with_earlier(plan.focus, q, turns)
+        retrieved, pool, premise = self._gather(focus, facts, blocked)
         t2 = time.perf_counter()
         timings = {"retrieve": (t2 - t1) * 1000}
         if sink is not None:
             sink({"event": "stage", "data": "drafting"})
         if blocked:
-            answer = self._refusal(plan.focus, facts, blocked, scope_findings, retrieved, pool)
+            answer = self._refusal(focus, facts, blocked, scope_findings, retrieved, pool)
             t3 = time.perf_counter()
             timings.update(draft=(t3 - t2) * 1000, check=0.0, total=(t3 - t0) * 1000)
             return answer.model_copy(update={"question": q, "timings_ms": _round(timings)})
 
         notes = self._notes(q, facts, scope_findings, compared, premise, turns)
         result, used_mode, t3 = self._draft_and_check(
-            q, plan.focus, facts, retrieved, pool, premise, notes, scope_findings, compared, turns, mode, sink)
+            q, focus, facts, retrieved, pool, premise, notes, scope_findings, compared, turns, mode, sink)
         t4 = time.perf_counter()
         timings.update(draft=(t3 - t2) * 1000, check=(t4 - t3) * 1000, total=(t4 - t0) * 1000)
         ids = [r.chunk.chunk_id for r in retrieved]
@@ -273,14 +274,13 @@ class Assistant:
                 raise QuestionError(f"invalid patient-fact override: {exc}") from exc
         return facts, compared
 
-    def _gather(self, qt: str, q: str, facts: PatientFacts, turns: list[str],
+    def _gather(self, qt: str, facts: PatientFacts,
                 blocked: set[str]) -> tuple[list[RetrievedChunk], list[Chunk], list[Any]]:
         """Retrieved chunks, the pool drafting may quote (plus the rules' and the named trials' sections), and the
-        rules the question's premise conflicts with. `qt` is the question in canonical terms."""
+        rules the question's premise conflicts with. `qt` is the question's focus in canonical terms."""
         if self.policy.skips_retrieval(blocked):
             return [], [], []
-        retrieved = self.retriever.search(qt + " " + " ".join(turns[-2:]) if turns and _is_follow_up(q) else qt,
-                                          facts=facts, k=self.settings.retrieval.k)
+        retrieved = self.retriever.search(qt, facts=facts, k=self.settings.retrieval.k)
         sure, maybe = applicable_rules(qt, facts, rulebook=self.rulebook,
                                        sections=[r.chunk.section_id for r in retrieved[:3]])
         premise = [] if blocked else premise_conflicts(qt, facts, self.rulebook)
@@ -453,6 +453,15 @@ def _pool(retrieved: Sequence[RetrievedChunk], extra: Sequence[Chunk]) -> list[C
 
 def _is_follow_up(q: str) -> bool:
     return len(q.split()) < 9
+
+
+def _with_earlier(focus: str, q: str, turns: list[str]) -> str:
+    """A short follow-up ("and if she were 60?") asks the latest earlier question that named something clinical
+    again: its focus goes before the follow-up's, for retrieval and drafting alike."""
+    if not turns or not _is_follow_up(q):
+        return focus
+    earlier = next((p.focus for p in map(read_question, reversed(turns)) if p.concepts), "")
+    return f"{earlier} {focus}".strip()
 
 
 #: A message that leans on an earlier one ("and if MRD is negative in that same patient?", "what about her?").
