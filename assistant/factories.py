@@ -14,8 +14,10 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models import BaseChatModel
 
+    from assistant.models import Chunk
     from assistant.retrieval import HybridRetriever
     from ingest import LiveIndex
+    from ingest.sparse import SparseIndex
 
 
 @contextlib.contextmanager
@@ -50,24 +52,57 @@ def make_store(settings: Settings, embeddings: Embeddings) -> LiveIndex:
         return open_live_index(settings.ingest_config(), embeddings)
 
 
+class _LiveChunkStore:
+    """The live index as the retriever's chunk store, with ingest errors mapped to the assistant's."""
+
+    def __init__(self, index: LiveIndex) -> None:
+        self.index = index
+
+    @property
+    def build_id(self) -> str:
+        return self.index.build_id
+
+    def get(self, chunk_ids: list[str]) -> list[Chunk]:
+        with map_ingest_errors():
+            return self.index.get(chunk_ids)
+
+    def open_sparse(self, fingerprint: str | None = None) -> SparseIndex | None:
+        with map_ingest_errors():
+            return self.index.open_sparse(fingerprint)
+
+    def all_chunks(self) -> list[Chunk]:
+        with map_ingest_errors():
+            return self.index.all_chunks()
+
+
 def make_retriever(settings: Settings, index: LiveIndex, embeddings: Embeddings) -> HybridRetriever:
-    from assistant.retrieval import HybridRetriever
+    """The retriever on the live build: its persisted sparse index memory-mapped and chunks read by id as needed
+    (a build without one, or made by another tokenizer version, has BM25 built in memory from every chunk)."""
+    from assistant.retrieval import HybridRetriever, chunk_terms
     from assistant.rules import default_rulebook
 
-    with map_ingest_errors():
-        chunks = index.all_chunks()
+    store = _LiveChunkStore(index)
 
     @functools.lru_cache(maxsize=1024)
     def embed(question: str) -> tuple[float, ...]:
         return tuple(embeddings.embed_query(question))
 
-    def dense(question: str, n: int, tier: str | None) -> list[tuple[str, float]]:
+    @functools.lru_cache(maxsize=1024)
+    def nearest(question: str, n: int, tier: str | None, build_id: str) -> tuple[tuple[str, float], ...]:
         with map_ingest_errors():
-            return index.nearest_ids(list(embed(question)), n, where={"tier": tier} if tier else None)
+            return tuple(index.nearest_ids(list(embed(question)), n, where={"tier": tier} if tier else None))
+
+    def dense(question: str, n: int, tier: str | None) -> list[tuple[str, float]]:
+        # (one question asks several searches of the same text: the dense part is read once per build)
+        return list(nearest(question, n, tier, index.build_id))
 
     r = settings.retrieval
-    return HybridRetriever(chunks, dense, candidates=r.candidates, rrf_k=r.rrf_k, mode=r.mode,
-                           rulebook=default_rulebook(), patient_boost=r.patient_boost)
+    kw = {"candidates": r.candidates, "rrf_k": r.rrf_k, "mode": r.mode, "rulebook": default_rulebook(),
+          "patient_boost": r.patient_boost, "store": store}
+    sparse = store.open_sparse(chunk_terms.fingerprint)
+    if sparse is None:
+        return HybridRetriever(store.all_chunks(), dense, **kw)  # type: ignore[arg-type]
+    return HybridRetriever(None, dense, sparse=sparse, **kw)  # type: ignore[arg-type]
 
 
 def make_llm(settings: Settings) -> BaseChatModel | None:
