@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import CorpusError, GenerationError, IndexNotBuiltError, RetrievalError
 from assistant.settings import Settings
@@ -53,13 +55,25 @@ def make_store(settings: Settings, embeddings: Embeddings) -> LiveIndex:
 
 
 class _LiveChunkStore:
-    """The live index as the retriever's chunk store, with ingest errors mapped to the assistant's."""
+    """The live index as the retriever's chunk store, with ingest errors mapped to the assistant's. Every
+    `check_every_s` it looks whether another ingest has switched the live build and, if so, reopens on it (the
+    retriever then loads that build's sparse index), so long-running workers follow a re-ingest."""
 
-    def __init__(self, index: LiveIndex) -> None:
+    def __init__(self, index: LiveIndex, check_every_s: float = 2.0) -> None:
         self.index = index
+        self.check_every_s = check_every_s
+        self._checked = time.monotonic()
+        self._lock = threading.Lock()
 
     @property
     def build_id(self) -> str:
+        now = time.monotonic()
+        if now - self._checked >= self.check_every_s and self._lock.acquire(blocking=False):
+            try:
+                self._checked = now
+                self.index.refresh()  # (a pointer read; never raises)
+            finally:
+                self._lock.release()
         return self.index.build_id
 
     def get(self, chunk_ids: list[str]) -> list[Chunk]:
@@ -103,6 +117,46 @@ def make_retriever(settings: Settings, index: LiveIndex, embeddings: Embeddings)
     if sparse is None:
         return HybridRetriever(store.all_chunks(), dense, **kw)  # type: ignore[arg-type]
     return HybridRetriever(None, dense, sparse=sparse, **kw)  # type: ignore[arg-type]
+
+
+#: Questions a long-running front end asks once at start, so the first users meet warm caches (the tokenizer's
+#: memo of the corpus sentences, compiled patterns, the chunks read from the store): varied on purpose, to walk
+#: the drafter's main paths (patient branches, a trial, a definition, a refusal).
+WARM_UP_QUESTIONS = (
+    "Ph-positive ALL induction",
+    "72F Ph+ ALL, what induction?",
+    "45 yo Ph-negative B-ALL in CR1, MRD 0.05% after induction, transplant?",
+    "Relapsed CD19+ B-ALL in a 30-year-old: blinatumomab, inotuzumab or CAR-T?",
+    "T-ALL relapse, what salvage?",
+    "Is cranial irradiation needed for all adults?",
+    "What did the TOWER trial show?",
+    "What age range is meant by AYA?",
+    "How long should TKI maintenance continue?",
+    "What is the induction for AML?",
+)
+#: Indexes up to this many chunks are read whole (and their sentences tokenized) during the warm-up.
+WARM_UP_MAX_CHUNKS = 2000
+
+
+def warm_up(assistant: Any, questions: Sequence[str] = WARM_UP_QUESTIONS) -> int:
+    """Fill the caches a first question would otherwise pay for (about a second on the bundled corpus); returns
+    how many questions were asked. Opening the index stays lazy: this runs after it, in the serving process."""
+    from assistant.errors import AssistantError
+    from assistant.retrieval import chunk_terms
+    from assistant.text import chunk_sentences, tokenize
+
+    retriever = assistant.retriever
+    if len(retriever.chunks) <= WARM_UP_MAX_CHUNKS:
+        for chunk in retriever.chunks:  # (read from the store in pages, kept in the retriever's cache)
+            chunk_terms(chunk)
+            for sentence in chunk_sentences(chunk.text):
+                tokenize(sentence)
+    asked = 0
+    for q in questions:
+        with contextlib.suppress(AssistantError):  # (a tiny max_question_chars refuses them: fine)
+            assistant.ask(q, mode="extractive")  # (an LLM is not called: the caches are the retrieval's and drafter's)
+            asked += 1
+    return asked
 
 
 def make_llm(settings: Settings) -> BaseChatModel | None:

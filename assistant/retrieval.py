@@ -281,6 +281,12 @@ class HybridRetriever:
                     st.cache.popitem(last=False)
         return [found[cid] for cid in chunk_ids if cid in found]
 
+    def cache_info(self) -> dict[str, Any]:
+        """How many chunks the index holds, how many have been read from the store so far, whether all are held."""
+        st = self._current()
+        return {"chunks": st.sparse.n, "cached": len(st.cache), "in_memory": st.all is not None,
+                "build_id": st.sparse.build_id}
+
     @property
     def sparse(self) -> SparseIndex:
         return self._current().sparse
