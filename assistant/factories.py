@@ -145,6 +145,9 @@ def warm_up(assistant: Any, questions: Sequence[str] = WARM_UP_QUESTIONS) -> int
     from assistant.retrieval import chunk_terms
     from assistant.text import chunk_sentences, tokenize
 
+    prepare = getattr(getattr(assistant.index, "embedder", None), "prepare", None)
+    if prepare is not None:
+        prepare()  # every embedding session open now, not at the first concurrent request
     retriever = assistant.retriever
     if len(retriever.chunks) <= WARM_UP_MAX_CHUNKS:
         for chunk in retriever.chunks:  # (read from the store in pages, kept in the retriever's cache)

@@ -42,7 +42,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.embeddings import Embeddings
 
@@ -59,7 +59,9 @@ from ingest.errors import (
     IngestWriteError,
 )
 from ingest.models import TIERS, Chunk, Document
-from ingest.sparse import META_FILE, ChunkTerms, SparseIndex, SparseIndexError, load_terms
+
+if TYPE_CHECKING:  # (numpy and the sparse index load when an index is opened, not on `import ingest`)
+    from ingest.sparse import ChunkTerms, SparseIndex
 
 log = logging.getLogger(__name__)
 
@@ -456,6 +458,8 @@ def sparse_folder(config: IngestConfig, info: dict[str, Any]) -> Path | None:
 
 def open_sparse_index(config: IngestConfig, info: dict[str, Any], fingerprint: str | None = None) -> SparseIndex | None:
     """Open the sparse index of build `info` (see `LiveIndex.open_sparse`)."""
+    from ingest.sparse import SparseIndex, SparseIndexError
+
     folder = sparse_folder(config, info)
     build = info.get("build_id")
     if folder is None:
@@ -637,6 +641,8 @@ class _Target:
 
     def write_sparse(self, build_id: str, rel: str | None, chunks: list[Chunk], terms: ChunkTerms) -> dict[str, Any]:
         """Build and write the sparse index of a build that is not yet live; its pointer entry."""
+        from ingest.sparse import SparseIndex
+
         ordered = sorted(chunks, key=lambda c: (c.doc_id, c.chunk_no))  # the order `all_chunks` reads them back
         index = SparseIndex.build(ordered, terms, fingerprint=terms.fingerprint, build_id=build_id)
         if not self.server:  # inside the unpublished build folder: switched (and deleted) with it
@@ -734,6 +740,8 @@ def build_index(
     model_id = embedder_model_id(embedder)
     cfg = config_hash(config, model_id)
     new_hash = corpus_hash(chunks, cfg)
+    from ingest.sparse import SparseIndexError, load_terms
+
     try:
         terms = load_terms(config.sparse_tokenizer) if config.sparse_tokenizer else None
     except SparseIndexError as exc:
@@ -852,6 +860,8 @@ def _sparse_current(config: IngestConfig, live: dict[str, Any], terms: ChunkTerm
     sparse = live.get("sparse")
     if not isinstance(sparse, dict) or sparse.get("fingerprint") != terms.fingerprint:
         return False
+    from ingest.sparse import META_FILE
+
     folder = sparse_folder(config, live)
     return folder is not None and (folder / META_FILE).is_file()
 
