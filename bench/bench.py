@@ -113,6 +113,14 @@ def print_table(results: dict) -> None:
     Console(width=140).print(table)
 
 
+def peak_rss_mb() -> float:
+    """This process's peak RSS (VmHWM: unlike ru_maxrss, not inherited from the parent across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def pct(values: list[float], p: float) -> float:
     v = sorted(values)
     if not v:
@@ -142,14 +150,37 @@ def build_store(store: Path) -> tuple[object, float, int]:
     return settings, time.perf_counter() - t0, report.chunks_total
 
 
-def bench_warm(settings, rounds: int) -> tuple[dict, dict, object]:
+def bench_paired(settings, rounds: int) -> tuple[dict, dict, dict, dict, object]:
+    """The warm answer and the same-embedder baseline measured question by question in turn (paired samples), so
+    a busy, shared machine slows both alike instead of whichever phase ran during someone else's job. The plain
+    LangChain RAG on torch runs in its own phase afterwards (torch's OpenMP threads keep spinning after each call
+    and would slow whatever runs next).
+
+    Returns (stages, wall, LangChain RAG baseline, same-embedder baseline, assistant)."""
+    from langchain_chroma import Chroma
+
     from assistant.core import Assistant
+    from ingest.embeddings import SentenceTransformerEmbeddings
 
     bot = Assistant.from_settings(settings)
-    for q in QUESTIONS:
+    index = bot.index
+    plain = Chroma(client=index.client, collection_name=index.collection.name,
+                   embedding_function=SentenceTransformerEmbeddings())  # sentence-transformers on torch
+    same = Chroma(client=index.client, collection_name=index.collection.name, embedding_function=index.embedder)
+    for q in QUESTIONS:  # warm-up: every path once
         bot.ask(q)
+        same.similarity_search(q, k=5)
     stages: dict[str, list[float]] = {k: [] for k in ("retrieve", "draft", "check", "total")}
     wall: list[float] = []
+    base: list[float] = []
+    base_same: list[float] = []
+
+    def rag(store, q: str) -> float:
+        t = time.perf_counter()
+        docs = store.similarity_search(q, k=5)
+        _answer = "\n\n".join(d.page_content for d in docs)  # the "answer" of a plain RAG without an LLM
+        return (time.perf_counter() - t) * 1000
+
     for rnd in range(rounds):
         for q in QUESTIONS:
             q = f"{q} (case {rnd + 1})"  # a new text each round: no cache hits in the measurement
@@ -158,30 +189,13 @@ def bench_warm(settings, rounds: int) -> tuple[dict, dict, object]:
             wall.append((time.perf_counter() - t) * 1000)
             for k in stages:
                 stages[k].append(a.timings_ms.get(k, 0.0))
-    return {k: summary(v) for k, v in stages.items()}, summary(wall), bot
-
-
-def bench_baseline(bot, rounds: int, embedder=None) -> dict:
-    """Plain LangChain RAG: same embedding model, same Chroma collection, similarity_search k=5, no rule layer.
-
-    `embedder=None` uses the assistant's own embedder (isolates the cost of the extra work); pass a
-    sentence-transformers embedder for the stack a plain LangChain RAG would use (torch, default threads)."""
-    from langchain_chroma import Chroma
-
-    index = bot.index
-    store = Chroma(client=index.client, collection_name=index.collection.name,
-                   embedding_function=embedder or index.embedder)
+            base_same.append(rag(same, q + " (same)"))
     for q in QUESTIONS:
-        store.similarity_search(q, k=5)
-    wall: list[float] = []
+        plain.similarity_search(q, k=5)
     for rnd in range(rounds):
         for q in QUESTIONS:
-            q = f"{q} (case {rnd + 1})"
-            t = time.perf_counter()
-            docs = store.similarity_search(q, k=5)
-            _answer = "\n\n".join(d.page_content for d in docs)  # the "answer" of a plain RAG without an LLM
-            wall.append((time.perf_counter() - t) * 1000)
-    return summary(wall)
+            base.append(rag(plain, f"{q} (case {rnd + 1}) (rag)"))
+    return ({k: summary(v) for k, v in stages.items()}, summary(wall), summary(base), summary(base_same), bot)
 
 
 def bench_cold_start(store: Path) -> float:
@@ -306,7 +320,7 @@ import json, os, resource, sys, time
 sys.path.insert(0, {root!r})
 from assistant.settings import Settings
 from assistant.factories import make_embeddings, make_retriever, make_store
-from bench.bench import QUESTIONS, summary
+from bench.bench import QUESTIONS, peak_rss_mb, summary
 settings = Settings(store={{"path": {store!r}}})
 emb = make_embeddings(settings)
 emb.embed_query("warm-up")  # (the model load is the same for every index size: not part of opening)
@@ -326,7 +340,7 @@ for q in qs:
 print(json.dumps({{"open_s": round(open_s, 2), "bm25_index_build_s": round(t_sparse, 2),
                   "hybrid_ms": summary(lat), "bm25_ms": summary(bm25_lat), "dense_ms": summary(dense_lat),
                   "chunks_read_s_open": retriever.cache_info()["cached"],
-                  "process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}}))
+                  "process_peak_rss_mb": peak_rss_mb()}}))
 """
 
 
@@ -363,13 +377,9 @@ def main() -> None:
         settings, ingest_s, n_chunks = build_store(store)
         results["ingest"] = {"chunks": n_chunks, "seconds_incl_model_load": round(ingest_s, 1),
                              "chunks_per_s": round(n_chunks / ingest_s, 1)}
-        stages, wall, bot = bench_warm(settings, rounds)
+        stages, wall, base, same, bot = bench_paired(settings, rounds)
         results["warm_latency_ms"] = stages
         results["warm_wall_ms"] = wall
-        from ingest.embeddings import SentenceTransformerEmbeddings
-
-        base = bench_baseline(bot, rounds, SentenceTransformerEmbeddings())  # sentence-transformers on torch
-        same = bench_baseline(bot, rounds)  # the assistant's own (ONNX) embedder: what the extra work costs
         results["baseline_langchain_rag_ms"] = base
         results["ratio_allguide_over_baseline_p50"] = round(stages["total"]["p50"] / base["p50"], 2)
         results["baseline_same_embedder_ms"] = same
