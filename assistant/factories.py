@@ -101,14 +101,10 @@ def make_retriever(settings: Settings, index: LiveIndex, embeddings: Embeddings)
     def embed(question: str) -> tuple[float, ...]:
         return tuple(embeddings.embed_query(question))
 
-    @functools.lru_cache(maxsize=1024)
-    def nearest(question: str, n: int, tier: str | None, build_id: str) -> tuple[tuple[str, float], ...]:
-        with map_ingest_errors():
-            return tuple(index.nearest_ids(list(embed(question)), n, where={"tier": tier} if tier else None))
-
     def dense(question: str, n: int, tier: str | None) -> list[tuple[str, float]]:
-        # (one question asks several searches of the same text: the dense part is read once per build)
-        return list(nearest(question, n, tier, index.build_id))
+        # (the store is asked every time, so an unreachable store is reported, never hidden behind a cache)
+        with map_ingest_errors():
+            return index.nearest_ids(list(embed(question)), n, where={"tier": tier} if tier else None)
 
     r = settings.retrieval
     kw = {"candidates": r.candidates, "rrf_k": r.rrf_k, "mode": r.mode, "rulebook": default_rulebook(),

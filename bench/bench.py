@@ -335,7 +335,7 @@ lat, bm25_lat, dense_lat = [], [], []
 for q in qs:
     t = time.perf_counter(); retriever.search(q, k=5); lat.append((time.perf_counter() - t) * 1000)
     t = time.perf_counter(); retriever.bm25_ranking(q, 30); bm25_lat.append((time.perf_counter() - t) * 1000)
-    q = q + " (dense)"  # (a text not searched yet: the dense part is memoised per question)
+    q = q + " (dense)"  # (a text not embedded yet: query embeddings are memoised per question)
     t = time.perf_counter(); retriever.dense_ranking(q, 30); dense_lat.append((time.perf_counter() - t) * 1000)
 print(json.dumps({{"open_s": round(open_s, 2), "bm25_index_build_s": round(t_sparse, 2),
                   "hybrid_ms": summary(lat), "bm25_ms": summary(bm25_lat), "dense_ms": summary(dense_lat),
