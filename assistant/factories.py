@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import CorpusError, GenerationError, IndexNotBuiltError, RetrievalError
 from assistant.settings import Settings
@@ -14,8 +16,10 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from langchain_core.language_models import BaseChatModel
 
+    from assistant.models import Chunk
     from assistant.retrieval import HybridRetriever
     from ingest import LiveIndex
+    from ingest.sparse import SparseIndex
 
 
 @contextlib.contextmanager
@@ -50,24 +54,108 @@ def make_store(settings: Settings, embeddings: Embeddings) -> LiveIndex:
         return open_live_index(settings.ingest_config(), embeddings)
 
 
+class _LiveChunkStore:
+    """The live index as the retriever's chunk store, with ingest errors mapped to the assistant's. Every
+    `check_every_s` it looks whether another ingest has switched the live build and, if so, reopens on it (the
+    retriever then loads that build's sparse index), so long-running workers follow a re-ingest."""
+
+    def __init__(self, index: LiveIndex, check_every_s: float = 2.0) -> None:
+        self.index = index
+        self.check_every_s = check_every_s
+        self._checked = time.monotonic()
+        self._lock = threading.Lock()
+
+    @property
+    def build_id(self) -> str:
+        now = time.monotonic()
+        if now - self._checked >= self.check_every_s and self._lock.acquire(blocking=False):
+            try:
+                self._checked = now
+                self.index.refresh()  # (a pointer read; never raises)
+            finally:
+                self._lock.release()
+        return self.index.build_id
+
+    def get(self, chunk_ids: list[str]) -> list[Chunk]:
+        with map_ingest_errors():
+            return self.index.get(chunk_ids)
+
+    def open_sparse(self, fingerprint: str | None = None) -> SparseIndex | None:
+        with map_ingest_errors():
+            return self.index.open_sparse(fingerprint)
+
+    def all_chunks(self) -> list[Chunk]:
+        with map_ingest_errors():
+            return self.index.all_chunks()
+
+
 def make_retriever(settings: Settings, index: LiveIndex, embeddings: Embeddings) -> HybridRetriever:
-    from assistant.retrieval import HybridRetriever
+    """The retriever on the live build: its persisted sparse index memory-mapped and chunks read by id as needed
+    (a build without one, or made by another tokenizer version, has BM25 built in memory from every chunk)."""
+    from assistant.retrieval import HybridRetriever, chunk_terms
     from assistant.rules import default_rulebook
 
-    with map_ingest_errors():
-        chunks = index.all_chunks()
+    store = _LiveChunkStore(index)
 
     @functools.lru_cache(maxsize=1024)
     def embed(question: str) -> tuple[float, ...]:
         return tuple(embeddings.embed_query(question))
 
     def dense(question: str, n: int, tier: str | None) -> list[tuple[str, float]]:
+        # (the store is asked every time, so an unreachable store is reported, never hidden behind a cache)
         with map_ingest_errors():
             return index.nearest_ids(list(embed(question)), n, where={"tier": tier} if tier else None)
 
     r = settings.retrieval
-    return HybridRetriever(chunks, dense, candidates=r.candidates, rrf_k=r.rrf_k, mode=r.mode,
-                           rulebook=default_rulebook(), patient_boost=r.patient_boost)
+    kw = {"candidates": r.candidates, "rrf_k": r.rrf_k, "mode": r.mode, "rulebook": default_rulebook(),
+          "patient_boost": r.patient_boost, "store": store}
+    sparse = store.open_sparse(chunk_terms.fingerprint)
+    if sparse is None:
+        return HybridRetriever(store.all_chunks(), dense, **kw)  # type: ignore[arg-type]
+    return HybridRetriever(None, dense, sparse=sparse, **kw)  # type: ignore[arg-type]
+
+
+#: Questions a long-running front end asks once at start, so the first users meet warm caches (the tokenizer's
+#: memo of the corpus sentences, compiled patterns, the chunks read from the store): varied on purpose, to walk
+#: the drafter's main paths (patient branches, a trial, a definition, a refusal).
+WARM_UP_QUESTIONS = (
+    "Ph-positive ALL induction",
+    "72F Ph+ ALL, what induction?",
+    "45 yo Ph-negative B-ALL in CR1, MRD 0.05% after induction, transplant?",
+    "Relapsed CD19+ B-ALL in a 30-year-old: blinatumomab, inotuzumab or CAR-T?",
+    "T-ALL relapse, what salvage?",
+    "Is cranial irradiation needed for all adults?",
+    "What did the TOWER trial show?",
+    "What age range is meant by AYA?",
+    "How long should TKI maintenance continue?",
+    "What is the induction for AML?",
+)
+#: Indexes up to this many chunks are read whole (and their sentences tokenized) during the warm-up.
+WARM_UP_MAX_CHUNKS = 2000
+
+
+def warm_up(assistant: Any, questions: Sequence[str] = WARM_UP_QUESTIONS) -> int:
+    """Fill the caches a first question would otherwise pay for (about a second on the bundled corpus); returns
+    how many questions were asked. Opening the index stays lazy: this runs after it, in the serving process."""
+    from assistant.errors import AssistantError
+    from assistant.retrieval import chunk_terms
+    from assistant.text import chunk_sentences, tokenize
+
+    prepare = getattr(getattr(assistant.index, "embedder", None), "prepare", None)
+    if prepare is not None:
+        prepare()  # every embedding session open now, not at the first concurrent request
+    retriever = assistant.retriever
+    if len(retriever.chunks) <= WARM_UP_MAX_CHUNKS:
+        for chunk in retriever.chunks:  # (read from the store in pages, kept in the retriever's cache)
+            chunk_terms(chunk)
+            for sentence in chunk_sentences(chunk.text):
+                tokenize(sentence)
+    asked = 0
+    for q in questions:
+        with contextlib.suppress(AssistantError):  # (a tiny max_question_chars refuses them: fine)
+            assistant.ask(q, mode="extractive")  # (an LLM is not called: the caches are the retrieval's and drafter's)
+            asked += 1
+    return asked
 
 
 def make_llm(settings: Settings) -> BaseChatModel | None:

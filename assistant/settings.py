@@ -118,6 +118,7 @@ class Settings(BaseSettings):
             batch_size=self.embedding.batch_size,
             backend=self.embedding.backend,
             model_cache=self.embedding.cache_dir,
+            sparse_tokenizer="assistant.retrieval:chunk_terms",  # the persisted BM25 index uses retrieval's tokenizer
         )
 
     def corpus_dir(self) -> Path:

@@ -21,6 +21,9 @@ class IngestConfig(BaseModel):
     backend: Literal["onnx", "torch"] = Field(default="onnx", description="Embedding runtime (same model, same vectors)")
     model_cache: Path | None = Field(default=None, description="Folder for the exported ONNX model; None = store/models")
     lock_timeout_s: float = Field(default=0.0, ge=0, description="Seconds to wait for another ingest; 0 = refuse")
+    sparse_tokenizer: str | None = Field(
+        default=None, description="'module:attribute' naming the chunk -> terms tokenizer of the persisted BM25 "
+                                  "index (see ingest.sparse); None = no sparse index is written")
 
     def model_cache_dir(self) -> Path:
         """Where the ONNX export of the embedding model is kept."""

@@ -159,49 +159,68 @@ class OnnxEmbeddings(Embeddings):
         safe = re.sub(r"[^A-Za-z0-9_.@-]", "_", self.model_id)
         return self.cache_dir / f"{safe}.v{self.EXPORT_VERSION}.onnx"
 
-    def _load(self) -> None:
+    def _open_session(self, threads: int | None, spin: bool = True) -> Any:
+        import onnxruntime as ort
+
+        path = self.onnx_path
+
+        def open_session() -> Any:
+            opts = ort.SessionOptions()
+            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            opts.inter_op_num_threads = 1
+            if threads:
+                opts.intra_op_num_threads = threads
+            if not spin:
+                opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+
+        if not path.is_file():
+            export_onnx(self.model_path, path)
+        try:
+            return open_session()
+        except Exception as exc:  # a damaged cache file (disk trouble, a hand edit): export it again
+            log.warning("ONNX model %s unreadable (%s); exporting it again", path, exc)
+            export_onnx(self.model_path, path)
+            return open_session()
+
+    @property
+    def _adaptive(self) -> bool:
+        """Adaptive threads: a query that arrives while no other one is embedding may use every core (the "wide"
+        session); under concurrent load each request keeps to one thread (the single-thread session)."""
+        return self.num_threads == 1 and (os.cpu_count() or 1) > 1
+
+    def _load(self, *, alone: bool = True) -> Any:
+        """The session for this call, each opened on first need (a one-off CLI question opens only one)."""
+        wide = alone and self._adaptive
         with self._lock:
-            if self._session is not None:
-                return
-            import onnxruntime as ort
-            from tokenizers import Tokenizer
+            if self._tokenizer is None:
+                from tokenizers import Tokenizer
 
-            path = self.onnx_path
-            if not path.is_file():
-                export_onnx(self.model_path, path)
-            def open_session(threads: int | None, spin: bool = True) -> Any:
-                opts = ort.SessionOptions()
-                opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-                opts.inter_op_num_threads = 1
-                if threads:
-                    opts.intra_op_num_threads = threads
-                if not spin:
-                    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-                return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+                tok = Tokenizer.from_file(str(Path(self.model_path) / "tokenizer.json"))
+                tok.enable_truncation(max_length=_max_seq_length(self.model_path))
+                tok.enable_padding(pad_id=tok.token_to_id("[PAD]") or 0, pad_token="[PAD]")
+                self._tokenizer = tok
+            if wide and self._wide is None:
+                self._wide = self._open_session(os.cpu_count() or 1, spin=False)
+            if not wide and self._session is None:
+                self._session = self._open_session(self.num_threads)
+            session = self._wide if wide else self._session
+            if not self._inputs:
+                self._inputs = [i.name for i in session.get_inputs()]
+            return session
 
-            try:
-                session = open_session(self.num_threads)
-            except Exception as exc:  # a damaged cache file (disk trouble, a hand edit): export it again
-                log.warning("ONNX model %s unreadable (%s); exporting it again", path, exc)
-                export_onnx(self.model_path, path)
-                session = open_session(self.num_threads)
-            tok = Tokenizer.from_file(str(Path(self.model_path) / "tokenizer.json"))
-            tok.enable_truncation(max_length=_max_seq_length(self.model_path))
-            tok.enable_padding(pad_id=tok.token_to_id("[PAD]") or 0, pad_token="[PAD]")
-            self._inputs = [i.name for i in session.get_inputs()]
-            cores = os.cpu_count() or 1
-            if self.num_threads == 1 and cores > 1:
-                # Adaptive: a query that arrives while no other one is embedding may use every core; under
-                # concurrent load each request keeps to one thread (the session above).
-                self._wide = open_session(cores, spin=False)
-            self._tokenizer, self._session = tok, session
+    def prepare(self) -> None:
+        """Open every session now (a server calls this at start, so the first concurrent request does not)."""
+        self._load(alone=True)
+        self._load(alone=False)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
         import numpy as np
 
-        self._load()
+        if self._tokenizer is None:
+            self._load()
         out: list[list[float]] = []
         texts = list(texts)
         # Sort by length so each batch pads little (as sentence-transformers does), then restore the order.
@@ -219,7 +238,9 @@ class OnnxEmbeddings(Embeddings):
                 alone = self._busy == 0
                 self._busy += 1
             try:
-                session = self._wide if (alone and self._wide is not None) else self._session
+                session = self._wide if alone and self._adaptive else self._session
+                if session is None:
+                    session = self._load(alone=alone)
                 hidden = session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
             finally:
                 with self._busy_lock:

@@ -17,6 +17,11 @@ Design (crash safety):
   config hash) and embeds only new text. If the corpus hash (chunk ids + metadata + config)
   equals the live one, nothing at all is written.
 - One writer at a time: `filelock.FileLock(<store_path>/ingest.lock)` (also in server mode).
+- **The sparse (BM25) index** (`ingest.sparse`, when `config.sparse_tokenizer` is set) is written after the
+  vectors and before the switch, so it is part of the build: `builds/<build_id>/sparse/` (embedded) or
+  `<store_path>/sparse/<build_id>/` (server mode: every worker reading that folder shares it). A crash before
+  the switch leaves the previous build, with its own sparse index, live. The pointer records the tokenizer's
+  fingerprint; a tokenizer change makes the next ingest write a new build (vectors re-used, nothing embedded).
 
 Example:
     >>> index = open_live_index(IngestConfig(), embedder)              # doctest: +SKIP
@@ -37,7 +42,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.embeddings import Embeddings
 
@@ -55,12 +60,16 @@ from ingest.errors import (
 )
 from ingest.models import TIERS, Chunk, Document
 
+if TYPE_CHECKING:  # (numpy and the sparse index load when an index is opened, not on `import ingest`)
+    from ingest.sparse import ChunkTerms, SparseIndex
+
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 LIVE_FILE = "LIVE.json"
 LOCK_FILE = "ingest.lock"
 BUILDS_DIR = "builds"
+SPARSE_DIR = "sparse"
 LIVE_COLLECTION = "allguide_live"
 _BUILD_COLLECTION_RE = re.compile(r"^allguide_[0-9a-f]{10}_[0-9A-Za-z-]+$")
 _PAGE = 1000  # records per get() page when reading a collection back
@@ -357,6 +366,11 @@ class LiveIndex:
         by_id = {i: Chunk.from_record(i, t, m) for i, t, m in zip(res["ids"], res["documents"], res["metadatas"])}
         return [by_id[i] for i in chunk_ids if i in by_id]
 
+    def open_sparse(self, fingerprint: str | None = None) -> SparseIndex | None:
+        """The live build's sparse index, memory-mapped; None (with the reason logged) when the build has none,
+        its files are missing or unreadable, or it was made by a tokenizer other than `fingerprint`."""
+        return open_sparse_index(self.config, self.info, fingerprint)
+
     def is_current(self) -> bool:
         """False once another ingest has switched the pointer (reopen with `open_live_index`)."""
         try:
@@ -434,6 +448,39 @@ def open_live_index(config: IngestConfig, embedder: Embeddings) -> LiveIndex:
     return LiveIndex(client=client, collection=collection, info=info, config=config, embedder=embedder)
 
 
+def sparse_folder(config: IngestConfig, info: dict[str, Any]) -> Path | None:
+    """Where the sparse index of the build `info` lives, or None if the build has none."""
+    sparse = info.get("sparse")
+    if not isinstance(sparse, dict) or not sparse.get("path"):
+        return None
+    return Path(config.store_path) / str(sparse["path"])
+
+
+def open_sparse_index(config: IngestConfig, info: dict[str, Any], fingerprint: str | None = None) -> SparseIndex | None:
+    """Open the sparse index of build `info` (see `LiveIndex.open_sparse`)."""
+    from ingest.sparse import SparseIndex, SparseIndexError
+
+    folder = sparse_folder(config, info)
+    build = info.get("build_id")
+    if folder is None:
+        log.warning("build %s has no sparse index; BM25 is built in memory (run `allguide ingest` to add one)", build)
+        return None
+    try:
+        index = SparseIndex.load(folder)
+    except SparseIndexError as exc:
+        log.warning("build %s: %s; BM25 is built in memory (run `allguide ingest` to rewrite it)", build, exc)
+        return None
+    if fingerprint is not None and index.fingerprint != fingerprint:
+        log.warning("build %s: the sparse index was made by another tokenizer version; BM25 is built in memory "
+                    "(run `allguide ingest` to rewrite it)", build)
+        return None
+    if index.build_id != build:
+        log.warning("build %s: the sparse index in %s belongs to build %s; BM25 is built in memory", build, folder,
+                    index.build_id)
+        return None
+    return index
+
+
 def index_status(config: IngestConfig) -> dict[str, Any]:
     """What `allguide index status` shows. Never loads the model.
 
@@ -469,6 +516,7 @@ def index_status(config: IngestConfig) -> dict[str, Any]:
         "chunks_total": info.get("chunks_total"),
         "chunks_by_tier": info.get("chunks_by_tier"),
         "chunks_in_store": stored,
+        "sparse": info.get("sparse"),
         "healthy": stored == info.get("chunks_total"),
     }
 
@@ -591,6 +639,24 @@ class _Target:
         coll = client.create_collection(name, configuration=configuration, metadata=meta, embedding_function=self.ef)
         return client, coll, rel
 
+    def write_sparse(self, build_id: str, rel: str | None, chunks: list[Chunk], terms: ChunkTerms) -> dict[str, Any]:
+        """Build and write the sparse index of a build that is not yet live; its pointer entry."""
+        from ingest.sparse import SparseIndex
+
+        ordered = sorted(chunks, key=lambda c: (c.doc_id, c.chunk_no))  # the order `all_chunks` reads them back
+        index = SparseIndex.build(ordered, terms, fingerprint=terms.fingerprint, build_id=build_id)
+        if not self.server:  # inside the unpublished build folder: switched (and deleted) with it
+            sparse_rel = f"{rel}/{SPARSE_DIR}"
+            return {"path": sparse_rel, **index.save(self.store / sparse_rel)}
+        root = self.store / SPARSE_DIR
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = root / f".{build_id}.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        summary = index.save(tmp)
+        os.replace(tmp, root / build_id)
+        _fsync_dir(root)
+        return {"path": f"{SPARSE_DIR}/{build_id}", **summary}
+
     def publish(self, client: Any, info: dict[str, Any]) -> None:
         """Make `info` the live pointer (atomic switch)."""
         if self.server:
@@ -606,10 +672,24 @@ class _Target:
         """Drop a build that failed before being published."""
         with contextlib.suppress(Exception):
             if self.server:
+                build_id = name.rsplit("_", 1)[-1]
+                shutil.rmtree(self.store / SPARSE_DIR / build_id, ignore_errors=True)
+                shutil.rmtree(self.store / SPARSE_DIR / f".{build_id}.tmp", ignore_errors=True)
                 client.delete_collection(name)
             else:
                 _close(client)
                 shutil.rmtree(self.store / str(rel), ignore_errors=True)
+
+    def _gc_sparse(self, keep: dict[str, Any] | None) -> None:
+        """Server mode: delete the sparse folders of every build but `keep` (a reader that still maps an old
+        one keeps reading it: deleted files live on until unmapped)."""
+        root = self.store / SPARSE_DIR
+        if not root.is_dir():
+            return
+        keep_id = str(keep.get("build_id")) if keep else None
+        for child in root.iterdir():
+            if child.name != keep_id:
+                shutil.rmtree(child, ignore_errors=True)
 
     def gc(self, keep: dict[str, Any] | None) -> list[str]:
         """Delete every build except `keep` (old builds and stale incomplete ones)."""
@@ -622,6 +702,7 @@ class _Target:
                     with contextlib.suppress(Exception):
                         client.delete_collection(name)
                         removed.append(name)
+            self._gc_sparse(keep)
             return removed
         builds = self.store / BUILDS_DIR
         if not builds.is_dir():
@@ -659,19 +740,27 @@ def build_index(
     model_id = embedder_model_id(embedder)
     cfg = config_hash(config, model_id)
     new_hash = corpus_hash(chunks, cfg)
+    from ingest.sparse import SparseIndexError, load_terms
+
+    try:
+        terms = load_terms(config.sparse_tokenizer) if config.sparse_tokenizer else None
+    except SparseIndexError as exc:
+        raise IngestError(str(exc)) from exc
     ef = make_chroma_function(embedder)
     target = _Target(config, ef)
     try:
         live = target.read_pointer()
         target.gc(live)
-        if live and live.get("corpus_hash") == new_hash and live.get("config_hash") == cfg and target.live_ok(live):
+        if (live and live.get("corpus_hash") == new_hash and live.get("config_hash") == cfg
+                and _sparse_current(config, live, terms) and target.live_ok(live)):
             log.info("index unchanged (build %s); nothing written", live["build_id"])
             return {
                 "build_id": live["build_id"], "collection": live["collection"], "skipped_write": True,
                 "added": 0, "updated": 0, "unchanged": len(chunks), "removed": 0, "embedded": 0,
                 "documents_added": [], "documents_changed": [], "documents_removed": [], "info": live,
             }
-        return _write_build(chunks, docs, config, embedder, target, live, cfg, new_hash, progress, corpus_version)
+        return _write_build(chunks, docs, config, embedder, target, live, cfg, new_hash, progress, corpus_version,
+                            terms)
     except IngestError:
         raise
     except Exception as exc:  # disk full, Chroma write failure: the half-written build is already discarded
@@ -686,6 +775,7 @@ def build_index(
 def _write_build(
     chunks: list[Chunk], docs: list[Document], config: IngestConfig, embedder: Embeddings, target: _Target,
     live: dict[str, Any] | None, cfg: str, new_hash: str, progress: Progress | None, corpus_version: str | None,
+    terms: ChunkTerms | None = None,
 ) -> dict[str, Any]:
     old_records = target.live_records(live) if live else None
     old_fp = {rid: _record_fingerprint(rid, meta) for rid, _t, meta, _e in old_records or []}
@@ -726,6 +816,7 @@ def _write_build(
         if stored != len(new_ids):
             raise IndexUnavailableError(f"build {build_id} holds {stored} records, expected {len(new_ids)}")
         entries = _doc_entries(docs, chunks)
+        sparse = target.write_sparse(build_id, rel, chunks, terms) if terms is not None else None
         info = {
             "schema": SCHEMA_VERSION,
             "build_id": build_id,
@@ -741,6 +832,7 @@ def _write_build(
             "documents": entries,
             "chunks_total": len(chunks),
             "chunks_by_tier": {t: n for t in TIERS if (n := Counter(c.tier for c in chunks)[t])},
+            "sparse": sparse,
         }
         target.publish(client, info)
     except BaseException:
@@ -759,6 +851,19 @@ def _write_build(
         "documents_removed": sorted(d for d in old_docs if d not in new_docs),
         "info": info,
     }
+
+
+def _sparse_current(config: IngestConfig, live: dict[str, Any], terms: ChunkTerms | None) -> bool:
+    """True when the live build's sparse index is what this ingest would write (same tokenizer, files there)."""
+    if terms is None:
+        return True
+    sparse = live.get("sparse")
+    if not isinstance(sparse, dict) or sparse.get("fingerprint") != terms.fingerprint:
+        return False
+    from ingest.sparse import META_FILE
+
+    folder = sparse_folder(config, live)
+    return folder is not None and (folder / META_FILE).is_file()
 
 
 def _max_batch(client: Any) -> int:

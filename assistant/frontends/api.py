@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -128,6 +128,7 @@ class _Holder:
 
     def build(self) -> None:
         from assistant.core import Assistant, QuestionError
+        from assistant.factories import warm_up
 
         with self._lock:
             if self.assistant is not None:
@@ -137,6 +138,7 @@ class _Holder:
                 bot = Assistant.from_settings(self.settings)
                 with contextlib.suppress(QuestionError):  # a tiny max_question_chars skips the warm-up
                     bot.ask(WARM_UP_QUESTION)  # loads the embedding model now, not on the first request
+                warm_up(bot)  # the first users meet warm caches (about a second per worker start)
                 self.assistant = bot
                 self.error = None
                 log.info("assistant ready (%s mode)", self.assistant.mode)
@@ -357,11 +359,13 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         return JSONResponse({"status": "ready", "mode": bot.mode})
 
     @app.post("/v1/ask", response_model=Answer, tags=["ask"], summary="Answer one question with citations")
-    async def ask(req: AskRequest) -> Answer:
+    async def ask(req: AskRequest) -> Response:
         _check_request(req, settings)
         bot = await holder.get()
-        return await run_in_threadpool(lambda: bot.ask(req.question, history=req.history_turns(),
-                                                       overrides=req.overrides))
+        answer = await run_in_threadpool(lambda: bot.ask(req.question, history=req.history_turns(),
+                                                         overrides=req.overrides))
+        # serialised once by pydantic (an Answer is already valid: no second validation and dict round trip)
+        return Response(answer.model_dump_json(), media_type="application/json")
 
     @app.post(
         "/v1/ask/stream", tags=["ask"], summary="Answer as server-sent events",

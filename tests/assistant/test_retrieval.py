@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import shutil
+import time
+from pathlib import Path
+
 import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
 from assistant.facts import read_facts
-from assistant.retrieval import _SparseBM25, rrf
+from assistant.retrieval import HybridRetriever, chunk_terms, rrf
 from assistant.text import split_answer_sentences, split_sentences, strip_markers, tokenize
+from ingest.sparse import SparseIndex
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_rrf_is_pure_and_rewards_agreement() -> None:
@@ -59,10 +68,98 @@ def test_sentence_splitting_keeps_decimals_and_abbreviations() -> None:
     assert strip_markers("TKI is recommended.[1][3][1]") == ("TKI is recommended.", [1, 3])
 
 
-def test_sparse_bm25_equals_rank_bm25() -> None:
+def test_sparse_bm25_equals_rank_bm25(bot) -> None:
+    """The persisted index scores exactly as rank-bm25's BM25Okapi over the same tokens (the eval was tuned on it)."""
+    chunks = list(bot.retriever.chunks)
+    ref = BM25Okapi([chunk_terms(c) for c in chunks])
+    sparse = bot.retriever.sparse
+    assert sparse.ids == [c.chunk_id for c in chunks]
+    for q in ["TKI for Ph+ ALL", "adult ALL 2023", "MRD after induction, transplant?", "unknownword"]:
+        assert np.array_equal(sparse.scores(tokenize(q)), ref.get_scores(tokenize(q))), q
     docs = [tokenize(t) for t in ["Ph+ ALL TKI", "Ph- ALL pediatric-type", "CNS prophylaxis intrathecal", "TKI TKI"]]
+    small = SparseIndex.build([c.model_copy(update={"text": t}) for c, t in zip(chunks, ["Ph+ ALL TKI",
+                               "Ph- ALL pediatric-type", "CNS prophylaxis intrathecal", "TKI TKI"])],
+                              lambda c: tokenize(c.text), fingerprint="t")
     q = tokenize("TKI for Ph+ ALL")
-    assert np.allclose(_SparseBM25(docs).get_scores(q), BM25Okapi(docs).get_scores(q))
+    assert np.array_equal(small.scores(q), BM25Okapi(docs).get_scores(q))
+
+
+def _gold_questions(n: int = 80) -> list[str]:
+    lines = (ROOT / "evals" / "data" / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(ln)["question"] for ln in lines if ln.strip()][:n]
+
+
+def _same(a: HybridRetriever, b: HybridRetriever, questions: list[str]) -> None:
+    for q in questions:
+        facts = read_facts(q)
+        for mode in ("hybrid", "bm25", "dense"):
+            ra = [(h.chunk, h.score, h.dense_rank, h.bm25_rank) for h in a.search(q, facts=facts, k=8, mode=mode)]
+            rb = [(h.chunk, h.score, h.dense_rank, h.bm25_rank) for h in b.search(q, facts=facts, k=8, mode=mode)]
+            assert ra == rb, (q, mode)
+        assert a.search(q, k=4, tier="guideline") == b.search(q, k=4, tier="guideline")
+        assert a.trial_sections(q) == b.trial_sections(q) and a.definition_chunks(q) == b.definition_chunks(q)
+        have = [h.chunk for h in a.search(q, k=3)]
+        assert a.uncovered_term_chunks(q, have) == b.uncovered_term_chunks(q, have)
+        assert [a.is_rare(t) for t in tokenize(q)] == [b.is_rare(t) for t in tokenize(q)]
+
+
+def test_the_persisted_index_retrieves_exactly_like_one_built_in_memory(bot) -> None:
+    persisted = bot.retriever
+    assert persisted.cache_info()["in_memory"] is False
+    memory = HybridRetriever(list(persisted.chunks), persisted.dense_search, rulebook=persisted.rulebook,
+                             candidates=persisted.candidates, rrf_k=persisted.rrf_k)
+    _same(persisted, memory, _gold_questions())
+    sids = ["jsh2023-all/mrd", "evidence/tower", "no/such-section"]
+    assert persisted.section_chunks(sids) == memory.section_chunks(sids)
+    some = persisted.chunks[3]
+    assert persisted.by_id[some.chunk_id] == some and persisted.by_id.get("nope") is None
+    assert some.chunk_id in persisted.by_id and "nope" not in persisted.by_id
+
+
+def test_opening_reads_no_chunk_until_a_question_needs_it(bot, live_settings) -> None:
+    from assistant.core import Assistant
+
+    fresh = Assistant.from_settings(live_settings, embeddings=bot.index.embedder)
+    info = fresh.retriever.cache_info()
+    assert info["cached"] == 0 and info["chunks"] == bot.index.count() and fresh.ready()
+    answer = fresh.ask("72F Ph+ ALL, what induction?")
+    assert answer.citations and 0 < fresh.retriever.cache_info()["cached"] < info["chunks"]
+    assert answer == bot.ask("72F Ph+ ALL, what induction?").model_copy(update={"timings_ms": answer.timings_ms})
+
+
+def test_a_build_without_its_sparse_index_still_answers(bot, live_settings, tmp_path: Path, caplog) -> None:
+    """A store from before the sparse index, or one whose files were lost: BM25 is built in memory, same results."""
+    from assistant.core import Assistant
+
+    store = tmp_path / "store"
+    shutil.copytree(live_settings.store.path, store)
+    info = json.loads((store / "LIVE.json").read_text())
+    shutil.rmtree(store / info["sparse"]["path"])
+    settings = live_settings.model_copy(update={"store": live_settings.store.model_copy(update={"path": store})})
+    with caplog.at_level(logging.WARNING):
+        old = Assistant.from_settings(settings, embeddings=bot.index.embedder)
+    assert "BM25 is built in memory" in caplog.text and old.retriever.cache_info()["in_memory"] is True
+    _same(old.retriever, bot.retriever, _gold_questions(25))
+
+
+def test_a_running_retriever_follows_a_new_build(bot, live_settings, tmp_path: Path) -> None:
+    from assistant.core import Assistant
+    from ingest import run_ingest
+
+    store = tmp_path / "store"
+    shutil.copytree(live_settings.store.path, store)
+    settings = live_settings.model_copy(update={"store": live_settings.store.model_copy(update={"path": store})})
+    running = Assistant.from_settings(settings, embeddings=bot.index.embedder)
+    before = running.retriever.cache_info()["build_id"]
+    note = tmp_path / "ward-note.md"
+    note.write_text("# Ward note\n\nZebrafish-shaped pillows are handed out on the ward after induction.\n")
+    report = run_ingest([note], settings.ingest_config(), corpus_dir=settings.corpus_dir(),
+                        embedder=bot.index.embedder)
+    assert report.build_id != before
+    time.sleep(running.retriever.store.check_every_s + 0.1)  # workers look for a new build every few seconds
+    hits = running.retriever.search("zebrafish pillows on the ward", k=3)
+    assert running.retriever.cache_info()["build_id"] == report.build_id
+    assert hits[0].chunk.doc_id == "ward-note"
 
 
 @pytest.mark.parametrize("question,section", [

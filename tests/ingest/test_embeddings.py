@@ -100,7 +100,9 @@ def test_query_embedder_uses_every_core_when_alone_and_one_thread_under_load(emb
     emb = OnnxEmbeddings(cache_dir=embedder.cache_dir, num_threads=1)
     alone = np.array(emb.embed_query("blinatumomab for CD19-positive relapse"))
     if (os.cpu_count() or 1) > 1:
-        assert emb._wide is not None and emb._wide is not emb._session
+        assert emb._wide is not None and emb._session is None  # one question alone opens one session (cold CLI)
+        emb.prepare()  # a server opens both at start
+        assert emb._session is not None and emb._wide is not emb._session
     # Many concurrent queries (single-thread session) give the same vectors as one alone (all-core session).
     out: list[np.ndarray] = []
     threads = [threading.Thread(target=lambda: out.append(np.array(

@@ -108,3 +108,24 @@ def test_server_down_is_index_unavailable(tmp_path: Path, embedder) -> None:
         open_live_index(cfg, embedder)
     with pytest.raises(IndexUnavailableError):
         index_status(cfg)
+
+
+def test_server_mode_workers_share_one_sparse_index_on_disk(chroma_server: int, tiny_corpus: Path, tmp_path: Path,
+                                                            embedder) -> None:
+    """Server mode: the sparse index of each build sits in <store>/sparse/<build_id>, switched with the pointer
+    collection; two readers (API workers) open the same files; an old build's folder goes with its collection."""
+    cfg = make_config(tmp_path / "store", chroma_host="127.0.0.1", chroma_port=chroma_server,
+                      sparse_tokenizer="test_sparse:words")
+    first = run_ingest(None, cfg, corpus_dir=tiny_corpus, embedder=embedder)
+    assert sorted(p.name for p in (cfg.store_path / "sparse").iterdir()) == [first.build_id]
+    a, b = open_live_index(cfg, embedder), open_live_index(cfg, embedder)
+    sa, sb = a.open_sparse("words-v1"), b.open_sparse("words-v1")
+    assert sa is not None and sb is not None and sa.build_id == sb.build_id == first.build_id
+    assert sa.ids == [c.chunk_id for c in a.all_chunks()]
+    best = sa.top(["antifungal", "prophylaxis"], 1)
+    assert a.get([sa.ids[best[0]]])[0].doc_id == "tiny-care"
+    (tiny_corpus / "mrd_evidence.md").unlink()
+    second = run_ingest(None, cfg, corpus_dir=tiny_corpus, embedder=embedder)
+    assert sorted(p.name for p in (cfg.store_path / "sparse").iterdir()) == [second.build_id]
+    assert a.refresh() and a.open_sparse("words-v1").build_id == second.build_id  # type: ignore[union-attr]
+    assert sa.top(["antifungal", "prophylaxis"], 1) == best  # a reader still mapping the old files keeps working
