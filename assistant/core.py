@@ -410,8 +410,8 @@ class Assistant:
             draft = Draft(answer=f"{REFUSAL_OUT_OF_SCOPE}\n\n_{reason}._")
         checked = check(q, facts, draft, pool, prior=findings) if draft.citations else None
         if checked is not None and checked.grounded:
-            draft = checked.draft
-            findings = checked.findings
+            draft = checked.draft  # (a refusal shows no notes: the checks' note findings are left out)
+            findings = [f for f in checked.findings if self.policy.entry(f.rule_id).outcome != "note"]
         return Answer(question=q, answer=draft.answer, citations=draft.citations, verdict="refused",
                       findings=findings, patient=facts, scope=self.policy.scope(blocked),  # type: ignore[arg-type]
                       mode="extractive", retrieved=[r.chunk.chunk_id for r in retrieved])
@@ -433,9 +433,14 @@ def patient_notes(q: str, findings: Sequence[RuleFinding], policy: Policy | None
     return out
 
 
+def _what(message: str) -> str:
+    """The subject a relevance finding names ("The answer does not address X, which ..." -> "X")."""
+    return message.split(" does not address ", 1)[-1].split(", which", 1)[0]
+
+
 def _with_notes(answer: str, notes: list[tuple[str, RuleFinding]], shown: list[str]) -> str:
     """The answer with the checks' notes (e.g. an asked treatment no line addresses) before the disclaimer."""
-    extra = [NOTES[key].format(message=f.message) for key, f in notes]
+    extra = [NOTES[key].format(message=f.message, what=_what(f.message)) for key, f in notes]
     extra = [n for n in extra if n not in shown and n not in answer]
     if not extra:
         return answer

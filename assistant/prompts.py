@@ -102,8 +102,7 @@ def format_context(chunks: Sequence[Chunk]) -> str:
     )
 
 
-RELEVANCE_NOTE = ("_{message}; the lines above are the closest the corpus gave for this question, so ask about it on "
-                  "its own, or check the full guideline._")
+RELEVANCE_NOTE = "_Not answered above: {what}, which the question asks about. Ask about it directly._"
 
 #: The notes the policy table (assistant/rules/policy.yaml) names, by key.
 NOTES = {

@@ -54,24 +54,40 @@ def asked_treatments(question: str) -> list[str]:
     if names_trial(asking):
         return []
     reading = read_concepts(asking.lower())
+    if any(m.kind == "meta" for m in reading.mentions):
+        return []  # "which CQ and grade for blinatumomab?": the answer is about the grade, not the drug
+    lex = load_lexicon()
     return list(dict.fromkeys(m.concept for m in reading.mentions if m.kind in _TREATMENT_KINDS
-                              and not (m.negated or m.other_person or m.historical)))
+                              and not (m.negated or m.other_person or m.historical or lex.concepts[m.concept].generic)))
+
+
+def _ancestors(concept: str) -> list[str]:
+    """The concept's classes, nearest first (dasatinib -> tki; pediatric_regimen -> intensive_chemo -> chemotherapy)."""
+    lex = load_lexicon()
+    out: list[str] = []
+    c = lex.concepts.get(concept)
+    while c is not None and c.broader and c.broader not in out:
+        out.append(c.broader)
+        c = lex.concepts.get(c.broader)
+    return out
 
 
 def _addressed(concept: str, said: set[str]) -> bool:
-    """Named; or its class is named (for a drug: without naming another drug of that class instead, so "asciminib?"
-    answered about ponatinib is not addressed); or, for a regimen or procedure, a member or an alternative of the
-    same class is named ("hyper-CVAD?" answered with the pediatric-type regimen the guideline prefers)."""
+    """Named; or a class of it is named (for a drug: without naming another drug of that class instead, so
+    "asciminib?" answered about ponatinib is not addressed); or a member of it is named (a class asked about); or,
+    for a regimen or procedure, an alternative of the same class ("hyper-CVAD?" answered with the pediatric-type
+    regimen the guideline prefers)."""
     lex = load_lexicon()
     c = lex.concepts.get(concept)
     if c is None or concept in said:
         return concept in said
-    members = {s for s in said if s in lex.concepts and lex.concepts[s].broader is not None}
-    if c.broader and c.broader in said:
-        return c.kind != "drug" or not any(lex.concepts[s].broader == c.broader for s in members)
-    if c.kind == "drug":
-        return False
-    return any(lex.concepts[s].broader in (concept, c.broader) for s in members if lex.concepts[s].broader)
+    ups = _ancestors(concept)
+    if any(s in ups for s in said):
+        return c.kind != "drug" or not any(s != concept and lex.concepts[s].kind == "drug" and ups[0] in _ancestors(s)
+                                           for s in said if s in lex.concepts)
+    if any(concept in _ancestors(s) for s in said):
+        return True
+    return c.kind != "drug" and bool(ups) and any(ups[0] in _ancestors(s) for s in said)
 
 
 def check_relevance(question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]) -> list[Issue]:
@@ -81,8 +97,6 @@ def check_relevance(question: str, facts: PatientFacts, draft: Draft, retrieved:
         return []
     said = concept_ids(draft.answer.lower())
     lex = load_lexicon()
-    if any(not lex.concepts[c].generic for c in asked):  # "allo or keep chemo?": the specific part must be answered
-        asked = [c for c in asked if not lex.concepts[c].generic]
     return [Issue(finding=RuleFinding(
         rule_id=RELEVANCE_RULE, severity="warn",
         message=f"The answer does not address {lex.concepts[c].label}, which the question asks about"))

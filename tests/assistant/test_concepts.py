@@ -168,6 +168,9 @@ FACT_CASES = [
     ("the test still shows about one leukemia cell in a thousand", {"mrd_level_pct": 0.1}),
     ("My dad (63) was diagnosed with ALL last week.", {"phase": "newly_diagnosed", "age": 63}),
     ("She was diagnosed with ALL in 2019 and relapsed", {"phase": "relapsed"}),
+    ("he had a bone marow transplant for Ph+ ALL and now the leukemia gene is back at a low level",
+     {"transplant": "done", "phase": "post_hsct", "mrd_status": "positive"}),
+    ("now the BCR-ABL test is picking up small amounts again", {"mrd_status": "positive"}),
     # a test not done or not back yet gives no value
     ("they haven't tested CD19 on his cells yet", {"cd19": None}),
     ("They are testing for the T315I mutation but the results aren't back yet", {"t315i": None}),

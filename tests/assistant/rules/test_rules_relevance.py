@@ -36,7 +36,10 @@ CASES = [
     ("Is imatinib still used?", "TKIs are combined with chemotherapy.[1]", False),
     ("What is the first branch of the algorithm?", "Ph status is the first branch.[1]", False),  # nothing asked
     ("CR1, MRD 0.02%: go to allo or keep chemo?", "Consider allo-HSCT in CR1.[1]", False),  # the comparator
-    ("Is chemo enough?", "Allo-HSCT is recommended.[1]", True),
+    ("Is chemo enough?", "Allo-HSCT is recommended.[1]", False),  # a generic class is never demanded
+    ("Should she get the children's chemo?", "Pediatric-type chemotherapy is recommended.[1]", False),
+    ("Which CQ and grade does JSH give blinatumomab?", "The corpus holds no CQ numbers or grades.[1]", False),
+    ("Entecavir for HBV during ALL chemotherapy?", "No supportive-care statements were found.[1]", False),
 ]
 
 
