@@ -30,6 +30,7 @@ from assistant.rules.logic import (
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, banned_content, claims_recommendation
 from assistant.text import (
     DRUG_TOKENS,
+    POPULATION_TOKENS,
     TRIAL_NAME,
     TRIAL_RE,
     chunk_sentences,
@@ -504,7 +505,7 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
             continue  # named by a line added for an earlier term
         # "blinatumomab vs inotuzumab: main toxicities?": one line for each drug the question names
         per_drug = term in _TERM_FAMILY and len(named_drugs) >= 2
-        bests: dict[str | None, tuple[float, str, Chunk]] = {}
+        bests: dict[str | None, tuple[tuple[bool, float], str, Chunk]] = {}
         for chunk in chunks:
             for heading, s in _headed_sentences(chunk):
                 # the heading speaks for its sentences: "VOD risk ..." sits under "... related toxicities"
@@ -527,8 +528,10 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
                        if not t.isdigit()}
                 if not own:
                     continue  # the term alone ("matter", or a heading's word) is no match: the sentence shares more
-                score = (_score(s, q, ctx) * (1.2 if chunk.tier == "guideline" else 1.0)
-                         * (1.3 if {"ph_pos", "ph_neg"} & q & set(tokenize(s)) else 1.0))  # the question's disease
+                # a line about the question's population first ("high WBC in Ph+ disease": the Ph-positive line,
+                # not a general list that names a high white cell count)
+                score = (bool(POPULATION_TOKENS & q & set(tokenize(s))),
+                         _score(s, q, ctx) * (1.2 if chunk.tier == "guideline" else 1.0))
                 for slot in ([d for d in named_drugs if d in drugs] if per_drug else [None]):
                     if slot not in bests or score > bests[slot][0]:
                         bests[slot] = (score, s, chunk)
@@ -745,51 +748,67 @@ def _stem4(tokens: set[str]) -> set[str]:
     return {t[:4] if len(t) >= 6 and t.isalpha() else t for t in tokens}
 
 
+def _part_candidate(sent: str, chunk: Chunk, facts: PatientFacts, book: RuleBook, question: str) -> bool:
+    """A sentence may answer a part: quotable, safe, about this patient, no recommendation outside the guideline."""
+    if _LOW_VALUE.search(sent) or not _safe_sentence(sent, facts, book) or not fits_patient(sent, facts, question):
+        return False
+    return chunk.tier == "guideline" or not (claims_recommendation(sent) or (
+        chunk.tier == "evidence" and _GUIDELINE_CLAIM_RE.search(sent) and not _EVIDENCE_FRAME_RE.search(sent)))
+
+
+def _best_part_sentence(terms: set[str], open_terms: set[str], setting: set[str], chunks: Sequence[Chunk],
+                        seen: set[str], facts: PatientFacts, book: RuleBook,
+                        question: str) -> tuple[str, Chunk, set[str]] | None:
+    """The sentence naming most of a part's terms (its open ones twice), a guideline line and a line in the
+    question's setting (its population: "for Ph+ ALL") first; with its four-letter stems."""
+    best: tuple[float, str, Chunk, set[str]] | None = None
+    for chunk in chunks:
+        for sent in chunk_sentences(chunk.text):
+            if sent in seen or sent not in chunk.text:
+                continue
+            toks = _stem4(set(tokenize(sent)))
+            shared = toks & terms
+            if not shared & open_terms or len(shared) < min(2, len(terms)):
+                continue
+            if not _part_candidate(sent, chunk, facts, book, question):
+                continue
+            score = (len(shared) + len(shared & open_terms) + (0.5 if chunk.tier == "guideline" else 0)
+                     + (1.0 if setting and setting <= toks else 0) - len(toks) / 100)
+            if best is None or score > best[0]:
+                best = (score, sent, chunk, toks)
+    return None if best is None else best[1:]
+
+
 def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
                    covered: Sequence[str]) -> list[tuple[str, Chunk]]:
-    """For a question with several parts: the best sentence for each part that the answer so far leaves open
-    (under half of the part's own terms named), from `chunks`."""
+    """For a question with several parts: the best sentence for each part that the answer so far leaves open,
+    from `chunks`. A part is answered by one line naming (nearly) all its terms in the question's setting: "the
+    standard induction approach" for Ph+ ALL is not answered by a line on MRD after induction in any ALL."""
     parts = question_parts(question)
     if len(parts) < 2:
         return []
     lines = [_stem4(set(tokenize(re.sub(r"\[\d+\]|\*\*[^*]+\*\*", " ", line)))) for line in covered]  # no markers
+    setting = set(tokenize(question)) & POPULATION_TOKENS
     seen = set(covered)
     out: list[tuple[str, Chunk]] = []
     for part in parts:
         terms = _stem4(set(tokenize(part)) - _GENERIC - _STATUS_GENERIC - _PART_GENERIC - _DEFINE_WORDS)
         if not terms:
             continue
-        # a part is answered when one line names (nearly) all its terms, not when several lines share them out
+        # (one line names the part's terms, not several lines sharing them out)
         need = len(terms) if len(terms) <= 3 else -(-3 * len(terms) // 4)
-        if any(len(terms & line) >= need for line in lines):
+        answering = [line for line in lines if len(terms & line) >= need]
+        if any(setting <= line for line in answering):
             continue
         open_terms = terms - set().union(*lines) or terms
         for t in list(terms):
             terms |= _PART_SYNONYMS.get(t, set())
-        best: tuple[float, str, Chunk] | None = None
-        for chunk in chunks:
-            for sent in chunk_sentences(chunk.text):
-                if sent in seen or sent not in chunk.text:
-                    continue
-                toks = _stem4(set(tokenize(sent)))
-                shared = toks & terms
-                if not shared & open_terms or len(shared) < min(2, len(terms)):
-                    continue
-                if (_LOW_VALUE.search(sent) or not _safe_sentence(sent, facts, book)
-                        or not fits_patient(sent, facts, question)):
-                    continue
-                if chunk.tier != "guideline" and (claims_recommendation(sent) or (
-                        chunk.tier == "evidence" and _GUIDELINE_CLAIM_RE.search(sent)
-                        and not _EVIDENCE_FRAME_RE.search(sent))):
-                    continue
-                score = len(shared) + len(shared & open_terms) + (0.5 if chunk.tier == "guideline" else 0) \
-                    - len(toks) / 100
-                if best is None or score > best[0]:
-                    best = (score, sent, chunk)
-        if best is not None:
-            seen.add(best[1])
-            lines.append(_stem4(set(tokenize(best[1]))))
-            out.append((best[1], best[2]))
+        best = _best_part_sentence(terms, open_terms, setting, chunks, seen, facts, book, question)
+        if best is None or (answering and not setting <= best[2]):
+            continue  # (no line in the question's setting: the general one that answers stands)
+        seen.add(best[0])
+        lines.append(best[2])
+        out.append((best[0], best[1]))
     return out
 
 

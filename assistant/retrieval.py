@@ -24,7 +24,7 @@ import numpy as np
 
 from assistant.models import Chunk, PatientFacts, RetrievedChunk
 from assistant.rules.logic import RuleBook
-from assistant.text import DRUG_TOKENS, TRIAL_RE, chunk_sentences, tokenize, trial_keys
+from assistant.text import DRUG_TOKENS, POPULATION_TOKENS, TRIAL_RE, chunk_sentences, tokenize, trial_keys
 from ingest.sparse import SparseIndex
 
 #: Questions that ask about trial data want the evidence tier; all others lean to guideline statements.
@@ -324,16 +324,31 @@ class HybridRetriever:
         if missing:
             ranked = self.bm25_ranking(" ".join(missing + [t for t in rare if t not in missing]), n + len(ids))
             out = self._fetch([cid for cid in ranked if cid not in ids][:n])
-        # a term that does occur may still lack the chunk joining it with the disease the question names ("high
-        # WBC in Ph+ disease"): the best chunk for the term and that disease together
+        # a term may still lack the chunk joining it with the disease the question names ("high WBC in Ph+
+        # disease"): the best chunk for the term and that disease together
         # (or the drug it names: "blinatumomab ... any tox?" wants blinatumomab's toxicity, not nelarabine's)
-        disease = [t for t in dict.fromkeys(tokenize(question))
-                   if t in ("ph_pos", "ph_neg", "t_all", "b_all") or t in DRUG_TOKENS]
-        for term in [t for t in rare if t in present and t not in DRUG_TOKENS][:1] if disease else []:
+        disease = [t for t in dict.fromkeys(tokenize(question)) if t in POPULATION_TOKENS or t in DRUG_TOKENS]
+        if not disease:
+            return out
+        for term in [t for t in rare if t in present and t not in DRUG_TOKENS][:1]:
             taken = {c.chunk_id for c in out}
             fresh = [cid for cid in self.bm25_ranking(" ".join([term, *disease]), 3 + len(ids))
                      if cid not in ids and cid not in taken]
             out += self._fetch(fresh[:1])
+        population = [t for t in disease if t in POPULATION_TOKENS]
+        for term in [t for t in missing if t not in DRUG_TOKENS][:1] if population else []:
+            out += self._joining_chunks(term, population, {*ids, *(c.chunk_id for c in out)})[:1]
+        return out
+
+    def _joining_chunks(self, term: str, population: Sequence[str], skip: set[str], n: int = 8) -> list[Chunk]:
+        """Chunks with a sentence that names `term` in the question's population ("a white blood cell count below
+        30x10^9/L ... in Ph-positive ALL"), best BM25 first: not a chunk that names them in separate sentences."""
+        out: list[Chunk] = []
+        ranked = [cid for cid in self.bm25_ranking(" ".join([term, *population]), n + len(skip)) if cid not in skip]
+        for chunk in self._fetch(ranked):
+            if any({term, *population} <= set(tokenize(sent))
+                   for sent in chunk_sentences(chunk.text) if not _POINTER.search(sent)):
+                out.append(chunk)
         return out
 
     def trial_sections(self, question: str) -> list[str]:

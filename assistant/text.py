@@ -124,6 +124,8 @@ TRIAL_NAME = (
 DRUG_TOKENS = frozenset(["tki", "blinatumomab", "inotuzumab", "nelarabine", "tisagenlecleucel", "brexucabtagene",
                          "imatinib", "dasatinib", "nilotinib", "ponatinib", "methotrexate", "cytarabine",
                          "asparaginase", "car_t"])
+#: Tokens that name a population of adult ALL (a question's setting: "for Ph+ ALL", "in T-ALL").
+POPULATION_TOKENS = frozenset(["ph_pos", "ph_neg", "t_all", "b_all"])
 #: A trial or study named in text ("E1910", "JALSG ALL202-O").
 TRIAL_RE = re.compile(r"\b(?:" + TRIAL_NAME + r")\b", re.IGNORECASE)
 #: BLAST is a trial only in capitals ("blasts" are cells).

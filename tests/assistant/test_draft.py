@@ -190,3 +190,29 @@ def test_the_items_of_a_list_of_factors_are_not_its_population() -> None:
                         "induction, KMT2A rearrangement and late remission.", ph_neg)
     # a population stated before the list still counts
     assert not fits_patient("Adverse features in Ph-positive ALL include T315I.", ph_neg)
+
+
+def test_a_part_is_answered_only_by_a_line_in_the_questions_population(chunks) -> None:
+    from assistant.draft import part_sentences
+
+    mrd_line = "An MRD result below 0.01% after induction does not mean that ALL is cured."
+    q = "For Ph+ ALL (a) what is the standard induction approach, (b) when is MRD assessed?"
+    found = part_sentences(q, chunks, read_facts(q), default_rulebook(), [mrd_line])
+    assert found and "Ph-positive" in found[0][0] and "induction" in found[0][0], found
+    assert found[0][0] in found[0][1].text
+    # the same parts with no population named: the line on induction answers the induction part; only the
+    # MRD part gets a line
+    q2 = "(a) what is the standard induction approach, (b) when is MRD assessed?"
+    found2 = part_sentences(q2, chunks, read_facts(q2), default_rulebook(), [mrd_line])
+    assert len(found2) == 1 and "MRD assessment" in found2[0][0], found2
+
+
+def test_a_factor_asked_about_in_a_population_gets_that_populations_line_first(chunks) -> None:
+    from assistant.draft import focus_sentences
+    from assistant.text import tokenize
+
+    q = "Does a high WBC matter prognostically in Ph+ ALL?"
+    found = focus_sentences(q, chunks, read_facts(q), default_rulebook(), [], rare=_rare_in(chunks))
+    assert found and {"ph_pos", "wbc"} <= set(tokenize(found[0][0])), found
+    # not a general list that names a high white cell count among other things
+    assert all("CNS risk" not in s for s, _ in found)

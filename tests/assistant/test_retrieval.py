@@ -207,3 +207,14 @@ def test_a_terse_relapse_question_reaches_the_relapse_sections(bot) -> None:
     q = "Relapsed ALL 35yo after hyperCVAD, what salvage?"
     top = [r.chunk.section_id for r in bot.retriever.search(q, facts=read_facts(q), k=5)]
     assert any(s.startswith("jsh2023-all/relapsed/") for s in top), top
+
+
+def test_an_uncovered_term_brings_the_chunk_joining_it_with_the_questions_population(bot) -> None:
+    from assistant.text import chunk_sentences
+
+    q = "Ph+ ALL 39yo, WBC 110k at dx, p210 transcript. does the high WBC matter prognostically in Ph+ disease?"
+    have = [r.chunk for r in bot.retriever.search(q, facts=read_facts(q), k=5)]
+    assert not any("wbc" in tokenize(c.text) for c in have)  # (the case the joining chunk is for)
+    extra = bot.retriever.uncovered_term_chunks(q, have)
+    joined = [s for c in extra for s in chunk_sentences(c.text) if {"wbc", "ph_pos"} <= set(tokenize(s))]
+    assert any("JALSG Ph+ALL202" in s for s in joined), [c.section_id for c in extra]
