@@ -171,6 +171,8 @@ FACT_CASES = [
     ("he had a bone marow transplant for Ph+ ALL and now the leukemia gene is back at a low level",
      {"transplant": "done", "phase": "post_hsct", "mrd_status": "positive"}),
     ("now the BCR-ABL test is picking up small amounts again", {"mrd_status": "positive"}),
+    ("my husbands leukemia came back after his transplant. hes 42, its the B-cell type", {"age": 42}),
+    ("shes 38 and has ALL", {"age": 38}),
     # a test not done or not back yet gives no value
     ("they haven't tested CD19 on his cells yet", {"cd19": None}),
     ("They are testing for the T315I mutation but the results aren't back yet", {"t315i": None}),
