@@ -113,6 +113,9 @@ class ContextRules:
     background: tuple[tuple[str, ...], ...]
     history: tuple[tuple[str, ...], ...]
     recent_after: tuple[tuple[str, ...], ...]
+    past_after: tuple[tuple[str, ...], ...]
+    past_unless: frozenset[str]
+    past_window: int
     people: dict[str, tuple[tuple[str, ...], ...]]
 
 
@@ -176,6 +179,8 @@ def _context(data: dict[str, Any]) -> ContextRules:
         pending_before=_phrases(data["pending"]["before"]), pending_after=_phrases(data["pending"]["after"]),
         background=_phrases(data["background"]), history=_phrases(data["history"]["before"]),
         recent_after=_phrases(data["recent"]["after"]),
+        past_after=_phrases(data["past"]["after"]), past_unless=frozenset(data["past"]["unless"]),
+        past_window=int(data["past"]["window"]),
         people={k: _phrases(v) for k, v in data["people"].items()})
 
 
@@ -295,7 +300,19 @@ def _polarity(toks: list[str], i: int, n: int, rules: ContextRules) -> str | Non
         return "pending"
     if before is None and after is None and _scan(toks, i + n, 1, rules, {"recent": rules.recent_after}):
         return "recent"  # "diagnosed with ALL last week"
+    if before is None and after is None and _dated_by_what_followed(toks, i + n, rules):
+        return "past"  # "allo-HSCT in CR1; 3 months later BCR::ABL1 became detectable"
     return before
+
+
+def _dated_by_what_followed(toks: list[str], start: int, rules: ContextRules) -> bool:
+    """A "... later" within the sentence after the mention, with no planning word before it."""
+    for j in range(start, min(len(toks), start + rules.past_window)):
+        if toks[j] in (".", "?", "!") or toks[j] in rules.past_unless:
+            return False
+        if any(_starts(toks, j, p) for p in _by_first(rules.past_after).get(toks[j], ())):
+            return True
+    return False
 
 
 # ------------------------------------------------------------------------------------------ people

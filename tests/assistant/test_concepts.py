@@ -173,6 +173,9 @@ FACT_CASES = [
     ("now the BCR-ABL test is picking up small amounts again", {"mrd_status": "positive"}),
     ("my husbands leukemia came back after his transplant. hes 42, its the B-cell type", {"age": 42}),
     ("shes 38 and has ALL", {"age": 38}),
+    ("60M Ph+ ALL, allo-HSCT in CR1 from his son; 3 months later BCR::ABL1 qPCR became detectable",
+     {"transplant": "done", "phase": "post_hsct", "mrd_status": "positive"}),
+    ("Ph+ ALL in CR1, allo-HSCT planned 2 months later", {"transplant": "planned"}),
     # a test not done or not back yet gives no value
     ("they haven't tested CD19 on his cells yet", {"cd19": None}),
     ("They are testing for the T315I mutation but the results aren't back yet", {"t315i": None}),
