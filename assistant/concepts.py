@@ -38,6 +38,9 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+#: libyaml's safe loader when present (4x faster at start), else the pure-Python one: same results
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 __all__ = ["Concept", "Lexicon", "Mention", "Reading", "concept_ids", "load_lexicon", "read_concepts", "sentences",
            "tokens"]
 
@@ -187,8 +190,8 @@ def _context(data: dict[str, Any]) -> ContextRules:
 @lru_cache(maxsize=4)
 def load_lexicon(folder: Path = LEXICON_DIR, lang: str = "en") -> Lexicon:
     """Read the lexicon and context rules once per process (cached)."""
-    data = yaml.safe_load((folder / "concepts.yaml").read_text(encoding="utf-8"))
-    rules = yaml.safe_load((folder / "context.yaml").read_text(encoding="utf-8"))
+    data = yaml.load((folder / "concepts.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    rules = yaml.load((folder / "context.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     concepts: dict[str, Concept] = {}
     by_first: dict[str, list[Form]] = {}
     for entry in data["concepts"]:
