@@ -63,6 +63,8 @@ class Concept:
     role: str | None = None
     broader: str | None = None
     generic: bool = False
+    fits: dict[str, Any] = field(default_factory=dict)
+    fit_age: str = ""
     canonical_when: dict[str, str] = field(default_factory=dict)
     glue: bool = False
     unless_before: frozenset[str] = frozenset()
@@ -169,7 +171,8 @@ def _phrases(items: list[str]) -> tuple[tuple[str, ...], ...]:
 def _concept(entry: dict[str, Any]) -> Concept:
     return Concept(
         id=entry["id"], kind=entry["kind"], label=entry["label"], canonical=str(entry["canonical"]),
-        role=entry.get("role"), broader=entry.get("broader"), generic=bool(entry.get("generic")), canonical_when=dict(entry.get("canonical_when") or {}), glue=bool(entry.get("glue")),
+        role=entry.get("role"), broader=entry.get("broader"), generic=bool(entry.get("generic")),
+        fits=dict(entry.get("fits") or {}), fit_age=str(entry.get("fit_age") or ""), canonical_when=dict(entry.get("canonical_when") or {}), glue=bool(entry.get("glue")),
         unless_before=frozenset(str(w) for w in entry.get("unless_before") or []),
         unless_after=frozenset(str(w) for w in entry.get("unless_after") or []))
 

@@ -41,6 +41,7 @@ from assistant.prompts import (
     CHILD_NOTE,
     DISCLAIMER,
     DOSE_NOTE,
+    FIT_NOTE,
     NEVER_EVENT_NOTE,
     NO_HISTORY_NOTE,
     NOTES,
@@ -50,6 +51,7 @@ from assistant.prompts import (
     UNIT_NOTE,
 )
 from assistant.rules import Draft, applicable_rules, check, check_scope, premise_conflicts
+from assistant.rules.fit import misfits
 from assistant.rules.logic import RuleBook, default_rulebook
 from assistant.rules.policy import Policy, default_policy
 from assistant.rules.scope import for_a_relative, is_self_change_first_person, strip_injection
@@ -233,6 +235,9 @@ class Assistant:
             return answer.model_copy(update={"question": q, "timings_ms": _round(timings)})
 
         notes = self._notes(q, facts, scope_findings, compared, premise, turns)
+        if not premise:  # an asked treatment the patient described is not for: "No" first (after the safety notes)
+            at = len(patient_notes(q, scope_findings, self.policy))
+            notes[at:at] = [FIT_NOTE.format(why=why) for why in misfits(focus, facts)]
         result, used_mode, t3 = self._draft_and_check(
             q, focus, facts, retrieved, pool, premise, notes, scope_findings, compared, turns, mode, sink)
         t4 = time.perf_counter()

@@ -102,6 +102,8 @@ def format_context(chunks: Sequence[Chunk]) -> str:
     )
 
 
+FIT_NOTE = "_**No**, as asked: {why}._"
+
 RELEVANCE_NOTE = "_Not answered above: {what}, which the question asks about. Ask about it directly._"
 
 #: The notes the policy table (assistant/rules/policy.yaml) names, by key.

@@ -54,3 +54,24 @@ def test_an_answer_off_the_asked_treatment_is_not_pass() -> None:
     result = check("Is venetoclax an option?", PatientFacts(), Draft(answer="Nelarabine is an option."), [])
     assert RELEVANCE_RULE in {f.rule_id for f in result.findings}
     assert result.verdict != "pass"
+
+
+# ---------------------------------------------------------------------- fit: an asked treatment for the wrong patient
+
+FIT_CASES = [
+    ("My uncle has T-cell ALL that came back. Is blinatumomab an option?", {"lineage": "T"}, "B-lineage"),
+    ("Can he get the CAR-T?", {"age": 42, "lineage": "B"}, "the patient is 42"),
+    ("Should we add imatinib?", {"ph_status": "negative"}, "Ph-positive"),
+    ("Nelarabine for relapsed B-ALL?", {"lineage": "B"}, "T-lineage"),
+    ("Can he get the CAR-T?", {"age": 22, "lineage": "B"}, None),
+    ("Is dasatinib an option?", {"ph_status": "positive"}, None),
+    ("Is blinatumomab an option?", {}, None),  # nothing said about the patient: nothing to contradict
+]
+
+
+@pytest.mark.parametrize(("question", "facts", "says"), FIT_CASES)
+def test_misfits(question: str, facts: dict[str, object], says: str | None) -> None:
+    from assistant.rules.fit import misfits
+
+    found = misfits(question, PatientFacts(**facts))
+    assert (says in found[0]) if says else found == []

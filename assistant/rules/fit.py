@@ -1,0 +1,59 @@
+"""Does an asked treatment fit the patient described? A question asking about a treatment for a patient it is not
+for ("is blinatumomab an option?" for T-ALL, "can he get CAR-T?" at 42) is told so first, from the lexicon's `fits`
+(lineage, Ph status, age limit; inherited through `broader`).
+
+    >>> from assistant.models import PatientFacts
+    >>> misfits("My uncle has T-cell ALL that came back. Is blinatumomab an option?", PatientFacts(lineage="T"))
+    ['blinatumomab is for B-lineage ALL, and the question is about T-lineage ALL']
+    >>> misfits("Can he get the CAR-T?", PatientFacts(age=42, lineage="B"))[0].split(",")[0]
+    'CAR-T cell therapy is for younger patients (under 25 in the ALL Hub summary'
+    >>> misfits("Can he get the CAR-T?", PatientFacts(age=22, lineage="B"))
+    []
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.concepts import load_lexicon
+from assistant.models import PatientFacts
+from assistant.rules.relevance import asked_treatments
+
+__all__ = ["misfits"]
+
+
+def _fits(concept: str) -> tuple[dict[str, Any], str]:
+    """The concept's `fits`, merged over its classes' (nearest wins), and its age wording."""
+    lex = load_lexicon()
+    chain = []
+    c = lex.concepts.get(concept)
+    while c is not None and c not in chain:
+        chain.append(c)
+        c = lex.concepts.get(c.broader) if c.broader else None
+    fits: dict[str, Any] = {}
+    for c in reversed(chain):
+        fits.update(c.fits)
+    return fits, next((c.fit_age for c in chain if c.fit_age), "")
+
+
+def _why(label: str, fits: dict[str, Any], age_words: str, facts: PatientFacts) -> str | None:
+    if fits.get("lineage") and facts.lineage and facts.lineage != fits["lineage"]:
+        return f"{label} is for {fits['lineage']}-lineage ALL, and the question is about {facts.lineage}-lineage ALL"
+    if fits.get("ph_status") and facts.ph_status and facts.ph_status != fits["ph_status"]:
+        return f"{label} is for Ph-{fits['ph_status']} ALL, and the question is about Ph-{facts.ph_status} ALL"
+    if fits.get("age_max") is not None and facts.age is not None and facts.age > int(fits["age_max"]):
+        return f"{label} is for younger patients ({age_words or 'up to ' + str(fits['age_max'])}), and the patient is " \
+               f"{facts.age}"
+    return None
+
+
+def misfits(question: str, facts: PatientFacts) -> list[str]:
+    """Why each treatment the question asks about does not fit the patient it describes (empty when all fit)."""
+    lex = load_lexicon()
+    out: list[str] = []
+    for concept in asked_treatments(question):
+        fits, age_words = _fits(concept)
+        why = _why(lex.concepts[concept].label, fits, age_words, facts) if fits else None
+        if why:
+            out.append(why)
+    return out
