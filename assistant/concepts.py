@@ -19,7 +19,7 @@ fuzzy matching (rapidfuzz, edit distance 1, or 2 for words of 9+ letters, same f
 lexicon form.
 
     >>> read_concepts("my mom is 71 and has all with the philadelpia chromozone").text
-    'my mom is aged 71 and has all with ph-positive'
+    'my mom is aged 71 and has all with Ph-positive'
     >>> read_concepts("she has a 2-year-old child and t-all").text
     'she has a someone someone and t-all'
     >>> [m.concept for m in read_concepts("engineered t-cell therapy after relapse").mentions]
@@ -492,7 +492,7 @@ def read_concepts(text: str, lex: Lexicon | None = None, *, source: str | None =
     nothing: the question in canonical terms, for retrieval and drafting.
 
     >>> read_concepts("is engineered t-cell treatment an option?", source="Is engineered T-cell treatment an option?").text
-    'Is car-t therapy an option?'
+    'Is CAR-T therapy an option?'
     """
     lex = lex or load_lexicon()
     if source is not None and len(source) != len(text):

@@ -141,7 +141,7 @@ def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_SYMBOLS).lower()
     text = text.replace("^^", "^")
     text = _HTML_TAG.sub(" ", text)
-    text = read_concepts(text).text  # lay words and misspellings -> canonical terms; others' facts masked
+    text = read_concepts(text).text.lower()  # lay words and misspellings -> canonical terms; others' facts masked
     text = re.sub(r"\bend-of-", "end of ", text)  # "end-of-induction MRD"
     text = re.sub(r"\bnon-?transplanted\b", "not transplanted", text)
     text = _KEY_VALUE.sub(lambda m: "age " if m[1] == "age" else m[1] + " ", text)

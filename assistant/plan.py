@@ -2,7 +2,7 @@
 
     >>> p = read_question("Relapsed B-ALL, 30 yo: is engineered T-cell treatment an option?")
     >>> p.text
-    'Relapsed B-ALL, 30 yo: is car-t therapy an option?'
+    'Relapsed B-ALL, 30 yo: is CAR-T therapy an option?'
     >>> p.concepts
     ['relapse', 'b_lineage', 'car_t']
 

@@ -31,7 +31,7 @@ def test_focus(question: str, focus: str) -> None:
 
 def test_text_is_canonical_and_keeps_the_writers_case() -> None:
     p = read_question("Can my mom get the engineered T-cell therapy? Her leukimia came back.")
-    assert p.text == "Can my mom get the car-t therapy? Her leukemia relapsed."
+    assert p.text == "Can my mom get the CAR-T therapy? Her leukemia relapsed."
     assert p.concepts == ["relative", "car_t", "relapse"]
 
 

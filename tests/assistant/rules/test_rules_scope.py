@@ -283,3 +283,15 @@ def test_self_change_read_by_concepts(question: str, changes: bool) -> None:
     from assistant.rules.scope import is_self_change
 
     assert is_self_change(question) is changes
+
+
+def test_a_lay_lineage_word_keeps_the_question_in_scope() -> None:
+    """Scope reads the question in canonical terms: "T-lymphoblastic lymphoma" is written "T-ALL" there, which must
+    still count as ALL (a comorbidity in the same question does not make it off-topic)."""
+    from assistant.models import PatientFacts
+    from assistant.plan import read_question
+    from assistant.rules.scope import check_scope
+
+    q = ("A 50-year-old with T-lymphoblastic lymphoma (mediastinal mass), hypertension, has relapsed after first-line "
+         "therapy. What salvage does the guideline mention?")
+    assert not [i for i in check_scope(read_question(q).text, PatientFacts()) if i.finding.severity == "block"]
