@@ -152,6 +152,11 @@ def sentences(text: str) -> list[str]:
     return [s for s in out if s]
 
 
+def _is_age(tok: str) -> bool:
+    """A bare number that can be an age in years (one to three digits)."""
+    return tok.isascii() and tok.isdigit() and len(tok) <= 3
+
+
 def tokens(text: str) -> list[str]:
     """The tokens the lexicon is matched on.
 
@@ -211,7 +216,8 @@ def load_lexicon(folder: Path = LEXICON_DIR, lang: str = "en") -> Lexicon:
                 if toks:
                     by_first.setdefault(toks[0], []).append(Form(toks, concept, rewrite, key == "misspellings"))
     correct = {t for fs in by_first.values() for f in fs if not f.misspelt for t in f.tokens}
-    vocabulary = tuple(sorted(t for t in correct if len(t) >= 6 and re.fullmatch(r"[a-z][a-z:/'-]+", t)))
+    vocabulary = tuple(sorted(t for t in correct if len(t) >= 6 and t[0].isalpha() and t.isascii()
+                              and all(c.isalpha() or c in ":/'-" for c in t)))
     return Lexicon(
         concepts=concepts,
         forms={k: tuple(sorted(v, key=lambda f: len(f.tokens), reverse=True)) for k, v in by_first.items()},
@@ -366,19 +372,19 @@ def _age_span_after(toks: list[str], end: int, rules: ContextRules) -> list[int]
             break
         j += len(cue)
     out: list[int] = []
-    while end < j < len(toks) and re.fullmatch(r"\d{1,3}", toks[j]):  # "kids are 12 and 15"
+    while end < j < len(toks) and _is_age(toks[j]):  # "kids are 12 and 15"
         out.append(j)
         j += 2 if j + 2 < len(toks) and toks[j + 1] in (",", "and", "&") else len(toks)
     return out
 
 
-def _asker(toks: list[str], persons: list[tuple[int, Form]], others: set[int], rules: ContextRules) -> str | None:
+def _asker(toks: list[str], persons: list[tuple[int, Form]], others: set[int], rules: ContextRules,
+           asker_patient: bool | None) -> str | None:
     """Who is asking: the patient, a relative of the patient, a clinician, or unknown (None)."""
-    if _asker_is_patient(toks, rules):
+    if asker_patient:
         return "patient"
-    if any(f.concept.role in ("relative", "child") and i not in others and i > 0
-           and (toks[i - 1],) in rules.people["asker_possessors"] for i, f in persons) or (
-            _asker_is_patient(toks, rules) is False):
+    if asker_patient is False or any(f.concept.role in ("relative", "child") and i not in others and i > 0
+                                     and (toks[i - 1],) in rules.people["asker_possessors"] for i, f in persons):
         return "relative"
     return "clinician" if _has(toks, rules.people["clinician"]) else None
 
@@ -417,14 +423,13 @@ def _is_other(toks: list[str], i: int, form: Form, rules: ContextRules, patient_
     return not asker or patient_named or asker_patient is True
 
 
-def _people_masks(toks: list[str], persons: list[tuple[int, Form]],
-                  rules: ContextRules) -> tuple[set[int], set[int], set[int]]:
+def _people_masks(toks: list[str], persons: list[tuple[int, Form]], rules: ContextRules,
+                  asker_patient: bool | None) -> tuple[set[int], set[int], set[int]]:
     """(token indexes to mask, indexes of person mentions that are someone else, the patient's bound ages)."""
     masks: set[int] = set()
     others: set[int] = set()
     ages: set[int] = set()
     patient_named = False  # the asker's relative who is the patient has been named ("my mom ...")
-    asker_patient = _asker_is_patient(toks, rules)
     # someone else is described beside the patient ("a friend from my support group has Ph+ ALL. My dad (63) ..."):
     # only when the text also names the patient (a relative, the asker, "the patient")
     beside = asker_patient is True or any(f.concept.role == "relative" for _, f in persons) or bool(
@@ -468,7 +473,7 @@ def _first_person_ages(toks: list[str], rules: ContextRules) -> set[int]:
     for i, p in _find(toks, rules.people["first_person"]):
         j = i + len(p)
         j += int(j < len(toks) and toks[j] == "(")
-        if j < len(toks) and re.fullmatch(r"\d{1,3}", toks[j]):
+        if j < len(toks) and _is_age(toks[j]):
             out.add(j)
     return out
 
@@ -478,15 +483,21 @@ def _first_person_ages(toks: list[str], rules: ContextRules) -> set[int]:
 
 def concept_ids(text: str, lex: Lexicon | None = None) -> set[str]:
     """The concepts a lower-cased text names (lexicon and fuzzy matching only, no context): for reading answers."""
-    lex = lex or load_lexicon()
-    toks = tokens(text)
-    seen = [_correct(t, lex) or t for t in toks]
-    stems = [t[:-2] if t.endswith("'s") and len(t) > 3 else t for t in seen]
-    return {f.concept.id for _, f in _match(stems, toks, lex)}
+    _, _, matches = _matches(tokens(text), lex or load_lexicon())
+    return {f.concept.id for _, f in matches}
+
+
+def _matches(toks: list[str], lex: Lexicon) -> tuple[dict[int, str], list[str], list[tuple[int, Form]]]:
+    """(fuzzy corrections by token index, the corrected tokens, the lexicon forms matched on them)."""
+    fixed = {i: w for i, t in enumerate(toks) if (w := _correct(t, lex))}
+    seen = [fixed.get(i, t) for i, t in enumerate(toks)]
+    stems = [t[:-2] if t.endswith("'s") and len(t) > 3 else t for t in seen]  # "my cousin's leukemia"
+    return fixed, seen, _match(stems, toks, lex)
 
 
 def read_concepts(text: str, lex: Lexicon | None = None, *, source: str | None = None) -> Reading:
-    """Concepts in a lower-cased text, with context, and the text rewritten to canonical forms.
+    """Concepts in a lower-cased text, with context, and the text rewritten to canonical forms (memoised for the
+    bundled lexicon: the facts reader, the plan, the scope checks, relevance and fit read the same texts).
 
     With `source` (the same text as written, before lower-casing), the rewrite keeps the writer's case and masks
     nothing: the question in canonical terms, for retrieval and drafting.
@@ -494,17 +505,23 @@ def read_concepts(text: str, lex: Lexicon | None = None, *, source: str | None =
     >>> read_concepts("is engineered t-cell treatment an option?", source="Is engineered T-cell treatment an option?").text
     'Is CAR-T therapy an option?'
     """
-    lex = lex or load_lexicon()
+    return _read_cached(text, source) if lex is None else _read(text, lex, source)
+
+
+@lru_cache(maxsize=4096)
+def _read_cached(text: str, source: str | None) -> Reading:
+    return _read(text, load_lexicon(), source)
+
+
+def _read(text: str, lex: Lexicon, source: str | None) -> Reading:
     if source is not None and len(source) != len(text):
         source = None if text != text.lower() else text
     spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
     toks = [text[a:b] for a, b in spans]
-    fixed = {i: w for i, t in enumerate(toks) if (w := _correct(t, lex))}
-    seen = [fixed.get(i, t) for i, t in enumerate(toks)]
-    stems = [t[:-2] if t.endswith("'s") and len(t) > 3 else t for t in seen]  # "my cousin's leukemia"
-    matches = _match(stems, toks, lex)
+    fixed, seen, matches = _matches(toks, lex)
     persons = [(i, f) for i, f in matches if f.concept.kind == "person"]
-    masks, others, ages = _people_masks(seen, persons, lex.context)
+    asker_patient = _asker_is_patient(seen, lex.context)
+    masks, others, ages = _people_masks(seen, persons, lex.context, asker_patient)
     shown, hidden = seen, masks
     if source is not None:  # the question in canonical terms: nothing masked, the writer's case kept
         hidden, ages = set(), set()
@@ -529,7 +546,7 @@ def read_concepts(text: str, lex: Lexicon | None = None, *, source: str | None =
     for i in ages:  # an age bound to the patient is written the one way the age reader knows
         replace[i] = (i + 1, f"aged {seen[i]}", False)
     return Reading(text=_rebuild(text, spans, shown, replace, hidden), mentions=tuple(mentions),
-                   background=_has(seen, lex.context.background), asker=_asker(seen, persons, others, lex.context))
+                   background=_has(seen, lex.context.background), asker=_asker(seen, persons, others, lex.context, asker_patient))
 
 
 def _rebuild(text: str, spans: list[tuple[int, int]], seen: list[str], replace: dict[int, tuple[int, str, bool]],

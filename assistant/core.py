@@ -54,6 +54,7 @@ from assistant.rules import Draft, applicable_rules, check, check_scope, premise
 from assistant.rules.fit import misfits
 from assistant.rules.logic import RuleBook, default_rulebook
 from assistant.rules.policy import Policy, default_policy
+from assistant.rules.relevance import subject_of
 from assistant.rules.scope import for_a_relative, is_self_change_first_person, strip_injection
 from assistant.settings import Settings
 from assistant.text import names_trial
@@ -234,10 +235,7 @@ class Assistant:
             timings.update(draft=(t3 - t2) * 1000, check=0.0, total=(t3 - t0) * 1000)
             return answer.model_copy(update={"question": q, "timings_ms": _round(timings)})
 
-        notes = self._notes(q, facts, scope_findings, compared, premise, turns)
-        if not premise:  # an asked treatment the patient described is not for: "No" first (after the safety notes)
-            at = len(patient_notes(q, scope_findings, self.policy))
-            notes[at:at] = [FIT_NOTE.format(why=why) for why in misfits(focus, facts)]
+        notes = self._notes(q, focus, facts, scope_findings, compared, premise, turns)
         result, used_mode, t3 = self._draft_and_check(
             q, focus, facts, retrieved, pool, premise, notes, scope_findings, compared, turns, mode, sink)
         t4 = time.perf_counter()
@@ -311,10 +309,12 @@ class Assistant:
             extra_chunks += self.retriever.uncovered_term_chunks(qt, [r.chunk for r in retrieved[:8]])
         return retrieved, _pool(retrieved, extra_chunks), premise
 
-    def _notes(self, q: str, facts: PatientFacts, scope_findings: list[RuleFinding], compared: list[str],
+    def _notes(self, q: str, focus: str, facts: PatientFacts, scope_findings: list[RuleFinding], compared: list[str],
                premise: list[Any], turns: list[str]) -> list[str]:
         """The notes shown before the answer: safety notes for a patient, age-group edges, units read, premises."""
         notes: list[str] = patient_notes(q, scope_findings, self.policy)
+        if not premise:  # an asked treatment the patient described is not for: "No" first (after the safety notes)
+            notes += [FIT_NOTE.format(why=why) for why in misfits(focus, facts)]
         notes += [NOTES[key] for key, _ in self.policy.notes(scope_findings, patient=False)]
         edge = age_edge_note(facts.age) if facts.ph_status != "positive" or facts.age in (64, 65) else None
         if edge and not self.policy.plain(scope_findings):  # (in Ph-positive ALL only 65 divides the pathway; a
@@ -438,14 +438,9 @@ def patient_notes(q: str, findings: Sequence[RuleFinding], policy: Policy | None
     return out
 
 
-def _what(message: str) -> str:
-    """The subject a relevance finding names ("The answer does not address X, which ..." -> "X")."""
-    return message.split(" does not address ", 1)[-1].split(", which", 1)[0]
-
-
 def _with_notes(answer: str, notes: list[tuple[str, RuleFinding]], shown: list[str]) -> str:
     """The answer with the checks' notes (e.g. an asked treatment no line addresses) before the disclaimer."""
-    extra = [NOTES[key].format(message=f.message, what=_what(f.message)) for key, f in notes]
+    extra = [NOTES[key].format(message=f.message, what=subject_of(f.message)) for key, f in notes]
     extra = [n for n in extra if n not in shown and n not in answer]
     if not extra:
         return answer

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.concepts import read_concepts
+from assistant.concepts import tokens as concept_tokens
 from assistant.facts import about_a_patient
 from assistant.models import Chunk, Citation, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.prompts import DISCLAIMER, LLM_SYSTEM_PROMPT, format_context
@@ -702,12 +703,12 @@ def asking_clause(question: str) -> str:
     if len(parts) < 2 or not parts[-1].rstrip().endswith("?"):
         return question
     last = parts[-1]
-    if _POINTS_BACK.search(last):
+    if _POINTS_BACK & set(concept_tokens(last.lower())):
         return question[question.rfind(parts[-2]):]
     return last if len(tokenize(last)) >= 2 else question
 
 
-_POINTS_BACK = re.compile(r"\b(?:them|it|they|this|that|these|those)\b", re.IGNORECASE)
+_POINTS_BACK = frozenset({"them", "it", "they", "this", "that", "these", "those"})
 
 
 #: Where a question with several parts splits: "...? What ...", "; ", "(a) ... (b) ...", ", and how ...".

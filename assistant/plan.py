@@ -21,11 +21,10 @@ a vignette's details do not take over retrieval and drafting:
 
 from __future__ import annotations
 
-import re
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.concepts import read_concepts, sentences
+from assistant.rules.scope import mentions_all
 from assistant.text import names_trial
 
 __all__ = ["QuestionPlan", "read_question"]
@@ -34,7 +33,6 @@ __all__ = ["QuestionPlan", "read_question"]
 _CLINICAL = frozenset({"marker", "lineage", "phase", "drug", "drug_class", "treatment", "procedure",
                        "regimen", "phase_of_treatment", "value_cue", "status_cue", "population", "fitness", "outcome", "source", "property"})
 _CLAUSE_END = frozenset(",;:")
-_ALL = re.compile(r"\bALL\b|-ALL\b")
 
 
 class QuestionPlan(BaseModel):
@@ -53,7 +51,7 @@ def _clinical(clause: str) -> bool:
     reading = read_concepts(clause.lower())
     if reading.background:
         return False  # "our unit usually uses hyper-CVAD": the unit's habit, not this patient
-    return _ALL.search(clause) is not None or names_trial(clause) or any(
+    return mentions_all(clause) or names_trial(clause) or any(
         m.concept == "donor" or (m.kind in _CLINICAL or (m.kind == "disease" and m.surface != "all"))
         and not m.other_person for m in reading.mentions)
 

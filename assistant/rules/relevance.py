@@ -27,9 +27,10 @@ from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue
 from assistant.text import names_trial
 
-__all__ = ["RELEVANCE_RULE", "asked_treatments", "check_relevance"]
+__all__ = ["RELEVANCE_RULE", "asked_treatments", "check_relevance", "subject_of"]
 
 RELEVANCE_RULE = "RELEVANCE-050"
+_MESSAGE = "The answer does not address {what}, which the question asks about"
 _TREATMENT_KINDS = frozenset({"drug", "drug_class", "treatment", "procedure", "regimen"})
 
 
@@ -90,6 +91,16 @@ def _addressed(concept: str, said: set[str]) -> bool:
     return c.kind != "drug" and bool(ups) and any(ups[0] in _ancestors(s) for s in said)
 
 
+def subject_of(message: str) -> str:
+    """The treatment a relevance finding names (the inverse of its message format), for the note shown with it.
+
+    >>> subject_of(_MESSAGE.format(what="venetoclax"))
+    'venetoclax'
+    """
+    head, tail = _MESSAGE.split("{what}")
+    return message.removeprefix(head).removesuffix(tail)
+
+
 def check_relevance(question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]) -> list[Issue]:
     """A warning for each asked treatment the answer does not name."""
     asked = asked_treatments(question)
@@ -99,5 +110,5 @@ def check_relevance(question: str, facts: PatientFacts, draft: Draft, retrieved:
     lex = load_lexicon()
     return [Issue(finding=RuleFinding(
         rule_id=RELEVANCE_RULE, severity="warn",
-        message=f"The answer does not address {lex.concepts[c].label}, which the question asks about"))
+        message=_MESSAGE.format(what=lex.concepts[c].label)))
         for c in asked if not _addressed(c, said)]

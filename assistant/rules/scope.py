@@ -282,6 +282,11 @@ def changes_own_treatment(question: str) -> bool:
     return r.asker in ("patient", "relative") and "change" in kinds and bool(kinds & _TREATMENT_KINDS)
 
 
+def _is_amount(tok: str) -> bool:
+    """A written number ("45", "0.5", "1,000")."""
+    return tok[:1].isdigit() and all(c.isdigit() or c in ".," for c in tok)
+
+
 _NOT_AN_AMOUNT = frozenset({"cycles", "cycle", "courses", "course", "years", "months", "weeks", "days", "times",
                             "patients", "lines", "people", "trials", "studies"})
 
@@ -298,7 +303,7 @@ def asks_for_amount(question: str) -> bool:
     toks, r = tokens(text), read_concepts(text)
     drugs = [m for m in r.mentions if m.kind in _TREATMENT_KINDS and not m.other_person]
     for m in r.mentions:
-        if m.concept == "dose_unit" and m.start and re.fullmatch(r"\d[\d.,]*", toks[m.start - 1]) and drugs:
+        if m.concept == "dose_unit" and m.start and _is_amount(toks[m.start - 1]) and drugs:
             return True
         if m.concept == "dose_question":
             after = toks[m.end:m.end + 4]

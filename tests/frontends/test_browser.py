@@ -33,6 +33,29 @@ REFUSAL_SHOT = ROOT / "docs" / "screenshot-refusal.png"
 QUESTION = "72-year-old woman with newly diagnosed Ph+ ALL: what induction does the guideline recommend?"
 
 
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log_path: Path, what: str, timeout_s: float = 60) -> None:
+    """Wait until a Streamlit server answers its health check; fail with its log if it exits or times out."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if httpx.get(f"{url}/_stcore/health", timeout=2).text == "ok":
+                return
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"{what} did not start:\n" + log_path.read_text())
+        time.sleep(0.2)
+
+
+def _stop(proc: subprocess.Popen, log: Any) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
 @pytest.fixture
 def streamlit_url(fe_store: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     port = free_port()
@@ -47,26 +70,12 @@ def streamlit_url(fe_store: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/_stcore/health", timeout=2).text == "ok":
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("streamlit did not start:\n" + (tmp_path / "streamlit.log").read_text())
-            time.sleep(0.2)
+        _wait_healthy(url, proc, tmp_path / "streamlit.log", "streamlit")
         yield url, feedback
         logged = (tmp_path / "streamlit.log").read_text()
         assert "Inotify" not in logged and "Traceback" not in logged, logged[-2000:]
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        _stop(proc, log)
 
 
 @pytest.mark.integration
@@ -199,22 +208,8 @@ def test_allguide_ui_serves_on_loopback(fe_store: Path, tmp_path: Path) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "assistant.frontends.cli", "ui"], cwd=tmp_path, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).text == "ok":
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("allguide ui did not start:\n" + (tmp_path / "ui.log").read_text())
-            time.sleep(0.2)
+        _wait_healthy(f"http://127.0.0.1:{port}", proc, tmp_path / "ui.log", "allguide ui")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        _stop(proc, log)
     text = (tmp_path / "ui.log").read_text()
     assert f"http://127.0.0.1:{port}" in text and "Network URL" not in text, text
