@@ -118,7 +118,7 @@ _NUM = re.compile(r"\d+(?:\.\d+)?")
 def _norm(text: str) -> str:
     """NFKC (full-width digits and ％ become ASCII), thousands separators and spaces around × removed."""
     text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
     return re.sub(r"\s*×\s*", "×", text)
 
 
@@ -133,6 +133,7 @@ def numbers(text: str) -> list[str]:
 
 def test_numbers_helper_normalises_full_width_digits() -> None:
     assert numbers("７０歳、６５歳以上、0.01%以上") == ["70", "65", "0.01"]
+    assert numbers("細胞10,000個中、4,11") == ["10000", "4", "11"]
 
 
 def _missing_numbers(en: str, ja: str) -> list[str]:
@@ -158,7 +159,7 @@ def test_percent_signs_are_kept() -> None:
 
 
 # an English bound on a number -> the Japanese ways of writing the same bound after (or before) that number
-_QTY = r"(\d+(?:\.\d+)?(?:×10\^?[-−]?\d+)?)"
+_QTY = r"(10\^[-−]?\d+|\d+(?:\.\d+)?(?:×10\^?[-−]?\d+)?)"
 _EN_BOUNDS = {
     "ge": [rf"(?:≥|\bat least|\bno fewer than|\ba minimum of)\s*(?:(?:the )?ages? )?{_QTY}", rf"{_QTY}[^\s,;.]*\s+(?:or|and) (?:older|more|above|over|higher)\b"],
     "le": [rf"(?:≤|\bup to|\bat most|\bno more than)\s*(?:(?:the )?ages? )?{_QTY}", rf"{_QTY}[^\s,;.]*\s+(?:or|and) (?:younger|less|fewer|below|lower)\b"],
@@ -199,6 +200,7 @@ def test_bound_helpers_tell_bounds_apart() -> None:
     assert has_bound("MRD 0.01%未満", "lt", "0.01") and has_bound("82歳までの患者", "le", "82")
     assert not has_bound("MRD 0.01%以下", "lt", "0.01")  # 以下 includes the bound; "below" does not
     assert not has_bound("165歳以上", "ge", "65") and not has_bound("65歳未満", "ge", "65")
+    assert bounds("MRD of 10^-3 or more") == [("ge", "10^-3")] and has_bound("MRDが10^-3以上", "ge", "10^-3")
     assert _missing_numbers("MRD 0.01% at 65", "MRD 0.1%、65歳") == ["0.01"]
     assert _missing_numbers("74.4% of 738", "７３８例の７４．４％") == []
 
