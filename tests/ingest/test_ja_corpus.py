@@ -104,6 +104,19 @@ def test_a_heading_has_one_japanese_text_across_files() -> None:
     assert clashes == []
 
 
+def test_an_english_sentence_has_one_japanese_text_across_files() -> None:
+    """`load_translations` keys sentences by their English text, so a sentence repeated in several documents
+    ("Ph-negative (Ph−) ALL is ALL without the BCR::ABL1 fusion.") must read the same in each."""
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for d, i, en, ja in _rows():
+        key = " ".join(en.split())
+        if key in seen and seen[key][0] != ja:
+            clashes.append(f"{d} #{i} {en[:50]!r}: {seen[key][1]} has {seen[key][0]!r}, {d} has {ja!r}")
+        seen.setdefault(key, (ja, d))
+    assert clashes == []
+
+
 def test_japanese_sentences_are_japanese_and_whole() -> None:
     bad = [f"{d} #{i}: {ja!r}" for d, i, _, ja in _rows()
            if not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", ja) or not ja.endswith("。")]
