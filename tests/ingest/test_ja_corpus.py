@@ -177,10 +177,10 @@ _AGE = r"(?:(?:the )?ages? )?"
 _EN_BOUNDS = {
     "ge": [rf"(?:≥|\bat least|\bno fewer than|\ba minimum of)\s*{_AGE}{_QTY}",
            rf"{_QTY}[^\s,;.]*\s+(?:or|and) (?:older|more|above|over|higher)\b"],
-    "le": [rf"(?:≤|\bup to|\bat most|\bno more than)\s*{_AGE}{_QTY}",
+    "le": [rf"(?:≤|\bup to|\bat most|\bno more than|\bno older than)\s*{_AGE}{_QTY}",
            rf"{_QTY}[^\s,;.]*\s+(?:or|and) (?:younger|less|fewer|below|lower)\b"],
     "lt": [rf"(?:<|\bunder|\bbelow|\bless than|\bfewer than|\byounger than)\s*{_AGE}{_QTY}"],
-    "gt": [rf"(?:>|\babove|\bover|\bmore than|\bolder than|\bexceeding)\s*{_AGE}{_QTY}"],
+    "gt": [rf"(?:>|\babove|\bover|(?<!no )\bmore than|(?<!no )\bolder than|\bexceeding)\s*{_AGE}{_QTY}"],
 }
 _JA_AFTER = {"ge": "以上", "le": "(?:以下|まで)", "lt": "未満", "gt": "(?:超|を超える|より多い|より高い)"}
 _JA_BEFORE = {"ge": "(?:≥|最低|少なくとも)", "le": "(?:≤|最大)", "lt": "<", "gt": ">"}
@@ -283,7 +283,7 @@ PROVENANCE: list[tuple[str, tuple[str, ...]]] = [
     (r"\bGIMEMA\b", ("GIMEMA",)),
     (r"\bthis corpus\b", ("本コーパス",)),
     (r"\bunverified\b|\bnot (?:been )?verified\b|\bcould not be (?:checked|confirmed|located)\b",
-     ("未確認", "確認されていない", "確認できなかった")),
+     ("未確認", "確認されていない", "確認されておらず", "確認できなかった", "確認することはできなかった")),
     (r"\bnot (?:a |the )?JSH 2023 (?:recommendation|standard)",
      ("推奨ではない", "推奨ではなく", "推奨グレードではない", "標準治療ではない", "標準治療ではなく")),
     (r"\btrial evidence\b", ("試験エビデンス", "臨床試験のエビデンス")),
