@@ -24,8 +24,9 @@ KINDS = {
 REQUIRED = {"id", "question", "label", "kind", "style", "answer", "sources", "error"}
 OPTIONAL = {"history"}
 MARKER = re.compile(r"\[(\d+)\]")
-# a sentence ends at . ! or ? followed by a space and a capital (or a quote/parenthesis); markers come before the stop
-SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
+# a sentence ends at . ! or ? followed by a space and a capital (or a quote/parenthesis), or at a line break (bulleted
+# answers); markers come before the stop
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])|\n+")
 #: the prompt holds at most max(k + 3, 8) chunks with the default k = 5
 MAX_SOURCES = 8
 
