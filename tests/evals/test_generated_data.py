@@ -134,32 +134,6 @@ def test_each_kind_has_varied_answers(kind):
     assert openings.most_common(1)[0][1] <= max(3, len(of_kind) // 4), (kind, openings.most_common(3))
 
 
-class _RecordingChatModel:
-    """Stands in for the hosted LLM (the one thing that cannot run here): it records the messages the assistant
-    would send and then fails, so the assistant falls back to its extractive answer. Nothing is replayed."""
-
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    def invoke(self, messages):
-        self.messages = list(messages)
-        raise RuntimeError("recording only")
-
-
-BLOCK = re.compile(r"\n\n(?=\[\d+\] \(tier=)")
-HEADER = re.compile(r"^\[(\d+)\] \(tier=[^;]+; section=([^;]+); ")
-
-
-def _prompt_chunk_ids(user_message: str, by_text: dict[tuple[str, str], str]) -> list[str]:
-    sources = user_message.split("Sources:\n", 1)[1].split("\n\nPatient facts read", 1)[0]
-    ids = []
-    for block in BLOCK.split(sources):
-        header, text = block.split("\n", 1)
-        m = HEADER.match(header)
-        assert m, header
-        ids.append(by_text[(m.group(2), text)])
-    return ids
-
 
 @pytest.mark.slow
 @pytest.mark.integration
@@ -168,25 +142,24 @@ def test_the_live_prompt_still_shows_every_cited_chunk(eval_settings):
     an answer cites must still be among the numbered sources the assistant puts in the LLM prompt for that question,
     so a replay can map each [n] to its chunk through `sources` even if the numbering moves."""
     from assistant import Assistant
+    from evals.prompt_sources import RecordingChatModel, corpus_chunks_by_text, prompt_sources
 
-    cfg = eval_settings.ingest_config()
-    docs = load_documents(corpus_dir=eval_settings.corpus_dir())
-    by_text = {(c.section_id, c.text): c.chunk_id
-                for c in chunk_documents(docs, min_words=cfg.min_words, max_words=cfg.max_words)}
-    recorder = _RecordingChatModel()
+    by_text = corpus_chunks_by_text(eval_settings)
+    recorder = RecordingChatModel()
     bot = Assistant.from_settings(eval_settings, llm=recorder)
     cited: dict[tuple, set[str]] = {}
+    written: dict[tuple, list[str]] = {}
     for r in rows():
         key = (r["question"], tuple(r.get("history", [])))
         cited.setdefault(key, set()).update(r["sources"][int(n) - 1] for n in MARKER.findall(r["answer"]))
+        written.setdefault(key, r["sources"])
     lost, moved = [], 0
     for (question, history), ids in cited.items():
-        recorder.messages = []
-        bot.ask(question, history=list(history))
-        assert recorder.messages, f"no LLM prompt was built for {question!r} (refused?)"
-        live = _prompt_chunk_ids(recorder.messages[-1].content, by_text)
-        written = next(r["sources"] for r in rows() if (r["question"], tuple(r.get("history", []))) == (question, history))
-        moved += live != written
-        lost += [(question, sorted(ids - set(live)))] if ids - set(live) else []
+        live = [s.chunk_id for s in prompt_sources(bot, recorder, question, history, by_text)]
+        assert live, f"no LLM prompt was built for {question!r} (refused?)"
+        assert None not in live, f"a prompt source of {question!r} is not a chunk of the bundled corpus"
+        moved += live != written[(question, history)]
+        if ids - set(live):
+            lost.append((question, sorted(ids - set(live))))
     assert not lost, f"cited chunks no longer in the live prompt ({len(lost)} questions): {lost[:5]}"
     print(f"{len(cited)} questions; live prompt numbering differs from the written one for {moved}")
