@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.compose.builder import Builder
+from assistant.compose.cues import says
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import (
-    _DEFINITION,
     _EVIDENCE_HEADINGS,
-    _LOW_VALUE,
     CONTEXT_LEAD,
     EVIDENCE_LEAD,
     _headed_sentences,
+    _low_value,
     _safe_sentence,
     best_sentences,
     fits_patient,
@@ -39,7 +39,7 @@ def add_tier(plan: DraftPlan, pool: Sources, builder: Builder, retrieved: Sequen
                                 evidence=tier == "evidence", min_shared=min_shared):
             if claims_recommendation(s) or limit <= 0 or builder.full():
                 continue
-            if tier == "context" and _DEFINITION.search(s) and not plan.intents.asks_meaning:
+            if tier == "context" and says(s, "definition_line") and not plan.intents.asks_meaning:
                 continue  # a glossary line is filler unless the question asks what a term means
             if tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s):
                 continue
@@ -65,7 +65,7 @@ class Support:
                         return
                     if heading.lower() not in _EVIDENCE_HEADINGS or sent not in chunk.text:
                         continue
-                    if _LOW_VALUE.search(sent) or not _safe_sentence(sent, plan.facts, pool.book) or not fits_patient(
+                    if _low_value(sent) or not _safe_sentence(sent, plan.facts, pool.book) or not fits_patient(
                             sent, plan.facts, plan.q):
                         continue
                     if builder.add("evidence", sent, chunk, lead=EVIDENCE_LEAD):

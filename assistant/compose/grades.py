@@ -6,13 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.compose.builder import Builder, lead_for
-from assistant.compose.intents import _NO_GRADE_LINE
 from assistant.compose.rules import add_status
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.models import RuleFinding
-from assistant.text import chunk_sentences
+from assistant.text import chunk_sentences, term_at
 
 __all__ = ["StatedGrades"]
+
+
+def _no_grade_line(sentence: str) -> bool:
+    """The corpus line saying it "contains no CQ numbers" or "contains no recommendation grades"."""
+    return any(term_at(sentence, f"contains no {what}", fold=False) >= 0
+               for what in ("CQ numbers", "recommendation grades"))
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,7 @@ class StatedGrades:
                      f"{what} in the question cannot be confirmed or quoted._")
         for c in sorted({c.chunk_id: c for c in pool.chunks}.values(), key=lambda c: (c.section_id, c.chunk_no)):
             for sent in chunk_sentences(c.text):
-                if _NO_GRADE_LINE.search(sent) and sent in c.text:
+                if _no_grade_line(sent) and sent in c.text:
                     builder.add("status", sent, c, lead=lead_for(c.tier))
         add_status(plan, builder)  # what the summary does say about the rest ("ponatinib first-line"), right after
         builder.finding(RuleFinding(

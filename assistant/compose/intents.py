@@ -13,12 +13,13 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.compose.cues import says
 from assistant.concepts import read_concepts
 from assistant.concepts import tokens as concept_tokens
 from assistant.facts import about_a_patient
 from assistant.models import PatientFacts
 from assistant.rules.logic import CONFIRM, TAG_QUESTION, TREATMENT_QUESTION
-from assistant.text import TRIAL_RE, tokenize, trial_keys
+from assistant.text import TRIAL_RE, first_word, term_at, tokenize, trial_keys, words
 
 __all__ = ["Intents", "read_intents", "is_status_question", "asks_position", "is_definition_question",
            "knowledge_question", "asking_clause", "question_parts", "stated_grades", "STATUS_QUESTION"]
@@ -33,12 +34,6 @@ STATUS_QUESTION = re.compile(
     r"|\b(?:grades?|cq(?:\s*numbers?)?|clinical\s+questions?)\b"
     r"|\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?:jsh(?:\s+2023)?|guidelines?|summary)\b[^?]{0,30}\b(?:say|state|tell)",
     re.IGNORECASE)
-_ASSERTS = re.compile(r"\b(?:recommends?|recommended|is\s+(?:the\s+)?standard|standard\s+(?:first[\s-]line|of\s+care)"
-                      r"|endorses?|can\s+be\s+stopped|is\s+first[\s-]line)\b", re.IGNORECASE)
-_GUIDELINE_WORD = re.compile(r"\b(?:jsh|guidelines?|recommend\w*|standard|first[\s-]line|listed)\b", re.IGNORECASE)
-
-
-_DURATION_Q = re.compile(r"\bhow\s+long\b|\bduration\b|\bhow\s+many\s+(?:years|months)\b", re.IGNORECASE)
 
 
 #: A request to put a claim about the guideline in writing ("write a letter saying JSH 2023 recommends X").
@@ -54,41 +49,52 @@ def is_status_question(question: str) -> bool:
     """A yes/no question about the guideline's position ("does JSH recommend X?", "JSH recommends X, correct?",
     "which does JSH prefer?"): its yes or no leads the answer. "Why is X recommended?" and "what does JSH say
     about X?" are open questions: see `asks_position`."""
-    if ((TAG_QUESTION.search(question) or CONFIRM.match(question)) and _GUIDELINE_WORD.search(question)) \
-            or _GRADE_Q.search(question):
+    if ((TAG_QUESTION.search(question) or CONFIRM.match(question)) and says(question, "guideline_word")) \
+            or says(question, "grade_question"):
         return True  # a claim to check, or a grade or CQ number (which the corpus says it does not have)
     if _CLAIM_REQUEST.search(question):
         return True  # the claim to put in writing is checked like a yes/no question
-    if _DURATION_Q.search(question) and _GUIDELINE_WORD.search(question):
+    if says(question, "duration_question") and says(question, "guideline_word"):
         return True  # "how long should maintenance last per JSH?": a duration the summary gives, or says it does not
-    if re.match(r"\W*(?:why|how)\b", question, re.IGNORECASE):
+    if first_word(question) in ("why", "how"):
         return False
-    if re.search(r"\bwhich\b[^?]*\bor\b|\bor\b[^?]*\bwhich\s+(?:one|is|should)\b", question, re.IGNORECASE):
+    if _which_or(question):
         return True  # "A or B, which one?": the guideline's own preference (or its absence) answers it
     m = STATUS_QUESTION.search(question)
     if not m:
         return False
     # "what does JSH recommend / say ...", "what is its position": open questions about the content
-    return not re.search(r"\b(?:what|who|where|when)\b", question[: m.start() + 5], re.IGNORECASE)
+    return not words(question[: m.start() + 5]) & {"what", "who", "where", "when"}
+
+
+def _which_or(question: str) -> bool:
+    """ "A or B, which one?", "which is better, A or B?": `which ... or`, or `or ... which one/is/should`, with no
+    question mark between."""
+    for part in question.split("?"):
+        which = term_at(part, "which")
+        if which >= 0 and term_at(part, "or", which + 5) >= 0:
+            return True
+        either = term_at(part, "or")
+        if either >= 0 and any(term_at(part, f"which {w}", either) >= 0 for w in ("one", "is", "should")):
+            return True
+    return False
 
 
 def asks_position(question: str) -> bool:
     """Any question about what the guideline says or does not say, yes/no or open."""
     return is_status_question(question) or (bool(STATUS_QUESTION.search(question))
-                                            and not re.match(r"\W*why\b", question, re.IGNORECASE))
+                                            and first_word(question) != "why")
 
 
 
-_PREFER_WORDS = r"\bprefer\w*|\bfavou?r\w*|\bbetter\b|\bsuperior\b|\bvs\.?\b|\bversus\b"
-_PREFER_Q = re.compile(_PREFER_WORDS + r"|\bwhich\b|\bor\b", re.IGNORECASE)
-_EITHER_OR = re.compile(_PREFER_WORDS + r"|\bwhich\b[^?]*\bor\b|\bor\b[^?]*\bwhich\b", re.IGNORECASE)
-_PREFER_S = re.compile(r"\brank\w*|\bprefer\w*|\bchoice\b|\bneither\b", re.IGNORECASE)
-_GRADE_Q = re.compile(r"\b(?:grades?|cq|categor(?:y|ies)|clinical questions?)\b", re.IGNORECASE)
-_ASKS_REFERENCE = re.compile(r"\b(?:reference|citation|cite|bibliograph\w*|published|publication|journal|doi"
-                             r"|who wrote|authors?)\b", re.IGNORECASE)
-_ASKS_ABOUT_SOURCES = re.compile(r"corpus|document|evidence", re.IGNORECASE)
-_ASKS_DEFINITION = re.compile(r"\bmean|\bdefin|\bwhat (?:is|are|does)\b|\bstand for\b|\babbreviat",
-                              re.IGNORECASE)
+def prefer_question(question: str) -> bool:
+    """Asks for a preference or names alternatives ("prefer", "better", "vs", "which", "or")."""
+    return says(question, "prefer_words") or bool(words(question) & {"which", "or"})
+
+
+def either_or(question: str) -> bool:
+    """Asks which of two options ("prefer", "vs", or `which ... or` with no question mark between)."""
+    return says(question, "prefer_words") or any({"which", "or"} <= words(part) for part in question.split("?"))
 
 
 _ASKS_EVIDENCE = re.compile(r"\b(?:evidence|what\s+(?:data|trials?|studies)|which\s+(?:\w+\s+)?(?:trials?|studies|data)"
@@ -129,8 +135,6 @@ _DEFINING = re.compile(r"\b(?:defined|defines?|definition|means?|meaning|refers?
                        r"|is\s+called|known\s+as|stands?\s+for|covers)\b", re.IGNORECASE)
 _COPULA = re.compile(r"^(?:[\w+:()/-]+\s+){1,5}?(?:is|are)\s+(?!not\b|no\b|one\s+of\b|\w+ed\b|\w+en\b)(?=(?:a|an|the|[\w-]+)\s)",
                      re.IGNORECASE)
-_ASKS_NUMBER = re.compile(r"\b(?:age|ages|range|threshold|cut-?off|level|limit|how\s+(?:old|young|many|much))\b",
-                          re.IGNORECASE)
 _DEFINE_WORDS = frozenset(["meant", "mean", "means", "define", "defined", "definition", "meaning", "range", "context",
                            "count", "counts", "stand", "refer", "term", "word"])
 
@@ -185,8 +189,10 @@ _PART_GENERIC = frozenset(["standard", "approach", "done", "used", "counts", "co
                            "means", "level", "kind", "type", "way", "ways", "thing", "things", "part", "stay", "stays"])
 
 
-_ASKING = re.compile(r"\W*(?:what|wat|whats|which|how|when|why|where|who|whether|is|are|does|do|dose|did|should|shd"
-                     r"|can|could|would|will|list|name|describe|compare|explain|define)\b", re.IGNORECASE)
+#: The first words of an asking part.
+_ASKING = frozenset(["what", "wat", "whats", "which", "how", "when", "why", "where", "who", "whether", "is", "are", "does",
+                     "do", "dose", "did", "should", "shd", "can", "could", "would", "will", "list", "name", "describe",
+                     "compare", "explain", "define"])
 
 
 def question_parts(question: str) -> list[str]:
@@ -200,7 +206,7 @@ def question_parts(question: str) -> list[str]:
     ['28M T-ALL relapsed, what salvage']
     """
     parts = [p.strip(" ,.:?") for p in _PART_SPLIT.split(question)]
-    asking = [p for p in parts if len(p.split()) >= 2 and _ASKING.match(p)]
+    asking = [p for p in parts if len(p.split()) >= 2 and first_word(p) in _ASKING]
     # a case description before one question ("28M T-ALL relapsed, what salvage") is one question
     return asking if len(asking) >= 2 else [question.strip()]
 
@@ -211,7 +217,6 @@ _STATED_GRADE = re.compile(
     r"\bCQ\s*-?\s*\d+[a-z]?\b|\bclinical\s+question\s+\d+\b"
     r"|(?<!\()\b(?:category|grade)\s+(?:1|2a|2b|3|[abc])\b(?!\s*,)(?=[^?]*?(?:recommendation|\?|$))",
     re.IGNORECASE)
-_NO_GRADE_LINE = re.compile(r"\bcontains no (?:CQ numbers|recommendation grades)\b")
 
 
 def stated_grades(question: str) -> list[str]:
@@ -269,16 +274,14 @@ def read_intents(question: str) -> Intents:
     return Intents(
         status=is_status_question(question), grades=grades, rest=rest, rest_status=is_status_question(rest),
         position=asks_position(rest), definition=is_definition_question(question),
-        asks_meaning=_ASKS_DEFINITION.search(question) is not None,
-        evidence=_ASKS_EVIDENCE.search(question) is not None, duration=_DURATION_Q.search(question) is not None,
-        either_or=_EITHER_OR.search(question) is not None, grade=_GRADE_Q.search(question) is not None,
-        comparison=re.search(r"\bor\b|\bvs\.?\b|\bversus\b", question, re.IGNORECASE) is not None,
-        why=re.match(r"\W*why\b", question, re.IGNORECASE) is not None,
-        confirm=_ASSERTS.search(question) is not None and (TAG_QUESTION.search(question) is not None
+        asks_meaning=says(question, "asks_meaning"),
+        evidence=_ASKS_EVIDENCE.search(question) is not None, duration=says(question, "duration_question"),
+        either_or=either_or(question), grade=says(question, "grade_question"),
+        comparison=says(question, "comparison"), why=first_word(question) == "why",
+        confirm=says(question, "asserts") and (TAG_QUESTION.search(question) is not None
                                                            or CONFIRM.match(question) is not None
                                                            or _CLAIM_REQUEST.search(question) is not None),
         treatment=TREATMENT_QUESTION.search(question) is not None,
-        reference=_ASKS_REFERENCE.search(question) is not None,
-        sources=_ASKS_ABOUT_SOURCES.search(question) is not None,
+        reference=says(question, "asks_reference"), sources=says(question, "asks_about_sources"),
         trials=sorted(trial_keys(question)), trial_named=TRIAL_RE.search(question) is not None,
         asking=asking_clause(question), parts=question_parts(question))

@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.compose.builder import Builder, lead_for
+from assistant.compose.cues import says
 from assistant.compose.focus import add_listed
 from assistant.compose.rules import add_status
 from assistant.compose.selection import DraftPlan, Sources
-from assistant.compose.sentences import _GENERIC, _REFERENCE_ANSWER, best_sentences
+from assistant.compose.sentences import _GENERIC, best_sentences
 from assistant.compose.trials import add_trial
 from assistant.models import RetrievedChunk
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
@@ -31,7 +32,7 @@ def _chunk_lines(plan: DraftPlan, pool: Sources, builder: Builder, r: RetrievedC
                             min_shared=min_shared):
         if builder.count() >= RANKED_LINES:
             break
-        if plan.intents.reference and not _REFERENCE_ANSWER.search(s):
+        if plan.intents.reference and not says(s, "reference_answer"):
             continue  # "where was it published": bibliography and editions, not content
         if plan.names_other_trial(s):
             continue

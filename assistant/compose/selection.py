@@ -9,7 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.compose.intents import _PREFER_S, knowledge_question
+from assistant.compose.cues import says
+from assistant.compose.intents import knowledge_question
 from assistant.compose.sentences import (
     _FACT_TOKENS,
     _SETTING,
@@ -187,7 +188,7 @@ def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
     question asks about the grade, which no rule states; an either/or question answered by the guideline's "does
     not rank / leaves the choice open" line gets that line first.)"""
     status, it = plan.status, plan.intents
-    prefers = bool(status) and it.either_or and _PREFER_S.search(status[0][0]) is not None
+    prefers = bool(status) and it.either_or and says(status[0][0], "prefer_line")
     if plan.asked and status and not it.grade and not prefers and any(subject.named_by(r) for r in [*sure, *maybe]):
         plan.asked = False
     status_terms = _stems(set(tokenize(status[0][0]))) if status else set()

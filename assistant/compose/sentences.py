@@ -7,18 +7,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from assistant.compose.cues import cue, says
 from assistant.compose.intents import (
-    _ASKS_ABOUT_SOURCES,
-    _ASKS_NUMBER,
-    _ASKS_REFERENCE,
     _COPULA,
     _DEFINE_WORDS,
-    _DEFINING,
-    _GRADE_Q,
     _PART_GENERIC,
-    _PREFER_Q,
-    _PREFER_S,
     is_status_question,
+    prefer_question,
     question_parts,
 )
 from assistant.models import Chunk, PatientFacts
@@ -29,8 +24,11 @@ from assistant.text import (
     POPULATION_TOKENS,
     TRIAL_NAME,
     TRIAL_RE,
+    _word_char,
     chunk_sentences,
+    first_of,
     headed_sentences,
+    term_at,
     tokenize,
 )
 
@@ -77,13 +75,11 @@ def _safe_sentence(sentence: str, facts: PatientFacts, book: RuleBook) -> bool:
 
 _FRONTLINE, _SALVAGE = frozenset({"newly_diagnosed", "cr1"}), frozenset({"relapsed", "refractory"})
 _DRUG_POPULATION = (
-    # (pattern, the patient fact that excludes it): drugs and tests that only concern one population.
-    (re.compile(r"\bnelarabine\b", re.IGNORECASE), "lineage", "B"),
-    (re.compile(r"\b(?:blinatumomab|inotuzumab|tisagenlecleucel|brexucabtagene|car[\s-]?t\b)", re.IGNORECASE),
-     "lineage", "T"),
-    (re.compile(r"\b(?:tkis?|imatinib|dasatinib|nilotinib|ponatinib|bcr::?abl1?|t315i|ph-positive|ph\+)",
-                re.IGNORECASE), "ph_status", "negative"),  # ("not Ph-positive" in a question names no drug)
-    (re.compile(r"\bt315i\b", re.IGNORECASE), "t315i", False),
+    # (cue list, the patient fact that excludes it): drugs and tests that only concern one population.
+    ("t_lineage_only", "lineage", "B"),
+    ("b_lineage_only", "lineage", "T"),
+    ("ph_positive_only", "ph_status", "negative"),  # ("not Ph-positive" in a question names no drug)
+    ("t315i_only", "t315i", False),
 )
 _RESULT_NUMBER = re.compile(r"\d+(?:\.\d+)?\s*%|\bHR\b|\bP\s*[=<]|\b\d+\s*(?:of|/)\s*\d+\b"
                             r"|\b\d+(?:\.\d+)?\s*(?:months?|patients|years?)\b", re.IGNORECASE)
@@ -91,8 +87,17 @@ _PH_WORDS = re.compile(r"\bph[\s-]*(?:positive|negative|\+|-)|\bbcr::?abl1?[\s-]
 _AGE_RANGE = re.compile(r"\b\d{1,2}\s*(?:–|-|to)\s*\d{2}\b")
 
 
-_FACTOR_LIST = re.compile(r"^[^.]*?\b(?:factors?|features?|criteria|examples?)\b[^.]*?\b(?:include|includes|such\s+as)\b",
-                          re.IGNORECASE)
+def _listing_head(sentence: str) -> str:
+    """The sentence up to "... factors include" when it lists factors (in its first clause before a full stop):
+    the items of a list of factors are not its population ("Adverse features include the Ph chromosome, ...").
+
+    >>> _listing_head("Adverse features include the Ph chromosome and KMT2A.")
+    'Adverse features include'
+    """
+    first = sentence.split(".")[0]
+    factor = first_of(first, cue("factor_words"))
+    include = first_of(first[factor[1]:], cue("include_words")) if factor else None
+    return sentence[:factor[1] + include[1]] if factor and include else sentence
 
 
 def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phase: bool = True) -> bool:
@@ -100,13 +105,11 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phas
     lineage, CD19/CD22 or MRD result, age band, or front-line vs relapse setting, or a drug or test that only
     concerns another population. What the question itself names is always allowed (a false premise about
     nelarabine in B-ALL must be answered with the nelarabine sentence)."""
-    # "Adverse features include the Ph chromosome, ...": the items of a list of factors are not its population
-    listing = _FACTOR_LIST.search(sentence)
-    head = sentence[:listing.end()] if listing else sentence
+    head = _listing_head(sentence)
     own = stated_facts(head)
     for key in ("ph_status", "lineage", "cd19", "cd22", "mrd_status", "t315i"):
-        have, says = getattr(facts, key), own.get(key)
-        if have is not None and says is not None and have != says:
+        have, stated = getattr(facts, key), own.get(key)
+        if have is not None and stated is not None and have != stated:
             return False
     not_yet, done = {"not_done", "ineligible", "eligible", "planned"}, {"done"}
     if (facts.transplant in not_yet and (own.get("transplant") in done or own.get("phase") == "post_hsct")) or (
@@ -123,38 +126,53 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phas
         if facts.phase in _SALVAGE and own["phase"] == "post_hsct" and own.get("mrd_status") and not facts.mrd_status:
             return False  # an MRD result after transplant is not the frank relapse the question describes
     if (phase and facts.phase in _SALVAGE and not facts.mrd_status and own.get("mrd_timepoint") == "after_induction"
-            and not re.search(r"\bmrd\b|residual", question, re.IGNORECASE)):
+            and not says(question, "asks_mrd")):
         return False  # MRD after first induction is front-line risk, not a plan for a frank relapse
-    if (facts.phase in _SALVAGE and re.search(r"\bprophyla", sentence, re.IGNORECASE)
-            and not re.search(r"\bprophyla", question, re.IGNORECASE)):
+    if (facts.phase in _SALVAGE and says(sentence, "prophylaxis") and not says(question, "prophylaxis")):
         return False  # prophylaxis (CNS, TKI after transplant) belongs to front-line therapy, not to a relapse
     if (facts.lineage == "T" and facts.ph_status is None and own.get("ph_status") == "positive"
             and not _PH_WORDS.search(question)):
         return False  # T-ALL is Ph-negative unless the question says otherwise
-    for rx, key, excluded in _DRUG_POPULATION:
+    for only, key, excluded in _DRUG_POPULATION:
         # "no T315I" names it but wants no resistance lines; "not Ph-positive" names no TKI
-        named = key != "t315i" and rx.search(_PH_WORDS.sub(" ", question))
-        if getattr(facts, key) == excluded and rx.search(head) and not named:
+        named = key != "t315i" and says(_PH_WORDS.sub(" ", question), only)
+        if getattr(facts, key) == excluded and says(head, only) and not named:
             return False
     return True
 
 
 #: Words that name a disease phase as a setting ("first-line", "relapsed or refractory").
-_SETTING_WORDS = {
-    "newly_diagnosed": re.compile(r"first[\s-]line|front[\s-]?line|induction|newly diagnosed", re.IGNORECASE),
-    "cr1": re.compile(r"first[\s-]line|first (?:complete )?remission|\bCR1\b|consolidation", re.IGNORECASE),
-}
-_SETTING_WORDS["refractory"] = _SETTING_WORDS["relapsed"] = re.compile(r"relapse|refractory|salvage", re.IGNORECASE)
-_NO_MATCH = re.compile(r"(?!x)x")
-#: Sentences that say what the guideline does NOT say, or that something is trial evidence only.
-_STATUS_SENTENCE = re.compile(
-    r"\b(?:does not (?:recommend|present|include)|not recommended|not (?:the |a )?(?:jsh 2023 )?(?:standard|recommendation)"
-    r"|no (?:confirmed )?(?:japanese )?approval|no jsh|not listed|not part of|no (?:jsh 2023 )?recommendation grades?"
-    r"|grade or cq number|no cq numbers?|trial evidence only|is trial evidence|are trial evidence"
-    r"|does not (?:name|specify|define|list|address|give|cover|state)"
-    r"|no [\w-]+-specific|by analogy|does not rank|leaves the choice|neither is stated as preferred"
-    r"|not (?:for|as) (?:the )?first[\s-]line|could not be confirmed)\b",
-    re.IGNORECASE)
+_SETTING_WORDS = {"newly_diagnosed": "setting_newly_diagnosed", "cr1": "setting_cr1",
+                  "relapsed": "setting_relapsed", "refractory": "setting_relapsed"}
+
+
+def _names_setting(sentence: str, phase: str | None) -> bool:
+    """The sentence names the patient's phase as a setting ("first-line", "relapsed or refractory")."""
+    return phase in _SETTING_WORDS and says(sentence, _SETTING_WORDS[phase])
+
+
+def _status_line(sentence: str) -> bool:
+    """A sentence that says what the guideline does NOT say, or that something is trial evidence only (also "no
+    LBL-specific ...")."""
+    return says(sentence, "status_line") or _no_specific(sentence)
+
+
+def _no_specific(sentence: str) -> bool:
+    """ "no LBL-specific recommendation": "no " and a word (letters, digits, hyphens) ending "-specific".
+
+    >>> _no_specific("There is no LBL-specific regimen."), _no_specific("a B-ALL-specific line")
+    (True, False)
+    """
+    low = sentence.lower()
+    at = term_at(low, "*-specific", fold=False)
+    while at >= 0:
+        start = at
+        while start > 0 and (_word_char(low[start - 1]) or low[start - 1] == "-"):
+            start -= 1
+        if start < at and low[max(0, start - 3):start] == "no " and not _word_char(low[start - 4:start - 3]):
+            return True
+        at = term_at(low, "*-specific", at + 1, fold=False)
+    return False
 _STATUS_GENERIC = _GENERIC | frozenset(
     ["recommend", "recommended", "recommends", "endorse", "standard", "approach", "give", "does", "the", "for", "ph",
      "based", "newly", "diagnosed", "therapy", "treatment", "high", "risk", "relapse", "level", "considered", "after",
@@ -188,15 +206,15 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
     seen: set[str] = set()
     for ci, chunk in enumerate(chunks):
         for s in chunk_sentences(chunk.text):
-            if s in seen or s not in chunk.text or not _STATUS_SENTENCE.search(s):
+            if s in seen or s not in chunk.text or not _status_line(s):
                 continue
             seen.add(s)
-            if _LOW_VALUE.search(s) and not _ASKS_ABOUT_SOURCES.search(question):
+            if _low_value(s) and not says(question, "asks_about_sources"):
                 continue  # "the INO-VATE results are trial evidence": a label, not an answer
             # a "does not list X first-line" line is about the setting asked, whatever phase it names; one that
             # names only another setting ("MRD-positive ... in remission" for a relapse) is not
             if not _safe_sentence(s, facts, book) or not fits_patient(
-                    s, facts, question, phase=not (facts.phase and _SETTING_WORDS.get(facts.phase, _NO_MATCH).search(s))):
+                    s, facts, question, phase=not (facts.phase and _names_setting(s, facts.phase))):
                 continue
             if chunk.tier != "guideline" and claims_recommendation(s):
                 continue  # "recommend..." may only be said citing a guideline chunk
@@ -218,14 +236,13 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
             if set(stated_facts(s)) - stated - {"phase", "prior_tkis", "t315i"}:
                 score *= 0.8  # about a narrower population than the question (e.g. "for older adults")
             score *= 1.5 ** rare_shared  # shares the question's subject
-            if _GRADE_Q.search(question) and _GRADE_Q.search(s):
+            if says(question, "grade_question") and says(s, "grade_question"):
                 score *= 2.0  # a question about grades or CQ numbers wants the sentence about them
-            if _PREFER_Q.search(question) and _PREFER_S.search(s):
+            if prefer_question(question) and says(s, "prefer_line"):
                 score *= 3.0  # "which is preferred?" wants the sentence about ranking or choice
             scored.append((score, -ci, s, chunk))
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
-    if (asked and rare is not None and re.search(r"\bor\b|\bvs\.?\b|\bversus\b", question, re.IGNORECASE)
-            and not _GRADE_Q.search(question)):
+    if asked and rare is not None and says(question, "comparison") and not says(question, "grade_question"):
         # "ponatinib first-line or D-ALBA?": the best line for each rare subject the question names, in its order
         subjects = [t for t in dict.fromkeys(tokenize(question)) if t in q_raw and rare(t) and not t.isdigit()]
         per_subject: list[tuple[str, Chunk]] = []
@@ -256,29 +273,49 @@ def _score(sentence: str, q_tokens: set[str], context: frozenset[str] = frozense
 
 
 
-_REFERENCE = re.compile(r"\bpublished\b|\bjournal\b|\bdoi\b|\bvolume\b|\bint j hematol\b", re.IGNORECASE)
-_REFERENCE_ANSWER = re.compile(r"\bpublish\w*|\bjournal\b|\bdoi\b|\bvolume\b|\bedition\b|\bversion\b"
-                               r"|\bauthors?\b|\bfull text\b|\bsummar\w+|\bcited?\b|\bhatta\b", re.IGNORECASE)
-_HEADLINE = re.compile(r"\b(?:overall survival|event-free survival|disease-free survival|relapse-free survival"
-                       r"|median (?:overall )?survival|\bOS\b|\bEFS\b|\bDFS\b|primary endpoint)", re.IGNORECASE)
-#: Outcome kinds a trial question may name, and the result lines that report them.
-_OUTCOME_KINDS = (
-    (re.compile(r"\bOS\b|\bsurvival\b", re.IGNORECASE), re.compile(r"overall survival|\bOS\b", re.IGNORECASE)),
-    (re.compile(r"\bremission|\bCR\b|\bresponse", re.IGNORECASE),
-     re.compile(r"\bremission\b|\bCR(?:/CRi|h)?\b|\bresponse\b", re.IGNORECASE)),
-    (re.compile(r"\btoxicit|\bside\s+effects?|\badverse", re.IGNORECASE),
-     re.compile(r"\btoxicit|\bVOD\b|\bcytokine\b|\bneurotox|\badverse\s+events?", re.IGNORECASE)),
-)
-_PROVISIONAL = re.compile(r"\bearlier\b[^.]*\babstract\b|\binterim\b|\bpreliminary\b", re.IGNORECASE)
-_DEFINITION = re.compile(r"\bmeans\b|\bstands for\b|\bis defined as\b|\brefers to\b", re.IGNORECASE)
-_INTRO = re.compile(r"\bthe following\b", re.IGNORECASE)
-_LOW_VALUE = re.compile(
-    r"evidence documents?|\bsee the\b|this document|documents? (?:in|of) this corpus|are evidence(?:,)? (?:and )?not"
-    r"|\bthe assistant\b|\bmust never be\b|\bmust not (?:state|invent|say|claim)\b|\bwas published\b"
-    r"|^(?:because of this|for this reason|as a result|in this case)\b"
-    r"|(?:results?|findings?) (?:are|is) (?:trial )?evidence|have their own|\bpublished in \w+ (?:in )?\d{4}|context document"
-    r"|^in this corpus\b|\bis assumed to\b|\bresult is evidence\b|\bthe following\b",
-    re.IGNORECASE)
+#: Outcome kinds a trial question may name (cue list), and the result lines that report them (cue list).
+_OUTCOME_KINDS = (("asks_survival", "reports_survival"), ("asks_remission", "reports_remission"),
+                  ("asks_toxicity", "reports_toxicity"))
+
+
+def _provisional(sentence: str) -> bool:
+    """An interim, preliminary or earlier abstract report ("earlier" then "abstract" with no full stop between)."""
+    if says(sentence, "provisional"):
+        return True
+    for part in sentence.split("."):
+        earlier = term_at(part, "earlier")
+        if earlier >= 0 and term_at(part, "abstract", earlier) >= 0:
+            return True
+    return False
+
+
+def _low_value(sentence: str, *, intro: bool = True) -> bool:
+    """A line about the corpus or the assistant, a bare connective or label, a publication note, or (unless
+    `intro` is False: a list's own intro opens it) a list intro ("the following ...")."""
+    return (says(sentence, "low_value") or (intro and says(sentence, "list_intro"))
+            or _published_in_year(sentence))
+
+
+def _published_in_year(sentence: str) -> bool:
+    """ "published in Blood in 2021", "published in 2024 (NEJM)": "published in", one word, a year.
+
+    >>> _published_in_year("It was published in Blood in 2021."), _published_in_year("published in 2024")
+    (True, False)
+    """
+    low = sentence.lower()
+    at = term_at(low, "published in", fold=False)
+    while at >= 0:
+        rest = low[at + len("published in"):]
+        j = 1
+        while j < len(rest) and _word_char(rest[j]):
+            j += 1
+        if rest[:1] == " " and j > 1 and rest[j:j + 1] == " ":
+            tail = rest[j + 1:]
+            tail = tail[3:] if tail.startswith("in ") and not tail[:4].isdecimal() else tail
+            if len(tail) >= 4 and tail[:4].isdecimal():
+                return True
+        at = term_at(low, "published in", at + 1, fold=False)
+    return False
 
 
 def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleBook, *, n: int = 2,
@@ -290,19 +327,19 @@ def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleB
             continue
         if need_numbers and not _RESULT_NUMBER.search(s):
             continue  # a trial line must carry a result, not only a year
-        if _LOW_VALUE.search(s) and not (_ASKS_ABOUT_SOURCES.search(question) or _ASKS_REFERENCE.search(question)):
+        if _low_value(s) and not (says(question, "asks_about_sources") or says(question, "asks_reference")):
             continue
         ctx = frozenset(tokenize(chunk.title)) if evidence else frozenset()
         if len({t for t in ((set(tokenize(s)) | ctx) & q) - _GENERIC if not t.isdigit()}) < min_shared:
             continue  # (a bare number, "ECOG 3" and "3-year", is a coincidence, not a shared subject)
         score = _score(s, q, ctx)
-        if _ASKS_REFERENCE.search(question) and _REFERENCE.search(s):
+        if says(question, "asks_reference") and says(s, "reference_line"):
             score *= 2.0  # "what is the reference / who published": the bibliographic sentence first
         if (evidence or need_numbers) and re.search(r"\d+(?:\.\d+)?\s*%|\bHR\b|\bmonths?\b", s):
             score *= 1.6  # trial questions want results, not bibliography
-            if _HEADLINE.search(s):
+            if says(s, "headline_result"):
                 score *= 1.5  # and the headline result (survival) before secondary ones
-            if _PROVISIONAL.search(s):
+            if _provisional(s):
                 score *= 0.6  # the final analysis before an earlier abstract or interim report
         if score > 0:
             scored.append((score, -i, s))
@@ -342,7 +379,7 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
     q_drugs = q | (have & DRUG_TOKENS)
     terms = [t for t in dict.fromkeys(tokenize(question))
              if t not in have and t not in _FACT_TOKENS and t not in _GENERIC and t not in _FOCUS_SKIP
-             and not re.match(r"\d", t) and len(t) > 2 and rare(t)]  # (numbers and "22yo" are no subject; KMT2A is)
+             and not t[:1].isdecimal() and len(t) > 2 and rare(t)]  # (numbers and "22yo" are no subject; KMT2A is)
     out: list[tuple[str, Chunk]] = []
     seen: set[str] = set(covered)
     named_drugs = [t for t in dict.fromkeys(tokenize(question)) if t in DRUG_TOKENS]
@@ -362,7 +399,7 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
                     continue
                 if book.excluded_statement(facts, s):
                     continue  # a rule left out for this patient ("continue chemotherapy" at MRD 0.02%) stays out
-                if _LOW_VALUE.search(s) or (chunk.tier != "guideline" and claims_recommendation(s)):
+                if _low_value(s) or (chunk.tier != "guideline" and claims_recommendation(s)):
                     continue
                 if chunk.tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s):
                     continue
@@ -432,7 +469,7 @@ def heading_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFact
                 continue
             if not _safe_sentence(sent, facts, book) or not fits_patient(sent, facts, question):
                 continue
-            if (_LOW_VALUE.search(_INTRO.sub("", sent))  # a list's own intro ("the following ...") opens it
+            if (_low_value(sent, intro=False)  # a list's own intro ("the following ...") opens it
                     or (chunk.tier != "guideline" and claims_recommendation(sent))):
                 continue
             out.append((sent, chunk))
@@ -448,29 +485,31 @@ def definition_sentences(question: str, chunks: Sequence[Chunk], facts: PatientF
     subject = set(tokenize(question)) - _GENERIC - _DEFINE_WORDS - _STATUS_GENERIC
     if not subject:
         return []
-    number = _ASKS_NUMBER.search(question) is not None
+    number = says(question, "asks_number")
     q = set(tokenize(question))
     scored: list[tuple[float, str, Chunk]] = []
     seen: set[str] = set()
     for chunk in chunks:
         for s in chunk_sentences(chunk.text):
-            if s in seen or s not in chunk.text or (number and not re.search(r"\d", s)):
+            if s in seen or s not in chunk.text or (number and not any(ch.isdecimal() for ch in s)):
                 continue
-            verb = _DEFINING.search(s) or _COPULA.match(s)
+            defining = first_of(s, cue("defining_word"))
+            copula = None if defining else _COPULA.match(s)
             # the subject comes before the defining word ("AYA are conventionally defined as ...", "Ph-like ALL
             # is ..."); "a result below 0.01% does not mean ..." defines nothing
-            if verb is None:
+            if defining is None and copula is None:
                 continue
-            head = s[: verb.end()] if verb.re is _COPULA else s[: verb.start()]
-            if not subject & set(tokenize(head)) or re.search(r"\b(?:not|n't)\s+$", head):
+            end = defining[1] if defining else copula.end()  # type: ignore[union-attr]
+            head = s[: copula.end()] if copula else s[: defining[0]]  # type: ignore[index]
+            if not subject & set(tokenize(head)) or _ends_negated(head):
                 continue
-            if chunk.tier == "evidence" or TRIAL_RE.search(s[: verb.end()]):
+            if chunk.tier == "evidence" or TRIAL_RE.search(s[:end]):
                 continue  # how a trial defined its population ("In E1910, ... defined as") is not the definition
             seen.add(s)
             shared = subject & set(tokenize(s))
             if not shared or not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question):
                 continue
-            scored.append((len(shared) + _score(s, q) / 10 + (0.5 if verb.re is _DEFINING else 0), s, chunk))
+            scored.append((len(shared) + _score(s, q) / 10 + (0.5 if defining else 0), s, chunk))
     scored.sort(key=lambda x: -x[0])
     return [(s, c) for _, s, c in scored[:n]]
 
@@ -488,7 +527,7 @@ def _stem4(tokens: set[str]) -> set[str]:
 
 def _part_candidate(sent: str, chunk: Chunk, facts: PatientFacts, book: RuleBook, question: str) -> bool:
     """A sentence may answer a part: quotable, safe, about this patient, no recommendation outside the guideline."""
-    if _LOW_VALUE.search(sent) or not _safe_sentence(sent, facts, book) or not fits_patient(sent, facts, question):
+    if _low_value(sent) or not _safe_sentence(sent, facts, book) or not fits_patient(sent, facts, question):
         return False
     return chunk.tier == "guideline" or not (claims_recommendation(sent) or (
         chunk.tier == "evidence" and _GUIDELINE_CLAIM_RE.search(sent) and not _EVIDENCE_FRAME_RE.search(sent)))
@@ -517,6 +556,38 @@ def _best_part_sentence(terms: set[str], open_terms: set[str], setting: set[str]
     return None if best is None else best[1:]
 
 
+def _unmarked(line: str) -> str:
+    """An answer line without its citation markers ("[2]") and bold labels ("**Evidence ...:**").
+
+    >>> _unmarked("- **Evidence (trial data):** CR 80%.[2][3]")
+    '-   CR 80%.  '
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(line):
+        if line.startswith("**", i):
+            j = line.find("**", i + 2)
+            if j > i + 2 and "*" not in line[i + 2:j]:
+                out.append(" ")
+                i = j + 2
+                continue
+        if line[i] == "[":
+            j = line.find("]", i)
+            if j > i + 1 and line[i + 1:j].isdecimal():
+                out.append(" ")
+                i = j + 1
+                continue
+        out.append(line[i])
+        i += 1
+    return "".join(out)
+
+
+def _ends_negated(head: str) -> bool:
+    """The text ends in "not " or "n't " as a word ("a result below 0.01% does not ")."""
+    body = head.rstrip()
+    return len(body) < len(head) and body.endswith(("not", "n't")) and not _word_char(body[-4:-3])
+
+
 def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
                    covered: Sequence[str]) -> list[tuple[str, Chunk]]:
     """For a question with several parts: the best sentence for each part that the answer so far leaves open,
@@ -525,7 +596,7 @@ def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, 
     parts = question_parts(question)
     if len(parts) < 2:
         return []
-    lines = [_stem4(set(tokenize(re.sub(r"\[\d+\]|\*\*[^*]+\*\*", " ", line)))) for line in covered]  # no markers
+    lines = [_stem4(set(tokenize(_unmarked(line)))) for line in covered]
     setting = set(tokenize(question)) & POPULATION_TOKENS
     seen = set(covered)
     out: list[tuple[str, Chunk]] = []

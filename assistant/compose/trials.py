@@ -7,13 +7,13 @@ import re
 from dataclasses import dataclass
 
 from assistant.compose.builder import Builder
+from assistant.compose.cues import says
 from assistant.compose.evidence import add_tier
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import (
-    _HEADLINE,
     _OUTCOME_KINDS,
-    _PROVISIONAL,
     EVIDENCE_LEAD,
+    _provisional,
     _safe_sentence,
     _score,
     best_sentences,
@@ -21,7 +21,7 @@ from assistant.compose.sentences import (
 )
 from assistant.models import Chunk, RuleFinding
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
-from assistant.text import chunk_sentences, tokenize, trial_keys
+from assistant.text import chunk_sentences, term_at, tokenize, trial_keys
 
 __all__ = ["add_trial", "UnreportedResults", "TrialFirst", "TrialOrEvidence"]
 
@@ -30,19 +30,19 @@ def _ranked(plan: DraftPlan, pool: Sources, siblings: list[Chunk]) -> list[tuple
     """A trial's quotable lines, results first: the headline survival before secondary results, the final
     analysis before an earlier abstract; with two outcomes asked ("OS and remission rates"), the best of each."""
     q = set(tokenize(plan.q))
-    asked_kinds = [rx for q_rx, rx in _OUTCOME_KINDS if q_rx.search(plan.q)]
+    asked_kinds = [reports for asks, reports in _OUTCOME_KINDS if says(plan.q, asks)]
     per_chunk = 6 if len(asked_kinds) >= 2 else 3
     cands = sorted(((s, c) for c in siblings
                     for s in best_sentences(c, plan.q, plan.facts, pool.book, n=per_chunk, evidence=True)),
                    key=lambda sc: -_score(sc[0], q, frozenset(tokenize(sc[1].title)))
                    * (1.6 if re.search(r"\d+(?:\.\d+)?\s*(?:%|months?\b)", sc[0]) else 1.0)
-                   * (1.5 if _HEADLINE.search(sc[0]) else 1.0)
-                   * (1.2 if re.search(r"overall survival|\bOS\b", sc[0]) else 1.0)
-                   * (0.6 if _PROVISIONAL.search(sc[0]) else 1.0))
+                   * (1.5 if says(sc[0], "headline_result") else 1.0)
+                   * (1.2 if "overall survival" in sc[0] or term_at(sc[0], "OS", fold=False) >= 0 else 1.0)
+                   * (0.6 if _provisional(sc[0]) else 1.0))
     if len(asked_kinds) >= 2:
         picked: list[tuple[str, Chunk]] = []
-        for rx in asked_kinds:
-            hit = next((sc for sc in cands if rx.search(sc[0]) and sc not in picked), None)
+        for reports in asked_kinds:
+            hit = next((sc for sc in cands if says(sc[0], reports) and sc not in picked), None)
             if hit is not None:
                 picked.append(hit)
         cands = picked + [sc for sc in cands if sc not in picked]
