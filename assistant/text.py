@@ -313,14 +313,34 @@ def _tokenize(text: str, keep_stopwords: bool, fix_typos: bool) -> tuple[str, ..
     return tuple(out)
 
 
-#: A token that names one trial ("all202_o", "ph_all202", "10403", "tower"), not a gene or a year.
-_TRIAL_KEY = re.compile(r"(?!cd\d|t315i|(?:19|20)\d\d$)(?:[a-z_]+\d+\w*|\d{3,}|tower|eliana|phallcon|alba|graaph|zuma"
-                        r"|nishiwaki|gmall|ukall\w*|lysa|ino_vate)")
+#: Trial names that carry no number.
+_TRIAL_WORDS = frozenset(["tower", "eliana", "phallcon", "alba", "graaph", "zuma", "nishiwaki", "gmall", "lysa",
+                          "ino_vate"])
+
+
+def _is_trial_key(tok: str) -> bool:
+    """A token that names one trial ("all202_o", "ph_all202", "10403", "tower", "ukall14"), not a gene ("cd19",
+    "t315i") or a year ("2023").
+
+    >>> [_is_trial_key(t) for t in ("all202_o", "10403", "tower", "ukall", "cd19", "t315i", "2023", "0.01%")]
+    [True, True, True, True, False, False, False, False]
+    """
+    if (tok.startswith("cd") and tok[2:3].isdecimal()) or tok.startswith("t315i") or (
+            len(tok) == 4 and tok[:2] in ("19", "20") and tok[2:].isdecimal()):
+        return False
+    if tok in _TRIAL_WORDS or tok.isdecimal() and len(tok) >= 3:
+        return True
+    if not all(_word_char(ch) for ch in tok):
+        return False
+    if tok.startswith("ukall"):
+        return True
+    letters = len(tok) - len(tok.lstrip("abcdefghijklmnopqrstuvwxyz_"))
+    return letters > 0 and tok[letters:letters + 1].isdecimal()
 
 
 def trial_keys(text: str) -> set[str]:
     """The tokens that tell one trial from another ("all202_o" vs "ph_all202", "10403", "tower")."""
-    return {t for t in tokenize(text) if _TRIAL_KEY.fullmatch(t)}
+    return {t for t in tokenize(text) if _is_trial_key(t)}
 
 
 def contains_term(haystack_norm: str, term: str) -> bool:
@@ -433,3 +453,22 @@ def words(text: str) -> set[str]:
             out.add("".join(cur))
             cur = []
     return out
+
+
+def after_number(text: str, unit: str, *, bounded: bool = False) -> bool:
+    """`unit` (a term, see `term_at`; case-sensitive) right after a number, spaces allowed ("12 months", "40%");
+    `bounded`: the number starts a word ("x2%" does not count).
+
+    >>> after_number("OS 7.7 months", "*months"), after_number("months later", "*months"), after_number("x2%", "*%")
+    (True, False, True)
+    >>> after_number("x2%", "*%", bounded=True)
+    False
+    """
+    at = term_at(text, unit, fold=False)
+    while at >= 0:
+        before = text[:at].rstrip()
+        digits = len(before) - len(before.rstrip("0123456789"))
+        if digits and not (bounded and _word_char(before[len(before) - digits - 1:len(before) - digits])):
+            return True
+        at = term_at(text, unit, at + 1, fold=False)
+    return False

@@ -131,8 +131,6 @@ _DEFINE_Q = re.compile(
     r"|\bmeaning\s+of\b"
     r"|^\W*what\s+(?:is|are)\s+(?:an?\s+)?[\w+/-]{2,14}\s*(?:\?|,|\band\b|$)",  # "what is MRD (and why ...)?"
     re.IGNORECASE)
-_DEFINING = re.compile(r"\b(?:defined|defines?|definition|means?|meaning|refers?\s+to|conventionally|counts?\s+as"
-                       r"|is\s+called|known\s+as|stands?\s+for|covers)\b", re.IGNORECASE)
 _COPULA = re.compile(r"^(?:[\w+:()/-]+\s+){1,5}?(?:is|are)\s+(?!not\b|no\b|one\s+of\b|\w+ed\b|\w+en\b)(?=(?:a|an|the|[\w-]+)\s)",
                      re.IGNORECASE)
 _DEFINE_WORDS = frozenset(["meant", "mean", "means", "define", "defined", "definition", "meaning", "range", "context",

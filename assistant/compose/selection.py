@@ -4,7 +4,6 @@ question names. The composers read this `DraftPlan`; none of them decides it aga
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -23,7 +22,7 @@ from assistant.facts import about_a_patient
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts
 from assistant.rules.logic import GuidelineRule, RuleBook, is_branch, is_specific
-from assistant.text import TRIAL_RE, tokenize, trial_keys
+from assistant.text import TRIAL_RE, after_number, term_at, tokenize, trial_keys
 
 if TYPE_CHECKING:
     from assistant.compose.intents import Intents
@@ -131,8 +130,14 @@ class _Subject:
 
 
 def _states_duration(statement: str) -> bool:
-    """ "2 years", "6 months", or the word "duration"."""
-    return re.search(r"\b\d+\s*(?:years?|months?|weeks?)\b|\bduration\b", statement) is not None
+    """ "2 years", "6 months", "12weeks", or the word "duration".
+
+    >>> _states_duration("continue for 2 years"), _states_duration("a 2-year course"), _states_duration("for years")
+    (True, False, False)
+    """
+    if term_at(statement, "duration", fold=False) >= 0:
+        return True
+    return any(after_number(statement, "*" + unit, bounded=True) for unit in ("year", "years", "month", "months", "week", "weeks"))
 
 
 def _statement_terms(rule: GuidelineRule) -> set[str]:

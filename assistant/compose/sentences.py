@@ -25,6 +25,7 @@ from assistant.text import (
     TRIAL_NAME,
     TRIAL_RE,
     _word_char,
+    after_number,
     chunk_sentences,
     first_of,
     headed_sentences,
@@ -335,7 +336,8 @@ def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleB
         score = _score(s, q, ctx)
         if says(question, "asks_reference") and says(s, "reference_line"):
             score *= 2.0  # "what is the reference / who published": the bibliographic sentence first
-        if (evidence or need_numbers) and re.search(r"\d+(?:\.\d+)?\s*%|\bHR\b|\bmonths?\b", s):
+        if (evidence or need_numbers) and (after_number(s, "*%") or any(
+                term_at(s, w, fold=False) >= 0 for w in ("HR", "month", "months"))):
             score *= 1.6  # trial questions want results, not bibliography
             if says(s, "headline_result"):
                 score *= 1.5  # and the headline result (survival) before secondary ones

@@ -3,7 +3,6 @@ trial's design and results first (no patient in the question), or its headline r
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from assistant.compose.builder import Builder
@@ -21,7 +20,7 @@ from assistant.compose.sentences import (
 )
 from assistant.models import Chunk, RuleFinding
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
-from assistant.text import chunk_sentences, term_at, tokenize, trial_keys
+from assistant.text import after_number, chunk_sentences, term_at, tokenize, trial_keys
 
 __all__ = ["add_trial", "UnreportedResults", "TrialFirst", "TrialOrEvidence"]
 
@@ -35,7 +34,7 @@ def _ranked(plan: DraftPlan, pool: Sources, siblings: list[Chunk]) -> list[tuple
     cands = sorted(((s, c) for c in siblings
                     for s in best_sentences(c, plan.q, plan.facts, pool.book, n=per_chunk, evidence=True)),
                    key=lambda sc: -_score(sc[0], q, frozenset(tokenize(sc[1].title)))
-                   * (1.6 if re.search(r"\d+(?:\.\d+)?\s*(?:%|months?\b)", sc[0]) else 1.0)
+                   * (1.6 if any(after_number(sc[0], u) for u in ("*%", "*month", "*months")) else 1.0)
                    * (1.5 if says(sc[0], "headline_result") else 1.0)
                    * (1.2 if "overall survival" in sc[0] or term_at(sc[0], "OS", fold=False) >= 0 else 1.0)
                    * (0.6 if _provisional(sc[0]) else 1.0))
