@@ -18,8 +18,6 @@ from functools import lru_cache
 
 _ABBREV = ("e.g", "i.e", "vs", "et al", "Dr", "approx", "cf", "Fig", "No", "mo", "yr", "yrs", "Int J", "Ann")
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'*_0-9])")
-MARKERS_RE = re.compile(r"\s*((?:\[\d+\])+)\s*$")
-MARKER_RE = re.compile(r"\[(\d+)\]")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -120,14 +118,35 @@ def _without_bullet(line: str) -> str:
     return rest.lstrip() if mark and rest[:1].isspace() else line
 
 
+def without_markers(text: str, replace: str = "") -> tuple[str, list[int]]:
+    """`text` with each citation marker ("[12]") replaced by `replace`, and the marker numbers in order.
+
+    >>> without_markers("A.[1][12] B [x] [3]", " ")
+    ('A.   B [x]  ', [1, 12, 3])
+    """
+    out: list[str] = []
+    numbers: list[int] = []
+    i = 0
+    while i < len(text):
+        j = text.find("]", i + 1) if text[i] == "[" else -1
+        if j > i + 1 and text[i + 1:j].isdecimal():
+            numbers.append(int(text[i + 1:j]))
+            out.append(replace)
+            i = j + 1
+            continue
+        out.append(text[i])
+        i += 1
+    return "".join(out), numbers
+
+
 def strip_markers(sentence: str) -> tuple[str, list[int]]:
     """Return the sentence without its markers and the marker numbers (in order, unique).
 
     >>> strip_markers("TKI is recommended.[1][3]")
     ('TKI is recommended.', [1, 3])
     """
-    markers = [int(m) for m in MARKER_RE.findall(sentence)]
-    body = MARKER_RE.sub("", sentence).strip()
+    body, markers = without_markers(sentence)
+    body = body.strip()
     if body[-1:] in (".", "!", "?") and body[-2:-1].isspace():
         body = body[:-1].rstrip() + body[-1]
     seen: list[int] = []

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from assistant.compose.builder import Builder, lead_for
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import (
-    _TRIAL_IN_TEXT,
+    _reports_study,
     definition_sentences,
     focus_sentences,
     heading_sentences,
@@ -25,7 +25,7 @@ def add_focus(plan: DraftPlan, pool: Sources, builder: Builder, *, closed: bool)
     cands = [c for c in plan.candidates(pool, 8) if c.tier == "guideline" or not plan.plain]
     covered = [t for _, t in builder.lines]
     for sentence, chunk in focus_sentences(plan.q, cands, plan.facts, pool.book, covered, rare=pool.rare):
-        if plan.plain and _TRIAL_IN_TEXT.search(sentence):
+        if plan.plain and _reports_study(sentence):
             continue  # a patient gets the guideline point, not trial protocols
         if plan.names_other_trial(sentence):
             continue

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from assistant.compose.builder import Builder
 from assistant.compose.focus import add_focus
 from assistant.compose.selection import DraftPlan, Sources
-from assistant.compose.sentences import _TRIAL_IN_TEXT, best_sentences, is_trial_sentence
+from assistant.compose.sentences import _reports_study, best_sentences, is_trial_sentence
 
 __all__ = ["add_guideline", "PlainPatient", "GuidelineLines"]
 
@@ -21,7 +21,7 @@ def add_guideline(plan: DraftPlan, pool: Sources, builder: Builder, budget: int,
             if budget <= 0 or builder.full(spare=1):
                 break
             if any(sentence == r.statement for r in plan.chosen) or (plan.plain and (
-                    is_trial_sentence(sentence, chunk) or _TRIAL_IN_TEXT.search(sentence))):
+                    is_trial_sentence(sentence, chunk) or _reports_study(sentence))):
                 continue
             if builder.add("guideline", sentence, chunk):
                 budget -= 1

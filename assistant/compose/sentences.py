@@ -22,7 +22,6 @@ from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, banne
 from assistant.text import (
     DRUG_TOKENS,
     POPULATION_TOKENS,
-    TRIAL_NAME,
     TRIAL_RE,
     _word_char,
     after_number,
@@ -49,7 +48,9 @@ def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(a and b) and len(a & b) / len(a | b) >= NEAR_DUPLICATE
 
 
-_TRIAL_IN_TEXT = re.compile(r"\b(?:" + TRIAL_NAME + r")\b|\b(?:trial|study|registry|analysis)\b", re.IGNORECASE)
+def _reports_study(sentence: str) -> bool:
+    """The sentence names a trial, or the words trial, study, registry or analysis."""
+    return TRIAL_RE.search(sentence) is not None or says(sentence, "trial_words")
 _EVIDENCE_HEADINGS = frozenset({"supporting evidence"})
 
 
@@ -61,7 +62,7 @@ def is_trial_sentence(sentence: str, chunk: Chunk) -> bool:
             if heading.lower() in _EVIDENCE_HEADINGS:
                 return True
             break
-    return bool(_TRIAL_IN_TEXT.search(sentence) and _RESULT_NUMBER.search(sentence)
+    return bool(_reports_study(sentence) and _RESULT_NUMBER.search(sentence)
                 and not _GUIDELINE_CLAIM_RE.search(sentence))
 
 
