@@ -86,7 +86,34 @@ _DRUG_POPULATION = (
 _RESULT_NUMBER = re.compile(r"\d+(?:\.\d+)?\s*%|\bHR\b|\bP\s*[=<]|\b\d+\s*(?:of|/)\s*\d+\b"
                             r"|\b\d+(?:\.\d+)?\s*(?:months?|patients|years?)\b", re.IGNORECASE)
 _PH_WORDS = re.compile(r"\bph[\s-]*(?:positive|negative|\+|-)|\bbcr::?abl1?[\s-]*(?:positive|negative)", re.IGNORECASE)
-_AGE_RANGE = re.compile(r"\b\d{1,2}\s*(?:–|-|to)\s*\d{2}\b")
+
+
+def _age_range(sentence: str) -> bool:
+    """An age range ("aged 25 to 64", "15–39"): one or two digits, a dash or "to", two digits.
+
+    >>> _age_range("adults aged 25 to 64"), _age_range("15–39 years"), _age_range("in 2019-2023"), _age_range("CD19")
+    (True, True, False, False)
+    """
+    n = len(sentence)
+    for i, ch in enumerate(sentence):
+        if not ch.isdecimal() or (i and _word_char(sentence[i - 1])):
+            continue
+        j = i
+        while j < n and sentence[j].isdecimal():
+            j += 1
+        k = j
+        while k < n and sentence[k].isspace():
+            k += 1
+        sep = 2 if sentence.startswith("to", k) else 1 if sentence[k:k + 1] in ("–", "-") else 0
+        k += sep
+        while k < n and sentence[k].isspace():
+            k += 1
+        m = k
+        while m < n and sentence[m].isdecimal():
+            m += 1
+        if j - i <= 2 and sep and m - k == 2 and not _word_char(sentence[m:m + 1]):
+            return True
+    return False
 
 
 def _listing_head(sentence: str) -> str:
@@ -118,7 +145,7 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phas
             facts.transplant in done and own.get("transplant") == "not_done"):
         return False
     if (facts.age_band and own.get("age_band") and own["age_band"] != facts.age_band
-            and not _AGE_RANGE.search(sentence)):
+            and not _age_range(sentence)):
         return False
     if phase and facts.phase and own.get("phase"):
         groups = (_FRONTLINE, _SALVAGE)
