@@ -34,7 +34,7 @@ from assistant.facts import (
     unitless_mrd_level,
 )
 from assistant.models import Answer, Chunk, PatientFacts, RetrievedChunk, RuleFinding
-from assistant.plan import read_question
+from assistant.plan import QuestionPlan, read_question
 from assistant.prompts import (
     AGE_EDGE_NOTE,
     AGES_NOTE,
@@ -237,7 +237,7 @@ class Assistant:
 
         notes = self._notes(q, focus, facts, scope_findings, compared, premise, turns)
         result, used_mode, t3 = self._draft_and_check(
-            q, focus, facts, retrieved, pool, premise, notes, scope_findings, compared, turns, mode, sink)
+            plan.refocus(focus), facts, retrieved, pool, premise, notes, scope_findings, compared, turns, mode, sink)
         t4 = time.perf_counter()
         timings.update(draft=(t3 - t2) * 1000, check=(t4 - t3) * 1000, total=(t4 - t0) * 1000)
         ids = [r.chunk.chunk_id for r in retrieved]
@@ -332,10 +332,12 @@ class Assistant:
             notes.append(PREMISE_NOTE.format(title=premise[0].title))
         return notes
 
-    def _draft_and_check(self, q: str, qt: str, facts: PatientFacts, retrieved: list[RetrievedChunk],
+    def _draft_and_check(self, plan: QuestionPlan, facts: PatientFacts, retrieved: list[RetrievedChunk],
                          pool: list[Chunk], premise: list[Any], notes: list[str], scope_findings: list[RuleFinding],
                          compared: list[str], turns: list[str], mode: str | None, sink: Any) -> tuple[Any, str, float]:
-        """Draft (LLM or extractive) and check; a generated draft that cannot be grounded falls back."""
+        """Draft (LLM or extractive) from the one plan and check; a generated draft that cannot be grounded falls
+        back. The plan's focus is what the answer is drafted from and checked against."""
+        qt = plan.focus
         plain = self.policy.plain(scope_findings)
         use_llm = self.llm is not None and mode != "extractive"
         extra: list[RuleFinding] = [self.policy.event(
@@ -343,13 +345,13 @@ class Assistant:
             section_id=r.section_ids[0]) for r in premise[:1]]
         if use_llm:
             try:
-                draft = self._draft_llm(q, facts, pool, turns, sink)
+                draft = self._draft_llm(plan, facts, pool, turns, sink)
             except GenerationError as exc:
                 log.warning("LLM drafting failed, falling back to extractive: %s", exc)
                 extra.append(self.policy.event("llm_failed", f"The language model failed ({exc}); extractive answer shown"))
                 use_llm = False
         if not use_llm:
-            draft, missing = draft_extractive(qt, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
+            draft, missing = draft_extractive(plan, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
                                              rare=self.retriever.is_rare, plain=plain, premise=premise,
                                              # several ages were given: the age branches are the answer
                                              given=frozenset({"age", "age_band"}) if compared else frozenset())
@@ -359,16 +361,17 @@ class Assistant:
             sink({"event": "stage", "data": "checking"})
         result = check(qt, facts, draft, pool, prior=[*scope_findings, *extra])
         if use_llm and not result.grounded:
-            draft, missing = draft_extractive(qt, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
+            draft, missing = draft_extractive(plan, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
                                              rare=self.retriever.is_rare)
             fallback = self.policy.event("llm_failed", "The generated answer could not be grounded or repaired; the "
                                                        "extractive answer is shown instead")
             return check(qt, facts, draft, pool, prior=[*result.findings, *missing, fallback]), "extractive", t3
         return result, "llm" if use_llm else "extractive", t3
 
-    def _draft_llm(self, q: str, facts: PatientFacts, pool: Sequence[Chunk], turns: list[str], sink: Any) -> Draft:
+    def _draft_llm(self, plan: QuestionPlan, facts: PatientFacts, pool: Sequence[Chunk], turns: list[str],
+                   sink: Any) -> Draft:
         chunks = list(pool)[: max(self.settings.retrieval.k + 3, 8)]
-        messages = llm_messages(q, facts, chunks, turns)
+        messages = llm_messages(plan, facts, chunks, turns)
         try:
             if sink is not None:
                 parts: list[str] = []

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.compose.intents import Intents, read_intents
 from assistant.concepts import read_concepts, sentences
 from assistant.rules.scope import mentions_all
 from assistant.text import names_trial
@@ -44,6 +45,18 @@ class QuestionPlan(BaseModel):
     text: str = Field(description="The question with lay words and misspellings in canonical terms")
     focus: str = Field(description="`text` without background clauses that name no clinical concept")
     concepts: list[str] = Field(default_factory=list, description="Concept ids named, in order (others' left out)")
+    intents: Intents = Field(default_factory=Intents, description="What `focus` asks for (read from it once)")
+
+    def refocus(self, focus: str) -> QuestionPlan:
+        """The plan drafting from another focus (a follow-up with the earlier question's focus before it)."""
+        if focus == self.focus:
+            return self
+        return self.model_copy(update={"focus": focus, "intents": read_intents(focus)})
+
+    @classmethod
+    def of_text(cls, text: str) -> QuestionPlan:
+        """A plan that drafts from `text` as it is (already canonical and focused)."""
+        return cls(question=text, text=text, focus=text, intents=read_intents(text))
 
 
 def _clinical(clause: str) -> bool:
@@ -89,4 +102,5 @@ def read_question(question: str) -> QuestionPlan:
     """Read a question into a plan (pure; the lexicon is loaded once per process)."""
     reading = read_concepts(question.lower(), source=question)
     ids = list(dict.fromkeys(i for i in reading.ids() if i != "all"))
-    return QuestionPlan(question=question, text=reading.text, focus=_focus(reading.text), concepts=ids)
+    focus = _focus(reading.text)
+    return QuestionPlan(question=question, text=reading.text, focus=focus, concepts=ids, intents=read_intents(focus))

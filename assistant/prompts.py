@@ -95,6 +95,32 @@ using ONLY the numbered sources given. Rules:
 - At most 6 sentences, plain English, no preamble."""
 
 
+#: What the question plan says is asked, as a line of the LLM prompt (the extractive composers follow the same plan).
+INTENT_HINTS = {
+    "status": "a yes/no question about the guideline's position: lead with the guideline's own yes or no",
+    "grades": "it states a CQ number or grade: say the sources hold none, without repeating it",
+    "definition": "what a term means: lead with the sentence that defines it",
+    "evidence": "the evidence: give the supporting trials, labelled as trial evidence",
+    "duration": "how long: lead with the stated duration, or say the sources give none",
+    "either_or": "a preference between options: give the guideline's own preference line, or say it has none",
+}
+
+
+def plan_hints(asked: Sequence[str]) -> str:
+    """The prompt line naming what the question plan says is asked ("" when nothing in particular)."""
+    hints = [INTENT_HINTS[a] for a in asked if a in INTENT_HINTS]
+    return ("What is asked: " + "; ".join(hints) + ".\n") if hints else ""
+
+
+def llm_user_prompt(question: str, facts_line: str, chunks: Sequence[Chunk], history: Sequence[str] = (),
+                    asked: Sequence[str] = ()) -> str:
+    """The user message: numbered sources, the patient facts, earlier questions, what is asked, the question."""
+    hist = "\n".join(f"- {h}" for h in history[-4:])
+    return (f"Sources:\n{format_context(chunks)}\n\nPatient facts read from the question: {facts_line}\n"
+            + (f"Earlier questions:\n{hist}\n" if hist else "") + plan_hints(asked)
+            + f"\nQuestion: {question}")
+
+
 def format_context(chunks: Sequence[Chunk]) -> str:
     """Number the chunks for the prompt: [n] (tier, section) text."""
     return "\n\n".join(

@@ -22,28 +22,35 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 
+from assistant.compose.cues import cue, says
 from assistant.models import Chunk, PatientFacts, RetrievedChunk
 from assistant.rules.logic import RuleBook
-from assistant.text import DRUG_TOKENS, POPULATION_TOKENS, TRIAL_RE, chunk_sentences, tokenize, trial_keys
+from assistant.text import (
+    DRUG_TOKENS,
+    POPULATION_TOKENS,
+    TRIAL_RE,
+    chunk_sentences,
+    first_of,
+    term_at,
+    tokenize,
+    trial_keys,
+    words,
+)
 from ingest.sparse import SparseIndex
 
+
 #: Questions that ask about trial data want the evidence tier; all others lean to guideline statements.
-EVIDENCE_INTENT = re.compile(
-    r"\b(?:trials?|study|studies|evidence|data|results?|outcomes?|survival|randomi[sz]ed|phase\s*(?:2|3|ii|iii)"
-    r"|tower|ino-?vate|e1910|blast|eliana|zuma|phallcon|d-?alba|gimema|jalsg|calgb|graaph|all202|all213|lal\d+"
-    r"|nishiwaki|md\s*anderson|registry)\b",
-    re.IGNORECASE,
-)
+def evidence_intent(question: str) -> bool:
+    """The question asks about trials, results or a named study (the evidence tier answers it)."""
+    return says(question, "evidence_question") or any(
+        w.startswith("lal") and w[3:].isdecimal() and len(w) > 3 for w in words(question))
+
+
 META_INTENT = re.compile(
     r"\b(?:cq|clinical\s+questions?|grades?|grading|categor(?:y|ies)|levels?\s+of\s+evidence|edition|versions?"
     r"|published|minds|corpus|sources?|references?|doi|authors?|label|package\s+insert|jshct|jspho|definition"
     r"|define|what\s+is\s+(?:aya|mrd|lbl|cr1|cr2)|not\s+(?:contain|cover|include)|distinguish\w*|differen\w*"
     r"|differ|diagnos\w*\s+(?:of|as)\s+lbl)\b",
-    re.IGNORECASE,
-)
-TOX_INTENT = re.compile(
-    r"\b(?:toxicit\w*|side[\s-]+effects?|adverse|vod|sos|veno-?occlusive|sinusoidal|crs|cytokine\s+release|icans"
-    r"|neurotox\w*|hepatotox\w*|safety|risk\s+of\s+(?:vod|sos|crs))\b",
     re.IGNORECASE,
 )
 TIER_PRIOR = 0.3  # in units of 1/(rrf_k+1): enough to break near-ties, not to override a clear ranking
@@ -69,9 +76,14 @@ def chunk_search_text(chunk: Chunk) -> str:
 
 _RELAPSE_WORDS = "relapsed or refractory re-induction salvage options"
 
-#: A sentence that sends the reader to another document instead of saying the thing itself.
-_POINTER = re.compile(r"\b(?:described|covered|listed|summari[sz]ed|given)\s+in\s+the\b[^.]*\bdocument\b"
-                      r"|\bsee\s+the\b[^.]*\bdocument\b", re.IGNORECASE)
+def _pointer(sentence: str) -> bool:
+    """A sentence that sends the reader to another document instead of saying the thing itself ("... are described
+    in the toxicity notes document", "see the context document")."""
+    for part in sentence.split("."):
+        start = first_of(part, cue("pointer_start"))
+        if start is not None and term_at(part, "document", start[1]) >= 0:
+            return True
+    return False
 
 
 class _ChunkTerms:
@@ -347,7 +359,7 @@ class HybridRetriever:
         ranked = [cid for cid in self.bm25_ranking(" ".join([term, *population]), n + len(skip)) if cid not in skip]
         for chunk in self._fetch(ranked):
             if any({term, *population} <= set(tokenize(sent))
-                   for sent in chunk_sentences(chunk.text) if not _POINTER.search(sent)):
+                   for sent in chunk_sentences(chunk.text) if not _pointer(sent)):
                 out.append(chunk)
         return out
 
@@ -374,7 +386,7 @@ class HybridRetriever:
         covers nothing), memoised per chunk."""
         terms = self._terms_memo.get(chunk.chunk_id)
         if terms is None:
-            terms = frozenset(t for sent in chunk_sentences(chunk.text) if not _POINTER.search(sent)
+            terms = frozenset(t for sent in chunk_sentences(chunk.text) if not _pointer(sent)
                               for t in tokenize(sent))
             self._terms_memo[chunk.chunk_id] = terms
         return terms
@@ -448,9 +460,9 @@ class HybridRetriever:
             for cid in st.section_rows.get(sid, ()):
                 if cid in fused:
                     fused[cid] += b
-        if tier is None and not TOX_INTENT.search(question):
+        if tier is None and not says(question, "toxicity_question"):
             intent = ("context" if META_INTENT.search(question) else
-                      "evidence" if EVIDENCE_INTENT.search(question) else "guideline")
+                      "evidence" if evidence_intent(question) else "guideline")
             unit = 1.0 / (self.rrf_k + 1)
             for cid in fused:
                 if st.tier(cid) == intent:

@@ -18,8 +18,6 @@ from functools import lru_cache
 
 _ABBREV = ("e.g", "i.e", "vs", "et al", "Dr", "approx", "cf", "Fig", "No", "mo", "yr", "yrs", "Int J", "Ann")
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'*_0-9])")
-MARKERS_RE = re.compile(r"\s*((?:\[\d+\])+)\s*$")
-MARKER_RE = re.compile(r"\[(\d+)\]")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -48,15 +46,21 @@ def headed_sentences(text: str, heading: str = "") -> tuple[tuple[str, str], ...
     """(heading, sentence) pairs of a chunk's text, in order, never spanning a paragraph break or a Markdown
     heading line; text before the first heading line sits under `heading` (cached: pure)."""
     out: list[tuple[str, str]] = []
-    for para in re.split(r"\n\s*\n|\n(?=#)", text):
-        body: list[str] = []
-        for ln in para.splitlines():
-            if ln.lstrip().startswith("#"):
-                heading = ln.lstrip("# ").strip()
-            elif ln.strip():
-                body.append(ln.strip())
+    body: list[str] = []
+
+    def flush() -> None:
         if body:
             out.extend((heading, sent) for sent in split_sentences(" ".join(body)))
+            body.clear()
+
+    for ln in text.split("\n"):
+        if not ln.strip() or ln.startswith("#"):
+            flush()  # a paragraph ends at a blank line and before a heading line
+        if ln.lstrip().startswith("#"):
+            heading = ln.lstrip("# ").strip()
+        elif ln.strip():
+            body.append(ln.strip())
+    flush()
     return tuple(out)
 
 
@@ -76,7 +80,7 @@ def split_answer_sentences(text: str) -> list[str]:
         line = line.strip()
         if not line:
             continue
-        line = re.sub(r"^(?:[-*+]\s+|\d+\.\s+|#+\s+)", "", line)
+        line = _without_bullet(line)
         # Move markers written after the full stop ("... done. [1] Next") to before the split point.
         pieces = re.split(r"(?<=[.!?])((?:\s*\[\d+\])+)(?=\s|$)", line)
         buf = ""
@@ -97,15 +101,54 @@ def split_answer_sentences(text: str) -> list[str]:
     return out
 
 
+def _without_bullet(line: str) -> str:
+    """A line without its list bullet ("- ", "1. ") or heading marks ("## ").
+
+    >>> _without_bullet("- TKI.[1]"), _without_bullet("12. Done."), _without_bullet("## Heading"), _without_bullet("-5%")
+    ('TKI.[1]', 'Done.', 'Heading', '-5%')
+    """
+    if line[:1] in "-*+":
+        mark = 1
+    elif line[:1] == "#":
+        mark = len(line) - len(line.lstrip("#"))
+    else:
+        digits = len(line) - len(line.lstrip("0123456789"))
+        mark = digits + 1 if digits and line[digits:digits + 1] == "." else 0
+    rest = line[mark:]
+    return rest.lstrip() if mark and rest[:1].isspace() else line
+
+
+def without_markers(text: str, replace: str = "") -> tuple[str, list[int]]:
+    """`text` with each citation marker ("[12]") replaced by `replace`, and the marker numbers in order.
+
+    >>> without_markers("A.[1][12] B [x] [3]", " ")
+    ('A.   B [x]  ', [1, 12, 3])
+    """
+    out: list[str] = []
+    numbers: list[int] = []
+    i = 0
+    while i < len(text):
+        j = text.find("]", i + 1) if text[i] == "[" else -1
+        if j > i + 1 and text[i + 1:j].isdecimal():
+            numbers.append(int(text[i + 1:j]))
+            out.append(replace)
+            i = j + 1
+            continue
+        out.append(text[i])
+        i += 1
+    return "".join(out), numbers
+
+
 def strip_markers(sentence: str) -> tuple[str, list[int]]:
     """Return the sentence without its markers and the marker numbers (in order, unique).
 
     >>> strip_markers("TKI is recommended.[1][3]")
     ('TKI is recommended.', [1, 3])
     """
-    markers = [int(m) for m in MARKER_RE.findall(sentence)]
-    body = MARKER_RE.sub("", sentence).strip()
-    body = re.sub(r"\s+([.!?])$", r"\1", body)
+    body, markers = without_markers(sentence)
+    body = body.strip()
+    if body[-1:] in (".", "!", "?") and body[-2:-1].isspace():
+        body = body[:-1].rstrip() + body[-1]
     seen: list[int] = []
     for m in markers:
         if m not in seen:
@@ -128,8 +171,6 @@ DRUG_TOKENS = frozenset(["tki", "blinatumomab", "inotuzumab", "nelarabine", "tis
 POPULATION_TOKENS = frozenset(["ph_pos", "ph_neg", "t_all", "b_all"])
 #: A trial or study named in text ("E1910", "JALSG ALL202-O").
 TRIAL_RE = re.compile(r"\b(?:" + TRIAL_NAME + r")\b", re.IGNORECASE)
-#: BLAST is a trial only in capitals ("blasts" are cells).
-_BLAST_TRIAL = re.compile(r"\bBLAST\b")
 
 
 def names_trial(text: str) -> bool:
@@ -137,7 +178,7 @@ def names_trial(text: str) -> bool:
     >>> names_trial("BLAST used 10^-3"), names_trial("marrow blast count 10%"), names_trial("TOWER results")
     (True, False, True)
     """
-    return bool(TRIAL_RE.search(text) or _BLAST_TRIAL.search(text))
+    return bool(TRIAL_RE.search(text)) or term_at(text, "BLAST", fold=False) >= 0  # (in capitals: "blasts" are cells)
 
 
 # --- canonicalisation ---------------------------------------------------------------------------
@@ -291,16 +332,162 @@ def _tokenize(text: str, keep_stopwords: bool, fix_typos: bool) -> tuple[str, ..
     return tuple(out)
 
 
-#: A token that names one trial ("all202_o", "ph_all202", "10403", "tower"), not a gene or a year.
-_TRIAL_KEY = re.compile(r"(?!cd\d|t315i|(?:19|20)\d\d$)(?:[a-z_]+\d+\w*|\d{3,}|tower|eliana|phallcon|alba|graaph|zuma"
-                        r"|nishiwaki|gmall|ukall\w*|lysa|ino_vate)")
+#: Trial names that carry no number.
+_TRIAL_WORDS = frozenset(["tower", "eliana", "phallcon", "alba", "graaph", "zuma", "nishiwaki", "gmall", "lysa",
+                          "ino_vate"])
+
+
+def _is_trial_key(tok: str) -> bool:
+    """A token that names one trial ("all202_o", "ph_all202", "10403", "tower", "ukall14"), not a gene ("cd19",
+    "t315i") or a year ("2023").
+
+    >>> [_is_trial_key(t) for t in ("all202_o", "10403", "tower", "ukall", "cd19", "t315i", "2023", "0.01%")]
+    [True, True, True, True, False, False, False, False]
+    """
+    if (tok.startswith("cd") and tok[2:3].isdecimal()) or tok.startswith("t315i") or (
+            len(tok) == 4 and tok[:2] in ("19", "20") and tok[2:].isdecimal()):
+        return False
+    if tok in _TRIAL_WORDS or tok.isdecimal() and len(tok) >= 3:
+        return True
+    if not all(_word_char(ch) for ch in tok):
+        return False
+    if tok.startswith("ukall"):
+        return True
+    letters = len(tok) - len(tok.lstrip("abcdefghijklmnopqrstuvwxyz_"))
+    return letters > 0 and tok[letters:letters + 1].isdecimal()
 
 
 def trial_keys(text: str) -> set[str]:
     """The tokens that tell one trial from another ("all202_o" vs "ph_all202", "10403", "tower")."""
-    return {t for t in tokenize(text) if _TRIAL_KEY.fullmatch(t)}
+    return {t for t in tokenize(text) if _is_trial_key(t)}
 
 
 def contains_term(haystack_norm: str, term: str) -> bool:
     """Whole-word search of an already-normalised term in normalised text."""
-    return re.search(r"(?<![a-z0-9_])" + re.escape(term) + r"(?![a-z0-9_])", haystack_norm) is not None
+    start = haystack_norm.find(term)
+    while start >= 0:
+        end = start + len(term)
+        if not _ascii_word(haystack_norm[start - 1:start]) and not _ascii_word(haystack_norm[end:end + 1]):
+            return True
+        start = haystack_norm.find(term, start + 1)
+    return False
+
+
+def _ascii_word(ch: str) -> bool:
+    return ch != "" and (ch in "abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+# --- cue words ------------------------------------------------------------------------------------------
+
+
+def _word_char(ch: str) -> bool:
+    """A character the regex `\\w` matches (letters, digits, underscore)."""
+    return ch.isalnum() or ch == "_"
+
+
+def term_at(text: str, term: str, start: int = 0, *, fold: bool = True) -> int:
+    """Where `term` first occurs in `text` from `start` as whole words (-1 if nowhere): a word character may not
+    touch either end, except where the term has a `*` ("prefer*" runs on into "preferred", "*corpus*" matches
+    anywhere) ; a leading `^` ties it to the start of the text. Case-insensitive unless `fold` is False.
+
+    >>> term_at("Is ponatinib preferred?", "prefer*"), term_at("Is ponatinib preferred?", "prefer")
+    (13, -1)
+    >>> term_at("Within the CR1 setting", "cr1"), term_at("in CR12", "cr1"), term_at("As a result, X", "^as a result")
+    (11, -1, 0)
+    """
+    anchored = term.startswith("^")
+    body = term.lstrip("^")
+    open_start, open_end = body.startswith("*"), body.endswith("*")
+    body = body.strip("*")
+    hay = text.lower() if fold else text
+    if fold:
+        body = body.lower()
+    i = hay.find(body, start)
+    while i >= 0:
+        j = i + len(body)
+        before = open_start or i == 0 or not (_word_char(body[0]) and _word_char(hay[i - 1]))
+        after = open_end or j == len(hay) or not (_word_char(body[-1]) and _word_char(hay[j]))
+        if before and after and (not anchored or i == 0):
+            return i
+        if anchored:
+            return -1
+        i = hay.find(body, i + 1)
+    return -1
+
+
+@lru_cache(maxsize=65536)
+def has_any(text: str, terms: tuple[str, ...]) -> bool:
+    """Whether any of `terms` occurs in `text` (see `term_at`); cached, as corpus sentences recur.
+
+    >>> has_any("Blinatumomab is not recommended first-line.", ("not recommended", "no jsh"))
+    True
+    """
+    low = text.lower()
+    return any(term_at(low, term, fold=False) >= 0 for term in terms)
+
+
+def first_of(text: str, terms: tuple[str, ...]) -> tuple[int, int] | None:
+    """(start, end) of the leftmost occurrence of any of `terms` (see `term_at`; the first term listed wins a
+    tie), or None.
+
+    >>> first_of("AYA are conventionally defined as 15-39", ("defined", "conventionally"))
+    (8, 22)
+    """
+    low = text.lower()
+    best: tuple[int, int] | None = None
+    for term in terms:
+        i = term_at(low, term, fold=False)
+        if i >= 0 and (best is None or i < best[0]):
+            best = (i, i + len(term.strip("^*")))
+    return best
+
+
+def first_word(text: str) -> str:
+    """The first word of `text`, lower-cased (what `\\W*(\\w+)` would match at its start).
+
+    >>> first_word("  ...Why is X?"), first_word("?!")
+    ('why', '')
+    """
+    i = 0
+    while i < len(text) and not _word_char(text[i]):
+        i += 1
+    j = i
+    while j < len(text) and _word_char(text[j]):
+        j += 1
+    return text[i:j].lower()
+
+
+def words(text: str) -> set[str]:
+    """The lower-cased words of `text` (runs of word characters).
+
+    >>> sorted(words("Ph+ ALL, vs. CR1"))
+    ['all', 'cr1', 'ph', 'vs']
+    """
+    out: set[str] = set()
+    cur: list[str] = []
+    for ch in text.lower() + " ":
+        if _word_char(ch):
+            cur.append(ch)
+        elif cur:
+            out.add("".join(cur))
+            cur = []
+    return out
+
+
+def after_number(text: str, unit: str, *, bounded: bool = False) -> bool:
+    """`unit` (a term, see `term_at`; case-sensitive) right after a number, spaces allowed ("12 months", "40%");
+    `bounded`: the number starts a word ("x2%" does not count).
+
+    >>> after_number("OS 7.7 months", "*months"), after_number("months later", "*months"), after_number("x2%", "*%")
+    (True, False, True)
+    >>> after_number("x2%", "*%", bounded=True)
+    False
+    """
+    at = term_at(text, unit, fold=False)
+    while at >= 0:
+        before = text[:at].rstrip()
+        digits = len(before) - len(before.rstrip("0123456789"))
+        if digits and not (bounded and _word_char(before[len(before) - digits - 1:len(before) - digits])):
+            return True
+        at = term_at(text, unit, at + 1, fold=False)
+    return False

@@ -310,7 +310,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
             await run_in_threadpool(holder.build)
         yield
 
-    from assistant.frontends.docs import DOCS_PATHS, DOCS_PREFIX, add_docs
+    from assistant.frontends.docs import add_docs
     from assistant.frontends.openai_compat import add_openai_routes
 
     app = FastAPI(
@@ -324,6 +324,20 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     )
     app.state.holder = holder
     _install_error_handlers(app)
+    token = _install_middleware(app, settings)
+    add_docs(app, secured=bool(token))
+    add_openai_routes(app, settings, holder.get,
+                      lambda question, overrides: check_question(question, overrides, settings))
+    _add_ops_routes(app, holder)
+    _add_ask_routes(app, settings, holder)
+    _add_source_route(app, holder)
+    return app
+
+
+def _install_middleware(app: FastAPI, settings: Settings) -> str | None:
+    """The token and body-size guard (the docs open when public), and CORS outermost; returns the token."""
+    from assistant.frontends.docs import DOCS_PATHS, DOCS_PREFIX
+
     token = settings.api.token.get_secret_value() if settings.api.token is not None else None
     public = settings.api.public_docs
     app.add_middleware(_GuardMiddleware, token=token or None, max_body=settings.api.max_body_bytes,
@@ -334,9 +348,11 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
 
         app.add_middleware(CORSMiddleware, allow_origins=settings.api.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])
-    add_docs(app, secured=bool(token))
-    add_openai_routes(app, settings, holder.get,
-                      lambda question, overrides: check_question(question, overrides, settings))
+    return token
+
+
+def _add_ops_routes(app: FastAPI, holder: _Holder) -> None:
+    """/healthz (GET and HEAD, no token) and /readyz."""
 
     @app.get("/healthz", tags=["ops"], summary="Liveness: always 200 while the process runs (no token needed)",
              openapi_extra={"security": []})
@@ -358,6 +374,10 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
             return _error(503, "index_unreadable", f"The index is not readable. {INGEST_HINT}")
         return JSONResponse({"status": "ready", "mode": bot.mode})
 
+
+def _add_ask_routes(app: FastAPI, settings: Settings, holder: _Holder) -> None:
+    """/v1/ask (one JSON Answer) and /v1/ask/stream (server-sent events)."""
+
     @app.post("/v1/ask", response_model=Answer, tags=["ask"], summary="Answer one question with citations")
     async def ask(req: AskRequest) -> Response:
         _check_request(req, settings)
@@ -375,25 +395,32 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         responses={200: {"content": {"text/event-stream": {}}, "description": "An event stream"}},
     )
     async def ask_stream(req: AskRequest) -> Any:
-        from sse_starlette import EventSourceResponse, ServerSentEvent
+        from sse_starlette import EventSourceResponse
 
         _check_request(req, settings)
         bot = await holder.get()
+        return EventSourceResponse(_stream_events(bot, req), ping=15)
 
-        async def events() -> AsyncIterator[ServerSentEvent]:
-            it = bot.stream(req.question, history=req.history_turns(), overrides=req.overrides)
-            try:
-                async for ev in iterate_in_threadpool(it):
-                    yield ServerSentEvent(data=json.dumps(ev["data"]), event=ev["event"])
-            except AssistantError as exc:
-                _, kind, message = _status_for(exc)
-                yield ServerSentEvent(data=json.dumps({"type": kind, "message": message}), event="error")
-            except Exception:  # never a stack trace to the client
-                log.exception("stream failed")
-                yield ServerSentEvent(data=json.dumps({"type": "internal_error",
-                                                       "message": "Internal server error"}), event="error")
 
-        return EventSourceResponse(events(), ping=15)
+async def _stream_events(bot: Assistant, req: AskRequest) -> AsyncIterator[Any]:
+    """The answer's events as server-sent events; an error becomes an `error` event (never a stack trace)."""
+    from sse_starlette import ServerSentEvent
+
+    it = bot.stream(req.question, history=req.history_turns(), overrides=req.overrides)
+    try:
+        async for ev in iterate_in_threadpool(it):
+            yield ServerSentEvent(data=json.dumps(ev["data"]), event=ev["event"])
+    except AssistantError as exc:
+        _, kind, message = _status_for(exc)
+        yield ServerSentEvent(data=json.dumps({"type": kind, "message": message}), event="error")
+    except Exception:  # never a stack trace to the client
+        log.exception("stream failed")
+        yield ServerSentEvent(data=json.dumps({"type": "internal_error",
+                                               "message": "Internal server error"}), event="error")
+
+
+def _add_source_route(app: FastAPI, holder: _Holder) -> None:
+    """/v1/sources/{chunk_id}: a cited chunk's full text and metadata."""
 
     @app.get("/v1/sources/{chunk_id}", response_model=Chunk, tags=["sources"],
              summary="The full text and metadata of a cited chunk",
@@ -404,8 +431,6 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         if chunk is None:
             return _error(404, "not_found", f"No chunk with id {chunk_id!r} in the index")
         return chunk
-
-    return app
 
 
 def app_from_env() -> FastAPI:

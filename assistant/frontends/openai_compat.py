@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -139,7 +138,8 @@ def split_messages(messages: list[ChatMessage]) -> tuple[str, list[dict[str, str
 
 def _pieces(text: str) -> list[str]:
     """The reply split into lines (newlines kept), so a client shows it line by line."""
-    return [p for p in re.split(r"(?<=\n)", text) if p]
+    lines = text.split("\n")
+    return [p for p in [*(line + "\n" for line in lines[:-1]), lines[-1]] if p]
 
 
 def _chunk(cid: str, model: str, delta: dict[str, Any], finish: str | None = None,

@@ -109,7 +109,10 @@ def finding_text(finding: RuleFinding, *, verdict: str | None = None) -> str:
 
 
 def _norm(text: str) -> str:
-    return " ".join(re.sub(r"[_*`]", "", text).lower().split()).rstrip(".")
+    return " ".join(text.translate(_NO_MARKS).lower().split()).rstrip(".")
+
+
+_NO_MARKS = str.maketrans("", "", "_*`")
 
 
 def disclaimer_line(answer: Answer) -> str:
@@ -250,7 +253,21 @@ def slack_mrkdwn(markdown: str) -> str:
     text = _BOLD.sub(lambda m: f"{_BOLD_MARK}{m.group(1) or m.group(2)}{_BOLD_MARK}", text)
     text = _ITALIC.sub(r"_\1_", text)
     text = text.replace(_BOLD_MARK, "*")
-    return re.sub("\x02(\\d+)\x02", lambda m: links[int(m.group(1))], text)
+    return _restore_links(text, links)
+
+
+def _restore_links(text: str, links: list[str]) -> str:
+    """The links kept aside (as \\x02<n>\\x02) back in their places."""
+    parts = text.split("\x02")
+    out, i = [parts[0]], 1
+    while i < len(parts):
+        if i + 1 < len(parts) and parts[i].isdecimal():
+            out += [links[int(parts[i])], parts[i + 1]]
+            i += 2
+        else:
+            out.append("\x02" + parts[i])
+            i += 1
+    return "".join(out)
 
 
 _PLAIN_EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<![\w*])[_*](?=\S)([^_*\n]+?)(?<=\S)[_*](?![\w*])")

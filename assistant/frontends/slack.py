@@ -15,7 +15,6 @@ Example:
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -35,8 +34,36 @@ __all__ = ["SlackConfigError", "build_slack_app", "handle_event", "question_from
 
 HELP_TEXT = ("Ask me a question about adult ALL treatment under the JSH 2023 guideline, e.g. "
              "_72-year-old with Ph+ ALL: what induction?_ Answers are decision support only.")
-_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
-_SLACK_LINK = re.compile(r"<(https?://[^|>]+)(?:\|([^>]*))?>")
+_USER_ID = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def _mention(inner: str) -> str | None:
+    """`<@U123>` or `<@U123|name>` (a user mention): a space."""
+    user = inner[1:].split("|", 1)[0]
+    return " " if inner.startswith("@") and user and set(user) <= _USER_ID else None
+
+
+def _link(inner: str) -> str | None:
+    """`<https://x>` or `<https://x|label>`: the label, else the address."""
+    url, _, label = inner.partition("|")
+    scheme = "https://" if url.startswith("https://") else "http://" if url.startswith("http://") else ""
+    return (label or url) if scheme and len(url) > len(scheme) else None
+
+
+def _unwrap(text: str, entity: Callable[[str], str | None]) -> str:
+    """Each Slack entity `<...>` that `entity` reads replaced by what it returns."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        j = text.find(">", i) if text[i] == "<" else -1
+        new = entity(text[i + 1:j]) if j > i else None
+        if new is not None:
+            out.append(new)
+            i = j + 1
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
 
 
 class SlackConfigError(AssistantError):
@@ -49,8 +76,7 @@ def question_from_event(event: Mapping[str, Any]) -> str:
     >>> question_from_event({"text": "<@U0BOT> Ph+ ALL &amp; age 72: induction?"})
     'Ph+ ALL & age 72: induction?'
     """
-    text = _MENTION.sub(" ", str(event.get("text") or ""))
-    text = _SLACK_LINK.sub(lambda m: m.group(2) or m.group(1), text)
+    text = _unwrap(_unwrap(str(event.get("text") or ""), _mention), _link)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return " ".join(text.split())
 

@@ -1,0 +1,85 @@
+"""The answer being built: cited lines and notes in order, numbered citations, the findings the composers
+raise, and the line budget."""
+
+from __future__ import annotations
+
+from assistant.compose.sentences import CONTEXT_LEAD, EVIDENCE_LEAD, _near_duplicate, is_trial_sentence
+from assistant.models import Chunk, Citation, RuleFinding
+from assistant.rules import Draft
+from assistant.text import tokenize
+
+__all__ = ["Builder", "lead_for"]
+
+
+def lead_for(tier: str) -> str:
+    """The label a line from a chunk of this tier carries (none for a guideline line)."""
+    return {"evidence": EVIDENCE_LEAD, "context": CONTEXT_LEAD}.get(tier, "")
+
+
+class Builder:
+    """Collects cited sentences and numbers the citations; `max_sentences` is the answer's line budget."""
+
+    def __init__(self, max_sentences: int) -> None:
+        self.max_sentences = max_sentences
+        self.findings: list[RuleFinding] = []
+        self.citations: list[Citation] = []
+        self.lines: list[tuple[str, str]] = []  # (kind, text)
+        self.used: set[str] = set()
+        self._markers: dict[tuple[str, str], int] = {}
+        self._tokens: list[tuple[str, frozenset[str]]] = []  # (chunk_id, tokens) of each line
+
+    def cite(self, chunk: Chunk, quote: str) -> int:
+        key = (chunk.chunk_id, quote)
+        if key not in self._markers:
+            self._markers[key] = len(self.citations) + 1
+            self.citations.append(Citation.from_chunk(chunk, marker=self._markers[key], quote=quote))
+        return self._markers[key]
+
+    def add(self, kind: str, sentence: str, chunk: Chunk, *, lead: str = "") -> bool:
+        norm = sentence.strip()
+        if kind != "rule" and not lead and chunk.tier == "guideline" and is_trial_sentence(norm, chunk):
+            kind, lead = "evidence", EVIDENCE_LEAD  # a trial result quoted from a guideline document is evidence
+        if norm in self.used:
+            return False
+        toks = frozenset(tokenize(norm))
+        if kind != "rule" and any(_near_duplicate(toks, t) for cid, t in self._tokens if cid != chunk.chunk_id):
+            return False  # the same fact again, from another document: say it once (one chunk's lines are distinct)
+        self.used.add(norm)
+        self._tokens.append((chunk.chunk_id, toks))
+        marker = self.cite(chunk, norm)
+        body = norm if norm.endswith((".", "!", "?")) else norm + "."
+        self.lines.append((kind, f"{lead} {body}[{marker}]".strip()))
+        return True
+
+    def note(self, text: str) -> None:
+        self.lines.append(("note", text))
+
+    def finding(self, finding: RuleFinding) -> None:
+        self.findings.append(finding)
+
+    def full(self, spare: int = 0) -> bool:
+        """The answer has `max_sentences - spare` cited lines or more."""
+        return self.count() >= self.max_sentences - spare
+
+    def count(self) -> int:
+        return sum(1 for k, _ in self.lines if k != "note")
+
+    def render(self) -> Draft:
+        out: list[str] = []
+        prev = None
+        for kind, text in self.lines:
+            if kind == "note":
+                if out and prev != "note":
+                    out.append("")
+                out.append(text)
+            elif kind in ("evidence", "context"):
+                if out and prev not in ("evidence", "context"):
+                    out.append("")
+                out.append(f"- {text}")
+            else:
+                if out and prev == "note":
+                    out.append("")
+                out.append(f"- {text}")
+            prev = kind
+        return Draft(answer="\n".join(out).strip(), citations=list(self.citations))
+

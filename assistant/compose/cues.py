@@ -1,0 +1,38 @@
+"""The cue-word lists of `assistant/lexicon/cues.yaml` (the wording around the clinical concepts: what kind of
+question, what kind of line), loaded once, and the test whether a text says one of them.
+
+    >>> says("Does JSH prefer blinatumomab?", "prefer_words"), says("Is it standard?", "prefer_words")
+    (True, False)
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from assistant.text import has_any
+
+__all__ = ["cue", "says"]
+
+CUES_PATH = Path(__file__).resolve().parents[1] / "lexicon" / "cues.yaml"
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict[str, tuple[str, ...]]:
+    data = yaml.load(CUES_PATH.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return {name: tuple(str(t).lower() for t in terms) for name, terms in data.items()}
+
+
+def cue(name: str) -> tuple[str, ...]:
+    """The terms of one cue list (KeyError naming the list when there is none)."""
+    try:
+        return _cues()[name]
+    except KeyError:
+        raise KeyError(f"no cue list {name!r} in {CUES_PATH}") from None
+
+
+def says(text: str, name: str) -> bool:
+    """`text` contains a term of the cue list `name`."""
+    return has_any(text, cue(name))

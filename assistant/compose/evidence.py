@@ -1,0 +1,81 @@
+"""Composers for lines labelled as evidence or context: the supporting-evidence lines of the leading rules ("on
+what evidence?"), one context line, one trial result."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.compose.builder import Builder
+from assistant.compose.cues import says
+from assistant.compose.selection import DraftPlan, Sources
+from assistant.compose.sentences import (
+    _EVIDENCE_HEADINGS,
+    CONTEXT_LEAD,
+    EVIDENCE_LEAD,
+    _headed_sentences,
+    _low_value,
+    _safe_sentence,
+    best_sentences,
+    fits_patient,
+)
+from assistant.models import RetrievedChunk
+from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
+
+__all__ = ["add_tier", "Support", "ContextLine"]
+
+
+def add_tier(plan: DraftPlan, pool: Sources, builder: Builder, retrieved: Sequence[RetrievedChunk], *, tier: str,
+             limit: int, need_numbers: bool = False, min_shared: int = 1) -> None:
+    """Up to `limit` sentences from the best chunks of one tier (never a 'recommended' claim outside the
+    guideline tier)."""
+    lead = EVIDENCE_LEAD if tier == "evidence" else CONTEXT_LEAD
+    for r in retrieved:
+        if limit <= 0 or builder.full():
+            return
+        if r.chunk.tier != tier:
+            continue
+        for s in best_sentences(r.chunk, plan.q, plan.facts, pool.book, n=min(limit, 2), need_numbers=need_numbers,
+                                evidence=tier == "evidence", min_shared=min_shared):
+            if claims_recommendation(s) or limit <= 0 or builder.full():
+                continue
+            if tier == "context" and says(s, "definition_line") and not plan.intents.asks_meaning:
+                continue  # a glossary line is filler unless the question asks what a term means
+            if tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s):
+                continue
+            if builder.add(tier, s, r.chunk, lead=lead):
+                limit -= 1
+
+
+@dataclass(frozen=True)
+class Support:
+    """ "On what evidence?": the supporting-evidence lines of the sections the two leading rules rest on."""
+
+    limit: int = 2
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        if not plan.intents.evidence or plan.plain or (plan.asked and plan.status):
+            return
+        limit = self.limit
+        for rule in plan.chosen[:2]:
+            for chunk in sorted((c for c in pool.chunks if c.section_id in rule.section_ids[:1]),
+                                key=lambda c: c.chunk_no):
+                for heading, sent in _headed_sentences(chunk):
+                    if limit <= 0 or builder.full(spare=1):
+                        return
+                    if heading.lower() not in _EVIDENCE_HEADINGS or sent not in chunk.text:
+                        continue
+                    if _low_value(sent) or not _safe_sentence(sent, plan.facts, pool.book) or not fits_patient(
+                            sent, plan.facts, plan.q):
+                        continue
+                    if builder.add("evidence", sent, chunk, lead=EVIDENCE_LEAD):
+                        limit -= 1
+
+
+@dataclass(frozen=True)
+class ContextLine:
+    """One context line (labelled as not a recommendation) from the top three chunks, when there is room."""
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        if not builder.full():
+            add_tier(plan, pool, builder, pool.retrieved[:3], tier="context", limit=1, min_shared=2)

@@ -1,0 +1,91 @@
+"""Composers for the specific thing asked: a definition, the asked term no line names yet, each open part of a
+several-part question, and a list the corpus keeps under a heading the question names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.compose.builder import Builder, lead_for
+from assistant.compose.selection import DraftPlan, Sources
+from assistant.compose.sentences import (
+    _reports_study,
+    definition_sentences,
+    focus_sentences,
+    heading_sentences,
+    part_sentences,
+)
+
+__all__ = ["add_focus", "add_listed", "add_parts", "Definition", "Focus", "Parts", "Listed"]
+
+
+def add_focus(plan: DraftPlan, pool: Sources, builder: Builder, *, closed: bool) -> None:
+    """The question's specific subject ("autologous", "any toxicity?") when no line names it yet."""
+    if pool.rare is None or closed or builder.full():
+        return
+    cands = [c for c in plan.candidates(pool, 8) if c.tier == "guideline" or not plan.plain]
+    covered = [t for _, t in builder.lines]
+    for sentence, chunk in focus_sentences(plan.q, cands, plan.facts, pool.book, covered, rare=pool.rare):
+        if plan.plain and _reports_study(sentence):
+            continue  # a patient gets the guideline point, not trial protocols
+        if plan.names_other_trial(sentence):
+            continue
+        if not builder.full():  # what was asked may take the last line
+            builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier))
+
+
+def add_listed(plan: DraftPlan, pool: Sources, builder: Builder, *, n: int = 8, min_share: float = 0.5) -> bool:
+    """The sentences under a heading the question names ("risk factors"), in order; True when there is one."""
+    listed = [] if plan.closed else heading_sentences(plan.q, plan.candidates(pool, 5), plan.facts, pool.book,
+                                                      n=n, min_share=min_share)
+    for sentence, chunk in listed:
+        if builder.count() < builder.max_sentences + (-1 if plan.chosen else 1):  # a list may run one line longer
+            builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier))
+    return bool(listed)
+
+
+def add_parts(plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+    """Each part of a several-part question gets a line when the answer so far leaves it open."""
+    if plan.closed:
+        return
+    covered = [t for _, t in builder.lines]
+    for sentence, chunk in part_sentences(plan.q, plan.candidates(pool, 8), plan.facts, pool.book, covered):
+        if not builder.full() and not plan.names_other_trial(sentence):
+            builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier))
+
+
+@dataclass(frozen=True)
+class Definition:
+    """ "What is meant by AYA?": the sentence that defines it leads (after a premise's "no")."""
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        if not plan.intents.definition or plan.rules_only:
+            return
+        for sentence, chunk in definition_sentences(plan.q, [*pool.top(8), *pool.chunks], plan.facts, pool.book):
+            builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier))
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The specific thing asked, right after the lines that frame it."""
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        add_focus(plan, pool, builder, closed=plan.closed)
+
+
+@dataclass(frozen=True)
+class Parts:
+    """The open parts of a several-part question."""
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        add_parts(plan, pool, builder)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A list the corpus keeps under a heading the question names (with rules: a close match only)."""
+
+    n: int = 8
+    min_share: float = 0.5
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        add_listed(plan, pool, builder, n=self.n, min_share=self.min_share)

@@ -1,0 +1,285 @@
+"""What a question asks, read once from its text: the intents the drafter and the LLM prompt follow (a yes/no
+question about the guideline's position, a definition, evidence, a duration, a comparison, stated grades...), the
+clause that asks and the parts of a several-part question.
+
+    >>> i = read_intents("Does JSH recommend blinatumomab or inotuzumab for relapsed B-ALL?")
+    >>> i.status, i.comparison, i.definition
+    (True, True, False)
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.compose.cues import says
+from assistant.concepts import read_concepts
+from assistant.concepts import tokens as concept_tokens
+from assistant.facts import about_a_patient
+from assistant.models import PatientFacts
+from assistant.rules.logic import CONFIRM, TAG_QUESTION, TREATMENT_QUESTION
+from assistant.text import TRIAL_RE, first_word, term_at, tokenize, trial_keys, words
+
+__all__ = ["Intents", "read_intents", "is_status_question", "asks_position", "is_definition_question",
+           "knowledge_question", "asking_clause", "question_parts", "stated_grades", "STATUS_QUESTION"]
+
+
+#: "Does the guideline recommend X?", "Is X the standard?", "What grade / CQ number ...?"
+STATUS_QUESTION = re.compile(
+    r"\b(?:does|do|did|is|are|would|will|has|have)\b[^?]{0,80}\b(?:recommend\w*|endorse\w*|standard|approv\w*"
+    r"|position|support\w*|includ\w*|list(?:s|ed)?|cover\w*|prefer\w*|favou?r\w*|handle\w*|address\w*"
+    r"|mention\w*|say|says|state|states)\b"
+    r"|\bshould\b[^?]{0,80}\b(?:per|according\s+to|under)\s+(?:the\s+)?(?:jsh|guidelines?)\b"
+    r"|\b(?:grades?|cq(?:\s*numbers?)?|clinical\s+questions?)\b"
+    r"|\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?:jsh(?:\s+2023)?|guidelines?|summary)\b[^?]{0,30}\b(?:say|state|tell)",
+    re.IGNORECASE)
+
+
+#: A request to put a claim about the guideline in writing ("write a letter saying JSH 2023 recommends X").
+_CLAIM_REQUEST = re.compile(
+    r"\b(?:saying|stating|that\s+says|to\s+say|claiming|confirming)\s+(?:that\s+)?(?:the\s+)?(?:jsh|guideline)"
+    r"[^.?!]{0,40}\b(?:recommends?|endorses?|approves?|supports?)\b"
+    # a claim taken for granted before the question ("As the guideline now recommends X, how many cycles?")
+    r"|^\W*(?:as|since|because|given\s+that|now\s+that)\s+(?:the\s+)?(?:jsh(?:\s+2023)?|guidelines?)\s+"
+    r"(?:now\s+|also\s+)?(?:recommends?|endorses?|approves?|supports?)\b", re.IGNORECASE)
+
+
+def is_status_question(question: str) -> bool:
+    """A yes/no question about the guideline's position ("does JSH recommend X?", "JSH recommends X, correct?",
+    "which does JSH prefer?"): its yes or no leads the answer. "Why is X recommended?" and "what does JSH say
+    about X?" are open questions: see `asks_position`."""
+    if ((TAG_QUESTION.search(question) or CONFIRM.match(question)) and says(question, "guideline_word")) \
+            or says(question, "grade_question"):
+        return True  # a claim to check, or a grade or CQ number (which the corpus says it does not have)
+    if _CLAIM_REQUEST.search(question):
+        return True  # the claim to put in writing is checked like a yes/no question
+    if says(question, "duration_question") and says(question, "guideline_word"):
+        return True  # "how long should maintenance last per JSH?": a duration the summary gives, or says it does not
+    if first_word(question) in ("why", "how"):
+        return False
+    if _which_or(question):
+        return True  # "A or B, which one?": the guideline's own preference (or its absence) answers it
+    m = STATUS_QUESTION.search(question)
+    if not m:
+        return False
+    # "what does JSH recommend / say ...", "what is its position": open questions about the content
+    return not words(question[: m.start() + 5]) & {"what", "who", "where", "when"}
+
+
+def _which_or(question: str) -> bool:
+    """ "A or B, which one?", "which is better, A or B?": `which ... or`, or `or ... which one/is/should`, with no
+    question mark between."""
+    for part in question.split("?"):
+        which = term_at(part, "which")
+        if which >= 0 and term_at(part, "or", which + 5) >= 0:
+            return True
+        either = term_at(part, "or")
+        if either >= 0 and any(term_at(part, f"which {w}", either) >= 0 for w in ("one", "is", "should")):
+            return True
+    return False
+
+
+def asks_position(question: str) -> bool:
+    """Any question about what the guideline says or does not say, yes/no or open."""
+    return is_status_question(question) or (bool(STATUS_QUESTION.search(question))
+                                            and first_word(question) != "why")
+
+
+
+def prefer_question(question: str) -> bool:
+    """Asks for a preference or names alternatives ("prefer", "better", "vs", "which", "or")."""
+    return says(question, "prefer_words") or bool(words(question) & {"which", "or"})
+
+
+def either_or(question: str) -> bool:
+    """Asks which of two options ("prefer", "vs", or `which ... or` with no question mark between)."""
+    return says(question, "prefer_words") or any({"which", "or"} <= words(part) for part in question.split("?"))
+
+
+_ASKS_EVIDENCE = re.compile(r"\b(?:evidence|what\s+(?:data|trials?|studies)|which\s+(?:\w+\s+)?(?:trials?|studies|data)"
+                            r"|(?:key\s+)?trials?\s+(?:results?|data)|key\s+trials?"
+                            r"|back(?:s|ed|ing)?\s+(?:up\s+)?(?:the\s+)?\w+"
+                            r"|based\s+on|supports?|supported|supporting|rationale|why)\b", re.IGNORECASE)
+#: A knowledge question: a list, a definition, a comparison, what the guideline says, a trial's results.
+_KNOWLEDGE_Q = re.compile(
+    r"^\W*(?:multi-?part\W*)?(?:list|summari[sz]e|define|explain|describe|compare|name|outline)\b"
+    r"|\bwhat\s+(?:age|ages|mutation|mutations|drugs?|trials?|studies|is\s+meant|is\s+the\s+(?:definition|difference"
+    r"|rationale|evidence))\b|\bwhich\s+(?:drugs?|trials?|tkis?|mutations?|studies|agents?)\b"
+    r"|\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?:jsh\s+)?(?:2023\s+)?(?:jsh|guidelines?|summary)(?:\s+2023)?\s+(?:say|state)\b"
+    r"|\b(?:defined|distinguished|differ|difference)\b|\bmulti-?part\b|\(a\)"
+    r"|\bwhat\s+are\s+(?:the\s+|all\s+the\s+)?(?:\w+\s+)?options\b|\bby\s+subtype\b|\bhow\s+long\b",
+    re.IGNORECASE)
+
+
+def knowledge_question(question: str, facts: PatientFacts) -> bool:
+    """A question about the guideline or a trial rather than a patient: missing patient facts are not asked for.
+
+    >>> knowledge_question("What age range is meant by AYA?", PatientFacts(age_band="aya"))
+    True
+    >>> knowledge_question("Ph+ ALL relapsed after transplant, what now?", PatientFacts(ph_status="positive"))
+    False
+    """
+    return not about_a_patient(question, facts) and (
+        _KNOWLEDGE_Q.search(question) is not None or TRIAL_RE.search(question) is not None)
+
+
+#: "What is meant by AYA?", "what does CMR mean", "define high risk", "how is LBL defined", "what counts as ..."
+_DEFINE_Q = re.compile(
+    r"\b(?:is|are)\s+(?:meant|defined|counted)\s+(?:by|as)\b|\bwhat\s+(?:does|do)\s+[^?]{1,40}?\s+(?:mean|stand\s+for"
+    r"|refer\s+to)\b|\bdefin(?:e|es|ed|ition\s+of)\b|\bhow\s+(?:is|are)\s+[^?]{1,40}?\s+defined\b|\bwhat\s+counts\s+as\b"
+    r"|\bmeaning\s+of\b"
+    r"|^\W*what\s+(?:is|are)\s+(?:an?\s+)?[\w+/-]{2,14}\s*(?:\?|,|\band\b|$)",  # "what is MRD (and why ...)?"
+    re.IGNORECASE)
+_COPULA = re.compile(r"^(?:[\w+:()/-]+\s+){1,5}?(?:is|are)\s+(?!not\b|no\b|one\s+of\b|\w+ed\b|\w+en\b)(?=(?:a|an|the|[\w-]+)\s)",
+                     re.IGNORECASE)
+_DEFINE_WORDS = frozenset(["meant", "mean", "means", "define", "defined", "definition", "meaning", "range", "context",
+                           "count", "counts", "stand", "refer", "term", "word"])
+
+
+def is_definition_question(question: str) -> bool:
+    """ "What age range is meant by AYA?", "how is high-risk MRD defined?"
+
+    >>> is_definition_question("What age range is meant by 'AYA'?"), is_definition_question("Treat AYA how?")
+    (True, False)
+    """
+    return _DEFINE_Q.search(question) is not None
+
+
+
+
+_CLAUSES = re.compile(r"(?<=[.;!])\s+|(?<=\?)\s+|,\s+(?=(?:is|are|does|do|should|shd|can|would|will|what|which|how|when)\b)",
+                      re.IGNORECASE)
+
+
+def asking_clause(question: str) -> str:
+    """The clause that asks, when a case description comes first ("48yo Ph-neg, CR1, MRD neg. is allo in CR1
+    recommended?" asks about allo-HSCT); the whole question when it is one clause or the case follows it.
+
+    >>> asking_clause("48yo Ph-neg in CR1, MRD neg. is allo in CR1 recommended?")
+    'is allo in CR1 recommended?'
+    >>> asking_clause("Is ponatinib first-line? I read it in a paper")
+    'Is ponatinib first-line? I read it in a paper'
+
+    A clause that points back ("can I stop them?") asks about what the clause before it named:
+
+    >>> asking_clause("I have ALL. The maintenance pills make me sick. Can I just stop them?")
+    'The maintenance pills make me sick. Can I just stop them?'
+    """
+    parts = [p for p in _CLAUSES.split(question.strip()) if p.strip()]
+    if len(parts) < 2 or not parts[-1].rstrip().endswith("?"):
+        return question
+    last = parts[-1]
+    if _POINTS_BACK & set(concept_tokens(last.lower())):
+        return question[question.rfind(parts[-2]):]
+    return last if len(tokenize(last)) >= 2 else question
+
+
+_POINTS_BACK = frozenset({"them", "it", "they", "this", "that", "these", "those"})
+
+
+#: Where a question with several parts splits: "...? What ...", "; ", "(a) ... (b) ...", ", and how ...".
+_PART_SPLIT = re.compile(
+    r"\?\s+|;\s*|\(\s*[a-e]\s*\)|(?:^|\s)[a-e]\)\s"
+    r"|,?\s+and\s+(?=(?:what|which|how|when|why|where|does|do|dose|is|are|should|can|would|will|whether)\b)"
+    r"|,\s+(?=(?:what|which|how|when|why|whether)\b)", re.IGNORECASE)
+_PART_GENERIC = frozenset(["standard", "approach", "done", "used", "counts", "count", "happen", "happens", "mean",
+                           "means", "level", "kind", "type", "way", "ways", "thing", "things", "part", "stay", "stays"])
+
+
+#: The first words of an asking part.
+_ASKING = frozenset(["what", "wat", "whats", "which", "how", "when", "why", "where", "who", "whether", "is", "are", "does",
+                     "do", "dose", "did", "should", "shd", "can", "could", "would", "will", "list", "name", "describe",
+                     "compare", "explain", "define"])
+
+
+def question_parts(question: str) -> list[str]:
+    """The parts of a question that asks several things (one part when it asks one).
+
+    >>> question_parts("When is MRD assessed and what level is high risk? What is MRD used to decide?")
+    ['When is MRD assessed', 'what level is high risk', 'What is MRD used to decide']
+    >>> question_parts("72F Ph+ ALL what induction")
+    ['72F Ph+ ALL what induction']
+    >>> question_parts("28M T-ALL relapsed, what salvage")
+    ['28M T-ALL relapsed, what salvage']
+    """
+    parts = [p.strip(" ,.:?") for p in _PART_SPLIT.split(question)]
+    asking = [p for p in parts if len(p.split()) >= 2 and first_word(p) in _ASKING]
+    # a case description before one question ("28M T-ALL relapsed, what salvage") is one question
+    return asking if len(asking) >= 2 else [question.strip()]
+
+
+
+#: A CQ number or a grade the question states ("CQ5", "a category 1 recommendation", "grade A"), not one it asks for.
+_STATED_GRADE = re.compile(
+    r"\bCQ\s*-?\s*\d+[a-z]?\b|\bclinical\s+question\s+\d+\b"
+    r"|(?<!\()\b(?:category|grade)\s+(?:1|2a|2b|3|[abc])\b(?!\s*,)(?=[^?]*?(?:recommendation|\?|$))",
+    re.IGNORECASE)
+
+
+def stated_grades(question: str) -> list[str]:
+    """CQ numbers and recommendation grades the question states; a toxicity grade ("grade 1 neuropathy", "grade 3
+    CRS": an adverse-event concept right after it) is not one.
+
+    >>> stated_grades("JSH 2023 CQ5 gives ponatinib first-line a category 1 recommendation - can you quote it?")
+    ['CQ5', 'category 1']
+    >>> stated_grades("What recommendation grade (category 1, 2A, 2B, 3) does JSH 2023 assign to X?")
+    []
+    >>> stated_grades("58F Ph+ ALL with grade 1 neuropathy from vincristine, what induction?")
+    []
+    """
+    return list(dict.fromkeys(m.group(0) for m in _STATED_GRADE.finditer(question)
+                              if not _toxicity_grade(question[m.end():m.end() + 40])))
+
+
+def _toxicity_grade(after: str) -> bool:
+    """The words after a grade name an adverse event within two words ("grade 2 peripheral neuropathy")."""
+    return any(m.kind == "adverse_event" and m.start <= 1 for m in read_concepts(after.lower()).mentions)
+
+
+class Intents(BaseModel):
+    """What a question asks for, computed once from the text the answer is drafted from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: bool = Field(False, description="A yes/no question about the guideline's position (its yes/no leads)")
+    grades: list[str] = Field(default_factory=list, description="CQ numbers and grades the question states")
+    rest: str = Field("", description="The question without its stated CQ numbers and grades")
+    rest_status: bool = Field(False, description="`status` of `rest`")
+    position: bool = Field(False, description="Any question about what the guideline says (yes/no or open), of `rest`")
+    definition: bool = Field(False, description="Asks what a term means or how it is defined")
+    asks_meaning: bool = Field(False, description="Asks what something means, is or stands for (glossary lines fit)")
+    evidence: bool = Field(False, description="Asks for the evidence, trials or rationale")
+    duration: bool = Field(False, description="Asks how long something lasts")
+    either_or: bool = Field(False, description="Asks for a preference between options (A or B, which; A vs B)")
+    comparison: bool = Field(False, description="Names options side by side (or, vs, versus)")
+    grade: bool = Field(False, description="Names grades, CQ numbers or categories")
+    why: bool = Field(False, description="Asks why")
+    confirm: bool = Field(False, description="States that the guideline recommends something and asks to confirm")
+    treatment: bool = Field(False, description="Asks what treatment to give")
+    reference: bool = Field(False, description="Asks for the reference, publication or authors")
+    sources: bool = Field(False, description="Asks about the corpus, its documents or the evidence")
+    trials: list[str] = Field(default_factory=list, description="Keys of the trials the question names")
+    trial_named: bool = Field(False, description="Names a trial")
+    asking: str = Field("", description="The clause that asks (the whole question when one clause)")
+    parts: list[str] = Field(default_factory=list, description="The parts of a question asking several things")
+
+
+def read_intents(question: str) -> Intents:
+    """The intents of `question` (the text the answer is drafted from)."""
+    grades = stated_grades(question)
+    rest = _STATED_GRADE.sub(" ", question) if grades else question
+    return Intents(
+        status=is_status_question(question), grades=grades, rest=rest, rest_status=is_status_question(rest),
+        position=asks_position(rest), definition=is_definition_question(question),
+        asks_meaning=says(question, "asks_meaning"),
+        evidence=_ASKS_EVIDENCE.search(question) is not None, duration=says(question, "duration_question"),
+        either_or=either_or(question), grade=says(question, "grade_question"),
+        comparison=says(question, "comparison"), why=first_word(question) == "why",
+        confirm=says(question, "asserts") and (TAG_QUESTION.search(question) is not None
+                                                           or CONFIRM.match(question) is not None
+                                                           or _CLAIM_REQUEST.search(question) is not None),
+        treatment=TREATMENT_QUESTION.search(question) is not None,
+        reference=says(question, "asks_reference"), sources=says(question, "asks_about_sources"),
+        trials=sorted(trial_keys(question)), trial_named=TRIAL_RE.search(question) is not None,
+        asking=asking_clause(question), parts=question_parts(question))

@@ -1,0 +1,63 @@
+"""The extractive drafter as an ordered tuple of composers over one `DraftPlan`: the order is data.
+
+How the answer is put together (README, "What an answer looks like"): the notes given; results a question states
+that a named trial did not report; the named trial first (no patient); stated grades; the rule a false premise
+contradicts; a definition; the guideline's yes/no line when it answers; the rules for this patient; then, with
+rules, the open parts, the asked term, a heading's list, the evidence asked for, more guideline lines, a context
+line and a trial result; without rules, the retrieval ranking, the asked term and the open parts; last the missing
+Ph status, the no-recommendation finding and the disclaimer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.compose.base import Composer, When, open_ruled, open_unruled, ruled, unruled
+from assistant.compose.builder import Builder
+from assistant.compose.evidence import ContextLine, Support
+from assistant.compose.focus import Definition, Focus, Listed, Parts
+from assistant.compose.grades import StatedGrades
+from assistant.compose.notes import Disclaimer, MissingPhNote, NoRecommendation, OpeningNotes
+from assistant.compose.patient import GuidelineLines, PlainPatient
+from assistant.compose.ranked import Ranked
+from assistant.compose.rules import PremiseRules, Rules, StatusAfterRules, StatusLead
+from assistant.compose.selection import DraftPlan, Sources
+from assistant.compose.trials import TrialFirst, TrialOrEvidence, UnreportedResults
+from assistant.models import RuleFinding
+from assistant.rules import Draft
+
+__all__ = ["COMPOSERS", "compose"]
+
+COMPOSERS: tuple[Composer, ...] = (
+    OpeningNotes(),
+    UnreportedResults(),
+    TrialFirst(),
+    StatedGrades(),
+    PremiseRules(),
+    Definition(),
+    StatusLead(),
+    Rules(),
+    StatusAfterRules(),
+    PlainPatient(),
+    When(ruled, Parts()),
+    When(ruled, Focus()),  # the specific thing asked, right after the rules that frame it
+    When(ruled, Listed(n=4, min_share=0.75)),
+    When(ruled, Support()),
+    When(open_unruled, Ranked()),
+    When(open_ruled, GuidelineLines()),
+    When(open_ruled, ContextLine()),
+    When(open_ruled, TrialOrEvidence()),
+    When(unruled, Focus()),
+    When(unruled, Parts()),
+    MissingPhNote(),
+    NoRecommendation(),
+    Disclaimer(),
+)
+
+
+def compose(plan: DraftPlan, pool: Sources, *, max_sentences: int,
+            composers: Sequence[Composer] = COMPOSERS) -> tuple[Draft, list[RuleFinding]]:
+    """Run each composer in order on one builder; the draft and the findings (the plan's, then the composers')."""
+    builder = Builder(max_sentences)
+    for composer in composers:
+        composer.run(plan, pool, builder)
+    return builder.render(), [*plan.findings, *builder.findings]

@@ -1,0 +1,67 @@
+"""Composer for a question no guideline rule speaks to: the corpus's own list when the question names its
+heading, otherwise the retrieval ranking, best sentences first (a trial question reads the whole trial
+document), then what the summary does not say."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.compose.builder import Builder, lead_for
+from assistant.compose.cues import says
+from assistant.compose.focus import add_listed
+from assistant.compose.rules import add_status
+from assistant.compose.selection import DraftPlan, Sources
+from assistant.compose.sentences import _GENERIC, best_sentences
+from assistant.compose.trials import add_trial
+from assistant.models import RetrievedChunk
+from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
+from assistant.text import tokenize, trial_keys
+
+__all__ = ["Ranked"]
+
+#: The ranked lines stop at this many cited lines.
+RANKED_LINES = 5
+
+
+def _chunk_lines(plan: DraftPlan, pool: Sources, builder: Builder, r: RetrievedChunk) -> None:
+    """The best sentences of one guideline or context chunk. After the first lines a sentence must share two of
+    the question's own terms: one shared word ("give", "LBL") is how filler gets in."""
+    tier = r.chunk.tier
+    min_shared = 2 if builder.count() and len(set(tokenize(plan.q)) - _GENERIC) >= 3 else 1
+    for s in best_sentences(r.chunk, plan.q, plan.facts, pool.book, n=2, evidence=tier == "evidence",
+                            min_shared=min_shared):
+        if builder.count() >= RANKED_LINES:
+            break
+        if plan.intents.reference and not says(s, "reference_answer"):
+            continue  # "where was it published": bibliography and editions, not content
+        if plan.names_other_trial(s):
+            continue
+        if tier != "guideline" and (claims_recommendation(s) or (
+                tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s))):
+            continue
+        builder.add(tier, s, r.chunk, lead=lead_for(tier))
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """No rule answers: follow the retrieval ranking (the trial the question names first)."""
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        listed = add_listed(plan, pool, builder)
+        top = list(pool.retrieved[:4])
+        if plan.named_found:  # the trial the question names answers it first
+            top.sort(key=lambda r: plan.other_trial(r.chunk) or not (r.chunk.tier == "evidence"
+                                                                      and trial_keys(r.chunk.title) & plan.named))
+        done_sections: set[str] = set()
+        for r in top:
+            if listed or builder.count() >= RANKED_LINES:
+                break  # (the corpus's own list answers the question)
+            if r.chunk.tier != "evidence":
+                _chunk_lines(plan, pool, builder, r)
+            elif r.chunk.section_id not in done_sections and not plan.other_trial(r.chunk):
+                # (the question names its trial: not another one with a similar name)
+                done_sections.add(r.chunk.section_id)
+                add_trial(plan, pool, builder, r.chunk, design=plan.named_found and not done_sections - {
+                    r.chunk.section_id}, limit=RANKED_LINES)
+        if not plan.asked:
+            add_status(plan, builder)  # what the summary does not say, after what it does

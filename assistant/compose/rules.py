@@ -1,0 +1,70 @@
+"""Composers for the guideline's rules and its own yes/no lines: the rule a false premise contradicts first, the
+yes/no line when it answers the question, the rules for this patient, the status lines after them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.compose.builder import Builder, lead_for
+from assistant.compose.selection import DraftPlan, Sources
+from assistant.compose.sentences import CONTEXT_LEAD
+from assistant.rules import statement_chunk
+from assistant.rules.logic import GuidelineRule
+
+__all__ = ["add_rules", "add_status", "PremiseRules", "StatusLead", "Rules", "StatusAfterRules"]
+
+
+def add_status(plan: DraftPlan, builder: Builder) -> None:
+    """The guideline's own yes/no lines (once: a line already in the answer is not added again)."""
+    for sentence, chunk in plan.status:
+        builder.add("status", sentence, chunk, lead=lead_for(chunk.tier))
+
+
+def add_rules(plan: DraftPlan, pool: Sources, builder: Builder, rules: Sequence[GuidelineRule]) -> None:
+    """Each rule's statement, cited to its section, and its note when the patient's facts call for it."""
+    for rule in rules:
+        chunk = statement_chunk(rule, pool.chunks)
+        if chunk is not None and builder.count() < builder.max_sentences:
+            builder.add("rule", rule.statement, chunk, lead=CONTEXT_LEAD if chunk.tier == "context" else "")
+            if rule.note and rule.condition(plan.facts) is True:
+                builder.note(rule.note.format(**plan.facts.model_dump()))
+
+
+@dataclass(frozen=True)
+class PremiseRules:
+    """The rule a false premise contradicts ("inotuzumab is anti-CD19, right?") answers "no" first."""
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        add_rules(plan, pool, builder, plan.first)
+
+
+@dataclass(frozen=True)
+class StatusLead:
+    """A yes/no question about the guideline whose answer is its own status line: that line leads, with a "No"
+    first when the question asserts what the summary does not say ("JSH recommends X, correct?")."""
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        if not plan.asked:
+            return
+        if plan.status and not plan.premise and plan.intents.confirm:
+            builder.note("_**No**: the JSH 2023 summary does not say this; its own statement comes first below._")
+        add_status(plan, builder)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The rules for this patient (and the branches when facts are missing), in the plan's order."""
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        first = plan.first
+        add_rules(plan, pool, builder, [r for r in plan.chosen if r not in first])
+
+
+@dataclass(frozen=True)
+class StatusAfterRules:
+    """When rules answered, a status line that matches the question closely follows them."""
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        if not plan.asked and plan.chosen:
+            add_status(plan, builder)

@@ -1,0 +1,292 @@
+"""What goes into an answer, decided once before any line is written: the rules that apply and their order, the
+guideline's own yes/no lines, whether the yes/no leads, the branches shown when facts are missing, the trial the
+question names. The composers read this `DraftPlan`; none of them decides it again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from assistant.compose.cues import says
+from assistant.compose.intents import knowledge_question
+from assistant.compose.sentences import (
+    _FACT_TOKENS,
+    _SETTING,
+    _STATUS_GENERIC,
+    _TAG_WORDS,
+    _stems,
+    status_sentences,
+)
+from assistant.facts import about_a_patient
+from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
+from assistant.rules import applicable_rules, missing_facts
+from assistant.rules.logic import GuidelineRule, RuleBook, is_branch, is_specific
+from assistant.text import TRIAL_RE, after_number, term_at, tokenize, trial_keys
+
+if TYPE_CHECKING:
+    from assistant.compose.intents import Intents
+    from assistant.plan import QuestionPlan
+
+__all__ = ["DraftPlan", "Sources", "plan_draft", "fact_label"]
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What may be quoted: the retrieved chunks in rank order, every citable chunk (`chunks`: the retrieved ones
+    plus the sections of applicable rules and named trials), the rule book, and the corpus's rare-term test."""
+
+    retrieved: Sequence[RetrievedChunk]
+    chunks: Sequence[Chunk]
+    book: RuleBook
+    rare: Callable[[str], bool] | None = None
+
+    def top(self, n: int) -> list[Chunk]:
+        return [r.chunk for r in self.retrieved[:n]]
+
+
+@dataclass
+class DraftPlan:
+    """The question plan, the patient, and the decisions every composer reads."""
+
+    question: QuestionPlan
+    facts: PatientFacts
+    notes: Sequence[str] = ()
+    plain: bool = False
+    rules_only: bool = False
+    premise: Sequence[GuidelineRule] = ()
+    grades: list[str] = field(default_factory=list)
+    asked: bool = False
+    status: list[tuple[str, Chunk]] = field(default_factory=list)
+    chosen: list[GuidelineRule] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    missing_ph: bool = False
+    named: frozenset[str] = frozenset()
+    named_found: bool = False
+    named_trial: Chunk | None = None
+    trial_first: bool = False
+    trial_chunks: list[Chunk] = field(default_factory=list)
+    findings: list[RuleFinding] = field(default_factory=list)
+
+    @property
+    def q(self) -> str:
+        """The text the answer is drafted from (the question's focus)."""
+        return self.question.focus
+
+    @property
+    def intents(self) -> Intents:
+        return self.question.intents
+
+    @property
+    def closed(self) -> bool:
+        """Only rules may follow (a topic the corpus does not cover, a refusal's short answer, or a patient asking
+        about their own treatment once their guideline points are in)."""
+        return self.rules_only or self.plain
+
+    @property
+    def first(self) -> list[GuidelineRule]:
+        """The rules a false premise contradicts: they answer "no" first."""
+        return [r for r in self.chosen if r in self.premise]
+
+    def other_trial(self, chunk: Chunk) -> bool:
+        """The question names its trial and this evidence chunk is about another one."""
+        return self.named_found and chunk.tier == "evidence" and not trial_keys(chunk.title) & self.named
+
+    def names_other_trial(self, sentence: str) -> bool:
+        """The question names its trial and this sentence quotes another trial's numbers."""
+        return self.named_found and TRIAL_RE.search(sentence) is not None and not trial_keys(sentence) & self.named
+
+    def candidates(self, pool: Sources, top: int) -> list[Chunk]:
+        """The top retrieved chunks and the pool, once each, without another trial than the named one."""
+        unique = {c.chunk_id: c for c in [*pool.top(top), *pool.chunks]}
+        return [c for c in unique.values() if not self.other_trial(c)]
+
+
+def fact_label(field_name: str) -> str:
+    return {
+        "ph_status": "Ph status", "age_band": "age", "age": "age", "lineage": "B or T lineage",
+        "cd19": "CD19 expression", "cd22": "CD22 expression", "phase": "disease phase",
+        "mrd_status": "MRD result", "transplant": "transplant status", "mrd_level_pct": "MRD level",
+    }.get(field_name, field_name)
+
+
+@dataclass(frozen=True)
+class _Subject:
+    """What the asking clause is about, as stems, and the rare ones among them."""
+
+    terms: set[str]
+    rare: set[str]
+    duration: bool
+
+    def named_by(self, rule: GuidelineRule) -> bool:
+        """The rule's statement names what was asked: all of its rare terms ("D-ALBA"), or two of its terms; for
+        "how long?", a duration."""
+        if self.duration and not _states_duration(rule.statement):
+            return False
+        stmt = _statement_terms(rule)
+        if self.rare:  # (word forms: "continue" is named by "continuing")
+            return all(any(w == t or (len(t) > 5 and w[:6] == t[:6]) for w in stmt) for t in self.rare)
+        return len(stmt & self.terms) >= max(1, (len(self.terms) + 1) // 2)
+
+
+def _states_duration(statement: str) -> bool:
+    """ "2 years", "6 months", "12weeks", or the word "duration".
+
+    >>> _states_duration("continue for 2 years"), _states_duration("a 2-year course"), _states_duration("for years")
+    (True, False, False)
+    """
+    if term_at(statement, "duration", fold=False) >= 0:
+        return True
+    return any(after_number(statement, "*" + unit, bounded=True) for unit in ("year", "years", "month", "months", "week", "weeks"))
+
+
+def _statement_terms(rule: GuidelineRule) -> set[str]:
+    return _stems(set(tokenize(rule.statement)))
+
+
+def _specialised_first(rules: list[GuidelineRule]) -> list[GuidelineRule]:
+    """A rule that specialises another applicable one (its conditions plus a finding, such as MRD-positive) comes
+    before it: the exception for this patient before the default it qualifies."""
+    out = list(rules)
+    for _ in range(len(out)):
+        moved = False
+        for i, a in enumerate(out):
+            j = next((j for j in range(i + 1, len(out)) if set(out[j].when) > set(a.when)
+                      and all(out[j].when[k] == v for k, v in a.when.items())), None)
+            if j is not None:
+                out.insert(i, out.pop(j))
+                moved = True
+                break
+        if not moved:
+            break
+    return out
+
+
+def _subject(plan: DraftPlan, rare: Callable[[str], bool] | None) -> _Subject:
+    # (past induction courses of a relapsed or refractory patient are history, not the subject)
+    keep = {"mrd", "maintenance", "allo_hsct"} | ({"induction"} if plan.facts.phase in (None, "newly_diagnosed")
+                                                  else set())
+    terms = _stems(set(tokenize(plan.intents.asking)) - _STATUS_GENERIC - _TAG_WORDS
+                   - ((_FACT_TOKENS | _SETTING) - keep))
+    return _Subject(terms, {t for t in terms if rare is not None and rare(t)}, plan.intents.duration)
+
+
+def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
+                 maybe: list[GuidelineRule]) -> tuple[list[GuidelineRule], list[GuidelineRule]]:
+    """The rule that names what was asked ("cranial irradiation") before the rules that frame it, and the rule
+    about this patient's own finding (MRD 0.1%) before the default it qualifies; the premise's rule first."""
+    if subject.terms:
+        sure = _specialised_first(sorted(sure, key=lambda r: -len(_statement_terms(r) & subject.terms)))
+        maybe = sorted(maybe, key=lambda r: -len(_statement_terms(r) & subject.terms))
+    plan.chosen = [r for r in plan.premise[:2] if not plan.rules_only or r in sure]  # the "no" first
+    for rule in sure[:4]:
+        if rule not in plan.chosen:
+            plan.chosen.append(rule)
+    return sure, maybe
+
+
+def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
+                  maybe: list[GuidelineRule]) -> list[GuidelineRule]:
+    """Whether the guideline's own yes/no line leads. A yes/no question whose subject no applicable rule names
+    ("is ponatinib the first-line TKI?") is answered by that line, and only the rules about its subject follow;
+    when a rule names it ("is allo-HSCT in CR1 recommended?"), the rule is the answer and leads. (A grade or CQ
+    question asks about the grade, which no rule states; an either/or question answered by the guideline's "does
+    not rank / leaves the choice open" line gets that line first.)"""
+    status, it = plan.status, plan.intents
+    prefers = bool(status) and it.either_or and says(status[0][0], "prefer_line")
+    if plan.asked and status and not it.grade and not prefers and any(subject.named_by(r) for r in [*sure, *maybe]):
+        plan.asked = False
+    status_terms = _stems(set(tokenize(status[0][0]))) if status else set()
+    if (plan.asked and status and about_a_patient(plan.q, plan.facts)
+            and any(is_specific(r, plan.facts) for r in sure)
+            and (not subject.rare & status_terms if subject.rare
+                 else len(subject.terms & status_terms) * 2 < len(subject.terms))):
+        plan.asked = False  # a patient's case with rules that fit it; a status line off the asked subject does not lead
+    if plan.asked and status:
+        plan.chosen = [r for r in plan.chosen if r in plan.premise or subject.named_by(r)]
+        return []
+    return maybe
+
+
+def _branches(plan: DraftPlan, subject: _Subject, maybe: list[GuidelineRule], given: frozenset[str]) -> None:
+    """The rules that may apply (a fact is missing): shown as branches, and the missing facts named."""
+    facts, q = plan.facts, plan.q
+    if facts.phase in ("relapsed", "refractory"):
+        maybe = [r for r in maybe if "mrd_status" not in r.when]  # MRD-state branches are not a relapse plan
+    if plan.plain:  # a patient asking to stop: a "does not recommend" branch that may not be theirs reads as permission
+        maybe = [r for r in maybe if "does not recommend" not in r.statement and "rather than" not in r.statement
+                 and (_statement_terms(r) & (subject.terms - {"chemotherapy", "chemo"})
+                      or any(getattr(facts, k) not in (None, []) for k in r.when))]
+        # (no branches off both what they asked about and what they told: "65 or older" for a patient of unknown
+        # age who asks about skipping a transplant; every branch names chemotherapy)
+    if not maybe:
+        return
+    # (a question about the guideline rather than a patient may take one more of its statements)
+    room = 7 if knowledge_question(q, facts) else 6
+    branch = [r for r in maybe if r not in plan.chosen][: max(0, room - len(plan.chosen))]
+    plan.chosen.extend(branch)
+    forks = [r for r in branch if is_branch(r, q, facts)]
+    plan.missing = sorted({m for r in forks for m in missing_facts(r, facts)}
+                          - ({"transplant"} if {"allo_hsct", "transplant"} & set(tokenize(q)) else set())
+                          - ({"ph_status"} if facts.lineage == "T" else set()))  # T-ALL is Ph-negative unless said
+    # a question about the guideline's position, answered, or a premise corrected, is no case with missing facts;
+    # nor is "why" (reasons, not a plan), "what evidence supports X" (the trials) or a list question (no patient)
+    it = plan.intents
+    if (forks and plan.missing and not set(plan.missing) <= given and not (plan.status and plan.asked)
+            and not plan.premise and not it.why and not plan.grades and not it.evidence
+            and not knowledge_question(q, facts)):
+        plan.missing_ph = "ph_status" in plan.missing
+        plan.findings.append(RuleFinding(
+            rule_id="FACTS-MISSING-031", severity="warn",
+            message="Facts that change the answer were not given (" + ", ".join(fact_label(m) for m in plan.missing)
+                    + "); the answer covers each branch. Add them for a single answer.",
+            section_id=forks[0].section_ids[0]))
+
+
+def _trials(plan: DraftPlan, pool: Sources) -> None:
+    """The trial the question names, whether it answers first ("TOWER results?", no patient), and the documents
+    of each named trial in the order the question names them ("compare TOWER and INO-VATE")."""
+    named = plan.named = frozenset(plan.intents.trials)
+    plan.named_found = bool(named) and any(trial_keys(c.title) & named for c in pool.top(4))
+    plan.named_trial = next((c for c in pool.top(5) if c.tier == "evidence" and plan.named_found
+                             and not plan.other_trial(c)), None)
+    plan.trial_first = (plan.named_trial is not None and plan.intents.trial_named and not plan.asked
+                        and not plan.premise and not about_a_patient(plan.q, plan.facts))
+    order = [t for t in tokenize(plan.q) if t in named]
+    by_trial: dict[str, Chunk] = {}
+    for c in [*pool.top(8), *pool.chunks]:
+        keys = trial_keys(c.title) & named
+        if c.tier == "evidence" and keys:
+            by_trial.setdefault(min(keys, key=order.index), c)
+    several = list(dict.fromkeys(c.section_id for _, c in sorted(by_trial.items(), key=lambda kc: order.index(kc[0]))))
+    plan.trial_chunks = [next(c for c in by_trial.values() if c.section_id == sid) for sid in several]
+    if plan.trial_first:  # the trial answers; then the one recommendation (two, for several trials) it informs
+        plan.chosen = plan.chosen[:2 if len(several) >= 2 else 1]
+
+
+def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, notes: Sequence[str] = (),
+               plain: bool = False, rules_only: bool = False, premise: Sequence[GuidelineRule] = (),
+               given: frozenset[str] = frozenset()) -> DraftPlan:
+    """Decide what the answer holds. `given` names facts the question gave in another form (several ages
+    compared): no finding asks only for them."""
+    plan = DraftPlan(question=question, facts=facts, notes=notes, plain=plain, rules_only=rules_only,
+                     premise=premise)
+    it, book = plan.intents, pool.book
+    sure, maybe = applicable_rules(plan.q, facts, rulebook=book, sections=[c.section_id for c in pool.top(3)])
+    if any(r.exclusive for r in sure):  # a topic the corpus does not cover: say so, add nothing around it
+        sure, maybe, plan.rules_only = [r for r in sure if r.exclusive], [], True
+    plan.grades = [] if plan.rules_only else list(it.grades)
+    # "what does CQ 7 say about X?", "CQ5 gives X category 1": the grade lines answer the CQ part; the rest of the
+    # question (X) is answered as if the CQ and grade were not there
+    plan.asked = it.rest_status if plan.grades else it.status
+    if not (plan.rules_only or plain):
+        plan.status = status_sentences(it.rest if plan.grades else plan.q, [*pool.top(8), *pool.chunks], facts, book,
+                                       rare=pool.rare, asked=it.position)
+    subject = _subject(plan, pool.rare)
+    sure, maybe = _order_rules(plan, subject, sure, maybe)
+    maybe = _settle_asked(plan, subject, sure, maybe)
+    _branches(plan, subject, maybe, given)
+    _trials(plan, pool)
+    ids = [rid for r in plan.chosen for rid in r.see_also if rid not in {c.id for c in plan.chosen}]
+    plan.chosen = plan.chosen + [book.get(rid) for rid in dict.fromkeys(ids)]  # statements that complete a rule
+    return plan

@@ -1,0 +1,706 @@
+"""Sentence finders: which corpus sentences may be quoted for this patient, and which answer a kind of question
+(the guideline's own yes/no line, the asked term, a heading's list, a definition, each part of a several-part
+question, a trial's results). Pure functions over chunks; the composers decide where their lines go."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from assistant.compose.cues import cue, says
+from assistant.compose.intents import (
+    _COPULA,
+    _DEFINE_WORDS,
+    _PART_GENERIC,
+    is_status_question,
+    prefer_question,
+    question_parts,
+)
+from assistant.models import Chunk, PatientFacts
+from assistant.rules.logic import RuleBook, stated_facts
+from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, banned_content, claims_recommendation
+from assistant.text import (
+    DRUG_TOKENS,
+    POPULATION_TOKENS,
+    TRIAL_RE,
+    _word_char,
+    after_number,
+    chunk_sentences,
+    first_of,
+    headed_sentences,
+    term_at,
+    tokenize,
+)
+
+MAX_SENTENCES = 8
+EVIDENCE_LEAD = "**Evidence (trial data, not a JSH recommendation):**"
+CONTEXT_LEAD = "**Context (not a JSH 2023 recommendation):**"
+_GENERIC = frozenset(
+    ["all", "adult", "adults", "ph_pos", "ph_neg", "jsh", "japanese", "japan", "2023", "guideline", "leukemia", "lymphoblastic", "acute", "patient", "trial", "study", "show", "showed", "result", "outcome", "year", "old", "yo", "age", "aged", "man", "woman", "male", "female"]
+)
+
+
+NEAR_DUPLICATE = 0.6
+
+
+def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two sentences share most of their words (Jaccard similarity of their tokens)."""
+    return bool(a and b) and len(a & b) / len(a | b) >= NEAR_DUPLICATE
+
+
+def _reports_study(sentence: str) -> bool:
+    """The sentence names a trial, or the words trial, study, registry or analysis."""
+    return TRIAL_RE.search(sentence) is not None or says(sentence, "trial_words")
+_EVIDENCE_HEADINGS = frozenset({"supporting evidence"})
+
+
+def is_trial_sentence(sentence: str, chunk: Chunk) -> bool:
+    """A sentence that reports a study (under a guideline document's "Supporting evidence" heading, or naming
+    a trial together with a result) rather than stating the guideline's position."""
+    for heading, sent in _headed_sentences(chunk):
+        if sent == sentence:
+            if heading.lower() in _EVIDENCE_HEADINGS:
+                return True
+            break
+    return bool(_reports_study(sentence) and _RESULT_NUMBER.search(sentence)
+                and not _GUIDELINE_CLAIM_RE.search(sentence))
+
+
+
+def _safe_sentence(sentence: str, facts: PatientFacts, book: RuleBook) -> bool:
+    if banned_content(sentence) is not None:
+        return False
+    if len(sentence.split()) < 6 or sentence.endswith("?"):
+        return False
+    return not book.contradicts_any(facts, sentence)
+
+
+_FRONTLINE, _SALVAGE = frozenset({"newly_diagnosed", "cr1"}), frozenset({"relapsed", "refractory"})
+_DRUG_POPULATION = (
+    # (cue list, the patient fact that excludes it): drugs and tests that only concern one population.
+    ("t_lineage_only", "lineage", "B"),
+    ("b_lineage_only", "lineage", "T"),
+    ("ph_positive_only", "ph_status", "negative"),  # ("not Ph-positive" in a question names no drug)
+    ("t315i_only", "t315i", False),
+)
+_RESULT_NUMBER = re.compile(r"\d+(?:\.\d+)?\s*%|\bHR\b|\bP\s*[=<]|\b\d+\s*(?:of|/)\s*\d+\b"
+                            r"|\b\d+(?:\.\d+)?\s*(?:months?|patients|years?)\b", re.IGNORECASE)
+_PH_WORDS = re.compile(r"\bph[\s-]*(?:positive|negative|\+|-)|\bbcr::?abl1?[\s-]*(?:positive|negative)", re.IGNORECASE)
+
+
+def _age_range(sentence: str) -> bool:
+    """An age range ("aged 25 to 64", "15–39"): one or two digits, a dash or "to", two digits.
+
+    >>> _age_range("adults aged 25 to 64"), _age_range("15–39 years"), _age_range("in 2019-2023"), _age_range("CD19")
+    (True, True, False, False)
+    """
+    n = len(sentence)
+    for i, ch in enumerate(sentence):
+        if not ch.isdecimal() or (i and _word_char(sentence[i - 1])):
+            continue
+        j = i
+        while j < n and sentence[j].isdecimal():
+            j += 1
+        k = j
+        while k < n and sentence[k].isspace():
+            k += 1
+        sep = 2 if sentence.startswith("to", k) else 1 if sentence[k:k + 1] in ("–", "-") else 0
+        k += sep
+        while k < n and sentence[k].isspace():
+            k += 1
+        m = k
+        while m < n and sentence[m].isdecimal():
+            m += 1
+        if j - i <= 2 and sep and m - k == 2 and not _word_char(sentence[m:m + 1]):
+            return True
+    return False
+
+
+def _listing_head(sentence: str) -> str:
+    """The sentence up to "... factors include" when it lists factors (in its first clause before a full stop):
+    the items of a list of factors are not its population ("Adverse features include the Ph chromosome, ...").
+
+    >>> _listing_head("Adverse features include the Ph chromosome and KMT2A.")
+    'Adverse features include'
+    """
+    first = sentence.split(".")[0]
+    factor = first_of(first, cue("factor_words"))
+    include = first_of(first[factor[1]:], cue("include_words")) if factor else None
+    return sentence[:factor[1] + include[1]] if factor and include else sentence
+
+
+def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phase: bool = True) -> bool:
+    """False when a sentence speaks about a population the patient is known not to be in: another Ph status,
+    lineage, CD19/CD22 or MRD result, age band, or front-line vs relapse setting, or a drug or test that only
+    concerns another population. What the question itself names is always allowed (a false premise about
+    nelarabine in B-ALL must be answered with the nelarabine sentence)."""
+    head = _listing_head(sentence)
+    own = stated_facts(head)
+    for key in ("ph_status", "lineage", "cd19", "cd22", "mrd_status", "t315i"):
+        have, stated = getattr(facts, key), own.get(key)
+        if have is not None and stated is not None and have != stated:
+            return False
+    not_yet, done = {"not_done", "ineligible", "eligible", "planned"}, {"done"}
+    if (facts.transplant in not_yet and (own.get("transplant") in done or own.get("phase") == "post_hsct")) or (
+            facts.transplant in done and own.get("transplant") == "not_done"):
+        return False
+    if (facts.age_band and own.get("age_band") and own["age_band"] != facts.age_band
+            and not _age_range(sentence)):
+        return False
+    if phase and facts.phase and own.get("phase"):
+        groups = (_FRONTLINE, _SALVAGE)
+        if any(facts.phase in g and own["phase"] not in g and own["phase"] in (_FRONTLINE | _SALVAGE)
+               for g in groups):
+            return False
+        if facts.phase in _SALVAGE and own["phase"] == "post_hsct" and own.get("mrd_status") and not facts.mrd_status:
+            return False  # an MRD result after transplant is not the frank relapse the question describes
+    if (phase and facts.phase in _SALVAGE and not facts.mrd_status and own.get("mrd_timepoint") == "after_induction"
+            and not says(question, "asks_mrd")):
+        return False  # MRD after first induction is front-line risk, not a plan for a frank relapse
+    if (facts.phase in _SALVAGE and says(sentence, "prophylaxis") and not says(question, "prophylaxis")):
+        return False  # prophylaxis (CNS, TKI after transplant) belongs to front-line therapy, not to a relapse
+    if (facts.lineage == "T" and facts.ph_status is None and own.get("ph_status") == "positive"
+            and not _PH_WORDS.search(question)):
+        return False  # T-ALL is Ph-negative unless the question says otherwise
+    for only, key, excluded in _DRUG_POPULATION:
+        # "no T315I" names it but wants no resistance lines; "not Ph-positive" names no TKI
+        named = key != "t315i" and says(_PH_WORDS.sub(" ", question), only)
+        if getattr(facts, key) == excluded and says(head, only) and not named:
+            return False
+    return True
+
+
+#: Words that name a disease phase as a setting ("first-line", "relapsed or refractory").
+_SETTING_WORDS = {"newly_diagnosed": "setting_newly_diagnosed", "cr1": "setting_cr1",
+                  "relapsed": "setting_relapsed", "refractory": "setting_relapsed"}
+
+
+def _names_setting(sentence: str, phase: str | None) -> bool:
+    """The sentence names the patient's phase as a setting ("first-line", "relapsed or refractory")."""
+    return phase in _SETTING_WORDS and says(sentence, _SETTING_WORDS[phase])
+
+
+def _status_line(sentence: str) -> bool:
+    """A sentence that says what the guideline does NOT say, or that something is trial evidence only (also "no
+    LBL-specific ...")."""
+    return says(sentence, "status_line") or _no_specific(sentence)
+
+
+def _no_specific(sentence: str) -> bool:
+    """ "no LBL-specific recommendation": "no " and a word (letters, digits, hyphens) ending "-specific".
+
+    >>> _no_specific("There is no LBL-specific regimen."), _no_specific("a B-ALL-specific line")
+    (True, False)
+    """
+    low = sentence.lower()
+    at = term_at(low, "*-specific", fold=False)
+    while at >= 0:
+        start = at
+        while start > 0 and (_word_char(low[start - 1]) or low[start - 1] == "-"):
+            start -= 1
+        if start < at and low[max(0, start - 3):start] == "no " and not _word_char(low[start - 4:start - 3]):
+            return True
+        at = term_at(low, "*-specific", at + 1, fold=False)
+    return False
+_STATUS_GENERIC = _GENERIC | frozenset(
+    ["recommend", "recommended", "recommends", "endorse", "standard", "approach", "give", "does", "the", "for", "ph",
+     "based", "newly", "diagnosed", "therapy", "treatment", "high", "risk", "relapse", "level", "considered", "after",
+     "define", "defines", "defined", "count", "counts", "what", "which", "when", "use", "used", "give", "gives",
+     "given", "report", "reported", "reports", "show", "shown", "found", "rate", "rates"])
+#: Words of a tag question or a request ("..., correct?", "based on"): never the subject.
+_TAG_WORDS = frozenset(["correct", "right", "true", "yes", "based", "isn", "isnt", "please", "pls", "now", "prefer",
+                        "preferred", "better", "superior", "favour", "favor", "favoured", "favored", "which", "one",
+                        "why", "choose", "choice",
+                        # the form of a duration question, not its subject ("how long should X last per JSH?")
+                        "long", "last", "lasts", "duration", "per", "go", "continue", "continued"])
+#: Words that name the setting, not the subject: a status line must share more than these with the question.
+_SETTING = frozenset(["relapsed", "refractory", "b_all", "t_all", "cr1", "cr2", "newly", "diagnosed", "first", "line",
+                      "adult", "young", "older", "aya", "induction", "remission", "mrd"])
+
+
+def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
+                     *, n: int = 1, rare: Callable[[str], bool] | None = None,
+                     asked: bool | None = None) -> list[tuple[str, Chunk]]:
+    """For a question about what the guideline recommends, the sentences that state the status of the thing
+    asked about (not recommended, not the standard, trial evidence only, no grade): they answer yes or no.
+
+    Unasked (any other question), such a sentence is offered only when it shares a rare term with the question
+    (`rare(token)`: a term few chunks contain, such as "ph_like" or "posaconazole") and most of its other terms."""
+    if asked is None:
+        asked = is_status_question(question)
+    q_raw = set(tokenize(question)) - _STATUS_GENERIC
+    q = _stems(q_raw)
+    stated = set(facts.known())
+    scored: list[tuple[float, int, str, Chunk]] = []
+    seen: set[str] = set()
+    for ci, chunk in enumerate(chunks):
+        for s in chunk_sentences(chunk.text):
+            if s in seen or s not in chunk.text or not _status_line(s):
+                continue
+            seen.add(s)
+            if _low_value(s) and not says(question, "asks_about_sources"):
+                continue  # "the INO-VATE results are trial evidence": a label, not an answer
+            # a "does not list X first-line" line is about the setting asked, whatever phase it names; one that
+            # names only another setting ("MRD-positive ... in remission" for a relapse) is not
+            if not _safe_sentence(s, facts, book) or not fits_patient(
+                    s, facts, question, phase=not (facts.phase and _names_setting(s, facts.phase))):
+                continue
+            if chunk.tier != "guideline" and claims_recommendation(s):
+                continue  # "recommend..." may only be said citing a guideline chunk
+            if chunk.tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s):
+                continue  # what the guideline says is quoted from the guideline, not from a trial document
+            raw = set(tokenize(s))
+            toks = _stems(raw)
+            shared = toks & q
+            rare_shared = sum(1 for t in raw & q_raw if rare(t)) if rare is not None else 0
+            if (len(shared) < 2 and not (shared and len(q) <= 4)) or not shared - _SETTING:
+                continue
+            if not asked and (rare is None or len(shared) < 2 or len(shared) < 0.5 * len(q)
+                              or chunk.tier == "evidence" or not rare_shared):
+                continue  # unasked, a "not in the guideline" line must match the question closely
+            # the subject asked about counts fully, the setting ("relapsed", "B-ALL") half
+            score = (len(shared - _SETTING) + 0.5 * len(shared & _SETTING)) / (len(toks) ** 0.35)
+            if chunk.tier == "guideline":
+                score *= 1.2
+            if set(stated_facts(s)) - stated - {"phase", "prior_tkis", "t315i"}:
+                score *= 0.8  # about a narrower population than the question (e.g. "for older adults")
+            score *= 1.5 ** rare_shared  # shares the question's subject
+            if says(question, "grade_question") and says(s, "grade_question"):
+                score *= 2.0  # a question about grades or CQ numbers wants the sentence about them
+            if prefer_question(question) and says(s, "prefer_line"):
+                score *= 3.0  # "which is preferred?" wants the sentence about ranking or choice
+            scored.append((score, -ci, s, chunk))
+    scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    if asked and rare is not None and says(question, "comparison") and not says(question, "grade_question"):
+        # "ponatinib first-line or D-ALBA?": the best line for each rare subject the question names, in its order
+        subjects = [t for t in dict.fromkeys(tokenize(question)) if t in q_raw and rare(t) and not t.isdigit()]
+        per_subject: list[tuple[str, Chunk]] = []
+        for term in subjects:
+            best = next(((s, c) for _, _, s, c in scored if term in tokenize(s)
+                         and all(s != o for o, _ in per_subject)), None)
+            if best is not None:
+                per_subject.append(best)
+        if len(per_subject) >= 2:
+            return per_subject[:3]
+    if asked and len(scored) > 1 and scored[1][0] >= 0.7 * scored[0][0]:
+        n = max(n, 2)  # two near-equal answers to the question asked (e.g. "not ponatinib" and "no TKI named")
+    return [(s, c) for _, _, s, c in scored[:n]]
+
+
+def _stems(tokens: set[str]) -> set[str]:
+    """Crude plural folding for overlap counts ("grades" ~ "grade")."""
+    return {t[:-1] if len(t) > 4 and t.endswith("s") and not t.endswith("ss") else t for t in tokens}
+
+
+def _score(sentence: str, q_tokens: set[str], context: frozenset[str] = frozenset()) -> float:
+    """Overlap with the question; words of the document title count for every sentence of the document."""
+    toks = set(tokenize(sentence))
+    if not toks:
+        return 0.0
+    shared = ((toks | context) & q_tokens) - _GENERIC
+    return len(shared) / (len(toks) ** 0.35)
+
+
+
+#: Outcome kinds a trial question may name (cue list), and the result lines that report them (cue list).
+_OUTCOME_KINDS = (("asks_survival", "reports_survival"), ("asks_remission", "reports_remission"),
+                  ("asks_toxicity", "reports_toxicity"))
+
+
+def _provisional(sentence: str) -> bool:
+    """An interim, preliminary or earlier abstract report ("earlier" then "abstract" with no full stop between)."""
+    if says(sentence, "provisional"):
+        return True
+    for part in sentence.split("."):
+        earlier = term_at(part, "earlier")
+        if earlier >= 0 and term_at(part, "abstract", earlier) >= 0:
+            return True
+    return False
+
+
+def _low_value(sentence: str, *, intro: bool = True) -> bool:
+    """A line about the corpus or the assistant, a bare connective or label, a publication note, or (unless
+    `intro` is False: a list's own intro opens it) a list intro ("the following ...")."""
+    return (says(sentence, "low_value") or (intro and says(sentence, "list_intro"))
+            or _published_in_year(sentence))
+
+
+def _published_in_year(sentence: str) -> bool:
+    """ "published in Blood in 2021", "published in 2024 (NEJM)": "published in", one word, a year.
+
+    >>> _published_in_year("It was published in Blood in 2021."), _published_in_year("published in 2024")
+    (True, False)
+    """
+    low = sentence.lower()
+    at = term_at(low, "published in", fold=False)
+    while at >= 0:
+        rest = low[at + len("published in"):]
+        j = 1
+        while j < len(rest) and _word_char(rest[j]):
+            j += 1
+        if rest[:1] == " " and j > 1 and rest[j:j + 1] == " ":
+            tail = rest[j + 1:]
+            tail = tail[3:] if tail.startswith("in ") and not tail[:4].isdecimal() else tail
+            if len(tail) >= 4 and tail[:4].isdecimal():
+                return True
+        at = term_at(low, "published in", at + 1, fold=False)
+    return False
+
+
+def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleBook, *, n: int = 2,
+                   need_numbers: bool = False, min_shared: int = 1, evidence: bool = False) -> list[str]:
+    q = set(tokenize(question))
+    scored: list[tuple[float, int, str]] = []
+    for i, s in enumerate(chunk_sentences(chunk.text)):
+        if s not in chunk.text or not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question):
+            continue
+        if need_numbers and not _RESULT_NUMBER.search(s):
+            continue  # a trial line must carry a result, not only a year
+        if _low_value(s) and not (says(question, "asks_about_sources") or says(question, "asks_reference")):
+            continue
+        ctx = frozenset(tokenize(chunk.title)) if evidence else frozenset()
+        if len({t for t in ((set(tokenize(s)) | ctx) & q) - _GENERIC if not t.isdigit()}) < min_shared:
+            continue  # (a bare number, "ECOG 3" and "3-year", is a coincidence, not a shared subject)
+        score = _score(s, q, ctx)
+        if says(question, "asks_reference") and says(s, "reference_line"):
+            score *= 2.0  # "what is the reference / who published": the bibliographic sentence first
+        if (evidence or need_numbers) and (after_number(s, "*%") or any(
+                term_at(s, w, fold=False) >= 0 for w in ("HR", "month", "months"))):
+            score *= 1.6  # trial questions want results, not bibliography
+            if says(s, "headline_result"):
+                score *= 1.5  # and the headline result (survival) before secondary ones
+            if _provisional(s):
+                score *= 0.6  # the final analysis before an earlier abstract or interim report
+        if score > 0:
+            scored.append((score, -i, s))
+    scored.sort(reverse=True)
+    return [s for _, _, s in scored[:n]]
+
+
+#: Question terms that describe the patient or the topic in general: the rules and retrieval handle them.
+_FACT_TOKENS = frozenset(
+    ["ph_pos", "ph_neg", "ph", "cd19", "cd22", "cd19_pos", "cd22_pos", "cd19_neg", "cd22_neg", "b_all", "t_all",
+     "cr1", "cr2", "aya", "mrd", "allo_hsct", "relapsed", "refractory", "induction", "remission", "year", "old",
+     "newly", "diagnosed", "positive", "negative", "next", "step", "best", "first", "line", "older", "elderly",
+     "young", "fit", "unfit", "frail", "male", "female", "man", "woman", "lymphoblastic", "leukemia"])
+
+
+#: A question term and the words that answer it ("toxicity?" is answered by a line on VOD, CRS or neurotoxicity).
+_TERM_FAMILY = {"toxicity": {"toxicity", "vod", "crs", "neurotoxicity"}}
+#: Question words about the kind of answer wanted (evidence, data), not its subject: the evidence step serves them.
+_FOCUS_SKIP = frozenset(["support", "supports", "supported", "supporting", "evidence", "data", "trial", "study",
+                         "salvage", "outcome", "result", "number", "option", "plan", "next",
+                         # everyday words of a patient's message: no subject of their own ("it came back")
+                         "came", "come", "back", "went", "got", "get", "round", "sick", "tired", "scared", "just",
+                         "still", "really", "feel", "feeling", "die", "dying", "going", "worried", "afraid"])
+
+
+def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
+                    covered: Sequence[str], *, rare: Callable[[str], bool], n: int = 2) -> list[tuple[str, Chunk]]:
+    """The question's specific subject ("autologous transplant", "white cell count"), when nothing in the answer
+    so far names it: the best sentence of the retrieved or rule sections that does, at most one per term.
+
+    Only terms few chunks contain count (`rare`), and never the patient facts the rules already answer."""
+    q = set(tokenize(question))
+    have: set[str] = set()
+    for line in covered:
+        have.update(tokenize(line))
+    # the drugs the answer already names are part of the subject ("what toxicity?" after "blinatumomab is ...")
+    q_drugs = q | (have & DRUG_TOKENS)
+    terms = [t for t in dict.fromkeys(tokenize(question))
+             if t not in have and t not in _FACT_TOKENS and t not in _GENERIC and t not in _FOCUS_SKIP
+             and not t[:1].isdecimal() and len(t) > 2 and rare(t)]  # (numbers and "22yo" are no subject; KMT2A is)
+    out: list[tuple[str, Chunk]] = []
+    seen: set[str] = set(covered)
+    named_drugs = [t for t in dict.fromkeys(tokenize(question)) if t in DRUG_TOKENS]
+    for term in terms:
+        if term in have:
+            continue  # named by a line added for an earlier term
+        # "blinatumomab vs inotuzumab: main toxicities?": one line for each drug the question names
+        per_drug = term in _TERM_FAMILY and len(named_drugs) >= 2
+        bests: dict[str | None, tuple[tuple[bool, float], str, Chunk]] = {}
+        for chunk in chunks:
+            for heading, s in _headed_sentences(chunk):
+                # the heading speaks for its sentences: "VOD risk ..." sits under "... related toxicities"
+                ctx = frozenset(tokenize(heading)) if heading != chunk.title else frozenset()
+                if s in seen or s not in chunk.text or not _TERM_FAMILY.get(term, {term}) & (set(tokenize(s)) | ctx):
+                    continue
+                if not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question):
+                    continue
+                if book.excluded_statement(facts, s):
+                    continue  # a rule left out for this patient ("continue chemotherapy" at MRD 0.02%) stays out
+                if _low_value(s) or (chunk.tier != "guideline" and claims_recommendation(s)):
+                    continue
+                if chunk.tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s):
+                    continue
+                drugs = set(tokenize(s)) & DRUG_TOKENS
+                if drugs and q_drugs & DRUG_TOKENS and not drugs & q_drugs:
+                    continue  # "main toxicity?" of inotuzumab is not answered by nelarabine's
+                own = {t for t in (set(tokenize(s)) & q_drugs) - (_GENERIC - {"ph_pos", "ph_neg"})
+                       - _TERM_FAMILY.get(term, {term})
+                       if not t.isdigit()}
+                if not own:
+                    continue  # the term alone ("matter", or a heading's word) is no match: the sentence shares more
+                # a line about the question's population first ("high WBC in Ph+ disease": the Ph-positive line,
+                # not a general list that names a high white cell count)
+                score = (bool(POPULATION_TOKENS & q & set(tokenize(s))),
+                         _score(s, q, ctx) * (1.2 if chunk.tier == "guideline" else 1.0))
+                for slot in ([d for d in named_drugs if d in drugs] if per_drug else [None]):
+                    if slot not in bests or score > bests[slot][0]:
+                        bests[slot] = (score, s, chunk)
+        picked = [bests[d] for d in named_drugs if d in bests] if per_drug else list(bests.values())
+        for _, sent, chunk in picked:
+            if sent in seen:
+                continue
+            seen.add(sent)
+            have.update(tokenize(sent))
+            out.append((sent, chunk))
+        if len(out) >= n and not per_drug:
+            break
+    return out
+
+
+def _headed_sentences(chunk: Chunk) -> tuple[tuple[str, str], ...]:
+    """(heading, sentence) pairs of a chunk; text before its first heading line sits under its own heading."""
+    return headed_sentences(chunk.text, chunk.section_title)
+
+
+#: Question words for what a heading calls otherwise ("adverse prognostic factors" are "risk factors").
+_HEADING_SYNONYMS = {"prognostic": ("risk", "factor"), "adverse": ("risk", "factor"), "unfavourable": ("risk", "factor"),
+                     "unfavorable": ("risk", "factor")}
+
+
+def heading_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
+                      *, n: int = 8, min_share: float = 0.5) -> list[tuple[str, Chunk]]:
+    """When the question names a specific heading of a retrieved section ("what are the risk factors" and
+    "Risk factors commonly used in adult ALL"), that heading's sentences in their order: a list is answered
+    as the corpus lists it, not as scattered best-overlap sentences."""
+    q = _stems({w for t in tokenize(question) for w in _HEADING_SYNONYMS.get(t, (t,))} - _GENERIC)
+    best: tuple[tuple[int, int, float], str, str] | None = None  # ((shared, items, share), section_id, heading)
+    for chunk in chunks:
+        for heading in dict.fromkeys(h for h, _ in _headed_sentences(chunk)):
+            if heading == chunk.title or heading == (chunk.heading_path or [""])[0]:
+                continue  # the document title names the whole document, not one list in it
+            h = _stems(set(tokenize(heading)) - _GENERIC)
+            shared = h & q
+            if len(shared) >= 2 and len(shared) >= min_share * len(h):
+                # the heading naming most of the question first; then the list whose items name more of it
+                body = _stems({t for hd, sent in _headed_sentences(chunk) if hd == heading for t in tokenize(sent)})
+                share = (len(shared), len(body & q), len(shared) / len(h))
+                if best is None or share > best[0]:
+                    best = (share, chunk.section_id, heading)
+    if best is None:
+        return []
+    _, section, heading = best
+    out: list[tuple[str, Chunk]] = []
+    for chunk in sorted((c for c in chunks if c.section_id == section), key=lambda c: c.chunk_no):
+        for h, sent in _headed_sentences(chunk):
+            if h != heading or sent not in chunk.text or any(sent == o for o, _ in out):
+                continue
+            if not _safe_sentence(sent, facts, book) or not fits_patient(sent, facts, question):
+                continue
+            if (_low_value(sent, intro=False)  # a list's own intro ("the following ...") opens it
+                    or (chunk.tier != "guideline" and claims_recommendation(sent))):
+                continue
+            out.append((sent, chunk))
+    return out[:n]
+
+
+
+
+def definition_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
+                         n: int = 1) -> list[tuple[str, Chunk]]:
+    """The sentences that define what a definition question asks about: they name its subject and say
+    "defined / means / conventionally ...", with a number when an age, range or threshold is asked."""
+    subject = set(tokenize(question)) - _GENERIC - _DEFINE_WORDS - _STATUS_GENERIC
+    if not subject:
+        return []
+    number = says(question, "asks_number")
+    q = set(tokenize(question))
+    scored: list[tuple[float, str, Chunk]] = []
+    seen: set[str] = set()
+    for chunk in chunks:
+        for s in chunk_sentences(chunk.text):
+            if s in seen or s not in chunk.text or (number and not any(ch.isdecimal() for ch in s)):
+                continue
+            defining = first_of(s, cue("defining_word"))
+            copula = None if defining else _COPULA.match(s)
+            # the subject comes before the defining word ("AYA are conventionally defined as ...", "Ph-like ALL
+            # is ..."); "a result below 0.01% does not mean ..." defines nothing
+            if defining is None and copula is None:
+                continue
+            end = defining[1] if defining else copula.end()  # type: ignore[union-attr]
+            head = s[: copula.end()] if copula else s[: defining[0]]  # type: ignore[index]
+            if not subject & set(tokenize(head)) or _ends_negated(head):
+                continue
+            if chunk.tier == "evidence" or TRIAL_RE.search(s[:end]):
+                continue  # how a trial defined its population ("In E1910, ... defined as") is not the definition
+            seen.add(s)
+            shared = subject & set(tokenize(s))
+            if not shared or not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question):
+                continue
+            scored.append((len(shared) + _score(s, q) / 10 + (0.5 if defining else 0), s, chunk))
+    scored.sort(key=lambda x: -x[0])
+    return [(s, c) for _, s, c in scored[:n]]
+
+
+
+
+#: Words a part asks with and the words an answer uses for them ("consist of" ~ "combined", "decide" ~ "decision").
+_PART_SYNONYMS = {"cons": {"comb", "incl", "comp"}, "made": {"comb", "incl", "comp"}, "give": {"give", "trea"}}
+
+
+def _stem4(tokens: set[str]) -> set[str]:
+    """Four-letter prefixes of longer words, for overlap of a question part with a sentence."""
+    return {t[:4] if len(t) >= 6 and t.isalpha() else t for t in tokens}
+
+
+def _part_candidate(sent: str, chunk: Chunk, facts: PatientFacts, book: RuleBook, question: str) -> bool:
+    """A sentence may answer a part: quotable, safe, about this patient, no recommendation outside the guideline."""
+    if _low_value(sent) or not _safe_sentence(sent, facts, book) or not fits_patient(sent, facts, question):
+        return False
+    return chunk.tier == "guideline" or not (claims_recommendation(sent) or (
+        chunk.tier == "evidence" and _GUIDELINE_CLAIM_RE.search(sent) and not _EVIDENCE_FRAME_RE.search(sent)))
+
+
+def _best_part_sentence(terms: set[str], open_terms: set[str], setting: set[str], chunks: Sequence[Chunk],
+                        seen: set[str], facts: PatientFacts, book: RuleBook,
+                        question: str) -> tuple[str, Chunk, set[str]] | None:
+    """The sentence naming most of a part's terms (its open ones twice), a guideline line and a line in the
+    question's setting (its population: "for Ph+ ALL") first; with its four-letter stems."""
+    best: tuple[float, str, Chunk, set[str]] | None = None
+    for chunk in chunks:
+        for sent in chunk_sentences(chunk.text):
+            if sent in seen or sent not in chunk.text:
+                continue
+            toks = _stem4(set(tokenize(sent)))
+            shared = toks & terms
+            if not shared & open_terms or len(shared) < min(2, len(terms)):
+                continue
+            if not _part_candidate(sent, chunk, facts, book, question):
+                continue
+            score = (len(shared) + len(shared & open_terms) + (0.5 if chunk.tier == "guideline" else 0)
+                     + (1.0 if setting and setting <= toks else 0) - len(toks) / 100)
+            if best is None or score > best[0]:
+                best = (score, sent, chunk, toks)
+    return None if best is None else best[1:]
+
+
+def _unmarked(line: str) -> str:
+    """An answer line without its citation markers ("[2]") and bold labels ("**Evidence ...:**").
+
+    >>> _unmarked("- **Evidence (trial data):** CR 80%.[2][3]")
+    '-   CR 80%.  '
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(line):
+        if line.startswith("**", i):
+            j = line.find("**", i + 2)
+            if j > i + 2 and "*" not in line[i + 2:j]:
+                out.append(" ")
+                i = j + 2
+                continue
+        if line[i] == "[":
+            j = line.find("]", i)
+            if j > i + 1 and line[i + 1:j].isdecimal():
+                out.append(" ")
+                i = j + 1
+                continue
+        out.append(line[i])
+        i += 1
+    return "".join(out)
+
+
+def _ends_negated(head: str) -> bool:
+    """The text ends in "not " or "n't " as a word ("a result below 0.01% does not ")."""
+    body = head.rstrip()
+    return len(body) < len(head) and body.endswith(("not", "n't")) and not _word_char(body[-4:-3])
+
+
+def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
+                   covered: Sequence[str]) -> list[tuple[str, Chunk]]:
+    """For a question with several parts: the best sentence for each part that the answer so far leaves open,
+    from `chunks`. A part is answered by one line naming (nearly) all its terms in the question's setting: "the
+    standard induction approach" for Ph+ ALL is not answered by a line on MRD after induction in any ALL."""
+    parts = question_parts(question)
+    if len(parts) < 2:
+        return []
+    lines = [_stem4(set(tokenize(_unmarked(line)))) for line in covered]
+    setting = set(tokenize(question)) & POPULATION_TOKENS
+    seen = set(covered)
+    out: list[tuple[str, Chunk]] = []
+    for part in parts:
+        terms = _stem4(set(tokenize(part)) - _GENERIC - _STATUS_GENERIC - _PART_GENERIC - _DEFINE_WORDS)
+        if not terms:
+            continue
+        # (one line names the part's terms, not several lines sharing them out)
+        need = len(terms) if len(terms) <= 3 else -(-3 * len(terms) // 4)
+        answering = [line for line in lines if len(terms & line) >= need]
+        if any(setting <= line for line in answering):
+            continue
+        open_terms = terms - set().union(*lines) or terms
+        for t in list(terms):
+            terms |= _PART_SYNONYMS.get(t, set())
+        best = _best_part_sentence(terms, open_terms, setting, chunks, seen, facts, book, question)
+        if best is None or (answering and not setting <= best[2]):
+            continue  # (no line in the question's setting: the general one that answers stands)
+        seen.add(best[0])
+        lines.append(best[2])
+        out.append((best[0], best[1]))
+    return out
+
+
+#: Results in a text ("78% vs 52%", "7.7 versus 4.0 months", "20 to 30%"): a pair takes the unit of its second
+#: number. Percentages under 1 are MRD thresholds, not results.
+_UNIT = r"(%|\s*percent\b|\s*months?\b|\s*mo\b|\s*m?g\s*/\s*m(?:2|²))"
+_RESULT_PAIR = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:%|months?\b|mo\b|m?g\s*/\s*m(?:2|²))?\s*(?:vs\.?|versus|and|to|v)\s*"
+                          r"(\d+(?:\.\d+)?)" + _UNIT, re.IGNORECASE)
+_RESULT_ONE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)" + _UNIT, re.IGNORECASE)
+
+
+def _results(text: str) -> list[tuple[float, str]]:
+    out: list[tuple[float, str]] = []
+
+    def unit(u: str) -> str:
+        if "/" in u:
+            return " mg/m2" if "mg" in u.lower() else " g/m2"
+        return "%" if "%" in u or "percent" in u.lower() else " months"
+
+    def pair(m: re.Match[str]) -> str:
+        out.extend([(float(m.group(1)), unit(m.group(3))), (float(m.group(2)), unit(m.group(3)))])
+        return " "
+
+    rest = _RESULT_PAIR.sub(pair, text)
+    out.extend((float(m.group(1)), unit(m.group(2))) for m in _RESULT_ONE.finditer(rest))
+    return [(v, u) for v, u in dict.fromkeys(out) if u != "%" or v >= 1]
+
+
+_AGE_SPAN = re.compile(r"\b(?:patients|aged|ages?|adults|population|pts)\s+(?:of\s+|between\s+)?(\d{1,2})\s*(?:-|–|to|and)\s*(\d{1,2})\b",
+                       re.IGNORECASE)
+
+
+def unreported_numbers(question: str, trial_text: str) -> list[str]:
+    """The results the question states for a trial that its document does not report.
+
+    >>> unreported_numbers("ALL202-O showed 78% vs 52% DFS, right?", "5-year DFS was 58% versus 32%.")
+    ['78%', '52%']
+    >>> unreported_numbers("TOWER OS 7.7 vs 4.0 months?", "median OS 7.7 months versus 4.0 months")
+    []
+    >>> unreported_numbers("OS of 12 months vs 4 months?", "EFS 31% versus 12%; OS 7.7 versus 4.0 months")
+    ['12 months']
+    >>> unreported_numbers("MRD 0.01% in GRAAPH-2005?", "")
+    []
+    >>> unreported_numbers("HD-MTX 5 vs 1 g/m2?", "between a high dose of 3 g/m2 and an intermediate dose of 0.5 g/m2")
+    ['5 g/m2', '1 g/m2']
+    >>> unreported_numbers("HD-MTX in patients 15-39?", "in adults aged 25 to 64 with Ph-negative ALL")
+    ['ages 15 to 39']
+    """
+    have = set(_results(trial_text))
+    wrong = [f"{v:g}{u}" for v, u in _results(question) if (v, u) not in have]
+    # a population's age range ("in patients 15-39") that the trial's documents do not give
+    ranges = {(int(a), int(b)) for a, b in _AGE_SPAN.findall(trial_text)}
+    wrong += [f"ages {a} to {b}" for a, b in _AGE_SPAN.findall(question) if (int(a), int(b)) not in ranges]
+    return wrong
+
+

@@ -1,0 +1,123 @@
+"""Composers for a trial the question names: results it states that the trial's documents do not report, the
+trial's design and results first (no patient in the question), or its headline results after the rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.compose.builder import Builder
+from assistant.compose.cues import says
+from assistant.compose.evidence import add_tier
+from assistant.compose.selection import DraftPlan, Sources
+from assistant.compose.sentences import (
+    _OUTCOME_KINDS,
+    EVIDENCE_LEAD,
+    _provisional,
+    _safe_sentence,
+    _score,
+    best_sentences,
+    unreported_numbers,
+)
+from assistant.models import Chunk, RuleFinding
+from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
+from assistant.text import after_number, chunk_sentences, term_at, tokenize, trial_keys
+
+__all__ = ["add_trial", "UnreportedResults", "TrialFirst", "TrialOrEvidence"]
+
+
+def _ranked(plan: DraftPlan, pool: Sources, siblings: list[Chunk]) -> list[tuple[str, Chunk]]:
+    """A trial's quotable lines, results first: the headline survival before secondary results, the final
+    analysis before an earlier abstract; with two outcomes asked ("OS and remission rates"), the best of each."""
+    q = set(tokenize(plan.q))
+    asked_kinds = [reports for asks, reports in _OUTCOME_KINDS if says(plan.q, asks)]
+    per_chunk = 6 if len(asked_kinds) >= 2 else 3
+    cands = sorted(((s, c) for c in siblings
+                    for s in best_sentences(c, plan.q, plan.facts, pool.book, n=per_chunk, evidence=True)),
+                   key=lambda sc: -_score(sc[0], q, frozenset(tokenize(sc[1].title)))
+                   * (1.6 if any(after_number(sc[0], u) for u in ("*%", "*month", "*months")) else 1.0)
+                   * (1.5 if says(sc[0], "headline_result") else 1.0)
+                   * (1.2 if "overall survival" in sc[0] or term_at(sc[0], "OS", fold=False) >= 0 else 1.0)
+                   * (0.6 if _provisional(sc[0]) else 1.0))
+    if len(asked_kinds) >= 2:
+        picked: list[tuple[str, Chunk]] = []
+        for reports in asked_kinds:
+            hit = next((sc for sc in cands if says(sc[0], reports) and sc not in picked), None)
+            if hit is not None:
+                picked.append(hit)
+        cands = picked + [sc for sc in cands if sc not in picked]
+    return cands
+
+
+def add_trial(plan: DraftPlan, pool: Sources, builder: Builder, chunk: Chunk, *, design: bool, limit: int,
+              take: int = 4) -> None:
+    """A trial's lines from its whole document (results often sit in a sibling chunk): headline survival
+    first; `design` puts what the trial tested first (the trial the question names)."""
+    siblings = [c for c in pool.chunks if c.section_id == chunk.section_id] or [chunk]
+    cands = _ranked(plan, pool, siblings)
+    if design:
+        first = min(siblings, key=lambda c: c.chunk_no)
+        lead = [(sent, first) for sent in chunk_sentences(first.text)[:1]
+                if sent in first.text and _safe_sentence(sent, plan.facts, pool.book)]
+        cands = lead + [sc for sc in cands if sc not in lead][:3]
+    for s, c in cands[:take]:
+        if builder.count() >= limit:
+            break
+        if claims_recommendation(s) or (_GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s)):
+            continue
+        builder.add("evidence", s, c, lead=EVIDENCE_LEAD)
+
+
+@dataclass(frozen=True)
+class UnreportedResults:
+    """ "ALL202-O showed 78% vs 52%, right?": results (or doses, age ranges) the trial's documents do not report
+    are answered "No" before what they do report; a dose is never repeated, not even to deny it."""
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        trial = plan.named_trial
+        if trial is None:
+            return
+        docs = {c.chunk_id: c for c in [*(r.chunk for r in pool.retrieved), *pool.chunks]
+                if c.tier == "evidence" and trial_keys(c.title) & plan.named}
+        wrong = unreported_numbers(plan.q, " ".join(c.text for c in docs.values()))
+        if not wrong:
+            return
+        name = trial.title.split(":")[0]
+        doses = any("/m2" in w for w in wrong)
+        said = [w for w in wrong if "/m2" not in w] + (["the doses as stated"] if doses else [])
+        builder.note(f"_**No**: the corpus does not report {' or '.join(said)} for {name}; what it reports is "
+                     "below" + (" (doses are left out of answers: take them from the protocol or the trial report)"
+                                if doses else "") + "._")
+        builder.finding(RuleFinding(
+            rule_id="PREMISE-NUM-045", severity="info", section_id=trial.section_id,
+            message=f"The question states results ({', '.join(said)}) that the {name} evidence does not report"))
+
+
+@dataclass(frozen=True)
+class TrialFirst:
+    """A question about a named trial and no patient ("TOWER results?"): the trial's design and results lead;
+    two or three named trials ("TOWER vs INO-VATE?") each get theirs in the order the question names them."""
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        if not plan.trial_first or plan.named_trial is None:
+            return
+        several, most = plan.trial_chunks, builder.max_sentences
+        if len(several) >= 2:
+            for chunk in several[:3]:
+                add_trial(plan, pool, builder, chunk, design=True, limit=most - 1,
+                          take=max(2, (most - 2) // min(len(several), 3)))
+        else:
+            add_trial(plan, pool, builder, plan.named_trial, design=True, limit=most, take=4)
+
+
+@dataclass(frozen=True)
+class TrialOrEvidence:
+    """After the rules: the named trial's design and headline results (unless they lead already), or else one
+    trial result from the top evidence chunks."""
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        if plan.named_trial is not None:
+            if not plan.trial_first:
+                add_trial(plan, pool, builder, plan.named_trial, design=True, limit=builder.max_sentences, take=3)
+            return
+        top = [r for r in pool.retrieved[:5] if not plan.other_trial(r.chunk)]
+        add_tier(plan, pool, builder, top, tier="evidence", limit=1, need_numbers=True, min_shared=2)

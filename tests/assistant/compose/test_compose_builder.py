@@ -1,0 +1,63 @@
+"""The answer being built (assistant/compose/builder.py): citations numbered once, repeated and near-duplicate
+lines left out, trial results from a guideline document labelled as evidence, notes and evidence set apart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.compose.builder import Builder
+from assistant.compose.sentences import EVIDENCE_LEAD
+from assistant.models import Chunk, RuleFinding
+
+CORPUS = Path(__file__).resolve().parents[3] / "corpus"
+
+
+@pytest.fixture(scope="module")
+def chunks() -> list[Chunk]:
+    from ingest.chunking import chunk_documents
+    from ingest.loaders import load_documents
+
+    return chunk_documents(load_documents(corpus_dir=CORPUS))
+
+
+def _chunk_with(chunks: list[Chunk], text: str) -> Chunk:
+    return next(c for c in chunks if text in c.text)
+
+
+def test_lines_are_cited_once_and_numbered_in_order(chunks) -> None:
+    a = _chunk_with(chunks, "recommends induction with a TKI plus a corticosteroid")
+    b = Builder(8)
+    first = "For adults with Ph-positive ALL aged 65 or older, the JSH 2023 guideline recommends induction with a " \
+            "TKI plus a corticosteroid."
+    assert b.add("rule", first, a) and not b.add("rule", first, a)  # the same line twice: once
+    assert b.count() == 1 and b.citations[0].marker == 1 and b.citations[0].quote == first
+    assert b.lines[0] == ("rule", f"{first}[1]")
+
+
+def test_a_near_duplicate_from_another_document_is_left_out(chunks) -> None:
+    a = _chunk_with(chunks, "In TOWER, median overall survival was 7.7 months")
+    b = Builder(8)
+    assert b.add("evidence", "In TOWER, median overall survival was 7.7 months with blinatumomab and 4.0 months "
+                             "with chemotherapy (HR 0.71).", a, lead=EVIDENCE_LEAD)
+    other = next(c for c in chunks if c.chunk_id != a.chunk_id)
+    assert not b.add("guideline", "In TOWER, median overall survival was 7.7 months with blinatumomab and 4.0 "
+                                  "months with chemotherapy.", other)
+
+
+def test_render_sets_notes_and_evidence_apart_and_findings_are_kept(chunks) -> None:
+    a = _chunk_with(chunks, "recommends induction with a TKI plus a corticosteroid")
+    ev = _chunk_with(chunks, "In TOWER, median overall survival was 7.7 months")
+    b = Builder(2)
+    b.note("_A note._")
+    b.add("rule", "For adults with Ph-positive ALL aged 65 or older, the JSH 2023 guideline recommends induction "
+                  "with a TKI plus a corticosteroid.", a)
+    b.add("evidence", "In TOWER, median overall survival was 7.7 months with blinatumomab and 4.0 months with "
+                      "chemotherapy (HR 0.71).", ev, lead=EVIDENCE_LEAD)
+    b.finding(RuleFinding(rule_id="X-1", severity="info", message="m"))
+    assert b.full() and not b.full(spare=-1)
+    text = b.render().answer.split("\n")
+    assert text[0] == "_A note._" and text[1] == "" and text[2].startswith("- For adults")
+    assert text[3] == "" and text[4].startswith(f"- {EVIDENCE_LEAD} In TOWER")
+    assert [f.rule_id for f in b.findings] == ["X-1"]

@@ -1,0 +1,44 @@
+"""The cue-word lists (assistant/lexicon/cues.yaml) and the test whether a text says one of them."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.compose.cues import _cues, cue, says
+
+
+def test_every_cue_list_loads_lower_cased_and_non_empty() -> None:
+    lists = _cues()
+    assert {"status_line", "low_value", "grade_question", "ph_positive_only", "evidence_question"} <= set(lists)
+    for name, terms in lists.items():
+        assert terms and all(t == t.lower() and t.strip("^*") for t in terms), name
+
+
+def test_an_unknown_list_is_named_in_the_error() -> None:
+    with pytest.raises(KeyError, match="no cue list 'nope'"):
+        cue("nope")
+
+
+@pytest.mark.parametrize("text,name,expected", [
+    # whole words: a longer word is not the term, a "*" lets it run on
+    ("Is ponatinib preferred?", "prefer_words", True),
+    ("Which is the standard?", "prefer_words", False),
+    ("The summary does not recommend ponatinib as the first-line TKI.", "status_line", True),
+    ("Ponatinib is recommended first-line.", "status_line", False),
+    ("Neither is stated as preferred.", "status_line", True),
+    # one-population drugs: "bcr::abl1", "Ph+" and CAR-T spelt in their forms
+    ("BCR::ABL1 transcripts rose.", "ph_positive_only", True),
+    ("Ph+ ALL in older adults.", "ph_positive_only", True),
+    ("Ph-negative ALL in older adults.", "ph_positive_only", False),
+    ("CAR-T therapy after relapse.", "b_lineage_only", True),
+    ("The cart was empty.", "b_lineage_only", True),  # (a word is a word: the lexicon layer reads meaning)
+    ("Carton of samples.", "b_lineage_only", False),
+    # anchored terms only at the start
+    ("As a result, the rate fell.", "low_value", True),
+    ("The rate fell as a result.", "low_value", False),
+    ("Full text is in the evidence documents.", "low_value", True),
+    ("What grade does JSH give?", "grade_question", True),
+    ("What did the upgrade change?", "grade_question", False),
+])
+def test_says(text: str, name: str, expected: bool) -> None:
+    assert says(text, name) is expected

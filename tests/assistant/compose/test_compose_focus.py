@@ -1,0 +1,34 @@
+"""Composers for the specific thing asked (assistant/compose/focus.py)."""
+
+from __future__ import annotations
+
+from compose_helpers import cited, run
+
+from assistant.compose.focus import Definition, Focus, Listed, Parts
+
+
+def test_a_definition_question_gets_the_defining_sentence(make_plan) -> None:
+    plan, src = make_plan("What age range is meant by AYA?")
+    lines = cited(run([Definition()], plan, src))
+    assert len(lines) == 1 and "conventionally defined as people aged 15 to 39" in lines[0]
+    plan2, src2 = make_plan("72F Ph+ ALL, what induction?")
+    assert run([Definition()], plan2, src2).lines == []
+
+
+def test_the_asked_term_no_rule_names_gets_its_line(make_plan) -> None:
+    plan, src = make_plan("Is autologous transplant an option for Ph-negative ALL in CR1?")
+    lines = cited(run([Focus()], plan, src))
+    assert any("autologous HSCT for Ph-negative ALL" in t for t in lines), lines
+
+
+def test_a_heading_the_question_names_gives_its_list_in_order(make_plan) -> None:
+    plan, src = make_plan("What are the adverse risk factors in adult ALL?")
+    lines = cited(run([Listed()], plan, src))
+    assert "Older age" in lines[1] and "above 30×10^9/L" in lines[2] and "above 100×10^9/L" in lines[3]
+
+
+def test_each_open_part_of_a_several_part_question_gets_a_line(make_plan) -> None:
+    plan, src = make_plan("For Ph+ ALL (a) what is the standard induction approach, (b) when is MRD assessed?")
+    lines = cited(run([Parts()], plan, src))
+    assert any("Ph-positive" in t and "induction" in t for t in lines), lines
+    assert any("MRD" in t for t in lines), lines

@@ -1,0 +1,59 @@
+"""What a question asks, read once into `QuestionPlan.intents` (assistant/compose/intents.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.compose.intents import read_intents
+from assistant.plan import QuestionPlan, read_question
+
+
+@pytest.mark.parametrize("question,field,expected", [
+    ("Does JSH 2023 recommend blinatumomab consolidation for MRD-negative Ph- B-ALL?", "status", True),
+    ("Why is allo-HSCT recommended in CR1 for Ph+ ALL?", "status", False),
+    ("Why is allo-HSCT recommended in CR1 for Ph+ ALL?", "why", True),
+    ("72F Ph+ ALL, what induction?", "status", False),
+    ("What age range is meant by AYA?", "definition", True),
+    ("Treat AYA how?", "definition", False),
+    ("What evidence supports TKI plus chemotherapy in Ph+ ALL?", "evidence", True),
+    ("How long should maintenance last per JSH?", "duration", True),
+    ("How long should maintenance last per JSH?", "status", True),
+    ("Blinatumomab or inotuzumab for R/R B-ALL: which does JSH prefer?", "either_or", True),
+    ("Blinatumomab or inotuzumab for R/R B-ALL: which does JSH prefer?", "status", True),
+    ("Blinatumomab for R/R B-ALL?", "either_or", False),
+    ("JSH recommends ponatinib first-line, correct?", "confirm", True),
+    ("Is ponatinib used first-line?", "confirm", False),
+    ("What recommendation grade does JSH give allo-HSCT in CR1?", "grade", True),
+    ("Where was the JSH 2023 guideline published?", "reference", True),
+    ("What does the corpus say about Ph-like ALL?", "sources", True),
+    ("65M Ph- B-ALL, what treatment now?", "treatment", True),
+])
+def test_intents_read_from_the_question(question: str, field: str, expected: bool) -> None:
+    assert getattr(read_intents(question), field) is expected
+
+
+def test_stated_grades_are_taken_out_of_the_rest_of_the_question() -> None:
+    it = read_intents("JSH 2023 CQ5 gives ponatinib first-line a category 1 recommendation - can you quote it?")
+    assert it.grades == ["CQ5", "category 1"]
+    assert "CQ5" not in it.rest and "ponatinib first-line" in it.rest
+    # a toxicity grade is no recommendation grade
+    assert read_intents("58F Ph+ ALL with grade 1 neuropathy from vincristine, what induction?").grades == []
+
+
+def test_trials_asking_clause_and_parts() -> None:
+    it = read_intents("TOWER vs INO-VATE: what did they show?")
+    assert set(it.trials) == {"tower", "ino_vate"} and it.trial_named and it.comparison
+    assert read_intents("48yo Ph-neg in CR1, MRD neg. is allo in CR1 recommended?").asking == \
+        "is allo in CR1 recommended?"
+    assert read_intents("When is MRD assessed and what level is high risk? What is MRD used to decide?").parts == [
+        "When is MRD assessed", "what level is high risk", "What is MRD used to decide"]
+
+
+def test_the_plan_reads_intents_from_its_focus_and_again_when_refocused() -> None:
+    plan = read_question("34M Ph- B-ALL, BMI 31, ferritin 900. Does JSH recommend blinatumomab for MRD?")
+    assert plan.intents == read_intents(plan.focus) and plan.intents.status
+    assert plan.refocus(plan.focus) is plan
+    other = plan.refocus("What did the TOWER trial show?")
+    assert other.focus == "What did the TOWER trial show?" and other.intents.trials == ["tower"]
+    assert not other.intents.status and other.question == plan.question
+    assert QuestionPlan.of_text("Is X recommended by JSH?").intents.status

@@ -1,0 +1,21 @@
+"""Composer for a question no rule speaks to: the retrieval ranking (assistant/compose/ranked.py)."""
+
+from __future__ import annotations
+
+from compose_helpers import cited, run
+
+from assistant.compose.ranked import RANKED_LINES, Ranked
+
+
+def test_where_published_gets_bibliography_lines(make_plan) -> None:
+    plan, src = make_plan("Where was the JSH 2023 guideline published?")
+    assert plan.chosen == []
+    lines = cited(run([Ranked()], plan, src))
+    assert lines and all("publish" in t.lower() or "edition" in t.lower() for t in lines), lines
+
+
+def test_a_list_the_corpus_keeps_answers_instead_of_the_ranking(make_plan) -> None:
+    plan, src = make_plan("What are the adverse risk factors in adult ALL?")
+    lines = cited(run([Ranked()], plan, src))
+    assert lines[0].split("** ")[-1].startswith("The following adult ALL risk factors")
+    assert len(lines) > RANKED_LINES  # (the whole list, not the ranking's five lines)

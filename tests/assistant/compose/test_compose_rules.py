@@ -1,0 +1,32 @@
+"""Composers for the rules and the guideline's own yes/no lines (assistant/compose/rules.py)."""
+
+from __future__ import annotations
+
+from compose_helpers import cited, run
+
+from assistant.compose.rules import PremiseRules, Rules, StatusAfterRules, StatusLead
+
+
+def test_the_rule_a_false_premise_contradicts_comes_first(make_plan) -> None:
+    plan, src = make_plan("Inotuzumab is an anti-CD19 antibody, right?")
+    b = run([PremiseRules()], plan, src)
+    assert cited(b)[0].startswith("Blinatumomab targets CD19 and inotuzumab ozogamicin targets CD22")
+    assert run([Rules()], plan, src).lines == []  # (the premise's rules are not repeated by the rules composer)
+
+
+def test_a_claim_the_summary_does_not_make_is_answered_no_with_its_own_line(make_plan) -> None:
+    plan, src = make_plan("JSH recommends ponatinib as the first-line TKI for Ph+ ALL, correct?")
+    b = run([StatusLead()], plan, src)
+    assert b.lines[0][0] == "note" and "**No**" in b.lines[0][1]
+    assert "does not recommend ponatinib" in cited(b)[0]
+    # a question that is not yes/no gets no status lead
+    plan2, src2 = make_plan("72F Ph+ ALL, what induction?")
+    assert run([StatusLead()], plan2, src2).lines == []
+
+
+def test_the_rules_for_the_patient_are_quoted_verbatim_from_their_sections(make_plan) -> None:
+    plan, src = make_plan("72F Ph+ ALL, what induction?")
+    b = run([Rules(), StatusAfterRules()], plan, src)
+    assert [t.split("[")[0] for t in cited(b)] == [r.statement for r in plan.chosen]
+    for c in b.citations:
+        assert c.quote in next(ch.text for ch in src.chunks if ch.chunk_id == c.chunk_id)

@@ -1,0 +1,35 @@
+"""Composers for a trial the question names (assistant/compose/trials.py)."""
+
+from __future__ import annotations
+
+from compose_helpers import cited, run
+
+from assistant.compose.sentences import EVIDENCE_LEAD
+from assistant.compose.trials import TrialFirst, TrialOrEvidence, UnreportedResults
+
+
+def test_results_the_trial_did_not_report_are_answered_no(make_plan) -> None:
+    plan, src = make_plan("ALL202-O showed 78% vs 52% DFS, right?")
+    b = run([UnreportedResults(), TrialFirst()], plan, src)
+    assert b.lines[0] == ("note", "_**No**: the corpus does not report 78% or 52% for JALSG ALL202-O; what it "
+                                  "reports is below._")
+    assert any("58%" in t and "32%" in t for t in cited(b))
+    assert [f.rule_id for f in b.findings] == ["PREMISE-NUM-045"]
+    plan2, src2 = make_plan("ALL202-O showed 58% vs 32% DFS, right?")
+    assert run([UnreportedResults()], plan2, src2).lines == []
+
+
+def test_a_named_trial_opens_with_its_design_then_the_headline_result(make_plan) -> None:
+    plan, src = make_plan("What did the TOWER trial show?")
+    lines = cited(run([TrialFirst()], plan, src))
+    assert lines[0].startswith(f"{EVIDENCE_LEAD} TOWER was a randomised phase 3 trial")
+    assert "median overall survival was 7.7 months" in lines[1]
+    # (after the rules, the trial leads already: not twice)
+    assert run([TrialOrEvidence()], plan, src).lines == []
+
+
+def test_several_named_trials_each_get_theirs_in_the_order_named(make_plan) -> None:
+    plan, src = make_plan("TOWER vs INO-VATE: compare them")
+    lines = cited(run([TrialFirst()], plan, src))
+    first_ino = next(i for i, t in enumerate(lines) if "INO-VATE" in t)
+    assert all("TOWER" in t for t in lines[:first_ino]) and first_ino >= 2
