@@ -148,15 +148,40 @@ class Assistant:
         history: History | None = None,
         overrides: Mapping[str, Any] | None = None,
         mode: str | None = None,
+        lang: str | None = None,
     ) -> Answer:
         """Answer one question. Never raises for content reasons: out-of-scope or unsafe questions are refused.
 
-        Raises QuestionError for an empty or over-long question, RetrievalError when the index can't be read.
+        `lang` is the answer's language: "en", "ja", or None / "auto" for the question's (`assistant.lang.detect`).
+        Raises QuestionError for an empty or over-long question or a bad `lang`, RetrievalError when the index
+        can't be read.
         """
-        return self._run(question, history=history, overrides=overrides, mode=mode)
+        return self._ask(question, history=history, overrides=overrides, mode=mode, lang=lang)
+
+    def _ask(self, question: str, *, history: History | None, overrides: Mapping[str, Any] | None,
+             mode: str | None, lang: str | None, sink: Any = None) -> Answer:
+        """A Japanese question is read into English, answered and checked in English, then shown in Japanese
+        (`assistant.localise`); an LLM answer cannot be checked in Japanese yet, so the extractive one is shown."""
+        from assistant import ja, localise
+
+        try:
+            lang = localise.resolve_lang(lang, question if isinstance(question, str) else "")
+        except ValueError as exc:
+            raise QuestionError(str(exc)) from exc
+        if lang == "en":
+            return self._run(question, history=history, overrides=overrides, mode=mode, sink=sink)
+        q = self._validate(question)
+        fallback = self.llm is not None and mode != "extractive"
+        english = ja.to_english(q)
+        answer = self._run(english, history=localise.english_history(history, ja.to_english), overrides=overrides,
+                           mode="extractive" if fallback else mode, sink=sink)
+        shown = localise.localise(answer, lang=lang, llm_fallback=fallback and answer.verdict != "refused",
+                                  translations=localise.translations_for(self.settings.corpus_dir()))
+        return shown.model_copy(update={"question": q, "question_en": answer.question})
 
     def stream(
-        self, question: str, *, history: History | None = None, overrides: Mapping[str, Any] | None = None
+        self, question: str, *, history: History | None = None, overrides: Mapping[str, Any] | None = None,
+        lang: str | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Events for streaming front ends: {"event": "stage"|"text"|"answer", "data": ...}.
 
@@ -171,7 +196,8 @@ class Assistant:
 
         def work() -> None:
             try:
-                box["answer"] = self._run(question, history=history, overrides=overrides, mode=None, sink=q.put)
+                box["answer"] = self._ask(question, history=history, overrides=overrides, mode=None, lang=lang,
+                                          sink=q.put)
             except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread below
                 box["error"] = exc
             finally:

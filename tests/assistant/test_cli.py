@@ -31,7 +31,7 @@ def test_ask_json_is_the_answer_model(env) -> None:
     r = runner.invoke(app, ["ask", "--json", "Is cranial irradiation required for all adults with ALL?"])
     assert r.exit_code == 0, r.output
     a = Answer.model_validate_json(r.stdout.strip().splitlines()[-1])
-    assert a.verdict == "pass" and a.schema_version == "1.0" and a.citations
+    assert a.verdict == "pass" and a.schema_version == "1.1" and a.citations
 
 
 def test_ask_batch(env, tmp_path: Path) -> None:
