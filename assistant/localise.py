@@ -97,7 +97,7 @@ class Messages:
 
     templates: tuple[tuple[re.Pattern[str], str], ...]  # whole notes and lines, fixed texts first
     fragments: tuple[tuple[re.Pattern[str], str], ...]  # what fills their fields
-    terms: dict[str, str]
+    terms: dict[str, str]  # lower-cased English -> Japanese
     ui: dict[str, str]
     labels: dict[str, str] = field(default_factory=dict)  # concept label (English) -> Japanese
 
@@ -108,8 +108,8 @@ class Messages:
     def field(self, text: str) -> str | None:
         """The Japanese of what fills a field: a term, a concept label, or a fragment (recursively)."""
         key = text.strip()
-        if key in self.terms:
-            return self.terms[key]
+        if key.lower() in self.terms:
+            return self.terms[key.lower()]
         if key in self.labels:
             return self.labels[key]
         if re.fullmatch(r"[\d.,%^x\-+ ]*", key):  # numbers, levels, powers of ten
@@ -165,7 +165,7 @@ def load_messages(lang: str = "ja", folder: Path = MESSAGES_DIR) -> Messages:
                        key=lambda e: -len(_FIELD.sub("", e[0])))
     return Messages(templates=tuple((_pattern(en), ja) for en, ja in table),
                     fragments=tuple((_pattern(en), ja) for en, ja in fragments),
-                    terms={str(k): _unfold(str(v)) for k, v in (data.get("terms") or {}).items()},
+                    terms={str(k).lower(): _unfold(str(v)) for k, v in (data.get("terms") or {}).items()},
                     ui={str(k): _unfold(str(v)) for k, v in (data.get("ui") or {}).items()},
                     labels=_concept_labels())
 
