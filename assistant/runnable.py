@@ -2,7 +2,8 @@
 
 Input, any of:
 - a question string;
-- `{"question": ..., "history": [...], "overrides": {...}}` (only those keys);
+- `{"question": ..., "history": [...], "overrides": {...}, "lang": "en"|"ja"|"auto"}` (only those keys; `lang`
+  is the answer's language, by default the question's own);
 - a list of LangChain messages (or a prompt value, or `{"messages": [...]}`): the last human message is the
   question, the human and AI messages before it are the history, system messages are ignored.
 
@@ -17,12 +18,12 @@ Example:
     >>> parse_input([HumanMessage("72F Ph+ ALL, induction?"), AIMessage("TKI plus steroid."),
     ...              HumanMessage("and if she were 60?")])
     RunnableInput(question='and if she were 60?', history=[{'role': 'user', 'content': '72F Ph+ ALL, induction?'}, \
-{'role': 'assistant', 'content': 'TKI plus steroid.'}], overrides=None)
+{'role': 'assistant', 'content': 'TKI plus steroid.'}], overrides=None, lang=None)
     >>> parse_input({"qestion": "Ph+ ALL?"})
     Traceback (most recent call last):
     ...
-    assistant.core.QuestionError: unknown input key 'qestion': expected 'question' (with optional 'history' and \
-'overrides') or 'messages'
+    assistant.core.QuestionError: unknown input key 'qestion': expected 'question' (with optional 'history', \
+'overrides' and 'lang') or 'messages'
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AssistantRunnable", "RunnableInput", "parse_input"]
 
-_KEYS = ("question", "history", "overrides")
+_KEYS = ("question", "history", "overrides", "lang")
 
 
 class RunnableInput(BaseModel):
@@ -53,6 +54,7 @@ class RunnableInput(BaseModel):
     question: str = Field(description="The question")
     history: list[str | dict[str, str]] = Field(default_factory=list, description="Earlier turns, oldest first")
     overrides: dict[str, Any] | None = Field(default=None, description="Patient-fact corrections")
+    lang: str | None = Field(default=None, description="The answer's language: en, ja, or auto/None (the question's)")
 
 
 def _error(message: str) -> Exception:
@@ -87,8 +89,8 @@ def _from_mapping(data: Mapping[str, Any]) -> RunnableInput:
         return parse_input(data["messages"])
     unknown = [k for k in data if k not in _KEYS]
     if unknown:
-        raise _error(f"unknown input key {unknown[0]!r}: expected 'question' (with optional 'history' and "
-                     "'overrides') or 'messages'")
+        raise _error(f"unknown input key {unknown[0]!r}: expected 'question' (with optional 'history', "
+                     "'overrides' and 'lang') or 'messages'")
     if "question" not in data:
         raise _error("the input has no 'question' key")
     question = data["question"]
@@ -100,8 +102,12 @@ def _from_mapping(data: Mapping[str, Any]) -> RunnableInput:
     overrides = data.get("overrides")
     if overrides is not None and not isinstance(overrides, Mapping):
         raise _error("'overrides' must be a mapping of patient facts, e.g. {'age': 60}")
+    lang = data.get("lang")
+    if lang is not None and lang not in ("en", "ja", "auto"):
+        raise _error(f"'lang' must be 'en', 'ja' or 'auto', not {lang!r}")
     turns = [_turn(h) for h in history]
-    return RunnableInput(question=question, history=turns, overrides=dict(overrides) if overrides else None)
+    return RunnableInput(question=question, history=turns, overrides=dict(overrides) if overrides else None,
+                         lang=lang)
 
 
 def _turn(item: Any) -> str | dict[str, str]:
@@ -148,7 +154,7 @@ class AssistantRunnable(Runnable[Any, Answer]):
 
     def _ask(self, value: Any) -> Answer:
         inp = parse_input(value)
-        return self.assistant.ask(inp.question, history=inp.history, overrides=inp.overrides)
+        return self.assistant.ask(inp.question, history=inp.history, overrides=inp.overrides, lang=inp.lang)
 
     def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:  # noqa: A002
         return self._call_with_config(self._ask, input, config)
@@ -158,7 +164,7 @@ class AssistantRunnable(Runnable[Any, Answer]):
         for value in inputs:  # noqa: B007 - the input arrives whole, in one piece
             pass
         inp = parse_input(value)
-        for ev in self.assistant.stream(inp.question, history=inp.history, overrides=inp.overrides):
+        for ev in self.assistant.stream(inp.question, history=inp.history, overrides=inp.overrides, lang=inp.lang):
             if ev["event"] == "answer":
                 yield Answer.model_validate(ev["data"])
             else:

@@ -76,18 +76,22 @@ class AskRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"question": "72F Ph+ ALL, what induction?"},
+                                        {"question": "70歳のPh陽性ALL、寛解導入療法は？", "lang": "ja"},
                                         {"question": "and if she were 50?",
                                          "history": ["72F Ph+ ALL, what induction?"],
                                          "overrides": {"age": 50}}]},
     )
 
-    question: str = Field(description="The question, in English; the length limit is ALLGUIDE_API__MAX_QUESTION_CHARS")
+    question: str = Field(description="The question, in English or Japanese (or both mixed); the length limit is "
+                                      "ALLGUIDE_API__MAX_QUESTION_CHARS")
     history: list[Turn | str] = Field(default_factory=list, max_length=_MAX_HISTORY,
                                       description="Earlier turns, oldest first: {role, content} objects or plain "
                                                   "strings (taken as user turns)")
     overrides: dict[str, Any] | None = Field(default=None, description="Patient-fact corrections applied after "
                                              "reading the question, e.g. {\"age\": 58, \"ph_status\": \"negative\"}; "
                                              "null clears a fact. Field names as in PatientFacts.")
+    lang: Literal["en", "ja", "auto"] | None = Field(default=None, description="The answer's language: 'en', 'ja', "
+                                                     "or 'auto'/null for the question's own (detected)")
 
     def history_turns(self) -> list[str | dict[str, str]]:
         return [h if isinstance(h, str) else h.model_dump() for h in self.history]
@@ -363,7 +367,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         _check_request(req, settings)
         bot = await holder.get()
         answer = await run_in_threadpool(lambda: bot.ask(req.question, history=req.history_turns(),
-                                                         overrides=req.overrides))
+                                                         overrides=req.overrides, lang=req.lang))
         # serialised once by pydantic (an Answer is already valid: no second validation and dict round trip)
         return Response(answer.model_dump_json(), media_type="application/json")
 
@@ -381,7 +385,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         bot = await holder.get()
 
         async def events() -> AsyncIterator[ServerSentEvent]:
-            it = bot.stream(req.question, history=req.history_turns(), overrides=req.overrides)
+            it = bot.stream(req.question, history=req.history_turns(), overrides=req.overrides, lang=req.lang)
             try:
                 async for ev in iterate_in_threadpool(it):
                     yield ServerSentEvent(data=json.dumps(ev["data"]), event=ev["event"])

@@ -86,6 +86,8 @@ class ChatCompletionRequest(BaseModel):
     stream: bool = Field(default=False, description="Send chat.completion.chunk server-sent events")
     overrides: dict[str, Any] | None = Field(default=None, description="allguide extension: patient-fact "
                                              "corrections, e.g. {\"age\": 60}")
+    lang: Literal["en", "ja", "auto"] | None = Field(default=None, description="allguide extension: the answer's "
+                                                     "language; unset = the last user message's (detected)")
 
 
 class ChoiceMessage(BaseModel):
@@ -179,7 +181,7 @@ def add_openai_routes(router: FastAPI | APIRouter, settings: Settings,
         cid = f"chatcmpl-{uuid.uuid4().hex}"
 
         def ask() -> Answer:
-            return bot.ask(question, history=history, overrides=req.overrides)
+            return bot.ask(question, history=history, overrides=req.overrides, lang=req.lang)
 
         if not req.stream:
             answer = await run_in_threadpool(ask)
