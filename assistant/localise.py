@@ -176,7 +176,7 @@ def ui_text(key: str, lang: str, default: str) -> str:
     >>> ui_text("sources", "ja", "Sources"), ui_text("sources", "en", "Sources")
     ('出典', 'Sources')
     """
-    if lang == "en":
+    if lang not in LANGS or lang == "en":  # ("auto" before an answer has a language: English)
         return default
     return load_messages(lang).ui.get(key, default)
 
