@@ -269,7 +269,8 @@ def render_answer(turn: dict[str, Any]) -> None:
     with cols[0]:
         st.feedback("thumbs", key=f"fb_{tid}", on_change=_save_feedback, args=(tid,))
     with cols[1]:
-        st.caption(f"{a.mode} mode · {scope_words(a.scope)}" + (f" · {total / 1000:.1f} s" if total else "")
+        st.caption(f"{ui_text('mode_' + a.mode, lang, a.mode + ' mode')} · "
+                   f"{ui_text('scope_' + a.scope, lang, scope_words(a.scope))}" + (f" · {total / 1000:.1f} s" if total else "")
                    + (f" · {disclaimer_line(a)}" if disclaimer_line(a) else ""))
 
 
@@ -446,7 +447,8 @@ def main() -> None:
     ss = _state()
     ss["feedback_path"] = str(bot.settings.store.feedback_path)
     limit = bot.settings.api.max_question_chars
-    prompt = st.chat_input(f"Ask about adult ALL treatment (age, Ph status, phase, MRD…), up to {limit:,} characters")
+    placeholder = f"Ask about adult ALL treatment (age, Ph status, phase, MRD…), up to {limit:,} characters"
+    prompt = st.chat_input(ui_text("ask_placeholder", ss.get("lang", "auto"), placeholder).format(limit=limit))
     pending = ss.pop("pending", None)
     too_long = None
     if prompt and len(prompt) > limit:  # not sent, and not lost: shown back to copy and shorten

@@ -41,6 +41,13 @@ JA: dict[str, tuple[str, dict[str, str], dict[str, str]]] = {
             "TKI併用化学療法で第一寛解（CR1）に到達し、移植適応のある成人Ph陽性ALLでは、JSH 2023ガイドラインは"
             "CR1での同種造血幹細胞移植（allo-HSCT）を推奨している。",
     }),
+    "g03-ph-pos-hsct-cr1": ("Ph陽性ALL：第一寛解期の同種造血幹細胞移植", {"Recommendation": "推奨"}, {
+        "For adults with Ph-positive ALL who achieve first complete remission (CR1) after TKI-combined chemotherapy "
+        "and are eligible for transplantation, the JSH 2023 guideline recommends allogeneic hematopoietic stem cell "
+        "transplantation (allo-HSCT) in CR1.":
+            "TKI併用化学療法後に第一寛解（CR1）に到達し、移植適応のある成人Ph陽性ALLでは、JSH 2023ガイドラインは"
+            "CR1での同種造血幹細胞移植（allo-HSCT）を推奨している。",
+    }),
 }
 
 
