@@ -447,8 +447,9 @@ def main() -> None:
     ss = _state()
     ss["feedback_path"] = str(bot.settings.store.feedback_path)
     limit = bot.settings.api.max_question_chars
-    placeholder = f"Ask about adult ALL treatment (age, Ph status, phase, MRD…), up to {limit:,} characters"
-    prompt = st.chat_input(ui_text("ask_placeholder", ss.get("lang", "auto"), placeholder).format(limit=limit))
+    # (one placeholder for every language: a placeholder that followed the switch would make a new input box,
+    # losing what was typed in it)
+    prompt = st.chat_input(f"Ask about adult ALL treatment (age, Ph status, phase, MRD…), up to {limit:,} characters")
     pending = ss.pop("pending", None)
     too_long = None
     if prompt and len(prompt) > limit:  # not sent, and not lost: shown back to copy and shorten
