@@ -34,7 +34,8 @@ import yaml
 
 from assistant import draft, prompts
 from assistant.lang import detect
-from assistant.models import Answer, Citation, RuleFinding
+from assistant.models import Answer, Citation
+from assistant.rules.policy import default_policy
 from assistant.translations import Translations
 
 __all__ = ["LANGS", "LLM_FALLBACK_NOTE", "Lang", "Messages", "english_history", "load_messages", "localise",
@@ -43,8 +44,6 @@ __all__ = ["LANGS", "LLM_FALLBACK_NOTE", "Lang", "Messages", "english_history", 
 Lang = Literal["en", "ja"]
 LANGS: tuple[str, ...] = ("en", "ja")
 MESSAGES_DIR = Path(__file__).parent / "messages"
-UNALIGNED_RULE = "LANG-UNALIGNED-060"
-LLM_FALLBACK_RULE = "LANG-LLM-061"
 #: Shown (in Japanese) when an LLM answer was asked for in Japanese: the claim checks read English only.
 LLM_FALLBACK_NOTE = ("_The language model's answer cannot yet be checked in Japanese, so the extractive answer from "
                      "the aligned Japanese corpus is shown._")
@@ -273,13 +272,13 @@ def localise(answer: Answer, *, lang: str, translations: Translations, messages:
     citations = [c.model_copy(update={"quote_ja": translations.sentence(c.quote),
                                       "section_title_ja": _title(c, translations)}) for c in answer.citations]
     findings = list(answer.findings)
+    policy = default_policy()  # (the finding ids and severities: assistant/rules/policy.yaml, events)
     if llm_fallback:
-        findings.append(RuleFinding(rule_id=LLM_FALLBACK_RULE, severity="info", message=_plain(LLM_FALLBACK_NOTE)))
+        findings.append(policy.event("llm_not_checked", _plain(LLM_FALLBACK_NOTE)))
     if r.unaligned:
-        findings.append(RuleFinding(
-            rule_id=UNALIGNED_RULE, severity="info",
-            message=f"{len(r.unaligned)} sentence(s) have no aligned Japanese text and are shown in English: "
-                    + " | ".join(s[:80] for s in r.unaligned[:3])))
+        findings.append(policy.event(
+            "unaligned", f"{len(r.unaligned)} sentence(s) have no aligned Japanese text and are shown in English: "
+                         + " | ".join(s[:80] for s in r.unaligned[:3])))
     return answer.model_copy(update={"answer": rendered, "citations": citations, "findings": findings,
                                      "lang": lang})
 

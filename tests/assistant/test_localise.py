@@ -16,7 +16,6 @@ from assistant.core import Assistant, QuestionError, age_edge_note
 from assistant.draft import CONTEXT_LEAD, EVIDENCE_LEAD
 from assistant.localise import (
     LLM_FALLBACK_NOTE,
-    UNALIGNED_RULE,
     english_history,
     load_messages,
     localise,
@@ -26,6 +25,7 @@ from assistant.models import Answer, Citation
 from assistant.translations import load_translations
 from tests.ja_fixture import CORPUS, JA, make_ja_corpus
 
+UNALIGNED_RULE = "LANG-UNALIGNED-060"
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 MARK = load_messages("ja").ui["unaligned_mark"]
 Q_OLDER = "72-year-old woman with newly diagnosed Ph+ ALL: what induction does the guideline recommend?"
