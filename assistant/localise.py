@@ -277,8 +277,8 @@ def localise(answer: Answer, *, lang: str, translations: Translations, messages:
         findings.append(policy.event("llm_not_checked", _plain(LLM_FALLBACK_NOTE)))
     if r.unaligned:
         findings.append(policy.event(
-            "unaligned", f"{len(r.unaligned)} sentence(s) have no aligned Japanese text and are shown in English: "
-                         + " | ".join(s[:80] for s in r.unaligned[:3])))
+            "unaligned", f"{len(r.unaligned)} sentence(s) have no aligned Japanese text and are shown in English, "
+                         f"marked {msgs.ui.get('unaligned_mark', '[EN]')}"))
     return answer.model_copy(update={"answer": rendered, "citations": citations, "findings": findings,
                                      "lang": lang})
 

@@ -119,7 +119,24 @@ def finding_text(finding: RuleFinding, *, verdict: str | None = None, lang: str 
     if finding.severity == "block" and verdict in _BLOCK_WORDS:
         word, key = _BLOCK_WORDS[verdict], "severity_" + _BLOCK_WORDS[verdict].lower()
     word = ui_text(key, lang, word)
-    return f"{word}: {finding.message.rstrip('.')}. ({ui_text('rule', lang, 'rule')} {finding.rule_id}{where})"
+    message = finding_message(finding, lang)
+    return f"{word}: {message} ({ui_text('rule', lang, 'rule')} {finding.rule_id}{where})"
+
+
+def finding_message(finding: RuleFinding, lang: str = "en") -> str:
+    """A finding's message in `lang` where the message table has it (else as the rule layer wrote it).
+
+    >>> finding_message(RuleFinding(rule_id="GROUND-NONE-033", severity="block",
+    ...     message="No cited statement in the corpus answers this question"), "ja")
+    'コーパスには、このご質問に答える引用可能な記述がありません。'
+    """
+    english = finding.message.rstrip(".")
+    ja = None
+    if lang == "ja":
+        from assistant.localise import load_messages
+
+        ja = load_messages(lang).field(english)
+    return (ja if ja.endswith("。") else ja + "。") if ja else english + "."
 
 
 def _norm(text: str) -> str:
@@ -144,7 +161,8 @@ def disclaimer_line(answer: Answer) -> str:
 def shown_findings(answer: Answer) -> list[RuleFinding]:
     """The findings worth listing under an answer: those whose message the answer text does not already say."""
     said = _norm(answer.answer)
-    return [f for f in answer.findings if _norm(f.message) not in said]
+    return [f for f in answer.findings
+            if _norm(f.message) not in said and _norm(finding_message(f, answer.lang)).rstrip(".。") not in said]
 
 
 _PHASES = {
