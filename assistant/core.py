@@ -160,24 +160,28 @@ class Assistant:
 
     def _ask(self, question: str, *, history: History | None, overrides: Mapping[str, Any] | None,
              mode: str | None, lang: str | None, sink: Any = None) -> Answer:
-        """A Japanese question is read into English, answered and checked in English, then shown in Japanese
-        (`assistant.localise`); an LLM answer cannot be checked in Japanese yet, so the extractive one is shown."""
+        """A Japanese question (or turn) is read into English and answered and checked in English; an answer in
+        Japanese is then rendered from the checked one (`assistant.localise`). An LLM answer cannot be checked in
+        Japanese yet, so a Japanese answer is the extractive one."""
         from assistant import ja, localise
+        from assistant.lang import detect
 
+        text = question if isinstance(question, str) else ""
+        asked = detect(text)  # the question is read in its own language; `lang` is the answer's
         try:
-            lang = localise.resolve_lang(lang, question if isinstance(question, str) else "")
+            lang = asked if lang in (None, "auto") else localise.resolve_lang(lang, text)
         except ValueError as exc:
             raise QuestionError(str(exc)) from exc
-        if lang == "en":
+        history = localise.english_history(history, ja.to_english) if history else history
+        if lang == "en" and asked == "en":
             return self._run(question, history=history, overrides=overrides, mode=mode, sink=sink)
         q = self._validate(question)
-        fallback = self.llm is not None and mode != "extractive"
-        english = ja.to_english(q)
-        answer = self._run(english, history=localise.english_history(history, ja.to_english), overrides=overrides,
+        fallback = lang == "ja" and self.llm is not None and mode != "extractive"
+        answer = self._run(ja.to_english(q) if asked == "ja" else q, history=history, overrides=overrides,
                            mode="extractive" if fallback else mode, sink=sink)
         shown = localise.localise(answer, lang=lang, llm_fallback=fallback and answer.verdict != "refused",
                                   translations=localise.translations_for(self.settings.corpus_dir()))
-        return shown.model_copy(update={"question": q, "question_en": answer.question})
+        return shown.model_copy(update={"question": q, "question_en": answer.question if asked == "ja" else None})
 
     def stream(
         self, question: str, *, history: History | None = None, overrides: Mapping[str, Any] | None = None,
