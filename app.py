@@ -254,7 +254,7 @@ def render_answer(turn: dict[str, Any]) -> None:
                         st.caption(_md(line))
                     st.caption(f"{c.source} · chunk `{c.chunk_id}`")
 
-    chips = fact_chips(a.patient) if a.scope == "in_scope" else []  # an off-topic question has no patient here
+    chips = fact_chips(a.patient, lang) if a.scope == "in_scope" else []  # an off-topic question has no patient here
     with st.container(key=f"facts_{tid}"):
         if chips:
             st.markdown(f"{ui_text('facts', lang, 'Patient facts understood')}: "

@@ -100,6 +100,10 @@ class Messages:
     ui: dict[str, str]
     labels: dict[str, str] = field(default_factory=dict)  # concept label (English) -> Japanese
 
+    def ui_words(self, prefix: str) -> dict[str, str]:
+        """A word list of the `ui` table: `<prefix><English>: <Japanese>` entries, by their English."""
+        return {k.removeprefix(prefix): v for k, v in self.ui.items() if k.startswith(prefix)}
+
     def line(self, text: str) -> str | None:
         """The Japanese of a whole note or fixed text, or None when the table has none."""
         return _fill(text, self.templates, self)

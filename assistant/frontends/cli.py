@@ -236,7 +236,7 @@ def print_answer(answer: Any) -> None:
                   f"{answer.mode} · {answer.timings_ms.get('total', 0):.0f} ms", highlight=False)
     for f in shown_findings(answer):
         console.print(f"  - {finding_text(f, verdict=answer.verdict, lang=lang)}", markup=False, highlight=False)
-    chips = fact_chips(answer.patient)
+    chips = fact_chips(answer.patient, answer.lang)
     if chips:
         console.print("[dim]Patient facts:[/dim] " + ", ".join(chips), highlight=False)
 

@@ -176,12 +176,34 @@ _TRANSPLANT = {
 _MRD_TIME = {"after_induction": "after induction", "post_hsct": "after HSCT", "other": ""}
 
 
-def fact_chips(patient: PatientFacts) -> list[str]:
-    """Short labels for the facts the assistant understood (age, Ph, lineage, CD19/CD22, MRD, phase, HSCT).
+def fact_chips(patient: PatientFacts, lang: str = "en") -> list[str]:
+    """Short labels for the facts the assistant understood (age, Ph, lineage, CD19/CD22, MRD, phase, HSCT), in
+    `lang` (the answer's language; the words from the message table's `chips`).
 
     >>> fact_chips(PatientFacts(age=72, age_band="65+", ph_status="positive", cd19=True))
     ['Age 72 (65+)', 'Ph+', 'CD19+']
+    >>> fact_chips(PatientFacts(age=72, age_band="65+", lineage="B", phase="relapsed", transplant="eligible"), "ja")
+    ['72歳（65歳以上）', 'B細胞性', '再発', '移植適応あり']
     """
+    chips = _english_chips(patient)
+    if lang != "ja":
+        return chips
+    from assistant.localise import load_messages
+
+    words = load_messages(lang).ui_words("chip_")
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    out = []
+    for chip in chips:
+        age = re.fullmatch(r"Age (\d+)(?: \((.+)\))?", chip)
+        if age:
+            band = words.get(age.group(2) or "", age.group(2) or "")
+            out.append(f"{age.group(1)}歳" + (f"（{band}）" if band else ""))
+        else:
+            out.append(pattern.sub(lambda m: words[m.group(0)], chip))
+    return out
+
+
+def _english_chips(patient: PatientFacts) -> list[str]:
     chips: list[str] = []
     if patient.age is not None:
         chips.append(f"Age {patient.age}" + (f" ({patient.age_band})" if patient.age_band else ""))
@@ -251,7 +273,7 @@ def answer_markdown(answer: Answer, *, heading_level: int = 3) -> str:
     out.append(f"**{ui_text('verdict', lang, 'Verdict')}:** {v.emoji} {v.word} ({answer.verdict}) - {v.explanation}")
     for f in shown_findings(answer):
         out.append(f"- {finding_text(f, verdict=answer.verdict, lang=lang)}")
-    chips = fact_chips(answer.patient)
+    chips = fact_chips(answer.patient, lang)
     if chips:
         out += ["", f"**{ui_text('facts', lang, 'Patient facts understood')}:** " + ", ".join(chips)]
     return "\n".join(out).strip() + "\n"

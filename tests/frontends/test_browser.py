@@ -287,7 +287,7 @@ def test_browser_japanese_conversation(streamlit_ja_url: str, tmp_path: Path) ->
             expect(reply).to_contain_text(younger)
             facts = page.locator("[class*='st-key-facts_']").nth(1)
             expect(facts).to_contain_text("読み取った患者情報")
-            expect(facts).to_contain_text("Age 60")
+            expect(facts).to_contain_text("60歳（40〜64歳）")
             source = page.locator("[class*='st-key-sources_']").nth(1).get_by_test_id("stExpander").first
             source.locator("summary").click()
             expect(source.locator("blockquote")).to_contain_text(younger)
