@@ -272,3 +272,27 @@ def test_fixture_rows_are_corpus_sentences() -> None:
         english = set(english_sentences((CORPUS / f"{doc_id}.md").read_text(encoding="utf-8")))
         missing = [en for en in rows if en not in english]
         assert not missing, f"{doc_id}: fixture sentences no longer in the corpus: {missing}"
+
+
+@pytest.mark.parametrize("question", [Q_OLDER, "Is cranial irradiation needed for all adults?", "TOWER results?",
+                                      "Nelarabine for relapsed T-ALL?", "MRD positive after induction in Ph- ALL?"])
+def test_real_corpus_sentences_in_japanese_where_aligned_marked_where_not(bot, question: str) -> None:
+    """With the bundled corpus and whatever of `corpus/ja/` exists: each quoted sentence is its aligned Japanese
+    sentence when the corpus has one, else the English sentence after the mark; the citations are the English
+    answer's."""
+    from assistant.localise import translations_for
+
+    aligned = translations_for(bot.settings.corpus_dir())
+    en, ja = bot.ask(question), bot.ask(question, lang="ja")
+    assert [c.chunk_id for c in ja.citations] == [c.chunk_id for c in en.citations] and ja.verdict == en.verdict
+    missing = 0
+    for c in ja.citations:
+        text = aligned.sentence(c.quote)
+        assert c.quote_ja == text
+        if text is None:
+            missing += 1
+            assert c.quote.rstrip(".") in ja.answer  # shown, not dropped
+        else:
+            assert text in ja.answer and c.quote not in ja.answer
+    assert ja.answer.count(MARK) == missing
+    assert any(f.rule_id == UNALIGNED_RULE for f in ja.findings) is (missing > 0)
