@@ -156,6 +156,14 @@ def _concept_labels() -> dict[str, str]:
     return out
 
 
+def _rule_titles(data: Mapping[str, Any]) -> dict[str, str]:
+    """The guideline rules' English titles -> the table's Japanese titles (keyed by rule id in the table)."""
+    from assistant.rules.logic import default_rulebook
+
+    ja = data.get("rule_titles") or {}
+    return {r.title: str(ja[r.id]) for r in default_rulebook().rules if r.id in ja}
+
+
 @lru_cache(maxsize=4)
 def load_messages(lang: str = "ja", folder: Path = MESSAGES_DIR) -> Messages:
     """The message table of a language (`assistant/messages/<lang>.yaml`), read once."""
@@ -168,7 +176,8 @@ def load_messages(lang: str = "ja", folder: Path = MESSAGES_DIR) -> Messages:
                        key=lambda e: -len(_FIELD.sub("", e[0])))
     return Messages(templates=tuple((_pattern(en), ja) for en, ja in table),
                     fragments=tuple((_pattern(en), ja) for en, ja in fragments),
-                    terms={str(k).lower(): _unfold(str(v)) for k, v in (data.get("terms") or {}).items()},
+                    terms={str(k).lower(): _unfold(str(v))
+                           for k, v in [*(data.get("terms") or {}).items(), *_rule_titles(data).items()]},
                     ui={str(k): _unfold(str(v)) for k, v in (data.get("ui") or {}).items()},
                     labels=_concept_labels())
 

@@ -120,6 +120,13 @@ def test_every_fixed_text_has_japanese(name: str) -> None:
      "answers only from the JSH 2023 adult ALL/LBL guideline._", ["ではなく慢性骨髄性白血病", "お答えします"]),
     ("_The question is about CML, not adult acute lymphoblastic leukemia; this assistant "
      "answers only from the JSH 2023 adult ALL/LBL guideline._", ["CML（慢性骨髄性白血病）"]),
+    ("_**No**: the corpus does not report 78% or 52% for JALSG ALL202-O; what it reports is below._",
+     ["**いいえ**", "JALSG ALL202-Oについて78%または52%という報告はありません"]),
+    ("_**No**: the corpus does not report the doses as stated for GRAAPH-2005; what it reports is below (doses are "
+     "left out of answers: take them from the protocol or the trial report)._", ["記載の用量", "用量は回答に含めていません"]),
+    ("_The corpus holds no CQ numbers or recommendation grades for the JSH 2023 ALL chapter, so the CQ number and "
+     "grade in the question cannot be confirmed or quoted._", ["CQ番号と推奨グレード"]),
+    ("_**No**: the JSH 2023 summary does not say this; its own statement comes first below._", ["要約自身の記述"]),
     (LLM_FALLBACK_NOTE, ["対訳コーパス"]),
     (EVIDENCE_LEAD, ["エビデンス"]),
     (CONTEXT_LEAD, ["推奨ではありません"]),
@@ -296,3 +303,15 @@ def test_real_corpus_sentences_in_japanese_where_aligned_marked_where_not(bot, q
             assert text in ja.answer and c.quote not in ja.answer
     assert ja.answer.count(MARK) == missing
     assert any(f.rule_id == UNALIGNED_RULE for f in ja.findings) is (missing > 0)
+
+
+def test_every_guideline_rule_has_a_japanese_title() -> None:
+    """The premise note names a rule by its title: each rule's title has a Japanese text (keyed by rule id)."""
+    from assistant.rules.logic import default_rulebook
+
+    table = yaml.safe_load((Path(__file__).parents[2] / "assistant" / "messages" / "ja.yaml").read_text("utf-8"))
+    ids = [r.id for r in default_rulebook().rules]
+    assert sorted(set(ids) - set(table["rule_titles"])) == [] and sorted(set(table["rule_titles"]) - set(ids)) == []
+    title = next(r.title for r in default_rulebook().rules if r.id == "RR-TARGETNEG-022")
+    ja = load_messages("ja").line(prompts.PREMISE_NOTE.format(title=title))
+    assert ja is not None and "抗体薬はそれぞれの標的抗原に対応する" in ja
