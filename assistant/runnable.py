@@ -4,8 +4,8 @@ Input, any of:
 - a question string;
 - `{"question": ..., "history": [...], "overrides": {...}, "lang": "en"|"ja"|"auto"}` (only those keys; `lang`
   is the answer's language, by default the question's own);
-- a list of LangChain messages (or a prompt value, or `{"messages": [...]}`): the last human message is the
-  question, the human and AI messages before it are the history, system messages are ignored.
+- a list of LangChain messages (or a prompt value, or `{"messages": [...]}`, optionally with `"lang"`): the last
+  human message is the question, the human and AI messages before it are the history, system messages are ignored.
 
 Output: the checked `Answer`. `.stream` yields `{"event": "stage", "data": ...}` dicts as the work goes on
 ("retrieving", "drafting", "checking", "checked"), `{"event": "text", "data": piece}` dicts for the LLM draft
@@ -85,8 +85,8 @@ def _from_messages(messages: Sequence[Any]) -> RunnableInput:
 
 
 def _from_mapping(data: Mapping[str, Any]) -> RunnableInput:
-    if set(data) == {"messages"}:
-        return parse_input(data["messages"])
+    if "messages" in data and set(data) <= {"messages", "lang"}:  # a conversation, optionally with its language
+        return parse_input(data["messages"]).model_copy(update={"lang": _lang(data.get("lang"))})
     unknown = [k for k in data if k not in _KEYS]
     if unknown:
         raise _error(f"unknown input key {unknown[0]!r}: expected 'question' (with optional 'history', "
@@ -102,12 +102,15 @@ def _from_mapping(data: Mapping[str, Any]) -> RunnableInput:
     overrides = data.get("overrides")
     if overrides is not None and not isinstance(overrides, Mapping):
         raise _error("'overrides' must be a mapping of patient facts, e.g. {'age': 60}")
-    lang = data.get("lang")
-    if lang is not None and lang not in ("en", "ja", "auto"):
-        raise _error(f"'lang' must be 'en', 'ja' or 'auto', not {lang!r}")
     turns = [_turn(h) for h in history]
     return RunnableInput(question=question, history=turns, overrides=dict(overrides) if overrides else None,
-                         lang=lang)
+                         lang=_lang(data.get("lang")))
+
+
+def _lang(value: Any) -> str | None:
+    if value is not None and value not in ("en", "ja", "auto"):
+        raise _error(f"'lang' must be 'en', 'ja' or 'auto', not {value!r}")
+    return value  # type: ignore[no-any-return]
 
 
 def _turn(item: Any) -> str | dict[str, str]:

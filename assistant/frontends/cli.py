@@ -170,7 +170,8 @@ LangOption = Annotated[AnswerLang, typer.Option("--lang", help="Answer language:
 def ask(
     question: Annotated[str | None, typer.Argument(help="The question; '-' reads it from stdin")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON")] = False,
-    batch: Annotated[Path | None, typer.Option(help="JSONL file of {id, question[, lang]} lines (needs --json)")] = None,
+    batch: Annotated[Path | None, typer.Option(
+        help="JSONL file of {id, question[, lang]} lines (needs --json)")] = None,
     lang: LangOption = AnswerLang.auto,
 ) -> None:
     """Answer a question with numbered citations, checked by the rule layer."""
@@ -405,7 +406,8 @@ def render_text(answer: Any, *, plain: bool = False) -> str:
             page = f", p. {c.page}" if c.page else ""
             lines.append(f"  [{c.marker}] {section_title(c, lang)} ({c.tier}; {c.section_id}{page}) - {c.source}")
             lines += [f"      \"{q}\"" for q in quote_lines(c, lang)]
-    lines.append(f"{ui_text('verdict', lang, 'Verdict')}: {answer.verdict} | scope: {answer.scope} | mode: {answer.mode} | "
+    lines.append(f"{ui_text('verdict', lang, 'Verdict')}: {answer.verdict} | scope: {answer.scope} | "
+                 f"mode: {answer.mode} | "
                  f"{answer.timings_ms.get('total', 0):.0f} ms")
     for f in answer.findings:
         lines.append(f"  - {f.rule_id} ({f.severity}): {f.message}")

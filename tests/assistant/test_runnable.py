@@ -137,3 +137,10 @@ def test_lang_key_answers_in_that_language(bot) -> None:
 def test_bad_lang_key_says_what_is_accepted(bot, bad: Any) -> None:
     with pytest.raises(QuestionError, match="'lang' must be 'en', 'ja' or 'auto'"):
         bot.as_runnable().invoke({"question": Q, "lang": bad})
+
+
+def test_messages_with_lang(bot) -> None:
+    a = bot.as_runnable().invoke({"messages": [HumanMessage(Q)], "lang": "ja"})
+    assert a.lang == "ja" and a.question == Q
+    with pytest.raises(QuestionError, match="'lang' must be"):
+        bot.as_runnable().invoke({"messages": [HumanMessage(Q)], "lang": "de"})
