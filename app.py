@@ -92,6 +92,7 @@ def load_assistant(env_key: str) -> Any:
     bot = Assistant.from_settings(Settings())
     try:
         bot.ask(WARM_UP_QUESTION)
+        bot.ask(WARM_UP_QUESTION, lang="ja")  # the Japanese message table and aligned corpus, read once
     except QuestionError:  # a tiny max_question_chars: skip the warm-up
         pass
     return bot

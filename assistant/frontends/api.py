@@ -142,6 +142,7 @@ class _Holder:
                 bot = Assistant.from_settings(self.settings)
                 with contextlib.suppress(QuestionError):  # a tiny max_question_chars skips the warm-up
                     bot.ask(WARM_UP_QUESTION)  # loads the embedding model now, not on the first request
+                    bot.ask(WARM_UP_QUESTION, lang="ja")  # and the Japanese message table and aligned corpus
                 warm_up(bot)  # the first users meet warm caches (about a second per worker start)
                 self.assistant = bot
                 self.error = None
