@@ -8,6 +8,8 @@ OpenAI API (Open WebUI, LibreChat, the `openai` SDKs).
 - `stream: true` sends OpenAI `chat.completion.chunk` events (`data: {...}` lines, then `data: [DONE]`). Only
   the checked answer is streamed: an LLM draft is never shown before the rule layer has checked it.
 - Patient-fact corrections may be sent as the extra body field `overrides` (`extra_body={"overrides": {...}}`).
+- The answer's language is the last user message's (English or Japanese); the extra body field `lang` ("en", "ja",
+  "auto") sets it.
 - The same bearer token as the rest of the API (the `openai` client's `api_key`).
 
 Example:
