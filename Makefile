@@ -26,10 +26,11 @@ run: ingest
 	$(BIN)/allguide ui
 
 # Debian's chromium drives the real-browser UI test (never `playwright install`).
+# chromium for the browser tests; a Japanese font (IPA Gothic) so Japanese answers render in it (and its screenshot)
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=ja 2>/dev/null | grep -q .; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-ipafont-gothic >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium fonts-ipafont-gothic >/dev/null; fi; }
 
 test: install system-deps
 	$(BIN)/python -m pytest

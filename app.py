@@ -26,10 +26,13 @@ from assistant.frontends.render import (
     disclaimer_line,
     fact_chips,
     finding_text,
+    quote_lines,
     scope_words,
+    section_title,
     shown_findings,
     verdict_info,
 )
+from assistant.localise import ui_text
 
 log = logging.getLogger("allguide.app")
 
@@ -39,6 +42,15 @@ EXAMPLES = [
     "Relapsed CD22-positive B-ALL in a 45-year-old: which salvage options are listed?",
     "Should a TKI be continued after allogeneic transplant in Ph+ ALL?",
 ]
+#: Shown when the language switch is on 日本語 (two of them, with two English ones, on "auto").
+EXAMPLES_JA = [
+    "70歳女性、新規診断のPh陽性ALL。寛解導入療法は何が推奨されますか？",
+    "Ph陽性ALLで同種移植後にMRD陰性。予防的なTKI投与は推奨されますか？",
+    "成人ALLのCNS予防で、頭蓋照射は全例に必要ですか？",
+    "22歳、再発したB細胞性ALL。CAR-T療法は適応になりますか？",
+]
+#: The language switch: the answer's language (auto = the question's own).
+LANGS = {"auto": "Auto (the question's language)", "en": "English", "ja": "日本語"}
 WARM_UP_QUESTION = "Ph-positive ALL induction"
 
 # Sidebar fact widgets: field -> (label, options); "unknown" clears the fact.
@@ -80,6 +92,7 @@ def load_assistant(env_key: str) -> Any:
     bot = Assistant.from_settings(Settings())
     try:
         bot.ask(WARM_UP_QUESTION)
+        bot.ask(WARM_UP_QUESTION, lang="ja")  # the Japanese message table and aligned corpus, read once
     except QuestionError:  # a tiny max_question_chars: skip the warm-up
         pass
     return bot
@@ -89,6 +102,7 @@ def load_assistant(env_key: str) -> Any:
 
 def _state() -> Any:
     ss = st.session_state
+    ss.setdefault("lang", "auto")
     ss.setdefault("turns", [])  # {"role": "user", "content"} | {"role": "assistant", "id", "answer"|"error", ...}
     ss.setdefault("facts_for", None)
     return ss
@@ -162,6 +176,7 @@ def _reask() -> None:
     merged = {**(turn.get("overrides") or {}), **overrides}
     _queue(turn["question"], merged, turn.get("history"), label="Re-ask with corrected facts: "
            + ", ".join(f"{k}={'unknown' if v is None else v}" for k, v in overrides.items()))
+    st.session_state["pending"]["lang"] = turn.get("lang")  # the same language as the answer corrected
 
 
 def _save_feedback(turn_id: str) -> None:
@@ -216,32 +231,38 @@ def render_answer(turn: dict[str, Any]) -> None:
     """The checked answer with its sources, verdict badge, findings, fact chips and feedback."""
     a: Answer = turn["answer"]
     tid = turn["id"]
+    lang = a.lang  # the labels speak the answer's language
     st.markdown(_md(a.answer))
 
-    v = verdict_info(a.verdict)
+    v = verdict_info(a.verdict, lang)
     with st.container(key=f"verdict_{tid}"):
-        st.badge(f"Verdict: {v.word}", icon=v.icon, color=v.colour)
+        st.badge(f"{ui_text('verdict', lang, 'Verdict')}: {v.word}", icon=v.icon, color=v.colour)
         st.caption(v.explanation)
         for f in shown_findings(a):  # a refusal's reason is already the answer text: not listed twice
-            st.markdown(f"- {_md(finding_text(f, verdict=a.verdict))}")
+            st.markdown(f"- {_md(finding_text(f, verdict=a.verdict, lang=lang))}")
 
     if a.citations:
         with st.container(key=f"sources_{tid}"):
-            st.markdown("**Sources**")
+            st.markdown(f"**{ui_text('sources', lang, 'Sources')}**")
             for c in a.citations:
                 page = f" · p. {c.page}" if c.page else ""
                 colour = TIER_COLOURS.get(c.tier, "gray")
-                label = f"[{c.marker}] {c.section_title} · :{colour}-badge[{c.tier}] · `{c.section_id}`{page}"
+                label = f"[{c.marker}] {section_title(c, lang)} · :{colour}-badge[{c.tier}] · `{c.section_id}`{page}"
                 with st.expander(label):
-                    st.markdown(f"> {_md(c.quote)}")
+                    quote, *original = quote_lines(c, lang)  # a Japanese quote, then its English original
+                    st.markdown(f"> {_md(quote)}")
+                    for line in original:
+                        st.caption(_md(line))
                     st.caption(f"{c.source} · chunk `{c.chunk_id}`")
 
-    chips = fact_chips(a.patient) if a.scope == "in_scope" else []  # an off-topic question has no patient here
+    chips = fact_chips(a.patient, lang) if a.scope == "in_scope" else []  # an off-topic question has no patient here
     with st.container(key=f"facts_{tid}"):
         if chips:
-            st.markdown("Patient facts understood: " + " ".join(f":gray-badge[{_badge_text(x)}]" for x in chips))
+            st.markdown(f"{ui_text('facts', lang, 'Patient facts understood')}: "
+                        + " ".join(f":gray-badge[{_badge_text(x)}]" for x in chips))
         elif a.scope == "in_scope":
-            st.caption("No patient facts recognised; you can set them in the sidebar and re-ask.")
+            st.caption(ui_text("no_facts", lang, "No patient facts recognised; you can set them in the sidebar and "
+                                                 "re-ask."))
         if turn.get("overrides"):
             st.caption("Asked with corrected facts: " + ", ".join(f"{k}={v}" for k, v in turn["overrides"].items()))
     total = a.timings_ms.get("total")
@@ -249,7 +270,9 @@ def render_answer(turn: dict[str, Any]) -> None:
     with cols[0]:
         st.feedback("thumbs", key=f"fb_{tid}", on_change=_save_feedback, args=(tid,))
     with cols[1]:
-        st.caption(f"{a.mode} mode · {scope_words(a.scope)}" + (f" · {total / 1000:.1f} s" if total else "")
+        st.caption(f"{ui_text('mode_' + a.mode, lang, a.mode + ' mode')} · "
+                   f"{ui_text('scope_' + a.scope, lang, scope_words(a.scope))}"
+                   + (f" · {total / 1000:.1f} s" if total else "")
                    + (f" · {disclaimer_line(a)}" if disclaimer_line(a) else ""))
 
 
@@ -273,6 +296,7 @@ def run_question(bot: Any, pending: dict[str, Any]) -> None:
 
     ss = st.session_state
     question = pending["question"]
+    lang = pending.get("lang") or ss.get("lang", "auto")
     history = pending.get("history")
     if history is None:
         history = _history(ss["turns"])
@@ -280,7 +304,7 @@ def run_question(bot: Any, pending: dict[str, Any]) -> None:
     ss["turns"].append(user_turn)
     render_turn(user_turn)
     turn: dict[str, Any] = {"role": "assistant", "id": uuid.uuid4().hex[:12], "question": question,
-                            "history": history, "overrides": pending.get("overrides")}
+                            "history": history, "overrides": pending.get("overrides"), "lang": lang}
     with st.chat_message("assistant"):
         status_slot = st.empty()
         status = status_slot.status(_STAGES["retrieving"], expanded=False)
@@ -288,7 +312,7 @@ def run_question(bot: Any, pending: dict[str, Any]) -> None:
         got: dict[str, Answer] = {}
 
         def texts() -> Iterator[str]:
-            for ev in bot.stream(question, history=history, overrides=pending.get("overrides")):
+            for ev in bot.stream(question, history=history, overrides=pending.get("overrides"), lang=lang):
                 if ev["event"] == "stage":
                     status.update(label=_STAGES.get(ev["data"], str(ev["data"])))
                 elif ev["event"] == "text":
@@ -336,6 +360,8 @@ def render_sidebar(bot: Any) -> None:
         ss.setdefault(f"fact_{field}", None if field == "age" else UNKNOWN)
 
     with st.sidebar:
+        st.radio("Answer language · 回答の言語", list(LANGS), key="lang", format_func=LANGS.__getitem__,
+                 horizontal=True, help="Auto answers in the question's language (English or Japanese)")
         st.header("Patient facts")
         st.caption("What the assistant read from the conversation. Correct anything wrong and re-ask.")
         st.number_input("Age (years)", min_value=0, max_value=110, step=1, key="fact_age",
@@ -423,6 +449,8 @@ def main() -> None:
     ss = _state()
     ss["feedback_path"] = str(bot.settings.store.feedback_path)
     limit = bot.settings.api.max_question_chars
+    # (one placeholder for every language: a placeholder that followed the switch would make a new input box,
+    # losing what was typed in it)
     prompt = st.chat_input(f"Ask about adult ALL treatment (age, Ph status, phase, MRD…), up to {limit:,} characters")
     pending = ss.pop("pending", None)
     too_long = None
@@ -435,9 +463,11 @@ def main() -> None:
     if too_long is not None:
         too_long_message(too_long, limit)
     if not ss["turns"] and not pending:
-        st.markdown("**Try an example:**")
+        lang = ss.get("lang", "auto")
+        st.markdown(f"**{ui_text('examples', lang, 'Try an example')}:**")
+        examples = {"en": EXAMPLES, "ja": EXAMPLES_JA}.get(lang, EXAMPLES[:2] + EXAMPLES_JA[:2])
         cols = st.columns(2)
-        for i, q in enumerate(EXAMPLES):
+        for i, q in enumerate(examples):
             cols[i % 2].button(q, key=f"example_{i}", on_click=_queue, args=(q,), width="stretch")
     if pending:
         run_question(bot, pending)

@@ -148,15 +148,44 @@ class Assistant:
         history: History | None = None,
         overrides: Mapping[str, Any] | None = None,
         mode: str | None = None,
+        lang: str | None = None,
     ) -> Answer:
         """Answer one question. Never raises for content reasons: out-of-scope or unsafe questions are refused.
 
-        Raises QuestionError for an empty or over-long question, RetrievalError when the index can't be read.
+        `lang` is the answer's language: "en", "ja", or None / "auto" for the question's (`assistant.lang.detect`).
+        Raises QuestionError for an empty or over-long question or a bad `lang`, RetrievalError when the index
+        can't be read.
         """
-        return self._run(question, history=history, overrides=overrides, mode=mode)
+        return self._ask(question, history=history, overrides=overrides, mode=mode, lang=lang)
+
+    def _ask(self, question: str, *, history: History | None, overrides: Mapping[str, Any] | None,
+             mode: str | None, lang: str | None, sink: Any = None) -> Answer:
+        """A Japanese question (or turn) is read into English and answered and checked in English; an answer in
+        Japanese is then rendered from the checked one (`assistant.localise`). An LLM answer cannot be checked in
+        Japanese yet, so a Japanese answer is the extractive one."""
+        from assistant import ja, localise
+        from assistant.lang import detect
+
+        text = question if isinstance(question, str) else ""
+        asked = detect(text)  # the question is read in its own language; `lang` is the answer's
+        try:
+            lang = asked if lang in (None, "auto") else localise.resolve_lang(lang, text)
+        except ValueError as exc:
+            raise QuestionError(str(exc)) from exc
+        history = localise.english_history(history, ja.to_english) if history else history
+        if lang == "en" and asked == "en":
+            return self._run(question, history=history, overrides=overrides, mode=mode, sink=sink)
+        q = self._validate(question)
+        fallback = lang == "ja" and self.llm is not None and mode != "extractive"
+        answer = self._run(ja.to_english(q) if asked == "ja" else q, history=history, overrides=overrides,
+                           mode="extractive" if fallback else mode, sink=sink)
+        shown = localise.localise(answer, lang=lang, llm_fallback=fallback and answer.verdict != "refused",
+                                  translations=localise.translations_for(self.settings.corpus_dir()))
+        return shown.model_copy(update={"question": q, "question_en": answer.question if asked == "ja" else None})
 
     def stream(
-        self, question: str, *, history: History | None = None, overrides: Mapping[str, Any] | None = None
+        self, question: str, *, history: History | None = None, overrides: Mapping[str, Any] | None = None,
+        lang: str | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Events for streaming front ends: {"event": "stage"|"text"|"answer", "data": ...}.
 
@@ -171,7 +200,8 @@ class Assistant:
 
         def work() -> None:
             try:
-                box["answer"] = self._run(question, history=history, overrides=overrides, mode=None, sink=q.put)
+                box["answer"] = self._ask(question, history=history, overrides=overrides, mode=None, lang=lang,
+                                          sink=q.put)
             except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread below
                 box["error"] = exc
             finally:

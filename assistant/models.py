@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ingest.models import Chunk, Tier
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: lang, question_en, Citation.quote_ja and section_title_ja (additive)
 
 Severity = Literal["info", "warn", "block"]
 Verdict = Literal["pass", "warn", "repaired", "refused"]
@@ -71,7 +71,10 @@ class Citation(BaseModel):
     tier: Tier
     source: str
     page: int | None = None
-    quote: str = Field(description="Verbatim span of the cited chunk")
+    quote: str = Field(description="Verbatim span of the cited chunk (English: the language the corpus and checks use)")
+    quote_ja: str | None = Field(default=None, description="Japanese answers: the aligned Japanese sentence of `quote`, "
+                                 "verbatim from corpus/ja/ (None when the sentence has no Japanese text)")
+    section_title_ja: str | None = Field(default=None, description="Japanese answers: the section title in Japanese")
 
     @classmethod
     def from_chunk(cls, chunk: Chunk, *, marker: int, quote: str) -> Citation:
@@ -96,8 +99,12 @@ class Answer(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     schema_version: str = SCHEMA_VERSION
-    question: str
+    question: str = Field(description="The question as asked (in its own language)")
     answer: str = Field(description="Markdown; each fact sentence ends with markers such as [1] or [1][3]")
+    lang: Literal["en", "ja"] = Field(default="en", description="The language of `answer`: the question's, "
+                                      "detected, or the `lang` asked for")
+    question_en: str | None = Field(default=None, description="Japanese questions: the canonical English text the "
+                                    "pipeline read (facts, retrieval, checks)")
     citations: list[Citation] = Field(default_factory=list)
     verdict: Verdict
     findings: list[RuleFinding] = Field(default_factory=list)

@@ -2,9 +2,10 @@
 
 Input, any of:
 - a question string;
-- `{"question": ..., "history": [...], "overrides": {...}}` (only those keys);
-- a list of LangChain messages (or a prompt value, or `{"messages": [...]}`): the last human message is the
-  question, the human and AI messages before it are the history, system messages are ignored.
+- `{"question": ..., "history": [...], "overrides": {...}, "lang": "en"|"ja"|"auto"}` (only those keys; `lang`
+  is the answer's language, by default the question's own);
+- a list of LangChain messages (or a prompt value, or `{"messages": [...]}`, optionally with `"lang"`): the last
+  human message is the question, the human and AI messages before it are the history, system messages are ignored.
 
 Output: the checked `Answer`. `.stream` yields `{"event": "stage", "data": ...}` dicts as the work goes on
 ("retrieving", "drafting", "checking", "checked"), `{"event": "text", "data": piece}` dicts for the LLM draft
@@ -17,12 +18,12 @@ Example:
     >>> parse_input([HumanMessage("72F Ph+ ALL, induction?"), AIMessage("TKI plus steroid."),
     ...              HumanMessage("and if she were 60?")])
     RunnableInput(question='and if she were 60?', history=[{'role': 'user', 'content': '72F Ph+ ALL, induction?'}, \
-{'role': 'assistant', 'content': 'TKI plus steroid.'}], overrides=None)
+{'role': 'assistant', 'content': 'TKI plus steroid.'}], overrides=None, lang=None)
     >>> parse_input({"qestion": "Ph+ ALL?"})
     Traceback (most recent call last):
     ...
-    assistant.core.QuestionError: unknown input key 'qestion': expected 'question' (with optional 'history' and \
-'overrides') or 'messages'
+    assistant.core.QuestionError: unknown input key 'qestion': expected 'question' (with optional 'history', \
+'overrides' and 'lang') or 'messages'
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AssistantRunnable", "RunnableInput", "parse_input"]
 
-_KEYS = ("question", "history", "overrides")
+_KEYS = ("question", "history", "overrides", "lang")
 
 
 class RunnableInput(BaseModel):
@@ -53,6 +54,7 @@ class RunnableInput(BaseModel):
     question: str = Field(description="The question")
     history: list[str | dict[str, str]] = Field(default_factory=list, description="Earlier turns, oldest first")
     overrides: dict[str, Any] | None = Field(default=None, description="Patient-fact corrections")
+    lang: str | None = Field(default=None, description="The answer's language: en, ja, or auto/None (the question's)")
 
 
 def _error(message: str) -> Exception:
@@ -83,12 +85,12 @@ def _from_messages(messages: Sequence[Any]) -> RunnableInput:
 
 
 def _from_mapping(data: Mapping[str, Any]) -> RunnableInput:
-    if set(data) == {"messages"}:
-        return parse_input(data["messages"])
+    if "messages" in data and set(data) <= {"messages", "lang"}:  # a conversation, optionally with its language
+        return parse_input(data["messages"]).model_copy(update={"lang": _lang(data.get("lang"))})
     unknown = [k for k in data if k not in _KEYS]
     if unknown:
-        raise _error(f"unknown input key {unknown[0]!r}: expected 'question' (with optional 'history' and "
-                     "'overrides') or 'messages'")
+        raise _error(f"unknown input key {unknown[0]!r}: expected 'question' (with optional 'history', "
+                     "'overrides' and 'lang') or 'messages'")
     if "question" not in data:
         raise _error("the input has no 'question' key")
     question = data["question"]
@@ -101,7 +103,14 @@ def _from_mapping(data: Mapping[str, Any]) -> RunnableInput:
     if overrides is not None and not isinstance(overrides, Mapping):
         raise _error("'overrides' must be a mapping of patient facts, e.g. {'age': 60}")
     turns = [_turn(h) for h in history]
-    return RunnableInput(question=question, history=turns, overrides=dict(overrides) if overrides else None)
+    return RunnableInput(question=question, history=turns, overrides=dict(overrides) if overrides else None,
+                         lang=_lang(data.get("lang")))
+
+
+def _lang(value: Any) -> str | None:
+    if value is not None and value not in ("en", "ja", "auto"):
+        raise _error(f"'lang' must be 'en', 'ja' or 'auto', not {value!r}")
+    return value  # type: ignore[no-any-return]
 
 
 def _turn(item: Any) -> str | dict[str, str]:
@@ -148,7 +157,7 @@ class AssistantRunnable(Runnable[Any, Answer]):
 
     def _ask(self, value: Any) -> Answer:
         inp = parse_input(value)
-        return self.assistant.ask(inp.question, history=inp.history, overrides=inp.overrides)
+        return self.assistant.ask(inp.question, history=inp.history, overrides=inp.overrides, lang=inp.lang)
 
     def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:  # noqa: A002
         return self._call_with_config(self._ask, input, config)
@@ -158,7 +167,7 @@ class AssistantRunnable(Runnable[Any, Answer]):
         for value in inputs:  # noqa: B007 - the input arrives whole, in one piece
             pass
         inp = parse_input(value)
-        for ev in self.assistant.stream(inp.question, history=inp.history, overrides=inp.overrides):
+        for ev in self.assistant.stream(inp.question, history=inp.history, overrides=inp.overrides, lang=inp.lang):
             if ev["event"] == "answer":
                 yield Answer.model_validate(ev["data"])
             else:

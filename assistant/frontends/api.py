@@ -76,18 +76,22 @@ class AskRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"question": "72F Ph+ ALL, what induction?"},
+                                        {"question": "70歳のPh陽性ALL、寛解導入療法は？", "lang": "ja"},
                                         {"question": "and if she were 50?",
                                          "history": ["72F Ph+ ALL, what induction?"],
                                          "overrides": {"age": 50}}]},
     )
 
-    question: str = Field(description="The question, in English; the length limit is ALLGUIDE_API__MAX_QUESTION_CHARS")
+    question: str = Field(description="The question, in English or Japanese (or both mixed); the length limit is "
+                                      "ALLGUIDE_API__MAX_QUESTION_CHARS")
     history: list[Turn | str] = Field(default_factory=list, max_length=_MAX_HISTORY,
                                       description="Earlier turns, oldest first: {role, content} objects or plain "
                                                   "strings (taken as user turns)")
     overrides: dict[str, Any] | None = Field(default=None, description="Patient-fact corrections applied after "
                                              "reading the question, e.g. {\"age\": 58, \"ph_status\": \"negative\"}; "
                                              "null clears a fact. Field names as in PatientFacts.")
+    lang: Literal["en", "ja", "auto"] | None = Field(default=None, description="The answer's language: 'en', 'ja', "
+                                                     "or 'auto'/null for the question's own (detected)")
 
     def history_turns(self) -> list[str | dict[str, str]]:
         return [h if isinstance(h, str) else h.model_dump() for h in self.history]
@@ -138,6 +142,7 @@ class _Holder:
                 bot = Assistant.from_settings(self.settings)
                 with contextlib.suppress(QuestionError):  # a tiny max_question_chars skips the warm-up
                     bot.ask(WARM_UP_QUESTION)  # loads the embedding model now, not on the first request
+                    bot.ask(WARM_UP_QUESTION, lang="ja")  # and the Japanese message table and aligned corpus
                 warm_up(bot)  # the first users meet warm caches (about a second per worker start)
                 self.assistant = bot
                 self.error = None
@@ -383,7 +388,7 @@ def _add_ask_routes(app: FastAPI, settings: Settings, holder: _Holder) -> None:
         _check_request(req, settings)
         bot = await holder.get()
         answer = await run_in_threadpool(lambda: bot.ask(req.question, history=req.history_turns(),
-                                                         overrides=req.overrides))
+                                                         overrides=req.overrides, lang=req.lang))
         # serialised once by pydantic (an Answer is already valid: no second validation and dict round trip)
         return Response(answer.model_dump_json(), media_type="application/json")
 
@@ -406,7 +411,7 @@ async def _stream_events(bot: Assistant, req: AskRequest) -> AsyncIterator[Any]:
     """The answer's events as server-sent events; an error becomes an `error` event (never a stack trace)."""
     from sse_starlette import ServerSentEvent
 
-    it = bot.stream(req.question, history=req.history_turns(), overrides=req.overrides)
+    it = bot.stream(req.question, history=req.history_turns(), overrides=req.overrides, lang=req.lang)
     try:
         async for ev in iterate_in_threadpool(it):
             yield ServerSentEvent(data=json.dumps(ev["data"]), event=ev["event"])

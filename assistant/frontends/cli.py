@@ -155,11 +155,24 @@ def index_status(as_json: Annotated[bool, typer.Option("--json", help="Print JSO
     console.print(t)
 
 
+class AnswerLang(str, Enum):
+    """The answer's language: English, Japanese, or the question's own (detected)."""
+
+    en = "en"
+    ja = "ja"
+    auto = "auto"
+
+
+LangOption = Annotated[AnswerLang, typer.Option("--lang", help="Answer language: en, ja, or auto (the question's)")]
+
+
 @app.command()
 def ask(
     question: Annotated[str | None, typer.Argument(help="The question; '-' reads it from stdin")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON")] = False,
-    batch: Annotated[Path | None, typer.Option(help="JSONL file of {id, question} lines (needs --json)")] = None,
+    batch: Annotated[Path | None, typer.Option(
+        help="JSONL file of {id, question[, lang]} lines (needs --json)")] = None,
+    lang: LangOption = AnswerLang.auto,
 ) -> None:
     """Answer a question with numbered citations, checked by the rule layer."""
     from assistant.core import Assistant, QuestionError
@@ -178,10 +191,10 @@ def ask(
     except AssistantError as exc:
         raise _fail(exc) from exc
     if batch is not None:
-        _batch(bot, batch)
+        _batch(bot, batch, lang.value)
         return
     try:
-        answer = bot.ask(question or "")
+        answer = bot.ask(question or "", lang=lang.value)
     except QuestionError as exc:
         raise _fail(exc, 2) from exc
     except AssistantError as exc:
@@ -198,28 +211,33 @@ def print_answer(answer: Any) -> None:
         sys.stdout.write(render_text(answer, plain=True) + "\n")
         return
     from rich.markdown import Markdown
+    from rich.markup import escape
 
     from assistant.frontends.render import (
         fact_chips,
         finding_text,
+        quote_lines,
         scope_words,
         shown_findings,
         source_line,
         verdict_info,
     )
+    from assistant.localise import ui_text
 
+    lang = answer.lang
     console.print(Markdown(answer.answer))
     if answer.citations:
-        console.print("\n[bold]Sources[/bold]")
+        console.print(f"\n[bold]{ui_text('sources', lang, 'Sources')}[/bold]")
         for c in answer.citations:
-            console.print(f"  {source_line(c)}", markup=False, highlight=False)
-            console.print(f"      [dim]\u201c{c.quote}\u201d[/dim]", highlight=False)
-    v = verdict_info(answer.verdict)
+            console.print(f"  {source_line(c, lang)}", markup=False, highlight=False)
+            for q in quote_lines(c, lang):
+                console.print(f"      [dim]\u201c{escape(q)}\u201d[/dim]", highlight=False)
+    v = verdict_info(answer.verdict, lang)
     console.print(f"\n{v.emoji} [bold {v.colour}]{v.word}[/bold {v.colour}] · {scope_words(answer.scope)} · "
                   f"{answer.mode} · {answer.timings_ms.get('total', 0):.0f} ms", highlight=False)
     for f in shown_findings(answer):
-        console.print(f"  - {finding_text(f, verdict=answer.verdict)}", markup=False, highlight=False)
-    chips = fact_chips(answer.patient)
+        console.print(f"  - {finding_text(f, verdict=answer.verdict, lang=lang)}", markup=False, highlight=False)
+    chips = fact_chips(answer.patient, answer.lang)
     if chips:
         console.print("[dim]Patient facts:[/dim] " + ", ".join(chips), highlight=False)
 
@@ -261,8 +279,9 @@ def parse_fact_corrections(text: str) -> dict[str, Any]:
 class ChatSession:
     """A terminal conversation: history carried, fact corrections kept until /clear."""
 
-    def __init__(self, bot: Any) -> None:
+    def __init__(self, bot: Any, lang: str = "auto") -> None:
         self.bot = bot
+        self.lang = lang
         self.history: list[dict[str, str]] = []
         self.overrides: dict[str, Any] = {}
         self.last: Any = None
@@ -272,7 +291,7 @@ class ChatSession:
         from assistant.core import QuestionError
 
         try:
-            answer = self.bot.ask(question, history=history, overrides=self.overrides or None)
+            answer = self.bot.ask(question, history=history, overrides=self.overrides or None, lang=self.lang)
         except QuestionError as exc:
             err.print(f"[red]Can't ask that:[/red] {exc}", highlight=False)
             return
@@ -289,7 +308,7 @@ class ChatSession:
         if name in ("/quit", "/exit", "/q"):
             return False
         if name == "/clear":
-            self.__init__(self.bot)  # type: ignore[misc]
+            self.__init__(self.bot, self.lang)  # type: ignore[misc]
             console.print("New conversation.")
         elif name == "/facts" and not rest.strip():
             chips = fact_chips(self.last.patient) if self.last is not None else []
@@ -321,7 +340,7 @@ class ChatSession:
 
 
 @app.command()
-def chat() -> None:
+def chat(lang: LangOption = AnswerLang.auto) -> None:
     """An interactive conversation: follow-ups carry the history; /facts shows and corrects patient facts."""
     from assistant.core import Assistant
 
@@ -330,7 +349,7 @@ def chat() -> None:
         bot = Assistant.from_settings(s)
     except AssistantError as exc:
         raise _fail(exc) from exc
-    session = ChatSession(bot)
+    session = ChatSession(bot, lang.value)
     console.print("allguide chat: decision support only; check the cited sources. /help for commands.",
                   highlight=False)
     while True:
@@ -348,7 +367,7 @@ def chat() -> None:
         session.ask(line, history=session.history)
 
 
-def _batch(bot: Any, path: Path) -> None:
+def _batch(bot: Any, path: Path, lang: str = "auto") -> None:
     from assistant.core import QuestionError
 
     if not path.is_file():
@@ -365,7 +384,7 @@ def _batch(bot: Any, path: Path) -> None:
             failures += 1
             continue
         try:
-            ans = bot.ask(q)
+            ans = bot.ask(q, lang=row.get("lang", lang))
             sys.stdout.write(json.dumps({"id": qid, **ans.model_dump(mode="json")}) + "\n")
         except (QuestionError, AssistantError) as exc:
             sys.stdout.write(json.dumps({"id": qid, "error": str(exc)}) + "\n")
@@ -376,22 +395,25 @@ def _batch(bot: Any, path: Path) -> None:
 
 def render_text(answer: Any, *, plain: bool = False) -> str:
     """Readable text: the answer, numbered sources, verdict and findings (`plain`: Markdown markup removed)."""
-    from assistant.frontends.render import plain_text
+    from assistant.frontends.render import plain_text, quote_lines, section_title
+    from assistant.localise import ui_text
 
+    lang = answer.lang
     lines = [plain_text(answer.answer) if plain else answer.answer, ""]
     if answer.citations:
-        lines.append("Sources:")
+        lines.append(f"{ui_text('sources', lang, 'Sources')}:")
         for c in answer.citations:
             page = f", p. {c.page}" if c.page else ""
-            lines.append(f"  [{c.marker}] {c.section_title} ({c.tier}; {c.section_id}{page}) - {c.source}")
-            lines.append(f"      \"{c.quote}\"")
-    lines.append(f"Verdict: {answer.verdict} | scope: {answer.scope} | mode: {answer.mode} | "
+            lines.append(f"  [{c.marker}] {section_title(c, lang)} ({c.tier}; {c.section_id}{page}) - {c.source}")
+            lines += [f"      \"{q}\"" for q in quote_lines(c, lang)]
+    lines.append(f"{ui_text('verdict', lang, 'Verdict')}: {answer.verdict} | scope: {answer.scope} | "
+                 f"mode: {answer.mode} | "
                  f"{answer.timings_ms.get('total', 0):.0f} ms")
     for f in answer.findings:
         lines.append(f"  - {f.rule_id} ({f.severity}): {f.message}")
     known = answer.patient.known()
     if known:
-        lines.append("Patient facts: " + ", ".join(f"{k}={v}" for k, v in known.items()))
+        lines.append(f"{ui_text('facts', lang, 'Patient facts')}: " + ", ".join(f"{k}={v}" for k, v in known.items()))
     return "\n".join(lines)
 
 

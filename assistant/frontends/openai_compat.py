@@ -8,6 +8,8 @@ OpenAI API (Open WebUI, LibreChat, the `openai` SDKs).
 - `stream: true` sends OpenAI `chat.completion.chunk` events (`data: {...}` lines, then `data: [DONE]`). Only
   the checked answer is streamed: an LLM draft is never shown before the rule layer has checked it.
 - Patient-fact corrections may be sent as the extra body field `overrides` (`extra_body={"overrides": {...}}`).
+- The answer's language is the last user message's (English or Japanese); the extra body field `lang` ("en", "ja",
+  "auto") sets it.
 - The same bearer token as the rest of the API (the `openai` client's `api_key`).
 
 Example:
@@ -85,6 +87,8 @@ class ChatCompletionRequest(BaseModel):
     stream: bool = Field(default=False, description="Send chat.completion.chunk server-sent events")
     overrides: dict[str, Any] | None = Field(default=None, description="allguide extension: patient-fact "
                                              "corrections, e.g. {\"age\": 60}")
+    lang: Literal["en", "ja", "auto"] | None = Field(default=None, description="allguide extension: the answer's "
+                                                     "language; unset = the last user message's (detected)")
 
 
 class ChoiceMessage(BaseModel):
@@ -179,7 +183,7 @@ def add_openai_routes(router: FastAPI | APIRouter, settings: Settings,
         cid = f"chatcmpl-{uuid.uuid4().hex}"
 
         def ask() -> Answer:
-            return bot.ask(question, history=history, overrides=req.overrides)
+            return bot.ask(question, history=history, overrides=req.overrides, lang=req.lang)
 
         if not req.stream:
             answer = await run_in_threadpool(ask)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from assistant.localise import ui_text
 from assistant.models import Answer, Citation, PatientFacts, RuleFinding
 
 __all__ = [
@@ -33,7 +34,9 @@ __all__ = [
     "fact_chips",
     "finding_text",
     "plain_text",
+    "quote_lines",
     "scope_words",
+    "section_title",
     "shown_findings",
     "slack_message",
     "slack_mrkdwn",
@@ -80,9 +83,18 @@ _BLOCK_WORDS = {"repaired": "Corrected", "refused": "Reason"}
 _SCOPE_WORDS = {"in_scope": "in scope", "out_of_scope": "out of scope", "unsafe": "unsafe request"}
 
 
-def verdict_info(verdict: str) -> VerdictInfo:
-    """Word, emoji, colour and a one-line explanation for a verdict (unknown verdicts get a neutral entry)."""
-    return _VERDICTS.get(verdict, VerdictInfo(verdict, verdict.capitalize(), "❔", ":grey_question:", "gray", ""))
+def verdict_info(verdict: str, lang: str = "en") -> VerdictInfo:
+    """Word, emoji, colour and a one-line explanation for a verdict (unknown verdicts get a neutral entry), in
+    `lang` (the answer's language).
+
+    >>> verdict_info("pass", "ja").word
+    '合格'
+    """
+    v = _VERDICTS.get(verdict, VerdictInfo(verdict, verdict.capitalize(), "❔", ":grey_question:", "gray", ""))
+    if lang == "en" or verdict not in _VERDICTS:
+        return v
+    return VerdictInfo(v.verdict, ui_text(f"verdict_{verdict}", lang, v.word), v.emoji, v.slack_emoji, v.colour,
+                       ui_text(f"explain_{verdict}", lang, v.explanation), v.icon)
 
 
 def scope_words(scope: str) -> str:
@@ -94,18 +106,37 @@ def scope_words(scope: str) -> str:
     return _SCOPE_WORDS.get(scope, scope.replace("_", " "))
 
 
-def finding_text(finding: RuleFinding, *, verdict: str | None = None) -> str:
+def finding_text(finding: RuleFinding, *, verdict: str | None = None, lang: str = "en") -> str:
     """A finding in plain words: 'Caution: <message> (rule X, section Y)'; a blocking finding of a repaired
     answer reads 'Corrected: ...', of a refused one 'Reason: ...'.
 
     >>> finding_text(RuleFinding(rule_id="R-1", severity="block", message="Contradicts X."), verdict="repaired")
     'Corrected: Contradicts X. (rule R-1)'
     """
-    where = f", section {finding.section_id}" if finding.section_id else ""
+    where = f", {ui_text('section', lang, 'section')} {finding.section_id}" if finding.section_id else ""
     word = _SEVERITY_WORDS.get(finding.severity, finding.severity.capitalize())
-    if finding.severity == "block":
-        word = _BLOCK_WORDS.get(verdict or "", word)
-    return f"{word}: {finding.message.rstrip('.')}. (rule {finding.rule_id}{where})"
+    key = f"severity_{finding.severity}"
+    if finding.severity == "block" and verdict in _BLOCK_WORDS:
+        word, key = _BLOCK_WORDS[verdict], "severity_" + _BLOCK_WORDS[verdict].lower()
+    word = ui_text(key, lang, word)
+    message = finding_message(finding, lang)
+    return f"{word}: {message} ({ui_text('rule', lang, 'rule')} {finding.rule_id}{where})"
+
+
+def finding_message(finding: RuleFinding, lang: str = "en") -> str:
+    """A finding's message in `lang` where the message table has it (else as the rule layer wrote it).
+
+    >>> finding_message(RuleFinding(rule_id="GROUND-NONE-033", severity="block",
+    ...     message="No cited statement in the corpus answers this question"), "ja")
+    'コーパスには、このご質問に答える引用可能な記述がありません。'
+    """
+    english = finding.message.rstrip(".")
+    ja = None
+    if lang == "ja":
+        from assistant.localise import load_messages
+
+        ja = load_messages(lang).field(english)
+    return (ja if ja.endswith("。") else ja + "。") if ja else english + "."
 
 
 def _norm(text: str) -> str:
@@ -123,13 +154,18 @@ def disclaimer_line(answer: Answer) -> str:
     >>> disclaimer_line(Answer(question="q", answer="X.[1]\\n\\n_Decision support only: ..._", verdict="pass"))
     ''
     """
-    return "" if "decision support only" in answer.answer.lower() else SHORT_DISCLAIMER
+    lang = answer.lang
+    if "decision support only" in answer.answer.lower() or (
+            lang != "en" and ui_text("disclaimer_words", lang, "decision support only") in answer.answer):
+        return ""
+    return ui_text("short_disclaimer", lang, SHORT_DISCLAIMER)
 
 
 def shown_findings(answer: Answer) -> list[RuleFinding]:
     """The findings worth listing under an answer: those whose message the answer text does not already say."""
     said = _norm(answer.answer)
-    return [f for f in answer.findings if _norm(f.message) not in said]
+    return [f for f in answer.findings
+            if _norm(f.message) not in said and _norm(finding_message(f, answer.lang)).rstrip(".。") not in said]
 
 
 _PHASES = {
@@ -143,12 +179,34 @@ _TRANSPLANT = {
 _MRD_TIME = {"after_induction": "after induction", "post_hsct": "after HSCT", "other": ""}
 
 
-def fact_chips(patient: PatientFacts) -> list[str]:
-    """Short labels for the facts the assistant understood (age, Ph, lineage, CD19/CD22, MRD, phase, HSCT).
+def fact_chips(patient: PatientFacts, lang: str = "en") -> list[str]:
+    """Short labels for the facts the assistant understood (age, Ph, lineage, CD19/CD22, MRD, phase, HSCT), in
+    `lang` (the answer's language; the words from the message table's `chips`).
 
     >>> fact_chips(PatientFacts(age=72, age_band="65+", ph_status="positive", cd19=True))
     ['Age 72 (65+)', 'Ph+', 'CD19+']
+    >>> fact_chips(PatientFacts(age=72, age_band="65+", lineage="B", phase="relapsed", transplant="eligible"), "ja")
+    ['72歳（65歳以上）', 'B細胞性', '再発', '移植適応あり']
     """
+    chips = _english_chips(patient)
+    if lang != "ja":
+        return chips
+    from assistant.localise import load_messages
+
+    words = load_messages(lang).ui_words("chip_")
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    out = []
+    for chip in chips:
+        age = re.fullmatch(r"Age (\d+)(?: \((.+)\))?", chip)
+        if age:
+            band = words.get(age.group(2) or "", age.group(2) or "")
+            out.append(f"{age.group(1)}歳" + (f"（{band}）" if band else ""))
+        else:
+            out.append(pattern.sub(lambda m: words[m.group(0)], chip))
+    return out
+
+
+def _english_chips(patient: PatientFacts) -> list[str]:
     chips: list[str] = []
     if patient.age is not None:
         chips.append(f"Age {patient.age}" + (f" ({patient.age_band})" if patient.age_band else ""))
@@ -180,29 +238,47 @@ def fact_chips(patient: PatientFacts) -> list[str]:
     return chips
 
 
-def source_line(c: Citation) -> str:
-    """'[1] Section title (guideline; section-id, p. 3) - source'."""
+def source_line(c: Citation, lang: str = "en") -> str:
+    """'[1] Section title (guideline; section-id, p. 3) - source' (the Japanese title in a Japanese answer)."""
     page = f", p. {c.page}" if c.page else ""
-    return f"[{c.marker}] {c.section_title} ({c.tier}; {c.section_id}{page}) - {c.source}"
+    return f"[{c.marker}] {section_title(c, lang)} ({c.tier}; {c.section_id}{page}) - {c.source}"
+
+
+def section_title(c: Citation, lang: str = "en") -> str:
+    """The citation's section title in `lang` where it has one."""
+    return (c.section_title_ja or c.section_title) if lang == "ja" else c.section_title
+
+
+def quote_lines(c: Citation, lang: str = "en") -> list[str]:
+    """The quote as shown: a Japanese answer quotes the aligned Japanese sentence, then the English original.
+
+    >>> quote_lines(Citation(marker=1, chunk_id="c", doc_id="d", section_id="s", section_title="t",
+    ...     tier="guideline", source="x", quote="Use a TKI.", quote_ja="TKIを用いる。"), "ja")
+    ['TKIを用いる。', '英語原文: Use a TKI.']
+    """
+    if lang == "ja" and c.quote_ja:
+        return [c.quote_ja, f"{ui_text('quote_en', lang, 'English')}: {c.quote}"]
+    return [c.quote]
 
 
 def answer_markdown(answer: Answer, *, heading_level: int = 3) -> str:
     """One answer as Markdown: text, sources with quotes, verdict, findings and facts."""
-    v = verdict_info(answer.verdict)
+    lang = answer.lang
+    v = verdict_info(answer.verdict, lang)
     h = "#" * heading_level
     out = [answer.answer.strip(), ""]
     if answer.citations:
-        out += [f"{h} Sources", ""]
+        out += [f"{h} {ui_text('sources', lang, 'Sources')}", ""]
         for c in answer.citations:
-            out.append(f"- {source_line(c)}")
-            out.append(f"  > {c.quote}")
+            out.append(f"- {source_line(c, lang)}")
+            out += [f"  > {q}" for q in quote_lines(c, lang)]
         out.append("")
-    out.append(f"**Verdict:** {v.emoji} {v.word} ({answer.verdict}) - {v.explanation}")
+    out.append(f"**{ui_text('verdict', lang, 'Verdict')}:** {v.emoji} {v.word} ({answer.verdict}) - {v.explanation}")
     for f in shown_findings(answer):
-        out.append(f"- {finding_text(f, verdict=answer.verdict)}")
-    chips = fact_chips(answer.patient)
+        out.append(f"- {finding_text(f, verdict=answer.verdict, lang=lang)}")
+    chips = fact_chips(answer.patient, lang)
     if chips:
-        out += ["", "**Patient facts understood:** " + ", ".join(chips)]
+        out += ["", f"**{ui_text('facts', lang, 'Patient facts understood')}:** " + ", ".join(chips)]
     return "\n".join(out).strip() + "\n"
 
 
@@ -291,19 +367,20 @@ def _short_source(source: str, limit: int = 90) -> str:
 
 def slack_message(answer: Answer, *, max_findings: int = 5) -> str:
     """The whole Slack reply: answer in mrkdwn, a compact numbered source list and the verdict."""
-    v = verdict_info(answer.verdict)
+    lang = answer.lang
+    v = verdict_info(answer.verdict, lang)
     parts = [slack_mrkdwn(answer.answer.strip())]
     if answer.citations:
-        lines = ["*Sources*"]
+        lines = [f"*{ui_text('sources', lang, 'Sources')}*"]
         for c in answer.citations:
             page = f", p. {c.page}" if c.page else ""
-            lines.append(f"[{c.marker}] {_escape(c.section_title)} _({c.tier}; {c.section_id}{page})_ - "
+            lines.append(f"[{c.marker}] {_escape(section_title(c, lang))} _({c.tier}; {c.section_id}{page})_ - "
                          f"{_escape(_short_source(c.source))}")
         parts.append("\n".join(lines))
     verdict = f"{v.slack_emoji} *{v.word}* - {_escape(v.explanation)}"
     shown = [f for f in shown_findings(answer) if f.severity != "info"][:max_findings]
     if shown:
-        verdict += "\n" + "\n".join(f"• {_escape(finding_text(f, verdict=answer.verdict))}" for f in shown)
+        verdict += "\n" + "\n".join(f"• {_escape(finding_text(f, verdict=answer.verdict, lang=lang))}" for f in shown)
     parts.append(verdict)
     return "\n\n".join(parts)
 
@@ -325,14 +402,15 @@ def chat_text(answer: Answer) -> str:
     <BLANKLINE>
     ✅ **Passed**. Decision support only: check the cited sources before acting.
     """
-    v = verdict_info(answer.verdict)
+    lang = answer.lang
+    v = verdict_info(answer.verdict, lang)
     out = [answer.answer.strip()]
     if answer.citations:
-        out.append("\n".join(["**Sources**", *(f"{c.marker}. {source_line(c).split('] ', 1)[1]}"
-                                                for c in answer.citations)]))
+        out.append("\n".join([f"**{ui_text('sources', lang, 'Sources')}**",
+                              *(f"{c.marker}. {source_line(c, lang).split('] ', 1)[1]}" for c in answer.citations)]))
     verdict = f"{v.emoji} **{v.word}**. {disclaimer_line(answer)}".rstrip()
     shown = [f for f in shown_findings(answer) if f.severity != "info"][:5]
     if shown:
-        verdict += "\n" + "\n".join(f"- {finding_text(f, verdict=answer.verdict)}" for f in shown)
+        verdict += "\n" + "\n".join(f"- {finding_text(f, verdict=answer.verdict, lang=lang)}" for f in shown)
     out.append(verdict)
     return "\n\n".join(out)

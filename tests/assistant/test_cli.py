@@ -31,7 +31,7 @@ def test_ask_json_is_the_answer_model(env) -> None:
     r = runner.invoke(app, ["ask", "--json", "Is cranial irradiation required for all adults with ALL?"])
     assert r.exit_code == 0, r.output
     a = Answer.model_validate_json(r.stdout.strip().splitlines()[-1])
-    assert a.verdict == "pass" and a.schema_version == "1.0" and a.citations
+    assert a.verdict == "pass" and a.schema_version == "1.1" and a.citations
 
 
 def test_ask_batch(env, tmp_path: Path) -> None:
@@ -197,3 +197,58 @@ def test_chat_carries_history_and_corrects_facts(env) -> None:
 def test_chat_ends_on_eof(env) -> None:
     r = runner.invoke(app, ["chat"], input="")
     assert r.exit_code == 0 and "decision support only" in r.stdout
+
+
+# -- Japanese answers (issue 17): --lang, detection, labels, a bad value --------------------------------------
+
+@pytest.fixture()
+def ja_env(env, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, str]:
+    """The session index plus the fixture's aligned Japanese corpus (tests/ja_fixture.py)."""
+    from tests.ja_fixture import make_ja_corpus
+
+    corpus = make_ja_corpus(tmp_path / "corpus")
+    monkeypatch.setenv("ALLGUIDE_STORE__CORPUS_PATH", str(corpus))
+    return {**env, "ALLGUIDE_STORE__CORPUS_PATH": str(corpus)}
+
+
+def test_ask_lang_ja_answers_in_japanese_with_japanese_labels(ja_env) -> None:
+    from tests.ja_fixture import JA
+
+    ja1 = next(iter(JA["g04-ph-pos-older"][2].values()))
+    r = runner.invoke(app, ["ask", "--lang", "ja", "72F Ph+ ALL what induction"])
+    assert r.exit_code == 0, r.output
+    assert ja1 in r.stdout and "出典:" in r.stdout and "判定: pass" in r.stdout
+    assert "英語原文: For adults with Ph-positive ALL aged 65 or older" in r.stdout  # the English one line away
+    assert "[1] 65歳以上のPh陽性ALL (guideline" in r.stdout  # the Japanese title
+
+
+def test_ask_detects_a_japanese_question_and_lang_en_overrides(ja_env) -> None:
+    q = "72歳の女性、Ph+ ALL、寛解導入 induction therapy は？"
+    auto = Answer.model_validate_json(runner.invoke(app, ["ask", "--json", q]).stdout.strip().splitlines()[-1])
+    en = Answer.model_validate_json(runner.invoke(app, ["ask", "--json", "--lang", "en", q]).stdout
+                                    .strip().splitlines()[-1])
+    assert (auto.lang, en.lang) == ("ja", "en") and auto.question == q
+    assert "TKI plus a corticosteroid" in en.answer and "TKI plus a corticosteroid" not in auto.answer
+
+
+def test_ask_batch_rows_may_carry_lang(ja_env, tmp_path: Path) -> None:
+    f = tmp_path / "q.jsonl"
+    f.write_text('{"id": "a", "question": "72F Ph+ ALL what induction", "lang": "ja"}\n'
+                 '{"id": "b", "question": "72F Ph+ ALL what induction"}\n'
+                 '{"id": "c", "question": "72F Ph+ ALL what induction", "lang": "de"}\n', encoding="utf-8")
+    r = runner.invoke(app, ["ask", "--json", "--batch", str(f)])
+    rows = {row["id"]: row for row in map(json.loads, r.stdout.strip().splitlines())}
+    assert rows["a"]["lang"] == "ja" and rows["b"]["lang"] == "en"
+    assert rows["c"]["error"] == "lang must be 'en', 'ja' or 'auto', not 'de'" and r.exit_code == 1
+
+
+def test_bad_lang_is_a_one_line_error(env) -> None:
+    r = runner.invoke(app, ["ask", "--lang", "fr", "72F Ph+ ALL what induction"])
+    lines = r.output.strip().splitlines()
+    assert r.exit_code == 2 and len(lines) == 1 and lines[0].startswith("Error:") and "'fr' is not one of" in lines[0]
+
+
+def test_chat_lang_ja(ja_env) -> None:
+    r = runner.invoke(app, ["chat", "--lang", "ja"], input="72F Ph+ ALL what induction\n/quit\n")
+    assert r.exit_code == 0, r.output
+    assert "出典:" in r.stdout and "意思決定の支援のみ" in r.stdout

@@ -120,7 +120,8 @@ def test_refusals(bot, q, scope, rule) -> None:
 def test_a_question_in_japanese_is_refused_with_the_language_reason(bot) -> None:
     a = bot.ask("Ph陽性ALL 70歳 寛解導入療法は何が推奨されますか？")
     assert a.verdict == "refused" and a.scope == "out_of_scope" and "SCOPE-LANG-008" in rule_ids(a)
-    assert "Please ask in English" in a.answer and not a.citations
+    # (the reply is in the question's language: the rule's reason from the Japanese message table)
+    assert a.lang == "ja" and "英語で質問してください" in a.answer and not a.citations
 
 
 def test_dose_request_gets_pointer_and_guideline_point(bot) -> None:

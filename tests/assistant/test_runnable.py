@@ -121,3 +121,26 @@ def test_astream_gives_the_same_events(bot) -> None:
 
     chunks = asyncio.run(collect())
     assert chunks[0] == {"event": "stage", "data": "retrieving"} and isinstance(chunks[-1], Answer)
+
+
+def test_lang_key_answers_in_that_language(bot) -> None:
+    r = bot.as_runnable()
+    ja = r.invoke({"question": Q, "lang": "ja"})
+    assert ja.lang == "ja" and "意思決定の支援のみ" in ja.answer
+    assert r.invoke({"question": Q}).lang == "en"
+    assert r.invoke([HumanMessage("72歳の女性、Ph+ ALL、寛解導入 induction therapy は？")]).lang == "ja"  # detected
+    streamed = list(r.stream({"question": Q, "lang": "ja"}))
+    assert isinstance(streamed[-1], Answer) and streamed[-1].lang == "ja"
+
+
+@pytest.mark.parametrize("bad", ["fr", 1, "Japanese"])
+def test_bad_lang_key_says_what_is_accepted(bot, bad: Any) -> None:
+    with pytest.raises(QuestionError, match="'lang' must be 'en', 'ja' or 'auto'"):
+        bot.as_runnable().invoke({"question": Q, "lang": bad})
+
+
+def test_messages_with_lang(bot) -> None:
+    a = bot.as_runnable().invoke({"messages": [HumanMessage(Q)], "lang": "ja"})
+    assert a.lang == "ja" and a.question == Q
+    with pytest.raises(QuestionError, match="'lang' must be"):
+        bot.as_runnable().invoke({"messages": [HumanMessage(Q)], "lang": "de"})

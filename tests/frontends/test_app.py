@@ -212,3 +212,45 @@ def test_streamlit_config_hides_deploy_and_the_file_watcher() -> None:
     assert cfg["client"]["toolbarMode"] == "minimal"  # no Deploy button
     assert cfg["server"]["fileWatcherType"] == "none"  # no inotify watcher, no "queue overflowed" lines
     assert cfg["server"]["address"] == "127.0.0.1" and cfg["browser"]["gatherUsageStats"] is False
+
+
+# -- Japanese (issue 17): the language switch, Japanese examples, labels in the answer's language ----------------
+
+@pytest.fixture
+def ja_app_env(app_env: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    from tests.ja_fixture import make_ja_corpus
+
+    monkeypatch.setenv("ALLGUIDE_STORE__CORPUS_PATH", str(make_ja_corpus(tmp_path / "corpus")))
+    return app_env
+
+
+def test_language_switch_japanese_examples_and_labels(ja_app_env: Path) -> None:
+    from app import EXAMPLES_JA
+    from tests.ja_fixture import JA
+
+    at = _fresh()
+    assert at.sidebar.radio(key="lang").value == "auto"
+    at.sidebar.radio(key="lang").set_value("ja")
+    _run(at)
+    assert at.button(key="example_0").label == EXAMPLES_JA[0] and "質問の例" in _texts(at)
+    at.chat_input[0].set_value(QUESTION)  # an English question, answered in Japanese by the switch
+    _run(at)
+    text = _texts(at)
+    assert next(iter(JA["g04-ph-pos-older"][2].values())) in at.chat_message[1].markdown[0].value
+    assert "判定: 合格" in text and "**出典**" in text and "読み取った患者情報" in text
+    assert ":gray-badge[72歳（65歳以上）]" in text and ":gray-badge[初発]" in text  # the fact chips too
+    assert "英語原文: For adults with Ph-positive ALL aged 65 or older" in text  # the English quote, one click away
+    assert any(e.label.startswith("[1] 65歳以上のPh陽性ALL") for e in at.expander)
+    at.sidebar.radio(key="lang").set_value("en")
+    at.chat_input[0].set_value("and if she were 60?")
+    _run(at)
+    assert "Verdict:" in _texts(at) and "Sources" in _texts(at)  # the next answer in English, the first kept
+    assert "判定: 合格" in _texts(at)
+
+
+def test_auto_answers_a_japanese_question_in_japanese(ja_app_env: Path) -> None:
+    at = _fresh()
+    at.chat_input[0].set_value("72歳の女性、Ph+ ALL、寛解導入 induction therapy は？")
+    _run(at)
+    text = _texts(at)
+    assert "判定:" in text and "Verdict:" not in text

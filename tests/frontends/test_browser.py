@@ -215,3 +215,87 @@ def test_allguide_ui_serves_on_loopback(fe_store: Path, tmp_path: Path) -> None:
         _stop(proc, log)
     text = (tmp_path / "ui.log").read_text()
     assert f"http://127.0.0.1:{port}" in text and "Network URL" not in text, text
+
+
+JA_SCREENSHOT = ROOT / "docs" / "screenshot-ja.png"
+JA_QUESTION = "72歳の女性、Ph+ ALL、寛解導入 induction therapy は？"
+
+
+@pytest.fixture
+def streamlit_ja_url(fe_store: Path, tmp_path: Path) -> Iterator[str]:
+    """The UI on the test index with the fixture's aligned Japanese corpus (tests/ja_fixture.py)."""
+    from tests.ja_fixture import make_ja_corpus
+
+    port = free_port()
+    env = {**os.environ, "ALLGUIDE_STORE__PATH": str(fe_store),
+           "ALLGUIDE_STORE__FEEDBACK_PATH": str(tmp_path / "feedback.jsonl"),
+           "ALLGUIDE_STORE__CORPUS_PATH": str(make_ja_corpus(tmp_path / "corpus")),
+           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
+    log = (tmp_path / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, tmp_path / "streamlit.log", "streamlit")
+        yield url
+        logged = (tmp_path / "streamlit.log").read_text()
+        assert "Traceback" not in logged, logged[-2000:]
+    finally:
+        _stop(proc, log)
+
+
+@pytest.mark.integration
+def test_browser_japanese_conversation(streamlit_ja_url: str, tmp_path: Path) -> None:
+    """A Japanese question answered in Japanese (detected), then a follow-up with the switch on 日本語: aligned
+    Japanese sentences with their markers, Japanese labels, the English original of a quote one click away."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.ja_fixture import JA
+
+    older = list(JA["g04-ph-pos-older"][2].values())
+    younger = next(iter(JA["g02-ph-pos-induction"][2].values()))
+    with sync_playwright() as p:
+        browser = _browser(p)
+        try:
+            page = browser.new_page(viewport={"width": 1360, "height": 2000})
+            page.goto(streamlit_ja_url)
+            box = page.get_by_test_id("stChatInputTextArea")
+            expect(box).to_be_visible(timeout=90_000)
+            box.fill(JA_QUESTION)
+            box.press("Enter")
+            verdict = page.locator("[class*='st-key-verdict_']").first
+            expect(verdict).to_contain_text("判定: 合格", timeout=90_000)
+            answer = page.get_by_test_id("stChatMessage").nth(1)
+            expect(answer).to_contain_text(older[0])
+            expect(answer).to_contain_text(older[1])
+            expect(answer).to_contain_text("意思決定の支援のみ")
+            expect(answer).not_to_contain_text("英語のみ")
+            sources = page.locator("[class*='st-key-sources_']").first
+            expect(sources).to_contain_text("出典")
+            expect(sources).to_contain_text("65歳以上のPh陽性ALL")
+
+            # the switch on 日本語; an English follow-up is answered in Japanese, in the same conversation
+            page.get_by_test_id("stSidebar").get_by_text("日本語", exact=True).click()
+            box.fill("and if she were 60?")
+            box.press("Enter")
+            second = page.locator("[class*='st-key-verdict_']").nth(1)
+            expect(second).to_contain_text("判定:", timeout=90_000)
+            reply = page.get_by_test_id("stChatMessage").nth(3)
+            expect(reply).to_contain_text(younger)
+            facts = page.locator("[class*='st-key-facts_']").nth(1)
+            expect(facts).to_contain_text("読み取った患者情報")
+            expect(facts).to_contain_text("60歳（40〜64歳）")
+            source = page.locator("[class*='st-key-sources_']").nth(1).get_by_test_id("stExpander").first
+            source.locator("summary").click()
+            expect(source.locator("blockquote")).to_contain_text(younger)
+            expect(source).to_contain_text("英語原文: For adults with Ph-positive ALL")
+            page.wait_for_timeout(300)
+            shot = tmp_path / "screenshot-ja.png"
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+    assert shot.stat().st_size > 20_000
+    _keep(shot, JA_SCREENSHOT)

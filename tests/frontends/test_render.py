@@ -148,3 +148,25 @@ def test_each_verdict_has_its_own_icon_and_emoji() -> None:
     infos = [verdict_info(v) for v in ("pass", "warn", "repaired", "refused")]
     assert len({i.icon for i in infos}) == 4 and len({i.emoji for i in infos}) == 4
     assert len({i.slack_emoji for i in infos}) == 4 and len({i.colour for i in infos}) == 4
+
+
+# -- Japanese answers: labels and finding messages in the answer's language ---------------------------------------
+
+def test_japanese_labels_and_finding_messages() -> None:
+    from assistant.frontends.render import answer_markdown, finding_text, shown_findings
+    from assistant.models import Answer, Citation, RuleFinding
+
+    reason = RuleFinding(rule_id="SCOPE-DOMAIN-002", severity="block", message="The question does not appear to be "
+                         "about adult ALL treatment; ask about the JSH 2023 ALL guideline")
+    refused = Answer(question="q", lang="ja", verdict="refused", findings=[reason],
+                     answer="_成人ALLの治療に関するご質問ではないようです。JSH 2023 ALLガイドラインについてご質問ください。_")
+    assert shown_findings(refused) == []  # the reason is the answer text, in Japanese: not listed twice
+    assert finding_text(reason, verdict="refused", lang="ja").startswith("理由: 成人ALLの治療に関するご質問ではない")
+    unknown = RuleFinding(rule_id="R-9", severity="warn", message="A message the table does not know.")
+    assert finding_text(unknown, lang="ja") == "注意: A message the table does not know. (ルール R-9)"
+    cited = Answer(question="q", lang="ja", verdict="pass", answer="- TKIを用いる。[1]", citations=[Citation(
+        marker=1, chunk_id="c", doc_id="d", section_id="s", section_title="Title", tier="guideline", source="x",
+        quote="Use a TKI.", quote_ja="TKIを用いる。", section_title_ja="題")])
+    md = answer_markdown(cited)
+    assert "### 出典" in md and "[1] 題 (guideline; s)" in md and "> TKIを用いる。" in md and "> 英語原文: Use a TKI." in md
+    assert "**判定:** ✅ 合格 (pass)" in md

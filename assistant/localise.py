@@ -1,0 +1,321 @@
+"""Answers in the question's language: an English `Answer` rendered in Japanese.
+
+The pipeline reads and checks in English; a Japanese answer is built from the checked English one, line by line:
+
+- a sentence quoted from the corpus becomes its aligned Japanese sentence (`corpus/ja/`, `assistant.translations`),
+  its citation markers kept;
+- a note, lead, refusal or disclaimer the assistant wrote becomes its Japanese text from the message table
+  (`assistant/messages/ja.yaml`), its fields (ages, labels, reasons) looked up in the same table;
+- citations keep `quote` (the English span, verbatim in the cited chunk) and gain `quote_ja` (the aligned Japanese
+  sentence, verbatim from `corpus/ja/`) and `section_title_ja`;
+- a sentence with no Japanese text is shown in English after a mark and counted in a `LANG-UNALIGNED-060` finding:
+  nothing is dropped.
+
+>>> from assistant.models import Answer
+>>> from assistant.translations import Translations
+>>> t = Translations({"Use a TKI.": "TKIを用いる。"}, {}, {})
+>>> a = localise(Answer(question="q", answer="- Use a TKI.[1]", verdict="pass"), lang="ja", translations=t)
+>>> a.answer, a.lang
+('- TKIを用いる。[1]', 'ja')
+>>> resolve_lang("auto", "Ph陽性ALLの寛解導入は？"), resolve_lang(None, "Ph+ ALL induction?")
+('ja', 'en')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from assistant import draft, prompts
+from assistant.lang import detect
+from assistant.models import Answer, Citation
+from assistant.rules.policy import default_policy
+from assistant.translations import Translations
+
+__all__ = ["LANGS", "LLM_FALLBACK_NOTE", "Lang", "Messages", "english_history", "load_messages", "localise",
+           "resolve_lang", "translations_for", "ui_text"]
+
+Lang = Literal["en", "ja"]
+LANGS: tuple[str, ...] = ("en", "ja")
+MESSAGES_DIR = Path(__file__).parent / "messages"
+#: Shown (in Japanese) when an LLM answer was asked for in Japanese: the claim checks read English only.
+LLM_FALLBACK_NOTE = ("_The language model's answer cannot yet be checked in Japanese, so the extractive answer from "
+                     "the aligned Japanese corpus is shown._")
+_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CJK = "\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef"
+_FOLD_SPACE = re.compile(rf"(?<=[{_CJK}]) (?=\S)|(?<=\S) (?=[{_CJK}])")
+_MARKERS = re.compile(r"((?:\[\d+\])+)")
+_FIELD = re.compile(r"\{(\w+)\}")
+_KEEP_WORDS = 4  # a field value of at most this many words with no Japanese (a drug, a trial) is kept as written
+
+
+def resolve_lang(value: str | None, question: str) -> Lang:
+    """The answer language: 'en' or 'ja' as given, or detected from the question for None / 'auto'.
+
+    Raises ValueError naming the accepted values for anything else.
+
+    >>> resolve_lang("ja", "What induction?")
+    'ja'
+    """
+    if value is None or value == "auto":
+        return detect(question)
+    if value in LANGS:
+        return value  # type: ignore[return-value]
+    raise ValueError(f"lang must be 'en', 'ja' or 'auto', not {value!r}")
+
+
+# -- the message table --------------------------------------------------------------------------------------
+
+def _unfold(text: str) -> str:
+    """A folded YAML scalar joins lines with a space; Japanese puts no space beside kana, kanji or full-width marks."""
+    return _FOLD_SPACE.sub("", " ".join(text.split()))
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """An English template as a regex: each {field} matches any text (shortest first)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for i, p in enumerate(_FIELD.split(template)):
+        if i % 2 == 0:
+            out.append(re.escape(p))
+        else:  # a field used twice matches the same text twice
+            out.append(f"(?P={p})" if p in seen else f"(?P<{p}>.*?)")
+            seen.add(p)
+    return re.compile("".join(out), re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Messages:
+    """English template -> Japanese template, for the texts the assistant writes itself."""
+
+    templates: tuple[tuple[re.Pattern[str], str], ...]  # whole notes and lines, fixed texts first
+    fragments: tuple[tuple[re.Pattern[str], str], ...]  # what fills their fields
+    terms: dict[str, str]  # lower-cased English -> Japanese
+    ui: dict[str, str]
+    labels: dict[str, str] = field(default_factory=dict)  # concept label (English) -> Japanese
+
+    def ui_words(self, prefix: str) -> dict[str, str]:
+        """A word list of the `ui` table: `<prefix><English>: <Japanese>` entries, by their English."""
+        return {k.removeprefix(prefix): v for k, v in self.ui.items() if k.startswith(prefix)}
+
+    def line(self, text: str) -> str | None:
+        """The Japanese of a whole note or fixed text, or None when the table has none."""
+        return _fill(text, self.templates, self)
+
+    def field(self, text: str) -> str | None:
+        """The Japanese of what fills a field: a term, a concept label, or a fragment (recursively)."""
+        key = text.strip()
+        if key.lower() in self.terms:
+            return self.terms[key.lower()]
+        if key in self.labels:
+            return self.labels[key]
+        if re.fullmatch(r"[\d.,%^x\-+ ]*", key):  # numbers, levels, powers of ten
+            return key
+        return _fill(text, self.fragments, self) or _fill(key, self.fragments, self)
+
+
+def _fill(text: str, table: Iterable[tuple[re.Pattern[str], str]], messages: Messages) -> str | None:
+    for pattern, ja in table:
+        m = pattern.fullmatch(text)
+        if m is None:
+            continue
+        values = {k: (messages.field(v) if v else "") for k, v in m.groupdict().items()}
+        if any(v is None and len(m.group(k).split()) > _KEEP_WORDS for k, v in values.items()):
+            return None  # a whole clause with no Japanese: the line is shown in English, marked
+        # a name with no Japanese form (a drug, a trial) stays as written
+        return ja.format(**{k: (v if v is not None else m.group(k)) for k, v in values.items()})
+    return None
+
+
+def _english(key: str) -> str:
+    for value in (getattr(prompts, key, None), getattr(draft, key, None), globals().get(key)):
+        if isinstance(value, str):
+            return value
+    raise KeyError(f"messages: no English text named {key} in assistant.prompts or assistant.draft")
+
+
+def _concept_labels() -> dict[str, str]:
+    """Concept label -> its Japanese label or first Japanese term, where the lexicon has one."""
+    from assistant.concepts import LEXICON_DIR
+
+    data = yaml.load((LEXICON_DIR / "concepts.yaml").read_text(encoding="utf-8"), Loader=_YAML)
+    out: dict[str, str] = {}
+    for c in data.get("concepts", []):
+        ja = c.get("ja") or {}
+        name = ja.get("label") if isinstance(ja, Mapping) else None
+        terms = (ja.get("terms") if isinstance(ja, Mapping) else ja) or []
+        name = name or (terms[0] if isinstance(terms, list) and terms else None)
+        if name and c.get("label"):
+            out[str(c["label"])] = str(name)
+    return out
+
+
+def _rule_titles(data: Mapping[str, Any]) -> dict[str, str]:
+    """The guideline rules' English titles -> the table's Japanese titles (keyed by rule id in the table)."""
+    from assistant.rules.logic import default_rulebook
+
+    ja = data.get("rule_titles") or {}
+    return {r.title: str(ja[r.id]) for r in default_rulebook().rules if r.id in ja}
+
+
+@lru_cache(maxsize=4)
+def load_messages(lang: str = "ja", folder: Path = MESSAGES_DIR) -> Messages:
+    """The message table of a language (`assistant/messages/<lang>.yaml`), read once."""
+    data = yaml.load((folder / f"{lang}.yaml").read_text(encoding="utf-8"), Loader=_YAML)
+    texts = [(_english(k), _unfold(v)) for k, v in (data.get("texts") or {}).items()]
+    drafted = [(str(d["en"]), _unfold(str(d["ja"]))) for d in (data.get("drafted") or {}).values()]
+    # fixed texts before templates with fields; among templates, the longest fixed part first (most specific)
+    table = sorted([*texts, *drafted], key=lambda e: -len(_FIELD.sub("", e[0])))
+    fragments = sorted(((str(k), _unfold(str(v))) for k, v in (data.get("fragments") or {}).items()),
+                       key=lambda e: -len(_FIELD.sub("", e[0])))
+    return Messages(templates=tuple((_pattern(en), ja) for en, ja in table),
+                    fragments=tuple((_pattern(en), ja) for en, ja in fragments),
+                    terms={str(k).lower(): _unfold(str(v))
+                           for k, v in [*(data.get("terms") or {}).items(), *_rule_titles(data).items()]},
+                    ui={str(k): _unfold(str(v)) for k, v in (data.get("ui") or {}).items()},
+                    labels=_concept_labels())
+
+
+def ui_text(key: str, lang: str, default: str) -> str:
+    """A label of the answer view in `lang` ('en' gives `default`).
+
+    >>> ui_text("sources", "ja", "Sources"), ui_text("sources", "en", "Sources")
+    ('出典', 'Sources')
+    """
+    if lang not in LANGS or lang == "en":  # ("auto" before an answer has a language: English)
+        return default
+    return load_messages(lang).ui.get(key, default)
+
+
+# -- rendering an answer --------------------------------------------------------------------------------------
+
+@dataclass
+class _Renderer:
+    translations: Translations
+    messages: Messages
+    citations: dict[int, Citation]
+    unaligned: list[str] = field(default_factory=list)
+
+    def sentence(self, text: str, marker: int | None) -> str:
+        """A quoted sentence in Japanese (by its citation's quote, else by its text), or marked English."""
+        cited = self.citations.get(marker) if marker is not None else None
+        ja = (self.translations.sentence(cited.quote) if cited else None) or self.translations.sentence(text)
+        if ja is None and text.endswith(".") and not text.endswith(".."):
+            ja = self.translations.sentence(text[:-1])  # the drafter adds a full stop the corpus line lacks
+        if ja is None:
+            ja = self.messages.line(text)
+        if ja is None:
+            self.unaligned.append(text)
+            return f"{self.messages.ui.get('unaligned_mark', '[EN]')} {text}"
+        return ja
+
+    def body(self, text: str) -> str:
+        """Text with citation markers: each sentence before its markers rendered, the markers kept."""
+        pieces = _MARKERS.split(text)
+        out: list[str] = []
+        for i in range(0, len(pieces), 2):
+            chunk, markers = pieces[i], pieces[i + 1] if i + 1 < len(pieces) else ""
+            lead, sent = self._lead(chunk.strip())
+            if sent:
+                first = int(markers[1:markers.index("]")]) if markers else None
+                out.append(lead + self.sentence(sent, first))
+            elif lead:
+                out.append(lead)
+            out.append(markers)
+        return "".join(out).strip()
+
+    def _lead(self, text: str) -> tuple[str, str]:
+        """A bold lead ("**Evidence (...):**") split off and rendered."""
+        m = re.match(r"(\*\*[^*]+\*\*)\s+(.*)", text, re.DOTALL)
+        if not m:
+            return "", text
+        ja = self.messages.line(m.group(1))
+        return ((ja or m.group(1)) + ("" if ja else " ")), m.group(2)
+
+    def line(self, line: str) -> str:
+        stripped = line.strip()
+        if not stripped:
+            return line
+        bullet = re.match(r"(\s*[-*]\s+)(.*)", line)
+        if bullet:
+            return bullet.group(1) + self.body(bullet.group(2))
+        whole = self.messages.line(stripped)
+        if whole is not None:
+            return whole
+        if _MARKERS.search(stripped):
+            return self.body(stripped)
+        ja = self.translations.sentence(stripped)
+        if ja is not None:
+            return ja
+        self.unaligned.append(stripped)
+        return f"{self.messages.ui.get('unaligned_mark', '[EN]')} {stripped}"
+
+
+def _title(c: Citation, t: Translations) -> str | None:
+    doc, sep, section = c.section_title.partition(" › ")
+    title = t.title(c.doc_id) or None
+    if not sep:
+        return title or t.heading(doc)
+    head = t.heading(section)
+    return f"{title or doc} › {head or section}" if (title or head) else None
+
+
+def localise(answer: Answer, *, lang: str, translations: Translations, messages: Messages | None = None,
+             llm_fallback: bool = False) -> Answer:
+    """`answer` in `lang` ('en' returns it unchanged but for `lang`). `llm_fallback`: the question was meant for
+    the LLM, but its answer cannot be checked in this language, so the extractive answer is shown with a note
+    saying so (and a LANG-LLM-061 finding).
+
+    The English answer's checks stand: the Japanese text says the same sentences, in the same order, with the
+    same markers; the rule findings are the English answer's (their messages stay English: they are the rule
+    layer's record), plus one LANG-UNALIGNED-060 finding counting the sentences left in English.
+    """
+    if lang == "en":
+        return answer.model_copy(update={"lang": "en"})
+    msgs = messages or load_messages(lang)
+    r = _Renderer(translations, msgs, {c.marker: c for c in answer.citations})
+    text = f"{LLM_FALLBACK_NOTE}\n\n{answer.answer}" if llm_fallback else answer.answer
+    rendered = "\n".join(r.line(ln) for ln in text.splitlines())
+    citations = [c.model_copy(update={"quote_ja": translations.sentence(c.quote),
+                                      "section_title_ja": _title(c, translations)}) for c in answer.citations]
+    findings = list(answer.findings)
+    policy = default_policy()  # (the finding ids and severities: assistant/rules/policy.yaml, events)
+    if llm_fallback:
+        findings.append(policy.event("llm_not_checked", _plain(LLM_FALLBACK_NOTE)))
+    if r.unaligned:
+        findings.append(policy.event(
+            "unaligned", f"{len(r.unaligned)} sentence(s) have no aligned Japanese text and are shown in English, "
+                         f"marked {msgs.ui.get('unaligned_mark', '[EN]')}"))
+    return answer.model_copy(update={"answer": rendered, "citations": citations, "findings": findings,
+                                     "lang": lang})
+
+
+def _plain(note: str) -> str:
+    return note.strip("_").rstrip(".")
+
+
+def translations_for(corpus_dir: Path) -> Translations:
+    """The aligned Japanese corpus next to the English one (`<corpus>/ja`); empty when there is none."""
+    from assistant.translations import load_translations
+
+    return load_translations(corpus_dir / "ja")
+
+
+def english_history(history: Iterable[Any] | None, to_english: Any) -> list[Any]:
+    """Earlier turns with the user's Japanese turns read into English (assistant turns and English kept)."""
+    out: list[Any] = []
+    for h in history or []:
+        if isinstance(h, str):
+            out.append(to_english(h) if detect(h) == "ja" else h)
+        elif isinstance(h, Mapping) and h.get("role", "user") == "user" and isinstance(h.get("content"), str) \
+                and detect(h["content"]) == "ja":
+            out.append({**h, "content": to_english(h["content"])})
+        else:
+            out.append(h)
+    return out
