@@ -1,12 +1,488 @@
-"""Japanese questions read into the canonical English the rest of the pipeline reads (owned by the Japanese
-reading work: the lexicon's `ja:` forms, Japanese numbers, negation, family and hypothetical cues).
+"""Japanese questions read into the canonical English the rest of the pipeline reads.
 
-This first version returns the text unchanged; the interface is what the answer side builds on.
+A Japanese (or mixed Japanese/English) question is rendered as English concept text: patient facts, the question
+plan, the scope checks and retrieval (BM25 over canonical tokens, the English embedding) read that text, so no
+multilingual model is on the hot path.
+
+    >>> to_english("70歳 Ph陽性ALLの寛解導入は？")
+    'aged 70 Ph-positive ALL induction?'
+    >>> to_english("母（71歳）がフィラデルフィア染色体陽性のALLです")
+    'my mother (aged 71) Ph-positive ALL'
+    >>> to_english("同種移植後にMRD陰性だったら予防的TKIは必要ですか")
+    'if after allo-HSCT MRD negative, prophylactic TKI needed?'
+
+How, in order:
+
+1. The text is normalised: superscript exponents ("10⁻⁴" -> "10^-4"), then NFKC (full-width digits and letters,
+   "？" -> "?"), then SudachiPy's normalized form for Japanese nouns (spelling variants: 緩解 = 寛解).
+2. Numbers as Japanese writes them become English first: ages ("70歳", "65歳以上", "40〜64歳", "70代後半"),
+   levels ("0.01%以上", "10のマイナス4乗", "1万個に1個").
+3. The lexicon's `ja:` forms (assistant/lexicon/concepts.yaml) are matched longest first; each becomes the
+   concept's canonical English, or the English its form names ("母=mother"). Latin text (abbreviations, an
+   English question around a Japanese term) is kept as written.
+4. What is left is tokenized by SudachiPy; the Japanese cues of `context.yaml` (`ja:`) are read on surface and
+   dictionary forms and placed where English puts them: negation and "after / before" go before the word they
+   follow in Japanese ("移植していない" -> "no allo-HSCT", "移植後" -> "after allo-HSCT"), a hypothesis opens its
+   clause ("MRD陰性だったら" -> "if MRD negative,"), a relative without a possessor is the asker's ("母" -> "my
+   mother"), a possessor is written English-style ("患者さんの娘" -> "the patient's daughter"). Function words are
+   dropped; other Japanese content words are dropped too (`keep_japanese=True` keeps them, for a reader that
+   tokenizes Japanese).
+
+The lexicon and the SudachiPy tokenizer are loaded once per process, on first use.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-def to_english(question: str) -> str:
-    """The question in canonical English concept terms (patient facts, plan, scope and retrieval read this)."""
-    return question
+import yaml
+
+__all__ = ["JaLexicon", "load_ja_lexicon", "normalise", "to_english", "tokenize"]
+
+LEXICON_DIR = Path(__file__).parent / "lexicon"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_SUPERSCRIPTS = str.maketrans({"\u207b": "^-", "\u207a": "^+", "\u2070": "0", "\u00b9": "1", "\u00b2": "2",
+                               "\u00b3": "3", "\u2074": "4", "\u2075": "5", "\u2076": "6", "\u2077": "7",
+                               "\u2078": "8", "\u2079": "9"})
+_PUNCT = str.maketrans({"、": ",", "。": ".", "・": "/", "「": " ", "」": " ", "『": " ", "』": " ", "【": "(",
+                        "】": ")", "〜": "~", "−": "-", "‐": "-", "ー": "ー"})
+_PROTECT = "\x00"  # a rendered English piece in the text: kept as written
+_FUNCTION_POS = frozenset({"助詞", "助動詞", "補助記号", "空白", "接尾辞", "接頭辞", "感動詞", "接続詞", "連体詞",
+                           "記号"})
+_KEEP_POS = frozenset({"名詞", "動詞", "形容詞", "副詞", "形状詞"})
+
+
+# ------------------------------------------------------------------------------------------ the lexicon
+
+
+@dataclass(frozen=True)
+class JaForm:
+    text: str  # normalised Japanese form
+    concept: str
+    kind: str
+    role: str | None
+    english: str
+
+
+@dataclass(frozen=True)
+class JaLexicon:
+    forms: dict[str, tuple[JaForm, ...]]  # first character -> forms, longest first
+    cues: dict[str, Any]
+    words: dict[str, str]
+    before: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    """SudachiPy's tokenizer over sudachidict-core, built once per process (mode C: whole compounds)."""
+    from sudachipy import Dictionary, SplitMode
+
+    return Dictionary(dict="core").create(mode=SplitMode.C)
+
+
+@dataclass(frozen=True)
+class Token:
+    surface: str
+    dictionary: str
+    normalized: str
+    pos: str
+    pos2: str = ""  # the second level: 格助詞 (case), 接続助詞 (conjunctive) ...
+
+
+def tokenize(text: str) -> list[Token]:
+    """SudachiPy tokens of a text (surface, dictionary form, normalized form, part of speech).
+
+    >>> [t.dictionary for t in tokenize("移植しなかった")]
+    ['移植', 'する', 'ない', 'た']
+    """
+    return [Token(m.surface(), m.dictionary_form(), m.normalized_form(), *m.part_of_speech()[:2])
+            for m in _tokenizer().tokenize(text)]
+
+
+def _is_japanese(ch: str) -> bool:
+    return "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or ch in "々〆"
+
+
+def _normalise_nouns(text: str) -> str:
+    """Japanese nouns in SudachiPy's normalized form (spelling variants), everything else as written."""
+    if not any(map(_is_japanese, text)):
+        return text
+    out = []
+    for t in tokenize(text):
+        norm = t.normalized
+        same_kind = all(map(_is_japanese, norm)) and all(map(_is_japanese, t.surface))
+        out.append(norm if t.pos == "名詞" and same_kind and len(norm) == len(t.surface) else t.surface)
+    return "".join(out)
+
+
+def normalise(text: str) -> str:
+    """Superscripts, NFKC, Japanese punctuation as ASCII, nouns in their normalized form.
+
+    >>> normalise("７０歳、10⁻⁴。緩解？")
+    '70歳,10^-4.寛解?'
+    """
+    text = unicodedata.normalize("NFKC", text.replace(_PROTECT, " ").translate(_SUPERSCRIPTS)).translate(_PUNCT)
+    return _normalise_nouns(text)
+
+
+@lru_cache(maxsize=2)
+def load_ja_lexicon(folder: Path = LEXICON_DIR) -> JaLexicon:
+    """The `ja:` forms of the concept lexicon and the Japanese context cues, read once per process."""
+    data = yaml.load((folder / "concepts.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    cues = yaml.load((folder / "context.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)["ja"]
+    by_first: dict[str, list[JaForm]] = {}
+    for entry in data["concepts"]:
+        for key in ("terms", "lay", "misspellings"):
+            for item in (entry.get("ja") or {}).get(key) or []:
+                if not isinstance(item, str):
+                    raise ValueError(f"Japanese form {item!r} of concept {entry['id']} is not text (quote it)")
+                surface, _, english = item.partition("=")
+                text = normalise(surface.strip()).lower()
+                if not text:
+                    raise ValueError(f"empty Japanese form in concept {entry['id']}")
+                form = JaForm(text, entry["id"], entry["kind"], entry.get("role"),
+                              english.strip() or str(entry["canonical"]))
+                by_first.setdefault(text[0], []).append(form)
+    forms = {k: tuple(sorted(v, key=lambda f: -len(f.text))) for k, v in by_first.items()}
+    words = {normalise(str(k)).lower(): str(v) for k, v in cues["words"].items()}
+    before = {normalise(str(k)): str(v) for k, v in cues["before"].items()}
+    return JaLexicon(forms=forms, cues=cues, words=words, before=before)
+
+
+# ------------------------------------------------------------------------------------------ numbers
+
+_N = r"(\d{1,3})"
+_NUMBERS: tuple[tuple[re.Pattern[str], Any], ...] = (
+    (re.compile(_N + r"\s*[~\-]\s*" + _N + r"\s*[歳才]"), lambda m: f"aged {m[1]}-{m[2]}"),
+    (re.compile(_N + r"\s*[歳才]\s*(以上|超|より上)"), lambda m: f"aged {m[1]} or older"),
+    (re.compile(_N + r"\s*[歳才]\s*(未満|より下|より若い)"), lambda m: f"under {m[1]}"),
+    (re.compile(_N + r"\s*[歳才]\s*以下"), lambda m: f"aged {m[1]} or younger"),
+    (re.compile(_N + r"\s*[歳才](?:\s*(?:前後|くらい|ぐらい|位))?"), lambda m: f"aged {m[1]}"),
+    (re.compile(r"(\d)0\s*代\s*(前半|半ば|後半)?"),
+     lambda m: f"in their {({'前半': 'early ', '半ば': 'mid ', '後半': 'late '}.get(m[2] or '', ''))}{m[1]}0s"),
+    (re.compile(r"10\s*の\s*(?:マイナス|-)\s*(\d)\s*乗"), lambda m: f"10^-{m[1]}"),
+    (re.compile(r"(\d+(?:\.\d+)?)\s*%\s*(以上|超)"), lambda m: f"{m[1]}% or more"),
+    (re.compile(r"(\d+(?:\.\d+)?)\s*%\s*(未満|より低い|を下回)"), lambda m: f"less than {m[1]}%"),
+    (re.compile(r"(\d+(?:\.\d+)?)\s*%\s*以下"), lambda m: f"{m[1]}% or less"),
+    (re.compile(r"(\d+)\s*(万|千)\s*(?:個|細胞)?\s*(?:に|中|あたり|分の)\s*1\s*個?"),
+     lambda m: f"1 in {int(m[1]) * (10000 if m[2] == '万' else 1000):,}"),
+    (re.compile(r"(\d+)\s*(?:ヶ月|か月|カ月|ケ月|ヵ月)"), lambda m: f"{m[1]} months"),
+    (re.compile(r"(\d+)\s*日目"), lambda m: f"day {m[1]}"),
+    (re.compile(r"(\d+)\s*(?:コース|サイクル)"), lambda m: f"{m[1]} cycles"),
+)
+
+
+def _numbers(text: str) -> str:
+    """Japanese numbers written out in English, each marked as already rendered."""
+    for pattern, render in _NUMBERS:
+        text = pattern.sub(lambda m, r=render: f"{_PROTECT}{r(m)}{_PROTECT}", text)
+    return text
+
+
+# ------------------------------------------------------------------------------------------ segments
+
+
+@dataclass
+class Item:
+    kind: str  # concept | latin | token | punct | english
+    text: str  # the English (concept, latin, english) or the surface (token, punct)
+    form: JaForm | None = None
+    token: Token | None = None
+
+
+def _ascii_word(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in "+-:/.^%()'_=<>")
+
+
+def _segments(text: str, lex: JaLexicon) -> list[Item]:
+    """Protected English, lexicon forms, Latin runs and leftover Japanese (tokenized), in order."""
+    items: list[Item] = []
+    low = text.lower()
+    rest: list[str] = []
+
+    def flush() -> None:
+        if rest:
+            items.extend(Item("token", t.surface, token=t) for t in tokenize("".join(rest)))
+            rest.clear()
+
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == _PROTECT:
+            j = text.index(_PROTECT, i + 1)
+            flush()
+            items.append(Item("english", text[i + 1:j]))
+            i = j + 1
+            continue
+        form = _form_at(low, i, lex)
+        if form is not None:
+            flush()
+            items.append(Item("concept", form.english, form=form))
+            i += len(form.text)
+            continue
+        if ch.isascii() and (ch.isalnum() or ch in "+"):
+            j = i
+            while j < len(text) and _ascii_word(text[j]) and not (j > i and _form_at(low, j, lex) and not
+                                                                   text[j - 1].isalnum()):
+                j += 1
+            flush()
+            word = text[i:j]
+            trail = ""
+            while word and word[-1] in ".,:;)" and not (word[-1] == ")" and "(" in word):
+                trail, word = word[-1] + trail, word[:-1]
+            items.append(Item("latin", word))
+            items.extend(Item("punct", c) for c in trail)
+            i = j
+            continue
+        if ch in ",.?!;:()/~" or ch.isspace():
+            flush()
+            if not ch.isspace():
+                items.append(Item("punct", ch))
+            i += 1
+            continue
+        rest.append(ch)
+        i += 1
+    flush()
+    return items
+
+
+def _form_at(low: str, i: int, lex: JaLexicon) -> JaForm | None:
+    """The longest lexicon form starting at i (a form starting or ending with a Latin letter needs a word edge)."""
+    for form in lex.forms.get(low[i], ()):
+        if not low.startswith(form.text, i):
+            continue
+        end = i + len(form.text)
+        if form.text[0].isascii() and form.text[0].isalnum() and i > 0 and low[i - 1].isascii() and low[i - 1].isalnum():
+            continue
+        if form.text[-1].isascii() and form.text[-1].isalnum() and end < len(low) and low[end].isascii() and low[
+                end].isalnum():
+            continue
+        return form
+    return None
+
+
+# ------------------------------------------------------------------------------------------ rendering
+
+
+#: concepts a past verb makes history ("イマチニブを使った" -> "after imatinib"); not a diagnosis or a relapse
+_TREATMENTS = frozenset({"drug", "drug_class", "procedure", "regimen", "treatment", "phase_of_treatment"})
+
+
+class _Out:
+    """English words with the index where the current clause starts and the last word a cue can modify."""
+
+    def __init__(self) -> None:
+        self.words: list[str] = []
+        self.clause = 0
+        self.anchor: int | None = None  # index of the last content word in this clause
+        self.anchor_kind = ""  # the concept kind of that word ("" for other words)
+        self.anchor_modified = False
+        self.hypothetical = False
+
+    def add(self, word: str, *, content: bool = True, kind: str = "") -> None:
+        if word:
+            self.words.append(word)
+            if content:
+                self.anchor, self.anchor_modified, self.anchor_kind = len(self.words) - 1, False, kind
+
+    def before_anchor(self, word: str) -> None:
+        """Put `word` before the last content word (negation, "after"), once per word."""
+        if self.anchor is None:
+            self.words.append(word)
+            return
+        if self.anchor_modified:
+            return
+        self.words.insert(self.anchor, word)
+        self.anchor += 1
+        self.anchor_modified = True
+
+    def open_if(self) -> None:
+        if not self.hypothetical:
+            self.words.insert(self.clause, "if")
+            self.hypothetical = True
+            if self.anchor is not None and self.anchor >= self.clause:
+                self.anchor += 1
+
+    def end_clause(self, punct: str) -> None:
+        if punct:
+            self.words.append(punct)
+        self.clause = len(self.words)
+        self.anchor, self.hypothetical = None, False
+
+
+def _possessive(item: Item, lex: JaLexicon) -> str | None:
+    """The English possessive of a person word followed by の ("私の" -> "my", "患者さんの" -> "the patient's")."""
+    people = lex.cues["people"]
+    if item.kind == "token" and item.token is not None:
+        if item.token.surface in people["asker"]:
+            return "my"
+        if item.token.surface in people["patient"]:
+            return "the patient's"
+    if item.kind == "concept" and item.form is not None and item.form.kind == "person":
+        return f"{people['default_possessor'].get(item.form.role, 'my')} {item.form.english}'s"
+    return None
+
+
+def _is_suffix(item: Item) -> bool:
+    return item.kind == "token" and item.token is not None and item.token.pos == "接尾辞"
+
+
+def _owner_index(items: list[Item], k: int) -> int | None:
+    """The item before "の" before items[k], skipping honorific suffixes ("患者さんの娘" -> 患者), or None."""
+    if k < 2 or items[k - 1].kind != "token" or items[k - 1].text != "の":
+        return None
+    j = k - 2
+    while j > 0 and _is_suffix(items[j]):
+        j -= 1
+    return j
+
+
+def _person(items: list[Item], k: int, lex: JaLexicon) -> tuple[str, bool]:
+    """A person concept in English with its possessor; True when the possessor before it was used."""
+    form = items[k].form
+    assert form is not None
+    j = _owner_index(items, k)
+    if j is not None:
+        owner = _possessive(items[j], lex)
+        if owner:
+            return f"{owner} {form.english}", True
+    default = lex.cues["people"]["default_possessor"].get(form.role, "my")
+    return f"{default} {form.english}", False
+
+
+def _is_person_owner(items: list[Item], k: int, lex: JaLexicon) -> bool:
+    """items[k] owns the person named after の (rendered with it, so skipped here)."""
+    j = k + 1
+    while j < len(items) and _is_suffix(items[j]):
+        j += 1
+    return (j + 1 < len(items) and items[j].kind == "token" and items[j].text == "の"
+            and items[j + 1].kind == "concept" and items[j + 1].form is not None
+            and items[j + 1].form.kind == "person" and _possessive(items[k], lex) is not None)
+
+
+def _render(items: list[Item], lex: JaLexicon, keep_japanese: bool) -> str:
+    cues = lex.cues
+    out = _Out()
+    negated, terminators = set(cues["negated"]), set(cues["terminators"])
+    hyp_before, hyp_after = set(cues["hypothetical_before"]), set(cues["hypothetical_after"])
+    history_verbs, history_unless = set(cues["history_verbs"]), set(cues["history_unless_next"])
+    questions = set(cues["question"])
+    people = cues["people"]
+    recent = any(it.kind == "token" and it.text in cues["recent"] for it in items)
+    last_verb: str | None = None
+    skip = -1
+    for k, item in enumerate(items):
+        if k <= skip:
+            continue
+        nxt = items[k + 1] if k + 1 < len(items) else None
+        if _is_person_owner(items, k, lex):
+            continue
+        if item.kind == "concept":
+            assert item.form is not None
+            if item.form.kind == "person":
+                english, _ = _person(items, k, lex)
+                out.add(english, kind="person")
+            elif item.form.concept == "diagnosed" and recent:
+                out.add("newly diagnosed", kind="phase")
+            else:
+                out.add(item.form.english, kind=item.form.kind)
+            last_verb = None
+            continue
+        if item.kind in ("latin", "english"):
+            out.add(item.text)
+            last_verb = None
+            continue
+        if item.kind == "punct":
+            if item.text in ",.?!;":
+                out.end_clause(item.text)
+            else:
+                out.add(item.text, content=False)
+            continue
+        tok = item.token
+        assert tok is not None
+        surf, dic = tok.surface, tok.dictionary
+        if surf in hyp_before:
+            out.open_if()
+            continue
+        if surf in hyp_after and tok.pos in ("助詞", "助動詞", "名詞", "接尾辞"):
+            out.open_if()
+            out.end_clause(",")
+            continue
+        if tok.pos in ("助詞", "助動詞") and (surf in questions or dic in questions) and (
+                nxt is None or nxt.kind == "punct"):
+            if nxt is None or nxt.text not in "?!":
+                out.end_clause("?")
+            continue
+        if (surf in negated or dic in negated) and tok.pos in ("助動詞", "形容詞", "名詞", "動詞", "接尾辞"):
+            word = "no" if out.anchor is not None and out.words[out.anchor][:1].isupper() or (
+                out.anchor is not None and not out.words[out.anchor].endswith("ed")) else "not"
+            out.before_anchor(word)
+            continue
+        if surf in lex.before or tok.normalized in lex.before:
+            out.before_anchor(lex.before.get(surf) or lex.before[tok.normalized])
+            continue
+        if tok.pos == "助動詞" and dic == "た" and last_verb in history_verbs and out.anchor_kind in _TREATMENTS and not (
+                nxt is not None and nxt.kind == "token" and nxt.text in history_unless):
+            out.before_anchor("after")
+            continue
+        if surf in terminators and (tok.pos == "接続詞" or tok.pos2 == "接続助詞"):
+            out.end_clause(",")
+            continue
+        if tok.pos == "動詞" or (tok.pos == "名詞" and dic in history_verbs):
+            last_verb = dic
+        if surf in people["asker"]:
+            out.add("I")
+            continue
+        if surf in people["patient"]:
+            out.add("the patient")
+            continue
+        pair = surf + nxt.text if nxt is not None and nxt.kind == "token" else ""
+        if pair and pair.lower() in lex.words:  # a word and its suffix: 予防 + 的
+            out.add(lex.words[pair.lower()])
+            skip = k + 1
+            continue
+        english = lex.words.get(surf.lower()) or lex.words.get(dic.lower())
+        if english:
+            out.add(english)
+            continue
+        if keep_japanese and tok.pos in _KEEP_POS and any(map(_is_japanese, surf)):
+            out.add(surf, content=False)
+    return _join(out.words)
+
+
+def _join(words: list[str]) -> str:
+    text = ""
+    for w in words:
+        if not text:
+            text = w
+        elif w in ",.?!;:)" or text.endswith("(") or text.endswith("/") or w == "/":
+            if w in ",.;:" and text[-1:] in ",.;:?!":
+                continue  # no doubled punctuation
+            text += w
+        else:
+            text += " " + w
+    text = text.strip(" ,;")
+    return re.sub(r"^[,.;:?!\s]+", "", text)
+
+
+def to_english(question: str, *, keep_japanese: bool = False) -> str:
+    """The question in canonical English concept terms (patient facts, plan, scope and retrieval read this).
+
+    A question without Japanese script is returned unchanged.
+    """
+    if not any(map(_is_japanese, question)):
+        return question
+    return _to_english(question, keep_japanese)
+
+
+@lru_cache(maxsize=2048)
+def _to_english(question: str, keep_japanese: bool) -> str:
+    lex = load_ja_lexicon()
+    text = _numbers(normalise(question))
+    return _render(_segments(text, lex), lex, keep_japanese)
