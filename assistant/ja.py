@@ -124,8 +124,8 @@ def _normalise_nouns(text: str) -> str:
 def normalise(text: str) -> str:
     """Superscripts, NFKC, Japanese punctuation as ASCII, nouns in their normalized form.
 
-    >>> normalise("７０歳、10⁻⁴。緩解？")
-    '70歳,10^-4.寛解?'
+    >>> normalise("７０歳、10⁻⁴。寛解？")
+    '70歳,10^-4.緩解?'
     """
     text = unicodedata.normalize("NFKC", text.replace(_PROTECT, " ").translate(_SUPERSCRIPTS)).translate(_PUNCT)
     return _normalise_nouns(text)
@@ -431,7 +431,10 @@ def _render(items: list[Item], lex: JaLexicon, keep_japanese: bool) -> str:
                 nxt is not None and nxt.kind == "token" and nxt.text in history_unless):
             out.before_anchor("after")
             continue
-        if surf in terminators and (tok.pos == "接続詞" or tok.pos2 == "接続助詞"):
+        prev = items[k - 1] if k else None
+        after_verb = prev is not None and prev.token is not None and prev.token.pos in ("動詞", "助動詞", "形容詞")
+        conjunction = tok.pos == "接続詞" or tok.pos2 == "接続助詞"
+        if surf in terminators and (after_verb if surf == "が" else conjunction):  # "使ったが" (but), not "母が"
             out.end_clause(",")
             continue
         if tok.pos == "動詞" or (tok.pos == "名詞" and dic in history_verbs):
