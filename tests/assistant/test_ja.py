@@ -1,0 +1,109 @@
+"""assistant.ja.to_english: Japanese questions read with the facts of their English equivalents (real SudachiPy,
+real lexicon, real facts reader)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from assistant.facts import read_facts
+from assistant.ja import load_ja_lexicon, to_english
+from assistant.plan import read_question
+
+
+def facts(q: str) -> dict:
+    return read_facts(to_english(q)).known()
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    ("70歳 Ph陽性ALLの寛解導入は？", {"age": 70, "ph_status": "positive", "phase": "newly_diagnosed"}),
+    ("７０歳のPh陽性ALL、寛解導入は？", {"age": 70, "ph_status": "positive"}),
+    ("母（71歳）がフィラデルフィア染色体陽性のALLです", {"age": 71, "ph_status": "positive"}),
+    ("父は70歳で、フィラデルフィア染色体陽性と言われました", {"age": 70, "ph_status": "positive"}),
+    ("65歳以上のPh陰性ALLの治療は？", {"age_band": "65+", "ph_status": "negative"}),
+    ("22歳のB細胞性ALL再発、CAR-Tの適応は？", {"age": 22, "lineage": "B", "phase": "relapsed"}),
+    ("T細胞性ALLの42歳女性、再発しました", {"age": 42, "lineage": "T", "phase": "relapsed"}),
+    ("同種移植後にMRD陰性だったら予防的TKIは必要ですか", {"mrd_status": "negative", "transplant": "done"}),
+    ("MRD 10⁻⁴で移植は必要？", {"mrd_status": "positive", "mrd_level_pct": 0.01}),
+    ("MRDが10のマイナス4乗", {"mrd_level_pct": 0.01}),
+    ("MRDは0.01%以上", {"mrd_status": "positive", "mrd_level_pct": 0.01}),
+    ("移植は受けていません", {"transplant": "not_done"}),
+    ("イマチニブを使ったが再発した", {"phase": "relapsed", "prior_tkis": ["imatinib"]}),
+    ("寛解に入らなかった", {"phase": "refractory"}),
+    ("第二寛解のB-ALL", {"phase": "cr2", "lineage": "B"}),
+    ("私は45歳で、先週Ph陽性ALLと診断されました", {"age": 45, "ph_status": "positive", "phase": "newly_diagnosed"}),
+    ("50F Ph+ALL、allo後MRD陰性。予防的ダサチニブは？", {"age": 50, "ph_status": "positive", "transplant": "done"}),
+    ("70代後半のPh陽性ALL", {"age_band": "65+", "ph_status": "positive"}),
+])
+def test_japanese_facts(q: str, expected: dict) -> None:
+    got = facts(q)
+    assert {k: got.get(k) for k in expected} == expected, (to_english(q), got)
+
+
+@pytest.mark.parametrize(("ja", "en"), [
+    ("72歳女性、Ph陽性ALL。寛解導入は何を？", "72F Ph+ ALL what induction"),
+    ("Ph陽性ALLの62歳女性、寛解導入後MRD 0.02%", "Ph+ ALL 62F, MRD 0.02% after induction"),
+    ("再発したCD19陽性B細胞性ALLの35歳男性、治療の選択肢は？", "relapsed CD19+ B-ALL 35M, options?"),
+    ("30歳男性、初発のALL", "Newly diagnosed ALL in a 30 year old man"),
+])
+def test_facts_equal_the_english_question(ja: str, en: str) -> None:
+    assert read_facts(to_english(ja)) == read_facts(en), to_english(ja)
+
+
+@pytest.mark.parametrize(("q", "not_age"), [
+    ("患者さんの娘（20歳）が心配しています。患者は50歳男性、T細胞性ALLです", 20),
+    ("友人の母（80歳）もALLでした。私の父は62歳でPh陽性ALLです", 80),
+])
+def test_someone_elses_age_is_not_the_patients(q: str, not_age: int) -> None:
+    assert facts(q).get("age") != not_age, to_english(q)
+
+
+@pytest.mark.parametrize(("q", "concepts"), [
+    ("イノツズマブ オゾガマイシンとブリナツモマブの違いは？", {"inotuzumab", "blinatumomab"}),
+    ("ダサチニブかポナチニブか", {"dasatinib", "ponatinib"}),
+    ("キムリアは何歳まで？", {"car_t"}),
+    ("大量メトトレキサートと頭蓋照射", {"hd_mtx", "cranial_irradiation"}),
+    ("髄注は必要？", {"intrathecal"}),
+    ("地固め療法と維持療法", {"consolidation", "maintenance"}),
+    ("チロシンキナーゼ阻害薬の選択", {"tki"}),
+    ("小児型レジメンはAYA世代に推奨？", {"pediatric_regimen", "population_age"}),
+    ("微小残存病変が陽性", {"mrd"}),
+    ("中枢神経予防", {"cns"}),
+    ("ネララビン", {"nelarabine"}),
+    ("同種造血幹細胞移植", {"allo_hsct"}),
+])
+def test_drugs_and_terms_become_concepts(q: str, concepts: set[str]) -> None:
+    assert concepts <= set(read_question(to_english(q)).concepts), to_english(q)
+
+
+def test_negation_history_and_hypothesis_go_where_english_puts_them() -> None:
+    assert to_english("髄注していない") == "no intrathecal chemotherapy"
+    assert to_english("同種移植後の再発").startswith("after allo-HSCT")
+    assert to_english("もし70歳だったら").startswith("if aged 70")
+
+
+def test_a_question_with_nothing_known_is_kept_for_the_scope_check() -> None:
+    assert to_english("東京で一番おいしいピザはどこですか？") == "東京で一番おいしいピザはどこですか？"
+
+
+def test_english_and_latin_are_kept() -> None:
+    assert to_english("Ph+ ALL induction?") == "Ph+ ALL induction?"
+    assert "T315I" in to_english("T315I陽性のPh陽性ALL")
+
+
+def test_every_ja_form_is_read_as_its_concept() -> None:
+    lex = load_ja_lexicon()
+    forms = [f for fs in lex.forms.values() for f in fs]
+    assert len(forms) > 400
+    for f in forms:
+        assert f.english and not any("\u3040" <= c <= "\u9fff" for c in f.english), f
+
+
+def test_reading_time() -> None:
+    qs = ["70歳 Ph陽性ALLの寛解導入は？", "同種移植後にMRD陰性だったら予防的TKIは必要ですか", "頭蓋照射は全例必要ですか？"]
+    to_english(qs[0] + "。")  # load
+    t = time.perf_counter()
+    for i in range(30):
+        to_english(qs[i % 3] + "?" * (i + 2))  # new texts (not memoised)
+    assert (time.perf_counter() - t) / 30 < 0.01  # well under 10 ms each (measured ~0.3 ms)
