@@ -5,7 +5,7 @@ plan, the scope checks and retrieval (BM25 over canonical tokens, the English em
 multilingual model is on the hot path.
 
     >>> to_english("70歳 Ph陽性ALLの寛解導入は？")
-    'aged 70 Ph-positive ALL induction?'
+    'what aged 70 Ph-positive ALL induction?'
     >>> to_english("母（71歳）がフィラデルフィア染色体陽性のALLです")
     'my mother (aged 71) Ph-positive ALL'
     >>> to_english("同種移植後にMRD陰性だったら予防的TKIは必要ですか")
@@ -149,6 +149,9 @@ def load_ja_lexicon(folder: Path = LEXICON_DIR) -> JaLexicon:
                 form = JaForm(text, entry["id"], entry["kind"], entry.get("role"),
                               english.strip() or str(entry["canonical"]))
                 by_first.setdefault(text[0], []).append(form)
+    for surface, english in (cues.get("phrases") or {}).items():  # set phrases: matched like lexicon forms
+        text = normalise(str(surface)).lower()
+        by_first.setdefault(text[0], []).append(JaForm(text, "", "phrase", None, str(english)))
     forms = {k: tuple(sorted(v, key=lambda f: -len(f.text))) for k, v in by_first.items()}
     words = {normalise(str(k)).lower(): str(v) for k, v in cues["words"].items()}
     before = {normalise(str(k)): str(v) for k, v in cues["before"].items()}
@@ -279,6 +282,7 @@ class _Out:
 
     def __init__(self) -> None:
         self.words: list[str] = []
+        self.kinds: list[str] = []  # the concept kind of each word ("" for others)
         self.clause = 0
         self.anchor: int | None = None  # index of the last content word in this clause
         self.anchor_kind = ""  # the concept kind of that word ("" for other words)
@@ -288,30 +292,43 @@ class _Out:
     def add(self, word: str, *, content: bool = True, kind: str = "") -> None:
         if word:
             self.words.append(word)
+            self.kinds.append(kind)
             if content:
                 self.anchor, self.anchor_modified, self.anchor_kind = len(self.words) - 1, False, kind
 
     def before_anchor(self, word: str) -> None:
         """Put `word` before the last content word (negation, "after"), once per word."""
         if self.anchor is None:
-            self.words.append(word)
+            self.add(word, content=False)
             return
         if self.anchor_modified:
             return
-        self.words.insert(self.anchor, word)
-        self.anchor += 1
+        at = self.anchor
+        if self.anchor_kind in _TREATMENTS:  # a run of treatments: "after dasatinib + hyper-CVAD"
+            while at - 1 >= self.clause and (self.kinds[at - 1] in _TREATMENTS or self.words[at - 1] in ("+", "/", "and")):
+                at -= 1
+        self._insert(at, word)
         self.anchor_modified = True
+
+    def _insert(self, at: int, word: str) -> None:
+        self.words.insert(at, word)
+        self.kinds.insert(at, "")
+        if self.anchor is not None and self.anchor >= at:
+            self.anchor += 1
+
+    def before_clause_content(self, word: str) -> None:
+        """Put `word` at the start of the clause ("CAR-Tの適応は？" -> "what CAR-T eligible?")."""
+        self._insert(self.clause, word)
 
     def open_if(self) -> None:
         if not self.hypothetical:
-            self.words.insert(self.clause, "if")
+            self._insert(self.clause, "if")
             self.hypothetical = True
-            if self.anchor is not None and self.anchor >= self.clause:
-                self.anchor += 1
 
     def end_clause(self, punct: str) -> None:
         if punct:
             self.words.append(punct)
+            self.kinds.append("")
         self.clause = len(self.words)
         self.anchor, self.hypothetical = None, False
 
@@ -366,6 +383,15 @@ def _is_person_owner(items: list[Item], k: int, lex: JaLexicon) -> bool:
             and items[j + 1].form.kind == "person" and _possessive(items[k], lex) is not None)
 
 
+def _latin_kind(word: str) -> str:
+    """The concept kind of a Latin word as the English lexicon reads it ("hyper-CVAD" -> regimen), or ""."""
+    from assistant.concepts import concept_ids, load_lexicon
+
+    lex = load_lexicon()
+    kinds = [lex.concepts[c].kind for c in concept_ids(word.lower().strip("+"), lex)]
+    return next((k for k in kinds if k in _TREATMENTS), kinds[0] if kinds else "")
+
+
 def _render(items: list[Item], lex: JaLexicon, keep_japanese: bool) -> str:
     cues = lex.cues
     out = _Out()
@@ -374,6 +400,9 @@ def _render(items: list[Item], lex: JaLexicon, keep_japanese: bool) -> str:
     history_verbs, history_unless = set(cues["history_verbs"]), set(cues["history_unless_next"])
     questions = set(cues["question"])
     people = cues["people"]
+    light = set(cues["light_verbs"])
+    before_concepts, remission_ids = set(cues["before_concepts"]), set(cues["remission_concepts"])
+    question_words = set(cues["question_words"])
     recent = any(it.kind == "token" and it.text in cues["recent"] for it in items)
     last_verb: str | None = None
     skip = -1
@@ -388,6 +417,11 @@ def _render(items: list[Item], lex: JaLexicon, keep_japanese: bool) -> str:
             if item.form.kind == "person":
                 english, _ = _person(items, k, lex)
                 out.add(english, kind="person")
+            elif item.form.concept in before_concepts:  # "移植を断った" -> "declined allo-HSCT"
+                out.before_anchor(item.form.english)
+            elif item.form.concept in remission_ids and out.anchor_kind in _TREATMENTS and k and items[k - 1].text == "で":
+                out.before_anchor("after")  # "ダサチニブで第一寛解" -> "after dasatinib CR1"
+                out.add(item.form.english, kind=item.form.kind)
             elif item.form.concept == "diagnosed" and recent:
                 out.add("newly diagnosed", kind="phase")
             else:
@@ -395,7 +429,7 @@ def _render(items: list[Item], lex: JaLexicon, keep_japanese: bool) -> str:
             last_verb = None
             continue
         if item.kind in ("latin", "english"):
-            out.add(item.text)
+            out.add(item.text, kind=_latin_kind(item.text) if item.kind == "latin" else "")
             last_verb = None
             continue
         if item.kind == "punct":
@@ -414,12 +448,18 @@ def _render(items: list[Item], lex: JaLexicon, keep_japanese: bool) -> str:
             out.open_if()
             out.end_clause(",")
             continue
+        if surf == "は" and nxt is not None and nxt.kind == "punct" and nxt.text == "?" and not (
+                question_words & {w.lower() for w in out.words[out.clause:]}):
+            out.before_clause_content("what")  # "治療は？" -> "what treatment?"
+            continue
         if tok.pos in ("助詞", "助動詞") and (surf in questions or dic in questions) and (
                 nxt is None or nxt.kind == "punct"):
             if nxt is None or nxt.text not in "?!":
                 out.end_clause("?")
             continue
         if (surf in negated or dic in negated) and tok.pos in ("助動詞", "形容詞", "名詞", "動詞", "接尾辞"):
+            if last_verb is not None and last_verb not in light:
+                continue  # the negation is a verb's of its own ("効かない"), not the treatment's
             word = "no" if out.anchor is not None and out.words[out.anchor][:1].isupper() or (
                 out.anchor is not None and not out.words[out.anchor].endswith("ed")) else "not"
             out.before_anchor(word)
