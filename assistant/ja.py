@@ -42,7 +42,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["JaLexicon", "load_ja_lexicon", "normalise", "to_english", "tokenize"]
+__all__ = ["JaLexicon", "english_only", "load_ja_lexicon", "normalise", "search_text", "to_english", "tokenize"]
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -531,3 +531,30 @@ def _to_english(question: str, keep_japanese: bool) -> str:
     english = _render(_segments(text, lex), lex, keep_japanese)
     # nothing the reader knows ("東京で一番おいしいピザは？"): the question as written, for the scope checks to refuse
     return english if any(ch.isalnum() for ch in english) else question
+
+
+def search_text(question: str) -> str:
+    """What retrieval reads for a question: `to_english`, then the Japanese content words of the question as
+    written (SudachiPy's forms), so BM25 also finds a user's own Japanese document; the dense side reads the
+    English part only (`english_only`).
+
+    >>> search_text("当院の寛解導入プロトコールは？")
+    'what induction protocol? 当院 緩解 導入 プロトコール'
+    """
+    english = to_english(question)
+    if english == question or not any(map(_is_japanese, question)):
+        return english
+    words = [t.surface for t in tokenize(normalise(question).replace(_PROTECT, " "))
+             if t.pos in _KEEP_POS and any(map(_is_japanese, t.surface)) and (len(t.surface) > 1 or t.surface >= "\u30a0")]
+    return f"{english} {' '.join(dict.fromkeys(words))}".strip()
+
+
+def english_only(text: str) -> str:
+    """The text without its Japanese words (for the English embedding).
+
+    >>> english_only("what induction? 寛解 導入")
+    'what induction?'
+    """
+    if not any(map(_is_japanese, text)):
+        return text
+    return " ".join(w for w in text.split() if not any(map(_is_japanese, w)))

@@ -44,8 +44,10 @@ _HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
 _ITEM_RE = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s+")
 _TABLE_RE = re.compile(r"^\s*\|")
-_BOUNDARY_RE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z])"
-                          r"|[。！？][」』）)\u201d]*\s*")  # Japanese: 。！？ end a sentence, no space after them
+_BOUNDARY_RE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[「]?[A-Z\u3040-\u30ff\u4e00-\u9fff])"
+                          # Japanese: 。！？ end a sentence (no space after them), with their closing brackets, unless
+                          # a quotation goes on ("「飲み忘れたときは？」と聞かれた")
+                          r"|[。！？][」』）)\u201d]*(?![」』）)\u201d]|[とっのなや])\s*")
 _ABBREVIATIONS = frozenset(
     ["e.g", "i.e", "vs", "v", "cf", "al", "fig", "figs", "no", "nos", "approx", "ca", "dr", "prof", "mr", "mrs", "ms", "st", "vol", "p", "pp", "ref", "refs", "eq", "eqs", "sec", "incl", "resp", "ed", "eds", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ph", "dept", "univ", "est"]
 )

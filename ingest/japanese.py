@@ -8,7 +8,7 @@ The SudachiPy tokenizer is built once per process, on first use.
     >>> has_japanese("寛解導入"), has_japanese("induction")
     (True, False)
     >>> terms("同種造血幹細胞移植後にMRD陰性でした。")
-    ['同種', '造血', '細胞', '移植', '後', 'mrd', '陰性']
+    ['同種', '造血', '細胞', '移植', '後', '陰性']
     >>> word_count("成人ALLの寛解導入療法について")
     8
 """
@@ -48,13 +48,13 @@ def _tokenizer() -> Any:
 
 
 def terms(text: str) -> list[str]:
-    """BM25 terms of the Japanese in a text: normalized forms of its content words (lower-cased)."""
+    """BM25 terms of the Japanese in a text: normalized forms of its Japanese content words."""
     out = []
     for m in _tokenizer().tokenize(text):
         pos = m.part_of_speech()
         if pos[0] not in _CONTENT or pos[1] == "数詞" or not m.surface().strip():
             continue
-        if pos[0] == "接尾辞" and not has_japanese(m.surface()):
-            continue
+        if not has_japanese(m.surface()):
+            continue  # Latin words and numbers are the English tokenizer's
         out.append(m.normalized_form().lower())
     return out

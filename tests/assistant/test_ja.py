@@ -107,3 +107,46 @@ def test_reading_time() -> None:
     for i in range(30):
         to_english(qs[i % 3] + "?" * (i + 2))  # new texts (not memoised)
     assert (time.perf_counter() - t) / 30 < 0.01  # well under 10 ms each (measured ~0.3 ms)
+
+
+@pytest.fixture(scope="module")
+def ja_doc_settings(tmp_path_factory: pytest.TempPathFactory):
+    """The bundled corpus plus a hospital's own Japanese document (ingested as guideline text, as with
+    `allguide ingest my-guideline.pdf --tier guideline`), in a real index."""
+    import sys
+    from pathlib import Path
+
+    from assistant.settings import Settings
+    from ingest import run_ingest
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ingest"))
+    from japanese_doc import HOSPITAL_JA
+
+    user = tmp_path_factory.mktemp("user-ja")
+    (user / "hospital-ja.md").write_text(HOSPITAL_JA, encoding="utf-8")
+    settings = Settings(store={"path": tmp_path_factory.mktemp("ja-store")})
+    run_ingest([user], settings.ingest_config(), corpus_dir=settings.corpus_dir(), tier_for_user_files="guideline")
+    return settings
+
+
+@pytest.mark.parametrize("q", [
+    "外来化学療法室での維持療法の服薬指導は誰が担当しますか？",
+    "当院では寛解導入後のMRDはどこに提出する？",
+    "飲み忘れたときはどうすればいい？",
+    "骨髄検査でフィラデルフィア染色体を確認した結果は、どこで共有しますか？",
+])
+def test_a_japanese_question_finds_the_users_japanese_document(ja_doc_settings, q: str) -> None:
+    from assistant.core import Assistant
+    from assistant.ja import search_text
+
+    bot = Assistant.from_settings(ja_doc_settings)
+    hits = bot.retriever.search(search_text(q), k=5)
+    assert "hospital-ja" in [h.chunk.doc_id for h in hits], (search_text(q), [h.chunk.section_id for h in hits])
+
+
+def test_an_english_question_still_finds_the_guideline_first(ja_doc_settings) -> None:
+    from assistant.core import Assistant
+
+    bot = Assistant.from_settings(ja_doc_settings)
+    hits = bot.retriever.search("Ph+ ALL induction for a 72-year-old?", k=5)
+    assert hits[0].chunk.doc_id != "hospital-ja"
