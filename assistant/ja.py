@@ -175,8 +175,11 @@ _NUMBERS: tuple[tuple[re.Pattern[str], Any], ...] = (
     (re.compile(r"(\d+(?:\.\d+)?)\s*%\s*以下"), lambda m: f"{m[1]}% or less"),
     (re.compile(r"(\d+)\s*(万|千)\s*(?:個|細胞)?\s*(?:に|中|あたり|分の)\s*1\s*個?"),
      lambda m: f"1 in {int(m[1]) * (10000 if m[2] == '万' else 1000):,}"),
-    (re.compile(r"(\d+)\s*(?:ヶ月|か月|カ月|ケ月|ヵ月)"), lambda m: f"{m[1]} months"),
+    (re.compile(r"(\d+)\s*(?:ヶ月|か月|カ月|ケ月|ヵ月|箇月)(?:間)?"), lambda m: f"{m[1]} months"),
     (re.compile(r"(\d+)\s*日目"), lambda m: f"day {m[1]}"),
+    (re.compile(r"(\d+)\s*週(?:間)?"), lambda m: f"{m[1]} weeks"),
+    (re.compile(r"(?<!\d)(\d{1,2})\s*年(?:間)?"), lambda m: f"{m[1]} years"),
+    (re.compile(r"(\d+)\s*日(?:間)?"), lambda m: f"{m[1]} days"),
     (re.compile(r"(\d+)\s*(?:コース|サイクル)"), lambda m: f"{m[1]} cycles"),
 )
 
@@ -273,6 +276,8 @@ def _form_at(low: str, i: int, lex: JaLexicon) -> JaForm | None:
 # ------------------------------------------------------------------------------------------ rendering
 
 
+_DURATION = re.compile(r"^\d+ (?:months|weeks|days|years)$")
+
 #: concepts a past verb makes history ("イマチニブを使った" -> "after imatinib"); not a diagnosis or a relapse
 _TREATMENTS = frozenset({"drug", "drug_class", "procedure", "regimen", "treatment", "phase_of_treatment"})
 
@@ -315,6 +320,17 @@ class _Out:
         self.kinds.insert(at, "")
         if self.anchor is not None and self.anchor >= at:
             self.anchor += 1
+
+    def duration_before(self, word: str) -> bool:
+        """"移植から3か月後" -> "3 months after allo-HSCT": a duration and the word before it change places."""
+        a = self.anchor
+        if a is None or a < 1 or not _DURATION.match(self.words[a]) or not self.kinds[a - 1]:
+            return False
+        duration = self.words.pop(a)
+        self.kinds.pop(a)
+        self._insert(a - 1, f"{duration} {word}")
+        self.anchor, self.anchor_modified, self.anchor_kind = a, True, self.kinds[a]
+        return True
 
     def before_clause_content(self, word: str) -> None:
         """Put `word` at the start of the clause ("CAR-Tの適応は？" -> "what CAR-T eligible?")."""
@@ -444,7 +460,7 @@ def _render(items: list[Item], lex: JaLexicon, keep_japanese: bool) -> str:
         if surf in hyp_before:
             out.open_if()
             continue
-        if surf in hyp_after and tok.pos in ("助詞", "助動詞", "名詞", "接尾辞"):
+        if surf in hyp_after and tok.pos in ("助詞", "助動詞", "名詞", "接尾辞", "接続詞"):
             out.open_if()
             out.end_clause(",")
             continue
@@ -460,12 +476,13 @@ def _render(items: list[Item], lex: JaLexicon, keep_japanese: bool) -> str:
         if (surf in negated or dic in negated) and tok.pos in ("助動詞", "形容詞", "名詞", "動詞", "接尾辞"):
             if last_verb is not None and last_verb not in light:
                 continue  # the negation is a verb's of its own ("効かない"), not the treatment's
-            word = "no" if out.anchor is not None and out.words[out.anchor][:1].isupper() or (
-                out.anchor is not None and not out.words[out.anchor].endswith("ed")) else "not"
-            out.before_anchor(word)
+            out.before_anchor("not" if out.anchor_kind == "word" or out.anchor is not None and
+                              out.words[out.anchor].endswith("ed") else "no")
             continue
         if surf in lex.before or tok.normalized in lex.before:
-            out.before_anchor(lex.before.get(surf) or lex.before[tok.normalized])
+            word = lex.before.get(surf) or lex.before[tok.normalized]
+            if not (word in ("after", "before") and out.duration_before(word)):
+                out.before_anchor(word)
             continue
         if tok.pos == "助動詞" and dic == "た" and last_verb in history_verbs and out.anchor_kind in _TREATMENTS and not (
                 nxt is not None and nxt.kind == "token" and nxt.text in history_unless):
@@ -474,7 +491,7 @@ def _render(items: list[Item], lex: JaLexicon, keep_japanese: bool) -> str:
         prev = items[k - 1] if k else None
         after_verb = prev is not None and prev.token is not None and prev.token.pos in ("動詞", "助動詞", "形容詞")
         conjunction = tok.pos == "接続詞" or tok.pos2 == "接続助詞"
-        if surf in terminators and (after_verb if surf == "が" else conjunction):  # "使ったが" (but), not "母が"
+        if surf in terminators and (after_verb if surf in ("が", "から") else conjunction):  # "使ったが", not "母が"
             out.end_clause(",")
             continue
         if tok.pos == "動詞" or (tok.pos == "名詞" and dic in history_verbs):
@@ -492,7 +509,9 @@ def _render(items: list[Item], lex: JaLexicon, keep_japanese: bool) -> str:
             continue
         english = lex.words.get(surf.lower()) or lex.words.get(dic.lower())
         if english:
-            out.add(english)
+            out.add(english, kind="word")
+            if tok.pos == "動詞":
+                last_verb = None  # a verb rendered as a word: a negation after it is its own ("見つからない")
             continue
         if keep_japanese and tok.pos in _KEEP_POS and any(map(_is_japanese, surf)):
             out.add(surf, content=False)
