@@ -52,7 +52,9 @@ _SUPERSCRIPTS = str.maketrans({"\u207b": "^-", "\u207a": "^+", "\u2070": "0", "\
                                "\u2078": "8", "\u2079": "9"})
 _PUNCT = str.maketrans({"、": ",", "。": ".", "・": "/", "「": " ", "」": " ", "『": " ", "』": " ", "【": "(",
                         "】": ")", "〜": "~", "−": "-", "‐": "-", "ー": "ー"})
-_PROTECT = "\x00"  # a rendered English piece in the text: kept as written
+_PROTECT = "\x00"
+#: kana the tokenizer reads as another word: written with the kanji meant ("はなし" would be 話, "story")
+_KANA_AMBIGUOUS = (("はなし", "は無し"), ("もなし", "も無し"), ("がなし", "が無し"))  # a rendered English piece in the text: kept as written
 _FUNCTION_POS = frozenset({"助詞", "助動詞", "補助記号", "空白", "接尾辞", "接頭辞", "感動詞", "接続詞", "連体詞",
                            "記号"})
 _KEEP_POS = frozenset({"名詞", "動詞", "形容詞", "副詞", "形状詞"})
@@ -128,6 +130,8 @@ def normalise(text: str) -> str:
     '70歳,10^-4.緩解?'
     """
     text = unicodedata.normalize("NFKC", text.replace(_PROTECT, " ").translate(_SUPERSCRIPTS)).translate(_PUNCT)
+    for written, unambiguous in _KANA_AMBIGUOUS:  # "変異はなし" is not 話 (a story)
+        text = text.replace(written, unambiguous)
     return _normalise_nouns(text)
 
 
@@ -292,6 +296,7 @@ class _Out:
         self.anchor: int | None = None  # index of the last content word in this clause
         self.anchor_kind = ""  # the concept kind of that word ("" for other words)
         self.anchor_modified = False
+        self.modifier_at: int | None = None  # where the anchor's modifier went ("prior allo-HSCT")
         self.hypothetical = False
 
     def add(self, word: str, *, content: bool = True, kind: str = "") -> None:
@@ -307,13 +312,16 @@ class _Out:
             self.add(word, content=False)
             return
         if self.anchor_modified:
+            if word in ("no", "not") and self.modifier_at is not None:  # "移植歴なし" -> "no prior allo-HSCT"
+                self._insert(self.modifier_at, "no")
+                self.modifier_at = None
             return
         at = self.anchor
         if self.anchor_kind in _TREATMENTS:  # a run of treatments: "after dasatinib + hyper-CVAD"
             while at - 1 >= self.clause and (self.kinds[at - 1] in _TREATMENTS or self.words[at - 1] in ("+", "/", "and")):
                 at -= 1
         self._insert(at, word)
-        self.anchor_modified = True
+        self.anchor_modified, self.modifier_at = True, at
 
     def _insert(self, at: int, word: str) -> None:
         self.words.insert(at, word)
@@ -377,7 +385,9 @@ def _owner_index(items: list[Item], k: int) -> int | None:
 
 
 def _person(items: list[Item], k: int, lex: JaLexicon) -> tuple[str, bool]:
-    """A person concept in English with its possessor; True when the possessor before it was used."""
+    """A person concept in English with its possessor; True when the possessor before it was used. A relative
+    with no possessor is the asker's ("母" -> "my mother"), or the patient's when the text names the patient
+    ("兄弟がドナー候補。患者は52歳" -> "the patient's brother")."""
     form = items[k].form
     assert form is not None
     j = _owner_index(items, k)
@@ -385,7 +395,11 @@ def _person(items: list[Item], k: int, lex: JaLexicon) -> tuple[str, bool]:
         owner = _possessive(items[j], lex)
         if owner:
             return f"{owner} {form.english}", True
-    default = lex.cues["people"]["default_possessor"].get(form.role, "my")
+    people = lex.cues["people"]
+    default = people["default_possessor"].get(form.role, "my")
+    if form.role in ("relative", "acquaintance") and any(
+            it.kind == "token" and it.text in people["patient"] for it in items):
+        default = "the patient's"
     return f"{default} {form.english}", False
 
 

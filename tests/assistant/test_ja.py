@@ -150,3 +150,45 @@ def test_an_english_question_still_finds_the_guideline_first(ja_doc_settings) ->
     bot = Assistant.from_settings(ja_doc_settings)
     hits = bot.retriever.search("Ph+ ALL induction for a 72-year-old?", k=5)
     assert hits[0].chunk.doc_id != "hospital-ja"
+
+
+# ------------------------------------------------------------------------------ classes of phrasings
+
+
+@pytest.mark.parametrize(("q", "field", "value"), [
+    # negation: なし, ない, 〜していない, 〜しなかった, ありません, 陰性
+    ("移植はしていない", "transplant", "not_done"), ("同種移植は受けていません", "transplant", "not_done"),
+    ("移植歴なし", "transplant", "not_done"), ("移植なしで維持療法中", "transplant", "not_done"),
+    ("移植をしなかった", "transplant", "not_done"), ("移植はなし", "transplant", "not_done"),
+    ("フィラデルフィア染色体はありませんでした", "ph_status", "negative"), ("Ph陰性です", "ph_status", "negative"),
+    ("T315I変異はなし", "t315i", False), ("T315I変異は陰性でした", "t315i", False), ("MRDは陰性", "mrd_status", "negative"),
+    ("CD19は陰性でした", "cd19", False), ("ドナーが見つからない場合は？", "donor", False),
+    # family and experiencer: the asker's relative is the patient; the patient's relative is not
+    ("母が70歳でALLです", "age", 70), ("私の母（70歳）がPh陽性ALL", "age", 70), ("父は68歳、Ph陰性ALLと診断", "age", 68),
+    ("妻（48）がB細胞性ALL", "age", 48), ("夫が55歳でT細胞性ALLになった", "age", 55), ("息子は25歳、ALLで再発", "age", 25),
+    ("娘（19歳）がALL", "age", 19), ("祖母が77歳でALLと言われた", "age", 77), ("72歳の父がPh陽性ALL", "age", 72),
+    ("患者さんの母（80歳）が付き添い。患者は45歳のPh陽性ALL", "age", 45),
+    # hypothetical: もし, 〜だったら, 〜なら, 〜場合
+    ("もし70歳だったら治療は変わりますか", "age", 70), ("MRD陽性だったら移植？", "mrd_status", "positive"),
+    ("再発した場合の治療は", "phase", "relapsed"), ("65歳以上なら強力化学療法は？", "age_band", "65+"),
+    ("もしT315I変異があれば", "t315i", True),
+    # history: 〜後, 既往, 歴, a past verb, 耐性, 効かなくなった
+    ("同種移植後に再発", "transplant", "done"), ("移植後のMRD陽性", "mrd_timepoint", "post_hsct"),
+    ("イマチニブ投与後に再発した", "prior_tkis", ["imatinib"]), ("ダサチニブ既往あり", "prior_tkis", ["dasatinib"]),
+    ("イマチニブ使用歴あり", "prior_tkis", ["imatinib"]), ("イマチニブ耐性のPh陽性ALL", "prior_tkis", ["imatinib"]),
+    ("ダサチニブが効かなくなったらポナチニブ？", "prior_tkis", ["dasatinib"]),
+    ("移植から3か月後にMRDが陽性になりました", "transplant", "done"),
+    # numbers as Japanese writes them
+    ("ＭＲＤは１万個に１個", "mrd_level_pct", 0.01), ("MRD 10⁻³", "mrd_level_pct", 0.1), ("40〜64歳のPh陰性ALL", "age_band", "40-64"),
+    ("20代前半の男性", "age_band", "aya"), ("８１歳女性", "age", 81), ("MRD 0.1%未満", "mrd_status", "negative"),
+])
+def test_classes_of_japanese_phrasings(q: str, field: str, value) -> None:
+    assert read_facts(to_english(q)).model_dump()[field] == value, to_english(q)
+
+
+@pytest.mark.parametrize("q", [
+    "患者さんの娘（20歳）が心配しています。患者は50歳男性、T細胞性ALLです", "友人の母（80歳）もALLでした。私の父は62歳でPh陽性ALLです",
+    "兄（45歳）がドナー候補です。患者は52歳", "患者は52歳、弟さん（45）がドナー候補",
+])
+def test_others_ages_stay_theirs(q: str) -> None:
+    assert read_facts(to_english(q)).age in (50, 62, 52), to_english(q)
