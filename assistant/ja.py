@@ -215,6 +215,7 @@ def _segments(text: str, lex: JaLexicon) -> list[Item]:
     items: list[Item] = []
     low = text.lower()
     rest: list[str] = []
+    bounds = _word_bounds(text)
 
     def flush() -> None:
         if rest:
@@ -230,7 +231,7 @@ def _segments(text: str, lex: JaLexicon) -> list[Item]:
             items.append(Item("english", text[i + 1:j]))
             i = j + 1
             continue
-        form = _form_at(low, i, lex)
+        form = _form_at(low, i, lex, bounds)
         if form is not None:
             flush()
             items.append(Item("concept", form.english, form=form))
@@ -238,7 +239,7 @@ def _segments(text: str, lex: JaLexicon) -> list[Item]:
             continue
         if ch.isascii() and (ch.isalnum() or ch in "+"):
             j = i
-            while j < len(text) and _ascii_word(text[j]) and not (j > i and _form_at(low, j, lex) and not
+            while j < len(text) and _ascii_word(text[j]) and not (j > i and _form_at(low, j, lex, bounds) and not
                                                                    text[j - 1].isalnum()):
                 j += 1
             flush()
@@ -262,12 +263,24 @@ def _segments(text: str, lex: JaLexicon) -> list[Item]:
     return items
 
 
-def _form_at(low: str, i: int, lex: JaLexicon) -> JaForm | None:
-    """The longest lexicon form starting at i (a form starting or ending with a Latin letter needs a word edge)."""
+def _word_bounds(text: str) -> frozenset[int]:
+    """Offsets where SudachiPy puts a word boundary in the text."""
+    out, pos = {0}, 0
+    for t in tokenize(text.replace(_PROTECT, " ")):
+        pos += len(t.surface)
+        out.add(pos)
+    return frozenset(out)
+
+
+def _form_at(low: str, i: int, lex: JaLexicon, bounds: frozenset[int] = frozenset()) -> JaForm | None:
+    """The longest lexicon form starting at i (a form starting or ending with a Latin letter needs a word edge; a
+    one-kanji form a word of its own: 夫 in 大丈夫 is not a husband)."""
     for form in lex.forms.get(low[i], ()):
         if not low.startswith(form.text, i):
             continue
         end = i + len(form.text)
+        if len(form.text) == 1 and _is_japanese(form.text) and not (i in bounds and end in bounds):
+            continue
         if form.text[0].isascii() and form.text[0].isalnum() and i > 0 and low[i - 1].isascii() and low[i - 1].isalnum():
             continue
         if form.text[-1].isascii() and form.text[-1].isalnum() and end < len(low) and low[end].isascii() and low[
@@ -418,7 +431,7 @@ def _latin_kind(word: str) -> str:
     from assistant.concepts import concept_ids, load_lexicon
 
     lex = load_lexicon()
-    kinds = [lex.concepts[c].kind for c in concept_ids(word.lower().strip("+"), lex)]
+    kinds = sorted(lex.concepts[c].kind for c in concept_ids(word.lower().strip("+"), lex))
     return next((k for k in kinds if k in _TREATMENTS), kinds[0] if kinds else "")
 
 

@@ -17,7 +17,7 @@ from evals.runner import load_suite, load_thresholds, suite_kind
 def test_ja_data_is_valid_varied_and_large_enough() -> None:
     rows = load_suite("ja")
     gold = {r["id"]: r for r in load_suite("full")}
-    assert len(rows) >= 80
+    assert len(rows) >= 100
     for row in rows:
         validate_ja_row(row, gold)
         for key in ("expected_sections", "expected_scope", "expected_verdict", "must_include", "category"):
