@@ -22,12 +22,12 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 
+from assistant.ja import english_only
 from assistant.models import Chunk, PatientFacts, RetrievedChunk
 from assistant.rules.logic import RuleBook
-from assistant.ja import english_only
+from assistant.text import DRUG_TOKENS, POPULATION_TOKENS, TRIAL_RE, chunk_sentences, tokenize, trial_keys
 from ingest.japanese import has_japanese
 from ingest.japanese import terms as japanese_terms
-from assistant.text import DRUG_TOKENS, POPULATION_TOKENS, TRIAL_RE, chunk_sentences, tokenize, trial_keys
 from ingest.sparse import SparseIndex
 
 #: Questions that ask about trial data want the evidence tier; all others lean to guideline statements.
@@ -88,8 +88,10 @@ class _ChunkTerms:
     @functools.cached_property
     def fingerprint(self) -> str:
         from assistant import text
+        from ingest import japanese
 
         h = hashlib.sha256(Path(text.__file__).read_bytes())
+        h.update(Path(japanese.__file__).read_bytes())  # (the Japanese terms: SudachiPy's, ingest.japanese)
         h.update(inspect.getsource(chunk_search_text).encode())
         return h.hexdigest()[:16]
 
