@@ -6,6 +6,8 @@ equivalent) and `expected` (the patient facts the English question is read with)
 
 - `facts_equal_en`: the facts read from the Japanese question equal those read from `en`;
 - `facts_expected`: every `expected` fact is read from the Japanese question;
+- `plan_equal_en`: the question plan names the same clinical concepts (markers, lineages, phases, treatments) as
+  the English question's;
 - `recall@5` of the Japanese and of the English question (hybrid retrieval, the gold suite's notion);
 - `scope_ok` and `refusal_ok` (refused exactly when the row expects a refusal).
 
@@ -35,6 +37,7 @@ JA_KEYS = frozenset({"id", "source_id", "question", "en", "register", "category"
 JA_HEADLINE: tuple[tuple[str, str], ...] = (
     ("ja_facts_equal_en", "Questions whose patient facts equal the English question's"),
     ("ja_facts_expected", "Questions with every expected patient fact read"),
+    ("ja_plan_equal_en", "Questions whose plan names the English question's clinical concepts"),
     ("ja_recall@5", "Retrieval recall@5, Japanese questions"),
     ("en_recall@5", "Retrieval recall@5, the same questions in English"),
     ("ja_recall_gap", "English minus Japanese recall@5"),
@@ -77,6 +80,23 @@ def ask_japanese(assistant: Any, question: str, *, mode: str) -> Any:
     return assistant.ask(to_english(question), mode=mode)
 
 
+def clinical_concepts(question: str) -> frozenset[str]:
+    """The clinical concepts a question's plan names (not people, question words or grammar).
+
+    >>> sorted(clinical_concepts("what aged 70 Ph-positive ALL induction?"))
+    ['induction', 'ph_positive']
+    """
+    from assistant.concepts import load_lexicon
+    from assistant.plan import read_question
+
+    lex = load_lexicon()
+    return frozenset(c for c in read_question(question).concepts if lex.concepts[c].kind in _CLINICAL_KINDS)
+
+
+_CLINICAL_KINDS = frozenset({"marker", "lineage", "phase", "drug", "drug_class", "treatment", "procedure", "regimen",
+                             "phase_of_treatment"})
+
+
 def _recall(assistant: Any, answer: Any, expected: Sequence[Any]) -> float | None:
     hits = assistant.retriever.search(answer.question, facts=answer.patient, k=10, mode="hybrid")
     return M.recall_at_k(expected, [h.chunk.section_id for h in hits], 5)
@@ -91,6 +111,7 @@ def answer_ja(assistant: Any, rows: Sequence[Mapping[str, Any]], *, mode: str,
         en = assistant.ask(row["en"], mode=mode)
         refused = ja.verdict == "refused"
         score = {"facts_equal_en": ja.patient == en.patient, "facts_expected": facts_expected(row, ja.patient),
+                 "plan_equal_en": clinical_concepts(ja.question) == clinical_concepts(en.question),
                  "ja_recall@5": _recall(assistant, ja, row["expected_sections"]),
                  "en_recall@5": _recall(assistant, en, row["expected_sections"]),
                  "scope_ok": M.scope_ok(row, ja), "refusal_ok": M.expects_refusal(row) == refused,
@@ -109,6 +130,7 @@ def summarise_ja(results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Headline, per-register shares and the failing rows of a Japanese run."""
     ja_r, en_r = _share(results, "ja_recall@5"), _share(results, "en_recall@5")
     head = {"ja_facts_equal_en": _share(results, "facts_equal_en"), "ja_facts_expected": _share(results, "facts_expected"),
+            "ja_plan_equal_en": _share(results, "plan_equal_en"),
             "ja_recall@5": ja_r, "en_recall@5": en_r,
             "ja_recall_gap": (en_r - ja_r) if ja_r is not None and en_r is not None else None,
             "ja_scope_ok": _share(results, "scope_ok"), "ja_refusal_ok": _share(results, "refusal_ok")}
@@ -138,5 +160,5 @@ def result_line(r: Mapping[str, Any]) -> dict[str, Any]:
             "en_facts": r["english"].patient.model_dump(mode="json"), "answer": r["answer"].model_dump(mode="json")}
 
 
-__all__ = ["JA_HEADLINE", "answer_ja", "ask_japanese", "facts_expected", "result_line", "summarise_ja",
+__all__ = ["JA_HEADLINE", "answer_ja", "ask_japanese", "clinical_concepts", "facts_expected", "result_line", "summarise_ja",
            "validate_ja_row"]
