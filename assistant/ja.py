@@ -28,7 +28,14 @@ How, in order:
    dropped; other Japanese content words are dropped too (`keep_japanese=True` keeps them, for a reader that
    tokenizes Japanese).
 
-The lexicon and the SudachiPy tokenizer are loaded once per process, on first use.
+How the pipeline uses it: `lang.detect(question)` decides the answer's language; whenever
+`lang.has_japanese(question)` (also for an English question with a Japanese term), the facts reader, the plan and
+the scope checks read `to_english(question)`, and retrieval reads `search_text(question)` (the same English plus the
+question's Japanese words, for a user's own Japanese documents; `HybridRetriever` ranks those words by BM25 on their
+own and keeps them out of the English embedding). A question without Japanese script is returned unchanged.
+
+The lexicon and the SudachiPy tokenizer are loaded once per process, on first use; reading a question takes about
+0.2 ms warm (p50 over the Japanese suite, 0.6 ms p95).
 """
 
 from __future__ import annotations
