@@ -190,7 +190,7 @@ _NUMBERS: tuple[tuple[re.Pattern[str], Any], ...] = (
     (re.compile(r"(\d+)\s*日目"), lambda m: f"day {m[1]}"),
     (re.compile(r"(\d+)\s*週(?:間)?"), lambda m: f"{m[1]} weeks"),
     (re.compile(r"(?<!\d)(\d{1,2})\s*年(?:間)?"), lambda m: f"{m[1]} years"),
-    (re.compile(r"(\d+)\s*日(?:間)?"), lambda m: f"{m[1]} days"),
+    (re.compile(r"(\d+)\s*日(?:間)?(?![量何])"), lambda m: f"{m[1]} days"),
     (re.compile(r"(\d+)\s*(?:コース|サイクル)"), lambda m: f"{m[1]} cycles"),
 )
 
@@ -300,6 +300,7 @@ def _form_at(low: str, i: int, lex: JaLexicon, bounds: frozenset[int] = frozense
 # ------------------------------------------------------------------------------------------ rendering
 
 
+_JOINERS = frozenset({"+", "/", "and"})
 _DURATION = re.compile(r"^\d+ (?:months|weeks|days|years)$")
 
 #: concepts a past verb makes history ("イマチニブを使った" -> "after imatinib"); not a diagnosis or a relapse
@@ -337,9 +338,11 @@ class _Out:
                 self.modifier_at = None
             return
         at = self.anchor
-        if self.anchor_kind in _TREATMENTS:  # a run of treatments: "after dasatinib + hyper-CVAD"
-            while at - 1 >= self.clause and (self.kinds[at - 1] in _TREATMENTS or self.words[at - 1] in ("+", "/", "and")):
-                at -= 1
+        while at - 1 >= self.clause:  # treatments joined by + or /: "after dasatinib + hyper-CVAD"
+            joined = self.words[at - 1] in _JOINERS or self.words[at].startswith(("+", "/"))
+            if not (joined and (self.kinds[at - 1] in _TREATMENTS or self.words[at - 1] in _JOINERS)):
+                break
+            at -= 1
         self._insert(at, word)
         self.anchor_modified, self.modifier_at = True, at
 
@@ -494,7 +497,8 @@ def _render(items: list[Item], lex: JaLexicon, keep_japanese: bool) -> str:
         if surf in hyp_before:
             out.open_if()
             continue
-        if surf in hyp_after and tok.pos in ("助詞", "助動詞", "名詞", "接尾辞", "接続詞"):
+        advice = nxt is not None and nxt.kind == "token" and nxt.text in ("いい", "よい", "良い")  # "飲めばいい?"
+        if surf in hyp_after and tok.pos in ("助詞", "助動詞", "名詞", "接尾辞", "接続詞") and not advice:
             out.open_if()
             out.end_clause(",")
             continue
