@@ -57,3 +57,34 @@ def test_a_japanese_document_is_split_into_sentences_and_indexed_for_bm25(tiny_c
     assert sparse.df("外来") >= 1 and sparse.df("薬剤") >= 1 and sparse.df("緩解") >= 1  # 寛解 and 緩解: one term
     top = [sparse.ids[r] for r in sparse.top(terms("外来化学療法室での服薬指導は誰が担当？"), 1)]
     assert top and top[0] in {c.chunk_id for c in chunks if "外来化学療法室" in c.text}
+
+
+def test_japanese_file_names_get_ids_of_their_own(tmp_path: Path) -> None:
+    from ingest.loaders import load_document
+
+    a, b = tmp_path / "当院手順.txt", tmp_path / "維持療法.txt"
+    a.write_text("当院の手順。", encoding="utf-8")
+    b.write_text("維持療法の手順。", encoding="utf-8")
+    ids = {load_document(a).doc_id, load_document(b).doc_id}
+    assert len(ids) == 2 and all(i.startswith("doc-") for i in ids)
+
+
+def test_a_japanese_pdf_is_read_and_split_into_its_sentences(tmp_path: Path) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from ingest.loaders import load_document
+
+    sentences = ["当院では、維持療法は外来化学療法室で行う。", "服薬指導は病棟薬剤師が担当する。",
+                 "寛解導入後のMRDは外部検査会社に提出する！", "結果はいつ出るのか？"]
+    pdfmetrics.registerFont(UnicodeCIDFont("HeiseiMin-W3"))  # a Japanese font that ships with reportlab
+    c = canvas.Canvas(str(tmp_path / "当院の手順.pdf"))
+    c.setFont("HeiseiMin-W3", 11)
+    for k, s in enumerate(sentences):
+        c.drawString(72, 780 - 18 * k, s)
+    c.showPage()
+    c.save()
+    doc = load_document(tmp_path / "当院の手順.pdf")
+    assert [doc.text[a:b] for a, b in split_sentences(doc.text)] == sentences
+    assert doc.doc_id.startswith("doc-") and "外来" in terms(doc.text)
