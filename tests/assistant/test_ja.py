@@ -232,3 +232,12 @@ def test_changing_ones_own_treatment_is_flagged_or_refused(q: str) -> None:
                                "ブリナツモマブの作用機序は？", "65歳以上のPh陽性ALLの寛解導入は？"])
 def test_questions_about_treatments_are_not_dose_requests(q: str) -> None:
     assert "SAFE-DOSE-003" not in _rules(q), to_english(q)
+
+
+@pytest.mark.parametrize(("q", "english"), [
+    ("Ph陽性 ALL induction?", "Ph-positive ALL induction?"),
+    ("Is 同種移植 in CR1 recommended for a 45-year-old man?", "Is allo-HSCT in CR1 recommended for a 45-year-old man?"),
+    ("MRD陰性 after allo, TKI?", "MRD negative after allo, TKI?"),
+])
+def test_japanese_terms_inside_an_english_question_are_read(q: str, english: str) -> None:
+    assert to_english(q) == english
