@@ -363,6 +363,15 @@ class _Out:
         self.anchor, self.anchor_modified, self.anchor_kind = a, True, self.kinds[a]
         return True
 
+    def drop_anchor(self) -> None:
+        """Take the last content word (and a modifier put before it) out: "移植後ではなく移植前" -> "before ..."."""
+        if self.anchor is None:
+            return
+        start = self.modifier_at if self.anchor_modified and self.modifier_at is not None else self.anchor
+        del self.words[start:self.anchor + 1]
+        del self.kinds[start:self.anchor + 1]
+        self.anchor, self.anchor_modified, self.modifier_at, self.anchor_kind = None, False, None, ""
+
     def before_clause_content(self, word: str) -> None:
         """Put `word` at the start of the clause ("CAR-Tの適応は？" -> "what CAR-T eligible?")."""
         self._insert(self.clause, word)
@@ -434,6 +443,16 @@ def _is_person_owner(items: list[Item], k: int, lex: JaLexicon) -> bool:
     return (j + 1 < len(items) and items[j].kind == "token" and items[j].text == "の"
             and items[j + 1].kind == "concept" and items[j + 1].form is not None
             and items[j + 1].form.kind == "person" and _possessive(items[k], lex) is not None)
+
+
+def _contrast_follows(items: list[Item], k: int) -> bool:
+    """Content follows "なく" in the same sentence: "AではなくB" (not A but B), not "副作用もなく。"."""
+    for it in items[k + 1:]:
+        if it.kind == "punct" and it.text in ".?!":
+            return False
+        if it.kind in ("concept", "latin", "english") or it.token is not None and it.token.pos == "名詞":
+            return True
+    return False
 
 
 def _latin_kind(word: str) -> str:
@@ -514,8 +533,15 @@ def _render(items: list[Item], lex: JaLexicon, keep_japanese: bool) -> str:
         if (surf in negated or dic in negated) and tok.pos in ("助動詞", "形容詞", "名詞", "動詞", "接尾辞"):
             if last_verb is not None and last_verb not in light:
                 continue  # the negation is a verb's of its own ("効かない"), not the treatment's
-            out.before_anchor("not" if out.anchor_kind == "word" or out.anchor is not None and
-                              out.words[out.anchor].endswith("ed") else "no")
+            opposite = lex.cues["opposites"].get(out.words[out.anchor]) if out.anchor is not None else None
+            if opposite is not None and not out.anchor_modified:  # "陽性ではない" -> "negative"
+                out.words[out.anchor] = opposite
+                out.anchor_modified = True
+            elif surf == "なく" and _contrast_follows(items, k):  # "AではなくB": B is what is meant
+                out.drop_anchor()
+            else:
+                out.before_anchor("not" if out.anchor_kind == "word" or out.anchor is not None and
+                                  out.words[out.anchor].endswith("ed") else "no")
             continue
         if surf in lex.before or tok.normalized in lex.before:
             word = lex.before.get(surf) or lex.before[tok.normalized]

@@ -241,3 +241,14 @@ def test_questions_about_treatments_are_not_dose_requests(q: str) -> None:
 ])
 def test_japanese_terms_inside_an_english_question_are_read(q: str, english: str) -> None:
     assert to_english(q) == english
+
+
+@pytest.mark.parametrize(("q", "field", "value"), [
+    ("Ph陰性ではなく陽性でした", "ph_status", "positive"), ("Ph陰性ではない", "ph_status", "positive"),
+    ("MRDは陽性ではありません", "mrd_status", "negative"), ("CD19は陽性ではない", "cd19", False),
+    ("再発ではなく難治です", "phase", "refractory"), ("移植後ではなく移植前のMRD", "transplant", None),
+    ("MRDは検出されず", "mrd_status", "negative"),
+])
+def test_negated_results_and_contrasts(q: str, field: str, value) -> None:
+    """A negated result is its opposite; "AではなくB" (not A but B) reads B."""
+    assert read_facts(to_english(q)).model_dump()[field] == value, to_english(q)
