@@ -8,7 +8,8 @@ equivalent) and `expected` (the patient facts the English question is read with)
 - `facts_expected`: every `expected` fact is read from the Japanese question;
 - `plan_equal_en`: the question plan names the same clinical concepts (markers, lineages, phases, treatments) as
   the English question's;
-- `recall@5` of the Japanese and of the English question (hybrid retrieval, the gold suite's notion);
+- `recall@5` of the Japanese and of the English question (hybrid retrieval, the gold suite's notion), and of the
+  Japanese question read with its own Japanese words too (`ja.search_text`, what retrieval is meant to read);
 - `scope_ok` and `refusal_ok` (refused exactly when the row expects a refusal).
 
 Until `Assistant.ask` reads Japanese itself (a `lang` parameter), the suite renders the question with
@@ -26,7 +27,7 @@ import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from assistant.ja import to_english
+from assistant.ja import search_text, to_english
 from assistant.models import PatientFacts
 from evals import metrics as M
 from evals.lay import value_ok
@@ -39,6 +40,7 @@ JA_HEADLINE: tuple[tuple[str, str], ...] = (
     ("ja_facts_expected", "Questions with every expected patient fact read"),
     ("ja_plan_equal_en", "Questions whose plan names the English question's clinical concepts"),
     ("ja_recall@5", "Retrieval recall@5, Japanese questions"),
+    ("ja_search_recall@5", "Retrieval recall@5, Japanese questions read with their Japanese words (ja.search_text)"),
     ("en_recall@5", "Retrieval recall@5, the same questions in English"),
     ("ja_recall_gap", "English minus Japanese recall@5"),
     ("ja_scope_ok", "Scope as expected"),
@@ -97,8 +99,8 @@ _CLINICAL_KINDS = frozenset({"marker", "lineage", "phase", "drug", "drug_class",
                              "phase_of_treatment"})
 
 
-def _recall(assistant: Any, answer: Any, expected: Sequence[Any]) -> float | None:
-    hits = assistant.retriever.search(answer.question, facts=answer.patient, k=10, mode="hybrid")
+def _recall(assistant: Any, answer: Any, expected: Sequence[Any], *, text: str | None = None) -> float | None:
+    hits = assistant.retriever.search(text or answer.question, facts=answer.patient, k=10, mode="hybrid")
     return M.recall_at_k(expected, [h.chunk.section_id for h in hits], 5)
 
 
@@ -113,6 +115,8 @@ def answer_ja(assistant: Any, rows: Sequence[Mapping[str, Any]], *, mode: str,
         score = {"facts_equal_en": ja.patient == en.patient, "facts_expected": facts_expected(row, ja.patient),
                  "plan_equal_en": clinical_concepts(ja.question) == clinical_concepts(en.question),
                  "ja_recall@5": _recall(assistant, ja, row["expected_sections"]),
+                 "ja_search_recall@5": _recall(assistant, ja, row["expected_sections"],
+                                               text=search_text(row["question"])),
                  "en_recall@5": _recall(assistant, en, row["expected_sections"]),
                  "scope_ok": M.scope_ok(row, ja), "refusal_ok": M.expects_refusal(row) == refused,
                  "en_scope_ok": M.scope_ok(row, en)}
@@ -131,7 +135,7 @@ def summarise_ja(results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     ja_r, en_r = _share(results, "ja_recall@5"), _share(results, "en_recall@5")
     head = {"ja_facts_equal_en": _share(results, "facts_equal_en"), "ja_facts_expected": _share(results, "facts_expected"),
             "ja_plan_equal_en": _share(results, "plan_equal_en"),
-            "ja_recall@5": ja_r, "en_recall@5": en_r,
+            "ja_recall@5": ja_r, "ja_search_recall@5": _share(results, "ja_search_recall@5"), "en_recall@5": en_r,
             "ja_recall_gap": (en_r - ja_r) if ja_r is not None and en_r is not None else None,
             "ja_scope_ok": _share(results, "scope_ok"), "ja_refusal_ok": _share(results, "refusal_ok")}
     registers: dict[str, dict[str, Any]] = {}
