@@ -39,6 +39,10 @@ Lang = Literal["en", "ja"]
 #: Simplified Chinese characters that Japanese does not use (a text with them and no kana is Chinese).
 _SIMPLIFIED = frozenset("这们么吗呢吧该说请应还让认为时对关于细阳阴费亲疗剂药恶发乐体检验围导儿东话讲过这样怎")
 
+#: Latin shorthand Japanese clinicians write inside Japanese ("CR1 allo適応?"): not English prose
+_SHORTHAND = frozenset({"allo", "auto", "haplo", "blina", "ino", "dex", "pred", "mtx", "vcr", "ara", "hyper", "cvad",
+                        "mrd", "cns", "etc", "pre", "post", "neg", "pos"})
+
 #: Scripts this assistant does not read, by code-point range: (first, last, name).
 _OTHER_SCRIPTS = (
     (0x0370, 0x03FF, "Greek"), (0x0400, 0x04FF, "Cyrillic"), (0x0590, 0x05FF, "Hebrew"), (0x0600, 0x06FF, "Arabic"),
@@ -104,8 +108,9 @@ def _latin_words(text: str) -> list[str]:
         if ch.isascii() and ch.isalpha():
             cur.append(ch)
         else:
-            if len(cur) >= 3 and not "".join(cur).isupper():  # prose words, not abbreviations (ALL, TKI)
-                words.append("".join(cur))
+            word = "".join(cur)
+            if len(word) >= 3 and not word.isupper() and word.lower() not in _SHORTHAND:  # prose, not ALL, TKI, allo
+                words.append(word)
             cur = []
     return words
 

@@ -252,3 +252,12 @@ def test_japanese_terms_inside_an_english_question_are_read(q: str, english: str
 def test_negated_results_and_contrasts(q: str, field: str, value) -> None:
     """A negated result is its opposite; "AではなくB" (not A but B) reads B."""
     assert read_facts(to_english(q)).model_dump()[field] == value, to_english(q)
+
+
+@pytest.mark.parametrize(("q", "english"), [
+    ("B-ALL CD19+ 再発2回目、ブリナ？イノツズ？", "B-ALL CD19+ second relapse, blinatumomab? inotuzumab?"),
+    ("HD-MTXは何コース？", "HD-MTX how many cycles?"),
+    ("Ph+ 70代 TKI+PSL導入後の地固めは？", "what Ph+ in their 70s TKI+ prednisolone after induction consolidation?"),
+])
+def test_residents_shorthand(q: str, english: str) -> None:
+    assert to_english(q) == english

@@ -36,3 +36,8 @@ def test_other_script_names_the_languages_not_read(q: str, script: str | None) -
 
 def test_has_japanese() -> None:
     assert has_japanese("Ph陽性") and has_japanese("かな") and not has_japanese("Ph+ ALL")
+
+
+@pytest.mark.parametrize("q", ["Ph+ALL CR1 MRD(-) allo適応?", "CR1 auto移植は？", "haplo移植の適応"])
+def test_latin_shorthand_inside_japanese_is_not_english_prose(q: str) -> None:
+    assert detect(q) == "ja"
