@@ -164,7 +164,7 @@ class Assistant:
         Japanese is then rendered from the checked one (`assistant.localise`). An LLM answer cannot be checked in
         Japanese yet, so a Japanese answer is the extractive one."""
         from assistant import ja, localise
-        from assistant.lang import detect
+        from assistant.lang import detect, has_japanese, other_script
 
         text = question if isinstance(question, str) else ""
         asked = detect(text)  # the question is read in its own language; `lang` is the answer's
@@ -173,12 +173,17 @@ class Assistant:
         except ValueError as exc:
             raise QuestionError(str(exc)) from exc
         history = localise.english_history(history, ja.to_english) if history else history
-        if lang == "en" and asked == "en":
+        # a Japanese term inside an English question is read too ("Ph陽性 ALL induction?"); Chinese is not Japanese
+        reads = has_japanese(text) and other_script(text) is None
+        if lang == "en" and not reads:
             return self._run(question, history=history, overrides=overrides, mode=mode, sink=sink)
         q = self._validate(question)
+        english = ja.to_english(q) if reads else q
+        # retrieval also reads the question's own Japanese words (a user's Japanese document is found by them)
+        words = ja.search_text(q)[len(english):].strip() if reads else ""
         fallback = lang == "ja" and self.llm is not None and mode != "extractive"
-        answer = self._run(ja.to_english(q) if asked == "ja" else q, history=history, overrides=overrides,
-                           mode="extractive" if fallback else mode, sink=sink)
+        answer = self._run(english, history=history, overrides=overrides,
+                           mode="extractive" if fallback else mode, sink=sink, words=words)
         shown = localise.localise(answer, lang=lang, llm_fallback=fallback and answer.verdict != "refused",
                                   translations=localise.translations_for(self.settings.corpus_dir()))
         return shown.model_copy(update={"question": q, "question_en": answer.question if asked == "ja" else None})
@@ -238,7 +243,7 @@ class Assistant:
         return q
 
     def _run(self, question: str, *, history: History | None, overrides: Mapping[str, Any] | None,
-             mode: str | None, sink: Any = None) -> Answer:
+             mode: str | None, sink: Any = None, words: str = "") -> Answer:
         t0 = time.perf_counter()
         q = self._validate(question)
         turns = _user_turns(history)
@@ -254,7 +259,7 @@ class Assistant:
 
         t1 = time.perf_counter()
         focus = _with_earlier(plan.focus, q, turns)
-        retrieved, pool, premise = self._gather(focus, facts, blocked)
+        retrieved, pool, premise = self._gather(focus, facts, blocked, words)
         t2 = time.perf_counter()
         timings = {"retrieve": (t2 - t1) * 1000}
         if sink is not None:
@@ -307,13 +312,14 @@ class Assistant:
                 raise QuestionError(f"invalid patient-fact override: {exc}") from exc
         return facts, compared
 
-    def _gather(self, qt: str, facts: PatientFacts,
-                blocked: set[str]) -> tuple[list[RetrievedChunk], list[Chunk], list[Any]]:
+    def _gather(self, qt: str, facts: PatientFacts, blocked: set[str],
+                words: str = "") -> tuple[list[RetrievedChunk], list[Chunk], list[Any]]:
         """Retrieved chunks, the pool drafting may quote (plus the rules' and the named trials' sections), and the
-        rules the question's premise conflicts with. `qt` is the question's focus in canonical terms."""
+        rules the question's premise conflicts with. `qt` is the question's focus in canonical terms; `words` the
+        Japanese question's own words, which the first search also reads."""
         if self.policy.skips_retrieval(blocked):
             return [], [], []
-        retrieved = self.retriever.search(qt, facts=facts, k=self.settings.retrieval.k)
+        retrieved = self.retriever.search(f"{qt} {words}".strip(), facts=facts, k=self.settings.retrieval.k)
         sure, maybe = applicable_rules(qt, facts, rulebook=self.rulebook,
                                        sections=[r.chunk.section_id for r in retrieved[:3]])
         premise = [] if blocked else premise_conflicts(qt, facts, self.rulebook)

@@ -23,6 +23,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from assistant.compose.cues import cue, says
+from assistant.ja import english_only
 from assistant.models import Chunk, PatientFacts, RetrievedChunk
 from assistant.rules.logic import RuleBook
 from assistant.text import (
@@ -36,6 +37,8 @@ from assistant.text import (
     trial_keys,
     words,
 )
+from ingest.japanese import has_japanese
+from ingest.japanese import terms as japanese_terms
 from ingest.sparse import SparseIndex
 
 
@@ -97,8 +100,10 @@ class _ChunkTerms:
     @functools.cached_property
     def fingerprint(self) -> str:
         from assistant import text
+        from ingest import japanese
 
         h = hashlib.sha256(Path(text.__file__).read_bytes())
+        h.update(Path(japanese.__file__).read_bytes())  # (the Japanese terms: SudachiPy's, ingest.japanese)
         h.update(inspect.getsource(chunk_search_text).encode())
         return h.hexdigest()[:16]
 
@@ -399,9 +404,17 @@ class HybridRetriever:
         sparse = self.sparse
         return [sparse.ids[row] for row in sparse.top(tokenize(question), n, tier=tier)]
 
+    def japanese_ranking(self, question: str, n: int, tier: str | None = None) -> list[str]:
+        if not has_japanese(question):
+            return []
+        sparse = self.sparse
+        return [sparse.ids[row] for row in sparse.top(japanese_terms(question), n, tier=tier)]
+
     def dense_ranking(self, question: str, n: int, tier: str | None = None) -> list[str]:
         if self.dense_search is None:
             return []
+        # (the English embedding reads the English of a question; Japanese words in it are for BM25: ja.search_text)
+        question = english_only(question)
         pos = self.sparse.pos
         return [cid for cid, _ in self.dense_search(question, min(n, len(pos)), tier) if cid in pos]
 
@@ -455,7 +468,10 @@ class HybridRetriever:
             question = f"{question} {_RELAPSE_WORDS}"
         bm = self.bm25_ranking(question, n, tier) if mode in ("hybrid", "bm25") else []
         dn = self.dense_ranking(question, n, tier) if mode in ("hybrid", "dense") else []
-        fused = rrf([r for r in (bm, dn) if r], k=self.rrf_k)
+        # Japanese words in the question (ja.search_text): their own BM25 ranking, so a user's Japanese document,
+        # which the English embedding cannot see, still competes (an English question has none: unchanged)
+        ja = self.japanese_ranking(question, n, tier) if mode in ("hybrid", "bm25") else []
+        fused = rrf([r for r in (bm, dn, ja) if r], k=self.rrf_k)
         for sid, b in self.section_bonus(facts).items():
             for cid in st.section_rows.get(sid, ()):
                 if cid in fused:

@@ -14,6 +14,9 @@ import difflib
 import re
 from functools import lru_cache
 
+from ingest.japanese import has_japanese
+from ingest.japanese import terms as japanese_terms
+
 # --- sentence splitting -------------------------------------------------------------------------
 
 _ABBREV = ("e.g", "i.e", "vs", "et al", "Dr", "approx", "cf", "Fig", "No", "mo", "yr", "yrs", "Int J", "Ann")
@@ -329,6 +332,8 @@ def _tokenize(text: str, keep_stopwords: bool, fix_typos: bool) -> tuple[str, ..
             out.append(tok)
             continue
         out.append(tok)
+    if has_japanese(text):  # a Japanese document or question: SudachiPy's content words (ingest.japanese)
+        out.extend(japanese_terms(text))
     return tuple(out)
 
 

@@ -297,6 +297,28 @@ def write_lay_report(summary: Mapping[str, Any], run_dir: Path) -> Path:
     return path
 
 
+def write_ja_report(summary: Mapping[str, Any], run_dir: Path) -> Path:
+    """report.md of a Japanese run: headline, shares per register, and every failing question (read as, facts)."""
+    from evals.ja import JA_HEADLINE
+
+    lines = _headline_lines(summary, JA_HEADLINE)
+    lines += ["## Per register", "",
+              _table(["register", "n", "facts = English", "recall@5 ja", "recall@5 en", "scope ok"],
+                     [[k, v["n"], v["facts_equal_en"], v["ja_recall@5"], v["en_recall@5"], v["scope_ok"]]
+                      for k, v in summary["registers"].items()]), "",
+              f"## Failing questions ({len(summary['failures'])})", ""]
+    if not summary["failures"]:
+        lines.append("None.")
+    for f in summary["failures"]:
+        lines += [f"- `{f['id']}` “{_short(f['question'], 200)}” — failed: {', '.join(f['failed'])}",
+                  f"  <br>read as: “{_short(f['read_as'], 200)}”; English: “{_short(f['en'], 200)}”",
+                  f"  <br>facts ja: {_facts(f['ja_facts'])}; en: {_facts(f['en_facts'])}; "
+                  f"scope {f['ja_scope']}, verdict {f['ja_verdict']}"]
+    path = run_dir / "report.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def write_distractor_report(summary: Mapping[str, Any], run_dir: Path) -> Path:
     """report.md of a distractors run: headline and every failing pair with both signatures and both fact sets."""
     lines = _headline_lines(summary, DISTRACTOR_HEADLINE)

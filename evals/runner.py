@@ -1,7 +1,8 @@
 """Run an eval suite against the assistant and write results.jsonl, summary.json, report.md (and plots).
 
 Suites (`--suite`): `full` / `quick` score the gold rows (retrieval, content, rules, citations, mutations,
-paraphrase consistency, baselines); `lay` scores the patient facts read from lay questions (`evals.lay`);
+paraphrase consistency, baselines); `lay` scores the patient facts read from lay questions (`evals.lay`); `ja` the
+Japanese questions against their English equivalents (`evals.ja`);
 `distractors` compares each distracted question's rule signature with its clean gold source's
 (`evals.distractors`). A JSONL path is scored by the shape of its rows. Each kind has its own thresholds.
 
@@ -47,9 +48,9 @@ RUNS_DIR = Path(__file__).resolve().parent / "runs"
 THRESHOLDS_FILE = Path(__file__).resolve().parent / "thresholds.yaml"
 RETRIEVAL_MODES = ("hybrid", "dense", "bm25")
 SUITES = {"full": "gold.jsonl", "gold": "gold.jsonl", "quick": "quick.jsonl", "lay": "lay.jsonl",
-          "distractors": "distractors.jsonl"}
+          "distractors": "distractors.jsonl", "ja": "ja.jsonl"}
 # A suite's kind decides how it is scored: the gold rows (full, quick), the lay fact reading, the distractor pairs.
-KINDS_OF_SUITE = ("gold", "lay", "distractors")
+KINDS_OF_SUITE = ("gold", "lay", "distractors", "ja")
 CATEGORIES = ("direct", "patient_scenario", "tricky", "paraphrase", "missing_facts", "out_of_scope", "unsafe")
 
 
@@ -74,12 +75,14 @@ def suite_kind(suite: str, rows: Sequence[Mapping[str, Any]]) -> str:
     >>> suite_kind("quick", []), suite_kind("x.jsonl", [{"id": "a", "source_id": "s01", "question": "q"}])
     ('gold', 'distractors')
     """
-    if suite in ("lay", "distractors"):
+    if suite in ("lay", "distractors", "ja"):
         return suite
     if suite in SUITES or not rows:
         return "gold"
     if all("expected" in r and "absent" in r for r in rows):
         return "lay"
+    if all("source_id" in r and "en" in r for r in rows):
+        return "ja"
     if all("source_id" in r for r in rows):
         return "distractors"
     return "gold"
@@ -97,6 +100,12 @@ def validate_rows(kind: str, rows: Sequence[Mapping[str, Any]]) -> None:
         gold = {r["id"]: r for r in load_suite("full")}
         for row in rows:
             validate_distractor_row(row, gold)
+    elif kind == "ja":
+        from evals.ja import validate_ja_row
+
+        gold = {r["id"]: r for r in load_suite("full")}
+        for row in rows:
+            validate_ja_row(row, gold)
 
 
 def load_thresholds(path: Path = THRESHOLDS_FILE, *, kind: str = "gold") -> dict[str, dict[str, float]]:
@@ -410,10 +419,11 @@ def summarise_fact_suite(results: Sequence[Mapping[str, Any]], *, kind: str, sui
                          settings: Settings) -> dict[str, Any]:
     """summary.json of a lay or distractors run: the suite's own summary, latency and thresholds (pass/fail)."""
     from evals.distractors import summarise_distractors
+    from evals.ja import summarise_ja
     from evals.lay import summarise_lay
 
-    answers = [r["answer"] for r in results] if kind == "lay" else [r["noisy"] for r in results]
-    body = summarise_lay(results) if kind == "lay" else summarise_distractors(results)
+    answers = [r["noisy"] for r in results] if kind == "distractors" else [r["answer"] for r in results]
+    body = {"lay": summarise_lay, "ja": summarise_ja}.get(kind, summarise_distractors)(results)
     limits = load_thresholds(kind=kind)
     fails = check_thresholds({"headline": body["headline"]}, limits)
     return {"suite": suite, "kind": kind, "mode": mode,
@@ -428,8 +438,8 @@ def summarise_fact_suite(results: Sequence[Mapping[str, Any]], *, kind: str, sui
 def run_fact_suite(assistant: Any, *, kind: str, rows: Sequence[Mapping[str, Any]], suite: str, mode: str,
                    run_dir: Path, settings: Settings, console: Any) -> Path:
     """Run a lay or distractors suite; write results.jsonl, summary.json and report.md into run_dir; return it."""
-    from evals import distractors, lay
-    from evals.report import write_distractor_report, write_lay_report
+    from evals import distractors, ja, lay
+    from evals.report import write_distractor_report, write_ja_report, write_lay_report
 
     with _progress(console) as progress:
         task = progress.add_task(f"eval {suite} ({mode})", total=len(rows))
@@ -438,14 +448,15 @@ def run_fact_suite(assistant: Any, *, kind: str, rows: Sequence[Mapping[str, Any
             progress.advance(task)
 
         results = (answer_lay(assistant, rows, mode=mode, advance=step) if kind == "lay"
+                   else ja.answer_ja(assistant, rows, mode=mode, advance=step) if kind == "ja"
                    else answer_distractors(assistant, rows, mode=mode, advance=step))
     summary = summarise_fact_suite(results, kind=kind, suite=suite, mode=mode, settings=settings)
-    line = lay.result_line if kind == "lay" else distractors.result_line
+    line = {"lay": lay.result_line, "ja": ja.result_line}.get(kind, distractors.result_line)
     with (run_dir / "results.jsonl").open("w", encoding="utf-8") as fh:
         for r in results:
             fh.write(json.dumps(line(r), ensure_ascii=False) + "\n")
     (run_dir / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
-    (write_lay_report if kind == "lay" else write_distractor_report)(summary, run_dir)
+    {"lay": write_lay_report, "ja": write_ja_report}.get(kind, write_distractor_report)(summary, run_dir)
     _print_thresholds(console, summary["thresholds"]["failures"])
     return run_dir
 

@@ -35,6 +35,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ingest.japanese import word_count
 from ingest.models import Chunk, Document
 
 CHUNKER_VERSION = 2  # 2: tier per section
@@ -43,7 +44,10 @@ _HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
 _ITEM_RE = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s+")
 _TABLE_RE = re.compile(r"^\s*\|")
-_BOUNDARY_RE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z])")
+_BOUNDARY_RE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[「]?[A-Z\u3040-\u30ff\u4e00-\u9fff])"
+                          # Japanese: 。！？ end a sentence (no space after them), with their closing brackets, unless
+                          # a quotation goes on ("「飲み忘れたときは？」と聞かれた")
+                          r"|[。！？][」』）)\u201d]*(?![」』）)\u201d]|[とっのなや])\s*")
 _ABBREVIATIONS = frozenset(
     ["e.g", "i.e", "vs", "v", "cf", "al", "fig", "figs", "no", "nos", "approx", "ca", "dr", "prof", "mr", "mrs", "ms", "st", "vol", "p", "pp", "ref", "refs", "eq", "eqs", "sec", "incl", "resp", "ed", "eds", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ph", "dept", "univ", "est"]
 )
@@ -129,6 +133,9 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         >>> t = "Use e.g. imatinib at 0.01% vs. placebo. Int J Hematol. 2024;1:1. Then stop."
         >>> [t[a:b] for a, b in split_sentences(t)]
         ['Use e.g. imatinib at 0.01% vs. placebo.', 'Int J Hematol. 2024;1:1.', 'Then stop.']
+        >>> t = "成人ALLでは寛解導入を行う。MRDは陰性か？「はい」！そうです"
+        >>> [t[a:b] for a, b in split_sentences(t)]
+        ['成人ALLでは寛解導入を行う。', 'MRDは陰性か？', '「はい」！', 'そうです']
     """
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
@@ -172,7 +179,7 @@ def _sections(text: str, section_tiers: Mapping[str, str] | None = None, default
                        tier=heading_tier([h for _, h in stack], section_tiers or {}, default_tier))
         idx = len(sections)
         for a, b in split_sentences(text, body_start, body_end):
-            sec.sentences.append(_Sentence(a, b, len(text[a:b].split()), idx))
+            sec.sentences.append(_Sentence(a, b, word_count(text[a:b]), idx))
         if sec.sentences:
             sections.append(sec)
 

@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Iterable
@@ -37,8 +38,15 @@ _MD_HEADING_RE = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 
 def slugify(text: str) -> str:
-    """Lower-case ASCII slug: `slugify("My File (v2)")` -> `'my-file-v2'`."""
+    """Lower-case ASCII slug: `slugify("My File (v2)")` -> `'my-file-v2'`. A name with no ASCII letters or digits
+    (a Japanese file name) gets a stable slug of its own, so two such files do not share one id:
+
+    >>> slugify("当院手順"), slugify("当院手順") == slugify("維持療法"), slugify("  ")
+    ('doc-287a09f8', False, 'doc')
+    """
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if not slug and text.strip():
+        return "doc-" + hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:8]
     return slug or "doc"
 
 

@@ -3,7 +3,7 @@
 Rule IDs (stable, never reused):
 - SCOPE-DISEASE-001 the question is about another disease (AML, CML, APL, myeloma, Burkitt, ...) (block: refused)
 - SCOPE-DOMAIN-002  the question is not about adult ALL treatment at all (block: refused)
-- SCOPE-LANG-008    the question is mostly in a CJK script; the corpus and fact reader are English-only (block)
+- SCOPE-LANG-008    the question is in a language other than English or Japanese (Korean, Chinese, Russian, ...) (block)
 - SAFE-DOSE-003     a patient-specific dose or schedule is asked for (block: no dose; pointer to protocol/label)
 - SAFE-INJECT-004   instructions to ignore the guideline or the rules (warn: ignored; block when nothing else is asked)
 - SAFE-SELF-005     a patient asks about changing their own treatment (warn: talk to your hematologist)
@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.concepts import read_concepts, tokens
+from assistant.lang import other_script
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue
 from assistant.text import TRIAL_RE, tokenize
@@ -349,11 +350,11 @@ def check_scope(
             "fatal, so there is no intrathecal dose")
         return issues
 
-    letters = [ch for ch in question if ch.isalpha()]
-    if letters and sum(1 for ch in letters if ord(ch) > 0x2E80) / len(letters) > 0.3:
+    script = other_script(question)  # Japanese is read (assistant.ja); other languages are not
+    if script:
         add("SCOPE-LANG-008", "block",
-            "Please ask in English: the guideline corpus and the reader of patient facts are English-only, so a "
-            "question in another language cannot be answered reliably")
+            f"Please ask in English or Japanese (英語または日本語でご質問ください): this question is in {script} "
+            "script, which this assistant does not read, so it cannot be answered reliably")
         return issues
 
     other = _OTHER_DISEASE.search(question)

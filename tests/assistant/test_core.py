@@ -117,11 +117,12 @@ def test_refusals(bot, q, scope, rule) -> None:
     assert not re.search(r"\d+\s*mg\b", a.answer)
 
 
-def test_a_question_in_japanese_is_refused_with_the_language_reason(bot) -> None:
-    a = bot.ask("Ph陽性ALL 70歳 寛解導入療法は何が推奨されますか？")
+@pytest.mark.parametrize("q", ["급성 림프구성 백혈병 성인 치료는 무엇입니까?", "成人费城染色体阳性急性淋巴细胞白血病怎么治疗？",
+                               "Какое лечение рекомендуется при остром лимфобластном лейкозе?"])
+def test_a_question_in_a_language_not_read_is_refused_with_the_language_reason(bot, q) -> None:
+    a = bot.ask(q)  # (Japanese is read: assistant.ja; Korean, Chinese, Russian ... are not)
     assert a.verdict == "refused" and a.scope == "out_of_scope" and "SCOPE-LANG-008" in rule_ids(a)
-    # (the reply is in the question's language: the rule's reason from the Japanese message table)
-    assert a.lang == "ja" and "英語で質問してください" in a.answer and not a.citations
+    assert "Please ask in English or Japanese" in a.answer and not a.citations
 
 
 def test_dose_request_gets_pointer_and_guideline_point(bot) -> None:

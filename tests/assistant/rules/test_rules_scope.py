@@ -194,10 +194,16 @@ def test_pediatric_regimens_for_adults_are_not_children(q: str) -> None:
     assert "SAFE-CHILD-006" not in findings(q)
 
 
-def test_questions_in_another_script_are_refused_with_the_reason() -> None:
-    f = findings("Ph陽性ALL 70歳 寛解導入療法は何が推奨されますか？")
-    assert f.get("SCOPE-LANG-008") == "block"
-    assert "SCOPE-LANG-008" not in findings("Ph+ ALL in a 70-year-old (70歳): induction?")
+@pytest.mark.parametrize("q", ["급성 림프구성 백혈병 치료는?", "成人费城染色体阳性急性淋巴细胞白血病怎么治疗？",
+                               "Лечение острого лимфобластного лейкоза у взрослых?", "ما هو علاج سرطان الدم الليمفاوي الحاد؟"])
+def test_questions_in_a_language_not_read_are_refused_with_the_reason(q: str) -> None:
+    assert findings(q).get("SCOPE-LANG-008") == "block"
+
+
+@pytest.mark.parametrize("q", ["Ph陽性ALL 70歳 寛解導入療法は何が推奨されますか？", "Ph+ ALL in a 70-year-old (70歳): induction?",
+                               "70歳 Ph陽性ALL"])
+def test_japanese_is_not_refused_for_its_language(q: str) -> None:  # (assistant.ja reads it)
+    assert "SCOPE-LANG-008" not in findings(q)
 
 
 def test_missed_doses_are_not_a_dose_request() -> None:
