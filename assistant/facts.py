@@ -75,14 +75,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from assistant.concepts import read_concepts
+import yaml
+
+from assistant.concepts import LEXICON_DIR, read_concepts
 from assistant.models import AgeBand, PatientFacts
 from assistant.text import TRIAL_NAME
 
-__all__ = ["about_a_patient", "age_band", "apply_overrides", "read_facts", "unitless_mrd_level"]
+__all__ = ["about_a_patient", "age_band", "apply_overrides", "assumed", "implications", "implied", "read_facts",
+           "unitless_mrd_level"]
 
 MAX_AGE = 110
 _MAX_CHARS = 20_000
@@ -1350,23 +1354,15 @@ def _read_one(text: str, population: bool = False) -> dict[str, Any]:
     cd19, cd22 = _read_markers(t)
     transplant = _read_transplant(t)
     mrd_status, mrd_level, mrd_tp = _read_mrd(t, population)
-    phase = _read_phase(t, transplant)
-    if phase is None and not population and (
-            (mrd_status == "negative" and mrd_tp == "after_induction") or _CR_AFTER_INDUCTION.search(t)):
-        phase = "cr1"  # MRD-negative (or "CR") after induction is a first complete remission
     prior_tkis = _read_prior_tkis(t)
-    ph = _read_ph(t)
-    if ph is None and not _names_ph_like(t) and (prior_tkis or _ON_TKI.search(t)):
-        ph = "positive"  # a TKI given for ALL means Ph-positive ALL ("taking dasatinib", "failed imatinib")
-    return {
+    facts = {
         "age": age,
         "age_band": band,
-        "ph_status": ph,
-        # CD19 or CD22 on the blasts makes the leukemia B-lineage when the lineage is not written out
-        "lineage": _read_lineage(t) or ("B" if cd19 or cd22 else None),
+        "ph_status": _read_ph(t),
+        "lineage": _read_lineage(t),
         "cd19": cd19,
         "cd22": cd22,
-        "phase": phase,
+        "phase": _read_phase(t, transplant),
         "mrd_status": mrd_status,
         "mrd_level_pct": mrd_level,
         "mrd_timepoint": mrd_tp,
@@ -1376,6 +1372,65 @@ def _read_one(text: str, population: bool = False) -> dict[str, Any]:
         "donor": _read_donor(t),
         "fitness": _read_fitness(t),
     }
+    cues = {"population": population, "ph_like": _names_ph_like(t), "cr_after_induction": bool(_CR_AFTER_INDUCTION.search(t)),
+            "on_tki": bool(prior_tkis or _ON_TKI.search(t))}
+    return implied(facts, cues)
+
+
+# --------------------------------------------------------------------------------------------
+# implications between facts (assistant/lexicon/implications.yaml)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Implication:
+    id: str
+    when: dict[str, Any]
+    any: tuple[dict[str, Any], ...]
+    then: dict[str, Any]
+    mode: str
+
+
+@lru_cache(maxsize=1)
+def implications() -> tuple[Implication, ...]:
+    """The implication table, read once."""
+    data = yaml.safe_load((LEXICON_DIR / "implications.yaml").read_text(encoding="utf-8"))
+    rows = tuple(Implication(id=r["id"], when=dict(r.get("when") or {}), any=tuple(r.get("any") or ()),
+                             then=dict(r["then"]), mode=str(r["mode"])) for r in data["implications"])
+    bad = [r.id for r in rows if r.mode not in ("set", "assume")]
+    if bad:
+        raise ValueError(f"implication {bad[0]!r}: mode must be 'set' or 'assume'")
+    return rows
+
+
+def _holds(condition: dict[str, Any], facts: dict[str, Any]) -> bool:
+    return all(facts.get(k) in v if isinstance(v, list) else facts.get(k) == v for k, v in condition.items())
+
+
+def implied(facts: dict[str, Any], cues: dict[str, Any] | None = None, *, mode: str = "set") -> dict[str, Any]:
+    """`facts` with the table's implications of `mode` applied (in table order; a stated fact is never changed).
+
+    >>> implied({"lineage": None, "cd19": True, "cd22": None})["lineage"]
+    'B'
+    """
+    out = dict(facts)
+    known = {**out, **(cues or {})}
+    for row in implications():
+        if row.mode == mode and _holds(row.when, known) and (not row.any or any(_holds(c, known) for c in row.any)):
+            out.update({k: v for k, v in row.then.items() if out.get(k) is None})
+            known.update(out)
+    return out
+
+
+def assumed(facts: PatientFacts) -> dict[str, Any]:
+    """The facts readers of `facts` take as known although the question did not state them (the table's
+    `assume` rows): T-lineage ALL is Ph-negative, Ph-positive ALL is B-lineage, unless said otherwise.
+
+    >>> assumed(PatientFacts(lineage="T")), assumed(PatientFacts(lineage="T", ph_status="positive"))
+    ({'ph_status': 'negative'}, {})
+    """
+    given = facts.model_dump()
+    return {k: v for k, v in implied(given, mode="assume").items() if given.get(k) != v}
 
 
 def _merge(base: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
