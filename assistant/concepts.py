@@ -41,8 +41,8 @@ from rapidfuzz.distance import Levenshtein
 #: libyaml's safe loader when present (4x faster at start), else the pure-Python one: same results
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-__all__ = ["Concept", "Lexicon", "Mention", "Reading", "concept_ids", "load_lexicon", "read_concepts", "sentences",
-           "tokens"]
+__all__ = ["Concept", "Lexicon", "Mention", "Reading", "concept_ids", "load_lexicon", "possessor", "read_concepts",
+           "sentences", "tokens", "written"]
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 MASK = "someone"
@@ -69,6 +69,9 @@ class Concept:
     glue: bool = False
     unless_before: frozenset[str] = frozenset()
     unless_after: frozenset[str] = frozenset()
+    scope: str | None = None  # other diseases: "never" (always out of scope) or None
+    fuzzy: bool = True  # its forms correct misspellings of other words
+    names_also: frozenset[str] = frozenset()  # forms of another concept that name this one as well
 
 
 @dataclass(frozen=True)
@@ -179,7 +182,9 @@ def _concept(entry: dict[str, Any]) -> Concept:
         role=entry.get("role"), broader=entry.get("broader"), generic=bool(entry.get("generic")),
         fits=dict(entry.get("fits") or {}), fit_age=str(entry.get("fit_age") or ""), canonical_when=dict(entry.get("canonical_when") or {}), glue=bool(entry.get("glue")),
         unless_before=frozenset(str(w) for w in entry.get("unless_before") or []),
-        unless_after=frozenset(str(w) for w in entry.get("unless_after") or []))
+        unless_after=frozenset(str(w) for w in entry.get("unless_after") or []),
+        scope=entry.get("scope"), fuzzy=entry.get("fuzzy", True) is not False,
+        names_also=frozenset(str(w) for w in entry.get("names_also") or []))
 
 
 def _context(data: dict[str, Any]) -> ContextRules:
@@ -195,34 +200,74 @@ def _context(data: dict[str, Any]) -> ContextRules:
         people={k: _phrases(v) for k, v in data["people"].items()})
 
 
+#: The lexicon's files, read in this order (one lexicon: concept ids are unique across them).
+LEXICON_FILES = ("concepts.yaml", "diseases.yaml")
+
+
+def _entries(folder: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every concept entry of the lexicon files, and the words never corrected."""
+    entries: list[dict[str, Any]] = []
+    never: list[str] = []
+    for name in LEXICON_FILES:
+        path = folder / name
+        if not path.exists():
+            continue
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        entries += data.get("concepts") or []
+        never += [str(w) for w in data.get("not_misspellings") or []]
+    return entries, never
+
+
+def _forms(concept: Concept, entry: dict[str, Any], lang: str) -> list[Form]:
+    out = []
+    forms = (entry.get(lang) or {})
+    for key, rewrite in (("terms", False), ("lay", True), ("misspellings", True)):
+        for surface in forms.get(key) or []:
+            if not isinstance(surface, str):
+                raise ValueError(f"form {surface!r} of concept {concept.id} is not text (quote it in the YAML file)")
+            toks = tuple(tokens(surface.lower()))
+            if toks:
+                out.append(Form(toks, concept, rewrite, key == "misspellings"))
+    return out
+
+
 @lru_cache(maxsize=4)
 def load_lexicon(folder: Path = LEXICON_DIR, lang: str = "en") -> Lexicon:
     """Read the lexicon and context rules once per process (cached)."""
-    data = yaml.load((folder / "concepts.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    entries, never = _entries(folder)
     rules = yaml.load((folder / "context.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     concepts: dict[str, Concept] = {}
     by_first: dict[str, list[Form]] = {}
-    for entry in data["concepts"]:
+    for entry in entries:
         concept = _concept(entry)
         if concept.id in concepts:
             raise ValueError(f"concept id {concept.id!r} appears twice in the lexicon")
         concepts[concept.id] = concept
-        forms = (entry.get(lang) or {})
-        for key, rewrite in (("terms", False), ("lay", True), ("misspellings", True)):
-            for surface in forms.get(key) or []:
-                if not isinstance(surface, str):
-                    raise ValueError(f"form {surface!r} of concept {concept.id} is not text (quote it in the YAML file)")
-                toks = tuple(tokens(surface.lower()))
-                if toks:
-                    by_first.setdefault(toks[0], []).append(Form(toks, concept, rewrite, key == "misspellings"))
+        for form in _forms(concept, entry, lang):
+            by_first.setdefault(form.tokens[0], []).append(form)
     correct = {t for fs in by_first.values() for f in fs if not f.misspelt for t in f.tokens}
-    vocabulary = tuple(sorted(t for t in correct if len(t) >= 6 and t[0].isalpha() and t.isascii()
+    fuzzy = {t for fs in by_first.values() for f in fs if not f.misspelt and f.concept.fuzzy for t in f.tokens}
+    vocabulary = tuple(sorted(t for t in fuzzy if len(t) >= 6 and t[0].isalpha() and t.isascii()
                               and all(c.isalpha() or c in ":/'-" for c in t)))
     return Lexicon(
         concepts=concepts,
         forms={k: tuple(sorted(v, key=lambda f: len(f.tokens), reverse=True)) for k, v in by_first.items()},
-        vocabulary=vocabulary, known=frozenset(correct | set(data.get("not_misspellings") or [])),
-        context=_context(rules))
+        vocabulary=vocabulary, known=frozenset(correct | set(never)), context=_context(rules))
+
+
+def written(text: str, mention: Mention) -> str:
+    """The words of a mention as `text` writes them (case kept), for messages: read_concepts reads the lower-cased
+    text, whose token positions are the same.
+
+    >>> text = "Induction for AML?"
+    >>> written(text, read_concepts(text.lower()).mentions[-1])
+    'AML'
+    """
+    low = text.lower()
+    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(low)]
+    if len(low) != len(text) or mention.end > len(spans):
+        return mention.surface
+    return text[spans[mention.start][0]:spans[mention.end - 1][1]]
 
 
 # ------------------------------------------------------------------------------------------ fuzzy matching
@@ -397,7 +442,7 @@ def _asker_is_patient(toks: list[str], rules: ContextRules) -> bool | None:
     return None
 
 
-def _possessor(toks: list[str], i: int) -> tuple[str, int]:
+def possessor(toks: list[str], i: int) -> tuple[str, int]:
     """The word before a person noun, skipping an age written in between ("my 45 year old husband")."""
     j = i - 1
     while j >= 0 and (toks[j] in _AGE_WORDS or _AGE_NUMBER.match(toks[j])):
@@ -409,7 +454,7 @@ def _is_other(toks: list[str], i: int, form: Form, rules: ContextRules, patient_
               asker_patient: bool | None) -> bool:
     """A person mention that is not the patient (see the `people` rules in context.yaml)."""
     role = form.concept.role
-    prev, j = _possessor(toks, i)
+    prev, j = possessor(toks, i)
     before = toks[max(0, i - 4):i]
     if role == "donor" or "donor" in toks[max(0, i - 12):_sentence_end(toks, i)]:
         return True
