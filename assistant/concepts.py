@@ -614,3 +614,227 @@ def _rebuild(text: str, spans: list[tuple[int, int]], seen: list[str], replace: 
         pos, i = b, i + 1
     out.append(text[pos:])
     return "".join(out)
+
+
+# ------------------------------------------------------------------------------------------ numbers as typed values
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number read with its unit: a level (a share of cells in percent: an MRD level, a CD expression share),
+    a duration or a count. `start`/`end` are character offsets of the whole statement (comparator included)."""
+
+    kind: str  # "level" | "duration" | "count"
+    value: float  # a level in percent; a duration or count as written
+    unit: str  # "%" | days / weeks / months / years | cycles / doses / lines
+    start: int
+    end: int
+    notation: str = ""  # a level's: "percent", "power" (a mantissa or a power mark), "power_bare" ("10-4"), "one_in"
+    bound: str | None = None  # "below" / "above": a bound ("<0.01%", "below 10^-4"), not a value
+
+
+@dataclass(frozen=True)
+class Units:
+    percent: tuple[str, ...]
+    times: tuple[str, ...]
+    power_marks: tuple[str, ...]
+    one_in: tuple[str, ...]
+    denominators: frozenset[int]
+    small_numbers: dict[str, int]
+    below: tuple[str, ...]
+    above: tuple[str, ...]
+    units: dict[str, tuple[str, tuple[str, ...]]]  # kind -> (unit, words), for durations and counts
+
+
+def _longest_first(words: list[Any]) -> tuple[str, ...]:
+    return tuple(sorted((str(w) for w in words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=2)
+def load_units(folder: Path = LEXICON_DIR) -> Units:
+    """The units and cue words of `quantities.yaml`, read once."""
+    data = yaml.load((folder / "quantities.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    units = {unit: ("duration", _longest_first(words)) for unit, words in data["durations"].items()}
+    units |= {unit: ("count", _longest_first(words)) for unit, words in data["counts"].items()}
+    return Units(
+        percent=_longest_first(data["percent"]), times=_longest_first(data["times"]),
+        power_marks=_longest_first(data["power_marks"]), one_in=_longest_first(data["one_in"]),
+        denominators=frozenset(int(d) for d in data["one_in_denominators"]),
+        small_numbers={str(k): int(v) for k, v in data["small_numbers"].items()},
+        below=_longest_first(data["below"]), above=_longest_first(data["above"]), units=units)
+
+
+def _skip(text: str, i: int) -> int:
+    while i < len(text) and text[i] in " \t":
+        i += 1
+    return i
+
+
+def _word_at(text: str, i: int, words: tuple[str, ...]) -> str | None:
+    """The first of `words` written at `i` (a word ends at a non-letter)."""
+    for w in words:
+        if text.startswith(w, i) and not (w[-1].isalpha() and text[i + len(w):i + len(w) + 1].isalpha()):
+            return w
+    return None
+
+
+def _word_before(text: str, i: int, words: tuple[str, ...]) -> tuple[str, int] | None:
+    """(word, its start) of the first of `words` ending at `i` (a word starts after a non-letter)."""
+    for w in words:
+        a = i - len(w)
+        if a >= 0 and text.startswith(w, a) and not (w[0].isalpha() and a and text[a - 1].isalpha()):
+            return w, a
+    return None
+
+
+def _number_runs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every written number: digits with inner dots or commas ("0.05", "10,000", ".5")."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        lead = text[i] == "." and i + 1 < n and text[i + 1].isdigit() and not (i and (text[i - 1].isdigit()
+                                                                                 or text[i - 1] == "."))
+        if text[i].isdigit() or lead:
+            j = i + 1
+            while j < n and (text[j].isdigit() or text[j] in ".," and j + 1 < n and text[j + 1].isdigit()):
+                j += 1
+            out.append((i, j))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _number(s: str) -> float | None:
+    """A written number: "10,000" (thousands) or "0,05" (a decimal comma), "0.05", ".5"."""
+    parts = s.split(",")
+    if len(parts) > 1:
+        s = "".join(parts) if all(len(p) == 3 for p in parts[1:]) else ".".join(parts) if len(parts) == 2 else ""
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def _exponent(text: str, i: int) -> tuple[int, int] | None:
+    """(exponent, end) of "-4" at `i` (spaces allowed around the minus; one or two digits)."""
+    i = _skip(text, i)
+    if i >= len(text) or text[i] != "-":
+        return None
+    i = _skip(text, i + 1)
+    j = i
+    while j < len(text) and text[j].isdigit():
+        j += 1
+    return (int(text[i:j]), j) if 0 < j - i <= 2 else None
+
+
+def _power(text: str, a: int, b: int, u: Units) -> tuple[float, int, str] | None:
+    """(percent, end, notation) of a power of ten at the number text[a:b]: "1x10^-4", "10^-4", "10-4", "1e-4"."""
+    mant, i = _number(text[a:b]), _skip(text, b)
+    times = _word_at(text, i, u.times)
+    if times and text.startswith("10", _skip(text, i + len(times))) and mant is not None:
+        ten = _skip(text, i + len(times))
+        tail = _ten_tail(text, ten + 2, u)
+        if tail and not text[ten + 2:ten + 3].isdigit():
+            return float(f"{mant * 10.0 ** (2 - tail[0]):.6g}"), tail[1], "power"
+    if text[a:b] == "10":
+        tail = _ten_tail(text, b, u)
+        if tail:
+            return float(f"{10.0 ** (2 - tail[0]):.6g}"), tail[1], "power" if tail[2] else "power_bare"
+    if text.startswith("e", i) and mant is not None:
+        exp = _exponent(text, i + 1)
+        if exp and not (exp[1] < len(text) and (text[exp[1]].isalnum() or text[exp[1]] == "_")):
+            return float(f"{mant * 10.0 ** (2 - exp[0]):.6g}"), exp[1], "power"
+    return None
+
+
+def _ten_tail(text: str, i: int, u: Units) -> tuple[int, int, bool] | None:
+    """(exponent, end, a power mark written) of "^-4" / "**-4" / "-4" after a ten."""
+    j = _skip(text, i)
+    mark = _word_at(text, j, u.power_marks)
+    exp = _exponent(text, j + len(mark) if mark else i)
+    if exp is None or exp[1] < len(text) and text[exp[1]].isdigit():
+        return None
+    return exp[0], exp[1], bool(mark)
+
+
+def _one_in(text: str, a: int, b: int, u: Units) -> tuple[float, int] | None:
+    """(percent, start) of "1 in 10,000" / "one in 1,000" / "1/10000" ending in the number text[a:b]."""
+    den = _number(text[a:b])
+    if den is None or int(den) not in u.denominators or text[b:b + 1].isdigit():
+        return None
+    joiner = _word_before(text, _back(text, a), u.one_in)
+    if joiner is None:
+        return None
+    end = _back(text, joiner[1])
+    start = end
+    while start and text[start - 1].isalnum():
+        start -= 1
+    word = text[start:end]
+    num = int(word) if word.isdigit() and len(word) == 1 and word != "0" else u.small_numbers.get(word)
+    return (float(f"{100 * num / den:.6g}"), start) if num else None
+
+
+def _back(text: str, i: int) -> int:
+    while i and text[i - 1] in " \t":
+        i -= 1
+    return i
+
+
+def _bound(text: str, start: int, u: Units) -> tuple[str | None, int]:
+    """("below" | "above" | None, the statement's start) for a comparator written before `start`."""
+    i = _back(text, start)
+    for name, words in (("below", u.below), ("above", u.above)):
+        hit = _word_before(text, i, words)
+        if hit and not (hit[0].startswith(">") and hit[1] and text[hit[1] - 1] in "-="):  # "->" is an arrow
+            return name, hit[1]
+    return None, start
+
+
+def quantities(text: str) -> tuple[Quantity, ...]:
+    """The numbers of a lower-cased text with their units, in text order (memoised).
+
+    >>> [(q.kind, q.value, q.notation, q.bound) for q in quantities("mrd 1x10^-4, then <0.01%, 1 in 10,000 cells")]
+    [('level', 0.01, 'power', None), ('level', 0.01, 'percent', 'below'), ('level', 0.01, 'one_in', None)]
+    >>> [(q.kind, q.value, q.unit) for q in quantities("after 3 cycles, 6 months later")]
+    [('count', 3.0, 'cycles'), ('duration', 6.0, 'months')]
+    """
+    return _quantities(text)
+
+
+@lru_cache(maxsize=1024)
+def _quantities(text: str) -> tuple[Quantity, ...]:
+    u = load_units()
+    out: list[Quantity] = []
+    done = 0
+    for a, b in _number_runs(text):
+        if a < done:
+            continue
+        q = _quantity(text, a, b, u)
+        if q is not None:
+            out.append(q)
+            done = q.end
+    return tuple(out)
+
+
+def _quantity(text: str, a: int, b: int, u: Units) -> Quantity | None:
+    power = _power(text, a, b, u)
+    if power:
+        bound, start = _bound(text, a, u)
+        return Quantity("level", power[0], "%", start, power[1], power[2], bound)
+    one_in = _one_in(text, a, b, u)
+    if one_in:
+        bound, start = _bound(text, one_in[1], u)
+        return Quantity("level", one_in[0], "%", start, b, "one_in", bound)
+    value, i = _number(text[a:b]), _skip(text, b)
+    if value is None:
+        return None
+    pct = _word_at(text, i, u.percent)
+    if pct:
+        bound, start = _bound(text, a, u)
+        return Quantity("level", value, "%", start, i + len(pct), "percent", bound)
+    i = _skip(text, i + (text[i:i + 1] == "-"))
+    for unit, (kind, words) in u.units.items():
+        word = _word_at(text, i, words)
+        if word:
+            return Quantity(kind, value, unit, a, i + len(word))
+    return None

@@ -81,7 +81,7 @@ from typing import Any
 
 import yaml
 
-from assistant.concepts import LEXICON_DIR, read_concepts
+from assistant.concepts import LEXICON_DIR, Quantity, quantities, read_concepts
 from assistant.models import AgeBand, PatientFacts
 from assistant.text import TRIAL_NAME
 
@@ -913,15 +913,6 @@ _MRD_GLOBAL: list[tuple[re.Pattern[str], str]] = [
                 + r"|" + _MRD_CONVERSION + r"(?!\s+(?:from\s+pos\w*\s+)?to\s+(?:mrd[\s-]*)?neg)(?![\s-]+rates?\b)"),
      "positive"),
 ]
-_LEVEL_CMP = r"(?P<cmp><=?|(?<![-=])>=?|below|under|less\s+than|above|over|greater\s+than|more\s+than)?\s*"
-_LEVEL_POW = re.compile(
-    _LEVEL_CMP + r"(?:(?P<mant>\d+(?:\.\d+)?)\s*(?:x|\*)\s*)?10\s*(?P<caret>\^"
-                 r"|\*\*)?\s*-\s*(?P<exp>\d{1,2})(?!\d)"
-    r"|" + _LEVEL_CMP.replace("cmp", "cmp2") + r"(?P<mant2>\d+(?:\.\d+)?)\s*e\s*-\s*(?P<exp2>\d{1,2})\b"
-)
-_LEVEL_PCT = re.compile(_LEVEL_CMP + r"(?P<val>\d+(?:\.\d+)?|(?<![\d.])\.\d+)\s*%")
-#: "1 in 10,000 cells", "1/10000": one leukemic cell in N.
-_LEVEL_RATIO = re.compile(_LEVEL_CMP + r"\b1\s*(?:in|/)\s*(?P<den>1(?:,?000){1,3}|10(?:,?000){1,2}|100(?:,?000){1,2})\b")
 _MRD_CONTEXT_BEFORE = re.compile(
     r"(?:\bmrd|residual\s+disease|" + _BCR[2:] + r")(?:[^%0-9]{0,25})$"
 )
@@ -997,20 +988,30 @@ _TP_RELATIVE = re.compile(r"\bat\s+(?:week|month)\s*\d+|\bat\s+\d+\s*(?:weeks?|m
 _TIMEPOINTS = ((_TP_INDUCTION, "after_induction"), (_TP_HSCT, "post_hsct"), (_TP_OTHER, "other"))
 
 
-def _pow_level(m: re.Match[str]) -> tuple[str | None, float]:
-    if m["exp"] is not None:
-        mant, exp, cmp = float(m["mant"] or 1), int(m["exp"]), m["cmp"]
-    else:
-        mant, exp, cmp = float(m["mant2"]), int(m["exp2"]), m["cmp2"]
-    return cmp, float(f"{mant * 10.0 ** (2 - exp):.6g}")
-
-
-def _level_event(cmp: str | None, pct: float) -> tuple[str, float | None]:
-    if cmp and (cmp.startswith(("<", "less")) or cmp in ("below", "under")):
+def _level_event(bound: str | None, pct: float) -> tuple[str, float | None]:
+    if bound == "below":
         return "negative", None
-    if cmp:
+    if bound:
         return "positive", None
     return ("negative", None) if pct == 0 else ("positive", pct)
+
+
+def _mrd_level(t: str, q: Quantity) -> bool:
+    """A level that is an MRD result: a power of ten written out ("1x10^-4", "1e-4") anywhere; "10-4", a percentage
+    or "1 in 10,000" next to MRD or BCR::ABL1 (a percentage also as a later value of one: "negative, now 0.05%")."""
+    if q.notation == "power":
+        return True
+    if q.notation == "power_bare":
+        return bool(_MRD_CONTEXT_BEFORE.search(t[max(0, q.start - 40):q.start]))
+    if q.notation == "one_in":  # ("MRD after induction measured at 1 in 10,000 cells": the cue may sit a few words back)
+        return bool(_MRD_EARLIER.search(t, max(0, q.start - 50), q.start))
+    if _PCT_OF_PATIENTS.match(t, q.end):
+        return False
+    seg = t[max(0, q.start - 40):q.start]
+    seg = seg[max((c.end() for c in _LEVEL_CUT.finditer(seg)), default=0):]
+    if _MRD_CONTEXT_BEFORE.search(seg) or _MRD_CONTEXT_AFTER.match(t, q.end):
+        return True
+    return bool(_LEVEL_FOLLOW.search(seg)) and _MRD_EARLIER.search(t, _sentence_span(t, q.start)[0], q.start) is not None
 
 
 def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float | None]]:
@@ -1035,28 +1036,9 @@ def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float 
             if _negated(pre) or (re.match(_MRD_CONVERSION, m.group(0)) and _MRD_CONVERSION_BLOCK.search(pre)):
                 continue
             events.append((m.start(), status, None))
-    for m in _LEVEL_POW.finditer(t):
-        if _GENERIC_LEVEL.search(t, max(0, m.start() - 25), m.end() + 25):
-            continue
-        explicit = m["caret"] or m["mant"] or m["mant2"]
-        if explicit or _MRD_CONTEXT_BEFORE.search(t[max(0, m.start() - 40) : m.start()]):
-            events.append((m.start(), *_level_event(*_pow_level(m))))
-    for m in _LEVEL_RATIO.finditer(t):
-        # ("MRD after induction measured at 1 in 10,000 cells": the cue may sit a few words back)
-        if _MRD_EARLIER.search(t, max(0, m.start() - 50), m.start()) and not _GENERIC_LEVEL.search(
-                t, max(0, m.start() - 25), m.end() + 25):
-            events.append((m.start(), *_level_event(m["cmp"], float(f"{100 / int(m['den'].replace(',', '')):.6g}"))))
-    for m in _LEVEL_PCT.finditer(t):
-        if _GENERIC_LEVEL.search(t, max(0, m.start() - 25), m.end() + 25) or _PCT_OF_PATIENTS.match(t, m.end()):
-            continue
-        seg = t[max(0, m.start() - 40) : m.start()]
-        seg = seg[max((c.end() for c in _LEVEL_CUT.finditer(seg)), default=0) :]
-        ctx = _MRD_CONTEXT_BEFORE.search(seg) or _MRD_CONTEXT_AFTER.match(t, m.end())
-        if not ctx and _LEVEL_FOLLOW.search(seg):
-            lo, _ = _sentence_span(t, m.start())
-            ctx = _MRD_EARLIER.search(t, lo, m.start())
-        if ctx:
-            events.append((m.start(), *_level_event(m["cmp"], float(m["val"]))))
+    for q in quantities(t):
+        if q.kind == "level" and not _GENERIC_LEVEL.search(t, max(0, q.start - 25), q.end + 25) and _mrd_level(t, q):
+            events.append((q.start, *_level_event(q.bound, q.value)))
     for m in _LEVEL_BARE.finditer(t):
         events.append((m.start("val"), *_level_event(None, float(m["val"]))))
     return sorted((e for e in events if not _not_a_patient_result(t, e[0], population)), key=lambda e: e[0])
