@@ -738,7 +738,7 @@ def _power(text: str, a: int, b: int, u: Units) -> tuple[float, int, str] | None
             return float(f"{mant * 10.0 ** (2 - tail[0]):.6g}"), tail[1], "power"
     if text[a:b] == "10":
         tail = _ten_tail(text, b, u)
-        if tail:
+        if tail and (tail[2] or tail[0] < 10):  # ("10-14" with no power mark is a range)
             return float(f"{10.0 ** (2 - tail[0]):.6g}"), tail[1], "power" if tail[2] else "power_bare"
     if text.startswith("e", i) and mant is not None:
         exp = _exponent(text, i + 1)

@@ -77,6 +77,7 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -1373,10 +1374,10 @@ class Implication:
     mode: str
 
 
-@lru_cache(maxsize=1)
-def implications() -> tuple[Implication, ...]:
+@lru_cache(maxsize=2)
+def implications(folder: Path = LEXICON_DIR) -> tuple[Implication, ...]:
     """The implication table, read once."""
-    data = yaml.safe_load((LEXICON_DIR / "implications.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((folder / "implications.yaml").read_text(encoding="utf-8"))
     rows = tuple(Implication(id=r["id"], when=dict(r.get("when") or {}), any=tuple(r.get("any") or ()),
                              then=dict(r["then"]), mode=str(r["mode"])) for r in data["implications"])
     bad = [r.id for r in rows if r.mode not in ("set", "assume")]

@@ -194,3 +194,92 @@ def test_lay_questions_give_the_facts(text: str, expected: dict[str, object]) ->
 
 def test_tokens_keep_notations_whole() -> None:
     assert tokens("bcr::abl1-positive 0.01% 10,000 y/o") == ["bcr::abl1-positive", "0.01", "%", "10,000", "y/o"]
+
+
+# ------------------------------------------------------------------------------------------ lexicon files
+
+
+def test_every_lexicon_file_has_unique_ids_and_room_for_japanese() -> None:
+    from assistant.concepts import LEXICON_FILES
+
+    ids: list[str] = []
+    for name in LEXICON_FILES:
+        for c in yaml.safe_load((LEXICON_DIR / name).read_text(encoding="utf-8"))["concepts"]:
+            ids.append(c["id"])
+            assert "ja" in c, f"{name}: {c['id']}"
+    assert len(ids) == len(set(ids))
+    assert {"aml", "cml", "burkitt", "blast_crisis"} <= set(load_lexicon().concepts)
+
+
+def test_disease_names_never_correct_other_words() -> None:
+    """`fuzzy: false`: "anaemia" stays itself instead of turning into a disease name; misspelt ALL words still fix."""
+    lex = load_lexicon()
+    assert "myelodysplastic" not in lex.vocabulary and "hypertension" in lex.vocabulary  # (the adverse event's)
+    assert read_concepts("hypotension and anaemia after dasatanib").text == "hypotension and anaemia after dasatinib"
+
+
+# ------------------------------------------------------------------------------------------ numbers as typed values
+
+from assistant.concepts import Quantity, load_units, quantities  # noqa: E402
+
+LEVEL_CASES = [  # (text, value in percent, notation, bound)
+    ("mrd 0.01%", 0.01, "percent", None),
+    ("mrd 0.01 percent", 0.01, "percent", None),
+    ("mrd 0.01 per cent after induction", 0.01, "percent", None),
+    ("mrd .05% now", 0.05, "percent", None),
+    ("mrd 0,05% (a decimal comma)", 0.05, "percent", None),
+    ("mrd 1x10^-4", 0.01, "power", None),
+    ("mrd 1 x 10^-4", 0.01, "power", None),
+    ("mrd 5 x 10-4", 0.05, "power", None),
+    ("mrd 10^-3", 0.1, "power", None),
+    ("mrd 10**-5", 0.001, "power", None),
+    ("mrd 10-4", 0.01, "power_bare", None),
+    ("mrd 1e-4", 0.01, "power", None),
+    ("mrd 2.5e-3", 0.25, "power", None),
+    ("1 in 10,000 cells", 0.01, "one_in", None),
+    ("3 in 10,000 cells", 0.03, "one_in", None),
+    ("one in 1,000 cells", 0.1, "one_in", None),
+    ("1/10000", 0.01, "one_in", None),
+    ("1 per 100,000", 0.001, "one_in", None),
+    ("<0.01%", 0.01, "percent", "below"),
+    ("below 10^-4", 0.01, "power", "below"),
+    ("less than 1 in 10,000", 0.01, "one_in", "below"),
+    (">= 0.1%", 0.1, "percent", "above"),
+    ("more than 1x10^-3", 0.1, "power", "above"),
+]
+
+
+@pytest.mark.parametrize(("text", "value", "notation", "bound"), LEVEL_CASES)
+def test_levels_in_every_notation(text: str, value: float, notation: str, bound: str | None) -> None:
+    levels = [q for q in quantities(text) if q.kind == "level"]
+    assert [(q.value, q.notation, q.bound) for q in levels] == [(pytest.approx(value), notation, bound)]
+    q = levels[0]
+    assert text[q.start:q.end].strip()[-1] in "%0123456789tlsd"  # the span covers the whole statement
+
+
+@pytest.mark.parametrize("text", ["10 patients", "day 10-14", "ph+ all in 2010-4", "cd19 + blasts", "age 45",
+                                  "mrd -> 4", "1 in 3 patients", "10^4 cells", "45 mg"])
+def test_numbers_that_are_no_level(text: str) -> None:
+    assert [q for q in quantities(text) if q.kind == "level"] == []
+
+
+def test_an_arrow_is_no_comparator() -> None:
+    (q,) = quantities("mrd 0.001% -> 0.05%")[1:]
+    assert (q.value, q.bound) == (0.05, None)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("after 3 cycles of blinatumomab", [("count", 3.0, "cycles")]),
+    ("2 courses, then 6 months of maintenance", [("count", 2.0, "cycles"), ("duration", 6.0, "months")]),
+    ("on dasatinib for 18 mo, 4 doses missed", [("duration", 18.0, "months"), ("count", 4.0, "doses")]),
+    ("a 3-year course", [("duration", 3.0, "years")]),
+    ("day 28", []),
+])
+def test_durations_and_counts(text: str, expected: list[tuple[str, float, str]]) -> None:
+    assert [(q.kind, q.value, q.unit) for q in quantities(text)] == expected
+
+
+def test_units_are_data() -> None:
+    u = load_units()
+    assert "percent" in u.percent and 10000 in u.denominators and u.units["months"][0] == "duration"
+    assert isinstance(quantities("0.1%")[0], Quantity)
