@@ -393,6 +393,12 @@ def _has(toks: list[str], group: tuple[tuple[str, ...], ...]) -> bool:
     return bool(_find(toks, group))
 
 
+def _sentence_start(toks: list[str], i: int) -> int:
+    while i > 0 and toks[i - 1] not in (".", "?", "!", ";"):
+        i -= 1
+    return i
+
+
 def _sentence_end(toks: list[str], i: int) -> int:
     while i < len(toks) and toks[i] not in (".", "?", "!", ";"):
         i += 1
@@ -456,7 +462,7 @@ def _is_other(toks: list[str], i: int, form: Form, rules: ContextRules, patient_
     role = form.concept.role
     prev, j = possessor(toks, i)
     before = toks[max(0, i - 4):i]
-    if role == "donor" or "donor" in toks[max(0, i - 12):_sentence_end(toks, i)]:
+    if role == "donor" or "donor" in toks[max(0, i - 12, _sentence_start(toks, i)):_sentence_end(toks, i)]:
         return True
     if (prev,) in rules.people["patient_possessors"] or tuple(toks[max(0, j - 1):j + 1]) in rules.people[
             "patient_possessors"]:
@@ -629,8 +635,10 @@ class Quantity:
     unit: str  # "%" | days / weeks / months / years | cycles / doses / lines
     start: int
     end: int
-    notation: str = ""  # a level's: "percent", "power" (a mantissa or a power mark), "power_bare" ("10-4"), "one_in"
+    notation: str = ""  # a level's: "percent", "power" (a mantissa or a power mark), "power_bare" ("10-4"), "one_in";
+    # an age's: "years_old", "yo", "kanji", "sex" ("72 F"), "sex_glued" ("72F"), "aged", "coming" ("turns 26 next month")
     bound: str | None = None  # "below" / "above": a bound ("<0.01%", "below 10^-4"), not a value
+    number: tuple[int, int] = (0, 0)  # character offsets of the number itself
 
 
 @dataclass(frozen=True)
@@ -644,6 +652,7 @@ class Units:
     below: tuple[str, ...]
     above: tuple[str, ...]
     units: dict[str, tuple[str, tuple[str, ...]]]  # kind -> (unit, words), for durations and counts
+    ages: dict[str, tuple[str, ...]]  # the age words of quantities.yaml (years, old, yo, sexes, prefixes, ...)
 
 
 def _longest_first(words: list[Any]) -> tuple[str, ...]:
@@ -661,7 +670,8 @@ def load_units(folder: Path = LEXICON_DIR) -> Units:
         power_marks=_longest_first(data["power_marks"]), one_in=_longest_first(data["one_in"]),
         denominators=frozenset(int(d) for d in data["one_in_denominators"]),
         small_numbers={str(k): int(v) for k, v in data["small_numbers"].items()},
-        below=_longest_first(data["below"]), above=_longest_first(data["above"]), units=units)
+        below=_longest_first(data["below"]), above=_longest_first(data["above"]), units=units,
+        ages={k: _longest_first(v) for k, v in data["ages"].items()})
 
 
 def _skip(text: str, i: int) -> int:
@@ -797,6 +807,8 @@ def quantities(text: str) -> tuple[Quantity, ...]:
     [('level', 0.01, 'power', None), ('level', 0.01, 'percent', 'below'), ('level', 0.01, 'one_in', None)]
     >>> [(q.kind, q.value, q.unit) for q in quantities("after 3 cycles, 6 months later")]
     [('count', 3.0, 'cycles'), ('duration', 6.0, 'months')]
+    >>> [(q.value, q.notation) for q in quantities("72f, a 45-year-old brother, aged 30; he turns 26 next month")]
+    [(72.0, 'sex_glued'), (45.0, 'years_old'), (30.0, 'aged'), (26.0, 'coming')]
     """
     return _quantities(text)
 
@@ -817,6 +829,9 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
 
 
 def _quantity(text: str, a: int, b: int, u: Units) -> Quantity | None:
+    age = _age(text, a, b, u) if text[a:b].isdigit() and b - a <= 3 else None
+    if age is not None:
+        return age
     power = _power(text, a, b, u)
     if power:
         bound, start = _bound(text, a, u)
@@ -838,3 +853,83 @@ def _quantity(text: str, a: int, b: int, u: Units) -> Quantity | None:
         if word:
             return Quantity(kind, value, unit, a, i + len(word))
     return None
+
+
+# ------------------------------------------------------------------------------------------ ages
+
+
+def _dash(text: str, i: int) -> int:
+    """Past spaces, one optional hyphen and spaces ("45 - year - old")."""
+    i = _skip(text, i)
+    return _skip(text, i + 1) if text[i:i + 1] == "-" else i
+
+
+def _free_number(text: str, a: int) -> bool:
+    """A number that stands by itself: not glued to a word, a decimal, a sign or a ratio before it."""
+    return not a or not (text[a - 1].isalnum() or text[a - 1] in "_.,^/;+<>=~-")
+
+
+def _age(text: str, a: int, b: int, u: Units) -> Quantity | None:
+    """An age written at the number text[a:b] (see `ages` in quantities.yaml), or None."""
+    ages, n = u.ages, float(text[a:b])
+    coming = _word_before(text, _back(text, a), ages["coming_before"])
+    if coming and coming[1] < a and text[a - 1] in " \t" and _word_at(text, _skip(text, b), ages["coming_after"]) \
+            and text[b:b + 1] in (" ", "\t"):
+        return Quantity("age", n, "years", coming[1], b, "coming", number=(a, b))
+    if _free_number(text, a) and (b == len(text) or not text[b] == "." or not text[b + 1:b + 2].isdigit()):
+        found = _age_after(text, b, ages)
+        if found:
+            return Quantity("age", n, "years", a, found[1], found[0], number=(a, b))
+    prefix = _age_prefix(text, a, b, ages)
+    return Quantity("age", n, "years", prefix, b, "aged", number=(a, b)) if prefix is not None else None
+
+
+def _age_after(text: str, b: int, ages: dict[str, tuple[str, ...]]) -> tuple[str, int] | None:
+    """(notation, end) of the age words after a number: years old, yo, 歳, a sex letter or word."""
+    i = _dash(text, b)
+    years = _word_at(text, i, ages["years"])
+    if years:
+        old = _word_at(text, _dash(text, i + len(years)), ages["old"])
+        if old:
+            return "years_old", _dash(text, i + len(years)) + len(old)
+    for w in ages["yo"]:
+        if text.startswith(w, i):
+            k = i + len(w)
+            k += text[k:k + 1] in ages["sexes"] and not text[k + 1:k + 2].isalnum()
+            if not text[k:k + 1].isalnum():
+                return "yo", k
+    j = _skip(text, b)
+    kanji = next((w for w in ages["kanji"] if text.startswith(w, j)), None)
+    if kanji:
+        return "kanji", j + len(kanji)
+    return _age_sex(text, b, ages)
+
+
+def _age_sex(text: str, b: int, ages: dict[str, tuple[str, ...]]) -> tuple[str, int] | None:
+    """("sex" | "sex_glued", end) for "72F", "72 male", "72/F" (no letter, digit, slash or apostrophe after)."""
+    i = b + (text[b:b + 1] in " \t\n")
+    for w in ages["sex_words"]:
+        k = i + len(w)
+        if text.startswith(w, i) and not (text[k:k + 1].isalnum() or text[k:k + 1] in ("/", "'")):
+            return ("sex_glued" if i == b and len(w) == 1 else "sex"), k
+    j = _skip(text, b)
+    if text[j:j + 1] == "/":
+        j = _skip(text, j + 1)
+        if text[j:j + 1] in ages["sexes"] and not (text[j + 1:j + 2].isalnum() or text[j + 1:j + 2] == "/"):
+            return "sex", j + 1
+    return None
+
+
+def _age_prefix(text: str, a: int, b: int, ages: dict[str, tuple[str, ...]]) -> int | None:
+    """The start of "aged" / "age:" / "at the age of" written before the number text[a:b], or None."""
+    if text[b:b + 1].isdigit() or text[b:b + 1] == "%" or text[b:b + 1] in ".," and text[b + 1:b + 2].isdigit():
+        return None
+    if a and (text[a - 1].isalnum() or text[a - 1] == "_"):
+        return None
+    i = _back(text, a)
+    if text[i - 1:i] == ":":
+        i = _back(text, i - 1)
+    hit = _word_before(text, i, ages["prefixes"])
+    if hit is None or hit[1] and (text[hit[1] - 1].isalnum() or text[hit[1] - 1] == "_"):
+        return None
+    return hit[1]

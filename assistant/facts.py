@@ -234,20 +234,7 @@ def _one(values: set[Any]) -> Any:
 
 _NUM = r"(?<![\d.,^/;+<>=~-])\b(?P<n>\d{1,3})(?!\.\d)"
 _YEARS = r"(?:years?|yeras?|yaers?|yera|yrs?|yr|y)"
-_AGE_STRONG = [
-    re.compile(_NUM + r"\s*-?\s*" + _YEARS + r"\s*-?\s*(?:old|of\s+age)\b"),
-    re.compile(_NUM + r"\s*-?\s*(?:y/o|y\.o\.?|yo)(?:[fm])?(?![a-z0-9])"),
-    re.compile(_NUM + r"\s*(?:歳|才)"),
-]
-_AGE_WEAK = [
-    re.compile(_NUM + r"\s?(?:[fm]|male|female)(?![a-z0-9/'])"),
-    re.compile(_NUM + r"\s*/\s*[fm](?![a-z0-9/])"),
-]
 _AGE_BARE_YEARS = re.compile(_NUM + r"\s*-?\s*" + _YEARS + r"(?![a-z0-9])")
-_AGE_PREFIX = re.compile(
-    r"(?P<pre>\b(?:aged?|age\s*(?:of|is|was|=)?"
-    r"|at\s+(?:the\s+)?age(?:\s+of)?))\s*:?\s*\b(?P<n>\d{1,3})(?![\d%]|[.,]\d)"
-)
 # People whose age a sentence may state: "<person> is 78", "she's 78", "my father (72)".
 _PERSON = (
     r"(?:pt|patient|he|she|they|who|man|woman|i|husband|wife|partner|spouse|(?:boy|girl)friend|fianc\w*"
@@ -375,38 +362,43 @@ _AGE_LIMIT_BEFORE = re.compile(r"\b(?:up\s+to|under|below|over|above|until|till|
                                r"|limit(?:ed)?\s+(?:of|to)|maximum|max|cut-?off)\s*(?:the\s+)?$")
 
 
+def _last_word(text: str) -> str:
+    """The last word of a text, past any trailing punctuation and spaces."""
+    end = len(text)
+    while end and not (text[end - 1].isalnum() or text[end - 1] == "_"):
+        end -= 1
+    start = end
+    while start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    return text[start:end]
+
+
 def _age_candidates(t: str, ranges: list[re.Match[str]] | None = None) -> list[tuple[int, int]]:
     """(position, age) pairs for every accepted age phrase, leaving out the bounds of age ranges
     ("aged 40-64") and of open ranges ("65+", "65 or older")."""
-    found: list[re.Match[str]] = []
-    for rx in _AGE_STRONG:
-        found += rx.finditer(t)
-    for rx in _AGE_WEAK:
-        for m in rx.finditer(t):
-            pre = t[max(0, m.start() - 15) : m.start()]
+    found: list[tuple[int, int, int]] = []  # (start, end, age) of the number
+    for q in quantities(t):
+        if q.kind != "age" or q.notation == "coming":
+            continue
+        (a, b), age = q.number, int(q.value)
+        if q.notation in ("sex", "sex_glued"):
+            pre = t[max(0, a - 15):a]
             # "for 40M": a sex letter glued to the number names a person whatever precedes it
-            glued = rx is _AGE_WEAK[0] and re.match(r"\d{1,3}[fm]$", m.group(0))
-            if not _AGE_PRE_BLOCK.search(pre) or (glued and re.search(r"\bfor\W*$", pre)):
-                found.append(m)
+            if _AGE_PRE_BLOCK.search(pre) and not (q.notation == "sex_glued" and _last_word(pre) == "for"):
+                continue
+        elif q.notation == "aged" and (_AGE_UNIT_AFTER.match(t, b) or _SUMMARY_STAT.search(t, max(0, q.start - 12), q.start)
+                                       or _AGE_LIMIT_BEFORE.search(t, max(0, q.start - 20), q.start)):
+            continue  # "aged 5 years after HSCT", "median age 45", "up to age 30": not the patient's age
+        found.append((a, b, age))
     for m in _AGE_BARE_YEARS.finditer(t):
         pre = _before(t, m.start(), 30)
         if _BARE_YEARS_PRE_OK.search(pre) and not _BARE_YEARS_NEXT_BLOCK.match(t, m.end()):
-            found.append(m)
-    for rx in (_AGE_PREFIX, _AGE_PRONOUN, _AGE_PAREN, _AGE_PT_BARE):
-        for m in rx.finditer(t):
-            if _AGE_UNIT_AFTER.match(t, m.end("n")):
-                continue
-            if rx is _AGE_PREFIX and _SUMMARY_STAT.search(t, max(0, m.start() - 12), m.start()):
-                continue
-            if rx is _AGE_PREFIX and _AGE_LIMIT_BEFORE.search(t, max(0, m.start() - 20), m.start()):
-                continue  # "up to age 30", "under the age of 25": a limit, not the patient's age
-            found.append(m)
+            found.append((m.start("n"), m.end("n"), int(m["n"])))
+    for rx in (_AGE_PRONOUN, _AGE_PAREN, _AGE_PT_BARE):
+        found += [(m.start("n"), m.end("n"), int(m["n"])) for m in rx.finditer(t) if not _AGE_UNIT_AFTER.match(t, m.end("n"))]
     spans = [(r.start("lo"), r.end("hi")) for r in (_age_ranges(t) if ranges is None else ranges)]
-    ages = [
-        (m.start("n"), int(m["n"]))
-        for m in found
-        if not any(lo <= m.start("n") < hi for lo, hi in spans) and not _AGE_OPEN_AFTER.match(t, m.end("n"))
-    ]
+    ages = [(a, age) for a, b, age in found
+            if not any(lo <= a < hi for lo, hi in spans) and not _AGE_OPEN_AFTER.match(t, b)]
     return sorted(p for p in ages if 0 <= p[1] <= MAX_AGE)
 
 
@@ -427,11 +419,6 @@ def _decade_band(t: str) -> AgeBand | None:
     return _one(bands)
 
 
-#: A birthday still to come ("turns 26 next month", "will be 65 in March"): the age now is one less.
-_AGE_COMING = re.compile(r"\b(?:turns|will\s+turn|turning|will\s+be|'ll\s+be|is\s+about\s+to\s+turn)\s+(?P<n>\d{1,3})\b"
-                         r"(?=\s+(?:next|in\b|soon|later|this|tomorrow|on\b|by\b|before|within))")
-
-
 def _read_age(t: str) -> tuple[int | None, AgeBand | None]:
     """
     >>> _read_age("pt turns 26 next month, cd19+ b-all"), _read_age("he is 25 and turns 26 in march")
@@ -439,9 +426,9 @@ def _read_age(t: str) -> tuple[int | None, AgeBand | None]:
     """
     ranges = _age_ranges(t)
     ages = _age_candidates(t, ranges)
-    coming = _AGE_COMING.search(t)
-    if coming and (not ages or ages[0][1] == int(coming["n"])) and not (ages and ages[0][0] < coming.start()):
-        age = int(coming["n"]) - 1
+    coming = next((q for q in quantities(t) if q.notation == "coming"), None)
+    if coming and (not ages or ages[0][1] == int(coming.value)) and not (ages and ages[0][0] < coming.start):
+        age = int(coming.value) - 1
         return age, age_band(age)
     if ages:
         return ages[0][1], age_band(ages[0][1])

@@ -283,3 +283,45 @@ def test_units_are_data() -> None:
     u = load_units()
     assert "percent" in u.percent and 10000 in u.denominators and u.units["months"][0] == "duration"
     assert isinstance(quantities("0.1%")[0], Quantity)
+
+
+@pytest.mark.parametrize(("text", "age", "notation"), [
+    ("72f ph+ all", 72, "sex_glued"),
+    ("72 f, ph+", 72, "sex"),
+    ("72/f ph+ all", 72, "sex"),
+    ("a 24 year old male", 24, "years_old"),
+    ("a 45-year-old woman", 45, "years_old"),
+    ("a 45 - year - old man", 45, "years_old"),
+    ("45 yrs of age", 45, "years_old"),
+    ("45 yeras old", 45, "years_old"),  # a misspelt unit
+    ("38 y.o. man", 38, "yo"),
+    ("45yof with ph+ all", 45, "yo"),
+    ("70歳", 70, "kanji"),
+    ("aged 45", 45, "aged"),
+    ("at the age of 45", 45, "aged"),
+    ("age: 45", 45, "aged"),
+    ("he turns 26 next month", 26, "coming"),
+    ("she'll be 65 in march", 65, "coming"),
+])
+def test_ages_as_typed_values(text: str, age: int, notation: str) -> None:
+    (q,) = [q for q in quantities(text) if q.kind == "age"]
+    assert (q.value, q.notation) == (age, notation)
+    assert text[q.number[0]:q.number[1]] == str(age)
+
+
+@pytest.mark.parametrize("text", ["45 mg", "ph+ all in 2010", "aged 45.5", "cd19 45%", "returns 26 next month",
+                                  "3 x 10^-4", "day 28"])
+def test_numbers_that_are_no_age(text: str) -> None:
+    assert [q for q in quantities(text) if q.kind == "age"] == []
+
+
+@pytest.mark.parametrize(("q", "age"), [
+    ("he turns 26 next month, ph- b-all", 25),  # a birthday to come: one less now
+    ("My mom is 71 and has ALL with the philadelphia chromosome", 71),
+    ("I'm 31 with Ph+ ALL and I have a 2-year-old child", 31),  # the child's age is not the patient's
+    ("The donor brother is 49; my husband (52) has Ph- B-ALL", 52),
+    ("72F, her daughter is 45", 72),
+    ("median age 45 in the trial; my patient is 70", 70),
+])
+def test_whose_age_it_is(q: str, age: int) -> None:
+    assert read_facts(q).age == age
