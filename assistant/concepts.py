@@ -41,8 +41,8 @@ from rapidfuzz.distance import Levenshtein
 #: libyaml's safe loader when present (4x faster at start), else the pure-Python one: same results
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-__all__ = ["Concept", "Lexicon", "Mention", "Reading", "concept_ids", "load_lexicon", "possessor", "read_concepts",
-           "sentences", "tokens", "written"]
+__all__ = ["Concept", "Lexicon", "Mention", "Quantity", "Reading", "concept_ids", "load_lexicon", "load_units",
+           "possessor", "quantities", "read_concepts", "sentences", "token_spans", "tokens", "written"]
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 MASK = "someone"
@@ -125,6 +125,8 @@ class ContextRules:
     past_unless: frozenset[str]
     past_window: int
     people: dict[str, tuple[tuple[str, ...], ...]]
+    taking: tuple[tuple[str, ...], ...] = ()
+    taking_determiners: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,11 @@ def sentences(text: str) -> list[str]:
 def _is_age(tok: str) -> bool:
     """A bare number that can be an age in years (one to three digits)."""
     return tok.isascii() and tok.isdigit() and len(tok) <= 3
+
+
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of `tokens(text)`: a mention's tokens in the text."""
+    return [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
 def tokens(text: str) -> list[str]:
@@ -197,7 +204,8 @@ def _context(data: dict[str, Any]) -> ContextRules:
         recent_after=_phrases(data["recent"]["after"]),
         past_after=_phrases(data["past"]["after"]), past_unless=frozenset(data["past"]["unless"]),
         past_window=int(data["past"]["window"]),
-        people={k: _phrases(v) for k, v in data["people"].items()})
+        people={k: _phrases(v) for k, v in data["people"].items()},
+        taking=_phrases(data["taking"]["before"]), taking_determiners=frozenset(data["taking"]["determiners"]))
 
 
 #: The lexicon's files, read in this order (one lexicon: concept ids are unique across them).

@@ -82,7 +82,7 @@ from typing import Any
 
 import yaml
 
-from assistant.concepts import LEXICON_DIR, Quantity, quantities, read_concepts
+from assistant.concepts import LEXICON_DIR, Quantity, load_lexicon, quantities, read_concepts, token_spans, tokens
 from assistant.models import AgeBand, PatientFacts
 from assistant.text import TRIAL_NAME
 
@@ -1146,16 +1146,6 @@ def _read_t315i(t: str) -> bool | None:
     return _one(seen)
 
 
-_TKI_NAMES = {
-    "imatinib": r"imat[aeiy]n[aeiy]?b|gleevec|glivec",
-    "dasatinib": r"dasat[aeiy]n[aeiy]?b|sprycel",
-    "nilotinib": r"nilot[aeiy]n[aeiy]?b|tasigna",
-    "bosutinib": r"bosut[aeiy]n[aeiy]?b|bosulif",
-    "ponatinib": r"ponat[aeiy]n[aeiy]?b|iclusig",
-    "asciminib": r"ascim[aeiy]n[aeiy]?b|scemblix",
-    "olverembatinib": r"olverembat[aeiy]n[aeiy]?b",
-}
-_TKI = re.compile("|".join(rf"\b(?P<{name}>{rx})\b" for name, rx in _TKI_NAMES.items()))
 _PRIOR_CUE = re.compile(
     r"\b(?:after|following|post|fail(?:ed|ing|ure)?(?:\s+(?:of|on|to|with))?|treated\s+with|treatment\s+with"
     r"|therapy\s+with|received|receiving|resistan(?:t|ce)\s+to|refractory\s+to|intoleran(?:t|ce)\s+(?:of|to)"
@@ -1179,27 +1169,50 @@ _PRIOR_POST = re.compile(
 _LIST_JOIN = re.compile(r"\s*(?:,|and|/|then|followed\s+by|->|&|\+)?\s*(?:,\s*)?(?:and\s+|then\s+)?")
 
 
-def _is_prior(t: str, m: re.Match[str]) -> bool:
-    pre = _before(t, m.start(), 80)
+def _is_prior(t: str, start: int, end: int) -> bool:
+    pre = _before(t, start, 80)
     cues = [c for c in _PRIOR_CUE.finditer(pre) if not (c["on"] and _ON_NOT_PRIOR.fullmatch(c.group(0)))]
     if cues and not _PRIOR_BLOCK.search(pre, cues[-1].end()):
         return True
-    return _PRIOR_POST.match(t, m.end()) is not None
+    return _PRIOR_POST.match(t, end) is not None
+
+
+def _tki_mentions(t: str) -> list[tuple[int, int, str]]:
+    """(start, end, concept id) of each TKI the text names: the lexicon's drugs of the class `tki` (names, brands,
+    misspellings), and with `with_class` the class itself ("TKI", "the leukemia pill")."""
+    lex, spans = load_lexicon(), token_spans(t)
+    found = [(spans[m.start][0], spans[m.end - 1][1], m.concept) for m in read_concepts(t).mentions
+             if m.concept == "tki" or lex.concepts[m.concept].broader == "tki"]
+    for a, b in spans:  # a compound word: "imatinib-resistant", "dasatinib-based"
+        pos = a
+        for part in t[a:b].split("-") if "-" in t[a:b] else ():
+            form = next((f for f in lex.forms.get(part, ()) if len(f.tokens) == 1), None)
+            if form and (form.concept.id == "tki" or form.concept.broader == "tki"):
+                found.append((pos, pos + len(part), form.concept.id))
+            pos += len(part) + 1
+    return sorted(found)
 
 
 def _read_prior_tkis(t: str) -> list[str]:
-    mentions = list(_TKI.finditer(t))
-    prior = [_is_prior(t, m) for m in mentions]
+    mentions = [m for m in _tki_mentions(t) if m[2] != "tki"]
+    prior = [_is_prior(t, a, b) for a, b, _ in mentions]
     for i in range(1, len(mentions)):
-        gap = t[mentions[i - 1].end() : mentions[i].start()]
+        gap = t[mentions[i - 1][1]: mentions[i][0]]
         if prior[i - 1] and not prior[i] and _LIST_JOIN.fullmatch(gap):
             prior[i] = True
-    names: list[str] = []
-    for m, is_prior in zip(mentions, prior, strict=True):
-        name = m.lastgroup
-        if is_prior and name and name not in names:
-            names.append(name)
-    return names
+    return list(dict.fromkeys(name for (_, _, name), is_prior in zip(mentions, prior, strict=True) if is_prior))
+
+
+def _on_tki(t: str) -> bool:
+    """A TKI is being taken, started or stopped ("taking dasatinib", "on her TKI", "come off the tki")."""
+    lex = load_lexicon()
+    toks, rules = tokens(t), lex.context
+    starts = {m.start for m in read_concepts(t).mentions if m.concept == "tki" or lex.concepts[m.concept].broader == "tki"}
+    for i in starts:
+        j = i - (i > 0 and toks[i - 1] in rules.taking_determiners)
+        if any(tuple(toks[max(0, j - len(p)):j]) == p for p in rules.taking):
+            return True
+    return False
 
 
 _DONOR = re.compile(r"\bdonors?\b|\b(?:msd|mud|mmud|mrd-?donor)\b"
@@ -1271,10 +1284,6 @@ def _read_fitness(t: str) -> str | None:
 # --------------------------------------------------------------------------------------------
 
 
-_ON_TKI = re.compile(r"\b(?:taking|on|started|receiving|continuing|stop(?:ping)?|quit(?:ting)?|come\s+off)\s+"
-                     r"(?:my\s+|the\s+|her\s+|his\s+|a\s+)?(?:tki|" + "|".join(_TKI_NAMES.values()) + r")\b")
-
-
 def _names_ph_like(t: str) -> bool:
     """ "Ph-like ALL", "BCR::ABL1-like": a Ph term followed by "like" (which is no Ph status)."""
     return any(_PH_LIKE.match(t, m.end()) for m in _PH_TERM.finditer(t))
@@ -1343,7 +1352,7 @@ def _read_one(text: str, population: bool = False) -> dict[str, Any]:
         "fitness": _read_fitness(t),
     }
     cues = {"population": population, "ph_like": _names_ph_like(t), "cr_after_induction": bool(_CR_AFTER_INDUCTION.search(t)),
-            "on_tki": bool(prior_tkis or _ON_TKI.search(t))}
+            "on_tki": bool(prior_tkis) or _on_tki(t)}
     return implied(facts, cues)
 
 
