@@ -127,6 +127,7 @@ class ContextRules:
     people: dict[str, tuple[tuple[str, ...], ...]]
     taking: tuple[tuple[str, ...], ...] = ()
     taking_determiners: frozenset[str] = frozenset()
+    donor: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,8 @@ def _context(data: dict[str, Any]) -> ContextRules:
         past_after=_phrases(data["past"]["after"]), past_unless=frozenset(data["past"]["unless"]),
         past_window=int(data["past"]["window"]),
         people={k: _phrases(v) for k, v in data["people"].items()},
-        taking=_phrases(data["taking"]["before"]), taking_determiners=frozenset(data["taking"]["determiners"]))
+        taking=_phrases(data["taking"]["before"]), taking_determiners=frozenset(data["taking"]["determiners"]),
+        donor={k: _phrases(v) for k, v in data["donor"].items()})
 
 
 #: The lexicon's files, read in this order (one lexicon: concept ids are unique across them).

@@ -1215,38 +1215,44 @@ def _on_tki(t: str) -> bool:
     return False
 
 
-_DONOR = re.compile(r"\bdonors?\b|\b(?:msd|mud|mmud|mrd-?donor)\b"
-                    r"|\b(?:hla[\s-]*)?(?:matched|identical)\s+(?:sib(?:ling)?s?|brother|sister|related|unrelated)\b")
-_DONOR_TYPE = re.compile(
-    r"\b(?:matched|sibling|related|unrelated|haplo\w*|hla[\s-](?:identical|matched)|available|suitable"
-    r"|identified|potential|has\s+an?|have\s+an?|with\s+an?|(?:cord|umbilical)\s+blood)\b[\s\w-]*$"
-)
-_DONOR_POST_POS = re.compile(r"\s*(?:is\s+|was\s+|has\s+been\s+)?(?:available|identified|found|ready"
-                             r"|secured|lined\s+up)")
-_DONOR_POST_NEG = re.compile(
-    r"\s*(?:is\s+|was\s+)?(?:not\s+(?:available|found|identified)|unavailable|search\s+(?:failed"
-    r"|unsuccessful))"
-)
-_DONOR_NEG = re.compile(
-    r"\b(?:no|without|lack(?:s|ing)?(?:\s+of)?|absence\s+of|(?:does\s+not|doesn't|do\s+not"
-    r"|don't)\s+have\s+an?"
-    r"|unavailable|no\s+available)\s+(?:[\w-]+\s+){0,3}$"
-)
-
-
 def _read_donor(t: str) -> bool | None:
+    """A donor found (True) or not (False): the lexicon's donor concept with the donor cues of context.yaml."""
+    cues, spans, toks = load_lexicon().context.donor, token_spans(t), tokens(t)
     seen: set[bool] = set()
-    for m in _DONOR.finditer(t):
-        pre, word = _before(t, m.start(), 50), m.group(0)
-        if _DONOR_NEG.search(pre) or _DONOR_POST_NEG.match(t, m.end()):
+    for m in read_concepts(t).mentions:
+        if m.concept != "donor":
+            continue
+        pre = _before(t, spans[m.end - 1][0], 50)  # the clause before the donor word (the mention's own words too)
+        after = toks[m.end:m.end + 4]
+        verb = next((v for v in cues["verbs"] if tuple(after[:len(v)]) == v), ())
+        after = after[len(verb):]
+        if _denied_donor(pre, cues["none_before"]) or any(tuple(after[:len(p)]) == p for p in cues["none_after"]):
             seen.add(False)
-        elif (
-            word.startswith(("msd", "mud", "mmud", "hla", "matched", "identical"))
-            or _DONOR_TYPE.search(pre)
-            or _DONOR_POST_POS.match(t, m.end())
-        ):
+        elif _found_donor(_before(t, spans[m.end - 1][1], 50), cues["found_before"]) or any(tuple(after[:len(p)]) == p for p in cues["found_after"]):
             seen.add(True)
     return _one(seen)
+
+
+def _denied_donor(pre: str, cues: tuple[tuple[str, ...], ...]) -> bool:
+    """A denial ending at most three words before the end of `pre` ("no matched sibling ")."""
+    words = tokens(pre)
+    for k in range(max(0, len(words) - 3), len(words) + 1):
+        rest = words[k:]
+        if all(w.replace("-", "").replace("_", "").isalnum() for w in rest) and any(
+                tuple(words[max(0, k - len(c)):k]) == c for c in cues):
+            return True
+    return False
+
+
+def _found_donor(pre: str, cues: tuple[tuple[str, ...], ...]) -> bool:
+    """A cue of a donor found among the words at the end of `pre` ("matched sibling ", "has an unrelated ")."""
+    cut = max((i + 1 for i, c in enumerate(pre) if not (c.isalnum() or c in "_- \t")), default=0)
+    words = tokens(pre[cut:].replace("-", " "))
+    for i in range(len(words)):
+        for c in cues:
+            if c[-1] == "*" and words[i].startswith(c[0]) or tuple(words[i:i + len(c)]) == c:  # ("haplo*": a prefix)
+                return True
+    return False
 
 
 _TX_WORDS = r"(?:allo\w*[\s-]*)?(?:hsct|hct|sct|bmt|transplant\w*)"
