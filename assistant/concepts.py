@@ -128,6 +128,7 @@ class ContextRules:
     taking: tuple[tuple[str, ...], ...] = ()
     taking_determiners: frozenset[str] = frozenset()
     donor: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    compares: dict[str, Any] = field(default_factory=dict)  # words, prefixes (a tuple), pairs (word pairs)
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,9 @@ def _context(data: dict[str, Any]) -> ContextRules:
         past_window=int(data["past"]["window"]),
         people={k: _phrases(v) for k, v in data["people"].items()},
         taking=_phrases(data["taking"]["before"]), taking_determiners=frozenset(data["taking"]["determiners"]),
-        donor={k: _phrases(v) for k, v in data["donor"].items()})
+        donor={k: _phrases(v) for k, v in data["donor"].items()},
+        compares={"words": frozenset(data["compares"]["words"]), "prefixes": tuple(data["compares"]["prefixes"]),
+                  "pairs": frozenset(tuple(p.split()) for p in data["compares"]["pairs"])})
 
 
 #: The lexicon's files, read in this order (one lexicon: concept ids are unique across them).
@@ -943,3 +946,84 @@ def _age_prefix(text: str, a: int, b: int, ages: dict[str, tuple[str, ...]]) -> 
     if hit is None or hit[1] and (text[hit[1] - 1].isalnum() or text[hit[1] - 1] == "_"):
         return None
     return hit[1]
+
+
+# ------------------------------------------------------------------------------------------ number words
+
+
+@lru_cache(maxsize=2)
+def _number_word_table(folder: Path = LEXICON_DIR) -> dict[str, Any]:
+    return yaml.load((folder / "quantities.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)["number_words"]
+
+
+def _alpha_runs(text: str) -> list[tuple[int, int]]:
+    out, i = [], 0
+    while i < len(text):
+        if text[i].isalpha():
+            j = i
+            while j < len(text) and text[j].isalpha():
+                j += 1
+            out.append((i, j))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _number_word(text: str, a: int, b: int, runs: list[tuple[int, int]], k: int,
+                 table: dict[str, Any]) -> tuple[int, int] | None:
+    """(value, end) of the number word at text[a:b] ("sixty", "sixty-four", "sixty four", "sixtyfour", "fifteen")."""
+    word = text[a:b]
+    if word in table["teens"]:
+        return table["teens"][word], b
+    tens = next((t for t in table["tens"] if word.startswith(t)), None)
+    if tens is None:
+        return None
+    rest = word[len(tens):]
+    if rest:
+        return (table["tens"][tens] + table["units"][rest], b) if rest in table["units"] else None
+    if k + 1 < len(runs):
+        c, d = runs[k + 1]
+        if all(ch in " \t-" for ch in text[b:c]) and text[c:d] in table["units"]:
+            return table["tens"][tens] + table["units"][text[c:d]], d
+    return table["tens"][tens], b
+
+
+def _age_cue_near(text: str, a: int, b: int, table: dict[str, Any]) -> bool:
+    after, before = text[b:b + 8], text[max(0, a - 12):a]
+    i = 0
+    while i < min(3, len(after)) and not (after[i].isalnum() or after[i] == "_"):
+        i += 1
+    if any(after[i:].startswith(w) for w in table["after"]):
+        return True
+    j = len(before)
+    while j > max(0, len(before) - 3) and not (before[j - 1].isalnum() or before[j - 1] == "_"):
+        j -= 1
+    return any(before[:j].endswith(w) and not (j - len(w) > 0 and (before[j - len(w) - 1].isalnum()
+                                                                  or before[j - len(w) - 1] == "_"))
+               for w in table["before"])
+
+
+def number_words(text: str) -> str:
+    """A lower-cased text with number words written as digits where an age is written.
+
+    >>> number_words("a sixty-four year old, age=fifty, aged seventy two; one of two trials")
+    'a 64 year old, age=50, aged 72; one of two trials'
+    """
+    table = _number_word_table()
+    runs = _alpha_runs(text)
+    out, pos, k = [], 0, 0
+    while k < len(runs):
+        a, b = runs[k]
+        found = _number_word(text, a, b, runs, k, table) if not (a and (text[a - 1].isdigit() or text[a - 1] == "_")) \
+            else None
+        if found and not (found[1] < len(text) and (text[found[1]].isdigit() or text[found[1]] == "_")) \
+                and _age_cue_near(text, a, found[1], table):
+            out.append(text[pos:a] + str(found[0]))
+            pos = found[1]
+            while k < len(runs) and runs[k][0] < pos:
+                k += 1
+            continue
+        k += 1
+    out.append(text[pos:])
+    return "".join(out)

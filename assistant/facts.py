@@ -82,7 +82,7 @@ from typing import Any
 
 import yaml
 
-from assistant.concepts import LEXICON_DIR, Quantity, load_lexicon, quantities, read_concepts, token_spans, tokens
+from assistant.concepts import LEXICON_DIR, Quantity, load_lexicon, number_words, quantities, read_concepts, token_spans, tokens
 from assistant.models import AgeBand, PatientFacts
 from assistant.text import TRIAL_NAME
 
@@ -111,34 +111,12 @@ _SYMBOLS = str.maketrans(
 )
 
 
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-         "ninety": 90}
-_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
-_TEENS = {"fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "fourteen": 14,
-          "thirteen": 13, "twelve": 12, "eleven": 11, "ten": 10}
-# "sixty-four year old", "age=fifty", "aged seventy two": number words where an age is written
-_AGE_WORDS = re.compile(
-    r"\b(?P<tens>" + "|".join(_TENS) + r")(?:[\s-]*(?P<unit>" + "|".join(_UNITS) + r"))?\b"
-    r"|\b(?P<teen>" + "|".join(_TEENS) + r")\b")
-_AGE_WORD_CONTEXT = re.compile(r"^\W{0,3}(?:years?|yrs?|y/?o|-year)|(?:\bage[ds]?|\bis|\bturned|\bat)\W{0,3}$")
 # "age=50; ph=neg; lineage=t; status=cr1": key=value notes read as prose
 _KEY_VALUE = re.compile(r"\b(age|ph|lineage|status|phase|mrd|cd19|cd22|transplant|hsct|donor)\s*[=:]\s*(?=\w)")
 _LINEAGE_VALUE = re.compile(r"\blineage ([bt])\b")
 _PH_VALUE = re.compile(r"\bph (positive|negative|pos|neg)\b|\bph ([+-])(?=\s|$|[,;.)])")
 _HTML_TAG = re.compile(r"</?[a-z][a-z0-9]{0,9}\s*/?>")
 _CR_AFTER_INDUCTION = re.compile(r"\b(?:in\s+|achieved\s+|reached\s+)?cr(?=\s+(?:after|post|following)\s+induct)")
-
-
-def _number_words(text: str) -> str:
-    def sub(m: re.Match[str]) -> str:
-        before, after = text[max(0, m.start() - 12):m.start()], text[m.end():m.end() + 8]
-        if not (_AGE_WORD_CONTEXT.search(after) or _AGE_WORD_CONTEXT.search(before)):
-            return m.group(0)
-        if m["teen"]:
-            return str(_TEENS[m["teen"]])
-        return str(_TENS[m["tens"]] + (_UNITS[m["unit"]] if m["unit"] else 0))
-
-    return _AGE_WORDS.sub(sub, text)
 
 
 def _normalise(text: str) -> str:
@@ -153,7 +131,7 @@ def _normalise(text: str) -> str:
     text = _LINEAGE_VALUE.sub(lambda m: f"{m[1]}-all", text)
     text = _PH_VALUE.sub(lambda m: "ph-" + {"+": "positive", "-": "negative", "pos": "positive",
                                              "neg": "negative"}.get(m[1] or m[2], m[1] or m[2]), text)
-    text = _number_words(text)
+    text = number_words(text)
     text = _BCR_ABL_ISOFORM.sub("bcr-abl1 positive", text)
     text = _CD_DIM_NEG.sub(lambda m: f"cd{m[1]} negative", text)
     return re.sub(r"\s+", " ", text)
@@ -435,14 +413,23 @@ def _read_age(t: str) -> tuple[int | None, AgeBand | None]:
     if _DECADE.search(t):
         return None, _decade_band(t)
     bands = {band for rx, band in _BAND_WORDS if rx.search(t)} | _range_band(t, ranges)
-    if "child" in bands and _ADULT_WORD.search(t):
+    if "child" in bands and {"adult", "adults"} & _words(t):
         bands.discard("child")  # "in adults vs children", "adult ALL ... children": a comparison, not a child
     return None, _one(bands)
 
 
-_ADULT_WORD = re.compile(r"\badults?\b")
-_COMPARES = re.compile(r"\bvs\.?\b|\bversus\b|\bcompar\w*|\bdiffer\w*|\bor\b|\bagainst\b|\bwhat\s+about\b"
-                       r"|\bwhat\s+if\b|\band\s+if\b|\bnow\b")  # ("64 at diagnosis but 65 now")
+def _words(t: str) -> set[str]:
+    """The words of a text (runs of letters and digits)."""
+    return set("".join(c if c.isalnum() else " " for c in t).split())
+
+
+def _compares(t: str) -> bool:
+    """The text compares ages or groups ("vs", "compared", "what if", "64 at diagnosis but 65 now"): the cue words
+    of context.yaml's `compares`."""
+    cues = load_lexicon().context.compares
+    words = "".join(c if c.isalnum() else " " for c in t).split()
+    return bool(set(words) & set(cues["words"])) or any(w.startswith(cues["prefixes"]) for w in words) or any(
+        (a, b) in cues["pairs"] for a, b in zip(words, words[1:]))
 
 
 def compared_ages(question: str) -> list[str]:
@@ -461,7 +448,7 @@ def compared_ages(question: str) -> list[str]:
     []
     """
     t = _normalise(question)
-    if not _COMPARES.search(t):
+    if not _compares(t):
         return []
     ages = list(dict.fromkeys(a for _, a in _age_candidates(t)))
     if len({age_band(a) for a in ages}) >= 2:
