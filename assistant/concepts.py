@@ -129,6 +129,7 @@ class ContextRules:
     taking_determiners: frozenset[str] = frozenset()
     donor: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     compares: dict[str, Any] = field(default_factory=dict)  # words, prefixes (a tuple), pairs (word pairs)
+    notes: dict[str, Any] = field(default_factory=dict)  # keys of key=value notes, values -> canonical forms
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,8 @@ def _context(data: dict[str, Any]) -> ContextRules:
         taking=_phrases(data["taking"]["before"]), taking_determiners=frozenset(data["taking"]["determiners"]),
         donor={k: _phrases(v) for k, v in data["donor"].items()},
         compares={"words": frozenset(data["compares"]["words"]), "prefixes": tuple(data["compares"]["prefixes"]),
-                  "pairs": frozenset(tuple(p.split()) for p in data["compares"]["pairs"])})
+                  "pairs": frozenset(tuple(p.split()) for p in data["compares"]["pairs"])},
+        notes={"keys": tuple(data["notes"]["keys"]), "values": dict(data["notes"]["values"])})
 
 
 #: The lexicon's files, read in this order (one lexicon: concept ids are unique across them).

@@ -111,12 +111,59 @@ _SYMBOLS = str.maketrans(
 )
 
 
-# "age=50; ph=neg; lineage=t; status=cr1": key=value notes read as prose
-_KEY_VALUE = re.compile(r"\b(age|ph|lineage|status|phase|mrd|cd19|cd22|transplant|hsct|donor)\s*[=:]\s*(?=\w)")
-_LINEAGE_VALUE = re.compile(r"\blineage ([bt])\b")
-_PH_VALUE = re.compile(r"\bph (positive|negative|pos|neg)\b|\bph ([+-])(?=\s|$|[,;.)])")
 _HTML_TAG = re.compile(r"</?[a-z][a-z0-9]{0,9}\s*/?>")
 _CR_AFTER_INDUCTION = re.compile(r"\b(?:in\s+|achieved\s+|reached\s+)?cr(?=\s+(?:after|post|following)\s+induct)")
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def _notes_as_prose(text: str) -> str:
+    """Key=value notes read as prose ("age=50; ph=neg; lineage=t" -> "age 50; ph-negative; t-all"), "end-of-induction"
+    and "non-transplanted" in the reader's words (context.yaml `notes`)."""
+    notes = load_lexicon().context.notes
+    for key in notes["keys"]:
+        text = _replace_key(text, key)
+    for old, new in notes["values"].items():
+        text = _replace_word(text, old, new)
+    return text
+
+
+def _replace_key(text: str, key: str) -> str:
+    out, pos, i = [], 0, text.find(key)
+    while i >= 0:
+        j = i + len(key)
+        while j < len(text) and text[j].isspace():
+            j += 1
+        if (not i or not _word_char(text[i - 1])) and text[j:j + 1] in ("=", ":"):
+            j += 1
+            while j < len(text) and text[j].isspace():
+                j += 1
+            if j < len(text) and _word_char(text[j]):
+                out.append(text[pos:i] + key + " ")
+                pos = j
+        i = text.find(key, i + 1)
+    return "".join(out) + text[pos:]
+
+
+def _replace_word(text: str, old: str, new: str) -> str:
+    """Whole-word occurrences of `old` replaced ("end-of-" also before a word; a sign written apart, "ph +", only
+    before a space, the end or , ; . ))."""
+    out, pos, i = [], 0, text.find(old)
+    while i >= 0:
+        j = i + len(old)
+        after = text[j:j + 1]
+        left = not i or not _word_char(text[i - 1]) or not _word_char(old[0])
+        if old[-1] in "+-" and old[-2:-1] == " ":  # a sign written apart ("ph +")
+            right = after in ("", " ", ",", ";", ".", ")") or after.isspace()
+        else:
+            right = not (after and _word_char(after) and _word_char(old[-1]))
+        if left and right and i >= pos:
+            out.append(text[pos:i] + new)
+            pos = j
+        i = text.find(old, i + 1)
+    return "".join(out) + text[pos:]
 
 
 def _normalise(text: str) -> str:
@@ -125,12 +172,7 @@ def _normalise(text: str) -> str:
     text = text.replace("^^", "^")
     text = _HTML_TAG.sub(" ", text)
     text = read_concepts(text).text.lower()  # lay words and misspellings -> canonical terms; others' facts masked
-    text = re.sub(r"\bend-of-", "end of ", text)  # "end-of-induction MRD"
-    text = re.sub(r"\bnon-?transplanted\b", "not transplanted", text)
-    text = _KEY_VALUE.sub(lambda m: "age " if m[1] == "age" else m[1] + " ", text)
-    text = _LINEAGE_VALUE.sub(lambda m: f"{m[1]}-all", text)
-    text = _PH_VALUE.sub(lambda m: "ph-" + {"+": "positive", "-": "negative", "pos": "positive",
-                                             "neg": "negative"}.get(m[1] or m[2], m[1] or m[2]), text)
+    text = _notes_as_prose(text)
     text = number_words(text)
     text = _BCR_ABL_ISOFORM.sub("bcr-abl1 positive", text)
     text = _CD_DIM_NEG.sub(lambda m: f"cd{m[1]} negative", text)
