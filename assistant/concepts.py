@@ -670,6 +670,11 @@ class Units:
     ages: dict[str, tuple[str, ...]]  # the age words of quantities.yaml (years, old, yo, sexes, prefixes, ...)
 
 
+def _digits(s: str) -> bool:
+    """ASCII digits only ("45"; not other scripts' digits, which float() does not read)."""
+    return s.isascii() and s.isdigit()
+
+
 def _longest_first(words: list[Any]) -> tuple[str, ...]:
     return tuple(sorted((str(w) for w in words), key=len, reverse=True))
 
@@ -716,11 +721,11 @@ def _number_runs(text: str) -> list[tuple[int, int]]:
     """(start, end) of every written number: digits with inner dots or commas ("0.05", "10,000", ".5")."""
     out, i, n = [], 0, len(text)
     while i < n:
-        lead = text[i] == "." and i + 1 < n and text[i + 1].isdigit() and not (i and (text[i - 1].isdigit()
+        lead = text[i] == "." and i + 1 < n and _digits(text[i + 1]) and not (i and (_digits(text[i - 1])
                                                                                  or text[i - 1] == "."))
-        if text[i].isdigit() or lead:
+        if _digits(text[i]) or lead:
             j = i + 1
-            while j < n and (text[j].isdigit() or text[j] in ".," and j + 1 < n and text[j + 1].isdigit()):
+            while j < n and (_digits(text[j]) or text[j] in ".," and j + 1 < n and _digits(text[j + 1])):
                 j += 1
             out.append((i, j))
             i = j
@@ -747,7 +752,7 @@ def _exponent(text: str, i: int) -> tuple[int, int] | None:
         return None
     i = _skip(text, i + 1)
     j = i
-    while j < len(text) and text[j].isdigit():
+    while j < len(text) and _digits(text[j]):
         j += 1
     return (int(text[i:j]), j) if 0 < j - i <= 2 else None
 
@@ -759,7 +764,7 @@ def _power(text: str, a: int, b: int, u: Units) -> tuple[float, int, str] | None
     if times and text.startswith("10", _skip(text, i + len(times))) and mant is not None:
         ten = _skip(text, i + len(times))
         tail = _ten_tail(text, ten + 2, u)
-        if tail and not text[ten + 2:ten + 3].isdigit():
+        if tail and not _digits(text[ten + 2:ten + 3]):
             return float(f"{mant * 10.0 ** (2 - tail[0]):.6g}"), tail[1], "power"
     if text[a:b] == "10":
         tail = _ten_tail(text, b, u)
@@ -785,7 +790,7 @@ def _ten_tail(text: str, i: int, u: Units) -> tuple[int, int, bool] | None:
 def _one_in(text: str, a: int, b: int, u: Units) -> tuple[float, int] | None:
     """(percent, start) of "1 in 10,000" / "one in 1,000" / "1/10000" ending in the number text[a:b]."""
     den = _number(text[a:b])
-    if den is None or int(den) not in u.denominators or text[b:b + 1].isdigit():
+    if den is None or int(den) not in u.denominators or _digits(text[b:b + 1]):
         return None
     joiner = _word_before(text, _back(text, a), u.one_in)
     if joiner is None:
@@ -795,7 +800,7 @@ def _one_in(text: str, a: int, b: int, u: Units) -> tuple[float, int] | None:
     while start and text[start - 1].isalnum():
         start -= 1
     word = text[start:end]
-    num = int(word) if word.isdigit() and len(word) == 1 and word != "0" else u.small_numbers.get(word)
+    num = int(word) if _digits(word) and len(word) == 1 and word != "0" else u.small_numbers.get(word)
     return (float(f"{100 * num / den:.6g}"), start) if num else None
 
 
@@ -844,7 +849,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
 
 
 def _quantity(text: str, a: int, b: int, u: Units) -> Quantity | None:
-    age = _age(text, a, b, u) if text[a:b].isdigit() and b - a <= 3 else None
+    age = _age(text, a, b, u) if _digits(text[a:b]) and b - a <= 3 else None
     if age is not None:
         return age
     power = _power(text, a, b, u)
@@ -891,7 +896,7 @@ def _age(text: str, a: int, b: int, u: Units) -> Quantity | None:
     if coming and coming[1] < a and text[a - 1] in " \t" and _word_at(text, _skip(text, b), ages["coming_after"]) \
             and text[b:b + 1] in (" ", "\t"):
         return Quantity("age", n, "years", coming[1], b, "coming", number=(a, b))
-    if _free_number(text, a) and (b == len(text) or not text[b] == "." or not text[b + 1:b + 2].isdigit()):
+    if _free_number(text, a) and (b == len(text) or not text[b] == "." or not _digits(text[b + 1:b + 2])):
         found = _age_after(text, b, ages)
         if found:
             return Quantity("age", n, "years", a, found[1], found[0], number=(a, b))
@@ -937,7 +942,7 @@ def _age_sex(text: str, b: int, ages: dict[str, tuple[str, ...]]) -> tuple[str, 
 
 def _age_prefix(text: str, a: int, b: int, ages: dict[str, tuple[str, ...]]) -> int | None:
     """The start of "aged" / "age:" / "at the age of" written before the number text[a:b], or None."""
-    if text[b:b + 1].isdigit() or text[b:b + 1] == "%" or text[b:b + 1] in ".," and text[b + 1:b + 2].isdigit():
+    if _digits(text[b:b + 1]) or text[b:b + 1] == "%" or text[b:b + 1] in ".," and _digits(text[b + 1:b + 2]):
         return None
     if a and (text[a - 1].isalnum() or text[a - 1] == "_"):
         return None
@@ -1017,7 +1022,7 @@ def number_words(text: str) -> str:
     out, pos, k = [], 0, 0
     while k < len(runs):
         a, b = runs[k]
-        found = _number_word(text, a, b, runs, k, table) if not (a and (text[a - 1].isdigit() or text[a - 1] == "_")) \
+        found = _number_word(text, a, b, runs, k, table) if not (a and (_digits(text[a - 1]) or text[a - 1] == "_")) \
             else None
         if found and not (found[1] < len(text) and (text[found[1]].isdigit() or text[found[1]] == "_")) \
                 and _age_cue_near(text, a, found[1], table):
@@ -1029,3 +1034,82 @@ def number_words(text: str) -> str:
         k += 1
     out.append(text[pos:])
     return "".join(out)
+
+
+# ------------------------------------------------------------------------------------------ age groups
+
+
+@dataclass(frozen=True)
+class _Slot:
+    words: frozenset[str]  # a word or sign (one of them), or empty for a number
+    lo: int = 0
+    hi: int = 0
+    optional: bool = False
+
+
+def _pattern(text: str) -> tuple[_Slot, ...]:
+    """ "{65-99} [years|year] or|and older" -> slots (see `age_groups` in quantities.yaml)."""
+    out = []
+    for part in text.split():
+        if part.startswith("{"):
+            lo, hi = part.strip("{}").split("-")
+            out.append(_Slot(frozenset(), int(lo), int(hi)))
+        else:
+            out.append(_Slot(frozenset(part.strip("[]").split("|")), optional=part.startswith("[")))
+    return tuple(out)
+
+
+def _items(text: str) -> list[tuple[int, str]]:
+    """(position, item) of each word (letters and digits) and sign of a text."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i].isalnum():
+            j = i
+            while j < len(text) and text[j].isalnum():
+                j += 1
+            out.append((i, text[i:j]))
+            i = j
+        else:
+            if not text[i].isspace():
+                out.append((i, text[i]))
+            i += 1
+    return out
+
+
+def _matches_at(items: list[tuple[int, str]], k: int, slots: tuple[_Slot, ...]) -> bool:
+    for slot in slots:
+        word = items[k][1] if k < len(items) else None
+        if slot.words:
+            if word in slot.words:
+                k += 1
+            elif not slot.optional:
+                return False
+        elif not (word and _digits(word) and len(word) == 2 and slot.lo <= int(word) <= slot.hi):
+            return False
+        else:
+            k += 1
+    return True
+
+
+@lru_cache(maxsize=2)
+def _age_groups(folder: Path = LEXICON_DIR) -> dict[str, dict[str, tuple[tuple[_Slot, ...], ...]]]:
+    data = yaml.load((folder / "quantities.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)["age_groups"]
+    return {kind: {name: tuple(_pattern(str(p)) for p in patterns) for name, patterns in table.items()}
+            for kind, table in data.items()}
+
+
+def age_groups(text: str, kind: str = "bands") -> list[tuple[int, str]]:
+    """(position, name) of each age group a lower-cased text names without an age: kind "bands" gives the patient's
+    age band ("elderly", "over 70", "70+", "AYA", "middle-aged", "children"), "groups" the groups a question compares
+    ("<65", ">=65", "AYA", "40-64").
+
+    >>> age_groups("an elderly man, over 70"), age_groups("<65 vs >=65 vs aya", "groups")
+    ([(3, '65+'), (16, '65+')], [(0, 'under 65'), (7, '65 or older'), (15, 'AYA')])
+    """
+    items = _items(text)
+    out = []
+    for k in range(len(items)):
+        for name, patterns in _age_groups()[kind].items():
+            if any(_matches_at(items, k, p) for p in patterns):
+                out.append((items[k][0], name))
+    return out

@@ -78,11 +78,11 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
-from assistant.concepts import LEXICON_DIR, Quantity, load_lexicon, number_words, quantities, read_concepts, token_spans, tokens
+from assistant.concepts import LEXICON_DIR, Quantity, age_groups, load_lexicon, number_words, quantities, read_concepts, token_spans, tokens
 from assistant.models import AgeBand, PatientFacts
 from assistant.text import TRIAL_NAME
 
@@ -324,19 +324,6 @@ _DECADE = re.compile(
 )
 _QUALIFIER_SPAN = {None: (0, 9), "early": (0, 3), "mid": (3, 6), "late": (6, 9)}
 
-_BAND_WORDS: list[tuple[re.Pattern[str], AgeBand]] = [
-    (re.compile(r"\b(?:elderly|older\s+(?:adults?|patients?|people|persons?|age)|geriatric|old\s+age)\b"
-                r"|(?:>=\s*|\bover\s+|\babove\s+|\bolder\s+than\s+)(?:6[5-9]|[7-9]\d)\b|>\s*(?:6[4-9]"
-                r"|[7-9]\d)\b"
-                r"|\b(?:6[5-9]|[7-9]\d)\s*(?:years?\s*)?(?:\+|or\s+older|and\s+older|or\s+over|and\s+over)"),
-     "65+"),
-    (re.compile(r"\b(?:aya|adolescents?(?:\s+and\s+young\s+adults?)?|young\s+adults?|teenagers?)\b"), "aya"),
-    (re.compile(r"\bmiddle[\s-]*aged?\b"), "40-64"),
-    (re.compile(r"\b(?:child|children|kids?|infants?|toddlers?|pa?ediatric\s+(?:patients?|case|pt))\b"),
-     "child"),
-]
-
-
 def age_band(age: int) -> AgeBand:
     """The guideline's age band for an age in years.
 
@@ -454,7 +441,7 @@ def _read_age(t: str) -> tuple[int | None, AgeBand | None]:
         return ages[0][1], age_band(ages[0][1])
     if _DECADE.search(t):
         return None, _decade_band(t)
-    bands = {band for rx, band in _BAND_WORDS if rx.search(t)} | _range_band(t, ranges)
+    bands = {cast(AgeBand, band) for _, band in age_groups(t)} | _range_band(t, ranges)
     if "child" in bands and {"adult", "adults"} & _words(t):
         bands.discard("child")  # "in adults vs children", "adult ALL ... children": a comparison, not a child
     return None, _one(bands)
@@ -497,21 +484,8 @@ def compared_ages(question: str) -> list[str]:
         return [str(a) for a in ages]
     if ages:  # "39 y/o: AYA arm or 40-64 arm?": one patient; the groups are what is asked about
         return []
-    groups: list[tuple[int, str]] = []  # (position, label)
-    for rx, label in _GROUP_WORDS:
-        groups += [(m.start(), label) for m in rx.finditer(t)]
-    labels = list(dict.fromkeys(label for _, label in sorted(groups)))
+    labels = list(dict.fromkeys(label for _, label in sorted(age_groups(t, "groups"))))
     return labels if len(labels) >= 2 else []
-
-
-#: Age groups named without an age ("<65", "AYA", "40-64", ">=65") for comparisons across groups.
-_GROUP_WORDS = [
-    (re.compile(r"(?:<\s*|\bunder\s+|\byounger\s+than\s+|\bbelow\s+)65\b"), "under 65"),
-    (re.compile(r"(?:>=\s*|≥\s*|\bover\s+|\bolder\s+than\s+|\babove\s+)6[45]\b|\b65\s*(?:\+|or\s+older|and\s+older)"
-                r"|\belderly\b|\bolder\s+(?:adults?|patients?)\b"), "65 or older"),
-    (re.compile(r"\baya\b|\badolescents?\s+and\s+young\s+adults?\b|\b15\s*(?:-|to)\s*39\b"), "AYA"),
-    (re.compile(r"\b40\s*(?:-|to)\s*64\b"), "40 to 64"),
-]
 
 
 # --------------------------------------------------------------------------------------------
