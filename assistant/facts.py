@@ -111,7 +111,6 @@ _SYMBOLS = str.maketrans(
 )
 
 
-_HTML_TAG = re.compile(r"</?[a-z][a-z0-9]{0,9}\s*/?>")
 _CR_AFTER_INDUCTION = re.compile(r"\b(?:in\s+|achieved\s+|reached\s+)?cr(?=\s+(?:after|post|following)\s+induct)")
 
 
@@ -166,17 +165,44 @@ def _replace_word(text: str, old: str, new: str) -> str:
     return "".join(out) + text[pos:]
 
 
+def _tag_end(text: str, i: int) -> int | None:
+    """The end of an HTML tag ("<b>", "</i>", "<br />") starting at `i`, or None."""
+    j = i + 1 + (text[i + 1:i + 2] == "/")
+    if not ("a" <= text[j:j + 1] <= "z"):
+        return None
+    k = j + 1
+    while k < len(text) and k - j <= 9 and ("a" <= text[k] <= "z" or "0" <= text[k] <= "9"):
+        k += 1
+    while k < len(text) and text[k].isspace():
+        k += 1
+    k += text[k:k + 1] == "/"
+    return k + 1 if text[k:k + 1] == ">" else None
+
+
+def _without_tags(text: str) -> str:
+    """HTML tags pasted with a question replaced by a space."""
+    out, pos, i = [], 0, text.find("<")
+    while i >= 0:
+        end = _tag_end(text, i)
+        if end:
+            out.append(text[pos:i] + " ")
+            pos = end
+        i = text.find("<", end or i + 1)
+    return "".join(out) + text[pos:]
+
+
 def _normalise(text: str) -> str:
     text = text[:_MAX_CHARS].translate(_SUPERSCRIPTS)
     text = unicodedata.normalize("NFKC", text).translate(_SYMBOLS).lower()
     text = text.replace("^^", "^")
-    text = _HTML_TAG.sub(" ", text)
+    text = _without_tags(text)
     text = read_concepts(text).text.lower()  # lay words and misspellings -> canonical terms; others' facts masked
     text = _notes_as_prose(text)
     text = number_words(text)
     text = _BCR_ABL_ISOFORM.sub("bcr-abl1 positive", text)
     text = _CD_DIM_NEG.sub(lambda m: f"cd{m[1]} negative", text)
-    return re.sub(r"\s+", " ", text)
+    lead, trail = " " if text[:1].isspace() else "", " " if text[-1:].isspace() and text.strip() else ""
+    return lead + " ".join(text.split()) + trail  # (runs of white space as one space)
 
 
 # "BCR-ABL1 p190 detected", "p210 transcript positive": a BCR::ABL1 isoform found means Ph-positive
@@ -1063,7 +1089,13 @@ def _not_a_patient_result(t: str, pos: int, population: bool = False) -> bool:
 
 @lru_cache(maxsize=16)
 def _sentence_ends(t: str) -> tuple[int, ...]:
-    return tuple(m.end() for m in re.finditer(r"[;!?\n]|\.(?!\d)|\s-\s", t))
+    ends = []
+    for i, c in enumerate(t):  # ; ! ? a line end, a full stop (not a decimal point), a dash between spaces
+        if c in ";!?\n" or c == "." and not ("0" <= t[i + 1:i + 2] <= "9" and t[i + 1:i + 2]):
+            ends.append(i + 1)
+        elif c == "-" and t[i - 1:i].isspace() and t[i + 1:i + 2].isspace() and (not ends or ends[-1] < i):
+            ends.append(i + 2)
+    return tuple(ends)
 
 
 def _sentence_span(t: str, pos: int) -> tuple[int, int]:
