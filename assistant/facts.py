@@ -82,7 +82,7 @@ from typing import Any, cast
 
 import yaml
 
-from assistant.concepts import LEXICON_DIR, Quantity, age_groups, load_lexicon, number_words, quantities, read_concepts, token_spans, tokens
+from assistant.concepts import LEXICON_DIR, Quantity, age_groups, load_lexicon, load_units, number_words, quantities, read_concepts, token_spans, tokens
 from assistant.models import AgeBand, PatientFacts
 from assistant.text import TRIAL_NAME
 
@@ -338,7 +338,6 @@ _BARE_YEARS_NEXT_BLOCK = re.compile(
     r"|analysis|results?|outcomes?|period|maintenance|landmark|estimates?)\b"
 )
 
-_SUMMARY_STAT = re.compile(r"\b(?:median|mean|average)\W*$")
 _DECADE_WORDS = {
     "teens": 10, "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50,
     "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90,
@@ -391,8 +390,29 @@ def _range_band(t: str, ranges: list[re.Match[str]]) -> set[AgeBand]:
     return bands
 
 
-_AGE_LIMIT_BEFORE = re.compile(r"\b(?:up\s+to|under|below|over|above|until|till|younger\s+than|older\s+than|beyond"
-                               r"|limit(?:ed)?\s+(?:of|to)|maximum|max|cut-?off)\s*(?:the\s+)?$")
+def _summary_or_limit(t: str, start: int) -> bool:
+    """A population summary ("median age 45") or a limit ("up to age 30", "under the age of 25") written just before
+    an age (quantities.yaml: ages.summary_before, ages.limit_before)."""
+    ages = load_units().ages
+    i = start
+    while i > max(0, start - 12) and not _word_char(t[i - 1]):
+        i -= 1
+    if any(_word_ends(t, i, w, max(0, start - 12)) for w in ages["summary_before"]):
+        return True
+    i = start
+    while i > max(0, start - 20) and t[i - 1].isspace():
+        i -= 1
+    if _word_ends(t, i, "the", max(0, start - 20)) and i < start:
+        i -= 3
+        while i > max(0, start - 20) and t[i - 1].isspace():
+            i -= 1
+    return any(_word_ends(t, i, w, max(0, start - 20)) for w in ages["limit_before"])
+
+
+def _word_ends(t: str, i: int, word: str, lo: int) -> bool:
+    """`word` ends at `i` and starts at a word boundary, not before `lo`."""
+    a = i - len(word)
+    return a >= lo and t.startswith(word, a) and not (a and _word_char(t[a - 1]))
 
 
 def _last_word(text: str) -> str:
@@ -419,8 +439,7 @@ def _age_candidates(t: str, ranges: list[re.Match[str]] | None = None) -> list[t
             # "for 40M": a sex letter glued to the number names a person whatever precedes it
             if _AGE_PRE_BLOCK.search(pre) and not (q.notation == "sex_glued" and _last_word(pre) == "for"):
                 continue
-        elif q.notation == "aged" and (_AGE_UNIT_AFTER.match(t, b) or _SUMMARY_STAT.search(t, max(0, q.start - 12), q.start)
-                                       or _AGE_LIMIT_BEFORE.search(t, max(0, q.start - 20), q.start)):
+        elif q.notation == "aged" and (_AGE_UNIT_AFTER.match(t, b) or _summary_or_limit(t, q.start)):
             continue  # "aged 5 years after HSCT", "median age 45", "up to age 30": not the patient's age
         found.append((a, b, age))
     for m in _AGE_BARE_YEARS.finditer(t):
