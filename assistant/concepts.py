@@ -651,7 +651,8 @@ class Quantity:
     start: int
     end: int
     notation: str = ""  # a level's: "percent", "power" (a mantissa or a power mark), "power_bare" ("10-4"), "one_in";
-    # an age's: "years_old", "yo", "kanji", "sex" ("72 F"), "sex_glued" ("72F"), "aged", "coming" ("turns 26 next month")
+    # an age's: "years_old", "yo", "kanji", "sex" ("72 F"), "sex_glued" ("72F"), "aged", "coming" ("turns 26 next
+    # month")
     bound: str | None = None  # "below" / "above": a bound ("<0.01%", "below 10^-4"), not a value
     number: tuple[int, int] = (0, 0)  # character offsets of the number itself
 

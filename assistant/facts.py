@@ -1,8 +1,13 @@
 """Deterministic patient-facts reader: free text in, `PatientFacts` out.
 
-Pure, table-driven regular expressions; no I/O, no LLM, no clock. Each fact has its own small
-reader over a normalised copy of the text (NFKC, lower case, unicode minus / en dash -> "-",
-"x" for the multiplication sign, superscript exponents -> "^-4").
+Pure; no I/O, no LLM, no clock. Each fact has its own small reader over a normalised copy of the text (NFKC,
+lower case, unicode minus / en dash -> "-", "x" for the multiplication sign, superscript exponents -> "^-4",
+lay words and misspellings in canonical terms and other people's facts masked by the concept layer).
+Read from the concept layer and its data (`assistant/lexicon/`): ages, MRD levels in every notation and the age
+groups (`concepts.quantities`, `concepts.age_groups`, quantities.yaml), TKIs and donors (lexicon concepts with the
+context.yaml cues), number words and key=value notes; implications between facts come from one table
+(implications.yaml: `implied`, `assumed`). Phase, transplant, Ph status, lineage, CD19/CD22, MRD statements and
+fitness are still read by pattern readers here.
 
 Usage:
 
@@ -82,7 +87,18 @@ from typing import Any, cast
 
 import yaml
 
-from assistant.concepts import LEXICON_DIR, Quantity, age_groups, load_lexicon, load_units, number_words, quantities, read_concepts, token_spans, tokens
+from assistant.concepts import (
+    LEXICON_DIR,
+    Quantity,
+    age_groups,
+    load_lexicon,
+    load_units,
+    number_words,
+    quantities,
+    read_concepts,
+    token_spans,
+    tokens,
+)
 from assistant.models import AgeBand, PatientFacts
 from assistant.text import TRIAL_NAME
 
@@ -447,7 +463,8 @@ def _age_candidates(t: str, ranges: list[re.Match[str]] | None = None) -> list[t
         if _BARE_YEARS_PRE_OK.search(pre) and not _BARE_YEARS_NEXT_BLOCK.match(t, m.end()):
             found.append((m.start("n"), m.end("n"), int(m["n"])))
     for rx in (_AGE_PRONOUN, _AGE_PAREN, _AGE_PT_BARE):
-        found += [(m.start("n"), m.end("n"), int(m["n"])) for m in rx.finditer(t) if not _AGE_UNIT_AFTER.match(t, m.end("n"))]
+        found += [(m.start("n"), m.end("n"), int(m["n"])) for m in rx.finditer(t)
+                  if not _AGE_UNIT_AFTER.match(t, m.end("n"))]
     spans = [(r.start("lo"), r.end("hi")) for r in (_age_ranges(t) if ranges is None else ranges)]
     ages = [(a, age) for a, b, age in found
             if not any(lo <= a < hi for lo, hi in spans) and not _AGE_OPEN_AFTER.match(t, b)]
@@ -1039,7 +1056,7 @@ def _mrd_level(t: str, q: Quantity) -> bool:
         return True
     if q.notation == "power_bare":
         return bool(_MRD_CONTEXT_BEFORE.search(t[max(0, q.start - 40):q.start]))
-    if q.notation == "one_in":  # ("MRD after induction measured at 1 in 10,000 cells": the cue may sit a few words back)
+    if q.notation == "one_in":  # ("MRD after induction measured at 1 in 10,000 cells": the cue may be words back)
         return bool(_MRD_EARLIER.search(t, max(0, q.start - 50), q.start))
     if _PCT_OF_PATIENTS.match(t, q.end):
         return False
@@ -1047,7 +1064,8 @@ def _mrd_level(t: str, q: Quantity) -> bool:
     seg = seg[max((c.end() for c in _LEVEL_CUT.finditer(seg)), default=0):]
     if _MRD_CONTEXT_BEFORE.search(seg) or _MRD_CONTEXT_AFTER.match(t, q.end):
         return True
-    return bool(_LEVEL_FOLLOW.search(seg)) and _MRD_EARLIER.search(t, _sentence_span(t, q.start)[0], q.start) is not None
+    earlier = _MRD_EARLIER.search(t, _sentence_span(t, q.start)[0], q.start)
+    return bool(_LEVEL_FOLLOW.search(seg)) and earlier is not None
 
 
 def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float | None]]:
@@ -1261,7 +1279,8 @@ def _on_tki(t: str) -> bool:
     """A TKI is being taken, started or stopped ("taking dasatinib", "on her TKI", "come off the tki")."""
     lex = load_lexicon()
     toks, rules = tokens(t), lex.context
-    starts = {m.start for m in read_concepts(t).mentions if m.concept == "tki" or lex.concepts[m.concept].broader == "tki"}
+    starts = {m.start for m in read_concepts(t).mentions
+              if m.concept == "tki" or lex.concepts[m.concept].broader == "tki"}
     for i in starts:
         j = i - (i > 0 and toks[i - 1] in rules.taking_determiners)
         if any(tuple(toks[max(0, j - len(p)):j]) == p for p in rules.taking):
@@ -1282,7 +1301,8 @@ def _read_donor(t: str) -> bool | None:
         after = after[len(verb):]
         if _denied_donor(pre, cues["none_before"]) or any(tuple(after[:len(p)]) == p for p in cues["none_after"]):
             seen.add(False)
-        elif _found_donor(_before(t, spans[m.end - 1][1], 50), cues["found_before"]) or any(tuple(after[:len(p)]) == p for p in cues["found_after"]):
+        elif _found_donor(_before(t, spans[m.end - 1][1], 50), cues["found_before"]) or any(
+                tuple(after[:len(p)]) == p for p in cues["found_after"]):
             seen.add(True)
     return _one(seen)
 
@@ -1411,8 +1431,8 @@ def _read_one(text: str, population: bool = False) -> dict[str, Any]:
         "donor": _read_donor(t),
         "fitness": _read_fitness(t),
     }
-    cues = {"population": population, "ph_like": _names_ph_like(t), "cr_after_induction": bool(_CR_AFTER_INDUCTION.search(t)),
-            "on_tki": bool(prior_tkis) or _on_tki(t)}
+    cues = {"population": population, "ph_like": _names_ph_like(t), "on_tki": bool(prior_tkis) or _on_tki(t),
+            "cr_after_induction": bool(_CR_AFTER_INDUCTION.search(t))}
     return implied(facts, cues)
 
 

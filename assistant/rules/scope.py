@@ -250,8 +250,8 @@ def is_self_change(question: str) -> bool:
     """
     if _CONCEPT_ASKERS.get(read_concepts(question.lower()).asker, True) is False:
         return False  # a clinician asking about a patient ("what dose should I start for a 66-year-old?")
-    return (is_self_change_first_person(question) or (for_a_relative(question) and bool(_FAMILY_CHANGE.search(question)))
-            or changes_own_treatment(question))
+    return (is_self_change_first_person(question) or changes_own_treatment(question)
+            or (for_a_relative(question) and bool(_FAMILY_CHANGE.search(question))))
 
 
 #: Who asks, as the concept layer reads it: a patient or relative may be changing their own treatment.
@@ -357,8 +357,8 @@ def names_a_child(question: str) -> bool:
     toks, words = tokens(low), _words(low)
     if "adult" in words or "adults" in words:
         return False
-    if "childhood" in words or any(toks[i] in _DETERMINERS and toks[i + 1] == "little" and toks[i + 2] in ("boy", "girl")
-                                   for i in range(len(toks) - 2)):
+    if "childhood" in words or any(toks[i] in _DETERMINERS and toks[i + 1] == "little"
+                                   and toks[i + 2] in ("boy", "girl") for i in range(len(toks) - 2)):
         return True
     for m in read_concepts(low).mentions:
         word = m.surface.removesuffix("'s")
@@ -401,10 +401,12 @@ def names_the_guideline(text: str) -> bool:
         return True
     for i, w in enumerate(words[:-1]):
         after = words[i + 1:i + 3]
-        if w in _EDITION_YEARS and after[0].startswith(_EDITION_WORDS) and not after[0].startswith(("versions", "updates")):
-            return True
-        if w.startswith(_EDITION_WORDS[:3]) and (after[0] in _EDITION_YEARS or after[:1] == ["of"] and after[1:] and after[1] in _EDITION_YEARS):
-            return True
+        if w in _EDITION_YEARS and after[0].startswith(_EDITION_WORDS) and not after[0].startswith(
+                ("versions", "updates")):
+            return True  # "the 2023 edition", "the 2020 supplementary"
+        year = after[1:2] if after[:1] == ["of"] else after[:1]
+        if w.startswith(_EDITION_WORDS[:3]) and year and year[0] in _EDITION_YEARS:
+            return True  # "the edition of 2018", "revision 2020"
     return False
 
 
@@ -435,12 +437,13 @@ def _gates(question: str, cleaned: str, facts: PatientFacts, history: Sequence[s
                             "instruction was ignored and the answer was checked as usual"))
     if is_intrathecal_vinca(question):  # whatever else is asked: this one is answered first and only
         return [*out, _finding("SAFE-NEVER-009", "block", "Vincristine and the other vinca alkaloids are given "
-                               "intravenously only; given intrathecally they are fatal, so there is no intrathecal dose")]
+                               "intravenously only; given intrathecally they are fatal, so there is no intrathecal "
+                               "dose")]
     letters = [ch for ch in question if ch.isalpha()]
     if letters and sum(1 for ch in letters if ord(ch) > 0x2E80) / len(letters) > 0.3:
         return [*out, _finding("SCOPE-LANG-008", "block", "Please ask in English: the guideline corpus and the reader "
-                               "of patient facts are English-only, so a question in another language cannot be answered "
-                               "reliably")]
+                               "of patient facts are English-only, so a question in another language cannot be "
+                               "answered reliably")]
     return [*out, *_disease_gates(question, cleaned, facts, history)]
 
 
@@ -452,7 +455,8 @@ def _disease_gates(question: str, cleaned: str, facts: PatientFacts, history: Se
                          "covers; it is outside the scope of this assistant")]
     if others and not mentions_all(question):
         return [_finding("SCOPE-DISEASE-001", "block", f"The question is about {others[0][0]}, not adult acute "
-                         "lymphoblastic leukemia; this assistant answers only from the JSH 2023 adult ALL/LBL guideline")]
+                         "lymphoblastic leukemia; this assistant answers only from the JSH 2023 adult ALL/LBL "
+                         "guideline")]
     out = [_finding("SCOPE-MIXED-007", "warn", f"{others[0][0]} is outside this guideline; only the ALL part of the "
                     "question is answered")] if others else []
     # the conversation keeps a follow-up in scope ("and if she were 60?"), not an unrelated message in it
