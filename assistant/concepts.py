@@ -42,7 +42,7 @@ from rapidfuzz.distance import Levenshtein
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 __all__ = ["Concept", "Lexicon", "Mention", "Quantity", "Reading", "concept_ids", "load_lexicon", "load_units",
-           "possessor", "quantities", "read_concepts", "sentences", "token_spans", "tokens", "written"]
+           "possessor", "quantities", "read_concepts", "sentences", "token_spans", "tokens", "words_and_signs", "written"]
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 MASK = "someone"
@@ -1060,7 +1060,7 @@ def _pattern(text: str) -> tuple[_Slot, ...]:
     return tuple(out)
 
 
-def _items(text: str) -> list[tuple[int, str]]:
+def words_and_signs(text: str) -> list[tuple[int, str]]:
     """(position, item) of each word (letters and digits) and sign of a text."""
     out, i = [], 0
     while i < len(text):
@@ -1107,7 +1107,7 @@ def age_groups(text: str, kind: str = "bands") -> list[tuple[int, str]]:
     >>> age_groups("an elderly man, over 70"), age_groups("<65 vs >=65 vs aya", "groups")
     ([(3, '65+'), (16, '65+')], [(0, 'under 65'), (7, '65 or older'), (15, 'AYA')])
     """
-    items = _items(text)
+    items = words_and_signs(text)
     out = []
     for k in range(len(items)):
         for name, patterns in _age_groups()[kind].items():

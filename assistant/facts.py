@@ -98,6 +98,7 @@ from assistant.concepts import (
     read_concepts,
     token_spans,
     tokens,
+    words_and_signs,
 )
 from assistant.models import AgeBand, PatientFacts
 from assistant.text import TRIAL_NAME
@@ -387,7 +388,7 @@ def _age_ranges(t: str) -> list[re.Match[str]]:
     ranges = []
     for m in _AGE_RANGE.finditer(t):
         lo, hi = int(m["lo"]), int(m["hi"])
-        joined_by_and = re.match(r"\s*and\b", t[m.end("lo") : m.start("hi")])
+        joined_by_and = t[m.end("lo") : m.start("hi")].strip() == "and"
         if joined_by_and and not m.group(0).startswith("between"):
             continue  # "72 and 45" is two numbers, "between 40 and 64" is a range
         if lo < hi <= MAX_AGE:
@@ -718,7 +719,6 @@ _TX_NOT_DONE = re.compile(
     r"|previous|history\s+of|h/o|yet|going\s+(?:to|for)|proceeding\s+to|planned\s+for|plans?\s+(?:for|to)"
     r"|scheduled\s+for|heading\s+(?:to|for))\s+)*$"
 )
-_TX_NO_INELIGIBLE = re.compile(r"\bno\s+$")
 _TX_INELIGIBLE_PRE = re.compile(
     r"(?:\b(?:not|never|isn't)\s+(?:an?\s+)?(?:good\s+|suitable\s+|medically\s+)?(?:candidate|eligible|fit"
     r"|suitable)\s+(?:for\s+)?(?:an?\s+)?"
@@ -768,6 +768,12 @@ _TX_DAY_POST = re.compile(r"[\s,(:-]*(?:on\s+|at\s+|now\s+)?" + _DAY_PLUS.patter
 _TX_PRIORITY = ("done", "planned", "ineligible", "not_done", "eligible")
 
 
+def _plans(t: str) -> bool:
+    """A plan or a condition in the text ("planned", "will", "if")."""
+    words = _words(t)
+    return bool({"will", "if"} & words) or any(w.startswith("plan") for w in words)
+
+
 def _tx_status(t: str, m: re.Match[str]) -> str | None:
     pre, post = _before(t, m.start(), 50), t[m.end() : m.end() + 40]
     word = m.group(0)
@@ -779,7 +785,7 @@ def _tx_status(t: str, m: re.Match[str]) -> str | None:
         if _negated(pre):
             return "ineligible"
         return None if _TX_ASKED.match(t, m.end()) else "eligible"
-    if _TX_NO_INELIGIBLE.search(pre) and word == "transplant":
+    if word == "transplant" and pre[-1:].isspace() and _last_word(pre) == "no" and pre.rstrip().endswith("no"):
         return "ineligible"
     if _TX_NOT_DONE.search(pre) or word == "transplanted" and _negated(pre):
         return "not_done"
@@ -802,7 +808,7 @@ def _tx_status(t: str, m: re.Match[str]) -> str | None:
 
 def _read_transplant(t: str) -> str | None:
     found = {s for m in _TX.finditer(t) if (s := _tx_status(t, m))}
-    if not found and _DAY_PLUS.search(t) and _TX.search(t) and not re.search(r"\bplan|\bwill\b|\bif\b", t):
+    if not found and _DAY_PLUS.search(t) and _TX.search(t) and not _plans(t):
         return "done"  # "allo-SCT in CR1, day +100": days are counted from a transplant that was done
     return next((s for s in _TX_PRIORITY if s in found), None)
 
@@ -991,7 +997,6 @@ _RATE_BEFORE = re.compile(
     r"|(?:was|were|is|are|of|reached|:|=)?\s*(?:about|approximately|around|~)?\s*)$"
 )
 _PCT_OF_PATIENTS = re.compile(r"\s*(?:of|in)\s+(?:the\s+)?(?:patients|pts|participants|subjects|cases)\b")
-_PCT_OF_PATIENTS_IN = re.compile(r"%" + _PCT_OF_PATIENTS.pattern)
 # Trial / study statements ("PhALLCON showed more MRD-negative CR", "E1910 randomised MRD-negative
 # patients", "in the trial, ...") describe a study population, not the patient.
 # "study" is a trial, but "marrow / flow / MRD studies" are the patient's tests
@@ -1005,7 +1010,6 @@ _TRIAL_REPORT = re.compile(
     r"|compared|comparing|superior|inferior|end\s*-?points?|results?|rates?|proportions?|improved|higher|lower"
     r"|more|fewer|led\s+to|yielded|achieved\s+in|in\s+the\s+(?:trial|study))\b"
 )
-_RANDOMISED = re.compile(r"\brandomi[sz]\w*")
 # A question about what a level / threshold means ("Is 10^-4 the same as 0.01%?", "What MRD level counts
 # as high risk?"): the numbers in it are not the patient's result ...
 _LEVEL_QUESTION_CUE = re.compile(
@@ -1013,7 +1017,6 @@ _LEVEL_QUESTION_CUE = re.compile(
     r"|\bdefin\w*|\bmeans?\b|\bin\s+percent|\bas\s+a\s+percentage|\bconvert\w*"
     r"|\b(?:what|which)\s+(?:[\w-]+\s+){0,2}(?:levels?|values?|thresholds?|cut[\s-]?offs?|percentages?)\b"
 )
-_LEVEL_WORD = re.compile(r"\d|\blevels?\b|\bvalues?\b")
 # ... unless the clause is about the patient ("was her MRD of 0.02% considered positive?").
 _PATIENT_MARK = re.compile(
     r"\b(?:my|our|his|her|their|she|he|they|pt|patient'?s|this\s+patient|was|were|came\s+back|remains?"
@@ -1037,7 +1040,6 @@ _TP_OTHER = re.compile(
     r"|transplant\w*)"
 )
 # "at 6 months" / "at week 12" is relative to an anchor: it is "other" only when nothing else anchors it.
-_TP_RELATIVE = re.compile(r"\bat\s+(?:week|month)\s*\d+|\bat\s+\d+\s*(?:weeks?|months?)")
 _TIMEPOINTS = ((_TP_INDUCTION, "after_induction"), (_TP_HSCT, "post_hsct"), (_TP_OTHER, "other"))
 
 
@@ -1087,7 +1089,7 @@ def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float 
     for rx, status in _MRD_GLOBAL:
         for m in rx.finditer(t):
             pre = _before(t, m.start())
-            if _negated(pre) or (re.match(_MRD_CONVERSION, m.group(0)) and _MRD_CONVERSION_BLOCK.search(pre)):
+            if _negated(pre) or (_is_conversion(m.group(0)) and _MRD_CONVERSION_BLOCK.search(pre)):
                 continue
             events.append((m.start(), status, None))
     for q in quantities(t):
@@ -1104,6 +1106,38 @@ def _clause(t: str, pos: int, lo: int, hi: int) -> str:
     return t[start:end]
 
 
+def _is_conversion(text: str) -> bool:
+    """ "mrd conversion", "mrd reconversion", "mrd re-conversion" (the MRD_CONVERSION wording at the start)."""
+    rest = text.removeprefix("mrd")
+    if rest == text or rest[:1] not in (" ", "-"):
+        return False
+    rest = rest.lstrip(" -").removeprefix("re").removeprefix("-")
+    return rest.startswith("conversion") and not (rest[10:11].isalnum() or rest[10:11] == "_")
+
+
+def _names_a_level(clause: str) -> bool:
+    return any(c.isdigit() for c in clause) or bool({"level", "levels", "value", "values"} & _words(clause))
+
+
+def _relative_time(text: str) -> bool:
+    """ "at week 12", "at month 6", "at 6 months": a time relative to some anchor."""
+    items = words_and_signs(text)
+    for k, (pos, word) in enumerate(items[:-1]):
+        nxt_pos, nxt = items[k + 1]
+        if word != "at" or not text[pos + 2:nxt_pos].isspace():
+            continue
+        unit = nxt.rstrip("0123456789")
+        if unit in ("week", "month") and (unit != nxt or k + 2 < len(items) and items[k + 2][1].isdigit()
+                                          and text[nxt_pos + len(nxt):items[k + 2][0]].strip() == ""):
+            return True
+        digits = nxt[:len(nxt) - len(nxt.lstrip("0123456789"))]
+        after = nxt[len(digits):] or (items[k + 2][1] if k + 2 < len(items) and text[nxt_pos + len(nxt):items[k + 2][0]]
+                                      .strip() == "" else "")
+        if digits and after.startswith(("week", "month")):
+            return True
+    return False
+
+
 def _not_a_patient_result(t: str, pos: int, population: bool = False) -> bool:
     """The MRD statement at `pos` is a statistic, a generic question about a level or (unless
     `population`) a trial's statement."""
@@ -1111,16 +1145,17 @@ def _not_a_patient_result(t: str, pos: int, population: bool = False) -> bool:
         return True
     lo, hi = _sentence_span(t, pos)
     sentence = t[lo:hi]
-    trial = _RANDOMISED.search(sentence) or (_TRIAL_SUBJECT.search(sentence) and _TRIAL_REPORT.search(sentence))
+    randomised = any(w.startswith(("randomis", "randomiz")) for w in _words(sentence))
+    trial = randomised or (_TRIAL_SUBJECT.search(sentence) and _TRIAL_REPORT.search(sentence))
     if trial and not population:
         return True
     clause = _clause(t, pos, lo, hi)
-    if _PCT_OF_PATIENTS_IN.search(clause):
+    if any(c == "%" and _PCT_OF_PATIENTS.match(clause, i + 1) for i, c in enumerate(clause)):
         return True
     if not sentence.rstrip().endswith("?"):
         return False
     return bool(
-        _LEVEL_QUESTION_CUE.search(clause) and _LEVEL_WORD.search(clause) and not _PATIENT_MARK.search(clause)
+        _LEVEL_QUESTION_CUE.search(clause) and _names_a_level(clause) and not _PATIENT_MARK.search(clause)
     )
 
 
@@ -1153,7 +1188,7 @@ def _mrd_timepoint(t: str, pos: int) -> str | None:
         return min(near)[1]
     if any(_tx_status(t, m) == "done" for m in _TX.finditer(t, 0, pos)):
         return "post_hsct"
-    return "other" if _TP_RELATIVE.search(t, lo, hi) else None
+    return "other" if _relative_time(t[lo:hi]) else None
 
 
 def unitless_mrd_level(question: str) -> str | None:
