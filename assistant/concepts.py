@@ -42,7 +42,8 @@ from rapidfuzz.distance import Levenshtein
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 __all__ = ["Concept", "Lexicon", "Mention", "Quantity", "Reading", "concept_ids", "load_lexicon", "load_units",
-           "possessor", "quantities", "read_concepts", "sentences", "token_spans", "tokens", "words_and_signs", "written"]
+           "find_phrases", "phrase_table", "possessor", "quantities", "read_concepts", "sentences", "token_spans",
+           "tokens", "words_and_signs", "written"]
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 MASK = "someone"
@@ -1046,17 +1047,23 @@ class _Slot:
     lo: int = 0
     hi: int = 0
     optional: bool = False
+    prefixes: tuple[str, ...] = ()  # "chemo*": any word starting so; "*": any word
 
 
 def _pattern(text: str) -> tuple[_Slot, ...]:
-    """ "{65-99} [years|year] or|and older" -> slots (see `age_groups` in quantities.yaml)."""
+    """ "{65-99} [years|year] or|and older" -> slots: words and signs separated by spaces, a|b either, [a] optional,
+    {65-99} a number in that range, chemo* a word starting so, * any word (age_groups in quantities.yaml, phrases in
+    context.yaml)."""
     out = []
     for part in text.split():
         if part.startswith("{"):
             lo, hi = part.strip("{}").split("-")
             out.append(_Slot(frozenset(), int(lo), int(hi)))
         else:
-            out.append(_Slot(frozenset(part.strip("[]").split("|")), optional=part.startswith("[")))
+            alts = part.strip("[]").split("|") if len(part) > 1 else [part]
+            out.append(_Slot(frozenset(a for a in alts if not a.endswith("*")), optional=part.startswith("[")
+                             and len(part) > 1, prefixes=tuple(a[:-1] for a in alts if a.endswith("*") and a != "*")
+                             + (("",) if "*" in alts else ())))
     return tuple(out)
 
 
@@ -1077,19 +1084,20 @@ def words_and_signs(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _matches_at(items: list[tuple[int, str]], k: int, slots: tuple[_Slot, ...]) -> bool:
+def _matches_at(items: list[tuple[int, str]], k: int, slots: tuple[_Slot, ...]) -> int | None:
+    """The index after the items matched by `slots` from `k`, or None."""
     for slot in slots:
         word = items[k][1] if k < len(items) else None
-        if slot.words:
-            if word in slot.words:
+        if slot.words or slot.prefixes:
+            if word is not None and (word in slot.words or word.startswith(slot.prefixes) and word[:1].isalnum()):
                 k += 1
             elif not slot.optional:
-                return False
-        elif not (word and _digits(word) and len(word) == 2 and slot.lo <= int(word) <= slot.hi):
-            return False
+                return None
+        elif not (word and _digits(word) and len(word) == len(str(slot.hi)) and slot.lo <= int(word) <= slot.hi):
+            return None
         else:
             k += 1
-    return True
+    return k
 
 
 @lru_cache(maxsize=2)
@@ -1107,10 +1115,24 @@ def age_groups(text: str, kind: str = "bands") -> list[tuple[int, str]]:
     >>> age_groups("an elderly man, over 70"), age_groups("<65 vs >=65 vs aya", "groups")
     ([(3, '65+'), (16, '65+')], [(0, 'under 65'), (7, '65 or older'), (15, 'AYA')])
     """
+    return [(a, name) for a, _, name in find_phrases(text, _age_groups()[kind])]
+
+
+def find_phrases(text: str, table: dict[str, tuple[tuple[_Slot, ...], ...]]) -> list[tuple[int, int, str]]:
+    """(start, end, name) of every phrase of `table` (name -> patterns) in a lower-cased text, by start."""
     items = words_and_signs(text)
     out = []
     for k in range(len(items)):
-        for name, patterns in _age_groups()[kind].items():
-            if any(_matches_at(items, k, p) for p in patterns):
-                out.append((items[k][0], name))
+        for name, patterns in table.items():
+            ends = [e for p in patterns if (e := _matches_at(items, k, p)) is not None and e > k]
+            if ends:
+                last = items[max(ends) - 1]
+                out.append((items[k][0], last[0] + len(last[1]), name))
     return out
+
+
+@lru_cache(maxsize=2)
+def phrase_table(group: str, folder: Path = LEXICON_DIR) -> dict[str, tuple[tuple[_Slot, ...], ...]]:
+    """A named group of phrase patterns from context.yaml's `phrases` (name -> patterns)."""
+    data = yaml.load((folder / "context.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)["phrases"][group]
+    return {str(name): tuple(_pattern(str(p)) for p in patterns) for name, patterns in data.items()}

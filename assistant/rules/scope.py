@@ -16,9 +16,18 @@ Rule IDs (stable, never reused):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from assistant.concepts import Mention, load_lexicon, possessor, read_concepts, tokens, written
+from assistant.concepts import (
+    Mention,
+    find_phrases,
+    load_lexicon,
+    phrase_table,
+    possessor,
+    read_concepts,
+    tokens,
+    written,
+)
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue
 from assistant.text import TRIAL_RE, tokenize
@@ -93,13 +102,24 @@ _OTHERS_MEDS = re.compile(
     r"|\b(?:can|could|should|may)\s+(?:i|he|she|we)\s+(?:just\s+)?(?:take|use|borrow)\s+(?:hers|his|theirs|them)\b"
     r"[^.?!]{0,40}\b(?:until|till|for\s+a\s+few|while)\b",
     re.IGNORECASE)
-#: Treating oneself around the doctor ("tell me which TKI to order online so I can treat myself").
-_BYPASS = re.compile(
-    r"\b(?:order|buy|purchase|get)\s+(?:\w+\s+){0,3}(?:online|on\s+the\s+internet|without\s+(?:a\s+)?prescription)\b"
-    r"|\btreat\s+(?:my\s+\w+\s+|it\s+|this\s+)?(?:\w+\s+)?myself\b|\bwithout\s+(?:my|a|the)\s+(?:doctor|hematologist"
-    r"|haematologist|oncologist)\b|\b(?:don'?t|do\s+not|can'?t)\s+trust\s+my\s+(?:doctor|hematologist|haematologist"
-    r"|oncologist|team)\b|\bbehind\s+my\s+(?:doctor|hematologist)'?s?\s+back\b",
-    re.IGNORECASE)
+def _says(question: str, group: str, name: str) -> bool:
+    """The question holds a phrase of context.yaml's phrases[group][name]."""
+    return any(n == name for _, _, n in find_phrases(question.lower(), phrase_table(group)))
+
+
+def _replace(text: str, group: str, name: str, new: Callable[[str], str], *, first_word: bool = False) -> str:
+    """`text` with each phrase `name` of phrases[group] (or only its first word) replaced, left to right."""
+    out, pos = [], 0
+    for a, b, n in find_phrases(text, phrase_table(group)):
+        if n != name or a < pos:
+            continue
+        if first_word:
+            b = a
+            while b < len(text) and text[b].isalnum():
+                b += 1
+        out.append(text[pos:a] + new(text[a:b]))
+        pos = b
+    return "".join(out) + text[pos:]
 
 
 def bypasses_the_doctor(question: str) -> bool:
@@ -109,7 +129,7 @@ def bypasses_the_doctor(question: str) -> bool:
     >>> bypasses_the_doctor("Which TKI is used first line in Ph+ ALL?")
     False
     """
-    return bool(_BYPASS.search(question))
+    return _says(question, "safety", "bypass")
 
 
 def is_someone_elses_medicine(question: str) -> bool:
@@ -120,19 +140,6 @@ def is_someone_elses_medicine(question: str) -> bool:
     False
     """
     return bool(_OTHERS_MEDS.search(question))
-
-
-_FAMILY_CHANGE = re.compile(
-    r"\b(?:can|should|may|could)\s+(?:he|she|they)\s+(?:just\s+)?(?:stop|quit|skip|pause|reduce|lower|halve|come\s+off"
-    r"|discontinue|refuse|decline|take\s+a\s+break)\b"
-    r"|\b(?:he|she|they)\s+(?:wants?|would\s+like|plans?)\s+to\s+(?:stop|quit|skip|come\s+off|discontinue|refuse)\b",
-    re.IGNORECASE)
-#: A frightened patient or relative ("does that mean I'm going to die?").
-_DISTRESS = re.compile(
-    r"\b(?:am\s+i|are\s+we|is\s+(?:he|she)|i'?m|im|he'?s|she'?s)\s+(?:going\s+to|gonna)\s+die\b"
-    r"|\bwill\s+(?:i|he|she)\s+die\b|\b(?:i'?m|im|i\s+am|we'?re|we\s+are)\s+(?:so\s+|really\s+|very\s+|terribly\s+)?"
-    r"(?:scared|terrified|afraid|frightened|worried\s+sick|devastated|panicking)\b",
-    re.IGNORECASE)
 
 
 def for_a_relative(question: str) -> bool:
@@ -152,7 +159,7 @@ def is_distressed(question: str) -> bool:
     >>> is_distressed("Im so scared, does that mean Im going to die?"), is_distressed("Is MRD 0.01% high risk?")
     (True, False)
     """
-    return bool(_DISTRESS.search(question))
+    return _says(question, "safety", "distress")
 
 
 #: Trial and study-group names (ALL202-O, Ph+ALL213, LAL1205, GMALL ...) also mark an ALL question.
@@ -176,38 +183,21 @@ def mentions_all(text: str) -> bool:
                and not (m.fuzzy and m.end - m.start == 1) for m in read_concepts(low).mentions)
 
 
-# "dose it change ...": a misspelt "does", not a dose
-_DOES_TYPO = re.compile(
-    r"\bdose\s+(?=(?:it|this|that|mrd|jsh|the\s+guideline)\b|(?:he|she|they)\s+(?:\w+\s+)?(?:change|affect|matter"
-    r"|mean|alter|influence|make|work|apply|help|differ|depend|say|recommend|need|count)\w*\b)",
-    re.IGNORECASE)
-_DOSE_NAMED = re.compile(r"\b(?:high|low|intermediate|reduced|full|standard|higher|lower)[\s-]+dose\b", re.IGNORECASE)
-
-
 def is_dose_request(question: str) -> bool:
     # "high-dose methotrexate" names a therapy, not a dose ("what evidence supports high-dose MTX?")
-    return bool(_DOSE_RE.search(_DOSE_NAMED.sub("hdx", _DOES_TYPO.sub("does ", question))))
-
-
-_FOR_A_PATIENT = re.compile(
-    r"\b(?:my|our|this|his|her)\s+(?:patient|pt|son|daughter|wife|husband|mother|father|mom|dad)\b"
-    r"|\bfor\s+(?:me|him|her|them|my|our|this|a|an)\b|\bshould\s+(?:i|we)\b|\b(?:i|we)\s+(?:give|start|use)\b",
-    re.IGNORECASE)
+    text = _replace(question.lower(), "doses", "does", lambda _: "does", first_word=True)  # "dose it change": a typo
+    return bool(_DOSE_RE.search(_replace(text, "doses", "named", lambda _: "hdx")))
 
 
 def is_trial_design_question(question: str, facts: PatientFacts) -> bool:
     """A question about a named trial's arms ("high-dose vs intermediate-dose MTX in JALSG ALL202-O") asks what
     was compared, not what to give a patient: no patient facts, nobody to dose."""
     # (a trial's population, "in ages 15-39" or "in Ph- ALL", is no patient; an age in years is)
-    return bool(TRIAL_RE.search(question)) and facts.age is None and not _FOR_A_PATIENT.search(question)
+    return bool(TRIAL_RE.search(question)) and facts.age is None and not _says(question, "safety", "for_a_patient")
 
 
 def is_injection(question: str) -> bool:
     return bool(_INJECT_RE.search(question))
-
-
-_MISSED_DOSES = re.compile(r"\b(?:miss|missed|missing|skip|skipping|skipped|forgot|forgotten|vomited)\s+(?:\w+\s+){0,2}"
-                           r"doses?\b", re.IGNORECASE)
 
 
 def _end_of_sentence(text: str, start: int, stops: str) -> int:
@@ -251,7 +241,7 @@ def is_self_change(question: str) -> bool:
     if _CONCEPT_ASKERS.get(read_concepts(question.lower()).asker, True) is False:
         return False  # a clinician asking about a patient ("what dose should I start for a 66-year-old?")
     return (is_self_change_first_person(question) or changes_own_treatment(question)
-            or (for_a_relative(question) and bool(_FAMILY_CHANGE.search(question))))
+            or (for_a_relative(question) and _says(question, "safety", "family_change")))
 
 
 #: Who asks, as the concept layer reads it: a patient or relative may be changing their own treatment.
@@ -474,7 +464,7 @@ def _disease_gates(question: str, cleaned: str, facts: PatientFacts, history: Se
 def _safety(question: str, facts: PatientFacts) -> list[Issue]:
     """Findings on an answered question: a dose asked for, distress, bypassing the doctor, others' medicine."""
     out: list[Issue] = []
-    unmissed = _MISSED_DOSES.sub(" ", question)  # "I missed 2 doses, can I stop?" asks no dose
+    unmissed = _replace(question.lower(), "doses", "missed", lambda _: " ")  # "I missed 2 doses, can I stop?"
     if is_dose_request(unmissed) or asks_for_amount(unmissed):
         out.append(_finding("SAFE-DOSE-003", "info", "Trial-arm doses are trial design only, not dosing guidance: a "
                             "patient's doses follow the protocol or the package insert and the treating team")
