@@ -1121,9 +1121,10 @@ def age_groups(text: str, kind: str = "bands") -> list[tuple[int, str]]:
 def find_phrases(text: str, table: dict[str, tuple[tuple[_Slot, ...], ...]]) -> list[tuple[int, int, str]]:
     """(start, end, name) of every phrase of `table` (name -> patterns) in a lower-cased text, by start."""
     items = words_and_signs(text)
+    firsts, anywhere = _first_words(table)
     out = []
-    for k in range(len(items)):
-        for name, patterns in table.items():
+    for k, (_, word) in enumerate(items):
+        for name, patterns in (*firsts.get(word, ()), *anywhere):
             ends = [e for p in patterns if (e := _matches_at(items, k, p)) is not None and e > k]
             if ends:
                 last = items[max(ends) - 1]
@@ -1131,7 +1132,30 @@ def find_phrases(text: str, table: dict[str, tuple[tuple[_Slot, ...], ...]]) -> 
     return out
 
 
-@lru_cache(maxsize=2)
+_FIRSTS: dict[int, tuple[dict[str, list[tuple[str, list[tuple[_Slot, ...]]]]], list[Any], Any]] = {}
+
+
+def _first_words(table: dict[str, tuple[tuple[_Slot, ...], ...]]) -> tuple[
+        dict[str, list[tuple[str, list[tuple[_Slot, ...]]]]], list[tuple[str, list[tuple[_Slot, ...]]]]]:
+    """The table's patterns by the words their first slot takes (patterns starting with a number, a prefix or an
+    optional word are tried everywhere): built once per table."""
+    key = id(table)
+    if key not in _FIRSTS or _FIRSTS[key][2] is not table:
+        firsts: dict[str, dict[str, list[tuple[_Slot, ...]]]] = {}
+        anywhere: dict[str, list[tuple[_Slot, ...]]] = {}
+        for name, patterns in table.items():
+            for p in patterns:
+                head = p[0]
+                if head.words and not head.prefixes and not head.optional:
+                    for w in head.words:
+                        firsts.setdefault(w, {}).setdefault(name, []).append(p)
+                else:
+                    anywhere.setdefault(name, []).append(p)
+        _FIRSTS[key] = ({w: list(d.items()) for w, d in firsts.items()}, list(anywhere.items()), table)
+    return _FIRSTS[key][0], _FIRSTS[key][1]
+
+
+@lru_cache(maxsize=16)
 def phrase_table(group: str, folder: Path = LEXICON_DIR) -> dict[str, tuple[tuple[_Slot, ...], ...]]:
     """A named group of phrase patterns from context.yaml's `phrases` (name -> patterns)."""
     data = yaml.load((folder / "context.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)["phrases"][group]

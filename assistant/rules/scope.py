@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from assistant.concepts import (
     Mention,
@@ -104,13 +105,19 @@ _OTHERS_MEDS = re.compile(
     re.IGNORECASE)
 def _says(question: str, group: str, name: str) -> bool:
     """The question holds a phrase of context.yaml's phrases[group][name]."""
-    return any(n == name for _, _, n in find_phrases(question.lower(), phrase_table(group)))
+    return any(n == name for _, _, n in _phrases(question.lower(), group))
+
+
+@lru_cache(maxsize=1024)
+def _phrases(text: str, group: str) -> tuple[tuple[int, int, str], ...]:
+    """The phrases of a group in a lower-cased text (memoised: several checks read the same question)."""
+    return tuple(find_phrases(text, phrase_table(group)))
 
 
 def _replace(text: str, group: str, name: str, new: Callable[[str], str], *, first_word: bool = False) -> str:
     """`text` with each phrase `name` of phrases[group] (or only its first word) replaced, left to right."""
     out, pos = [], 0
-    for a, b, n in find_phrases(text, phrase_table(group)):
+    for a, b, n in _phrases(text, group):
         if n != name or a < pos:
             continue
         if first_word:
