@@ -91,9 +91,11 @@ from assistant.concepts import (
     LEXICON_DIR,
     Quantity,
     age_groups,
+    find_phrases,
     load_lexicon,
     load_units,
     number_words,
+    phrase_table,
     quantities,
     read_concepts,
     token_spans,
@@ -1012,16 +1014,6 @@ _TRIAL_REPORT = re.compile(
 )
 # A question about what a level / threshold means ("Is 10^-4 the same as 0.01%?", "What MRD level counts
 # as high risk?"): the numbers in it are not the patient's result ...
-_LEVEL_QUESTION_CUE = re.compile(
-    r"\bsame\s+as\b|\bequivalent|\bequal(?:s|\s+to)?\b|=|\bcorrespond\w*|\bcounts?\s+as\b|\bconsidered\b"
-    r"|\bdefin\w*|\bmeans?\b|\bin\s+percent|\bas\s+a\s+percentage|\bconvert\w*"
-    r"|\b(?:what|which)\s+(?:[\w-]+\s+){0,2}(?:levels?|values?|thresholds?|cut[\s-]?offs?|percentages?)\b"
-)
-# ... unless the clause is about the patient ("was her MRD of 0.02% considered positive?").
-_PATIENT_MARK = re.compile(
-    r"\b(?:my|our|his|her|their|she|he|they|pt|patient'?s|this\s+patient|was|were|came\s+back|remains?"
-    r"|is\s+now|still)\b"
-)
 _CLAUSE_CUT = re.compile(r"[,:;()\n]|\s-+\s")
 
 _TP_INDUCTION = re.compile(
@@ -1115,6 +1107,11 @@ def _is_conversion(text: str) -> bool:
     return rest.startswith("conversion") and not (rest[10:11].isalnum() or rest[10:11] == "_")
 
 
+def _phrase(text: str, name: str) -> bool:
+    """`text` holds a phrase of context.yaml's phrases.mrd[name]."""
+    return any(n == name for _, _, n in find_phrases(text, phrase_table("mrd")))
+
+
 def _names_a_level(clause: str) -> bool:
     return any(c.isdigit() for c in clause) or bool({"level", "levels", "value", "values"} & _words(clause))
 
@@ -1155,7 +1152,7 @@ def _not_a_patient_result(t: str, pos: int, population: bool = False) -> bool:
     if not sentence.rstrip().endswith("?"):
         return False
     return bool(
-        _LEVEL_QUESTION_CUE.search(clause) and _names_a_level(clause) and not _PATIENT_MARK.search(clause)
+        _phrase(clause, "level_question") and _names_a_level(clause) and not _phrase(clause, "patient")
     )
 
 
