@@ -1227,25 +1227,18 @@ def _read_mrd(t: str, population: bool = False) -> tuple[str | None, float | Non
 # T315I, prior TKIs, donor, fitness
 # --------------------------------------------------------------------------------------------
 
-_T315I = re.compile(r"\bt\s*-?\s*315\s*-?\s*i\b")
-_NO_KD_MUTATIONS = re.compile(
-    r"\bno\s+(?:abl1?\s+)?(?:kinase[\s-]domain\s+)?(?:resistance\s+)?mutations?\b"
-    r"|\bkinase[\s-]domain\s+mutations?"
-    r"\s+(?:negative|not\s+detected)"
-)
-
-
 def _read_t315i(t: str) -> bool | None:
     seen: set[bool] = set()
-    for m in _T315I.finditer(t):
-        pol = _polarity(_SIGN_PLAIN.match(t, m.end()))
+    found = find_phrases(t, phrase_table("t315i"))
+    for start, end, name in found:
+        pol = _polarity(_SIGN_PLAIN.match(t, end)) if name == "t315i" else 0
         if pol == 0:
             continue
         positive = pol != -1
-        if _negated(_before(t, m.start())):
+        if _negated(_before(t, start)):
             positive = not positive
         seen.add(positive)
-    if not seen and _NO_KD_MUTATIONS.search(t):
+    if not seen and any(name == "none" for _, _, name in found):
         return False
     return _one(seen)
 
