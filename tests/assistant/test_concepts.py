@@ -325,3 +325,38 @@ def test_numbers_that_are_no_age(text: str) -> None:
 ])
 def test_whose_age_it_is(q: str, age: int) -> None:
     assert read_facts(q).age == age
+
+
+# ------------------------------------------------------------------------------------------ phrase patterns, age groups
+
+from assistant.concepts import age_groups, find_phrases, number_words, phrase_table  # noqa: E402
+
+
+@pytest.mark.parametrize(("text", "bands"), [
+    ("an elderly man", ["65+"]), ("ph- all over 70", ["65+"]), ("patients >= 65", ["65+"]), ("> 64", ["65+"]),
+    ("70+ with ph+ all", ["65+"]), ("66 and over", ["65+"]), ("65 years or older", ["65+"]),
+    ("a middle-aged woman", ["40-64"]), ("young adults", ["aya"]), ("teenagers", ["aya"]),
+    ("paediatric patients", ["child"]), ("over 64", []), ("over 6 months", []), ("65 mg", []),
+])
+def test_age_bands_from_group_words(text: str, bands: list[str]) -> None:
+    assert [b for _, b in age_groups(text)] == bands
+
+
+def test_compared_groups_in_order() -> None:
+    assert [g for _, g in age_groups("aya vs 40-64 vs >=65 and under 65", "groups")] == [
+        "AYA", "40 to 64", "65 or older", "under 65"]
+
+
+@pytest.mark.parametrize(("text", "out"), [
+    ("a sixty-four year old", "a 64 year old"), ("age: fifty", "age: 50"), ("she is seventy two", "she is 72"),
+    ("sixtyfour yo", "64 yo"), ("one of twenty patients", "one of twenty patients"),
+])
+def test_number_words_where_an_age_is_written(text: str, out: str) -> None:
+    assert number_words(text) == out
+
+
+def test_phrase_patterns_take_alternatives_optional_and_any_words() -> None:
+    table = phrase_table("safety")
+    found = {n for _, _, n in find_phrases("we're really terrified. can i buy ponatinib cheap online?", table)}
+    assert found == {"distress", "bypass"}
+    assert find_phrases("the dose was halved", table) == []

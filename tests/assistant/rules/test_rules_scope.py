@@ -417,3 +417,34 @@ def test_a_relative_asking_is_read_from_person_concepts(q: str, relative: bool) 
 ])
 def test_the_guideline_is_named_by_its_editions(q: str, named: bool) -> None:
     assert names_the_guideline(q) is named
+
+
+@pytest.mark.parametrize(("q", "rule"), [
+    ("Im so scared, my ALL came back. does that mean Im going to die?", "SAFE-DISTRESS-011"),
+    ("my wife has Ph+ ALL and we're terrified. what happens next?", "SAFE-DISTRESS-011"),
+    ("will he die from this leukemia? he has T-ALL", "SAFE-DISTRESS-011"),
+    ("I don't trust my hematologist. Which TKI should I buy online for my ALL?", "SAFE-BYPASS-012"),
+    ("can I get dasatinib without a prescription? I have Ph+ ALL", "SAFE-BYPASS-012"),
+    ("I want to treat my leukemia myself, which ALL drugs?", "SAFE-BYPASS-012"),
+])
+def test_safety_phrases_are_read_from_data_in_many_wordings(q: str, rule: str) -> None:
+    assert rule in findings(q)
+
+
+@pytest.mark.parametrize("q", [
+    "My husband has Ph+ ALL. Can he just stop the dasatinib?",
+    "my mum is on maintenance for ALL and she wants to come off the pills",
+    "my son has ALL; could he take a break from chemo?",
+])
+def test_a_relative_asking_to_change_treatment(q: str) -> None:
+    assert findings(q).get("SAFE-SELF-005") == "warn"
+
+
+@pytest.mark.parametrize(("q", "dose"), [
+    ("I missed 2 doses of dasatinib, can I stop?", False),
+    ("what evidence supports high-dose MTX in Ph- ALL?", False),
+    ("dose it matter if MRD is 0.01% in Ph+ ALL?", False),
+    ("what dose of dasatinib for Ph+ ALL?", True),
+])
+def test_dose_requests_from_phrases(q: str, dose: bool) -> None:
+    assert (findings(q).get("SAFE-DOSE-003") == "block") is dose
