@@ -1314,21 +1314,21 @@ def _on_tki(t: str) -> bool:
 
 
 def _read_donor(t: str) -> bool | None:
-    """A donor found (True) or not (False): the lexicon's donor concept with the donor cues of context.yaml."""
-    cues, spans, toks = load_lexicon().context.donor, token_spans(t), tokens(t)
-    seen: set[bool] = set()
-    for m in read_concepts(t).mentions:
-        if m.concept != "donor":
-            continue
-        pre = _before(t, spans[m.end - 1][0], 50)  # the clause before the donor word (the mention's own words too)
-        after = toks[m.end:m.end + 4]
+    """A donor found (True) or not (False): a donor named (context.yaml phrases.donor) with the donor cues."""
+    cues, seen, done = load_lexicon().context.donor, set(), 0
+    for start, end, _ in find_phrases(t, phrase_table("donor")):
+        if start < done:
+            continue  # ("mrd-donor": one donor)
+        done = end
+        after = tokens(t[end:end + 60])[:4]
         verb = next((v for v in cues["verbs"] if tuple(after[:len(v)]) == v), ())
         after = after[len(verb):]
-        if _denied_donor(pre, cues["none_before"]) or any(tuple(after[:len(p)]) == p for p in cues["none_after"]):
+        if _denied_donor(_before(t, start, 50), cues["none_before"]) or any(
+                tuple(after[:len(p)]) == p for p in cues["none_after"]):
             seen.add(False)
-        elif _found_donor(_before(t, spans[m.end - 1][1], 50), cues["found_before"]) or any(
+        elif _found_donor(_before(t, end, 50), cues["found_before"]) or any(
                 tuple(after[:len(p)]) == p for p in cues["found_after"]):
-            seen.add(True)
+            seen.add(True)  # (the donor's own words count: "matched sib", "MSD")
     return _one(seen)
 
 
