@@ -130,7 +130,6 @@ _SYMBOLS = str.maketrans(
 )
 
 
-_CR_AFTER_INDUCTION = re.compile(r"\b(?:in\s+|achieved\s+|reached\s+)?cr(?=\s+(?:after|post|following)\s+induct)")
 
 
 def _word_char(c: str) -> bool:
@@ -210,6 +209,16 @@ def _without_tags(text: str) -> str:
     return "".join(out) + text[pos:]
 
 
+def _replace_phrases(text: str, group: str, new: dict[str, str]) -> str:
+    """`text` with each phrase of context.yaml's phrases[group] named in `new` replaced, left to right."""
+    out, pos = [], 0
+    for a, b, name in find_phrases(text, phrase_table(group)):
+        if name in new and a >= pos:
+            out.append(text[pos:a] + new[name])
+            pos = b
+    return "".join(out) + text[pos:]
+
+
 def _normalise(text: str) -> str:
     text = text[:_MAX_CHARS].translate(_SUPERSCRIPTS)
     text = unicodedata.normalize("NFKC", text).translate(_SYMBOLS).lower()
@@ -218,18 +227,10 @@ def _normalise(text: str) -> str:
     text = read_concepts(text).text.lower()  # lay words and misspellings -> canonical terms; others' facts masked
     text = _notes_as_prose(text)
     text = number_words(text)
-    text = _BCR_ABL_ISOFORM.sub("bcr-abl1 positive", text)
-    text = _CD_DIM_NEG.sub(lambda m: f"cd{m[1]} negative", text)
+    text = _replace_phrases(text, "markers", {"isoform": "bcr-abl1 positive", "cd19_lost": "cd19 negative",
+                                              "cd22_lost": "cd22 negative"})
     lead, trail = " " if text[:1].isspace() else "", " " if text[-1:].isspace() and text.strip() else ""
     return lead + " ".join(text.split()) + trail  # (runs of white space as one space)
-
-
-# "BCR-ABL1 p190 detected", "p210 transcript positive": a BCR::ABL1 isoform found means Ph-positive
-_BCR_ABL_ISOFORM = re.compile(
-    r"\b(?:bcr[-:]*abl1?\s*)?\(?\bp(?:190|210|230)\)?\s+(?:bcr[-:]*abl1?\s+)?(?:transcripts?\s+|fusion\s+)?"
-    r"(?:is\s+|was\s+)?(?:detected|positive|present|found)\b")
-# "CD19 dim/neg", "CD19 dim to negative", "CD19 weak/lost": loss after blinatumomab reads as negative
-_CD_DIM_NEG = re.compile(r"\bcd\s?(19|22)\s*(?:dim|weak|low|partial)\s*(?:/|to|or|-)\s*(?:negative|neg|lost|absent|-)")
 
 
 _BOUNDARY = re.compile(r"[.;!?,()\[\]\n]|\s-+\s|\b(?:but|however|whereas|although)\b")
@@ -573,9 +574,14 @@ _HAS_BEFORE = re.compile(r"\b(?:with|has|have|had|harbou?r(?:s|ing)?|carr(?:y|ie
 _POSITIVE_FOR = re.compile(r"\bpositive\s+for\W*(?:\w+\W+){0,2}$")
 
 
-_PH_PENDING = re.compile(
-    r"[\w\s:/()-]{0,30}?\b(?:pending|awaited|awaiting|not\s+(?:yet\s+)?(?:back|available|known|done|reported|resulted)"
-    r"|to\s+follow|outstanding|in\s+progress|sent\s+off|requested)\b")
+def _pending_after(t: str, end: int) -> bool:
+    """A "pending" cue within 30 characters of words, spaces and : / ( ) - after a Ph term ("PCR still pending")."""
+    stop = end
+    while stop < len(t) and stop - end < 30 and (_word_char(t[stop]) or t[stop].isspace() or t[stop] in ":/()-"):
+        stop += 1
+    window = t[end:stop + 20]
+    return any(n == "pending" and a <= stop - end and (not a or not _word_char(window[a - 1]))
+               for a, _, n in find_phrases(window, phrase_table("markers")))
 
 
 def _read_ph(t: str) -> str | None:
@@ -583,7 +589,7 @@ def _read_ph(t: str) -> str | None:
     for m in _PH_TERM.finditer(t):
         if _PH_LIKE.match(t, m.end()):
             continue
-        if _PH_PENDING.match(t, m.end()):
+        if _pending_after(t, m.end()):
             continue  # "BCR-ABL PCR still pending": not known yet
         if m["bcr"] and _BCR_MONITORING.match(t, m.end()):
             seen.add(1)
@@ -1107,9 +1113,9 @@ def _is_conversion(text: str) -> bool:
     return rest.startswith("conversion") and not (rest[10:11].isalnum() or rest[10:11] == "_")
 
 
-def _phrase(text: str, name: str) -> bool:
-    """`text` holds a phrase of context.yaml's phrases.mrd[name]."""
-    return any(n == name for _, _, n in find_phrases(text, phrase_table("mrd")))
+def _phrase(text: str, name: str, group: str = "mrd") -> bool:
+    """`text` holds a phrase of context.yaml's phrases[group][name]."""
+    return any(n == name for _, _, n in find_phrases(text, phrase_table(group)))
 
 
 def _names_a_level(clause: str) -> bool:
@@ -1457,7 +1463,7 @@ def _read_one(text: str, population: bool = False) -> dict[str, Any]:
         "fitness": _read_fitness(t),
     }
     cues = {"population": population, "ph_like": _names_ph_like(t), "on_tki": bool(prior_tkis) or _on_tki(t),
-            "cr_after_induction": bool(_CR_AFTER_INDUCTION.search(t))}
+            "cr_after_induction": _phrase(t, "cr_after_induction", "markers")}
     return implied(facts, cues)
 
 
