@@ -570,8 +570,19 @@ _BCR_MONITORING = re.compile(
     r"|copies"
     r"|(?:was\s+|became\s+|now\s+)?(?:undetectable|rising|increasing|re-?appear\w*|re-?emerg\w*))"
 )
-_HAS_BEFORE = re.compile(r"\b(?:with|has|have|had|harbou?r(?:s|ing)?|carr(?:y|ies|ying)|showed|shows)\W*$")
-_POSITIVE_FOR = re.compile(r"\bpositive\s+for\W*(?:\w+\W+){0,2}$")
+
+
+def _cue_before(pre: str, name: str, words_after: int = 0) -> bool:
+    """A cue of context.yaml's phrases.before[name] ends `pre`, followed by at most `words_after` words (each followed
+    by a non-word character) and non-word characters ("has the ", "positive for both ")."""
+    for _, end, n in find_phrases(pre, phrase_table("before")):
+        if n != name or end < len(pre) and _word_char(pre[end]):
+            continue
+        rest = pre[end:]
+        words = [w for _, w in words_and_signs(rest) if _word_char(w[0])]
+        if len(words) <= words_after and (not words or not _word_char(rest[-1:])):
+            return True
+    return False
 
 
 def _pending_after(t: str, end: int) -> bool:
@@ -599,7 +610,7 @@ def _read_ph(t: str) -> str | None:
         if pol == 0:
             continue
         if pol is None:
-            if m["t922"] or (m["phil"] and _HAS_BEFORE.search(pre)) or _POSITIVE_FOR.search(pre):
+            if m["t922"] or (m["phil"] and _cue_before(pre, "has")) or _cue_before(pre, "positive_for", 2):
                 pol = 1
             elif _negated(pre):
                 pol = 1  # flipped below: "no Philadelphia chromosome", "without BCR::ABL1"
@@ -658,7 +669,6 @@ _CD_SIGN = _sign_regex(
               r"|in)?\s*(?:~|≈|about\s+|approx\.?\s*|around\s+)?[1-9]\d*(?:\.\d+)?\s*%",
     extra_neg=r"|(?:expression\s*)?(?:of|:|=|in)?\s*0(?:\.0+)?\s*%|escape|null",
 )
-_CD_PRE_POS = re.compile(r"\b(?:positive\s+for|express(?:es|ing)|bright)\W*(?:\w+\W+){0,2}$")
 
 
 def _read_markers(t: str) -> tuple[bool | None, bool | None]:
@@ -669,7 +679,7 @@ def _read_markers(t: str) -> tuple[bool | None, bool | None]:
             continue
         pre = _before(t, m.start())
         if pol is None:
-            if _CD_PRE_POS.search(pre):
+            if _cue_before(pre, "expresses", 2):
                 pol = 1
             elif _negated(pre):
                 pol = 1  # flipped below: "lost CD19", "negative for CD22"
@@ -940,9 +950,6 @@ _MRD_SIGN = _sign_regex(
     extra_pos=r"|persist\w*|recurren\w*|re-?appear\w*|re-?emerg\w*|rising|increasing|low[\s-]level",
     extra_neg=r"|clear(?:ed|ance)|negativ\w*",
 )
-_MRD_PRE_POS = re.compile(r"\b(?:detectable|persistent|persisting|positive|residual|rising|recurrent"
-                          r"|low[\s-]level)\W*$")
-_MRD_PRE_NEG = re.compile(r"\b(?:undetectable|negative|cleared|clearance\s+of)\W*$")
 _BCR = r"\bbcr\s*(?:::|:|-|/|_)?\s*abl1?\b(?:\s*\(is\))?"
 # a change of state: "became", "turned", "has become", "is now", "converted to" ...
 _CHANGE = (
@@ -1076,9 +1083,9 @@ def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float 
         pol = _polarity(_MRD_SIGN.match(t, m.end()))
         pre = _before(t, m.start(), 40)
         if pol is None or pol == 0:
-            if _MRD_PRE_NEG.search(pre) or (pol is None and _negated(pre)):
+            if _cue_before(pre, "mrd_negative") or (pol is None and _negated(pre)):
                 events.append((m.start(), "negative", None))
-            elif _MRD_PRE_POS.search(pre):
+            elif _cue_before(pre, "mrd_positive"):
                 events.append((m.start(), "positive", None))
             continue
         if _negated(pre):
