@@ -250,7 +250,6 @@ def _before(t: str, start: int, width: int = 60) -> str:
     return seg[cut:]
 
 
-_NEG_IMMEDIATE = re.compile(r"\b(?:not|isn't|wasn't|aren't|non)\W*(?:(?:a|an|really|truly)\s+)?$")
 
 
 def _negated(pre: str) -> bool:
@@ -564,7 +563,6 @@ _PH_TERM = re.compile(
     r"|(?P<bcr>\bbcr\s*(?:::|:|-|/|_)?\s*abl1?(?![a-z0-9]))"
     r"|(?P<t922>\bt\s*\(\s*9\s*;\s*22\s*\)(?:\s*\(\s*q34(?:\.1)?\s*;\s*q11(?:\.2)?\s*\))?)"
 )
-_PH_LIKE = re.compile(r"[\s-]*like\b")
 _BCR_MONITORING = re.compile(
     r"\s*(?:\(is\)\s*)?(?:transcripts?|q?pcr|rt-pcr|levels?|ratio|mrd|\(is\)|is\b|international\s+scale"
     r"|copies"
@@ -572,10 +570,19 @@ _BCR_MONITORING = re.compile(
 )
 
 
-def _cue_before(pre: str, name: str, words_after: int = 0) -> bool:
+def _cue_after(t: str, end: int, name: str, skip: str = " \t") -> bool:
+    """A cue of context.yaml's phrases.after[name] starts right after `end` (past the characters in `skip`)."""
+    i = end
+    while i < len(t) and t[i] in skip:
+        i += 1
+    window = t[i:i + 40]
+    return any(a == 0 and n == name for a, _, n in find_phrases(window, phrase_table("after")))
+
+
+def _cue_before(pre: str, name: str, words_after: int = 0, group: str = "before") -> bool:
     """A cue of context.yaml's phrases.before[name] ends `pre`, followed by at most `words_after` words (each followed
     by a non-word character) and non-word characters ("has the ", "positive for both ")."""
-    for _, end, n in find_phrases(pre, phrase_table("before")):
+    for _, end, n in find_phrases(pre, phrase_table(group)):
         if n != name or end < len(pre) and _word_char(pre[end]):
             continue
         rest = pre[end:]
@@ -598,7 +605,7 @@ def _pending_after(t: str, end: int) -> bool:
 def _read_ph(t: str) -> str | None:
     seen: set[int] = set()
     for m in _PH_TERM.finditer(t):
-        if _PH_LIKE.match(t, m.end()):
+        if _cue_after(t, m.end(), "like", " \t-"):
             continue
         if _pending_after(t, m.end()):
             continue  # "BCR-ABL PCR still pending": not known yet
@@ -618,7 +625,7 @@ def _read_ph(t: str) -> str | None:
                 continue
             if _negated(pre):
                 pol = -pol
-        elif _NEG_IMMEDIATE.search(pre):
+        elif _cue_before(pre, "not", group="not_immediately"):
             # An explicit sign ("Ph+", "Ph-positive") is flipped only by a negation right before it
             # ("not Ph+"), never by one further back ("without allo-HSCT in Ph+ ALL", "non-transplanted Ph+").
             pol = -pol
@@ -747,7 +754,6 @@ _TX_INELIGIBLE_POST = re.compile(
     r"[\s-]*(?:is\s+|was\s+)?(?:ineligible|unfit|not\s+(?:an\s+)?(?:option|possible|feasible|eligible)"
     r"|contraindicated|not\s+indicated)"
 )
-_TX_CANDIDATE_POST = re.compile(r"[\s-]*(?:eligible|candidate|eligibility)\b")
 _TX_PLANNED_PRE = re.compile(
     r"\b(?:planned|planning|plans?\s+(?:for|to\s+(?:proceed\s+to|undergo|do|go\s+to))|scheduled\s+for"
     r"|awaiting"
@@ -756,8 +762,6 @@ _TX_PLANNED_PRE = re.compile(
     r"|(?:wants?|advised|advises|recommended|recommends|suggested|suggests)\s+(?:me|him|her|us|them)?\s*(?:to\s+)?"
     r"(?:have|get|undergo|go\s+for|proceed\s+to))\s+(?:an?\s+|the\s+)?$"
 )
-_TX_PLANNED_POST = re.compile(r"\s*(?:is\s+|was\s+|has\s+been\s+)?(?:planned|scheduled|pending|arranged"
-                              r"|booked)")
 _TX_ELIGIBLE_PRE = re.compile(r"\b(?:eligible|candidate|fit|suitable)\s+for\s+(?:an?\s+)?$")
 # The clause ends in a question mark within a few words ("candidate for allo-HSCT?", "transplant eligible?"):
 # eligibility is asked, not stated ("a transplant-eligible 39-year-old ... get allo-HSCT?" states it).
@@ -799,7 +803,7 @@ def _tx_status(t: str, m: re.Match[str]) -> str | None:
         return "ineligible"
     if word == "transplanted" and _TX_BE_INELIGIBLE.search(pre):
         return "ineligible"
-    if _TX_CANDIDATE_POST.match(post):
+    if _cue_after(post, 0, "candidate", " \t-"):
         if _negated(pre):
             return "ineligible"
         return None if _TX_ASKED.match(t, m.end()) else "eligible"
@@ -807,7 +811,7 @@ def _tx_status(t: str, m: re.Match[str]) -> str | None:
         return "ineligible"
     if _TX_NOT_DONE.search(pre) or word == "transplanted" and _negated(pre):
         return "not_done"
-    if _TX_PLANNED_PRE.search(pre) or _TX_PLANNED_POST.match(post):
+    if _TX_PLANNED_PRE.search(pre) or _cue_after(post, 0, "planned"):
         return "planned"
     if word == "transplanted" and _TX_BE.search(pre):
         return "planned" if _TX_BE_PLANNED.search(pre) else None
@@ -864,7 +868,6 @@ _RELAPSE_PRE_BLOCK = re.compile(
     r"\b(?:risk|prevent\w*|reduc\w*|avoid\w*|probability|incidence|rates?|prophyla\w*|lower\w*|minimi[sz]e"
     r"|decreas\w*|free|molecular|mrd|cytogenetic|before|predict\w*)\W+(?:of\W+|for\W+)?$"
 )
-_RELAPSE_POST_BLOCK = re.compile(r"[\s-]*(?:free|risk|rates?|prevention|prophylaxis|incidence)\b")
 _REFRACTORY = re.compile(r"\brefractory\b(?!\s+to\b)|\brefractory\s+to\s+(?:induction|salvage|chemo\w*)")
 _NEW_DX = re.compile(
     r"\bnew(?:ly)?[\s-]+(?:diagnosed|diagnosis|dx|presenting)\b|\bnew\s+case\b|\bde\s+novo\b"
@@ -901,7 +904,7 @@ def _relapsed(t: str) -> bool:
     for m in _RELAPSE.finditer(t):
         pre = _before(t, m.start(), 40)
         if m.group(0) != "r/r" and (
-            _RELAPSE_PRE_BLOCK.search(pre) or _RELAPSE_POST_BLOCK.match(t, m.end()) or _negated(pre)
+            _RELAPSE_PRE_BLOCK.search(pre) or _cue_after(t, m.end(), "relapse_statistic", " \t-") or _negated(pre)
         ):
             continue
         return True
@@ -990,7 +993,6 @@ _MRD_GLOBAL: list[tuple[re.Pattern[str], str]] = [
 _MRD_CONTEXT_BEFORE = re.compile(
     r"(?:\bmrd|residual\s+disease|" + _BCR[2:] + r")(?:[^%0-9]{0,25})$"
 )
-_MRD_CONTEXT_AFTER = re.compile(r"\s*(?:mrd|by\s+(?:flow|pcr|qpcr|ngs))\b")
 # a later value of an MRD result stated earlier in the sentence: "MRD was negative at day 100, now 0.05%",
 # "MRD 0.001% -> 0.05%", "BCR::ABL1 negative, then rose to 0.1%"
 _LEVEL_FOLLOW = re.compile(
@@ -1011,7 +1013,6 @@ _RATE_BEFORE = re.compile(
     r"\b(?:rates?|proportions?|percentages?|likelihood|probability)\s+(?:(?:of|for)\s+(?:[\w-]+\s+){0,2}"
     r"|(?:was|were|is|are|of|reached|:|=)?\s*(?:about|approximately|around|~)?\s*)$"
 )
-_PCT_OF_PATIENTS = re.compile(r"\s*(?:of|in)\s+(?:the\s+)?(?:patients|pts|participants|subjects|cases)\b")
 # Trial / study statements ("PhALLCON showed more MRD-negative CR", "E1910 randomised MRD-negative
 # patients", "in the trial, ...") describe a study population, not the patient.
 # "study" is a trial, but "marrow / flow / MRD studies" are the patient's tests
@@ -1065,11 +1066,11 @@ def _mrd_level(t: str, q: Quantity) -> bool:
         return bool(_MRD_CONTEXT_BEFORE.search(t[max(0, q.start - 40):q.start]))
     if q.notation == "one_in":  # ("MRD after induction measured at 1 in 10,000 cells": the cue may be words back)
         return bool(_MRD_EARLIER.search(t, max(0, q.start - 50), q.start))
-    if _PCT_OF_PATIENTS.match(t, q.end):
+    if _cue_after(t, q.end, "of_patients"):
         return False
     seg = t[max(0, q.start - 40):q.start]
     seg = seg[max((c.end() for c in _LEVEL_CUT.finditer(seg)), default=0):]
-    if _MRD_CONTEXT_BEFORE.search(seg) or _MRD_CONTEXT_AFTER.match(t, q.end):
+    if _MRD_CONTEXT_BEFORE.search(seg) or _cue_after(t, q.end, "mrd_named"):
         return True
     earlier = _MRD_EARLIER.search(t, _sentence_span(t, q.start)[0], q.start)
     return bool(_LEVEL_FOLLOW.search(seg)) and earlier is not None
@@ -1160,7 +1161,7 @@ def _not_a_patient_result(t: str, pos: int, population: bool = False) -> bool:
     if trial and not population:
         return True
     clause = _clause(t, pos, lo, hi)
-    if any(c == "%" and _PCT_OF_PATIENTS.match(clause, i + 1) for i, c in enumerate(clause)):
+    if any(c == "%" and _cue_after(clause, i + 1, "of_patients") for i, c in enumerate(clause)):
         return True
     if not sentence.rstrip().endswith("?"):
         return False
@@ -1404,7 +1405,7 @@ def _read_fitness(t: str) -> str | None:
 
 def _names_ph_like(t: str) -> bool:
     """ "Ph-like ALL", "BCR::ABL1-like": a Ph term followed by "like" (which is no Ph status)."""
-    return any(_PH_LIKE.match(t, m.end()) for m in _PH_TERM.finditer(t))
+    return any(_cue_after(t, m.end(), "like", " \t-") for m in _PH_TERM.finditer(t))
 
 
 #: Marks of a question about a patient (rather than about the guideline or a trial).
