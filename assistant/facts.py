@@ -948,7 +948,6 @@ def _read_phase(t: str, transplant: str | None) -> str | None:
 # MRD
 # --------------------------------------------------------------------------------------------
 
-_MRD_TERM = re.compile(r"\b(?:mrd|measurable\s+residual\s+disease|minimal\s+residual\s+disease)\b")
 _MRD_SIGN = _sign_regex(
     extra_pos=r"|persist\w*|recurren\w*|re-?appear\w*|re-?emerg\w*|rising|increasing|low[\s-]level",
     extra_neg=r"|clear(?:ed|ance)|negativ\w*",
@@ -1006,7 +1005,6 @@ _LEVEL_BARE = re.compile(
     r"(?P<val>\d*\.\d+)(?!\s*(?:%|x|×|\*|e\s*-|\d|\.\d|(?:years?|yrs?|yo|y/o|mo|months?|weeks?|days?)\b))"
 )
 _LEVEL_CUT = re.compile(r"[;,!?\n]|\.(?!\d)|\s-+\s|\bblasts?\b")
-_GENERIC_LEVEL = re.compile(r"\b(?:thresholds?|cut[\s-]?offs?|sensitivity|limit|detection\s+limit)\b")
 # A statistic, not a result: "MRD-negative CR rate was 40%", "rate of MRD negativity", "40% of patients".
 _RATE_AFTER = re.compile(r"(?:[\w+:-]+\s+){0,3}?(?:rates?|proportions?|percentages?)\b")
 _RATE_BEFORE = re.compile(
@@ -1020,11 +1018,6 @@ _TRIAL_SUBJECT = re.compile(
     r"(?<!marrow )(?<!flow )(?<!mrd )(?<!pcr )(?<!lab )(?<!fish )(?<!ngs )(?<!repeat )(?<!genetic )"
     r"(?<!molecular )(?<!cytogenetic )(?<!restaging )(?<!staging )(?<!csf )"
     r"\b(?:trials?|study|studies|meta-?analys[ie]s|cohorts?|registry|registries|arms?|" + TRIAL_NAME + r")\b"
-)
-_TRIAL_REPORT = re.compile(
-    r"\b(?:show(?:ed|s|n)?|report(?:ed|s)?|found|finds?|findings|demonstrat\w*|observed|enroll?(?:ed|s)?"
-    r"|compared|comparing|superior|inferior|end\s*-?points?|results?|rates?|proportions?|improved|higher|lower"
-    r"|more|fewer|led\s+to|yielded|achieved\s+in|in\s+the\s+(?:trial|study))\b"
 )
 # A question about what a level / threshold means ("Is 10^-4 the same as 0.01%?", "What MRD level counts
 # as high risk?"): the numbers in it are not the patient's result ...
@@ -1080,18 +1073,18 @@ def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float 
     """(position, status, level %) for each MRD statement about the patient, in text order (with
     `population`, trial and study statements count too)."""
     events: list[tuple[int, str, float | None]] = []
-    for m in _MRD_TERM.finditer(t):
-        pol = _polarity(_MRD_SIGN.match(t, m.end()))
-        pre = _before(t, m.start(), 40)
+    for start, end in _phrase_spans(t, "mrd", "mrd_words"):
+        pol = _polarity(_MRD_SIGN.match(t, end))
+        pre = _before(t, start, 40)
         if pol is None or pol == 0:
             if _cue_before(pre, "mrd_negative") or (pol is None and _negated(pre)):
-                events.append((m.start(), "negative", None))
+                events.append((start, "negative", None))
             elif _cue_before(pre, "mrd_positive"):
-                events.append((m.start(), "positive", None))
+                events.append((start, "positive", None))
             continue
         if _negated(pre):
             pol = -pol
-        events.append((m.start(), "positive" if pol > 0 else "negative", None))
+        events.append((start, "positive" if pol > 0 else "negative", None))
     for rx, status in _MRD_GLOBAL:
         for m in rx.finditer(t):
             pre = _before(t, m.start())
@@ -1099,7 +1092,8 @@ def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float 
                 continue
             events.append((m.start(), status, None))
     for q in quantities(t):
-        if q.kind == "level" and not _GENERIC_LEVEL.search(t, max(0, q.start - 25), q.end + 25) and _mrd_level(t, q):
+        if q.kind == "level" and not _phrase(t[max(0, q.start - 25):q.end + 25], "generic_level", "mrd_words") \
+                and _mrd_level(t, q):
             events.append((q.start, *_level_event(q.bound, q.value)))
     for m in _LEVEL_BARE.finditer(t):
         events.append((m.start("val"), *_level_event(None, float(m["val"]))))
@@ -1119,6 +1113,15 @@ def _is_conversion(text: str) -> bool:
         return False
     rest = rest.lstrip(" -").removeprefix("re").removeprefix("-")
     return rest.startswith("conversion") and not (rest[10:11].isalnum() or rest[10:11] == "_")
+
+
+def _phrase_spans(text: str, name: str, group: str) -> list[tuple[int, int]]:
+    """(start, end) of the non-overlapping phrases `name` of context.yaml's phrases[group] in `text`, left to right."""
+    out: list[tuple[int, int]] = []
+    for a, b, n in find_phrases(text, phrase_table(group)):
+        if n == name and (not out or a >= out[-1][1]):
+            out.append((a, b))
+    return out
 
 
 def _phrase(text: str, name: str, group: str = "mrd") -> bool:
@@ -1157,7 +1160,7 @@ def _not_a_patient_result(t: str, pos: int, population: bool = False) -> bool:
     lo, hi = _sentence_span(t, pos)
     sentence = t[lo:hi]
     randomised = any(w.startswith(("randomis", "randomiz")) for w in _words(sentence))
-    trial = randomised or (_TRIAL_SUBJECT.search(sentence) and _TRIAL_REPORT.search(sentence))
+    trial = randomised or (_TRIAL_SUBJECT.search(sentence) and _phrase(sentence, "trial_report", "mrd_words"))
     if trial and not population:
         return True
     clause = _clause(t, pos, lo, hi)
