@@ -41,8 +41,9 @@ from rapidfuzz.distance import Levenshtein
 #: libyaml's safe loader when present (4x faster at start), else the pure-Python one: same results
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-__all__ = ["Concept", "Lexicon", "Mention", "Reading", "concept_ids", "load_lexicon", "read_concepts", "sentences",
-           "tokens"]
+__all__ = ["Concept", "Lexicon", "Mention", "Quantity", "Reading", "concept_ids", "load_lexicon", "load_units",
+           "find_phrases", "phrase_table", "possessor", "quantities", "read_concepts", "sentences", "token_spans",
+           "tokens", "words_and_signs", "written"]
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 MASK = "someone"
@@ -69,6 +70,9 @@ class Concept:
     glue: bool = False
     unless_before: frozenset[str] = frozenset()
     unless_after: frozenset[str] = frozenset()
+    scope: str | None = None  # other diseases: "never" (always out of scope) or None
+    fuzzy: bool = True  # its forms correct misspellings of other words
+    names_also: frozenset[str] = frozenset()  # forms of another concept that name this one as well
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,11 @@ class ContextRules:
     past_unless: frozenset[str]
     past_window: int
     people: dict[str, tuple[tuple[str, ...], ...]]
+    taking: tuple[tuple[str, ...], ...] = ()
+    taking_determiners: frozenset[str] = frozenset()
+    donor: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    compares: dict[str, Any] = field(default_factory=dict)  # words, prefixes (a tuple), pairs (word pairs)
+    notes: dict[str, Any] = field(default_factory=dict)  # keys of key=value notes, values -> canonical forms
 
 
 @dataclass(frozen=True)
@@ -157,6 +166,11 @@ def _is_age(tok: str) -> bool:
     return tok.isascii() and tok.isdigit() and len(tok) <= 3
 
 
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of `tokens(text)`: a mention's tokens in the text."""
+    return [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
 def tokens(text: str) -> list[str]:
     """The tokens the lexicon is matched on.
 
@@ -179,7 +193,9 @@ def _concept(entry: dict[str, Any]) -> Concept:
         role=entry.get("role"), broader=entry.get("broader"), generic=bool(entry.get("generic")),
         fits=dict(entry.get("fits") or {}), fit_age=str(entry.get("fit_age") or ""), canonical_when=dict(entry.get("canonical_when") or {}), glue=bool(entry.get("glue")),
         unless_before=frozenset(str(w) for w in entry.get("unless_before") or []),
-        unless_after=frozenset(str(w) for w in entry.get("unless_after") or []))
+        unless_after=frozenset(str(w) for w in entry.get("unless_after") or []),
+        scope=entry.get("scope"), fuzzy=entry.get("fuzzy", True) is not False,
+        names_also=frozenset(str(w) for w in entry.get("names_also") or []))
 
 
 def _context(data: dict[str, Any]) -> ContextRules:
@@ -192,37 +208,82 @@ def _context(data: dict[str, Any]) -> ContextRules:
         recent_after=_phrases(data["recent"]["after"]),
         past_after=_phrases(data["past"]["after"]), past_unless=frozenset(data["past"]["unless"]),
         past_window=int(data["past"]["window"]),
-        people={k: _phrases(v) for k, v in data["people"].items()})
+        people={k: _phrases(v) for k, v in data["people"].items()},
+        taking=_phrases(data["taking"]["before"]), taking_determiners=frozenset(data["taking"]["determiners"]),
+        donor={k: _phrases(v) for k, v in data["donor"].items()},
+        compares={"words": frozenset(data["compares"]["words"]), "prefixes": tuple(data["compares"]["prefixes"]),
+                  "pairs": frozenset(tuple(p.split()) for p in data["compares"]["pairs"])},
+        notes={"keys": tuple(data["notes"]["keys"]), "values": dict(data["notes"]["values"])})
+
+
+#: The lexicon's files, read in this order (one lexicon: concept ids are unique across them).
+LEXICON_FILES = ("concepts.yaml", "diseases.yaml")
+
+
+def _entries(folder: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every concept entry of the lexicon files, and the words never corrected."""
+    entries: list[dict[str, Any]] = []
+    never: list[str] = []
+    for name in LEXICON_FILES:
+        path = folder / name
+        if not path.exists():
+            continue
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        entries += data.get("concepts") or []
+        never += [str(w) for w in data.get("not_misspellings") or []]
+    return entries, never
+
+
+def _forms(concept: Concept, entry: dict[str, Any], lang: str) -> list[Form]:
+    out = []
+    forms = (entry.get(lang) or {})
+    for key, rewrite in (("terms", False), ("lay", True), ("misspellings", True)):
+        for surface in forms.get(key) or []:
+            if not isinstance(surface, str):
+                raise ValueError(f"form {surface!r} of concept {concept.id} is not text (quote it in the YAML file)")
+            toks = tuple(tokens(surface.lower()))
+            if toks:
+                out.append(Form(toks, concept, rewrite, key == "misspellings"))
+    return out
 
 
 @lru_cache(maxsize=4)
 def load_lexicon(folder: Path = LEXICON_DIR, lang: str = "en") -> Lexicon:
     """Read the lexicon and context rules once per process (cached)."""
-    data = yaml.load((folder / "concepts.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    entries, never = _entries(folder)
     rules = yaml.load((folder / "context.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     concepts: dict[str, Concept] = {}
     by_first: dict[str, list[Form]] = {}
-    for entry in data["concepts"]:
+    for entry in entries:
         concept = _concept(entry)
         if concept.id in concepts:
             raise ValueError(f"concept id {concept.id!r} appears twice in the lexicon")
         concepts[concept.id] = concept
-        forms = (entry.get(lang) or {})
-        for key, rewrite in (("terms", False), ("lay", True), ("misspellings", True)):
-            for surface in forms.get(key) or []:
-                if not isinstance(surface, str):
-                    raise ValueError(f"form {surface!r} of concept {concept.id} is not text (quote it in the YAML file)")
-                toks = tuple(tokens(surface.lower()))
-                if toks:
-                    by_first.setdefault(toks[0], []).append(Form(toks, concept, rewrite, key == "misspellings"))
+        for form in _forms(concept, entry, lang):
+            by_first.setdefault(form.tokens[0], []).append(form)
     correct = {t for fs in by_first.values() for f in fs if not f.misspelt for t in f.tokens}
-    vocabulary = tuple(sorted(t for t in correct if len(t) >= 6 and t[0].isalpha() and t.isascii()
+    fuzzy = {t for fs in by_first.values() for f in fs if not f.misspelt and f.concept.fuzzy for t in f.tokens}
+    vocabulary = tuple(sorted(t for t in fuzzy if len(t) >= 6 and t[0].isalpha() and t.isascii()
                               and all(c.isalpha() or c in ":/'-" for c in t)))
     return Lexicon(
         concepts=concepts,
         forms={k: tuple(sorted(v, key=lambda f: len(f.tokens), reverse=True)) for k, v in by_first.items()},
-        vocabulary=vocabulary, known=frozenset(correct | set(data.get("not_misspellings") or [])),
-        context=_context(rules))
+        vocabulary=vocabulary, known=frozenset(correct | set(never)), context=_context(rules))
+
+
+def written(text: str, mention: Mention) -> str:
+    """The words of a mention as `text` writes them (case kept), for messages: read_concepts reads the lower-cased
+    text, whose token positions are the same.
+
+    >>> text = "Induction for AML?"
+    >>> written(text, read_concepts(text.lower()).mentions[-1])
+    'AML'
+    """
+    low = text.lower()
+    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(low)]
+    if len(low) != len(text) or mention.end > len(spans):
+        return mention.surface
+    return text[spans[mention.start][0]:spans[mention.end - 1][1]]
 
 
 # ------------------------------------------------------------------------------------------ fuzzy matching
@@ -348,6 +409,12 @@ def _has(toks: list[str], group: tuple[tuple[str, ...], ...]) -> bool:
     return bool(_find(toks, group))
 
 
+def _sentence_start(toks: list[str], i: int) -> int:
+    while i > 0 and toks[i - 1] not in (".", "?", "!", ";"):
+        i -= 1
+    return i
+
+
 def _sentence_end(toks: list[str], i: int) -> int:
     while i < len(toks) and toks[i] not in (".", "?", "!", ";"):
         i += 1
@@ -397,7 +464,7 @@ def _asker_is_patient(toks: list[str], rules: ContextRules) -> bool | None:
     return None
 
 
-def _possessor(toks: list[str], i: int) -> tuple[str, int]:
+def possessor(toks: list[str], i: int) -> tuple[str, int]:
     """The word before a person noun, skipping an age written in between ("my 45 year old husband")."""
     j = i - 1
     while j >= 0 and (toks[j] in _AGE_WORDS or _AGE_NUMBER.match(toks[j])):
@@ -409,9 +476,9 @@ def _is_other(toks: list[str], i: int, form: Form, rules: ContextRules, patient_
               asker_patient: bool | None) -> bool:
     """A person mention that is not the patient (see the `people` rules in context.yaml)."""
     role = form.concept.role
-    prev, j = _possessor(toks, i)
+    prev, j = possessor(toks, i)
     before = toks[max(0, i - 4):i]
-    if role == "donor" or "donor" in toks[max(0, i - 12):_sentence_end(toks, i)]:
+    if role == "donor" or "donor" in toks[max(0, i - 12, _sentence_start(toks, i)):_sentence_end(toks, i)]:
         return True
     if (prev,) in rules.people["patient_possessors"] or tuple(toks[max(0, j - 1):j + 1]) in rules.people[
             "patient_possessors"]:
@@ -569,3 +636,527 @@ def _rebuild(text: str, spans: list[tuple[int, int]], seen: list[str], replace: 
         pos, i = b, i + 1
     out.append(text[pos:])
     return "".join(out)
+
+
+# ------------------------------------------------------------------------------------------ numbers as typed values
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number read with its unit: a level (a share of cells in percent: an MRD level, a CD expression share),
+    a duration or a count. `start`/`end` are character offsets of the whole statement (comparator included)."""
+
+    kind: str  # "level" | "duration" | "count"
+    value: float  # a level in percent; a duration or count as written
+    unit: str  # "%" | days / weeks / months / years | cycles / doses / lines
+    start: int
+    end: int
+    notation: str = ""  # a level's: "percent", "power" (a mantissa or a power mark), "power_bare" ("10-4"), "one_in";
+    # an age's: "years_old", "yo", "kanji", "sex" ("72 F"), "sex_glued" ("72F"), "aged", "coming" ("turns 26 next
+    # month")
+    bound: str | None = None  # "below" / "above": a bound ("<0.01%", "below 10^-4"), not a value
+    number: tuple[int, int] = (0, 0)  # character offsets of the number itself
+
+
+@dataclass(frozen=True)
+class Units:
+    percent: tuple[str, ...]
+    times: tuple[str, ...]
+    power_marks: tuple[str, ...]
+    one_in: tuple[str, ...]
+    denominators: frozenset[int]
+    small_numbers: dict[str, int]
+    below: tuple[str, ...]
+    above: tuple[str, ...]
+    units: dict[str, tuple[str, tuple[str, ...]]]  # kind -> (unit, words), for durations and counts
+    ages: dict[str, tuple[str, ...]]  # the age words of quantities.yaml (years, old, yo, sexes, prefixes, ...)
+
+
+def _digits(s: str) -> bool:
+    """ASCII digits only ("45"; not other scripts' digits, which float() does not read)."""
+    return s.isascii() and s.isdigit()
+
+
+def _longest_first(words: list[Any]) -> tuple[str, ...]:
+    return tuple(sorted((str(w) for w in words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=2)
+def load_units(folder: Path = LEXICON_DIR) -> Units:
+    """The units and cue words of `quantities.yaml`, read once."""
+    data = yaml.load((folder / "quantities.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    units = {unit: ("duration", _longest_first(words)) for unit, words in data["durations"].items()}
+    units |= {unit: ("count", _longest_first(words)) for unit, words in data["counts"].items()}
+    return Units(
+        percent=_longest_first(data["percent"]), times=_longest_first(data["times"]),
+        power_marks=_longest_first(data["power_marks"]), one_in=_longest_first(data["one_in"]),
+        denominators=frozenset(int(d) for d in data["one_in_denominators"]),
+        small_numbers={str(k): int(v) for k, v in data["small_numbers"].items()},
+        below=_longest_first(data["below"]), above=_longest_first(data["above"]), units=units,
+        ages={k: _longest_first(v) for k, v in data["ages"].items()})
+
+
+def _skip(text: str, i: int) -> int:
+    while i < len(text) and text[i] in " \t":
+        i += 1
+    return i
+
+
+def _word_at(text: str, i: int, words: tuple[str, ...]) -> str | None:
+    """The first of `words` written at `i` (a word ends at a non-letter)."""
+    for w in words:
+        if text.startswith(w, i) and not (w[-1].isalpha() and text[i + len(w):i + len(w) + 1].isalpha()):
+            return w
+    return None
+
+
+def _word_before(text: str, i: int, words: tuple[str, ...]) -> tuple[str, int] | None:
+    """(word, its start) of the first of `words` ending at `i` (a word starts after a non-letter)."""
+    for w in words:
+        a = i - len(w)
+        if a >= 0 and text.startswith(w, a) and not (w[0].isalpha() and a and text[a - 1].isalpha()):
+            return w, a
+    return None
+
+
+def _number_runs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every written number: digits with inner dots or commas ("0.05", "10,000", ".5")."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        lead = text[i] == "." and i + 1 < n and _digits(text[i + 1]) and not (i and (_digits(text[i - 1])
+                                                                                 or text[i - 1] == "."))
+        if _digits(text[i]) or lead:
+            j = i + 1
+            while j < n and (_digits(text[j]) or text[j] in ".," and j + 1 < n and _digits(text[j + 1])):
+                j += 1
+            out.append((i, j))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _number(s: str) -> float | None:
+    """A written number: "10,000" (thousands) or "0,05" (a decimal comma), "0.05", ".5"."""
+    parts = s.split(",")
+    if len(parts) > 1:
+        s = "".join(parts) if all(len(p) == 3 for p in parts[1:]) else ".".join(parts) if len(parts) == 2 else ""
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def _exponent(text: str, i: int) -> tuple[int, int] | None:
+    """(exponent, end) of "-4" at `i` (spaces allowed around the minus; one or two digits)."""
+    i = _skip(text, i)
+    if i >= len(text) or text[i] != "-":
+        return None
+    i = _skip(text, i + 1)
+    j = i
+    while j < len(text) and _digits(text[j]):
+        j += 1
+    return (int(text[i:j]), j) if 0 < j - i <= 2 else None
+
+
+def _power(text: str, a: int, b: int, u: Units) -> tuple[float, int, str] | None:
+    """(percent, end, notation) of a power of ten at the number text[a:b]: "1x10^-4", "10^-4", "10-4", "1e-4"."""
+    mant, i = _number(text[a:b]), _skip(text, b)
+    times = _word_at(text, i, u.times)
+    if times and text.startswith("10", _skip(text, i + len(times))) and mant is not None:
+        ten = _skip(text, i + len(times))
+        tail = _ten_tail(text, ten + 2, u)
+        if tail and not _digits(text[ten + 2:ten + 3]):
+            return float(f"{mant * 10.0 ** (2 - tail[0]):.6g}"), tail[1], "power"
+    if text[a:b] == "10":
+        tail = _ten_tail(text, b, u)
+        if tail and (tail[2] or tail[0] < 10):  # ("10-14" with no power mark is a range)
+            return float(f"{10.0 ** (2 - tail[0]):.6g}"), tail[1], "power" if tail[2] else "power_bare"
+    if text.startswith("e", i) and mant is not None:
+        exp = _exponent(text, i + 1)
+        if exp and not (exp[1] < len(text) and (text[exp[1]].isalnum() or text[exp[1]] == "_")):
+            return float(f"{mant * 10.0 ** (2 - exp[0]):.6g}"), exp[1], "power"
+    return None
+
+
+def _ten_tail(text: str, i: int, u: Units) -> tuple[int, int, bool] | None:
+    """(exponent, end, a power mark written) of "^-4" / "**-4" / "-4" after a ten."""
+    j = _skip(text, i)
+    mark = _word_at(text, j, u.power_marks)
+    exp = _exponent(text, j + len(mark) if mark else i)
+    if exp is None or exp[1] < len(text) and text[exp[1]].isdigit():
+        return None
+    return exp[0], exp[1], bool(mark)
+
+
+def _one_in(text: str, a: int, b: int, u: Units) -> tuple[float, int] | None:
+    """(percent, start) of "1 in 10,000" / "one in 1,000" / "1/10000" ending in the number text[a:b]."""
+    den = _number(text[a:b])
+    if den is None or int(den) not in u.denominators or _digits(text[b:b + 1]):
+        return None
+    joiner = _word_before(text, _back(text, a), u.one_in)
+    if joiner is None:
+        return None
+    end = _back(text, joiner[1])
+    start = end
+    while start and text[start - 1].isalnum():
+        start -= 1
+    word = text[start:end]
+    num = int(word) if _digits(word) and len(word) == 1 and word != "0" else u.small_numbers.get(word)
+    return (float(f"{100 * num / den:.6g}"), start) if num else None
+
+
+def _back(text: str, i: int) -> int:
+    while i and text[i - 1] in " \t":
+        i -= 1
+    return i
+
+
+def _bound(text: str, start: int, u: Units) -> tuple[str | None, int]:
+    """("below" | "above" | None, the statement's start) for a comparator written before `start`."""
+    i = _back(text, start)
+    for name, words in (("below", u.below), ("above", u.above)):
+        hit = _word_before(text, i, words)
+        if hit and not (hit[0].startswith(">") and hit[1] and text[hit[1] - 1] in "-="):  # "->" is an arrow
+            return name, hit[1]
+    return None, start
+
+
+def quantities(text: str) -> tuple[Quantity, ...]:
+    """The numbers of a lower-cased text with their units, in text order (memoised).
+
+    >>> [(q.kind, q.value, q.notation, q.bound) for q in quantities("mrd 1x10^-4, then <0.01%, 1 in 10,000 cells")]
+    [('level', 0.01, 'power', None), ('level', 0.01, 'percent', 'below'), ('level', 0.01, 'one_in', None)]
+    >>> [(q.kind, q.value, q.unit) for q in quantities("after 3 cycles, 6 months later")]
+    [('count', 3.0, 'cycles'), ('duration', 6.0, 'months')]
+    >>> [(q.value, q.notation) for q in quantities("72f, a 45-year-old brother, aged 30; he turns 26 next month")]
+    [(72.0, 'sex_glued'), (45.0, 'years_old'), (30.0, 'aged'), (26.0, 'coming')]
+    """
+    return _quantities(text)
+
+
+@lru_cache(maxsize=1024)
+def _quantities(text: str) -> tuple[Quantity, ...]:
+    u = load_units()
+    out: list[Quantity] = []
+    done = 0
+    for a, b in _number_runs(text):
+        if a < done:
+            continue
+        q = _quantity(text, a, b, u)
+        if q is not None:
+            out.append(q)
+            done = q.end
+    return tuple(out)
+
+
+def _quantity(text: str, a: int, b: int, u: Units) -> Quantity | None:
+    age = _age(text, a, b, u) if _digits(text[a:b]) and b - a <= 3 else None
+    if age is not None:
+        return age
+    power = _power(text, a, b, u)
+    if power:
+        bound, start = _bound(text, a, u)
+        return Quantity("level", power[0], "%", start, power[1], power[2], bound)
+    one_in = _one_in(text, a, b, u)
+    if one_in:
+        bound, start = _bound(text, one_in[1], u)
+        return Quantity("level", one_in[0], "%", start, b, "one_in", bound)
+    value, i = _number(text[a:b]), _skip(text, b)
+    if value is None:
+        return None
+    pct = _word_at(text, i, u.percent)
+    if pct:
+        bound, start = _bound(text, a, u)
+        return Quantity("level", value, "%", start, i + len(pct), "percent", bound)
+    i = _skip(text, i + (text[i:i + 1] == "-"))
+    for unit, (kind, words) in u.units.items():
+        word = _word_at(text, i, words)
+        if word:
+            return Quantity(kind, value, unit, a, i + len(word))
+    return None
+
+
+# ------------------------------------------------------------------------------------------ ages
+
+
+def _dash(text: str, i: int) -> int:
+    """Past spaces, one optional hyphen and spaces ("45 - year - old")."""
+    i = _skip(text, i)
+    return _skip(text, i + 1) if text[i:i + 1] == "-" else i
+
+
+def _free_number(text: str, a: int) -> bool:
+    """A number that stands by itself: not glued to a word, a decimal, a sign or a ratio before it."""
+    return not a or not (text[a - 1].isalnum() or text[a - 1] in "_.,^/;+<>=~-")
+
+
+def _age(text: str, a: int, b: int, u: Units) -> Quantity | None:
+    """An age written at the number text[a:b] (see `ages` in quantities.yaml), or None."""
+    ages, n = u.ages, float(text[a:b])
+    coming = _word_before(text, _back(text, a), ages["coming_before"])
+    if coming and coming[1] < a and text[a - 1] in " \t" and _word_at(text, _skip(text, b), ages["coming_after"]) \
+            and text[b:b + 1] in (" ", "\t"):
+        return Quantity("age", n, "years", coming[1], b, "coming", number=(a, b))
+    if _free_number(text, a) and (b == len(text) or not text[b] == "." or not _digits(text[b + 1:b + 2])):
+        found = _age_after(text, b, ages)
+        if found:
+            return Quantity("age", n, "years", a, found[1], found[0], number=(a, b))
+    prefix = _age_prefix(text, a, b, ages)
+    return Quantity("age", n, "years", prefix, b, "aged", number=(a, b)) if prefix is not None else None
+
+
+def _age_after(text: str, b: int, ages: dict[str, tuple[str, ...]]) -> tuple[str, int] | None:
+    """(notation, end) of the age words after a number: years old, yo, 歳, a sex letter or word."""
+    i = _dash(text, b)
+    years = _word_at(text, i, ages["years"])
+    if years:
+        old = _word_at(text, _dash(text, i + len(years)), ages["old"])
+        if old:
+            return "years_old", _dash(text, i + len(years)) + len(old)
+    for w in ages["yo"]:
+        if text.startswith(w, i):
+            k = i + len(w)
+            k += text[k:k + 1] in ages["sexes"] and not text[k + 1:k + 2].isalnum()
+            if not text[k:k + 1].isalnum():
+                return "yo", k
+    j = _skip(text, b)
+    kanji = next((w for w in ages["kanji"] if text.startswith(w, j)), None)
+    if kanji:
+        return "kanji", j + len(kanji)
+    return _age_sex(text, b, ages)
+
+
+def _age_sex(text: str, b: int, ages: dict[str, tuple[str, ...]]) -> tuple[str, int] | None:
+    """("sex" | "sex_glued", end) for "72F", "72 male", "72/F" (no letter, digit, slash or apostrophe after)."""
+    i = b + (text[b:b + 1] in " \t\n")
+    for w in ages["sex_words"]:
+        k = i + len(w)
+        if text.startswith(w, i) and not (text[k:k + 1].isalnum() or text[k:k + 1] in ("/", "'")):
+            return ("sex_glued" if i == b and len(w) == 1 else "sex"), k
+    j = _skip(text, b)
+    if text[j:j + 1] == "/":
+        j = _skip(text, j + 1)
+        if text[j:j + 1] in ages["sexes"] and not (text[j + 1:j + 2].isalnum() or text[j + 1:j + 2] == "/"):
+            return "sex", j + 1
+    return None
+
+
+def _age_prefix(text: str, a: int, b: int, ages: dict[str, tuple[str, ...]]) -> int | None:
+    """The start of "aged" / "age:" / "at the age of" written before the number text[a:b], or None."""
+    if _digits(text[b:b + 1]) or text[b:b + 1] == "%" or text[b:b + 1] in ".," and _digits(text[b + 1:b + 2]):
+        return None
+    if a and (text[a - 1].isalnum() or text[a - 1] == "_"):
+        return None
+    i = _back(text, a)
+    if text[i - 1:i] == ":":
+        i = _back(text, i - 1)
+    hit = _word_before(text, i, ages["prefixes"])
+    if hit is None or hit[1] and (text[hit[1] - 1].isalnum() or text[hit[1] - 1] == "_"):
+        return None
+    return hit[1]
+
+
+# ------------------------------------------------------------------------------------------ number words
+
+
+@lru_cache(maxsize=2)
+def _number_word_table(folder: Path = LEXICON_DIR) -> dict[str, Any]:
+    return yaml.load((folder / "quantities.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)["number_words"]
+
+
+def _alpha_runs(text: str) -> list[tuple[int, int]]:
+    out, i = [], 0
+    while i < len(text):
+        if text[i].isalpha():
+            j = i
+            while j < len(text) and text[j].isalpha():
+                j += 1
+            out.append((i, j))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _number_word(text: str, a: int, b: int, runs: list[tuple[int, int]], k: int,
+                 table: dict[str, Any]) -> tuple[int, int] | None:
+    """(value, end) of the number word at text[a:b] ("sixty", "sixty-four", "sixty four", "sixtyfour", "fifteen")."""
+    word = text[a:b]
+    if word in table["teens"]:
+        return table["teens"][word], b
+    tens = next((t for t in table["tens"] if word.startswith(t)), None)
+    if tens is None:
+        return None
+    rest = word[len(tens):]
+    if rest:
+        return (table["tens"][tens] + table["units"][rest], b) if rest in table["units"] else None
+    if k + 1 < len(runs):
+        c, d = runs[k + 1]
+        if all(ch in " \t-" for ch in text[b:c]) and text[c:d] in table["units"]:
+            return table["tens"][tens] + table["units"][text[c:d]], d
+    return table["tens"][tens], b
+
+
+def _age_cue_near(text: str, a: int, b: int, table: dict[str, Any]) -> bool:
+    after, before = text[b:b + 8], text[max(0, a - 12):a]
+    i = 0
+    while i < min(3, len(after)) and not (after[i].isalnum() or after[i] == "_"):
+        i += 1
+    if any(after[i:].startswith(w) for w in table["after"]):
+        return True
+    j = len(before)
+    while j > max(0, len(before) - 3) and not (before[j - 1].isalnum() or before[j - 1] == "_"):
+        j -= 1
+    return any(before[:j].endswith(w) and not (j - len(w) > 0 and (before[j - len(w) - 1].isalnum()
+                                                                  or before[j - len(w) - 1] == "_"))
+               for w in table["before"])
+
+
+def number_words(text: str) -> str:
+    """A lower-cased text with number words written as digits where an age is written.
+
+    >>> number_words("a sixty-four year old, age=fifty, aged seventy two; one of two trials")
+    'a 64 year old, age=50, aged 72; one of two trials'
+    """
+    table = _number_word_table()
+    runs = _alpha_runs(text)
+    out, pos, k = [], 0, 0
+    while k < len(runs):
+        a, b = runs[k]
+        found = _number_word(text, a, b, runs, k, table) if not (a and (_digits(text[a - 1]) or text[a - 1] == "_")) \
+            else None
+        if found and not (found[1] < len(text) and (text[found[1]].isdigit() or text[found[1]] == "_")) \
+                and _age_cue_near(text, a, found[1], table):
+            out.append(text[pos:a] + str(found[0]))
+            pos = found[1]
+            while k < len(runs) and runs[k][0] < pos:
+                k += 1
+            continue
+        k += 1
+    out.append(text[pos:])
+    return "".join(out)
+
+
+# ------------------------------------------------------------------------------------------ age groups
+
+
+@dataclass(frozen=True)
+class _Slot:
+    words: frozenset[str]  # a word or sign (one of them), or empty for a number
+    lo: int = 0
+    hi: int = 0
+    optional: bool = False
+    prefixes: tuple[str, ...] = ()  # "chemo*": any word starting so; "*": any word
+
+
+def _pattern(text: str) -> tuple[_Slot, ...]:
+    """ "{65-99} [years|year] or|and older" -> slots: words and signs separated by spaces, a|b either, [a] optional,
+    {65-99} a number in that range, chemo* a word starting so, * any word (age_groups in quantities.yaml, phrases in
+    context.yaml)."""
+    out = []
+    for part in text.split():
+        if part.startswith("{"):
+            lo, hi = part.strip("{}").split("-")
+            out.append(_Slot(frozenset(), int(lo), int(hi)))
+        else:
+            alts = part.strip("[]").split("|") if len(part) > 1 else [part]
+            out.append(_Slot(frozenset(a for a in alts if not a.endswith("*")), optional=part.startswith("[")
+                             and len(part) > 1, prefixes=tuple(a[:-1] for a in alts if a.endswith("*") and a != "*")
+                             + (("",) if "*" in alts else ())))
+    return tuple(out)
+
+
+def words_and_signs(text: str) -> list[tuple[int, str]]:
+    """(position, item) of each word (letters and digits) and sign of a text."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i].isalnum():
+            j = i
+            while j < len(text) and text[j].isalnum():
+                j += 1
+            out.append((i, text[i:j]))
+            i = j
+        else:
+            if not text[i].isspace():
+                out.append((i, text[i]))
+            i += 1
+    return out
+
+
+def _matches_at(items: list[tuple[int, str]], k: int, slots: tuple[_Slot, ...]) -> int | None:
+    """The index after the items matched by `slots` from `k`, or None."""
+    for slot in slots:
+        word = items[k][1] if k < len(items) else None
+        if slot.words or slot.prefixes:
+            if word is not None and (word in slot.words or word.startswith(slot.prefixes) and word[:1].isalnum()):
+                k += 1
+            elif not slot.optional:
+                return None
+        elif not (word and _digits(word) and len(word) == len(str(slot.hi)) and slot.lo <= int(word) <= slot.hi):
+            return None
+        else:
+            k += 1
+    return k
+
+
+@lru_cache(maxsize=2)
+def _age_groups(folder: Path = LEXICON_DIR) -> dict[str, dict[str, tuple[tuple[_Slot, ...], ...]]]:
+    data = yaml.load((folder / "quantities.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)["age_groups"]
+    return {kind: {name: tuple(_pattern(str(p)) for p in patterns) for name, patterns in table.items()}
+            for kind, table in data.items()}
+
+
+def age_groups(text: str, kind: str = "bands") -> list[tuple[int, str]]:
+    """(position, name) of each age group a lower-cased text names without an age: kind "bands" gives the patient's
+    age band ("elderly", "over 70", "70+", "AYA", "middle-aged", "children"), "groups" the groups a question compares
+    ("<65", ">=65", "AYA", "40-64").
+
+    >>> age_groups("an elderly man, over 70"), age_groups("<65 vs >=65 vs aya", "groups")
+    ([(3, '65+'), (16, '65+')], [(0, 'under 65'), (7, '65 or older'), (15, 'AYA')])
+    """
+    return [(a, name) for a, _, name in find_phrases(text, _age_groups()[kind])]
+
+
+def find_phrases(text: str, table: dict[str, tuple[tuple[_Slot, ...], ...]]) -> list[tuple[int, int, str]]:
+    """(start, end, name) of every phrase of `table` (name -> patterns) in a lower-cased text, by start."""
+    items = words_and_signs(text)
+    firsts, anywhere = _first_words(table)
+    out = []
+    for k, (_, word) in enumerate(items):
+        for name, patterns in (*firsts.get(word, ()), *anywhere):
+            ends = [e for p in patterns if (e := _matches_at(items, k, p)) is not None and e > k]
+            if ends:
+                last = items[max(ends) - 1]
+                out.append((items[k][0], last[0] + len(last[1]), name))
+    return out
+
+
+_FIRSTS: dict[int, tuple[dict[str, list[tuple[str, list[tuple[_Slot, ...]]]]], list[Any], Any]] = {}
+
+
+def _first_words(table: dict[str, tuple[tuple[_Slot, ...], ...]]) -> tuple[
+        dict[str, list[tuple[str, list[tuple[_Slot, ...]]]]], list[tuple[str, list[tuple[_Slot, ...]]]]]:
+    """The table's patterns by the words their first slot takes (patterns starting with a number, a prefix or an
+    optional word are tried everywhere): built once per table."""
+    key = id(table)
+    if key not in _FIRSTS or _FIRSTS[key][2] is not table:
+        firsts: dict[str, dict[str, list[tuple[_Slot, ...]]]] = {}
+        anywhere: dict[str, list[tuple[_Slot, ...]]] = {}
+        for name, patterns in table.items():
+            for p in patterns:
+                head = p[0]
+                if head.words and not head.prefixes and not head.optional:
+                    for w in head.words:
+                        firsts.setdefault(w, {}).setdefault(name, []).append(p)
+                else:
+                    anywhere.setdefault(name, []).append(p)
+        _FIRSTS[key] = ({w: list(d.items()) for w, d in firsts.items()}, list(anywhere.items()), table)
+    return _FIRSTS[key][0], _FIRSTS[key][1]
+
+
+@lru_cache(maxsize=16)
+def phrase_table(group: str, folder: Path = LEXICON_DIR) -> dict[str, tuple[tuple[_Slot, ...], ...]]:
+    """A named group of phrase patterns from context.yaml's `phrases` (name -> patterns)."""
+    data = yaml.load((folder / "context.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)["phrases"][group]
+    return {str(name): tuple(_pattern(str(p)) for p in patterns) for name, patterns in data.items()}

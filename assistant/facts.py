@@ -1,8 +1,13 @@
 """Deterministic patient-facts reader: free text in, `PatientFacts` out.
 
-Pure, table-driven regular expressions; no I/O, no LLM, no clock. Each fact has its own small
-reader over a normalised copy of the text (NFKC, lower case, unicode minus / en dash -> "-",
-"x" for the multiplication sign, superscript exponents -> "^-4").
+Pure; no I/O, no LLM, no clock. Each fact has its own small reader over a normalised copy of the text (NFKC,
+lower case, unicode minus / en dash -> "-", "x" for the multiplication sign, superscript exponents -> "^-4",
+lay words and misspellings in canonical terms and other people's facts masked by the concept layer).
+Read from the concept layer and its data (`assistant/lexicon/`): ages, MRD levels in every notation and the age
+groups (`concepts.quantities`, `concepts.age_groups`, quantities.yaml), TKIs and donors (lexicon concepts with the
+context.yaml cues), number words and key=value notes; implications between facts come from one table
+(implications.yaml: `implied`, `assumed`). Phase, transplant, Ph status, lineage, CD19/CD22, MRD statements and
+fitness are still read by pattern readers here.
 
 Usage:
 
@@ -75,14 +80,33 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 
-from assistant.concepts import read_concepts
+import yaml
+
+from assistant.concepts import (
+    LEXICON_DIR,
+    Quantity,
+    age_groups,
+    find_phrases,
+    load_lexicon,
+    load_units,
+    number_words,
+    phrase_table,
+    quantities,
+    read_concepts,
+    token_spans,
+    tokens,
+    words_and_signs,
+)
 from assistant.models import AgeBand, PatientFacts
 from assistant.text import TRIAL_NAME
 
-__all__ = ["about_a_patient", "age_band", "apply_overrides", "read_facts", "unitless_mrd_level"]
+__all__ = ["about_a_patient", "age_band", "apply_overrides", "assumed", "implications", "implied", "read_facts",
+           "unitless_mrd_level"]
 
 MAX_AGE = 110
 _MAX_CHARS = 20_000
@@ -106,60 +130,107 @@ _SYMBOLS = str.maketrans(
 )
 
 
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-         "ninety": 90}
-_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
-_TEENS = {"fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "fourteen": 14,
-          "thirteen": 13, "twelve": 12, "eleven": 11, "ten": 10}
-# "sixty-four year old", "age=fifty", "aged seventy two": number words where an age is written
-_AGE_WORDS = re.compile(
-    r"\b(?P<tens>" + "|".join(_TENS) + r")(?:[\s-]*(?P<unit>" + "|".join(_UNITS) + r"))?\b"
-    r"|\b(?P<teen>" + "|".join(_TEENS) + r")\b")
-_AGE_WORD_CONTEXT = re.compile(r"^\W{0,3}(?:years?|yrs?|y/?o|-year)|(?:\bage[ds]?|\bis|\bturned|\bat)\W{0,3}$")
-# "age=50; ph=neg; lineage=t; status=cr1": key=value notes read as prose
-_KEY_VALUE = re.compile(r"\b(age|ph|lineage|status|phase|mrd|cd19|cd22|transplant|hsct|donor)\s*[=:]\s*(?=\w)")
-_LINEAGE_VALUE = re.compile(r"\blineage ([bt])\b")
-_PH_VALUE = re.compile(r"\bph (positive|negative|pos|neg)\b|\bph ([+-])(?=\s|$|[,;.)])")
-_HTML_TAG = re.compile(r"</?[a-z][a-z0-9]{0,9}\s*/?>")
-_CR_AFTER_INDUCTION = re.compile(r"\b(?:in\s+|achieved\s+|reached\s+)?cr(?=\s+(?:after|post|following)\s+induct)")
 
 
-def _number_words(text: str) -> str:
-    def sub(m: re.Match[str]) -> str:
-        before, after = text[max(0, m.start() - 12):m.start()], text[m.end():m.end() + 8]
-        if not (_AGE_WORD_CONTEXT.search(after) or _AGE_WORD_CONTEXT.search(before)):
-            return m.group(0)
-        if m["teen"]:
-            return str(_TEENS[m["teen"]])
-        return str(_TENS[m["tens"]] + (_UNITS[m["unit"]] if m["unit"] else 0))
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
 
-    return _AGE_WORDS.sub(sub, text)
+
+def _notes_as_prose(text: str) -> str:
+    """Key=value notes read as prose ("age=50; ph=neg; lineage=t" -> "age 50; ph-negative; t-all"), "end-of-induction"
+    and "non-transplanted" in the reader's words (context.yaml `notes`)."""
+    notes = load_lexicon().context.notes
+    for key in notes["keys"]:
+        text = _replace_key(text, key)
+    for old, new in notes["values"].items():
+        text = _replace_word(text, old, new)
+    return text
+
+
+def _replace_key(text: str, key: str) -> str:
+    out, pos, i = [], 0, text.find(key)
+    while i >= 0:
+        j = i + len(key)
+        while j < len(text) and text[j].isspace():
+            j += 1
+        if (not i or not _word_char(text[i - 1])) and text[j:j + 1] in ("=", ":"):
+            j += 1
+            while j < len(text) and text[j].isspace():
+                j += 1
+            if j < len(text) and _word_char(text[j]):
+                out.append(text[pos:i] + key + " ")
+                pos = j
+        i = text.find(key, i + 1)
+    return "".join(out) + text[pos:]
+
+
+def _replace_word(text: str, old: str, new: str) -> str:
+    """Whole-word occurrences of `old` replaced ("end-of-" also before a word; a sign written apart, "ph +", only
+    before a space, the end or , ; . ))."""
+    out, pos, i = [], 0, text.find(old)
+    while i >= 0:
+        j = i + len(old)
+        after = text[j:j + 1]
+        left = not i or not _word_char(text[i - 1]) or not _word_char(old[0])
+        if old[-1] in "+-" and old[-2:-1] == " ":  # a sign written apart ("ph +")
+            right = after in ("", " ", ",", ";", ".", ")") or after.isspace()
+        else:
+            right = not (after and _word_char(after) and _word_char(old[-1]))
+        if left and right and i >= pos:
+            out.append(text[pos:i] + new)
+            pos = j
+        i = text.find(old, i + 1)
+    return "".join(out) + text[pos:]
+
+
+def _tag_end(text: str, i: int) -> int | None:
+    """The end of an HTML tag ("<b>", "</i>", "<br />") starting at `i`, or None."""
+    j = i + 1 + (text[i + 1:i + 2] == "/")
+    if not ("a" <= text[j:j + 1] <= "z"):
+        return None
+    k = j + 1
+    while k < len(text) and k - j <= 9 and ("a" <= text[k] <= "z" or "0" <= text[k] <= "9"):
+        k += 1
+    while k < len(text) and text[k].isspace():
+        k += 1
+    k += text[k:k + 1] == "/"
+    return k + 1 if text[k:k + 1] == ">" else None
+
+
+def _without_tags(text: str) -> str:
+    """HTML tags pasted with a question replaced by a space."""
+    out, pos, i = [], 0, text.find("<")
+    while i >= 0:
+        end = _tag_end(text, i)
+        if end:
+            out.append(text[pos:i] + " ")
+            pos = end
+        i = text.find("<", end or i + 1)
+    return "".join(out) + text[pos:]
+
+
+def _replace_phrases(text: str, group: str, new: dict[str, str]) -> str:
+    """`text` with each phrase of context.yaml's phrases[group] named in `new` replaced, left to right."""
+    out, pos = [], 0
+    for a, b, name in find_phrases(text, phrase_table(group)):
+        if name in new and a >= pos:
+            out.append(text[pos:a] + new[name])
+            pos = b
+    return "".join(out) + text[pos:]
 
 
 def _normalise(text: str) -> str:
     text = text[:_MAX_CHARS].translate(_SUPERSCRIPTS)
     text = unicodedata.normalize("NFKC", text).translate(_SYMBOLS).lower()
     text = text.replace("^^", "^")
-    text = _HTML_TAG.sub(" ", text)
+    text = _without_tags(text)
     text = read_concepts(text).text.lower()  # lay words and misspellings -> canonical terms; others' facts masked
-    text = re.sub(r"\bend-of-", "end of ", text)  # "end-of-induction MRD"
-    text = re.sub(r"\bnon-?transplanted\b", "not transplanted", text)
-    text = _KEY_VALUE.sub(lambda m: "age " if m[1] == "age" else m[1] + " ", text)
-    text = _LINEAGE_VALUE.sub(lambda m: f"{m[1]}-all", text)
-    text = _PH_VALUE.sub(lambda m: "ph-" + {"+": "positive", "-": "negative", "pos": "positive",
-                                             "neg": "negative"}.get(m[1] or m[2], m[1] or m[2]), text)
-    text = _number_words(text)
-    text = _BCR_ABL_ISOFORM.sub("bcr-abl1 positive", text)
-    text = _CD_DIM_NEG.sub(lambda m: f"cd{m[1]} negative", text)
-    return re.sub(r"\s+", " ", text)
-
-
-# "BCR-ABL1 p190 detected", "p210 transcript positive": a BCR::ABL1 isoform found means Ph-positive
-_BCR_ABL_ISOFORM = re.compile(
-    r"\b(?:bcr[-:]*abl1?\s*)?\(?\bp(?:190|210|230)\)?\s+(?:bcr[-:]*abl1?\s+)?(?:transcripts?\s+|fusion\s+)?"
-    r"(?:is\s+|was\s+)?(?:detected|positive|present|found)\b")
-# "CD19 dim/neg", "CD19 dim to negative", "CD19 weak/lost": loss after blinatumomab reads as negative
-_CD_DIM_NEG = re.compile(r"\bcd\s?(19|22)\s*(?:dim|weak|low|partial)\s*(?:/|to|or|-)\s*(?:negative|neg|lost|absent|-)")
+    text = _notes_as_prose(text)
+    text = number_words(text)
+    text = _replace_phrases(text, "markers", {"isoform": "bcr-abl1 positive", "cd19_lost": "cd19 negative",
+                                              "cd22_lost": "cd22 negative"})
+    lead, trail = " " if text[:1].isspace() else "", " " if text[-1:].isspace() and text.strip() else ""
+    return lead + " ".join(text.split()) + trail  # (runs of white space as one space)
 
 
 _BOUNDARY = re.compile(r"[.;!?,()\[\]\n]|\s-+\s|\b(?:but|however|whereas|although)\b")
@@ -179,7 +250,6 @@ def _before(t: str, start: int, width: int = 60) -> str:
     return seg[cut:]
 
 
-_NEG_IMMEDIATE = re.compile(r"\b(?:not|isn't|wasn't|aren't|non)\W*(?:(?:a|an|really|truly)\s+)?$")
 
 
 def _negated(pre: str) -> bool:
@@ -229,20 +299,7 @@ def _one(values: set[Any]) -> Any:
 
 _NUM = r"(?<![\d.,^/;+<>=~-])\b(?P<n>\d{1,3})(?!\.\d)"
 _YEARS = r"(?:years?|yeras?|yaers?|yera|yrs?|yr|y)"
-_AGE_STRONG = [
-    re.compile(_NUM + r"\s*-?\s*" + _YEARS + r"\s*-?\s*(?:old|of\s+age)\b"),
-    re.compile(_NUM + r"\s*-?\s*(?:y/o|y\.o\.?|yo)(?:[fm])?(?![a-z0-9])"),
-    re.compile(_NUM + r"\s*(?:歳|才)"),
-]
-_AGE_WEAK = [
-    re.compile(_NUM + r"\s?(?:[fm]|male|female)(?![a-z0-9/'])"),
-    re.compile(_NUM + r"\s*/\s*[fm](?![a-z0-9/])"),
-]
 _AGE_BARE_YEARS = re.compile(_NUM + r"\s*-?\s*" + _YEARS + r"(?![a-z0-9])")
-_AGE_PREFIX = re.compile(
-    r"(?P<pre>\b(?:aged?|age\s*(?:of|is|was|=)?"
-    r"|at\s+(?:the\s+)?age(?:\s+of)?))\s*:?\s*\b(?P<n>\d{1,3})(?![\d%]|[.,]\d)"
-)
 # People whose age a sentence may state: "<person> is 78", "she's 78", "my father (72)".
 _PERSON = (
     r"(?:pt|patient|he|she|they|who|man|woman|i|husband|wife|partner|spouse|(?:boy|girl)friend|fianc\w*"
@@ -300,7 +357,6 @@ _BARE_YEARS_NEXT_BLOCK = re.compile(
     r"|analysis|results?|outcomes?|period|maintenance|landmark|estimates?)\b"
 )
 
-_SUMMARY_STAT = re.compile(r"\b(?:median|mean|average)\W*$")
 _DECADE_WORDS = {
     "teens": 10, "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50,
     "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90,
@@ -311,19 +367,6 @@ _DECADE = re.compile(
     r"|\b(?P<d2>[2-9]0)'?s\s+(?=(?:man|woman|male|female|patient|pt|gentleman|lady)\b)"
 )
 _QUALIFIER_SPAN = {None: (0, 9), "early": (0, 3), "mid": (3, 6), "late": (6, 9)}
-
-_BAND_WORDS: list[tuple[re.Pattern[str], AgeBand]] = [
-    (re.compile(r"\b(?:elderly|older\s+(?:adults?|patients?|people|persons?|age)|geriatric|old\s+age)\b"
-                r"|(?:>=\s*|\bover\s+|\babove\s+|\bolder\s+than\s+)(?:6[5-9]|[7-9]\d)\b|>\s*(?:6[4-9]"
-                r"|[7-9]\d)\b"
-                r"|\b(?:6[5-9]|[7-9]\d)\s*(?:years?\s*)?(?:\+|or\s+older|and\s+older|or\s+over|and\s+over)"),
-     "65+"),
-    (re.compile(r"\b(?:aya|adolescents?(?:\s+and\s+young\s+adults?)?|young\s+adults?|teenagers?)\b"), "aya"),
-    (re.compile(r"\bmiddle[\s-]*aged?\b"), "40-64"),
-    (re.compile(r"\b(?:child|children|kids?|infants?|toddlers?|pa?ediatric\s+(?:patients?|case|pt))\b"),
-     "child"),
-]
-
 
 def age_band(age: int) -> AgeBand:
     """The guideline's age band for an age in years.
@@ -347,7 +390,7 @@ def _age_ranges(t: str) -> list[re.Match[str]]:
     ranges = []
     for m in _AGE_RANGE.finditer(t):
         lo, hi = int(m["lo"]), int(m["hi"])
-        joined_by_and = re.match(r"\s*and\b", t[m.end("lo") : m.start("hi")])
+        joined_by_and = t[m.end("lo") : m.start("hi")].strip() == "and"
         if joined_by_and and not m.group(0).startswith("between"):
             continue  # "72 and 45" is two numbers, "between 40 and 64" is a range
         if lo < hi <= MAX_AGE:
@@ -366,42 +409,68 @@ def _range_band(t: str, ranges: list[re.Match[str]]) -> set[AgeBand]:
     return bands
 
 
-_AGE_LIMIT_BEFORE = re.compile(r"\b(?:up\s+to|under|below|over|above|until|till|younger\s+than|older\s+than|beyond"
-                               r"|limit(?:ed)?\s+(?:of|to)|maximum|max|cut-?off)\s*(?:the\s+)?$")
+def _summary_or_limit(t: str, start: int) -> bool:
+    """A population summary ("median age 45") or a limit ("up to age 30", "under the age of 25") written just before
+    an age (quantities.yaml: ages.summary_before, ages.limit_before)."""
+    ages = load_units().ages
+    i = start
+    while i > max(0, start - 12) and not _word_char(t[i - 1]):
+        i -= 1
+    if any(_word_ends(t, i, w, max(0, start - 12)) for w in ages["summary_before"]):
+        return True
+    i = start
+    while i > max(0, start - 20) and t[i - 1].isspace():
+        i -= 1
+    if _word_ends(t, i, "the", max(0, start - 20)) and i < start:
+        i -= 3
+        while i > max(0, start - 20) and t[i - 1].isspace():
+            i -= 1
+    return any(_word_ends(t, i, w, max(0, start - 20)) for w in ages["limit_before"])
+
+
+def _word_ends(t: str, i: int, word: str, lo: int) -> bool:
+    """`word` ends at `i` and starts at a word boundary, not before `lo`."""
+    a = i - len(word)
+    return a >= lo and t.startswith(word, a) and not (a and _word_char(t[a - 1]))
+
+
+def _last_word(text: str) -> str:
+    """The last word of a text, past any trailing punctuation and spaces."""
+    end = len(text)
+    while end and not (text[end - 1].isalnum() or text[end - 1] == "_"):
+        end -= 1
+    start = end
+    while start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    return text[start:end]
 
 
 def _age_candidates(t: str, ranges: list[re.Match[str]] | None = None) -> list[tuple[int, int]]:
     """(position, age) pairs for every accepted age phrase, leaving out the bounds of age ranges
     ("aged 40-64") and of open ranges ("65+", "65 or older")."""
-    found: list[re.Match[str]] = []
-    for rx in _AGE_STRONG:
-        found += rx.finditer(t)
-    for rx in _AGE_WEAK:
-        for m in rx.finditer(t):
-            pre = t[max(0, m.start() - 15) : m.start()]
+    found: list[tuple[int, int, int]] = []  # (start, end, age) of the number
+    for q in quantities(t):
+        if q.kind != "age" or q.notation == "coming":
+            continue
+        (a, b), age = q.number, int(q.value)
+        if q.notation in ("sex", "sex_glued"):
+            pre = t[max(0, a - 15):a]
             # "for 40M": a sex letter glued to the number names a person whatever precedes it
-            glued = rx is _AGE_WEAK[0] and re.match(r"\d{1,3}[fm]$", m.group(0))
-            if not _AGE_PRE_BLOCK.search(pre) or (glued and re.search(r"\bfor\W*$", pre)):
-                found.append(m)
+            if _AGE_PRE_BLOCK.search(pre) and not (q.notation == "sex_glued" and _last_word(pre) == "for"):
+                continue
+        elif q.notation == "aged" and (_AGE_UNIT_AFTER.match(t, b) or _summary_or_limit(t, q.start)):
+            continue  # "aged 5 years after HSCT", "median age 45", "up to age 30": not the patient's age
+        found.append((a, b, age))
     for m in _AGE_BARE_YEARS.finditer(t):
         pre = _before(t, m.start(), 30)
         if _BARE_YEARS_PRE_OK.search(pre) and not _BARE_YEARS_NEXT_BLOCK.match(t, m.end()):
-            found.append(m)
-    for rx in (_AGE_PREFIX, _AGE_PRONOUN, _AGE_PAREN, _AGE_PT_BARE):
-        for m in rx.finditer(t):
-            if _AGE_UNIT_AFTER.match(t, m.end("n")):
-                continue
-            if rx is _AGE_PREFIX and _SUMMARY_STAT.search(t, max(0, m.start() - 12), m.start()):
-                continue
-            if rx is _AGE_PREFIX and _AGE_LIMIT_BEFORE.search(t, max(0, m.start() - 20), m.start()):
-                continue  # "up to age 30", "under the age of 25": a limit, not the patient's age
-            found.append(m)
+            found.append((m.start("n"), m.end("n"), int(m["n"])))
+    for rx in (_AGE_PRONOUN, _AGE_PAREN, _AGE_PT_BARE):
+        found += [(m.start("n"), m.end("n"), int(m["n"])) for m in rx.finditer(t)
+                  if not _AGE_UNIT_AFTER.match(t, m.end("n"))]
     spans = [(r.start("lo"), r.end("hi")) for r in (_age_ranges(t) if ranges is None else ranges)]
-    ages = [
-        (m.start("n"), int(m["n"]))
-        for m in found
-        if not any(lo <= m.start("n") < hi for lo, hi in spans) and not _AGE_OPEN_AFTER.match(t, m.end("n"))
-    ]
+    ages = [(a, age) for a, b, age in found
+            if not any(lo <= a < hi for lo, hi in spans) and not _AGE_OPEN_AFTER.match(t, b)]
     return sorted(p for p in ages if 0 <= p[1] <= MAX_AGE)
 
 
@@ -422,11 +491,6 @@ def _decade_band(t: str) -> AgeBand | None:
     return _one(bands)
 
 
-#: A birthday still to come ("turns 26 next month", "will be 65 in March"): the age now is one less.
-_AGE_COMING = re.compile(r"\b(?:turns|will\s+turn|turning|will\s+be|'ll\s+be|is\s+about\s+to\s+turn)\s+(?P<n>\d{1,3})\b"
-                         r"(?=\s+(?:next|in\b|soon|later|this|tomorrow|on\b|by\b|before|within))")
-
-
 def _read_age(t: str) -> tuple[int | None, AgeBand | None]:
     """
     >>> _read_age("pt turns 26 next month, cd19+ b-all"), _read_age("he is 25 and turns 26 in march")
@@ -434,23 +498,32 @@ def _read_age(t: str) -> tuple[int | None, AgeBand | None]:
     """
     ranges = _age_ranges(t)
     ages = _age_candidates(t, ranges)
-    coming = _AGE_COMING.search(t)
-    if coming and (not ages or ages[0][1] == int(coming["n"])) and not (ages and ages[0][0] < coming.start()):
-        age = int(coming["n"]) - 1
+    coming = next((q for q in quantities(t) if q.notation == "coming"), None)
+    if coming and (not ages or ages[0][1] == int(coming.value)) and not (ages and ages[0][0] < coming.start):
+        age = int(coming.value) - 1
         return age, age_band(age)
     if ages:
         return ages[0][1], age_band(ages[0][1])
     if _DECADE.search(t):
         return None, _decade_band(t)
-    bands = {band for rx, band in _BAND_WORDS if rx.search(t)} | _range_band(t, ranges)
-    if "child" in bands and _ADULT_WORD.search(t):
+    bands = {cast(AgeBand, band) for _, band in age_groups(t)} | _range_band(t, ranges)
+    if "child" in bands and {"adult", "adults"} & _words(t):
         bands.discard("child")  # "in adults vs children", "adult ALL ... children": a comparison, not a child
     return None, _one(bands)
 
 
-_ADULT_WORD = re.compile(r"\badults?\b")
-_COMPARES = re.compile(r"\bvs\.?\b|\bversus\b|\bcompar\w*|\bdiffer\w*|\bor\b|\bagainst\b|\bwhat\s+about\b"
-                       r"|\bwhat\s+if\b|\band\s+if\b|\bnow\b")  # ("64 at diagnosis but 65 now")
+def _words(t: str) -> set[str]:
+    """The words of a text (runs of letters and digits)."""
+    return set("".join(c if c.isalnum() else " " for c in t).split())
+
+
+def _compares(t: str) -> bool:
+    """The text compares ages or groups ("vs", "compared", "what if", "64 at diagnosis but 65 now"): the cue words
+    of context.yaml's `compares`."""
+    cues = load_lexicon().context.compares
+    words = "".join(c if c.isalnum() else " " for c in t).split()
+    return bool(set(words) & set(cues["words"])) or any(w.startswith(cues["prefixes"]) for w in words) or any(
+        (a, b) in cues["pairs"] for a, b in zip(words, words[1:]))
 
 
 def compared_ages(question: str) -> list[str]:
@@ -469,28 +542,15 @@ def compared_ages(question: str) -> list[str]:
     []
     """
     t = _normalise(question)
-    if not _COMPARES.search(t):
+    if not _compares(t):
         return []
     ages = list(dict.fromkeys(a for _, a in _age_candidates(t)))
     if len({age_band(a) for a in ages}) >= 2:
         return [str(a) for a in ages]
     if ages:  # "39 y/o: AYA arm or 40-64 arm?": one patient; the groups are what is asked about
         return []
-    groups: list[tuple[int, str]] = []  # (position, label)
-    for rx, label in _GROUP_WORDS:
-        groups += [(m.start(), label) for m in rx.finditer(t)]
-    labels = list(dict.fromkeys(label for _, label in sorted(groups)))
+    labels = list(dict.fromkeys(label for _, label in sorted(age_groups(t, "groups"))))
     return labels if len(labels) >= 2 else []
-
-
-#: Age groups named without an age ("<65", "AYA", "40-64", ">=65") for comparisons across groups.
-_GROUP_WORDS = [
-    (re.compile(r"(?:<\s*|\bunder\s+|\byounger\s+than\s+|\bbelow\s+)65\b"), "under 65"),
-    (re.compile(r"(?:>=\s*|≥\s*|\bover\s+|\bolder\s+than\s+|\babove\s+)6[45]\b|\b65\s*(?:\+|or\s+older|and\s+older)"
-                r"|\belderly\b|\bolder\s+(?:adults?|patients?)\b"), "65 or older"),
-    (re.compile(r"\baya\b|\badolescents?\s+and\s+young\s+adults?\b|\b15\s*(?:-|to)\s*39\b"), "AYA"),
-    (re.compile(r"\b40\s*(?:-|to)\s*64\b"), "40 to 64"),
-]
 
 
 # --------------------------------------------------------------------------------------------
@@ -503,27 +563,51 @@ _PH_TERM = re.compile(
     r"|(?P<bcr>\bbcr\s*(?:::|:|-|/|_)?\s*abl1?(?![a-z0-9]))"
     r"|(?P<t922>\bt\s*\(\s*9\s*;\s*22\s*\)(?:\s*\(\s*q34(?:\.1)?\s*;\s*q11(?:\.2)?\s*\))?)"
 )
-_PH_LIKE = re.compile(r"[\s-]*like\b")
 _BCR_MONITORING = re.compile(
     r"\s*(?:\(is\)\s*)?(?:transcripts?|q?pcr|rt-pcr|levels?|ratio|mrd|\(is\)|is\b|international\s+scale"
     r"|copies"
     r"|(?:was\s+|became\s+|now\s+)?(?:undetectable|rising|increasing|re-?appear\w*|re-?emerg\w*))"
 )
-_HAS_BEFORE = re.compile(r"\b(?:with|has|have|had|harbou?r(?:s|ing)?|carr(?:y|ies|ying)|showed|shows)\W*$")
-_POSITIVE_FOR = re.compile(r"\bpositive\s+for\W*(?:\w+\W+){0,2}$")
 
 
-_PH_PENDING = re.compile(
-    r"[\w\s:/()-]{0,30}?\b(?:pending|awaited|awaiting|not\s+(?:yet\s+)?(?:back|available|known|done|reported|resulted)"
-    r"|to\s+follow|outstanding|in\s+progress|sent\s+off|requested)\b")
+def _cue_after(t: str, end: int, name: str, skip: str = " \t") -> bool:
+    """A cue of context.yaml's phrases.after[name] starts right after `end` (past the characters in `skip`)."""
+    i = end
+    while i < len(t) and t[i] in skip:
+        i += 1
+    window = t[i:i + 40]
+    return any(a == 0 and n == name for a, _, n in find_phrases(window, phrase_table("after")))
+
+
+def _cue_before(pre: str, name: str, words_after: int = 0, group: str = "before") -> bool:
+    """A cue of context.yaml's phrases.before[name] ends `pre`, followed by at most `words_after` words (each followed
+    by a non-word character) and non-word characters ("has the ", "positive for both ")."""
+    for _, end, n in find_phrases(pre, phrase_table(group)):
+        if n != name or end < len(pre) and _word_char(pre[end]):
+            continue
+        rest = pre[end:]
+        words = [w for _, w in words_and_signs(rest) if _word_char(w[0])]
+        if len(words) <= words_after and (not words or not _word_char(rest[-1:])):
+            return True
+    return False
+
+
+def _pending_after(t: str, end: int) -> bool:
+    """A "pending" cue within 30 characters of words, spaces and : / ( ) - after a Ph term ("PCR still pending")."""
+    stop = end
+    while stop < len(t) and stop - end < 30 and (_word_char(t[stop]) or t[stop].isspace() or t[stop] in ":/()-"):
+        stop += 1
+    window = t[end:stop + 20]
+    return any(n == "pending" and a <= stop - end and (not a or not _word_char(window[a - 1]))
+               for a, _, n in find_phrases(window, phrase_table("markers")))
 
 
 def _read_ph(t: str) -> str | None:
     seen: set[int] = set()
     for m in _PH_TERM.finditer(t):
-        if _PH_LIKE.match(t, m.end()):
+        if _cue_after(t, m.end(), "like", " \t-"):
             continue
-        if _PH_PENDING.match(t, m.end()):
+        if _pending_after(t, m.end()):
             continue  # "BCR-ABL PCR still pending": not known yet
         if m["bcr"] and _BCR_MONITORING.match(t, m.end()):
             seen.add(1)
@@ -533,7 +617,7 @@ def _read_ph(t: str) -> str | None:
         if pol == 0:
             continue
         if pol is None:
-            if m["t922"] or (m["phil"] and _HAS_BEFORE.search(pre)) or _POSITIVE_FOR.search(pre):
+            if m["t922"] or (m["phil"] and _cue_before(pre, "has")) or _cue_before(pre, "positive_for", 2):
                 pol = 1
             elif _negated(pre):
                 pol = 1  # flipped below: "no Philadelphia chromosome", "without BCR::ABL1"
@@ -541,7 +625,7 @@ def _read_ph(t: str) -> str | None:
                 continue
             if _negated(pre):
                 pol = -pol
-        elif _NEG_IMMEDIATE.search(pre):
+        elif _cue_before(pre, "not", group="not_immediately"):
             # An explicit sign ("Ph+", "Ph-positive") is flipped only by a negation right before it
             # ("not Ph+"), never by one further back ("without allo-HSCT in Ph+ ALL", "non-transplanted Ph+").
             pol = -pol
@@ -592,7 +676,6 @@ _CD_SIGN = _sign_regex(
               r"|in)?\s*(?:~|≈|about\s+|approx\.?\s*|around\s+)?[1-9]\d*(?:\.\d+)?\s*%",
     extra_neg=r"|(?:expression\s*)?(?:of|:|=|in)?\s*0(?:\.0+)?\s*%|escape|null",
 )
-_CD_PRE_POS = re.compile(r"\b(?:positive\s+for|express(?:es|ing)|bright)\W*(?:\w+\W+){0,2}$")
 
 
 def _read_markers(t: str) -> tuple[bool | None, bool | None]:
@@ -603,7 +686,7 @@ def _read_markers(t: str) -> tuple[bool | None, bool | None]:
             continue
         pre = _before(t, m.start())
         if pol is None:
-            if _CD_PRE_POS.search(pre):
+            if _cue_before(pre, "expresses", 2):
                 pol = 1
             elif _negated(pre):
                 pol = 1  # flipped below: "lost CD19", "negative for CD22"
@@ -661,7 +744,6 @@ _TX_NOT_DONE = re.compile(
     r"|previous|history\s+of|h/o|yet|going\s+(?:to|for)|proceeding\s+to|planned\s+for|plans?\s+(?:for|to)"
     r"|scheduled\s+for|heading\s+(?:to|for))\s+)*$"
 )
-_TX_NO_INELIGIBLE = re.compile(r"\bno\s+$")
 _TX_INELIGIBLE_PRE = re.compile(
     r"(?:\b(?:not|never|isn't)\s+(?:an?\s+)?(?:good\s+|suitable\s+|medically\s+)?(?:candidate|eligible|fit"
     r"|suitable)\s+(?:for\s+)?(?:an?\s+)?"
@@ -672,7 +754,6 @@ _TX_INELIGIBLE_POST = re.compile(
     r"[\s-]*(?:is\s+|was\s+)?(?:ineligible|unfit|not\s+(?:an\s+)?(?:option|possible|feasible|eligible)"
     r"|contraindicated|not\s+indicated)"
 )
-_TX_CANDIDATE_POST = re.compile(r"[\s-]*(?:eligible|candidate|eligibility)\b")
 _TX_PLANNED_PRE = re.compile(
     r"\b(?:planned|planning|plans?\s+(?:for|to\s+(?:proceed\s+to|undergo|do|go\s+to))|scheduled\s+for"
     r"|awaiting"
@@ -681,8 +762,6 @@ _TX_PLANNED_PRE = re.compile(
     r"|(?:wants?|advised|advises|recommended|recommends|suggested|suggests)\s+(?:me|him|her|us|them)?\s*(?:to\s+)?"
     r"(?:have|get|undergo|go\s+for|proceed\s+to))\s+(?:an?\s+|the\s+)?$"
 )
-_TX_PLANNED_POST = re.compile(r"\s*(?:is\s+|was\s+|has\s+been\s+)?(?:planned|scheduled|pending|arranged"
-                              r"|booked)")
 _TX_ELIGIBLE_PRE = re.compile(r"\b(?:eligible|candidate|fit|suitable)\s+for\s+(?:an?\s+)?$")
 # The clause ends in a question mark within a few words ("candidate for allo-HSCT?", "transplant eligible?"):
 # eligibility is asked, not stated ("a transplant-eligible 39-year-old ... get allo-HSCT?" states it).
@@ -711,6 +790,12 @@ _TX_DAY_POST = re.compile(r"[\s,(:-]*(?:on\s+|at\s+|now\s+)?" + _DAY_PLUS.patter
 _TX_PRIORITY = ("done", "planned", "ineligible", "not_done", "eligible")
 
 
+def _plans(t: str) -> bool:
+    """A plan or a condition in the text ("planned", "will", "if")."""
+    words = _words(t)
+    return bool({"will", "if"} & words) or any(w.startswith("plan") for w in words)
+
+
 def _tx_status(t: str, m: re.Match[str]) -> str | None:
     pre, post = _before(t, m.start(), 50), t[m.end() : m.end() + 40]
     word = m.group(0)
@@ -718,15 +803,15 @@ def _tx_status(t: str, m: re.Match[str]) -> str | None:
         return "ineligible"
     if word == "transplanted" and _TX_BE_INELIGIBLE.search(pre):
         return "ineligible"
-    if _TX_CANDIDATE_POST.match(post):
+    if _cue_after(post, 0, "candidate", " \t-"):
         if _negated(pre):
             return "ineligible"
         return None if _TX_ASKED.match(t, m.end()) else "eligible"
-    if _TX_NO_INELIGIBLE.search(pre) and word == "transplant":
+    if word == "transplant" and pre[-1:].isspace() and _last_word(pre) == "no" and pre.rstrip().endswith("no"):
         return "ineligible"
     if _TX_NOT_DONE.search(pre) or word == "transplanted" and _negated(pre):
         return "not_done"
-    if _TX_PLANNED_PRE.search(pre) or _TX_PLANNED_POST.match(post):
+    if _TX_PLANNED_PRE.search(pre) or _cue_after(post, 0, "planned"):
         return "planned"
     if word == "transplanted" and _TX_BE.search(pre):
         return "planned" if _TX_BE_PLANNED.search(pre) else None
@@ -745,7 +830,7 @@ def _tx_status(t: str, m: re.Match[str]) -> str | None:
 
 def _read_transplant(t: str) -> str | None:
     found = {s for m in _TX.finditer(t) if (s := _tx_status(t, m))}
-    if not found and _DAY_PLUS.search(t) and _TX.search(t) and not re.search(r"\bplan|\bwill\b|\bif\b", t):
+    if not found and _DAY_PLUS.search(t) and _TX.search(t) and not _plans(t):
         return "done"  # "allo-SCT in CR1, day +100": days are counted from a transplant that was done
     return next((s for s in _TX_PRIORITY if s in found), None)
 
@@ -783,7 +868,6 @@ _RELAPSE_PRE_BLOCK = re.compile(
     r"\b(?:risk|prevent\w*|reduc\w*|avoid\w*|probability|incidence|rates?|prophyla\w*|lower\w*|minimi[sz]e"
     r"|decreas\w*|free|molecular|mrd|cytogenetic|before|predict\w*)\W+(?:of\W+|for\W+)?$"
 )
-_RELAPSE_POST_BLOCK = re.compile(r"[\s-]*(?:free|risk|rates?|prevention|prophylaxis|incidence)\b")
 _REFRACTORY = re.compile(r"\brefractory\b(?!\s+to\b)|\brefractory\s+to\s+(?:induction|salvage|chemo\w*)")
 _NEW_DX = re.compile(
     r"\bnew(?:ly)?[\s-]+(?:diagnosed|diagnosis|dx|presenting)\b|\bnew\s+case\b|\bde\s+novo\b"
@@ -820,7 +904,7 @@ def _relapsed(t: str) -> bool:
     for m in _RELAPSE.finditer(t):
         pre = _before(t, m.start(), 40)
         if m.group(0) != "r/r" and (
-            _RELAPSE_PRE_BLOCK.search(pre) or _RELAPSE_POST_BLOCK.match(t, m.end()) or _negated(pre)
+            _RELAPSE_PRE_BLOCK.search(pre) or _cue_after(t, m.end(), "relapse_statistic", " \t-") or _negated(pre)
         ):
             continue
         return True
@@ -864,14 +948,10 @@ def _read_phase(t: str, transplant: str | None) -> str | None:
 # MRD
 # --------------------------------------------------------------------------------------------
 
-_MRD_TERM = re.compile(r"\b(?:mrd|measurable\s+residual\s+disease|minimal\s+residual\s+disease)\b")
 _MRD_SIGN = _sign_regex(
     extra_pos=r"|persist\w*|recurren\w*|re-?appear\w*|re-?emerg\w*|rising|increasing|low[\s-]level",
     extra_neg=r"|clear(?:ed|ance)|negativ\w*",
 )
-_MRD_PRE_POS = re.compile(r"\b(?:detectable|persistent|persisting|positive|residual|rising|recurrent"
-                          r"|low[\s-]level)\W*$")
-_MRD_PRE_NEG = re.compile(r"\b(?:undetectable|negative|cleared|clearance\s+of)\W*$")
 _BCR = r"\bbcr\s*(?:::|:|-|/|_)?\s*abl1?\b(?:\s*\(is\))?"
 # a change of state: "became", "turned", "has become", "is now", "converted to" ...
 _CHANGE = (
@@ -909,19 +989,9 @@ _MRD_GLOBAL: list[tuple[re.Pattern[str], str]] = [
                 + r"|" + _MRD_CONVERSION + r"(?!\s+(?:from\s+pos\w*\s+)?to\s+(?:mrd[\s-]*)?neg)(?![\s-]+rates?\b)"),
      "positive"),
 ]
-_LEVEL_CMP = r"(?P<cmp><=?|(?<![-=])>=?|below|under|less\s+than|above|over|greater\s+than|more\s+than)?\s*"
-_LEVEL_POW = re.compile(
-    _LEVEL_CMP + r"(?:(?P<mant>\d+(?:\.\d+)?)\s*(?:x|\*)\s*)?10\s*(?P<caret>\^"
-                 r"|\*\*)?\s*-\s*(?P<exp>\d{1,2})(?!\d)"
-    r"|" + _LEVEL_CMP.replace("cmp", "cmp2") + r"(?P<mant2>\d+(?:\.\d+)?)\s*e\s*-\s*(?P<exp2>\d{1,2})\b"
-)
-_LEVEL_PCT = re.compile(_LEVEL_CMP + r"(?P<val>\d+(?:\.\d+)?|(?<![\d.])\.\d+)\s*%")
-#: "1 in 10,000 cells", "1/10000": one leukemic cell in N.
-_LEVEL_RATIO = re.compile(_LEVEL_CMP + r"\b1\s*(?:in|/)\s*(?P<den>1(?:,?000){1,3}|10(?:,?000){1,2}|100(?:,?000){1,2})\b")
 _MRD_CONTEXT_BEFORE = re.compile(
     r"(?:\bmrd|residual\s+disease|" + _BCR[2:] + r")(?:[^%0-9]{0,25})$"
 )
-_MRD_CONTEXT_AFTER = re.compile(r"\s*(?:mrd|by\s+(?:flow|pcr|qpcr|ngs))\b")
 # a later value of an MRD result stated earlier in the sentence: "MRD was negative at day 100, now 0.05%",
 # "MRD 0.001% -> 0.05%", "BCR::ABL1 negative, then rose to 0.1%"
 _LEVEL_FOLLOW = re.compile(
@@ -935,15 +1005,12 @@ _LEVEL_BARE = re.compile(
     r"(?P<val>\d*\.\d+)(?!\s*(?:%|x|×|\*|e\s*-|\d|\.\d|(?:years?|yrs?|yo|y/o|mo|months?|weeks?|days?)\b))"
 )
 _LEVEL_CUT = re.compile(r"[;,!?\n]|\.(?!\d)|\s-+\s|\bblasts?\b")
-_GENERIC_LEVEL = re.compile(r"\b(?:thresholds?|cut[\s-]?offs?|sensitivity|limit|detection\s+limit)\b")
 # A statistic, not a result: "MRD-negative CR rate was 40%", "rate of MRD negativity", "40% of patients".
 _RATE_AFTER = re.compile(r"(?:[\w+:-]+\s+){0,3}?(?:rates?|proportions?|percentages?)\b")
 _RATE_BEFORE = re.compile(
     r"\b(?:rates?|proportions?|percentages?|likelihood|probability)\s+(?:(?:of|for)\s+(?:[\w-]+\s+){0,2}"
     r"|(?:was|were|is|are|of|reached|:|=)?\s*(?:about|approximately|around|~)?\s*)$"
 )
-_PCT_OF_PATIENTS = re.compile(r"\s*(?:of|in)\s+(?:the\s+)?(?:patients|pts|participants|subjects|cases)\b")
-_PCT_OF_PATIENTS_IN = re.compile(r"%" + _PCT_OF_PATIENTS.pattern)
 # Trial / study statements ("PhALLCON showed more MRD-negative CR", "E1910 randomised MRD-negative
 # patients", "in the trial, ...") describe a study population, not the patient.
 # "study" is a trial, but "marrow / flow / MRD studies" are the patient's tests
@@ -952,25 +1019,8 @@ _TRIAL_SUBJECT = re.compile(
     r"(?<!molecular )(?<!cytogenetic )(?<!restaging )(?<!staging )(?<!csf )"
     r"\b(?:trials?|study|studies|meta-?analys[ie]s|cohorts?|registry|registries|arms?|" + TRIAL_NAME + r")\b"
 )
-_TRIAL_REPORT = re.compile(
-    r"\b(?:show(?:ed|s|n)?|report(?:ed|s)?|found|finds?|findings|demonstrat\w*|observed|enroll?(?:ed|s)?"
-    r"|compared|comparing|superior|inferior|end\s*-?points?|results?|rates?|proportions?|improved|higher|lower"
-    r"|more|fewer|led\s+to|yielded|achieved\s+in|in\s+the\s+(?:trial|study))\b"
-)
-_RANDOMISED = re.compile(r"\brandomi[sz]\w*")
 # A question about what a level / threshold means ("Is 10^-4 the same as 0.01%?", "What MRD level counts
 # as high risk?"): the numbers in it are not the patient's result ...
-_LEVEL_QUESTION_CUE = re.compile(
-    r"\bsame\s+as\b|\bequivalent|\bequal(?:s|\s+to)?\b|=|\bcorrespond\w*|\bcounts?\s+as\b|\bconsidered\b"
-    r"|\bdefin\w*|\bmeans?\b|\bin\s+percent|\bas\s+a\s+percentage|\bconvert\w*"
-    r"|\b(?:what|which)\s+(?:[\w-]+\s+){0,2}(?:levels?|values?|thresholds?|cut[\s-]?offs?|percentages?)\b"
-)
-_LEVEL_WORD = re.compile(r"\d|\blevels?\b|\bvalues?\b")
-# ... unless the clause is about the patient ("was her MRD of 0.02% considered positive?").
-_PATIENT_MARK = re.compile(
-    r"\b(?:my|our|his|her|their|she|he|they|pt|patient'?s|this\s+patient|was|were|came\s+back|remains?"
-    r"|is\s+now|still)\b"
-)
 _CLAUSE_CUT = re.compile(r"[,:;()\n]|\s-+\s")
 
 _TP_INDUCTION = re.compile(
@@ -989,70 +1039,62 @@ _TP_OTHER = re.compile(
     r"|transplant\w*)"
 )
 # "at 6 months" / "at week 12" is relative to an anchor: it is "other" only when nothing else anchors it.
-_TP_RELATIVE = re.compile(r"\bat\s+(?:week|month)\s*\d+|\bat\s+\d+\s*(?:weeks?|months?)")
 _TIMEPOINTS = ((_TP_INDUCTION, "after_induction"), (_TP_HSCT, "post_hsct"), (_TP_OTHER, "other"))
 
 
-def _pow_level(m: re.Match[str]) -> tuple[str | None, float]:
-    if m["exp"] is not None:
-        mant, exp, cmp = float(m["mant"] or 1), int(m["exp"]), m["cmp"]
-    else:
-        mant, exp, cmp = float(m["mant2"]), int(m["exp2"]), m["cmp2"]
-    return cmp, float(f"{mant * 10.0 ** (2 - exp):.6g}")
-
-
-def _level_event(cmp: str | None, pct: float) -> tuple[str, float | None]:
-    if cmp and (cmp.startswith(("<", "less")) or cmp in ("below", "under")):
+def _level_event(bound: str | None, pct: float) -> tuple[str, float | None]:
+    if bound == "below":
         return "negative", None
-    if cmp:
+    if bound:
         return "positive", None
     return ("negative", None) if pct == 0 else ("positive", pct)
+
+
+def _mrd_level(t: str, q: Quantity) -> bool:
+    """A level that is an MRD result: a power of ten written out ("1x10^-4", "1e-4") anywhere; "10-4", a percentage
+    or "1 in 10,000" next to MRD or BCR::ABL1 (a percentage also as a later value of one: "negative, now 0.05%")."""
+    if q.notation == "power":
+        return True
+    if q.notation == "power_bare":
+        return bool(_MRD_CONTEXT_BEFORE.search(t[max(0, q.start - 40):q.start]))
+    if q.notation == "one_in":  # ("MRD after induction measured at 1 in 10,000 cells": the cue may be words back)
+        return bool(_MRD_EARLIER.search(t, max(0, q.start - 50), q.start))
+    if _cue_after(t, q.end, "of_patients"):
+        return False
+    seg = t[max(0, q.start - 40):q.start]
+    seg = seg[max((c.end() for c in _LEVEL_CUT.finditer(seg)), default=0):]
+    if _MRD_CONTEXT_BEFORE.search(seg) or _cue_after(t, q.end, "mrd_named"):
+        return True
+    earlier = _MRD_EARLIER.search(t, _sentence_span(t, q.start)[0], q.start)
+    return bool(_LEVEL_FOLLOW.search(seg)) and earlier is not None
 
 
 def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float | None]]:
     """(position, status, level %) for each MRD statement about the patient, in text order (with
     `population`, trial and study statements count too)."""
     events: list[tuple[int, str, float | None]] = []
-    for m in _MRD_TERM.finditer(t):
-        pol = _polarity(_MRD_SIGN.match(t, m.end()))
-        pre = _before(t, m.start(), 40)
+    for start, end in _phrase_spans(t, "mrd", "mrd_words"):
+        pol = _polarity(_MRD_SIGN.match(t, end))
+        pre = _before(t, start, 40)
         if pol is None or pol == 0:
-            if _MRD_PRE_NEG.search(pre) or (pol is None and _negated(pre)):
-                events.append((m.start(), "negative", None))
-            elif _MRD_PRE_POS.search(pre):
-                events.append((m.start(), "positive", None))
+            if _cue_before(pre, "mrd_negative") or (pol is None and _negated(pre)):
+                events.append((start, "negative", None))
+            elif _cue_before(pre, "mrd_positive"):
+                events.append((start, "positive", None))
             continue
         if _negated(pre):
             pol = -pol
-        events.append((m.start(), "positive" if pol > 0 else "negative", None))
+        events.append((start, "positive" if pol > 0 else "negative", None))
     for rx, status in _MRD_GLOBAL:
         for m in rx.finditer(t):
             pre = _before(t, m.start())
-            if _negated(pre) or (re.match(_MRD_CONVERSION, m.group(0)) and _MRD_CONVERSION_BLOCK.search(pre)):
+            if _negated(pre) or (_is_conversion(m.group(0)) and _MRD_CONVERSION_BLOCK.search(pre)):
                 continue
             events.append((m.start(), status, None))
-    for m in _LEVEL_POW.finditer(t):
-        if _GENERIC_LEVEL.search(t, max(0, m.start() - 25), m.end() + 25):
-            continue
-        explicit = m["caret"] or m["mant"] or m["mant2"]
-        if explicit or _MRD_CONTEXT_BEFORE.search(t[max(0, m.start() - 40) : m.start()]):
-            events.append((m.start(), *_level_event(*_pow_level(m))))
-    for m in _LEVEL_RATIO.finditer(t):
-        # ("MRD after induction measured at 1 in 10,000 cells": the cue may sit a few words back)
-        if _MRD_EARLIER.search(t, max(0, m.start() - 50), m.start()) and not _GENERIC_LEVEL.search(
-                t, max(0, m.start() - 25), m.end() + 25):
-            events.append((m.start(), *_level_event(m["cmp"], float(f"{100 / int(m['den'].replace(',', '')):.6g}"))))
-    for m in _LEVEL_PCT.finditer(t):
-        if _GENERIC_LEVEL.search(t, max(0, m.start() - 25), m.end() + 25) or _PCT_OF_PATIENTS.match(t, m.end()):
-            continue
-        seg = t[max(0, m.start() - 40) : m.start()]
-        seg = seg[max((c.end() for c in _LEVEL_CUT.finditer(seg)), default=0) :]
-        ctx = _MRD_CONTEXT_BEFORE.search(seg) or _MRD_CONTEXT_AFTER.match(t, m.end())
-        if not ctx and _LEVEL_FOLLOW.search(seg):
-            lo, _ = _sentence_span(t, m.start())
-            ctx = _MRD_EARLIER.search(t, lo, m.start())
-        if ctx:
-            events.append((m.start(), *_level_event(m["cmp"], float(m["val"]))))
+    for q in quantities(t):
+        if q.kind == "level" and not _phrase(t[max(0, q.start - 25):q.end + 25], "generic_level", "mrd_words") \
+                and _mrd_level(t, q):
+            events.append((q.start, *_level_event(q.bound, q.value)))
     for m in _LEVEL_BARE.finditer(t):
         events.append((m.start("val"), *_level_event(None, float(m["val"]))))
     return sorted((e for e in events if not _not_a_patient_result(t, e[0], population)), key=lambda e: e[0])
@@ -1064,6 +1106,52 @@ def _clause(t: str, pos: int, lo: int, hi: int) -> str:
     return t[start:end]
 
 
+def _is_conversion(text: str) -> bool:
+    """ "mrd conversion", "mrd reconversion", "mrd re-conversion" (the MRD_CONVERSION wording at the start)."""
+    rest = text.removeprefix("mrd")
+    if rest == text or rest[:1] not in (" ", "-"):
+        return False
+    rest = rest.lstrip(" -").removeprefix("re").removeprefix("-")
+    return rest.startswith("conversion") and not (rest[10:11].isalnum() or rest[10:11] == "_")
+
+
+def _phrase_spans(text: str, name: str, group: str) -> list[tuple[int, int]]:
+    """(start, end) of the non-overlapping phrases `name` of context.yaml's phrases[group] in `text`, left to right."""
+    out: list[tuple[int, int]] = []
+    for a, b, n in find_phrases(text, phrase_table(group)):
+        if n == name and (not out or a >= out[-1][1]):
+            out.append((a, b))
+    return out
+
+
+def _phrase(text: str, name: str, group: str = "mrd") -> bool:
+    """`text` holds a phrase of context.yaml's phrases[group][name]."""
+    return any(n == name for _, _, n in find_phrases(text, phrase_table(group)))
+
+
+def _names_a_level(clause: str) -> bool:
+    return any(c.isdigit() for c in clause) or bool({"level", "levels", "value", "values"} & _words(clause))
+
+
+def _relative_time(text: str) -> bool:
+    """ "at week 12", "at month 6", "at 6 months": a time relative to some anchor."""
+    items = words_and_signs(text)
+    for k, (pos, word) in enumerate(items[:-1]):
+        nxt_pos, nxt = items[k + 1]
+        if word != "at" or not text[pos + 2:nxt_pos].isspace():
+            continue
+        unit = nxt.rstrip("0123456789")
+        if unit in ("week", "month") and (unit != nxt or k + 2 < len(items) and items[k + 2][1].isdigit()
+                                          and text[nxt_pos + len(nxt):items[k + 2][0]].strip() == ""):
+            return True
+        digits = nxt[:len(nxt) - len(nxt.lstrip("0123456789"))]
+        after = nxt[len(digits):] or (items[k + 2][1] if k + 2 < len(items) and text[nxt_pos + len(nxt):items[k + 2][0]]
+                                      .strip() == "" else "")
+        if digits and after.startswith(("week", "month")):
+            return True
+    return False
+
+
 def _not_a_patient_result(t: str, pos: int, population: bool = False) -> bool:
     """The MRD statement at `pos` is a statistic, a generic question about a level or (unless
     `population`) a trial's statement."""
@@ -1071,22 +1159,29 @@ def _not_a_patient_result(t: str, pos: int, population: bool = False) -> bool:
         return True
     lo, hi = _sentence_span(t, pos)
     sentence = t[lo:hi]
-    trial = _RANDOMISED.search(sentence) or (_TRIAL_SUBJECT.search(sentence) and _TRIAL_REPORT.search(sentence))
+    randomised = any(w.startswith(("randomis", "randomiz")) for w in _words(sentence))
+    trial = randomised or (_TRIAL_SUBJECT.search(sentence) and _phrase(sentence, "trial_report", "mrd_words"))
     if trial and not population:
         return True
     clause = _clause(t, pos, lo, hi)
-    if _PCT_OF_PATIENTS_IN.search(clause):
+    if any(c == "%" and _cue_after(clause, i + 1, "of_patients") for i, c in enumerate(clause)):
         return True
     if not sentence.rstrip().endswith("?"):
         return False
     return bool(
-        _LEVEL_QUESTION_CUE.search(clause) and _LEVEL_WORD.search(clause) and not _PATIENT_MARK.search(clause)
+        _phrase(clause, "level_question") and _names_a_level(clause) and not _phrase(clause, "patient")
     )
 
 
 @lru_cache(maxsize=16)
 def _sentence_ends(t: str) -> tuple[int, ...]:
-    return tuple(m.end() for m in re.finditer(r"[;!?\n]|\.(?!\d)|\s-\s", t))
+    ends = []
+    for i, c in enumerate(t):  # ; ! ? a line end, a full stop (not a decimal point), a dash between spaces
+        if c in ";!?\n" or c == "." and not ("0" <= t[i + 1:i + 2] <= "9" and t[i + 1:i + 2]):
+            ends.append(i + 1)
+        elif c == "-" and t[i - 1:i].isspace() and t[i + 1:i + 2].isspace() and (not ends or ends[-1] < i):
+            ends.append(i + 2)
+    return tuple(ends)
 
 
 def _sentence_span(t: str, pos: int) -> tuple[int, int]:
@@ -1107,7 +1202,7 @@ def _mrd_timepoint(t: str, pos: int) -> str | None:
         return min(near)[1]
     if any(_tx_status(t, m) == "done" for m in _TX.finditer(t, 0, pos)):
         return "post_hsct"
-    return "other" if _TP_RELATIVE.search(t, lo, hi) else None
+    return "other" if _relative_time(t[lo:hi]) else None
 
 
 def unitless_mrd_level(question: str) -> str | None:
@@ -1149,39 +1244,22 @@ def _read_mrd(t: str, population: bool = False) -> tuple[str | None, float | Non
 # T315I, prior TKIs, donor, fitness
 # --------------------------------------------------------------------------------------------
 
-_T315I = re.compile(r"\bt\s*-?\s*315\s*-?\s*i\b")
-_NO_KD_MUTATIONS = re.compile(
-    r"\bno\s+(?:abl1?\s+)?(?:kinase[\s-]domain\s+)?(?:resistance\s+)?mutations?\b"
-    r"|\bkinase[\s-]domain\s+mutations?"
-    r"\s+(?:negative|not\s+detected)"
-)
-
-
 def _read_t315i(t: str) -> bool | None:
     seen: set[bool] = set()
-    for m in _T315I.finditer(t):
-        pol = _polarity(_SIGN_PLAIN.match(t, m.end()))
+    found = find_phrases(t, phrase_table("t315i"))
+    for start, end, name in found:
+        pol = _polarity(_SIGN_PLAIN.match(t, end)) if name == "t315i" else 0
         if pol == 0:
             continue
         positive = pol != -1
-        if _negated(_before(t, m.start())):
+        if _negated(_before(t, start)):
             positive = not positive
         seen.add(positive)
-    if not seen and _NO_KD_MUTATIONS.search(t):
+    if not seen and any(name == "none" for _, _, name in found):
         return False
     return _one(seen)
 
 
-_TKI_NAMES = {
-    "imatinib": r"imat[aeiy]n[aeiy]?b|gleevec|glivec",
-    "dasatinib": r"dasat[aeiy]n[aeiy]?b|sprycel",
-    "nilotinib": r"nilot[aeiy]n[aeiy]?b|tasigna",
-    "bosutinib": r"bosut[aeiy]n[aeiy]?b|bosulif",
-    "ponatinib": r"ponat[aeiy]n[aeiy]?b|iclusig",
-    "asciminib": r"ascim[aeiy]n[aeiy]?b|scemblix",
-    "olverembatinib": r"olverembat[aeiy]n[aeiy]?b",
-}
-_TKI = re.compile("|".join(rf"\b(?P<{name}>{rx})\b" for name, rx in _TKI_NAMES.items()))
 _PRIOR_CUE = re.compile(
     r"\b(?:after|following|post|fail(?:ed|ing|ure)?(?:\s+(?:of|on|to|with))?|treated\s+with|treatment\s+with"
     r"|therapy\s+with|received|receiving|resistan(?:t|ce)\s+to|refractory\s+to|intoleran(?:t|ce)\s+(?:of|to)"
@@ -1205,61 +1283,92 @@ _PRIOR_POST = re.compile(
 _LIST_JOIN = re.compile(r"\s*(?:,|and|/|then|followed\s+by|->|&|\+)?\s*(?:,\s*)?(?:and\s+|then\s+)?")
 
 
-def _is_prior(t: str, m: re.Match[str]) -> bool:
-    pre = _before(t, m.start(), 80)
+def _is_prior(t: str, start: int, end: int) -> bool:
+    pre = _before(t, start, 80)
     cues = [c for c in _PRIOR_CUE.finditer(pre) if not (c["on"] and _ON_NOT_PRIOR.fullmatch(c.group(0)))]
     if cues and not _PRIOR_BLOCK.search(pre, cues[-1].end()):
         return True
-    return _PRIOR_POST.match(t, m.end()) is not None
+    return _PRIOR_POST.match(t, end) is not None
+
+
+def _tki_mentions(t: str) -> list[tuple[int, int, str]]:
+    """(start, end, concept id) of each TKI the text names: the lexicon's drugs of the class `tki` (names, brands,
+    misspellings), and with `with_class` the class itself ("TKI", "the leukemia pill")."""
+    lex, spans = load_lexicon(), token_spans(t)
+    found = [(spans[m.start][0], spans[m.end - 1][1], m.concept) for m in read_concepts(t).mentions
+             if m.concept == "tki" or lex.concepts[m.concept].broader == "tki"]
+    for a, b in spans:  # a compound word: "imatinib-resistant", "dasatinib-based"
+        pos = a
+        for part in t[a:b].split("-") if "-" in t[a:b] else ():
+            form = next((f for f in lex.forms.get(part, ()) if len(f.tokens) == 1), None)
+            if form and (form.concept.id == "tki" or form.concept.broader == "tki"):
+                found.append((pos, pos + len(part), form.concept.id))
+            pos += len(part) + 1
+    return sorted(found)
 
 
 def _read_prior_tkis(t: str) -> list[str]:
-    mentions = list(_TKI.finditer(t))
-    prior = [_is_prior(t, m) for m in mentions]
+    mentions = [m for m in _tki_mentions(t) if m[2] != "tki"]
+    prior = [_is_prior(t, a, b) for a, b, _ in mentions]
     for i in range(1, len(mentions)):
-        gap = t[mentions[i - 1].end() : mentions[i].start()]
+        gap = t[mentions[i - 1][1]: mentions[i][0]]
         if prior[i - 1] and not prior[i] and _LIST_JOIN.fullmatch(gap):
             prior[i] = True
-    names: list[str] = []
-    for m, is_prior in zip(mentions, prior, strict=True):
-        name = m.lastgroup
-        if is_prior and name and name not in names:
-            names.append(name)
-    return names
+    return list(dict.fromkeys(name for (_, _, name), is_prior in zip(mentions, prior, strict=True) if is_prior))
 
 
-_DONOR = re.compile(r"\bdonors?\b|\b(?:msd|mud|mmud|mrd-?donor)\b"
-                    r"|\b(?:hla[\s-]*)?(?:matched|identical)\s+(?:sib(?:ling)?s?|brother|sister|related|unrelated)\b")
-_DONOR_TYPE = re.compile(
-    r"\b(?:matched|sibling|related|unrelated|haplo\w*|hla[\s-](?:identical|matched)|available|suitable"
-    r"|identified|potential|has\s+an?|have\s+an?|with\s+an?|(?:cord|umbilical)\s+blood)\b[\s\w-]*$"
-)
-_DONOR_POST_POS = re.compile(r"\s*(?:is\s+|was\s+|has\s+been\s+)?(?:available|identified|found|ready"
-                             r"|secured|lined\s+up)")
-_DONOR_POST_NEG = re.compile(
-    r"\s*(?:is\s+|was\s+)?(?:not\s+(?:available|found|identified)|unavailable|search\s+(?:failed"
-    r"|unsuccessful))"
-)
-_DONOR_NEG = re.compile(
-    r"\b(?:no|without|lack(?:s|ing)?(?:\s+of)?|absence\s+of|(?:does\s+not|doesn't|do\s+not"
-    r"|don't)\s+have\s+an?"
-    r"|unavailable|no\s+available)\s+(?:[\w-]+\s+){0,3}$"
-)
+def _on_tki(t: str) -> bool:
+    """A TKI is being taken, started or stopped ("taking dasatinib", "on her TKI", "come off the tki")."""
+    lex = load_lexicon()
+    toks, rules = tokens(t), lex.context
+    starts = {m.start for m in read_concepts(t).mentions
+              if m.concept == "tki" or lex.concepts[m.concept].broader == "tki"}
+    for i in starts:
+        j = i - (i > 0 and toks[i - 1] in rules.taking_determiners)
+        if any(tuple(toks[max(0, j - len(p)):j]) == p for p in rules.taking):
+            return True
+    return False
 
 
 def _read_donor(t: str) -> bool | None:
-    seen: set[bool] = set()
-    for m in _DONOR.finditer(t):
-        pre, word = _before(t, m.start(), 50), m.group(0)
-        if _DONOR_NEG.search(pre) or _DONOR_POST_NEG.match(t, m.end()):
+    """A donor found (True) or not (False): a donor named (context.yaml phrases.donor) with the donor cues."""
+    cues, seen, done = load_lexicon().context.donor, set(), 0
+    for start, end, _ in find_phrases(t, phrase_table("donor")):
+        if start < done:
+            continue  # ("mrd-donor": one donor)
+        done = end
+        after = tokens(t[end:end + 60])[:4]
+        verb = next((v for v in cues["verbs"] if tuple(after[:len(v)]) == v), ())
+        after = after[len(verb):]
+        if _denied_donor(_before(t, start, 50), cues["none_before"]) or any(
+                tuple(after[:len(p)]) == p for p in cues["none_after"]):
             seen.add(False)
-        elif (
-            word.startswith(("msd", "mud", "mmud", "hla", "matched", "identical"))
-            or _DONOR_TYPE.search(pre)
-            or _DONOR_POST_POS.match(t, m.end())
-        ):
-            seen.add(True)
+        elif _found_donor(_before(t, end, 50), cues["found_before"]) or any(
+                tuple(after[:len(p)]) == p for p in cues["found_after"]):
+            seen.add(True)  # (the donor's own words count: "matched sib", "MSD")
     return _one(seen)
+
+
+def _denied_donor(pre: str, cues: tuple[tuple[str, ...], ...]) -> bool:
+    """A denial ending at most three words before the end of `pre` ("no matched sibling ")."""
+    words = tokens(pre)
+    for k in range(max(0, len(words) - 3), len(words) + 1):
+        rest = words[k:]
+        if all(w.replace("-", "").replace("_", "").isalnum() for w in rest) and any(
+                tuple(words[max(0, k - len(c)):k]) == c for c in cues):
+            return True
+    return False
+
+
+def _found_donor(pre: str, cues: tuple[tuple[str, ...], ...]) -> bool:
+    """A cue of a donor found among the words at the end of `pre` ("matched sibling ", "has an unrelated ")."""
+    cut = max((i + 1 for i, c in enumerate(pre) if not (c.isalnum() or c in "_- \t")), default=0)
+    words = tokens(pre[cut:].replace("-", " "))
+    for i in range(len(words)):
+        for c in cues:
+            if c[-1] == "*" and words[i].startswith(c[0]) or tuple(words[i:i + len(c)]) == c:  # ("haplo*": a prefix)
+                return True
+    return False
 
 
 _TX_WORDS = r"(?:allo\w*[\s-]*)?(?:hsct|hct|sct|bmt|transplant\w*)"
@@ -1297,13 +1406,9 @@ def _read_fitness(t: str) -> str | None:
 # --------------------------------------------------------------------------------------------
 
 
-_ON_TKI = re.compile(r"\b(?:taking|on|started|receiving|continuing|stop(?:ping)?|quit(?:ting)?|come\s+off)\s+"
-                     r"(?:my\s+|the\s+|her\s+|his\s+|a\s+)?(?:tki|" + "|".join(_TKI_NAMES.values()) + r")\b")
-
-
 def _names_ph_like(t: str) -> bool:
     """ "Ph-like ALL", "BCR::ABL1-like": a Ph term followed by "like" (which is no Ph status)."""
-    return any(_PH_LIKE.match(t, m.end()) for m in _PH_TERM.finditer(t))
+    return any(_cue_after(t, m.end(), "like", " \t-") for m in _PH_TERM.finditer(t))
 
 
 #: Marks of a question about a patient (rather than about the guideline or a trial).
@@ -1350,23 +1455,15 @@ def _read_one(text: str, population: bool = False) -> dict[str, Any]:
     cd19, cd22 = _read_markers(t)
     transplant = _read_transplant(t)
     mrd_status, mrd_level, mrd_tp = _read_mrd(t, population)
-    phase = _read_phase(t, transplant)
-    if phase is None and not population and (
-            (mrd_status == "negative" and mrd_tp == "after_induction") or _CR_AFTER_INDUCTION.search(t)):
-        phase = "cr1"  # MRD-negative (or "CR") after induction is a first complete remission
     prior_tkis = _read_prior_tkis(t)
-    ph = _read_ph(t)
-    if ph is None and not _names_ph_like(t) and (prior_tkis or _ON_TKI.search(t)):
-        ph = "positive"  # a TKI given for ALL means Ph-positive ALL ("taking dasatinib", "failed imatinib")
-    return {
+    facts = {
         "age": age,
         "age_band": band,
-        "ph_status": ph,
-        # CD19 or CD22 on the blasts makes the leukemia B-lineage when the lineage is not written out
-        "lineage": _read_lineage(t) or ("B" if cd19 or cd22 else None),
+        "ph_status": _read_ph(t),
+        "lineage": _read_lineage(t),
         "cd19": cd19,
         "cd22": cd22,
-        "phase": phase,
+        "phase": _read_phase(t, transplant),
         "mrd_status": mrd_status,
         "mrd_level_pct": mrd_level,
         "mrd_timepoint": mrd_tp,
@@ -1376,6 +1473,65 @@ def _read_one(text: str, population: bool = False) -> dict[str, Any]:
         "donor": _read_donor(t),
         "fitness": _read_fitness(t),
     }
+    cues = {"population": population, "ph_like": _names_ph_like(t), "on_tki": bool(prior_tkis) or _on_tki(t),
+            "cr_after_induction": _phrase(t, "cr_after_induction", "markers")}
+    return implied(facts, cues)
+
+
+# --------------------------------------------------------------------------------------------
+# implications between facts (assistant/lexicon/implications.yaml)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Implication:
+    id: str
+    when: dict[str, Any]
+    any: tuple[dict[str, Any], ...]
+    then: dict[str, Any]
+    mode: str
+
+
+@lru_cache(maxsize=2)
+def implications(folder: Path = LEXICON_DIR) -> tuple[Implication, ...]:
+    """The implication table, read once."""
+    data = yaml.safe_load((folder / "implications.yaml").read_text(encoding="utf-8"))
+    rows = tuple(Implication(id=r["id"], when=dict(r.get("when") or {}), any=tuple(r.get("any") or ()),
+                             then=dict(r["then"]), mode=str(r["mode"])) for r in data["implications"])
+    bad = [r.id for r in rows if r.mode not in ("set", "assume")]
+    if bad:
+        raise ValueError(f"implication {bad[0]!r}: mode must be 'set' or 'assume'")
+    return rows
+
+
+def _holds(condition: dict[str, Any], facts: dict[str, Any]) -> bool:
+    return all(facts.get(k) in v if isinstance(v, list) else facts.get(k) == v for k, v in condition.items())
+
+
+def implied(facts: dict[str, Any], cues: dict[str, Any] | None = None, *, mode: str = "set") -> dict[str, Any]:
+    """`facts` with the table's implications of `mode` applied (in table order; a stated fact is never changed).
+
+    >>> implied({"lineage": None, "cd19": True, "cd22": None})["lineage"]
+    'B'
+    """
+    out = dict(facts)
+    known = {**out, **(cues or {})}
+    for row in implications():
+        if row.mode == mode and _holds(row.when, known) and (not row.any or any(_holds(c, known) for c in row.any)):
+            out.update({k: v for k, v in row.then.items() if out.get(k) is None})
+            known.update(out)
+    return out
+
+
+def assumed(facts: PatientFacts) -> dict[str, Any]:
+    """The facts readers of `facts` take as known although the question did not state them (the table's
+    `assume` rows): T-lineage ALL is Ph-negative, Ph-positive ALL is B-lineage, unless said otherwise.
+
+    >>> assumed(PatientFacts(lineage="T")), assumed(PatientFacts(lineage="T", ph_status="positive"))
+    ({'ph_status': 'negative'}, {})
+    """
+    given = facts.model_dump()
+    return {k: v for k, v in implied(given, mode="assume").items() if given.get(k) != v}
 
 
 def _merge(base: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:

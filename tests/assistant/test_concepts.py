@@ -194,3 +194,169 @@ def test_lay_questions_give_the_facts(text: str, expected: dict[str, object]) ->
 
 def test_tokens_keep_notations_whole() -> None:
     assert tokens("bcr::abl1-positive 0.01% 10,000 y/o") == ["bcr::abl1-positive", "0.01", "%", "10,000", "y/o"]
+
+
+# ------------------------------------------------------------------------------------------ lexicon files
+
+
+def test_every_lexicon_file_has_unique_ids_and_room_for_japanese() -> None:
+    from assistant.concepts import LEXICON_FILES
+
+    ids: list[str] = []
+    for name in LEXICON_FILES:
+        for c in yaml.safe_load((LEXICON_DIR / name).read_text(encoding="utf-8"))["concepts"]:
+            ids.append(c["id"])
+            assert "ja" in c, f"{name}: {c['id']}"
+    assert len(ids) == len(set(ids))
+    assert {"aml", "cml", "burkitt", "blast_crisis"} <= set(load_lexicon().concepts)
+
+
+def test_disease_names_never_correct_other_words() -> None:
+    """`fuzzy: false`: "anaemia" stays itself instead of turning into a disease name; misspelt ALL words still fix."""
+    lex = load_lexicon()
+    assert "myelodysplastic" not in lex.vocabulary and "hypertension" in lex.vocabulary  # (the adverse event's)
+    assert read_concepts("hypotension and anaemia after dasatanib").text == "hypotension and anaemia after dasatinib"
+
+
+# ------------------------------------------------------------------------------------------ numbers as typed values
+
+from assistant.concepts import Quantity, load_units, quantities  # noqa: E402
+
+LEVEL_CASES = [  # (text, value in percent, notation, bound)
+    ("mrd 0.01%", 0.01, "percent", None),
+    ("mrd 0.01 percent", 0.01, "percent", None),
+    ("mrd 0.01 per cent after induction", 0.01, "percent", None),
+    ("mrd .05% now", 0.05, "percent", None),
+    ("mrd 0,05% (a decimal comma)", 0.05, "percent", None),
+    ("mrd 1x10^-4", 0.01, "power", None),
+    ("mrd 1 x 10^-4", 0.01, "power", None),
+    ("mrd 5 x 10-4", 0.05, "power", None),
+    ("mrd 10^-3", 0.1, "power", None),
+    ("mrd 10**-5", 0.001, "power", None),
+    ("mrd 10-4", 0.01, "power_bare", None),
+    ("mrd 1e-4", 0.01, "power", None),
+    ("mrd 2.5e-3", 0.25, "power", None),
+    ("1 in 10,000 cells", 0.01, "one_in", None),
+    ("3 in 10,000 cells", 0.03, "one_in", None),
+    ("one in 1,000 cells", 0.1, "one_in", None),
+    ("1/10000", 0.01, "one_in", None),
+    ("1 per 100,000", 0.001, "one_in", None),
+    ("<0.01%", 0.01, "percent", "below"),
+    ("below 10^-4", 0.01, "power", "below"),
+    ("less than 1 in 10,000", 0.01, "one_in", "below"),
+    (">= 0.1%", 0.1, "percent", "above"),
+    ("more than 1x10^-3", 0.1, "power", "above"),
+]
+
+
+@pytest.mark.parametrize(("text", "value", "notation", "bound"), LEVEL_CASES)
+def test_levels_in_every_notation(text: str, value: float, notation: str, bound: str | None) -> None:
+    levels = [q for q in quantities(text) if q.kind == "level"]
+    assert [(q.value, q.notation, q.bound) for q in levels] == [(pytest.approx(value), notation, bound)]
+    q = levels[0]
+    assert text[q.start:q.end].strip()[-1] in "%0123456789tlsd"  # the span covers the whole statement
+
+
+@pytest.mark.parametrize("text", ["10 patients", "day 10-14", "ph+ all in 2010-4", "cd19 + blasts", "age 45",
+                                  "mrd -> 4", "1 in 3 patients", "10^4 cells", "45 mg"])
+def test_numbers_that_are_no_level(text: str) -> None:
+    assert [q for q in quantities(text) if q.kind == "level"] == []
+
+
+def test_an_arrow_is_no_comparator() -> None:
+    (q,) = quantities("mrd 0.001% -> 0.05%")[1:]
+    assert (q.value, q.bound) == (0.05, None)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("after 3 cycles of blinatumomab", [("count", 3.0, "cycles")]),
+    ("2 courses, then 6 months of maintenance", [("count", 2.0, "cycles"), ("duration", 6.0, "months")]),
+    ("on dasatinib for 18 mo, 4 doses missed", [("duration", 18.0, "months"), ("count", 4.0, "doses")]),
+    ("a 3-year course", [("duration", 3.0, "years")]),
+    ("day 28", []),
+])
+def test_durations_and_counts(text: str, expected: list[tuple[str, float, str]]) -> None:
+    assert [(q.kind, q.value, q.unit) for q in quantities(text)] == expected
+
+
+def test_units_are_data() -> None:
+    u = load_units()
+    assert "percent" in u.percent and 10000 in u.denominators and u.units["months"][0] == "duration"
+    assert isinstance(quantities("0.1%")[0], Quantity)
+
+
+@pytest.mark.parametrize(("text", "age", "notation"), [
+    ("72f ph+ all", 72, "sex_glued"),
+    ("72 f, ph+", 72, "sex"),
+    ("72/f ph+ all", 72, "sex"),
+    ("a 24 year old male", 24, "years_old"),
+    ("a 45-year-old woman", 45, "years_old"),
+    ("a 45 - year - old man", 45, "years_old"),
+    ("45 yrs of age", 45, "years_old"),
+    ("45 yeras old", 45, "years_old"),  # a misspelt unit
+    ("38 y.o. man", 38, "yo"),
+    ("45yof with ph+ all", 45, "yo"),
+    ("70歳", 70, "kanji"),
+    ("aged 45", 45, "aged"),
+    ("at the age of 45", 45, "aged"),
+    ("age: 45", 45, "aged"),
+    ("he turns 26 next month", 26, "coming"),
+    ("she'll be 65 in march", 65, "coming"),
+])
+def test_ages_as_typed_values(text: str, age: int, notation: str) -> None:
+    (q,) = [q for q in quantities(text) if q.kind == "age"]
+    assert (q.value, q.notation) == (age, notation)
+    assert text[q.number[0]:q.number[1]] == str(age)
+
+
+@pytest.mark.parametrize("text", ["45 mg", "ph+ all in 2010", "aged 45.5", "cd19 45%", "returns 26 next month",
+                                  "3 x 10^-4", "day 28"])
+def test_numbers_that_are_no_age(text: str) -> None:
+    assert [q for q in quantities(text) if q.kind == "age"] == []
+
+
+@pytest.mark.parametrize(("q", "age"), [
+    ("he turns 26 next month, ph- b-all", 25),  # a birthday to come: one less now
+    ("My mom is 71 and has ALL with the philadelphia chromosome", 71),
+    ("I'm 31 with Ph+ ALL and I have a 2-year-old child", 31),  # the child's age is not the patient's
+    ("The donor brother is 49; my husband (52) has Ph- B-ALL", 52),
+    ("72F, her daughter is 45", 72),
+    ("median age 45 in the trial; my patient is 70", 70),
+])
+def test_whose_age_it_is(q: str, age: int) -> None:
+    assert read_facts(q).age == age
+
+
+# ------------------------------------------------------------------------------------------ phrase patterns, age groups
+
+from assistant.concepts import age_groups, find_phrases, number_words, phrase_table  # noqa: E402
+
+
+@pytest.mark.parametrize(("text", "bands"), [
+    ("an elderly man", ["65+"]), ("ph- all over 70", ["65+"]), ("patients >= 65", ["65+"]), ("> 64", ["65+"]),
+    ("70+ with ph+ all", ["65+"]), ("66 and over", ["65+"]), ("65 years or older", ["65+"]),
+    ("a middle-aged woman", ["40-64"]), ("young adults", ["aya"]), ("teenagers", ["aya"]),
+    ("paediatric patients", ["child"]), ("over 64", []), ("over 6 months", []), ("65 mg", []),
+])
+def test_age_bands_from_group_words(text: str, bands: list[str]) -> None:
+    assert [b for _, b in age_groups(text)] == bands
+
+
+def test_compared_groups_in_order() -> None:
+    assert [g for _, g in age_groups("aya vs 40-64 vs >=65 and under 65", "groups")] == [
+        "AYA", "40 to 64", "65 or older", "under 65"]
+
+
+@pytest.mark.parametrize(("text", "out"), [
+    ("a sixty-four year old", "a 64 year old"), ("age: fifty", "age: 50"), ("she is seventy two", "she is 72"),
+    ("sixtyfour yo", "64 yo"), ("one of twenty patients", "one of twenty patients"),
+])
+def test_number_words_where_an_age_is_written(text: str, out: str) -> None:
+    assert number_words(text) == out
+
+
+def test_phrase_patterns_take_alternatives_optional_and_any_words() -> None:
+    table = phrase_table("safety")
+    found = {n for _, _, n in find_phrases("we're really terrified. can i buy ponatinib cheap online?", table)}
+    assert found == {"distress", "bypass"}
+    assert find_phrases("the dose was halved", table) == []

@@ -1110,3 +1110,97 @@ def test_a_unitless_mrd_level_is_reported_for_the_answer_to_name() -> None:
     assert unitless_mrd_level("Ph- B-ALL, MRD 0.02 after induction") == "0.02"
     assert unitless_mrd_level("MRD 0.02% after induction") is None
     assert unitless_mrd_level("MRD 2x10^-4") is None
+
+
+# --------------------------------------------------------------------------------------------
+# implications (assistant/lexicon/implications.yaml) and MRD levels as typed values
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("q,expected", [
+    # a TKI taken or given means Ph-positive (drug names, brands, misspellings, lay and third person)
+    ("my dad is on dasatinib, what next?", {"ph_status": "positive"}),
+    ("she has been taking sprycel for a year", {"ph_status": "positive"}),
+    ("relapsed after imitinib, now 54", {"ph_status": "positive"}),
+    ("Ph-like ALL on dasatinib in a trial", {"ph_status": None}),  # Ph-like is no Ph status
+    ("Ph-negative ALL, could dasatinib help?", {"ph_status": "negative"}),  # a stated fact is never changed
+    # CD19 / CD22 on the blasts means B-lineage
+    ("relapsed ALL, cd19 positive", {"lineage": "B"}),
+    ("relapse, the blasts are CD22 positive", {"lineage": "B"}),
+    ("T-ALL, CD19 negative", {"lineage": "T"}),
+    # remission after induction is CR1
+    ("MRD negative after induction, 30M Ph- B-ALL", {"phase": "cr1"}),
+    ("in CR after induction, what consolidation?", {"phase": "cr1"}),
+    ("MRD negative after consolidation", {"phase": None}),
+])
+def test_the_implication_table_sets_unsaid_facts(q: str, expected: dict) -> None:
+    f = read_facts(q)
+    assert {k: getattr(f, k) for k in expected} == expected
+
+
+def test_remission_after_induction_in_a_trial_population_is_no_phase() -> None:
+    assert read_facts("MRD negative after induction", population=True).phase is None
+
+
+@pytest.mark.parametrize("facts,assumed_facts", [
+    (PatientFacts(lineage="T"), {"ph_status": "negative"}),
+    (PatientFacts(lineage="T", ph_status="positive"), {}),  # said otherwise: nothing assumed
+    (PatientFacts(ph_status="positive"), {"lineage": "B"}),
+    (PatientFacts(ph_status="negative"), {}),
+    (PatientFacts(), {}),
+])
+def test_assumed_facts_are_not_written_into_the_patient(facts: PatientFacts, assumed_facts: dict) -> None:
+    from assistant.facts import assumed
+
+    assert assumed(facts) == assumed_facts
+    assert read_facts("relapsed T-cell ALL in a 40 year old").ph_status is None  # shown as said
+
+
+def test_the_implication_table_is_checked(tmp_path) -> None:
+    from assistant.facts import LEXICON_DIR, implications
+
+    rows = implications()
+    assert {r.id for r in rows} >= {"tki-means-ph-positive", "t-lineage-is-ph-negative"}
+    bad = (LEXICON_DIR / "implications.yaml").read_text(encoding="utf-8").replace("mode: assume", "mode: guess", 1)
+    (tmp_path / "implications.yaml").write_text(bad, encoding="utf-8")
+    with pytest.raises(ValueError, match="mode"):
+        implications(tmp_path)
+
+
+@pytest.mark.parametrize("q,level", [
+    ("Ph- B-ALL in CR1, MRD 0.01 percent after induction", 0.01),
+    ("MRD 1e-4 after induction, ph neg", 0.01),
+    ("MRD 10⁻⁴ after induction", 0.01),
+    ("MRD 5 x 10-4 after consolidation", 0.05),
+    ("MRD was 1 in 10,000 cells after induction", 0.01),
+    ("MRD 3 in 10,000 cells after induction", 0.03),
+    ("my son's MRD test showed one leukemia cell in a thousand", 0.1),
+    ("MRD at one in a thousand cells", 0.1),
+    ("MRD 0,05% after induction", 0.05),  # a decimal comma
+    ("MRD was negative at day 100, now 0.05%", 0.05),  # the latest value
+    # a vignette's other numbers are not the level: a trial cut-off, a rate, a lab value, a share of patients
+    ("The trial's MRD cut-off was 0.01%; her MRD after induction is 0.1%.", 0.1),
+    ("Her HbA1c is 6.8% and her MRD is 0.02% after induction.", 0.02),
+])
+def test_mrd_levels_in_every_notation(q: str, level: float) -> None:
+    f = read_facts(q)
+    assert (f.mrd_status, f.mrd_level_pct) == ("positive", pytest.approx(level))
+
+
+@pytest.mark.parametrize("q", [
+    "MRD <0.01% after induction",
+    "MRD below 10^-4",
+    "MRD less than 1 in 10,000 cells",
+])
+def test_a_level_below_a_bound_is_negative(q: str) -> None:
+    f = read_facts(q)
+    assert (f.mrd_status, f.mrd_level_pct) == ("negative", None)
+
+
+@pytest.mark.parametrize("q", [
+    "MRD negativity was reached in 40% of patients in the trial",
+    "What MRD level counts as high risk, 0.01%?",
+    "CD19 expressed on 95% of blasts, relapsed B-ALL",
+])
+def test_percentages_that_are_no_mrd_result(q: str) -> None:
+    assert read_facts(q).mrd_level_pct is None

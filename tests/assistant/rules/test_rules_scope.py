@@ -301,3 +301,156 @@ def test_a_lay_lineage_word_keeps_the_question_in_scope() -> None:
     q = ("A 50-year-old with T-lymphoblastic lymphoma (mediastinal mass), hypertension, has relapsed after first-line "
          "therapy. What salvage does the guideline mention?")
     assert not [i for i in check_scope(read_question(q).text, PatientFacts()) if i.finding.severity == "block"]
+
+
+# --------------------------------------------------------------------------------------- concept lookups
+
+from assistant.rules.scope import (  # noqa: E402
+    for_a_relative,
+    is_intrathecal_vinca,
+    mentions_all,
+    names_a_child,
+    names_the_guideline,
+    other_diseases,
+)
+
+
+@pytest.mark.parametrize("q", [
+    "what is the induction for acute myeloid leukemia?",
+    "How is multiple myeloma treated in older people?",
+    "my dad has CLL, which pills?",
+    "Non-Hodgkin lymphoma, R-CHOP or not?",
+    "mantle-cell lymphoma first line",
+    "follicular lymphoma watch and wait?",
+    "is myelodysplastic syndrome treated with azacitidine?",
+    "my wife has diabetes, what diet?",
+])
+def test_other_diseases_alone_are_refused_whatever_the_wording(q: str) -> None:
+    assert findings(q).get("SCOPE-DISEASE-001") == "block"
+
+
+@pytest.mark.parametrize(("q", "name"), [
+    ("Ph+ ALL vs CML: is imatinib used the same way?", "CML"),
+    ("my mom has ALL with the philadelphia chromosome and also diabetes, will she get strong chemo?", "diabetes"),
+    ("65M ph+ all, hypertension, on dasatinib: what next?", "hypertension"),
+    ("t-cell all or AML, how do they differ?", "AML"),
+])
+def test_another_disease_beside_all_is_a_warning_naming_it(q: str, name: str) -> None:
+    issues = {i.finding.rule_id: i.finding for i in check_scope(q, read_facts(q))}
+    assert issues["SCOPE-MIXED-007"].severity == "warn"
+    assert issues["SCOPE-MIXED-007"].message.startswith(name)
+    assert "SCOPE-DISEASE-001" not in issues
+
+
+@pytest.mark.parametrize("q", [
+    "Burkitt's leukemia in an adult with ALL features?",
+    "CML in lymphoid blast crisis treated like Ph+ ALL?",
+    "lymphoid blast phase of CML, which TKI?",
+])
+def test_always_out_conditions_are_refused_even_beside_all(q: str) -> None:
+    f = {i.finding.rule_id: i.finding for i in check_scope(q, read_facts(q))}
+    assert f["SCOPE-DISEASE-001"].severity == "block" and "treated differently" in f["SCOPE-DISEASE-001"].message
+
+
+def test_other_diseases_are_named_as_written() -> None:
+    assert other_diseases("AML, Burkitt's lymphoma and Hypertension") == [
+        ("AML", None), ("Burkitt", "never"), ("Hypertension", None)]
+    assert other_diseases("anaemia after ponatinib, hypotension") == []
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("72F Ph+ ALL", True), ("ph+ all, 72f", True), ("ETP-ALL relapse", True), ("b-all in CR1", True),
+    ("T-lineage lymphoblastic lymphoma", True), ("the philadelpia chromozone", True), ("B-cell leukemia", True),
+    ("Is it used for all patients?", False), ("her leukimia came back", False), ("leukemia", False),
+    ("acute lymphoblastic leukaemia", True), ("Ph-like ALL", True),
+])
+def test_all_is_named_by_its_concepts(text: str, names: bool) -> None:
+    assert mentions_all(text) is names
+
+
+@pytest.mark.parametrize(("q", "child"), [
+    ("My 6 year old child has ALL, what treatment?", True),
+    ("our toddler was diagnosed with ALL", True),
+    ("a little girl with ALL", True),
+    ("How are children with ALL treated?", True),
+    ("childhood ALL protocols?", True),
+    ("Should she get the children's chemo? She is 20.", False),  # a pediatric-type regimen, not a child
+    ("Is ALL in adults treated like childhood ALL?", False),
+    ("my kids are 12 and 15 and I have Ph+ ALL", False),
+])
+def test_a_child_is_read_from_concepts(q: str, child: bool) -> None:
+    assert names_a_child(q) is child
+
+
+def test_a_child_patient_is_refused_but_a_parent_with_a_child_is_not() -> None:
+    assert findings("My 6 year old child has ALL, what treatment?").get("SAFE-CHILD-006") == "block"
+    assert "SAFE-CHILD-006" not in findings("I'm 31 with Ph+ ALL and I have a 2-year-old child. What induction?")
+
+
+@pytest.mark.parametrize(("q", "never"), [
+    ("Can vincristine be given IT with the methotrexate?", True),
+    ("is intrathecal vincristine ok?", True),
+    ("vinblastine intrathecally for CNS relapse?", True),
+    ("can we put the vincristine into the spine?", True),
+    ("Vindesine via lumbar puncture?", True),
+    ("Is vincristine part of induction? Is it given with intrathecal MTX later?", False),
+    ("vincristine neuropathy: is it dose-limiting?", False),
+])
+def test_intrathecal_vinca_is_read_from_concepts(q: str, never: bool) -> None:
+    assert is_intrathecal_vinca(q) is never
+    if never:
+        assert findings(q) == {"SAFE-NEVER-009": "block"}
+
+
+@pytest.mark.parametrize(("q", "relative"), [
+    ("My husband has ALL, can he stop the TKI?", True),
+    ("my uncle has T-cell ALL that came back", True),
+    ("my 70-year-old mum has Ph+ ALL", True),
+    ("Her husband has ALL", False),
+    ("my patient has ALL", False),
+])
+def test_a_relative_asking_is_read_from_person_concepts(q: str, relative: bool) -> None:
+    assert for_a_relative(q) is relative
+
+
+@pytest.mark.parametrize(("q", "named"), [
+    ("What changed in the 2023 edition vs the 2020 supplement?", True),
+    ("JSH position?", True),
+    ("the revision of 2018", True),
+    ("the Japanese Society of Hematology view", True),
+    ("what version of python is this", False),
+    ("2023 was a good year", False),
+])
+def test_the_guideline_is_named_by_its_editions(q: str, named: bool) -> None:
+    assert names_the_guideline(q) is named
+
+
+@pytest.mark.parametrize(("q", "rule"), [
+    ("Im so scared, my ALL came back. does that mean Im going to die?", "SAFE-DISTRESS-011"),
+    ("my wife has Ph+ ALL and we're terrified. what happens next?", "SAFE-DISTRESS-011"),
+    ("will he die from this leukemia? he has T-ALL", "SAFE-DISTRESS-011"),
+    ("I don't trust my hematologist. Which TKI should I buy online for my ALL?", "SAFE-BYPASS-012"),
+    ("can I get dasatinib without a prescription? I have Ph+ ALL", "SAFE-BYPASS-012"),
+    ("I want to treat my leukemia myself, which ALL drugs?", "SAFE-BYPASS-012"),
+])
+def test_safety_phrases_are_read_from_data_in_many_wordings(q: str, rule: str) -> None:
+    assert rule in findings(q)
+
+
+@pytest.mark.parametrize("q", [
+    "My husband has Ph+ ALL. Can he just stop the dasatinib?",
+    "my mum is on maintenance for ALL and she wants to come off the pills",
+    "my son has ALL; could he take a break from chemo?",
+])
+def test_a_relative_asking_to_change_treatment(q: str) -> None:
+    assert findings(q).get("SAFE-SELF-005") == "warn"
+
+
+@pytest.mark.parametrize(("q", "dose"), [
+    ("I missed 2 doses of dasatinib, can I stop?", False),
+    ("what evidence supports high-dose MTX in Ph- ALL?", False),
+    ("dose it matter if MRD is 0.01% in Ph+ ALL?", False),
+    ("what dose of dasatinib for Ph+ ALL?", True),
+])
+def test_dose_requests_from_phrases(q: str, dose: bool) -> None:
+    assert (findings(q).get("SAFE-DOSE-003") == "block") is dose
