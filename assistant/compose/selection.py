@@ -18,7 +18,7 @@ from assistant.compose.sentences import (
     _stems,
     status_sentences,
 )
-from assistant.facts import about_a_patient
+from assistant.facts import about_a_patient, assumed
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts
 from assistant.rules.logic import GuidelineRule, RuleBook, is_branch, is_specific
@@ -228,7 +228,7 @@ def _branches(plan: DraftPlan, subject: _Subject, maybe: list[GuidelineRule], gi
     forks = [r for r in branch if is_branch(r, q, facts)]
     plan.missing = sorted({m for r in forks for m in missing_facts(r, facts)}
                           - ({"transplant"} if {"allo_hsct", "transplant"} & set(tokenize(q)) else set())
-                          - ({"ph_status"} if facts.lineage == "T" else set()))  # T-ALL is Ph-negative unless said
+                          - set(assumed(facts)))  # the implications table: T-ALL is Ph-negative unless said
     # a question about the guideline's position, answered, or a premise corrected, is no case with missing facts;
     # nor is "why" (reasons, not a plan), "what evidence supports X" (the trials) or a list question (no patient)
     it = plan.intents

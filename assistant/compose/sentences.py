@@ -16,6 +16,7 @@ from assistant.compose.intents import (
     prefer_question,
     question_parts,
 )
+from assistant.facts import assumed
 from assistant.models import Chunk, PatientFacts
 from assistant.rules.logic import RuleBook, stated_facts
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, banned_content, claims_recommendation
@@ -159,9 +160,9 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phas
         return False  # MRD after first induction is front-line risk, not a plan for a frank relapse
     if (facts.phase in _SALVAGE and says(sentence, "prophylaxis") and not says(question, "prophylaxis")):
         return False  # prophylaxis (CNS, TKI after transplant) belongs to front-line therapy, not to a relapse
-    if (facts.lineage == "T" and facts.ph_status is None and own.get("ph_status") == "positive"
+    if (own.get("ph_status") is not None and assumed(facts).get("ph_status") not in (None, own.get("ph_status"))
             and not _PH_WORDS.search(question)):
-        return False  # T-ALL is Ph-negative unless the question says otherwise
+        return False  # the implications table: T-ALL is Ph-negative unless the question says otherwise
     for only, key, excluded in _DRUG_POPULATION:
         # "no T315I" names it but wants no resistance lines; "not Ph-positive" names no TKI
         named = key != "t315i" and says(_PH_WORDS.sub(" ", question), only)
