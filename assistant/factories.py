@@ -54,6 +54,41 @@ def make_store(settings: Settings, embeddings: Embeddings) -> LiveIndex:
         return open_live_index(settings.ingest_config(), embeddings)
 
 
+def open_store_and_model(settings: Settings, embeddings: Embeddings) -> LiveIndex:
+    """`make_store`, with the embedding model loaded (one warm-up query) at the same time in another thread.
+
+    ONNX Runtime builds its session without holding the GIL, so on two cores the model load (about 0.4 s) overlaps
+    chromadb's import and the store's opening instead of following them: this is most of a cold `allguide ask`.
+    The thread imports nothing new (onnxruntime and tokenizers are imported here first: two threads importing
+    the same package at once can see it half-initialised). Other embedders load after the store, as before."""
+    from ingest.embeddings import OnnxEmbeddings
+
+    if not isinstance(embeddings, OnnxEmbeddings):
+        index = make_store(settings, embeddings)
+        embeddings.embed_query("warm-up")
+        return index
+    import onnxruntime  # noqa: F401  (see above)
+    import tokenizers  # noqa: F401
+
+    failed: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            embeddings.embed_query("warm-up")
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread below
+            failed.append(exc)
+
+    loader = threading.Thread(target=load, name="allguide-model-load", daemon=True)
+    loader.start()
+    try:
+        index = make_store(settings, embeddings)
+    finally:
+        loader.join()  # (also on error: never leave a half-built session behind at exit)
+    if failed:
+        raise failed[0]
+    return index
+
+
 class _LiveChunkStore:
     """The live index as the retriever's chunk store, with ingest errors mapped to the assistant's. Every
     `check_every_s` it looks whether another ingest has switched the live build and, if so, reopens on it (the

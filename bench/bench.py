@@ -11,7 +11,8 @@ texts), opened in a fresh process: `open_s` is opening the live build until the 
 
 Targets (TARGETS below, 2-core machine) are printed in a table next to the measured values.
 
-Run: .venv/bin/python bench/bench.py [--quick]
+Run: .venv/bin/python bench/bench.py [--quick] [--parts warm,cold,api,large,ingest] [--store .allguide]
+(`make bench PARTS=api,cold` runs only those parts; a partial run writes bench/results.partial.json)
 """
 
 from __future__ import annotations
@@ -198,12 +199,17 @@ def bench_paired(settings, rounds: int) -> tuple[dict, dict, dict, dict, object]
     return ({k: summary(v) for k, v in stages.items()}, summary(wall), summary(base), summary(base_same), bot)
 
 
-def bench_cold_start(store: Path) -> float:
+def bench_cold_start(store: Path, runs: int = 5) -> list[float]:
+    """Seconds for each of `runs` fresh `allguide ask --json` processes (a busy machine spreads them: report the
+    median)."""
     env = {**os.environ, "ALLGUIDE_STORE__PATH": str(store)}
     exe = str(Path(sys.executable).parent / "allguide")
-    t = time.perf_counter()
-    subprocess.run([exe, "ask", "--json", QUESTIONS[0]], env=env, check=True, capture_output=True)
-    return round(time.perf_counter() - t, 2)
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run([exe, "ask", "--json", QUESTIONS[0]], env=env, check=True, capture_output=True)
+        times.append(round(time.perf_counter() - t, 2))
+    return times
 
 
 def bench_api(store: Path, clients_list: list[int], requests_per_client: int, workers: int) -> dict:
@@ -363,44 +369,89 @@ def bench_large_retrieval(n: int, queries: int) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def main() -> None:
+PARTS = ("ingest", "warm", "cold", "api", "large")
+
+
+def parse_parts(text: str) -> list[str]:
+    """`--parts api,cold` -> ["api", "cold"]; an unknown part is an error naming the known ones."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    unknown = [p for p in parts if p not in PARTS]
+    if unknown or not parts:
+        raise argparse.ArgumentTypeError(f"unknown part(s) {', '.join(unknown) or '(none given)'}; "
+                                         f"choose from {', '.join(PARTS)}")
+    return parts
+
+
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="fewer rounds, 10k store only")
-    args = ap.parse_args()
+    ap.add_argument("--parts", type=parse_parts, default=list(PARTS),
+                    help=f"comma-separated parts to run (default all: {','.join(PARTS)}); a partial run writes "
+                         "bench/results.partial.json and leaves bench/results.json alone")
+    ap.add_argument("--store", type=Path, default=None,
+                    help="use this existing index (e.g. .allguide) instead of ingesting into a temporary one")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="API workers (default: one per core)")
+    ap.add_argument("--cold-runs", type=int, default=5, help="cold `allguide ask` runs (the median is reported)")
+    args = ap.parse_args(argv)
+    parts = set(args.parts)
     rounds = 2 if args.quick else 5
-    results: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+    results: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+                                 "load_avg_at_start": [round(x, 2) for x in os.getloadavg()]},
                      "targets": {"warm_total_p50_ms": 12, "warm_total_p95_ms": 25, "ratio_over_same_embedder": 1.3,
                                  "api_1_client_p50_over_in_process_ms": 5, "api_8_clients_requests_per_s": 100,
                                  "open_100k_s": 10, "retrieval_100k_p95_ms": 40, "cold_start_ask_s": 2}}
-    store = Path(tempfile.mkdtemp(prefix="allguide-bench-store-"))
+    if parts != set(PARTS):
+        results["parts"] = [p for p in PARTS if p in parts]
+    tmp_store = None
+    if args.store is not None:
+        store = args.store.resolve()
+    else:
+        store = tmp_store = Path(tempfile.mkdtemp(prefix="allguide-bench-store-"))
     try:
-        settings, ingest_s, n_chunks = build_store(store)
-        results["ingest"] = {"chunks": n_chunks, "seconds_incl_model_load": round(ingest_s, 1),
-                             "chunks_per_s": round(n_chunks / ingest_s, 1)}
-        stages, wall, base, same, bot = bench_paired(settings, rounds)
-        results["warm_latency_ms"] = stages
-        results["warm_wall_ms"] = wall
-        results["baseline_langchain_rag_ms"] = base
-        results["ratio_allguide_over_baseline_p50"] = round(stages["total"]["p50"] / base["p50"], 2)
-        results["baseline_same_embedder_ms"] = same
-        results["ratio_allguide_over_same_embedder_baseline_p50"] = round(stages["total"]["p50"] / same["p50"], 2)
-        results["cold_start_ask_s"] = bench_cold_start(store)
-        results["api"] = bench_api(store, [1, 8, 32], 4 if args.quick else 8, workers=os.cpu_count() or 1)
-        sizes = [10_000] if args.quick else [10_000, 100_000]
-        results["large_retrieval"] = {str(n): bench_large_retrieval(n, 50) for n in sizes}
+        if tmp_store is not None or "ingest" in parts:
+            settings, ingest_s, n_chunks = build_store(store)
+            if "ingest" in parts:
+                results["ingest"] = {"chunks": n_chunks, "seconds_incl_model_load": round(ingest_s, 1),
+                                     "chunks_per_s": round(n_chunks / ingest_s, 1)}
+        else:
+            from assistant.settings import Settings
+
+            settings = Settings(store={"path": store})
+        if "warm" in parts:
+            stages, wall, base, same, _bot = bench_paired(settings, rounds)
+            results["warm_latency_ms"] = stages
+            results["warm_wall_ms"] = wall
+            results["baseline_langchain_rag_ms"] = base
+            results["ratio_allguide_over_baseline_p50"] = round(stages["total"]["p50"] / base["p50"], 2)
+            results["baseline_same_embedder_ms"] = same
+            results["ratio_allguide_over_same_embedder_baseline_p50"] = round(
+                stages["total"]["p50"] / same["p50"], 2)
+        if "cold" in parts:
+            runs = bench_cold_start(store, args.cold_runs)
+            results["cold_start_ask_s"] = round(statistics.median(runs), 2)
+            results["cold_start_ask_runs_s"] = runs
+        if "api" in parts:
+            results["api"] = bench_api(store, [1, 8, 32], 4 if args.quick else 8, workers=args.workers)
+        if "large" in parts:
+            sizes = [10_000] if args.quick else [10_000, 100_000]
+            results["large_retrieval"] = {str(n): bench_large_retrieval(n, 50) for n in sizes}
         results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        results["machine"]["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     finally:
-        shutil.rmtree(store, ignore_errors=True)
-    out = ROOT / "bench" / "results.json"
+        if tmp_store is not None:
+            shutil.rmtree(tmp_store, ignore_errors=True)
+    out = ROOT / "bench" / ("results.json" if parts == set(PARTS) else "results.partial.json")
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(results, indent=2))
     print_table(results)
-    t = results["warm_latency_ms"]["total"]
-    print(f"\nwarm total p50 {t['p50']} ms / p95 {t['p95']} ms (targets 12 / 25); "
-          f"baseline p50 {results['baseline_langchain_rag_ms']['p50']} ms; ratio "
-          f"{results['ratio_allguide_over_baseline_p50']}; same-embedder baseline p50 "
-          f"{results['baseline_same_embedder_ms']['p50']} ms, ratio "
-          f"{results['ratio_allguide_over_same_embedder_baseline_p50']}; wrote {out}")
+    if "warm" in parts:
+        t = results["warm_latency_ms"]["total"]
+        print(f"\nwarm total p50 {t['p50']} ms / p95 {t['p95']} ms (targets 12 / 25); "
+              f"baseline p50 {results['baseline_langchain_rag_ms']['p50']} ms; ratio "
+              f"{results['ratio_allguide_over_baseline_p50']}; same-embedder baseline p50 "
+              f"{results['baseline_same_embedder_ms']['p50']} ms, ratio "
+              f"{results['ratio_allguide_over_same_embedder_baseline_p50']}")
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":
