@@ -7,6 +7,7 @@ import functools
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import CorpusError, GenerationError, IndexNotBuiltError, RetrievalError
@@ -62,8 +63,13 @@ def open_store_and_model(settings: Settings, embeddings: Embeddings) -> LiveInde
     The thread imports nothing new (onnxruntime and tokenizers are imported here first: two threads importing
     the same package at once can see it half-initialised). Other embedders load after the store, as before."""
     from ingest.embeddings import OnnxEmbeddings
+    from ingest.store import LIVE_FILE
 
-    if not isinstance(embeddings, OnnxEmbeddings):
+    cfg = settings.ingest_config()
+    no_index = not cfg.chroma_host and not (Path(cfg.store_path) / LIVE_FILE).is_file()
+    if no_index or not isinstance(embeddings, OnnxEmbeddings):
+        # (with no index make_store raises IndexNotBuiltError at once: no model is loaded for nothing, e.g. by an
+        # API worker retrying every 30 s until the first ingest)
         index = make_store(settings, embeddings)
         embeddings.embed_query("warm-up")
         return index

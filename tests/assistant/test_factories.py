@@ -46,3 +46,17 @@ def test_a_model_that_cannot_load_is_reported_not_hidden(live_settings) -> None:
     emb._open_session = broken  # type: ignore[method-assign]
     with pytest.raises(RuntimeError, match="session could not be built"):
         open_store_and_model(live_settings, emb)
+
+
+def test_no_index_is_reported_without_loading_the_model(live_settings, tmp_path) -> None:
+    """Before the first ingest, opening fails at once and leaves the model unloaded (an API worker retries this)."""
+    import pytest
+
+    from assistant.errors import IndexNotBuiltError
+    from assistant.factories import make_embeddings, open_store_and_model
+
+    empty = live_settings.model_copy(update={"store": live_settings.store.model_copy(update={"path": tmp_path})})
+    emb = make_embeddings(live_settings)
+    with pytest.raises(IndexNotBuiltError, match="no index has been built"):
+        open_store_and_model(empty, emb)
+    assert emb._session is None and emb._wide is None and emb._tokenizer is None
