@@ -115,12 +115,11 @@ class Assistant:
         cls, settings: Settings | None = None, *, llm: BaseChatModel | None = None, embeddings: Any = None
     ) -> Assistant:
         """Load the embedding model and the live index once. Raises IndexNotBuiltError if nothing was ingested."""
-        from assistant.factories import make_embeddings, make_llm, make_retriever, make_store
+        from assistant.factories import make_embeddings, make_llm, make_retriever, open_store_and_model
 
         settings = settings or Settings()
         emb = embeddings or make_embeddings(settings)
-        index = make_store(settings, emb)
-        emb.embed_query("warm-up")  # load the model now, not on the first question
+        index = open_store_and_model(settings, emb)  # the model loads now (not on the first question), in parallel
         retriever = make_retriever(settings, index, emb)
         return cls(settings=settings, retriever=retriever, llm=llm if llm is not None else make_llm(settings),
                    index=index)

@@ -7,6 +7,7 @@ import functools
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import CorpusError, GenerationError, IndexNotBuiltError, RetrievalError
@@ -52,6 +53,46 @@ def make_store(settings: Settings, embeddings: Embeddings) -> LiveIndex:
 
     with map_ingest_errors():
         return open_live_index(settings.ingest_config(), embeddings)
+
+
+def open_store_and_model(settings: Settings, embeddings: Embeddings) -> LiveIndex:
+    """`make_store`, with the embedding model loaded (one warm-up query) at the same time in another thread.
+
+    ONNX Runtime builds its session without holding the GIL, so on two cores the model load (about 0.4 s) overlaps
+    chromadb's import and the store's opening instead of following them: this is most of a cold `allguide ask`.
+    The thread imports nothing new (onnxruntime and tokenizers are imported here first: two threads importing
+    the same package at once can see it half-initialised). Other embedders load after the store, as before."""
+    from ingest.embeddings import OnnxEmbeddings
+    from ingest.store import LIVE_FILE
+
+    cfg = settings.ingest_config()
+    no_index = not cfg.chroma_host and not (Path(cfg.store_path) / LIVE_FILE).is_file()
+    if no_index or not isinstance(embeddings, OnnxEmbeddings):
+        # (with no index make_store raises IndexNotBuiltError at once: no model is loaded for nothing, e.g. by an
+        # API worker retrying every 30 s until the first ingest)
+        index = make_store(settings, embeddings)
+        embeddings.embed_query("warm-up")
+        return index
+    import onnxruntime  # noqa: F401  (see above)
+    import tokenizers  # noqa: F401
+
+    failed: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            embeddings.embed_query("warm-up")
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread below
+            failed.append(exc)
+
+    loader = threading.Thread(target=load, name="allguide-model-load", daemon=True)
+    loader.start()
+    try:
+        index = make_store(settings, embeddings)
+    finally:
+        loader.join()  # (also on error: never leave a half-built session behind at exit)
+    if failed:
+        raise failed[0]
+    return index
 
 
 class _LiveChunkStore:

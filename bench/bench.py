@@ -4,19 +4,23 @@ LangChain RAG baseline on the same model and Chroma. Prints a table and writes b
 Two baselines: the plain stack (sentence-transformers on torch, as a LangChain RAG would embed) and the same
 pipeline on the assistant's own ONNX embedder, which isolates what retrieval fusion, drafting and checking cost.
 
-The API runs as `allguide serve --workers <cores>`; like the in-process measurement it is warmed with the
-benchmark questions first, and every measured request is a new text (no cache hits). Large indexes are real
+The API runs as `allguide serve --workers <2 x cores>`; like the in-process measurement it is warmed with the
+benchmark questions first, and every measured request is a new text (no cache hits). Clients are standard-library
+keep-alive connections opened before the clock starts; `api.N.overhead_ms` is each request's latency minus the
+answer time the server reports for it (paired, so it holds on a busy machine). Large indexes are real
 builds (`build_index`: Chroma plus the persisted sparse index; random unit vectors instead of embedding 100k
 texts), opened in a fresh process: `open_s` is opening the live build until the first hybrid answer is possible.
 
 Targets (TARGETS below, 2-core machine) are printed in a table next to the measured values.
 
-Run: .venv/bin/python bench/bench.py [--quick]
+Run: .venv/bin/python bench/bench.py [--quick] [--parts warm,cold,api,large,ingest] [--store .allguide]
+(`make bench PARTS=api,cold` runs only those parts; a partial run writes bench/results.partial.json)
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -30,6 +34,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -64,7 +69,9 @@ TARGETS: list[tuple[str, str, str, float | str]] = [
     ("baseline_same_embedder_ms.p50", "same-embedder baseline p50 (ms)", "", ""),
     ("baseline_langchain_rag_ms.p50", "LangChain RAG baseline p50 (ms)", "", ""),
     ("api.1.latency_ms.p50", "API, 1 client, p50 (ms)", "<=", "in-process p50 + 5"),
+    ("api.1.overhead_ms.p50", "API, 1 client, p50 latency - answer time (ms)", "", ""),
     ("api.8.requests_per_s", "API, 8 clients (req/s)", ">=", 100),
+    ("api.8.server_cpu_ms_per_request", "API, 8 clients, server CPU per request (ms)", "", ""),
     ("api.8.errors", "API, 8 clients, errors", "<=", 0),
     ("api.32.requests_per_s", "API, 32 clients (req/s)", "", ""),
     ("large_retrieval.100000.open_s", "100k chunks: open to first answer (s)", "<=", 10),
@@ -198,17 +205,81 @@ def bench_paired(settings, rounds: int) -> tuple[dict, dict, dict, dict, object]
     return ({k: summary(v) for k, v in stages.items()}, summary(wall), summary(base), summary(base_same), bot)
 
 
-def bench_cold_start(store: Path) -> float:
+def bench_cold_start(store: Path, runs: int = 5) -> list[float]:
+    """Seconds for each of `runs` fresh `allguide ask --json` processes (a busy machine spreads them: the median is
+    reported)."""
     env = {**os.environ, "ALLGUIDE_STORE__PATH": str(store)}
     exe = str(Path(sys.executable).parent / "allguide")
-    t = time.perf_counter()
-    subprocess.run([exe, "ask", "--json", QUESTIONS[0]], env=env, check=True, capture_output=True)
-    return round(time.perf_counter() - t, 2)
+    # the project's bytecode cached as after any first run (PYTHONDONTWRITEBYTECODE=1 would otherwise make every
+    # run compile assistant/ and ingest/ from source again: about 0.2 s more on 2 cores)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "assistant"), str(ROOT / "ingest")],
+                   check=True, capture_output=True)
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run([exe, "ask", "--json", QUESTIONS[0]], env=env, check=True, capture_output=True)
+        times.append(round(time.perf_counter() - t, 2))
+    return times
 
 
-def bench_api(store: Path, clients_list: list[int], requests_per_client: int, workers: int) -> dict:
+class StdlibClient:
+    """One keep-alive HTTP/1.1 connection (the standard library's `http.client`): about 0.5 ms of CPU per request
+    against httpx's 2-3 ms, which on a 2-core machine would be taken from the server being measured."""
+
+    def __init__(self, base: str) -> None:
+        import http.client
+        from urllib.parse import urlsplit
+
+        u = urlsplit(base)
+        self.conn = http.client.HTTPConnection(u.hostname or "127.0.0.1", u.port or 80, timeout=60)
+        self.conn.connect()
+
+    def post(self, path: str, payload: dict) -> tuple[int, bytes]:
+        self.conn.request("POST", path, json.dumps(payload).encode(), {"content-type": "application/json"})
+        r = self.conn.getresponse()
+        return r.status, r.read()
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class HttpxClient:
+    def __init__(self, base: str) -> None:
+        import httpx
+
+        self.client = httpx.Client(base_url=base, timeout=60)
+
+    def post(self, path: str, payload: dict) -> tuple[int, bytes]:
+        r = self.client.post(path, json=payload)
+        return r.status_code, r.content
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def process_tree_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process and its children (the API's workers)."""
+    import psutil
+
+    total = 0.0
+    root = psutil.Process(pid)
+    for p in [root, *root.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            t = p.cpu_times()
+            total += t.user + t.system
+    return total
+
+
+def bench_api(store: Path, clients_list: list[int], requests_per_client: int, workers: int,
+              client: str = "stdlib") -> dict:
+    """`allguide serve --workers N` under 1, 8 and 32 closed-loop clients, each on its own keep-alive connection,
+    all connected before the clock starts. Per request: the client's latency and the server's own answer time
+    (`timings_ms.total` of the returned Answer), so `overhead_ms` (latency minus answer time, paired per request)
+    is what HTTP, serving and the client add whatever else the machine is doing; CPU per request is counted for
+    the server processes and for the client."""
     import httpx
 
+    make = StdlibClient if client == "stdlib" else HttpxClient
     port = free_port()
     env = {**os.environ, "ALLGUIDE_STORE__PATH": str(store)}
     exe = str(Path(sys.executable).parent / "allguide")
@@ -226,42 +297,65 @@ def bench_api(store: Path, clients_list: list[int], requests_per_client: int, wo
             time.sleep(0.5)
         else:
             return {"error": "API did not become ready"}
-        with httpx.Client(base_url=base, timeout=60) as c:  # as in-process: each question asked once before
-            for _ in range(workers):
-                for q in QUESTIONS:
-                    c.post("/v1/ask", json={"question": q})
-        out: dict = {"workers": workers}
+        warm = make(base)  # as in-process: each question asked once before
+        for _ in range(workers):
+            for q in QUESTIONS:
+                warm.post("/v1/ask", {"question": q})
+        warm.close()
+        out: dict = {"workers": workers, "client": client}
         for n in clients_list:
-            errors = 0
-            lat: list[float] = []
-            lock = threading.Lock()
-            per_client = requests_per_client * 4 if n == 1 else requests_per_client  # (enough for a stable p50)
-
-            def worker(i: int, n: int = n, per_client: int = per_client) -> None:
-                nonlocal errors
-                with httpx.Client(base_url=base, timeout=60) as c:
-                    for j in range(per_client):
-                        q = f"{QUESTIONS[(i + j) % len(QUESTIONS)]} (api {n}-{i}-{j})"  # a new text: no cache hits
-                        t = time.perf_counter()
-                        r = c.post("/v1/ask", json={"question": q})
-                        with lock:
-                            lat.append((time.perf_counter() - t) * 1000)
-                            if r.status_code != 200:
-                                errors += 1
-
-            threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-            t0 = time.perf_counter()
-            for th in threads:
-                th.start()
-            for th in threads:
-                th.join()
-            dt = time.perf_counter() - t0
-            out[str(n)] = {"requests_per_s": round(n * per_client / dt, 1), "errors": errors,
-                           "latency_ms": summary(lat)}
+            out[str(n)] = _api_round(base, make, proc.pid, n, requests_per_client * 4 if n == 1 else
+                                     requests_per_client * 3 if n == 8 else requests_per_client)
         return out
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def _api_round(base: str, make: Any, server_pid: int, n: int, per_client: int) -> dict:
+    errors = 0
+    lat: list[float] = []
+    answer_ms: list[float] = []
+    overhead: list[float] = []
+    lock = threading.Lock()
+    clients = [make(base) for _ in range(n)]  # connected before the clock starts
+    start = threading.Barrier(n + 1)
+
+    def worker(i: int) -> None:
+        nonlocal errors
+        c = clients[i]
+        start.wait()
+        for j in range(per_client):
+            q = f"{QUESTIONS[(i + j) % len(QUESTIONS)]} (api {n}-{i}-{j})"  # a new text: no cache hits
+            t = time.perf_counter()
+            status, body = c.post("/v1/ask", {"question": q})
+            ms = (time.perf_counter() - t) * 1000
+            with lock:
+                lat.append(ms)
+                if status != 200:
+                    errors += 1
+                    continue
+                server = json.loads(body)["timings_ms"]["total"]
+                answer_ms.append(server)
+                overhead.append(ms - server)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for th in threads:
+        th.start()
+    cpu_server, cpu_client = process_tree_cpu_s(server_pid), time.process_time()
+    t0 = time.perf_counter()
+    start.wait()
+    for th in threads:
+        th.join()
+    dt = time.perf_counter() - t0
+    cpu_server, cpu_client = process_tree_cpu_s(server_pid) - cpu_server, time.process_time() - cpu_client
+    for c in clients:
+        c.close()
+    total = n * per_client
+    return {"requests_per_s": round(total / dt, 1), "errors": errors, "latency_ms": summary(lat),
+            "server_answer_ms": summary(answer_ms), "overhead_ms": summary(overhead),
+            "server_cpu_ms_per_request": round(cpu_server * 1000 / total, 2),
+            "client_cpu_ms_per_request": round(cpu_client * 1000 / total, 2)}
 
 
 def synthetic_chunks(n: int, seed: int = 7):
@@ -363,44 +457,96 @@ def bench_large_retrieval(n: int, queries: int) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def main() -> None:
+PARTS = ("ingest", "warm", "cold", "api", "large")
+
+
+def parse_parts(text: str) -> list[str]:
+    """`--parts api,cold` -> ["api", "cold"]; an unknown part is an error naming the known ones."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    unknown = [p for p in parts if p not in PARTS]
+    if unknown or not parts:
+        raise argparse.ArgumentTypeError(f"unknown part(s) {', '.join(unknown) or '(none given)'}; "
+                                         f"choose from {', '.join(PARTS)}")
+    return parts
+
+
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="fewer rounds, 10k store only")
-    args = ap.parse_args()
+    ap.add_argument("--parts", type=parse_parts, default=list(PARTS),
+                    help=f"comma-separated parts to run (default all: {','.join(PARTS)}); a partial run writes "
+                         "bench/results.partial.json and leaves bench/results.json alone")
+    ap.add_argument("--store", type=Path, default=None,
+                    help="use this existing index (e.g. .allguide) instead of ingesting into a temporary one")
+    ap.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1),
+                    help="API workers (default: two per core: with keep-alive clients each connection stays on one "
+                         "worker, and more workers spread 8 connections more evenly over the cores)")
+    ap.add_argument("--api-client", choices=("stdlib", "httpx"), default="stdlib",
+                    help="the API benchmark's HTTP client (stdlib http.client, the lighter one, or httpx)")
+    ap.add_argument("--cold-runs", type=int, default=5, help="cold `allguide ask` runs (the median is reported)")
+    args = ap.parse_args(argv)
+    parts = set(args.parts)
+    if args.store is not None and "ingest" in parts:
+        ap.error("the ingest part times a fresh ingest into a temporary store: leave out --store, or the part")
     rounds = 2 if args.quick else 5
-    results: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+    results: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+                                 "load_avg_at_start": [round(x, 2) for x in os.getloadavg()]},
                      "targets": {"warm_total_p50_ms": 12, "warm_total_p95_ms": 25, "ratio_over_same_embedder": 1.3,
                                  "api_1_client_p50_over_in_process_ms": 5, "api_8_clients_requests_per_s": 100,
                                  "open_100k_s": 10, "retrieval_100k_p95_ms": 40, "cold_start_ask_s": 2}}
-    store = Path(tempfile.mkdtemp(prefix="allguide-bench-store-"))
+    if parts != set(PARTS):
+        results["parts"] = [p for p in PARTS if p in parts]
+    tmp_store = None
+    if args.store is not None:
+        store = args.store.resolve()
+    else:
+        store = tmp_store = Path(tempfile.mkdtemp(prefix="allguide-bench-store-"))
     try:
-        settings, ingest_s, n_chunks = build_store(store)
-        results["ingest"] = {"chunks": n_chunks, "seconds_incl_model_load": round(ingest_s, 1),
-                             "chunks_per_s": round(n_chunks / ingest_s, 1)}
-        stages, wall, base, same, bot = bench_paired(settings, rounds)
-        results["warm_latency_ms"] = stages
-        results["warm_wall_ms"] = wall
-        results["baseline_langchain_rag_ms"] = base
-        results["ratio_allguide_over_baseline_p50"] = round(stages["total"]["p50"] / base["p50"], 2)
-        results["baseline_same_embedder_ms"] = same
-        results["ratio_allguide_over_same_embedder_baseline_p50"] = round(stages["total"]["p50"] / same["p50"], 2)
-        results["cold_start_ask_s"] = bench_cold_start(store)
-        results["api"] = bench_api(store, [1, 8, 32], 4 if args.quick else 8, workers=os.cpu_count() or 1)
-        sizes = [10_000] if args.quick else [10_000, 100_000]
-        results["large_retrieval"] = {str(n): bench_large_retrieval(n, 50) for n in sizes}
+        if tmp_store is not None and parts & {"ingest", "warm", "cold", "api"}:  # ("large" builds its own)
+            settings, ingest_s, n_chunks = build_store(store)
+            if "ingest" in parts:
+                results["ingest"] = {"chunks": n_chunks, "seconds_incl_model_load": round(ingest_s, 1),
+                                     "chunks_per_s": round(n_chunks / ingest_s, 1)}
+        else:
+            from assistant.settings import Settings
+
+            settings = Settings(store={"path": store})
+        if "warm" in parts:
+            stages, wall, base, same, _bot = bench_paired(settings, rounds)
+            results["warm_latency_ms"] = stages
+            results["warm_wall_ms"] = wall
+            results["baseline_langchain_rag_ms"] = base
+            results["ratio_allguide_over_baseline_p50"] = round(stages["total"]["p50"] / base["p50"], 2)
+            results["baseline_same_embedder_ms"] = same
+            results["ratio_allguide_over_same_embedder_baseline_p50"] = round(
+                stages["total"]["p50"] / same["p50"], 2)
+        if "cold" in parts:
+            runs = bench_cold_start(store, args.cold_runs)
+            results["cold_start_ask_s"] = round(statistics.median(runs), 2)
+            results["cold_start_ask_runs_s"] = runs
+        if "api" in parts:
+            results["api"] = bench_api(store, [1, 8, 32], 4 if args.quick else 8, workers=args.workers,
+                                       client=args.api_client)
+        if "large" in parts:
+            sizes = [10_000] if args.quick else [10_000, 100_000]
+            results["large_retrieval"] = {str(n): bench_large_retrieval(n, 50) for n in sizes}
         results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        results["machine"]["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     finally:
-        shutil.rmtree(store, ignore_errors=True)
-    out = ROOT / "bench" / "results.json"
+        if tmp_store is not None:
+            shutil.rmtree(tmp_store, ignore_errors=True)
+    out = ROOT / "bench" / ("results.json" if parts == set(PARTS) else "results.partial.json")
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(results, indent=2))
     print_table(results)
-    t = results["warm_latency_ms"]["total"]
-    print(f"\nwarm total p50 {t['p50']} ms / p95 {t['p95']} ms (targets 12 / 25); "
-          f"baseline p50 {results['baseline_langchain_rag_ms']['p50']} ms; ratio "
-          f"{results['ratio_allguide_over_baseline_p50']}; same-embedder baseline p50 "
-          f"{results['baseline_same_embedder_ms']['p50']} ms, ratio "
-          f"{results['ratio_allguide_over_same_embedder_baseline_p50']}; wrote {out}")
+    if "warm" in parts:
+        t = results["warm_latency_ms"]["total"]
+        print(f"\nwarm total p50 {t['p50']} ms / p95 {t['p95']} ms (targets 12 / 25); "
+              f"baseline p50 {results['baseline_langchain_rag_ms']['p50']} ms; ratio "
+              f"{results['ratio_allguide_over_baseline_p50']}; same-embedder baseline p50 "
+              f"{results['baseline_same_embedder_ms']['p50']} ms, ratio "
+              f"{results['ratio_allguide_over_same_embedder_baseline_p50']}")
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

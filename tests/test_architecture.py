@@ -54,10 +54,28 @@ def test_rule_layer_is_pure(path: Path) -> None:
 
 
 def test_cli_help_is_fast_and_lazy() -> None:
-    """`import assistant` must not pull torch or chromadb (heavy deps load in factories)."""
+    """`import assistant` and the CLI module must not pull the heavy dependencies: chromadb, torch, ONNX Runtime and
+    langchain-core load only when an index is opened, and `ingest`'s pipeline only when something is ingested
+    (a cold `allguide ask` pays for what it uses, `allguide --help` for nothing)."""
     import subprocess
     import sys
 
-    code = "import sys, assistant, assistant.frontends.cli; print('torch' in sys.modules, 'chromadb' in sys.modules)"
+    heavy = ("torch", "chromadb", "onnxruntime", "langchain_core", "numpy", "yaml", "ingest.pipeline",
+             "ingest.store", "ingest.embeddings", "assistant.core")
+    code = f"import sys, assistant, ingest.models, assistant.frontends.cli; print([m for m in {heavy!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
-    assert out.stdout.strip() == "False False"
+    assert out.stdout.strip() == "[]"
+
+
+def test_ingest_package_names_load_on_first_use() -> None:
+    """`ingest`'s public names are imported lazily (PEP 562) but still all there; an unknown one is an AttributeError."""
+    import subprocess
+    import sys
+
+    code = ("import sys, ingest; assert 'ingest.pipeline' not in sys.modules; "
+            "names = [getattr(ingest, n) for n in ingest.__all__]; "
+            "print(ingest.run_ingest.__module__, ingest.LiveIndex.__module__, 'ingest.pipeline' in sys.modules); "
+            "getattr(ingest, 'no_such_name')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.stdout.strip() == "ingest.pipeline ingest.store True"
+    assert "AttributeError: module 'ingest' has no attribute 'no_such_name'" in out.stderr
