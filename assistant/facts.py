@@ -100,6 +100,7 @@ from assistant.concepts import (
     read_concepts,
     token_spans,
     tokens,
+    unit_after,
     words_and_signs,
 )
 from assistant.models import AgeBand, PatientFacts
@@ -219,12 +220,25 @@ def _replace_phrases(text: str, group: str, new: dict[str, str]) -> str:
     return "".join(out) + text[pos:]
 
 
-def _normalise(text: str) -> str:
+def _prepare(text: str) -> str:
     text = text[:_MAX_CHARS].translate(_SUPERSCRIPTS)
     text = unicodedata.normalize("NFKC", text).translate(_SYMBOLS).lower()
-    text = text.replace("^^", "^")
-    text = _without_tags(text)
-    text = read_concepts(text).text.lower()  # lay words and misspellings -> canonical terms; others' facts masked
+    return _without_tags(text.replace("^^", "^"))
+
+
+def _patient_nouns(text: str) -> tuple[str, ...]:
+    """The person nouns naming the patient in a message ("my mother is 62 ..." -> ("mother",))."""
+    return tuple(m.surface for m in read_concepts(_prepare(text)).mentions
+                 if m.kind == "person" and not m.other_person and m.concept in _PATIENT_PERSONS)
+
+
+_PATIENT_PERSONS = frozenset({"relative", "acquaintance", "child"})
+
+
+def _normalise(text: str, known: tuple[str, ...] | None = None) -> str:
+    text = _prepare(text)
+    # lay words and misspellings -> canonical terms; others' facts masked
+    text = read_concepts(text, known=known).text.lower()
     text = _notes_as_prose(text)
     text = number_words(text)
     text = _replace_phrases(text, "markers", {"isoform": "bcr-abl1 positive", "cd19_lost": "cd19 negative",
@@ -469,8 +483,8 @@ def _age_candidates(t: str, ranges: list[re.Match[str]] | None = None) -> list[t
         found += [(m.start("n"), m.end("n"), int(m["n"])) for m in rx.finditer(t)
                   if not _AGE_UNIT_AFTER.match(t, m.end("n"))]
     spans = [(r.start("lo"), r.end("hi")) for r in (_age_ranges(t) if ranges is None else ranges)]
-    ages = [(a, age) for a, b, age in found
-            if not any(lo <= a < hi for lo, hi in spans) and not _AGE_OPEN_AFTER.match(t, b)]
+    ages = [(a, age) for a, b, age in found  # ("he is 80 kilos": a weight, not an age)
+            if not any(lo <= a < hi for lo, hi in spans) and not _AGE_OPEN_AFTER.match(t, b) and not unit_after(t, b)]
     return sorted(p for p in ages if 0 <= p[1] <= MAX_AGE)
 
 
@@ -1066,7 +1080,8 @@ def _mrd_level(t: str, q: Quantity) -> bool:
     if _MRD_CONTEXT_BEFORE.search(seg) or _cue_after(t, q.end, "mrd_named"):
         return True
     earlier = _MRD_EARLIER.search(t, _sentence_span(t, q.start)[0], q.start)
-    return bool(_LEVEL_FOLLOW.search(seg)) and earlier is not None
+    # "MRD after induction came back at 0.1%": a result word just before the level, MRD named earlier in its sentence
+    return earlier is not None and (bool(_LEVEL_FOLLOW.search(seg)) or _cue_before(seg, "mrd_result"))
 
 
 def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float | None]]:
@@ -1449,8 +1464,8 @@ def about_a_patient(question: str, facts: PatientFacts) -> bool:
     return facts.age is not None or _CASE_MARK.search(question) is not None
 
 
-def _read_one(text: str, population: bool = False) -> dict[str, Any]:
-    t = _normalise(text)
+def _read_one(text: str, population: bool = False, known: tuple[str, ...] | None = None) -> dict[str, Any]:
+    t = _normalise(text, known)
     age, band = _read_age(t)
     cd19, cd22 = _read_markers(t)
     transplant = _read_transplant(t)
@@ -1563,8 +1578,12 @@ def read_facts(question: str, *, history: list[str] | None = None, population: b
     (None, 'negative')
     """
     merged: dict[str, Any] = {}
+    known: tuple[str, ...] | None = None  # the patient's nouns once an earlier message described the patient
     for text in [*(history or []), question]:
-        merged = _merge(merged, _read_one(text, population))
+        merged = _merge(merged, _read_one(text, population, known))
+        nouns = _patient_nouns(text)
+        if nouns or known is not None or merged.get("age") is not None or merged.get("age_band") is not None:
+            known = (*(known or ()), *nouns)
     return PatientFacts(**merged)
 
 
