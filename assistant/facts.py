@@ -89,6 +89,7 @@ import yaml
 
 from assistant.concepts import (
     LEXICON_DIR,
+    MASK,
     Quantity,
     age_groups,
     find_phrases,
@@ -236,7 +237,7 @@ _PATIENT_PERSONS = frozenset({"relative", "acquaintance", "child"})
 
 
 def _normalise(text: str, known: tuple[str, ...] | None = None) -> str:
-    text = _prepare(text)
+    text = number_words(_prepare(text))  # ("is seventy-one": an age the people rules can give its owner)
     # lay words and misspellings -> canonical terms; others' facts masked
     text = read_concepts(text, known=known).text.lower()
     text = _notes_as_prose(text)
@@ -479,6 +480,7 @@ def _age_candidates(t: str, ranges: list[re.Match[str]] | None = None) -> list[t
         pre = _before(t, m.start(), 30)
         if _BARE_YEARS_PRE_OK.search(pre) and not _BARE_YEARS_NEXT_BLOCK.match(t, m.end()):
             found.append((m.start("n"), m.end("n"), int(m["n"])))
+    found += _elided_ages(t)
     for rx in (_AGE_PRONOUN, _AGE_PAREN, _AGE_PT_BARE):
         found += [(m.start("n"), m.end("n"), int(m["n"])) for m in rx.finditer(t)
                   if not _AGE_UNIT_AFTER.match(t, m.end("n"))]
@@ -486,6 +488,29 @@ def _age_candidates(t: str, ranges: list[re.Match[str]] | None = None) -> list[t
     ages = [(a, age) for a, b, age in found  # ("he is 80 kilos": a weight, not an age)
             if not any(lo <= a < hi for lo, hi in spans) and not _AGE_OPEN_AFTER.match(t, b) and not unit_after(t, b)]
     return sorted(p for p in ages if 0 <= p[1] <= MAX_AGE)
+
+
+@lru_cache(maxsize=1)
+def _age_later() -> re.Pattern[str]:
+    """The people rule `age_later` of context.yaml ("and is", "and just turned") before an age."""
+    cues = sorted((" ".join(p) for p in load_lexicon().context.people["age_later"]), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\s+(?P<n>\d{1,3})(?![\d%]|[.,]\d)")
+
+
+#: a sentence opening with the patient as its subject ("the patient has ...", "she was diagnosed ...")
+_SUBJECT_START = re.compile(r"\W*(?:(?:the|a|an|my|our|this|your)\s+)?" + _PERSON + r"\b")
+
+
+def _elided_ages(t: str) -> list[tuple[int, int, int]]:
+    """(start, end, age) of an age later in a sentence whose subject is the patient, the subject left out ("patient has
+    relapsed B-ALL and is 44"); a person's own noun is read by the concept layer (context.yaml: people.age_later)."""
+    out = []
+    for m in _age_later().finditer(t):
+        lo = _sentence_span(t, m.start())[0]
+        head = t[lo:m.start()]
+        if _SUBJECT_START.match(head) and MASK not in _words(head) and not _AGE_UNIT_AFTER.match(t, m.end("n")):
+            out.append((m.start("n"), m.end("n"), int(m["n"])))
+    return out
 
 
 def _decade_band(t: str) -> AgeBand | None:
