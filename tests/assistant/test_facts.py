@@ -1300,3 +1300,15 @@ def test_philly_lay_forms_give_the_ph_status(q: str, ph: str) -> None:
 ])
 def test_a_number_with_a_unit_is_no_age(q: str, age: int | None) -> None:
     assert read_facts(q).age == age
+
+
+@pytest.mark.parametrize("q,timepoint", [
+    # no leukemia left, in plain words: MRD negative
+    ("He had a transplant for Ph+ ALL last year. The tests after show zero leftover leukemia.", "post_hsct"),
+    ("after induction there was zero leftover leukaemia, so what next?", "after_induction"),
+    ("the marrow test found no leftover leukemia after induction", "after_induction"),
+    ("my wife's bone marrow shows nil leftover leukemia cells", None),
+])
+def test_no_leftover_leukemia_in_plain_words_is_mrd_negative(q: str, timepoint: str | None) -> None:
+    facts = read_facts(q)
+    assert (facts.mrd_status, facts.mrd_timepoint) == ("negative", timepoint)
