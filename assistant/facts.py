@@ -32,8 +32,11 @@ Choices (reviewable; each one is pinned by a test):
   when the whole decade falls in one band ("in his 60s" -> None); else band words
   ("elderly" -> 65+, "AYA"/"young adult" -> aya, "child"/"pediatric patient" -> child).
   "pediatric-type/-inspired regimen" is not a child. Ages outside 0-110 are ignored. A person
-  noun gives an age ("pt 44", "my grandmother is 78", "my father (72)"); "CD 44", "day 44",
-  "WBC 44", "44 months", "44%" do not. A range is never an age: a closed range ("aged 40-64",
+  noun gives an age ("pt 44", "my grandmother is 78", "my father (72)", "my husband has Ph+ ALL and is 70");
+  "CD 44", "day 44", "WBC 44", "44 months", "44%" and a number with a unit that is not years ("80 kilos",
+  "165 cm": quantities.yaml ages.not_units) do not. Whose age it is comes from the people rules
+  (context.yaml): the relative said to have ALL is the patient ("my niece is 19 and my mother has ALL"), and in
+  a follow-up anyone new ("what my 20-year-old cousin got") is not the patient named before. A range is never an age: a closed range ("aged 40-64",
   "15 to 39", "between 40 and 64") sets `age_band` only when it is exactly one band (0-14, 15-39,
   40-64), and an open one ("65+", "65 or older") through the band words.
 - Phase precedence: failure to reach CR ("primary induction failure", "did not achieve CR")
