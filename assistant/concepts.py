@@ -47,6 +47,8 @@ __all__ = ["Concept", "Lexicon", "Mention", "Quantity", "Reading", "concept_ids"
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 MASK = "someone"
+#: the concepts that name the disease a person "has" (people rules: the relative with it is the patient)
+_THE_DISEASE = frozenset({"all", "ph_positive", "ph_negative", "relapse"})
 
 #: words (hyphen-, slash-, colon- and apostrophe-joined), numbers with thousands separators, single symbols
 _TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[a-z0-9]+(?:(?:'|::|[-/:.])[a-z0-9]+)*\+?|\S")
@@ -439,10 +441,21 @@ def _age_span_after(toks: list[str], end: int, rules: ContextRules) -> list[int]
             break
         j += len(cue)
     out: list[int] = []
-    while end < j < len(toks) and _is_age(toks[j]):  # "kids are 12 and 15"
+    while end < j < len(toks) and _is_age(toks[j]) and not _unit_token(toks, j):  # "kids are 12 and 15"
         out.append(j)
         j += 2 if j + 2 < len(toks) and toks[j + 1] in (",", "and", "&") else len(toks)
     return out
+
+
+def _age_later(toks: list[str], end: int, persons: list[tuple[int, Form]], rules: ContextRules) -> list[int]:
+    """The token index of the same person's age later in their sentence with the subject left out ("my husband has
+    Ph+ ALL and is 70"), before anyone else is named."""
+    stop = min([_sentence_end(toks, end)] + [i for i, _ in persons if i >= end])
+    for k, p in _find(toks[end:stop], rules.people["age_later"]):
+        j = end + k + len(p)
+        if j < stop and _is_age(toks[j]) and not _unit_token(toks, j):
+            return [j]
+    return []
 
 
 def _asker(toks: list[str], persons: list[tuple[int, Form]], others: set[int], rules: ContextRules,
@@ -490,9 +503,24 @@ def _is_other(toks: list[str], i: int, form: Form, rules: ContextRules, patient_
     return not asker or patient_named or asker_patient is True
 
 
+def _has_the_disease(toks: list[str], end: int, persons: list[tuple[int, Form]], disease: list[int],
+                     rules: ContextRules) -> bool:
+    """The person whose mention ends at `end` is said to have ALL in their clause ("my mother has Ph- ALL")."""
+    stop = min([_sentence_end(toks, end)] + [i for i, _ in persons if i >= end])
+    return any(0 < d - (end + k + len(p)) + 1 <= 4 for k, p in _find(toks[end:stop], rules.people["has_disease"])
+               for d in disease if d < stop)
+
+
 def _people_masks(toks: list[str], persons: list[tuple[int, Form]], rules: ContextRules,
-                  asker_patient: bool | None) -> tuple[set[int], set[int], set[int]]:
-    """(token indexes to mask, indexes of person mentions that are someone else, the patient's bound ages)."""
+                  asker_patient: bool | None, known: tuple[str, ...] | None = None, disease: list[int] | None = None
+                  ) -> tuple[set[int], set[int], set[int]]:
+    """(token indexes to mask, indexes of person mentions that are someone else, the patient's bound ages).
+
+    `known`: in a follow-up, the person nouns that named the patient earlier in the conversation (empty when the
+    patient was described without one): an acquaintance named now is someone else, and so is a relative other
+    than the one named before. `disease`: the token indexes naming ALL (a relative said to have it is the patient).
+    """
+    disease = disease or []
     masks: set[int] = set()
     others: set[int] = set()
     ages: set[int] = set()
@@ -500,25 +528,54 @@ def _people_masks(toks: list[str], persons: list[tuple[int, Form]], rules: Conte
     # someone else is described beside the patient ("a friend from my support group has Ph+ ALL. My dad (63) ..."):
     # only when the text also names the patient (a relative, the asker, "the patient")
     beside = asker_patient is True or any(f.concept.role == "relative" for _, f in persons) or bool(
-        {"patient", "pt", "patients"} & set(toks))
+        {"patient", "pt", "patients"} & set(toks)) or known is not None
+    pronouns = [i for i, _ in _find(toks, rules.people["patient_pronouns"])]
+    named: set[str] = set()  # the nouns that named the patient
+    sick = {" ".join(toks[i:i + len(f.tokens)]) for i, f in persons
+            if f.concept.role == "relative" and _has_the_disease(toks, i + len(f.tokens), persons, disease, rules)}
     for i, form in persons:
         n = len(form.tokens)
         prev = toks[i - 1] if i else ""
+        if sick and form.concept.role == "relative" and " ".join(toks[i:i + n]) not in sick:
+            # "my niece is 19 and my mother has ALL": the relative said to have the disease is the patient
+            others.add(i)
+            masks.update(range(i, i + n))
+            masks.update(_age_span_before(toks, i))
+            masks.update(_age_span_after(toks, i + n, rules))
+            masks.update(_age_later(toks, i + n, persons, rules))
+            continue
+        if known is not None and " ".join(toks[i:i + n]) not in known and (
+                form.concept.role == "acquaintance" or form.concept.role == "relative" and known):
+            # a follow-up naming someone new ("... what my 20-year-old cousin got"): their age is not the patient's
+            others.add(i)
+            masks.update(range(i, i + n))
+            masks.update(_age_span_before(toks, i))
+            masks.update(_age_span_after(toks, i + n, rules))
+            masks.update(_age_later(toks, i + n, persons, rules))
+            continue
+        if form.concept.role == "acquaintance" and any(k < i for k in pronouns):
+            beside = True  # "is her treatment the same as what my cousin got?": the patient was named first
         if beside and (form.concept.role == "acquaintance" or prev.endswith("'s") and prev not in ("patient's", "pt's")):
             # "a friend from my support group has Ph+ ALL", "my friend's son had T-ALL": the whole sentence is theirs
             others.add(i)
             masks.update(range(i, _sentence_end(toks, i)))
+            masks.update(_age_span_before(toks, i))
             continue
-        if not _is_other(toks, i, form, rules, patient_named, asker_patient):
-            if not patient_named:  # "my wife, 48,", "my grandad is 70": the patient's age
-                ages.update(_age_span_after(toks, i + n, rules)[:1])
-            patient_named = patient_named or form.concept.role in ("relative", "acquaintance")
+        noun = " ".join(toks[i:i + n])
+        again = noun in named and (prev,) in rules.people["asker_possessors"]  # "my mom has ALL. my mom is 62."
+        if again or not _is_other(toks, i, form, rules, patient_named, asker_patient):
+            if not patient_named or again and not ages:  # "my wife, 48,", "my grandad is 70", "... and is 70"
+                ages.update((_age_span_after(toks, i + n, rules) or _age_later(toks, i + n, persons, rules))[:1])
+            if form.concept.role in ("relative", "acquaintance"):
+                patient_named = True
+                named.add(noun)
             continue
         others.add(i)
         if form.concept.role != "donor":  # (a donor's availability is the patient's fact; their age is not)
             masks.update(range(i, i + n))
         masks.update(_age_span_before(toks, i))
         masks.update(_age_span_after(toks, i + n, rules))
+        masks.update(_age_later(toks, i + n, persons, rules))
     masks.update(_parent_of_ages(toks, rules))
     if asker_patient is False or (asker_patient is None and patient_named):
         masks.update(_first_person_ages(toks, rules))  # the asker is a relative: "I'm 45" is not the patient
@@ -562,25 +619,27 @@ def _matches(toks: list[str], lex: Lexicon) -> tuple[dict[int, str], list[str], 
     return fixed, seen, _match(stems, toks, lex)
 
 
-def read_concepts(text: str, lex: Lexicon | None = None, *, source: str | None = None) -> Reading:
+def read_concepts(text: str, lex: Lexicon | None = None, *, source: str | None = None,
+                  known: tuple[str, ...] | None = None) -> Reading:
     """Concepts in a lower-cased text, with context, and the text rewritten to canonical forms (memoised for the
     bundled lexicon: the facts reader, the plan, the scope checks, relevance and fit read the same texts).
 
     With `source` (the same text as written, before lower-casing), the rewrite keeps the writer's case and masks
-    nothing: the question in canonical terms, for retrieval and drafting.
+    nothing: the question in canonical terms, for retrieval and drafting. With `known` (a follow-up: the person nouns
+    that named the patient earlier in the conversation), anyone else named is not the patient.
 
     >>> read_concepts("is engineered t-cell treatment an option?", source="Is engineered T-cell treatment an option?").text
     'Is CAR-T therapy an option?'
     """
-    return _read_cached(text, source) if lex is None else _read(text, lex, source)
+    return _read_cached(text, source, known) if lex is None else _read(text, lex, source, known)
 
 
 @lru_cache(maxsize=4096)
-def _read_cached(text: str, source: str | None) -> Reading:
-    return _read(text, load_lexicon(), source)
+def _read_cached(text: str, source: str | None, known: tuple[str, ...] | None = None) -> Reading:
+    return _read(text, load_lexicon(), source, known)
 
 
-def _read(text: str, lex: Lexicon, source: str | None) -> Reading:
+def _read(text: str, lex: Lexicon, source: str | None, known: tuple[str, ...] | None = None) -> Reading:
     if source is not None and len(source) != len(text):
         source = None if text != text.lower() else text
     spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
@@ -588,7 +647,8 @@ def _read(text: str, lex: Lexicon, source: str | None) -> Reading:
     fixed, seen, matches = _matches(toks, lex)
     persons = [(i, f) for i, f in matches if f.concept.kind == "person"]
     asker_patient = _asker_is_patient(seen, lex.context)
-    masks, others, ages = _people_masks(seen, persons, lex.context, asker_patient)
+    disease = [i for i, f in matches if f.concept.id in _THE_DISEASE or f.concept.kind == "lineage"]
+    masks, others, ages = _people_masks(seen, persons, lex.context, asker_patient, known, disease)
     shown, hidden = seen, masks
     if source is not None:  # the question in canonical terms: nothing masked, the writer's case kept
         hidden, ages = set(), set()
@@ -955,6 +1015,22 @@ def _age_prefix(text: str, a: int, b: int, ages: dict[str, tuple[str, ...]]) -> 
     if hit is None or hit[1] and (text[hit[1] - 1].isalnum() or text[hit[1] - 1] == "_"):
         return None
     return hit[1]
+
+
+def unit_after(text: str, b: int) -> str | None:
+    """The unit written right after the number ending at `b` that makes it no age (quantities.yaml:
+    ages.not_units: "80 kilos", "160cm", "5 units"), or None.
+
+    >>> unit_after("he is 80 kilos", 8), unit_after("he is 80 and well", 8)
+    ('kilos', None)
+    """
+    return _word_at(text, _dash(text, b), load_units().ages["not_units"])
+
+
+def _unit_token(toks: list[str], j: int) -> bool:
+    """The token after the number at `j` is a unit that makes it no age ("80 kilos")."""
+    k = j + 1 + int(j + 1 < len(toks) and toks[j + 1] == "-")
+    return k < len(toks) and unit_after(toks[k] + " ", 0) is not None
 
 
 # ------------------------------------------------------------------------------------------ number words

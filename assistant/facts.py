@@ -32,8 +32,11 @@ Choices (reviewable; each one is pinned by a test):
   when the whole decade falls in one band ("in his 60s" -> None); else band words
   ("elderly" -> 65+, "AYA"/"young adult" -> aya, "child"/"pediatric patient" -> child).
   "pediatric-type/-inspired regimen" is not a child. Ages outside 0-110 are ignored. A person
-  noun gives an age ("pt 44", "my grandmother is 78", "my father (72)"); "CD 44", "day 44",
-  "WBC 44", "44 months", "44%" do not. A range is never an age: a closed range ("aged 40-64",
+  noun gives an age ("pt 44", "my grandmother is 78", "my father (72)", "my husband has Ph+ ALL and is 70");
+  "CD 44", "day 44", "WBC 44", "44 months", "44%" and a number with a unit that is not years ("80 kilos",
+  "165 cm": quantities.yaml ages.not_units) do not. Whose age it is comes from the people rules
+  (context.yaml): the relative said to have ALL is the patient ("my niece is 19 and my mother has ALL"), and in
+  a follow-up anyone new ("what my 20-year-old cousin got") is not the patient named before. A range is never an age: a closed range ("aged 40-64",
   "15 to 39", "between 40 and 64") sets `age_band` only when it is exactly one band (0-14, 15-39,
   40-64), and an open one ("65+", "65 or older") through the band words.
 - Phase precedence: failure to reach CR ("primary induction failure", "did not achieve CR")
@@ -89,6 +92,7 @@ import yaml
 
 from assistant.concepts import (
     LEXICON_DIR,
+    MASK,
     Quantity,
     age_groups,
     find_phrases,
@@ -100,6 +104,7 @@ from assistant.concepts import (
     read_concepts,
     token_spans,
     tokens,
+    unit_after,
     words_and_signs,
 )
 from assistant.models import AgeBand, PatientFacts
@@ -219,12 +224,25 @@ def _replace_phrases(text: str, group: str, new: dict[str, str]) -> str:
     return "".join(out) + text[pos:]
 
 
-def _normalise(text: str) -> str:
+def _prepare(text: str) -> str:
     text = text[:_MAX_CHARS].translate(_SUPERSCRIPTS)
     text = unicodedata.normalize("NFKC", text).translate(_SYMBOLS).lower()
-    text = text.replace("^^", "^")
-    text = _without_tags(text)
-    text = read_concepts(text).text.lower()  # lay words and misspellings -> canonical terms; others' facts masked
+    return _without_tags(text.replace("^^", "^"))
+
+
+def _patient_nouns(text: str) -> tuple[str, ...]:
+    """The person nouns naming the patient in a message ("my mother is 62 ..." -> ("mother",))."""
+    return tuple(m.surface for m in read_concepts(_prepare(text)).mentions
+                 if m.kind == "person" and not m.other_person and m.concept in _PATIENT_PERSONS)
+
+
+_PATIENT_PERSONS = frozenset({"relative", "acquaintance", "child"})
+
+
+def _normalise(text: str, known: tuple[str, ...] | None = None) -> str:
+    text = number_words(_prepare(text))  # ("is seventy-one": an age the people rules can give its owner)
+    # lay words and misspellings -> canonical terms; others' facts masked
+    text = read_concepts(text, known=known).text.lower()
     text = _notes_as_prose(text)
     text = number_words(text)
     text = _replace_phrases(text, "markers", {"isoform": "bcr-abl1 positive", "cd19_lost": "cd19 negative",
@@ -465,13 +483,37 @@ def _age_candidates(t: str, ranges: list[re.Match[str]] | None = None) -> list[t
         pre = _before(t, m.start(), 30)
         if _BARE_YEARS_PRE_OK.search(pre) and not _BARE_YEARS_NEXT_BLOCK.match(t, m.end()):
             found.append((m.start("n"), m.end("n"), int(m["n"])))
+    found += _elided_ages(t)
     for rx in (_AGE_PRONOUN, _AGE_PAREN, _AGE_PT_BARE):
         found += [(m.start("n"), m.end("n"), int(m["n"])) for m in rx.finditer(t)
                   if not _AGE_UNIT_AFTER.match(t, m.end("n"))]
     spans = [(r.start("lo"), r.end("hi")) for r in (_age_ranges(t) if ranges is None else ranges)]
-    ages = [(a, age) for a, b, age in found
-            if not any(lo <= a < hi for lo, hi in spans) and not _AGE_OPEN_AFTER.match(t, b)]
+    ages = [(a, age) for a, b, age in found  # ("he is 80 kilos": a weight, not an age)
+            if not any(lo <= a < hi for lo, hi in spans) and not _AGE_OPEN_AFTER.match(t, b) and not unit_after(t, b)]
     return sorted(p for p in ages if 0 <= p[1] <= MAX_AGE)
+
+
+@lru_cache(maxsize=1)
+def _age_later() -> re.Pattern[str]:
+    """The people rule `age_later` of context.yaml ("and is", "and just turned") before an age."""
+    cues = sorted((" ".join(p) for p in load_lexicon().context.people["age_later"]), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\s+(?P<n>\d{1,3})(?![\d%]|[.,]\d)")
+
+
+#: a sentence opening with the patient as its subject ("the patient has ...", "she was diagnosed ...")
+_SUBJECT_START = re.compile(r"\W*(?:(?:the|a|an|my|our|this|your)\s+)?" + _PERSON + r"\b")
+
+
+def _elided_ages(t: str) -> list[tuple[int, int, int]]:
+    """(start, end, age) of an age later in a sentence whose subject is the patient, the subject left out ("patient has
+    relapsed B-ALL and is 44"); a person's own noun is read by the concept layer (context.yaml: people.age_later)."""
+    out = []
+    for m in _age_later().finditer(t):
+        lo = _sentence_span(t, m.start())[0]
+        head = t[lo:m.start()]
+        if _SUBJECT_START.match(head) and MASK not in _words(head) and not _AGE_UNIT_AFTER.match(t, m.end("n")):
+            out.append((m.start("n"), m.end("n"), int(m["n"])))
+    return out
 
 
 def _decade_band(t: str) -> AgeBand | None:
@@ -1066,7 +1108,8 @@ def _mrd_level(t: str, q: Quantity) -> bool:
     if _MRD_CONTEXT_BEFORE.search(seg) or _cue_after(t, q.end, "mrd_named"):
         return True
     earlier = _MRD_EARLIER.search(t, _sentence_span(t, q.start)[0], q.start)
-    return bool(_LEVEL_FOLLOW.search(seg)) and earlier is not None
+    # "MRD after induction came back at 0.1%": a result word just before the level, MRD named earlier in its sentence
+    return earlier is not None and (bool(_LEVEL_FOLLOW.search(seg)) or _cue_before(seg, "mrd_result"))
 
 
 def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float | None]]:
@@ -1449,8 +1492,8 @@ def about_a_patient(question: str, facts: PatientFacts) -> bool:
     return facts.age is not None or _CASE_MARK.search(question) is not None
 
 
-def _read_one(text: str, population: bool = False) -> dict[str, Any]:
-    t = _normalise(text)
+def _read_one(text: str, population: bool = False, known: tuple[str, ...] | None = None) -> dict[str, Any]:
+    t = _normalise(text, known)
     age, band = _read_age(t)
     cd19, cd22 = _read_markers(t)
     transplant = _read_transplant(t)
@@ -1563,8 +1606,12 @@ def read_facts(question: str, *, history: list[str] | None = None, population: b
     (None, 'negative')
     """
     merged: dict[str, Any] = {}
+    known: tuple[str, ...] | None = None  # the patient's nouns once an earlier message described the patient
     for text in [*(history or []), question]:
-        merged = _merge(merged, _read_one(text, population))
+        merged = _merge(merged, _read_one(text, population, known))
+        nouns = _patient_nouns(text)
+        if nouns or known is not None or merged.get("age") is not None or merged.get("age_band") is not None:
+            known = (*(known or ()), *nouns)
     return PatientFacts(**merged)
 
 

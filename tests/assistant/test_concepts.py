@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -360,3 +361,57 @@ def test_phrase_patterns_take_alternatives_optional_and_any_words() -> None:
     found = {n for _, _, n in find_phrases("we're really terrified. can i buy ponatinib cheap online?", table)}
     assert found == {"distress", "bypass"}
     assert find_phrases("the dose was halved", table) == []
+
+
+# ------------------------------------------------------------------------------------------ review 5: data classes
+
+from assistant.concepts import unit_after  # noqa: E402
+
+
+@pytest.mark.parametrize(("noun", "role"), [
+    *[(n, "relative") for n in ("cousin's mother", "niece", "nephew", "aunt", "auntie", "uncle", "grandchild",
+                                "grandkid", "mother-in-law", "brother-in-law", "sister-in-law", "in-laws",
+                                "stepbrother", "half-sister", "godson", "twin sister", "grandparents")],
+    *[(n, "acquaintance") for n in ("cousin", "colleague", "roommate", "flatmate", "housemate", "neighbour",
+                                    "neighbor", "classmate", "schoolmate", "workmate", "best friend",
+                                    "acquaintance", "second cousin")],
+])
+def test_people_lexicon_names_every_relative_and_acquaintance(noun: str, role: str) -> None:
+    lex = load_lexicon()
+    people = [m for m in read_concepts(f"my {noun} has all").mentions if m.kind == "person"]
+    assert people and lex.concepts[people[-1].concept].role == role
+
+
+@pytest.mark.parametrize(("text", "b", "unit"), [
+    ("he is 80 kilos", 8, "kilos"), ("80kg", 2, "kg"), ("180 lbs", 3, "lbs"), ("165 cm tall", 3, "cm"),
+    ("1.8 m² bsa", 3, "m²"), ("15 mg", 2, "mg"), ("28 units", 2, "units"), ("50 ml", 2, "ml"),
+    ("45 cells", 2, "cells"), ("12 pounds", 2, "pounds"), ("20 - mg", 2, "mg"),
+    # years, a sex letter and plain words are no such unit
+    ("45 years old", 2, None), ("72 m", 2, None), ("70 and fit", 2, None), ("62 in march", 2, None),
+])
+def test_units_that_make_a_number_no_age(text: str, b: int, unit: str | None) -> None:
+    assert unit_after(text, b) == unit
+
+
+@pytest.mark.parametrize(("text", "ids"), [
+    ("philly-negative all", ["ph_negative", "all"]),
+    ("philly+ all", ["ph_positive", "all"]),
+    ("the philly chromosome", ["ph_chromosome"]),
+    ("non-philly b-all", ["ph_negative", "b_lineage"]),
+    ("philly pos", ["ph_positive"]),
+])
+def test_philly_lay_forms_are_ph_concepts(text: str, ids: list[str]) -> None:
+    assert [m.concept for m in read_concepts(text).mentions] == ids
+
+
+@pytest.mark.parametrize(("text", "history", "age"), [
+    # the follow-up names someone new: the concept layer masks their age
+    ("my 20 year old cousin got something else", ("mother",), None),
+    ("what if my mother were 70?", ("mother",), 70),
+    ("my 19-year-old colleague had it too", (), None),  # (the patient was described without a noun)
+    ("my 19-year-old nephew had it too", ("mother",), None),
+])
+def test_a_follow_up_knows_the_patient_named_before(text: str, history: tuple[str, ...], age: int | None) -> None:
+    reading = read_concepts(text, known=history)
+    written = [int(w) for w in re.findall(r"\d+", reading.text)]
+    assert (written[0] if written else None) == age

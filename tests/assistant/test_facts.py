@@ -1204,3 +1204,111 @@ def test_a_level_below_a_bound_is_negative(q: str) -> None:
 ])
 def test_percentages_that_are_no_mrd_result(q: str) -> None:
     assert read_facts(q).mrd_level_pct is None
+
+
+# ------------------------------------------------------------------------ review 5: fact classes read from data
+
+@pytest.mark.parametrize("q,age", [
+    # the patient's age after a copula late in their clause, the subject left out
+    ("My dad was diagnosed with Ph+ ALL last month and is 73.", 73),
+    ("my wife has T-ALL and just turned 31", 31),
+    ("Our mum has B-ALL and is now 66 — what is the usual first treatment?", 66),
+    ("My partner was found to have Ph-negative ALL and is seventy-one", 71),
+    ("Patient has CD19+ relapsed B-ALL and is 44; options?", 44),
+    # the other copula forms keep working
+    ("he's 67 and has Ph-positive ALL", 67),
+    ("my grandfather, who is now 81, has ALL", 81),
+])
+def test_an_age_stated_late_in_the_clause_is_the_patients(q: str, age: int) -> None:
+    assert read_facts(q).age == age
+
+
+def test_an_age_stated_late_carries_into_a_follow_up() -> None:
+    facts = read_facts("what would he be offered first?", history=["My father has Ph-positive ALL and is 77."])
+    assert (facts.age, facts.age_band, facts.ph_status) == (77, "65+", "positive")
+
+
+@pytest.mark.parametrize("q,level,timepoint", [
+    # an MRD result worded as a result coming back, returned, reported, shown, measured
+    ("Suppose the MRD after induction comes back at 0.2% - what then?", 0.2, "after_induction"),
+    ("her MRD at the end of induction came back at 0.003%", 0.003, "after_induction"),
+    ("After induction the MRD result returned 0.04%.", 0.04, "after_induction"),
+    ("MRD after induction was reported as 0.5%, is transplant indicated?", 0.5, "after_induction"),
+    ("Flow MRD after the first induction course showed 0.02%", 0.02, "after_induction"),
+    ("his MRD after induction has been measured at 0.007%", 0.007, "after_induction"),
+])
+def test_an_mrd_result_worded_as_a_result_is_read(q: str, level: float, timepoint: str) -> None:
+    facts = read_facts(q)
+    # the status is decided as for "MRD 0.007%": a level above zero is a detectable (positive) result
+    assert (facts.mrd_status, facts.mrd_level_pct, facts.mrd_timepoint) == ("positive", level, timepoint)
+    assert facts.mrd_status == read_facts(f"MRD {level}%").mrd_status
+
+
+def test_an_mrd_result_worded_as_a_result_in_a_follow_up() -> None:
+    facts = read_facts("and if his MRD after induction came back at 0.3%?",
+                       history=["Ph-negative ALL in a 29-year-old: what induction?"])
+    assert (facts.age, facts.ph_status, facts.mrd_level_pct) == (29, "negative", 0.3)
+
+
+@pytest.mark.parametrize("q,history,age", [
+    # someone new named in a follow-up is not the patient
+    ("Would she get the same as my 19-year-old nephew did?", ["My aunt is 58 and has Ph-negative ALL."], 58),
+    ("my 23 year old colleague had blinatumomab, is that an option for him?", ["Dad, 71, Ph+ ALL."], 71),
+    ("Is that what my roommate, who is 25, was given?", ["My mother is 60 and has B-ALL."], 60),
+    ("What did my cousin get at 20?", ["62F Ph- ALL"], 62),
+    ("what if my mom were 70?", ["My mom is 62 and has Ph-negative ALL."], 70),
+])
+def test_someone_new_in_a_follow_up_is_not_the_patient(q: str, history: list[str], age: int) -> None:
+    assert read_facts(q, history=history).age == age
+
+
+@pytest.mark.parametrize("q,age", [
+    # a relative or acquaintance beside the patient: their age is not the patient's
+    ("My niece is 19 and my mother has ALL, what treatment will mum get?", None),
+    ("My brother-in-law is 52; my sister has Ph+ ALL and is 47", 47),
+    ("Is his treatment different from what my 30-year-old classmate had?", None),
+    ("my son is 8 and my wife (41) was diagnosed with B-ALL", 41),
+    ("My mum has ALL. My mum is 64 and fit.", 64),
+    ("my 35-year-old neighbour had T-ALL; my dad (70) now has Ph+ ALL", 70),
+])
+def test_every_relative_or_acquaintance_is_someone_else_beside_the_patient(q: str, age: int | None) -> None:
+    assert read_facts(q).age == age
+
+
+@pytest.mark.parametrize("q,ph", [
+    # lay forms of the Philadelphia chromosome
+    ("My sister is 45, Philly-negative ALL.", "negative"),
+    ("Philly+ ALL in a 50 yo", "positive"),
+    ("doctor says it's the philly chromosome type", "positive"),
+    ("he has the philly chromosome", "positive"),
+    ("no philly chromosome was found", "negative"),
+    ("my dad's ALL is philly positive", "positive"),
+    ("non-philly B-ALL, 33M", "negative"),
+])
+def test_philly_lay_forms_give_the_ph_status(q: str, ph: str) -> None:
+    assert read_facts(q).ph_status == ph
+
+
+@pytest.mark.parametrize("q,age", [
+    # a number with a unit that is not years is never an age
+    ("he is 80 kilos and has Ph+ ALL", None),
+    ("My mother is 62 and weighs 70 kg", 62),
+    ("she's 165 cm, 58 kg, 44 years old", 44),
+    ("dad is 180 lbs now", None),
+    ("Patient is 75 kilograms with relapsed B-ALL", None),
+    ("she's 60 and is 60 kilos", 60),
+])
+def test_a_number_with_a_unit_is_no_age(q: str, age: int | None) -> None:
+    assert read_facts(q).age == age
+
+
+@pytest.mark.parametrize("q,timepoint", [
+    # no leukemia left, in plain words: MRD negative
+    ("He had a transplant for Ph+ ALL last year. The tests after show zero leftover leukemia.", "post_hsct"),
+    ("after induction there was zero leftover leukaemia, so what next?", "after_induction"),
+    ("the marrow test found no leftover leukemia after induction", "after_induction"),
+    ("my wife's bone marrow shows nil leftover leukemia cells", None),
+])
+def test_no_leftover_leukemia_in_plain_words_is_mrd_negative(q: str, timepoint: str | None) -> None:
+    facts = read_facts(q)
+    assert (facts.mrd_status, facts.mrd_timepoint) == ("negative", timepoint)
