@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, Replacement, parse_lines, strip_lead
+from assistant.rules.frames import Assert, Examples
 from assistant.text import normalize, tokenize
 
 #: libyaml's safe loader when present (4x faster at start), else the pure-Python one: same results
@@ -91,6 +92,9 @@ class GuidelineRule(BaseModel):
                                                     "analogy): the branches for missing facts still show")
     note: str = Field(default="", description="An italic line shown under the statement when the rule applies to "
                                               "the patient; may use {age} etc. (no new clinical claim)")
+    asserts: list[Assert] = Field(default_factory=list, description="The rule as structured claims (population, "
+                                  "intervention, stance, qualifiers), checked against answers' claim frames")
+    examples: Examples | None = Field(default=None, description="Agreeing and contradicting sentences (tests read them)")
 
     @field_validator("topics", "not_topics", "general_topics")
     @classmethod
@@ -350,7 +354,7 @@ def check_logic(
                 pattern = violated(rule, facts, s.body, norm=norm, merged=merged)
                 if pattern is None and not verbatim and (why := distortion(rule, body)):
                     pattern = Pattern(all=[".*"], why=why)
-                if pattern is None:
+                if pattern is None or (not verbatim and _frames_agree(rule, body, facts, book)):
                     continue
                 chunk = statement_chunk(rule, retrieved)
                 why = f" ({pattern.why})" if pattern.why else ""
@@ -369,8 +373,28 @@ def check_logic(
     return issues
 
 
+def _frames_agree(rule: GuidelineRule, body: str, facts: PatientFacts, book: RuleBook) -> bool:
+    """The sentence's claim frames agree with this very rule (same stance, population and numbers): a pattern hit
+    on its wording ("No: ... does not recommend ...") is not a contradiction."""
+    if not rule.asserts:
+        return False
+    from assistant.rules.frames import judge_sentence
+
+    v = judge_sentence(body, book, facts)
+    return v.kind == "agree" and v.rule_id == rule.id
+
+
 _NEG_CUE = re.compile(r"\b(?:not|no|never|without|neither|nor)\b|n['’]t\b", re.IGNORECASE)
 DISTORTION_SIMILARITY = 0.6
+
+
+def _polarity(text: str) -> tuple[int, ...] | int:
+    """The stance polarity of each claim of a text (claim frames: a "No:" opening answers the question and does
+    not negate the claim); the parity of its negation words when no clause states a stance."""
+    from assistant.claims import read_claims
+
+    stances = tuple(c.polarity for c in read_claims(text) if c.stance is not None)
+    return stances or len(_NEG_CUE.findall(text)) % 2
 
 
 @lru_cache(maxsize=256)
@@ -394,7 +418,7 @@ def distortion(rule: GuidelineRule, sentence_body: str) -> str | None:
     a, b = set(tokenize(sentence_body)), _statement_tokens(rule.statement)
     if not a or not b or len(a & b) / len(a | b) < DISTORTION_SIMILARITY:
         return None
-    if len(_NEG_CUE.findall(sentence_body)) % 2 != len(_NEG_CUE.findall(rule.statement)) % 2:
+    if _polarity(sentence_body) != _polarity(rule.statement):
         return "negates the guideline statement"
     ka, kb = key_terms(sentence_body), key_terms(rule.statement)
     if ka != kb:
