@@ -62,11 +62,22 @@ def chunk_terms(chunk_text: str) -> set[str]:
 MIN_CONTENT_COVERAGE = 0.5
 
 
-def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk]) -> set[str]:
+def _value(term: str) -> float | None:
+    """The number a key term or time span stands for ("0.05%" -> 0.05, "72" -> 72, "3-month" -> 3)."""
+    head = term.split("-", 1)[0].rstrip("%")
+    try:
+        return float(head)
+    except ValueError:
+        return None
+
+
+def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *,
+                      given: frozenset[float] = frozenset()) -> set[str]:
     """Terms of the sentence absent from every cited chunk (clinical key terms always; other content words
-    when fewer than half of them occur in the cited text)."""
+    when fewer than half of them occur in the cited text). Numbers in `given` (the patient's age, MRD level and
+    other values of the question) need not be in the source: the answer repeats them."""
     body = strip_lead(sentence_body)
-    needed = key_terms(body)
+    needed = {t for t in key_terms(body) if _value(t) is None or _value(t) not in given}
     have: set[str] = set()
     for c in chunks:
         have |= chunk_terms(c.text)
@@ -94,9 +105,18 @@ def altered_terms(sentence_body: str, chunks: Sequence[Chunk]) -> set[str]:
     if best is None or best_sim < NEAR_COPY:
         return set()
     altered = (key_terms(body) - chunk_terms(best)) | (_bounds(body) ^ _bounds(best))
-    if len(_NEGATION.findall(body)) % 2 != len(_NEGATION.findall(best)) % 2:
+    if _stance_polarity(body) != _stance_polarity(best):
         altered.add("negation")  # "is part of it" copied from "is not part of it"
     return altered
+
+
+def _stance_polarity(text: str) -> tuple[int, ...] | int:
+    """The stance polarity of each claim (claim frames: "No: the guideline does not recommend X" keeps the
+    polarity of "the guideline does not recommend X"); the parity of negation words when no stance is stated."""
+    from assistant.claims import read_claims
+
+    stances = tuple(c.polarity for c in read_claims(text) if c.stance is not None)
+    return stances or len(_NEGATION.findall(text)) % 2
 
 
 def _closest(toks: set[str], chunks: Sequence[Chunk]) -> tuple[float, str | None]:
@@ -161,8 +181,11 @@ def check_citations(
     question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]
 ) -> list[Issue]:
     """Pure citation checks over every fact sentence of the draft."""
+    from assistant.rules.frames import question_values
+
     issues: list[Issue] = []
     by_id = chunks_by_id(retrieved)
+    given = question_values(question, facts)
     for line in parse_lines(draft.answer):
         for s in line.sentences:
             if not s.is_fact:
@@ -185,7 +208,7 @@ def check_citations(
                 if len(bad) == len(s.markers):
                     continue
             good = cited_chunks(s, draft, retrieved)
-            missing = (unsupported_terms(s.body, good) or altered_terms(s.body, good)
+            missing = (unsupported_terms(s.body, good, given=given) or altered_terms(s.body, good)
                        or copied_from_elsewhere(s.body, good, retrieved))
             if missing:
                 issues.append(Issue(
