@@ -34,7 +34,7 @@ import yaml
 
 from assistant.concepts import LEXICON_DIR, load_lexicon, read_concepts, tokens
 
-__all__ = ["Claim", "Qualifier", "broader_chain", "claim_vocabulary", "numbers_in", "read_claims"]
+__all__ = ["Claim", "Qualifier", "broader_chain", "claim_vocabulary", "numbers_in", "read_claims", "strip_opener"]
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -325,6 +325,21 @@ def _strip_opener(toks: list[str], voc: Vocabulary) -> int:
         if _at(toks, 0, p) and len(toks) > len(p) and toks[len(p)] in voc.opener_marks:
             return len(p) + 1
     return 0
+
+
+def strip_opener(sentence: str) -> str:
+    """The sentence without its yes/no opening ("No: the guideline ..." -> "the guideline ...").
+
+    >>> strip_opener("No: the guideline does not recommend it.")
+    'the guideline does not recommend it.'
+    """
+    voc = claim_vocabulary()
+    toks = tokens(sentence.lower())
+    skip = _strip_opener(toks, voc)
+    if not skip:
+        return sentence
+    cut = sentence.lower().find(toks[skip - 1]) + len(toks[skip - 1])
+    return sentence[cut:].lstrip()
 
 
 def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:

@@ -105,18 +105,23 @@ def altered_terms(sentence_body: str, chunks: Sequence[Chunk]) -> set[str]:
     if best is None or best_sim < NEAR_COPY:
         return set()
     altered = (key_terms(body) - chunk_terms(best)) | (_bounds(body) ^ _bounds(best))
-    if _stance_polarity(body) != _stance_polarity(best):
+    if _negated(body, best):
         altered.add("negation")  # "is part of it" copied from "is not part of it"
     return altered
 
 
-def _stance_polarity(text: str) -> tuple[int, ...] | int:
-    """The stance polarity of each claim (claim frames: "No: the guideline does not recommend X" keeps the
-    polarity of "the guideline does not recommend X"); the parity of negation words when no stance is stated."""
-    from assistant.claims import read_claims
+def _negated(a: str, b: str) -> bool:
+    """One text negates the other: their claims' stance polarities differ, or the parity of their negation words
+    does, both read without a yes/no opening ("No: the guideline does not recommend X" keeps the polarity of "the
+    guideline does not recommend X")."""
+    from assistant.claims import read_claims, strip_opener
 
-    stances = tuple(c.polarity for c in read_claims(text) if c.stance is not None)
-    return stances or len(_NEGATION.findall(text)) % 2
+    a, b = strip_opener(a), strip_opener(b)
+    if len(_NEGATION.findall(a)) % 2 != len(_NEGATION.findall(b)) % 2:
+        return True
+    sa = tuple(c.polarity for c in read_claims(a) if c.stance is not None)
+    sb = tuple(c.polarity for c in read_claims(b) if c.stance is not None)
+    return bool(sa and sb and set(sa) != set(sb))
 
 
 def _closest(toks: set[str], chunks: Sequence[Chunk]) -> tuple[float, str | None]:

@@ -388,13 +388,13 @@ _NEG_CUE = re.compile(r"\b(?:not|no|never|without|neither|nor)\b|n['’]t\b", re
 DISTORTION_SIMILARITY = 0.6
 
 
-def _polarity(text: str) -> tuple[int, ...] | int:
-    """The stance polarity of each claim of a text (claim frames: a "No:" opening answers the question and does
-    not negate the claim); the parity of its negation words when no clause states a stance."""
-    from assistant.claims import read_claims
+def _polarity(text: str) -> tuple[tuple[int, ...], int]:
+    """The stance polarity of each claim of a text and the parity of its negation words, both read without a
+    yes/no opening (a "No:" answers the question; it does not negate the claim)."""
+    from assistant.claims import read_claims, strip_opener
 
-    stances = tuple(c.polarity for c in read_claims(text) if c.stance is not None)
-    return stances or len(_NEG_CUE.findall(text)) % 2
+    body = strip_opener(text)
+    return tuple(c.polarity for c in read_claims(body) if c.stance is not None), len(_NEG_CUE.findall(body)) % 2
 
 
 @lru_cache(maxsize=256)
@@ -418,7 +418,8 @@ def distortion(rule: GuidelineRule, sentence_body: str) -> str | None:
     a, b = set(tokenize(sentence_body)), _statement_tokens(rule.statement)
     if not a or not b or len(a & b) / len(a | b) < DISTORTION_SIMILARITY:
         return None
-    if _polarity(sentence_body) != _polarity(rule.statement):
+    (sa, na), (sb, nb) = _polarity(sentence_body), _polarity(rule.statement)
+    if na != nb or (sa and sb and set(sa) != set(sb)):
         return "negates the guideline statement"
     ka, kb = key_terms(sentence_body), key_terms(rule.statement)
     if ka != kb:
