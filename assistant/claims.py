@@ -469,7 +469,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             m.concept for m in inside if m.kind in INTERVENTION_KINDS
             and any(0 <= m.start - a - c < 4 for c in contrast_at)))
         treat = [m for m in inside if m.kind in INTERVENTION_KINDS and m.concept not in contrasted]
-        denied = {id(m) for m in treat if m.negated or _near_before(toks, m.start, voc.negation, 1)}
+        denied = {id(m) for m in treat if m.negated or _denied(toks, m.start, voc)}
         interventions = _most_specific(m.concept for m in treat if id(m) not in denied and not m.historical)
         negated = tuple(dict.fromkeys(m.concept for m in treat if id(m) in denied))
         if not interventions and not negated and prev_interventions:
@@ -494,6 +494,12 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         if interventions:
             prev_interventions = interventions
     return tuple(claims)
+
+
+def _denied(toks: list[str], i: int, voc: Vocabulary) -> bool:
+    """A negation cue right before a treatment, or before its article ("without a TKI", "no TKI", "not a TKI")."""
+    j = i - 1 if i and toks[i - 1] in ("a", "an", "any", "the") else i
+    return _ends_at(toks, j, voc.negation)
 
 
 def _most_specific(concepts: Any) -> tuple[str, ...]:

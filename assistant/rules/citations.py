@@ -94,7 +94,7 @@ def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *,
 NEAR_COPY = 0.6
 
 
-def altered_terms(sentence_body: str, chunks: Sequence[Chunk]) -> set[str]:
+def altered_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: frozenset[float] = frozenset()) -> set[str]:
     """Key terms and numbers of a near-copy of a source sentence that its original lacks: "MRD below 0.1%"
     copied from "MRD below 0.01%" is altered, even when 0.1% occurs elsewhere in the chunk."""
     body = strip_lead(sentence_body)
@@ -104,7 +104,8 @@ def altered_terms(sentence_body: str, chunks: Sequence[Chunk]) -> set[str]:
     best_sim, best = _closest(toks, chunks)
     if best is None or best_sim < NEAR_COPY:
         return set()
-    altered = (key_terms(body) - chunk_terms(best)) | (_bounds(body) ^ _bounds(best))
+    added = {t for t in key_terms(body) - chunk_terms(best) if _value(t) is None or _value(t) not in given}
+    altered = added | (_bounds(body) ^ _bounds(best))
     if _negated(body, best):
         altered.add("negation")  # "is part of it" copied from "is not part of it"
     return altered
@@ -213,7 +214,7 @@ def check_citations(
                 if len(bad) == len(s.markers):
                     continue
             good = cited_chunks(s, draft, retrieved)
-            missing = (unsupported_terms(s.body, good, given=given) or altered_terms(s.body, good)
+            missing = (unsupported_terms(s.body, good, given=given) or altered_terms(s.body, good, given=given)
                        or copied_from_elsewhere(s.body, good, retrieved))
             if missing:
                 issues.append(Issue(

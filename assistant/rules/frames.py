@@ -461,6 +461,21 @@ __all__ = ["Assert", "Examples", "QualifierSpec", "Verdict", "claim_vocabulary",
            "judge_claim", "judge_sentence", "population_fit", "qualifier_conflict", "question_values"]
 
 
+def agrees_with(rule: Any, sentence: str, book: Any, facts: PatientFacts, question: str = "") -> bool:
+    """The sentence's claims agree with this rule's asserts (and contradict no rule): a paraphrase of the rule."""
+    if not rule.asserts:
+        return False
+    if judge_sentence(sentence, book, facts, question=question).kind in ("contradict", "unsupported"):
+        return False
+    merged = facts.model_dump()
+    qv = question_values(question, facts)
+    for claim in read_claims(sentence):
+        m = {**merged, **claim.population}
+        if any(_compare(claim, a, m, qv) == ("agree", "") for a in rule.asserts):
+            return True
+    return False
+
+
 def check_frames(question: str, facts: PatientFacts, draft: Any, retrieved: Sequence[Chunk], *,
                  rulebook: Any = None) -> list[Any]:
     """Issues for sentences whose claims contradict a rule's asserts or state an unsupported recommendation, grade

@@ -376,12 +376,9 @@ def check_logic(
 def _frames_agree(rule: GuidelineRule, body: str, facts: PatientFacts, book: RuleBook) -> bool:
     """The sentence's claim frames agree with this very rule (same stance, population and numbers): a pattern hit
     on its wording ("No: ... does not recommend ...") is not a contradiction."""
-    if not rule.asserts:
-        return False
-    from assistant.rules.frames import judge_sentence
+    from assistant.rules.frames import agrees_with
 
-    v = judge_sentence(body, book, facts)
-    return v.kind == "agree" and v.rule_id == rule.id
+    return agrees_with(rule, body, book, facts)
 
 
 _NEG_CUE = re.compile(r"\b(?:not|no|never|without|neither|nor)\b|n['’]t\b", re.IGNORECASE)
