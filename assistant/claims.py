@@ -174,13 +174,32 @@ def _at(toks: list[str], i: int, phrase: Phrase) -> bool:
     return tuple(toks[i:i + len(phrase)]) == phrase
 
 
+@lru_cache(maxsize=256)
+def _by_first(group: tuple[Phrase, ...]) -> dict[str, tuple[Phrase, ...]]:
+    out: dict[str, list[Phrase]] = {}
+    for p in group:
+        out.setdefault(p[0], []).append(p)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=256)
+def _by_last(group: tuple[Phrase, ...]) -> dict[str, tuple[Phrase, ...]]:
+    out: dict[str, list[Phrase]] = {}
+    for p in group:
+        out.setdefault(p[-1], []).append(p)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _find(toks: list[str], group: tuple[Phrase, ...]) -> list[tuple[int, Phrase]]:
-    return [(i, p) for i in range(len(toks)) for p in group if _at(toks, i, p)]
+    index = _by_first(group)
+    return [(i, p) for i, t in enumerate(toks) for p in index.get(t, ()) if _at(toks, i, p)]
 
 
 def _ends_at(toks: list[str], end: int, group: tuple[Phrase, ...]) -> bool:
     """A phrase of `group` ends just before token `end`."""
-    return any(end - len(p) >= 0 and _at(toks, end - len(p), p) for p in group)
+    if end <= 0 or end > len(toks):
+        return False
+    return any(end - len(p) >= 0 and _at(toks, end - len(p), p) for p in _by_last(group).get(toks[end - 1], ()))
 
 
 def _near_before(toks: list[str], i: int, group: tuple[Phrase, ...], window: int) -> bool:

@@ -19,7 +19,7 @@ Everything is pure: no I/O, model, clock or randomness.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -294,7 +294,7 @@ def _say(q: Qualifier) -> str:
 
 
 def judge_claim(claim: Claim, book: Any, facts: PatientFacts, question_values: frozenset[float] = frozenset(),
-                guideline_claims: Sequence[Claim] = ()) -> Verdict:
+                guideline_claims: Sequence[Claim] | Callable[[], Sequence[Claim]] = ()) -> Verdict:
     """Compare one claim with every rule's asserts (contradictions first), then the closed world."""
     merged = facts.model_dump()
     merged.update(claim.population)
@@ -356,7 +356,8 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
     return "agree", ""
 
 
-def _closed_world(claim: Claim, book: Any, merged: dict[str, Any], guideline_claims: Sequence[Claim]) -> Verdict | None:
+def _closed_world(claim: Claim, book: Any, merged: dict[str, Any],
+                  guideline_claims: Sequence[Claim] | Callable[[], Sequence[Claim]]) -> Verdict | None:
     """A recommendation put in JSH's mouth that no assert and no guideline-tier source sentence makes."""
     if claim.stance not in ("recommended", "required") or not claim.interventions:
         return None
@@ -370,7 +371,7 @@ def _closed_world(claim: Claim, book: Any, merged: dict[str, Any], guideline_cla
                 unsupported -= _supports(a, claim, merged)
     if not unsupported:
         return None
-    for g in guideline_claims:
+    for g in (guideline_claims() if callable(guideline_claims) else guideline_claims):  # (read only when needed)
         if g.polarity > 0 and g.stance in POSITIVE and all(_names(g, c, members=False) for c in unsupported):
             if not any(_known(merged.get(k)) and _known(v) and not _matches(merged[k], v)
                        for k, v in g.population.items() if k in ("ph_status", "lineage", "age_band", "phase")):
@@ -429,13 +430,19 @@ def judge_sentence(sentence: str, book: Any, facts: PatientFacts, *, question: s
                    retrieved: Sequence[Chunk] = (), cited_text: str = "") -> Verdict:
     """The first non-agreeing verdict among the sentence's claims (else agree / unrelated)."""
     qv = question_values(question, facts)
-    gclaims = guideline_claims(retrieved)
+    gclaims: list[Claim] = []
+
+    def lazy() -> list[Claim]:
+        if not gclaims:
+            gclaims.extend(guideline_claims(retrieved))
+        return gclaims
+
     out: Verdict | None = None
     for claim in read_claims(sentence):
         extra = _extras(claim, cited_text)
         if extra is not None:
             return extra
-        v = judge_claim(claim, book, facts, qv, gclaims)
+        v = judge_claim(claim, book, facts, qv, lazy)
         if v.kind in ("contradict", "unsupported"):
             return v
         if out is None or (out.kind == "unrelated" and v.kind == "agree"):
