@@ -58,6 +58,43 @@ def chunk_terms(chunk_text: str) -> set[str]:
     return toks | _spans(chunk_text)
 
 
+#: The patient's own markers: an answer may repeat them from the question without a source saying them.
+PATIENT_TERMS = frozenset({"ph_pos", "ph_neg", "b_all", "t_all", "cd19_pos", "cd19_neg", "cd22_pos", "cd22_neg", "cr1",
+                           "cr2", "aya", "t315i"})
+
+
+def facts_terms(facts: PatientFacts) -> frozenset[str]:
+    """The patient's facts as key terms ("cd22_neg", "ph_pos", "aya"): an answer may repeat them.
+
+    >>> sorted(facts_terms(PatientFacts(ph_status="positive", cd22=False, age_band="aya")))
+    ['aya', 'cd22_neg', 'ph_pos']
+    """
+    out = {"ph_pos" if facts.ph_status == "positive" else "ph_neg" if facts.ph_status == "negative" else "",
+           {"B": "b_all", "T": "t_all"}.get(facts.lineage or "", ""),
+           "aya" if facts.age_band == "aya" else "", "t315i" if facts.t315i else "",
+           facts.phase if facts.phase in ("cr1", "cr2") else ""}
+    for cd in ("cd19", "cd22"):
+        v = getattr(facts, cd)
+        out.add("" if v is None else f"{cd}_pos" if v else f"{cd}_neg")
+    return frozenset(out - {""})
+
+
+def claim_free(sentence_body: str) -> bool:
+    """A sentence with no clinical content: no concept of the lexicon, no number, no stance ("I'm sorry you are
+    facing this", "your team will go through the plan with you"). It states nothing a source must support."""
+    from assistant.claims import read_claims
+    from assistant.concepts import concept_ids
+
+    body = strip_lead(sentence_body)
+    if any(ch.isdigit() for ch in body) or concept_ids(body.lower()) - _FRAMING_CONCEPTS:
+        return False
+    return all(c.stance is None and not c.grades for c in read_claims(body))
+
+
+#: Concepts that frame a sentence without making it clinical (people, the act of asking).
+_FRAMING_CONCEPTS = frozenset({"relative", "child", "acquaintance", "he_is", "she_is", "they_are", "medicine"})
+
+
 #: Share of a sentence's content words that its cited chunks must contain (paraphrase allowed, not invention).
 MIN_CONTENT_COVERAGE = 0.5
 
@@ -71,13 +108,14 @@ def _value(term: str) -> float | None:
         return None
 
 
-def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *,
-                      given: frozenset[float] = frozenset()) -> set[str]:
+def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: frozenset[float] = frozenset(),
+                      given_terms: frozenset[str] = frozenset()) -> set[str]:
     """Terms of the sentence absent from every cited chunk (clinical key terms always; other content words
     when fewer than half of them occur in the cited text). Numbers in `given` (the patient's age, MRD level and
-    other values of the question) need not be in the source: the answer repeats them."""
+    other values of the question) and the patient's own markers in `given_terms` ("CD22-negative", "T315I") need
+    not be in the source: the answer repeats them."""
     body = strip_lead(sentence_body)
-    needed = {t for t in key_terms(body) if _value(t) is None or _value(t) not in given}
+    needed = {t for t in key_terms(body) if (_value(t) is None or _value(t) not in given) and t not in given_terms}
     have: set[str] = set()
     for c in chunks:
         have |= chunk_terms(c.text)
@@ -192,10 +230,13 @@ def check_citations(
     issues: list[Issue] = []
     by_id = chunks_by_id(retrieved)
     given = question_values(question, facts)
+    patient_terms = (frozenset(key_terms(question)) & PATIENT_TERMS) | facts_terms(facts)
     for line in parse_lines(draft.answer):
         for s in line.sentences:
             if not s.is_fact:
                 continue
+            if claim_free(s.body):
+                continue  # "I'm sorry you're facing this", "ask your team at the next visit": no clinical claim
             if not s.markers:
                 issues.append(Issue(
                     finding=RuleFinding(rule_id="CIT-MARKER-001", severity="block",
@@ -214,7 +255,9 @@ def check_citations(
                 if len(bad) == len(s.markers):
                     continue
             good = cited_chunks(s, draft, retrieved)
-            missing = (unsupported_terms(s.body, good, given=given) or altered_terms(s.body, good, given=given)
+            if not good and claim_free(s.body):
+                continue
+            missing = (unsupported_terms(s.body, good, given=given, given_terms=patient_terms) or altered_terms(s.body, good, given=given)
                        or copied_from_elsewhere(s.body, good, retrieved))
             if missing:
                 issues.append(Issue(

@@ -378,7 +378,8 @@ def _frames_agree(rule: GuidelineRule, body: str, facts: PatientFacts, book: Rul
     on its wording ("No: ... does not recommend ...") is not a contradiction."""
     from assistant.rules.frames import agrees_with
 
-    return agrees_with(rule, body, book, facts)
+    # (rules that share the statement share its claims: one set of asserts speaks for all of them)
+    return any(agrees_with(r, body, book, facts) for r in book.rules if r.statement == rule.statement)
 
 
 _NEG_CUE = re.compile(r"\b(?:not|no|never|without|neither|nor)\b|n['’]t\b", re.IGNORECASE)
@@ -401,6 +402,10 @@ def _statement_tokens(statement: str) -> frozenset[str]:
     return frozenset(tokenize(statement))
 
 
+#: Words of the guideline's name: a paraphrase that says "the guideline" for "the JSH 2023 guideline" changes nothing.
+_NAME_TERMS = frozenset({"2023"})
+
+
 def distortion(rule: GuidelineRule, sentence_body: str) -> str | None:
     """A sentence that is a near copy of the rule's statement but flips its polarity or changes its drugs,
     numbers or conditions misquotes the guideline. Returns why, or None.
@@ -418,7 +423,7 @@ def distortion(rule: GuidelineRule, sentence_body: str) -> str | None:
     (sa, na), (sb, nb) = _polarity(sentence_body), _polarity(rule.statement)
     if na != nb or (sa and sb and set(sa) != set(sb)):
         return "negates the guideline statement"
-    ka, kb = key_terms(sentence_body), key_terms(rule.statement)
+    ka, kb = key_terms(sentence_body) - _NAME_TERMS, key_terms(rule.statement) - _NAME_TERMS
     if ka != kb:
         changed = sorted(ka ^ kb)
         return "changes " + ", ".join(changed) + " in the guideline statement"
