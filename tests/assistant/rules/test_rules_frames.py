@@ -247,3 +247,42 @@ def test_verdict_is_pass_only_when_nothing_changed(by_section) -> None:
                    Draft(answer=f"{good}[1]", citations=[cite(post, 1)]), [post])
     assert result.verdict == "pass", result.findings
     assert result.draft.answer == f"{good}[1]"
+
+
+# ---------------------------------------------------------------------------------------------- generated-answer styles
+
+
+@pytest.mark.parametrize(("section", "needle", "sentence", "facts", "question"), [
+    ("jsh2023-all/ph-pos/post-hsct-tki", "does not recommend prophylactic TKI",
+     "No: for adults with Ph-positive ALL who are MRD-negative after allo-HSCT, the JSH 2023 guideline does not "
+     "recommend prophylactic TKI maintenance.",
+     {"ph_status": "positive", "transplant": "done", "mrd_status": "negative", "phase": "post_hsct"},
+     "Ph+ ALL after allo-HSCT, MRD negative: prophylactic dasatinib?"),
+    ("jsh2023-all/cns-prophylaxis", "Cranial irradiation is not required",
+     "Cranial irradiation is not required for every adult; the guideline accepts it as an option for patients at "
+     "high risk.", {}, "Is cranial irradiation needed for all adults?"),
+    ("jsh2023-all/ph-pos/older", "TKI plus a corticosteroid",
+     "At 72, she is in the group aged 65 or older, for whom the JSH 2023 guideline recommends induction with a TKI "
+     "plus a corticosteroid.", {"ph_status": "positive", "age": 72, "age_band": "65+"}, "72F Ph+ ALL, what induction?"),
+])
+def test_correct_generated_sentences_pass_untouched(by_section, section, needle, sentence, facts, question) -> None:
+    """The issue's false alarms: a "No:" opening, a paraphrase of a two-part rule, the patient's age repeated."""
+    chunk = _chunk_with(by_section, section, needle)
+    result = check(question, PatientFacts(**facts), Draft(answer=f"{sentence}[1]", citations=[cite(chunk, 1)]),
+                   [chunk])
+    assert result.verdict == "pass", result.findings
+    assert result.draft.answer == f"{sentence}[1]"
+
+
+def test_a_framing_sentence_needs_no_source_but_a_claim_does(by_section) -> None:
+    chunk = _chunk_with(by_section, "jsh2023-all/ph-pos/tki-maintenance", "at least 5 years")
+    kind = "I'm sorry you are both facing this."
+    fact = ("For adults with Ph-positive ALL who do not undergo allo-HSCT in CR1, the guideline recommends continuing "
+            "TKI maintenance for at least 5 years.")
+    facts = PatientFacts(ph_status="positive", transplant="not_done")
+    ok = check("How long is TKI maintenance?", facts,
+               Draft(answer=f"{kind} {fact}[1]", citations=[cite(chunk, 1)]), [chunk])
+    assert ok.verdict == "pass" and kind in ok.draft.answer, ok.findings
+    bad = check("How long is TKI maintenance?", facts,
+                Draft(answer=f"{kind} TKI maintenance may be stopped early.", citations=[]), [chunk])
+    assert "CIT-MARKER-001" in {f.rule_id for f in bad.findings}
