@@ -83,6 +83,7 @@ class Claim:
     targets: tuple[tuple[str, frozenset[str]], ...] = ()
     grades: tuple[str, ...] = ()
     trials: bool = False
+    ranked: bool = False  # the sentence ranks treatments ("X first, Y kept for later")
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -121,6 +122,7 @@ class Vocabulary:
     negation: tuple[Phrase, ...]
     dose_units: frozenset[str]
     split_suffixes: tuple[str, ...] = ()
+    ranking: tuple[Phrase, ...] = ()
 
 
 def _ph(items: list[Any]) -> tuple[Phrase, ...]:
@@ -164,7 +166,8 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         grade_prefixes=_ph(data["grades"]["prefixes"]), grade_values=frozenset(str(v) for v in data["grades"]["values"]),
         target_cues=_ph(data["targets"]), antigens=frozenset(data["antigens"]),
         negation=lex.context.negated_before, dose_units=dose_units,
-        split_suffixes=tuple(str(x) for x in data.get("split_suffixes") or []))
+        split_suffixes=tuple(str(x) for x in data.get("split_suffixes") or []),
+        ranking=_ph(data.get("ranking") or []))
 
 
 # ------------------------------------------------------------------------------------------ token helpers
@@ -481,6 +484,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     claims: list[Claim] = []
     prev_interventions: tuple[str, ...] = ()
     whole_attr = _attribution(toks, 0, len(toks), voc, trials)
+    ranked = bool(_find(toks, voc.ranking))
     for (a, b), (stance, _) in zip(_clauses(toks, voc), stances):
         inside = [m for m in mentions if a <= m.start < b]
         contrast_at = [i + len(p) for i, p in _find(toks[a:b], voc.contrast)]
@@ -509,7 +513,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             stance=stance, polarity=polarity, hedged=hedged,
             universal=bool(_find(toks[a:b], voc.universal)),
             qualifiers=tuple(_qualifiers(toks[max(0, a - 1):b], voc)), attribution=attribution, setting=setting,
-            targets=targets, grades=grades, trials=trials))
+            targets=targets, grades=grades, trials=trials, ranked=ranked))
         if interventions:
             prev_interventions = interventions
     return tuple(claims)

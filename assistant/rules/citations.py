@@ -79,6 +79,15 @@ def facts_terms(facts: PatientFacts) -> frozenset[str]:
     return frozenset(out - {""})
 
 
+def _makes_claim(body: str) -> bool:
+    """The sentence states a position, a number, a target or a grade (its wording must then come from its source);
+    "eligibility and timing are decided with the transplant team" states none."""
+    from assistant.claims import read_claims
+
+    return any(c.stance or c.qualifiers or c.targets or c.grades for c in read_claims(body)) or any(
+        ch.isdigit() for ch in body)
+
+
 def claim_free(sentence_body: str) -> bool:
     """A sentence with no clinical content: no concept of the lexicon, no number, no stance ("I'm sorry you are
     facing this", "your team will go through the plan with you"). It states nothing a source must support."""
@@ -121,7 +130,7 @@ def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: fro
         have |= chunk_terms(c.text)
     missing = {t for t in needed if t not in have}
     content = set(tokenize(body, fix_typos=False))
-    if len(content) >= 4:
+    if len(content) >= 4 and _makes_claim(body):
         absent = {t for t in content if t not in have}
         if len(absent) / len(content) > 1 - MIN_CONTENT_COVERAGE:
             missing |= absent

@@ -92,6 +92,8 @@ class Assert(BaseModel):
     targets: dict[str, str] = Field(default_factory=dict, description="drug concept -> the antigen it binds")
     unless_named: list[str] = Field(default_factory=list, description="Not about a sentence naming one of these "
                                                                        "(the exception the guideline names)")
+    no_ranking: bool = Field(default=False, description="The guideline does not rank the `about` treatments: a "
+                                                          "sentence ranking them contradicts it")
     universal: bool = Field(default=True, description="Holds for every patient of the population (false: only "
                                                       "for some, e.g. high-risk patients or those eligible)")
     why: str = ""
@@ -323,6 +325,10 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
             want = a.targets.get(drug)
             if want is not None and want not in antigens:
                 return "contradict", f"{drug} binds {want.upper()}, not {'/'.join(sorted(antigens)).upper()}"
+    if a.no_ranking:
+        if claim.ranked and all(_level(claim, c) == "exact" for c in a.about):
+            return "contradict", a.why or "the guideline does not rank these treatments"
+        return None
     level = _about(claim, a)
     if level is None:
         return None

@@ -84,6 +84,18 @@ def banned_content(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _evidence_matching_a_rule(text: str) -> bool:
+    """A trial result said to match a JSH recommendation that a rule does make ("TOWER ... matches the JSH 2023
+    recommendation of blinatumomab for relapsed CD19-positive B-ALL"): evidence framing, and its claim frames agree
+    with a rule (a recommendation no rule makes is the frame checker's to remove)."""
+    from assistant.rules.frames import judge_sentence
+    from assistant.rules.logic import default_rulebook
+
+    if not _EVIDENCE_FRAME_RE.search(text):
+        return False
+    return judge_sentence(text, default_rulebook(), PatientFacts()).kind == "agree"
+
+
 def check_tiers(question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]) -> list[Issue]:
     issues: list[Issue] = []
     for line in parse_lines(draft.answer):
@@ -101,7 +113,7 @@ def check_tiers(question: str, facts: PatientFacts, draft: Draft, retrieved: Seq
             if not chunks:
                 continue
             tiers = {c.tier for c in chunks}
-            if claims_recommendation(text) and "guideline" not in tiers:
+            if claims_recommendation(text) and "guideline" not in tiers and not _evidence_matching_a_rule(text):
                 issues.append(Issue(finding=RuleFinding(
                     rule_id="TIER-REC-001", severity="block",
                     message=f"A 'recommended' statement cited only {'/'.join(sorted(tiers))} sources; removed",
