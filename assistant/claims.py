@@ -122,6 +122,8 @@ class Vocabulary:
     negation: tuple[Phrase, ...]
     dose_units: frozenset[str]
     split_suffixes: tuple[str, ...] = ()
+    grade_phrases: tuple[Phrase, ...] = ()
+    grade_absence: tuple[Phrase, ...] = ()
     ranking: tuple[Phrase, ...] = ()
 
 
@@ -167,7 +169,8 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         target_cues=_ph(data["targets"]), antigens=frozenset(data["antigens"]),
         negation=lex.context.negated_before, dose_units=dose_units,
         split_suffixes=tuple(str(x) for x in data.get("split_suffixes") or []),
-        ranking=_ph(data.get("ranking") or []))
+        ranking=_ph(data.get("ranking") or []), grade_phrases=_ph(data["grades"].get("phrases") or []),
+        grade_absence=_ph(data["grades"].get("absence") or []))
 
 
 # ------------------------------------------------------------------------------------------ token helpers
@@ -425,7 +428,7 @@ def _without(text: str, toks: list[str], drop: set[int]) -> str:
 def _targets(toks: list[str], mentions: list[Any], voc: Vocabulary) -> list[tuple[str, frozenset[str]]]:
     """(drug, antigens) for each antibody said to bind antigens ("targets CD19", "anti-CD22", "CD19-directed"):
     an antigen belongs to the nearest drug before it in its clause (else the nearest after it)."""
-    drugs = sorted((m for m in mentions if m.kind == "drug"), key=lambda m: m.start)
+    drugs = sorted((m for m in mentions if m.kind in ("drug", "treatment")), key=lambda m: m.start)
     found: dict[str, set[str]] = {}
     for k, t in enumerate(toks):
         antigen = next((g for g in voc.antigens if t == g or t.startswith((g + "-", "anti-" + g))), None)
@@ -443,8 +446,10 @@ def _targets(toks: list[str], mentions: list[Any], voc: Vocabulary) -> list[tupl
 
 def _grades(toks: list[str], voc: Vocabulary) -> list[str]:
     out = []
+    if not _find(toks, voc.grade_absence):
+        out.extend(" ".join(p) for _, p in _find(toks, voc.grade_phrases))
     for i, t in enumerate(toks):
-        if t.startswith("cq") and t[2:].isdigit():
+        if t.startswith("cq") and t[2:].lstrip("-#").isdigit():
             out.append(t)
             continue
         for p in voc.grade_prefixes:

@@ -296,21 +296,28 @@ def _say(q: Qualifier) -> str:
 
 
 def judge_claim(claim: Claim, book: Any, facts: PatientFacts, question_values: frozenset[float] = frozenset(),
-                guideline_claims: Sequence[Claim] | Callable[[], Sequence[Claim]] = ()) -> Verdict:
+                guideline_claims: Sequence[Claim] | Callable[[frozenset[str]], Sequence[Claim]] = ()) -> Verdict:
     """Compare one claim with every rule's asserts (contradictions first), then the closed world."""
     merged = facts.model_dump()
     merged.update(claim.population)
     if "age" not in claim.population and "age_band" in claim.population:
         merged["age"] = None
     agreed: Verdict | None = None
+    found: list[tuple[tuple[int, int, int], Verdict]] = []
     for rule in book.rules:
         for a in rule.asserts:
             v = _compare(claim, a, merged, question_values)
             if v is None:
                 continue
             if v[0] == "contradict":
-                return Verdict(kind="contradict", rule_id=rule.id, why=v[1] or a.why, claim=claim.text)
+                # the most specific rule speaks: one whose numbers, population and subject the sentence names
+                specific = (int(bool(a.qualifiers and claim.qualifiers)), len(a.about),
+                            max((len(p) for p in a.populations()), default=0))
+                found.append((specific, Verdict(kind="contradict", rule_id=rule.id, why=v[1] or a.why,
+                                                claim=claim.text)))
             agreed = agreed or Verdict(kind="agree", rule_id=rule.id, claim=claim.text)
+    if found:
+        return max(found, key=lambda t: t[0])[1]
     unsupported = _closed_world(claim, book, merged, guideline_claims)
     if unsupported is not None:
         return unsupported
@@ -325,6 +332,13 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
             want = a.targets.get(drug)
             if want is not None and want not in antigens:
                 return "contradict", f"{drug} binds {want.upper()}, not {'/'.join(sorted(antigens)).upper()}"
+        # "blinatumomab for CD22-positive B-ALL": the population names another antigen than the drug's target
+        stated = {k for k in ("cd19", "cd22") if claim.population.get(k) is True}
+        for drug in claim.interventions:
+            want = a.targets.get(drug)
+            if want is not None and stated and want not in stated and claim.polarity > 0:
+                return "contradict", (f"{drug} targets {want.upper()}; it is not given for "
+                                      f"{'/'.join(sorted(stated)).upper()}-positive disease on that account")
     if a.no_ranking:
         if claim.ranked and all(_level(claim, c) == "exact" for c in a.about):
             return "contradict", a.why or "the guideline does not rank these treatments"
@@ -363,7 +377,7 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
 
 
 def _closed_world(claim: Claim, book: Any, merged: dict[str, Any],
-                  guideline_claims: Sequence[Claim] | Callable[[], Sequence[Claim]]) -> Verdict | None:
+                  guideline_claims: Sequence[Claim] | Callable[[frozenset[str]], Sequence[Claim]]) -> Verdict | None:
     """A recommendation put in JSH's mouth that no assert and no guideline-tier source sentence makes."""
     if claim.stance not in ("recommended", "required") or not claim.interventions:
         return None
@@ -377,7 +391,8 @@ def _closed_world(claim: Claim, book: Any, merged: dict[str, Any],
                 unsupported -= _supports(a, claim, merged)
     if not unsupported:
         return None
-    for g in (guideline_claims() if callable(guideline_claims) else guideline_claims):  # (read only when needed)
+    for g in (guideline_claims(frozenset(unsupported)) if callable(guideline_claims)
+              else guideline_claims):  # (read only when needed)
         if g.polarity > 0 and g.stance in POSITIVE and all(_names(g, c, members=False) for c in unsupported):
             if not any(_known(merged.get(k)) and _known(v) and not _matches(merged[k], v)
                        for k, v in g.population.items() if k in ("ph_status", "lineage", "age_band", "phase")):
@@ -412,15 +427,28 @@ def _supports(a: Assert, claim: Claim, merged: dict[str, Any]) -> set[str]:
 
 
 @lru_cache(maxsize=4096)
-def _chunk_claims(text: str) -> tuple[Claim, ...]:
+def _chunk_claims(text: str, concepts: frozenset[str]) -> tuple[Claim, ...]:
+    """Claims of the chunk's sentences that name one of `concepts` (found by their lexicon forms first: reading
+    every sentence of every source would cost more than the answer's own check)."""
     from assistant.text import chunk_sentences
 
-    return tuple(c for s in chunk_sentences(text) for c in read_claims(s))
+    forms = [f for c in concepts for f in _forms(c)]
+    return tuple(c for s in chunk_sentences(text) if any(f in s.lower() for f in forms) for c in read_claims(s))
 
 
-def guideline_claims(retrieved: Sequence[Chunk]) -> list[Claim]:
-    """Positive claims of the guideline-tier sentences among the sources (they may recommend what no rule states)."""
-    return [c for ch in retrieved if ch.tier == "guideline" for c in _chunk_claims(ch.text) if c.polarity > 0]
+@lru_cache(maxsize=512)
+def _forms(concept: str) -> tuple[str, ...]:
+    from assistant.concepts import load_lexicon
+
+    lex = load_lexicon()
+    return tuple({" ".join(f.tokens) for fs in lex.forms.values() for f in fs if f.concept.id == concept})
+
+
+def guideline_claims(retrieved: Sequence[Chunk], concepts: frozenset[str] = frozenset()) -> list[Claim]:
+    """Positive claims of the guideline-tier sentences among the sources that name one of `concepts` (they may
+    recommend what no rule states)."""
+    return [c for ch in retrieved if ch.tier == "guideline" for c in _chunk_claims(ch.text, concepts)
+            if c.polarity > 0]
 
 
 def question_values(question: str, facts: PatientFacts) -> frozenset[float]:
@@ -436,12 +464,8 @@ def judge_sentence(sentence: str, book: Any, facts: PatientFacts, *, question: s
                    retrieved: Sequence[Chunk] = (), cited_text: str = "") -> Verdict:
     """The first non-agreeing verdict among the sentence's claims (else agree / unrelated)."""
     qv = question_values(question, facts)
-    gclaims: list[Claim] = []
-
-    def lazy() -> list[Claim]:
-        if not gclaims:
-            gclaims.extend(guideline_claims(retrieved))
-        return gclaims
+    def lazy(concepts: frozenset[str]) -> list[Claim]:
+        return guideline_claims(retrieved, concepts)
 
     out: Verdict | None = None
     for claim in read_claims(sentence):
