@@ -20,6 +20,8 @@ a *false contradiction* is a guideline-rule or claim finding on a correct answer
 
     >>> renumber_markers("A.[1] B.[2][3]", {1: 4, 2: 1, 3: 1})
     'A.[4] B.[1]'
+    >>> renumber_markers("A [1, 2].", {1: 3, 2: 5})
+    'A [3][5].'
 """
 
 from __future__ import annotations
@@ -105,11 +107,13 @@ def renumber_markers(answer: str, mapping: dict[int, int]) -> str:
         if answer[i] == "[":
             j = answer.find("]", i)
             inner = answer[i + 1:j] if j > 0 else ""
-            if inner.isdigit():
-                n = mapping.get(int(inner), int(inner))
-                if n not in last_run:
-                    out.append(f"[{n}]")
-                    last_run.append(n)
+            parts = [x.strip() for x in inner.split(",")]
+            if inner and all(x.isdigit() for x in parts):  # "[1]", "[1, 2]"
+                for x in parts:
+                    n = mapping.get(int(x), int(x))
+                    if n not in last_run:
+                        out.append(f"[{n}]")
+                        last_run.append(n)
                 i = j + 1
                 continue
         last_run = [] if not answer[i].isspace() else last_run
