@@ -123,6 +123,7 @@ class Vocabulary:
     dose_units: frozenset[str]
     split_suffixes: tuple[str, ...] = ()
     grade_phrases: tuple[Phrase, ...] = ()
+    split_prefixes: tuple[str, ...] = ()
     grade_absence: tuple[Phrase, ...] = ()
     ranking: tuple[Phrase, ...] = ()
 
@@ -170,7 +171,8 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         negation=lex.context.negated_before, dose_units=dose_units,
         split_suffixes=tuple(str(x) for x in data.get("split_suffixes") or []),
         ranking=_ph(data.get("ranking") or []), grade_phrases=_ph(data["grades"].get("phrases") or []),
-        grade_absence=_ph(data["grades"].get("absence") or []))
+        grade_absence=_ph(data["grades"].get("absence") or []),
+        split_prefixes=tuple(str(x) for x in data.get("split_prefixes") or []))
 
 
 # ------------------------------------------------------------------------------------------ token helpers
@@ -471,6 +473,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     lower = sentence.lower().replace("**", " ")
     for suffix in voc.split_suffixes:  # "HD-MTX-containing" names HD-MTX
         lower = lower.replace(suffix, " " + suffix[1:])
+    for prefix in voc.split_prefixes:  # "post-transplant" is after the transplant
+        lower = lower.replace(" " + prefix, " " + prefix[:-1] + " ")
     toks = tokens(lower)
     skip = _strip_opener(toks, voc)
     text = lower
@@ -482,7 +486,9 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     mentions = [m for m in reading.mentions if not m.other_person]
     original = sentence[len(sentence) - len(text):] if len(sentence) == len(lower) else text
     stances = [_stance(toks, a, b, voc) for a, b in _clauses(toks, voc)]
-    population = stated_facts(_without(original, toks, {k for _, span in stances for k in span}))
+    population = dict(stated_facts(_without(original, toks, {k for _, span in stances for k in span})))
+    if "transplant" not in population and any(m.concept == "allo_hsct" and m.historical for m in mentions):
+        population["transplant"] = "done"  # "prophylactic TKI after allo-HSCT": the transplant is behind them
     trials = names_trial(sentence)
     targets = tuple(_targets(toks, mentions, voc))
     grades = tuple(_grades(toks, voc))

@@ -91,7 +91,9 @@ def _evidence_matching_a_rule(text: str) -> bool:
     from assistant.rules.frames import judge_sentence
     from assistant.rules.logic import default_rulebook
 
-    if not _EVIDENCE_FRAME_RE.search(text):
+    from assistant.text import names_trial
+
+    if not (_EVIDENCE_FRAME_RE.search(text) or names_trial(text)):
         return False
     return judge_sentence(text, default_rulebook(), PatientFacts()).kind == "agree"
 
