@@ -84,6 +84,7 @@ class Claim:
     grades: tuple[str, ...] = ()
     trials: bool = False
     ranked: bool = False  # the sentence ranks treatments ("X first, Y kept for later")
+    exemplified: bool = False  # drugs are named as examples of their class ("imatinib or another TKI")
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -124,6 +125,8 @@ class Vocabulary:
     split_suffixes: tuple[str, ...] = ()
     grade_phrases: tuple[Phrase, ...] = ()
     split_prefixes: tuple[str, ...] = ()
+    examples: tuple[Phrase, ...] = ()
+    pronouns: frozenset[str] = frozenset()
     grade_absence: tuple[Phrase, ...] = ()
     ranking: tuple[Phrase, ...] = ()
 
@@ -172,7 +175,8 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         split_suffixes=tuple(str(x) for x in data.get("split_suffixes") or []),
         ranking=_ph(data.get("ranking") or []), grade_phrases=_ph(data["grades"].get("phrases") or []),
         grade_absence=_ph(data["grades"].get("absence") or []),
-        split_prefixes=tuple(str(x) for x in data.get("split_prefixes") or []))
+        split_prefixes=tuple(str(x) for x in data.get("split_prefixes") or []),
+        examples=_ph(data.get("examples") or []), pronouns=frozenset(str(w) for w in data.get("pronouns") or []))
 
 
 # ------------------------------------------------------------------------------------------ token helpers
@@ -506,7 +510,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         denied = {id(m) for m in treat if m.negated or _denied(toks, m.start, voc)}
         interventions = _most_specific(m.concept for m in treat if id(m) not in denied and not m.historical)
         negated = tuple(dict.fromkeys(m.concept for m in treat if id(m) in denied))
-        if not interventions and not negated and prev_interventions:
+        if not interventions and not negated and prev_interventions and voc.pronouns & set(toks[a:b]):
             interventions = prev_interventions  # "...; the guideline accepts it as an option"
         hedged = bool(_find(toks[a:b], voc.hedges))
         if hedged and stance == "recommended":
@@ -524,7 +528,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             stance=stance, polarity=polarity, hedged=hedged,
             universal=bool(_find(toks[a:b], voc.universal)),
             qualifiers=tuple(_qualifiers(toks[max(0, a - 1):b], voc)), attribution=attribution, setting=setting,
-            targets=targets, grades=grades, trials=trials, ranked=ranked))
+            targets=targets, grades=grades, trials=trials, ranked=ranked,
+            exemplified=bool(_find(toks[a:b], voc.examples))))
         if interventions:
             prev_interventions = interventions
     return tuple(claims)

@@ -75,7 +75,7 @@ def check(
             break
         draft = repair(draft, actionable, retrieved)
         repaired = True
-    grounded = bool(fact_sentences(draft.answer))
+    grounded = any(s.markers for s in fact_sentences(draft.answer))  # (a framing sentence alone grounds nothing)
     severities = {f.severity for f in findings}
     if not grounded:
         verdict: Verdict = "refused"

@@ -246,6 +246,25 @@ def _stance_for(claim: Claim, a: Assert) -> str | None:
     return claim.stance
 
 
+#: A stance and its opposite, for a claim stated on the other side of a threshold ("below 0.01 %: not high risk").
+_OPPOSITE = {"high_risk": "not_high_risk", "not_high_risk": "high_risk"}
+
+
+def _below(claim: Claim, a: Assert, stance: str | None) -> str | None:
+    """The claim's stance as if stated on the assert's side of its threshold: "MRD below 0.01 % is not high risk"
+    says what "0.01 % or more is high risk" says."""
+    spec = next((q for q in a.qualifiers if q.kind == "threshold"), None)
+    if spec is None or stance not in _OPPOSITE:
+        return stance
+    lower = spec.op in (">", ">=")
+    for q in claim.qualifiers:
+        if q.kind == "threshold" and q.op in ("<", "<=", ">", ">="):
+            if (q.op in ("<", "<=")) == lower:
+                return _OPPOSITE[stance]
+            return stance
+    return stance
+
+
 def _names_negated(claim: Claim, concept: str) -> bool:
     neg = set(claim.negated) | set(claim.contrasted)
     return concept in neg or any(c in neg for c in broader_chain(concept)[1:])
@@ -350,7 +369,7 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
     if setting and claim.setting and claim.setting != setting:
         return None
     fit = population_fit(a, merged)
-    stance = _stance_for(claim, a)
+    stance = _below(claim, a, _stance_for(claim, a))
     if stance is not None and fit != "none":
         conflicts = CONFLICTS.get(a.stance, frozenset())
         if claim.universal and not a.universal:
@@ -419,8 +438,11 @@ def _supports(a: Assert, claim: Claim, merged: dict[str, Any]) -> set[str]:
         return set()
     allowed = [*a.about, *a.with_]
     # the sentence's treatment is the assert's, or a class of it ("a TKI" for "dasatinib"); a member of the assert's
-    # class is not ("ponatinib" for "a TKI")
-    return {c for c in claim.interventions if any(c == x or c in broader_chain(x)[1:] for x in allowed)}
+    # class is not ("ponatinib" for "a TKI"), unless the sentence gives it as an example of the class it names
+    # ("imatinib or another TKI")
+    return {c for c in claim.interventions if any(
+        c == x or c in broader_chain(x)[1:]
+        or (claim.exemplified and x in broader_chain(c)[1:] and x in claim.concepts) for x in allowed)}
 
 
 # ------------------------------------------------------------------------------------------ the checker
