@@ -398,8 +398,9 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
 def _closed_world(claim: Claim, book: Any, merged: dict[str, Any],
                   guideline_claims: Sequence[Claim] | Callable[[frozenset[str]], Sequence[Claim]]) -> Verdict | None:
     """A recommendation put in JSH's mouth that no assert and no guideline-tier source sentence makes."""
-    if claim.stance not in ("recommended", "required") or not claim.interventions:
-        return None
+    if not claim.interventions or not (claim.stance in ("recommended", "required")
+                                       or (claim.stance == "option" and "jsh" in claim.attribution)):
+        return None  # (an option is a recommendation to close over when JSH is named as listing it)
     voiced = "jsh" in claim.attribution or not (claim.attribution - {"trial"})
     if not voiced or ("trial" in claim.attribution and "jsh" not in claim.attribution):
         return None
@@ -427,11 +428,13 @@ def _closed_world(claim: Claim, book: Any, merged: dict[str, Any],
 
 def _supports(a: Assert, claim: Claim, merged: dict[str, Any]) -> set[str]:
     """The claim's treatments this (positive) assert recommends for the claim's population."""
-    if not any(_names(claim, c, members=False) for c in a.about):
+    if not any(_names(claim, c, members=False) or c in claim.concepts for c in a.about):
         return set()
     setting = _setting_of(a)
     if setting and claim.setting and claim.setting != setting:
         return set()
+    if setting == "relapsed" and claim.setting is None and not _known(merged.get("phase")) and "jsh" in claim.attribution:
+        return set()  # a relapse-only recommendation, stated with no relapse in sight
     if population_fit(a, merged) == "none" or (claim.universal and not a.universal):
         return set()
     if claim.stance == "required" and a.stance != "required":
