@@ -167,6 +167,10 @@ def test_qualifiers_are_compared_numerically(spec, sentence, bad) -> None:
      {UNSUPPORTED_ID}),
     ("Dasatinib is the JSH 2023 recommended TKI for newly diagnosed Ph-positive ALL.",
      {"ph_status": "positive"}, {UNSUPPORTED_ID}),
+    ("The guideline lists CAR T-cell therapy as an option for relapsed T-ALL.", {"lineage": "T", "phase": "relapsed"},
+     None),
+    ("The JSH 2023 guideline recommends inotuzumab first, with blinatumomab kept for later lines.",
+     {"lineage": "B", "phase": "relapsed"}, {"RR-TARGETNEG-022"}),
 ])
 def test_recommendations_put_in_jsh_mouth_must_be_backed(sentence, facts, rule_ids) -> None:
     v = judge_sentence(sentence, BOOK, PatientFacts(**facts))
@@ -184,6 +188,16 @@ def test_recommendations_put_in_jsh_mouth_must_be_backed(sentence, facts, rule_i
      "recommendation.", {"ph_status": "negative"}),
     ("The JSH 2023 guideline recommends considering allo-HSCT in CR1 when unfavourable prognostic factors are "
      "present.", {"ph_status": "negative", "phase": "cr1"}),
+    ("Without a transplant, imatinib or another TKI should be continued as maintenance for at least five years.",
+     {"ph_status": "positive", "transplant": "not_done"}),
+    ("The TKI should not be stopped before 5 years of maintenance.", {"ph_status": "positive", "transplant": "not_done"}),
+    ("An MRD level below 0.01% after induction is not in the high-risk range.", {}),
+    ("Nelarabine is not used for B-ALL; CD19- or CD22-directed antibodies are the options there.",
+     {"lineage": "B", "phase": "relapsed"}),
+    ("The JALSG Ph+ALL213 protocol gave prophylactic dasatinib, but the JSH 2023 guideline does not recommend "
+     "prophylactic TKI for MRD-negative patients after allo-HSCT.", {}),
+    ("Ponatinib is a third-generation TKI with activity against T315I, and after relapse on an earlier-generation TKI "
+     "the guideline says a later-generation TKI can be considered.", {"ph_status": "positive", "phase": "relapsed"}),
 ])
 def test_backed_recommendations_and_trial_evidence_pass(sentence, facts) -> None:
     assert judge_sentence(sentence, BOOK, PatientFacts(**facts)).kind in ("agree", "unrelated")
