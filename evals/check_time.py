@@ -48,7 +48,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         model = ReplayChatModel.from_rows(rows)
         model.lookup = bot.source
         bot.llm = model
-        times = [bot.ask(r.question, history=r.history, mode="llm").timings_ms.get("check", 0.0) for r in rows]
+        times = []
+        for r in rows:
+            model.current = r
+            times.append(bot.ask(r.question, history=r.history, mode="llm").timings_ms.get("check", 0.0))
         print(f"recorded LLM answers: {percentiles(times)}")
 
 

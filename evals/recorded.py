@@ -149,6 +149,7 @@ class ReplayChatModel(BaseChatModel):
 
     records: dict[str, RecordedAnswer]
     lookup: Callable[[str], Chunk | None] | None = None
+    current: RecordedAnswer | None = None  # the row being replayed (several rows may ask the same question)
     _unretrieved: dict[str, list[str]] = PrivateAttr(default_factory=dict)
 
     @classmethod
@@ -165,7 +166,9 @@ class ReplayChatModel(BaseChatModel):
 
     def reply(self, messages: Sequence[BaseMessage]) -> str:
         prompt, question, history = _prompt_parts(messages)
-        row = self.records.get(question_key(question, history)) or self.records.get(question_key(question))
+        row = self.current
+        if row is None or question_key(row.question) != question_key(question):
+            row = self.records.get(question_key(question, history)) or self.records.get(question_key(question))
         if row is None:
             raise KeyError(f"no recorded answer for the question {question[:80]!r}")
         mapping: dict[int, int] = {}
@@ -304,6 +307,7 @@ def run_recorded(settings: Any, path: Path, *, out: Path | None, console: Any) -
     with (run_dir / "results.jsonl").open("w", encoding="utf-8") as fh, _progress(console) as progress:
         task = progress.add_task(f"replay {path.name}", total=len(rows))
         for row in rows:
+            model.current = row
             answer = bot.ask(row.question, history=row.history, mode="llm")
             score = score_answer(row, answer, model.unretrieved(row.id), rule_ids)
             scores.append(score)

@@ -132,7 +132,7 @@ def test_replay_through_the_pipeline(replay_bot, eval_settings, tmp_path: Path) 
     chunk, outside = _prompt_chunk(replay_bot, "does not recommend prophylactic TKI")
     rows = [
         {"id": "c1", "question": Q, "label": "correct", "answer": GOOD, "sources": [chunk.chunk_id]},
-        {"id": "w1", "question": Q + " (second ask)", "label": "wrong", "kind": "wrong_stance", "answer": WRONG,
+        {"id": "w1", "question": Q, "label": "wrong", "kind": "wrong_stance", "answer": WRONG,
          "sources": [chunk.chunk_id]},
         {"id": "u1", "question": Q + " (third ask)", "label": "correct", "answer": GOOD,
          "sources": [outside.chunk_id]},
