@@ -118,7 +118,7 @@ def _value(term: str) -> float | None:
 
 
 def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: frozenset[float] = frozenset(),
-                      given_terms: frozenset[str] = frozenset()) -> set[str]:
+                      given_terms: frozenset[str] = frozenset(), asked: frozenset[str] = frozenset()) -> set[str]:
     """Terms of the sentence absent from every cited chunk (clinical key terms always; other content words
     when fewer than half of them occur in the cited text). Numbers in `given` (the patient's age, MRD level and
     other values of the question) and the patient's own markers in `given_terms` ("CD22-negative", "T315I") need
@@ -131,7 +131,7 @@ def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: fro
     missing = {t for t in needed if t not in have}
     content = set(tokenize(body, fix_typos=False))
     if len(content) >= 4 and _makes_claim(body):
-        absent = {t for t in content if t not in have}
+        absent = {t for t in content if t not in have and t not in asked}  # (the question's own words may recur)
         if len(absent) / len(content) > 1 - MIN_CONTENT_COVERAGE:
             missing |= absent
     return missing
@@ -240,6 +240,7 @@ def check_citations(
     by_id = chunks_by_id(retrieved)
     given = question_values(question, facts)
     patient_terms = (frozenset(key_terms(question)) & PATIENT_TERMS) | facts_terms(facts)
+    asked = frozenset(tokenize(question, fix_typos=False))
     for line in parse_lines(draft.answer):
         for s in line.sentences:
             if not s.is_fact:
@@ -266,7 +267,7 @@ def check_citations(
             good = cited_chunks(s, draft, retrieved)
             if not good and claim_free(s.body):
                 continue
-            missing = (unsupported_terms(s.body, good, given=given, given_terms=patient_terms) or altered_terms(s.body, good, given=given)
+            missing = (unsupported_terms(s.body, good, given=given, given_terms=patient_terms, asked=asked) or altered_terms(s.body, good, given=given)
                        or copied_from_elsewhere(s.body, good, retrieved))
             if missing:
                 issues.append(Issue(
