@@ -85,6 +85,7 @@ class Claim:
     trials: bool = False
     ranked: bool = False  # the sentence ranks treatments ("X first, Y kept for later")
     exemplified: bool = False  # drugs are named as examples of their class ("imatinib or another TKI")
+    defines: bool = False  # a single value is given as a threshold ("MRD of 0.1 % defines high risk")
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -126,6 +127,7 @@ class Vocabulary:
     grade_phrases: tuple[Phrase, ...] = ()
     split_prefixes: tuple[str, ...] = ()
     examples: tuple[Phrase, ...] = ()
+    defining: tuple[Phrase, ...] = ()
     pronouns: frozenset[str] = frozenset()
     grade_absence: tuple[Phrase, ...] = ()
     ranking: tuple[Phrase, ...] = ()
@@ -176,7 +178,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         ranking=_ph(data.get("ranking") or []), grade_phrases=_ph(data["grades"].get("phrases") or []),
         grade_absence=_ph(data["grades"].get("absence") or []),
         split_prefixes=tuple(str(x) for x in data.get("split_prefixes") or []),
-        examples=_ph(data.get("examples") or []), pronouns=frozenset(str(w) for w in data.get("pronouns") or []))
+        examples=_ph(data.get("examples") or []), defining=_ph(data.get("defining") or []), pronouns=frozenset(str(w) for w in data.get("pronouns") or []))
 
 
 # ------------------------------------------------------------------------------------------ token helpers
@@ -529,7 +531,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             universal=bool(_find(toks[a:b], voc.universal)),
             qualifiers=tuple(_qualifiers(toks[max(0, a - 1):b], voc)), attribution=attribution, setting=setting,
             targets=targets, grades=grades, trials=trials, ranked=ranked,
-            exemplified=bool(_find(toks[a:b], voc.examples))))
+            exemplified=bool(_find(toks[a:b], voc.examples)), defines=bool(_find(toks[a:b], voc.defining))))
         if interventions:
             prev_interventions = interventions
     return tuple(claims)

@@ -389,6 +389,17 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
         for q in claim.qualifiers:
             if q.op in ("=", "~") and q.value in question_values:
                 continue  # the patient's own value, from the question
+            if q.kind == "threshold" and q.op in ("=", "~") and not claim.defines:
+                # a value, not a threshold: wrong only on the wrong side ("MRD of 0.005 % is high risk"); a trial's
+                # result ("the MRD-negative CR rate was 34 %") is no MRD level at all
+                if spec.kind == "threshold" and claim.stance in ("high_risk", "not_high_risk") and (
+                        "trial" not in claim.attribution and q.unit == spec.unit):
+                    lo, hi = spec.as_qualifier().interval()
+                    inside = lo <= q.value <= hi
+                    if inside != (claim.stance == "high_risk"):
+                        return "contradict", (f"an MRD of {q.value:g}% is {'' if inside else 'not '}at or above the "
+                                              f"{spec.value:g}% threshold")
+                continue
             why = qualifier_conflict(spec, q)
             if why is not None:
                 return "contradict", why
