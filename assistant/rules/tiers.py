@@ -93,8 +93,12 @@ def _evidence_matching_a_rule(text: str) -> bool:
 
     from assistant.text import names_trial
 
+    from assistant.claims import read_claims
+
     if not (_EVIDENCE_FRAME_RE.search(text) or names_trial(text)):
         return False
+    if not any(c.interventions and c.polarity > 0 for c in read_claims(text)):
+        return False  # ("the guideline recommends this approach: <a trial's criterion>" names no treatment)
     return judge_sentence(text, default_rulebook(), PatientFacts()).kind == "agree"
 
 
