@@ -123,6 +123,7 @@ class Vocabulary:
     antigens: frozenset[str]
     negation: tuple[Phrase, ...]
     dose_units: frozenset[str]
+    history: tuple[Phrase, ...] = ()
     split_suffixes: tuple[str, ...] = ()
     grade_phrases: tuple[Phrase, ...] = ()
     split_prefixes: tuple[str, ...] = ()
@@ -173,7 +174,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         duration_before=_ph(data["duration_before"]),
         grade_prefixes=_ph(data["grades"]["prefixes"]), grade_values=frozenset(str(v) for v in data["grades"]["values"]),
         target_cues=_ph(data["targets"]), antigens=frozenset(data["antigens"]),
-        negation=lex.context.negated_before, dose_units=dose_units,
+        negation=lex.context.negated_before, dose_units=dose_units, history=lex.context.history,
         split_suffixes=tuple(str(x) for x in data.get("split_suffixes") or []),
         ranking=_ph(data.get("ranking") or []), grade_phrases=_ph(data["grades"].get("phrases") or []),
         grade_absence=_ph(data["grades"].get("absence") or []),
@@ -447,7 +448,11 @@ def _targets(toks: list[str], mentions: list[Any], voc: Vocabulary) -> list[tupl
         if not cue or _near_before(toks, k, voc.negation, 2):
             continue
         before = [m for m in drugs if m.end <= k and not any(x in (";", ".") for x in toks[m.end:k])]
-        owner = before[-1] if before else min(drugs, key=lambda m: abs(m.start - k))
+        after = [m for m in drugs if k < m.start <= k + 3]
+        if "-" in t and not t.startswith("anti-") and after:  # "CD19-directed CAR T-cell therapy"
+            owner = after[0]
+        else:
+            owner = before[-1] if before else min(drugs, key=lambda m: abs(m.start - k))
         found.setdefault(owner.concept, set()).add(antigen)
     return [(d, frozenset(a)) for d, a in found.items()]
 
@@ -493,7 +498,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     original = sentence[len(sentence) - len(text):] if len(sentence) == len(lower) else text
     stances = [_stance(toks, a, b, voc) for a, b in _clauses(toks, voc)]
     population = dict(stated_facts(_without(original, toks, {k for _, span in stances for k in span})))
-    if "transplant" not in population and any(m.concept == "allo_hsct" and m.historical for m in mentions):
+    if "transplant" not in population and any(m.concept == "allo_hsct" and (
+            m.historical or _near_before(toks, m.start, voc.history, 2)) for m in mentions):
         population["transplant"] = "done"  # "prophylactic TKI after allo-HSCT": the transplant is behind them
     trials = names_trial(sentence)
     targets = tuple(_targets(toks, mentions, voc))
@@ -510,10 +516,13 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             and any(0 <= m.start - a - c < 4 for c in contrast_at)))
         treat = [m for m in inside if m.kind in INTERVENTION_KINDS and m.concept not in contrasted]
         denied = {id(m) for m in treat if m.negated or _denied(toks, m.start, voc)}
-        interventions = _most_specific(m.concept for m in treat if id(m) not in denied and not m.historical)
+        past = {id(m) for m in treat if m.historical or _near_before(toks, m.start, voc.history, 2)}
+        interventions = _most_specific(m.concept for m in treat if id(m) not in denied and id(m) not in past)
         negated = tuple(dict.fromkeys(m.concept for m in treat if id(m) in denied))
         if not interventions and not negated and prev_interventions and voc.pronouns & set(toks[a:b]):
             interventions = prev_interventions  # "...; the guideline accepts it as an option"
+        if stance is not None and (_find(toks[a:b], voc.grade_phrases) or any(t.startswith("cq") for t in toks[a:b])):
+            stance = None  # "no JSH 2023 recommendation grade or CQ number ... was found": about grades, not a treatment
         hedged = bool(_find(toks[a:b], voc.hedges))
         if hedged and stance == "recommended":
             stance = "option"

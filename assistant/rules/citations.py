@@ -165,11 +165,11 @@ def _negated(a: str, b: str) -> bool:
     from assistant.claims import read_claims, strip_opener
 
     a, b = strip_opener(a), strip_opener(b)
-    if len(_NEGATION.findall(a)) % 2 != len(_NEGATION.findall(b)) % 2:
-        return True
     sa = tuple(c.polarity for c in read_claims(a) if c.stance is not None)
     sb = tuple(c.polarity for c in read_claims(b) if c.stance is not None)
-    return bool(sa and sb and set(sa) != set(sb))
+    if sa and sb:  # both state a stance: the frames compare them (the negation words may differ in a paraphrase)
+        return set(sa) != set(sb)
+    return len(_NEGATION.findall(a)) % 2 != len(_NEGATION.findall(b)) % 2
 
 
 def _closest(toks: set[str], chunks: Sequence[Chunk]) -> tuple[float, str | None]:

@@ -362,9 +362,15 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
         if claim.ranked and all(_level(claim, c) == "exact" for c in a.about):
             return "contradict", a.why or "the guideline does not rank these treatments"
         return None
+    if claim.attribution & {"trial", "label", "other_guideline"} and "jsh" not in claim.attribution:
+        return None  # a trial's design or result, a label, another guideline: not a statement of JSH's position
     level = _about(claim, a)
     if level is None:
         return None
+    if CONFLICTS_POLARITY.get(claim.stance or "", 0) < 0 and CONFLICTS_POLARITY.get(a.stance, 0) > 0 and any(
+            not any(c == x or c in broader_chain(x) or x in broader_chain(c) for x in [*a.about, *a.with_])
+            for c in claim.interventions):
+        return None  # "intensive chemotherapy with the TKI is not required": the denial is about the other treatment
     setting = _setting_of(a)
     if setting and claim.setting and claim.setting != setting:
         return None
@@ -374,7 +380,9 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
         conflicts = CONFLICTS.get(a.stance, frozenset())
         if claim.universal and not a.universal:
             conflicts = conflicts | UNIVERSAL_CONFLICTS.get(a.stance, frozenset())
-        restricted = not a.universal and CONFLICTS_POLARITY.get(stance, 0) < 0 and not claim.universal
+        # "does not recommend it for every adult" denies a universal; only "never" / "in no case" denies every case
+        absolute = any(w in claim.text.split() for w in ("never", "no-one")) or "in no case" in claim.text
+        restricted = not a.universal and CONFLICTS_POLARITY.get(stance, 0) < 0 and not absolute
         if stance in conflicts and not restricted and (fit == "all" or claim.universal or not any(a.populations())):
             return "contradict", a.why or f"the guideline's stance is {a.stance.replace('_', ' ')}"
     if level != "exact":

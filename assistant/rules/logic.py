@@ -421,7 +421,7 @@ def distortion(rule: GuidelineRule, sentence_body: str) -> str | None:
     if not a or not b or len(a & b) / len(a | b) < DISTORTION_SIMILARITY:
         return None
     (sa, na), (sb, nb) = _polarity(sentence_body), _polarity(rule.statement)
-    if na != nb or (sa and sb and set(sa) != set(sb)):
+    if (sa and sb and set(sa) != set(sb)) or (na != nb and not (sa and sb)):
         return "negates the guideline statement"
     ka, kb = key_terms(sentence_body) - _NAME_TERMS, key_terms(rule.statement) - _NAME_TERMS
     if ka != kb:
