@@ -86,6 +86,7 @@ class Claim:
     ranked: bool = False  # the sentence ranks treatments ("X first, Y kept for later")
     exemplified: bool = False  # drugs are named as examples of their class ("imatinib or another TKI")
     defines: bool = False  # a single value is given as a threshold ("MRD of 0.1 % defines high risk")
+    alone: bool = False  # a treatment without its companions ("intrathecal chemotherapy alone")
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -129,6 +130,7 @@ class Vocabulary:
     split_prefixes: tuple[str, ...] = ()
     examples: tuple[Phrase, ...] = ()
     defining: tuple[Phrase, ...] = ()
+    alone: tuple[Phrase, ...] = ()
     pronouns: frozenset[str] = frozenset()
     grade_absence: tuple[Phrase, ...] = ()
     ranking: tuple[Phrase, ...] = ()
@@ -174,12 +176,13 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         duration_before=_ph(data["duration_before"]),
         grade_prefixes=_ph(data["grades"]["prefixes"]), grade_values=frozenset(str(v) for v in data["grades"]["values"]),
         target_cues=_ph(data["targets"]), antigens=frozenset(data["antigens"]),
-        negation=lex.context.negated_before, dose_units=dose_units, history=lex.context.history,
+        negation=tuple(sorted(set(lex.context.negated_before) | set(_ph(data.get("negation_extra") or [])),
+                              key=len, reverse=True)), dose_units=dose_units, history=lex.context.history,
         split_suffixes=tuple(str(x) for x in data.get("split_suffixes") or []),
         ranking=_ph(data.get("ranking") or []), grade_phrases=_ph(data["grades"].get("phrases") or []),
         grade_absence=_ph(data["grades"].get("absence") or []),
         split_prefixes=tuple(str(x) for x in data.get("split_prefixes") or []),
-        examples=_ph(data.get("examples") or []), defining=_ph(data.get("defining") or []), pronouns=frozenset(str(w) for w in data.get("pronouns") or []))
+        examples=_ph(data.get("examples") or []), defining=_ph(data.get("defining") or []), alone=_ph(data.get("alone") or []), pronouns=frozenset(str(w) for w in data.get("pronouns") or []))
 
 
 # ------------------------------------------------------------------------------------------ token helpers
@@ -379,7 +382,11 @@ def strip_opener(sentence: str) -> str:
 def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
     spans, start = [], 0
     for i, t in enumerate(toks):
-        if t in voc.clause_breaks and i > start:
+        if t == "," and i + 1 < len(toks) and toks[i + 1] in ("and", "but", "while", "whereas") and i > start:
+            spans.append((start, i))  # ", and ponatinib is active against it": a new claim
+            start = i + 2
+            continue
+        if t in voc.clause_breaks and i > start and i >= start:
             spans.append((start, i))
             start = i + 1 if t == ";" else i
     spans.append((start, len(toks)))
@@ -540,7 +547,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             universal=bool(_find(toks[a:b], voc.universal)),
             qualifiers=tuple(_qualifiers(toks[max(0, a - 1):b], voc)), attribution=attribution, setting=setting,
             targets=targets, grades=grades, trials=trials, ranked=ranked,
-            exemplified=bool(_find(toks[a:b], voc.examples)), defines=bool(_find(toks[a:b], voc.defining))))
+            exemplified=bool(_find(toks[a:b], voc.examples)), defines=bool(_find(toks[a:b], voc.defining)),
+            alone=bool(_find(toks[a:b], voc.alone))))
         if interventions:
             prev_interventions = interventions
     return tuple(claims)

@@ -35,7 +35,7 @@ Stance = Literal["recommended", "option", "required", "not_recommended", "not_re
 CONFLICTS: dict[str, frozenset[str]] = {
     "recommended": frozenset({"not_recommended", "not_required", "ineffective"}),
     "required": frozenset({"not_recommended", "not_required"}),
-    "option": frozenset({"not_recommended", "ineffective"}),
+    "option": frozenset({"not_recommended", "ineffective", "required"}),
     "not_recommended": frozenset({"recommended", "required", "option"}),
     "not_required": frozenset({"required"}),
     "ineffective": frozenset({"effective", "recommended"}),
@@ -92,6 +92,8 @@ class Assert(BaseModel):
     targets: dict[str, str] = Field(default_factory=dict, description="drug concept -> the antigen it binds")
     unless_named: list[str] = Field(default_factory=list, description="Not about a sentence naming one of these "
                                                                        "(the exception the guideline names)")
+    with_required: bool = Field(default=False, description="The companions in `with` are part of the claim: a "
+                                                             "sentence giving `about` alone contradicts it")
     no_ranking: bool = Field(default=False, description="The guideline does not rank the `about` treatments: a "
                                                           "sentence ranking them contradicts it")
     universal: bool = Field(default=True, description="Holds for every patient of the population (false: only "
@@ -371,10 +373,16 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
             not any(c == x or c in broader_chain(x) or x in broader_chain(c) for x in [*a.about, *a.with_])
             for c in claim.interventions):
         return None  # "intensive chemotherapy with the TKI is not required": the denial is about the other treatment
+    if CONFLICTS_POLARITY.get(claim.stance or "", 0) < 0 and claim.negated and not any(
+            _names_negated(claim, c) for c in a.about):
+        return None  # "neither X with the TKI nor Y is mandatory": X and Y are denied, not the TKI
     setting = _setting_of(a)
     if setting and claim.setting and claim.setting != setting:
         return None
     fit = population_fit(a, merged)
+    if a.with_required and claim.alone and claim.polarity > 0 and fit != "none" and not any(
+            c in claim.interventions for c in a.with_):
+        return "contradict", a.why or "the guideline pairs it with " + ", ".join(a.with_)
     stance = _below(claim, a, _stance_for(claim, a))
     if stance is not None and fit != "none":
         conflicts = CONFLICTS.get(a.stance, frozenset())
