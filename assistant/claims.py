@@ -131,6 +131,7 @@ class Vocabulary:
     examples: tuple[Phrase, ...] = ()
     defining: tuple[Phrase, ...] = ()
     alone: tuple[Phrase, ...] = ()
+    stop_after: tuple[Phrase, ...] = ()
     pronouns: frozenset[str] = frozenset()
     grade_absence: tuple[Phrase, ...] = ()
     ranking: tuple[Phrase, ...] = ()
@@ -182,7 +183,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         ranking=_ph(data.get("ranking") or []), grade_phrases=_ph(data["grades"].get("phrases") or []),
         grade_absence=_ph(data["grades"].get("absence") or []),
         split_prefixes=tuple(str(x) for x in data.get("split_prefixes") or []),
-        examples=_ph(data.get("examples") or []), defining=_ph(data.get("defining") or []), alone=_ph(data.get("alone") or []), pronouns=frozenset(str(w) for w in data.get("pronouns") or []))
+        examples=_ph(data.get("examples") or []), defining=_ph(data.get("defining") or []), alone=_ph(data.get("alone") or []), stop_after=_ph(data.get("stop_after") or []), pronouns=frozenset(str(w) for w in data.get("pronouns") or []))
 
 
 # ------------------------------------------------------------------------------------------ token helpers
@@ -545,7 +546,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             concepts=frozenset(m.concept for m in inside if not m.negated),
             stance=stance, polarity=polarity, hedged=hedged,
             universal=bool(_find(toks[a:b], voc.universal)),
-            qualifiers=tuple(_qualifiers(toks[max(0, a - 1):b], voc)), attribution=attribution, setting=setting,
+            qualifiers=_ending(tuple(_qualifiers(toks[max(0, a - 1):b], voc)), bool(_find(toks, voc.stop_after))), attribution=attribution, setting=setting,
             targets=targets, grades=grades, trials=trials, ranked=ranked,
             exemplified=bool(_find(toks[a:b], voc.examples)), defines=bool(_find(toks[a:b], voc.defining)),
             alone=bool(_find(toks[a:b], voc.alone))))
@@ -558,6 +559,14 @@ def _denied(toks: list[str], i: int, voc: Vocabulary) -> bool:
     """A negation cue right before a treatment, or before its article ("without a TKI", "no TKI", "not a TKI")."""
     j = i - 1 if i and toks[i - 1] in ("a", "an", "any", "the") else i
     return _ends_at(toks, j, voc.negation)
+
+
+def _ending(quals: tuple[Qualifier, ...], stops: bool) -> tuple[Qualifier, ...]:
+    """A duration the treatment stops at is an upper bound ("for 5 years, after which it should be stopped")."""
+    if not stops:
+        return quals
+    return tuple(Qualifier(kind=q.kind, op="<=", value=q.value, unit=q.unit) if q.kind == "duration" and q.op in (
+        "=", "~", ">=") else q for q in quals)
 
 
 def _most_specific(concepts: Any) -> tuple[str, ...]:

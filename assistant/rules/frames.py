@@ -94,6 +94,9 @@ class Assert(BaseModel):
                                                                        "(the exception the guideline names)")
     with_required: bool = Field(default=False, description="The companions in `with` are part of the claim: a "
                                                              "sentence giving `about` alone contradicts it")
+    no_values: list[Literal["duration", "age", "threshold", "count"]] = Field(
+        default_factory=list, description="Kinds of number the guideline does not give here: a sentence stating one "
+                                          "contradicts it (no maintenance duration for Ph-negative ALL)")
     no_ranking: bool = Field(default=False, description="The guideline does not rank the `about` treatments: a "
                                                           "sentence ranking them contradicts it")
     universal: bool = Field(default=True, description="Holds for every patient of the population (false: only "
@@ -401,6 +404,9 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
         fit = population_fit(a, {k: v for k, v in merged.items() if k not in ("age", "age_band")})
     if fit == "none":
         return None
+    for q in claim.qualifiers:
+        if q.kind in a.no_values and not (q.op in ("=", "~") and q.value in question_values):
+            return "contradict", a.why or f"the guideline gives no {q.kind} here"
     for spec in a.qualifiers:
         for q in claim.qualifiers:
             if q.op in ("=", "~") and q.value in question_values:
