@@ -342,6 +342,17 @@ def judge_claim(claim: Claim, book: Any, facts: PatientFacts, question_values: f
             agreed = agreed or Verdict(kind="agree", rule_id=rule.id, claim=claim.text)
     if found:
         return max(found, key=lambda t: t[0])[1]
+    if claim.stance == "no_standard" and not claim.interventions and claim.population and (
+            {"standard", "established"} & set(claim.text.split())) and not (
+            claim.attribution & {"trial", "label", "other_guideline"}):
+        # "no standard therapy exists for <population>" where a rule recommends one for exactly that population
+        for rule in book.rules:
+            for a in rule.asserts:
+                if a.stance == "recommended" and a.universal and a.population and any(
+                        _is_treatment(c) for c in a.about) and all(
+                        k in claim.population for k in a.population) and population_fit(a, merged) == "all":
+                    return Verdict(kind="contradict", rule_id=rule.id, claim=claim.text,
+                                   why=f"the guideline does recommend a treatment for this population: {a.why}")
     unsupported = _closed_world(claim, book, merged, guideline_claims)
     if unsupported is not None:
         return unsupported
