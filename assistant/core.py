@@ -380,7 +380,9 @@ class Assistant:
             section_id=r.section_ids[0]) for r in premise[:1]]
         if use_llm:
             try:
-                draft = self._draft_llm(plan, facts, pool, turns, sink)
+                draft, cut = self._draft_llm(plan, facts, pool, turns, sink)
+                if cut:
+                    extra.append(self.policy.event("llm_truncated", cut))
             except GenerationError as exc:
                 log.warning("LLM drafting failed, falling back to extractive: %s", exc)
                 extra.append(self.policy.event("llm_failed", f"The language model failed ({exc}); extractive answer shown"))
@@ -404,24 +406,38 @@ class Assistant:
         return result, "llm" if use_llm else "extractive", t3
 
     def _draft_llm(self, plan: QuestionPlan, facts: PatientFacts, pool: Sequence[Chunk], turns: list[str],
-                   sink: Any) -> Draft:
+                   sink: Any) -> tuple[Draft, str | None]:
+        """The model's draft, streamed within the question's time budget (settings.llm.time_budget_s): when the budget
+        runs out the text is cut at its last finished sentence. Returns the draft and why it was cut (or None)."""
         chunks = list(pool)[: max(self.settings.retrieval.k + 3, 8)]
         messages = llm_messages(plan, facts, chunks, turns)
+        budget = self.settings.llm.time_budget_s
+        deadline = time.monotonic() + budget
+        parts: list[str] = []
+        cut: str | None = None
         try:
-            if sink is not None:
-                parts: list[str] = []
-                for piece in self.llm.stream(messages):  # type: ignore[union-attr]
-                    text = piece.content if isinstance(piece.content, str) else ""
-                    if text:
-                        parts.append(text)
+            stream = self.llm.stream(messages)  # type: ignore[union-attr]
+            for piece in stream:
+                text = piece.content if isinstance(piece.content, str) else ""
+                if text:
+                    parts.append(text)
+                    if sink is not None:
                         sink({"event": "text", "data": text})
-                text = "".join(parts)
-            else:
-                msg = self.llm.invoke(messages)  # type: ignore[union-attr]
-                text = msg.content if isinstance(msg.content, str) else str(msg.content)
+                if time.monotonic() > deadline:
+                    cut = f"The model ran past the {budget:g} s generation budget; its answer was cut at the last " \
+                          "finished sentence"
+                    close = getattr(stream, "close", None)
+                    if close is not None:
+                        close()
+                    break
         except Exception as exc:
             raise GenerationError(f"{exc.__class__.__name__}: {exc}") from exc
-        return draft_from_llm_text(text, chunks)
+        text = "".join(parts)
+        if cut is not None:
+            text = finished_sentences(text)
+            if not text:
+                raise GenerationError(f"no finished sentence within the {budget:g} s generation budget")
+        return draft_from_llm_text(text, chunks), cut
 
     def _refusal(self, q: str, facts: PatientFacts, blocked: set[str], findings: list[RuleFinding],
                  retrieved: list[RetrievedChunk], pool: list[Chunk]) -> Answer:
@@ -485,6 +501,20 @@ def _with_notes(answer: str, notes: list[tuple[str, RuleFinding]], shown: list[s
     head, sep, tail = answer.rpartition(DISCLAIMER)
     return (head.rstrip() + "\n\n" + "\n\n".join(extra) + "\n\n" + sep + tail) if sep else (
         answer.rstrip() + "\n\n" + "\n\n".join(extra))
+
+
+def finished_sentences(text: str) -> str:
+    """The text up to its last finished sentence (a full stop, or a citation marker, at the end).
+
+    >>> finished_sentences("TKI plus chemotherapy is recommended.[1] Allo-HSCT in CR1 is recomm")
+    'TKI plus chemotherapy is recommended.[1]'
+    """
+    end = max(text.rfind(". "), text.rfind(".\n"), text.rfind("]"))
+    if text.rstrip().endswith((".", "]")):
+        return text.rstrip()
+    if end < 0:
+        return ""
+    return text[: end + 1].rstrip()
 
 
 def _pool(retrieved: Sequence[RetrievedChunk], extra: Sequence[Chunk]) -> list[Chunk]:

@@ -211,8 +211,11 @@ def make_llm(settings: Settings) -> BaseChatModel | None:
             from langchain_ollama import ChatOllama  # type: ignore[import-not-found]
         except ImportError as exc:
             raise GenerationError("provider 'ollama' needs `pip install langchain-ollama`") from exc
-        return ChatOllama(base_url=llm.base_url, model=llm.model, temperature=llm.temperature)
+        return ChatOllama(base_url=llm.base_url, model=llm.model, temperature=llm.temperature,
+                          num_predict=llm.max_tokens)
     from langchain_openai import ChatOpenAI
 
+    # a stalled server is given up on within the question's budget, not the (longer) request timeout
     return ChatOpenAI(base_url=llm.base_url, model=llm.model, api_key=llm.api_key,  # type: ignore[arg-type]
-                      temperature=llm.temperature, timeout=llm.timeout_s, max_retries=0)
+                      temperature=llm.temperature, timeout=min(llm.timeout_s, llm.time_budget_s + 5.0),
+                      max_tokens=llm.max_tokens, max_retries=0)

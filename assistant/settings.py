@@ -61,7 +61,12 @@ class LLMSettings(_Sub):
     model: str = Field(default="local", description="Model name sent to the server")
     api_key: SecretStr = Field(default=SecretStr("not-needed"), description="API key for the server, if any")
     temperature: float = Field(default=0.0, description="Sampling temperature")
-    timeout_s: float = Field(default=60.0, description="Request timeout in seconds")
+    timeout_s: float = Field(default=60.0, gt=0, description="Request timeout in seconds")
+    max_tokens: int = Field(default=512, ge=16, le=8192,
+                            description="Most tokens the model may generate per answer (6 cited sentences take ~300)")
+    time_budget_s: float = Field(
+        default=45.0, gt=0, description="Per-question generation budget in seconds: the answer is cut at the last "
+                                        "finished sentence when it runs out (none finished: extractive fallback)")
 
 
 class APISettings(_Sub):

@@ -186,6 +186,10 @@ def write_report(summary: Mapping[str, Any], results: Sequence[Mapping[str, Any]
         lines += [f"_Drafting: {dr['note']}._", ""]
     else:
         lines += ["Drafting modes:", "", _table(["mode", *ks], [[n, *[v[k] for k in ks]] for n, v in dr.items()]), ""]
+    if "llm_outcomes" in summary:
+        lo = summary["llm_outcomes"]
+        lines += ["LLM answers after the rule layer: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in lo.items())
+                  + ".", ""]
 
     mu = summary["mutations"]
     lines += ["## Rule layer under attack", "",

@@ -523,6 +523,11 @@ def summarise(results: Sequence[dict[str, Any]], *, no_rules: Sequence[Answer], 
                       "reasons": r["metrics"]["reasons"], "verdict": r["answer"].verdict}
                      for r in results if not r["metrics"]["ok"]],
     }
+    if mode == "llm":  # what the rule layer did to the model's answers
+        from evals.recorded import llm_outcome
+
+        outcomes = [llm_outcome(a) for a in answers]
+        summary["llm_outcomes"] = {k: outcomes.count(k) for k in ("untouched", "repaired", "fallen_back")}
     summary["thresholds"] = {"limits": limits, "failures": check_thresholds({"headline": head}, limits)}
     summary["thresholds"]["passed"] = not summary["thresholds"]["failures"]
     return summary

@@ -470,10 +470,24 @@ def eval_run(
     suite: Annotated[str, typer.Option(help="Suite name (full, quick) or a .jsonl file")] = "full",
     mode: Annotated[DraftMode, typer.Option(help="Drafting mode")] = DraftMode.extractive,
     out: Annotated[Path | None, typer.Option(help="Runs folder (default evals/runs)")] = None,
+    recorded: Annotated[Path | None, typer.Option(
+        help="A JSONL of recorded LLM answers to replay through the pipeline instead of calling a model "
+             "(LLM mode; the questions come from the file)")] = None,
 ) -> None:
     """Run the gold set; write results.jsonl, summary.json, report.md and plots under evals/runs/<ts>/."""
     from evals.runner import SUITES, run_eval
 
+    if recorded is not None:
+        from evals.recorded import run_recorded
+
+        try:
+            run_dir = run_recorded(_settings(), recorded, out=out, console=console)
+        except (FileNotFoundError, ValueError) as exc:
+            raise _fail(exc, 2) from exc
+        except AssistantError as exc:
+            raise _fail(exc) from exc
+        console.print(f"[green]Report:[/green] {run_dir / 'report.md'}")
+        return
     if suite not in SUITES and not (suite.endswith(".jsonl") and Path(suite).is_file()):
         names = ", ".join(sorted(SUITES))
         raise typer.BadParameter(f"no suite {suite!r}; use one of {names} or an existing .jsonl file",

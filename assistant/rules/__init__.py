@@ -27,15 +27,16 @@ from assistant.rules.logic import (
     premise_conflicts,
     statement_chunk,
 )
+from assistant.rules.frames import check_frames, judge_sentence
 from assistant.rules.relevance import check_relevance
 from assistant.rules.scope import check_scope, is_dose_request, is_injection, is_self_change
 from assistant.rules.tiers import check_tiers
 
 Checker = Callable[[str, PatientFacts, Draft, Sequence[Chunk]], list[Issue]]
 
-#: Draft checkers, in order. Logic runs first so a contradicting sentence is replaced (not merely dropped);
-#: relevance last, on the repaired draft (an asked treatment no line names is a warning, not a pass).
-CHECKERS: tuple[Checker, ...] = (check_logic, check_tiers, check_citations, check_relevance)
+#: Draft checkers, in order. Logic and the claim frames run first so a contradicting sentence is replaced (not merely
+#: dropped); relevance last, on the repaired draft (an asked treatment no line names is a warning, not a pass).
+CHECKERS: tuple[Checker, ...] = (check_logic, check_frames, check_tiers, check_citations, check_relevance)
 
 
 class CheckResult(BaseModel):
@@ -74,7 +75,7 @@ def check(
             break
         draft = repair(draft, actionable, retrieved)
         repaired = True
-    grounded = bool(fact_sentences(draft.answer))
+    grounded = any(s.markers for s in fact_sentences(draft.answer))  # (a framing sentence alone grounds nothing)
     severities = {f.severity for f in findings}
     if not grounded:
         verdict: Verdict = "refused"
@@ -172,6 +173,7 @@ __all__ = [
     "applicable_rules",
     "check",
     "check_citations",
+    "check_frames",
     "check_logic",
     "check_relevance",
     "check_scope",
@@ -180,6 +182,7 @@ __all__ = [
     "is_dose_request",
     "is_injection",
     "is_self_change",
+    "judge_sentence",
     "key_terms",
     "load_rulebook",
     "missing_facts",

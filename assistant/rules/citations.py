@@ -58,22 +58,80 @@ def chunk_terms(chunk_text: str) -> set[str]:
     return toks | _spans(chunk_text)
 
 
+#: The patient's own markers: an answer may repeat them from the question without a source saying them.
+PATIENT_TERMS = frozenset({"ph_pos", "ph_neg", "b_all", "t_all", "cd19_pos", "cd19_neg", "cd22_pos", "cd22_neg", "cr1",
+                           "cr2", "aya", "t315i"})
+
+
+def facts_terms(facts: PatientFacts) -> frozenset[str]:
+    """The patient's facts as key terms ("cd22_neg", "ph_pos", "aya"): an answer may repeat them.
+
+    >>> sorted(facts_terms(PatientFacts(ph_status="positive", cd22=False, age_band="aya")))
+    ['aya', 'cd22_neg', 'ph_pos']
+    """
+    out = {"ph_pos" if facts.ph_status == "positive" else "ph_neg" if facts.ph_status == "negative" else "",
+           {"B": "b_all", "T": "t_all"}.get(facts.lineage or "", ""),
+           "aya" if facts.age_band == "aya" else "", "t315i" if facts.t315i else "",
+           facts.phase if facts.phase in ("cr1", "cr2") else ""}
+    for cd in ("cd19", "cd22"):
+        v = getattr(facts, cd)
+        out.add("" if v is None else f"{cd}_pos" if v else f"{cd}_neg")
+    return frozenset(out - {""})
+
+
+def _makes_claim(body: str) -> bool:
+    """The sentence states a position, a number, a target or a grade (its wording must then come from its source);
+    "eligibility and timing are decided with the transplant team" states none."""
+    from assistant.claims import read_claims
+
+    return any(c.stance or c.qualifiers or c.targets or c.grades for c in read_claims(body)) or any(
+        ch.isdigit() for ch in body)
+
+
+def claim_free(sentence_body: str) -> bool:
+    """A sentence with no clinical content: no concept of the lexicon, no number, no stance ("I'm sorry you are
+    facing this", "your team will go through the plan with you"). It states nothing a source must support."""
+    from assistant.claims import read_claims
+    from assistant.concepts import concept_ids
+
+    body = strip_lead(sentence_body)
+    if any(ch.isdigit() for ch in body) or concept_ids(body.lower()) - _FRAMING_CONCEPTS:
+        return False
+    return all(c.stance is None and not c.grades for c in read_claims(body))
+
+
+#: Concepts that frame a sentence without making it clinical (people, the act of asking).
+_FRAMING_CONCEPTS = frozenset({"relative", "child", "acquaintance", "he_is", "she_is", "they_are", "medicine"})
+
+
 #: Share of a sentence's content words that its cited chunks must contain (paraphrase allowed, not invention).
 MIN_CONTENT_COVERAGE = 0.5
 
 
-def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk]) -> set[str]:
+def _value(term: str) -> float | None:
+    """The number a key term or time span stands for ("0.05%" -> 0.05, "72" -> 72, "3-month" -> 3)."""
+    head = term.split("-", 1)[0].rstrip("%")
+    try:
+        return float(head)
+    except ValueError:
+        return None
+
+
+def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: frozenset[float] = frozenset(),
+                      given_terms: frozenset[str] = frozenset(), asked: frozenset[str] = frozenset()) -> set[str]:
     """Terms of the sentence absent from every cited chunk (clinical key terms always; other content words
-    when fewer than half of them occur in the cited text)."""
+    when fewer than half of them occur in the cited text). Numbers in `given` (the patient's age, MRD level and
+    other values of the question) and the patient's own markers in `given_terms` ("CD22-negative", "T315I") need
+    not be in the source: the answer repeats them."""
     body = strip_lead(sentence_body)
-    needed = key_terms(body)
+    needed = {t for t in key_terms(body) if (_value(t) is None or _value(t) not in given) and t not in given_terms}
     have: set[str] = set()
     for c in chunks:
         have |= chunk_terms(c.text)
     missing = {t for t in needed if t not in have}
     content = set(tokenize(body, fix_typos=False))
-    if len(content) >= 4:
-        absent = {t for t in content if t not in have}
+    if len(content) >= 4 and _makes_claim(body):
+        absent = {t for t in content if t not in have and t not in asked}  # (the question's own words may recur)
         if len(absent) / len(content) > 1 - MIN_CONTENT_COVERAGE:
             missing |= absent
     return missing
@@ -83,7 +141,7 @@ def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk]) -> set[str]:
 NEAR_COPY = 0.6
 
 
-def altered_terms(sentence_body: str, chunks: Sequence[Chunk]) -> set[str]:
+def altered_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: frozenset[float] = frozenset()) -> set[str]:
     """Key terms and numbers of a near-copy of a source sentence that its original lacks: "MRD below 0.1%"
     copied from "MRD below 0.01%" is altered, even when 0.1% occurs elsewhere in the chunk."""
     body = strip_lead(sentence_body)
@@ -93,10 +151,25 @@ def altered_terms(sentence_body: str, chunks: Sequence[Chunk]) -> set[str]:
     best_sim, best = _closest(toks, chunks)
     if best is None or best_sim < NEAR_COPY:
         return set()
-    altered = (key_terms(body) - chunk_terms(best)) | (_bounds(body) ^ _bounds(best))
-    if len(_NEGATION.findall(body)) % 2 != len(_NEGATION.findall(best)) % 2:
+    added = {t for t in key_terms(body) - chunk_terms(best) if _value(t) is None or _value(t) not in given}
+    altered = added | (_bounds(body) ^ _bounds(best))
+    if _negated(body, best):
         altered.add("negation")  # "is part of it" copied from "is not part of it"
     return altered
+
+
+def _negated(a: str, b: str) -> bool:
+    """One text negates the other: their claims' stance polarities differ, or the parity of their negation words
+    does, both read without a yes/no opening ("No: the guideline does not recommend X" keeps the polarity of "the
+    guideline does not recommend X")."""
+    from assistant.claims import read_claims, strip_opener
+
+    a, b = strip_opener(a), strip_opener(b)
+    sa = tuple(c.polarity for c in read_claims(a) if c.stance is not None)
+    sb = tuple(c.polarity for c in read_claims(b) if c.stance is not None)
+    if sa and sb:  # both state a stance: the frames compare them (the negation words may differ in a paraphrase)
+        return set(sa) != set(sb)
+    return len(_NEGATION.findall(a)) % 2 != len(_NEGATION.findall(b)) % 2
 
 
 def _closest(toks: set[str], chunks: Sequence[Chunk]) -> tuple[float, str | None]:
@@ -161,12 +234,19 @@ def check_citations(
     question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]
 ) -> list[Issue]:
     """Pure citation checks over every fact sentence of the draft."""
+    from assistant.rules.frames import question_values
+
     issues: list[Issue] = []
     by_id = chunks_by_id(retrieved)
+    given = question_values(question, facts)
+    patient_terms = (frozenset(key_terms(question)) & PATIENT_TERMS) | facts_terms(facts)
+    asked = frozenset(tokenize(question, fix_typos=False))
     for line in parse_lines(draft.answer):
         for s in line.sentences:
             if not s.is_fact:
                 continue
+            if claim_free(s.body):
+                continue  # "I'm sorry you're facing this", "ask your team at the next visit": no clinical claim
             if not s.markers:
                 issues.append(Issue(
                     finding=RuleFinding(rule_id="CIT-MARKER-001", severity="block",
@@ -185,7 +265,9 @@ def check_citations(
                 if len(bad) == len(s.markers):
                     continue
             good = cited_chunks(s, draft, retrieved)
-            missing = (unsupported_terms(s.body, good) or altered_terms(s.body, good)
+            if not good and claim_free(s.body):
+                continue
+            missing = (unsupported_terms(s.body, good, given=given, given_terms=patient_terms, asked=asked) or altered_terms(s.body, good, given=given)
                        or copied_from_elsewhere(s.body, good, retrieved))
             if missing:
                 issues.append(Issue(

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, Replacement, parse_lines, strip_lead
+from assistant.rules.frames import Assert, Examples
 from assistant.text import normalize, tokenize
 
 #: libyaml's safe loader when present (4x faster at start), else the pure-Python one: same results
@@ -91,6 +92,9 @@ class GuidelineRule(BaseModel):
                                                     "analogy): the branches for missing facts still show")
     note: str = Field(default="", description="An italic line shown under the statement when the rule applies to "
                                               "the patient; may use {age} etc. (no new clinical claim)")
+    asserts: list[Assert] = Field(default_factory=list, description="The rule as structured claims (population, "
+                                  "intervention, stance, qualifiers), checked against answers' claim frames")
+    examples: Examples | None = Field(default=None, description="Agreeing and contradicting sentences (tests read them)")
 
     @field_validator("topics", "not_topics", "general_topics")
     @classmethod
@@ -350,7 +354,7 @@ def check_logic(
                 pattern = violated(rule, facts, s.body, norm=norm, merged=merged)
                 if pattern is None and not verbatim and (why := distortion(rule, body)):
                     pattern = Pattern(all=[".*"], why=why)
-                if pattern is None:
+                if pattern is None or (not verbatim and _frames_agree(rule, body, facts, book)):
                     continue
                 chunk = statement_chunk(rule, retrieved)
                 why = f" ({pattern.why})" if pattern.why else ""
@@ -369,8 +373,26 @@ def check_logic(
     return issues
 
 
+def _frames_agree(rule: GuidelineRule, body: str, facts: PatientFacts, book: RuleBook) -> bool:
+    """The sentence's claim frames agree with this very rule (same stance, population and numbers): a pattern hit
+    on its wording ("No: ... does not recommend ...") is not a contradiction."""
+    from assistant.rules.frames import agrees_with
+
+    # (rules that share the statement share its claims: one set of asserts speaks for all of them)
+    return any(agrees_with(r, body, book, facts) for r in book.rules if r.statement == rule.statement)
+
+
 _NEG_CUE = re.compile(r"\b(?:not|no|never|without|neither|nor)\b|n['’]t\b", re.IGNORECASE)
 DISTORTION_SIMILARITY = 0.6
+
+
+def _polarity(text: str) -> tuple[tuple[int, ...], int]:
+    """The stance polarity of each claim of a text and the parity of its negation words, both read without a
+    yes/no opening (a "No:" answers the question; it does not negate the claim)."""
+    from assistant.claims import read_claims, strip_opener
+
+    body = strip_opener(text)
+    return tuple(c.polarity for c in read_claims(body) if c.stance is not None), len(_NEG_CUE.findall(body)) % 2
 
 
 @lru_cache(maxsize=256)
@@ -378,6 +400,10 @@ def _statement_tokens(statement: str) -> frozenset[str]:
     from assistant.text import tokenize
 
     return frozenset(tokenize(statement))
+
+
+#: Words of the guideline's name: a paraphrase that says "the guideline" for "the JSH 2023 guideline" changes nothing.
+_NAME_TERMS = frozenset({"2023"})
 
 
 def distortion(rule: GuidelineRule, sentence_body: str) -> str | None:
@@ -394,9 +420,10 @@ def distortion(rule: GuidelineRule, sentence_body: str) -> str | None:
     a, b = set(tokenize(sentence_body)), _statement_tokens(rule.statement)
     if not a or not b or len(a & b) / len(a | b) < DISTORTION_SIMILARITY:
         return None
-    if len(_NEG_CUE.findall(sentence_body)) % 2 != len(_NEG_CUE.findall(rule.statement)) % 2:
+    (sa, na), (sb, nb) = _polarity(sentence_body), _polarity(rule.statement)
+    if (sa and sb and set(sa) != set(sb)) or (na != nb and not (sa and sb)):
         return "negates the guideline statement"
-    ka, kb = key_terms(sentence_body), key_terms(rule.statement)
+    ka, kb = key_terms(sentence_body) - _NAME_TERMS, key_terms(rule.statement) - _NAME_TERMS
     if ka != kb:
         changed = sorted(ka ^ kb)
         return "changes " + ", ".join(changed) + " in the guideline statement"

@@ -84,6 +84,33 @@ def banned_content(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _asserts_a_position(text: str) -> bool:
+    """The sentence states a position for something (a positive stance), or no stance at all (the patterns decide):
+    a denial ("does not recommend", "is not a JSH recommendation") puts no recommendation in anyone's mouth."""
+    from assistant.claims import read_claims
+
+    stances = [c for c in read_claims(text) if c.stance is not None]
+    return not stances or any(c.polarity > 0 for c in stances)
+
+
+def _evidence_matching_a_rule(text: str) -> bool:
+    """A trial result said to match a JSH recommendation that a rule does make ("TOWER ... matches the JSH 2023
+    recommendation of blinatumomab for relapsed CD19-positive B-ALL"): evidence framing, and its claim frames agree
+    with a rule (a recommendation no rule makes is the frame checker's to remove)."""
+    from assistant.rules.frames import judge_sentence
+    from assistant.rules.logic import default_rulebook
+
+    from assistant.text import names_trial
+
+    from assistant.claims import read_claims
+
+    if not (_EVIDENCE_FRAME_RE.search(text) or names_trial(text)):
+        return False
+    if not any(c.interventions and c.polarity > 0 for c in read_claims(text)):
+        return False  # ("the guideline recommends this approach: <a trial's criterion>" names no treatment)
+    return judge_sentence(text, default_rulebook(), PatientFacts()).kind == "agree"
+
+
 def check_tiers(question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]) -> list[Issue]:
     issues: list[Issue] = []
     for line in parse_lines(draft.answer):
@@ -101,7 +128,9 @@ def check_tiers(question: str, facts: PatientFacts, draft: Draft, retrieved: Seq
             if not chunks:
                 continue
             tiers = {c.tier for c in chunks}
-            if claims_recommendation(text) and "guideline" not in tiers:
+            if not _asserts_a_position(text):
+                continue  # "... is trial evidence, not a JSH 2023 recommendation": no position is claimed
+            if claims_recommendation(text) and "guideline" not in tiers and not _evidence_matching_a_rule(text):
                 issues.append(Issue(finding=RuleFinding(
                     rule_id="TIER-REC-001", severity="block",
                     message=f"A 'recommended' statement cited only {'/'.join(sorted(tiers))} sources; removed",

@@ -1,0 +1,588 @@
+"""Claim frames: what an answer sentence asserts, read with the same concept layer as questions.
+
+Each clause of a sentence becomes a `Claim`:
+
+- `population`: the patients it is about, as patient facts (Ph status, age band, lineage, phase, MRD, transplant,
+  CD19/CD22), read by the facts reader from the sentence itself, plus its `setting` (frontline or relapsed);
+- `interventions`: the treatments it names (concept ids of drugs, classes, regimens, procedures), without those
+  the context marks as negated ("without a TKI"), as history ("after allo-HSCT") or set aside ("rather than");
+- `stance`: recommended / option / required / not_recommended / not_required / effective / ineffective /
+  no_standard / high_risk (vocabulary in `assistant/lexicon/claims.yaml`), flipped by the context layer's
+  negation cues, softened by hedges;
+- `qualifiers`: numbers with unit and comparator (durations, age limits, thresholds, doses);
+- `attribution`: whose position it is (JSH, a trial, a label, another guideline, the corpus);
+- `targets`: the antigen each antibody is said to bind; `grades`: CQ numbers and recommendation grades named.
+
+The reader is pure and memoised; vocabulary lives in the YAML files, not here.
+
+    >>> c = read_claims("No: the JSH 2023 guideline does not recommend prophylactic TKI maintenance after allo-HSCT.")[0]
+    >>> c.stance, c.interventions, sorted(c.attribution)
+    ('not_recommended', ('tki',), ['jsh'])
+    >>> q = read_claims("Continue TKI maintenance for at least 5 years.")[0].qualifiers[0]
+    >>> q.kind, q.op, q.value, q.unit
+    ('duration', '>=', 5.0, 'year')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.concepts import LEXICON_DIR, load_lexicon, read_concepts, tokens
+
+__all__ = ["Claim", "Qualifier", "broader_chain", "claim_vocabulary", "numbers_in", "read_claims", "strip_opener"]
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: Concept kinds that are treatments a claim can be about.
+INTERVENTION_KINDS = frozenset({"drug", "drug_class", "regimen", "procedure", "treatment"})
+#: Subject concepts (not treatments) a claim can be about: MRD thresholds, CNS prophylaxis.
+SUBJECT_KINDS = frozenset({"marker"})
+
+Phrase = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Qualifier:
+    kind: str  # duration | age | threshold | dose | count
+    op: str  # "=", "~", "<", "<=", ">", ">=", "range"
+    value: float
+    unit: str  # year | percent | cycle | dose
+    high: float | None = None  # the upper end of a range
+
+    def interval(self) -> tuple[float, float]:
+        """The values the qualifier allows, as a closed interval (open ends are nudged by a tiny step)."""
+        eps = 1e-9
+        return {
+            "<": (float("-inf"), self.value - eps), "<=": (float("-inf"), self.value),
+            ">": (self.value + eps, float("inf")), ">=": (self.value, float("inf")),
+            "range": (self.value, self.high if self.high is not None else self.value),
+        }.get(self.op, (self.value, self.value))
+
+
+@dataclass(frozen=True)
+class Claim:
+    text: str
+    population: dict[str, Any]
+    interventions: tuple[str, ...]
+    negated: tuple[str, ...]
+    contrasted: tuple[str, ...]
+    subjects: tuple[str, ...]
+    concepts: frozenset[str]
+    stance: str | None
+    polarity: int
+    hedged: bool
+    universal: bool
+    qualifiers: tuple[Qualifier, ...]
+    attribution: frozenset[str]
+    setting: str | None
+    targets: tuple[tuple[str, frozenset[str]], ...] = ()
+    grades: tuple[str, ...] = ()
+    trials: bool = False
+    ranked: bool = False  # the sentence ranks treatments ("X first, Y kept for later")
+    exemplified: bool = False  # drugs are named as examples of their class ("imatinib or another TKI")
+    defines: bool = False  # a single value is given as a threshold ("MRD of 0.1 % defines high risk")
+    alone: bool = False  # a treatment without its companions ("intrathecal chemotherapy alone")
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every concept the claim names, with the classes its treatments belong to."""
+        out = set(self.concepts)
+        for c in self.interventions:
+            out.update(broader_chain(c))
+        return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    negation_window: int
+    stances: dict[str, tuple[int, str | None]]  # stance -> (polarity, negated stance)
+    stance_cues: dict[str, tuple[tuple[Phrase, str], ...]]  # first token -> (phrase, stance), longest first
+    hedges: tuple[Phrase, ...]
+    universal: tuple[Phrase, ...]
+    contrast: tuple[Phrase, ...]
+    clause_breaks: frozenset[str]
+    openers: tuple[Phrase, ...]
+    opener_marks: frozenset[str]
+    attribution: dict[str, tuple[Phrase, ...]]
+    setting: dict[str, tuple[Phrase, ...]]
+    comp_before: tuple[tuple[Phrase, str], ...]
+    comp_after: tuple[tuple[Phrase, str], ...]
+    range_words: frozenset[str]
+    units: dict[str, str]  # token -> unit
+    age_before: tuple[Phrase, ...]
+    age_after: tuple[Phrase, ...]
+    duration_before: tuple[Phrase, ...]
+    grade_prefixes: tuple[Phrase, ...]
+    grade_values: frozenset[str]
+    target_cues: tuple[Phrase, ...]
+    antigens: frozenset[str]
+    negation: tuple[Phrase, ...]
+    dose_units: frozenset[str]
+    history: tuple[Phrase, ...] = ()
+    split_suffixes: tuple[str, ...] = ()
+    grade_phrases: tuple[Phrase, ...] = ()
+    split_prefixes: tuple[str, ...] = ()
+    examples: tuple[Phrase, ...] = ()
+    defining: tuple[Phrase, ...] = ()
+    alone: tuple[Phrase, ...] = ()
+    stop_after: tuple[Phrase, ...] = ()
+    pronouns: frozenset[str] = frozenset()
+    grade_absence: tuple[Phrase, ...] = ()
+    ranking: tuple[Phrase, ...] = ()
+
+
+def _ph(items: list[Any]) -> tuple[Phrase, ...]:
+    bad = [p for p in items if not isinstance(p, str)]
+    if bad:
+        raise ValueError(f"claims.yaml: phrase {bad[0]!r} is not text (quote it)")
+    return tuple(sorted({tuple(tokens(p.lower())) for p in items if tokens(p.lower())}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=2)
+def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
+    """Read `claims.yaml` once (and the context layer's negation cues)."""
+    data = yaml.load((folder / "claims.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    lex = load_lexicon()
+    stances: dict[str, tuple[int, str | None]] = {}
+    cues: dict[str, list[tuple[Phrase, str]]] = {}
+    for name, entry in data["stances"].items():
+        stances[name] = (int(entry["polarity"]), entry.get("negated"))
+        for p in _ph(entry["cues"]):
+            cues.setdefault(p[0], []).append((p, name))
+    for name, (_, neg) in stances.items():
+        if neg is not None and neg not in stances:
+            raise ValueError(f"claims.yaml: stance {name} negates to unknown stance {neg!r}")
+    units = {t: unit for unit, words in data["units"].items() for w in words for t in [w.lower()]}
+    comp = data["comparators"]
+    dose_units = frozenset(" ".join(f.tokens) for fs in lex.forms.values() for f in fs
+                           if f.concept.id == "dose_unit")
+    return Vocabulary(
+        negation_window=int(data["negation_window"]), stances=stances,
+        stance_cues={k: tuple(sorted(v, key=lambda t: -len(t[0]))) for k, v in cues.items()},
+        hedges=_ph(data["hedges"]), universal=_ph(data["universal"]), contrast=_ph(data["contrast"]),
+        clause_breaks=frozenset(str(w) for w in data["clause_breaks"]), openers=_ph(data["openers"]),
+        opener_marks=frozenset(data["opener_marks"]),
+        attribution={k: _ph(v) for k, v in data["attribution"].items()},
+        setting={k: _ph(v) for k, v in data["setting"].items()},
+        comp_before=tuple((p, op) for op, ws in comp["before"].items() for p in _ph(ws)),
+        comp_after=tuple((p, op) for op, ws in comp["after"].items() for p in _ph(ws)),
+        range_words=frozenset(str(w) for w in data["range_words"]), units=units,
+        age_before=_ph(data["age_before"]), age_after=_ph(data["age_after"]),
+        duration_before=_ph(data["duration_before"]),
+        grade_prefixes=_ph(data["grades"]["prefixes"]), grade_values=frozenset(str(v) for v in data["grades"]["values"]),
+        target_cues=_ph(data["targets"]), antigens=frozenset(data["antigens"]),
+        negation=tuple(sorted(set(lex.context.negated_before) | set(_ph(data.get("negation_extra") or [])),
+                              key=len, reverse=True)), dose_units=dose_units, history=lex.context.history,
+        split_suffixes=tuple(str(x) for x in data.get("split_suffixes") or []),
+        ranking=_ph(data.get("ranking") or []), grade_phrases=_ph(data["grades"].get("phrases") or []),
+        grade_absence=_ph(data["grades"].get("absence") or []),
+        split_prefixes=tuple(str(x) for x in data.get("split_prefixes") or []),
+        examples=_ph(data.get("examples") or []), defining=_ph(data.get("defining") or []), alone=_ph(data.get("alone") or []), stop_after=_ph(data.get("stop_after") or []), pronouns=frozenset(str(w) for w in data.get("pronouns") or []))
+
+
+# ------------------------------------------------------------------------------------------ token helpers
+
+
+def _at(toks: list[str], i: int, phrase: Phrase) -> bool:
+    return tuple(toks[i:i + len(phrase)]) == phrase
+
+
+@lru_cache(maxsize=256)
+def _by_first(group: tuple[Phrase, ...]) -> dict[str, tuple[Phrase, ...]]:
+    out: dict[str, list[Phrase]] = {}
+    for p in group:
+        out.setdefault(p[0], []).append(p)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=256)
+def _by_last(group: tuple[Phrase, ...]) -> dict[str, tuple[Phrase, ...]]:
+    out: dict[str, list[Phrase]] = {}
+    for p in group:
+        out.setdefault(p[-1], []).append(p)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _find(toks: list[str], group: tuple[Phrase, ...]) -> list[tuple[int, Phrase]]:
+    index = _by_first(group)
+    return [(i, p) for i, t in enumerate(toks) for p in index.get(t, ()) if _at(toks, i, p)]
+
+
+def _ends_at(toks: list[str], end: int, group: tuple[Phrase, ...]) -> bool:
+    """A phrase of `group` ends just before token `end`."""
+    if end <= 0 or end > len(toks):
+        return False
+    return any(end - len(p) >= 0 and _at(toks, end - len(p), p) for p in _by_last(group).get(toks[end - 1], ()))
+
+
+def _near_before(toks: list[str], i: int, group: tuple[Phrase, ...], window: int) -> bool:
+    return any(_ends_at(toks, j, group) for j in range(max(0, i - window), i + 1))
+
+
+def broader_chain(concept: str) -> list[str]:
+    """The concept and the classes it belongs to ("dasatinib" -> ["dasatinib", "tki"])."""
+    lex = load_lexicon()
+    out, seen = [], set()
+    c: str | None = concept
+    while c and c not in seen:
+        seen.add(c)
+        out.append(c)
+        entry = lex.concepts.get(c)
+        c = entry.broader if entry else None
+    return out
+
+
+# ------------------------------------------------------------------------------------------ numbers
+
+
+def _number(tok: str) -> tuple[float, float | None, str] | None:
+    """(value, upper value of a range, unit suffix) of a numeric token ("5", "0.01", "15-39", "5-year", "65+")."""
+    if not tok or not tok[0].isdigit():
+        return None
+    head, rest = tok, ""
+    for k, ch in enumerate(tok):
+        if not (ch.isdigit() or ch in ".,"):
+            head, rest = tok[:k], tok[k:]
+            break
+    try:
+        value = float(head.replace(",", ""))
+    except ValueError:
+        return None
+    high = None
+    if rest.startswith("-") and rest[1:2].isdigit():  # "15-39"
+        upper = _number(rest[1:])
+        if upper is None:
+            return None
+        high, rest = upper[0], upper[2]
+    return value, high, rest
+
+
+def numbers_in(text: str) -> set[float]:
+    """Every number written in a text (for values that come from the question)."""
+    out: set[float] = set()
+    for t in tokens(text.lower()):
+        n = _number(t)
+        if n is not None:
+            out.add(n[0])
+            if n[1] is not None:
+                out.add(n[1])
+    return out
+
+
+def _unit(toks: list[str], j: int, suffix: str, voc: Vocabulary) -> tuple[str | None, int]:
+    """The unit of a number: its own suffix ("5-year", "65+") or the next token(s); and the index after it."""
+    s = suffix.lstrip("-").split("-")[0] if suffix else ""
+    if s in voc.units:
+        return voc.units[s], j
+    if suffix in voc.dose_units or s in voc.dose_units:
+        return "dose", j
+    if j < len(toks):
+        t = toks[j]
+        if t in voc.units:
+            return voc.units[t], j + 1
+        if t in voc.dose_units:
+            return "dose", j + 1
+        if t == "^" and j + 2 < len(toks) and toks[j + 1] in ("-", "−") and toks[j + 2].isdigit():
+            return "power", j + 3
+    return None, j
+
+
+def _qualifiers(toks: list[str], voc: Vocabulary) -> list[Qualifier]:
+    out: list[Qualifier] = []
+    i = 0
+    while i < len(toks):
+        n = _number(toks[i])
+        if n is None:
+            i += 1
+            continue
+        value, high, suffix = n
+        plus = suffix.endswith("+")
+        suffix = suffix.rstrip("+")
+        unit, j = _unit(toks, i + 1, suffix, voc)
+        op = ">=" if plus else "="
+        # "15 to 39", "between 40 and 64"
+        if high is None and j < len(toks) and toks[j] in voc.range_words and j + 1 < len(toks):
+            upper = _number(toks[j + 1])
+            if upper is not None and upper[0] > value and (toks[j] != "and" or (i and toks[i - 1] == "between")):
+                high = upper[0]
+                u2, j2 = _unit(toks, j + 2, upper[2], voc)
+                unit, j = unit or u2, j2
+        if unit == "power":  # 10^-4 -> 0.01 %
+            value, unit = 10.0 ** (2 - int(toks[j - 1])), "percent"
+        if high is not None:
+            op = "range"
+        else:
+            gap = 3 if _ends_at(toks, i, (("the", "age", "of"),)) else 1 if i and toks[i - 1] in ("age", "aged") else 0
+            for p, o in voc.comp_before:
+                if _ends_at(toks, i, (p,)) or (gap and _ends_at(toks, i - gap, (p,))):
+                    op = o
+                    break
+            for p, o in voc.comp_after:
+                if _at(toks, j, p) or (unit is None and _at(toks, i + 1, p)):
+                    op = o
+                    break
+        kind = _kind(toks, i, j, unit, voc)
+        if kind is not None:
+            out.append(Qualifier(kind=kind, op=op, value=value, unit=unit or "year", high=high))
+        i = max(j, i + 1)
+    return out
+
+
+def _kind(toks: list[str], i: int, j: int, unit: str | None, voc: Vocabulary) -> str | None:
+    if unit == "percent":
+        return "threshold"
+    if unit == "dose":
+        return "dose"
+    if unit == "cycle":
+        return "count"
+    after_age = any(_at(toks, j, p) or _at(toks, i + 1, p) for p in voc.age_after) or toks[i].endswith("-old")
+    before_age = _near_before(toks, i, voc.age_before, 3)
+    if unit in ("month", "week", "day"):
+        return "duration"
+    if unit == "year":
+        if after_age or (before_age and not _near_before(toks, i, voc.duration_before, 3)):
+            return "age"
+        return "duration"
+    if after_age or before_age:
+        return "age"
+    return None
+
+
+# ------------------------------------------------------------------------------------------ reading
+
+
+def _strip_opener(toks: list[str], voc: Vocabulary) -> int:
+    """Tokens of a yes/no opening ("No:", "Yes, ..."), 0 if none."""
+    for p in voc.openers:
+        if _at(toks, 0, p) and len(toks) > len(p) and toks[len(p)] in voc.opener_marks:
+            return len(p) + 1
+    return 0
+
+
+def strip_opener(sentence: str) -> str:
+    """The sentence without its yes/no opening ("No: the guideline ..." -> "the guideline ...").
+
+    >>> strip_opener("No: the guideline does not recommend it.")
+    'the guideline does not recommend it.'
+    """
+    voc = claim_vocabulary()
+    toks = tokens(sentence.lower())
+    skip = _strip_opener(toks, voc)
+    if not skip:
+        return sentence
+    cut = sentence.lower().find(toks[skip - 1]) + len(toks[skip - 1])
+    return sentence[cut:].lstrip()
+
+
+def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for i, t in enumerate(toks):
+        if t == "," and i + 1 < len(toks) and toks[i + 1] in ("and", "but", "while", "whereas") and i > start:
+            spans.append((start, i))  # ", and ponatinib is active against it": a new claim
+            start = i + 2
+            continue
+        if t in voc.clause_breaks and i > start and i >= start:
+            spans.append((start, i))
+            start = i + 1 if t == ";" else i
+    spans.append((start, len(toks)))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | None, range]:
+    """The clause's stance and the tokens that say it: the longest cue, the first if several; a negation cue of the
+    context layer before a positive cue flips it ("is not recommended", "should never be given")."""
+    best: tuple[int, int, str] | None = None  # (-length, position, stance)
+    for i in range(a, b):
+        for p, name in voc.stance_cues.get(toks[i], ()):
+            if i + len(p) <= b and _at(toks, i, p):
+                cand = (-len(p), i, name)
+                if best is None or (cand[0], cand[1]) < (best[0], best[1]):
+                    best = cand
+                break
+    if best is None:
+        return None, range(0)
+    length, pos, name = -best[0], best[1], best[2]
+    neg = voc.stances[name][1]
+    if neg is not None:
+        for k in range(pos, max(a, pos - voc.negation_window) - 1, -1):
+            p = next((p for p in voc.negation if p[0] != "with" and _ends_at(toks, k, (p,))), None)
+            if p is not None:
+                return neg, range(k - len(p), pos + length)
+    return name, range(pos, pos + length)
+
+
+def _offsets(text: str, toks: list[str]) -> list[tuple[int, int]]:
+    out, at = [], 0
+    for t in toks:
+        k = text.find(t, at)
+        k = at if k < 0 else k
+        out.append((k, k + len(t)))
+        at = k + len(t)
+    return out
+
+
+def _without(text: str, toks: list[str], drop: set[int]) -> str:
+    """The text with the tokens at `drop` cut out (the stance words, so "not recommended for CD19-positive B-ALL"
+    is not read as CD19-negative by the facts reader)."""
+    if not drop:
+        return text
+    spans = _offsets(text, toks)
+    out, at = [], 0
+    for k in sorted(drop):
+        a, b = spans[k]
+        out.append(text[at:a])
+        at = b
+    out.append(text[at:])
+    return "".join(out)
+
+
+def _targets(toks: list[str], mentions: list[Any], voc: Vocabulary) -> list[tuple[str, frozenset[str]]]:
+    """(drug, antigens) for each antibody said to bind antigens ("targets CD19", "anti-CD22", "CD19-directed"):
+    an antigen belongs to the nearest drug before it in its clause (else the nearest after it)."""
+    drugs = sorted((m for m in mentions if m.kind in ("drug", "treatment")), key=lambda m: m.start)
+    found: dict[str, set[str]] = {}
+    for k, t in enumerate(toks):
+        antigen = next((g for g in voc.antigens if t == g or t.startswith((g + "-", "anti-" + g))), None)
+        if antigen is None or not drugs:
+            continue
+        cue = (t.startswith("anti-") or "-directed" in t or "-targeted" in t or "-targeting" in t
+               or _near_before(toks, k, voc.target_cues, 3))
+        if not cue or _near_before(toks, k, voc.negation, 2):
+            continue
+        before = [m for m in drugs if m.end <= k and not any(x in (";", ".") for x in toks[m.end:k])]
+        after = [m for m in drugs if k < m.start <= k + 3]
+        if "-" in t and not t.startswith("anti-") and after:  # "CD19-directed CAR T-cell therapy"
+            owner = after[0]
+        else:
+            owner = before[-1] if before else min(drugs, key=lambda m: abs(m.start - k))
+        found.setdefault(owner.concept, set()).add(antigen)
+    return [(d, frozenset(a)) for d, a in found.items()]
+
+
+def _grades(toks: list[str], voc: Vocabulary) -> list[str]:
+    out = []
+    if not _find(toks, voc.grade_absence):
+        out.extend(" ".join(p) for _, p in _find(toks, voc.grade_phrases))
+    for i, t in enumerate(toks):
+        if t.startswith("cq") and t[2:].lstrip("-#").isdigit():
+            out.append(t)
+            continue
+        for p in voc.grade_prefixes:
+            k = i + len(p)
+            if _at(toks, i, p) and k < len(toks) and toks[k] in voc.grade_values and (
+                    p != ("level",) or (i and toks[i - 1] in ("evidence", "recommendation"))):
+                out.append(" ".join([*p, toks[k]]))
+                break
+    return out
+
+
+@lru_cache(maxsize=8192)
+def read_claims(sentence: str) -> tuple[Claim, ...]:
+    """The claims of one sentence (one per clause), memoised."""
+    from assistant.rules.logic import stated_facts
+    from assistant.text import names_trial
+
+    voc = claim_vocabulary()
+    lower = sentence.lower().replace("**", " ")
+    for suffix in voc.split_suffixes:  # "HD-MTX-containing" names HD-MTX
+        lower = lower.replace(suffix, " " + suffix[1:])
+    for prefix in voc.split_prefixes:  # "post-transplant" is after the transplant
+        lower = lower.replace(" " + prefix, " " + prefix[:-1] + " ")
+    toks = tokens(lower)
+    skip = _strip_opener(toks, voc)
+    text = lower
+    if skip:  # read the sentence without its yes/no opening
+        cut = lower.find(toks[skip - 1]) + len(toks[skip - 1])
+        text = lower[cut:]
+        toks = tokens(text)
+    reading = read_concepts(text)
+    mentions = [m for m in reading.mentions if not m.other_person]
+    original = sentence[len(sentence) - len(text):] if len(sentence) == len(lower) else text
+    stances = [_stance(toks, a, b, voc) for a, b in _clauses(toks, voc)]
+    population = dict(stated_facts(_without(original, toks, {k for _, span in stances for k in span})))
+    if "transplant" not in population and any(m.concept == "allo_hsct" and (
+            m.historical or _near_before(toks, m.start, voc.history, 2)) for m in mentions):
+        population["transplant"] = "done"  # "prophylactic TKI after allo-HSCT": the transplant is behind them
+    trials = names_trial(sentence)
+    targets = tuple(_targets(toks, mentions, voc))
+    grades = tuple(_grades(toks, voc))
+    claims: list[Claim] = []
+    prev_interventions: tuple[str, ...] = ()
+    whole_attr = _attribution(toks, 0, len(toks), voc, trials)
+    ranked = bool(_find(toks, voc.ranking))
+    for (a, b), (stance, _) in zip(_clauses(toks, voc), stances):
+        inside = [m for m in mentions if a <= m.start < b]
+        contrast_at = [i + len(p) for i, p in _find(toks[a:b], voc.contrast)]
+        contrasted = tuple(dict.fromkeys(
+            m.concept for m in inside if m.kind in INTERVENTION_KINDS
+            and any(0 <= m.start - a - c < 4 for c in contrast_at)))
+        treat = [m for m in inside if m.kind in INTERVENTION_KINDS and m.concept not in contrasted]
+        denied = {id(m) for m in treat if m.negated or _denied(toks, m.start, voc)}
+        past = {id(m) for m in treat if m.historical or _near_before(toks, m.start, voc.history, 2)}
+        interventions = _most_specific(m.concept for m in treat if id(m) not in denied and id(m) not in past)
+        negated = tuple(dict.fromkeys(m.concept for m in treat if id(m) in denied))
+        if not interventions and not negated and prev_interventions and voc.pronouns & set(toks[a:b]):
+            interventions = prev_interventions  # "...; the guideline accepts it as an option"
+        if stance is not None and (_find(toks[a:b], voc.grade_phrases) or any(t.startswith("cq") for t in toks[a:b])):
+            stance = None  # "no JSH 2023 recommendation grade or CQ number ... was found": about grades, not a treatment
+        hedged = bool(_find(toks[a:b], voc.hedges))
+        if hedged and stance == "recommended":
+            stance = "option"
+        if stance in ("recommended", "option") and contrasted and not interventions:
+            stance = "not_recommended"  # "X rather than Y" read from Y's side
+        polarity = voc.stances[stance][0] if stance else 0
+        attribution = _attribution(toks, a, b, voc, trials) or whole_attr
+        setting = _setting(toks, a, b, voc) or _setting(toks, 0, len(toks), voc)
+        claims.append(Claim(
+            text=" ".join(toks[a:b]), population=population, interventions=interventions, negated=negated,
+            contrasted=contrasted,
+            subjects=tuple(dict.fromkeys(m.concept for m in inside if m.kind in SUBJECT_KINDS)),
+            concepts=frozenset(m.concept for m in inside if not m.negated),
+            stance=stance, polarity=polarity, hedged=hedged,
+            universal=bool(_find(toks[a:b], voc.universal)),
+            qualifiers=_ending(tuple(_qualifiers(toks[max(0, a - 1):b], voc)), bool(_find(toks, voc.stop_after))), attribution=attribution, setting=setting,
+            targets=targets, grades=grades, trials=trials, ranked=ranked,
+            exemplified=bool(_find(toks[a:b], voc.examples)), defines=bool(_find(toks[a:b], voc.defining)),
+            alone=bool(_find(toks[a:b], voc.alone))))
+        if interventions:
+            prev_interventions = interventions
+    return tuple(claims)
+
+
+def _denied(toks: list[str], i: int, voc: Vocabulary) -> bool:
+    """A negation cue right before a treatment, or before its article ("without a TKI", "no TKI", "not a TKI")."""
+    j = i - 1 if i and toks[i - 1] in ("a", "an", "any", "the") else i
+    return _ends_at(toks, j, voc.negation)
+
+
+def _ending(quals: tuple[Qualifier, ...], stops: bool) -> tuple[Qualifier, ...]:
+    """A duration the treatment stops at is an upper bound ("for 5 years, after which it should be stopped")."""
+    if not stops:
+        return quals
+    return tuple(Qualifier(kind=q.kind, op="<=", value=q.value, unit=q.unit) if q.kind == "duration" and q.op in (
+        "=", "~", ">=") else q for q in quals)
+
+
+def _most_specific(concepts: Any) -> tuple[str, ...]:
+    """The treatments named, without a class when one of its members is named too ("ponatinib as the first-line
+    TKI" is about ponatinib)."""
+    named = list(dict.fromkeys(concepts))
+    return tuple(c for c in named if not any(c in broader_chain(o)[1:] for o in named if o != c))
+
+
+def _attribution(toks: list[str], a: int, b: int, voc: Vocabulary, trials: bool) -> frozenset[str]:
+    out = {name for name, group in voc.attribution.items() if _find(toks[a:b], group)}
+    if trials:
+        out.add("trial")
+    return frozenset(out)
+
+
+def _setting(toks: list[str], a: int, b: int, voc: Vocabulary) -> str | None:
+    hits = {name for name, group in voc.setting.items() if _find(toks[a:b], group)}
+    return next(iter(hits)) if len(hits) == 1 else None

@@ -1,0 +1,621 @@
+"""Checking answers by claim frames: each sentence's claims (assistant.claims) against the rules' structured claims
+(`asserts:` in guideline.yaml), with a closed world for "JSH recommends X for population P".
+
+A rule's assert says: about these concepts (`about`, with `with` companions), for this population (`population`, or
+`any_of` several), in this setting (frontline / relapsed), the guideline's stance, and qualifiers with numbers. A
+sentence claim is compared with each assert it is about:
+
+- **contradict** when the stances conflict (for the same population: every population fact the assert needs is
+  stated by the sentence or the patient and matches, or the sentence speaks of every patient), or a qualifier
+  value differs ("at least 5 years" vs "2 years", "< 25" vs "up to 40", "0.01 %" vs "0.1 %"), or an antibody is
+  said to bind an antigen that is not its target;
+- **unsupported** (closed world) when the sentence puts a recommendation or a standard in JSH's mouth (or states one
+  in the guideline's voice) for treatments and a population that no assert and no guideline-tier sentence of the
+  retrieved sources recommends; with a named trial as its basis, it is a trial result presented as a recommendation;
+- an invented CQ number or recommendation grade, and a dose, are unsupported unless the cited source says so.
+
+Everything is pure: no I/O, model, clock or randomness.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from assistant.claims import Claim, Qualifier, broader_chain, claim_vocabulary, numbers_in, read_claims
+from assistant.models import Chunk, PatientFacts, RuleFinding
+
+Stance = Literal["recommended", "option", "required", "not_recommended", "not_required", "effective", "ineffective",
+                 "no_standard", "high_risk", "not_high_risk"]
+
+#: A sentence stance that contradicts an assert's stance (universal: the sentence speaks of every patient).
+CONFLICTS: dict[str, frozenset[str]] = {
+    "recommended": frozenset({"not_recommended", "not_required", "ineffective"}),
+    "required": frozenset({"not_recommended", "not_required"}),
+    "option": frozenset({"not_recommended", "ineffective", "required"}),
+    "not_recommended": frozenset({"recommended", "required", "option"}),
+    "not_required": frozenset({"required"}),
+    "ineffective": frozenset({"effective", "recommended"}),
+    "effective": frozenset({"ineffective"}),
+    "no_standard": frozenset({"recommended", "required"}),
+    "high_risk": frozenset({"not_high_risk"}),
+    "not_high_risk": frozenset({"high_risk"}),
+}
+#: ... and more when the sentence says "every patient" while the guideline's stance holds only for some.
+UNIVERSAL_CONFLICTS: dict[str, frozenset[str]] = {
+    "option": frozenset({"required", "recommended"}),
+    "not_required": frozenset({"recommended", "required"}),
+}
+POSITIVE = frozenset({"recommended", "option", "required"})
+STRENGTH = {"option": 1, "recommended": 2, "required": 3}
+
+UNSUPPORTED_ID = "CLAIM-UNSUPPORTED-051"
+TRIAL_AS_REC_ID = "CLAIM-TRIALREC-052"
+GRADE_ID = "CLAIM-GRADE-053"
+DOSE_ID = "CLAIM-DOSE-054"
+
+
+class QualifierSpec(BaseModel):
+    """A number a rule states: `kind` duration | age | threshold, a comparator, the value and unit; `also` lists
+    other boundary values the corpus states for the same limit (the label's 25 or younger beside under 25)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["duration", "age", "threshold", "count"]
+    op: Literal["=", "<", "<=", ">", ">=", "range"]
+    value: float
+    high: float | None = None
+    unit: Literal["year", "percent", "cycle"] = "year"
+    also: list[float] = Field(default_factory=list)
+
+    def as_qualifier(self) -> Qualifier:
+        return Qualifier(kind=self.kind, op=self.op, value=self.value, unit=self.unit, high=self.high)
+
+
+class Assert(BaseModel):
+    """One structured claim of a guideline rule."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    about: list[str] = Field(min_length=1, description="Concept ids the claim is about (all must be named)")
+    with_: list[str] = Field(default_factory=list, alias="with",
+                             description="Companion treatments a sentence may name along with `about`")
+    population: dict[str, Any] = Field(default_factory=dict, description="Patient facts, as in a rule's `when`")
+    any_of: list[dict[str, Any]] = Field(default_factory=list, description="Alternative populations")
+    unless: dict[str, Any] = Field(default_factory=dict, description="Known facts that put a patient outside it")
+    setting: Literal["frontline", "relapsed"] | None = None
+    stance: Stance
+    qualifiers: list[QualifierSpec] = Field(default_factory=list)
+    targets: dict[str, str] = Field(default_factory=dict, description="drug concept -> the antigen it binds")
+    unless_named: list[str] = Field(default_factory=list, description="Not about a sentence naming one of these "
+                                                                       "(the exception the guideline names)")
+    with_required: bool = Field(default=False, description="The companions in `with` are part of the claim: a "
+                                                             "sentence giving `about` alone contradicts it")
+    no_values: list[Literal["duration", "age", "threshold", "count"]] = Field(
+        default_factory=list, description="Kinds of number the guideline does not give here: a sentence stating one "
+                                          "contradicts it (no maintenance duration for Ph-negative ALL)")
+    no_ranking: bool = Field(default=False, description="The guideline does not rank the `about` treatments: a "
+                                                          "sentence ranking them contradicts it")
+    universal: bool = Field(default=True, description="Holds for every patient of the population (false: only "
+                                                      "for some, e.g. high-risk patients or those eligible)")
+    why: str = ""
+
+    @field_validator("population", "unless")
+    @classmethod
+    def _known(cls, v: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(v) - set(PatientFacts.model_fields)
+        if unknown:
+            raise ValueError(f"unknown patient fact(s) in an assert's population: {sorted(unknown)}")
+        return v
+
+    @field_validator("about", "with_")
+    @classmethod
+    def _concepts(cls, v: list[str]) -> list[str]:
+        from assistant.concepts import load_lexicon
+
+        unknown = [c for c in v if c not in load_lexicon().concepts]
+        if unknown:
+            raise ValueError(f"unknown concept id(s) in an assert: {unknown} (see assistant/lexicon/concepts.yaml)")
+        return v
+
+    def populations(self) -> list[dict[str, Any]]:
+        return self.any_of or [self.population]
+
+
+class Examples(BaseModel):
+    """Sentences a clinician wrote for a rule: ones that agree with it and ones that contradict it (tests read
+    them: each `agree` sentence must pass the frame check, each `contradict` one must be flagged)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    facts: dict[str, Any] = Field(default_factory=dict, description="Patient facts the examples are read with")
+    agree: list[str] = Field(default_factory=list)
+    contradict: list[str] = Field(default_factory=list)
+
+
+class Verdict(BaseModel):
+    """How a sentence stands to the rules: agree / contradict / unsupported / unrelated, with the rule and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["agree", "contradict", "unsupported", "unrelated"]
+    rule_id: str | None = None
+    why: str = ""
+    claim: str = ""
+    finding_id: str | None = None
+
+
+# ------------------------------------------------------------------------------------------ matching pieces
+
+
+def _matches(have: Any, want: Any) -> bool:
+    if isinstance(want, dict):
+        lo, hi = want.get("min"), want.get("max")
+        return (lo is None or have >= lo) and (hi is None or have <= hi)
+    if isinstance(have, list):
+        return bool(set(have) & set(want if isinstance(want, list) else [want]))
+    return have in (want if isinstance(want, list) else [want])
+
+
+def _known(v: Any) -> bool:
+    return v not in (None, [])
+
+
+def population_fit(a: Assert, merged: dict[str, Any]) -> Literal["all", "some", "none"]:
+    """'all': every population fact the assert needs is known and matches; 'some': none conflicts but some are
+    unknown; 'none': a known fact conflicts (for every alternative population)."""
+    if any(_known(merged.get(k)) and _matches(merged[k], want) for k, want in a.unless.items()):
+        return "none"
+    best = "none"
+    for pop in a.populations():
+        if any(_known(merged.get(k)) and not _matches(merged[k], want) for k, want in pop.items()):
+            continue
+        if all(_known(merged.get(k)) for k in pop):
+            return "all"
+        best = "some"
+    return best
+
+
+def _setting_of(a: Assert) -> str | None:
+    if a.setting:
+        return a.setting
+    phases = {p for pop in a.populations() for p in (pop.get("phase") or [])} if all(
+        isinstance(pop.get("phase"), list) for pop in a.populations() if "phase" in pop) else set()
+    if phases and phases <= {"relapsed", "refractory"}:
+        return "relapsed"
+    if phases and phases <= {"newly_diagnosed", "cr1"}:
+        return "frontline"
+    return None
+
+
+def _level(claim: Claim, concept: str) -> str | None:
+    """How the claim names `concept`: 'exact', 'class' (a class it belongs to: "TKIs" for dasatinib), 'member' (one
+    of its members: "dasatinib" for TKI), or None."""
+    named = set(claim.interventions) | set(claim.subjects) | set(claim.negated) | set(claim.contrasted) | {
+        c for c in claim.concepts if not _is_treatment(c)}
+    if concept in named:
+        return "exact"
+    if any(c in named for c in broader_chain(concept)[1:]):
+        return "class"
+    if any(concept in broader_chain(c)[1:] for c in named):
+        return "member"
+    return None
+
+
+def _is_treatment(concept: str) -> bool:
+    from assistant.claims import INTERVENTION_KINDS
+    from assistant.concepts import load_lexicon
+
+    entry = load_lexicon().concepts.get(concept)
+    return entry is not None and entry.kind in INTERVENTION_KINDS
+
+
+def _names(claim: Claim, concept: str, *, members: bool) -> bool:
+    level = _level(claim, concept)
+    return level in ("exact", "class") or (members and level == "member")
+
+
+def _about(claim: Claim, a: Assert) -> str | None:
+    """'exact' when the claim names what the assert is about; 'class' / 'member' when only at another level
+    (compared for stance only: what is not recommended for a class is not for its members; a class said not to
+    work contradicts a member that does); None when it is not about it."""
+    if any(_level(claim, c) in ("exact", "class") for c in a.unless_named):
+        return None
+    if claim.interventions and not any(_is_treatment(c) for c in a.about):
+        return None  # a rule about MRD or a marker: a sentence's stance on a treatment is not about it
+    levels = [_level(claim, c) for c in a.about]
+    if any(lv is None for lv in levels):
+        return None
+    if all(lv == "exact" for lv in levels):
+        return "exact"
+    polarity = CONFLICTS_POLARITY.get(a.stance, 1)
+    if all(lv in ("exact", "member") for lv in levels) and polarity <= 0:
+        return "member"
+    if all(lv in ("exact", "class") for lv in levels) and polarity > 0 and claim.polarity < 0:
+        return "class"
+    return None
+
+
+CONFLICTS_POLARITY = {"recommended": 1, "option": 1, "required": 1, "effective": 1, "high_risk": 1,
+                      "not_recommended": -1, "not_required": -1, "ineffective": -1, "not_high_risk": -1,
+                      "no_standard": 0}
+
+
+def _stance_for(claim: Claim, a: Assert) -> str | None:
+    """The sentence's stance towards the assert's subject: a positive stance on "X without Y" is negative for Y."""
+    if claim.stance in POSITIVE and any(_names_negated(claim, c) for c in a.about):
+        return "not_recommended"
+    return claim.stance
+
+
+#: A stance and its opposite, for a claim stated on the other side of a threshold ("below 0.01 %: not high risk").
+_OPPOSITE = {"high_risk": "not_high_risk", "not_high_risk": "high_risk"}
+
+
+def _below(claim: Claim, a: Assert, stance: str | None) -> str | None:
+    """The claim's stance as if stated on the assert's side of its threshold: "MRD below 0.01 % is not high risk"
+    says what "0.01 % or more is high risk" says."""
+    spec = next((q for q in a.qualifiers if q.kind == "threshold"), None)
+    if spec is None or stance not in _OPPOSITE:
+        return stance
+    lower = spec.op in (">", ">=")
+    for q in claim.qualifiers:
+        if q.kind == "threshold" and q.op in ("<", "<=", ">", ">="):
+            if (q.op in ("<", "<=")) == lower:
+                return _OPPOSITE[stance]
+            return stance
+    return stance
+
+
+def _names_negated(claim: Claim, concept: str) -> bool:
+    neg = set(claim.negated) | set(claim.contrasted)
+    return concept in neg or any(c in neg for c in broader_chain(concept)[1:])
+
+
+_TO_YEARS = {"year": 1.0, "month": 1 / 12, "week": 1 / 52, "day": 1 / 365}
+
+
+def _norm(q: Qualifier) -> Qualifier:
+    f = _TO_YEARS.get(q.unit)
+    if f is None or q.unit == "year":
+        return q
+    return Qualifier(kind=q.kind, op=q.op, value=q.value * f, unit="year",
+                     high=q.high * f if q.high is not None else None)
+
+
+def qualifier_conflict(spec: QualifierSpec, q: Qualifier) -> str | None:
+    """Why a sentence's qualifier contradicts the rule's, or None."""
+    q = _norm(q)
+    if q.kind != spec.kind:
+        return None
+    want = spec.as_qualifier()
+    if spec.kind == "duration":
+        lo, hi = q.interval()
+        wlo, whi = want.interval()
+        if lo < wlo - 1e-6 or hi > whi + 1e-6:
+            return f"{_say(q)} where the guideline says {_say(want)}"
+        return None
+    # limits (age, threshold): the boundary itself must be one the guideline states
+    bounds = [spec.value, *([spec.high] if spec.high is not None else []), *spec.also]
+    if q.op in ("=", "~") and spec.kind == "age":
+        return None  # an age, not an age limit
+    values = [q.value] + ([q.high] if q.op == "range" and q.high is not None else [])
+    if not all(any(abs(v - b) <= 1e-9 * max(1.0, b) for b in bounds) for v in values):
+        return f"{_say(q)} where the guideline says {_say(want)}"
+    return None
+
+
+def _say(q: Qualifier) -> str:
+    unit = {"percent": "%", "year": " years", "cycle": " cycles"}.get(q.unit, "")
+    if q.op == "range":
+        return f"{q.value:g}-{q.high:g}{unit}"
+    op = {"=": "", "~": "about ", "<": "< ", "<=": "≤ ", ">": "> ", ">=": "≥ "}[q.op]
+    return f"{op}{q.value:g}{unit}"
+
+
+# ------------------------------------------------------------------------------------------ judging a sentence
+
+
+def judge_claim(claim: Claim, book: Any, facts: PatientFacts, question_values: frozenset[float] = frozenset(),
+                guideline_claims: Sequence[Claim] | Callable[[frozenset[str]], Sequence[Claim]] = ()) -> Verdict:
+    """Compare one claim with every rule's asserts (contradictions first), then the closed world."""
+    merged = facts.model_dump()
+    merged.update(claim.population)
+    if "age" not in claim.population and "age_band" in claim.population:
+        merged["age"] = None
+    agreed: Verdict | None = None
+    found: list[tuple[tuple[int, int, int], Verdict]] = []
+    for rule in book.rules:
+        for a in rule.asserts:
+            v = _compare(claim, a, merged, question_values)
+            if v is None:
+                continue
+            if v[0] == "contradict":
+                # the most specific rule speaks: one whose numbers, population and subject the sentence names
+                specific = (int(bool(a.qualifiers and claim.qualifiers)), len(a.about),
+                            max((len(p) for p in a.populations()), default=0))
+                found.append((specific, Verdict(kind="contradict", rule_id=rule.id, why=v[1] or a.why,
+                                                claim=claim.text)))
+            agreed = agreed or Verdict(kind="agree", rule_id=rule.id, claim=claim.text)
+    if found:
+        return max(found, key=lambda t: t[0])[1]
+    if claim.stance == "no_standard" and not claim.interventions and claim.population and (
+            {"standard", "established"} & set(claim.text.split())) and not (
+            claim.attribution & {"trial", "label", "other_guideline"}):
+        # "no standard therapy exists for <population>" where a rule recommends one for exactly that population
+        for rule in book.rules:
+            for a in rule.asserts:
+                if a.stance == "recommended" and a.universal and a.population and any(
+                        _is_treatment(c) for c in a.about) and all(
+                        k in claim.population for k in a.population) and population_fit(a, merged) == "all":
+                    return Verdict(kind="contradict", rule_id=rule.id, claim=claim.text,
+                                   why=f"the guideline does recommend a treatment for this population: {a.why}")
+    unsupported = _closed_world(claim, book, merged, guideline_claims)
+    if unsupported is not None:
+        return unsupported
+    return agreed or Verdict(kind="unrelated", claim=claim.text)
+
+
+def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
+             question_values: frozenset[float]) -> tuple[str, str] | None:
+    """('contradict', why) / ('agree', '') when the claim is about the assert, else None."""
+    if a.targets:
+        for drug, antigens in claim.targets:
+            want = a.targets.get(drug)
+            if want is not None and want not in antigens:
+                return "contradict", f"{drug} binds {want.upper()}, not {'/'.join(sorted(antigens)).upper()}"
+        # "blinatumomab for CD22-positive B-ALL": the population names another antigen than the drug's target
+        stated = {k for k in ("cd19", "cd22") if claim.population.get(k) is True}
+        for drug in claim.interventions:
+            want = a.targets.get(drug)
+            if want is not None and stated and want not in stated and claim.polarity > 0:
+                return "contradict", (f"{drug} targets {want.upper()}; it is not given for "
+                                      f"{'/'.join(sorted(stated)).upper()}-positive disease on that account")
+    if a.no_ranking:
+        if claim.ranked and all(_level(claim, c) == "exact" for c in a.about):
+            return "contradict", a.why or "the guideline does not rank these treatments"
+        return None
+    if claim.attribution & {"trial", "label", "other_guideline"} and "jsh" not in claim.attribution:
+        return None  # a trial's design or result, a label, another guideline: not a statement of JSH's position
+    level = _about(claim, a)
+    if level is None:
+        return None
+    if CONFLICTS_POLARITY.get(claim.stance or "", 0) < 0 and CONFLICTS_POLARITY.get(a.stance, 0) > 0 and any(
+            not any(c == x or c in broader_chain(x) or x in broader_chain(c) for x in [*a.about, *a.with_])
+            for c in claim.interventions):
+        return None  # "intensive chemotherapy with the TKI is not required": the denial is about the other treatment
+    if CONFLICTS_POLARITY.get(claim.stance or "", 0) < 0 and claim.negated and not any(
+            _names_negated(claim, c) for c in a.about):
+        return None  # "neither X with the TKI nor Y is mandatory": X and Y are denied, not the TKI
+    setting = _setting_of(a)
+    if setting and claim.setting and claim.setting != setting:
+        return None
+    fit = population_fit(a, merged)
+    if a.with_required and claim.alone and claim.polarity > 0 and fit != "none" and not any(
+            c in claim.interventions for c in a.with_):
+        return "contradict", a.why or "the guideline pairs it with " + ", ".join(a.with_)
+    stance = _below(claim, a, _stance_for(claim, a))
+    if stance is not None and fit != "none":
+        conflicts = CONFLICTS.get(a.stance, frozenset())
+        if claim.universal and not a.universal:
+            conflicts = conflicts | UNIVERSAL_CONFLICTS.get(a.stance, frozenset())
+        # "does not recommend it for every adult" denies a universal; only "never" / "in no case" denies every case
+        absolute = any(w in claim.text.split() for w in ("never", "no-one")) or "in no case" in claim.text
+        restricted = not a.universal and CONFLICTS_POLARITY.get(stance, 0) < 0 and not absolute
+        if stance in conflicts and not restricted and (fit == "all" or claim.universal or not any(a.populations())):
+            return "contradict", a.why or f"the guideline's stance is {a.stance.replace('_', ' ')}"
+    if level != "exact":
+        return ("agree", "") if fit != "none" else None
+    # numbers: an age limit is compared whatever age band the sentence's own limit puts it in
+    limits = any(q.kind == "age" and q.op not in ("=", "~") for q in claim.qualifiers)
+    if limits and any(q.kind == "age" for q in a.qualifiers):
+        fit = population_fit(a, {k: v for k, v in merged.items() if k not in ("age", "age_band")})
+    if fit == "none":
+        return None
+    for q in claim.qualifiers:
+        if q.kind in a.no_values and not (q.op in ("=", "~") and q.value in question_values):
+            return "contradict", a.why or f"the guideline gives no {q.kind} here"
+    for spec in a.qualifiers:
+        for q in claim.qualifiers:
+            if q.op in ("=", "~") and q.value in question_values:
+                continue  # the patient's own value, from the question
+            if q.kind == "threshold" and q.op in ("=", "~") and not claim.defines:
+                # a value, not a threshold: wrong only on the wrong side ("MRD of 0.005 % is high risk"); a trial's
+                # result ("the MRD-negative CR rate was 34 %") is no MRD level at all
+                if spec.kind == "threshold" and claim.stance in ("high_risk", "not_high_risk") and (
+                        "trial" not in claim.attribution and q.unit == spec.unit):
+                    lo, hi = spec.as_qualifier().interval()
+                    inside = lo <= q.value <= hi
+                    if inside != (claim.stance == "high_risk"):
+                        return "contradict", (f"an MRD of {q.value:g}% is {'' if inside else 'not '}at or above the "
+                                              f"{spec.value:g}% threshold")
+                continue
+            why = qualifier_conflict(spec, q)
+            if why is not None:
+                return "contradict", why
+    return "agree", ""
+
+
+def _closed_world(claim: Claim, book: Any, merged: dict[str, Any],
+                  guideline_claims: Sequence[Claim] | Callable[[frozenset[str]], Sequence[Claim]]) -> Verdict | None:
+    """A recommendation put in JSH's mouth that no assert and no guideline-tier source sentence makes."""
+    if not claim.interventions or not (claim.stance in ("recommended", "required")
+                                       or (claim.stance == "option" and "jsh" in claim.attribution)):
+        return None  # (an option is a recommendation to close over when JSH is named as listing it)
+    voiced = "jsh" in claim.attribution or not (claim.attribution - {"trial"})
+    if not voiced or ("trial" in claim.attribution and "jsh" not in claim.attribution):
+        return None
+    unsupported = set(claim.interventions)
+    for rule in book.rules:
+        for a in rule.asserts:
+            if a.stance in POSITIVE:
+                unsupported -= _supports(a, claim, merged)
+    if not unsupported:
+        return None
+    for g in (guideline_claims(frozenset(unsupported)) if callable(guideline_claims)
+              else guideline_claims):  # (read only when needed)
+        if g.polarity > 0 and g.stance in POSITIVE and all(_names(g, c, members=False) for c in unsupported):
+            if not any(_known(merged.get(k)) and _known(v) and not _matches(merged[k], v)
+                       for k, v in g.population.items() if k in ("ph_status", "lineage", "age_band", "phase")):
+                if not (claim.setting and g.setting and claim.setting != g.setting):
+                    return None
+    trial = "trial" in claim.attribution
+    what = ", ".join(sorted(unsupported))
+    return Verdict(kind="unsupported", rule_id=TRIAL_AS_REC_ID if trial else UNSUPPORTED_ID, claim=claim.text,
+                   finding_id=TRIAL_AS_REC_ID if trial else UNSUPPORTED_ID,
+                   why=(f"a trial result is presented as the JSH 2023 recommendation of {what}" if trial else
+                        f"no JSH 2023 rule or guideline statement recommends {what} for this population"))
+
+
+def _supports(a: Assert, claim: Claim, merged: dict[str, Any]) -> set[str]:
+    """The claim's treatments this (positive) assert recommends for the claim's population."""
+    if not any(_names(claim, c, members=False) or c in claim.concepts for c in a.about):
+        return set()
+    setting = _setting_of(a)
+    if setting and claim.setting and claim.setting != setting:
+        return set()
+    if setting == "relapsed" and claim.setting is None and not _known(merged.get("phase")) and "jsh" in claim.attribution:
+        return set()  # a relapse-only recommendation, stated with no relapse in sight
+    if population_fit(a, merged) == "none" or (claim.universal and not a.universal):
+        return set()
+    if claim.stance == "required" and a.stance != "required":
+        return set()
+    allowed = [*a.about, *a.with_]
+    # the sentence's treatment is the assert's, or a class of it ("a TKI" for "dasatinib"); a member of the assert's
+    # class is not ("ponatinib" for "a TKI"), unless the sentence gives it as an example of the class it names
+    # ("imatinib or another TKI")
+    return {c for c in claim.interventions if any(
+        c == x or c in broader_chain(x)[1:]
+        or (claim.exemplified and x in broader_chain(c)[1:] and x in claim.concepts) for x in allowed)}
+
+
+# ------------------------------------------------------------------------------------------ the checker
+
+
+@lru_cache(maxsize=4096)
+def _chunk_claims(text: str, concepts: frozenset[str]) -> tuple[Claim, ...]:
+    """Claims of the chunk's sentences that name one of `concepts` (found by their lexicon forms first: reading
+    every sentence of every source would cost more than the answer's own check)."""
+    from assistant.text import chunk_sentences
+
+    forms = [f for c in concepts for f in _forms(c)]
+    return tuple(c for s in chunk_sentences(text) if any(f in s.lower() for f in forms) for c in read_claims(s))
+
+
+@lru_cache(maxsize=512)
+def _forms(concept: str) -> tuple[str, ...]:
+    from assistant.concepts import load_lexicon
+
+    lex = load_lexicon()
+    return tuple({" ".join(f.tokens) for fs in lex.forms.values() for f in fs if f.concept.id == concept})
+
+
+def guideline_claims(retrieved: Sequence[Chunk], concepts: frozenset[str] = frozenset()) -> list[Claim]:
+    """Positive claims of the guideline-tier sentences among the sources that name one of `concepts` (they may
+    recommend what no rule states)."""
+    return [c for ch in retrieved if ch.tier == "guideline" for c in _chunk_claims(ch.text, concepts)
+            if c.polarity > 0]
+
+
+def question_values(question: str, facts: PatientFacts) -> frozenset[float]:
+    vals = set(numbers_in(question))
+    if facts.age is not None:
+        vals.add(float(facts.age))
+    if facts.mrd_level_pct is not None:
+        vals.add(float(facts.mrd_level_pct))
+    return frozenset(vals)
+
+
+def judge_sentence(sentence: str, book: Any, facts: PatientFacts, *, question: str = "",
+                   retrieved: Sequence[Chunk] = (), cited_text: str = "") -> Verdict:
+    """The first non-agreeing verdict among the sentence's claims (else agree / unrelated)."""
+    qv = question_values(question, facts)
+    def lazy(concepts: frozenset[str]) -> list[Claim]:
+        return guideline_claims(retrieved, concepts)
+
+    out: Verdict | None = None
+    for claim in read_claims(sentence):
+        extra = _extras(claim, cited_text)
+        if extra is not None:
+            return extra
+        v = judge_claim(claim, book, facts, qv, lazy)
+        if v.kind in ("contradict", "unsupported"):
+            return v
+        if out is None or (out.kind == "unrelated" and v.kind == "agree"):
+            out = v
+    return out or Verdict(kind="unrelated")
+
+
+def _extras(claim: Claim, cited_text: str) -> Verdict | None:
+    """An invented CQ number or grade, a dose: unsupported unless the cited source says it."""
+    low = cited_text.lower()
+    for g in claim.grades:
+        if g not in low:
+            return Verdict(kind="unsupported", rule_id=GRADE_ID, finding_id=GRADE_ID, claim=claim.text,
+                           why=f"names {g.upper()}, but the JSH 2023 summary gives no CQ numbers or grades")
+    for q in claim.qualifiers:
+        if q.kind == "dose" and f"{q.value:g}" not in low:
+            return Verdict(kind="unsupported", rule_id=DOSE_ID, finding_id=DOSE_ID, claim=claim.text,
+                           why="gives a dose, which the answers never do (take it from the protocol or the label)")
+    return None
+
+
+__all__ = ["Assert", "Examples", "QualifierSpec", "Verdict", "claim_vocabulary", "guideline_claims",
+           "judge_claim", "judge_sentence", "population_fit", "qualifier_conflict", "question_values"]
+
+
+def agrees_with(rule: Any, sentence: str, book: Any, facts: PatientFacts, question: str = "") -> bool:
+    """The sentence's claims agree with this rule's asserts (and contradict no rule): a paraphrase of the rule."""
+    if not rule.asserts:
+        return False
+    if judge_sentence(sentence, book, facts, question=question).kind in ("contradict", "unsupported"):
+        return False
+    merged = facts.model_dump()
+    qv = question_values(question, facts)
+    for claim in read_claims(sentence):
+        m = {**merged, **claim.population}
+        if any(_compare(claim, a, m, qv) == ("agree", "") for a in rule.asserts):
+            return True
+    return False
+
+
+def check_frames(question: str, facts: PatientFacts, draft: Any, retrieved: Sequence[Chunk], *,
+                 rulebook: Any = None) -> list[Any]:
+    """Issues for sentences whose claims contradict a rule's asserts or state an unsupported recommendation, grade
+    or dose. A contradicting sentence is replaced by the rule's statement (when its section was retrieved), an
+    unsupported one removed; a sentence copied verbatim from a retrieved source, or a rule's own statement, is
+    left alone (its source says it)."""
+    from assistant.rules.base import Issue, Replacement, cited_chunks, parse_lines, strip_lead
+    from assistant.rules.logic import default_rulebook, statement_chunk
+
+    book = rulebook or default_rulebook()
+    statements = {r.statement.strip().rstrip(".") for r in book.rules}
+    issues: list[Any] = []
+    for line in parse_lines(draft.answer):
+        for s in line.sentences:
+            if not s.is_fact:
+                continue
+            body = strip_lead(s.body)
+            if body.strip().rstrip(".") in statements or any(body in c.text for c in retrieved):
+                continue
+            cited = " ".join(c.text for c in cited_chunks(s, draft, retrieved))
+            v = judge_sentence(body, book, facts, question=question, retrieved=retrieved, cited_text=cited)
+            if v.kind not in ("contradict", "unsupported"):
+                continue
+            rule = book.get(v.rule_id) if v.kind == "contradict" else None
+            chunk = statement_chunk(rule, retrieved) if rule is not None else None
+            short = body if len(body) <= 90 else body[:89] + "…"
+            if rule is not None:
+                msg = (f"Claim \"{short}\" contradicts {rule.id} ({rule.title}): {v.why}; "
+                       + ("replaced by the guideline statement" if chunk else "removed"))
+            else:
+                msg = f"Claim \"{short}\" is unsupported: {v.why}; removed"
+            issues.append(Issue(
+                finding=RuleFinding(rule_id=v.rule_id or UNSUPPORTED_ID, severity="block", message=msg,
+                                    section_id=rule.section_ids[0] if rule is not None else None),
+                line=s.line, sentence=s.index, action="replace" if chunk else "drop",
+                replacement=Replacement(text=rule.statement, chunk=chunk, quote=rule.statement) if chunk else None))
+    return issues

@@ -1,0 +1,308 @@
+"""Claim frames and the frame checker: the rules' own examples, the claim reader, numbers compared as numbers, the
+closed world for "JSH recommends", and repair that keeps the model's correct sentences as written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rule_helpers import cite
+
+from assistant.claims import claim_vocabulary, read_claims
+from assistant.models import PatientFacts
+from assistant.rules import Draft, check
+from assistant.rules.frames import (
+    GRADE_ID,
+    TRIAL_AS_REC_ID,
+    UNSUPPORTED_ID,
+    QualifierSpec,
+    judge_sentence,
+    qualifier_conflict,
+)
+from assistant.rules.logic import default_rulebook, load_rulebook
+
+BOOK = default_rulebook()
+EXAMPLES = [(r.id, r.examples) for r in BOOK.rules if r.examples is not None]
+
+
+def _facts(ex) -> PatientFacts:
+    return PatientFacts(**ex.facts)
+
+
+# ---------------------------------------------------------------------------------------------- the rules' examples
+
+
+def test_most_treatment_rules_carry_structured_claims_and_examples() -> None:
+    with_asserts = [r for r in BOOK.rules if r.asserts]
+    assert len(with_asserts) >= 25
+    assert all(r.examples and r.examples.agree and r.examples.contradict for r in with_asserts)
+
+
+@pytest.mark.parametrize(("rule_id", "ex"), EXAMPLES, ids=[i for i, _ in EXAMPLES])
+def test_agreeing_examples_pass_the_frame_check(rule_id: str, ex) -> None:
+    for sentence in ex.agree:
+        v = judge_sentence(sentence, BOOK, _facts(ex))
+        assert v.kind in ("agree", "unrelated"), (sentence, v)
+
+
+@pytest.mark.parametrize(("rule_id", "ex"), EXAMPLES, ids=[i for i, _ in EXAMPLES])
+def test_contradicting_examples_are_flagged(rule_id: str, ex) -> None:
+    for sentence in ex.contradict:
+        v = judge_sentence(sentence, BOOK, _facts(ex))
+        assert v.kind in ("contradict", "unsupported"), (sentence, v)
+        assert v.why, sentence
+
+
+def test_a_contradiction_names_the_rule_it_breaks() -> None:
+    v = judge_sentence("TKI maintenance can be stopped after 2 years.", BOOK,
+                       PatientFacts(ph_status="positive", transplant="not_done"))
+    assert (v.kind, v.rule_id) == ("contradict", "PHPOS-MAINT-008")
+    assert "5 years" in v.why
+
+
+# ---------------------------------------------------------------------------------------------- the claim reader
+
+
+@pytest.mark.parametrize(("sentence", "stance"), [
+    ("No: the JSH 2023 guideline does not recommend prophylactic TKI maintenance.", "not_recommended"),
+    ("Yes, a TKI plus chemotherapy is recommended.", "recommended"),
+    ("Prophylactic TKI is not advised.", "not_recommended"),
+    ("Cranial irradiation should never be given routinely.", "not_recommended"),
+    ("Cranial irradiation is not required for every adult.", "not_required"),
+    ("Allo-HSCT may be recommended for some patients.", "option"),
+    ("The guideline recommends considering allo-HSCT.", "option"),
+    ("No standard therapy has been established.", "no_standard"),
+    ("Ponatinib has activity against T315I.", "effective"),
+    ("Imatinib does not overcome T315I.", "ineffective"),
+])
+def test_stance_with_negation_and_hedges(sentence: str, stance: str) -> None:
+    assert read_claims(sentence)[0].stance == stance
+
+
+def test_a_yes_no_opening_does_not_negate_the_claim() -> None:
+    a = read_claims("No: for adults with Ph-positive ALL who are MRD-negative after allo-HSCT, the JSH 2023 guideline "
+                    "does not recommend prophylactic TKI maintenance.")[0]
+    b = read_claims("For adults with Ph-positive ALL who are MRD-negative after allo-HSCT, the JSH 2023 guideline "
+                    "does not recommend prophylactic TKI maintenance.")[0]
+    assert (a.stance, a.interventions, a.population) == (b.stance, b.interventions, b.population)
+    assert a.population["mrd_status"] == "negative" and a.population["transplant"] == "done"
+
+
+def test_population_is_read_without_the_stance_words() -> None:
+    """"not recommended for ... CD19-positive" must not read as CD19-negative."""
+    c = read_claims("Blinatumomab is not recommended for relapsed CD19-positive B-ALL.")[0]
+    assert c.population.get("cd19") is True and c.stance == "not_recommended"
+
+
+def test_clauses_are_claims_and_a_pronoun_keeps_the_treatment() -> None:
+    a, b = read_claims("Cranial irradiation is not required for every adult; the guideline accepts it as an option "
+                       "for patients at high risk.")
+    assert a.interventions == b.interventions == ("cranial_irradiation",)
+    assert (a.stance, a.universal, b.stance) == ("not_required", True, "option")
+
+
+@pytest.mark.parametrize(("sentence", "kind", "op", "value", "unit"), [
+    ("Continue TKI maintenance for at least 5 years.", "duration", ">=", 5, "year"),
+    ("Stop after 18 months.", "duration", "=", 18, "month"),
+    ("MRD of 10^-4 or higher is high risk.", "threshold", ">=", 0.01, "percent"),
+    ("MRD ≥0.1% marks high risk.", "threshold", ">=", 0.1, "percent"),
+    ("CAR-T is for patients up to age 40.", "age", "<=", 40, "year"),
+    ("For patients aged 65 or older.", "age", ">=", 65, "year"),
+    ("Patients younger than 25 years.", "age", "<", 25, "year"),
+])
+def test_qualifiers_carry_numbers_units_and_comparators(sentence, kind, op, value, unit) -> None:
+    q = read_claims(sentence)[0].qualifiers[0]
+    assert (q.kind, q.op, q.unit) == (kind, op, unit) and q.value == pytest.approx(value)
+
+
+def test_attribution_targets_and_grades() -> None:
+    c = read_claims("Inotuzumab ozogamicin, an anti-CD19 antibody, is the JSH standard based on INO-VATE (CQ 5).")[0]
+    assert {"jsh", "trial"} <= c.attribution
+    assert ("inotuzumab", frozenset({"cd19"})) in c.targets
+    b = read_claims("Blinatumomab binds CD3 and CD19, and inotuzumab targets CD22.")[0]
+    assert dict(b.targets) == {"blinatumomab": frozenset({"cd3", "cd19"}), "inotuzumab": frozenset({"cd22"})}
+    assert read_claims("This is a grade 1A recommendation in CQ5.")[0].grades == ("grade 1a", "cq5")
+
+
+def test_vocabulary_is_data_and_checked(tmp_path: Path) -> None:
+    src = (Path(__file__).resolve().parents[3] / "assistant/lexicon/claims.yaml").read_text(encoding="utf-8")
+    (tmp_path / "claims.yaml").write_text(src.replace("negated: not_required", "negated: not_a_stance"),
+                                          encoding="utf-8")
+    with pytest.raises(ValueError, match="not_a_stance"):
+        claim_vocabulary(tmp_path)
+
+
+# ---------------------------------------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize(("spec", "sentence", "bad"), [
+    ({"kind": "duration", "op": ">=", "value": 5}, "for 2 years", True),
+    ({"kind": "duration", "op": ">=", "value": 5}, "for at least 5 years", False),
+    ({"kind": "duration", "op": ">=", "value": 5}, "for 60 months", False),
+    ({"kind": "duration", "op": ">=", "value": 5}, "for 3 to 5 years", True),
+    ({"kind": "age", "op": "<", "value": 25, "also": [25, 26]}, "patients up to age 40", True),
+    ({"kind": "age", "op": "<", "value": 25, "also": [25, 26]}, "patients under 25 years", False),
+    ({"kind": "age", "op": "<", "value": 25, "also": [25, 26]}, "patients aged 25 or younger", False),
+    ({"kind": "threshold", "op": ">=", "value": 0.01, "unit": "percent"}, "MRD of 0.1% or more", True),
+    ({"kind": "threshold", "op": ">=", "value": 0.01, "unit": "percent"}, "MRD ≥ 0.01%", False),
+    ({"kind": "threshold", "op": ">=", "value": 0.01, "unit": "percent"}, "MRD below 10^-4", False),
+])
+def test_qualifiers_are_compared_numerically(spec, sentence, bad) -> None:
+    q = read_claims(sentence)[0].qualifiers[0]
+    assert (qualifier_conflict(QualifierSpec(**spec), q) is not None) is bad
+
+
+# ---------------------------------------------------------------------------------------------- closed world
+
+
+@pytest.mark.parametrize(("sentence", "facts", "rule_ids"), [
+    ("The JSH 2023 guideline recommends allo-HSCT in first remission for all adults with Ph-negative ALL who are "
+     "fit for it.", {"ph_status": "negative", "phase": "cr1"}, {"PHNEG-POSTREM-011", "PHNEG-POSTREM-HR-012"}),
+    ("Ponatinib is the JSH 2023 frontline standard for Ph-positive ALL, supported by PhALLCON.",
+     {"ph_status": "positive", "phase": "newly_diagnosed"}, None),
+    ("The guideline also recommends adding blinatumomab to consolidation, based on E1910.",
+     {"ph_status": "negative", "phase": "cr1"}, {TRIAL_AS_REC_ID}),
+    ("JSH 2023 recommends nelarabine for relapsed B-ALL.", {"lineage": "B", "phase": "relapsed"}, None),
+    ("The guideline recommends venetoclax for relapsed T-ALL.", {"lineage": "T", "phase": "relapsed"},
+     {UNSUPPORTED_ID}),
+    ("Dasatinib is the JSH 2023 recommended TKI for newly diagnosed Ph-positive ALL.",
+     {"ph_status": "positive"}, {UNSUPPORTED_ID}),
+    ("The guideline lists CAR T-cell therapy as an option for relapsed T-ALL.", {"lineage": "T", "phase": "relapsed"},
+     None),
+    ("The JSH 2023 guideline recommends inotuzumab first, with blinatumomab kept for later lines.",
+     {"lineage": "B", "phase": "relapsed"}, {"RR-TARGETNEG-022"}),
+])
+def test_recommendations_put_in_jsh_mouth_must_be_backed(sentence, facts, rule_ids) -> None:
+    v = judge_sentence(sentence, BOOK, PatientFacts(**facts))
+    assert v.kind in ("contradict", "unsupported"), v
+    if rule_ids is not None:
+        assert v.rule_id in rule_ids, v
+
+
+@pytest.mark.parametrize(("sentence", "facts"), [
+    ("For relapsed CD19-positive B-ALL, JSH 2023 recommends blinatumomab.", {"lineage": "B", "phase": "relapsed"}),
+    ("JSH 2023 recommends a TKI combined with chemotherapy for Ph-positive ALL.", {"ph_status": "positive"}),
+    ("TOWER is evidence for blinatumomab in relapsed B-ALL, which matches the JSH 2023 recommendation of "
+     "blinatumomab for relapsed or refractory CD19-positive B-ALL.", {"phase": "relapsed"}),
+    ("In E1910, adding blinatumomab to consolidation improved survival; this is trial evidence, not a JSH 2023 "
+     "recommendation.", {"ph_status": "negative"}),
+    ("The JSH 2023 guideline recommends considering allo-HSCT in CR1 when unfavourable prognostic factors are "
+     "present.", {"ph_status": "negative", "phase": "cr1"}),
+    ("Without a transplant, imatinib or another TKI should be continued as maintenance for at least five years.",
+     {"ph_status": "positive", "transplant": "not_done"}),
+    ("The TKI should not be stopped before 5 years of maintenance.", {"ph_status": "positive", "transplant": "not_done"}),
+    ("An MRD level below 0.01% after induction is not in the high-risk range.", {}),
+    ("Nelarabine is not used for B-ALL; CD19- or CD22-directed antibodies are the options there.",
+     {"lineage": "B", "phase": "relapsed"}),
+    ("The JALSG Ph+ALL213 protocol gave prophylactic dasatinib, but the JSH 2023 guideline does not recommend "
+     "prophylactic TKI for MRD-negative patients after allo-HSCT.", {}),
+    ("Ponatinib is a third-generation TKI with activity against T315I, and after relapse on an earlier-generation TKI "
+     "the guideline says a later-generation TKI can be considered.", {"ph_status": "positive", "phase": "relapsed"}),
+])
+def test_backed_recommendations_and_trial_evidence_pass(sentence, facts) -> None:
+    assert judge_sentence(sentence, BOOK, PatientFacts(**facts)).kind in ("agree", "unrelated")
+
+
+def test_an_invented_grade_is_unsupported_unless_the_source_says_it() -> None:
+    s = "Blinatumomab is recommended for relapsed CD19-positive B-ALL (grade 1A)."
+    f = PatientFacts(phase="relapsed", lineage="B", cd19=True)
+    assert judge_sentence(s, BOOK, f).rule_id == GRADE_ID
+    assert judge_sentence(s, BOOK, f, cited_text="... grade 1A ...").kind == "agree"
+
+
+def test_a_clinician_can_add_a_rule_claim_in_yaml_only() -> None:
+    text = """
+rules:
+  - id: TEST-VENETO-900
+    title: Venetoclax for relapsed T-ALL (test rule)
+    section_ids: [jsh2023-all/rr-t-all]
+    statement: "Test statement."
+    asserts:
+      - {about: [venetoclax], population: {lineage: T, phase: [relapsed]}, stance: option, why: "a test rule"}
+"""
+    book = load_rulebook(text)
+    s = "The guideline recommends venetoclax for relapsed T-ALL."
+    assert judge_sentence(s, book, PatientFacts(lineage="T", phase="relapsed")).kind == "agree"
+    assert judge_sentence("Venetoclax has no role in relapsed T-ALL.", book,
+                          PatientFacts(lineage="T", phase="relapsed")).kind == "contradict"
+    with pytest.raises(ValueError, match="unknown concept"):
+        load_rulebook(text.replace("venetoclax]", "venetoclaxx]"))
+
+
+# ---------------------------------------------------------------------------------------------- repair
+
+
+def _chunk_with(by_section, section: str, needle: str):
+    return next(c for c in by_section[section] if needle in c.text)
+
+
+def test_repair_keeps_correct_sentences_verbatim_and_replaces_the_wrong_one(by_section) -> None:
+    post = _chunk_with(by_section, "jsh2023-all/ph-pos/post-hsct-tki", "does not recommend prophylactic TKI")
+    good1 = ("No: for adults with Ph-positive ALL who are MRD-negative after allo-HSCT, the JSH 2023 guideline does "
+             "not recommend prophylactic TKI maintenance.")
+    good2 = "If MRD becomes detectable after the transplant, the guideline recommends pre-emptive TKI therapy."
+    bad = "Even so, prophylactic dasatinib maintenance is recommended for every patient after allo-HSCT."
+    draft = Draft(answer=f"{good1}[1] {good2}[1] {bad}[1]", citations=[cite(post, 1)])
+    facts = PatientFacts(ph_status="positive", transplant="done", mrd_status="negative", phase="post_hsct")
+    result = check("Prophylactic TKI after allo-HSCT, MRD negative?", facts, draft, [post])
+    assert good1 in result.draft.answer and good2 in result.draft.answer
+    assert bad.rstrip(".") not in result.draft.answer
+    assert result.verdict == "repaired"
+    f = next(f for f in result.findings if f.rule_id == "PHPOS-POSTHSCT-MRDNEG-006")
+    assert "prophylactic dasatinib" in f.message and "MRD-negative" in f.message
+
+
+def test_verdict_is_pass_only_when_nothing_changed(by_section) -> None:
+    post = _chunk_with(by_section, "jsh2023-all/ph-pos/post-hsct-tki", "does not recommend prophylactic TKI")
+    good = ("No: for adults with Ph-positive ALL who are MRD-negative after allo-HSCT, the JSH 2023 guideline does "
+            "not recommend prophylactic TKI maintenance.")
+    facts = PatientFacts(ph_status="positive", transplant="done", mrd_status="negative", phase="post_hsct")
+    result = check("Prophylactic TKI after allo-HSCT, MRD negative?", facts,
+                   Draft(answer=f"{good}[1]", citations=[cite(post, 1)]), [post])
+    assert result.verdict == "pass", result.findings
+    assert result.draft.answer == f"{good}[1]"
+
+
+# ---------------------------------------------------------------------------------------------- generated-answer styles
+
+
+@pytest.mark.parametrize(("section", "needle", "sentence", "facts", "question"), [
+    ("jsh2023-all/ph-pos/post-hsct-tki", "does not recommend prophylactic TKI",
+     "No: for adults with Ph-positive ALL who are MRD-negative after allo-HSCT, the JSH 2023 guideline does not "
+     "recommend prophylactic TKI maintenance.",
+     {"ph_status": "positive", "transplant": "done", "mrd_status": "negative", "phase": "post_hsct"},
+     "Ph+ ALL after allo-HSCT, MRD negative: prophylactic dasatinib?"),
+    ("jsh2023-all/cns-prophylaxis", "Cranial irradiation is not required",
+     "Cranial irradiation is not required for every adult; the guideline accepts it as an option for patients at "
+     "high risk.", {}, "Is cranial irradiation needed for all adults?"),
+    ("jsh2023-all/ph-pos/older", "TKI plus a corticosteroid",
+     "At 72, she is in the group aged 65 or older, for whom the JSH 2023 guideline recommends induction with a TKI "
+     "plus a corticosteroid.", {"ph_status": "positive", "age": 72, "age_band": "65+"}, "72F Ph+ ALL, what induction?"),
+])
+def test_correct_generated_sentences_pass_untouched(by_section, section, needle, sentence, facts, question) -> None:
+    """The issue's false alarms: a "No:" opening, a paraphrase of a two-part rule, the patient's age repeated."""
+    chunk = _chunk_with(by_section, section, needle)
+    result = check(question, PatientFacts(**facts), Draft(answer=f"{sentence}[1]", citations=[cite(chunk, 1)]),
+                   [chunk])
+    assert result.verdict == "pass", result.findings
+    assert result.draft.answer == f"{sentence}[1]"
+
+
+def test_a_framing_sentence_needs_no_source_but_a_claim_does(by_section) -> None:
+    chunk = _chunk_with(by_section, "jsh2023-all/ph-pos/tki-maintenance", "at least 5 years")
+    kind = "I'm sorry you are both facing this."
+    fact = ("For adults with Ph-positive ALL who do not undergo allo-HSCT in CR1, the guideline recommends continuing "
+            "TKI maintenance for at least 5 years.")
+    facts = PatientFacts(ph_status="positive", transplant="not_done")
+    ok = check("How long is TKI maintenance?", facts,
+               Draft(answer=f"{kind} {fact}[1]", citations=[cite(chunk, 1)]), [chunk])
+    assert ok.verdict == "pass" and kind in ok.draft.answer, ok.findings
+    bad = check("How long is TKI maintenance?", facts,
+                Draft(answer=f"{kind} TKI maintenance may be stopped early.", citations=[]), [chunk])
+    assert "CIT-MARKER-001" in {f.rule_id for f in bad.findings}
+
+
+def test_a_duration_contradiction_says_both_numbers() -> None:
+    v = judge_sentence("The guideline recommends TKI maintenance for 2 years.", BOOK,
+                       PatientFacts(ph_status="positive", transplant="not_done"))
+    assert v.rule_id == "PHPOS-MAINT-008" and "2 years" in v.why and "5 years" in v.why
