@@ -21,6 +21,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
+from assistant.facts import assumed as facts_assumed
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, Replacement, parse_lines, strip_lead
 from assistant.rules.frames import Assert, Examples
@@ -579,10 +580,9 @@ def _plausible_branch(rule: GuidelineRule, facts: PatientFacts) -> bool:
         return False
     if "mrd_status" in missing and facts.phase in ("relapsed", "refractory"):
         return False  # a frank relapse is not an MRD result waiting to be given
-    if missing == ["lineage"] and rule.when.get("lineage") == "T" and facts.ph_status == "positive":
-        return False  # Ph-positive ALL is B-lineage unless T is said
-    if missing == ["ph_status"] and rule.when.get("ph_status") == "positive" and facts.lineage == "T":
-        return False  # and T-ALL Ph-negative unless Ph-positive is said
+    assumed = facts_assumed(facts)  # the implications table: Ph-positive ALL is B-lineage, T-ALL Ph-negative
+    if len(missing) == 1 and missing[0] in assumed and not _matches(assumed[missing[0]], rule.when[missing[0]]):
+        return False
     if len(missing) == 2 and set(missing) - _SOFT == {"ph_status"} and facts.known():
         return True  # e.g. Ph status and MRD unknown for a CR1 transplant question: the MRD arm still shows
     if len(missing) != 1:
