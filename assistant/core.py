@@ -34,6 +34,7 @@ from assistant.facts import (
     unitless_mrd_level,
 )
 from assistant.models import Answer, Chunk, PatientFacts, RetrievedChunk, RuleFinding
+from assistant.compose.intents import question_pieces
 from assistant.plan import QuestionPlan, read_question
 from assistant.prompts import (
     AGE_EDGE_NOTE,
@@ -221,6 +222,13 @@ class Assistant:
             scope_issues = [i for i in scope_issues if not self.policy.entry(i.finding.rule_id).lifted_by_follow_up]
         scope_findings = [i.finding for i in scope_issues]
         blocked = {f.rule_id for f in scope_findings if f.severity == "block"}
+        # a part asking for a dose, or about another disease, is declined by itself when another part asks
+        # something this guideline answers: that part's note is shown and the rest is answered
+        kept, part_notes, declined = self._declined_parts(plan.focus, facts, blocked, scope_findings)
+        if part_notes:
+            plan, blocked = plan.refocus(kept), blocked - declined
+            scope_findings = [f.model_copy(update={"severity": "warn"}) if f.rule_id in declined else f
+                              for f in scope_findings]
 
         t1 = time.perf_counter()
         focus = _with_earlier(plan.focus, q, turns)
@@ -235,7 +243,7 @@ class Assistant:
             timings.update(draft=(t3 - t2) * 1000, check=0.0, total=(t3 - t0) * 1000)
             return answer.model_copy(update={"question": q, "timings_ms": _round(timings)})
 
-        notes = self._notes(q, focus, facts, scope_findings, compared, premise, turns)
+        notes = [*part_notes, *self._notes(q, focus, facts, scope_findings, compared, premise, turns)]
         result, used_mode, t3 = self._draft_and_check(
             plan.refocus(focus), facts, retrieved, pool, premise, notes, scope_findings, compared, turns, mode, sink)
         t4 = time.perf_counter()
@@ -253,6 +261,43 @@ class Assistant:
         return Answer(question=q, answer=answer, citations=result.draft.citations,
                       verdict=result.verdict, findings=result.findings, patient=facts, scope="in_scope",
                       mode=used_mode, timings_ms=_round(timings), retrieved=ids)  # type: ignore[arg-type]
+
+    def _declined_parts(self, focus: str, facts: PatientFacts, blocked: set[str],
+                        findings: list[RuleFinding]) -> tuple[str, list[str], set[str]]:
+        """(the focus without its declined parts, the notes that decline them, the rule ids declined) when some
+        parts of a several-part question are refused on their own by a finding that declines only its part (policy
+        `part_note`) and another part that asks is left; else (focus, [], set()). Each part is checked alone."""
+        if blocked and self.policy.part_note(blocked) is None:
+            return focus, [], set()
+        if not blocked and not any(f.severity == "warn" for f in findings):
+            return focus, [], set()  # (a question nothing in it declines is not cut up)
+        pieces = question_pieces(focus)
+        if len(pieces) < 2:
+            return focus, [], set()
+        kept: list[tuple[str, bool]] = []
+        notes: list[str] = []
+        declined: set[str] = set()
+        for piece, asks in pieces:
+            fired = self._part_blocks(piece, facts)
+            key = self.policy.part_note(fired) if fired else None
+            if key is None:
+                kept.append((piece, asks))
+                continue
+            note = NOTES[key].format(part=piece)
+            notes += [note] if note not in notes else []
+            declined |= fired
+        if not notes or not any(asks for _, asks in kept) or not blocked <= declined:
+            return focus, [], set()
+        return "; ".join(p for p, _ in kept) + "?", notes, declined
+
+    def _part_blocks(self, piece: str, facts: PatientFacts) -> set[str]:
+        """The refusals one part of a question gets by itself; a part that only lacks the disease words ("dose?")
+        is read as a question about adult ALL, as the whole question was."""
+        fired = {i.finding.rule_id for i in check_scope(piece, facts) if i.finding.severity == "block"}
+        if fired and all(self.policy.entry(r).lifted_by_follow_up for r in fired):
+            fired = {i.finding.rule_id for i in check_scope(f"{piece} (adult ALL)", facts)
+                     if i.finding.severity == "block"}
+        return fired
 
     def _facts(self, q: str, turns: list[str],
                overrides: Mapping[str, Any] | None) -> tuple[PatientFacts, list[str]]:
