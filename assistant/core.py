@@ -55,7 +55,7 @@ from assistant.rules import Draft, applicable_rules, check, check_scope, premise
 from assistant.rules.fit import misfits
 from assistant.rules.logic import RuleBook, default_rulebook
 from assistant.rules.policy import Policy, default_policy
-from assistant.rules.relevance import subject_of
+from assistant.rules.relevance import asked_treatments, concept_label, subject_of
 from assistant.rules.scope import for_a_relative, is_self_change_first_person, strip_injection
 from assistant.settings import Settings
 from assistant.text import names_trial
@@ -352,6 +352,9 @@ class Assistant:
                 extra_chunks += self.retriever.definition_chunks(qt)
             # a second subject in the question that retrieval did not reach ("any tox to watch?")
             extra_chunks += self.retriever.uncovered_term_chunks(qt, [r.chunk for r in retrieved[:8]])
+            # each treatment the question asks about, retrieved for itself in the question's setting
+            extra_chunks += [r.chunk for c in asked_treatments(qt)[:3]
+                             for r in self.retriever.search(f"{qt} {concept_label(c)}", facts=facts, k=3)]
         return retrieved, _pool(retrieved, extra_chunks), premise
 
     def _notes(self, q: str, focus: str, facts: PatientFacts, scope_findings: list[RuleFinding], compared: list[str],

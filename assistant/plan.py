@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.compose.cues import says
 from assistant.compose.intents import Intents, read_intents
 from assistant.concepts import read_concepts, sentences
 from assistant.rules.scope import mentions_all
@@ -62,8 +63,9 @@ class QuestionPlan(BaseModel):
 def _clinical(clause: str) -> bool:
     """The clause names a clinical concept of the patient (ALL written as "ALL", not the word "all")."""
     reading = read_concepts(clause.lower())
-    if reading.background:
-        return False  # "our unit usually uses hyper-CVAD": the unit's habit, not this patient
+    if reading.background and not says(clause, "proposal"):
+        return False  # "our unit usually uses hyper-CVAD": the unit's habit, not this patient ("let's give X since
+        # it works generally" is a proposal for this patient)
     return mentions_all(clause) or names_trial(clause) or any(
         m.concept == "donor" or (m.kind in _CLINICAL or (m.kind == "disease" and m.surface != "all"))
         and not m.other_person for m in reading.mentions)

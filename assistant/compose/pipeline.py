@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from assistant.compose.asked import AskedTreatment
 from assistant.compose.base import Composer, When, open_ruled, open_unruled, ruled, unruled
 from assistant.compose.builder import Builder
 from assistant.compose.evidence import ContextLine, Support
@@ -38,6 +39,7 @@ COMPOSERS: tuple[Composer, ...] = (
     Rules(),
     StatusAfterRules(),
     PlainPatient(),
+    AskedTreatment(),  # a treatment the question asks about, when no rule line names it
     When(ruled, Parts()),
     When(ruled, Focus()),  # the specific thing asked, right after the rules that frame it
     When(ruled, Listed(n=4, min_share=0.75)),
