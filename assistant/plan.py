@@ -24,10 +24,10 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.compose.cues import says
-from assistant.compose.intents import Intents, read_intents
+from assistant.compose.intents import ASKING_WORDS, Intents, read_intents
 from assistant.concepts import read_concepts, sentences
 from assistant.rules.scope import mentions_all
-from assistant.text import names_trial
+from assistant.text import first_word, names_trial
 
 __all__ = ["QuestionPlan", "read_question"]
 
@@ -84,6 +84,11 @@ def _clauses(sentence: str) -> list[str]:
     return [c for c in out if c.strip()]
 
 
+def _asks(clause: str) -> bool:
+    """A clause of a question that asks something of its own ("which drug is listed, and what dose?")."""
+    return first_word(clause.strip(" ,;:—–-")) in ASKING_WORDS and len(clause.split()) >= 3
+
+
 def _focus(text: str) -> str:
     """The asking clauses and the clinical clauses of `text` (all of it when nothing would be left out)."""
     kept: list[str] = []
@@ -91,7 +96,7 @@ def _focus(text: str) -> str:
         clauses = _clauses(sentence)
         part = [c.strip(" —–-") if k == len(clauses) - 1 and sentence.rstrip().endswith("?") else c
                 for k, c in enumerate(clauses)
-                if (k == len(clauses) - 1 and sentence.rstrip().endswith("?")) or _clinical(c)]
+                if (sentence.rstrip().endswith("?") and (k == len(clauses) - 1 or _asks(c))) or _clinical(c)]
         joined = " ".join(" ".join(part).split()).rstrip(",;:—–- ")
         if joined:  # (a sentence keeps its end, so the next one does not run into it)
             end = sentence.rstrip()[-1:]

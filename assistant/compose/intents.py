@@ -195,6 +195,10 @@ _ASKING = frozenset(["what", "wat", "whats", "which", "how", "when", "why", "whe
                      "compare", "explain", "define"])
 
 
+#: The first words of an asking part (read by the plan's focus too).
+ASKING_WORDS = _ASKING
+
+
 def question_pieces(question: str) -> list[tuple[str, bool]]:
     """The question cut wherever a part may start, each piece with whether it asks (it ends in '?' or opens with
     an asking word); a piece that only describes ("72F Ph+ ALL") carries facts for the others.
@@ -203,6 +207,8 @@ def question_pieces(question: str) -> list[tuple[str, bool]]:
     [('HD-MTX consol Ph- 52y: supported', True), ('dose', True)]
     >>> question_pieces("Venetoclax for AML induction, and for ALL which antibody targets CD22?")
     [('Venetoclax for AML induction', False), ('for ALL which antibody targets CD22', True)]
+    >>> question_pieces("Relapsed T-ALL: which drug is listed, and what is the usual dose?")
+    [('Relapsed T-ALL: which drug is listed', True), ('what is the usual dose', True)]
     >>> question_pieces("72F Ph+ ALL; what dose of dasatinib?")
     [('72F Ph+ ALL', False), ('what dose of dasatinib', True)]
     """
@@ -212,7 +218,8 @@ def question_pieces(question: str) -> list[tuple[str, bool]]:
         asked = question[end:end + 1] == "?" or (m is None and question.rstrip().endswith("?"))
         piece = question[start:end].strip(" ,.:?")
         if piece:
-            out.append((piece, asked or first_word(piece) in _ASKING))
+            clauses = [c for c in re.split(r"[:,]\s+", piece) if c]
+            out.append((piece, asked or any(first_word(c) in _ASKING for c in clauses)))
         start = m.end() if m is not None else end
     return out
 
