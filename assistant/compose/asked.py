@@ -39,6 +39,8 @@ def asked_sentence(concept: str, question: str, concepts: Sequence[str], chunks:
             named = concept_ids(s.lower())
             if not addressed(concept, named) or not _quotable(s, chunk, facts, book, question):
                 continue
+            if others and not named & others:
+                continue  # the treatment in another setting ("not for T-ALL" for a toxicity question)
             key = (len(named & others), chunk.tier == "guideline", -rank)
             if best is None or key > best[0]:
                 best = (key, s, chunk)

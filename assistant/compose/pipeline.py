@@ -39,7 +39,7 @@ COMPOSERS: tuple[Composer, ...] = (
     Rules(),
     StatusAfterRules(),
     PlainPatient(),
-    AskedTreatment(),  # a treatment the question asks about, when no rule line names it
+    When(ruled, AskedTreatment()),  # a treatment the question asks about, when no rule line names it
     When(ruled, Parts()),
     When(ruled, Focus()),  # the specific thing asked, right after the rules that frame it
     When(ruled, Listed(n=4, min_share=0.75)),
@@ -50,6 +50,7 @@ COMPOSERS: tuple[Composer, ...] = (
     When(open_ruled, TrialOrEvidence()),
     When(unruled, Focus()),
     When(unruled, Parts()),
+    When(unruled, AskedTreatment()),
     MissingPhNote(),
     NoRecommendation(),
     Disclaimer(),
