@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from assistant.concepts import concept_ids, load_lexicon, read_concepts, sentences
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue
-from assistant.text import names_trial
+from assistant.text import first_word, names_trial
 
 __all__ = ["RELEVANCE_RULE", "addressed", "concept_label", "asked_treatments", "check_relevance", "subject_of"]
 
@@ -34,12 +34,20 @@ _MESSAGE = "The answer does not address {what}, which the question asks about"
 _TREATMENT_KINDS = frozenset({"drug", "drug_class", "treatment", "procedure", "regimen"})
 
 
+def _bare_tag(sentence: str) -> bool:
+    """ "OK?", "agree?", "right?": a short question with no asking word and no concept of its own."""
+    from assistant.compose.intents import ASKING_WORDS  # (the drafter's reading; imported late: it imports rules)
+
+    return (len(sentence.split()) <= 3 and first_word(sentence) not in ASKING_WORDS
+            and not read_concepts(sentence.lower()).mentions)
+
+
 def _asking_part(question: str) -> str:
     """The sentences that ask (ending in '?'); without one, the last sentence."""
     parts = sentences(question)
     asking = [i for i, s in enumerate(parts) if s.endswith("?")] or [len(parts) - 1]
     # a bare tag ("OK?", "agree?", "right?") asks about the sentence before it
-    asking = sorted({j for i in asking for j in ((i - 1, i) if len(parts[i].split()) <= 3 and i else (i,))})
+    asking = sorted({j for i in asking for j in ((i - 1, i) if i and _bare_tag(parts[i]) else (i,))})
     return " ".join(parts[i] for i in asking)
 
 
