@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from assistant.compose.branches import deciding_branches
 from assistant.compose.cues import says
 from assistant.compose.intents import knowledge_question
 from assistant.compose.sentences import (
@@ -185,6 +186,14 @@ def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
     return sure, maybe
 
 
+def _plan_question(plan: DraftPlan) -> bool:
+    """A question about what treatment a patient gets ("what's the plan?", "which of the new drugs?"), not about
+    the guideline in general, a trial or a grade."""
+    it = plan.intents
+    return (says(plan.q, "plan_question") and not knowledge_question(plan.q, plan.facts) and not it.trials
+            and not it.grades and not it.definition and not plan.rules_only)
+
+
 def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
                   maybe: list[GuidelineRule]) -> list[GuidelineRule]:
     """Whether the guideline's own yes/no line leads. A yes/no question whose subject no applicable rule names
@@ -236,11 +245,16 @@ def _branches(plan: DraftPlan, subject: _Subject, maybe: list[GuidelineRule], gi
             and not plan.premise and not it.why and not plan.grades and not it.evidence
             and not knowledge_question(q, facts)):
         plan.missing_ph = "ph_status" in plan.missing
-        plan.findings.append(RuleFinding(
-            rule_id="FACTS-MISSING-031", severity="warn",
-            message="Facts that change the answer were not given (" + ", ".join(fact_label(m) for m in plan.missing)
-                    + "); the answer covers each branch. Add them for a single answer.",
-            section_id=forks[0].section_ids[0]))
+        _missing_finding(plan, forks)
+
+
+def _missing_finding(plan: DraftPlan, forks: Sequence[GuidelineRule]) -> None:
+    """The finding that names the missing facts the shown branches depend on."""
+    plan.findings.append(RuleFinding(
+        rule_id="FACTS-MISSING-031", severity="warn",
+        message="Facts that change the answer were not given (" + ", ".join(fact_label(m) for m in plan.missing)
+                + "); the answer covers each branch. Add them for a single answer.",
+        section_id=forks[0].section_ids[0]))
 
 
 def _trials(plan: DraftPlan, pool: Sources) -> None:
@@ -273,6 +287,9 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
                      premise=premise)
     it, book = plan.intents, pool.book
     sure, maybe = applicable_rules(plan.q, facts, rulebook=book, sections=[c.section_id for c in pool.top(3)])
+    deciding: list[str] = []
+    if not sure and not maybe and _plan_question(plan):  # a deciding fact is missing: each branch's lead
+        maybe, deciding = deciding_branches(plan.q, facts, book, [c.section_id for c in pool.top(3)])
     if any(r.exclusive for r in sure):  # a topic the corpus does not cover: say so, add nothing around it
         sure, maybe, plan.rules_only = [r for r in sure if r.exclusive], [], True
     plan.grades = [] if plan.rules_only else list(it.grades)
@@ -286,6 +303,9 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     sure, maybe = _order_rules(plan, subject, sure, maybe)
     maybe = _settle_asked(plan, subject, sure, maybe)
     _branches(plan, subject, maybe, given)
+    if deciding and not plan.missing and any(r in plan.chosen for r in maybe):
+        plan.missing, plan.missing_ph = deciding, "ph_status" in deciding
+        _missing_finding(plan, [r for r in maybe if r in plan.chosen])
     _trials(plan, pool)
     ids = [rid for r in plan.chosen for rid in r.see_also if rid not in {c.id for c in plan.chosen}]
     plan.chosen = plan.chosen + [book.get(rid) for rid in dict.fromkeys(ids)]  # statements that complete a rule

@@ -73,3 +73,21 @@ def test_asked_treatment_is_answered_not_deferred(bot, q: str, named: str) -> No
 def test_proposal_for_the_wrong_lineage_is_challenged(bot, q: str) -> None:
     a = bot.ask(q)
     assert "**No**" in a.answer.split("\n\n")[0], a.answer
+
+
+@pytest.mark.parametrize(("q", "leads", "note"), [
+    ("ALL in a 70-year-old — what's the plan?", ["Ph-positive ALL aged 65", "Ph-negative ALL aged 65"], "Ph status"),
+    ("My mum is 72 and has just been diagnosed with ALL. What treatment will she get?",
+     ["Ph-positive ALL aged 65", "Ph-negative ALL aged 65"], "Ph status"),
+    ("My father's leukemia came back. Which of the new drugs will they use?",
+     ["blinatumomab", "inotuzumab", "later-generation TKI", "nelarabine"], "lineage"),
+    ("ALL relapsed after first remission: which treatment options are there?",
+     ["blinatumomab", "inotuzumab", "nelarabine"], "lineage"),
+])
+def test_missing_deciding_fact_shows_each_branch(bot, q: str, leads: list[str], note: str) -> None:
+    a = bot.ask(q)
+    for lead in leads:
+        assert lead in a.answer, (lead, a.answer)
+    assert "FACTS-MISSING-031" in {f.rule_id for f in a.findings}
+    assert note in a.answer
+    assert "ANSWER-NOREC-042" not in {f.rule_id for f in a.findings}
