@@ -42,7 +42,8 @@ _CLAIM_REQUEST = re.compile(
     r"[^.?!]{0,40}\b(?:recommends?|endorses?|approves?|supports?)\b"
     # a claim taken for granted before the question ("As the guideline now recommends X, how many cycles?")
     r"|^\W*(?:as|since|because|given\s+that|now\s+that)\s+(?:the\s+)?(?:jsh(?:\s+2023)?|guidelines?)\s+"
-    r"(?:now\s+|also\s+)?(?:recommends?|endorses?|approves?|supports?)\b", re.IGNORECASE)
+    r"(?:now\s+|also\s+|has\s+)?(?:recommends?|endorses?|approves?|supports?|made|makes|names?|named|lists?|listed"
+    r"|declared?|declares)\b", re.IGNORECASE)
 
 
 def is_status_question(question: str) -> bool:

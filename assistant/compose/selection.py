@@ -19,7 +19,9 @@ from assistant.compose.sentences import (
     _stems,
     status_sentences,
 )
+from assistant.concepts import concept_ids, load_lexicon
 from assistant.facts import about_a_patient
+from assistant.rules.relevance import addressed, asked_treatments
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts
 from assistant.rules.logic import GuidelineRule, RuleBook, is_branch, is_specific
@@ -186,6 +188,24 @@ def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
     return sure, maybe
 
 
+_TREATMENT_KINDS = frozenset({"drug", "drug_class", "treatment", "procedure", "regimen"})
+
+
+def _without_framing(plan: DraftPlan) -> list[GuidelineRule]:
+    """When the question asks about a treatment and a chosen rule names it, the rules that name no treatment at
+    all ("choose the regimen in light of prior treatment") are framing, not the answer: left out, so the asked
+    rule is not buried and paraphrases that name the same treatment get the same rules."""
+    asked = asked_treatments(plan.q)
+    if not asked:
+        return plan.chosen
+    lex = load_lexicon()
+    named = {r.id: concept_ids(r.statement.lower()) for r in plan.chosen}
+    if not any(addressed(c, named[r.id]) for r in plan.chosen for c in asked):
+        return plan.chosen
+    return [r for r in plan.chosen if r in plan.premise
+            or any(lex.concepts[c].kind in _TREATMENT_KINDS for c in named[r.id] if c in lex.concepts)]
+
+
 def _plan_question(plan: DraftPlan) -> bool:
     """A question about what treatment a patient gets ("what's the plan?", "which of the new drugs?"), not about
     the guideline in general, a trial or a grade."""
@@ -307,6 +327,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
         plan.missing, plan.missing_ph = deciding, "ph_status" in deciding
         _missing_finding(plan, [r for r in maybe if r in plan.chosen])
     _trials(plan, pool)
+    plan.chosen = _without_framing(plan)
     ids = [rid for r in plan.chosen for rid in r.see_also if rid not in {c.id for c in plan.chosen}]
     plan.chosen = plan.chosen + [book.get(rid) for rid in dict.fromkeys(ids)]  # statements that complete a rule
     return plan
