@@ -27,6 +27,9 @@ class Builder:
         self.used: set[str] = set()
         self._markers: dict[tuple[str, str], int] = {}
         self._tokens: list[tuple[str, frozenset[str]]] = []  # (chunk_id, tokens) of each line
+        #: statements of guideline rules the plan did not choose: no composer but the rules' may quote them (the
+        #: rule selection decides which rules an answer states, so paraphrases state the same ones)
+        self.unchosen: frozenset[str] = frozenset()
 
     def cite(self, chunk: Chunk, quote: str) -> int:
         key = (chunk.chunk_id, quote)
@@ -39,7 +42,7 @@ class Builder:
         norm = sentence.strip()
         if kind != "rule" and not lead and chunk.tier == "guideline" and is_trial_sentence(norm, chunk):
             kind, lead = "evidence", EVIDENCE_LEAD  # a trial result quoted from a guideline document is evidence
-        if norm in self.used:
+        if norm in self.used or (kind not in ("rule", "status") and norm in self.unchosen):
             return False
         toks = frozenset(tokenize(norm))
         if kind != "rule" and any(_near_duplicate(toks, t) for cid, t in self._tokens if cid != chunk.chunk_id):

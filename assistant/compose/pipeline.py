@@ -61,6 +61,9 @@ def compose(plan: DraftPlan, pool: Sources, *, max_sentences: int,
             composers: Sequence[Composer] = COMPOSERS) -> tuple[Draft, list[RuleFinding]]:
     """Run each composer in order on one builder; the draft and the findings (the plan's, then the composers')."""
     builder = Builder(max_sentences)
+    if plan.chosen:
+        chosen = {r.statement.strip() for r in plan.chosen}
+        builder.unchosen = frozenset(st for r in pool.book.rules if (st := r.statement.strip()) not in chosen)
     for composer in composers:
         composer.run(plan, pool, builder)
     return builder.render(), [*plan.findings, *builder.findings]
