@@ -24,7 +24,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.compose.cues import says
-from assistant.compose.intents import ASKING_WORDS, Intents, read_intents
+from assistant.compose.intents import ASKING_WORDS, POINTS_BACK, Intents, read_intents
 from assistant.concepts import read_concepts, sentences
 from assistant.rules.scope import mentions_all
 from assistant.text import first_word, names_trial
@@ -89,20 +89,38 @@ def _asks(clause: str) -> bool:
     return first_word(clause.strip(" ,;:—–-")) in ASKING_WORDS and len(clause.split()) >= 3
 
 
+def _points_back(sentence: str) -> bool:
+    """A short question that asks about the sentence before it ("Keep doing that?", "Is this right?"): it ends in
+    '?', points back with "that/this/it", and names no clinical concept of its own."""
+    words = {w.strip("?,.!").lower() for w in sentence.split()}
+    return (sentence.rstrip().endswith("?") and len(words) <= 8 and bool(words & POINTS_BACK)
+            and not _clinical(sentence))
+
+
 def _focus(text: str) -> str:
-    """The asking clauses and the clinical clauses of `text` (all of it when nothing would be left out)."""
-    kept: list[str] = []
-    for sentence in sentences(text):
-        clauses = _clauses(sentence)
-        part = [c.strip(" —–-") if k == len(clauses) - 1 and sentence.rstrip().endswith("?") else c
-                for k, c in enumerate(clauses)
-                if (sentence.rstrip().endswith("?") and (k == len(clauses) - 1 or _asks(c))) or _clinical(c)]
-        joined = " ".join(" ".join(part).split()).rstrip(",;:—–- ")
-        if joined:  # (a sentence keeps its end, so the next one does not run into it)
-            end = sentence.rstrip()[-1:]
-            kept.append(joined if joined[-1] in ".?!" or end not in ".?!" else joined + end)
-    focus = " ".join(kept)
+    """The asking clauses and the clinical clauses of `text` (all of it when nothing would be left out); a short
+    question that points back ("Keep doing that?") keeps the whole sentence before it."""
+    said = sentences(text)
+    kept: dict[int, str] = {}
+    for i, sentence in enumerate(said):
+        if i and _points_back(sentence):
+            kept[i - 1] = said[i - 1]  # "Our unit gives cranial irradiation to all adults. Keep doing that?"
+        joined = _kept_clauses(sentence)
+        if joined:
+            kept[i] = joined
+    focus = " ".join(kept[i] for i in sorted(kept))
     return focus or text
+
+
+def _kept_clauses(sentence: str) -> str:
+    """The asking and clinical clauses of one sentence, with the sentence's end (so the next does not run on)."""
+    clauses = _clauses(sentence)
+    asks = sentence.rstrip().endswith("?")
+    part = [c.strip(" —–-") if k == len(clauses) - 1 and asks else c
+            for k, c in enumerate(clauses) if (asks and (k == len(clauses) - 1 or _asks(c))) or _clinical(c)]
+    joined = " ".join(" ".join(part).split()).rstrip(",;:—–- ")
+    end = sentence.rstrip()[-1:]
+    return joined if not joined or joined[-1] in ".?!" or end not in ".?!" else joined + end
 
 
 def read_question(question: str) -> QuestionPlan:

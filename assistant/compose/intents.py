@@ -196,8 +196,9 @@ _ASKING = frozenset(["what", "wat", "whats", "which", "how", "when", "why", "whe
                      "compare", "explain", "define"])
 
 
-#: The first words of an asking part (read by the plan's focus too).
+#: The first words of an asking part (read by the plan's focus too), and the words that point back.
 ASKING_WORDS = _ASKING
+POINTS_BACK = _POINTS_BACK
 
 
 def question_pieces(question: str) -> list[tuple[str, bool]]:
