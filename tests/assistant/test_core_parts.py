@@ -91,3 +91,25 @@ def test_missing_deciding_fact_shows_each_branch(bot, q: str, leads: list[str], 
     assert "FACTS-MISSING-031" in {f.rule_id for f in a.findings}
     assert note in a.answer
     assert "ANSWER-NOREC-042" not in {f.rule_id for f in a.findings}
+
+
+@pytest.mark.parametrize("q", [
+    "50-year-old woman with Ph-negative B-ALL in CR1, WBC 12. Our unit gives 24 Gy cranial irradiation to all adults "
+    "by tradition. Keep doing that?",
+    "45M Ph- ALL in CR1. We usually give prophylactic cranial irradiation to everyone. Is that right?",
+])
+def test_pointing_back_question_answers_what_it_points_to(bot, q: str) -> None:
+    a = bot.ask(q)
+    assert "Cranial irradiation is not required for every adult" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "Since JSH 2023 made ponatinib the standard first-line TKI for Ph+ ALL, should we switch all new patients off "
+    "dasatinib?",
+    "As the guideline now makes ponatinib the first-line TKI in Ph+ ALL, do we stop using imatinib?",
+])
+def test_premise_opener_leads_with_no(bot, q: str) -> None:
+    a = bot.ask(q)
+    first = a.answer.split("\n\n")[0]
+    assert "**No**" in first, a.answer
+    assert "does not recommend ponatinib as the first-line TKI" in a.answer.split("\n\n")[1]
