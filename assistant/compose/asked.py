@@ -62,4 +62,4 @@ class AskedTreatment:
             found = asked_sentence(concept, plan.q, plan.question.concepts, cands, plan.facts, pool.book,
                                    [t for _, t in builder.lines])
             if found is not None and not plan.names_other_trial(found[0]):
-                builder.add(found[1].tier, found[0], found[1], lead=lead_for(found[1].tier))
+                builder.add(found[1].tier, found[0], found[1], lead=lead_for(found[1].tier), asked=True)

@@ -64,6 +64,7 @@ class DraftPlan:
     chosen: list[GuidelineRule] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     missing_ph: bool = False
+    deciding: list[str] = field(default_factory=list)  # missing facts whose branches came from the deciding table
     named: frozenset[str] = frozenset()
     named_found: bool = False
     named_trial: Chunk | None = None
@@ -189,12 +190,15 @@ def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
 
 
 _TREATMENT_KINDS = frozenset({"drug", "drug_class", "treatment", "procedure", "regimen"})
+#: Concept kinds that set the scene (the phase, the disease, the source, the population) rather than a subject.
+_SETTING_KINDS = frozenset({"phase", "disease", "source", "population", "phase_of_treatment", "meta"})
 
 
 def _without_framing(plan: DraftPlan) -> list[GuidelineRule]:
-    """When the question asks about a treatment and a chosen rule names it, the rules that name no treatment at
-    all ("choose the regimen in light of prior treatment") are framing, not the answer: left out, so the asked
-    rule is not buried and paraphrases that name the same treatment get the same rules."""
+    """When the question asks about a treatment and a chosen rule names it, the rules that name no treatment and
+    share only the setting with the question ("choose the regimen in light of prior treatment" for relapse) are
+    framing, not the answer: left out, so the asked rule is not buried and paraphrases that name the same
+    treatment get the same rules. A rule about the question's own finding (MRD) stays."""
     asked = asked_treatments(plan.q)
     if not asked:
         return plan.chosen
@@ -202,7 +206,8 @@ def _without_framing(plan: DraftPlan) -> list[GuidelineRule]:
     named = {r.id: concept_ids(r.statement.lower()) for r in plan.chosen}
     if not any(addressed(c, named[r.id]) for r in plan.chosen for c in asked):
         return plan.chosen
-    return [r for r in plan.chosen if r in plan.premise
+    own = {c for c in plan.question.concepts if c in lex.concepts and lex.concepts[c].kind not in _SETTING_KINDS}
+    return [r for r in plan.chosen if r in plan.premise or named[r.id] & own  # (the patient's own finding: MRD)
             or any(lex.concepts[c].kind in _TREATMENT_KINDS for c in named[r.id] if c in lex.concepts)]
 
 
@@ -324,7 +329,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     maybe = _settle_asked(plan, subject, sure, maybe)
     _branches(plan, subject, maybe, given)
     if deciding and not plan.missing and any(r in plan.chosen for r in maybe):
-        plan.missing, plan.missing_ph = deciding, "ph_status" in deciding
+        plan.missing, plan.missing_ph, plan.deciding = deciding, "ph_status" in deciding, deciding
         _missing_finding(plan, [r for r in maybe if r in plan.chosen])
     _trials(plan, pool)
     plan.chosen = _without_framing(plan)
