@@ -17,7 +17,7 @@ from assistant.rules.logic import RuleBook
 from assistant.rules.relevance import addressed, asked_treatments
 from assistant.rules.tiers import claims_recommendation
 
-__all__ = ["AskedTreatment", "asked_sentence"]
+__all__ = ["AskedTreatment", "YesLead", "asked_sentence"]
 
 
 def _quotable(s: str, chunk: Chunk, facts: PatientFacts, book: RuleBook, question: str) -> bool:
@@ -63,3 +63,43 @@ class AskedTreatment:
                                    [t for _, t in builder.lines])
             if found is not None and not plan.names_other_trial(found[0]):
                 builder.add(found[1].tier, found[0], found[1], lead=lead_for(found[1].tier), asked=True)
+
+
+#: The first words of a yes/no question.
+_YES_NO = frozenset({"is", "are", "does", "do", "can", "could", "should", "would", "will", "may", "shall"})
+
+
+def _yes_no(question: str) -> bool:
+    """The question's last asking clause opens with a yes/no word ("...: can we use inotuzumab?").
+
+    >>> _yes_no("Relapsed CD22+ B-ALL at 40: can we use inotuzumab?"), _yes_no("Relapsed B-ALL: which drug?")
+    (True, False)
+    """
+    clause = question.rstrip().rstrip("?")
+    for mark in (". ", ":", ";", ",", "—", "? "):
+        clause = clause.rsplit(mark, 1)[-1]
+    words = clause.split()
+    return bool(words) and words[0].lower() in _YES_NO
+
+
+@dataclass(frozen=True)
+class YesLead:
+    """A yes/no question about a treatment for a described patient, answered by a rule whose conditions the
+    patient meets in full and which names that treatment: "**Yes**" first, and that rule leads. (A premise, a
+    misfit's "No", a missing fact or a negative statement leaves it to the lines that follow.)"""
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        if (plan.premise or plan.missing or plan.plain or not plan.facts.known()
+                or any("**No**" in n for n in plan.notes)):
+            return
+        if not _yes_no(plan.q):
+            return
+        asked = asked_treatments(plan.q)
+        rule = next((r for r in plan.chosen if asked and r.condition(plan.facts) is True
+                     and " not " not in f" {r.statement} " and any(addressed(c, concept_ids(r.statement.lower()))
+                                                                  for c in asked)), None)
+        if rule is None:
+            return
+        plan.chosen.remove(rule)
+        plan.chosen.insert(0, rule)
+        builder.note("_**Yes**, for the patient described: the guideline statement that says so comes first._")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.compose.asked import AskedTreatment
+from assistant.compose.asked import AskedTreatment, YesLead
 from assistant.compose.base import Composer, When, open_ruled, open_unruled, ruled, unruled
 from assistant.compose.builder import Builder
 from assistant.compose.evidence import ContextLine, Support
@@ -30,6 +30,7 @@ __all__ = ["COMPOSERS", "compose"]
 
 COMPOSERS: tuple[Composer, ...] = (
     OpeningNotes(),
+    YesLead(),  # a yes/no question its patient's rule answers: "Yes" first
     UnreportedResults(),
     TrialFirst(),
     StatedGrades(),

@@ -113,3 +113,25 @@ def test_premise_opener_leads_with_no(bot, q: str) -> None:
     first = a.answer.split("\n\n")[0]
     assert "**No**" in first, a.answer
     assert "does not recommend ponatinib as the first-line TKI" in a.answer.split("\n\n")[1]
+
+
+@pytest.mark.parametrize(("q", "lead"), [
+    ("22-year-old man, CD19-positive B-ALL, relapsed 8 months after allo-HSCT. Is CAR-T an option under the "
+     "guideline?", "CAR T-cell therapy as an option"),
+    ("48yo Ph-neg in CR1 after pediatric-type protocol, MRD 0.05% after induction. is allo in CR1 recommended?",
+     "recommends considering allo-HSCT"),
+    ("Relapsed CD22-positive B-ALL in a 40 year old woman: can we use inotuzumab?", "inotuzumab ozogamicin"),
+])
+def test_yes_no_question_its_patient_rule_answers_leads_with_yes(bot, q: str, lead: str) -> None:
+    a = bot.ask(q)
+    first, second = a.answer.split("\n\n")[:2]
+    assert "**Yes**" in first, a.answer
+    assert lead in second.split("\n")[0], a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "Is the CAR T cell treatment an option for my dad? hes 58 and his B cell ALL came back after his transplant.",
+    "Relapsed B-ALL, CD19 status unknown: is blinatumomab recommended?",
+])
+def test_no_yes_when_the_patient_does_not_meet_the_rule(bot, q: str) -> None:
+    assert "**Yes**" not in bot.ask(q).answer
