@@ -200,12 +200,13 @@ def _without_framing(plan: DraftPlan) -> list[GuidelineRule]:
     framing, not the answer: left out, so the asked rule is not buried and paraphrases that name the same
     treatment get the same rules. A rule about the question's own finding (MRD) stays."""
     asked = asked_treatments(plan.q)
-    if not asked:
-        return plan.chosen
     lex = load_lexicon()
     named = {r.id: concept_ids(r.statement.lower()) for r in plan.chosen}
-    if not any(addressed(c, named[r.id]) for r in plan.chosen for c in asked):
-        return plan.chosen
+    options = (says(plan.q, "options_question") and not plan.missing
+               and any(lex.concepts[c].kind in _TREATMENT_KINDS for r in plan.chosen for c in named[r.id]
+                       if c in lex.concepts))
+    if not options and not any(addressed(c, named[r.id]) for r in plan.chosen for c in asked):
+        return plan.chosen  # ("which options?" is answered by the rules that name a treatment)
     own = {c for c in plan.question.concepts if c in lex.concepts and lex.concepts[c].kind not in _SETTING_KINDS}
     return [r for r in plan.chosen if r in plan.premise or named[r.id] & own  # (the patient's own finding: MRD)
             or any(lex.concepts[c].kind in _TREATMENT_KINDS for c in named[r.id] if c in lex.concepts)]
