@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from assistant.compose.intents import question_pieces
 from assistant.draft import (
     asks_position,
     draft_extractive,
@@ -34,7 +35,6 @@ from assistant.facts import (
     unitless_mrd_level,
 )
 from assistant.models import Answer, Chunk, PatientFacts, RetrievedChunk, RuleFinding
-from assistant.compose.intents import question_pieces
 from assistant.plan import QuestionPlan, read_question
 from assistant.prompts import (
     AGE_EDGE_NOTE,

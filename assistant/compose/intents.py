@@ -220,7 +220,7 @@ def question_pieces(question: str) -> list[tuple[str, bool]]:
         asked = question[end:end + 1] == "?" or (m is None and question.rstrip().endswith("?"))
         piece = question[start:end].strip(" ,.:?")
         if piece:
-            clauses = [c for c in re.split(r"[:,]\s+", piece) if c]
+            clauses = [c.strip() for c in piece.replace(":", ",").split(",") if c.strip()]
             out.append((piece, asked or any(first_word(c) in _ASKING for c in clauses)))
         start = m.end() if m is not None else end
     return out

@@ -21,10 +21,10 @@ from assistant.compose.sentences import (
 )
 from assistant.concepts import concept_ids, load_lexicon
 from assistant.facts import about_a_patient
-from assistant.rules.relevance import addressed, asked_treatments
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts
 from assistant.rules.logic import GuidelineRule, RuleBook, is_branch, is_specific
+from assistant.rules.relevance import addressed, asked_treatments
 from assistant.text import TRIAL_RE, after_number, term_at, tokenize, trial_keys
 
 if TYPE_CHECKING:
