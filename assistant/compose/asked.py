@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.compose.builder import Builder, lead_for
+from assistant.compose.cues import says
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _headed_sentences, _low_value, _safe_sentence, fits_patient
 from assistant.concepts import concept_ids
@@ -92,10 +93,10 @@ class YesLead:
         if (plan.premise or plan.missing or plan.plain or not plan.facts.known()
                 or any("**No**" in n for n in plan.notes)):
             return
-        if not _yes_no(plan.q):
-            return
+        if not _yes_no(plan.q) or plan.intents.either_or or says(plan.q, "necessity") or says(plan.q, "comparison"):
+            return  # ("transplant or the pills alone?", "does she have to ...?": not a plain yes)
         asked = asked_treatments(plan.q)
-        rule = next((r for r in plan.chosen if asked and r.condition(plan.facts) is True
+        rule = next((r for r in plan.chosen if asked and r.condition(plan.facts) is True and says(r.statement, "endorses")
                      and " not " not in f" {r.statement} " and any(addressed(c, concept_ids(r.statement.lower()))
                                                                   for c in asked)), None)
         if rule is None:

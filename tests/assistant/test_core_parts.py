@@ -132,6 +132,8 @@ def test_yes_no_question_its_patient_rule_answers_leads_with_yes(bot, q: str, le
 @pytest.mark.parametrize("q", [
     "Is the CAR T cell treatment an option for my dad? hes 58 and his B cell ALL came back after his transplant.",
     "Relapsed B-ALL, CD19 status unknown: is blinatumomab recommended?",
+    "my mom is 68 with Ph+ ALL. does she have to have a bone marrow transplant or can the pills alone work?",
+    "Ph+ ALL, 70 years old: must he have a transplant?",
 ])
 def test_no_yes_when_the_patient_does_not_meet_the_rule(bot, q: str) -> None:
     assert "**Yes**" not in bot.ask(q).answer
