@@ -258,6 +258,8 @@ class Assistant:
                           patient=facts, scope="in_scope", mode=used_mode,  # type: ignore[arg-type]
                           timings_ms=_round(timings), retrieved=ids)
         answer = _with_notes(result.draft.answer, self.policy.notes(result.findings, patient=False), notes)
+        if part_notes and not answer.startswith(part_notes[0]):  # (a generated draft: the declined part still shows)
+            answer = "\n\n".join([*part_notes, answer])
         return Answer(question=q, answer=answer, citations=result.draft.citations,
                       verdict=result.verdict, findings=result.findings, patient=facts, scope="in_scope",
                       mode=used_mode, timings_ms=_round(timings), retrieved=ids)  # type: ignore[arg-type]
