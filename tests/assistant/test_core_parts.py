@@ -83,6 +83,7 @@ def test_proposal_for_the_wrong_lineage_is_challenged(bot, q: str) -> None:
      ["blinatumomab", "inotuzumab", "later-generation TKI", "nelarabine"], "lineage"),
     ("ALL relapsed after first remission: which treatment options are there?",
      ["blinatumomab", "inotuzumab", "nelarabine"], "lineage"),
+    ("Should she be put on a pediatric-style protocol?", ["recommends pediatric-type chemotherapy"], "age"),
 ])
 def test_missing_deciding_fact_shows_each_branch(bot, q: str, leads: list[str], note: str) -> None:
     a = bot.ask(q)
