@@ -17,6 +17,8 @@ a vignette's details do not take over retrieval and drafting:
     'Newly diagnosed ALL in a 30 year old man.'
     >>> read_question("Ph+ ALL 62F, HbA1c 6.8%, MRD 0.02% after induction").focus
     'Ph+ ALL 62F, MRD 0.02% after induction'
+    >>> read_question("blina — target, class, main tox").focus
+    'blina — target, main tox'
 """
 
 from __future__ import annotations
@@ -105,17 +107,18 @@ def _focus(text: str) -> str:
     for i, sentence in enumerate(said):
         if i and _points_back(sentence):
             kept[i - 1] = said[i - 1]  # "Our unit gives cranial irradiation to all adults. Keep doing that?"
-        joined = _kept_clauses(sentence)
+        # (a one-sentence text with no question mark asks: "blina — target, class, main tox")
+        joined = _kept_clauses(sentence, asks=sentence.rstrip().endswith("?") or (len(said) == 1 and "?" not in text))
         if joined:
             kept[i] = joined
     focus = " ".join(kept[i] for i in sorted(kept))
     return focus or text
 
 
-def _kept_clauses(sentence: str) -> str:
-    """The asking and clinical clauses of one sentence, with the sentence's end (so the next does not run on)."""
+def _kept_clauses(sentence: str, *, asks: bool) -> str:
+    """The asking and clinical clauses of one sentence (`asks`: the sentence asks), with the sentence's end (so
+    the next does not run on)."""
     clauses = _clauses(sentence)
-    asks = sentence.rstrip().endswith("?")
     part = [c.strip(" —–-") if k == len(clauses) - 1 and asks else c
             for k, c in enumerate(clauses) if (asks and (k == len(clauses) - 1 or _asks(c))) or _clinical(c)]
     joined = " ".join(" ".join(part).split()).rstrip(",;:—–- ")

@@ -138,3 +138,9 @@ def test_yes_no_question_its_patient_rule_answers_leads_with_yes(bot, q: str, le
 ])
 def test_no_yes_when_the_patient_does_not_meet_the_rule(bot, q: str) -> None:
     assert "**Yes**" not in bot.ask(q).answer
+
+
+@pytest.mark.parametrize("q", ["blina — target, class, main tox", "blinatumomab: target, drug class and main toxicity?"])
+def test_shorthand_parts_without_question_mark_keep_the_toxicity_part(bot, q: str) -> None:
+    a = bot.ask(q)
+    assert "CD19" in a.answer and "cytokine release syndrome" in a.answer, a.answer
