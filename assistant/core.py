@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from assistant.compose.intents import question_pieces
 from assistant.draft import (
     asks_position,
     draft_extractive,
@@ -54,7 +55,7 @@ from assistant.rules import Draft, applicable_rules, check, check_scope, premise
 from assistant.rules.fit import misfits
 from assistant.rules.logic import RuleBook, default_rulebook
 from assistant.rules.policy import Policy, default_policy
-from assistant.rules.relevance import subject_of
+from assistant.rules.relevance import asked_treatments, concept_label, subject_of
 from assistant.rules.scope import for_a_relative, is_self_change_first_person, strip_injection
 from assistant.settings import Settings
 from assistant.text import names_trial
@@ -255,6 +256,13 @@ class Assistant:
             scope_issues = [i for i in scope_issues if not self.policy.entry(i.finding.rule_id).lifted_by_follow_up]
         scope_findings = [i.finding for i in scope_issues]
         blocked = {f.rule_id for f in scope_findings if f.severity == "block"}
+        # a part asking for a dose, or about another disease, is declined by itself when another part asks
+        # something this guideline answers: that part's note is shown and the rest is answered
+        kept, part_notes, declined = self._declined_parts(plan.focus, facts, blocked, scope_findings)
+        if part_notes:
+            plan, blocked = plan.refocus(kept), blocked - declined
+            scope_findings = [f.model_copy(update={"severity": "warn"}) if f.rule_id in declined else f
+                              for f in scope_findings]
 
         t1 = time.perf_counter()
         focus = _with_earlier(plan.focus, q, turns)
@@ -269,7 +277,7 @@ class Assistant:
             timings.update(draft=(t3 - t2) * 1000, check=0.0, total=(t3 - t0) * 1000)
             return answer.model_copy(update={"question": q, "timings_ms": _round(timings)})
 
-        notes = self._notes(q, focus, facts, scope_findings, compared, premise, turns)
+        notes = [*part_notes, *self._notes(q, focus, facts, scope_findings, compared, premise, turns)]
         result, used_mode, t3 = self._draft_and_check(
             plan.refocus(focus), facts, retrieved, pool, premise, notes, scope_findings, compared, turns, mode, sink)
         t4 = time.perf_counter()
@@ -284,9 +292,48 @@ class Assistant:
                           patient=facts, scope="in_scope", mode=used_mode,  # type: ignore[arg-type]
                           timings_ms=_round(timings), retrieved=ids)
         answer = _with_notes(result.draft.answer, self.policy.notes(result.findings, patient=False), notes)
+        if part_notes and not answer.startswith(part_notes[0]):  # (a generated draft: the declined part still shows)
+            answer = "\n\n".join([*part_notes, answer])
         return Answer(question=q, answer=answer, citations=result.draft.citations,
                       verdict=result.verdict, findings=result.findings, patient=facts, scope="in_scope",
                       mode=used_mode, timings_ms=_round(timings), retrieved=ids)  # type: ignore[arg-type]
+
+    def _declined_parts(self, focus: str, facts: PatientFacts, blocked: set[str],
+                        findings: list[RuleFinding]) -> tuple[str, list[str], set[str]]:
+        """(the focus without its declined parts, the notes that decline them, the rule ids declined) when some
+        parts of a several-part question are refused on their own by a finding that declines only its part (policy
+        `part_note`) and another part that asks is left; else (focus, [], set()). Each part is checked alone."""
+        if blocked and self.policy.part_note(blocked) is None:
+            return focus, [], set()
+        if not blocked and not any(f.severity == "warn" for f in findings):
+            return focus, [], set()  # (a question nothing in it declines is not cut up)
+        pieces = question_pieces(focus)
+        if len(pieces) < 2:
+            return focus, [], set()
+        kept: list[tuple[str, bool]] = []
+        notes: list[str] = []
+        declined: set[str] = set()
+        for piece, asks in pieces:
+            fired = self._part_blocks(piece, facts)
+            key = self.policy.part_note(fired) if fired else None
+            if key is None:
+                kept.append((piece, asks))
+                continue
+            note = NOTES[key].format(part=piece)
+            notes += [note] if note not in notes else []
+            declined |= fired
+        if not notes or not any(asks for _, asks in kept) or not blocked <= declined:
+            return focus, [], set()
+        return "; ".join(p for p, _ in kept) + "?", notes, declined
+
+    def _part_blocks(self, piece: str, facts: PatientFacts) -> set[str]:
+        """The refusals one part of a question gets by itself; a part that only lacks the disease words ("dose?")
+        is read as a question about adult ALL, as the whole question was."""
+        fired = {i.finding.rule_id for i in check_scope(piece, facts) if i.finding.severity == "block"}
+        if fired and all(self.policy.entry(r).lifted_by_follow_up for r in fired):
+            fired = {i.finding.rule_id for i in check_scope(f"{piece} (adult ALL)", facts)
+                     if i.finding.severity == "block"}
+        return fired
 
     def _facts(self, q: str, turns: list[str],
                overrides: Mapping[str, Any] | None) -> tuple[PatientFacts, list[str]]:
@@ -342,6 +389,9 @@ class Assistant:
                 extra_chunks += self.retriever.definition_chunks(qt)
             # a second subject in the question that retrieval did not reach ("any tox to watch?")
             extra_chunks += self.retriever.uncovered_term_chunks(qt, [r.chunk for r in retrieved[:8]])
+            # each treatment the question asks about, retrieved for itself in the question's setting
+            extra_chunks += [r.chunk for c in asked_treatments(qt)[:3]
+                             for r in self.retriever.search(f"{qt} {concept_label(c)}", facts=facts, k=3)]
         return retrieved, _pool(retrieved, extra_chunks), premise
 
     def _notes(self, q: str, focus: str, facts: PatientFacts, scope_findings: list[RuleFinding], compared: list[str],

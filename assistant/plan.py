@@ -17,16 +17,19 @@ a vignette's details do not take over retrieval and drafting:
     'Newly diagnosed ALL in a 30 year old man.'
     >>> read_question("Ph+ ALL 62F, HbA1c 6.8%, MRD 0.02% after induction").focus
     'Ph+ ALL 62F, MRD 0.02% after induction'
+    >>> read_question("blina — target, class, main tox").focus
+    'blina — target, main tox'
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.compose.intents import Intents, read_intents
+from assistant.compose.cues import says
+from assistant.compose.intents import ASKING_WORDS, POINTS_BACK, Intents, read_intents
 from assistant.concepts import read_concepts, sentences
 from assistant.rules.scope import mentions_all
-from assistant.text import names_trial
+from assistant.text import first_word, names_trial
 
 __all__ = ["QuestionPlan", "read_question"]
 
@@ -62,8 +65,9 @@ class QuestionPlan(BaseModel):
 def _clinical(clause: str) -> bool:
     """The clause names a clinical concept of the patient (ALL written as "ALL", not the word "all")."""
     reading = read_concepts(clause.lower())
-    if reading.background:
-        return False  # "our unit usually uses hyper-CVAD": the unit's habit, not this patient
+    if reading.background and not says(clause, "proposal"):
+        return False  # "our unit usually uses hyper-CVAD": the unit's habit, not this patient ("let's give X since
+        # it works generally" is a proposal for this patient)
     return mentions_all(clause) or names_trial(clause) or any(
         m.concept == "donor" or (m.kind in _CLINICAL or (m.kind == "disease" and m.surface != "all"))
         and not m.other_person for m in reading.mentions)
@@ -82,20 +86,44 @@ def _clauses(sentence: str) -> list[str]:
     return [c for c in out if c.strip()]
 
 
+def _asks(clause: str) -> bool:
+    """A clause of a question that asks something of its own ("which drug is listed, and what dose?")."""
+    return first_word(clause.strip(" ,;:—–-")) in ASKING_WORDS and len(clause.split()) >= 3
+
+
+def _points_back(sentence: str) -> bool:
+    """A short question that asks about the sentence before it ("Keep doing that?", "Is this right?"): it ends in
+    '?', points back with "that/this/it", and names no clinical concept of its own."""
+    words = {w.strip("?,.!").lower() for w in sentence.split()}
+    return (sentence.rstrip().endswith("?") and len(words) <= 8 and bool(words & POINTS_BACK)
+            and not _clinical(sentence))
+
+
 def _focus(text: str) -> str:
-    """The asking clauses and the clinical clauses of `text` (all of it when nothing would be left out)."""
-    kept: list[str] = []
-    for sentence in sentences(text):
-        clauses = _clauses(sentence)
-        part = [c.strip(" —–-") if k == len(clauses) - 1 and sentence.rstrip().endswith("?") else c
-                for k, c in enumerate(clauses)
-                if (k == len(clauses) - 1 and sentence.rstrip().endswith("?")) or _clinical(c)]
-        joined = " ".join(" ".join(part).split()).rstrip(",;:—–- ")
-        if joined:  # (a sentence keeps its end, so the next one does not run into it)
-            end = sentence.rstrip()[-1:]
-            kept.append(joined if joined[-1] in ".?!" or end not in ".?!" else joined + end)
-    focus = " ".join(kept)
+    """The asking clauses and the clinical clauses of `text` (all of it when nothing would be left out); a short
+    question that points back ("Keep doing that?") keeps the whole sentence before it."""
+    said = sentences(text)
+    kept: dict[int, str] = {}
+    for i, sentence in enumerate(said):
+        if i and _points_back(sentence):
+            kept[i - 1] = said[i - 1]  # "Our unit gives cranial irradiation to all adults. Keep doing that?"
+        # (a one-sentence text with no question mark asks: "blina — target, class, main tox")
+        joined = _kept_clauses(sentence, asks=sentence.rstrip().endswith("?") or (len(said) == 1 and "?" not in text))
+        if joined:
+            kept[i] = joined
+    focus = " ".join(kept[i] for i in sorted(kept))
     return focus or text
+
+
+def _kept_clauses(sentence: str, *, asks: bool) -> str:
+    """The asking and clinical clauses of one sentence (`asks`: the sentence asks), with the sentence's end (so
+    the next does not run on)."""
+    clauses = _clauses(sentence)
+    part = [c.strip(" —–-") if k == len(clauses) - 1 and asks else c
+            for k, c in enumerate(clauses) if (asks and (k == len(clauses) - 1 or _asks(c))) or _clinical(c)]
+    joined = " ".join(" ".join(part).split()).rstrip(",;:—–- ")
+    end = sentence.rstrip()[-1:]
+    return joined if not joined or joined[-1] in ".?!" or end not in ".?!" else joined + end
 
 
 def read_question(question: str) -> QuestionPlan:

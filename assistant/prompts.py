@@ -130,7 +130,17 @@ def format_context(chunks: Sequence[Chunk]) -> str:
 
 FIT_NOTE = "_**No**, as asked: {why}._"
 
-RELEVANCE_NOTE = "_Not answered above: {what}, which the question asks about. Ask about it directly._"
+RELEVANCE_NOTE = ("_On {what}, which the question asks about: the JSH 2023 guideline sources here do not address "
+                  "it, so nothing above is about it._")
+
+#: Shown first when a question asks for a dose beside something else: that part is declined, the rest answered.
+DOSE_PART_NOTE = ("_**Dose:** the JSH 2023 guideline summary gives no doses or schedules, and I don't give them for a "
+                  "patient: take them from the treatment protocol or the package insert, with the treating team and "
+                  "pharmacist. The rest of the question is answered below._")
+
+#: Shown first when one part of the question is about another disease: that part is declined, the rest answered.
+SCOPE_PART_NOTE = ("_**Not covered:** \"{part}\" is about another disease, outside this adult ALL guideline, so "
+                   "that part is not answered. The rest of the question is answered below._")
 
 #: The notes the policy table (assistant/rules/policy.yaml) names, by key.
 NOTES = {
@@ -141,4 +151,6 @@ NOTES = {
     "relative_change": RELATIVE_CHANGE_NOTE,
     "injection": INJECTION_NOTE,
     "relevance": RELEVANCE_NOTE,
+    "dose_part": DOSE_PART_NOTE,
+    "scope_part": SCOPE_PART_NOTE,
 }

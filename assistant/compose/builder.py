@@ -27,6 +27,9 @@ class Builder:
         self.used: set[str] = set()
         self._markers: dict[tuple[str, str], int] = {}
         self._tokens: list[tuple[str, frozenset[str]]] = []  # (chunk_id, tokens) of each line
+        #: statements of guideline rules the plan did not choose: no composer but the rules' may quote them (the
+        #: rule selection decides which rules an answer states, so paraphrases state the same ones)
+        self.unchosen: frozenset[str] = frozenset()
 
     def cite(self, chunk: Chunk, quote: str) -> int:
         key = (chunk.chunk_id, quote)
@@ -35,11 +38,13 @@ class Builder:
             self.citations.append(Citation.from_chunk(chunk, marker=self._markers[key], quote=quote))
         return self._markers[key]
 
-    def add(self, kind: str, sentence: str, chunk: Chunk, *, lead: str = "") -> bool:
+    def add(self, kind: str, sentence: str, chunk: Chunk, *, lead: str = "", asked: bool = False) -> bool:
+        """Add a cited line; False when it is already said, or states a rule the plan did not choose (unless it
+        is `asked`: the line for a part or a subject the question names)."""
         norm = sentence.strip()
         if kind != "rule" and not lead and chunk.tier == "guideline" and is_trial_sentence(norm, chunk):
             kind, lead = "evidence", EVIDENCE_LEAD  # a trial result quoted from a guideline document is evidence
-        if norm in self.used:
+        if norm in self.used or (kind not in ("rule", "status") and not asked and norm in self.unchosen):
             return False
         toks = frozenset(tokenize(norm))
         if kind != "rule" and any(_near_duplicate(toks, t) for cid, t in self._tokens if cid != chunk.chunk_id):

@@ -18,7 +18,7 @@ from assistant.compose.sentences import (
 __all__ = ["add_focus", "add_listed", "add_parts", "Definition", "Focus", "Parts", "Listed"]
 
 
-def add_focus(plan: DraftPlan, pool: Sources, builder: Builder, *, closed: bool) -> None:
+def add_focus(plan: DraftPlan, pool: Sources, builder: Builder, *, closed: bool, asked: bool = False) -> None:
     """The question's specific subject ("autologous", "any toxicity?") when no line names it yet."""
     if pool.rare is None or closed or builder.full():
         return
@@ -30,7 +30,7 @@ def add_focus(plan: DraftPlan, pool: Sources, builder: Builder, *, closed: bool)
         if plan.names_other_trial(sentence):
             continue
         if not builder.full():  # what was asked may take the last line
-            builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier))
+            builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier), asked=asked)
 
 
 def add_listed(plan: DraftPlan, pool: Sources, builder: Builder, *, n: int = 8, min_share: float = 0.5) -> bool:
@@ -50,7 +50,7 @@ def add_parts(plan: DraftPlan, pool: Sources, builder: Builder) -> None:
     covered = [t for _, t in builder.lines]
     for sentence, chunk in part_sentences(plan.q, plan.candidates(pool, 8), plan.facts, pool.book, covered):
         if not builder.full() and not plan.names_other_trial(sentence):
-            builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier))
+            builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier), asked=True)
 
 
 @dataclass(frozen=True)

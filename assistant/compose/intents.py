@@ -22,7 +22,7 @@ from assistant.rules.logic import CONFIRM, TAG_QUESTION, TREATMENT_QUESTION
 from assistant.text import TRIAL_RE, first_word, term_at, tokenize, trial_keys, words
 
 __all__ = ["Intents", "read_intents", "is_status_question", "asks_position", "is_definition_question",
-           "knowledge_question", "asking_clause", "question_parts", "stated_grades", "STATUS_QUESTION"]
+           "knowledge_question", "asking_clause", "question_parts", "question_pieces", "stated_grades", "STATUS_QUESTION"]
 
 
 #: "Does the guideline recommend X?", "Is X the standard?", "What grade / CQ number ...?"
@@ -42,7 +42,8 @@ _CLAIM_REQUEST = re.compile(
     r"[^.?!]{0,40}\b(?:recommends?|endorses?|approves?|supports?)\b"
     # a claim taken for granted before the question ("As the guideline now recommends X, how many cycles?")
     r"|^\W*(?:as|since|because|given\s+that|now\s+that)\s+(?:the\s+)?(?:jsh(?:\s+2023)?|guidelines?)\s+"
-    r"(?:now\s+|also\s+)?(?:recommends?|endorses?|approves?|supports?)\b", re.IGNORECASE)
+    r"(?:now\s+|also\s+|has\s+)?(?:recommends?|endorses?|approves?|supports?|made|makes|names?|named|lists?|listed"
+    r"|declared?|declares)\b", re.IGNORECASE)
 
 
 def is_status_question(question: str) -> bool:
@@ -182,7 +183,9 @@ _POINTS_BACK = frozenset({"them", "it", "they", "this", "that", "these", "those"
 _PART_SPLIT = re.compile(
     r"\?\s+|;\s*|\(\s*[a-e]\s*\)|(?:^|\s)[a-e]\)\s"
     r"|,?\s+and\s+(?=(?:what|which|how|when|why|where|does|do|dose|is|are|should|can|would|will|whether)\b)"
-    r"|,\s+(?=(?:what|which|how|when|why|whether)\b)", re.IGNORECASE)
+    r"|,\s+(?=(?:what|which|how|when|why|whether)\b)"
+    # ", and for ALL which antibody ...": a second question led by its setting
+    r"|,\s+and\s+(?=(?:for|in|about|with)\s[^,?;]{0,40}?\b(?:what|which|how|when|whether)\b)", re.IGNORECASE)
 _PART_GENERIC = frozenset(["standard", "approach", "done", "used", "counts", "count", "happen", "happens", "mean",
                            "means", "level", "kind", "type", "way", "ways", "thing", "things", "part", "stay", "stays"])
 
@@ -191,6 +194,36 @@ _PART_GENERIC = frozenset(["standard", "approach", "done", "used", "counts", "co
 _ASKING = frozenset(["what", "wat", "whats", "which", "how", "when", "why", "where", "who", "whether", "is", "are", "does",
                      "do", "dose", "did", "should", "shd", "can", "could", "would", "will", "list", "name", "describe",
                      "compare", "explain", "define"])
+
+
+#: The first words of an asking part (read by the plan's focus too), and the words that point back.
+ASKING_WORDS = _ASKING
+POINTS_BACK = _POINTS_BACK
+
+
+def question_pieces(question: str) -> list[tuple[str, bool]]:
+    """The question cut wherever a part may start, each piece with whether it asks (it ends in '?' or opens with
+    an asking word); a piece that only describes ("72F Ph+ ALL") carries facts for the others.
+
+    >>> question_pieces("HD-MTX consol Ph- 52y: supported? dose?")
+    [('HD-MTX consol Ph- 52y: supported', True), ('dose', True)]
+    >>> question_pieces("Venetoclax for AML induction, and for ALL which antibody targets CD22?")
+    [('Venetoclax for AML induction', False), ('for ALL which antibody targets CD22', True)]
+    >>> question_pieces("Relapsed T-ALL: which drug is listed, and what is the usual dose?")
+    [('Relapsed T-ALL: which drug is listed', True), ('what is the usual dose', True)]
+    >>> question_pieces("72F Ph+ ALL; what dose of dasatinib?")
+    [('72F Ph+ ALL', False), ('what dose of dasatinib', True)]
+    """
+    out, start = [], 0
+    for m in [*_PART_SPLIT.finditer(question), None]:
+        end = m.start() if m is not None else len(question)
+        asked = question[end:end + 1] == "?" or (m is None and question.rstrip().endswith("?"))
+        piece = question[start:end].strip(" ,.:?")
+        if piece:
+            clauses = [c.strip() for c in piece.replace(":", ",").split(",") if c.strip()]
+            out.append((piece, asked or any(first_word(c) in _ASKING for c in clauses)))
+        start = m.end() if m is not None else end
+    return out
 
 
 def question_parts(question: str) -> list[str]:

@@ -28,7 +28,14 @@ class MissingPhNote:
     their own treatment is not quizzed."""
 
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
-        if not (builder.count() and plan.missing_ph and not plan.plain):
+        if not (builder.count() and plan.missing and not plan.plain):
+            return
+        if not plan.missing_ph:
+            if plan.deciding:  # (lineage, CD19/CD22 ...: the deciding facts of the branches shown)
+                labels = [fact_label(m) for m in plan.deciding]
+                what = ", ".join(labels[:-1]) + " and " + labels[-1] if len(labels) > 1 else labels[0]
+                builder.note(f"_The answer depends on facts not given ({what}), so each branch's leading "
+                             "statement is shown: tell me them for a single answer._")
             return
         also = [fact_label(m) for m in plan.missing if m != "ph_status"]
         more = f" (and the {', '.join(also[:-1]) + ' and ' if len(also) > 1 else ''}{also[-1]})" if also else ""

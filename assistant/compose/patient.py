@@ -13,7 +13,8 @@ from assistant.compose.sentences import _reports_study, best_sentences, is_trial
 __all__ = ["add_guideline", "PlainPatient", "GuidelineLines"]
 
 
-def add_guideline(plan: DraftPlan, pool: Sources, builder: Builder, budget: int, *, min_shared: int = 2) -> None:
+def add_guideline(plan: DraftPlan, pool: Sources, builder: Builder, budget: int, *, min_shared: int = 2,
+                  asked: bool = False) -> None:
     """Up to `budget` best sentences of the top three guideline chunks (no rule statement twice; for a patient,
     no trial lines)."""
     for chunk in [r.chunk for r in pool.retrieved if r.chunk.tier == "guideline"][:3]:
@@ -23,7 +24,7 @@ def add_guideline(plan: DraftPlan, pool: Sources, builder: Builder, budget: int,
             if any(sentence == r.statement for r in plan.chosen) or (plan.plain and (
                     is_trial_sentence(sentence, chunk) or _reports_study(sentence))):
                 continue
-            if builder.add("guideline", sentence, chunk):
+            if builder.add("guideline", sentence, chunk, asked=asked):
                 budget -= 1
 
 
@@ -35,8 +36,8 @@ class PlainPatient:
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
         if not plan.plain:
             return
-        add_focus(plan, pool, builder, closed=plan.rules_only)
-        add_guideline(plan, pool, builder, 1, min_shared=1 if plan.chosen else 2)  # (with no rule, one shared
+        add_focus(plan, pool, builder, closed=plan.rules_only, asked=True)
+        add_guideline(plan, pool, builder, 1, min_shared=1 if plan.chosen else 2, asked=True)  # (with no rule, one shared
         # word is a coincidence)
 
 

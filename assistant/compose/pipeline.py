@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from assistant.compose.asked import AskedTreatment, YesLead
 from assistant.compose.base import Composer, When, open_ruled, open_unruled, ruled, unruled
 from assistant.compose.builder import Builder
 from assistant.compose.evidence import ContextLine, Support
@@ -29,6 +30,7 @@ __all__ = ["COMPOSERS", "compose"]
 
 COMPOSERS: tuple[Composer, ...] = (
     OpeningNotes(),
+    YesLead(),  # a yes/no question its patient's rule answers: "Yes" first
     UnreportedResults(),
     TrialFirst(),
     StatedGrades(),
@@ -38,6 +40,7 @@ COMPOSERS: tuple[Composer, ...] = (
     Rules(),
     StatusAfterRules(),
     PlainPatient(),
+    When(ruled, AskedTreatment()),  # a treatment the question asks about, when no rule line names it
     When(ruled, Parts()),
     When(ruled, Focus()),  # the specific thing asked, right after the rules that frame it
     When(ruled, Listed(n=4, min_share=0.75)),
@@ -48,6 +51,7 @@ COMPOSERS: tuple[Composer, ...] = (
     When(open_ruled, TrialOrEvidence()),
     When(unruled, Focus()),
     When(unruled, Parts()),
+    When(unruled, AskedTreatment()),
     MissingPhNote(),
     NoRecommendation(),
     Disclaimer(),
@@ -58,6 +62,9 @@ def compose(plan: DraftPlan, pool: Sources, *, max_sentences: int,
             composers: Sequence[Composer] = COMPOSERS) -> tuple[Draft, list[RuleFinding]]:
     """Run each composer in order on one builder; the draft and the findings (the plan's, then the composers')."""
     builder = Builder(max_sentences)
+    if plan.chosen:
+        chosen = {r.statement.strip() for r in plan.chosen}
+        builder.unchosen = frozenset(st for r in pool.book.rules if (st := r.statement.strip()) not in chosen)
     for composer in composers:
         composer.run(plan, pool, builder)
     return builder.render(), [*plan.findings, *builder.findings]

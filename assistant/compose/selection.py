@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from assistant.compose.branches import deciding_branches
 from assistant.compose.cues import says
 from assistant.compose.intents import knowledge_question
 from assistant.compose.sentences import (
@@ -18,10 +19,12 @@ from assistant.compose.sentences import (
     _stems,
     status_sentences,
 )
+from assistant.concepts import concept_ids, load_lexicon
 from assistant.facts import about_a_patient, assumed
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts
 from assistant.rules.logic import GuidelineRule, RuleBook, is_branch, is_specific
+from assistant.rules.relevance import addressed, asked_treatments
 from assistant.text import TRIAL_RE, after_number, term_at, tokenize, trial_keys
 
 if TYPE_CHECKING:
@@ -61,6 +64,7 @@ class DraftPlan:
     chosen: list[GuidelineRule] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     missing_ph: bool = False
+    deciding: list[str] = field(default_factory=list)  # missing facts whose branches came from the deciding table
     named: frozenset[str] = frozenset()
     named_found: bool = False
     named_trial: Chunk | None = None
@@ -185,6 +189,37 @@ def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
     return sure, maybe
 
 
+_TREATMENT_KINDS = frozenset({"drug", "drug_class", "treatment", "procedure", "regimen"})
+#: Concept kinds that set the scene (the phase, the disease, the source, the population) rather than a subject.
+_SETTING_KINDS = frozenset({"phase", "disease", "source", "population", "phase_of_treatment", "meta"})
+
+
+def _without_framing(plan: DraftPlan) -> list[GuidelineRule]:
+    """When the question asks about a treatment and a chosen rule names it, the rules that name no treatment and
+    share only the setting with the question ("choose the regimen in light of prior treatment" for relapse) are
+    framing, not the answer: left out, so the asked rule is not buried and paraphrases that name the same
+    treatment get the same rules. A rule about the question's own finding (MRD) stays."""
+    asked = asked_treatments(plan.q)
+    lex = load_lexicon()
+    named = {r.id: concept_ids(r.statement.lower()) for r in plan.chosen}
+    options = (says(plan.q, "options_question") and not plan.missing
+               and any(lex.concepts[c].kind in _TREATMENT_KINDS for r in plan.chosen for c in named[r.id]
+                       if c in lex.concepts))
+    if not options and not any(addressed(c, named[r.id]) for r in plan.chosen for c in asked):
+        return plan.chosen  # ("which options?" is answered by the rules that name a treatment)
+    own = {c for c in plan.question.concepts if c in lex.concepts and lex.concepts[c].kind not in _SETTING_KINDS}
+    return [r for r in plan.chosen if r in plan.premise or named[r.id] & own  # (the patient's own finding: MRD)
+            or any(lex.concepts[c].kind in _TREATMENT_KINDS for c in named[r.id] if c in lex.concepts)]
+
+
+def _plan_question(plan: DraftPlan) -> bool:
+    """A question about what treatment a patient gets ("what's the plan?", "which of the new drugs?"), not about
+    the guideline in general, a trial or a grade."""
+    it = plan.intents
+    return (says(plan.q, "plan_question") and not knowledge_question(plan.q, plan.facts) and not it.trials
+            and not it.grades and not it.definition and not plan.rules_only)
+
+
 def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
                   maybe: list[GuidelineRule]) -> list[GuidelineRule]:
     """Whether the guideline's own yes/no line leads. A yes/no question whose subject no applicable rule names
@@ -236,11 +271,16 @@ def _branches(plan: DraftPlan, subject: _Subject, maybe: list[GuidelineRule], gi
             and not plan.premise and not it.why and not plan.grades and not it.evidence
             and not knowledge_question(q, facts)):
         plan.missing_ph = "ph_status" in plan.missing
-        plan.findings.append(RuleFinding(
-            rule_id="FACTS-MISSING-031", severity="warn",
-            message="Facts that change the answer were not given (" + ", ".join(fact_label(m) for m in plan.missing)
-                    + "); the answer covers each branch. Add them for a single answer.",
-            section_id=forks[0].section_ids[0]))
+        _missing_finding(plan, forks)
+
+
+def _missing_finding(plan: DraftPlan, forks: Sequence[GuidelineRule]) -> None:
+    """The finding that names the missing facts the shown branches depend on."""
+    plan.findings.append(RuleFinding(
+        rule_id="FACTS-MISSING-031", severity="warn",
+        message="Facts that change the answer were not given (" + ", ".join(fact_label(m) for m in plan.missing)
+                + "); the answer covers each branch. Add them for a single answer.",
+        section_id=forks[0].section_ids[0]))
 
 
 def _trials(plan: DraftPlan, pool: Sources) -> None:
@@ -273,6 +313,9 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
                      premise=premise)
     it, book = plan.intents, pool.book
     sure, maybe = applicable_rules(plan.q, facts, rulebook=book, sections=[c.section_id for c in pool.top(3)])
+    deciding: list[str] = []
+    if not sure and not maybe and _plan_question(plan):  # a deciding fact is missing: each branch's lead
+        maybe, deciding = deciding_branches(plan.q, facts, book, [c.section_id for c in pool.top(3)])
     if any(r.exclusive for r in sure):  # a topic the corpus does not cover: say so, add nothing around it
         sure, maybe, plan.rules_only = [r for r in sure if r.exclusive], [], True
     plan.grades = [] if plan.rules_only else list(it.grades)
@@ -286,7 +329,11 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     sure, maybe = _order_rules(plan, subject, sure, maybe)
     maybe = _settle_asked(plan, subject, sure, maybe)
     _branches(plan, subject, maybe, given)
+    if deciding and not plan.missing and any(r in plan.chosen for r in maybe):
+        plan.missing, plan.missing_ph, plan.deciding = deciding, "ph_status" in deciding, deciding
+        _missing_finding(plan, [r for r in maybe if r in plan.chosen])
     _trials(plan, pool)
+    plan.chosen = _without_framing(plan)
     ids = [rid for r in plan.chosen for rid in r.see_also if rid not in {c.id for c in plan.chosen}]
     plan.chosen = plan.chosen + [book.get(rid) for rid in dict.fromkeys(ids)]  # statements that complete a rule
     return plan

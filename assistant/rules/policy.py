@@ -40,6 +40,7 @@ class PolicyEntry(BaseModel):
     order: int = 50
     unless: list[str] = Field(default_factory=list)
     lifted_by_follow_up: bool = False
+    part_note: str | None = None
 
 
 class Event(BaseModel):
@@ -63,6 +64,16 @@ class Policy(BaseModel):
         refusals = sorted((self.entry(r) for r in blocked if self.entry(r).outcome == "refuse"),
                           key=lambda e: e.precedence)
         return refusals[0] if refusals else None
+
+    def part_note(self, blocked: Iterable[str]) -> str | None:
+        """The note that declines only the blocked part, when every blocking finding declines only its own part
+        (a dose asked beside another question), else None.
+
+        >>> default_policy().part_note({"SAFE-DOSE-003"}), default_policy().part_note({"SAFE-DOSE-003", "SAFE-NEVER-009"})
+        ('dose_part', None)
+        """
+        keys = {self.entry(r).part_note for r in blocked}
+        return next(iter(keys)) if len(keys) == 1 and None not in keys else None
 
     def scope(self, blocked: Iterable[str]) -> str:
         return "out_of_scope" if any(self.entry(r).scope == "out_of_scope" for r in blocked) else "unsafe"

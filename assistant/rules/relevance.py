@@ -25,20 +25,30 @@ from collections.abc import Sequence
 from assistant.concepts import concept_ids, load_lexicon, read_concepts, sentences
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue
-from assistant.text import names_trial
+from assistant.text import first_word, names_trial
 
-__all__ = ["RELEVANCE_RULE", "asked_treatments", "check_relevance", "subject_of"]
+__all__ = ["RELEVANCE_RULE", "addressed", "concept_label", "asked_treatments", "check_relevance", "subject_of"]
 
 RELEVANCE_RULE = "RELEVANCE-050"
 _MESSAGE = "The answer does not address {what}, which the question asks about"
 _TREATMENT_KINDS = frozenset({"drug", "drug_class", "treatment", "procedure", "regimen"})
 
 
+def _bare_tag(sentence: str) -> bool:
+    """ "OK?", "agree?", "right?": a short question with no asking word and no concept of its own."""
+    from assistant.compose.intents import ASKING_WORDS  # (the drafter's reading; imported late: it imports rules)
+
+    return (len(sentence.split()) <= 3 and first_word(sentence) not in ASKING_WORDS
+            and not read_concepts(sentence.lower()).mentions)
+
+
 def _asking_part(question: str) -> str:
     """The sentences that ask (ending in '?'); without one, the last sentence."""
     parts = sentences(question)
-    asking = [s for s in parts if s.endswith("?")]
-    return " ".join(asking or parts[-1:])
+    asking = [i for i, s in enumerate(parts) if s.endswith("?")] or [len(parts) - 1]
+    # a bare tag ("OK?", "agree?", "right?") asks about the sentence before it
+    asking = sorted({j for i in asking for j in ((i - 1, i) if i and _bare_tag(parts[i]) else (i,))})
+    return " ".join(parts[i] for i in asking)
 
 
 def asked_treatments(question: str) -> list[str]:
@@ -46,6 +56,8 @@ def asked_treatments(question: str) -> list[str]:
 
     >>> asked_treatments("He is on dasatinib. Should we switch to ponatinib?")
     ['ponatinib']
+    >>> asked_treatments("Relapsed T-ALL after nelarabine: we plan to give blinatumomab. OK?")
+    ['blinatumomab']
     >>> asked_treatments("Relapsed ALL 35yo after hyperCVAD, what salvage?")  # (history, not asked)
     []
     >>> asked_treatments("CALGB 10403 pediatric-inspired regimen outcomes")  # (a trial's answer covers its arms)
@@ -73,7 +85,7 @@ def _ancestors(concept: str) -> list[str]:
     return out
 
 
-def _addressed(concept: str, said: set[str]) -> bool:
+def addressed(concept: str, said: set[str]) -> bool:
     """Named; or a class of it is named (for a drug: without naming another drug of that class instead, so
     "asciminib?" answered about ponatinib is not addressed); or a member of it is named (a class asked about); or,
     for a regimen or procedure, an alternative of the same class ("hyper-CVAD?" answered with the pediatric-type
@@ -89,6 +101,12 @@ def _addressed(concept: str, said: set[str]) -> bool:
     if any(concept in _ancestors(s) for s in said):
         return True
     return c.kind != "drug" and bool(ups) and any(ups[0] in _ancestors(s) for s in said)
+
+
+def concept_label(concept: str) -> str:
+    """The lexicon's English label of a concept id (the id itself when unknown)."""
+    c = load_lexicon().concepts.get(concept)
+    return c.label if c is not None else concept
 
 
 def subject_of(message: str) -> str:
@@ -111,4 +129,4 @@ def check_relevance(question: str, facts: PatientFacts, draft: Draft, retrieved:
     return [Issue(finding=RuleFinding(
         rule_id=RELEVANCE_RULE, severity="warn",
         message=_MESSAGE.format(what=lex.concepts[c].label)))
-        for c in asked if not _addressed(c, said)]
+        for c in asked if not addressed(c, said)]

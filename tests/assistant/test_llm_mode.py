@@ -11,6 +11,7 @@ from langchain_core.messages import AIMessage
 
 from assistant.core import Assistant
 from assistant.facts import read_facts
+from assistant.prompts import DOSE_PART_NOTE
 
 Q = "Ph+ ALL s/p allo-HSCT, MRD negative: should we give prophylactic dasatinib?"
 
@@ -91,3 +92,12 @@ def test_prompt_numbers_sources_and_demands_markers(bot) -> None:
     msgs = llm_messages(Q, read_facts(Q), [c for c in bot.retriever.chunks[:2]])
     assert "[1] (tier=" in msgs[1].content and "[2] (tier=" in msgs[1].content
     assert "markers" in msgs[0].content
+
+
+def test_a_declined_dose_part_shows_in_a_generated_answer_too(bot) -> None:
+    q = "Relapsed T-ALL: which drug is listed, and what is the usual dose?"
+    facts = read_facts(q)
+    chunk = bot.retriever.search("relapsed T-ALL nelarabine", facts=facts, k=1)[0].chunk
+    sentence = next(s for s in re.split(r"(?<=\.)\s+", chunk.text) if "nelarabine" in s and s.endswith("."))
+    a = make(bot, f"{sentence} [1]").ask(q)
+    assert a.answer.startswith(DOSE_PART_NOTE) and a.verdict != "refused", a.answer

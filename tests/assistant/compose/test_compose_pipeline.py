@@ -19,7 +19,8 @@ def _name(c) -> str:
 
 def test_the_order_is_data() -> None:
     names = [_name(c) for c in COMPOSERS]
-    assert names[:3] == ["OpeningNotes", "UnreportedResults", "TrialFirst"] and names[-1] == "Disclaimer"
+    assert names[:4] == ["OpeningNotes", "YesLead", "UnreportedResults", "TrialFirst"] and names[-1] == "Disclaimer"
+    assert names.index("Rules") < names.index("AskedTreatment?ruled") < names.index("Parts?ruled")
     assert names.index("PremiseRules") < names.index("StatusLead") < names.index("Rules")
     assert names.index("Focus?ruled") < names.index("Ranked?open_unruled") < names.index("Focus?unruled")
 

@@ -1,0 +1,106 @@
+"""The treatment the question asks about, when no line names it yet ("does MRD 0.005% mean transplant?", "switch
+everyone off dasatinib?"): the best quotable sentence that names it, by concept (a synonym, a lay word or a class
+member counts), sharing the most of the question's other concepts. What no sentence of the pool names is left to
+the relevance check, whose note then says honestly that the sources do not address it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.compose.builder import Builder, lead_for
+from assistant.compose.cues import says
+from assistant.compose.selection import DraftPlan, Sources
+from assistant.compose.sentences import _headed_sentences, _low_value, _safe_sentence, fits_patient
+from assistant.concepts import concept_ids
+from assistant.models import Chunk, PatientFacts
+from assistant.rules.logic import RuleBook
+from assistant.rules.relevance import addressed, asked_treatments
+from assistant.rules.tiers import claims_recommendation
+
+__all__ = ["AskedTreatment", "YesLead", "asked_sentence"]
+
+
+def _quotable(s: str, chunk: Chunk, facts: PatientFacts, book: RuleBook, question: str) -> bool:
+    return (s in chunk.text and _safe_sentence(s, facts, book) and fits_patient(s, facts, question)
+            and not book.excluded_statement(facts, s) and not _low_value(s)
+            and not (chunk.tier != "guideline" and claims_recommendation(s)))
+
+
+def asked_sentence(concept: str, question: str, concepts: Sequence[str], chunks: Sequence[Chunk],
+                   facts: PatientFacts, book: RuleBook, covered: Sequence[str]) -> tuple[str, Chunk] | None:
+    """The sentence of `chunks` naming `concept` that shares most of the question's other `concepts` (a guideline
+    line before a trial's, then the earlier chunk), or None."""
+    others = set(concepts) - {concept}
+    best: tuple[tuple[int, int, int], str, Chunk] | None = None
+    for rank, chunk in enumerate(chunks):
+        for _, s in _headed_sentences(chunk):
+            if s in covered:
+                continue
+            named = concept_ids(s.lower())
+            if not addressed(concept, named) or not _quotable(s, chunk, facts, book, question):
+                continue
+            if others and not named & others:
+                continue  # the treatment in another setting ("not for T-ALL" for a toxicity question)
+            key = (len(named & others), chunk.tier == "guideline", -rank)
+            if best is None or key > best[0]:
+                best = (key, s, chunk)
+    return (best[1], best[2]) if best else None
+
+
+@dataclass(frozen=True)
+class AskedTreatment:
+    """Each asked treatment no line names yet gets its best line (the asked thing may take one line over budget)."""
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        if plan.rules_only:
+            return
+        for concept in asked_treatments(plan.q):
+            said = concept_ids(" ".join(t for _, t in builder.lines).lower())
+            if addressed(concept, said):
+                continue
+            cands = [c for c in plan.candidates(pool, 8) if c.tier == "guideline" or not plan.plain]
+            found = asked_sentence(concept, plan.q, plan.question.concepts, cands, plan.facts, pool.book,
+                                   [t for _, t in builder.lines])
+            if found is not None and not plan.names_other_trial(found[0]):
+                builder.add(found[1].tier, found[0], found[1], lead=lead_for(found[1].tier), asked=True)
+
+
+#: The first words of a yes/no question.
+_YES_NO = frozenset({"is", "are", "does", "do", "can", "could", "should", "would", "will", "may", "shall"})
+
+
+def _yes_no(question: str) -> bool:
+    """The question's last asking clause opens with a yes/no word ("...: can we use inotuzumab?").
+
+    >>> _yes_no("Relapsed CD22+ B-ALL at 40: can we use inotuzumab?"), _yes_no("Relapsed B-ALL: which drug?")
+    (True, False)
+    """
+    clause = question.rstrip().rstrip("?")
+    for mark in (". ", ":", ";", ",", "—", "? "):
+        clause = clause.rsplit(mark, 1)[-1]
+    words = clause.split()
+    return bool(words) and words[0].lower() in _YES_NO
+
+
+@dataclass(frozen=True)
+class YesLead:
+    """A yes/no question about a treatment for a described patient, answered by a rule whose conditions the
+    patient meets in full and which names that treatment: "**Yes**" first, and that rule leads. (A premise, a
+    misfit's "No", a missing fact or a negative statement leaves it to the lines that follow.)"""
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        if (plan.premise or plan.missing or plan.plain or not plan.facts.known()
+                or any("**No**" in n for n in plan.notes)):
+            return
+        if not _yes_no(plan.q) or plan.intents.either_or or says(plan.q, "necessity") or says(plan.q, "comparison"):
+            return  # ("transplant or the pills alone?", "does she have to ...?": not a plain yes)
+        asked = asked_treatments(plan.q)
+        rule = next((r for r in plan.chosen if asked and r.condition(plan.facts) is True and says(r.statement, "endorses")
+                     and " not " not in f" {r.statement} " and any(addressed(c, concept_ids(r.statement.lower()))
+                                                                  for c in asked)), None)
+        if rule is None:
+            return
+        plan.chosen.remove(rule)
+        plan.chosen.insert(0, rule)
+        builder.note("_**Yes**, for the patient described: the guideline statement that says so comes first._")
