@@ -465,122 +465,147 @@ def _latin_kind(word: str) -> str:
     return next((k for k in kinds if k in _TREATMENTS), kinds[0] if kinds else "")
 
 
-def _render(items: list[Item], lex: JaLexicon, keep_japanese: bool) -> str:
-    cues = lex.cues
-    out = _Out()
-    negated, terminators = set(cues["negated"]), set(cues["terminators"])
-    hyp_before, hyp_after = set(cues["hypothetical_before"]), set(cues["hypothetical_after"])
-    history_verbs, history_unless = set(cues["history_verbs"]), set(cues["history_unless_next"])
-    questions = set(cues["question"])
-    people = cues["people"]
-    light = set(cues["light_verbs"])
-    before_concepts, remission_ids = set(cues["before_concepts"]), set(cues["remission_concepts"])
-    question_words = set(cues["question_words"])
-    recent = any(it.kind == "token" and it.text in cues["recent"] for it in items)
-    last_verb: str | None = None
-    skip = -1
-    for k, item in enumerate(items):
-        if k <= skip:
-            continue
-        nxt = items[k + 1] if k + 1 < len(items) else None
-        if _is_person_owner(items, k, lex):
-            continue
-        if item.kind == "concept":
-            assert item.form is not None
-            if item.form.kind == "person":
-                english, _ = _person(items, k, lex)
-                out.add(english, kind="person")
-            elif item.form.concept in before_concepts:  # "移植を断った" -> "declined allo-HSCT"
-                out.before_anchor(item.form.english)
-            elif item.form.concept in remission_ids and out.anchor_kind in _TREATMENTS and k and items[k - 1].text == "で":
-                out.before_anchor("after")  # "ダサチニブで第一寛解" -> "after dasatinib CR1"
-                out.add(item.form.english, kind=item.form.kind)
-            elif item.form.concept == "diagnosed" and recent:
-                out.add("newly diagnosed", kind="phase")
-            else:
-                out.add(item.form.english, kind=item.form.kind)
-            last_verb = None
-            continue
-        if item.kind in ("latin", "english"):
-            out.add(item.text, kind=_latin_kind(item.text) if item.kind == "latin" else "")
-            last_verb = None
-            continue
-        if item.kind == "punct":
-            if item.text in ",.?!;":
-                out.end_clause(item.text)
-            else:
-                out.add(item.text, content=False)
-            continue
-        tok = item.token
+class _Renderer:
+    """Renders a Japanese question's items into English words, one item at a time (`run`); the state is the output
+    so far, the last verb read (a negation after a verb of its own is not the treatment's) and an item to skip."""
+
+    def __init__(self, items: list[Item], lex: JaLexicon, keep_japanese: bool) -> None:
+        cues = lex.cues
+        self.items, self.lex, self.keep_japanese = items, lex, keep_japanese
+        self.out = _Out()
+        self.negated, self.terminators = set(cues["negated"]), set(cues["terminators"])
+        self.hyp_before, self.hyp_after = set(cues["hypothetical_before"]), set(cues["hypothetical_after"])
+        self.history_verbs, self.history_unless = set(cues["history_verbs"]), set(cues["history_unless_next"])
+        self.questions, self.people, self.light = set(cues["question"]), cues["people"], set(cues["light_verbs"])
+        self.before_concepts, self.remission_ids = set(cues["before_concepts"]), set(cues["remission_concepts"])
+        self.question_words = set(cues["question_words"])
+        self.recent = any(it.kind == "token" and it.text in cues["recent"] for it in items)
+        self.last_verb: str | None = None
+        self.skip = -1
+
+    def run(self) -> str:
+        for k, item in enumerate(self.items):
+            if k <= self.skip or _is_person_owner(self.items, k, self.lex):
+                continue
+            nxt = self.items[k + 1] if k + 1 < len(self.items) else None
+            if item.kind == "concept":
+                self._concept(item, k)
+            elif item.kind in ("latin", "english"):
+                self.out.add(item.text, kind=_latin_kind(item.text) if item.kind == "latin" else "")
+                self.last_verb = None
+            elif item.kind == "punct":
+                if item.text in ",.?!;":
+                    self.out.end_clause(item.text)
+                else:
+                    self.out.add(item.text, content=False)
+            elif not self._grammar(item, k, nxt):
+                self._word(item, k, nxt)
+        return _join(self.out.words)
+
+    def _concept(self, item: Item, k: int) -> None:
+        out, form, items = self.out, item.form, self.items
+        assert form is not None
+        if form.kind == "person":
+            out.add(_person(items, k, self.lex)[0], kind="person")
+        elif form.concept in self.before_concepts:  # "移植を断った" -> "declined allo-HSCT"
+            out.before_anchor(form.english)
+        elif form.concept in self.remission_ids and out.anchor_kind in _TREATMENTS and k and items[k - 1].text == "で":
+            out.before_anchor("after")  # "ダサチニブで第一寛解" -> "after dasatinib CR1"
+            out.add(form.english, kind=form.kind)
+        elif form.concept == "diagnosed" and self.recent:
+            out.add("newly diagnosed", kind="phase")
+        else:
+            out.add(form.english, kind=form.kind)
+        self.last_verb = None
+
+    def _grammar(self, item: Item, k: int, nxt: Item | None) -> bool:
+        """Particles, auxiliaries and conjunctions that shape the clause (if, question, negation, after, clause
+        ends); True when the token was one of them."""
+        out, tok = self.out, item.token
         assert tok is not None
         surf, dic = tok.surface, tok.dictionary
-        if surf in hyp_before:
+        if surf in self.hyp_before:
             out.open_if()
-            continue
+            return True
         advice = nxt is not None and nxt.kind == "token" and nxt.text in ("いい", "よい", "良い")  # "飲めばいい?"
-        if surf in hyp_after and tok.pos in ("助詞", "助動詞", "名詞", "接尾辞", "接続詞") and not advice:
+        if surf in self.hyp_after and tok.pos in ("助詞", "助動詞", "名詞", "接尾辞", "接続詞") and not advice:
             out.open_if()
             out.end_clause(",")
-            continue
+            return True
         if surf == "は" and nxt is not None and nxt.kind == "punct" and nxt.text == "?" and not (
-                question_words & {w.lower() for w in out.words[out.clause:]}):
+                self.question_words & {w.lower() for w in out.words[out.clause:]}):
             out.before_clause_content("what")  # "治療は？" -> "what treatment?"
-            continue
-        if tok.pos in ("助詞", "助動詞") and (surf in questions or dic in questions) and (
+            return True
+        if tok.pos in ("助詞", "助動詞") and (surf in self.questions or dic in self.questions) and (
                 nxt is None or nxt.kind == "punct"):
             if nxt is None or nxt.text not in "?!":
                 out.end_clause("?")
-            continue
-        if (surf in negated or dic in negated) and tok.pos in ("助動詞", "形容詞", "名詞", "動詞", "接尾辞"):
-            if last_verb is not None and last_verb not in light:
-                continue  # the negation is a verb's of its own ("効かない"), not the treatment's
-            opposite = lex.cues["opposites"].get(out.words[out.anchor]) if out.anchor is not None else None
-            if opposite is not None and not out.anchor_modified:  # "陽性ではない" -> "negative"
-                out.words[out.anchor] = opposite
-                out.anchor_modified = True
-            elif surf == "なく" and _contrast_follows(items, k):  # "AではなくB": B is what is meant
-                out.drop_anchor()
-            else:
-                out.before_anchor("not" if out.anchor_kind == "word" or out.anchor is not None and
-                                  out.words[out.anchor].endswith("ed") else "no")
-            continue
-        if surf in lex.before or tok.normalized in lex.before:
-            word = lex.before.get(surf) or lex.before[tok.normalized]
+            return True
+        if (surf in self.negated or dic in self.negated) and tok.pos in ("助動詞", "形容詞", "名詞", "動詞", "接尾辞"):
+            self._negation(surf, k)
+            return True
+        if surf in self.lex.before or tok.normalized in self.lex.before:
+            word = self.lex.before.get(surf) or self.lex.before[tok.normalized]
             if not (word in ("after", "before") and out.duration_before(word)):
                 out.before_anchor(word)
-            continue
-        if tok.pos == "助動詞" and dic == "た" and last_verb in history_verbs and out.anchor_kind in _TREATMENTS and not (
-                nxt is not None and nxt.kind == "token" and nxt.text in history_unless):
+            return True
+        if (tok.pos == "助動詞" and dic == "た" and self.last_verb in self.history_verbs
+                and out.anchor_kind in _TREATMENTS
+                and not (nxt is not None and nxt.kind == "token" and nxt.text in self.history_unless)):
             out.before_anchor("after")
-            continue
-        prev = items[k - 1] if k else None
+            return True
+        prev = self.items[k - 1] if k else None
         after_verb = prev is not None and prev.token is not None and prev.token.pos in ("動詞", "助動詞", "形容詞")
         conjunction = tok.pos == "接続詞" or tok.pos2 == "接続助詞"
-        if surf in terminators and (after_verb if surf in ("が", "から") else conjunction):  # "使ったが", not "母が"
+        if surf in self.terminators and (after_verb if surf in ("が", "から") else conjunction):  # "使ったが", not "母が"
             out.end_clause(",")
-            continue
-        if tok.pos == "動詞" or (tok.pos == "名詞" and dic in history_verbs):
-            last_verb = dic
-        if surf in people["asker"]:
+            return True
+        return False
+
+    def _negation(self, surf: str, k: int) -> None:
+        out = self.out
+        if self.last_verb is not None and self.last_verb not in self.light:
+            return  # the negation is a verb's of its own ("効かない"), not the treatment's
+        opposite = self.lex.cues["opposites"].get(out.words[out.anchor]) if out.anchor is not None else None
+        if opposite is not None and not out.anchor_modified:  # "陽性ではない" -> "negative"
+            out.words[out.anchor] = opposite  # type: ignore[index]
+            out.anchor_modified = True
+        elif surf == "なく" and _contrast_follows(self.items, k):  # "AではなくB": B is what is meant
+            out.drop_anchor()
+        else:
+            out.before_anchor("not" if out.anchor_kind == "word" or out.anchor is not None and
+                              out.words[out.anchor].endswith("ed") else "no")
+
+    def _word(self, item: Item, k: int, nxt: Item | None) -> None:
+        """A content token: the asker, the patient, a word (with its suffix) or, for retrieval, the Japanese kept."""
+        out, tok, lex = self.out, item.token, self.lex
+        assert tok is not None
+        surf, dic = tok.surface, tok.dictionary
+        if tok.pos == "動詞" or (tok.pos == "名詞" and dic in self.history_verbs):
+            self.last_verb = dic
+        if surf in self.people["asker"]:
             out.add("I")
-            continue
-        if surf in people["patient"]:
+            return
+        if surf in self.people["patient"]:
             out.add("the patient")
-            continue
+            return
         pair = surf + nxt.text if nxt is not None and nxt.kind == "token" else ""
         if pair and pair.lower() in lex.words:  # a word and its suffix: 予防 + 的
             out.add(lex.words[pair.lower()])
-            skip = k + 1
-            continue
+            self.skip = k + 1
+            return
         english = lex.words.get(surf.lower()) or lex.words.get(dic.lower())
         if english:
             out.add(english, kind="word")
             if tok.pos == "動詞":
-                last_verb = None  # a verb rendered as a word: a negation after it is its own ("見つからない")
-            continue
-        if keep_japanese and tok.pos in _KEEP_POS and any(map(_is_japanese, surf)):
+                self.last_verb = None  # a verb rendered as a word: a negation after it is its own ("見つからない")
+            return
+        if self.keep_japanese and tok.pos in _KEEP_POS and any(map(_is_japanese, surf)):
             out.add(surf, content=False)
-    return _join(out.words)
+
+
+def _render(items: list[Item], lex: JaLexicon, keep_japanese: bool) -> str:
+    return _Renderer(items, lex, keep_japanese).run()
 
 
 def _join(words: list[str]) -> str:
