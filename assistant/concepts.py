@@ -28,6 +28,8 @@ lexicon form.
 
 from __future__ import annotations
 
+import math
+
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -802,9 +804,10 @@ def _number(s: str) -> float | None:
     if len(parts) > 1:
         s = "".join(parts) if all(len(p) == 3 for p in parts[1:]) else ".".join(parts) if len(parts) == 2 else ""
     try:
-        return float(s)
+        value = float(s)
     except ValueError:
         return None
+    return value if math.isfinite(value) else None  # 300 nines is no number anyone measured
 
 
 def _exponent(text: str, i: int) -> tuple[int, int] | None:
