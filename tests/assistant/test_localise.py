@@ -107,7 +107,7 @@ def test_every_fixed_text_has_japanese(name: str) -> None:
     (prompts.FIT_NOTE.format(why="CAR-T cell therapy is for younger patients (under 25 in the ALL Hub summary, 25 "
                                  "or younger at infusion on the Japanese label), and the patient is 42"),
      ["42歳", "ALL Hubの要約では25歳未満"]),
-    (prompts.RELEVANCE_NOTE.format(what="venetoclax"), ["ベネトクラクス", "直接質問"]),
+    (prompts.RELEVANCE_NOTE.format(what="venetoclax"), ["ベネトクラクス", "扱っていない"]),
     (prompts.PREMISE_NOTE.format(title="Ph-positive ALL induction"), ["**いいえ**", "Ph-positive ALL induction"]),
     ("_The Ph status was not given, so each branch is shown: tell me whether the leukemia is Ph-positive or "
      "Ph-negative (and the age and MRD result) for a single answer._", ["（および年齢とMRDの結果）"]),
