@@ -47,6 +47,10 @@ class RecordingChatModel:
         self.messages = list(messages)
         raise RuntimeError("recording only: no answer is generated")
 
+    def stream(self, messages: Sequence[Any], *args: Any, **kwargs: Any) -> Any:
+        """The assistant streams generation (within its time budget): the same recording, then the same failure."""
+        return self.invoke(messages)
+
 
 def parse_prompt_sources(user_message: str, by_text: Mapping[tuple[str, str], str] | None = None) -> list[PromptSource]:
     """The `[n]` blocks of the prompt's user message, in order, with their chunk ids when `by_text` knows them."""
