@@ -14,7 +14,8 @@ from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _headed_sentences, _low_value, _safe_sentence, fits_patient
 from assistant.concepts import concept_ids
 from assistant.models import Chunk, PatientFacts
-from assistant.rules.logic import RuleBook
+from assistant.facts import assumed
+from assistant.rules.logic import GuidelineRule, RuleBook, _matches
 from assistant.rules.relevance import addressed, asked_treatments
 from assistant.rules.tiers import claims_recommendation
 
@@ -66,6 +67,24 @@ class AskedTreatment:
                 builder.add(found[1].tier, found[0], found[1], lead=lead_for(found[1].tier), asked=True)
 
 
+def _endorses(rule: GuidelineRule, concept: str, facts: PatientFacts) -> bool:
+    """The rule's structured claims (its `asserts`) recommend, require or list the treatment (the patient meets the
+    rule's conditions: the caller checks), and none of them says it is not recommended or not required. Read from the claims, never from the statement's
+    words: "recommends continuing chemotherapy rather than proceeding to allo-HSCT" names allo-HSCT and says
+    "recommends", and is a No for allo-HSCT."""
+    about = [a for a in rule.asserts if concept in a.about  # not a sibling: "hyper-CVAD?" is no yes
+             and _for_patient(a.population, a.unless, facts)]
+    return bool(about) and all(a.stance in ("recommended", "required", "option") for a in about)
+
+
+def _for_patient(population: dict, unless: dict, facts: PatientFacts) -> bool:
+    """A claim's population takes in the patient: no known fact (stated or assumed) outside it or in its `unless`."""
+    known = {**{k: v for k, v in facts.model_dump().items() if v not in (None, [])}, **assumed(facts)}
+    if any(k in known and not _matches(known[k], want) for k, want in population.items()):
+        return False
+    return not any(k in known and _matches(known[k], want) for k, want in unless.items())
+
+
 #: The first words of a yes/no question.
 _YES_NO = frozenset({"is", "are", "does", "do", "can", "could", "should", "would", "will", "may", "shall"})
 
@@ -96,9 +115,8 @@ class YesLead:
         if not _yes_no(plan.q) or plan.intents.either_or or says(plan.q, "necessity") or says(plan.q, "comparison"):
             return  # ("transplant or the pills alone?", "does she have to ...?": not a plain yes)
         asked = asked_treatments(plan.q)
-        rule = next((r for r in plan.chosen if asked and r.condition(plan.facts) is True and says(r.statement, "endorses")
-                     and " not " not in f" {r.statement} " and any(addressed(c, concept_ids(r.statement.lower()))
-                                                                  for c in asked)), None)
+        rule = next((r for r in plan.chosen if asked and r.condition(plan.facts) is True
+                     and any(_endorses(r, c, plan.facts) for c in asked)), None)
         if rule is None:
             return
         plan.chosen.remove(rule)

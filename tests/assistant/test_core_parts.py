@@ -140,6 +140,20 @@ def test_no_yes_when_the_patient_does_not_meet_the_rule(bot, q: str) -> None:
     assert "**Yes**" not in bot.ask(q).answer
 
 
+@pytest.mark.parametrize("q", [
+    "32F Ph-negative B-ALL in CR1 after a pediatric-type protocol, MRD negative, sibling donor available: should we "
+    "transplant now?",
+    "Ph-neg ALL, 25 years old, first remission on a pediatric regimen, MRD undetectable. Proceed to allo-HSCT?",
+    "my son is 22, his ALL is philadelphia negative and in remission on the childrens protocol. should he have a "
+    "bone marrow transplant since his brother matches?",
+    "Ph+ ALL after allo-HSCT, MRD negative on every check: should we start prophylactic TKI maintenance?",
+])
+def test_no_yes_when_the_patients_rule_recommends_something_else(bot, q: str) -> None:
+    # the rule met names the asked treatment and says "recommends" ("continuing chemotherapy rather than proceeding
+    # to allo-HSCT"; "does not recommend prophylactic TKI"): its structured claims say No, so no Yes banner
+    assert "**Yes**" not in bot.ask(q).answer
+
+
 @pytest.mark.parametrize("q", ["blina — target, class, main tox", "blinatumomab: target, drug class and main toxicity?"])
 def test_shorthand_parts_without_question_mark_keep_the_toxicity_part(bot, q: str) -> None:
     a = bot.ask(q)
