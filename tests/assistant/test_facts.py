@@ -1312,3 +1312,16 @@ def test_a_number_with_a_unit_is_no_age(q: str, age: int | None) -> None:
 def test_no_leftover_leukemia_in_plain_words_is_mrd_negative(q: str, timepoint: str | None) -> None:
     facts = read_facts(q)
     assert (facts.mrd_status, facts.mrd_timepoint) == ("negative", timepoint)
+
+
+@pytest.mark.parametrize("q", [
+    "I had a bone marrow transplant and they cannot find any leukemia cells. Should I keep taking the TKI?",
+    "after allo-HSCT no leukemia cells were found on the last test, keep the TKI?",
+    "She had a transplant in March and there is no sign of leukemia now. Does she still need dasatinib?",
+    "移植後、白血病細胞は見つかっていません。TKIは続けますか？",
+])
+def test_no_leukemia_found_after_a_transplant_is_mrd_negative(q: str) -> None:
+    from assistant.ja import to_english
+
+    f = read_facts(to_english(q))
+    assert f.mrd_status == "negative" and f.transplant == "done", f
