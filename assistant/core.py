@@ -307,6 +307,8 @@ class Assistant:
             return focus, [], set()
         if not blocked and not any(f.severity == "warn" for f in findings):
             return focus, [], set()  # (a question nothing in it declines is not cut up)
+        if any(self.policy.entry(f.rule_id).keeps_whole for f in findings):
+            return focus, [], set()  # treating oneself, buying medicine online: the whole question is declined
         pieces = question_pieces(focus)
         if len(pieces) < 2:
             return focus, [], set()

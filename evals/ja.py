@@ -99,8 +99,13 @@ _CLINICAL_KINDS = frozenset({"marker", "lineage", "phase", "drug", "drug_class",
                              "phase_of_treatment"})
 
 
+def _read_as(answer: Any) -> str:
+    """The text the pipeline read: the English a Japanese question was read into (`Answer.question_en`)."""
+    return getattr(answer, "question_en", None) or answer.question
+
+
 def _recall(assistant: Any, answer: Any, expected: Sequence[Any], *, text: str | None = None) -> float | None:
-    hits = assistant.retriever.search(text or answer.question, facts=answer.patient, k=10, mode="hybrid")
+    hits = assistant.retriever.search(text or _read_as(answer), facts=answer.patient, k=10, mode="hybrid")
     return M.recall_at_k(expected, [h.chunk.section_id for h in hits], 5)
 
 
@@ -113,7 +118,7 @@ def answer_ja(assistant: Any, rows: Sequence[Mapping[str, Any]], *, mode: str,
         en = assistant.ask(row["en"], mode=mode)
         refused = ja.verdict == "refused"
         score = {"facts_equal_en": ja.patient == en.patient, "facts_expected": facts_expected(row, ja.patient),
-                 "plan_equal_en": clinical_concepts(ja.question) == clinical_concepts(en.question),
+                 "plan_equal_en": clinical_concepts(_read_as(ja)) == clinical_concepts(en.question),
                  "ja_recall@5": _recall(assistant, ja, row["expected_sections"]),
                  "ja_search_recall@5": _recall(assistant, ja, row["expected_sections"],
                                                text=search_text(row["question"])),

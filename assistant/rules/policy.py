@@ -41,6 +41,7 @@ class PolicyEntry(BaseModel):
     unless: list[str] = Field(default_factory=list)
     lifted_by_follow_up: bool = False
     part_note: str | None = None
+    keeps_whole: bool = False  # a question with this finding is never answered part by part (self-treatment, bypass)
 
 
 class Event(BaseModel):
