@@ -50,6 +50,12 @@ DISTRESS_NOTE = (
     "brief:_"
 )
 
+URGENT_SYMPTOMS_NOTE = (
+    "_**These symptoms can be a serious side effect that needs care now** (for example cytokine release syndrome or "
+    "neurotoxicity with blinatumomab or CAR-T, or VOD/SOS with inotuzumab or after a transplant): contact the "
+    "treating team or emergency services now, and don't wait for this answer._"
+)
+
 SELF_CHANGE_NOTE = (
     "_Please don't change or stop your treatment on your own: talk to your hematologist first, and tell them "
     "about any side effects that trouble you. The guideline point below is something to discuss with them._"
@@ -148,6 +154,7 @@ NOTES = {
     "bypass": BYPASS_NOTE,
     "others_meds": OTHERS_MEDS_NOTE,
     "self_change": SELF_CHANGE_NOTE,
+    "urgent_symptoms": URGENT_SYMPTOMS_NOTE,
     "relative_change": RELATIVE_CHANGE_NOTE,
     "injection": INJECTION_NOTE,
     "relevance": RELEVANCE_NOTE,

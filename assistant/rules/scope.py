@@ -7,6 +7,7 @@ Rule IDs (stable, never reused):
 - SAFE-DOSE-003     a patient-specific dose or schedule is asked for (block: no dose; pointer to protocol/label)
 - SAFE-INJECT-004   instructions to ignore the guideline or the rules (warn: ignored; block when nothing else is asked)
 - SAFE-SELF-005     a patient asks about changing their own treatment (warn: talk to your hematologist)
+- SAFE-SYMPTOM-062  a patient or relative describes symptoms of a possible serious side effect (warn: get care now)
 - SAFE-CHILD-006    the patient is a child (< 15): the guideline covers adults (block: refused with a pointer)
 - SCOPE-MIXED-007   another disease is mentioned beside ALL: only the ALL part is answered (warn)
 - SAFE-NEVER-009    an intrathecal vinca alkaloid (vincristine, vinblastine, ...) is asked about: a never-event, refused
@@ -257,6 +258,23 @@ _CONCEPT_ASKERS = {"patient": True, "relative": True, "clinician": False}
 _TREATMENT_KINDS = frozenset({"drug", "drug_class", "medicine", "regimen", "treatment", "phase_of_treatment"})
 
 
+_WARNING_SYMPTOMS = frozenset({"warning_symptom_crs", "warning_symptom_vod"})
+
+
+def describes_warning_symptoms(question: str) -> bool:
+    """Someone other than a clinician (a patient, a relative, or an asker not known) describes symptoms the lexicon marks as a possible serious side
+    effect ("fever of 39 and confused on blinatumomab", "her belly is swelling and her eyes are yellow").
+
+    >>> describes_warning_symptoms("my husband is on blinatumomab and has a high fever and seems confused, is that normal?")
+    True
+    >>> describes_warning_symptoms("What are the signs of VOD after inotuzumab?")
+    False
+    """
+    r = read_concepts(question.lower())
+    said = {m.concept for m in r.mentions if not (m.negated or m.other_person)}
+    return r.asker != "clinician" and bool(said & _WARNING_SYMPTOMS)  # (who asks unknown: the note shows)
+
+
 def changes_own_treatment(question: str) -> bool:
     """A patient or relative (by the concept layer) names a change (halve, skip, stop, give at home ...) and a
     treatment or medicine: "can she take half the pills", "he wants to stop the maintenance pills early"."""
@@ -479,6 +497,10 @@ def _safety(question: str, facts: PatientFacts) -> list[Issue]:
                    if is_trial_design_question(question, facts) else
                    _finding("SAFE-DOSE-003", "block", "Doses and schedules are not given: use the treatment protocol "
                             "or the package insert and decide with the treating team"))
+    if describes_warning_symptoms(question):
+        out.append(_finding("SAFE-SYMPTOM-062", "warn", "A patient or relative describes symptoms that can be a serious "
+                            "side effect needing care now (CRS, neurotoxicity, VOD/SOS): the answer first says to "
+                            "contact the treating team or emergency services"))
     if is_distressed(question):
         out.append(_finding("SAFE-DISTRESS-011", "info", "The question comes from a worried patient or relative: the "
                             "answer keeps to the guideline point in plain terms and points to the treating team"))

@@ -454,3 +454,28 @@ def test_a_relative_asking_to_change_treatment(q: str) -> None:
 ])
 def test_dose_requests_from_phrases(q: str, dose: bool) -> None:
     assert (findings(q).get("SAFE-DOSE-003") == "block") is dose
+
+
+@pytest.mark.parametrize("q", [
+    "my husband is on day 2 of blinatumomab and has a fever of 39, he is shaking and seems confused. is this normal?",
+    "my son had CAR-T last week and now he has a high fever and is very drowsy, should we worry?",
+    "My mom got inotuzumab and now her belly is swelling, she is gaining weight fast and her eyes are yellow.",
+    "I had my transplant 3 weeks ago and my skin turned yellow and my stomach is swelling, what does that mean?",
+])
+def test_warning_symptoms_from_a_patient_or_relative_get_the_urgent_note(q: str) -> None:
+    from assistant.concepts import read_concepts
+
+    text = read_concepts(q).text  # the pipeline checks the question in canonical terms
+    assert "SAFE-SYMPTOM-062" in {i.finding.rule_id for i in check_scope(text, read_facts(text))}
+
+
+@pytest.mark.parametrize("q", [
+    "What are the signs of VOD after inotuzumab?",
+    "Our patient on blinatumomab has a fever of 39 and is confused: how is CRS graded?",
+    "My dad's fever went away after the blinatumomab infusion, he is fine now. How long is the cycle?",
+])
+def test_no_urgent_note_for_clinicians_knowledge_questions_or_symptoms_gone(q: str) -> None:
+    from assistant.concepts import read_concepts
+
+    text = read_concepts(q).text
+    assert "SAFE-SYMPTOM-062" not in {i.finding.rule_id for i in check_scope(text, read_facts(text))}
