@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from assistant.compose.intents import question_pieces
+from assistant.compose.branches import deciding_branches
 from assistant.draft import (
     asks_position,
     draft_extractive,
@@ -370,6 +371,9 @@ class Assistant:
         retrieved = self.retriever.search(f"{qt} {words}".strip(), facts=facts, k=self.settings.retrieval.k)
         sure, maybe = applicable_rules(qt, facts, rulebook=self.rulebook,
                                        sections=[r.chunk.section_id for r in retrieved[:3]])
+        if not sure and about_a_patient(qt, facts):  # a patient's deciding fact missing: each branch's lead may be quoted
+            leads, _ = deciding_branches(qt, facts, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])
+            maybe = [*maybe, *(r for r in leads if r not in maybe)]
         premise = [] if blocked else premise_conflicts(qt, facts, self.rulebook)
         # (and the whole document of a trial the question names: its numbers are checked)
         evidence_sections = [r.chunk.section_id for r in retrieved[:3] if r.chunk.tier == "evidence"][:2] + (

@@ -314,8 +314,11 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     it, book = plan.intents, pool.book
     sure, maybe = applicable_rules(plan.q, facts, rulebook=book, sections=[c.section_id for c in pool.top(3)])
     deciding: list[str] = []
-    if not sure and not maybe and _plan_question(plan):  # a deciding fact is missing: each branch's lead
-        maybe, deciding = deciding_branches(plan.q, facts, book, [c.section_id for c in pool.top(3)])
+    if not sure and _plan_question(plan):  # a deciding fact is missing: each branch's lead (beside the branches
+        # the question's own words found: "45, what regimen?" finds the Ph-negative 40-64 rule, not the Ph-positive)
+        leads, deciding = deciding_branches(plan.q, facts, book, [c.section_id for c in pool.top(3)])
+        added = [r for r in leads if r not in maybe] if not maybe or about_a_patient(plan.q, facts) else []
+        maybe, deciding = [*maybe, *added], deciding if added else []
     if any(r.exclusive for r in sure):  # a topic the corpus does not cover: say so, add nothing around it
         sure, maybe, plan.rules_only = [r for r in sure if r.exclusive], [], True
     plan.grades = [] if plan.rules_only else list(it.grades)

@@ -169,3 +169,15 @@ def test_a_dose_asked_to_treat_oneself_is_refused_whole(bot, q: str) -> None:
     # (a dose part is declined alone only in a question that asks nothing unsafe besides)
     a = bot.ask(q)
     assert a.verdict == "refused" and "SAFE-DOSE-003" in {f.rule_id for f in a.findings}, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "My patient is 45. What chemotherapy regimen?",
+    "Is a pediatric-type regimen appropriate for a 35-year-old with ALL?",
+    "newly diagnosed ALL in a 52 yo woman, which regimen do we start?",
+])
+def test_a_missing_ph_status_shows_the_ph_positive_branch_too(bot, q: str) -> None:
+    # the question's words find a Ph-negative branch; the deciding-facts table adds the Ph-positive one
+    a = bot.ask(q)
+    assert "Ph-positive ALL" in a.answer and "Ph-negative ALL" in a.answer, a.answer
+    assert "FACTS-MISSING-031" in {f.rule_id for f in a.findings}
