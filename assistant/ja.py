@@ -187,10 +187,13 @@ _NUMBERS: tuple[tuple[re.Pattern[str], Any], ...] = (
     (re.compile(r"(\d+(?:\.\d+)?)\s*%\s*以下"), lambda m: f"{m[1]}% or less"),
     (re.compile(r"(\d+)\s*(万|千)\s*(?:個|細胞)?\s*(?:に|中|あたり|分の)\s*1\s*個?"),
      lambda m: f"1 in {int(m[1]) * (10000 if m[2] == '万' else 1000):,}"),
-    (re.compile(r"(\d+)\s*(?:ヶ月|か月|カ月|ケ月|ヵ月|箇月)(?:間)?"), lambda m: f"{m[1]} months"),
+    # a span ("3年間", "6か月間") is a duration: "for N ...", which no reader takes for an age ("3 years" alone can be)
+    (re.compile(r"(\d+)\s*(?:ヶ月|か月|カ月|ケ月|ヵ月|箇月)間"), lambda m: f"for {m[1]} months"),
+    (re.compile(r"(\d+)\s*(?:ヶ月|か月|カ月|ケ月|ヵ月|箇月)"), lambda m: f"{m[1]} months"),
     (re.compile(r"(\d+)\s*日目"), lambda m: f"day {m[1]}"),
     (re.compile(r"(\d+)\s*週(?:間)?"), lambda m: f"{m[1]} weeks"),
-    (re.compile(r"(?<!\d)(\d{1,2})\s*年(?:間)?"), lambda m: f"{m[1]} years"),
+    (re.compile(r"(?<!\d)(\d{1,2})\s*年間"), lambda m: f"for {m[1]} years"),
+    (re.compile(r"(?<!\d)(\d{1,2})\s*年"), lambda m: f"{m[1]} years"),
     (re.compile(r"(\d+)\s*日(?:間)?(?![量何])"), lambda m: f"{m[1]} days"),
     (re.compile(r"(\d+)\s*(?:コース|サイクル)"), lambda m: f"{m[1]} cycles"),
 )

@@ -261,3 +261,13 @@ def test_negated_results_and_contrasts(q: str, field: str, value) -> None:
 ])
 def test_residents_shorthand(q: str, english: str) -> None:
     assert to_english(q) == english
+
+
+@pytest.mark.parametrize("q", [
+    "移植は受けずに、Ph陽性ALLの飲み薬を３年間続けています。やめてもいいですか？",
+    "ダサチニブを2年間飲んでいます。いつまで続けますか？",
+    "TKIを18か月間続けている父（68歳）です。",
+])
+def test_a_span_of_years_or_months_is_no_age(q: str) -> None:
+    f = read_facts(to_english(q))
+    assert f.age_band != "child" and f.age in (None, 68), f
