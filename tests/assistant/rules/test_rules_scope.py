@@ -479,3 +479,16 @@ def test_no_urgent_note_for_clinicians_knowledge_questions_or_symptoms_gone(q: s
 
     text = read_concepts(q).text
     assert "SAFE-SYMPTOM-062" not in {i.finding.rule_id for i in check_scope(text, read_facts(text))}
+
+
+@pytest.mark.parametrize(("q", "dose"), [
+    ("nelarabine dose-limiting tox?", False),
+    ("What is the dose-limiting toxicity of nelarabine?", False),
+    ("is the neuropathy dose limiting with vincristine?", False),
+    ("what is the dose of nelarabine?", True),
+    ("what dose of blinatumomab for a 60 kg man?", True),
+])
+def test_a_dose_limiting_toxicity_is_no_dose_request(q: str, dose: bool) -> None:
+    from assistant.rules.scope import is_dose_request
+
+    assert is_dose_request(q) is dose
