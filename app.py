@@ -270,10 +270,11 @@ def render_answer(turn: dict[str, Any]) -> None:
     with cols[0]:
         st.feedback("thumbs", key=f"fb_{tid}", on_change=_save_feedback, args=(tid,))
     with cols[1]:
+        line = disclaimer_line(a)
         st.caption(f"{ui_text('mode_' + a.mode, lang, a.mode + ' mode')} · "
                    f"{ui_text('scope_' + a.scope, lang, scope_words(a.scope))}"
                    + (f" · {total / 1000:.1f} s" if total else "")
-                   + (f" · {disclaimer_line(a)}" if disclaimer_line(a) else ""))
+                   + (f" · {line}" if line else ""))
 
 
 def render_turn(turn: dict[str, Any]) -> None:

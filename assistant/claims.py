@@ -504,7 +504,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     reading = read_concepts(text)
     mentions = [m for m in reading.mentions if not m.other_person]
     original = sentence[len(sentence) - len(text):] if len(sentence) == len(lower) else text
-    stances = [_stance(toks, a, b, voc) for a, b in _clauses(toks, voc)]
+    spans = _clauses(toks, voc)
+    stances = [_stance(toks, a, b, voc) for a, b in spans]
     population = dict(stated_facts(_without(original, toks, {k for _, span in stances for k in span})))
     if "transplant" not in population and any(m.concept == "allo_hsct" and (
             m.historical or _near_before(toks, m.start, voc.history, 2)) for m in mentions):
@@ -516,7 +517,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     prev_interventions: tuple[str, ...] = ()
     whole_attr = _attribution(toks, 0, len(toks), voc, trials)
     ranked = bool(_find(toks, voc.ranking))
-    for (a, b), (stance, _) in zip(_clauses(toks, voc), stances):
+    whole_setting, stops = _setting(toks, 0, len(toks), voc), bool(_find(toks, voc.stop_after))
+    for (a, b), (stance, _) in zip(spans, stances):
         inside = [m for m in mentions if a <= m.start < b]
         contrast_at = [i + len(p) for i, p in _find(toks[a:b], voc.contrast)]
         contrasted = tuple(dict.fromkeys(
@@ -538,7 +540,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             stance = "not_recommended"  # "X rather than Y" read from Y's side
         polarity = voc.stances[stance][0] if stance else 0
         attribution = _attribution(toks, a, b, voc, trials) or whole_attr
-        setting = _setting(toks, a, b, voc) or _setting(toks, 0, len(toks), voc)
+        setting = _setting(toks, a, b, voc) or whole_setting
         claims.append(Claim(
             text=" ".join(toks[a:b]), population=population, interventions=interventions, negated=negated,
             contrasted=contrasted,
@@ -546,7 +548,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             concepts=frozenset(m.concept for m in inside if not m.negated),
             stance=stance, polarity=polarity, hedged=hedged,
             universal=bool(_find(toks[a:b], voc.universal)),
-            qualifiers=_ending(tuple(_qualifiers(toks[max(0, a - 1):b], voc)), bool(_find(toks, voc.stop_after))), attribution=attribution, setting=setting,
+            qualifiers=_ending(tuple(_qualifiers(toks[max(0, a - 1):b], voc)), stops), attribution=attribution,
+            setting=setting,
             targets=targets, grades=grades, trials=trials, ranked=ranked,
             exemplified=bool(_find(toks[a:b], voc.examples)), defines=bool(_find(toks[a:b], voc.defining)),
             alone=bool(_find(toks[a:b], voc.alone))))

@@ -29,7 +29,6 @@ lexicon form.
 from __future__ import annotations
 
 import math
-
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -224,7 +223,7 @@ def _context(data: dict[str, Any]) -> ContextRules:
 LEXICON_FILES = ("concepts.yaml", "diseases.yaml")
 
 
-def _entries(folder: Path) -> tuple[list[dict[str, Any]], list[str]]:
+def lexicon_entries(folder: Path) -> tuple[list[dict[str, Any]], list[str]]:
     """Every concept entry of the lexicon files, and the words never corrected."""
     entries: list[dict[str, Any]] = []
     never: list[str] = []
@@ -232,10 +231,16 @@ def _entries(folder: Path) -> tuple[list[dict[str, Any]], list[str]]:
         path = folder / name
         if not path.exists():
             continue
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        data = lexicon_file(folder, name)
         entries += data.get("concepts") or []
         never += [str(w) for w in data.get("not_misspellings") or []]
     return entries, never
+
+
+@lru_cache(maxsize=16)
+def lexicon_file(folder: Path, name: str) -> Any:
+    """A lexicon YAML file, parsed once per process (the loaders below share it; they only read it)."""
+    return yaml.load((folder / name).read_text(encoding="utf-8"), Loader=_YAML_LOADER)
 
 
 def _forms(concept: Concept, entry: dict[str, Any], lang: str) -> list[Form]:
@@ -254,8 +259,8 @@ def _forms(concept: Concept, entry: dict[str, Any], lang: str) -> list[Form]:
 @lru_cache(maxsize=4)
 def load_lexicon(folder: Path = LEXICON_DIR, lang: str = "en") -> Lexicon:
     """Read the lexicon and context rules once per process (cached)."""
-    entries, never = _entries(folder)
-    rules = yaml.load((folder / "context.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    entries, never = lexicon_entries(folder)
+    rules = lexicon_file(folder, "context.yaml")
     concepts: dict[str, Concept] = {}
     by_first: dict[str, list[Form]] = {}
     for entry in entries:
@@ -746,7 +751,7 @@ def _longest_first(words: list[Any]) -> tuple[str, ...]:
 @lru_cache(maxsize=2)
 def load_units(folder: Path = LEXICON_DIR) -> Units:
     """The units and cue words of `quantities.yaml`, read once."""
-    data = yaml.load((folder / "quantities.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    data = lexicon_file(folder, "quantities.yaml")
     units = {unit: ("duration", _longest_first(words)) for unit, words in data["durations"].items()}
     units |= {unit: ("count", _longest_first(words)) for unit, words in data["counts"].items()}
     return Units(
@@ -1041,7 +1046,7 @@ def _unit_token(toks: list[str], j: int) -> bool:
 
 @lru_cache(maxsize=2)
 def _number_word_table(folder: Path = LEXICON_DIR) -> dict[str, Any]:
-    return yaml.load((folder / "quantities.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)["number_words"]
+    return lexicon_file(folder, "quantities.yaml")["number_words"]
 
 
 def _alpha_runs(text: str) -> list[tuple[int, int]]:
@@ -1181,7 +1186,7 @@ def _matches_at(items: list[tuple[int, str]], k: int, slots: tuple[_Slot, ...]) 
 
 @lru_cache(maxsize=2)
 def _age_groups(folder: Path = LEXICON_DIR) -> dict[str, dict[str, tuple[tuple[_Slot, ...], ...]]]:
-    data = yaml.load((folder / "quantities.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)["age_groups"]
+    data = lexicon_file(folder, "quantities.yaml")["age_groups"]
     return {kind: {name: tuple(_pattern(str(p)) for p in patterns) for name, patterns in table.items()}
             for kind, table in data.items()}
 
@@ -1237,5 +1242,5 @@ def _first_words(table: dict[str, tuple[tuple[_Slot, ...], ...]]) -> tuple[
 @lru_cache(maxsize=16)
 def phrase_table(group: str, folder: Path = LEXICON_DIR) -> dict[str, tuple[tuple[_Slot, ...], ...]]:
     """A named group of phrase patterns from context.yaml's `phrases` (name -> patterns)."""
-    data = yaml.load((folder / "context.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)["phrases"][group]
+    data = lexicon_file(folder, "context.yaml")["phrases"][group]
     return {str(name): tuple(_pattern(str(p)) for p in patterns) for name, patterns in data.items()}

@@ -16,8 +16,8 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from assistant.compose.intents import question_pieces
 from assistant.compose.branches import deciding_branches
+from assistant.compose.intents import question_pieces
 from assistant.draft import (
     asks_position,
     draft_extractive,
@@ -181,7 +181,7 @@ class Assistant:
         q = self._validate(question)
         english = ja.to_english(q) if reads else q
         # retrieval also reads the question's own Japanese words (a user's Japanese document is found by them)
-        words = ja.search_text(q)[len(english):].strip() if reads else ""
+        words = ja.japanese_words(q) if reads and english != q else ""
         fallback = lang == "ja" and self.llm is not None and mode != "extractive"
         answer = self._run(english, history=history, overrides=overrides,
                            mode="extractive" if fallback else mode, sink=sink, words=words)

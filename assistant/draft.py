@@ -14,23 +14,17 @@ from collections.abc import Callable, Sequence
 from assistant.compose import Sources, compose, plan_draft
 from assistant.compose.intents import (
     STATUS_QUESTION,
-    asking_clause,
     asks_position,
     is_definition_question,
     is_status_question,
-    knowledge_question,
     question_parts,
-    stated_grades,
 )
 from assistant.compose.sentences import (
     CONTEXT_LEAD,
     EVIDENCE_LEAD,
-    best_sentences,
-    definition_sentences,
     fits_patient,
     focus_sentences,
     heading_sentences,
-    is_trial_sentence,
     part_sentences,
     status_sentences,
     unreported_numbers,
@@ -42,10 +36,10 @@ from assistant.rules import Draft
 from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook
 
 __all__ = [
-    "CONTEXT_LEAD", "EVIDENCE_LEAD", "MAX_SENTENCES", "STATUS_QUESTION", "asking_clause", "asks_position",
-    "best_sentences", "definition_sentences", "draft_extractive", "draft_from_llm_text", "fits_patient",
-    "focus_sentences", "heading_sentences", "is_definition_question", "is_status_question", "is_trial_sentence",
-    "knowledge_question", "llm_messages", "part_sentences", "question_parts", "stated_grades", "status_sentences",
+    "CONTEXT_LEAD", "EVIDENCE_LEAD", "MAX_SENTENCES", "STATUS_QUESTION", "asks_position",
+    "draft_extractive", "draft_from_llm_text", "fits_patient",
+    "focus_sentences", "heading_sentences", "is_definition_question", "is_status_question",
+    "llm_messages", "part_sentences", "question_parts", "status_sentences",
     "unreported_numbers",
 ]
 

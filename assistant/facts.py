@@ -108,7 +108,7 @@ from assistant.concepts import (
     words_and_signs,
 )
 from assistant.models import AgeBand, PatientFacts
-from assistant.text import TRIAL_NAME
+from assistant.text import SUPERSCRIPTS, TRIAL_NAME, word_char
 
 __all__ = ["about_a_patient", "age_band", "apply_overrides", "assumed", "implications", "implied", "read_facts",
            "unitless_mrd_level"]
@@ -120,12 +120,6 @@ _MAX_CHARS = 20_000
 # normalisation and shared helpers
 # --------------------------------------------------------------------------------------------
 
-_SUPERSCRIPTS = str.maketrans(
-    {
-        "\u207b": "^-", "\u207a": "^+", "\u2070": "0", "\u00b9": "1", "\u00b2": "2", "\u00b3": "3",
-        "\u2074": "4", "\u2075": "5", "\u2076": "6", "\u2077": "7", "\u2078": "8", "\u2079": "9",
-    }
-)
 _SYMBOLS = str.maketrans(
     {
         "\u2212": "-", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
@@ -135,10 +129,6 @@ _SYMBOLS = str.maketrans(
 )
 
 
-
-
-def _word_char(c: str) -> bool:
-    return c.isalnum() or c == "_"
 
 
 def _notes_as_prose(text: str) -> str:
@@ -158,11 +148,11 @@ def _replace_key(text: str, key: str) -> str:
         j = i + len(key)
         while j < len(text) and text[j].isspace():
             j += 1
-        if (not i or not _word_char(text[i - 1])) and text[j:j + 1] in ("=", ":"):
+        if (not i or not word_char(text[i - 1])) and text[j:j + 1] in ("=", ":"):
             j += 1
             while j < len(text) and text[j].isspace():
                 j += 1
-            if j < len(text) and _word_char(text[j]):
+            if j < len(text) and word_char(text[j]):
                 out.append(text[pos:i] + key + " ")
                 pos = j
         i = text.find(key, i + 1)
@@ -176,11 +166,11 @@ def _replace_word(text: str, old: str, new: str) -> str:
     while i >= 0:
         j = i + len(old)
         after = text[j:j + 1]
-        left = not i or not _word_char(text[i - 1]) or not _word_char(old[0])
+        left = not i or not word_char(text[i - 1]) or not word_char(old[0])
         if old[-1] in "+-" and old[-2:-1] == " ":  # a sign written apart ("ph +")
             right = after in ("", " ", ",", ";", ".", ")") or after.isspace()
         else:
-            right = not (after and _word_char(after) and _word_char(old[-1]))
+            right = not (after and word_char(after) and word_char(old[-1]))
         if left and right and i >= pos:
             out.append(text[pos:i] + new)
             pos = j
@@ -225,7 +215,7 @@ def _replace_phrases(text: str, group: str, new: dict[str, str]) -> str:
 
 
 def _prepare(text: str) -> str:
-    text = text[:_MAX_CHARS].translate(_SUPERSCRIPTS)
+    text = text[:_MAX_CHARS].translate(SUPERSCRIPTS)
     text = unicodedata.normalize("NFKC", text).translate(_SYMBOLS).lower()
     return _without_tags(text.replace("^^", "^"))
 
@@ -432,7 +422,7 @@ def _summary_or_limit(t: str, start: int) -> bool:
     an age (quantities.yaml: ages.summary_before, ages.limit_before)."""
     ages = load_units().ages
     i = start
-    while i > max(0, start - 12) and not _word_char(t[i - 1]):
+    while i > max(0, start - 12) and not word_char(t[i - 1]):
         i -= 1
     if any(_word_ends(t, i, w, max(0, start - 12)) for w in ages["summary_before"]):
         return True
@@ -449,7 +439,7 @@ def _summary_or_limit(t: str, start: int) -> bool:
 def _word_ends(t: str, i: int, word: str, lo: int) -> bool:
     """`word` ends at `i` and starts at a word boundary, not before `lo`."""
     a = i - len(word)
-    return a >= lo and t.startswith(word, a) and not (a and _word_char(t[a - 1]))
+    return a >= lo and t.startswith(word, a) and not (a and word_char(t[a - 1]))
 
 
 def _last_word(text: str) -> str:
@@ -625,11 +615,11 @@ def _cue_before(pre: str, name: str, words_after: int = 0, group: str = "before"
     """A cue of context.yaml's phrases.before[name] ends `pre`, followed by at most `words_after` words (each followed
     by a non-word character) and non-word characters ("has the ", "positive for both ")."""
     for _, end, n in find_phrases(pre, phrase_table(group)):
-        if n != name or end < len(pre) and _word_char(pre[end]):
+        if n != name or end < len(pre) and word_char(pre[end]):
             continue
         rest = pre[end:]
-        words = [w for _, w in words_and_signs(rest) if _word_char(w[0])]
-        if len(words) <= words_after and (not words or not _word_char(rest[-1:])):
+        words = [w for _, w in words_and_signs(rest) if word_char(w[0])]
+        if len(words) <= words_after and (not words or not word_char(rest[-1:])):
             return True
     return False
 
@@ -637,10 +627,10 @@ def _cue_before(pre: str, name: str, words_after: int = 0, group: str = "before"
 def _pending_after(t: str, end: int) -> bool:
     """A "pending" cue within 30 characters of words, spaces and : / ( ) - after a Ph term ("PCR still pending")."""
     stop = end
-    while stop < len(t) and stop - end < 30 and (_word_char(t[stop]) or t[stop].isspace() or t[stop] in ":/()-"):
+    while stop < len(t) and stop - end < 30 and (word_char(t[stop]) or t[stop].isspace() or t[stop] in ":/()-"):
         stop += 1
     window = t[end:stop + 20]
-    return any(n == "pending" and a <= stop - end and (not a or not _word_char(window[a - 1]))
+    return any(n == "pending" and a <= stop - end and (not a or not word_char(window[a - 1]))
                for a, _, n in find_phrases(window, phrase_table("markers")))
 
 

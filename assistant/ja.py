@@ -48,16 +48,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from assistant.concepts import lexicon_entries, lexicon_file
+from assistant.text import SUPERSCRIPTS
+from ingest.japanese import is_japanese_char, sudachi_dictionary
 
-__all__ = ["JaLexicon", "english_only", "load_ja_lexicon", "normalise", "search_text", "to_english", "tokenize"]
+__all__ = ["JaLexicon", "english_only", "japanese_words", "load_ja_lexicon", "normalise", "search_text", "to_english", "tokenize"]
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-_SUPERSCRIPTS = str.maketrans({"\u207b": "^-", "\u207a": "^+", "\u2070": "0", "\u00b9": "1", "\u00b2": "2",
-                               "\u00b3": "3", "\u2074": "4", "\u2075": "5", "\u2076": "6", "\u2077": "7",
-                               "\u2078": "8", "\u2079": "9"})
 _PUNCT = str.maketrans({"、": ",", "。": ".", "・": "/", "「": " ", "」": " ", "『": " ", "』": " ", "【": "(",
                         "】": ")", "〜": "~", "−": "-", "‐": "-", "ー": "ー"})
 _PROTECT = "\x00"
@@ -91,9 +89,9 @@ class JaLexicon:
 @lru_cache(maxsize=1)
 def _tokenizer() -> Any:
     """SudachiPy's tokenizer over sudachidict-core, built once per process (mode C: whole compounds)."""
-    from sudachipy import Dictionary, SplitMode
+    from sudachipy import SplitMode
 
-    return Dictionary(dict="core").create(mode=SplitMode.C)
+    return sudachi_dictionary().create(mode=SplitMode.C)
 
 
 @dataclass(frozen=True)
@@ -115,29 +113,26 @@ def tokenize(text: str) -> list[Token]:
             for m in _tokenizer().tokenize(text)]
 
 
-def _is_japanese(ch: str) -> bool:
-    return "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or ch in "々〆"
-
-
 def _normalise_nouns(text: str) -> str:
     """Japanese nouns in SudachiPy's normalized form (spelling variants), everything else as written."""
-    if not any(map(_is_japanese, text)):
+    if not any(map(is_japanese_char, text)):
         return text
     out = []
     for t in tokenize(text):
         norm = t.normalized
-        same_kind = all(map(_is_japanese, norm)) and all(map(_is_japanese, t.surface))
+        same_kind = all(map(is_japanese_char, norm)) and all(map(is_japanese_char, t.surface))
         out.append(norm if t.pos == "名詞" and same_kind and len(norm) == len(t.surface) else t.surface)
     return "".join(out)
 
 
+@lru_cache(maxsize=2048)
 def normalise(text: str) -> str:
     """Superscripts, NFKC, Japanese punctuation as ASCII, nouns in their normalized form.
 
     >>> normalise("７０歳、10⁻⁴。寛解？")
     '70歳,10^-4.緩解?'
     """
-    text = unicodedata.normalize("NFKC", text.replace(_PROTECT, " ").translate(_SUPERSCRIPTS)).translate(_PUNCT)
+    text = unicodedata.normalize("NFKC", text.replace(_PROTECT, " ").translate(SUPERSCRIPTS)).translate(_PUNCT)
     for written, unambiguous in _KANA_AMBIGUOUS:  # "変異はなし" is not 話 (a story)
         text = text.replace(written, unambiguous)
     return _normalise_nouns(text)
@@ -146,10 +141,9 @@ def normalise(text: str) -> str:
 @lru_cache(maxsize=2)
 def load_ja_lexicon(folder: Path = LEXICON_DIR) -> JaLexicon:
     """The `ja:` forms of the concept lexicon and the Japanese context cues, read once per process."""
-    data = yaml.load((folder / "concepts.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-    cues = yaml.load((folder / "context.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)["ja"]
+    cues = lexicon_file(folder, "context.yaml")["ja"]
     by_first: dict[str, list[JaForm]] = {}
-    for entry in data["concepts"]:
+    for entry in lexicon_entries(folder)[0]:  # every lexicon file's concepts, as the English side reads them
         for key in ("terms", "lay", "misspellings"):
             for item in (entry.get("ja") or {}).get(key) or []:
                 if not isinstance(item, str):
@@ -188,12 +182,10 @@ _NUMBERS: tuple[tuple[re.Pattern[str], Any], ...] = (
     (re.compile(r"(\d+)\s*(万|千)\s*(?:個|細胞)?\s*(?:に|中|あたり|分の)\s*1\s*個?"),
      lambda m: f"1 in {int(m[1]) * (10000 if m[2] == '万' else 1000):,}"),
     # a span ("3年間", "6か月間") is a duration: "for N ...", which no reader takes for an age ("3 years" alone can be)
-    (re.compile(r"(\d+)\s*(?:ヶ月|か月|カ月|ケ月|ヵ月|箇月)間"), lambda m: f"for {m[1]} months"),
-    (re.compile(r"(\d+)\s*(?:ヶ月|か月|カ月|ケ月|ヵ月|箇月)"), lambda m: f"{m[1]} months"),
+    (re.compile(r"(\d+)\s*(?:ヶ月|か月|カ月|ケ月|ヵ月|箇月)(間)?"), lambda m: f"{'for ' if m[2] else ''}{m[1]} months"),
     (re.compile(r"(\d+)\s*日目"), lambda m: f"day {m[1]}"),
     (re.compile(r"(\d+)\s*週(?:間)?"), lambda m: f"{m[1]} weeks"),
-    (re.compile(r"(?<!\d)(\d{1,2})\s*年間"), lambda m: f"for {m[1]} years"),
-    (re.compile(r"(?<!\d)(\d{1,2})\s*年"), lambda m: f"{m[1]} years"),
+    (re.compile(r"(?<!\d)(\d{1,2})\s*年(間)?"), lambda m: f"{'for ' if m[2] else ''}{m[1]} years"),
     (re.compile(r"(\d+)\s*日(?:間)?(?![量何])"), lambda m: f"{m[1]} days"),
     (re.compile(r"(\d+)\s*(?:コース|サイクル)"), lambda m: f"{m[1]} cycles"),
 )
@@ -290,7 +282,7 @@ def _form_at(low: str, i: int, lex: JaLexicon, bounds: frozenset[int] = frozense
         if not low.startswith(form.text, i):
             continue
         end = i + len(form.text)
-        if len(form.text) == 1 and _is_japanese(form.text) and not (i in bounds and end in bounds):
+        if len(form.text) == 1 and is_japanese_char(form.text) and not (i in bounds and end in bounds):
             continue
         if form.text[0].isascii() and form.text[0].isalnum() and i > 0 and low[i - 1].isascii() and low[i - 1].isalnum():
             continue
@@ -603,7 +595,7 @@ class _Renderer:
             if tok.pos == "動詞":
                 self.last_verb = None  # a verb rendered as a word: a negation after it is its own ("見つからない")
             return
-        if self.keep_japanese and tok.pos in _KEEP_POS and any(map(_is_japanese, surf)):
+        if self.keep_japanese and tok.pos in _KEEP_POS and any(map(is_japanese_char, surf)):
             out.add(surf, content=False)
 
 
@@ -631,7 +623,7 @@ def to_english(question: str, *, keep_japanese: bool = False) -> str:
 
     A question without Japanese script is returned unchanged.
     """
-    if not any(map(_is_japanese, question)):
+    if not any(map(is_japanese_char, question)):
         return question
     return _to_english(question, keep_japanese)
 
@@ -645,20 +637,31 @@ def _to_english(question: str, keep_japanese: bool) -> str:
     return english if any(ch.isalnum() for ch in english) else question
 
 
+def japanese_words(question: str) -> str:
+    """The question's Japanese content words as written (SudachiPy's forms), for BM25 over a user's Japanese
+    documents ("" when the question has none).
+
+    >>> japanese_words("当院の寛解導入プロトコールは？")
+    '当院 緩解 導入 プロトコール'
+    """
+    if not any(map(is_japanese_char, question)):
+        return ""
+    words = [t.surface for t in tokenize(normalise(question).replace(_PROTECT, " "))
+             if t.pos in _KEEP_POS and any(map(is_japanese_char, t.surface)) and (len(t.surface) > 1 or t.surface >= "\u30a0")]
+    return " ".join(dict.fromkeys(words))
+
+
 def search_text(question: str) -> str:
-    """What retrieval reads for a question: `to_english`, then the Japanese content words of the question as
-    written (SudachiPy's forms), so BM25 also finds a user's own Japanese document; the dense side reads the
-    English part only (`english_only`).
+    """What retrieval reads for a question: `to_english`, then its Japanese content words (`japanese_words`), so
+    BM25 also finds a user's own Japanese document; the dense side reads the English part only (`english_only`).
 
     >>> search_text("当院の寛解導入プロトコールは？")
     'what induction protocol? 当院 緩解 導入 プロトコール'
     """
     english = to_english(question)
-    if english == question or not any(map(_is_japanese, question)):
+    if english == question:
         return english
-    words = [t.surface for t in tokenize(normalise(question).replace(_PROTECT, " "))
-             if t.pos in _KEEP_POS and any(map(_is_japanese, t.surface)) and (len(t.surface) > 1 or t.surface >= "\u30a0")]
-    return f"{english} {' '.join(dict.fromkeys(words))}".strip()
+    return f"{english} {japanese_words(question)}".strip()
 
 
 def english_only(text: str) -> str:
@@ -667,6 +670,6 @@ def english_only(text: str) -> str:
     >>> english_only("what induction? 寛解 導入")
     'what induction?'
     """
-    if not any(map(_is_japanese, text)):
+    if not any(map(is_japanese_char, text)):
         return text
-    return " ".join(w for w in text.split() if not any(map(_is_japanese, w)))
+    return " ".join(w for w in text.split() if not any(map(is_japanese_char, w)))

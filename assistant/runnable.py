@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.prompt_values import PromptValue
 from langchain_core.runnables import Runnable, RunnableConfig
 from pydantic import BaseModel, ConfigDict, Field
@@ -80,7 +80,7 @@ def _from_messages(messages: Sequence[Any]) -> RunnableInput:
         raise _error("the message list has no human message to answer")
     last = humans[-1]
     history = [{"role": "user" if isinstance(m, HumanMessage) else "assistant", "content": _text(m)}
-               for m in messages[:last] if isinstance(m, (HumanMessage, AIMessage)) and not isinstance(m, SystemMessage)]
+               for m in messages[:last] if isinstance(m, (HumanMessage, AIMessage))]
     return RunnableInput(question=_text(messages[last]), history=history)
 
 

@@ -354,7 +354,7 @@ def _is_trial_key(tok: str) -> bool:
         return False
     if tok in _TRIAL_WORDS or tok.isdecimal() and len(tok) >= 3:
         return True
-    if not all(_word_char(ch) for ch in tok):
+    if not all(word_char(ch) for ch in tok):
         return False
     if tok.startswith("ukall"):
         return True
@@ -367,25 +367,16 @@ def trial_keys(text: str) -> set[str]:
     return {t for t in tokenize(text) if _is_trial_key(t)}
 
 
-def contains_term(haystack_norm: str, term: str) -> bool:
-    """Whole-word search of an already-normalised term in normalised text."""
-    start = haystack_norm.find(term)
-    while start >= 0:
-        end = start + len(term)
-        if not _ascii_word(haystack_norm[start - 1:start]) and not _ascii_word(haystack_norm[end:end + 1]):
-            return True
-        start = haystack_norm.find(term, start + 1)
-    return False
-
-
-def _ascii_word(ch: str) -> bool:
-    return ch != "" and (ch in "abcdefghijklmnopqrstuvwxyz0123456789_")
-
-
 # --- cue words ------------------------------------------------------------------------------------------
 
 
-def _word_char(ch: str) -> bool:
+#: Superscript digits and signs as plain text ("10⁻⁴" -> "10^-4"): the facts reader and the Japanese reader.
+SUPERSCRIPTS = str.maketrans({"\u207b": "^-", "\u207a": "^+", "\u2070": "0", "\u00b9": "1", "\u00b2": "2",
+                              "\u00b3": "3", "\u2074": "4", "\u2075": "5", "\u2076": "6", "\u2077": "7",
+                              "\u2078": "8", "\u2079": "9"})
+
+
+def word_char(ch: str) -> bool:
     """A character the regex `\\w` matches (letters, digits, underscore)."""
     return ch.isalnum() or ch == "_"
 
@@ -410,8 +401,8 @@ def term_at(text: str, term: str, start: int = 0, *, fold: bool = True) -> int:
     i = hay.find(body, start)
     while i >= 0:
         j = i + len(body)
-        before = open_start or i == 0 or not (_word_char(body[0]) and _word_char(hay[i - 1]))
-        after = open_end or j == len(hay) or not (_word_char(body[-1]) and _word_char(hay[j]))
+        before = open_start or i == 0 or not (word_char(body[0]) and word_char(hay[i - 1]))
+        after = open_end or j == len(hay) or not (word_char(body[-1]) and word_char(hay[j]))
         if before and after and (not anchored or i == 0):
             return i
         if anchored:
@@ -454,10 +445,10 @@ def first_word(text: str) -> str:
     ('why', '')
     """
     i = 0
-    while i < len(text) and not _word_char(text[i]):
+    while i < len(text) and not word_char(text[i]):
         i += 1
     j = i
-    while j < len(text) and _word_char(text[j]):
+    while j < len(text) and word_char(text[j]):
         j += 1
     return text[i:j].lower()
 
@@ -471,7 +462,7 @@ def words(text: str) -> set[str]:
     out: set[str] = set()
     cur: list[str] = []
     for ch in text.lower() + " ":
-        if _word_char(ch):
+        if word_char(ch):
             cur.append(ch)
         elif cur:
             out.add("".join(cur))
@@ -492,7 +483,7 @@ def after_number(text: str, unit: str, *, bounded: bool = False) -> bool:
     while at >= 0:
         before = text[:at].rstrip()
         digits = len(before) - len(before.rstrip("0123456789"))
-        if digits and not (bounded and _word_char(before[len(before) - digits - 1:len(before) - digits])):
+        if digits and not (bounded and word_char(before[len(before) - digits - 1:len(before) - digits])):
             return True
         at = term_at(text, unit, at + 1, fold=False)
     return False

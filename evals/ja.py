@@ -23,11 +23,10 @@ Until `Assistant.ask` reads Japanese itself (a `lang` parameter), the suite rend
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from assistant.ja import search_text, to_english
+from assistant.ja import search_text
 from assistant.models import PatientFacts
 from evals import metrics as M
 from evals.lay import value_ok
@@ -76,10 +75,8 @@ def facts_expected(row: Mapping[str, Any], facts: PatientFacts) -> bool:
 
 
 def ask_japanese(assistant: Any, question: str, *, mode: str) -> Any:
-    """Ask a Japanese question: directly when `ask` takes a language, else through `ja.to_english`."""
-    if "lang" in inspect.signature(assistant.ask).parameters:
-        return assistant.ask(question, mode=mode)
-    return assistant.ask(to_english(question), mode=mode)
+    """Ask a Japanese question as a user would (the assistant reads it through `ja.to_english`)."""
+    return assistant.ask(question, mode=mode)
 
 
 def clinical_concepts(question: str) -> frozenset[str]:

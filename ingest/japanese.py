@@ -25,26 +25,34 @@ SENTENCE_END = "。！？!?"
 _CONTENT = frozenset({"名詞", "動詞", "形容詞", "形状詞", "接尾辞"})
 
 
-def _is_japanese(ch: str) -> bool:
+def is_japanese_char(ch: str) -> bool:
     return "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or ch in "々〆"
 
 
 def has_japanese(text: str) -> bool:
-    return any(map(_is_japanese, text))
+    return any(map(is_japanese_char, text))
 
 
 def word_count(text: str) -> int:
     """Words for chunk sizes: whitespace words, with every two Japanese characters counted as one."""
-    ja = sum(map(_is_japanese, text))
-    other = "".join(" " if _is_japanese(ch) else ch for ch in text).split()
+    ja = sum(map(is_japanese_char, text))
+    other = "".join(" " if is_japanese_char(ch) else ch for ch in text).split()
     return len(other) + (ja + 1) // 2
 
 
 @lru_cache(maxsize=1)
-def _tokenizer() -> Any:
-    from sudachipy import Dictionary, SplitMode
+def sudachi_dictionary() -> Any:
+    """sudachidict-core, loaded once per process (the question reader and BM25 terms share it)."""
+    from sudachipy import Dictionary
 
-    return Dictionary(dict="core").create(mode=SplitMode.A)  # short units: 造血/幹細胞/移植 match either way round
+    return Dictionary(dict="core")
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    from sudachipy import SplitMode
+
+    return sudachi_dictionary().create(mode=SplitMode.A)  # short units: 造血/幹細胞/移植 match either way round
 
 
 def terms(text: str) -> list[str]:

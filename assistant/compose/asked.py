@@ -13,9 +13,10 @@ from assistant.compose.cues import says
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _headed_sentences, _low_value, _safe_sentence, fits_patient
 from assistant.concepts import concept_ids
-from assistant.models import Chunk, PatientFacts
 from assistant.facts import assumed
-from assistant.rules.logic import GuidelineRule, RuleBook, _matches
+from assistant.models import Chunk, PatientFacts
+from assistant.rules.frames import population_fit
+from assistant.rules.logic import GuidelineRule, RuleBook
 from assistant.rules.relevance import addressed, asked_treatments
 from assistant.rules.tiers import claims_recommendation
 
@@ -72,17 +73,10 @@ def _endorses(rule: GuidelineRule, concept: str, facts: PatientFacts) -> bool:
     rule's conditions: the caller checks), and none of them says it is not recommended or not required. Read from the claims, never from the statement's
     words: "recommends continuing chemotherapy rather than proceeding to allo-HSCT" names allo-HSCT and says
     "recommends", and is a No for allo-HSCT."""
+    known = {**facts.model_dump(), **assumed(facts)}  # (T-ALL is Ph-negative unless said: the implications table)
     about = [a for a in rule.asserts if concept in a.about  # not a sibling: "hyper-CVAD?" is no yes
-             and _for_patient(a.population, a.unless, facts)]
+             and population_fit(a, known) != "none"]  # a claim about another population is not this patient's
     return bool(about) and all(a.stance in ("recommended", "required", "option") for a in about)
-
-
-def _for_patient(population: dict, unless: dict, facts: PatientFacts) -> bool:
-    """A claim's population takes in the patient: no known fact (stated or assumed) outside it or in its `unless`."""
-    known = {**{k: v for k, v in facts.model_dump().items() if v not in (None, [])}, **assumed(facts)}
-    if any(k in known and not _matches(known[k], want) for k, want in population.items()):
-        return False
-    return not any(k in known and _matches(known[k], want) for k, want in unless.items())
 
 
 #: The first words of a yes/no question.

@@ -24,13 +24,13 @@ from assistant.text import (
     DRUG_TOKENS,
     POPULATION_TOKENS,
     TRIAL_RE,
-    _word_char,
     after_number,
     chunk_sentences,
     first_of,
     headed_sentences,
     term_at,
     tokenize,
+    word_char,
 )
 
 MAX_SENTENCES = 8
@@ -97,7 +97,7 @@ def _age_range(sentence: str) -> bool:
     """
     n = len(sentence)
     for i, ch in enumerate(sentence):
-        if not ch.isdecimal() or (i and _word_char(sentence[i - 1])):
+        if not ch.isdecimal() or (i and word_char(sentence[i - 1])):
             continue
         j = i
         while j < n and sentence[j].isdecimal():
@@ -112,7 +112,7 @@ def _age_range(sentence: str) -> bool:
         m = k
         while m < n and sentence[m].isdecimal():
             m += 1
-        if j - i <= 2 and sep and m - k == 2 and not _word_char(sentence[m:m + 1]):
+        if j - i <= 2 and sep and m - k == 2 and not word_char(sentence[m:m + 1]):
             return True
     return False
 
@@ -197,9 +197,9 @@ def _no_specific(sentence: str) -> bool:
     at = term_at(low, "*-specific", fold=False)
     while at >= 0:
         start = at
-        while start > 0 and (_word_char(low[start - 1]) or low[start - 1] == "-"):
+        while start > 0 and (word_char(low[start - 1]) or low[start - 1] == "-"):
             start -= 1
-        if start < at and low[max(0, start - 3):start] == "no " and not _word_char(low[start - 4:start - 3]):
+        if start < at and low[max(0, start - 3):start] == "no " and not word_char(low[start - 4:start - 3]):
             return True
         at = term_at(low, "*-specific", at + 1, fold=False)
     return False
@@ -337,7 +337,7 @@ def _published_in_year(sentence: str) -> bool:
     while at >= 0:
         rest = low[at + len("published in"):]
         j = 1
-        while j < len(rest) and _word_char(rest[j]):
+        while j < len(rest) and word_char(rest[j]):
             j += 1
         if rest[:1] == " " and j > 1 and rest[j:j + 1] == " ":
             tail = rest[j + 1:]
@@ -616,7 +616,7 @@ def _unmarked(line: str) -> str:
 def _ends_negated(head: str) -> bool:
     """The text ends in "not " or "n't " as a word ("a result below 0.01% does not ")."""
     body = head.rstrip()
-    return len(body) < len(head) and body.endswith(("not", "n't")) and not _word_char(body[-4:-3])
+    return len(body) < len(head) and body.endswith(("not", "n't")) and not word_char(body[-4:-3])
 
 
 def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,

@@ -395,7 +395,7 @@ def _batch(bot: Any, path: Path, lang: str = "auto") -> None:
 
 def render_text(answer: Any, *, plain: bool = False) -> str:
     """Readable text: the answer, numbered sources, verdict and findings (`plain`: Markdown markup removed)."""
-    from assistant.frontends.render import plain_text, quote_lines, section_title
+    from assistant.frontends.render import plain_text, quote_lines, source_line
     from assistant.localise import ui_text
 
     lang = answer.lang
@@ -403,8 +403,7 @@ def render_text(answer: Any, *, plain: bool = False) -> str:
     if answer.citations:
         lines.append(f"{ui_text('sources', lang, 'Sources')}:")
         for c in answer.citations:
-            page = f", p. {c.page}" if c.page else ""
-            lines.append(f"  [{c.marker}] {section_title(c, lang)} ({c.tier}; {c.section_id}{page}) - {c.source}")
+            lines.append(f"  {source_line(c, lang)}")
             lines += [f"      \"{q}\"" for q in quote_lines(c, lang)]
     lines.append(f"{ui_text('verdict', lang, 'Verdict')}: {answer.verdict} | scope: {answer.scope} | "
                  f"mode: {answer.mode} | "

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from assistant.models import Chunk, Citation, PatientFacts, RuleFinding, Verdict
 from assistant.rules.base import Draft, Issue, Replacement, fact_sentences, parse_lines
 from assistant.rules.citations import best_quote, check_citations, key_terms, unsupported_terms
+from assistant.rules.frames import check_frames, judge_sentence
 from assistant.rules.logic import (
     GuidelineRule,
     RuleBook,
@@ -27,7 +28,6 @@ from assistant.rules.logic import (
     premise_conflicts,
     statement_chunk,
 )
-from assistant.rules.frames import check_frames, judge_sentence
 from assistant.rules.relevance import check_relevance
 from assistant.rules.scope import check_scope, is_dose_request, is_injection, is_self_change
 from assistant.rules.tiers import check_tiers

@@ -265,8 +265,6 @@ def check_citations(
                 if len(bad) == len(s.markers):
                     continue
             good = cited_chunks(s, draft, retrieved)
-            if not good and claim_free(s.body):
-                continue
             missing = (unsupported_terms(s.body, good, given=given, given_terms=patient_terms, asked=asked) or altered_terms(s.body, good, given=given)
                        or copied_from_elsewhere(s.body, good, retrieved))
             if missing:

@@ -75,6 +75,14 @@ class QualifierSpec(BaseModel):
         return Qualifier(kind=self.kind, op=self.op, value=self.value, unit=self.unit, high=self.high)
 
 
+def known_fact_keys(v: dict[str, Any], where: str) -> dict[str, Any]:
+    """`v` unchanged when every key is a PatientFacts field (the conditions of rules and asserts), else an error."""
+    unknown = set(v) - set(PatientFacts.model_fields)
+    if unknown:
+        raise ValueError(f"unknown patient fact(s) in {where}: {sorted(unknown)}")
+    return v
+
+
 class Assert(BaseModel):
     """One structured claim of a guideline rule."""
 
@@ -106,10 +114,7 @@ class Assert(BaseModel):
     @field_validator("population", "unless")
     @classmethod
     def _known(cls, v: dict[str, Any]) -> dict[str, Any]:
-        unknown = set(v) - set(PatientFacts.model_fields)
-        if unknown:
-            raise ValueError(f"unknown patient fact(s) in an assert's population: {sorted(unknown)}")
-        return v
+        return known_fact_keys(v, "an assert's population")
 
     @field_validator("about", "with_")
     @classmethod
@@ -151,12 +156,14 @@ class Verdict(BaseModel):
 # ------------------------------------------------------------------------------------------ matching pieces
 
 
-def _matches(have: Any, want: Any) -> bool:
+def matches(have: Any, want: Any) -> bool:
+    """A known fact value against a condition: `want` is a value, a list of values, {"min": a, "max": b} for
+    numbers, or True for a non-empty list (rule `when`/`unless` and assert populations alike)."""
     if isinstance(want, dict):
         lo, hi = want.get("min"), want.get("max")
         return (lo is None or have >= lo) and (hi is None or have <= hi)
     if isinstance(have, list):
-        return bool(set(have) & set(want if isinstance(want, list) else [want]))
+        return bool(have) if want is True else bool(set(have) & set(want if isinstance(want, list) else [want]))
     return have in (want if isinstance(want, list) else [want])
 
 
@@ -167,11 +174,11 @@ def _known(v: Any) -> bool:
 def population_fit(a: Assert, merged: dict[str, Any]) -> Literal["all", "some", "none"]:
     """'all': every population fact the assert needs is known and matches; 'some': none conflicts but some are
     unknown; 'none': a known fact conflicts (for every alternative population)."""
-    if any(_known(merged.get(k)) and _matches(merged[k], want) for k, want in a.unless.items()):
+    if any(_known(merged.get(k)) and matches(merged[k], want) for k, want in a.unless.items()):
         return "none"
     best = "none"
     for pop in a.populations():
-        if any(_known(merged.get(k)) and not _matches(merged[k], want) for k, want in pop.items()):
+        if any(_known(merged.get(k)) and not matches(merged[k], want) for k, want in pop.items()):
             continue
         if all(_known(merged.get(k)) for k in pop):
             return "all"
@@ -231,7 +238,7 @@ def _about(claim: Claim, a: Assert) -> str | None:
         return None
     if all(lv == "exact" for lv in levels):
         return "exact"
-    polarity = CONFLICTS_POLARITY.get(a.stance, 1)
+    polarity = _polarity(a.stance, 1)
     if all(lv in ("exact", "member") for lv in levels) and polarity <= 0:
         return "member"
     if all(lv in ("exact", "class") for lv in levels) and polarity > 0 and claim.polarity < 0:
@@ -239,9 +246,10 @@ def _about(claim: Claim, a: Assert) -> str | None:
     return None
 
 
-CONFLICTS_POLARITY = {"recommended": 1, "option": 1, "required": 1, "effective": 1, "high_risk": 1,
-                      "not_recommended": -1, "not_required": -1, "ineffective": -1, "not_high_risk": -1,
-                      "no_standard": 0}
+def _polarity(stance: str | None, default: int) -> int:
+    """A stance's polarity, from the claim vocabulary (`assistant/lexicon/claims.yaml`)."""
+    entry = claim_vocabulary().stances.get(stance or "")
+    return entry[0] if entry else default
 
 
 def _stance_for(claim: Claim, a: Assert) -> str | None:
@@ -383,11 +391,11 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
     level = _about(claim, a)
     if level is None:
         return None
-    if CONFLICTS_POLARITY.get(claim.stance or "", 0) < 0 and CONFLICTS_POLARITY.get(a.stance, 0) > 0 and any(
+    if _polarity(claim.stance, 0) < 0 and _polarity(a.stance, 0) > 0 and any(
             not any(c == x or c in broader_chain(x) or x in broader_chain(c) for x in [*a.about, *a.with_])
             for c in claim.interventions):
         return None  # "intensive chemotherapy with the TKI is not required": the denial is about the other treatment
-    if CONFLICTS_POLARITY.get(claim.stance or "", 0) < 0 and claim.negated and not any(
+    if _polarity(claim.stance, 0) < 0 and claim.negated and not any(
             _names_negated(claim, c) for c in a.about):
         return None  # "neither X with the TKI nor Y is mandatory": X and Y are denied, not the TKI
     setting = _setting_of(a)
@@ -404,7 +412,7 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
             conflicts = conflicts | UNIVERSAL_CONFLICTS.get(a.stance, frozenset())
         # "does not recommend it for every adult" denies a universal; only "never" / "in no case" denies every case
         absolute = any(w in claim.text.split() for w in ("never", "no-one")) or "in no case" in claim.text
-        restricted = not a.universal and CONFLICTS_POLARITY.get(stance, 0) < 0 and not absolute
+        restricted = not a.universal and _polarity(stance, 0) < 0 and not absolute
         if stance in conflicts and not restricted and (fit == "all" or claim.universal or not any(a.populations())):
             return "contradict", a.why or f"the guideline's stance is {a.stance.replace('_', ' ')}"
     if level != "exact":
@@ -458,7 +466,7 @@ def _closed_world(claim: Claim, book: Any, merged: dict[str, Any],
     for g in (guideline_claims(frozenset(unsupported)) if callable(guideline_claims)
               else guideline_claims):  # (read only when needed)
         if g.polarity > 0 and g.stance in POSITIVE and all(_names(g, c, members=False) for c in unsupported):
-            if not any(_known(merged.get(k)) and _known(v) and not _matches(merged[k], v)
+            if not any(_known(merged.get(k)) and _known(v) and not matches(merged[k], v)
                        for k, v in g.population.items() if k in ("ph_status", "lineage", "age_band", "phase")):
                 if not (claim.setting and g.setting and claim.setting != g.setting):
                     return None

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 from assistant.facts import assumed as facts_assumed
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, Replacement, parse_lines, strip_lead
-from assistant.rules.frames import Assert, Examples
+from assistant.rules.frames import Assert, Examples, known_fact_keys, matches
 from assistant.text import normalize, tokenize
 
 #: libyaml's safe loader when present (4x faster at start), else the pure-Python one: same results
@@ -105,21 +105,18 @@ class GuidelineRule(BaseModel):
     @field_validator("when", "unless")
     @classmethod
     def _known_fields(cls, v: dict[str, Any]) -> dict[str, Any]:
-        unknown = set(v) - set(PatientFacts.model_fields)
-        if unknown:
-            raise ValueError(f"unknown patient fact(s) in 'when': {sorted(unknown)}")
-        return v
+        return known_fact_keys(v, "'when'")
 
     def excluded(self, facts: PatientFacts) -> bool:
         """A stated fact matches one of the rule's `unless` exclusions (not merely a `when` the facts miss)."""
-        return any(getattr(facts, k) not in (None, []) and _matches(getattr(facts, k), want)
+        return any(getattr(facts, k) not in (None, []) and matches(getattr(facts, k), want)
                    for k, want in self.unless.items())
 
     def condition(self, facts: PatientFacts) -> Tri:
         """True when every condition holds, False when one is contradicted, None when facts are missing."""
         for key, want in self.unless.items():
             have = getattr(facts, key)
-            if have not in (None, []) and _matches(have, want):
+            if have not in (None, []) and matches(have, want):
                 return False
         result: Tri = True
         for key, want in self.when.items():
@@ -131,23 +128,13 @@ class GuidelineRule(BaseModel):
             if have is None or have == []:
                 result = None
                 continue
-            if not _matches(have, want):
+            if not matches(have, want):
                 return False
         return result
 
     def topical(self, normalized_question: str) -> bool:
         return any(_rx(t).search(normalized_question) for t in self.topics) and not any(
             _rx(t).search(normalized_question) for t in self.not_topics)
-
-
-def _matches(have: Any, want: Any) -> bool:
-    """`want` is a value, a list of values, {"min": a, "max": b} for numbers, or True for a non-empty list."""
-    if isinstance(want, dict):
-        lo, hi = want.get("min"), want.get("max")
-        return (lo is None or have >= lo) and (hi is None or have <= hi)
-    if isinstance(have, list):
-        return bool(have) if want is True else bool(set(have) & set(want if isinstance(want, list) else [want]))
-    return have in (want if isinstance(want, list) else [want])
 
 
 @lru_cache(maxsize=2048)
@@ -567,7 +554,7 @@ def _met(rule: GuidelineRule, facts: PatientFacts) -> int:
         have = getattr(facts, k)
         if want is None:
             n += have in (None, [])
-        elif have not in (None, []) and _matches(have, want):
+        elif have not in (None, []) and matches(have, want):
             n += 1
     return n
 
@@ -581,7 +568,7 @@ def _plausible_branch(rule: GuidelineRule, facts: PatientFacts) -> bool:
     if "mrd_status" in missing and facts.phase in ("relapsed", "refractory"):
         return False  # a frank relapse is not an MRD result waiting to be given
     assumed = facts_assumed(facts)  # the implications table: Ph-positive ALL is B-lineage, T-ALL Ph-negative
-    if len(missing) == 1 and missing[0] in assumed and not _matches(assumed[missing[0]], rule.when[missing[0]]):
+    if len(missing) == 1 and missing[0] in assumed and not matches(assumed[missing[0]], rule.when[missing[0]]):
         return False
     if len(missing) == 2 and set(missing) - _SOFT == {"ph_status"} and facts.known():
         return True  # e.g. Ph status and MRD unknown for a CR1 transplant question: the MRD arm still shows

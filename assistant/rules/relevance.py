@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from assistant.claims import broader_chain
 from assistant.concepts import concept_ids, load_lexicon, read_concepts, sentences
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue
@@ -76,13 +77,7 @@ def asked_treatments(question: str) -> list[str]:
 
 def _ancestors(concept: str) -> list[str]:
     """The concept's classes, nearest first (dasatinib -> tki; pediatric_regimen -> intensive_chemo -> chemotherapy)."""
-    lex = load_lexicon()
-    out: list[str] = []
-    c = lex.concepts.get(concept)
-    while c is not None and c.broader and c.broader not in out:
-        out.append(c.broader)
-        c = lex.concepts.get(c.broader)
-    return out
+    return broader_chain(concept)[1:]
 
 
 def addressed(concept: str, said: set[str]) -> bool:

@@ -97,12 +97,10 @@ def _evidence_matching_a_rule(text: str) -> bool:
     """A trial result said to match a JSH recommendation that a rule does make ("TOWER ... matches the JSH 2023
     recommendation of blinatumomab for relapsed CD19-positive B-ALL"): evidence framing, and its claim frames agree
     with a rule (a recommendation no rule makes is the frame checker's to remove)."""
+    from assistant.claims import read_claims
     from assistant.rules.frames import judge_sentence
     from assistant.rules.logic import default_rulebook
-
     from assistant.text import names_trial
-
-    from assistant.claims import read_claims
 
     if not (_EVIDENCE_FRAME_RE.search(text) or names_trial(text)):
         return False
