@@ -1,5 +1,6 @@
-"""The generated-answer benchmark (`evals/data/generated.jsonl`): its schema, its size and balance, and that every
-citation points at a real chunk of the bundled corpus (chunked by the real chunker with the default settings)."""
+"""The generated-answer benchmarks (`evals/data/generated.jsonl`, the tuning set, and `generated_heldout.jsonl`, written
+blind to the checker): their schema, the tuning set's size and balance, and that every citation points at a real chunk
+of the bundled corpus (chunked by the real chunker with the default settings)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from ingest.chunking import chunk_documents
 from ingest.loaders import load_documents
 
 DATA = Path(__file__).resolve().parents[2] / "evals" / "data" / "generated.jsonl"
+HELDOUT = DATA.with_name("generated_heldout.jsonl")
+BOTH = pytest.mark.parametrize("path", [DATA, HELDOUT], ids=["tuning", "heldout"])
 
 KINDS = {
     "wrong_stance", "wrong_threshold", "wrong_antigen", "wrong_lineage", "unsupported_jsh_attribution",
@@ -32,8 +35,8 @@ MAX_SOURCES = 8
 
 
 @cache
-def rows() -> tuple[dict, ...]:
-    lines = DATA.read_text(encoding="utf-8").splitlines()
+def rows(path: Path = DATA) -> tuple[dict, ...]:
+    lines = path.read_text(encoding="utf-8").splitlines()
     return tuple(json.loads(line) for line in lines if line.strip())
 
 
@@ -45,8 +48,9 @@ def corpus_chunk_ids() -> frozenset[str]:
     return frozenset(c.chunk_id for c in chunk_documents(docs, min_words=cfg.min_words, max_words=cfg.max_words))
 
 
-def test_rows_have_exactly_the_documented_fields():
-    for r in rows():
+@BOTH
+def test_rows_have_exactly_the_documented_fields(path):
+    for r in rows(path):
         keys = set(r)
         assert REQUIRED <= keys, f"{r.get('id')}: missing {sorted(REQUIRED - keys)}"
         assert keys <= REQUIRED | OPTIONAL, f"{r['id']}: unknown fields {sorted(keys - REQUIRED - OPTIONAL)}"
@@ -57,16 +61,18 @@ def test_rows_have_exactly_the_documented_fields():
         assert all(isinstance(h, str) and h.strip() for h in r.get("history", [])), r["id"]
 
 
-def test_ids_are_unique_and_follow_the_label():
-    ids = [r["id"] for r in rows()]
+@pytest.mark.parametrize(("path", "stem"), [(DATA, "gen"), (HELDOUT, "held")], ids=["tuning", "heldout"])
+def test_ids_are_unique_and_follow_the_label(path, stem):
+    ids = [r["id"] for r in rows(path)]
     assert len(ids) == len(set(ids)), [i for i, n in Counter(ids).items() if n > 1]
-    for r in rows():
-        prefix = "gen-c" if r["label"] == "correct" else "gen-w"
+    for r in rows(path):
+        prefix = f"{stem}-c" if r["label"] == "correct" else f"{stem}-w"
         assert re.fullmatch(rf"{prefix}\d{{3}}", r["id"]), r["id"]
 
 
-def test_labels_kinds_and_errors_are_consistent():
-    for r in rows():
+@BOTH
+def test_labels_kinds_and_errors_are_consistent(path):
+    for r in rows(path):
         assert r["label"] in ("correct", "wrong"), r["id"]
         if r["label"] == "correct":
             assert r["kind"] is None and r["error"] is None, r["id"]
@@ -99,28 +105,31 @@ def test_every_sentence_is_cited_and_every_marker_is_a_listed_source():
         assert not bad, f"{r['id']}: markers {bad} outside the {n_sources} sources"
 
 
-def test_sources_are_the_prompts_chunks():
-    for r in rows():
+@BOTH
+def test_sources_are_the_prompts_chunks(path):
+    for r in rows(path):
         src = r["sources"]
         assert 1 <= len(src) <= MAX_SOURCES, r["id"]
         assert len(src) == len(set(src)), f"{r['id']}: a chunk listed twice"
         assert all(re.fullmatch(r"[0-9a-f]{16}", s) for s in src), r["id"]
 
 
-def test_every_chunk_id_exists_in_the_chunked_corpus():
+@BOTH
+def test_every_chunk_id_exists_in_the_chunked_corpus(path):
     known = corpus_chunk_ids()
     assert len(known) > 100  # the real corpus, not an empty folder
-    missing = sorted({s for r in rows() for s in r["sources"]} - known)
+    missing = sorted({s for r in rows(path) for s in r["sources"]} - known)
     assert not missing, (
-        f"{len(missing)} chunk ids of generated.jsonl are not produced by the chunker any more (the corpus text or "
+        f"{len(missing)} chunk ids of {path.name} are not produced by the chunker any more (the corpus text or "
         f"the chunking settings changed): {missing[:10]}; the answers citing them must be re-checked against the new "
         "prompt sources")
 
 
-def test_the_same_question_always_lists_the_same_sources():
+@BOTH
+def test_the_same_question_always_lists_the_same_sources(path):
     """Several answers to one question were written against one prompt: one numbering for all of them."""
     seen: dict[tuple, list[str]] = {}
-    for r in rows():
+    for r in rows(path):
         key = (r["question"], tuple(r.get("history", [])))
         assert seen.setdefault(key, r["sources"]) == r["sources"], r["id"]
 
