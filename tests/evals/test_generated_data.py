@@ -1,6 +1,6 @@
-"""The generated-answer benchmarks (`evals/data/generated.jsonl`, the tuning set, and `generated_heldout.jsonl`, written
-blind to the checker): their schema, the tuning set's size and balance, and that every citation points at a real chunk
-of the bundled corpus (chunked by the real chunker with the default settings)."""
+"""The generated-answer benchmarks (`evals/data/generated.jsonl`, the tuning set; `generated_heldout.jsonl`, written
+blind to the checker; its Japanese sibling `generated_ja.jsonl`): their schema, the tuning set's size and balance, and
+that every citation points at a real chunk of the bundled corpus (chunked by the real chunker, default settings)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from ingest.loaders import load_documents
 
 DATA = Path(__file__).resolve().parents[2] / "evals" / "data" / "generated.jsonl"
 HELDOUT = DATA.with_name("generated_heldout.jsonl")
-BOTH = pytest.mark.parametrize("path", [DATA, HELDOUT], ids=["tuning", "heldout"])
+JAPANESE = DATA.with_name("generated_ja.jsonl")
+BOTH = pytest.mark.parametrize("path", [DATA, HELDOUT, JAPANESE], ids=["tuning", "heldout", "ja"])
 
 KINDS = {
     "wrong_stance", "wrong_threshold", "wrong_antigen", "wrong_lineage", "unsupported_jsh_attribution",
@@ -61,7 +62,8 @@ def test_rows_have_exactly_the_documented_fields(path):
         assert all(isinstance(h, str) and h.strip() for h in r.get("history", [])), r["id"]
 
 
-@pytest.mark.parametrize(("path", "stem"), [(DATA, "gen"), (HELDOUT, "held")], ids=["tuning", "heldout"])
+@pytest.mark.parametrize(("path", "stem"), [(DATA, "gen"), (HELDOUT, "held"), (JAPANESE, "ja")],
+                         ids=["tuning", "heldout", "ja"])
 def test_ids_are_unique_and_follow_the_label(path, stem):
     ids = [r["id"] for r in rows(path)]
     assert len(ids) == len(set(ids)), [i for i, n in Counter(ids).items() if n > 1]
