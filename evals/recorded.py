@@ -244,7 +244,8 @@ def summarise_recorded(scores: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "labelled": {
             "wrong": len(wrong), "correct": len(correct),
             "wrong_caught_rate": _rate(sum(s["caught"] for s in wrong), len(wrong)),
-            "wrong_with_verdict_pass": sum(s["verdict"] == "pass" for s in wrong),
+            # (a wrong answer that fell back never reached the user: the extractive answer's pass is not its pass)
+            "wrong_with_verdict_pass": sum(s["verdict"] == "pass" and not s["caught"] for s in wrong),
             "correct_untouched_rate": _rate(sum(s["outcome"] == "untouched" for s in correct), len(correct)),
             "correct_false_contradiction_rate": _rate(sum(bool(s["contradiction_findings"]) for s in correct),
                                                       len(correct)),

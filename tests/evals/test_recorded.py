@@ -77,13 +77,16 @@ def test_summary_counts_catches_per_kind_and_false_contradictions() -> None:
          "findings": [], "contradiction_findings": [], "unretrieved_sources": []},
         {"label": "correct", "kind": None, "outcome": "repaired", "verdict": "repaired", "caught": True,
          "findings": ["X-001"], "contradiction_findings": ["X-001"], "unretrieved_sources": []},
+        # a wrong answer that fell back: the user saw the extractive answer, whose verdict is pass
+        {"label": "wrong", "kind": "dose", "outcome": "fallen_back", "verdict": "pass", "caught": True,
+         "findings": ["LLM-FALLBACK-032"], "contradiction_findings": [], "unretrieved_sources": []},
     ]
     s = summarise_recorded(scores)
     lab = s["labelled"]
-    assert lab["wrong_caught_rate"] == 0.5 and lab["wrong_with_verdict_pass"] == 1
+    assert lab["wrong_caught_rate"] == round(2 / 3, 4) and lab["wrong_with_verdict_pass"] == 1
     assert lab["correct_untouched_rate"] == 0.5 and lab["correct_false_contradiction_rate"] == 0.5
-    assert lab["per_kind"]["dose"]["rate"] == 0.0 and lab["per_kind"]["wrong_stance"]["rate"] == 1.0
-    assert s["outcomes"] == {"untouched": 2, "repaired": 2, "fallen_back": 0}
+    assert lab["per_kind"]["dose"]["rate"] == 0.5 and lab["per_kind"]["wrong_stance"]["rate"] == 1.0
+    assert s["outcomes"] == {"untouched": 2, "repaired": 2, "fallen_back": 1}
     assert s["unretrieved_sources"] == {"answers": 1, "citations": 1}
 
 
