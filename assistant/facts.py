@@ -241,59 +241,120 @@ def _normalise(text: str, known: tuple[str, ...] | None = None) -> str:
     return lead + " ".join(text.split()) + trail  # (runs of white space as one space)
 
 
-_BOUNDARY = re.compile(r"[.;!?,()\[\]\n]|\s-+\s|\b(?:but|however|whereas|although)\b")
-_NEGATION = re.compile(
-    r"\b(?:not|no|non|without|never|neither|nor|absent|absence\s+of|lack(?:s|ing)?(?:\s+of)?|loss\s+of"
-    r"|lost|negative\s+for|free\s+of|ruled\s+out|isn't|wasn't|aren't|doesn't|didn't|hasn't|haven't)"
-    r"\b(?:\W+[\w/:+-]+){0,3}?\W*$"
-)
+_CLAUSE_SIGNS = frozenset(".;!?,()[]\n")
+_CLAUSE_WORDS = frozenset({"but", "however", "whereas", "although"})
+
+
+def _clause_cut(seg: str) -> int:
+    """Where the last clause of `seg` starts: after the last of . ; ! ? , ( ) [ ] a line end, a dash between spaces,
+    or but / however / whereas / although."""
+    cut, i, n = 0, 0, len(seg)
+    while i < n:
+        c = seg[i]
+        if c in _CLAUSE_SIGNS:
+            cut = i + 1
+        elif c.isspace() and seg[i + 1:i + 2] == "-":
+            j = i + 1
+            while j < n and seg[j] == "-":
+                j += 1
+            if j < n and seg[j].isspace():
+                cut, i = j + 1, j + 1
+                continue
+        elif word_char(c) and (not i or not word_char(seg[i - 1])):
+            j = i
+            while j < n and word_char(seg[j]):
+                j += 1
+            if seg[i:j] in _CLAUSE_WORDS:
+                cut = j
+            i = j
+            continue
+        i += 1
+    return cut
 
 
 def _before(t: str, start: int, width: int = 60) -> str:
     """The text before `start` back to the nearest clause boundary (at most `width` chars)."""
     seg = t[max(0, start - width) : start]
-    cut = 0
-    for m in _BOUNDARY.finditer(seg):
-        cut = m.end()
-    return seg[cut:]
+    return seg[_clause_cut(seg):]
 
 
+def _runs(text: str) -> int:
+    """The number of runs of word characters and / : + - in a text ("no ph+ b-all" -> 3)."""
+    count, inside = 0, False
+    for c in text:
+        part = word_char(c) or c in "/:+-"
+        count += part and not inside
+        inside = part
+    return count
 
 
 def _negated(pre: str) -> bool:
-    return _NEGATION.search(pre) is not None
+    """A negation (context.yaml phrases.negation) followed by at most three words ends `pre`."""
+    return any(end == len(pre) or not word_char(pre[end]) and _runs(pre[end:]) <= 3
+               for _, end, _ in find_phrases(pre, phrase_table("negation")))
 
 
-_SIGN_TEMPLATE = (
-    r"(?P<imm_neg>-(?![a-z0-9>]))"
-    r"|(?:[\s:-]*(?:status|mutation|fusion|gene|chromosome|result|testing|test|expression"
-    r"|by\s+(?:fish|pcr|qpcr|rt-pcr|flow|fcm|karyotype|cytogenetics))\b)*"
-    r"[\s:-]*(?:(?:is|was|were|are|has|have|came\s+back|returned|remains?|remained|became|becomes?|turned"
-    r"|turns|converted\s+to|been|still|now|again)\b\s*){0,3}"
-    r"(?:(?P<pos>\(\+\)|\+\s*ve\b|\+|pos(?:itive|itivity|\.)?(?![a-z])|detect(?:ed|able)(?![a-z])"
-    r"|present(?![a-z])|expressed(?![a-z]){extra_pos})"
-    r"|(?P<neg>\(-\)|-\s*ve\b|neg(?:ative|ativity|\.)?(?![a-z])|not\s+(?:detected|detectable|present"
-    r"|expressed|found|seen)|undetect(?:ed|able)|absent|lost|loss(?![a-z]){extra_neg})"
-    r"|(?P<unk>unknown|pending|not\s+(?:yet\s+)?(?:known|available|done|tested|reported)|awaited|tbd))"
-)
+def _starting(text: str, pos: int, group: str) -> list[tuple[int, str]]:
+    """(end, name) of the phrases of context.yaml's phrases[group] starting at `pos`."""
+    return [(b, n) for a, b, n in find_phrases(text[pos:pos + 60], phrase_table(group)) if a == 0]
 
 
-def _sign_regex(extra_pos: str = "", extra_neg: str = "") -> re.Pattern[str]:
-    return re.compile(
-        _SIGN_TEMPLATE.replace("{extra_pos}", extra_pos).replace("{extra_neg}", extra_neg)
-    )
+def _sign(t: str, end: int, extra: str | None = None) -> int | None:
+    """The result written right after a marker ending at `end` (context.yaml phrases.signs, and the `extra` group's):
+    +1 positive, -1 negative, 0 unknown or pending, None when there is none ("Ph+", "CD19 is dim", "T315I not
+    detected", "BCR-ABL1 status pending")."""
+    nxt = t[end + 1:end + 2]
+    if t[end:end + 1] == "-" and not (nxt.isascii() and nxt.isalnum() or nxt == ">"):
+        return -1
+    pos, verbs = end, 0
+    for _ in range(12):
+        while pos < len(t) and t[pos].isspace():
+            pos += 1
+        found = _sign_at(t, pos, extra)
+        if found is not None:
+            return found
+        if t[pos:pos + 1] in (":", "-"):
+            pos += 1
+            continue
+        filler = max((b for b, n in _starting(t, pos, "signs") if n == "filler" and not verbs), default=0)
+        verb = max((b for b, n in _starting(t, pos, "signs") if n == "verb"), default=0) if verbs < 3 else 0
+        if not (filler or verb):
+            return None
+        verbs += not filler
+        pos += filler or verb
+    return None
 
 
-_SIGN_PLAIN = _sign_regex()
+_SIGN_VALUE = {"pos": 1, "neg": -1, "unk": 0}
 
 
-def _polarity(sign: re.Match[str] | None) -> int | None:
-    """+1 / -1 for a positive / negative sign, 0 for 'unknown', None when there is no sign."""
-    if sign is None:
+def _sign_at(t: str, pos: int, extra: str | None) -> int | None:
+    found = [(b, n) for b, n in _starting(t, pos, "signs") if n in _SIGN_VALUE]
+    if extra:
+        found += _starting(t, pos, extra)
+    if found:
+        order = ("pos", "neg", "unk")  # (the regex's alternation order: the first that matches)
+        return _SIGN_VALUE[min(found, key=lambda f: order.index(f[1]))[1]]
+    return _share_sign(t, pos) if extra == "signs_cd" else None
+
+
+def _share_sign(t: str, pos: int) -> int | None:
+    """A CD expression share written after the marker ("CD19 expression of ~40%": +1, "CD22 0%": -1)."""
+    items = words_and_signs(t[pos:pos + 40])
+    k = 0
+    for optional in ({"expression"}, {"of", ":", "=", "in"}, {"~", "≈", "about", "approx", "around"}, {"."}):
+        k += k < len(items) and items[k][1] in optional
+    if k >= len(items) or not items[k][1].isdigit():
         return None
-    if sign.group("unk"):
-        return 0
-    return -1 if (sign.group("imm_neg") or sign.group("neg")) else 1
+    whole, k = items[k][1], k + 1
+    frac = ""
+    if k + 1 < len(items) and items[k][1] == "." and items[k + 1][1].isdigit():
+        frac, k = items[k + 1][1], k + 2
+    if k >= len(items) or items[k][1] != "%":
+        return None
+    if whole != "0" and whole[0] != "0":
+        return 1
+    return -1 if whole == "0" and set(frac) <= {"0"} else None
 
 
 def _one(values: set[Any]) -> Any:
@@ -644,7 +705,7 @@ def _read_ph(t: str) -> str | None:
         if m["bcr"] and _BCR_MONITORING.match(t, m.end()):
             seen.add(1)
             continue
-        pol = _polarity(_SIGN_PLAIN.match(t, m.end()))
+        pol = _sign(t, m.end())
         pre = _before(t, m.start())
         if pol == 0:
             continue
@@ -702,18 +763,10 @@ def _read_lineage(t: str) -> str | None:
 _CD = re.compile(
     r"\bcd\s*-?\s*(?P<a>19|22)(?:\s*(?:/|,|and|&)\s*(?:cd\s*-?\s*)?(?P<b>19|22))?(?![0-9])"
 )
-_CD_SIGN = _sign_regex(
-    extra_pos=r"|(?:strongly|weakly|brightly|clearly|highly)\s*(?:\+|pos\w*)|dim|bright|low|weak|partial|heterogeneous"
-              r"|moderate|high|(?:expression\s*)?(?:of|:|="
-              r"|in)?\s*(?:~|≈|about\s+|approx\.?\s*|around\s+)?[1-9]\d*(?:\.\d+)?\s*%",
-    extra_neg=r"|(?:expression\s*)?(?:of|:|=|in)?\s*0(?:\.0+)?\s*%|escape|null",
-)
-
-
 def _read_markers(t: str) -> tuple[bool | None, bool | None]:
     seen: dict[str, set[bool]] = {"19": set(), "22": set()}
     for m in _CD.finditer(t):
-        pol = _polarity(_CD_SIGN.match(t, m.end()))
+        pol = _sign(t, m.end(), "signs_cd")
         if pol == 0:
             continue
         pre = _before(t, m.start())
@@ -980,10 +1033,6 @@ def _read_phase(t: str, transplant: str | None) -> str | None:
 # MRD
 # --------------------------------------------------------------------------------------------
 
-_MRD_SIGN = _sign_regex(
-    extra_pos=r"|persist\w*|recurren\w*|re-?appear\w*|re-?emerg\w*|rising|increasing|low[\s-]level",
-    extra_neg=r"|clear(?:ed|ance)|negativ\w*",
-)
 _BCR = r"\bbcr\s*(?:::|:|-|/|_)?\s*abl1?\b(?:\s*\(is\))?"
 # a change of state: "became", "turned", "has become", "is now", "converted to" ...
 _CHANGE = (
@@ -1107,7 +1156,7 @@ def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float 
     `population`, trial and study statements count too)."""
     events: list[tuple[int, str, float | None]] = []
     for start, end in _phrase_spans(t, "mrd", "mrd_words"):
-        pol = _polarity(_MRD_SIGN.match(t, end))
+        pol = _sign(t, end, "signs_mrd")
         pre = _before(t, start, 40)
         if pol is None or pol == 0:
             if _cue_before(pre, "mrd_negative") or (pol is None and _negated(pre)):
@@ -1281,7 +1330,7 @@ def _read_t315i(t: str) -> bool | None:
     seen: set[bool] = set()
     found = find_phrases(t, phrase_table("t315i"))
     for start, end, name in found:
-        pol = _polarity(_SIGN_PLAIN.match(t, end)) if name == "t315i" else 0
+        pol = _sign(t, end) if name == "t315i" else 0
         if pol == 0:
             continue
         positive = pol != -1
