@@ -43,7 +43,7 @@ from rapidfuzz.distance import Levenshtein
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 __all__ = ["Concept", "Lexicon", "Mention", "Quantity", "Reading", "concept_ids", "load_lexicon", "load_units",
-           "find_phrases", "phrase_table", "possessor", "quantities", "read_concepts", "sentences", "token_spans",
+           "concept_table", "find_phrases", "phrase_table", "possessor", "quantities", "read_concepts", "sentences", "token_spans",
            "tokens", "words_and_signs", "written"]
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
@@ -1244,3 +1244,18 @@ def phrase_table(group: str, folder: Path = LEXICON_DIR) -> dict[str, tuple[tupl
     """A named group of phrase patterns from context.yaml's `phrases` (name -> patterns)."""
     data = lexicon_file(folder, "context.yaml")["phrases"][group]
     return {str(name): tuple(_pattern(str(p)) for p in patterns) for name, patterns in data.items()}
+
+
+@lru_cache(maxsize=16)
+def concept_table(ids: tuple[str, ...], lang: str = "en") -> dict[str, tuple[tuple[_Slot, ...], ...]]:
+    """Phrase patterns for the forms of the concepts `ids` (their canonical form, terms, lay words and misspellings),
+    for `find_phrases`: a concept's mentions found word by word, also inside a compound ("post-transplant")."""
+    lex = load_lexicon(lang=lang)
+    out: dict[str, set[tuple[_Slot, ...]]] = {i: set() for i in ids}
+    for forms in lex.forms.values():
+        for form in forms:
+            if form.concept.id in out:
+                out[form.concept.id].add(tuple(_Slot(frozenset({w})) for _, w in words_and_signs(" ".join(form.tokens))))
+    for i in ids:
+        out[i].add(tuple(_Slot(frozenset({w})) for _, w in words_and_signs(lex.concepts[i].canonical.lower())))
+    return {i: tuple(p for p in patterns if p) for i, patterns in out.items()}

@@ -92,6 +92,8 @@ import yaml
 
 from assistant.concepts import (
     LEXICON_DIR,
+    concept_table,
+    lexicon_file,
     MASK,
     Quantity,
     age_groups,
@@ -788,91 +790,137 @@ def _read_markers(t: str) -> tuple[bool | None, bool | None]:
 # transplant, phase
 # --------------------------------------------------------------------------------------------
 
-_TX = re.compile(
-    r"(?<!auto-)(?<!auto )(?<!autologous )"
-    r"(?:\ballo(?:geneic|genic)?[\s-]*)?"
-    r"(?:\b(?:haplo(?:identical)?|cord[\s-]blood|umbilical\s+cord\s+blood|hematopoietic|haematopoietic"
-    r"|stem[\s-]cells?|bone[\s-]marrow|peripheral[\s-]blood)[\s-]+)*"
-    r"\b(?:hsct|hct|sct|bmt|transplant(?:ation|ed|s)?|allograft(?:ing)?)\b"
-    r"|\ballo-?(?:hsct|sct|hct)\b|\bposttransplant\b|\ballo\b"
-)
-_TX_ADJ = (
-    r"(?:(?:an?|her|his|the|their|my|our|your|matched|mismatched|sibling|related|unrelated|first|second|1st|2nd|mud|msd"
-    r"|myeloablative|reduced[\s-]intensity|ric|mac|haplo\w*|cord|allo\w*|hla[\s-]matched)[\s-]+){0,3}$"
-)
-_TX_DONE_STRONG = re.compile(
-    r"\b(?:underwent|undergone|received|had|s/p|status\s+post|history\s+of|h/o|since|prior|previous"
-    r"|relaps(?:ed|e|ing)\s+(?:after|post|following|from))\b[\s-]*" + _TX_ADJ
-)
-_TX_DONE_WEAK = re.compile(
-    r"\b(?:after|post|following|\d+\s*(?:days?|d|weeks?|wks?|months?|mos?|years?|yrs?)\s+(?:after|post|from"
-    r"|since|out\s+from))\b[\s-]*" + _TX_ADJ
-    # "relapsed after imatinib-based chemo and allo-HSCT": the transplant is the second of the things done
-    + r"|\b(?:after|following)\s+[\w\s/+-]{0,40}?\b(?:and|then)\s+" + _TX_ADJ
-)
-# "allo-SCT 2 months ago", "haplo transplant last year": a transplant dated in the past is done.
-_TX_DONE_AGO = re.compile(
-    r"[\s-]*(?:(?!should|would|could|will|planned|plan)[\w-]+\s+){0,4}?(?:(?:\d+|an?|one|two|three|four|five"
-    r"|six|seven|eight|nine|ten|eleven|twelve|several|few|some|a\s+few|a\s+couple\s+of)\s*(?:days?|d|weeks?"
-    r"|wks?|months?|mos?|years?|yrs?|y)\s+ago|(?:last|this\s+past)\s+(?:year|month|week|spring|summer"
-    r"|autumn|fall|winter))\b"
-)
-_HYPOTHETICAL = re.compile(
-    r"\b(?:should|would|could|can|recommend\w*|whether|maintenance|prophyla\w*|role|when|indicat\w*"
-    r"|benefit)\b"
-)
-_TX_NOT_DONE = re.compile(
-    r"\b(?:did\s+not|didn't|do\s+not|don't|does\s+not|doesn't|has\s+not|hasn't|have\s+not|never|not|without|no"
-    r"|declined|refused|declines"
-    r"|forgo(?:ing|ne)?|deferred|instead\s+of)\s+(?:(?:undergo(?:ne)?|underwent|received?|had|have|been"
-    r"|get|got|gotten|proceed(?:ed)?\s+to|go(?:ne)?\s+(?:to|through)|went\s+(?:to|through)|a|an|any|prior"
-    r"|previous|history\s+of|h/o|yet|going\s+(?:to|for)|proceeding\s+to|planned\s+for|plans?\s+(?:for|to)"
-    r"|scheduled\s+for|heading\s+(?:to|for))\s+)*$"
-)
-_TX_INELIGIBLE_PRE = re.compile(
-    r"(?:\b(?:not|never|isn't)\s+(?:an?\s+)?(?:good\s+|suitable\s+|medically\s+)?(?:candidate|eligible|fit"
-    r"|suitable)\s+(?:for\s+)?(?:an?\s+)?"
-    r"|\b(?:ineligible|unfit|unsuitable|too\s+(?:old|frail|sick)|contraindication)\s+(?:for|to)\s+(?:an?\s+)?"
-    r"|\bnon[\s-]?)$"
-)
-_TX_INELIGIBLE_POST = re.compile(
-    r"[\s-]*(?:is\s+|was\s+)?(?:ineligible|unfit|not\s+(?:an\s+)?(?:option|possible|feasible|eligible)"
-    r"|contraindicated|not\s+indicated)"
-)
-_TX_PLANNED_PRE = re.compile(
-    r"\b(?:planned|planning|plans?\s+(?:for|to\s+(?:proceed\s+to|undergo|do|go\s+to))|scheduled\s+for"
-    r"|awaiting"
-    r"|waiting\s+for|bridg(?:e|ing)\s+to|going\s+to|proceeding\s+to|referred\s+(?:for|to)"
-    r"|will\s+(?:undergo|receive|have|proceed\s+to|go\s+to)|to\s+undergo|upcoming"
-    r"|(?:wants?|advised|advises|recommended|recommends|suggested|suggests)\s+(?:me|him|her|us|them)?\s*(?:to\s+)?"
-    r"(?:have|get|undergo|go\s+for|proceed\s+to))\s+(?:an?\s+|the\s+)?$"
-)
-_TX_ELIGIBLE_PRE = re.compile(r"\b(?:eligible|candidate|fit|suitable)\s+for\s+(?:an?\s+)?$")
-# The clause ends in a question mark within a few words ("candidate for allo-HSCT?", "transplant eligible?"):
-# eligibility is asked, not stated ("a transplant-eligible 39-year-old ... get allo-HSCT?" states it).
-_TX_ASKED = re.compile(r"[-\s]*(?:[^\s.;!?,\n]+[-\s]+){0,3}?[^\s.;!?,\n]*\?")
-# "(should she / can he / to) be transplanted", "has he been transplanted?" ask or plan; they do
-# not report a transplant.
-_TX_BE = re.compile(
-    r"\b(?:be|get|gets|getting)\s+$"
-    r"|\b(?:has|have|had|was|were|is)\s+(?:he|she|they|the\s+(?:patient|pt)|this\s+(?:patient|pt)|your\s+patient)"
-    r"\s+(?:already\s+|ever\s+|previously\s+)?(?:been\s+)?$"
-)
-_TX_BE_PLANNED = re.compile(
-    r"\b(?:will|going\s+to|scheduled\s+to|due\s+to|planned\s+to|planning\s+to|plan\s+(?:is\s+)?to|about\s+to"
-    r"|set\s+to)\s+(?:\w+\s+)?(?:be|get)\s+$"
-)
-_TX_BE_INELIGIBLE = re.compile(r"\b(?:cannot|can't|can\s+not|could\s+not|couldn't|unable\s+to)\s+(?:\w+\s+)?be\s+$")
-# "post-transplant patient": the compound describes the patient, even inside a question.
-_TX_POST_COMPOUND = re.compile(r"\bpost[\s-]*" + _TX_ADJ)
-_TX_PATIENT_AFTER = re.compile(
-    r"[\s-]*(?:(?:[\w:/]*[+-][\w+-]*|ph|all|b|t|adult|elderly|older|young|aya)\s+){0,3}"
-    r"(?:patients?|pts?|recipients?|man|woman|male|female|adults?|boy|girl|cases?)\b"
-)
-# "allo-SCT day +100", "HSCT (D+30)": days counted from a transplant that was done
-_DAY_PLUS = re.compile(r"\b(?:day|d)\s*\+\s*\d+")
-_TX_DAY_POST = re.compile(r"[\s,(:-]*(?:on\s+|at\s+|now\s+)?" + _DAY_PLUS.pattern)
 _TX_PRIORITY = ("done", "planned", "ineligible", "not_done", "eligible")
+
+
+@lru_cache(maxsize=1)
+def _fact_words() -> dict[str, tuple[str, ...]]:
+    """The word lists of context.yaml's `facts` block."""
+    return {k: tuple(str(w) for w in v) for k, v in lexicon_file(LEXICON_DIR, "context.yaml")["facts"].items()}
+
+
+def _skippable(word: str, words: tuple[str, ...]) -> bool:
+    return word in words or any(w.endswith("*") and word.startswith(w[:-1]) for w in words)
+
+
+def _ends_with(pre: str, group: str, name: str, skip: tuple[str, ...] = (), most: int = 0) -> bool:
+    """A cue of context.yaml's phrases[group][name] ends `pre`, followed only by spaces, - and / and at most `most`
+    words of `skip` ("received a cord blood " ends with the cue "received")."""
+    for _, end, n in find_phrases(pre, phrase_table(group)):
+        if n != name or end < len(pre) and word_char(pre[end]):
+            continue
+        rest = words_and_signs(pre[end:])
+        words = [w for _, w in rest if w[0].isalnum()]
+        if len(words) <= most and all(_skippable(w, skip) for w in words) and all(
+                w in "-/" for _, w in rest if not w[0].isalnum()):
+            return True
+    return False
+
+
+def _starts_with(post: str, group: str, name: str) -> bool:
+    """A cue of context.yaml's phrases[group][name] starts `post` (past spaces)."""
+    return any(a == len(post) - len(post.lstrip()) and n == name
+               for a, _, n in find_phrases(post, phrase_table(group)))
+
+
+def _transplants(t: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each allogeneic transplant the text names (the lexicon's allo_hsct forms; an autologous one
+    is not)."""
+    out: list[tuple[int, int, str]] = []
+    for a, b, cid in find_phrases(t[lo:hi], concept_table(("allo_hsct", "auto_hsct"))):
+        if out and a < out[-1][1]:
+            if a == out[-1][0] and b > out[-1][1]:
+                out[-1] = (a, b, cid)
+            continue
+        out.append((a, b, cid))
+    return [(lo + a, lo + b) for a, b, cid in out if cid == "allo_hsct"]
+
+
+def _tx_status(t: str, start: int, end: int) -> str | None:
+    """How the transplant at t[start:end] stands: done, planned, ineligible, not_done, eligible or None."""
+    pre, post, word = _before(t, start, 50), t[end:end + 40], t[start:end]
+    mods = _fact_words()["transplant_modifiers"]
+    if _ends_with(pre, "transplant_before", "ineligible", mods, 4) or _starts_with(post, "transplant_after",
+                                                                                  "ineligible"):
+        return "ineligible"
+    if word == "transplanted" and _ends_with(pre, "transplant_before", "be_ineligible"):
+        return "ineligible"
+    if _cue_after(post, 0, "candidate", " \t-"):
+        return "ineligible" if _negated(pre) else None if _asked(t, end) else "eligible"
+    if word == "transplant" and pre[-1:].isspace() and pre.rstrip().endswith("no") and _last_word(pre) == "no":
+        return "ineligible"
+    if _ends_with(pre, "transplant_before", "not_done", mods + _fact_words()["transplant_not_done"], 8) or (
+            word == "transplanted" and _negated(pre)):
+        return "not_done"
+    if _ends_with(pre, "transplant_before", "planned", mods, 4) or _cue_after(post, 0, "planned"):
+        return "planned"
+    if word == "transplanted" and _ends_with(pre, "transplant_before", "be"):
+        return "planned" if _ends_with(pre, "transplant_before", "be_planned") else None
+    if _ends_with(pre, "transplant_before", "eligible", mods, 4):
+        return None if _asked(t, end) else "eligible"
+    return _tx_done(t, pre, post, word, end)
+
+
+def _tx_done(t: str, pre: str, post: str, word: str, end: int) -> str | None:
+    mods = _fact_words()["transplant_modifiers"]
+    if (_ends_with(pre, "transplant_before", "done", mods, 4) or word in ("transplanted", "posttransplant")
+            or _dated_ago(post) or _starts_with(post, "transplant_after", "day_post")):
+        return "done"
+    if _after_and(pre, mods):
+        return "done"
+    if _ends_with(pre, "transplant_before", "post", mods, 4) and _describes_patients(t, end):
+        return "done"
+    return None
+
+
+def _after_and(pre: str, mods: tuple[str, ...]) -> bool:
+    """ "after allo-HSCT", "relapsed after imatinib-based chemo and allo-HSCT" (the transplant the second of the
+    things done), with no question or advice before the "after" ("should we give TKI after HSCT?")."""
+    hits = [a for a, _, n in find_phrases(pre, phrase_table("transplant_before")) if n == "done_after"]
+    if not hits:
+        return False
+    if _ends_with(pre, "transplant_before", "done_after", mods, 4):
+        start = hits[-1]
+    elif _ends_with(pre, "transplant_before", "and_then", mods, 4) and len(pre) - hits[0] <= 60:
+        start = hits[0]
+    else:
+        return False
+    return not _hypothetical(pre[:start])
+
+
+def _hypothetical(text: str) -> bool:
+    return any(n == "hypothetical" for _, _, n in find_phrases(text, phrase_table("transplant_before")))
+
+
+def _asked(t: str, end: int) -> bool:
+    """The clause ends in a question mark within four words ("candidate for allo-HSCT?", "transplant eligible?")."""
+    rest = t[end:end + 80]
+    q = rest.find("?")
+    head = rest[:q]
+    return q >= 0 and not any(c in ".;!,\n" for c in head) and len(head.replace("-", " ").split()) <= 4
+
+
+def _dated_ago(post: str) -> bool:
+    """ "2 months ago", "last year" within five words after the transplant, no plan word before it."""
+    for a, _, n in find_phrases(post, phrase_table("transplant_after")):
+        if n != "ago":
+            continue
+        between = words_and_signs(post[:a])
+        return len(between) <= 4 and all(w[0].isalnum() or w == "-" for _, w in between) and not any(
+            w in _fact_words()["transplant_plans"] for _, w in between)
+    return False
+
+
+def _describes_patients(t: str, end: int) -> bool:
+    """ "post-transplant Ph+ patients": the compound describes the people named within three words after it."""
+    nouns, before = _fact_words()["patient_nouns"], _fact_words()["patient_nouns_before"]
+    for k, part in enumerate(t[end:end + 60].split()[:4]):
+        bare = part.strip(".,;:?!()")
+        if bare in nouns:
+            return True
+        if k == 3 or not ("+" in part or "-" in part or bare in before):
+            return False
+    return False
 
 
 def _plans(t: str) -> bool:
@@ -881,44 +929,12 @@ def _plans(t: str) -> bool:
     return bool({"will", "if"} & words) or any(w.startswith("plan") for w in words)
 
 
-def _tx_status(t: str, m: re.Match[str]) -> str | None:
-    pre, post = _before(t, m.start(), 50), t[m.end() : m.end() + 40]
-    word = m.group(0)
-    if _TX_INELIGIBLE_PRE.search(pre) or _TX_INELIGIBLE_POST.match(post):
-        return "ineligible"
-    if word == "transplanted" and _TX_BE_INELIGIBLE.search(pre):
-        return "ineligible"
-    if _cue_after(post, 0, "candidate", " \t-"):
-        if _negated(pre):
-            return "ineligible"
-        return None if _TX_ASKED.match(t, m.end()) else "eligible"
-    if word == "transplant" and pre[-1:].isspace() and _last_word(pre) == "no" and pre.rstrip().endswith("no"):
-        return "ineligible"
-    if _TX_NOT_DONE.search(pre) or word == "transplanted" and _negated(pre):
-        return "not_done"
-    if _TX_PLANNED_PRE.search(pre) or _cue_after(post, 0, "planned"):
-        return "planned"
-    if word == "transplanted" and _TX_BE.search(pre):
-        return "planned" if _TX_BE_PLANNED.search(pre) else None
-    if _TX_ELIGIBLE_PRE.search(pre):
-        return None if _TX_ASKED.match(t, m.end()) else "eligible"
-    if (_TX_DONE_STRONG.search(pre) or word in ("transplanted", "posttransplant") or _TX_DONE_AGO.match(post)
-            or _TX_DAY_POST.match(post)):
-        return "done"
-    weak = _TX_DONE_WEAK.search(pre)
-    if weak and not _HYPOTHETICAL.search(pre[: weak.start()]):
-        return "done"
-    if _TX_POST_COMPOUND.search(pre) and _TX_PATIENT_AFTER.match(t, m.end()):
-        return "done"
-    return None
-
-
 def _read_transplant(t: str) -> str | None:
-    found = {s for m in _TX.finditer(t) if (s := _tx_status(t, m))}
-    if not found and _DAY_PLUS.search(t) and _TX.search(t) and not _plans(t):
+    mentions = _transplants(t)
+    found = {s for a, b in mentions if (s := _tx_status(t, a, b))}
+    if not found and mentions and _phrase(t, "day", "transplant_after") and not _plans(t):
         return "done"  # "allo-SCT in CR1, day +100": days are counted from a transplant that was done
     return next((s for s in _TX_PRIORITY if s in found), None)
-
 
 
 _REFRACTORY_STRONG = re.compile(
@@ -1111,7 +1127,7 @@ _TP_INDUCTION = re.compile(
 )
 _TP_HSCT = re.compile(
     r"\b(?:after|post|following|s/p|status\s+post)[\s-]*(?:an?\s+)?(?:allo\w*[\s-]*)?(?:[\w-]+\s+)?"
-    r"(?:hsct|hct|sct|bmt|transplant\w*)\b|\bposttransplant\b|" + _DAY_PLUS.pattern
+    r"(?:hsct|hct|sct|bmt|transplant\w*)\b|\bposttransplant\b|\b(?:day|d)\s*\+\s*\d+"
 )
 _TP_OTHER = re.compile(
     r"\b(?:after|post|following|end\s+of)[\s-]*(?:the\s+)?(?:first\s+|second\s+|\d+\s+)?(?:consolidation"
@@ -1282,7 +1298,7 @@ def _mrd_timepoint(t: str, pos: int) -> str | None:
         near += [(abs(m.start() - pos), label) for m in rx.finditer(t, lo, hi)]
     if near:
         return min(near)[1]
-    if any(_tx_status(t, m) == "done" for m in _TX.finditer(t, 0, pos)):
+    if any(_tx_status(t, a, b) == "done" for a, b in _transplants(t, 0, pos)):
         return "post_hsct"
     return "other" if _relative_time(t[lo:hi]) else None
 
