@@ -937,108 +937,78 @@ def _read_transplant(t: str) -> str | None:
     return next((s for s in _TX_PRIORITY if s in found), None)
 
 
-_REFRACTORY_STRONG = re.compile(
-    r"\bprimary\s+(?:induction\s+)?(?:failure|refractory)|\binduction\s+failure"
-    r"|\b(?:did\s+not|didn't|does\s+not|doesn't|failed\s+to|fails\s+to|failure\s+to|unable\s+to|could\s+not"
-    r"|couldn't|never)\s+(?:achieved?|attain(?:ed)?|reach(?:ed)?|got(?:\s+into)?|get(?:\s+into)?|obtain(?:ed)?"
-    r"|go\s+into|went\s+into|enter(?:ed)?)\s+(?:an?\s+)?"
-    r"(?:first\s+|second\s+|third\s+|1st\s+|2nd\s+|3rd\s+)?(?:cr\d?|complete\s+(?:remission|response)"
-    r"|remission|morphologic\w*\s+remission)"
-    r"|\b(?:did\s+not|didn't|failed\s+to)\s+respond|\bno\s+response\s+to"
-    r"|\bno\s+(?:cr\d?|complete\s+remission|remission)\s+after|\bnot\s+in\s+(?:complete\s+)?(?:remission|cr)\b"
-    r"|\b(?:cr\d?|complete\s+remission|remission)\s+(?:was\s+|has\s+)?(?:not|never)\s+(?:been\s+)?(?:achieved"
-    r"|attained|reached|obtained)"
-)
-_CR2 = re.compile(
-    r"\bcr\s*-?[2-9]\b|\b(?:second|2nd|third|3rd|fourth|4th)\s+(?:complete\s+)?(?:remission|cr)\b"
-)
-_CR1 = re.compile(
-    r"\bcr\s*-?1\b|\b(?:first|1st)\s+(?:complete\s+)?(?:remission|cr)\b"
-    r"|\bin\s+(?:a\s+)?(?:complete\s+|hematologic(?:al)?\s+|morphologic(?:al)?\s+)?(?:remission|cr)\b"
-    r"|\b(?:achieved|attained|reached|obtained|achieving|achieves)\s+(?:an?\s+)?(?:cr|complete\s+remission"
-    r"|remission)\b(?!\s*rates?)"
-)
-# "no CR2", "without CR2", "not (yet) in CR2": the remission is denied, not reported.
-_CR_NEG = re.compile(
-    r"\b(?:no|not|without|never|nor)\s+(?:(?:yet|in|into|a|an|any|achieved?|reached?|attained?|got|entered)\s+)*$"
-)
-_RELAPSE = re.compile(
-    r"\b(?:relapsed?|relapsing|relapses|recurren(?:t|ce)|recurred|r/r|rr-all)\b"
-)
-_RELAPSE_PRE_BLOCK = re.compile(
-    r"\b(?:risk|prevent\w*|reduc\w*|avoid\w*|probability|incidence|rates?|prophyla\w*|lower\w*|minimi[sz]e"
-    r"|decreas\w*|free|molecular|mrd|cytogenetic|before|predict\w*)\W+(?:of\W+|for\W+)?$"
-)
-_REFRACTORY = re.compile(r"\brefractory\b(?!\s+to\b)|\brefractory\s+to\s+(?:induction|salvage|chemo\w*)")
-_NEW_DX = re.compile(
-    r"\bnew(?:ly)?[\s-]+(?:diagnosed|diagnosis|dx|presenting)\b|\bnew\s+case\b|\bde\s+novo\b"
-    r"|\b(?:just|recently)\s+(?:been\s+)?diagnosed\b|\bat\s+diagnosis\b|\bfront[\s-]?line\b"
-    r"|\bfirst[\s-]line\b|\buntreated\b|\bpresent(?:s|ed|ing)\s+with\b"
-    r"|\b(?:dx|diagnosed|diagnosis)\s+(?:(?:last|this)\s+(?:wk|week|month|mo)|(?:\d+|a|one|two|three|few)\s*"
-    r"(?:days?|d|wks?|weeks?)\s+ago|yesterday|today)\b"
-    r"|(?<!re-)(?<!re )\binduction\b"
-)
-_NEW_DX_INDUCTION_BLOCK = re.compile(
-    r"\b(?:after|post|following|since|end\s+of|completion\s+of|completed|salvage|second"
-    r"|re)[\s-]+(?:[\w-]+\s+){0,2}$"
-)
-
-
-#: Plain words for a relapse: the disease itself "came back", "is back", "has returned" ("the MRD test came back
-#: negative" is a result, not a relapse: the subject must be the disease).
-_RELAPSE_PLAIN = re.compile(
-    r"\b(?:leuka?emia|[bt]?-?all|lymphoma|disease|cancer|blasts)(?:\s*\([^)]{0,30}\))?\s+"
-    r"(?:(?:has|had|have|is|was|has\s+now|just)\s+)?(?:came|come|comes|coming)\s+back\b(?!\s+(?:negative|positive|clear))"
-    r"|\b(?:leuka?emia|[bt]?-?all|lymphoma|disease|cancer)\s+(?:is|was|has\s+been)\s+back\b"
-    r"|\b(?:leuka?emia|[bt]?-?all|lymphoma|disease|cancer|blasts)(?:\s*\([^)]{0,30}\))?\s+(?:has\s+|had\s+)?"
-    r"(?:returned|reappeared|recurred)\b")
+@lru_cache(maxsize=64)
+def _phase_phrases(t: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, name) of the phase phrases of a normalised text (context.yaml phrases.phase)."""
+    return tuple(find_phrases(t, phrase_table("phase")))
 
 
 def _relapsed(t: str) -> bool:
+    """A relapse stated (the lexicon's plain words for one are read as "relapsed"), not a risk, a statistic or a
+    denial.
+
+    >>> [_relapsed(_normalise(t)) for t in ["his leukemia (b-all) came back after his transplant",
+    ...     "i think my all is back", "the disease has returned", "mrd came back negative", "the test came back positive",
+    ...     "relapse-free survival", "risk of relapse"]]
+    [True, True, True, False, False, False, False]
     """
-    >>> [_relapsed(t) for t in ["his leukemia (b-all) came back after his transplant", "i think my all is back",
-    ...                         "the disease has returned", "mrd came back negative", "the test came back positive"]]
-    [True, True, True, False, False]
-    """
-    if any(not _negated(_before(t, m.start(), 40)) for m in _RELAPSE_PLAIN.finditer(t)):
-        return True
-    for m in _RELAPSE.finditer(t):
-        pre = _before(t, m.start(), 40)
-        if m.group(0) != "r/r" and (
-            _RELAPSE_PRE_BLOCK.search(pre) or _cue_after(t, m.end(), "relapse_statistic", " \t-") or _negated(pre)
-        ):
+    for a, b, name in _phase_phrases(t):
+        if name == "relapse_plain" and _next_word(t, b) not in ("negative", "positive", "clear") and not _negated(
+                _before(t, a, 40)):
+            return True
+        if name != "relapse":
+            continue
+        pre = _before(t, a, 40)
+        if t[a:b] != "r/r" and (_ends_with(pre, "phase_before", "relapse_blocked", ("of", "for"), 1)
+                                or _cue_after(t, b, "relapse_statistic", " \t-") or _negated(pre)):
             continue
         return True
     return False
 
 
 def _newly_diagnosed(t: str) -> bool:
-    for m in _NEW_DX.finditer(t):
-        blocked = _NEW_DX_INDUCTION_BLOCK.search(t, max(0, m.start() - 40), m.start())
-        if m.group(0) != "induction" or not blocked:
+    for a, _, name in _phase_phrases(t):
+        if name == "new":
+            return True
+        if name == "induction" and t[max(0, a - 3):a] not in ("re-", "re ") and not _ends_with(
+                t[max(0, a - 40):a], "phase_before", "induction_after", ("*",), 2):
             return True
     return False
 
 
-def _remissions(rx: re.Pattern[str], t: str) -> tuple[bool, bool]:
-    """(stated, denied): a remission is stated, or only named after a negation ("no CR2")."""
-    denied = [_CR_NEG.search(_before(t, m.start(), 40)) is not None for m in rx.finditer(t)]
+def _next_word(t: str, end: int) -> str:
+    """The word or sign right after `end`."""
+    items = words_and_signs(t[end:end + 24])
+    return items[0][1] if items else ""
+
+
+def _remissions(t: str, name: str) -> tuple[bool, bool]:
+    """(stated, denied): a remission is stated, or only named after a negation ("no CR2"); a rate is neither."""
+    words = _fact_words()["remission_denied"]
+    denied = [_ends_with(_before(t, a, 40), "phase_before", "denied", words, 4)
+              for a, b, n in _phase_phrases(t) if n == name and _next_word(t, b) not in ("rate", "rates")]
     return (not all(denied), any(denied)) if denied else (False, False)
 
 
+def _refractory(t: str) -> bool:
+    """ "refractory T-ALL", "refractory to induction" (not "refractory to imatinib": a drug's failure), not denied."""
+    return any((name == "refractory_to" or name == "refractory" and _next_word(t, b) != "to")
+               and not _negated(_before(t, a)) for a, b, name in _phase_phrases(t))
+
+
 def _read_phase(t: str, transplant: str | None) -> str | None:
-    if _REFRACTORY_STRONG.search(t):
+    if any(n == "refractory_strong" for _, _, n in _phase_phrases(t)):
         return "refractory"
-    cr2, no_cr2 = _remissions(_CR2, t)
+    cr2, no_cr2 = _remissions(t, "cr2")
     if cr2:
         return "cr2"
     if _relapsed(t) or no_cr2:  # "no CR2" presupposes a relapse
         return "relapsed"
-    if any(not _negated(_before(t, m.start())) for m in _REFRACTORY.finditer(t)):
+    if _refractory(t):
         return "refractory"
     if transplant == "done":
         return "post_hsct"
-    if _remissions(_CR1, t)[0]:
+    if _remissions(t, "cr1")[0]:
         return "cr1"
     if _newly_diagnosed(t):
         return "newly_diagnosed"
