@@ -652,19 +652,6 @@ def compared_ages(question: str) -> list[str]:
 # Ph status, lineage, CD19 / CD22
 # --------------------------------------------------------------------------------------------
 
-_PH_TERM = re.compile(
-    r"(?P<ph>\bph1?(?![a-z0-9]))"
-    r"|(?P<phil>\bphiladelphia(?:[\s-]+(?:chromosome|chr\.?))?)"
-    r"|(?P<bcr>\bbcr\s*(?:::|:|-|/|_)?\s*abl1?(?![a-z0-9]))"
-    r"|(?P<t922>\bt\s*\(\s*9\s*;\s*22\s*\)(?:\s*\(\s*q34(?:\.1)?\s*;\s*q11(?:\.2)?\s*\))?)"
-)
-_BCR_MONITORING = re.compile(
-    r"\s*(?:\(is\)\s*)?(?:transcripts?|q?pcr|rt-pcr|levels?|ratio|mrd|\(is\)|is\b|international\s+scale"
-    r"|copies"
-    r"|(?:was\s+|became\s+|now\s+)?(?:undetectable|rising|increasing|re-?appear\w*|re-?emerg\w*))"
-)
-
-
 def _cue_after(t: str, end: int, name: str, skip: str = " \t") -> bool:
     """A cue of context.yaml's phrases.after[name] starts right after `end` (past the characters in `skip`)."""
     i = end
@@ -697,22 +684,30 @@ def _pending_after(t: str, end: int) -> bool:
                for a, _, n in find_phrases(window, phrase_table("markers")))
 
 
+def _terms(t: str, group: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of the phrases of context.yaml's phrases[group] in `t`, leftmost and longest first, not
+    overlapping."""
+    out: list[tuple[int, int, str]] = []
+    for a, b, name in sorted(find_phrases(t, phrase_table(group)), key=lambda h: (h[0], -h[1])):
+        if not out or a >= out[-1][1]:
+            out.append((a, b, name))
+    return out
+
+
 def _read_ph(t: str) -> str | None:
     seen: set[int] = set()
-    for m in _PH_TERM.finditer(t):
-        if _cue_after(t, m.end(), "like", " \t-"):
-            continue
-        if _pending_after(t, m.end()):
-            continue  # "BCR-ABL PCR still pending": not known yet
-        if m["bcr"] and _BCR_MONITORING.match(t, m.end()):
+    for a, b, name in _terms(t, "markers_terms"):
+        if name == "cd" or _cue_after(t, b, "like", " \t-") or _pending_after(t, b):
+            continue  # ("Ph-like ALL": no Ph status; "BCR-ABL PCR still pending": not known yet)
+        if name == "bcr" and _starts_with(t[b:b + 60], "bcr_monitoring", "monitoring"):
             seen.add(1)
             continue
-        pol = _sign(t, m.end())
-        pre = _before(t, m.start())
+        pol = _sign(t, b)
+        pre = _before(t, a)
         if pol == 0:
             continue
         if pol is None:
-            if m["t922"] or (m["phil"] and _cue_before(pre, "has")) or _cue_before(pre, "positive_for", 2):
+            if name == "t922" or (name == "phil" and _cue_before(pre, "has")) or _cue_before(pre, "positive_for", 2):
                 pol = 1
             elif _negated(pre):
                 pol = 1  # flipped below: "no Philadelphia chromosome", "without BCR::ABL1"
@@ -728,50 +723,45 @@ def _read_ph(t: str) -> str | None:
     return {1: "positive", -1: "negative"}.get(_one(seen))
 
 
-_B_LINEAGE = re.compile(
-    r"\b(?:b|bcp)[\s-]*(?:cell[\s-]+)?(?:precursor[\s-]+)?(?:all|lbl|acute\s+lymphoblastic|lymphoblastic"
-    r"|precursor|lineage)\b"
-    r"|\b(?:precursor|pre|pro)[\s-]*b(?:[\s-]*cell)?\b"
-)
-_T_LINEAGE = re.compile(
-    r"(?<!car )(?<!car-)(?<!')\bt[\s-]*(?:cell[\s-]+)?(?:all|lbl|acute\s+lymphoblastic|lymphoblastic"
-    r"|lineage)\b"
-    r"|\bearly[\s-]+t[\s-]*(?:cell[\s-]*)?precursor|\betp\b"
-    r"|(?<!car )(?<!car-)\bt[\s-]cell\b(?![\s-]*(?:engag|redirect|receptor|therap|deplet|infusion|count"
-    r"|recover|mediat|exhaust|activat|fitness|function|immun|bispecific|bite|dependent|response|help"
-    r"|product))"
-)
-
-
-_LINEAGE_PAIR = re.compile(
-    r"\b(?P<x>b|t)(?:[\s-]*cells?)?[\s-]*(?:vs\.?|versus|or|and|and/or|/|&|compared\s+(?:with|to))[\s-]*"
-    r"(?P<y>b|t)(?:[\s-]*cells?)?"
-    r"(?:[\s-]*(?:all|lbl|lineages?|acute\s+lymphoblastic|lymphoblastic|precursor|immuno)\b|\s*(?:[?.;)]|$))"
-)
+def _lineage_alternatives(t: str) -> bool:
+    """Two lineages named as alternatives ("B vs T lineage", "B- or T-ALL", "B/T?")."""
+    for a, b, _ in find_phrases(t, phrase_table("lineage_pair")):
+        items = words_and_signs(t[a:b])
+        if items[0][1] == items[-1][1]:
+            continue
+        rest = [w for _, w in words_and_signs(t[b:b + 30]) if w != "-"]
+        rest = rest[1:] if rest[:1] in (["cell"], ["cells"]) else rest
+        if not rest or rest[0] in ("all", "lbl", "lineage", "lineages", "acute", "lymphoblastic", "precursor",
+                                   "immuno", "?", ".", ";", ")"):
+            return True
+    return False
 
 
 def _read_lineage(t: str) -> str | None:
     """B or T; None when both are named, including as alternatives ("B vs T lineage", "B- or T-ALL")."""
-    if any(m["x"] != m["y"] for m in _LINEAGE_PAIR.finditer(t)):
+    if _lineage_alternatives(t):
         return None
     seen: set[str] = set()
-    for rx, lineage in ((_B_LINEAGE, "B"), (_T_LINEAGE, "T")):
-        for m in rx.finditer(t):
-            if not _negated(_before(t, m.start())):
-                seen.add(lineage)
+    for a, b, name in _terms(t, "lineage"):
+        if name != "b" and (t[max(0, a - 4):a] in ("car ", "car-") or t[a - 1:a] == "'"):
+            continue  # ("CAR-T cells", "don't all")
+        nxt = [w for _, w in words_and_signs(t[b:b + 30]) if w != "-"][:1]
+        if name == "t_cell" and nxt and _skippable(nxt[0], _fact_words()["t_cell_not_lineage"]):
+            continue  # ("T-cell engager", "T-cell count")
+        if not _negated(_before(t, a)):
+            seen.add("B" if name == "b" else "T")
     return _one(seen)
 
 
-_CD = re.compile(
-    r"\bcd\s*-?\s*(?P<a>19|22)(?:\s*(?:/|,|and|&)\s*(?:cd\s*-?\s*)?(?P<b>19|22))?(?![0-9])"
-)
 def _read_markers(t: str) -> tuple[bool | None, bool | None]:
     seen: dict[str, set[bool]] = {"19": set(), "22": set()}
-    for m in _CD.finditer(t):
-        pol = _sign(t, m.end(), "signs_cd")
+    for a, b, name in _terms(t, "markers_terms"):
+        if name != "cd":
+            continue
+        pol = _sign(t, b, "signs_cd")
         if pol == 0:
             continue
-        pre = _before(t, m.start())
+        pre = _before(t, a)
         if pol is None:
             if _cue_before(pre, "expresses", 2):
                 pol = 1
@@ -781,8 +771,9 @@ def _read_markers(t: str) -> tuple[bool | None, bool | None]:
                 continue
         if _negated(pre):
             pol = -pol
-        for marker in {m["a"], m["b"]} - {None}:
-            seen[marker].add(pol > 0)
+        for _, word in words_and_signs(t[a:b]):
+            if word.removeprefix("cd") in seen:
+                seen[word.removeprefix("cd")].add(pol > 0)
     return _one(seen["19"]), _one(seen["22"])
 
 
@@ -1439,33 +1430,19 @@ def _found_donor(pre: str, cues: tuple[tuple[str, ...], ...]) -> bool:
     return False
 
 
-_TX_WORDS = r"(?:allo\w*[\s-]*)?(?:hsct|hct|sct|bmt|transplant\w*)"
-_UNFIT = re.compile(
-    r"\bunfit\b(?!\s+for\s+" + _TX_WORDS + r")|\bfrail(?:ty)?\b"
-    r"|\bpoor\s+(?:performance\s+status|ps|functional\s+status|general\s+condition)"
-    r"|\b(?:ecog|who\s+ps|ps|performance\s+status)\s*(?:of\s+|:|=|is\s+)?\s*(?:>=?\s*)?[34]\b"
-    r"|\bcomorbidit(?:y|ies)\s+(?:that\s+)?(?:preclude|prohibit|prevent|precluding)"
-    r"|\b(?:significant|severe|multiple|major)\s+comorbidit"
-    r"|\b(?:not|in)eligible\s+for\s+intensive|\bunsuitable\s+for\s+intensive|\bcannot\s+tolerate\s+intensive"
-    r"|\bnot\s+(?:an?\s+)?(?:good\s+)?(?:candidate|fit|suitable)\s+for\s+intensive"
-    r"|\bintensive\s+(?:chemo\w*|therapy|treatment)\s+(?:is\s+)?(?:not\s+(?:feasible|possible|appropriate"
-    r"|an\s+option)|contraindicated)|\bbed(?:ridden|bound)\b"
-)
-_FIT = re.compile(
-    r"\b(?:medically\s+|physically\s+)?fit\b(?!\s+(?:into|in|with|within|the|this|these|our|my|your"
-    r"|criteria))"
-    r"|\bgood\s+(?:performance\s+status|ps)|\b(?:ecog|who\s+ps|ps|performance\s+status)\s*(?:of\s+|:|="
-    r"|is\s+)?"
-    r"\s*[01](?:\s*-\s*1)?\b|\bcan\s+tolerate\s+intensive"
-)
-
-
 def _read_fitness(t: str) -> str | None:
+    """Fit or unfit for intensive therapy (context.yaml phrases.fitness); "unfit for transplant" is no fitness (age
+    alone can make a patient transplant-ineligible)."""
     seen: set[str] = set()
-    for m in _UNFIT.finditer(t):
-        seen.add("fit" if _negated(_before(t, m.start(), 30)) and "frail" in m.group(0) else "unfit")
-    for m in _FIT.finditer(t):
-        seen.add("unfit" if _negated(_before(t, m.start(), 30)) else "fit")
+    for a, b, name in find_phrases(t, phrase_table("fitness")):
+        negated = _negated(_before(t, a, 30))
+        if name == "unfit":
+            if t[a:b] == "unfit" and t[b:b + 5] == " for " and _transplants(t, b + 5, b + 45)[:1] and \
+                    _transplants(t, b + 5, b + 45)[0][0] == b + 5:
+                continue
+            seen.add("fit" if negated and t[a:b].startswith("frail") else "unfit")
+        elif t[a:b] != "fit" or _next_word(t, b) not in _fact_words()["fit_not_fitness"]:
+            seen.add("unfit" if negated else "fit")
     return _one(seen)
 
 
@@ -1476,7 +1453,7 @@ def _read_fitness(t: str) -> str | None:
 
 def _names_ph_like(t: str) -> bool:
     """ "Ph-like ALL", "BCR::ABL1-like": a Ph term followed by "like" (which is no Ph status)."""
-    return any(_cue_after(t, m.end(), "like", " \t-") for m in _PH_TERM.finditer(t))
+    return any(name != "cd" and _cue_after(t, b, "like", " \t-") for _, b, name in _terms(t, "markers_terms"))
 
 
 #: Marks of a question about a patient (rather than about the guideline or a trial).
