@@ -1319,35 +1319,28 @@ def _read_t315i(t: str) -> bool | None:
     return _one(seen)
 
 
-_PRIOR_CUE = re.compile(
-    r"\b(?:after|following|post|fail(?:ed|ing|ure)?(?:\s+(?:of|on|to|with))?|treated\s+with|treatment\s+with"
-    r"|therapy\s+with|received|receiving|resistan(?:t|ce)\s+to|refractory\s+to|intoleran(?:t|ce)\s+(?:of|to)"
-    r"|prior|previous(?:ly)?|despite|progress(?:ed|ion|ing)?\s+on|relaps(?:ed|e|ing)\s+on|s/p|exposed\s+to"
-    r"|pre-?treated\s+with|maintained\s+on|had|given|induction\s+with|(?P<on>(?:\w+\s+)?on))\b"
-)
-_ON_NOT_PRIOR = re.compile(
-    r"(?:data|evidence|trials?|study|studies|information|info|literature|based|depends?|depending|focus"
-    r"|guidance|recommendations?|opinions?|comments?|views?|thoughts?|experience|advice|insights?|go|put"
-    r"|start|started|starting|switch|switched|keep)\s+on"
-)
-_PRIOR_BLOCK = re.compile(
-    r"\b(?:switch(?:ing|ed)?\s+to|chang(?:e|ing)\s+to|use|using|start|starting|add|adding|give|giving|choose"
-    r"|choosing|consider\w*|recommend\w*|prefer\w*|versus|vs|or|compared|instead\s+of|than|should|would"
-    r"|could|can|whether|what\s+about|which)\b"
-)
-_PRIOR_POST = re.compile(
-    r"[\s-]*(?:[\w-]+\s+)?(?:fail\w*|resist\w*|intoleran\w*|refractory|(?:was|were|had\s+been)\s+(?:stopped"
-    r"|discontinued|given|used|started|ineffective)|discontinued|stopped|ineffective)"
-)
-_LIST_JOIN = re.compile(r"\s*(?:,|and|/|then|followed\s+by|->|&|\+)?\s*(?:,\s*)?(?:and\s+|then\s+)?")
-
-
 def _is_prior(t: str, start: int, end: int) -> bool:
+    """The TKI at t[start:end] was given: a history cue before it in its clause with no question or choice after
+    the cue (context.yaml phrases.prior), or its failure after it (phrases.prior_after)."""
     pre = _before(t, start, 80)
-    cues = [c for c in _PRIOR_CUE.finditer(pre) if not (c["on"] and _ON_NOT_PRIOR.fullmatch(c.group(0)))]
-    if cues and not _PRIOR_BLOCK.search(pre, cues[-1].end()):
+    hits = find_phrases(pre, phrase_table("prior"))
+    cues = [b for a, b, n in hits if n == "cue" or n == "on" and _word_before(pre, a) not in _fact_words()[
+        "on_not_prior"]]
+    if cues and not any(n == "block" and a >= max(cues) for a, _, n in hits):
         return True
-    return _PRIOR_POST.match(t, end) is not None
+    return _starts_with(t[end:end + 50], "prior_after", "failed")
+
+
+def _word_before(text: str, i: int) -> str:
+    """The word right before position `i` (past spaces)."""
+    items = words_and_signs(text[max(0, i - 30):i])
+    return items[-1][1] if items else ""
+
+
+def _list_join(gap: str) -> bool:
+    """The text between two TKIs joins them in a list (", ", " and ", " then ", " -> ")."""
+    words = gap.replace(",", " , ").split()
+    return len(words) <= 3 and all(w in _fact_words()["list_join"] for w in words)
 
 
 def _tki_mentions(t: str) -> list[tuple[int, int, str]]:
@@ -1371,7 +1364,7 @@ def _read_prior_tkis(t: str) -> list[str]:
     prior = [_is_prior(t, a, b) for a, b, _ in mentions]
     for i in range(1, len(mentions)):
         gap = t[mentions[i - 1][1]: mentions[i][0]]
-        if prior[i - 1] and not prior[i] and _LIST_JOIN.fullmatch(gap):
+        if prior[i - 1] and not prior[i] and _list_join(gap):
             prior[i] = True
     return list(dict.fromkeys(name for (_, _, name), is_prior in zip(mentions, prior, strict=True) if is_prior))
 
