@@ -110,7 +110,7 @@ from assistant.concepts import (
     words_and_signs,
 )
 from assistant.models import AgeBand, PatientFacts
-from assistant.text import SUPERSCRIPTS, TRIAL_NAME, word_char
+from assistant.text import SUPERSCRIPTS, names_trial, word_char
 
 __all__ = ["about_a_patient", "age_band", "apply_overrides", "assumed", "implications", "implied", "read_facts",
            "unitless_mrd_level"]
@@ -794,7 +794,7 @@ def _skippable(word: str, words: tuple[str, ...]) -> bool:
     return word in words or any(w.endswith("*") and word.startswith(w[:-1]) for w in words)
 
 
-def _ends_with(pre: str, group: str, name: str, skip: tuple[str, ...] = (), most: int = 0) -> bool:
+def _ends_with(pre: str, group: str, name: str, skip: tuple[str, ...] = (), most: int = 0, signs: str = "-/") -> bool:
     """A cue of context.yaml's phrases[group][name] ends `pre`, followed only by spaces, - and / and at most `most`
     words of `skip` ("received a cord blood " ends with the cue "received")."""
     for _, end, n in find_phrases(pre, phrase_table(group)):
@@ -803,7 +803,7 @@ def _ends_with(pre: str, group: str, name: str, skip: tuple[str, ...] = (), most
         rest = words_and_signs(pre[end:])
         words = [w for _, w in rest if w[0].isalnum()]
         if len(words) <= most and all(_skippable(w, skip) for w in words) and all(
-                w in "-/" for _, w in rest if not w[0].isalnum()):
+                w in signs for _, w in rest if not w[0].isalnum()):
             return True
     return False
 
@@ -1010,96 +1010,6 @@ def _read_phase(t: str, transplant: str | None) -> str | None:
 # MRD
 # --------------------------------------------------------------------------------------------
 
-_BCR = r"\bbcr\s*(?:::|:|-|/|_)?\s*abl1?\b(?:\s*\(is\))?"
-# a change of state: "became", "turned", "has become", "is now", "converted to" ...
-_CHANGE = (
-    r"(?:(?:has|have|had)\s+)?(?:became|become|becomes|turned|turns|converted\s+to|gone|went)"
-    r"|(?:is|are|was)\s+now|now|again"
-)
-_BCR_FILLER = (
-    r"\s+(?:\(is\)\s+)?(?:transcripts?|q?pcr|rt-pcr|levels?|mrd|ratio)\s+(?:(?:were|was|are|is|" + _CHANGE
-    + r")\s+){0,2}"
-)
-_BCR_BARE = r"\s+(?:is\s+|was\s+|became\s+|now\s+)?"
-_PCR = r"\b(?:q|rt-)?pcr(?:\s+(?:results?|tests?|testing|assays?|monitoring))?\s+(?:" + _CHANGE + r")\s+"
-# "PCR undetectable", "qPCR was negative": a PCR result stated without a change of state
-_PCR_PLAIN = r"\b(?:q|rt-)?pcr\s+(?:is\s+|was\s+|remains\s+|remained\s+|still\s+)?"
-_MRD_CONVERSION = r"\bmrd[\s-]+(?:re-?)?conversion\b"
-_MRD_CONVERSION_BLOCK = re.compile(  # a goal or a rate ("for MRD conversion", "MRD conversion rate"), not a result
-    r"\b(?:achiev\w*|attain\w*|induc\w*|for|to|rates?\s+of|chance\s+of|likelihood\s+of)\s+(?:an?\s+)?$"
-)
-_MRD_GLOBAL: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\bcomplete\s+molecular\s+(?:response|remission)\b|\bcmr\b|\bundetectable\s+" + _BCR[2:]
-                + r"|" + _BCR + _BCR_FILLER + r"(?:undetectable|not\s+detect\w*|negative)"
-                + r"|" + _BCR + _BCR_BARE + r"undetectable"
-                + r"|" + _BCR + r"\s+(?:" + _CHANGE + r")\s+(?:negative|undetect\w*|not\s+detect\w*)"
-                + r"|" + _PCR + r"(?:negative|undetect\w*|not\s+detect\w*)"
-                + r"|" + _PCR_PLAIN + r"(?:negative|undetect\w*|not\s+detect\w*)"
-                + r"|" + _MRD_CONVERSION + r"\s+(?:from\s+pos\w*\s+)?to\s+(?:mrd[\s-]*)?neg\w*"), "negative"),
-    (re.compile(r"\bmolecular\s+(?:relapse|recurrence|persistence|failure|progression)\b"
-                r"|\b(?:rising|increasing|detectable|persistent)\s+" + _BCR[2:]
-                + r"|" + _BCR + _BCR_FILLER
-                + r"(?:detect(?:ed|able)|rising|increasing|positive|re-?appear\w*|re-?emerg\w*|persist\w*)"
-                + r"|" + _BCR + _BCR_BARE + r"(?:rising|increasing|re-?appear\w*|re-?emerg\w*)"
-                + r"|" + _BCR + r"\s+(?:" + _CHANGE + r")\s+(?:detect(?:ed|able)|positive)"
-                + r"|" + _PCR + r"(?:positive|detect(?:ed|able))"
-                + r"|" + _PCR_PLAIN + r"(?:positive|detect(?:ed|able))"
-                + r"|" + _MRD_CONVERSION + r"(?!\s+(?:from\s+pos\w*\s+)?to\s+(?:mrd[\s-]*)?neg)(?![\s-]+rates?\b)"),
-     "positive"),
-]
-_MRD_CONTEXT_BEFORE = re.compile(
-    r"(?:\bmrd|residual\s+disease|" + _BCR[2:] + r")(?:[^%0-9]{0,25})$"
-)
-# a later value of an MRD result stated earlier in the sentence: "MRD was negative at day 100, now 0.05%",
-# "MRD 0.001% -> 0.05%", "BCR::ABL1 negative, then rose to 0.1%"
-_LEVEL_FOLLOW = re.compile(
-    r"(?:\bnow|\bcurrently|\bthen|\btoday|\b(?:has\s+|had\s+)?(?:risen|rose|increased|climbed|gone\s+up|went\s+up"
-    r"|jumped|fallen|fell|decreased|dropped)\s+to|\bup\s+to|\bdown\s+to|->|→|=>)\s*(?:at\s+|of\s+|is\s+|was\s+)?$"
-)
-_MRD_EARLIER = re.compile(r"\bmrd\b|measurable\s+residual|minimal\s+residual|" + _BCR[2:] + r"|\b(?:q|rt-)?pcr\b")
-# "MRD 0.02", "MRD was .005": a level with no unit, read as percent (the drafter says so)
-_LEVEL_BARE = re.compile(
-    r"\bmrd\s*(?:levels?\s*)?(?:(?:of|is|was|=|:|at|now|now\s+at|came\s+back(?:\s+at)?)\s*)?"
-    r"(?P<val>\d*\.\d+)(?!\s*(?:%|x|×|\*|e\s*-|\d|\.\d|(?:years?|yrs?|yo|y/o|mo|months?|weeks?|days?)\b))"
-)
-_LEVEL_CUT = re.compile(r"[;,!?\n]|\.(?!\d)|\s-+\s|\bblasts?\b")
-# A statistic, not a result: "MRD-negative CR rate was 40%", "rate of MRD negativity", "40% of patients".
-_RATE_AFTER = re.compile(r"(?:[\w+:-]+\s+){0,3}?(?:rates?|proportions?|percentages?)\b")
-_RATE_BEFORE = re.compile(
-    r"\b(?:rates?|proportions?|percentages?|likelihood|probability)\s+(?:(?:of|for)\s+(?:[\w-]+\s+){0,2}"
-    r"|(?:was|were|is|are|of|reached|:|=)?\s*(?:about|approximately|around|~)?\s*)$"
-)
-# Trial / study statements ("PhALLCON showed more MRD-negative CR", "E1910 randomised MRD-negative
-# patients", "in the trial, ...") describe a study population, not the patient.
-# "study" is a trial, but "marrow / flow / MRD studies" are the patient's tests
-_TRIAL_SUBJECT = re.compile(
-    r"(?<!marrow )(?<!flow )(?<!mrd )(?<!pcr )(?<!lab )(?<!fish )(?<!ngs )(?<!repeat )(?<!genetic )"
-    r"(?<!molecular )(?<!cytogenetic )(?<!restaging )(?<!staging )(?<!csf )"
-    r"\b(?:trials?|study|studies|meta-?analys[ie]s|cohorts?|registry|registries|arms?|" + TRIAL_NAME + r")\b"
-)
-# A question about what a level / threshold means ("Is 10^-4 the same as 0.01%?", "What MRD level counts
-# as high risk?"): the numbers in it are not the patient's result ...
-_CLAUSE_CUT = re.compile(r"[,:;()\n]|\s-+\s")
-
-_TP_INDUCTION = re.compile(
-    r"\b(?:after|post|following|end\s+of|completion\s+of|at\s+(?:the\s+)?end\s+of)[\s-]*(?:the\s+)?"
-    r"(?:(?!salvage|second|re-)[\w-]+\s+){0,2}?induct(?:ion)?\b|\bpost-?induct(?:ion)?\b|\beoi\b"
-    r"|\bday\s*(?:2[89]|3[0-3])\b"
-)
-_TP_HSCT = re.compile(
-    r"\b(?:after|post|following|s/p|status\s+post)[\s-]*(?:an?\s+)?(?:allo\w*[\s-]*)?(?:[\w-]+\s+)?"
-    r"(?:hsct|hct|sct|bmt|transplant\w*)\b|\bposttransplant\b|\b(?:day|d)\s*\+\s*\d+"
-)
-_TP_OTHER = re.compile(
-    r"\b(?:after|post|following|end\s+of)[\s-]*(?:the\s+)?(?:first\s+|second\s+|\d+\s+)?(?:consolidation"
-    r"|intensification|cycles?|courses?|blocks?|salvage|blinatumomab|inotuzumab|reinduction|re-induction)\b"
-    r"|\bduring\s+maintenance|\bbefore\s+(?:allo\w*[\s-]*)?(?:hsct|transplant\w*)|\bpre-?(?:hsct"
-    r"|transplant\w*)"
-)
-# "at 6 months" / "at week 12" is relative to an anchor: it is "other" only when nothing else anchors it.
-_TIMEPOINTS = ((_TP_INDUCTION, "after_induction"), (_TP_HSCT, "post_hsct"), (_TP_OTHER, "other"))
-
-
 def _level_event(bound: str | None, pct: float) -> tuple[str, float | None]:
     if bound == "below":
         return "negative", None
@@ -1108,24 +1018,262 @@ def _level_event(bound: str | None, pct: float) -> tuple[str, float | None]:
     return ("negative", None) if pct == 0 else ("positive", pct)
 
 
+def _named_before(seg: str, group_name: str, width: int = 25) -> bool:
+    """MRD (context.yaml phrases.mrd_level[group_name]) named at most `width` characters before the end of `seg`,
+    with no number or % after it ("MRD (flow): 0.02%", not "MRD 0.01%, blasts 30%")."""
+    ends = [b for _, b, n in find_phrases(seg, phrase_table("mrd_level")) if n == group_name]
+    return bool(ends) and len(seg) - max(ends) <= width and not any(c.isdigit() or c == "%" for c in seg[max(ends):])
+
+
+def _names_mrd(text: str) -> bool:
+    """MRD or its test named in `text` ("MRD", "minimal residual", "BCR::ABL1", "PCR")."""
+    return any(n == "earlier" for _, _, n in find_phrases(text, phrase_table("mrd_level")))
+
+
+def _level_cut(seg: str) -> int:
+    """Where the level's own stretch of text starts: after ; , ! ? a line end, a full stop (not a decimal point), a
+    dash between spaces or the word blast(s) ("blasts 30%" is no MRD level)."""
+    cut = 0
+    for i, c in enumerate(seg):
+        if c in ";,!?\n" or c == "." and not seg[i + 1:i + 2].isdigit():
+            cut = i + 1
+        elif c == "-" and seg[i - 1:i].isspace():
+            j = i
+            while seg[j:j + 1] == "-":
+                j += 1
+            cut = j + 1 if seg[j:j + 1].isspace() else cut
+    for a, word in words_and_signs(seg):
+        if word in ("blast", "blasts"):
+            cut = max(cut, a + len(word))
+    return cut
+
+
 def _mrd_level(t: str, q: Quantity) -> bool:
     """A level that is an MRD result: a power of ten written out ("1x10^-4", "1e-4") anywhere; "10-4", a percentage
     or "1 in 10,000" next to MRD or BCR::ABL1 (a percentage also as a later value of one: "negative, now 0.05%")."""
     if q.notation == "power":
         return True
     if q.notation == "power_bare":
-        return bool(_MRD_CONTEXT_BEFORE.search(t[max(0, q.start - 40):q.start]))
+        return _named_before(t[max(0, q.start - 40):q.start], "named")
     if q.notation == "one_in":  # ("MRD after induction measured at 1 in 10,000 cells": the cue may be words back)
-        return bool(_MRD_EARLIER.search(t, max(0, q.start - 50), q.start))
+        return _names_mrd(t[max(0, q.start - 50):q.start])
     if _cue_after(t, q.end, "of_patients"):
         return False
     seg = t[max(0, q.start - 40):q.start]
-    seg = seg[max((c.end() for c in _LEVEL_CUT.finditer(seg)), default=0):]
-    if _MRD_CONTEXT_BEFORE.search(seg) or _cue_after(t, q.end, "mrd_named"):
+    seg = seg[_level_cut(seg):]
+    if _named_before(seg, "named") or _cue_after(t, q.end, "mrd_named"):
         return True
-    earlier = _MRD_EARLIER.search(t, _sentence_span(t, q.start)[0], q.start)
     # "MRD after induction came back at 0.1%": a result word just before the level, MRD named earlier in its sentence
-    return earlier is not None and (bool(_LEVEL_FOLLOW.search(seg)) or _cue_before(seg, "mrd_result"))
+    return _names_mrd(t[_sentence_span(t, q.start)[0]:q.start]) and (
+        _ends_with(seg, "mrd_level", "follow", ("at", "of", "is", "was"), 1, signs="-/>=") or _cue_before(
+            seg, "mrd_result"))
+
+
+def _result_word(items: list[tuple[int, str]], k: int) -> tuple[str, int] | None:
+    """(kind, items used) of an MRD result word at items[k]: negative, undetectable, not_detected, positive,
+    detected, trend ("rising", "re-emerging")."""
+    w, nxt = items[k][1], items[k + 1][1] if k + 1 < len(items) else ""
+    if w == "not" and nxt.startswith("detect"):
+        return "not_detected", 2
+    if w == "re" and nxt == "-" and k + 2 < len(items) and items[k + 2][1].startswith(("appear", "emerg")):
+        return "trend", 3
+    kinds = {"negative": "negative", "undetectable": "undetectable", "undetected": "undetectable",
+             "positive": "positive", "detected": "detected", "detectable": "detected", "rising": "trend",
+             "increasing": "trend"}
+    if w in kinds:
+        return kinds[w], 1
+    if w.startswith(("reappear", "reemerg", "persist")):
+        return "trend", 1
+    return ("negative", 1) if w.startswith("negativ") else None
+
+
+_BCR_RESULTS = {
+    "filler": ({"undetectable", "not_detected", "negative"}, {"detected", "trend", "positive"}),
+    "change": ({"negative", "undetectable", "not_detected"}, {"detected", "positive"}),
+    "bare": ({"undetectable"}, {"trend"}),
+}
+
+
+def _result_after(t: str, end: int, subject: str) -> str | None:
+    """The MRD result written after a BCR::ABL1 or PCR subject ending at `end` ("transcripts became undetectable",
+    "turned positive", "PCR was negative"); a bare "BCR::ABL1 negative" is a diagnosis, not an MRD result."""
+    words = _fact_words()
+    items = words_and_signs(t[end:end + 90])
+    fillers, verbs, change, k = 0, [], False, 0
+    while k < min(len(items), 9):
+        w = items[k][1]
+        kind, used = _result_word(items, k) or (None, 0)
+        if kind:
+            return _accept_result(subject, kind, fillers, verbs, change)
+        if w in words["mrd_fillers"] and not verbs or w == "-" or w in ("(", ")") and not verbs:
+            fillers += w in words["mrd_fillers"]
+        elif w in words["mrd_change"] or w in words["mrd_state"]:
+            verbs.append(w)
+            change = change or w in words["mrd_change"]
+        else:
+            return None
+        k += 1
+    return None
+
+
+def _accept_result(subject: str, kind: str, fillers: int, verbs: list[str], change: bool) -> str | None:
+    if subject == "pcr":
+        negative, positive = _BCR_RESULTS["change"]
+    elif fillers and len(verbs) <= 2:
+        negative, positive = _BCR_RESULTS["filler"]
+    elif change:
+        negative, positive = _BCR_RESULTS["change"]
+    elif len(verbs) <= 1 and set(verbs) <= {"is", "was", "became", "now"}:
+        negative, positive = _BCR_RESULTS["bare"]
+    else:
+        return None
+    return "negative" if kind in negative else "positive" if kind in positive else None
+
+
+def _result_events(t: str) -> list[tuple[int, str, float | None]]:
+    """MRD results named by their test or in words: "BCR::ABL1 transcripts became undetectable", "PCR turned
+    positive", "complete molecular response", "molecular relapse", "MRD conversion (to negativity)"."""
+    events: list[tuple[int, str, float | None]] = []
+    hits = find_phrases(t, phrase_table("mrd_results"))
+    for a, b, name in hits:
+        pre = _before(t, a)
+        if _negated(pre):
+            continue
+        if name in ("negative", "positive"):
+            events.append((a, name, None))
+        elif name in ("bcr", "pcr"):
+            status = _result_after(t, b, name)
+            events += [(a, status, None)] if status else []
+        elif name == "conversion" and not _ends_with(pre, "mrd_results", "conversion_goal"):
+            status = _conversion(t, b)
+            events += [(a, status, None)] if status else []
+    return events
+
+
+def _conversion(t: str, end: int) -> str | None:
+    """ "MRD conversion (from positive) to negativity" is negative, an "MRD conversion rate" nothing, else positive."""
+    words = [w for _, w in words_and_signs(t[end:end + 50]) if w != "-"][:5]
+    if words[:1] == ["from"] and words[1:2] and words[1].startswith("pos"):
+        words = words[2:]
+    target = [w for w in words[1:3] if w != "mrd"][:1]
+    if words[:1] == ["to"] and target and target[0].startswith("neg"):
+        return "negative"
+    return None if words[:1] in (["rate"], ["rates"]) else "positive"
+
+
+def _bare_levels(t: str) -> list[tuple[int, str]]:
+    """(position, digits) of each MRD level written without a unit ("MRD 0.02", "MRD was .005"): read as percent."""
+    out = []
+    for _, b in _phrase_spans(t, "mrd", "mrd_words"):
+        items = words_and_signs(t[b:b + 40])
+        k = 0
+        k += k < len(items) and items[k][1] in ("level", "levels")
+        for words in (("came", "back", "at"), ("came", "back"), ("now", "at"), ("of",), ("is",), ("was",), ("=",),
+                      (":",), ("at",), ("now",)):
+            if tuple(w for _, w in items[k:k + len(words)]) == words:
+                k += len(words)
+                break
+        number = _decimal_at(t, b, items, k)
+        if number:
+            out.append(number)
+    return out
+
+
+def _decimal_at(t: str, base: int, items: list[tuple[int, str]], k: int) -> tuple[int, str] | None:
+    """A decimal with no unit after it ("0.02", ".005") at items[k]."""
+    if k < len(items) and items[k][1] == "." and k + 1 < len(items) and items[k + 1][1].isdigit():
+        start, digits, k = items[k][0], "." + items[k + 1][1], k + 2
+    elif k + 2 < len(items) and items[k][1].isdigit() and items[k + 1][1] == "." and items[k + 2][1].isdigit() \
+            and items[k + 1][0] == items[k][0] + len(items[k][1]) and items[k + 2][0] == items[k + 1][0] + 1:
+        start, digits, k = items[k][0], items[k][1] + "." + items[k + 2][1], k + 3
+    else:
+        return None
+    end = base + start + len(digits)
+    after = t[end:end + 20].lstrip()
+    if t[end:end + 1].isdigit() or t[end:end + 1] == "." and t[end + 1:end + 2].isdigit():
+        return None
+    if after[:1] in ("%", "x", "×", "*") or after.startswith(("e-", "e -")):
+        return None
+    nxt = next((w for _, w in words_and_signs(after)), "")
+    return None if _skippable(nxt, _fact_words()["bare_level_not"]) else (base + start, digits)
+
+
+def _rate_after(t: str, pos: int) -> bool:
+    """A rate named within three words after `pos` ("MRD-negative CR rate", "MRD negativity rates")."""
+    for k, part in enumerate(t[pos:pos + 80].split()[:4]):
+        word = part[:len(part) - len(part.lstrip("abcdefghijklmnopqrstuvwxyz"))] if part[:1].isalpha() else ""
+        if word in ("rate", "rates", "proportion", "proportions", "percentage", "percentages") and (
+                len(word) == len(part) or not word_char(part[len(word)])):
+            return True
+        if not all(word_char(c) or c in "+:-" for c in part):
+            return False
+    return False
+
+
+def _rate_before(t: str, pos: int) -> bool:
+    """A rate named just before `pos` ("rate of MRD negativity", "the proportion was 40%")."""
+    seg = t[max(0, pos - 40):pos]
+    return _ends_with(seg, "mrd_level", "rate_of", ("*",), 2) or _ends_with(
+        seg, "mrd_level", "rate", ("was", "were", "is", "are", "of", "reached", "about", "approximately", "around"), 2,
+        signs=":=~")
+
+
+def _names_a_study(sentence: str) -> bool:
+    """A trial or study named ("in the trial", "E1910"), not the patient's "marrow study"."""
+    not_a_study = _fact_words()["not_a_study"]
+    return names_trial(sentence) or any(n == "study" and _word_before(sentence, a) not in not_a_study
+                                        for a, _, n in find_phrases(sentence, phrase_table("mrd_level")))
+
+
+def _clause(t: str, pos: int, lo: int, hi: int) -> str:
+    """The clause around `pos` within t[lo:hi]: between , : ; ( ) a line end or a dash between spaces."""
+    start = lo + _clause_start(t[lo:pos], ",:;()\n")
+    end = pos + _clause_end(t[pos:hi], ",:;()\n")
+    return t[start:end]
+
+
+def _clause_start(seg: str, signs: str) -> int:
+    cut = 0
+    for i, c in enumerate(seg):
+        if c in signs:
+            cut = i + 1
+        elif c == "-" and seg[i - 1:i].isspace():
+            j = i
+            while seg[j:j + 1] == "-":
+                j += 1
+            cut = j + 1 if seg[j:j + 1].isspace() else cut
+    return cut
+
+
+def _clause_end(seg: str, signs: str) -> int:
+    for i, c in enumerate(seg):
+        if c in signs:
+            return i
+        if c.isspace() and seg[i + 1:i + 2] == "-":
+            j = i + 1
+            while seg[j:j + 1] == "-":
+                j += 1
+            if seg[j:j + 1].isspace():
+                return i
+    return len(seg)
+
+
+def _patient_level(t: str) -> float | None:
+    """The patient's own level after a threshold the question quotes ("is my patient with 0.05% low risk?")."""
+    for _, b, name in find_phrases(t, phrase_table("mrd_level")):
+        if name != "patient_level":
+            continue
+        items = words_and_signs(t[b:b + 20])
+        number = ""
+        for _, w in items:
+            if w.isdigit() or w == "." and not number.count("."):
+                number += w
+            else:
+                if w == "%" and number.strip(".") and number[-1:] != ".":
+                    value = float(number)
+                    return value if 0 < value < 1 else None
+                break
+    return None
 
 
 def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float | None]]:
@@ -1144,34 +1292,14 @@ def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float 
         if _negated(pre):
             pol = -pol
         events.append((start, "positive" if pol > 0 else "negative", None))
-    for rx, status in _MRD_GLOBAL:
-        for m in rx.finditer(t):
-            pre = _before(t, m.start())
-            if _negated(pre) or (_is_conversion(m.group(0)) and _MRD_CONVERSION_BLOCK.search(pre)):
-                continue
-            events.append((m.start(), status, None))
+    events += _result_events(t)
     for q in quantities(t):
         if q.kind == "level" and not _phrase(t[max(0, q.start - 25):q.end + 25], "generic_level", "mrd_words") \
                 and _mrd_level(t, q):
             events.append((q.start, *_level_event(q.bound, q.value)))
-    for m in _LEVEL_BARE.finditer(t):
-        events.append((m.start("val"), *_level_event(None, float(m["val"]))))
+    for pos, digits in _bare_levels(t):
+        events.append((pos, *_level_event(None, float(digits))))
     return sorted((e for e in events if not _not_a_patient_result(t, e[0], population)), key=lambda e: e[0])
-
-
-def _clause(t: str, pos: int, lo: int, hi: int) -> str:
-    start = max((c.end() for c in _CLAUSE_CUT.finditer(t, lo, pos)), default=lo)
-    end = min((c.start() for c in _CLAUSE_CUT.finditer(t, pos, hi)), default=hi)
-    return t[start:end]
-
-
-def _is_conversion(text: str) -> bool:
-    """ "mrd conversion", "mrd reconversion", "mrd re-conversion" (the MRD_CONVERSION wording at the start)."""
-    rest = text.removeprefix("mrd")
-    if rest == text or rest[:1] not in (" ", "-"):
-        return False
-    rest = rest.lstrip(" -").removeprefix("re").removeprefix("-")
-    return rest.startswith("conversion") and not (rest[10:11].isalnum() or rest[10:11] == "_")
 
 
 def _phrase_spans(text: str, name: str, group: str) -> list[tuple[int, int]]:
@@ -1214,12 +1342,12 @@ def _relative_time(text: str) -> bool:
 def _not_a_patient_result(t: str, pos: int, population: bool = False) -> bool:
     """The MRD statement at `pos` is a statistic, a generic question about a level or (unless
     `population`) a trial's statement."""
-    if _RATE_AFTER.match(t, pos) or _RATE_BEFORE.search(t, max(0, pos - 40), pos):
+    if _rate_after(t, pos) or _rate_before(t, pos):
         return True
     lo, hi = _sentence_span(t, pos)
     sentence = t[lo:hi]
     randomised = any(w.startswith(("randomis", "randomiz")) for w in _words(sentence))
-    trial = randomised or (_TRIAL_SUBJECT.search(sentence) and _phrase(sentence, "trial_report", "mrd_words"))
+    trial = randomised or (_names_a_study(sentence) and _phrase(sentence, "trial_report", "mrd_words"))
     if trial and not population:
         return True
     clause = _clause(t, pos, lo, hi)
@@ -1254,9 +1382,8 @@ def _mrd_timepoint(t: str, pos: int) -> str | None:
     transplant is stated before it ("s/p allo-HSCT. MRD turned positive at 6 months"); else "other"
     for a bare relative time ("at 6 months")."""
     lo, hi = _sentence_span(t, pos)
-    near: list[tuple[int, str]] = []
-    for rx, label in _TIMEPOINTS:
-        near += [(abs(m.start() - pos), label) for m in rx.finditer(t, lo, hi)]
+    near = [(abs(lo + a - pos), label) for a, b, label in find_phrases(t[lo:hi], phrase_table("timepoints"))
+            if label != "after_induction" or not {"salvage", "second", "re"} & _words(t[lo + a:lo + b])]
     if near:
         return min(near)[1]
     if any(_tx_status(t, a, b) == "done" for a, b in _transplants(t, 0, pos)):
@@ -1272,13 +1399,8 @@ def unitless_mrd_level(question: str) -> str | None:
     >>> unitless_mrd_level("MRD 0.02% after induction") is None
     True
     """
-    m = _LEVEL_BARE.search(_normalise(question))
-    return m["val"] if m else None
-
-
-#: "is my patient with 0.05% low risk?" after the question has named MRD: the patient's own MRD level.
-_PATIENT_LEVEL = re.compile(r"\b(?:patient|pt|he|she|mine|case|they)\s+(?:with|has|had|at|is\s+at|showing|shows)\s+"
-                            r"(?:an?\s+)?(?:level\s+of\s+)?(?P<v>\d*\.\d+|\d+)\s*%")
+    levels = _bare_levels(_normalise(question))
+    return levels[0][1] if levels else None
 
 
 def _read_mrd(t: str, population: bool = False) -> tuple[str | None, float | None, str | None]:
@@ -1287,8 +1409,7 @@ def _read_mrd(t: str, population: bool = False) -> tuple[str | None, float | Non
     ('positive', 0.05, None)
     """
     events = _mrd_events(t, population)
-    own = _PATIENT_LEVEL.search(t) if "mrd" in t and not population else None
-    own_level = float(own["v"]) if own and 0 < float(own["v"]) < 1 else None
+    own_level = _patient_level(t) if "mrd" in t and not population else None
     if not events:
         return ("positive", own_level, None) if own_level is not None else (None, None, None)
     pos, status, _ = events[-1]
