@@ -1570,19 +1570,40 @@ def _names_ph_like(t: str) -> bool:
     return any(name != "cd" and _cue_after(t, b, "like", " \t-") for _, b, name in _terms(t, "markers_terms"))
 
 
-#: Marks of a question about a patient (rather than about the guideline or a trial).
-_CASE_MARK = re.compile(
-    r"\b(?:my|our|this|the|a|an)\s+(?:\w+\s+)?(?:patient|pt|case|man|woman|guy|lady|gentleman|girl|boy)\b"
-    r"|\b(?:he|she|his|her|him|i\s+have|i'?m\s+a\s+patient)\b|\bpts?\b|\b\d{1,3}\s*(?:yo|y/?o|yrs?|years?[\s-]old|[mf])\b"
-    r"|\bwhat\s+(?:now|next)\b|\bnext\s+steps?\b|\b(?:dx|diagnosed)\s+(?:last|this|yesterday|today)\b",
-    re.IGNORECASE)
+def _case_mark(text: str) -> bool:
+    """A mark of a question about a patient (context.yaml phrases.case: "my patient", "she", "what next?"), or an
+    age written with its unit ("72 yo", "72F", "45 years old")."""
+    if any(n == "mark" for _, _, n in find_phrases(text, phrase_table("case"))):
+        return True
+    items = words_and_signs(text)
+    for k, (pos, word) in enumerate(items):
+        digits = word[:len(word) - len(word.lstrip("0123456789"))]
+        if not 1 <= len(digits) <= 3 or pos and word_char(text[pos - 1]):
+            continue
+        rest = word[len(digits):]
+        unit = text[pos + len(digits):pos + len(digits) + 20] if rest else text[pos + len(word):pos + len(word) + 20]
+        if rest and rest not in ("yo", "yr", "yrs", "m", "f", "y", "year", "years"):
+            continue
+        if any(a == len(unit) - len(unit.lstrip()) and n == "age_unit"
+               for a, _, n in find_phrases(unit, phrase_table("case"))):
+            return True
+    return False
 
 
-#: A recap of an earlier answer ("Earlier you said X.", "Re your earlier answer that X:"): what the assistant said
-#: about a population, not facts about this patient.
-_RECAP = re.compile(r"^\W*(?:(?:earlier|previously|before|above)\s*,?\s*)?you\s+(?:said|mentioned|told\s+me|wrote|stated)"
-                    r"\b[^.?!:]*[.?!:]\s*|^\W*re\s+your\s+(?:earlier\s+|previous\s+|last\s+)?answer\b[^.?!:]*[.?!:]\s*",
-                    re.IGNORECASE)
+def _recap_end(question: str) -> int:
+    """The end of a recap of an earlier answer opening the question (past its . ? ! or : and the spaces), or 0."""
+    low = question.lower()
+    first = next((i for i, c in enumerate(low) if word_char(c)), len(low))
+    hits = [b for a, b, _ in find_phrases(low, phrase_table("recap")) if a == first]
+    if not hits:
+        return 0
+    stops = [i for i in (low.find(c, hits[0]) for c in ".?!:") if i >= 0]
+    if not stops:
+        return 0
+    end = min(stops) + 1
+    while end < len(low) and low[end].isspace():
+        end += 1
+    return end
 
 
 def split_recap(question: str) -> tuple[str, str]:
@@ -1593,8 +1614,8 @@ def split_recap(question: str) -> tuple[str, str]:
     >>> split_recap("45F Ph+ ALL in CR1, what next?")
     ('', '45F Ph+ ALL in CR1, what next?')
     """
-    m = _RECAP.match(question)
-    return (question[:m.end()], question[m.end():]) if m else ("", question)
+    end = _recap_end(question)
+    return question[:end], question[end:]
 
 
 def about_a_patient(question: str, facts: PatientFacts) -> bool:
@@ -1605,7 +1626,7 @@ def about_a_patient(question: str, facts: PatientFacts) -> bool:
     >>> about_a_patient("List the drugs for relapsed ALL", PatientFacts(phase="relapsed"))
     False
     """
-    return facts.age is not None or _CASE_MARK.search(question) is not None
+    return facts.age is not None or _case_mark(question.lower())
 
 
 def _read_one(text: str, population: bool = False, known: tuple[str, ...] | None = None) -> dict[str, Any]:
