@@ -371,27 +371,6 @@ def _one(values: set[Any]) -> Any:
 _NUM = r"(?<![\d.,^/;+<>=~-])\b(?P<n>\d{1,3})(?!\.\d)"
 _YEARS = r"(?:years?|yeras?|yaers?|yera|yrs?|yr|y)"
 _AGE_BARE_YEARS = re.compile(_NUM + r"\s*-?\s*" + _YEARS + r"(?![a-z0-9])")
-# People whose age a sentence may state: "<person> is 78", "she's 78", "my father (72)".
-_PERSON = (
-    r"(?:pt|patient|he|she|they|who|man|woman|i|husband|wife|partner|spouse|(?:boy|girl)friend|fianc\w*"
-    r"|friend|neighbou?r|colleague|relative|gentleman|lady|guy|boy|girl|baby|infant|teen(?:ager)?|kid"
-    r"|(?:great-?)?(?:grand|step)?(?:mother|father|mom|mum|dad|parent|son|daughter|child|ma|pa)"
-    r"|grand(?:ma|pa|mom|mum|dad)|granny|nan|aunt(?:ie)?|uncle|cousin|niece|nephew|brother|sister|sibling"
-    r"|twin)(?:-in-law)?"
-)
-_AGE_PRONOUN = re.compile(
-    r"(?:\b" + _PERSON + r"\s*(?:'s|'m|\s(?:is|am|was|were|are|turned|turns|has\s+turned|just\s+turned))"
-    r"|\bi'm|\bim)\s+"
-    r"(?:now\s+)?(?:only\s+|just\s+|about\s+|around\s+|approximately\s+)?\b(?P<n>\d{1,3})(?![\d%]|[.,]\d)"
-)
-# "my father (72)", "patient (52, F)"
-_AGE_PAREN = re.compile(
-    r"\b(?:" + _PERSON + r"|male|female)\s*\(\s*(?P<n>\d{1,3})\s*(?:y|yo|y/o|yrs?|years?)?\s*(?:\)|[,/;])"
-)
-# "pt 44 ph neg ...": a bare two- or three-digit number right after "pt"/"patient" (not "patient 12 of 20")
-_AGE_PT_BARE = re.compile(
-    r"\b(?:pt|patient)\s*:?\s+(?P<n>[1-9]\d{1,2})(?![\d%]|[.,]\d|\s*(?:of|/|-\s*\d|to\s+\d|and\s+\d)\b)"
-)
 # "65+", "65 or older", "40 and over": the lower bound of an open range, not an age
 _AGE_OPEN_AFTER = re.compile(
     r"\s*(?:-?\s*(?:years?|yrs?|y)\s*)?(?:\+|(?:or|and)\s+(?:older|over|above|more|up|younger|under|below"
@@ -401,41 +380,12 @@ _AGE_OPEN_AFTER = re.compile(
 _AGE_RANGE = re.compile(
     r"(?:\bbetween\s+)?(?<![\d.,^/;+<>=~])\b(?P<lo>\d{1,3})\s*(?:-|to|through|and)\s*(?P<hi>\d{1,3})(?![\d%]|[.,]\d)"
 )
-_AGE_RANGE_PRE_BLOCK = re.compile(
-    r"\b(?:day|d|cycles?|weeks?|wks?|months?|doses?|grade|stage|ecog|ps|kps|cr|mrd|wbc|hb|plt|platelets|blasts"
-    r"|ldh|cd|x|t|del|ikzf|mg)\W*$"
-)
 #: A closed range sets a band only when it is exactly that band.
 _RANGE_BANDS: dict[tuple[int, int], AgeBand] = {(0, 14): "child", (15, 39): "aya", (40, 64): "40-64"}
 _AGE_UNIT_AFTER = re.compile(
     r"\s*(?:%|mg|g\b|x\b|x\s*10|\^|/|months?|mos?\b|weeks?|wks?|days?|d\b|hours?|hrs?\b|h\b|cycles?"
     r"|courses?|lines?|doses?|times?|tkis?|units?|cm|kg|mm|ml|l\b|-?\s*" + _YEARS
     + r"\s+(?:post|after|since|from|out|ago|into|later|before|of\s+(?!age)))"
-)
-_AGE_PRE_BLOCK = re.compile(
-    r"\b(?:day|d|cycle|cycles|week|weeks|wk|month|months|after|for|within|x|dose|grade|stage|ecog|ps|kps"
-    r"|cr|mrd|wbc|hb|plt|platelets|blasts|ldh|over|than|under|median|mean|average|of|in|to|at|by|and|or"
-    r"|between|from|vs)\W*$"
-)
-_BARE_YEARS_PRE_OK = re.compile(
-    r"(?:^\W*|\b(?:pt|patient|man|woman|male|female|gentleman|lady|he|she|is|was|aged|age)\W*)$"
-)
-_BARE_YEARS_NEXT_BLOCK = re.compile(
-    r"\s*(?:of|after|ago|since|post|later|before|from|in|out|on|off|follow|prior|earlier|following"
-    r"|with|without|remission|until|into|duration|survival|os|efs|dfs|rfs|tki|therapy|treatment"
-    # "5-year disease-free survival", "3-year overall survival": a time span, not an age
-    r"|disease|event|overall|relapse|progression|cumulative|leuka?emia|mortality|risk|rates?|follow|update"
-    r"|analysis|results?|outcomes?|period|maintenance|landmark|estimates?)\b"
-)
-
-_DECADE_WORDS = {
-    "teens": 10, "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50,
-    "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90,
-}
-_DECADE = re.compile(
-    r"\b(?:in\s+(?:his|her|their)\s+(?:(?P<q1>early|mid|late)[\s-]*)?|(?P<q2>early|mid|late)[\s-]*)"
-    r"(?:(?P<d>[1-9]0)'?s|(?P<w>" + "|".join(_DECADE_WORDS) + r"))\b"
-    r"|\b(?P<d2>[2-9]0)'?s\s+(?=(?:man|woman|male|female|patient|pt|gentleman|lady)\b)"
 )
 _QUALIFIER_SPAN = {None: (0, 9), "early": (0, 3), "mid": (3, 6), "late": (6, 9)}
 
@@ -473,7 +423,7 @@ def _range_band(t: str, ranges: list[re.Match[str]]) -> set[AgeBand]:
     bands: set[AgeBand] = set()
     for m in ranges:
         band = _RANGE_BANDS.get((int(m["lo"]), int(m["hi"])))
-        if band and not _AGE_RANGE_PRE_BLOCK.search(t, max(0, m.start() - 15), m.start()) and not (
+        if band and _last_word(t[max(0, m.start() - 15):m.start()]) not in _fact_words()["not_range_before"] and not (
             _AGE_UNIT_AFTER.match(t, m.end()) or _AGE_OPEN_AFTER.match(t, m.end())
         ):
             bands.add(band)
@@ -527,53 +477,188 @@ def _age_candidates(t: str, ranges: list[re.Match[str]] | None = None) -> list[t
         if q.notation in ("sex", "sex_glued"):
             pre = t[max(0, a - 15):a]
             # "for 40M": a sex letter glued to the number names a person whatever precedes it
-            if _AGE_PRE_BLOCK.search(pre) and not (q.notation == "sex_glued" and _last_word(pre) == "for"):
+            if _last_word(pre) in _fact_words()["not_age_before"] and not (
+                    q.notation == "sex_glued" and _last_word(pre) == "for"):
                 continue
         elif q.notation == "aged" and (_AGE_UNIT_AFTER.match(t, b) or _summary_or_limit(t, q.start)):
             continue  # "aged 5 years after HSCT", "median age 45", "up to age 30": not the patient's age
         found.append((a, b, age))
     for m in _AGE_BARE_YEARS.finditer(t):
         pre = _before(t, m.start(), 30)
-        if _BARE_YEARS_PRE_OK.search(pre) and not _BARE_YEARS_NEXT_BLOCK.match(t, m.end()):
+        opens = not any(word_char(c) for c in pre) or _last_word(pre) in _fact_words()["bare_years_after"]
+        if opens and _first_word(t[m.end():m.end() + 30]) not in _fact_words()["bare_years_not_before"]:
             found.append((m.start("n"), m.end("n"), int(m["n"])))
     found += _elided_ages(t)
-    for rx in (_AGE_PRONOUN, _AGE_PAREN, _AGE_PT_BARE):
-        found += [(m.start("n"), m.end("n"), int(m["n"])) for m in rx.finditer(t)
-                  if not _AGE_UNIT_AFTER.match(t, m.end("n"))]
+    found += [(a, b, age) for a, b, age in (*_stated_ages(t), *_paren_ages(t), *_pt_bare_ages(t))
+              if not _AGE_UNIT_AFTER.match(t, b)]
     spans = [(r.start("lo"), r.end("hi")) for r in (_age_ranges(t) if ranges is None else ranges)]
     ages = [(a, age) for a, b, age in found  # ("he is 80 kilos": a weight, not an age)
             if not any(lo <= a < hi for lo, hi in spans) and not _AGE_OPEN_AFTER.match(t, b) and not unit_after(t, b)]
     return sorted(p for p in ages if 0 <= p[1] <= MAX_AGE)
 
 
-@lru_cache(maxsize=1)
-def _age_later() -> re.Pattern[str]:
-    """The people rule `age_later` of context.yaml ("and is", "and just turned") before an age."""
-    cues = sorted((" ".join(p) for p in load_lexicon().context.people["age_later"]), key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\s+(?P<n>\d{1,3})(?![\d%]|[.,]\d)")
+def _is_person(items: list[tuple[int, str]], k: int) -> bool:
+    """items[k] names a person whose age may follow ("she", "my father", "mother-in-law")."""
+    if k >= 4 and items[k][1] == "law" and [w for _, w in items[k - 3:k]] == ["-", "in", "-"]:
+        k -= 4
+    return k >= 0 and _skippable(items[k][1], _fact_words()["age_persons"])
 
 
-#: a sentence opening with the patient as its subject ("the patient has ...", "she was diagnosed ...")
-_SUBJECT_START = re.compile(r"\W*(?:(?:the|a|an|my|our|this|your)\s+)?" + _PERSON + r"\b")
+def _number_at(t: str, pos: int) -> tuple[int, int] | None:
+    """(end, value) of a one- to three-digit number at `pos` not followed by a digit, % or a decimal ("45", "45yo")."""
+    end = pos
+    while end < len(t) and t[end].isdigit():
+        end += 1
+    if not 1 <= end - pos <= 3 or t[end:end + 1] == "%" or t[end:end + 1] in ".," and t[end + 1:end + 2].isdigit():
+        return None
+    return end, int(t[pos:end])
+
+
+def _stated_ages(t: str) -> list[tuple[int, int, int]]:
+    """(start, end, age) of an age stated after a person ("she is 58", "he's 72", "I'm 45", "my dad turned 70")."""
+    out = []
+    for a, b, name in find_phrases(t, phrase_table("age_words")):
+        lo = max(0, a - 30)
+        items = words_and_signs(t[lo:b])
+        k = next((i for i, (p, _) in enumerate(items) if lo + p == a), -1)
+        if name != "stated" or k < 0 or not _is_person(items, k) or not t[b:b + 1].isspace():
+            continue
+        rest = words_and_signs(t[b:b + 40])
+        j = int(bool(rest) and rest[0][1] == "now")
+        j += j < len(rest) and rest[j][1] in _fact_words()["age_hedges"]
+        number = _number_at(t, b + rest[j][0]) if j < len(rest) and rest[j][1][:1].isdigit() else None
+        out += [(b + rest[j][0], number[0], number[1])] if number else []
+    return out
+
+
+def _paren_ages(t: str) -> list[tuple[int, int, int]]:
+    """(start, end, age) of an age in brackets after a person ("my father (72)", "patient (52, F)", "male (60 y)")."""
+    out = []
+    items = words_and_signs(t)
+    for k, (pos, word) in enumerate(items[:-2]):
+        if word != "(" or not (_is_person(items, k - 1) or k and items[k - 1][1] in ("male", "female")):
+            continue
+        start = items[k + 1][0]
+        number = _number_at(t, start) if items[k + 1][1].isdigit() else None
+        if not number:
+            continue
+        j = k + 2
+        j += j < len(items) and items[j][1] in ("y", "yo", "yr", "yrs", "year", "years")
+        if j < len(items) and items[j][1] == "/" and items[j - 1][1] == "y":
+            j += 2
+        if j < len(items) and items[j][1] in (")", ",", "/", ";"):
+            out.append((start, number[0], number[1]))
+    return out
+
+
+def _pt_bare_ages(t: str) -> list[tuple[int, int, int]]:
+    """(start, end, age) of a bare number after "pt" / "patient" ("pt 44 ph neg ..."; not "patient 12 of 20")."""
+    out = []
+    items = words_and_signs(t)
+    for k, (pos, word) in enumerate(items[:-1]):
+        if word not in ("pt", "patient"):
+            continue
+        j = k + 1 + (items[k + 1][1] == ":")
+        if j >= len(items) or not t[items[j][0] - 1:items[j][0]].isspace():
+            continue
+        start = items[j][0]
+        number = _number_at(t, start) if items[j][1].isdigit() else None
+        if not number or number[1] < 10 or t[start] == "0":
+            continue
+        nxt = [w for _, w in items[j + 1:j + 3]]
+        if nxt[:1] in (["of"], ["/"]) or nxt[:1] in (["-"], ["to"], ["and"]) and nxt[1:2] and nxt[1][:1].isdigit():
+            continue
+        out.append((start, number[0], number[1]))
+    return out
 
 
 def _elided_ages(t: str) -> list[tuple[int, int, int]]:
     """(start, end, age) of an age later in a sentence whose subject is the patient, the subject left out ("patient has
     relapsed B-ALL and is 44"); a person's own noun is read by the concept layer (context.yaml: people.age_later)."""
     out = []
-    for m in _age_later().finditer(t):
-        lo = _sentence_span(t, m.start())[0]
-        head = t[lo:m.start()]
-        if _SUBJECT_START.match(head) and MASK not in _words(head) and not _AGE_UNIT_AFTER.match(t, m.end("n")):
-            out.append((m.start("n"), m.end("n"), int(m["n"])))
+    toks, spans = tokens(t), token_spans(t)
+    for i, cue in _find_cues(toks, load_lexicon().context.people["age_later"]):
+        j = i + len(cue)
+        if j >= len(toks) or not toks[j][:1].isdigit():
+            continue
+        number = _number_at(t, spans[j][0])
+        lo = _sentence_span(t, spans[i][0])[0]
+        head = t[lo:spans[i][0]]
+        if number and _subject_is_a_person(head) and MASK not in _words(head) and not _AGE_UNIT_AFTER.match(
+                t, number[0]):
+            out.append((spans[j][0], number[0], number[1]))
     return out
+
+
+def _find_cues(toks: list[str], cues: tuple[tuple[str, ...], ...]) -> list[tuple[int, tuple[str, ...]]]:
+    """(token index, cue) of each cue, longest first at each token."""
+    out = []
+    for i in range(len(toks)):
+        cue = next((c for c in cues if tuple(toks[i:i + len(c)]) == c), None)
+        out += [(i, cue)] if cue else []
+    return out
+
+
+def _subject_is_a_person(head: str) -> bool:
+    """The sentence opens with a person as its subject ("the patient has ...", "she was diagnosed ...")."""
+    items = words_and_signs(head)
+    while items and not items[0][1][0].isalnum():
+        items = items[1:]
+    k = int(bool(items) and items[0][1] in _fact_words()["determiners"])
+    return k < len(items) and _is_person(items, k)
+
+
+def _decades(t: str) -> list[tuple[int, str | None]]:
+    """(decade, qualifier) of each decade phrase ("in her late 50s" -> (50, "late"), "early sixties", "70s man")."""
+    words = [w for _, w in words_and_signs(t)]
+    out, k = [], 0
+    while k < len(words):
+        j, qualifier = k, None
+        if words[k] == "in" and words[k + 1:k + 2] and words[k + 1] in ("his", "her", "their"):
+            j = k + 2
+        if words[j:j + 1] and words[j] in ("early", "mid", "late"):
+            qualifier, j = words[j], j + 1 + (words[j + 1:j + 2] == ["-"])
+        decade, after = _decade_at(words, j)
+        if decade and (j > k or qualifier or after < len(words) and words[after] in _fact_words()["decade_persons"]
+                       and 20 <= decade <= 90 and not words[j].isalpha()):
+            out.append((decade, qualifier))
+            k = after
+            continue
+        k += 1
+    return out
+
+
+def _decade_at(words: list[str], j: int) -> tuple[int, int]:
+    """(decade, index after it) of "50s", "50's", "fifties" at words[j], else (0, j)."""
+    w = words[j] if j < len(words) else ""
+    table = _decade_table()
+    if w in table:
+        return table[w], j + 1
+    if len(w) == 3 and w.endswith("s") and w[0] in "123456789" and w[1] == "0":
+        return int(w[:2]), j + 1
+    if len(w) == 2 and w[0] in "123456789" and w[1] == "0" and words[j + 1:j + 3] == ["'", "s"]:
+        return int(w), j + 3
+    return 0, j
+
+
+@lru_cache(maxsize=1)
+def _decade_table() -> dict[str, int]:
+    return {str(k): int(v) for k, v in lexicon_file(LEXICON_DIR, "context.yaml")["facts"]["decade_words"].items()}
+
+
+def _first_word(text: str) -> str:
+    """The word opening `text` past spaces ("" when a sign comes first)."""
+    text = text.lstrip()
+    end = 0
+    while end < len(text) and word_char(text[end]):
+        end += 1
+    return text[:end]
 
 
 def _decade_band(t: str) -> AgeBand | None:
     bands: set[AgeBand] = set()
-    for m in _DECADE.finditer(t):
-        decade = int(m["d"] or m["d2"] or 0) or _DECADE_WORDS[m["w"]]
-        lo_off, hi_off = _QUALIFIER_SPAN[m["q1"] or m["q2"]]
+    for decade, qualifier in _decades(t):
+        lo_off, hi_off = _QUALIFIER_SPAN[qualifier]
         lo, hi = decade + lo_off, decade + hi_off
         if decade == 10:
             lo, hi = max(lo, 13), max(hi, 13)
@@ -599,7 +684,7 @@ def _read_age(t: str) -> tuple[int | None, AgeBand | None]:
         return age, age_band(age)
     if ages:
         return ages[0][1], age_band(ages[0][1])
-    if _DECADE.search(t):
+    if _decades(t):
         return None, _decade_band(t)
     bands = {cast(AgeBand, band) for _, band in age_groups(t)} | _range_band(t, ranges)
     if "child" in bands and {"adult", "adults"} & _words(t):
@@ -786,8 +871,14 @@ _TX_PRIORITY = ("done", "planned", "ineligible", "not_done", "eligible")
 
 @lru_cache(maxsize=1)
 def _fact_words() -> dict[str, tuple[str, ...]]:
-    """The word lists of context.yaml's `facts` block."""
-    return {k: tuple(str(w) for w in v) for k, v in lexicon_file(LEXICON_DIR, "context.yaml")["facts"].items()}
+    """The word lists of context.yaml's `facts` block (YAML reads a bare on / off / no as a boolean: quote it)."""
+    out = {}
+    for key, words in lexicon_file(LEXICON_DIR, "context.yaml")["facts"].items():
+        bad = [w for w in words if not isinstance(w, str)]
+        if bad:
+            raise ValueError(f"context.yaml facts.{key}: {bad[0]!r} is not text (quote it in the YAML file)")
+        out[key] = tuple(words)
+    return out
 
 
 def _skippable(word: str, words: tuple[str, ...]) -> bool:
