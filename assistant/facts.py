@@ -489,7 +489,7 @@ def _age_candidates(t: str, ranges: list[re.Match[str]] | None = None) -> list[t
         if opens and _first_word(t[m.end():m.end() + 30]) not in _fact_words()["bare_years_not_before"]:
             found.append((m.start("n"), m.end("n"), int(m["n"])))
     found += _elided_ages(t)
-    found += [(a, b, age) for a, b, age in (*_stated_ages(t), *_paren_ages(t), *_pt_bare_ages(t))
+    found += [(a, b, age) for a, b, age in (*_stated_ages(t), *_paren_ages(t), *_pt_bare_ages(t), *_diagnosed_at(t))
               if not _AGE_UNIT_AFTER.match(t, b)]
     spans = [(r.start("lo"), r.end("hi")) for r in (_age_ranges(t) if ranges is None else ranges)]
     ages = [(a, age) for a, b, age in found  # ("he is 80 kilos": a weight, not an age)
@@ -514,14 +514,27 @@ def _number_at(t: str, pos: int) -> tuple[int, int] | None:
     return end, int(t[pos:end])
 
 
-def _stated_ages(t: str) -> list[tuple[int, int, int]]:
+def _diagnosed_at(t: str) -> list[tuple[int, int, int]]:
+    """(start, end, age) of an age at diagnosis ("I was just diagnosed with B-ALL at 37"): "at" and a number, the
+    diagnosis named earlier in its clause."""
+    out = []
+    for a, b, name in find_phrases(t, phrase_table("age_words")):
+        if name != "at" or not t[b:b + 1].isspace() or not t[b + 1:b + 2].isdigit():
+            continue
+        number = _number_at(t, b + 1)
+        if number and _hypothetical(_before(t, a, 60), "diagnosed", "age_words"):
+            out.append((b + 1, number[0], number[1]))
+    return out
+
+
+def _stated_ages(t: str, cue: str = "stated") -> list[tuple[int, int, int]]:
     """(start, end, age) of an age stated after a person ("she is 58", "he's 72", "I'm 45", "my dad turned 70")."""
     out = []
     for a, b, name in find_phrases(t, phrase_table("age_words")):
         lo = max(0, a - 30)
         items = words_and_signs(t[lo:b])
         k = next((i for i, (p, _) in enumerate(items) if lo + p == a), -1)
-        if name != "stated" or k < 0 or not _is_person(items, k) or not t[b:b + 1].isspace():
+        if name != cue or k < 0 or cue == "stated" and not _is_person(items, k) or not t[b:b + 1].isspace():
             continue
         rest = words_and_signs(t[b:b + 40])
         j = int(bool(rest) and rest[0][1] == "now")
@@ -934,7 +947,8 @@ def _tx_status(t: str, start: int, end: int) -> str | None:
     if _ends_with(pre, "transplant_before", "not_done", mods + _fact_words()["transplant_not_done"], 8) or (
             word == "transplanted" and _negated(pre)):
         return "not_done"
-    if _ends_with(pre, "transplant_before", "planned", mods, 4) or _cue_after(post, 0, "planned"):
+    if _ends_with(pre, "transplant_before", "planned", mods, 4) or _cue_after(post, 0, "planned") or (
+            _ends_with(pre, "transplant_before", "then", mods, 4) and _hypothetical(pre, "plan")):
         return "planned"
     if word == "transplanted" and _ends_with(pre, "transplant_before", "be"):
         return "planned" if _ends_with(pre, "transplant_before", "be_planned") else None
@@ -970,8 +984,10 @@ def _after_and(pre: str, mods: tuple[str, ...]) -> bool:
     return not _hypothetical(pre[:start])
 
 
-def _hypothetical(text: str) -> bool:
-    return any(n == "hypothetical" for _, _, n in find_phrases(text, phrase_table("transplant_before")))
+def _hypothetical(text: str, name: str = "hypothetical", group: str = "transplant_before") -> bool:
+    """A question or advice word in `text` (context.yaml phrases.transplant_before), or another cue `name` of
+    `group` ("plan": a plan word)."""
+    return any(n == name for _, _, n in find_phrases(text, phrase_table(group)))
 
 
 def _asked(t: str, end: int) -> bool:
