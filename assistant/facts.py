@@ -371,22 +371,37 @@ def _one(values: set[Any]) -> Any:
 _NUM = r"(?<![\d.,^/;+<>=~-])\b(?P<n>\d{1,3})(?!\.\d)"
 _YEARS = r"(?:years?|yeras?|yaers?|yera|yrs?|yr|y)"
 _AGE_BARE_YEARS = re.compile(_NUM + r"\s*-?\s*" + _YEARS + r"(?![a-z0-9])")
-# "65+", "65 or older", "40 and over": the lower bound of an open range, not an age
-_AGE_OPEN_AFTER = re.compile(
-    r"\s*(?:-?\s*(?:years?|yrs?|y)\s*)?(?:\+|(?:or|and)\s+(?:older|over|above|more|up|younger|under|below"
-    r"|less)|plus\b)"
-)
 # "40-64", "15 to 39 years", "between 40 and 64": an age range, never an age
 _AGE_RANGE = re.compile(
     r"(?:\bbetween\s+)?(?<![\d.,^/;+<>=~])\b(?P<lo>\d{1,3})\s*(?:-|to|through|and)\s*(?P<hi>\d{1,3})(?![\d%]|[.,]\d)"
 )
 #: A closed range sets a band only when it is exactly that band.
 _RANGE_BANDS: dict[tuple[int, int], AgeBand] = {(0, 14): "child", (15, 39): "aya", (40, 64): "40-64"}
-_AGE_UNIT_AFTER = re.compile(
-    r"\s*(?:%|mg|g\b|x\b|x\s*10|\^|/|months?|mos?\b|weeks?|wks?|days?|d\b|hours?|hrs?\b|h\b|cycles?"
-    r"|courses?|lines?|doses?|times?|tkis?|units?|cm|kg|mm|ml|l\b|-?\s*" + _YEARS
-    + r"\s+(?:post|after|since|from|out|ago|into|later|before|of\s+(?!age)))"
-)
+
+
+def _unit_follows(t: str, end: int) -> bool:
+    """A unit right after the number ending at `end` makes it no age ("44 months", "44 mg", "44%", "x10^9", "2 years
+    after HSCT"; context.yaml facts.age_units, age_years, age_years_span)."""
+    words = _fact_words()
+    rest = t[end:end + 40].lstrip()
+    if rest[:1] == "-":  # ("2-year"): only years may follow a dash
+        rest = rest[1:].lstrip()
+    elif rest[:1] and not word_char(rest[0]) and rest[0] in words["age_units"] or _first_word(rest) and _skippable(
+            _first_word(rest), words["age_units"]):
+        return True
+    first = _first_word(rest)
+    if first not in words["age_years"] or not rest[len(first):len(first) + 1].isspace():
+        return False
+    span = _first_word(rest[len(first):])
+    return span in words["age_years_span"] and not (
+        span == "of" and _first_word(rest[len(first):].lstrip()[len(span):]) == "age")
+
+
+def _open_range_after(t: str, end: int) -> bool:
+    """ "65+", "65 or older", "40 and over": the number ending at `end` is the lower bound of an open range."""
+    return _starts_with(t[end:end + 40], "age_words", "open")
+
+
 _QUALIFIER_SPAN = {None: (0, 9), "early": (0, 3), "mid": (3, 6), "late": (6, 9)}
 
 def age_band(age: int) -> AgeBand:
@@ -424,7 +439,7 @@ def _range_band(t: str, ranges: list[re.Match[str]]) -> set[AgeBand]:
     for m in ranges:
         band = _RANGE_BANDS.get((int(m["lo"]), int(m["hi"])))
         if band and _last_word(t[max(0, m.start() - 15):m.start()]) not in _fact_words()["not_range_before"] and not (
-            _AGE_UNIT_AFTER.match(t, m.end()) or _AGE_OPEN_AFTER.match(t, m.end())
+            _unit_follows(t, m.end()) or _open_range_after(t, m.end())
         ):
             bands.add(band)
     return bands
@@ -480,7 +495,7 @@ def _age_candidates(t: str, ranges: list[re.Match[str]] | None = None) -> list[t
             if _last_word(pre) in _fact_words()["not_age_before"] and not (
                     q.notation == "sex_glued" and _last_word(pre) == "for"):
                 continue
-        elif q.notation == "aged" and (_AGE_UNIT_AFTER.match(t, b) or _summary_or_limit(t, q.start)):
+        elif q.notation == "aged" and (_unit_follows(t, b) or _summary_or_limit(t, q.start)):
             continue  # "aged 5 years after HSCT", "median age 45", "up to age 30": not the patient's age
         found.append((a, b, age))
     for m in _AGE_BARE_YEARS.finditer(t):
@@ -490,10 +505,10 @@ def _age_candidates(t: str, ranges: list[re.Match[str]] | None = None) -> list[t
             found.append((m.start("n"), m.end("n"), int(m["n"])))
     found += _elided_ages(t)
     found += [(a, b, age) for a, b, age in (*_stated_ages(t), *_paren_ages(t), *_pt_bare_ages(t), *_diagnosed_at(t))
-              if not _AGE_UNIT_AFTER.match(t, b)]
+              if not _unit_follows(t, b)]
     spans = [(r.start("lo"), r.end("hi")) for r in (_age_ranges(t) if ranges is None else ranges)]
     ages = [(a, age) for a, b, age in found  # ("he is 80 kilos": a weight, not an age)
-            if not any(lo <= a < hi for lo, hi in spans) and not _AGE_OPEN_AFTER.match(t, b) and not unit_after(t, b)]
+            if not any(lo <= a < hi for lo, hi in spans) and not _open_range_after(t, b) and not unit_after(t, b)]
     return sorted(p for p in ages if 0 <= p[1] <= MAX_AGE)
 
 
@@ -597,8 +612,7 @@ def _elided_ages(t: str) -> list[tuple[int, int, int]]:
         number = _number_at(t, spans[j][0])
         lo = _sentence_span(t, spans[i][0])[0]
         head = t[lo:spans[i][0]]
-        if number and _subject_is_a_person(head) and MASK not in _words(head) and not _AGE_UNIT_AFTER.match(
-                t, number[0]):
+        if number and _subject_is_a_person(head) and MASK not in _words(head) and not _unit_follows(t, number[0]):
             out.append((spans[j][0], number[0], number[1]))
     return out
 
