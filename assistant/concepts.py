@@ -1153,6 +1153,11 @@ def _pattern(text: str) -> tuple[_Slot, ...]:
 
 def words_and_signs(text: str) -> list[tuple[int, str]]:
     """(position, item) of each word (letters and digits) and sign of a text."""
+    return list(_words_and_signs(text))
+
+
+@lru_cache(maxsize=8192)
+def _words_and_signs(text: str) -> tuple[tuple[int, str], ...]:
     out, i = [], 0
     while i < len(text):
         if text[i].isalnum():
@@ -1165,10 +1170,10 @@ def words_and_signs(text: str) -> list[tuple[int, str]]:
             if not text[i].isspace():
                 out.append((i, text[i]))
             i += 1
-    return out
+    return tuple(out)
 
 
-def _matches_at(items: list[tuple[int, str]], k: int, slots: tuple[_Slot, ...]) -> int | None:
+def _matches_at(items: tuple[tuple[int, str], ...] | list[tuple[int, str]], k: int, slots: tuple[_Slot, ...]) -> int | None:
     """The index after the items matched by `slots` from `k`, or None."""
     for slot in slots:
         word = items[k][1] if k < len(items) else None
@@ -1204,7 +1209,7 @@ def age_groups(text: str, kind: str = "bands") -> list[tuple[int, str]]:
 
 def find_phrases(text: str, table: dict[str, tuple[tuple[_Slot, ...], ...]]) -> list[tuple[int, int, str]]:
     """(start, end, name) of every phrase of `table` (name -> patterns) in a lower-cased text, by start."""
-    items = words_and_signs(text)
+    items = _words_and_signs(text)
     firsts, anywhere = _first_words(table)
     out = []
     for k, (_, word) in enumerate(items):
@@ -1239,7 +1244,7 @@ def _first_words(table: dict[str, tuple[tuple[_Slot, ...], ...]]) -> tuple[
     return _FIRSTS[key][0], _FIRSTS[key][1]
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=128)
 def phrase_table(group: str, folder: Path = LEXICON_DIR) -> dict[str, tuple[tuple[_Slot, ...], ...]]:
     """A named group of phrase patterns from context.yaml's `phrases` (name -> patterns)."""
     data = lexicon_file(folder, "context.yaml")["phrases"][group]

@@ -92,12 +92,12 @@ import yaml
 
 from assistant.concepts import (
     LEXICON_DIR,
-    concept_table,
-    lexicon_file,
     MASK,
     Quantity,
     age_groups,
+    concept_table,
     find_phrases,
+    lexicon_file,
     load_lexicon,
     load_units,
     number_words,
@@ -209,7 +209,7 @@ def _without_tags(text: str) -> str:
 def _replace_phrases(text: str, group: str, new: dict[str, str]) -> str:
     """`text` with each phrase of context.yaml's phrases[group] named in `new` replaced, left to right."""
     out, pos = [], 0
-    for a, b, name in find_phrases(text, phrase_table(group)):
+    for a, b, name in _hits(text, group):
         if name in new and a >= pos:
             out.append(text[pos:a] + new[name])
             pos = b
@@ -293,12 +293,19 @@ def _runs(text: str) -> int:
 def _negated(pre: str) -> bool:
     """A negation (context.yaml phrases.negation) followed by at most three words ends `pre`."""
     return any(end == len(pre) or not word_char(pre[end]) and _runs(pre[end:]) <= 3
-               for _, end, _ in find_phrases(pre, phrase_table("negation")))
+               for _, end, _ in _hits(pre, "negation"))
+
+
+@lru_cache(maxsize=8192)
+def _hits(text: str, group: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, name) of every phrase of context.yaml's phrases[group] in `text` (memoised: the readers look at
+    the same clauses again)."""
+    return tuple(find_phrases(text, phrase_table(group)))
 
 
 def _starting(text: str, pos: int, group: str) -> list[tuple[int, str]]:
     """(end, name) of the phrases of context.yaml's phrases[group] starting at `pos`."""
-    return [(b, n) for a, b, n in find_phrases(text[pos:pos + 60], phrase_table(group)) if a == 0]
+    return [(b, n) for a, b, n in _hits(text[pos:pos + 60], group) if a == 0]
 
 
 def _sign(t: str, end: int, extra: str | None = None) -> int | None:
@@ -533,7 +540,7 @@ def _diagnosed_at(t: str) -> list[tuple[int, int, int]]:
     """(start, end, age) of an age at diagnosis ("I was just diagnosed with B-ALL at 37"): "at" and a number, the
     diagnosis named earlier in its clause."""
     out = []
-    for a, b, name in find_phrases(t, phrase_table("age_words")):
+    for a, b, name in _hits(t, "age_words"):
         if name != "at" or not t[b:b + 1].isspace() or not t[b + 1:b + 2].isdigit():
             continue
         number = _number_at(t, b + 1)
@@ -542,14 +549,14 @@ def _diagnosed_at(t: str) -> list[tuple[int, int, int]]:
     return out
 
 
-def _stated_ages(t: str, cue: str = "stated") -> list[tuple[int, int, int]]:
+def _stated_ages(t: str) -> list[tuple[int, int, int]]:
     """(start, end, age) of an age stated after a person ("she is 58", "he's 72", "I'm 45", "my dad turned 70")."""
     out = []
-    for a, b, name in find_phrases(t, phrase_table("age_words")):
+    for a, b, name in _hits(t, "age_words"):
         lo = max(0, a - 30)
         items = words_and_signs(t[lo:b])
-        k = next((i for i, (p, _) in enumerate(items) if lo + p == a), -1)
-        if name != cue or k < 0 or cue == "stated" and not _is_person(items, k) or not t[b:b + 1].isspace():
+        k = next((i for i, (p, _) in enumerate(items) if lo + p == a), -1) - (name == "stated")
+        if name not in ("stated", "im") or k < 0 or not _is_person(items, k) or not t[b:b + 1].isspace():
             continue
         rest = words_and_signs(t[b:b + 40])
         j = int(bool(rest) and rest[0][1] == "now")
@@ -770,13 +777,13 @@ def _cue_after(t: str, end: int, name: str, skip: str = " \t") -> bool:
     while i < len(t) and t[i] in skip:
         i += 1
     window = t[i:i + 40]
-    return any(a == 0 and n == name for a, _, n in find_phrases(window, phrase_table("after")))
+    return any(a == 0 and n == name for a, _, n in _hits(window, "after"))
 
 
 def _cue_before(pre: str, name: str, words_after: int = 0, group: str = "before") -> bool:
     """A cue of context.yaml's phrases.before[name] ends `pre`, followed by at most `words_after` words (each followed
     by a non-word character) and non-word characters ("has the ", "positive for both ")."""
-    for _, end, n in find_phrases(pre, phrase_table(group)):
+    for _, end, n in _hits(pre, group):
         if n != name or end < len(pre) and word_char(pre[end]):
             continue
         rest = pre[end:]
@@ -793,14 +800,14 @@ def _pending_after(t: str, end: int) -> bool:
         stop += 1
     window = t[end:stop + 20]
     return any(n == "pending" and a <= stop - end and (not a or not word_char(window[a - 1]))
-               for a, _, n in find_phrases(window, phrase_table("markers")))
+               for a, _, n in _hits(window, "markers"))
 
 
 def _terms(t: str, group: str) -> list[tuple[int, int, str]]:
     """(start, end, name) of the phrases of context.yaml's phrases[group] in `t`, leftmost and longest first, not
     overlapping."""
     out: list[tuple[int, int, str]] = []
-    for a, b, name in sorted(find_phrases(t, phrase_table(group)), key=lambda h: (h[0], -h[1])):
+    for a, b, name in sorted(_hits(t, group), key=lambda h: (h[0], -h[1])):
         if not out or a >= out[-1][1]:
             out.append((a, b, name))
     return out
@@ -837,7 +844,7 @@ def _read_ph(t: str) -> str | None:
 
 def _lineage_alternatives(t: str) -> bool:
     """Two lineages named as alternatives ("B vs T lineage", "B- or T-ALL", "B/T?")."""
-    for a, b, _ in find_phrases(t, phrase_table("lineage_pair")):
+    for a, b, _ in _hits(t, "lineage_pair"):
         items = words_and_signs(t[a:b])
         if items[0][1] == items[-1][1]:
             continue
@@ -915,7 +922,7 @@ def _skippable(word: str, words: tuple[str, ...]) -> bool:
 def _ends_with(pre: str, group: str, name: str, skip: tuple[str, ...] = (), most: int = 0, signs: str = "-/") -> bool:
     """A cue of context.yaml's phrases[group][name] ends `pre`, followed only by spaces, - and / and at most `most`
     words of `skip` ("received a cord blood " ends with the cue "received")."""
-    for _, end, n in find_phrases(pre, phrase_table(group)):
+    for _, end, n in _hits(pre, group):
         if n != name or end < len(pre) and word_char(pre[end]):
             continue
         rest = words_and_signs(pre[end:])
@@ -929,7 +936,7 @@ def _ends_with(pre: str, group: str, name: str, skip: tuple[str, ...] = (), most
 def _starts_with(post: str, group: str, name: str) -> bool:
     """A cue of context.yaml's phrases[group][name] starts `post` (past spaces)."""
     return any(a == len(post) - len(post.lstrip()) and n == name
-               for a, _, n in find_phrases(post, phrase_table(group)))
+               for a, _, n in _hits(post, group))
 
 
 def _transplants(t: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
@@ -986,7 +993,7 @@ def _tx_done(t: str, pre: str, post: str, word: str, end: int) -> str | None:
 def _after_and(pre: str, mods: tuple[str, ...]) -> bool:
     """ "after allo-HSCT", "relapsed after imatinib-based chemo and allo-HSCT" (the transplant the second of the
     things done), with no question or advice before the "after" ("should we give TKI after HSCT?")."""
-    hits = [a for a, _, n in find_phrases(pre, phrase_table("transplant_before")) if n == "done_after"]
+    hits = [a for a, _, n in _hits(pre, "transplant_before") if n == "done_after"]
     if not hits:
         return False
     if _ends_with(pre, "transplant_before", "done_after", mods, 4):
@@ -1001,7 +1008,7 @@ def _after_and(pre: str, mods: tuple[str, ...]) -> bool:
 def _hypothetical(text: str, name: str = "hypothetical", group: str = "transplant_before") -> bool:
     """A question or advice word in `text` (context.yaml phrases.transplant_before), or another cue `name` of
     `group` ("plan": a plan word)."""
-    return any(n == name for _, _, n in find_phrases(text, phrase_table(group)))
+    return any(n == name for _, _, n in _hits(text, group))
 
 
 def _asked(t: str, end: int) -> bool:
@@ -1014,7 +1021,7 @@ def _asked(t: str, end: int) -> bool:
 
 def _dated_ago(post: str) -> bool:
     """ "2 months ago", "last year" within five words after the transplant, no plan word before it."""
-    for a, _, n in find_phrases(post, phrase_table("transplant_after")):
+    for a, _, n in _hits(post, "transplant_after"):
         if n != "ago":
             continue
         between = words_and_signs(post[:a])
@@ -1052,7 +1059,7 @@ def _read_transplant(t: str) -> str | None:
 @lru_cache(maxsize=64)
 def _phase_phrases(t: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, name) of the phase phrases of a normalised text (context.yaml phrases.phase)."""
-    return tuple(find_phrases(t, phrase_table("phase")))
+    return tuple(_hits(t, "phase"))
 
 
 def _relapsed(t: str) -> bool:
@@ -1142,13 +1149,13 @@ def _level_event(bound: str | None, pct: float) -> tuple[str, float | None]:
 def _named_before(seg: str, group_name: str, width: int = 25) -> bool:
     """MRD (context.yaml phrases.mrd_level[group_name]) named at most `width` characters before the end of `seg`,
     with no number or % after it ("MRD (flow): 0.02%", not "MRD 0.01%, blasts 30%")."""
-    ends = [b for _, b, n in find_phrases(seg, phrase_table("mrd_level")) if n == group_name]
+    ends = [b for _, b, n in _hits(seg, "mrd_level") if n == group_name]
     return bool(ends) and len(seg) - max(ends) <= width and not any(c.isdigit() or c == "%" for c in seg[max(ends):])
 
 
 def _names_mrd(text: str) -> bool:
     """MRD or its test named in `text` ("MRD", "minimal residual", "BCR::ABL1", "PCR")."""
-    return any(n == "earlier" for _, _, n in find_phrases(text, phrase_table("mrd_level")))
+    return any(n == "earlier" for _, _, n in _hits(text, "mrd_level"))
 
 
 def _level_cut(seg: str) -> int:
@@ -1255,7 +1262,7 @@ def _result_events(t: str) -> list[tuple[int, str, float | None]]:
     """MRD results named by their test or in words: "BCR::ABL1 transcripts became undetectable", "PCR turned
     positive", "complete molecular response", "molecular relapse", "MRD conversion (to negativity)"."""
     events: list[tuple[int, str, float | None]] = []
-    hits = find_phrases(t, phrase_table("mrd_results"))
+    hits = _hits(t, "mrd_results")
     for a, b, name in hits:
         pre = _before(t, a)
         if _negated(pre):
@@ -1343,7 +1350,7 @@ def _names_a_study(sentence: str) -> bool:
     """A trial or study named ("in the trial", "E1910"), not the patient's "marrow study"."""
     not_a_study = _fact_words()["not_a_study"]
     return names_trial(sentence) or any(n == "study" and _word_before(sentence, a) not in not_a_study
-                                        for a, _, n in find_phrases(sentence, phrase_table("mrd_level")))
+                                        for a, _, n in _hits(sentence, "mrd_level"))
 
 
 def _clause(t: str, pos: int, lo: int, hi: int) -> str:
@@ -1381,7 +1388,7 @@ def _clause_end(seg: str, signs: str) -> int:
 
 def _patient_level(t: str) -> float | None:
     """The patient's own level after a threshold the question quotes ("is my patient with 0.05% low risk?")."""
-    for _, b, name in find_phrases(t, phrase_table("mrd_level")):
+    for _, b, name in _hits(t, "mrd_level"):
         if name != "patient_level":
             continue
         items = words_and_signs(t[b:b + 20])
@@ -1426,7 +1433,7 @@ def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float 
 def _phrase_spans(text: str, name: str, group: str) -> list[tuple[int, int]]:
     """(start, end) of the non-overlapping phrases `name` of context.yaml's phrases[group] in `text`, left to right."""
     out: list[tuple[int, int]] = []
-    for a, b, n in find_phrases(text, phrase_table(group)):
+    for a, b, n in _hits(text, group):
         if n == name and (not out or a >= out[-1][1]):
             out.append((a, b))
     return out
@@ -1434,7 +1441,7 @@ def _phrase_spans(text: str, name: str, group: str) -> list[tuple[int, int]]:
 
 def _phrase(text: str, name: str, group: str = "mrd") -> bool:
     """`text` holds a phrase of context.yaml's phrases[group][name]."""
-    return any(n == name for _, _, n in find_phrases(text, phrase_table(group)))
+    return any(n == name for _, _, n in _hits(text, group))
 
 
 def _names_a_level(clause: str) -> bool:
@@ -1503,7 +1510,7 @@ def _mrd_timepoint(t: str, pos: int) -> str | None:
     transplant is stated before it ("s/p allo-HSCT. MRD turned positive at 6 months"); else "other"
     for a bare relative time ("at 6 months")."""
     lo, hi = _sentence_span(t, pos)
-    near = [(abs(lo + a - pos), label) for a, b, label in find_phrases(t[lo:hi], phrase_table("timepoints"))
+    near = [(abs(lo + a - pos), label) for a, b, label in _hits(t[lo:hi], "timepoints")
             if label != "after_induction" or not {"salvage", "second", "re"} & _words(t[lo + a:lo + b])]
     if near:
         return min(near)[1]
@@ -1565,7 +1572,7 @@ def _is_prior(t: str, start: int, end: int) -> bool:
     """The TKI at t[start:end] was given: a history cue before it in its clause with no question or choice after
     the cue (context.yaml phrases.prior), or its failure after it (phrases.prior_after)."""
     pre = _before(t, start, 80)
-    hits = find_phrases(pre, phrase_table("prior"))
+    hits = _hits(pre, "prior")
     cues = [b for a, b, n in hits if n == "cue" or n == "on" and _word_before(pre, a) not in _fact_words()[
         "on_not_prior"]]
     if cues and not any(n == "block" and a >= max(cues) for a, _, n in hits):
@@ -1627,7 +1634,7 @@ def _on_tki(t: str) -> bool:
 def _read_donor(t: str) -> bool | None:
     """A donor found (True) or not (False): a donor named (context.yaml phrases.donor) with the donor cues."""
     cues, seen, done = load_lexicon().context.donor, set(), 0
-    for start, end, _ in find_phrases(t, phrase_table("donor")):
+    for start, end, _ in _hits(t, "donor"):
         if start < done:
             continue  # ("mrd-donor": one donor)
         done = end
@@ -1669,7 +1676,7 @@ def _read_fitness(t: str) -> str | None:
     """Fit or unfit for intensive therapy (context.yaml phrases.fitness); "unfit for transplant" is no fitness (age
     alone can make a patient transplant-ineligible)."""
     seen: set[str] = set()
-    for a, b, name in find_phrases(t, phrase_table("fitness")):
+    for a, b, name in _hits(t, "fitness"):
         negated = _negated(_before(t, a, 30))
         if name == "unfit":
             if t[a:b] == "unfit" and t[b:b + 5] == " for " and _transplants(t, b + 5, b + 45)[:1] and \
@@ -1694,7 +1701,7 @@ def _names_ph_like(t: str) -> bool:
 def _case_mark(text: str) -> bool:
     """A mark of a question about a patient (context.yaml phrases.case: "my patient", "she", "what next?"), or an
     age written with its unit ("72 yo", "72F", "45 years old")."""
-    if any(n == "mark" for _, _, n in find_phrases(text, phrase_table("case"))):
+    if any(n == "mark" for _, _, n in _hits(text, "case")):
         return True
     items = words_and_signs(text)
     for k, (pos, word) in enumerate(items):
@@ -1706,7 +1713,7 @@ def _case_mark(text: str) -> bool:
         if rest and rest not in ("yo", "yr", "yrs", "m", "f", "y", "year", "years"):
             continue
         if any(a == len(unit) - len(unit.lstrip()) and n == "age_unit"
-               for a, _, n in find_phrases(unit, phrase_table("case"))):
+               for a, _, n in _hits(unit, "case")):
             return True
     return False
 
@@ -1715,7 +1722,7 @@ def _recap_end(question: str) -> int:
     """The end of a recap of an earlier answer opening the question (past its . ? ! or : and the spaces), or 0."""
     low = question.lower()
     first = next((i for i, c in enumerate(low) if word_char(c)), len(low))
-    hits = [b for a, b, _ in find_phrases(low, phrase_table("recap")) if a == first]
+    hits = [b for a, b, _ in _hits(low, "recap") if a == first]
     if not hits:
         return 0
     stops = [i for i in (low.find(c, hits[0]) for c in ".?!:") if i >= 0]
