@@ -966,7 +966,7 @@ def _tx_status(t: str, start: int, end: int) -> str | None:
     if word == "transplant" and pre[-1:].isspace() and pre.rstrip().endswith("no") and _last_word(pre) == "no":
         return "ineligible"
     if _ends_with(pre, "transplant_before", "not_done", mods + _fact_words()["transplant_not_done"], 8) or (
-            word == "transplanted" and _negated(pre)):
+            word == "transplanted" and _negated(pre)) or _starts_with(post, "transplant_after", "not_done"):
         return "not_done"
     if _ends_with(pre, "transplant_before", "planned", mods, 4) or _cue_after(post, 0, "planned") or (
             _ends_with(pre, "transplant_before", "then", mods, 4) and _hypothetical(pre, "plan")):
@@ -980,8 +980,10 @@ def _tx_status(t: str, start: int, end: int) -> str | None:
 
 def _tx_done(t: str, pre: str, post: str, word: str, end: int) -> str | None:
     mods = _fact_words()["transplant_modifiers"]
-    if (_ends_with(pre, "transplant_before", "done", mods, 4) or word in ("transplanted", "posttransplant")
-            or _dated_ago(post) or _starts_with(post, "transplant_after", "day_post")):
+    strong = _ends_with(pre, "transplant_before", "done", mods, 4) and not _hypothetical(pre, "conditional")
+    if (strong or word in ("transplanted", "posttransplant")
+            or _dated_ago(post) or _starts_with(post, "transplant_after", "day_post")
+            or _starts_with(post, "transplant_after", "done")):
         return "done"
     if _after_and(pre, mods):
         return "done"

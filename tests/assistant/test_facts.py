@@ -1386,3 +1386,17 @@ def test_a_bare_yaml_boolean_in_the_facts_word_lists_is_a_clear_error(monkeypatc
         monkeypatch.undo()
         facts._fact_words.cache_clear()
     assert "on" in facts._fact_words()["bare_years_not_before"]
+
+
+@pytest.mark.parametrize(("text", "field", "value"), [
+    ("My father, 68, was told his leukemia is the Philadelphia type", "ph_status", "positive"),
+    ("the transplant was done in May and now the MRD is positive", "transplant", "done"),
+    ("she got her transplant in 2022, now MRD positive", "transplant", "done"),
+    ("the transplant was not performed because of infection", "transplant", "not_done"),
+    ("if he got a transplant would he be cured?", "transplant", None),
+    ("if she had a transplant in CR1, does she need TKI?", "transplant", None),
+    ("He is in remission for the second time", "phase", "cr2"),
+    ("his blood counts recovered and the marrow shows remission after induction", "phase", "cr1"),
+])
+def test_more_plain_phrasings(text: str, field: str, value: object) -> None:
+    assert _field(text, field) == value
