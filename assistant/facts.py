@@ -3,11 +3,23 @@
 Pure; no I/O, no LLM, no clock. Each fact has its own small reader over a normalised copy of the text (NFKC,
 lower case, unicode minus / en dash -> "-", "x" for the multiplication sign, superscript exponents -> "^-4",
 lay words and misspellings in canonical terms and other people's facts masked by the concept layer).
-Read from the concept layer and its data (`assistant/lexicon/`): ages, MRD levels in every notation and the age
-groups (`concepts.quantities`, `concepts.age_groups`, quantities.yaml), TKIs and donors (lexicon concepts with the
-context.yaml cues), number words and key=value notes; implications between facts come from one table
-(implications.yaml: `implied`, `assumed`). Phase, transplant, Ph status, lineage, CD19/CD22, MRD statements and
-fitness are still read by pattern readers here.
+
+Everything is read from the concept layer and its data (`assistant/lexicon/`), not from patterns in this file:
+
+- the lexicon's concepts (`concepts.yaml`): a transplant is any form of the `allo_hsct` concept (and an
+  autologous one is not: `concepts.concept_table`), TKIs are the drugs of the class `tki`; lay words and
+  misspellings ("bone marow tranplant", "the Philadelphia type", "came back") arrive as canonical terms;
+- typed numbers (`concepts.quantities`, quantities.yaml): ages, MRD levels in every notation, durations;
+- context cues and phrase patterns (`context.yaml`, read by `concepts.find_phrases`): negation
+  (phrases.negation), results written after a marker (phrases.signs: "Ph+", "CD19 dim", "T315I not detected",
+  "BCR-ABL1 status pending"), how a transplant stands (phrases.transplant_before / transplant_after: done,
+  planned, ineligible, not done, eligible; a question or a condition reports none), phases (phrases.phase),
+  MRD results, statistics, study statements and time points (phrases.mrd_results / mrd_level / timepoints),
+  fitness, prior TKIs, a question about a patient (phrases.case) and the word lists of its `facts` block;
+- implications between facts from one table (implications.yaml: `implied`, `assumed`).
+
+Two number-syntax patterns remain here (`_AGE_BARE_YEARS`: "72 years", "72yrs"; `_AGE_RANGE`: "40-64",
+"15 to 39"): a number, a unit or a second number, nothing else.
 
 Usage:
 
