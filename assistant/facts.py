@@ -556,7 +556,7 @@ def _diagnosed_at(t: str) -> list[tuple[int, int, int]]:
         if name != "at" or not t[b:b + 1].isspace() or not t[b + 1:b + 2].isdigit():
             continue
         number = _number_at(t, b + 1)
-        if number and _hypothetical(_before(t, a, 60), "diagnosed", "age_words"):
+        if number and _phrase(_before(t, a, 60), "diagnosed", "age_words"):
             out.append((b + 1, number[0], number[1]))
     return out
 
@@ -981,7 +981,7 @@ def _tx_status(t: str, start: int, end: int) -> str | None:
             word == "transplanted" and _negated(pre)) or _starts_with(post, "transplant_after", "not_done"):
         return "not_done"
     if _ends_with(pre, "transplant_before", "planned", mods, 4) or _cue_after(post, 0, "planned") or (
-            _ends_with(pre, "transplant_before", "then", mods, 4) and _hypothetical(pre, "plan")):
+            _ends_with(pre, "transplant_before", "then", mods, 4) and _phrase(pre, "plan", "transplant_before")):
         return "planned"
     if word == "transplanted" and _ends_with(pre, "transplant_before", "be"):
         return "planned" if _ends_with(pre, "transplant_before", "be_planned") else None
@@ -992,7 +992,7 @@ def _tx_status(t: str, start: int, end: int) -> str | None:
 
 def _tx_done(t: str, pre: str, post: str, word: str, end: int) -> str | None:
     mods = _fact_words()["transplant_modifiers"]
-    strong = _ends_with(pre, "transplant_before", "done", mods, 4) and not _hypothetical(pre, "conditional")
+    strong = _ends_with(pre, "transplant_before", "done", mods, 4) and not _phrase(pre, "conditional", "transplant_before")
     if (strong or word in ("transplanted", "posttransplant")
             or _dated_ago(post) or _starts_with(post, "transplant_after", "day_post")
             or _starts_with(post, "transplant_after", "done")):
@@ -1016,13 +1016,7 @@ def _after_and(pre: str, mods: tuple[str, ...]) -> bool:
         start = hits[0]
     else:
         return False
-    return not _hypothetical(pre[:start])
-
-
-def _hypothetical(text: str, name: str = "hypothetical", group: str = "transplant_before") -> bool:
-    """A question or advice word in `text` (context.yaml phrases.transplant_before), or another cue `name` of
-    `group` ("plan": a plan word)."""
-    return any(n == name for _, _, n in _hits(text, group))
+    return not _phrase(pre[:start], "hypothetical", "transplant_before")
 
 
 def _asked(t: str, end: int) -> bool:
