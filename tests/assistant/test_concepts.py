@@ -427,3 +427,13 @@ def test_concept_table_finds_a_concepts_forms_word_by_word() -> None:
     assert by_start["post-transplant relapse after an ".__len__()] == "auto_hsct"  # the longer form, another concept
     assert any(name == "allo_hsct" and end == len("post-transplant relapse after an autologous transplant; s/p allo-hsct")
                for _, end, name in hits)
+
+
+def test_words_and_signs_is_memoised_but_returns_a_fresh_list() -> None:
+    from assistant.concepts import words_and_signs
+
+    first = words_and_signs("ph+ b-all, mrd 0.01%")
+    assert first == [(0, "ph"), (2, "+"), (4, "b"), (5, "-"), (6, "all"), (9, ","), (11, "mrd"), (15, "0"), (16, "."),
+                     (17, "01"), (19, "%")]
+    first.clear()
+    assert len(words_and_signs("ph+ b-all, mrd 0.01%")) == 11
