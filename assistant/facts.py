@@ -18,8 +18,8 @@ Everything is read from the concept layer and its data (`assistant/lexicon/`), n
   fitness, prior TKIs, a question about a patient (phrases.case) and the word lists of its `facts` block;
 - implications between facts from one table (implications.yaml: `implied`, `assumed`).
 
-Two number-syntax patterns remain here (`_AGE_BARE_YEARS`: "72 years", "72yrs"; `_AGE_RANGE`: "40-64",
-"15 to 39"): a number, a unit or a second number, nothing else.
+Number syntax is read by small scanners (`_digit_runs`, `_bare_years`: "72 years", "72yrs"; `_range_at`: "40-64",
+"15 to 39", "between 40 and 64"): no regular expressions.
 
 Usage:
 
@@ -92,7 +92,6 @@ Choices (reviewable; each one is pinned by a test):
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -387,13 +386,90 @@ def _one(values: set[Any]) -> Any:
 # age
 # --------------------------------------------------------------------------------------------
 
-_NUM = r"(?<![\d.,^/;+<>=~-])\b(?P<n>\d{1,3})(?!\.\d)"
-_YEARS = r"(?:years?|yeras?|yaers?|yera|yrs?|yr|y)"
-_AGE_BARE_YEARS = re.compile(_NUM + r"\s*-?\s*" + _YEARS + r"(?![a-z0-9])")
-# "40-64", "15 to 39 years", "between 40 and 64": an age range, never an age
-_AGE_RANGE = re.compile(
-    r"(?:\bbetween\s+)?(?<![\d.,^/;+<>=~])\b(?P<lo>\d{1,3})\s*(?:-|to|through|and)\s*(?P<hi>\d{1,3})(?![\d%]|[.,]\d)"
-)
+_NOT_BEFORE_A_NUMBER = ".,^/;+<>=~"  # a number right after these is part of another notation ("0.5", "1/100", "<65")
+
+
+@dataclass(frozen=True)
+class _Range:
+    """A closed range of numbers ("40-64", "15 to 39", "between 40 and 64"): `start` includes "between"."""
+
+    start: int
+    lo_start: int
+    end: int
+    lo: int
+    hi: int
+    joined_by_and: bool
+    between: bool
+
+
+def _digit_runs(t: str) -> list[tuple[int, int]]:
+    """(start, end) of each run of digits."""
+    out, i = [], 0
+    while i < len(t):
+        if t[i].isdigit():
+            j = i
+            while j < len(t) and t[j].isdigit():
+                j += 1
+            out.append((i, j))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _starts_a_number(t: str, a: int, b: int, also: str = "") -> bool:
+    """t[a:b] is a number of one to three digits starting a word, not after a decimal point, a slash, a comparison
+    sign ... (or a character of `also`)."""
+    prev = t[a - 1:a]
+    return b - a <= 3 and not (prev and (word_char(prev) or prev in _NOT_BEFORE_A_NUMBER + also))
+
+
+def _range_at(t: str, a: int, b: int) -> _Range | None:
+    """The range starting with the number t[a:b]: "-", "to", "through" or "and", then a number of one to three
+    digits not followed by % or a decimal."""
+    if not _starts_a_number(t, a, b):
+        return None
+    i = b
+    while i < len(t) and t[i].isspace():
+        i += 1
+    sep = next((s for s in ("-", "to", "through", "and") if t.startswith(s, i)), None)
+    if sep is None:
+        return None
+    c = i + len(sep)
+    while c < len(t) and t[c].isspace():
+        c += 1
+    e = c
+    while e < len(t) and t[e].isdigit():
+        e += 1
+    if not 1 <= e - c <= 3 or t[e:e + 1] == "%" or t[e:e + 1] in (".", ",") and t[e + 1:e + 2].isdigit():
+        return None
+    head = t[:a].rstrip()
+    between = head.endswith("between") and len(head) < a and not word_char(head[-8:-7] or " ")
+    return _Range(start=len(head) - 7 if between else a, lo_start=a, end=e, lo=int(t[a:b]), hi=int(t[c:e]),
+                  joined_by_and=sep == "and", between=between)
+
+
+def _bare_years(t: str) -> list[tuple[int, int, int, int]]:
+    """(start, end of the number, end of the unit, number) of "72 years", "72yrs", "72-yr" (a number and a word
+    for years)."""
+    out = []
+    for a, b in _digit_runs(t):
+        if not _starts_a_number(t, a, b, "-") or t[b:b + 1] == "." and t[b + 1:b + 2].isdigit():
+            continue
+        i = b
+        while i < len(t) and t[i].isspace():
+            i += 1
+        i += t[i:i + 1] == "-"
+        while i < len(t) and t[i].isspace():
+            i += 1
+        j = i
+        while j < len(t) and t[j].isascii() and t[j].isalnum():
+            j += 1
+        if t[i:j] in _fact_words()["age_years"]:
+            out.append((a, b, j, int(t[a:b])))
+    return out
+
+
 #: A closed range sets a band only when it is exactly that band.
 _RANGE_BANDS: dict[tuple[int, int], AgeBand] = {(0, 14): "child", (15, 39): "aya", (40, 64): "40-64"}
 
@@ -440,25 +516,27 @@ def age_band(age: int) -> AgeBand:
     return "65+"
 
 
-def _age_ranges(t: str) -> list[re.Match[str]]:
+def _age_ranges(t: str) -> list[_Range]:
     """Closed ranges of plausible ages ("40-64", "15 to 39", "between 40 and 64")."""
-    ranges = []
-    for m in _AGE_RANGE.finditer(t):
-        lo, hi = int(m["lo"]), int(m["hi"])
-        joined_by_and = t[m.end("lo") : m.start("hi")].strip() == "and"
-        if joined_by_and and not m.group(0).startswith("between"):
+    ranges, done = [], 0
+    for a, b in _digit_runs(t):
+        m = _range_at(t, a, b) if a >= done else None
+        if m is None:
+            continue
+        done = m.end
+        if m.joined_by_and and not m.between:
             continue  # "72 and 45" is two numbers, "between 40 and 64" is a range
-        if lo < hi <= MAX_AGE:
+        if m.lo < m.hi <= MAX_AGE:
             ranges.append(m)
     return ranges
 
 
-def _range_band(t: str, ranges: list[re.Match[str]]) -> set[AgeBand]:
+def _range_band(t: str, ranges: list[_Range]) -> set[AgeBand]:
     bands: set[AgeBand] = set()
     for m in ranges:
-        band = _RANGE_BANDS.get((int(m["lo"]), int(m["hi"])))
-        if band and _last_word(t[max(0, m.start() - 15):m.start()]) not in _fact_words()["not_range_before"] and not (
-            _unit_follows(t, m.end()) or _open_range_after(t, m.end())
+        band = _RANGE_BANDS.get((m.lo, m.hi))
+        if band and _last_word(t[max(0, m.start - 15):m.start]) not in _fact_words()["not_range_before"] and not (
+            _unit_follows(t, m.end) or _open_range_after(t, m.end)
         ):
             bands.add(band)
     return bands
@@ -500,7 +578,7 @@ def _last_word(text: str) -> str:
     return text[start:end]
 
 
-def _age_candidates(t: str, ranges: list[re.Match[str]] | None = None) -> list[tuple[int, int]]:
+def _age_candidates(t: str, ranges: list[_Range] | None = None) -> list[tuple[int, int]]:
     """(position, age) pairs for every accepted age phrase, leaving out the bounds of age ranges
     ("aged 40-64") and of open ranges ("65+", "65 or older")."""
     found: list[tuple[int, int, int]] = []  # (start, end, age) of the number
@@ -517,15 +595,15 @@ def _age_candidates(t: str, ranges: list[re.Match[str]] | None = None) -> list[t
         elif q.notation == "aged" and (_unit_follows(t, b) or _summary_or_limit(t, q.start)):
             continue  # "aged 5 years after HSCT", "median age 45", "up to age 30": not the patient's age
         found.append((a, b, age))
-    for m in _AGE_BARE_YEARS.finditer(t):
-        pre = _before(t, m.start(), 30)
+    for start, number_end, end, number in _bare_years(t):
+        pre = _before(t, start, 30)
         opens = not any(word_char(c) for c in pre) or _last_word(pre) in _fact_words()["bare_years_after"]
-        if opens and _first_word(t[m.end():m.end() + 30]) not in _fact_words()["bare_years_not_before"]:
-            found.append((m.start("n"), m.end("n"), int(m["n"])))
+        if opens and _first_word(t[end:end + 30]) not in _fact_words()["bare_years_not_before"]:
+            found.append((start, number_end, number))
     found += _elided_ages(t)
     found += [(a, b, age) for a, b, age in (*_stated_ages(t), *_paren_ages(t), *_pt_bare_ages(t), *_diagnosed_at(t))
               if not _unit_follows(t, b)]
-    spans = [(r.start("lo"), r.end("hi")) for r in (_age_ranges(t) if ranges is None else ranges)]
+    spans = [(r.lo_start, r.end) for r in (_age_ranges(t) if ranges is None else ranges)]
     ages = [(a, age) for a, b, age in found  # ("he is 80 kilos": a weight, not an age)
             if not any(lo <= a < hi for lo, hi in spans) and not _open_range_after(t, b) and not unit_after(t, b)]
     return sorted(p for p in ages if 0 <= p[1] <= MAX_AGE)

@@ -1400,3 +1400,20 @@ def test_a_bare_yaml_boolean_in_the_facts_word_lists_is_a_clear_error(monkeypatc
 ])
 def test_more_plain_phrasings(text: str, field: str, value: object) -> None:
     assert _field(text, field) == value
+
+
+@pytest.mark.parametrize(("text", "age", "band"), [
+    # number syntax read by small scanners (no regular expressions): ranges and "N years"
+    ("patients between 40 and 64", None, "40-64"),
+    ("aged 15 to 39", None, "aya"),
+    ("72 and 45", None, None),  # two numbers, no range
+    ("day 15-39 of induction", None, None),
+    ("40-64%", None, None),
+    ("pt 72 years, Ph+", 72, "65+"),
+    ("pt 72yrs, Ph+", 72, "65+"),
+    ("0.72 years", None, None),
+    ("1/72 years", None, None),
+])
+def test_number_syntax_for_ages(text: str, age: int | None, band: str | None) -> None:
+    facts = read_facts(text)
+    assert (facts.age, facts.age_band) == (age, band)
