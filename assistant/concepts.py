@@ -43,7 +43,7 @@ from rapidfuzz.distance import Levenshtein
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 __all__ = ["Concept", "Lexicon", "Mention", "Quantity", "Reading", "concept_ids", "load_lexicon", "load_units",
-           "find_phrases", "phrase_table", "possessor", "quantities", "read_concepts", "sentences", "token_spans",
+           "concept_table", "find_phrases", "phrase_table", "possessor", "quantities", "read_concepts", "sentences", "token_spans",
            "tokens", "words_and_signs", "written"]
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
@@ -1153,6 +1153,11 @@ def _pattern(text: str) -> tuple[_Slot, ...]:
 
 def words_and_signs(text: str) -> list[tuple[int, str]]:
     """(position, item) of each word (letters and digits) and sign of a text."""
+    return list(_words_and_signs(text))
+
+
+@lru_cache(maxsize=8192)
+def _words_and_signs(text: str) -> tuple[tuple[int, str], ...]:
     out, i = [], 0
     while i < len(text):
         if text[i].isalnum():
@@ -1165,10 +1170,10 @@ def words_and_signs(text: str) -> list[tuple[int, str]]:
             if not text[i].isspace():
                 out.append((i, text[i]))
             i += 1
-    return out
+    return tuple(out)
 
 
-def _matches_at(items: list[tuple[int, str]], k: int, slots: tuple[_Slot, ...]) -> int | None:
+def _matches_at(items: tuple[tuple[int, str], ...] | list[tuple[int, str]], k: int, slots: tuple[_Slot, ...]) -> int | None:
     """The index after the items matched by `slots` from `k`, or None."""
     for slot in slots:
         word = items[k][1] if k < len(items) else None
@@ -1204,7 +1209,7 @@ def age_groups(text: str, kind: str = "bands") -> list[tuple[int, str]]:
 
 def find_phrases(text: str, table: dict[str, tuple[tuple[_Slot, ...], ...]]) -> list[tuple[int, int, str]]:
     """(start, end, name) of every phrase of `table` (name -> patterns) in a lower-cased text, by start."""
-    items = words_and_signs(text)
+    items = _words_and_signs(text)
     firsts, anywhere = _first_words(table)
     out = []
     for k, (_, word) in enumerate(items):
@@ -1239,8 +1244,23 @@ def _first_words(table: dict[str, tuple[tuple[_Slot, ...], ...]]) -> tuple[
     return _FIRSTS[key][0], _FIRSTS[key][1]
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=128)
 def phrase_table(group: str, folder: Path = LEXICON_DIR) -> dict[str, tuple[tuple[_Slot, ...], ...]]:
     """A named group of phrase patterns from context.yaml's `phrases` (name -> patterns)."""
     data = lexicon_file(folder, "context.yaml")["phrases"][group]
     return {str(name): tuple(_pattern(str(p)) for p in patterns) for name, patterns in data.items()}
+
+
+@lru_cache(maxsize=16)
+def concept_table(ids: tuple[str, ...], lang: str = "en") -> dict[str, tuple[tuple[_Slot, ...], ...]]:
+    """Phrase patterns for the forms of the concepts `ids` (their canonical form, terms, lay words and misspellings),
+    for `find_phrases`: a concept's mentions found word by word, also inside a compound ("post-transplant")."""
+    lex = load_lexicon(lang=lang)
+    out: dict[str, set[tuple[_Slot, ...]]] = {i: set() for i in ids}
+    for forms in lex.forms.values():
+        for form in forms:
+            if form.concept.id in out:
+                out[form.concept.id].add(tuple(_Slot(frozenset({w})) for _, w in words_and_signs(" ".join(form.tokens))))
+    for i in ids:
+        out[i].add(tuple(_Slot(frozenset({w})) for _, w in words_and_signs(lex.concepts[i].canonical.lower())))
+    return {i: tuple(p for p in patterns if p) for i, patterns in out.items()}

@@ -3,11 +3,23 @@
 Pure; no I/O, no LLM, no clock. Each fact has its own small reader over a normalised copy of the text (NFKC,
 lower case, unicode minus / en dash -> "-", "x" for the multiplication sign, superscript exponents -> "^-4",
 lay words and misspellings in canonical terms and other people's facts masked by the concept layer).
-Read from the concept layer and its data (`assistant/lexicon/`): ages, MRD levels in every notation and the age
-groups (`concepts.quantities`, `concepts.age_groups`, quantities.yaml), TKIs and donors (lexicon concepts with the
-context.yaml cues), number words and key=value notes; implications between facts come from one table
-(implications.yaml: `implied`, `assumed`). Phase, transplant, Ph status, lineage, CD19/CD22, MRD statements and
-fitness are still read by pattern readers here.
+
+Everything is read from the concept layer and its data (`assistant/lexicon/`), not from patterns in this file:
+
+- the lexicon's concepts (`concepts.yaml`): a transplant is any form of the `allo_hsct` concept (and an
+  autologous one is not: `concepts.concept_table`), TKIs are the drugs of the class `tki`; lay words and
+  misspellings ("bone marow tranplant", "the Philadelphia type", "came back") arrive as canonical terms;
+- typed numbers (`concepts.quantities`, quantities.yaml): ages, MRD levels in every notation, durations;
+- context cues and phrase patterns (`context.yaml`, read by `concepts.find_phrases`): negation
+  (phrases.negation), results written after a marker (phrases.signs: "Ph+", "CD19 dim", "T315I not detected",
+  "BCR-ABL1 status pending"), how a transplant stands (phrases.transplant_before / transplant_after: done,
+  planned, ineligible, not done, eligible; a question or a condition reports none), phases (phrases.phase),
+  MRD results, statistics, study statements and time points (phrases.mrd_results / mrd_level / timepoints),
+  fitness, prior TKIs, a question about a patient (phrases.case) and the word lists of its `facts` block;
+- implications between facts from one table (implications.yaml: `implied`, `assumed`).
+
+Number syntax is read by small scanners (`_digit_runs`, `_bare_years`: "72 years", "72yrs"; `_range_at`: "40-64",
+"15 to 39", "between 40 and 64"): no regular expressions.
 
 Usage:
 
@@ -80,7 +92,6 @@ Choices (reviewable; each one is pinned by a test):
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -95,7 +106,9 @@ from assistant.concepts import (
     MASK,
     Quantity,
     age_groups,
+    concept_table,
     find_phrases,
+    lexicon_file,
     load_lexicon,
     load_units,
     number_words,
@@ -108,7 +121,7 @@ from assistant.concepts import (
     words_and_signs,
 )
 from assistant.models import AgeBand, PatientFacts
-from assistant.text import SUPERSCRIPTS, TRIAL_NAME, word_char
+from assistant.text import SUPERSCRIPTS, names_trial, word_char
 
 __all__ = ["about_a_patient", "age_band", "apply_overrides", "assumed", "implications", "implied", "read_facts",
            "unitless_mrd_level"]
@@ -207,7 +220,7 @@ def _without_tags(text: str) -> str:
 def _replace_phrases(text: str, group: str, new: dict[str, str]) -> str:
     """`text` with each phrase of context.yaml's phrases[group] named in `new` replaced, left to right."""
     out, pos = [], 0
-    for a, b, name in find_phrases(text, phrase_table(group)):
+    for a, b, name in _hits(text, group):
         if name in new and a >= pos:
             out.append(text[pos:a] + new[name])
             pos = b
@@ -241,59 +254,127 @@ def _normalise(text: str, known: tuple[str, ...] | None = None) -> str:
     return lead + " ".join(text.split()) + trail  # (runs of white space as one space)
 
 
-_BOUNDARY = re.compile(r"[.;!?,()\[\]\n]|\s-+\s|\b(?:but|however|whereas|although)\b")
-_NEGATION = re.compile(
-    r"\b(?:not|no|non|without|never|neither|nor|absent|absence\s+of|lack(?:s|ing)?(?:\s+of)?|loss\s+of"
-    r"|lost|negative\s+for|free\s+of|ruled\s+out|isn't|wasn't|aren't|doesn't|didn't|hasn't|haven't)"
-    r"\b(?:\W+[\w/:+-]+){0,3}?\W*$"
-)
+_CLAUSE_SIGNS = frozenset(".;!?,()[]\n")
+_CLAUSE_WORDS = frozenset({"but", "however", "whereas", "although"})
+
+
+def _clause_cut(seg: str) -> int:
+    """Where the last clause of `seg` starts: after the last of . ; ! ? , ( ) [ ] a line end, a dash between spaces,
+    or but / however / whereas / although."""
+    cut, i, n = 0, 0, len(seg)
+    while i < n:
+        c = seg[i]
+        if c in _CLAUSE_SIGNS:
+            cut = i + 1
+        elif c.isspace() and seg[i + 1:i + 2] == "-":
+            j = i + 1
+            while j < n and seg[j] == "-":
+                j += 1
+            if j < n and seg[j].isspace():
+                cut, i = j + 1, j + 1
+                continue
+        elif word_char(c) and (not i or not word_char(seg[i - 1])):
+            j = i
+            while j < n and word_char(seg[j]):
+                j += 1
+            if seg[i:j] in _CLAUSE_WORDS:
+                cut = j
+            i = j
+            continue
+        i += 1
+    return cut
 
 
 def _before(t: str, start: int, width: int = 60) -> str:
     """The text before `start` back to the nearest clause boundary (at most `width` chars)."""
     seg = t[max(0, start - width) : start]
-    cut = 0
-    for m in _BOUNDARY.finditer(seg):
-        cut = m.end()
-    return seg[cut:]
+    return seg[_clause_cut(seg):]
 
 
+def _runs(text: str) -> int:
+    """The number of runs of word characters and / : + - in a text ("no ph+ b-all" -> 3)."""
+    count, inside = 0, False
+    for c in text:
+        part = word_char(c) or c in "/:+-"
+        count += part and not inside
+        inside = part
+    return count
 
 
 def _negated(pre: str) -> bool:
-    return _NEGATION.search(pre) is not None
+    """A negation (context.yaml phrases.negation) followed by at most three words ends `pre`."""
+    return any(end == len(pre) or not word_char(pre[end]) and _runs(pre[end:]) <= 3
+               for _, end, _ in _hits(pre, "negation"))
 
 
-_SIGN_TEMPLATE = (
-    r"(?P<imm_neg>-(?![a-z0-9>]))"
-    r"|(?:[\s:-]*(?:status|mutation|fusion|gene|chromosome|result|testing|test|expression"
-    r"|by\s+(?:fish|pcr|qpcr|rt-pcr|flow|fcm|karyotype|cytogenetics))\b)*"
-    r"[\s:-]*(?:(?:is|was|were|are|has|have|came\s+back|returned|remains?|remained|became|becomes?|turned"
-    r"|turns|converted\s+to|been|still|now|again)\b\s*){0,3}"
-    r"(?:(?P<pos>\(\+\)|\+\s*ve\b|\+|pos(?:itive|itivity|\.)?(?![a-z])|detect(?:ed|able)(?![a-z])"
-    r"|present(?![a-z])|expressed(?![a-z]){extra_pos})"
-    r"|(?P<neg>\(-\)|-\s*ve\b|neg(?:ative|ativity|\.)?(?![a-z])|not\s+(?:detected|detectable|present"
-    r"|expressed|found|seen)|undetect(?:ed|able)|absent|lost|loss(?![a-z]){extra_neg})"
-    r"|(?P<unk>unknown|pending|not\s+(?:yet\s+)?(?:known|available|done|tested|reported)|awaited|tbd))"
-)
+@lru_cache(maxsize=8192)
+def _hits(text: str, group: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, name) of every phrase of context.yaml's phrases[group] in `text` (memoised: the readers look at
+    the same clauses again)."""
+    return tuple(find_phrases(text, phrase_table(group)))
 
 
-def _sign_regex(extra_pos: str = "", extra_neg: str = "") -> re.Pattern[str]:
-    return re.compile(
-        _SIGN_TEMPLATE.replace("{extra_pos}", extra_pos).replace("{extra_neg}", extra_neg)
-    )
+def _starting(text: str, pos: int, group: str) -> list[tuple[int, str]]:
+    """(end, name) of the phrases of context.yaml's phrases[group] starting at `pos`."""
+    return [(b, n) for a, b, n in _hits(text[pos:pos + 60], group) if a == 0]
 
 
-_SIGN_PLAIN = _sign_regex()
+def _sign(t: str, end: int, extra: str | None = None) -> int | None:
+    """The result written right after a marker ending at `end` (context.yaml phrases.signs, and the `extra` group's):
+    +1 positive, -1 negative, 0 unknown or pending, None when there is none ("Ph+", "CD19 is dim", "T315I not
+    detected", "BCR-ABL1 status pending")."""
+    nxt = t[end + 1:end + 2]
+    if t[end:end + 1] == "-" and not (nxt.isascii() and nxt.isalnum() or nxt == ">"):
+        return -1
+    pos, verbs = end, 0
+    for _ in range(12):
+        while pos < len(t) and t[pos].isspace():
+            pos += 1
+        found = _sign_at(t, pos, extra)
+        if found is not None:
+            return found
+        if t[pos:pos + 1] in (":", "-"):
+            pos += 1
+            continue
+        filler = max((b for b, n in _starting(t, pos, "signs") if n == "filler" and not verbs), default=0)
+        verb = max((b for b, n in _starting(t, pos, "signs") if n == "verb"), default=0) if verbs < 3 else 0
+        if not (filler or verb):
+            return None
+        verbs += not filler
+        pos += filler or verb
+    return None
 
 
-def _polarity(sign: re.Match[str] | None) -> int | None:
-    """+1 / -1 for a positive / negative sign, 0 for 'unknown', None when there is no sign."""
-    if sign is None:
+_SIGN_VALUE = {"pos": 1, "neg": -1, "unk": 0}
+
+
+def _sign_at(t: str, pos: int, extra: str | None) -> int | None:
+    found = [(b, n) for b, n in _starting(t, pos, "signs") if n in _SIGN_VALUE]
+    if extra:
+        found += _starting(t, pos, extra)
+    if found:
+        order = ("pos", "neg", "unk")  # (the regex's alternation order: the first that matches)
+        return _SIGN_VALUE[min(found, key=lambda f: order.index(f[1]))[1]]
+    return _share_sign(t, pos) if extra == "signs_cd" else None
+
+
+def _share_sign(t: str, pos: int) -> int | None:
+    """A CD expression share written after the marker ("CD19 expression of ~40%": +1, "CD22 0%": -1)."""
+    items = words_and_signs(t[pos:pos + 40])
+    k = 0
+    for optional in ({"expression"}, {"of", ":", "=", "in"}, {"~", "≈", "about", "approx", "around"}, {"."}):
+        k += k < len(items) and items[k][1] in optional
+    if k >= len(items) or not items[k][1].isdigit():
         return None
-    if sign.group("unk"):
-        return 0
-    return -1 if (sign.group("imm_neg") or sign.group("neg")) else 1
+    whole, k = items[k][1], k + 1
+    frac = ""
+    if k + 1 < len(items) and items[k][1] == "." and items[k + 1][1].isdigit():
+        frac, k = items[k + 1][1], k + 2
+    if k >= len(items) or items[k][1] != "%":
+        return None
+    if whole != "0" and whole[0] != "0":
+        return 1
+    return -1 if whole == "0" and set(frac) <= {"0"} else None
 
 
 def _one(values: set[Any]) -> Any:
@@ -305,75 +386,117 @@ def _one(values: set[Any]) -> Any:
 # age
 # --------------------------------------------------------------------------------------------
 
-_NUM = r"(?<![\d.,^/;+<>=~-])\b(?P<n>\d{1,3})(?!\.\d)"
-_YEARS = r"(?:years?|yeras?|yaers?|yera|yrs?|yr|y)"
-_AGE_BARE_YEARS = re.compile(_NUM + r"\s*-?\s*" + _YEARS + r"(?![a-z0-9])")
-# People whose age a sentence may state: "<person> is 78", "she's 78", "my father (72)".
-_PERSON = (
-    r"(?:pt|patient|he|she|they|who|man|woman|i|husband|wife|partner|spouse|(?:boy|girl)friend|fianc\w*"
-    r"|friend|neighbou?r|colleague|relative|gentleman|lady|guy|boy|girl|baby|infant|teen(?:ager)?|kid"
-    r"|(?:great-?)?(?:grand|step)?(?:mother|father|mom|mum|dad|parent|son|daughter|child|ma|pa)"
-    r"|grand(?:ma|pa|mom|mum|dad)|granny|nan|aunt(?:ie)?|uncle|cousin|niece|nephew|brother|sister|sibling"
-    r"|twin)(?:-in-law)?"
-)
-_AGE_PRONOUN = re.compile(
-    r"(?:\b" + _PERSON + r"\s*(?:'s|'m|\s(?:is|am|was|were|are|turned|turns|has\s+turned|just\s+turned))"
-    r"|\bi'm|\bim)\s+"
-    r"(?:now\s+)?(?:only\s+|just\s+|about\s+|around\s+|approximately\s+)?\b(?P<n>\d{1,3})(?![\d%]|[.,]\d)"
-)
-# "my father (72)", "patient (52, F)"
-_AGE_PAREN = re.compile(
-    r"\b(?:" + _PERSON + r"|male|female)\s*\(\s*(?P<n>\d{1,3})\s*(?:y|yo|y/o|yrs?|years?)?\s*(?:\)|[,/;])"
-)
-# "pt 44 ph neg ...": a bare two- or three-digit number right after "pt"/"patient" (not "patient 12 of 20")
-_AGE_PT_BARE = re.compile(
-    r"\b(?:pt|patient)\s*:?\s+(?P<n>[1-9]\d{1,2})(?![\d%]|[.,]\d|\s*(?:of|/|-\s*\d|to\s+\d|and\s+\d)\b)"
-)
-# "65+", "65 or older", "40 and over": the lower bound of an open range, not an age
-_AGE_OPEN_AFTER = re.compile(
-    r"\s*(?:-?\s*(?:years?|yrs?|y)\s*)?(?:\+|(?:or|and)\s+(?:older|over|above|more|up|younger|under|below"
-    r"|less)|plus\b)"
-)
-# "40-64", "15 to 39 years", "between 40 and 64": an age range, never an age
-_AGE_RANGE = re.compile(
-    r"(?:\bbetween\s+)?(?<![\d.,^/;+<>=~])\b(?P<lo>\d{1,3})\s*(?:-|to|through|and)\s*(?P<hi>\d{1,3})(?![\d%]|[.,]\d)"
-)
-_AGE_RANGE_PRE_BLOCK = re.compile(
-    r"\b(?:day|d|cycles?|weeks?|wks?|months?|doses?|grade|stage|ecog|ps|kps|cr|mrd|wbc|hb|plt|platelets|blasts"
-    r"|ldh|cd|x|t|del|ikzf|mg)\W*$"
-)
+_NOT_BEFORE_A_NUMBER = ".,^/;+<>=~"  # a number right after these is part of another notation ("0.5", "1/100", "<65")
+
+
+@dataclass(frozen=True)
+class _Range:
+    """A closed range of numbers ("40-64", "15 to 39", "between 40 and 64"): `start` includes "between"."""
+
+    start: int
+    lo_start: int
+    end: int
+    lo: int
+    hi: int
+    joined_by_and: bool
+    between: bool
+
+
+def _digit_runs(t: str) -> list[tuple[int, int]]:
+    """(start, end) of each run of digits."""
+    out, i = [], 0
+    while i < len(t):
+        if t[i].isdigit():
+            j = i
+            while j < len(t) and t[j].isdigit():
+                j += 1
+            out.append((i, j))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _starts_a_number(t: str, a: int, b: int, also: str = "") -> bool:
+    """t[a:b] is a number of one to three digits starting a word, not after a decimal point, a slash, a comparison
+    sign ... (or a character of `also`)."""
+    prev = t[a - 1:a]
+    return b - a <= 3 and not (prev and (word_char(prev) or prev in _NOT_BEFORE_A_NUMBER + also))
+
+
+def _range_at(t: str, a: int, b: int) -> _Range | None:
+    """The range starting with the number t[a:b]: "-", "to", "through" or "and", then a number of one to three
+    digits not followed by % or a decimal."""
+    if not _starts_a_number(t, a, b):
+        return None
+    i = b
+    while i < len(t) and t[i].isspace():
+        i += 1
+    sep = next((s for s in ("-", "to", "through", "and") if t.startswith(s, i)), None)
+    if sep is None:
+        return None
+    c = i + len(sep)
+    while c < len(t) and t[c].isspace():
+        c += 1
+    e = c
+    while e < len(t) and t[e].isdigit():
+        e += 1
+    if not 1 <= e - c <= 3 or t[e:e + 1] == "%" or t[e:e + 1] in (".", ",") and t[e + 1:e + 2].isdigit():
+        return None
+    head = t[:a].rstrip()
+    between = head.endswith("between") and len(head) < a and not word_char(head[-8:-7] or " ")
+    return _Range(start=len(head) - 7 if between else a, lo_start=a, end=e, lo=int(t[a:b]), hi=int(t[c:e]),
+                  joined_by_and=sep == "and", between=between)
+
+
+def _bare_years(t: str) -> list[tuple[int, int, int, int]]:
+    """(start, end of the number, end of the unit, number) of "72 years", "72yrs", "72-yr" (a number and a word
+    for years)."""
+    out = []
+    for a, b in _digit_runs(t):
+        if not _starts_a_number(t, a, b, "-") or t[b:b + 1] == "." and t[b + 1:b + 2].isdigit():
+            continue
+        i = b
+        while i < len(t) and t[i].isspace():
+            i += 1
+        i += t[i:i + 1] == "-"
+        while i < len(t) and t[i].isspace():
+            i += 1
+        j = i
+        while j < len(t) and t[j].isascii() and t[j].isalnum():
+            j += 1
+        if t[i:j] in _fact_words()["age_years"]:
+            out.append((a, b, j, int(t[a:b])))
+    return out
+
+
 #: A closed range sets a band only when it is exactly that band.
 _RANGE_BANDS: dict[tuple[int, int], AgeBand] = {(0, 14): "child", (15, 39): "aya", (40, 64): "40-64"}
-_AGE_UNIT_AFTER = re.compile(
-    r"\s*(?:%|mg|g\b|x\b|x\s*10|\^|/|months?|mos?\b|weeks?|wks?|days?|d\b|hours?|hrs?\b|h\b|cycles?"
-    r"|courses?|lines?|doses?|times?|tkis?|units?|cm|kg|mm|ml|l\b|-?\s*" + _YEARS
-    + r"\s+(?:post|after|since|from|out|ago|into|later|before|of\s+(?!age)))"
-)
-_AGE_PRE_BLOCK = re.compile(
-    r"\b(?:day|d|cycle|cycles|week|weeks|wk|month|months|after|for|within|x|dose|grade|stage|ecog|ps|kps"
-    r"|cr|mrd|wbc|hb|plt|platelets|blasts|ldh|over|than|under|median|mean|average|of|in|to|at|by|and|or"
-    r"|between|from|vs)\W*$"
-)
-_BARE_YEARS_PRE_OK = re.compile(
-    r"(?:^\W*|\b(?:pt|patient|man|woman|male|female|gentleman|lady|he|she|is|was|aged|age)\W*)$"
-)
-_BARE_YEARS_NEXT_BLOCK = re.compile(
-    r"\s*(?:of|after|ago|since|post|later|before|from|in|out|on|off|follow|prior|earlier|following"
-    r"|with|without|remission|until|into|duration|survival|os|efs|dfs|rfs|tki|therapy|treatment"
-    # "5-year disease-free survival", "3-year overall survival": a time span, not an age
-    r"|disease|event|overall|relapse|progression|cumulative|leuka?emia|mortality|risk|rates?|follow|update"
-    r"|analysis|results?|outcomes?|period|maintenance|landmark|estimates?)\b"
-)
 
-_DECADE_WORDS = {
-    "teens": 10, "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50,
-    "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90,
-}
-_DECADE = re.compile(
-    r"\b(?:in\s+(?:his|her|their)\s+(?:(?P<q1>early|mid|late)[\s-]*)?|(?P<q2>early|mid|late)[\s-]*)"
-    r"(?:(?P<d>[1-9]0)'?s|(?P<w>" + "|".join(_DECADE_WORDS) + r"))\b"
-    r"|\b(?P<d2>[2-9]0)'?s\s+(?=(?:man|woman|male|female|patient|pt|gentleman|lady)\b)"
-)
+
+def _unit_follows(t: str, end: int) -> bool:
+    """A unit right after the number ending at `end` makes it no age ("44 months", "44 mg", "44%", "x10^9", "2 years
+    after HSCT"; context.yaml facts.age_units, age_years, age_years_span)."""
+    words = _fact_words()
+    rest = t[end:end + 40].lstrip()
+    if rest[:1] == "-":  # ("2-year"): only years may follow a dash
+        rest = rest[1:].lstrip()
+    elif rest[:1] and not word_char(rest[0]) and rest[0] in words["age_units"] or _first_word(rest) and _skippable(
+            _first_word(rest), words["age_units"]):
+        return True
+    first = _first_word(rest)
+    if first not in words["age_years"] or not rest[len(first):len(first) + 1].isspace():
+        return False
+    span = _first_word(rest[len(first):])
+    return span in words["age_years_span"] and not (
+        span == "of" and _first_word(rest[len(first):].lstrip()[len(span):]) == "age")
+
+
+def _open_range_after(t: str, end: int) -> bool:
+    """ "65+", "65 or older", "40 and over": the number ending at `end` is the lower bound of an open range."""
+    return _starts_with(t[end:end + 40], "age_words", "open")
+
+
 _QUALIFIER_SPAN = {None: (0, 9), "early": (0, 3), "mid": (3, 6), "late": (6, 9)}
 
 def age_band(age: int) -> AgeBand:
@@ -393,25 +516,27 @@ def age_band(age: int) -> AgeBand:
     return "65+"
 
 
-def _age_ranges(t: str) -> list[re.Match[str]]:
+def _age_ranges(t: str) -> list[_Range]:
     """Closed ranges of plausible ages ("40-64", "15 to 39", "between 40 and 64")."""
-    ranges = []
-    for m in _AGE_RANGE.finditer(t):
-        lo, hi = int(m["lo"]), int(m["hi"])
-        joined_by_and = t[m.end("lo") : m.start("hi")].strip() == "and"
-        if joined_by_and and not m.group(0).startswith("between"):
+    ranges, done = [], 0
+    for a, b in _digit_runs(t):
+        m = _range_at(t, a, b) if a >= done else None
+        if m is None:
+            continue
+        done = m.end
+        if m.joined_by_and and not m.between:
             continue  # "72 and 45" is two numbers, "between 40 and 64" is a range
-        if lo < hi <= MAX_AGE:
+        if m.lo < m.hi <= MAX_AGE:
             ranges.append(m)
     return ranges
 
 
-def _range_band(t: str, ranges: list[re.Match[str]]) -> set[AgeBand]:
+def _range_band(t: str, ranges: list[_Range]) -> set[AgeBand]:
     bands: set[AgeBand] = set()
     for m in ranges:
-        band = _RANGE_BANDS.get((int(m["lo"]), int(m["hi"])))
-        if band and not _AGE_RANGE_PRE_BLOCK.search(t, max(0, m.start() - 15), m.start()) and not (
-            _AGE_UNIT_AFTER.match(t, m.end()) or _AGE_OPEN_AFTER.match(t, m.end())
+        band = _RANGE_BANDS.get((m.lo, m.hi))
+        if band and _last_word(t[max(0, m.start - 15):m.start]) not in _fact_words()["not_range_before"] and not (
+            _unit_follows(t, m.end) or _open_range_after(t, m.end)
         ):
             bands.add(band)
     return bands
@@ -453,7 +578,7 @@ def _last_word(text: str) -> str:
     return text[start:end]
 
 
-def _age_candidates(t: str, ranges: list[re.Match[str]] | None = None) -> list[tuple[int, int]]:
+def _age_candidates(t: str, ranges: list[_Range] | None = None) -> list[tuple[int, int]]:
     """(position, age) pairs for every accepted age phrase, leaving out the bounds of age ranges
     ("aged 40-64") and of open ranges ("65+", "65 or older")."""
     found: list[tuple[int, int, int]] = []  # (start, end, age) of the number
@@ -464,53 +589,200 @@ def _age_candidates(t: str, ranges: list[re.Match[str]] | None = None) -> list[t
         if q.notation in ("sex", "sex_glued"):
             pre = t[max(0, a - 15):a]
             # "for 40M": a sex letter glued to the number names a person whatever precedes it
-            if _AGE_PRE_BLOCK.search(pre) and not (q.notation == "sex_glued" and _last_word(pre) == "for"):
+            if _last_word(pre) in _fact_words()["not_age_before"] and not (
+                    q.notation == "sex_glued" and _last_word(pre) == "for"):
                 continue
-        elif q.notation == "aged" and (_AGE_UNIT_AFTER.match(t, b) or _summary_or_limit(t, q.start)):
+        elif q.notation == "aged" and (_unit_follows(t, b) or _summary_or_limit(t, q.start)):
             continue  # "aged 5 years after HSCT", "median age 45", "up to age 30": not the patient's age
         found.append((a, b, age))
-    for m in _AGE_BARE_YEARS.finditer(t):
-        pre = _before(t, m.start(), 30)
-        if _BARE_YEARS_PRE_OK.search(pre) and not _BARE_YEARS_NEXT_BLOCK.match(t, m.end()):
-            found.append((m.start("n"), m.end("n"), int(m["n"])))
+    for start, number_end, end, number in _bare_years(t):
+        pre = _before(t, start, 30)
+        opens = not any(word_char(c) for c in pre) or _last_word(pre) in _fact_words()["bare_years_after"]
+        if opens and _first_word(t[end:end + 30]) not in _fact_words()["bare_years_not_before"]:
+            found.append((start, number_end, number))
     found += _elided_ages(t)
-    for rx in (_AGE_PRONOUN, _AGE_PAREN, _AGE_PT_BARE):
-        found += [(m.start("n"), m.end("n"), int(m["n"])) for m in rx.finditer(t)
-                  if not _AGE_UNIT_AFTER.match(t, m.end("n"))]
-    spans = [(r.start("lo"), r.end("hi")) for r in (_age_ranges(t) if ranges is None else ranges)]
+    found += [(a, b, age) for a, b, age in (*_stated_ages(t), *_paren_ages(t), *_pt_bare_ages(t), *_diagnosed_at(t))
+              if not _unit_follows(t, b)]
+    spans = [(r.lo_start, r.end) for r in (_age_ranges(t) if ranges is None else ranges)]
     ages = [(a, age) for a, b, age in found  # ("he is 80 kilos": a weight, not an age)
-            if not any(lo <= a < hi for lo, hi in spans) and not _AGE_OPEN_AFTER.match(t, b) and not unit_after(t, b)]
+            if not any(lo <= a < hi for lo, hi in spans) and not _open_range_after(t, b) and not unit_after(t, b)]
     return sorted(p for p in ages if 0 <= p[1] <= MAX_AGE)
 
 
-@lru_cache(maxsize=1)
-def _age_later() -> re.Pattern[str]:
-    """The people rule `age_later` of context.yaml ("and is", "and just turned") before an age."""
-    cues = sorted((" ".join(p) for p in load_lexicon().context.people["age_later"]), key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\s+(?P<n>\d{1,3})(?![\d%]|[.,]\d)")
+def _is_person(items: list[tuple[int, str]], k: int) -> bool:
+    """items[k] names a person whose age may follow ("she", "my father", "mother-in-law")."""
+    if k >= 4 and items[k][1] == "law" and [w for _, w in items[k - 3:k]] == ["-", "in", "-"]:
+        k -= 4
+    return k >= 0 and _skippable(items[k][1], _fact_words()["age_persons"])
 
 
-#: a sentence opening with the patient as its subject ("the patient has ...", "she was diagnosed ...")
-_SUBJECT_START = re.compile(r"\W*(?:(?:the|a|an|my|our|this|your)\s+)?" + _PERSON + r"\b")
+def _number_at(t: str, pos: int) -> tuple[int, int] | None:
+    """(end, value) of a one- to three-digit number at `pos` not followed by a digit, % or a decimal ("45", "45yo")."""
+    end = pos
+    while end < len(t) and t[end].isdigit():
+        end += 1
+    if not 1 <= end - pos <= 3 or t[end:end + 1] == "%" or t[end:end + 1] in ".," and t[end + 1:end + 2].isdigit():
+        return None
+    return end, int(t[pos:end])
+
+
+def _diagnosed_at(t: str) -> list[tuple[int, int, int]]:
+    """(start, end, age) of an age at diagnosis ("I was just diagnosed with B-ALL at 37"): "at" and a number, the
+    diagnosis named earlier in its clause."""
+    out = []
+    for a, b, name in _hits(t, "age_words"):
+        if name != "at" or not t[b:b + 1].isspace() or not t[b + 1:b + 2].isdigit():
+            continue
+        number = _number_at(t, b + 1)
+        if number and _phrase(_before(t, a, 60), "diagnosed", "age_words"):
+            out.append((b + 1, number[0], number[1]))
+    return out
+
+
+def _stated_ages(t: str) -> list[tuple[int, int, int]]:
+    """(start, end, age) of an age stated after a person ("she is 58", "he's 72", "I'm 45", "my dad turned 70")."""
+    out = []
+    for a, b, name in _hits(t, "age_words"):
+        lo = max(0, a - 30)
+        items = words_and_signs(t[lo:b])
+        k = next((i for i, (p, _) in enumerate(items) if lo + p == a), -1) - (name == "stated")
+        if name not in ("stated", "im") or k < 0 or not _is_person(items, k) or not t[b:b + 1].isspace():
+            continue
+        rest = words_and_signs(t[b:b + 40])
+        j = int(bool(rest) and rest[0][1] == "now")
+        j += j < len(rest) and rest[j][1] in _fact_words()["age_hedges"]
+        number = _number_at(t, b + rest[j][0]) if j < len(rest) and rest[j][1][:1].isdigit() else None
+        out += [(b + rest[j][0], number[0], number[1])] if number else []
+    return out
+
+
+def _paren_ages(t: str) -> list[tuple[int, int, int]]:
+    """(start, end, age) of an age in brackets after a person ("my father (72)", "patient (52, F)", "male (60 y)")."""
+    out = []
+    items = words_and_signs(t)
+    for k, (pos, word) in enumerate(items[:-2]):
+        if word != "(" or not (_is_person(items, k - 1) or k and items[k - 1][1] in ("male", "female")):
+            continue
+        start = items[k + 1][0]
+        number = _number_at(t, start) if items[k + 1][1].isdigit() else None
+        if not number:
+            continue
+        j = k + 2
+        j += j < len(items) and items[j][1] in ("y", "yo", "yr", "yrs", "year", "years")
+        if j < len(items) and items[j][1] == "/" and items[j - 1][1] == "y":
+            j += 2
+        if j < len(items) and items[j][1] in (")", ",", "/", ";"):
+            out.append((start, number[0], number[1]))
+    return out
+
+
+def _pt_bare_ages(t: str) -> list[tuple[int, int, int]]:
+    """(start, end, age) of a bare number after "pt" / "patient" ("pt 44 ph neg ..."; not "patient 12 of 20")."""
+    out = []
+    items = words_and_signs(t)
+    for k, (pos, word) in enumerate(items[:-1]):
+        if word not in ("pt", "patient"):
+            continue
+        j = k + 1 + (items[k + 1][1] == ":")
+        if j >= len(items) or not t[items[j][0] - 1:items[j][0]].isspace():
+            continue
+        start = items[j][0]
+        number = _number_at(t, start) if items[j][1].isdigit() else None
+        if not number or number[1] < 10 or t[start] == "0":
+            continue
+        nxt = [w for _, w in items[j + 1:j + 3]]
+        if nxt[:1] in (["of"], ["/"]) or nxt[:1] in (["-"], ["to"], ["and"]) and nxt[1:2] and nxt[1][:1].isdigit():
+            continue
+        out.append((start, number[0], number[1]))
+    return out
 
 
 def _elided_ages(t: str) -> list[tuple[int, int, int]]:
     """(start, end, age) of an age later in a sentence whose subject is the patient, the subject left out ("patient has
     relapsed B-ALL and is 44"); a person's own noun is read by the concept layer (context.yaml: people.age_later)."""
     out = []
-    for m in _age_later().finditer(t):
-        lo = _sentence_span(t, m.start())[0]
-        head = t[lo:m.start()]
-        if _SUBJECT_START.match(head) and MASK not in _words(head) and not _AGE_UNIT_AFTER.match(t, m.end("n")):
-            out.append((m.start("n"), m.end("n"), int(m["n"])))
+    toks, spans = tokens(t), token_spans(t)
+    for i, cue in _find_cues(toks, load_lexicon().context.people["age_later"]):
+        j = i + len(cue)
+        if j >= len(toks) or not toks[j][:1].isdigit():
+            continue
+        number = _number_at(t, spans[j][0])
+        lo = _sentence_span(t, spans[i][0])[0]
+        head = t[lo:spans[i][0]]
+        if number and _subject_is_a_person(head) and MASK not in _words(head) and not _unit_follows(t, number[0]):
+            out.append((spans[j][0], number[0], number[1]))
     return out
+
+
+def _find_cues(toks: list[str], cues: tuple[tuple[str, ...], ...]) -> list[tuple[int, tuple[str, ...]]]:
+    """(token index, cue) of each cue, longest first at each token."""
+    out = []
+    for i in range(len(toks)):
+        cue = next((c for c in cues if tuple(toks[i:i + len(c)]) == c), None)
+        out += [(i, cue)] if cue else []
+    return out
+
+
+def _subject_is_a_person(head: str) -> bool:
+    """The sentence opens with a person as its subject ("the patient has ...", "she was diagnosed ...")."""
+    items = words_and_signs(head)
+    while items and not items[0][1][0].isalnum():
+        items = items[1:]
+    k = int(bool(items) and items[0][1] in _fact_words()["determiners"])
+    return k < len(items) and _is_person(items, k)
+
+
+def _decades(t: str) -> list[tuple[int, str | None]]:
+    """(decade, qualifier) of each decade phrase ("in her late 50s" -> (50, "late"), "early sixties", "70s man")."""
+    words = [w for _, w in words_and_signs(t)]
+    out, k = [], 0
+    while k < len(words):
+        j, qualifier = k, None
+        if words[k] == "in" and words[k + 1:k + 2] and words[k + 1] in ("his", "her", "their"):
+            j = k + 2
+        if words[j:j + 1] and words[j] in ("early", "mid", "late"):
+            qualifier, j = words[j], j + 1 + (words[j + 1:j + 2] == ["-"])
+        decade, after = _decade_at(words, j)
+        if decade and (j > k or qualifier or after < len(words) and words[after] in _fact_words()["decade_persons"]
+                       and 20 <= decade <= 90 and not words[j].isalpha()):
+            out.append((decade, qualifier))
+            k = after
+            continue
+        k += 1
+    return out
+
+
+def _decade_at(words: list[str], j: int) -> tuple[int, int]:
+    """(decade, index after it) of "50s", "50's", "fifties" at words[j], else (0, j)."""
+    w = words[j] if j < len(words) else ""
+    table = _decade_table()
+    if w in table:
+        return table[w], j + 1
+    if len(w) == 3 and w.endswith("s") and w[0] in "123456789" and w[1] == "0":
+        return int(w[:2]), j + 1
+    if len(w) == 2 and w[0] in "123456789" and w[1] == "0" and words[j + 1:j + 3] == ["'", "s"]:
+        return int(w), j + 3
+    return 0, j
+
+
+@lru_cache(maxsize=1)
+def _decade_table() -> dict[str, int]:
+    return {str(k): int(v) for k, v in lexicon_file(LEXICON_DIR, "context.yaml")["facts"]["decade_words"].items()}
+
+
+def _first_word(text: str) -> str:
+    """The word opening `text` past spaces ("" when a sign comes first)."""
+    text = text.lstrip()
+    end = 0
+    while end < len(text) and word_char(text[end]):
+        end += 1
+    return text[:end]
 
 
 def _decade_band(t: str) -> AgeBand | None:
     bands: set[AgeBand] = set()
-    for m in _DECADE.finditer(t):
-        decade = int(m["d"] or m["d2"] or 0) or _DECADE_WORDS[m["w"]]
-        lo_off, hi_off = _QUALIFIER_SPAN[m["q1"] or m["q2"]]
+    for decade, qualifier in _decades(t):
+        lo_off, hi_off = _QUALIFIER_SPAN[qualifier]
         lo, hi = decade + lo_off, decade + hi_off
         if decade == 10:
             lo, hi = max(lo, 13), max(hi, 13)
@@ -536,7 +808,7 @@ def _read_age(t: str) -> tuple[int | None, AgeBand | None]:
         return age, age_band(age)
     if ages:
         return ages[0][1], age_band(ages[0][1])
-    if _DECADE.search(t):
+    if _decades(t):
         return None, _decade_band(t)
     bands = {cast(AgeBand, band) for _, band in age_groups(t)} | _range_band(t, ranges)
     if "child" in bands and {"adult", "adults"} & _words(t):
@@ -589,32 +861,19 @@ def compared_ages(question: str) -> list[str]:
 # Ph status, lineage, CD19 / CD22
 # --------------------------------------------------------------------------------------------
 
-_PH_TERM = re.compile(
-    r"(?P<ph>\bph1?(?![a-z0-9]))"
-    r"|(?P<phil>\bphiladelphia(?:[\s-]+(?:chromosome|chr\.?))?)"
-    r"|(?P<bcr>\bbcr\s*(?:::|:|-|/|_)?\s*abl1?(?![a-z0-9]))"
-    r"|(?P<t922>\bt\s*\(\s*9\s*;\s*22\s*\)(?:\s*\(\s*q34(?:\.1)?\s*;\s*q11(?:\.2)?\s*\))?)"
-)
-_BCR_MONITORING = re.compile(
-    r"\s*(?:\(is\)\s*)?(?:transcripts?|q?pcr|rt-pcr|levels?|ratio|mrd|\(is\)|is\b|international\s+scale"
-    r"|copies"
-    r"|(?:was\s+|became\s+|now\s+)?(?:undetectable|rising|increasing|re-?appear\w*|re-?emerg\w*))"
-)
-
-
 def _cue_after(t: str, end: int, name: str, skip: str = " \t") -> bool:
     """A cue of context.yaml's phrases.after[name] starts right after `end` (past the characters in `skip`)."""
     i = end
     while i < len(t) and t[i] in skip:
         i += 1
     window = t[i:i + 40]
-    return any(a == 0 and n == name for a, _, n in find_phrases(window, phrase_table("after")))
+    return any(a == 0 and n == name for a, _, n in _hits(window, "after"))
 
 
 def _cue_before(pre: str, name: str, words_after: int = 0, group: str = "before") -> bool:
     """A cue of context.yaml's phrases.before[name] ends `pre`, followed by at most `words_after` words (each followed
     by a non-word character) and non-word characters ("has the ", "positive for both ")."""
-    for _, end, n in find_phrases(pre, phrase_table(group)):
+    for _, end, n in _hits(pre, group):
         if n != name or end < len(pre) and word_char(pre[end]):
             continue
         rest = pre[end:]
@@ -631,25 +890,33 @@ def _pending_after(t: str, end: int) -> bool:
         stop += 1
     window = t[end:stop + 20]
     return any(n == "pending" and a <= stop - end and (not a or not word_char(window[a - 1]))
-               for a, _, n in find_phrases(window, phrase_table("markers")))
+               for a, _, n in _hits(window, "markers"))
+
+
+def _terms(t: str, group: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of the phrases of context.yaml's phrases[group] in `t`, leftmost and longest first, not
+    overlapping."""
+    out: list[tuple[int, int, str]] = []
+    for a, b, name in sorted(_hits(t, group), key=lambda h: (h[0], -h[1])):
+        if not out or a >= out[-1][1]:
+            out.append((a, b, name))
+    return out
 
 
 def _read_ph(t: str) -> str | None:
     seen: set[int] = set()
-    for m in _PH_TERM.finditer(t):
-        if _cue_after(t, m.end(), "like", " \t-"):
-            continue
-        if _pending_after(t, m.end()):
-            continue  # "BCR-ABL PCR still pending": not known yet
-        if m["bcr"] and _BCR_MONITORING.match(t, m.end()):
+    for a, b, name in _terms(t, "markers_terms"):
+        if name == "cd" or _cue_after(t, b, "like", " \t-") or _pending_after(t, b):
+            continue  # ("Ph-like ALL": no Ph status; "BCR-ABL PCR still pending": not known yet)
+        if name == "bcr" and _starts_with(t[b:b + 60], "bcr_monitoring", "monitoring"):
             seen.add(1)
             continue
-        pol = _polarity(_SIGN_PLAIN.match(t, m.end()))
-        pre = _before(t, m.start())
+        pol = _sign(t, b)
+        pre = _before(t, a)
         if pol == 0:
             continue
         if pol is None:
-            if m["t922"] or (m["phil"] and _cue_before(pre, "has")) or _cue_before(pre, "positive_for", 2):
+            if name == "t922" or (name == "phil" and _cue_before(pre, "has")) or _cue_before(pre, "positive_for", 2):
                 pol = 1
             elif _negated(pre):
                 pol = 1  # flipped below: "no Philadelphia chromosome", "without BCR::ABL1"
@@ -665,58 +932,45 @@ def _read_ph(t: str) -> str | None:
     return {1: "positive", -1: "negative"}.get(_one(seen))
 
 
-_B_LINEAGE = re.compile(
-    r"\b(?:b|bcp)[\s-]*(?:cell[\s-]+)?(?:precursor[\s-]+)?(?:all|lbl|acute\s+lymphoblastic|lymphoblastic"
-    r"|precursor|lineage)\b"
-    r"|\b(?:precursor|pre|pro)[\s-]*b(?:[\s-]*cell)?\b"
-)
-_T_LINEAGE = re.compile(
-    r"(?<!car )(?<!car-)(?<!')\bt[\s-]*(?:cell[\s-]+)?(?:all|lbl|acute\s+lymphoblastic|lymphoblastic"
-    r"|lineage)\b"
-    r"|\bearly[\s-]+t[\s-]*(?:cell[\s-]*)?precursor|\betp\b"
-    r"|(?<!car )(?<!car-)\bt[\s-]cell\b(?![\s-]*(?:engag|redirect|receptor|therap|deplet|infusion|count"
-    r"|recover|mediat|exhaust|activat|fitness|function|immun|bispecific|bite|dependent|response|help"
-    r"|product))"
-)
-
-
-_LINEAGE_PAIR = re.compile(
-    r"\b(?P<x>b|t)(?:[\s-]*cells?)?[\s-]*(?:vs\.?|versus|or|and|and/or|/|&|compared\s+(?:with|to))[\s-]*"
-    r"(?P<y>b|t)(?:[\s-]*cells?)?"
-    r"(?:[\s-]*(?:all|lbl|lineages?|acute\s+lymphoblastic|lymphoblastic|precursor|immuno)\b|\s*(?:[?.;)]|$))"
-)
+def _lineage_alternatives(t: str) -> bool:
+    """Two lineages named as alternatives ("B vs T lineage", "B- or T-ALL", "B/T?")."""
+    for a, b, _ in _hits(t, "lineage_pair"):
+        items = words_and_signs(t[a:b])
+        if items[0][1] == items[-1][1]:
+            continue
+        rest = [w for _, w in words_and_signs(t[b:b + 30]) if w != "-"]
+        rest = rest[1:] if rest[:1] in (["cell"], ["cells"]) else rest
+        if not rest or rest[0] in ("all", "lbl", "lineage", "lineages", "acute", "lymphoblastic", "precursor",
+                                   "immuno", "?", ".", ";", ")"):
+            return True
+    return False
 
 
 def _read_lineage(t: str) -> str | None:
     """B or T; None when both are named, including as alternatives ("B vs T lineage", "B- or T-ALL")."""
-    if any(m["x"] != m["y"] for m in _LINEAGE_PAIR.finditer(t)):
+    if _lineage_alternatives(t):
         return None
     seen: set[str] = set()
-    for rx, lineage in ((_B_LINEAGE, "B"), (_T_LINEAGE, "T")):
-        for m in rx.finditer(t):
-            if not _negated(_before(t, m.start())):
-                seen.add(lineage)
+    for a, b, name in _terms(t, "lineage"):
+        if name != "b" and (t[max(0, a - 4):a] in ("car ", "car-") or t[a - 1:a] == "'"):
+            continue  # ("CAR-T cells", "don't all")
+        nxt = [w for _, w in words_and_signs(t[b:b + 30]) if w != "-"][:1]
+        if name == "t_cell" and nxt and _skippable(nxt[0], _fact_words()["t_cell_not_lineage"]):
+            continue  # ("T-cell engager", "T-cell count")
+        if not _negated(_before(t, a)):
+            seen.add("B" if name == "b" else "T")
     return _one(seen)
-
-
-_CD = re.compile(
-    r"\bcd\s*-?\s*(?P<a>19|22)(?:\s*(?:/|,|and|&)\s*(?:cd\s*-?\s*)?(?P<b>19|22))?(?![0-9])"
-)
-_CD_SIGN = _sign_regex(
-    extra_pos=r"|(?:strongly|weakly|brightly|clearly|highly)\s*(?:\+|pos\w*)|dim|bright|low|weak|partial|heterogeneous"
-              r"|moderate|high|(?:expression\s*)?(?:of|:|="
-              r"|in)?\s*(?:~|≈|about\s+|approx\.?\s*|around\s+)?[1-9]\d*(?:\.\d+)?\s*%",
-    extra_neg=r"|(?:expression\s*)?(?:of|:|=|in)?\s*0(?:\.0+)?\s*%|escape|null",
-)
 
 
 def _read_markers(t: str) -> tuple[bool | None, bool | None]:
     seen: dict[str, set[bool]] = {"19": set(), "22": set()}
-    for m in _CD.finditer(t):
-        pol = _polarity(_CD_SIGN.match(t, m.end()))
+    for a, b, name in _terms(t, "markers_terms"):
+        if name != "cd":
+            continue
+        pol = _sign(t, b, "signs_cd")
         if pol == 0:
             continue
-        pre = _before(t, m.start())
+        pre = _before(t, a)
         if pol is None:
             if _cue_before(pre, "expresses", 2):
                 pol = 1
@@ -726,8 +980,9 @@ def _read_markers(t: str) -> tuple[bool | None, bool | None]:
                 continue
         if _negated(pre):
             pol = -pol
-        for marker in {m["a"], m["b"]} - {None}:
-            seen[marker].add(pol > 0)
+        for _, word in words_and_signs(t[a:b]):
+            if word.removeprefix("cd") in seen:
+                seen[word.removeprefix("cd")].add(pol > 0)
     return _one(seen["19"]), _one(seen["22"])
 
 
@@ -735,91 +990,142 @@ def _read_markers(t: str) -> tuple[bool | None, bool | None]:
 # transplant, phase
 # --------------------------------------------------------------------------------------------
 
-_TX = re.compile(
-    r"(?<!auto-)(?<!auto )(?<!autologous )"
-    r"(?:\ballo(?:geneic|genic)?[\s-]*)?"
-    r"(?:\b(?:haplo(?:identical)?|cord[\s-]blood|umbilical\s+cord\s+blood|hematopoietic|haematopoietic"
-    r"|stem[\s-]cells?|bone[\s-]marrow|peripheral[\s-]blood)[\s-]+)*"
-    r"\b(?:hsct|hct|sct|bmt|transplant(?:ation|ed|s)?|allograft(?:ing)?)\b"
-    r"|\ballo-?(?:hsct|sct|hct)\b|\bposttransplant\b|\ballo\b"
-)
-_TX_ADJ = (
-    r"(?:(?:an?|her|his|the|their|my|our|your|matched|mismatched|sibling|related|unrelated|first|second|1st|2nd|mud|msd"
-    r"|myeloablative|reduced[\s-]intensity|ric|mac|haplo\w*|cord|allo\w*|hla[\s-]matched)[\s-]+){0,3}$"
-)
-_TX_DONE_STRONG = re.compile(
-    r"\b(?:underwent|undergone|received|had|s/p|status\s+post|history\s+of|h/o|since|prior|previous"
-    r"|relaps(?:ed|e|ing)\s+(?:after|post|following|from))\b[\s-]*" + _TX_ADJ
-)
-_TX_DONE_WEAK = re.compile(
-    r"\b(?:after|post|following|\d+\s*(?:days?|d|weeks?|wks?|months?|mos?|years?|yrs?)\s+(?:after|post|from"
-    r"|since|out\s+from))\b[\s-]*" + _TX_ADJ
-    # "relapsed after imatinib-based chemo and allo-HSCT": the transplant is the second of the things done
-    + r"|\b(?:after|following)\s+[\w\s/+-]{0,40}?\b(?:and|then)\s+" + _TX_ADJ
-)
-# "allo-SCT 2 months ago", "haplo transplant last year": a transplant dated in the past is done.
-_TX_DONE_AGO = re.compile(
-    r"[\s-]*(?:(?!should|would|could|will|planned|plan)[\w-]+\s+){0,4}?(?:(?:\d+|an?|one|two|three|four|five"
-    r"|six|seven|eight|nine|ten|eleven|twelve|several|few|some|a\s+few|a\s+couple\s+of)\s*(?:days?|d|weeks?"
-    r"|wks?|months?|mos?|years?|yrs?|y)\s+ago|(?:last|this\s+past)\s+(?:year|month|week|spring|summer"
-    r"|autumn|fall|winter))\b"
-)
-_HYPOTHETICAL = re.compile(
-    r"\b(?:should|would|could|can|recommend\w*|whether|maintenance|prophyla\w*|role|when|indicat\w*"
-    r"|benefit)\b"
-)
-_TX_NOT_DONE = re.compile(
-    r"\b(?:did\s+not|didn't|do\s+not|don't|does\s+not|doesn't|has\s+not|hasn't|have\s+not|never|not|without|no"
-    r"|declined|refused|declines"
-    r"|forgo(?:ing|ne)?|deferred|instead\s+of)\s+(?:(?:undergo(?:ne)?|underwent|received?|had|have|been"
-    r"|get|got|gotten|proceed(?:ed)?\s+to|go(?:ne)?\s+(?:to|through)|went\s+(?:to|through)|a|an|any|prior"
-    r"|previous|history\s+of|h/o|yet|going\s+(?:to|for)|proceeding\s+to|planned\s+for|plans?\s+(?:for|to)"
-    r"|scheduled\s+for|heading\s+(?:to|for))\s+)*$"
-)
-_TX_INELIGIBLE_PRE = re.compile(
-    r"(?:\b(?:not|never|isn't)\s+(?:an?\s+)?(?:good\s+|suitable\s+|medically\s+)?(?:candidate|eligible|fit"
-    r"|suitable)\s+(?:for\s+)?(?:an?\s+)?"
-    r"|\b(?:ineligible|unfit|unsuitable|too\s+(?:old|frail|sick)|contraindication)\s+(?:for|to)\s+(?:an?\s+)?"
-    r"|\bnon[\s-]?)$"
-)
-_TX_INELIGIBLE_POST = re.compile(
-    r"[\s-]*(?:is\s+|was\s+)?(?:ineligible|unfit|not\s+(?:an\s+)?(?:option|possible|feasible|eligible)"
-    r"|contraindicated|not\s+indicated)"
-)
-_TX_PLANNED_PRE = re.compile(
-    r"\b(?:planned|planning|plans?\s+(?:for|to\s+(?:proceed\s+to|undergo|do|go\s+to))|scheduled\s+for"
-    r"|awaiting"
-    r"|waiting\s+for|bridg(?:e|ing)\s+to|going\s+to|proceeding\s+to|referred\s+(?:for|to)"
-    r"|will\s+(?:undergo|receive|have|proceed\s+to|go\s+to)|to\s+undergo|upcoming"
-    r"|(?:wants?|advised|advises|recommended|recommends|suggested|suggests)\s+(?:me|him|her|us|them)?\s*(?:to\s+)?"
-    r"(?:have|get|undergo|go\s+for|proceed\s+to))\s+(?:an?\s+|the\s+)?$"
-)
-_TX_ELIGIBLE_PRE = re.compile(r"\b(?:eligible|candidate|fit|suitable)\s+for\s+(?:an?\s+)?$")
-# The clause ends in a question mark within a few words ("candidate for allo-HSCT?", "transplant eligible?"):
-# eligibility is asked, not stated ("a transplant-eligible 39-year-old ... get allo-HSCT?" states it).
-_TX_ASKED = re.compile(r"[-\s]*(?:[^\s.;!?,\n]+[-\s]+){0,3}?[^\s.;!?,\n]*\?")
-# "(should she / can he / to) be transplanted", "has he been transplanted?" ask or plan; they do
-# not report a transplant.
-_TX_BE = re.compile(
-    r"\b(?:be|get|gets|getting)\s+$"
-    r"|\b(?:has|have|had|was|were|is)\s+(?:he|she|they|the\s+(?:patient|pt)|this\s+(?:patient|pt)|your\s+patient)"
-    r"\s+(?:already\s+|ever\s+|previously\s+)?(?:been\s+)?$"
-)
-_TX_BE_PLANNED = re.compile(
-    r"\b(?:will|going\s+to|scheduled\s+to|due\s+to|planned\s+to|planning\s+to|plan\s+(?:is\s+)?to|about\s+to"
-    r"|set\s+to)\s+(?:\w+\s+)?(?:be|get)\s+$"
-)
-_TX_BE_INELIGIBLE = re.compile(r"\b(?:cannot|can't|can\s+not|could\s+not|couldn't|unable\s+to)\s+(?:\w+\s+)?be\s+$")
-# "post-transplant patient": the compound describes the patient, even inside a question.
-_TX_POST_COMPOUND = re.compile(r"\bpost[\s-]*" + _TX_ADJ)
-_TX_PATIENT_AFTER = re.compile(
-    r"[\s-]*(?:(?:[\w:/]*[+-][\w+-]*|ph|all|b|t|adult|elderly|older|young|aya)\s+){0,3}"
-    r"(?:patients?|pts?|recipients?|man|woman|male|female|adults?|boy|girl|cases?)\b"
-)
-# "allo-SCT day +100", "HSCT (D+30)": days counted from a transplant that was done
-_DAY_PLUS = re.compile(r"\b(?:day|d)\s*\+\s*\d+")
-_TX_DAY_POST = re.compile(r"[\s,(:-]*(?:on\s+|at\s+|now\s+)?" + _DAY_PLUS.pattern)
 _TX_PRIORITY = ("done", "planned", "ineligible", "not_done", "eligible")
+
+
+@lru_cache(maxsize=1)
+def _fact_words() -> dict[str, tuple[str, ...]]:
+    """The word lists of context.yaml's `facts` block (YAML reads a bare on / off / no as a boolean: quote it)."""
+    out = {}
+    for key, words in lexicon_file(LEXICON_DIR, "context.yaml")["facts"].items():
+        bad = [w for w in words if not isinstance(w, str)]
+        if bad:
+            raise ValueError(f"context.yaml facts.{key}: {bad[0]!r} is not text (quote it in the YAML file)")
+        out[key] = tuple(words)
+    return out
+
+
+def _skippable(word: str, words: tuple[str, ...]) -> bool:
+    return word in words or any(w.endswith("*") and word.startswith(w[:-1]) for w in words)
+
+
+def _ends_with(pre: str, group: str, name: str, skip: tuple[str, ...] = (), most: int = 0, signs: str = "-/") -> bool:
+    """A cue of context.yaml's phrases[group][name] ends `pre`, followed only by spaces, - and / and at most `most`
+    words of `skip` ("received a cord blood " ends with the cue "received")."""
+    for _, end, n in _hits(pre, group):
+        if n != name or end < len(pre) and word_char(pre[end]):
+            continue
+        rest = words_and_signs(pre[end:])
+        words = [w for _, w in rest if w[0].isalnum()]
+        if len(words) <= most and all(_skippable(w, skip) for w in words) and all(
+                w in signs for _, w in rest if not w[0].isalnum()):
+            return True
+    return False
+
+
+def _starts_with(post: str, group: str, name: str) -> bool:
+    """A cue of context.yaml's phrases[group][name] starts `post` (past spaces)."""
+    return any(a == len(post) - len(post.lstrip()) and n == name
+               for a, _, n in _hits(post, group))
+
+
+def _transplants(t: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each allogeneic transplant the text names (the lexicon's allo_hsct forms; an autologous one
+    is not)."""
+    out: list[tuple[int, int, str]] = []
+    for a, b, cid in find_phrases(t[lo:hi], concept_table(("allo_hsct", "auto_hsct"))):
+        if out and a < out[-1][1]:
+            if a == out[-1][0] and b > out[-1][1]:
+                out[-1] = (a, b, cid)
+            continue
+        out.append((a, b, cid))
+    return [(lo + a, lo + b) for a, b, cid in out if cid == "allo_hsct"]
+
+
+def _tx_status(t: str, start: int, end: int) -> str | None:
+    """How the transplant at t[start:end] stands: done, planned, ineligible, not_done, eligible or None."""
+    pre, post, word = _before(t, start, 50), t[end:end + 40], t[start:end]
+    mods = _fact_words()["transplant_modifiers"]
+    if _ends_with(pre, "transplant_before", "ineligible", mods, 4) or _starts_with(post, "transplant_after",
+                                                                                  "ineligible"):
+        return "ineligible"
+    if word == "transplanted" and _ends_with(pre, "transplant_before", "be_ineligible"):
+        return "ineligible"
+    if _cue_after(post, 0, "candidate", " \t-"):
+        return "ineligible" if _negated(pre) else None if _asked(t, end) else "eligible"
+    if word == "transplant" and pre[-1:].isspace() and pre.rstrip().endswith("no") and _last_word(pre) == "no":
+        return "ineligible"
+    if _ends_with(pre, "transplant_before", "not_done", mods + _fact_words()["transplant_not_done"], 8) or (
+            word == "transplanted" and _negated(pre)) or _starts_with(post, "transplant_after", "not_done"):
+        return "not_done"
+    if _ends_with(pre, "transplant_before", "planned", mods, 4) or _cue_after(post, 0, "planned") or (
+            _ends_with(pre, "transplant_before", "then", mods, 4) and _phrase(pre, "plan", "transplant_before")):
+        return "planned"
+    if word == "transplanted" and _ends_with(pre, "transplant_before", "be"):
+        return "planned" if _ends_with(pre, "transplant_before", "be_planned") else None
+    if _ends_with(pre, "transplant_before", "eligible", mods, 4):
+        return None if _asked(t, end) else "eligible"
+    return _tx_done(t, pre, post, word, end)
+
+
+def _tx_done(t: str, pre: str, post: str, word: str, end: int) -> str | None:
+    mods = _fact_words()["transplant_modifiers"]
+    strong = _ends_with(pre, "transplant_before", "done", mods, 4) and not _phrase(pre, "conditional", "transplant_before")
+    if (strong or word in ("transplanted", "posttransplant")
+            or _dated_ago(post) or _starts_with(post, "transplant_after", "day_post")
+            or _starts_with(post, "transplant_after", "done")):
+        return "done"
+    if _after_and(pre, mods):
+        return "done"
+    if _ends_with(pre, "transplant_before", "post", mods, 4) and _describes_patients(t, end):
+        return "done"
+    return None
+
+
+def _after_and(pre: str, mods: tuple[str, ...]) -> bool:
+    """ "after allo-HSCT", "relapsed after imatinib-based chemo and allo-HSCT" (the transplant the second of the
+    things done), with no question or advice before the "after" ("should we give TKI after HSCT?")."""
+    hits = [a for a, _, n in _hits(pre, "transplant_before") if n == "done_after"]
+    if not hits:
+        return False
+    if _ends_with(pre, "transplant_before", "done_after", mods, 4):
+        start = hits[-1]
+    elif _ends_with(pre, "transplant_before", "and_then", mods, 4) and len(pre) - hits[0] <= 60:
+        start = hits[0]
+    else:
+        return False
+    return not _phrase(pre[:start], "hypothetical", "transplant_before")
+
+
+def _asked(t: str, end: int) -> bool:
+    """The clause ends in a question mark within four words ("candidate for allo-HSCT?", "transplant eligible?")."""
+    rest = t[end:end + 80]
+    q = rest.find("?")
+    head = rest[:q]
+    return q >= 0 and not any(c in ".;!,\n" for c in head) and len(head.replace("-", " ").split()) <= 4
+
+
+def _dated_ago(post: str) -> bool:
+    """ "2 months ago", "last year" within five words after the transplant, no plan word before it."""
+    for a, _, n in _hits(post, "transplant_after"):
+        if n != "ago":
+            continue
+        between = words_and_signs(post[:a])
+        return len(between) <= 4 and all(w[0].isalnum() or w == "-" for _, w in between) and not any(
+            w in _fact_words()["transplant_plans"] for _, w in between)
+    return False
+
+
+def _describes_patients(t: str, end: int) -> bool:
+    """ "post-transplant Ph+ patients": the compound describes the people named within three words after it."""
+    nouns, before = _fact_words()["patient_nouns"], _fact_words()["patient_nouns_before"]
+    for k, part in enumerate(t[end:end + 60].split()[:4]):
+        bare = part.strip(".,;:?!()")
+        if bare in nouns:
+            return True
+        if k == 3 or not ("+" in part or "-" in part or bare in before):
+            return False
+    return False
 
 
 def _plans(t: str) -> bool:
@@ -828,148 +1134,86 @@ def _plans(t: str) -> bool:
     return bool({"will", "if"} & words) or any(w.startswith("plan") for w in words)
 
 
-def _tx_status(t: str, m: re.Match[str]) -> str | None:
-    pre, post = _before(t, m.start(), 50), t[m.end() : m.end() + 40]
-    word = m.group(0)
-    if _TX_INELIGIBLE_PRE.search(pre) or _TX_INELIGIBLE_POST.match(post):
-        return "ineligible"
-    if word == "transplanted" and _TX_BE_INELIGIBLE.search(pre):
-        return "ineligible"
-    if _cue_after(post, 0, "candidate", " \t-"):
-        if _negated(pre):
-            return "ineligible"
-        return None if _TX_ASKED.match(t, m.end()) else "eligible"
-    if word == "transplant" and pre[-1:].isspace() and _last_word(pre) == "no" and pre.rstrip().endswith("no"):
-        return "ineligible"
-    if _TX_NOT_DONE.search(pre) or word == "transplanted" and _negated(pre):
-        return "not_done"
-    if _TX_PLANNED_PRE.search(pre) or _cue_after(post, 0, "planned"):
-        return "planned"
-    if word == "transplanted" and _TX_BE.search(pre):
-        return "planned" if _TX_BE_PLANNED.search(pre) else None
-    if _TX_ELIGIBLE_PRE.search(pre):
-        return None if _TX_ASKED.match(t, m.end()) else "eligible"
-    if (_TX_DONE_STRONG.search(pre) or word in ("transplanted", "posttransplant") or _TX_DONE_AGO.match(post)
-            or _TX_DAY_POST.match(post)):
-        return "done"
-    weak = _TX_DONE_WEAK.search(pre)
-    if weak and not _HYPOTHETICAL.search(pre[: weak.start()]):
-        return "done"
-    if _TX_POST_COMPOUND.search(pre) and _TX_PATIENT_AFTER.match(t, m.end()):
-        return "done"
-    return None
-
-
 def _read_transplant(t: str) -> str | None:
-    found = {s for m in _TX.finditer(t) if (s := _tx_status(t, m))}
-    if not found and _DAY_PLUS.search(t) and _TX.search(t) and not _plans(t):
+    mentions = _transplants(t)
+    found = {s for a, b in mentions if (s := _tx_status(t, a, b))}
+    if not found and mentions and _phrase(t, "day", "transplant_after") and not _plans(t):
         return "done"  # "allo-SCT in CR1, day +100": days are counted from a transplant that was done
     return next((s for s in _TX_PRIORITY if s in found), None)
 
 
-
-_REFRACTORY_STRONG = re.compile(
-    r"\bprimary\s+(?:induction\s+)?(?:failure|refractory)|\binduction\s+failure"
-    r"|\b(?:did\s+not|didn't|does\s+not|doesn't|failed\s+to|fails\s+to|failure\s+to|unable\s+to|could\s+not"
-    r"|couldn't|never)\s+(?:achieved?|attain(?:ed)?|reach(?:ed)?|got(?:\s+into)?|get(?:\s+into)?|obtain(?:ed)?"
-    r"|go\s+into|went\s+into|enter(?:ed)?)\s+(?:an?\s+)?"
-    r"(?:first\s+|second\s+|third\s+|1st\s+|2nd\s+|3rd\s+)?(?:cr\d?|complete\s+(?:remission|response)"
-    r"|remission|morphologic\w*\s+remission)"
-    r"|\b(?:did\s+not|didn't|failed\s+to)\s+respond|\bno\s+response\s+to"
-    r"|\bno\s+(?:cr\d?|complete\s+remission|remission)\s+after|\bnot\s+in\s+(?:complete\s+)?(?:remission|cr)\b"
-    r"|\b(?:cr\d?|complete\s+remission|remission)\s+(?:was\s+|has\s+)?(?:not|never)\s+(?:been\s+)?(?:achieved"
-    r"|attained|reached|obtained)"
-)
-_CR2 = re.compile(
-    r"\bcr\s*-?[2-9]\b|\b(?:second|2nd|third|3rd|fourth|4th)\s+(?:complete\s+)?(?:remission|cr)\b"
-)
-_CR1 = re.compile(
-    r"\bcr\s*-?1\b|\b(?:first|1st)\s+(?:complete\s+)?(?:remission|cr)\b"
-    r"|\bin\s+(?:a\s+)?(?:complete\s+|hematologic(?:al)?\s+|morphologic(?:al)?\s+)?(?:remission|cr)\b"
-    r"|\b(?:achieved|attained|reached|obtained|achieving|achieves)\s+(?:an?\s+)?(?:cr|complete\s+remission"
-    r"|remission)\b(?!\s*rates?)"
-)
-# "no CR2", "without CR2", "not (yet) in CR2": the remission is denied, not reported.
-_CR_NEG = re.compile(
-    r"\b(?:no|not|without|never|nor)\s+(?:(?:yet|in|into|a|an|any|achieved?|reached?|attained?|got|entered)\s+)*$"
-)
-_RELAPSE = re.compile(
-    r"\b(?:relapsed?|relapsing|relapses|recurren(?:t|ce)|recurred|r/r|rr-all)\b"
-)
-_RELAPSE_PRE_BLOCK = re.compile(
-    r"\b(?:risk|prevent\w*|reduc\w*|avoid\w*|probability|incidence|rates?|prophyla\w*|lower\w*|minimi[sz]e"
-    r"|decreas\w*|free|molecular|mrd|cytogenetic|before|predict\w*)\W+(?:of\W+|for\W+)?$"
-)
-_REFRACTORY = re.compile(r"\brefractory\b(?!\s+to\b)|\brefractory\s+to\s+(?:induction|salvage|chemo\w*)")
-_NEW_DX = re.compile(
-    r"\bnew(?:ly)?[\s-]+(?:diagnosed|diagnosis|dx|presenting)\b|\bnew\s+case\b|\bde\s+novo\b"
-    r"|\b(?:just|recently)\s+(?:been\s+)?diagnosed\b|\bat\s+diagnosis\b|\bfront[\s-]?line\b"
-    r"|\bfirst[\s-]line\b|\buntreated\b|\bpresent(?:s|ed|ing)\s+with\b"
-    r"|\b(?:dx|diagnosed|diagnosis)\s+(?:(?:last|this)\s+(?:wk|week|month|mo)|(?:\d+|a|one|two|three|few)\s*"
-    r"(?:days?|d|wks?|weeks?)\s+ago|yesterday|today)\b"
-    r"|(?<!re-)(?<!re )\binduction\b"
-)
-_NEW_DX_INDUCTION_BLOCK = re.compile(
-    r"\b(?:after|post|following|since|end\s+of|completion\s+of|completed|salvage|second"
-    r"|re)[\s-]+(?:[\w-]+\s+){0,2}$"
-)
-
-
-#: Plain words for a relapse: the disease itself "came back", "is back", "has returned" ("the MRD test came back
-#: negative" is a result, not a relapse: the subject must be the disease).
-_RELAPSE_PLAIN = re.compile(
-    r"\b(?:leuka?emia|[bt]?-?all|lymphoma|disease|cancer|blasts)(?:\s*\([^)]{0,30}\))?\s+"
-    r"(?:(?:has|had|have|is|was|has\s+now|just)\s+)?(?:came|come|comes|coming)\s+back\b(?!\s+(?:negative|positive|clear))"
-    r"|\b(?:leuka?emia|[bt]?-?all|lymphoma|disease|cancer)\s+(?:is|was|has\s+been)\s+back\b"
-    r"|\b(?:leuka?emia|[bt]?-?all|lymphoma|disease|cancer|blasts)(?:\s*\([^)]{0,30}\))?\s+(?:has\s+|had\s+)?"
-    r"(?:returned|reappeared|recurred)\b")
+@lru_cache(maxsize=64)
+def _phase_phrases(t: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, name) of the phase phrases of a normalised text (context.yaml phrases.phase)."""
+    return tuple(_hits(t, "phase"))
 
 
 def _relapsed(t: str) -> bool:
+    """A relapse stated (the lexicon's plain words for one are read as "relapsed"), not a risk, a statistic or a
+    denial.
+
+    >>> [_relapsed(_normalise(t)) for t in ["his leukemia (b-all) came back after his transplant",
+    ...     "i think my all is back", "the disease has returned", "mrd came back negative", "the test came back positive",
+    ...     "relapse-free survival", "risk of relapse"]]
+    [True, True, True, False, False, False, False]
     """
-    >>> [_relapsed(t) for t in ["his leukemia (b-all) came back after his transplant", "i think my all is back",
-    ...                         "the disease has returned", "mrd came back negative", "the test came back positive"]]
-    [True, True, True, False, False]
-    """
-    if any(not _negated(_before(t, m.start(), 40)) for m in _RELAPSE_PLAIN.finditer(t)):
-        return True
-    for m in _RELAPSE.finditer(t):
-        pre = _before(t, m.start(), 40)
-        if m.group(0) != "r/r" and (
-            _RELAPSE_PRE_BLOCK.search(pre) or _cue_after(t, m.end(), "relapse_statistic", " \t-") or _negated(pre)
-        ):
+    for a, b, name in _phase_phrases(t):
+        if name == "relapse_plain" and _next_word(t, b) not in ("negative", "positive", "clear") and not _negated(
+                _before(t, a, 40)):
+            return True
+        if name != "relapse":
+            continue
+        pre = _before(t, a, 40)
+        if t[a:b] != "r/r" and (_ends_with(pre, "phase_before", "relapse_blocked", ("of", "for"), 1)
+                                or _cue_after(t, b, "relapse_statistic", " \t-") or _negated(pre)):
             continue
         return True
     return False
 
 
 def _newly_diagnosed(t: str) -> bool:
-    for m in _NEW_DX.finditer(t):
-        blocked = _NEW_DX_INDUCTION_BLOCK.search(t, max(0, m.start() - 40), m.start())
-        if m.group(0) != "induction" or not blocked:
+    for a, _, name in _phase_phrases(t):
+        if name == "new":
+            return True
+        if name == "induction" and t[max(0, a - 3):a] not in ("re-", "re ") and not _ends_with(
+                t[max(0, a - 40):a], "phase_before", "induction_after", ("*",), 2):
             return True
     return False
 
 
-def _remissions(rx: re.Pattern[str], t: str) -> tuple[bool, bool]:
-    """(stated, denied): a remission is stated, or only named after a negation ("no CR2")."""
-    denied = [_CR_NEG.search(_before(t, m.start(), 40)) is not None for m in rx.finditer(t)]
+def _next_word(t: str, end: int) -> str:
+    """The word or sign right after `end`."""
+    items = words_and_signs(t[end:end + 24])
+    return items[0][1] if items else ""
+
+
+def _remissions(t: str, name: str) -> tuple[bool, bool]:
+    """(stated, denied): a remission is stated, or only named after a negation ("no CR2"); a rate is neither."""
+    words = _fact_words()["remission_denied"]
+    denied = [_ends_with(_before(t, a, 40), "phase_before", "denied", words, 4)
+              for a, b, n in _phase_phrases(t) if n == name and _next_word(t, b) not in ("rate", "rates")]
     return (not all(denied), any(denied)) if denied else (False, False)
 
 
+def _refractory(t: str) -> bool:
+    """ "refractory T-ALL", "refractory to induction" (not "refractory to imatinib": a drug's failure), not denied."""
+    return any((name == "refractory_to" or name == "refractory" and _next_word(t, b) != "to")
+               and not _negated(_before(t, a)) for a, b, name in _phase_phrases(t))
+
+
 def _read_phase(t: str, transplant: str | None) -> str | None:
-    if _REFRACTORY_STRONG.search(t):
+    if any(n == "refractory_strong" for _, _, n in _phase_phrases(t)):
         return "refractory"
-    cr2, no_cr2 = _remissions(_CR2, t)
+    cr2, no_cr2 = _remissions(t, "cr2")
     if cr2:
         return "cr2"
     if _relapsed(t) or no_cr2:  # "no CR2" presupposes a relapse
         return "relapsed"
-    if any(not _negated(_before(t, m.start())) for m in _REFRACTORY.finditer(t)):
+    if _refractory(t):
         return "refractory"
     if transplant == "done":
         return "post_hsct"
-    if _remissions(_CR1, t)[0]:
+    if _remissions(t, "cr1")[0]:
         return "cr1"
     if _newly_diagnosed(t):
         return "newly_diagnosed"
@@ -980,100 +1224,6 @@ def _read_phase(t: str, transplant: str | None) -> str | None:
 # MRD
 # --------------------------------------------------------------------------------------------
 
-_MRD_SIGN = _sign_regex(
-    extra_pos=r"|persist\w*|recurren\w*|re-?appear\w*|re-?emerg\w*|rising|increasing|low[\s-]level",
-    extra_neg=r"|clear(?:ed|ance)|negativ\w*",
-)
-_BCR = r"\bbcr\s*(?:::|:|-|/|_)?\s*abl1?\b(?:\s*\(is\))?"
-# a change of state: "became", "turned", "has become", "is now", "converted to" ...
-_CHANGE = (
-    r"(?:(?:has|have|had)\s+)?(?:became|become|becomes|turned|turns|converted\s+to|gone|went)"
-    r"|(?:is|are|was)\s+now|now|again"
-)
-_BCR_FILLER = (
-    r"\s+(?:\(is\)\s+)?(?:transcripts?|q?pcr|rt-pcr|levels?|mrd|ratio)\s+(?:(?:were|was|are|is|" + _CHANGE
-    + r")\s+){0,2}"
-)
-_BCR_BARE = r"\s+(?:is\s+|was\s+|became\s+|now\s+)?"
-_PCR = r"\b(?:q|rt-)?pcr(?:\s+(?:results?|tests?|testing|assays?|monitoring))?\s+(?:" + _CHANGE + r")\s+"
-# "PCR undetectable", "qPCR was negative": a PCR result stated without a change of state
-_PCR_PLAIN = r"\b(?:q|rt-)?pcr\s+(?:is\s+|was\s+|remains\s+|remained\s+|still\s+)?"
-_MRD_CONVERSION = r"\bmrd[\s-]+(?:re-?)?conversion\b"
-_MRD_CONVERSION_BLOCK = re.compile(  # a goal or a rate ("for MRD conversion", "MRD conversion rate"), not a result
-    r"\b(?:achiev\w*|attain\w*|induc\w*|for|to|rates?\s+of|chance\s+of|likelihood\s+of)\s+(?:an?\s+)?$"
-)
-_MRD_GLOBAL: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\bcomplete\s+molecular\s+(?:response|remission)\b|\bcmr\b|\bundetectable\s+" + _BCR[2:]
-                + r"|" + _BCR + _BCR_FILLER + r"(?:undetectable|not\s+detect\w*|negative)"
-                + r"|" + _BCR + _BCR_BARE + r"undetectable"
-                + r"|" + _BCR + r"\s+(?:" + _CHANGE + r")\s+(?:negative|undetect\w*|not\s+detect\w*)"
-                + r"|" + _PCR + r"(?:negative|undetect\w*|not\s+detect\w*)"
-                + r"|" + _PCR_PLAIN + r"(?:negative|undetect\w*|not\s+detect\w*)"
-                + r"|" + _MRD_CONVERSION + r"\s+(?:from\s+pos\w*\s+)?to\s+(?:mrd[\s-]*)?neg\w*"), "negative"),
-    (re.compile(r"\bmolecular\s+(?:relapse|recurrence|persistence|failure|progression)\b"
-                r"|\b(?:rising|increasing|detectable|persistent)\s+" + _BCR[2:]
-                + r"|" + _BCR + _BCR_FILLER
-                + r"(?:detect(?:ed|able)|rising|increasing|positive|re-?appear\w*|re-?emerg\w*|persist\w*)"
-                + r"|" + _BCR + _BCR_BARE + r"(?:rising|increasing|re-?appear\w*|re-?emerg\w*)"
-                + r"|" + _BCR + r"\s+(?:" + _CHANGE + r")\s+(?:detect(?:ed|able)|positive)"
-                + r"|" + _PCR + r"(?:positive|detect(?:ed|able))"
-                + r"|" + _PCR_PLAIN + r"(?:positive|detect(?:ed|able))"
-                + r"|" + _MRD_CONVERSION + r"(?!\s+(?:from\s+pos\w*\s+)?to\s+(?:mrd[\s-]*)?neg)(?![\s-]+rates?\b)"),
-     "positive"),
-]
-_MRD_CONTEXT_BEFORE = re.compile(
-    r"(?:\bmrd|residual\s+disease|" + _BCR[2:] + r")(?:[^%0-9]{0,25})$"
-)
-# a later value of an MRD result stated earlier in the sentence: "MRD was negative at day 100, now 0.05%",
-# "MRD 0.001% -> 0.05%", "BCR::ABL1 negative, then rose to 0.1%"
-_LEVEL_FOLLOW = re.compile(
-    r"(?:\bnow|\bcurrently|\bthen|\btoday|\b(?:has\s+|had\s+)?(?:risen|rose|increased|climbed|gone\s+up|went\s+up"
-    r"|jumped|fallen|fell|decreased|dropped)\s+to|\bup\s+to|\bdown\s+to|->|→|=>)\s*(?:at\s+|of\s+|is\s+|was\s+)?$"
-)
-_MRD_EARLIER = re.compile(r"\bmrd\b|measurable\s+residual|minimal\s+residual|" + _BCR[2:] + r"|\b(?:q|rt-)?pcr\b")
-# "MRD 0.02", "MRD was .005": a level with no unit, read as percent (the drafter says so)
-_LEVEL_BARE = re.compile(
-    r"\bmrd\s*(?:levels?\s*)?(?:(?:of|is|was|=|:|at|now|now\s+at|came\s+back(?:\s+at)?)\s*)?"
-    r"(?P<val>\d*\.\d+)(?!\s*(?:%|x|×|\*|e\s*-|\d|\.\d|(?:years?|yrs?|yo|y/o|mo|months?|weeks?|days?)\b))"
-)
-_LEVEL_CUT = re.compile(r"[;,!?\n]|\.(?!\d)|\s-+\s|\bblasts?\b")
-# A statistic, not a result: "MRD-negative CR rate was 40%", "rate of MRD negativity", "40% of patients".
-_RATE_AFTER = re.compile(r"(?:[\w+:-]+\s+){0,3}?(?:rates?|proportions?|percentages?)\b")
-_RATE_BEFORE = re.compile(
-    r"\b(?:rates?|proportions?|percentages?|likelihood|probability)\s+(?:(?:of|for)\s+(?:[\w-]+\s+){0,2}"
-    r"|(?:was|were|is|are|of|reached|:|=)?\s*(?:about|approximately|around|~)?\s*)$"
-)
-# Trial / study statements ("PhALLCON showed more MRD-negative CR", "E1910 randomised MRD-negative
-# patients", "in the trial, ...") describe a study population, not the patient.
-# "study" is a trial, but "marrow / flow / MRD studies" are the patient's tests
-_TRIAL_SUBJECT = re.compile(
-    r"(?<!marrow )(?<!flow )(?<!mrd )(?<!pcr )(?<!lab )(?<!fish )(?<!ngs )(?<!repeat )(?<!genetic )"
-    r"(?<!molecular )(?<!cytogenetic )(?<!restaging )(?<!staging )(?<!csf )"
-    r"\b(?:trials?|study|studies|meta-?analys[ie]s|cohorts?|registry|registries|arms?|" + TRIAL_NAME + r")\b"
-)
-# A question about what a level / threshold means ("Is 10^-4 the same as 0.01%?", "What MRD level counts
-# as high risk?"): the numbers in it are not the patient's result ...
-_CLAUSE_CUT = re.compile(r"[,:;()\n]|\s-+\s")
-
-_TP_INDUCTION = re.compile(
-    r"\b(?:after|post|following|end\s+of|completion\s+of|at\s+(?:the\s+)?end\s+of)[\s-]*(?:the\s+)?"
-    r"(?:(?!salvage|second|re-)[\w-]+\s+){0,2}?induct(?:ion)?\b|\bpost-?induct(?:ion)?\b|\beoi\b"
-    r"|\bday\s*(?:2[89]|3[0-3])\b"
-)
-_TP_HSCT = re.compile(
-    r"\b(?:after|post|following|s/p|status\s+post)[\s-]*(?:an?\s+)?(?:allo\w*[\s-]*)?(?:[\w-]+\s+)?"
-    r"(?:hsct|hct|sct|bmt|transplant\w*)\b|\bposttransplant\b|" + _DAY_PLUS.pattern
-)
-_TP_OTHER = re.compile(
-    r"\b(?:after|post|following|end\s+of)[\s-]*(?:the\s+)?(?:first\s+|second\s+|\d+\s+)?(?:consolidation"
-    r"|intensification|cycles?|courses?|blocks?|salvage|blinatumomab|inotuzumab|reinduction|re-induction)\b"
-    r"|\bduring\s+maintenance|\bbefore\s+(?:allo\w*[\s-]*)?(?:hsct|transplant\w*)|\bpre-?(?:hsct"
-    r"|transplant\w*)"
-)
-# "at 6 months" / "at week 12" is relative to an anchor: it is "other" only when nothing else anchors it.
-_TIMEPOINTS = ((_TP_INDUCTION, "after_induction"), (_TP_HSCT, "post_hsct"), (_TP_OTHER, "other"))
-
-
 def _level_event(bound: str | None, pct: float) -> tuple[str, float | None]:
     if bound == "below":
         return "negative", None
@@ -1082,24 +1232,262 @@ def _level_event(bound: str | None, pct: float) -> tuple[str, float | None]:
     return ("negative", None) if pct == 0 else ("positive", pct)
 
 
+def _named_before(seg: str, group_name: str, width: int = 25) -> bool:
+    """MRD (context.yaml phrases.mrd_level[group_name]) named at most `width` characters before the end of `seg`,
+    with no number or % after it ("MRD (flow): 0.02%", not "MRD 0.01%, blasts 30%")."""
+    ends = [b for _, b, n in _hits(seg, "mrd_level") if n == group_name]
+    return bool(ends) and len(seg) - max(ends) <= width and not any(c.isdigit() or c == "%" for c in seg[max(ends):])
+
+
+def _names_mrd(text: str) -> bool:
+    """MRD or its test named in `text` ("MRD", "minimal residual", "BCR::ABL1", "PCR")."""
+    return any(n == "earlier" for _, _, n in _hits(text, "mrd_level"))
+
+
+def _level_cut(seg: str) -> int:
+    """Where the level's own stretch of text starts: after ; , ! ? a line end, a full stop (not a decimal point), a
+    dash between spaces or the word blast(s) ("blasts 30%" is no MRD level)."""
+    cut = 0
+    for i, c in enumerate(seg):
+        if c in ";,!?\n" or c == "." and not seg[i + 1:i + 2].isdigit():
+            cut = i + 1
+        elif c == "-" and seg[i - 1:i].isspace():
+            j = i
+            while seg[j:j + 1] == "-":
+                j += 1
+            cut = j + 1 if seg[j:j + 1].isspace() else cut
+    for a, word in words_and_signs(seg):
+        if word in ("blast", "blasts"):
+            cut = max(cut, a + len(word))
+    return cut
+
+
 def _mrd_level(t: str, q: Quantity) -> bool:
     """A level that is an MRD result: a power of ten written out ("1x10^-4", "1e-4") anywhere; "10-4", a percentage
     or "1 in 10,000" next to MRD or BCR::ABL1 (a percentage also as a later value of one: "negative, now 0.05%")."""
     if q.notation == "power":
         return True
     if q.notation == "power_bare":
-        return bool(_MRD_CONTEXT_BEFORE.search(t[max(0, q.start - 40):q.start]))
+        return _named_before(t[max(0, q.start - 40):q.start], "named")
     if q.notation == "one_in":  # ("MRD after induction measured at 1 in 10,000 cells": the cue may be words back)
-        return bool(_MRD_EARLIER.search(t, max(0, q.start - 50), q.start))
+        return _names_mrd(t[max(0, q.start - 50):q.start])
     if _cue_after(t, q.end, "of_patients"):
         return False
     seg = t[max(0, q.start - 40):q.start]
-    seg = seg[max((c.end() for c in _LEVEL_CUT.finditer(seg)), default=0):]
-    if _MRD_CONTEXT_BEFORE.search(seg) or _cue_after(t, q.end, "mrd_named"):
+    seg = seg[_level_cut(seg):]
+    if _named_before(seg, "named") or _cue_after(t, q.end, "mrd_named"):
         return True
-    earlier = _MRD_EARLIER.search(t, _sentence_span(t, q.start)[0], q.start)
     # "MRD after induction came back at 0.1%": a result word just before the level, MRD named earlier in its sentence
-    return earlier is not None and (bool(_LEVEL_FOLLOW.search(seg)) or _cue_before(seg, "mrd_result"))
+    return _names_mrd(t[_sentence_span(t, q.start)[0]:q.start]) and (
+        _ends_with(seg, "mrd_level", "follow", ("at", "of", "is", "was"), 1, signs="-/>=") or _cue_before(
+            seg, "mrd_result"))
+
+
+def _result_word(items: list[tuple[int, str]], k: int) -> tuple[str, int] | None:
+    """(kind, items used) of an MRD result word at items[k]: negative, undetectable, not_detected, positive,
+    detected, trend ("rising", "re-emerging")."""
+    w, nxt = items[k][1], items[k + 1][1] if k + 1 < len(items) else ""
+    if w == "not" and nxt.startswith("detect"):
+        return "not_detected", 2
+    if w == "re" and nxt == "-" and k + 2 < len(items) and items[k + 2][1].startswith(("appear", "emerg")):
+        return "trend", 3
+    kinds = {"negative": "negative", "undetectable": "undetectable", "undetected": "undetectable",
+             "positive": "positive", "detected": "detected", "detectable": "detected", "rising": "trend",
+             "increasing": "trend"}
+    if w in kinds:
+        return kinds[w], 1
+    if w.startswith(("reappear", "reemerg", "persist")):
+        return "trend", 1
+    return ("negative", 1) if w.startswith("negativ") else None
+
+
+_BCR_RESULTS = {
+    "filler": ({"undetectable", "not_detected", "negative"}, {"detected", "trend", "positive"}),
+    "change": ({"negative", "undetectable", "not_detected"}, {"detected", "positive"}),
+    "bare": ({"undetectable"}, {"trend"}),
+}
+
+
+def _result_after(t: str, end: int, subject: str) -> str | None:
+    """The MRD result written after a BCR::ABL1 or PCR subject ending at `end` ("transcripts became undetectable",
+    "turned positive", "PCR was negative"); a bare "BCR::ABL1 negative" is a diagnosis, not an MRD result."""
+    words = _fact_words()
+    items = words_and_signs(t[end:end + 90])
+    fillers, verbs, change, k = 0, [], False, 0
+    while k < min(len(items), 9):
+        w = items[k][1]
+        kind, used = _result_word(items, k) or (None, 0)
+        if kind:
+            return _accept_result(subject, kind, fillers, verbs, change)
+        if w in words["mrd_fillers"] and not verbs or w == "-" or w in ("(", ")") and not verbs:
+            fillers += w in words["mrd_fillers"]
+        elif w in words["mrd_change"] or w in words["mrd_state"]:
+            verbs.append(w)
+            change = change or w in words["mrd_change"]
+        else:
+            return None
+        k += 1
+    return None
+
+
+def _accept_result(subject: str, kind: str, fillers: int, verbs: list[str], change: bool) -> str | None:
+    if subject == "pcr":
+        negative, positive = _BCR_RESULTS["change"]
+    elif fillers and len(verbs) <= 2:
+        negative, positive = _BCR_RESULTS["filler"]
+    elif change:
+        negative, positive = _BCR_RESULTS["change"]
+    elif len(verbs) <= 1 and set(verbs) <= {"is", "was", "became", "now"}:
+        negative, positive = _BCR_RESULTS["bare"]
+    else:
+        return None
+    return "negative" if kind in negative else "positive" if kind in positive else None
+
+
+def _result_events(t: str) -> list[tuple[int, str, float | None]]:
+    """MRD results named by their test or in words: "BCR::ABL1 transcripts became undetectable", "PCR turned
+    positive", "complete molecular response", "molecular relapse", "MRD conversion (to negativity)"."""
+    events: list[tuple[int, str, float | None]] = []
+    hits = _hits(t, "mrd_results")
+    for a, b, name in hits:
+        pre = _before(t, a)
+        if _negated(pre):
+            continue
+        if name in ("negative", "positive"):
+            events.append((a, name, None))
+        elif name in ("bcr", "pcr"):
+            status = _result_after(t, b, name)
+            events += [(a, status, None)] if status else []
+        elif name == "conversion" and not _ends_with(pre, "mrd_results", "conversion_goal"):
+            status = _conversion(t, b)
+            events += [(a, status, None)] if status else []
+    return events
+
+
+def _conversion(t: str, end: int) -> str | None:
+    """ "MRD conversion (from positive) to negativity" is negative, an "MRD conversion rate" nothing, else positive."""
+    words = [w for _, w in words_and_signs(t[end:end + 50]) if w != "-"][:5]
+    if words[:1] == ["from"] and words[1:2] and words[1].startswith("pos"):
+        words = words[2:]
+    target = [w for w in words[1:3] if w != "mrd"][:1]
+    if words[:1] == ["to"] and target and target[0].startswith("neg"):
+        return "negative"
+    return None if words[:1] in (["rate"], ["rates"]) else "positive"
+
+
+def _bare_levels(t: str) -> list[tuple[int, str]]:
+    """(position, digits) of each MRD level written without a unit ("MRD 0.02", "MRD was .005"): read as percent."""
+    out = []
+    for _, b in _phrase_spans(t, "mrd", "mrd_words"):
+        items = words_and_signs(t[b:b + 40])
+        k = 0
+        k += k < len(items) and items[k][1] in ("level", "levels")
+        for words in (("came", "back", "at"), ("came", "back"), ("now", "at"), ("of",), ("is",), ("was",), ("=",),
+                      (":",), ("at",), ("now",)):
+            if tuple(w for _, w in items[k:k + len(words)]) == words:
+                k += len(words)
+                break
+        number = _decimal_at(t, b, items, k)
+        if number:
+            out.append(number)
+    return out
+
+
+def _decimal_at(t: str, base: int, items: list[tuple[int, str]], k: int) -> tuple[int, str] | None:
+    """A decimal with no unit after it ("0.02", ".005") at items[k]."""
+    if k < len(items) and items[k][1] == "." and k + 1 < len(items) and items[k + 1][1].isdigit():
+        start, digits, k = items[k][0], "." + items[k + 1][1], k + 2
+    elif k + 2 < len(items) and items[k][1].isdigit() and items[k + 1][1] == "." and items[k + 2][1].isdigit() \
+            and items[k + 1][0] == items[k][0] + len(items[k][1]) and items[k + 2][0] == items[k + 1][0] + 1:
+        start, digits, k = items[k][0], items[k][1] + "." + items[k + 2][1], k + 3
+    else:
+        return None
+    end = base + start + len(digits)
+    after = t[end:end + 20].lstrip()
+    if t[end:end + 1].isdigit() or t[end:end + 1] == "." and t[end + 1:end + 2].isdigit():
+        return None
+    if after[:1] in ("%", "x", "×", "*") or after.startswith(("e-", "e -")):
+        return None
+    nxt = next((w for _, w in words_and_signs(after)), "")
+    return None if _skippable(nxt, _fact_words()["bare_level_not"]) else (base + start, digits)
+
+
+def _rate_after(t: str, pos: int) -> bool:
+    """A rate named within three words after `pos` ("MRD-negative CR rate", "MRD negativity rates")."""
+    for k, part in enumerate(t[pos:pos + 80].split()[:4]):
+        word = part[:len(part) - len(part.lstrip("abcdefghijklmnopqrstuvwxyz"))] if part[:1].isalpha() else ""
+        if word in ("rate", "rates", "proportion", "proportions", "percentage", "percentages") and (
+                len(word) == len(part) or not word_char(part[len(word)])):
+            return True
+        if not all(word_char(c) or c in "+:-" for c in part):
+            return False
+    return False
+
+
+def _rate_before(t: str, pos: int) -> bool:
+    """A rate named just before `pos` ("rate of MRD negativity", "the proportion was 40%")."""
+    seg = t[max(0, pos - 40):pos]
+    return _ends_with(seg, "mrd_level", "rate_of", ("*",), 2) or _ends_with(
+        seg, "mrd_level", "rate", ("was", "were", "is", "are", "of", "reached", "about", "approximately", "around"), 2,
+        signs=":=~")
+
+
+def _names_a_study(sentence: str) -> bool:
+    """A trial or study named ("in the trial", "E1910"), not the patient's "marrow study"."""
+    not_a_study = _fact_words()["not_a_study"]
+    return names_trial(sentence) or any(n == "study" and _word_before(sentence, a) not in not_a_study
+                                        for a, _, n in _hits(sentence, "mrd_level"))
+
+
+def _clause(t: str, pos: int, lo: int, hi: int) -> str:
+    """The clause around `pos` within t[lo:hi]: between , : ; ( ) a line end or a dash between spaces."""
+    start = lo + _clause_start(t[lo:pos], ",:;()\n")
+    end = pos + _clause_end(t[pos:hi], ",:;()\n")
+    return t[start:end]
+
+
+def _clause_start(seg: str, signs: str) -> int:
+    cut = 0
+    for i, c in enumerate(seg):
+        if c in signs:
+            cut = i + 1
+        elif c == "-" and seg[i - 1:i].isspace():
+            j = i
+            while seg[j:j + 1] == "-":
+                j += 1
+            cut = j + 1 if seg[j:j + 1].isspace() else cut
+    return cut
+
+
+def _clause_end(seg: str, signs: str) -> int:
+    for i, c in enumerate(seg):
+        if c in signs:
+            return i
+        if c.isspace() and seg[i + 1:i + 2] == "-":
+            j = i + 1
+            while seg[j:j + 1] == "-":
+                j += 1
+            if seg[j:j + 1].isspace():
+                return i
+    return len(seg)
+
+
+def _patient_level(t: str) -> float | None:
+    """The patient's own level after a threshold the question quotes ("is my patient with 0.05% low risk?")."""
+    for _, b, name in _hits(t, "mrd_level"):
+        if name != "patient_level":
+            continue
+        items = words_and_signs(t[b:b + 20])
+        number = ""
+        for _, w in items:
+            if w.isdigit() or w == "." and not number.count("."):
+                number += w
+            else:
+                if w == "%" and number.strip(".") and number[-1:] != ".":
+                    value = float(number)
+                    return value if 0 < value < 1 else None
+                break
+    return None
 
 
 def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float | None]]:
@@ -1107,7 +1495,7 @@ def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float 
     `population`, trial and study statements count too)."""
     events: list[tuple[int, str, float | None]] = []
     for start, end in _phrase_spans(t, "mrd", "mrd_words"):
-        pol = _polarity(_MRD_SIGN.match(t, end))
+        pol = _sign(t, end, "signs_mrd")
         pre = _before(t, start, 40)
         if pol is None or pol == 0:
             if _cue_before(pre, "mrd_negative") or (pol is None and _negated(pre)):
@@ -1118,40 +1506,20 @@ def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float 
         if _negated(pre):
             pol = -pol
         events.append((start, "positive" if pol > 0 else "negative", None))
-    for rx, status in _MRD_GLOBAL:
-        for m in rx.finditer(t):
-            pre = _before(t, m.start())
-            if _negated(pre) or (_is_conversion(m.group(0)) and _MRD_CONVERSION_BLOCK.search(pre)):
-                continue
-            events.append((m.start(), status, None))
+    events += _result_events(t)
     for q in quantities(t):
         if q.kind == "level" and not _phrase(t[max(0, q.start - 25):q.end + 25], "generic_level", "mrd_words") \
                 and _mrd_level(t, q):
             events.append((q.start, *_level_event(q.bound, q.value)))
-    for m in _LEVEL_BARE.finditer(t):
-        events.append((m.start("val"), *_level_event(None, float(m["val"]))))
+    for pos, digits in _bare_levels(t):
+        events.append((pos, *_level_event(None, float(digits))))
     return sorted((e for e in events if not _not_a_patient_result(t, e[0], population)), key=lambda e: e[0])
-
-
-def _clause(t: str, pos: int, lo: int, hi: int) -> str:
-    start = max((c.end() for c in _CLAUSE_CUT.finditer(t, lo, pos)), default=lo)
-    end = min((c.start() for c in _CLAUSE_CUT.finditer(t, pos, hi)), default=hi)
-    return t[start:end]
-
-
-def _is_conversion(text: str) -> bool:
-    """ "mrd conversion", "mrd reconversion", "mrd re-conversion" (the MRD_CONVERSION wording at the start)."""
-    rest = text.removeprefix("mrd")
-    if rest == text or rest[:1] not in (" ", "-"):
-        return False
-    rest = rest.lstrip(" -").removeprefix("re").removeprefix("-")
-    return rest.startswith("conversion") and not (rest[10:11].isalnum() or rest[10:11] == "_")
 
 
 def _phrase_spans(text: str, name: str, group: str) -> list[tuple[int, int]]:
     """(start, end) of the non-overlapping phrases `name` of context.yaml's phrases[group] in `text`, left to right."""
     out: list[tuple[int, int]] = []
-    for a, b, n in find_phrases(text, phrase_table(group)):
+    for a, b, n in _hits(text, group):
         if n == name and (not out or a >= out[-1][1]):
             out.append((a, b))
     return out
@@ -1159,7 +1527,7 @@ def _phrase_spans(text: str, name: str, group: str) -> list[tuple[int, int]]:
 
 def _phrase(text: str, name: str, group: str = "mrd") -> bool:
     """`text` holds a phrase of context.yaml's phrases[group][name]."""
-    return any(n == name for _, _, n in find_phrases(text, phrase_table(group)))
+    return any(n == name for _, _, n in _hits(text, group))
 
 
 def _names_a_level(clause: str) -> bool:
@@ -1188,12 +1556,12 @@ def _relative_time(text: str) -> bool:
 def _not_a_patient_result(t: str, pos: int, population: bool = False) -> bool:
     """The MRD statement at `pos` is a statistic, a generic question about a level or (unless
     `population`) a trial's statement."""
-    if _RATE_AFTER.match(t, pos) or _RATE_BEFORE.search(t, max(0, pos - 40), pos):
+    if _rate_after(t, pos) or _rate_before(t, pos):
         return True
     lo, hi = _sentence_span(t, pos)
     sentence = t[lo:hi]
     randomised = any(w.startswith(("randomis", "randomiz")) for w in _words(sentence))
-    trial = randomised or (_TRIAL_SUBJECT.search(sentence) and _phrase(sentence, "trial_report", "mrd_words"))
+    trial = randomised or (_names_a_study(sentence) and _phrase(sentence, "trial_report", "mrd_words"))
     if trial and not population:
         return True
     clause = _clause(t, pos, lo, hi)
@@ -1228,12 +1596,11 @@ def _mrd_timepoint(t: str, pos: int) -> str | None:
     transplant is stated before it ("s/p allo-HSCT. MRD turned positive at 6 months"); else "other"
     for a bare relative time ("at 6 months")."""
     lo, hi = _sentence_span(t, pos)
-    near: list[tuple[int, str]] = []
-    for rx, label in _TIMEPOINTS:
-        near += [(abs(m.start() - pos), label) for m in rx.finditer(t, lo, hi)]
+    near = [(abs(lo + a - pos), label) for a, b, label in _hits(t[lo:hi], "timepoints")
+            if label != "after_induction" or not {"salvage", "second", "re"} & _words(t[lo + a:lo + b])]
     if near:
         return min(near)[1]
-    if any(_tx_status(t, m) == "done" for m in _TX.finditer(t, 0, pos)):
+    if any(_tx_status(t, a, b) == "done" for a, b in _transplants(t, 0, pos)):
         return "post_hsct"
     return "other" if _relative_time(t[lo:hi]) else None
 
@@ -1246,13 +1613,8 @@ def unitless_mrd_level(question: str) -> str | None:
     >>> unitless_mrd_level("MRD 0.02% after induction") is None
     True
     """
-    m = _LEVEL_BARE.search(_normalise(question))
-    return m["val"] if m else None
-
-
-#: "is my patient with 0.05% low risk?" after the question has named MRD: the patient's own MRD level.
-_PATIENT_LEVEL = re.compile(r"\b(?:patient|pt|he|she|mine|case|they)\s+(?:with|has|had|at|is\s+at|showing|shows)\s+"
-                            r"(?:an?\s+)?(?:level\s+of\s+)?(?P<v>\d*\.\d+|\d+)\s*%")
+    levels = _bare_levels(_normalise(question))
+    return levels[0][1] if levels else None
 
 
 def _read_mrd(t: str, population: bool = False) -> tuple[str | None, float | None, str | None]:
@@ -1261,8 +1623,7 @@ def _read_mrd(t: str, population: bool = False) -> tuple[str | None, float | Non
     ('positive', 0.05, None)
     """
     events = _mrd_events(t, population)
-    own = _PATIENT_LEVEL.search(t) if "mrd" in t and not population else None
-    own_level = float(own["v"]) if own and 0 < float(own["v"]) < 1 else None
+    own_level = _patient_level(t) if "mrd" in t and not population else None
     if not events:
         return ("positive", own_level, None) if own_level is not None else (None, None, None)
     pos, status, _ = events[-1]
@@ -1281,7 +1642,7 @@ def _read_t315i(t: str) -> bool | None:
     seen: set[bool] = set()
     found = find_phrases(t, phrase_table("t315i"))
     for start, end, name in found:
-        pol = _polarity(_SIGN_PLAIN.match(t, end)) if name == "t315i" else 0
+        pol = _sign(t, end) if name == "t315i" else 0
         if pol == 0:
             continue
         positive = pol != -1
@@ -1293,35 +1654,28 @@ def _read_t315i(t: str) -> bool | None:
     return _one(seen)
 
 
-_PRIOR_CUE = re.compile(
-    r"\b(?:after|following|post|fail(?:ed|ing|ure)?(?:\s+(?:of|on|to|with))?|treated\s+with|treatment\s+with"
-    r"|therapy\s+with|received|receiving|resistan(?:t|ce)\s+to|refractory\s+to|intoleran(?:t|ce)\s+(?:of|to)"
-    r"|prior|previous(?:ly)?|despite|progress(?:ed|ion|ing)?\s+on|relaps(?:ed|e|ing)\s+on|s/p|exposed\s+to"
-    r"|pre-?treated\s+with|maintained\s+on|had|given|induction\s+with|(?P<on>(?:\w+\s+)?on))\b"
-)
-_ON_NOT_PRIOR = re.compile(
-    r"(?:data|evidence|trials?|study|studies|information|info|literature|based|depends?|depending|focus"
-    r"|guidance|recommendations?|opinions?|comments?|views?|thoughts?|experience|advice|insights?|go|put"
-    r"|start|started|starting|switch|switched|keep)\s+on"
-)
-_PRIOR_BLOCK = re.compile(
-    r"\b(?:switch(?:ing|ed)?\s+to|chang(?:e|ing)\s+to|use|using|start|starting|add|adding|give|giving|choose"
-    r"|choosing|consider\w*|recommend\w*|prefer\w*|versus|vs|or|compared|instead\s+of|than|should|would"
-    r"|could|can|whether|what\s+about|which)\b"
-)
-_PRIOR_POST = re.compile(
-    r"[\s-]*(?:[\w-]+\s+)?(?:fail\w*|resist\w*|intoleran\w*|refractory|(?:was|were|had\s+been)\s+(?:stopped"
-    r"|discontinued|given|used|started|ineffective)|discontinued|stopped|ineffective)"
-)
-_LIST_JOIN = re.compile(r"\s*(?:,|and|/|then|followed\s+by|->|&|\+)?\s*(?:,\s*)?(?:and\s+|then\s+)?")
-
-
 def _is_prior(t: str, start: int, end: int) -> bool:
+    """The TKI at t[start:end] was given: a history cue before it in its clause with no question or choice after
+    the cue (context.yaml phrases.prior), or its failure after it (phrases.prior_after)."""
     pre = _before(t, start, 80)
-    cues = [c for c in _PRIOR_CUE.finditer(pre) if not (c["on"] and _ON_NOT_PRIOR.fullmatch(c.group(0)))]
-    if cues and not _PRIOR_BLOCK.search(pre, cues[-1].end()):
+    hits = _hits(pre, "prior")
+    cues = [b for a, b, n in hits if n == "cue" or n == "on" and _word_before(pre, a) not in _fact_words()[
+        "on_not_prior"]]
+    if cues and not any(n == "block" and a >= max(cues) for a, _, n in hits):
         return True
-    return _PRIOR_POST.match(t, end) is not None
+    return _starts_with(t[end:end + 50], "prior_after", "failed")
+
+
+def _word_before(text: str, i: int) -> str:
+    """The word right before position `i` (past spaces)."""
+    items = words_and_signs(text[max(0, i - 30):i])
+    return items[-1][1] if items else ""
+
+
+def _list_join(gap: str) -> bool:
+    """The text between two TKIs joins them in a list (", ", " and ", " then ", " -> ")."""
+    words = gap.replace(",", " , ").split()
+    return len(words) <= 3 and all(w in _fact_words()["list_join"] for w in words)
 
 
 def _tki_mentions(t: str) -> list[tuple[int, int, str]]:
@@ -1345,7 +1699,7 @@ def _read_prior_tkis(t: str) -> list[str]:
     prior = [_is_prior(t, a, b) for a, b, _ in mentions]
     for i in range(1, len(mentions)):
         gap = t[mentions[i - 1][1]: mentions[i][0]]
-        if prior[i - 1] and not prior[i] and _LIST_JOIN.fullmatch(gap):
+        if prior[i - 1] and not prior[i] and _list_join(gap):
             prior[i] = True
     return list(dict.fromkeys(name for (_, _, name), is_prior in zip(mentions, prior, strict=True) if is_prior))
 
@@ -1366,7 +1720,7 @@ def _on_tki(t: str) -> bool:
 def _read_donor(t: str) -> bool | None:
     """A donor found (True) or not (False): a donor named (context.yaml phrases.donor) with the donor cues."""
     cues, seen, done = load_lexicon().context.donor, set(), 0
-    for start, end, _ in find_phrases(t, phrase_table("donor")):
+    for start, end, _ in _hits(t, "donor"):
         if start < done:
             continue  # ("mrd-donor": one donor)
         done = end
@@ -1404,33 +1758,19 @@ def _found_donor(pre: str, cues: tuple[tuple[str, ...], ...]) -> bool:
     return False
 
 
-_TX_WORDS = r"(?:allo\w*[\s-]*)?(?:hsct|hct|sct|bmt|transplant\w*)"
-_UNFIT = re.compile(
-    r"\bunfit\b(?!\s+for\s+" + _TX_WORDS + r")|\bfrail(?:ty)?\b"
-    r"|\bpoor\s+(?:performance\s+status|ps|functional\s+status|general\s+condition)"
-    r"|\b(?:ecog|who\s+ps|ps|performance\s+status)\s*(?:of\s+|:|=|is\s+)?\s*(?:>=?\s*)?[34]\b"
-    r"|\bcomorbidit(?:y|ies)\s+(?:that\s+)?(?:preclude|prohibit|prevent|precluding)"
-    r"|\b(?:significant|severe|multiple|major)\s+comorbidit"
-    r"|\b(?:not|in)eligible\s+for\s+intensive|\bunsuitable\s+for\s+intensive|\bcannot\s+tolerate\s+intensive"
-    r"|\bnot\s+(?:an?\s+)?(?:good\s+)?(?:candidate|fit|suitable)\s+for\s+intensive"
-    r"|\bintensive\s+(?:chemo\w*|therapy|treatment)\s+(?:is\s+)?(?:not\s+(?:feasible|possible|appropriate"
-    r"|an\s+option)|contraindicated)|\bbed(?:ridden|bound)\b"
-)
-_FIT = re.compile(
-    r"\b(?:medically\s+|physically\s+)?fit\b(?!\s+(?:into|in|with|within|the|this|these|our|my|your"
-    r"|criteria))"
-    r"|\bgood\s+(?:performance\s+status|ps)|\b(?:ecog|who\s+ps|ps|performance\s+status)\s*(?:of\s+|:|="
-    r"|is\s+)?"
-    r"\s*[01](?:\s*-\s*1)?\b|\bcan\s+tolerate\s+intensive"
-)
-
-
 def _read_fitness(t: str) -> str | None:
+    """Fit or unfit for intensive therapy (context.yaml phrases.fitness); "unfit for transplant" is no fitness (age
+    alone can make a patient transplant-ineligible)."""
     seen: set[str] = set()
-    for m in _UNFIT.finditer(t):
-        seen.add("fit" if _negated(_before(t, m.start(), 30)) and "frail" in m.group(0) else "unfit")
-    for m in _FIT.finditer(t):
-        seen.add("unfit" if _negated(_before(t, m.start(), 30)) else "fit")
+    for a, b, name in _hits(t, "fitness"):
+        negated = _negated(_before(t, a, 30))
+        if name == "unfit":
+            if t[a:b] == "unfit" and t[b:b + 5] == " for " and _transplants(t, b + 5, b + 45)[:1] and \
+                    _transplants(t, b + 5, b + 45)[0][0] == b + 5:
+                continue
+            seen.add("fit" if negated and t[a:b].startswith("frail") else "unfit")
+        elif t[a:b] != "fit" or _next_word(t, b) not in _fact_words()["fit_not_fitness"]:
+            seen.add("unfit" if negated else "fit")
     return _one(seen)
 
 
@@ -1441,22 +1781,43 @@ def _read_fitness(t: str) -> str | None:
 
 def _names_ph_like(t: str) -> bool:
     """ "Ph-like ALL", "BCR::ABL1-like": a Ph term followed by "like" (which is no Ph status)."""
-    return any(_cue_after(t, m.end(), "like", " \t-") for m in _PH_TERM.finditer(t))
+    return any(name != "cd" and _cue_after(t, b, "like", " \t-") for _, b, name in _terms(t, "markers_terms"))
 
 
-#: Marks of a question about a patient (rather than about the guideline or a trial).
-_CASE_MARK = re.compile(
-    r"\b(?:my|our|this|the|a|an)\s+(?:\w+\s+)?(?:patient|pt|case|man|woman|guy|lady|gentleman|girl|boy)\b"
-    r"|\b(?:he|she|his|her|him|i\s+have|i'?m\s+a\s+patient)\b|\bpts?\b|\b\d{1,3}\s*(?:yo|y/?o|yrs?|years?[\s-]old|[mf])\b"
-    r"|\bwhat\s+(?:now|next)\b|\bnext\s+steps?\b|\b(?:dx|diagnosed)\s+(?:last|this|yesterday|today)\b",
-    re.IGNORECASE)
+def _case_mark(text: str) -> bool:
+    """A mark of a question about a patient (context.yaml phrases.case: "my patient", "she", "what next?"), or an
+    age written with its unit ("72 yo", "72F", "45 years old")."""
+    if any(n == "mark" for _, _, n in _hits(text, "case")):
+        return True
+    items = words_and_signs(text)
+    for k, (pos, word) in enumerate(items):
+        digits = word[:len(word) - len(word.lstrip("0123456789"))]
+        if not 1 <= len(digits) <= 3 or pos and word_char(text[pos - 1]):
+            continue
+        rest = word[len(digits):]
+        unit = text[pos + len(digits):pos + len(digits) + 20] if rest else text[pos + len(word):pos + len(word) + 20]
+        if rest and rest not in ("yo", "yr", "yrs", "m", "f", "y", "year", "years"):
+            continue
+        if any(a == len(unit) - len(unit.lstrip()) and n == "age_unit"
+               for a, _, n in _hits(unit, "case")):
+            return True
+    return False
 
 
-#: A recap of an earlier answer ("Earlier you said X.", "Re your earlier answer that X:"): what the assistant said
-#: about a population, not facts about this patient.
-_RECAP = re.compile(r"^\W*(?:(?:earlier|previously|before|above)\s*,?\s*)?you\s+(?:said|mentioned|told\s+me|wrote|stated)"
-                    r"\b[^.?!:]*[.?!:]\s*|^\W*re\s+your\s+(?:earlier\s+|previous\s+|last\s+)?answer\b[^.?!:]*[.?!:]\s*",
-                    re.IGNORECASE)
+def _recap_end(question: str) -> int:
+    """The end of a recap of an earlier answer opening the question (past its . ? ! or : and the spaces), or 0."""
+    low = question.lower()
+    first = next((i for i, c in enumerate(low) if word_char(c)), len(low))
+    hits = [b for a, b, _ in _hits(low, "recap") if a == first]
+    if not hits:
+        return 0
+    stops = [i for i in (low.find(c, hits[0]) for c in ".?!:") if i >= 0]
+    if not stops:
+        return 0
+    end = min(stops) + 1
+    while end < len(low) and low[end].isspace():
+        end += 1
+    return end
 
 
 def split_recap(question: str) -> tuple[str, str]:
@@ -1467,8 +1828,8 @@ def split_recap(question: str) -> tuple[str, str]:
     >>> split_recap("45F Ph+ ALL in CR1, what next?")
     ('', '45F Ph+ ALL in CR1, what next?')
     """
-    m = _RECAP.match(question)
-    return (question[:m.end()], question[m.end():]) if m else ("", question)
+    end = _recap_end(question)
+    return question[:end], question[end:]
 
 
 def about_a_patient(question: str, facts: PatientFacts) -> bool:
@@ -1479,7 +1840,7 @@ def about_a_patient(question: str, facts: PatientFacts) -> bool:
     >>> about_a_patient("List the drugs for relapsed ALL", PatientFacts(phase="relapsed"))
     False
     """
-    return facts.age is not None or _CASE_MARK.search(question) is not None
+    return facts.age is not None or _case_mark(question.lower())
 
 
 def _read_one(text: str, population: bool = False, known: tuple[str, ...] | None = None) -> dict[str, Any]:

@@ -415,3 +415,25 @@ def test_a_follow_up_knows_the_patient_named_before(text: str, history: tuple[st
     reading = read_concepts(text, known=history)
     written = [int(w) for w in re.findall(r"\d+", reading.text)]
     assert (written[0] if written else None) == age
+
+
+def test_concept_table_finds_a_concepts_forms_word_by_word() -> None:
+    from assistant.concepts import concept_table, find_phrases
+
+    table = concept_table(("allo_hsct", "auto_hsct"))
+    hits = find_phrases("post-transplant relapse after an autologous transplant; s/p allo-hsct", table)
+    by_start = {a: name for a, _, name in hits}
+    assert by_start[5] == "allo_hsct"  # inside the compound "post-transplant"
+    assert by_start["post-transplant relapse after an ".__len__()] == "auto_hsct"  # the longer form, another concept
+    assert any(name == "allo_hsct" and end == len("post-transplant relapse after an autologous transplant; s/p allo-hsct")
+               for _, end, name in hits)
+
+
+def test_words_and_signs_is_memoised_but_returns_a_fresh_list() -> None:
+    from assistant.concepts import words_and_signs
+
+    first = words_and_signs("ph+ b-all, mrd 0.01%")
+    assert first == [(0, "ph"), (2, "+"), (4, "b"), (5, "-"), (6, "all"), (9, ","), (11, "mrd"), (15, "0"), (16, "."),
+                     (17, "01"), (19, "%")]
+    first.clear()
+    assert len(words_and_signs("ph+ b-all, mrd 0.01%")) == 11

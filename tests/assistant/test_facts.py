@@ -1325,3 +1325,95 @@ def test_no_leukemia_found_after_a_transplant_is_mrd_negative(q: str) -> None:
 
     f = read_facts(to_english(q))
     assert f.mrd_status == "negative" and f.transplant == "done", f
+
+
+# ------------------------------------------------------------------------------------ classes of phrasing read by meaning
+
+
+@pytest.mark.parametrize(("text", "age"), [
+    # an age at diagnosis ("at" and a number, the diagnosis named earlier in the clause)
+    ("I'm a mom of a 6 year old and I was just diagnosed with B-ALL at 37. No Philadelphia chromosome.", 37),
+    ("dx with Ph+ ALL at 58, what induction?", 58),
+    ("diagnosed at 3 months of age", None),
+    ("diagnosed at day 5 of the cycle", None),
+    ("MRD at 37 days", None),
+])
+def test_an_age_at_diagnosis_is_the_patients_age(text: str, age: int | None) -> None:
+    assert read_facts(text).age == age
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    # a transplant as the next step of what the team plans
+    ("they want to do chemo plus a pill and then a bone marow tranplant", "planned"),
+    ("the plan is blinatumomab followed by allo-HSCT", "planned"),
+    ("we will give two cycles of inotuzumab then HSCT", "planned"),
+    ("relapsed after hyper-CVAD and then allo-HSCT", "done"),
+    # the lexicon's forms of a transplant, not a list of spellings in the reader
+    ("s/p HCT in CR1", "done"),
+    ("relapse after allograft", "done"),
+    ("bone marrow transplant last year", "done"),
+    ("autologous stem cell transplant in 2019", None),
+])
+def test_transplant_by_meaning(text: str, status: str | None) -> None:
+    assert _field(text, "transplant") == status
+
+
+@pytest.mark.parametrize(("text", "field", "value"), [
+    # adverbs between a test and its result
+    ("I had a stem cell transplant. My MRD test afterwards was completely negative.", "mrd_status", "negative"),
+    ("CD19 is clearly positive", "cd19", True),
+    ("the Ph test was thankfully negative", "ph_status", "negative"),
+    # a word that only contains a lineage is none ("tall": was read as T-ALL)
+    ("165 cm tall, Ph+ ALL", "lineage", None),
+    # the disease itself came back, whoever it belongs to
+    ("My brother's ALL came back. What are the next options?", "phase", "relapsed"),
+    ("my dad's leukemia has returned", "phase", "relapsed"),
+    ("the test came back positive", "phase", None),
+])
+def test_results_and_phases_by_meaning(text: str, field: str, value: object) -> None:
+    assert _field(text, field) == value
+
+
+def test_a_bare_yaml_boolean_in_the_facts_word_lists_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import assistant.facts as facts
+
+    facts._fact_words.cache_clear()
+    monkeypatch.setattr(facts, "lexicon_file", lambda folder, name: {"facts": {"bare_years_not_before": [True]}})
+    try:
+        with pytest.raises(ValueError, match=r"facts\.bare_years_not_before: True is not text \(quote it"):
+            facts._fact_words()
+    finally:
+        monkeypatch.undo()
+        facts._fact_words.cache_clear()
+    assert "on" in facts._fact_words()["bare_years_not_before"]
+
+
+@pytest.mark.parametrize(("text", "field", "value"), [
+    ("My father, 68, was told his leukemia is the Philadelphia type", "ph_status", "positive"),
+    ("the transplant was done in May and now the MRD is positive", "transplant", "done"),
+    ("she got her transplant in 2022, now MRD positive", "transplant", "done"),
+    ("the transplant was not performed because of infection", "transplant", "not_done"),
+    ("if he got a transplant would he be cured?", "transplant", None),
+    ("if she had a transplant in CR1, does she need TKI?", "transplant", None),
+    ("He is in remission for the second time", "phase", "cr2"),
+    ("his blood counts recovered and the marrow shows remission after induction", "phase", "cr1"),
+])
+def test_more_plain_phrasings(text: str, field: str, value: object) -> None:
+    assert _field(text, field) == value
+
+
+@pytest.mark.parametrize(("text", "age", "band"), [
+    # number syntax read by small scanners (no regular expressions): ranges and "N years"
+    ("patients between 40 and 64", None, "40-64"),
+    ("aged 15 to 39", None, "aya"),
+    ("72 and 45", None, None),  # two numbers, no range
+    ("day 15-39 of induction", None, None),
+    ("40-64%", None, None),
+    ("pt 72 years, Ph+", 72, "65+"),
+    ("pt 72yrs, Ph+", 72, "65+"),
+    ("0.72 years", None, None),
+    ("1/72 years", None, None),
+])
+def test_number_syntax_for_ages(text: str, age: int | None, band: str | None) -> None:
+    facts = read_facts(text)
+    assert (facts.age, facts.age_band) == (age, band)
