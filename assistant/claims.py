@@ -34,7 +34,7 @@ import yaml
 
 from assistant.concepts import LEXICON_DIR, load_lexicon, read_concepts, tokens
 
-__all__ = ["Claim", "Qualifier", "broader_chain", "claim_vocabulary", "numbers_in", "read_claims", "strip_opener"]
+__all__ = ["Claim", "Qualifier", "broader_chain", "claim_vocabulary", "clause_spans", "numbers_in", "read_claims", "strip_opener"]
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -133,6 +133,7 @@ class Vocabulary:
     alone: tuple[Phrase, ...] = ()
     stop_after: tuple[Phrase, ...] = ()
     pronouns: frozenset[str] = frozenset()
+    elliptic: frozenset[str] = frozenset()
     grade_absence: tuple[Phrase, ...] = ()
     ranking: tuple[Phrase, ...] = ()
 
@@ -183,7 +184,8 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         ranking=_ph(data.get("ranking") or []), grade_phrases=_ph(data["grades"].get("phrases") or []),
         grade_absence=_ph(data["grades"].get("absence") or []),
         split_prefixes=tuple(str(x) for x in data.get("split_prefixes") or []),
-        examples=_ph(data.get("examples") or []), defining=_ph(data.get("defining") or []), alone=_ph(data.get("alone") or []), stop_after=_ph(data.get("stop_after") or []), pronouns=frozenset(str(w) for w in data.get("pronouns") or []))
+        examples=_ph(data.get("examples") or []), defining=_ph(data.get("defining") or []), alone=_ph(data.get("alone") or []), stop_after=_ph(data.get("stop_after") or []), pronouns=frozenset(str(w) for w in data.get("pronouns") or []),
+        elliptic=frozenset(str(w) for w in data.get("elliptic") or []))
 
 
 # ------------------------------------------------------------------------------------------ token helpers
@@ -387,9 +389,28 @@ def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
             spans.append((start, i))  # ", and ponatinib is active against it": a new claim
             start = i + 2
             continue
+        if t == "," and i + 1 < len(toks) and toks[i + 1] in voc.elliptic and i > start:
+            spans.append((start, i))  # "X only for relapse, not for consolidation": the denial is its own claim
+            start = i + 1
+            continue
         if t in voc.clause_breaks and i > start and i >= start:
             spans.append((start, i))
             start = i + 1 if t == ";" else i
+    spans.append((start, len(toks)))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def clause_spans(toks: list[str], breaks: frozenset[str]) -> list[tuple[int, int]]:
+    """(start, end) of the runs of tokens between break tokens (punctuation or clause words), breaks left out.
+
+    >>> clause_spans(["a", ",", "b", "c", ";", "d"], frozenset({",", ";"}))
+    [(0, 1), (2, 4), (5, 6)]
+    """
+    spans, start = [], 0
+    for i, t in enumerate(toks):
+        if t in breaks:
+            spans.append((start, i))
+            start = i + 1
     spans.append((start, len(toks)))
     return [(a, b) for a, b in spans if b > a]
 
@@ -529,8 +550,9 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         past = {id(m) for m in treat if m.historical or _near_before(toks, m.start, voc.history, 2)}
         interventions = _most_specific(m.concept for m in treat if id(m) not in denied and id(m) not in past)
         negated = tuple(dict.fromkeys(m.concept for m in treat if id(m) in denied))
-        if not interventions and not negated and prev_interventions and voc.pronouns & set(toks[a:b]):
-            interventions = prev_interventions  # "...; the guideline accepts it as an option"
+        if not interventions and not negated and prev_interventions and (
+                voc.pronouns & set(toks[a:b]) or toks[a] in voc.elliptic):
+            interventions = prev_interventions  # "...; the guideline accepts it as an option", "..., not for X"
         if stance is not None and (_find(toks[a:b], voc.grade_phrases) or any(t.startswith("cq") for t in toks[a:b])):
             stance = None  # "no JSH 2023 recommendation grade or CQ number ... was found": about grades, not a treatment
         hedged = bool(_find(toks[a:b], voc.hedges))

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
+from assistant.claims import broader_chain
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, chunks_by_id, cited_chunks, parse_lines, strip_lead
 from assistant.text import chunk_sentences, normalize, split_sentences, tokenize
@@ -104,9 +106,6 @@ def claim_free(sentence_body: str) -> bool:
 _FRAMING_CONCEPTS = frozenset({"relative", "child", "acquaintance", "he_is", "she_is", "they_are", "medicine"})
 
 
-#: Share of a sentence's content words that its cited chunks must contain (paraphrase allowed, not invention).
-MIN_CONTENT_COVERAGE = 0.5
-
 
 def _value(term: str) -> float | None:
     """The number a key term or time span stands for ("0.05%" -> 0.05, "72" -> 72, "3-month" -> 3)."""
@@ -129,12 +128,26 @@ def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: fro
     for c in chunks:
         have |= chunk_terms(c.text)
     missing = {t for t in needed if t not in have}
-    content = set(tokenize(body, fix_typos=False))
-    if len(content) >= 4 and _makes_claim(body):
-        absent = {t for t in content if t not in have and t not in asked}  # (the question's own words may recur)
-        if len(absent) / len(content) > 1 - MIN_CONTENT_COVERAGE:
-            missing |= absent
+    if _makes_claim(body):  # the treatments it names must be in its source (paraphrase may change every other word)
+        asked_concepts = _concepts(" ".join(sorted(asked)))
+        have = set().union(*(_concepts(c.text) for c in chunks)) if chunks else set()
+        have |= {b for c in have for b in broader_chain(c)}  # (a source naming dasatinib names a TKI)
+        missing |= {c for c in _concepts(body) - have - asked_concepts
+                    if not any(b in have for b in broader_chain(c)[1:])}
     return missing
+
+
+#: Concept kinds a source must name when a sentence names them.
+CLINICAL_KINDS = frozenset({"drug", "drug_class", "regimen", "procedure", "treatment"})
+
+
+@lru_cache(maxsize=4096)
+def _concepts(text: str) -> frozenset[str]:
+    """The clinical concepts a text names, by the lexicon (for a source, once per chunk)."""
+    from assistant.concepts import concept_ids, load_lexicon
+
+    lex = load_lexicon()
+    return frozenset(c for c in concept_ids(text.lower()) if lex.concepts[c].kind in CLINICAL_KINDS)
 
 
 #: A sentence sharing this much of its wording with one source sentence is a copy of it (Jaccard of tokens).
@@ -151,11 +164,36 @@ def altered_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: frozens
     best_sim, best = _closest(toks, chunks)
     if best is None or best_sim < NEAR_COPY:
         return set()
-    added = {t for t in key_terms(body) - chunk_terms(best) if _value(t) is None or _value(t) not in given}
-    altered = added | (_bounds(body) ^ _bounds(best))
+    # a term changed, not added: a copy may add a detail its source has elsewhere ("in 326 adults"), but a value or a
+    # concept put in place of the source's ("0.1%" for "0.01%", CD22 for CD19) alters it
+    mine, theirs = key_terms(body), key_terms(best)
+    added = {t for t in mine - chunk_terms(best) if _value(t) is None or _value(t) not in given}
+    removed = theirs - _with_antigens(mine)
+    altered = {t for t in added if any(_term_kind(r) == _term_kind(t) for r in removed)}
+    mb, tb = _bounds(body), _bounds(best)
+    if mb - tb and tb - mb:
+        altered |= mb ^ tb
     if _negated(body, best):
         altered.add("negation")  # "is part of it" copied from "is not part of it"
     return altered
+
+
+def _term_kind(term: str) -> str:
+    """What a key term is, for telling a changed value from an added one: a concept, a percentage, a time span
+    ("5-year"), a calendar year ("2018", "JSH 2023") or another number ("326 adults")."""
+    v = _value(term)
+    if v is None:
+        return "concept"
+    if term.endswith("%"):
+        return "percent"
+    if "-" in term:
+        return "span:" + term.split("-", 1)[1]
+    return "calendar" if v.is_integer() and 1900 <= v <= 2100 else "number"
+
+
+def _with_antigens(terms: set[str]) -> set[str]:
+    """Key terms with the antigen of each "CD19-positive" term ("cd19_pos" names CD19)."""
+    return terms | {t.split("_")[0] for t in terms if t.startswith(("cd19_", "cd22_"))}
 
 
 def _negated(a: str, b: str) -> bool:
@@ -165,11 +203,63 @@ def _negated(a: str, b: str) -> bool:
     from assistant.claims import read_claims, strip_opener
 
     a, b = strip_opener(a), strip_opener(b)
-    sa = tuple(c.polarity for c in read_claims(a) if c.stance is not None)
-    sb = tuple(c.polarity for c in read_claims(b) if c.stance is not None)
+    ta, tb = set(tokenize(a)), set(tokenize(b))
+    ca = [c for c in read_claims(a) if c.stance is not None]
+    cb = [c for c in read_claims(b) if c.stance is not None]
+    sa = {c.polarity for c in ca if _shared(c.text, tb)}
+    sb = {c.polarity for c in cb if _shared(c.text, ta)}
+    if not (sa and sb):  # (the clauses that carry the stance are worded apart: compare the sentences' stances)
+        sa, sb = {c.polarity for c in ca}, {c.polarity for c in cb}
     if sa and sb:  # both state a stance: the frames compare them (the negation words may differ in a paraphrase)
-        return set(sa) != set(sb)
-    return len(_NEGATION.findall(a)) % 2 != len(_NEGATION.findall(b)) % 2
+        return not sa & sb
+    return _negations(a, tb) % 2 != _negations(b, ta) % 2
+
+
+#: Share of a clause's words the other sentence must hold for the clause to be part of the copy (a clause the copy
+#: adds, "there isn't one in the sources: ...", "..., but that is trial evidence", negates nothing of its source).
+SHARED_CLAUSE = 0.5
+
+
+def _shared(clause: str, other: set[str]) -> bool:
+    own = set(tokenize(clause))
+    return bool(own) and len(own & other) / len(own) >= SHARED_CLAUSE
+
+
+def _negations(text: str, other: set[str]) -> int:
+    """Negation words ("not", "no", "never", "n't"; not "without", which names a population or a companion) whose
+    scope the other sentence shares: a negation denies the words after it in its clause, and it counts when the
+    first of them is in the other sentence ("the guideline does not say which TKI, and ..." denies nothing of "the
+    choice of TKI also depends on ..."; "is not recommended for X" denies "is recommended for X")."""
+    from assistant.claims import claim_vocabulary, clause_spans
+    from assistant.concepts import tokens
+
+    voc = claim_vocabulary()
+    toks = tokens(text.lower())
+    n = 0
+    for a, b in clause_spans(toks, breaks=voc.clause_breaks | _SEGMENT_MARKS):
+        for i in range(a, b):
+            if toks[i] in _NEGATION_WORDS or toks[i].endswith(("n't", "n’t")):
+                heads = _heads(toks[i + 1:b])  # ("does not name X or describe Y": name, describe)
+                if any(h in other for h in heads) if heads else _shared(" ".join(toks[a:b]), other):
+                    n += 1
+    return n
+
+
+def _heads(scope: list[str]) -> list[str]:
+    """The first content word of each "or"-joined part of a negation's scope."""
+    out, part = [], []
+    for t in [*scope, "or"]:
+        if t in ("or", "nor"):
+            words = tokenize(" ".join(part))
+            out.extend(words[:1])
+            part = []
+        else:
+            part.append(t)
+    return out
+
+
+_SEGMENT_MARKS = frozenset({",", ":", "—", "–", "(", ")"})
+_NEGATION_WORDS = frozenset({"not", "no", "never", "none", "neither", "nor", "cannot"})
 
 
 def _closest(toks: set[str], chunks: Sequence[Chunk]) -> tuple[float, str | None]:
@@ -198,23 +288,16 @@ def copied_from_elsewhere(sentence_body: str, cited: Sequence[Chunk], retrieved:
     return {"source"} if sim >= COPY else set()
 
 
-_NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without)\b|n't\b", re.IGNORECASE)
-_BOUND_RE = re.compile(
-    r"\b(?P<lt>younger\s+than|under|below|less\s+than)\s+(?P<n1>\d+)"
-    r"|\b(?P<n2>\d+)\s*(?:years?\s*)?(?:or\s+(?:older|over|more|above)|and\s+(?:older|over|above)|\+)"
-    r"|\b(?:older\s+than|over|above|more\s+than)\s+(?P<n3>\d+)", re.IGNORECASE)
-
-
 def _bounds(text: str) -> set[str]:
-    """Age and threshold bounds as terms ("<65", ">=65", ">65"): "younger than 65" is not "65 or older"."""
+    """Age and threshold limits as terms, by direction ("<65" for under / up to, ">=65" for from / over): "younger
+    than 65" is not "65 or older", while "at or above 0.01%" is "0.01% or higher". Read by the claim reader."""
+    from assistant.claims import read_claims
+
     out: set[str] = set()
-    for m in _BOUND_RE.finditer(text):
-        if m["n1"]:
-            out.add("<" + m["n1"])
-        elif m["n2"]:
-            out.add(">=" + m["n2"])
-        elif m["n3"]:
-            out.add(">" + m["n3"])
+    for c in read_claims(text.replace("-or-", " or ").replace("-and-", " and ")):
+        for q in c.qualifiers:
+            if q.kind in ("age", "threshold") and q.op in ("<", "<=", ">", ">="):
+                out.add(("<" if q.op in ("<", "<=") else ">=") + f"{q.value:g}")
     return out
 
 
