@@ -212,7 +212,7 @@ def _negated(a: str, b: str) -> bool:
         sa, sb = {c.polarity for c in ca}, {c.polarity for c in cb}
     if sa and sb:  # both state a stance: the frames compare them (the negation words may differ in a paraphrase)
         return not sa & sb
-    return _negations(a, tb) % 2 != _negations(b, ta) % 2
+    return _flipped(a, b, ta, tb)
 
 
 #: Share of a clause's words the other sentence must hold for the clause to be part of the copy (a clause the copy
@@ -225,24 +225,34 @@ def _shared(clause: str, other: set[str]) -> bool:
     return bool(own) and len(own & other) / len(own) >= SHARED_CLAUSE
 
 
-def _negations(text: str, other: set[str]) -> int:
-    """Negation words ("not", "no", "never", "n't"; not "without", which names a population or a companion) whose
-    scope the other sentence shares: a negation denies the words after it in its clause, and it counts when the
-    first of them is in the other sentence ("the guideline does not say which TKI, and ..." denies nothing of "the
-    choice of TKI also depends on ..."; "is not recommended for X" denies "is recommended for X")."""
+def _negations(text: str) -> tuple[set[str], set[str]]:
+    """What a text denies: the head words of its negations (the first content word after "not", "no", "never",
+    "n't", and after each "or" in its scope: "does not name X or describe Y") and every word in their scopes (to the
+    end of the clause). "without" is no negation here: it names a population or a companion."""
     from assistant.claims import claim_vocabulary, clause_spans
     from assistant.concepts import tokens
 
     voc = claim_vocabulary()
     toks = tokens(text.lower())
-    n = 0
+    heads: set[str] = set()
+    scope: set[str] = set()
     for a, b in clause_spans(toks, breaks=voc.clause_breaks | _SEGMENT_MARKS):
         for i in range(a, b):
             if toks[i] in _NEGATION_WORDS or toks[i].endswith(("n't", "n’t")):
-                heads = _heads(toks[i + 1:b])  # ("does not name X or describe Y": name, describe)
-                if any(h in other for h in heads) if heads else _shared(" ".join(toks[a:b]), other):
-                    n += 1
-    return n
+                heads.update(_heads(toks[i + 1:b]))
+                scope.update(tokenize(" ".join(toks[i + 1:b])))
+    return heads, scope
+
+
+def _flipped(a: str, b: str, ta: set[str], tb: set[str]) -> bool:
+    """A word one text denies stands undenied in the other ("does mean" copied from "does not mean"); a negation of
+    words the other does not have ("the guideline does not say which TKI, and ...") or denies too ("no grade was
+    found: ... contains no grades") flips nothing."""
+    ha, na = _negations(a)
+    hb, nb = _negations(b)
+    if na & nb:  # both deny the same thing ("records only X, not longer-term survival" / "does not record ...")
+        return False
+    return any(h in tb and h not in nb for h in ha) or any(h in ta and h not in na for h in hb)
 
 
 def _heads(scope: list[str]) -> list[str]:

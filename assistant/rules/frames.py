@@ -56,6 +56,7 @@ UNSUPPORTED_ID = "CLAIM-UNSUPPORTED-051"
 TRIAL_AS_REC_ID = "CLAIM-TRIALREC-052"
 GRADE_ID = "CLAIM-GRADE-053"
 DOSE_ID = "CLAIM-DOSE-054"
+VALUE_ID = "CLAIM-VALUE-055"
 
 
 class QualifierSpec(BaseModel):
@@ -402,6 +403,11 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
     if setting and claim.setting and claim.setting != setting:
         return None
     fit = population_fit(a, merged)
+    alone = [c for c in a.about if c in claim.alone_of]
+    if a.with_required and alone and fit != "none":
+        if claim.polarity > 0:  # "intrathecal chemotherapy alone is sufficient", whatever else the sentence names
+            return "contradict", a.why or "the guideline pairs it with " + ", ".join(a.with_)
+        return "agree", ""  # "intrathecal chemotherapy alone is not the full recommendation": X without Y denied
     if a.with_required and claim.alone and claim.polarity > 0 and fit != "none" and not any(
             c in claim.interventions for c in a.with_):
         return "contradict", a.why or "the guideline pairs it with " + ", ".join(a.with_)
@@ -410,9 +416,11 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
         conflicts = CONFLICTS.get(a.stance, frozenset())
         if claim.universal and not a.universal:
             conflicts = conflicts | UNIVERSAL_CONFLICTS.get(a.stance, frozenset())
-        # "does not recommend it for every adult" denies a universal; only "never" / "in no case" denies every case
-        absolute = any(w in claim.text.split() for w in ("never", "no-one")) or "in no case" in claim.text
-        restricted = not a.universal and _polarity(stance, 0) < 0 and not absolute
+        if a.stance == "not_required" and stance in ("recommended", "required") and not (
+                claim.conditional or claim.hedged) and set(claim.interventions) <= {*a.about, *a.with_}:
+            conflicts = conflicts | {stance}  # "JSH recommends X for <population>" where X is not the default
+        # "does not recommend it for every adult" denies a universal; only "never" / "any" denies every case
+        restricted = not a.universal and _polarity(stance, 0) < 0 and not claim.absolute
         if stance in conflicts and not restricted and (fit == "all" or claim.universal or not any(a.populations())):
             return "contradict", a.why or f"the guideline's stance is {a.stance.replace('_', ' ')}"
     if level != "exact":
@@ -465,7 +473,8 @@ def _closed_world(claim: Claim, book: Any, merged: dict[str, Any],
         return None
     for g in (guideline_claims(frozenset(unsupported)) if callable(guideline_claims)
               else guideline_claims):  # (read only when needed)
-        if g.polarity > 0 and g.stance in POSITIVE and all(_names(g, c, members=False) for c in unsupported):
+        if g.polarity > 0 and g.stance in POSITIVE and all(_names(g, c, members=False) for c in unsupported) and (
+                set(g.subjects) <= claim.concepts):  # (HD-MTX recommended as CNS prophylaxis is not HD-MTX for all)
             if not any(_known(merged.get(k)) and _known(v) and not matches(merged[k], v)
                        for k, v in g.population.items() if k in ("ph_status", "lineage", "age_band", "phase")):
                 if not (claim.setting and g.setting and claim.setting != g.setting):
@@ -560,10 +569,17 @@ def judge_sentence(sentence: str, book: Any, facts: PatientFacts, *, question: s
 def _extras(claim: Claim, cited_text: str) -> Verdict | None:
     """An invented CQ number or grade, a dose: unsupported unless the cited source says it."""
     low = cited_text.lower()
+    if claim.grades and "jsh" in claim.attribution and "other_guideline" not in claim.attribution:
+        return Verdict(kind="unsupported", rule_id=GRADE_ID, finding_id=GRADE_ID, claim=claim.text,
+                       why=f"gives JSH 2023 a grade ({claim.grades[0].upper()}), but its summary gives none")
     for g in claim.grades:
         if g not in low:
             return Verdict(kind="unsupported", rule_id=GRADE_ID, finding_id=GRADE_ID, claim=claim.text,
                            why=f"names {g.upper()}, but the JSH 2023 summary gives no CQ numbers or grades")
+    for pct, frac in claim.equivalence:
+        if abs(pct / 100 - frac) > 1e-9 * max(1.0, frac) and not (0.5 < pct / 100 / frac < 2):
+            return Verdict(kind="unsupported", rule_id=VALUE_ID, finding_id=VALUE_ID, claim=claim.text,
+                           why=f"{pct:g}% is {pct / 100:g} (one in {100 / pct:,.0f}), not {frac:g}")
     for q in claim.qualifiers:
         if q.kind == "dose" and f"{q.value:g}" not in low:
             return Verdict(kind="unsupported", rule_id=DOSE_ID, finding_id=DOSE_ID, claim=claim.text,
