@@ -90,7 +90,9 @@ class Claim:
     alone_of: tuple[str, ...] = ()  # the treatments said to be given alone
     absolute: bool = False  # the stance holds in every case ("never", "not ... any")
     conditional: bool = False  # the stance holds only under a condition ("if", "only when", "for those with")
-    equivalence: tuple[tuple[float, float], ...] = ()  # (percent, fraction) a sentence equates ("0.01% is 1 in 10,000")
+    equivalence: tuple[tuple[float, float], ...] = ()
+    voiced: frozenset[str] = frozenset()  # the voices the clause itself names (attribution may come from the sentence)
+    basis: bool = False  # a named trial is given as the basis of the position ("on the basis of ZUMA-3, ...")  # (percent, fraction) a sentence equates ("0.01% is 1 in 10,000")
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -142,6 +144,7 @@ class Vocabulary:
     denied_attribution: tuple[Phrase, ...] = ()
     grade_skip: frozenset[str] = frozenset()
     fraction_cues: tuple[Phrase, ...] = ()
+    basis: tuple[Phrase, ...] = ()
     elliptic: frozenset[str] = frozenset()
     transparent: frozenset[str] = frozenset()
     grade_absence: tuple[Phrase, ...] = ()
@@ -200,7 +203,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         absolute=_ph(data.get("absolute") or []), conditions=_ph(data.get("conditions") or []),
         denied_attribution=_ph(data.get("denied_attribution") or []),
         grade_skip=frozenset(str(w) for w in data["grades"].get("skip") or []),
-        fraction_cues=_ph(data.get("fraction_cues") or []))
+        fraction_cues=_ph(data.get("fraction_cues") or []), basis=_ph(data.get("basis") or []))
 
 
 # ------------------------------------------------------------------------------------------ token helpers
@@ -569,6 +572,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     if population.get("phase") == "post_hsct" and whole_setting == "relapsed":
         population.update(phase="relapsed", transplant="done")  # "relapses after allo-HSCT" is a relapse
     equivalence = _fractions(toks, voc)
+    basis = trials and bool(_find(toks, voc.basis))
     for (a, b), (stance, _) in zip(spans, stances):
         inside = [m for m in mentions if a <= m.start < b]
         contrast_at = [i + len(p) for i, p in _find(toks[a:b], voc.contrast)]
@@ -591,7 +595,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         if stance in ("recommended", "option") and contrasted and not interventions:
             stance = "not_recommended"  # "X rather than Y" read from Y's side
         polarity = voc.stances[stance][0] if stance else 0
-        attribution = _attribution(toks, a, b, voc, trials) or whole_attr
+        own = _attribution(toks, a, b, voc, trials)
+        attribution = own or whole_attr
         setting = _setting(toks, a, b, voc) or whole_setting
         claims.append(Claim(
             text=" ".join(toks[a:b]), population=population, interventions=interventions, negated=negated,
@@ -607,7 +612,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             alone=bool(_find(toks[a:b], voc.alone)),
             alone_of=tuple(dict.fromkeys(m.concept for m in treat if _ends_before(toks, m.end, voc.alone))),
             absolute=bool(_find(toks[a:b], voc.absolute)), conditional=bool(_find(toks[a:b], voc.conditions)),
-            equivalence=equivalence))
+            equivalence=equivalence, basis=basis, voiced=own))
         if interventions:
             prev_interventions = interventions
     return tuple(claims)

@@ -164,6 +164,17 @@ def altered_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: frozens
     best_sim, best = _closest(toks, chunks)
     if best is None or best_sim < NEAR_COPY:
         return set()
+    return changed_terms(body, best, given=given)
+
+
+def changed_terms(body: str, best: str, *, given: frozenset[float] = frozenset()) -> set[str]:
+    """Key terms, limits and negation a near-copy changes in its original (see `altered_terms`).
+
+    >>> sorted(changed_terms("MRD below 0.1% is not cured.", "MRD below 0.01% is not cured."))
+    ['0.1%', '<0.01', '<0.1']
+    >>> changed_terms("In 326 adults, MRD below 0.01% is not cured.", "MRD below 0.01% is not cured.")
+    set()
+    """
     # a term changed, not added: a copy may add a detail its source has elsewhere ("in 326 adults"), but a value or a
     # concept put in place of the source's ("0.1%" for "0.01%", CD22 for CD19) alters it
     mine, theirs = key_terms(body), key_terms(best)

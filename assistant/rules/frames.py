@@ -569,6 +569,9 @@ def judge_sentence(sentence: str, book: Any, facts: PatientFacts, *, question: s
 def _extras(claim: Claim, cited_text: str) -> Verdict | None:
     """An invented CQ number or grade, a dose: unsupported unless the cited source says it."""
     low = cited_text.lower()
+    if claim.basis and "jsh" in claim.attribution and claim.polarity >= 0:
+        return Verdict(kind="unsupported", rule_id=TRIAL_AS_REC_ID, finding_id=TRIAL_AS_REC_ID, claim=claim.text,
+                       why="a trial is presented as the basis of a JSH 2023 position")
     if claim.grades and "jsh" in claim.attribution and "other_guideline" not in claim.attribution:
         return Verdict(kind="unsupported", rule_id=GRADE_ID, finding_id=GRADE_ID, claim=claim.text,
                        why=f"gives JSH 2023 a grade ({claim.grades[0].upper()}), but its summary gives none")

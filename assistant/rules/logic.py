@@ -370,17 +370,7 @@ def _frames_agree(rule: GuidelineRule, body: str, facts: PatientFacts, book: Rul
     return any(agrees_with(r, body, book, facts) for r in book.rules if r.statement == rule.statement)
 
 
-_NEG_CUE = re.compile(r"\b(?:not|no|never|without|neither|nor)\b|n['’]t\b", re.IGNORECASE)
 DISTORTION_SIMILARITY = 0.6
-
-
-def _polarity(text: str) -> tuple[tuple[int, ...], int]:
-    """The stance polarity of each claim of a text and the parity of its negation words, both read without a
-    yes/no opening (a "No:" answers the question; it does not negate the claim)."""
-    from assistant.claims import read_claims, strip_opener
-
-    body = strip_opener(text)
-    return tuple(c.polarity for c in read_claims(body) if c.stance is not None), len(_NEG_CUE.findall(body)) % 2
 
 
 @lru_cache(maxsize=256)
@@ -395,25 +385,26 @@ _NAME_TERMS = frozenset({"2023"})
 
 
 def distortion(rule: GuidelineRule, sentence_body: str) -> str | None:
-    """A sentence that is a near copy of the rule's statement but flips its polarity or changes its drugs,
-    numbers or conditions misquotes the guideline. Returns why, or None.
+    """A sentence that is a near copy of the rule's statement but negates it or puts other drugs, numbers or
+    conditions in place of its own misquotes the guideline (a detail added, "such as dasatinib", does not). Returns
+    why, or None.
 
     >>> r = default_rulebook().get("PHPOS-OLDER-004")
     >>> distortion(r, r.statement.replace("recommends", "does not recommend"))
     'negates the guideline statement'
     """
-    from assistant.rules.citations import key_terms
+    from assistant.claims import strip_opener
+    from assistant.rules.citations import _negated, changed_terms
     from assistant.text import tokenize
 
     a, b = set(tokenize(sentence_body)), _statement_tokens(rule.statement)
     if not a or not b or len(a & b) / len(a | b) < DISTORTION_SIMILARITY:
         return None
-    (sa, na), (sb, nb) = _polarity(sentence_body), _polarity(rule.statement)
-    if (sa and sb and set(sa) != set(sb)) or (na != nb and not (sa and sb)):
+    body = strip_opener(sentence_body)
+    if _negated(body, rule.statement):
         return "negates the guideline statement"
-    ka, kb = key_terms(sentence_body) - _NAME_TERMS, key_terms(rule.statement) - _NAME_TERMS
-    if ka != kb:
-        changed = sorted(ka ^ kb)
+    changed = sorted(changed_terms(body, rule.statement) - _NAME_TERMS - {"negation"})
+    if changed:
         return "changes " + ", ".join(changed) + " in the guideline statement"
     return None
 
