@@ -92,6 +92,8 @@ class Claim:
     conditional: bool = False  # the stance holds only under a condition ("if", "only when", "for those with")
     equivalence: tuple[tuple[float, float], ...] = ()
     voiced: frozenset[str] = frozenset()  # the voices the clause itself names (attribution may come from the sentence)
+    restricted: bool = False  # the position is limited to the population named ("reserves X for", "X only in")
+    own_population: dict[str, Any] = field(default_factory=dict)  # the facts the sentence itself states
     basis: bool = False  # a named trial is given as the basis of the position ("on the basis of ZUMA-3, ...")  # (percent, fraction) a sentence equates ("0.01% is 1 in 10,000")
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -145,6 +147,9 @@ class Vocabulary:
     grade_skip: frozenset[str] = frozenset()
     fraction_cues: tuple[Phrase, ...] = ()
     basis: tuple[Phrase, ...] = ()
+    denial_words: frozenset[str] = frozenset()
+    restriction: tuple[Phrase, ...] = ()
+    population_cues: tuple[tuple[Phrase, dict[str, Any]], ...] = ()
     elliptic: frozenset[str] = frozenset()
     transparent: frozenset[str] = frozenset()
     grade_absence: tuple[Phrase, ...] = ()
@@ -203,7 +208,11 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         absolute=_ph(data.get("absolute") or []), conditions=_ph(data.get("conditions") or []),
         denied_attribution=_ph(data.get("denied_attribution") or []),
         grade_skip=frozenset(str(w) for w in data["grades"].get("skip") or []),
-        fraction_cues=_ph(data.get("fraction_cues") or []), basis=_ph(data.get("basis") or []))
+        fraction_cues=_ph(data.get("fraction_cues") or []), basis=_ph(data.get("basis") or []),
+        denial_words=frozenset(str(w) for w in data.get("denial_words") or []),
+        restriction=_ph(data.get("restriction") or []),
+        population_cues=tuple((p, dict(facts)) for phrase, facts in (data.get("population_cues") or {}).items()
+                              for p in _ph([phrase])))
 
 
 # ------------------------------------------------------------------------------------------ token helpers
@@ -413,7 +422,7 @@ def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
             continue
         if t in voc.clause_breaks and i > start and i >= start:
             spans.append((start, i))
-            start = i + 1 if t == ";" else i
+            start = i + 1 if t in (";", ":") else i
     spans.append((start, len(toks)))
     return [(a, b) for a, b in spans if b > a]
 
@@ -558,6 +567,9 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     spans = _clauses(toks, voc)
     stances = [_stance(toks, a, b, voc) for a, b in spans]
     population = dict(stated_facts(_without(original, toks, {k for _, span in stances for k in span})))
+    for phrase, facts in voc.population_cues:
+        if _find(toks, (phrase,)):
+            population.update(facts)
     if "transplant" not in population and any(m.concept == "allo_hsct" and _past(toks, m, mentions, voc)
                                               for m in mentions):
         population["transplant"] = "done"  # "prophylactic TKI after allo-HSCT": the transplant is behind them
@@ -573,8 +585,10 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         population.update(phase="relapsed", transplant="done")  # "relapses after allo-HSCT" is a relapse
     equivalence = _fractions(toks, voc)
     basis = trials and bool(_find(toks, voc.basis))
+    stance_tokens = {k for _, span in stances for k in span}
     for (a, b), (stance, _) in zip(spans, stances):
         inside = [m for m in mentions if a <= m.start < b]
+        own_population = _clause_population(toks, a, b, stance_tokens, voc) if len(spans) > 1 else {}
         contrast_at = [i + len(p) for i, p in _find(toks[a:b], voc.contrast)]
         contrasted = tuple(dict.fromkeys(
             m.concept for m in inside if m.kind in INTERVENTION_KINDS
@@ -584,12 +598,19 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         past = {id(m) for m in treat if _past(toks, m, mentions, voc)}
         interventions = _most_specific(m.concept for m in treat if id(m) not in denied and id(m) not in past)
         negated = tuple(dict.fromkeys(m.concept for m in treat if id(m) in denied))
+        if stance is None and not interventions and any(
+                id(m) in denied and m.start and toks[m.start - 1] in voc.denial_words for m in treat):
+            stance = "not_recommended"  # "..., and no prophylactic TKI while MRD-negative": a verbless denial
         if not interventions and not negated and prev_interventions and (
                 voc.pronouns & set(toks[a:b]) or toks[a] in voc.elliptic):
             interventions = prev_interventions  # "...; the guideline accepts it as an option", "..., not for X"
         if stance is not None and (_find(toks[a:b], voc.grade_phrases) or any(t.startswith("cq") for t in toks[a:b])):
             stance = None  # "no JSH 2023 recommendation grade or CQ number ... was found": about grades, not a treatment
         hedged = bool(_find(toks[a:b], voc.hedges))
+        restricted = bool(_find(toks[a:b], voc.restriction))
+        inferred = stance is None and restricted and bool(interventions)
+        if inferred:
+            stance = "recommended"  # "JSH 2023 reserves allo-HSCT for ...": a position, for that population only
         if hedged and stance == "recommended":
             stance = "option"
         if stance in ("recommended", "option") and contrasted and not interventions:
@@ -599,7 +620,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         attribution = own or whole_attr
         setting = _setting(toks, a, b, voc) or whole_setting
         claims.append(Claim(
-            text=" ".join(toks[a:b]), population=population, interventions=interventions, negated=negated,
+            text=" ".join(toks[a:b]), population={**population, **own_population}, interventions=interventions, negated=negated,
             contrasted=contrasted,
             subjects=tuple(dict.fromkeys(m.concept for m in inside if m.kind in SUBJECT_KINDS)),
             concepts=frozenset(m.concept for m in inside if not m.negated),
@@ -612,10 +633,25 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             alone=bool(_find(toks[a:b], voc.alone)),
             alone_of=tuple(dict.fromkeys(m.concept for m in treat if _ends_before(toks, m.end, voc.alone))),
             absolute=bool(_find(toks[a:b], voc.absolute)), conditional=bool(_find(toks[a:b], voc.conditions)),
-            equivalence=equivalence, basis=basis, voiced=own))
+            equivalence=equivalence, basis=basis, voiced=own, restricted=restricted,
+            own_population={**population, **own_population}, extra={"inferred": True} if inferred else {}))
         if interventions:
             prev_interventions = interventions
     return tuple(claims)
+
+
+def _clause_population(toks: list[str], a: int, b: int, skip: set[int], voc: Vocabulary) -> dict[str, Any]:
+    """The population a clause states itself ("..., and no prophylactic TKI while MRD-negative"), over the
+    sentence's: each clause of "pre-emptive TKI when MRD is detected, and no prophylactic TKI while MRD-negative"
+    is about its own patients."""
+    from assistant.rules.logic import stated_facts
+
+    words = [t for k, t in enumerate(toks[a:b], a) if k not in skip]
+    own = dict(stated_facts(" ".join(words)))
+    for phrase, facts in voc.population_cues:
+        if _find(toks[a:b], (phrase,)):
+            own.update(facts)
+    return own
 
 
 def _past(toks: list[str], m: Any, mentions: list[Any], voc: Vocabulary) -> bool:

@@ -127,18 +127,38 @@ def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: fro
     have: set[str] = set()
     for c in chunks:
         have |= chunk_terms(c.text)
-    missing = {t for t in needed if t not in have}
+    missing = {t for t in needed if t not in have and not _example_of(t, body, have)}
     if _makes_claim(body):  # the treatments it names must be in its source (paraphrase may change every other word)
         asked_concepts = _concepts(" ".join(sorted(asked)))
         have = set().union(*(_concepts(c.text) for c in chunks)) if chunks else set()
         have |= {b for c in have for b in broader_chain(c)}  # (a source naming dasatinib names a TKI)
+        tokens_had = set().union(*(chunk_terms(c.text) for c in chunks)) if chunks else set()
         missing |= {c for c in _concepts(body) - have - asked_concepts
-                    if not any(b in have for b in broader_chain(c)[1:])}
+                    if not any(b in have for b in broader_chain(c)[1:]) and c not in tokens_had}
     return missing
 
 
+def _example_of(term: str, body: str, have: set[str]) -> bool:
+    """A drug the sentence names as an example of a class its source names ("an earlier-generation TKI such as
+    dasatinib"): the example need not be in the source."""
+    from assistant.claims import claim_vocabulary
+    from assistant.concepts import tokens
+
+    classes = broader_chain(term)[1:]
+    if not classes or not any(c in have for c in classes):
+        return False
+    toks = tokens(body.lower())
+    cues = claim_vocabulary().examples
+    return any(t.startswith(term) and any(_ends(toks, j, p) for j in (i, i - 1) for p in cues)
+               for i, t in enumerate(toks))
+
+
+def _ends(toks: list[str], end: int, p: tuple[str, ...]) -> bool:
+    return end - len(p) >= 0 and tuple(toks[end - len(p):end]) == p
+
+
 #: Concept kinds a source must name when a sentence names them.
-CLINICAL_KINDS = frozenset({"drug", "drug_class", "regimen", "procedure", "treatment"})
+CLINICAL_KINDS = frozenset({"drug", "drug_class", "regimen", "procedure"})
 
 
 @lru_cache(maxsize=4096)
@@ -194,7 +214,7 @@ def _term_kind(term: str) -> str:
     ("5-year"), a calendar year ("2018", "JSH 2023") or another number ("326 adults")."""
     v = _value(term)
     if v is None:
-        return "concept"
+        return "population" if term in PATIENT_TERMS or term in ("cd19", "cd22") else "concept"
     if term.endswith("%"):
         return "percent"
     if "-" in term:
@@ -215,8 +235,8 @@ def _negated(a: str, b: str) -> bool:
 
     a, b = strip_opener(a), strip_opener(b)
     ta, tb = set(tokenize(a)), set(tokenize(b))
-    ca = [c for c in read_claims(a) if c.stance is not None]
-    cb = [c for c in read_claims(b) if c.stance is not None]
+    ca = [c for c in read_claims(a) if c.stance is not None and not c.extra.get("inferred")]
+    cb = [c for c in read_claims(b) if c.stance is not None and not c.extra.get("inferred")]
     sa = {c.polarity for c in ca if _shared(c.text, tb)}
     sb = {c.polarity for c in cb if _shared(c.text, ta)}
     if not (sa and sb):  # (the clauses that carry the stance are worded apart: compare the sentences' stances)

@@ -260,6 +260,9 @@ def _stance_for(claim: Claim, a: Assert) -> str | None:
     return claim.stance
 
 
+#: Facts a sentence states in passing (when an MRD result was taken, whether a donor exists), never a restriction.
+_INCIDENTAL = frozenset({"mrd_timepoint", "donor", "age", "age_band", "transplant", "lineage"})
+
 #: A stance and its opposite, for a claim stated on the other side of a threshold ("below 0.01 %: not high risk").
 _OPPOSITE = {"high_risk": "not_high_risk", "not_high_risk": "high_risk"}
 
@@ -411,6 +414,13 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
     if a.with_required and claim.alone and claim.polarity > 0 and fit != "none" and not any(
             c in claim.interventions for c in a.with_):
         return "contradict", a.why or "the guideline pairs it with " + ", ".join(a.with_)
+    if claim.restricted and claim.polarity > 0 and a.universal and a.stance in POSITIVE and fit != "none" and (
+            level == "exact"):
+        keys = {k for pop in a.populations() for k in pop}
+        extra = sorted(set(claim.own_population) - keys - _INCIDENTAL)
+        if extra and (not keys or keys & set(claim.own_population)):  # (about the assert's own population)  # "reserves allo-HSCT in CR1 for patients who remain MRD-positive": a condition it does not set
+            return "contradict", (a.why or "the guideline sets no such condition") + (
+                f" (not only for a given {extra[0].replace('_', ' ')})")
     stance = _below(claim, a, _stance_for(claim, a))
     if stance is not None and fit != "none":
         conflicts = CONFLICTS.get(a.stance, frozenset())

@@ -342,7 +342,8 @@ def check_logic(
                 pattern = violated(rule, facts, s.body, norm=norm, merged=merged)
                 if pattern is None and not verbatim and (why := distortion(rule, body)):
                     pattern = Pattern(all=[".*"], why=why)
-                if pattern is None or (not verbatim and _frames_agree(rule, body, facts, book)):
+                if pattern is None or (not verbatim and (_frames_agree(rule, body, facts, book) or (
+                        pattern in rule.contradicts and _other_voice(body)))):
                     continue
                 chunk = statement_chunk(rule, retrieved)
                 why = f" ({pattern.why})" if pattern.why else ""
@@ -359,6 +360,20 @@ def check_logic(
                 ))
                 break
     return issues
+
+
+def _other_voice(body: str) -> bool:
+    """Every clause of the sentence reports another source's position (a label, a trial, another guideline), not
+    JSH's: "the Japanese label allows patients aged 25 or younger at infusion" does not misquote the summary's
+    "under 25" (the frames compare such a claim with what that source says)."""
+    from assistant.claims import read_claims
+
+    claims = read_claims(body)
+    return bool(claims) and all(c.attribution and "jsh" not in c.attribution and c.attribution & _OTHER_VOICES
+                                for c in claims)
+
+
+_OTHER_VOICES = frozenset({"label", "trial", "other_guideline"})
 
 
 def _frames_agree(rule: GuidelineRule, body: str, facts: PatientFacts, book: RuleBook) -> bool:
