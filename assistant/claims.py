@@ -149,6 +149,7 @@ class Vocabulary:
     basis: tuple[Phrase, ...] = ()
     denial_words: frozenset[str] = frozenset()
     restriction: tuple[Phrase, ...] = ()
+    preferred: tuple[Phrase, ...] = ()
     population_cues: tuple[tuple[Phrase, dict[str, Any]], ...] = ()
     elliptic: frozenset[str] = frozenset()
     transparent: frozenset[str] = frozenset()
@@ -210,7 +211,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         grade_skip=frozenset(str(w) for w in data["grades"].get("skip") or []),
         fraction_cues=_ph(data.get("fraction_cues") or []), basis=_ph(data.get("basis") or []),
         denial_words=frozenset(str(w) for w in data.get("denial_words") or []),
-        restriction=_ph(data.get("restriction") or []),
+        restriction=_ph(data.get("restriction") or []), preferred=_ph(data.get("preferred") or []),
         population_cues=tuple((p, dict(facts)) for phrase, facts in (data.get("population_cues") or {}).items()
                               for p in _ph([phrase])))
 
@@ -471,6 +472,9 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
     return name, range(pos, pos + length)
 
 
+#: Stances that deny a treatment: what a clause prefers instead ("omitted in favour of X") is not what it denies.
+_NEGATIVE_STANCES = frozenset({"not_recommended", "not_required", "ineffective"})
+
 #: Tokens a negation does not reach across to a stance cue.
 _NEGATION_STOPS = frozenset({",", ";", ":", "—", "–", "which", "who", "that", "("})
 
@@ -593,7 +597,10 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         contrasted = tuple(dict.fromkeys(
             m.concept for m in inside if m.kind in INTERVENTION_KINDS
             and any(0 <= m.start - a - c < 4 for c in contrast_at)))
-        treat = [m for m in inside if m.kind in INTERVENTION_KINDS and m.concept not in contrasted]
+        preferred_at = [i + len(p) for i, p in _find(toks[a:b], voc.preferred)]
+        preferred = {m.concept for m in inside if any(0 <= m.start - a - c < 4 for c in preferred_at)}
+        treat = [m for m in inside if m.kind in INTERVENTION_KINDS and m.concept not in contrasted
+                 and not (preferred and m.concept in preferred and stance in _NEGATIVE_STANCES)]
         denied = {id(m) for m in treat if m.negated or _denied(toks, m.start, voc)}
         past = {id(m) for m in treat if _past(toks, m, mentions, voc)}
         interventions = _most_specific(m.concept for m in treat if id(m) not in denied and id(m) not in past)
@@ -661,7 +668,10 @@ def _past(toks: list[str], m: Any, mentions: list[Any], voc: Vocabulary) -> bool
         k = start
         while k > 0 and toks[k - 1] in _DETERMINERS:
             k -= 1
-        return _near_before(toks, k, voc.history, 2)
+        # the cue right before it, or one word before ("after allo-HSCT", "after prior allo-HSCT"), not across a
+        # comma ("if MRD-negative after induction, transplant can be omitted" is no transplant behind them)
+        return _ends_at(toks, k, voc.history) or (k > 0 and toks[k - 1] not in _NEGATION_STOPS
+                                                  and _ends_at(toks, k - 1, voc.history))
 
     if m.historical or cued(m.start):
         return True

@@ -10,8 +10,10 @@ Rule IDs (stable, never reused):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 from assistant.claims import broader_chain
 from assistant.models import Chunk, PatientFacts, RuleFinding
@@ -201,12 +203,29 @@ def changed_terms(body: str, best: str, *, given: frozenset[float] = frozenset()
     added = {t for t in mine - chunk_terms(best) if _value(t) is None or _value(t) not in given}
     removed = theirs - _with_antigens(mine)
     altered = {t for t in added if any(_term_kind(r) == _term_kind(t) for r in removed)}
+    # a value put in place of another that the copy already names ("aged 40 to 64, and aged 40 to 64" for "..., and
+    # aged 65 or older"): counted with repeats
+    more, fewer = Counter(_numbers(body)) - Counter(_numbers(best)), Counter(_numbers(best)) - Counter(_numbers(body))
+    if more and fewer and not {float(v) for v in more} <= set(given):
+        altered |= {f"{v:g}" for v in more}
     mb, tb = _bounds(body), _bounds(best)
     if mb - tb and tb - mb:
         altered |= mb ^ tb
     if _negated(body, best):
         altered.add("negation")  # "is part of it" copied from "is not part of it"
     return altered
+
+
+def _numbers(text: str) -> list[float]:
+    """The numbers of a text, in order, with repeats (calendar years and trial names aside)."""
+    from assistant.claims import numbers_in
+    from assistant.concepts import tokens
+
+    out = []
+    for tok in tokens(text.lower()):
+        v = sorted(numbers_in(tok))
+        out.extend(x for x in v if not (x.is_integer() and 1900 <= x <= 2100))
+    return out
 
 
 def _term_kind(term: str) -> str:
@@ -228,32 +247,59 @@ def _with_antigens(terms: set[str]) -> set[str]:
 
 
 def _negated(a: str, b: str) -> bool:
-    """One text negates the other: their claims' stance polarities differ, or the parity of their negation words
-    does, both read without a yes/no opening ("No: the guideline does not recommend X" keeps the polarity of "the
-    guideline does not recommend X")."""
+    """One text negates the other, both read without a yes/no opening ("No: the guideline does not recommend X"
+    keeps the polarity of "the guideline does not recommend X"): when both state stances, a clause and the clause
+    of the other it copies state different ones, or one denies a stance word the other asserts ("GNR means
+    generally (not) recommended"); else one denies a word the other asserts (see `_flipped`)."""
     from assistant.claims import read_claims, strip_opener
 
     a, b = strip_opener(a), strip_opener(b)
-    ta, tb = set(tokenize(a)), set(tokenize(b))
     ca = [c for c in read_claims(a) if c.stance is not None and not c.extra.get("inferred")]
     cb = [c for c in read_claims(b) if c.stance is not None and not c.extra.get("inferred")]
-    sa = {c.polarity for c in ca if _shared(c.text, tb)}
-    sb = {c.polarity for c in cb if _shared(c.text, ta)}
-    if not (sa and sb):  # (the clauses that carry the stance are worded apart: compare the sentences' stances)
-        sa, sb = {c.polarity for c in ca}, {c.polarity for c in cb}
-    if sa and sb:  # both state a stance: the frames compare them (the negation words may differ in a paraphrase)
-        return not sa & sb
-    return _flipped(a, b, ta, tb)
+    if ca and cb:  # (a paraphrase may drop or add a clause: only the clauses it copies are compared)
+        return any(x.polarity != y.polarity or _flipped(x.text, y.text, heads=_stance_words())
+                   for x, y in _copied_clauses(ca, cb))
+    return _flipped(a, b)
 
 
-#: Share of a clause's words the other sentence must hold for the clause to be part of the copy (a clause the copy
-#: adds, "there isn't one in the sources: ...", "..., but that is trial evidence", negates nothing of its source).
-SHARED_CLAUSE = 0.5
+def _copied_clauses(ca: list[Any], cb: list[Any]) -> list[tuple[Any, Any]]:
+    """Pairs of clauses, one of each text, each the other's closest in wording (and close enough to be a copy)."""
+    def closest(x: Any, others: list[Any]) -> Any:
+        return max(others, key=lambda y: _jaccard(_words(x.text), _words(y.text)))
+
+    return [(x, y) for x in ca for y in [closest(x, cb)]
+            if closest(y, ca) is x and _jaccard(_words(x.text), _words(y.text)) >= COPIED_CLAUSE]
 
 
-def _shared(clause: str, other: set[str]) -> bool:
-    own = set(tokenize(clause))
-    return bool(own) and len(own & other) / len(own) >= SHARED_CLAUSE
+#: Share of wording two clauses must have in common to be one copied from the other.
+COPIED_CLAUSE = 0.25
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def _words(text: str) -> set[str]:
+    """Content words, stance words included ("recommended", "not" aside: tokenize keeps what BM25 drops)."""
+    return {w for w in tokenize(text, keep_stopwords=True, fix_typos=False) if w not in _FUNCTION_WORDS}
+
+
+_FUNCTION_WORDS = frozenset({"a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "to", "of", "in",
+                             "on", "for", "with", "and", "or", "it", "its", "this", "that", "as", "by", "at", "than",
+                             "not", "no", "never", "none", "nor", "neither", "does", "do", "did", ",", ".", ";", ":"})
+
+
+@lru_cache(maxsize=1)
+def _stance_words() -> frozenset[str]:
+    """Words of the claim vocabulary's stance cues ("recommended", "list", "option", "mandatory")."""
+    from assistant.claims import claim_vocabulary
+
+    voc = claim_vocabulary()
+    return frozenset(w for cues in voc.stance_cues.values() for p, _ in cues for w in _words(" ".join(p)))
+
+
+_SEGMENT_MARKS = frozenset({",", ":", "—", "–", "(", ")"})
+_NEGATION_WORDS = frozenset({"not", "no", "never", "none", "neither", "nor", "cannot"})
 
 
 def _negations(text: str) -> tuple[set[str], set[str]]:
@@ -271,18 +317,21 @@ def _negations(text: str) -> tuple[set[str], set[str]]:
         for i in range(a, b):
             if toks[i] in _NEGATION_WORDS or toks[i].endswith(("n't", "n’t")):
                 heads.update(_heads(toks[i + 1:b]))
-                scope.update(tokenize(" ".join(toks[i + 1:b])))
+                scope.update(_words(" ".join(toks[i + 1:b])))
     return heads, scope
 
 
-def _flipped(a: str, b: str, ta: set[str], tb: set[str]) -> bool:
+def _flipped(a: str, b: str, heads: frozenset[str] | None = None) -> bool:
     """A word one text denies stands undenied in the other ("does mean" copied from "does not mean"); a negation of
     words the other does not have ("the guideline does not say which TKI, and ...") or denies too ("no grade was
-    found: ... contains no grades") flips nothing."""
+    found: ... contains no grades") flips nothing. With `heads`, only denied words among them count."""
+    ta, tb = _words(a), _words(b)
     ha, na = _negations(a)
     hb, nb = _negations(b)
     if na & nb:  # both deny the same thing ("records only X, not longer-term survival" / "does not record ...")
         return False
+    if heads is not None:
+        ha, hb = ha & heads, hb & heads
     return any(h in tb and h not in nb for h in ha) or any(h in ta and h not in na for h in hb)
 
 
@@ -291,16 +340,13 @@ def _heads(scope: list[str]) -> list[str]:
     out, part = [], []
     for t in [*scope, "or"]:
         if t in ("or", "nor"):
-            words = tokenize(" ".join(part))
+            words = [w for w in tokenize(" ".join(part), keep_stopwords=True, fix_typos=False)
+                     if w not in _FUNCTION_WORDS]
             out.extend(words[:1])
             part = []
         else:
             part.append(t)
     return out
-
-
-_SEGMENT_MARKS = frozenset({",", ":", "—", "–", "(", ")"})
-_NEGATION_WORDS = frozenset({"not", "no", "never", "none", "neither", "nor", "cannot"})
 
 
 def _closest(toks: set[str], chunks: Sequence[Chunk]) -> tuple[float, str | None]:

@@ -483,7 +483,8 @@ def _closed_world(claim: Claim, book: Any, merged: dict[str, Any],
         return None
     for g in (guideline_claims(frozenset(unsupported)) if callable(guideline_claims)
               else guideline_claims):  # (read only when needed)
-        if g.polarity > 0 and g.stance in POSITIVE and all(_names(g, c, members=False) for c in unsupported) and (
+        if g.polarity > 0 and g.stance in POSITIVE and all(
+                any(x in g.interventions for x in broader_chain(c)) for c in unsupported) and (
                 set(g.subjects) <= claim.concepts):  # (HD-MTX recommended as CNS prophylaxis is not HD-MTX for all)
             if not any(_known(merged.get(k)) and _known(v) and not matches(merged[k], v)
                        for k, v in g.population.items() if k in ("ph_status", "lineage", "age_band", "phase")):
@@ -582,7 +583,7 @@ def _extras(claim: Claim, cited_text: str) -> Verdict | None:
     if claim.basis and "jsh" in claim.attribution and claim.polarity >= 0:
         return Verdict(kind="unsupported", rule_id=TRIAL_AS_REC_ID, finding_id=TRIAL_AS_REC_ID, claim=claim.text,
                        why="a trial is presented as the basis of a JSH 2023 position")
-    if claim.grades and "jsh" in claim.attribution and "other_guideline" not in claim.attribution:
+    if claim.grades and "jsh" in claim.attribution:
         return Verdict(kind="unsupported", rule_id=GRADE_ID, finding_id=GRADE_ID, claim=claim.text,
                        why=f"gives JSH 2023 a grade ({claim.grades[0].upper()}), but its summary gives none")
     for g in claim.grades:
