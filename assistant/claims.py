@@ -92,6 +92,7 @@ class Claim:
     conditional: bool = False  # the stance holds only under a condition ("if", "only when", "for those with")
     equivalence: tuple[tuple[float, float], ...] = ()
     voiced: frozenset[str] = frozenset()  # the voices the clause itself names (attribution may come from the sentence)
+    equates: bool = False  # the treatments are called equivalent ("equal alternatives", "interchangeable")
     restricted: bool = False  # the position is limited to the population named ("reserves X for", "X only in")
     own_population: dict[str, Any] = field(default_factory=dict)  # the facts the sentence itself states
     basis: bool = False  # a named trial is given as the basis of the position ("on the basis of ZUMA-3, ...")  # (percent, fraction) a sentence equates ("0.01% is 1 in 10,000")
@@ -150,6 +151,7 @@ class Vocabulary:
     denial_words: frozenset[str] = frozenset()
     restriction: tuple[Phrase, ...] = ()
     preferred: tuple[Phrase, ...] = ()
+    equivalence_cues: tuple[Phrase, ...] = ()
     population_cues: tuple[tuple[Phrase, dict[str, Any]], ...] = ()
     elliptic: frozenset[str] = frozenset()
     transparent: frozenset[str] = frozenset()
@@ -212,6 +214,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         fraction_cues=_ph(data.get("fraction_cues") or []), basis=_ph(data.get("basis") or []),
         denial_words=frozenset(str(w) for w in data.get("denial_words") or []),
         restriction=_ph(data.get("restriction") or []), preferred=_ph(data.get("preferred") or []),
+        equivalence_cues=_ph(data.get("equivalence") or []),
         population_cues=tuple((p, dict(facts)) for phrase, facts in (data.get("population_cues") or {}).items()
                               for p in _ph([phrase])))
 
@@ -615,7 +618,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             stance = None  # "no JSH 2023 recommendation grade or CQ number ... was found": about grades, not a treatment
         hedged = bool(_find(toks[a:b], voc.hedges))
         restricted = bool(_find(toks[a:b], voc.restriction))
-        inferred = stance is None and restricted and bool(interventions)
+        inferred = stance is None and restricted and bool(
+            interventions or any(m.kind in SUBJECT_KINDS for m in inside))
         if inferred:
             stance = "recommended"  # "JSH 2023 reserves allo-HSCT for ...": a position, for that population only
         if hedged and stance == "recommended":
@@ -641,6 +645,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             alone_of=tuple(dict.fromkeys(m.concept for m in treat if _ends_before(toks, m.end, voc.alone))),
             absolute=bool(_find(toks[a:b], voc.absolute)), conditional=bool(_find(toks[a:b], voc.conditions)),
             equivalence=equivalence, basis=basis, voiced=own, restricted=restricted,
+            equates=bool(_find(toks[a:b], voc.equivalence_cues)),
             own_population={**population, **own_population}, extra={"inferred": True} if inferred else {}))
         if interventions:
             prev_interventions = interventions

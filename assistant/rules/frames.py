@@ -29,7 +29,7 @@ from assistant.claims import Claim, Qualifier, broader_chain, claim_vocabulary, 
 from assistant.models import Chunk, PatientFacts, RuleFinding
 
 Stance = Literal["recommended", "option", "required", "not_recommended", "not_required", "effective", "ineffective",
-                 "no_standard", "high_risk", "not_high_risk"]
+                 "no_standard", "high_risk", "not_high_risk", "cured", "not_cured"]
 
 #: A sentence stance that contradicts an assert's stance (universal: the sentence speaks of every patient).
 CONFLICTS: dict[str, frozenset[str]] = {
@@ -43,6 +43,8 @@ CONFLICTS: dict[str, frozenset[str]] = {
     "no_standard": frozenset({"recommended", "required"}),
     "high_risk": frozenset({"not_high_risk"}),
     "not_high_risk": frozenset({"high_risk"}),
+    "not_cured": frozenset({"cured"}),
+    "cured": frozenset({"not_cured"}),
 }
 #: ... and more when the sentence says "every patient" while the guideline's stance holds only for some.
 UNIVERSAL_CONFLICTS: dict[str, frozenset[str]] = {
@@ -106,6 +108,9 @@ class Assert(BaseModel):
     no_values: list[Literal["duration", "age", "threshold", "count"]] = Field(
         default_factory=list, description="Kinds of number the guideline does not give here: a sentence stating one "
                                           "contradicts it (no maintenance duration for Ph-negative ALL)")
+    ranked: bool = Field(default=False, description="The guideline puts the `about` treatments in an order (one the "
+                                                     "default, the other for those who do not get it): a sentence "
+                                                     "calling them equivalent contradicts it")
     no_ranking: bool = Field(default=False, description="The guideline does not rank the `about` treatments: a "
                                                           "sentence ranking them contradicts it")
     universal: bool = Field(default=True, description="Holds for every patient of the population (false: only "
@@ -360,7 +365,7 @@ def judge_claim(claim: Claim, book: Any, facts: PatientFacts, question_values: f
         # "no standard therapy exists for <population>" where a rule recommends one for exactly that population
         for rule in book.rules:
             for a in rule.asserts:
-                if a.stance == "recommended" and a.universal and a.population and any(
+                if a.stance == "recommended" and a.universal and a.population and not a.ranked and any(
                         _is_treatment(c) for c in a.about) and all(
                         k in claim.population for k in a.population) and population_fit(a, merged) == "all":
                     return Verdict(kind="contradict", rule_id=rule.id, claim=claim.text,
@@ -386,6 +391,11 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
             if want is not None and stated and want not in stated and claim.polarity > 0:
                 return "contradict", (f"{drug} targets {want.upper()}; it is not given for "
                                       f"{'/'.join(sorted(stated)).upper()}-positive disease on that account")
+    if a.ranked:
+        if claim.equates and all(_level(claim, c) in ("exact", "class") for c in a.about) and population_fit(
+                a, merged) != "none":
+            return "contradict", a.why or "the guideline does not offer these as equal alternatives"
+        return None
     if a.no_ranking:
         if claim.ranked and all(_level(claim, c) == "exact" for c in a.about):
             return "contradict", a.why or "the guideline does not rank these treatments"
