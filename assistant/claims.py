@@ -152,6 +152,8 @@ class Vocabulary:
     restriction: tuple[Phrase, ...] = ()
     preferred: tuple[Phrase, ...] = ()
     equivalence_cues: tuple[Phrase, ...] = ()
+    attributive: frozenset[str] = frozenset()
+    both_lineages: tuple[str, ...] = ()
     population_cues: tuple[tuple[Phrase, dict[str, Any]], ...] = ()
     elliptic: frozenset[str] = frozenset()
     transparent: frozenset[str] = frozenset()
@@ -215,6 +217,8 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         denial_words=frozenset(str(w) for w in data.get("denial_words") or []),
         restriction=_ph(data.get("restriction") or []), preferred=_ph(data.get("preferred") or []),
         equivalence_cues=_ph(data.get("equivalence") or []),
+        attributive=frozenset(str(w) for w in data.get("attributive") or []),
+        both_lineages=tuple(str(w).lower() for w in data.get("both_lineages") or []),
         population_cues=tuple((p, dict(facts)) for phrase, facts in (data.get("population_cues") or {}).items()
                               for p in _ph([phrase])))
 
@@ -452,6 +456,8 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
     best: tuple[int, int, str] | None = None  # (-length, position, stance)
     for i in range(a, b):
         for p, name in voc.stance_cues.get(toks[i], ()):
+            if name in _RISK_STANCES and i + len(p) < b and toks[i + len(p)] in voc.attributive:
+                continue  # "without high-risk features", "for high-risk patients": who, not a stance
             if i + len(p) <= b and _at(toks, i, p):
                 cand = (-len(p), i, name)
                 if best is None or (cand[0], cand[1]) < (best[0], best[1]):
@@ -474,6 +480,9 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
                 counted += 1
     return name, range(pos, pos + length)
 
+
+#: Stances that grade a risk: a cue of theirs before a noun describes patients ("high-risk features").
+_RISK_STANCES = frozenset({"high_risk", "not_high_risk"})
 
 #: Stances that deny a treatment: what a clause prefers instead ("omitted in favour of X") is not what it denies.
 _NEGATIVE_STANCES = frozenset({"not_recommended", "not_required", "ineffective"})
@@ -577,6 +586,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     for phrase, facts in voc.population_cues:
         if _find(toks, (phrase,)):
             population.update(facts)
+    if any(p in lower for p in voc.both_lineages):
+        population["lineage"] = ["B", "T"]  # "for relapsed B- and T-lineage ALL alike": about B-ALL too
     if "transplant" not in population and any(m.concept == "allo_hsct" and _past(toks, m, mentions, voc)
                                               for m in mentions):
         population["transplant"] = "done"  # "prophylactic TKI after allo-HSCT": the transplant is behind them

@@ -44,7 +44,7 @@ def key_terms(text: str) -> set[str]:
     """
     out: set[str] = set()
     for tok in tokenize(text, keep_stopwords=True, fix_typos=False):
-        if tok in KEY_TERMS or _NUM_RE.match(tok) and tok not in _STRUCTURAL_NUMS:
+        if tok in KEY_TERMS or tok in _antigens() or _NUM_RE.match(tok) and tok not in _STRUCTURAL_NUMS:
             out.add(tok)
     out |= _spans(text)
     # "CD19-positive" also yields "cd19"; only the polarity token needs support when both appear.
@@ -52,6 +52,14 @@ def key_terms(text: str) -> set[str]:
         if f"{cd}_pos" in out or f"{cd}_neg" in out:
             out.discard(cd)
     return out
+
+
+@lru_cache(maxsize=1)
+def _antigens() -> frozenset[str]:
+    """Antigen names of the claim vocabulary ("cd20", "cd3"): a sentence naming one needs a source that does."""
+    from assistant.claims import claim_vocabulary
+
+    return claim_vocabulary().antigens
 
 
 def chunk_terms(chunk_text: str) -> set[str]:
@@ -223,9 +231,14 @@ def _numbers(text: str) -> list[float]:
 
     out = []
     for tok in tokens(text.lower()):
-        v = sorted(numbers_in(tok))
+        v = sorted(numbers_in(tok)) or ([float(_NUMBER_WORDS[tok])] if tok in _NUMBER_WORDS else [])
         out.extend(x for x in v if not (x.is_integer() and 1900 <= x <= 2100))
     return out
+
+
+#: Numbers written as words ("more than two induction courses").
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "twice": 2, "single": 1}
 
 
 def _term_kind(term: str) -> str:

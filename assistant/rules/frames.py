@@ -249,6 +249,8 @@ def _about(claim: Claim, a: Assert) -> str | None:
         return "member"
     if all(lv in ("exact", "class") for lv in levels) and polarity > 0 and claim.polarity < 0:
         return "class"
+    if all(lv in ("exact", "class") for lv in levels) and polarity < 0 < claim.polarity and claim.absolute:
+        return "class"  # "any second-generation TKI overcomes T315I": said of every member, dasatinib included
     return None
 
 
