@@ -29,7 +29,8 @@ from assistant.claims import Claim, Qualifier, broader_chain, claim_vocabulary, 
 from assistant.models import Chunk, PatientFacts, RuleFinding
 
 Stance = Literal["recommended", "option", "required", "not_recommended", "not_required", "effective", "ineffective",
-                 "no_standard", "high_risk", "not_high_risk", "cured", "not_cured"]
+                 "no_standard", "high_risk", "not_high_risk", "cured", "not_cured", "defines"]
+#: ("defines": the assert only states values, such as the ages of a group, and takes no position)
 
 #: A sentence stance that contradicts an assert's stance (universal: the sentence speaks of every patient).
 CONFLICTS: dict[str, frozenset[str]] = {
@@ -73,6 +74,18 @@ class QualifierSpec(BaseModel):
     high: float | None = None
     unit: Literal["year", "percent", "cycle"] = "year"
     also: list[float] = Field(default_factory=list)
+    jsh_text: bool = Field(default=True, description="The guideline's own text gives this value; false: the corpus "
+                                                      "has it from elsewhere (a convention), so a sentence that puts "
+                                                      "it in JSH's mouth is unsupported")
+    strict: bool = Field(default=False, description="The comparator matters too: 'under 25' is not '25 or younger' "
+                                                     "(whole-year limits: '< 26', '> 25' and '>= 26' say the same)")
+
+    def same_limit(self, q: Qualifier) -> bool:
+        """The qualifier states this very limit, or its complement ("excludes those aged 26 or older")."""
+        v = self.value
+        forms = {"<=": {("<=", v), ("<", v + 1), (">", v), (">=", v + 1)},
+                 "<": {("<", v), ("<=", v - 1), (">=", v), (">", v - 1)}}.get(self.op, {(self.op, v)})
+        return (q.op, q.value) in forms
 
     def as_qualifier(self) -> Qualifier:
         return Qualifier(kind=self.kind, op=self.op, value=self.value, unit=self.unit, high=self.high)
@@ -99,6 +112,9 @@ class Assert(BaseModel):
     unless: dict[str, Any] = Field(default_factory=dict, description="Known facts that put a patient outside it")
     setting: Literal["frontline", "relapsed"] | None = None
     stance: Stance
+    voice: Literal["jsh", "label"] = Field(default="jsh", description="Whose position it is: the guideline's, or the "
+                                                                       "Japanese label's (compared only with "
+                                                                       "sentences that speak for the label)")
     qualifiers: list[QualifierSpec] = Field(default_factory=list)
     targets: dict[str, str] = Field(default_factory=dict, description="drug concept -> the antigen it binds")
     unless_named: list[str] = Field(default_factory=list, description="Not about a sentence naming one of these "
@@ -317,6 +333,8 @@ def qualifier_conflict(spec: QualifierSpec, q: Qualifier) -> str | None:
         if lo < wlo - 1e-6 or hi > whi + 1e-6:
             return f"{_say(q)} where the guideline says {_say(want)}"
         return None
+    if spec.strict and q.op not in ("=", "~", "range"):
+        return None if spec.same_limit(q) else f"{_say(q)} where the source says {_say(want)}"
     # limits (age, threshold): the boundary itself must be one the guideline states
     bounds = [spec.value, *([spec.high] if spec.high is not None else []), *spec.also]
     if q.op in ("=", "~") and spec.kind == "age":
@@ -402,6 +420,8 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
         if claim.ranked and all(_level(claim, c) == "exact" for c in a.about):
             return "contradict", a.why or "the guideline does not rank these treatments"
         return None
+    if a.voice == "label":
+        return _compare_label(claim, a, question_values)
     if claim.attribution & {"trial", "label", "other_guideline"} and "jsh" not in claim.attribution:
         return None  # a trial's design or result, a label, another guideline: not a statement of JSH's position
     level = _about(claim, a)
@@ -457,6 +477,12 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
         if q.kind in a.no_values and not (q.op in ("=", "~") and q.value in question_values):
             return "contradict", a.why or f"the guideline gives no {q.kind} here"
     for spec in a.qualifiers:
+        if not spec.jsh_text and "jsh" in claim.voiced and not claim.hedged and any(
+                q.kind == spec.kind and {q.value, q.high} & {spec.value, spec.high} for q in claim.qualifiers):
+            return "contradict", (f"the JSH 2023 summary itself gives no {spec.kind} values here; "
+                                  f"{_say(spec.as_qualifier())} comes from another source")
+        if not spec.jsh_text and a.stance == "defines":
+            continue  # (a convention's values: only putting them in JSH's mouth is wrong)
         for q in claim.qualifiers:
             if q.op in ("=", "~") and q.value in question_values:
                 continue  # the patient's own value, from the question
@@ -475,6 +501,24 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
             if why is not None:
                 return "contradict", why
     return "agree", ""
+
+
+def _compare_label(claim: Claim, a: Assert, question_values: frozenset[float]) -> tuple[str, str] | None:
+    """A sentence speaking for the label ("the Japanese label allows ... 25 or younger at infusion") against what the
+    label says: its limits, comparator included. The label's limit is the subject even when the treatment is named
+    only in the question ("the label requires patients to be under 25")."""
+    if "label" not in claim.attribution:
+        return None
+    if claim.interventions and _about(claim, a) is None:
+        return None
+    for spec in a.qualifiers:
+        for q in claim.qualifiers:
+            if q.kind != spec.kind or (q.op in ("=", "~") and q.value in question_values):
+                continue
+            why = qualifier_conflict(spec, q)
+            if why is not None:
+                return "contradict", f"{a.why}: {why}" if a.why else why
+    return ("agree", "") if claim.qualifiers else None
 
 
 def _closed_world(claim: Claim, book: Any, merged: dict[str, Any],
