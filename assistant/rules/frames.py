@@ -365,18 +365,17 @@ def judge_claim(claim: Claim, book: Any, facts: PatientFacts, question_values: f
         merged["age"] = None
     agreed: Verdict | None = None
     found: list[tuple[tuple[int, int, int], Verdict]] = []
-    for rule in book.rules:
-        for a in rule.asserts:
-            v = _compare(claim, a, merged, question_values)
-            if v is None:
-                continue
-            if v[0] == "contradict":
-                # the most specific rule speaks: one whose numbers, population and subject the sentence names
-                specific = (int(bool(a.qualifiers and claim.qualifiers)), len(a.about),
-                            max((len(p) for p in a.populations()), default=0))
-                found.append((specific, Verdict(kind="contradict", rule_id=rule.id, why=v[1] or a.why,
-                                                claim=claim.text)))
-            agreed = agreed or Verdict(kind="agree", rule_id=rule.id, claim=claim.text)
+    for rule, a in _candidates(claim, book):
+        v = _compare(claim, a, merged, question_values)
+        if v is None:
+            continue
+        if v[0] == "contradict":
+            # the most specific rule speaks: one whose numbers, population and subject the sentence names
+            specific = (int(bool(a.qualifiers and claim.qualifiers)), len(a.about),
+                        max((len(p) for p in a.populations()), default=0))
+            found.append((specific, Verdict(kind="contradict", rule_id=rule.id, why=v[1] or a.why,
+                                            claim=claim.text)))
+        agreed = agreed or Verdict(kind="agree", rule_id=rule.id, claim=claim.text)
     if found:
         return max(found, key=lambda t: t[0])[1]
     if claim.stance == "no_standard" and not claim.interventions and claim.population and (
@@ -394,6 +393,59 @@ def judge_claim(claim: Claim, book: Any, facts: PatientFacts, question_values: f
     if unsupported is not None:
         return unsupported
     return agreed or Verdict(kind="unrelated", claim=claim.text)
+
+
+def _candidates(claim: Claim, book: Any) -> list[tuple[Any, Assert]]:
+    """The asserts a claim can be about, in rule order: those naming one of its concepts or a class or member of
+    one (an assert is about a sentence only when the sentence names every `about` concept at some level), those
+    with antigen targets when it names an antigen, and the label's when it speaks for the label."""
+    index, targeted, label = _assert_index(book)
+    keys = {b for c in (*claim.concepts, *claim.interventions, *claim.negated, *claim.contrasted, *claim.subjects)
+            for b in broader_chain(c)}
+    picked = set().union(*(index.get(k, ()) for k in keys)) if keys else set()
+    if claim.targets or claim.population.get("cd19") is not None or claim.population.get("cd22") is not None:
+        picked |= targeted
+    if "label" in claim.attribution:
+        picked |= label
+    return [ra for k, ra in enumerate(_all_asserts(book)) if k in picked]
+
+
+_BOOK_INDEX: dict[int, tuple[Any, tuple[tuple[Any, Assert], ...], tuple[dict[str, set[int]], set[int], set[int]]]] = {}
+
+
+def _all_asserts(book: Any) -> tuple[tuple[Any, Assert], ...]:
+    return _book_index(book)[1]
+
+
+def _assert_index(book: Any) -> tuple[dict[str, set[int]], set[int], set[int]]:
+    return _book_index(book)[2]
+
+
+def _book_index(book: Any) -> tuple[Any, tuple[tuple[Any, Assert], ...], tuple[dict[str, set[int]], set[int], set[int]]]:
+    """Per rule book (kept with the book, so a new book is indexed anew): its asserts in order and an index."""
+    hit = _BOOK_INDEX.get(id(book))
+    if hit is not None and hit[0] is book:
+        return hit
+    pairs = tuple((rule, a) for rule in book.rules for a in rule.asserts)
+    if len(_BOOK_INDEX) > 8:
+        _BOOK_INDEX.clear()
+    _BOOK_INDEX[id(book)] = (book, pairs, _index(pairs))
+    return _BOOK_INDEX[id(book)]
+
+
+def _index(pairs: tuple[tuple[Any, Assert], ...]) -> tuple[dict[str, set[int]], set[int], set[int]]:
+    index: dict[str, set[int]] = {}
+    targeted: set[int] = set()
+    label: set[int] = set()
+    for k, (_, a) in enumerate(pairs):
+        for c in a.about:
+            for b in broader_chain(c):
+                index.setdefault(b, set()).add(k)
+        if a.targets:
+            targeted.add(k)
+        if a.voice == "label":
+            label.add(k)
+    return index, targeted, label
 
 
 def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
