@@ -270,7 +270,8 @@ def _negated(a: str, b: str) -> bool:
     ca = [c for c in read_claims(a) if c.stance is not None and not c.extra.get("inferred")]
     cb = [c for c in read_claims(b) if c.stance is not None and not c.extra.get("inferred")]
     if ca and cb:  # (a paraphrase may drop or add a clause: only the clauses it copies are compared)
-        return any(x.polarity != y.polarity or _flipped(x.text, y.text, heads=_stance_words())
+        # ("does not list X" and "not X" both deny: only an affirmation against a denial is a flip)
+        return any((x.polarity > 0) != (y.polarity > 0) or _flipped(x.text, y.text, heads=_stance_words())
                    for x, y in _copied_clauses(ca, cb))
     return _flipped(a, b)
 
