@@ -382,11 +382,19 @@ def copied_from_elsewhere(sentence_body: str, cited: Sequence[Chunk], retrieved:
     """A sentence copied from one retrieved source but cited to another ("[2]" on a line of chunk 5): the
     citation is wrong even when the cited chunk happens to share its terms."""
     toks = set(tokenize(strip_lead(sentence_body)))
-    if not toks or _closest(toks, cited)[0] >= NEAR_COPY:
+    if not toks:
+        return set()
+    here = _closest(toks, cited)[0]
+    if here >= COPY:
         return set()
     ids = {c.chunk_id for c in cited}
     sim, _ = _closest(toks, [c for c in retrieved if c.chunk_id not in ids])
-    return {"source"} if sim >= COPY else set()
+    # copied word for word from another source, while the cited one has it only in other words (or not at all)
+    return {"source"} if sim >= COPY and (here < NEAR_COPY or sim >= VERBATIM > here) else set()
+
+
+#: A sentence this close to a source sentence is that sentence, word for word.
+VERBATIM = 0.98
 
 
 def _bounds(text: str) -> set[str]:
