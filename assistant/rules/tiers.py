@@ -15,9 +15,9 @@ import re
 from collections.abc import Sequence
 
 from assistant.models import Chunk, PatientFacts, RuleFinding
-from assistant.rules.base import Draft, Issue, cited_chunks, parse_lines, strip_lead
+from assistant.rules.base import Cues, Draft, Issue, cited_chunks, parse_lines, strip_lead
 
-_REC_RE = re.compile(r"\brecommend(?:s|ed|ation|ations)?\b", re.IGNORECASE)
+_REC_RE = Cues(["recommend|recommends|recommended|recommendation|recommendations"])
 #: Sentences that say something is NOT a recommendation, or that no recommendation text exists: they make no
 #: recommendation claim, so they may cite evidence or context ("The E1910 results are trial evidence and are not
 #: JSH 2023 recommendations"; "no LBL-specific recommendation text ... was retrieved").
@@ -47,9 +47,10 @@ DOSE_RE = re.compile(
     r"|\b\d+(?:\.\d+)?\s*(?:mg|g|µg|mcg)\s*(?:per|/)\s*(?:square\s+met|m2|m²|kg)",
     re.IGNORECASE,
 )
-_GUIDELINE_CLAIM_RE = re.compile(r"\b(?:jsh|the guideline|guidelines?\s+(?:recommend|state|say|advise))", re.IGNORECASE)
-_EVIDENCE_FRAME_RE = re.compile(r"\b(?:trial|study|studies|evidence|randomi[sz]ed|phase|cohort|registry|analysis)\b",
-                                re.IGNORECASE)
+#: A sentence speaking for the guideline ("JSH ...", "the guideline ...", "guidelines recommend ...").
+_GUIDELINE_CLAIM_RE = Cues(["jsh*", "the guideline*", "guideline|guidelines recommend*|state*|say*|advise*"])
+#: A sentence framed as evidence ("trial", "study", "randomised", "cohort").
+_EVIDENCE_FRAME_RE = Cues(["trial|study|studies|evidence|randomised|randomized|phase|cohort|registry|analysis"])
 
 
 #: Content that never appears in an answer: (pattern, rule id, what the finding says).
