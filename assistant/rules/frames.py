@@ -131,6 +131,9 @@ class Assert(BaseModel):
                                                           "sentence ranking them contradicts it")
     universal: bool = Field(default=True, description="Holds for every patient of the population (false: only "
                                                       "for some, e.g. high-risk patients or those eligible)")
+    covers: list[dict[str, Any]] = Field(default_factory=list, description="Groups a non-universal assert names "
+                                         "outright (CAR-T after relapse following allo-HSCT): a sentence denying it "
+                                         "for one of them contradicts it")
     why: str = ""
 
     @field_validator("population", "unless")
@@ -514,7 +517,11 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
                 claim.conditional or claim.hedged) and set(claim.interventions) <= {*a.about, *a.with_}:
             conflicts = conflicts | {stance}  # "JSH recommends X for <population>" where X is not the default
         # "does not recommend it for every adult" denies a universal; only "never" / "any" denies every case
-        restricted = not a.universal and _polarity(stance, 0) < 0 and not claim.absolute
+        named = any(cov and all(_known(claim.own_population.get(k)) and matches(claim.own_population[k], v)
+                                for k, v in cov.items()) for cov in a.covers)
+        restricted = not a.universal and _polarity(stance, 0) < 0 and not claim.absolute and not named
+        if named and stance == "no_standard" and a.stance in POSITIVE:
+            conflicts = conflicts | {stance}  # "not listed for relapse after allo-HSCT", a group it names
         if stance in conflicts and not restricted and (fit == "all" or claim.universal or not any(a.populations())):
             return "contradict", a.why or f"the guideline's stance is {a.stance.replace('_', ' ')}"
     if level != "exact":
