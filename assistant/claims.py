@@ -34,7 +34,7 @@ import yaml
 
 from assistant.concepts import LEXICON_DIR, load_lexicon, read_concepts, tokens
 
-__all__ = ["Claim", "Qualifier", "broader_chain", "claim_vocabulary", "numbers_in", "read_claims", "strip_opener"]
+__all__ = ["Claim", "Qualifier", "broader_chain", "claim_vocabulary", "clause_spans", "numbers_in", "read_claims", "strip_opener"]
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -87,6 +87,15 @@ class Claim:
     exemplified: bool = False  # drugs are named as examples of their class ("imatinib or another TKI")
     defines: bool = False  # a single value is given as a threshold ("MRD of 0.1 % defines high risk")
     alone: bool = False  # a treatment without its companions ("intrathecal chemotherapy alone")
+    alone_of: tuple[str, ...] = ()  # the treatments said to be given alone
+    absolute: bool = False  # the stance holds in every case ("never", "not ... any")
+    conditional: bool = False  # the stance holds only under a condition ("if", "only when", "for those with")
+    equivalence: tuple[tuple[float, float], ...] = ()
+    voiced: frozenset[str] = frozenset()  # the voices the clause itself names (attribution may come from the sentence)
+    equates: bool = False  # the treatments are called equivalent ("equal alternatives", "interchangeable")
+    restricted: bool = False  # the position is limited to the population named ("reserves X for", "X only in")
+    own_population: dict[str, Any] = field(default_factory=dict)  # the facts the sentence itself states
+    basis: bool = False  # a named trial is given as the basis of the position ("on the basis of ZUMA-3, ...")  # (percent, fraction) a sentence equates ("0.01% is 1 in 10,000")
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -133,6 +142,21 @@ class Vocabulary:
     alone: tuple[Phrase, ...] = ()
     stop_after: tuple[Phrase, ...] = ()
     pronouns: frozenset[str] = frozenset()
+    absolute: tuple[Phrase, ...] = ()
+    conditions: tuple[Phrase, ...] = ()
+    denied_attribution: tuple[Phrase, ...] = ()
+    grade_skip: frozenset[str] = frozenset()
+    fraction_cues: tuple[Phrase, ...] = ()
+    basis: tuple[Phrase, ...] = ()
+    denial_words: frozenset[str] = frozenset()
+    restriction: tuple[Phrase, ...] = ()
+    preferred: tuple[Phrase, ...] = ()
+    equivalence_cues: tuple[Phrase, ...] = ()
+    attributive: frozenset[str] = frozenset()
+    both_lineages: tuple[str, ...] = ()
+    population_cues: tuple[tuple[Phrase, dict[str, Any]], ...] = ()
+    elliptic: frozenset[str] = frozenset()
+    transparent: frozenset[str] = frozenset()
     grade_absence: tuple[Phrase, ...] = ()
     ranking: tuple[Phrase, ...] = ()
 
@@ -183,7 +207,20 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         ranking=_ph(data.get("ranking") or []), grade_phrases=_ph(data["grades"].get("phrases") or []),
         grade_absence=_ph(data["grades"].get("absence") or []),
         split_prefixes=tuple(str(x) for x in data.get("split_prefixes") or []),
-        examples=_ph(data.get("examples") or []), defining=_ph(data.get("defining") or []), alone=_ph(data.get("alone") or []), stop_after=_ph(data.get("stop_after") or []), pronouns=frozenset(str(w) for w in data.get("pronouns") or []))
+        examples=_ph(data.get("examples") or []), defining=_ph(data.get("defining") or []), alone=_ph(data.get("alone") or []), stop_after=_ph(data.get("stop_after") or []), pronouns=frozenset(str(w) for w in data.get("pronouns") or []),
+        elliptic=frozenset(str(w) for w in data.get("elliptic") or []),
+        transparent=frozenset(str(w) for w in data.get("negation_transparent") or []),
+        absolute=_ph(data.get("absolute") or []), conditions=_ph(data.get("conditions") or []),
+        denied_attribution=_ph(data.get("denied_attribution") or []),
+        grade_skip=frozenset(str(w) for w in data["grades"].get("skip") or []),
+        fraction_cues=_ph(data.get("fraction_cues") or []), basis=_ph(data.get("basis") or []),
+        denial_words=frozenset(str(w) for w in data.get("denial_words") or []),
+        restriction=_ph(data.get("restriction") or []), preferred=_ph(data.get("preferred") or []),
+        equivalence_cues=_ph(data.get("equivalence") or []),
+        attributive=frozenset(str(w) for w in data.get("attributive") or []),
+        both_lineages=tuple(str(w).lower() for w in data.get("both_lineages") or []),
+        population_cues=tuple((p, dict(facts)) for phrase, facts in (data.get("population_cues") or {}).items()
+                              for p in _ph([phrase])))
 
 
 # ------------------------------------------------------------------------------------------ token helpers
@@ -387,9 +424,28 @@ def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
             spans.append((start, i))  # ", and ponatinib is active against it": a new claim
             start = i + 2
             continue
+        if t == "," and i + 1 < len(toks) and toks[i + 1] in voc.elliptic and i > start:
+            spans.append((start, i))  # "X only for relapse, not for consolidation": the denial is its own claim
+            start = i + 1
+            continue
         if t in voc.clause_breaks and i > start and i >= start:
             spans.append((start, i))
-            start = i + 1 if t == ";" else i
+            start = i + 1 if t in (";", ":") else i
+    spans.append((start, len(toks)))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def clause_spans(toks: list[str], breaks: frozenset[str]) -> list[tuple[int, int]]:
+    """(start, end) of the runs of tokens between break tokens (punctuation or clause words), breaks left out.
+
+    >>> clause_spans(["a", ",", "b", "c", ";", "d"], frozenset({",", ";"}))
+    [(0, 1), (2, 4), (5, 6)]
+    """
+    spans, start = [], 0
+    for i, t in enumerate(toks):
+        if t in breaks:
+            spans.append((start, i))
+            start = i + 1
     spans.append((start, len(toks)))
     return [(a, b) for a, b in spans if b > a]
 
@@ -400,6 +456,8 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
     best: tuple[int, int, str] | None = None  # (-length, position, stance)
     for i in range(a, b):
         for p, name in voc.stance_cues.get(toks[i], ()):
+            if name in _RISK_STANCES and i + len(p) < b and toks[i + len(p)] in voc.attributive:
+                continue  # "without high-risk features", "for high-risk patients": who, not a stance
             if i + len(p) <= b and _at(toks, i, p):
                 cand = (-len(p), i, name)
                 if best is None or (cand[0], cand[1]) < (best[0], best[1]):
@@ -410,11 +468,27 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
     length, pos, name = -best[0], best[1], best[2]
     neg = voc.stances[name][1]
     if neg is not None:
-        for k in range(pos, max(a, pos - voc.negation_window) - 1, -1):
+        counted, k = 0, pos
+        while k >= a and counted <= voc.negation_window:
             p = next((p for p in voc.negation if p[0] != "with" and _ends_at(toks, k, (p,))), None)
             if p is not None:
                 return neg, range(k - len(p), pos + length)
+            k -= 1
+            if k >= a and toks[k] in _NEGATION_STOPS:  # "not in the summary, which lists ...": another clause
+                break
+            if k >= a and toks[k] not in voc.transparent:  # "not the full JSH 2023 recommendation"
+                counted += 1
     return name, range(pos, pos + length)
+
+
+#: Stances that grade a risk: a cue of theirs before a noun describes patients ("high-risk features").
+_RISK_STANCES = frozenset({"high_risk", "not_high_risk"})
+
+#: Stances that deny a treatment: what a clause prefers instead ("omitted in favour of X") is not what it denies.
+_NEGATIVE_STANCES = frozenset({"not_recommended", "not_required", "ineffective"})
+
+#: Tokens a negation does not reach across to a stance cue.
+_NEGATION_STOPS = frozenset({",", ";", ":", "—", "–", "which", "who", "that", "("})
 
 
 def _offsets(text: str, toks: list[str]) -> list[tuple[int, int]]:
@@ -475,6 +549,8 @@ def _grades(toks: list[str], voc: Vocabulary) -> list[str]:
             continue
         for p in voc.grade_prefixes:
             k = i + len(p)
+            while k < len(toks) and toks[k] in voc.grade_skip:  # "grades this 'S'", "graded (1)"
+                k += 1
             if _at(toks, i, p) and k < len(toks) and toks[k] in voc.grade_values and (
                     p != ("level",) or (i and toks[i - 1] in ("evidence", "recommendation"))):
                 out.append(" ".join([*p, toks[k]]))
@@ -507,8 +583,13 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     spans = _clauses(toks, voc)
     stances = [_stance(toks, a, b, voc) for a, b in spans]
     population = dict(stated_facts(_without(original, toks, {k for _, span in stances for k in span})))
-    if "transplant" not in population and any(m.concept == "allo_hsct" and (
-            m.historical or _near_before(toks, m.start, voc.history, 2)) for m in mentions):
+    for phrase, facts in voc.population_cues:
+        if _find(toks, (phrase,)):
+            population.update(facts)
+    if any(p in lower for p in voc.both_lineages):
+        population["lineage"] = ["B", "T"]  # "for relapsed B- and T-lineage ALL alike": about B-ALL too
+    if "transplant" not in population and any(m.concept == "allo_hsct" and _past(toks, m, mentions, voc)
+                                              for m in mentions):
         population["transplant"] = "done"  # "prophylactic TKI after allo-HSCT": the transplant is behind them
     trials = names_trial(sentence)
     targets = tuple(_targets(toks, mentions, voc))
@@ -518,31 +599,50 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     whole_attr = _attribution(toks, 0, len(toks), voc, trials)
     ranked = bool(_find(toks, voc.ranking))
     whole_setting, stops = _setting(toks, 0, len(toks), voc), bool(_find(toks, voc.stop_after))
+    if population.get("phase") == "post_hsct" and whole_setting == "relapsed":
+        population.update(phase="relapsed", transplant="done")  # "relapses after allo-HSCT" is a relapse
+    equivalence = _fractions(toks, voc)
+    basis = trials and bool(_find(toks, voc.basis))
+    stance_tokens = {k for _, span in stances for k in span}
     for (a, b), (stance, _) in zip(spans, stances):
         inside = [m for m in mentions if a <= m.start < b]
+        own_population = _clause_population(toks, a, b, stance_tokens, voc) if len(spans) > 1 else {}
         contrast_at = [i + len(p) for i, p in _find(toks[a:b], voc.contrast)]
         contrasted = tuple(dict.fromkeys(
             m.concept for m in inside if m.kind in INTERVENTION_KINDS
             and any(0 <= m.start - a - c < 4 for c in contrast_at)))
-        treat = [m for m in inside if m.kind in INTERVENTION_KINDS and m.concept not in contrasted]
+        preferred_at = [i + len(p) for i, p in _find(toks[a:b], voc.preferred)]
+        preferred = {m.concept for m in inside if any(0 <= m.start - a - c < 4 for c in preferred_at)}
+        treat = [m for m in inside if m.kind in INTERVENTION_KINDS and m.concept not in contrasted
+                 and not (preferred and m.concept in preferred and stance in _NEGATIVE_STANCES)]
         denied = {id(m) for m in treat if m.negated or _denied(toks, m.start, voc)}
-        past = {id(m) for m in treat if m.historical or _near_before(toks, m.start, voc.history, 2)}
+        past = {id(m) for m in treat if _past(toks, m, mentions, voc)}
         interventions = _most_specific(m.concept for m in treat if id(m) not in denied and id(m) not in past)
         negated = tuple(dict.fromkeys(m.concept for m in treat if id(m) in denied))
-        if not interventions and not negated and prev_interventions and voc.pronouns & set(toks[a:b]):
-            interventions = prev_interventions  # "...; the guideline accepts it as an option"
+        if stance is None and not interventions and any(
+                id(m) in denied and m.start and toks[m.start - 1] in voc.denial_words for m in treat):
+            stance = "not_recommended"  # "..., and no prophylactic TKI while MRD-negative": a verbless denial
+        if not interventions and not negated and prev_interventions and (
+                voc.pronouns & set(toks[a:b]) or toks[a] in voc.elliptic):
+            interventions = prev_interventions  # "...; the guideline accepts it as an option", "..., not for X"
         if stance is not None and (_find(toks[a:b], voc.grade_phrases) or any(t.startswith("cq") for t in toks[a:b])):
             stance = None  # "no JSH 2023 recommendation grade or CQ number ... was found": about grades, not a treatment
         hedged = bool(_find(toks[a:b], voc.hedges))
+        restricted = bool(_find(toks[a:b], voc.restriction))
+        inferred = stance is None and restricted and bool(
+            interventions or any(m.kind in SUBJECT_KINDS for m in inside))
+        if inferred:
+            stance = "recommended"  # "JSH 2023 reserves allo-HSCT for ...": a position, for that population only
         if hedged and stance == "recommended":
             stance = "option"
         if stance in ("recommended", "option") and contrasted and not interventions:
             stance = "not_recommended"  # "X rather than Y" read from Y's side
         polarity = voc.stances[stance][0] if stance else 0
-        attribution = _attribution(toks, a, b, voc, trials) or whole_attr
+        own = _attribution(toks, a, b, voc, trials)
+        attribution = own or whole_attr
         setting = _setting(toks, a, b, voc) or whole_setting
         claims.append(Claim(
-            text=" ".join(toks[a:b]), population=population, interventions=interventions, negated=negated,
+            text=" ".join(toks[a:b]), population={**population, **own_population}, interventions=interventions, negated=negated,
             contrasted=contrasted,
             subjects=tuple(dict.fromkeys(m.concept for m in inside if m.kind in SUBJECT_KINDS)),
             concepts=frozenset(m.concept for m in inside if not m.negated),
@@ -552,10 +652,81 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             setting=setting,
             targets=targets, grades=grades, trials=trials, ranked=ranked,
             exemplified=bool(_find(toks[a:b], voc.examples)), defines=bool(_find(toks[a:b], voc.defining)),
-            alone=bool(_find(toks[a:b], voc.alone))))
+            alone=bool(_find(toks[a:b], voc.alone)),
+            alone_of=tuple(dict.fromkeys(m.concept for m in treat if _ends_before(toks, m.end, voc.alone))),
+            absolute=bool(_find(toks[a:b], voc.absolute)), conditional=bool(_find(toks[a:b], voc.conditions)),
+            equivalence=equivalence, basis=basis, voiced=own, restricted=restricted,
+            equates=bool(_find(toks[a:b], voc.equivalence_cues)),
+            own_population={**population, **own_population}, extra={"inferred": True} if inferred else {}))
         if interventions:
             prev_interventions = interventions
     return tuple(claims)
+
+
+def _clause_population(toks: list[str], a: int, b: int, skip: set[int], voc: Vocabulary) -> dict[str, Any]:
+    """The population a clause states itself ("..., and no prophylactic TKI while MRD-negative"), over the
+    sentence's: each clause of "pre-emptive TKI when MRD is detected, and no prophylactic TKI while MRD-negative"
+    is about its own patients."""
+    from assistant.rules.logic import stated_facts
+
+    words = [t for k, t in enumerate(toks[a:b], a) if k not in skip]
+    own = dict(stated_facts(" ".join(words)))
+    for phrase, facts in voc.population_cues:
+        if _find(toks[a:b], (phrase,)):
+            own.update(facts)
+    return own
+
+
+def _past(toks: list[str], m: Any, mentions: list[Any], voc: Vocabulary) -> bool:
+    """A treatment already given: the context layer says so, a history cue ("after", "following") stands just before
+    it, articles aside ("after a donor stem cell transplant"), or it restates one that does ("... (allo-HSCT)")."""
+    def cued(start: int) -> bool:
+        k = start
+        while k > 0 and toks[k - 1] in _DETERMINERS:
+            k -= 1
+        # the cue right before it, or one word before ("after allo-HSCT", "after prior allo-HSCT"), not across a
+        # comma ("if MRD-negative after induction, transplant can be omitted" is no transplant behind them)
+        return _ends_at(toks, k, voc.history) or (k > 0 and toks[k - 1] not in _NEGATION_STOPS
+                                                  and _ends_at(toks, k - 1, voc.history))
+
+    if m.historical or cued(m.start):
+        return True
+    return any(o.concept == m.concept and o.end <= m.start <= o.end + 2 and (o.historical or cued(o.start))
+               for o in mentions if o is not m)
+
+
+#: Words between a history cue and the treatment it dates ("after her donor stem cell transplant").
+_DETERMINERS = frozenset({"a", "an", "the", "her", "his", "their", "my", "a donor", "donor", "prior", "previous",
+                          "earlier", "allogeneic"})
+
+
+def _ends_before(toks: list[str], end: int, group: tuple[Phrase, ...]) -> bool:
+    """A phrase of `group` starts at token `end` or the one after ("intrathecal chemotherapy alone")."""
+    return any(_at(toks, k, p) for k in (end, end + 1) for p in _by_first(group).get(toks[k] if k < len(toks) else "", ()))
+
+
+def _fractions(toks: list[str], voc: Vocabulary) -> tuple[tuple[float, float], ...]:
+    """(percent, fraction) pairs a sentence equates, each fraction with the nearest percentage: "0.01% means one
+    cell in 10,000" -> (0.01, 1e-4); "0.01% (10^-4)" likewise."""
+    percents = [(i, n[0]) for i, t in enumerate(toks) if (n := _number(t)) is not None
+                and (n[2] == "%" or (i + 1 < len(toks) and toks[i + 1] in ("%", "percent")))]
+    fractions: list[tuple[int, float]] = []
+    for i, t in enumerate(toks):
+        if t in ("one", "1") and any(_at(toks, j, p) for j in range(i + 1, min(i + 4, len(toks)))
+                                     for p in voc.fraction_cues):
+            for j in range(i + 1, min(i + 7, len(toks))):
+                n = _number(toks[j])
+                if n is not None and n[0] > 1:
+                    fractions.append((i, 1.0 / n[0]))
+                    break
+        if t == "10" and i + 3 < len(toks) and toks[i + 1] == "^" and toks[i + 2] in ("-", "−") and toks[i + 3].isdigit():
+            fractions.append((i, 10.0 ** -int(toks[i + 3])))
+    out = []
+    for i, f in fractions:
+        near = min(percents, key=lambda p: abs(p[0] - i), default=None)
+        if near is not None and abs(near[0] - i) <= 8:
+            out.append((near[1], f))
+    return tuple(out)
 
 
 def _denied(toks: list[str], i: int, voc: Vocabulary) -> bool:
@@ -580,7 +751,13 @@ def _most_specific(concepts: Any) -> tuple[str, ...]:
 
 
 def _attribution(toks: list[str], a: int, b: int, voc: Vocabulary, trials: bool) -> frozenset[str]:
-    out = {name for name, group in voc.attribution.items() if _find(toks[a:b], group)}
+    """Whose position a clause reports; a name the clause denies ("trial evidence rather than a JSH
+    recommendation", "not JSH wording") is not its voice."""
+    part = toks[a:b]
+    hits = [(i, i + len(p), name) for name, group in voc.attribution.items() for i, p in _find(part, group)]
+    out = {name for i, j, name in hits
+           if not _near_before(part, i, voc.denied_attribution, 2)
+           and not any(x <= i and j <= y and (y - x) > (j - i) and n != name for x, y, n in hits)}
     if trials:
         out.add("trial")
     return frozenset(out)

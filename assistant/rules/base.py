@@ -129,3 +129,89 @@ def cited_chunks(sentence: Sentence, draft: Draft, retrieved: Sequence[Chunk]) -
 def strip_lead(body: str) -> str:
     """Remove a bold lead-in label ("**Evidence (trial data):** ...") before content checks."""
     return re.sub(r"^\*\*[^*]+\*\*:?\s*", "", body)
+
+
+class Cues:
+    """Word phrases read as data (no regular expressions): a text matches when one phrase occurs in its words.
+
+    Words are runs of letters, digits and "_" (so "allo_hsct", "ph_pos" and "mrd" in "MRD-negative" are words, as
+    a regular expression's \\w+ reads them); case is ignored. Words of a phrase follow each other with spaces
+    between them ("first line"), a hyphen ("post-remission") or, after "~", anything but a word ("ph_pos ~ vs ~
+    ph_neg" also reads "ph_pos vs. ph_neg"). "a|b" is a choice of words ("a|b|" may also be left out), "treat*" any
+    word it begins, "?" any one word.
+
+    >>> Cues(["how to|should|do we|i| proceed|go", "treat*"]).search("How should we go on?")
+    True
+    >>> Cues(["treat*"]).search("The pretreatment phase") is None
+    True
+    >>> Cues(["what are the|all| ? options"]).search("What are the salvage options?")
+    True
+    >>> Cues(["all ? options"]).search("elderly ph_neg all, what options?") is None
+    True
+    """
+
+    def __init__(self, phrases: Sequence[str]) -> None:
+        self.phrases: tuple[tuple[tuple[str, str], ...], ...] = tuple(
+            p for spec in phrases for p in _expand(_spec_words(spec.lower())))
+
+    def search(self, text: str) -> bool | None:
+        """True when a phrase occurs in the text, else None (a drop-in for `re.Pattern.search` in conditions)."""
+        words = cue_words(text)
+        return True if any(_phrase_at(words, i, p) for p in self.phrases for i in range(len(words))) else None
+
+
+def cue_words(text: str) -> list[tuple[str, str]]:
+    """The words of a text, lower case, each with what separates it from the word before: " " (white space only),
+    "-" (a hyphen) or "~" (anything else; also the first word)."""
+    out: list[tuple[str, str]] = []
+    word, gap, before = "", "", ""
+    for ch in text.lower() + " ":
+        if ch.isalnum() or ch == "_":
+            if not word:
+                before, gap = gap, ""
+            word += ch
+            continue
+        if word:
+            sep = "~" if not out else " " if before and before.isspace() else "-" if before == "-" else "~"
+            out.append((word, sep))
+            word = ""
+        gap += ch
+    return out
+
+
+def _spec_words(spec: str) -> list[list[tuple[str, str]]]:
+    """A phrase spec as positions of (alternatives, separator before)."""
+    out: list[list[tuple[str, str]]] = []
+    sep = " "
+    for token in spec.split():
+        if token == "~":
+            sep = "~"
+            continue
+        for k, part in enumerate(token.split("-")):
+            out.append([(alt, "-" if k else sep) for alt in part.split("|")])
+        sep = " "
+    return out
+
+
+def _expand(choices: list[list[tuple[str, str]]]) -> list[tuple[tuple[str, str], ...]]:
+    """Every phrase a spec stands for: one alternative per position, "" dropped (an optional word)."""
+    out: list[tuple[tuple[str, str], ...]] = [()]
+    for alts in choices:
+        out = [p if a == "" else (*p, (a, sep)) for p in out for a, sep in alts]
+    return [p for p in out if p]
+
+
+def _word_fits(word: tuple[str, str], pattern: tuple[str, str], first: bool) -> bool:
+    (w, sep), (pat, want) = word, pattern
+    if not first and want != "~" and sep != want:
+        return False
+    if pat == "?":
+        return True
+    if pat.endswith("*"):
+        return w.startswith(pat[:-1])
+    return w == pat
+
+
+def _phrase_at(words: list[tuple[str, str]], i: int, phrase: tuple[tuple[str, str], ...]) -> bool:
+    return i + len(phrase) <= len(words) and all(
+        _word_fits(words[i + k], w, k == 0) for k, w in enumerate(phrase))

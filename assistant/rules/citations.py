@@ -10,8 +10,12 @@ Rule IDs (stable, never reused):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
 
+from assistant.claims import broader_chain
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, chunks_by_id, cited_chunks, parse_lines, strip_lead
 from assistant.text import chunk_sentences, normalize, split_sentences, tokenize
@@ -40,7 +44,7 @@ def key_terms(text: str) -> set[str]:
     """
     out: set[str] = set()
     for tok in tokenize(text, keep_stopwords=True, fix_typos=False):
-        if tok in KEY_TERMS or _NUM_RE.match(tok) and tok not in _STRUCTURAL_NUMS:
+        if tok in KEY_TERMS or tok in _antigens() or _NUM_RE.match(tok) and tok not in _STRUCTURAL_NUMS:
             out.add(tok)
     out |= _spans(text)
     # "CD19-positive" also yields "cd19"; only the polarity token needs support when both appear.
@@ -48,6 +52,14 @@ def key_terms(text: str) -> set[str]:
         if f"{cd}_pos" in out or f"{cd}_neg" in out:
             out.discard(cd)
     return out
+
+
+@lru_cache(maxsize=1)
+def _antigens() -> frozenset[str]:
+    """Antigen names of the claim vocabulary ("cd20", "cd3"): a sentence naming one needs a source that does."""
+    from assistant.claims import claim_vocabulary
+
+    return claim_vocabulary().antigens
 
 
 def chunk_terms(chunk_text: str) -> set[str]:
@@ -104,9 +116,6 @@ def claim_free(sentence_body: str) -> bool:
 _FRAMING_CONCEPTS = frozenset({"relative", "child", "acquaintance", "he_is", "she_is", "they_are", "medicine"})
 
 
-#: Share of a sentence's content words that its cited chunks must contain (paraphrase allowed, not invention).
-MIN_CONTENT_COVERAGE = 0.5
-
 
 def _value(term: str) -> float | None:
     """The number a key term or time span stands for ("0.05%" -> 0.05, "72" -> 72, "3-month" -> 3)."""
@@ -128,13 +137,47 @@ def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: fro
     have: set[str] = set()
     for c in chunks:
         have |= chunk_terms(c.text)
-    missing = {t for t in needed if t not in have}
-    content = set(tokenize(body, fix_typos=False))
-    if len(content) >= 4 and _makes_claim(body):
-        absent = {t for t in content if t not in have and t not in asked}  # (the question's own words may recur)
-        if len(absent) / len(content) > 1 - MIN_CONTENT_COVERAGE:
-            missing |= absent
+    missing = {t for t in needed if t not in have and not _example_of(t, body, have)}
+    if _makes_claim(body):  # the treatments it names must be in its source (paraphrase may change every other word)
+        asked_concepts = _concepts(" ".join(sorted(asked)))
+        have = set().union(*(_concepts(c.text) for c in chunks)) if chunks else set()
+        have |= {b for c in have for b in broader_chain(c)}  # (a source naming dasatinib names a TKI)
+        tokens_had = set().union(*(chunk_terms(c.text) for c in chunks)) if chunks else set()
+        missing |= {c for c in _concepts(body) - have - asked_concepts
+                    if not any(b in have for b in broader_chain(c)[1:]) and c not in tokens_had}
     return missing
+
+
+def _example_of(term: str, body: str, have: set[str]) -> bool:
+    """A drug the sentence names as an example of a class its source names ("an earlier-generation TKI such as
+    dasatinib"): the example need not be in the source."""
+    from assistant.claims import claim_vocabulary
+    from assistant.concepts import tokens
+
+    classes = broader_chain(term)[1:]
+    if not classes or not any(c in have for c in classes):
+        return False
+    toks = tokens(body.lower())
+    cues = claim_vocabulary().examples
+    return any(t.startswith(term) and any(_ends(toks, j, p) for j in (i, i - 1) for p in cues)
+               for i, t in enumerate(toks))
+
+
+def _ends(toks: list[str], end: int, p: tuple[str, ...]) -> bool:
+    return end - len(p) >= 0 and tuple(toks[end - len(p):end]) == p
+
+
+#: Concept kinds a source must name when a sentence names them.
+CLINICAL_KINDS = frozenset({"drug", "drug_class", "regimen", "procedure"})
+
+
+@lru_cache(maxsize=4096)
+def _concepts(text: str) -> frozenset[str]:
+    """The clinical concepts a text names, by the lexicon (for a source, once per chunk)."""
+    from assistant.concepts import concept_ids, load_lexicon
+
+    lex = load_lexicon()
+    return frozenset(c for c in concept_ids(text.lower()) if lex.concepts[c].kind in CLINICAL_KINDS)
 
 
 #: A sentence sharing this much of its wording with one source sentence is a copy of it (Jaccard of tokens).
@@ -151,25 +194,173 @@ def altered_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: frozens
     best_sim, best = _closest(toks, chunks)
     if best is None or best_sim < NEAR_COPY:
         return set()
-    added = {t for t in key_terms(body) - chunk_terms(best) if _value(t) is None or _value(t) not in given}
-    altered = added | (_bounds(body) ^ _bounds(best))
+    return changed_terms(body, best, given=given)
+
+
+def changed_terms(body: str, best: str, *, given: frozenset[float] = frozenset()) -> set[str]:
+    """Key terms, limits and negation a near-copy changes in its original (see `altered_terms`).
+
+    >>> sorted(changed_terms("MRD below 0.1% is not cured.", "MRD below 0.01% is not cured."))
+    ['0.1%', '<0.01', '<0.1']
+    >>> changed_terms("In 326 adults, MRD below 0.01% is not cured.", "MRD below 0.01% is not cured.")
+    set()
+    """
+    # a term changed, not added: a copy may add a detail its source has elsewhere ("in 326 adults"), but a value or a
+    # concept put in place of the source's ("0.1%" for "0.01%", CD22 for CD19) alters it
+    mine, theirs = key_terms(body), key_terms(best)
+    added = {t for t in mine - chunk_terms(best) if _value(t) is None or _value(t) not in given}
+    removed = theirs - _with_antigens(mine)
+    altered = {t for t in added if any(_term_kind(r) == _term_kind(t) for r in removed)}
+    # a value put in place of another that the copy already names ("aged 40 to 64, and aged 40 to 64" for "..., and
+    # aged 65 or older"): counted with repeats
+    more, fewer = Counter(_numbers(body)) - Counter(_numbers(best)), Counter(_numbers(best)) - Counter(_numbers(body))
+    if more and fewer and not {float(v) for v in more} <= set(given):
+        altered |= {f"{v:g}" for v in more}
+    mb, tb = _bounds(body), _bounds(best)
+    if mb - tb and tb - mb:
+        altered |= mb ^ tb
     if _negated(body, best):
         altered.add("negation")  # "is part of it" copied from "is not part of it"
     return altered
 
 
+def _numbers(text: str) -> list[float]:
+    """The numbers of a text, in order, with repeats (calendar years and trial names aside)."""
+    from assistant.claims import numbers_in
+    from assistant.concepts import tokens
+
+    out = []
+    for tok in tokens(text.lower()):
+        v = sorted(numbers_in(tok)) or ([float(_NUMBER_WORDS[tok])] if tok in _NUMBER_WORDS else [])
+        out.extend(x for x in v if not (x.is_integer() and 1900 <= x <= 2100))
+    return out
+
+
+#: Numbers written as words ("more than two induction courses").
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "twice": 2, "single": 1}
+
+
+def _term_kind(term: str) -> str:
+    """What a key term is, for telling a changed value from an added one: a concept, a percentage, a time span
+    ("5-year"), a calendar year ("2018", "JSH 2023") or another number ("326 adults")."""
+    v = _value(term)
+    if v is None:
+        return "population" if term in PATIENT_TERMS or term in ("cd19", "cd22") else "concept"
+    if term.endswith("%"):
+        return "percent"
+    if "-" in term:
+        return "span:" + term.split("-", 1)[1]
+    return "calendar" if v.is_integer() and 1900 <= v <= 2100 else "number"
+
+
+def _with_antigens(terms: set[str]) -> set[str]:
+    """Key terms with the antigen of each "CD19-positive" term ("cd19_pos" names CD19)."""
+    return terms | {t.split("_")[0] for t in terms if t.startswith(("cd19_", "cd22_"))}
+
+
 def _negated(a: str, b: str) -> bool:
-    """One text negates the other: their claims' stance polarities differ, or the parity of their negation words
-    does, both read without a yes/no opening ("No: the guideline does not recommend X" keeps the polarity of "the
-    guideline does not recommend X")."""
+    """One text negates the other, both read without a yes/no opening ("No: the guideline does not recommend X"
+    keeps the polarity of "the guideline does not recommend X"): when both state stances, a clause and the clause
+    of the other it copies state different ones, or one denies a stance word the other asserts ("GNR means
+    generally (not) recommended"); else one denies a word the other asserts (see `_flipped`)."""
     from assistant.claims import read_claims, strip_opener
 
     a, b = strip_opener(a), strip_opener(b)
-    sa = tuple(c.polarity for c in read_claims(a) if c.stance is not None)
-    sb = tuple(c.polarity for c in read_claims(b) if c.stance is not None)
-    if sa and sb:  # both state a stance: the frames compare them (the negation words may differ in a paraphrase)
-        return set(sa) != set(sb)
-    return len(_NEGATION.findall(a)) % 2 != len(_NEGATION.findall(b)) % 2
+    ca = [c for c in read_claims(a) if c.stance is not None and not c.extra.get("inferred")]
+    cb = [c for c in read_claims(b) if c.stance is not None and not c.extra.get("inferred")]
+    if ca and cb:  # (a paraphrase may drop or add a clause: only the clauses it copies are compared)
+        # ("does not list X" and "not X" both deny: only an affirmation against a denial is a flip)
+        return any((x.polarity > 0) != (y.polarity > 0) or _flipped(x.text, y.text, heads=_stance_words())
+                   for x, y in _copied_clauses(ca, cb))
+    return _flipped(a, b)
+
+
+def _copied_clauses(ca: list[Any], cb: list[Any]) -> list[tuple[Any, Any]]:
+    """Pairs of clauses, one of each text, each the other's closest in wording (and close enough to be a copy)."""
+    def closest(x: Any, others: list[Any]) -> Any:
+        return max(others, key=lambda y: _jaccard(_words(x.text), _words(y.text)))
+
+    return [(x, y) for x in ca for y in [closest(x, cb)]
+            if closest(y, ca) is x and _jaccard(_words(x.text), _words(y.text)) >= COPIED_CLAUSE]
+
+
+#: Share of wording two clauses must have in common to be one copied from the other.
+COPIED_CLAUSE = 0.25
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def _words(text: str) -> set[str]:
+    """Content words, stance words included ("recommended", "not" aside: tokenize keeps what BM25 drops)."""
+    return {w for w in tokenize(text, keep_stopwords=True, fix_typos=False) if w not in _FUNCTION_WORDS}
+
+
+_FUNCTION_WORDS = frozenset({"a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "to", "of", "in",
+                             "on", "for", "with", "and", "or", "it", "its", "this", "that", "as", "by", "at", "than",
+                             "not", "no", "never", "none", "nor", "neither", "does", "do", "did", ",", ".", ";", ":"})
+
+
+@lru_cache(maxsize=1)
+def _stance_words() -> frozenset[str]:
+    """Words of the claim vocabulary's stance cues ("recommended", "list", "option", "mandatory")."""
+    from assistant.claims import claim_vocabulary
+
+    voc = claim_vocabulary()
+    return frozenset(w for cues in voc.stance_cues.values() for p, _ in cues for w in _words(" ".join(p)))
+
+
+_SEGMENT_MARKS = frozenset({",", ":", "—", "–", "(", ")"})
+_NEGATION_WORDS = frozenset({"not", "no", "never", "none", "neither", "nor", "cannot"})
+
+
+def _negations(text: str) -> tuple[set[str], set[str]]:
+    """What a text denies: the head words of its negations (the first content word after "not", "no", "never",
+    "n't", and after each "or" in its scope: "does not name X or describe Y") and every word in their scopes (to the
+    end of the clause). "without" is no negation here: it names a population or a companion."""
+    from assistant.claims import claim_vocabulary, clause_spans
+    from assistant.concepts import tokens
+
+    voc = claim_vocabulary()
+    toks = tokens(text.lower())
+    heads: set[str] = set()
+    scope: set[str] = set()
+    for a, b in clause_spans(toks, breaks=voc.clause_breaks | _SEGMENT_MARKS):
+        for i in range(a, b):
+            if toks[i] in _NEGATION_WORDS or toks[i].endswith(("n't", "n’t")):
+                heads.update(_heads(toks[i + 1:b]))
+                scope.update(_words(" ".join(toks[i + 1:b])))
+    return heads, scope
+
+
+def _flipped(a: str, b: str, heads: frozenset[str] | None = None) -> bool:
+    """A word one text denies stands undenied in the other ("does mean" copied from "does not mean"); a negation of
+    words the other does not have ("the guideline does not say which TKI, and ...") or denies too ("no grade was
+    found: ... contains no grades") flips nothing. With `heads`, only denied words among them count."""
+    ta, tb = _words(a), _words(b)
+    ha, na = _negations(a)
+    hb, nb = _negations(b)
+    if na & nb:  # both deny the same thing ("records only X, not longer-term survival" / "does not record ...")
+        return False
+    if heads is not None:
+        ha, hb = ha & heads, hb & heads
+    return any(h in tb and h not in nb for h in ha) or any(h in ta and h not in na for h in hb)
+
+
+def _heads(scope: list[str]) -> list[str]:
+    """The first content word of each "or"-joined part of a negation's scope."""
+    out, part = [], []
+    for t in [*scope, "or"]:
+        if t in ("or", "nor"):
+            words = [w for w in tokenize(" ".join(part), keep_stopwords=True, fix_typos=False)
+                     if w not in _FUNCTION_WORDS]
+            out.extend(words[:1])
+            part = []
+        else:
+            part.append(t)
+    return out
 
 
 def _closest(toks: set[str], chunks: Sequence[Chunk]) -> tuple[float, str | None]:
@@ -191,30 +382,31 @@ def copied_from_elsewhere(sentence_body: str, cited: Sequence[Chunk], retrieved:
     """A sentence copied from one retrieved source but cited to another ("[2]" on a line of chunk 5): the
     citation is wrong even when the cited chunk happens to share its terms."""
     toks = set(tokenize(strip_lead(sentence_body)))
-    if not toks or _closest(toks, cited)[0] >= NEAR_COPY:
+    if not toks:
+        return set()
+    here = _closest(toks, cited)[0]
+    if here >= COPY:
         return set()
     ids = {c.chunk_id for c in cited}
     sim, _ = _closest(toks, [c for c in retrieved if c.chunk_id not in ids])
-    return {"source"} if sim >= COPY else set()
+    # copied word for word from another source, while the cited one has it only in other words (or not at all)
+    return {"source"} if sim >= COPY and (here < NEAR_COPY or sim >= VERBATIM > here) else set()
 
 
-_NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without)\b|n't\b", re.IGNORECASE)
-_BOUND_RE = re.compile(
-    r"\b(?P<lt>younger\s+than|under|below|less\s+than)\s+(?P<n1>\d+)"
-    r"|\b(?P<n2>\d+)\s*(?:years?\s*)?(?:or\s+(?:older|over|more|above)|and\s+(?:older|over|above)|\+)"
-    r"|\b(?:older\s+than|over|above|more\s+than)\s+(?P<n3>\d+)", re.IGNORECASE)
+#: A sentence this close to a source sentence is that sentence, word for word.
+VERBATIM = 0.98
 
 
 def _bounds(text: str) -> set[str]:
-    """Age and threshold bounds as terms ("<65", ">=65", ">65"): "younger than 65" is not "65 or older"."""
+    """Age and threshold limits as terms, by direction ("<65" for under / up to, ">=65" for from / over): "younger
+    than 65" is not "65 or older", while "at or above 0.01%" is "0.01% or higher". Read by the claim reader."""
+    from assistant.claims import read_claims
+
     out: set[str] = set()
-    for m in _BOUND_RE.finditer(text):
-        if m["n1"]:
-            out.add("<" + m["n1"])
-        elif m["n2"]:
-            out.add(">=" + m["n2"])
-        elif m["n3"]:
-            out.add(">" + m["n3"])
+    for c in read_claims(text.replace("-or-", " or ").replace("-and-", " and ")):
+        for q in c.qualifiers:
+            if q.kind in ("age", "threshold") and q.op in ("<", "<=", ">", ">="):
+                out.add(("<" if q.op in ("<", "<=") else ">=") + f"{q.value:g}")
     return out
 
 

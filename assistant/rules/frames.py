@@ -29,7 +29,8 @@ from assistant.claims import Claim, Qualifier, broader_chain, claim_vocabulary, 
 from assistant.models import Chunk, PatientFacts, RuleFinding
 
 Stance = Literal["recommended", "option", "required", "not_recommended", "not_required", "effective", "ineffective",
-                 "no_standard", "high_risk", "not_high_risk"]
+                 "no_standard", "high_risk", "not_high_risk", "cured", "not_cured", "defines"]
+#: ("defines": the assert only states values, such as the ages of a group, and takes no position)
 
 #: A sentence stance that contradicts an assert's stance (universal: the sentence speaks of every patient).
 CONFLICTS: dict[str, frozenset[str]] = {
@@ -43,6 +44,8 @@ CONFLICTS: dict[str, frozenset[str]] = {
     "no_standard": frozenset({"recommended", "required"}),
     "high_risk": frozenset({"not_high_risk"}),
     "not_high_risk": frozenset({"high_risk"}),
+    "not_cured": frozenset({"cured"}),
+    "cured": frozenset({"not_cured"}),
 }
 #: ... and more when the sentence says "every patient" while the guideline's stance holds only for some.
 UNIVERSAL_CONFLICTS: dict[str, frozenset[str]] = {
@@ -56,6 +59,7 @@ UNSUPPORTED_ID = "CLAIM-UNSUPPORTED-051"
 TRIAL_AS_REC_ID = "CLAIM-TRIALREC-052"
 GRADE_ID = "CLAIM-GRADE-053"
 DOSE_ID = "CLAIM-DOSE-054"
+VALUE_ID = "CLAIM-VALUE-055"
 
 
 class QualifierSpec(BaseModel):
@@ -70,6 +74,18 @@ class QualifierSpec(BaseModel):
     high: float | None = None
     unit: Literal["year", "percent", "cycle"] = "year"
     also: list[float] = Field(default_factory=list)
+    jsh_text: bool = Field(default=True, description="The guideline's own text gives this value; false: the corpus "
+                                                      "has it from elsewhere (a convention), so a sentence that puts "
+                                                      "it in JSH's mouth is unsupported")
+    strict: bool = Field(default=False, description="The comparator matters too: 'under 25' is not '25 or younger' "
+                                                     "(whole-year limits: '< 26', '> 25' and '>= 26' say the same)")
+
+    def same_limit(self, q: Qualifier) -> bool:
+        """The qualifier states this very limit, or its complement ("excludes those aged 26 or older")."""
+        v = self.value
+        forms = {"<=": {("<=", v), ("<", v + 1), (">", v), (">=", v + 1)},
+                 "<": {("<", v), ("<=", v - 1), (">=", v), (">", v - 1)}}.get(self.op, {(self.op, v)})
+        return (q.op, q.value) in forms
 
     def as_qualifier(self) -> Qualifier:
         return Qualifier(kind=self.kind, op=self.op, value=self.value, unit=self.unit, high=self.high)
@@ -96,6 +112,9 @@ class Assert(BaseModel):
     unless: dict[str, Any] = Field(default_factory=dict, description="Known facts that put a patient outside it")
     setting: Literal["frontline", "relapsed"] | None = None
     stance: Stance
+    voice: Literal["jsh", "label"] = Field(default="jsh", description="Whose position it is: the guideline's, or the "
+                                                                       "Japanese label's (compared only with "
+                                                                       "sentences that speak for the label)")
     qualifiers: list[QualifierSpec] = Field(default_factory=list)
     targets: dict[str, str] = Field(default_factory=dict, description="drug concept -> the antigen it binds")
     unless_named: list[str] = Field(default_factory=list, description="Not about a sentence naming one of these "
@@ -105,10 +124,16 @@ class Assert(BaseModel):
     no_values: list[Literal["duration", "age", "threshold", "count"]] = Field(
         default_factory=list, description="Kinds of number the guideline does not give here: a sentence stating one "
                                           "contradicts it (no maintenance duration for Ph-negative ALL)")
+    ranked: bool = Field(default=False, description="The guideline puts the `about` treatments in an order (one the "
+                                                     "default, the other for those who do not get it): a sentence "
+                                                     "calling them equivalent contradicts it")
     no_ranking: bool = Field(default=False, description="The guideline does not rank the `about` treatments: a "
                                                           "sentence ranking them contradicts it")
     universal: bool = Field(default=True, description="Holds for every patient of the population (false: only "
                                                       "for some, e.g. high-risk patients or those eligible)")
+    covers: list[dict[str, Any]] = Field(default_factory=list, description="Groups a non-universal assert names "
+                                         "outright (CAR-T after relapse following allo-HSCT): a sentence denying it "
+                                         "for one of them contradicts it")
     why: str = ""
 
     @field_validator("population", "unless")
@@ -243,6 +268,8 @@ def _about(claim: Claim, a: Assert) -> str | None:
         return "member"
     if all(lv in ("exact", "class") for lv in levels) and polarity > 0 and claim.polarity < 0:
         return "class"
+    if all(lv in ("exact", "class") for lv in levels) and polarity < 0 < claim.polarity and claim.absolute:
+        return "class"  # "any second-generation TKI overcomes T315I": said of every member, dasatinib included
     return None
 
 
@@ -258,6 +285,9 @@ def _stance_for(claim: Claim, a: Assert) -> str | None:
         return "not_recommended"
     return claim.stance
 
+
+#: Facts a sentence states in passing (when an MRD result was taken, whether a donor exists), never a restriction.
+_INCIDENTAL = frozenset({"mrd_timepoint", "donor", "age", "age_band", "transplant", "lineage"})
 
 #: A stance and its opposite, for a claim stated on the other side of a threshold ("below 0.01 %: not high risk").
 _OPPOSITE = {"high_risk": "not_high_risk", "not_high_risk": "high_risk"}
@@ -306,6 +336,8 @@ def qualifier_conflict(spec: QualifierSpec, q: Qualifier) -> str | None:
         if lo < wlo - 1e-6 or hi > whi + 1e-6:
             return f"{_say(q)} where the guideline says {_say(want)}"
         return None
+    if spec.strict and q.op not in ("=", "~", "range"):
+        return None if spec.same_limit(q) else f"{_say(q)} where the source says {_say(want)}"
     # limits (age, threshold): the boundary itself must be one the guideline states
     bounds = [spec.value, *([spec.high] if spec.high is not None else []), *spec.also]
     if q.op in ("=", "~") and spec.kind == "age":
@@ -336,18 +368,17 @@ def judge_claim(claim: Claim, book: Any, facts: PatientFacts, question_values: f
         merged["age"] = None
     agreed: Verdict | None = None
     found: list[tuple[tuple[int, int, int], Verdict]] = []
-    for rule in book.rules:
-        for a in rule.asserts:
-            v = _compare(claim, a, merged, question_values)
-            if v is None:
-                continue
-            if v[0] == "contradict":
-                # the most specific rule speaks: one whose numbers, population and subject the sentence names
-                specific = (int(bool(a.qualifiers and claim.qualifiers)), len(a.about),
-                            max((len(p) for p in a.populations()), default=0))
-                found.append((specific, Verdict(kind="contradict", rule_id=rule.id, why=v[1] or a.why,
-                                                claim=claim.text)))
-            agreed = agreed or Verdict(kind="agree", rule_id=rule.id, claim=claim.text)
+    for rule, a in _candidates(claim, book):
+        v = _compare(claim, a, merged, question_values)
+        if v is None:
+            continue
+        if v[0] == "contradict":
+            # the most specific rule speaks: one whose numbers, population and subject the sentence names
+            specific = (int(bool(a.qualifiers and claim.qualifiers)), len(a.about),
+                        max((len(p) for p in a.populations()), default=0))
+            found.append((specific, Verdict(kind="contradict", rule_id=rule.id, why=v[1] or a.why,
+                                            claim=claim.text)))
+        agreed = agreed or Verdict(kind="agree", rule_id=rule.id, claim=claim.text)
     if found:
         return max(found, key=lambda t: t[0])[1]
     if claim.stance == "no_standard" and not claim.interventions and claim.population and (
@@ -356,7 +387,7 @@ def judge_claim(claim: Claim, book: Any, facts: PatientFacts, question_values: f
         # "no standard therapy exists for <population>" where a rule recommends one for exactly that population
         for rule in book.rules:
             for a in rule.asserts:
-                if a.stance == "recommended" and a.universal and a.population and any(
+                if a.stance == "recommended" and a.universal and a.population and not a.ranked and any(
                         _is_treatment(c) for c in a.about) and all(
                         k in claim.population for k in a.population) and population_fit(a, merged) == "all":
                     return Verdict(kind="contradict", rule_id=rule.id, claim=claim.text,
@@ -365,6 +396,59 @@ def judge_claim(claim: Claim, book: Any, facts: PatientFacts, question_values: f
     if unsupported is not None:
         return unsupported
     return agreed or Verdict(kind="unrelated", claim=claim.text)
+
+
+def _candidates(claim: Claim, book: Any) -> list[tuple[Any, Assert]]:
+    """The asserts a claim can be about, in rule order: those naming one of its concepts or a class or member of
+    one (an assert is about a sentence only when the sentence names every `about` concept at some level), those
+    with antigen targets when it names an antigen, and the label's when it speaks for the label."""
+    index, targeted, label = _assert_index(book)
+    keys = {b for c in (*claim.concepts, *claim.interventions, *claim.negated, *claim.contrasted, *claim.subjects)
+            for b in broader_chain(c)}
+    picked = set().union(*(index.get(k, ()) for k in keys)) if keys else set()
+    if claim.targets or claim.population.get("cd19") is not None or claim.population.get("cd22") is not None:
+        picked |= targeted
+    if "label" in claim.attribution:
+        picked |= label
+    return [ra for k, ra in enumerate(_all_asserts(book)) if k in picked]
+
+
+_BOOK_INDEX: dict[int, tuple[Any, tuple[tuple[Any, Assert], ...], tuple[dict[str, set[int]], set[int], set[int]]]] = {}
+
+
+def _all_asserts(book: Any) -> tuple[tuple[Any, Assert], ...]:
+    return _book_index(book)[1]
+
+
+def _assert_index(book: Any) -> tuple[dict[str, set[int]], set[int], set[int]]:
+    return _book_index(book)[2]
+
+
+def _book_index(book: Any) -> tuple[Any, tuple[tuple[Any, Assert], ...], tuple[dict[str, set[int]], set[int], set[int]]]:
+    """Per rule book (kept with the book, so a new book is indexed anew): its asserts in order and an index."""
+    hit = _BOOK_INDEX.get(id(book))
+    if hit is not None and hit[0] is book:
+        return hit
+    pairs = tuple((rule, a) for rule in book.rules for a in rule.asserts)
+    if len(_BOOK_INDEX) > 8:
+        _BOOK_INDEX.clear()
+    _BOOK_INDEX[id(book)] = (book, pairs, _index(pairs))
+    return _BOOK_INDEX[id(book)]
+
+
+def _index(pairs: tuple[tuple[Any, Assert], ...]) -> tuple[dict[str, set[int]], set[int], set[int]]:
+    index: dict[str, set[int]] = {}
+    targeted: set[int] = set()
+    label: set[int] = set()
+    for k, (_, a) in enumerate(pairs):
+        for c in a.about:
+            for b in broader_chain(c):
+                index.setdefault(b, set()).add(k)
+        if a.targets:
+            targeted.add(k)
+        if a.voice == "label":
+            label.add(k)
+    return index, targeted, label
 
 
 def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
@@ -382,10 +466,17 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
             if want is not None and stated and want not in stated and claim.polarity > 0:
                 return "contradict", (f"{drug} targets {want.upper()}; it is not given for "
                                       f"{'/'.join(sorted(stated)).upper()}-positive disease on that account")
+    if a.ranked:
+        if claim.equates and all(_level(claim, c) in ("exact", "class") for c in a.about) and population_fit(
+                a, merged) != "none":
+            return "contradict", a.why or "the guideline does not offer these as equal alternatives"
+        return None
     if a.no_ranking:
         if claim.ranked and all(_level(claim, c) == "exact" for c in a.about):
             return "contradict", a.why or "the guideline does not rank these treatments"
         return None
+    if a.voice == "label":
+        return _compare_label(claim, a, question_values)
     if claim.attribution & {"trial", "label", "other_guideline"} and "jsh" not in claim.attribution:
         return None  # a trial's design or result, a label, another guideline: not a statement of JSH's position
     level = _about(claim, a)
@@ -402,17 +493,35 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
     if setting and claim.setting and claim.setting != setting:
         return None
     fit = population_fit(a, merged)
+    alone = [c for c in a.about if c in claim.alone_of]
+    if a.with_required and alone and fit != "none":
+        if claim.polarity > 0:  # "intrathecal chemotherapy alone is sufficient", whatever else the sentence names
+            return "contradict", a.why or "the guideline pairs it with " + ", ".join(a.with_)
+        return "agree", ""  # "intrathecal chemotherapy alone is not the full recommendation": X without Y denied
     if a.with_required and claim.alone and claim.polarity > 0 and fit != "none" and not any(
             c in claim.interventions for c in a.with_):
         return "contradict", a.why or "the guideline pairs it with " + ", ".join(a.with_)
+    if claim.restricted and claim.polarity > 0 and a.universal and a.stance in POSITIVE and fit != "none" and (
+            level == "exact"):
+        keys = {k for pop in a.populations() for k in pop}
+        extra = sorted(set(claim.own_population) - keys - _INCIDENTAL)
+        if extra and (not keys or keys & set(claim.own_population)):  # (about the assert's own population)  # "reserves allo-HSCT in CR1 for patients who remain MRD-positive": a condition it does not set
+            return "contradict", (a.why or "the guideline sets no such condition") + (
+                f" (not only for a given {extra[0].replace('_', ' ')})")
     stance = _below(claim, a, _stance_for(claim, a))
     if stance is not None and fit != "none":
         conflicts = CONFLICTS.get(a.stance, frozenset())
         if claim.universal and not a.universal:
             conflicts = conflicts | UNIVERSAL_CONFLICTS.get(a.stance, frozenset())
-        # "does not recommend it for every adult" denies a universal; only "never" / "in no case" denies every case
-        absolute = any(w in claim.text.split() for w in ("never", "no-one")) or "in no case" in claim.text
-        restricted = not a.universal and _polarity(stance, 0) < 0 and not absolute
+        if a.stance == "not_required" and stance in ("recommended", "required") and not (
+                claim.conditional or claim.hedged) and set(claim.interventions) <= {*a.about, *a.with_}:
+            conflicts = conflicts | {stance}  # "JSH recommends X for <population>" where X is not the default
+        # "does not recommend it for every adult" denies a universal; only "never" / "any" denies every case
+        named = any(cov and all(_known(claim.own_population.get(k)) and matches(claim.own_population[k], v)
+                                for k, v in cov.items()) for cov in a.covers)
+        restricted = not a.universal and _polarity(stance, 0) < 0 and not claim.absolute and not named
+        if named and stance == "no_standard" and a.stance in POSITIVE:
+            conflicts = conflicts | {stance}  # "not listed for relapse after allo-HSCT", a group it names
         if stance in conflicts and not restricted and (fit == "all" or claim.universal or not any(a.populations())):
             return "contradict", a.why or f"the guideline's stance is {a.stance.replace('_', ' ')}"
     if level != "exact":
@@ -427,6 +536,12 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
         if q.kind in a.no_values and not (q.op in ("=", "~") and q.value in question_values):
             return "contradict", a.why or f"the guideline gives no {q.kind} here"
     for spec in a.qualifiers:
+        if not spec.jsh_text and "jsh" in claim.voiced and not claim.hedged and any(
+                q.kind == spec.kind and {q.value, q.high} & {spec.value, spec.high} for q in claim.qualifiers):
+            return "contradict", (f"the JSH 2023 summary itself gives no {spec.kind} values here; "
+                                  f"{_say(spec.as_qualifier())} comes from another source")
+        if not spec.jsh_text and a.stance == "defines":
+            continue  # (a convention's values: only putting them in JSH's mouth is wrong)
         for q in claim.qualifiers:
             if q.op in ("=", "~") and q.value in question_values:
                 continue  # the patient's own value, from the question
@@ -447,6 +562,24 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
     return "agree", ""
 
 
+def _compare_label(claim: Claim, a: Assert, question_values: frozenset[float]) -> tuple[str, str] | None:
+    """A sentence speaking for the label ("the Japanese label allows ... 25 or younger at infusion") against what the
+    label says: its limits, comparator included. The label's limit is the subject even when the treatment is named
+    only in the question ("the label requires patients to be under 25")."""
+    if "label" not in claim.attribution:
+        return None
+    if claim.interventions and _about(claim, a) is None:
+        return None
+    for spec in a.qualifiers:
+        for q in claim.qualifiers:
+            if q.kind != spec.kind or (q.op in ("=", "~") and q.value in question_values):
+                continue
+            why = qualifier_conflict(spec, q)
+            if why is not None:
+                return "contradict", f"{a.why}: {why}" if a.why else why
+    return ("agree", "") if claim.qualifiers else None
+
+
 def _closed_world(claim: Claim, book: Any, merged: dict[str, Any],
                   guideline_claims: Sequence[Claim] | Callable[[frozenset[str]], Sequence[Claim]]) -> Verdict | None:
     """A recommendation put in JSH's mouth that no assert and no guideline-tier source sentence makes."""
@@ -465,7 +598,9 @@ def _closed_world(claim: Claim, book: Any, merged: dict[str, Any],
         return None
     for g in (guideline_claims(frozenset(unsupported)) if callable(guideline_claims)
               else guideline_claims):  # (read only when needed)
-        if g.polarity > 0 and g.stance in POSITIVE and all(_names(g, c, members=False) for c in unsupported):
+        if g.polarity > 0 and g.stance in POSITIVE and all(
+                any(x in g.interventions for x in broader_chain(c)) for c in unsupported) and (
+                set(g.subjects) <= claim.concepts):  # (HD-MTX recommended as CNS prophylaxis is not HD-MTX for all)
             if not any(_known(merged.get(k)) and _known(v) and not matches(merged[k], v)
                        for k, v in g.population.items() if k in ("ph_status", "lineage", "age_band", "phase")):
                 if not (claim.setting and g.setting and claim.setting != g.setting):
@@ -560,10 +695,20 @@ def judge_sentence(sentence: str, book: Any, facts: PatientFacts, *, question: s
 def _extras(claim: Claim, cited_text: str) -> Verdict | None:
     """An invented CQ number or grade, a dose: unsupported unless the cited source says it."""
     low = cited_text.lower()
+    if claim.basis and "jsh" in claim.attribution and claim.polarity >= 0:
+        return Verdict(kind="unsupported", rule_id=TRIAL_AS_REC_ID, finding_id=TRIAL_AS_REC_ID, claim=claim.text,
+                       why="a trial is presented as the basis of a JSH 2023 position")
+    if claim.grades and "jsh" in claim.attribution:
+        return Verdict(kind="unsupported", rule_id=GRADE_ID, finding_id=GRADE_ID, claim=claim.text,
+                       why=f"gives JSH 2023 a grade ({claim.grades[0].upper()}), but its summary gives none")
     for g in claim.grades:
         if g not in low:
             return Verdict(kind="unsupported", rule_id=GRADE_ID, finding_id=GRADE_ID, claim=claim.text,
                            why=f"names {g.upper()}, but the JSH 2023 summary gives no CQ numbers or grades")
+    for pct, frac in claim.equivalence:
+        if abs(pct / 100 - frac) > 1e-9 * max(1.0, frac) and not (0.5 < pct / 100 / frac < 2):
+            return Verdict(kind="unsupported", rule_id=VALUE_ID, finding_id=VALUE_ID, claim=claim.text,
+                           why=f"{pct:g}% is {pct / 100:g} (one in {100 / pct:,.0f}), not {frac:g}")
     for q in claim.qualifiers:
         if q.kind == "dose" and f"{q.value:g}" not in low:
             return Verdict(kind="unsupported", rule_id=DOSE_ID, finding_id=DOSE_ID, claim=claim.text,

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from assistant.facts import assumed as facts_assumed
 from assistant.models import Chunk, PatientFacts, RuleFinding
-from assistant.rules.base import Draft, Issue, Replacement, parse_lines, strip_lead
+from assistant.rules.base import Cues, Draft, Issue, Replacement, parse_lines, strip_lead
 from assistant.rules.frames import Assert, Examples, known_fact_keys, matches
 from assistant.text import normalize, tokenize
 
@@ -342,7 +342,8 @@ def check_logic(
                 pattern = violated(rule, facts, s.body, norm=norm, merged=merged)
                 if pattern is None and not verbatim and (why := distortion(rule, body)):
                     pattern = Pattern(all=[".*"], why=why)
-                if pattern is None or (not verbatim and _frames_agree(rule, body, facts, book)):
+                if pattern is None or (not verbatim and (_frames_agree(rule, body, facts, book) or (
+                        pattern in rule.contradicts and _other_voice(body)))):
                     continue
                 chunk = statement_chunk(rule, retrieved)
                 why = f" ({pattern.why})" if pattern.why else ""
@@ -361,6 +362,20 @@ def check_logic(
     return issues
 
 
+def _other_voice(body: str) -> bool:
+    """Every clause of the sentence reports another source's position (a label, a trial, another guideline), not
+    JSH's: "the Japanese label allows patients aged 25 or younger at infusion" does not misquote the summary's
+    "under 25" (the frames compare such a claim with what that source says)."""
+    from assistant.claims import read_claims
+
+    claims = read_claims(body)
+    return bool(claims) and all(c.attribution and "jsh" not in c.attribution and c.attribution & _OTHER_VOICES
+                                for c in claims)
+
+
+_OTHER_VOICES = frozenset({"label", "trial", "other_guideline"})
+
+
 def _frames_agree(rule: GuidelineRule, body: str, facts: PatientFacts, book: RuleBook) -> bool:
     """The sentence's claim frames agree with this very rule (same stance, population and numbers): a pattern hit
     on its wording ("No: ... does not recommend ...") is not a contradiction."""
@@ -370,17 +385,7 @@ def _frames_agree(rule: GuidelineRule, body: str, facts: PatientFacts, book: Rul
     return any(agrees_with(r, body, book, facts) for r in book.rules if r.statement == rule.statement)
 
 
-_NEG_CUE = re.compile(r"\b(?:not|no|never|without|neither|nor)\b|n['’]t\b", re.IGNORECASE)
 DISTORTION_SIMILARITY = 0.6
-
-
-def _polarity(text: str) -> tuple[tuple[int, ...], int]:
-    """The stance polarity of each claim of a text and the parity of its negation words, both read without a
-    yes/no opening (a "No:" answers the question; it does not negate the claim)."""
-    from assistant.claims import read_claims, strip_opener
-
-    body = strip_opener(text)
-    return tuple(c.polarity for c in read_claims(body) if c.stance is not None), len(_NEG_CUE.findall(body)) % 2
 
 
 @lru_cache(maxsize=256)
@@ -395,25 +400,26 @@ _NAME_TERMS = frozenset({"2023"})
 
 
 def distortion(rule: GuidelineRule, sentence_body: str) -> str | None:
-    """A sentence that is a near copy of the rule's statement but flips its polarity or changes its drugs,
-    numbers or conditions misquotes the guideline. Returns why, or None.
+    """A sentence that is a near copy of the rule's statement but negates it or puts other drugs, numbers or
+    conditions in place of its own misquotes the guideline (a detail added, "such as dasatinib", does not). Returns
+    why, or None.
 
     >>> r = default_rulebook().get("PHPOS-OLDER-004")
     >>> distortion(r, r.statement.replace("recommends", "does not recommend"))
     'negates the guideline statement'
     """
-    from assistant.rules.citations import key_terms
+    from assistant.claims import strip_opener
+    from assistant.rules.citations import _negated, changed_terms
     from assistant.text import tokenize
 
     a, b = set(tokenize(sentence_body)), _statement_tokens(rule.statement)
     if not a or not b or len(a & b) / len(a | b) < DISTORTION_SIMILARITY:
         return None
-    (sa, na), (sb, nb) = _polarity(sentence_body), _polarity(rule.statement)
-    if (sa and sb and set(sa) != set(sb)) or (na != nb and not (sa and sb)):
+    body = strip_opener(sentence_body)
+    if _negated(body, rule.statement):
         return "negates the guideline statement"
-    ka, kb = key_terms(sentence_body) - _NAME_TERMS, key_terms(rule.statement) - _NAME_TERMS
-    if ka != kb:
-        changed = sorted(ka ^ kb)
+    changed = sorted(changed_terms(body, rule.statement) - _NAME_TERMS - {"negation"})
+    if changed:
         return "changes " + ", ".join(changed) + " in the guideline statement"
     return None
 
@@ -428,20 +434,15 @@ _OVERVIEW_SKIP = frozenset(["all", "adult", "jsh", "2023", "guideline", "ph_pos"
                             "recommendation", "position", "role", "use", "main", "current"])
 
 
-#: A question for every option of a phase ("what are the salvage options ... by subtype?", "list the options").
-_ALL_OPTIONS = re.compile(r"\b(?:what\s+are\s+(?:the\s+|all\s+the\s+)?(?:\w+\s+)?options|list\s+(?:the\s+|all\s+)?"
-                          r"(?:\w+\s+)?options|all\s+(?:the\s+)?(?:\w+\s+)?options|options?\s+by\s+(?:subtype|lineage))\b"
-                          r"|\bby\s+subtype\b")
-
-
-#: "Ph+ vs Ph-: how does post-remission management differ?": both branches of the algorithm, for the part asked.
-_PH_COMPARE = re.compile(r"ph_pos\W+(?:vs\.?|versus|and|or|compared\s+(?:with|to))\W+ph_neg"
-                         r"|ph_neg\W+(?:vs\.?|versus|and|or|compared\s+(?:with|to))\W+ph_pos")
-_PLAN_PART_TOKENS = ((re.compile(r"post[\s-]*remission|consolidat|after\s+remission|\bcr1\b"), "cr1"),
-                     (re.compile(r"\binduction\b|first\s+line|newly"), "induction"),
-                     (re.compile(r"\bmaintenance\b"), "maintenance"),
-                     (re.compile(r"\ballo_hsct\b"), "allo_hsct"),
-                     (re.compile(r"\bmrd\b"), "mrd"))
+@lru_cache(maxsize=1)
+def question_cues() -> dict[str, Any]:
+    """The question phrases of `questions.yaml`, as `Cues` (a dict of them for the plan parts)."""
+    data = yaml.load(resources.files("assistant.rules").joinpath("questions.yaml").read_text(encoding="utf-8"),
+                     Loader=_YAML_LOADER)
+    return {"treatment_question": Cues(data["treatment_question"]), "all_options": Cues(data["all_options"]),
+            "ph_compare": Cues(data["ph_compare"]),
+            "plan_part_tokens": tuple((token, Cues(p)) for token, p in data["plan_part_tokens"].items()),
+            "plan_parts": tuple(Cues([p]) for p in data["plan_parts"])}
 
 
 def ph_compared_part(question: str) -> str | None:
@@ -453,9 +454,10 @@ def ph_compared_part(question: str) -> str | None:
     True
     """
     norm = normalize(question)
-    if not _PH_COMPARE.search(norm):
+    cues = question_cues()
+    if not cues["ph_compare"].search(norm):
         return None
-    return next((token for rx, token in _PLAN_PART_TOKENS if rx.search(norm)), None)
+    return next((token for token, part in cues["plan_part_tokens"] if part.search(norm)), None)
 
 
 def overview_subject(question: str) -> str | None:
@@ -497,11 +499,11 @@ def applicable_rules(
         # are the salvage options?" every rule for that phase whose other conditions are only unknown
         overview = (about is not None and about in tokenize(rule.title) and (cond is True or rule.branch is not False)
                     ) or (cond is None and rule.branch is not False and facts.phase is not None
-                          and facts.phase in (rule.when.get("phase") or []) and _ALL_OPTIONS.search(norm) is not None)
+                          and facts.phase in (rule.when.get("phase") or []) and question_cues()["all_options"].search(norm) is not None)
         if rule.requires_topic and not topical:
             continue
         if cond is True and (topical or overview or (rule.when and is_specific(rule, facts)
-                                         and (set(rule.section_ids) & top or TREATMENT_QUESTION.search(norm)))):
+                                         and (set(rule.section_ids) & top or question_cues()["treatment_question"].search(norm)))):
             sure.append(rule)
         elif cond is None and (
             (rule.branch and topical and _plausible_branch(rule, facts))
@@ -522,22 +524,22 @@ def applicable_rules(
     return sorted(sure, key=key), sorted(maybe, key=mkey)
 
 
-#: Parts of a plan a question may ask about together ("induction and CNS prophylaxis?").
-_PLAN_PARTS = (r"\binduction\b", r"\bconsolidat", r"\bmaintenance\b", r"\ballo_hsct\b", r"\bcns\b",
-               r"\bchemotherapy\b")
-
-
 def _unanswered_part(norm: str, sure: Sequence[GuidelineRule]) -> bool:
     """The question names a part of the plan (induction, consolidation, maintenance, transplant, CNS) that no
     applicable rule states: its branches must still show."""
     stated = " ".join(normalize(r.statement) for r in sure)
-    return any(re.search(p, norm) and not re.search(p, stated) for p in _PLAN_PARTS)
+    return any(p.search(norm) and not p.search(stated) for p in question_cues()["plan_parts"])
 
 
-#: A generic "what do we do" question: rules about this very patient (two or more stated facts met) apply.
-TREATMENT_QUESTION = re.compile(
-    r"\b(?:treat\w*|therap\w*|options?|manag\w*|plan|approach|regimen|offer\w*|next\s+steps?|what\s+(?:now|next)"
-    r"|recommend\w*|how\s+(?:to|should|do)\s+(?:we\s+|i\s+)?(?:proceed|go))\b", re.IGNORECASE)
+class _TreatmentQuestion:
+    """A generic "what do we do" question (questions.yaml `treatment_question`): rules about this very patient (two
+    or more stated facts met) apply. Read lazily, with `search` as a compiled pattern has it."""
+
+    def search(self, text: str) -> bool | None:
+        return question_cues()["treatment_question"].search(text)
+
+
+TREATMENT_QUESTION = _TreatmentQuestion()
 
 
 def is_branch(rule: GuidelineRule, question: str, facts: PatientFacts) -> bool:

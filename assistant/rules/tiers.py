@@ -15,9 +15,9 @@ import re
 from collections.abc import Sequence
 
 from assistant.models import Chunk, PatientFacts, RuleFinding
-from assistant.rules.base import Draft, Issue, cited_chunks, parse_lines, strip_lead
+from assistant.rules.base import Cues, Draft, Issue, cited_chunks, parse_lines, strip_lead
 
-_REC_RE = re.compile(r"\brecommend(?:s|ed|ation|ations)?\b", re.IGNORECASE)
+_REC_RE = Cues(["recommend|recommends|recommended|recommendation|recommendations"])
 #: Sentences that say something is NOT a recommendation, or that no recommendation text exists: they make no
 #: recommendation claim, so they may cite evidence or context ("The E1910 results are trial evidence and are not
 #: JSH 2023 recommendations"; "no LBL-specific recommendation text ... was retrieved").
@@ -47,9 +47,10 @@ DOSE_RE = re.compile(
     r"|\b\d+(?:\.\d+)?\s*(?:mg|g|µg|mcg)\s*(?:per|/)\s*(?:square\s+met|m2|m²|kg)",
     re.IGNORECASE,
 )
-_GUIDELINE_CLAIM_RE = re.compile(r"\b(?:jsh|the guideline|guidelines?\s+(?:recommend|state|say|advise))", re.IGNORECASE)
-_EVIDENCE_FRAME_RE = re.compile(r"\b(?:trial|study|studies|evidence|randomi[sz]ed|phase|cohort|registry|analysis)\b",
-                                re.IGNORECASE)
+#: A sentence speaking for the guideline ("JSH ...", "the guideline ...", "guidelines recommend ...").
+_GUIDELINE_CLAIM_RE = Cues(["jsh*", "the guideline*", "guideline|guidelines recommend*|state*|say*|advise*"])
+#: A sentence framed as evidence ("trial", "study", "randomised", "cohort").
+_EVIDENCE_FRAME_RE = Cues(["trial|study|studies|evidence|randomised|randomized|phase|cohort|registry|analysis"])
 
 
 #: Content that never appears in an answer: (pattern, rule id, what the finding says).
@@ -93,6 +94,19 @@ def _asserts_a_position(text: str) -> bool:
     return not stances or any(c.polarity > 0 for c in stances)
 
 
+def _agrees_with_a_rule(text: str) -> bool:
+    """The sentence's claim frames agree with a rule: it states JSH's real position, whatever source it cites (an
+    evidence page that reports "the JSH summary lists blinatumomab only for relapse")."""
+    from assistant.rules.frames import judge_sentence
+    from assistant.rules.logic import default_rulebook
+
+    from assistant.claims import read_claims
+
+    if not any(c.stance is not None and (c.interventions or c.subjects) for c in read_claims(text)):
+        return False  # ("JSH states blinatumomab doubles survival" takes no stance a rule could agree with)
+    return judge_sentence(text, default_rulebook(), PatientFacts()).kind == "agree"
+
+
 def _evidence_matching_a_rule(text: str) -> bool:
     """A trial result said to match a JSH recommendation that a rule does make ("TOWER ... matches the JSH 2023
     recommendation of blinatumomab for relapsed CD19-positive B-ALL"): evidence framing, and its claim frames agree
@@ -109,6 +123,29 @@ def _evidence_matching_a_rule(text: str) -> bool:
     return judge_sentence(text, default_rulebook(), PatientFacts()).kind == "agree"
 
 
+def _denies_grades(text: str) -> bool:
+    """The sentence says there is no grade or CQ number ("... is not a JSH 2023 recommendation grade", "no JSH 2023
+    recommendation grade or CQ number was found"): the claim reader finds a grade word under a denial and no grade."""
+    from assistant.claims import claim_vocabulary, read_claims
+    from assistant.concepts import tokens
+
+    voc = claim_vocabulary()
+    toks = tokens(text.lower())
+    named = any(p[0] in toks for p in (*voc.grade_phrases, *voc.grade_prefixes))
+    denied = any(t in ("no", "not", "none", "without") or t.endswith("n't") for t in toks)
+    return named and denied and not any(c.grades for c in read_claims(text))
+
+
+def _jsh_position(text: str) -> bool:
+    """A clause states a position in JSH's voice: a stance for something or a plain statement, unhedged ("whether
+    the JSH text cites it is unverified" states none), with JSH named (not denied: "trial context rather than a JSH
+    recommendation") or, for a stance, no other voice."""
+    from assistant.claims import read_claims
+
+    return any((c.stance is None or c.polarity > 0) and not c.hedged and (
+        "jsh" in c.voiced or (c.stance is not None and not c.attribution)) for c in read_claims(text))
+
+
 def check_tiers(question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]) -> list[Issue]:
     issues: list[Issue] = []
     for line in parse_lines(draft.answer):
@@ -116,6 +153,8 @@ def check_tiers(question: str, facts: PatientFacts, draft: Draft, retrieved: Seq
             text = strip_lead(s.body)
             where = dict(line=s.line, sentence=s.index)
             banned = banned_content(text)
+            if banned is not None and banned[0] != "DOSE-001" and _denies_grades(text):
+                banned = None  # "no JSH 2023 recommendation grade or CQ number was found": a denial may stand
             if banned is not None:
                 issues.append(Issue(finding=RuleFinding(rule_id=banned[0], severity="block", message=banned[1]),
                                     action="drop", **where))
@@ -128,13 +167,15 @@ def check_tiers(question: str, facts: PatientFacts, draft: Draft, retrieved: Seq
             tiers = {c.tier for c in chunks}
             if not _asserts_a_position(text):
                 continue  # "... is trial evidence, not a JSH 2023 recommendation": no position is claimed
-            if claims_recommendation(text) and "guideline" not in tiers and not _evidence_matching_a_rule(text):
+            if claims_recommendation(text) and "guideline" not in tiers and _jsh_position(text) and not (
+                    _evidence_matching_a_rule(text)):
                 issues.append(Issue(finding=RuleFinding(
                     rule_id="TIER-REC-001", severity="block",
                     message=f"A 'recommended' statement cited only {'/'.join(sorted(tiers))} sources; removed",
                     section_id=chunks[0].section_id), action="drop", **where))
                 continue
-            if tiers == {"evidence"} and _GUIDELINE_CLAIM_RE.search(text) and not _EVIDENCE_FRAME_RE.search(text):
+            if tiers == {"evidence"} and _GUIDELINE_CLAIM_RE.search(text) and not _EVIDENCE_FRAME_RE.search(text) and (
+                    _jsh_position(text) and not _agrees_with_a_rule(text)):
                 issues.append(Issue(finding=RuleFinding(
                     rule_id="TIER-EVID-004", severity="block",
                     message="Trial evidence was presented as the guideline's position; removed",

@@ -134,3 +134,43 @@ def test_a_sentence_copied_from_one_source_but_cited_to_another_is_caught(by_sec
     assert copied_from_elsewhere(MRD_BELOW, [other], [source, other]) == {"source"}
     issues = check_citations("q", F, draft_of(MRD_BELOW, other, quote=other.text.split(".")[0]), [source, other])
     assert "CIT-SUPPORT-004" in ids(issues)
+
+
+# -------------------------------------------------------------------- negation, changed values (by class)
+
+
+@pytest.mark.parametrize("copy,source,negated", [
+    # a clause the copy adds negates nothing of its source
+    ("The summary does not say which drug, and in Japan the choice also rests on the approved label.",
+     "In Japan the choice of drug also rests on the approved label and the unit's protocol.", False),
+    # both deny the same thing in other words
+    ("The trial report covers only early response, not survival at five years.",
+     "This report does not cover survival at five years, only early response.", False),
+    # an ellipsis keeps the denial of the clause it copies
+    ("Only relapsed disease is listed, not first-line use.",
+     "The summary does not list first-line use, and lists only relapsed disease.", False),
+    # a denied stance word copied without its denial
+    ("The category means generally recommended.", "The category means generally not recommended.", True),
+    ("Prophylactic maintenance is recommended after transplant.",
+     "Prophylactic maintenance is not recommended after transplant.", True),
+])
+def test_negation_is_compared_where_the_copy_follows_its_source(copy: str, source: str, negated: bool) -> None:
+    from assistant.rules.citations import _negated
+
+    assert _negated(copy, source) is negated
+
+
+@pytest.mark.parametrize("copy,source,changed", [
+    ("The study enrolled 212 adults aged 18 to 60 in first remission.",
+     "The study enrolled adults aged 18 to 60 in first remission.", set()),          # a detail added
+    ("The study enrolled adults aged 18 to 45 in first remission.",
+     "The study enrolled adults aged 18 to 60 in first remission.", {"45"}),          # a value replaced
+    ("Patients aged 18 to 60, and patients aged 18 to 60, were enrolled.",
+     "Patients aged 18 to 60, and patients aged 61 or older, were enrolled.", {"18", "60"}),  # repeated in place
+    ("Relapse after two courses of induction counts as late.",
+     "Relapse after one course of induction counts as late.", {"2"}),                  # numbers written as words
+])
+def test_a_changed_value_is_told_from_an_added_one(copy: str, source: str, changed: set) -> None:
+    from assistant.rules.citations import changed_terms
+
+    assert changed <= changed_terms(copy, source) if changed else changed_terms(copy, source) == set()

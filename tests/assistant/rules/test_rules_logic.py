@@ -470,3 +470,28 @@ def test_a_rule_pattern_with_an_escaped_backslash_is_refused_at_load() -> None:
     with pytest.raises(ValueError, match="escaped backslash"):
         GuidelineRule.model_validate({**BOOK.rules[0].model_dump(), "topics": [r"\\bolder\\b"]})
     assert GuidelineRule.model_validate({**BOOK.rules[0].model_dump(), "topics": [r"\bolder\b"]})
+
+
+# -------------------------------------------------------------------- question cues (questions.yaml, no regex)
+
+
+@pytest.mark.parametrize("text,hit", [
+    ("How should we proceed now?", True),
+    ("What are the salvage options in this setting?", True),
+    ("Is retreatment possible?", False),               # a word it does not begin
+    ("elderly ph_neg all, what options?", False),      # punctuation breaks a phrase
+])
+def test_question_cues_read_words_not_patterns(text: str, hit: bool) -> None:
+    from assistant.rules.logic import TREATMENT_QUESTION, question_cues
+
+    cues = question_cues()
+    found = bool(TREATMENT_QUESTION.search(text)) if "proceed" in text or "retreat" in text else bool(
+        cues["all_options"].search(text))
+    assert found is hit
+
+
+def test_a_ph_comparison_reads_the_part_it_asks_about() -> None:
+    from assistant.rules.logic import ph_compared_part
+
+    assert ph_compared_part("Ph+ versus Ph- ALL: what changes for maintenance?") == "maintenance"
+    assert ph_compared_part("Ph+ ALL maintenance?") is None
