@@ -101,6 +101,9 @@ class Token:
     normalized: str
     pos: str
     pos2: str = ""  # the second level: 格助詞 (case), 接続助詞 (conjunctive) ...
+    conjugation: str = ""  # the conjugation type: 五段-ラ行, 下一段-カ行, サ行変格, 助動詞-マス ...
+
+
 
 
 def tokenize(text: str) -> list[Token]:
@@ -109,25 +112,67 @@ def tokenize(text: str) -> list[Token]:
     >>> [t.dictionary for t in tokenize("移植しなかった")]
     ['移植', 'する', 'ない', 'た']
     """
-    return [Token(m.surface(), m.dictionary_form(), m.normalized_form(), *m.part_of_speech()[:2])
+    return [Token(m.surface(), m.dictionary_form(), m.normalized_form(), *m.part_of_speech()[:2], m.part_of_speech()[4])
             for m in _tokenizer().tokenize(text)]
 
 
-def _normalise_nouns(text: str) -> str:
-    """Japanese nouns in SudachiPy's normalized form (spelling variants), everything else as written."""
+def _conjugate(verb: Token, ending: str, table: dict[str, Any]) -> str:
+    """A verb (or an auxiliary like れる) in its plain past ("た") or negative ("ない") form, from its dictionary
+    form and conjugation type (the tables of context.yaml `ja.plain_style`): 入る -> 入った / 入らない."""
+    dic, kind = verb.dictionary, verb.conjugation
+    irregular = table["irregular"].get(dic, {}).get(ending)
+    if irregular:
+        return irregular
+    if kind.startswith("五段"):
+        row = table["godan_" + ending]
+        return dic[:-1] + row[dic[-1]] if dic[-1] in row else verb.surface
+    if kind.startswith(("上一段", "下一段", "助動詞-レル", "助動詞-タイ")) and dic.endswith(("る", "い")):
+        return dic[:-1] + ("た" if ending == "past" else "ない") if dic.endswith("る") else verb.surface
+    return verb.surface
+
+
+def _plain_style(tokens: list[Token], i: int, table: dict[str, Any]) -> tuple[str, int] | None:
+    """A polite ending at tokens[i] (a verb before ます) in the plain style the lexicon forms are written in, and
+    the tokens it covers: 入りませんでした -> 入らなかった, ぶり返しました -> ぶり返した, 受けています -> 受けている."""
+    verb = tokens[i]
+    if verb.pos not in ("動詞", "助動詞") or i + 1 >= len(tokens) or tokens[i + 1].dictionary != "ます":
+        return None
+    rest = [t.dictionary for t in tokens[i + 2:i + 5]]
+    if rest[:3] == ["ぬ", "です", "た"]:  # ませんでした
+        return _conjugate(verb, "negative", table)[:-1] + "かった", 5
+    if rest[:1] == ["ぬ"]:  # ません
+        return _conjugate(verb, "negative", table), 3
+    if rest[:1] == ["た"]:  # ました
+        return _conjugate(verb, "past", table), 3
+    if tokens[i + 1].surface == "ます":  # ます
+        return verb.dictionary if verb.pos == "動詞" else verb.surface, 2
+    return None
+
+
+def _normalise_words(text: str) -> str:
+    """Japanese nouns in SudachiPy's normalized form (spelling variants), polite verb endings in the plain style
+    (`_plain_style`), everything else as written."""
     if not any(map(is_japanese_char, text)):
         return text
-    out = []
-    for t in tokenize(text):
+    table = lexicon_file(LEXICON_DIR, "context.yaml")["ja"]["plain_style"]
+    tokens, out, i = tokenize(text), [], 0
+    while i < len(tokens):
+        t = tokens[i]
+        plain = _plain_style(tokens, i, table)
+        if plain is not None:
+            out.append(plain[0])
+            i += plain[1]
+            continue
         norm = t.normalized
         same_kind = all(map(is_japanese_char, norm)) and all(map(is_japanese_char, t.surface))
         out.append(norm if t.pos == "名詞" and same_kind and len(norm) == len(t.surface) else t.surface)
+        i += 1
     return "".join(out)
 
 
 @lru_cache(maxsize=2048)
 def normalise(text: str) -> str:
-    """Superscripts, NFKC, Japanese punctuation as ASCII, nouns in their normalized form.
+    """Superscripts, NFKC, Japanese punctuation as ASCII, nouns in their normalized form, polite verbs plain.
 
     >>> normalise("７０歳、10⁻⁴。寛解？")
     '70歳,10^-4.緩解?'
@@ -135,7 +180,7 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text.replace(_PROTECT, " ").translate(SUPERSCRIPTS)).translate(_PUNCT)
     for written, unambiguous in _KANA_AMBIGUOUS:  # "変異はなし" is not 話 (a story)
         text = text.replace(written, unambiguous)
-    return _normalise_nouns(text)
+    return _normalise_words(text)
 
 
 @lru_cache(maxsize=2)
@@ -297,7 +342,14 @@ def _form_at(low: str, i: int, lex: JaLexicon, bounds: frozenset[int] = frozense
 
 
 _JOINERS = frozenset({"+", "/", "and"})
-_DURATION = re.compile(r"^\d+ (?:months|weeks|days|years)$")
+_DURATION_UNITS = {"months": "month", "weeks": "week", "days": "day", "years": "year"}
+
+
+def _duration(word: str) -> tuple[str, str] | None:
+    """A bare span as `_numbers` renders it ("3 years" -> ("3", "years")), or None."""
+    count, _, unit = word.partition(" ")
+    return (count, unit) if count.isdigit() and unit in _DURATION_UNITS else None
+
 
 #: concepts a past verb makes history ("イマチニブを使った" -> "after imatinib"); not a diagnosis or a relapse
 _TREATMENTS = frozenset({"drug", "drug_class", "procedure", "regimen", "treatment", "phase_of_treatment"})
@@ -306,7 +358,8 @@ _TREATMENTS = frozenset({"drug", "drug_class", "procedure", "regimen", "treatmen
 class _Out:
     """English words with the index where the current clause starts and the last word a cue can modify."""
 
-    def __init__(self) -> None:
+    def __init__(self, span_alone: dict[str, str]) -> None:
+        self.span_alone = span_alone  # a span before "after"/"before" with no event named ("ago", "in")
         self.words: list[str] = []
         self.kinds: list[str] = []  # the concept kind of each word ("" for others)
         self.clause = 0
@@ -351,8 +404,12 @@ class _Out:
     def duration_before(self, word: str) -> bool:
         """"移植から3か月後" -> "3 months after allo-HSCT": a duration and the word before it change places."""
         a = self.anchor
-        if a is None or a < 1 or not _DURATION.match(self.words[a]) or not self.kinds[a - 1]:
+        if a is None or _duration(self.words[a]) is None:
             return False
+        if a < self.clause + 1 or not self.kinds[a - 1]:  # no event named: "3年前に" -> "3 years ago"
+            self.words[a] = f"{self.words[a]} {self.span_alone[word]}"
+            self.anchor_modified = True
+            return True
         duration = self.words.pop(a)
         self.kinds.pop(a)
         self._insert(a - 1, f"{duration} {word}")
@@ -467,10 +524,14 @@ class _Renderer:
     def __init__(self, items: list[Item], lex: JaLexicon, keep_japanese: bool) -> None:
         cues = lex.cues
         self.items, self.lex, self.keep_japanese = items, lex, keep_japanese
-        self.out = _Out()
+        self.out = _Out(cues["span_alone"])
         self.negated, self.terminators = set(cues["negated"]), set(cues["terminators"])
         self.hyp_before, self.hyp_after = set(cues["hypothetical_before"]), set(cues["hypothetical_after"])
         self.history_verbs, self.history_unless = set(cues["history_verbs"]), set(cues["history_unless_next"])
+        self.connective, self.connective_unless = (set(cues["history_connective"]),
+                                                   set(cues["history_connective_unless_next"]))
+        self.ongoing = set(cues["history_connective_ongoing"])
+        self.span_from, self.ordinal_after = set(cues["span_from"]), set(cues["ordinal_after"])
         self.questions, self.people, self.light = set(cues["question"]), cues["people"], set(cues["light_verbs"])
         self.before_concepts, self.remission_ids = set(cues["before_concepts"]), set(cues["remission_concepts"])
         self.question_words = set(cues["question_words"])
@@ -485,9 +546,11 @@ class _Renderer:
             nxt = self.items[k + 1] if k + 1 < len(self.items) else None
             if item.kind == "concept":
                 self._concept(item, k)
-            elif item.kind in ("latin", "english"):
-                self.out.add(item.text, kind=_latin_kind(item.text) if item.kind == "latin" else "")
+            elif item.kind == "latin":
+                self.out.add(item.text, kind=_latin_kind(item.text))
                 self.last_verb = None
+            elif item.kind == "english":
+                self._english(item, k, nxt)
             elif item.kind == "punct":
                 if item.text in ",.?!;":
                     self.out.end_clause(item.text)
@@ -496,6 +559,26 @@ class _Renderer:
             elif not self._grammar(item, k, nxt):
                 self._word(item, k, nxt)
         return _join(self.out.words)
+
+    def _english(self, item: Item, k: int, nxt: Item | None) -> None:
+        """A number rendered by `_numbers`. A bare span is never an age (Japanese writes ages with 歳): "2年目" ->
+        "in year 2", "発症から3年" / "3年" -> "for 3 years", "移植から3か月" -> "3 months after allo-HSCT"; before 後/前 it
+        stays bare for `duration_before`."""
+        self.last_verb = None
+        span = _duration(item.text)
+        following = nxt.text if nxt is not None and nxt.kind == "token" else ""
+        prev = self.items[k - 1].text if k and self.items[k - 1].kind == "token" else ""
+        out = self.out
+        if span is None or following in self.lex.before:
+            out.add(item.text)
+        elif prev in self.span_from and out.anchor == len(out.words) - 1 and out.anchor_kind:
+            out.add(item.text)  # "移植から3か月" -> "3 months after allo-HSCT"
+            out.duration_before("after")
+        elif following in self.ordinal_after:
+            out.add(f"in {_DURATION_UNITS[span[1]]} {span[0]}")
+            self.skip = k + 1
+        else:
+            out.add(f"for {item.text}")
 
     def _concept(self, item: Item, k: int) -> None:
         out, form, items = self.out, item.form, self.items
@@ -544,10 +627,12 @@ class _Renderer:
             if not (word in ("after", "before") and out.duration_before(word)):
                 out.before_anchor(word)
             return True
-        if (tok.pos == "助動詞" and dic == "た" and self.last_verb in self.history_verbs
-                and out.anchor_kind in _TREATMENTS
-                and not (nxt is not None and nxt.kind == "token" and nxt.text in self.history_unless)):
-            out.before_anchor("after")
+        following = nxt.text if nxt is not None and nxt.kind == "token" else ""
+        past = tok.pos == "助動詞" and dic == "た" and following not in self.history_unless
+        connective = (tok.pos2 == "接続助詞" and surf in self.connective and following not in self.connective_unless
+                      and not (nxt is not None and nxt.kind == "english" and out.anchor_kind in self.ongoing))
+        if (past or connective) and self.last_verb in self.history_verbs and out.anchor_kind in _TREATMENTS:
+            out.before_anchor("after")  # "移植を受けた" / "骨髄移植を受けて、" -> "after allo-HSCT"
             return True
         prev = self.items[k - 1] if k else None
         after_verb = prev is not None and prev.token is not None and prev.token.pos in ("動詞", "助動詞", "形容詞")

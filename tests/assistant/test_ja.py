@@ -271,3 +271,29 @@ def test_residents_shorthand(q: str, english: str) -> None:
 def test_a_span_of_years_or_months_is_no_age(q: str) -> None:
     f = read_facts(to_english(q))
     assert f.age_band != "child" and f.age in (None, 68), f
+
+
+@pytest.mark.parametrize("q", [
+    "発症から3年、Ph陽性ALLで移植済みです。", "診断から5年経ちました。Ph陰性ALLです。", "分子標的薬を飲んで2年目です。",
+    "3年前に骨髄移植を受けました。", "治療開始から2年目のPh陽性ALLです。",
+])
+def test_a_span_counted_from_an_event_or_an_ordinal_is_no_age(q: str) -> None:
+    f = read_facts(to_english(q))
+    assert f.age is None and f.age_band is None, (to_english(q), f)
+
+
+@pytest.mark.parametrize(("q", "field", "value"), [
+    # lay wording of a transplant done: a past connective (受けて、), 済み, a span counted from it
+    ("骨髄移植を受けて、今は検査で白血病細胞が見つからない状態です（フィラデルフィア染色体陽性）。", "transplant", "done"),
+    ("骨髄移植を受けて、今は検査で白血病細胞が見つからない状態です（フィラデルフィア染色体陽性）。", "mrd_status", "negative"),
+    ("造血幹細胞移植を受けてから1年、白血病細胞は見つかっていません。", "mrd_timepoint", "post_hsct"),
+    ("Ph陽性ALLで移植済みです。", "transplant", "done"), ("移植が済んで1年です", "transplant", "done"),
+    ("移植から3か月でMRDが陽性になった", "transplant", "done"), ("3年前に骨髄移植を受けました。", "transplant", "done"),
+    # ... but a request, a permission or a plan is no history
+    ("移植を受けてもいいですか？", "transplant", None), ("夫は来月、骨髄移植を受ける予定です。", "transplant", "planned"),
+    ("来月、移植予定です。", "transplant", "planned"),
+    # a drug taken for a span is still taken, not a prior drug
+    ("ダサチニブを飲んで2年目です。", "prior_tkis", []),
+])
+def test_lay_history_plans_and_results(q: str, field: str, value) -> None:
+    assert read_facts(to_english(q)).model_dump()[field] == value, to_english(q)
