@@ -16,7 +16,7 @@ The pipeline reads and checks in English; a Japanese answer is built from the ch
 >>> t = Translations({"Use a TKI.": "TKIを用いる。"}, {}, {})
 >>> a = localise(Answer(question="q", answer="- Use a TKI.[1]", verdict="pass"), lang="ja", translations=t)
 >>> a.answer, a.lang
-('- TKIを用いる。[1]', 'ja')
+('- チロシンキナーゼ阻害薬（TKI）を用いる。[1]', 'ja')
 >>> resolve_lang("auto", "Ph陽性ALLの寛解導入は？"), resolve_lang(None, "Ph+ ALL induction?")
 ('ja', 'en')
 """
@@ -38,8 +38,8 @@ from assistant.models import Answer, Citation
 from assistant.rules.policy import default_policy
 from assistant.translations import Translations
 
-__all__ = ["LANGS", "LLM_FALLBACK_NOTE", "Lang", "Messages", "english_history", "load_messages", "localise",
-           "resolve_lang", "translations_for", "ui_text"]
+__all__ = ["LANGS", "LLM_FALLBACK_NOTE", "Lang", "Messages", "english_history", "gloss", "load_messages", "localise",
+           "resolve_lang", "translations_for", "ui_text", "unglossed"]
 
 Lang = Literal["en", "ja"]
 LANGS: tuple[str, ...] = ("en", "ja")
@@ -99,6 +99,7 @@ class Messages:
     terms: dict[str, str]  # lower-cased English -> Japanese
     ui: dict[str, str]
     labels: dict[str, str] = field(default_factory=dict)  # concept label (English) -> Japanese
+    glossary: dict[str, str] = field(default_factory=dict)  # abbreviation -> the term written before its first use
 
     def ui_words(self, prefix: str) -> dict[str, str]:
         """A word list of the `ui` table: `<prefix><English>: <Japanese>` entries, by their English."""
@@ -179,7 +180,8 @@ def load_messages(lang: str = "ja", folder: Path = MESSAGES_DIR) -> Messages:
                     terms={str(k).lower(): _unfold(str(v))
                            for k, v in [*(data.get("terms") or {}).items(), *_rule_titles(data).items()]},
                     ui={str(k): _unfold(str(v)) for k, v in (data.get("ui") or {}).items()},
-                    labels=_concept_labels())
+                    labels=_concept_labels(),
+                    glossary={str(k): str(v) for k, v in (data.get("glossary") or {}).items()})
 
 
 def ui_text(key: str, lang: str, default: str) -> str:
@@ -201,6 +203,11 @@ class _Renderer:
     messages: Messages
     citations: dict[int, Citation]
     unaligned: list[str] = field(default_factory=list)
+    glossed: set[str] = field(default_factory=set)  # abbreviations already used in the answer (`gloss`)
+
+    def japanese(self, text: str) -> str:
+        """A Japanese text of the answer, its abbreviations' first uses with their Japanese terms."""
+        return gloss(text, self.messages.glossary, self.glossed)
 
     def sentence(self, text: str, marker: int | None) -> str:
         """A quoted sentence in Japanese (by its citation's quote, else by its text), or marked English."""
@@ -213,7 +220,7 @@ class _Renderer:
         if ja is None:
             self.unaligned.append(text)
             return f"{self.messages.ui.get('unaligned_mark', '[EN]')} {text}"
-        return ja
+        return self.japanese(ja)
 
     def body(self, text: str) -> str:
         """Text with citation markers: each sentence before its markers rendered, the markers kept."""
@@ -247,14 +254,59 @@ class _Renderer:
             return bullet.group(1) + self.body(bullet.group(2))
         whole = self.messages.line(stripped)
         if whole is not None:
-            return whole
+            return self.japanese(whole)
         if _MARKERS.search(stripped):
             return self.body(stripped)
         ja = self.translations.sentence(stripped)
         if ja is not None:
-            return ja
+            return self.japanese(ja)
         self.unaligned.append(stripped)
         return f"{self.messages.ui.get('unaligned_mark', '[EN]')} {stripped}"
+
+
+def _latin_edge(text: str, i: int) -> bool:
+    """No Latin letter, digit or hyphen at text[i] (or i is outside the text): an abbreviation ends here."""
+    return not (0 <= i < len(text) and (text[i].isascii() and text[i].isalnum() or text[i] == "-"))
+
+
+def _first_use(text: str, abbr: str) -> int:
+    """Where `abbr` first stands as a word of its own ("TKI" in "TKI維持療法", not in "TKIs"), or -1."""
+    i = text.find(abbr)
+    while i >= 0 and not (_latin_edge(text, i - 1) and _latin_edge(text, i + len(abbr))):
+        i = text.find(abbr, i + 1)
+    return i
+
+
+def gloss(text: str, glossary: Mapping[str, str], seen: set[str] | None = None) -> str:
+    """Each abbreviation of `glossary` with its Japanese term before its first use, unless the term is already
+    written before it or around it ("allo-HSCT" -> "同種造血幹細胞移植（allo-HSCT）", in full-width brackets, which the
+    corpus sentences do not use, so `unglossed` gives them back verbatim); longer abbreviations first.
+    `seen`: abbreviations an earlier text of the same answer used (updated), which are not glossed again.
+
+    >>> gloss("allo-HSCT後のTKI。TKIは", {"allo-HSCT": "同種造血幹細胞移植", "TKI": "チロシンキナーゼ阻害薬"})
+    '同種造血幹細胞移植（allo-HSCT）後のチロシンキナーゼ阻害薬（TKI）。TKIは'
+    """
+    seen = set() if seen is None else seen
+    for abbr in sorted(glossary, key=len, reverse=True):
+        term, i = glossary[abbr], _first_use(text, abbr)
+        if abbr in seen or i < 0:
+            continue
+        seen.add(abbr)
+        around = text[i - 1:i] in ("(", "（") or text[i + len(abbr):i + len(abbr) + 1] in (")", "）")  # "減弱前処置(RIC)"
+        if not (around or term in text[:i]):
+            text = f"{text[:i]}{term}（{abbr}）{text[i + len(abbr):]}"
+    return text
+
+
+def unglossed(text: str, glossary: Mapping[str, str] | None = None) -> str:
+    """`text` without the terms `gloss` wrote before abbreviations: the corpus sentences as quoted (for checks).
+
+    >>> unglossed("同種造血幹細胞移植（allo-HSCT）後", {"allo-HSCT": "同種造血幹細胞移植"})
+    'allo-HSCT後'
+    """
+    for abbr, term in (load_messages("ja").glossary if glossary is None else glossary).items():
+        text = text.replace(f"{term}（{abbr}）", abbr)
+    return text
 
 
 def _title(c: Citation, t: Translations) -> str | None:
