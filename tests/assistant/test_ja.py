@@ -297,3 +297,15 @@ def test_a_span_counted_from_an_event_or_an_ordinal_is_no_age(q: str) -> None:
 ])
 def test_lay_history_plans_and_results(q: str, field: str, value) -> None:
     assert read_facts(to_english(q)).model_dump()[field] == value, to_english(q)
+
+
+def test_a_comorbidity_in_a_japanese_vignette_is_background() -> None:
+    """Review-ja j19, j21: 高血圧 of the patient or of the father is no part of the question left unanswered."""
+    from assistant.rules.scope import check_scope
+
+    for q in ["62歳男性。高血圧と2型糖尿病で内服中、妻（60歳）は健康。Ph陰性B-ALL。寛解導入後MRDは0.05%。今後の方針は？",
+              "24歳男性、T-ALL。父親（55歳）は高血圧。花粉症あり。寛解後の中枢神経予防はどうしますか？"]:
+        english = to_english(q)
+        assert not [i for i in check_scope(english, read_facts(english)) if i.finding.rule_id == "SCOPE-MIXED-007"]
+    english = to_english("父がALLで糖尿病もあります。寛解導入中の糖尿病の管理は？")
+    assert [i for i in check_scope(english, read_facts(english)) if i.finding.rule_id == "SCOPE-MIXED-007"]
