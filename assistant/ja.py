@@ -534,7 +534,7 @@ class _Renderer:
         self.span_from, self.ordinal_after = set(cues["span_from"]), set(cues["ordinal_after"])
         self.questions, self.people, self.light = set(cues["question"]), cues["people"], set(cues["light_verbs"])
         self.before_concepts, self.remission_ids = set(cues["before_concepts"]), set(cues["remission_concepts"])
-        self.question_words = set(cues["question_words"])
+        self.question_words, self.tags = set(cues["question_words"]), set(cues["tag_question"])
         self.recent = any(it.kind == "token" and it.text in cues["recent"] for it in items)
         self.last_verb: str | None = None
         self.skip = -1
@@ -604,6 +604,10 @@ class _Renderer:
         surf, dic = tok.surface, tok.dictionary
         if surf in self.hyp_before:
             out.open_if()
+            return True
+        if surf in self.tags and nxt is not None and nxt.kind == "punct" and nxt.text == "?":
+            out.add(",", content=False)  # "…ですよね？" -> "…, right?": a claim to confirm
+            out.add("right", content=False)
             return True
         advice = nxt is not None and nxt.kind == "token" and nxt.text in ("いい", "よい", "良い")  # "飲めばいい?"
         if surf in self.hyp_after and tok.pos in ("助詞", "助動詞", "名詞", "接尾辞", "接続詞") and not advice:

@@ -309,3 +309,16 @@ def test_a_comorbidity_in_a_japanese_vignette_is_background() -> None:
         assert not [i for i in check_scope(english, read_facts(english)) if i.finding.rule_id == "SCOPE-MIXED-007"]
     english = to_english("父がALLで糖尿病もあります。寛解導入中の糖尿病の管理は？")
     assert [i for i in check_scope(english, read_facts(english)) if i.finding.rule_id == "SCOPE-MIXED-007"]
+
+
+@pytest.mark.parametrize("q", [
+    "JSH 2023では、Ph陽性ALLの同種移植後はMRD陰性でも全例に予防的TKIを投与することが推奨されていますよね？",
+    "成人ALLでは中枢神経再発予防として全例に予防的頭蓋照射が必須ですよね？",
+    "成人ALLでは全例に予防的頭蓋照射が必須というのは本当ですか？",
+])
+def test_a_claim_to_confirm_is_a_premise_the_answer_checks(q: str) -> None:
+    """Review-ja j25, j26: "…ですよね？" is "…, right?" (and 必須 "mandatory"), so the premise is denied first."""
+    from assistant.rules.logic import premise_conflicts
+
+    english = to_english(q)
+    assert premise_conflicts(english, read_facts(english)), english
