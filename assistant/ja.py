@@ -15,8 +15,10 @@ How, in order:
 
 1. The text is normalised: superscript exponents ("10⁻⁴" -> "10^-4"), then NFKC (full-width digits and letters,
    "？" -> "?"), then SudachiPy's normalized form for Japanese nouns (spelling variants: 緩解 = 寛解).
-2. Numbers as Japanese writes them become English first: ages ("70歳", "65歳以上", "40〜64歳", "70代後半"),
-   levels ("0.01%以上", "10のマイナス4乗", "1万個に1個").
+2. Numbers as Japanese writes them become English first, by the `numbers` table of context.yaml (`ja:`): ages
+   ("70歳", "65歳以上", "40〜64歳", "70代後半"), levels ("0.01%以上", "10のマイナス4乗", "1万個に1個"), spans ("3年間");
+   polite verb endings are read in the plain style the lexicon forms are written in ("入りませんでした" =
+   "入らなかった", by SudachiPy's conjugation type and the `plain_style` table).
 3. The lexicon's `ja:` forms (assistant/lexicon/concepts.yaml) are matched longest first; each becomes the
    concept's canonical English, or the English its form names ("母=mother"). Latin text (abbreviations, an
    English question around a Japanese term) is kept as written.
@@ -41,7 +43,6 @@ machine at load 5-7).
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -211,36 +212,109 @@ def load_ja_lexicon(folder: Path = LEXICON_DIR) -> JaLexicon:
 
 # ------------------------------------------------------------------------------------------ numbers
 
-_N = r"(\d{1,3})"
-_NUMBERS: tuple[tuple[re.Pattern[str], Any], ...] = (
-    (re.compile(_N + r"\s*[~\-]\s*" + _N + r"\s*[歳才]"), lambda m: f"aged {m[1]}-{m[2]}"),
-    (re.compile(_N + r"\s*[歳才]\s*(以上|超|より上)"), lambda m: f"aged {m[1]} or older"),
-    (re.compile(_N + r"\s*[歳才]\s*(未満|より下|より若い)"), lambda m: f"under {m[1]}"),
-    (re.compile(_N + r"\s*[歳才]\s*以下"), lambda m: f"aged {m[1]} or younger"),
-    (re.compile(_N + r"\s*[歳才](?:\s*(?:前後|くらい|ぐらい|位))?"), lambda m: f"aged {m[1]}"),
-    (re.compile(r"(\d)0\s*代\s*(前半|半ば|後半)?"),
-     lambda m: f"in their {({'前半': 'early ', '半ば': 'mid ', '後半': 'late '}.get(m[2] or '', ''))}{m[1]}0s"),
-    (re.compile(r"10\s*の\s*(?:マイナス|-)\s*(\d)\s*乗"), lambda m: f"10^-{m[1]}"),
-    (re.compile(r"(\d+(?:\.\d+)?)\s*%\s*(以上|超)"), lambda m: f"{m[1]}% or more"),
-    (re.compile(r"(\d+(?:\.\d+)?)\s*%\s*(未満|より低い|を下回)"), lambda m: f"less than {m[1]}%"),
-    (re.compile(r"(\d+(?:\.\d+)?)\s*%\s*以下"), lambda m: f"{m[1]}% or less"),
-    (re.compile(r"(\d+)\s*(万|千)\s*(?:個|細胞)?\s*(?:に|中|あたり|分の)\s*1\s*個?"),
-     lambda m: f"1 in {int(m[1]) * (10000 if m[2] == '万' else 1000):,}"),
-    # a span ("3年間", "6か月間") is a duration: "for N ...", which no reader takes for an age ("3 years" alone can be)
-    (re.compile(r"(\d+)\s*(?:ヶ月|か月|カ月|ケ月|ヵ月|箇月)(間)?"), lambda m: f"{'for ' if m[2] else ''}{m[1]} months"),
-    (re.compile(r"(\d+)\s*日目"), lambda m: f"day {m[1]}"),
-    (re.compile(r"(\d+)\s*週(?:間)?"), lambda m: f"{m[1]} weeks"),
-    (re.compile(r"(?<!\d)(\d{1,2})\s*年(間)?"), lambda m: f"{'for ' if m[2] else ''}{m[1]} years"),
-    (re.compile(r"(\d+)\s*日(?:間)?(?![量何])"), lambda m: f"{m[1]} days"),
-    (re.compile(r"(\d+)\s*(?:コース|サイクル)"), lambda m: f"{m[1]} cycles"),
-)
+def _number_end(text: str, i: int, decimal: bool = False) -> int:
+    """The end of the number starting at text[i] (digits; with `decimal`, a decimal part too)."""
+    j = i
+    while j < len(text) and text[j].isdigit():
+        j += 1
+    if decimal and j + 1 < len(text) and text[j] == "." and text[j + 1].isdigit():
+        j += 1
+        while j < len(text) and text[j].isdigit():
+            j += 1
+    return j
+
+
+def _skip_spaces(text: str, i: int) -> int:
+    while i < len(text) and text[i] == " ":
+        i += 1
+    return i
+
+
+def _word_at(text: str, i: int, words: Any) -> str | None:
+    """The longest of `words` at text[i] (spaces skipped before it is the caller's)."""
+    return next((w for w in sorted(words, key=len, reverse=True) if text.startswith(w, i)), None)
+
+
+def _unit(text: str, n: str, at: int, unit: dict[str, Any]) -> tuple[str, int] | None:
+    """The English of number `n` followed at text[at] by one of the unit's words, and where it ends, or None."""
+    word = _word_at(text, at, unit["words"])
+    if word is None or "." in n and not unit.get("decimal") or len(n) > unit.get("digits", 9):
+        return None
+    end = at + len(word)
+    if unit.get("decade") and not (len(n) == 2 and n.endswith("0")) or text[end:end + 1] in unit.get("not_before", ()):
+        return None
+    qualifier = _word_at(text, _skip_spaces(text, end), unit.get("then") or {})
+    if qualifier is not None:
+        return unit["then"][qualifier].format(n=n), _skip_spaces(text, end) + len(qualifier)
+    return (unit["render"].format(n=n), end) if "render" in unit else None
+
+
+def _one_in(text: str, n: str, at: int, table: dict[str, Any]) -> tuple[str, int] | None:
+    """"1万個に1個" -> "1 in 10,000": a multiplier, an optional counter, a joiner, then 1."""
+    mult = _word_at(text, at, table["multipliers"])
+    if mult is None:
+        return None
+    i = _skip_spaces(text, at + 1)
+    i = _skip_spaces(text, i + len(_word_at(text, i, table["counters"]) or ""))
+    joiner = _word_at(text, i, table["joiners"])
+    i = _skip_spaces(text, i + len(joiner or ""))
+    if joiner is None or not text.startswith("1", i) or text[i + 1:i + 2].isdigit():
+        return None
+    i += 1
+    i += len(_word_at(text, i, table["counters"][:1]) or "")
+    return table["render"].format(n=f"{int(n) * table['multipliers'][mult]:,}"), i
+
+
+def _power(text: str, n: str, at: int, table: dict[str, Any]) -> tuple[str, int] | None:
+    """"10のマイナス4乗" -> "10^-4"."""
+    word = _word_at(text, at, table["words"])
+    if n != table["base"] or word is None:
+        return None
+    i = _skip_spaces(text, at + len(word))
+    j = _number_end(text, i)
+    k = _skip_spaces(text, j)
+    if j == i or not text.startswith(table["unit"], k):
+        return None
+    return table["render"].format(n=text[i:j]), k + len(table["unit"])
+
+
+def _range(text: str, n: str, at: int, units: list[dict[str, Any]]) -> tuple[str, int] | None:
+    """"40〜64歳" -> "aged 40-64": a second number and a unit with a `range` form."""
+    if text[at:at + 1] not in ("~", "-"):
+        return None
+    i = _skip_spaces(text, at + 1)
+    j = _number_end(text, i)
+    k = _skip_spaces(text, j)
+    unit = next((u for u in units if "range" in u and _word_at(text, k, u["words"])), None)
+    if j == i or unit is None or max(len(n), j - i) > unit.get("digits", 9):
+        return None
+    return unit["range"].format(a=n, b=text[i:j]), k + len(_word_at(text, k, unit["words"]) or "")
+
+
+def _read_number(text: str, i: int, table: dict[str, Any]) -> tuple[str, int] | None:
+    """The English of the number at text[i] with what follows it (context.yaml `ja.numbers`), and its end."""
+    j = _number_end(text, i, decimal=True)
+    n, at = text[i:j], _skip_spaces(text, j)
+    whole = n.split(".")[0] if "." in n else n
+    return (_range(text, n, at, table["units"]) or _power(text, n, at, table["power"])
+            or _one_in(text, whole, at, table["one_in"]) if "." not in n else None) or next(
+        (r for u in table["units"] if (r := _unit(text, n, at, u))), None)
 
 
 def _numbers(text: str) -> str:
     """Japanese numbers written out in English, each marked as already rendered."""
-    for pattern, render in _NUMBERS:
-        text = pattern.sub(lambda m, r=render: f"{_PROTECT}{r(m)}{_PROTECT}", text)
-    return text
+    table = load_ja_lexicon().cues["numbers"]
+    out, i = [], 0
+    while i < len(text):
+        if text[i].isdigit():
+            read = _read_number(text, i, table)
+            end = read[1] if read is not None else _number_end(text, i, decimal=True)
+            out.append(f"{_PROTECT}{read[0]}{_PROTECT}" if read is not None else text[i:end])
+            i = end
+            continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
 
 
 # ------------------------------------------------------------------------------------------ segments
@@ -703,8 +777,7 @@ def _join(words: list[str]) -> str:
             text += w
         else:
             text += " " + w
-    text = text.strip(" ,;")
-    return re.sub(r"^[,.;:?!\s]+", "", text)
+    return text.strip(" ,;").lstrip(",.;:?! \t\n")
 
 
 def to_english(question: str, *, keep_japanese: bool = False) -> str:

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from string import Formatter
 from typing import Any, Literal
 
 import yaml
@@ -48,10 +49,8 @@ MESSAGES_DIR = Path(__file__).parent / "messages"
 LLM_FALLBACK_NOTE = ("_The language model's answer cannot yet be checked in Japanese, so the extractive answer from "
                      "the aligned Japanese corpus is shown._")
 _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_CJK = "\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef"
-_FOLD_SPACE = re.compile(rf"(?<=[{_CJK}]) (?=\S)|(?<=\S) (?=[{_CJK}])")
-_MARKERS = re.compile(r"((?:\[\d+\])+)")
-_FIELD = re.compile(r"\{(\w+)\}")
+_CJK = (("\u3000", "\u30ff"), ("\u4e00", "\u9fff"), ("\uff00", "\uffef"))  # kana, kanji, full-width marks
+_NUMBER_CHARS = frozenset("0123456789.,%^x-+ ")
 _KEEP_WORDS = 4  # a field value of at most this many words with no Japanese (a drug, a trial) is kept as written
 
 
@@ -72,22 +71,62 @@ def resolve_lang(value: str | None, question: str) -> Lang:
 
 # -- the message table --------------------------------------------------------------------------------------
 
+def _cjk(ch: str) -> bool:
+    return any(lo <= ch <= hi for lo, hi in _CJK)
+
+
 def _unfold(text: str) -> str:
-    """A folded YAML scalar joins lines with a space; Japanese puts no space beside kana, kanji or full-width marks."""
-    return _FOLD_SPACE.sub("", " ".join(text.split()))
+    """A folded YAML scalar joins lines with a space; Japanese puts no space beside kana, kanji or full-width marks.
+
+    >>> _unfold("ガイドライン の  要約 (JSH 2023)")
+    'ガイドラインの要約(JSH 2023)'
+    """
+    text = " ".join(text.split())
+    return "".join(ch for i, ch in enumerate(text) if not (ch == " " and (_cjk(text[i - 1]) or _cjk(text[i + 1]))))
+
+
+def _fixed_part(template: str) -> str:
+    """A template without its {fields} (its fixed text, whose length ranks the templates)."""
+    return "".join(literal for literal, _, _, _ in Formatter().parse(template))
 
 
 def _pattern(template: str) -> re.Pattern[str]:
     """An English template as a regex: each {field} matches any text (shortest first)."""
     out: list[str] = []
     seen: set[str] = set()
-    for i, p in enumerate(_FIELD.split(template)):
-        if i % 2 == 0:
-            out.append(re.escape(p))
-        else:  # a field used twice matches the same text twice
-            out.append(f"(?P={p})" if p in seen else f"(?P<{p}>.*?)")
-            seen.add(p)
+    for literal, name, _, _ in Formatter().parse(template):
+        out.append(re.escape(literal))
+        if name:  # a field used twice matches the same text twice
+            out.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
+            seen.add(name)
     return re.compile("".join(out), re.DOTALL)
+
+
+def _marker_end(text: str, i: int) -> int:
+    """The end of the citation markers ("[1][3]") starting at text[i], or i when there are none."""
+    end = i
+    while text.startswith("[", end):
+        close = text.find("]", end)
+        if close < end + 2 or not text[end + 1:close].isdigit():
+            break
+        end = close + 1
+    return end
+
+
+def _marker_pieces(text: str) -> list[str]:
+    """Text split around its citation markers: [text, markers, text, markers, ..., text].
+
+    >>> _marker_pieces("A.[1] B.[2][3] C")
+    ['A.', '[1]', ' B.', '[2][3]', ' C']
+    """
+    pieces, start, i = [], 0, text.find("[")
+    while i >= 0:
+        end = _marker_end(text, i)
+        if end > i:
+            pieces += [text[start:i], text[i:end]]
+            start = end
+        i = text.find("[", max(end, i + 1))
+    return [*pieces, text[start:]]
 
 
 @dataclass(frozen=True)
@@ -116,7 +155,7 @@ class Messages:
             return self.terms[key.lower()]
         if key in self.labels:
             return self.labels[key]
-        if re.fullmatch(r"[\d.,%^x\-+ ]*", key):  # numbers, levels, powers of ten
+        if set(key) <= _NUMBER_CHARS:  # numbers, levels, powers of ten
             return key
         return _fill(text, self.fragments, self) or _fill(key, self.fragments, self)
 
@@ -172,9 +211,9 @@ def load_messages(lang: str = "ja", folder: Path = MESSAGES_DIR) -> Messages:
     texts = [(_english(k), _unfold(v)) for k, v in (data.get("texts") or {}).items()]
     drafted = [(str(d["en"]), _unfold(str(d["ja"]))) for d in (data.get("drafted") or {}).values()]
     # fixed texts before templates with fields; among templates, the longest fixed part first (most specific)
-    table = sorted([*texts, *drafted], key=lambda e: -len(_FIELD.sub("", e[0])))
+    table = sorted([*texts, *drafted], key=lambda e: -len(_fixed_part(e[0])))
     fragments = sorted(((str(k), _unfold(str(v))) for k, v in (data.get("fragments") or {}).items()),
-                       key=lambda e: -len(_FIELD.sub("", e[0])))
+                       key=lambda e: -len(_fixed_part(e[0])))
     return Messages(templates=tuple((_pattern(en), ja) for en, ja in table),
                     fragments=tuple((_pattern(en), ja) for en, ja in fragments),
                     terms={str(k).lower(): _unfold(str(v))
@@ -224,7 +263,7 @@ class _Renderer:
 
     def body(self, text: str) -> str:
         """Text with citation markers: each sentence before its markers rendered, the markers kept."""
-        pieces = _MARKERS.split(text)
+        pieces = _marker_pieces(text)
         out: list[str] = []
         for i in range(0, len(pieces), 2):
             chunk, markers = pieces[i], pieces[i + 1] if i + 1 < len(pieces) else ""
@@ -239,23 +278,25 @@ class _Renderer:
 
     def _lead(self, text: str) -> tuple[str, str]:
         """A bold lead ("**Evidence (...):**") split off and rendered."""
-        m = re.match(r"(\*\*[^*]+\*\*)\s+(.*)", text, re.DOTALL)
-        if not m:
+        close = text.find("**", 2) if text.startswith("**") else -1
+        if close < 3 or "*" in text[2:close] or not text[close + 2:close + 3].isspace():
             return "", text
-        ja = self.messages.line(m.group(1))
-        return ((ja or m.group(1)) + ("" if ja else " ")), m.group(2)
+        lead, rest = text[:close + 2], text[close + 2:].lstrip()
+        ja = self.messages.line(lead)
+        return ((ja or lead) + ("" if ja else " ")), rest
 
     def line(self, line: str) -> str:
         stripped = line.strip()
         if not stripped:
             return line
-        bullet = re.match(r"(\s*[-*]\s+)(.*)", line)
-        if bullet:
-            return bullet.group(1) + self.body(bullet.group(2))
+        indent = len(line) - len(line.lstrip())
+        if line[indent:indent + 1] in ("-", "*") and line[indent + 1:indent + 2].isspace():  # a bullet
+            text = line[indent + 1:].lstrip()
+            return line[:len(line) - len(text)] + self.body(text)
         whole = self.messages.line(stripped)
         if whole is not None:
             return self.japanese(whole)
-        if _MARKERS.search(stripped):
+        if len(_marker_pieces(stripped)) > 1:
             return self.body(stripped)
         ja = self.translations.sentence(stripped)
         if ja is not None:
