@@ -103,6 +103,7 @@ class Token:
     pos: str
     pos2: str = ""  # the second level: 格助詞 (case), 接続助詞 (conjunctive) ...
     conjugation: str = ""  # the conjugation type: 五段-ラ行, 下一段-カ行, サ行変格, 助動詞-マス ...
+    form: str = ""  # the conjugated form: 連用形-一般 (the stem a clause can end on: "施行し、"), 終止形-一般 ...
 
 
 
@@ -113,8 +114,8 @@ def tokenize(text: str) -> list[Token]:
     >>> [t.dictionary for t in tokenize("移植しなかった")]
     ['移植', 'する', 'ない', 'た']
     """
-    return [Token(m.surface(), m.dictionary_form(), m.normalized_form(), *m.part_of_speech()[:2], m.part_of_speech()[4])
-            for m in _tokenizer().tokenize(text)]
+    return [Token(m.surface(), m.dictionary_form(), m.normalized_form(), *m.part_of_speech()[:2],
+                  *m.part_of_speech()[4:6]) for m in _tokenizer().tokenize(text)]
 
 
 def _conjugate(verb: Token, ending: str, table: dict[str, Any]) -> str:
@@ -204,6 +205,12 @@ def load_ja_lexicon(folder: Path = LEXICON_DIR) -> JaLexicon:
     for surface, english in (cues.get("phrases") or {}).items():  # set phrases: matched like lexicon forms
         text = normalise(str(surface)).lower()
         by_first.setdefault(text[0], []).append(JaForm(text, "", "phrase", None, str(english)))
+    tails = cues["verb_tails"]  # "(移植)しないといけない" -> "must have (allo-HSCT)": a verb stem and a tail
+    for group in tails["groups"]:
+        for stem in tails["stems"]:
+            for tail in group["tails"]:
+                text = normalise(stem + tail).lower()
+                by_first.setdefault(text[0], []).append(JaForm(text, "", "before", None, group["english"]))
     forms = {k: tuple(sorted(v, key=lambda f: -len(f.text))) for k, v in by_first.items()}
     words = {normalise(str(k)).lower(): str(v) for k, v in cues["words"].items()}
     before = {normalise(str(k)): str(v) for k, v in cues["before"].items()}
@@ -242,6 +249,8 @@ def _unit(text: str, n: str, at: int, unit: dict[str, Any]) -> tuple[str, int] |
         return None
     end = at + len(word)
     if unit.get("decade") and not (len(n) == 2 and n.endswith("0")) or text[end:end + 1] in unit.get("not_before", ()):
+        return None
+    if float(n) < unit.get("min", 0) or unit.get("edge") and text[end:end + 1].isascii() and text[end:end + 1].isalnum():
         return None
     qualifier = _word_at(text, _skip_spaces(text, end), unit.get("then") or {})
     if qualifier is not None:
@@ -607,6 +616,7 @@ class _Renderer:
         self.ongoing = set(cues["history_connective_ongoing"])
         self.span_from, self.ordinal_after = set(cues["span_from"]), set(cues["ordinal_after"])
         self.questions, self.people, self.light = set(cues["question"]), cues["people"], set(cues["light_verbs"])
+        self.light_suru = {"する", "為る"}  # the verb of a noun + する compound (検討する, 施行する)
         self.before_concepts, self.remission_ids = set(cues["before_concepts"]), set(cues["remission_concepts"])
         self.question_words, self.tags = set(cues["question_words"]), set(cues["tag_question"])
         self.recent = any(it.kind == "token" and it.text in cues["recent"] for it in items)
@@ -626,6 +636,8 @@ class _Renderer:
             elif item.kind == "english":
                 self._english(item, k, nxt)
             elif item.kind == "punct":
+                if item.text == "," and self._clause_ends_on_a_stem(k):
+                    self.out.before_anchor("after")  # "移植を施行し、" (performed, and) -> "after allo-HSCT"
                 if item.text in ",.?!;":
                     self.out.end_clause(item.text)
                 else:
@@ -633,6 +645,13 @@ class _Renderer:
             elif not self._grammar(item, k, nxt):
                 self._word(item, k, nxt)
         return _join(self.out.words)
+
+    def _clause_ends_on_a_stem(self, k: int) -> bool:
+        """The clause before items[k] ends on the continuative stem of a history verb after a treatment ("施行し、"):
+        a past event, as "施行して、" is."""
+        prev = self.items[k - 1].token if k else None
+        return (prev is not None and prev.pos == "動詞" and prev.form.startswith("連用形")
+                and self.last_verb in self.history_verbs and self.out.anchor_kind in _TREATMENTS)
 
     def _english(self, item: Item, k: int, nxt: Item | None) -> None:
         """A number rendered by `_numbers`. A bare span is never an age (Japanese writes ages with 歳): "2年目" ->
@@ -659,7 +678,7 @@ class _Renderer:
         assert form is not None
         if form.kind == "person":
             out.add(_person(items, k, self.lex)[0], kind="person")
-        elif form.concept in self.before_concepts:  # "移植を断った" -> "declined allo-HSCT"
+        elif form.concept in self.before_concepts or form.kind == "before":  # "移植を断った" -> "declined allo-HSCT"
             out.before_anchor(form.english)
         elif form.concept in self.remission_ids and out.anchor_kind in _TREATMENTS and k and items[k - 1].text == "で":
             out.before_anchor("after")  # "ダサチニブで第一寛解" -> "after dasatinib CR1"
@@ -741,6 +760,9 @@ class _Renderer:
         surf, dic = tok.surface, tok.dictionary
         if tok.pos == "動詞" or (tok.pos == "名詞" and dic in self.history_verbs):
             self.last_verb = dic
+        prev = self.items[k - 1].token if k and self.items[k - 1].kind == "token" else None
+        if tok.pos == "動詞" and dic in self.light_suru and prev is not None and prev.pos == "名詞":
+            self.last_verb = prev.dictionary  # "検討し" is 検討する, not a bare する: "移植を検討した" is no history
         if surf in self.people["asker"]:
             out.add("I")
             return

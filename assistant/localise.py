@@ -181,7 +181,8 @@ def _english(key: str) -> str:
 
 
 def _concept_labels() -> dict[str, str]:
-    """Concept label -> its Japanese label or first Japanese term, where the lexicon has one."""
+    """Concept label -> its Japanese label or first Japanese term (without the English it is read as), where the
+    lexicon has one."""
     from assistant.concepts import LEXICON_DIR
 
     data = yaml.load((LEXICON_DIR / "concepts.yaml").read_text(encoding="utf-8"), Loader=_YAML)
@@ -191,8 +192,8 @@ def _concept_labels() -> dict[str, str]:
         name = ja.get("label") if isinstance(ja, Mapping) else None
         terms = (ja.get("terms") if isinstance(ja, Mapping) else ja) or []
         name = name or (terms[0] if isinstance(terms, list) and terms else None)
-        if name and c.get("label"):
-            out[str(c["label"])] = str(name)
+        if name and c.get("label"):  # (a form's "=English" is the reader's, never shown: review-ja2 k28)
+            out[str(c["label"])] = str(name).partition("=")[0].strip()
     return out
 
 

@@ -322,3 +322,23 @@ def test_a_claim_to_confirm_is_a_premise_the_answer_checks(q: str) -> None:
 
     english = to_english(q)
     assert premise_conflicts(english, read_facts(english)), english
+
+
+@pytest.mark.parametrize(("q", "field", "value"), [
+    # review-ja2 k16/p4: an obligation or leave to go without is no negation, so no transplant "not done"
+    ("父が急性リンパ性白血病で、先生から骨髄移植をすすめられました。必ず移植しないといけないんでしょうか？", "transplant", None),
+    ("父(60歳)がPh陽性の急性リンパ性白血病で、寛解に入ったので骨髄移植をすすめられました。必ず移植しないといけないんでしょうか？",
+     "transplant", None),
+    ("Ph陽性ALLで第一寛解です。移植は受けなくてもいいですか？", "transplant", None),
+    ("移植は受けていません", "transplant", "not_done"),
+    # review-ja2 k24: a clause ending on the stem of a history verb ("施行し、") is past, as "施行して、" is
+    ("58歳男性、Ph陽性ALL。第一寛解期に非血縁者間移植を施行し、day 100のBCR::ABL1 MRDが陽性化した。", "transplant", "done"),
+    ("58歳男性、Ph陽性ALL。第一寛解期に非血縁者間移植を施行し、day 100のBCR::ABL1 MRDが陽性化した。", "mrd_timepoint", "post_hsct"),
+    # ... but not a noun + する that is no history ("検討し")
+    ("移植を検討し、ドナーを探している", "transplant", None), ("移植を検討した", "transplant", None),
+    # review-ja2 k12, k14: resident shorthand ages beside Japanese
+    ("CAR-T 適応 年齢上限は？ CD19+ B-ALL allo後再発 ３０y", "age", 30), ("Ph+ALL 55y fit 寛解導入 何が推奨？", "age", 55),
+    ("5y OSは？ Ph陽性ALL", "age", None),
+])
+def test_obligations_stems_and_shorthand_ages(q: str, field: str, value) -> None:
+    assert read_facts(to_english(q)).model_dump()[field] == value, to_english(q)

@@ -130,7 +130,7 @@ def test_every_fixed_text_has_japanese(name: str) -> None:
      "left out of answers: take them from the protocol or the trial report)._", ["記載の用量", "用量は回答に含めていません"]),
     ("_The corpus holds no CQ numbers or recommendation grades for the JSH 2023 ALL chapter, so the CQ number and "
      "grade in the question cannot be confirmed or quoted._", ["CQ番号と推奨グレード"]),
-    ("_**No**: the JSH 2023 summary does not say this; its own statement comes first below._", ["要約自身の記述"]),
+    ("_**No**: the JSH 2023 summary does not say this; its own statement comes first below._", ["要約の記述は次のとおり"]),
     (LLM_FALLBACK_NOTE, ["日本語の参照資料"]),
     (EVIDENCE_LEAD, ["エビデンス"]),
     (CONTEXT_LEAD, ["推奨ではありません"]),
@@ -373,3 +373,9 @@ def test_the_labels_and_banners_use_no_internal_words() -> None:
     assert not [t for t in texts if "コーパス" in t]
     assert "ご質問のとおりには" not in msgs.line(prompts.FIT_NOTE.format(why="x"))
     assert "試験データ" not in msgs.line(EVIDENCE_LEAD)
+
+
+def test_concept_labels_never_show_the_english_a_form_is_read_as() -> None:
+    """Review-ja2 k28: '移植適応あり=transplant-eligible' leaked into a Japanese note."""
+    labels = load_messages("ja").labels
+    assert labels and not [v for v in labels.values() if "=" in v]
