@@ -16,7 +16,7 @@ The pipeline reads and checks in English; a Japanese answer is built from the ch
 >>> t = Translations({"Use a TKI.": "TKIを用いる。"}, {}, {})
 >>> a = localise(Answer(question="q", answer="- Use a TKI.[1]", verdict="pass"), lang="ja", translations=t)
 >>> a.answer, a.lang
-('- チロシンキナーゼ阻害薬（TKI）を用いる。[1]', 'ja')
+('- 飲み薬のチロシンキナーゼ阻害薬（TKI）を用いる。[1]', 'ja')
 >>> resolve_lang("auto", "Ph陽性ALLの寛解導入は？"), resolve_lang(None, "Ph+ ALL induction?")
 ('ja', 'en')
 """
@@ -181,8 +181,7 @@ def _english(key: str) -> str:
 
 
 def _concept_labels() -> dict[str, str]:
-    """Concept label -> its Japanese label or first Japanese term (without the English it is read as), where the
-    lexicon has one."""
+    """Concept label -> its Japanese label or first Japanese term naming it, where the lexicon has one."""
     from assistant.concepts import LEXICON_DIR
 
     data = yaml.load((LEXICON_DIR / "concepts.yaml").read_text(encoding="utf-8"), Loader=_YAML)
@@ -191,9 +190,12 @@ def _concept_labels() -> dict[str, str]:
         ja = c.get("ja") or {}
         name = ja.get("label") if isinstance(ja, Mapping) else None
         terms = (ja.get("terms") if isinstance(ja, Mapping) else ja) or []
-        name = name or (terms[0] if isinstance(terms, list) and terms else None)
-        if name and c.get("label"):  # (a form's "=English" is the reader's, never shown: review-ja2 k28)
-            out[str(c["label"])] = str(name).partition("=")[0].strip()
+        # the first term that names the concept itself: a form read as other English ("移植適応あり=transplant-
+        # eligible") names something narrower, and its "=English" is never shown (review-ja2 k28)
+        own = [str(t) for t in terms if "=" not in str(t)] if isinstance(terms, list) else []
+        name = name or (own[0] if own else None)
+        if name and c.get("label"):
+            out[str(c["label"])] = name
     return out
 
 
