@@ -202,9 +202,10 @@ def load_ja_lexicon(folder: Path = LEXICON_DIR) -> JaLexicon:
                 form = JaForm(text, entry["id"], entry["kind"], entry.get("role"),
                               english.strip() or str(entry["canonical"]))
                 by_first.setdefault(text[0], []).append(form)
-    for surface, english in (cues.get("phrases") or {}).items():  # set phrases: matched like lexicon forms
-        text = normalise(str(surface)).lower()
-        by_first.setdefault(text[0], []).append(JaForm(text, "", "phrase", None, str(english)))
+    for group, kind in (("phrases", "phrase"), ("phrases_before", "clause")):  # set phrases: matched like forms
+        for surface, english in (cues.get(group) or {}).items():
+            text = normalise(str(surface)).lower()
+            by_first.setdefault(text[0], []).append(JaForm(text, "", kind, None, str(english)))
     tails = cues["verb_tails"]  # "(移植)しないといけない" -> "must have (allo-HSCT)": a verb stem and a tail
     for group in tails["groups"]:
         for stem in tails["stems"]:
@@ -678,6 +679,8 @@ class _Renderer:
         assert form is not None
         if form.kind == "person":
             out.add(_person(items, k, self.lex)[0], kind="person")
+        elif form.kind == "clause":  # "MRDとは何" -> "what is MRD"
+            out.before_clause_content(form.english)
         elif form.concept in self.before_concepts or form.kind == "before":  # "移植を断った" -> "declined allo-HSCT"
             out.before_anchor(form.english)
         elif form.concept in self.remission_ids and out.anchor_kind in _TREATMENTS and k and items[k - 1].text == "で":

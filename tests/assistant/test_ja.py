@@ -342,3 +342,12 @@ def test_a_claim_to_confirm_is_a_premise_the_answer_checks(q: str) -> None:
 ])
 def test_obligations_stems_and_shorthand_ages(q: str, field: str, value) -> None:
     assert read_facts(to_english(q)).model_dump()[field] == value, to_english(q)
+
+
+@pytest.mark.parametrize(("q", "english"), [
+    # review-ja2 k20: what a result means, and whether it means cured, is what is asked
+    ("MRDっていう検査が陰性だったと言われました。もう白血病は治ったってことですか？", "MRD test negative. leukemia cured?"),
+    ("MRDとは何ですか？", "what is MRD?"), ("CRSって何？", "what is CRS?"),
+])
+def test_meaning_questions_keep_what_they_ask(q: str, english: str) -> None:
+    assert to_english(q) == english
