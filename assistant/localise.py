@@ -16,7 +16,7 @@ The pipeline reads and checks in English; a Japanese answer is built from the ch
 >>> t = Translations({"Use a TKI.": "TKIを用いる。"}, {}, {})
 >>> a = localise(Answer(question="q", answer="- Use a TKI.[1]", verdict="pass"), lang="ja", translations=t)
 >>> a.answer, a.lang
-('- 飲み薬のチロシンキナーゼ阻害薬（TKI）を用いる。[1]', 'ja')
+('- 飲み薬のチロシンキナーゼ阻害薬（TKI）を用います。[1]', 'ja')
 >>> resolve_lang("auto", "Ph陽性ALLの寛解導入は？"), resolve_lang(None, "Ph+ ALL induction?")
 ('ja', 'en')
 """
@@ -139,6 +139,7 @@ class Messages:
     ui: dict[str, str]
     labels: dict[str, str] = field(default_factory=dict)  # concept label (English) -> Japanese
     glossary: dict[str, str] = field(default_factory=dict)  # abbreviation -> the term written before its first use
+    polite: dict[str, Any] = field(default_factory=dict)  # the tables of the polite style (`polite`)
 
     def ui_words(self, prefix: str) -> dict[str, str]:
         """A word list of the `ui` table: `<prefix><English>: <Japanese>` entries, by their English."""
@@ -223,7 +224,8 @@ def load_messages(lang: str = "ja", folder: Path = MESSAGES_DIR) -> Messages:
                            for k, v in [*(data.get("terms") or {}).items(), *_rule_titles(data).items()]},
                     ui={str(k): _unfold(str(v)) for k, v in (data.get("ui") or {}).items()},
                     labels=_concept_labels(),
-                    glossary={str(k): str(v) for k, v in (data.get("glossary") or {}).items()})
+                    glossary={str(k): str(v) for k, v in (data.get("glossary") or {}).items()},
+                    polite=dict(data.get("polite") or {}))
 
 
 def ui_text(key: str, lang: str, default: str) -> str:
@@ -246,6 +248,7 @@ class _Renderer:
     citations: dict[int, Citation]
     unaligned: list[str] = field(default_factory=list)
     glossed: set[str] = field(default_factory=set)  # abbreviations already used in the answer (`gloss`)
+    lang: str = "ja"
 
     def japanese(self, text: str) -> str:
         """A Japanese text of the answer, its abbreviations' first uses with their Japanese terms."""
@@ -257,8 +260,9 @@ class _Renderer:
         ja = (self.translations.sentence(cited.quote) if cited else None) or self.translations.sentence(text)
         if ja is None and text.endswith(".") and not text.endswith(".."):
             ja = self.translations.sentence(text[:-1])  # the drafter adds a full stop the corpus line lacks
-        if ja is None:
-            ja = self.messages.line(text)
+        if ja is not None:  # a corpus sentence, in the polite style of an answer
+            return self.japanese(_polite_shown(ja, self.lang))
+        ja = self.messages.line(text)
         if ja is None:
             self.unaligned.append(text)
             return f"{self.messages.ui.get('unaligned_mark', '[EN]')} {text}"
@@ -303,7 +307,7 @@ class _Renderer:
             return self.body(stripped)
         ja = self.translations.sentence(stripped)
         if ja is not None:
-            return self.japanese(ja)
+            return self.japanese(_polite_shown(ja, self.lang))
         self.unaligned.append(stripped)
         return f"{self.messages.ui.get('unaligned_mark', '[EN]')} {stripped}"
 
@@ -342,6 +346,75 @@ def gloss(text: str, glossary: Mapping[str, str], seen: set[str] | None = None) 
     return text
 
 
+def _stem(tok: Any, godan: Mapping[str, str]) -> str | None:
+    """The polite stem of a verb or of an auxiliary like れる (入る -> 入り, 受ける -> 受け, 達する -> 達し), or None."""
+    dic, kind = tok.dictionary, tok.conjugation
+    if kind.startswith("五段") and dic[-1:] in godan:
+        return dic[:-1] + godan[dic[-1]]
+    if kind.startswith(("上一段", "下一段", "助動詞-レル")) and dic.endswith("る") and len(dic) > 1:
+        return dic[:-1]
+    if kind == "サ行変格":
+        return dic[:-2] + "し" if dic.endswith("する") else None
+    return None
+
+
+def _polite_end(toks: list[Any], table: Mapping[str, Any]) -> tuple[int, str] | None:
+    """How many final tokens of a plain-style predicate to replace, and with what polite text (0: append it)."""
+    godan, last = table["godan_stem"], toks[-1]
+    prev = toks[-2] if len(toks) > 1 else None
+    before = toks[-3] if len(toks) > 2 else None
+    if last.conjugation == "助動詞-タ" and prev is not None:  # た, or だ after 進ん
+        if prev.conjugation == "助動詞-ナイ" and before is not None and (stem := _stem(before, godan)):
+            return 3, stem + "ませんでした"  # 見つからなかった -> 見つかりませんでした
+        if prev.pos == "形容詞":  # はなかった -> はありませんでした, 長かった -> 長かったです
+            return (2, table["negative_adjective"]["なかった"]) if prev.dictionary == "ない" else (0, "です")
+        if prev.dictionary == "ある" and before is not None and before.surface == "で":
+            return 3, table["copula"]["であった"]
+        stem = _stem(prev, godan)
+        return (2, stem + "ました") if stem else None
+    if last.conjugation == "助動詞-ナイ" and prev is not None and (stem := _stem(prev, godan)):
+        return 2, stem + "ません"  # 挙げていない -> 挙げていません
+    if last.pos == "形容詞" or last.conjugation == "形容詞":  # ではない -> ではありません, 高い -> 高いです
+        return (1, table["negative_adjective"]["ない"]) if last.dictionary == "ない" else (0, "です")
+    if last.dictionary == "ある" and prev is not None and prev.surface == "で":
+        return 2, table["copula"]["である"]
+    if last.conjugation == "助動詞-ダ" and last.surface in table["copula"]:  # 不明だ -> 不明です
+        return 1, table["copula"][last.surface]
+    if last.pos in ("動詞", "助動詞") and last.dictionary not in ("うる", "得る") and (stem := _stem(last, godan)):
+        return 1, stem + "ます"  # 推奨している -> 推奨しています
+    return None
+
+
+def polite(sentence: str, table: Mapping[str, Any] | None = None) -> str:
+    """A plain-style corpus sentence (だ・である) in the polite style (です・ます), by its final predicate; a sentence
+    it cannot read is returned as written.
+
+    >>> [polite(s) for s in ["推奨している。", "報告した(P=.002)。", "挙げていない。", "推奨ではない。", "であった。"]]
+    ['推奨しています。', '報告しました(P=.002)。', '挙げていません。', '推奨ではありません。', 'でした。']
+    """
+    from assistant.ja import tokenize
+
+    table = load_messages("ja").polite if table is None else table
+    text = sentence.rstrip()
+    if not table or not text.endswith("。"):
+        return sentence
+    body, tail = text[:-1], "。"
+    if body.endswith(")") and body.rfind("(") > 0:  # "…であった(P=.002)。": the predicate is before the note
+        body, tail = body[:body.rfind("(")], body[body.rfind("("):] + tail
+    toks = tokenize(body)
+    end = _polite_end(toks, table) if toks else None
+    if end is None:
+        return sentence
+    n, new = end
+    return "".join(t.surface for t in toks[:len(toks) - n]) + new + tail
+
+
+@lru_cache(maxsize=4096)
+def _polite_shown(sentence: str, lang: str) -> str:
+    """`polite` with the message table of `lang`, once per sentence (answers quote the same sentences again)."""
+    return polite(sentence, load_messages(lang).polite)
+
+
 def unglossed(text: str, glossary: Mapping[str, str] | None = None) -> str:
     """`text` without the terms `gloss` wrote before abbreviations: the corpus sentences as quoted (for checks).
 
@@ -375,7 +448,7 @@ def localise(answer: Answer, *, lang: str, translations: Translations, messages:
     if lang == "en":
         return answer.model_copy(update={"lang": "en"})
     msgs = messages or load_messages(lang)
-    r = _Renderer(translations, msgs, {c.marker: c for c in answer.citations})
+    r = _Renderer(translations, msgs, {c.marker: c for c in answer.citations}, lang=lang)
     text = f"{LLM_FALLBACK_NOTE}\n\n{answer.answer}" if llm_fallback else answer.answer
     rendered = "\n".join(r.line(ln) for ln in text.splitlines())
     citations = [c.model_copy(update={"quote_ja": translations.sentence(c.quote),

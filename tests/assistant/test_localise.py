@@ -3,6 +3,7 @@ Japanese text, and the whole pipeline with `lang` on the real index (fixture `ja
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from assistant.localise import (
     gloss,
     load_messages,
     localise,
+    polite,
     resolve_lang,
     unglossed,
 )
@@ -61,7 +63,7 @@ def test_aligned_sentences_replace_the_english_markers_kept(aligned) -> None:
                answer=f"- {en1}[1]\n- {en2}[2][1]\n\n{prompts.DISCLAIMER}")
     out = localise(a, lang="ja", translations=aligned)
     msgs = load_messages("ja")
-    assert out.answer.splitlines() == gloss(f"- {ja1}[1]\n- {ja2}[2][1]\n\n{msgs.line(prompts.DISCLAIMER)}",
+    assert out.answer.splitlines() == gloss(f"- {polite(ja1)}[1]\n- {polite(ja2)}[2][1]\n\n{msgs.line(prompts.DISCLAIMER)}",
                                             msgs.glossary).splitlines()
     assert out.lang == "ja" and out.findings == [] and out.verdict == "pass"
     assert [c.quote for c in out.citations] == [en1, en2]  # the English span, verbatim in the chunk, kept
@@ -76,7 +78,7 @@ def test_unaligned_sentences_are_shown_in_english_marked_and_counted(aligned) ->
                answer=f"- {en1}[1]\n- {EVIDENCE_LEAD} {other}[2]\nA loose line the table does not know.")
     out = localise(a, lang="ja", translations=aligned)
     lines = out.answer.splitlines()
-    assert lines[0] == gloss(f"- {ja1}[1]", GLOSSARY)
+    assert lines[0] == gloss(f"- {polite(ja1)}[1]", GLOSSARY)
     assert lines[1] == f"- {load_messages('ja').line(EVIDENCE_LEAD)}{MARK} {other}[2]"
     assert lines[2] == f"{MARK} A loose line the table does not know."
     finding = next(f for f in out.findings if f.rule_id == UNALIGNED_RULE)
@@ -209,7 +211,7 @@ def test_japanese_answer_is_the_english_answer_in_japanese(ja_bot) -> None:
     assert en.lang == "en" and ja.lang == "ja" and ja.question == Q_OLDER
     assert (ja.verdict, [c.chunk_id for c in ja.citations], ja.patient) == (en.verdict, [c.chunk_id for c in
                                                                                         en.citations], en.patient)
-    assert G04[0][1] in unglossed(ja.answer) and G04[1][1] in unglossed(ja.answer) and "[1]" in ja.answer
+    assert polite(G04[0][1]) in unglossed(ja.answer) and polite(G04[1][1]) in unglossed(ja.answer) and "[1]" in ja.answer
     assert "[2]" in ja.answer
     assert [c.quote_ja for c in ja.citations[:2]] == [G04[0][1], G04[1][1]]
     assert load_messages("ja").line(prompts.DISCLAIMER) in ja.answer
@@ -267,14 +269,14 @@ def test_llm_mode_falls_back_to_the_extractive_japanese_answer(ja_bot) -> None:
     a = bot.ask(Q_OLDER, lang="ja")
     assert a.mode == "extractive" and a.lang == "ja"
     assert a.answer.startswith(load_messages("ja").line(LLM_FALLBACK_NOTE))
-    assert any(f.rule_id == "LANG-LLM-061" for f in a.findings) and G04[0][1] in unglossed(a.answer)
+    assert any(f.rule_id == "LANG-LLM-061" for f in a.findings) and polite(G04[0][1]) in unglossed(a.answer)
     assert bot.ask(Q_OLDER).mode == "llm"  # (an English question still goes to the model)
 
 
 def test_stream_answers_in_the_asked_language(ja_bot) -> None:
     events = list(ja_bot.stream(Q_OLDER, lang="ja"))
     final = events[-1]
-    assert final["event"] == "answer" and final["data"]["lang"] == "ja" and G04[0][1] in unglossed(final["data"]["answer"])
+    assert final["event"] == "answer" and final["data"]["lang"] == "ja" and polite(G04[0][1]) in unglossed(final["data"]["answer"])
 
 
 def test_fixture_rows_are_corpus_sentences() -> None:
@@ -305,7 +307,7 @@ def test_real_corpus_sentences_in_japanese_where_aligned_marked_where_not(bot, q
             missing += 1
             assert c.quote.rstrip(".") in ja.answer  # shown, not dropped
         else:
-            assert text in unglossed(ja.answer) and c.quote not in ja.answer
+            assert polite(text) in unglossed(ja.answer) and c.quote not in ja.answer
     assert ja.answer.count(MARK) == missing
     assert any(f.rule_id == UNALIGNED_RULE for f in ja.findings) is (missing > 0)
 
@@ -379,3 +381,20 @@ def test_concept_labels_never_show_the_english_a_form_is_read_as() -> None:
     """Review-ja2 k28: '移植適応あり=transplant-eligible' leaked into a Japanese note."""
     labels = load_messages("ja").labels
     assert labels and not [v for v in labels.values() if "=" in v]
+
+
+def _predicate(sentence: str) -> str:
+    """A sentence without its full stop and a note in brackets after its predicate ("…でした(P=.002)。")."""
+    text = sentence.rstrip().removesuffix("。")
+    return text[:text.rfind("(")] if text.endswith(")") and "(" in text else text
+
+
+def test_corpus_sentences_are_shown_in_the_polite_style() -> None:
+    """Review-ja2 (register): an answer's sentences end in です・ます, not だ・である; what comes before the
+    predicate is the corpus sentence's, verbatim."""
+    rows = [s["ja"] for f in sorted((CORPUS / "ja").glob("*.yaml"))
+            for s in yaml.safe_load(f.read_text(encoding="utf-8"))["sentences"]]
+    plain = [s for s in rows if not _predicate(polite(s)).endswith(("ます", "です", "ません", "でした", "ました"))]
+    assert len(plain) <= 3, plain  # (only "…しうる。": a potential form with no everyday polite form)
+    for s in rows:
+        assert len(os.path.commonprefix([s, polite(s)])) >= len(_predicate(s)) - 6, (s, polite(s))
