@@ -16,7 +16,7 @@ The pipeline reads and checks in English; a Japanese answer is built from the ch
 >>> t = Translations({"Use a TKI.": "TKIを用いる。"}, {}, {})
 >>> a = localise(Answer(question="q", answer="- Use a TKI.[1]", verdict="pass"), lang="ja", translations=t)
 >>> a.answer, a.lang
-('- 飲み薬のチロシンキナーゼ阻害薬（TKI）を用います。[1]', 'ja')
+('- チロシンキナーゼ阻害薬（TKI、飲み薬）を用います。[1]', 'ja')
 >>> resolve_lang("auto", "Ph陽性ALLの寛解導入は？"), resolve_lang(None, "Ph+ ALL induction?")
 ('ja', 'en')
 """
@@ -336,14 +336,21 @@ def gloss(text: str, glossary: Mapping[str, str], seen: set[str] | None = None) 
     """
     seen = set() if seen is None else seen
     for abbr in sorted(glossary, key=len, reverse=True):
-        term, i = glossary[abbr], _first_use(text, abbr)
+        i = _first_use(text, abbr)
         if abbr in seen or i < 0:
             continue
         seen.add(abbr)
+        shown = _gloss_of(abbr, glossary[abbr])
         around = text[i - 1:i] in ("(", "（") or text[i + len(abbr):i + len(abbr) + 1] in (")", "）")  # "減弱前処置(RIC)"
-        if not (around or term in text[:i]):
-            text = f"{text[:i]}{term}（{abbr}）{text[i + len(abbr):]}"
+        if not (around or shown.split("（")[0] in text[:i]):
+            text = f"{text[:i]}{shown}{text[i + len(abbr):]}"
     return text
+
+
+def _gloss_of(abbr: str, entry: str) -> str:
+    """The text an abbreviation's first use becomes: the glossary entry as written when it holds the abbreviation
+    ("チロシンキナーゼ阻害薬（TKI、飲み薬）"), else the term with the abbreviation ("同種造血幹細胞移植（allo-HSCT）")."""
+    return entry if f"（{abbr}" in entry else f"{entry}（{abbr}）"
 
 
 def _stem(tok: Any, godan: Mapping[str, str]) -> str | None:
@@ -421,8 +428,8 @@ def unglossed(text: str, glossary: Mapping[str, str] | None = None) -> str:
     >>> unglossed("同種造血幹細胞移植（allo-HSCT）後", {"allo-HSCT": "同種造血幹細胞移植"})
     'allo-HSCT後'
     """
-    for abbr, term in (load_messages("ja").glossary if glossary is None else glossary).items():
-        text = text.replace(f"{term}（{abbr}）", abbr)
+    for abbr, entry in (load_messages("ja").glossary if glossary is None else glossary).items():
+        text = text.replace(_gloss_of(abbr, entry), abbr)
     return text
 
 

@@ -356,7 +356,7 @@ def test_every_note_the_pipeline_writes_has_japanese(bot, question: str) -> None
 
 @pytest.mark.parametrize(("text", "expected"), [
     # the first use of each abbreviation gets its Japanese term, later ones stay short
-    ("allo-HSCT後はTKIを用いる。TKIは5年以上。allo-HSCTは", "同種造血幹細胞移植（allo-HSCT）後は飲み薬のチロシンキナーゼ阻害薬（TKI）を用いる。TKIは5年以上。allo-HSCTは"),
+    ("allo-HSCT後はTKIを用いる。TKIは5年以上。allo-HSCTは", "同種造血幹細胞移植（allo-HSCT）後はチロシンキナーゼ阻害薬（TKI、飲み薬）を用いる。TKIは5年以上。allo-HSCTは"),
     # a term already written before it, or around it, is not written twice
     ("減弱前処置(RIC)によるallo-HSCT", "減弱前処置(RIC)による同種造血幹細胞移植（allo-HSCT）"),
     ("同種造血幹細胞移植(allo-HSCT)後のMRD", "同種造血幹細胞移植(allo-HSCT)後の微小残存病変（MRD）"),
