@@ -350,7 +350,7 @@ def gloss(text: str, glossary: Mapping[str, str], seen: set[str] | None = None) 
 def _gloss_of(abbr: str, entry: str) -> str:
     """The text an abbreviation's first use becomes: the glossary entry as written when it holds the abbreviation
     ("チロシンキナーゼ阻害薬（TKI、飲み薬）"), else the term with the abbreviation ("同種造血幹細胞移植（allo-HSCT）")."""
-    return entry if f"（{abbr}" in entry else f"{entry}（{abbr}）"
+    return entry if abbr in entry else f"{entry}（{abbr}）"
 
 
 def _stem(tok: Any, godan: Mapping[str, str]) -> str | None:

@@ -123,7 +123,7 @@ def test_every_fixed_text_has_japanese(name: str) -> None:
      ["MRD 0.05%", "再発リスクは高い"]),
     (f"{prompts.REFUSAL_OUT_OF_SCOPE}", ["成人の急性リンパ性白血病"]),
     ("_The question is about chronic myeloid, not adult acute lymphoblastic leukemia; this assistant "
-     "answers only from the JSH 2023 adult ALL/LBL guideline._", ["ではなく慢性骨髄性白血病", "お答えします"]),
+     "answers only from the JSH 2023 adult ALL/LBL guideline._", ["ではなく慢性骨髄性白血病に関するもの"]),
     ("_The question is about CML, not adult acute lymphoblastic leukemia; this assistant "
      "answers only from the JSH 2023 adult ALL/LBL guideline._", ["CML（慢性骨髄性白血病）"]),
     ("_**No**: the corpus does not report 78% or 52% for JALSG ALL202-O; what it reports is below._",
