@@ -618,6 +618,7 @@ class _Renderer:
         self.span_from, self.ordinal_after = set(cues["span_from"]), set(cues["ordinal_after"])
         self.questions, self.people, self.light = set(cues["question"]), cues["people"], set(cues["light_verbs"])
         self.light_suru = {"する", "為る"}  # the verb of a noun + する compound (検討する, 施行する)
+        self.suru_not_after = set(cues["suru_not_after"])
         self.before_concepts, self.remission_ids = set(cues["before_concepts"]), set(cues["remission_concepts"])
         self.question_words, self.tags = set(cues["question_words"]), set(cues["tag_question"])
         self.recent = any(it.kind == "token" and it.text in cues["recent"] for it in items)
@@ -766,6 +767,8 @@ class _Renderer:
         prev = self.items[k - 1].token if k and self.items[k - 1].kind == "token" else None
         if tok.pos == "動詞" and dic in self.light_suru and prev is not None and prev.pos == "名詞":
             self.last_verb = prev.dictionary  # "検討し" is 検討する, not a bare する: "移植を検討した" is no history
+        if tok.pos == "動詞" and dic in self.light_suru and prev is not None and prev.surface in self.suru_not_after:
+            self.last_verb = None  # "寛解導入療法として" is "as induction", "移植にした" a choice: no history
         if surf in self.people["asker"]:
             out.add("I")
             return

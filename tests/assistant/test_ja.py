@@ -336,6 +336,8 @@ def test_a_claim_to_confirm_is_a_premise_the_answer_checks(q: str) -> None:
     ("58歳男性、Ph陽性ALL。第一寛解期に非血縁者間移植を施行し、day 100のBCR::ABL1 MRDが陽性化した。", "mrd_timepoint", "post_hsct"),
     # ... but not a noun + する that is no history ("検討し")
     ("移植を検討し、ドナーを探している", "transplant", None), ("移植を検討した", "transplant", None),
+    ("Ph陽性ALLの70歳男性です。寛解導入療法としてガイドラインではどのような治療が推奨されていますか？", "phase",
+     "newly_diagnosed"),  # "として" is "as", no treatment done
     # review-ja2 k12, k14: resident shorthand ages beside Japanese
     ("CAR-T 適応 年齢上限は？ CD19+ B-ALL allo後再発 ３０y", "age", 30), ("Ph+ALL 55y fit 寛解導入 何が推奨？", "age", 55),
     ("5y OSは？ Ph陽性ALL", "age", None),
