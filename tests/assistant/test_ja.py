@@ -359,3 +359,15 @@ def test_cautions_read_as_asked() -> None:
     """Review-ja j23 / review-ja2 k28: 注意点 asks for side effects and risks (InO before a transplant: VOD/SOS)."""
     assert "side effects and risks" in to_english("イノツズマブ オゾガマイシンを使う場合の注意点は？")
     assert "side effects and risks" in to_english("移植前に気をつけることは？")
+
+
+@pytest.mark.parametrize(("q", "concepts"), [
+    # review-ja2 k17, k18: lay words for intrathecal chemotherapy and CNS prophylaxis, a kana slip in ALL
+    ("白血病が脳に広がらないように背中から薬を入れると言われました。頭に放射線もあてるんですか？",
+     ("CNS prophylaxis", "intrathecal", "cranial irradiation")),
+    ("息子（２０歳）が急性リンパせい白血病です。子どもと同じ治療をするって言われたんですが、大人なのに大丈夫なんでしょうか",
+     ("ALL", "pediatric-type", "safe")),
+])
+def test_lay_words_of_treatments(q: str, concepts: tuple[str, ...]) -> None:
+    english = to_english(q)
+    assert all(c in english for c in concepts), english
