@@ -15,8 +15,10 @@ How, in order:
 
 1. The text is normalised: superscript exponents ("10⁻⁴" -> "10^-4"), then NFKC (full-width digits and letters,
    "？" -> "?"), then SudachiPy's normalized form for Japanese nouns (spelling variants: 緩解 = 寛解).
-2. Numbers as Japanese writes them become English first: ages ("70歳", "65歳以上", "40〜64歳", "70代後半"),
-   levels ("0.01%以上", "10のマイナス4乗", "1万個に1個").
+2. Numbers as Japanese writes them become English first, by the `numbers` table of context.yaml (`ja:`): ages
+   ("70歳", "65歳以上", "40〜64歳", "70代後半"), levels ("0.01%以上", "10のマイナス4乗", "1万個に1個"), spans ("3年間");
+   polite verb endings are read in the plain style the lexicon forms are written in ("入りませんでした" =
+   "入らなかった", by SudachiPy's conjugation type and the `plain_style` table).
 3. The lexicon's `ja:` forms (assistant/lexicon/concepts.yaml) are matched longest first; each becomes the
    concept's canonical English, or the English its form names ("母=mother"). Latin text (abbreviations, an
    English question around a Japanese term) is kept as written.
@@ -41,7 +43,6 @@ machine at load 5-7).
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -101,6 +102,10 @@ class Token:
     normalized: str
     pos: str
     pos2: str = ""  # the second level: 格助詞 (case), 接続助詞 (conjunctive) ...
+    conjugation: str = ""  # the conjugation type: 五段-ラ行, 下一段-カ行, サ行変格, 助動詞-マス ...
+    form: str = ""  # the conjugated form: 連用形-一般 (the stem a clause can end on: "施行し、"), 終止形-一般 ...
+
+
 
 
 def tokenize(text: str) -> list[Token]:
@@ -109,25 +114,67 @@ def tokenize(text: str) -> list[Token]:
     >>> [t.dictionary for t in tokenize("移植しなかった")]
     ['移植', 'する', 'ない', 'た']
     """
-    return [Token(m.surface(), m.dictionary_form(), m.normalized_form(), *m.part_of_speech()[:2])
-            for m in _tokenizer().tokenize(text)]
+    return [Token(m.surface(), m.dictionary_form(), m.normalized_form(), *m.part_of_speech()[:2],
+                  *m.part_of_speech()[4:6]) for m in _tokenizer().tokenize(text)]
 
 
-def _normalise_nouns(text: str) -> str:
-    """Japanese nouns in SudachiPy's normalized form (spelling variants), everything else as written."""
+def _conjugate(verb: Token, ending: str, table: dict[str, Any]) -> str:
+    """A verb (or an auxiliary like れる) in its plain past ("た") or negative ("ない") form, from its dictionary
+    form and conjugation type (the tables of context.yaml `ja.plain_style`): 入る -> 入った / 入らない."""
+    dic, kind = verb.dictionary, verb.conjugation
+    irregular = table["irregular"].get(dic, {}).get(ending)
+    if irregular:
+        return irregular
+    if kind.startswith("五段"):
+        row = table["godan_" + ending]
+        return dic[:-1] + row[dic[-1]] if dic[-1] in row else verb.surface
+    if kind.startswith(("上一段", "下一段", "助動詞-レル", "助動詞-タイ")) and dic.endswith(("る", "い")):
+        return dic[:-1] + ("た" if ending == "past" else "ない") if dic.endswith("る") else verb.surface
+    return verb.surface
+
+
+def _plain_style(tokens: list[Token], i: int, table: dict[str, Any]) -> tuple[str, int] | None:
+    """A polite ending at tokens[i] (a verb before ます) in the plain style the lexicon forms are written in, and
+    the tokens it covers: 入りませんでした -> 入らなかった, ぶり返しました -> ぶり返した, 受けています -> 受けている."""
+    verb = tokens[i]
+    if verb.pos not in ("動詞", "助動詞") or i + 1 >= len(tokens) or tokens[i + 1].dictionary != "ます":
+        return None
+    rest = [t.dictionary for t in tokens[i + 2:i + 5]]
+    if rest[:3] == ["ぬ", "です", "た"]:  # ませんでした
+        return _conjugate(verb, "negative", table)[:-1] + "かった", 5
+    if rest[:1] == ["ぬ"]:  # ません
+        return _conjugate(verb, "negative", table), 3
+    if rest[:1] == ["た"]:  # ました
+        return _conjugate(verb, "past", table), 3
+    if tokens[i + 1].surface == "ます":  # ます
+        return verb.dictionary if verb.pos == "動詞" else verb.surface, 2
+    return None
+
+
+def _normalise_words(text: str) -> str:
+    """Japanese nouns in SudachiPy's normalized form (spelling variants), polite verb endings in the plain style
+    (`_plain_style`), everything else as written."""
     if not any(map(is_japanese_char, text)):
         return text
-    out = []
-    for t in tokenize(text):
+    table = lexicon_file(LEXICON_DIR, "context.yaml")["ja"]["plain_style"]
+    tokens, out, i = tokenize(text), [], 0
+    while i < len(tokens):
+        t = tokens[i]
+        plain = _plain_style(tokens, i, table)
+        if plain is not None:
+            out.append(plain[0])
+            i += plain[1]
+            continue
         norm = t.normalized
         same_kind = all(map(is_japanese_char, norm)) and all(map(is_japanese_char, t.surface))
         out.append(norm if t.pos == "名詞" and same_kind and len(norm) == len(t.surface) else t.surface)
+        i += 1
     return "".join(out)
 
 
 @lru_cache(maxsize=2048)
 def normalise(text: str) -> str:
-    """Superscripts, NFKC, Japanese punctuation as ASCII, nouns in their normalized form.
+    """Superscripts, NFKC, Japanese punctuation as ASCII, nouns in their normalized form, polite verbs plain.
 
     >>> normalise("７０歳、10⁻⁴。寛解？")
     '70歳,10^-4.緩解?'
@@ -135,7 +182,7 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text.replace(_PROTECT, " ").translate(SUPERSCRIPTS)).translate(_PUNCT)
     for written, unambiguous in _KANA_AMBIGUOUS:  # "変異はなし" is not 話 (a story)
         text = text.replace(written, unambiguous)
-    return _normalise_nouns(text)
+    return _normalise_words(text)
 
 
 @lru_cache(maxsize=2)
@@ -155,9 +202,16 @@ def load_ja_lexicon(folder: Path = LEXICON_DIR) -> JaLexicon:
                 form = JaForm(text, entry["id"], entry["kind"], entry.get("role"),
                               english.strip() or str(entry["canonical"]))
                 by_first.setdefault(text[0], []).append(form)
-    for surface, english in (cues.get("phrases") or {}).items():  # set phrases: matched like lexicon forms
-        text = normalise(str(surface)).lower()
-        by_first.setdefault(text[0], []).append(JaForm(text, "", "phrase", None, str(english)))
+    for group, kind in (("phrases", "phrase"), ("phrases_before", "clause")):  # set phrases: matched like forms
+        for surface, english in (cues.get(group) or {}).items():
+            text = normalise(str(surface)).lower()
+            by_first.setdefault(text[0], []).append(JaForm(text, "", kind, None, str(english)))
+    tails = cues["verb_tails"]  # "(移植)しないといけない" -> "must have (allo-HSCT)": a verb stem and a tail
+    for group in tails["groups"]:
+        for stem in tails["stems"]:
+            for tail in group["tails"]:
+                text = normalise(stem + tail).lower()
+                by_first.setdefault(text[0], []).append(JaForm(text, "", "before", None, group["english"]))
     forms = {k: tuple(sorted(v, key=lambda f: -len(f.text))) for k, v in by_first.items()}
     words = {normalise(str(k)).lower(): str(v) for k, v in cues["words"].items()}
     before = {normalise(str(k)): str(v) for k, v in cues["before"].items()}
@@ -166,36 +220,111 @@ def load_ja_lexicon(folder: Path = LEXICON_DIR) -> JaLexicon:
 
 # ------------------------------------------------------------------------------------------ numbers
 
-_N = r"(\d{1,3})"
-_NUMBERS: tuple[tuple[re.Pattern[str], Any], ...] = (
-    (re.compile(_N + r"\s*[~\-]\s*" + _N + r"\s*[歳才]"), lambda m: f"aged {m[1]}-{m[2]}"),
-    (re.compile(_N + r"\s*[歳才]\s*(以上|超|より上)"), lambda m: f"aged {m[1]} or older"),
-    (re.compile(_N + r"\s*[歳才]\s*(未満|より下|より若い)"), lambda m: f"under {m[1]}"),
-    (re.compile(_N + r"\s*[歳才]\s*以下"), lambda m: f"aged {m[1]} or younger"),
-    (re.compile(_N + r"\s*[歳才](?:\s*(?:前後|くらい|ぐらい|位))?"), lambda m: f"aged {m[1]}"),
-    (re.compile(r"(\d)0\s*代\s*(前半|半ば|後半)?"),
-     lambda m: f"in their {({'前半': 'early ', '半ば': 'mid ', '後半': 'late '}.get(m[2] or '', ''))}{m[1]}0s"),
-    (re.compile(r"10\s*の\s*(?:マイナス|-)\s*(\d)\s*乗"), lambda m: f"10^-{m[1]}"),
-    (re.compile(r"(\d+(?:\.\d+)?)\s*%\s*(以上|超)"), lambda m: f"{m[1]}% or more"),
-    (re.compile(r"(\d+(?:\.\d+)?)\s*%\s*(未満|より低い|を下回)"), lambda m: f"less than {m[1]}%"),
-    (re.compile(r"(\d+(?:\.\d+)?)\s*%\s*以下"), lambda m: f"{m[1]}% or less"),
-    (re.compile(r"(\d+)\s*(万|千)\s*(?:個|細胞)?\s*(?:に|中|あたり|分の)\s*1\s*個?"),
-     lambda m: f"1 in {int(m[1]) * (10000 if m[2] == '万' else 1000):,}"),
-    # a span ("3年間", "6か月間") is a duration: "for N ...", which no reader takes for an age ("3 years" alone can be)
-    (re.compile(r"(\d+)\s*(?:ヶ月|か月|カ月|ケ月|ヵ月|箇月)(間)?"), lambda m: f"{'for ' if m[2] else ''}{m[1]} months"),
-    (re.compile(r"(\d+)\s*日目"), lambda m: f"day {m[1]}"),
-    (re.compile(r"(\d+)\s*週(?:間)?"), lambda m: f"{m[1]} weeks"),
-    (re.compile(r"(?<!\d)(\d{1,2})\s*年(間)?"), lambda m: f"{'for ' if m[2] else ''}{m[1]} years"),
-    (re.compile(r"(\d+)\s*日(?:間)?(?![量何])"), lambda m: f"{m[1]} days"),
-    (re.compile(r"(\d+)\s*(?:コース|サイクル)"), lambda m: f"{m[1]} cycles"),
-)
+def _number_end(text: str, i: int, decimal: bool = False) -> int:
+    """The end of the number starting at text[i] (digits; with `decimal`, a decimal part too)."""
+    j = i
+    while j < len(text) and text[j].isdigit():
+        j += 1
+    if decimal and j + 1 < len(text) and text[j] == "." and text[j + 1].isdigit():
+        j += 1
+        while j < len(text) and text[j].isdigit():
+            j += 1
+    return j
+
+
+def _skip_spaces(text: str, i: int) -> int:
+    while i < len(text) and text[i] == " ":
+        i += 1
+    return i
+
+
+def _word_at(text: str, i: int, words: Any) -> str | None:
+    """The longest of `words` at text[i] (spaces skipped before it is the caller's)."""
+    return next((w for w in sorted(words, key=len, reverse=True) if text.startswith(w, i)), None)
+
+
+def _unit(text: str, n: str, at: int, unit: dict[str, Any]) -> tuple[str, int] | None:
+    """The English of number `n` followed at text[at] by one of the unit's words, and where it ends, or None."""
+    word = _word_at(text, at, unit["words"])
+    if word is None or "." in n and not unit.get("decimal") or len(n) > unit.get("digits", 9):
+        return None
+    end = at + len(word)
+    if unit.get("decade") and not (len(n) == 2 and n.endswith("0")) or text[end:end + 1] in unit.get("not_before", ()):
+        return None
+    if float(n) < unit.get("min", 0) or unit.get("edge") and text[end:end + 1].isascii() and text[end:end + 1].isalnum():
+        return None
+    qualifier = _word_at(text, _skip_spaces(text, end), unit.get("then") or {})
+    if qualifier is not None:
+        return unit["then"][qualifier].format(n=n), _skip_spaces(text, end) + len(qualifier)
+    return (unit["render"].format(n=n), end) if "render" in unit else None
+
+
+def _one_in(text: str, n: str, at: int, table: dict[str, Any]) -> tuple[str, int] | None:
+    """"1万個に1個" -> "1 in 10,000": a multiplier, an optional counter, a joiner, then 1."""
+    mult = _word_at(text, at, table["multipliers"])
+    if mult is None:
+        return None
+    i = _skip_spaces(text, at + 1)
+    i = _skip_spaces(text, i + len(_word_at(text, i, table["counters"]) or ""))
+    joiner = _word_at(text, i, table["joiners"])
+    i = _skip_spaces(text, i + len(joiner or ""))
+    if joiner is None or not text.startswith("1", i) or text[i + 1:i + 2].isdigit():
+        return None
+    i += 1
+    i += len(_word_at(text, i, table["counters"][:1]) or "")
+    return table["render"].format(n=f"{int(n) * table['multipliers'][mult]:,}"), i
+
+
+def _power(text: str, n: str, at: int, table: dict[str, Any]) -> tuple[str, int] | None:
+    """"10のマイナス4乗" -> "10^-4"."""
+    word = _word_at(text, at, table["words"])
+    if n != table["base"] or word is None:
+        return None
+    i = _skip_spaces(text, at + len(word))
+    j = _number_end(text, i)
+    k = _skip_spaces(text, j)
+    if j == i or not text.startswith(table["unit"], k):
+        return None
+    return table["render"].format(n=text[i:j]), k + len(table["unit"])
+
+
+def _range(text: str, n: str, at: int, units: list[dict[str, Any]]) -> tuple[str, int] | None:
+    """"40〜64歳" -> "aged 40-64": a second number and a unit with a `range` form."""
+    if text[at:at + 1] not in ("~", "-"):
+        return None
+    i = _skip_spaces(text, at + 1)
+    j = _number_end(text, i)
+    k = _skip_spaces(text, j)
+    unit = next((u for u in units if "range" in u and _word_at(text, k, u["words"])), None)
+    if j == i or unit is None or max(len(n), j - i) > unit.get("digits", 9):
+        return None
+    return unit["range"].format(a=n, b=text[i:j]), k + len(_word_at(text, k, unit["words"]) or "")
+
+
+def _read_number(text: str, i: int, table: dict[str, Any]) -> tuple[str, int] | None:
+    """The English of the number at text[i] with what follows it (context.yaml `ja.numbers`), and its end."""
+    j = _number_end(text, i, decimal=True)
+    n, at = text[i:j], _skip_spaces(text, j)
+    whole = n.split(".")[0] if "." in n else n
+    return (_range(text, n, at, table["units"]) or _power(text, n, at, table["power"])
+            or _one_in(text, whole, at, table["one_in"]) if "." not in n else None) or next(
+        (r for u in table["units"] if (r := _unit(text, n, at, u))), None)
 
 
 def _numbers(text: str) -> str:
     """Japanese numbers written out in English, each marked as already rendered."""
-    for pattern, render in _NUMBERS:
-        text = pattern.sub(lambda m, r=render: f"{_PROTECT}{r(m)}{_PROTECT}", text)
-    return text
+    table = load_ja_lexicon().cues["numbers"]
+    out, i = [], 0
+    while i < len(text):
+        if text[i].isdigit():
+            read = _read_number(text, i, table)
+            end = read[1] if read is not None else _number_end(text, i, decimal=True)
+            out.append(f"{_PROTECT}{read[0]}{_PROTECT}" if read is not None else text[i:end])
+            i = end
+            continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
 
 
 # ------------------------------------------------------------------------------------------ segments
@@ -297,7 +426,14 @@ def _form_at(low: str, i: int, lex: JaLexicon, bounds: frozenset[int] = frozense
 
 
 _JOINERS = frozenset({"+", "/", "and"})
-_DURATION = re.compile(r"^\d+ (?:months|weeks|days|years)$")
+_DURATION_UNITS = {"months": "month", "weeks": "week", "days": "day", "years": "year"}
+
+
+def _duration(word: str) -> tuple[str, str] | None:
+    """A bare span as `_numbers` renders it ("3 years" -> ("3", "years")), or None."""
+    count, _, unit = word.partition(" ")
+    return (count, unit) if count.isdigit() and unit in _DURATION_UNITS else None
+
 
 #: concepts a past verb makes history ("イマチニブを使った" -> "after imatinib"); not a diagnosis or a relapse
 _TREATMENTS = frozenset({"drug", "drug_class", "procedure", "regimen", "treatment", "phase_of_treatment"})
@@ -306,7 +442,8 @@ _TREATMENTS = frozenset({"drug", "drug_class", "procedure", "regimen", "treatmen
 class _Out:
     """English words with the index where the current clause starts and the last word a cue can modify."""
 
-    def __init__(self) -> None:
+    def __init__(self, span_alone: dict[str, str]) -> None:
+        self.span_alone = span_alone  # a span before "after"/"before" with no event named ("ago", "in")
         self.words: list[str] = []
         self.kinds: list[str] = []  # the concept kind of each word ("" for others)
         self.clause = 0
@@ -351,8 +488,12 @@ class _Out:
     def duration_before(self, word: str) -> bool:
         """"移植から3か月後" -> "3 months after allo-HSCT": a duration and the word before it change places."""
         a = self.anchor
-        if a is None or a < 1 or not _DURATION.match(self.words[a]) or not self.kinds[a - 1]:
+        if a is None or _duration(self.words[a]) is None:
             return False
+        if a < self.clause + 1 or not self.kinds[a - 1]:  # no event named: "3年前に" -> "3 years ago"
+            self.words[a] = f"{self.words[a]} {self.span_alone[word]}"
+            self.anchor_modified = True
+            return True
         duration = self.words.pop(a)
         self.kinds.pop(a)
         self._insert(a - 1, f"{duration} {word}")
@@ -467,13 +608,19 @@ class _Renderer:
     def __init__(self, items: list[Item], lex: JaLexicon, keep_japanese: bool) -> None:
         cues = lex.cues
         self.items, self.lex, self.keep_japanese = items, lex, keep_japanese
-        self.out = _Out()
+        self.out = _Out(cues["span_alone"])
         self.negated, self.terminators = set(cues["negated"]), set(cues["terminators"])
         self.hyp_before, self.hyp_after = set(cues["hypothetical_before"]), set(cues["hypothetical_after"])
         self.history_verbs, self.history_unless = set(cues["history_verbs"]), set(cues["history_unless_next"])
+        self.connective, self.connective_unless = (set(cues["history_connective"]),
+                                                   set(cues["history_connective_unless_next"]))
+        self.ongoing = set(cues["history_connective_ongoing"])
+        self.span_from, self.ordinal_after = set(cues["span_from"]), set(cues["ordinal_after"])
         self.questions, self.people, self.light = set(cues["question"]), cues["people"], set(cues["light_verbs"])
+        self.light_suru = {"する", "為る"}  # the verb of a noun + する compound (検討する, 施行する)
+        self.suru_not_after = set(cues["suru_not_after"])
         self.before_concepts, self.remission_ids = set(cues["before_concepts"]), set(cues["remission_concepts"])
-        self.question_words = set(cues["question_words"])
+        self.question_words, self.tags = set(cues["question_words"]), set(cues["tag_question"])
         self.recent = any(it.kind == "token" and it.text in cues["recent"] for it in items)
         self.last_verb: str | None = None
         self.skip = -1
@@ -485,10 +632,14 @@ class _Renderer:
             nxt = self.items[k + 1] if k + 1 < len(self.items) else None
             if item.kind == "concept":
                 self._concept(item, k)
-            elif item.kind in ("latin", "english"):
-                self.out.add(item.text, kind=_latin_kind(item.text) if item.kind == "latin" else "")
+            elif item.kind == "latin":
+                self.out.add(item.text, kind=_latin_kind(item.text))
                 self.last_verb = None
+            elif item.kind == "english":
+                self._english(item, k, nxt)
             elif item.kind == "punct":
+                if item.text == "," and self._clause_ends_on_a_stem(k):
+                    self.out.before_anchor("after")  # "移植を施行し、" (performed, and) -> "after allo-HSCT"
                 if item.text in ",.?!;":
                     self.out.end_clause(item.text)
                 else:
@@ -497,12 +648,41 @@ class _Renderer:
                 self._word(item, k, nxt)
         return _join(self.out.words)
 
+    def _clause_ends_on_a_stem(self, k: int) -> bool:
+        """The clause before items[k] ends on the continuative stem of a history verb after a treatment ("施行し、"):
+        a past event, as "施行して、" is."""
+        prev = self.items[k - 1].token if k else None
+        return (prev is not None and prev.pos == "動詞" and prev.form.startswith("連用形")
+                and self.last_verb in self.history_verbs and self.out.anchor_kind in _TREATMENTS)
+
+    def _english(self, item: Item, k: int, nxt: Item | None) -> None:
+        """A number rendered by `_numbers`. A bare span is never an age (Japanese writes ages with 歳): "2年目" ->
+        "in year 2", "発症から3年" / "3年" -> "for 3 years", "移植から3か月" -> "3 months after allo-HSCT"; before 後/前 it
+        stays bare for `duration_before`."""
+        self.last_verb = None
+        span = _duration(item.text)
+        following = nxt.text if nxt is not None and nxt.kind == "token" else ""
+        prev = self.items[k - 1].text if k and self.items[k - 1].kind == "token" else ""
+        out = self.out
+        if span is None or following in self.lex.before:
+            out.add(item.text)
+        elif prev in self.span_from and out.anchor == len(out.words) - 1 and out.anchor_kind:
+            out.add(item.text)  # "移植から3か月" -> "3 months after allo-HSCT"
+            out.duration_before("after")
+        elif following in self.ordinal_after:
+            out.add(f"in {_DURATION_UNITS[span[1]]} {span[0]}")
+            self.skip = k + 1
+        else:
+            out.add(f"for {item.text}")
+
     def _concept(self, item: Item, k: int) -> None:
         out, form, items = self.out, item.form, self.items
         assert form is not None
         if form.kind == "person":
             out.add(_person(items, k, self.lex)[0], kind="person")
-        elif form.concept in self.before_concepts:  # "移植を断った" -> "declined allo-HSCT"
+        elif form.kind == "clause":  # "MRDとは何" -> "what is MRD"
+            out.before_clause_content(form.english)
+        elif form.concept in self.before_concepts or form.kind == "before":  # "移植を断った" -> "declined allo-HSCT"
             out.before_anchor(form.english)
         elif form.concept in self.remission_ids and out.anchor_kind in _TREATMENTS and k and items[k - 1].text == "で":
             out.before_anchor("after")  # "ダサチニブで第一寛解" -> "after dasatinib CR1"
@@ -521,6 +701,10 @@ class _Renderer:
         surf, dic = tok.surface, tok.dictionary
         if surf in self.hyp_before:
             out.open_if()
+            return True
+        if surf in self.tags and nxt is not None and nxt.kind == "punct" and nxt.text == "?":
+            out.add(",", content=False)  # "…ですよね？" -> "…, right?": a claim to confirm
+            out.add("right", content=False)
             return True
         advice = nxt is not None and nxt.kind == "token" and nxt.text in ("いい", "よい", "良い")  # "飲めばいい?"
         if surf in self.hyp_after and tok.pos in ("助詞", "助動詞", "名詞", "接尾辞", "接続詞") and not advice:
@@ -544,10 +728,12 @@ class _Renderer:
             if not (word in ("after", "before") and out.duration_before(word)):
                 out.before_anchor(word)
             return True
-        if (tok.pos == "助動詞" and dic == "た" and self.last_verb in self.history_verbs
-                and out.anchor_kind in _TREATMENTS
-                and not (nxt is not None and nxt.kind == "token" and nxt.text in self.history_unless)):
-            out.before_anchor("after")
+        following = nxt.text if nxt is not None and nxt.kind == "token" else ""
+        past = tok.pos == "助動詞" and dic == "た" and following not in self.history_unless
+        connective = (tok.pos2 == "接続助詞" and surf in self.connective and following not in self.connective_unless
+                      and not (nxt is not None and nxt.kind == "english" and out.anchor_kind in self.ongoing))
+        if (past or connective) and self.last_verb in self.history_verbs and out.anchor_kind in _TREATMENTS:
+            out.before_anchor("after")  # "移植を受けた" / "骨髄移植を受けて、" -> "after allo-HSCT"
             return True
         prev = self.items[k - 1] if k else None
         after_verb = prev is not None and prev.token is not None and prev.token.pos in ("動詞", "助動詞", "形容詞")
@@ -578,6 +764,11 @@ class _Renderer:
         surf, dic = tok.surface, tok.dictionary
         if tok.pos == "動詞" or (tok.pos == "名詞" and dic in self.history_verbs):
             self.last_verb = dic
+        prev = self.items[k - 1].token if k and self.items[k - 1].kind == "token" else None
+        if tok.pos == "動詞" and dic in self.light_suru and prev is not None and prev.pos == "名詞":
+            self.last_verb = prev.dictionary  # "検討し" is 検討する, not a bare する: "移植を検討した" is no history
+        if tok.pos == "動詞" and dic in self.light_suru and prev is not None and prev.surface in self.suru_not_after:
+            self.last_verb = None  # "寛解導入療法として" is "as induction", "移植にした" a choice: no history
         if surf in self.people["asker"]:
             out.add("I")
             return
@@ -614,8 +805,7 @@ def _join(words: list[str]) -> str:
             text += w
         else:
             text += " " + w
-    text = text.strip(" ,;")
-    return re.sub(r"^[,.;:?!\s]+", "", text)
+    return text.strip(" ,;").lstrip(",.;:?! \t\n")
 
 
 def to_english(question: str, *, keep_japanese: bool = False) -> str:

@@ -9,7 +9,8 @@ Rule IDs (stable, never reused):
 - SAFE-SELF-005     a patient asks about changing their own treatment (warn: talk to your hematologist)
 - SAFE-SYMPTOM-062  a patient or relative describes symptoms of a possible serious side effect (warn: get care now)
 - SAFE-CHILD-006    the patient is a child (< 15): the guideline covers adults (block: refused with a pointer)
-- SCOPE-MIXED-007   another disease is mentioned beside ALL: only the ALL part is answered (warn)
+- SCOPE-MIXED-007   another disease is mentioned beside ALL where the question asks (not in the background of a
+                    vignette): only the ALL part is answered (warn)
 - SAFE-NEVER-009    an intrathecal vinca alkaloid (vincristine, vinblastine, ...) is asked about: a never-event, refused
                     with the reason (block)
 """
@@ -215,6 +216,22 @@ def _end_of_sentence(text: str, start: int, stops: str) -> int:
         if text[i] in stops and (i + 1 == len(text) or text[i + 1].isspace()):
             return i + 2 if i + 1 < len(text) else i + 1
     return len(text)
+
+
+def asked_sentences(text: str) -> str:
+    """The sentences of a question that ask something (ending in "?"), and the last one; the others are the
+    background of a vignette ("62M on drugs for hypertension. Ph- B-ALL, MRD 0.05%. Next step?").
+
+    >>> asked_sentences("62M, hypertension. His father has diabetes. Ph- B-ALL in CR1. What next? Thanks")
+    'What next? Thanks'
+    """
+    sentences, pos = [], 0
+    while pos < len(text):
+        end = _end_of_sentence(text, pos, ".!?\n")
+        sentences.append(text[pos:end].strip())
+        pos = end
+    sentences = [s for s in sentences if s]
+    return " ".join(s for i, s in enumerate(sentences) if s.endswith("?") or i == len(sentences) - 1)
 
 
 def strip_injection(text: str) -> str:
@@ -473,8 +490,11 @@ def _disease_gates(question: str, cleaned: str, facts: PatientFacts, history: Se
         return [_finding("SCOPE-DISEASE-001", "block", f"The question is about {others[0][0]}, not adult acute "
                          "lymphoblastic leukemia; this assistant answers only from the JSH 2023 adult ALL/LBL "
                          "guideline")]
-    out = [_finding("SCOPE-MIXED-007", "warn", f"{others[0][0]} is outside this guideline; only the ALL part of the "
-                    "question is answered")] if others else []
+    # another condition named only in the background of a vignette (the patient's hypertension, a father's
+    # diabetes) is not a part of the question left unanswered: only one named where the question asks is
+    asked = other_diseases(asked_sentences(question)) if others else []
+    out = [_finding("SCOPE-MIXED-007", "warn", f"{asked[0][0]} is outside this guideline; only the ALL part of the "
+                    "question is answered")] if asked else []
     # the conversation keeps a follow-up in scope ("and if she were 60?"), not an unrelated message in it
     leans = bool(history) and _continues(cleaned) and bool(_domain_tokens(" ".join([*history, question])))
     if not _domain_tokens(cleaned) and not leans and not names_the_guideline(cleaned):

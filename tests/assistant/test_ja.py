@@ -271,3 +271,103 @@ def test_residents_shorthand(q: str, english: str) -> None:
 def test_a_span_of_years_or_months_is_no_age(q: str) -> None:
     f = read_facts(to_english(q))
     assert f.age_band != "child" and f.age in (None, 68), f
+
+
+@pytest.mark.parametrize("q", [
+    "発症から3年、Ph陽性ALLで移植済みです。", "診断から5年経ちました。Ph陰性ALLです。", "分子標的薬を飲んで2年目です。",
+    "3年前に骨髄移植を受けました。", "治療開始から2年目のPh陽性ALLです。",
+])
+def test_a_span_counted_from_an_event_or_an_ordinal_is_no_age(q: str) -> None:
+    f = read_facts(to_english(q))
+    assert f.age is None and f.age_band is None, (to_english(q), f)
+
+
+@pytest.mark.parametrize(("q", "field", "value"), [
+    # lay wording of a transplant done: a past connective (受けて、), 済み, a span counted from it
+    ("骨髄移植を受けて、今は検査で白血病細胞が見つからない状態です（フィラデルフィア染色体陽性）。", "transplant", "done"),
+    ("骨髄移植を受けて、今は検査で白血病細胞が見つからない状態です（フィラデルフィア染色体陽性）。", "mrd_status", "negative"),
+    ("造血幹細胞移植を受けてから1年、白血病細胞は見つかっていません。", "mrd_timepoint", "post_hsct"),
+    ("Ph陽性ALLで移植済みです。", "transplant", "done"), ("移植が済んで1年です", "transplant", "done"),
+    ("移植から3か月でMRDが陽性になった", "transplant", "done"), ("3年前に骨髄移植を受けました。", "transplant", "done"),
+    # ... but a request, a permission or a plan is no history
+    ("移植を受けてもいいですか？", "transplant", None), ("夫は来月、骨髄移植を受ける予定です。", "transplant", "planned"),
+    ("来月、移植予定です。", "transplant", "planned"),
+    # a drug taken for a span is still taken, not a prior drug
+    ("ダサチニブを飲んで2年目です。", "prior_tkis", []),
+])
+def test_lay_history_plans_and_results(q: str, field: str, value) -> None:
+    assert read_facts(to_english(q)).model_dump()[field] == value, to_english(q)
+
+
+def test_a_comorbidity_in_a_japanese_vignette_is_background() -> None:
+    """Review-ja j19, j21: 高血圧 of the patient or of the father is no part of the question left unanswered."""
+    from assistant.rules.scope import check_scope
+
+    for q in ["62歳男性。高血圧と2型糖尿病で内服中、妻（60歳）は健康。Ph陰性B-ALL。寛解導入後MRDは0.05%。今後の方針は？",
+              "24歳男性、T-ALL。父親（55歳）は高血圧。花粉症あり。寛解後の中枢神経予防はどうしますか？"]:
+        english = to_english(q)
+        assert not [i for i in check_scope(english, read_facts(english)) if i.finding.rule_id == "SCOPE-MIXED-007"]
+    english = to_english("父がALLで糖尿病もあります。寛解導入中の糖尿病の管理は？")
+    assert [i for i in check_scope(english, read_facts(english)) if i.finding.rule_id == "SCOPE-MIXED-007"]
+
+
+@pytest.mark.parametrize("q", [
+    "JSH 2023では、Ph陽性ALLの同種移植後はMRD陰性でも全例に予防的TKIを投与することが推奨されていますよね？",
+    "成人ALLでは中枢神経再発予防として全例に予防的頭蓋照射が必須ですよね？",
+    "成人ALLでは全例に予防的頭蓋照射が必須というのは本当ですか？",
+])
+def test_a_claim_to_confirm_is_a_premise_the_answer_checks(q: str) -> None:
+    """Review-ja j25, j26: "…ですよね？" is "…, right?" (and 必須 "mandatory"), so the premise is denied first."""
+    from assistant.rules.logic import premise_conflicts
+
+    english = to_english(q)
+    assert premise_conflicts(english, read_facts(english)), english
+
+
+@pytest.mark.parametrize(("q", "field", "value"), [
+    # review-ja2 k16/p4: an obligation or leave to go without is no negation, so no transplant "not done"
+    ("父が急性リンパ性白血病で、先生から骨髄移植をすすめられました。必ず移植しないといけないんでしょうか？", "transplant", None),
+    ("父(60歳)がPh陽性の急性リンパ性白血病で、寛解に入ったので骨髄移植をすすめられました。必ず移植しないといけないんでしょうか？",
+     "transplant", None),
+    ("Ph陽性ALLで第一寛解です。移植は受けなくてもいいですか？", "transplant", None),
+    ("移植は受けていません", "transplant", "not_done"),
+    # review-ja2 k24: a clause ending on the stem of a history verb ("施行し、") is past, as "施行して、" is
+    ("58歳男性、Ph陽性ALL。第一寛解期に非血縁者間移植を施行し、day 100のBCR::ABL1 MRDが陽性化した。", "transplant", "done"),
+    ("58歳男性、Ph陽性ALL。第一寛解期に非血縁者間移植を施行し、day 100のBCR::ABL1 MRDが陽性化した。", "mrd_timepoint", "post_hsct"),
+    # ... but not a noun + する that is no history ("検討し")
+    ("移植を検討し、ドナーを探している", "transplant", None), ("移植を検討した", "transplant", None),
+    ("Ph陽性ALLの70歳男性です。寛解導入療法としてガイドラインではどのような治療が推奨されていますか？", "phase",
+     "newly_diagnosed"),  # "として" is "as", no treatment done
+    # review-ja2 k12, k14: resident shorthand ages beside Japanese
+    ("CAR-T 適応 年齢上限は？ CD19+ B-ALL allo後再発 ３０y", "age", 30), ("Ph+ALL 55y fit 寛解導入 何が推奨？", "age", 55),
+    ("5y OSは？ Ph陽性ALL", "age", None),
+])
+def test_obligations_stems_and_shorthand_ages(q: str, field: str, value) -> None:
+    assert read_facts(to_english(q)).model_dump()[field] == value, to_english(q)
+
+
+@pytest.mark.parametrize(("q", "english"), [
+    # review-ja2 k20: what a result means, and whether it means cured, is what is asked
+    ("MRDっていう検査が陰性だったと言われました。もう白血病は治ったってことですか？", "MRD test negative. leukemia cured?"),
+    ("MRDとは何ですか？", "what is MRD?"), ("CRSって何？", "what is CRS?"),
+])
+def test_meaning_questions_keep_what_they_ask(q: str, english: str) -> None:
+    assert to_english(q) == english
+
+
+def test_cautions_read_as_asked() -> None:
+    """Review-ja j23 / review-ja2 k28: 注意点 asks for side effects and risks (InO before a transplant: VOD/SOS)."""
+    assert "side effects and risks" in to_english("イノツズマブ オゾガマイシンを使う場合の注意点は？")
+    assert "side effects and risks" in to_english("移植前に気をつけることは？")
+
+
+@pytest.mark.parametrize(("q", "concepts"), [
+    # review-ja2 k17, k18: lay words for intrathecal chemotherapy and CNS prophylaxis, a kana slip in ALL
+    ("白血病が脳に広がらないように背中から薬を入れると言われました。頭に放射線もあてるんですか？",
+     ("CNS prophylaxis", "intrathecal", "cranial irradiation")),
+    ("息子（２０歳）が急性リンパせい白血病です。子どもと同じ治療をするって言われたんですが、大人なのに大丈夫なんでしょうか",
+     ("ALL", "pediatric-type", "safe")),
+])
+def test_lay_words_of_treatments(q: str, concepts: tuple[str, ...]) -> None:
+    english = to_english(q)
+    assert all(c in english for c in concepts), english

@@ -3,6 +3,7 @@ Japanese text, and the whole pipeline with `lang` on the real index (fixture `ja
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -17,9 +18,12 @@ from assistant.draft import CONTEXT_LEAD, EVIDENCE_LEAD
 from assistant.localise import (
     LLM_FALLBACK_NOTE,
     english_history,
+    gloss,
     load_messages,
     localise,
+    polite,
     resolve_lang,
+    unglossed,
 )
 from assistant.models import Answer, Citation
 from assistant.translations import load_translations
@@ -28,6 +32,7 @@ from tests.ja_fixture import CORPUS, JA, make_ja_corpus
 UNALIGNED_RULE = "LANG-UNALIGNED-060"
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 MARK = load_messages("ja").ui["unaligned_mark"]
+GLOSSARY = load_messages("ja").glossary
 Q_OLDER = "72-year-old woman with newly diagnosed Ph+ ALL: what induction does the guideline recommend?"
 G04 = list(JA["g04-ph-pos-older"][2].items())
 
@@ -57,8 +62,9 @@ def test_aligned_sentences_replace_the_english_markers_kept(aligned) -> None:
     a = Answer(question="q", verdict="pass", citations=[_cite(1, en1), _cite(2, en2)],
                answer=f"- {en1}[1]\n- {en2}[2][1]\n\n{prompts.DISCLAIMER}")
     out = localise(a, lang="ja", translations=aligned)
-    assert out.answer.splitlines() == [f"- {ja1}[1]", f"- {ja2}[2][1]", "", load_messages("ja").line(
-        prompts.DISCLAIMER)]
+    msgs = load_messages("ja")
+    assert out.answer.splitlines() == gloss(f"- {polite(ja1)}[1]\n- {polite(ja2)}[2][1]\n\n{msgs.line(prompts.DISCLAIMER)}",
+                                            msgs.glossary).splitlines()
     assert out.lang == "ja" and out.findings == [] and out.verdict == "pass"
     assert [c.quote for c in out.citations] == [en1, en2]  # the English span, verbatim in the chunk, kept
     assert [c.quote_ja for c in out.citations] == [ja1, ja2]
@@ -72,7 +78,7 @@ def test_unaligned_sentences_are_shown_in_english_marked_and_counted(aligned) ->
                answer=f"- {en1}[1]\n- {EVIDENCE_LEAD} {other}[2]\nA loose line the table does not know.")
     out = localise(a, lang="ja", translations=aligned)
     lines = out.answer.splitlines()
-    assert lines[0] == f"- {ja1}[1]"
+    assert lines[0] == gloss(f"- {polite(ja1)}[1]", GLOSSARY)
     assert lines[1] == f"- {load_messages('ja').line(EVIDENCE_LEAD)}{MARK} {other}[2]"
     assert lines[2] == f"{MARK} A loose line the table does not know."
     finding = next(f for f in out.findings if f.rule_id == UNALIGNED_RULE)
@@ -117,7 +123,7 @@ def test_every_fixed_text_has_japanese(name: str) -> None:
      ["MRD 0.05%", "再発リスクは高い"]),
     (f"{prompts.REFUSAL_OUT_OF_SCOPE}", ["成人の急性リンパ性白血病"]),
     ("_The question is about chronic myeloid, not adult acute lymphoblastic leukemia; this assistant "
-     "answers only from the JSH 2023 adult ALL/LBL guideline._", ["ではなく慢性骨髄性白血病", "お答えします"]),
+     "answers only from the JSH 2023 adult ALL/LBL guideline._", ["ではなく慢性骨髄性白血病に関するもの"]),
     ("_The question is about CML, not adult acute lymphoblastic leukemia; this assistant "
      "answers only from the JSH 2023 adult ALL/LBL guideline._", ["CML（慢性骨髄性白血病）"]),
     ("_**No**: the corpus does not report 78% or 52% for JALSG ALL202-O; what it reports is below._",
@@ -126,8 +132,8 @@ def test_every_fixed_text_has_japanese(name: str) -> None:
      "left out of answers: take them from the protocol or the trial report)._", ["記載の用量", "用量は回答に含めていません"]),
     ("_The corpus holds no CQ numbers or recommendation grades for the JSH 2023 ALL chapter, so the CQ number and "
      "grade in the question cannot be confirmed or quoted._", ["CQ番号と推奨グレード"]),
-    ("_**No**: the JSH 2023 summary does not say this; its own statement comes first below._", ["要約自身の記述"]),
-    (LLM_FALLBACK_NOTE, ["対訳コーパス"]),
+    ("_**No**: the JSH 2023 summary does not say this; its own statement comes first below._", ["要約の記述は次のとおり"]),
+    (LLM_FALLBACK_NOTE, ["日本語の参照資料"]),
     (EVIDENCE_LEAD, ["エビデンス"]),
     (CONTEXT_LEAD, ["推奨ではありません"]),
 ])
@@ -205,7 +211,8 @@ def test_japanese_answer_is_the_english_answer_in_japanese(ja_bot) -> None:
     assert en.lang == "en" and ja.lang == "ja" and ja.question == Q_OLDER
     assert (ja.verdict, [c.chunk_id for c in ja.citations], ja.patient) == (en.verdict, [c.chunk_id for c in
                                                                                         en.citations], en.patient)
-    assert G04[0][1] in ja.answer and G04[1][1] in ja.answer and "[1]" in ja.answer and "[2]" in ja.answer
+    assert polite(G04[0][1]) in unglossed(ja.answer) and polite(G04[1][1]) in unglossed(ja.answer) and "[1]" in ja.answer
+    assert "[2]" in ja.answer
     assert [c.quote_ja for c in ja.citations[:2]] == [G04[0][1], G04[1][1]]
     assert load_messages("ja").line(prompts.DISCLAIMER) in ja.answer
     assert not any(f.rule_id == UNALIGNED_RULE for f in ja.findings) and _all_japanese_or_marked(ja.answer)
@@ -262,14 +269,14 @@ def test_llm_mode_falls_back_to_the_extractive_japanese_answer(ja_bot) -> None:
     a = bot.ask(Q_OLDER, lang="ja")
     assert a.mode == "extractive" and a.lang == "ja"
     assert a.answer.startswith(load_messages("ja").line(LLM_FALLBACK_NOTE))
-    assert any(f.rule_id == "LANG-LLM-061" for f in a.findings) and G04[0][1] in a.answer
+    assert any(f.rule_id == "LANG-LLM-061" for f in a.findings) and polite(G04[0][1]) in unglossed(a.answer)
     assert bot.ask(Q_OLDER).mode == "llm"  # (an English question still goes to the model)
 
 
 def test_stream_answers_in_the_asked_language(ja_bot) -> None:
     events = list(ja_bot.stream(Q_OLDER, lang="ja"))
     final = events[-1]
-    assert final["event"] == "answer" and final["data"]["lang"] == "ja" and G04[0][1] in final["data"]["answer"]
+    assert final["event"] == "answer" and final["data"]["lang"] == "ja" and polite(G04[0][1]) in unglossed(final["data"]["answer"])
 
 
 def test_fixture_rows_are_corpus_sentences() -> None:
@@ -300,7 +307,7 @@ def test_real_corpus_sentences_in_japanese_where_aligned_marked_where_not(bot, q
             missing += 1
             assert c.quote.rstrip(".") in ja.answer  # shown, not dropped
         else:
-            assert text in ja.answer and c.quote not in ja.answer
+            assert polite(text) in unglossed(ja.answer) and c.quote not in ja.answer
     assert ja.answer.count(MARK) == missing
     assert any(f.rule_id == UNALIGNED_RULE for f in ja.findings) is (missing > 0)
 
@@ -341,3 +348,53 @@ def test_every_note_the_pipeline_writes_has_japanese(bot, question: str) -> None
     a = bot.ask(question, lang="ja")
     notes = [ln for ln in a.answer.splitlines() if ln.strip() and not ln.startswith("- ")]
     assert notes and all(MARK not in ln and JAPANESE.search(ln) for ln in notes), a.answer
+
+
+# -- register: abbreviations and labels a patient can read -----------------------------------------------------
+
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the first use of each abbreviation gets its Japanese term, later ones stay short
+    ("allo-HSCT後はTKIを用いる。TKIは5年以上。allo-HSCTは", "同種造血幹細胞移植（allo-HSCT）後はチロシンキナーゼ阻害薬（TKI、飲み薬）を用いる。TKIは5年以上。allo-HSCTは"),
+    # a term already written before it, or around it, is not written twice
+    ("減弱前処置(RIC)によるallo-HSCT", "減弱前処置(RIC)による同種造血幹細胞移植（allo-HSCT）"),
+    ("同種造血幹細胞移植(allo-HSCT)後のMRD", "同種造血幹細胞移植(allo-HSCT)後の微小残存病変（MRD）"),
+    # an abbreviation inside a longer Latin word is not that abbreviation
+    ("TKIs and allo-HSCTx", "TKIs and allo-HSCTx"),
+])
+def test_abbreviations_get_their_japanese_term_at_first_use(text: str, expected: str) -> None:
+    assert gloss(text, GLOSSARY) == expected
+    assert unglossed(expected) == text  # the corpus sentence, verbatim
+
+
+def test_the_labels_and_banners_use_no_internal_words() -> None:
+    """No 'corpus' (コーパス) or translationese banner in anything the assistant writes in Japanese (review-ja)."""
+    msgs = load_messages("ja")
+    texts = [ja for _, ja in msgs.templates] + [ja for _, ja in msgs.fragments] + list(msgs.ui.values())
+    assert not [t for t in texts if "コーパス" in t]
+    assert "ご質問のとおりには" not in msgs.line(prompts.FIT_NOTE.format(why="x"))
+    assert "試験データ" not in msgs.line(EVIDENCE_LEAD)
+
+
+def test_concept_labels_never_show_the_english_a_form_is_read_as() -> None:
+    """Review-ja2 k28: '移植適応あり=transplant-eligible' leaked into a Japanese note."""
+    labels = load_messages("ja").labels
+    assert labels and not [v for v in labels.values() if "=" in v]
+
+
+def _predicate(sentence: str) -> str:
+    """A sentence without its full stop and a note in brackets after its predicate ("…でした(P=.002)。")."""
+    text = sentence.rstrip().removesuffix("。")
+    return text[:text.rfind("(")] if text.endswith(")") and "(" in text else text
+
+
+def test_corpus_sentences_are_shown_in_the_polite_style() -> None:
+    """Review-ja2 (register): an answer's sentences end in です・ます, not だ・である; what comes before the
+    predicate is the corpus sentence's, verbatim."""
+    rows = [s["ja"] for f in sorted((CORPUS / "ja").glob("*.yaml"))
+            for s in yaml.safe_load(f.read_text(encoding="utf-8"))["sentences"]]
+    plain = [s for s in rows if not _predicate(polite(s)).endswith(("ます", "です", "ません", "でした", "ました"))]
+    assert len(plain) <= 3, plain  # (only "…しうる。": a potential form with no everyday polite form)
+    for s in rows:
+        assert len(os.path.commonprefix([s, polite(s)])) >= len(_predicate(s)) - 6, (s, polite(s))

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from assistant.localise import polite, unglossed
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 QUESTION = "72-year-old woman with newly diagnosed Ph+ ALL: what induction?"
 
@@ -236,7 +238,7 @@ def test_language_switch_japanese_examples_and_labels(ja_app_env: Path) -> None:
     at.chat_input[0].set_value(QUESTION)  # an English question, answered in Japanese by the switch
     _run(at)
     text = _texts(at)
-    assert next(iter(JA["g04-ph-pos-older"][2].values())) in at.chat_message[1].markdown[0].value
+    assert polite(next(iter(JA["g04-ph-pos-older"][2].values()))) in unglossed(at.chat_message[1].markdown[0].value)
     assert "判定: 合格" in text and "**出典**" in text and "読み取った患者情報" in text
     assert ":gray-badge[72歳（65歳以上）]" in text and ":gray-badge[初発]" in text  # the fact chips too
     assert "英語原文: For adults with Ph-positive ALL aged 65 or older" in text  # the English quote, one click away

@@ -18,6 +18,7 @@ from assistant import Answer
 from assistant.core import Assistant
 from assistant.frontends.api import create_app
 from assistant.frontends.slack import handle_event
+from assistant.localise import polite, unglossed
 from assistant.settings import Settings
 from tests.ja_fixture import JA, make_ja_corpus
 from tests.servers import serve_http
@@ -56,7 +57,7 @@ def test_ask_lang_ja(http: httpx.Client) -> None:
     r = http.post("/v1/ask", json={"question": QUESTION, "lang": "ja"})
     assert r.status_code == 200, r.text
     a = Answer.model_validate(r.json())
-    assert a.lang == "ja" and JA1 in a.answer and a.citations[0].quote_ja == JA1
+    assert a.lang == "ja" and polite(JA1) in unglossed(a.answer) and a.citations[0].quote_ja == JA1
     assert a.citations[0].quote.startswith("For adults with Ph-positive ALL aged 65 or older")
 
 
@@ -82,7 +83,7 @@ def test_stream_lang_ja(http: httpx.Client) -> None:
         assert r.status_code == 200
         data = [json.loads(line[6:]) for line in r.iter_lines() if line.startswith("data: ")]
     final = data[-1]
-    assert final["lang"] == "ja" and JA1 in final["answer"], data[-1]
+    assert final["lang"] == "ja" and polite(JA1) in unglossed(final["answer"]), data[-1]
 
 
 # -- the OpenAI-compatible endpoint ------------------------------------------------------------------------------
@@ -106,7 +107,7 @@ def test_openai_lang_extra(client: OpenAI) -> None:
     r = client.chat.completions.create(model="allguide", messages=[{"role": "user", "content": QUESTION}],
                                        extra_body={"lang": "ja"})
     text = r.choices[0].message.content or ""
-    assert JA1 in text and "**出典**" in text and "65歳以上のPh陽性ALL" in text
+    assert polite(JA1) in unglossed(text) and "**出典**" in text and "65歳以上のPh陽性ALL" in text
     assert Answer.model_validate(r.model_extra["allguide"]).lang == "ja"
 
 

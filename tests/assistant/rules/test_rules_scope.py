@@ -492,3 +492,23 @@ def test_a_dose_limiting_toxicity_is_no_dose_request(q: str, dose: bool) -> None
     from assistant.rules.scope import is_dose_request
 
     assert is_dose_request(q) is dose
+
+
+@pytest.mark.parametrize("q", [
+    "62-year-old man on medication for hypertension and type 2 diabetes, wife (60) healthy. Ph-negative B-ALL, CR after "
+    "induction but MRD 0.05%. What next?",
+    "24-year-old man with T-ALL, WBC 150,000. His father (55) has hypertension. CNS prophylaxis after remission?",
+])
+def test_a_condition_in_the_background_of_a_vignette_is_no_scope_warning(q: str) -> None:
+    """Review-ja j19, j21: the patient's or a relative's hypertension, named before the question, is background."""
+    issues = {i.finding.rule_id for i in check_scope(q, read_facts(q))}
+    assert not issues & {"SCOPE-MIXED-007", "SCOPE-DISEASE-001"}, issues
+
+
+@pytest.mark.parametrize(("q", "name"), [
+    ("My father has ALL and diabetes. How should his diabetes be managed during induction?", "diabetes"),
+    ("Ph+ ALL, 50M. Is dasatinib safe with his hypertension?", "hypertension"),
+])
+def test_a_condition_named_where_the_question_asks_is_still_a_warning(q: str, name: str) -> None:
+    issues = {i.finding.rule_id: i.finding for i in check_scope(q, read_facts(q))}
+    assert issues["SCOPE-MIXED-007"].message.startswith(name)
