@@ -1,0 +1,357 @@
+"""A Japanese LLM answer, checked through the Japanese concept forms (issue 17, item 4).
+
+The model is asked in Japanese (`prompts.LLM_JAPANESE_INSTRUCTION`) with the numbered English sources of the English
+prompt. Its Japanese answer is split into sentences (at 。！？, the ends `ingest.japanese` names; markers written
+before or after the full stop stay with their sentence), and each sentence is read into English concept text by
+`ja.to_english` (the lexicon's `ja:` forms). That English reading, with the sentence's markers, is the draft the rule
+layer checks like any English LLM draft: citation markers and support against the cited chunk's English text, the
+guideline rules and claim frames, the closed world for "JSH recommends", doses, grades and CQ numbers. What the checks
+keep is shown as the model wrote it (the Japanese sentence); what they replace is shown as the aligned Japanese
+sentence of the extractive statement (`corpus/ja/`); what they remove is gone.
+
+**Reading well enough** (`ReadSentence.readable`): a cited sentence is read when the reader found at least one
+concept in it and the Japanese content words it could not read (nouns, verbs, adjectives and adverbs that are not
+grammatical words, `_GRAMMATICAL`) are at most `MAX_UNREAD` and at most `MAX_UNREAD_SHARE` of the words read plus
+unread. When any cited sentence is not read, the answer is not guessed at: the extractive Japanese answer is shown
+with the existing note and a `LANG-LLM-061` finding naming the sentence and its unread words. Sentences without a
+marker go to the checks as read (openings like 「いいえ。」 are read as "No."): they carry no cited claim, and the
+checks remove an uncited claim.
+
+>>> [(s.text, s.markers) for s in split_japanese("はい。TKIを併用します[1]。移植も推奨です。[2][3]")[0][1]]
+[('はい。', ''), ('TKIを併用します。', '[1]'), ('移植も推奨です。', '[2][3]')]
+>>> read_sentence("Ph陽性ALLではTKIを併用した化学療法が推奨される", "[1]").reading
+'Ph-positive ALL TKI chemotherapy recommended.'
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ingest.japanese import SENTENCE_END, has_japanese
+
+if TYPE_CHECKING:
+    from assistant.core import Assistant
+    from assistant.models import Answer
+
+__all__ = ["MAX_UNREAD", "MAX_UNREAD_SHARE", "JapaneseAnswerModel", "ReadSentence", "answer_japanese_llm",
+           "read_sentence", "split_japanese"]
+
+#: At most this many Japanese content words of a cited sentence may be left unread ...
+MAX_UNREAD = 2
+#: ... and at most this share of the sentence's words (read concept words plus unread content words).
+MAX_UNREAD_SHARE = 0.25
+
+_MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
+_PREFIX = re.compile(r"^(\s*(?:[-*+・]\s*|\d+[.)．]\s+|#+\s+)?)")
+_END = re.compile(rf"[{re.escape(SENTENCE_END)}](?:{_MARKER.pattern})*|[.](?:{_MARKER.pattern})*(?=\s|$)")
+#: Parts of speech that carry content (SudachiPy's first level).
+_CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞"})
+#: Parts of speech that end a clause as its predicate (its stance): none of them may be left unread.
+_PREDICATE_POS = frozenset({"動詞", "形容詞", "形状詞"})
+#: Grammatical words the reader leaves in place without loss: light and auxiliary verbs, formal nouns, politeness.
+_GRAMMATICAL = frozenset(
+    "する いる ある なる できる くださる おる いう こと もの ため よう わけ ところ とき 時 中 方 際 上 場合 ほう 点 等 "
+    "など 的 れる られる せる させる 思う 考える 言う いく くる しまう おく みる もらう いただく 致す ござる 参る "
+    "特に また まず なお さらに 一方 つまり 例えば すなわち "
+    # compound particles written with a verb or noun: に対する, による, について, をもとに, より, とも, 得る (can)
+    "対する 対 よる つく もと より とも 得る 関する おける 伴う 際する 通す 通じる 応ずる 応じる".split())
+#: Uncited openings as models write them.
+_OPENINGS = {"はい": "Yes.", "いいえ": "No.", "違う": "No.", "違います": "No.", "そうです": "Yes.", "yes": "Yes.",
+             "no": "No."}
+
+
+@dataclass(frozen=True)
+class ReadSentence:
+    """One sentence of a Japanese answer and its English reading."""
+
+    text: str  # the Japanese sentence as written, markers taken out, its full stop kept
+    markers: str  # its markers, "[1][2]" ("" when uncited)
+    reading: str  # the English reading the checks see (ends with a full stop)
+    read: int = 0  # English words the reader produced
+    unread: tuple[str, ...] = field(default_factory=tuple)  # Japanese content words it could not read
+    predicate_read: bool = True  # its predicates (verbs, adjectives, its last content word) were all read
+
+    @property
+    def readable(self) -> bool:
+        """Read well enough to be checked (uncited sentences always go to the checks)."""
+        if not self.markers:
+            return True
+        n = len(self.unread)
+        return (self.read > 0 and self.predicate_read and n <= MAX_UNREAD
+                and n <= MAX_UNREAD_SHARE * (self.read + n))
+
+
+def split_japanese(answer: str) -> list[tuple[str, list[ReadSentence]]]:
+    """The answer's lines as (bullet prefix, sentences); each sentence read (`read_sentence`)."""
+    out: list[tuple[str, list[ReadSentence]]] = []
+    for raw in answer.splitlines():
+        prefix = _PREFIX.match(raw).group(1) if raw.strip() else ""  # type: ignore[union-attr]
+        body = raw[len(prefix):].strip()
+        sents: list[ReadSentence] = []
+        start = 0
+        for m in _END.finditer(body):
+            sents.append(_sentence(body[start:m.end()]))
+            start = m.end()
+        if body[start:].strip():
+            sents.append(_sentence(body[start:]))
+        out.append((prefix, [s for s in sents if s.text]))
+    return out
+
+
+def _sentence(piece: str) -> ReadSentence:
+    markers = "".join(f"[{n.strip()}]" for m in _MARKER.finditer(piece) for n in m.group(1).split(","))
+    text = _MARKER.sub("", piece).strip()
+    return read_sentence(text, "".join(dict.fromkeys(re.findall(r"\[\d+\]", markers))))
+
+
+def read_sentence(text: str, markers: str = "") -> ReadSentence:
+    """A Japanese sentence read into English concept text, with the content words left unread."""
+    from assistant import ja
+
+    core = text.rstrip(SENTENCE_END + ".").strip()
+    opening = _OPENINGS.get(core.strip("、,!！ ").lower())
+    if opening is not None and not markers:
+        return ReadSentence(text, markers, opening, read=1)
+    core = _with_answer_words(core)
+    english = ja.to_english(core)
+    if english == core and has_japanese(core):
+        english = ""  # nothing read: to_english gives the text back as written
+    english = re.sub(r"[.!?](?=\s)", ",", english).strip(" ,.?!")
+    read = len(re.findall(r"[A-Za-z0-9]+", english))
+    unread, predicate = _unread(core)
+    return ReadSentence(text, markers, f"{english}." if english else "", read=read, unread=unread,
+                        predicate_read=predicate)
+
+
+def _unread(core: str) -> tuple[tuple[str, ...], bool]:
+    """(the content words the reader has no form for, whether the sentence's last content word was read).
+
+    The reader's own segmentation is used (lexicon forms longest first, then SudachiPy tokens): a token is read
+    when it is a lexicon form, a Latin or number run, a cue the reader places (negation, "after", "if"), or a word of
+    the lexicon's `words:` table; grammatical words (`_GRAMMATICAL`) carry no claim. Japanese puts the stance at the
+    end of the sentence ("…推奨される", "…十分とされる"), so an unread last content word leaves the claim unread.
+    """
+    from assistant import ja
+
+    lex = ja.load_ja_lexicon()
+    cues = _cue_words(lex)
+    unread: list[str] = []
+    last_read = True
+    predicates = 0
+    for item in ja._segments(ja._numbers(ja.normalise(core)), lex):  # (the reader's segmentation)
+        if item.kind in ("concept", "latin", "english"):
+            last_read = True
+            continue
+        tok = item.token
+        if item.kind != "token" or tok is None or tok.pos not in _CONTENT_POS or tok.pos2 == "数詞":
+            continue
+        words = {tok.surface, tok.dictionary, tok.surface.lower(), tok.dictionary.lower()}
+        if words & _GRAMMATICAL or not has_japanese(tok.surface):
+            continue
+        if words & cues or tok.surface.lower() in lex.words or tok.dictionary.lower() in lex.words:
+            last_read = True
+            continue
+        unread.append(tok.dictionary)
+        last_read = False
+        predicates += tok.pos in _PREDICATE_POS
+    return tuple(unread), last_read and not predicates
+
+
+@lru_cache(maxsize=1)
+def answer_words() -> dict[str, str]:
+    """The answer vocabulary (`assistant/lexicon/ja_answers.yaml`): Japanese dictionary form -> English."""
+    import yaml
+
+    data = yaml.safe_load((Path(__file__).parent / "lexicon" / "ja_answers.yaml").read_text(encoding="utf-8"))
+    return {str(k): str(v) for k, v in (data.get("words") or {}).items()}
+
+
+def _with_answer_words(core: str) -> str:
+    """The sentence with the answer vocabulary's words written in English (the reader keeps Latin text as written);
+    the lexicon's own forms are matched first and left as they are."""
+    from assistant import ja
+
+    words = answer_words()
+    out: list[str] = []
+    for item in ja._segments(ja._numbers(ja.normalise(core)), ja.load_ja_lexicon()):  # (the reader's segmentation)
+        if item.kind == "concept" and item.form is not None:
+            out.append(item.form.text)
+        elif item.kind == "token" and item.token is not None:
+            english = words.get(item.token.dictionary) or words.get(item.token.surface)
+            out.append(f" {english} " if english and item.token.pos in _CONTENT_POS else item.token.surface)
+        elif item.kind == "punct":
+            out.append(item.text)
+        else:
+            out.append(f" {item.text} ")
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+def _cue_words(lex: Any) -> frozenset[str]:
+    out: set[str] = set()
+    for value in lex.cues.values():
+        if isinstance(value, list):
+            out.update(str(v) for v in value)
+        elif isinstance(value, dict):
+            out.update(str(k) for k in value)
+    return frozenset(out)
+
+
+def reading_text(lines: Sequence[tuple[str, list[ReadSentence]]]) -> str:
+    """The English reading the checks see, line by line, each sentence followed by its markers."""
+    return "\n".join(prefix.replace("・", "- ") + " ".join(s.reading + s.markers for s in sents if s.reading)
+                     for prefix, sents in lines)
+
+
+# ------------------------------------------------------------------------------------------ the model
+
+class UnreadAnswer(Exception):
+    """The model's Japanese answer has a cited sentence the reader cannot read well enough."""
+
+
+class JapaneseAnswerModel:
+    """Wraps the chat model for one Japanese question: asks for a Japanese answer, hands the checks its reading.
+
+    `stream(messages)` sends the English prompt with the Japanese instruction and the question as written, collects
+    the Japanese answer within the time budget (streaming it to `sink`), and yields its English reading once.
+    """
+
+    def __init__(self, llm: Any, question: str, *, budget_s: float, sink: Any = None) -> None:
+        self.llm = llm
+        self.question = question
+        self.budget_s = budget_s
+        self.sink = sink
+        self.text = ""
+        self.lines: list[tuple[str, list[ReadSentence]]] = []
+        self.unread: list[ReadSentence] = []
+
+    def messages(self, messages: Sequence[Any]) -> list[Any]:
+        from assistant.prompts import LLM_JAPANESE_INSTRUCTION
+
+        out = list(messages)
+        if out and out[0].type == "system":
+            out[0] = out[0].model_copy(update={"content": f"{out[0].content}\n{LLM_JAPANESE_INSTRUCTION}"})
+        last = out[-1]
+        head, sep, english = str(last.content).rpartition("\nQuestion: ")
+        if sep:  # the question as the user wrote it; its English reading stays for the model to see
+            out[-1] = last.model_copy(update={
+                "content": f"{head}\nThe question read into English: {english}\nQuestion: {self.question}"})
+        return out
+
+    def stream(self, messages: Sequence[Any]) -> Iterator[Any]:
+        from langchain_core.messages import AIMessageChunk
+
+        deadline = time.monotonic() + self.budget_s
+        parts: list[str] = []
+        stream = self.llm.stream(self.messages(messages))
+        for piece in stream:
+            text = piece.content if isinstance(piece.content, str) else ""
+            if text:
+                parts.append(text)
+                if self.sink is not None:
+                    self.sink({"event": "text", "data": text})
+            if time.monotonic() > deadline:
+                close = getattr(stream, "close", None)
+                if close is not None:
+                    close()
+                break
+        self.text = "".join(parts)
+        self.lines = split_japanese(self.text)
+        self.unread = [s for _, sents in self.lines for s in sents if not s.readable]
+        if self.unread:
+            raise UnreadAnswer("a cited sentence of the Japanese answer could not be read")
+        yield AIMessageChunk(content=reading_text(self.lines))
+
+    def japanese(self) -> dict[str, str]:
+        """English reading (whitespace-normalised) -> the Japanese sentence it was read from."""
+        out: dict[str, str] = {}
+        for _, sents in self.lines:
+            for s in sents:
+                if s.reading:
+                    out.setdefault(" ".join(s.reading.split()), s.text)
+        return out
+
+
+# ------------------------------------------------------------------------------------------ the answer
+
+def answer_japanese_llm(bot: Assistant, question: str, english: str, *, history: Any,
+                        overrides: Mapping[str, Any] | None, sink: Any, words: str) -> Answer:
+    """The Japanese answer of LLM mode for a question already read into `english` (see the module docstring)."""
+    from assistant import localise
+
+    model = JapaneseAnswerModel(bot.llm, question, budget_s=bot.settings.llm.time_budget_s, sink=sink)
+    reader = copy.copy(bot)  # (the shared Assistant keeps its own model: other questions may run at once)
+    reader.llm = model
+    inner = None if sink is None else (lambda e: None if e.get("event") == "text" else sink(e))
+    answer = reader._run(english, history=history, overrides=overrides, mode="llm", sink=inner, words=words)
+    translations = localise.translations_for(bot.settings.corpus_dir())
+    if model.unread:
+        kept = [f for f in answer.findings if not (f.rule_id == "LLM-FALLBACK-032" and "UnreadAnswer" in f.message)]
+        shown = localise.localise(answer.model_copy(update={"findings": kept}), lang="ja",
+                                  llm_fallback=answer.verdict != "refused",
+                                  translations=translations)
+        return shown.model_copy(update={"findings": [_detail(f, model.unread) for f in shown.findings]})
+    if answer.mode != "llm":  # the checks could not ground the answer: the English fallback, rendered
+        return localise.localise(answer, lang="ja", translations=translations)
+    return render_checked(answer, model.japanese(), translations)
+
+
+def _detail(finding: Any, unread: Sequence[ReadSentence]) -> Any:
+    if finding.rule_id != "LANG-LLM-061":
+        return finding
+    what = "; ".join(f"「{s.text[:40]}」 unread: {', '.join(s.unread[:6]) or 'no concept'}" for s in unread[:3])
+    return finding.model_copy(update={"message": f"{finding.message} (not read well enough: {what})"})
+
+
+def _model_text(body: str, japanese: Mapping[str, str]) -> str | None:
+    """The model's Japanese for a sentence of the checked reading: one reading, or several the English splitter
+    kept together ("No. inotuzumab ..."); None when the sentence is not the model's."""
+    key = " ".join(body.split())
+    if key in japanese:
+        return japanese[key]
+    pieces = [p for p in re.split(r"(?<=[.])\s+", key) if p]
+    found = [japanese.get(p) for p in pieces]
+    return "".join(found) if len(pieces) > 1 and all(f is not None for f in found) else None  # type: ignore[arg-type]
+
+
+def render_checked(answer: Answer, japanese: Mapping[str, str], translations: Any) -> Answer:
+    """The checked English reading shown in Japanese: a kept sentence as the model wrote it, a replacement as the
+    aligned Japanese of its corpus sentence, notes and disclaimers from the message table (`localise`)."""
+    from assistant import localise
+    from assistant.models import Answer as _Answer
+    from assistant.rules.base import parse_lines
+    from assistant.rules.policy import default_policy
+
+    unaligned = 0
+
+    def english(text: str) -> str:  # the assistant's own text or a corpus sentence, as `localise` renders it
+        nonlocal unaligned
+        shown = localise.localise(_Answer(question="", answer=text, verdict="pass"), lang="ja",
+                                  translations=translations)
+        unaligned += sum(f.rule_id == "LANG-UNALIGNED-060" for f in shown.findings)
+        return shown.answer
+
+    out: list[str] = []
+    for line in parse_lines(answer.answer):
+        if not any(_model_text(s.body, japanese) is not None for s in line.sentences):
+            out.append(english(line.raw) if line.raw.strip() else line.raw)
+            continue
+        parts = []
+        for s in line.sentences:
+            markers = "".join(f"[{m}]" for m in s.markers)
+            model = _model_text(s.body, japanese)
+            parts.append(model + markers if model is not None else english(s.raw))
+        out.append(line.prefix + "".join(parts))
+    cited = localise.localise(answer, lang="ja", translations=translations)
+    findings = [f for f in answer.findings]
+    if unaligned:
+        findings.append(default_policy().event(
+            "unaligned", f"{unaligned} line(s) have no aligned Japanese text and are shown in English, marked"))
+    return answer.model_copy(update={"answer": "\n".join(out), "citations": cited.citations, "findings": findings,
+                                     "lang": "ja"})
