@@ -20,7 +20,7 @@ checks remove an uncited claim.
 >>> [(s.text, s.markers) for s in split_japanese("はい。TKIを併用します[1]。移植も推奨です。[2][3]")[0][1]]
 [('はい。', ''), ('TKIを併用します。', '[1]'), ('移植も推奨です。', '[2][3]')]
 >>> read_sentence("Ph陽性ALLではTKIを併用した化学療法が推奨される", "[1]").reading
-'Ph-positive ALL TKI chemotherapy recommended.'
+'Ph-positive ALL TKI combined with chemotherapy recommended.'
 """
 
 from __future__ import annotations
@@ -124,8 +124,11 @@ def read_sentence(text: str, markers: str = "") -> ReadSentence:
     if english == core and has_japanese(core):
         english = ""  # nothing read: to_english gives the text back as written
     english = re.sub(r"[.!?](?=\s)", ",", english).strip(" ,.?!")
+    english = re.sub(rf",?\s*{_CLAUSE}\b", ";", english).strip(" ;")
     read = len(re.findall(r"[A-Za-z0-9]+", english))
     unread, predicate = _unread(core)
+    if _CONTRAST.search(text):
+        unread, predicate = (*unread, "のではなく"), False
     return ReadSentence(text, markers, f"{english}." if english else "", read=read, unread=unread,
                         predicate_read=predicate)
 
@@ -173,11 +176,27 @@ def answer_words() -> dict[str, str]:
     return {str(k): str(v) for k, v in (data.get("words") or {}).items()}
 
 
+#: An antigen a drug binds, in Japanese order ("CD19を標的とする", "CD22に対する抗体"): written in English order, the
+#: target word before the antigen, as the claim reader reads antibodies' targets.
+_TARGETED = re.compile(r"(CD\s?\d+)\s*(?:を標的と(?:する|した|し)|を標的に(?:する|した|し)?|に対する|に結合する|を認識する)")
+#: A clause break the reader keeps (it drops ";"): written as ";" in the reading.
+_CLAUSE = "ZZCLAUSE"
+_MONTHS = re.compile(r"(\d+\.\d+)\s*(?:か月|ヶ月|カ月|ヵ月|ケ月)")
+#: "AするのではなくB" (B rather than doing A): the reader has no rendering for a contrasted clause.
+_CONTRAST = re.compile(r"[ぁ-んー]のでは(?:なく|ない)|のでなく")
+
+
 def _with_answer_words(core: str) -> str:
     """The sentence with the answer vocabulary's words written in English (the reader keeps Latin text as written);
     the lexicon's own forms are matched first and left as they are."""
     from assistant import ja
 
+    # a relative clause ("CD19を標的とするブリナツモマブ", "…とするのは") binds the antigen to the word after it
+    core = _TARGETED.sub(lambda m: (f" {_CLAUSE} " if re.match(r"[\u30a0-\u30ffA-Za-zの]", m.string[m.end():m.end() + 1])
+                                    else " ") + f"targeting {m.group(1)} ", core)
+    core = re.sub(r"[)）](?=[A-Za-z0-9])", ") ", core)  # "（pre-emptive）TKI": two words, not one Latin run
+    core = _MONTHS.sub(lambda m: f" {m.group(1)} months ", core)  # "7.7か月" (the reader splits at the point)
+    core = re.sub(r"(?<=[\d%])\s*対\s*(?=\d)", " vs ", core)  # "85%対68%"
     words = answer_words()
     out: list[str] = []
     for item in ja._segments(ja._numbers(ja.normalise(core)), ja.load_ja_lexicon()):  # (the reader's segmentation)
@@ -263,7 +282,9 @@ class JapaneseAnswerModel:
                 break
         self.text = "".join(parts)
         self.lines = split_japanese(self.text)
-        self.unread = [s for _, sents in self.lines for s in sents if not s.readable]
+        sources = prompt_sources(messages)
+        self.unread = [s for _, sents in self.lines for s in sents
+                       if not s.readable or unsupported_trial_values(s, sources)]
         if self.unread:
             raise UnreadAnswer("a cited sentence of the Japanese answer could not be read")
         yield AIMessageChunk(content=reading_text(self.lines))
@@ -276,6 +297,36 @@ class JapaneseAnswerModel:
                 if s.reading:
                     out.setdefault(" ".join(s.reading.split()), s.text)
         return out
+
+
+_SOURCE = re.compile(r"^\[(\d+)\] \(tier=[^\n]*\)\n(.*?)(?=\n\n\[\d+\] \(tier=|\n\nPatient facts|\Z)", re.S | re.M)
+_PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%")
+
+
+def prompt_sources(messages: Sequence[Any]) -> dict[int, str]:
+    """The numbered sources of the prompt (`prompts.format_context`): number -> text."""
+    text = next((str(m.content) for m in reversed(messages) if m.type == "human"), "")
+    return {int(m.group(1)): m.group(2) for m in _SOURCE.finditer(text)}
+
+
+def unsupported_trial_values(sentence: ReadSentence, sources: Mapping[int, str]) -> list[str]:
+    """The percentages a sentence gives for a named trial that no sentence of its cited sources gives for that
+    trial ("E1910 defined MRD-negative as below 0.1%" where 0.1% is BLAST's cut-off in another cited source).
+
+    >>> s = read_sentence("E1910ではMRD陰性を0.1%未満と定義した", "[1][2]")
+    >>> unsupported_trial_values(s, {1: "In E1910, MRD below 0.01% was negative.", 2: "The BLAST cut-off was 0.1%."})
+    ['0.1%']
+    """
+    from assistant.text import TRIAL_RE
+
+    trials = {t.lower() for t in TRIAL_RE.findall(sentence.reading)}
+    if not trials or not sentence.markers:
+        return []
+    cited = [sources.get(int(n), "") for n in re.findall(r"\d+", sentence.markers)]
+    said = [x for text in cited for x in re.split(r"(?<=[.!?])\s+", text)
+            if {t.lower() for t in TRIAL_RE.findall(x)} & trials]
+    values = {f"{float(v):g}" for x in said for v in _PERCENT.findall(x)}
+    return [f"{v}%" for v in _PERCENT.findall(sentence.reading) if f"{float(v):g}" not in values]
 
 
 # ------------------------------------------------------------------------------------------ the answer
