@@ -248,7 +248,7 @@ class JapaneseAnswerModel:
         self.sink = sink
         self.text = ""
         self.lines: list[tuple[str, list[ReadSentence]]] = []
-        self.unread: list[ReadSentence] = []
+        self.unread: list[tuple[ReadSentence, str]] = []  # the sentences that are not checked, and why
 
     def messages(self, messages: Sequence[Any]) -> list[Any]:
         from assistant.prompts import LLM_JAPANESE_INSTRUCTION
@@ -283,8 +283,7 @@ class JapaneseAnswerModel:
         self.text = "".join(parts)
         self.lines = split_japanese(self.text)
         sources = prompt_sources(messages)
-        self.unread = [s for _, sents in self.lines for s in sents
-                       if not s.readable or unsupported_trial_values(s, sources)]
+        self.unread = [(s, _why(s, sources)) for _, sents in self.lines for s in sents if _why(s, sources)]
         if self.unread:
             raise UnreadAnswer("a cited sentence of the Japanese answer could not be read")
         yield AIMessageChunk(content=reading_text(self.lines))
@@ -299,34 +298,71 @@ class JapaneseAnswerModel:
         return out
 
 
-_SOURCE = re.compile(r"^\[(\d+)\] \(tier=[^\n]*\)\n(.*?)(?=\n\n\[\d+\] \(tier=|\n\nPatient facts|\Z)", re.S | re.M)
-_PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%")
+_SOURCE = re.compile(r"^\[(\d+)\] \(tier=([^;\n]*);[^;\n]*; ([^\n]*)\)\n(.*?)"
+                     r"(?=\n\n\[\d+\] \(tier=|\n\nPatient facts|\Z)", re.S | re.M)
+_PERCENT = re.compile(r"(?<![\d.^-])(\d+(?:\.\d+)?)\s*%|10\s*\^\s*[-−](\d+)")
+#: A trial named as such ("the BLAST trial", "GMALL study"), besides the corpus's trial names (`text.TRIAL_RE`).
+_NAMED_TRIAL = re.compile(r"\b([A-Z][A-Za-z0-9+-]{2,}(?: [A-Z0-9][A-Za-z0-9+-]*)?)\s+(?:trial|study)\b")
 
 
-def prompt_sources(messages: Sequence[Any]) -> dict[int, str]:
-    """The numbered sources of the prompt (`prompts.format_context`): number -> text."""
-    text = next((str(m.content) for m in reversed(messages) if m.type == "human"), "")
-    return {int(m.group(1)): m.group(2) for m in _SOURCE.finditer(text)}
+def _values(text: str) -> set[str]:
+    """Levels in percent as written ("0.1%", "10^-3" = 0.1 %), normalised ("0.1")."""
+    return {f"{float(p):g}" if p else f"{10.0 ** (2 - int(e)):g}" for p, e in _PERCENT.findall(text)}
 
 
-def unsupported_trial_values(sentence: ReadSentence, sources: Mapping[int, str]) -> list[str]:
-    """The percentages a sentence gives for a named trial that no sentence of its cited sources gives for that
-    trial ("E1910 defined MRD-negative as below 0.1%" where 0.1% is BLAST's cut-off in another cited source).
-
-    >>> s = read_sentence("E1910ではMRD陰性を0.1%未満と定義した", "[1][2]")
-    >>> unsupported_trial_values(s, {1: "In E1910, MRD below 0.01% was negative.", 2: "The BLAST cut-off was 0.1%."})
-    ['0.1%']
-    """
+def _trials(text: str) -> set[str]:
     from assistant.text import TRIAL_RE
 
-    trials = {t.lower() for t in TRIAL_RE.findall(sentence.reading)}
+    return {t.lower() for t in TRIAL_RE.findall(text)} | {t.lower() for t in _NAMED_TRIAL.findall(text)}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A numbered source of the prompt: its tier, the trial an evidence document is about, its text."""
+
+    tier: str
+    trial: str
+    text: str
+
+    def about(self, sentence: str) -> set[str]:
+        """The trials a sentence of this source is about: those it names, else the document's trial."""
+        named = _trials(sentence)
+        return named or ({self.trial} if self.trial else set())
+
+
+def prompt_sources(messages: Sequence[Any]) -> dict[int, Source]:
+    """The numbered sources of the prompt (`prompts.format_context`): number -> Source. An evidence document's title
+    names its trial before a colon ("BLAST: blinatumomab for ...")."""
+    text = next((str(m.content) for m in reversed(messages) if m.type == "human"), "")
+    out: dict[int, Source] = {}
+    for m in _SOURCE.finditer(text):
+        head = re.match(r"\s*([^:›]{2,30}):", m.group(3))
+        trial = head.group(1).strip().lower() if m.group(2) == "evidence" and head else ""
+        out[int(m.group(1))] = Source(m.group(2), trial, m.group(4))
+    return out
+
+
+def unsupported_trial_values(sentence: ReadSentence, sources: Mapping[int, Source]) -> list[str]:
+    """The percentages a sentence gives for a named trial that its cited sources give only for other trials
+    ("E1910 defined MRD-negative as below 0.1%" where 0.1% is BLAST's cut-off in another cited source). A value no
+    cited source has at all is the citation-support check's.
+
+    >>> s = read_sentence("E1910ではMRD陰性を0.1%未満と定義した", "[1][2]")
+    >>> unsupported_trial_values(s, {1: Source("evidence", "e1910", "In E1910, MRD below 0.01% was negative."),
+    ...                              2: Source("evidence", "blast", "The entry cut-off was 0.1%.")})
+    ['0.1%']
+    """
+    trials = _trials(sentence.reading)
     if not trials or not sentence.markers:
         return []
-    cited = [sources.get(int(n), "") for n in re.findall(r"\d+", sentence.markers)]
-    said = [x for text in cited for x in re.split(r"(?<=[.!?])\s+", text)
-            if {t.lower() for t in TRIAL_RE.findall(x)} & trials]
-    values = {f"{float(v):g}" for x in said for v in _PERCENT.findall(x)}
-    return [f"{v}%" for v in _PERCENT.findall(sentence.reading) if f"{float(v):g}" not in values]
+    own: set[str] = set()
+    others: set[str] = set()
+    for n in re.findall(r"\d+", sentence.markers):
+        src = sources.get(int(n))
+        for x in re.split(r"(?<=[.!?])\s+", src.text) if src else []:
+            about = src.about(x)  # type: ignore[union-attr]
+            (others if about and not about & trials else own).update(_values(x))
+    return [f"{v}%" for v in sorted(_values(sentence.reading) & (others - own))]
 
 
 # ------------------------------------------------------------------------------------------ the answer
@@ -353,11 +389,19 @@ def answer_japanese_llm(bot: Assistant, question: str, english: str, *, history:
     return render_checked(answer, model.japanese(), translations)
 
 
-def _detail(finding: Any, unread: Sequence[ReadSentence]) -> Any:
+def _why(s: ReadSentence, sources: Mapping[int, Source]) -> str:
+    """Why a sentence cannot be checked ("" when it can)."""
+    if not s.readable:
+        return f"not read well enough (unread: {', '.join(s.unread[:6]) or 'no concept'})"
+    borrowed = unsupported_trial_values(s, sources)
+    return f"its trial's {', '.join(borrowed)} is given only for another trial in the cited sources" if borrowed else ""
+
+
+def _detail(finding: Any, unread: Sequence[tuple[ReadSentence, str]]) -> Any:
     if finding.rule_id != "LANG-LLM-061":
         return finding
-    what = "; ".join(f"「{s.text[:40]}」 unread: {', '.join(s.unread[:6]) or 'no concept'}" for s in unread[:3])
-    return finding.model_copy(update={"message": f"{finding.message} (not read well enough: {what})"})
+    what = "; ".join(f"「{s.text[:40]}」: {why}" for s, why in unread[:3])
+    return finding.model_copy(update={"message": f"{finding.message} ({what})"})
 
 
 def _model_text(body: str, japanese: Mapping[str, str]) -> str | None:
