@@ -258,7 +258,7 @@ class JapaneseAnswerModel:
             out[0] = out[0].model_copy(update={"content": f"{out[0].content}\n{LLM_JAPANESE_INSTRUCTION}"})
         last = out[-1]
         head, sep, english = str(last.content).rpartition("\nQuestion: ")
-        if sep:  # the question as the user wrote it; its English reading stays for the model to see
+        if sep and english.strip() != self.question:  # the question as written; its reading stays for the model
             out[-1] = last.model_copy(update={
                 "content": f"{head}\nThe question read into English: {english}\nQuestion: {self.question}"})
         return out
@@ -391,6 +391,8 @@ def answer_japanese_llm(bot: Assistant, question: str, english: str, *, history:
 
 def _why(s: ReadSentence, sources: Mapping[int, Source]) -> str:
     """Why a sentence cannot be checked ("" when it can)."""
+    if s.markers and not has_japanese(s.text):
+        return "not written in Japanese"
     if not s.readable:
         return f"not read well enough (unread: {', '.join(s.unread[:6]) or 'no concept'})"
     borrowed = unsupported_trial_values(s, sources)

@@ -103,7 +103,7 @@ using ONLY the numbered sources given. Rules:
 
 #: Added to the system rules for a question asked in Japanese (the sources stay English; `assistant.ja_check` reads the
 #: Japanese answer back through the lexicon's Japanese forms and checks it).
-LLM_JAPANESE_INSTRUCTION = """- The question is in Japanese: answer in Japanese (plain 敬体), one claim per sentence, each sentence \
+LLM_JAPANESE_INSTRUCTION = """- Answer in Japanese instead of English (plain 敬体), one claim per sentence, each sentence \
 ending with its markers before the full stop, like 「…推奨されています[1]。」. Use the standard Japanese medical \
 terms; keep drug, trial and gene names as in the sources."""
 
