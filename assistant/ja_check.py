@@ -61,7 +61,9 @@ _GRAMMATICAL = frozenset(
     "など 的 れる られる せる させる 思う 考える 言う いく くる しまう おく みる もらう いただく 致す ござる 参る "
     "特に また まず なお さらに 一方 つまり 例えば すなわち "
     # compound particles written with a verb or noun: に対する, による, について, をもとに, より, とも, 得る (can)
-    "対する 対 よる つく もと より とも 得る 関する おける 伴う 際する 通す 通じる 応ずる 応じる".split())
+    "対する 対 よる つく もと より とも 得る 関する おける 伴う 際する 通す 通じる 応ずる 応じる "
+    # particles and affixes SudachiPy can tag as words: や (and), とし (として), 第 (ordinal)
+    "や とし 第".split())
 #: Uncited openings as models write them.
 _OPENINGS = {"はい": "Yes.", "いいえ": "No.", "違う": "No.", "違います": "No.", "そうです": "Yes.", "yes": "Yes.",
              "no": "No."}
