@@ -127,12 +127,41 @@ def read_sentence(text: str, markers: str = "") -> ReadSentence:
         english = ""  # nothing read: to_english gives the text back as written
     english = re.sub(r"[.!?](?=\s)", ",", english).strip(" ,.?!")
     english = re.sub(rf",?\s*{_CLAUSE}\b", ";", english).strip(" ;")
+    english = _attributed_stance(english)
     read = len(re.findall(r"[A-Za-z0-9]+", english))
     unread, predicate = _unread(core)
     if _CONTRAST.search(text):
         unread, predicate = (*unread, "のではなく"), False
     return ReadSentence(text, markers, f"{english}." if english else "", read=read, unread=unread,
                         predicate_read=predicate)
+
+
+#: "XはJSH 2023では推奨されていない" is read in Japanese order ("X JSH 2023 not recommended"): a negative attributed
+#: stance that ends the last clause is put after its attribution, in English order ("JSH 2023 does not recommend X"),
+#: as the claim reader reads it. A positive one ("JSH 2023 X recommended") stays in Japanese order: in English order
+#: ("JSH 2023 recommends allo-HSCT" after "if CR1 achieved") the per-claim support check accepts it where the
+#: content-word check of the Japanese order finds the condition the source does not carry, and the claim checks do
+#: not yet bind such a sentence to the population of its question (see the report of this change).
+_WHO = re.compile(r"\b(?:JSH(?: 2023)?(?: guideline)?|the guideline)\b")
+_STANCE_END = re.compile(r"\s+(not recommended)$")
+
+
+def _attributed_stance(english: str) -> str:
+    """
+    >>> _attributed_stance("after allo-HSCT MRD detected adults, JSH 2023 pre-emptive TKI therapy recommended")
+    'after allo-HSCT MRD detected adults, JSH 2023 pre-emptive TKI therapy recommended'
+    >>> _attributed_stance("if MRD negative, prophylactic TKI JSH 2023 not recommended")
+    'if MRD negative, JSH 2023 does not recommend prophylactic TKI'
+    """
+    start = max(english.rfind(", "), english.rfind("; "))
+    head, clause = (english[:start + 2], english[start + 2:]) if start >= 0 else ("", english)
+    end, who = _STANCE_END.search(clause), _WHO.search(clause)
+    if end is None or who is None or who.end() > end.start():
+        return english
+    what = " ".join(f"{clause[:who.start()]} {clause[who.end():end.start()]}".split())
+    if not what:
+        return english
+    return f"{head}{who.group(0)} does not recommend {what}"
 
 
 def _unread(core: str) -> tuple[tuple[str, ...], bool]:
