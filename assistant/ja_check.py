@@ -49,7 +49,7 @@ MAX_UNREAD = 2
 MAX_UNREAD_SHARE = 0.25
 
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
-_PREFIX = re.compile(r"^(\s*(?:[-*+・]\s*|\d+[.)．]\s+|#+\s+)?)")
+_PREFIX = re.compile(r"^(\s*(?:[-*+]\s+|・\s*|\d+[.)．]\s+|#+\s+)?)")
 _END = re.compile(rf"[{re.escape(SENTENCE_END)}](?:{_MARKER.pattern})*|[.](?:{_MARKER.pattern})*(?=\s|$)")
 #: Parts of speech that carry content (SudachiPy's first level).
 _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞"})
@@ -255,8 +255,16 @@ def _cue_words(lex: Any) -> frozenset[str]:
 
 def reading_text(lines: Sequence[tuple[str, list[ReadSentence]]]) -> str:
     """The English reading the checks see, line by line, each sentence followed by its markers."""
-    return "\n".join(prefix.replace("・", "- ") + " ".join(s.reading + s.markers for s in sents if s.reading)
+    return "\n".join(_bullet(prefix) + " ".join(s.reading + s.markers for s in sents if s.reading)
                      for prefix, sents in lines)
+
+
+def _bullet(prefix: str) -> str:
+    """A Japanese list prefix as Markdown writes it ("・", "*" with no space -> "- ")."""
+    stripped = prefix.strip()
+    if stripped in ("・", "-", "*", "+"):
+        return prefix[:len(prefix) - len(prefix.lstrip())] + "- "
+    return prefix if not stripped or prefix.endswith(" ") else prefix + " "
 
 
 # ------------------------------------------------------------------------------------------ the model
