@@ -269,6 +269,16 @@ def _bullet(prefix: str) -> str:
 
 # ------------------------------------------------------------------------------------------ the model
 
+def finished_japanese(text: str) -> str:
+    """The text up to its last finished sentence (。！？ or ". ", with the markers after it).
+
+    >>> finished_japanese("TKIを併用します[1]。移植は推奨さ")
+    'TKIを併用します[1]。'
+    """
+    ends = list(_END.finditer(text))
+    return text[:ends[-1].end()] if ends else ""
+
+
 class UnreadAnswer(Exception):
     """The model's Japanese answer has a cited sentence the reader cannot read well enough."""
 
@@ -288,6 +298,7 @@ class JapaneseAnswerModel:
         self.text = ""
         self.lines: list[tuple[str, list[ReadSentence]]] = []
         self.unread: list[tuple[ReadSentence, str]] = []  # the sentences that are not checked, and why
+        self.cut: str | None = None  # why the answer was cut (the time budget ran out), or None
 
     def messages(self, messages: Sequence[Any]) -> list[Any]:
         from assistant.prompts import LLM_JAPANESE_INSTRUCTION
@@ -318,8 +329,12 @@ class JapaneseAnswerModel:
                 close = getattr(stream, "close", None)
                 if close is not None:
                     close()
+                self.cut = (f"The model ran past the {self.budget_s:g} s generation budget; its answer was cut at "
+                            "the last finished sentence")
                 break
-        self.text = "".join(parts)
+        self.text = "".join(parts) if self.cut is None else finished_japanese("".join(parts))
+        if not self.text.strip():
+            raise UnreadAnswer(f"no finished sentence within the {self.budget_s:g} s generation budget")
         self.lines = split_japanese(self.text)
         sources = prompt_sources(messages)
         self.unread = [(s, _why(s, sources)) for _, sents in self.lines for s in sents if _why(s, sources)]
@@ -425,7 +440,13 @@ def answer_japanese_llm(bot: Assistant, question: str, english: str, *, history:
         return shown.model_copy(update={"findings": [_detail(f, model.unread) for f in shown.findings]})
     if answer.mode != "llm":  # the checks could not ground the answer: the English fallback, rendered
         return localise.localise(answer, lang="ja", translations=translations)
-    return render_checked(answer, model.japanese(), translations)
+    shown = render_checked(answer, model.japanese(), translations)
+    if model.cut is None:
+        return shown
+    from assistant.rules.policy import default_policy
+
+    return shown.model_copy(update={"findings": [*shown.findings, default_policy().event("llm_truncated", model.cut)],
+                                    "verdict": "warn" if shown.verdict == "pass" else shown.verdict})
 
 
 def _why(s: ReadSentence, sources: Mapping[int, Source]) -> str:

@@ -147,3 +147,28 @@ def test_an_english_question_in_llm_mode_is_untouched_by_the_japanese_path(bot, 
     model.lookup = bot.source
     a = Assistant(settings=bot.settings, retriever=bot.retriever, llm=model, rulebook=bot.rulebook).ask(english)
     assert (a.mode, a.lang) == ("llm", "en")
+
+
+def test_the_japanese_answer_streams_in_japanese(bot, chunk_id: str) -> None:
+    answer = "同種移植後にMRD陰性のPh陽性ALLには、JSH 2023は予防的TKI維持療法を推奨していません[1]。"
+    model = ReplayChatModel.from_rows([RecordedAnswer(id="s", question=Q, answer=answer, sources=[chunk_id])])
+    model.lookup = bot.source
+    events = list(Assistant(settings=bot.settings, retriever=bot.retriever, llm=model, rulebook=bot.rulebook)
+                  .stream(Q))
+    streamed = "".join(e["data"] for e in events if e["event"] == "text")
+    assert streamed.startswith("同種移植後に")  # the model's Japanese, not the English reading the checks see
+    final = events[-1]["data"]
+    assert final["mode"] == "llm" and final["lang"] == "ja" and "予防的TKI維持療法を推奨していません" in final["answer"]
+
+
+def test_the_time_budget_cuts_the_japanese_answer_at_a_finished_sentence(bot, chunk_id: str) -> None:
+    first = "移植後MRD陰性なら予防的TKIは推奨されない[1]。"
+    model = ReplayChatModel.from_rows([RecordedAnswer(
+        id="b", question=Q, sources=[chunk_id], answer=first + "MRDが陽性になればTKIを先制的に投与する[1]。" * 4)])
+    model.lookup = bot.source
+    settings = bot.settings.model_copy(update={"llm": bot.settings.llm.model_copy(update={"time_budget_s": 1e-9})})
+    a = Assistant(settings=settings, retriever=bot.retriever, llm=model, rulebook=bot.rulebook).ask(Q)
+    assert a.mode == "llm" and a.verdict == "warn" and "LLM-BUDGET-055" in {f.rule_id for f in a.findings}
+    # (the replay streams 80 characters a piece: the first piece ends inside the third sentence)
+    assert a.answer.startswith("移植後MRD陰性なら予防的TKIは推奨されない。") and a.answer.count("投与する") < 4
+    assert a.answer.rstrip().endswith("]")
