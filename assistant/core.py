@@ -182,15 +182,13 @@ class Assistant:
         english = ja.to_english(q) if reads else q
         # retrieval also reads the question's own Japanese words (a user's Japanese document is found by them)
         words = ja.japanese_words(q) if reads and english != q else ""
-        fallback = lang == "ja" and self.llm is not None and mode != "extractive"
-        if fallback:  # the model answers in Japanese, checked through its reading
-            from assistant.ja_check import answer_japanese_llm
+        if lang == "ja" and self.llm is not None and mode != "extractive":  # the model answers in Japanese, checked
+            from assistant.ja_check import answer_japanese_llm  # through its English reading (or falls back)
 
             shown = answer_japanese_llm(self, q, english, history=history, overrides=overrides, sink=sink, words=words)
-            return shown.model_copy(update={"question": q, "question_en": english if asked == "ja" else None})
-        answer = self._run(english, history=history, overrides=overrides,
-                           mode="extractive" if fallback else mode, sink=sink, words=words)
-        shown = localise.localise(answer, lang=lang, llm_fallback=fallback and answer.verdict != "refused",
+            return shown.model_copy(update={"question": q, "question_en": shown.question if asked == "ja" else None})
+        answer = self._run(english, history=history, overrides=overrides, mode=mode, sink=sink, words=words)
+        shown = localise.localise(answer, lang=lang,
                                   translations=localise.translations_for(self.settings.corpus_dir()))
         return shown.model_copy(update={"question": q, "question_en": answer.question if asked == "ja" else None})
 
