@@ -127,13 +127,26 @@ def read_sentence(text: str, markers: str = "") -> ReadSentence:
         english = ""  # nothing read: to_english gives the text back as written
     english = re.sub(r"[.!?](?=\s)", ",", english).strip(" ,.?!")
     english = re.sub(rf",?\s*{_CLAUSE}\b", ";", english).strip(" ;")
-    english = _attributed_stance(english)
+    english = _attributed_stance(_conditions_apart(english))
     read = len(re.findall(r"[A-Za-z0-9]+", english))
     unread, predicate = _unread(core)
     if _CONTRAST.search(text):
         unread, predicate = (*unread, "のではなく"), False
     return ReadSentence(text, markers, f"{english}." if english else "", read=read, unread=unread,
                         predicate_read=predicate)
+
+
+def _conditions_apart(english: str) -> str:
+    """Two conditions in one Japanese sentence ("陽性なら先制的TKI、陰性なら予防投与は推奨されない") are two clauses: the
+    reader joins them with a comma, the claim reader splits clauses at ";".
+
+    >>> _conditions_apart("if MRD positive, pre-emptive TKI, if negative, prophylactic TKI not recommended")
+    'if MRD positive, pre-emptive TKI; if negative, prophylactic TKI not recommended'
+    """
+    first = english.find("if ")
+    if first < 0:
+        return english
+    return english[:first + 3] + re.sub(r",\s+(?=if\b)", "; ", english[first + 3:])
 
 
 #: "XはJSH 2023では推奨されていない" is read in Japanese order ("X JSH 2023 not recommended"): a negative attributed

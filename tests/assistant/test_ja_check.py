@@ -172,3 +172,13 @@ def test_the_time_budget_cuts_the_japanese_answer_at_a_finished_sentence(bot, ch
     # (the replay streams 80 characters a piece: the first piece ends inside the third sentence)
     assert a.answer.startswith("移植後MRD陰性なら予防的TKIは推奨されない。") and a.answer.count("投与する") < 4
     assert a.answer.rstrip().endswith("]")
+
+
+def test_two_conditions_in_one_sentence_are_two_clauses() -> None:
+    s = read_sentence("MRDが陽性なら先制的TKIを使い、陰性なら予防的TKIは推奨されない", "[1]")
+    assert "; if negative" in s.reading and s.reading.endswith("not recommended."), s.reading
+
+
+def test_a_negative_attribution_is_read_in_english_order() -> None:
+    s = read_sentence("移植後の予防的TKIはJSH 2023では推奨されていない", "[1]")
+    assert "JSH 2023 does not recommend" in s.reading, s.reading
