@@ -118,6 +118,10 @@ def read_sentence(text: str, markers: str = "") -> ReadSentence:
     from assistant import ja
 
     core = text.rstrip(SENTENCE_END + ".").strip()
+    label = re.fullmatch(r"\*\*([^*]+)\*\*\s*[:：]?", core)
+    if label and not markers:  # a bold label on its own ("**補足**") frames what follows, as in English
+        name = ja.to_english(label.group(1))
+        return ReadSentence(text, markers, f"**{'Note' if has_japanese(name) else name}**", read=1)
     opening = _OPENINGS.get(core.strip("、,!！ ").lower())
     if opening is not None and not markers:
         return ReadSentence(text, markers, opening, read=1)
@@ -468,6 +472,8 @@ def _why(s: ReadSentence, sources: Mapping[int, Source]) -> str:
         return "not written in Japanese"
     if not s.readable:
         return f"not read well enough (unread: {', '.join(s.unread[:6]) or 'no concept'})"
+    if not s.reading:  # (an uncited sentence: the checks would not see it, so it would vanish unchecked)
+        return "nothing in it could be read"
     borrowed = unsupported_trial_values(s, sources)
     return f"its trial's {', '.join(borrowed)} is given only for another trial in the cited sources" if borrowed else ""
 

@@ -182,3 +182,9 @@ def test_two_conditions_in_one_sentence_are_two_clauses() -> None:
 def test_a_negative_attribution_is_read_in_english_order() -> None:
     s = read_sentence("移植後の予防的TKIはJSH 2023では推奨されていない", "[1]")
     assert "JSH 2023 does not recommend" in s.reading, s.reading
+
+
+def test_a_bold_label_frames_and_an_uncited_sentence_with_nothing_read_is_not_dropped_silently(bot, chunk_id) -> None:
+    assert read_sentence("**補足**").reading == "**Note**"
+    a = ask(bot, chunk_id, "移植後MRD陰性なら予防的TKIは推奨されない[1]。ええ、そうかもしれませんね。")
+    assert a.mode == "extractive" and any("nothing in it could be read" in f.message for f in a.findings)
