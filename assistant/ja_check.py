@@ -9,13 +9,21 @@ guideline rules and claim frames, the closed world for "JSH recommends", doses, 
 keep is shown as the model wrote it (the Japanese sentence); what they replace is shown as the aligned Japanese
 sentence of the extractive statement (`corpus/ja/`); what they remove is gone.
 
-**Reading well enough** (`ReadSentence.readable`): a cited sentence is read when the reader found at least one
-concept in it and the Japanese content words it could not read (nouns, verbs, adjectives and adverbs that are not
-grammatical words, `_GRAMMATICAL`) are at most `MAX_UNREAD` and at most `MAX_UNREAD_SHARE` of the words read plus
-unread. When any cited sentence is not read, the answer is not guessed at: the extractive Japanese answer is shown
-with the existing note and a `LANG-LLM-061` finding naming the sentence and its unread words. Sentences without a
-marker go to the checks as read (openings like 「いいえ。」 are read as "No."): they carry no cited claim, and the
-checks remove an uncited claim.
+**Reading well enough** (`ReadSentence.readable`, `_why`): a cited sentence is checked only when the reader found at
+least one concept in it; every predicate in it was read (an unread verb, adjective or 形状詞, or an unread last content
+word: Japanese puts the stance at the end of the clause); its other unread content words (nouns and adverbs that are
+not grammatical words, `_GRAMMATICAL`) are at most `MAX_UNREAD` and at most `MAX_UNREAD_SHARE` of the words read plus
+unread; it has no contrasted clause (「…のではなく」, which the reader does not render); it is written in Japanese; and
+no percentage it gives for a named trial is given only for another trial in its cited sources. An uncited sentence
+goes to the checks as read (openings like 「いいえ。」 are read as "No.", a bold label frames), unless nothing in it
+could be read. When any sentence fails, the answer is not guessed at: the extractive Japanese answer is shown with the
+existing note and a `LANG-LLM-061` finding naming the sentence and why.
+
+Before reading, the words of `assistant/lexicon/ja_answers.yaml` (answer vocabulary: recommend, required, sufficient,
+alone, the summary states ...) are written in English, an antigen a drug targets is put in English order ("targeting
+CD19"), and decimals before か月 and "対" between numbers are kept whole; after reading, a negative stance attributed
+to JSH at the end of the sentence is put in English order ("JSH 2023 does not recommend X") and two conditions in one
+sentence become two clauses.
 
 >>> [(s.text, s.markers) for s in split_japanese("はい。TKIを併用します[1]。移植も推奨です。[2][3]")[0][1]]
 [('はい。', ''), ('TKIを併用します。', '[1]'), ('移植も推奨です。', '[2][3]')]
