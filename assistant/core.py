@@ -162,8 +162,8 @@ class Assistant:
     def _ask(self, question: str, *, history: History | None, overrides: Mapping[str, Any] | None,
              mode: str | None, lang: str | None, sink: Any = None) -> Answer:
         """A Japanese question (or turn) is read into English and answered and checked in English; an answer in
-        Japanese is then rendered from the checked one (`assistant.localise`). An LLM answer cannot be checked in
-        Japanese yet, so a Japanese answer is the extractive one."""
+        Japanese is then rendered from the checked one (`assistant.localise`). In LLM mode the model answers in
+        Japanese and its answer is checked through its English reading (`assistant.ja_check`)."""
         from assistant import ja, localise
         from assistant.lang import detect, has_japanese, other_script
 
@@ -182,10 +182,13 @@ class Assistant:
         english = ja.to_english(q) if reads else q
         # retrieval also reads the question's own Japanese words (a user's Japanese document is found by them)
         words = ja.japanese_words(q) if reads and english != q else ""
-        fallback = lang == "ja" and self.llm is not None and mode != "extractive"
-        answer = self._run(english, history=history, overrides=overrides,
-                           mode="extractive" if fallback else mode, sink=sink, words=words)
-        shown = localise.localise(answer, lang=lang, llm_fallback=fallback and answer.verdict != "refused",
+        if lang == "ja" and self.llm is not None and mode != "extractive":  # the model answers in Japanese, checked
+            from assistant.ja_check import answer_japanese_llm  # through its English reading (or falls back)
+
+            shown = answer_japanese_llm(self, q, english, history=history, overrides=overrides, sink=sink, words=words)
+            return shown.model_copy(update={"question": q, "question_en": shown.question if asked == "ja" else None})
+        answer = self._run(english, history=history, overrides=overrides, mode=mode, sink=sink, words=words)
+        shown = localise.localise(answer, lang=lang,
                                   translations=localise.translations_for(self.settings.corpus_dir()))
         return shown.model_copy(update={"question": q, "question_en": answer.question if asked == "ja" else None})
 

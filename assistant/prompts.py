@@ -101,6 +101,12 @@ using ONLY the numbered sources given. Rules:
 - At most 6 sentences, plain English, no preamble."""
 
 
+#: Added to the system rules for a question asked in Japanese (the sources stay English; `assistant.ja_check` reads the
+#: Japanese answer back through the lexicon's Japanese forms and checks it).
+LLM_JAPANESE_INSTRUCTION = """- Answer in Japanese instead of English (plain 敬体), one claim per sentence, each sentence \
+ending with its markers before the full stop, like 「…推奨されています[1]。」. Use the standard Japanese medical \
+terms; keep drug, trial and gene names as in the sources."""
+
 #: What the question plan says is asked, as a line of the LLM prompt (the extractive composers follow the same plan).
 INTENT_HINTS = {
     "status": "a yes/no question about the guideline's position: lead with the guideline's own yes or no",
