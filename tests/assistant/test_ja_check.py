@@ -121,7 +121,7 @@ def test_a_wrong_japanese_sentence_is_replaced_by_the_aligned_guideline_sentence
     a = ask(bot, chunk_id, f"{wrong}[1]。")
     assert a.mode == "llm" and a.verdict == "repaired" and wrong not in a.answer
     assert "PHPOS-POSTHSCT-MRDNEG-006" in {f.rule_id for f in a.findings}
-    assert "推奨していない" in a.answer  # the guideline's own sentence, in its aligned Japanese
+    assert "推奨していません" in a.answer  # the guideline's own sentence, in its aligned Japanese (polite style)
 
 
 def test_an_unreadable_answer_falls_back_to_the_extractive_japanese_answer(bot, chunk_id: str) -> None:
