@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.compose.branches import deciding_branches
 from assistant.compose.intents import question_pieces
+from assistant.compose.selection import trial_rules
 from assistant.draft import (
     asks_position,
     draft_extractive,
@@ -374,6 +375,7 @@ class Assistant:
         if not sure and about_a_patient(qt, facts):  # a patient's deciding fact missing: each branch's lead may be quoted
             leads, _ = deciding_branches(qt, facts, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])
             maybe = [*maybe, *(r for r in leads if r not in maybe)]
+        maybe += [r for r in trial_rules(qt, facts, self.rulebook, [r.chunk for r in retrieved[:5]]) if r not in maybe]
         premise = [] if blocked else premise_conflicts(qt, facts, self.rulebook)
         # (and the whole document of a trial the question names: its numbers are checked)
         evidence_sections = [r.chunk.section_id for r in retrieved[:3] if r.chunk.tier == "evidence"][:2] + (

@@ -12,7 +12,7 @@ from assistant.compose.builder import Builder, lead_for
 from assistant.compose.cues import says
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _headed_sentences, _low_value, _safe_sentence, fits_patient
-from assistant.concepts import concept_ids
+from assistant.concepts import concept_ids, read_concepts
 from assistant.facts import assumed
 from assistant.models import Chunk, PatientFacts
 from assistant.rules.frames import population_fit
@@ -79,6 +79,13 @@ def _endorses(rule: GuidelineRule, concept: str, facts: PatientFacts) -> bool:
     return bool(about) and all(a.stance in ("recommended", "required", "option") for a in about)
 
 
+def _options(clause: str) -> int:
+    """How many treatments the clause names, general ones ("more chemo") too."""
+    return len({m.concept for m in read_concepts(clause.lower()).mentions if m.kind in _TREATMENT_KINDS})
+
+
+_TREATMENT_KINDS = frozenset({"drug", "drug_class", "treatment", "procedure", "regimen"})
+
 #: The first words of a yes/no question.
 _YES_NO = frozenset({"is", "are", "does", "do", "can", "could", "should", "would", "will", "may", "shall"})
 
@@ -106,9 +113,11 @@ class YesLead:
         if (plan.premise or plan.missing or plan.plain or not plan.facts.known()
                 or any("**No**" in n for n in plan.notes)):
             return
-        if not _yes_no(plan.q) or plan.intents.either_or or says(plan.q, "necessity") or says(plan.q, "comparison"):
-            return  # ("transplant or the pills alone?", "does she have to ...?": not a plain yes)
         asked = asked_treatments(plan.q)
+        if not _yes_no(plan.q) or plan.intents.either_or or says(plan.q, "necessity") or (
+                says(plan.q, "comparison") and _options(plan.intents.asking) != 1):
+            return  # ("transplant or the pills alone?", "does she have to ...?": not a plain yes; "is that what the
+            # guidelines say or are they rushing?" asks about one treatment)
         rule = next((r for r in plan.chosen if asked and r.condition(plan.facts) is True
                      and any(_endorses(r, c, plan.facts) for c in asked)), None)
         if rule is None:

@@ -14,7 +14,7 @@ import re
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.compose.cues import says
-from assistant.concepts import read_concepts
+from assistant.concepts import concept_ids, load_lexicon, read_concepts, sentences
 from assistant.concepts import tokens as concept_tokens
 from assistant.facts import about_a_patient
 from assistant.models import PatientFacts
@@ -53,8 +53,8 @@ def is_status_question(question: str) -> bool:
     if ((TAG_QUESTION.search(question) or CONFIRM.match(question)) and says(question, "guideline_word")) \
             or says(question, "grade_question"):
         return True  # a claim to check, or a grade or CQ number (which the corpus says it does not have)
-    if _CLAIM_REQUEST.search(question):
-        return True  # the claim to put in writing is checked like a yes/no question
+    if _CLAIM_REQUEST.search(question) or stated_claim(question):
+        return True  # the claim to put in writing, or stated as a premise, is checked like a yes/no question
     if says(question, "duration_question") and says(question, "guideline_word"):
         return True  # "how long should maintenance last per JSH?": a duration the summary gives, or says it does not
     if first_word(question) in ("why", "how"):
@@ -66,6 +66,24 @@ def is_status_question(question: str) -> bool:
         return False
     # "what does JSH recommend / say ...", "what is its position": open questions about the content
     return not words(question[: m.start() + 5]) & {"what", "who", "where", "when"}
+
+
+def stated_claim(question: str) -> str:
+    """The sentence that states, as a premise, what the guideline recommends ("E1910 showed X, so JSH 2023
+    recommends Y for all Z. What schedule does it give?"): a sentence that does not ask, names the guideline and
+    asserts its stance, with no negation. "" when there is none.
+
+    >>> stated_claim("E1910 showed benefit, so JSH 2023 recommends blinatumomab for all. What schedule does it give?")
+    'E1910 showed benefit, so JSH 2023 recommends blinatumomab for all.'
+    >>> stated_claim("JSH does not recommend ponatinib first-line. Which TKI then?"), stated_claim("Does JSH recommend X?")
+    ('', '')
+    """
+    for sentence in sentences(question):
+        if sentence.endswith("?") or first_word(sentence) in _ASKING:
+            continue
+        if says(sentence, "guideline_name") and says(sentence, "asserts") and not says(sentence, "negation"):
+            return sentence
+    return ""
 
 
 def _which_or(question: str) -> bool:
@@ -270,6 +288,29 @@ def _toxicity_grade(after: str) -> bool:
     return any(m.kind == "adverse_event" and m.start <= 1 for m in read_concepts(after.lower()).mentions)
 
 
+def named_trials(question: str) -> list[str]:
+    """The keys of the trials a question names; a token the lexicon knows as a phase or a marker ("CR1", "KMT2A")
+    names none.
+
+    >>> named_trials("Ph- ALL in CR1 after ALL202-O, MRD negative: TOWER or INO-VATE?")
+    ['all202_o', 'ino_vate', 'tower']
+    >>> named_trials("BCR::ABL1 reappeared after transplant, KMT2A-rearranged")
+    []
+    """
+    keys = trial_keys(question)
+    if not keys:
+        return []
+    lex = load_lexicon()
+    clinical = {k for m in read_concepts(question.lower()).mentions if m.kind in _NOT_TRIALS
+                for k in trial_keys(m.surface)}  # ("BCR::ABL1 reappeared": a marker, not a trial "ABL1")
+    return sorted(t for t in keys - clinical
+                  if not any(lex.concepts[c].kind in _NOT_TRIALS for c in concept_ids(t) if c in lex.concepts))
+
+
+#: Concept kinds whose names look like trial keys (a letter run and a digit) but are no trial.
+_NOT_TRIALS = frozenset({"phase", "marker", "lineage"})
+
+
 class Intents(BaseModel):
     """What a question asks for, computed once from the text the answer is drafted from."""
 
@@ -292,6 +333,7 @@ class Intents(BaseModel):
     treatment: bool = Field(False, description="Asks what treatment to give")
     reference: bool = Field(False, description="Asks for the reference, publication or authors")
     sources: bool = Field(False, description="Asks about the corpus, its documents or the evidence")
+    claim: str = Field("", description="A sentence stating as a premise what the guideline recommends")
     trials: list[str] = Field(default_factory=list, description="Keys of the trials the question names")
     trial_named: bool = Field(False, description="Names a trial")
     asking: str = Field("", description="The clause that asks (the whole question when one clause)")
@@ -314,5 +356,6 @@ def read_intents(question: str) -> Intents:
                                                            or _CLAIM_REQUEST.search(question) is not None),
         treatment=TREATMENT_QUESTION.search(question) is not None,
         reference=says(question, "asks_reference"), sources=says(question, "asks_about_sources"),
-        trials=sorted(trial_keys(question)), trial_named=TRIAL_RE.search(question) is not None,
+        claim=stated_claim(question), trials=named_trials(question),
+        trial_named=TRIAL_RE.search(question) is not None,
         asking=asking_clause(question), parts=question_parts(question))

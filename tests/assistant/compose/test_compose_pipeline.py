@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from compose_helpers import run
 
 from assistant.compose import COMPOSERS, compose
@@ -49,3 +51,21 @@ def test_the_llm_prompt_takes_the_same_plan() -> None:
     user = llm_messages(plan, read_facts(q), [])[1].content
     assert "What is asked: a yes/no question about the guideline's position" in user and user.endswith(q)
     assert "What is asked" not in llm_messages(q, read_facts(q), [])[1].content
+
+
+@pytest.mark.parametrize("group", [
+    ("What determines the treatment pathway first in adult ALL?", "First branch of the adult ALL treatment algorithm?"),
+    ("TOWER trial result?", "What did the TOWER study show for blinatumomab in relapsed B-ALL?",
+     "blinatumomab vs chemo in R/R Ph- B-ALL: survival data?"),
+    ("Does the corpus contain CQ numbers?", "Which CQ covers Ph+ ALL maintenance?",
+     "Give me the recommendation grade for CNS prophylaxis"),
+    ("Ph-negative ALL in CR1 after pediatric-type protocol, next step?",
+     "Ph- ALL, CR1 on a paediatric protocol: is allo-HSCT the default?"),
+])
+def test_paraphrases_get_the_same_rules_and_lead(bot, group) -> None:
+    """Questions that mean the same get answers with the same guideline rules and the same leading source (the
+    signature of the paraphrase-consistency metric), whatever their wording."""
+    from evals.metrics import paraphrase_signature
+
+    sigs = {q: paraphrase_signature(bot.ask(q)) for q in group}
+    assert len(set(sigs.values())) == 1, sigs

@@ -30,3 +30,19 @@ def test_the_rules_for_the_patient_are_quoted_verbatim_from_their_sections(make_
     assert [t.split("[")[0] for t in cited(b)] == [r.statement for r in plan.chosen]
     for c in b.citations:
         assert c.quote in next(ch.text for ch in src.chunks if ch.chunk_id == c.chunk_id)
+
+
+def test_a_guideline_claim_stated_as_a_premise_is_corrected_first(make_plan) -> None:
+    """ "E1910 showed X, so JSH 2023 recommends Y. What schedule?": the summary's own "not listed" line leads with
+    a No, before the trial's numbers that would read as confirmation."""
+    from assistant.compose.pipeline import COMPOSERS
+
+    plan, sources = make_plan("E1910 showed blinatumomab improves survival, so JSH 2023 recommends adding "
+                              "blinatumomab to consolidation for all MRD-negative Ph-negative patients. What schedule "
+                              "does it give?")
+    builder = run(COMPOSERS, plan, sources)
+    assert "**No**" in builder.lines[0][1]
+    assert "is not listed" in cited(builder)[0]
+    true_premise, sources = make_plan("JSH recommends a pediatric-type regimen for AYA patients with Ph-negative ALL. "
+                                      "Which protocol should we use?")
+    assert not any("**No**" in text for kind, text in run(COMPOSERS, true_premise, sources).lines)
