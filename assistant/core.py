@@ -17,6 +17,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from assistant.compose.branches import deciding_branches
+from assistant.compose.cues import says
+from assistant.concepts import read_concepts
 from assistant.compose.intents import question_pieces
 from assistant.compose.selection import trial_rules
 from assistant.draft import (
@@ -400,6 +402,10 @@ class Assistant:
             # each treatment the question asks about, retrieved for itself in the question's setting
             extra_chunks += [r.chunk for c in asked_treatments(qt)[:3]
                              for r in self.retriever.search(f"{qt} {concept_label(c)}", facts=facts, k=3)]
+            if says(qt, "asks_cautions") or read_concepts(qt.lower()).ids(kind="adverse_event"):
+                # "what should weigh the choice?", "cautions?", "yellow eyes on inotuzumab": each drug's toxicities
+                extra_chunks += [r.chunk for c in asked_treatments(qt)[:3]
+                                 for r in self.retriever.search(f"{concept_label(c)} toxicity", k=3)]  # (any section)
         return retrieved, _pool(retrieved, extra_chunks), premise
 
     def _notes(self, q: str, focus: str, facts: PatientFacts, scope_findings: list[RuleFinding], compared: list[str],

@@ -12,7 +12,7 @@ from assistant.compose.builder import Builder, lead_for
 from assistant.compose.cues import says
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _headed_sentences, _low_value, _safe_sentence, fits_patient
-from assistant.concepts import concept_ids, read_concepts
+from assistant.concepts import concept_ids, load_lexicon, read_concepts
 from assistant.facts import assumed
 from assistant.models import Chunk, PatientFacts
 from assistant.rules.frames import population_fit
@@ -34,6 +34,9 @@ def asked_sentence(concept: str, question: str, concepts: Sequence[str], chunks:
     """The sentence of `chunks` naming `concept` that shares most of the question's other `concepts` (a guideline
     line before a trial's, then the earlier chunk), or None."""
     others = set(concepts) - {concept}
+    lex = load_lexicon()
+    if any(c in lex.concepts and lex.concepts[c].kind == "adverse_event" for c in others):
+        others.add("adverse_event")  # (a symptom asked about is answered by a line on the adverse event)
     best: tuple[tuple[int, int, int], str, Chunk] | None = None
     for rank, chunk in enumerate(chunks):
         for _, s in _headed_sentences(chunk):
@@ -58,10 +61,11 @@ class AskedTreatment:
         if plan.rules_only:
             return
         for concept in asked_treatments(plan.q):
-            said = concept_ids(" ".join(t for _, t in builder.lines).lower())
+            said = concept_ids(" ".join(t for kind, t in builder.lines if kind != "note").lower())  # (not a note)
             if addressed(concept, said):
                 continue
-            cands = [c for c in plan.candidates(pool, 8) if c.tier == "guideline" or not plan.plain]
+            # (a patient gets no trial protocol for it; a safety context line may answer: "blinatumomab can cause CRS")
+            cands = [c for c in plan.candidates(pool, 8) if c.tier != "evidence" or not plan.plain]
             found = asked_sentence(concept, plan.q, plan.question.concepts, cands, plan.facts, pool.book,
                                    [t for _, t in builder.lines])
             if found is not None and not plan.names_other_trial(found[0]):

@@ -19,7 +19,7 @@ from assistant.compose.sentences import (
     _stems,
     status_sentences,
 )
-from assistant.concepts import concept_ids, load_lexicon
+from assistant.concepts import concept_ids, load_lexicon, read_concepts
 from assistant.facts import about_a_patient, assumed, read_facts
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts
@@ -218,7 +218,7 @@ def _plan_question(plan: DraftPlan) -> bool:
     the guideline in general, a trial or a grade."""
     it = plan.intents
     return (says(plan.q, "plan_question") and not knowledge_question(plan.q, plan.facts) and not it.trials
-            and not it.grades and not it.definition and not plan.rules_only)
+            and not it.grades and not it.definition and not plan.rules_only and not _side_effect_question(plan))
 
 
 def _about_asked(plan: DraftPlan, leads: list[GuidelineRule],
@@ -256,9 +256,15 @@ def _on_asked(plan: DraftPlan, maybe: list[GuidelineRule]) -> list[GuidelineRule
     the branches about other treatments (a later TKI if Ph-positive, blinatumomab if CD19-positive) do not change
     that answer, and are neither shown nor asked for."""
     asked = asked_treatments(plan.q)
-    if not asked or not any(_names_asked(r, asked) for r in plan.chosen):
+    if not asked or not (any(_names_asked(r, asked) for r in plan.chosen) or _side_effect_question(plan)):
         return maybe
     return [r for r in maybe if _names_asked(r, asked)]
+
+
+def _side_effect_question(plan: DraftPlan) -> bool:
+    """The question names an adverse event ("yellow eyes", "VOD", "fever and confusion") and a treatment: it asks
+    about that treatment's effects, not for a treatment plan (no deciding branches, no other drugs' branches)."""
+    return bool(asked_treatments(plan.q)) and any(m.kind == "adverse_event" for m in read_concepts(plan.q.lower()).mentions)
 
 
 def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],

@@ -424,6 +424,20 @@ _FOCUS_SKIP = frozenset(["support", "supports", "supported", "supporting", "evid
                          "still", "really", "feel", "feeling", "die", "dying", "going", "worried", "afraid"])
 
 
+def drugs_named(question: str, *, past: bool = False) -> set[str]:
+    """The drug tokens the question names for now (`past`: and those given before, "relapse after blina")."""
+    return {m.concept for m in read_concepts(question.lower()).mentions if m.concept in DRUG_TOKENS
+            and not (m.negated or m.other_person or (m.historical and not past))}
+
+
+def about_other_drug(sentence: str, question: str) -> bool:
+    """The question names a drug (one taken now or before: "I started blinatumomab 2 days ago") and the sentence
+    is about other drugs only ("CRS with CAR-T")."""
+    asked = drugs_named(question, past=True)
+    drugs = set(tokenize(sentence)) & DRUG_TOKENS
+    return bool(asked) and bool(drugs) and not drugs & asked
+
+
 def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
                     covered: Sequence[str], *, rare: Callable[[str], bool], n: int = 2) -> list[tuple[str, Chunk]]:
     """The question's specific subject ("autologous transplant", "white cell count"), when nothing in the answer
@@ -440,6 +454,8 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
              if t not in have and t not in _FACT_TOKENS and t not in _GENERIC and t not in _FOCUS_SKIP
              and not t[:1].isdecimal() and len(t) > 2 and rare(t)  # (numbers and "22yo" are no subject; KMT2A is)
              and t not in cue("function_words")]
+    if says(question, "asks_cautions") and "toxicity" not in terms and not have & _TERM_FAMILY["toxicity"]:
+        terms.insert(0, "toxicity")  # "what should weigh the choice?", "cautions?": each named drug's toxicity line
     said = concept_ids(" ".join(covered).lower())  # "imatinib?" is answered by a line on TKI maintenance
     lex = load_lexicon()
     terms = [t for t in terms if not any(addressed(c, said) for c in concept_ids(t)
@@ -447,8 +463,7 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
     out: list[tuple[str, Chunk]] = []
     seen: set[str] = set(covered)
     named_drugs = [t for t in dict.fromkeys(tokenize(question)) if t in DRUG_TOKENS]
-    asked_drugs = {m.concept for m in read_concepts(question.lower()).mentions if m.concept in DRUG_TOKENS
-                   and not (m.historical or m.negated or m.other_person)}  # (not one given before: "after blina")
+    asked_drugs = drugs_named(question)
     for term in terms:
         if term in have:
             continue  # named by a line added for an earlier term
