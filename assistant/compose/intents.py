@@ -116,19 +116,21 @@ def either_or(question: str) -> bool:
     return says(question, "prefer_words") or any({"which", "or"} <= words(part) for part in question.split("?"))
 
 
-_ASKS_EVIDENCE = re.compile(r"\b(?:evidence|what\s+(?:data|trials?|studies)|which\s+(?:\w+\s+)?(?:trials?|studies|data)"
-                            r"|(?:key\s+)?trials?\s+(?:results?|data)|key\s+trials?"
-                            r"|back(?:s|ed|ing)?\s+(?:up\s+)?(?:the\s+)?\w+"
-                            r"|based\s+on|supports?|supported|supporting|rationale|why)\b", re.IGNORECASE)
-#: A knowledge question: a list, a definition, a comparison, what the guideline says, a trial's results.
-_KNOWLEDGE_Q = re.compile(
-    r"^\W*(?:multi-?part\W*)?(?:list|summari[sz]e|define|explain|describe|compare|name|outline)\b"
-    r"|\bwhat\s+(?:age|ages|mutation|mutations|drugs?|trials?|studies|is\s+meant|is\s+the\s+(?:definition|difference"
-    r"|rationale|evidence))\b|\bwhich\s+(?:drugs?|trials?|tkis?|mutations?|studies|agents?)\b"
-    r"|\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?:jsh\s+)?(?:2023\s+)?(?:jsh|guidelines?|summary)(?:\s+2023)?\s+(?:say|state)\b"
-    r"|\b(?:defined|distinguished|differ|difference)\b|\bmulti-?part\b|\(a\)"
-    r"|\bwhat\s+are\s+(?:the\s+|all\s+the\s+)?(?:\w+\s+)?options\b|\bby\s+subtype\b|\bhow\s+long\b",
-    re.IGNORECASE)
+def asks_evidence(question: str) -> bool:
+    """Asks for the evidence, the trials or the rationale (cues.yaml `asks_evidence`).
+
+    >>> asks_evidence("What evidence backs the 5-year rule?"), asks_evidence("It came back after transplant")
+    (True, False)
+    """
+    return says(question, "asks_evidence")
+
+
+def _knowledge_words(question: str) -> bool:
+    """A list, a definition, a comparison, what the guideline says, a duration (cues.yaml `knowledge_question`;
+    "what does [the] [JSH 2023] guideline/summary say/state" from three cue lists)."""
+    q = question.lstrip(" \t\"'([-*•>#:")
+    return says(q, "knowledge_question") or (says(q, "asks_what_said") and says(q, "guideline_source")
+                                              and says(q, "say_words"))
 
 
 def knowledge_question(question: str, facts: PatientFacts) -> bool:
@@ -139,8 +141,7 @@ def knowledge_question(question: str, facts: PatientFacts) -> bool:
     >>> knowledge_question("Ph+ ALL relapsed after transplant, what now?", PatientFacts(ph_status="positive"))
     False
     """
-    return not about_a_patient(question, facts) and (
-        _KNOWLEDGE_Q.search(question) is not None or TRIAL_RE.search(question) is not None)
+    return not about_a_patient(question, facts) and (_knowledge_words(question) or TRIAL_RE.search(question) is not None)
 
 
 #: "What is meant by AYA?", "what does CMR mean", "define high risk", "how is LBL defined", "what counts as ..."
@@ -348,7 +349,7 @@ def read_intents(question: str) -> Intents:
         status=is_status_question(question), grades=grades, rest=rest, rest_status=is_status_question(rest),
         position=asks_position(rest), definition=is_definition_question(question),
         asks_meaning=says(question, "asks_meaning"),
-        evidence=_ASKS_EVIDENCE.search(question) is not None, duration=says(question, "duration_question"),
+        evidence=asks_evidence(question), duration=says(question, "duration_question"),
         either_or=either_or(question), grade=says(question, "grade_question"),
         comparison=says(question, "comparison"), why=first_word(question) == "why",
         confirm=says(question, "asserts") and (TAG_QUESTION.search(question) is not None

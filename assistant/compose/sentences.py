@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from assistant.compose.cues import cue, says
 from assistant.compose.intents import (
@@ -88,7 +89,18 @@ _DRUG_POPULATION = (
 )
 _RESULT_NUMBER = re.compile(r"\d+(?:\.\d+)?\s*%|\bHR\b|\bP\s*[=<]|\b\d+\s*(?:of|/)\s*\d+\b"
                             r"|\b\d+(?:\.\d+)?\s*(?:months?|patients|years?)\b", re.IGNORECASE)
-_PH_WORDS = re.compile(r"\bph[\s-]*(?:positive|negative|\+|-)|\bbcr::?abl1?[\s-]*(?:positive|negative)", re.IGNORECASE)
+_PH_STATUS = frozenset({"ph_positive", "ph_negative"})
+
+
+@lru_cache(maxsize=1024)
+def _without_ph_status(question: str) -> tuple[str, bool]:
+    """The question without the words that state a Ph status ("Ph+", "BCR::ABL1-negative", "philly positive"),
+    and whether there were any: "not Ph-positive" names no Ph-positive-only drug."""
+    low = question.lower()
+    found = [m.surface for m in read_concepts(low).mentions if m.concept in _PH_STATUS]
+    for surface in found:
+        low = low.replace(surface, " ")
+    return low, bool(found)
 
 
 def _age_range(sentence: str) -> bool:
@@ -162,12 +174,13 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phas
         return False  # MRD after first induction is front-line risk, not a plan for a frank relapse
     if (facts.phase in _SALVAGE and says(sentence, "prophylaxis") and not says(question, "prophylaxis")):
         return False  # prophylaxis (CNS, TKI after transplant) belongs to front-line therapy, not to a relapse
+    rest, ph_said = _without_ph_status(question)
     if (own.get("ph_status") is not None and assumed(facts).get("ph_status") not in (None, own.get("ph_status"))
-            and not _PH_WORDS.search(question)):
+            and not ph_said):
         return False  # the implications table: T-ALL is Ph-negative unless the question says otherwise
     for only, key, excluded in _DRUG_POPULATION:
         # "no T315I" names it but wants no resistance lines; "not Ph-positive" names no TKI
-        named = key != "t315i" and says(_PH_WORDS.sub(" ", question), only)
+        named = key != "t315i" and says(rest, only)
         if getattr(facts, key) == excluded and says(head, only) and not named:
             return False
     return True
