@@ -402,7 +402,8 @@ class Assistant:
             # each treatment the question asks about, retrieved for itself in the question's setting
             extra_chunks += [r.chunk for c in asked_treatments(qt)[:3]
                              for r in self.retriever.search(f"{qt} {concept_label(c)}", facts=facts, k=3)]
-            if says(qt, "asks_cautions") or read_concepts(qt.lower()).ids(kind="adverse_event"):
+            if says(qt, "asks_cautions") or says(qt, "asks_side_effects") or read_concepts(qt.lower()).ids(
+                    kind="adverse_event"):
                 # "what should weigh the choice?", "cautions?", "yellow eyes on inotuzumab": each drug's toxicities
                 extra_chunks += [r.chunk for c in asked_treatments(qt)[:3]
                                  for r in self.retriever.search(f"{concept_label(c)} toxicity", k=3)]  # (any section)

@@ -262,9 +262,10 @@ def _on_asked(plan: DraftPlan, maybe: list[GuidelineRule]) -> list[GuidelineRule
 
 
 def _side_effect_question(plan: DraftPlan) -> bool:
-    """The question names an adverse event ("yellow eyes", "VOD", "fever and confusion") and a treatment: it asks
-    about that treatment's effects, not for a treatment plan (no deciding branches, no other drugs' branches)."""
-    return bool(asked_treatments(plan.q)) and any(m.kind == "adverse_event" for m in read_concepts(plan.q.lower()).mentions)
+    """The question names an adverse event ("yellow eyes", "VOD", "fever and confusion") or asks for side effects,
+    and names a treatment: it asks about that treatment's effects, not for a treatment plan (no deciding branches, no other drugs' branches)."""
+    return bool(asked_treatments(plan.q)) and (says(plan.q, "asks_side_effects") or any(
+        m.kind == "adverse_event" for m in read_concepts(plan.q.lower()).mentions))
 
 
 def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],

@@ -54,7 +54,7 @@ def _points_back(sentence: str) -> bool:
 
 #: Concept kinds that give a question no subject of its own ("is that what the guideline says?"; "is that MRD
 #: level bad?" asks about the MRD level)
-_NO_SUBJECT = frozenset({"source", "meta", "grammar", "person", "disease"})
+_NO_SUBJECT = frozenset({"source", "meta", "grammar", "person", "disease", "property", "medicine"})
 
 
 def _asking_part(question: str) -> str:

@@ -80,6 +80,10 @@ def test_paraphrases_get_the_same_rules_and_lead(bot, group) -> None:
     ("my uncle got inotuzumab for his relapsed leukemia and now his belly is swelling, he put on 3 kilos in a few "
      "days and his eyes look yellow. could it be from the drug?", ["VOD/SOS"], ["later-generation TKI can be",
                                                                              "each branch is shown"]),
+    # "what side effects does it have?" points back to the drug: its toxicity, no branches about other drugs
+    ("My 45-year-old husband's B-ALL relapsed and blinatumomab was recommended. What kind of drug is it and what "
+     "side effects does it have?", ["cytokine release syndrome"], ["later-generation TKI can be",
+                                                                    "each branch is shown"]),
     # a question without a question mark still asks; the symptoms are the patient's, the drug is blinatumomab's
     ("I started blinatumomab 2 days ago, now I have a fever of 39 and my hands are shaking and I feel a bit "
      "confused. is that normal or should I worry", ["Blinatumomab, used for relapsed"], ["boxed warnings"]),
