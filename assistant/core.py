@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.compose.branches import deciding_branches
 from assistant.compose.cues import says
 from assistant.concepts import read_concepts
-from assistant.compose.intents import question_pieces
+from assistant.compose.intents import POINTS_BACK, question_pieces
 from assistant.compose.selection import trial_rules
 from assistant.draft import (
     asks_position,
@@ -594,12 +594,18 @@ def _is_follow_up(q: str) -> bool:
 
 
 def _with_earlier(focus: str, q: str, turns: list[str]) -> str:
-    """A short follow-up ("and if she were 60?") asks the latest earlier question that named something clinical
-    again: its focus goes before the follow-up's, for retrieval and drafting alike."""
-    if not turns or not _is_follow_up(q):
+    """A follow-up ("and if she were 60?", "what about if she's fit enough for a transplant?", "what did the trial
+    behind that show?") asks the latest earlier question that named something clinical again: its focus goes
+    before the follow-up's, for retrieval and drafting alike (the follow-up's own clause still asks)."""
+    if not turns or not (_is_follow_up(q) or leans_on_history(q) or _points_back(q)):
         return focus
     earlier = next((p.focus for p in map(read_question, reversed(turns)) if p.concepts), "")
     return f"{earlier} {focus}".strip()
+
+
+def _points_back(q: str) -> bool:
+    """The message points back to something said before ("the trial behind that", "is it safe?")."""
+    return bool({w.strip("?,.!;:").lower() for w in q.split()} & POINTS_BACK)
 
 
 #: A message that leans on an earlier one ("and if MRD is negative in that same patient?", "what about her?").

@@ -13,7 +13,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.compose.cues import says
+from assistant.compose.cues import cue, says
 from assistant.concepts import concept_ids, load_lexicon, read_concepts, sentences
 from assistant.concepts import tokens as concept_tokens
 from assistant.facts import about_a_patient
@@ -199,9 +199,12 @@ _POINTS_BACK = frozenset({"them", "it", "they", "this", "that", "these", "those"
 
 
 #: Where a question with several parts splits: "...? What ...", "; ", "(a) ... (b) ...", ", and how ...".
+#: The words that join a second question ("..., and what ...", "..., plus what ..."): cues.yaml part_joiners.
+_JOINERS = "|".join(re.escape(j).replace(r"\ ", r"\s+") for j in cue("part_joiners"))
 _PART_SPLIT = re.compile(
     r"\?\s+|;\s*|\(\s*[a-e]\s*\)|(?:^|\s)[a-e]\)\s"
-    r"|,?\s+and\s+(?=(?:what|which|how|when|why|where|does|do|dose|is|are|should|can|would|will|whether)\b)"
+    r"|,?\s+(?:" + _JOINERS + r")\s+(?=(?:what|which|how|when|why|where|does|do|dose|is|are|should|can|would|will"
+    r"|whether)\b)"
     r"|,\s+(?=(?:what|which|how|when|why|whether)\b)"
     # ", and for ALL which antibody ...": a second question led by its setting
     r"|,\s+and\s+(?=(?:for|in|about|with)\s[^,?;]{0,40}?\b(?:what|which|how|when|whether)\b)", re.IGNORECASE)
@@ -220,6 +223,18 @@ ASKING_WORDS = _ASKING
 POINTS_BACK = _POINTS_BACK
 
 
+def _opening(clause: str) -> str:
+    """The clause's first word after the words that join it on ("And what is ...": "what")."""
+    words = clause.split()
+    while len(words) > 1 and words[0].lower().strip(",") in _LEADING:
+        words = words[1:]
+    return first_word(" ".join(words))
+
+
+#: Words that join a clause on before it asks ("and", "but", "so", "plus", "also", "then").
+_LEADING = frozenset({"and", "but", "so", "plus", "also", "then", "or"})
+
+
 def question_pieces(question: str) -> list[tuple[str, bool]]:
     """The question cut wherever a part may start, each piece with whether it asks (it ends in '?' or opens with
     an asking word); a piece that only describes ("72F Ph+ ALL") carries facts for the others.
@@ -232,6 +247,8 @@ def question_pieces(question: str) -> list[tuple[str, bool]]:
     [('Relapsed T-ALL: which drug is listed', True), ('what is the usual dose', True)]
     >>> question_pieces("72F Ph+ ALL; what dose of dasatinib?")
     [('72F Ph+ ALL', False), ('what dose of dasatinib', True)]
+    >>> question_pieces("And what is the VOD risk if we transplant, plus what dose of defibrotide is used?")
+    [('And what is the VOD risk if we transplant', True), ('what dose of defibrotide is used', True)]
     """
     out, start = [], 0
     for m in [*_PART_SPLIT.finditer(question), None]:
@@ -240,7 +257,7 @@ def question_pieces(question: str) -> list[tuple[str, bool]]:
         piece = question[start:end].strip(" ,.:?")
         if piece:
             clauses = [c.strip() for c in piece.replace(":", ",").split(",") if c.strip()]
-            out.append((piece, asked or any(first_word(c) in _ASKING for c in clauses)))
+            out.append((piece, asked or any(_opening(c) in _ASKING for c in clauses)))
         start = m.end() if m is not None else end
     return out
 

@@ -83,8 +83,15 @@ def asked_treatments(question: str) -> list[str]:
     []
     >>> asked_treatments("CALGB 10403 pediatric-inspired regimen outcomes")  # (a trial's answer covers its arms)
     []
+    >>> asked_treatments("What did the JALSG trial show, and should he also get rituximab?")  # (each part)
+    ['rituximab']
     """
+    from assistant.compose.intents import question_parts  # (imported late, as in _bare_tag)
+
     asking = _asking_part(question)
+    parts = question_parts(asking)
+    if len(parts) >= 2:  # each part by itself: "what did the trial show, and should he also get rituximab?"
+        return list(dict.fromkeys(c for part in parts for c in asked_treatments(part)))
     if names_trial(asking):
         return []
     reading = read_concepts(asking.lower())

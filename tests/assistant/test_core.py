@@ -896,3 +896,30 @@ def test_a_claim_taken_for_granted_before_the_question_is_answered_no(bot) -> No
                 "how many cycles?")
     assert a.answer.startswith("_**No**: the JSH 2023 summary does not say this")
     assert "is not listed in the ALL Hub summary" in a.answer.splitlines()[2]
+
+
+def test_a_follow_up_that_points_back_asks_its_own_question_on_the_earlier_topic(bot) -> None:
+    """ "What did the JALSG trial behind that show, and should he also get rituximab?": the trial behind the earlier
+    answer's recommendation (ALL202-O for HD-MTX), and the honest "not addressed" for rituximab (blind review 7
+    r66)."""
+    a = bot.ask("What did the JALSG trial behind that show, and should he also get rituximab since he's CD20-positive?",
+                history=["Ph- ALL, 45 years old: what is the frontline per JSH?"])
+    assert "ALL202-O" in a.answer and "58%" in a.answer
+    assert "On rituximab, which the question asks about" in a.answer
+
+
+def test_a_follow_up_about_a_transplant_for_an_older_patient_shows_each_ph_branch(bot) -> None:
+    """ "What about if she's fit enough for a transplant?" after a question on older adults: the Ph-positive and
+    Ph-negative branches for 65 or older, and the Ph status asked for, not the post-transplant TKI rules (review 7
+    r43)."""
+    a = bot.ask("What about if she's fit enough for a transplant?",
+                history=["What does JSH recommend for older adults with ALL?"])
+    assert "Ph-positive ALL aged 65 or older" in a.answer and "Ph-negative ALL aged 65 or older" in a.answer
+    assert "FACTS-MISSING-031" in {f.rule_id for f in a.findings}
+
+
+def test_a_dose_part_joined_by_plus_is_declined_alone(bot) -> None:
+    """ "..., plus what dose of defibrotide is used?": the dose part gets its note, the VOD part is answered (review 7
+    r65)."""
+    a = bot.ask("What is the VOD risk with inotuzumab if we transplant afterwards, plus what dose of defibrotide is used?")
+    assert a.verdict != "refused" and "**Dose:**" in a.answer and "VOD/SOS" in a.answer
