@@ -50,7 +50,7 @@ def is_status_question(question: str) -> bool:
     """A yes/no question about the guideline's position ("does JSH recommend X?", "JSH recommends X, correct?",
     "which does JSH prefer?"): its yes or no leads the answer. "Why is X recommended?" and "what does JSH say
     about X?" are open questions: see `asks_position`."""
-    if ((TAG_QUESTION.search(question) or CONFIRM.match(question)) and says(question, "guideline_word")) \
+    if (_tagged(question) and says(question, "guideline_word")) \
             or says(question, "grade_question"):
         return True  # a claim to check, or a grade or CQ number (which the corpus says it does not have)
     if _CLAIM_REQUEST.search(question) or stated_claim(question):
@@ -66,6 +66,15 @@ def is_status_question(question: str) -> bool:
         return False
     # "what does JSH recommend / say ...", "what is its position": open questions about the content
     return not words(question[: m.start() + 5]) & {"what", "who", "where", "when"}
+
+
+def _tagged(question: str) -> bool:
+    """A sentence of the question asks to confirm a claim: a tag ("..., right?") or a request ("confirm that ...").
+
+    >>> _tagged("JSH recommends ponatinib first-line, right? Which trial supported that?")
+    True
+    """
+    return any(TAG_QUESTION.search(s) or CONFIRM.match(s) for s in sentences(question))
 
 
 def stated_claim(question: str) -> str:
@@ -369,8 +378,7 @@ def read_intents(question: str) -> Intents:
         evidence=asks_evidence(question), duration=says(question, "duration_question"),
         either_or=either_or(question), grade=says(question, "grade_question"),
         comparison=says(question, "comparison"), why=first_word(question) == "why",
-        confirm=says(question, "asserts") and (TAG_QUESTION.search(question) is not None
-                                                           or CONFIRM.match(question) is not None
+        confirm=says(question, "asserts") and (_tagged(question)
                                                            or _CLAIM_REQUEST.search(question) is not None),
         treatment=TREATMENT_QUESTION.search(question) is not None,
         reference=says(question, "asks_reference"), sources=says(question, "asks_about_sources"),

@@ -417,8 +417,10 @@ def _trials(plan: DraftPlan, pool: Sources) -> None:
     plan.named_found = bool(named) and any(trial_keys(c.title) & named for c in pool.top(4))
     plan.named_trial = next((c for c in pool.top(5) if c.tier == "evidence" and plan.named_found
                              and not plan.other_trial(c)), None)
-    plan.trial_first = (plan.named_trial is not None and (plan.intents.trial_named or described is not None)
-                        and not plan.asked and not plan.premise and not about_a_patient(plan.q, plan.facts))
+    it = plan.intents  # (a premise to correct, a stated grade or claim, comes before the trial's numbers)
+    plan.trial_first = (plan.named_trial is not None and (it.trial_named or described is not None)
+                        and not plan.asked and not plan.premise and not plan.grades and not it.claim
+                        and not it.confirm and not about_a_patient(plan.q, plan.facts))
     order = [t for t in tokenize(f"{plan.q} {described.title if described else ''}") if t in named]
     by_trial: dict[str, Chunk] = {}
     for c in [*pool.top(8), *pool.chunks]:

@@ -46,3 +46,26 @@ def test_a_guideline_claim_stated_as_a_premise_is_corrected_first(make_plan) -> 
     true_premise, sources = make_plan("JSH recommends a pediatric-type regimen for AYA patients with Ph-negative ALL. "
                                       "Which protocol should we use?")
     assert not any("**No**" in text for kind, text in run(COMPOSERS, true_premise, sources).lines)
+
+
+def test_a_tagged_claim_followed_by_another_question_is_corrected_first(make_plan) -> None:
+    """ "JSH recommends ponatinib first-line, right? Which trial supported that?": the tag is in the first sentence,
+    not at the end; the summary's own 'does not recommend ponatinib' line still leads with a No (review 7 r47)."""
+    from assistant.compose.pipeline import COMPOSERS
+
+    plan, sources = make_plan("JSH 2023 recommends ponatinib as the first-line TKI for all Ph+ ALL, right? Which trial "
+                              "supported that?")
+    builder = run(COMPOSERS, plan, sources)
+    assert "**No**" in builder.lines[0][1] and "does not recommend ponatinib" in cited(builder)[0]
+
+
+def test_a_stated_grade_is_answered_before_the_named_trials_numbers(make_plan) -> None:
+    """ "Quote the grade 1 recommendation for X (E1910)": the no-grade note and the summary's 'not listed' line come
+    before E1910's results (review 7 r52)."""
+    from assistant.compose.pipeline import COMPOSERS
+
+    plan, sources = make_plan("Quote the JSH 2023 grade 1 recommendation for blinatumomab consolidation in "
+                              "MRD-negative Ph-negative adults (E1910).")
+    assert not plan.trial_first
+    lines = cited(run(COMPOSERS, plan, sources))
+    assert lines[0].startswith("This corpus contains no CQ numbers") and not lines[0].startswith("**Evidence")
