@@ -252,11 +252,11 @@ def _names_asked(rule: GuidelineRule, asked: Sequence[str]) -> bool:
 
 
 def _on_asked(plan: DraftPlan, maybe: list[GuidelineRule]) -> list[GuidelineRule]:
-    """A question about a treatment it names ("is inotuzumab recommended for him?") that a chosen rule answers:
-    the branches about other treatments (a later TKI if Ph-positive, blinatumomab if CD19-positive) do not change
+    """A question about a treatment it names ("is inotuzumab recommended for him?", "is CAR-T an option?") that a
+    rule answers, for this patient or as a branch: the branches about other treatments (a later TKI if Ph-positive, blinatumomab if CD19-positive) do not change
     that answer, and are neither shown nor asked for."""
     asked = asked_treatments(plan.q)
-    if not asked or not (any(_names_asked(r, asked) for r in plan.chosen) or _side_effect_question(plan)):
+    if not asked or not (any(_names_asked(r, asked) for r in [*plan.chosen, *maybe]) or _side_effect_question(plan)):
         return maybe
     return [r for r in maybe if _names_asked(r, asked)]
 
@@ -305,16 +305,19 @@ def _branches(plan: DraftPlan, subject: _Subject, maybe: list[GuidelineRule], gi
                       or any(getattr(facts, k) not in (None, []) for k in r.when))]
         # (no branches off both what they asked about and what they told: "65 or older" for a patient of unknown
         # age who asks about skipping a transplant; every branch names chemotherapy)
+    before = len(maybe)
     maybe = _on_asked(plan, maybe)
     if not maybe:
         return
+    focused = len(maybe) < before  # (a named treatment's branches only: its own unknown conditions decide)
     # (a question about the guideline rather than a patient may take one more of its statements)
     room = 7 if knowledge_question(q, facts) else 6
     branch = [r for r in maybe if r not in plan.chosen][: max(0, room - len(plan.chosen))]
     branch += [r for r in _other_sides(branch, facts, book) if r not in plan.chosen and r not in branch][
         : max(0, room - len(plan.chosen) - len(branch))]
     plan.chosen.extend(branch)
-    forks = [r for r in branch if is_branch(r, q, facts)]
+    forks = [r for r in branch if is_branch(r, q, facts)] or (
+        [r for r in branch if r.condition(facts) is None] if focused else [])  # (CAR-T: its age and CD19)
     plan.missing = sorted({m for r in forks for m in missing_facts(r, facts)}
                           - ({"transplant"} if {"allo_hsct", "transplant"} & set(tokenize(q)) else set())
                           - set(assumed(facts)))  # the implications table: T-ALL is Ph-negative unless said

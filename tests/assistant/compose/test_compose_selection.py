@@ -96,3 +96,11 @@ def test_a_proposal_the_patients_rule_answers_is_not_led_by_what_the_guideline_l
                         "is in remision he should get a bone marow transplant from a donor. is that what the "
                         "guidlines say or are they rushing?")
     assert not plan.asked and plan.chosen[0].id == "PHPOS-HSCTCR1-003"
+
+
+def test_a_named_treatment_asks_for_its_own_deciding_facts(make_plan) -> None:
+    """ "Is CAR-T an option for relapsed B-ALL?": age and CD19 decide (the CAR-T rule's own conditions), not the Ph
+    status of the other relapse drugs (blind review 7 r38)."""
+    plan, _ = make_plan("Is CAR-T an option for relapsed B-ALL?")
+    assert {"age", "cd19"} <= set(plan.missing) and "ph_status" not in plan.missing
+    assert "RR-PHTKI-027" not in [r.id for r in plan.chosen]
