@@ -171,8 +171,12 @@ def is_definition_question(question: str) -> bool:
 
     >>> is_definition_question("What age range is meant by 'AYA'?"), is_definition_question("Treat AYA how?")
     (True, False)
+    >>> is_definition_question("What does CMR mean?"), is_definition_question("what does that number mean for him?")
+    (True, False)
     """
-    return _DEFINE_Q.search(question) is not None
+    m = _DEFINE_Q.search(question)
+    # "what does that number mean for him?" asks what a result means for the patient, not what a term means
+    return m is not None and not (len(m.group(0).split()) > 2 and m.group(0).split()[2].lower() in _POINTS_BACK)
 
 
 

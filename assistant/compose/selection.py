@@ -22,7 +22,7 @@ from assistant.compose.sentences import (
 from assistant.concepts import concept_ids, load_lexicon, read_concepts
 from assistant.facts import about_a_patient, assumed, read_facts
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
-from assistant.rules import applicable_rules, missing_facts
+from assistant.rules import applicable_rules, missing_facts, statement_chunk
 from assistant.rules.logic import GuidelineRule, RuleBook, is_branch, is_specific
 from assistant.rules.relevance import addressed, asked_treatments
 from assistant.text import TRIAL_RE, after_number, term_at, tokenize, trial_keys
@@ -177,12 +177,17 @@ def _subject(plan: DraftPlan, rare: Callable[[str], bool] | None) -> _Subject:
 
 
 def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
-                 maybe: list[GuidelineRule]) -> tuple[list[GuidelineRule], list[GuidelineRule]]:
+                 maybe: list[GuidelineRule], pool: Sources) -> tuple[list[GuidelineRule], list[GuidelineRule]]:
     """The rule that names what was asked ("cranial irradiation") before the rules that frame it, and the rule
-    about this patient's own finding (MRD 0.1%) before the default it qualifies; the premise's rule first."""
-    if subject.terms:
-        sure = _specialised_first(sorted(sure, key=lambda r: -len(_statement_terms(r) & subject.terms)))
-        maybe = sorted(maybe, key=lambda r: -len(_statement_terms(r) & subject.terms))
+    about this patient's own finding (MRD 0.1%) before the default it qualifies; the premise's rule first. Among
+    rules that name the asked subject alike, the guideline's own statements before those this corpus cites from a
+    context document ("ponatinib is a third-generation TKI ..." after "a later-generation TKI can be considered")."""
+    def key(r: GuidelineRule) -> tuple[int, bool]:
+        chunk = statement_chunk(r, pool.chunks)
+        return -len(_statement_terms(r) & subject.terms), chunk is not None and chunk.tier != "guideline"
+
+    sure = _specialised_first(sorted(sure, key=key)) if subject.terms else sorted(sure, key=key)
+    maybe = sorted(maybe, key=key)
     plan.chosen = [r for r in plan.premise[:2] if not plan.rules_only or r in sure]  # the "no" first
     for rule in sure[:4]:
         if rule not in plan.chosen:
@@ -469,7 +474,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
         plan.status = status_sentences(it.rest if plan.grades else plan.q, [*pool.top(8), *pool.chunks], facts, book,
                                        rare=pool.rare, asked=it.position)
     subject = _subject(plan, pool.rare)
-    sure, maybe = _order_rules(plan, subject, sure, maybe)
+    sure, maybe = _order_rules(plan, subject, sure, maybe, pool)
     maybe = _settle_asked(plan, subject, sure, maybe)
     _branches(plan, subject, maybe, given, book)
     if deciding and not plan.missing and any(r in plan.chosen for r in maybe):
