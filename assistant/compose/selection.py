@@ -456,6 +456,10 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
                      premise=premise)
     it, book = plan.intents, pool.book
     sure, maybe = applicable_rules(plan.q, facts, rulebook=book, sections=[c.section_id for c in pool.top(3)])
+    known = facts.model_copy(update=assumed(facts))  # (T-ALL is Ph-negative unless said: "Ph status must be known
+    # first" is no line for it; the implications table)
+    sure = [r for r in sure if r.condition(known) is not False]
+    maybe = [r for r in maybe if r.condition(known) is not False]
     deciding: list[str] = []
     if not sure and _plan_question(plan):  # a deciding fact is missing: each branch's lead (beside the branches
         # the question's own words found: "45, what regimen?" finds the Ph-negative 40-64 rule, not the Ph-positive)

@@ -117,3 +117,11 @@ def test_the_guidelines_own_statement_leads_a_context_cited_rule(make_plan) -> N
 def test_what_a_result_means_for_the_patient_is_no_definition_question(make_plan) -> None:
     plan, _ = make_plan("The MRD test was 0.05% after the first round. What does that number mean for him?")
     assert not plan.intents.definition
+
+
+def test_an_implied_fact_rules_out_a_rule_for_the_unknown_value(make_plan) -> None:
+    """T-lymphoblastic lymphoma is Ph-negative unless said (the implications table): 'Ph status must be known
+    before induction' is no line for it (review 7 r20)."""
+    plan, _ = make_plan("A 36-year-old man has T-lymphoblastic lymphoma with a mediastinal mass. How does the JSH 2023 "
+                        "ALL/LBL guideline approach treatment of LBL?")
+    assert "OVERVIEW-PHFIRST-001" not in [r.id for r in plan.chosen]
