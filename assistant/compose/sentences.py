@@ -155,8 +155,9 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phas
         have, stated = getattr(facts, key), own.get(key)
         if have is not None and stated is not None and have != stated:
             return False
-    not_yet, done = {"not_done", "ineligible", "eligible", "planned"}, {"done"}
-    if (facts.transplant in not_yet and (own.get("transplant") in done or own.get("phase") == "post_hsct")) or (
+    not_yet, done = {"not_done", "ineligible", "eligible", "planned", "declined"}, {"done"}
+    after_hsct = own.get("transplant") in done or "post_hsct" in (own.get("phase"), own.get("mrd_timepoint"))
+    if (facts.transplant in not_yet and after_hsct) or (
             facts.transplant in done and own.get("transplant") == "not_done"):
         return False
     if (facts.age_band and own.get("age_band") and own["age_band"] != facts.age_band

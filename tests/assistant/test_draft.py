@@ -233,3 +233,11 @@ def test_a_factor_asked_about_in_a_population_gets_that_populations_line_first(c
     assert found and {"ph_pos", "wbc"} <= set(tokenize(found[0][0])), found
     # not a general list that names a high white cell count among other things
     assert all("CNS risk" not in s for s, _ in found)
+
+
+def test_a_line_after_allo_hsct_does_not_fit_a_patient_not_transplanted() -> None:
+    """An MRD result measured after allo-HSCT (review 7 r50: post-transplant lines in a non-transplanted answer)."""
+    facts = read_facts("Ph+ ALL, not transplanted in CR1, TKI for how long?")
+    assert facts.transplant == "not_done"
+    assert not fits_patient("Prophylactic TKI maintenance for MRD-negative patients after allo-HSCT for Ph-positive ALL "
+                            "is not a JSH 2023 recommendation.", facts)
