@@ -83,6 +83,14 @@ def _endorses(rule: GuidelineRule, concept: str, facts: PatientFacts) -> bool:
     return bool(about) and all(a.stance in ("recommended", "required", "option") for a in about)
 
 
+def _two_questions(clause: str) -> bool:
+    """ "is that what the guidelines say or are they rushing?": the words after the last "or" ask again (a yes/no
+    word opens them), so "or" joins two questions, not two options ("restart a TKI or watch?")."""
+    low = clause.lower()
+    at = low.rfind(" or ")
+    return at >= 0 and (low[at + 4:].split() or [""])[0] in _YES_NO
+
+
 def _options(clause: str) -> int:
     """How many treatments the clause names, general ones ("more chemo") too."""
     return len({m.concept for m in read_concepts(clause.lower()).mentions if m.kind in _TREATMENT_KINDS})
@@ -119,7 +127,8 @@ class YesLead:
             return
         asked = asked_treatments(plan.q)
         if not _yes_no(plan.q) or plan.intents.either_or or says(plan.q, "necessity") or (
-                says(plan.q, "comparison") and _options(plan.intents.asking) != 1):
+                says(plan.q, "comparison") and not (_two_questions(plan.intents.asking)
+                                                    and _options(plan.intents.asking) == 1)):
             return  # ("transplant or the pills alone?", "does she have to ...?": not a plain yes; "is that what the
             # guidelines say or are they rushing?" asks about one treatment)
         rule = next((r for r in plan.chosen if asked and r.condition(plan.facts) is True

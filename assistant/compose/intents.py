@@ -87,8 +87,9 @@ def stated_claim(question: str) -> str:
     >>> stated_claim("JSH does not recommend ponatinib first-line. Which TKI then?"), stated_claim("Does JSH recommend X?")
     ('', '')
     """
-    for sentence in sentences(question):
-        if sentence.endswith("?") or first_word(sentence) in _ASKING:
+    said = sentences(question)
+    for sentence in said[:-1]:  # (a premise comes before the question; "cns ppx - what does JSH recommend" asks)
+        if sentence.endswith("?") or words(sentence) & _ASKING:
             continue
         if says(sentence, "guideline_name") and says(sentence, "asserts") and not says(sentence, "negation"):
             return sentence
@@ -213,7 +214,7 @@ _POINTS_BACK = frozenset({"them", "it", "they", "this", "that", "these", "those"
 
 #: Where a question with several parts splits: "...? What ...", "; ", "(a) ... (b) ...", ", and how ...".
 #: The words that join a second question ("..., and what ...", "..., plus what ..."): cues.yaml part_joiners.
-_JOINERS = "|".join(re.escape(j).replace(r"\ ", r"\s+") for j in cue("part_joiners"))
+_JOINERS = "|".join(j.replace(" ", r"\s+") for j in cue("part_joiners"))  # (plain words, spaces as \s+)
 _PART_SPLIT = re.compile(
     r"\?\s+|;\s*|\(\s*[a-e]\s*\)|(?:^|\s)[a-e]\)\s"
     r"|,?\s+(?:" + _JOINERS + r")\s+(?=(?:what|which|how|when|why|where|does|do|dose|is|are|should|can|would|will"

@@ -184,7 +184,10 @@ def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
     context document ("ponatinib is a third-generation TKI ..." after "a later-generation TKI can be considered")."""
     def key(r: GuidelineRule) -> tuple[int, bool]:
         chunk = statement_chunk(r, pool.chunks)
-        return -len(_statement_terms(r) & subject.terms), chunk is not None and chunk.tier != "guideline"
+        # (a context-cited rule about the patient's own finding, "ponatinib ... T315I", still leads)
+        context = chunk is not None and chunk.tier != "guideline" and not any(
+            k not in ("ph_status", "lineage", "phase") and getattr(plan.facts, k) not in (None, []) for k in r.when)
+        return -len(_statement_terms(r) & subject.terms), context
 
     sure = _specialised_first(sorted(sure, key=key)) if subject.terms else sorted(sure, key=key)
     maybe = sorted(maybe, key=key)
@@ -318,8 +321,9 @@ def _branches(plan: DraftPlan, subject: _Subject, maybe: list[GuidelineRule], gi
     # (a question about the guideline rather than a patient may take one more of its statements)
     room = 7 if knowledge_question(q, facts) else 6
     branch = [r for r in maybe if r not in plan.chosen][: max(0, room - len(plan.chosen))]
-    branch += [r for r in _other_sides(branch, facts, book) if r not in plan.chosen and r not in branch][
-        : max(0, room - len(plan.chosen) - len(branch))]
+    if not plan.plain:  # (a patient asking to stop gets no other side that "does not recommend" it)
+        branch += [r for r in _other_sides(branch, facts, book) if r not in plan.chosen and r not in branch][
+            : max(0, room - len(plan.chosen) - len(branch))]
     plan.chosen.extend(branch)
     forks = [r for r in branch if is_branch(r, q, facts)] or (
         [r for r in branch if r.condition(facts) is None] if focused else [])  # (CAR-T: its age and CD19)

@@ -65,7 +65,9 @@ GUIDELINE_CASES = [
     ("Does JSH 2023 recommend blinatumomab consolidation for MRD-negative Ph- B-ALL based on E1910?",
      r"^- Blinatumomab consolidation[^\n]*not listed", None, {"pass"}, set()),
     ("What recommendation grade does JSH 2023 give to allo-HSCT in CR1 for Ph+ ALL, and what is the CQ number?",
-     r"^- No JSH 2023 recommendation grade or CQ number", r"\bgrade (1|2A|2B|3)\b", {"pass"}, set()),
+     # (the corpus-wide "no CQ numbers or grades" line first, so paraphrases agree; then the topic's own line)
+     r"^- This corpus contains no CQ numbers or recommendation grades[^\n]*\n- No JSH 2023 recommendation grade or CQ "
+     r"number", r"\bgrade (1|2A|2B|3)\b", {"pass"}, set()),
     ("cns ppx for adult ALL in CR - what does JSH recommend", r"Cranial irradiation[\s\S]*intrathecal|intrathecal[\s\S]*Cranial irradiation",
      r"cranial irradiation is required", {"pass"}, set()),
     ("48 y/o Ph negative T-ALL newly diagnosed, fit. Which backbone is recommended?", r"high-dose methotrexate",
@@ -502,7 +504,8 @@ def test_car_t_for_an_isolated_cns_relapse_names_the_label_exclusion_not_cns_pro
 def test_a_grade_question_leads_with_what_is_known_about_grades(bot) -> None:
     a = bot.ask("What recommendation grade (category 1, 2A, 2B, 3) does JSH 2023 assign to pediatric-type "
                 "chemotherapy for AYA ALL?")
-    assert "could not be confirmed" in a.answer.splitlines()[0]
+    lines = a.answer.splitlines()  # the corpus-wide line, then whether the 2023 edition kept the categories
+    assert lines[0].startswith("- This corpus contains no CQ numbers") and "could not be confirmed" in lines[1]
     assert "The following" not in a.answer
 
 

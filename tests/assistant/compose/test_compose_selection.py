@@ -106,12 +106,12 @@ def test_a_named_treatment_asks_for_its_own_deciding_facts(make_plan) -> None:
     assert "RR-PHTKI-027" not in [r.id for r in plan.chosen]
 
 
-def test_the_guidelines_own_statement_leads_a_context_cited_rule(make_plan) -> None:
-    """Relapsed Ph+ ALL with T315I, 'what options?': 'a later-generation TKI can be considered' (the guideline) before
-    'ponatinib is a third-generation TKI' (a rule this corpus cites from a context document) (review 7 r22)."""
+def test_a_context_cited_rule_leads_only_for_the_patients_own_finding(make_plan) -> None:
+    """A rule this corpus cites from a context document ("ponatinib is active against T315I") follows the guideline's
+    own statements, unless it is about the patient's own finding (T315I detected): then it answers first."""
     plan, _ = make_plan("A 55-year-old man with Ph+ ALL relapsed on dasatinib; T315I is detected. What options does "
                         "JSH 2023 give?")
-    assert plan.chosen[0].id == "RR-PHTKI-027"
+    assert plan.chosen[0].id == "RR-T315I-036"
 
 
 def test_what_a_result_means_for_the_patient_is_no_definition_question(make_plan) -> None:
