@@ -17,7 +17,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from assistant.compose.branches import deciding_branches
-from assistant.compose.intents import question_pieces
+from assistant.compose.cues import says
+from assistant.concepts import read_concepts
+from assistant.compose.intents import POINTS_BACK, question_pieces
+from assistant.compose.selection import trial_rules
 from assistant.draft import (
     asks_position,
     draft_extractive,
@@ -377,6 +380,7 @@ class Assistant:
         if not sure and about_a_patient(qt, facts):  # a patient's deciding fact missing: each branch's lead may be quoted
             leads, _ = deciding_branches(qt, facts, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])
             maybe = [*maybe, *(r for r in leads if r not in maybe)]
+        maybe += [r for r in trial_rules(qt, facts, self.rulebook, [r.chunk for r in retrieved[:5]]) if r not in maybe]
         premise = [] if blocked else premise_conflicts(qt, facts, self.rulebook)
         # (and the whole document of a trial the question names: its numbers are checked)
         evidence_sections = [r.chunk.section_id for r in retrieved[:3] if r.chunk.tier == "evidence"][:2] + (
@@ -401,6 +405,11 @@ class Assistant:
             # each treatment the question asks about, retrieved for itself in the question's setting
             extra_chunks += [r.chunk for c in asked_treatments(qt)[:3]
                              for r in self.retriever.search(f"{qt} {concept_label(c)}", facts=facts, k=3)]
+            if says(qt, "asks_cautions") or says(qt, "asks_side_effects") or read_concepts(qt.lower()).ids(
+                    kind="adverse_event"):
+                # "what should weigh the choice?", "cautions?", "yellow eyes on inotuzumab": each drug's toxicities
+                extra_chunks += [r.chunk for c in asked_treatments(qt)[:3]
+                                 for r in self.retriever.search(f"{concept_label(c)} toxicity", k=3)]  # (any section)
         return retrieved, _pool(retrieved, extra_chunks), premise
 
     def _notes(self, q: str, focus: str, facts: PatientFacts, scope_findings: list[RuleFinding], compared: list[str],
@@ -588,12 +597,18 @@ def _is_follow_up(q: str) -> bool:
 
 
 def _with_earlier(focus: str, q: str, turns: list[str]) -> str:
-    """A short follow-up ("and if she were 60?") asks the latest earlier question that named something clinical
-    again: its focus goes before the follow-up's, for retrieval and drafting alike."""
-    if not turns or not _is_follow_up(q):
+    """A follow-up ("and if she were 60?", "what about if she's fit enough for a transplant?", "what did the trial
+    behind that show?") asks the latest earlier question that named something clinical again: its focus goes
+    before the follow-up's, for retrieval and drafting alike (the follow-up's own clause still asks)."""
+    if not turns or not (_is_follow_up(q) or leans_on_history(q) or _points_back(q)):
         return focus
     earlier = next((p.focus for p in map(read_question, reversed(turns)) if p.concepts), "")
     return f"{earlier} {focus}".strip()
+
+
+def _points_back(q: str) -> bool:
+    """The message points back to something said before ("the trial behind that", "is it safe?")."""
+    return bool({w.strip("?,.!;:").lower() for w in q.split()} & POINTS_BACK)
 
 
 #: A message that leans on an earlier one ("and if MRD is negative in that same patient?", "what about her?").

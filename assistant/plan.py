@@ -91,11 +91,20 @@ def _asks(clause: str) -> bool:
     return first_word(clause.strip(" ,;:—–-")) in ASKING_WORDS and len(clause.split()) >= 3
 
 
-def _points_back(sentence: str) -> bool:
-    """A short question that asks about the sentence before it ("Keep doing that?", "Is this right?"): it ends in
-    '?', points back with "that/this/it", and names no clinical concept of its own."""
+def _sentence_asks(sentence: str, text: str) -> bool:
+    """The sentence asks: it ends in '?', or the text has no '?' at all and it opens with an asking word ("is
+    that normal or should I worry") or is the text's only sentence ("blina — target, class, main tox")."""
+    if sentence.rstrip().endswith("?"):
+        return True
+    return "?" not in text and (first_word(sentence) in ASKING_WORDS or len(sentences(text)) == 1)
+
+
+def _points_back(sentence: str, text: str) -> bool:
+    """A short question that asks about the sentence before it ("Keep doing that?", "Is this right?", "is that
+    normal or should I worry"): it asks, points back with "that/this/it", and names no clinical concept of its
+    own."""
     words = {w.strip("?,.!").lower() for w in sentence.split()}
-    return (sentence.rstrip().endswith("?") and len(words) <= 8 and bool(words & POINTS_BACK)
+    return (_sentence_asks(sentence, text) and len(words) <= 8 and bool(words & POINTS_BACK)
             and not _clinical(sentence))
 
 
@@ -105,10 +114,9 @@ def _focus(text: str) -> str:
     said = sentences(text)
     kept: dict[int, str] = {}
     for i, sentence in enumerate(said):
-        if i and _points_back(sentence):
+        if i and _points_back(sentence, text):
             kept[i - 1] = said[i - 1]  # "Our unit gives cranial irradiation to all adults. Keep doing that?"
-        # (a one-sentence text with no question mark asks: "blina — target, class, main tox")
-        joined = _kept_clauses(sentence, asks=sentence.rstrip().endswith("?") or (len(said) == 1 and "?" not in text))
+        joined = _kept_clauses(sentence, asks=_sentence_asks(sentence, text))
         if joined:
             kept[i] = joined
     focus = " ".join(kept[i] for i in sorted(kept))

@@ -12,7 +12,7 @@ from assistant.compose.builder import Builder, lead_for
 from assistant.compose.cues import says
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _headed_sentences, _low_value, _safe_sentence, fits_patient
-from assistant.concepts import concept_ids
+from assistant.concepts import concept_ids, load_lexicon, read_concepts
 from assistant.facts import assumed
 from assistant.models import Chunk, PatientFacts
 from assistant.rules.frames import population_fit
@@ -34,6 +34,9 @@ def asked_sentence(concept: str, question: str, concepts: Sequence[str], chunks:
     """The sentence of `chunks` naming `concept` that shares most of the question's other `concepts` (a guideline
     line before a trial's, then the earlier chunk), or None."""
     others = set(concepts) - {concept}
+    lex = load_lexicon()
+    if any(c in lex.concepts and lex.concepts[c].kind == "adverse_event" for c in others):
+        others.add("adverse_event")  # (a symptom asked about is answered by a line on the adverse event)
     best: tuple[tuple[int, int, int], str, Chunk] | None = None
     for rank, chunk in enumerate(chunks):
         for _, s in _headed_sentences(chunk):
@@ -58,10 +61,11 @@ class AskedTreatment:
         if plan.rules_only:
             return
         for concept in asked_treatments(plan.q):
-            said = concept_ids(" ".join(t for _, t in builder.lines).lower())
+            said = concept_ids(" ".join(t for kind, t in builder.lines if kind != "note").lower())  # (not a note)
             if addressed(concept, said):
                 continue
-            cands = [c for c in plan.candidates(pool, 8) if c.tier == "guideline" or not plan.plain]
+            # (a patient gets no trial protocol for it; a safety context line may answer: "blinatumomab can cause CRS")
+            cands = [c for c in plan.candidates(pool, 8) if c.tier != "evidence" or not plan.plain]
             found = asked_sentence(concept, plan.q, plan.question.concepts, cands, plan.facts, pool.book,
                                    [t for _, t in builder.lines])
             if found is not None and not plan.names_other_trial(found[0]):
@@ -78,6 +82,21 @@ def _endorses(rule: GuidelineRule, concept: str, facts: PatientFacts) -> bool:
              and population_fit(a, known) != "none"]  # a claim about another population is not this patient's
     return bool(about) and all(a.stance in ("recommended", "required", "option") for a in about)
 
+
+def _two_questions(clause: str) -> bool:
+    """ "is that what the guidelines say or are they rushing?": the words after the last "or" ask again (a yes/no
+    word opens them), so "or" joins two questions, not two options ("restart a TKI or watch?")."""
+    low = clause.lower()
+    at = low.rfind(" or ")
+    return at >= 0 and (low[at + 4:].split() or [""])[0] in _YES_NO
+
+
+def _options(clause: str) -> int:
+    """How many treatments the clause names, general ones ("more chemo") too."""
+    return len({m.concept for m in read_concepts(clause.lower()).mentions if m.kind in _TREATMENT_KINDS})
+
+
+_TREATMENT_KINDS = frozenset({"drug", "drug_class", "treatment", "procedure", "regimen"})
 
 #: The first words of a yes/no question.
 _YES_NO = frozenset({"is", "are", "does", "do", "can", "could", "should", "would", "will", "may", "shall"})
@@ -106,9 +125,12 @@ class YesLead:
         if (plan.premise or plan.missing or plan.plain or not plan.facts.known()
                 or any("**No**" in n for n in plan.notes)):
             return
-        if not _yes_no(plan.q) or plan.intents.either_or or says(plan.q, "necessity") or says(plan.q, "comparison"):
-            return  # ("transplant or the pills alone?", "does she have to ...?": not a plain yes)
         asked = asked_treatments(plan.q)
+        if not _yes_no(plan.q) or plan.intents.either_or or says(plan.q, "necessity") or (
+                says(plan.q, "comparison") and not (_two_questions(plan.intents.asking)
+                                                    and _options(plan.intents.asking) == 1)):
+            return  # ("transplant or the pills alone?", "does she have to ...?": not a plain yes; "is that what the
+            # guidelines say or are they rushing?" asks about one treatment)
         rule = next((r for r in plan.chosen if asked and r.condition(plan.facts) is True
                      and any(_endorses(r, c, plan.facts) for c in asked)), None)
         if rule is None:

@@ -12,24 +12,39 @@ from typing import Any
 
 import yaml
 
+from assistant.facts import assumed
 from assistant.models import PatientFacts
 from assistant.rules import applicable_rules
 from assistant.rules.logic import GuidelineRule, RuleBook
 
-__all__ = ["deciding_branches", "BRANCHES_PATH"]
+__all__ = ["deciding_branches", "other_side_facts", "BRANCHES_PATH"]
 
 BRANCHES_PATH = Path(__file__).with_name("branches.yaml")
 
 
 @lru_cache(maxsize=1)
-def _table() -> dict[str, list[dict[str, Any]]]:
+def _data() -> dict[str, Any]:
     data = yaml.load(BRANCHES_PATH.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     fields = set(PatientFacts.model_fields)
+    if not set(data.get("other_sides", [])) <= fields:
+        raise ValueError(f"{BRANCHES_PATH}: other_sides names unknown facts {sorted(set(data['other_sides']) - fields)}")
     for name, branches in data.items():
+        if name == "other_sides":
+            continue
         for b in branches:
             if not set(b) <= fields:
                 raise ValueError(f"{BRANCHES_PATH}: table {name!r} names unknown facts {sorted(set(b) - fields)}")
     return data
+
+
+def _table() -> dict[str, list[dict[str, Any]]]:
+    """The deciding-facts tables, by phase."""
+    return {k: v for k, v in _data().items() if k != "other_sides"}
+
+
+def other_side_facts() -> frozenset[str]:
+    """The facts whose other values' rules are shown beside a branch (`other_sides` in the table)."""
+    return frozenset(_data().get("other_sides", []))
 
 
 def deciding_branches(question: str, facts: PatientFacts, book: RuleBook,
@@ -38,10 +53,11 @@ def deciding_branches(question: str, facts: PatientFacts, book: RuleBook,
     table = _table()
     leads: list[GuidelineRule] = []
     missing: list[str] = []
+    known = facts.model_copy(update=assumed(facts))  # (the implications table: T-ALL is Ph-negative unless said)
     for branch in table.get(facts.phase or "", table["default"]):
-        unknown = [k for k, v in branch.items() if getattr(facts, k) is None]
-        if not unknown or any(getattr(facts, k) not in (None, v) for k, v in branch.items()):
-            continue  # (nothing missing, or a given fact rules the branch out)
+        unknown = [k for k, v in branch.items() if getattr(known, k) is None]
+        if not unknown or any(getattr(known, k) not in (None, v) for k, v in branch.items()):
+            continue  # (nothing missing, or a given or implied fact rules the branch out)
         sure, _ = applicable_rules(question, facts.model_copy(update=branch), rulebook=book, sections=sections)
         lead = next((r for r in sure if set(r.when) & set(unknown) and r not in leads), None)
         if lead is not None:

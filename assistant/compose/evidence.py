@@ -54,8 +54,8 @@ class Support:
     limit: int = 2
 
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
-        if not plan.intents.evidence or plan.plain or (plan.asked and plan.status):
-            return
+        if not plan.intents.evidence or plan.plain or (plan.asked and plan.status) or plan.trial_first:
+            return  # (a named trial's own results lead: they are the evidence asked for)
         limit = self.limit
         for rule in plan.chosen[:2]:
             for chunk in sorted((c for c in pool.chunks if c.section_id in rule.section_ids[:1]),
@@ -63,7 +63,7 @@ class Support:
                 for heading, sent in _headed_sentences(chunk):
                     if limit <= 0 or builder.full(spare=1):
                         return
-                    if heading.lower() not in _EVIDENCE_HEADINGS or sent not in chunk.text:
+                    if heading.lower() not in _EVIDENCE_HEADINGS or sent not in chunk.text or plan.names_other_trial(sent):
                         continue
                     if _low_value(sent) or not _safe_sentence(sent, plan.facts, pool.book) or not fits_patient(
                             sent, plan.facts, plan.q):

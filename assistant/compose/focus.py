@@ -9,6 +9,7 @@ from assistant.compose.builder import Builder, lead_for
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import (
     _reports_study,
+    about_other_drug,
     definition_sentences,
     focus_sentences,
     heading_sentences,
@@ -23,7 +24,7 @@ def add_focus(plan: DraftPlan, pool: Sources, builder: Builder, *, closed: bool,
     if pool.rare is None or closed or builder.full():
         return
     cands = [c for c in plan.candidates(pool, 8) if c.tier == "guideline" or not plan.plain]
-    covered = [t for _, t in builder.lines]
+    covered = [t for kind, t in builder.lines if kind != "note"]  # (a note names no answer: "VOD/SOS?" is still open)
     for sentence, chunk in focus_sentences(plan.q, cands, plan.facts, pool.book, covered, rare=pool.rare):
         if plan.plain and _reports_study(sentence):
             continue  # a patient gets the guideline point, not trial protocols
@@ -37,6 +38,7 @@ def add_listed(plan: DraftPlan, pool: Sources, builder: Builder, *, n: int = 8, 
     """The sentences under a heading the question names ("risk factors"), in order; True when there is one."""
     listed = [] if plan.closed else heading_sentences(plan.q, plan.candidates(pool, 5), plan.facts, pool.book,
                                                       n=n, min_share=min_share)
+    listed = [(s, c) for s, c in listed if not about_other_drug(s, plan.q)]  # (CAR-T's CRS list: not blinatumomab's)
     for sentence, chunk in listed:
         if builder.count() < builder.max_sentences + (-1 if plan.chosen else 1):  # a list may run one line longer
             builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier))
@@ -47,7 +49,7 @@ def add_parts(plan: DraftPlan, pool: Sources, builder: Builder) -> None:
     """Each part of a several-part question gets a line when the answer so far leaves it open."""
     if plan.closed:
         return
-    covered = [t for _, t in builder.lines]
+    covered = [t for kind, t in builder.lines if kind != "note"]  # (a note names no answer: "VOD/SOS?" is still open)
     for sentence, chunk in part_sentences(plan.q, plan.candidates(pool, 8), plan.facts, pool.book, covered):
         if not builder.full() and not plan.names_other_trial(sentence):
             builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier), asked=True)

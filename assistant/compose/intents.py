@@ -13,8 +13,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.compose.cues import says
-from assistant.concepts import read_concepts
+from assistant.compose.cues import cue, says
+from assistant.concepts import concept_ids, load_lexicon, read_concepts, sentences
 from assistant.concepts import tokens as concept_tokens
 from assistant.facts import about_a_patient
 from assistant.models import PatientFacts
@@ -50,11 +50,11 @@ def is_status_question(question: str) -> bool:
     """A yes/no question about the guideline's position ("does JSH recommend X?", "JSH recommends X, correct?",
     "which does JSH prefer?"): its yes or no leads the answer. "Why is X recommended?" and "what does JSH say
     about X?" are open questions: see `asks_position`."""
-    if ((TAG_QUESTION.search(question) or CONFIRM.match(question)) and says(question, "guideline_word")) \
+    if (_tagged(question) and says(question, "guideline_word")) \
             or says(question, "grade_question"):
         return True  # a claim to check, or a grade or CQ number (which the corpus says it does not have)
-    if _CLAIM_REQUEST.search(question):
-        return True  # the claim to put in writing is checked like a yes/no question
+    if _CLAIM_REQUEST.search(question) or stated_claim(question):
+        return True  # the claim to put in writing, or stated as a premise, is checked like a yes/no question
     if says(question, "duration_question") and says(question, "guideline_word"):
         return True  # "how long should maintenance last per JSH?": a duration the summary gives, or says it does not
     if first_word(question) in ("why", "how"):
@@ -66,6 +66,34 @@ def is_status_question(question: str) -> bool:
         return False
     # "what does JSH recommend / say ...", "what is its position": open questions about the content
     return not words(question[: m.start() + 5]) & {"what", "who", "where", "when"}
+
+
+def _tagged(question: str) -> bool:
+    """A sentence of the question asks to confirm a claim: a tag ("..., right?") or a request ("confirm that ...").
+
+    >>> _tagged("JSH recommends ponatinib first-line, right? Which trial supported that?")
+    True
+    """
+    return any(TAG_QUESTION.search(s) or CONFIRM.match(s) for s in sentences(question))
+
+
+def stated_claim(question: str) -> str:
+    """The sentence that states, as a premise, what the guideline recommends ("E1910 showed X, so JSH 2023
+    recommends Y for all Z. What schedule does it give?"): a sentence that does not ask, names the guideline and
+    asserts its stance, with no negation. "" when there is none.
+
+    >>> stated_claim("E1910 showed benefit, so JSH 2023 recommends blinatumomab for all. What schedule does it give?")
+    'E1910 showed benefit, so JSH 2023 recommends blinatumomab for all.'
+    >>> stated_claim("JSH does not recommend ponatinib first-line. Which TKI then?"), stated_claim("Does JSH recommend X?")
+    ('', '')
+    """
+    said = sentences(question)
+    for sentence in said[:-1]:  # (a premise comes before the question; "cns ppx - what does JSH recommend" asks)
+        if sentence.endswith("?") or words(sentence) & _ASKING:
+            continue
+        if says(sentence, "guideline_name") and says(sentence, "asserts") and not says(sentence, "negation"):
+            return sentence
+    return ""
 
 
 def _which_or(question: str) -> bool:
@@ -98,19 +126,21 @@ def either_or(question: str) -> bool:
     return says(question, "prefer_words") or any({"which", "or"} <= words(part) for part in question.split("?"))
 
 
-_ASKS_EVIDENCE = re.compile(r"\b(?:evidence|what\s+(?:data|trials?|studies)|which\s+(?:\w+\s+)?(?:trials?|studies|data)"
-                            r"|(?:key\s+)?trials?\s+(?:results?|data)|key\s+trials?"
-                            r"|back(?:s|ed|ing)?\s+(?:up\s+)?(?:the\s+)?\w+"
-                            r"|based\s+on|supports?|supported|supporting|rationale|why)\b", re.IGNORECASE)
-#: A knowledge question: a list, a definition, a comparison, what the guideline says, a trial's results.
-_KNOWLEDGE_Q = re.compile(
-    r"^\W*(?:multi-?part\W*)?(?:list|summari[sz]e|define|explain|describe|compare|name|outline)\b"
-    r"|\bwhat\s+(?:age|ages|mutation|mutations|drugs?|trials?|studies|is\s+meant|is\s+the\s+(?:definition|difference"
-    r"|rationale|evidence))\b|\bwhich\s+(?:drugs?|trials?|tkis?|mutations?|studies|agents?)\b"
-    r"|\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?:jsh\s+)?(?:2023\s+)?(?:jsh|guidelines?|summary)(?:\s+2023)?\s+(?:say|state)\b"
-    r"|\b(?:defined|distinguished|differ|difference)\b|\bmulti-?part\b|\(a\)"
-    r"|\bwhat\s+are\s+(?:the\s+|all\s+the\s+)?(?:\w+\s+)?options\b|\bby\s+subtype\b|\bhow\s+long\b",
-    re.IGNORECASE)
+def asks_evidence(question: str) -> bool:
+    """Asks for the evidence, the trials or the rationale (cues.yaml `asks_evidence`).
+
+    >>> asks_evidence("What evidence backs the 5-year rule?"), asks_evidence("It came back after transplant")
+    (True, False)
+    """
+    return says(question, "asks_evidence")
+
+
+def _knowledge_words(question: str) -> bool:
+    """A list, a definition, a comparison, what the guideline says, a duration (cues.yaml `knowledge_question`;
+    "what does [the] [JSH 2023] guideline/summary say/state" from three cue lists)."""
+    q = question.lstrip(" \t\"'([-*•>#:")
+    return says(q, "knowledge_question") or (says(q, "asks_what_said") and says(q, "guideline_source")
+                                              and says(q, "say_words"))
 
 
 def knowledge_question(question: str, facts: PatientFacts) -> bool:
@@ -121,8 +151,7 @@ def knowledge_question(question: str, facts: PatientFacts) -> bool:
     >>> knowledge_question("Ph+ ALL relapsed after transplant, what now?", PatientFacts(ph_status="positive"))
     False
     """
-    return not about_a_patient(question, facts) and (
-        _KNOWLEDGE_Q.search(question) is not None or TRIAL_RE.search(question) is not None)
+    return not about_a_patient(question, facts) and (_knowledge_words(question) or TRIAL_RE.search(question) is not None)
 
 
 #: "What is meant by AYA?", "what does CMR mean", "define high risk", "how is LBL defined", "what counts as ..."
@@ -143,8 +172,12 @@ def is_definition_question(question: str) -> bool:
 
     >>> is_definition_question("What age range is meant by 'AYA'?"), is_definition_question("Treat AYA how?")
     (True, False)
+    >>> is_definition_question("What does CMR mean?"), is_definition_question("what does that number mean for him?")
+    (True, False)
     """
-    return _DEFINE_Q.search(question) is not None
+    m = _DEFINE_Q.search(question)
+    # "what does that number mean for him?" asks what a result means for the patient, not what a term means
+    return m is not None and not (len(m.group(0).split()) > 2 and m.group(0).split()[2].lower() in _POINTS_BACK)
 
 
 
@@ -180,9 +213,12 @@ _POINTS_BACK = frozenset({"them", "it", "they", "this", "that", "these", "those"
 
 
 #: Where a question with several parts splits: "...? What ...", "; ", "(a) ... (b) ...", ", and how ...".
+#: The words that join a second question ("..., and what ...", "..., plus what ..."): cues.yaml part_joiners.
+_JOINERS = "|".join(j.replace(" ", r"\s+") for j in cue("part_joiners"))  # (plain words, spaces as \s+)
 _PART_SPLIT = re.compile(
     r"\?\s+|;\s*|\(\s*[a-e]\s*\)|(?:^|\s)[a-e]\)\s"
-    r"|,?\s+and\s+(?=(?:what|which|how|when|why|where|does|do|dose|is|are|should|can|would|will|whether)\b)"
+    r"|,?\s+(?:" + _JOINERS + r")\s+(?=(?:what|which|how|when|why|where|does|do|dose|is|are|should|can|would|will"
+    r"|whether)\b)"
     r"|,\s+(?=(?:what|which|how|when|why|whether)\b)"
     # ", and for ALL which antibody ...": a second question led by its setting
     r"|,\s+and\s+(?=(?:for|in|about|with)\s[^,?;]{0,40}?\b(?:what|which|how|when|whether)\b)", re.IGNORECASE)
@@ -201,6 +237,18 @@ ASKING_WORDS = _ASKING
 POINTS_BACK = _POINTS_BACK
 
 
+def _opening(clause: str) -> str:
+    """The clause's first word after the words that join it on ("And what is ...": "what")."""
+    words = clause.split()
+    while len(words) > 1 and words[0].lower().strip(",") in _LEADING:
+        words = words[1:]
+    return first_word(" ".join(words))
+
+
+#: Words that join a clause on before it asks ("and", "but", "so", "plus", "also", "then").
+_LEADING = frozenset({"and", "but", "so", "plus", "also", "then", "or"})
+
+
 def question_pieces(question: str) -> list[tuple[str, bool]]:
     """The question cut wherever a part may start, each piece with whether it asks (it ends in '?' or opens with
     an asking word); a piece that only describes ("72F Ph+ ALL") carries facts for the others.
@@ -213,6 +261,8 @@ def question_pieces(question: str) -> list[tuple[str, bool]]:
     [('Relapsed T-ALL: which drug is listed', True), ('what is the usual dose', True)]
     >>> question_pieces("72F Ph+ ALL; what dose of dasatinib?")
     [('72F Ph+ ALL', False), ('what dose of dasatinib', True)]
+    >>> question_pieces("And what is the VOD risk if we transplant, plus what dose of defibrotide is used?")
+    [('And what is the VOD risk if we transplant', True), ('what dose of defibrotide is used', True)]
     """
     out, start = [], 0
     for m in [*_PART_SPLIT.finditer(question), None]:
@@ -221,7 +271,7 @@ def question_pieces(question: str) -> list[tuple[str, bool]]:
         piece = question[start:end].strip(" ,.:?")
         if piece:
             clauses = [c.strip() for c in piece.replace(":", ",").split(",") if c.strip()]
-            out.append((piece, asked or any(first_word(c) in _ASKING for c in clauses)))
+            out.append((piece, asked or any(_opening(c) in _ASKING for c in clauses)))
         start = m.end() if m is not None else end
     return out
 
@@ -270,6 +320,29 @@ def _toxicity_grade(after: str) -> bool:
     return any(m.kind == "adverse_event" and m.start <= 1 for m in read_concepts(after.lower()).mentions)
 
 
+def named_trials(question: str) -> list[str]:
+    """The keys of the trials a question names; a token the lexicon knows as a phase or a marker ("CR1", "KMT2A")
+    names none.
+
+    >>> named_trials("Ph- ALL in CR1 after ALL202-O, MRD negative: TOWER or INO-VATE?")
+    ['all202_o', 'ino_vate', 'tower']
+    >>> named_trials("BCR::ABL1 reappeared after transplant, KMT2A-rearranged")
+    []
+    """
+    keys = trial_keys(question)
+    if not keys:
+        return []
+    lex = load_lexicon()
+    clinical = {k for m in read_concepts(question.lower()).mentions if m.kind in _NOT_TRIALS
+                for k in trial_keys(m.surface)}  # ("BCR::ABL1 reappeared": a marker, not a trial "ABL1")
+    return sorted(t for t in keys - clinical
+                  if not any(lex.concepts[c].kind in _NOT_TRIALS for c in concept_ids(t) if c in lex.concepts))
+
+
+#: Concept kinds whose names look like trial keys (a letter run and a digit) but are no trial.
+_NOT_TRIALS = frozenset({"phase", "marker", "lineage"})
+
+
 class Intents(BaseModel):
     """What a question asks for, computed once from the text the answer is drafted from."""
 
@@ -292,6 +365,7 @@ class Intents(BaseModel):
     treatment: bool = Field(False, description="Asks what treatment to give")
     reference: bool = Field(False, description="Asks for the reference, publication or authors")
     sources: bool = Field(False, description="Asks about the corpus, its documents or the evidence")
+    claim: str = Field("", description="A sentence stating as a premise what the guideline recommends")
     trials: list[str] = Field(default_factory=list, description="Keys of the trials the question names")
     trial_named: bool = Field(False, description="Names a trial")
     asking: str = Field("", description="The clause that asks (the whole question when one clause)")
@@ -306,13 +380,13 @@ def read_intents(question: str) -> Intents:
         status=is_status_question(question), grades=grades, rest=rest, rest_status=is_status_question(rest),
         position=asks_position(rest), definition=is_definition_question(question),
         asks_meaning=says(question, "asks_meaning"),
-        evidence=_ASKS_EVIDENCE.search(question) is not None, duration=says(question, "duration_question"),
+        evidence=asks_evidence(question), duration=says(question, "duration_question"),
         either_or=either_or(question), grade=says(question, "grade_question"),
         comparison=says(question, "comparison"), why=first_word(question) == "why",
-        confirm=says(question, "asserts") and (TAG_QUESTION.search(question) is not None
-                                                           or CONFIRM.match(question) is not None
+        confirm=says(question, "asserts") and (_tagged(question)
                                                            or _CLAIM_REQUEST.search(question) is not None),
         treatment=TREATMENT_QUESTION.search(question) is not None,
         reference=says(question, "asks_reference"), sources=says(question, "asks_about_sources"),
-        trials=sorted(trial_keys(question)), trial_named=TRIAL_RE.search(question) is not None,
+        claim=stated_claim(question), trials=named_trials(question),
+        trial_named=TRIAL_RE.search(question) is not None,
         asking=asking_clause(question), parts=question_parts(question))

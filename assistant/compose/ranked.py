@@ -11,7 +11,7 @@ from assistant.compose.cues import says
 from assistant.compose.focus import add_listed
 from assistant.compose.rules import add_status
 from assistant.compose.selection import DraftPlan, Sources
-from assistant.compose.sentences import _GENERIC, best_sentences
+from assistant.compose.sentences import _GENERIC, about_other_drug, best_sentences
 from assistant.compose.trials import add_trial
 from assistant.models import RetrievedChunk
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
@@ -34,8 +34,8 @@ def _chunk_lines(plan: DraftPlan, pool: Sources, builder: Builder, r: RetrievedC
             break
         if plan.intents.reference and not says(s, "reference_answer"):
             continue  # "where was it published": bibliography and editions, not content
-        if plan.names_other_trial(s):
-            continue
+        if plan.names_other_trial(s) or about_other_drug(s, plan.q):
+            continue  # (another trial's numbers; CAR-T's CRS for a patient on blinatumomab)
         if tier != "guideline" and (claims_recommendation(s) or (
                 tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s))):
             continue

@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.compose.builder import Builder, lead_for
+from assistant.compose.cues import says
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import CONTEXT_LEAD
+from assistant.concepts import concept_ids, load_lexicon
 from assistant.rules import statement_chunk
 from assistant.rules.logic import GuidelineRule
 
@@ -47,9 +49,24 @@ class StatusLead:
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
         if not plan.asked:
             return
-        if plan.status and not plan.premise and plan.intents.confirm:
+        if plan.status and not plan.premise and (plan.intents.confirm or _denies_claim(plan)):
             builder.note("_**No**: the JSH 2023 summary does not say this; its own statement comes first below._")
         add_status(plan, builder)
+
+
+def _denies_claim(plan: DraftPlan) -> bool:
+    """The question states a claim about the guideline as its premise ("so JSH recommends adding blinatumomab to
+    consolidation") and the leading status line denies it for a treatment the claim names ("blinatumomab
+    consolidation ... is not listed")."""
+    claim = plan.intents.claim
+    if not claim:
+        return False
+    line = plan.status[0][0]
+    named = concept_ids(claim.lower()) & concept_ids(line.lower())
+    lex = load_lexicon()
+    return says(line, "denies_recommendation") and any(
+        c in lex.concepts and lex.concepts[c].kind in ("drug", "drug_class", "treatment", "procedure", "regimen")
+        for c in named)
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.compose.branches import deciding_branches
+from assistant.compose.branches import deciding_branches, other_side_facts
 from assistant.compose.cues import says
-from assistant.compose.intents import knowledge_question
+from assistant.compose.intents import knowledge_question, named_trials
 from assistant.compose.sentences import (
     _FACT_TOKENS,
     _SETTING,
@@ -19,10 +19,10 @@ from assistant.compose.sentences import (
     _stems,
     status_sentences,
 )
-from assistant.concepts import concept_ids, load_lexicon
-from assistant.facts import about_a_patient, assumed
+from assistant.concepts import concept_ids, load_lexicon, read_concepts
+from assistant.facts import about_a_patient, assumed, read_facts
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
-from assistant.rules import applicable_rules, missing_facts
+from assistant.rules import applicable_rules, missing_facts, statement_chunk
 from assistant.rules.logic import GuidelineRule, RuleBook, is_branch, is_specific
 from assistant.rules.relevance import addressed, asked_treatments
 from assistant.text import TRIAL_RE, after_number, term_at, tokenize, trial_keys
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from assistant.compose.intents import Intents
     from assistant.plan import QuestionPlan
 
-__all__ = ["DraftPlan", "Sources", "plan_draft", "fact_label"]
+__all__ = ["DraftPlan", "Sources", "plan_draft", "fact_label", "trial_rules", "described_trial"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,7 @@ class DraftPlan:
     missing: list[str] = field(default_factory=list)
     missing_ph: bool = False
     deciding: list[str] = field(default_factory=list)  # missing facts whose branches came from the deciding table
+    forks: list[GuidelineRule] = field(default_factory=list)  # the branches shown because a fact is missing
     named: frozenset[str] = frozenset()
     named_found: bool = False
     named_trial: Chunk | None = None
@@ -176,12 +177,20 @@ def _subject(plan: DraftPlan, rare: Callable[[str], bool] | None) -> _Subject:
 
 
 def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
-                 maybe: list[GuidelineRule]) -> tuple[list[GuidelineRule], list[GuidelineRule]]:
+                 maybe: list[GuidelineRule], pool: Sources) -> tuple[list[GuidelineRule], list[GuidelineRule]]:
     """The rule that names what was asked ("cranial irradiation") before the rules that frame it, and the rule
-    about this patient's own finding (MRD 0.1%) before the default it qualifies; the premise's rule first."""
-    if subject.terms:
-        sure = _specialised_first(sorted(sure, key=lambda r: -len(_statement_terms(r) & subject.terms)))
-        maybe = sorted(maybe, key=lambda r: -len(_statement_terms(r) & subject.terms))
+    about this patient's own finding (MRD 0.1%) before the default it qualifies; the premise's rule first. Among
+    rules that name the asked subject alike, the guideline's own statements before those this corpus cites from a
+    context document ("ponatinib is a third-generation TKI ..." after "a later-generation TKI can be considered")."""
+    def key(r: GuidelineRule) -> tuple[int, bool]:
+        chunk = statement_chunk(r, pool.chunks)
+        # (a context-cited rule about the patient's own finding, "ponatinib ... T315I", still leads)
+        context = chunk is not None and chunk.tier != "guideline" and not any(
+            k not in ("ph_status", "lineage", "phase") and getattr(plan.facts, k) not in (None, []) for k in r.when)
+        return -len(_statement_terms(r) & subject.terms), context
+
+    sure = _specialised_first(sorted(sure, key=key)) if subject.terms else sorted(sure, key=key)
+    maybe = sorted(maybe, key=key)
     plan.chosen = [r for r in plan.premise[:2] if not plan.rules_only or r in sure]  # the "no" first
     for rule in sure[:4]:
         if rule not in plan.chosen:
@@ -217,7 +226,54 @@ def _plan_question(plan: DraftPlan) -> bool:
     the guideline in general, a trial or a grade."""
     it = plan.intents
     return (says(plan.q, "plan_question") and not knowledge_question(plan.q, plan.facts) and not it.trials
-            and not it.grades and not it.definition and not plan.rules_only)
+            and not it.grades and not it.definition and not plan.rules_only and not _side_effect_question(plan))
+
+
+def _about_asked(plan: DraftPlan, leads: list[GuidelineRule],
+                 deciding: list[str]) -> tuple[list[GuidelineRule], list[str]]:
+    """A question about a treatment it names ("can she get CAR-T?") is answered by the branches that name it:
+    a deciding fact whose branches are all about other treatments does not change that answer, and is not asked
+    for (CAR-T does not depend on the Ph status)."""
+    asked = asked_treatments(plan.q)
+    if not asked:
+        return leads, deciding
+    kept = [r for r in leads if any(addressed(c, concept_ids(r.statement.lower())) for c in asked)]
+    if not kept:
+        return [], []
+    return kept, [m for m in deciding if any(m in r.when for r in kept)]
+
+
+def _rule_answers_proposal(plan: DraftPlan, sure: Sequence[GuidelineRule]) -> bool:
+    """A patient's case and a treatment the question asks about (a proposal to check: "the doctors say he should
+    get a transplant, is that what the guidelines say?"), and a rule specific to the patient names it: that rule
+    is the yes or no, not a line about what the guideline leaves unsaid around it."""
+    if not about_a_patient(plan.q, plan.facts):
+        return False
+    asked = asked_treatments(plan.q)
+    return bool(asked) and any(is_specific(r, plan.facts) and any(addressed(c, concept_ids(r.statement.lower()))
+                                                                   for c in asked) for r in sure)
+
+
+def _names_asked(rule: GuidelineRule, asked: Sequence[str]) -> bool:
+    said = concept_ids(rule.statement.lower())
+    return any(addressed(c, said) for c in asked)
+
+
+def _on_asked(plan: DraftPlan, maybe: list[GuidelineRule]) -> list[GuidelineRule]:
+    """A question about a treatment it names ("is inotuzumab recommended for him?", "is CAR-T an option?") that a
+    rule answers, for this patient or as a branch: the branches about other treatments (a later TKI if Ph-positive, blinatumomab if CD19-positive) do not change
+    that answer, and are neither shown nor asked for."""
+    asked = asked_treatments(plan.q)
+    if not asked or not (any(_names_asked(r, asked) for r in [*plan.chosen, *maybe]) or _side_effect_question(plan)):
+        return maybe
+    return [r for r in maybe if _names_asked(r, asked)]
+
+
+def _side_effect_question(plan: DraftPlan) -> bool:
+    """The question names an adverse event ("yellow eyes", "VOD", "fever and confusion") or asks for side effects,
+    and names a treatment: it asks about that treatment's effects, not for a treatment plan (no deciding branches, no other drugs' branches)."""
+    return bool(asked_treatments(plan.q)) and (says(plan.q, "asks_side_effects") or any(
+        m.kind == "adverse_event" for m in read_concepts(plan.q.lower()).mentions))
 
 
 def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
@@ -231,6 +287,8 @@ def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
     prefers = bool(status) and it.either_or and says(status[0][0], "prefer_line")
     if plan.asked and status and not it.grade and not prefers and any(subject.named_by(r) for r in [*sure, *maybe]):
         plan.asked = False
+    if plan.asked and status and _rule_answers_proposal(plan, sure):
+        plan.asked = False  # "they say he should get a transplant: is that what the guidelines say?": his rule
     status_terms = _stems(set(tokenize(status[0][0]))) if status else set()
     if (plan.asked and status and about_a_patient(plan.q, plan.facts)
             and any(is_specific(r, plan.facts) for r in sure)
@@ -243,7 +301,8 @@ def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
     return maybe
 
 
-def _branches(plan: DraftPlan, subject: _Subject, maybe: list[GuidelineRule], given: frozenset[str]) -> None:
+def _branches(plan: DraftPlan, subject: _Subject, maybe: list[GuidelineRule], given: frozenset[str],
+              book: RuleBook) -> None:
     """The rules that may apply (a fact is missing): shown as branches, and the missing facts named."""
     facts, q = plan.facts, plan.q
     if facts.phase in ("relapsed", "refractory"):
@@ -254,13 +313,20 @@ def _branches(plan: DraftPlan, subject: _Subject, maybe: list[GuidelineRule], gi
                       or any(getattr(facts, k) not in (None, []) for k in r.when))]
         # (no branches off both what they asked about and what they told: "65 or older" for a patient of unknown
         # age who asks about skipping a transplant; every branch names chemotherapy)
+    before = len(maybe)
+    maybe = _on_asked(plan, maybe)
     if not maybe:
         return
+    focused = len(maybe) < before  # (a named treatment's branches only: its own unknown conditions decide)
     # (a question about the guideline rather than a patient may take one more of its statements)
     room = 7 if knowledge_question(q, facts) else 6
     branch = [r for r in maybe if r not in plan.chosen][: max(0, room - len(plan.chosen))]
+    if not plan.plain:  # (a patient asking to stop gets no other side that "does not recommend" it)
+        branch += [r for r in _other_sides(branch, facts, book) if r not in plan.chosen and r not in branch][
+            : max(0, room - len(plan.chosen) - len(branch))]
     plan.chosen.extend(branch)
-    forks = [r for r in branch if is_branch(r, q, facts)]
+    forks = [r for r in branch if is_branch(r, q, facts)] or (
+        [r for r in branch if r.condition(facts) is None] if focused else [])  # (CAR-T: its age and CD19)
     plan.missing = sorted({m for r in forks for m in missing_facts(r, facts)}
                           - ({"transplant"} if {"allo_hsct", "transplant"} & set(tokenize(q)) else set())
                           - set(assumed(facts)))  # the implications table: T-ALL is Ph-negative unless said
@@ -271,7 +337,38 @@ def _branches(plan: DraftPlan, subject: _Subject, maybe: list[GuidelineRule], gi
             and not plan.premise and not it.why and not plan.grades and not it.evidence
             and not knowledge_question(q, facts)):
         plan.missing_ph = "ph_status" in plan.missing
-        _missing_finding(plan, forks)
+        plan.forks = list(forks)
+
+
+def _other_sides(branch: Sequence[GuidelineRule], facts: PatientFacts, book: RuleBook) -> list[GuidelineRule]:
+    """The other side of a branch: a rule shown for one value of an unknown fact ("without allo-HSCT in CR1: TKI
+    for at least 5 years") brings the rules for the other values of that fact about the same treatment ("after
+    allo-HSCT: no prophylactic TKI if MRD-negative, pre-emptive TKI if MRD appears"), so each branch is shown."""
+    lex = load_lexicon()
+
+    def treats(rule: GuidelineRule) -> set[str]:
+        return {c for c in concept_ids(rule.statement.lower()) if c in lex.concepts
+                and lex.concepts[c].kind in _TREATMENT_KINDS}
+
+    known = facts.model_copy(update=assumed(facts))  # (T-ALL is Ph-negative unless said)
+    out: list[GuidelineRule] = []
+    for rule in branch:
+        unknown = [k for k, v in rule.when.items() if k in other_side_facts() and v is not None
+                   and not isinstance(v, dict) and getattr(facts, k) in (None, [])]
+        for other in book.rules:
+            if other in branch or other in out or other.condition(known) is False or other.requires_topic:
+                continue
+            sides = [k for k in unknown if k in other.when and other.when[k] is not None
+                     and not isinstance(other.when[k], dict)
+                     and not set(_values(other.when[k])) & set(_values(rule.when[k]))]
+            same = all(other.when[k] == v for k, v in rule.when.items() if k in other.when and k not in unknown)
+            if sides and same and treats(rule) & treats(other):
+                out.append(other)
+    return out
+
+
+def _values(want: object) -> list[object]:
+    return list(want) if isinstance(want, (list, tuple)) else [want]
 
 
 def _missing_finding(plan: DraftPlan, forks: Sequence[GuidelineRule]) -> None:
@@ -283,16 +380,60 @@ def _missing_finding(plan: DraftPlan, forks: Sequence[GuidelineRule]) -> None:
         section_id=forks[0].section_ids[0]))
 
 
+def _trial_docs(keys: frozenset[str], chunks: Sequence[Chunk]) -> list[Chunk]:
+    """The evidence chunks of the trials with these keys, once per document, in the order given."""
+    return list({c.section_id: c for c in chunks if c.tier == "evidence" and trial_keys(c.title) & keys}.values())
+
+
+def trial_rules(question: str, facts: PatientFacts, book: RuleBook, chunks: Sequence[Chunk]) -> list[GuidelineRule]:
+    """The recommendations a trial the question names informs, for a question about the trial and no patient
+    ("TOWER results?"): the rules for the setting its document's title names (relapsed or refractory B-ALL) that
+    name its treatment. A trial in another setting than any rule's (E1910, consolidation) informs none here."""
+    keys = frozenset(named_trials(question))
+    if not keys or about_a_patient(question, facts):
+        return []
+    lex = load_lexicon()
+    out: list[GuidelineRule] = []
+    for doc in _trial_docs(keys, chunks):
+        setting = read_facts(doc.title, population=True)
+        if setting.phase is None:
+            continue
+        treats = {c for c in concept_ids(doc.title.lower()) if c in lex.concepts
+                  and lex.concepts[c].kind in _TREATMENT_KINDS}
+        sure, maybe = applicable_rules(doc.title, setting, rulebook=book)
+        out += [r for r in [*sure, *maybe] if setting.phase in (r.when.get("phase") or []) and r not in out
+                and treats & concept_ids(r.statement.lower())]
+    return out
+
+
+def described_trial(plan: DraftPlan, pool: Sources) -> Chunk | None:
+    """A question that asks for the results ("survival data?") of treatments in a setting and names no trial
+    ("blinatumomab vs chemo in R/R B-ALL"): the top-ranked trial whose document title names those treatments and
+    that setting, read as if it were named."""
+    lex = load_lexicon()
+    kinds = {c: lex.concepts[c].kind for c in plan.question.concepts if c in lex.concepts}
+    if plan.intents.trials or "outcome" not in kinds.values() or about_a_patient(plan.q, plan.facts):
+        return None
+    wanted = {c for c, k in kinds.items() if k in _TREATMENT_KINDS or k == "phase"}
+    if not any(kinds[c] in _TREATMENT_KINDS for c in wanted):
+        return None
+    return next((c for c in pool.top(5) if c.tier == "evidence" and trial_keys(c.title)
+                 and wanted <= concept_ids(c.title.lower())), None)
+
+
 def _trials(plan: DraftPlan, pool: Sources) -> None:
     """The trial the question names, whether it answers first ("TOWER results?", no patient), and the documents
     of each named trial in the order the question names them ("compare TOWER and INO-VATE")."""
-    named = plan.named = frozenset(plan.intents.trials)
+    described = described_trial(plan, pool)
+    named = plan.named = frozenset(plan.intents.trials) or (trial_keys(described.title) if described else frozenset())
     plan.named_found = bool(named) and any(trial_keys(c.title) & named for c in pool.top(4))
     plan.named_trial = next((c for c in pool.top(5) if c.tier == "evidence" and plan.named_found
                              and not plan.other_trial(c)), None)
-    plan.trial_first = (plan.named_trial is not None and plan.intents.trial_named and not plan.asked
-                        and not plan.premise and not about_a_patient(plan.q, plan.facts))
-    order = [t for t in tokenize(plan.q) if t in named]
+    it = plan.intents  # (a premise to correct, a stated grade or claim, comes before the trial's numbers)
+    plan.trial_first = (plan.named_trial is not None and (it.trial_named or described is not None)
+                        and not plan.asked and not plan.premise and not plan.grades and not it.claim
+                        and not it.confirm and not about_a_patient(plan.q, plan.facts))
+    order = [t for t in tokenize(f"{plan.q} {described.title if described else ''}") if t in named]
     by_trial: dict[str, Chunk] = {}
     for c in [*pool.top(8), *pool.chunks]:
         keys = trial_keys(c.title) & named
@@ -300,8 +441,14 @@ def _trials(plan: DraftPlan, pool: Sources) -> None:
             by_trial.setdefault(min(keys, key=order.index), c)
     several = list(dict.fromkeys(c.section_id for _, c in sorted(by_trial.items(), key=lambda kc: order.index(kc[0]))))
     plan.trial_chunks = [next(c for c in by_trial.values() if c.section_id == sid) for sid in several]
-    if plan.trial_first:  # the trial answers; then the one recommendation (two, for several trials) it informs
-        plan.chosen = plan.chosen[:2 if len(several) >= 2 else 1]
+    if plan.trial_first:  # the trial answers; then the one recommendation (two, for several trials) it informs:
+        # the one naming the trial's treatment when there is one
+        lex = load_lexicon()
+        treats = {c for t in plan.trial_chunks or [plan.named_trial] for c in concept_ids(t.title.lower())
+                  if c in lex.concepts and lex.concepts[c].kind in _TREATMENT_KINDS}
+        informed = [r for r in plan.chosen if treats & concept_ids(r.statement.lower())]
+        plan.chosen = (informed or plan.chosen)[:2 if len(several) >= 2 else 1]
+        plan.missing, plan.missing_ph = [], False  # the trial's results answer: no patient's facts are asked for
 
 
 def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, notes: Sequence[str] = (),
@@ -313,12 +460,18 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
                      premise=premise)
     it, book = plan.intents, pool.book
     sure, maybe = applicable_rules(plan.q, facts, rulebook=book, sections=[c.section_id for c in pool.top(3)])
+    known = facts.model_copy(update=assumed(facts))  # (T-ALL is Ph-negative unless said: "Ph status must be known
+    # first" is no line for it; the implications table)
+    sure = [r for r in sure if r.condition(known) is not False]
+    maybe = [r for r in maybe if r.condition(known) is not False]
     deciding: list[str] = []
     if not sure and _plan_question(plan):  # a deciding fact is missing: each branch's lead (beside the branches
         # the question's own words found: "45, what regimen?" finds the Ph-negative 40-64 rule, not the Ph-positive)
         leads, deciding = deciding_branches(plan.q, facts, book, [c.section_id for c in pool.top(3)])
+        leads, deciding = _about_asked(plan, leads, deciding)
         added = [r for r in leads if r not in maybe] if not maybe or about_a_patient(plan.q, facts) else []
         maybe, deciding = [*maybe, *added], deciding if added else []
+    maybe += [r for r in trial_rules(plan.q, facts, book, [*pool.top(5), *pool.chunks]) if r not in [*sure, *maybe]]
     if any(r.exclusive for r in sure):  # a topic the corpus does not cover: say so, add nothing around it
         sure, maybe, plan.rules_only = [r for r in sure if r.exclusive], [], True
     plan.grades = [] if plan.rules_only else list(it.grades)
@@ -329,13 +482,15 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
         plan.status = status_sentences(it.rest if plan.grades else plan.q, [*pool.top(8), *pool.chunks], facts, book,
                                        rare=pool.rare, asked=it.position)
     subject = _subject(plan, pool.rare)
-    sure, maybe = _order_rules(plan, subject, sure, maybe)
+    sure, maybe = _order_rules(plan, subject, sure, maybe, pool)
     maybe = _settle_asked(plan, subject, sure, maybe)
-    _branches(plan, subject, maybe, given)
+    _branches(plan, subject, maybe, given, book)
     if deciding and not plan.missing and any(r in plan.chosen for r in maybe):
         plan.missing, plan.missing_ph, plan.deciding = deciding, "ph_status" in deciding, deciding
-        _missing_finding(plan, [r for r in maybe if r in plan.chosen])
+        plan.forks = [r for r in maybe if r in plan.chosen]
     _trials(plan, pool)
+    if plan.forks and plan.missing:
+        _missing_finding(plan, plan.forks)
     plan.chosen = _without_framing(plan)
     ids = [rid for r in plan.chosen for rid in r.see_also if rid not in {c.id for c in plan.chosen}]
     plan.chosen = plan.chosen + [book.get(rid) for rid in dict.fromkeys(ids)]  # statements that complete a rule

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from assistant.compose.cues import cue, says
 from assistant.compose.intents import (
@@ -16,9 +17,11 @@ from assistant.compose.intents import (
     prefer_question,
     question_parts,
 )
+from assistant.concepts import concept_ids, load_lexicon, read_concepts
 from assistant.facts import assumed
 from assistant.models import Chunk, PatientFacts
 from assistant.rules.logic import RuleBook, stated_facts
+from assistant.rules.relevance import addressed
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, banned_content, claims_recommendation
 from assistant.text import (
     DRUG_TOKENS,
@@ -86,7 +89,18 @@ _DRUG_POPULATION = (
 )
 _RESULT_NUMBER = re.compile(r"\d+(?:\.\d+)?\s*%|\bHR\b|\bP\s*[=<]|\b\d+\s*(?:of|/)\s*\d+\b"
                             r"|\b\d+(?:\.\d+)?\s*(?:months?|patients|years?)\b", re.IGNORECASE)
-_PH_WORDS = re.compile(r"\bph[\s-]*(?:positive|negative|\+|-)|\bbcr::?abl1?[\s-]*(?:positive|negative)", re.IGNORECASE)
+_PH_STATUS = frozenset({"ph_positive", "ph_negative"})
+
+
+@lru_cache(maxsize=1024)
+def _without_ph_status(question: str) -> tuple[str, bool]:
+    """The question without the words that state a Ph status ("Ph+", "BCR::ABL1-negative", "philly positive"),
+    and whether there were any: "not Ph-positive" names no Ph-positive-only drug."""
+    low = question.lower()
+    found = [m.surface for m in read_concepts(low).mentions if m.concept in _PH_STATUS]
+    for surface in found:
+        low = low.replace(surface, " ")
+    return low, bool(found)
 
 
 def _age_range(sentence: str) -> bool:
@@ -141,8 +155,9 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phas
         have, stated = getattr(facts, key), own.get(key)
         if have is not None and stated is not None and have != stated:
             return False
-    not_yet, done = {"not_done", "ineligible", "eligible", "planned"}, {"done"}
-    if (facts.transplant in not_yet and (own.get("transplant") in done or own.get("phase") == "post_hsct")) or (
+    not_yet, done = {"not_done", "ineligible", "eligible", "planned", "declined"}, {"done"}
+    after_hsct = own.get("transplant") in done or "post_hsct" in (own.get("phase"), own.get("mrd_timepoint"))
+    if (facts.transplant in not_yet and after_hsct) or (
             facts.transplant in done and own.get("transplant") == "not_done"):
         return False
     if (facts.age_band and own.get("age_band") and own["age_band"] != facts.age_band
@@ -160,12 +175,13 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phas
         return False  # MRD after first induction is front-line risk, not a plan for a frank relapse
     if (facts.phase in _SALVAGE and says(sentence, "prophylaxis") and not says(question, "prophylaxis")):
         return False  # prophylaxis (CNS, TKI after transplant) belongs to front-line therapy, not to a relapse
+    rest, ph_said = _without_ph_status(question)
     if (own.get("ph_status") is not None and assumed(facts).get("ph_status") not in (None, own.get("ph_status"))
-            and not _PH_WORDS.search(question)):
+            and not ph_said):
         return False  # the implications table: T-ALL is Ph-negative unless the question says otherwise
     for only, key, excluded in _DRUG_POPULATION:
         # "no T315I" names it but wants no resistance lines; "not Ph-positive" names no TKI
-        named = key != "t315i" and says(_PH_WORDS.sub(" ", question), only)
+        named = key != "t315i" and says(rest, only)
         if getattr(facts, key) == excluded and says(head, only) and not named:
             return False
     return True
@@ -232,6 +248,8 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
     q_raw = set(tokenize(question)) - _STATUS_GENERIC
     q = _stems(q_raw)
     stated = set(facts.known())
+    # (a question asking for a grade, not what a grading system means)
+    grades = asked and says(question, "grade_question") and not says(question, "meaning_words")
     scored: list[tuple[float, int, str, Chunk]] = []
     seen: set[str] = set()
     for ci, chunk in enumerate(chunks):
@@ -250,11 +268,14 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
                 continue  # "recommend..." may only be said citing a guideline chunk
             if chunk.tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s):
                 continue  # what the guideline says is quoted from the guideline, not from a trial document
+            if grades and not says(s, "grade_question"):
+                continue  # a question about grades or CQ numbers is answered by a line about them
             raw = set(tokenize(s))
             toks = _stems(raw)
             shared = toks & q
             rare_shared = sum(1 for t in raw & q_raw if rare(t)) if rare is not None else 0
-            if (len(shared) < 2 and not (shared and len(q) <= 4)) or not shared - _SETTING:
+            wide = grades and corpus_wide(s)  # "this corpus contains no CQ numbers or grades": answers every one
+            if ((len(shared) < 2 and not (shared and len(q) <= 4)) or not shared - _SETTING) and not wide:
                 continue
             if not asked and (rare is None or len(shared) < 2 or len(shared) < 0.5 * len(q)
                               or chunk.tier == "evidence" or not rare_shared):
@@ -266,12 +287,14 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
             if set(stated_facts(s)) - stated - {"phase", "prior_tkis", "t315i"}:
                 score *= 0.8  # about a narrower population than the question (e.g. "for older adults")
             score *= 1.5 ** rare_shared  # shares the question's subject
-            if says(question, "grade_question") and says(s, "grade_question"):
-                score *= 2.0  # a question about grades or CQ numbers wants the sentence about them
             if prefer_question(question) and says(s, "prefer_line"):
                 score *= 3.0  # "which is preferred?" wants the sentence about ranking or choice
             scored.append((score, -ci, s, chunk))
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    if grades:  # the best corpus-wide "no CQ numbers or grades" line first (the others say the same), then the
+        # line about the topic asked
+        wide_lines = [t for t in scored if corpus_wide(t[2])]
+        scored = wide_lines[:1] + [t for t in scored if t not in wide_lines]
     if asked and rare is not None and says(question, "comparison") and not says(question, "grade_question"):
         # "ponatinib first-line or D-ALBA?": the best line for each rare subject the question names, in its order
         subjects = [t for t in dict.fromkeys(tokenize(question)) if t in q_raw and rare(t) and not t.isdigit()]
@@ -283,9 +306,28 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
                 per_subject.append(best)
         if len(per_subject) >= 2:
             return per_subject[:3]
+    if grades and len(scored) > 1 and corpus_wide(scored[0][2]):
+        n = max(n, 2)  # no grade anywhere, and the line about the topic asked
     if asked and len(scored) > 1 and scored[1][0] >= 0.7 * scored[0][0]:
         n = max(n, 2)  # two near-equal answers to the question asked (e.g. "not ponatinib" and "no TKI named")
     return [(s, c) for _, _, s, c in scored[:n]]
+
+
+_TREATMENT_KINDS = frozenset({"drug", "drug_class", "treatment", "procedure", "regimen"})
+#: Concept kinds that do not narrow a line to a topic (the disease, the guideline, its grades, an age group).
+_WIDE_KINDS = frozenset({"disease", "source", "meta", "population", "grammar"})
+
+
+def corpus_wide(sentence: str) -> bool:
+    """A line about the whole corpus or guideline: it names no clinical concept narrower than the disease.
+
+    >>> corpus_wide("This corpus contains no CQ numbers or recommendation grades for the JSH 2023 ALL chapter.")
+    True
+    >>> corpus_wide("No JSH 2023 recommendation grade or CQ number for TKI maintenance in Ph-positive ALL was found.")
+    False
+    """
+    lex = load_lexicon()
+    return all(lex.concepts[c].kind in _WIDE_KINDS for c in concept_ids(sentence.lower()) if c in lex.concepts)
 
 
 def _stems(tokens: set[str]) -> set[str]:
@@ -396,6 +438,20 @@ _FOCUS_SKIP = frozenset(["support", "supports", "supported", "supporting", "evid
                          "still", "really", "feel", "feeling", "die", "dying", "going", "worried", "afraid"])
 
 
+def drugs_named(question: str, *, past: bool = False) -> set[str]:
+    """The drug tokens the question names for now (`past`: and those given before, "relapse after blina")."""
+    return {m.concept for m in read_concepts(question.lower()).mentions if m.concept in DRUG_TOKENS
+            and not (m.negated or m.other_person or (m.historical and not past))}
+
+
+def about_other_drug(sentence: str, question: str) -> bool:
+    """The question names a drug (one taken now or before: "I started blinatumomab 2 days ago") and the sentence
+    is about other drugs only ("CRS with CAR-T")."""
+    asked = drugs_named(question, past=True)
+    drugs = set(tokenize(sentence)) & DRUG_TOKENS
+    return bool(asked) and bool(drugs) and not drugs & asked
+
+
 def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
                     covered: Sequence[str], *, rare: Callable[[str], bool], n: int = 2) -> list[tuple[str, Chunk]]:
     """The question's specific subject ("autologous transplant", "white cell count"), when nothing in the answer
@@ -410,16 +466,24 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
     q_drugs = q | (have & DRUG_TOKENS)
     terms = [t for t in dict.fromkeys(tokenize(question))
              if t not in have and t not in _FACT_TOKENS and t not in _GENERIC and t not in _FOCUS_SKIP
-             and not t[:1].isdecimal() and len(t) > 2 and rare(t)]  # (numbers and "22yo" are no subject; KMT2A is)
+             and not t[:1].isdecimal() and len(t) > 2 and rare(t)  # (numbers and "22yo" are no subject; KMT2A is)
+             and t not in cue("function_words")]
+    if says(question, "asks_cautions") and "toxicity" not in terms and not have & _TERM_FAMILY["toxicity"]:
+        terms.insert(0, "toxicity")  # "what should weigh the choice?", "cautions?": each named drug's toxicity line
+    said = concept_ids(" ".join(covered).lower())  # "imatinib?" is answered by a line on TKI maintenance
+    lex = load_lexicon()
+    terms = [t for t in terms if not any(addressed(c, said) for c in concept_ids(t)
+                                         if c in lex.concepts and lex.concepts[c].kind in _TREATMENT_KINDS)]
     out: list[tuple[str, Chunk]] = []
     seen: set[str] = set(covered)
     named_drugs = [t for t in dict.fromkeys(tokenize(question)) if t in DRUG_TOKENS]
+    asked_drugs = drugs_named(question)
     for term in terms:
         if term in have:
             continue  # named by a line added for an earlier term
         # "blinatumomab vs inotuzumab: main toxicities?": one line for each drug the question names
         per_drug = term in _TERM_FAMILY and len(named_drugs) >= 2
-        bests: dict[str | None, tuple[tuple[bool, float], str, Chunk]] = {}
+        bests: dict[str | None, tuple[tuple[bool, bool, float], str, Chunk]] = {}
         for chunk in chunks:
             for heading, s in _headed_sentences(chunk):
                 # the heading speaks for its sentences: "VOD risk ..." sits under "... related toxicities"
@@ -444,7 +508,8 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
                     continue  # the term alone ("matter", or a heading's word) is no match: the sentence shares more
                 # a line about the question's population first ("high WBC in Ph+ disease": the Ph-positive line,
                 # not a general list that names a high white cell count)
-                score = (bool(POPULATION_TOKENS & q & set(tokenize(s))),
+                # (and a line on the drug the question names before one on another treatment)
+                score = (bool(drugs & asked_drugs), bool(POPULATION_TOKENS & q & set(tokenize(s))),
                          _score(s, q, ctx) * (1.2 if chunk.tier == "guideline" else 1.0))
                 for slot in ([d for d in named_drugs if d in drugs] if per_drug else [None]):
                     if slot not in bests or score > bests[slot][0]:

@@ -43,12 +43,32 @@ def _bare_tag(sentence: str) -> bool:
             and not read_concepts(sentence.lower()).mentions)
 
 
+def _points_back(sentence: str) -> bool:
+    """ "Is that what the guidelines say?", "is it right?": the question points back with "that/this/it" and
+    names no clinical concept of its own, so it asks about the treatment of the sentence before it."""
+    from assistant.compose.intents import POINTS_BACK  # (imported late, as in _bare_tag)
+
+    words = {w.strip("?,.!;:").lower() for w in sentence.split()}
+    return bool(words & POINTS_BACK) and all(m.kind in _NO_SUBJECT for m in read_concepts(sentence.lower()).mentions)
+
+
+#: Concept kinds that give a question no subject of its own ("is that what the guideline says?"; "is that MRD
+#: level bad?" asks about the MRD level)
+_NO_SUBJECT = frozenset({"source", "meta", "grammar", "person", "disease", "property", "medicine"})
+
+
 def _asking_part(question: str) -> str:
-    """The sentences that ask (ending in '?'); without one, the last sentence."""
+    """The sentences that ask (ending in '?'); without one, the last sentence.
+
+    >>> _asking_part("The doctors say he should get a transplant. Is that what the guidelines say?")
+    'The doctors say he should get a transplant. Is that what the guidelines say?'
+    """
     parts = sentences(question)
     asking = [i for i, s in enumerate(parts) if s.endswith("?")] or [len(parts) - 1]
-    # a bare tag ("OK?", "agree?", "right?") asks about the sentence before it
-    asking = sorted({j for i in asking for j in ((i - 1, i) if i and _bare_tag(parts[i]) else (i,))})
+    # a bare tag ("OK?", "agree?", "right?") or a question that points back ("is that right?") asks about the
+    # sentence before it
+    asking = sorted({j for i in asking for j in ((i - 1, i) if i and (_bare_tag(parts[i]) or _points_back(parts[i]))
+                                                   else (i,))})
     return " ".join(parts[i] for i in asking)
 
 
@@ -63,8 +83,15 @@ def asked_treatments(question: str) -> list[str]:
     []
     >>> asked_treatments("CALGB 10403 pediatric-inspired regimen outcomes")  # (a trial's answer covers its arms)
     []
+    >>> asked_treatments("What did the JALSG trial show, and should he also get rituximab?")  # (each part)
+    ['rituximab']
     """
+    from assistant.compose.intents import question_parts  # (imported late, as in _bare_tag)
+
     asking = _asking_part(question)
+    parts = question_parts(asking)
+    if len(parts) >= 2:  # each part by itself: "what did the trial show, and should he also get rituximab?"
+        return list(dict.fromkeys(c for part in parts for c in asked_treatments(part)))
     if names_trial(asking):
         return []
     reading = read_concepts(asking.lower())
@@ -119,9 +146,11 @@ def check_relevance(question: str, facts: PatientFacts, draft: Draft, retrieved:
     asked = asked_treatments(question)
     if not asked or not draft.answer.strip():
         return []
-    said = concept_ids(draft.answer.lower())
+    # sentence by sentence: a line on the class ("TKI after allo-HSCT") answers "imatinib?" even when another line
+    # names a trial's dasatinib; the same line naming another member instead does not
+    said = [concept_ids(s.lower()) for line in draft.answer.splitlines() for s in sentences(line)]
     lex = load_lexicon()
     return [Issue(finding=RuleFinding(
         rule_id=RELEVANCE_RULE, severity="warn",
         message=_MESSAGE.format(what=lex.concepts[c].label)))
-        for c in asked if not addressed(c, said)]
+        for c in asked if not any(addressed(c, one) for one in said)]

@@ -65,7 +65,9 @@ GUIDELINE_CASES = [
     ("Does JSH 2023 recommend blinatumomab consolidation for MRD-negative Ph- B-ALL based on E1910?",
      r"^- Blinatumomab consolidation[^\n]*not listed", None, {"pass"}, set()),
     ("What recommendation grade does JSH 2023 give to allo-HSCT in CR1 for Ph+ ALL, and what is the CQ number?",
-     r"^- No JSH 2023 recommendation grade or CQ number", r"\bgrade (1|2A|2B|3)\b", {"pass"}, set()),
+     # (the corpus-wide "no CQ numbers or grades" line first, so paraphrases agree; then the topic's own line)
+     r"^- This corpus contains no CQ numbers or recommendation grades[^\n]*\n- No JSH 2023 recommendation grade or CQ "
+     r"number", r"\bgrade (1|2A|2B|3)\b", {"pass"}, set()),
     ("cns ppx for adult ALL in CR - what does JSH recommend", r"Cranial irradiation[\s\S]*intrathecal|intrathecal[\s\S]*Cranial irradiation",
      r"cranial irradiation is required", {"pass"}, set()),
     ("48 y/o Ph negative T-ALL newly diagnosed, fit. Which backbone is recommended?", r"high-dose methotrexate",
@@ -502,7 +504,8 @@ def test_car_t_for_an_isolated_cns_relapse_names_the_label_exclusion_not_cns_pro
 def test_a_grade_question_leads_with_what_is_known_about_grades(bot) -> None:
     a = bot.ask("What recommendation grade (category 1, 2A, 2B, 3) does JSH 2023 assign to pediatric-type "
                 "chemotherapy for AYA ALL?")
-    assert "could not be confirmed" in a.answer.splitlines()[0]
+    lines = a.answer.splitlines()  # the corpus-wide line, then whether the 2023 edition kept the categories
+    assert lines[0].startswith("- This corpus contains no CQ numbers") and "could not be confirmed" in lines[1]
     assert "The following" not in a.answer
 
 
@@ -896,3 +899,30 @@ def test_a_claim_taken_for_granted_before_the_question_is_answered_no(bot) -> No
                 "how many cycles?")
     assert a.answer.startswith("_**No**: the JSH 2023 summary does not say this")
     assert "is not listed in the ALL Hub summary" in a.answer.splitlines()[2]
+
+
+def test_a_follow_up_that_points_back_asks_its_own_question_on_the_earlier_topic(bot) -> None:
+    """ "What did the JALSG trial behind that show, and should he also get rituximab?": the trial behind the earlier
+    answer's recommendation (ALL202-O for HD-MTX), and the honest "not addressed" for rituximab (blind review 7
+    r66)."""
+    a = bot.ask("What did the JALSG trial behind that show, and should he also get rituximab since he's CD20-positive?",
+                history=["Ph- ALL, 45 years old: what is the frontline per JSH?"])
+    assert "ALL202-O" in a.answer and "58%" in a.answer
+    assert "On rituximab, which the question asks about" in a.answer
+
+
+def test_a_follow_up_about_a_transplant_for_an_older_patient_shows_each_ph_branch(bot) -> None:
+    """ "What about if she's fit enough for a transplant?" after a question on older adults: the Ph-positive and
+    Ph-negative branches for 65 or older, and the Ph status asked for, not the post-transplant TKI rules (review 7
+    r43)."""
+    a = bot.ask("What about if she's fit enough for a transplant?",
+                history=["What does JSH recommend for older adults with ALL?"])
+    assert "Ph-positive ALL aged 65 or older" in a.answer and "Ph-negative ALL aged 65 or older" in a.answer
+    assert "FACTS-MISSING-031" in {f.rule_id for f in a.findings}
+
+
+def test_a_dose_part_joined_by_plus_is_declined_alone(bot) -> None:
+    """ "..., plus what dose of defibrotide is used?": the dose part gets its note, the VOD part is answered (review 7
+    r65)."""
+    a = bot.ask("What is the VOD risk with inotuzumab if we transplant afterwards, plus what dose of defibrotide is used?")
+    assert a.verdict != "refused" and "**Dose:**" in a.answer and "VOD/SOS" in a.answer

@@ -55,8 +55,6 @@ def test_sentences_about_the_patient_or_a_named_drug_fit(patient: str, sentence:
     ("Does the guideline endorse the chemo-free D-ALBA approach (dasatinib + blinatumomab) for newly diagnosed "
      "Ph+ ALL?", "does not present chemotherapy-free induction"),
     ("Does JSH recommend brexucabtagene autoleucel for adult R/R B-ALL?", "no confirmed Japanese approval"),
-    ("What recommendation grade does JSH 2023 give to allo-HSCT in CR1 for Ph+ ALL, and what is the CQ number?",
-     "No JSH 2023 recommendation grade or CQ number for allo-HSCT"),
     ("Is ponatinib the recommended first-line TKI for Ph+ ALL?", "does not recommend ponatinib as the first-line"),
 ])
 def test_status_questions_get_the_guidelines_own_yes_or_no(chunks, question: str, expected: str) -> None:
@@ -64,6 +62,25 @@ def test_status_questions_get_the_guidelines_own_yes_or_no(chunks, question: str
     assert found and expected in found[0][0], found
     sentence, chunk = found[0]
     assert sentence in chunk.text
+
+
+@pytest.mark.parametrize("question,topic", [
+    ("What recommendation grade does JSH 2023 give to allo-HSCT in CR1 for Ph+ ALL, and what is the CQ number?",
+     "No JSH 2023 recommendation grade or CQ number for allo-HSCT"),
+    ("Which CQ covers Ph+ ALL maintenance?", "No JSH 2023 recommendation grade or CQ number for TKI maintenance"),
+    ("Give me the recommendation grade for CNS prophylaxis", None),
+    ("Does the corpus contain CQ numbers?", None),
+])
+def test_grade_questions_lead_with_the_corpus_wide_line_then_the_topics(chunks, question: str,
+                                                                        topic: str | None) -> None:
+    """Whatever topic a grade or CQ question names, the corpus-wide "no CQ numbers or grades" line answers it
+    first (paraphrases agree), then the topic's own line when there is one; a line that names no grade (the CNS
+    recommendation "does not cover treatment") never answers a grade question."""
+    found = status_sentences(question, chunks, read_facts(question), default_rulebook())
+    assert found and found[0][0].startswith("This corpus contains no CQ numbers or recommendation grades"), found
+    if topic is not None:
+        assert len(found) >= 2 and topic in found[1][0], found
+    assert all("grade" in s.lower() or "cq" in s.lower() for s, _ in found), found
 
 
 @pytest.mark.parametrize("question", [
@@ -216,3 +233,11 @@ def test_a_factor_asked_about_in_a_population_gets_that_populations_line_first(c
     assert found and {"ph_pos", "wbc"} <= set(tokenize(found[0][0])), found
     # not a general list that names a high white cell count among other things
     assert all("CNS risk" not in s for s, _ in found)
+
+
+def test_a_line_after_allo_hsct_does_not_fit_a_patient_not_transplanted() -> None:
+    """An MRD result measured after allo-HSCT (review 7 r50: post-transplant lines in a non-transplanted answer)."""
+    facts = read_facts("Ph+ ALL, not transplanted in CR1, TKI for how long?")
+    assert facts.transplant == "not_done"
+    assert not fits_patient("Prophylactic TKI maintenance for MRD-negative patients after allo-HSCT for Ph-positive ALL "
+                            "is not a JSH 2023 recommendation.", facts)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from compose_helpers import run
 
 from assistant.compose import COMPOSERS, compose
@@ -49,3 +51,48 @@ def test_the_llm_prompt_takes_the_same_plan() -> None:
     user = llm_messages(plan, read_facts(q), [])[1].content
     assert "What is asked: a yes/no question about the guideline's position" in user and user.endswith(q)
     assert "What is asked" not in llm_messages(q, read_facts(q), [])[1].content
+
+
+@pytest.mark.parametrize("group", [
+    ("What determines the treatment pathway first in adult ALL?", "First branch of the adult ALL treatment algorithm?"),
+    ("TOWER trial result?", "What did the TOWER study show for blinatumomab in relapsed B-ALL?",
+     "blinatumomab vs chemo in R/R Ph- B-ALL: survival data?"),
+    ("Does the corpus contain CQ numbers?", "Which CQ covers Ph+ ALL maintenance?",
+     "Give me the recommendation grade for CNS prophylaxis"),
+    ("Ph-negative ALL in CR1 after pediatric-type protocol, next step?",
+     "Ph- ALL, CR1 on a paediatric protocol: is allo-HSCT the default?"),
+])
+def test_paraphrases_get_the_same_rules_and_lead(bot, group) -> None:
+    """Questions that mean the same get answers with the same guideline rules and the same leading source (the
+    signature of the paraphrase-consistency metric), whatever their wording."""
+    from evals.metrics import paraphrase_signature
+
+    sigs = {q: paraphrase_signature(bot.ask(q)) for q in group}
+    assert len(set(sigs.values())) == 1, sigs
+
+
+@pytest.mark.parametrize(("question", "wanted", "unwanted"), [
+    # what weighs a choice between two drugs before a transplant: each drug's toxicity, VOD with inotuzumab
+    ("60-year-old woman, Ph-negative B-ALL in second relapse, blasts CD19+ and CD22+. CKD stage 3, lives alone with "
+     "her cat. We'd like to bridge to allo-HSCT. Blinatumomab or inotuzumab — what should weigh the choice?",
+     ["VOD/SOS", "cytokine release syndrome"], []),
+    # symptoms on a drug: its adverse event, not the other relapse drugs or a request for the Ph status
+    ("my uncle got inotuzumab for his relapsed leukemia and now his belly is swelling, he put on 3 kilos in a few "
+     "days and his eyes look yellow. could it be from the drug?", ["VOD/SOS"], ["later-generation TKI can be",
+                                                                             "each branch is shown"]),
+    # "what side effects does it have?" points back to the drug: its toxicity, no branches about other drugs
+    ("My 45-year-old husband's B-ALL relapsed and blinatumomab was recommended. What kind of drug is it and what "
+     "side effects does it have?", ["cytokine release syndrome"], ["later-generation TKI can be",
+                                                                    "each branch is shown"]),
+    # a question without a question mark still asks; the symptoms are the patient's, the drug is blinatumomab's
+    ("I started blinatumomab 2 days ago, now I have a fever of 39 and my hands are shaking and I feel a bit "
+     "confused. is that normal or should I worry", ["Blinatumomab, used for relapsed"], ["boxed warnings"]),
+    # T-lymphoblastic lymphoma is kept as written: the LBL lines answer "like lymphoma or like ALL?"
+    ("35-year-old with T-lymphoblastic lymphoma: large mediastinal mass, marrow blasts 10%, his father (64) had a "
+     "heart attack. Does the guideline want us to treat this like lymphoma (CHOP) or like ALL?",
+     ["closest guide for LBL"], ["each branch is shown"]),
+])
+def test_the_asked_sub_question_is_answered(bot, question: str, wanted: list[str], unwanted: list[str]) -> None:
+    answer = bot.ask(question).answer
+    assert all(w in answer for w in wanted), answer
+    assert not any(u in answer for u in unwanted), answer

@@ -30,3 +30,42 @@ def test_the_rules_for_the_patient_are_quoted_verbatim_from_their_sections(make_
     assert [t.split("[")[0] for t in cited(b)] == [r.statement for r in plan.chosen]
     for c in b.citations:
         assert c.quote in next(ch.text for ch in src.chunks if ch.chunk_id == c.chunk_id)
+
+
+def test_a_guideline_claim_stated_as_a_premise_is_corrected_first(make_plan) -> None:
+    """ "E1910 showed X, so JSH 2023 recommends Y. What schedule?": the summary's own "not listed" line leads with
+    a No, before the trial's numbers that would read as confirmation."""
+    from assistant.compose.pipeline import COMPOSERS
+
+    plan, sources = make_plan("E1910 showed blinatumomab improves survival, so JSH 2023 recommends adding "
+                              "blinatumomab to consolidation for all MRD-negative Ph-negative patients. What schedule "
+                              "does it give?")
+    builder = run(COMPOSERS, plan, sources)
+    assert "**No**" in builder.lines[0][1]
+    assert "is not listed" in cited(builder)[0]
+    true_premise, sources = make_plan("JSH recommends a pediatric-type regimen for AYA patients with Ph-negative ALL. "
+                                      "Which protocol should we use?")
+    assert not any("**No**" in text for kind, text in run(COMPOSERS, true_premise, sources).lines)
+
+
+def test_a_tagged_claim_followed_by_another_question_is_corrected_first(make_plan) -> None:
+    """ "JSH recommends ponatinib first-line, right? Which trial supported that?": the tag is in the first sentence,
+    not at the end; the summary's own 'does not recommend ponatinib' line still leads with a No (review 7 r47)."""
+    from assistant.compose.pipeline import COMPOSERS
+
+    plan, sources = make_plan("JSH 2023 recommends ponatinib as the first-line TKI for all Ph+ ALL, right? Which trial "
+                              "supported that?")
+    builder = run(COMPOSERS, plan, sources)
+    assert "**No**" in builder.lines[0][1] and "does not recommend ponatinib" in cited(builder)[0]
+
+
+def test_a_stated_grade_is_answered_before_the_named_trials_numbers(make_plan) -> None:
+    """ "Quote the grade 1 recommendation for X (E1910)": the no-grade note and the summary's 'not listed' line come
+    before E1910's results (review 7 r52)."""
+    from assistant.compose.pipeline import COMPOSERS
+
+    plan, sources = make_plan("Quote the JSH 2023 grade 1 recommendation for blinatumomab consolidation in "
+                              "MRD-negative Ph-negative adults (E1910).")
+    assert not plan.trial_first
+    lines = cited(run(COMPOSERS, plan, sources))
+    assert lines[0].startswith("This corpus contains no CQ numbers") and not lines[0].startswith("**Evidence")
