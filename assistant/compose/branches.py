@@ -29,7 +29,7 @@ def _data() -> dict[str, Any]:
     if not set(data.get("other_sides", [])) <= fields:
         raise ValueError(f"{BRANCHES_PATH}: other_sides names unknown facts {sorted(set(data['other_sides']) - fields)}")
     for name, branches in data.items():
-        if name == "other_sides":
+        if name in ("other_sides", "decided_in", "refine"):
             continue
         for b in branches:
             if not set(b) <= fields:
@@ -39,7 +39,22 @@ def _data() -> dict[str, Any]:
 
 def _table() -> dict[str, list[dict[str, Any]]]:
     """The deciding-facts tables, by phase."""
-    return {k: v for k, v in _data().items() if k != "other_sides"}
+    return {k: v for k, v in _data().items() if k not in ("other_sides", "decided_in", "refine")}
+
+
+def decided_phase(treatments: Sequence[str]) -> str | None:
+    """The phase the guideline decides the first of these treatments in (`decided_in`), if any."""
+    table = _data().get("decided_in", {})
+    return next((table[t] for t in treatments if t in table), None)
+
+
+def _refined(branch: dict[str, Any], known: PatientFacts) -> list[dict[str, Any]]:
+    """The branch with each value of the `refine` facts it leaves open (and the facts leave unknown)."""
+    out = [branch]
+    for fact, values in _data().get("refine", {}).items():
+        if fact not in branch and getattr(known, fact) is None:
+            out = [{**b, fact: v} for b in out for v in values]
+    return out[1:] if len(out) > 1 else []
 
 
 def other_side_facts() -> frozenset[str]:
@@ -47,20 +62,36 @@ def other_side_facts() -> frozenset[str]:
     return frozenset(_data().get("other_sides", []))
 
 
-def deciding_branches(question: str, facts: PatientFacts, book: RuleBook,
-                      sections: Sequence[str] = ()) -> tuple[list[GuidelineRule], list[str]]:
-    """(the leading rule of each branch, in table order, once each; the facts that decide, not given)."""
+def deciding_branches(question: str, facts: PatientFacts, book: RuleBook, sections: Sequence[str] = (),
+                      treatments: Sequence[str] = ()) -> tuple[list[GuidelineRule], list[str]]:
+    """(the leading rule of each branch, in table order, once each; the facts that decide, not given).
+    `treatments`: the treatments asked about; one the guideline decides at one phase sets a missing phase."""
     table = _table()
     leads: list[GuidelineRule] = []
     missing: list[str] = []
+    phase = decided_phase(treatments) if facts.phase is None else None
+    if phase is not None:
+        facts = facts.model_copy(update={"phase": phase})
     known = facts.model_copy(update=assumed(facts))  # (the implications table: T-ALL is Ph-negative unless said)
     for branch in table.get(facts.phase or "", table["default"]):
         unknown = [k for k, v in branch.items() if getattr(known, k) is None]
         if not unknown or any(getattr(known, k) not in (None, v) for k, v in branch.items()):
             continue  # (nothing missing, or a given or implied fact rules the branch out)
-        sure, _ = applicable_rules(question, facts.model_copy(update=branch), rulebook=book, sections=sections)
-        lead = next((r for r in sure if set(r.when) & set(unknown) and r not in leads), None)
-        if lead is not None:
-            leads.append(lead)
-            missing += [k for k in unknown if k in lead.when and k not in missing]
+        found = _lead(question, facts, branch, unknown, book, sections, leads)
+        for sub in [] if found else _refined(branch, known):  # (no rule for the branch as a whole: its parts)
+            _lead(question, facts, sub, [k for k in sub if getattr(known, k) is None], book, sections, leads)
+    for lead in leads:
+        missing += [k for k in lead.when if getattr(known, k) is None and k not in missing]
+    if leads and phase is not None:
+        missing.append("phase")
     return leads, missing
+
+
+def _lead(question: str, facts: PatientFacts, branch: dict[str, Any], unknown: list[str], book: RuleBook,
+          sections: Sequence[str], leads: list[GuidelineRule]) -> bool:
+    """Add the rule that leads for `branch` (one whose conditions name an unknown fact) to `leads`; found?"""
+    sure, _ = applicable_rules(question, facts.model_copy(update=branch), rulebook=book, sections=sections)
+    lead = next((r for r in sure if set(r.when) & set(unknown) and r not in leads), None)
+    if lead is not None:
+        leads.append(lead)
+    return lead is not None

@@ -225,7 +225,9 @@ def _plan_question(plan: DraftPlan) -> bool:
     """A question about what treatment a patient gets ("what's the plan?", "which of the new drugs?"), not about
     the guideline in general, a trial or a grade."""
     it = plan.intents
-    return (says(plan.q, "plan_question") and not knowledge_question(plan.q, plan.facts) and not it.trials
+    # ("does he really need / have to have a transplant?" asks whether he gets the treatment it names)
+    asks = says(plan.q, "plan_question") or (says(plan.q, "necessity") and bool(asked_treatments(plan.q)))
+    return (asks and not knowledge_question(plan.q, plan.facts) and not it.trials
             and not it.grades and not it.definition and not plan.rules_only and not _side_effect_question(plan))
 
 
@@ -467,7 +469,8 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     deciding: list[str] = []
     if not sure and _plan_question(plan):  # a deciding fact is missing: each branch's lead (beside the branches
         # the question's own words found: "45, what regimen?" finds the Ph-negative 40-64 rule, not the Ph-positive)
-        leads, deciding = deciding_branches(plan.q, facts, book, [c.section_id for c in pool.top(3)])
+        leads, deciding = deciding_branches(plan.q, facts, book, [c.section_id for c in pool.top(3)],
+                                            asked_treatments(plan.q))
         leads, deciding = _about_asked(plan, leads, deciding)
         added = [r for r in leads if r not in maybe] if not maybe or about_a_patient(plan.q, facts) else []
         maybe, deciding = [*maybe, *added], deciding if added else []

@@ -125,3 +125,24 @@ def test_an_implied_fact_rules_out_a_rule_for_the_unknown_value(make_plan) -> No
     plan, _ = make_plan("A 36-year-old man has T-lymphoblastic lymphoma with a mediastinal mass. How does the JSH 2023 "
                         "ALL/LBL guideline approach treatment of LBL?")
     assert "OVERVIEW-PHFIRST-001" not in [r.id for r in plan.chosen]
+
+
+def test_whether_a_treatment_decided_at_one_phase_is_needed_shows_each_branch_at_that_phase(make_plan) -> None:
+    """'Does he have to have the transplant?' with no facts: allo-HSCT is decided in first remission, so each Ph
+    branch's CR1 rule is shown (the Ph-positive one recommends it: never only the Ph-negative 'continue chemo'), and
+    the missing facts, the phase among them, are named (Japanese blind review 2, k16)."""
+    for q in ("My dad's doctor recommended a bone marrow transplant. Does he really have to have it?",
+              "Does my dad really need an allo-HSCT for his ALL?"):
+        plan, _ = make_plan(q)
+        ids = [r.id for r in plan.chosen]
+        assert "PHPOS-HSCTCR1-003" in ids and "PHNEG-POSTREM-011" in ids, (q, ids)
+        assert ids.index("PHPOS-HSCTCR1-003") < ids.index("PHNEG-POSTREM-011")
+        assert "ph_status" in plan.missing and "phase" in plan.missing
+
+
+def test_a_branch_that_leads_to_no_rule_is_refined_by_age(make_plan) -> None:
+    """The Ph-positive branch of unknown age leads to no rule as a whole: the rule for under 65 and the one for 65 or
+    older are both shown (branches.yaml refine)."""
+    plan, _ = make_plan("Does my dad really need an allo-HSCT for his ALL?")
+    ids = [r.id for r in plan.chosen]
+    assert "PHPOS-HSCTCR1-003" in ids and "PHPOS-OLDERPOST-005" in ids, ids  # (RIC allo-HSCT when feasible)
