@@ -189,7 +189,7 @@ def score_row(row: Mapping[str, Any], asked: Mapping[str, Any]) -> dict[str, Any
         "verdict": a.verdict, "mode": a.mode, "findings": ids,
         "cut_at_budget": "LLM-BUDGET-055" in ids,
         "fallback_reasons": [f.message for f in a.findings if f.rule_id == "LLM-FALLBACK-032"],
-        "model_called": bool(asked["streamed"]),
+        "model_wrote": bool(asked["streamed"]),
         "contradiction_hits": M.contradiction_hits(row, a) if a.verdict != "refused" else [],
         "coverage": M.coverage(row, a),
         "seconds": round(asked["seconds"], 2),
@@ -204,8 +204,8 @@ def summarise_local(scores: Sequence[Mapping[str, Any]], *, settings: Any, start
     counts = Counter(s["outcome"] for s in scores)
     counts_d = {k: counts.get(k, 0) for k in OUTCOMES}
     secs = [s["seconds"] for s in scores]
-    asked = [s for s in scores if s["model_called"]]
-    firsts = [s["first_text_s"] for s in asked if s["first_text_s"] is not None]
+    wrote = [s for s in scores if s["model_wrote"]]
+    firsts = [s["first_text_s"] for s in wrote if s["first_text_s"] is not None]
 
     def dist(v: Sequence[float]) -> dict[str, float | None]:
         avg = M.mean(v)
@@ -218,7 +218,7 @@ def summarise_local(scores: Sequence[Mapping[str, Any]], *, settings: Any, start
         "settings": {"max_tokens": settings.llm.max_tokens, "time_budget_s": settings.llm.time_budget_s,
                      "temperature": settings.llm.temperature},
         "outcomes": counts_d, "shares": outcome_shares(counts_d),
-        "model_called": len(asked),
+        "model_wrote": len(wrote),
         "cut_at_budget": sum(s["cut_at_budget"] for s in scores),
         "contradictions_shown": sum(bool(s["contradiction_hits"]) for s in scores),
         "passed_with_contradiction": sum(bool(s["contradiction_hits"]) and s["verdict"] == "pass" for s in scores),

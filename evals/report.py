@@ -373,7 +373,7 @@ def write_local_model_report(summary: Mapping[str, Any], scores: Sequence[Mappin
              _table(["outcome", "answers", "share", "meaning"],
                     [[k.replace("_", " "), o[k], sh[k], LOCAL_OUTCOME_TEXT[k]] for k in o]), "",
              _table(["measure", "value"], [
-                 ["questions the model was asked (streamed text)", summary["model_called"]],
+                 ["answers where the model streamed some text", summary["model_wrote"]],
                  ["answers cut at the time budget", summary["cut_at_budget"]],
                  ["answers shown with a gold contradiction", summary["contradictions_shown"]],
                  ["... of them with verdict pass", summary["passed_with_contradiction"]],

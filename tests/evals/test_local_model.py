@@ -57,7 +57,7 @@ def test_each_answer_is_classed_by_what_the_rule_layer_did() -> None:
 def _score(i: int, kind: str, *, hits: list[str] | None = None, verdict: str = "pass") -> dict:
     return {"id": f"g{i}", "category": "direct", "question": f"question {i}", "outcome": kind, "verdict": verdict,
             "mode": "llm", "findings": [], "cut_at_budget": kind == "repaired", "fallback_reasons": [],
-            "model_called": kind != "refused", "contradiction_hits": hits or [], "coverage": 1.0,
+            "model_wrote": kind != "refused", "contradiction_hits": hits or [], "coverage": 1.0,
             "seconds": 2.0 * (i + 1), "first_text_s": None if kind == "refused" else 0.5, "streamed": "It is.[1]",
             "answer": "It is.[1]"}
 
@@ -71,7 +71,7 @@ def test_the_summary_and_report_give_shares_safety_and_time(tmp_path: Path) -> N
     assert s["outcomes"] == dict.fromkeys(OUTCOMES, 1)
     assert s["shares"] == dict.fromkeys(OUTCOMES, 0.25)
     assert s["contradictions_shown"] == 1 and s["passed_with_contradiction"] == 0
-    assert s["model_called"] == 3 and s["cut_at_budget"] == 1
+    assert s["model_wrote"] == 3 and s["cut_at_budget"] == 1
     assert s["seconds_per_answer"]["p50"] == 4.0 and s["seconds_per_answer"]["n"] == 4
     report = write_local_model_report(s, scores, tmp_path).read_text(encoding="utf-8")
     assert "| untouched | 1 | 0.250 |" in report and "| fallen back | 1 | 0.250 |" in report

@@ -20,6 +20,8 @@ def test_the_real_model_run_reports_shares_and_time_per_answer(live_settings, tm
     from assistant.frontends.cli import app
 
     monkeypatch.setenv("ALLGUIDE_STORE__PATH", str(live_settings.store.path))
+    # (on a shared 2-core machine the 135M model reads a prompt for 20-45 s: give it time to write)
+    monkeypatch.setenv("ALLGUIDE_LLM__TIME_BUDGET_S", "180")
     result = CliRunner().invoke(app, ["eval", "run", "--llm-local", "3", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     (run_dir,) = [p for p in tmp_path.iterdir() if p.is_dir()]
@@ -32,12 +34,13 @@ def test_the_real_model_run_reports_shares_and_time_per_answer(live_settings, tm
         assert line["outcome"] in OUTCOMES
         if line["outcome"] == "untouched":
             assert line["verdict"] == "pass" and line["mode"] == "llm"
+        if line["outcome"] in ("untouched", "repaired"):
+            assert line["model_wrote"] and line["first_text_s"] <= line["seconds"]
         if line["outcome"] == "fallen_back":
             assert line["mode"] == "extractive" and line["fallback_reasons"]
-        if line["outcome"] != "refused":
-            assert line["model_called"] and line["streamed"] and line["first_text_s"] <= line["seconds"]
-    assert summary["model_called"] == sum(x["model_called"] for x in lines) >= 1
+    assert summary["model_wrote"] == sum(x["model_wrote"] for x in lines) >= 1  # (the model was really asked)
     assert summary["passed_with_contradiction"] == 0  # (whatever the model wrote)
+    assert summary["settings"]["time_budget_s"] == 180
     assert summary["seconds_per_answer"]["n"] == 3 and summary["seconds_per_answer"]["p50"] > 0
     report = (run_dir / "report.md").read_text(encoding="utf-8")
     assert "Real local model: 3 gold questions" in report and "seconds per answer" in report
