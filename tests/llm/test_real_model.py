@@ -62,6 +62,8 @@ def test_real_llm_answers_are_streamed_checked_and_never_wrongly_passed(llm_bot,
     assert all(i < checking for i, e in enumerate(events) if e["event"] == "text")
 
     kind = outcome(a)
+    print(f"\n[real model] {question!r}: {kind}, verdict {a.verdict}, findings {sorted(_ids(a))}; "
+          f"wrote {streamed[:200]!r}")
     assert kind in ("untouched", "repaired", "fallen_back"), (kind, a.answer)
     if kind == "fallen_back":
         assert a.mode == "extractive" and "LLM-FALLBACK-032" in _ids(a)
@@ -102,9 +104,9 @@ def test_a_japanese_question_in_llm_mode_gets_the_checked_extractive_japanese_an
 
 
 def test_the_time_budget_bounds_a_real_streamed_answer(llm_bot) -> None:
-    """With a budget far below what the model needs, the answer is cut at its last finished sentence (and not
-    passed) or falls back; the question is not held for the request timeout. Last in the module: llama.cpp's server
-    may go on with the dropped request for a while."""
+    """With a budget far below what the model needs (it reads its prompt for 20-45 s here), the answer is cut at its
+    last finished sentence (and not passed) or falls back, and the question returns at the budget, not when the
+    server first answers. Last in the module: llama.cpp's server goes on with the dropped request for a while."""
     from assistant.core import Assistant
     from assistant.factories import make_llm
 
@@ -114,7 +116,7 @@ def test_the_time_budget_bounds_a_real_streamed_answer(llm_bot) -> None:
     t = time.monotonic()
     a = bot.ask("45 yo Ph-negative B-ALL in CR1, MRD 0.05% after induction: transplant, and which consolidation?")
     took = time.monotonic() - t
-    assert took < 1.5 + 5.0 + 15.0, took  # budget + the client's budget-bound timeout + retrieval and checks
+    assert took < 1.5 + 10.0, took  # the budget, plus retrieval, the fallback draft and checks on a busy machine
     if a.mode == "llm":
         assert "LLM-BUDGET-055" in _ids(a) and a.verdict != "pass"
     else:
