@@ -49,7 +49,7 @@ test-all: install
 bench-ingest: install
 	$(BIN)/python bench/bench_ingest.py
 
-# `make bench PARTS=api,cold` runs only those parts (of ingest,warm,cold,api,large) and writes
+# `make bench PARTS=api,cold` runs only those parts (of ingest,warm,ja,check,cold,api,large) and writes
 # bench/results.partial.json; BENCH_ARGS passes more options, e.g. BENCH_ARGS="--store .allguide --quick".
 bench: install
 	$(BIN)/python bench/bench.py $(if $(PARTS),--parts $(PARTS)) $(BENCH_ARGS)

@@ -484,20 +484,13 @@ class Assistant:
         parts: list[str] = []
         cut: str | None = None
         try:
-            stream = self.llm.stream(messages)  # type: ignore[union-attr]
-            for piece in stream:
-                text = piece.content if isinstance(piece.content, str) else ""
-                if text:
-                    parts.append(text)
-                    if sink is not None:
-                        sink({"event": "text", "data": text})
-                if time.monotonic() > deadline:
-                    cut = f"The model ran past the {budget:g} s generation budget; its answer was cut at the last " \
-                          "finished sentence"
-                    close = getattr(stream, "close", None)
-                    if close is not None:
-                        close()
-                    break
+            for text in _pieces_until(self.llm, messages, deadline):
+                parts.append(text)
+                if sink is not None:
+                    sink({"event": "text", "data": text})
+        except TimeoutError:
+            cut = f"The model ran past the {budget:g} s generation budget; its answer was cut at the last " \
+                  "finished sentence"
         except Exception as exc:
             raise GenerationError(f"{exc.__class__.__name__}: {exc}") from exc
         text = "".join(parts)
@@ -542,6 +535,60 @@ class Assistant:
         return Answer(question=q, answer=draft.answer, citations=draft.citations, verdict="refused",
                       findings=findings, patient=facts, scope=self.policy.scope(blocked),  # type: ignore[arg-type]
                       mode="extractive", retrieved=[r.chunk.chunk_id for r in retrieved])
+
+
+_STREAM_END = object()
+
+
+def _pieces_until(llm: Any, messages: Any, deadline: float) -> Iterator[str]:
+    """The model's streamed text pieces until it ends, or TimeoutError at `deadline` (time.monotonic()).
+
+    The stream is read in a worker thread, so the deadline also ends a wait for a piece that does not come: a server
+    still reading a long prompt, or queueing the request behind another, may send nothing (or only keep-alive
+    pings) for longer than the budget. The worker closes the stream at its next piece once the caller stopped
+    reading; a stalled request ends with the client's own timeout (`make_llm`: budget + 5 s)."""
+    import queue
+    import threading
+
+    q: queue.Queue[Any] = queue.Queue()
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            stream = llm.stream(messages)
+            try:
+                for piece in stream:
+                    if stop.is_set():
+                        break
+                    text = piece.content if isinstance(piece.content, str) else ""
+                    if text:
+                        q.put(text)
+            finally:
+                close = getattr(stream, "close", None)
+                if close is not None:
+                    close()
+        except BaseException as exc:  # noqa: BLE001 - handed to the reading thread below
+            q.put(exc)
+        finally:
+            q.put(_STREAM_END)
+
+    threading.Thread(target=read, name="allguide-llm-stream", daemon=True).start()
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            try:
+                item = q.get(timeout=left)
+            except queue.Empty:
+                raise TimeoutError from None
+            if item is _STREAM_END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
 
 
 #: Notes kept when no answer is found: the safety notes for a patient or relative, and the injection note.

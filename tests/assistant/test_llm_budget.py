@@ -88,3 +88,33 @@ def test_max_tokens_and_budget_reach_the_client() -> None:
     llm = make_llm(s)
     assert llm.max_tokens == 300
     assert llm.request_timeout == 25.0  # the budget (plus a margin), not the longer request timeout
+
+
+class SilentModel(BaseChatModel):
+    """Sends nothing for `silence` seconds (a server still reading a long prompt, or queueing the request behind
+    another, with only keep-alive pings on the wire), then a finished sentence."""
+
+    first: str
+    silence: float = 8.0
+
+    @property
+    def _llm_type(self) -> str:
+        return "silent-test"
+
+    def _generate(self, messages: Any, stop: Any = None, run_manager: Any = None, **kw: Any) -> ChatResult:
+        raise AssertionError("the assistant must stream")
+
+    def _stream(self, messages: Any, stop: Any = None, run_manager: Any = None,
+                **kw: Any) -> Iterator[ChatGenerationChunk]:
+        time.sleep(self.silence)
+        yield ChatGenerationChunk(message=AIMessageChunk(content=self.first))
+
+
+def test_a_model_silent_past_the_budget_does_not_hold_the_question(bot) -> None:
+    """The budget also ends the wait for a first piece that does not come (seen with llama.cpp's server on a busy
+    2-core machine: 45 s budget, 84-111 s per question before)."""
+    t = time.monotonic()
+    a = _bot(bot, SilentModel(first=_cited(bot)), budget=1.0).ask(Q)
+    assert time.monotonic() - t < 6  # (not the model's 8 s of silence)
+    assert a.mode == "extractive"
+    assert any(f.rule_id == "LLM-FALLBACK-032" and "budget" in f.message for f in a.findings)
