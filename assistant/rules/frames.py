@@ -250,11 +250,20 @@ def _names(claim: Claim, concept: str, *, members: bool) -> bool:
     return level in ("exact", "class") or (members and level == "member")
 
 
+def _beside_exception(claim: Claim, a: Assert) -> list[str]:
+    """Members of the assert's class the claim says the same of, beside the named exception ("nilotinib or
+    ponatinib overcomes T315I": nilotinib is not shielded by ponatinib); contrasted or denied ones do not count."""
+    aside = {*claim.negated, *claim.contrasted}
+    return [c for c in claim.interventions if c not in a.unless_named and c not in a.about and c not in aside
+            and any(x in broader_chain(c) for x in a.about)
+            and not any(u in broader_chain(c) for u in a.unless_named)]
+
+
 def _about(claim: Claim, a: Assert) -> str | None:
     """'exact' when the claim names what the assert is about; 'class' / 'member' when only at another level
     (compared for stance only: what is not recommended for a class is not for its members; a class said not to
     work contradicts a member that does); None when it is not about it."""
-    if any(_level(claim, c) in ("exact", "class") for c in a.unless_named):
+    if any(_level(claim, c) in ("exact", "class") for c in a.unless_named) and not _beside_exception(claim, a):
         return None
     if claim.interventions and not any(_is_treatment(c) for c in a.about):
         return None  # a rule about MRD or a marker: a sentence's stance on a treatment is not about it
