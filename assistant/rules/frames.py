@@ -564,6 +564,9 @@ def _compare_stance(claim: Claim, a: Assert, fit: str) -> tuple[str, str] | None
     if a.stance == "not_required" and stance in ("recommended", "required") and not (
             claim.conditional or claim.hedged) and set(claim.interventions) <= {*a.about, *a.with_}:
         conflicts = conflicts | {stance}  # "JSH recommends X for <population>" where X is not the default
+    if a.stance == "option" and stance in ("recommended", "required") and "jsh" in claim.voiced and not (
+            claim.conditional or claim.hedged) and set(claim.interventions) <= {*a.about, *a.with_}:
+        conflicts = conflicts | {stance}  # "JSH 2023 recommends X" where the guideline lists X only as an option
     # "does not recommend it for every adult" denies a universal; only "never" / "any" denies every case
     named = any(cov and all(_known(claim.own_population.get(k)) and matches(claim.own_population[k], v)
                             for k, v in cov.items()) for cov in a.covers)

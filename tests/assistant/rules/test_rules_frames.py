@@ -221,7 +221,12 @@ rules:
       - {about: [venetoclax], population: {lineage: T, phase: [relapsed]}, stance: option, why: "a test rule"}
 """
     book = load_rulebook(text)
+    s = "The guideline lists venetoclax as an option for relapsed T-ALL."
+    assert judge_sentence(s, book, PatientFacts(lineage="T", phase="relapsed")).kind == "agree"
+    # an option put in JSH's mouth as its recommendation is not what the rule says
     s = "The guideline recommends venetoclax for relapsed T-ALL."
+    assert judge_sentence(s, book, PatientFacts(lineage="T", phase="relapsed")).kind == "contradict"
+    s = "If nothing else works, the guideline may recommend venetoclax for relapsed T-ALL."
     assert judge_sentence(s, book, PatientFacts(lineage="T", phase="relapsed")).kind == "agree"
     assert judge_sentence("Venetoclax has no role in relapsed T-ALL.", book,
                           PatientFacts(lineage="T", phase="relapsed")).kind == "contradict"
