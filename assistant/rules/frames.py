@@ -119,6 +119,8 @@ class Assert(BaseModel):
     targets: dict[str, str] = Field(default_factory=dict, description="drug concept -> the antigen it binds")
     unless_named: list[str] = Field(default_factory=list, description="Not about a sentence naming one of these "
                                                                        "(the exception the guideline names)")
+    alternatives: list[str] = Field(default_factory=list, description="Other treatments the guideline lists beside "
+                                    "`about` for the population: a sentence calling `about` the only one contradicts it")
     with_required: bool = Field(default=False, description="The companions in `with` are part of the claim: a "
                                                              "sentence giving `about` alone contradicts it")
     no_values: list[Literal["duration", "age", "threshold", "count"]] = Field(
@@ -141,7 +143,7 @@ class Assert(BaseModel):
     def _known(cls, v: dict[str, Any]) -> dict[str, Any]:
         return known_fact_keys(v, "an assert's population")
 
-    @field_validator("about", "with_")
+    @field_validator("about", "with_", "alternatives")
     @classmethod
     def _concepts(cls, v: list[str]) -> list[str]:
         from assistant.concepts import load_lexicon
@@ -542,6 +544,9 @@ def _compare_pairing(claim: Claim, a: Assert, fit: str, level: str) -> tuple[str
     if a.with_required and claim.alone and claim.polarity > 0 and fit != "none" and not any(
             c in claim.interventions for c in a.with_):
         return "contradict", a.why or "the guideline pairs it with " + ", ".join(a.with_)
+    if a.alternatives and claim.alone and claim.polarity > 0 and fit != "none" and not any(
+            c in claim.interventions for c in a.alternatives):  # "corticosteroids alone are the only option"
+        return "contradict", a.why + " (beside " + ", ".join(a.alternatives).replace("_", " ") + ")"
     if claim.restricted and claim.polarity > 0 and a.universal and a.stance in POSITIVE and fit != "none" and (
             level == "exact"):
         keys = {k for pop in a.populations() for k in pop}
