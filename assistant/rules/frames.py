@@ -694,6 +694,9 @@ def _supports(a: Assert, claim: Claim, merged: dict[str, Any]) -> set[str]:
         return set()
     if claim.stance == "required" and a.stance != "required":
         return set()
+    if claim.stance == "recommended" and a.stance == "option" and "jsh" in claim.voiced and not (
+            claim.hedged or claim.conditional or claim.exemplified):
+        return set()  # "JSH 2023 names ponatinib as the recommended TKI": the guideline lists it only as an option
     allowed = [*a.about, *a.with_]
     # the sentence's treatment is the assert's, or a class of it ("a TKI" for "dasatinib"); a member of the assert's
     # class is not ("ponatinib" for "a TKI"), unless the sentence gives it as an example of the class it names
