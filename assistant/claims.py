@@ -454,6 +454,11 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
     """The clause's stance and the tokens that say it: the longest cue, the first if several; a negation cue of the
     context layer before a positive cue flips it ("is not recommended", "should never be given")."""
     best: tuple[int, int, str] | None = None  # (-length, position, stance)
+    reason = _reason_end(toks, a, b)
+    if reason is not None:  # "because E1910 showed better survival, JSH 2023 recommends X": the main clause's verb
+        name, span = _stance(toks, reason, b, voc)
+        if name is not None:
+            return name, span
     for i in range(a, b):
         for p, name in voc.stance_cues.get(toks[i], ()):
             if name in _RISK_STANCES and i + len(p) < b and toks[i + len(p)] in voc.attributive:
@@ -479,6 +484,18 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
             if k >= a and toks[k] not in voc.transparent:  # "not the full JSH 2023 recommendation"
                 counted += 1
     return name, range(pos, pos + length)
+
+
+#: Words opening a reason clause ("because E1910 showed ..., JSH 2023 recommends ..."): the stance is the main clause's.
+_REASON_WORDS = frozenset({"because", "since"})
+
+
+def _reason_end(toks: list[str], a: int, b: int) -> int | None:
+    """Where the main clause starts after a leading reason clause ("because ..., "), if the clause opens with one."""
+    if a >= b or toks[a] not in _REASON_WORDS:
+        return None
+    comma = next((k for k in range(a + 1, b) if toks[k] == ","), None)
+    return comma + 1 if comma is not None and comma + 1 < b else None
 
 
 #: Stances that grade a risk: a cue of theirs before a noun describes patients ("high-risk features").
