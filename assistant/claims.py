@@ -454,6 +454,11 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
     """The clause's stance and the tokens that say it: the longest cue, the first if several; a negation cue of the
     context layer before a positive cue flips it ("is not recommended", "should never be given")."""
     best: tuple[int, int, str] | None = None  # (-length, position, stance)
+    reason = _reason_end(toks, a, b)
+    if reason is not None:  # "because E1910 showed better survival, JSH 2023 recommends X": the main clause's verb
+        name, span = _stance(toks, reason, b, voc)
+        if name is not None:
+            return name, span
     for i in range(a, b):
         for p, name in voc.stance_cues.get(toks[i], ()):
             if name in _RISK_STANCES and i + len(p) < b and toks[i + len(p)] in voc.attributive:
@@ -479,6 +484,18 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
             if k >= a and toks[k] not in voc.transparent:  # "not the full JSH 2023 recommendation"
                 counted += 1
     return name, range(pos, pos + length)
+
+
+#: Words opening a reason clause ("because E1910 showed ..., JSH 2023 recommends ..."): the stance is the main clause's.
+_REASON_WORDS = frozenset({"because", "since"})
+
+
+def _reason_end(toks: list[str], a: int, b: int) -> int | None:
+    """Where the main clause starts after a leading reason clause ("because ..., "), if the clause opens with one."""
+    if a >= b or toks[a] not in _REASON_WORDS:
+        return None
+    comma = next((k for k in range(a + 1, b) if toks[k] == ","), None)
+    return comma + 1 if comma is not None and comma + 1 < b else None
 
 
 #: Stances that grade a risk: a cue of theirs before a noun describes patients ("high-risk features").
@@ -561,36 +578,16 @@ def _grades(toks: list[str], voc: Vocabulary) -> list[str]:
 @lru_cache(maxsize=8192)
 def read_claims(sentence: str) -> tuple[Claim, ...]:
     """The claims of one sentence (one per clause), memoised."""
-    from assistant.rules.logic import stated_facts
     from assistant.text import names_trial
 
     voc = claim_vocabulary()
-    lower = sentence.lower().replace("**", " ")
-    for suffix in voc.split_suffixes:  # "HD-MTX-containing" names HD-MTX
-        lower = lower.replace(suffix, " " + suffix[1:])
-    for prefix in voc.split_prefixes:  # "post-transplant" is after the transplant
-        lower = lower.replace(" " + prefix, " " + prefix[:-1] + " ")
-    toks = tokens(lower)
-    skip = _strip_opener(toks, voc)
-    text = lower
-    if skip:  # read the sentence without its yes/no opening
-        cut = lower.find(toks[skip - 1]) + len(toks[skip - 1])
-        text = lower[cut:]
-        toks = tokens(text)
+    lower, text, toks = _sentence_tokens(sentence, voc)
     reading = read_concepts(text)
     mentions = [m for m in reading.mentions if not m.other_person]
     original = sentence[len(sentence) - len(text):] if len(sentence) == len(lower) else text
     spans = _clauses(toks, voc)
     stances = [_stance(toks, a, b, voc) for a, b in spans]
-    population = dict(stated_facts(_without(original, toks, {k for _, span in stances for k in span})))
-    for phrase, facts in voc.population_cues:
-        if _find(toks, (phrase,)):
-            population.update(facts)
-    if any(p in lower for p in voc.both_lineages):
-        population["lineage"] = ["B", "T"]  # "for relapsed B- and T-lineage ALL alike": about B-ALL too
-    if "transplant" not in population and any(m.concept == "allo_hsct" and _past(toks, m, mentions, voc)
-                                              for m in mentions):
-        population["transplant"] = "done"  # "prophylactic TKI after allo-HSCT": the transplant is behind them
+    population = _sentence_population(original, lower, toks, stances, mentions, voc)
     trials = names_trial(sentence)
     targets = tuple(_targets(toks, mentions, voc))
     grades = tuple(_grades(toks, voc))
@@ -607,12 +604,9 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     for (a, b), (stance, _) in zip(spans, stances):
         inside = [m for m in mentions if a <= m.start < b]
         own_population = _clause_population(toks, a, b, stance_tokens, voc) if len(spans) > 1 else {}
-        contrast_at = [i + len(p) for i, p in _find(toks[a:b], voc.contrast)]
         contrasted = tuple(dict.fromkeys(
-            m.concept for m in inside if m.kind in INTERVENTION_KINDS
-            and any(0 <= m.start - a - c < 4 for c in contrast_at)))
-        preferred_at = [i + len(p) for i, p in _find(toks[a:b], voc.preferred)]
-        preferred = {m.concept for m in inside if any(0 <= m.start - a - c < 4 for c in preferred_at)}
+            m.concept for m in _after_cue(inside, toks, a, b, voc.contrast) if m.kind in INTERVENTION_KINDS))
+        preferred = {m.concept for m in _after_cue(inside, toks, a, b, voc.preferred)}
         treat = [m for m in inside if m.kind in INTERVENTION_KINDS and m.concept not in contrasted
                  and not (preferred and m.concept in preferred and stance in _NEGATIVE_STANCES)]
         denied = {id(m) for m in treat if m.negated or _denied(toks, m.start, voc)}
@@ -661,6 +655,46 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         if interventions:
             prev_interventions = interventions
     return tuple(claims)
+
+
+def _after_cue(inside: list[Any], toks: list[str], a: int, b: int, cues: Any) -> list[Any]:
+    """The clause's mentions starting within three tokens after one of `cues` ("rather than X", "preferably X")."""
+    at = [i + len(p) for i, p in _find(toks[a:b], cues)]
+    return [m for m in inside if any(0 <= m.start - a - c < 4 for c in at)]
+
+
+def _sentence_tokens(sentence: str, voc: Vocabulary) -> tuple[str, str, list[str]]:
+    """(the sentence lower-cased with compound words split, the text read: without its yes/no opening, its tokens)."""
+    lower = sentence.lower().replace("**", " ")
+    for suffix in voc.split_suffixes:  # "HD-MTX-containing" names HD-MTX
+        lower = lower.replace(suffix, " " + suffix[1:])
+    for prefix in voc.split_prefixes:  # "post-transplant" is after the transplant
+        lower = lower.replace(" " + prefix, " " + prefix[:-1] + " ")
+    toks = tokens(lower)
+    skip = _strip_opener(toks, voc)
+    text = lower
+    if skip:  # read the sentence without its yes/no opening
+        cut = lower.find(toks[skip - 1]) + len(toks[skip - 1])
+        text = lower[cut:]
+        toks = tokens(text)
+    return lower, text, toks
+
+
+def _sentence_population(original: str, lower: str, toks: list[str], stances: list[tuple[str | None, range]],
+                         mentions: list[Any], voc: Vocabulary) -> dict[str, Any]:
+    """The population the whole sentence states (its stance words left out), with the vocabulary's cues."""
+    from assistant.rules.logic import stated_facts
+
+    population = dict(stated_facts(_without(original, toks, {k for _, span in stances for k in span})))
+    for phrase, facts in voc.population_cues:
+        if _find(toks, (phrase,)):
+            population.update(facts)
+    if any(p in lower for p in voc.both_lineages):
+        population["lineage"] = ["B", "T"]  # "for relapsed B- and T-lineage ALL alike": about B-ALL too
+    if "transplant" not in population and any(m.concept == "allo_hsct" and _past(toks, m, mentions, voc)
+                                              for m in mentions):
+        population["transplant"] = "done"  # "prophylactic TKI after allo-HSCT": the transplant is behind them
+    return population
 
 
 def _clause_population(toks: list[str], a: int, b: int, skip: set[int], voc: Vocabulary) -> dict[str, Any]:

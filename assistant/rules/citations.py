@@ -422,6 +422,20 @@ def best_quote(sentence_body: str, chunk: Chunk) -> str:
     return best
 
 
+#: The longest uncited opening reply ("Not routinely.", "Yes, transplant.") read as the answer's short answer.
+LEAD_WORDS = 10
+
+
+def _lead_reply(lines: Sequence[Any]) -> Any | None:
+    """The answer's first sentence when it is a short uncited reply that the cited sentences after it carry
+    ("Not routinely. For AYA patients ... [1][2]"): not removed for want of a marker; the content checks still judge
+    it like any other sentence."""
+    sents = [s for line in lines for s in line.sentences if s.is_fact]
+    if len(sents) < 2 or sents[0].markers or not any(s.markers for s in sents[1:]):
+        return None
+    return sents[0] if len(sents[0].body.split()) <= LEAD_WORDS else None
+
+
 def check_citations(
     question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]
 ) -> list[Issue]:
@@ -433,11 +447,13 @@ def check_citations(
     given = question_values(question, facts)
     patient_terms = (frozenset(key_terms(question)) & PATIENT_TERMS) | facts_terms(facts)
     asked = frozenset(tokenize(question, fix_typos=False))
-    for line in parse_lines(draft.answer):
+    lines = parse_lines(draft.answer)
+    lead = _lead_reply(lines)
+    for line in lines:
         for s in line.sentences:
             if not s.is_fact:
                 continue
-            if claim_free(s.body):
+            if claim_free(s.body) or s is lead:
                 continue  # "I'm sorry you're facing this", "ask your team at the next visit": no clinical claim
             if not s.markers:
                 issues.append(Issue(

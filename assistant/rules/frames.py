@@ -119,6 +119,8 @@ class Assert(BaseModel):
     targets: dict[str, str] = Field(default_factory=dict, description="drug concept -> the antigen it binds")
     unless_named: list[str] = Field(default_factory=list, description="Not about a sentence naming one of these "
                                                                        "(the exception the guideline names)")
+    alternatives: list[str] = Field(default_factory=list, description="Other treatments the guideline lists beside "
+                                    "`about` for the population: a sentence calling `about` the only one contradicts it")
     with_required: bool = Field(default=False, description="The companions in `with` are part of the claim: a "
                                                              "sentence giving `about` alone contradicts it")
     no_values: list[Literal["duration", "age", "threshold", "count"]] = Field(
@@ -141,7 +143,7 @@ class Assert(BaseModel):
     def _known(cls, v: dict[str, Any]) -> dict[str, Any]:
         return known_fact_keys(v, "an assert's population")
 
-    @field_validator("about", "with_")
+    @field_validator("about", "with_", "alternatives")
     @classmethod
     def _concepts(cls, v: list[str]) -> list[str]:
         from assistant.concepts import load_lexicon
@@ -250,11 +252,20 @@ def _names(claim: Claim, concept: str, *, members: bool) -> bool:
     return level in ("exact", "class") or (members and level == "member")
 
 
+def _beside_exception(claim: Claim, a: Assert) -> list[str]:
+    """Members of the assert's class the claim says the same of, beside the named exception ("nilotinib or
+    ponatinib overcomes T315I": nilotinib is not shielded by ponatinib); contrasted or denied ones do not count."""
+    aside = {*claim.negated, *claim.contrasted}
+    return [c for c in claim.interventions if c not in a.unless_named and c not in a.about and c not in aside
+            and any(x in broader_chain(c) for x in a.about)
+            and not any(u in broader_chain(c) for u in a.unless_named)]
+
+
 def _about(claim: Claim, a: Assert) -> str | None:
     """'exact' when the claim names what the assert is about; 'class' / 'member' when only at another level
     (compared for stance only: what is not recommended for a class is not for its members; a class said not to
     work contradicts a member that does); None when it is not about it."""
-    if any(_level(claim, c) in ("exact", "class") for c in a.unless_named):
+    if any(_level(claim, c) in ("exact", "class") for c in a.unless_named) and not _beside_exception(claim, a):
         return None
     if claim.interventions and not any(_is_treatment(c) for c in a.about):
         return None  # a rule about MRD or a marker: a sentence's stance on a treatment is not about it
@@ -455,28 +466,56 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
              question_values: frozenset[float]) -> tuple[str, str] | None:
     """('contradict', why) / ('agree', '') when the claim is about the assert, else None."""
     if a.targets:
-        for drug, antigens in claim.targets:
-            want = a.targets.get(drug)
-            if want is not None and want not in antigens:
-                return "contradict", f"{drug} binds {want.upper()}, not {'/'.join(sorted(antigens)).upper()}"
-        # "blinatumomab for CD22-positive B-ALL": the population names another antigen than the drug's target
-        stated = {k for k in ("cd19", "cd22") if claim.population.get(k) is True}
-        for drug in claim.interventions:
-            want = a.targets.get(drug)
-            if want is not None and stated and want not in stated and claim.polarity > 0:
-                return "contradict", (f"{drug} targets {want.upper()}; it is not given for "
-                                      f"{'/'.join(sorted(stated)).upper()}-positive disease on that account")
+        hit = _compare_targets(claim, a)
+        if hit is not None:
+            return hit
+    if a.ranked or a.no_ranking:
+        return _compare_ranking(claim, a, merged)
+    if a.voice == "label":
+        return _compare_label(claim, a, question_values)
+    level = _level_about(claim, a)
+    if level is None:
+        return None
+    fit = population_fit(a, merged)
+    hit = _compare_pairing(claim, a, fit, level) or _compare_stance(claim, a, fit)
+    if hit is not None:
+        return hit
+    if level != "exact":
+        return ("agree", "") if fit != "none" else None
+    return _compare_values(claim, a, merged, fit, question_values)
+
+
+def _compare_targets(claim: Claim, a: Assert) -> tuple[str, str] | None:
+    """A drug named with another antigen than the one it binds, as its target or as the population's antigen."""
+    for drug, antigens in claim.targets:
+        want = a.targets.get(drug)
+        if want is not None and want not in antigens:
+            return "contradict", f"{drug} binds {want.upper()}, not {'/'.join(sorted(antigens)).upper()}"
+    # "blinatumomab for CD22-positive B-ALL": the population names another antigen than the drug's target
+    stated = {k for k in ("cd19", "cd22") if claim.population.get(k) is True}
+    for drug in claim.interventions:
+        want = a.targets.get(drug)
+        if want is not None and stated and want not in stated and claim.polarity > 0:
+            return "contradict", (f"{drug} targets {want.upper()}; it is not given for "
+                                  f"{'/'.join(sorted(stated)).upper()}-positive disease on that account")
+    return None
+
+
+def _compare_ranking(claim: Claim, a: Assert, merged: dict[str, Any]) -> tuple[str, str] | None:
+    """A ranked assert against a sentence equating the options; a no-ranking assert against one ranking them."""
     if a.ranked:
         if claim.equates and all(_level(claim, c) in ("exact", "class") for c in a.about) and population_fit(
                 a, merged) != "none":
             return "contradict", a.why or "the guideline does not offer these as equal alternatives"
         return None
-    if a.no_ranking:
-        if claim.ranked and all(_level(claim, c) == "exact" for c in a.about):
-            return "contradict", a.why or "the guideline does not rank these treatments"
-        return None
-    if a.voice == "label":
-        return _compare_label(claim, a, question_values)
+    if claim.ranked and all(_level(claim, c) == "exact" for c in a.about):
+        return "contradict", a.why or "the guideline does not rank these treatments"
+    return None
+
+
+def _level_about(claim: Claim, a: Assert) -> str | None:
+    """How closely the claim names the assert's subject, or None when it is not a statement about it: a trial's,
+    a label's or another guideline's voice, a denial of another treatment, another setting."""
     if claim.attribution & {"trial", "label", "other_guideline"} and "jsh" not in claim.attribution:
         return None  # a trial's design or result, a label, another guideline: not a statement of JSH's position
     level = _about(claim, a)
@@ -492,7 +531,11 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
     setting = _setting_of(a)
     if setting and claim.setting and claim.setting != setting:
         return None
-    fit = population_fit(a, merged)
+    return level
+
+
+def _compare_pairing(claim: Claim, a: Assert, fit: str, level: str) -> tuple[str, str] | None:
+    """A treatment the guideline pairs with another, said to suffice alone; a condition the guideline does not set."""
     alone = [c for c in a.about if c in claim.alone_of]
     if a.with_required and alone and fit != "none":
         if claim.polarity > 0:  # "intrathecal chemotherapy alone is sufficient", whatever else the sentence names
@@ -501,32 +544,49 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
     if a.with_required and claim.alone and claim.polarity > 0 and fit != "none" and not any(
             c in claim.interventions for c in a.with_):
         return "contradict", a.why or "the guideline pairs it with " + ", ".join(a.with_)
+    if a.alternatives and claim.alone and claim.polarity > 0 and fit != "none" and not any(
+            c in claim.interventions for c in a.alternatives):  # "corticosteroids alone are the only option"
+        return "contradict", a.why + " (beside " + ", ".join(a.alternatives).replace("_", " ") + ")"
     if claim.restricted and claim.polarity > 0 and a.universal and a.stance in POSITIVE and fit != "none" and (
             level == "exact"):
         keys = {k for pop in a.populations() for k in pop}
         extra = sorted(set(claim.own_population) - keys - _INCIDENTAL)
-        if extra and (not keys or keys & set(claim.own_population)):  # (about the assert's own population)  # "reserves allo-HSCT in CR1 for patients who remain MRD-positive": a condition it does not set
+        # "reserves allo-HSCT in CR1 for patients who remain MRD-positive": a condition it does not set
+        if extra and (not keys or keys & set(claim.own_population)):  # (about the assert's own population)
             return "contradict", (a.why or "the guideline sets no such condition") + (
                 f" (not only for a given {extra[0].replace('_', ' ')})")
+    return None
+
+
+def _compare_stance(claim: Claim, a: Assert, fit: str) -> tuple[str, str] | None:
+    """The claim's stance against the assert's, for the population both are about."""
     stance = _below(claim, a, _stance_for(claim, a))
-    if stance is not None and fit != "none":
-        conflicts = CONFLICTS.get(a.stance, frozenset())
-        if claim.universal and not a.universal:
-            conflicts = conflicts | UNIVERSAL_CONFLICTS.get(a.stance, frozenset())
-        if a.stance == "not_required" and stance in ("recommended", "required") and not (
-                claim.conditional or claim.hedged) and set(claim.interventions) <= {*a.about, *a.with_}:
-            conflicts = conflicts | {stance}  # "JSH recommends X for <population>" where X is not the default
-        # "does not recommend it for every adult" denies a universal; only "never" / "any" denies every case
-        named = any(cov and all(_known(claim.own_population.get(k)) and matches(claim.own_population[k], v)
-                                for k, v in cov.items()) for cov in a.covers)
-        restricted = not a.universal and _polarity(stance, 0) < 0 and not claim.absolute and not named
-        if named and stance == "no_standard" and a.stance in POSITIVE:
-            conflicts = conflicts | {stance}  # "not listed for relapse after allo-HSCT", a group it names
-        if stance in conflicts and not restricted and (fit == "all" or claim.universal or not any(a.populations())):
-            return "contradict", a.why or f"the guideline's stance is {a.stance.replace('_', ' ')}"
-    if level != "exact":
-        return ("agree", "") if fit != "none" else None
-    # numbers: an age limit is compared whatever age band the sentence's own limit puts it in
+    if stance is None or fit == "none":
+        return None
+    conflicts = CONFLICTS.get(a.stance, frozenset())
+    if claim.universal and not a.universal:
+        conflicts = conflicts | UNIVERSAL_CONFLICTS.get(a.stance, frozenset())
+    if a.stance == "not_required" and stance in ("recommended", "required") and not (
+            claim.conditional or claim.hedged) and set(claim.interventions) <= {*a.about, *a.with_}:
+        conflicts = conflicts | {stance}  # "JSH recommends X for <population>" where X is not the default
+    if a.stance == "option" and stance in ("recommended", "required") and "jsh" in claim.voiced and not (
+            claim.conditional or claim.hedged) and set(claim.interventions) <= {*a.about, *a.with_}:
+        conflicts = conflicts | {stance}  # "JSH 2023 recommends X" where the guideline lists X only as an option
+    # "does not recommend it for every adult" denies a universal; only "never" / "any" denies every case
+    named = any(cov and all(_known(claim.own_population.get(k)) and matches(claim.own_population[k], v)
+                            for k, v in cov.items()) for cov in a.covers)
+    restricted = not a.universal and _polarity(stance, 0) < 0 and not claim.absolute and not named
+    if named and stance == "no_standard" and a.stance in POSITIVE:
+        conflicts = conflicts | {stance}  # "not listed for relapse after allo-HSCT", a group it names
+    if stance in conflicts and not restricted and (fit == "all" or claim.universal or not any(a.populations())):
+        return "contradict", a.why or f"the guideline's stance is {a.stance.replace('_', ' ')}"
+    return None
+
+
+def _compare_values(claim: Claim, a: Assert, merged: dict[str, Any], fit: str,
+                    question_values: frozenset[float]) -> tuple[str, str] | None:
+    """The claim's numbers (age limits, thresholds, durations) against the assert's qualifiers."""
+    # an age limit is compared whatever age band the sentence's own limit puts it in
     limits = any(q.kind == "age" and q.op not in ("=", "~") for q in claim.qualifiers)
     if limits and any(q.kind == "age" for q in a.qualifiers):
         fit = population_fit(a, {k: v for k, v in merged.items() if k not in ("age", "age_band")})
@@ -542,24 +602,32 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
                                   f"{_say(spec.as_qualifier())} comes from another source")
         if not spec.jsh_text and a.stance == "defines":
             continue  # (a convention's values: only putting them in JSH's mouth is wrong)
-        for q in claim.qualifiers:
-            if q.op in ("=", "~") and q.value in question_values:
-                continue  # the patient's own value, from the question
-            if q.kind == "threshold" and q.op in ("=", "~") and not claim.defines:
-                # a value, not a threshold: wrong only on the wrong side ("MRD of 0.005 % is high risk"); a trial's
-                # result ("the MRD-negative CR rate was 34 %") is no MRD level at all
-                if spec.kind == "threshold" and claim.stance in ("high_risk", "not_high_risk") and (
-                        "trial" not in claim.attribution and q.unit == spec.unit):
-                    lo, hi = spec.as_qualifier().interval()
-                    inside = lo <= q.value <= hi
-                    if inside != (claim.stance == "high_risk"):
-                        return "contradict", (f"an MRD of {q.value:g}% is {'' if inside else 'not '}at or above the "
-                                              f"{spec.value:g}% threshold")
-                continue
-            why = qualifier_conflict(spec, q)
-            if why is not None:
-                return "contradict", why
+        hit = _spec_conflict(claim, spec, question_values)
+        if hit is not None:
+            return hit
     return "agree", ""
+
+
+def _spec_conflict(claim: Claim, spec: Any, question_values: frozenset[float]) -> tuple[str, str] | None:
+    """The first of the claim's values that one qualifier of the assert contradicts."""
+    for q in claim.qualifiers:
+        if q.op in ("=", "~") and q.value in question_values:
+            continue  # the patient's own value, from the question
+        if q.kind == "threshold" and q.op in ("=", "~") and not claim.defines:
+            # a value, not a threshold: wrong only on the wrong side ("MRD of 0.005 % is high risk"); a trial's
+            # result ("the MRD-negative CR rate was 34 %") is no MRD level at all
+            if spec.kind == "threshold" and claim.stance in ("high_risk", "not_high_risk") and (
+                    "trial" not in claim.attribution and q.unit == spec.unit):
+                lo, hi = spec.as_qualifier().interval()
+                inside = lo <= q.value <= hi
+                if inside != (claim.stance == "high_risk"):
+                    return "contradict", (f"an MRD of {q.value:g}% is {'' if inside else 'not '}at or above the "
+                                          f"{spec.value:g}% threshold")
+            continue
+        why = qualifier_conflict(spec, q)
+        if why is not None:
+            return "contradict", why
+    return None
 
 
 def _compare_label(claim: Claim, a: Assert, question_values: frozenset[float]) -> tuple[str, str] | None:
@@ -626,6 +694,9 @@ def _supports(a: Assert, claim: Claim, merged: dict[str, Any]) -> set[str]:
         return set()
     if claim.stance == "required" and a.stance != "required":
         return set()
+    if claim.stance == "recommended" and a.stance == "option" and "jsh" in claim.voiced and not (
+            claim.hedged or claim.conditional or claim.exemplified):
+        return set()  # "JSH 2023 names ponatinib as the recommended TKI": the guideline lists it only as an option
     allowed = [*a.about, *a.with_]
     # the sentence's treatment is the assert's, or a class of it ("a TKI" for "dasatinib"); a member of the assert's
     # class is not ("ponatinib" for "a TKI"), unless the sentence gives it as an example of the class it names

@@ -221,7 +221,12 @@ rules:
       - {about: [venetoclax], population: {lineage: T, phase: [relapsed]}, stance: option, why: "a test rule"}
 """
     book = load_rulebook(text)
+    s = "The guideline lists venetoclax as an option for relapsed T-ALL."
+    assert judge_sentence(s, book, PatientFacts(lineage="T", phase="relapsed")).kind == "agree"
+    # an option put in JSH's mouth as its recommendation is not what the rule says
     s = "The guideline recommends venetoclax for relapsed T-ALL."
+    assert judge_sentence(s, book, PatientFacts(lineage="T", phase="relapsed")).kind == "contradict"
+    s = "If nothing else works, the guideline may recommend venetoclax for relapsed T-ALL."
     assert judge_sentence(s, book, PatientFacts(lineage="T", phase="relapsed")).kind == "agree"
     assert judge_sentence("Venetoclax has no role in relapsed T-ALL.", book,
                           PatientFacts(lineage="T", phase="relapsed")).kind == "contradict"
@@ -306,3 +311,31 @@ def test_a_duration_contradiction_says_both_numbers() -> None:
     v = judge_sentence("The guideline recommends TKI maintenance for 2 years.", BOOK,
                        PatientFacts(ph_status="positive", transplant="not_done"))
     assert v.rule_id == "PHPOS-MAINT-008" and "2 years" in v.why and "5 years" in v.why
+
+
+def test_a_short_uncited_opening_reply_is_kept_but_still_judged(by_section) -> None:
+    chunk = _chunk_with(by_section, "jsh2023-all/ph-pos/tki-maintenance", "at least 5 years")
+    fact = ("For adults with Ph-positive ALL who do not undergo allo-HSCT in CR1, the guideline recommends continuing "
+            "TKI maintenance for at least 5 years.")
+    facts = PatientFacts(ph_status="positive", transplant="not_done")
+    ok = check("How long is TKI maintenance?", facts,
+               Draft(answer=f"Five years at least. {fact}[1]", citations=[cite(chunk, 1)]), [chunk])
+    assert ok.verdict == "pass" and "Five years at least." in ok.draft.answer, ok.findings
+    # the lead is judged like any sentence: a wrong duration in it is still a contradiction
+    bad = check("How long is TKI maintenance?", facts,
+                Draft(answer=f"Keep the TKI going for at least 2 years. {fact}[1]", citations=[cite(chunk, 1)]),
+                [chunk])
+    assert bad.verdict != "pass" and "2 years" not in bad.draft.answer, bad.findings
+    # only the opening reply: an uncited sentence later on is removed as before
+    later = check("How long is TKI maintenance?", facts,
+                  Draft(answer=f"{fact}[1] MRD after induction is a key prognostic factor.",
+                        citations=[cite(chunk, 1)]), [chunk])
+    assert "CIT-MARKER-001" in {f.rule_id for f in later.findings}
+
+
+def test_a_reason_clause_does_not_set_the_stance_of_the_main_clause() -> None:
+    from assistant.claims import read_claims
+
+    s = "Because a trial showed better survival, the JSH 2023 guideline recommends adding blinatumomab to consolidation."
+    assert [c.stance for c in read_claims(s)] == ["recommended"]
+    assert [c.stance for c in read_claims("Since the trial, blinatumomab has improved survival.")] == ["effective"]
