@@ -201,7 +201,7 @@ def changed_terms(body: str, best: str, *, given: frozenset[float] = frozenset()
     """Key terms, limits and negation a near-copy changes in its original (see `altered_terms`).
 
     >>> sorted(changed_terms("MRD below 0.1% is not cured.", "MRD below 0.01% is not cured."))
-    ['0.1%', '<0.01', '<0.1']
+    ['0.1', '0.1%', '<0.01', '<0.1']
     >>> changed_terms("In 326 adults, MRD below 0.01% is not cured.", "MRD below 0.01% is not cured.")
     set()
     """
