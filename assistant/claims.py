@@ -25,6 +25,8 @@ The reader is pure and memoised; vocabulary lives in the YAML files, not here.
 
 from __future__ import annotations
 
+import itertools
+
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -144,6 +146,7 @@ class Vocabulary:
     pronouns: frozenset[str] = frozenset()
     absolute: tuple[Phrase, ...] = ()
     conditions: tuple[Phrase, ...] = ()
+    restated_condition: frozenset[str] = frozenset()
     denied_attribution: tuple[Phrase, ...] = ()
     grade_skip: frozenset[str] = frozenset()
     fraction_cues: tuple[Phrase, ...] = ()
@@ -211,6 +214,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         elliptic=frozenset(str(w) for w in data.get("elliptic") or []),
         transparent=frozenset(str(w) for w in data.get("negation_transparent") or []),
         absolute=_ph(data.get("absolute") or []), conditions=_ph(data.get("conditions") or []),
+        restated_condition=frozenset(data.get("restated_condition") or []),
         denied_attribution=_ph(data.get("denied_attribution") or []),
         grade_skip=frozenset(str(w) for w in data["grades"].get("skip") or []),
         fraction_cues=_ph(data.get("fraction_cues") or []), basis=_ph(data.get("basis") or []),
@@ -648,13 +652,22 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             exemplified=bool(_find(toks[a:b], voc.examples)), defines=bool(_find(toks[a:b], voc.defining)),
             alone=bool(_find(toks[a:b], voc.alone)),
             alone_of=tuple(dict.fromkeys(m.concept for m in treat if _ends_before(toks, m.end, voc.alone))),
-            absolute=bool(_find(toks[a:b], voc.absolute)), conditional=bool(_find(toks[a:b], voc.conditions)),
+            absolute=bool(_find(toks[a:b], voc.absolute)), conditional=_restricts(toks[a:b], voc),
             equivalence=equivalence, basis=basis, voiced=own, restricted=restricted,
             equates=bool(_find(toks[a:b], voc.equivalence_cues)),
             own_population={**population, **own_population}, extra={"inferred": True} if inferred else {}))
         if interventions:
             prev_interventions = interventions
     return tuple(claims)
+
+
+def _restricts(toks: list[str], voc: Any) -> bool:
+    """A condition cue that restricts the stance: not one whose clause only restates the phase ("if CR1 achieved,")."""
+    for i, p in _find(toks, voc.conditions):
+        clause = list(itertools.takewhile(lambda t: t not in (",", ";", ":"), toks[i + len(p):]))
+        if not clause or len(clause) > 5 or not set(clause) <= voc.restated_condition:
+            return True
+    return False
 
 
 def _after_cue(inside: list[Any], toks: list[str], a: int, b: int, cues: Any) -> list[Any]:

@@ -484,7 +484,7 @@ class Assistant:
         parts: list[str] = []
         cut: str | None = None
         try:
-            for text in _pieces_until(self.llm, messages, deadline):
+            for text in pieces_until(self.llm, messages, deadline):
                 parts.append(text)
                 if sink is not None:
                     sink({"event": "text", "data": text})
@@ -540,7 +540,7 @@ class Assistant:
 _STREAM_END = object()
 
 
-def _pieces_until(llm: Any, messages: Any, deadline: float) -> Iterator[str]:
+def pieces_until(llm: Any, messages: Any, deadline: float) -> Iterator[str]:
     """The model's streamed text pieces until it ends, or TimeoutError at `deadline` (time.monotonic()).
 
     The stream is read in a worker thread, so the deadline also ends a wait for a piece that does not come: a server

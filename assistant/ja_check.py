@@ -341,22 +341,19 @@ class JapaneseAnswerModel:
     def stream(self, messages: Sequence[Any]) -> Iterator[Any]:
         from langchain_core.messages import AIMessageChunk
 
-        deadline = time.monotonic() + self.budget_s
+        from assistant.core import pieces_until
+
+        # (its own deadline a little before the caller's, so the checked reading reaches the caller in time)
+        deadline = time.monotonic() + self.budget_s - min(0.5, 0.1 * self.budget_s)
         parts: list[str] = []
-        stream = self.llm.stream(self.messages(messages))
-        for piece in stream:
-            text = piece.content if isinstance(piece.content, str) else ""
-            if text:
+        try:
+            for text in pieces_until(self.llm, self.messages(messages), deadline):
                 parts.append(text)
                 if self.sink is not None:
                     self.sink({"event": "text", "data": text})
-            if time.monotonic() > deadline:
-                close = getattr(stream, "close", None)
-                if close is not None:
-                    close()
-                self.cut = (f"The model ran past the {self.budget_s:g} s generation budget; its answer was cut at "
-                            "the last finished sentence")
-                break
+        except TimeoutError:
+            self.cut = (f"The model ran past the {self.budget_s:g} s generation budget; its answer was cut at "
+                        "the last finished sentence")
         self.text = "".join(parts) if self.cut is None else finished_japanese("".join(parts))
         if not self.text.strip():
             raise UnreadAnswer(f"no finished sentence within the {self.budget_s:g} s generation budget")

@@ -7,6 +7,9 @@ run); the index, the reader, the rule layer and the aligned Japanese corpus are 
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
@@ -161,15 +164,25 @@ def test_the_japanese_answer_streams_in_japanese(bot, chunk_id: str) -> None:
     assert final["mode"] == "llm" and final["lang"] == "ja" and "予防的TKI維持療法を推奨していません" in final["answer"]
 
 
+class _SlowReplay(ReplayChatModel):
+    """The recorded answer's first 80-character piece at once, then one piece every 3 s (a model past its budget)."""
+
+    def _stream(self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any) -> Any:
+        for k, piece in enumerate(super()._stream(messages, stop, run_manager, **kwargs)):
+            if k:
+                time.sleep(3)
+            yield piece
+
+
 def test_the_time_budget_cuts_the_japanese_answer_at_a_finished_sentence(bot, chunk_id: str) -> None:
     first = "移植後MRD陰性なら予防的TKIは推奨されない[1]。"
-    model = ReplayChatModel.from_rows([RecordedAnswer(
+    model = _SlowReplay.from_rows([RecordedAnswer(
         id="b", question=Q, sources=[chunk_id], answer=first + "MRDが陽性になればTKIを先制的に投与する[1]。" * 4)])
     model.lookup = bot.source
-    settings = bot.settings.model_copy(update={"llm": bot.settings.llm.model_copy(update={"time_budget_s": 1e-9})})
+    settings = bot.settings.model_copy(update={"llm": bot.settings.llm.model_copy(update={"time_budget_s": 2.0})})
     a = Assistant(settings=settings, retriever=bot.retriever, llm=model, rulebook=bot.rulebook).ask(Q)
     assert a.mode == "llm" and a.verdict == "warn" and "LLM-BUDGET-055" in {f.rule_id for f in a.findings}
-    # (the replay streams 80 characters a piece: the first piece ends inside the third sentence)
+    # (the first piece ends inside the third sentence; the next comes after the budget)
     assert a.answer.startswith("移植後MRD陰性なら予防的TKIは推奨されない。") and a.answer.count("投与する") < 4
     assert a.answer.rstrip().endswith("]")
 

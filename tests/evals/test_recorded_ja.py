@@ -23,7 +23,6 @@ def test_no_wrong_japanese_answer_passes(eval_settings, tmp_path: Path) -> None:
     lab = summary["labelled"]
     assert lab["wrong_with_verdict_pass"] == 0, summary
     assert lab["wrong_caught_rate"] >= 0.95, summary
-    assert summary["unretrieved_sources"]["citations"] == 0  # the Japanese prompt numbers the same sources
     results = [json.loads(line) for line in (run_dir / "results.jsonl").read_text(encoding="utf-8").splitlines()]
     assert all(r["answer"]["lang"] == "ja" for r in results)
     assert any(r["outcome"] == "untouched" for r in results)  # the model's Japanese is checked, not always replaced
