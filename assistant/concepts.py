@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -652,6 +653,8 @@ def _read(text: str, lex: Lexicon, source: str | None, known: tuple[str, ...] | 
     spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
     toks = [text[a:b] for a, b in spans]
     fixed, seen, matches = _matches(toks, lex)
+    labs = lab_analytes(text, spans)
+    matches = [(i, f) for i, f in matches if i not in labs]
     persons = [(i, f) for i, f in matches if f.concept.kind == "person"]
     asker_patient = _asker_is_patient(seen, lex.context)
     disease = [i for i, f in matches if f.concept.id in _THE_DISEASE or f.concept.kind == "lineage"]
@@ -679,6 +682,8 @@ def _read(text: str, lex: Lexicon, source: str | None, known: tuple[str, ...] | 
             replace[i] = (i + n, c.canonical, c.glue)
     for i in ages:  # an age bound to the patient is written the one way the age reader knows
         replace[i] = (i + 1, f"aged {seen[i]}", False)
+    if source is None:  # a lab result's analyte by its name ("cr 1.1 mg/dl" -> "creatinine 1.1 mg/dl"), no concept
+        replace |= {i: (i + 1, name, False) for i, name in labs.items()}
     return Reading(text=_rebuild(text, spans, shown, replace, hidden), mentions=tuple(mentions),
                    background=_has(seen, lex.context.background), asker=_asker(seen, persons, others, lex.context, asker_patient))
 
@@ -1039,6 +1044,53 @@ def _unit_token(toks: list[str], j: int) -> bool:
     """The token after the number at `j` is a unit that makes it no age ("80 kilos")."""
     k = j + 1 + int(j + 1 < len(toks) and toks[j + 1] == "-")
     return k < len(toks) and unit_after(toks[k] + " ", 0) is not None
+
+
+# ------------------------------------------------------------------------------------------ lab results
+
+
+@lru_cache(maxsize=2)
+def _lab_table(folder: Path = LEXICON_DIR) -> tuple[dict[str, str], tuple[str, ...]]:
+    """(analyte abbreviation -> name, lab units longest first) of quantities.yaml `labs`."""
+    data = lexicon_file(folder, "quantities.yaml")["labs"]
+    units = {unicodedata.normalize("NFKC", str(u)).lower() for u in data["units"]}
+    return {str(k): str(v) for k, v in data["analytes"].items()}, _longest_first(list(units))
+
+
+def _lab_unit_at(text: str, i: int, units: tuple[str, ...]) -> bool:
+    i = _skip(text, i)
+    return any(text.startswith(u, i) and not text[i + len(u):i + len(u) + 1].isalpha() for u in units)
+
+
+def lab_analytes(text: str, spans: list[tuple[int, int]] | None = None) -> dict[int, str]:
+    """Token index -> analyte name of each lab result in a lower-cased text: an analyte, [":" or "="], a number
+    with a lab unit, or with a decimal point after a named analyte (quantities.yaml `labs`). Such a word names no
+    concept: "cr 1.1 mg/dl" is creatinine, not a complete remission; a bare "cr 1" stays a remission.
+
+    >>> lab_analytes("72f ph+ all, cr 1.1 mg/dl, now in cr")
+    {4: 'creatinine'}
+    >>> lab_analytes("creatinine 1.4"), lab_analytes("pr 3 u/l"), lab_analytes("in cr 1 after induction")
+    ({0: 'creatinine'}, {0: 'pr'}, {})
+    """
+    spans = token_spans(text) if spans is None else spans
+    names, units = _lab_table()
+    out: dict[int, str] = {}
+    for i, (a, b) in enumerate(spans):
+        word = text[a:b]
+        if not word[:1].isalpha():
+            continue
+        j = i + 1 + int(i + 1 < len(spans) and text[spans[i + 1][0]:spans[i + 1][1]] in (":", "="))
+        if j >= len(spans):
+            continue
+        m = _NUMBER_START.match(text, spans[j][0])
+        if m is None:
+            continue
+        if _lab_unit_at(text, m.end(), units) or word in names and "." in m.group():
+            out[i] = names.get(word, word)
+    return out
+
+
+_NUMBER_START = re.compile(r"\d+(?:[.,]\d+)?")
 
 
 # ------------------------------------------------------------------------------------------ number words
