@@ -144,6 +144,8 @@ class Lexicon:
     vocabulary: tuple[str, ...]  # single words of 6+ letters, for fuzzy matching
     known: frozenset[str]  # every token of every form, and words never corrected
     context: ContextRules
+    sounds: tuple[tuple[str, str], ...] = ()  # spellings of one sound (concepts.yaml sounds_alike), longest first
+    by_sound: dict[str, str] = field(default_factory=dict)  # a vocabulary word as it sounds -> the word
 
 
 #: A sentence ends at . ? ! followed by a space or the end, except after an abbreviation ("e.g.", "y.o.", "vs.")
@@ -275,10 +277,31 @@ def load_lexicon(folder: Path = LEXICON_DIR, lang: str = "en") -> Lexicon:
     fuzzy = {t for fs in by_first.values() for f in fs if not f.misspelt and f.concept.fuzzy for t in f.tokens}
     vocabulary = tuple(sorted(t for t in fuzzy if len(t) >= 6 and t[0].isalpha() and t.isascii()
                               and all(c.isalpha() or c in ":/'-" for c in t)))
+    sounds = _sounds(folder)
+    by_sound: dict[str, str] = {}
+    for word in vocabulary:
+        by_sound.setdefault(_sounded(word, sounds), word)
     return Lexicon(
         concepts=concepts,
         forms={k: tuple(sorted(v, key=lambda f: len(f.tokens), reverse=True)) for k, v in by_first.items()},
-        vocabulary=vocabulary, known=frozenset(correct | set(never)), context=_context(rules))
+        vocabulary=vocabulary, known=frozenset(correct | set(never)), context=_context(rules), sounds=sounds,
+        by_sound=by_sound)
+
+
+def _sounds(folder: Path) -> tuple[tuple[str, str], ...]:
+    path = folder / "concepts.yaml"
+    table = (lexicon_file(folder, "concepts.yaml").get("sounds_alike") or {}) if path.exists() else {}
+    return tuple(sorted(((str(k), str(v)) for k, v in table.items()), key=lambda kv: -len(kv[0])))
+
+
+def _sounded(word: str, sounds: tuple[tuple[str, str], ...]) -> str:
+    """A word with the letters of one sound written alike ("philadelphia" -> "filadelfia")."""
+    out, i = [], 0
+    while i < len(word):
+        hit = next(((k, v) for k, v in sounds if word.startswith(k, i)), None)
+        out.append(hit[1] if hit else word[i])
+        i += len(hit[0]) if hit else 1
+    return "".join(out)
 
 
 def written(text: str, mention: Mention) -> str:
@@ -305,11 +328,13 @@ def _correct(tok: str, lex: Lexicon) -> str | None:
         return None
     limit = 1 if len(tok) < 9 else 2
     hit = process.extractOne(tok, lex.vocabulary, scorer=Levenshtein.distance, score_cutoff=limit)
-    if hit is None:
-        return None
-    word = hit[0]
-    if word[0] != tok[0] or tok.startswith(word) or word.startswith(tok + "s"):
-        return None  # another first letter, or an inflection ("transplanted", "mothers"), not a misspelling
+    word = hit[0] if hit is not None and hit[0][0] == tok[0] else None
+    if word is None and lex.by_sound:  # written as it sounds ("filadelfia", "kromosome"): one edit fewer allowed
+        sound = _sounded(tok, lex.sounds)
+        near = process.extractOne(sound, list(lex.by_sound), scorer=Levenshtein.distance, score_cutoff=limit - 1)
+        word = lex.by_sound[near[0]] if near is not None and near[0][0] == sound[0] else None
+    if word is None or tok.startswith(word) or word.startswith(tok + "s"):
+        return None  # another first sound, or an inflection ("transplanted", "mothers"), not a misspelling
     return word
 
 

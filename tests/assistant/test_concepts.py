@@ -77,6 +77,12 @@ def test_concepts_found(text: str, ids: list[str]) -> None:
 
 FUZZY_CASES = [
     ("philadelpia chromozone", "philadelphia chromosome"),
+    # written as it sounds, both words of the phrase (review8 q01: "filadelphia chromosone")
+    ("filadelphia chromosone", "philadelphia chromosome"),
+    ("filadelfia cromosome", "philadelphia chromosome"),
+    ("philadelpia kromosome", "philadelphia chromosome"),
+    ("filladelfia chromosoam", "philadelphia chromosome"),
+    ("lymfoma", "lymphoma"),
     ("postive", "positive"),
     ("nelarabin", "nelarabine"),
     ("tranplant", "transplant"),
@@ -87,6 +93,8 @@ FUZZY_CASES = [
     ("mothers", "mothers"),
     ("position", "position"),
     ("calls", "calls"),
+    ("matching", "matching"),  # not "making": a word read as it sounds gets one edit fewer
+    ("switching", "switching"),
 ]
 
 

@@ -274,6 +274,10 @@ PH_CASES = [
     ("new ALL pt 45M, CD10+ CD19+, karyotype + BCR-ABL PCR still pending. which JSH induction arm?", None),
     ("BCR-ABL PCR pending", None),
     ("BCR-ABL positive, karyotype pending", "positive"),
+    # misspelt as it sounds, both words (review8 q01)
+    ("my dad is 68 and they found the filadelphia chromosone in his leukemia (ALL)", "positive"),
+    ("mom has the filadelfia cromosome", "positive"),
+    ("the filadelphia chromosone test was negative", "negative"),
 ]
 
 
