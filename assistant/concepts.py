@@ -77,6 +77,7 @@ class Concept:
     scope: str | None = None  # other diseases: "never" (always out of scope) or None
     fuzzy: bool = True  # its forms correct misspellings of other words
     names_also: frozenset[str] = frozenset()  # forms of another concept that name this one as well
+    lab: bool = False  # a lab value itself ("WBC 50,000/µL" is still the white cell count, not a masked lab result)
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ class Lexicon:
     context: ContextRules
     sounds: tuple[tuple[str, str], ...] = ()  # spellings of one sound (concepts.yaml sounds_alike), longest first
     by_sound: dict[str, str] = field(default_factory=dict)  # a vocabulary word as it sounds -> the word
+    sounded: tuple[str, ...] = ()  # the keys of by_sound, for fuzzy matching
 
 
 #: A sentence ends at . ? ! followed by a space or the end, except after an abbreviation ("e.g.", "y.o.", "vs.")
@@ -201,7 +203,7 @@ def _concept(entry: dict[str, Any]) -> Concept:
         unless_before=frozenset(str(w) for w in entry.get("unless_before") or []),
         unless_after=frozenset(str(w) for w in entry.get("unless_after") or []),
         scope=entry.get("scope"), fuzzy=entry.get("fuzzy", True) is not False,
-        names_also=frozenset(str(w) for w in entry.get("names_also") or []))
+        names_also=frozenset(str(w) for w in entry.get("names_also") or []), lab=bool(entry.get("lab")))
 
 
 def _context(data: dict[str, Any]) -> ContextRules:
@@ -285,7 +287,7 @@ def load_lexicon(folder: Path = LEXICON_DIR, lang: str = "en") -> Lexicon:
         concepts=concepts,
         forms={k: tuple(sorted(v, key=lambda f: len(f.tokens), reverse=True)) for k, v in by_first.items()},
         vocabulary=vocabulary, known=frozenset(correct | set(never)), context=_context(rules), sounds=sounds,
-        by_sound=by_sound)
+        by_sound=by_sound, sounded=tuple(by_sound))
 
 
 def _sounds(folder: Path) -> tuple[tuple[str, str], ...]:
@@ -329,9 +331,9 @@ def _correct(tok: str, lex: Lexicon) -> str | None:
     limit = 1 if len(tok) < 9 else 2
     hit = process.extractOne(tok, lex.vocabulary, scorer=Levenshtein.distance, score_cutoff=limit)
     word = hit[0] if hit is not None and hit[0][0] == tok[0] else None
-    if word is None and lex.by_sound:  # written as it sounds ("filadelfia", "kromosome"): one edit fewer allowed
+    if word is None and lex.sounded:  # written as it sounds ("filadelfia", "kromosome"): one edit fewer allowed
         sound = _sounded(tok, lex.sounds)
-        near = process.extractOne(sound, list(lex.by_sound), scorer=Levenshtein.distance, score_cutoff=limit - 1)
+        near = process.extractOne(sound, lex.sounded, scorer=Levenshtein.distance, score_cutoff=limit - 1)
         word = lex.by_sound[near[0]] if near is not None and near[0][0] == sound[0] else None
     if word is None or tok.startswith(word) or word.startswith(tok + "s"):
         return None  # another first sound, or an inflection ("transplanted", "mothers"), not a misspelling
@@ -679,6 +681,7 @@ def _read(text: str, lex: Lexicon, source: str | None, known: tuple[str, ...] | 
     toks = [text[a:b] for a, b in spans]
     fixed, seen, matches = _matches(toks, lex)
     labs = lab_analytes(text, spans)
+    labs = {i: n for i, n in labs.items() if not any(k == i and f.concept.lab for k, f in matches)}
     matches = [(i, f) for i, f in matches if i not in labs]
     persons = [(i, f) for i, f in matches if f.concept.kind == "person"]
     asker_patient = _asker_is_patient(seen, lex.context)

@@ -456,7 +456,7 @@ LAB_CASES = [
     ("cr: 1.1, induction?", "creatinine: 1.1", "remission"),
     ("cr=1.1mg/dl", "creatinine=1.1mg/dl", "remission"),
     ("creatinine 97 µmol/l", "creatinine 97", "remission"),
-    ("pr 3 u/l", "pr 3 u/l", "partial_response"),
+    ("cr 97 umol/l", "creatinine 97", "remission"),
 ]
 
 
@@ -465,6 +465,11 @@ def test_a_lab_result_is_no_concept(text: str, written: str, concept: str) -> No
     reading = read_concepts(text)
     assert written in reading.text
     assert concept not in {m.concept for m in reading.mentions}
+
+
+def test_a_lab_concept_keeps_its_value() -> None:
+    reading = read_concepts("ph-negative b-all, wbc 50,000/µl at diagnosis")
+    assert "wbc" in {m.concept for m in reading.mentions} and "wbc 50,000" in reading.text
 
 
 def test_a_remission_next_to_a_number_stays_a_remission() -> None:
