@@ -463,6 +463,8 @@ def test_dose_requests_from_phrases(q: str, dose: bool) -> None:
     "I had my transplant 3 weeks ago and my skin turned yellow and my stomach is swelling, what does that mean?",
     "my mom is confused and has a fever on blinatumomab",
     "my mom is very confused since yesterday on blinatumomab",
+    "I started blinatumomab 2 days ago, now I have a fever of 39 with shaking and I feel confused",
+    "my dad is on blinatumomab and has a high fever with confusion",
 ])
 def test_warning_symptoms_from_a_patient_or_relative_get_the_urgent_note(q: str) -> None:
     from assistant.concepts import read_concepts
