@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -76,6 +77,7 @@ class Concept:
     scope: str | None = None  # other diseases: "never" (always out of scope) or None
     fuzzy: bool = True  # its forms correct misspellings of other words
     names_also: frozenset[str] = frozenset()  # forms of another concept that name this one as well
+    lab: bool = False  # a lab value itself ("WBC 50,000/µL" is still the white cell count, not a masked lab result)
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,9 @@ class Lexicon:
     vocabulary: tuple[str, ...]  # single words of 6+ letters, for fuzzy matching
     known: frozenset[str]  # every token of every form, and words never corrected
     context: ContextRules
+    sounds: tuple[tuple[str, str], ...] = ()  # spellings of one sound (concepts.yaml sounds_alike), longest first
+    by_sound: dict[str, str] = field(default_factory=dict)  # a vocabulary word as it sounds -> the word
+    sounded: tuple[str, ...] = ()  # the keys of by_sound, for fuzzy matching
 
 
 #: A sentence ends at . ? ! followed by a space or the end, except after an abbreviation ("e.g.", "y.o.", "vs.")
@@ -198,7 +203,7 @@ def _concept(entry: dict[str, Any]) -> Concept:
         unless_before=frozenset(str(w) for w in entry.get("unless_before") or []),
         unless_after=frozenset(str(w) for w in entry.get("unless_after") or []),
         scope=entry.get("scope"), fuzzy=entry.get("fuzzy", True) is not False,
-        names_also=frozenset(str(w) for w in entry.get("names_also") or []))
+        names_also=frozenset(str(w) for w in entry.get("names_also") or []), lab=bool(entry.get("lab")))
 
 
 def _context(data: dict[str, Any]) -> ContextRules:
@@ -274,10 +279,31 @@ def load_lexicon(folder: Path = LEXICON_DIR, lang: str = "en") -> Lexicon:
     fuzzy = {t for fs in by_first.values() for f in fs if not f.misspelt and f.concept.fuzzy for t in f.tokens}
     vocabulary = tuple(sorted(t for t in fuzzy if len(t) >= 6 and t[0].isalpha() and t.isascii()
                               and all(c.isalpha() or c in ":/'-" for c in t)))
+    sounds = _sounds(folder)
+    by_sound: dict[str, str] = {}
+    for word in vocabulary:
+        by_sound.setdefault(_sounded(word, sounds), word)
     return Lexicon(
         concepts=concepts,
         forms={k: tuple(sorted(v, key=lambda f: len(f.tokens), reverse=True)) for k, v in by_first.items()},
-        vocabulary=vocabulary, known=frozenset(correct | set(never)), context=_context(rules))
+        vocabulary=vocabulary, known=frozenset(correct | set(never)), context=_context(rules), sounds=sounds,
+        by_sound=by_sound, sounded=tuple(by_sound))
+
+
+def _sounds(folder: Path) -> tuple[tuple[str, str], ...]:
+    path = folder / "concepts.yaml"
+    table = (lexicon_file(folder, "concepts.yaml").get("sounds_alike") or {}) if path.exists() else {}
+    return tuple(sorted(((str(k), str(v)) for k, v in table.items()), key=lambda kv: -len(kv[0])))
+
+
+def _sounded(word: str, sounds: tuple[tuple[str, str], ...]) -> str:
+    """A word with the letters of one sound written alike ("philadelphia" -> "filadelfia")."""
+    out, i = [], 0
+    while i < len(word):
+        hit = next(((k, v) for k, v in sounds if word.startswith(k, i)), None)
+        out.append(hit[1] if hit else word[i])
+        i += len(hit[0]) if hit else 1
+    return "".join(out)
 
 
 def written(text: str, mention: Mention) -> str:
@@ -304,11 +330,13 @@ def _correct(tok: str, lex: Lexicon) -> str | None:
         return None
     limit = 1 if len(tok) < 9 else 2
     hit = process.extractOne(tok, lex.vocabulary, scorer=Levenshtein.distance, score_cutoff=limit)
-    if hit is None:
-        return None
-    word = hit[0]
-    if word[0] != tok[0] or tok.startswith(word) or word.startswith(tok + "s"):
-        return None  # another first letter, or an inflection ("transplanted", "mothers"), not a misspelling
+    word = hit[0] if hit is not None and hit[0][0] == tok[0] else None
+    if word is None and lex.sounded:  # written as it sounds ("filadelfia", "kromosome"): one edit fewer allowed
+        sound = _sounded(tok, lex.sounds)
+        near = process.extractOne(sound, lex.sounded, scorer=Levenshtein.distance, score_cutoff=limit - 1)
+        word = lex.by_sound[near[0]] if near is not None and near[0][0] == sound[0] else None
+    if word is None or tok.startswith(word) or word.startswith(tok + "s"):
+        return None  # another first sound, or an inflection ("transplanted", "mothers"), not a misspelling
     return word
 
 
@@ -652,6 +680,9 @@ def _read(text: str, lex: Lexicon, source: str | None, known: tuple[str, ...] | 
     spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
     toks = [text[a:b] for a, b in spans]
     fixed, seen, matches = _matches(toks, lex)
+    labs = lab_analytes(text, spans)
+    labs = {i: n for i, n in labs.items() if not any(k == i and f.concept.lab for k, f in matches)}
+    matches = [(i, f) for i, f in matches if i not in labs]
     persons = [(i, f) for i, f in matches if f.concept.kind == "person"]
     asker_patient = _asker_is_patient(seen, lex.context)
     disease = [i for i, f in matches if f.concept.id in _THE_DISEASE or f.concept.kind == "lineage"]
@@ -679,6 +710,8 @@ def _read(text: str, lex: Lexicon, source: str | None, known: tuple[str, ...] | 
             replace[i] = (i + n, c.canonical, c.glue)
     for i in ages:  # an age bound to the patient is written the one way the age reader knows
         replace[i] = (i + 1, f"aged {seen[i]}", False)
+    if source is None:  # a lab result's analyte by its name ("cr 1.1 mg/dl" -> "creatinine 1.1 mg/dl"), no concept
+        replace |= {i: (i + 1, name, False) for i, name in labs.items()}
     return Reading(text=_rebuild(text, spans, shown, replace, hidden), mentions=tuple(mentions),
                    background=_has(seen, lex.context.background), asker=_asker(seen, persons, others, lex.context, asker_patient))
 
@@ -1039,6 +1072,53 @@ def _unit_token(toks: list[str], j: int) -> bool:
     """The token after the number at `j` is a unit that makes it no age ("80 kilos")."""
     k = j + 1 + int(j + 1 < len(toks) and toks[j + 1] == "-")
     return k < len(toks) and unit_after(toks[k] + " ", 0) is not None
+
+
+# ------------------------------------------------------------------------------------------ lab results
+
+
+@lru_cache(maxsize=2)
+def _lab_table(folder: Path = LEXICON_DIR) -> tuple[dict[str, str], tuple[str, ...]]:
+    """(analyte abbreviation -> name, lab units longest first) of quantities.yaml `labs`."""
+    data = lexicon_file(folder, "quantities.yaml")["labs"]
+    units = {unicodedata.normalize("NFKC", str(u)).lower() for u in data["units"]}
+    return {str(k): str(v) for k, v in data["analytes"].items()}, _longest_first(list(units))
+
+
+def _lab_unit_at(text: str, i: int, units: tuple[str, ...]) -> bool:
+    i = _skip(text, i)
+    return any(text.startswith(u, i) and not text[i + len(u):i + len(u) + 1].isalpha() for u in units)
+
+
+def lab_analytes(text: str, spans: list[tuple[int, int]] | None = None) -> dict[int, str]:
+    """Token index -> analyte name of each lab result in a lower-cased text: an analyte, [":" or "="], a number
+    with a lab unit, or with a decimal point after a named analyte (quantities.yaml `labs`). Such a word names no
+    concept: "cr 1.1 mg/dl" is creatinine, not a complete remission; a bare "cr 1" stays a remission.
+
+    >>> lab_analytes("72f ph+ all, cr 1.1 mg/dl, now in cr")
+    {4: 'creatinine'}
+    >>> lab_analytes("creatinine 1.4"), lab_analytes("pr 3 u/l"), lab_analytes("in cr 1 after induction")
+    ({0: 'creatinine'}, {0: 'pr'}, {})
+    """
+    spans = token_spans(text) if spans is None else spans
+    names, units = _lab_table()
+    out: dict[int, str] = {}
+    for i, (a, b) in enumerate(spans):
+        word = text[a:b]
+        if not word[:1].isalpha():
+            continue
+        j = i + 1 + int(i + 1 < len(spans) and text[spans[i + 1][0]:spans[i + 1][1]] in (":", "="))
+        if j >= len(spans):
+            continue
+        m = _NUMBER_START.match(text, spans[j][0])
+        if m is None:
+            continue
+        if _lab_unit_at(text, m.end(), units) or word in names and "." in m.group():
+            out[i] = names.get(word, word)
+    return out
+
+
+_NUMBER_START = re.compile(r"\d+(?:[.,]\d+)?")
 
 
 # ------------------------------------------------------------------------------------------ number words

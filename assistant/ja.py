@@ -583,7 +583,11 @@ def _is_person_owner(items: list[Item], k: int, lex: JaLexicon) -> bool:
 
 
 def _contrast_follows(items: list[Item], k: int) -> bool:
-    """Content follows "なく" in the same sentence: "AではなくB" (not A but B), not "副作用もなく。"."""
+    """Content follows "なく" in the same sentence: "AではなくB" (not A but B), not "副作用もなく。"; a verb's "なく"
+    negates the verb ("移植しなくても…", "受けなくて…": no allo-HSCT), never a contrast."""
+    prev = items[k - 1].token if k else None
+    if prev is not None and prev.pos == "動詞":
+        return False
     for it in items[k + 1:]:
         if it.kind == "punct" and it.text in ".?!":
             return False

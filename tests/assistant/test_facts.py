@@ -274,6 +274,10 @@ PH_CASES = [
     ("new ALL pt 45M, CD10+ CD19+, karyotype + BCR-ABL PCR still pending. which JSH induction arm?", None),
     ("BCR-ABL PCR pending", None),
     ("BCR-ABL positive, karyotype pending", "positive"),
+    # misspelt as it sounds, both words (review8 q01)
+    ("my dad is 68 and they found the filadelphia chromosone in his leukemia (ALL)", "positive"),
+    ("mom has the filadelfia cromosome", "positive"),
+    ("the filadelphia chromosone test was negative", "negative"),
 ]
 
 
@@ -434,6 +438,15 @@ PHASE_CASES = [
     ("the MRD test came back negative after induction", "cr1"),
     ("BCR-ABL came back 0.005% after transplant", "post_hsct"),
     ("to keep the disease from coming back", None),
+    # a lab result is no phase: "Cr 1.1 mg/dL" is creatinine, not CR (review-ja3 m24); a bare "CR 1" is a remission
+    ("72F Ph+ ALL, Cr 1.1 mg/dL, what induction?", "newly_diagnosed"),
+    ("72F Ph+ ALL, Cr 1.4, what induction?", "newly_diagnosed"),
+    ("72F Ph+ ALL, Cr: 1.1, AF on apixaban. Induction?", "newly_diagnosed"),
+    ("72F Ph+ ALL, Cr=1.1mg/dL. Induction?", "newly_diagnosed"),
+    ("72F Ph+ ALL, creatinine 97 µmol/L. Induction?", "newly_diagnosed"),
+    ("72F Ph+ ALL, Cr 1.2 mg/dL", None),
+    ("Ph+ ALL in CR, Cr 1.1 mg/dL, what next?", "cr1"),
+    ("Ph+ ALL in CR 1, what next?", "cr1"),
 ]
 
 

@@ -160,6 +160,10 @@ def test_an_english_question_still_finds_the_guideline_first(ja_doc_settings) ->
     ("移植はしていない", "transplant", "not_done"), ("同種移植は受けていません", "transplant", "not_done"),
     ("移植歴なし", "transplant", "not_done"), ("移植なしで維持療法中", "transplant", "not_done"),
     ("移植をしなかった", "transplant", "not_done"), ("移植はなし", "transplant", "not_done"),
+    # a verb's なく negates the verb, never "not A but B" (review-ja3 m32)
+    ("Ph陽性ALLでは、移植しなくてもTKIを2年続けてMRD陰性なら中止してよい？", "transplant", "not_done"),
+    ("移植しなくて、TKIを続けています", "transplant", "not_done"), ("移植を受けなくてもTKIだけで治る？", "transplant", "not_done"),
+    ("移植せずにTKIを続ける", "transplant", "not_done"), ("移植を受けない場合はTKIを何年？", "transplant", "not_done"),
     ("フィラデルフィア染色体はありませんでした", "ph_status", "negative"), ("Ph陰性です", "ph_status", "negative"),
     ("T315I変異はなし", "t315i", False), ("T315I変異は陰性でした", "t315i", False), ("MRDは陰性", "mrd_status", "negative"),
     ("CD19は陰性でした", "cd19", False), ("ドナーが見つからない場合は？", "donor", False),
@@ -180,7 +184,8 @@ def test_an_english_question_still_finds_the_guideline_first(ja_doc_settings) ->
     ("移植から3か月後にMRDが陽性になりました", "transplant", "done"),
     # numbers as Japanese writes them
     ("ＭＲＤは１万個に１個", "mrd_level_pct", 0.01), ("MRD 10⁻³", "mrd_level_pct", 0.1), ("40〜64歳のPh陰性ALL", "age_band", "40-64"),
-    ("20代前半の男性", "age_band", "aya"), ("８１歳女性", "age", 81), ("MRD 0.1%未満", "mrd_status", "negative"),
+    ("20代前半の男性", "age_band", "aya"), ("８１歳女性", "age", 81),
+    ("７０さいの父がALLです", "age", 70), ("父は70さいです", "age", 70), ("MRD 0.1%未満", "mrd_status", "negative"),
 ])
 def test_classes_of_japanese_phrasings(q: str, field: str, value) -> None:
     assert read_facts(to_english(q)).model_dump()[field] == value, to_english(q)

@@ -495,3 +495,18 @@ def test_a_ph_comparison_reads_the_part_it_asks_about() -> None:
 
     assert ph_compared_part("Ph+ versus Ph- ALL: what changes for maintenance?") == "maintenance"
     assert ph_compared_part("Ph+ ALL maintenance?") is None
+
+
+def test_hd_mtx_therapy_covers_consolidation_in_cr1() -> None:
+    """FACTS §7.2: the HD-MTX-containing therapy for Ph-negative 40-64 is given in consolidation (ALL202-O), so a CR1
+    patient's post-remission question gets it (review8 q14); a relapse does not."""
+    from assistant.facts import read_facts
+
+    q = "48-year-old woman, Ph-negative B-ALL, in CR1 after induction. What post-remission chemotherapy does JSH recommend for her age group?"
+    facts = read_facts(q)
+    assert facts.phase == "cr1"
+    sure, _ = applicable_rules(q, facts)
+    assert "PHNEG-MIDAGE-010" in [r.id for r in sure]
+    q = "48-year-old, Ph-negative B-ALL, relapsed. What chemotherapy now?"
+    sure, _ = applicable_rules(q, read_facts(q))
+    assert "PHNEG-MIDAGE-010" not in [r.id for r in sure]

@@ -461,6 +461,10 @@ def test_dose_requests_from_phrases(q: str, dose: bool) -> None:
     "my son had CAR-T last week and now he has a high fever and is very drowsy, should we worry?",
     "My mom got inotuzumab and now her belly is swelling, she is gaining weight fast and her eyes are yellow.",
     "I had my transplant 3 weeks ago and my skin turned yellow and my stomach is swelling, what does that mean?",
+    "my mom is confused and has a fever on blinatumomab",
+    "my mom is very confused since yesterday on blinatumomab",
+    "I started blinatumomab 2 days ago, now I have a fever of 39 with shaking and I feel confused",
+    "my dad is on blinatumomab and has a high fever with confusion",
 ])
 def test_warning_symptoms_from_a_patient_or_relative_get_the_urgent_note(q: str) -> None:
     from assistant.concepts import read_concepts
@@ -473,6 +477,12 @@ def test_warning_symptoms_from_a_patient_or_relative_get_the_urgent_note(q: str)
     "What are the signs of VOD after inotuzumab?",
     "Our patient on blinatumomab has a fever of 39 and is confused: how is CRS graded?",
     "My dad's fever went away after the blinatumomab infusion, he is fine now. How long is the cycle?",
+    # confused by what they were told, not confusion of the mind (review8 q11)
+    "my aunt has lymphoblastic lymphoma, a big lump in her chest, hardly anything in the bone marrow. Is this treated "
+    "like leukemia? the family is confused and she is very anxious",
+    "I am confused about the transplant options for my dad",
+    "we are all very confused by what the doctors said about blinatumomab",
+    "my wife is very confused about her chemo schedule",
 ])
 def test_no_urgent_note_for_clinicians_knowledge_questions_or_symptoms_gone(q: str) -> None:
     from assistant.concepts import read_concepts
