@@ -265,7 +265,7 @@ def _with_answer_words(core: str) -> str:
             out.append(item.text)
         else:
             out.append(f" {item.text} ")
-    return re.sub(r"\s+", " ", "".join(out)).strip()
+    return " ".join("".join(out).split())
 
 
 def _cue_words(lex: Any) -> frozenset[str]:
@@ -433,7 +433,7 @@ def unsupported_trial_values(sentence: ReadSentence, sources: Mapping[int, Sourc
         return []
     own: set[str] = set()
     others: set[str] = set()
-    for n in re.findall(r"\d+", sentence.markers):
+    for n in "".join(c if c.isdigit() else " " for c in sentence.markers).split():  # ("[1][3]": 1, 3)
         src = sources.get(int(n))
         for x in re.split(r"(?<=[.!?])\s+", src.text) if src else []:
             about = src.about(x)  # type: ignore[union-attr]
