@@ -55,6 +55,7 @@ from assistant.prompts import (
     REFUSAL_OUT_OF_SCOPE,
     UNIT_NOTE,
 )
+from assistant.compose.premises import value_premises
 from assistant.rules import Draft, applicable_rules, check, check_scope, premise_conflicts
 from assistant.rules.fit import misfits
 from assistant.rules.logic import RuleBook, default_rulebook
@@ -381,7 +382,9 @@ class Assistant:
             leads, _ = deciding_branches(qt, facts, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])
             maybe = [*maybe, *(r for r in leads if r not in maybe)]
         maybe += [r for r in trial_rules(qt, facts, self.rulebook, [r.chunk for r in retrieved[:5]]) if r not in maybe]
-        premise = [] if blocked else premise_conflicts(qt, facts, self.rulebook)
+        # (a claim the question makes, or a value it states for a quantity the guideline fixes: "0.1%, right?")
+        premise = [] if blocked else (premise_conflicts(qt, facts, self.rulebook)
+                                      or value_premises(qt, facts, self.rulebook))
         # (and the whole document of a trial the question names: its numbers are checked)
         evidence_sections = [r.chunk.section_id for r in retrieved[:3] if r.chunk.tier == "evidence"][:2] + (
             self.retriever.trial_sections(qt) if retrieved else [])
