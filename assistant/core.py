@@ -260,7 +260,9 @@ class Assistant:
         plan = read_question(q)
         facts, compared = self._facts(q, turns, overrides)
         scope_issues = check_scope(plan.text, facts, history=turns)
-        if not turns and leans_on_history(q):  # a follow-up sent alone is not off-topic: a note says what is missing
+        if (not turns and leans_on_history(q)) or _continues_topic(plan.concepts, turns):
+            # a follow-up sent alone is not off-topic (a note says what is missing), nor is a message naming a
+            # concept of the lexicon ("which antibody should we use?") in a conversation about the disease
             scope_issues = [i for i in scope_issues if not self.policy.entry(i.finding.rule_id).lifted_by_follow_up]
         scope_findings = [i.finding for i in scope_issues]
         blocked = {f.rule_id for f in scope_findings if f.severity == "block"}
@@ -607,6 +609,12 @@ def _with_earlier(focus: str, q: str, turns: list[str]) -> str:
         return focus
     earlier = next((p.focus for p in map(read_question, reversed(turns)) if p.concepts), "")
     return f"{earlier} {focus}".strip()
+
+
+def _continues_topic(concepts: list[str], turns: list[str]) -> bool:
+    """The message names a concept of the lexicon (a drug class, a treatment, a marker) and an earlier turn of the
+    conversation named one too: it continues a conversation about the disease, whatever its words."""
+    return bool(concepts) and bool(turns) and any(read_question(t).concepts for t in turns)
 
 
 def _points_back(q: str) -> bool:
