@@ -189,3 +189,9 @@ def test_a_part_the_corpus_does_not_cover_keeps_the_covered_part(bot) -> None:
                 "used during induction?")
     assert "intrathecal chemotherapy" in a.answer and "supportive-care statements" in a.answer
     assert "TKI plus a corticosteroid" not in a.answer  # "during induction" of the uncovered part brings no branches
+
+
+def test_a_covered_part_beside_a_part_without_a_jsh_statement_is_answered(bot) -> None:
+    # review8 q62: "the role of MRD" (a generic asking word) is answered by the MRD line in the asked setting
+    a = bot.ask("What is the role of MRD in Ph-negative ALL per JSH, and what does JSH recommend for Ph-like ALL?")
+    assert "uses MRD results to guide further treatment" in a.answer and "Ph-like" in a.answer
