@@ -195,3 +195,13 @@ def test_a_covered_part_beside_a_part_without_a_jsh_statement_is_answered(bot) -
     # review8 q62: "the role of MRD" (a generic asking word) is answered by the MRD line in the asked setting
     a = bot.ask("What is the role of MRD in Ph-negative ALL per JSH, and what does JSH recommend for Ph-like ALL?")
     assert "uses MRD results to guide further treatment" in a.answer and "Ph-like" in a.answer
+
+
+def test_a_combination_the_sources_never_name_together_is_said_to_be_not_addressed(bot) -> None:
+    # review8 q66: lines listing each drug by itself must not read as a yes to giving them together
+    turns = [{"role": "user", "content": "My patient is 38 with relapsed Ph+ ALL after imatinib and then dasatinib."}]
+    a = bot.ask("Is ponatinib an option, and can he also get blinatumomab together with it?", history=turns)
+    assert "On giving ponatinib and blinatumomab together" in a.answer and "do not address it" in a.answer
+    # a pair a guideline line names together (dasatinib with blinatumomab, D-ALBA) is answered by that line
+    b = bot.ask("Can dasatinib be combined with blinatumomab in Ph+ ALL?")
+    assert "D-ALBA" in b.answer and "together, which the question asks about" not in b.answer
