@@ -205,3 +205,10 @@ def test_a_combination_the_sources_never_name_together_is_said_to_be_not_address
     # a pair a guideline line names together (dasatinib with blinatumomab, D-ALBA) is answered by that line
     b = bot.ask("Can dasatinib be combined with blinatumomab in Ph+ ALL?")
     assert "D-ALBA" in b.answer and "together, which the question asks about" not in b.answer
+
+
+def test_side_effects_asked_put_the_adverse_events_before_survival(bot) -> None:
+    # review-ja3 m21 (in English): CRS and neurotoxicity are the answer, survival data at most follow
+    a = bot.ask("What side effects does blinatumomab have? My father will get it.")
+    assert "cytokine release syndrome" in a.answer
+    assert a.answer.index("cytokine release syndrome") < a.answer.index("overall survival")
