@@ -39,7 +39,10 @@ def value_premises(text: str, facts: PatientFacts, book: Any) -> list[Any]:
         for q in claim.qualifiers:
             if q.kind not in _LIMITS or q.value in own or (q.kind == "age" and q.op in ("=", "~")):
                 continue
-            specs = [(rule, spec) for rule in book.rules for a in rule.asserts if set(a.about) & about
+            # (the rules for another population than the question's are no comparison: "Ph+ ... under 65" is not
+            # the Ph-negative AYA age range; an age limit is compared with the rules about the claim's own subject)
+            specs = [(rule, spec) for rule in book.rules if rule.condition(facts) is not False
+                     for a in rule.asserts if set(a.about) & (claim.concepts if q.kind == "age" else about)
                      for spec in a.qualifiers if spec.kind == q.kind and spec.unit == q.unit]
             if not specs or any(qualifier_conflict(spec, q) is None for _, spec in specs):
                 continue
