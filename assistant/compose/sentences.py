@@ -33,6 +33,7 @@ from assistant.text import (
     headed_sentences,
     term_at,
     tokenize,
+    trial_keys,
     word_char,
 )
 
@@ -630,7 +631,10 @@ def _part_candidate(sent: str, chunk: Chunk, facts: PatientFacts, book: RuleBook
 
 
 def _unasked_drugs(sentence: str, question: str) -> set[str]:
-    """The drugs a sentence names that the question does not (the lexicon's kind 'drug')."""
+    """The drugs a sentence names that the question does not (the lexicon's kind 'drug'); none when the question
+    names a trial (its arms' drugs are what it asks about: "what did step 1 of Ph+ALL213 consist of?")."""
+    if trial_keys(question):
+        return set()
     return set(read_concepts(sentence.lower()).ids(kind="drug")) - set(read_concepts(question.lower()).ids(kind="drug"))
 
 
