@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.compose.branches import deciding_branches
 from assistant.compose.cues import says
-from assistant.concepts import read_concepts
 from assistant.compose.intents import POINTS_BACK, question_pieces
+from assistant.compose.premises import value_premises
 from assistant.compose.selection import trial_rules
+from assistant.concepts import read_concepts
 from assistant.draft import (
     asks_position,
     draft_extractive,
@@ -55,7 +56,6 @@ from assistant.prompts import (
     REFUSAL_OUT_OF_SCOPE,
     UNIT_NOTE,
 )
-from assistant.compose.premises import value_premises
 from assistant.rules import Draft, applicable_rules, check, check_scope, premise_conflicts
 from assistant.rules.fit import misfits
 from assistant.rules.logic import RuleBook, default_rulebook

@@ -10,8 +10,8 @@ from assistant.compose.builder import Builder
 from assistant.compose.cues import says
 from assistant.compose.selection import DraftPlan, Sources, fact_label
 from assistant.compose.sentences import chunk_sentences
-from assistant.models import RuleFinding
 from assistant.concepts import read_concepts
+from assistant.models import RuleFinding
 from assistant.prompts import DISCLAIMER, RELEVANCE_NOTE
 from assistant.rules.relevance import concept_label
 
