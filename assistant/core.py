@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.compose.branches import deciding_branches
 from assistant.compose.cues import says
-from assistant.concepts import read_concepts
 from assistant.compose.intents import POINTS_BACK, question_pieces
+from assistant.compose.premises import value_premises
 from assistant.compose.selection import trial_rules
+from assistant.concepts import read_concepts
 from assistant.draft import (
     asks_position,
     draft_extractive,
@@ -259,7 +260,9 @@ class Assistant:
         plan = read_question(q)
         facts, compared = self._facts(q, turns, overrides)
         scope_issues = check_scope(plan.text, facts, history=turns)
-        if not turns and leans_on_history(q):  # a follow-up sent alone is not off-topic: a note says what is missing
+        if (not turns and leans_on_history(q)) or _continues_topic(plan.concepts, turns):
+            # a follow-up sent alone is not off-topic (a note says what is missing), nor is a message naming a
+            # concept of the lexicon ("which antibody should we use?") in a conversation about the disease
             scope_issues = [i for i in scope_issues if not self.policy.entry(i.finding.rule_id).lifted_by_follow_up]
         scope_findings = [i.finding for i in scope_issues]
         blocked = {f.rule_id for f in scope_findings if f.severity == "block"}
@@ -381,7 +384,9 @@ class Assistant:
             leads, _ = deciding_branches(qt, facts, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])
             maybe = [*maybe, *(r for r in leads if r not in maybe)]
         maybe += [r for r in trial_rules(qt, facts, self.rulebook, [r.chunk for r in retrieved[:5]]) if r not in maybe]
-        premise = [] if blocked else premise_conflicts(qt, facts, self.rulebook)
+        # (a claim the question makes, or a value it states for a quantity the guideline fixes: "0.1%, right?")
+        premise = [] if blocked else (premise_conflicts(qt, facts, self.rulebook)
+                                      or value_premises(qt, facts, self.rulebook))
         # (and the whole document of a trial the question names: its numbers are checked)
         evidence_sections = [r.chunk.section_id for r in retrieved[:3] if r.chunk.tier == "evidence"][:2] + (
             self.retriever.trial_sections(qt) if retrieved else [])
@@ -651,6 +656,12 @@ def _with_earlier(focus: str, q: str, turns: list[str]) -> str:
         return focus
     earlier = next((p.focus for p in map(read_question, reversed(turns)) if p.concepts), "")
     return f"{earlier} {focus}".strip()
+
+
+def _continues_topic(concepts: list[str], turns: list[str]) -> bool:
+    """The message names a concept of the lexicon (a drug class, a treatment, a marker) and an earlier turn of the
+    conversation named one too: it continues a conversation about the disease, whatever its words."""
+    return bool(concepts) and bool(turns) and any(read_question(t).concepts for t in turns)
 
 
 def _points_back(q: str) -> bool:

@@ -223,7 +223,8 @@ _PART_SPLIT = re.compile(
     # ", and for ALL which antibody ...": a second question led by its setting
     r"|,\s+and\s+(?=(?:for|in|about|with)\s[^,?;]{0,40}?\b(?:what|which|how|when|whether)\b)", re.IGNORECASE)
 _PART_GENERIC = frozenset(["standard", "approach", "done", "used", "counts", "count", "happen", "happens", "mean",
-                           "means", "level", "kind", "type", "way", "ways", "thing", "things", "part", "stay", "stays"])
+                           "means", "level", "kind", "type", "way", "ways", "thing", "things", "part", "stay", "stays",
+                           "role", "roles", "place", "importance", "significance", "value", "relevance"])
 
 
 #: The first words of an asking part.

@@ -3,14 +3,19 @@ finding that no recommendation matched a treatment question, the disclaimer last
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.compose.builder import Builder
+from assistant.compose.cues import says
 from assistant.compose.selection import DraftPlan, Sources, fact_label
+from assistant.compose.sentences import chunk_sentences
+from assistant.concepts import read_concepts
 from assistant.models import RuleFinding
-from assistant.prompts import DISCLAIMER
+from assistant.prompts import DISCLAIMER, RELEVANCE_NOTE
+from assistant.rules.relevance import concept_label
 
-__all__ = ["OpeningNotes", "MissingPhNote", "NoRecommendation", "Disclaimer"]
+__all__ = ["OpeningNotes", "CombinationNote", "MissingPhNote", "NoRecommendation", "Disclaimer"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,31 @@ class OpeningNotes:
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
         for note in plan.notes:
             builder.note(note)
+
+
+def _drugs(text: str) -> list[str]:
+    return list(dict.fromkeys(read_concepts(text.lower()).ids(kind="drug")))
+
+
+@dataclass(frozen=True)
+class CombinationNote:
+    """ "Can he get blinatumomab together with ponatinib?": when no guideline line or rule of the sources names the
+    drugs together, say that the sources do not address combining them (lines listing each drug by itself must
+    not read as a yes to giving them together)."""
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        # the sentence asking about the combination (a follow-up's, not the earlier turn's drugs)
+        asking = next((s for s in re.split(r"(?<=[.?!])\s+", plan.q) if says(s, "asks_combination")), "")
+        drugs = _drugs(asking)
+        if len(drugs) < 2 or not builder.count():
+            return
+        pair = set(drugs[:2])
+        texts = [r.statement for r in pool.book.rules] + [c.text for c in [*pool.top(8), *pool.chunks]
+                                                           if c.tier == "guideline"]
+        if any(pair <= set(_drugs(sentence)) for text in texts for sentence in chunk_sentences(text)):
+            return
+        what = f"giving {concept_label(drugs[0])} and {concept_label(drugs[1])} together"
+        builder.note(RELEVANCE_NOTE.format(what=what))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from assistant.compose.builder import Builder
 from assistant.compose.evidence import ContextLine, Support
 from assistant.compose.focus import Definition, Focus, Listed, Parts
 from assistant.compose.grades import StatedGrades
-from assistant.compose.notes import Disclaimer, MissingPhNote, NoRecommendation, OpeningNotes
+from assistant.compose.notes import CombinationNote, Disclaimer, MissingPhNote, NoRecommendation, OpeningNotes
 from assistant.compose.patient import GuidelineLines, PlainPatient
 from assistant.compose.ranked import Ranked
 from assistant.compose.rules import PremiseRules, Rules, StatusAfterRules, StatusLead
@@ -52,6 +52,7 @@ COMPOSERS: tuple[Composer, ...] = (
     When(unruled, Focus()),
     When(unruled, Parts()),
     When(unruled, AskedTreatment()),
+    CombinationNote(),  # two drugs asked about together that no line names together: "not addressed"
     MissingPhNote(),
     NoRecommendation(),
     Disclaimer(),

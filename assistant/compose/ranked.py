@@ -13,6 +13,7 @@ from assistant.compose.rules import add_status
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _GENERIC, about_other_drug, best_sentences
 from assistant.compose.trials import add_trial
+from assistant.concepts import read_concepts
 from assistant.models import RetrievedChunk
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
 from assistant.text import tokenize, trial_keys
@@ -42,6 +43,10 @@ def _chunk_lines(plan: DraftPlan, pool: Sources, builder: Builder, r: RetrievedC
         builder.add(tier, s, r.chunk, lead=lead_for(tier))
 
 
+def _names_adverse_event(text: str) -> bool:
+    return bool(read_concepts(text.lower()).ids(kind="adverse_event"))
+
+
 @dataclass(frozen=True)
 class Ranked:
     """No rule answers: follow the retrieval ranking (the trial the question names first)."""
@@ -49,6 +54,9 @@ class Ranked:
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
         listed = add_listed(plan, pool, builder)
         top = list(pool.retrieved[:4])
+        if says(plan.q, "asks_toxicity"):  # "what side effects does it have?": the sources naming adverse events
+            # (CRS, neurotoxicity, VOD/SOS) before survival results and general notes
+            top.sort(key=lambda r: not _names_adverse_event(r.chunk.text))
         if plan.named_found:  # the trial the question names answers it first
             top.sort(key=lambda r: plan.other_trial(r.chunk) or not (r.chunk.tier == "evidence"
                                                                       and trial_keys(r.chunk.title) & plan.named))

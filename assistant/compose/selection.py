@@ -453,6 +453,17 @@ def _trials(plan: DraftPlan, pool: Sources) -> None:
         plan.missing, plan.missing_ph = [], False  # the trial's results answer: no patient's facts are asked for
 
 
+def _open_parts(plan: DraftPlan, facts: PatientFacts, book: RuleBook, pool: Sources) -> list[str]:
+    """The parts of a several-part question that no "not covered" (exclusive) rule answers by itself: "CNS
+    prophylaxis, and which antifungal prophylaxis?" keeps its CNS part when only the antifungal part is not covered."""
+    parts = plan.intents.parts
+    if len(parts) < 2:
+        return []
+    sections = [c.section_id for c in pool.top(3)]
+    return [p for p in parts if not any(r.exclusive for r in applicable_rules(p, facts, rulebook=book,
+                                                                              sections=sections)[0])]
+
+
 def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, notes: Sequence[str] = (),
                plain: bool = False, rules_only: bool = False, premise: Sequence[GuidelineRule] = (),
                given: frozenset[str] = frozenset()) -> DraftPlan:
@@ -467,6 +478,15 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     sure = [r for r in sure if r.condition(known) is not False]
     maybe = [r for r in maybe if r.condition(known) is not False]
     deciding: list[str] = []
+    open_parts = _open_parts(plan, facts, book, pool) if any(r.exclusive for r in sure) else []
+    if open_parts:  # one part of several is a topic the corpus does not cover: the other parts are answered by
+        # their own rules first, the "not covered" line for its part after them
+        covered, maybe = applicable_rules("; ".join(open_parts), facts, rulebook=book,
+                                          sections=[c.section_id for c in pool.top(3)])
+        sure = [*(r for r in covered if r.condition(known) is not False), *(r for r in sure if r.exclusive)]
+        maybe = [r for r in maybe if r.condition(known) is not False]
+    elif any(r.exclusive for r in sure):  # a topic the corpus does not cover: say so, add nothing around it
+        sure, maybe, plan.rules_only = [r for r in sure if r.exclusive], [], True
     if not sure and _plan_question(plan):  # a deciding fact is missing: each branch's lead (beside the branches
         # the question's own words found: "45, what regimen?" finds the Ph-negative 40-64 rule, not the Ph-positive)
         leads, deciding = deciding_branches(plan.q, facts, book, [c.section_id for c in pool.top(3)],
@@ -475,8 +495,6 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
         added = [r for r in leads if r not in maybe] if not maybe or about_a_patient(plan.q, facts) else []
         maybe, deciding = [*maybe, *added], deciding if added else []
     maybe += [r for r in trial_rules(plan.q, facts, book, [*pool.top(5), *pool.chunks]) if r not in [*sure, *maybe]]
-    if any(r.exclusive for r in sure):  # a topic the corpus does not cover: say so, add nothing around it
-        sure, maybe, plan.rules_only = [r for r in sure if r.exclusive], [], True
     plan.grades = [] if plan.rules_only else list(it.grades)
     # "what does CQ 7 say about X?", "CQ5 gives X category 1": the grade lines answer the CQ part; the rest of the
     # question (X) is answered as if the CQ and grade were not there

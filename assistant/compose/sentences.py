@@ -33,6 +33,7 @@ from assistant.text import (
     headed_sentences,
     term_at,
     tokenize,
+    trial_keys,
     word_char,
 )
 
@@ -629,6 +630,14 @@ def _part_candidate(sent: str, chunk: Chunk, facts: PatientFacts, book: RuleBook
         chunk.tier == "evidence" and _GUIDELINE_CLAIM_RE.search(sent) and not _EVIDENCE_FRAME_RE.search(sent)))
 
 
+def _unasked_drugs(sentence: str, question: str) -> set[str]:
+    """The drugs a sentence names that the question does not (the lexicon's kind 'drug'); none when the question
+    names a trial (its arms' drugs are what it asks about: "what did step 1 of Ph+ALL213 consist of?")."""
+    if trial_keys(question):
+        return set()
+    return set(read_concepts(sentence.lower()).ids(kind="drug")) - set(read_concepts(question.lower()).ids(kind="drug"))
+
+
 def _best_part_sentence(terms: set[str], open_terms: set[str], setting: set[str], chunks: Sequence[Chunk],
                         seen: set[str], facts: PatientFacts, book: RuleBook,
                         question: str) -> tuple[str, Chunk, set[str]] | None:
@@ -646,7 +655,8 @@ def _best_part_sentence(terms: set[str], open_terms: set[str], setting: set[str]
             if not _part_candidate(sent, chunk, facts, book, question):
                 continue
             score = (len(shared) + len(shared & open_terms) + (0.5 if chunk.tier == "guideline" else 0)
-                     + (1.0 if setting and setting <= toks else 0) - len(toks) / 100)
+                     + (1.0 if setting and setting <= toks else 0) - len(toks) / 100
+                     - 0.75 * len(_unasked_drugs(sent, question)))  # (a line about a drug not asked about)
             if best is None or score > best[0]:
                 best = (score, sent, chunk, toks)
     return None if best is None else best[1:]

@@ -38,7 +38,7 @@ def _ranked(plan: DraftPlan, pool: Sources, siblings: list[Chunk]) -> list[tuple
                    * (1.5 if says(sc[0], "headline_result") else 1.0)
                    * (1.2 if "overall survival" in sc[0] or term_at(sc[0], "OS", fold=False) >= 0 else 1.0)
                    * (0.6 if _provisional(sc[0]) else 1.0))
-    if len(asked_kinds) >= 2:
+    if asked_kinds:  # (one outcome asked, "side effects?": its line first too)
         picked: list[tuple[str, Chunk]] = []
         for reports in asked_kinds:
             hit = next((sc for sc in cands if says(sc[0], reports) and sc not in picked), None)

@@ -926,3 +926,19 @@ def test_a_dose_part_joined_by_plus_is_declined_alone(bot) -> None:
     r65)."""
     a = bot.ask("What is the VOD risk with inotuzumab if we transplant afterwards, plus what dose of defibrotide is used?")
     assert a.verdict != "refused" and "**Dose:**" in a.answer and "VOD/SOS" in a.answer
+
+
+def test_a_short_follow_up_naming_a_concept_continues_the_conversation(bot) -> None:
+    # "which antibody?" after a relapsed B-ALL turn is about that patient; an unrelated message is still refused
+    turns = [{"role": "user", "content": "Patient is 62 with relapsed B-ALL after two prior lines."}]
+    a = bot.ask("Which antibody should we use?", history=turns)
+    assert a.verdict != "refused" and "blinatumomab" in a.answer and "inotuzumab" in a.answer
+    off = bot.ask("What is the weather tomorrow in Tokyo?", history=turns)
+    assert off.verdict == "refused"
+
+
+def test_a_wrong_threshold_in_a_follow_up_is_answered_no_with_the_guidelines_value(bot) -> None:
+    turns = [{"role": "user", "content": "What does JSH say about MRD after induction?"}]
+    a = bot.ask("So the threshold is 0.1%, right? Above 0.1% means they go to transplant?", history=turns)
+    assert a.answer.lstrip("_*").startswith("No") and "0.01%" in a.answer.split("\n\n")[1]
+    assert any(f.rule_id == "PREMISE-044" for f in a.findings)

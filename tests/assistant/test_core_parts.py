@@ -181,3 +181,34 @@ def test_a_missing_ph_status_shows_the_ph_positive_branch_too(bot, q: str) -> No
     a = bot.ask(q)
     assert "Ph-positive ALL" in a.answer and "Ph-negative ALL" in a.answer, a.answer
     assert "FACTS-MISSING-031" in {f.rule_id for f in a.findings}
+
+
+def test_a_part_the_corpus_does_not_cover_keeps_the_covered_part(bot) -> None:
+    # review8 q60: the antifungal half is not covered; the CNS half is still answered, and the gap is named
+    a = bot.ask("What does JSH recommend for CNS prophylaxis in adult ALL, and which antifungal prophylaxis should be "
+                "used during induction?")
+    assert "intrathecal chemotherapy" in a.answer and "supportive-care statements" in a.answer
+    assert "TKI plus a corticosteroid" not in a.answer  # "during induction" of the uncovered part brings no branches
+
+
+def test_a_covered_part_beside_a_part_without_a_jsh_statement_is_answered(bot) -> None:
+    # review8 q62: "the role of MRD" (a generic asking word) is answered by the MRD line in the asked setting
+    a = bot.ask("What is the role of MRD in Ph-negative ALL per JSH, and what does JSH recommend for Ph-like ALL?")
+    assert "uses MRD results to guide further treatment" in a.answer and "Ph-like" in a.answer
+
+
+def test_a_combination_the_sources_never_name_together_is_said_to_be_not_addressed(bot) -> None:
+    # review8 q66: lines listing each drug by itself must not read as a yes to giving them together
+    turns = [{"role": "user", "content": "My patient is 38 with relapsed Ph+ ALL after imatinib and then dasatinib."}]
+    a = bot.ask("Is ponatinib an option, and can he also get blinatumomab together with it?", history=turns)
+    assert "On giving ponatinib and blinatumomab together" in a.answer and "do not address it" in a.answer
+    # a pair a guideline line names together (dasatinib with blinatumomab, D-ALBA) is answered by that line
+    b = bot.ask("Can dasatinib be combined with blinatumomab in Ph+ ALL?")
+    assert "D-ALBA" in b.answer and "together, which the question asks about" not in b.answer
+
+
+def test_side_effects_asked_put_the_adverse_events_before_survival(bot) -> None:
+    # review-ja3 m21 (in English): CRS and neurotoxicity are the answer, survival data at most follow
+    a = bot.ask("What side effects does blinatumomab have? My father will get it.")
+    assert "cytokine release syndrome" in a.answer
+    assert a.answer.index("cytokine release syndrome") < a.answer.index("overall survival")

@@ -1,0 +1,53 @@
+"""A number the question states for a quantity the guideline fixes ("so the threshold is 0.1%, right?", "is the
+MRD cut-off after induction 0.1%?"): when the guideline states another value for the same quantity, the question's
+premise is false and the rule stating the value answers "no" first.
+
+The comparison is the claim frames' own (`qualifier_conflict` against the rules' `asserts` qualifiers), so every
+quantity the rules give a value for (MRD thresholds, age limits) is covered without a pattern per phrasing. A value
+that is the patient's own fact (their age, their MRD) is no claim about the guideline and is left alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.claims import read_claims
+from assistant.models import PatientFacts
+from assistant.rules.frames import qualifier_conflict
+
+#: The quantities whose stated value is a claim about the guideline's limit (a duration is checked by the rules'
+#: own premise patterns; a count or a dose is not a limit).
+_LIMITS = frozenset({"threshold", "age"})
+
+
+def _own_values(facts: PatientFacts) -> set[float]:
+    return {float(v) for v in (facts.age, facts.mrd_level_pct) if v is not None}
+
+
+def value_premises(text: str, facts: PatientFacts, book: Any) -> list[Any]:
+    """The rules whose stated value for a quantity differs from the one the question states for it.
+
+    `text` is the question's focus (with the earlier question a follow-up leans on, so "the threshold" in a
+    follow-up about MRD is MRD's). A stated value conflicts when every rule value of the same kind and unit for the
+    concepts it is about differs from it; a value one rule states (10^-4 beside 0.01%) is no conflict."""
+    claims = read_claims(text)
+    context = frozenset(c for cl in claims for c in cl.concepts)
+    own = _own_values(facts)
+    found: list[Any] = []
+    for claim in claims:
+        about = claim.concepts or context
+        for q in claim.qualifiers:
+            if q.kind not in _LIMITS or q.value in own or (q.kind == "age" and q.op in ("=", "~")):
+                continue
+            # (the rules for another population than the question's are no comparison: "Ph+ ... under 65" is not
+            # the Ph-negative AYA age range; an age limit is compared with the rules about the claim's own subject)
+            specs = [(rule, spec) for rule in book.rules if rule.condition(facts) is not False
+                     for a in rule.asserts if set(a.about) & (claim.concepts if q.kind == "age" else about)
+                     for spec in a.qualifiers if spec.kind == q.kind and spec.unit == q.unit]
+            if not specs or any(qualifier_conflict(spec, q) is None for _, spec in specs):
+                continue
+            found += [rule for rule, _ in specs if rule not in found]
+    return found
+
+
+__all__ = ["value_premises"]

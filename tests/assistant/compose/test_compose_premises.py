@@ -1,0 +1,27 @@
+"""A value the question states for a quantity the guideline fixes is checked against the rules' own values."""
+
+from assistant.compose.premises import value_premises
+from assistant.models import PatientFacts
+from assistant.rules.logic import default_rulebook
+
+
+def _ids(text: str, facts: PatientFacts | None = None) -> list[str]:
+    return [r.id for r in value_premises(text, facts or PatientFacts(), default_rulebook())]
+
+
+def test_a_wrong_mrd_threshold_is_a_false_premise_in_any_phrasing():
+    assert _ids("Is the MRD threshold after induction 0.1% according to JSH?") == ["MRD-THRESHOLD-015"]
+    # a follow-up: the earlier question (MRD) says what "the threshold" is
+    assert "MRD-THRESHOLD-015" in _ids("What does JSH say about MRD after induction? So the threshold is 0.1%, right?")
+
+
+def test_the_guidelines_own_value_and_the_patients_own_value_are_no_false_premise():
+    assert _ids("Is the MRD threshold after induction 0.01%?") == []
+    assert _ids("MRD after induction is 0.1%, what next?", PatientFacts(mrd_level_pct=0.1)) == []
+
+
+def test_a_population_the_question_names_is_no_claim_about_another_populations_limit():
+    # "Ph+ ... adults under 65" is the asker's population, not a wrong Ph-negative AYA age range (gold d04)
+    from assistant.facts import read_facts
+    q = "Ph+ ALL induction per JSH 2023 for adults under 65?"
+    assert value_premises(q, read_facts(q), default_rulebook()) == []
