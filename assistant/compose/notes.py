@@ -3,14 +3,13 @@ finding that no recommendation matched a treatment question, the disclaimer last
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from assistant.compose.builder import Builder
 from assistant.compose.cues import says
 from assistant.compose.selection import DraftPlan, Sources, fact_label
 from assistant.compose.sentences import chunk_sentences
-from assistant.concepts import read_concepts
+from assistant.concepts import read_concepts, sentences
 from assistant.models import RuleFinding
 from assistant.prompts import DISCLAIMER, RELEVANCE_NOTE
 from assistant.rules.relevance import concept_label
@@ -39,7 +38,7 @@ class CombinationNote:
 
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
         # the sentence asking about the combination (a follow-up's, not the earlier turn's drugs)
-        asking = next((s for s in re.split(r"(?<=[.?!])\s+", plan.q) if says(s, "asks_combination")), "")
+        asking = next((s for s in sentences(plan.q) if says(s, "asks_combination")), "")
         drugs = _drugs(asking)
         if len(drugs) < 2 or not builder.count():
             return
