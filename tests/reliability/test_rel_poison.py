@@ -114,7 +114,10 @@ def _scripted(bot: Assistant, claim: str, monkeypatch: pytest.MonkeyPatch) -> tu
         yield AIMessage(content=f"{claim} [{n or 1}]")
 
     llm = GenericFakeChatModel(messages=reply())
-    return Assistant(settings=bot.settings, retriever=bot.retriever, llm=llm, rulebook=bot.rulebook), seen
+    # (a wider prompt, so the poisoned chunk is among its numbered sources whatever the guideline's own sections
+    # rank above it: the test is about what the rule layer does with a marker pointing at it)
+    settings = bot.settings.model_copy(update={"retrieval": bot.settings.retrieval.model_copy(update={"k": 10})})
+    return Assistant(settings=settings, retriever=bot.retriever, llm=llm, rulebook=bot.rulebook), seen
 
 
 @pytest.mark.parametrize(("question", "claim", "pattern", "rule_id"), [
