@@ -26,7 +26,6 @@ The reader is pure and memoised; vocabulary lives in the YAML files, not here.
 from __future__ import annotations
 
 import itertools
-
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path

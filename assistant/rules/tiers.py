@@ -97,10 +97,9 @@ def _asserts_a_position(text: str) -> bool:
 def _agrees_with_a_rule(text: str) -> bool:
     """The sentence's claim frames agree with a rule: it states JSH's real position, whatever source it cites (an
     evidence page that reports "the JSH summary lists blinatumomab only for relapse")."""
+    from assistant.claims import read_claims
     from assistant.rules.frames import judge_sentence
     from assistant.rules.logic import default_rulebook
-
-    from assistant.claims import read_claims
 
     if not any(c.stance is not None and (c.interventions or c.subjects) for c in read_claims(text)):
         return False  # ("JSH states blinatumomab doubles survival" takes no stance a rule could agree with)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from compose_helpers import run
 
 from assistant.compose import COMPOSERS, compose
