@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -1129,18 +1130,23 @@ def _number_word_table(folder: Path = LEXICON_DIR) -> dict[str, Any]:
     return lexicon_file(folder, "quantities.yaml")["number_words"]
 
 
-def _alpha_runs(text: str) -> list[tuple[int, int]]:
+def char_runs(text: str, kind: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """(start, end) of each run of characters of one `kind` (str.isalpha, str.isdigit)."""
     out, i = [], 0
     while i < len(text):
-        if text[i].isalpha():
+        if kind(text[i]):
             j = i
-            while j < len(text) and text[j].isalpha():
+            while j < len(text) and kind(text[j]):
                 j += 1
             out.append((i, j))
             i = j
         else:
             i += 1
     return out
+
+
+def _alpha_runs(text: str) -> list[tuple[int, int]]:
+    return char_runs(text, str.isalpha)
 
 
 def _number_word(text: str, a: int, b: int, runs: list[tuple[int, int]], k: int,

@@ -106,6 +106,7 @@ from assistant.concepts import (
     MASK,
     Quantity,
     age_groups,
+    char_runs,
     concept_table,
     find_phrases,
     lexicon_file,
@@ -404,17 +405,7 @@ class _Range:
 
 def _digit_runs(t: str) -> list[tuple[int, int]]:
     """(start, end) of each run of digits."""
-    out, i = [], 0
-    while i < len(t):
-        if t[i].isdigit():
-            j = i
-            while j < len(t) and t[j].isdigit():
-                j += 1
-            out.append((i, j))
-            i = j
-        else:
-            i += 1
-    return out
+    return char_runs(t, str.isdigit)
 
 
 def _starts_a_number(t: str, a: int, b: int, also: str = "") -> bool:
@@ -1247,15 +1238,7 @@ def _names_mrd(text: str) -> bool:
 def _level_cut(seg: str) -> int:
     """Where the level's own stretch of text starts: after ; , ! ? a line end, a full stop (not a decimal point), a
     dash between spaces or the word blast(s) ("blasts 30%" is no MRD level)."""
-    cut = 0
-    for i, c in enumerate(seg):
-        if c in ";,!?\n" or c == "." and not seg[i + 1:i + 2].isdigit():
-            cut = i + 1
-        elif c == "-" and seg[i - 1:i].isspace():
-            j = i
-            while seg[j:j + 1] == "-":
-                j += 1
-            cut = j + 1 if seg[j:j + 1].isspace() else cut
+    cut = _clause_start(seg, ";,!?\n", full_stop=True)
     for a, word in words_and_signs(seg):
         if word in ("blast", "blasts"):
             cut = max(cut, a + len(word))
@@ -1446,10 +1429,12 @@ def _clause(t: str, pos: int, lo: int, hi: int) -> str:
     return t[start:end]
 
 
-def _clause_start(seg: str, signs: str) -> int:
+def _clause_start(seg: str, signs: str, *, full_stop: bool = False) -> int:
+    """Where the last clause of `seg` starts: after one of `signs`, a dash between spaces, or (`full_stop`) a full
+    stop that is no decimal point."""
     cut = 0
     for i, c in enumerate(seg):
-        if c in signs:
+        if c in signs or full_stop and c == "." and not seg[i + 1:i + 2].isdigit():
             cut = i + 1
         elif c == "-" and seg[i - 1:i].isspace():
             j = i
