@@ -572,17 +572,11 @@ def _people_masks(toks: list[str], persons: list[tuple[int, Form]], rules: Conte
     for i, form in persons:
         n = len(form.tokens)
         prev = toks[i - 1] if i else ""
-        if sick and form.concept.role == "relative" and " ".join(toks[i:i + n]) not in sick:
-            # "my niece is 19 and my mother has ALL": the relative said to have the disease is the patient
-            others.add(i)
-            masks.update(range(i, i + n))
-            masks.update(_age_span_before(toks, i))
-            masks.update(_age_span_after(toks, i + n, rules))
-            masks.update(_age_later(toks, i + n, persons, rules))
-            continue
-        if known is not None and " ".join(toks[i:i + n]) not in known and (
-                form.concept.role == "acquaintance" or form.concept.role == "relative" and known):
-            # a follow-up naming someone new ("... what my 20-year-old cousin got"): their age is not the patient's
+        # "my niece is 19 and my mother has ALL": the relative said to have the disease is the patient; a follow-up
+        # naming someone new ("... what my 20-year-old cousin got"): their age is not the patient's
+        if (sick and form.concept.role == "relative" and " ".join(toks[i:i + n]) not in sick) or (
+                known is not None and " ".join(toks[i:i + n]) not in known
+                and (form.concept.role == "acquaintance" or form.concept.role == "relative" and known)):
             others.add(i)
             masks.update(range(i, i + n))
             masks.update(_age_span_before(toks, i))

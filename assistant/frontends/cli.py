@@ -6,6 +6,7 @@ Answers are rendered (rich Markdown) on a terminal and plain, unwrapped text whe
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import time
@@ -480,22 +481,17 @@ def eval_run(
     """Run the gold set; write results.jsonl, summary.json, report.md and plots under evals/runs/<ts>/."""
     from evals.runner import SUITES, run_eval
 
-    if llm_local is not None:
-        from evals.local_model import run_local_model
+    if llm_local is not None or recorded is not None:
+        if llm_local is not None:
+            from evals.local_model import run_local_model
 
-        try:
-            run_dir = run_local_model(_settings(), n=llm_local, out=out, console=console, suite=suite)
-        except (FileNotFoundError, ValueError) as exc:
-            raise _fail(exc, 2) from exc
-        except AssistantError as exc:
-            raise _fail(exc) from exc
-        console.print(f"[green]Report:[/green] {run_dir / 'report.md'}")
-        return
-    if recorded is not None:
-        from evals.recorded import run_recorded
+            run = functools.partial(run_local_model, n=llm_local, suite=suite)
+        else:
+            from evals.recorded import run_recorded
 
+            run = functools.partial(run_recorded, path=recorded)
         try:
-            run_dir = run_recorded(_settings(), recorded, out=out, console=console)
+            run_dir = run(_settings(), out=out, console=console)
         except (FileNotFoundError, ValueError) as exc:
             raise _fail(exc, 2) from exc
         except AssistantError as exc:
