@@ -29,7 +29,6 @@ import argparse
 import contextlib
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +40,7 @@ from typing import Any
 
 from assistant.errors import GenerationError
 from assistant.models import Answer
+from evals.processes import ServerStartError, free_port, running
 
 #: The outcome classes, in report order.
 OUTCOMES = ("untouched", "repaired", "fallen_back", "refused")
@@ -66,64 +66,38 @@ def gguf_path() -> Path:
     return path
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def local_llm_server(*, n_ctx: int = 8192, threads: int | None = None, start_timeout_s: float = 180.0
                      ) -> Iterator[str]:
     """Run llama.cpp's OpenAI-compatible server on the bundled GGUF for the block; yields its base URL (…/v1).
 
     Raises LocalModelError naming what is missing, or with the end of the server's log when it does not start."""
-    import httpx
-
     model = gguf_path()
     try:
         import llama_cpp.server  # type: ignore[import-not-found]  # noqa: F401
     except ImportError as exc:
         raise LocalModelError("llama-cpp-python[server] is not installed: run `make install-llm` (it builds "
                               "llama.cpp with the Makefile's CMAKE_ARGS)") from exc
-    port = _free_port()
+    port = free_port()
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
            "--port", str(port), "--n_ctx", str(n_ctx), "--model_alias", MODEL_ALIAS]
     if threads:
         cmd += ["--n_threads", str(threads)]
-    log = tempfile.NamedTemporaryFile(prefix="allguide-llama-", suffix=".log", delete=False)  # noqa: SIM115
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + start_timeout_s
-        while True:
-            if proc.poll() is not None:
-                raise LocalModelError(f"the llama.cpp server exited with code {proc.returncode}: "
-                                      f"{_tail(Path(log.name))}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/models", timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise LocalModelError(f"the llama.cpp server did not answer within {start_timeout_s:g} s: "
-                                      f"{_tail(Path(log.name))}")
-            time.sleep(0.5)
+    with tempfile.TemporaryDirectory(prefix="allguide-llama-") as tmp, _start_error(), \
+            running(cmd, ready_url=f"{url}/models", log_path=Path(tmp) / "server.log", timeout=start_timeout_s,
+                    stop_timeout=20):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
-        Path(log.name).unlink(missing_ok=True)
 
 
-def _tail(path: Path, n: int = 600) -> str:
-    text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
-    return " ".join(text[-n:].split()) or "(no output)"
+@contextlib.contextmanager
+def _start_error() -> Iterator[None]:
+    """A server that does not start is a LocalModelError, with the end of its log."""
+    try:
+        yield
+    except ServerStartError as exc:
+        raise LocalModelError(f"the llama.cpp server did not start: {' '.join(str(exc).split())[-600:]}") from exc
+
 
 
 def llm_settings(settings: Any, base_url: str) -> Any:

@@ -18,13 +18,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.frontends.conftest import free_port
+from evals.processes import free_port, running
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -34,27 +34,16 @@ QUESTION = "72-year-old woman with newly diagnosed Ph+ ALL: what induction does 
 
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, log_path: Path, what: str, timeout_s: float = 60) -> None:
-    """Wait until a Streamlit server answers its health check; fail with its log if it exits or times out."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            if httpx.get(f"{url}/_stcore/health", timeout=2).text == "ok":
-                return
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(f"{what} did not start:\n" + log_path.read_text())
-        time.sleep(0.2)
+def _ui(cmd: list[str], port: int, log_path: Path, env: dict[str, str], cwd: Path = ROOT
+        ) -> AbstractContextManager[subprocess.Popen]:
+    """A Streamlit server (`streamlit run` or `allguide ui`), ready once its health check says "ok"."""
+    return running(cmd, ready_url=f"http://127.0.0.1:{port}/_stcore/health", ready_body="ok", log_path=log_path,
+                   env=env, cwd=cwd, timeout=60, stop_timeout=10)
 
 
-def _stop(proc: subprocess.Popen, log: Any) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+STREAMLIT = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+             "--browser.gatherUsageStats", "false"]  # the rest from .streamlit/
+
 
 @pytest.fixture
 def streamlit_url(fe_store: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
@@ -62,20 +51,10 @@ def streamlit_url(fe_store: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     feedback = tmp_path / "feedback.jsonl"
     env = {**os.environ, "ALLGUIDE_STORE__PATH": str(fe_store), "ALLGUIDE_STORE__FEEDBACK_PATH": str(feedback),
            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
-    log = (tmp_path / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],  # the rest from .streamlit/
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, tmp_path / "streamlit.log", "streamlit")
-        yield url, feedback
+    with _ui([*STREAMLIT, "--server.port", str(port)], port, tmp_path / "streamlit.log", env):
+        yield f"http://127.0.0.1:{port}", feedback
         logged = (tmp_path / "streamlit.log").read_text()
         assert "Inotify" not in logged and "Traceback" not in logged, logged[-2000:]
-    finally:
-        _stop(proc, log)
 
 
 @pytest.mark.integration
@@ -206,13 +185,8 @@ def test_allguide_ui_serves_on_loopback(fe_store: Path, tmp_path: Path) -> None:
     port = free_port()
     env = {**os.environ, "ALLGUIDE_STORE__PATH": str(fe_store), "ALLGUIDE_UI__PORT": str(port),
            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    log = (tmp_path / "ui.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.frontends.cli", "ui"], cwd=tmp_path, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_healthy(f"http://127.0.0.1:{port}", proc, tmp_path / "ui.log", "allguide ui")
-    finally:
-        _stop(proc, log)
+    with _ui([sys.executable, "-m", "assistant.frontends.cli", "ui"], port, tmp_path / "ui.log", env, cwd=tmp_path):
+        pass
     text = (tmp_path / "ui.log").read_text()
     assert f"http://127.0.0.1:{port}" in text and "Network URL" not in text, text
 
@@ -231,20 +205,10 @@ def streamlit_ja_url(fe_store: Path, tmp_path: Path) -> Iterator[str]:
            "ALLGUIDE_STORE__FEEDBACK_PATH": str(tmp_path / "feedback.jsonl"),
            "ALLGUIDE_STORE__CORPUS_PATH": str(make_ja_corpus(tmp_path / "corpus")),
            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
-    log = (tmp_path / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, tmp_path / "streamlit.log", "streamlit")
-        yield url
+    with _ui([*STREAMLIT, "--server.port", str(port)], port, tmp_path / "streamlit.log", env):
+        yield f"http://127.0.0.1:{port}"
         logged = (tmp_path / "streamlit.log").read_text()
         assert "Traceback" not in logged, logged[-2000:]
-    finally:
-        _stop(proc, log)
 
 
 @pytest.mark.integration

@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from ingest_helpers import make_config
 
+from evals.processes import free_port, running
 from ingest import index_status, open_live_index, run_ingest
 from ingest.errors import IndexUnavailableError
 
 CHROMA = Path(sys.executable).parent / "chroma"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -30,33 +21,11 @@ def chroma_server(tmp_path_factory):
     if not CHROMA.exists():
         pytest.skip(f"{CHROMA} not installed")
     root = tmp_path_factory.mktemp("chroma")
-    port = _free_port()
-    log = open(root / "server.log", "wb")  # noqa: SIM115 (closed in the finally below)
-    proc = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(root / "data"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"chroma server did not start: {(root / 'server.log').read_text()[-2000:]}")
-            time.sleep(0.2)
+    port = free_port()
+    cmd = [str(CHROMA), "run", "--path", str(root / "data"), "--host", "127.0.0.1", "--port", str(port)]
+    with running(cmd, ready_url=f"http://127.0.0.1:{port}/api/v2/heartbeat", log_path=root / "server.log",
+                 env={**os.environ, "ANONYMIZED_TELEMETRY": "False"}, timeout=60):
         yield port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def _collections(port: int) -> list[str]:
@@ -103,7 +72,7 @@ def test_server_mode_ingest_reingest_query(chroma_server: int, tiny_corpus: Path
 
 
 def test_server_down_is_index_unavailable(tmp_path: Path, embedder) -> None:
-    cfg = make_config(tmp_path, chroma_host="127.0.0.1", chroma_port=_free_port())
+    cfg = make_config(tmp_path, chroma_host="127.0.0.1", chroma_port=free_port())
     with pytest.raises(IndexUnavailableError, match="cannot reach the Chroma server 127.0.0.1"):
         open_live_index(cfg, embedder)
     with pytest.raises(IndexUnavailableError):

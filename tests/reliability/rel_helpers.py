@@ -11,14 +11,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from assistant.models import Answer
+from evals.processes import stop, wait_until  # noqa: F401 - re-exported for the tests
 from tests.servers import free_port, serve_http  # noqa: F401 - re-exported for the tests
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,38 +105,6 @@ def check_http(r: httpx.Response) -> Answer | dict[str, Any]:
     assert set(body) == {"error"}, body
     assert body["error"]["type"] and body["error"]["message"], body
     return body
-
-
-def wait_until(url: str, *, status: int = 200, timeout: float = 90.0, proc: subprocess.Popen | None = None,
-               log: Path | None = None) -> None:
-    """Poll `url` until it answers `status` (raises with the log tail if the process dies or time runs out)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == status:
-                    return
-        except urllib.error.HTTPError as e:
-            if e.code == status:
-                return
-        except OSError:
-            pass
-        if (proc is not None and proc.poll() is not None) or time.monotonic() > deadline:
-            tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
-            raise RuntimeError(f"{url} did not answer {status}: {tail}")
-        time.sleep(0.2)
-
-
-def stop(proc: subprocess.Popen, *, sig: int = signal.SIGTERM, timeout: float = 15) -> None:
-    """Stop a process this test started (by its own pid only)."""
-    if proc.poll() is not None:
-        return
-    proc.send_signal(sig)
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 class ChromaServer:
