@@ -56,6 +56,13 @@ URGENT_SYMPTOMS_NOTE = (
     "treating team or emergency services now, and don't wait for this answer._"
 )
 
+ACUTE_VITALS_NOTE = (
+    "_**These vital signs describe an emergency** (for example sepsis or septic shock in a neutropenic patient, "
+    "cytokine release syndrome, or VOD/SOS): start emergency management now under your institution's protocols "
+    "(febrile neutropenia, sepsis, rapid response). The JSH 2023 ALL guideline does not cover acute supportive "
+    "care; the guideline points below are not an answer to what to do now._"
+)
+
 SELF_CHANGE_NOTE = (
     "_Please don't change or stop your treatment on your own: talk to your hematologist first, and tell them "
     "about any side effects that trouble you. The guideline point below is something to discuss with them._"
@@ -161,6 +168,7 @@ NOTES = {
     "others_meds": OTHERS_MEDS_NOTE,
     "self_change": SELF_CHANGE_NOTE,
     "urgent_symptoms": URGENT_SYMPTOMS_NOTE,
+    "acute_vitals": ACUTE_VITALS_NOTE,
     "relative_change": RELATIVE_CHANGE_NOTE,
     "injection": INJECTION_NOTE,
     "relevance": RELEVANCE_NOTE,

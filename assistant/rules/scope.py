@@ -8,6 +8,8 @@ Rule IDs (stable, never reused):
 - SAFE-INJECT-004   instructions to ignore the guideline or the rules (warn: ignored; block when nothing else is asked)
 - SAFE-SELF-005     a patient asks about changing their own treatment (warn: talk to your hematologist)
 - SAFE-SYMPTOM-062  a patient or relative describes symptoms of a possible serious side effect (warn: get care now)
+- SAFE-ACUTE-063   a clinician describes vital signs of an acute emergency (hypotension, low saturation) (warn:
+                    emergency management first; acute supportive care is outside the guideline)
 - SAFE-CHILD-006    the patient is a child (< 15): the guideline covers adults (block: refused with a pointer)
 - SCOPE-MIXED-007   another disease is mentioned beside ALL where the question asks (not in the background of a
                     vignette): only the ALL part is answered (warn)
@@ -17,13 +19,17 @@ Rule IDs (stable, never reused):
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
+from typing import Any
 
 from assistant.concepts import (
+    LEXICON_DIR,
     Mention,
     find_phrases,
+    lexicon_file,
     load_lexicon,
     phrase_table,
     possessor,
@@ -90,22 +96,6 @@ _SELF_RE = re.compile(
     r"(?:tki|dasatinib|imatinib|ponatinib|nilotinib|chemo\w*|treatment|medication|medicine|maintenance|pills?|tablets?)\b",
     re.IGNORECASE,
 )
-#: Medicine that belongs to someone else ("leftover pills from my uncle", "my friend's imatinib").
-_OTHERS_MEDS = re.compile(
-    r"\b(?:uncle|aunt|friend|neighbou?r|mother|father|mom|mum|dad|brother|sister|cousin|grand(?:ma|pa|mother|father)"
-    r"|relative|husband|wife|partner|someone\s+else|somebody\s+else|another\s+patient)(?:'s|s')?\s+"
-    r"(?:old\s+|leftover\s+|spare\s+|extra\s+)?(?:pills?|tablets?|capsules?|medicines?|medications?|meds|drugs?|tki"
-    r"|imatinib|dasatinib|nilotinib|ponatinib|bosutinib|prescription)\b"
-    r"|\b(?:pills?|tablets?|capsules?|medicines?|medications?|meds|drugs?|prescription)\s+(?:\w+\s+){0,2}"
-    r"(?:from|of|belonging\s+to|prescribed\s+(?:for|to))\s+(?:my|a|his|her|our)\s+(?:\w+\s+)?"
-    r"(?:uncle|aunt|friend|neighbou?r|mother|father|mom|mum|dad|brother|sister|cousin|relative|husband|wife|partner)\b"
-    # "his friend has imatinib left over, can he take those?"
-    r"|\b(?:uncle|aunt|friend|neighbou?r|mother|father|mom|mum|dad|brother|sister|cousin|relative|someone|somebody)\s+"
-    r"(?:has|had|have|gave|offered|keeps?)\s+(?:\w+\s+){0,3}?(?:some\s+)?(?:pills?|tablets?|capsules?|medicines?"
-    r"|medications?|meds|drugs?|tki|imatinib|dasatinib|nilotinib|ponatinib|bosutinib|left\s*-?\s*overs?|spares?)\b"
-    r"|\b(?:can|could|should|may)\s+(?:i|he|she|we)\s+(?:just\s+)?(?:take|use|borrow)\s+(?:hers|his|theirs|them)\b"
-    r"[^.?!]{0,40}\b(?:until|till|for\s+a\s+few|while)\b",
-    re.IGNORECASE)
 def _says(question: str, group: str, name: str) -> bool:
     """The question holds a phrase of context.yaml's phrases[group][name]."""
     return any(n == name for _, _, n in _phrases(question.lower(), group))
@@ -143,13 +133,92 @@ def bypasses_the_doctor(question: str) -> bool:
 
 
 def is_someone_elses_medicine(question: str) -> bool:
-    """
-    >>> is_someone_elses_medicine("I have leftover pills from my uncle"), is_someone_elses_medicine("my friend's imatinib")
+    """A medicine that belongs to someone other than the person who would take it (lexicon/safety.yaml
+    `others_medicine`; who is the patient comes from the concept layer).
+
+    >>> is_someone_elses_medicine("I have leftover pills from my uncle"), is_someone_elses_medicine("can I take my friend's imatinib?")
     (True, True)
     >>> is_someone_elses_medicine("my uncle had ALL too; what are the pills for ALL?")
     False
+    >>> is_someone_elses_medicine("my dad's dasatinib makes him tired"), is_someone_elses_medicine("my dad has been on imatinib")
+    (False, False)
     """
-    return bool(_OTHERS_MEDS.search(question))
+    low = question.lower()
+    toks, r = tokens(low), read_concepts(low)
+    people = {m.start: m for m in r.mentions if m.kind == "person"}
+    t = _others_table()
+    for m in r.mentions:
+        if m.kind in _TREATMENT_KINDS and _not_the_owners(_owner(toks, m.start, m.end, people, t), toks, r, t):
+            return True
+    return any(_passed_on(toks, i, people, r, t) for i in range(len(toks)))
+
+
+@lru_cache(maxsize=1)
+def _others_table() -> dict[str, Any]:
+    data = lexicon_file(LEXICON_DIR, "safety.yaml")["others_medicine"]
+    return {k: (frozenset(v) if isinstance(v, list) and v and isinstance(v[0], str) else
+                tuple(tuple(x) for x in v) if isinstance(v, list) else v) for k, v in data.items()}
+
+
+def _possessive(tok: str) -> bool:
+    return tok.endswith(("'s", "s'", "\u2019s"))
+
+
+def _owner(toks: list[str], start: int, end: int, people: dict[int, Mention], t: dict[str, Any]) -> Mention | str | None:
+    """Who owns the medicine at toks[start:end]: a person mention, a possessive pronoun's person ("he"), or None."""
+    i = start - 1
+    while i >= 0 and toks[i] in t["modifiers"]:
+        i -= 1
+    surplus = any(tok in t["surplus"] for tok in toks[i + 1:start]) or any(
+        tuple(toks[end:end + len(p)]) == p for p in t["surplus_after"])
+    if i >= 0 and i in people and _possessive(toks[i]):
+        return people[i]  # "my friend's imatinib"
+    if i >= 0 and toks[i] in t["pronoun_owner"]:
+        return t["pronoun_owner"][toks[i]]  # "her tablets"
+    if i >= 1 and (toks[i] in t["gives"] or (surplus and toks[i] in t["holds"])) and i - 1 in people:
+        return people[i - 1]  # "my uncle has leftover imatinib", "my friend gave me imatinib"
+    j = end + (1 if end < len(toks) and toks[end] in ("left", "over") else 0)
+    for prep in t["owned_by"]:
+        k = j + len(prep)
+        if tuple(toks[j:k]) == prep:
+            k += 1 if k < len(toks) and toks[k] in ("my", "a", "his", "her", "our", "their", "the") else 0
+            return people.get(k)  # "pills from my uncle"
+    return None
+
+
+def _not_the_owners(owner: Mention | str | None, toks: list[str], r: Any, t: dict[str, Any]) -> bool:
+    """The owner is not the one who would take it: a person who is not the patient, or a pronoun's person when
+    someone else (the asker, another pronoun) takes or is given it."""
+    if owner is None:
+        return False
+    if isinstance(owner, Mention):
+        if owner.other_person:
+            return True  # the owner is not the patient ("can I take my friend's imatinib?")
+        return r.asker == "relative" and any(w in t["asker_words"] for w in _takers(toks, t))  # "my dad's pills"
+    return any(w in t["asker_words"] or t["pronoun_taker"].get(w, owner) != owner for w in _takers(toks, t))
+
+
+def _takers(toks: list[str], t: dict[str, Any]) -> list[str]:
+    """The subjects of take verbs ("can I take", "he could use") and the receivers of gives ("gave me")."""
+    out = []
+    for i, tok in enumerate(toks):
+        if tok in t["takes"]:
+            j = i - 1 - (1 if i >= 1 and toks[i - 1] == "just" else 0)
+            out += [toks[j]] if j >= 0 else []
+        elif tok in t["gives"] and i + 1 < len(toks):
+            out.append(toks[i + 1])
+    return out
+
+
+def _passed_on(toks: list[str], i: int, people: dict[int, Mention], r: Any, t: dict[str, Any]) -> bool:
+    """A medicine not named again: "my friend has leftovers", "can I take hers?", "can he use his brother's?"."""
+    tok = toks[i]
+    if tok in t["surplus"] and i >= 2 and toks[i - 1] in t["holds"] and i - 2 in people:
+        return _not_the_owners(people[i - 2], toks, r, t) or people[i - 2].other_person
+    took = i >= 1 and (toks[i - 1] in t["takes"] or (i >= 2 and toks[i - 2] in t["takes"]))
+    if took and tok in ("hers", "theirs"):
+        return True
+    return took and i in people and _possessive(tok) and (i + 1 == len(toks) or not toks[i + 1].isalpha())
 
 
 def for_a_relative(question: str) -> bool:
@@ -290,6 +359,59 @@ def describes_warning_symptoms(question: str) -> bool:
     r = read_concepts(question.lower())
     said = {m.concept for m in r.mentions if not (m.negated or m.other_person)}
     return r.asker != "clinician" and bool(said & _WARNING_SYMPTOMS)  # (who asks unknown: the note shows)
+
+
+def alarming_vitals(question: str) -> bool:
+    """A vital sign in the alarm range (lexicon/safety.yaml `vitals`): low blood pressure or saturation whoever
+    asks, a fever when a patient or relative reports it.
+
+    >>> alarming_vitals("Patient on induction now has fever 39.5 and BP 80/50, what do I do?")
+    True
+    >>> alarming_vitals("72M, fever 38.6 at presentation, WBC 80k, Ph+ ALL: which induction?")
+    False
+    >>> alarming_vitals("my husband is on blinatumomab and his temp is 102F"), alarming_vitals("BP 120/80, Ph- ALL in CR1")
+    (True, False)
+    """
+    low = question.lower()
+    toks, t = tokens(low), _vitals_table()
+    lay = read_concepts(low).asker in ("patient", "relative")
+    for sign in t["signs"].values():
+        for value in _sign_values(toks, sign, t):
+            if (sign["anyone"] or lay) and _in_alarm(value, sign):
+                return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _vitals_table() -> dict[str, Any]:
+    data = dict(lexicon_file(LEXICON_DIR, "safety.yaml")["vitals"])
+    data["skip"] = frozenset(data["skip"])
+    for sign in data["signs"].values():
+        sign["names"] = tuple(tuple(n) for n in sign["names"])
+    return data
+
+
+def _sign_values(toks: list[str], sign: dict[str, Any], t: dict[str, Any]) -> Iterator[float]:
+    """The first number within `reach` words after each name of the sign ("bp 80/50" -> 80, "39.2c" -> 39.2)."""
+    for i in range(len(toks)):
+        name = next((n for n in sign["names"] if tuple(toks[i:i + len(n)]) == n), None)
+        if name is None:
+            continue
+        j, seen = i + len(name), 0
+        while j < len(toks) and seen < t["reach"] and (toks[j] in t["skip"] or not toks[j][:1].isdigit()):
+            seen += toks[j] not in t["skip"]
+            j += 1
+        if j < len(toks) and toks[j][:1].isdigit():
+            head = toks[j].split("/")[0].rstrip("cf°%")
+            with contextlib.suppress(ValueError):
+                yield float(head)
+
+
+def _in_alarm(value: float, sign: dict[str, Any]) -> bool:
+    if "at_least" in sign:
+        fahrenheit = value >= sign.get("fahrenheit_from", float("inf"))
+        return value >= (sign["fahrenheit_at_least"] if fahrenheit else sign["at_least"])
+    return value < sign["below"]
 
 
 def changes_own_treatment(question: str) -> bool:
@@ -517,7 +639,11 @@ def _safety(question: str, facts: PatientFacts) -> list[Issue]:
                    if is_trial_design_question(question, facts) else
                    _finding("SAFE-DOSE-003", "block", "Doses and schedules are not given: use the treatment protocol "
                             "or the package insert and decide with the treating team"))
-    if describes_warning_symptoms(question):
+    if alarming_vitals(question) and read_concepts(question.lower()).asker not in ("patient", "relative"):
+        out.append(_finding("SAFE-ACUTE-063", "warn", "The question describes vital signs of an acute emergency "
+                            "(low blood pressure or oxygen saturation): emergency management comes first, and the "
+                            "guideline does not cover acute supportive care"))
+    elif describes_warning_symptoms(question) or alarming_vitals(question):
         out.append(_finding("SAFE-SYMPTOM-062", "warn", "A patient or relative describes symptoms that can be a serious "
                             "side effect needing care now (CRS, neurotoxicity, VOD/SOS): the answer first says to "
                             "contact the treating team or emergency services"))

@@ -522,3 +522,44 @@ def test_a_condition_in_the_background_of_a_vignette_is_no_scope_warning(q: str)
 def test_a_condition_named_where_the_question_asks_is_still_a_warning(q: str, name: str) -> None:
     issues = {i.finding.rule_id: i.finding for i in check_scope(q, read_facts(q))}
     assert issues["SCOPE-MIXED-007"].message.startswith(name)
+
+
+@pytest.mark.parametrize("q", [
+    "will my brother have to take the imatinib pills forever? he has ph positive ALL and didnt have a transplant",
+    "My dad has been on imatinib for 3 years for Ph+ ALL, what does the guideline say about how long?",
+    "my dad's dasatinib makes him tired, is that normal with Ph+ ALL?",
+    "my mother has to take pills for blood pressure too; is dasatinib ok with them? she has Ph+ ALL",
+    "my mom takes her dasatinib with food, is that ok? Ph+ ALL",
+])
+def test_the_patients_own_medicine_named_by_a_relative_is_not_someone_elses(q: str) -> None:
+    assert "SAFE-OTHERMEDS-010" not in findings(q)
+
+
+@pytest.mark.parametrize("q", [
+    "My husband has Ph+ ALL and his imatinib ran out, can he use his brother's?",
+    "my uncle has leftover imatinib, can I take it? I have Ph+ ALL",
+    "my sister gave me her tablets of dasatinib, I have Ph+ ALL too. ok to take?",
+    "can I take my dad's imatinib? he has ph+ ALL and I think I have it too",
+])
+def test_a_medicine_passed_from_its_owner_to_another_person_is_someone_elses(q: str) -> None:
+    assert findings(q).get("SAFE-OTHERMEDS-010") == "warn"
+
+
+@pytest.mark.parametrize("q,rule", [
+    ("Patient with ALL on induction now has fever 39.5 and BP 80/50, what do I do?", "SAFE-ACUTE-063"),
+    ("62M Ph+ ALL day 10 of induction, SpO2 86% on room air, next step?", "SAFE-ACUTE-063"),
+    ("my wife is on blinatumomab for ALL and her temp is 39.4, what should we do?", "SAFE-SYMPTOM-062"),
+    ("my dad has ALL and his blood pressure dropped to 85/50 after the infusion", "SAFE-SYMPTOM-062"),
+])
+def test_vital_signs_of_an_emergency_put_emergency_care_first(q: str, rule: str) -> None:
+    assert findings(q).get(rule) == "warn"
+
+
+@pytest.mark.parametrize("q", [
+    "72M, fever 38.6 at presentation, WBC 80k, Ph+ ALL: which induction?",
+    "BP 120/80, SpO2 98%, Ph- B-ALL in CR1 at 45: transplant?",
+    "temp 37.2, Ph+ ALL 55F in CR1, how long TKI?",
+])
+def test_normal_vitals_or_a_fever_in_a_clinicians_vignette_are_no_emergency(q: str) -> None:
+    f = findings(q)
+    assert "SAFE-ACUTE-063" not in f and "SAFE-SYMPTOM-062" not in f
