@@ -41,7 +41,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from assistant.models import Answer, Chunk
 
 Kind = Literal["wrong_stance", "wrong_threshold", "wrong_antigen", "wrong_lineage", "unsupported_jsh_attribution",
-               "trial_as_recommendation", "invented_cq_or_grade", "dose"]
+               "trial_as_recommendation", "invented_cq_or_grade", "dose", "wrong_population", "wrong_duration",
+               "invented_ranking", "scope_extension", "wrong_toxicity"]
 
 #: Marker numbers given to sources the current prompt does not hold (the citation check reports them as dangling).
 UNRETRIEVED_BASE = 1000
