@@ -543,6 +543,8 @@ def polite(sentence: str, table: Mapping[str, Any] | None = None) -> str:
     ['推奨しています。', '報告しました(P=.002)。', '挙げていません。', '推奨ではありません。', 'でした。']
     >>> polite("選択肢として挙げているが、製品名は挙げていない。")
     '選択肢として挙げていますが、製品名は挙げていません。'
+    >>> polite("次のように説明される：イマチニブは第1世代である。")
+    '次のように説明されます：イマチニブは第1世代です。'
     """
     from assistant.ja import tokenize
 
@@ -554,8 +556,8 @@ def polite(sentence: str, table: Mapping[str, Any] | None = None) -> str:
     if body.endswith(")") and body.rfind("(") > 0:  # "…であった(P=.002)。": the predicate is before the note
         body, tail = body[:body.rfind("(")], body[body.rfind("("):] + tail
     toks = tokenize(body)
-    contrast = set(table.get("contrast", ()))
-    cuts = [j for j, t in enumerate(toks) if j and t.pos2 == "接続助詞" and t.surface in contrast]
+    contrast, marks = set(table.get("contrast", ())), set(table.get("clause_marks", ()))
+    cuts = [j for j, t in enumerate(toks) if j and (t.pos2 == "接続助詞" and t.surface in contrast or t.surface in marks)]
     out, start = [], 0
     for j in [*cuts, len(toks)]:
         clause = toks[start:j]
@@ -592,6 +594,35 @@ def _title(c: Citation, t: Translations) -> str | None:
     return f"{title or doc} › {head or section}" if (title or head) else None
 
 
+def _bullet_lead(line: str) -> str:
+    """The bold lead of a bullet ("- **エビデンス（…）：**…" -> "**エビデンス（…）：**"), or ""."""
+    close = line.find("**", 4) if line.startswith("- **") else -1
+    return line[2:close + 2] if close > 4 and line[close + 2:].strip() else ""
+
+
+def grouped_leads(lines: list[str]) -> list[str]:
+    """Bullets in a row with the same bold lead: the lead once, as a line above them, instead of on each one.
+
+    >>> grouped_leads(["- A[1]", "- **補足：**B[2]", "- **補足：**C[3]", "- **補足：**D[4]", "- E[5]"])
+    ['- A[1]', '', '**補足：**', '- B[2]', '- C[3]', '- D[4]', '', '- E[5]']
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        lead = _bullet_lead(lines[i])
+        j = i
+        while lead and j < len(lines) and _bullet_lead(lines[j]) == lead:
+            j += 1
+        if j - i < 2:
+            out.append(lines[i])
+            i += 1
+            continue
+        out += ([""] if out and out[-1].strip() else []) + [lead] + ["- " + ln[2 + len(lead):] for ln in lines[i:j]]
+        out += [""] if j < len(lines) and lines[j].strip() else []
+        i = j
+    return out
+
+
 def _with_explanations(lines: list[str], messages: Messages) -> list[str]:
     """The answer's lines with the plain explanations of its words after its last bullet (a lay asker's answer)."""
     last = max((i for i, ln in enumerate(lines) if ln.startswith("- ")), default=-1)
@@ -619,7 +650,8 @@ def localise(answer: Answer, *, lang: str, translations: Translations, messages:
     r = _Renderer(translations, msgs, {c.marker: c for c in answer.citations}, lang=lang, asker=asker)
     text = f"{LLM_FALLBACK_NOTE}\n\n{answer.answer}" if llm_fallback else answer.answer
     lines = [r.line(ln) for ln in text.splitlines()]
-    rendered = "\n".join(_with_explanations(lines, msgs) if asker.lay and asker.known else lines)
+    lines = grouped_leads(_with_explanations(lines, msgs) if asker.lay and asker.known else lines)
+    rendered = "\n".join(lines)
     citations = [c.model_copy(update={"quote_ja": translations.sentence(c.quote),
                                       "section_title_ja": _title(c, translations)}) for c in answer.citations]
     findings = list(answer.findings)

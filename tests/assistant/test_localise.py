@@ -20,6 +20,7 @@ from assistant.localise import (
     english_history,
     explained,
     gloss,
+    grouped_leads,
     load_messages,
     localise,
     own_words,
@@ -488,3 +489,19 @@ def test_a_lay_askers_answer_uses_their_words_and_explains_once_a_clinicians_doe
     clinician = bot.ask("Ph陽性ALL、allo-HSCT後にMRD陰性。予防的TKIは推奨？")
     assert clinician.lang == "ja" and heading not in clinician.answer, clinician.answer
     assert not [g for g in ("（TKI", "（MRD", "（allo-HSCT", "（Ph）") if g in clinician.answer], clinician.answer
+
+
+def test_a_lead_shared_by_bullets_in_a_row_is_written_once(bot) -> None:
+    """Review-ja (template bullets): "**補足（…）：**" on each of seven bullets in a row reads as a template; the
+    lead stands once above them, a lone lead stays on its bullet, and no bullet text is lost."""
+    lines = ["- A[1]", "- **補足：**B[2]", "- C[3]", "- **エビデンス：**D[4]", "- **エビデンス：**E[5]", "", "_注_"]
+    assert grouped_leads(lines) == ["- A[1]", "- **補足：**B[2]", "- C[3]", "", "**エビデンス：**", "- D[4]", "- E[5]",
+                                    "", "_注_"]
+    a = bot.ask("BLAST試験とはどんな試験でしたか？")
+    lead = load_messages("ja").line(EVIDENCE_LEAD)
+    assert a.answer.count(lead) == 1 and f"{lead}\n- " in a.answer and a.answer.count("\n- ") >= 2, a.answer
+
+
+def test_a_clause_before_a_full_width_colon_is_polite() -> None:
+    assert polite("次のように説明される：イマチニブは第1世代である。") == "次のように説明されます：イマチニブは第1世代です。"
+    assert polite("Ph陽性ALL：TKIを用いる。") == "Ph陽性ALL：TKIを用います。"  # a noun before the colon stays
