@@ -302,6 +302,12 @@ def read_asker(question: str, messages: Messages | None = None) -> Asker:
     return Asker(lay=lay, own=own if lay else (), known=True)
 
 
+@lru_cache(maxsize=2048)
+def _asker_of(question: str) -> Asker:
+    """`read_asker` with the message table, once per question (a question asked again is read again for nothing)."""
+    return read_asker(question)
+
+
 @lru_cache(maxsize=1)
 def _concept_terms() -> dict[str, tuple[str, ...]]:
     """Concept id -> the Japanese terms naming it and its canonical form, longest first (where an answer names it)."""
@@ -646,7 +652,7 @@ def localise(answer: Answer, *, lang: str, translations: Translations, messages:
     if lang == "en":
         return answer.model_copy(update={"lang": "en"})
     msgs = messages or load_messages(lang)
-    asker = read_asker(question, msgs) if question else Asker()
+    asker = (_asker_of(question) if messages is None else read_asker(question, msgs)) if question else Asker()
     r = _Renderer(translations, msgs, {c.marker: c for c in answer.citations}, lang=lang, asker=asker)
     text = f"{LLM_FALLBACK_NOTE}\n\n{answer.answer}" if llm_fallback else answer.answer
     lines = [r.line(ln) for ln in text.splitlines()]

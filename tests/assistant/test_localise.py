@@ -505,3 +505,11 @@ def test_a_lead_shared_by_bullets_in_a_row_is_written_once(bot) -> None:
 def test_a_clause_before_a_full_width_colon_is_polite() -> None:
     assert polite("次のように説明される：イマチニブは第1世代である。") == "次のように説明されます：イマチニブは第1世代です。"
     assert polite("Ph陽性ALL：TKIを用いる。") == "Ph陽性ALL：TKIを用います。"  # a noun before the colon stays
+
+
+@pytest.mark.parametrize("question", ["慢性骨髄性白血病の急性転化とALLの違いは？", "慢性骨髄性白血病のリンパ性急性転化はPh陽性ALLと同じ治療？",
+                                      "バーキット白血病の治療は？"])
+def test_a_disease_outside_the_guideline_is_named_in_japanese(bot, question: str) -> None:
+    """Review-ja (English leaks): the scope refusal names the other disease in Japanese, not "blast crisis"."""
+    a = bot.ask(question)
+    assert a.scope != "in_scope" and a.lang == "ja" and not re.search(r"[a-z]{4,}", a.answer), a.answer
