@@ -3,7 +3,6 @@ Japanese text, and the whole pipeline with `lang` on the real index (fixture `ja
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
