@@ -192,7 +192,7 @@ class Assistant:
             shown = answer_japanese_llm(self, q, english, history=history, overrides=overrides, sink=sink, words=words)
             return shown.model_copy(update={"question": q, "question_en": shown.question if asked == "ja" else None})
         answer = self._run(english, history=history, overrides=overrides, mode=mode, sink=sink, words=words)
-        shown = localise.localise(answer, lang=lang,
+        shown = localise.localise(answer, lang=lang, question=q,
                                   translations=localise.translations_for(self.settings.corpus_dir()))
         return shown.model_copy(update={"question": q, "question_en": answer.question if asked == "ja" else None})
 

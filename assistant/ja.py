@@ -53,7 +53,8 @@ from assistant.concepts import lexicon_entries, lexicon_file
 from assistant.text import SUPERSCRIPTS
 from ingest.japanese import is_japanese_char, sudachi_dictionary
 
-__all__ = ["JaLexicon", "english_only", "japanese_words", "load_ja_lexicon", "normalise", "search_text", "to_english", "tokenize"]
+__all__ = ["JaLexicon", "english_only", "japanese_words", "load_ja_lexicon", "normalise", "question_items", "search_text",
+           "to_english", "tokenize"]
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 
@@ -77,6 +78,8 @@ class JaForm:
     kind: str
     role: str | None
     english: str
+    source: str = ""  # the lexicon list it comes from: terms, lay or misspellings ("" for context cues)
+    written: str = ""  # the form as the lexicon writes it ("骨髄移植"), before normalising
 
 
 @dataclass(frozen=True)
@@ -200,7 +203,7 @@ def load_ja_lexicon(folder: Path = LEXICON_DIR) -> JaLexicon:
                 if not text:
                     raise ValueError(f"empty Japanese form in concept {entry['id']}")
                 form = JaForm(text, entry["id"], entry["kind"], entry.get("role"),
-                              english.strip() or str(entry["canonical"]))
+                              english.strip() or str(entry["canonical"]), key, surface.strip())
                 by_first.setdefault(text[0], []).append(form)
     for group, kind in (("phrases", "phrase"), ("phrases_before", "clause")):  # set phrases: matched like forms
         for surface, english in (cues.get(group) or {}).items():
@@ -829,6 +832,16 @@ def _to_english(question: str, keep_japanese: bool) -> str:
     english = _render(_segments(text, lex), lex, keep_japanese)
     # nothing the reader knows ("東京で一番おいしいピザは？"): the question as written, for the scope checks to refuse
     return english if any(ch.isalnum() for ch in english) else question
+
+
+def question_items(question: str) -> list[Item]:
+    """The question's pieces as the reader sees them, in order: lexicon forms (`Item.form`, with the list they come
+    from and the form as written), Latin words, numbers read as English, and SudachiPy tokens (for who is asking:
+    `assistant.localise.read_asker`)."""
+    if not any(map(is_japanese_char, question)):
+        return []
+    lex = load_ja_lexicon()
+    return _segments(_numbers(normalise(question)), lex)
 
 
 def japanese_words(question: str) -> str:

@@ -16,7 +16,7 @@ The pipeline reads and checks in English; a Japanese answer is built from the ch
 >>> t = Translations({"Use a TKI.": "TKIを用いる。"}, {}, {})
 >>> a = localise(Answer(question="q", answer="- Use a TKI.[1]", verdict="pass"), lang="ja", translations=t)
 >>> a.answer, a.lang
-('- チロシンキナーゼ阻害薬（TKI、飲み薬）を用います。[1]', 'ja')
+('- チロシンキナーゼ阻害薬（TKI）を用います。[1]', 'ja')
 >>> resolve_lang("auto", "Ph陽性ALLの寛解導入は？"), resolve_lang(None, "Ph+ ALL induction?")
 ('ja', 'en')
 """
@@ -39,8 +39,9 @@ from assistant.models import Answer, Citation
 from assistant.rules.policy import default_policy
 from assistant.translations import Translations
 
-__all__ = ["LANGS", "LLM_FALLBACK_NOTE", "Lang", "Messages", "english_history", "gloss", "load_messages", "localise",
-           "resolve_lang", "translations_for", "ui_text", "unglossed"]
+__all__ = ["LANGS", "LLM_FALLBACK_NOTE", "Asker", "Lang", "Messages", "english_history", "explained", "gloss",
+           "load_messages", "localise", "own_words", "read_asker", "resolve_lang", "translations_for", "ui_text",
+           "unglossed"]
 
 Lang = Literal["en", "ja"]
 LANGS: tuple[str, ...] = ("en", "ja")
@@ -140,6 +141,9 @@ class Messages:
     labels: dict[str, str] = field(default_factory=dict)  # concept label (English) -> Japanese
     glossary: dict[str, str] = field(default_factory=dict)  # abbreviation -> the term written before its first use
     polite: dict[str, Any] = field(default_factory=dict)  # the tables of the polite style (`polite`)
+    glossary_all: tuple[str, ...] = ()  # abbreviations glossed for every asker (a source's name)
+    register: dict[str, Any] = field(default_factory=dict)  # how the asker is read (`read_asker`)
+    lay_terms: tuple[dict[str, Any], ...] = ()  # plain explanations for lay askers (`explained`)
 
     def ui_words(self, prefix: str) -> dict[str, str]:
         """A word list of the `ui` table: `<prefix><English>: <Japanese>` entries, by their English."""
@@ -225,7 +229,10 @@ def load_messages(lang: str = "ja", folder: Path = MESSAGES_DIR) -> Messages:
                     ui={str(k): _unfold(str(v)) for k, v in (data.get("ui") or {}).items()},
                     labels=_concept_labels(),
                     glossary={str(k): str(v) for k, v in (data.get("glossary") or {}).items()},
-                    polite=dict(data.get("polite") or {}))
+                    polite=dict(data.get("polite") or {}),
+                    glossary_all=tuple(str(k) for k in data.get("glossary_all") or ()),
+                    register=dict(data.get("register") or {}),
+                    lay_terms=tuple(dict(e) for e in data.get("lay_terms") or ()))
 
 
 def ui_text(key: str, lang: str, default: str) -> str:
@@ -239,6 +246,136 @@ def ui_text(key: str, lang: str, default: str) -> str:
     return load_messages(lang).ui.get(key, default)
 
 
+# -- who is asking -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Asker:
+    """How an answer is written for its asker: `lay` (a patient or a relative: abbreviations written out once,
+    plain explanations under the answer) or not (a clinician: the terms as they stand); `own`: the asker's own
+    words for a treatment, (word, concept id), written before the answer's term ("骨髄移植（同種造血幹細胞移植）").
+    `known`: the question was read (an answer localised without it keeps the abbreviations' glosses only)."""
+
+    lay: bool = True
+    own: tuple[tuple[str, str], ...] = ()
+    known: bool = False
+
+
+def _names_a_thing(form: str) -> bool:
+    """A lay form that names a treatment ("骨髄移植", "頭への放射線"), not a clause ("背中に注射", "腰から薬を入れる")."""
+    from assistant.ja import tokenize
+
+    return not any(t.pos2 == "格助詞" and t.surface in ("を", "に", "が", "で", "は") for t in tokenize(form))
+
+
+def read_asker(question: str, messages: Messages | None = None) -> Asker:
+    """Who is asking, from the question's own words (`register` of the message table): a relative or the asker
+    themself, a lay form of the lexicon or a lay cue -> lay; otherwise an abbreviation, a technical word, a case
+    vignette or the terse style -> clinician; a plain question with none of these -> lay.
+
+    >>> [read_asker(q).lay for q in ["母が骨髄移植を受けました。TKIは必要ですか？", "72F Ph+ ALLの導入療法は？",
+    ...                               "白血病は治りますか？", "再発ALL、次の治療は？"]]
+    [True, False, True, False]
+    >>> read_asker("父が骨髄移植を受けました").own
+    (('骨髄移植', 'allo_hsct'),)
+    """
+    import unicodedata
+
+    from assistant.ja import load_ja_lexicon, question_items
+
+    reg = (messages or load_messages("ja")).register
+    text, items = unicodedata.normalize("NFKC", question), question_items(question)
+    forms = [it.form for it in items if it.form is not None]
+    lay_forms = [f for f in forms if f.source == "lay" and f.kind in reg.get("lay_form_kinds", ())]
+    people = load_ja_lexicon().cues["people"]["asker"]
+    relative = not any(w in text for w in reg.get("vignette", ())) and any(
+        f.kind == "person" and f.role != "donor" for f in forms)
+    lay = (bool(lay_forms) or relative or any(it.kind == "token" and it.text in people for it in items)
+           or any(w in text for w in reg.get("lay_cues", ())))
+    if not lay:
+        plain = {w.lower() for w in reg.get("plain_latin", ())}
+        latin = [w for w in [it.text for it in items if it.kind == "latin"] + [f.written for f in forms]
+                 if any(c.isascii() and c.isalpha() for c in w) and w.strip("+-").lower() not in plain]
+        lay = not (latin or any(w in text for w in reg.get("clinician_cues", ()))
+                   or not any(w in text for w in reg.get("polite", ())))
+    kinds = set(reg.get("own_word_kinds", ()))
+    own = tuple(dict.fromkeys((f.written, f.concept) for f in lay_forms if f.kind in kinds and _names_a_thing(f.written)))
+    return Asker(lay=lay, own=own if lay else (), known=True)
+
+
+@lru_cache(maxsize=2048)
+def _asker_of(question: str) -> Asker:
+    """`read_asker` with the message table, once per question (a question asked again is read again for nothing)."""
+    return read_asker(question)
+
+
+@lru_cache(maxsize=1)
+def _concept_terms() -> dict[str, tuple[str, ...]]:
+    """Concept id -> the Japanese terms naming it and its canonical form, longest first (where an answer names it)."""
+    from assistant.concepts import LEXICON_DIR, lexicon_entries
+
+    out: dict[str, tuple[str, ...]] = {}
+    for e in lexicon_entries(LEXICON_DIR)[0]:
+        ja = e.get("ja") or {}
+        terms = [str(t) for t in (ja.get("terms") or []) if "=" not in str(t)] if isinstance(ja, Mapping) else []
+        out[str(e["id"])] = tuple(sorted({*terms, str(e["canonical"])}, key=len, reverse=True))
+    return out
+
+
+def _word_at(text: str, form: str, start: int = 0) -> int:
+    """Where `form` first stands as a word of its own in `text` from `start`: Latin edges for a Latin form, no
+    kanji just before a Japanese one ("寛解導入療法" in "再寛解導入療法" is another treatment), or -1."""
+    i = text.find(form, start)
+    while i >= 0:
+        before = text[i - 1:i]
+        latin_ok = not form[0].isascii() or _latin_edge(text, i - 1)
+        kanji_before = not form[0].isascii() and bool(before) and "\u4e00" <= before <= "\u9fff"
+        if latin_ok and (not form[-1].isascii() or _latin_edge(text, i + len(form))) and not kanji_before:
+            return i
+        i = text.find(form, i + 1)
+    return -1
+
+
+def own_words(text: str, own: Iterable[tuple[str, str]], done: set[str],
+              glossary: Mapping[str, str] | None = None) -> str:
+    """The asker's own word before the first term naming the same treatment ("骨髄移植（同種造血幹細胞移植）"), once
+    per answer (`done`: words already written); an abbreviation in brackets after the term joins it
+    ("骨髄移植（同種造血幹細胞移植、allo-HSCT）"), and a bare abbreviation gets its `glossary` term.
+
+    >>> own_words("同種造血幹細胞移植(allo-HSCT)後のTKI", [("骨髄移植", "allo_hsct")], set())
+    '骨髄移植（同種造血幹細胞移植、allo-HSCT）後のTKI'
+    >>> own_words("予防的TKI維持療法", [("分子標的薬", "tki")], set(), {"TKI": "チロシンキナーゼ阻害薬"})
+    '予防的分子標的薬（チロシンキナーゼ阻害薬、TKI）維持療法'
+    """
+    glossary = glossary or {}
+    for word, concept in own:
+        if word in done:
+            continue
+        if word in text:
+            done.add(word)
+            continue
+        hits = [(i, f) for f in _concept_terms().get(concept, ()) if f not in word and (i := _word_at(text, f)) >= 0]
+        if not hits:
+            continue
+        i, form = min(hits, key=lambda h: (h[0], -len(h[1])))
+        end, inner = i + len(form), (f"{glossary[form]}、{form}" if form in glossary else form)
+        close = text.find(")" if text[end:end + 1] == "(" else "）", end)
+        if text[end:end + 1] in ("(", "（") and 0 < close - end <= 16 and text[end + 1:close].isascii():
+            inner, end = f"{form}、{text[end + 1:close]}", close + 1
+        text = f"{text[:i]}{word}（{inner}）{text[end:]}"
+        done.add(word)
+    return text
+
+
+def explained(text: str, messages: Messages) -> list[str]:
+    """The plain explanations (`lay_terms`) of the words `text` uses, in the order it first uses them, as bullets."""
+    found: list[tuple[int, str]] = []
+    for entry in messages.lay_terms:
+        at = [i for f in entry["forms"] if (i := _word_at(text, str(f))) >= 0]
+        if at:
+            found.append((min(at), f"- **{entry['name']}**：{entry['text']}"))
+    return [line for _, line in sorted(found)][:int(messages.register.get("lay_terms_max", 8))]
+
+
 # -- rendering an answer --------------------------------------------------------------------------------------
 
 @dataclass
@@ -249,10 +386,16 @@ class _Renderer:
     unaligned: list[str] = field(default_factory=list)
     glossed: set[str] = field(default_factory=set)  # abbreviations already used in the answer (`gloss`)
     lang: str = "ja"
+    asker: Asker = field(default_factory=Asker)
+    owned: set[str] = field(default_factory=set)  # the asker's own words already written (`own_words`)
 
     def japanese(self, text: str) -> str:
-        """A Japanese text of the answer, its abbreviations' first uses with their Japanese terms."""
-        return gloss(text, self.messages.glossary, self.glossed)
+        """A Japanese text of the answer: for a lay asker, their own words before the answer's terms and the
+        abbreviations' first uses with their Japanese terms (a clinician reads the abbreviations as they stand)."""
+        msgs = self.messages
+        if self.asker.lay:
+            return gloss(own_words(text, self.asker.own, self.owned, msgs.glossary), msgs.glossary, self.glossed)
+        return gloss(text, {k: v for k, v in msgs.glossary.items() if k in msgs.glossary_all}, self.glossed)
 
     def sentence(self, text: str, marker: int | None) -> str:
         """A quoted sentence in Japanese (by its citation's quote, else by its text), or marked English."""
@@ -313,14 +456,17 @@ class _Renderer:
 
 
 def _latin_edge(text: str, i: int) -> bool:
-    """No Latin letter, digit or hyphen at text[i] (or i is outside the text): an abbreviation ends here."""
-    return not (0 <= i < len(text) and (text[i].isascii() and text[i].isalnum() or text[i] == "-"))
+    """No Latin letter, digit, hyphen or plus at text[i] (or i is outside the text): an abbreviation ends here
+    ("Ph" in "Ph+ALL213", a trial's name, is not the abbreviation)."""
+    return not (0 <= i < len(text) and (text[i].isascii() and text[i].isalnum() or text[i] in "-+"))
 
 
-def _first_use(text: str, abbr: str) -> int:
-    """Where `abbr` first stands as a word of its own ("TKI" in "TKI維持療法", not in "TKIs"), or -1."""
+def _first_use(text: str, abbr: str, term: str = "") -> int:
+    """Where `abbr` first stands as a word of its own ("TKI" in "TKI維持療法", not in "TKIs"), or -1; not where the
+    end of its `term` follows it ("Ph染色体" already names フィラデルフィア染色体)."""
     i = text.find(abbr)
-    while i >= 0 and not (_latin_edge(text, i - 1) and _latin_edge(text, i + len(abbr))):
+    while i >= 0 and not (_latin_edge(text, i - 1) and _latin_edge(text, i + len(abbr))
+                          and not any(text.startswith(term[k:], i + len(abbr)) for k in range(1, len(term) - 1))):
         i = text.find(abbr, i + 1)
     return i
 
@@ -336,7 +482,7 @@ def gloss(text: str, glossary: Mapping[str, str], seen: set[str] | None = None) 
     """
     seen = set() if seen is None else seen
     for abbr in sorted(glossary, key=len, reverse=True):
-        i = _first_use(text, abbr)
+        i = _first_use(text, abbr, glossary[abbr].split("（")[0])
         if abbr in seen or i < 0:
             continue
         seen.add(abbr)
@@ -387,17 +533,24 @@ def _polite_end(toks: list[Any], table: Mapping[str, Any]) -> tuple[int, str] | 
         return 2, table["copula"]["である"]
     if last.conjugation == "助動詞-ダ" and last.surface in table["copula"]:  # 不明だ -> 不明です
         return 1, table["copula"][last.surface]
+    if last.dictionary in ("うる", "得る") and "potential" in table:  # 関連しうる -> 関連し得ます
+        return 1, table["potential"]
     if last.pos in ("動詞", "助動詞") and last.dictionary not in ("うる", "得る") and (stem := _stem(last, godan)):
         return 1, stem + "ます"  # 推奨している -> 推奨しています
     return None
 
 
 def polite(sentence: str, table: Mapping[str, Any] | None = None) -> str:
-    """A plain-style corpus sentence (だ・である) in the polite style (です・ます), by its final predicate; a sentence
-    it cannot read is returned as written.
+    """A plain-style corpus sentence (だ・である) in the polite style (です・ます), by its final predicate and the
+    predicates of its clauses that end on a contrastive が / けれど ("挙げているが、" -> "挙げていますが、": a plain
+    clause inside a polite sentence reads as mixed register); a predicate it cannot read is left as written.
 
     >>> [polite(s) for s in ["推奨している。", "報告した(P=.002)。", "挙げていない。", "推奨ではない。", "であった。"]]
     ['推奨しています。', '報告しました(P=.002)。', '挙げていません。', '推奨ではありません。', 'でした。']
+    >>> polite("選択肢として挙げているが、製品名は挙げていない。")
+    '選択肢として挙げていますが、製品名は挙げていません。'
+    >>> polite("次のように説明される：イマチニブは第1世代である。")
+    '次のように説明されます：イマチニブは第1世代です。'
     """
     from assistant.ja import tokenize
 
@@ -409,11 +562,16 @@ def polite(sentence: str, table: Mapping[str, Any] | None = None) -> str:
     if body.endswith(")") and body.rfind("(") > 0:  # "…であった(P=.002)。": the predicate is before the note
         body, tail = body[:body.rfind("(")], body[body.rfind("("):] + tail
     toks = tokenize(body)
-    end = _polite_end(toks, table) if toks else None
-    if end is None:
-        return sentence
-    n, new = end
-    return "".join(t.surface for t in toks[:len(toks) - n]) + new + tail
+    contrast, marks = set(table.get("contrast", ())), set(table.get("clause_marks", ()))
+    cuts = [j for j, t in enumerate(toks) if j and (t.pos2 == "接続助詞" and t.surface in contrast or t.surface in marks)]
+    out, start = [], 0
+    for j in [*cuts, len(toks)]:
+        clause = toks[start:j]
+        end = _polite_end(clause, table) if clause else None
+        n, new = end if end is not None else (0, "")
+        out += [t.surface for t in clause[:len(clause) - n]] + [new]
+        start = j
+    return "".join(out) + tail
 
 
 @lru_cache(maxsize=4096)
@@ -442,11 +600,50 @@ def _title(c: Citation, t: Translations) -> str | None:
     return f"{title or doc} › {head or section}" if (title or head) else None
 
 
+def _bullet_lead(line: str) -> str:
+    """The bold lead of a bullet ("- **エビデンス（…）：**…" -> "**エビデンス（…）：**"), or ""."""
+    close = line.find("**", 4) if line.startswith("- **") else -1
+    return line[2:close + 2] if close > 4 and line[close + 2:].strip() else ""
+
+
+def grouped_leads(lines: list[str]) -> list[str]:
+    """Bullets in a row with the same bold lead: the lead once, as a line above them, instead of on each one.
+
+    >>> grouped_leads(["- A[1]", "- **補足：**B[2]", "- **補足：**C[3]", "- **補足：**D[4]", "- E[5]"])
+    ['- A[1]', '', '**補足：**', '- B[2]', '- C[3]', '- D[4]', '', '- E[5]']
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        lead = _bullet_lead(lines[i])
+        j = i
+        while lead and j < len(lines) and _bullet_lead(lines[j]) == lead:
+            j += 1
+        if j - i < 2:
+            out.append(lines[i])
+            i += 1
+            continue
+        out += ([""] if out and out[-1].strip() else []) + [lead] + ["- " + ln[2 + len(lead):] for ln in lines[i:j]]
+        out += [""] if j < len(lines) and lines[j].strip() else []
+        i = j
+    return out
+
+
+def _with_explanations(lines: list[str], messages: Messages) -> list[str]:
+    """The answer's lines with the plain explanations of its words after its last bullet (a lay asker's answer)."""
+    last = max((i for i, ln in enumerate(lines) if ln.startswith("- ")), default=-1)
+    bullets = explained("\n".join(lines[:last + 1]), messages) if last >= 0 else []
+    if not bullets:
+        return lines
+    return [*lines[:last + 1], "", str(messages.register["lay_terms_heading"]), *bullets, *lines[last + 1:]]
+
+
 def localise(answer: Answer, *, lang: str, translations: Translations, messages: Messages | None = None,
-             llm_fallback: bool = False) -> Answer:
+             llm_fallback: bool = False, question: str | None = None) -> Answer:
     """`answer` in `lang` ('en' returns it unchanged but for `lang`). `llm_fallback`: the question was meant for
     the LLM, but its answer cannot be checked in this language, so the extractive answer is shown with a note
-    saying so (and a LANG-LLM-061 finding).
+    saying so (and a LANG-LLM-061 finding). `question`: the question as asked, read for who is asking
+    (`read_asker`): a lay asker's answer glosses its terms once, a clinician's keeps them as they stand.
 
     The English answer's checks stand: the Japanese text says the same sentences, in the same order, with the
     same markers; the rule findings are the English answer's (their messages stay English: they are the rule
@@ -455,9 +652,12 @@ def localise(answer: Answer, *, lang: str, translations: Translations, messages:
     if lang == "en":
         return answer.model_copy(update={"lang": "en"})
     msgs = messages or load_messages(lang)
-    r = _Renderer(translations, msgs, {c.marker: c for c in answer.citations}, lang=lang)
+    asker = (_asker_of(question) if messages is None else read_asker(question, msgs)) if question else Asker()
+    r = _Renderer(translations, msgs, {c.marker: c for c in answer.citations}, lang=lang, asker=asker)
     text = f"{LLM_FALLBACK_NOTE}\n\n{answer.answer}" if llm_fallback else answer.answer
-    rendered = "\n".join(r.line(ln) for ln in text.splitlines())
+    lines = [r.line(ln) for ln in text.splitlines()]
+    lines = grouped_leads(_with_explanations(lines, msgs) if asker.lay and asker.known else lines)
+    rendered = "\n".join(lines)
     citations = [c.model_copy(update={"quote_ja": translations.sentence(c.quote),
                                       "section_title_ja": _title(c, translations)}) for c in answer.citations]
     findings = list(answer.findings)

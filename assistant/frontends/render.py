@@ -128,7 +128,7 @@ def finding_message(finding: RuleFinding, lang: str = "en") -> str:
 
     >>> finding_message(RuleFinding(rule_id="GROUND-NONE-033", severity="block",
     ...     message="No cited statement in the corpus answers this question"), "ja")
-    '本ツールの参照資料には、このご質問に答える引用可能な記述がありません。'
+    'ここで参照している資料には、このご質問に答える引用可能な記述がありません。'
     """
     english = finding.message.rstrip(".")
     ja = None

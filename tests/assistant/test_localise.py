@@ -3,7 +3,6 @@ Japanese text, and the whole pipeline with `lang` on the real index (fixture `ja
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -18,10 +17,14 @@ from assistant.draft import CONTEXT_LEAD, EVIDENCE_LEAD
 from assistant.localise import (
     LLM_FALLBACK_NOTE,
     english_history,
+    explained,
     gloss,
+    grouped_leads,
     load_messages,
     localise,
+    own_words,
     polite,
+    read_asker,
     resolve_lang,
     unglossed,
 )
@@ -357,7 +360,9 @@ def test_every_note_the_pipeline_writes_has_japanese(bot, question: str) -> None
 
 @pytest.mark.parametrize(("text", "expected"), [
     # the first use of each abbreviation gets its Japanese term, later ones stay short
-    ("allo-HSCT後はTKIを用いる。TKIは5年以上。allo-HSCTは", "同種造血幹細胞移植（allo-HSCT）後はチロシンキナーゼ阻害薬（TKI、飲み薬）を用いる。TKIは5年以上。allo-HSCTは"),
+    ("allo-HSCT後はTKIを用いる。TKIは5年以上。allo-HSCTは", "同種造血幹細胞移植（allo-HSCT）後はチロシンキナーゼ阻害薬（TKI）を用いる。TKIは5年以上。allo-HSCTは"),
+    # "Ph" of a trial's name or before the term's own head noun is not the abbreviation
+    ("JALSG Ph+ALL213ではPh染色体(BCR::ABL1)とPh陽性", "JALSG Ph+ALL213ではPh染色体(BCR::ABL1)とフィラデルフィア染色体（Ph）陽性"),
     # a term already written before it, or around it, is not written twice
     ("減弱前処置(RIC)によるallo-HSCT", "減弱前処置(RIC)による同種造血幹細胞移植（allo-HSCT）"),
     ("同種造血幹細胞移植(allo-HSCT)後のMRD", "同種造血幹細胞移植(allo-HSCT)後の微小残存病変（MRD）"),
@@ -369,11 +374,15 @@ def test_abbreviations_get_their_japanese_term_at_first_use(text: str, expected:
     assert unglossed(expected) == text  # the corpus sentence, verbatim
 
 
+#: names of the tool's own machinery a user should never read in an answer ("this corpus" is ここで参照している資料)
+INTERNAL_WORDS = ("コーパス", "本ツール", "本プロジェクト", "当ツール")
+
+
 def test_the_labels_and_banners_use_no_internal_words() -> None:
-    """No 'corpus' (コーパス) or translationese banner in anything the assistant writes in Japanese (review-ja)."""
+    """No 'corpus' (コーパス), 本ツール or translationese banner in anything the assistant writes in Japanese (review-ja)."""
     msgs = load_messages("ja")
     texts = [ja for _, ja in msgs.templates] + [ja for _, ja in msgs.fragments] + list(msgs.ui.values())
-    assert not [t for t in texts if "コーパス" in t]
+    assert not [t for t in texts if any(w in t for w in INTERNAL_WORDS)]
     assert "ご質問のとおりには" not in msgs.line(prompts.FIT_NOTE.format(why="x"))
     assert "試験データ" not in msgs.line(EVIDENCE_LEAD)
 
@@ -397,5 +406,109 @@ def test_corpus_sentences_are_shown_in_the_polite_style() -> None:
             for s in yaml.safe_load(f.read_text(encoding="utf-8"))["sentences"]]
     plain = [s for s in rows if not _predicate(polite(s)).endswith(("ます", "です", "ません", "でした", "ました"))]
     assert len(plain) <= 3, plain  # (only "…しうる。": a potential form with no everyday polite form)
+    for s in rows:  # only predicates change: the content words are the corpus sentence's, in order
+        assert _nouns(s) == _nouns(polite(s)), (s, polite(s))
+
+
+def _nouns(sentence: str) -> list[str]:
+    from assistant.ja import tokenize
+
+    return [t.surface for t in tokenize(sentence) if t.pos == "名詞"]
+
+
+def test_clauses_before_a_contrastive_ga_are_polite_too() -> None:
+    """Review-ja (mixed register): "挙げているが、" inside a です・ます sentence; every corpus sentence's clauses
+    before が / けれど end in the polite style once shown."""
+    from assistant.ja import tokenize
+
+    rows = [s["ja"] for f in sorted((CORPUS / "ja").glob("*.yaml"))
+            for s in yaml.safe_load(f.read_text(encoding="utf-8"))["sentences"]]
+    plain = []
     for s in rows:
-        assert len(os.path.commonprefix([s, polite(s)])) >= len(_predicate(s)) - 6, (s, polite(s))
+        toks = tokenize(polite(s))
+        plain += [s for k, t in enumerate(toks) if k and t.pos2 == "接続助詞" and t.surface == "が"
+                  and toks[k - 1].surface not in ("ます", "です", "ん", "た") and toks[k - 1].pos in ("動詞", "助動詞")]
+    assert plain == []
+    assert polite("選択肢として挙げているが、要約は製品名を挙げておらず、特定している。") == (
+        "選択肢として挙げていますが、要約は製品名を挙げておらず、特定しています。")
+
+
+# -- who is asking: a lay asker's words and glosses, none for a clinician ------------------------------------
+
+
+@pytest.mark.parametrize(("question", "lay"), [
+    ("母が骨髄移植を受けました。再発が心配です", True),                  # a relative, a lay word
+    ("私は25歳でPh陰性ALL、今は寛解中です。抗がん剤はいつまでですか？", True),  # the asker, abbreviations or not
+    ("白血病は移植をすれば治りますか？", True),                            # plain words, polite
+    ("成人のALLでは、全員に頭への放射線が必要ですか？", True),              # a lay form of a treatment
+    ("72歳女性。夫（75歳）は糖尿病。Ph陽性ALLと診断されました。寛解導入は？", False),  # a vignette: 夫 is hers
+    ("50F Ph+ALL、allo後MRD陰性。予防的ダサチニブは？", False),           # abbreviations
+    ("イノツズマブ オゾガマイシンの標的抗原は何ですか？", False),          # a technical word
+    ("再発ALL、次の治療は？", False),                                      # the terse style
+    ("Ph陽性ALLの40歳、第一寛解で移植を断りました。TKIはいつまで？", False),  # a status lay form is anyone's
+])
+def test_the_asker_is_read_from_the_question(question: str, lay: bool) -> None:
+    assert read_asker(question).lay is lay
+
+
+def test_the_gold_set_registers_are_read() -> None:
+    """Every patient/family question of the Japanese gold set reads as lay, every clinician one as a clinician."""
+    import json
+
+    rows = [json.loads(ln) for ln in (Path(__file__).parents[2] / "evals/data/ja.jsonl").read_text().splitlines()]
+    wrong = [r["question"] for r in rows if r["register"] in ("patient_family", "clinician", "mixed")
+             and read_asker(r["question"]).lay is not (r["register"] == "patient_family")]
+    assert wrong == []
+
+
+@pytest.mark.parametrize(("text", "own", "expected"), [
+    ("同種造血幹細胞移植(allo-HSCT)後のMRD。同種造血幹細胞移植は", [("骨髄移植", "allo_hsct")],
+     "骨髄移植（同種造血幹細胞移植、allo-HSCT）後のMRD。同種造血幹細胞移植は"),   # once, with its abbreviation
+    ("CR1で移植を受けないallo-HSCT", [("骨髄移植", "allo_hsct")], "CR1で移植を受けない骨髄移植（allo-HSCT）"),  # not 移植
+    ("骨髄移植とallo-HSCT", [("骨髄移植", "allo_hsct")], "骨髄移植とallo-HSCT"),  # the answer already says it
+    ("小児型化学療法を推奨", [("抗がん剤治療", "chemotherapy")], "小児型化学療法を推奨"),  # a longer term's part
+    ("頭蓋照射は選択肢", [("頭への放射線", "cranial_irradiation")], "頭への放射線（頭蓋照射）は選択肢"),
+])
+def test_the_askers_own_word_stands_before_the_answers_term(text: str, own, expected: str) -> None:
+    assert own_words(text, own, set()) == expected
+
+
+def test_lay_explanations_follow_the_answers_words_in_order() -> None:
+    msgs = load_messages("ja")
+    lines = explained("- 再寛解導入療法ではブリナツモマブ。MRDは", msgs)
+    assert [ln.split("**")[1] for ln in lines] == ["再寛解導入療法", "ブリナツモマブ", "微小残存病変（MRD）"]
+    assert not [e for e in msgs.lay_terms if not (e["forms"] and e["name"] and e["text"].endswith("。"))]
+
+
+def test_a_lay_askers_answer_uses_their_words_and_explains_once_a_clinicians_does_not(bot) -> None:
+    lay = bot.ask("父がPh陽性ALLで骨髄移植を受けました。検査で白血病細胞は見つからないと言われました。分子標的薬は続けますか？")
+    heading = load_messages("ja").register["lay_terms_heading"]
+    assert lay.lang == "ja" and "骨髄移植（" in lay.answer and lay.answer.count(heading) == 1, lay.answer
+    assert "微小残存病変（MRD）" in lay.answer and "分子標的薬（" in lay.answer, lay.answer
+    clinician = bot.ask("Ph陽性ALL、allo-HSCT後にMRD陰性。予防的TKIは推奨？")
+    assert clinician.lang == "ja" and heading not in clinician.answer, clinician.answer
+    assert not [g for g in ("（TKI", "（MRD", "（allo-HSCT", "（Ph）") if g in clinician.answer], clinician.answer
+
+
+def test_a_lead_shared_by_bullets_in_a_row_is_written_once(bot) -> None:
+    """Review-ja (template bullets): "**補足（…）：**" on each of seven bullets in a row reads as a template; the
+    lead stands once above them, a lone lead stays on its bullet, and no bullet text is lost."""
+    lines = ["- A[1]", "- **補足：**B[2]", "- C[3]", "- **エビデンス：**D[4]", "- **エビデンス：**E[5]", "", "_注_"]
+    assert grouped_leads(lines) == ["- A[1]", "- **補足：**B[2]", "- C[3]", "", "**エビデンス：**", "- D[4]", "- E[5]",
+                                    "", "_注_"]
+    a = bot.ask("BLAST試験とはどんな試験でしたか？")
+    lead = load_messages("ja").line(EVIDENCE_LEAD)
+    assert a.answer.count(lead) == 1 and f"{lead}\n- " in a.answer and a.answer.count("\n- ") >= 2, a.answer
+
+
+def test_a_clause_before_a_full_width_colon_is_polite() -> None:
+    assert polite("次のように説明される：イマチニブは第1世代である。") == "次のように説明されます：イマチニブは第1世代です。"
+    assert polite("Ph陽性ALL：TKIを用いる。") == "Ph陽性ALL：TKIを用います。"  # a noun before the colon stays
+
+
+@pytest.mark.parametrize("question", ["慢性骨髄性白血病の急性転化とALLの違いは？", "慢性骨髄性白血病のリンパ性急性転化はPh陽性ALLと同じ治療？",
+                                      "バーキット白血病の治療は？"])
+def test_a_disease_outside_the_guideline_is_named_in_japanese(bot, question: str) -> None:
+    """Review-ja (English leaks): the scope refusal names the other disease in Japanese, not "blast crisis"."""
+    a = bot.ask(question)
+    assert a.scope != "in_scope" and a.lang == "ja" and not re.search(r"[a-z]{4,}", a.answer), a.answer

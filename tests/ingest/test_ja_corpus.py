@@ -281,7 +281,7 @@ PROVENANCE: list[tuple[str, tuple[str, ...]]] = [
     (r"\bJSHCT\b", ("JSHCT",)),
     (r"\bJALSG\b", ("JALSG",)),
     (r"\bGIMEMA\b", ("GIMEMA",)),
-    (r"\bthis corpus\b", ("本ツールの参照資料",)),
+    (r"\bthis corpus\b", ("ここで参照している資料",)),
     (r"\bunverified\b|\bnot (?:been )?verified\b|\bcould not be (?:checked|confirmed|located)\b",
      ("未確認", "確認されていない", "確認されておらず", "確認できなかった", "確認することはできなかった")),
     (r"\bnot (?:a |the )?JSH 2023 (?:recommendation|standard)",
@@ -294,6 +294,14 @@ def test_provenance_words_are_in_the_japanese() -> None:
     bad = [f"{d} #{i}: {pat} not carried into {ja!r}" for d, i, en, ja in _rows() for pat, forms in PROVENANCE
            if re.search(pat, en, re.IGNORECASE) and not any(f in ja for f in forms)]
     assert bad == []
+
+
+def test_no_internal_names_in_the_japanese() -> None:
+    """An answer quotes these sentences to patients and clinicians: "this corpus" is ここで参照している資料, never the
+    tool's own machinery (本ツール, 本プロジェクト, コーパス)."""
+    texts = [(p.stem, str(v)) for p in _files() for v in (_data(p).get("title"), *(_data(p).get("headings") or {}).values())]
+    texts += [(d, ja) for d, _, _, ja in _rows()]
+    assert [(d, ja) for d, ja in texts if any(w in ja for w in ("本ツール", "本プロジェクト", "コーパス"))] == []
 
 
 # --- drift is reported ----------------------------------------------------------------------------------------
