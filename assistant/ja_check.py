@@ -161,75 +161,130 @@ def _conditions_apart(english: str) -> str:
     return english[:first + 3] + re.sub(r",\s+(?=if\b)", "; ", english[first + 3:])
 
 
-#: "XはJSH 2023では推奨されていない" is read in Japanese order ("X JSH 2023 not recommended"): a negative attributed
-#: stance that ends the last clause is put after its attribution, in English order ("JSH 2023 does not recommend X"),
-#: as the claim reader reads it. A positive one ("JSH 2023 X recommended") stays in Japanese order: in English order
-#: ("JSH 2023 recommends allo-HSCT" after "if CR1 achieved") the per-claim support check accepts it where the
-#: content-word check of the Japanese order finds the condition the source does not carry, and the claim checks do
-#: not yet bind such a sentence to the population of its question (see the report of this change).
-_WHO = re.compile(r"\b(?:JSH(?: 2023)?(?: guideline)?|the guideline)\b")
-_STANCE_END = re.compile(r"\s+(not recommended)$")
-
-
 def _attributed_stance(english: str) -> str:
-    """
-    >>> _attributed_stance("after allo-HSCT MRD detected adults, JSH 2023 pre-emptive TKI therapy recommended")
-    'after allo-HSCT MRD detected adults, JSH 2023 pre-emptive TKI therapy recommended'
+    """"XはJSH 2023では推奨されていない" is read in Japanese order ("X JSH 2023 not recommended"): a stance that ends the
+    last clause is put after its attribution, in English order ("JSH 2023 does not recommend X"), as the claim reader
+    reads it. The attributions and the stances put in order are the answer vocabulary's (`AnswerLexicon.attribution`,
+    `AnswerLexicon.ordered`); the attribution is the clause's own, or the sentence's topic when it opens the sentence
+    ("JSH 2023は、…として、Xを推奨している").
+
+    >>> _attributed_stance("after allo-HSCT MRD detected adults, pre-emptive TKI therapy recommended")
+    'after allo-HSCT MRD detected adults, pre-emptive TKI therapy recommended'
     >>> _attributed_stance("if MRD negative, prophylactic TKI JSH 2023 not recommended")
     'if MRD negative, JSH 2023 does not recommend prophylactic TKI'
     """
+    vocab = answer_lexicon()
     start = max(english.rfind(", "), english.rfind("; "))
     head, clause = (english[:start + 2], english[start + 2:]) if start >= 0 else ("", english)
-    end, who = _STANCE_END.search(clause), _WHO.search(clause)
-    if end is None or who is None or who.end() > end.start():
+    end = next((s for s in vocab.ordered if clause.endswith(f" {s}")), None)
+    if end is None:
         return english
-    what = " ".join(f"{clause[:who.start()]} {clause[who.end():end.start()]}".split())
-    if not what:
+    words = clause[:-len(end)].split()
+    who, at = _attribution(words, vocab.attribution)
+    if not who:
+        topic, _ = _attribution(head.split()[:3], vocab.attribution)
+        who, at = (topic, len(words)) if topic and head.split()[:len(topic)] == topic else ((), 0)
+    what = " ".join(words[:at] + words[at + len(who):])
+    if not who or not what:
         return english
-    return f"{head}{who.group(0)} does not recommend {what}"
+    return f"{head}{' '.join(who)} {vocab.ordered[end]} {what}"
+
+
+def _attribution(words: Sequence[str], names: Sequence[tuple[str, ...]]) -> tuple[tuple[str, ...], int]:
+    """The first attribution among `words` (its longest name) and where it starts; ((), 0) when none."""
+    for i in range(len(words)):
+        for name in names:  # (longest first)
+            if tuple(w.lower().strip(",;.") for w in words[i:i + len(name)]) == name:
+                return tuple(words[i:i + len(name)]), i
+    return (), 0
 
 
 def _unread(core: str) -> tuple[tuple[str, ...], bool]:
-    """(the content words the reader has no form for, whether the sentence's last content word was read).
+    """(the content words the reader has no form for, whether the sentence's stance was read).
 
     The reader's own segmentation is used (lexicon forms longest first, then SudachiPy tokens): a token is read
     when it is a lexicon form, a Latin or number run, a cue the reader places (negation, "after", "if"), or a word of
-    the lexicon's `words:` table; grammatical words (`_GRAMMATICAL`) carry no claim. Japanese puts the stance at the
-    end of the sentence ("…推奨される", "…十分とされる"), so an unread last content word leaves the claim unread.
+    the answer vocabulary (`ja_answers.yaml`); grammatical words (`_GRAMMATICAL`) carry no claim. The stance is not
+    read when an unread word is the last content word (Japanese puts the stance at the end: "…推奨される",
+    "…十分とされる"), is a predicate (a verb, adjective or 形状詞), or stands in a clause that states a stance
+    (`AnswerLexicon.stances`: what is recommended or required must itself be read).
     """
     from assistant import ja
 
     lex = ja.load_ja_lexicon()
+    vocab = answer_lexicon()
     cues = _cue_words(lex)
     unread: list[str] = []
-    last_read = True
+    last_read = stance_read = True
+    clause: list[str] = []
+    stance = False
     predicates = 0
-    for item in ja._segments(ja._numbers(ja.normalise(core)), lex):  # (the reader's segmentation)
+    negatable: str | None = None  # an answer-vocabulary verb just read, whose negation the reader cannot place
+    for item in [*ja._segments(ja._numbers(ja.normalise(core)), lex), None]:  # (the reader's segmentation)
+        if item is None or item.kind == "punct":
+            stance_read = stance_read and not (stance and clause)
+            clause, stance, negatable = [], False, None
+            continue
         if item.kind in ("concept", "latin", "english"):
-            last_read = True
+            last_read, negatable = True, None
+            stance = stance or item.text in vocab.stances
             continue
         tok = item.token
+        if negatable and tok is not None and tok.dictionary in lex.cues.get("negated", ()):
+            unread.append(f"{negatable}ない")  # ("満たさない" would be read "no meets": not guessed at)
+            predicates, negatable = predicates + 1, None
         if item.kind != "token" or tok is None or tok.pos not in _CONTENT_POS or tok.pos2 == "数詞":
             continue
         words = {tok.surface, tok.dictionary, tok.surface.lower(), tok.dictionary.lower()}
         if words & _GRAMMATICAL or not has_japanese(tok.surface):
             continue
-        if words & cues or tok.surface.lower() in lex.words or tok.dictionary.lower() in lex.words:
+        english = vocab.words.get(tok.dictionary) or vocab.words.get(tok.surface)
+        negatable = None
+        if words & cues or english or tok.surface.lower() in lex.words or tok.dictionary.lower() in lex.words:
             last_read = True
+            stance = stance or english in vocab.stances
+            if english and tok.pos in _PREDICATE_POS and english not in vocab.negatable:
+                negatable = tok.dictionary
             continue
         unread.append(tok.dictionary)
+        clause.append(tok.dictionary)
         last_read = False
         predicates += tok.pos in _PREDICATE_POS
-    return tuple(unread), last_read and not predicates
+    return tuple(unread), last_read and stance_read and not predicates
+
+
+@dataclass(frozen=True)
+class AnswerLexicon:
+    """The answer vocabulary (`assistant/lexicon/ja_answers.yaml`)."""
+
+    words: Mapping[str, str]  # Japanese dictionary form -> English
+    stances: frozenset[str]  # the English of the words that state a stance
+    attribution: tuple[tuple[str, ...], ...] = ()  # whose position a clause states, as words, longest first
+    ordered: Mapping[str, str] = field(default_factory=dict)  # a stance ending a clause -> its English verb
+    positive: frozenset[str] = frozenset()  # the words of a positive position ("recommends", "standard")
+    negatable: frozenset[str] = frozenset()  # the English of verbs whose negation the reader places ("not continue")
+    negation: frozenset[str] = frozenset()  # negation endings besides the reader's own ("ません"'s ん)
 
 
 @lru_cache(maxsize=1)
-def answer_words() -> dict[str, str]:
-    """The answer vocabulary (`assistant/lexicon/ja_answers.yaml`): Japanese dictionary form -> English."""
+def answer_lexicon() -> AnswerLexicon:
+    """The answer vocabulary, loaded once."""
     import yaml
 
     data = yaml.safe_load((Path(__file__).parent / "lexicon" / "ja_answers.yaml").read_text(encoding="utf-8"))
-    return {str(k): str(v) for k, v in (data.get("words") or {}).items()}
+    return AnswerLexicon(words={str(k): str(v) for k, v in (data.get("words") or {}).items()},
+                         stances=frozenset(str(s) for s in data.get("stances") or ()),
+                         attribution=tuple(sorted((tuple(str(a).lower().split()) for a in data.get("attribution") or ()),
+                                                  key=len, reverse=True)),
+                         ordered={str(k): str(v) for k, v in (data.get("ordered_stances") or {}).items()},
+                         positive=frozenset(str(w) for w in data.get("positive_stance_words") or ()),
+                         negatable=frozenset(str(w) for w in data.get("negatable") or ()),
+                         negation=frozenset(str(w) for w in data.get("negation") or ()))
+
+
+def answer_words() -> Mapping[str, str]:
+    """The answer vocabulary's words: Japanese dictionary form -> English."""
+    return answer_lexicon().words
 
 
 #: An antigen a drug binds, in Japanese order ("CD19を標的とする", "CD22に対する抗体"): written in English order, the
@@ -253,19 +308,37 @@ def _with_answer_words(core: str) -> str:
     core = re.sub(r"[)）](?=[A-Za-z0-9])", ") ", core)  # "（pre-emptive）TKI": two words, not one Latin run
     core = _MONTHS.sub(lambda m: f" {m.group(1)} months ", core)  # "7.7か月" (the reader splits at the point)
     core = re.sub(r"(?<=[\d%])\s*対\s*(?=\d)", " vs ", core)  # "85%対68%"
-    words = answer_words()
+    vocab, lex = answer_lexicon(), ja.load_ja_lexicon()
+    items = list(ja._segments(ja._numbers(ja.normalise(core)), lex))  # (the reader's segmentation)
     out: list[str] = []
-    for item in ja._segments(ja._numbers(ja.normalise(core)), ja.load_ja_lexicon()):  # (the reader's segmentation)
+    for i, item in enumerate(items):
         if item.kind == "concept" and item.form is not None:
             out.append(item.form.text)
         elif item.kind == "token" and item.token is not None:
-            english = words.get(item.token.dictionary) or words.get(item.token.surface)
-            out.append(f" {english} " if english and item.token.pos in _CONTENT_POS else item.token.surface)
+            tok = item.token
+            english = vocab.words.get(tok.dictionary) or vocab.words.get(tok.surface)
+            if english and tok.pos in _PREDICATE_POS and english not in vocab.negatable and _negated(items[i + 1:], lex):
+                english = None  # ("及ばない": left in Japanese, so `_unread` counts it; the reader would misplace "no")
+            out.append(f" {english} " if english and tok.pos in _CONTENT_POS else tok.surface)
         elif item.kind == "punct":
             out.append(item.text)
         else:
             out.append(f" {item.text} ")
     return " ".join("".join(out).split())
+
+
+def _negated(rest: Sequence[Any], lex: Any) -> bool:
+    """A negation follows before the next content word ("満たさ|ない", "及ば|ず", "満たし|ませ|ん")."""
+    negation = set(lex.cues.get("negated", ())) | answer_lexicon().negation
+    for item in rest:
+        tok = item.token if item.kind == "token" else None
+        if tok is None:
+            return False
+        if tok.dictionary in negation or tok.surface in negation:
+            return True
+        if tok.pos in _CONTENT_POS and tok.dictionary not in _GRAMMATICAL:
+            return False
+    return False
 
 
 def _cue_words(lex: Any) -> frozenset[str]:
@@ -479,8 +552,26 @@ def _why(s: ReadSentence, sources: Mapping[int, Source]) -> str:
         return f"not read well enough (unread: {', '.join(s.unread[:6]) or 'no concept'})"
     if not s.reading:  # (an uncited sentence: the checks would not see it, so it would vanish unchecked)
         return "nothing in it could be read"
+    if s.markers and _trial_as_jsh(s.reading):
+        return "it names a trial beside a position it gives to JSH 2023 (in Japanese order its basis is not read)"
     borrowed = unsupported_trial_values(s, sources)
     return f"its trial's {', '.join(borrowed)} is given only for another trial in the cited sources" if borrowed else ""
+
+
+def _trial_as_jsh(reading: str) -> bool:
+    """A trial named in a sentence that gives JSH 2023 a positive position ("JSH 2023 recommends JALSG ALL202-U protocol",
+    from 「ALL202-Uのプロトコールを用いることがJSH 2023で推奨」): Japanese says what a position rests on before it
+    (「…に基づいて」, 「…のレジメンを推奨」), so the claim checks, which find a trial as the basis of a position in English
+    order ("based on X"), cannot tell a trial's protocol from the guideline's own recommendation.
+
+    >>> _trial_as_jsh("JSH 2023, AYA Ph-negative ALL, CALGB 10403 regimen recommended")
+    True
+    >>> _trial_as_jsh("JALSG ALL202-U aged 15-24 Ph-negative ALL pediatric-type regimen treatment")
+    False
+    """
+    vocab = answer_lexicon()
+    words = [w.strip(",;.") for w in reading.split()]
+    return bool(_trials(reading) and _attribution(words, vocab.attribution)[0] and vocab.positive & set(words))
 
 
 def _detail(finding: Any, unread: Sequence[tuple[ReadSentence, str]]) -> Any:
