@@ -42,11 +42,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.concepts import char_runs
 from ingest.japanese import SENTENCE_END, has_japanese
 
 if TYPE_CHECKING:
     from assistant.core import Assistant
-    from assistant.models import Answer
+    from assistant.models import Answer, Chunk
 
 __all__ = ["MAX_UNREAD", "MAX_UNREAD_SHARE", "JapaneseAnswerModel", "ReadSentence", "answer_japanese_llm",
            "read_sentence", "split_japanese"]
@@ -116,9 +117,9 @@ def split_japanese(answer: str) -> list[tuple[str, list[ReadSentence]]]:
 
 
 def _sentence(piece: str) -> ReadSentence:
-    markers = "".join(f"[{n.strip()}]" for m in _MARKER.finditer(piece) for n in m.group(1).split(","))
+    numbers = [n.strip() for m in _MARKER.finditer(piece) for n in m.group(1).split(",")]
     text = _MARKER.sub("", piece).strip()
-    return read_sentence(text, "".join(dict.fromkeys(re.findall(r"\[\d+\]", markers))))
+    return read_sentence(text, "".join(f"[{n}]" for n in dict.fromkeys(numbers)))
 
 
 def read_sentence(text: str, markers: str = "") -> ReadSentence:
@@ -126,9 +127,9 @@ def read_sentence(text: str, markers: str = "") -> ReadSentence:
     from assistant import ja
 
     core = text.rstrip(SENTENCE_END + ".").strip()
-    label = re.fullmatch(r"\*\*([^*]+)\*\*\s*[:：]?", core)
-    if label and not markers:  # a bold label on its own ("**補足**") frames what follows, as in English
-        name = ja.to_english(label.group(1))
+    label = core.rstrip(":： ")
+    if _bold(label) and not markers:  # a bold label on its own ("**補足**") frames what follows, as in English
+        name = ja.to_english(label[2:-2])
         return ReadSentence(text, markers, f"**{'Note' if has_japanese(name) else name}**", read=1)
     opening = _OPENINGS.get(core.strip("、,!！ ").lower())
     if opening is not None and not markers:
@@ -137,15 +138,22 @@ def read_sentence(text: str, markers: str = "") -> ReadSentence:
     english = ja.to_english(core)
     if english == core and has_japanese(core):
         english = ""  # nothing read: to_english gives the text back as written
-    english = re.sub(r"[.!?](?=\s)", ",", english).strip(" ,.?!")
-    english = re.sub(rf",?\s*{_CLAUSE}\b", ";", english).strip(" ;")
+    english = "".join("," if c in ".!?" and after.isspace() else c for c, after in zip(english, english[1:] + "."))
+    parts = english.strip(" ,.?!").split(_CLAUSE)
+    english = ";".join([p.rstrip(" ,") for p in parts[:-1]] + parts[-1:]).strip(" ;")
     english = _attributed_stance(_conditions_apart(english))
-    read = len(re.findall(r"[A-Za-z0-9]+", english))
+    read = len(char_runs(english, lambda c: c.isascii() and c.isalnum()))
     unread, predicate = _unread(core)
-    if _CONTRAST.search(text):
-        unread, predicate = (*unread, "のではなく"), False
+    contrast = next((c for c in answer_lexicon().contrast if c in text), None)
+    if contrast:
+        unread, predicate = (*unread, contrast), False
     return ReadSentence(text, markers, f"{english}." if english else "", read=read, unread=unread,
                         predicate_read=predicate)
+
+
+def _bold(text: str) -> bool:
+    """Markdown bold around the whole text ("**補足**")."""
+    return len(text) > 4 and text.startswith("**") and text.endswith("**") and "*" not in text[2:-2]
 
 
 def _conditions_apart(english: str) -> str:
@@ -158,7 +166,7 @@ def _conditions_apart(english: str) -> str:
     first = english.find("if ")
     if first < 0:
         return english
-    return english[:first + 3] + re.sub(r",\s+(?=if\b)", "; ", english[first + 3:])
+    return english[:first + 3] + english[first + 3:].replace(", if ", "; if ")
 
 
 def _attributed_stance(english: str) -> str:
@@ -264,6 +272,8 @@ class AnswerLexicon:
     positive: frozenset[str] = frozenset()  # the words of a positive position ("recommends", "standard")
     negatable: frozenset[str] = frozenset()  # the English of verbs whose negation the reader places ("not continue")
     negation: frozenset[str] = frozenset()  # negation endings besides the reader's own ("ません"'s ん)
+    after_numbers: Mapping[str, str] = field(default_factory=dict)  # a word after a number -> what it is, longest first
+    contrast: tuple[str, ...] = ()  # a contrasted clause ("…のではなく"), which the reader does not render
 
 
 @lru_cache(maxsize=1)
@@ -279,7 +289,10 @@ def answer_lexicon() -> AnswerLexicon:
                          ordered={str(k): str(v) for k, v in (data.get("ordered_stances") or {}).items()},
                          positive=frozenset(str(w) for w in data.get("positive_stance_words") or ()),
                          negatable=frozenset(str(w) for w in data.get("negatable") or ()),
-                         negation=frozenset(str(w) for w in data.get("negation") or ()))
+                         negation=frozenset(str(w) for w in data.get("negation") or ()),
+                         after_numbers={w: kind for kind, ws in (data.get("after_numbers") or {}).items()
+                                        for w in sorted(map(str, ws), key=len, reverse=True)},
+                         contrast=tuple(str(c) for c in data.get("contrast") or ()))
 
 
 def answer_words() -> Mapping[str, str]:
@@ -287,14 +300,8 @@ def answer_words() -> Mapping[str, str]:
     return answer_lexicon().words
 
 
-#: An antigen a drug binds, in Japanese order ("CD19を標的とする", "CD22に対する抗体"): written in English order, the
-#: target word before the antigen, as the claim reader reads antibodies' targets.
-_TARGETED = re.compile(r"(CD\s?\d+)\s*(?:を標的と(?:する|した|し)|を標的に(?:する|した|し)?|に対する|に結合する|を認識する)")
 #: A clause break the reader keeps (it drops ";"): written as ";" in the reading.
 _CLAUSE = "ZZCLAUSE"
-_MONTHS = re.compile(r"(\d+\.\d+)\s*(?:か月|ヶ月|カ月|ヵ月|ケ月)")
-#: "AするのではなくB" (B rather than doing A): the reader has no rendering for a contrasted clause.
-_CONTRAST = re.compile(r"[ぁ-んー]のでは(?:なく|ない)|のでなく")
 
 
 def _with_answer_words(core: str) -> str:
@@ -302,12 +309,10 @@ def _with_answer_words(core: str) -> str:
     the lexicon's own forms are matched first and left as they are."""
     from assistant import ja
 
-    # a relative clause ("CD19を標的とするブリナツモマブ", "…とするのは") binds the antigen to the word after it
-    core = _TARGETED.sub(lambda m: (f" {_CLAUSE} " if re.match(r"[\u30a0-\u30ffA-Za-zの]", m.string[m.end():m.end() + 1])
-                                    else " ") + f"targeting {m.group(1)} ", core)
-    core = re.sub(r"[)）](?=[A-Za-z0-9])", ") ", core)  # "（pre-emptive）TKI": two words, not one Latin run
-    core = _MONTHS.sub(lambda m: f" {m.group(1)} months ", core)  # "7.7か月" (the reader splits at the point)
-    core = re.sub(r"(?<=[\d%])\s*対\s*(?=\d)", " vs ", core)  # "85%対68%"
+    core = _in_english_order(core)
+    # "（pre-emptive）TKI": two words, not one Latin run
+    core = "".join(") " if c in ")）" and after.isascii() and after.isalnum() else c
+                   for c, after in zip(core, core[1:] + " "))
     vocab, lex = answer_lexicon(), ja.load_ja_lexicon()
     items = list(ja._segments(ja._numbers(ja.normalise(core)), lex))  # (the reader's segmentation)
     out: list[str] = []
@@ -325,6 +330,44 @@ def _with_answer_words(core: str) -> str:
         else:
             out.append(f" {item.text} ")
     return " ".join("".join(out).split())
+
+
+def _in_english_order(core: str) -> str:
+    """What Japanese puts after a number, written before it as English does (`AnswerLexicon.after_numbers`): an
+    antigen a drug binds ("CD19を標的とする" -> "targeting CD19"; a relative clause, "CD19を標的とするブリナツモマブ",
+    binds the antigen to the word after it), a decimal before a month ("7.7か月" -> "7.7 months": the reader splits at
+    the point) and "対" between numbers ("85%対68%" -> "85% vs 68%").
+
+    >>> _in_english_order("CD22を標的とするイノツズマブ、中央値7.7か月、85%対68%")
+    ' ZZCLAUSE targeting CD22 イノツズマブ、中央値 7.7 months 、85% vs 68%'
+    """
+    vocab = answer_lexicon()
+    out: list[str] = []
+    i = 0
+    for a, b in char_runs(core, str.isdigit):
+        unit = b + (core[b:b + 1] == "%")
+        rest = core[unit:].lstrip()
+        word = next((w for w in vocab.after_numbers if rest.startswith(w)), None)
+        if a < i or word is None:
+            continue
+        end, kind = len(core) - len(rest) + len(word), vocab.after_numbers[word]
+        cd = a - 2 if core[a - 2:a] == "CD" else a - 3 if core[a - 3:a] == "CD " else -1
+        if kind == "target" and unit == b and cd >= 0:
+            nxt = core[end:end + 1]
+            joined = nxt == "の" or "\u30a0" <= nxt <= "\u30ff" or (nxt.isascii() and nxt.isalpha())
+            out.append(f"{core[i:cd]}{f' {_CLAUSE} ' if joined else ' '}targeting {core[cd:b]} ")
+        elif kind == "months" and unit == b and a >= 2 and core[a - 1] == "." and core[a - 2].isdigit():
+            start = a - 1
+            while start > 0 and core[start - 1].isdigit():
+                start -= 1
+            out.append(f"{core[i:start]} {core[start:b]} months ")
+        elif kind == "vs" and core[end:].lstrip()[:1].isdigit():
+            out.append(f"{core[i:unit]} vs ")
+            end = len(core) - len(core[end:].lstrip())
+        else:
+            continue
+        i = end
+    return "".join(out) + core[i:]
 
 
 def _negated(rest: Sequence[Any], lex: Any) -> bool:
@@ -397,6 +440,7 @@ class JapaneseAnswerModel:
         self.lines: list[tuple[str, list[ReadSentence]]] = []
         self.unread: list[tuple[ReadSentence, str]] = []  # the sentences that are not checked, and why
         self.cut: str | None = None  # why the answer was cut (the time budget ran out), or None
+        self.prompt_chunks: Sequence[Chunk] = ()  # the prompt's numbered sources, in order (set by the assistant)
 
     def messages(self, messages: Sequence[Any]) -> list[Any]:
         from assistant.prompts import LLM_JAPANESE_INSTRUCTION
@@ -431,7 +475,7 @@ class JapaneseAnswerModel:
         if not self.text.strip():
             raise UnreadAnswer(f"no finished sentence within the {self.budget_s:g} s generation budget")
         self.lines = split_japanese(self.text)
-        sources = prompt_sources(messages)
+        sources = numbered_sources(self.prompt_chunks)
         self.unread = [(s, _why(s, sources)) for _, sents in self.lines for s in sents if _why(s, sources)]
         if self.unread:
             raise UnreadAnswer("a cited sentence of the Japanese answer could not be read")
@@ -447,8 +491,6 @@ class JapaneseAnswerModel:
         return out
 
 
-_SOURCE = re.compile(r"^\[(\d+)\] \(tier=([^;\n]*);[^;\n]*; ([^\n]*)\)\n(.*?)"
-                     r"(?=\n\n\[\d+\] \(tier=|\n\nPatient facts|\Z)", re.S | re.M)
 _PERCENT = re.compile(r"(?<![\d.^-])(\d+(?:\.\d+)?)\s*%|10\s*\^\s*[-−](\d+)")
 #: A trial named as such ("the BLAST trial", "GMALL study"), besides the corpus's trial names (`text.TRIAL_RE`).
 _NAMED_TRIAL = re.compile(r"\b([A-Z][A-Za-z0-9+-]{2,}(?: [A-Z0-9][A-Za-z0-9+-]*)?)\s+(?:trial|study)\b")
@@ -479,16 +521,24 @@ class Source:
         return named or ({self.trial} if self.trial else set())
 
 
-def prompt_sources(messages: Sequence[Any]) -> dict[int, Source]:
-    """The numbered sources of the prompt (`prompts.format_context`): number -> Source. An evidence document's title
-    names its trial before a colon ("BLAST: blinatumomab for ...")."""
-    text = next((str(m.content) for m in reversed(messages) if m.type == "human"), "")
-    out: dict[int, Source] = {}
-    for m in _SOURCE.finditer(text):
-        head = re.match(r"\s*([^:›]{2,30}):", m.group(3))
-        trial = head.group(1).strip().lower() if m.group(2) == "evidence" and head else ""
-        out[int(m.group(1))] = Source(m.group(2), trial, m.group(4))
-    return out
+def numbered_sources(chunks: Sequence[Chunk]) -> dict[int, Source]:
+    """The prompt's numbered sources (`prompts.format_context` numbers them from 1): number -> Source. An evidence
+    document's title names its trial before a colon ("BLAST: blinatumomab for ...").
+
+    >>> from assistant.models import Chunk
+    >>> c = Chunk(chunk_id="x", doc_id="d", section_id="evidence/tower", title="TOWER: blinatumomab vs SOC",
+    ...           tier="evidence", source="s", chunk_no=0, char_start=0, char_end=9, text="In TOWER, ...")
+    >>> numbered_sources([c])[1].trial
+    'tower'
+    """
+    return {n: Source(c.tier, _trial_of(c), c.text) for n, c in enumerate(chunks, 1)}
+
+
+def _trial_of(chunk: Chunk) -> str:
+    """The trial an evidence document is about: its title's head before a colon (2 to 30 characters)."""
+    head, colon, _ = chunk.section_title.partition(":")
+    named = chunk.tier == "evidence" and colon and "›" not in head and 2 <= len(head.lstrip()) <= 30
+    return head.strip().lower() if named else ""
 
 
 def unsupported_trial_values(sentence: ReadSentence, sources: Mapping[int, Source]) -> list[str]:
@@ -508,7 +558,7 @@ def unsupported_trial_values(sentence: ReadSentence, sources: Mapping[int, Sourc
     others: set[str] = set()
     for n in "".join(c if c.isdigit() else " " for c in sentence.markers).split():  # ("[1][3]": 1, 3)
         src = sources.get(int(n))
-        for x in re.split(r"(?<=[.!?])\s+", src.text) if src else []:
+        for x in _after_stops(src.text, ".!?") if src else []:
             about = src.about(x)  # type: ignore[union-attr]
             (others if about and not about & trials else own).update(_values(x))
     return [f"{v}%" for v in sorted(_values(sentence.reading) & (others - own))]
@@ -581,13 +631,29 @@ def _detail(finding: Any, unread: Sequence[tuple[ReadSentence, str]]) -> Any:
     return finding.model_copy(update={"message": f"{finding.message} ({what})"})
 
 
+def _after_stops(text: str, stops: str) -> list[str]:
+    """The text split at the whitespace after each of `stops` ("A. B" -> ["A.", "B"]).
+
+    >>> _after_stops("In TOWER, 34%. In BLAST, 78%!  x", ".!?")
+    ['In TOWER, 34%.', 'In BLAST, 78%!', 'x']
+    """
+    out: list[str] = []
+    start = 0
+    for k, (c, after) in enumerate(zip(text, text[1:])):
+        if c in stops and after.isspace():
+            out.append(text[start:k + 1])
+            start = k + 1
+    out.append(text[start:])
+    return [p.strip() for p in out if p.strip()]
+
+
 def _model_text(body: str, japanese: Mapping[str, str]) -> str | None:
     """The model's Japanese for a sentence of the checked reading: one reading, or several the English splitter
     kept together ("No. inotuzumab ..."); None when the sentence is not the model's."""
     key = " ".join(body.split())
     if key in japanese:
         return japanese[key]
-    pieces = [p for p in re.split(r"(?<=[.])\s+", key) if p]
+    pieces = _after_stops(key, ".")
     found = [japanese.get(p) for p in pieces]
     return "".join(found) if len(pieces) > 1 and all(f is not None for f in found) else None  # type: ignore[arg-type]
 

@@ -17,7 +17,7 @@ from assistant.core import Assistant
 from assistant.ja_check import (
     JapaneseAnswerModel,
     Source,
-    prompt_sources,
+    numbered_sources,
     read_sentence,
     split_japanese,
     unsupported_trial_values,
@@ -77,12 +77,13 @@ def test_a_trials_value_taken_from_another_trial_is_found() -> None:
     assert unsupported_trial_values(read_sentence("TOWER試験では完全寛解率が34%でした", "[1]"), sources) == []
 
 
-def test_prompt_sources_are_parsed_from_the_prompt(bot) -> None:
+def test_the_numbered_sources_come_from_the_prompts_chunks(bot) -> None:
     chunks = [c for c in bot.retriever.chunks if c.section_id == SECTION][:1] + [
         next(c for c in bot.retriever.chunks if c.tier == "evidence" and c.section_title.startswith("TOWER"))]
-    parsed = prompt_sources([HumanMessage(content=f"Sources:\n{format_context(chunks)}\n\nPatient facts read: x")])
-    assert [p.text for p in parsed.values()] == [c.text for c in chunks]
-    assert parsed[1].trial == "" and parsed[2].trial == "tower"
+    sources = numbered_sources(chunks)
+    assert [s.text for s in sources.values()] == [c.text for c in chunks]
+    assert sources[1].trial == "" and sources[2].trial == "tower"
+    assert f"[2] (tier=evidence; section={chunks[1].section_id}" in format_context(chunks)  # (the same numbering)
 
 
 def test_the_prompt_asks_for_japanese_and_shows_the_question_as_written() -> None:
@@ -201,3 +202,16 @@ def test_a_bold_label_frames_and_an_uncited_sentence_with_nothing_read_is_not_dr
     assert read_sentence("**補足**").reading == "**Note**"
     a = ask(bot, chunk_id, "移植後MRD陰性なら予防的TKIは推奨されない[1]。ええ、そうかもしれませんね。")
     assert a.mode == "extractive" and any("nothing in it could be read" in f.message for f in a.findings)
+
+
+def test_the_prompts_own_chunks_reach_the_japanese_checks(bot) -> None:
+    """The numbered sources come from the chunks the prompt was built from (no parsing of the prompt text): a value
+    a sentence gives for one trial that its cited source gives only for another is found through the pipeline."""
+    question = "再発B-ALLに対するブリナツモマブとイノツズマブの臨床試験の成績は？"
+    ino = next(c for c in bot.retriever.chunks if "TOWER trial compared" in c.text and "73.8%" in c.text)
+    model = ReplayChatModel.from_rows([RecordedAnswer(
+        id="v", question=question, sources=[ino.chunk_id], answer="TOWER試験では完全寛解率が73.8%でした[1]。")])
+    model.lookup = bot.source
+    a = Assistant(settings=bot.settings, retriever=bot.retriever, llm=model, rulebook=bot.rulebook).ask(question)
+    finding = next(f for f in a.findings if f.rule_id == "LANG-LLM-061")
+    assert a.mode == "extractive" and "given only for another trial" in finding.message, finding.message
