@@ -10,20 +10,23 @@ keep is shown as the model wrote it (the Japanese sentence); what they replace i
 sentence of the extractive statement (`corpus/ja/`); what they remove is gone.
 
 **Reading well enough** (`ReadSentence.readable`, `_why`): a cited sentence is checked only when the reader found at
-least one concept in it; every predicate in it was read (an unread verb, adjective or 形状詞, or an unread last content
-word: Japanese puts the stance at the end of the clause); its other unread content words (nouns and adverbs that are
-not grammatical words, `_GRAMMATICAL`) are at most `MAX_UNREAD` and at most `MAX_UNREAD_SHARE` of the words read plus
-unread; it has no contrasted clause (「…のではなく」, which the reader does not render); it is written in Japanese; and
-no percentage it gives for a named trial is given only for another trial in its cited sources. An uncited sentence
-goes to the checks as read (openings like 「いいえ。」 are read as "No.", a bold label frames), unless nothing in it
-could be read. When any sentence fails, the answer is not guessed at: the extractive Japanese answer is shown with the
-existing note and a `LANG-LLM-061` finding naming the sentence and why.
+least one concept in it; its stance was read (an unread verb, adjective or 形状詞, an unread last content word -- Japanese
+puts the stance at the end of the clause --, an unread word in a clause that states a stance, so the thing recommended
+is never unread, or a vocabulary verb negated where the reader would misplace the negation: 「及ばない」); its other
+unread content words (nouns and adverbs that are not grammatical words, `_GRAMMATICAL`) are at most `MAX_UNREAD` and at
+most `MAX_UNREAD_SHARE` of the words read plus unread; it has no contrasted clause (「…のではなく」, which the reader
+does not render); it is written in Japanese; it does not name a trial beside a position it gives to JSH 2023 (Japanese
+puts a position's basis before it, where the claim checks do not look); and no percentage it gives for a named trial is
+given only for another trial in its cited sources (the prompt's own chunks, handed over by the assistant). An uncited
+sentence goes to the checks as read (openings like 「いいえ。」 are read as "No.", a bold label frames), unless nothing
+in it could be read. When any sentence fails, the answer is not guessed at: the extractive Japanese answer is shown
+with the existing note and a `LANG-LLM-061` finding naming the sentence and why.
 
-Before reading, the words of `assistant/lexicon/ja_answers.yaml` (answer vocabulary: recommend, required, sufficient,
-alone, the summary states ...) are written in English, an antigen a drug targets is put in English order ("targeting
-CD19"), and decimals before か月 and "対" between numbers are kept whole; after reading, a negative stance attributed
-to JSH at the end of the sentence is put in English order ("JSH 2023 does not recommend X") and two conditions in one
-sentence become two clauses.
+Before reading, the words of `assistant/lexicon/ja_answers.yaml` (the answer vocabulary, by class: stance, actions,
+scope and fit, provenance, qualifiers, discourse, care and trials) are written in English, and what Japanese puts after
+a number is put before it (an antigen a drug targets: "targeting CD19"; "7.7か月"; "85%対68%"); after reading, a stance
+attributed to JSH at the end of the sentence is put in English order ("JSH 2023 does not recommend X") and two
+conditions in one sentence become two clauses. All of these words are data in that file, not patterns in this one.
 
 >>> [(s.text, s.markers) for s in split_japanese("はい。TKIを併用します[1]。移植も推奨です。[2][3]")[0][1]]
 [('はい。', ''), ('TKIを併用します。', '[1]'), ('移植も推奨です。', '[2][3]')]
@@ -250,9 +253,9 @@ def _unread(core: str) -> tuple[tuple[str, ...], bool]:
         negatable = None
         if words & cues or english or tok.surface.lower() in lex.words or tok.dictionary.lower() in lex.words:
             last_read = True
-            stance = stance or english in vocab.stances
-            if english and tok.pos in _PREDICATE_POS and english not in vocab.negatable:
+            if english and tok.pos in _PREDICATE_POS and (stance or english not in vocab.negatable):
                 negatable = tok.dictionary
+            stance = stance or english in vocab.stances
             continue
         unread.append(tok.dictionary)
         clause.append(tok.dictionary)
@@ -270,6 +273,7 @@ class AnswerLexicon:
     attribution: tuple[tuple[str, ...], ...] = ()  # whose position a clause states, as words, longest first
     ordered: Mapping[str, str] = field(default_factory=dict)  # a stance ending a clause -> its English verb
     positive: frozenset[str] = frozenset()  # the words of a positive position ("recommends", "standard")
+    negative: frozenset[str] = frozenset()  # the words that deny one ("not", "no")
     negatable: frozenset[str] = frozenset()  # the English of verbs whose negation the reader places ("not continue")
     negation: frozenset[str] = frozenset()  # negation endings besides the reader's own ("ません"'s ん)
     after_numbers: Mapping[str, str] = field(default_factory=dict)  # a word after a number -> what it is, longest first
@@ -288,6 +292,7 @@ def answer_lexicon() -> AnswerLexicon:
                                                   key=len, reverse=True)),
                          ordered={str(k): str(v) for k, v in (data.get("ordered_stances") or {}).items()},
                          positive=frozenset(str(w) for w in data.get("positive_stance_words") or ()),
+                         negative=frozenset(str(w) for w in data.get("negative_words") or ()),
                          negatable=frozenset(str(w) for w in data.get("negatable") or ()),
                          negation=frozenset(str(w) for w in data.get("negation") or ()),
                          after_numbers={w: kind for kind, ws in (data.get("after_numbers") or {}).items()
@@ -316,17 +321,22 @@ def _with_answer_words(core: str) -> str:
     vocab, lex = answer_lexicon(), ja.load_ja_lexicon()
     items = list(ja._segments(ja._numbers(ja.normalise(core)), lex))  # (the reader's segmentation)
     out: list[str] = []
+    stance = False  # the clause so far states a stance
     for i, item in enumerate(items):
         if item.kind == "concept" and item.form is not None:
             out.append(item.form.text)
+            stance = stance or item.text in vocab.stances
         elif item.kind == "token" and item.token is not None:
             tok = item.token
             english = vocab.words.get(tok.dictionary) or vocab.words.get(tok.surface)
-            if english and tok.pos in _PREDICATE_POS and english not in vocab.negatable and _negated(items[i + 1:], lex):
+            if (english and tok.pos in _PREDICATE_POS and (stance or english not in vocab.negatable)
+                    and _negated(items[i + 1:], lex)):
                 english = None  # ("及ばない": left in Japanese, so `_unread` counts it; the reader would misplace "no")
+            stance = stance or english in vocab.stances
             out.append(f" {english} " if english and tok.pos in _CONTENT_POS else tok.surface)
         elif item.kind == "punct":
             out.append(item.text)
+            stance = False
         else:
             out.append(f" {item.text} ")
     return " ".join("".join(out).split())
@@ -618,10 +628,13 @@ def _trial_as_jsh(reading: str) -> bool:
     True
     >>> _trial_as_jsh("JALSG ALL202-U aged 15-24 Ph-negative ALL pediatric-type regimen treatment")
     False
+    >>> _trial_as_jsh("ZUMA-3 adults CAR-T therapy JSH 2023 recommended no shown")  # (a denial is read)
+    False
     """
     vocab = answer_lexicon()
     words = [w.strip(",;.") for w in reading.split()]
-    return bool(_trials(reading) and _attribution(words, vocab.attribution)[0] and vocab.positive & set(words))
+    return bool(_trials(reading) and _attribution(words, vocab.attribution)[0] and vocab.positive & set(words)
+                and not vocab.negative & set(words))
 
 
 def _detail(finding: Any, unread: Sequence[tuple[ReadSentence, str]]) -> Any:
