@@ -484,6 +484,8 @@ class Assistant:
         runs out the text is cut at its last finished sentence. Returns the draft and why it was cut (or None)."""
         chunks = list(pool)[: max(self.settings.retrieval.k + 3, 8)]
         messages = llm_messages(plan, facts, chunks, turns)
+        if hasattr(self.llm, "prompt_chunks"):  # (the Japanese answer model checks its answer against them)
+            self.llm.prompt_chunks = chunks
         budget = self.settings.llm.time_budget_s
         deadline = time.monotonic() + budget
         parts: list[str] = []

@@ -10,20 +10,23 @@ keep is shown as the model wrote it (the Japanese sentence); what they replace i
 sentence of the extractive statement (`corpus/ja/`); what they remove is gone.
 
 **Reading well enough** (`ReadSentence.readable`, `_why`): a cited sentence is checked only when the reader found at
-least one concept in it; every predicate in it was read (an unread verb, adjective or 形状詞, or an unread last content
-word: Japanese puts the stance at the end of the clause); its other unread content words (nouns and adverbs that are
-not grammatical words, `_GRAMMATICAL`) are at most `MAX_UNREAD` and at most `MAX_UNREAD_SHARE` of the words read plus
-unread; it has no contrasted clause (「…のではなく」, which the reader does not render); it is written in Japanese; and
-no percentage it gives for a named trial is given only for another trial in its cited sources. An uncited sentence
-goes to the checks as read (openings like 「いいえ。」 are read as "No.", a bold label frames), unless nothing in it
-could be read. When any sentence fails, the answer is not guessed at: the extractive Japanese answer is shown with the
-existing note and a `LANG-LLM-061` finding naming the sentence and why.
+least one concept in it; its stance was read (an unread verb, adjective or 形状詞, an unread last content word -- Japanese
+puts the stance at the end of the clause --, an unread word in a clause that states a stance, so the thing recommended
+is never unread, or a vocabulary verb negated where the reader would misplace the negation: 「及ばない」); its other
+unread content words (nouns and adverbs that are not grammatical words, `_GRAMMATICAL`) are at most `MAX_UNREAD` and at
+most `MAX_UNREAD_SHARE` of the words read plus unread; it has no contrasted clause (「…のではなく」, which the reader
+does not render); it is written in Japanese; it does not name a trial beside a position it gives to JSH 2023 (Japanese
+puts a position's basis before it, where the claim checks do not look); and no percentage it gives for a named trial is
+given only for another trial in its cited sources (the prompt's own chunks, handed over by the assistant). An uncited
+sentence goes to the checks as read (openings like 「いいえ。」 are read as "No.", a bold label frames), unless nothing
+in it could be read. When any sentence fails, the answer is not guessed at: the extractive Japanese answer is shown
+with the existing note and a `LANG-LLM-061` finding naming the sentence and why.
 
-Before reading, the words of `assistant/lexicon/ja_answers.yaml` (answer vocabulary: recommend, required, sufficient,
-alone, the summary states ...) are written in English, an antigen a drug targets is put in English order ("targeting
-CD19"), and decimals before か月 and "対" between numbers are kept whole; after reading, a negative stance attributed
-to JSH at the end of the sentence is put in English order ("JSH 2023 does not recommend X") and two conditions in one
-sentence become two clauses.
+Before reading, the words of `assistant/lexicon/ja_answers.yaml` (the answer vocabulary, by class: stance, actions,
+scope and fit, provenance, qualifiers, discourse, care and trials) are written in English, and what Japanese puts after
+a number is put before it (an antigen a drug targets: "targeting CD19"; "7.7か月"; "85%対68%"); after reading, a stance
+attributed to JSH at the end of the sentence is put in English order ("JSH 2023 does not recommend X") and two
+conditions in one sentence become two clauses. All of these words are data in that file, not patterns in this one.
 
 >>> [(s.text, s.markers) for s in split_japanese("はい。TKIを併用します[1]。移植も推奨です。[2][3]")[0][1]]
 [('はい。', ''), ('TKIを併用します。', '[1]'), ('移植も推奨です。', '[2][3]')]
@@ -42,11 +45,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.concepts import char_runs
 from ingest.japanese import SENTENCE_END, has_japanese
 
 if TYPE_CHECKING:
     from assistant.core import Assistant
-    from assistant.models import Answer
+    from assistant.models import Answer, Chunk
 
 __all__ = ["MAX_UNREAD", "MAX_UNREAD_SHARE", "JapaneseAnswerModel", "ReadSentence", "answer_japanese_llm",
            "read_sentence", "split_japanese"]
@@ -116,9 +120,9 @@ def split_japanese(answer: str) -> list[tuple[str, list[ReadSentence]]]:
 
 
 def _sentence(piece: str) -> ReadSentence:
-    markers = "".join(f"[{n.strip()}]" for m in _MARKER.finditer(piece) for n in m.group(1).split(","))
+    numbers = [n.strip() for m in _MARKER.finditer(piece) for n in m.group(1).split(",")]
     text = _MARKER.sub("", piece).strip()
-    return read_sentence(text, "".join(dict.fromkeys(re.findall(r"\[\d+\]", markers))))
+    return read_sentence(text, "".join(f"[{n}]" for n in dict.fromkeys(numbers)))
 
 
 def read_sentence(text: str, markers: str = "") -> ReadSentence:
@@ -126,9 +130,9 @@ def read_sentence(text: str, markers: str = "") -> ReadSentence:
     from assistant import ja
 
     core = text.rstrip(SENTENCE_END + ".").strip()
-    label = re.fullmatch(r"\*\*([^*]+)\*\*\s*[:：]?", core)
-    if label and not markers:  # a bold label on its own ("**補足**") frames what follows, as in English
-        name = ja.to_english(label.group(1))
+    label = core.rstrip(":： ")
+    if _bold(label) and not markers:  # a bold label on its own ("**補足**") frames what follows, as in English
+        name = ja.to_english(label[2:-2])
         return ReadSentence(text, markers, f"**{'Note' if has_japanese(name) else name}**", read=1)
     opening = _OPENINGS.get(core.strip("、,!！ ").lower())
     if opening is not None and not markers:
@@ -137,15 +141,22 @@ def read_sentence(text: str, markers: str = "") -> ReadSentence:
     english = ja.to_english(core)
     if english == core and has_japanese(core):
         english = ""  # nothing read: to_english gives the text back as written
-    english = re.sub(r"[.!?](?=\s)", ",", english).strip(" ,.?!")
-    english = re.sub(rf",?\s*{_CLAUSE}\b", ";", english).strip(" ;")
+    english = "".join("," if c in ".!?" and after.isspace() else c for c, after in zip(english, english[1:] + "."))
+    parts = english.strip(" ,.?!").split(_CLAUSE)
+    english = ";".join([p.rstrip(" ,") for p in parts[:-1]] + parts[-1:]).strip(" ;")
     english = _attributed_stance(_conditions_apart(english))
-    read = len(re.findall(r"[A-Za-z0-9]+", english))
+    read = len(char_runs(english, lambda c: c.isascii() and c.isalnum()))
     unread, predicate = _unread(core)
-    if _CONTRAST.search(text):
-        unread, predicate = (*unread, "のではなく"), False
+    contrast = next((c for c in answer_lexicon().contrast if c in text), None)
+    if contrast:
+        unread, predicate = (*unread, contrast), False
     return ReadSentence(text, markers, f"{english}." if english else "", read=read, unread=unread,
                         predicate_read=predicate)
+
+
+def _bold(text: str) -> bool:
+    """Markdown bold around the whole text ("**補足**")."""
+    return len(text) > 4 and text.startswith("**") and text.endswith("**") and "*" not in text[2:-2]
 
 
 def _conditions_apart(english: str) -> str:
@@ -158,88 +169,144 @@ def _conditions_apart(english: str) -> str:
     first = english.find("if ")
     if first < 0:
         return english
-    return english[:first + 3] + re.sub(r",\s+(?=if\b)", "; ", english[first + 3:])
-
-
-#: "XはJSH 2023では推奨されていない" is read in Japanese order ("X JSH 2023 not recommended"): a negative attributed
-#: stance that ends the last clause is put after its attribution, in English order ("JSH 2023 does not recommend X"),
-#: as the claim reader reads it. A positive one ("JSH 2023 X recommended") stays in Japanese order: in English order
-#: ("JSH 2023 recommends allo-HSCT" after "if CR1 achieved") the per-claim support check accepts it where the
-#: content-word check of the Japanese order finds the condition the source does not carry, and the claim checks do
-#: not yet bind such a sentence to the population of its question (see the report of this change).
-_WHO = re.compile(r"\b(?:JSH(?: 2023)?(?: guideline)?|the guideline)\b")
-_STANCE_END = re.compile(r"\s+(not recommended)$")
+    return english[:first + 3] + english[first + 3:].replace(", if ", "; if ")
 
 
 def _attributed_stance(english: str) -> str:
-    """
-    >>> _attributed_stance("after allo-HSCT MRD detected adults, JSH 2023 pre-emptive TKI therapy recommended")
-    'after allo-HSCT MRD detected adults, JSH 2023 pre-emptive TKI therapy recommended'
+    """"XはJSH 2023では推奨されていない" is read in Japanese order ("X JSH 2023 not recommended"): a stance that ends the
+    last clause is put after its attribution, in English order ("JSH 2023 does not recommend X"), as the claim reader
+    reads it. The attributions and the stances put in order are the answer vocabulary's (`AnswerLexicon.attribution`,
+    `AnswerLexicon.ordered`); the attribution is the clause's own, or the sentence's topic when it opens the sentence
+    ("JSH 2023は、…として、Xを推奨している").
+
+    >>> _attributed_stance("after allo-HSCT MRD detected adults, pre-emptive TKI therapy recommended")
+    'after allo-HSCT MRD detected adults, pre-emptive TKI therapy recommended'
     >>> _attributed_stance("if MRD negative, prophylactic TKI JSH 2023 not recommended")
     'if MRD negative, JSH 2023 does not recommend prophylactic TKI'
     """
+    vocab = answer_lexicon()
     start = max(english.rfind(", "), english.rfind("; "))
     head, clause = (english[:start + 2], english[start + 2:]) if start >= 0 else ("", english)
-    end, who = _STANCE_END.search(clause), _WHO.search(clause)
-    if end is None or who is None or who.end() > end.start():
+    end = next((s for s in vocab.ordered if clause.endswith(f" {s}")), None)
+    if end is None:
         return english
-    what = " ".join(f"{clause[:who.start()]} {clause[who.end():end.start()]}".split())
-    if not what:
+    words = clause[:-len(end)].split()
+    who, at = _attribution(words, vocab.attribution)
+    if not who:
+        topic, _ = _attribution(head.split()[:3], vocab.attribution)
+        who, at = (topic, len(words)) if topic and head.split()[:len(topic)] == topic else ((), 0)
+    what = " ".join(words[:at] + words[at + len(who):])
+    if not who or not what:
         return english
-    return f"{head}{who.group(0)} does not recommend {what}"
+    return f"{head}{' '.join(who)} {vocab.ordered[end]} {what}"
+
+
+def _attribution(words: Sequence[str], names: Sequence[tuple[str, ...]]) -> tuple[tuple[str, ...], int]:
+    """The first attribution among `words` (its longest name) and where it starts; ((), 0) when none."""
+    for i in range(len(words)):
+        for name in names:  # (longest first)
+            if tuple(w.lower().strip(",;.") for w in words[i:i + len(name)]) == name:
+                return tuple(words[i:i + len(name)]), i
+    return (), 0
 
 
 def _unread(core: str) -> tuple[tuple[str, ...], bool]:
-    """(the content words the reader has no form for, whether the sentence's last content word was read).
+    """(the content words the reader has no form for, whether the sentence's stance was read).
 
     The reader's own segmentation is used (lexicon forms longest first, then SudachiPy tokens): a token is read
     when it is a lexicon form, a Latin or number run, a cue the reader places (negation, "after", "if"), or a word of
-    the lexicon's `words:` table; grammatical words (`_GRAMMATICAL`) carry no claim. Japanese puts the stance at the
-    end of the sentence ("…推奨される", "…十分とされる"), so an unread last content word leaves the claim unread.
+    the answer vocabulary (`ja_answers.yaml`); grammatical words (`_GRAMMATICAL`) carry no claim. The stance is not
+    read when an unread word is the last content word (Japanese puts the stance at the end: "…推奨される",
+    "…十分とされる"), is a predicate (a verb, adjective or 形状詞), or stands in a clause that states a stance
+    (`AnswerLexicon.stances`: what is recommended or required must itself be read).
     """
     from assistant import ja
 
     lex = ja.load_ja_lexicon()
+    vocab = answer_lexicon()
     cues = _cue_words(lex)
     unread: list[str] = []
-    last_read = True
+    last_read = stance_read = True
+    clause: list[str] = []
+    stance = False
     predicates = 0
-    for item in ja._segments(ja._numbers(ja.normalise(core)), lex):  # (the reader's segmentation)
+    negatable: str | None = None  # an answer-vocabulary verb just read, whose negation the reader cannot place
+    for item in [*ja._segments(ja._numbers(ja.normalise(core)), lex), None]:  # (the reader's segmentation)
+        if item is None or item.kind == "punct":
+            stance_read = stance_read and not (stance and clause)
+            clause, stance, negatable = [], False, None
+            continue
         if item.kind in ("concept", "latin", "english"):
-            last_read = True
+            last_read, negatable = True, None
+            stance = stance or item.text in vocab.stances
             continue
         tok = item.token
+        if negatable and tok is not None and tok.dictionary in lex.cues.get("negated", ()):
+            unread.append(f"{negatable}ない")  # ("満たさない" would be read "no meets": not guessed at)
+            predicates, negatable = predicates + 1, None
         if item.kind != "token" or tok is None or tok.pos not in _CONTENT_POS or tok.pos2 == "数詞":
             continue
         words = {tok.surface, tok.dictionary, tok.surface.lower(), tok.dictionary.lower()}
         if words & _GRAMMATICAL or not has_japanese(tok.surface):
             continue
-        if words & cues or tok.surface.lower() in lex.words or tok.dictionary.lower() in lex.words:
+        english = vocab.words.get(tok.dictionary) or vocab.words.get(tok.surface)
+        negatable = None
+        if words & cues or english or tok.surface.lower() in lex.words or tok.dictionary.lower() in lex.words:
             last_read = True
+            if english and tok.pos in _PREDICATE_POS and (stance or english not in vocab.negatable):
+                negatable = tok.dictionary
+            stance = stance or english in vocab.stances
             continue
         unread.append(tok.dictionary)
+        clause.append(tok.dictionary)
         last_read = False
         predicates += tok.pos in _PREDICATE_POS
-    return tuple(unread), last_read and not predicates
+    return tuple(unread), last_read and stance_read and not predicates
+
+
+@dataclass(frozen=True)
+class AnswerLexicon:
+    """The answer vocabulary (`assistant/lexicon/ja_answers.yaml`)."""
+
+    words: Mapping[str, str]  # Japanese dictionary form -> English
+    stances: frozenset[str]  # the English of the words that state a stance
+    attribution: tuple[tuple[str, ...], ...] = ()  # whose position a clause states, as words, longest first
+    ordered: Mapping[str, str] = field(default_factory=dict)  # a stance ending a clause -> its English verb
+    positive: frozenset[str] = frozenset()  # the words of a positive position ("recommends", "standard")
+    negative: frozenset[str] = frozenset()  # the words that deny one ("not", "no")
+    negatable: frozenset[str] = frozenset()  # the English of verbs whose negation the reader places ("not continue")
+    negation: frozenset[str] = frozenset()  # negation endings besides the reader's own ("ません"'s ん)
+    after_numbers: Mapping[str, str] = field(default_factory=dict)  # a word after a number -> what it is, longest first
+    contrast: tuple[str, ...] = ()  # a contrasted clause ("…のではなく"), which the reader does not render
 
 
 @lru_cache(maxsize=1)
-def answer_words() -> dict[str, str]:
-    """The answer vocabulary (`assistant/lexicon/ja_answers.yaml`): Japanese dictionary form -> English."""
+def answer_lexicon() -> AnswerLexicon:
+    """The answer vocabulary, loaded once."""
     import yaml
 
     data = yaml.safe_load((Path(__file__).parent / "lexicon" / "ja_answers.yaml").read_text(encoding="utf-8"))
-    return {str(k): str(v) for k, v in (data.get("words") or {}).items()}
+    return AnswerLexicon(words={str(k): str(v) for k, v in (data.get("words") or {}).items()},
+                         stances=frozenset(str(s) for s in data.get("stances") or ()),
+                         attribution=tuple(sorted((tuple(str(a).lower().split()) for a in data.get("attribution") or ()),
+                                                  key=len, reverse=True)),
+                         ordered={str(k): str(v) for k, v in (data.get("ordered_stances") or {}).items()},
+                         positive=frozenset(str(w) for w in data.get("positive_stance_words") or ()),
+                         negative=frozenset(str(w) for w in data.get("negative_words") or ()),
+                         negatable=frozenset(str(w) for w in data.get("negatable") or ()),
+                         negation=frozenset(str(w) for w in data.get("negation") or ()),
+                         after_numbers={w: kind for kind, ws in (data.get("after_numbers") or {}).items()
+                                        for w in sorted(map(str, ws), key=len, reverse=True)},
+                         contrast=tuple(str(c) for c in data.get("contrast") or ()))
 
 
-#: An antigen a drug binds, in Japanese order ("CD19を標的とする", "CD22に対する抗体"): written in English order, the
-#: target word before the antigen, as the claim reader reads antibodies' targets.
-_TARGETED = re.compile(r"(CD\s?\d+)\s*(?:を標的と(?:する|した|し)|を標的に(?:する|した|し)?|に対する|に結合する|を認識する)")
+def answer_words() -> Mapping[str, str]:
+    """The answer vocabulary's words: Japanese dictionary form -> English."""
+    return answer_lexicon().words
+
+
 #: A clause break the reader keeps (it drops ";"): written as ";" in the reading.
 _CLAUSE = "ZZCLAUSE"
-_MONTHS = re.compile(r"(\d+\.\d+)\s*(?:か月|ヶ月|カ月|ヵ月|ケ月)")
-#: "AするのではなくB" (B rather than doing A): the reader has no rendering for a contrasted clause.
-_CONTRAST = re.compile(r"[ぁ-んー]のでは(?:なく|ない)|のでなく")
 
 
 def _with_answer_words(core: str) -> str:
@@ -247,25 +314,84 @@ def _with_answer_words(core: str) -> str:
     the lexicon's own forms are matched first and left as they are."""
     from assistant import ja
 
-    # a relative clause ("CD19を標的とするブリナツモマブ", "…とするのは") binds the antigen to the word after it
-    core = _TARGETED.sub(lambda m: (f" {_CLAUSE} " if re.match(r"[\u30a0-\u30ffA-Za-zの]", m.string[m.end():m.end() + 1])
-                                    else " ") + f"targeting {m.group(1)} ", core)
-    core = re.sub(r"[)）](?=[A-Za-z0-9])", ") ", core)  # "（pre-emptive）TKI": two words, not one Latin run
-    core = _MONTHS.sub(lambda m: f" {m.group(1)} months ", core)  # "7.7か月" (the reader splits at the point)
-    core = re.sub(r"(?<=[\d%])\s*対\s*(?=\d)", " vs ", core)  # "85%対68%"
-    words = answer_words()
+    core = _in_english_order(core)
+    # "（pre-emptive）TKI": two words, not one Latin run
+    core = "".join(") " if c in ")）" and after.isascii() and after.isalnum() else c
+                   for c, after in zip(core, core[1:] + " "))
+    vocab, lex = answer_lexicon(), ja.load_ja_lexicon()
+    items = list(ja._segments(ja._numbers(ja.normalise(core)), lex))  # (the reader's segmentation)
     out: list[str] = []
-    for item in ja._segments(ja._numbers(ja.normalise(core)), ja.load_ja_lexicon()):  # (the reader's segmentation)
+    stance = False  # the clause so far states a stance
+    for i, item in enumerate(items):
         if item.kind == "concept" and item.form is not None:
             out.append(item.form.text)
+            stance = stance or item.text in vocab.stances
         elif item.kind == "token" and item.token is not None:
-            english = words.get(item.token.dictionary) or words.get(item.token.surface)
-            out.append(f" {english} " if english and item.token.pos in _CONTENT_POS else item.token.surface)
+            tok = item.token
+            english = vocab.words.get(tok.dictionary) or vocab.words.get(tok.surface)
+            if (english and tok.pos in _PREDICATE_POS and (stance or english not in vocab.negatable)
+                    and _negated(items[i + 1:], lex)):
+                english = None  # ("及ばない": left in Japanese, so `_unread` counts it; the reader would misplace "no")
+            stance = stance or english in vocab.stances
+            out.append(f" {english} " if english and tok.pos in _CONTENT_POS else tok.surface)
         elif item.kind == "punct":
             out.append(item.text)
+            stance = False
         else:
             out.append(f" {item.text} ")
     return " ".join("".join(out).split())
+
+
+def _in_english_order(core: str) -> str:
+    """What Japanese puts after a number, written before it as English does (`AnswerLexicon.after_numbers`): an
+    antigen a drug binds ("CD19を標的とする" -> "targeting CD19"; a relative clause, "CD19を標的とするブリナツモマブ",
+    binds the antigen to the word after it), a decimal before a month ("7.7か月" -> "7.7 months": the reader splits at
+    the point) and "対" between numbers ("85%対68%" -> "85% vs 68%").
+
+    >>> _in_english_order("CD22を標的とするイノツズマブ、中央値7.7か月、85%対68%")
+    ' ZZCLAUSE targeting CD22 イノツズマブ、中央値 7.7 months 、85% vs 68%'
+    """
+    vocab = answer_lexicon()
+    out: list[str] = []
+    i = 0
+    for a, b in char_runs(core, str.isdigit):
+        unit = b + (core[b:b + 1] == "%")
+        rest = core[unit:].lstrip()
+        word = next((w for w in vocab.after_numbers if rest.startswith(w)), None)
+        if a < i or word is None:
+            continue
+        end, kind = len(core) - len(rest) + len(word), vocab.after_numbers[word]
+        cd = a - 2 if core[a - 2:a] == "CD" else a - 3 if core[a - 3:a] == "CD " else -1
+        if kind == "target" and unit == b and cd >= 0:
+            nxt = core[end:end + 1]
+            joined = nxt == "の" or "\u30a0" <= nxt <= "\u30ff" or (nxt.isascii() and nxt.isalpha())
+            out.append(f"{core[i:cd]}{f' {_CLAUSE} ' if joined else ' '}targeting {core[cd:b]} ")
+        elif kind == "months" and unit == b and a >= 2 and core[a - 1] == "." and core[a - 2].isdigit():
+            start = a - 1
+            while start > 0 and core[start - 1].isdigit():
+                start -= 1
+            out.append(f"{core[i:start]} {core[start:b]} months ")
+        elif kind == "vs" and core[end:].lstrip()[:1].isdigit():
+            out.append(f"{core[i:unit]} vs ")
+            end = len(core) - len(core[end:].lstrip())
+        else:
+            continue
+        i = end
+    return "".join(out) + core[i:]
+
+
+def _negated(rest: Sequence[Any], lex: Any) -> bool:
+    """A negation follows before the next content word ("満たさ|ない", "及ば|ず", "満たし|ませ|ん")."""
+    negation = set(lex.cues.get("negated", ())) | answer_lexicon().negation
+    for item in rest:
+        tok = item.token if item.kind == "token" else None
+        if tok is None:
+            return False
+        if tok.dictionary in negation or tok.surface in negation:
+            return True
+        if tok.pos in _CONTENT_POS and tok.dictionary not in _GRAMMATICAL:
+            return False
+    return False
 
 
 def _cue_words(lex: Any) -> frozenset[str]:
@@ -324,6 +450,7 @@ class JapaneseAnswerModel:
         self.lines: list[tuple[str, list[ReadSentence]]] = []
         self.unread: list[tuple[ReadSentence, str]] = []  # the sentences that are not checked, and why
         self.cut: str | None = None  # why the answer was cut (the time budget ran out), or None
+        self.prompt_chunks: Sequence[Chunk] = ()  # the prompt's numbered sources, in order (set by the assistant)
 
     def messages(self, messages: Sequence[Any]) -> list[Any]:
         from assistant.prompts import LLM_JAPANESE_INSTRUCTION
@@ -358,7 +485,7 @@ class JapaneseAnswerModel:
         if not self.text.strip():
             raise UnreadAnswer(f"no finished sentence within the {self.budget_s:g} s generation budget")
         self.lines = split_japanese(self.text)
-        sources = prompt_sources(messages)
+        sources = numbered_sources(self.prompt_chunks)
         self.unread = [(s, _why(s, sources)) for _, sents in self.lines for s in sents if _why(s, sources)]
         if self.unread:
             raise UnreadAnswer("a cited sentence of the Japanese answer could not be read")
@@ -374,8 +501,6 @@ class JapaneseAnswerModel:
         return out
 
 
-_SOURCE = re.compile(r"^\[(\d+)\] \(tier=([^;\n]*);[^;\n]*; ([^\n]*)\)\n(.*?)"
-                     r"(?=\n\n\[\d+\] \(tier=|\n\nPatient facts|\Z)", re.S | re.M)
 _PERCENT = re.compile(r"(?<![\d.^-])(\d+(?:\.\d+)?)\s*%|10\s*\^\s*[-−](\d+)")
 #: A trial named as such ("the BLAST trial", "GMALL study"), besides the corpus's trial names (`text.TRIAL_RE`).
 _NAMED_TRIAL = re.compile(r"\b([A-Z][A-Za-z0-9+-]{2,}(?: [A-Z0-9][A-Za-z0-9+-]*)?)\s+(?:trial|study)\b")
@@ -406,16 +531,24 @@ class Source:
         return named or ({self.trial} if self.trial else set())
 
 
-def prompt_sources(messages: Sequence[Any]) -> dict[int, Source]:
-    """The numbered sources of the prompt (`prompts.format_context`): number -> Source. An evidence document's title
-    names its trial before a colon ("BLAST: blinatumomab for ...")."""
-    text = next((str(m.content) for m in reversed(messages) if m.type == "human"), "")
-    out: dict[int, Source] = {}
-    for m in _SOURCE.finditer(text):
-        head = re.match(r"\s*([^:›]{2,30}):", m.group(3))
-        trial = head.group(1).strip().lower() if m.group(2) == "evidence" and head else ""
-        out[int(m.group(1))] = Source(m.group(2), trial, m.group(4))
-    return out
+def numbered_sources(chunks: Sequence[Chunk]) -> dict[int, Source]:
+    """The prompt's numbered sources (`prompts.format_context` numbers them from 1): number -> Source. An evidence
+    document's title names its trial before a colon ("BLAST: blinatumomab for ...").
+
+    >>> from assistant.models import Chunk
+    >>> c = Chunk(chunk_id="x", doc_id="d", section_id="evidence/tower", title="TOWER: blinatumomab vs SOC",
+    ...           tier="evidence", source="s", chunk_no=0, char_start=0, char_end=9, text="In TOWER, ...")
+    >>> numbered_sources([c])[1].trial
+    'tower'
+    """
+    return {n: Source(c.tier, _trial_of(c), c.text) for n, c in enumerate(chunks, 1)}
+
+
+def _trial_of(chunk: Chunk) -> str:
+    """The trial an evidence document is about: its title's head before a colon (2 to 30 characters)."""
+    head, colon, _ = chunk.section_title.partition(":")
+    named = chunk.tier == "evidence" and colon and "›" not in head and 2 <= len(head.lstrip()) <= 30
+    return head.strip().lower() if named else ""
 
 
 def unsupported_trial_values(sentence: ReadSentence, sources: Mapping[int, Source]) -> list[str]:
@@ -435,7 +568,7 @@ def unsupported_trial_values(sentence: ReadSentence, sources: Mapping[int, Sourc
     others: set[str] = set()
     for n in "".join(c if c.isdigit() else " " for c in sentence.markers).split():  # ("[1][3]": 1, 3)
         src = sources.get(int(n))
-        for x in re.split(r"(?<=[.!?])\s+", src.text) if src else []:
+        for x in _after_stops(src.text, ".!?") if src else []:
             about = src.about(x)  # type: ignore[union-attr]
             (others if about and not about & trials else own).update(_values(x))
     return [f"{v}%" for v in sorted(_values(sentence.reading) & (others - own))]
@@ -479,8 +612,29 @@ def _why(s: ReadSentence, sources: Mapping[int, Source]) -> str:
         return f"not read well enough (unread: {', '.join(s.unread[:6]) or 'no concept'})"
     if not s.reading:  # (an uncited sentence: the checks would not see it, so it would vanish unchecked)
         return "nothing in it could be read"
+    if s.markers and _trial_as_jsh(s.reading):
+        return "it names a trial beside a position it gives to JSH 2023 (in Japanese order its basis is not read)"
     borrowed = unsupported_trial_values(s, sources)
     return f"its trial's {', '.join(borrowed)} is given only for another trial in the cited sources" if borrowed else ""
+
+
+def _trial_as_jsh(reading: str) -> bool:
+    """A trial named in a sentence that gives JSH 2023 a positive position ("JSH 2023 recommends JALSG ALL202-U protocol",
+    from 「ALL202-Uのプロトコールを用いることがJSH 2023で推奨」): Japanese says what a position rests on before it
+    (「…に基づいて」, 「…のレジメンを推奨」), so the claim checks, which find a trial as the basis of a position in English
+    order ("based on X"), cannot tell a trial's protocol from the guideline's own recommendation.
+
+    >>> _trial_as_jsh("JSH 2023, AYA Ph-negative ALL, CALGB 10403 regimen recommended")
+    True
+    >>> _trial_as_jsh("JALSG ALL202-U aged 15-24 Ph-negative ALL pediatric-type regimen treatment")
+    False
+    >>> _trial_as_jsh("ZUMA-3 adults CAR-T therapy JSH 2023 recommended no shown")  # (a denial is read)
+    False
+    """
+    vocab = answer_lexicon()
+    words = [w.strip(",;.") for w in reading.split()]
+    return bool(_trials(reading) and _attribution(words, vocab.attribution)[0] and vocab.positive & set(words)
+                and not vocab.negative & set(words))
 
 
 def _detail(finding: Any, unread: Sequence[tuple[ReadSentence, str]]) -> Any:
@@ -490,13 +644,29 @@ def _detail(finding: Any, unread: Sequence[tuple[ReadSentence, str]]) -> Any:
     return finding.model_copy(update={"message": f"{finding.message} ({what})"})
 
 
+def _after_stops(text: str, stops: str) -> list[str]:
+    """The text split at the whitespace after each of `stops` ("A. B" -> ["A.", "B"]).
+
+    >>> _after_stops("In TOWER, 34%. In BLAST, 78%!  x", ".!?")
+    ['In TOWER, 34%.', 'In BLAST, 78%!', 'x']
+    """
+    out: list[str] = []
+    start = 0
+    for k, (c, after) in enumerate(zip(text, text[1:])):
+        if c in stops and after.isspace():
+            out.append(text[start:k + 1])
+            start = k + 1
+    out.append(text[start:])
+    return [p.strip() for p in out if p.strip()]
+
+
 def _model_text(body: str, japanese: Mapping[str, str]) -> str | None:
     """The model's Japanese for a sentence of the checked reading: one reading, or several the English splitter
     kept together ("No. inotuzumab ..."); None when the sentence is not the model's."""
     key = " ".join(body.split())
     if key in japanese:
         return japanese[key]
-    pieces = [p for p in re.split(r"(?<=[.])\s+", key) if p]
+    pieces = _after_stops(key, ".")
     found = [japanese.get(p) for p in pieces]
     return "".join(found) if len(pieces) > 1 and all(f is not None for f in found) else None  # type: ignore[arg-type]
 

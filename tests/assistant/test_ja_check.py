@@ -17,7 +17,7 @@ from assistant.core import Assistant
 from assistant.ja_check import (
     JapaneseAnswerModel,
     Source,
-    prompt_sources,
+    numbered_sources,
     read_sentence,
     split_japanese,
     unsupported_trial_values,
@@ -77,12 +77,13 @@ def test_a_trials_value_taken_from_another_trial_is_found() -> None:
     assert unsupported_trial_values(read_sentence("TOWER試験では完全寛解率が34%でした", "[1]"), sources) == []
 
 
-def test_prompt_sources_are_parsed_from_the_prompt(bot) -> None:
+def test_the_numbered_sources_come_from_the_prompts_chunks(bot) -> None:
     chunks = [c for c in bot.retriever.chunks if c.section_id == SECTION][:1] + [
         next(c for c in bot.retriever.chunks if c.tier == "evidence" and c.section_title.startswith("TOWER"))]
-    parsed = prompt_sources([HumanMessage(content=f"Sources:\n{format_context(chunks)}\n\nPatient facts read: x")])
-    assert [p.text for p in parsed.values()] == [c.text for c in chunks]
-    assert parsed[1].trial == "" and parsed[2].trial == "tower"
+    sources = numbered_sources(chunks)
+    assert [s.text for s in sources.values()] == [c.text for c in chunks]
+    assert sources[1].trial == "" and sources[2].trial == "tower"
+    assert f"[2] (tier=evidence; section={chunks[1].section_id}" in format_context(chunks)  # (the same numbering)
 
 
 def test_the_prompt_asks_for_japanese_and_shows_the_question_as_written() -> None:
@@ -201,3 +202,70 @@ def test_a_bold_label_frames_and_an_uncited_sentence_with_nothing_read_is_not_dr
     assert read_sentence("**補足**").reading == "**Note**"
     a = ask(bot, chunk_id, "移植後MRD陰性なら予防的TKIは推奨されない[1]。ええ、そうかもしれませんね。")
     assert a.mode == "extractive" and any("nothing in it could be read" in f.message for f in a.findings)
+
+
+def test_the_prompts_own_chunks_reach_the_japanese_checks(bot) -> None:
+    """The numbered sources come from the chunks the prompt was built from (no parsing of the prompt text): a value
+    a sentence gives for one trial that its cited source gives only for another is found through the pipeline."""
+    question = "再発B-ALLに対するブリナツモマブとイノツズマブの臨床試験の成績は？"
+    ino = next(c for c in bot.retriever.chunks if "TOWER trial compared" in c.text and "73.8%" in c.text)
+    model = ReplayChatModel.from_rows([RecordedAnswer(
+        id="v", question=question, sources=[ino.chunk_id], answer="TOWER試験では完全寛解率が73.8%でした[1]。")])
+    model.lookup = bot.source
+    a = Assistant(settings=bot.settings, retriever=bot.retriever, llm=model, rulebook=bot.rulebook).ask(question)
+    finding = next(f for f in a.findings if f.rule_id == "LANG-LLM-061")
+    assert a.mode == "extractive" and "given only for another trial" in finding.message, finding.message
+
+
+# -- the answer vocabulary (assistant/lexicon/ja_answers.yaml), by class --------------------------------------------
+
+@pytest.mark.parametrize(("ja", "english"), [
+    ("70歳の患者は65歳以上の群にあたります", "falls into"),  # scope and fit
+    ("再寛解導入療法は前治療を踏まえて選びます", "in light of"),
+    ("この結果はJSH 2023の推奨と一致しています", "consistent with"),
+    ("維持療法を最後まで完遂することが重要です", "completed"),  # qualifiers
+    ("体力に合わせて強度を調整した化学療法も検討されます", "intensity"),  # care and trials
+    ("ポナチニブはT315I変異を克服します", "overcomes"),  # mechanism (the claim reader's `effective` cue)
+])
+def test_answer_vocabulary_classes_are_read(ja: str, english: str) -> None:
+    s = read_sentence(ja, "[1]")
+    assert english in s.reading and s.readable, s
+
+
+def test_what_a_clause_recommends_must_itself_be_read() -> None:
+    s = read_sentence("JSH 2023はデジタルPCRを推奨しています", "[1]")  # (デジタル: no form, the object of 推奨)
+    assert "デジタル" in s.unread and not s.readable, s
+    assert read_sentence("デジタルPCRの結果も報告されています。", "[1]").readable  # (no stance in its clause)
+
+
+@pytest.mark.parametrize("ja", [
+    "HD-MTXの推奨は65歳以上には及ばない",  # "extends no to": the reader would misplace the negation
+    "髄注単独ではこの推奨を満たしません",
+    "TKI維持療法は移植と同等の選択肢としては示されていない",  # negated after a stance in its clause
+])
+def test_a_negation_the_reader_would_misplace_leaves_the_sentence_unread(ja: str) -> None:
+    s = read_sentence(ja, "[1]")
+    assert not s.readable, s
+
+
+def test_a_negation_the_reader_places_is_read() -> None:
+    s = read_sentence("要約は維持療法の期間を示していません", "[1]")
+    assert s.readable and "no shown" in s.reading, s
+
+
+def test_a_trial_named_beside_a_position_given_to_jsh_is_not_checked_in_japanese() -> None:
+    from assistant.ja_check import _why
+
+    s = read_sentence("JSH 2023はGRAAPH-2005のレジメンを推奨しています", "[1]")
+    assert "names a trial" in _why(s, {})
+    denial = read_sentence("GRAAPH-2005のレジメンはJSH 2023の推奨ではありません", "[1]")
+    assert _why(denial, {}) == "", denial
+
+
+@pytest.mark.parametrize(("ja", "english"), [
+    ("イノツズマブはCD22に結合する抗体です", "targeting CD22"),
+    ("全生存期間中央値は7.7か月でした", "7.7 months"),
+    ("完全寛解率は34%対16%でした", "34% vs 16%"),
+])
+def test_japanese_order_around_numbers_is_put_in_english_order(ja: str, english: str) -> None:
+    assert english in read_sentence(ja, "[1]").reading
