@@ -96,7 +96,8 @@ class Claim:
     equates: bool = False  # the treatments are called equivalent ("equal alternatives", "interchangeable")
     restricted: bool = False  # the position is limited to the population named ("reserves X for", "X only in")
     own_population: dict[str, Any] = field(default_factory=dict)  # the facts the sentence itself states
-    basis: bool = False  # a named trial is given as the basis of the position ("on the basis of ZUMA-3, ...")  # (percent, fraction) a sentence equates ("0.01% is 1 in 10,000")
+    basis: bool = False  # a named trial is given as the basis of the position ("on the basis of ZUMA-3, ...")
+    restricted_to: dict[str, Any] = field(default_factory=dict)  # the group a restriction names ("only for <group>")
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -427,6 +428,14 @@ def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
             spans.append((start, i))  # ", and ponatinib is active against it": a new claim
             start = i + 2
             continue
+        if t == "," and i + 1 < len(toks) and toks[i + 1] == "which" and i > start:
+            spans.append((start, i))  # "not the JSH 2023 recommendation, which is X": the denial is not about X
+            start = i + 1
+            continue
+        if t == "and" and i + 1 < len(toks) and toks[i + 1] in voc.denial_words and i > start:
+            spans.append((start, i))  # "pre-emptive TKI when MRD is detected and no prophylactic TKI when negative"
+            start = i + 1
+            continue
         if t == "," and i + 1 < len(toks) and toks[i + 1] in voc.elliptic and i > start:
             spans.append((start, i))  # "X only for relapse, not for consolidation": the denial is its own claim
             start = i + 1
@@ -466,6 +475,8 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
         for p, name in voc.stance_cues.get(toks[i], ()):
             if name in _RISK_STANCES and i + len(p) < b and toks[i + len(p)] in voc.attributive:
                 continue  # "without high-risk features", "for high-risk patients": who, not a stance
+            if i + len(p) < b and toks[i + len(p)].split("-")[0] in voc.antigens:
+                continue  # "requires CD19", "needs CD22 expression": a condition on the blasts, not a stance
             if i + len(p) <= b and _at(toks, i, p):
                 cand = (-len(p), i, name)
                 if best is None or (cand[0], cand[1]) < (best[0], best[1]):
@@ -597,12 +608,12 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     claims: list[Claim] = []
     prev_interventions: tuple[str, ...] = ()
     whole_attr = _attribution(toks, 0, len(toks), voc, trials)
-    ranked = bool(_find(toks, voc.ranking))
     whole_setting, stops = _setting(toks, 0, len(toks), voc), bool(_find(toks, voc.stop_after))
     if population.get("phase") == "post_hsct" and whole_setting == "relapsed":
         population.update(phase="relapsed", transplant="done")  # "relapses after allo-HSCT" is a relapse
     equivalence = _fractions(toks, voc)
     basis = trials and bool(_find(toks, voc.basis))
+    basis = basis or any(_trial_object(toks, span, stance) for stance, span in stances)
     stance_tokens = {k for _, span in stances for k in span}
     for (a, b), (stance, _) in zip(spans, stances):
         inside = [m for m in mentions if a <= m.start < b]
@@ -647,17 +658,56 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             universal=bool(_find(toks[a:b], voc.universal)),
             qualifiers=_ending(tuple(_qualifiers(toks[max(0, a - 1):b], voc)), stops), attribution=attribution,
             setting=setting,
-            targets=targets, grades=grades, trials=trials, ranked=ranked,
+            targets=targets, grades=grades, trials=trials, ranked=_ranks(toks, a, b, stance, hedged, interventions,
+                                                                         contrasted, voc),
             exemplified=bool(_find(toks[a:b], voc.examples)), defines=bool(_find(toks[a:b], voc.defining)),
             alone=bool(_find(toks[a:b], voc.alone)),
             alone_of=tuple(dict.fromkeys(m.concept for m in treat if _ends_before(toks, m.end, voc.alone))),
             absolute=bool(_find(toks[a:b], voc.absolute)), conditional=_restricts(toks[a:b], voc),
             equivalence=equivalence, basis=basis, voiced=own, restricted=restricted,
             equates=bool(_find(toks[a:b], voc.equivalence_cues)),
-            own_population={**population, **own_population}, extra={"inferred": True} if inferred else {}))
+            own_population={**population, **own_population}, extra={"inferred": True} if inferred else {},
+            restricted_to=_restricted_population(toks, a, b, voc) if restricted else {}))
         if interventions:
             prev_interventions = interventions
     return tuple(claims)
+
+
+def _trial_object(toks: list[str], span: range, stance: str | None) -> bool:
+    """A named trial is what a positive stance puts forward ("specifies the ALL202-U protocol as the regimen to use",
+    "recommends the PhALLCON regimen"): the trial's protocol given as the position, up to the clause's comma."""
+    from assistant.text import names_trial
+
+    if stance not in ("recommended", "required") or not span:
+        return False
+    after = list(itertools.takewhile(lambda t: t not in (",", ";", ":", "—", "("), toks[span.stop:span.stop + 6]))
+    return bool(after) and names_trial(" ".join(after))
+
+
+def _ranks(toks: list[str], a: int, b: int, stance: str | None, hedged: bool, interventions: tuple[str, ...],
+           contrasted: tuple[str, ...], voc: Vocabulary) -> bool:
+    """The clause ranks treatments: a ranking cue ("X first, Y kept for later"), or a recommendation of one treatment
+    over another ("recommends X over Y", "X rather than Y is the choice"); not when it only wonders whether a ranking
+    exists ("whether the full text prefers one is not known")."""
+    if hedged:
+        return False
+    return bool(_find(toks[a:b], voc.ranking)) or bool(
+        stance in ("recommended", "option", "required") and interventions and contrasted)
+
+
+def _restricted_population(toks: list[str], a: int, b: int, voc: Vocabulary) -> dict[str, Any]:
+    """The group a restriction names: the patients after the cue, up to the clause's next comma ("lists blinatumomab
+    only for relapsed CD19-positive B-ALL, not for ..." -> relapsed, CD19-positive, B-lineage), not the whole sentence's."""
+    from assistant.rules.logic import stated_facts
+
+    out: dict[str, Any] = {}
+    for i, p in _find(toks[a:b], voc.restriction):
+        words = list(itertools.takewhile(lambda t: t not in (",", ";", ":", "—"), toks[a + i + len(p):b]))
+        out.update(stated_facts(" ".join(words)))
+        for phrase, facts in voc.population_cues:
+            if _find(words, (phrase,)):
+                out.update(facts)
+    return out
 
 
 def _restricts(toks: list[str], voc: Any) -> bool:
@@ -770,7 +820,7 @@ def _fractions(toks: list[str], voc: Vocabulary) -> tuple[tuple[float, float], .
     out = []
     for i, f in fractions:
         near = min(percents, key=lambda p: abs(p[0] - i), default=None)
-        if near is not None and abs(near[0] - i) <= 8:
+        if near is not None and abs(near[0] - i) <= 6:  # (stated together: "0.01% (10^-4)", "10^-4 (0.01%)")
             out.append((near[1], f))
     return tuple(out)
 

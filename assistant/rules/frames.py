@@ -495,7 +495,8 @@ def _compare_targets(claim: Claim, a: Assert) -> tuple[str, str] | None:
     stated = {k for k in ("cd19", "cd22") if claim.population.get(k) is True}
     for drug in claim.interventions:
         want = a.targets.get(drug)
-        if want is not None and stated and want not in stated and claim.polarity > 0:
+        if want is not None and stated and want not in stated and claim.polarity > 0 and want not in claim.text:
+            # (not "blinatumomab for CD19-positive and inotuzumab for CD22-positive": its own antigen is named too)
             return "contradict", (f"{drug} targets {want.upper()}; it is not given for "
                                   f"{'/'.join(sorted(stated)).upper()}-positive disease on that account")
     return None
@@ -550,9 +551,10 @@ def _compare_pairing(claim: Claim, a: Assert, fit: str, level: str) -> tuple[str
     if claim.restricted and claim.polarity > 0 and a.universal and a.stance in POSITIVE and fit != "none" and (
             level == "exact"):
         keys = {k for pop in a.populations() for k in pop}
-        extra = sorted(set(claim.own_population) - keys - _INCIDENTAL)
+        group = claim.restricted_to  # (the patients after the restriction cue, not the whole sentence's)
+        extra = sorted(set(group) - keys - _INCIDENTAL)
         # "reserves allo-HSCT in CR1 for patients who remain MRD-positive": a condition it does not set
-        if extra and (not keys or keys & set(claim.own_population)):  # (about the assert's own population)
+        if extra and (not keys or keys & set(group)):  # (about the assert's own population)
             return "contradict", (a.why or "the guideline sets no such condition") + (
                 f" (not only for a given {extra[0].replace('_', ' ')})")
     return None
