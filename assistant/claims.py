@@ -376,7 +376,7 @@ def _qualifiers(toks: list[str], voc: Vocabulary) -> list[Qualifier]:
 
 
 def _kind(toks: list[str], i: int, j: int, unit: str | None, voc: Vocabulary) -> str | None:
-    if unit == "percent":
+    if unit in ("percent", "cells"):
         return "threshold"
     if unit == "dose":
         return "dose"
@@ -440,6 +440,8 @@ def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
             spans.append((start, i))  # "X only for relapse, not for consolidation": the denial is its own claim
             start = i + 1
             continue
+        if t == ":" and 0 < i - start <= 3:
+            continue  # "B-lineage: a WBC above 30×10^9/L; ...": a short heading names the group its clause is about
         if t in voc.clause_breaks and i > start and i >= start:
             spans.append((start, i))
             start = i + 1 if t in (";", ":") else i
@@ -612,8 +614,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     if population.get("phase") == "post_hsct" and whole_setting == "relapsed":
         population.update(phase="relapsed", transplant="done")  # "relapses after allo-HSCT" is a relapse
     equivalence = _fractions(toks, voc)
-    basis = trials and bool(_find(toks, voc.basis))
-    basis = basis or any(_trial_object(toks, span, stance) for stance, span in stances)
+    basis = (trials and bool(_find(toks, voc.basis))) or any(_trial_object(toks, sp, st) for st, sp in stances)
     stance_tokens = {k for _, span in stances for k in span}
     for (a, b), (stance, _) in zip(spans, stances):
         inside = [m for m in mentions if a <= m.start < b]

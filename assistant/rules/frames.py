@@ -72,7 +72,7 @@ class QualifierSpec(BaseModel):
     op: Literal["=", "<", "<=", ">", ">=", "range"]
     value: float
     high: float | None = None
-    unit: Literal["year", "percent", "cycle"] = "year"
+    unit: Literal["year", "percent", "cycle", "cells"] = "year"
     also: list[float] = Field(default_factory=list)
     jsh_text: bool = Field(default=True, description="The guideline's own text gives this value; false: the corpus "
                                                       "has it from elsewhere (a convention), so a sentence that puts "
@@ -338,8 +338,8 @@ def _norm(q: Qualifier) -> Qualifier:
 def qualifier_conflict(spec: QualifierSpec, q: Qualifier) -> str | None:
     """Why a sentence's qualifier contradicts the rule's, or None."""
     q = _norm(q)
-    if q.kind != spec.kind:
-        return None
+    if q.kind != spec.kind or (spec.kind == "threshold" and q.unit != spec.unit):
+        return None  # (a white cell count is no MRD level)
     want = spec.as_qualifier()
     if spec.kind == "duration":
         lo, hi = q.interval()
@@ -360,7 +360,7 @@ def qualifier_conflict(spec: QualifierSpec, q: Qualifier) -> str | None:
 
 
 def _say(q: Qualifier) -> str:
-    unit = {"percent": "%", "year": " years", "cycle": " cycles"}.get(q.unit, "")
+    unit = {"percent": "%", "year": " years", "cycle": " cycles", "cells": "×10^9/L"}.get(q.unit, "")
     if q.op == "range":
         return f"{q.value:g}-{q.high:g}{unit}"
     op = {"=": "", "~": "about ", "<": "< ", "<=": "≤ ", ">": "> ", ">=": "≥ "}[q.op]
@@ -604,10 +604,18 @@ def _compare_values(claim: Claim, a: Assert, merged: dict[str, Any], fit: str,
                                   f"{_say(spec.as_qualifier())} comes from another source")
         if not spec.jsh_text and a.stance == "defines":
             continue  # (a convention's values: only putting them in JSH's mouth is wrong)
+        if fit != "all" and _several_groups(claim, spec):
+            continue  # "above 30 (B-lineage) or above 100 (T-lineage)": values for several groups, none pinned down
         hit = _spec_conflict(claim, spec, question_values)
         if hit is not None:
             return hit
     return "agree", ""
+
+
+def _several_groups(claim: Claim, spec: Any) -> bool:
+    """The claim gives the assert's own value beside others of the same kind and unit (one value for each group)."""
+    values = {q.value for q in claim.qualifiers if q.kind == spec.kind and q.unit == spec.unit}
+    return len(values) > 1 and spec.value in values
 
 
 def _spec_conflict(claim: Claim, spec: Any, question_values: frozenset[float]) -> tuple[str, str] | None:

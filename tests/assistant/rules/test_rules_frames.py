@@ -339,3 +339,53 @@ def test_a_reason_clause_does_not_set_the_stance_of_the_main_clause() -> None:
     s = "Because a trial showed better survival, the JSH 2023 guideline recommends adding blinatumomab to consolidation."
     assert [c.stance for c in read_claims(s)] == ["recommended"]
     assert [c.stance for c in read_claims("Since the trial, blinatumomab has improved survival.")] == ["effective"]
+
+
+# ------------------------------------------------------------------------------------ session 22: classes fixed
+
+
+@pytest.mark.parametrize(("sentence", "facts"), [
+    # "X when A and no Y when B": each half is its own claim with its own patients
+    ("JSH 2023 advises a pre-emptive TKI once MRD reappears and no prophylactic TKI while MRD stays negative.",
+     {"ph_status": "positive", "transplant": "done", "phase": "post_hsct"}),
+    # ", which is X": the denial is of the subject ("these figures"), not of X
+    ("Those figures reflect local habits, not the guideline's recommendation, which is a pre-emptive TKI when MRD is "
+     "detected after allo-HSCT.", {"ph_status": "positive", "transplant": "done"}),
+    # a restriction is compared on the group it names, not on the rest of the sentence
+    ("Its role in MRD-positive disease in remission is uncertain, since the summary lists blinatumomab only for "
+     "relapsed or refractory CD19-positive B-ALL.", {}),
+    # wondering whether a ranking exists ranks nothing
+    ("The summary names HD-MTX or high-dose cytarabine, and whether the full text favours one is not known.", {}),
+    # a stance cue before an antigen is a condition on the blasts
+    ("Blinatumomab needs CD19 on the blasts, so it does not suit this relapse.", {"phase": "relapsed", "cd19": False}),
+    # an antibody's own antigen named beside another drug's
+    ("For relapse the guideline recommends blinatumomab for CD19-positive and inotuzumab for CD22-positive B-ALL.",
+     {"phase": "relapsed"}),
+    # a short heading names the group of its clause
+    ("T-lineage: above 100×10^9/L; B-lineage: a presenting white count above 30×10^9/L.", {}),
+    # values for several groups in one clause, none pinned down
+    ("An adverse presenting WBC is above 30×10^9/L (B) or above 100×10^9/L (T).", {}),
+])
+def test_session22_correct_sentences_pass(sentence: str, facts: dict) -> None:
+    v = judge_sentence(sentence, BOOK, PatientFacts(**facts))
+    assert v.kind in ("agree", "unrelated"), v
+
+
+@pytest.mark.parametrize(("sentence", "facts", "rule_id"), [
+    ("For MRD-positive patients before the graft, JSH 2023 recommends prophylactic dasatinib afterwards, as in "
+     "JALSG Ph+ALL213.", {"ph_status": "positive"}, TRIAL_AS_REC_ID),
+    ("The guideline specifies the PhALLCON regimen for newly diagnosed Ph-positive ALL.", {}, TRIAL_AS_REC_ID),
+    ("When both antigens are expressed, JSH 2023 recommends inotuzumab over blinatumomab.",
+     {"phase": "relapsed", "cd19": True, "cd22": True}, "RR-TARGETNEG-022"),
+    ("For T-ALL a presenting leukocyte count above 30×10^9/L is already adverse.", {}, "RISK-WBC-056"),
+    ("JSH 2023 sets the adverse presenting white cell count of B-lineage ALL at over 30×10^9/L.", {}, "RISK-WBC-056"),
+])
+def test_session22_wrong_sentences_are_flagged(sentence: str, facts: dict, rule_id: str) -> None:
+    v = judge_sentence(sentence, BOOK, PatientFacts(**facts))
+    assert v.kind in ("contradict", "unsupported") and v.rule_id == rule_id, v
+
+
+def test_a_white_cell_count_is_no_mrd_level() -> None:
+    spec = QualifierSpec(kind="threshold", op=">=", value=0.01, unit="percent")
+    q = read_claims("MRD and a white count above 30×10^9/L were both adverse.")[0].qualifiers
+    assert q and q[0].unit == "cells" and qualifier_conflict(spec, q[0]) is None
