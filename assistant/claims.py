@@ -440,7 +440,7 @@ def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
             spans.append((start, i))  # "X only for relapse, not for consolidation": the denial is its own claim
             start = i + 1
             continue
-        if t == ":" and 0 < i - start <= 3:
+        if t == ":" and 0 < i - start <= 3 and _stance(toks, start, i, voc)[0] is None:
             continue  # "B-lineage: a WBC above 30×10^9/L; ...": a short heading names the group its clause is about
         if t in voc.clause_breaks and i > start and i >= start:
             spans.append((start, i))
