@@ -98,6 +98,7 @@ class Claim:
     own_population: dict[str, Any] = field(default_factory=dict)  # the facts the sentence itself states
     basis: bool = False  # a named trial is given as the basis of the position ("on the basis of ZUMA-3, ...")
     restricted_to: dict[str, Any] = field(default_factory=dict)  # the group a restriction names ("only for <group>")
+    age_at: str | None = None  # when an age limit is measured ("diagnosis", "infusion"), if the clause says
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -162,6 +163,8 @@ class Vocabulary:
     transparent: frozenset[str] = frozenset()
     grade_absence: tuple[Phrase, ...] = ()
     ranking: tuple[Phrase, ...] = ()
+    age_anchors: tuple[tuple[Phrase, str], ...] = ()
+    age_limit_words: frozenset[str] = frozenset()
 
 
 def _ph(items: list[Any]) -> tuple[Phrase, ...]:
@@ -223,6 +226,8 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         equivalence_cues=_ph(data.get("equivalence") or []),
         attributive=frozenset(str(w) for w in data.get("attributive") or []),
         both_lineages=tuple(str(w).lower() for w in data.get("both_lineages") or []),
+        age_anchors=tuple((p, name) for name, ws in (data.get("age_anchors") or {}).items() for p in _ph(ws)),
+        age_limit_words=frozenset(str(w) for w in data.get("age_limit_words") or []),
         population_cues=tuple((p, dict(facts)) for phrase, facts in (data.get("population_cues") or {}).items()
                               for p in _ph([phrase])))
 
@@ -627,7 +632,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         denied = {id(m) for m in treat if m.negated or _denied(toks, m.start, voc)}
         past = {id(m) for m in treat if _past(toks, m, mentions, voc)}
         interventions = _most_specific(m.concept for m in treat if id(m) not in denied and id(m) not in past)
-        negated = tuple(dict.fromkeys(m.concept for m in treat if id(m) in denied))
+        negated = tuple(dict.fromkeys(m.concept for m in treat if id(m) in denied and id(m) not in past))
         if stance is None and not interventions and any(
                 id(m) in denied and m.start and toks[m.start - 1] in voc.denial_words for m in treat):
             stance = "not_recommended"  # "..., and no prophylactic TKI while MRD-negative": a verbless denial
@@ -668,10 +673,24 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             equivalence=equivalence, basis=basis, voiced=own, restricted=restricted,
             equates=bool(_find(toks[a:b], voc.equivalence_cues)),
             own_population={**population, **own_population}, extra={"inferred": True} if inferred else {},
-            restricted_to=_restricted_population(toks, a, b, voc) if restricted else {}))
+            restricted_to=_restricted_population(toks, a, b, voc) if restricted else {}, age_at=_age_at(toks, a, b, voc)))
         if interventions:
             prev_interventions = interventions
     return tuple(claims)
+
+
+def _age_at(toks: list[str], a: int, b: int, voc: Vocabulary) -> str | None:
+    """When the clause's age limit is measured: the first moment named ("diagnosed at 25 or younger" -> diagnosis),
+    if the clause is about an age limit at all.
+
+    >>> _age_at(tokens("the age limit applies at diagnosis"), 0, 6, claim_vocabulary())
+    'diagnosis'
+    """
+    part = toks[a:b]
+    if not voc.age_limit_words & set(part):
+        return None
+    hits = sorted((i, name) for p, name in voc.age_anchors for i, _ in _find(part, (p,)))
+    return hits[0][1] if hits else None
 
 
 def _trial_object(toks: list[str], span: range, stance: str | None) -> bool:

@@ -116,6 +116,9 @@ class Assert(BaseModel):
                                                                        "Japanese label's (compared only with "
                                                                        "sentences that speak for the label)")
     qualifiers: list[QualifierSpec] = Field(default_factory=list)
+    age_at: Literal["diagnosis", "infusion"] | None = Field(default=None, description="When the age limit is "
+                                                             "measured: a sentence measuring it at another moment "
+                                                             "contradicts it")
     targets: dict[str, str] = Field(default_factory=dict, description="drug concept -> the antigen it binds")
     unless_named: list[str] = Field(default_factory=list, description="Not about a sentence naming one of these "
                                                                        "(the exception the guideline names)")
@@ -419,7 +422,7 @@ def _candidates(claim: Claim, book: Any) -> list[tuple[Any, Assert]]:
     picked = set().union(*(index.get(k, ()) for k in keys)) if keys else set()
     if claim.targets or claim.population.get("cd19") is not None or claim.population.get("cd22") is not None:
         picked |= targeted
-    if "label" in claim.attribution:
+    if "label" in claim.attribution or claim.age_at:
         picked |= label
     return [ra for k, ra in enumerate(_all_asserts(book)) if k in picked]
 
@@ -598,7 +601,8 @@ def _compare_values(claim: Claim, a: Assert, merged: dict[str, Any], fit: str,
         if q.kind in a.no_values and not (q.op in ("=", "~") and q.value in question_values):
             return "contradict", a.why or f"the guideline gives no {q.kind} here"
     for spec in a.qualifiers:
-        if not spec.jsh_text and "jsh" in claim.voiced and not claim.hedged and any(
+        if not spec.jsh_text and "jsh" in claim.voiced and not claim.hedged and (
+                claim.defines or a.stance not in POSITIVE) and any(  # (a gloss on a recommendation's group: no)
                 q.kind == spec.kind and {q.value, q.high} & {spec.value, spec.high} for q in claim.qualifiers):
             return "contradict", (f"the JSH 2023 summary itself gives no {spec.kind} values here; "
                                   f"{_say(spec.as_qualifier())} comes from another source")
@@ -644,9 +648,12 @@ def _compare_label(claim: Claim, a: Assert, question_values: frozenset[float]) -
     """A sentence speaking for the label ("the Japanese label allows ... 25 or younger at infusion") against what the
     label says: its limits, comparator included. The label's limit is the subject even when the treatment is named
     only in the question ("the label requires patients to be under 25")."""
-    if "label" not in claim.attribution:
-        return None
     if claim.interventions and _about(claim, a) is None:
+        return None
+    if a.age_at and claim.age_at and claim.age_at != a.age_at and not (
+            claim.attribution & {"trial", "other_guideline"} and "label" not in claim.attribution):
+        return "contradict", f"{a.why}: the age counts at {a.age_at}, not at {claim.age_at}"
+    if "label" not in claim.attribution:
         return None
     for spec in a.qualifiers:
         for q in claim.qualifiers:

@@ -389,3 +389,19 @@ def test_a_white_cell_count_is_no_mrd_level() -> None:
     spec = QualifierSpec(kind="threshold", op=">=", value=0.01, unit="percent")
     q = read_claims("MRD and a white count above 30×10^9/L were both adverse.")[0].qualifiers
     assert q and q[0].unit == "cells" and qualifier_conflict(spec, q[0]) is None
+
+
+@pytest.mark.parametrize(("sentence", "anchor"), [
+    ("The age limit applies at the time of diagnosis.", "diagnosis"),
+    ("Patients diagnosed at 25 or younger are eligible.", "diagnosis"),
+    ("She must be 25 or younger at infusion.", "infusion"),
+    ("Ph status must be known at diagnosis.", None),  # no age limit in sight
+])
+def test_when_an_age_limit_is_measured(sentence: str, anchor: str | None) -> None:
+    assert read_claims(sentence)[0].age_at == anchor
+
+
+def test_a_treatment_in_the_history_is_not_denied() -> None:
+    """"..., not for relapse after allo-HSCT": the transplant is history, so the denial is of the treatment before."""
+    c = read_claims("The guideline lists CAR-T for failure to reach CR2, not for relapse after allo-HSCT.")[-1]
+    assert c.negated == () and c.interventions == ("car_t",) and c.polarity < 0
