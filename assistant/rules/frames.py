@@ -598,7 +598,7 @@ def _compare_values(claim: Claim, a: Assert, merged: dict[str, Any], fit: str,
     if fit == "none":
         return None
     for q in claim.qualifiers:
-        if q.kind in a.no_values and not (q.op in ("=", "~") and q.value in question_values):
+        if q.kind in a.no_values and fit == "all" and not (q.op in ("=", "~") and q.value in question_values):
             return "contradict", a.why or f"the guideline gives no {q.kind} here"
     for spec in a.qualifiers:
         if not spec.jsh_text and "jsh" in claim.voiced and not claim.hedged and (
