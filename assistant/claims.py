@@ -164,6 +164,7 @@ class Vocabulary:
     grade_absence: tuple[Phrase, ...] = ()
     ranking: tuple[Phrase, ...] = ()
     age_anchors: tuple[tuple[Phrase, str], ...] = ()
+    composition: tuple[frozenset[str], frozenset[str], frozenset[str]] = (frozenset(), frozenset(), frozenset())
     age_limit_words: frozenset[str] = frozenset()
 
 
@@ -172,6 +173,10 @@ def _ph(items: list[Any]) -> tuple[Phrase, ...]:
     if bad:
         raise ValueError(f"claims.yaml: phrase {bad[0]!r} is not text (quote it)")
     return tuple(sorted({tuple(tokens(p.lower())) for p in items if tokens(p.lower())}, key=len, reverse=True))
+
+
+def _words(data: dict[str, Any], key: str) -> frozenset[str]:
+    return frozenset(str(w) for w in data.get(key) or [])
 
 
 @lru_cache(maxsize=2)
@@ -226,6 +231,8 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         equivalence_cues=_ph(data.get("equivalence") or []),
         attributive=frozenset(str(w) for w in data.get("attributive") or []),
         both_lineages=tuple(str(w).lower() for w in data.get("both_lineages") or []),
+        composition=(_words(data, "composition_cues"), _words(data, "composition_subjects"),
+                     _words(data, "composition_skip")),
         age_anchors=tuple((p, name) for name, ws in (data.get("age_anchors") or {}).items() for p in _ph(ws)),
         age_limit_words=frozenset(str(w) for w in data.get("age_limit_words") or []),
         population_cues=tuple((p, dict(facts)) for phrase, facts in (data.get("population_cues") or {}).items()
@@ -484,6 +491,8 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
                 continue  # "without high-risk features", "for high-risk patients": who, not a stance
             if i + len(p) < b and toks[i + len(p)].split("-")[0] in voc.antigens:
                 continue  # "requires CD19", "needs CD22 expression": a condition on the blasts, not a stance
+            if _lists_parts(toks, a, i, p, voc):
+                continue  # "these regimens include asparaginase": what a regimen is made of
             if i + len(p) <= b and _at(toks, i, p):
                 cand = (-len(p), i, name)
                 if best is None or (cand[0], cand[1]) < (best[0], best[1]):
@@ -505,6 +514,17 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
             if k >= a and toks[k] not in voc.transparent:  # "not the full JSH 2023 recommendation"
                 counted += 1
     return name, range(pos, pos + length)
+
+
+def _lists_parts(toks: list[str], a: int, i: int, p: Phrase, voc: Vocabulary) -> bool:
+    """A composition cue ("include") whose subject is a treatment noun ("regimens"): it lists the treatment's parts."""
+    cues, subjects, skip = voc.composition
+    if p[0] not in cues:
+        return False
+    k = i - 1
+    while k >= a and toks[k] in skip:
+        k -= 1
+    return k >= a and toks[k] in subjects
 
 
 #: Words opening a reason clause ("because E1910 showed ..., JSH 2023 recommends ..."): the stance is the main clause's.

@@ -405,3 +405,12 @@ def test_a_treatment_in_the_history_is_not_denied() -> None:
     """"..., not for relapse after allo-HSCT": the transplant is history, so the denial is of the treatment before."""
     c = read_claims("The guideline lists CAR-T for failure to reach CR2, not for relapse after allo-HSCT.")[-1]
     assert c.negated == () and c.interventions == ("car_t",) and c.polarity < 0
+
+
+@pytest.mark.parametrize(("sentence", "stance"), [
+    ("Such protocols typically include pegylated asparaginase and high-dose methotrexate.", None),
+    ("The consolidation phase contains cytarabine blocks.", None),
+    ("JSH 2023 includes a TKI in every phase for Ph-positive ALL.", "recommended"),
+])
+def test_a_regimen_listing_its_parts_takes_no_stance(sentence: str, stance: str | None) -> None:
+    assert read_claims(sentence)[0].stance == stance
