@@ -164,6 +164,8 @@ class Vocabulary:
     grade_absence: tuple[Phrase, ...] = ()
     ranking: tuple[Phrase, ...] = ()
     age_anchors: tuple[tuple[Phrase, str], ...] = ()
+    target_nouns: frozenset[str] = frozenset()
+    shared_target: tuple[Phrase, ...] = ()
     composition: tuple[frozenset[str], frozenset[str], frozenset[str]] = (frozenset(), frozenset(), frozenset())
     age_limit_words: frozenset[str] = frozenset()
 
@@ -233,6 +235,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         both_lineages=tuple(str(w).lower() for w in data.get("both_lineages") or []),
         composition=(_words(data, "composition_cues"), _words(data, "composition_subjects"),
                      _words(data, "composition_skip")),
+        target_nouns=_words(data, "target_nouns"), shared_target=_ph(data.get("shared_target") or []),
         age_anchors=tuple((p, name) for name, ws in (data.get("age_anchors") or {}).items() for p in _ph(ws)),
         age_limit_words=frozenset(str(w) for w in data.get("age_limit_words") or []),
         population_cues=tuple((p, dict(facts)) for phrase, facts in (data.get("population_cues") or {}).items()
@@ -584,16 +587,20 @@ def _targets(toks: list[str], mentions: list[Any], voc: Vocabulary) -> list[tupl
         if antigen is None or not drugs:
             continue
         cue = (t.startswith("anti-") or "-directed" in t or "-targeted" in t or "-targeting" in t
-               or _near_before(toks, k, voc.target_cues, 3))
+               or _near_before(toks, k, voc.target_cues, 3) or (k + 1 < len(toks) and toks[k + 1] in voc.target_nouns))
         if not cue or _near_before(toks, k, voc.negation, 2):
             continue
         before = [m for m in drugs if m.end <= k and not any(x in (";", ".") for x in toks[m.end:k])]
         after = [m for m in drugs if k < m.start <= k + 3]
-        if "-" in t and not t.startswith("anti-") and after:  # "CD19-directed CAR T-cell therapy"
-            owner = after[0]
-        else:
-            owner = before[-1] if before else min(drugs, key=lambda m: abs(m.start - k))
-        found.setdefault(owner.concept, set()).add(antigen)
+        shared = [i for i, p in _find(toks[max(0, k - 5):k], voc.shared_target)]
+        if shared and not _near_before(toks, k - 5 + shared[0] if k >= 5 else shared[0], voc.negation, 2):
+            owners = before  # "blinatumomab, which shares inotuzumab's CD22 target": the antigen is said of both
+        elif "-" in t and not t.startswith("anti-") and after:  # "CD19-directed CAR T-cell therapy"
+            owners = after[:1]
+        else:  # (no drug before it in its clause: the sentence's subject, "...; it binds CD19")
+            owners = before[-1:] or drugs[:1]
+        for owner in owners:
+            found.setdefault(owner.concept, set()).add(antigen)
     return [(d, frozenset(a)) for d, a in found.items()]
 
 

@@ -414,3 +414,12 @@ def test_a_treatment_in_the_history_is_not_denied() -> None:
 ])
 def test_a_regimen_listing_its_parts_takes_no_stance(sentence: str, stance: str | None) -> None:
     assert read_claims(sentence)[0].stance == stance
+
+
+@pytest.mark.parametrize(("sentence", "targets"), [
+    ("Here the bispecific blinatumomab shares the CD22 target of inotuzumab.", {"blinatumomab": {"cd22"}}),
+    ("Inotuzumab's CD22 target is on most B-lineage blasts.", {"inotuzumab": {"cd22"}}),
+    ("Blinatumomab does not share the CD22 antigen; it binds CD19.", {"blinatumomab": {"cd19"}}),
+])
+def test_antigens_said_of_each_drug(sentence: str, targets: dict) -> None:
+    assert {d: set(a) for d, a in read_claims(sentence)[0].targets} == targets
