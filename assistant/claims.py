@@ -597,8 +597,8 @@ def _targets(toks: list[str], mentions: list[Any], voc: Vocabulary) -> list[tupl
             owners = before  # "blinatumomab, which shares inotuzumab's CD22 target": the antigen is said of both
         elif "-" in t and not t.startswith("anti-") and after:  # "CD19-directed CAR T-cell therapy"
             owners = after[:1]
-        else:  # (no drug before it in its clause: the sentence's subject, "...; it binds CD19")
-            owners = before[-1:] or drugs[:1]
+        else:  # (no drug before it in its clause: one right after it, else the sentence's subject, "...; it binds CD19")
+            owners = before[-1:] or after[:1] or drugs[:1]
         for owner in owners:
             found.setdefault(owner.concept, set()).add(antigen)
     return [(d, frozenset(a)) for d, a in found.items()]
@@ -659,13 +659,13 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         denied = {id(m) for m in treat if m.negated or _denied(toks, m.start, voc)}
         past = {id(m) for m in treat if _past(toks, m, mentions, voc)}
         interventions = _most_specific(m.concept for m in treat if id(m) not in denied and id(m) not in past)
-        negated = tuple(dict.fromkeys(m.concept for m in treat if id(m) in denied and id(m) not in past))
+        negated = tuple(dict.fromkeys(m.concept for m in treat if id(m) in denied))
         if stance is None and not interventions and any(
                 id(m) in denied and m.start and toks[m.start - 1] in voc.denial_words for m in treat):
             stance = "not_recommended"  # "..., and no prophylactic TKI while MRD-negative": a verbless denial
-        if not interventions and not negated and prev_interventions and (
+        if not interventions and not denied - past and prev_interventions and (  # (history is not denied)
                 voc.pronouns & set(toks[a:b]) or toks[a] in voc.elliptic):
-            interventions = prev_interventions  # "...; the guideline accepts it as an option", "..., not for X"
+            interventions, negated = prev_interventions, ()  # "...; the guideline accepts it", "..., not for X"
         if stance is not None and (_find(toks[a:b], voc.grade_phrases) or any(t.startswith("cq") for t in toks[a:b])):
             stance = None  # "no JSH 2023 recommendation grade or CQ number ... was found": about grades, not a treatment
         hedged = bool(_find(toks[a:b], voc.hedges))
