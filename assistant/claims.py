@@ -96,7 +96,9 @@ class Claim:
     equates: bool = False  # the treatments are called equivalent ("equal alternatives", "interchangeable")
     restricted: bool = False  # the position is limited to the population named ("reserves X for", "X only in")
     own_population: dict[str, Any] = field(default_factory=dict)  # the facts the sentence itself states
-    basis: bool = False  # a named trial is given as the basis of the position ("on the basis of ZUMA-3, ...")  # (percent, fraction) a sentence equates ("0.01% is 1 in 10,000")
+    basis: bool = False  # a named trial is given as the basis of the position ("on the basis of ZUMA-3, ...")
+    restricted_to: dict[str, Any] = field(default_factory=dict)  # the group a restriction names ("only for <group>")
+    age_at: str | None = None  # when an age limit is measured ("diagnosis", "infusion"), if the clause says
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -161,6 +163,11 @@ class Vocabulary:
     transparent: frozenset[str] = frozenset()
     grade_absence: tuple[Phrase, ...] = ()
     ranking: tuple[Phrase, ...] = ()
+    age_anchors: tuple[tuple[Phrase, str], ...] = ()
+    target_nouns: frozenset[str] = frozenset()
+    shared_target: tuple[Phrase, ...] = ()
+    composition: tuple[frozenset[str], frozenset[str], frozenset[str]] = (frozenset(), frozenset(), frozenset())
+    age_limit_words: frozenset[str] = frozenset()
 
 
 def _ph(items: list[Any]) -> tuple[Phrase, ...]:
@@ -168,6 +175,10 @@ def _ph(items: list[Any]) -> tuple[Phrase, ...]:
     if bad:
         raise ValueError(f"claims.yaml: phrase {bad[0]!r} is not text (quote it)")
     return tuple(sorted({tuple(tokens(p.lower())) for p in items if tokens(p.lower())}, key=len, reverse=True))
+
+
+def _words(data: dict[str, Any], key: str) -> frozenset[str]:
+    return frozenset(str(w) for w in data.get(key) or [])
 
 
 @lru_cache(maxsize=2)
@@ -222,6 +233,11 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         equivalence_cues=_ph(data.get("equivalence") or []),
         attributive=frozenset(str(w) for w in data.get("attributive") or []),
         both_lineages=tuple(str(w).lower() for w in data.get("both_lineages") or []),
+        composition=(_words(data, "composition_cues"), _words(data, "composition_subjects"),
+                     _words(data, "composition_skip")),
+        target_nouns=_words(data, "target_nouns"), shared_target=_ph(data.get("shared_target") or []),
+        age_anchors=tuple((p, name) for name, ws in (data.get("age_anchors") or {}).items() for p in _ph(ws)),
+        age_limit_words=frozenset(str(w) for w in data.get("age_limit_words") or []),
         population_cues=tuple((p, dict(facts)) for phrase, facts in (data.get("population_cues") or {}).items()
                               for p in _ph([phrase])))
 
@@ -375,7 +391,7 @@ def _qualifiers(toks: list[str], voc: Vocabulary) -> list[Qualifier]:
 
 
 def _kind(toks: list[str], i: int, j: int, unit: str | None, voc: Vocabulary) -> str | None:
-    if unit == "percent":
+    if unit in ("percent", "cells"):
         return "threshold"
     if unit == "dose":
         return "dose"
@@ -427,10 +443,20 @@ def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
             spans.append((start, i))  # ", and ponatinib is active against it": a new claim
             start = i + 2
             continue
+        if t == "," and i + 1 < len(toks) and toks[i + 1] == "which" and i > start:
+            spans.append((start, i))  # "not the JSH 2023 recommendation, which is X": the denial is not about X
+            start = i + 1
+            continue
+        if t == "and" and i + 1 < len(toks) and toks[i + 1] in voc.denial_words and i > start:
+            spans.append((start, i))  # "pre-emptive TKI when MRD is detected and no prophylactic TKI when negative"
+            start = i + 1
+            continue
         if t == "," and i + 1 < len(toks) and toks[i + 1] in voc.elliptic and i > start:
             spans.append((start, i))  # "X only for relapse, not for consolidation": the denial is its own claim
             start = i + 1
             continue
+        if t == ":" and 0 < i - start <= 3 and _stance(toks, start, i, voc)[0] is None:
+            continue  # "B-lineage: a WBC above 30×10^9/L; ...": a short heading names the group its clause is about
         if t in voc.clause_breaks and i > start and i >= start:
             spans.append((start, i))
             start = i + 1 if t in (";", ":") else i
@@ -466,6 +492,10 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
         for p, name in voc.stance_cues.get(toks[i], ()):
             if name in _RISK_STANCES and i + len(p) < b and toks[i + len(p)] in voc.attributive:
                 continue  # "without high-risk features", "for high-risk patients": who, not a stance
+            if i + len(p) < b and toks[i + len(p)].split("-")[0] in voc.antigens:
+                continue  # "requires CD19", "needs CD22 expression": a condition on the blasts, not a stance
+            if _lists_parts(toks, a, i, p, voc):
+                continue  # "these regimens include asparaginase": what a regimen is made of
             if i + len(p) <= b and _at(toks, i, p):
                 cand = (-len(p), i, name)
                 if best is None or (cand[0], cand[1]) < (best[0], best[1]):
@@ -487,6 +517,17 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
             if k >= a and toks[k] not in voc.transparent:  # "not the full JSH 2023 recommendation"
                 counted += 1
     return name, range(pos, pos + length)
+
+
+def _lists_parts(toks: list[str], a: int, i: int, p: Phrase, voc: Vocabulary) -> bool:
+    """A composition cue ("include") whose subject is a treatment noun ("regimens"): it lists the treatment's parts."""
+    cues, subjects, skip = voc.composition
+    if p[0] not in cues:
+        return False
+    k = i - 1
+    while k >= a and toks[k] in skip:
+        k -= 1
+    return k >= a and toks[k] in subjects
 
 
 #: Words opening a reason clause ("because E1910 showed ..., JSH 2023 recommends ..."): the stance is the main clause's.
@@ -546,16 +587,20 @@ def _targets(toks: list[str], mentions: list[Any], voc: Vocabulary) -> list[tupl
         if antigen is None or not drugs:
             continue
         cue = (t.startswith("anti-") or "-directed" in t or "-targeted" in t or "-targeting" in t
-               or _near_before(toks, k, voc.target_cues, 3))
+               or _near_before(toks, k, voc.target_cues, 3) or (k + 1 < len(toks) and toks[k + 1] in voc.target_nouns))
         if not cue or _near_before(toks, k, voc.negation, 2):
             continue
         before = [m for m in drugs if m.end <= k and not any(x in (";", ".") for x in toks[m.end:k])]
         after = [m for m in drugs if k < m.start <= k + 3]
-        if "-" in t and not t.startswith("anti-") and after:  # "CD19-directed CAR T-cell therapy"
-            owner = after[0]
-        else:
-            owner = before[-1] if before else min(drugs, key=lambda m: abs(m.start - k))
-        found.setdefault(owner.concept, set()).add(antigen)
+        shared = [i for i, p in _find(toks[max(0, k - 5):k], voc.shared_target)]
+        if shared and not _near_before(toks, k - 5 + shared[0] if k >= 5 else shared[0], voc.negation, 2):
+            owners = before  # "blinatumomab, which shares inotuzumab's CD22 target": the antigen is said of both
+        elif "-" in t and not t.startswith("anti-") and after:  # "CD19-directed CAR T-cell therapy"
+            owners = after[:1]
+        else:  # (no drug before it in its clause: one right after it, else the sentence's subject, "...; it binds CD19")
+            owners = before[-1:] or after[:1] or drugs[:1]
+        for owner in owners:
+            found.setdefault(owner.concept, set()).add(antigen)
     return [(d, frozenset(a)) for d, a in found.items()]
 
 
@@ -597,12 +642,11 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     claims: list[Claim] = []
     prev_interventions: tuple[str, ...] = ()
     whole_attr = _attribution(toks, 0, len(toks), voc, trials)
-    ranked = bool(_find(toks, voc.ranking))
     whole_setting, stops = _setting(toks, 0, len(toks), voc), bool(_find(toks, voc.stop_after))
     if population.get("phase") == "post_hsct" and whole_setting == "relapsed":
         population.update(phase="relapsed", transplant="done")  # "relapses after allo-HSCT" is a relapse
     equivalence = _fractions(toks, voc)
-    basis = trials and bool(_find(toks, voc.basis))
+    basis = (trials and bool(_find(toks, voc.basis))) or any(_trial_object(toks, sp, st) for st, sp in stances)
     stance_tokens = {k for _, span in stances for k in span}
     for (a, b), (stance, _) in zip(spans, stances):
         inside = [m for m in mentions if a <= m.start < b]
@@ -619,9 +663,9 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         if stance is None and not interventions and any(
                 id(m) in denied and m.start and toks[m.start - 1] in voc.denial_words for m in treat):
             stance = "not_recommended"  # "..., and no prophylactic TKI while MRD-negative": a verbless denial
-        if not interventions and not negated and prev_interventions and (
+        if not interventions and not denied - past and prev_interventions and (  # (history is not denied)
                 voc.pronouns & set(toks[a:b]) or toks[a] in voc.elliptic):
-            interventions = prev_interventions  # "...; the guideline accepts it as an option", "..., not for X"
+            interventions, negated = prev_interventions, ()  # "...; the guideline accepts it", "..., not for X"
         if stance is not None and (_find(toks[a:b], voc.grade_phrases) or any(t.startswith("cq") for t in toks[a:b])):
             stance = None  # "no JSH 2023 recommendation grade or CQ number ... was found": about grades, not a treatment
         hedged = bool(_find(toks[a:b], voc.hedges))
@@ -647,17 +691,70 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             universal=bool(_find(toks[a:b], voc.universal)),
             qualifiers=_ending(tuple(_qualifiers(toks[max(0, a - 1):b], voc)), stops), attribution=attribution,
             setting=setting,
-            targets=targets, grades=grades, trials=trials, ranked=ranked,
+            targets=targets, grades=grades, trials=trials, ranked=_ranks(toks, a, b, stance, hedged, interventions,
+                                                                         contrasted, voc),
             exemplified=bool(_find(toks[a:b], voc.examples)), defines=bool(_find(toks[a:b], voc.defining)),
             alone=bool(_find(toks[a:b], voc.alone)),
             alone_of=tuple(dict.fromkeys(m.concept for m in treat if _ends_before(toks, m.end, voc.alone))),
             absolute=bool(_find(toks[a:b], voc.absolute)), conditional=_restricts(toks[a:b], voc),
             equivalence=equivalence, basis=basis, voiced=own, restricted=restricted,
             equates=bool(_find(toks[a:b], voc.equivalence_cues)),
-            own_population={**population, **own_population}, extra={"inferred": True} if inferred else {}))
+            own_population={**population, **own_population}, extra={"inferred": True} if inferred else {},
+            restricted_to=_restricted_population(toks, a, b, voc) if restricted else {}, age_at=_age_at(toks, a, b, voc)))
         if interventions:
             prev_interventions = interventions
     return tuple(claims)
+
+
+def _age_at(toks: list[str], a: int, b: int, voc: Vocabulary) -> str | None:
+    """When the clause's age limit is measured: the first moment named ("diagnosed at 25 or younger" -> diagnosis),
+    if the clause is about an age limit at all.
+
+    >>> _age_at(tokens("the age limit applies at diagnosis"), 0, 6, claim_vocabulary())
+    'diagnosis'
+    """
+    part = toks[a:b]
+    if not voc.age_limit_words & set(part):
+        return None
+    hits = sorted((i, name) for p, name in voc.age_anchors for i, _ in _find(part, (p,)))
+    return hits[0][1] if hits else None
+
+
+def _trial_object(toks: list[str], span: range, stance: str | None) -> bool:
+    """A named trial is what a positive stance puts forward ("specifies the ALL202-U protocol as the regimen to use",
+    "recommends the PhALLCON regimen"): the trial's protocol given as the position, up to the clause's comma."""
+    from assistant.text import names_trial
+
+    if stance not in ("recommended", "required") or not span:
+        return False
+    after = list(itertools.takewhile(lambda t: t not in (",", ";", ":", "—", "("), toks[span.stop:span.stop + 6]))
+    return bool(after) and names_trial(" ".join(after))
+
+
+def _ranks(toks: list[str], a: int, b: int, stance: str | None, hedged: bool, interventions: tuple[str, ...],
+           contrasted: tuple[str, ...], voc: Vocabulary) -> bool:
+    """The clause ranks treatments: a ranking cue ("X first, Y kept for later"), or a recommendation of one treatment
+    over another ("recommends X over Y", "X rather than Y is the choice"); not when it only wonders whether a ranking
+    exists ("whether the full text prefers one is not known")."""
+    if hedged:
+        return False
+    return bool(_find(toks[a:b], voc.ranking)) or bool(
+        stance in ("recommended", "option", "required") and interventions and contrasted)
+
+
+def _restricted_population(toks: list[str], a: int, b: int, voc: Vocabulary) -> dict[str, Any]:
+    """The group a restriction names: the patients after the cue, up to the clause's next comma ("lists blinatumomab
+    only for relapsed CD19-positive B-ALL, not for ..." -> relapsed, CD19-positive, B-lineage), not the whole sentence's."""
+    from assistant.rules.logic import stated_facts
+
+    out: dict[str, Any] = {}
+    for i, p in _find(toks[a:b], voc.restriction):
+        words = list(itertools.takewhile(lambda t: t not in (",", ";", ":", "—"), toks[a + i + len(p):b]))
+        out.update(stated_facts(" ".join(words)))
+        for phrase, facts in voc.population_cues:
+            if _find(words, (phrase,)):
+                out.update(facts)
+    return out
 
 
 def _restricts(toks: list[str], voc: Any) -> bool:
@@ -770,7 +867,7 @@ def _fractions(toks: list[str], voc: Vocabulary) -> tuple[tuple[float, float], .
     out = []
     for i, f in fractions:
         near = min(percents, key=lambda p: abs(p[0] - i), default=None)
-        if near is not None and abs(near[0] - i) <= 8:
+        if near is not None and abs(near[0] - i) <= 6:  # (stated together: "0.01% (10^-4)", "10^-4 (0.01%)")
             out.append((near[1], f))
     return tuple(out)
 

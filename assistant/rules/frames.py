@@ -72,7 +72,7 @@ class QualifierSpec(BaseModel):
     op: Literal["=", "<", "<=", ">", ">=", "range"]
     value: float
     high: float | None = None
-    unit: Literal["year", "percent", "cycle"] = "year"
+    unit: Literal["year", "percent", "cycle", "cells"] = "year"
     also: list[float] = Field(default_factory=list)
     jsh_text: bool = Field(default=True, description="The guideline's own text gives this value; false: the corpus "
                                                       "has it from elsewhere (a convention), so a sentence that puts "
@@ -116,6 +116,9 @@ class Assert(BaseModel):
                                                                        "Japanese label's (compared only with "
                                                                        "sentences that speak for the label)")
     qualifiers: list[QualifierSpec] = Field(default_factory=list)
+    age_at: Literal["diagnosis", "infusion"] | None = Field(default=None, description="When the age limit is "
+                                                             "measured: a sentence measuring it at another moment "
+                                                             "contradicts it")
     targets: dict[str, str] = Field(default_factory=dict, description="drug concept -> the antigen it binds")
     unless_named: list[str] = Field(default_factory=list, description="Not about a sentence naming one of these "
                                                                        "(the exception the guideline names)")
@@ -338,8 +341,8 @@ def _norm(q: Qualifier) -> Qualifier:
 def qualifier_conflict(spec: QualifierSpec, q: Qualifier) -> str | None:
     """Why a sentence's qualifier contradicts the rule's, or None."""
     q = _norm(q)
-    if q.kind != spec.kind:
-        return None
+    if q.kind != spec.kind or (spec.kind == "threshold" and q.unit != spec.unit):
+        return None  # (a white cell count is no MRD level)
     want = spec.as_qualifier()
     if spec.kind == "duration":
         lo, hi = q.interval()
@@ -360,7 +363,7 @@ def qualifier_conflict(spec: QualifierSpec, q: Qualifier) -> str | None:
 
 
 def _say(q: Qualifier) -> str:
-    unit = {"percent": "%", "year": " years", "cycle": " cycles"}.get(q.unit, "")
+    unit = {"percent": "%", "year": " years", "cycle": " cycles", "cells": "×10^9/L"}.get(q.unit, "")
     if q.op == "range":
         return f"{q.value:g}-{q.high:g}{unit}"
     op = {"=": "", "~": "about ", "<": "< ", "<=": "≤ ", ">": "> ", ">=": "≥ "}[q.op]
@@ -419,7 +422,7 @@ def _candidates(claim: Claim, book: Any) -> list[tuple[Any, Assert]]:
     picked = set().union(*(index.get(k, ()) for k in keys)) if keys else set()
     if claim.targets or claim.population.get("cd19") is not None or claim.population.get("cd22") is not None:
         picked |= targeted
-    if "label" in claim.attribution:
+    if "label" in claim.attribution or claim.age_at:
         picked |= label
     return [ra for k, ra in enumerate(_all_asserts(book)) if k in picked]
 
@@ -495,7 +498,8 @@ def _compare_targets(claim: Claim, a: Assert) -> tuple[str, str] | None:
     stated = {k for k in ("cd19", "cd22") if claim.population.get(k) is True}
     for drug in claim.interventions:
         want = a.targets.get(drug)
-        if want is not None and stated and want not in stated and claim.polarity > 0:
+        if want is not None and stated and want not in stated and claim.polarity > 0 and want not in claim.text:
+            # (not "blinatumomab for CD19-positive and inotuzumab for CD22-positive": its own antigen is named too)
             return "contradict", (f"{drug} targets {want.upper()}; it is not given for "
                                   f"{'/'.join(sorted(stated)).upper()}-positive disease on that account")
     return None
@@ -550,9 +554,10 @@ def _compare_pairing(claim: Claim, a: Assert, fit: str, level: str) -> tuple[str
     if claim.restricted and claim.polarity > 0 and a.universal and a.stance in POSITIVE and fit != "none" and (
             level == "exact"):
         keys = {k for pop in a.populations() for k in pop}
-        extra = sorted(set(claim.own_population) - keys - _INCIDENTAL)
+        group = claim.restricted_to  # (the patients after the restriction cue, not the whole sentence's)
+        extra = sorted(set(group) - keys - _INCIDENTAL)
         # "reserves allo-HSCT in CR1 for patients who remain MRD-positive": a condition it does not set
-        if extra and (not keys or keys & set(claim.own_population)):  # (about the assert's own population)
+        if extra and (not keys or keys & set(group)):  # (about the assert's own population)
             return "contradict", (a.why or "the guideline sets no such condition") + (
                 f" (not only for a given {extra[0].replace('_', ' ')})")
     return None
@@ -593,19 +598,28 @@ def _compare_values(claim: Claim, a: Assert, merged: dict[str, Any], fit: str,
     if fit == "none":
         return None
     for q in claim.qualifiers:
-        if q.kind in a.no_values and not (q.op in ("=", "~") and q.value in question_values):
+        if q.kind in a.no_values and fit == "all" and not (q.op in ("=", "~") and q.value in question_values):
             return "contradict", a.why or f"the guideline gives no {q.kind} here"
     for spec in a.qualifiers:
-        if not spec.jsh_text and "jsh" in claim.voiced and not claim.hedged and any(
+        if not spec.jsh_text and "jsh" in claim.voiced and not claim.hedged and (
+                claim.defines or a.stance not in POSITIVE) and any(  # (a gloss on a recommendation's group: no)
                 q.kind == spec.kind and {q.value, q.high} & {spec.value, spec.high} for q in claim.qualifiers):
             return "contradict", (f"the JSH 2023 summary itself gives no {spec.kind} values here; "
                                   f"{_say(spec.as_qualifier())} comes from another source")
         if not spec.jsh_text and a.stance == "defines":
             continue  # (a convention's values: only putting them in JSH's mouth is wrong)
+        if fit != "all" and _several_groups(claim, spec):
+            continue  # "above 30 (B-lineage) or above 100 (T-lineage)": values for several groups, none pinned down
         hit = _spec_conflict(claim, spec, question_values)
         if hit is not None:
             return hit
     return "agree", ""
+
+
+def _several_groups(claim: Claim, spec: Any) -> bool:
+    """The claim gives the assert's own value beside others of the same kind and unit (one value for each group)."""
+    values = {q.value for q in claim.qualifiers if q.kind == spec.kind and q.unit == spec.unit}
+    return len(values) > 1 and spec.value in values
 
 
 def _spec_conflict(claim: Claim, spec: Any, question_values: frozenset[float]) -> tuple[str, str] | None:
@@ -634,9 +648,12 @@ def _compare_label(claim: Claim, a: Assert, question_values: frozenset[float]) -
     """A sentence speaking for the label ("the Japanese label allows ... 25 or younger at infusion") against what the
     label says: its limits, comparator included. The label's limit is the subject even when the treatment is named
     only in the question ("the label requires patients to be under 25")."""
-    if "label" not in claim.attribution:
-        return None
     if claim.interventions and _about(claim, a) is None:
+        return None
+    if a.age_at and claim.age_at and claim.age_at != a.age_at and not (
+            claim.attribution & {"trial", "other_guideline"} and "label" not in claim.attribution):
+        return "contradict", f"{a.why}: the age counts at {a.age_at}, not at {claim.age_at}"
+    if "label" not in claim.attribution:
         return None
     for spec in a.qualifiers:
         for q in claim.qualifiers:

@@ -339,3 +339,87 @@ def test_a_reason_clause_does_not_set_the_stance_of_the_main_clause() -> None:
     s = "Because a trial showed better survival, the JSH 2023 guideline recommends adding blinatumomab to consolidation."
     assert [c.stance for c in read_claims(s)] == ["recommended"]
     assert [c.stance for c in read_claims("Since the trial, blinatumomab has improved survival.")] == ["effective"]
+
+
+# ------------------------------------------------------------------------------------ session 22: classes fixed
+
+
+@pytest.mark.parametrize(("sentence", "facts"), [
+    # "X when A and no Y when B": each half is its own claim with its own patients
+    ("JSH 2023 advises a pre-emptive TKI once MRD reappears and no prophylactic TKI while MRD stays negative.",
+     {"ph_status": "positive", "transplant": "done", "phase": "post_hsct"}),
+    # ", which is X": the denial is of the subject ("these figures"), not of X
+    ("Those figures reflect local habits, not the guideline's recommendation, which is a pre-emptive TKI when MRD is "
+     "detected after allo-HSCT.", {"ph_status": "positive", "transplant": "done"}),
+    # a restriction is compared on the group it names, not on the rest of the sentence
+    ("Its role in MRD-positive disease in remission is uncertain, since the summary lists blinatumomab only for "
+     "relapsed or refractory CD19-positive B-ALL.", {}),
+    # wondering whether a ranking exists ranks nothing
+    ("The summary names HD-MTX or high-dose cytarabine, and whether the full text favours one is not known.", {}),
+    # a stance cue before an antigen is a condition on the blasts
+    ("Blinatumomab needs CD19 on the blasts, so it does not suit this relapse.", {"phase": "relapsed", "cd19": False}),
+    # an antibody's own antigen named beside another drug's
+    ("For relapse the guideline recommends blinatumomab for CD19-positive and inotuzumab for CD22-positive B-ALL.",
+     {"phase": "relapsed"}),
+    # a short heading names the group of its clause
+    ("T-lineage: above 100×10^9/L; B-lineage: a presenting white count above 30×10^9/L.", {}),
+    # values for several groups in one clause, none pinned down
+    ("An adverse presenting WBC is above 30×10^9/L (B) or above 100×10^9/L (T).", {}),
+])
+def test_session22_correct_sentences_pass(sentence: str, facts: dict) -> None:
+    v = judge_sentence(sentence, BOOK, PatientFacts(**facts))
+    assert v.kind in ("agree", "unrelated"), v
+
+
+@pytest.mark.parametrize(("sentence", "facts", "rule_id"), [
+    ("For MRD-positive patients before the graft, JSH 2023 recommends prophylactic dasatinib afterwards, as in "
+     "JALSG Ph+ALL213.", {"ph_status": "positive"}, TRIAL_AS_REC_ID),
+    ("The guideline specifies the PhALLCON regimen for newly diagnosed Ph-positive ALL.", {}, TRIAL_AS_REC_ID),
+    ("When both antigens are expressed, JSH 2023 recommends inotuzumab over blinatumomab.",
+     {"phase": "relapsed", "cd19": True, "cd22": True}, "RR-TARGETNEG-022"),
+    ("For T-ALL a presenting leukocyte count above 30×10^9/L is already adverse.", {}, "RISK-WBC-056"),
+    ("JSH 2023 sets the adverse presenting white cell count of B-lineage ALL at over 30×10^9/L.", {}, "RISK-WBC-056"),
+])
+def test_session22_wrong_sentences_are_flagged(sentence: str, facts: dict, rule_id: str) -> None:
+    v = judge_sentence(sentence, BOOK, PatientFacts(**facts))
+    assert v.kind in ("contradict", "unsupported") and v.rule_id == rule_id, v
+
+
+def test_a_white_cell_count_is_no_mrd_level() -> None:
+    spec = QualifierSpec(kind="threshold", op=">=", value=0.01, unit="percent")
+    q = read_claims("MRD and a white count above 30×10^9/L were both adverse.")[0].qualifiers
+    assert q and q[0].unit == "cells" and qualifier_conflict(spec, q[0]) is None
+
+
+@pytest.mark.parametrize(("sentence", "anchor"), [
+    ("The age limit applies at the time of diagnosis.", "diagnosis"),
+    ("Patients diagnosed at 25 or younger are eligible.", "diagnosis"),
+    ("She must be 25 or younger at infusion.", "infusion"),
+    ("Ph status must be known at diagnosis.", None),  # no age limit in sight
+])
+def test_when_an_age_limit_is_measured(sentence: str, anchor: str | None) -> None:
+    assert read_claims(sentence)[0].age_at == anchor
+
+
+def test_a_treatment_in_the_history_is_not_denied() -> None:
+    """"..., not for relapse after allo-HSCT": the transplant is history, so the denial is of the treatment before."""
+    c = read_claims("The guideline lists CAR-T for failure to reach CR2, not for relapse after allo-HSCT.")[-1]
+    assert c.interventions == ("car_t",) and c.polarity < 0
+
+
+@pytest.mark.parametrize(("sentence", "stance"), [
+    ("Such protocols typically include pegylated asparaginase and high-dose methotrexate.", None),
+    ("The consolidation phase contains cytarabine blocks.", None),
+    ("JSH 2023 includes a TKI in every phase for Ph-positive ALL.", "recommended"),
+])
+def test_a_regimen_listing_its_parts_takes_no_stance(sentence: str, stance: str | None) -> None:
+    assert read_claims(sentence)[0].stance == stance
+
+
+@pytest.mark.parametrize(("sentence", "targets"), [
+    ("Here the bispecific blinatumomab shares the CD22 target of inotuzumab.", {"blinatumomab": {"cd22"}}),
+    ("Inotuzumab's CD22 target is on most B-lineage blasts.", {"inotuzumab": {"cd22"}}),
+    ("Blinatumomab does not share the CD22 antigen; it binds CD19.", {"blinatumomab": {"cd19"}}),
+])
+def test_antigens_said_of_each_drug(sentence: str, targets: dict) -> None:
+    assert {d: set(a) for d, a in read_claims(sentence)[0].targets} == targets
