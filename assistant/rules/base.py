@@ -153,11 +153,23 @@ class Cues:
     def __init__(self, phrases: Sequence[str]) -> None:
         self.phrases: tuple[tuple[tuple[str, str], ...], ...] = tuple(
             p for spec in phrases for p in _expand(_spec_words(spec.lower())))
+        # the phrases by their first word, and those whose first word is "?" or "treat*" (tried at every word)
+        self._by_first: dict[str, list[tuple[tuple[str, str], ...]]] = {}
+        loose = []
+        for p in self.phrases:
+            if p[0][0] == "?" or p[0][0].endswith("*"):
+                loose.append(p)
+            else:
+                self._by_first.setdefault(p[0][0], []).append(p)
+        self._loose = tuple(loose)
 
     def search(self, text: str) -> bool | None:
         """True when a phrase occurs in the text, else None (a drop-in for `re.Pattern.search` in conditions)."""
         words = cue_words(text)
-        return True if any(_phrase_at(words, i, p) for p in self.phrases for i in range(len(words))) else None
+        for i, (word, _) in enumerate(words):
+            if any(_phrase_at(words, i, p) for p in (*self._by_first.get(word, ()), *self._loose)):
+                return True
+        return None
 
 
 def cue_words(text: str) -> list[tuple[str, str]]:

@@ -334,12 +334,15 @@ def check_logic(
             merged = sentence_facts(facts, body)
             verbatim = any(body in c.text for c in retrieved)
             claimed, contradicting = book.pattern_hits(norm)
+            hit_ids = {id(r) for r in contradicting}
             # a corpus sentence matching no claim or contradiction pattern cannot violate a rule (the distortion
             # check is for reworded sentences only)
             for rule in (book.rules if claimed or not verbatim else contradicting):
                 if s.body.strip().rstrip(".") == rule.statement.strip().rstrip("."):
                     continue
-                pattern = violated(rule, facts, s.body, norm=norm, merged=merged)
+                # (no claim pattern matches and only the contradicting rules' patterns can: the others' is None)
+                pattern = violated(rule, facts, s.body, norm=norm, merged=merged) if (
+                    claimed or id(rule) in hit_ids) else None
                 if pattern is None and not verbatim and (why := distortion(rule, body)):
                     pattern = Pattern(all=[".*"], why=why)
                 if pattern is None or (not verbatim and (_frames_agree(rule, body, facts, book) or (
@@ -388,10 +391,9 @@ def _frames_agree(rule: GuidelineRule, body: str, facts: PatientFacts, book: Rul
 DISTORTION_SIMILARITY = 0.6
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)
 def _statement_tokens(statement: str) -> frozenset[str]:
-    from assistant.text import tokenize
-
+    """The token set of a statement or sentence (memoised: each answer sentence is compared with every rule)."""
     return frozenset(tokenize(statement))
 
 
@@ -410,9 +412,8 @@ def distortion(rule: GuidelineRule, sentence_body: str) -> str | None:
     """
     from assistant.claims import strip_opener
     from assistant.rules.citations import _negated, changed_terms
-    from assistant.text import tokenize
 
-    a, b = set(tokenize(sentence_body)), _statement_tokens(rule.statement)
+    a, b = _statement_tokens(sentence_body), _statement_tokens(rule.statement)
     if not a or not b or len(a & b) / len(a | b) < DISTORTION_SIMILARITY:
         return None
     body = strip_opener(sentence_body)
