@@ -655,9 +655,18 @@ def _first_person_ages(toks: list[str], rules: ContextRules) -> set[int]:
 
 
 def concept_ids(text: str, lex: Lexicon | None = None) -> set[str]:
-    """The concepts a lower-cased text names (lexicon and fuzzy matching only, no context): for reading answers."""
-    _, _, matches = _matches(tokens(text), lex or load_lexicon())
+    """The concepts a lower-cased text names (lexicon and fuzzy matching only, no context): for reading answers
+    (memoised for the bundled lexicon: rule statements and chunk titles are read for every question)."""
+    if lex is None:
+        return set(_concept_ids_cached(text))
+    _, _, matches = _matches(tokens(text), lex)
     return {f.concept.id for _, f in matches}
+
+
+@lru_cache(maxsize=8192)
+def _concept_ids_cached(text: str) -> frozenset[str]:
+    _, _, matches = _matches(tokens(text), load_lexicon())
+    return frozenset(f.concept.id for _, f in matches)
 
 
 def _matches(toks: list[str], lex: Lexicon) -> tuple[dict[int, str], list[str], list[tuple[int, Form]]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -82,7 +83,13 @@ def is_note(text: str) -> bool:
 
 
 def parse_lines(answer: str) -> list[Line]:
-    """Parse a Markdown answer into lines of sentences, each with its markers."""
+    """Parse a Markdown answer into lines of sentences, each with its markers (memoised: every checker of every
+    round reads the same draft; the lines are frozen)."""
+    return list(_parse_lines(answer))
+
+
+@lru_cache(maxsize=512)
+def _parse_lines(answer: str) -> tuple[Line, ...]:
     lines: list[Line] = []
     for li, raw in enumerate(answer.splitlines()):
         if not raw.strip():
@@ -101,7 +108,7 @@ def parse_lines(answer: str) -> list[Line]:
                 # A bold lead-in such as "**Evidence:**" at the start is framing; the rest is the fact.
                 sents.append(Sentence(line=li, index=si, raw=s, body=body, markers=markers, is_fact=fact))
         lines.append(Line(prefix=prefix, sentences=sents, raw=raw))
-    return lines
+    return tuple(lines)
 
 
 def sentences(answer: str) -> list[Sentence]:

@@ -366,12 +366,17 @@ def _heads(scope: list[str]) -> list[str]:
 def _closest(toks: set[str], chunks: Sequence[Chunk]) -> tuple[float, str | None]:
     best, best_sim = None, 0.0
     for c in chunks:
-        for src in chunk_sentences(c.text):
-            other = set(tokenize(src))
+        for src, other in _sentence_token_sets(c.text):
             sim = len(toks & other) / len(toks | other) if other else 0.0
             if sim > best_sim:
                 best, best_sim = src, sim
     return best_sim, best
+
+
+@lru_cache(maxsize=4096)
+def _sentence_token_sets(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each sentence of a chunk's text with its token set (memoised: every answer sentence is compared with them)."""
+    return tuple((src, frozenset(tokenize(src))) for src in chunk_sentences(text))
 
 
 #: A sentence this close to a source sentence was taken from it.

@@ -553,3 +553,13 @@ def test_misspelling_memo_gives_the_same_correction_again() -> None:
         assert _correct(tok, lex) == first == (None if tok in lex.known or len(tok) < 6 else _closest_word(tok, lex))
     assert _correct("philadelpia", lex) == "philadelphia"
     assert _CORRECTED[id(lex)][0] is lex
+
+
+def test_concept_ids_memo_hands_out_a_fresh_set() -> None:
+    from assistant.concepts import concept_ids
+
+    text = "blinatumomab after allo-hsct for ph-negative b-all"
+    first = concept_ids(text)
+    assert first == concept_ids(text, load_lexicon()) and {"blinatumomab", "allo_hsct"} <= first
+    first.add("changed")
+    assert "changed" not in concept_ids(text)

@@ -48,3 +48,14 @@ def test_first_word_index_answers_as_trying_every_word() -> None:
 ])
 def test_loose_and_indexed_phrases(phrases: list[str], text: str, hit: bool | None) -> None:
     assert Cues(phrases).search(text) is hit
+
+
+def test_parsed_lines_are_shared_but_the_list_is_the_callers() -> None:
+    from assistant.rules.base import parse_lines
+
+    text = "- Ph+ ALL: a TKI with chemotherapy.[1] Then transplant.[2]\n\n_A note._"
+    a, b = parse_lines(text), parse_lines(text)
+    assert a == b and a is not b and a[0] is b[0]
+    a.pop()
+    assert len(parse_lines(text)) == 3
+    assert [s.markers for s in a[0].sentences] == [[1], [2]]
