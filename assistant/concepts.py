@@ -364,7 +364,8 @@ def _closest_word(tok: str, lex: Lexicon) -> str | None:
 
 
 def _starts(toks: list[str], i: int, phrase: tuple[str, ...]) -> bool:
-    return tuple(toks[i:i + len(phrase)]) == phrase
+    n = len(phrase)  # (the last word first: most forms sharing a first word differ there, and no slice is made)
+    return not n or (i + n <= len(toks) and toks[i + n - 1] == phrase[-1] and tuple(toks[i:i + n]) == phrase)
 
 
 def _match(toks: list[str], raw: list[str], lex: Lexicon) -> list[tuple[int, Form]]:

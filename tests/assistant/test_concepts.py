@@ -563,3 +563,13 @@ def test_concept_ids_memo_hands_out_a_fresh_set() -> None:
     assert first == concept_ids(text, load_lexicon()) and {"blinatumomab", "allo_hsct"} <= first
     first.add("changed")
     assert "changed" not in concept_ids(text)
+
+
+@pytest.mark.parametrize(("toks", "i", "phrase"), [
+    (["ph", "+", "all"], 0, ("ph", "+")), (["ph", "+", "all"], 1, ("+", "all")), (["ph", "+"], 1, ("+", "all")),
+    (["ph", "-", "all"], 0, ("ph", "+")), (["a", "b", "c"], 0, ("a", "x", "c")), (["a"], 0, ()), (["a"], 3, ("a",)),
+])
+def test_form_start_is_the_slice_comparison(toks: list[str], i: int, phrase: tuple[str, ...]) -> None:
+    from assistant.concepts import _starts
+
+    assert _starts(toks, i, phrase) == (tuple(toks[i:i + len(phrase)]) == phrase)
