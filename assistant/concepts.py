@@ -326,9 +326,28 @@ def written(text: str, mention: Mention) -> str:
 
 
 def _correct(tok: str, lex: Lexicon) -> str | None:
-    """The lexicon word a misspelt token stands for, or None ("philadelpia" -> "philadelphia")."""
+    """The lexicon word a misspelt token stands for, or None ("philadelpia" -> "philadelphia"); memoised per lexicon
+    (a pure function of the token: answers and corpus sentences repeat their words)."""
     if len(tok) < 6 or tok in lex.known or not tok.isascii() or any(c.isdigit() for c in tok):
         return None
+    memo = _CORRECTED.get(id(lex))
+    if memo is None or memo[0] is not lex:
+        if len(_CORRECTED) >= 8:  # (lexicons built by tests: keep a few)
+            _CORRECTED.clear()
+        memo = _CORRECTED[id(lex)] = (lex, {})
+    done = memo[1]
+    if tok not in done:
+        if len(done) >= 100_000:
+            done.clear()
+        done[tok] = _closest_word(tok, lex)
+    return done[tok]
+
+
+#: id(lexicon) -> (the lexicon, token -> its correction or None)
+_CORRECTED: dict[int, tuple[Lexicon, dict[str, str | None]]] = {}
+
+
+def _closest_word(tok: str, lex: Lexicon) -> str | None:
     limit = 1 if len(tok) < 9 else 2
     hit = process.extractOne(tok, lex.vocabulary, scorer=Levenshtein.distance, score_cutoff=limit)
     word = hit[0] if hit is not None and hit[0][0] == tok[0] else None
@@ -345,7 +364,8 @@ def _correct(tok: str, lex: Lexicon) -> str | None:
 
 
 def _starts(toks: list[str], i: int, phrase: tuple[str, ...]) -> bool:
-    return tuple(toks[i:i + len(phrase)]) == phrase
+    n = len(phrase)  # (the last word first: most forms sharing a first word differ there, and no slice is made)
+    return not n or (i + n <= len(toks) and toks[i + n - 1] == phrase[-1] and tuple(toks[i:i + n]) == phrase)
 
 
 def _match(toks: list[str], raw: list[str], lex: Lexicon) -> list[tuple[int, Form]]:
@@ -636,9 +656,18 @@ def _first_person_ages(toks: list[str], rules: ContextRules) -> set[int]:
 
 
 def concept_ids(text: str, lex: Lexicon | None = None) -> set[str]:
-    """The concepts a lower-cased text names (lexicon and fuzzy matching only, no context): for reading answers."""
-    _, _, matches = _matches(tokens(text), lex or load_lexicon())
+    """The concepts a lower-cased text names (lexicon and fuzzy matching only, no context): for reading answers
+    (memoised for the bundled lexicon: rule statements and chunk titles are read for every question)."""
+    if lex is None:
+        return set(_concept_ids_cached(text))
+    _, _, matches = _matches(tokens(text), lex)
     return {f.concept.id for _, f in matches}
+
+
+@lru_cache(maxsize=8192)
+def _concept_ids_cached(text: str) -> frozenset[str]:
+    _, _, matches = _matches(tokens(text), load_lexicon())
+    return frozenset(f.concept.id for _, f in matches)
 
 
 def _matches(toks: list[str], lex: Lexicon) -> tuple[dict[int, str], list[str], list[tuple[int, Form]]]:
@@ -1124,6 +1153,13 @@ def _number_word_table(folder: Path = LEXICON_DIR) -> dict[str, Any]:
     return lexicon_file(folder, "quantities.yaml")["number_words"]
 
 
+@lru_cache(maxsize=1)
+def _number_word_heads() -> tuple[str, ...]:
+    """The words a number word starts with or is: the tens and the teens."""
+    table = _number_word_table()
+    return (*table["tens"], *table["teens"])
+
+
 def char_runs(text: str, kind: Callable[[str], bool]) -> list[tuple[int, int]]:
     """(start, end) of each run of characters of one `kind` (str.isalpha, str.isdigit)."""
     out, i = [], 0
@@ -1184,6 +1220,8 @@ def number_words(text: str) -> str:
     'a 64 year old, age=50, aged 72; one of two trials'
     """
     table = _number_word_table()
+    if not any(w in text for w in _number_word_heads()):
+        return text  # (no word starts with a tens word or is a teen: nothing to write as digits)
     runs = _alpha_runs(text)
     out, pos, k = [], 0, 0
     while k < len(runs):
@@ -1290,10 +1328,13 @@ def age_groups(text: str, kind: str = "bands") -> list[tuple[int, str]]:
 def find_phrases(text: str, table: dict[str, tuple[tuple[_Slot, ...], ...]]) -> list[tuple[int, int, str]]:
     """(start, end, name) of every phrase of `table` (name -> patterns) in a lower-cased text, by start."""
     items = _words_and_signs(text)
-    firsts, anywhere = _first_words(table)
+    firsts, anywhere, memo = _first_words(table)
     out = []
     for k, (_, word) in enumerate(items):
-        for name, patterns in (*firsts.get(word, ()), *anywhere):
+        starting = memo.get(word)
+        if starting is None:
+            starting = _starting_with(firsts, anywhere, memo, word)
+        for name, patterns in starting:
             ends = [e for p in patterns if (e := _matches_at(items, k, p)) is not None and e > k]
             if ends:
                 last = items[max(ends) - 1]
@@ -1301,13 +1342,39 @@ def find_phrases(text: str, table: dict[str, tuple[tuple[_Slot, ...], ...]]) -> 
     return out
 
 
-_FIRSTS: dict[int, tuple[dict[str, list[tuple[str, list[tuple[_Slot, ...]]]]], list[Any], Any]] = {}
+_Patterns = list[tuple[str, list[tuple[_Slot, ...]]]]
+_FIRSTS: dict[int, tuple[dict[str, _Patterns], _Patterns, Any, dict[str, tuple[Any, ...]]]] = {}
+
+
+def _starting_with(firsts: dict[str, _Patterns], anywhere: _Patterns, memo: dict[str, tuple[Any, ...]],
+                   word: str) -> tuple[Any, ...]:
+    """(name, patterns) of a table that may match from `word`: those whose first word it is, then those tried
+    everywhere whose leading slots (up to the first one not optional) take it; kept in `memo` (a pattern no
+    leading slot of which takes the word matches nothing from it)."""
+    if len(memo) >= 20_000:
+        memo.clear()
+    loose = [(name, ps) for name, patterns in anywhere if (ps := [p for p in patterns if _may_start(p, word)])]
+    memo[word] = (*firsts.get(word, ()), *loose)
+    return memo[word]
+
+
+def _may_start(pattern: tuple[_Slot, ...], word: str) -> bool:
+    """A slot of the pattern's leading run (its optional slots and the first required one) takes `word`, as
+    `_matches_at` reads a slot."""
+    for slot in pattern:
+        if not (slot.words or slot.prefixes):  # a number: always required
+            return _digits(word) and len(word) == len(str(slot.hi)) and slot.lo <= int(word) <= slot.hi
+        if word in slot.words or word.startswith(slot.prefixes) and word[:1].isalnum():
+            return True
+        if not slot.optional:
+            return False
+    return False
 
 
 def _first_words(table: dict[str, tuple[tuple[_Slot, ...], ...]]) -> tuple[
-        dict[str, list[tuple[str, list[tuple[_Slot, ...]]]]], list[tuple[str, list[tuple[_Slot, ...]]]]]:
+        dict[str, _Patterns], _Patterns, dict[str, tuple[Any, ...]]]:
     """The table's patterns by the words their first slot takes (patterns starting with a number, a prefix or an
-    optional word are tried everywhere): built once per table."""
+    optional word are tried everywhere), and the memo of `_starting_with`: built once per table."""
     key = id(table)
     if key not in _FIRSTS or _FIRSTS[key][2] is not table:
         firsts: dict[str, dict[str, list[tuple[_Slot, ...]]]] = {}
@@ -1320,8 +1387,8 @@ def _first_words(table: dict[str, tuple[tuple[_Slot, ...], ...]]) -> tuple[
                         firsts.setdefault(w, {}).setdefault(name, []).append(p)
                 else:
                     anywhere.setdefault(name, []).append(p)
-        _FIRSTS[key] = ({w: list(d.items()) for w, d in firsts.items()}, list(anywhere.items()), table)
-    return _FIRSTS[key][0], _FIRSTS[key][1]
+        _FIRSTS[key] = ({w: list(d.items()) for w, d in firsts.items()}, list(anywhere.items()), table, {})
+    return _FIRSTS[key][0], _FIRSTS[key][1], _FIRSTS[key][3]
 
 
 @lru_cache(maxsize=128)

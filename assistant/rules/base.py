@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -82,7 +83,13 @@ def is_note(text: str) -> bool:
 
 
 def parse_lines(answer: str) -> list[Line]:
-    """Parse a Markdown answer into lines of sentences, each with its markers."""
+    """Parse a Markdown answer into lines of sentences, each with its markers (memoised: every checker of every
+    round reads the same draft; the lines are frozen)."""
+    return list(_parse_lines(answer))
+
+
+@lru_cache(maxsize=512)
+def _parse_lines(answer: str) -> tuple[Line, ...]:
     lines: list[Line] = []
     for li, raw in enumerate(answer.splitlines()):
         if not raw.strip():
@@ -101,7 +108,7 @@ def parse_lines(answer: str) -> list[Line]:
                 # A bold lead-in such as "**Evidence:**" at the start is framing; the rest is the fact.
                 sents.append(Sentence(line=li, index=si, raw=s, body=body, markers=markers, is_fact=fact))
         lines.append(Line(prefix=prefix, sentences=sents, raw=raw))
-    return lines
+    return tuple(lines)
 
 
 def sentences(answer: str) -> list[Sentence]:
@@ -153,11 +160,23 @@ class Cues:
     def __init__(self, phrases: Sequence[str]) -> None:
         self.phrases: tuple[tuple[tuple[str, str], ...], ...] = tuple(
             p for spec in phrases for p in _expand(_spec_words(spec.lower())))
+        # the phrases by their first word, and those whose first word is "?" or "treat*" (tried at every word)
+        self._by_first: dict[str, list[tuple[tuple[str, str], ...]]] = {}
+        loose = []
+        for p in self.phrases:
+            if p[0][0] == "?" or p[0][0].endswith("*"):
+                loose.append(p)
+            else:
+                self._by_first.setdefault(p[0][0], []).append(p)
+        self._loose = tuple(loose)
 
     def search(self, text: str) -> bool | None:
         """True when a phrase occurs in the text, else None (a drop-in for `re.Pattern.search` in conditions)."""
         words = cue_words(text)
-        return True if any(_phrase_at(words, i, p) for p in self.phrases for i in range(len(words))) else None
+        for i, (word, _) in enumerate(words):
+            if any(_phrase_at(words, i, p) for p in (*self._by_first.get(word, ()), *self._loose)):
+                return True
+        return None
 
 
 def cue_words(text: str) -> list[tuple[str, str]]:

@@ -198,13 +198,19 @@ def altered_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: frozens
 
 
 def changed_terms(body: str, best: str, *, given: frozenset[float] = frozenset()) -> set[str]:
-    """Key terms, limits and negation a near-copy changes in its original (see `altered_terms`).
+    """Key terms, limits and negation a near-copy changes in its original (see `altered_terms`; memoised: extractive
+    answers copy the same source sentences question after question).
 
     >>> sorted(changed_terms("MRD below 0.1% is not cured.", "MRD below 0.01% is not cured."))
     ['0.1', '0.1%', '<0.01', '<0.1']
     >>> changed_terms("In 326 adults, MRD below 0.01% is not cured.", "MRD below 0.01% is not cured.")
     set()
     """
+    return set(_changed_terms(body, best, given))
+
+
+@lru_cache(maxsize=8192)
+def _changed_terms(body: str, best: str, given: frozenset[float]) -> frozenset[str]:
     # a term changed, not added: a copy may add a detail its source has elsewhere ("in 326 adults"), but a value or a
     # concept put in place of the source's ("0.1%" for "0.01%", CD22 for CD19) alters it
     mine, theirs = key_terms(body), key_terms(best)
@@ -221,7 +227,7 @@ def changed_terms(body: str, best: str, *, given: frozenset[float] = frozenset()
         altered |= mb ^ tb
     if _negated(body, best):
         altered.add("negation")  # "is part of it" copied from "is not part of it"
-    return altered
+    return frozenset(altered)
 
 
 def _numbers(text: str) -> list[float]:
@@ -366,12 +372,17 @@ def _heads(scope: list[str]) -> list[str]:
 def _closest(toks: set[str], chunks: Sequence[Chunk]) -> tuple[float, str | None]:
     best, best_sim = None, 0.0
     for c in chunks:
-        for src in chunk_sentences(c.text):
-            other = set(tokenize(src))
+        for src, other in _sentence_token_sets(c.text):
             sim = len(toks & other) / len(toks | other) if other else 0.0
             if sim > best_sim:
                 best, best_sim = src, sim
     return best_sim, best
+
+
+@lru_cache(maxsize=4096)
+def _sentence_token_sets(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each sentence of a chunk's text with its token set (memoised: every answer sentence is compared with them)."""
+    return tuple((src, frozenset(tokenize(src))) for src in chunk_sentences(text))
 
 
 #: A sentence this close to a source sentence was taken from it.

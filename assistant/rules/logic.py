@@ -148,6 +148,7 @@ class RuleBook(BaseModel):
     rules: list[GuidelineRule]
     _hits: dict[str, tuple[bool, tuple[GuidelineRule, ...]]] = PrivateAttr(default_factory=dict)
     _by_statement: dict[str, list[GuidelineRule]] = PrivateAttr(default_factory=dict)
+    _near: dict[str, frozenset[str]] = PrivateAttr(default_factory=dict)
 
     @field_validator("rules")
     @classmethod
@@ -179,6 +180,19 @@ class RuleBook(BaseModel):
                 self._hits.clear()
             self._hits[norm] = hits
         return hits
+
+    def near_statements(self, sentence_body: str) -> frozenset[str]:
+        """The rule statements close enough to the sentence in words for `distortion` to read it as their copy (a
+        pure cache per sentence, bounded in size)."""
+        near = self._near.get(sentence_body)
+        if near is None:
+            a = _statement_tokens(sentence_body)
+            near = frozenset(st for st in {r.statement for r in self.rules}
+                             if a and (b := _statement_tokens(st)) and len(a & b) / len(a | b) >= DISTORTION_SIMILARITY)
+            if len(self._near) >= 50_000:
+                self._near.clear()
+            self._near[sentence_body] = near
+        return near
 
     def contradicts_any(self, facts: PatientFacts, sentence: str) -> bool:
         """True if `sentence`, read with `facts`, matches a forbidden claim or a contradiction of any rule.
@@ -331,16 +345,21 @@ def check_logic(
                 continue
             body = strip_lead(s.body)
             norm = normalize(body)
-            merged = sentence_facts(facts, body)
             verbatim = any(body in c.text for c in retrieved)
             claimed, contradicting = book.pattern_hits(norm)
+            hit_ids = {id(r) for r in contradicting}
+            # (the population the sentence states is read only when a rule's pattern can match it)
+            merged = sentence_facts(facts, body) if claimed or hit_ids else None
+            near = book.near_statements(body) if not verbatim else frozenset()
             # a corpus sentence matching no claim or contradiction pattern cannot violate a rule (the distortion
-            # check is for reworded sentences only)
-            for rule in (book.rules if claimed or not verbatim else contradicting):
+            # check is for reworded sentences only); without a claim pattern, only the rules whose contradiction
+            # patterns match or whose statements are near the sentence can find anything
+            for rule in (book.rules if claimed else [r for r in book.rules if id(r) in hit_ids or r.statement in near]):
                 if s.body.strip().rstrip(".") == rule.statement.strip().rstrip("."):
                     continue
-                pattern = violated(rule, facts, s.body, norm=norm, merged=merged)
-                if pattern is None and not verbatim and (why := distortion(rule, body)):
+                pattern = violated(rule, facts, s.body, norm=norm, merged=merged) if (
+                    claimed or id(rule) in hit_ids) else None
+                if pattern is None and rule.statement in near and (why := distortion(rule, body)):
                     pattern = Pattern(all=[".*"], why=why)
                 if pattern is None or (not verbatim and (_frames_agree(rule, body, facts, book) or (
                         pattern in rule.contradicts and _other_voice(body)))):
@@ -388,10 +407,9 @@ def _frames_agree(rule: GuidelineRule, body: str, facts: PatientFacts, book: Rul
 DISTORTION_SIMILARITY = 0.6
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)
 def _statement_tokens(statement: str) -> frozenset[str]:
-    from assistant.text import tokenize
-
+    """The token set of a statement or sentence (memoised: each answer sentence is compared with every rule)."""
     return frozenset(tokenize(statement))
 
 
@@ -410,9 +428,8 @@ def distortion(rule: GuidelineRule, sentence_body: str) -> str | None:
     """
     from assistant.claims import strip_opener
     from assistant.rules.citations import _negated, changed_terms
-    from assistant.text import tokenize
 
-    a, b = set(tokenize(sentence_body)), _statement_tokens(rule.statement)
+    a, b = _statement_tokens(sentence_body), _statement_tokens(rule.statement)
     if not a or not b or len(a & b) / len(a | b) < DISTORTION_SIMILARITY:
         return None
     body = strip_opener(sentence_body)

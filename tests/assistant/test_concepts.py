@@ -475,3 +475,101 @@ def test_a_lab_concept_keeps_its_value() -> None:
 def test_a_remission_next_to_a_number_stays_a_remission() -> None:
     assert "remission" in {m.concept for m in read_concepts("in cr 1 after induction").mentions}
     assert "remission" in {m.concept for m in read_concepts("in cr, cr 1.1 mg/dl").mentions}
+
+
+# ------------------------------------------------------------------------------------------ speed: memos give the same
+
+
+def _corpus_lines(n: int = 120) -> list[str]:
+    """Lines of the real corpus (lower-cased, as the readers see them), plus numbers, ages and misspellings."""
+    root = Path(__file__).resolve().parents[2] / "corpus"
+    lines = [ln.strip().lower() for p in sorted(root.glob("*.md"))
+             for ln in p.read_text(encoding="utf-8").splitlines() if len(ln.strip()) > 30]
+    extra = ["a sixty-four year old with ph+ all, mrd 0.05% after induction", "70+ and over 65 years or older",
+             "> = 66 yo, philadelpia positive, imatinb then dasatinb", "patients >= 65 and < 25 at infusion"]
+    return lines[:: max(1, len(lines) // n)][:n] + extra
+
+
+def _all_tables() -> list[dict]:
+    from assistant.concepts import _age_groups, concept_table
+
+    groups = yaml.safe_load((LEXICON_DIR / "context.yaml").read_text(encoding="utf-8"))["phrases"]
+    return ([phrase_table(g) for g in groups] + list(_age_groups().values())
+            + [concept_table(("allo_hsct", "car_t", "blinatumomab"))])
+
+
+def _find_phrases_everywhere(text: str, table: dict) -> list[tuple[int, int, str]]:
+    """find_phrases without its index: every pattern tried at every word (the reference)."""
+    from assistant.concepts import _matches_at, _words_and_signs
+
+    items = _words_and_signs(text)
+    firsts, anywhere = {}, []
+    for name, patterns in table.items():
+        for p in patterns:
+            head = p[0]
+            if head.words and not head.prefixes and not head.optional:
+                for w in head.words:
+                    firsts.setdefault(w, {}).setdefault(name, []).append(p)
+            else:
+                anywhere.append((name, p))
+    anywhere_by_name: dict[str, list] = {}
+    for name, p in anywhere:
+        anywhere_by_name.setdefault(name, []).append(p)
+    out = []
+    for k, (_, word) in enumerate(items):
+        for name, patterns in (*firsts.get(word, {}).items(), *anywhere_by_name.items()):
+            ends = [e for p in patterns if (e := _matches_at(items, k, p)) is not None and e > k]
+            if ends:
+                last = items[max(ends) - 1]
+                out.append((items[k][0], last[0] + len(last[1]), name))
+    return out
+
+
+def test_find_phrases_index_finds_what_trying_every_pattern_finds() -> None:
+    """Patterns tried everywhere (a number, a prefix or an optional word first) are tried only from words one of
+    their leading slots takes: the same phrases, in the same order, on every table and real corpus lines."""
+    lines, tables = _corpus_lines(), _all_tables()
+    found = 0
+    for table in tables:
+        for line in lines:
+            got = find_phrases(line, table)
+            assert got == _find_phrases_everywhere(line, table), (line, list(table)[:3])
+            found += len(got)
+    assert found > 100  # (the comparison saw real hits, not only empty lists)
+
+
+def test_number_words_without_a_number_word_is_the_text_itself() -> None:
+    text = "ph-negative all in first remission, mrd positive after consolidation"
+    assert number_words(text) is text
+    assert number_words("aged sixty, often ill") == "aged 60, often ill"
+
+
+def test_misspelling_memo_gives_the_same_correction_again() -> None:
+    from assistant.concepts import _CORRECTED, _closest_word, _correct
+
+    lex = load_lexicon()
+    for tok in ("philadelpia", "imatinb", "blinatumomb", "remission", "transplanted"):
+        first = _correct(tok, lex)
+        assert _correct(tok, lex) == first == (None if tok in lex.known or len(tok) < 6 else _closest_word(tok, lex))
+    assert _correct("philadelpia", lex) == "philadelphia"
+    assert _CORRECTED[id(lex)][0] is lex
+
+
+def test_concept_ids_memo_hands_out_a_fresh_set() -> None:
+    from assistant.concepts import concept_ids
+
+    text = "blinatumomab after allo-hsct for ph-negative b-all"
+    first = concept_ids(text)
+    assert first == concept_ids(text, load_lexicon()) and {"blinatumomab", "allo_hsct"} <= first
+    first.add("changed")
+    assert "changed" not in concept_ids(text)
+
+
+@pytest.mark.parametrize(("toks", "i", "phrase"), [
+    (["ph", "+", "all"], 0, ("ph", "+")), (["ph", "+", "all"], 1, ("+", "all")), (["ph", "+"], 1, ("+", "all")),
+    (["ph", "-", "all"], 0, ("ph", "+")), (["a", "b", "c"], 0, ("a", "x", "c")), (["a"], 0, ()), (["a"], 3, ("a",)),
+])
+def test_form_start_is_the_slice_comparison(toks: list[str], i: int, phrase: tuple[str, ...]) -> None:
+    from assistant.concepts import _starts
+
+    assert _starts(toks, i, phrase) == (tuple(toks[i:i + len(phrase)]) == phrase)

@@ -174,3 +174,15 @@ def test_a_changed_value_is_told_from_an_added_one(copy: str, source: str, chang
     from assistant.rules.citations import changed_terms
 
     assert changed <= changed_terms(copy, source) if changed else changed_terms(copy, source) == set()
+
+
+def test_changed_terms_memo_hands_out_a_fresh_set() -> None:
+    """changed_terms is memoised (extractive answers copy the same sentences): a caller changing the set it got
+    changes nothing for the next caller."""
+    from assistant.rules.citations import changed_terms
+
+    a, b = "MRD below 0.1% is not cured.", "MRD below 0.01% is not cured."
+    first = changed_terms(a, b)
+    assert first == {"0.1", "0.1%", "<0.01", "<0.1"}
+    first.clear()
+    assert changed_terms(a, b) == {"0.1", "0.1%", "<0.01", "<0.1"}

@@ -510,3 +510,49 @@ def test_hd_mtx_therapy_covers_consolidation_in_cr1() -> None:
     q = "48-year-old, Ph-negative B-ALL, relapsed. What chemotherapy now?"
     sure, _ = applicable_rules(q, read_facts(q))
     assert "PHNEG-MIDAGE-010" not in [r.id for r in sure]
+
+
+# ------------------------------------------------------------------------------------------ speed: what is skipped
+
+
+def _rewordings() -> list[str]:
+    """Each rule's statement negated, with a number or a drug changed, and unrelated sentences."""
+    out = []
+    for r in default_rulebook().rules[::3]:
+        st = r.statement
+        out += [st.replace("recommend", "do not recommend", 1), st.replace("0.01", "0.1"),
+                st.replace("dasatinib", "nilotinib").replace("blinatumomab", "inotuzumab"), st]
+    return out + ["Cranial irradiation is not required for every adult.", "Ask your team at the next visit."]
+
+
+def test_near_statements_are_exactly_those_distortion_reads() -> None:
+    """check_logic asks `distortion` only of the rules whose statements are near the sentence: every other rule's
+    distortion is None, so nothing it would find is skipped."""
+    from assistant.rules.logic import distortion
+
+    book = default_rulebook()
+    checked = 0
+    for body in _rewordings():
+        near = book.near_statements(body)
+        for r in book.rules:
+            if r.statement not in near:
+                assert distortion(r, body) is None, (r.id, body)
+        checked += len(near)
+        assert book.near_statements(body) is near  # (memoised)
+    assert checked > 20
+
+
+def test_rules_outside_pattern_hits_are_never_violated() -> None:
+    """Without a claim-pattern hit, only the rules whose contradiction patterns match can be violated (check_logic
+    reads no others)."""
+    from assistant.text import normalize
+
+    book = default_rulebook()
+    facts = PatientFacts(ph_status="positive", phase="cr1", age=45)
+    for body in _rewordings():
+        claimed, contradicting = book.pattern_hits(normalize(body))
+        if claimed:
+            continue
+        for r in book.rules:
+            if r not in contradicting:
+                assert violated(r, facts, body) is None, (r.id, body)
