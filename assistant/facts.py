@@ -1051,12 +1051,20 @@ def _tx_status(t: str, start: int, end: int) -> str | None:
         return "not_done"
     if _ends_with(pre, "transplant_before", "planned", mods, 4) or _cue_after(post, 0, "planned") or (
             _ends_with(pre, "transplant_before", "then", mods, 4) and _phrase(pre, "plan", "transplant_before")):
-        return "planned"
+        return None if _yes_no_question(t, start) else "planned"  # ("is he going to have a transplant?": asked)
     if word == "transplanted" and _ends_with(pre, "transplant_before", "be"):
         return "planned" if _ends_with(pre, "transplant_before", "be_planned") else None
     if _ends_with(pre, "transplant_before", "eligible", mods, 4):
         return None if _asked(t, end) else "eligible"
     return _tx_done(t, pre, post, word, end)
+
+
+def _yes_no_question(t: str, pos: int) -> bool:
+    """The sentence around `pos` is a yes/no question: it ends in "?" and opens with an auxiliary (context.yaml
+    facts.question_openers: "is he going to have a transplant?", "will she get one?")."""
+    a, b = _sentence_span(t, pos)
+    sentence = t[a:b].strip()
+    return sentence.endswith("?") and _first_word(sentence) in _fact_words()["question_openers"]
 
 
 def _tx_done(t: str, pre: str, post: str, word: str, end: int) -> str | None:
@@ -1149,6 +1157,8 @@ def _relapsed(t: str) -> bool:
     [True, True, True, False, False, False, False]
     """
     for a, b, name in _phase_phrases(t):
+        if _prevented(t, a, b):
+            continue  # "how is CNS relapse prevented?": the relapse prevented, not one that happened
         if name == "relapse_plain" and _next_word(t, b) not in ("negative", "positive", "clear") and not _negated(
                 _before(t, a, 40)):
             return True
@@ -1159,6 +1169,29 @@ def _relapsed(t: str) -> bool:
                                 or _cue_after(t, b, "relapse_statistic", " \t-") or _negated(pre)):
             continue
         return True
+    return False
+
+
+def _within(items: list[tuple[int, str]], terminators: frozenset[str], window: int) -> bool:
+    """At most `window` words and no context terminator ("and", ",", "but") among `items`."""
+    return len([w for _, w in items if w[0].isalnum()]) <= window and not any(w in terminators for _, w in items)
+
+
+def _prevented(t: str, a: int, b: int) -> bool:
+    """The relapse at t[a:b] is the object of prevention or of a risk (context.yaml phrases.prevention, read as a
+    ConText modifier: the window and terminators of context.yaml), not the patient's phase.
+
+    >>> t = "how is cns relapse prevented? to lower the chance of a late relapse. he stopped it and relapsed"
+    >>> [_prevented(t, a, a + 7) for a in (11, t.index("relapse."), t.rindex("relapse"))]
+    [True, True, False]
+    """
+    rules = load_lexicon().context
+    for c, d, name in _hits(t[max(0, a - 80):b + 60], "prevention"):
+        c, d = c + max(0, a - 80), d + max(0, a - 80)
+        between = t[d:a] if name == "before" else t[b:c]
+        if (d <= a if name == "before" else c >= b) and _within(words_and_signs(between), rules.terminators,
+                                                                 rules.window):
+            return True
     return False
 
 

@@ -221,6 +221,31 @@ def _without_framing(plan: DraftPlan) -> list[GuidelineRule]:
             or any(lex.concepts[c].kind in _TREATMENT_KINDS for c in named[r.id] if c in lex.concepts)]
 
 
+#: Markers that are patient facts (the branch a rule is on), not what a question asks about.
+_FACT_MARKERS = frozenset({"ph_positive", "ph_negative", "ph_unknown", "b_lineage", "t_lineage"})
+
+
+def _asked_topics(plan: DraftPlan) -> set[str]:
+    """The concepts the question asks about (a test, a drug, a procedure), not its setting, its patient's Ph
+    status or lineage, nor a treatment already given ("in remission after the first chemo")."""
+    lex = load_lexicon()
+    return {m.concept for m in read_concepts(plan.q.lower()).mentions
+            if not m.other_person and not m.historical and m.concept in lex.concepts
+            and lex.concepts[m.concept].kind not in _SETTING_KINDS | {"person", "lineage"}
+            and m.concept not in _FACT_MARKERS}
+
+
+def _on_topic(plan: DraftPlan, maybe: list[GuidelineRule]) -> list[GuidelineRule]:
+    """A question that asks what something means or whether a statement holds ("MRD 0.5%: what does that mean?",
+    "0.05% counts as MRD-negative, right?"), not what treatment the patient gets: a rule shown only because a fact
+    is missing (the age band's regimen) is an answer to another question unless it names what was asked."""
+    it = plan.intents
+    topics = _asked_topics(plan)
+    if _plan_question(plan) or not topics or not (it.asks_meaning or it.definition or plan.premise or plan.asked):
+        return maybe
+    return [r for r in maybe if topics & concept_ids(r.statement.lower())]
+
+
 def _plan_question(plan: DraftPlan) -> bool:
     """A question about what treatment a patient gets ("what's the plan?", "which of the new drugs?"), not about
     the guideline in general, a trial or a grade."""
@@ -315,6 +340,7 @@ def _branches(plan: DraftPlan, subject: _Subject, maybe: list[GuidelineRule], gi
                       or any(getattr(facts, k) not in (None, []) for k in r.when))]
         # (no branches off both what they asked about and what they told: "65 or older" for a patient of unknown
         # age who asks about skipping a transplant; every branch names chemotherapy)
+    maybe = _on_topic(plan, maybe)
     before = len(maybe)
     maybe = _on_asked(plan, maybe)
     if not maybe:

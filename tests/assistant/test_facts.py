@@ -418,6 +418,16 @@ PHASE_CASES = [
     ("no donor in CR2", "cr2"),
     ("Ph+ ALL in CR2, no T315I", "cr2"),
     ("no CR1 yet", None),
+    # a relapse that is the object of prevention or of a risk is not the patient's phase (context.yaml prevention)
+    ("How is CNS relapse prevented?", None),
+    ("How can relapse in the brain be avoided?", None),
+    ("How do we lower the relapse risk?", None),
+    ("What lowers the risk that the leukemia comes back?", None),
+    ("To prevent relapse, should she have maintenance?", None),
+    ("Ph- ALL in CR1: what reduces the chance of a late relapse?", "cr1"),
+    ("She relapsed after HSCT and we want to prevent another relapse. Options?", "relapsed"),
+    ("Reduced-intensity allo-HSCT, relapsed 6 months later. What now?", "relapsed"),
+    ("He stopped imatinib and relapsed", "relapsed"),
     # a question about transplanting does not make the patient post-HSCT
     ("62yo woman newly dx Ph+ B-ALL, fit. What induction and should she be transplanted?", "newly_diagnosed"),
     ("newly diagnosed Ph+ ALL, candidate for allo-HSCT?", "newly_diagnosed"),
@@ -776,6 +786,18 @@ TRANSPLANT_CASES = [
     ("no plan for transplant", "not_done"),
     ("going to SCT next month", "planned"),
     ("My doctor wants me to have a transplant", "planned"),
+    # a plan said in other words: "planned for", "going to have", "being arranged", "lining up", "will be done"
+    ("He is 45 with Ph-negative ALL in first remission and is planned for transplant.", "planned"),
+    ("My husband is going to have a transplant for his ALL.", "planned"),
+    ("A transplant is being arranged for my sister.", "planned"),
+    ("They are lining up a bone marrow transplant for him.", "planned"),
+    ("The team plans allo-HSCT after consolidation.", "planned"),
+    ("Her transplant will be done next month.", "planned"),
+    ("He will get a transplant soon.", "planned"),
+    ("My dad is on the list for a transplant.", "planned"),
+    # ... but a plan asked about is none
+    ("Is he going to have a transplant?", None),
+    ("Will she get a transplant?", None),
 ]
 
 

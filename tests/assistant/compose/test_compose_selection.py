@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def test_a_patient_with_all_facts_gets_the_rules_for_their_branch(make_plan) -> None:
     plan, _ = make_plan("72F Ph+ ALL, what induction?")
@@ -146,3 +148,35 @@ def test_a_branch_that_leads_to_no_rule_is_refined_by_age(make_plan) -> None:
     plan, _ = make_plan("Does my dad really need an allo-HSCT for his ALL?")
     ids = [r.id for r in plan.chosen]
     assert "PHPOS-HSCTCR1-003" in ids and "PHPOS-OLDERPOST-005" in ids, ids  # (RIC allo-HSCT when feasible)
+
+
+@pytest.mark.parametrize("question", [
+    "My father has Ph-positive ALL. Should he get a transplant?",
+    "My mum has the philadelphia chromosome type of leukemia and is in remission. Does she need a bone marrow "
+    "transplant?",
+])
+def test_a_known_ph_status_of_unknown_age_shows_each_age_branch(make_plan, question: str) -> None:
+    """Ph-positive and no age: the branch is given in full, its age groups decide (branches.yaml refine): the rule
+    under 65 and the one at 65 or older, and the age named as missing."""
+    plan, _ = make_plan(question)
+    ids = [r.id for r in plan.chosen]
+    assert "PHPOS-HSCTCR1-003" in ids and "PHPOS-OLDERPOST-005" in ids, ids
+    assert plan.missing == ["age_band"]
+    aged, _ = make_plan("My father is 50 and has Ph-positive ALL. Should he get a transplant?")
+    assert "PHPOS-OLDERPOST-005" not in [r.id for r in aged.chosen] and not aged.missing
+
+
+@pytest.mark.parametrize("question", [
+    "My nana has ALL without the philadelphia chromosome. Shes in remission after the first chemo but the MRD was "
+    "0.5%. I'm her grandson, I'm 17, and I want to understand what that means.",
+    "Since JSH 2023 defines post-induction MRD positivity as >=0.1%, my pt with 0.05% counts as MRD-negative, right?",
+])
+def test_a_question_about_a_meaning_gets_no_branch_about_another_subject(make_plan, question: str) -> None:
+    """What an MRD level means, or whether a threshold holds, is not a treatment plan: the age branch's regimen
+    (HD-MTX at 40-64) and the Ph-positive transplant rule answer another question."""
+    plan, _ = make_plan(question)
+    ids = [r.id for r in plan.chosen]
+    assert "PHNEG-MIDAGE-010" not in ids and "PHPOS-HSCTCR1-003" not in ids, ids
+    assert any(r.id.startswith("MRD-") for r in plan.chosen)
+    regimen, _ = make_plan("Ph-negative ALL in first remission. What treatment comes next?")
+    assert regimen.missing  # (a plan question still shows the branches its missing age decides)
