@@ -149,15 +149,26 @@ def _statement_terms(rule: GuidelineRule) -> set[str]:
     return _stems(set(tokenize(rule.statement)))
 
 
-def _specialised_first(rules: list[GuidelineRule]) -> list[GuidelineRule]:
+def _names_treatment(rule: GuidelineRule, asked: Sequence[str]) -> int:
+    """How closely the rule's statement names the treatments asked about: 2 for a treatment itself ("cranial
+    irradiation"), 1 for one of its class or an alternative of it (CNS prophylaxis), 0 for none."""
+    named = concept_ids(rule.statement.lower())
+    return max((2 if c in named else 1 if addressed(c, named) else 0 for c in asked), default=0)
+
+
+def _specialised_first(rules: list[GuidelineRule],
+                       rank: Callable[[GuidelineRule], tuple[int, bool, int, bool]] | None = None) -> list[GuidelineRule]:
     """A rule that specialises another applicable one (its conditions plus a finding, such as MRD-positive) comes
-    before it: the exception for this patient before the default it qualifies."""
+    before it: the exception for this patient before the default it qualifies — unless the default names the
+    treatment asked about and the specialised rule does not (`rank`: "does he need cranial irradiation?" for a
+    patient in CR1 is answered by the cranial irradiation line, not by the CR1 rule)."""
     out = list(rules)
     for _ in range(len(out)):
         moved = False
         for i, a in enumerate(out):
             j = next((j for j in range(i + 1, len(out)) if set(out[j].when) > set(a.when)
-                      and all(out[j].when[k] == v for k, v in a.when.items())), None)
+                      and all(out[j].when[k] == v for k, v in a.when.items())
+                      and (rank is None or rank(out[j])[0] <= rank(a)[0])), None)
             if j is not None:
                 out.insert(i, out.pop(j))
                 moved = True
@@ -182,14 +193,21 @@ def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
     about this patient's own finding (MRD 0.1%) before the default it qualifies; the premise's rule first. Among
     rules that name the asked subject alike, the guideline's own statements before those this corpus cites from a
     context document ("ponatinib is a third-generation TKI ..." after "a later-generation TKI can be considered")."""
-    def key(r: GuidelineRule) -> tuple[int, bool]:
+    lex, known = load_lexicon(), {**plan.facts.model_dump(), **assumed(plan.facts)}
+    # (a treatment asked about that the patient's facts rule out — CAR-T for T-ALL — is answered by the patient's
+    # own rules first: its lines do not lead)
+    asked = [c for c in asked_treatments(plan.q) if c not in lex.concepts or not any(
+        k in known and known[k] not in (None, v) for k, v in lex.concepts[c].fits.items())]
+
+    def key(r: GuidelineRule) -> tuple[int, bool, int, bool]:
         chunk = statement_chunk(r, pool.chunks)
         # (a context-cited rule about the patient's own finding, "ponatinib ... T315I", still leads)
         context = chunk is not None and chunk.tier != "guideline" and not any(
             k not in ("ph_status", "lineage", "phase") and getattr(plan.facts, k) not in (None, []) for k in r.when)
-        return -len(_statement_terms(r) & subject.terms), context
+        names = _names_treatment(r, asked)  # (among rules naming the asked treatment, the guideline's own first)
+        return -names, context and names > 0, -len(_statement_terms(r) & subject.terms), context
 
-    sure = _specialised_first(sorted(sure, key=key)) if subject.terms else sorted(sure, key=key)
+    sure = _specialised_first(sorted(sure, key=key), key) if subject.terms else sorted(sure, key=key)
     maybe = sorted(maybe, key=key)
     plan.chosen = [r for r in plan.premise[:2] if not plan.rules_only or r in sure]  # the "no" first
     for rule in sure[:4]:

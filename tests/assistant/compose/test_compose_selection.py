@@ -180,3 +180,23 @@ def test_a_question_about_a_meaning_gets_no_branch_about_another_subject(make_pl
     assert any(r.id.startswith("MRD-") for r in plan.chosen)
     regimen, _ = make_plan("Ph-negative ALL in first remission. What treatment comes next?")
     assert regimen.missing  # (a plan question still shows the branches its missing age decides)
+
+
+@pytest.mark.parametrize("question", [
+    "34 year old man, Ph-negative B-ALL in first remission after induction, MRD negative. Does he need radiation to "
+    "the head?",
+    "Is cranial irradiation mandatory for adults with ALL in CR1? Ph-, 45F, BMI 30, hypertension.",
+    "My daughter is 23, Ph-negative ALL, in remission after her first induction. Does she need radiation to the head?",
+    "Is cranial irradiation needed for everyone?",
+])
+def test_the_rule_naming_the_asked_treatment_leads(make_plan, question: str) -> None:
+    """A question about a named procedure is led by that procedure's own rule, before the patient's regimen rules
+    (a rule specialised to the patient's facts does not jump ahead of it)."""
+    plan, _ = make_plan(question)
+    assert plan.chosen[0].id == "CNS-CRANIAL-018", [r.id for r in plan.chosen]
+
+
+def test_a_treatment_the_patients_facts_rule_out_does_not_lead(make_plan) -> None:
+    """CAR-T asked about for T-ALL: the patient's own rule (nelarabine) still leads, not a CAR-T line."""
+    plan, _ = make_plan("Tisagenlecleucel for relapsed T-ALL?")
+    assert plan.chosen[0].id == "RR-NELA-TALL-026", [r.id for r in plan.chosen]
