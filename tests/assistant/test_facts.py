@@ -428,6 +428,7 @@ PHASE_CASES = [
     ("She relapsed after HSCT and we want to prevent another relapse. Options?", "relapsed"),
     ("Reduced-intensity allo-HSCT, relapsed 6 months later. What now?", "relapsed"),
     ("He stopped imatinib and relapsed", "relapsed"),
+    ("For high-risk CNS relapse, is cranial irradiation an option?", None),
     # a question about transplanting does not make the patient post-HSCT
     ("62yo woman newly dx Ph+ B-ALL, fit. What induction and should she be transplanted?", "newly_diagnosed"),
     ("newly diagnosed Ph+ ALL, candidate for allo-HSCT?", "newly_diagnosed"),
