@@ -124,7 +124,7 @@ from assistant.concepts import (
 from assistant.models import AgeBand, PatientFacts
 from assistant.text import SUPERSCRIPTS, names_trial, word_char
 
-__all__ = ["about_a_patient", "age_band", "apply_overrides", "assumed", "implications", "implied", "read_facts",
+__all__ = ["about_a_patient", "age_band", "apply_overrides", "asks_after_transplant", "assumed", "implications", "implied", "read_facts",
            "unitless_mrd_level"]
 
 MAX_AGE = 110
@@ -1079,6 +1079,18 @@ def _tx_done(t: str, pre: str, post: str, word: str, end: int) -> str | None:
     if _ends_with(pre, "transplant_before", "post", mods, 4) and _describes_patients(t, end):
         return "done"
     return None
+
+
+def asks_after_transplant(text: str) -> bool:
+    """The text speaks of the time after an allogeneic transplant ("should he stay on a TKI after the transplant?",
+    "post-HSCT maintenance"), whether it was done or is only planned.
+
+    >>> asks_after_transplant("Should he stay on a TKI after the transplant?"), asks_after_transplant("Transplant?")
+    (True, False)
+    """
+    t = _normalise(text)
+    mods = _fact_words()["transplant_modifiers"]
+    return any(_ends_with(_before(t, a, 50), "transplant_before", "done_after", mods, 4) for a, _ in _transplants(t))
 
 
 def _after_and(pre: str, mods: tuple[str, ...]) -> bool:

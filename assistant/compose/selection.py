@@ -20,7 +20,7 @@ from assistant.compose.sentences import (
     status_sentences,
 )
 from assistant.concepts import concept_ids, load_lexicon, read_concepts
-from assistant.facts import about_a_patient, assumed, read_facts
+from assistant.facts import about_a_patient, asks_after_transplant, assumed, read_facts
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts, statement_chunk
 from assistant.rules.logic import GuidelineRule, RuleBook, is_branch, is_specific
@@ -513,6 +513,9 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
                given: frozenset[str] = frozenset()) -> DraftPlan:
     """Decide what the answer holds. `given` names facts the question gave in another form (several ages
     compared): no finding asks only for them."""
+    if facts.transplant == "planned" and asks_after_transplant(question.intents.asking or question.focus):
+        # (a planned transplant and a question about the time after it: answered for after the transplant)
+        facts = facts.model_copy(update={"transplant": "done", "phase": "post_hsct"})
     plan = DraftPlan(question=question, facts=facts, notes=notes, plain=plain, rules_only=rules_only,
                      premise=premise)
     it, book = plan.intents, pool.book

@@ -200,3 +200,18 @@ def test_a_treatment_the_patients_facts_rule_out_does_not_lead(make_plan) -> Non
     """CAR-T asked about for T-ALL: the patient's own rule (nelarabine) still leads, not a CAR-T line."""
     plan, _ = make_plan("Tisagenlecleucel for relapsed T-ALL?")
     assert plan.chosen[0].id == "RR-NELA-TALL-026", [r.id for r in plan.chosen]
+
+
+@pytest.mark.parametrize("question", [
+    "Ph+ ALL, 2nd remission after ponatinib, transplant is being arranged. Should he stay on a TKI after the "
+    "transplant?",
+    "She is 50 with Ph+ ALL in CR1, transplant planned next month. Is TKI maintenance needed after the transplant if "
+    "MRD is negative?",
+])
+def test_a_question_about_after_a_planned_transplant_gets_the_post_transplant_rules(make_plan, question: str) -> None:
+    """A planned transplant and a question about the time after it: the MRD-guided post-HSCT rules, not the 5-year
+    maintenance for patients who are not transplanted."""
+    plan, _ = make_plan(question)
+    ids = [r.id for r in plan.chosen]
+    assert ids[0].startswith("PHPOS-POSTHSCT-"), ids
+    assert "PHPOS-MAINT-008" not in ids
