@@ -150,8 +150,8 @@ def _statement_terms(rule: GuidelineRule) -> set[str]:
 
 
 def _names_treatment(rule: GuidelineRule, asked: Sequence[str]) -> int:
-    """How closely the rule's statement names the treatments asked about: 2 for a treatment itself ("cranial
-    irradiation"), 1 for one of its class or an alternative of it (CNS prophylaxis), 0 for none."""
+    """How closely the rule's statement names the treatments (or the marker) asked about: 2 for a treatment itself
+    ("cranial irradiation"), 1 for one of its class or an alternative of it (CNS prophylaxis), 0 for none."""
     named = concept_ids(rule.statement.lower())
     return max((2 if c in named else 1 if addressed(c, named) else 0 for c in asked), default=0)
 
@@ -198,6 +198,11 @@ def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
     # own rules first: its lines do not lead)
     asked = [c for c in asked_treatments(plan.q) if c not in lex.concepts or not any(
         k in known and known[k] not in (None, v) for k, v in lex.concepts[c].fits.items())]
+    # (and a marker the asking clause turns on that is not the patient's finding: "does she need CNS
+    # prophylaxis?" is led by the CNS rule; "CD19+ ..., CAR-T?" is not led by every CD19 line)
+    asked += [m.concept for m in read_concepts(plan.intents.asking.lower()).mentions
+              if m.kind == "marker" and m.concept not in _FACT_MARKERS and not m.other_person
+              and known.get(_MARKER_FACTS.get(m.concept, "")) in (None, [])] if asked == [] else []
 
     def key(r: GuidelineRule) -> tuple[int, bool, int, bool]:
         chunk = statement_chunk(r, pool.chunks)
@@ -241,6 +246,8 @@ def _without_framing(plan: DraftPlan) -> list[GuidelineRule]:
 
 #: Markers that are patient facts (the branch a rule is on), not what a question asks about.
 _FACT_MARKERS = frozenset({"ph_positive", "ph_negative", "ph_unknown", "b_lineage", "t_lineage"})
+#: The patient fact a marker concept sets, when the question states it (then it is the patient's, not the subject).
+_MARKER_FACTS = {"cd19": "cd19", "cd22": "cd22", "mrd": "mrd_status", "t315i": "t315i"}
 
 
 def _asked_topics(plan: DraftPlan) -> set[str]:
