@@ -1071,7 +1071,7 @@ def _tx_done(t: str, pre: str, post: str, word: str, end: int) -> str | None:
     mods = _fact_words()["transplant_modifiers"]
     strong = _ends_with(pre, "transplant_before", "done", mods, 4) and not _phrase(pre, "conditional", "transplant_before")
     if (strong or word in ("transplanted", "posttransplant")
-            or _dated_ago(post) or _starts_with(post, "transplant_after", "day_post")
+            or _dated_ago(t[end:end + 70]) or _starts_with(post, "transplant_after", "day_post")
             or _starts_with(post, "transplant_after", "done")):
         return "done"
     if _after_and(pre, mods):
@@ -1122,7 +1122,9 @@ def _dated_ago(post: str) -> bool:
         if n != "ago":
             continue
         between = words_and_signs(post[:a])
-        return len(between) <= 4 and all(w[0].isalnum() or w == "-" for _, w in between) and not any(
+        described = set(_fact_words()["transplant_modifiers"]) | set(_fact_words()["transplant_described"])
+        return len([w for _, w in between if w not in described]) <= 4 and all(
+            w[0].isalnum() or w == "-" for _, w in between) and not any(
             w in _fact_words()["transplant_plans"] for _, w in between)
     return False
 

@@ -1,7 +1,8 @@
 """A drug and another treatment named in one question ("inotuzumab, then a transplant — anything to watch?", "she
 had inotuzumab and is planned for allo-HSCT"): the drug's safety line that names the other treatment (the VOD/SOS
 risk of inotuzumab when HSCT follows), when the pool has one. A question that asks what to watch for, or whether it
-is dangerous, is answered by that line first; otherwise it follows the rules.
+is dangerous, is answered by that line first (a drug named by itself gets its own safety line then); otherwise it
+follows the rules.
 
 The drug may be one already given: a drug given before a transplant is what makes the transplant riskier."""
 
@@ -59,21 +60,24 @@ def asks_other_things(plan: DraftPlan) -> bool:
 
 
 def interaction_lines(plan: DraftPlan, chunks: list[Chunk], book: RuleBook,
-                      covered: list[str]) -> list[tuple[str, Chunk]]:
+                      covered: list[str], *, alone: bool = False) -> list[tuple[str, Chunk]]:
     """For each drug the question names beside another treatment, the best quotable safety line (a toxicity cue
-    of cues.yaml reports_toxicity) naming both: the guideline's before a safety note's before a trial's."""
+    of cues.yaml reports_toxicity) naming both: the guideline's before a safety note's before a trial's. With
+    `alone` (the question asks what to watch for), a drug named by itself gets its own best safety line."""
     lex = load_lexicon()
     named = named_treatments(plan.q)
     out: list[tuple[str, Chunk]] = []
     for drug in (c for c in named if lex.concepts[c].kind == "drug"):
         others = [c for c in named if c != drug and not addressed(c, {drug}) and not addressed(drug, {c})]
+        if not others and not alone:
+            continue
         best: tuple[tuple[int, int], str, Chunk] | None = None
         for rank, chunk in enumerate(chunks):
             for _, s in _headed_sentences(chunk):
                 if s in covered or not says(s, "reports_toxicity"):
                     continue
                 ids = concept_ids(s.lower())
-                if not addressed(drug, ids) or not any(addressed(o, ids) for o in others):
+                if not addressed(drug, ids) or (others and not any(addressed(o, ids) for o in others)):
                     continue
                 if _quotable(s, chunk, plan.facts, book, plan.q):
                     key = (_TIER_ORDER.get(chunk.tier, 0), -rank)
@@ -86,11 +90,14 @@ def interaction_lines(plan: DraftPlan, chunks: list[Chunk], book: RuleBook,
 
 @dataclass(frozen=True)
 class Interactions:
-    """The safety line of each named drug that names the other treatment named (see the module)."""
+    """The safety line of each named drug that names the other treatment named (see the module); `alone`: of a
+    drug named by itself too ("inotuzumab planned — anything to watch for?": its VOD/SOS line)."""
+
+    alone: bool = False
 
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
         if plan.rules_only:
             return
         for sentence, chunk in interaction_lines(plan, plan.candidates(pool, 8), pool.book,
-                                                    [t for _, t in builder.lines]):
+                                                    [t for _, t in builder.lines], alone=self.alone):
             builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier), asked=True)

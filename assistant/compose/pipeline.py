@@ -32,7 +32,7 @@ __all__ = ["COMPOSERS", "compose"]
 
 COMPOSERS: tuple[Composer, ...] = (
     OpeningNotes(),
-    When(asks_cautions, Interactions()),  # "inotuzumab, then a transplant: anything to watch?": the VOD line first
+    When(asks_cautions, Interactions(alone=True)),  # "inotuzumab, then a transplant: anything to watch?": VOD first
     YesLead(),  # a yes/no question its patient's rule answers: "Yes" first
     UnreportedResults(),
     TrialFirst(),

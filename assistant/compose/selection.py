@@ -25,7 +25,7 @@ from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts, statement_chunk
 from assistant.rules.logic import GuidelineRule, RuleBook, is_branch, is_specific
 from assistant.rules.relevance import addressed, asked_treatments
-from assistant.text import TRIAL_RE, after_number, term_at, tokenize, trial_keys
+from assistant.text import TRIAL_RE, after_number, first_word, term_at, tokenize, trial_keys
 
 if TYPE_CHECKING:
     from assistant.compose.intents import Intents
@@ -328,8 +328,13 @@ def _side_effect_question(plan: DraftPlan) -> bool:
         m.kind == "adverse_event" for m in read_concepts(plan.q.lower()).mentions))
 
 
+def _asks_which(plan: DraftPlan) -> bool:
+    """The asking clause asks which or what (not yes or no): "which consolidation is recommended?"."""
+    return first_word(plan.intents.asking or plan.q).lower() in ("which", "what", "whats", "wat")
+
+
 def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
-                  maybe: list[GuidelineRule]) -> list[GuidelineRule]:
+                  maybe: list[GuidelineRule], book: RuleBook) -> list[GuidelineRule]:
     """Whether the guideline's own yes/no line leads. A yes/no question whose subject no applicable rule names
     ("is ponatinib the first-line TKI?") is answered by that line, and only the rules about its subject follow;
     when a rule names it ("is allo-HSCT in CR1 recommended?"), the rule is the answer and leads. (A grade or CQ
@@ -341,6 +346,20 @@ def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
         plan.asked = False
     if plan.asked and status and _rule_answers_proposal(plan, sure):
         plan.asked = False  # "they say he should get a transplant: is that what the guidelines say?": his rule
+    if plan.asked and status and _asks_which(plan) and about_a_patient(plan.q, plan.facts) and any(
+            is_specific(r, plan.facts) for r in sure):
+        plan.asked = False  # "which consolidation is recommended for his age group?": his rules name it
+    asked = asked_treatments(plan.q)
+    if (plan.asked and not status and asked and not about_a_patient(plan.q, plan.facts)
+            and not any(_names_treatment(r, asked) for r in [*sure, *maybe])):
+        # "is CAR-T recommended first line?" (no patient): no rule of this setting names CAR-T, so they answer
+        # another question; the rule that names it answers, by the setting it states ("... who fail to reach CR2")
+        markers = plan.facts.model_copy(update={"phase": None, "age": None, "age_band": None, "transplant": None})
+        own = [r for r in book.rules if _names_treatment(r, asked) == 2 and not r.requires_topic
+               and not r.exclusive and r.condition(markers) is not False][:1]  # (its own phase: the answer)
+        if own:
+            plan.chosen = [*(r for r in plan.chosen if r in plan.premise), *own]
+            return []
     status_terms = _stems(set(tokenize(status[0][0]))) if status else set()
     if (plan.asked and status and about_a_patient(plan.q, plan.facts)
             and any(is_specific(r, plan.facts) for r in sure)
@@ -558,7 +577,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
                                        rare=pool.rare, asked=it.position)
     subject = _subject(plan, pool.rare)
     sure, maybe = _order_rules(plan, subject, sure, maybe, pool)
-    maybe = _settle_asked(plan, subject, sure, maybe)
+    maybe = _settle_asked(plan, subject, sure, maybe, book)
     _branches(plan, subject, maybe, given, book)
     if deciding and not plan.missing and any(r in plan.chosen for r in maybe):
         plan.missing, plan.missing_ph, plan.deciding = deciding, "ph_status" in deciding, deciding

@@ -681,6 +681,9 @@ TKI_CASES = [
     ("Is ponatinib better than dasatinib in Ph+ ALL?", []),
     ("in CR1 after hyper-CVAD + ponatinib", ["ponatinib"]),
     ("dasatinib + prednisolone induction?", []),
+    # a TKI asked about ("should he be on dasatinib maintenance now?") is no TKI taken
+    ("His wife asks whether he should be on dasatinib maintenance now.", []),
+    ("he has been on dasatinib for 2 years", ["dasatinib"]),
 ]
 
 
@@ -796,6 +799,10 @@ TRANSPLANT_CASES = [
     ("Her transplant will be done next month.", "planned"),
     ("He will get a transplant soon.", "planned"),
     ("My dad is on the list for a transplant.", "planned"),
+    # a transplant described before its date ("from a matched unrelated donor 4 months ago"); a denial misspelt
+    ("45M Ph+ ALL, allo-HSCT from a matched unrelated donor 4 months ago, MRD negative.", "done"),
+    ("he has the philadelphia type and didnt have a transplant", "not_done"),
+    ("she hasnt had a transplant", "not_done"),
     # ... but a plan asked about is none
     ("Is he going to have a transplant?", None),
     ("Will she get a transplant?", None),

@@ -45,3 +45,11 @@ def test_the_safety_line_follows_the_rules_when_the_question_asks_something_else
 def test_no_safety_line_without_a_line_naming_both(make_plan, question: str) -> None:
     plan, src = make_plan(question)
     assert not any("VOD/SOS" in line for line in cited(run([Interactions()], plan, src)))
+
+
+def test_a_drug_asked_about_by_itself_leads_with_its_safety_line_when_cautions_are_asked(make_plan) -> None:
+    """ "Inotuzumab planned - anything to watch for?": its VOD/SOS line first, even with no transplant named."""
+    plan, src = make_plan("50M relapsed CD22+ B-ALL, fatty liver and drinks alcohol. Inotuzumab planned - anything "
+                          "to watch for?")
+    first = compose(plan, src, max_sentences=8)[0].answer.splitlines()[0]
+    assert "VOD/SOS" in first, first

@@ -215,3 +215,22 @@ def test_a_question_about_after_a_planned_transplant_gets_the_post_transplant_ru
     ids = [r.id for r in plan.chosen]
     assert ids[0].startswith("PHPOS-POSTHSCT-"), ids
     assert "PHPOS-MAINT-008" not in ids
+
+
+def test_a_which_question_about_a_patient_is_answered_by_the_patients_rules(make_plan) -> None:
+    """ "Which consolidation component is recommended for his age group?" asks which, not yes or no: the rules of
+    his age group (HD-MTX at 40-64) answer, not a status line about a trial."""
+    plan, _ = make_plan("52 year old man, Ph-negative B-ALL, in CR after induction, works as a teacher, has type 2 "
+                        "diabetes. Which consolidation component is recommended for his age group?")
+    assert not plan.asked and "PHNEG-MIDAGE-010" in [r.id for r in plan.chosen]
+
+
+def test_a_yes_no_question_about_a_treatment_no_rule_of_the_setting_names_gets_that_treatments_rule(make_plan) -> None:
+    """ "Is CAR-T recommended first line?": the frontline rules answer another question; the CAR-T rule states its
+    own setting (after failure to reach CR2 or relapse after HSCT)."""
+    plan, _ = make_plan("Is CAR-T recommended as first-line therapy for newly diagnosed adult B-ALL?")
+    ids = [r.id for r in plan.chosen]
+    assert ids[0] == "RR-CART-028" and not any(i.startswith(("PHNEG-", "PHPOS-", "OVERVIEW-")) for i in ids), ids
+    patient, _ = make_plan("My dad is 53 and is in his second remission from Ph-negative ALL. They're now talking "
+                           "about a donor transplant. Is that what the guideline recommends?")
+    assert not any(r.id.startswith("PHPOS-") for r in patient.chosen)  # (a patient's own population decides)
