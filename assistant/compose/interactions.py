@@ -91,7 +91,8 @@ def interaction_lines(plan: DraftPlan, chunks: list[Chunk], book: RuleBook,
 @dataclass(frozen=True)
 class Interactions:
     """The safety line of each named drug that names the other treatment named (see the module); `alone`: of a
-    drug named by itself too ("inotuzumab planned — anything to watch for?": its VOD/SOS line)."""
+    drug named by itself too, before the rules that would lead ("inotuzumab planned — anything to watch for?": its
+    VOD/SOS line; with no rule, the retrieval ranking already leads with the toxicity lines)."""
 
     alone: bool = False
 
@@ -99,5 +100,6 @@ class Interactions:
         if plan.rules_only:
             return
         for sentence, chunk in interaction_lines(plan, plan.candidates(pool, 8), pool.book,
-                                                    [t for _, t in builder.lines], alone=self.alone):
+                                                    [t for _, t in builder.lines],
+                                                    alone=self.alone and bool(plan.chosen)):
             builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier), asked=True)
