@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from assistant.compose.branches import deciding_branches, other_side_facts
 from assistant.compose.cues import says
-from assistant.compose.intents import knowledge_question, named_trials
+from assistant.compose.intents import knowledge_question, named_trials, question_parts
 from assistant.compose.sentences import (
     _FACT_TOKENS,
     _SETTING,
@@ -196,11 +196,17 @@ def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
     lex, known = load_lexicon(), {**plan.facts.model_dump(), **assumed(plan.facts)}
     # (a treatment asked about that the patient's facts rule out — CAR-T for T-ALL — is answered by the patient's
     # own rules first: its lines do not lead)
-    asked = [c for c in asked_treatments(plan.q) if c not in lex.concepts or not any(
+    # (of the first part of the question: "what induction, and should she be transplanted?" is answered in order)
+    first = (question_parts(plan.intents.asking or plan.q) or [plan.q])[0]
+    mentions = read_concepts(first.lower()).mentions
+    named = asked_treatments(first)
+    if mentions and mentions[0].kind == "phase_of_treatment" and mentions[0].concept not in named:
+        named = []  # ("induction, and is a transplant possible?": the induction part first)
+    asked = [c for c in named if c not in lex.concepts or not any(
         k in known and known[k] not in (None, v) for k, v in lex.concepts[c].fits.items())]
     # (and a marker the asking clause turns on that is not the patient's finding: "does she need CNS
     # prophylaxis?" is led by the CNS rule; "CD19+ ..., CAR-T?" is not led by every CD19 line)
-    asked += [m.concept for m in read_concepts(plan.intents.asking.lower()).mentions
+    asked += [m.concept for m in mentions
               if m.kind == "marker" and m.concept not in _FACT_MARKERS and not m.other_person
               and known.get(_MARKER_FACTS.get(m.concept, "")) in (None, [])] if asked == [] else []
 
@@ -266,7 +272,8 @@ def _on_topic(plan: DraftPlan, maybe: list[GuidelineRule]) -> list[GuidelineRule
     is missing (the age band's regimen) is an answer to another question unless it names what was asked."""
     it = plan.intents
     topics = _asked_topics(plan)
-    if _plan_question(plan) or not topics or not (it.asks_meaning or it.definition or plan.premise or plan.asked):
+    means = says(it.asking or plan.q, "meaning_words")  # (the asking clause's own words, not an earlier turn's)
+    if _plan_question(plan) or not topics or not (means or it.definition or plan.premise or plan.asked):
         return maybe
     return [r for r in maybe if topics & concept_ids(r.statement.lower())]
 
@@ -357,7 +364,7 @@ def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
         markers = plan.facts.model_copy(update={"phase": None, "age": None, "age_band": None, "transplant": None})
         own = [r for r in book.rules if _names_treatment(r, asked) == 2 and not r.requires_topic
                and not r.exclusive and r.condition(markers) is not False][:1]  # (its own phase: the answer)
-        if own:
+        if own and plan.facts.phase is not None and own[0].condition(plan.facts) is False:  # (another setting)
             plan.chosen = [*(r for r in plan.chosen if r in plan.premise), *own]
             return []
     status_terms = _stems(set(tokenize(status[0][0]))) if status else set()
