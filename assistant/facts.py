@@ -124,7 +124,7 @@ from assistant.concepts import (
 from assistant.models import AgeBand, PatientFacts
 from assistant.text import SUPERSCRIPTS, names_trial, word_char
 
-__all__ = ["about_a_patient", "age_band", "apply_overrides", "assumed", "implications", "implied", "read_facts",
+__all__ = ["about_a_patient", "age_band", "apply_overrides", "asks_after_transplant", "assumed", "implications", "implied", "read_facts",
            "unitless_mrd_level"]
 
 MAX_AGE = 110
@@ -1051,7 +1051,7 @@ def _tx_status(t: str, start: int, end: int) -> str | None:
         return "not_done"
     if _ends_with(pre, "transplant_before", "planned", mods, 4) or _cue_after(post, 0, "planned") or (
             _ends_with(pre, "transplant_before", "then", mods, 4) and _phrase(pre, "plan", "transplant_before")):
-        return "planned"
+        return None if _yes_no_question(t, start) else "planned"  # ("is he going to have a transplant?": asked)
     if word == "transplanted" and _ends_with(pre, "transplant_before", "be"):
         return "planned" if _ends_with(pre, "transplant_before", "be_planned") else None
     if _ends_with(pre, "transplant_before", "eligible", mods, 4):
@@ -1059,11 +1059,19 @@ def _tx_status(t: str, start: int, end: int) -> str | None:
     return _tx_done(t, pre, post, word, end)
 
 
+def _yes_no_question(t: str, pos: int) -> bool:
+    """The sentence around `pos` is a yes/no question: it ends in "?" and opens with an auxiliary (context.yaml
+    facts.question_openers: "is he going to have a transplant?", "will she get one?")."""
+    a, b = _sentence_span(t, pos)
+    sentence = t[a:b].strip()
+    return sentence.endswith("?") and _first_word(sentence) in _fact_words()["question_openers"]
+
+
 def _tx_done(t: str, pre: str, post: str, word: str, end: int) -> str | None:
     mods = _fact_words()["transplant_modifiers"]
     strong = _ends_with(pre, "transplant_before", "done", mods, 4) and not _phrase(pre, "conditional", "transplant_before")
     if (strong or word in ("transplanted", "posttransplant")
-            or _dated_ago(post) or _starts_with(post, "transplant_after", "day_post")
+            or _dated_ago(t[end:end + 70]) or _starts_with(post, "transplant_after", "day_post")
             or _starts_with(post, "transplant_after", "done")):
         return "done"
     if _after_and(pre, mods):
@@ -1071,6 +1079,18 @@ def _tx_done(t: str, pre: str, post: str, word: str, end: int) -> str | None:
     if _ends_with(pre, "transplant_before", "post", mods, 4) and _describes_patients(t, end):
         return "done"
     return None
+
+
+def asks_after_transplant(text: str) -> bool:
+    """The text speaks of the time after an allogeneic transplant ("should he stay on a TKI after the transplant?",
+    "post-HSCT maintenance"), whether it was done or is only planned.
+
+    >>> asks_after_transplant("Should he stay on a TKI after the transplant?"), asks_after_transplant("Transplant?")
+    (True, False)
+    """
+    t = _normalise(text)
+    mods = _fact_words()["transplant_modifiers"]
+    return any(_ends_with(_before(t, a, 50), "transplant_before", "done_after", mods, 4) for a, _ in _transplants(t))
 
 
 def _after_and(pre: str, mods: tuple[str, ...]) -> bool:
@@ -1102,7 +1122,9 @@ def _dated_ago(post: str) -> bool:
         if n != "ago":
             continue
         between = words_and_signs(post[:a])
-        return len(between) <= 4 and all(w[0].isalnum() or w == "-" for _, w in between) and not any(
+        described = set(_fact_words()["transplant_modifiers"]) | set(_fact_words()["transplant_described"])
+        return len([w for _, w in between if w not in described]) <= 4 and all(
+            w[0].isalnum() or w == "-" for _, w in between) and not any(
             w in _fact_words()["transplant_plans"] for _, w in between)
     return False
 
@@ -1149,6 +1171,8 @@ def _relapsed(t: str) -> bool:
     [True, True, True, False, False, False, False]
     """
     for a, b, name in _phase_phrases(t):
+        if _prevented(t, a, b):
+            continue  # "how is CNS relapse prevented?": the relapse prevented, not one that happened
         if name == "relapse_plain" and _next_word(t, b) not in ("negative", "positive", "clear") and not _negated(
                 _before(t, a, 40)):
             return True
@@ -1159,6 +1183,29 @@ def _relapsed(t: str) -> bool:
                                 or _cue_after(t, b, "relapse_statistic", " \t-") or _negated(pre)):
             continue
         return True
+    return False
+
+
+def _within(items: list[tuple[int, str]], terminators: frozenset[str], window: int) -> bool:
+    """At most `window` words and no context terminator ("and", ",", "but") among `items`."""
+    return len([w for _, w in items if w[0].isalnum()]) <= window and not any(w in terminators for _, w in items)
+
+
+def _prevented(t: str, a: int, b: int) -> bool:
+    """The relapse at t[a:b] is the object of prevention or of a risk (context.yaml phrases.prevention, read as a
+    ConText modifier: the window and terminators of context.yaml), not the patient's phase.
+
+    >>> t = "how is cns relapse prevented? to lower the chance of a late relapse. he stopped it and relapsed"
+    >>> [_prevented(t, a, a + 7) for a in (11, t.index("relapse."), t.rindex("relapse"))]
+    [True, True, False]
+    """
+    rules = load_lexicon().context
+    for c, d, name in _hits(t[max(0, a - 80):b + 60], "prevention"):
+        c, d = c + max(0, a - 80), d + max(0, a - 80)
+        between = t[d:a] if name == "before" else t[b:c]
+        if (d <= a if name == "before" else c >= b) and _within(words_and_signs(between), rules.terminators,
+                                                                 rules.window):
+            return True
     return False
 
 

@@ -92,10 +92,10 @@ def _asks(clause: str) -> bool:
 
 
 def _sentence_asks(sentence: str, text: str) -> bool:
-    """The sentence asks: it ends in '?', or the text has no '?' at all and it opens with an asking word ("is
+    """The sentence asks: it ends in '?' or says a request ("I'd like to know ..."), or the text has no '?' at all and it opens with an asking word ("is
     that normal or should I worry") or is the text's only sentence ("blina — target, class, main tox")."""
-    if sentence.rstrip().endswith("?"):
-        return True
+    if sentence.rstrip().endswith("?") or says(sentence, "request"):
+        return True  # ("... and I want to understand what that means.": a request asks too)
     return "?" not in text and (first_word(sentence) in ASKING_WORDS or len(sentences(text)) == 1)
 
 

@@ -75,10 +75,11 @@ def deciding_branches(question: str, facts: PatientFacts, book: RuleBook, sectio
     known = facts.model_copy(update=assumed(facts))  # (the implications table: T-ALL is Ph-negative unless said)
     for branch in table.get(facts.phase or "", table["default"]):
         unknown = [k for k, v in branch.items() if getattr(known, k) is None]
-        if not unknown or any(getattr(known, k) not in (None, v) for k, v in branch.items()):
-            continue  # (nothing missing, or a given or implied fact rules the branch out)
-        found = _lead(question, facts, branch, unknown, book, sections, leads)
-        for sub in [] if found else _refined(branch, known):  # (no rule for the branch as a whole: its parts)
+        if any(getattr(known, k) not in (None, v) for k, v in branch.items()):
+            continue  # (a given or implied fact rules the branch out)
+        found = bool(unknown) and _lead(question, facts, branch, unknown, book, sections, leads)
+        for sub in [] if found else _refined(branch, known):  # (no rule for the branch as a whole, or the branch
+            # given in full: its parts — a Ph-positive patient of unknown age, the rule under 65 and the one at 65+)
             _lead(question, facts, sub, [k for k in sub if getattr(known, k) is None], book, sections, leads)
     for lead in leads:
         missing += [k for k in lead.when if getattr(known, k) is None and k not in missing]

@@ -2,7 +2,8 @@
 
 How the answer is put together (README, "What an answer looks like"): the notes given; results a question states
 that a named trial did not report; the named trial first (no patient); stated grades; the rule a false premise
-contradicts; a definition; the guideline's yes/no line when it answers; the rules for this patient; then, with
+contradicts; a definition; the guideline's yes/no line when it answers; the rules for this patient; a named drug's safety line that names
+another treatment named (first when the question asks what to watch for); then, with
 rules, the open parts, the asked term, a heading's list, the evidence asked for, more guideline lines, a context
 line and a trial result; without rules, the retrieval ranking, the asked term and the open parts; last the missing
 Ph status, the no-recommendation finding and the disclaimer."""
@@ -17,6 +18,7 @@ from assistant.compose.builder import Builder
 from assistant.compose.evidence import ContextLine, Support
 from assistant.compose.focus import Definition, Focus, Listed, Parts
 from assistant.compose.grades import StatedGrades
+from assistant.compose.interactions import Interactions, asks_cautions, asks_other_things
 from assistant.compose.notes import CombinationNote, Disclaimer, MissingPhNote, NoRecommendation, OpeningNotes
 from assistant.compose.patient import GuidelineLines, PlainPatient
 from assistant.compose.ranked import Ranked
@@ -30,6 +32,7 @@ __all__ = ["COMPOSERS", "compose"]
 
 COMPOSERS: tuple[Composer, ...] = (
     OpeningNotes(),
+    When(asks_cautions, Interactions(alone=True)),  # "inotuzumab, then a transplant: anything to watch?": VOD first
     YesLead(),  # a yes/no question its patient's rule answers: "Yes" first
     UnreportedResults(),
     TrialFirst(),
@@ -39,6 +42,7 @@ COMPOSERS: tuple[Composer, ...] = (
     StatusLead(),
     Rules(),
     StatusAfterRules(),
+    When(asks_other_things, Interactions()),  # (a drug beside another treatment: its safety line after the rules)
     PlainPatient(),
     When(ruled, AskedTreatment()),  # a treatment the question asks about, when no rule line names it
     When(ruled, Parts()),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from assistant.compose.branches import deciding_branches, other_side_facts
 from assistant.compose.cues import says
-from assistant.compose.intents import knowledge_question, named_trials
+from assistant.compose.intents import knowledge_question, named_trials, question_parts
 from assistant.compose.sentences import (
     _FACT_TOKENS,
     _SETTING,
@@ -20,12 +20,12 @@ from assistant.compose.sentences import (
     status_sentences,
 )
 from assistant.concepts import concept_ids, load_lexicon, read_concepts
-from assistant.facts import about_a_patient, assumed, read_facts
+from assistant.facts import about_a_patient, asks_after_transplant, assumed, read_facts
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts, statement_chunk
 from assistant.rules.logic import GuidelineRule, RuleBook, is_branch, is_specific
 from assistant.rules.relevance import addressed, asked_treatments
-from assistant.text import TRIAL_RE, after_number, term_at, tokenize, trial_keys
+from assistant.text import TRIAL_RE, after_number, first_word, term_at, tokenize, trial_keys
 
 if TYPE_CHECKING:
     from assistant.compose.intents import Intents
@@ -149,15 +149,26 @@ def _statement_terms(rule: GuidelineRule) -> set[str]:
     return _stems(set(tokenize(rule.statement)))
 
 
-def _specialised_first(rules: list[GuidelineRule]) -> list[GuidelineRule]:
+def _names_treatment(rule: GuidelineRule, asked: Sequence[str]) -> int:
+    """How closely the rule's statement names the treatments (or the marker) asked about: 2 for a treatment itself
+    ("cranial irradiation"), 1 for one of its class or an alternative of it (CNS prophylaxis), 0 for none."""
+    named = concept_ids(rule.statement.lower())
+    return max((2 if c in named else 1 if addressed(c, named) else 0 for c in asked), default=0)
+
+
+def _specialised_first(rules: list[GuidelineRule],
+                       rank: Callable[[GuidelineRule], tuple[int, bool, int, bool]] | None = None) -> list[GuidelineRule]:
     """A rule that specialises another applicable one (its conditions plus a finding, such as MRD-positive) comes
-    before it: the exception for this patient before the default it qualifies."""
+    before it: the exception for this patient before the default it qualifies — unless the default names the
+    treatment asked about and the specialised rule does not (`rank`: "does he need cranial irradiation?" for a
+    patient in CR1 is answered by the cranial irradiation line, not by the CR1 rule)."""
     out = list(rules)
     for _ in range(len(out)):
         moved = False
         for i, a in enumerate(out):
             j = next((j for j in range(i + 1, len(out)) if set(out[j].when) > set(a.when)
-                      and all(out[j].when[k] == v for k, v in a.when.items())), None)
+                      and all(out[j].when[k] == v for k, v in a.when.items())
+                      and (rank is None or rank(out[j])[0] <= rank(a)[0])), None)
             if j is not None:
                 out.insert(i, out.pop(j))
                 moved = True
@@ -182,14 +193,32 @@ def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
     about this patient's own finding (MRD 0.1%) before the default it qualifies; the premise's rule first. Among
     rules that name the asked subject alike, the guideline's own statements before those this corpus cites from a
     context document ("ponatinib is a third-generation TKI ..." after "a later-generation TKI can be considered")."""
-    def key(r: GuidelineRule) -> tuple[int, bool]:
+    lex, known = load_lexicon(), {**plan.facts.model_dump(), **assumed(plan.facts)}
+    # (a treatment asked about that the patient's facts rule out — CAR-T for T-ALL — is answered by the patient's
+    # own rules first: its lines do not lead)
+    # (of the first part of the question: "what induction, and should she be transplanted?" is answered in order)
+    first = (question_parts(plan.intents.asking or plan.q) or [plan.q])[0]
+    mentions = read_concepts(first.lower()).mentions
+    named = asked_treatments(first)
+    if mentions and mentions[0].kind == "phase_of_treatment" and mentions[0].concept not in named:
+        named = []  # ("induction, and is a transplant possible?": the induction part first)
+    asked = [c for c in named if c not in lex.concepts or not any(
+        k in known and known[k] not in (None, v) for k, v in lex.concepts[c].fits.items())]
+    # (and a marker the asking clause turns on that is not the patient's finding: "does she need CNS
+    # prophylaxis?" is led by the CNS rule; "CD19+ ..., CAR-T?" is not led by every CD19 line)
+    asked += [m.concept for m in mentions
+              if m.kind == "marker" and m.concept not in _FACT_MARKERS and not m.other_person
+              and known.get(_MARKER_FACTS.get(m.concept, "")) in (None, [])] if asked == [] else []
+
+    def key(r: GuidelineRule) -> tuple[int, bool, int, bool]:
         chunk = statement_chunk(r, pool.chunks)
         # (a context-cited rule about the patient's own finding, "ponatinib ... T315I", still leads)
         context = chunk is not None and chunk.tier != "guideline" and not any(
             k not in ("ph_status", "lineage", "phase") and getattr(plan.facts, k) not in (None, []) for k in r.when)
-        return -len(_statement_terms(r) & subject.terms), context
+        names = _names_treatment(r, asked)  # (among rules naming the asked treatment, the guideline's own first)
+        return -names, context and names > 0, -len(_statement_terms(r) & subject.terms), context
 
-    sure = _specialised_first(sorted(sure, key=key)) if subject.terms else sorted(sure, key=key)
+    sure = _specialised_first(sorted(sure, key=key), key) if subject.terms else sorted(sure, key=key)
     maybe = sorted(maybe, key=key)
     plan.chosen = [r for r in plan.premise[:2] if not plan.rules_only or r in sure]  # the "no" first
     for rule in sure[:4]:
@@ -219,6 +248,34 @@ def _without_framing(plan: DraftPlan) -> list[GuidelineRule]:
     own = {c for c in plan.question.concepts if c in lex.concepts and lex.concepts[c].kind not in _SETTING_KINDS}
     return [r for r in plan.chosen if r in plan.premise or named[r.id] & own  # (the patient's own finding: MRD)
             or any(lex.concepts[c].kind in _TREATMENT_KINDS for c in named[r.id] if c in lex.concepts)]
+
+
+#: Markers that are patient facts (the branch a rule is on), not what a question asks about.
+_FACT_MARKERS = frozenset({"ph_positive", "ph_negative", "ph_unknown", "b_lineage", "t_lineage"})
+#: The patient fact a marker concept sets, when the question states it (then it is the patient's, not the subject).
+_MARKER_FACTS = {"cd19": "cd19", "cd22": "cd22", "mrd": "mrd_status", "t315i": "t315i"}
+
+
+def _asked_topics(plan: DraftPlan) -> set[str]:
+    """The concepts the question asks about (a test, a drug, a procedure), not its setting, its patient's Ph
+    status or lineage, nor a treatment already given ("in remission after the first chemo")."""
+    lex = load_lexicon()
+    return {m.concept for m in read_concepts(plan.q.lower()).mentions
+            if not m.other_person and not m.historical and m.concept in lex.concepts
+            and lex.concepts[m.concept].kind not in _SETTING_KINDS | {"person", "lineage"}
+            and m.concept not in _FACT_MARKERS}
+
+
+def _on_topic(plan: DraftPlan, maybe: list[GuidelineRule]) -> list[GuidelineRule]:
+    """A question that asks what something means or whether a statement holds ("MRD 0.5%: what does that mean?",
+    "0.05% counts as MRD-negative, right?"), not what treatment the patient gets: a rule shown only because a fact
+    is missing (the age band's regimen) is an answer to another question unless it names what was asked."""
+    it = plan.intents
+    topics = _asked_topics(plan)
+    means = says(it.asking or plan.q, "meaning_words")  # (the asking clause's own words, not an earlier turn's)
+    if _plan_question(plan) or not topics or not (means or it.definition or plan.premise or plan.asked):
+        return maybe
+    return [r for r in maybe if topics & concept_ids(r.statement.lower())]
 
 
 def _plan_question(plan: DraftPlan) -> bool:
@@ -278,8 +335,13 @@ def _side_effect_question(plan: DraftPlan) -> bool:
         m.kind == "adverse_event" for m in read_concepts(plan.q.lower()).mentions))
 
 
+def _asks_which(plan: DraftPlan) -> bool:
+    """The asking clause asks which or what (not yes or no): "which consolidation is recommended?"."""
+    return first_word(plan.intents.asking or plan.q).lower() in ("which", "what", "whats", "wat")
+
+
 def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
-                  maybe: list[GuidelineRule]) -> list[GuidelineRule]:
+                  maybe: list[GuidelineRule], book: RuleBook) -> list[GuidelineRule]:
     """Whether the guideline's own yes/no line leads. A yes/no question whose subject no applicable rule names
     ("is ponatinib the first-line TKI?") is answered by that line, and only the rules about its subject follow;
     when a rule names it ("is allo-HSCT in CR1 recommended?"), the rule is the answer and leads. (A grade or CQ
@@ -291,6 +353,20 @@ def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
         plan.asked = False
     if plan.asked and status and _rule_answers_proposal(plan, sure):
         plan.asked = False  # "they say he should get a transplant: is that what the guidelines say?": his rule
+    if plan.asked and status and _asks_which(plan) and about_a_patient(plan.q, plan.facts) and any(
+            is_specific(r, plan.facts) for r in sure):
+        plan.asked = False  # "which consolidation is recommended for his age group?": his rules name it
+    asked = asked_treatments(plan.q)
+    if (plan.asked and not status and asked and not about_a_patient(plan.q, plan.facts)
+            and not any(_names_treatment(r, asked) for r in [*sure, *maybe])):
+        # "is CAR-T recommended first line?" (no patient): no rule of this setting names CAR-T, so they answer
+        # another question; the rule that names it answers, by the setting it states ("... who fail to reach CR2")
+        markers = plan.facts.model_copy(update={"phase": None, "age": None, "age_band": None, "transplant": None})
+        own = [r for r in book.rules if _names_treatment(r, asked) == 2 and not r.requires_topic
+               and not r.exclusive and r.condition(markers) is not False][:1]  # (its own phase: the answer)
+        if own and plan.facts.phase is not None and own[0].condition(plan.facts) is False:  # (another setting)
+            plan.chosen = [*(r for r in plan.chosen if r in plan.premise), *own]
+            return []
     status_terms = _stems(set(tokenize(status[0][0]))) if status else set()
     if (plan.asked and status and about_a_patient(plan.q, plan.facts)
             and any(is_specific(r, plan.facts) for r in sure)
@@ -315,6 +391,7 @@ def _branches(plan: DraftPlan, subject: _Subject, maybe: list[GuidelineRule], gi
                       or any(getattr(facts, k) not in (None, []) for k in r.when))]
         # (no branches off both what they asked about and what they told: "65 or older" for a patient of unknown
         # age who asks about skipping a transplant; every branch names chemotherapy)
+    maybe = _on_topic(plan, maybe)
     before = len(maybe)
     maybe = _on_asked(plan, maybe)
     if not maybe:
@@ -469,6 +546,9 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
                given: frozenset[str] = frozenset()) -> DraftPlan:
     """Decide what the answer holds. `given` names facts the question gave in another form (several ages
     compared): no finding asks only for them."""
+    if facts.transplant == "planned" and asks_after_transplant(question.intents.asking or question.focus):
+        # (a planned transplant and a question about the time after it: answered for after the transplant)
+        facts = facts.model_copy(update={"transplant": "done", "phase": "post_hsct"})
     plan = DraftPlan(question=question, facts=facts, notes=notes, plain=plain, rules_only=rules_only,
                      premise=premise)
     it, book = plan.intents, pool.book
@@ -504,7 +584,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
                                        rare=pool.rare, asked=it.position)
     subject = _subject(plan, pool.rare)
     sure, maybe = _order_rules(plan, subject, sure, maybe, pool)
-    maybe = _settle_asked(plan, subject, sure, maybe)
+    maybe = _settle_asked(plan, subject, sure, maybe, book)
     _branches(plan, subject, maybe, given, book)
     if deciding and not plan.missing and any(r in plan.chosen for r in maybe):
         plan.missing, plan.missing_ph, plan.deciding = deciding, "ph_status" in deciding, deciding

@@ -418,6 +418,17 @@ PHASE_CASES = [
     ("no donor in CR2", "cr2"),
     ("Ph+ ALL in CR2, no T315I", "cr2"),
     ("no CR1 yet", None),
+    # a relapse that is the object of prevention or of a risk is not the patient's phase (context.yaml prevention)
+    ("How is CNS relapse prevented?", None),
+    ("How can relapse in the brain be avoided?", None),
+    ("How do we lower the relapse risk?", None),
+    ("What lowers the risk that the leukemia comes back?", None),
+    ("To prevent relapse, should she have maintenance?", None),
+    ("Ph- ALL in CR1: what reduces the chance of a late relapse?", "cr1"),
+    ("She relapsed after HSCT and we want to prevent another relapse. Options?", "relapsed"),
+    ("Reduced-intensity allo-HSCT, relapsed 6 months later. What now?", "relapsed"),
+    ("He stopped imatinib and relapsed", "relapsed"),
+    ("For high-risk CNS relapse, is cranial irradiation an option?", None),
     # a question about transplanting does not make the patient post-HSCT
     ("62yo woman newly dx Ph+ B-ALL, fit. What induction and should she be transplanted?", "newly_diagnosed"),
     ("newly diagnosed Ph+ ALL, candidate for allo-HSCT?", "newly_diagnosed"),
@@ -670,6 +681,9 @@ TKI_CASES = [
     ("Is ponatinib better than dasatinib in Ph+ ALL?", []),
     ("in CR1 after hyper-CVAD + ponatinib", ["ponatinib"]),
     ("dasatinib + prednisolone induction?", []),
+    # a TKI asked about ("should he be on dasatinib maintenance now?") is no TKI taken
+    ("His wife asks whether he should be on dasatinib maintenance now.", []),
+    ("he has been on dasatinib for 2 years", ["dasatinib"]),
 ]
 
 
@@ -776,6 +790,22 @@ TRANSPLANT_CASES = [
     ("no plan for transplant", "not_done"),
     ("going to SCT next month", "planned"),
     ("My doctor wants me to have a transplant", "planned"),
+    # a plan said in other words: "planned for", "going to have", "being arranged", "lining up", "will be done"
+    ("He is 45 with Ph-negative ALL in first remission and is planned for transplant.", "planned"),
+    ("My husband is going to have a transplant for his ALL.", "planned"),
+    ("A transplant is being arranged for my sister.", "planned"),
+    ("They are lining up a bone marrow transplant for him.", "planned"),
+    ("The team plans allo-HSCT after consolidation.", "planned"),
+    ("Her transplant will be done next month.", "planned"),
+    ("He will get a transplant soon.", "planned"),
+    ("My dad is on the list for a transplant.", "planned"),
+    # a transplant described before its date ("from a matched unrelated donor 4 months ago"); a denial misspelt
+    ("45M Ph+ ALL, allo-HSCT from a matched unrelated donor 4 months ago, MRD negative.", "done"),
+    ("he has the philadelphia type and didnt have a transplant", "not_done"),
+    ("she hasnt had a transplant", "not_done"),
+    # ... but a plan asked about is none
+    ("Is he going to have a transplant?", None),
+    ("Will she get a transplant?", None),
 ]
 
 

@@ -21,6 +21,11 @@ FOCUS_CASES = [
     ("Ph+ ALL in CR1, has matched sibling donor. Transplant?", "Ph+ ALL in CR1, has matched sibling donor. Transplant?"),
     ("Blinatumomab vs inotuzumab ozogamicin: targets, key trial results and main toxicities?",
      "Blinatumomab vs inotuzumab ozogamicin: targets, key trial results and main toxicities?"),
+    # a request asks as a question does ("I want to understand what that means", "please explain ...")
+    ("MRD was 0.5% after induction. I'm her grandson, I'm 17, and I want to understand what that means.",
+     "MRD was 0.5% after induction. and I want to understand what that means."),
+    ("Ph+ ALL in CR1. Please explain why a transplant is recommended.",
+     "Ph+ ALL in CR1. Please explain why a transplant is recommended."),
 ]
 
 

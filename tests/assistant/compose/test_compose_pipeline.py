@@ -20,7 +20,9 @@ def _name(c) -> str:
 
 def test_the_order_is_data() -> None:
     names = [_name(c) for c in COMPOSERS]
-    assert names[:4] == ["OpeningNotes", "YesLead", "UnreportedResults", "TrialFirst"] and names[-1] == "Disclaimer"
+    assert names[:5] == ["OpeningNotes", "Interactions?asks_cautions", "YesLead", "UnreportedResults", "TrialFirst"]
+    assert names[-1] == "Disclaimer"
+    assert names.index("Rules") < names.index("Interactions?asks_other_things") < names.index("AskedTreatment?ruled")
     assert names.index("Rules") < names.index("AskedTreatment?ruled") < names.index("Parts?ruled")
     assert names.index("PremiseRules") < names.index("StatusLead") < names.index("Rules")
     assert names.index("Focus?ruled") < names.index("Ranked?open_unruled") < names.index("Focus?unruled")

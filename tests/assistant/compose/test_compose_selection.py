@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def test_a_patient_with_all_facts_gets_the_rules_for_their_branch(make_plan) -> None:
     plan, _ = make_plan("72F Ph+ ALL, what induction?")
@@ -146,3 +148,89 @@ def test_a_branch_that_leads_to_no_rule_is_refined_by_age(make_plan) -> None:
     plan, _ = make_plan("Does my dad really need an allo-HSCT for his ALL?")
     ids = [r.id for r in plan.chosen]
     assert "PHPOS-HSCTCR1-003" in ids and "PHPOS-OLDERPOST-005" in ids, ids  # (RIC allo-HSCT when feasible)
+
+
+@pytest.mark.parametrize("question", [
+    "My father has Ph-positive ALL. Should he get a transplant?",
+    "My mum has the philadelphia chromosome type of leukemia and is in remission. Does she need a bone marrow "
+    "transplant?",
+])
+def test_a_known_ph_status_of_unknown_age_shows_each_age_branch(make_plan, question: str) -> None:
+    """Ph-positive and no age: the branch is given in full, its age groups decide (branches.yaml refine): the rule
+    under 65 and the one at 65 or older, and the age named as missing."""
+    plan, _ = make_plan(question)
+    ids = [r.id for r in plan.chosen]
+    assert "PHPOS-HSCTCR1-003" in ids and "PHPOS-OLDERPOST-005" in ids, ids
+    assert plan.missing == ["age_band"]
+    aged, _ = make_plan("My father is 50 and has Ph-positive ALL. Should he get a transplant?")
+    assert "PHPOS-OLDERPOST-005" not in [r.id for r in aged.chosen] and not aged.missing
+
+
+@pytest.mark.parametrize("question", [
+    "My nana has ALL without the philadelphia chromosome. Shes in remission after the first chemo but the MRD was "
+    "0.5%. I'm her grandson, I'm 17, and I want to understand what that means.",
+    "Since JSH 2023 defines post-induction MRD positivity as >=0.1%, my pt with 0.05% counts as MRD-negative, right?",
+])
+def test_a_question_about_a_meaning_gets_no_branch_about_another_subject(make_plan, question: str) -> None:
+    """What an MRD level means, or whether a threshold holds, is not a treatment plan: the age branch's regimen
+    (HD-MTX at 40-64) and the Ph-positive transplant rule answer another question."""
+    plan, _ = make_plan(question)
+    ids = [r.id for r in plan.chosen]
+    assert "PHNEG-MIDAGE-010" not in ids and "PHPOS-HSCTCR1-003" not in ids, ids
+    assert any(r.id.startswith("MRD-") for r in plan.chosen)
+    regimen, _ = make_plan("Ph-negative ALL in first remission. What treatment comes next?")
+    assert regimen.missing  # (a plan question still shows the branches its missing age decides)
+
+
+@pytest.mark.parametrize("question", [
+    "34 year old man, Ph-negative B-ALL in first remission after induction, MRD negative. Does he need radiation to "
+    "the head?",
+    "Is cranial irradiation mandatory for adults with ALL in CR1? Ph-, 45F, BMI 30, hypertension.",
+    "My daughter is 23, Ph-negative ALL, in remission after her first induction. Does she need radiation to the head?",
+    "Is cranial irradiation needed for everyone?",
+])
+def test_the_rule_naming_the_asked_treatment_leads(make_plan, question: str) -> None:
+    """A question about a named procedure is led by that procedure's own rule, before the patient's regimen rules
+    (a rule specialised to the patient's facts does not jump ahead of it)."""
+    plan, _ = make_plan(question)
+    assert plan.chosen[0].id == "CNS-CRANIAL-018", [r.id for r in plan.chosen]
+
+
+def test_a_treatment_the_patients_facts_rule_out_does_not_lead(make_plan) -> None:
+    """CAR-T asked about for T-ALL: the patient's own rule (nelarabine) still leads, not a CAR-T line."""
+    plan, _ = make_plan("Tisagenlecleucel for relapsed T-ALL?")
+    assert plan.chosen[0].id == "RR-NELA-TALL-026", [r.id for r in plan.chosen]
+
+
+@pytest.mark.parametrize("question", [
+    "Ph+ ALL, 2nd remission after ponatinib, transplant is being arranged. Should he stay on a TKI after the "
+    "transplant?",
+    "She is 50 with Ph+ ALL in CR1, transplant planned next month. Is TKI maintenance needed after the transplant if "
+    "MRD is negative?",
+])
+def test_a_question_about_after_a_planned_transplant_gets_the_post_transplant_rules(make_plan, question: str) -> None:
+    """A planned transplant and a question about the time after it: the MRD-guided post-HSCT rules, not the 5-year
+    maintenance for patients who are not transplanted."""
+    plan, _ = make_plan(question)
+    ids = [r.id for r in plan.chosen]
+    assert ids[0].startswith("PHPOS-POSTHSCT-"), ids
+    assert "PHPOS-MAINT-008" not in ids
+
+
+def test_a_which_question_about_a_patient_is_answered_by_the_patients_rules(make_plan) -> None:
+    """ "Which consolidation component is recommended for his age group?" asks which, not yes or no: the rules of
+    his age group (HD-MTX at 40-64) answer, not a status line about a trial."""
+    plan, _ = make_plan("52 year old man, Ph-negative B-ALL, in CR after induction, works as a teacher, has type 2 "
+                        "diabetes. Which consolidation component is recommended for his age group?")
+    assert not plan.asked and "PHNEG-MIDAGE-010" in [r.id for r in plan.chosen]
+
+
+def test_a_yes_no_question_about_a_treatment_no_rule_of_the_setting_names_gets_that_treatments_rule(make_plan) -> None:
+    """ "Is CAR-T recommended first line?": the frontline rules answer another question; the CAR-T rule states its
+    own setting (after failure to reach CR2 or relapse after HSCT)."""
+    plan, _ = make_plan("Is CAR-T recommended as first-line therapy for newly diagnosed adult B-ALL?")
+    ids = [r.id for r in plan.chosen]
+    assert ids[0] == "RR-CART-028" and not any(i.startswith(("PHNEG-", "PHPOS-", "OVERVIEW-")) for i in ids), ids
+    patient, _ = make_plan("My dad is 53 and is in his second remission from Ph-negative ALL. They're now talking "
+                           "about a donor transplant. Is that what the guideline recommends?")
+    assert not any(r.id.startswith("PHPOS-") for r in patient.chosen)  # (a patient's own population decides)

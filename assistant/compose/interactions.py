@@ -1,0 +1,105 @@
+"""A drug and another treatment named in one question ("inotuzumab, then a transplant — anything to watch?", "she
+had inotuzumab and is planned for allo-HSCT"): the drug's safety line that names the other treatment (the VOD/SOS
+risk of inotuzumab when HSCT follows), when the pool has one. A question that asks what to watch for, or whether it
+is dangerous, is answered by that line first (a drug named by itself gets its own safety line then); otherwise it
+follows the rules.
+
+The drug may be one already given: a drug given before a transplant is what makes the transplant riskier."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.compose.asked import _quotable
+from assistant.compose.builder import Builder, lead_for
+from assistant.compose.cues import says
+from assistant.compose.intents import question_parts
+from assistant.compose.selection import DraftPlan, Sources
+from assistant.compose.sentences import _headed_sentences
+from assistant.concepts import concept_ids, load_lexicon, read_concepts
+from assistant.models import Chunk
+from assistant.rules.logic import RuleBook
+from assistant.rules.relevance import addressed
+
+__all__ = ["Interactions", "asks_cautions", "asks_other_things", "interaction_lines", "named_treatments"]
+
+#: Concept kinds of a treatment.
+_TREATMENTS = frozenset({"drug", "drug_class", "treatment", "procedure", "regimen"})
+#: Tiers in the order a safety line is preferred: the guideline's own words, a safety note, a trial's finding.
+_TIER_ORDER = {"guideline": 2, "context": 1}
+
+
+def named_treatments(question: str) -> list[str]:
+    """The treatments a question names for its patient, in order: asked, planned or already given ("had
+    inotuzumab"), not someone else's."""
+    lex = load_lexicon()
+    return list(dict.fromkeys(m.concept for m in read_concepts(question.lower()).mentions
+                              if not m.other_person and m.concept in lex.concepts
+                              and lex.concepts[m.concept].kind in _TREATMENTS))
+
+
+def _weighs(plan: DraftPlan) -> bool:
+    """The question compares treatments or asks to choose between them."""
+    return plan.intents.either_or or plan.intents.comparison
+
+
+def asks_cautions(plan: DraftPlan) -> bool:
+    """The question asks first what to watch for, whether it is dangerous, or about side effects (the first of
+    several parts: "is inotuzumab recommended, and is there a liver risk?" asks about the recommendation first)."""
+    if _weighs(plan):
+        return False  # ("blinatumomab or inotuzumab — what should weigh the choice?": each drug's toxicity, even-handed)
+    first = (question_parts(plan.intents.asking or plan.q) or [plan.q])[0]
+    return says(first, "asks_cautions") or says(first, "asks_side_effects") or bool(
+        read_concepts(first.lower()).ids(kind="adverse_event"))
+
+
+def asks_other_things(plan: DraftPlan) -> bool:
+    """The question asks first about something else than cautions (its safety line follows the rules), and does
+    not weigh two treatments against each other (whose toxicity lines the drafter gives each alike)."""
+    return not asks_cautions(plan) and not _weighs(plan)
+
+
+def interaction_lines(plan: DraftPlan, chunks: list[Chunk], book: RuleBook,
+                      covered: list[str], *, alone: bool = False) -> list[tuple[str, Chunk]]:
+    """For each drug the question names beside another treatment, the best quotable safety line (a toxicity cue
+    of cues.yaml reports_toxicity) naming both: the guideline's before a safety note's before a trial's. With
+    `alone` (the question asks what to watch for), a drug named by itself gets its own best safety line."""
+    lex = load_lexicon()
+    named = named_treatments(plan.q)
+    out: list[tuple[str, Chunk]] = []
+    for drug in (c for c in named if lex.concepts[c].kind == "drug"):
+        others = [c for c in named if c != drug and not addressed(c, {drug}) and not addressed(drug, {c})]
+        if not others and not alone:
+            continue
+        best: tuple[tuple[int, int], str, Chunk] | None = None
+        for rank, chunk in enumerate(chunks):
+            for _, s in _headed_sentences(chunk):
+                if s in covered or not says(s, "reports_toxicity"):
+                    continue
+                ids = concept_ids(s.lower())
+                if not addressed(drug, ids) or (others and not any(addressed(o, ids) for o in others)):
+                    continue
+                if _quotable(s, chunk, plan.facts, book, plan.q):
+                    key = (_TIER_ORDER.get(chunk.tier, 0), -rank)
+                    if best is None or key > best[0]:
+                        best = (key, s, chunk)
+        if best is not None and all(best[1] != s for s, _ in out):
+            out.append((best[1], best[2]))
+    return out
+
+
+@dataclass(frozen=True)
+class Interactions:
+    """The safety line of each named drug that names the other treatment named (see the module); `alone`: of a
+    drug named by itself too, before the rules that would lead ("inotuzumab planned — anything to watch for?": its
+    VOD/SOS line; with no rule, the retrieval ranking already leads with the toxicity lines)."""
+
+    alone: bool = False
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        if plan.rules_only:
+            return
+        for sentence, chunk in interaction_lines(plan, plan.candidates(pool, 8), pool.book,
+                                                    [t for _, t in builder.lines],
+                                                    alone=self.alone and bool(plan.chosen)):
+            builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier), asked=True)

@@ -1,0 +1,55 @@
+"""A named drug's safety line that names another treatment named (assistant/compose/interactions.py), on a real
+index: the VOD/SOS risk of inotuzumab when a transplant follows."""
+
+from __future__ import annotations
+
+import pytest
+from compose_helpers import cited, run
+
+from assistant.compose.interactions import Interactions, asks_cautions, named_treatments
+from assistant.compose.pipeline import compose
+
+
+@pytest.mark.parametrize("question", [
+    "inotuzumab then a transplant — anything to watch?",
+    "Inotuzumab ozogamicin before allo-HSCT, VOD risk?",
+    "my dad had inotuzimab and now they want to do a bone marrow transplant, is that dangerous?",
+    "My sister is going to have a bone marrow transplant for ALL next month after inotuzumab. what should we know?",
+])
+def test_a_drug_before_a_transplant_leads_with_its_transplant_safety_line(make_plan, question: str) -> None:
+    plan, src = make_plan(question)
+    assert asks_cautions(plan)
+    first = compose(plan, src, max_sentences=8)[0].answer.splitlines()[0]
+    assert "VOD/SOS" in first and "HSCT" in first, first
+
+
+def test_a_drug_given_earlier_counts_as_named() -> None:
+    """ "had inotuzumab": a drug already given is what makes the transplant riskier."""
+    assert named_treatments("my dad had inotuzumab and now they want to do a bone marrow transplant") == [
+        "inotuzumab", "allo_hsct"]
+
+
+def test_the_safety_line_follows_the_rules_when_the_question_asks_something_else_first(make_plan) -> None:
+    plan, src = make_plan("My dad is 72 and has relapsed B-ALL, CD22 positive. Is inotuzumab recommended, and is "
+                          "there a liver risk before a transplant?")
+    assert not asks_cautions(plan)
+    lines = compose(plan, src, max_sentences=8)[0].answer.splitlines()
+    assert "recommends inotuzumab" in lines[0]
+    assert any("VOD/SOS" in line and "HSCT" in line for line in lines)
+
+
+@pytest.mark.parametrize("question", [
+    "Inotuzumab dose for relapsed CD22-positive B-ALL?",  # one treatment: nothing to interact with
+    "Blinatumomab then transplant: any safety concerns?",  # no line names blinatumomab with a transplant
+])
+def test_no_safety_line_without_a_line_naming_both(make_plan, question: str) -> None:
+    plan, src = make_plan(question)
+    assert not any("VOD/SOS" in line for line in cited(run([Interactions()], plan, src)))
+
+
+def test_a_drug_asked_about_by_itself_leads_with_its_safety_line_when_cautions_are_asked(make_plan) -> None:
+    """ "Inotuzumab planned - anything to watch for?": its VOD/SOS line first, even with no transplant named."""
+    plan, src = make_plan("50M relapsed CD22+ B-ALL, fatty liver and drinks alcohol. Inotuzumab planned - anything "
+                          "to watch for?")
+    first = compose(plan, src, max_sentences=8)[0].answer.splitlines()[0]
+    assert "VOD/SOS" in first, first
