@@ -1560,8 +1560,9 @@ def _not_a_patient_result(t: str, pos: int, population: bool = False) -> bool:
     clause = _clause(t, pos, lo, hi)
     if any(c == "%" and _cue_after(clause, i + 1, "of_patients") for i, c in enumerate(clause)):
         return True
-    if _phrase(t[lo + _clause_start(t[lo:pos], ",:;()\n"):pos], "hypothetical", "mrd_words"):
-        return True  # "if MRD turns negative": a condition, not a result
+    if _phrase(t[lo + _clause_start(t[lo:pos], ",:;()\n"):pos], "hypothetical", "mrd_words") and _phrase(
+            clause, "change", "mrd_words"):
+        return True  # "if MRD turns negative": a future change, not a result
     if not sentence.rstrip().endswith("?"):
         return False
     return bool(
