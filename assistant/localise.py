@@ -306,8 +306,11 @@ def read_asker(question: str, messages: Messages | None = None) -> Asker:
         lay = not (latin or any(w in text for w in reg.get("clinician_cues", ()))
                    or not any(w in text for w in reg.get("polite", ())))
     kinds = set(reg.get("own_word_kinds", ()))
-    own = tuple(dict.fromkeys((f.written, f.concept) for f in lay_forms
-                              if (f.kind in kinds or f.concept in concepts) and _names_a_thing(f.written)))
+    nouns = reg.get("own_word_nouns") or {}
+    own = tuple(dict.fromkeys([(f.written, f.concept) for f in lay_forms
+                               if (f.kind in kinds or f.concept in concepts) and _names_a_thing(f.written)]
+                              + [(nouns[f.concept]["word"], nouns[f.concept]["concept"]) for f in forms
+                                 if f.source == "lay" and f.concept in nouns]))
     return Asker(lay=lay, own=own if lay else (), known=True)
 
 

@@ -521,6 +521,7 @@ def test_a_disease_outside_the_guideline_is_named_in_japanese(bot, question: str
     ("息子は検査で見えないくらいの白血病細胞しかないそうです。治療は続きますか", ("検査で見えないくらいの白血病細胞", "mrd")),
     ("わずかに残っている白血病細胞があると説明されました。どうなりますか", ("わずかに残っている白血病細胞", "mrd")),
     ("父が骨髄移植を受けました", ("骨髄移植", "allo_hsct")),
+    ("先生に白血病細胞がまだ少し残っていると言われました", ("残っている白血病細胞", "mrd")),  # a clause: its noun
 ])
 def test_a_lay_word_for_a_test_result_is_the_askers_own_word(question: str, own: tuple[str, str]) -> None:
     asker = read_asker(question)
