@@ -1108,6 +1108,12 @@ def _after_and(pre: str, mods: tuple[str, ...]) -> bool:
     return not _phrase(pre[:start], "hypothetical", "transplant_before")
 
 
+def _asks_at(t: str, pos: int) -> bool:
+    """The sentence holding `pos` is a question: after a planned transplant, "TKI after HSCT?" asks about it."""
+    lo, hi = _sentence_span(t, pos)
+    return t[lo:hi].rstrip().endswith("?")
+
+
 def _asked(t: str, end: int) -> bool:
     """The clause ends in a question mark within four words ("candidate for allo-HSCT?", "transplant eligible?")."""
     rest = t[end:end + 80]
@@ -1149,7 +1155,9 @@ def _plans(t: str) -> bool:
 
 def _read_transplant(t: str) -> str | None:
     mentions = _transplants(t)
-    found = {s for a, b in mentions if (s := _tx_status(t, a, b))}
+    said = [(a, s) for a, b in mentions if (s := _tx_status(t, a, b))]
+    planned = next((a for a, s in said if s == "planned"), None)
+    found = {s for a, s in said if not (s == "done" and planned is not None and planned < a and _asks_at(t, a))}
     if not found and mentions and _phrase(t, "day", "transplant_after") and not _plans(t):
         return "done"  # "allo-SCT in CR1, day +100": days are counted from a transplant that was done
     return next((s for s in _TX_PRIORITY if s in found), None)
@@ -1599,6 +1607,9 @@ def _not_a_patient_result(t: str, pos: int, population: bool = False) -> bool:
     clause = _clause(t, pos, lo, hi)
     if any(c == "%" and _cue_after(clause, i + 1, "of_patients") for i, c in enumerate(clause)):
         return True
+    if _phrase(t[lo + _clause_start(t[lo:pos], ",:;()\n"):pos], "hypothetical", "mrd_words") and _phrase(
+            clause, "change", "mrd_words"):
+        return True  # "if MRD turns negative": a future change, not a result
     if not sentence.rstrip().endswith("?"):
         return False
     return bool(

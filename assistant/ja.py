@@ -59,7 +59,7 @@ __all__ = ["JaLexicon", "english_only", "japanese_words", "load_ja_lexicon", "no
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 
 _PUNCT = str.maketrans({"、": ",", "。": ".", "・": "/", "「": " ", "」": " ", "『": " ", "』": " ", "【": "(",
-                        "】": ")", "〜": "~", "−": "-", "‐": "-", "ー": "ー"})
+                        "】": ")", "〜": "~", "−": "-", "‐": "-", "‑": "-", "–": "-", "ー": "ー"})
 _PROTECT = "\x00"
 #: kana the tokenizer reads as another word: written with the kanji meant ("はなし" would be 話, "story")
 _KANA_AMBIGUOUS = (("はなし", "は無し"), ("もなし", "も無し"), ("がなし", "が無し"))  # a rendered English piece in the text: kept as written

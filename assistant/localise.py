@@ -261,10 +261,17 @@ class Asker:
 
 
 def _names_a_thing(form: str) -> bool:
-    """A lay form that names a treatment ("骨髄移植", "頭への放射線"), not a clause ("背中に注射", "腰から薬を入れる")."""
+    """A lay form that names a treatment or a result ("骨髄移植", "頭への放射線", a noun its clause describes:
+    "検査で見えないくらいの白血病細胞"), not a clause ("背中に注射", "腰から薬を入れる").
+
+    >>> [_names_a_thing(f) for f in ["骨髄移植", "検査で見えないくらいの白血病細胞", "背中に注射", "腰から薬を入れる"]]
+    [True, True, False, False]
+    """
     from assistant.ja import tokenize
 
-    return not any(t.pos2 == "格助詞" and t.surface in ("を", "に", "が", "で", "は") for t in tokenize(form))
+    toks = tokenize(form)
+    case = [i for i, t in enumerate(toks) if t.pos2 == "格助詞" and t.surface in ("を", "に", "が", "で", "は")]
+    return not case or (toks[-1].pos == "名詞" and any(t.surface == "の" for t in toks[case[-1] + 1:]))
 
 
 def read_asker(question: str, messages: Messages | None = None) -> Asker:
@@ -285,7 +292,8 @@ def read_asker(question: str, messages: Messages | None = None) -> Asker:
     reg = (messages or load_messages("ja")).register
     text, items = unicodedata.normalize("NFKC", question), question_items(question)
     forms = [it.form for it in items if it.form is not None]
-    lay_forms = [f for f in forms if f.source == "lay" and f.kind in reg.get("lay_form_kinds", ())]
+    concepts = set(reg.get("own_word_concepts", ()))
+    lay_forms = [f for f in forms if f.source == "lay" and (f.kind in reg.get("lay_form_kinds", ()) or f.concept in concepts)]
     people = load_ja_lexicon().cues["people"]["asker"]
     relative = not any(w in text for w in reg.get("vignette", ())) and any(
         f.kind == "person" and f.role != "donor" for f in forms)
@@ -298,7 +306,11 @@ def read_asker(question: str, messages: Messages | None = None) -> Asker:
         lay = not (latin or any(w in text for w in reg.get("clinician_cues", ()))
                    or not any(w in text for w in reg.get("polite", ())))
     kinds = set(reg.get("own_word_kinds", ()))
-    own = tuple(dict.fromkeys((f.written, f.concept) for f in lay_forms if f.kind in kinds and _names_a_thing(f.written)))
+    nouns = reg.get("own_word_nouns") or {}
+    own = tuple(dict.fromkeys([(f.written, f.concept) for f in lay_forms
+                               if (f.kind in kinds or f.concept in concepts) and _names_a_thing(f.written)]
+                              + [(nouns[f.concept]["word"], nouns[f.concept]["concept"]) for f in forms
+                                 if f.source == "lay" and f.concept in nouns]))
     return Asker(lay=lay, own=own if lay else (), known=True)
 
 

@@ -1460,3 +1460,20 @@ def test_more_plain_phrasings(text: str, field: str, value: object) -> None:
 def test_number_syntax_for_ages(text: str, age: int | None, band: str | None) -> None:
     facts = read_facts(text)
     assert (facts.age, facts.age_band) == (age, band)
+
+
+@pytest.mark.parametrize(("q", "field", "value"), [
+    # a future change is not the patient's result ...
+    ("Ph+ ALL on dasatinib. If MRD becomes negative, can the dose be reduced?", "mrd_status", None),
+    ("Once the MRD turns negative, do we stop blinatumomab?", "mrd_status", None),
+    ("Ph+ ALL, MRD 0.05% after induction; if it becomes negative later, is HSCT still needed?", "mrd_status", "positive"),
+    # ... but a case named for the answer, and a change that happened, are
+    ("If MRD positive, transplant?", "mrd_status", "positive"),
+    ("MRD turned positive 3 months after allo-HSCT", "mrd_status", "positive"),
+    # a planned transplant: "after HSCT?" in a later question asks about that one
+    ("Allo-HSCT is planned next month. Will she need dasatinib after the transplant?", "transplant", "planned"),
+    ("Scheduled for allo-HSCT; TKI after HSCT?", "transplant", "planned"),
+    ("Relapsed after allo-HSCT. What now?", "transplant", "done"),
+])
+def test_a_future_change_is_not_a_patient_fact(q: str, field: str, value) -> None:
+    assert read_facts(q).model_dump()[field] == value

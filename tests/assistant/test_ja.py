@@ -376,3 +376,55 @@ def test_cautions_read_as_asked() -> None:
 def test_lay_words_of_treatments(q: str, concepts: tuple[str, ...]) -> None:
     english = to_english(q)
     assert all(c in english for c in concepts), english
+
+
+# ------------------------------------------------------------------------------ round 2: reading classes (issue 17)
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    # Ph with any minus or dash written after it (U+2212, U+2010, U+2011, U+2013, the long-vowel mark)
+    ("Ph\u2212B-ALL、41歳女性。地固めは？", {"ph_status": "negative", "lineage": "B"}),
+    ("Ph\u2010ALLの57歳、維持療法は？", {"ph_status": "negative"}),
+    ("Ph\u2013ALL 33歳の寛解後療法", {"ph_status": "negative"}),
+    ("PhーALL、29歳男性", {"ph_status": "negative"}),
+    ("Ph\u2011T-ALLの再発", {"ph_status": "negative", "lineage": "T"}),
+    ("Ph(\u2212)のB-ALL", {"ph_status": "negative"}),
+    # ... and a plus is still positive, a Ph-like ALL is no Ph status
+    ("Ph+B-ALL、60歳", {"ph_status": "positive"}),
+    # a future change is not the patient's result; "だったら" names the case asked about
+    ("TKI治療中です。MRD陰性になったらダサチニブを減らせますか", {"mrd_status": None}),
+    ("この先MRDが陽性になった場合はどうなりますか", {"mrd_status": None}),
+    ("MRD陽性だったら移植？", {"mrd_status": "positive"}),
+    # a transplant planned, then "after the transplant?" asks about that one
+    ("再来月に同種移植を受ける予定です。移植のあともイマチニブは続けますか", {"transplant": "planned"}),
+    ("移植予定のPh陽性ALL。移植後の予防的TKIは？", {"transplant": "planned"}),
+    ("移植から半年たちました。移植後のTKIは？", {"transplant": "done"}),
+])
+def test_round2_japanese_facts(q: str, expected: dict) -> None:
+    got = read_facts(to_english(q)).model_dump()
+    assert {k: got.get(k) for k in expected} == expected, to_english(q)
+
+
+@pytest.mark.parametrize(("q", "alarming"), [
+    ("寛解導入中の58歳、体温39.8度、血圧82/48です", True),
+    ("地固め中に発熱39.1℃、SpO2 87%になりました", True),
+    ("サチュレーションが85%まで下がっています。Ph陰性ALL", True),
+    ("母が抗がん剤治療中で、体温が38.7度あります", True),  # a fever a relative reports
+    ("血圧124/76、体温36.8度。Ph陽性ALLでCR1", False),
+])
+def test_japanese_vital_signs_reach_the_emergency_check(q: str, alarming: bool) -> None:
+    from assistant.rules.scope import alarming_vitals
+
+    assert alarming_vitals(to_english(q)) is alarming, to_english(q)
+
+
+@pytest.mark.parametrize(("q", "distressed"), [
+    ("白血病が再発したと言われて、怖くてたまりません", True),
+    ("毎日薬を飲むのがつらいです", True),
+    ("これからどうなるのか不安です", True),
+    ("Ph陽性ALLの寛解導入は何がすすめられますか", False),
+])
+def test_japanese_distress_reads_as_distress(q: str, distressed: bool) -> None:
+    from assistant.rules.scope import is_distressed
+
+    assert is_distressed(to_english(q)) is distressed, to_english(q)

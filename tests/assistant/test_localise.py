@@ -512,3 +512,61 @@ def test_a_disease_outside_the_guideline_is_named_in_japanese(bot, question: str
     """Review-ja (English leaks): the scope refusal names the other disease in Japanese, not "blast crisis"."""
     a = bot.ask(question)
     assert a.scope != "in_scope" and a.lang == "ja" and not re.search(r"[a-z]{4,}", a.answer), a.answer
+
+
+# ------------------------------------------------------------------------------ round 2 (issue 17, review ja4)
+
+
+@pytest.mark.parametrize(("question", "own"), [
+    ("息子は検査で見えないくらいの白血病細胞しかないそうです。治療は続きますか", ("検査で見えないくらいの白血病細胞", "mrd")),
+    ("わずかに残っている白血病細胞があると説明されました。どうなりますか", ("わずかに残っている白血病細胞", "mrd")),
+    ("父が骨髄移植を受けました", ("骨髄移植", "allo_hsct")),
+    ("先生に白血病細胞がまだ少し残っていると言われました", ("残っている白血病細胞", "mrd")),  # a clause: its noun
+])
+def test_a_lay_word_for_a_test_result_is_the_askers_own_word(question: str, own: tuple[str, str]) -> None:
+    asker = read_asker(question)
+    assert asker.lay and own in asker.own, asker
+
+
+def test_a_lay_word_for_mrd_stands_before_the_answers_term() -> None:
+    got = own_words("寛解導入後の微小残存病変(MRD)が0.01%以上", [("残っている白血病細胞", "mrd")], set(), GLOSSARY)
+    assert got == "寛解導入後の残っている白血病細胞（微小残存病変、MRD）が0.01%以上"
+
+
+def _english_finding_lines(a: Answer) -> list[str]:
+    """The finding lines of a rendered Japanese answer that are not in Japanese (a checker note leaking English)."""
+    from assistant.frontends.render import answer_markdown
+
+    return [ln for ln in answer_markdown(a).splitlines() if ln.startswith(("- 注意:", "- 理由:")) and not
+            JAPANESE.search(ln.split(":", 1)[1].split("(ルール")[0])]
+
+
+def test_a_relatives_fever_report_gets_a_plain_urgent_note_and_japanese_findings(bot) -> None:
+    a = bot.ask("妻が抗がん剤の治療中で、39度の熱が出てがたがた震えています。どうすればいいですか")
+    note = a.answer.split("\n\n")[0]
+    assert "感染症" in note and "発熱性好中球減少症" in note, note
+    assert not [w for w in ("CRS", "VOD", "SOS", "CAR-T", "ブリナツモマブ") if w in note], note
+    assert _english_finding_lines(a) == []
+
+
+def test_a_clinicians_vital_signs_in_japanese_get_the_emergency_note(bot) -> None:
+    a = bot.ask("寛解導入中のPh陰性ALL 45歳男性、体温39.6度、血圧78/44です。次の対応は？")
+    assert any(f.rule_id == "SAFE-ACUTE-063" for f in a.findings), a.findings
+    note = a.answer.split("\n\n")[0]
+    assert "緊急事態" in note and not re.search(r"（[^）]*（", note), note
+    assert _english_finding_lines(a) == []
+
+
+def test_a_frightened_askers_answer_opens_with_the_japanese_empathy_line(bot) -> None:
+    a = bot.ask("Ph陽性ALLと言われて、怖くて夜も眠れません。治る見込みはありますか")
+    assert a.answer.startswith(load_messages("ja").line(prompts.DISTRESS_NOTE)[:12]), a.answer[:200]
+
+
+def test_a_dose_only_question_promises_no_answer_below(bot) -> None:
+    a = bot.ask("イノツズマブ オゾガマイシンの1回量は何mg/m²ですか？")
+    assert "以下でお答えします" not in a.answer, a.answer
+
+
+def test_the_premise_banner_quotes_the_rule_title_instead_of_nesting_brackets() -> None:
+    ja = load_messages("ja").line(prompts.PREMISE_NOTE.format(title="TKI (Ph-positive)"))
+    assert ja is not None and "「" in ja and not re.search(r"（[^）]*（", ja), ja
