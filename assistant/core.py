@@ -325,8 +325,11 @@ class Assistant:
         kept: list[tuple[str, bool]] = []
         notes: list[str] = []
         declined: set[str] = set()
+        subjects: list[tuple[str, str]] = []  # (concept, words) of the treatments the declined parts name
         for piece, asks in pieces:
             fired = self._part_blocks(piece, facts)
+            if not fired and declined and not _has_subject(piece):
+                fired = set(declined)  # "...: 9 then 28 mcg/day? For how many days each?": the same request goes on
             key = self.policy.part_note(fired) if fired else None
             if key is None:
                 kept.append((piece, asks))
@@ -334,9 +337,16 @@ class Assistant:
             note = NOTES[key].format(part=piece)
             notes += [note] if note not in notes else []
             declined |= fired
+            subjects += [(m.concept, m.surface) for m in read_concepts(piece.lower()).mentions
+                         if m.kind in _TREATMENT_KINDS]
         if not notes or not any(asks for _, asks in kept) or not blocked <= declined:
             return focus, [], set()
-        return "; ".join(p for p, _ in kept) + "?", notes, declined
+        rest = "; ".join(p for p, _ in kept) + "?"
+        # a part left without its treatment keeps the one the declined part named ("inotuzumab dose, and how many
+        # cycles before transplant?" asks about inotuzumab before a transplant)
+        own = {m.concept for p, _ in kept for m in read_concepts(p.lower()).mentions}
+        carried = list(dict.fromkeys(words for concept, words in subjects if concept not in own))
+        return (f"{', '.join(carried)}: {rest}" if carried else rest), notes, declined
 
     def _part_blocks(self, piece: str, facts: PatientFacts) -> set[str]:
         """The refusals one part of a question gets by itself; a part that only lacks the disease words ("dose?")
@@ -542,6 +552,17 @@ class Assistant:
         return Answer(question=q, answer=draft.answer, citations=draft.citations, verdict="refused",
                       findings=findings, patient=facts, scope=self.policy.scope(blocked),  # type: ignore[arg-type]
                       mode="extractive", retrieved=[r.chunk.chunk_id for r in retrieved])
+
+
+_TREATMENT_KINDS = frozenset({"drug", "drug_class", "regimen", "treatment", "procedure"})
+#: What a part of a question can be about on its own: a part with none of these ("for how many days each?") goes on
+#: with the part before it.
+_SUBJECT_KINDS = _TREATMENT_KINDS | {"medicine", "population", "marker", "lineage", "phase", "phase_of_treatment",
+                                     "disease", "other_disease", "adverse_event", "outcome", "source"}
+
+
+def _has_subject(piece: str) -> bool:
+    return any(m.kind in _SUBJECT_KINDS for m in read_concepts(piece.lower()).mentions)
 
 
 _STREAM_END = object()

@@ -51,9 +51,11 @@ DISTRESS_NOTE = (
 )
 
 URGENT_SYMPTOMS_NOTE = (
-    "_**These symptoms can be a serious side effect that needs care now** (for example cytokine release syndrome or "
-    "neurotoxicity with blinatumomab or CAR-T, or VOD/SOS with inotuzumab or after a transplant): contact the "
-    "treating team or emergency services now, and don't wait for this answer._"
+    "_**These symptoms need care now: contact the treating team or emergency services now, and don't wait for this "
+    "answer.** A fever during leukemia treatment, when the white cells are low, is most often a serious infection "
+    "(febrile neutropenia), treated urgently in hospital; fever, shaking or confusion can also be a reaction to "
+    "blinatumomab or CAR-T (cytokine release syndrome), and belly swelling with yellow eyes a liver problem (VOD/SOS) "
+    "after inotuzumab or a transplant._"
 )
 
 ACUTE_VITALS_NOTE = (

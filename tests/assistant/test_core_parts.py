@@ -25,6 +25,13 @@ def test_dose_part_declined_rest_answered(bot, q: str, must: str) -> None:
     assert not any(ch.isdigit() and unit in a.answer for ch in "0123456789" for unit in ("mg/m", "g/m2", "µg/"))
 
 
+def test_a_part_left_after_a_dose_part_keeps_the_drug_it_named(bot) -> None:
+    """"How many cycles before transplant?" asks about the drug the declined dose part named."""
+    a = bot.ask("Inotuzumab: what dose per m2, and how many cycles can be given before the transplant?")
+    assert a.answer.startswith(DOSE_PART_NOTE), a.answer
+    assert "inotuzumab" in a.answer.lower() and "VOD/SOS" in a.answer, a.answer
+
+
 def test_dose_part_of_follow_up_answers_side_effects(bot) -> None:
     a = bot.ask("what side effects should we watch for, and is the dose written in the guideline?",
                 history=[{"role": "user", "content": "Which drug is used for relapsed T-ALL?"}])
@@ -33,6 +40,8 @@ def test_dose_part_of_follow_up_answers_side_effects(bot) -> None:
 
 
 @pytest.mark.parametrize("q", [
+    "Blinatumomab cycle 1: 9 mcg/day and then 28 mcg/day? For how many days each?",
+    "how much dasatinib a day for my mum, and for how long each time?",
     "72F Ph+ ALL; what dose of dasatinib?",
     "What dose of blinatumomab for relapsed B-ALL?",
     "how many mg of imatinib should my husband take?",
