@@ -803,11 +803,11 @@ def _read_age(t: str) -> tuple[int | None, AgeBand | None]:
     >>> _read_age("pt turns 26 next month, cd19+ b-all"), _read_age("he is 25 and turns 26 in march")
     ((25, 'aya'), (25, 'aya'))
     """
-    if any(map(str.isdigit, t)):
+    if _has_short_number(t):
         ranges = _age_ranges(t)
         ages = _age_candidates(t, ranges)
         coming = next((q for q in quantities(t) if q.notation == "coming"), None)
-    else:  # (every age, range and quantity reader starts at a digit: a text without one has none)
+    else:  # (every age, age range and coming age is a number of one to three digits: "jsh 2023" has none)
         ranges, ages, coming = [], [], None
     if coming and (not ages or ages[0][1] == int(coming.value)) and not (ages and ages[0][0] < coming.start):
         age = int(coming.value) - 1
@@ -820,6 +820,11 @@ def _read_age(t: str) -> tuple[int | None, AgeBand | None]:
     if "child" in bands and {"adult", "adults"} & _words(t):
         bands.discard("child")  # "in adults vs children", "adult ALL ... children": a comparison, not a child
     return None, _one(bands)
+
+
+def _has_short_number(t: str) -> bool:
+    """A run of one to three digits in the text: what every age reader starts at (a year, "2023", is no age)."""
+    return any(map(str.isdigit, t)) and any(b - a <= 3 for a, b in _digit_runs(t))
 
 
 def _words(t: str) -> set[str]:

@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from assistant.concepts import load_lexicon, quantities, tokens
-from assistant.facts import _age_candidates, _age_ranges, _find_cues, _normalise, _read_age, _tki_mentions
+from assistant.facts import (
+    _age_candidates,
+    _age_ranges,
+    _find_cues,
+    _has_short_number,
+    _normalise,
+    _read_age,
+    _tki_mentions,
+)
 from assistant.text import split_sentences
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,16 +51,27 @@ def test_the_texts_are_many() -> None:
     assert len(_texts()) > 2500
 
 
-def test_a_text_without_a_digit_has_no_age_range_or_quantity() -> None:
-    """_read_age skips the age readers for a text with no digit: each of them starts at a digit."""
-    checked = 0
+def test_a_text_without_a_short_number_has_no_age_range_or_age() -> None:
+    """_read_age skips the age readers for a text with no run of one to three digits (none, or only years like
+    "2023"): every age, age range and coming age starts at one."""
+    checked, years = 0, 0
     for text in _texts():
         t = _normalise(text)
-        if any(map(str.isdigit, t)):
+        if _has_short_number(t):
             continue
         checked += 1
-        assert (_age_ranges(t), _age_candidates(t), quantities(t)) == ([], [], ()), text
-    assert checked > 250
+        years += any(map(str.isdigit, t))
+        assert _age_ranges(t) == [] and _age_candidates(t) == [], text
+        assert not [q for q in quantities(t) if q.kind == "age" or q.notation == "coming"], text
+    assert checked > 400 and years > 150, (checked, years)
+
+
+@pytest.mark.parametrize("text,short", [
+    ("jsh 2023 recommends", False), ("e1910 and jsh 2023", False), ("no numbers", False),
+    ("aged 65 in 2023", True), ("mrd 1,000 cells", True), ("0.01%", True), ("age 7", True),
+])
+def test_short_numbers(text: str, short: bool) -> None:
+    assert _has_short_number(text) is short
 
 
 @pytest.mark.parametrize("text,expected", [
