@@ -707,11 +707,23 @@ def _elided_ages(t: str) -> list[tuple[int, int, int]]:
 
 def _find_cues(toks: list[str], cues: tuple[tuple[str, ...], ...]) -> list[tuple[int, tuple[str, ...]]]:
     """(token index, cue) of each cue, longest first at each token."""
+    by_first = _cues_by_first(cues)
     out = []
-    for i in range(len(toks)):
-        cue = next((c for c in cues if tuple(toks[i:i + len(c)]) == c), None)
+    for i, tok in enumerate(toks):
+        cue = next((c for c in by_first.get(tok, ()) if tuple(toks[i:i + len(c)]) == c), None)
         out += [(i, cue)] if cue else []
     return out
+
+
+@lru_cache(maxsize=64)
+def _cues_by_first(cues: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The cues by their first token, in their order (so the first cue matching at a token stays the first)."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for c in cues:
+        if not c:  # (an empty cue matches at every token but is never reported: no cue after it is either)
+            break
+        out.setdefault(c[0], []).append(c)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _subject_is_a_person(head: str) -> bool:
@@ -791,9 +803,12 @@ def _read_age(t: str) -> tuple[int | None, AgeBand | None]:
     >>> _read_age("pt turns 26 next month, cd19+ b-all"), _read_age("he is 25 and turns 26 in march")
     ((25, 'aya'), (25, 'aya'))
     """
-    ranges = _age_ranges(t)
-    ages = _age_candidates(t, ranges)
-    coming = next((q for q in quantities(t) if q.notation == "coming"), None)
+    if _has_short_number(t):
+        ranges = _age_ranges(t)
+        ages = _age_candidates(t, ranges)
+        coming = next((q for q in quantities(t) if q.notation == "coming"), None)
+    else:  # (every age, age range and coming age is a number of one to three digits: "jsh 2023" has none)
+        ranges, ages, coming = [], [], None
     if coming and (not ages or ages[0][1] == int(coming.value)) and not (ages and ages[0][0] < coming.start):
         age = int(coming.value) - 1
         return age, age_band(age)
@@ -805,6 +820,11 @@ def _read_age(t: str) -> tuple[int | None, AgeBand | None]:
     if "child" in bands and {"adult", "adults"} & _words(t):
         bands.discard("child")  # "in adults vs children", "adult ALL ... children": a comparison, not a child
     return None, _one(bands)
+
+
+def _has_short_number(t: str) -> bool:
+    """A run of one to three digits in the text: what every age reader starts at (a year, "2023", is no age)."""
+    return any(map(str.isdigit, t)) and any(b - a <= 3 for a, b in _digit_runs(t))
 
 
 def _words(t: str) -> set[str]:
@@ -1727,7 +1747,7 @@ def _tki_mentions(t: str) -> list[tuple[int, int, str]]:
     lex, spans = load_lexicon(), token_spans(t)
     found = [(spans[m.start][0], spans[m.end - 1][1], m.concept) for m in read_concepts(t).mentions
              if m.concept == "tki" or lex.concepts[m.concept].broader == "tki"]
-    for a, b in spans:  # a compound word: "imatinib-resistant", "dasatinib-based"
+    for a, b in spans if "-" in t else ():  # a compound word: "imatinib-resistant", "dasatinib-based"
         pos = a
         for part in t[a:b].split("-") if "-" in t[a:b] else ():
             form = next((f for f in lex.forms.get(part, ()) if len(f.tokens) == 1), None)

@@ -760,10 +760,31 @@ def question_values(question: str, facts: PatientFacts) -> frozenset[float]:
     return frozenset(vals)
 
 
+#: judge_sentence's verdicts by its exact inputs (a repaired answer's next checking round, and the checks that judge
+#: the same sentence again, reuse them); values keep their book so an id is never reused for another.
+_JUDGED: dict[tuple[Any, ...], tuple[Any, Verdict]] = {}
+_JUDGED_MAX = 8192
+
+
 def judge_sentence(sentence: str, book: Any, facts: PatientFacts, *, question: str = "",
                    retrieved: Sequence[Chunk] = (), cited_text: str = "") -> Verdict:
-    """The first non-agreeing verdict among the sentence's claims (else agree / unrelated)."""
+    """The first non-agreeing verdict among the sentence's claims (else agree / unrelated), memoised on the
+    sentence, the book, the facts, the question's values, the guideline sources' texts and the cited text."""
     qv = question_values(question, facts)
+    key = (sentence, id(book), facts.model_dump_json(), qv,
+           tuple(c.text for c in retrieved if c.tier == "guideline"), cited_text)
+    hit = _JUDGED.get(key)
+    if hit is not None and hit[0] is book:
+        return hit[1]
+    verdict = _judge_sentence(sentence, book, facts, qv, retrieved, cited_text)
+    if len(_JUDGED) >= _JUDGED_MAX:
+        _JUDGED.clear()
+    _JUDGED[key] = (book, verdict)
+    return verdict
+
+
+def _judge_sentence(sentence: str, book: Any, facts: PatientFacts, qv: frozenset[float],
+                    retrieved: Sequence[Chunk], cited_text: str) -> Verdict:
     def lazy(concepts: frozenset[str]) -> list[Claim]:
         return guideline_claims(retrieved, concepts)
 

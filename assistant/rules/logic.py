@@ -426,16 +426,23 @@ def distortion(rule: GuidelineRule, sentence_body: str) -> str | None:
     >>> distortion(r, r.statement.replace("recommends", "does not recommend"))
     'negates the guideline statement'
     """
+    return _distortion(rule.statement, sentence_body)
+
+
+@lru_cache(maxsize=4096)
+def _distortion(statement: str, sentence_body: str) -> str | None:
+    """distortion() by the statement's and the sentence's text (memoised: a repaired answer's next checking round
+    compares the same sentences with the same statements)."""
     from assistant.claims import strip_opener
     from assistant.rules.citations import _negated, changed_terms
 
-    a, b = _statement_tokens(sentence_body), _statement_tokens(rule.statement)
+    a, b = _statement_tokens(sentence_body), _statement_tokens(statement)
     if not a or not b or len(a & b) / len(a | b) < DISTORTION_SIMILARITY:
         return None
     body = strip_opener(sentence_body)
-    if _negated(body, rule.statement):
+    if _negated(body, statement):
         return "negates the guideline statement"
-    changed = sorted(changed_terms(body, rule.statement) - _NAME_TERMS - {"negation"})
+    changed = sorted(changed_terms(body, statement) - _NAME_TERMS - {"negation"})
     if changed:
         return "changes " + ", ".join(changed) + " in the guideline statement"
     return None

@@ -423,3 +423,29 @@ def test_a_regimen_listing_its_parts_takes_no_stance(sentence: str, stance: str 
 ])
 def test_antigens_said_of_each_drug(sentence: str, targets: dict) -> None:
     assert {d: set(a) for d, a in read_claims(sentence)[0].targets} == targets
+
+
+# ---------------------------------------------------------------------------------------------- memoised verdicts
+
+
+def test_judge_sentence_is_memoised_on_every_input_it_reads() -> None:
+    """A memoised verdict is the one a fresh reading gives, whatever was judged before with other facts, another
+    cited text or another rule book (the keys leave out nothing the verdict depends on)."""
+    from assistant.rules.frames import _judge_sentence
+
+    other_book = load_rulebook()
+    cases = [(s, PatientFacts(**ex.facts)) for _, ex in EXAMPLES for s in [*ex.agree, *ex.contradict]]
+    cases += [(s, PatientFacts()) for s, _ in cases]
+    cited = ["", "blinatumomab 28 micrograms per day", "grade 1b"]
+    cases += [("Blinatumomab is given at 28 micrograms per day for relapsed B-ALL.", PatientFacts())] * 2
+    seen_facts, seen_cited = 0, 0
+    for _ in range(2):  # (the second pass reads the memo)
+        for sentence, facts in cases:
+            for c in cited:
+                for book in (BOOK, other_book):
+                    fresh = _judge_sentence(sentence, book, facts, frozenset(), (), c)
+                    assert judge_sentence(sentence, book, facts, cited_text=c) == fresh, (sentence, facts, c)
+            seen_cited += len({_judge_sentence(sentence, BOOK, facts, frozenset(), (), c).kind for c in cited}) > 1
+            seen_facts += (_judge_sentence(sentence, BOOK, facts, frozenset(), (), "").kind
+                           != _judge_sentence(sentence, BOOK, PatientFacts(), frozenset(), (), "").kind)
+    assert seen_facts and seen_cited  # (cases whose verdict does depend on the facts and on the cited text)

@@ -7,7 +7,7 @@ from rule_helpers import draft_of
 
 from assistant.models import PatientFacts
 from assistant.rules import applicable_rules, check, default_rulebook, load_rulebook, statement_chunk
-from assistant.rules.logic import GuidelineRule, violated
+from assistant.rules.logic import GuidelineRule, distortion, violated
 
 BOOK = default_rulebook()
 
@@ -556,3 +556,20 @@ def test_rules_outside_pattern_hits_are_never_violated() -> None:
         for r in book.rules:
             if r not in contradicting:
                 assert violated(r, facts, body) is None, (r.id, body)
+
+
+def test_distortion_is_memoised_by_statement_and_sentence() -> None:
+    """The memo keys on the statement's text: each rule's own verdict, in any order."""
+    from assistant.rules.logic import _distortion
+
+    book = default_rulebook()
+    rules = [r for r in book.rules if r.statement][:12]
+    bodies = [r.statement.replace("recommends", "does not recommend") for r in rules]
+    found = 0
+    for _ in range(2):
+        for body in bodies:
+            for r in rules:
+                got = distortion(r, body)
+                found += got is not None
+                assert got == _distortion.__wrapped__(r.statement, body), (r.id, body)
+    assert found
