@@ -176,6 +176,7 @@ def bench_paired(settings, rounds: int) -> tuple[dict, dict, dict, dict, object]
     from langchain_chroma import Chroma
 
     from assistant.core import Assistant
+    from assistant.factories import warm_up
     from ingest.embeddings import SentenceTransformerEmbeddings
 
     bot = Assistant.from_settings(settings)
@@ -183,6 +184,7 @@ def bench_paired(settings, rounds: int) -> tuple[dict, dict, dict, dict, object]
     plain = Chroma(client=index.client, collection_name=index.collection.name,
                    embedding_function=SentenceTransformerEmbeddings())  # sentence-transformers on torch
     same = Chroma(client=index.client, collection_name=index.collection.name, embedding_function=index.embedder)
+    warm_up(bot)  # as a serving process does (api.py): caches filled, long-lived objects frozen for the collector
     for q in QUESTIONS:  # warm-up: every path once
         bot.ask(q)
         same.similarity_search(q, k=5)
