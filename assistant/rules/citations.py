@@ -285,10 +285,10 @@ def _negated(a: str, b: str) -> bool:
 def _copied_clauses(ca: list[Any], cb: list[Any]) -> list[tuple[Any, Any]]:
     """Pairs of clauses, one of each text, each the other's closest in wording (and close enough to be a copy)."""
     def closest(x: Any, others: list[Any]) -> Any:
-        return max(others, key=lambda y: _jaccard(_words(x.text), _words(y.text)))
+        return max(others, key=lambda y: _jaccard(content_words(x.text), content_words(y.text)))
 
     return [(x, y) for x in ca for y in [closest(x, cb)]
-            if closest(y, ca) is x and _jaccard(_words(x.text), _words(y.text)) >= COPIED_CLAUSE]
+            if closest(y, ca) is x and _jaccard(content_words(x.text), content_words(y.text)) >= COPIED_CLAUSE]
 
 
 #: Share of wording two clauses must have in common to be one copied from the other.
@@ -299,7 +299,7 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
-def _words(text: str) -> set[str]:
+def content_words(text: str) -> set[str]:
     """Content words, stance words included ("recommended", "not" aside: tokenize keeps what BM25 drops)."""
     return {w for w in tokenize(text, keep_stopwords=True, fix_typos=False) if w not in _FUNCTION_WORDS}
 
@@ -315,7 +315,7 @@ def _stance_words() -> frozenset[str]:
     from assistant.claims import claim_vocabulary
 
     voc = claim_vocabulary()
-    return frozenset(w for cues in voc.stance_cues.values() for p, _ in cues for w in _words(" ".join(p)))
+    return frozenset(w for cues in voc.stance_cues.values() for p, _ in cues for w in content_words(" ".join(p)))
 
 
 _SEGMENT_MARKS = frozenset({",", ":", "—", "–", "(", ")"})
@@ -337,7 +337,7 @@ def _negations(text: str) -> tuple[set[str], set[str]]:
         for i in range(a, b):
             if toks[i] in _NEGATION_WORDS or toks[i].endswith(("n't", "n’t")):
                 heads.update(_heads(toks[i + 1:b]))
-                scope.update(_words(" ".join(toks[i + 1:b])))
+                scope.update(content_words(" ".join(toks[i + 1:b])))
     return heads, scope
 
 
@@ -345,7 +345,7 @@ def _flipped(a: str, b: str, heads: frozenset[str] | None = None) -> bool:
     """A word one text denies stands undenied in the other ("does mean" copied from "does not mean"); a negation of
     words the other does not have ("the guideline does not say which TKI, and ...") or denies too ("no grade was
     found: ... contains no grades") flips nothing. With `heads`, only denied words among them count."""
-    ta, tb = _words(a), _words(b)
+    ta, tb = content_words(a), content_words(b)
     ha, na = _negations(a)
     hb, nb = _negations(b)
     if na & nb:  # both deny the same thing ("records only X, not longer-term survival" / "does not record ...")
