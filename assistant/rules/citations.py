@@ -134,6 +134,8 @@ def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: fro
     not be in the source: the answer repeats them."""
     body = strip_lead(sentence_body)
     needed = {t for t in key_terms(body) if (_value(t) is None or _value(t) not in given) and t not in given_terms}
+    if any(_term_kind(t) == "calendar" for t in needed):
+        needed -= _named_numbers(body)
     have: set[str] = set()
     for c in chunks:
         have |= chunk_terms(c.text)
@@ -146,6 +148,20 @@ def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: fro
         missing |= {c for c in _concepts(body) - have - asked_concepts
                     if not any(b in have for b in broader_chain(c)[1:]) and c not in tokens_had}
     return missing
+
+
+def _named_numbers(text: str) -> set[str]:
+    """Numbers that are part of a source's name ("JSH 2023" in "these are label points, not JSH 2023 statements"),
+    read by the lexicon: a name attributes, it states no value a cited chunk must hold (an edition the lexicon does
+    not name, "JSH 2021", stays a value).
+
+    >>> sorted(_named_numbers("These are label points, not JSH 2023 statements; JSH 2021 said otherwise."))
+    ['2023']
+    """
+    from assistant.concepts import read_concepts
+
+    return {w for m in read_concepts(text.lower()).mentions if m.kind == "source"
+            for w in m.surface.split() if w.isdigit()}
 
 
 def _example_of(term: str, body: str, have: set[str]) -> bool:
@@ -277,9 +293,19 @@ def _negated(a: str, b: str) -> bool:
     cb = [c for c in read_claims(b) if c.stance is not None and not c.extra.get("inferred")]
     if ca and cb:  # (a paraphrase may drop or add a clause: only the clauses it copies are compared)
         # ("does not list X" and "not X" both deny: only an affirmation against a denial is a flip)
-        return any((x.polarity > 0) != (y.polarity > 0) or _flipped(x.text, y.text, heads=_stance_words())
+        return any(_opposed(x, y) or _flipped(x.text, y.text, heads=_stance_words())
                    for x, y in _copied_clauses(ca, cb))
     return _flipped(a, b)
+
+
+def _opposed(x: Any, y: Any) -> bool:
+    """Two clauses state opposite stances: of opposite signs ("recommended" / "not recommended"), or one signed and
+    one without a sign ("no standard") when a word one denies stands undenied in the other. "The corpus gives no
+    HD-MTX doses" copied from "This corpus contains no HD-MTX doses" denies what its source denies, however the
+    stance reader signs the two verbs."""
+    if x.polarity * y.polarity < 0:
+        return True
+    return (x.polarity > 0) != (y.polarity > 0) and _flipped(x.text, y.text)
 
 
 def _copied_clauses(ca: list[Any], cb: list[Any]) -> list[tuple[Any, Any]]:

@@ -153,6 +153,13 @@ def test_a_sentence_copied_from_one_source_but_cited_to_another_is_caught(by_sec
     ("The category means generally recommended.", "The category means generally not recommended.", True),
     ("Prophylactic maintenance is recommended after transplant.",
      "Prophylactic maintenance is not recommended after transplant.", True),
+    # both deny the same thing, whatever sign the stance reader gives their verbs ("gives no" / "contains no ... must")
+    ("The corpus gives no HD-MTX doses or schedules, so dosing must come from the protocol, the package insert and "
+     "the treating team.", "This corpus contains no HD-MTX doses or schedules, so dosing must come from the protocol, "
+     "the package insert and the treating team.", False),
+    # a denial of "standard" turned into an assertion
+    ("The standard therapy has been established for them.",
+     "No standard therapy has been established for them.", True),
 ])
 def test_negation_is_compared_where_the_copy_follows_its_source(copy: str, source: str, negated: bool) -> None:
     from assistant.rules.citations import _negated
@@ -186,3 +193,14 @@ def test_changed_terms_memo_hands_out_a_fresh_set() -> None:
     assert first == {"0.1", "0.1%", "<0.01", "<0.1"}
     first.clear()
     assert changed_terms(a, b) == {"0.1", "0.1%", "<0.01", "<0.1"}
+
+
+@pytest.mark.parametrize("sentence,fires", [
+    ("These points come from US labels, not from JSH 2023.", False),  # "JSH 2023" names a source: no value
+    ("These are label points, not JSH 2023 statements.", False),
+    ("These points come from the JSH 2021 edition.", True),  # an edition the lexicon does not name is a value
+])
+def test_a_year_in_a_source_name_needs_no_support(by_section, sentence: str, fires: bool) -> None:
+    chunk = next(c for c in by_section["context/safety-notes"] if "label" in c.text.lower() and "2023" not in c.text)
+    issues = check_citations("What are the cardiovascular risks of ponatinib?", F, draft_of(sentence, chunk), [chunk])
+    assert ("CIT-SUPPORT-004" in ids(issues)) is fires
