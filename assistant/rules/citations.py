@@ -208,9 +208,42 @@ def altered_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: frozens
     if not toks:
         return set()
     best_sim, best = _closest(toks, chunks)
-    if best is None or best_sim < NEAR_COPY:
+    if best is None:
         return set()
-    return changed_terms(body, best, given=given)
+    if best_sim >= NEAR_COPY:
+        return changed_terms(body, best, given=given)
+    part = _copied_part(toks, best)  # (a copy of the first half of a long source sentence: its values only)
+    return set() if part is None else _changed_values(body, part, given)
+
+
+def _changed_values(body: str, part: str, given: frozenset[float]) -> set[str]:
+    """Numbers a copy of part of a source sentence puts in place of the part's own, of the same kind ("aged 15 to
+    39" for "aged 15 to 24"); its stance and what it denies are the whole sentence's, so they are not compared."""
+    mine, theirs = key_terms(body), key_terms(part)
+    removed = {_term_kind(t) for t in theirs - mine if _value(t) is not None}
+    return {t for t in mine - chunk_terms(part) if (v := _value(t)) is not None and v not in given
+            and _term_kind(t) in removed}
+
+
+def _copied_part(toks: set[str], source: str) -> str | None:
+    """The part of a source sentence a sentence copies, when it copies one part of it: from the first to the last
+    source word the sentence shares, if that part is a near-copy ("JALSG ALL202-U treated 139 patients aged 15 to
+    39 with Ph-negative ALL on a pediatric protocol" copies the first half of "... aged 15 to 24 with Ph-negative ALL
+    on a pediatric protocol and reported a 5-year disease-free survival of 67% ...").
+
+    >>> _copied_part(set(tokenize("Patients aged 15 to 39 were treated on a pediatric protocol.")),
+    ...              "Patients aged 15 to 24 were treated on a pediatric protocol and 67% survived at 5 years.")
+    'aged 15 to 24 were treated on a pediatric protocol'
+    >>> _changed_values("Patients aged 15 to 39 were treated on a pediatric protocol.", _, frozenset())
+    {'39'}
+    """
+    words = source.split()
+    shared = [i for i, w in enumerate(words) if set(tokenize(w)) & toks]
+    if not shared:
+        return None
+    part = " ".join(words[shared[0]:shared[-1] + 1])
+    other = set(tokenize(part))
+    return part if len(toks & other) / len(toks | other) >= NEAR_COPY else None
 
 
 def changed_terms(body: str, best: str, *, given: frozenset[float] = frozenset()) -> set[str]:

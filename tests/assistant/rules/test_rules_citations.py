@@ -204,3 +204,16 @@ def test_a_year_in_a_source_name_needs_no_support(by_section, sentence: str, fir
     chunk = next(c for c in by_section["context/safety-notes"] if "label" in c.text.lower() and "2023" not in c.text)
     issues = check_citations("What are the cardiovascular risks of ponatinib?", F, draft_of(sentence, chunk), [chunk])
     assert ("CIT-SUPPORT-004" in ids(issues)) is fires
+
+
+@pytest.mark.parametrize("sentence,fires", [
+    # a copy of the first part of a long source sentence with a value put in place of the source's
+    ("JALSG ALL202-U treated 139 patients aged 15 to 39 with Ph-negative ALL on a pediatric protocol.", True),
+    ("JALSG ALL202-U treated 139 patients aged 15 to 24 with Ph-negative ALL on a pediatric protocol.", False),
+])
+def test_a_value_changed_in_a_copied_part_of_a_source_sentence_is_caught(by_section, sentence: str,
+                                                                          fires: bool) -> None:
+    chunk = next(c for c in by_section["jsh2023-all/ph-neg/aya"] if "aged 15 to 24" in c.text)
+    assert "39" in chunk.text  # (the changed value occurs elsewhere in the chunk: only the copied part tells)
+    issues = check_citations("What did JALSG ALL202-U show?", F, draft_of(sentence, chunk), [chunk])
+    assert ("CIT-SUPPORT-004" in ids(issues)) is fires
