@@ -226,10 +226,12 @@ def _changed_values(body: str, part: str, given: frozenset[float]) -> set[str]:
 
 
 def _copied_part(toks: set[str], source: str) -> str | None:
-    """The part of a source sentence a sentence copies, when it copies one part of it: from the first to the last
-    source word the sentence shares, if that part is a near-copy ("JALSG ALL202-U treated 139 patients aged 15 to
-    39 with Ph-negative ALL on a pediatric protocol" copies the first half of "... aged 15 to 24 with Ph-negative ALL
-    on a pediatric protocol and reported a 5-year disease-free survival of 67% ...").
+    """The part of a source sentence a sentence copies, when it copies one part of it: the run of source words,
+    from one word the sentence shares to another, closest to the sentence, if that run is a near-copy ("JALSG
+    ALL202-U treated 139 patients aged 15 to 39 with Ph-negative ALL on a pediatric protocol" copies the first half
+    of "... aged 15 to 24 with Ph-negative ALL on a pediatric protocol and reported a 5-year disease-free survival
+    of 67% ..."; "No JSH 2023 treatment statement ... was found" the second half of "Ph-like ALL is reported as an
+    adverse factor in trials, but no JSH 2023 treatment statement ... was found").
 
     >>> _copied_part(set(tokenize("Patients aged 15 to 39 were treated on a pediatric protocol.")),
     ...              "Patients aged 15 to 24 were treated on a pediatric protocol and 67% survived at 5 years.")
@@ -237,13 +239,22 @@ def _copied_part(toks: set[str], source: str) -> str | None:
     >>> _changed_values("Patients aged 15 to 39 were treated on a pediatric protocol.", _, frozenset())
     {'39'}
     """
+    return _best_run(frozenset(toks), source)
+
+
+@lru_cache(maxsize=8192)
+def _best_run(toks: frozenset[str], source: str) -> str | None:
     words = source.split()
-    shared = [i for i, w in enumerate(words) if set(tokenize(w)) & toks]
-    if not shared:
-        return None
-    part = " ".join(words[shared[0]:shared[-1] + 1])
-    other = set(tokenize(part))
-    return part if len(toks & other) / len(toks | other) >= NEAR_COPY else None
+    word_toks = [set(tokenize(w)) for w in words]
+    shared = [i for i, t in enumerate(word_toks) if t & toks]
+    best, best_sim = None, NEAR_COPY
+    for a in shared:
+        run: set[str] = set()
+        for b in range(a, shared[-1] + 1):
+            run |= word_toks[b]
+            if b in shared and (sim := _jaccard(set(toks), run)) >= best_sim:
+                best, best_sim = (a, b), sim
+    return None if best is None else " ".join(words[best[0]:best[1] + 1])
 
 
 def changed_terms(body: str, best: str, *, given: frozenset[float] = frozenset()) -> set[str]:
@@ -454,11 +465,16 @@ def copied_from_elsewhere(sentence_body: str, cited: Sequence[Chunk], retrieved:
     toks = set(tokenize(strip_lead(sentence_body)))
     if not toks:
         return set()
-    here = _closest(toks, cited)[0]
+    here, best = _closest(toks, cited)
     if here >= COPY:
         return set()
     ids = {c.chunk_id for c in cited}
     sim, _ = _closest(toks, [c for c in retrieved if c.chunk_id not in ids])
+    part = _copied_part(toks, best) if best is not None and sim >= COPY else None
+    if part is not None:  # the cited source says it as part of a longer sentence ("X is reported ..., but <it>")
+        here = max(here, _jaccard(toks, set(tokenize(part))))
+        if here >= COPY:
+            return set()
     # copied word for word from another source, while the cited one has it only in other words (or not at all)
     return {"source"} if sim >= COPY and (here < NEAR_COPY or sim >= VERBATIM > here) else set()
 

@@ -217,3 +217,17 @@ def test_a_value_changed_in_a_copied_part_of_a_source_sentence_is_caught(by_sect
     assert "39" in chunk.text  # (the changed value occurs elsewhere in the chunk: only the copied part tells)
     issues = check_citations("What did JALSG ALL202-U show?", F, draft_of(sentence, chunk), [chunk])
     assert ("CIT-SUPPORT-004" in ids(issues)) is fires
+
+
+def test_a_sentence_its_cited_source_says_as_part_of_a_longer_one_is_cited_right(by_section) -> None:
+    cited = next(c for c in by_section["jsh2023-all/overview/diagnosis-risk"]
+                 if "no JSH 2023 treatment statement specific to Ph-like ALL" in c.text)
+    verbatim = next(c for c in by_section["context/definitions"]
+                    if "No JSH 2023 treatment statement specific to Ph-like ALL" in c.text)
+    sentence = "No JSH 2023 treatment statement specific to Ph-like ALL was found for this corpus."
+    issues = check_citations("Does JSH 2023 have a recommendation for Ph-like ALL?", F, draft_of(sentence, cited),
+                             [cited, verbatim])
+    assert "CIT-SUPPORT-004" not in ids(issues)
+    other = by_section["evidence/tower"][0]  # cited to a source that does not say it: still the wrong source
+    issues = check_citations("q", F, draft_of(sentence, other), [other, verbatim])
+    assert "CIT-SUPPORT-004" in ids(issues)
