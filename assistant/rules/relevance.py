@@ -168,20 +168,30 @@ def _elliptic_subjects(draft: Draft, retrieved: Sequence[Chunk]) -> set[str]:
     treatment its cited source is about (the one its headings name, else the one its text names, with its classes)
     when the sentence is worded from it. A sentence about another treatment, or citing a source about several,
     inherits nothing; an answer with an elliptic line its sources do not word ("hepatic veno-occlusive disease,
-    rather than neurotoxicity [1]") inherits nothing at all: the warning stays."""
+    rather than neurotoxicity [1]") or taking a stance ("yes, it is recommended [1]": no rule can judge a stance on
+    a treatment left unnamed) inherits nothing at all: the warning stays."""
     out: set[str] = set()
     for sent in answer_sentences(draft.answer):
         if not sent.is_fact or _treatments(concept_ids(sent.body.lower())):
             continue
         chunks = cited_chunks(sent, draft, retrieved)
-        if chunks and not any(_worded_from(sent.body, chunk.text) for chunk in chunks):
-            return set()  # a line its source does not say: the answer is not read as elliptic at all
+        if chunks and not any(_worded_from(sent.body, chunk.text) for chunk in chunks) or _takes_a_stance(sent.body):
+            # a line its source does not say, or a stance on a treatment it does not name (no rule can judge it):
+            # the answer is not read as elliptic at all
+            return set()
         for chunk in chunks:
             subject = _single_subject(_treatments(concept_ids(" ".join([chunk.title, *chunk.heading_path]).lower()))
                                       or _treatments(concept_ids(chunk.text.lower())))
             if subject:
                 out |= set(broader_chain(subject))
     return out
+
+
+def _takes_a_stance(body: str) -> bool:
+    """ "Yes, it is recommended", "not needed for anyone": a position whose treatment goes unnamed."""
+    from assistant.claims import read_claims
+
+    return any(c.stance is not None for c in read_claims(body))
 
 
 def _treatments(ids: set[str]) -> set[str]:

@@ -112,19 +112,20 @@ def _agrees_with_a_rule(text: str) -> bool:
 
 def _evidence_matching_a_rule(text: str) -> bool:
     """A trial result said to match a JSH recommendation that a rule does make ("TOWER ... matches the JSH 2023
-    recommendation of blinatumomab for relapsed CD19-positive B-ALL"; "it supports the JSH 2023 approach of
-    TKI-combined chemotherapy"): evidence framing or a comparison with JSH, and its claim frames agree with a rule
-    (a recommendation no rule makes is the frame checker's to remove)."""
+    recommendation of blinatumomab for relapsed CD19-positive B-ALL"; "it matches the JSH 2023 recommendation of
+    pediatric-type chemotherapy for AYA"): evidence framing or a comparison with JSH, and its claim frames take a
+    stance that agrees with a rule (a recommendation no rule makes is the frame checker's to remove)."""
     from assistant.claims import read_claims
     from assistant.rules.frames import judge_sentence
     from assistant.rules.logic import default_rulebook
     from assistant.text import names_trial
 
-    compared = bool(_COMPARED_RE.search(text))  # ("it supports the JSH 2023 approach of ..." takes no stance itself)
-    if not (compared or _EVIDENCE_FRAME_RE.search(text) or names_trial(text)):
+    if not (_COMPARED_RE.search(text) or _EVIDENCE_FRAME_RE.search(text) or names_trial(text)):
         return False
-    if not any(c.interventions and (c.polarity > 0 or compared and c.polarity == 0) for c in read_claims(text)):
-        return False  # ("the guideline recommends this approach: <a trial's criterion>" names no treatment)
+    # (a stance a rule can agree with: "the guideline recommends this approach: <a trial's criterion>" names no
+    # treatment, and "it supports the JSH 2023 approach of <a drug>" takes no stance to agree with)
+    if not any(c.interventions and c.polarity > 0 for c in read_claims(text)):
+        return False
     return judge_sentence(text, default_rulebook(), PatientFacts()).kind == "agree"
 
 

@@ -119,3 +119,9 @@ def test_one_unsupported_elliptic_line_keeps_the_warning(by_section) -> None:
     bad = "Hepatic veno-occlusive disease, rather than neurotoxicity."
     draft = Draft(answer=f"{bad}[1] {good}[1]", citations=[cite(chunk, 1)])
     assert check_relevance("What is the main toxicity of nelarabine?", PatientFacts(), draft, [chunk])
+
+
+def test_a_stance_on_an_unnamed_treatment_keeps_the_warning(by_section) -> None:
+    chunk = _chunk_with(by_section, "jsh2023-all/relapsed/t-all-nelarabine", "neurotoxicity")
+    draft = draft_of("Yes, it is recommended for every adult with relapsed T-ALL.", chunk)
+    assert check_relevance("Is nelarabine recommended for relapsed T-ALL?", PatientFacts(), draft, [chunk])

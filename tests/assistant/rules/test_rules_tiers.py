@@ -103,8 +103,9 @@ def test_naming_the_grading_system_is_no_recommendation_claim(sentence: str, cla
     # evidence compared with a position a rule does make: may cite the trial page
     ("evidence/jalsg-all202-u", "It matches the JSH 2023 recommendation of pediatric-type chemotherapy for AYA, "
      "though whether the guideline cites it is unverified.", None),
+    # a comparison taking no stance of its own has nothing a rule could agree with: it must not speak for JSH
     ("evidence/jalsg-ph-all202", "It supports the JSH 2023 approach of TKI-combined chemotherapy and allo-HSCT in "
-     "CR1 for Ph-positive ALL, but whether the guideline cites it is unverified.", None),
+     "CR1 for Ph-positive ALL, but whether the guideline cites it is unverified.", "TIER-EVID-004"),
     # JSH's real position, but stated in JSH's voice and cited to another document: it must cite the guideline
     ("context/jshct-transplant-guideline", "JSH 2023 does itself recommend allo-HSCT in CR1 for eligible adults with "
      "Ph-positive ALL, but the S category is a separate document's label, not a JSH grade.", "TIER-REC-001"),
