@@ -51,10 +51,6 @@ DOSE_RE = re.compile(
 _GUIDELINE_CLAIM_RE = Cues(["jsh*", "the guideline*", "guideline|guidelines recommend*|state*|say*|advise*"])
 #: A sentence framed as evidence ("trial", "study", "randomised", "cohort").
 _EVIDENCE_FRAME_RE = Cues(["trial|study|studies|evidence|randomised|randomized|phase|cohort|registry|analysis"])
-#: A sentence that compares something with JSH's position ("it matches the JSH 2023 recommendation of ...", "it
-#: supports the JSH 2023 approach of ..."): JSH is what is compared with, not the speaker.
-_COMPARED_RE = Cues(["match*|support*|mirror*|reflect* the|| jsh*|guideline*",
-                     "consistent|line|agree*|agreeing|keeping with the|| jsh*|guideline*"])
 
 
 #: Content that never appears in an answer: (pattern, rule id, what the finding says).
@@ -112,20 +108,17 @@ def _agrees_with_a_rule(text: str) -> bool:
 
 def _evidence_matching_a_rule(text: str) -> bool:
     """A trial result said to match a JSH recommendation that a rule does make ("TOWER ... matches the JSH 2023
-    recommendation of blinatumomab for relapsed CD19-positive B-ALL"; "it matches the JSH 2023 recommendation of
-    pediatric-type chemotherapy for AYA"): evidence framing or a comparison with JSH, and its claim frames take a
-    stance that agrees with a rule (a recommendation no rule makes is the frame checker's to remove)."""
+    recommendation of blinatumomab for relapsed CD19-positive B-ALL"): evidence framing, and its claim frames agree
+    with a rule (a recommendation no rule makes is the frame checker's to remove)."""
     from assistant.claims import read_claims
     from assistant.rules.frames import judge_sentence
     from assistant.rules.logic import default_rulebook
     from assistant.text import names_trial
 
-    if not (_COMPARED_RE.search(text) or _EVIDENCE_FRAME_RE.search(text) or names_trial(text)):
+    if not (_EVIDENCE_FRAME_RE.search(text) or names_trial(text)):
         return False
-    # (a stance a rule can agree with: "the guideline recommends this approach: <a trial's criterion>" names no
-    # treatment, and "it supports the JSH 2023 approach of <a drug>" takes no stance to agree with)
     if not any(c.interventions and c.polarity > 0 for c in read_claims(text)):
-        return False
+        return False  # ("the guideline recommends this approach: <a trial's criterion>" names no treatment)
     return judge_sentence(text, default_rulebook(), PatientFacts()).kind == "agree"
 
 
@@ -181,7 +174,7 @@ def check_tiers(question: str, facts: PatientFacts, draft: Draft, retrieved: Seq
                     section_id=chunks[0].section_id), action="drop", **where))
                 continue
             if tiers == {"evidence"} and _GUIDELINE_CLAIM_RE.search(text) and not _EVIDENCE_FRAME_RE.search(text) and (
-                    _jsh_position(text) and not _agrees_with_a_rule(text) and not _evidence_matching_a_rule(text)):
+                    _jsh_position(text) and not _agrees_with_a_rule(text)):
                 issues.append(Issue(finding=RuleFinding(
                     rule_id="TIER-EVID-004", severity="block",
                     message="Trial evidence was presented as the guideline's position; removed",

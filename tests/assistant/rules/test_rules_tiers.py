@@ -97,24 +97,17 @@ def test_naming_the_grading_system_is_no_recommendation_claim(sentence: str, cla
     assert claims_recommendation(sentence) is claims
 
 
-# ------------------------------------------------- evidence beside JSH's real position, and a trial as the position
+
+# ------------------------------------------------- a trial result presented as the JSH position stays removed
 
 @pytest.mark.parametrize("section,sentence,rule_id", [
-    # evidence compared with a position a rule does make: may cite the trial page
-    ("evidence/jalsg-all202-u", "It matches the JSH 2023 recommendation of pediatric-type chemotherapy for AYA, "
-     "though whether the guideline cites it is unverified.", None),
-    # a comparison taking no stance of its own has nothing a rule could agree with: it must not speak for JSH
-    ("evidence/jalsg-ph-all202", "It supports the JSH 2023 approach of TKI-combined chemotherapy and allo-HSCT in "
-     "CR1 for Ph-positive ALL, but whether the guideline cites it is unverified.", "TIER-EVID-004"),
-    # JSH's real position, but stated in JSH's voice and cited to another document: it must cite the guideline
-    ("context/jshct-transplant-guideline", "JSH 2023 does itself recommend allo-HSCT in CR1 for eligible adults with "
-     "Ph-positive ALL, but the S category is a separate document's label, not a JSH grade.", "TIER-REC-001"),
-    # a trial result presented as the JSH recommendation: still removed
     ("evidence/e1910", "It matches the JSH 2023 recommendation of blinatumomab consolidation for MRD-negative "
      "Ph-negative B-ALL.", "TIER-REC-001"),
     ("evidence/phallcon", "JSH 2023 recommends ponatinib as the first-line TKI for Ph-positive ALL.", "TIER-REC-001"),
     ("evidence/tower", "JSH supports blinatumomab because it doubles survival.", "TIER-EVID-004"),
+    ("evidence/jalsg-all202-u", "In line with the guideline, pediatric-type chemotherapy is recommended for AYA.",
+     "TIER-REC-001"),
 ])
-def test_evidence_beside_the_jsh_position_is_kept(by_section, section: str, sentence: str, rule_id) -> None:
+def test_a_trial_result_as_the_jsh_position_is_removed(by_section, section: str, sentence: str, rule_id) -> None:
     chunk = by_section[section][0]
-    assert ids(check_tiers("q", F, draft_of(sentence, chunk), [chunk])) == ([rule_id] if rule_id else [])
+    assert ids(check_tiers("q", F, draft_of(sentence, chunk), [chunk])) == [rule_id]
