@@ -153,6 +153,13 @@ def test_a_sentence_copied_from_one_source_but_cited_to_another_is_caught(by_sec
     ("The category means generally recommended.", "The category means generally not recommended.", True),
     ("Prophylactic maintenance is recommended after transplant.",
      "Prophylactic maintenance is not recommended after transplant.", True),
+    # both deny the same thing, whatever sign the stance reader gives their verbs ("gives no" / "contains no ... must")
+    ("The corpus gives no HD-MTX doses or schedules, so dosing must come from the protocol, the package insert and "
+     "the treating team.", "This corpus contains no HD-MTX doses or schedules, so dosing must come from the protocol, "
+     "the package insert and the treating team.", False),
+    # a denial of "standard" turned into an assertion
+    ("The standard therapy has been established for them.",
+     "No standard therapy has been established for them.", True),
 ])
 def test_negation_is_compared_where_the_copy_follows_its_source(copy: str, source: str, negated: bool) -> None:
     from assistant.rules.citations import _negated
@@ -186,3 +193,41 @@ def test_changed_terms_memo_hands_out_a_fresh_set() -> None:
     assert first == {"0.1", "0.1%", "<0.01", "<0.1"}
     first.clear()
     assert changed_terms(a, b) == {"0.1", "0.1%", "<0.01", "<0.1"}
+
+
+@pytest.mark.parametrize("sentence,fires", [
+    ("These points come from US labels, not from JSH 2023.", False),  # "JSH 2023" names a source: no value
+    ("These are label points, not JSH 2023 statements.", False),
+    ("These points come from the JSH 2021 edition.", True),  # an edition the lexicon does not name is a value
+])
+def test_a_year_in_a_source_name_needs_no_support(by_section, sentence: str, fires: bool) -> None:
+    chunk = next(c for c in by_section["context/safety-notes"] if "label" in c.text.lower() and "2023" not in c.text)
+    issues = check_citations("What are the cardiovascular risks of ponatinib?", F, draft_of(sentence, chunk), [chunk])
+    assert ("CIT-SUPPORT-004" in ids(issues)) is fires
+
+
+@pytest.mark.parametrize("sentence,fires", [
+    # a copy of the first part of a long source sentence with a value put in place of the source's
+    ("JALSG ALL202-U treated 139 patients aged 15 to 39 with Ph-negative ALL on a pediatric protocol.", True),
+    ("JALSG ALL202-U treated 139 patients aged 15 to 24 with Ph-negative ALL on a pediatric protocol.", False),
+])
+def test_a_value_changed_in_a_copied_part_of_a_source_sentence_is_caught(by_section, sentence: str,
+                                                                          fires: bool) -> None:
+    chunk = next(c for c in by_section["jsh2023-all/ph-neg/aya"] if "aged 15 to 24" in c.text)
+    assert "39" in chunk.text  # (the changed value occurs elsewhere in the chunk: only the copied part tells)
+    issues = check_citations("What did JALSG ALL202-U show?", F, draft_of(sentence, chunk), [chunk])
+    assert ("CIT-SUPPORT-004" in ids(issues)) is fires
+
+
+def test_a_sentence_its_cited_source_says_as_part_of_a_longer_one_is_cited_right(by_section) -> None:
+    cited = next(c for c in by_section["jsh2023-all/overview/diagnosis-risk"]
+                 if "no JSH 2023 treatment statement specific to Ph-like ALL" in c.text)
+    verbatim = next(c for c in by_section["context/definitions"]
+                    if "No JSH 2023 treatment statement specific to Ph-like ALL" in c.text)
+    sentence = "No JSH 2023 treatment statement specific to Ph-like ALL was found for this corpus."
+    issues = check_citations("Does JSH 2023 have a recommendation for Ph-like ALL?", F, draft_of(sentence, cited),
+                             [cited, verbatim])
+    assert "CIT-SUPPORT-004" not in ids(issues)
+    other = by_section["evidence/tower"][0]  # cited to a source that does not say it: still the wrong source
+    issues = check_citations("q", F, draft_of(sentence, other), [other, verbatim])
+    assert "CIT-SUPPORT-004" in ids(issues)

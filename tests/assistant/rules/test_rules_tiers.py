@@ -95,3 +95,19 @@ def test_trial_presented_as_guideline_position_is_blocked(evidence_chunk) -> Non
 ])
 def test_naming_the_grading_system_is_no_recommendation_claim(sentence: str, claims: bool) -> None:
     assert claims_recommendation(sentence) is claims
+
+
+
+# ------------------------------------------------- a trial result presented as the JSH position stays removed
+
+@pytest.mark.parametrize("section,sentence,rule_id", [
+    ("evidence/e1910", "It matches the JSH 2023 recommendation of blinatumomab consolidation for MRD-negative "
+     "Ph-negative B-ALL.", "TIER-REC-001"),
+    ("evidence/phallcon", "JSH 2023 recommends ponatinib as the first-line TKI for Ph-positive ALL.", "TIER-REC-001"),
+    ("evidence/tower", "JSH supports blinatumomab because it doubles survival.", "TIER-EVID-004"),
+    ("evidence/jalsg-all202-u", "In line with the guideline, pediatric-type chemotherapy is recommended for AYA.",
+     "TIER-REC-001"),
+])
+def test_a_trial_result_as_the_jsh_position_is_removed(by_section, section: str, sentence: str, rule_id) -> None:
+    chunk = by_section[section][0]
+    assert ids(check_tiers("q", F, draft_of(sentence, chunk), [chunk])) == [rule_id]
