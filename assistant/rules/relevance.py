@@ -25,8 +25,7 @@ from collections.abc import Sequence
 from assistant.claims import broader_chain
 from assistant.concepts import concept_ids, load_lexicon, read_concepts, sentences
 from assistant.models import Chunk, PatientFacts, RuleFinding
-from assistant.rules.base import Draft, Issue, cited_chunks
-from assistant.rules.base import sentences as answer_sentences
+from assistant.rules.base import Draft, Issue
 from assistant.text import first_word, names_trial
 
 __all__ = ["RELEVANCE_RULE", "addressed", "concept_label", "asked_treatments", "check_relevance", "subject_of"]
@@ -150,69 +149,8 @@ def check_relevance(question: str, facts: PatientFacts, draft: Draft, retrieved:
     # sentence by sentence: a line on the class ("TKI after allo-HSCT") answers "imatinib?" even when another line
     # names a trial's dasatinib; the same line naming another member instead does not
     said = [concept_ids(s.lower()) for line in draft.answer.splitlines() for s in sentences(line)]
-    missing = [c for c in asked if not any(addressed(c, one) for one in said)]
-    if missing:
-        inherited = _elliptic_subjects(draft, retrieved)
-        missing = [c for c in missing if c not in inherited]
     lex = load_lexicon()
     return [Issue(finding=RuleFinding(
         rule_id=RELEVANCE_RULE, severity="warn",
         message=_MESSAGE.format(what=lex.concepts[c].label)))
-        for c in missing]
-
-
-def _elliptic_subjects(draft: Draft, retrieved: Sequence[Chunk]) -> set[str]:
-    """The treatments elliptic sentences speak of: a sentence that names no treatment of its own ("Neurotoxicity,
-    affecting both the central and the peripheral nervous system [1]" to "the main toxicity of nelarabine?";
-    "Label: 25 or younger at infusion [3]" to "is a 25-year-old eligible for tisagenlecleucel?") speaks of the
-    treatment its cited source is about (the one its headings name, else the one its text names, with its classes)
-    when the sentence is worded from it. A sentence about another treatment, or citing a source about several,
-    inherits nothing; an answer with an elliptic line its sources do not word ("hepatic veno-occlusive disease,
-    rather than neurotoxicity [1]") or taking a stance ("yes, it is recommended [1]": no rule can judge a stance on
-    a treatment left unnamed) inherits nothing at all: the warning stays."""
-    out: set[str] = set()
-    for sent in answer_sentences(draft.answer):
-        if not sent.is_fact or _treatments(concept_ids(sent.body.lower())):
-            continue
-        chunks = cited_chunks(sent, draft, retrieved)
-        if chunks and not any(_worded_from(sent.body, chunk.text) for chunk in chunks) or _takes_a_stance(sent.body):
-            # a line its source does not say, or a stance on a treatment it does not name (no rule can judge it):
-            # the answer is not read as elliptic at all
-            return set()
-        for chunk in chunks:
-            subject = _single_subject(_treatments(concept_ids(" ".join([chunk.title, *chunk.heading_path]).lower()))
-                                      or _treatments(concept_ids(chunk.text.lower())))
-            if subject:
-                out |= set(broader_chain(subject))
-    return out
-
-
-def _takes_a_stance(body: str) -> bool:
-    """ "Yes, it is recommended", "not needed for anyone": a position whose treatment goes unnamed."""
-    from assistant.claims import read_claims
-
-    return any(c.stance is not None for c in read_claims(body))
-
-
-def _treatments(ids: set[str]) -> set[str]:
-    concepts = load_lexicon().concepts
-    return {c for c in ids if c in concepts and concepts[c].kind in _TREATMENT_KINDS and not concepts[c].generic}
-
-
-def _single_subject(treatments: set[str]) -> str | None:
-    """The one treatment a text is about: every treatment it names is that one or a class of it."""
-    for t in treatments:
-        if treatments <= set(broader_chain(t)):
-            return t
-    return None
-
-
-#: Share of an elliptic sentence's content words its cited source must have for the sentence to be read as its.
-WORDED_FROM = 0.5
-
-
-def _worded_from(body: str, source: str) -> bool:
-    from assistant.rules.citations import chunk_terms, content_words
-
-    words = content_words(body)
-    return bool(words) and len(words & chunk_terms(source)) >= WORDED_FROM * len(words)
+        for c in asked if not any(addressed(c, one) for one in said)]

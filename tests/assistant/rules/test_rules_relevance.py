@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from rule_helpers import cite, draft_of
 
 from assistant.models import PatientFacts
 from assistant.rules import Draft, check
@@ -76,52 +75,3 @@ def test_misfits(question: str, facts: dict[str, object], says: str | None) -> N
 
     found = misfits(question, PatientFacts(**facts))
     assert (says in found[0]) if says else found == []
-
-
-# ---------------------------------------------------------------------- elliptic answers: the subject from the source
-
-def _chunk_with(by_section, section: str, words: str):
-    return next(c for c in by_section[section] if words in c.text)
-
-
-ELLIPTIC = [
-    # (question, sentence, section of its source, words the source chunk holds, fires)
-    ("What is the main toxicity of nelarabine?",
-     "Neurotoxicity, affecting both the central and the peripheral nervous system.",
-     "jsh2023-all/relapsed/t-all-nelarabine", "neurotoxicity", False),
-    ("Is a 25-year-old eligible for tisagenlecleucel?",
-     "Label: yes, 25 or younger at infusion qualifies, with the other conditions met.",
-     "jsh2023-all/relapsed/car-t", "infusion", False),
-    # a line its source does not word: not read as speaking of the source's treatment
-    ("What is the main toxicity of nelarabine?", "Hepatic veno-occlusive disease, rather than neurotoxicity.",
-     "jsh2023-all/relapsed/t-all-nelarabine", "neurotoxicity", True),
-    # the source is about two treatments: which one the line speaks of is not known
-    ("Can blinatumomab replace inotuzumab for relapsed B-ALL?",
-     "Each drug is used only when the blasts express its own target antigen.",
-     "jsh2023-all/relapsed/b-all-antibodies", "target antigen", True),
-    # the line names another treatment: no ellipsis
-    ("What is the main toxicity of nelarabine?", "Neurotoxicity is rare with blinatumomab.",
-     "jsh2023-all/relapsed/t-all-nelarabine", "neurotoxicity", True),
-]
-
-
-@pytest.mark.parametrize(("question", "sentence", "section", "words", "fires"), ELLIPTIC)
-def test_an_elliptic_answer_speaks_of_its_sources_treatment(by_section, question: str, sentence: str, section: str,
-                                                            words: str, fires: bool) -> None:
-    chunk = _chunk_with(by_section, section, words)
-    issues = check_relevance(question, PatientFacts(), draft_of(sentence, chunk), [chunk])
-    assert bool(issues) is fires
-
-
-def test_one_unsupported_elliptic_line_keeps_the_warning(by_section) -> None:
-    chunk = _chunk_with(by_section, "jsh2023-all/relapsed/t-all-nelarabine", "neurotoxicity")
-    good = "Neurotoxicity, affecting both the central and the peripheral nervous system."
-    bad = "Hepatic veno-occlusive disease, rather than neurotoxicity."
-    draft = Draft(answer=f"{bad}[1] {good}[1]", citations=[cite(chunk, 1)])
-    assert check_relevance("What is the main toxicity of nelarabine?", PatientFacts(), draft, [chunk])
-
-
-def test_a_stance_on_an_unnamed_treatment_keeps_the_warning(by_section) -> None:
-    chunk = _chunk_with(by_section, "jsh2023-all/relapsed/t-all-nelarabine", "neurotoxicity")
-    draft = draft_of("Yes, it is recommended for every adult with relapsed T-ALL.", chunk)
-    assert check_relevance("Is nelarabine recommended for relapsed T-ALL?", PatientFacts(), draft, [chunk])
