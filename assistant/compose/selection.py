@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.compose.branches import deciding_branches, other_side_facts
+from assistant.compose.branches import compared_leads, deciding_branches, other_side_facts
 from assistant.compose.cues import says
 from assistant.compose.intents import knowledge_question, named_trials, question_parts
 from assistant.compose.sentences import (
@@ -20,7 +20,7 @@ from assistant.compose.sentences import (
     status_sentences,
 )
 from assistant.concepts import concept_ids, load_lexicon, read_concepts
-from assistant.facts import about_a_patient, asks_after_transplant, assumed, read_facts
+from assistant.facts import about_a_patient, asks_after_transplant, assumed, compared_groups, read_facts
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts, statement_chunk
 from assistant.rules.logic import GuidelineRule, RuleBook, is_branch, is_specific
@@ -486,13 +486,14 @@ def trial_rules(question: str, facts: PatientFacts, book: RuleBook, chunks: Sequ
 
 
 def described_trial(plan: DraftPlan, pool: Sources) -> Chunk | None:
-    """A question that asks for the results ("survival data?") of treatments in a setting and names no trial
-    ("blinatumomab vs chemo in R/R B-ALL"): the top-ranked trial whose document title names those treatments and
+    """A question that asks for the results ("survival data?") of treatments in a setting, or which trial supports
+    them, and names no trial ("blinatumomab vs chemo in R/R B-ALL"): the top-ranked trial whose document title names those treatments and
     that setting, read as if it were named."""
     lex = load_lexicon()
     kinds = {c: lex.concepts[c].kind for c in plan.question.concepts if c in lex.concepts}
-    if plan.intents.trials or "outcome" not in kinds.values() or about_a_patient(plan.q, plan.facts):
-        return None
+    asks_trial = _asks_which(plan) and says(plan.intents.asking or plan.q, "trial_words")
+    if plan.intents.trials or not ("outcome" in kinds.values() or asks_trial) or about_a_patient(plan.q, plan.facts):
+        return None  # ("which trial supports pediatric-type chemotherapy in AYA?": the trial asked for leads)
     wanted = {c for c, k in kinds.items() if k in _TREATMENT_KINDS or k == "phase"}
     if not any(kinds[c] in _TREATMENT_KINDS for c in wanted):
         return None
@@ -541,6 +542,20 @@ def _open_parts(plan: DraftPlan, facts: PatientFacts, book: RuleBook, pool: Sour
                                                                               sections=sections)[0])]
 
 
+def _side_by_side(plan: DraftPlan, sides: list[list[GuidelineRule]], room: int = 7) -> None:
+    """Groups compared side by side: each group's rules, group after group in the question's order (the premise's
+    "no" first), before the other chosen rules, within the room."""
+    if not sides:
+        return
+    side_rules: list[GuidelineRule] = []
+    for r in (r for side in sides for r in side):
+        if r not in side_rules and (r in plan.chosen or r.condition(plan.facts) is not False):
+            side_rules.append(r)
+    first = [r for r in plan.chosen if r in plan.premise]
+    rest = [r for r in plan.chosen if r not in first and r not in side_rules]
+    plan.chosen = [*first, *(r for r in side_rules if r not in first), *rest][:room]
+
+
 def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, notes: Sequence[str] = (),
                plain: bool = False, rules_only: bool = False, premise: Sequence[GuidelineRule] = (),
                given: frozenset[str] = frozenset()) -> DraftPlan:
@@ -575,6 +590,10 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
         added = [r for r in leads if r not in maybe] if not maybe or about_a_patient(plan.q, facts) else []
         maybe, deciding = [*maybe, *added], deciding if added else []
     maybe += [r for r in trial_rules(plan.q, facts, book, [*pool.top(5), *pool.chunks]) if r not in [*sure, *maybe]]
+    sides = compared_leads(plan.q, facts, book, [c.section_id for c in pool.top(3)])
+    if sides:  # "B-ALL vs T-ALL at relapse": each group's rules, and its fact is no fact to ask for
+        maybe += [r for side in sides for r in side if r not in [*sure, *maybe]]
+        given = given | {k for side in compared_groups(plan.q) for k in side}
     plan.grades = [] if plan.rules_only else list(it.grades)
     # "what does CQ 7 say about X?", "CQ5 gives X category 1": the grade lines answer the CQ part; the rest of the
     # question (X) is answered as if the CQ and grade were not there
@@ -589,6 +608,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     if deciding and not plan.missing and any(r in plan.chosen for r in maybe):
         plan.missing, plan.missing_ph, plan.deciding = deciding, "ph_status" in deciding, deciding
         plan.forks = [r for r in maybe if r in plan.chosen]
+    _side_by_side(plan, sides)
     _trials(plan, pool)
     if plan.forks and plan.missing:
         _missing_finding(plan, plan.forks)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.facts import age_band, apply_overrides, read_facts
+from assistant.facts import age_band, apply_overrides, compared_groups, read_facts
 from assistant.models import PatientFacts
 
 
@@ -1460,3 +1460,19 @@ def test_more_plain_phrasings(text: str, field: str, value: object) -> None:
 def test_number_syntax_for_ages(text: str, age: int | None, band: str | None) -> None:
     facts = read_facts(text)
     assert (facts.age, facts.age_band) == (age, band)
+
+
+@pytest.mark.parametrize(("question", "groups"), [
+    ("B-ALL vs T-ALL: which relapse drugs differ?", [{"lineage": "B"}, {"lineage": "T"}]),
+    ("How does relapse treatment differ between B-cell and T-cell ALL?", [{"lineage": "B"}, {"lineage": "T"}]),
+    ("Does T-lineage disease change things compared with B-lineage?", [{"lineage": "T"}, {"lineage": "B"}]),
+    ("Ph+ or Ph- at 70: what changes?", [{"ph_status": "positive"}, {"ph_status": "negative"}]),
+    ("What happens after 65 in Ph-negative and Ph-positive disease?", [{"ph_status": "negative"},
+                                                                       {"ph_status": "positive"}]),
+    ("My son has T-ALL; is CAR-T (which works for B-ALL) an option?", []),
+    ("Ph+ ALL 70F, previously tested Ph- at another centre", []),
+    ("Ph-negative, not Ph-positive: what induction at 50?", []),
+    ("CAR-T cells for relapsed B-ALL?", []),
+])
+def test_compared_groups_are_the_groups_a_question_sets_side_by_side(question, groups) -> None:
+    assert compared_groups(question) == groups

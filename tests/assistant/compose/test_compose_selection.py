@@ -234,3 +234,42 @@ def test_a_yes_no_question_about_a_treatment_no_rule_of_the_setting_names_gets_t
     patient, _ = make_plan("My dad is 53 and is in his second remission from Ph-negative ALL. They're now talking "
                            "about a donor transplant. Is that what the guideline recommends?")
     assert not any(r.id.startswith("PHPOS-") for r in patient.chosen)  # (a patient's own population decides)
+
+
+@pytest.mark.parametrize(("question", "groups"), [
+    ("B-ALL vs T-ALL: which relapse drugs differ?", [{"RR-BLIN-020", "RR-INO-021"}, {"RR-NELA-TALL-026"}]),
+    ("Is T-ALL treated differently from B-ALL at relapse?", [{"RR-NELA-TALL-026"}, {"RR-BLIN-020", "RR-INO-021"}]),
+    ("What changes above 65 for Ph-positive and Ph-negative ALL?", [{"PHPOS-OLDER-004"}, {"PHNEG-OLDER-013"}]),
+    ("Ph+ or Ph- ALL over 65: which induction?", [{"PHPOS-OLDER-004"}, {"PHNEG-OLDER-013"}]),
+])
+def test_groups_compared_side_by_side_each_get_their_rules_in_the_questions_order(make_plan, question, groups) -> None:
+    plan, _ = make_plan(question)
+    ids = [r.id for r in plan.chosen]
+    for group in groups:
+        assert group <= set(ids), (group, ids)
+    first, second = groups  # (group after group: every rule of the first named before the second's)
+    assert max(ids.index(i) for i in first) < min(ids.index(i) for i in second), ids
+
+
+@pytest.mark.parametrize("question", [
+    "My son has T-ALL; is CAR-T (which works for B-ALL) an option?",
+    "Relapsed B-ALL, not T-ALL: what are the options?",
+])
+def test_one_group_named_beside_another_is_no_comparison(make_plan, question) -> None:
+    plan, _ = make_plan(question)
+    assert "RR-NELA-TALL-026" not in [r.id for r in plan.chosen]
+
+
+@pytest.mark.parametrize(("question", "trial"), [
+    ("Which JALSG trial supports pediatric-type treatment for AYA patients?", "all202_u"),
+    ("What study shows that pediatric-inspired chemotherapy works in young adults?", "10403"),
+])
+def test_a_question_asking_which_trial_supports_a_treatment_is_answered_by_that_trial_first(
+        make_plan, question, trial) -> None:
+    plan, _ = make_plan(question)
+    assert plan.trial_first and trial in plan.named and plan.named_trial is not None
+
+
+def test_a_question_about_a_treatments_results_with_no_trial_asked_names_no_trial(make_plan) -> None:
+    plan, _ = make_plan("Which regimen is recommended for AYA with Ph-negative ALL?")
+    assert not plan.trial_first and not plan.named
