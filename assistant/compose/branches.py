@@ -29,7 +29,7 @@ def _data() -> dict[str, Any]:
     if not set(data.get("other_sides", [])) <= fields:
         raise ValueError(f"{BRANCHES_PATH}: other_sides names unknown facts {sorted(set(data['other_sides']) - fields)}")
     for name, branches in data.items():
-        if name in ("other_sides", "decided_in", "refine"):
+        if name in ("other_sides", "decided_in", "refine", "compared_in"):
             continue
         for b in branches:
             if not set(b) <= fields:
@@ -39,7 +39,7 @@ def _data() -> dict[str, Any]:
 
 def _table() -> dict[str, list[dict[str, Any]]]:
     """The deciding-facts tables, by phase."""
-    return {k: v for k, v in _data().items() if k not in ("other_sides", "decided_in", "refine")}
+    return {k: v for k, v in _data().items() if k not in ("other_sides", "decided_in", "refine", "compared_in")}
 
 
 def decided_phase(treatments: Sequence[str]) -> str | None:
@@ -105,6 +105,9 @@ def compared_leads(question: str, facts: PatientFacts, book: RuleBook,
     that then apply). [] when the question compares no groups or the facts already decide between them."""
     sides = [side for side in compared_groups(question)
              if all(getattr(facts, k) is None for k in side)]
+    phase = next((_data().get("compared_in", {}).get(k) for k in (sides[0] if sides else {})), None)
+    if facts.phase is None and phase is not None:  # (lineage: the groups differ at relapse)
+        facts = facts.model_copy(update={"phase": phase})
     out: list[list[GuidelineRule]] = []
     # (the read phase named in words too: "relapse drugs" is the relapsed setting the rules' topics ask for)
     question = f"{question} ({facts.phase.replace('_', ' ')})" if facts.phase else question

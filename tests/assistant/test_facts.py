@@ -1181,6 +1181,20 @@ def test_the_implication_table_sets_unsaid_facts(q: str, expected: dict) -> None
     assert {k: getattr(f, k) for k in expected} == expected
 
 
+@pytest.mark.parametrize("q,expected", [
+    # a T315I finding (a BCR::ABL1 kinase mutation) is read as Ph-positive, and so B-lineage, unless said otherwise
+    ("My father relapsed with a T315I mutation. Which drug works?", {"ph_status": "positive", "lineage": "B"}),
+    ("relapse, t315i detected, now 58", {"ph_status": "positive", "lineage": "B"}),
+    ("no T315I found, relapsed B-ALL", {}),
+    ("Ph-negative relapse; T315I?", {}),
+])
+def test_a_t315i_finding_is_assumed_ph_positive(q: str, expected: dict) -> None:
+    from assistant.facts import assumed
+
+    f = read_facts(q)
+    assert f.ph_status in (None, "negative") and assumed(f) == expected
+
+
 def test_remission_after_induction_in_a_trial_population_is_no_phase() -> None:
     assert read_facts("MRD negative after induction", population=True).phase is None
 

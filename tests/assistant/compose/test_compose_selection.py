@@ -273,3 +273,41 @@ def test_a_question_asking_which_trial_supports_a_treatment_is_answered_by_that_
 def test_a_question_about_a_treatments_results_with_no_trial_asked_names_no_trial(make_plan) -> None:
     plan, _ = make_plan("Which regimen is recommended for AYA with Ph-negative ALL?")
     assert not plan.trial_first and not plan.named
+
+
+@pytest.mark.parametrize("question", [
+    "Should TKI be continued after allogeneic transplant for Ph-positive ALL?",
+    "Is TKI maintenance needed post-HSCT in Ph+ ALL?",
+])
+def test_a_question_about_the_time_after_a_transplant_is_answered_for_after_it(make_plan, question) -> None:
+    plan, _ = make_plan(question)
+    ids = [r.id for r in plan.chosen]
+    assert "PHPOS-MAINT-008" not in ids[:1] and ids[0].startswith("PHPOS-POSTHSCT-"), ids
+
+
+def test_a_question_without_a_transplant_keeps_the_maintenance_rule(make_plan) -> None:
+    plan, _ = make_plan("Ph+ ALL in CR1, no transplant: how long should the TKI continue?")
+    assert [r.id for r in plan.chosen][:1] == ["PHPOS-MAINT-008"]
+
+
+@pytest.mark.parametrize("question", [
+    "whats the difference in treatment between T-cell and B-cell ALL",
+    "Does treatment differ for B-lineage versus T-lineage ALL?",
+])
+def test_lineages_compared_with_no_phase_are_compared_where_the_guideline_parts_them(make_plan, question) -> None:
+    plan, _ = make_plan(question)  # (branches.yaml compared_in: lineage at relapse; each rule names its population)
+    ids = [r.id for r in plan.chosen]
+    assert {"RR-NELA-TALL-026", "RR-BLIN-020", "RR-INO-021"} <= set(ids), ids
+    assert not plan.missing_ph
+
+
+@pytest.mark.parametrize("question", [
+    "my sister is on dasatinib for Ph+ ALL, no transplant was done. does she take it for life?",
+    "will my mum need the imatinib tablets for the rest of her life? ph+ ALL, she never got a transplant",
+    "Ph-positive, not transplanted, on imatinib: how many years?",
+    "He has Ph+ ALL and never had a transplant; will the nilotinib tablets go on forever?",
+])
+def test_a_non_transplanted_ph_positive_patient_asking_about_their_tki_gets_the_maintenance_rule(
+        make_plan, question) -> None:
+    plan, _ = make_plan(question)
+    assert [r.id for r in plan.chosen][:1] == ["PHPOS-MAINT-008"]
