@@ -542,18 +542,26 @@ def _open_parts(plan: DraftPlan, facts: PatientFacts, book: RuleBook, pool: Sour
                                                                               sections=sections)[0])]
 
 
-def _side_by_side(plan: DraftPlan, sides: list[list[GuidelineRule]], room: int = 7) -> None:
-    """Groups compared side by side: each group's rules, group after group in the question's order (the premise's
-    "no" first), before the other chosen rules, within the room."""
-    if not sides:
+def _fits(rule: GuidelineRule, group: dict[str, str]) -> bool:
+    """The rule is about the group (its conditions name the group's values)."""
+    return all(v == rule.when.get(k) or v in (rule.when.get(k) or ()) for k, v in group.items())
+
+
+def _side_by_side(plan: DraftPlan, groups: list[dict[str, str]], sides: list[list[GuidelineRule]],
+                  room: int = 7) -> None:
+    """Groups compared side by side: each group's rules (its leads, or the rules whose conditions name it), group
+    after group in the question's order (the premise's "no" first), before the other chosen rules."""
+    if not groups:
         return
-    side_rules: list[GuidelineRule] = []
-    for r in (r for side in sides for r in side):
-        if r not in side_rules and (r in plan.chosen or r.condition(plan.facts) is not False):
-            side_rules.append(r)
-    first = [r for r in plan.chosen if r in plan.premise]
-    rest = [r for r in plan.chosen if r not in first and r not in side_rules]
-    plan.chosen = [*first, *(r for r in side_rules if r not in first), *rest][:room]
+    extra = [r for side in sides for r in side if r not in plan.chosen and r.condition(plan.facts) is not False]
+    pool = [*plan.chosen, *(r for i, r in enumerate(extra) if r not in extra[:i])]
+    first = [r for r in pool if r in plan.premise]
+    grouped: list[GuidelineRule] = []
+    for i, group in enumerate(groups):
+        own = sides[i] if i < len(sides) else []
+        grouped += [r for r in pool if (r in own or _fits(r, group)) and r not in first and r not in grouped]
+    rest = [r for r in pool if r not in first and r not in grouped]
+    plan.chosen = [*first, *grouped, *rest][:max(room, len(plan.chosen))]
 
 
 def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, notes: Sequence[str] = (),
@@ -591,10 +599,14 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
         added = [r for r in leads if r not in maybe] if not maybe or about_a_patient(plan.q, facts) else []
         maybe, deciding = [*maybe, *added], deciding if added else []
     maybe += [r for r in trial_rules(plan.q, facts, book, [*pool.top(5), *pool.chunks]) if r not in [*sure, *maybe]]
-    sides = compared_leads(plan.q, facts, book, [c.section_id for c in pool.top(3)])
+    lex = load_lexicon()  # (groups compared on another subject than treatment, "adverse WBC in B vs T", keep theirs)
+    groups = [] if any(lex.concepts[c].kind not in _TREATMENT_KINDS for c in _asked_topics(plan)) else (
+        compared_groups(plan.q))
+    sides = [] if all(any(_fits(r, g) for r in [*sure, *maybe]) for g in groups) else compared_leads(
+        plan.q, facts, book, [c.section_id for c in pool.top(3)])  # (rules for each group found already: kept)
     if sides:  # "B-ALL vs T-ALL at relapse": each group's rules, and its fact is no fact to ask for
         maybe += [r for side in sides for r in side if r not in [*sure, *maybe]]
-        given = given | {k for side in compared_groups(plan.q) for k in side}
+        given = given | {k for side in groups for k in side}
     plan.grades = [] if plan.rules_only else list(it.grades)
     # "what does CQ 7 say about X?", "CQ5 gives X category 1": the grade lines answer the CQ part; the rest of the
     # question (X) is answered as if the CQ and grade were not there
@@ -609,7 +621,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     if deciding and not plan.missing and any(r in plan.chosen for r in maybe):
         plan.missing, plan.missing_ph, plan.deciding = deciding, "ph_status" in deciding, deciding
         plan.forks = [r for r in maybe if r in plan.chosen]
-    _side_by_side(plan, sides)
+    _side_by_side(plan, groups, sides)
     _trials(plan, pool)
     if plan.forks and plan.missing:
         _missing_finding(plan, plan.forks)

@@ -311,3 +311,8 @@ def test_a_non_transplanted_ph_positive_patient_asking_about_their_tki_gets_the_
         make_plan, question) -> None:
     plan, _ = make_plan(question)
     assert [r.id for r in plan.chosen][:1] == ["PHPOS-MAINT-008"]
+
+
+def test_groups_compared_on_another_subject_than_treatment_keep_that_subjects_lines(make_plan) -> None:
+    plan, _ = make_plan("Which white cell counts at diagnosis count as high risk in B-lineage versus T-lineage ALL?")
+    assert not {"RR-NELA-TALL-026", "RR-BLIN-020"} & {r.id for r in plan.chosen}
