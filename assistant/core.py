@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from assistant.compose.branches import deciding_branches
+from assistant.compose.branches import compared_leads, deciding_branches
 from assistant.compose.cues import says
 from assistant.compose.intents import POINTS_BACK, question_pieces
 from assistant.compose.premises import value_premises
@@ -394,6 +394,8 @@ class Assistant:
             leads, _ = deciding_branches(qt, facts, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])
             maybe = [*maybe, *(r for r in leads if r not in maybe)]
         maybe += [r for r in trial_rules(qt, facts, self.rulebook, [r.chunk for r in retrieved[:5]]) if r not in maybe]
+        maybe += [r for side in compared_leads(qt, facts, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])
+                  for r in side if r not in maybe]  # (each group a question compares: its rules' sections)
         # (a claim the question makes, or a value it states for a quantity the guideline fixes: "0.1%, right?")
         premise = [] if blocked else (premise_conflicts(qt, facts, self.rulebook)
                                       or value_premises(qt, facts, self.rulebook))

@@ -124,7 +124,7 @@ from assistant.concepts import (
 from assistant.models import AgeBand, PatientFacts
 from assistant.text import SUPERSCRIPTS, names_trial, word_char
 
-__all__ = ["about_a_patient", "age_band", "apply_overrides", "asks_after_transplant", "assumed", "implications", "implied", "read_facts",
+__all__ = ["about_a_patient", "age_band", "apply_overrides", "asks_after_transplant", "assumed", "compared_groups", "implications", "implied", "read_facts",
            "unitless_mrd_level"]
 
 MAX_AGE = 110
@@ -915,12 +915,17 @@ def _terms(t: str, group: str) -> list[tuple[int, int, str]]:
 
 
 def _read_ph(t: str) -> str | None:
-    seen: set[int] = set()
+    return {1: "positive", -1: "negative"}.get(_one({pol for _, _, pol in _ph_signs(t)}))
+
+
+def _ph_signs(t: str) -> list[tuple[int, int, int]]:
+    """The Ph statuses the text names of its patient or group, with their spans (1 positive, -1 negative)."""
+    seen: list[tuple[int, int, int]] = []
     for a, b, name in _terms(t, "markers_terms"):
         if name == "cd" or _cue_after(t, b, "like", " \t-") or _pending_after(t, b):
             continue  # ("Ph-like ALL": no Ph status; "BCR-ABL PCR still pending": not known yet)
         if name == "bcr" and _starts_with(t[b:b + 60], "bcr_monitoring", "monitoring"):
-            seen.add(1)
+            seen.append((a, b, 1))
             continue
         pol = _sign(t, b)
         pre = _before(t, a)
@@ -939,8 +944,8 @@ def _read_ph(t: str) -> str | None:
             # An explicit sign ("Ph+", "Ph-positive") is flipped only by a negation right before it
             # ("not Ph+"), never by one further back ("without allo-HSCT in Ph+ ALL", "non-transplanted Ph+").
             pol = -pol
-        seen.add(pol)
-    return {1: "positive", -1: "negative"}.get(_one(seen))
+        seen.append((a, b, pol))
+    return seen
 
 
 def _lineage_alternatives(t: str) -> bool:
@@ -961,7 +966,13 @@ def _read_lineage(t: str) -> str | None:
     """B or T; None when both are named, including as alternatives ("B vs T lineage", "B- or T-ALL")."""
     if _lineage_alternatives(t):
         return None
-    seen: set[str] = set()
+    return _one(set(_lineages(t)))
+
+
+def _lineages(t: str) -> dict[str, int]:
+    """The lineages ("B", "T") the text names, not negated (not "CAR-T cells", not "T-cell engager"), each with
+    where it is first named."""
+    seen: dict[str, int] = {}
     for a, b, name in _terms(t, "lineage"):
         if name != "b" and (t[max(0, a - 4):a] in ("car ", "car-") or t[a - 1:a] == "'"):
             continue  # ("CAR-T cells", "don't all")
@@ -969,8 +980,37 @@ def _read_lineage(t: str) -> str | None:
         if name == "t_cell" and nxt and _skippable(nxt[0], _fact_words()["t_cell_not_lineage"]):
             continue  # ("T-cell engager", "T-cell count")
         if not _negated(_before(t, a)):
-            seen.add("B" if name == "b" else "T")
-    return _one(seen)
+            seen.setdefault("B" if name == "b" else "T", a)
+    return seen
+
+
+def compared_groups(question: str) -> list[dict[str, str]]:
+    """The patient groups a question sets side by side by one deciding fact, each as the facts it sets: both
+    lineages ("B-ALL vs T-ALL", "B- or T-cell") or both Ph statuses ("Ph+ and Ph- patients over 65"); else [].
+
+    >>> compared_groups("B-ALL vs T-ALL: which relapse drugs differ?")
+    [{'lineage': 'B'}, {'lineage': 'T'}]
+    >>> compared_groups("What changes above 65 for Ph-positive and Ph-negative ALL?")
+    [{'ph_status': 'positive'}, {'ph_status': 'negative'}]
+    >>> compared_groups("Is T-ALL treated differently from B-ALL at relapse?")
+    [{'lineage': 'T'}, {'lineage': 'B'}]
+    >>> compared_groups("Relapsed B-ALL, not T-ALL: options?"), compared_groups("Ph+ ALL, 70 years old")
+    ([], [])
+    """
+    t = _normalise(question)
+    named = _lineages(t)
+    if _lineage_alternatives(t) or (set(named) == {"B", "T"} and _compares(t)):
+        return [{"lineage": x} for x in sorted("BT", key=lambda x: named.get(x, 0))]
+    signs = _ph_signs(t)
+    joined = any(p != q and _joins(t[b:c]) for (_, b, p), (c, _, q) in zip(signs, signs[1:]))
+    order = list(dict.fromkeys({1: "positive", -1: "negative"}[p] for _, _, p in signs))
+    return [{"ph_status": x} for x in order] if joined or (len(order) == 2 and _compares(t)) else []
+
+
+def _joins(gap: str) -> bool:
+    """The text between two named groups only joins them ("and", "or", "vs", "/", "compared with")."""
+    words = [w for _, w in words_and_signs(gap)]
+    return 0 < len(words) <= 6 and _skippable_all(words, _fact_words()["group_joiners"])
 
 
 def _read_markers(t: str) -> tuple[bool | None, bool | None]:
@@ -1014,6 +1054,10 @@ def _fact_words() -> dict[str, tuple[str, ...]]:
             raise ValueError(f"context.yaml facts.{key}: {bad[0]!r} is not text (quote it in the YAML file)")
         out[key] = tuple(words)
     return out
+
+
+def _skippable_all(items: list[str], words: tuple[str, ...]) -> bool:
+    return all(_skippable(w, words) for w in items)
 
 
 def _skippable(word: str, words: tuple[str, ...]) -> bool:

@@ -12,12 +12,12 @@ from typing import Any
 
 import yaml
 
-from assistant.facts import assumed
+from assistant.facts import assumed, compared_groups
 from assistant.models import PatientFacts
 from assistant.rules import applicable_rules
 from assistant.rules.logic import GuidelineRule, RuleBook
 
-__all__ = ["deciding_branches", "other_side_facts", "BRANCHES_PATH"]
+__all__ = ["compared_leads", "deciding_branches", "other_side_facts", "BRANCHES_PATH"]
 
 BRANCHES_PATH = Path(__file__).with_name("branches.yaml")
 
@@ -29,7 +29,7 @@ def _data() -> dict[str, Any]:
     if not set(data.get("other_sides", [])) <= fields:
         raise ValueError(f"{BRANCHES_PATH}: other_sides names unknown facts {sorted(set(data['other_sides']) - fields)}")
     for name, branches in data.items():
-        if name in ("other_sides", "decided_in", "refine"):
+        if name in ("other_sides", "decided_in", "refine", "compared_in"):
             continue
         for b in branches:
             if not set(b) <= fields:
@@ -39,7 +39,7 @@ def _data() -> dict[str, Any]:
 
 def _table() -> dict[str, list[dict[str, Any]]]:
     """The deciding-facts tables, by phase."""
-    return {k: v for k, v in _data().items() if k not in ("other_sides", "decided_in", "refine")}
+    return {k: v for k, v in _data().items() if k not in ("other_sides", "decided_in", "refine", "compared_in")}
 
 
 def decided_phase(treatments: Sequence[str]) -> str | None:
@@ -96,3 +96,27 @@ def _lead(question: str, facts: PatientFacts, branch: dict[str, Any], unknown: l
     if lead is not None:
         leads.append(lead)
     return lead is not None
+
+
+def compared_leads(question: str, facts: PatientFacts, book: RuleBook,
+                   sections: Sequence[str] = ()) -> list[list[GuidelineRule]]:
+    """The rules of each group the question sets side by side ("B-ALL vs T-ALL at relapse", "Ph+ and Ph- over
+    65"), in the question's order: each group's facts added to the given ones, its branches' leads (or the rules
+    that then apply). [] when the question compares no groups or the facts already decide between them."""
+    sides = [side for side in compared_groups(question)
+             if all(getattr(facts, k) is None for k in side)]
+    phase = next((_data().get("compared_in", {}).get(k) for k in (sides[0] if sides else {})), None)
+    if facts.phase is None and phase is not None:  # (lineage: the groups differ at relapse)
+        facts = facts.model_copy(update={"phase": phase})
+    out: list[list[GuidelineRule]] = []
+    # (the read phase named in words too: "relapse drugs" is the relapsed setting the rules' topics ask for)
+    question = f"{question} ({facts.phase.replace('_', ' ')})" if facts.phase else question
+    for side in sides:
+        given = facts.model_copy(update=side)
+        leads, _ = deciding_branches(question, given, book, sections)
+        if not leads:
+            sure, _ = applicable_rules(question, given, rulebook=book, sections=sections)
+            known = given.model_copy(update=assumed(given))
+            leads = [r for r in sure if set(r.when) & set(side) and r.condition(known) is not False][:3]
+        out.append(leads)
+    return out if sum(map(bool, out)) >= 2 else []

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.compose.branches import deciding_branches, other_side_facts
+from assistant.compose.branches import compared_leads, deciding_branches, other_side_facts
 from assistant.compose.cues import says
 from assistant.compose.intents import knowledge_question, named_trials, question_parts
 from assistant.compose.sentences import (
@@ -20,7 +20,7 @@ from assistant.compose.sentences import (
     status_sentences,
 )
 from assistant.concepts import concept_ids, load_lexicon, read_concepts
-from assistant.facts import about_a_patient, asks_after_transplant, assumed, read_facts
+from assistant.facts import about_a_patient, asks_after_transplant, assumed, compared_groups, read_facts
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts, statement_chunk
 from assistant.rules.logic import GuidelineRule, RuleBook, is_branch, is_specific
@@ -486,13 +486,14 @@ def trial_rules(question: str, facts: PatientFacts, book: RuleBook, chunks: Sequ
 
 
 def described_trial(plan: DraftPlan, pool: Sources) -> Chunk | None:
-    """A question that asks for the results ("survival data?") of treatments in a setting and names no trial
-    ("blinatumomab vs chemo in R/R B-ALL"): the top-ranked trial whose document title names those treatments and
+    """A question that asks for the results ("survival data?") of treatments in a setting, or which trial supports
+    them, and names no trial ("blinatumomab vs chemo in R/R B-ALL"): the top-ranked trial whose document title names those treatments and
     that setting, read as if it were named."""
     lex = load_lexicon()
     kinds = {c: lex.concepts[c].kind for c in plan.question.concepts if c in lex.concepts}
-    if plan.intents.trials or "outcome" not in kinds.values() or about_a_patient(plan.q, plan.facts):
-        return None
+    asks_trial = _asks_which(plan) and says(plan.intents.asking or plan.q, "trial_words")
+    if plan.intents.trials or not ("outcome" in kinds.values() or asks_trial) or about_a_patient(plan.q, plan.facts):
+        return None  # ("which trial supports pediatric-type chemotherapy in AYA?": the trial asked for leads)
     wanted = {c for c, k in kinds.items() if k in _TREATMENT_KINDS or k == "phase"}
     if not any(kinds[c] in _TREATMENT_KINDS for c in wanted):
         return None
@@ -541,13 +542,36 @@ def _open_parts(plan: DraftPlan, facts: PatientFacts, book: RuleBook, pool: Sour
                                                                               sections=sections)[0])]
 
 
+def _fits(rule: GuidelineRule, group: dict[str, str]) -> bool:
+    """The rule is about the group (its conditions name the group's values)."""
+    return all(v == rule.when.get(k) or v in (rule.when.get(k) or ()) for k, v in group.items())
+
+
+def _side_by_side(plan: DraftPlan, groups: list[dict[str, str]], sides: list[list[GuidelineRule]],
+                  room: int = 7) -> None:
+    """Groups compared side by side: each group's rules (its leads, or the rules whose conditions name it), group
+    after group in the question's order (the premise's "no" first), before the other chosen rules."""
+    if not groups:
+        return
+    extra = [r for side in sides for r in side if r not in plan.chosen and r.condition(plan.facts) is not False]
+    pool = [*plan.chosen, *(r for i, r in enumerate(extra) if r not in extra[:i])]
+    first = [r for r in pool if r in plan.premise]
+    grouped: list[GuidelineRule] = []
+    for i, group in enumerate(groups):
+        own = sides[i] if i < len(sides) else []
+        grouped += [r for r in pool if (r in own or _fits(r, group)) and r not in first and r not in grouped]
+    rest = [r for r in pool if r not in first and r not in grouped]
+    plan.chosen = [*first, *grouped, *rest][:max(room, len(plan.chosen))]
+
+
 def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, notes: Sequence[str] = (),
                plain: bool = False, rules_only: bool = False, premise: Sequence[GuidelineRule] = (),
                given: frozenset[str] = frozenset()) -> DraftPlan:
     """Decide what the answer holds. `given` names facts the question gave in another form (several ages
     compared): no finding asks only for them."""
-    if facts.transplant == "planned" and asks_after_transplant(question.intents.asking or question.focus):
-        # (a planned transplant and a question about the time after it: answered for after the transplant)
+    if facts.transplant in ("planned", None) and asks_after_transplant(question.intents.asking or question.focus):
+        # (a planned transplant, or none told, and a question about the time after it: answered for after the
+        # transplant — "should TKI be continued after allo-HSCT?" is not the 5-year rule for the non-transplanted)
         facts = facts.model_copy(update={"transplant": "done", "phase": "post_hsct"})
     plan = DraftPlan(question=question, facts=facts, notes=notes, plain=plain, rules_only=rules_only,
                      premise=premise)
@@ -575,6 +599,14 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
         added = [r for r in leads if r not in maybe] if not maybe or about_a_patient(plan.q, facts) else []
         maybe, deciding = [*maybe, *added], deciding if added else []
     maybe += [r for r in trial_rules(plan.q, facts, book, [*pool.top(5), *pool.chunks]) if r not in [*sure, *maybe]]
+    lex = load_lexicon()  # (groups compared on another subject than treatment, "adverse WBC in B vs T", keep theirs)
+    groups = [] if any(lex.concepts[c].kind not in _TREATMENT_KINDS for c in _asked_topics(plan)) else (
+        compared_groups(plan.q))
+    sides = [] if all(any(_fits(r, g) for r in [*sure, *maybe]) for g in groups) else compared_leads(
+        plan.q, facts, book, [c.section_id for c in pool.top(3)])  # (rules for each group found already: kept)
+    if sides:  # "B-ALL vs T-ALL at relapse": each group's rules, and its fact is no fact to ask for
+        maybe += [r for side in sides for r in side if r not in [*sure, *maybe]]
+        given = given | {k for side in groups for k in side}
     plan.grades = [] if plan.rules_only else list(it.grades)
     # "what does CQ 7 say about X?", "CQ5 gives X category 1": the grade lines answer the CQ part; the rest of the
     # question (X) is answered as if the CQ and grade were not there
@@ -589,6 +621,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     if deciding and not plan.missing and any(r in plan.chosen for r in maybe):
         plan.missing, plan.missing_ph, plan.deciding = deciding, "ph_status" in deciding, deciding
         plan.forks = [r for r in maybe if r in plan.chosen]
+    _side_by_side(plan, groups, sides)
     _trials(plan, pool)
     if plan.forks and plan.missing:
         _missing_finding(plan, plan.forks)

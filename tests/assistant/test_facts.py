@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.facts import age_band, apply_overrides, read_facts
+from assistant.facts import age_band, apply_overrides, compared_groups, read_facts
 from assistant.models import PatientFacts
 
 
@@ -1181,6 +1181,20 @@ def test_the_implication_table_sets_unsaid_facts(q: str, expected: dict) -> None
     assert {k: getattr(f, k) for k in expected} == expected
 
 
+@pytest.mark.parametrize("q,expected", [
+    # a T315I finding (a BCR::ABL1 kinase mutation) is read as Ph-positive, and so B-lineage, unless said otherwise
+    ("My father relapsed with a T315I mutation. Which drug works?", {"ph_status": "positive", "lineage": "B"}),
+    ("relapse, t315i detected, now 58", {"ph_status": "positive", "lineage": "B"}),
+    ("no T315I found, relapsed B-ALL", {}),
+    ("Ph-negative relapse; T315I?", {}),
+])
+def test_a_t315i_finding_is_assumed_ph_positive(q: str, expected: dict) -> None:
+    from assistant.facts import assumed
+
+    f = read_facts(q)
+    assert f.ph_status in (None, "negative") and assumed(f) == expected
+
+
 def test_remission_after_induction_in_a_trial_population_is_no_phase() -> None:
     assert read_facts("MRD negative after induction", population=True).phase is None
 
@@ -1477,3 +1491,19 @@ def test_number_syntax_for_ages(text: str, age: int | None, band: str | None) ->
 ])
 def test_a_future_change_is_not_a_patient_fact(q: str, field: str, value) -> None:
     assert read_facts(q).model_dump()[field] == value
+
+
+@pytest.mark.parametrize(("question", "groups"), [
+    ("B-ALL vs T-ALL: which relapse drugs differ?", [{"lineage": "B"}, {"lineage": "T"}]),
+    ("How does relapse treatment differ between B-cell and T-cell ALL?", [{"lineage": "B"}, {"lineage": "T"}]),
+    ("Does T-lineage disease change things compared with B-lineage?", [{"lineage": "T"}, {"lineage": "B"}]),
+    ("Ph+ or Ph- at 70: what changes?", [{"ph_status": "positive"}, {"ph_status": "negative"}]),
+    ("What happens after 65 in Ph-negative and Ph-positive disease?", [{"ph_status": "negative"},
+                                                                       {"ph_status": "positive"}]),
+    ("My son has T-ALL; is CAR-T (which works for B-ALL) an option?", []),
+    ("Ph+ ALL 70F, previously tested Ph- at another centre", []),
+    ("Ph-negative, not Ph-positive: what induction at 50?", []),
+    ("CAR-T cells for relapsed B-ALL?", []),
+])
+def test_compared_groups_are_the_groups_a_question_sets_side_by_side(question, groups) -> None:
+    assert compared_groups(question) == groups

@@ -234,3 +234,85 @@ def test_a_yes_no_question_about_a_treatment_no_rule_of_the_setting_names_gets_t
     patient, _ = make_plan("My dad is 53 and is in his second remission from Ph-negative ALL. They're now talking "
                            "about a donor transplant. Is that what the guideline recommends?")
     assert not any(r.id.startswith("PHPOS-") for r in patient.chosen)  # (a patient's own population decides)
+
+
+@pytest.mark.parametrize(("question", "groups"), [
+    ("B-ALL vs T-ALL: which relapse drugs differ?", [{"RR-BLIN-020", "RR-INO-021"}, {"RR-NELA-TALL-026"}]),
+    ("Is T-ALL treated differently from B-ALL at relapse?", [{"RR-NELA-TALL-026"}, {"RR-BLIN-020", "RR-INO-021"}]),
+    ("What changes above 65 for Ph-positive and Ph-negative ALL?", [{"PHPOS-OLDER-004"}, {"PHNEG-OLDER-013"}]),
+    ("Ph+ or Ph- ALL over 65: which induction?", [{"PHPOS-OLDER-004"}, {"PHNEG-OLDER-013"}]),
+])
+def test_groups_compared_side_by_side_each_get_their_rules_in_the_questions_order(make_plan, question, groups) -> None:
+    plan, _ = make_plan(question)
+    ids = [r.id for r in plan.chosen]
+    for group in groups:
+        assert group <= set(ids), (group, ids)
+    first, second = groups  # (group after group: every rule of the first named before the second's)
+    assert max(ids.index(i) for i in first) < min(ids.index(i) for i in second), ids
+
+
+@pytest.mark.parametrize("question", [
+    "My son has T-ALL; is CAR-T (which works for B-ALL) an option?",
+    "Relapsed B-ALL, not T-ALL: what are the options?",
+])
+def test_one_group_named_beside_another_is_no_comparison(make_plan, question) -> None:
+    plan, _ = make_plan(question)
+    assert "RR-NELA-TALL-026" not in [r.id for r in plan.chosen]
+
+
+@pytest.mark.parametrize(("question", "trial"), [
+    ("Which JALSG trial supports pediatric-type treatment for AYA patients?", "all202_u"),
+    ("What study shows that pediatric-inspired chemotherapy works in young adults?", "10403"),
+])
+def test_a_question_asking_which_trial_supports_a_treatment_is_answered_by_that_trial_first(
+        make_plan, question, trial) -> None:
+    plan, _ = make_plan(question)
+    assert plan.trial_first and trial in plan.named and plan.named_trial is not None
+
+
+def test_a_question_about_a_treatments_results_with_no_trial_asked_names_no_trial(make_plan) -> None:
+    plan, _ = make_plan("Which regimen is recommended for AYA with Ph-negative ALL?")
+    assert not plan.trial_first and not plan.named
+
+
+@pytest.mark.parametrize("question", [
+    "Should TKI be continued after allogeneic transplant for Ph-positive ALL?",
+    "Is TKI maintenance needed post-HSCT in Ph+ ALL?",
+])
+def test_a_question_about_the_time_after_a_transplant_is_answered_for_after_it(make_plan, question) -> None:
+    plan, _ = make_plan(question)
+    ids = [r.id for r in plan.chosen]
+    assert "PHPOS-MAINT-008" not in ids[:1] and ids[0].startswith("PHPOS-POSTHSCT-"), ids
+
+
+def test_a_question_without_a_transplant_keeps_the_maintenance_rule(make_plan) -> None:
+    plan, _ = make_plan("Ph+ ALL in CR1, no transplant: how long should the TKI continue?")
+    assert [r.id for r in plan.chosen][:1] == ["PHPOS-MAINT-008"]
+
+
+@pytest.mark.parametrize("question", [
+    "whats the difference in treatment between T-cell and B-cell ALL",
+    "Does treatment differ for B-lineage versus T-lineage ALL?",
+])
+def test_lineages_compared_with_no_phase_are_compared_where_the_guideline_parts_them(make_plan, question) -> None:
+    plan, _ = make_plan(question)  # (branches.yaml compared_in: lineage at relapse; each rule names its population)
+    ids = [r.id for r in plan.chosen]
+    assert {"RR-NELA-TALL-026", "RR-BLIN-020", "RR-INO-021"} <= set(ids), ids
+    assert not plan.missing_ph
+
+
+@pytest.mark.parametrize("question", [
+    "my sister is on dasatinib for Ph+ ALL, no transplant was done. does she take it for life?",
+    "will my mum need the imatinib tablets for the rest of her life? ph+ ALL, she never got a transplant",
+    "Ph-positive, not transplanted, on imatinib: how many years?",
+    "He has Ph+ ALL and never had a transplant; will the nilotinib tablets go on forever?",
+])
+def test_a_non_transplanted_ph_positive_patient_asking_about_their_tki_gets_the_maintenance_rule(
+        make_plan, question) -> None:
+    plan, _ = make_plan(question)
+    assert [r.id for r in plan.chosen][:1] == ["PHPOS-MAINT-008"]
+
+
+def test_groups_compared_on_another_subject_than_treatment_keep_that_subjects_lines(make_plan) -> None:
+    plan, _ = make_plan("Which white cell counts at diagnosis count as high risk in B-lineage versus T-lineage ALL?")
+    assert not {"RR-NELA-TALL-026", "RR-BLIN-020"} & {r.id for r in plan.chosen}
