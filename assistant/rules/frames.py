@@ -887,14 +887,20 @@ def _ineffective(claim: Claim, a: Assert, merged: dict[str, Any]) -> bool:
 
 def _question_contradictions(claim: Claim, book: Any, merged: dict[str, Any],
                              qv: frozenset[float]) -> list[tuple[Any, str]]:
-    out = []
+    out, futile, agreed = [], [], False
+    facts = PatientFacts.model_validate({k: v for k, v in merged.items() if k in PatientFacts.model_fields})
     for rule, a in _candidates(claim, book):
-        if population_fit(a, merged) != "all":
+        if population_fit(a, merged) != "all" or not _states(rule, a):
             continue  # (an assert for a narrower population: "post-HSCT, MRD-negative" for frontline)
         v = _compare(claim, a, merged, qv)
-        if ((v is not None and v[0] == "contradict") or _ineffective(claim, a, merged)) and _states(rule, a):
-            out.append((rule, (v[1] if v else "") or a.why))
-    return out
+        if _ineffective(claim, a, merged):
+            futile.append((rule, a.why))  # (a drug that does not work is wrong whatever else agrees)
+        elif v is not None and v[0] == "contradict":
+            out.append((rule, v[1] or a.why))
+        # a rule for exactly this patient that the claim agrees with ("MRD 0.3% in CR1: does she need a
+        # transplant?" meets the unfavourable-factor rule) outweighs a general one it seems to contradict
+        agreed = agreed or (v == ("agree", "") and bool(a.population) and rule.condition(facts) is True)
+    return futile + ([] if agreed else out)
 
 
 def _states(rule: Any, a: Assert) -> bool:

@@ -67,3 +67,17 @@ def test_unsupported_recommendation_answered_by_a_rule_for_that_population():
     q = "Autologous transplant is recommended in CR1 for Ph-negative high-risk ALL, isn't it?"
     rules = premise_conflicts(q, read_facts(q))
     assert rules and rules[0].id == "PHNEG-POSTREM-HR-012"  # (allo-HSCT in CR1 for unfavourable factors)
+
+
+def test_a_rule_for_exactly_this_patient_outweighs_a_general_one():
+    """MRD 0.3% in CR1 is an unfavourable factor: "does she need a transplant?" is no false premise."""
+    q = ("My daughter (28) has Ph-negative ALL and is in remission after the first round of chemo, but the MRD test "
+         "says 0.3%. Does she need a bone marrow transplant now?")
+    assert premise_conflicts(q, read_facts(q)) == []
+
+
+def test_a_drug_the_rules_call_ineffective_stays_wrong_beside_a_general_option():
+    q = "T315I positive after imatinib and dasatinib — can we switch to nilotinib next?"
+    assert premise_conflicts(q, read_facts(q))[0].id == "RR-T315I-036"
+    q2 = "T315I positive after imatinib and dasatinib — can we switch to ponatinib next?"
+    assert "RR-T315I-036" not in {r.id for r in premise_conflicts(q2, read_facts(q2))}
