@@ -880,9 +880,10 @@ def question_claims(question: str, form: PremiseForm | None = None) -> list[tupl
 def _ineffective(claim: Claim, a: Assert, merged: dict[str, Any]) -> bool:
     """A treatment proposed or recommended that the assert calls ineffective for the claim's whole population
     ("T315I: switch to nilotinib?")."""
+    had = set(merged.get("prior_tkis") or ())  # (the drugs the patient already had are history, not the proposal)
     return a.stance == "ineffective" and claim.stance in POSITIVE and population_fit(a, merged) == "all" and any(
         any(x in broader_chain(c) for x in a.about) and c not in a.unless_named
-        and not any(u in broader_chain(c) for u in a.unless_named) for c in claim.interventions)
+        and not any(u in broader_chain(c) for u in a.unless_named) for c in claim.interventions if c not in had)
 
 
 def _question_contradictions(claim: Claim, book: Any, merged: dict[str, Any],
