@@ -896,7 +896,9 @@ def _question_contradictions(claim: Claim, book: Any, merged: dict[str, Any],
         v = _compare(claim, a, merged, qv)
         if _ineffective(claim, a, merged):
             futile.append((rule, a.why))  # (a drug that does not work is wrong whatever else agrees)
-        elif v is not None and v[0] == "contradict":
+        elif v is not None and v[0] == "contradict" and not (a.alternatives and claim.alone and claim.stance == "option"):
+            # ("are steroids alone acceptable?" asks about the treatment by itself, one of the options, not about
+            # it being the only one)
             out.append((rule, v[1] or a.why))
         # a rule for exactly this patient that the claim agrees with ("MRD 0.3% in CR1: does she need a
         # transplant?" meets the unfavourable-factor rule) outweighs a general one it seems to contradict

@@ -81,3 +81,15 @@ def test_a_drug_the_rules_call_ineffective_stays_wrong_beside_a_general_option()
     assert premise_conflicts(q, read_facts(q))[0].id == "RR-T315I-036"
     q2 = "T315I positive after imatinib and dasatinib — can we switch to ponatinib next?"
     assert "RR-T315I-036" not in {r.id for r in premise_conflicts(q2, read_facts(q2))}
+
+
+@pytest.mark.parametrize("question, rule_id", [
+    ("Are steroids alone acceptable for an 80-year-old with Ph-negative ALL?", None),  # one of the options
+    ("Is intrathecal methotrexate alone enough for CNS prophylaxis?", "CNS-PROPH-017"),  # paired with systemic
+    ("Is allo-HSCT mandatory for a 68-year-old with Ph-positive ALL?", "PHPOS-OLDERPOST-005"),
+    ("Which TKIs does the T315I mutation make ineffective?", None),  # asks openly
+    ("Up to what age can tisagenlecleucel be given for ALL?", None),
+])
+def test_yes_no_and_open_questions(question, rule_id):
+    found = [r.id for r in premise_conflicts(question, read_facts(question))]
+    assert (found[0] if found else None) == rule_id
