@@ -224,6 +224,7 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     to nilotinib?" is the claim "nilotinib is an option" in the patient's setting): a contradiction names its rule;
     a recommendation no rule makes is answered by the rules that do speak for that population. The rules' own
     premise patterns add what the frames do not read, except a rule the question's claim agrees with."""
+    from assistant.rules.frames import TRIAL_AS_REC_ID as TRIAL_AS_REC
     from assistant.rules.frames import judge_question, premise_form
 
     book = book or default_rulebook()
@@ -238,8 +239,10 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
         return [book.get(v.rule_id) for _, sf, v in judged if v.kind == "contradict" and sf.yes_no][:1]
     question = form.text
     framed = [book.get(v.rule_id) for _, _, v in judged if v.kind == "contradict"]
-    framed += [r for c, sf, v in judged if v.kind == "unsupported" and (form.tagged or form.confirms or sf.confirms)
-               for r in _speaking_rules(book, facts, c)]  # (only a claim stated outright: a proposal may be new)
+    # (a recommendation no rule makes, stated outright: a proposal may be new; a trial presented as JSH's position
+    # is answered by the corpus's own line on that trial, which the status composer leads with)
+    framed += [r for c, sf, v in judged if v.kind == "unsupported" and v.finding_id != TRIAL_AS_REC
+               and (form.tagged or form.confirms or sf.confirms) for r in _speaking_rules(book, facts, c)]
     agreed = {r for c, _, v in judged if v.kind == "agree" for r in _agreeing(c, book, facts)}
     norm = normalize(question)
     merged = sentence_facts(facts, question)
