@@ -891,8 +891,10 @@ def _question_contradictions(claim: Claim, book: Any, merged: dict[str, Any],
     out, futile, agreed = [], [], False
     facts = PatientFacts.model_validate({k: v for k, v in merged.items() if k in PatientFacts.model_fields})
     for rule, a in _candidates(claim, book):
-        if population_fit(a, merged) != "all" or not _states(rule, a):
-            continue  # (an assert for a narrower population: "post-HSCT, MRD-negative" for frontline)
+        if population_fit(a, merged) != "all" or not _states(rule, a) or any(
+                _known(merged.get(k)) and matches(merged[k], want) for k, want in rule.unless.items()):
+            continue  # (an assert for a narrower population: "post-HSCT, MRD-negative" for frontline; a rule
+            # whose exclusions the patient meets: the pediatric-type protocol rule for a 48-year-old)
         v = _compare(claim, a, merged, qv)
         if _ineffective(claim, a, merged):
             futile.append((rule, a.why))  # (a drug that does not work is wrong whatever else agrees)

@@ -93,3 +93,9 @@ def test_a_drug_the_rules_call_ineffective_stays_wrong_beside_a_general_option()
 def test_yes_no_and_open_questions(question, rule_id):
     found = [r.id for r in premise_conflicts(question, read_facts(question))]
     assert (found[0] if found else None) == rule_id
+
+
+def test_a_rule_whose_exclusions_the_patient_meets_does_not_deny_the_claim():
+    q = ("48yo Ph-negative on adult HD-MTX regimen, CR1, MRD neg, standard risk cytogenetics. is allo in CR1 "
+         "recommended?")
+    assert "PHNEG-POSTREM-011" not in {r.id for r in premise_conflicts(q, read_facts(q))}
