@@ -168,6 +168,7 @@ class Vocabulary:
     shared_target: tuple[Phrase, ...] = ()
     composition: tuple[frozenset[str], frozenset[str], frozenset[str]] = (frozenset(), frozenset(), frozenset())
     age_limit_words: frozenset[str] = frozenset()
+    premise: dict[str, Any] = field(default_factory=dict)  # a question's tags, confirm cues, comparisons, proposals
 
 
 def _ph(items: list[Any]) -> tuple[Phrase, ...]:
@@ -238,8 +239,17 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         target_nouns=_words(data, "target_nouns"), shared_target=_ph(data.get("shared_target") or []),
         age_anchors=tuple((p, name) for name, ws in (data.get("age_anchors") or {}).items() for p in _ph(ws)),
         age_limit_words=frozenset(str(w) for w in data.get("age_limit_words") or []),
+        premise=_premise_vocabulary(data.get("premise") or {}),
         population_cues=tuple((p, dict(facts)) for phrase, facts in (data.get("population_cues") or {}).items()
                               for p in _ph([phrase])))
+
+
+def _premise_vocabulary(data: dict[str, Any]) -> dict[str, Any]:
+    return {"tags": _ph(data.get("tags") or []), "confirm": _ph(data.get("confirm") or []),
+            "comparison": _ph(data.get("comparison") or []),
+            "comparison_not_before": _words(data, "comparison_not_before"), "open": _words(data, "open"),
+            "yes_no": _words(data, "yes_no"),
+            "proposals": tuple((p, stance) for stance, ws in (data.get("proposals") or {}).items() for p in _ph(ws))}
 
 
 # ------------------------------------------------------------------------------------------ token helpers

@@ -282,7 +282,7 @@ class Assistant:
         if sink is not None:
             sink({"event": "stage", "data": "drafting"})
         if blocked:
-            answer = self._refusal(focus, facts, blocked, scope_findings, retrieved, pool)
+            answer = self._refusal(focus, facts, blocked, scope_findings, retrieved, pool, premise)
             t3 = time.perf_counter()
             timings.update(draft=(t3 - t2) * 1000, check=0.0, total=(t3 - t0) * 1000)
             return answer.model_copy(update={"question": q, "timings_ms": _round(timings)})
@@ -397,7 +397,9 @@ class Assistant:
         maybe += [r for side in compared_leads(qt, facts, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])
                   for r in side if r not in maybe]  # (each group a question compares: its rules' sections)
         # (a claim the question makes, or a value it states for a quantity the guideline fixes: "0.1%, right?")
-        premise = [] if blocked else (premise_conflicts(qt, facts, self.rulebook)
+        # (a dose refusal still corrects a false premise: "JSH recommends ponatinib frontline — which dose?")
+        refused = blocked and (d := self.policy.refusal(blocked)) is not None and d.reply != "dose"
+        premise = [] if refused else (premise_conflicts(qt, facts, self.rulebook)
                                       or value_premises(qt, facts, self.rulebook))
         # (and the whole document of a trial the question names: its numbers are checked)
         evidence_sections = [r.chunk.section_id for r in retrieved[:3] if r.chunk.tier == "evidence"][:2] + (
@@ -520,7 +522,7 @@ class Assistant:
         return draft_from_llm_text(text, chunks), cut
 
     def _refusal(self, q: str, facts: PatientFacts, blocked: set[str], findings: list[RuleFinding],
-                 retrieved: list[RetrievedChunk], pool: list[Chunk]) -> Answer:
+                 retrieved: list[RetrievedChunk], pool: list[Chunk], premise: list[Any] = ()) -> Answer:
         decided = self.policy.refusal(blocked)
         reply = decided.reply if decided is not None else None
         reason = next((f.message for f in findings if f.rule_id in blocked and decided is not None
@@ -536,8 +538,9 @@ class Assistant:
             draft = d if d.citations else Draft(answer=CHILD_NOTE)
         elif reply == "dose":
             # a patient asking to change their own dose hears first that they should not do it alone
-            notes = [*patient_notes(q, findings, self.policy), DOSE_NOTE]
-            d, _ = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
+            notes = [*patient_notes(q, findings, self.policy), DOSE_NOTE,
+                     *(PREMISE_NOTE.format(title=r.title) for r in premise[:1])]
+            d, _ = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes, premise=premise,
                                     rules_only=True, max_sentences=3, plain=len(notes) > 1)
             draft = d if d.citations else Draft(answer="\n\n".join(notes))
         elif reply == "injection":

@@ -18,7 +18,8 @@ from assistant.concepts import concept_ids, load_lexicon, read_concepts, sentenc
 from assistant.concepts import tokens as concept_tokens
 from assistant.facts import about_a_patient
 from assistant.models import PatientFacts
-from assistant.rules.logic import CONFIRM, TAG_QUESTION, TREATMENT_QUESTION
+from assistant.rules.frames import premise_form
+from assistant.rules.logic import TREATMENT_QUESTION
 from assistant.text import TRIAL_RE, first_word, term_at, tokenize, trial_keys, words
 
 __all__ = ["Intents", "read_intents", "is_status_question", "asks_position", "is_definition_question",
@@ -74,7 +75,7 @@ def _tagged(question: str) -> bool:
     >>> _tagged("JSH recommends ponatinib first-line, right? Which trial supported that?")
     True
     """
-    return any(TAG_QUESTION.search(s) or CONFIRM.match(s) for s in sentences(question))
+    return any((f := premise_form(s)).tagged or f.confirms for s in sentences(question))
 
 
 def stated_claim(question: str) -> str:

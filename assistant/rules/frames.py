@@ -825,8 +825,152 @@ def _extras(claim: Claim, cited_text: str) -> Verdict | None:
     return None
 
 
-__all__ = ["Assert", "Examples", "QualifierSpec", "Verdict", "claim_vocabulary", "guideline_claims",
-           "judge_claim", "judge_sentence", "population_fit", "qualifier_conflict", "question_values"]
+# ------------------------------------------------------------------------------------------ a question's premise
+
+
+class PremiseForm(BaseModel):
+    """How a question stands to a claim: whether it states one to check (a tag "..., right?", a request to confirm,
+    a proposal "can we switch to X?") and the question's text without its tag (the tag's "n't" denies nothing)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    tagged: bool = False
+    confirms: bool = False
+    compares: bool = False
+    proposal: str | None = None  # the stance a proposal puts on its treatment (recommended / option)
+    asks_open: bool = False  # a wh-question ("which ...", "up to what age ...") asks without asserting
+    yes_no: bool = False  # a yes/no question ("is CAR-T recommended first-line?"): its claim is the one asked about
+    text: str = ""
+
+
+def _ends_with(toks: list[str], phrases: Sequence[tuple[str, ...]]) -> tuple[str, ...] | None:
+    body = toks[:-1] if toks and toks[-1] == "?" else None
+    if not body:
+        return None
+    return next((p for p in phrases if tuple(body[-len(p):]) == p
+                 and (len(body) == len(p) or body[-len(p) - 1] in {",", ";", ".", "-", "—", "–"}
+                      or len(p) > 1)), None)
+
+
+def premise_form(question: str) -> PremiseForm:
+    """Read a question's form with the premise vocabulary of `claims.yaml` (whole tokens: "ino?" is no "no?")."""
+    from assistant.concepts import tokens
+
+    voc = claim_vocabulary().premise
+    toks = tokens(question.lower())
+    tag = _ends_with(toks, voc["tags"])
+    text = question
+    if tag:
+        text = question[:question.lower().rfind(tag[0])].rstrip(" ,;.-—–") + "?"
+    start = next((i for i, t in enumerate(toks) if t.isalnum() or t[:1].isalnum()), 0)
+    confirms = any(tuple(toks[start:start + len(p)]) == p for p in voc["confirm"])
+    compares = any(tuple(toks[i:i + len(p)]) == p and (i + len(p) >= len(toks)
+                                                       or toks[i + len(p)] not in voc["comparison_not_before"])
+                   for p in voc["comparison"] for i in range(len(toks)))
+    proposal = next((st for p, st in voc["proposals"] for i in range(len(toks)) if tuple(toks[i:i + len(p)]) == p),
+                    None)
+    asks_open = any(t in voc["open"] for t in toks[start:start + 3])
+    return PremiseForm(tagged=tag is not None, confirms=confirms, compares=compares, proposal=proposal, text=text,
+                       asks_open=asks_open and tag is None and not confirms,
+                       yes_no=start < len(toks) and toks[start] in voc["yes_no"])
+
+
+def question_claims(question: str, form: PremiseForm | None = None) -> list[tuple[Claim, PremiseForm]]:
+    """The claims a question makes, sentence by sentence, each with its sentence's form: the clauses that state a
+    stance, and a proposal ("can we switch to nilotinib?" = nilotinib is an option for the patient's population;
+    "should every patient get X?" = X is recommended). A sentence that asks openly ("what are the options?") states
+    nothing; the background a vignette gives ("relapsed while on dasatinib.") has no stance."""
+    import dataclasses
+
+    from assistant.concepts import sentences
+
+    out = []
+    for sentence in sentences(form.text if form else question):
+        sf = premise_form(sentence)
+        if sf.asks_open:
+            continue
+        for claim in read_claims(sf.text):
+            if claim.stance is None and sf.proposal and claim.interventions:
+                claim = dataclasses.replace(claim, stance=sf.proposal,
+                                            polarity=claim_vocabulary().stances[sf.proposal][0])
+            if claim.stance is not None:
+                out.append((claim, sf))
+    return out
+
+
+def _ineffective(claim: Claim, a: Assert, merged: dict[str, Any]) -> bool:
+    """A treatment proposed or recommended that the assert calls ineffective for the claim's whole population
+    ("T315I: switch to nilotinib?")."""
+    had = set(merged.get("prior_tkis") or ())  # (the drugs the patient already had are history, not the proposal)
+    return a.stance == "ineffective" and claim.stance in POSITIVE and population_fit(a, merged) == "all" and any(
+        any(x in broader_chain(c) for x in a.about) and c not in a.unless_named
+        and not any(u in broader_chain(c) for u in a.unless_named) for c in claim.interventions if c not in had)
+
+
+def _question_contradictions(claim: Claim, book: Any, merged: dict[str, Any],
+                             qv: frozenset[float]) -> list[tuple[Any, str]]:
+    out, futile, agreed = [], [], False
+    facts = PatientFacts.model_validate({k: v for k, v in merged.items() if k in PatientFacts.model_fields})
+    for rule, a in _candidates(claim, book):
+        if population_fit(a, merged) != "all" or not _states(rule, a) or any(
+                _known(merged.get(k)) and matches(merged[k], want) for k, want in rule.unless.items()):
+            continue  # (an assert for a narrower population: "post-HSCT, MRD-negative" for frontline; a rule
+            # whose exclusions the patient meets: the pediatric-type protocol rule for a 48-year-old)
+        v = _compare(claim, a, merged, qv)
+        if _ineffective(claim, a, merged):
+            futile.append((rule, a.why))  # (a drug that does not work is wrong whatever else agrees)
+        elif v is not None and v[0] == "contradict" and not (a.alternatives and claim.alone and claim.stance == "option"):
+            # ("are steroids alone acceptable?" asks about the treatment by itself, one of the options, not about
+            # it being the only one)
+            out.append((rule, v[1] or a.why))
+        # a rule for exactly this patient that the claim agrees with ("MRD 0.3% in CR1: does she need a
+        # transplant?" meets the unfavourable-factor rule) outweighs a general one it seems to contradict
+        agreed = agreed or (v == ("agree", "") and bool(a.population) and rule.condition(facts) is True)
+    return futile + ([] if agreed else out)
+
+
+def _states(rule: Any, a: Assert) -> bool:
+    """The rule's statement names what the assert is about: shown first, it answers the claim (the ponatinib assert
+    of the TKI-with-chemotherapy rule would not)."""
+    named = _statement_concepts(rule.statement)
+    return all(c in named for c in a.about)
+
+
+@lru_cache(maxsize=256)
+def _statement_concepts(statement: str) -> frozenset[str]:
+    from assistant.concepts import read_concepts
+
+    return frozenset(b for m in read_concepts(statement.lower()).mentions for b in broader_chain(m.concept))
+
+
+def judge_question(question: str, book: Any, facts: PatientFacts,
+                   form: PremiseForm | None = None) -> list[tuple[Claim, PremiseForm, Verdict]]:
+    """Each claim of the question judged as an answer's sentence would be, in the patient's setting: the rules
+    that apply to the claim's population speak first (a contradiction, or a treatment they call ineffective)."""
+    qv = question_values(question, facts)
+    out = []
+    for c, sf in question_claims(question, form):
+        merged = {**facts.model_dump(), **c.population}
+        contra = _question_contradictions(c, book, merged, qv)
+        v = judge_claim(c, book, facts, qv)
+        if contra:
+            v = Verdict(kind="contradict", rule_id=contra[0][0].id, why=contra[0][1], claim=c.text)
+        elif v.kind == "contradict":
+            v = Verdict(kind="unrelated", claim=c.text)  # (only by a rule for another setting, or one whose
+            # statement does not answer the claim)
+        out.append((c, sf, v))
+    return out
+
+
+def agreeing_rules(claim: Claim, book: Any, facts: PatientFacts) -> set[str]:
+    """The ids of the rules one of whose asserts the claim agrees with."""
+    merged = {**facts.model_dump(), **claim.population}
+    return {rule.id for rule, a in _candidates(claim, book) if _compare(claim, a, merged, frozenset()) == ("agree", "")}
+
+
+__all__ = ["Assert", "Examples", "PremiseForm", "QualifierSpec", "Verdict", "agreeing_rules", "claim_vocabulary",
+           "guideline_claims", "judge_claim", "judge_question", "judge_sentence", "population_fit", "premise_form",
+           "qualifier_conflict", "question_claims", "question_values"]
 
 
 def agrees_with(rule: Any, sentence: str, book: Any, facts: PatientFacts, question: str = "") -> bool:

@@ -218,34 +218,67 @@ class RuleBook(BaseModel):
 def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None = None) -> list[GuidelineRule]:
     """Rules the question itself contradicts: its premise ("inotuzumab is anti-CD19, right?") or the thing it
     proposes ("should every Ph+ patient get prophylactic TKI after HSCT?"). The answer to such a question
-    starts with "no"."""
+    starts with "no".
+
+    The question's claims are judged by the claim frames, as an answer's sentences are (a proposal "can we switch
+    to nilotinib?" is the claim "nilotinib is an option" in the patient's setting): a contradiction names its rule;
+    a recommendation no rule makes is answered by the rules that do speak for that population. The rules' own
+    premise patterns add what the frames do not read, except a rule the question's claim agrees with."""
+    from assistant.rules.frames import TRIAL_AS_REC_ID as TRIAL_AS_REC
+    from assistant.rules.frames import judge_question, premise_form
+
     book = book or default_rulebook()
-    claim = TAG_QUESTION.search(question) or CONFIRM.match(question) or _ASSERTION.search(question)
-    if _COMPARISON.search(question) or not claim:
-        return []  # only a claim or a proposal has a premise to deny: a plain question ("is she high risk?",
-        # "T315I found, options?") mentions facts without asserting anything
-    question = TAG_QUESTION.sub("", question)  # "..., isn't it?" asks; its "n't" denies nothing
+    form = premise_form(question)
+    if form.compares:
+        return []  # "A vs B" asserts nothing to deny
+    judged = judge_question(form.text, book, facts, form)  # (without the tag: "..., isn't it?" denies nothing)
+    proposes = any(sf.proposal and c.interventions for c, sf, _ in judged)
+    if not (form.tagged or form.confirms or proposes or _ASSERTION.search(question)):
+        # a plain question ("is she high risk?", "T315I found, options?") asserts nothing, but the claim a yes/no
+        # question puts ("is CAR-T recommended first-line?") may be one the guideline denies
+        return [book.get(v.rule_id) for _, sf, v in judged if v.kind == "contradict" and sf.yes_no][:1]
+    question = form.text
+    framed = [book.get(v.rule_id) for _, _, v in judged if v.kind == "contradict"]
+    # (a recommendation no rule makes, stated outright: a proposal may be new; a trial presented as JSH's position
+    # is answered by the corpus's own line on that trial, which the status composer leads with)
+    framed += [r for c, sf, v in judged if v.kind == "unsupported" and v.finding_id != TRIAL_AS_REC
+               and (form.tagged or form.confirms or sf.confirms) for r in _speaking_rules(book, facts, c)]
+    agreed = {r for c, _, v in judged if v.kind == "agree" for r in _agreeing(c, book, facts)}
     norm = normalize(question)
     merged = sentence_facts(facts, question)
-    hits = [(r, p) for r in book.rules if (p := violated(r, facts, question, norm=norm, merged=merged))]
+    hits = [(r, p) for r in book.rules if r.id not in agreed and (p := violated(r, facts, question, norm=norm, merged=merged))]
     q = set(tokenize(question))
     # a claim the question makes ("inotuzumab is anti-CD19") outranks a rule its patient would break
-    return [r for r, p in sorted(hits, key=lambda h: (h[1] not in h[0].claims,
-                                                      -len(q & set(tokenize(h[0].statement + " " + h[0].title)))))]
+    ranked = [r for r, p in sorted(hits, key=lambda h: (h[1] not in h[0].claims,
+                                                        -len(q & set(tokenize(h[0].statement + " " + h[0].title)))))]
+    stated = [r for r, p in hits if p in r.claims]  # (a rule's own claim pattern the question states)
+    return list({r.id: r for r in [*(r for r in ranked if r in stated), *framed, *ranked]}.values())
 
 
-#: A tag that turns a statement into a question ("..., right?", "..., isn't it?", "... agree?").
-TAG_QUESTION = re.compile(r"[,;.]?\s*(?:isn'?t\s+it|aren'?t\s+they|doesn'?t\s+it|don'?t\s+they|right|correct|true|yes"
-                          r"|no|agree|(?:do\s+)?you\s+agree|is\s+that\s+(?:right|correct|true))\s*\?\s*$",
-                          re.IGNORECASE)
-#: A request to confirm a claim ("Confirm that JSH recommends X", "is it true that ...").
-CONFIRM = re.compile(r"\W*(?:please\s+)?(?:confirm|verify|is\s+it\s+true|true\s+or\s+false|do\s+you\s+agree|agree)\b",
-                     re.IGNORECASE)
-#: "A vs B", "A or B" (not "0.01% or more", "65 or older"): a comparison asserts nothing to deny.
-_COMPARISON = re.compile(
-    r"\bvs\.?\b|\bversus\b|\bcompared?\b"
-    r"|\bor\b(?!\s+(?:more|higher|above|greater|less|lower|below|older|younger|later|earlier|so|fewer)\b)",
-    re.IGNORECASE)
+def _agreeing(claim: Any, book: RuleBook, facts: PatientFacts) -> set[str]:
+    from assistant.rules.frames import agreeing_rules
+
+    return agreeing_rules(claim, book, facts)
+
+
+def _speaking_rules(book: RuleBook, facts: PatientFacts, claim: Any) -> list[GuidelineRule]:
+    """For a recommendation no rule makes ("autologous HSCT in CR1 for high-risk Ph-negative ALL"): the rule that
+    recommends a treatment of the same kind (a procedure for a procedure) for the claim's population, in the claim's
+    setting, closest in words first."""
+    from assistant.concepts import load_lexicon
+
+    kinds = load_lexicon().concepts
+    want = {kinds[c].kind for c in claim.interventions if c in kinds}
+    merged = facts.model_copy(update={k: v for k, v in claim.population.items() if k in PatientFacts.model_fields})
+    words = set(tokenize(claim.text))
+    found = [(r, {kinds[c].kind for a in good for c in a.about if c in kinds}) for r in book.rules
+             if r.condition(merged) is not False
+             and (good := [a for a in r.asserts if a.stance in ("recommended", "required", "option") and a.about
+                           and (not claim.setting or a.setting in (None, claim.setting))])]
+    return [r for r, _ in sorted(found, key=lambda t: (not (t[1] & want),
+                                                       -len(words & set(tokenize(t[0].statement + " " + t[0].title)))))][:1]
+
+
 #: A question that asserts something ("JSH says X", "since X", "X, so we should Y") or proposes an action
 #: ("should I start X?", "can I stop X?").
 _ASSERTION = re.compile(

@@ -598,7 +598,9 @@ def test_a_toxicity_question_on_a_named_drug_reaches_the_toxicity_notes(bot) -> 
 
 def test_a_cq_number_or_grade_the_question_states_is_not_confirmed_and_the_rest_is_answered(bot) -> None:
     a = bot.ask("JSH 2023 CQ5 gives ponatinib first-line for Ph+ ALL a category 1 recommendation - can you quote it?")
-    assert a.answer.startswith("_The corpus holds no CQ numbers or recommendation grades")
+    # the false claim (ponatinib first-line) is answered "No" first, then the grade is not confirmed
+    notes = a.answer.split("\n\n- ")[0]
+    assert notes.startswith("_**No**") and "_The corpus holds no CQ numbers or recommendation grades" in notes
     assert "CQ5" not in a.answer and "category 1 recommendation" not in a.answer
     assert "does not recommend ponatinib as the first-line TKI" in a.answer
     assert "PREMISE-GRADE-047" in rule_ids(a) and "FACTS-MISSING-031" not in rule_ids(a)

@@ -15,10 +15,12 @@ def test_the_rule_a_false_premise_contradicts_comes_first(make_plan) -> None:
 
 
 def test_a_claim_the_summary_does_not_make_is_answered_no_with_its_own_line(make_plan) -> None:
+    # the claim is judged by the frames as a premise: the rule stating the summary's own line answers first (core
+    # puts the "No" note before it), and no second status lead repeats it
     plan, src = make_plan("JSH recommends ponatinib as the first-line TKI for Ph+ ALL, correct?")
-    b = run([StatusLead()], plan, src)
-    assert b.lines[0][0] == "note" and "**No**" in b.lines[0][1]
-    assert "does not recommend ponatinib" in cited(b)[0]
+    assert plan.premise[0].id == "PHPOS-PONATINIB-064" and plan.chosen[0] == plan.premise[0]
+    assert "does not recommend ponatinib" in plan.premise[0].statement
+    assert run([StatusLead()], plan, src).lines == []
     # a question that is not yes/no gets no status lead
     plan2, src2 = make_plan("72F Ph+ ALL, what induction?")
     assert run([StatusLead()], plan2, src2).lines == []
@@ -56,7 +58,8 @@ def test_a_tagged_claim_followed_by_another_question_is_corrected_first(make_pla
     plan, sources = make_plan("JSH 2023 recommends ponatinib as the first-line TKI for all Ph+ ALL, right? Which trial "
                               "supported that?")
     builder = run(COMPOSERS, plan, sources)
-    assert "**No**" in builder.lines[0][1] and "does not recommend ponatinib" in cited(builder)[0]
+    assert plan.premise[0].id == "PHPOS-PONATINIB-064"  # (core puts the "No" note before it)
+    assert "does not recommend ponatinib" in cited(builder)[0]
 
 
 def test_a_stated_grade_is_answered_before_the_named_trials_numbers(make_plan) -> None:

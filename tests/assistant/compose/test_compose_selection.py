@@ -20,10 +20,13 @@ def test_a_missing_ph_status_shows_each_branch_and_names_it(make_plan) -> None:
 
 
 def test_a_yes_no_question_no_rule_answers_is_led_by_the_guidelines_own_line(make_plan) -> None:
-    plan, _ = make_plan("Is ponatinib the recommended first-line TKI for Ph+ ALL?")
-    assert plan.asked and "does not recommend ponatinib" in plan.status[0][0]
+    plan, _ = make_plan("Is the first-line TKI that JSH 2023 recommends for Ph+ ALL named in the summary?")
+    assert plan.asked and "does not name which TKI" in plan.status[0][0]
     assert plan.status[0][0] in plan.status[0][1].text
-    assert plan.chosen == []  # only rules naming the subject would follow
+    # a yes/no question whose claim a rule denies ("is ponatinib the recommended first-line TKI?") is a premise:
+    # that rule (the summary's own line) leads
+    plan2, _ = make_plan("Is ponatinib the recommended first-line TKI for Ph+ ALL?")
+    assert plan2.chosen[0].id == "PHPOS-PONATINIB-064"
 
 
 def test_a_yes_no_question_a_rule_answers_is_led_by_the_rule(make_plan) -> None:

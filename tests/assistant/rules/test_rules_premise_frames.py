@@ -1,0 +1,101 @@
+"""A question's premise or proposal judged by the claim frames (rules/frames.py `premise_form`, `judge_question`;
+rules/logic.py `premise_conflicts`)."""
+
+import pytest
+
+from assistant.facts import read_facts
+from assistant.rules import premise_conflicts
+from assistant.rules.frames import judge_question, premise_form
+from assistant.rules.logic import default_rulebook
+
+
+@pytest.mark.parametrize("question, tagged, confirms, compares, proposal", [
+    ("Inotuzumab is anti-CD19, right?", True, False, False, None),
+    ("Auto-HSCT is standard in CR1, isn't it?", True, False, False, None),
+    ("R/R B-ALL CD19+ -> blina? CD22+ -> ino?", False, False, False, None),  # "ino?" is no "no?" tag
+    ("Is that correct?", True, False, False, None),
+    ("Confirm that JSH recommends ponatinib frontline.", False, True, False, None),
+    ("Blinatumomab vs inotuzumab for CD19+ CD22+ relapse?", False, False, True, None),
+    ("MRD 0.01% or more after induction: transplant?", False, False, False, None),
+    ("T315I after dasatinib, can we switch to nilotinib?", False, False, False, "option"),
+    ("Should every Ph+ patient get a TKI after HSCT?", False, False, False, "recommended"),
+])
+def test_premise_form(question, tagged, confirms, compares, proposal):
+    f = premise_form(question)
+    assert (f.tagged, f.confirms, f.compares, f.proposal) == (tagged, confirms, compares, proposal)
+
+
+@pytest.mark.parametrize("question, kind, rule_id", [
+    ("JSH 2023 recommends ponatinib as frontline for all Ph+ ALL — which dose?", "contradict", "PHPOS-PONATINIB-064"),
+    ("ponatinib is the first-line TKI per JSH for newly dx Ph+ ALL, right?", "contradict", "PHPOS-PONATINIB-064"),
+    ("Is CAR-T recommended as first-line therapy for newly diagnosed adult B-ALL?", "contradict", "RR-CART-028"),
+    ("T315I positive after imatinib and dasatinib — can we switch to nilotinib next?", "contradict", "RR-T315I-036"),
+    ("Autologous transplant is recommended in CR1 for Ph-negative high-risk ALL, isn't it?", "unsupported", None),
+    ("Relapsed CD19-positive B-ALL: can we give blinatumomab?", "agree", "RR-BLIN-020"),
+])
+def test_question_claims_judged_by_frames(question, kind, rule_id):
+    judged = judge_question(premise_form(question).text, default_rulebook(), read_facts(question))
+    kinds = [v.kind for _, _, v in judged]
+    assert kind in kinds, judged
+    if rule_id:
+        assert any(v.rule_id == rule_id for _, _, v in judged if v.kind == kind)
+
+
+@pytest.mark.parametrize("question, rule_id", [
+    ("JSH 2023 recommends ponatinib as frontline for all Ph+ ALL — which dose?", "PHPOS-PONATINIB-064"),
+    ("Is CAR-T recommended as first-line therapy for newly diagnosed adult B-ALL?", "RR-CART-028"),
+    ("Is CAR-T the recommended frontline treatment for newly diagnosed B-ALL?", "RR-CART-028"),
+    ("T315I positive after imatinib and dasatinib — can we switch to nilotinib next?", "RR-T315I-036"),
+    ("pt w/ T315I, ok to go back to dasatinib?", "RR-T315I-036"),
+    ("Inotuzumab is anti-CD19, right?", "RR-TARGETNEG-022"),
+])
+def test_false_premise_leads_with_its_rule(question, rule_id):
+    assert premise_conflicts(question, read_facts(question))[0].id == rule_id
+
+
+@pytest.mark.parametrize("question", [
+    "R/R B-ALL CD19+ -> blina? CD22+ -> ino?",  # the misfire: "ino?" was read as a "no?" tag
+    "Relapsed CD22-positive B-ALL — can we give inotuzumab?",
+    "Ph+ ALL, newly diagnosed: TKI plus chemotherapy is the standard, right?",
+    "Blinatumomab vs inotuzumab for CD19+ CD22+ relapse?",
+])
+def test_right_premise_gets_no_no(question):
+    assert premise_conflicts(question, read_facts(question)) == []
+
+
+def test_unsupported_recommendation_answered_by_a_rule_for_that_population():
+    q = "Autologous transplant is recommended in CR1 for Ph-negative high-risk ALL, isn't it?"
+    rules = premise_conflicts(q, read_facts(q))
+    assert rules and rules[0].id == "PHNEG-POSTREM-HR-012"  # (allo-HSCT in CR1 for unfavourable factors)
+
+
+def test_a_rule_for_exactly_this_patient_outweighs_a_general_one():
+    """MRD 0.3% in CR1 is an unfavourable factor: "does she need a transplant?" is no false premise."""
+    q = ("My daughter (28) has Ph-negative ALL and is in remission after the first round of chemo, but the MRD test "
+         "says 0.3%. Does she need a bone marrow transplant now?")
+    assert premise_conflicts(q, read_facts(q)) == []
+
+
+def test_a_drug_the_rules_call_ineffective_stays_wrong_beside_a_general_option():
+    q = "T315I positive after imatinib and dasatinib — can we switch to nilotinib next?"
+    assert premise_conflicts(q, read_facts(q))[0].id == "RR-T315I-036"
+    q2 = "T315I positive after imatinib and dasatinib — can we switch to ponatinib next?"
+    assert "RR-T315I-036" not in {r.id for r in premise_conflicts(q2, read_facts(q2))}
+
+
+@pytest.mark.parametrize("question, rule_id", [
+    ("Are steroids alone acceptable for an 80-year-old with Ph-negative ALL?", None),  # one of the options
+    ("Is intrathecal methotrexate alone enough for CNS prophylaxis?", "CNS-PROPH-017"),  # paired with systemic
+    ("Is allo-HSCT mandatory for a 68-year-old with Ph-positive ALL?", "PHPOS-OLDERPOST-005"),
+    ("Which TKIs does the T315I mutation make ineffective?", None),  # asks openly
+    ("Up to what age can tisagenlecleucel be given for ALL?", None),
+])
+def test_yes_no_and_open_questions(question, rule_id):
+    found = [r.id for r in premise_conflicts(question, read_facts(question))]
+    assert (found[0] if found else None) == rule_id
+
+
+def test_a_rule_whose_exclusions_the_patient_meets_does_not_deny_the_claim():
+    q = ("48yo Ph-negative on adult HD-MTX regimen, CR1, MRD neg, standard risk cytogenetics. is allo in CR1 "
+         "recommended?")
+    assert "PHNEG-POSTREM-011" not in {r.id for r in premise_conflicts(q, read_facts(q))}
