@@ -408,7 +408,7 @@ class Assistant:
                   if retrieved and asks_position(qt) else [])  # "does JSH recommend X?": its own words
         # whole sections: the yes/no sentence may sit in a sibling chunk of what was retrieved
         status_sections = list(dict.fromkeys(r.chunk.section_id for r in [*status, *(retrieved[:5] if status else [])]))
-        ruled = [*premise, *sure, *maybe]
+        ruled = [*sure, *maybe, *premise]  # (a premise's own rule last: the prompt's first sources stay the question's)
         extra_chunks = self.retriever.section_chunks(
             [sid for r in ruled for sid in r.section_ids]
             + [sid for r in ruled for rid in r.see_also for sid in self.rulebook.get(rid).section_ids]
