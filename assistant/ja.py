@@ -682,7 +682,8 @@ class _Renderer:
         self.before_concepts, self.remission_ids = set(cues["before_concepts"]), set(cues["remission_concepts"])
         self.question_words, self.tags = set(cues["question_words"]), set(cues["tag_question"])
         self.recent = any(it.kind == "token" and it.text in cues["recent"] for it in items)
-        self.reach, self.both = set(cues["reach_verbs"]), cues["both"]
+        self.reach, self.both, self.given = set(cues["reach_verbs"]), cues["both"], set(cues["given_words"])
+        self.with_particle = set(cues["treated_with"])
         self.both_at: int | None = None  # where the word after a first "も" goes ("CD19も" ...)
         self.last_verb: str | None = None
         self.skip = -1
@@ -740,6 +741,8 @@ class _Renderer:
     def _concept(self, item: Item, k: int) -> None:
         out, form, items = self.out, item.form, self.items
         assert form is not None
+        if form.text in self.given and out.anchor_kind in _TREATMENTS:
+            out.before_anchor("after")  # "ダサチニブが効かなかった": dasatinib was given
         if form.kind == "person":
             out.add(_person(items, k, self.lex)[0], kind="person")
         elif form.kind == "clause":  # "MRDとは何" -> "what is MRD"
@@ -856,6 +859,9 @@ class _Renderer:
         if pair and pair.lower() in lex.words:  # a word and its suffix: 予防 + 的
             out.add(lex.words[pair.lower()])
             self.skip = k + 1
+            return
+        if prev is not None and prev.surface in self.with_particle and dic in self.light and out.anchor_kind in _TREATMENTS:
+            self.last_verb = dic  # "ダサチニブで治療後": treated with dasatinib, the treatment is the drug's
             return
         english = lex.words.get(surf.lower()) or lex.words.get(dic.lower())
         if english:
