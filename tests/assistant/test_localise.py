@@ -30,7 +30,7 @@ from assistant.localise import (
 )
 from assistant.models import Answer, Citation
 from assistant.translations import load_translations
-from tests.ja_fixture import CORPUS, JA, make_ja_corpus
+from tests.ja_fixture import CORPUS, JA, make_ja_corpus, shown_ja
 
 UNALIGNED_RULE = "LANG-UNALIGNED-060"
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -208,11 +208,7 @@ def ja_bot(bot, tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 
 
 def _shown(sentence_ja: str, answer: str) -> bool:
-    """The aligned sentence is in the answer, in the polite style, whole or without the subject the bullet before it
-    gave (`_Renderer.unrepeated`)."""
-    text, shown = polite(sentence_ja), unglossed(answer)
-    subjects = [s for s in load_messages("ja").style["repeated_subjects"] if s in text]
-    return text in shown or any(text.replace(s + "、", "", 1).replace(s, "", 1) in shown for s in subjects)
+    return shown_ja(sentence_ja, answer)
 
 
 def _all_japanese_or_marked(text: str) -> bool:
