@@ -44,7 +44,7 @@ machine at load 5-7).
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -59,7 +59,7 @@ __all__ = ["JaLexicon", "english_only", "japanese_words", "load_ja_lexicon", "no
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 
 _PUNCT = str.maketrans({"、": ",", "。": ".", "・": "/", "「": " ", "」": " ", "『": " ", "』": " ", "【": "(",
-                        "】": ")", "〜": "~", "−": "-", "‐": "-", "‑": "-", "–": "-", "ー": "ー"})
+                        "】": ")", "〜": "~", "⇒": "→", "−": "-", "‐": "-", "‑": "-", "–": "-", "ー": "ー"})
 _PROTECT = "\x00"
 #: kana the tokenizer reads as another word: written with the kanji meant ("はなし" would be 話, "story")
 _KANA_AMBIGUOUS = (("はなし", "は無し"), ("もなし", "も無し"), ("がなし", "が無し"))  # a rendered English piece in the text: kept as written
@@ -88,6 +88,7 @@ class JaLexicon:
     cues: dict[str, Any]
     words: dict[str, str]
     before: dict[str, str]
+    sounds: dict[str, JaForm] = field(default_factory=dict)  # katakana read by sound (`sound_key`) -> the form
 
 
 @lru_cache(maxsize=1)
@@ -218,7 +219,52 @@ def load_ja_lexicon(folder: Path = LEXICON_DIR) -> JaLexicon:
     forms = {k: tuple(sorted(v, key=lambda f: -len(f.text))) for k, v in by_first.items()}
     words = {normalise(str(k)).lower(): str(v) for k, v in cues["words"].items()}
     before = {normalise(str(k)): str(v) for k, v in cues["before"].items()}
-    return JaLexicon(forms=forms, cues=cues, words=words, before=before)
+    return JaLexicon(forms=forms, cues=cues, words=words, before=before, sounds=_sound_forms(forms, folder))
+
+
+def _is_katakana(ch: str) -> bool:
+    return "\u30a1" <= ch <= "\u30fc"
+
+
+@lru_cache(maxsize=1)
+def _sound_table(folder: Path = LEXICON_DIR) -> tuple[tuple[str, str], ...]:
+    return tuple((str(k), str(v)) for k, v in (lexicon_file(folder, "concepts.yaml").get("sounds_alike_ja") or {}).items())
+
+
+def sound_key(word: str, folder: Path = LEXICON_DIR) -> str:
+    """A katakana word as it sounds: the kana of one sound written alike (concepts.yaml `sounds_alike_ja`), then
+    voiced and unvoiced kana read alike, so a name written by ear is read ("ダザチニブ" = "ダサチニブ").
+
+    >>> sound_key("イノツヅマブ") == sound_key("イノツズマブ")
+    True
+    """
+    for written, alike in _sound_table(folder):
+        word = word.replace(written, alike)
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if c not in "\u3099\u309a")
+
+
+def _sound_forms(forms: dict[str, tuple[JaForm, ...]], folder: Path) -> dict[str, JaForm]:
+    """Katakana-only forms of four kana or more by their sound key; a key two concepts share is left out."""
+    out: dict[str, JaForm] = {}
+    shared: set[str] = set()
+    for form in (f for fs in forms.values() for f in fs if f.concept and len(f.text) >= 4):
+        if all(map(_is_katakana, form.text)):
+            key = sound_key(form.text, folder)
+            if key in out and out[key].concept != form.concept:
+                shared.add(key)
+            out.setdefault(key, form)
+    return {k: v for k, v in out.items() if k not in shared}
+
+
+def _sounded_form(text: str, i: int, lex: JaLexicon) -> tuple[JaForm, int] | None:
+    """A katakana word starting at i that no form spells but one sounds like: the form and the word's end."""
+    if not _is_katakana(text[i]) or (i and _is_katakana(text[i - 1])):
+        return None
+    j = i
+    while j < len(text) and _is_katakana(text[j]):
+        j += 1
+    form = lex.sounds.get(sound_key(text[i:j])) if j - i >= 4 else None
+    return (form, j) if form is not None else None
 
 
 # ------------------------------------------------------------------------------------------ numbers
@@ -372,6 +418,12 @@ def _segments(text: str, lex: JaLexicon) -> list[Item]:
             items.append(Item("concept", form.english, form=form))
             i += len(form.text)
             continue
+        sounded = _sounded_form(text, i, lex)
+        if sounded is not None:  # "ダザチニブ": a drug name written by ear
+            flush()
+            items.append(Item("concept", sounded[0].english, form=sounded[0]))
+            i = sounded[1]
+            continue
         if ch.isascii() and (ch.isalnum() or ch in "+"):
             j = i
             while j < len(text) and _ascii_word(text[j]) and not (j > i and _form_at(low, j, lex, bounds) and not
@@ -386,7 +438,7 @@ def _segments(text: str, lex: JaLexicon) -> list[Item]:
             items.extend(Item("punct", c) for c in trail)
             i = j
             continue
-        if ch in ",.?!;:()/~" or ch.isspace():
+        if ch in ",.?!;:()/~→" or ch.isspace():
             flush()
             if not ch.isspace():
                 items.append(Item("punct", ch))
@@ -428,7 +480,8 @@ def _form_at(low: str, i: int, lex: JaLexicon, bounds: frozenset[int] = frozense
 # ------------------------------------------------------------------------------------------ rendering
 
 
-_JOINERS = frozenset({"+", "/", "and"})
+_JOINERS = frozenset({"+", "/", "and", "then"})
+_SEQUENCE = {"→": "then"}  # "イマチニブ→ダサチニブ" -> "imatinib then dasatinib": one treatment after another
 _DURATION_UNITS = {"months": "month", "weeks": "week", "days": "day", "years": "year"}
 
 
@@ -470,19 +523,19 @@ class _Out:
             return
         if self.anchor_modified:
             if word in ("no", "not") and self.modifier_at is not None:  # "移植歴なし" -> "no prior allo-HSCT"
-                self._insert(self.modifier_at, "no")
+                self.insert(self.modifier_at, "no")
                 self.modifier_at = None
             return
         at = self.anchor
         while at - 1 >= self.clause:  # treatments joined by + or /: "after dasatinib + hyper-CVAD"
-            joined = self.words[at - 1] in _JOINERS or self.words[at].startswith(("+", "/"))
+            joined = self.words[at - 1] in _JOINERS or self.words[at] in _JOINERS or self.words[at].startswith(("+", "/"))
             if not (joined and (self.kinds[at - 1] in _TREATMENTS or self.words[at - 1] in _JOINERS)):
                 break
             at -= 1
-        self._insert(at, word)
+        self.insert(at, word)
         self.anchor_modified, self.modifier_at = True, at
 
-    def _insert(self, at: int, word: str) -> None:
+    def insert(self, at: int, word: str) -> None:
         self.words.insert(at, word)
         self.kinds.insert(at, "")
         if self.anchor is not None and self.anchor >= at:
@@ -499,7 +552,7 @@ class _Out:
             return True
         duration = self.words.pop(a)
         self.kinds.pop(a)
-        self._insert(a - 1, f"{duration} {word}")
+        self.insert(a - 1, f"{duration} {word}")
         self.anchor, self.anchor_modified, self.anchor_kind = a, True, self.kinds[a]
         return True
 
@@ -514,11 +567,11 @@ class _Out:
 
     def before_clause_content(self, word: str) -> None:
         """Put `word` at the start of the clause ("CAR-Tの適応は？" -> "what CAR-T eligible?")."""
-        self._insert(self.clause, word)
+        self.insert(self.clause, word)
 
     def open_if(self) -> None:
         if not self.hypothetical:
-            self._insert(self.clause, "if")
+            self.insert(self.clause, "if")
             self.hypothetical = True
 
     def end_clause(self, punct: str) -> None:
@@ -629,6 +682,9 @@ class _Renderer:
         self.before_concepts, self.remission_ids = set(cues["before_concepts"]), set(cues["remission_concepts"])
         self.question_words, self.tags = set(cues["question_words"]), set(cues["tag_question"])
         self.recent = any(it.kind == "token" and it.text in cues["recent"] for it in items)
+        self.reach, self.both, self.given = set(cues["reach_verbs"]), cues["both"], set(cues["given_words"])
+        self.with_particle = set(cues["treated_with"])
+        self.both_at: int | None = None  # where the word after a first "も" goes ("CD19も" ...)
         self.last_verb: str | None = None
         self.skip = -1
 
@@ -650,7 +706,7 @@ class _Renderer:
                 if item.text in ",.?!;":
                     self.out.end_clause(item.text)
                 else:
-                    self.out.add(item.text, content=False)
+                    self.out.add(_SEQUENCE.get(item.text, item.text), content=False)
             elif not self._grammar(item, k, nxt):
                 self._word(item, k, nxt)
         return _join(self.out.words)
@@ -685,6 +741,8 @@ class _Renderer:
     def _concept(self, item: Item, k: int) -> None:
         out, form, items = self.out, item.form, self.items
         assert form is not None
+        if form.text in self.given and out.anchor_kind in _TREATMENTS:
+            out.before_anchor("after")  # "ダサチニブが効かなかった": dasatinib was given
         if form.kind == "person":
             out.add(_person(items, k, self.lex)[0], kind="person")
         elif form.kind == "clause":  # "MRDとは何" -> "what is MRD"
@@ -708,6 +766,9 @@ class _Renderer:
         surf, dic = tok.surface, tok.dictionary
         if surf in self.hyp_before:
             out.open_if()
+            return True
+        if surf == self.both["particle"] and tok.pos == "助詞":
+            self._both()
             return True
         if surf in self.tags and nxt is not None and nxt.kind == "punct" and nxt.text == "?":
             out.add(",", content=False)  # "…ですよね？" -> "…, right?": a claim to confirm
@@ -750,8 +811,20 @@ class _Renderer:
             return True
         return False
 
+    def _both(self) -> None:
+        """"AもBも" -> "A and B": the second も right after one word that followed the first."""
+        out = self.out
+        if self.both_at is not None and out.anchor == self.both_at and self.both_at >= out.clause:
+            out.insert(self.both_at, self.both["english"])
+            self.both_at = None
+        else:
+            self.both_at = len(out.words) if out.anchor is not None else None
+
     def _negation(self, surf: str, k: int) -> None:
         out = self.out
+        if self.last_verb in self.reach and out.anchor_kind == "phase" and not out.anchor_modified:
+            out.before_anchor(self.lex.cues["reach_negated"])  # "CR2に入らない" -> "did not reach CR2"
+            return
         if self.last_verb is not None and self.last_verb not in self.light:
             return  # the negation is a verb's of its own ("効かない"), not the treatment's
         opposite = self.lex.cues["opposites"].get(out.words[out.anchor]) if out.anchor is not None else None
@@ -786,6 +859,9 @@ class _Renderer:
         if pair and pair.lower() in lex.words:  # a word and its suffix: 予防 + 的
             out.add(lex.words[pair.lower()])
             self.skip = k + 1
+            return
+        if prev is not None and prev.surface in self.with_particle and dic in self.light and out.anchor_kind in _TREATMENTS:
+            self.last_verb = dic  # "ダサチニブで治療後": treated with dasatinib, the treatment is the drug's
             return
         english = lex.words.get(surf.lower()) or lex.words.get(dic.lower())
         if english:

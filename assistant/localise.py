@@ -144,6 +144,9 @@ class Messages:
     glossary_all: tuple[str, ...] = ()  # abbreviations glossed for every asker (a source's name)
     register: dict[str, Any] = field(default_factory=dict)  # how the asker is read (`read_asker`)
     lay_terms: tuple[dict[str, Any], ...] = ()  # plain explanations for lay askers (`explained`)
+    style: dict[str, Any] = field(default_factory=dict)  # how an answer reads as written (`_Renderer.unrepeated`)
+    #: (English note, words of the question it fits, the Japanese for a question without them) (`_Renderer.fitted`)
+    variants: tuple[tuple[str, tuple[str, ...], str], ...] = ()
 
     def ui_words(self, prefix: str) -> dict[str, str]:
         """A word list of the `ui` table: `<prefix><English>: <Japanese>` entries, by their English."""
@@ -232,7 +235,10 @@ def load_messages(lang: str = "ja", folder: Path = MESSAGES_DIR) -> Messages:
                     polite=dict(data.get("polite") or {}),
                     glossary_all=tuple(str(k) for k in data.get("glossary_all") or ()),
                     register=dict(data.get("register") or {}),
-                    lay_terms=tuple(dict(e) for e in data.get("lay_terms") or ()))
+                    lay_terms=tuple(dict(e) for e in data.get("lay_terms") or ()),
+                    style=dict(data.get("style") or {}),
+                    variants=tuple((_english(str(v["note"])).strip(), tuple(str(w) for w in v["fits"]),
+                                    _unfold(str(v["otherwise"]))) for v in data.get("variants") or ()))
 
 
 def ui_text(key: str, lang: str, default: str) -> str:
@@ -274,6 +280,25 @@ def _names_a_thing(form: str) -> bool:
     return not case or (toks[-1].pos == "名詞" and any(t.surface == "の" for t in toks[case[-1] + 1:]))
 
 
+def _asker_relative(items: list[Any], reg: Mapping[str, Any]) -> bool:
+    """A relative of the asker is named: a person of the lexicon (not a donor) whose sentence names no donor (a
+    donor or `donor_words`: "兄がHLA一致ドナー候補" is the patient's brother in a case, not the asker's).
+
+    >>> from assistant.ja import question_items
+    >>> [_asker_relative(question_items(q), {"donor_words": ["HLA"]}) for q in ["兄がHLA一致。移植は？", "母がALLです"]]
+    [False, True]
+    """
+    ends, words = {".", "?", "!"}, set(reg.get("donor_words", ()))
+    for k, it in enumerate(items):
+        if it.form is None or it.form.kind != "person" or it.form.role == "donor":
+            continue
+        end = next((j for j in range(k + 1, len(items)) if items[j].kind == "punct" and items[j].text in ends),
+                   len(items))
+        if not any(x.form is not None and x.form.role == "donor" or x.text in words for x in items[k + 1:end]):
+            return True
+    return False
+
+
 def read_asker(question: str, messages: Messages | None = None) -> Asker:
     """Who is asking, from the question's own words (`register` of the message table): a relative or the asker
     themself, a lay form of the lexicon or a lay cue -> lay; otherwise an abbreviation, a technical word, a case
@@ -295,16 +320,15 @@ def read_asker(question: str, messages: Messages | None = None) -> Asker:
     concepts = set(reg.get("own_word_concepts", ()))
     lay_forms = [f for f in forms if f.source == "lay" and (f.kind in reg.get("lay_form_kinds", ()) or f.concept in concepts)]
     people = load_ja_lexicon().cues["people"]["asker"]
-    relative = not any(w in text for w in reg.get("vignette", ())) and any(
-        f.kind == "person" and f.role != "donor" for f in forms)
+    plain = {w.lower() for w in reg.get("plain_latin", ())}
+    latin = [w for w in [it.text for it in items if it.kind == "latin"] + [f.written for f in forms]
+             if any(c.isascii() and c.isalpha() for c in w) and w.strip("+-").lower() not in plain]
+    polite = any(w in text for w in reg.get("polite", ()))
+    relative = not any(w in text for w in reg.get("vignette", ())) and _asker_relative(items, reg)
     lay = (bool(lay_forms) or relative or any(it.kind == "token" and it.text in people for it in items)
            or any(w in text for w in reg.get("lay_cues", ())))
     if not lay:
-        plain = {w.lower() for w in reg.get("plain_latin", ())}
-        latin = [w for w in [it.text for it in items if it.kind == "latin"] + [f.written for f in forms]
-                 if any(c.isascii() and c.isalpha() for c in w) and w.strip("+-").lower() not in plain]
-        lay = not (latin or any(w in text for w in reg.get("clinician_cues", ()))
-                   or not any(w in text for w in reg.get("polite", ())))
+        lay = not (latin or any(w in text for w in reg.get("clinician_cues", ())) or not polite)
     kinds = set(reg.get("own_word_kinds", ()))
     nouns = reg.get("own_word_nouns") or {}
     own = tuple(dict.fromkeys([(f.written, f.concept) for f in lay_forms
@@ -400,6 +424,8 @@ class _Renderer:
     lang: str = "ja"
     asker: Asker = field(default_factory=Asker)
     owned: set[str] = field(default_factory=set)  # the asker's own words already written (`own_words`)
+    subject: str = ""  # the subject the last quoted sentence gave its statement (`unrepeated`)
+    question: str = ""  # the question as asked (`fitted`)
 
     def japanese(self, text: str) -> str:
         """A Japanese text of the answer: for a lay asker, their own words before the answer's terms and the
@@ -416,12 +442,37 @@ class _Renderer:
         if ja is None and text.endswith(".") and not text.endswith(".."):
             ja = self.translations.sentence(text[:-1])  # the drafter adds a full stop the corpus line lacks
         if ja is not None:  # a corpus sentence, in the polite style of an answer
-            return self.japanese(_polite_shown(ja, self.lang))
+            return self.japanese(self.unrepeated(_polite_shown(ja, self.lang)))
+        self.subject = ""
         ja = self.messages.line(text)
         if ja is None:
             self.unaligned.append(text)
             return f"{self.messages.ui.get('unaligned_mark', '[EN]')} {text}"
         return self.japanese(ja)
+
+    def fitted(self, note: str) -> str | None:
+        """The Japanese of a note that has a variant for what the question said: a comfort line about a test result
+        only when the question names a result (`variants` of the message table), else the general one."""
+        if not self.question:
+            return None
+        for english, fits, otherwise in self.messages.variants:
+            if note == english and not any(w in self.question for w in fits):
+                return self.japanese(otherwise)
+        return None
+
+    def unrepeated(self, sentence: str) -> str:
+        """A sentence without the subject the sentence before it already gave ("JSH 2023ガイドラインは"): Japanese
+        leaves out a subject the reader knows, where a translation repeats it in every bullet.
+
+        >>> r = _Renderer(Translations({}, {}, {}), Messages((), (), {}, {}, style={"repeated_subjects": ["Gは"]}), {})
+        >>> [r.unrepeated(s) for s in ("Xに対して、GはAを推奨する。", "Gは、Yに対してBを推奨する。", "Cである。", "GはDを推奨する。")]
+        ['Xに対して、GはAを推奨する。', 'Yに対してBを推奨する。', 'Cである。', 'GはDを推奨する。']
+        """
+        said = next((s for s in self.messages.style.get("repeated_subjects", ()) if s in sentence), "")
+        if said and said == self.subject:
+            sentence = sentence.replace(said + "、", "", 1) if said + "、" in sentence else sentence.replace(said, "", 1)
+        self.subject = said
+        return sentence
 
     def body(self, text: str) -> str:
         """Text with citation markers: each sentence before its markers rendered, the markers kept."""
@@ -455,7 +506,8 @@ class _Renderer:
         if line[indent:indent + 1] in ("-", "*") and line[indent + 1:indent + 2].isspace():  # a bullet
             text = line[indent + 1:].lstrip()
             return line[:len(line) - len(text)] + self.body(text)
-        whole = self.messages.line(stripped)
+        self.subject = ""  # a note or heading between two statements: the next one names its subject again
+        whole = self.fitted(stripped) or self.messages.line(stripped)
         if whole is not None:
             return self.japanese(whole)
         if len(_marker_pieces(stripped)) > 1:
@@ -665,7 +717,8 @@ def localise(answer: Answer, *, lang: str, translations: Translations, messages:
         return answer.model_copy(update={"lang": "en"})
     msgs = messages or load_messages(lang)
     asker = (_asker_of(question) if messages is None else read_asker(question, msgs)) if question else Asker()
-    r = _Renderer(translations, msgs, {c.marker: c for c in answer.citations}, lang=lang, asker=asker)
+    r = _Renderer(translations, msgs, {c.marker: c for c in answer.citations}, lang=lang, asker=asker,
+                  question=question or "")
     text = f"{LLM_FALLBACK_NOTE}\n\n{answer.answer}" if llm_fallback else answer.answer
     lines = [r.line(ln) for ln in text.splitlines()]
     lines = grouped_leads(_with_explanations(lines, msgs) if asker.lay and asker.known else lines)

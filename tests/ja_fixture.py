@@ -68,3 +68,13 @@ def make_ja_corpus(dest: Path) -> Path:
         (ja / f"{doc_id}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
                                            encoding="utf-8")
     return dest
+
+
+def shown_ja(sentence_ja: str, text: str) -> bool:
+    """An aligned Japanese sentence is in an answer's text, in the polite style, whole or without the subject the
+    bullet before it gave (`assistant.localise._Renderer.unrepeated`)."""
+    from assistant.localise import load_messages, polite, unglossed
+
+    plain, shown = polite(sentence_ja), unglossed(text)
+    subjects = [s for s in load_messages("ja").style["repeated_subjects"] if s in plain]
+    return plain in shown or any(plain.replace(s + "、", "", 1).replace(s, "", 1) in shown for s in subjects)

@@ -428,3 +428,41 @@ def test_japanese_distress_reads_as_distress(q: str, distressed: bool) -> None:
     from assistant.rules.scope import is_distressed
 
     assert is_distressed(to_english(q)) is distressed, to_english(q)
+
+
+# -- round 3: facts read from Japanese as the English question would give them ---------------------------------------
+
+@pytest.mark.parametrize(("q", "expected"), [
+    # a drug's katakana name written by ear (voiced for unvoiced kana, ヅ for ズ, ヴ for ブ) is the drug
+    ("ダザチニブで治療後に再発したPh陽性ALL", {"prior_tkis": ["dasatinib"], "phase": "relapsed"}),
+    ("ニロチニプが効かなくなった", {"prior_tkis": ["nilotinib"]}),
+    # a sequence of treatments written with an arrow: each was given
+    ("イマチニブ→ポナチニブで治療後に再発したPh+ALL", {"prior_tkis": ["imatinib", "ponatinib"]}),
+    # "AもBも": both
+    ("CD22もCD19も陽性の難治性B-ALL", {"cd19": True, "cd22": True, "phase": "refractory"}),
+    ("再発B-ALLでCD19もCD22も発現している", {"cd19": True, "cd22": True}),
+    ("ダサチニブもポナチニブも効かなかった", {"prior_tkis": ["dasatinib", "ponatinib"]}),
+    ("CD19も陽性です", {"cd19": True, "cd22": None}),
+    # a remission not reached is no remission phase
+    ("救援療法を2回行っても第二寛解に入らなかった", {"phase": "refractory"}),
+    ("再導入でCR2に到達しない、25歳", {"phase": "refractory", "age": 25}),
+    ("二次治療でCR2に入った", {"phase": "cr2"}),
+    ("TKI不応のPh陽性ALL", {"phase": "refractory", "ph_status": "positive"}),
+])
+def test_round3_japanese_facts(q: str, expected: dict) -> None:
+    got = read_facts(to_english(q)).model_dump()
+    assert {k: got.get(k) for k in expected} == expected, to_english(q)
+
+
+@pytest.mark.parametrize(("q", "drug"), [("イノツヅマブの肝障害", "inotuzumab"), ("ブリナツモマヴ投与中", "blinatumomab"),
+                                        ("ポナチニヴの副作用", "ponatinib")])
+def test_katakana_written_by_ear_is_read(q: str, drug: str) -> None:
+    assert drug in to_english(q)
+
+
+def test_katakana_by_sound_reads_whole_words_only() -> None:
+    """A katakana word longer than a drug's name is not that drug; a word of three kana is never matched by sound."""
+    from assistant.ja import sound_key
+
+    assert "dasatinib" not in to_english("ダザチニブロックという検査")
+    assert sound_key("ダサ") == sound_key("タサ") and "dasatinib" not in to_english("ダサ")

@@ -30,7 +30,7 @@ from assistant.localise import (
 )
 from assistant.models import Answer, Citation
 from assistant.translations import load_translations
-from tests.ja_fixture import CORPUS, JA, make_ja_corpus
+from tests.ja_fixture import CORPUS, JA, make_ja_corpus, shown_ja
 
 UNALIGNED_RULE = "LANG-UNALIGNED-060"
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -66,7 +66,10 @@ def test_aligned_sentences_replace_the_english_markers_kept(aligned) -> None:
                answer=f"- {en1}[1]\n- {en2}[2][1]\n\n{prompts.DISCLAIMER}")
     out = localise(a, lang="ja", translations=aligned)
     msgs = load_messages("ja")
-    assert out.answer.splitlines() == gloss(f"- {polite(ja1)}[1]\n- {polite(ja2)}[2][1]\n\n{msgs.line(prompts.DISCLAIMER)}",
+    # the second bullet leaves out the subject the first one gave (JSH 2023ガイドラインは), as Japanese writes it
+    ja2_shown = polite(ja2).replace("JSH 2023ガイドラインは、", "", 1)
+    assert "JSH 2023ガイドラインは" in ja1 and ja2_shown != polite(ja2)
+    assert out.answer.splitlines() == gloss(f"- {polite(ja1)}[1]\n- {ja2_shown}[2][1]\n\n{msgs.line(prompts.DISCLAIMER)}",
                                             msgs.glossary).splitlines()
     assert out.lang == "ja" and out.findings == [] and out.verdict == "pass"
     assert [c.quote for c in out.citations] == [en1, en2]  # the English span, verbatim in the chunk, kept
@@ -204,6 +207,10 @@ def ja_bot(bot, tmp_path_factory: pytest.TempPathFactory) -> Assistant:
                      rulebook=bot.rulebook, index=bot.index)
 
 
+def _shown(sentence_ja: str, answer: str) -> bool:
+    return shown_ja(sentence_ja, answer)
+
+
 def _all_japanese_or_marked(text: str) -> bool:
     return all(JAPANESE.search(ln) or ln.lstrip("- ").startswith(MARK) for ln in text.splitlines() if ln.strip())
 
@@ -214,7 +221,7 @@ def test_japanese_answer_is_the_english_answer_in_japanese(ja_bot) -> None:
     assert en.lang == "en" and ja.lang == "ja" and ja.question == Q_OLDER
     assert (ja.verdict, [c.chunk_id for c in ja.citations], ja.patient) == (en.verdict, [c.chunk_id for c in
                                                                                         en.citations], en.patient)
-    assert polite(G04[0][1]) in unglossed(ja.answer) and polite(G04[1][1]) in unglossed(ja.answer) and "[1]" in ja.answer
+    assert _shown(G04[0][1], ja.answer) and _shown(G04[1][1], ja.answer) and "[1]" in ja.answer
     assert "[2]" in ja.answer
     assert [c.quote_ja for c in ja.citations[:2]] == [G04[0][1], G04[1][1]]
     assert load_messages("ja").line(prompts.DISCLAIMER) in ja.answer
@@ -311,7 +318,7 @@ def test_real_corpus_sentences_in_japanese_where_aligned_marked_where_not(bot, q
             missing += 1
             assert c.quote.rstrip(".") in ja.answer  # shown, not dropped
         else:
-            assert polite(text) in unglossed(ja.answer) and c.quote not in ja.answer
+            assert _shown(text, ja.answer) and c.quote not in ja.answer
     assert ja.answer.count(MARK) == missing
     assert any(f.rule_id == UNALIGNED_RULE for f in ja.findings) is (missing > 0)
 
@@ -446,6 +453,11 @@ def test_clauses_before_a_contrastive_ga_are_polite_too() -> None:
     ("イノツズマブ オゾガマイシンの標的抗原は何ですか？", False),          # a technical word
     ("再発ALL、次の治療は？", False),                                      # the terse style
     ("Ph陽性ALLの40歳、第一寛解で移植を断りました。TKIはいつまで？", False),  # a status lay form is anyone's
+    ("CD19ってどういう意味ですか？", True),                                # asking what a word means
+    ("紙にMRD 0.02%とありました。MRDって何？", True),
+    ("T-ALL 33M CR1、姉がHLA一致ドナー候補。allo-HSCTは？", False),      # a relative as the patient's donor
+    ("Ph-ALL 61F、弟がHLA適合。CR1で移植？", False),
+    ("祖母(80)がPh+ALL、TKI内服中。移植はもう無理？", True),              # a relative, no donor: the asker's
 ])
 def test_the_asker_is_read_from_the_question(question: str, lay: bool) -> None:
     assert read_asker(question).lay is lay
@@ -560,6 +572,34 @@ def test_a_clinicians_vital_signs_in_japanese_get_the_emergency_note(bot) -> Non
 def test_a_frightened_askers_answer_opens_with_the_japanese_empathy_line(bot) -> None:
     a = bot.ask("Ph陽性ALLと言われて、怖くて夜も眠れません。治る見込みはありますか")
     assert a.answer.startswith(load_messages("ja").line(prompts.DISTRESS_NOTE)[:12]), a.answer[:200]
+
+
+@pytest.mark.parametrize(("question", "result_named"), [
+    ("MRDが0.05%と言われて不安です。移植しか道はないのでしょうか", True),
+    ("ALLの染色体検査でPh陽性と言われ、怖いです。どんな治療になりますか", True),
+    ("髄注が痛くて怖いです。何回やるんですか", False),
+    ("移植が不安でたまりません。移植のあとはどう過ごしますか", False),
+])
+def test_the_comfort_line_fits_what_was_said(bot, question: str, result_named: bool) -> None:
+    """The line that one test result does not decide the future is for a fear about a result; a general fear gets
+    the general line."""
+    a = bot.ask(question)
+    assert a.answer.startswith("_おつらい状況"), a.answer[:120]
+    assert ("ひとつの検査結果" in a.answer.split("\n\n")[0]) is result_named, a.answer[:200]
+
+
+def test_the_guideline_is_named_once_per_run_of_bullets(bot) -> None:
+    """Bullets in a row that all give JSH 2023's statements name it in the first one only."""
+    a = bot.ask("成人Ph陽性ALLの寛解導入と移植について、JSHの推奨を教えてください")
+    bullets = [ln for ln in a.answer.split("### ")[0].splitlines() if ln.startswith("- ")]
+    named = [i for i, ln in enumerate(bullets) if "JSH 2023ガイドラインは" in ln]
+    assert named and all(j - i > 1 for i, j in zip(named, named[1:])), bullets
+    assert any(c.quote_ja and "JSH 2023ガイドラインは" in c.quote_ja for c in a.citations[1:])  # quoted whole
+
+
+def test_a_what_does_it_mean_question_gets_the_plain_words(bot) -> None:
+    a = bot.ask("MRDってどういう意味ですか？小さい数字なら安心？")
+    assert "ことばの説明" in a.answer and "微小残存病変" in a.answer, a.answer[:300]
 
 
 def test_a_dose_only_question_promises_no_answer_below(bot) -> None:

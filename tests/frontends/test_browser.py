@@ -217,8 +217,8 @@ def test_browser_japanese_conversation(streamlit_ja_url: str, tmp_path: Path) ->
     Japanese sentences with their markers, Japanese labels, the English original of a quote one click away."""
     from playwright.sync_api import expect, sync_playwright
 
-    from assistant.localise import polite, unglossed
-    from tests.ja_fixture import JA
+    from assistant.localise import unglossed
+    from tests.ja_fixture import JA, shown_ja
 
     older = list(JA["g04-ph-pos-older"][2].values())
     younger = next(iter(JA["g02-ph-pos-induction"][2].values()))
@@ -236,7 +236,7 @@ def test_browser_japanese_conversation(streamlit_ja_url: str, tmp_path: Path) ->
             answer = page.get_by_test_id("stChatMessage").nth(1)
             expect(answer).to_contain_text("意思決定の支援のみ")
             shown = unglossed(answer.inner_text())  # (abbreviations get their Japanese term at first use)
-            assert polite(older[0]) in shown and polite(older[1]) in shown, shown
+            assert shown_ja(older[0], shown) and shown_ja(older[1], shown), shown
             expect(answer).not_to_contain_text("英語のみ")
             sources = page.locator("[class*='st-key-sources_']").first
             expect(sources).to_contain_text("出典")
