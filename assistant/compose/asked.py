@@ -131,6 +131,9 @@ class YesLead:
                                                     and _options(plan.intents.asking) == 1)):
             return  # ("transplant or the pills alone?", "does she have to ...?": not a plain yes; "is that what the
             # guidelines say or are they rushing?" asks about one treatment)
+        if any(m.kind == "change" and not m.negated for m in read_concepts(plan.q.lower()).mentions):
+            return  # "can she stop / reduce / take a break from the TKI?": a rule recommending the TKI is no "yes" to
+            # that (whether stopping now fits the rule's duration is for its statement, which leads anyway)
         rule = next((r for r in plan.chosen if asked and r.condition(plan.facts) is True
                      and any(_endorses(r, c, plan.facts) for c in asked)), None)
         if rule is None:

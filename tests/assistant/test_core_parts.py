@@ -163,6 +163,17 @@ def test_no_yes_when_the_patients_rule_recommends_something_else(bot, q: str) ->
     assert "**Yes**" not in bot.ask(q).answer
 
 
+@pytest.mark.parametrize("q", [
+    "45F Ph+ ALL, declined transplant in CR1, on dasatinib for 2 years with a pleural effusion. Can she stop the TKI?",
+    "Ph+ ALL in CR1, no allo-HSCT, 18 months of imatinib maintenance: could we reduce the imatinib?",
+    "My husband has Ph+ ALL, no transplant, on dasatinib for a year. Can he take a break from it?",
+])
+def test_no_yes_to_stopping_or_cutting_a_treatment_the_patients_rule_recommends(bot, q: str) -> None:
+    # the rule met recommends the TKI (for at least 5 years): that is no "yes" to stopping or reducing it
+    a = bot.ask(q)
+    assert "**Yes**" not in a.answer and "at least 5 years" in a.answer, a.answer
+
+
 @pytest.mark.parametrize("q", ["blina — target, class, main tox", "blinatumomab: target, drug class and main toxicity?"])
 def test_shorthand_parts_without_question_mark_keep_the_toxicity_part(bot, q: str) -> None:
     a = bot.ask(q)

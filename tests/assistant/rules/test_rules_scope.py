@@ -563,3 +563,18 @@ def test_vital_signs_of_an_emergency_put_emergency_care_first(q: str, rule: str)
 def test_normal_vitals_or_a_fever_in_a_clinicians_vignette_are_no_emergency(q: str) -> None:
     f = findings(q)
     assert "SAFE-ACUTE-063" not in f and "SAFE-SYMPTOM-062" not in f
+
+
+@pytest.mark.parametrize("q", [
+    "my sister has ALL and suddenly cant move her left arm and has a terrible headache, is this the leukemia??",
+    "my dad is on chemo for ALL and his face is drooping on one side, what does that mean?",
+])
+def test_sudden_neurological_signs_put_emergency_care_first(q: str) -> None:
+    assert findings(q).get("SAFE-SYMPTOM-062") == "warn"
+
+
+def test_sudden_neurological_signs_in_japanese_are_read_as_the_same_emergency() -> None:
+    from assistant.ja import to_english
+
+    assert findings(to_english("父がALLで治療中ですが、急に腕が動かなくなってひどい頭痛があります")).get(
+        "SAFE-SYMPTOM-062") == "warn"
