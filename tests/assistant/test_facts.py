@@ -1507,3 +1507,11 @@ def test_a_future_change_is_not_a_patient_fact(q: str, field: str, value) -> Non
 ])
 def test_compared_groups_are_the_groups_a_question_sets_side_by_side(question, groups) -> None:
     assert compared_groups(question) == groups
+
+
+@pytest.mark.parametrize("q", [
+    "JSH says TKI can be stopped after 2 years in MRD-negative Ph+ patients who weren't transplanted, correct?",
+    "Ph+ ALL, he hadn't had a transplant, on imatinib for 3 years",
+])
+def test_a_contracted_negation_before_the_transplant_is_read(q: str) -> None:
+    assert read_facts(q).transplant == "not_done"
