@@ -729,7 +729,10 @@ def _read(text: str, lex: Lexicon, source: str | None, known: tuple[str, ...] | 
         if other and source is None or c.kind == "person":
             continue
         if pol and pol in c.canonical_when:
-            replace[i] = (i + n, c.canonical_when[pol], c.glue)
+            # a negation right before the mention is now said by the canonical ("not philadelphia" -> "Ph-negative",
+            # not "not Ph-negative", which a reader of explicit signs would flip back)
+            j = i - 1 if pol == "negated" and i and seen[i - 1] in _BARE_NEGATIONS else i
+            replace[j] = (i + n, c.canonical_when[pol], c.glue)
         elif form.rewrite:
             replace[i] = (i + n, c.canonical, c.glue)
     for i in ages:  # an age bound to the patient is written the one way the age reader knows
@@ -738,6 +741,10 @@ def _read(text: str, lex: Lexicon, source: str | None, known: tuple[str, ...] | 
         replace |= {i: (i + 1, name, False) for i, name in labs.items()}
     return Reading(text=_rebuild(text, spans, shown, replace, hidden), mentions=tuple(mentions),
                    background=_has(seen, lex.context.background), asker=_asker(seen, persons, others, lex.context, asker_patient))
+
+
+#: Negations written right before a mention that its negated canonical form already says.
+_BARE_NEGATIONS = frozenset({"not", "no", "non", "without", "never"})
 
 
 def _rebuild(text: str, spans: list[tuple[int, int]], seen: list[str], replace: dict[int, tuple[int, str, bool]],

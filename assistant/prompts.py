@@ -55,8 +55,8 @@ URGENT_SYMPTOMS_NOTE = (
     "answer.** A fever during leukemia treatment, when the white cells are low, is most often a serious infection "
     "(febrile neutropenia), treated urgently in hospital; fever, shaking or confusion can also be a reaction to "
     "blinatumomab or CAR-T (cytokine release syndrome), belly swelling with yellow eyes a liver problem (VOD/SOS) "
-    "after inotuzumab or a transplant, and sudden weakness, a severe headache or a fit bleeding or a clot in the "
-    "brain._"
+    "after inotuzumab or a transplant, bleeding that will not stop a very low platelet count, and sudden weakness, "
+    "a severe headache or a fit bleeding or a clot in the brain._"
 )
 
 ACUTE_VITALS_NOTE = (

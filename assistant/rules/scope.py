@@ -344,7 +344,8 @@ _CONCEPT_ASKERS = {"patient": True, "relative": True, "clinician": False}
 _TREATMENT_KINDS = frozenset({"drug", "drug_class", "medicine", "regimen", "treatment", "phase_of_treatment"})
 
 
-_WARNING_SYMPTOMS = frozenset({"warning_symptom_crs", "warning_symptom_vod", "warning_symptom_neuro"})
+_WARNING_SYMPTOMS = frozenset({"warning_symptom_crs", "warning_symptom_vod", "warning_symptom_neuro",
+                               "warning_symptom_bleed"})
 
 
 def describes_warning_symptoms(question: str) -> bool:

@@ -1515,3 +1515,13 @@ def test_compared_groups_are_the_groups_a_question_sets_side_by_side(question, g
 ])
 def test_a_contracted_negation_before_the_transplant_is_read(q: str) -> None:
     assert read_facts(q).transplant == "not_done"
+
+
+@pytest.mark.parametrize("q", [
+    "my daughter is 17 and has ALL (not philadelphia). is a childrens treatment plan normal?",
+    "his ALL is not philadelphia, what induction at 50?",
+    "no philadelphia chromosome, 45F, what next?",
+    "without the philadelphia chromosome",
+])
+def test_a_negation_right_before_a_lay_ph_word_reads_ph_negative(q: str) -> None:
+    assert read_facts(q).ph_status == "negative"

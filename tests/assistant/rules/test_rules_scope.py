@@ -568,6 +568,8 @@ def test_normal_vitals_or_a_fever_in_a_clinicians_vignette_are_no_emergency(q: s
 @pytest.mark.parametrize("q", [
     "my sister has ALL and suddenly cant move her left arm and has a terrible headache, is this the leukemia??",
     "my dad is on chemo for ALL and his face is drooping on one side, what does that mean?",
+    "my husband is bleeding from his gums and nose and wont stop, he has ALL, platelets were low last week",
+    "my mom has ALL and her nose keeps bleeding since this morning",
 ])
 def test_sudden_neurological_signs_put_emergency_care_first(q: str) -> None:
     assert findings(q).get("SAFE-SYMPTOM-062") == "warn"
