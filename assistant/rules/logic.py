@@ -233,7 +233,7 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
         return []  # "A vs B" asserts nothing to deny
     judged = judge_question(form.text, book, facts, form)  # (without the tag: "..., isn't it?" denies nothing)
     proposes = any(sf.proposal and c.interventions for c, sf, _ in judged)
-    if not (form.tagged or form.confirms or proposes or _ASSERTION.search(question)):
+    if not (form.tagged or form.confirms or proposes or _asserts(question)):
         # a plain question ("is she high risk?", "T315I found, options?") asserts nothing, but the claim a yes/no
         # question puts ("is CAR-T recommended first-line?") may be one the guideline denies
         return [book.get(v.rule_id) for _, sf, v in judged if v.kind == "contradict" and sf.yes_no][:1]
@@ -253,6 +253,15 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
                                                         -len(q & set(tokenize(h[0].statement + " " + h[0].title)))))]
     stated = [r for r, p in hits if p in r.claims]  # (a rule's own claim pattern the question states)
     return list({r.id: r for r in [*(r for r in ranked if r in stated), *framed, *ranked]}.values())
+
+
+def _asserts(question: str) -> bool:
+    """A sentence of the question asserts something; a sentence that asks openly ("What TKI approach does the
+    guideline recommend?") asserts nothing, whatever verbs it holds."""
+    from assistant.concepts import sentences
+    from assistant.rules.frames import premise_form
+
+    return any(_ASSERTION.search(s) and not premise_form(s).asks_open for s in sentences(question))
 
 
 def _agreeing(claim: Any, book: RuleBook, facts: PatientFacts) -> set[str]:

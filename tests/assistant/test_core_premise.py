@@ -1,6 +1,8 @@
 """The question's premise in the whole answer (core `_gather` / `_refusal`): a dose refusal still corrects a false
 premise, and a right premise is not answered "No"."""
 
+import pytest
+
 from assistant.models import Answer
 
 
@@ -25,3 +27,12 @@ def test_a_right_proposal_is_not_answered_no(bot) -> None:
 def test_a_wrong_proposal_in_the_patients_setting_is_answered_no_with_its_rule(bot) -> None:
     a = bot.ask("T315I positive after imatinib and dasatinib — can we switch to nilotinib next?")
     assert _leads_no(a) and "T315I" in a.answer and "ponatinib" in a.answer.lower()
+
+
+@pytest.mark.parametrize("q", [
+    "Ph+ ALL patient, 48, relapsed on imatinib, mutation testing shows T315I. What TKI approach does the guideline "
+    "recommend?",
+    "62M relapsed Ph+ ALL after dasatinib. Which TKI does JSH recommend next?",
+])
+def test_an_open_question_about_what_the_guideline_recommends_gets_no_no(bot, q: str) -> None:
+    assert "**No**" not in bot.ask(q).answer
