@@ -13,7 +13,7 @@ from typing import Any
 
 from assistant.claims import read_claims
 from assistant.models import PatientFacts
-from assistant.rules.frames import qualifier_conflict
+from assistant.rules.frames import premise_form, qualifier_conflict
 
 #: The quantities whose stated value is a claim about the guideline's limit (a duration is checked by the rules'
 #: own premise patterns; a count or a dose is not a limit).
@@ -30,6 +30,8 @@ def value_premises(text: str, facts: PatientFacts, book: Any) -> list[Any]:
     `text` is the question's focus (with the earlier question a follow-up leans on, so "the threshold" in a
     follow-up about MRD is MRD's). A stated value conflicts when every rule value of the same kind and unit for the
     concepts it is about differs from it; a value one rule states (10^-4 beside 0.01%) is no conflict."""
+    if premise_form(text).compares:
+        return []  # "AYA vs 40-64: what does each group get?" sets values side by side, states none of them
     claims = read_claims(text)
     context = frozenset(c for cl in claims for c in cl.concepts)
     own = _own_values(facts)

@@ -36,3 +36,7 @@ def test_a_wrong_proposal_in_the_patients_setting_is_answered_no_with_its_rule(b
 ])
 def test_an_open_question_about_what_the_guideline_recommends_gets_no_no(bot, q: str) -> None:
     assert "**No**" not in bot.ask(q).answer
+
+
+def test_a_comparison_of_two_groups_states_no_value_to_deny(bot) -> None:
+    assert "**No**" not in bot.ask("AYA vs 40-64 Ph-negative ALL: what does each age group get?").answer
