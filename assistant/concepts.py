@@ -49,6 +49,8 @@ __all__ = ["Concept", "Lexicon", "Mention", "Quantity", "Reading", "concept_ids"
            "tokens", "words_and_signs", "written"]
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
+#: The concept kinds that name a treatment (a drug, a class, a regimen, a procedure, treatment in general).
+TREATMENT_KINDS = frozenset({"drug", "drug_class", "treatment", "procedure", "regimen"})
 MASK = "someone"
 #: the concepts that name the disease a person "has" (people rules: the relative with it is the patient)
 _THE_DISEASE = frozenset({"all", "ph_positive", "ph_negative", "relapse"})

@@ -21,7 +21,7 @@ from assistant.compose.cues import says
 from assistant.compose.intents import POINTS_BACK, question_pieces
 from assistant.compose.premises import value_premises
 from assistant.compose.selection import trial_rules
-from assistant.concepts import read_concepts
+from assistant.concepts import TREATMENT_KINDS, read_concepts
 from assistant.draft import (
     asks_position,
     draft_extractive,
@@ -338,7 +338,7 @@ class Assistant:
             notes += [note] if note not in notes else []
             declined |= fired
             subjects += [(m.concept, m.surface) for m in read_concepts(piece.lower()).mentions
-                         if m.kind in _TREATMENT_KINDS]
+                         if m.kind in TREATMENT_KINDS]
         if not notes or not any(asks for _, asks in kept) or not blocked <= declined:
             return focus, [], set()
         rest = "; ".join(p for p, _ in kept) + "?"
@@ -559,10 +559,9 @@ class Assistant:
                       mode="extractive", retrieved=[r.chunk.chunk_id for r in retrieved])
 
 
-_TREATMENT_KINDS = frozenset({"drug", "drug_class", "regimen", "treatment", "procedure"})
 #: What a part of a question can be about on its own: a part with none of these ("for how many days each?") goes on
 #: with the part before it.
-_SUBJECT_KINDS = _TREATMENT_KINDS | {"medicine", "population", "marker", "lineage", "phase", "phase_of_treatment",
+_SUBJECT_KINDS = TREATMENT_KINDS | {"medicine", "population", "marker", "lineage", "phase", "phase_of_treatment",
                                      "disease", "other_disease", "adverse_event", "outcome", "source"}
 
 

@@ -12,7 +12,7 @@ from assistant.compose.builder import Builder, lead_for
 from assistant.compose.cues import says
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _headed_sentences, _low_value, _safe_sentence, fits_patient
-from assistant.concepts import concept_ids, load_lexicon, read_concepts
+from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts
 from assistant.facts import assumed
 from assistant.models import Chunk, PatientFacts
 from assistant.rules.frames import population_fit
@@ -93,10 +93,9 @@ def _two_questions(clause: str) -> bool:
 
 def _options(clause: str) -> int:
     """How many treatments the clause names, general ones ("more chemo") too."""
-    return len({m.concept for m in read_concepts(clause.lower()).mentions if m.kind in _TREATMENT_KINDS})
+    return len({m.concept for m in read_concepts(clause.lower()).mentions if m.kind in TREATMENT_KINDS})
 
 
-_TREATMENT_KINDS = frozenset({"drug", "drug_class", "treatment", "procedure", "regimen"})
 
 #: The first words of a yes/no question.
 _YES_NO = frozenset({"is", "are", "does", "do", "can", "could", "should", "would", "will", "may", "shall"})

@@ -19,7 +19,7 @@ from assistant.compose.sentences import (
     _stems,
     status_sentences,
 )
-from assistant.concepts import concept_ids, load_lexicon, read_concepts
+from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts
 from assistant.facts import about_a_patient, asks_after_transplant, assumed, compared_groups, read_facts
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts, statement_chunk
@@ -227,7 +227,6 @@ def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
     return sure, maybe
 
 
-_TREATMENT_KINDS = frozenset({"drug", "drug_class", "treatment", "procedure", "regimen"})
 #: Concept kinds that set the scene (the phase, the disease, the source, the population) rather than a subject.
 _SETTING_KINDS = frozenset({"phase", "disease", "source", "population", "phase_of_treatment", "meta"})
 
@@ -241,13 +240,13 @@ def _without_framing(plan: DraftPlan) -> list[GuidelineRule]:
     lex = load_lexicon()
     named = {r.id: concept_ids(r.statement.lower()) for r in plan.chosen}
     options = (says(plan.q, "options_question") and not plan.missing
-               and any(lex.concepts[c].kind in _TREATMENT_KINDS for r in plan.chosen for c in named[r.id]
+               and any(lex.concepts[c].kind in TREATMENT_KINDS for r in plan.chosen for c in named[r.id]
                        if c in lex.concepts))
     if not options and not any(addressed(c, named[r.id]) for r in plan.chosen for c in asked):
         return plan.chosen  # ("which options?" is answered by the rules that name a treatment)
     own = {c for c in plan.question.concepts if c in lex.concepts and lex.concepts[c].kind not in _SETTING_KINDS}
     return [r for r in plan.chosen if r in plan.premise or named[r.id] & own  # (the patient's own finding: MRD)
-            or any(lex.concepts[c].kind in _TREATMENT_KINDS for c in named[r.id] if c in lex.concepts)]
+            or any(lex.concepts[c].kind in TREATMENT_KINDS for c in named[r.id] if c in lex.concepts)]
 
 
 #: Markers that are patient facts (the branch a rule is on), not what a question asks about.
@@ -427,7 +426,7 @@ def _other_sides(branch: Sequence[GuidelineRule], facts: PatientFacts, book: Rul
 
     def treats(rule: GuidelineRule) -> set[str]:
         return {c for c in concept_ids(rule.statement.lower()) if c in lex.concepts
-                and lex.concepts[c].kind in _TREATMENT_KINDS}
+                and lex.concepts[c].kind in TREATMENT_KINDS}
 
     known = facts.model_copy(update=assumed(facts))  # (T-ALL is Ph-negative unless said)
     out: list[GuidelineRule] = []
@@ -478,7 +477,7 @@ def trial_rules(question: str, facts: PatientFacts, book: RuleBook, chunks: Sequ
         if setting.phase is None:
             continue
         treats = {c for c in concept_ids(doc.title.lower()) if c in lex.concepts
-                  and lex.concepts[c].kind in _TREATMENT_KINDS}
+                  and lex.concepts[c].kind in TREATMENT_KINDS}
         sure, maybe = applicable_rules(doc.title, setting, rulebook=book)
         out += [r for r in [*sure, *maybe] if setting.phase in (r.when.get("phase") or []) and r not in out
                 and treats & concept_ids(r.statement.lower())]
@@ -494,8 +493,8 @@ def described_trial(plan: DraftPlan, pool: Sources) -> Chunk | None:
     asks_trial = _asks_which(plan) and says(plan.intents.asking or plan.q, "trial_words")
     if plan.intents.trials or not ("outcome" in kinds.values() or asks_trial) or about_a_patient(plan.q, plan.facts):
         return None  # ("which trial supports pediatric-type chemotherapy in AYA?": the trial asked for leads)
-    wanted = {c for c, k in kinds.items() if k in _TREATMENT_KINDS or k == "phase"}
-    if not any(kinds[c] in _TREATMENT_KINDS for c in wanted):
+    wanted = {c for c, k in kinds.items() if k in TREATMENT_KINDS or k == "phase"}
+    if not any(kinds[c] in TREATMENT_KINDS for c in wanted):
         return None
     return next((c for c in pool.top(5) if c.tier == "evidence" and trial_keys(c.title)
                  and wanted <= concept_ids(c.title.lower())), None)
@@ -525,7 +524,7 @@ def _trials(plan: DraftPlan, pool: Sources) -> None:
         # the one naming the trial's treatment when there is one
         lex = load_lexicon()
         treats = {c for t in plan.trial_chunks or [plan.named_trial] for c in concept_ids(t.title.lower())
-                  if c in lex.concepts and lex.concepts[c].kind in _TREATMENT_KINDS}
+                  if c in lex.concepts and lex.concepts[c].kind in TREATMENT_KINDS}
         informed = [r for r in plan.chosen if treats & concept_ids(r.statement.lower())]
         plan.chosen = (informed or plan.chosen)[:2 if len(several) >= 2 else 1]
         plan.missing, plan.missing_ph = [], False  # the trial's results answer: no patient's facts are asked for
@@ -600,7 +599,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
         maybe, deciding = [*maybe, *added], deciding if added else []
     maybe += [r for r in trial_rules(plan.q, facts, book, [*pool.top(5), *pool.chunks]) if r not in [*sure, *maybe]]
     lex = load_lexicon()  # (groups compared on another subject than treatment, "adverse WBC in B vs T", keep theirs)
-    groups = [] if any(lex.concepts[c].kind not in _TREATMENT_KINDS for c in _asked_topics(plan)) else (
+    groups = [] if any(lex.concepts[c].kind not in TREATMENT_KINDS for c in _asked_topics(plan)) else (
         compared_groups(plan.q))
     sides = [] if all(any(_fits(r, g) for r in [*sure, *maybe]) for g in groups) else compared_leads(
         plan.q, facts, book, [c.section_id for c in pool.top(3)])  # (rules for each group found already: kept)

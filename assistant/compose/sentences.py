@@ -17,7 +17,7 @@ from assistant.compose.intents import (
     prefer_question,
     question_parts,
 )
-from assistant.concepts import concept_ids, load_lexicon, read_concepts
+from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts
 from assistant.facts import assumed
 from assistant.models import Chunk, PatientFacts
 from assistant.rules.logic import RuleBook, stated_facts
@@ -314,7 +314,6 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
     return [(s, c) for _, _, s, c in scored[:n]]
 
 
-_TREATMENT_KINDS = frozenset({"drug", "drug_class", "treatment", "procedure", "regimen"})
 #: Concept kinds that do not narrow a line to a topic (the disease, the guideline, its grades, an age group).
 _WIDE_KINDS = frozenset({"disease", "source", "meta", "population", "grammar"})
 
@@ -474,7 +473,7 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
     said = concept_ids(" ".join(covered).lower())  # "imatinib?" is answered by a line on TKI maintenance
     lex = load_lexicon()
     terms = [t for t in terms if not any(addressed(c, said) for c in concept_ids(t)
-                                         if c in lex.concepts and lex.concepts[c].kind in _TREATMENT_KINDS)]
+                                         if c in lex.concepts and lex.concepts[c].kind in TREATMENT_KINDS)]
     out: list[tuple[str, Chunk]] = []
     seen: set[str] = set(covered)
     named_drugs = [t for t in dict.fromkeys(tokenize(question)) if t in DRUG_TOKENS]

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.claims import broader_chain
-from assistant.concepts import concept_ids, load_lexicon, read_concepts, sentences
+from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, sentences
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue
 from assistant.text import first_word, names_trial
@@ -32,7 +32,6 @@ __all__ = ["RELEVANCE_RULE", "addressed", "concept_label", "asked_treatments", "
 
 RELEVANCE_RULE = "RELEVANCE-050"
 _MESSAGE = "The answer does not address {what}, which the question asks about"
-_TREATMENT_KINDS = frozenset({"drug", "drug_class", "treatment", "procedure", "regimen"})
 
 
 def _bare_tag(sentence: str) -> bool:
@@ -98,7 +97,7 @@ def asked_treatments(question: str) -> list[str]:
     if any(m.kind == "meta" for m in reading.mentions):
         return []  # "which CQ and grade for blinatumomab?": the answer is about the grade, not the drug
     lex = load_lexicon()
-    return list(dict.fromkeys(m.concept for m in reading.mentions if m.kind in _TREATMENT_KINDS
+    return list(dict.fromkeys(m.concept for m in reading.mentions if m.kind in TREATMENT_KINDS
                               and not (m.negated or m.other_person or m.historical or lex.concepts[m.concept].generic)))
 
 
