@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.compose.builder import Builder
+from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon
 from assistant.compose.cues import says
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import (
@@ -22,7 +23,44 @@ from assistant.compose.sentences import (
 from assistant.models import RetrievedChunk
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
 
-__all__ = ["add_tier", "Support", "ContextLine"]
+__all__ = ["add_tier", "on_subject", "Support", "ContextLine"]
+
+#: What a line is about: a treatment, a marker (Ph status, MRD, CD19), a lineage, a harm; or a setting (a phase).
+_SUBJECT_KINDS = TREATMENT_KINDS | {"marker", "lineage", "adverse_event"}
+_SETTING_KINDS = frozenset({"phase", "phase_of_treatment"})
+
+
+def _subjects(text: str) -> set[str]:
+    """The subject and setting concepts a text names, with the classes they belong to (dasatinib -> TKI)."""
+    lex = load_lexicon()
+    out: set[str] = set()
+    for c in concept_ids(text.lower()):
+        while c in lex.concepts and c not in out and lex.concepts[c].kind in _SUBJECT_KINDS | _SETTING_KINDS:
+            out.add(c)
+            c = lex.concepts[c].broader or ""
+    return out
+
+
+def on_subject(sentence: str, question: str, title: str = "") -> bool:
+    """An unasked-for context or trial line shares the question's subject (a treatment, a marker, a lineage, a
+    harm; a setting only when the question names no subject): "Ph+ vs Ph- induction?" gets no line on the BLAST
+    MRD threshold, which shares only "induction". The line's document title counts (a trial's drug and population).
+
+    >>> on_subject("In TOWER, median OS was 7.7 months vs 4.0 months.", "Relapsed B-ALL: is blinatumomab better?",
+    ...            "TOWER: blinatumomab vs chemotherapy")
+    True
+    >>> on_subject("The BLAST MRD entry threshold of 10^-3 differs from the JSH threshold after induction.",
+    ...            "Ph-positive vs Ph-negative ALL: how does induction differ?", "BLAST: blinatumomab for MRD")
+    False
+    """
+    lex = load_lexicon()
+    asked = _subjects(question)
+    if not asked:
+        return True  # (nothing to judge the line by)
+    shared = asked & _subjects(f"{sentence} {title}")
+    if any(lex.concepts[c].kind not in _SETTING_KINDS for c in asked):
+        return any(lex.concepts[c].kind not in _SETTING_KINDS for c in shared)
+    return bool(shared)
 
 
 def add_tier(plan: DraftPlan, pool: Sources, builder: Builder, retrieved: Sequence[RetrievedChunk], *, tier: str,
@@ -41,6 +79,8 @@ def add_tier(plan: DraftPlan, pool: Sources, builder: Builder, retrieved: Sequen
                 continue
             if tier == "context" and says(s, "definition_line") and not plan.intents.asks_meaning:
                 continue  # a glossary line is filler unless the question asks what a term means
+            if not plan.intents.evidence and not on_subject(s, plan.question.text, r.chunk.title):
+                continue
             if tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s):
                 continue
             if builder.add(tier, s, r.chunk, lead=lead):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.compose.builder import Builder, lead_for
+from assistant.compose.evidence import on_subject
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import (
     _reports_study,
@@ -28,8 +29,9 @@ def add_focus(plan: DraftPlan, pool: Sources, builder: Builder, *, closed: bool,
     for sentence, chunk in focus_sentences(plan.q, cands, plan.facts, pool.book, covered, rare=pool.rare):
         if plan.plain and _reports_study(sentence):
             continue  # a patient gets the guideline point, not trial protocols
-        if plan.names_other_trial(sentence):
-            continue
+        if plan.names_other_trial(sentence) or (chunk.tier != "guideline" and not plan.intents.evidence
+                                                and not on_subject(sentence, plan.question.text, chunk.title)):
+            continue  # (a trial or context line on another subject answers no asked term)
         if not builder.full():  # what was asked may take the last line
             builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier), asked=asked)
 

@@ -605,7 +605,8 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
         plan.q, facts, book, [c.section_id for c in pool.top(3)])  # (rules for each group found already: kept)
     if sides:  # "B-ALL vs T-ALL at relapse": each group's rules, and its fact is no fact to ask for
         maybe += [r for side in sides for r in side if r not in [*sure, *maybe]]
-        given = given | {k for side in groups for k in side}
+    given = given | {k for side in groups for k in side}  # (groups compared: their fact is no fact to ask for)
+    deciding = [d for d in deciding if d not in given]
     plan.grades = [] if plan.rules_only else list(it.grades)
     # "what does CQ 7 say about X?", "CQ5 gives X category 1": the grade lines answer the CQ part; the rest of the
     # question (X) is answered as if the CQ and grade were not there

@@ -25,3 +25,17 @@ def test_a_context_line_is_labelled_and_never_a_recommendation(make_plan) -> Non
     plan, src = make_plan("Is autologous transplant an option for Ph-negative ALL in CR1?")
     lines = cited(run([ContextLine()], plan, src))
     assert len(lines) <= 1 and all(t.startswith(CONTEXT_LEAD) and "recommend" not in t for t in lines)
+
+
+def test_an_unasked_trial_line_shares_the_questions_subject_not_only_its_setting(make_plan) -> None:
+    """ "Ph+ vs Ph- induction?" shares only "induction" with the BLAST MRD threshold line: no such line; a relapse
+    question about a drug keeps the drug's trial line."""
+    from assistant.compose.evidence import on_subject
+    from assistant.compose.trials import TrialOrEvidence
+
+    plan, src = make_plan("45 year old with Ph-positive ALL vs Ph-negative ALL at 45: how does induction differ?")
+    assert not any("BLAST" in t for t in run([TrialOrEvidence(), ContextLine()], plan, src).lines)
+    assert on_subject("In CALGB 19801, nelarabine produced a complete remission rate of 31%.",
+                      "Relapsed T-ALL treatment options?", "CALGB 19801: nelarabine in relapsed T-ALL")
+    assert not on_subject("Late complete remission is an adverse factor in adult ALL.",
+                          "T-ALL in first remission, MRD below 0.01%: transplant?")

@@ -319,3 +319,11 @@ def test_a_non_transplanted_ph_positive_patient_asking_about_their_tki_gets_the_
 def test_groups_compared_on_another_subject_than_treatment_keep_that_subjects_lines(make_plan) -> None:
     plan, _ = make_plan("Which white cell counts at diagnosis count as high risk in B-lineage versus T-lineage ALL?")
     assert not {"RR-NELA-TALL-026", "RR-BLIN-020"} & {r.id for r in plan.chosen}
+
+
+def test_groups_compared_by_their_fact_do_not_ask_for_that_fact(make_plan) -> None:
+    """ "Ph+ vs Ph- at 45": both branches are the answer, and the Ph status is not "missing"."""
+    plan, _ = make_plan("45 year old with Ph-positive ALL vs Ph-negative ALL at 45: how does induction differ?")
+    ids = [r.id for r in plan.chosen]
+    assert "PHPOS-INDUCTION-002" in ids and "PHNEG-MIDAGE-010" in ids
+    assert not plan.missing_ph and not plan.forks and not plan.findings
