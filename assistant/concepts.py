@@ -172,6 +172,26 @@ def sentences(text: str) -> list[str]:
     return [s for s in out if s]
 
 
+_CLAUSE_END = frozenset(",;:")
+
+
+def clauses(sentence: str) -> list[str]:
+    """A sentence cut at commas, semicolons, colons and dashes outside brackets ("(sister, 52)" stays whole).
+
+    >>> clauses("Ph+ ALL (sister, 52) - what next?")
+    ['Ph+ ALL (sister, 52) -', ' what next?']
+    """
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(sentence):
+        depth += (ch in "([") - (ch in ")]")
+        dash = ch in "—–" or (ch == "-" and sentence[i - 1:i] == " " and sentence[i + 1:i + 2] == " ")
+        if depth <= 0 and (ch in _CLAUSE_END or dash):
+            out.append(sentence[start:i + 1])
+            start, depth = i + 1, 0
+    out.append(sentence[start:])
+    return [c for c in out if c.strip()]
+
+
 def _is_age(tok: str) -> bool:
     """A bare number that can be an age in years (one to three digits)."""
     return tok.isascii() and tok.isdigit() and len(tok) <= 3

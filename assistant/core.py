@@ -424,6 +424,11 @@ class Assistant:
             # each treatment the question asks about, retrieved for itself in the question's setting
             extra_chunks += [r.chunk for c in asked_treatments(qt)[:3]
                              for r in self.retriever.search(f"{qt} {concept_label(c)}", facts=facts, k=3)]
+            if len(asked_treatments(qt)) >= 2 and (says(qt, "asks_remission") or says(qt, "asks_survival")):
+                # "A or B: which gets more remissions?": each treatment's own trial results
+                outcome = "complete remission rate" if says(qt, "asks_remission") else "overall survival"
+                extra_chunks += [r.chunk for c in asked_treatments(qt)[:3] for r in self.retriever.search(
+                    f"{concept_label(c)} trial {outcome}", k=3, tier="evidence")]
             if says(qt, "asks_cautions") or says(qt, "asks_side_effects") or read_concepts(qt.lower()).ids(
                     kind="adverse_event"):
                 # "what should weigh the choice?", "cautions?", "yellow eyes on inotuzumab": each drug's toxicities

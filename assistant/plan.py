@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.compose.cues import says
 from assistant.compose.intents import ASKING_WORDS, POINTS_BACK, Intents, read_intents
+from assistant.concepts import clauses as _clauses
 from assistant.concepts import read_concepts, sentences
 from assistant.rules.scope import mentions_all
 from assistant.text import first_word, names_trial
@@ -36,7 +37,6 @@ __all__ = ["QuestionPlan", "read_question"]
 #: Concept kinds that make a background clause part of the clinical question.
 _CLINICAL = frozenset({"marker", "lineage", "phase", "drug", "drug_class", "treatment", "procedure",
                        "regimen", "phase_of_treatment", "value_cue", "status_cue", "population", "fitness", "outcome", "source", "property"})
-_CLAUSE_END = frozenset(",;:")
 
 
 class QuestionPlan(BaseModel):
@@ -71,19 +71,6 @@ def _clinical(clause: str) -> bool:
     return mentions_all(clause) or names_trial(clause) or any(
         m.concept == "donor" or (m.kind in _CLINICAL or (m.kind == "disease" and m.surface != "all"))
         and not m.other_person for m in reading.mentions)
-
-
-def _clauses(sentence: str) -> list[str]:
-    """A sentence cut at commas, semicolons, colons and dashes outside brackets ("(sister, 52)" stays whole)."""
-    out, depth, start = [], 0, 0
-    for i, ch in enumerate(sentence):
-        depth += (ch in "([") - (ch in ")]")
-        dash = ch in "—–" or (ch == "-" and sentence[i - 1:i] == " " and sentence[i + 1:i + 2] == " ")
-        if depth <= 0 and (ch in _CLAUSE_END or dash):
-            out.append(sentence[start:i + 1])
-            start, depth = i + 1, 0
-    out.append(sentence[start:])
-    return [c for c in out if c.strip()]
 
 
 def _asks(clause: str) -> bool:

@@ -24,7 +24,7 @@ from assistant.compose.patient import GuidelineLines, PlainPatient
 from assistant.compose.ranked import Ranked
 from assistant.compose.rules import PremiseRules, Rules, StatusAfterRules, StatusLead
 from assistant.compose.selection import DraftPlan, Sources
-from assistant.compose.trials import TrialFirst, TrialOrEvidence, UnreportedResults
+from assistant.compose.trials import OutcomePerTreatment, TrialFirst, TrialOrEvidence, UnreportedResults
 from assistant.models import RuleFinding
 from assistant.rules import Draft
 
@@ -38,6 +38,7 @@ COMPOSERS: tuple[Composer, ...] = (
     TrialFirst(),
     StatedGrades(),
     PremiseRules(),
+    OutcomePerTreatment(),  # "which of A and B gets more remissions?": each one's result first
     Definition(),
     StatusLead(),
     Rules(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.compose.builder import Builder
+from assistant.compose.builder import Builder, lead_for
 from assistant.compose.cues import says
 from assistant.compose.evidence import add_tier
 from assistant.compose.selection import DraftPlan, Sources
@@ -14,15 +14,24 @@ from assistant.compose.sentences import (
     EVIDENCE_LEAD,
     _provisional,
     _safe_sentence,
+    _RESULT_NUMBER,
     _score,
     best_sentences,
+    fits_patient,
     unreported_numbers,
 )
 from assistant.models import Chunk, RuleFinding
+from assistant.concepts import concept_ids
+from assistant.rules.relevance import asked_treatments
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
 from assistant.text import after_number, chunk_sentences, term_at, tokenize, trial_keys
 
-__all__ = ["add_trial", "UnreportedResults", "TrialFirst", "TrialOrEvidence"]
+__all__ = ["add_trial", "CROSS_TRIAL_NOTE", "OutcomePerTreatment", "UnreportedResults", "TrialFirst",
+           "TrialOrEvidence"]
+
+#: Results of two treatments from different trials, side by side: they do not rank the treatments.
+CROSS_TRIAL_NOTE = ("_These results come from different trials, with different patients and comparators, so they do "
+                    "not show which treatment is better; the JSH 2023 summary does not rank them._")
 
 
 def _ranked(plan: DraftPlan, pool: Sources, siblings: list[Chunk]) -> list[tuple[str, Chunk]]:
@@ -121,3 +130,49 @@ class TrialOrEvidence:
             return
         top = [r for r in pool.retrieved[:5] if not plan.other_trial(r.chunk)]
         add_tier(plan, pool, builder, top, tier="evidence", limit=1, need_numbers=True, min_shared=2)
+
+
+def _outcome_line(plan: DraftPlan, pool: Sources, drug: str, reports: str) -> tuple[str, Chunk] | None:
+    """The best quotable line on one outcome (`reports`: a cue of cues.yaml) of one treatment, named in the line
+    or in its document's title (a trial of that drug)."""
+    q = set(tokenize(plan.q))
+    best: tuple[float, str, Chunk] | None = None
+    for c in {c.chunk_id: c for c in [*(r.chunk for r in pool.retrieved), *pool.chunks]}.values():
+        titled = drug in concept_ids(c.title.lower())
+        for s in chunk_sentences(c.text):
+            if not says(s, reports) or s not in c.text or plan.names_other_trial(s):
+                continue
+            named, others = concept_ids(s.lower()), set(asked_treatments(plan.q)) - {drug}
+            if drug not in named and not (titled and not named & others):
+                continue  # (the line is about this drug: it names it, or its trial names no other asked drug)
+            if reports != "reports_toxicity" and not _RESULT_NUMBER.search(s):
+                continue  # (a remission or survival line carries its result)
+            if claims_recommendation(s) or not _safe_sentence(s, plan.facts, pool.book) or not fits_patient(
+                    s, plan.facts, plan.q) or (c.tier == "evidence" and not fits_patient(c.title, plan.facts, plan.q)):
+                continue  # (nor a trial of another setting: BLAST's MRD responses are no relapse's remissions)
+            score = (_score(s, q, frozenset(tokenize(c.title))) * (1.5 if says(s, "headline_result") else 1.0)
+                     * (0.3 if named & others else 1.0))  # (this drug's own line before one naming both)
+            if best is None or score > best[0]:
+                best = (score, s, c)
+    return (best[1], best[2]) if best else None
+
+
+@dataclass(frozen=True)
+class OutcomePerTreatment:
+    """ "Blinatumomab or inotuzumab: which gets more patients into remission?", "toxicities of inotuzumab and
+    blinatumomab?": each treatment's own line on the outcome asked, in the order named; results side by side from
+    different trials are said not to rank the treatments."""
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        kinds = [reports for asks, reports in _OUTCOME_KINDS if says(plan.q, asks)]
+        drugs = asked_treatments(plan.q)
+        if not kinds or len(drugs) < 2 or plan.trial_first or plan.closed:
+            return
+        shown = 0
+        for drug in drugs[:3]:
+            for reports in kinds[:2]:
+                line = _outcome_line(plan, pool, drug, reports)
+                if line and builder.add(line[1].tier, line[0], line[1], lead=lead_for(line[1].tier), asked=True):
+                    shown += reports != "reports_toxicity"
+        if shown >= 2:
+            builder.note(CROSS_TRIAL_NOTE)

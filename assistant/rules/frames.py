@@ -875,6 +875,19 @@ def premise_form(question: str) -> PremiseForm:
                        yes_no=start < len(toks) and toks[start] in voc["yes_no"])
 
 
+def _stated_part(sentence: str) -> str:
+    """A sentence that states something and then asks openly ("JSH lists X as standard - what's the grade?"): the
+    part that states, for the premise; a sentence that opens by asking stays whole (its form says so)."""
+    from assistant.concepts import clauses, tokens
+
+    parts, opens = clauses(sentence), claim_vocabulary().premise["open"]
+    for k, part in enumerate(parts[1:], start=1):
+        toks = [t for t in tokens(part.lower()) if t.isalnum() or t[:1].isalnum()]
+        if toks and toks[0].split("'")[0] in opens:
+            return "".join(parts[:k]).rstrip(" ,;:-—–") + "."
+    return sentence
+
+
 def question_claims(question: str, form: PremiseForm | None = None) -> list[tuple[Claim, PremiseForm]]:
     """The claims a question makes, sentence by sentence, each with its sentence's form: the clauses that state a
     stance, and a proposal ("can we switch to nilotinib?" = nilotinib is an option for the patient's population;
@@ -886,7 +899,7 @@ def question_claims(question: str, form: PremiseForm | None = None) -> list[tupl
 
     out = []
     for sentence in sentences(form.text if form else question):
-        sf = premise_form(sentence)
+        sf = premise_form(_stated_part(sentence))
         if sf.asks_open:
             continue
         for claim in read_claims(sf.text):

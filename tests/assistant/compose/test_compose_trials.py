@@ -33,3 +33,21 @@ def test_several_named_trials_each_get_theirs_in_the_order_named(make_plan) -> N
     lines = cited(run([TrialFirst()], plan, src))
     first_ino = next(i for i, t in enumerate(lines) if "INO-VATE" in t)
     assert all("TOWER" in t for t in lines[:first_ino]) and first_ino >= 2
+
+
+def test_an_outcome_compared_across_treatments_gets_each_ones_result_and_no_ranking(make_plan) -> None:
+    """ "Blinatumomab or inotuzumab: which gets more patients into remission?": each drug's own remission result
+    (TOWER, INO-VATE), then the note that different trials do not rank them."""
+    from assistant.compose.trials import CROSS_TRIAL_NOTE, OutcomePerTreatment
+
+    plan, src = make_plan("Between blinatumomab and inotuzumab for relapsed B-ALL, which one gets more patients "
+                          "into remission?")
+    b = run([OutcomePerTreatment()], plan, src)
+    lines = cited(b)
+    assert any("TOWER" in t and "34%" in t for t in lines) and any("73.8%" in t for t in lines), lines
+    assert ("note", CROSS_TRIAL_NOTE) in b.lines
+    plan, src = make_plan("What are the main toxicities of inotuzumab and blinatumomab?")
+    lines = cited(run([OutcomePerTreatment()], plan, src))
+    assert any("VOD" in t and "inotuzumab" in t for t in lines) and any("cytokine release" in t for t in lines)
+    plan, src = make_plan("Relapsed B-ALL: what did TOWER show?")  # (one treatment, a named trial: not this one)
+    assert run([OutcomePerTreatment()], plan, src).lines == []

@@ -19,6 +19,8 @@ from assistant.rules.logic import default_rulebook
     ("MRD 0.01% or more after induction: transplant?", False, False, False, None),
     ("T315I after dasatinib, can we switch to nilotinib?", False, False, False, "option"),
     ("Should every Ph+ patient get a TKI after HSCT?", False, False, False, "recommended"),
+    ("JSH 2023 dropped allo-HSCT in CR1 for Ph+ ALL, didn't it?", True, False, False, None),
+    ("The guideline no longer lists nelarabine for T-ALL, hasn't it?", True, False, False, None),
 ])
 def test_premise_form(question, tagged, confirms, compares, proposal):
     f = premise_form(question)
@@ -32,6 +34,11 @@ def test_premise_form(question, tagged, confirms, compares, proposal):
     ("T315I positive after imatinib and dasatinib — can we switch to nilotinib next?", "contradict", "RR-T315I-036"),
     ("Autologous transplant is recommended in CR1 for Ph-negative high-risk ALL, isn't it?", "unsupported", None),
     ("Relapsed CD19-positive B-ALL: can we give blinatumomab?", "agree", "RR-BLIN-020"),
+    # a statement, then an open question about it: the statement is the premise ("what's the grade?" asks nothing)
+    ("After E1910, JSH 2023 lists blinatumomab as standard consolidation for MRD-negative Ph- B-ALL - what's the "
+     "recommendation grade?", "unsupported", None),
+    ("JSH 2023 lists blinatumomab consolidation for MRD-negative Ph- B-ALL; which grade did it get?", "unsupported",
+     None),
 ])
 def test_question_claims_judged_by_frames(question, kind, rule_id):
     judged = judge_question(premise_form(question).text, default_rulebook(), read_facts(question))
