@@ -87,9 +87,17 @@ def stated_claim(question: str) -> str:
     'E1910 showed benefit, so JSH 2023 recommends blinatumomab for all.'
     >>> stated_claim("JSH does not recommend ponatinib first-line. Which TKI then?"), stated_claim("Does JSH recommend X?")
     ('', '')
+    >>> stated_claim("JSH 2023 lists blinatumomab as standard consolidation - what's the grade?")
+    'JSH 2023 lists blinatumomab as standard consolidation.'
+
     """
+    from assistant.rules.frames import stated_part
+
     said = sentences(question)
-    for sentence in said[:-1]:  # (a premise comes before the question; "cns ppx - what does JSH recommend" asks)
+    # (a premise comes before the question, "cns ppx - what does JSH recommend" asks; in the same sentence, the
+    # part before the question: "JSH lists X as standard - what's the grade?")
+    stated = [*said[:-1], *(p for p in [stated_part(said[-1])] if said and p != said[-1])]
+    for sentence in stated:
         if sentence.endswith("?") or words(sentence) & _ASKING:
             continue
         if says(sentence, "guideline_name") and says(sentence, "asserts") and not says(sentence, "negation"):

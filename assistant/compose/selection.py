@@ -614,6 +614,10 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     if not (plan.rules_only or plain):
         plan.status = status_sentences(it.rest if plan.grades else plan.q, [*pool.top(8), *pool.chunks], facts, book,
                                        rare=pool.rare, asked=it.position)
+        if it.claim and it.claim != plan.q:  # (a claim stated before the question: its own status line first,
+            # "JSH lists X as standard - what's the grade?" is answered on X before the grade)
+            own = status_sentences(it.claim, [*pool.top(8), *pool.chunks], facts, book, rare=pool.rare, asked=True)
+            plan.status = [*own[:1], *(x for x in plan.status if x not in own[:1])]
     subject = _subject(plan, pool.rare)
     sure, maybe = _order_rules(plan, subject, sure, maybe, pool)
     maybe = _settle_asked(plan, subject, sure, maybe, book)

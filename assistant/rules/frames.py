@@ -875,7 +875,7 @@ def premise_form(question: str) -> PremiseForm:
                        yes_no=start < len(toks) and toks[start] in voc["yes_no"])
 
 
-def _stated_part(sentence: str) -> str:
+def stated_part(sentence: str) -> str:
     """A sentence that states something and then asks openly ("JSH lists X as standard - what's the grade?"): the
     part that states, for the premise; a sentence that opens by asking stays whole (its form says so)."""
     from assistant.concepts import clauses, tokens
@@ -899,7 +899,7 @@ def question_claims(question: str, form: PremiseForm | None = None) -> list[tupl
 
     out = []
     for sentence in sentences(form.text if form else question):
-        sf = premise_form(_stated_part(sentence))
+        sf = premise_form(stated_part(sentence))
         if sf.asks_open:
             continue
         for claim in read_claims(sf.text):
@@ -983,7 +983,7 @@ def agreeing_rules(claim: Claim, book: Any, facts: PatientFacts) -> set[str]:
 
 __all__ = ["Assert", "Examples", "PremiseForm", "QualifierSpec", "Verdict", "agreeing_rules", "claim_vocabulary",
            "guideline_claims", "judge_claim", "judge_question", "judge_sentence", "population_fit", "premise_form",
-           "qualifier_conflict", "question_claims", "question_values"]
+           "qualifier_conflict", "question_claims", "question_values", "stated_part"]
 
 
 def agrees_with(rule: Any, sentence: str, book: Any, facts: PatientFacts, question: str = "") -> bool:

@@ -72,3 +72,14 @@ def test_a_stated_grade_is_answered_before_the_named_trials_numbers(make_plan) -
     assert not plan.trial_first
     lines = cited(run(COMPOSERS, plan, sources))
     assert lines[0].startswith("This corpus contains no CQ numbers") and not lines[0].startswith("**Evidence")
+
+
+def test_a_claim_stated_before_an_open_question_is_answered_no_first(make_plan) -> None:
+    """ "JSH lists X as standard - what's the grade?": the claim is denied first, the grade question after."""
+    from assistant.compose.rules import StatusLead
+
+    plan, src = make_plan("After E1910, JSH 2023 lists blinatumomab as standard consolidation for MRD-negative Ph- "
+                          "B-ALL - what's the recommendation grade?")
+    b = run([StatusLead()], plan, src)
+    assert b.lines[0][0] == "note" and "**No**" in b.lines[0][1]
+    assert "not listed" in cited(b)[0] and "E1910" in cited(b)[0]
