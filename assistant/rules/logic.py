@@ -166,7 +166,7 @@ class RuleBook(BaseModel):
             for r in self.rules:
                 self._by_statement.setdefault(r.statement.strip(), []).append(r)
         rules = self._by_statement.get(sentence.strip(), [])
-        return bool(rules) and all(r.excluded(facts) for r in rules)
+        return bool(rules) and all(r.condition(facts) is False for r in rules)
 
     def pattern_hits(self, norm: str) -> tuple[bool, tuple[GuidelineRule, ...]]:
         """For a normalised sentence: whether any rule's forbidden claim matches, and the rules whose

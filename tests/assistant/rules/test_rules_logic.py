@@ -573,3 +573,16 @@ def test_distortion_is_memoised_by_statement_and_sentence() -> None:
                 found += got is not None
                 assert got == _distortion.__wrapped__(r.statement, body), (r.id, body)
     assert found
+
+
+def test_a_rules_statement_is_excluded_for_a_patient_its_conditions_rule_out() -> None:
+    """72-year-old Ph+: the TKI-with-chemotherapy statement (15-64) must not come back as a quoted sentence; the
+    65-or-older statement may; a patient of unknown age is not ruled out of either."""
+    from assistant.models import PatientFacts
+
+    book = default_rulebook()
+    old = PatientFacts(age=72, age_band="65+", ph_status="positive", phase="newly_diagnosed")
+    general, older = book.get("PHPOS-INDUCTION-002").statement, book.get("PHPOS-OLDER-004").statement
+    assert book.excluded_statement(old, general) and not book.excluded_statement(old, older)
+    unknown = PatientFacts(ph_status="positive")
+    assert not book.excluded_statement(unknown, general) and not book.excluded_statement(unknown, older)
