@@ -57,7 +57,7 @@ from assistant.prompts import (
     UNIT_NOTE,
 )
 from assistant.rules import Draft, applicable_rules, check, check_scope, premise_conflicts
-from assistant.rules.fit import misfits
+from assistant.rules.fit import alternatives, misfits
 from assistant.rules.logic import RuleBook, default_rulebook
 from assistant.rules.policy import Policy, default_policy
 from assistant.rules.relevance import asked_treatments, concept_label, subject_of
@@ -408,7 +408,9 @@ class Assistant:
                   if retrieved and asks_position(qt) else [])  # "does JSH recommend X?": its own words
         # whole sections: the yes/no sentence may sit in a sibling chunk of what was retrieved
         status_sections = list(dict.fromkeys(r.chunk.section_id for r in [*status, *(retrieved[:5] if status else [])]))
-        ruled = [*sure, *maybe, *premise]  # (a premise's own rule last: the prompt's first sources stay the question's)
+        # (after "No, as asked" for a treatment the patient is not for: what the guideline gives in their phase)
+        ruled = [*sure, *maybe, *premise, *alternatives(qt, facts, self.rulebook)]
+        # (a premise's own rule last: the prompt's first sources stay the question's)
         extra_chunks = self.retriever.section_chunks(
             [sid for r in ruled for sid in r.section_ids]
             + [sid for r in ruled for rid in r.see_also for sid in self.rulebook.get(rid).section_ids]

@@ -22,7 +22,7 @@ from assistant.compose.interactions import Interactions, asks_cautions, asks_oth
 from assistant.compose.notes import CombinationNote, Disclaimer, MissingPhNote, NoRecommendation, OpeningNotes
 from assistant.compose.patient import GuidelineLines, PlainPatient
 from assistant.compose.ranked import Ranked
-from assistant.compose.rules import PremiseRules, Rules, StatusAfterRules, StatusLead
+from assistant.compose.rules import Alternatives, PremiseRules, Rules, StatusAfterRules, StatusLead
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.trials import OutcomePerTreatment, TrialFirst, TrialOrEvidence, UnreportedResults
 from assistant.models import RuleFinding
@@ -42,6 +42,7 @@ COMPOSERS: tuple[Composer, ...] = (
     Definition(),
     StatusLead(),
     Rules(),
+    Alternatives(),  # "can he get CAR-T?" at 41: "No", then what the guideline gives in his phase
     StatusAfterRules(),
     When(asks_other_things, Interactions()),  # (a drug beside another treatment: its safety line after the rules)
     PlainPatient(),

@@ -12,9 +12,10 @@ from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import CONTEXT_LEAD
 from assistant.concepts import concept_ids, load_lexicon
 from assistant.rules import statement_chunk
+from assistant.rules.fit import alternatives
 from assistant.rules.logic import GuidelineRule
 
-__all__ = ["add_rules", "add_status", "PremiseRules", "StatusLead", "Rules", "StatusAfterRules"]
+__all__ = ["Alternatives", "add_rules", "add_status", "PremiseRules", "StatusLead", "Rules", "StatusAfterRules"]
 
 
 def add_status(plan: DraftPlan, builder: Builder) -> None:
@@ -31,6 +32,17 @@ def add_rules(plan: DraftPlan, pool: Sources, builder: Builder, rules: Sequence[
             builder.add("rule", rule.statement, chunk, lead=CONTEXT_LEAD if chunk.tier == "context" else "")
             if rule.note and rule.condition(plan.facts) is True:
                 builder.note(rule.note.format(**plan.facts.model_dump()))
+
+
+@dataclass(frozen=True)
+class Alternatives:
+    """ "Can he get CAR-T?" at 41 is answered "No, as asked": what the guideline gives in the patient's own phase
+    follows (each antibody by its antigen), so a No is not the whole answer."""
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        if not plan.premise:
+            add_rules(plan, pool, builder, [r for r in alternatives(plan.q, plan.facts, pool.book)
+                                            if r not in plan.chosen])
 
 
 @dataclass(frozen=True)

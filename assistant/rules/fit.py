@@ -19,7 +19,7 @@ from assistant.concepts import load_lexicon
 from assistant.models import PatientFacts
 from assistant.rules.relevance import asked_treatments
 
-__all__ = ["misfits"]
+__all__ = ["alternatives", "misfits"]
 
 
 def _fits(concept: str) -> tuple[dict[str, Any], str]:
@@ -56,4 +56,38 @@ def misfits(question: str, facts: PatientFacts) -> list[str]:
         why = _why(lex.concepts[concept].label, fits, age_words, facts) if fits else None
         if why:
             out.append(why)
+    return out
+
+
+def alternatives(question: str, facts: PatientFacts, book: Any, n: int = 3) -> list[Any]:
+    """After "No, as asked" (a treatment the patient is not for: CAR-T at 41), what the guideline gives in the
+    patient's own phase: the rules for that phase that recommend or list another treatment, those the patient
+    meets before those a missing fact decides (each antibody's antigen), at most `n`."""
+    if facts.phase is None or not misfits(question, facts):
+        return []
+    asked = set(asked_treatments(question))
+    lex = load_lexicon()
+
+    def other(about: list[str]) -> bool:
+        chain = {x for c in about for x in _chain(c, lex)}
+        return not chain & asked
+
+    rules = [r for r in book.rules if "phase" in r.when and r.condition(facts) is not False
+             and any(a.stance in ("recommended", "option") and other(list(a.about)) for a in r.asserts)]
+    met = [r for r in rules if r.condition(facts) is True]
+    rules = met or rules  # (those the patient meets; else the branches a missing fact decides)
+    fits: dict[str, Any] = {}
+    for c in asked:
+        fits.update(_fits(c)[0])
+    # (the patient the asked treatment is for, "CAR-T" for B-ALL: that lineage's rules before the other's)
+    clash = lambda r: any(k in r.when and r.when[k] != v for k, v in fits.items())  # noqa: E731
+    return sorted(rules, key=lambda r: (r.condition(facts) is not True, clash(r)))[:n]  # (else the book's order)
+
+
+def _chain(concept: str, lex: Any) -> list[str]:
+    out: list[str] = []
+    c = lex.concepts.get(concept)
+    while c is not None and c.id not in out:
+        out.append(c.id)
+        c = lex.concepts.get(c.broader) if c.broader else None
     return out

@@ -83,3 +83,12 @@ def test_a_claim_stated_before_an_open_question_is_answered_no_first(make_plan) 
     b = run([StatusLead()], plan, src)
     assert b.lines[0][0] == "note" and "**No**" in b.lines[0][1]
     assert "not listed" in cited(b)[0] and "E1910" in cited(b)[0]
+
+
+def test_a_no_for_an_asked_treatment_is_followed_by_what_the_guideline_gives(make_plan) -> None:
+    from assistant.compose.rules import Alternatives
+
+    plan, src = make_plan("my brother had a bone marrow transplant for ALL last year and now its back. hes 41. the "
+                          "doctors mentioned car-t, can he get it?")
+    lines = cited(run([Alternatives()], plan, src))
+    assert any("blinatumomab" in t for t in lines) and any("inotuzumab" in t for t in lines), lines

@@ -1,0 +1,35 @@
+"""Does an asked treatment fit the patient, and what does the guideline give instead (assistant/rules/fit.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.models import PatientFacts
+from assistant.rules.fit import alternatives, misfits
+from assistant.rules.logic import default_rulebook
+
+
+@pytest.mark.parametrize("question, facts, expected", [
+    # CAR-T at 41 after relapse (lineage, CD19, CD22 unknown): the antibodies by antigen, then a later TKI if Ph+
+    ("my brother relapsed after his transplant, hes 41, can he get car-t?",
+     PatientFacts(age=41, age_band="40-64", phase="relapsed", transplant="done"),
+     ["RR-BLIN-020", "RR-INO-021", "RR-PHTKI-027"]),
+    ("Can she have the engineered T-cell treatment? She is 52 and her leukemia came back.",
+     PatientFacts(age=52, age_band="40-64", phase="relapsed"), ["RR-BLIN-020", "RR-INO-021", "RR-PHTKI-027"]),
+    # T-ALL asking for blinatumomab: nelarabine, the rule the patient meets
+    ("T-ALL relapse, is blinatumomab an option?", PatientFacts(lineage="T", phase="relapsed"), ["RR-NELA-TALL-026"]),
+    # a CD19-positive relapse asking for CAR-T at 45: blinatumomab only (the other branches are not theirs)
+    ("45yo relapsed CD19-positive B-ALL, can he get tisagenlecleucel?",
+     PatientFacts(age=45, age_band="40-64", lineage="B", cd19=True, phase="relapsed"), ["RR-BLIN-020"]),
+])
+def test_a_no_for_the_asked_treatment_brings_the_rules_of_the_patients_phase(question, facts, expected) -> None:
+    assert misfits(question, facts)
+    assert [r.id for r in alternatives(question, facts, default_rulebook())] == expected
+
+
+@pytest.mark.parametrize("question, facts", [
+    ("Can he get CAR-T?", PatientFacts(age=22, lineage="B", phase="relapsed")),  # it fits: no "No", no list
+    ("Can he get CAR-T at 41?", PatientFacts(age=41)),  # no phase: nothing to offer in its place
+])
+def test_no_alternatives_without_a_misfit_or_a_phase(question, facts) -> None:
+    assert alternatives(question, facts, default_rulebook()) == []
