@@ -28,7 +28,8 @@ from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue
 from assistant.text import first_word, names_trial
 
-__all__ = ["RELEVANCE_RULE", "addressed", "concept_label", "asked_treatments", "check_relevance", "subject_of"]
+__all__ = ["RELEVANCE_RULE", "addressed", "concept_label", "asked_treatments", "check_relevance", "for_other_phase",
+           "subject_of"]
 
 RELEVANCE_RULE = "RELEVANCE-050"
 _MESSAGE = "The answer does not address {what}, which the question asks about"
@@ -147,9 +148,33 @@ def check_relevance(question: str, facts: PatientFacts, draft: Draft, retrieved:
         return []
     # sentence by sentence: a line on the class ("TKI after allo-HSCT") answers "imatinib?" even when another line
     # names a trial's dasatinib; the same line naming another member instead does not
-    said = [concept_ids(s.lower()) for line in draft.answer.splitlines() for s in sentences(line)]
+    lines = [s for line in draft.answer.splitlines() for s in sentences(line)]
+    said = [concept_ids(s.lower()) for s in lines]
     lex = load_lexicon()
-    return [Issue(finding=RuleFinding(
-        rule_id=RELEVANCE_RULE, severity="warn",
-        message=_MESSAGE.format(what=lex.concepts[c].label)))
-        for c in asked if not any(addressed(c, one) for one in said)]
+    out = []
+    for c in asked:
+        naming = [s for s, one in zip(lines, said, strict=True) if addressed(c, one)]
+        if naming and any(not for_other_phase(s, facts) for s in naming):
+            continue
+        # (named only for another phase, "allo-HSCT in CR1" for a patient in CR2: the patient's phase is not answered)
+        what = lex.concepts[c].label + (f" in {_PHASE_WORDS[facts.phase]}" if naming and facts.phase else "")
+        out.append(Issue(finding=RuleFinding(rule_id=RELEVANCE_RULE, severity="warn", message=_MESSAGE.format(what=what))))
+    return out
+
+
+#: Phases that answer each other's treatment questions: front line, salvage (a second remission reached by it),
+#: after a transplant.
+_PHASE_GROUPS = ({"newly_diagnosed", "cr1"}, {"relapsed", "refractory", "cr2"}, {"post_hsct"})
+_PHASE_WORDS = {"newly_diagnosed": "newly diagnosed ALL", "cr1": "first remission (CR1)",
+                "cr2": "second remission (CR2)", "relapsed": "relapse", "refractory": "refractory disease",
+                "post_hsct": "the time after allo-HSCT"}
+
+
+def for_other_phase(sentence: str, facts: PatientFacts) -> bool:
+    """The sentence states its treatment for another phase than the patient's ("in CR1" for a patient in CR2)."""
+    from assistant.rules.logic import stated_facts
+
+    stated = stated_facts(sentence).get("phase")
+    if not (stated and facts.phase) or stated == facts.phase:
+        return False
+    return not any(stated in g and facts.phase in g for g in _PHASE_GROUPS)

@@ -75,3 +75,25 @@ def test_misfits(question: str, facts: dict[str, object], says: str | None) -> N
 
     found = misfits(question, PatientFacts(**facts))
     assert (says in found[0]) if says else found == []
+
+
+def test_a_treatment_named_only_for_another_phase_does_not_answer_the_patients() -> None:
+    """CR2, "does JSH recommend allo?": a CR1 line on allo-HSCT does not answer it (the warning names the phase); a
+    line for CR2 or later remission does; a relapse line answers a CR2 question (the salvage that reached it)."""
+    from assistant.models import PatientFacts
+    from assistant.rules.base import Draft
+    from assistant.rules.relevance import check_relevance
+
+    q = "36M Ph- B-ALL in CR2 after blinatumomab. Does JSH recommend allo in CR2?"
+    facts = PatientFacts(ph_status="negative", lineage="B", phase="cr2")
+    cr1 = Draft(answer="For adults with Ph-negative ALL in CR1, the guideline uses MRD to decide on allo-HSCT.[1]")
+    issues = check_relevance(q, facts, cr1, [])
+    assert [i.finding.message for i in issues] == [
+        "The answer does not address allogeneic hematopoietic stem cell transplantation in second remission (CR2), "
+        "which the question asks about"]
+    cr2 = Draft(answer="In the JSHCT guideline, allo-HSCT for Ph-negative ALL in CR2 or later remission is "
+                       "categorised S.[1]")
+    assert check_relevance(q, facts, cr2, []) == []
+    q2 = "CR2 after salvage: keep giving blinatumomab?"
+    rr = Draft(answer="For adults with relapsed or refractory CD19-positive B-ALL, blinatumomab is recommended.[1]")
+    assert check_relevance(q2, facts, rr, []) == []
