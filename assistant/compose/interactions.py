@@ -48,9 +48,23 @@ def asks_cautions(plan: DraftPlan) -> bool:
     several parts: "is inotuzumab recommended, and is there a liver risk?" asks about the recommendation first)."""
     if _weighs(plan):
         return False  # ("blinatumomab or inotuzumab — what should weigh the choice?": each drug's toxicity, even-handed)
-    first = (question_parts(plan.intents.asking or plan.q) or [plan.q])[0]
-    return says(first, "asks_cautions") or says(first, "asks_side_effects") or bool(
-        read_concepts(first.lower()).ids(kind="adverse_event"))
+    asking = plan.intents.asking or plan.q
+    first = (question_parts(asking) or [plan.q])[0]
+    if says(first, "asks_cautions") or says(first, "asks_side_effects") or read_concepts(first.lower()).ids(
+            kind="adverse_event"):
+        return True
+    # "day 2 of blinatumomab: fever 39.2, now confused. What is this, do we continue?": a harm on a drug, and a
+    # question about nothing else (no other subject, no treatment or position asked for)
+    it, mentions = plan.intents, read_concepts(plan.q.lower()).mentions
+    if it.treatment or it.status or it.position or says(plan.q, "proposal") or not any(
+            m.kind == "adverse_event" for m in mentions):
+        return False
+    return all(m.kind in _ABOUT_THE_HARM for m in mentions if not m.other_person)
+
+
+#: What a question about a harm on a drug may name besides them ("he", "day 2", "continue").
+_ABOUT_THE_HARM = frozenset({"drug", "adverse_event", "person", "grammar", "number", "property", "meta", "change",
+                             "medicine", "disease"})
 
 
 def asks_other_things(plan: DraftPlan) -> bool:

@@ -53,3 +53,19 @@ def test_a_drug_asked_about_by_itself_leads_with_its_safety_line_when_cautions_a
                           "to watch for?")
     first = compose(plan, src, max_sentences=8)[0].answer.splitlines()[0]
     assert "VOD/SOS" in first, first
+
+
+def test_a_clinicians_emergency_on_a_drug_names_that_drugs_toxicity(make_plan) -> None:
+    """ "Day 2 of blinatumomab: fever 39.2, BP 85/50, now confused": the clinician's words for fever, hypotension
+    and new confusion are adverse events, so blinatumomab's CRS/neurotoxicity line is given (beside the emergency
+    note), not its relapse recommendation."""
+    from assistant.compose.interactions import Interactions, asks_cautions
+
+    for q in ("Day 2 of blinatumomab: fever 39.2, BP 85/50, now confused. What is this and do we continue?",
+              "Pt febrile and hypotensive on day 3 of blinatumomab. What is going on?",
+              "Became confused overnight with rigors on blina - continue?"):
+        plan, src = make_plan(q)
+        assert asks_cautions(plan), q
+        draft, _ = compose(plan, src, max_sentences=6)
+        assert "cytokine release" in draft.answer.split("\n")[0] or "cytokine release" in draft.answer.split("\n")[1], (
+            q, draft.answer)
