@@ -60,6 +60,9 @@ def is_status_question(question: str) -> bool:
         return True  # "how long should maintenance last per JSH?": a duration the summary gives, or says it does not
     if first_word(question) in ("why", "how"):
         return False
+    if any(s.endswith("?") and premise_form(s).yes_no and says(s, "guideline_word") and TRIAL_RE.search(s)
+           for s in sentences(question)):
+        return True  # "has E1910 changed JSH?": a yes/no question on what a trial did to the guideline
     if _which_or(question):
         return True  # "A or B, which one?": the guideline's own preference (or its absence) answers it
     m = STATUS_QUESTION.search(question)

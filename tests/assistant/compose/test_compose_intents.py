@@ -57,3 +57,11 @@ def test_the_plan_reads_intents_from_its_focus_and_again_when_refocused() -> Non
     assert other.focus == "What did the TOWER trial show?" and other.intents.trials == ["tower"]
     assert not other.intents.status and other.question == plan.question
     assert QuestionPlan.of_text("Is X recommended by JSH?").intents.status
+
+
+def test_a_yes_no_question_on_what_a_trial_did_to_the_guideline_is_a_status_question() -> None:
+    from assistant.compose.intents import is_status_question
+
+    assert is_status_question("52F Ph- B-ALL, MRD neg. Has E1910 changed JSH so she should get blina consolidation?")
+    assert is_status_question("Did PhALLCON change the JSH guideline for first-line TKI?")
+    assert not is_status_question("What did E1910 show?")  # (an open question about the trial)
