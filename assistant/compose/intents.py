@@ -298,10 +298,14 @@ def question_parts(question: str) -> list[str]:
     ['72F Ph+ ALL what induction']
     >>> question_parts("28M T-ALL relapsed, what salvage")
     ['28M T-ALL relapsed, what salvage']
+    >>> question_parts("MRD cutoff post-induction per JSH23? flow or PCR? which timepoints?")
+    ['MRD cutoff post-induction per JSH23', 'flow or PCR', 'which timepoints']
     """
     parts = [p.strip(" ,.:?") for p in _PART_SPLIT.split(question)]
     asking = [p for p in parts if len(p.split()) >= 2 and first_word(p) in _ASKING]
-    # a case description before one question ("28M T-ALL relapsed, what salvage") is one question
+    if len(asking) < 2:  # terse questions one after another, each with its "?" ("MRD cutoff per JSH? flow or PCR?
+        # which timepoints?"); a case description before one question ("28M T-ALL relapsed, what salvage") is one
+        asking = [p.strip(" ,.:?") for p in sentences(question) if p.rstrip().endswith("?") and len(p.split()) >= 2]
     return asking if len(asking) >= 2 else [question.strip()]
 
 
