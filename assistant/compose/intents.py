@@ -236,7 +236,8 @@ _PART_SPLIT = re.compile(
     r"|,\s+and\s+(?=(?:for|in|about|with)\s[^,?;]{0,40}?\b(?:what|which|how|when|whether)\b)", re.IGNORECASE)
 _PART_GENERIC = frozenset(["standard", "approach", "done", "used", "counts", "count", "happen", "happens", "mean",
                            "means", "level", "kind", "type", "way", "ways", "thing", "things", "part", "stay", "stays",
-                           "role", "roles", "place", "importance", "significance", "value", "relevance"])
+                           "role", "roles", "place", "importance", "significance", "value", "relevance", "fit", "fits",
+                           "belong", "belongs", "come", "comes", "sit", "sits"])
 
 
 #: The first words of an asking part.
