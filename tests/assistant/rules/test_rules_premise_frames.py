@@ -106,3 +106,11 @@ def test_a_rule_whose_exclusions_the_patient_meets_does_not_deny_the_claim():
     q = ("48yo Ph-negative on adult HD-MTX regimen, CR1, MRD neg, standard risk cytogenetics. is allo in CR1 "
          "recommended?")
     assert "PHNEG-POSTREM-011" not in {r.id for r in premise_conflicts(q, read_facts(q))}
+
+
+@pytest.mark.parametrize("question", [
+    "JSH2023 made ponatinib the first choice for newly diagnosed Ph+ ALL because of PhALLCON, didn't it?",
+    "per JSH23 ponatinib is first line for Ph+ ALL now, right?",
+])
+def test_the_guideline_written_without_a_space_and_first_line_in_two_words_are_read(question):
+    assert premise_conflicts(question, read_facts(question))[0].id == "PHPOS-PONATINIB-064"
