@@ -103,6 +103,7 @@ class Mention:
     fuzzy: bool = False
     other_person: bool = False
     historical: bool = False  # a treatment already given ("relapsed after hyper-CVAD")
+    taken: bool = False  # a medicine being taken, started or stopped ("on prednisolone 5 mg", context.yaml taking)
 
 
 @dataclass(frozen=True)
@@ -725,9 +726,11 @@ def _read(text: str, lex: Lexicon, source: str | None, known: tuple[str, ...] | 
         pol = _polarity(seen, i, n, lex.context) if c.canonical_when else None
         other = i in others or any(k in masks for k in range(i, i + n))
         past = _scan(seen, i - 1, -1, lex.context, {"history": lex.context.history}) == "history"
+        taken = _scan(seen, i - 1, -1, lex.context, {"taking": lex.context.taking}) == "taking"
         mentions.append(Mention(concept=c.id, kind=c.kind, start=i, end=i + n, surface=" ".join(toks[i:i + n]),
                                 negated=pol == "negated", affirmed=pol == "affirmed",
-                                fuzzy=any(k in fixed for k in range(i, i + n)), other_person=other, historical=past))
+                                fuzzy=any(k in fixed for k in range(i, i + n)), other_person=other, historical=past,
+                                taken=taken))
         if other and source is None or c.kind == "person":
             continue
         if pol and pol in c.canonical_when:

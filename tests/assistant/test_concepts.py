@@ -573,3 +573,14 @@ def test_form_start_is_the_slice_comparison(toks: list[str], i: int, phrase: tup
     from assistant.concepts import _starts
 
     assert _starts(toks, i, phrase) == (tuple(toks[i:i + len(phrase)]) == phrase)
+
+
+@pytest.mark.parametrize(("text", "drug", "taken"), [
+    ("mild chronic gvhd on prednisolone 5 mg", "prednisolone", True),
+    ("he is taking imatinib 600 mg daily", "imatinib", True),
+    ("should we start dasatinib 140 mg or 100 mg?", "dasatinib", False),
+    ("ponatinib 45 mg or 30 mg for t315i?", "ponatinib", False),
+])
+def test_a_medicine_being_taken_is_marked_taken(text: str, drug: str, taken: bool) -> None:
+    mention = next(m for m in read_concepts(text).mentions if drug in m.surface)
+    assert mention.taken is taken
