@@ -1101,11 +1101,12 @@ def _tx_status(t: str, start: int, end: int) -> str | None:
     """How the transplant at t[start:end] stands: done, planned, ineligible, not_done, eligible or None."""
     pre, post, word = _before(t, start, 50), t[end:end + 40], t[start:end]
     mods = _fact_words()["transplant_modifiers"]
+    if _ends_with(pre, "transplant_before", "wish", mods, 4):
+        return None  # "her mom wants her transplanted", "considering a transplant": a wish, no status
     if _ends_with(pre, "transplant_before", "ineligible", mods, 4) or _starts_with(post, "transplant_after",
-                                                                                  "ineligible"):
-        return "ineligible"
-    if word == "transplanted" and _ends_with(pre, "transplant_before", "be_ineligible"):
-        return "ineligible"
+                                                                                  "ineligible") or (
+            word == "transplanted" and _ends_with(pre, "transplant_before", "be_ineligible")):
+        return None if _asked_of(t, start) else "ineligible"  # ("is he too old for transplant?": asked)
     if _cue_after(post, 0, "candidate", " \t-"):
         return "ineligible" if _negated(pre) else None if _asked(t, end) else "eligible"
     if word == "transplant" and pre[-1:].isspace() and pre.rstrip().endswith("no") and _last_word(pre) == "no":
@@ -1129,6 +1130,15 @@ def _yes_no_question(t: str, pos: int) -> bool:
     a, b = _sentence_span(t, pos)
     sentence = t[a:b].strip()
     return sentence.endswith("?") and _first_word(sentence) in _fact_words()["question_openers"]
+
+
+def _asked_of(t: str, pos: int) -> bool:
+    """The yes/no question around `pos` asks about what comes before `pos`, no clause stating a fact in between
+    (context.yaml facts.question_breaks): "is he too old for transplant?", not "is maintenance needed since he is
+    unfit for transplant?"."""
+    a, _ = _sentence_span(t, pos)
+    return _yes_no_question(t, pos) and not any(
+        w in _fact_words()["question_breaks"] for _, w in words_and_signs(t[a:pos]))
 
 
 def _tx_done(t: str, pre: str, post: str, word: str, end: int) -> str | None:

@@ -806,6 +806,20 @@ TRANSPLANT_CASES = [
     # ... but a plan asked about is none
     ("Is he going to have a transplant?", None),
     ("Will she get a transplant?", None),
+    # a wish or a thought is no transplant done (review 14 b19) ...
+    ("26F Ph- B-ALL on pediatric-type regimen, CR after induction, flow MRD 0.005% at end of induction. Hypothyroid on "
+     "levothyroxine. Her mom wants her transplanted 'to be safe'; sister is HLA-matched. Transplant in CR1?", None),
+    ("His wife would like him transplanted now while he is in remission. Is that the guideline route?", None),
+    ("32M Ph- ALL in CR1. He is keen on being transplanted because his brother is a match. Is HSCT indicated?", None),
+    ("The family is considering a transplant for her; 30F Ph- B-ALL in CR1, MRD negative.", None),
+    # ... and an ineligibility asked about is none (review 14 b25), one stated in a question's own clause stays
+    ("63M Ph- B-ALL CR1, MRD neg, MUD available. HbA1c 7, prior MI with stent. Is he too old for transplant per JSH? "
+     "Should he go?", None),
+    ("Would a 63-year-old be too old for allo-HSCT? Ph- B-ALL in CR1, MRD negative.", None),
+    ("Am I too old for a bone marrow transplant at 63? I have Ph-negative ALL in remission.", None),
+    ("Is he unfit for HSCT with his heart history? 66M Ph+ ALL in CR1.", None),
+    ("Is maintenance needed since he is unfit for transplant? 70M Ph+ ALL CR1", "ineligible"),
+    ("72M Ph+ ALL, too old for transplant, on dasatinib. How long?", "ineligible"),
 ]
 
 
