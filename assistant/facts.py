@@ -1742,13 +1742,28 @@ def _read_mrd(t: str, population: bool = False) -> tuple[str | None, float | Non
     events = _mrd_events(t, population)
     own_level = _patient_level(t) if "mrd" in t and not population else None
     if not events:
-        return ("positive", own_level, None) if own_level is not None else (None, None, None)
-    pos, status, _ = events[-1]
+        return (_level_status(own_level, None), own_level, None) if own_level is not None else (None, None, None)
+    pos, status, last_level = events[-1]
     levels = [lvl for _, st, lvl in events if st == status and lvl is not None]
     level = levels[-1] if levels and status == "positive" else None
     if level is None and status == "positive" and own_level is not None:
-        level = own_level
-    return status, level, _mrd_timepoint(t, pos)
+        level, last_level = own_level, own_level
+    timepoint = _mrd_timepoint(t, pos)
+    if status == "positive" and last_level is not None:
+        return _level_status(last_level, timepoint), level, timepoint
+    return status, level, timepoint
+
+
+def _level_status(level: float, timepoint: str | None) -> str | None:
+    """The result a measured MRD level says: at or above the guideline's high-risk level (quantities.yaml
+    mrd_high_risk_pct) positive; below it none (the level is kept), except after a transplant, where any detectable
+    level is a positive result.
+
+    >>> _level_status(0.05, "after_induction"), _level_status(0.005, "after_induction"), _level_status(0.005, "post_hsct")
+    ('positive', None, 'positive')
+    """
+    below = level < float(lexicon_file(LEXICON_DIR, "quantities.yaml")["mrd_high_risk_pct"])
+    return None if below and timepoint != "post_hsct" else "positive"
 
 
 # --------------------------------------------------------------------------------------------
