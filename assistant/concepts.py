@@ -678,7 +678,16 @@ def _matches(toks: list[str], lex: Lexicon) -> tuple[dict[int, str], list[str], 
     fixed = {i: w for i, t in enumerate(toks) if (w := _correct(t, lex))}
     seen = [fixed.get(i, t) for i, t in enumerate(toks)]
     stems = [t[:-2] if t.endswith("'s") and len(t) > 3 else t for t in seen]  # "my cousin's leukemia"
-    return fixed, seen, _match(stems, toks, lex)
+    return fixed, seen, _match([_plus_joined(t, lex) for t in stems], toks, lex)
+
+
+def _plus_joined(tok: str, lex: Lexicon) -> str:
+    """A treatment with a plus glued to it joins the next one ("dasatinib+chemo", "tki+steroids"): the treatment
+    alone; a marker's sign ("ph+", "cd19+") stays (it is a lexicon word, or not a treatment)."""
+    if not tok.endswith("+") or tok in lex.forms:
+        return tok
+    stem = tok[:-1]
+    return stem if any(f.concept.kind in TREATMENT_KINDS for f in lex.forms.get(stem, ())) else tok
 
 
 def read_concepts(text: str, lex: Lexicon | None = None, *, source: str | None = None,

@@ -1268,6 +1268,25 @@ def _relapsed(t: str) -> bool:
     return False
 
 
+def _molecular_relapse(t: str) -> bool:
+    """MRD or BCR::ABL1 rising or coming back, or a molecular relapse named (context.yaml phrases.molecular_relapse),
+    not denied, not a risk or a prevention, not a hypothesis ("if MRD comes back"), not a result ("MRD came back
+    negative").
+
+    >>> [_molecular_relapse(_normalise(t)) for t in ["cr1 on dasatinib, now bcr-abl1 rising",
+    ...     "mrd came back negative", "risk of molecular relapse", "if bcr-abl1 is rising, switch?"]]
+    [True, False, False, False]
+    """
+    for a, b, _ in _hits(t, "molecular_relapse"):
+        lo = _sentence_span(t, a)[0]
+        clause = t[lo + _clause_start(t[lo:a], ",:;()\n"):a]
+        if _negated(_before(t, a, 40)) or _prevented(t, a, b) or _phrase(clause, "hypothetical", "mrd_words") or \
+                _next_word(t, b) in _fact_words()["result_words"]:
+            continue
+        return True
+    return False
+
+
 def _within(items: list[tuple[int, str]], terminators: frozenset[str], window: int) -> bool:
     """At most `window` words and no context terminator ("and", ",", "but") among `items`."""
     return len([w for _, w in items if w[0].isalnum()]) <= window and not any(w in terminators for _, w in items)
@@ -2000,7 +2019,8 @@ def _read_one(text: str, population: bool = False, known: tuple[str, ...] | None
         "fitness": _read_fitness(t),
     }
     cues = {"population": population, "ph_like": _names_ph_like(t), "on_tki": bool(prior_tkis) or _on_tki(t),
-            "cr_after_induction": _phrase(t, "cr_after_induction", "markers")}
+            "cr_after_induction": _phrase(t, "cr_after_induction", "markers"),
+            "molecular_relapse": _molecular_relapse(t)}
     return implied(facts, cues)
 
 
@@ -2016,6 +2036,7 @@ class Implication:
     any: tuple[dict[str, Any], ...]
     then: dict[str, Any]
     mode: str
+    replaces: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=2)
@@ -2023,7 +2044,8 @@ def implications(folder: Path = LEXICON_DIR) -> tuple[Implication, ...]:
     """The implication table, read once."""
     data = yaml.safe_load((folder / "implications.yaml").read_text(encoding="utf-8"))
     rows = tuple(Implication(id=r["id"], when=dict(r.get("when") or {}), any=tuple(r.get("any") or ()),
-                             then=dict(r["then"]), mode=str(r["mode"])) for r in data["implications"])
+                             then=dict(r["then"]), mode=str(r["mode"]), replaces=frozenset(r.get("replaces") or ()))
+                 for r in data["implications"])
     bad = [r.id for r in rows if r.mode not in ("set", "assume")]
     if bad:
         raise ValueError(f"implication {bad[0]!r}: mode must be 'set' or 'assume'")
@@ -2044,7 +2066,7 @@ def implied(facts: dict[str, Any], cues: dict[str, Any] | None = None, *, mode: 
     known = {**out, **(cues or {})}
     for row in implications():
         if row.mode == mode and _holds(row.when, known) and (not row.any or any(_holds(c, known) for c in row.any)):
-            out.update({k: v for k, v in row.then.items() if out.get(k) is None})
+            out.update({k: v for k, v in row.then.items() if out.get(k) is None or k in row.replaces})
             known.update(out)
     return out
 

@@ -584,3 +584,14 @@ def test_form_start_is_the_slice_comparison(toks: list[str], i: int, phrase: tup
 def test_a_medicine_being_taken_is_marked_taken(text: str, drug: str, taken: bool) -> None:
     mention = next(m for m in read_concepts(text).mentions if drug in m.surface)
     assert mention.taken is taken
+
+
+@pytest.mark.parametrize(("text", "concept", "surface"), [
+    ("cr1 on dasatinib+chemo", "dasatinib", "dasatinib+"),  # a plus glued to a treatment joins the next one
+    ("ph+ all on tki+steroids", "tki", "tki+"),
+    ("cd19+cd22+ b-all", "cd19", "cd19+"),  # a marker's sign stays
+    ("ph+all", "ph_positive", "ph+"),
+])
+def test_a_plus_glued_to_a_treatment_joins_two_treatments(text: str, concept: str, surface: str) -> None:
+    mention = next(m for m in read_concepts(text).mentions if m.concept == concept)
+    assert mention.surface == surface

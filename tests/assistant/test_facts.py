@@ -1218,6 +1218,29 @@ def test_a_t315i_finding_is_assumed_ph_positive(q: str, expected: dict) -> None:
     assert f.ph_status in (None, "negative") and assumed(f) == expected
 
 
+@pytest.mark.parametrize("q,phase", [
+    # resistance on a TKI is a relapse (review 14 b14): a T315I found or BCR::ABL1 rising in remission on a TKI
+    ("55M Ph+ B-ALL, CR1 on dasatinib+chemo, declined transplant (runs a dog-breeding business). Now BCR-ABL1 rising "
+     "and T315I found. Options? Would high-dose imatinib work?", "relapsed"),
+    ("60F Ph+ ALL in first remission on imatinib maintenance, no transplant. BCR::ABL1 transcripts have been climbing "
+     "for 3 months. What now?", "relapsed"),
+    ("Ph+ ALL CR1, taking dasatinib since induction, no HSCT. A T315I mutation was detected on the latest sample. Which "
+     "TKI?", "relapsed"),
+    ("My husband has Ph-positive ALL and has been on dasatinib in remission. His BCR-ABL is coming back up and they "
+     "found T315I. What are the options?", "relapsed"),
+    # ... not a good result, a T315I not found, a hypothesis, a risk, a result coming back
+    ("Ph+ ALL CR1 on dasatinib, BCR-ABL1 undetectable. How long to continue?", "cr1"),
+    ("Ph+ ALL CR1 on dasatinib, T315I negative. Continue?", "cr1"),
+    ("Ph+ ALL CR1 on dasatinib; what if BCR-ABL1 starts rising?", "cr1"),
+    ("Ph+ ALL CR1 on dasatinib, MRD came back negative. Continue?", "cr1"),
+    ("Ph+ ALL CR1 on imatinib; what is the risk of molecular relapse?", "cr1"),
+    # ... and after a transplant MRD rising stays the post-transplant question (pre-emptive TKI)
+    ("Ph+ ALL 3 months after allo-HSCT on dasatinib, BCR-ABL1 rising", "post_hsct"),
+])
+def test_resistance_on_a_tki_is_a_relapse(q: str, phase: str) -> None:
+    assert read_facts(q).phase == phase
+
+
 def test_remission_after_induction_in_a_trial_population_is_no_phase() -> None:
     assert read_facts("MRD negative after induction", population=True).phase is None
 
