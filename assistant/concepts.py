@@ -687,7 +687,8 @@ def _plus_joined(tok: str, lex: Lexicon) -> str:
     if not tok.endswith("+") or tok in lex.forms:
         return tok
     stem = tok[:-1]
-    return stem if any(f.concept.kind in TREATMENT_KINDS for f in lex.forms.get(stem, ())) else tok
+    kinds = {f.concept.kind for f in lex.forms.get(stem, ()) if len(f.tokens) == 1}
+    return stem if kinds and kinds <= TREATMENT_KINDS else tok
 
 
 def read_concepts(text: str, lex: Lexicon | None = None, *, source: str | None = None,
