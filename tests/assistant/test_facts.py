@@ -1234,6 +1234,8 @@ def test_a_t315i_finding_is_assumed_ph_positive(q: str, expected: dict) -> None:
     ("Ph+ ALL CR1 on dasatinib; what if BCR-ABL1 starts rising?", "cr1"),
     ("Ph+ ALL CR1 on dasatinib, MRD came back negative. Continue?", "cr1"),
     ("Ph+ ALL CR1 on imatinib; what is the risk of molecular relapse?", "cr1"),
+    ("Ph+ ALL now in CR2 on ponatinib after a relapse with T315I. Transplant?", "cr2"),
+    ("Ph+ ALL in CR2 on ponatinib, BCR-ABL1 rising again", "relapsed"),
     # ... and after a transplant MRD rising stays the post-transplant question (pre-emptive TKI)
     ("Ph+ ALL 3 months after allo-HSCT on dasatinib, BCR-ABL1 rising", "post_hsct"),
 ])
