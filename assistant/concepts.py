@@ -103,6 +103,7 @@ class Mention:
     fuzzy: bool = False
     other_person: bool = False
     historical: bool = False  # a treatment already given ("relapsed after hyper-CVAD")
+    taken: bool = False  # a medicine being taken, started or stopped ("on prednisolone 5 mg", context.yaml taking)
 
 
 @dataclass(frozen=True)
@@ -697,7 +698,17 @@ def _matches(toks: list[str], lex: Lexicon) -> tuple[dict[int, str], list[str], 
     fixed = {i: w for i, t in enumerate(toks) if (w := _correct(t, lex))}
     seen = [fixed.get(i, t) for i, t in enumerate(toks)]
     stems = [t[:-2] if t.endswith("'s") and len(t) > 3 else t for t in seen]  # "my cousin's leukemia"
-    return fixed, seen, _match(stems, toks, lex)
+    return fixed, seen, _match([_plus_joined(t, lex) for t in stems], toks, lex)
+
+
+def _plus_joined(tok: str, lex: Lexicon) -> str:
+    """A treatment with a plus glued to it joins the next one ("dasatinib+chemo", "tki+steroids"): the treatment
+    alone; a marker's sign ("ph+", "cd19+") stays (it is a lexicon word, or not a treatment)."""
+    if not tok.endswith("+") or tok in lex.forms:
+        return tok
+    stem = tok[:-1]
+    kinds = {f.concept.kind for f in lex.forms.get(stem, ()) if len(f.tokens) == 1}
+    return stem if kinds and kinds <= TREATMENT_KINDS else tok
 
 
 def read_concepts(text: str, lex: Lexicon | None = None, *, source: str | None = None,
@@ -745,9 +756,11 @@ def _read(text: str, lex: Lexicon, source: str | None, known: tuple[str, ...] | 
         pol = _polarity(seen, i, n, lex.context) if c.canonical_when else None
         other = i in others or any(k in masks for k in range(i, i + n))
         past = _scan(seen, i - 1, -1, lex.context, {"history": lex.context.history}) == "history"
+        taken = _scan(seen, i - 1, -1, lex.context, {"taking": lex.context.taking}) == "taking"
         mentions.append(Mention(concept=c.id, kind=c.kind, start=i, end=i + n, surface=" ".join(toks[i:i + n]),
                                 negated=pol == "negated", affirmed=pol == "affirmed",
-                                fuzzy=any(k in fixed for k in range(i, i + n)), other_person=other, historical=past))
+                                fuzzy=any(k in fixed for k in range(i, i + n)), other_person=other, historical=past,
+                                taken=taken))
         if other and source is None or c.kind == "person":
             continue
         if pol and pol in c.canonical_when:

@@ -1101,11 +1101,12 @@ def _tx_status(t: str, start: int, end: int) -> str | None:
     """How the transplant at t[start:end] stands: done, planned, ineligible, not_done, eligible or None."""
     pre, post, word = _before(t, start, 50), t[end:end + 40], t[start:end]
     mods = _fact_words()["transplant_modifiers"]
+    if _ends_with(pre, "transplant_before", "wish", mods, 4):
+        return None  # "her mom wants her transplanted", "considering a transplant": a wish, no status
     if _ends_with(pre, "transplant_before", "ineligible", mods, 4) or _starts_with(post, "transplant_after",
-                                                                                  "ineligible"):
-        return "ineligible"
-    if word == "transplanted" and _ends_with(pre, "transplant_before", "be_ineligible"):
-        return "ineligible"
+                                                                                  "ineligible") or (
+            word == "transplanted" and _ends_with(pre, "transplant_before", "be_ineligible")):
+        return None if _asked_of(t, start) else "ineligible"  # ("is he too old for transplant?": asked)
     if _cue_after(post, 0, "candidate", " \t-"):
         return "ineligible" if _negated(pre) else None if _asked(t, end) else "eligible"
     if word == "transplant" and pre[-1:].isspace() and pre.rstrip().endswith("no") and _last_word(pre) == "no":
@@ -1129,6 +1130,15 @@ def _yes_no_question(t: str, pos: int) -> bool:
     a, b = _sentence_span(t, pos)
     sentence = t[a:b].strip()
     return sentence.endswith("?") and _first_word(sentence) in _fact_words()["question_openers"]
+
+
+def _asked_of(t: str, pos: int) -> bool:
+    """The yes/no question around `pos` asks about what comes before `pos`, no clause stating a fact in between
+    (context.yaml facts.question_breaks): "is he too old for transplant?", not "is maintenance needed since he is
+    unfit for transplant?"."""
+    a, _ = _sentence_span(t, pos)
+    return _yes_no_question(t, pos) and not any(
+        w in _fact_words()["question_breaks"] for _, w in words_and_signs(t[a:pos]))
 
 
 def _tx_done(t: str, pre: str, post: str, word: str, end: int) -> str | None:
@@ -1253,6 +1263,25 @@ def _relapsed(t: str) -> bool:
         pre = _before(t, a, 40)
         if t[a:b] != "r/r" and (_ends_with(pre, "phase_before", "relapse_blocked", ("of", "for"), 1)
                                 or _cue_after(t, b, "relapse_statistic", " \t-") or _negated(pre)):
+            continue
+        return True
+    return False
+
+
+def _molecular_relapse(t: str) -> bool:
+    """MRD or BCR::ABL1 rising or coming back, or a molecular relapse named (context.yaml phrases.molecular_relapse),
+    not denied, not a risk or a prevention, not a hypothesis ("if MRD comes back"), not a result ("MRD came back
+    negative").
+
+    >>> [_molecular_relapse(_normalise(t)) for t in ["cr1 on dasatinib, now bcr-abl1 rising",
+    ...     "mrd came back negative", "risk of molecular relapse", "if bcr-abl1 is rising, switch?"]]
+    [True, False, False, False]
+    """
+    for a, b, _ in _hits(t, "molecular_relapse"):
+        lo = _sentence_span(t, a)[0]
+        clause = t[lo + _clause_start(t[lo:a], ",:;()\n"):a]
+        if _negated(_before(t, a, 40)) or _prevented(t, a, b) or _phrase(clause, "hypothetical", "mrd_words") or \
+                _next_word(t, b) in _fact_words()["result_words"]:
             continue
         return True
     return False
@@ -1732,13 +1761,28 @@ def _read_mrd(t: str, population: bool = False) -> tuple[str | None, float | Non
     events = _mrd_events(t, population)
     own_level = _patient_level(t) if "mrd" in t and not population else None
     if not events:
-        return ("positive", own_level, None) if own_level is not None else (None, None, None)
-    pos, status, _ = events[-1]
+        return (_level_status(own_level, None), own_level, None) if own_level is not None else (None, None, None)
+    pos, status, last_level = events[-1]
     levels = [lvl for _, st, lvl in events if st == status and lvl is not None]
     level = levels[-1] if levels and status == "positive" else None
     if level is None and status == "positive" and own_level is not None:
-        level = own_level
-    return status, level, _mrd_timepoint(t, pos)
+        level, last_level = own_level, own_level
+    timepoint = _mrd_timepoint(t, pos)
+    if status == "positive" and last_level is not None:
+        return _level_status(last_level, timepoint), level, timepoint
+    return status, level, timepoint
+
+
+def _level_status(level: float, timepoint: str | None) -> str | None:
+    """The result a measured MRD level says: at or above the guideline's high-risk level (quantities.yaml
+    mrd_high_risk_pct) positive; below it none (the level is kept), except after a transplant, where any detectable
+    level is a positive result.
+
+    >>> _level_status(0.05, "after_induction"), _level_status(0.005, "after_induction"), _level_status(0.005, "post_hsct")
+    ('positive', None, 'positive')
+    """
+    below = level < float(lexicon_file(LEXICON_DIR, "quantities.yaml")["mrd_high_risk_pct"])
+    return None if below and timepoint != "post_hsct" else "positive"
 
 
 # --------------------------------------------------------------------------------------------
@@ -1975,7 +2019,8 @@ def _read_one(text: str, population: bool = False, known: tuple[str, ...] | None
         "fitness": _read_fitness(t),
     }
     cues = {"population": population, "ph_like": _names_ph_like(t), "on_tki": bool(prior_tkis) or _on_tki(t),
-            "cr_after_induction": _phrase(t, "cr_after_induction", "markers")}
+            "cr_after_induction": _phrase(t, "cr_after_induction", "markers"),
+            "molecular_relapse": _molecular_relapse(t)}
     return implied(facts, cues)
 
 
@@ -1991,6 +2036,7 @@ class Implication:
     any: tuple[dict[str, Any], ...]
     then: dict[str, Any]
     mode: str
+    replaces: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=2)
@@ -1998,7 +2044,8 @@ def implications(folder: Path = LEXICON_DIR) -> tuple[Implication, ...]:
     """The implication table, read once."""
     data = yaml.safe_load((folder / "implications.yaml").read_text(encoding="utf-8"))
     rows = tuple(Implication(id=r["id"], when=dict(r.get("when") or {}), any=tuple(r.get("any") or ()),
-                             then=dict(r["then"]), mode=str(r["mode"])) for r in data["implications"])
+                             then=dict(r["then"]), mode=str(r["mode"]), replaces=frozenset(r.get("replaces") or ()))
+                 for r in data["implications"])
     bad = [r.id for r in rows if r.mode not in ("set", "assume")]
     if bad:
         raise ValueError(f"implication {bad[0]!r}: mode must be 'set' or 'assume'")
@@ -2019,7 +2066,7 @@ def implied(facts: dict[str, Any], cues: dict[str, Any] | None = None, *, mode: 
     known = {**out, **(cues or {})}
     for row in implications():
         if row.mode == mode and _holds(row.when, known) and (not row.any or any(_holds(c, known) for c in row.any)):
-            out.update({k: v for k, v in row.then.items() if out.get(k) is None})
+            out.update({k: v for k, v in row.then.items() if out.get(k) is None or k in row.replaces})
             known.update(out)
     return out
 

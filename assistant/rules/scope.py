@@ -445,14 +445,42 @@ def asks_for_amount(question: str) -> bool:
     drugs = [m for m in r.mentions if m.kind in _TREATMENT_KINDS and not m.other_person]
     for m in r.mentions:
         if m.concept == "dose_unit" and m.start and _is_amount(toks[m.start - 1]) and drugs:
+            if _stated_amount(drugs, m.start - 1):
+                continue
             return True
         if m.concept == "dose_question":
             after = toks[m.end:m.end + 4]
-            if _NOT_AN_AMOUNT & set(after):
+            if _NOT_AN_AMOUNT & set(after) or _asks_benefit(toks, m.end):
                 continue
             if any(m.end <= d.start <= m.end + 3 for d in drugs) or (toks[m.end - 1] == "day" and drugs):
                 return True
     return False
+
+
+def _stated_amount(drugs: list[Mention], number: int) -> bool:
+    """The amount at token `number` belongs to a medicine the patient is or was on ("GVHD on prednisolone 5 mg",
+    "relapsed after dasatinib 140 mg"): a dose stated in the history, not one asked for."""
+    before = [d for d in drugs if d.end <= number and number - d.end <= 2]
+    return bool(before) and (before[-1].taken or before[-1].historical)
+
+
+def _asks_benefit(toks: list[str], end: int) -> bool:
+    """ "how much does maintenance matter?", "how much would a transplant help?": an auxiliary right after "how much"
+    and a verb of benefit before the clause ends, no verb of an amount (lexicon/safety.yaml `amounts`)."""
+    words = _amount_words()
+    if end >= len(toks) or toks[end] not in words["degree_auxiliaries"]:
+        return False
+    for tok in toks[end + 1:end + 1 + int(words["reach"])]:
+        if tok in words["amount_verbs"] or not tok[:1].isalnum():
+            return False
+        if any(tok.startswith(v.rstrip("*")) if v.endswith("*") else tok == v for v in words["benefit_verbs"]):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _amount_words() -> dict[str, Any]:
+    return dict(lexicon_file(LEXICON_DIR, "safety.yaml")["amounts"])
 
 
 # --------------------------------------------------------------------------------------- concept lookups

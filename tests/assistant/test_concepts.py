@@ -573,3 +573,34 @@ def test_form_start_is_the_slice_comparison(toks: list[str], i: int, phrase: tup
     from assistant.concepts import _starts
 
     assert _starts(toks, i, phrase) == (tuple(toks[i:i + len(phrase)]) == phrase)
+
+
+@pytest.mark.parametrize(("text", "drug", "taken"), [
+    ("mild chronic gvhd on prednisolone 5 mg", "prednisolone", True),
+    ("he is taking imatinib 600 mg daily", "imatinib", True),
+    ("should we start dasatinib 140 mg or 100 mg?", "dasatinib", False),
+    ("ponatinib 45 mg or 30 mg for t315i?", "ponatinib", False),
+])
+def test_a_medicine_being_taken_is_marked_taken(text: str, drug: str, taken: bool) -> None:
+    mention = next(m for m in read_concepts(text).mentions if drug in m.surface)
+    assert mention.taken is taken
+
+
+@pytest.mark.parametrize(("text", "concept", "surface"), [
+    ("cr1 on dasatinib+chemo", "dasatinib", "dasatinib+"),  # a plus glued to a treatment joins the next one
+    ("ph+ all on tki+steroids", "tki", "tki+"),
+    ("ph+all", "ph_positive", "ph+"),  # a marker's sign stays
+])
+def test_a_plus_glued_to_a_treatment_joins_two_treatments(text: str, concept: str, surface: str) -> None:
+    mention = next(m for m in read_concepts(text).mentions if m.concept == concept)
+    assert mention.surface == surface
+
+
+def test_a_plus_glued_to_a_marker_is_no_treatment() -> None:
+    from assistant.concepts import TREATMENT_KINDS
+
+    # "cd19" also starts a treatment's name ("CD19 CAR-T"), but alone it is a marker: "cd19+" keeps its sign (read
+    # by the facts reader), no plus joining two treatments
+    mentions = read_concepts("b-all refractory to two courses, cd19+. blinatumomab?").mentions
+    assert "cd19+" not in [m.surface for m in mentions]
+    assert [m.concept for m in mentions if m.kind in TREATMENT_KINDS] == ["blinatumomab"]

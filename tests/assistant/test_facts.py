@@ -470,15 +470,15 @@ def test_reads_phase(text: str, phase: str | None) -> None:
 
 MRD_CASES = [
     # a decimal mantissa glued to "x10^-n" is one number, not a unitless level
-    ("MRD 1.2x10^-5 after induction", "positive", 0.0012),
+    ("MRD 1.2x10^-5 after induction", None, 0.0012),
     ("MRD 1.2x10^-3", "positive", 0.12),
     ("MRD 1.2×10⁻³ post induction", "positive", 0.12),
     ("mrd 4.5x10^-4 by flow", "positive", 0.045),
-    ("MRD 1.5x10-5", "positive", 0.0015),
+    ("MRD 1.5x10-5", None, 0.0015),
     # a leading-dot percent and "one cell in N"
-    ("MRD .005% after induction", "positive", 0.005),
+    ("MRD .005% after induction", None, 0.005),
     ("MRD 1 in 10,000 cells", "positive", 0.01),
-    ("MRD 1/100000", "positive", 0.001),
+    ("MRD 1/100000", None, 0.001),
     ("pt w B-ALL, MRD after induction measured at 1 in 10,000 cells", "positive", 0.01),
     # the patient's own level after a threshold the question quotes
     ("JSH defines MRD high risk as >=0.1% after induction; is my patient with 0.05% low risk?", "positive", 0.05),
@@ -498,7 +498,7 @@ MRD_CASES = [
     ("BCR::ABL1 transcripts detected", "positive", None),
     ("BCR::ABL1 transcripts rising", "positive", None),
     ("MRD 0.05%", "positive", 0.05),
-    ("MRD of 0.005%", "positive", 0.005),
+    ("MRD of 0.005%", None, 0.005),
     ("MRD 10^-3", "positive", 0.1),
     ("MRD 1x10^-4", "positive", 0.01),
     ("MRD 1 × 10−4", "positive", 0.01),
@@ -585,11 +585,20 @@ MRD_CASES = [
     ("BCR-ABL1 was undetectable on every check until this month, now 0.02% IS", "positive", 0.02),
     ("flow MRD neg x2 then 0.05% at 9 months", "positive", 0.05),
     ("MRD 0.001% -> 0.05% after transplant, Ph+", "positive", 0.05),
-    ("MRD 0.05%, then fell to 0.001% after blinatumomab", "positive", 0.001),
+    ("MRD 0.05%, then fell to 0.001% after blinatumomab", None, 0.001),
     # a level without a unit is read as percent (the answer says so)
     ("Ph- B-ALL after induction MRD 0.02, what to do?", "positive", 0.02),
-    ("MRD was .005 after induction", "positive", 0.005),
+    ("MRD was .005 after induction", None, 0.005),
     ("MRD 0.02 years ago", None, None),
+    # a level below the guideline's 0.01% high-risk level is kept, not read as MRD-positive (review 14 b19) ...
+    ("26F Ph- B-ALL on pediatric-type regimen, CR after induction, flow MRD 0.005% at end of induction. Her mom wants "
+     "her transplanted 'to be safe'; sister is HLA-matched. Transplant in CR1?", None, 0.005),
+    ("28M Ph- B-ALL in CR1, MRD 5x10^-5 after induction. Transplant?", None, 0.005),
+    ("Ph- ALL in first remission; MRD after induction came back at 0.003% by flow. Is HSCT needed?", None, 0.003),
+    ("30F Ph- B-ALL, end-of-induction MRD 1 in 100,000 cells, what next?", None, 0.001),
+    # ... at the threshold it is positive, and after a transplant any detectable level is
+    ("Ph- B-ALL in CR1, MRD 0.01% after induction", "positive", 0.01),
+    ("Ph+ ALL, 3 months after allo-HSCT, BCR-ABL1 0.005%. TKI?", "positive", 0.005),
 ]
 
 
@@ -806,6 +815,20 @@ TRANSPLANT_CASES = [
     # ... but a plan asked about is none
     ("Is he going to have a transplant?", None),
     ("Will she get a transplant?", None),
+    # a wish or a thought is no transplant done (review 14 b19) ...
+    ("26F Ph- B-ALL on pediatric-type regimen, CR after induction, flow MRD 0.005% at end of induction. Hypothyroid on "
+     "levothyroxine. Her mom wants her transplanted 'to be safe'; sister is HLA-matched. Transplant in CR1?", None),
+    ("His wife would like him transplanted now while he is in remission. Is that the guideline route?", None),
+    ("32M Ph- ALL in CR1. He is keen on being transplanted because his brother is a match. Is HSCT indicated?", None),
+    ("The family is considering a transplant for her; 30F Ph- B-ALL in CR1, MRD negative.", None),
+    # ... and an ineligibility asked about is none (review 14 b25), one stated in a question's own clause stays
+    ("63M Ph- B-ALL CR1, MRD neg, MUD available. HbA1c 7, prior MI with stent. Is he too old for transplant per JSH? "
+     "Should he go?", None),
+    ("Would a 63-year-old be too old for allo-HSCT? Ph- B-ALL in CR1, MRD negative.", None),
+    ("Am I too old for a bone marrow transplant at 63? I have Ph-negative ALL in remission.", None),
+    ("Is he unfit for HSCT with his heart history? 66M Ph+ ALL in CR1.", None),
+    ("Is maintenance needed since he is unfit for transplant? 70M Ph+ ALL CR1", "ineligible"),
+    ("72M Ph+ ALL, too old for transplant, on dasatinib. How long?", "ineligible"),
 ]
 
 
@@ -1195,6 +1218,31 @@ def test_a_t315i_finding_is_assumed_ph_positive(q: str, expected: dict) -> None:
     assert f.ph_status in (None, "negative") and assumed(f) == expected
 
 
+@pytest.mark.parametrize("q,phase", [
+    # resistance on a TKI is a relapse (review 14 b14): a T315I found or BCR::ABL1 rising in remission on a TKI
+    ("55M Ph+ B-ALL, CR1 on dasatinib+chemo, declined transplant (runs a dog-breeding business). Now BCR-ABL1 rising "
+     "and T315I found. Options? Would high-dose imatinib work?", "relapsed"),
+    ("60F Ph+ ALL in first remission on imatinib maintenance, no transplant. BCR::ABL1 transcripts have been climbing "
+     "for 3 months. What now?", "relapsed"),
+    ("Ph+ ALL CR1, taking dasatinib since induction, no HSCT. A T315I mutation was detected on the latest sample. Which "
+     "TKI?", "relapsed"),
+    ("My husband has Ph-positive ALL and has been on dasatinib in remission. His BCR-ABL is coming back up and they "
+     "found T315I. What are the options?", "relapsed"),
+    # ... not a good result, a T315I not found, a hypothesis, a risk, a result coming back
+    ("Ph+ ALL CR1 on dasatinib, BCR-ABL1 undetectable. How long to continue?", "cr1"),
+    ("Ph+ ALL CR1 on dasatinib, T315I negative. Continue?", "cr1"),
+    ("Ph+ ALL CR1 on dasatinib; what if BCR-ABL1 starts rising?", "cr1"),
+    ("Ph+ ALL CR1 on dasatinib, MRD came back negative. Continue?", "cr1"),
+    ("Ph+ ALL CR1 on imatinib; what is the risk of molecular relapse?", "cr1"),
+    ("Ph+ ALL now in CR2 on ponatinib after a relapse with T315I. Transplant?", "cr2"),
+    ("Ph+ ALL in CR2 on ponatinib, BCR-ABL1 rising again", "relapsed"),
+    # ... and after a transplant MRD rising stays the post-transplant question (pre-emptive TKI)
+    ("Ph+ ALL 3 months after allo-HSCT on dasatinib, BCR-ABL1 rising", "post_hsct"),
+])
+def test_resistance_on_a_tki_is_a_relapse(q: str, phase: str) -> None:
+    assert read_facts(q).phase == phase
+
+
 def test_remission_after_induction_in_a_trial_population_is_no_phase() -> None:
     assert read_facts("MRD negative after induction", population=True).phase is None
 
@@ -1296,8 +1344,10 @@ def test_an_age_stated_late_carries_into_a_follow_up() -> None:
 ])
 def test_an_mrd_result_worded_as_a_result_is_read(q: str, level: float, timepoint: str) -> None:
     facts = read_facts(q)
-    # the status is decided as for "MRD 0.007%": a level above zero is a detectable (positive) result
-    assert (facts.mrd_status, facts.mrd_level_pct, facts.mrd_timepoint) == ("positive", level, timepoint)
+    # the status is decided as for "MRD 0.007%": a level at or above the guideline's 0.01% is a positive result, one
+    # below it none (the level kept)
+    status = "positive" if level >= 0.01 else None
+    assert (facts.mrd_status, facts.mrd_level_pct, facts.mrd_timepoint) == (status, level, timepoint)
     assert facts.mrd_status == read_facts(f"MRD {level}%").mrd_status
 
 

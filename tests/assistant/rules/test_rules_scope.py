@@ -580,3 +580,36 @@ def test_sudden_neurological_signs_in_japanese_are_read_as_the_same_emergency() 
 
     assert findings(to_english("父がALLで治療中ですが、急に腕が動かなくなってひどい頭痛があります")).get(
         "SAFE-SYMPTOM-062") == "warn"
+
+
+# ------------------------------------------- a dose in the history, "how much does X matter" (reviews 13 a10, 14 b29)
+
+NOT_A_DOSE_REQUEST = [
+    # review 14 b29: how much a treatment matters is its benefit, not an amount
+    "19yo on pediatric-type protocol, in maintenance, wants to stop 6-MP early because he's moving abroad for uni. "
+    "How much does maintenance matter?",
+    "How much would finishing the 6-MP maintenance help him, compared with stopping it a year early?",
+    "My daughter is in maintenance for ALL. How much does taking the mercaptopurine every day really reduce relapse?",
+    "how much will continuing dasatinib lower the chance of her leukemia coming back?",
+    # review 13 a10: a medicine the patient is on, with its dose, is history
+    "37-year-old man, Ph-negative B-ALL, blasts CD19+ CD22+, relapsed 14 months after matched-sibling allo-HSCT. Mild "
+    "chronic GVHD on prednisolone 5 mg. Works as an accountant, two kids. What salvage options does JSH 2023 support? "
+    "The family asked about CAR-T.",
+    "Ph+ ALL that relapsed after dasatinib 140 mg, T315I found. What next per JSH?",
+    "58M taking imatinib 600 mg with chemo, in CR1, no donor. What does the guideline say about maintenance?",
+]
+
+
+@pytest.mark.parametrize("q", NOT_A_DOSE_REQUEST)
+def test_a_benefit_question_or_a_dose_in_the_history_is_no_dose_request(q: str) -> None:
+    assert "SAFE-DOSE-003" not in findings(q)
+
+
+@pytest.mark.parametrize("q", [
+    "how much dasatinib does she take a day?",
+    "should we start dasatinib 140 mg or 100 mg for Ph+ ALL?",
+    "How much mercaptopurine should he take in maintenance?",
+    "How many mg of 6-MP does my son need in maintenance?",
+])
+def test_an_amount_asked_for_is_still_a_dose_request(q: str) -> None:
+    assert findings(q).get("SAFE-DOSE-003") == "block"
