@@ -14,7 +14,7 @@ import re
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.compose.cues import cue, says
-from assistant.concepts import concept_ids, load_lexicon, read_concepts, sentences
+from assistant.concepts import concept_ids, load_lexicon, quantities, read_concepts, sentences
 from assistant.concepts import tokens as concept_tokens
 from assistant.facts import about_a_patient
 from assistant.models import PatientFacts
@@ -186,10 +186,16 @@ def is_definition_question(question: str) -> bool:
     (True, False)
     >>> is_definition_question("What does CMR mean?"), is_definition_question("what does that number mean for him?")
     (True, False)
+    >>> is_definition_question("They found T315I. What does that mean?"), is_definition_question("MRD 0.02%. What does that mean?")
+    (True, False)
     """
     m = _DEFINE_Q.search(question)
-    # "what does that number mean for him?" asks what a result means for the patient, not what a term means
-    return m is not None and not (len(m.group(0).split()) > 2 and m.group(0).split()[2].lower() in _POINTS_BACK)
+    if m is None:
+        return False
+    said = m.group(0).split()
+    # "what does that number mean for him?" asks what a result means for the patient, not what a term means; "a
+    # mutation called T315I. What does that mean?" points back at a term (no number told)
+    return not (len(said) > 2 and said[2].lower() in _POINTS_BACK and (len(said) > 4 or quantities(question)))
 
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from assistant.compose.branches import compared_leads, deciding_branches, other_side_facts
 from assistant.compose.cues import says
-from assistant.compose.intents import knowledge_question, named_trials, question_parts
+from assistant.compose.intents import is_definition_question, knowledge_question, named_trials, question_parts
 from assistant.compose.sentences import (
     _FACT_TOKENS,
     _SETTING,
@@ -283,8 +283,11 @@ def _plan_question(plan: DraftPlan) -> bool:
     it = plan.intents
     # ("does he really need / have to have a transplant?" asks whether he gets the treatment it names)
     asks = says(plan.q, "plan_question") or (says(plan.q, "necessity") and bool(asked_treatments(plan.q)))
+    # (a definition asked beside a plan part, "T315I found. What does that mean? Will his medicine change?", is one
+    # part of a plan question)
+    defines = it.definition and not any(says(p, "plan_question") and not is_definition_question(p) for p in it.parts[1:])
     return (asks and not knowledge_question(plan.q, plan.facts) and not it.trials
-            and not it.grades and not it.definition and not plan.rules_only and not _side_effect_question(plan))
+            and not it.grades and not defines and not plan.rules_only and not _side_effect_question(plan))
 
 
 def _about_asked(plan: DraftPlan, leads: list[GuidelineRule],

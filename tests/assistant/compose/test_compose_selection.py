@@ -327,3 +327,12 @@ def test_groups_compared_by_their_fact_do_not_ask_for_that_fact(make_plan) -> No
     ids = [r.id for r in plan.chosen]
     assert "PHPOS-INDUCTION-002" in ids and "PHNEG-MIDAGE-010" in ids
     assert not plan.missing_ph and not plan.forks and not plan.findings
+
+
+def test_a_definition_pointing_back_beside_a_plan_part_answers_both(make_plan) -> None:
+    """ "a mutation called T315I. What does that mean? Will his medicine change?": what T315I is, and the rule for
+    a relapse on an earlier TKI (the plan part is not dropped for the definition)."""
+    plan, _ = make_plan("My husband's leukemia test found a mutation called T315I. What does that mean? Will his "
+                        "medicine change?")
+    assert plan.intents.definition
+    assert "RR-PHTKI-027" in [r.id for r in plan.chosen]
