@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.claims import broader_chain
-from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, sentences
+from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, sentences, tokens
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue
 from assistant.text import first_word, names_trial
@@ -171,10 +171,25 @@ _PHASE_WORDS = {"newly_diagnosed": "newly diagnosed ALL", "cr1": "first remissio
 
 
 def for_other_phase(sentence: str, facts: PatientFacts) -> bool:
-    """The sentence states its treatment for another phase than the patient's ("in CR1" for a patient in CR2)."""
+    """The sentence states its treatment for another phase than the patient's ("in CR1" for a patient in CR2), and
+    does not deny or restrict it there."""
     from assistant.rules.logic import stated_facts
 
+    from assistant.claims import read_claims
+
     stated = stated_facts(sentence).get("phase")
-    if not (stated and facts.phase) or stated == facts.phase:
+    if not (stated and facts.phase) or stated == facts.phase or any(stated in g and facts.phase in g
+                                                                    for g in _PHASE_GROUPS):
         return False
-    return not any(stated in g and facts.phase in g for g in _PHASE_GROUPS)
+    # (a denial or a restriction answers for the patient's phase: "listed only for relapsed disease, not first-line",
+    # "after relapse following allo-HSCT, not in first remission")
+    if any(c.polarity < 0 or c.negated or c.restricted or c.restricted_to or c.stance in _DENIALS
+           for c in read_claims(sentence)):
+        return False
+    toks = tokens(sentence.lower())
+    return not any(tuple(toks[i:i + len(p)]) == p for p in load_lexicon().context.negated_before
+                   for i in range(len(toks)))
+
+
+#: Stances that answer "is X for this phase?" with a no.
+_DENIALS = frozenset({"no_standard", "not_recommended", "not_required", "ineffective"})

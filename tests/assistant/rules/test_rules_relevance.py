@@ -97,3 +97,20 @@ def test_a_treatment_named_only_for_another_phase_does_not_answer_the_patients()
     q2 = "CR2 after salvage: keep giving blinatumomab?"
     rr = Draft(answer="For adults with relapsed or refractory CD19-positive B-ALL, blinatumomab is recommended.[1]")
     assert check_relevance(q2, facts, rr, []) == []
+
+
+def test_a_treatment_denied_for_the_patients_phase_answers_it() -> None:
+    """ "Is nelarabine first-line for T-ALL?" answered "listed for relapsed T-ALL, not for first-line", "CAR-T in
+    CR1?" answered "after relapse ..., not in first remission": the denial answers the patient's phase."""
+    from assistant.models import PatientFacts
+    from assistant.rules.base import Draft
+    from assistant.rules.relevance import check_relevance
+
+    no = Draft(answer="No: the summary lists nelarabine for relapsed or refractory T-ALL and does not list it for "
+                      "first-line therapy.[1]")
+    assert check_relevance("Is nelarabine recommended first-line for T-ALL?",
+                           PatientFacts(lineage="T", phase="newly_diagnosed"), no, []) == []
+    cart = Draft(answer="The JSH 2023 summary places CAR T-cell therapy for B-ALL after failure to reach a second "
+                        "remission or after relapse following allo-HSCT, not in first remission.[1]")
+    assert check_relevance("Should CAR-T be used in first remission for high-risk B-ALL?",
+                           PatientFacts(lineage="B", phase="cr1"), cart, []) == []
