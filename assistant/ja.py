@@ -512,6 +512,7 @@ class Item:
     text: str  # the English (concept, latin, english) or the surface (token, punct)
     form: JaForm | None = None
     token: Token | None = None
+    kana: bool = False  # a lexicon word written in kana for its kanji ("いしょく" = 移植)
 
 
 def _ascii_word(ch: str) -> bool:
@@ -543,13 +544,13 @@ def _segments(text: str, lex: JaLexicon) -> list[Item]:
         found = _longest_form(low, folded, i, lex, bounds)
         if found is not None:
             flush()
-            items.append(Item("concept", found[0].english, form=found[0]))
+            items.append(Item("concept", found[0].english, form=found[0], kana=low[i:found[1]] != found[0].text))
             i = found[1]
             continue
         word = _kana_word_at(folded, i, lex, items, "".join(rest)) if _is_kana(ch) else None
         if word is not None:  # "MRDはいんせい": the word as its kanji would be read
             flush()
-            items.append(Item("token", word[0], token=Token(word[0], word[0], word[0], "名詞", "普通名詞")))
+            items.append(Item("token", word[0], token=Token(word[0], word[0], word[0], "名詞", "普通名詞"), kana=True))
             i = word[1]
             continue
         sounded = _sounded_form(text, i, lex)
