@@ -21,7 +21,11 @@ How, in order:
    "入らなかった", by SudachiPy's conjugation type and the `plain_style` table).
 3. The lexicon's `ja:` forms (assistant/lexicon/concepts.yaml) are matched longest first; each becomes the
    concept's canonical English, or the English its form names ("母=mother"). Latin text (abbreviations, an
-   English question around a Japanese term) is kept as written.
+   English question around a Japanese term) is kept as written. A form written in kana for its kanji is read too,
+   word by word on SudachiPy's readings ("いしょく" = 移植, "フィラデルフィアいんせい" = フィラデルフィア陰性, one kana
+   off after a word written as the lexicon writes it: "染色体いようせい" = 染色体陽性), within the bounds of
+   context.yaml `kana_readings` (a short reading only for a person standing as a word: "ちちが" = 父が; a cue word only
+   next to what it qualifies: "MRDはいんせい" = MRD陰性).
 4. What is left is tokenized by SudachiPy; the Japanese cues of `context.yaml` (`ja:`) are read on surface and
    dictionary forms and placed where English puts them: negation and "after / before" go before the word they
    follow in Japanese ("移植していない" -> "no allo-HSCT", "移植後" -> "after allo-HSCT"), a hypothesis opens its
@@ -379,16 +383,16 @@ def _kana_word_alone(low: str, i: int, end: int, table: dict[str, Any], bounds: 
 
 def _kana_form_at(low: str, folded: str, i: int, lex: JaLexicon, bounds: frozenset[int]) -> tuple[JaForm, int] | None:
     """The longest lexicon form at i written (partly) in kana for its kanji ("フィラデルフィアいんせい" =
-    フィラデルフィア陰性, "いしょく" = 移植), and where it ends; a form read wholly in kana needs `min_kana` kana, a shorter
-    one is a person's word standing alone ("ちちが" = 父が)."""
+    フィラデルフィア陰性, "いしょく" = 移植), and where it ends; a form read wholly in kana ends where a SudachiPy word
+    does and needs `min_kana` kana, a shorter one is a person's word standing alone ("ちちが" = 父が)."""
     table, best = lex.cues["kana_readings"], None
     for kana in lex.kana.get(folded[i], ()):
         matched = _match_pieces(low, folded, i, kana, table)
         if matched is None or not matched[2] or best is not None and matched[0] <= best[1]:
             continue
         end, written, read = matched
-        if not written and read < table["min_kana"] and not (
-                kana.form.kind == "person" and _kana_word_alone(low, i, end, table, bounds)):
+        if not written and (end not in bounds or read < table["min_kana"] and not (  # "いしょくじゅう" is 衣食住
+                kana.form.kind == "person" and _kana_word_alone(low, i, end, table, bounds))):
             continue
         best = (kana.form, end)
     return best
