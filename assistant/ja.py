@@ -21,7 +21,11 @@ How, in order:
    "入らなかった", by SudachiPy's conjugation type and the `plain_style` table).
 3. The lexicon's `ja:` forms (assistant/lexicon/concepts.yaml) are matched longest first; each becomes the
    concept's canonical English, or the English its form names ("母=mother"). Latin text (abbreviations, an
-   English question around a Japanese term) is kept as written.
+   English question around a Japanese term) is kept as written. A form written in kana for its kanji is read too,
+   word by word on SudachiPy's readings ("いしょく" = 移植, "フィラデルフィアいんせい" = フィラデルフィア陰性, one kana
+   off after a word written as the lexicon writes it: "染色体いようせい" = 染色体陽性), within the bounds of
+   context.yaml `kana_readings` (a short reading only for a person standing as a word: "ちちが" = 父が; a cue word only
+   next to what it qualifies: "MRDはいんせい" = MRD陰性).
 4. What is left is tokenized by SudachiPy; the Japanese cues of `context.yaml` (`ja:`) are read on surface and
    dictionary forms and placed where English puts them: negation and "after / before" go before the word they
    follow in Japanese ("移植していない" -> "no allo-HSCT", "移植後" -> "after allo-HSCT"), a hypothesis opens its
@@ -89,6 +93,15 @@ class JaLexicon:
     words: dict[str, str]
     before: dict[str, str]
     sounds: dict[str, JaForm] = field(default_factory=dict)  # katakana read by sound (`sound_key`) -> the form
+    kana: dict[str, tuple[KanaForm, ...]] = field(default_factory=dict)  # first kana -> forms as kana may write them
+    word_readings: dict[str, str] = field(default_factory=dict)  # a `words` cue's reading -> the cue ("ようせい": 陽性)
+
+
+@dataclass(frozen=True)
+class KanaForm:
+    """A lexicon form in its words, each as written and as read in hiragana ("" for no reading): 移植 = いしょく."""
+    form: JaForm
+    pieces: tuple[tuple[str, str], ...]
 
 
 @lru_cache(maxsize=1)
@@ -120,6 +133,15 @@ def tokenize(text: str) -> list[Token]:
     """
     return [Token(m.surface(), m.dictionary_form(), m.normalized_form(), *m.part_of_speech()[:2],
                   *m.part_of_speech()[4:6]) for m in _tokenizer().tokenize(text)]
+
+
+def _verb_lemma(tok: Token) -> str:
+    """A verb's dictionary form as the cues write it: one written in hiragana by its kanji (SudachiPy's normalized
+    form: "うけて" -> 受ける, "のんで" -> 飲む); a verb that leans on another (いる, する) as written."""
+    if tok.pos2 == "一般" and all("\u3041" <= c <= "\u309f" for c in tok.dictionary) and any(
+            "\u4e00" <= c <= "\u9fff" for c in tok.normalized):
+        return tok.normalized
+    return tok.dictionary
 
 
 def _conjugate(verb: Token, ending: str, table: dict[str, Any]) -> str:
@@ -219,7 +241,8 @@ def load_ja_lexicon(folder: Path = LEXICON_DIR) -> JaLexicon:
     forms = {k: tuple(sorted(v, key=lambda f: -len(f.text))) for k, v in by_first.items()}
     words = {normalise(str(k)).lower(): str(v) for k, v in cues["words"].items()}
     before = {normalise(str(k)): str(v) for k, v in cues["before"].items()}
-    return JaLexicon(forms=forms, cues=cues, words=words, before=before, sounds=_sound_forms(forms, folder))
+    return JaLexicon(forms=forms, cues=cues, words=words, before=before, sounds=_sound_forms(forms, folder),
+                     kana=_kana_forms(forms), word_readings=_word_readings(words, cues["kana_readings"]))
 
 
 def _is_katakana(ch: str) -> bool:
@@ -265,6 +288,114 @@ def _sounded_form(text: str, i: int, lex: JaLexicon) -> tuple[JaForm, int] | Non
         j += 1
     form = lex.sounds.get(sound_key(text[i:j])) if j - i >= 4 else None
     return (form, j) if form is not None else None
+
+
+def fold_kana(text: str) -> str:
+    """Katakana as hiragana, one character for one (the offsets stay): "フィラデルフィア" -> "ふぃらでるふぃあ"."""
+    return "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in text)
+
+
+def _is_kana(ch: str) -> bool:
+    return "\u3041" <= ch <= "\u30fc" and ch not in "\u30fb"
+
+
+def _kana_forms(forms: dict[str, tuple[JaForm, ...]]) -> dict[str, tuple[KanaForm, ...]]:
+    """Each concept form with kanji or katakana, cut into SudachiPy's words, each word with its reading in hiragana
+    when it has kanji (a word SudachiPy does not know keeps none), by the first kana either way may start with."""
+    out: dict[str, list[KanaForm]] = {}
+    for form in (f for fs in forms.values() for f in fs if f.concept):
+        if not any(map(is_japanese_char, form.text)):
+            continue
+        pieces = []
+        for m in _tokenizer().tokenize(form.text):
+            surface, reading = m.surface(), fold_kana(m.reading_form())
+            kanji = any(is_japanese_char(c) and not _is_kana(c) for c in surface)
+            pieces.append((surface, reading if kanji and all(map(_is_kana, reading)) else ""))
+        kana_form = KanaForm(form, tuple(pieces))
+        for first in {fold_kana(pieces[0][0])[:1], pieces[0][1][:1]} - {""}:
+            out.setdefault(first, []).append(kana_form)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _word_readings(words: dict[str, str], table: dict[str, Any]) -> dict[str, str]:
+    """The `words` cues with kanji by their hiragana reading of `min_kana` kana or more (a one-word reading only)."""
+    out: dict[str, str] = {}
+    for word in words:
+        morphemes = _tokenizer().tokenize(word)
+        reading = fold_kana(morphemes[0].reading_form()) if len(morphemes) == 1 else ""
+        if any(is_japanese_char(c) and not _is_kana(c) for c in word) and len(reading) >= table["min_kana"] and all(
+                map(_is_kana, reading)):
+            out.setdefault(reading, word)
+    return out
+
+
+def _kana_word_at(folded: str, i: int, lex: JaLexicon, items: list[Item], pending: str) -> tuple[str, int] | None:
+    """A `words` cue written in kana right after the concept or Latin word it qualifies, a particle of
+    `kana_readings.between` apart at most ("MRDはいんせい" = MRD陰性, "いしょくはひつよう" = 必要): the cue and its end."""
+    if not items or items[-1].kind not in ("concept", "latin") or pending not in lex.cues["kana_readings"]["between"]:
+        return None
+    for reading, word in lex.word_readings.items():
+        if folded.startswith(reading, i):
+            return word, i + len(reading)
+    return None
+
+
+def _fuzzy_piece(folded: str, pos: int, reading: str) -> int | None:
+    """The end of a kana span at `pos` one kana off `reading` (a kana missing, added or mistaken), or None."""
+    from rapidfuzz.distance import Levenshtein
+
+    n = len(reading)
+    for size in (n, n - 1, n + 1):  # the reading's own length first
+        span = folded[pos:pos + size]
+        if len(span) == size and all(map(_is_kana, span)) and Levenshtein.distance(span, reading, score_cutoff=1) <= 1:
+            return pos + size
+    return None
+
+
+def _match_pieces(low: str, folded: str, i: int, kana: KanaForm, table: dict[str, Any]) -> tuple[int, int, int] | None:
+    """Where the form's words, each as written, in kana or by its reading (`_fuzzy_piece` when long enough), end
+    from text offset i; with how many characters were written as the lexicon writes them and how many were read."""
+    pos, written, read = i, 0, 0
+    for surface, reading in kana.pieces:
+        if low.startswith(surface, pos):
+            pos, written = pos + len(surface), written + len(surface)
+            continue
+        for variant in (fold_kana(surface), reading):
+            if variant and folded.startswith(variant, pos):
+                pos, read = pos + len(variant), read + len(variant)
+                break
+        else:
+            fuzzy = len(reading) >= table["fuzzy_min"] and written or len(reading) >= table["fuzzy_alone"]
+            end = _fuzzy_piece(folded, pos, reading) if fuzzy else None
+            if end is None:
+                return None
+            pos, read = end, read + end - pos
+    return pos, written, read
+
+
+def _kana_word_alone(low: str, i: int, end: int, table: dict[str, Any], bounds: frozenset[int]) -> bool:
+    """The kana span low[i:end] is a word of its own: SudachiPy's words start and end there ("ははは" is a laugh,
+    "つまり" no wife), after the start, punctuation or `after`, before a particle ("おっと、" is "oops")."""
+    before = low[i - 1:i]
+    alone_before = not before or not is_japanese_char(before) or before in table["after"]
+    return i in bounds and end in bounds and alone_before and any(low.startswith(p, end) for p in table["particles"])
+
+
+def _kana_form_at(low: str, folded: str, i: int, lex: JaLexicon, bounds: frozenset[int]) -> tuple[JaForm, int] | None:
+    """The longest lexicon form at i written (partly) in kana for its kanji ("フィラデルフィアいんせい" =
+    フィラデルフィア陰性, "いしょく" = 移植), and where it ends; a form read wholly in kana ends where a SudachiPy word
+    does and needs `min_kana` kana, a shorter one is a person's word standing alone ("ちちが" = 父が)."""
+    table, best = lex.cues["kana_readings"], None
+    for kana in lex.kana.get(folded[i], ()):
+        matched = _match_pieces(low, folded, i, kana, table)
+        if matched is None or not matched[2] or best is not None and matched[0] <= best[1]:
+            continue
+        end, written, read = matched
+        if not written and (end not in bounds or read < table["min_kana"] and not (  # "いしょくじゅう" is 衣食住
+                kana.form.kind == "person" and _kana_word_alone(low, i, end, table, bounds))):
+            continue
+        best = (kana.form, end)
+    return best
 
 
 # ------------------------------------------------------------------------------------------ numbers
@@ -385,6 +516,7 @@ class Item:
     text: str  # the English (concept, latin, english) or the surface (token, punct)
     form: JaForm | None = None
     token: Token | None = None
+    kana: bool = False  # a lexicon word written in kana for its kanji ("いしょく" = 移植)
 
 
 def _ascii_word(ch: str) -> bool:
@@ -403,6 +535,7 @@ def _segments(text: str, lex: JaLexicon) -> list[Item]:
             items.extend(Item("token", t.surface, token=t) for t in tokenize("".join(rest)))
             rest.clear()
 
+    folded = fold_kana(low)
     i = 0
     while i < len(text):
         ch = text[i]
@@ -412,11 +545,17 @@ def _segments(text: str, lex: JaLexicon) -> list[Item]:
             items.append(Item("english", text[i + 1:j]))
             i = j + 1
             continue
-        form = _form_at(low, i, lex, bounds)
-        if form is not None:
+        found = _longest_form(low, folded, i, lex, bounds)
+        if found is not None:
             flush()
-            items.append(Item("concept", form.english, form=form))
-            i += len(form.text)
+            items.append(Item("concept", found[0].english, form=found[0], kana=low[i:found[1]] != found[0].text))
+            i = found[1]
+            continue
+        word = _kana_word_at(folded, i, lex, items, "".join(rest)) if _is_kana(ch) else None
+        if word is not None:  # "MRDはいんせい": the word as its kanji would be read
+            flush()
+            items.append(Item("token", word[0], token=Token(word[0], word[0], word[0], "名詞", "普通名詞"), kana=True))
+            i = word[1]
             continue
         sounded = _sounded_form(text, i, lex)
         if sounded is not None:  # "ダザチニブ": a drug name written by ear
@@ -448,6 +587,15 @@ def _segments(text: str, lex: JaLexicon) -> list[Item]:
         i += 1
     flush()
     return items
+
+
+def _longest_form(low: str, folded: str, i: int, lex: JaLexicon, bounds: frozenset[int]) -> tuple[JaForm, int] | None:
+    """The lexicon form at i as written (`_form_at`) or, when longer, as kana writes it (`_kana_form_at`), and its end."""
+    form = _form_at(low, i, lex, bounds)
+    kana = _kana_form_at(low, folded, i, lex, bounds)
+    if kana is not None and (form is None or kana[1] > i + len(form.text)):
+        return kana
+    return (form, i + len(form.text)) if form is not None else None
 
 
 def _word_bounds(text: str) -> frozenset[int]:
@@ -843,7 +991,7 @@ class _Renderer:
         assert tok is not None
         surf, dic = tok.surface, tok.dictionary
         if tok.pos == "動詞" or (tok.pos == "名詞" and dic in self.history_verbs):
-            self.last_verb = dic
+            self.last_verb = _verb_lemma(tok) if tok.pos == "動詞" else dic
         prev = self.items[k - 1].token if k and self.items[k - 1].kind == "token" else None
         if tok.pos == "動詞" and dic in self.light_suru and prev is not None and prev.pos == "名詞":
             self.last_verb = prev.dictionary  # "検討し" is 検討する, not a bare する: "移植を検討した" is no history

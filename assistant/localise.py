@@ -301,8 +301,9 @@ def _asker_relative(items: list[Any], reg: Mapping[str, Any]) -> bool:
 
 def read_asker(question: str, messages: Messages | None = None) -> Asker:
     """Who is asking, from the question's own words (`register` of the message table): a relative or the asker
-    themself, a lay form of the lexicon or a lay cue -> lay; otherwise an abbreviation, a technical word, a case
-    vignette or the terse style -> clinician; a plain question with none of these -> lay.
+    themself, a lay form of the lexicon, a lay cue or a term written in kana for its kanji ("いしょく") -> lay;
+    otherwise an abbreviation, a technical word, a case vignette or the terse style -> clinician; a plain question
+    with none of these -> lay.
 
     >>> [read_asker(q).lay for q in ["母が骨髄移植を受けました。TKIは必要ですか？", "72F Ph+ ALLの導入療法は？",
     ...                               "白血病は治りますか？", "再発ALL、次の治療は？"]]
@@ -326,7 +327,7 @@ def read_asker(question: str, messages: Messages | None = None) -> Asker:
     polite = any(w in text for w in reg.get("polite", ()))
     relative = not any(w in text for w in reg.get("vignette", ())) and _asker_relative(items, reg)
     lay = (bool(lay_forms) or relative or any(it.kind == "token" and it.text in people for it in items)
-           or any(w in text for w in reg.get("lay_cues", ())))
+           or any(w in text for w in reg.get("lay_cues", ())) or any(it.kana for it in items))
     if not lay:
         lay = not (latin or any(w in text for w in reg.get("clinician_cues", ())) or not polite)
     kinds = set(reg.get("own_word_kinds", ()))

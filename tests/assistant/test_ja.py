@@ -77,6 +77,42 @@ def test_drugs_and_terms_become_concepts(q: str, concepts: set[str]) -> None:
     assert concepts <= set(read_question(to_english(q)).concepts), to_english(q)
 
 
+@pytest.mark.parametrize(("kana", "kanji"), [
+    # a review's questions (j15, j17, j21): kana for the kanji, a kana slip ("いようせい"), family words in hiragana
+    ("母（70さい）がフィラデルフィア染色体いようせいの白血病と言われました。のみぐすりだけの治療ってあるんでしょうか。",
+     "母（70歳）がフィラデルフィア染色体陽性の白血病と言われました。飲み薬だけの治療ってあるんでしょうか。"),
+    ("移植をうけて半年です。検査では病気はみえないと言われています。フィラデルフィアようせいです。",
+     "移植を受けて半年です。検査では病気は見えないと言われています。フィラデルフィア陽性です。"),
+    ("ちちが55さいでフィラデルフィアいんせいのALLです。いしょくは絶対しないといけないんですか？",
+     "父が55歳でフィラデルフィア陰性のALLです。移植は絶対しないといけないんですか？"),
+    # the class: hiragana, katakana, a form written partly in kana, a words cue next to what it qualifies
+    ("つまは48さいで、ふぃらでるふぃあいんせいのALLです。かんかいどうにゅうりょうほうは何をしますか？",
+     "妻は48歳で、フィラデルフィア陰性のALLです。寛解導入療法は何をしますか？"),
+    ("おっとがPhようせいのALLで、いしょくはうけていません。", "夫がPh陽性のALLで、移植は受けていません。"),
+    ("寛解導入のあと、MRDはいんせいでした。イショクはひつようですか？", "寛解導入のあと、MRDは陰性でした。移植は必要ですか？"),
+    ("むすこ(19さい)がさいはつしました。どうしゅいしょくは？", "息子(19歳)が再発しました。同種移植は？"),
+])
+def test_kana_for_kanji_is_read_as_the_kanji(kana: str, kanji: str) -> None:
+    assert to_english(kana) == to_english(kanji)
+    assert facts(kana) == facts(kanji) != {}
+
+
+@pytest.mark.parametrize(("q", "not_read"), [
+    ("ははは、そうですか", "mother"),  # a laugh, not 母は
+    ("つまりどういうことですか？", "wife"),  # "that is", not 妻
+    ("おっと、まちがえました。ALLのちりょうは？", "husband"),  # "oops", not 夫
+    ("ようせいです", "positive"),  # 陽性 (or 要請, 妖精...) with nothing it qualifies
+    ("フィラデルフィアいようせいがある", "Ph-negative"),  # one kana off 陽性 is not 陰性
+])
+def test_short_or_unanchored_kana_is_not_guessed(q: str, not_read: str) -> None:
+    assert not_read not in to_english(q), to_english(q)
+
+
+def test_a_kana_slip_is_read_only_one_kana_off_and_after_what_it_qualifies() -> None:
+    assert "Ph-positive" in to_english("フィラデルフィア染色体いようせい")  # one kana added after 染色体
+    assert "Ph-" not in to_english("フィラデルフィア染色体いよいせい")  # two off: not guessed
+
+
 def test_negation_history_and_hypothesis_go_where_english_puts_them() -> None:
     assert to_english("髄注していない") == "no intrathecal chemotherapy"
     assert to_english("同種移植後の再発").startswith("after allo-HSCT")

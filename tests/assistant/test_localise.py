@@ -458,6 +458,8 @@ def test_clauses_before_a_contrastive_ga_are_polite_too() -> None:
     ("T-ALL 33M CR1、姉がHLA一致ドナー候補。allo-HSCTは？", False),      # a relative as the patient's donor
     ("Ph-ALL 61F、弟がHLA適合。CR1で移植？", False),
     ("祖母(80)がPh+ALL、TKI内服中。移植はもう無理？", True),              # a relative, no donor: the asker's
+    ("ちちがPhいんせいのALLです。いしょくは必要ですか？", True),          # a relative written in kana
+    ("おっとがALLで、MRDはいんせいでした", True),
 ])
 def test_the_asker_is_read_from_the_question(question: str, lay: bool) -> None:
     assert read_asker(question).lay is lay
