@@ -183,12 +183,18 @@ def for_other_phase(sentence: str, facts: PatientFacts) -> bool:
         return False
     # (a denial or a restriction answers for the patient's phase: "listed only for relapsed disease, not first-line",
     # "after relapse following allo-HSCT, not in first remission")
-    if any(c.polarity < 0 or c.negated or c.restricted or c.restricted_to or c.stance in _DENIALS
+    if any(c.polarity < 0 or c.restricted or c.restricted_to or c.stance in _DENIALS
            for c in read_claims(sentence)):
         return False
-    toks = tokens(sentence.lower())
-    return not any(tuple(toks[i:i + len(p)]) == p for p in load_lexicon().context.negated_before
-                   for i in range(len(toks)))
+    toks, lex = tokens(sentence.lower()), load_lexicon()
+    for i in range(len(toks)):
+        for p in lex.context.negated_before:
+            if tuple(toks[i:i + len(p)]) == p:  # a negation right before a phase: "..., not in first remission"
+                kinds = {lex.concepts[c].kind for c in concept_ids(" ".join(toks[i + len(p):i + len(p) + 3]))
+                         if c in lex.concepts}
+                if kinds & {"phase", "phase_of_treatment"} and not kinds & TREATMENT_KINDS:
+                    return False
+    return True
 
 
 #: Stances that answer "is X for this phase?" with a no.

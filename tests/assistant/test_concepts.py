@@ -604,3 +604,10 @@ def test_a_plus_glued_to_a_marker_is_no_treatment() -> None:
     mentions = read_concepts("b-all refractory to two courses, cd19+. blinatumomab?").mentions
     assert "cd19+" not in [m.surface for m in mentions]
     assert [m.concept for m in mentions if m.kind in TREATMENT_KINDS] == ["blinatumomab"]
+
+
+def test_plain_words_for_no_disease_on_the_tests_are_mrd_not_detected() -> None:
+    from assistant.concepts import concept_ids
+
+    for text in ("the tests show no disease", "they said the tests showed no disease", "no detectable disease now"):
+        assert "mrd_not_detected" in concept_ids(text), text

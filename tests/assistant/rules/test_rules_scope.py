@@ -613,3 +613,13 @@ def test_a_benefit_question_or_a_dose_in_the_history_is_no_dose_request(q: str) 
 ])
 def test_an_amount_asked_for_is_still_a_dose_request(q: str) -> None:
     assert findings(q).get("SAFE-DOSE-003") == "block"
+
+
+def test_asking_whether_one_must_take_a_drug_forever_is_asking_whether_one_may_stop() -> None:
+    """ "Do I have to take the TKI pill forever?" from a patient: the talk-to-your-hematologist note, as for "can I
+    stop?"; a clinician's "is maintenance lifelong per JSH?" is no self-change."""
+    from assistant.rules.scope import is_self_change
+
+    assert is_self_change("I had a transplant 6 months ago. Do I have to take the tyrosine kinase pill forever?")
+    assert is_self_change("Will my husband have to take dasatinib for the rest of his life?")
+    assert not is_self_change("Is TKI maintenance lifelong per JSH for Ph+ ALL without transplant?")
