@@ -314,6 +314,21 @@ def _near_before(toks: list[str], i: int, group: tuple[Phrase, ...], window: int
 def broader_chain(concept: str) -> list[str]:
     """The concept and the classes it belongs to ("dasatinib" -> ["dasatinib", "tki"])."""
     lex = load_lexicon()
+    hit = _CHAINS.get(concept)
+    if hit is not None and hit[0] is lex:
+        return list(hit[1])
+    chain = _chain(concept, lex)
+    if len(_CHAINS) >= 4096:
+        _CHAINS.clear()
+    _CHAINS[concept] = (lex, tuple(chain))
+    return chain
+
+
+#: concept -> (the lexicon, its chain): the rule layer walks the same chains for every claim and assert.
+_CHAINS: dict[str, tuple[Any, tuple[str, ...]]] = {}
+
+
+def _chain(concept: str, lex: Any) -> list[str]:
     out, seen = [], set()
     c: str | None = concept
     while c and c not in seen:

@@ -62,12 +62,18 @@ def _antigens() -> frozenset[str]:
     return claim_vocabulary().antigens
 
 
-def chunk_terms(chunk_text: str) -> set[str]:
+def chunk_terms(chunk_text: str) -> frozenset[str]:
+    """The terms a source's text has (memoised: every cited sentence of every answer reads its chunks' terms)."""
+    return _chunk_terms(chunk_text)
+
+
+@lru_cache(maxsize=4096)
+def _chunk_terms(chunk_text: str) -> frozenset[str]:
     toks = set(tokenize(chunk_text, keep_stopwords=True, fix_typos=False))
     for cd in ("cd19", "cd22"):
         if cd in toks:
             toks.add(f"{cd}_pos")  # a chunk about CD19 supports "CD19-positive"
-    return toks | _spans(chunk_text)
+    return frozenset(toks | _spans(chunk_text))
 
 
 #: The patient's own markers: an answer may repeat them from the question without a source saying them.
@@ -244,8 +250,7 @@ def _copied_part(toks: set[str], source: str) -> str | None:
 
 @lru_cache(maxsize=8192)
 def _best_run(toks: frozenset[str], source: str) -> str | None:
-    words = source.split()
-    word_toks = [set(tokenize(w)) for w in words]
+    words, word_toks = _word_tokens(source)
     shared = [i for i, t in enumerate(word_toks) if t & toks]
     best, best_sim = None, NEAR_COPY
     for a in shared:
@@ -255,6 +260,13 @@ def _best_run(toks: frozenset[str], source: str) -> str | None:
             if b in shared and (sim := _jaccard(set(toks), run)) >= best_sim:
                 best, best_sim = (a, b), sim
     return None if best is None else " ".join(words[best[0]:best[1] + 1])
+
+
+@lru_cache(maxsize=4096)
+def _word_tokens(source: str) -> tuple[list[str], list[frozenset[str]]]:
+    """A source sentence's words and each word's tokens (memoised: every answer sentence is compared with it)."""
+    words = source.split()
+    return words, [frozenset(tokenize(w)) for w in words]
 
 
 def changed_terms(body: str, best: str, *, given: frozenset[float] = frozenset()) -> set[str]:
@@ -369,9 +381,15 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
-def content_words(text: str) -> set[str]:
-    """Content words, stance words included ("recommended", "not" aside: tokenize keeps what BM25 drops)."""
-    return {w for w in tokenize(text, keep_stopwords=True, fix_typos=False) if w not in _FUNCTION_WORDS}
+def content_words(text: str) -> frozenset[str]:
+    """Content words, stance words included ("recommended", "not" aside: tokenize keeps what BM25 drops); memoised
+    (each clause is compared with every clause of the other text)."""
+    return _content_words(text)
+
+
+@lru_cache(maxsize=8192)
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in tokenize(text, keep_stopwords=True, fix_typos=False) if w not in _FUNCTION_WORDS)
 
 
 _FUNCTION_WORDS = frozenset({"a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "to", "of", "in",

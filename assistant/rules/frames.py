@@ -231,8 +231,7 @@ def _setting_of(a: Assert) -> str | None:
 def _level(claim: Claim, concept: str) -> str | None:
     """How the claim names `concept`: 'exact', 'class' (a class it belongs to: "TKIs" for dasatinib), 'member' (one
     of its members: "dasatinib" for TKI), or None."""
-    named = set(claim.interventions) | set(claim.subjects) | set(claim.negated) | set(claim.contrasted) | {
-        c for c in claim.concepts if not _is_treatment(c)}
+    named = _named_concepts(claim)
     if concept in named:
         return "exact"
     if any(c in named for c in broader_chain(concept)[1:]):
@@ -240,6 +239,23 @@ def _level(claim: Claim, concept: str) -> str | None:
     if any(concept in broader_chain(c)[1:] for c in named):
         return "member"
     return None
+
+
+#: id(claim) -> (the claim, the concepts it names at their own level): read once per claim (read_claims keeps its
+#: claims; `_level` is asked of every assert the claim is compared with).
+_NAMED: dict[int, tuple[Claim, frozenset[str]]] = {}
+
+
+def _named_concepts(claim: Claim) -> frozenset[str]:
+    hit = _NAMED.get(id(claim))
+    if hit is not None and hit[0] is claim:
+        return hit[1]
+    named = frozenset(set(claim.interventions) | set(claim.subjects) | set(claim.negated) | set(claim.contrasted) | {
+        c for c in claim.concepts if not _is_treatment(c)})
+    if len(_NAMED) >= 8192:
+        _NAMED.clear()
+    _NAMED[id(claim)] = (claim, named)
+    return named
 
 
 def _is_treatment(concept: str) -> bool:
