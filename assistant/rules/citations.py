@@ -140,12 +140,13 @@ def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: fro
     not be in the source: the answer repeats them."""
     body = strip_lead(sentence_body)
     needed = {t for t in key_terms(body) if (_value(t) is None or _value(t) not in given) and t not in given_terms}
-    if any(_term_kind(t) == "calendar" for t in needed):
-        needed -= _named_numbers(body)
     have: set[str] = set()
     for c in chunks:
         have |= chunk_terms(c.text)
-    missing = {t for t in needed if t not in have and not _example_of(t, body, have)}
+    absent = {t for t in needed if t not in have}
+    if absent and any(_term_kind(t) == "calendar" for t in needed):  # (read only when a term it may excuse is absent)
+        absent -= _named_numbers(body)
+    missing = {t for t in absent if not _example_of(t, body, have)}
     if _makes_claim(body):  # the treatments it names must be in its source (paraphrase may change every other word)
         asked_concepts = _concepts(" ".join(sorted(asked)))
         have = set().union(*(_concepts(c.text) for c in chunks)) if chunks else set()
@@ -459,9 +460,14 @@ def _heads(scope: list[str]) -> list[str]:
 
 def _closest(toks: set[str], chunks: Sequence[Chunk]) -> tuple[float, str | None]:
     best, best_sim = None, 0.0
+    n = len(toks)
     for c in chunks:
         for src, other in _sentence_token_sets(c.text):
-            sim = len(toks & other) / len(toks | other) if other else 0.0
+            # (the share is at most the smaller size over the larger: a sentence that cannot beat the best is skipped)
+            if not other or min(n, len(other)) / max(n, len(other)) <= best_sim:
+                continue
+            shared = len(toks & other)
+            sim = shared / (n + len(other) - shared)
             if sim > best_sim:
                 best, best_sim = src, sim
     return best_sim, best
