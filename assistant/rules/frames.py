@@ -691,10 +691,9 @@ def _closed_world(claim: Claim, book: Any, merged: dict[str, Any],
     if not voiced or ("trial" in claim.attribution and "jsh" not in claim.attribution):
         return None
     unsupported = set(claim.interventions)
-    for rule in book.rules:
-        for a in rule.asserts:
-            if a.stance in POSITIVE:
-                unsupported -= _supports(a, claim, merged)
+    for _, a in _about_named(claim, book):
+        if a.stance in POSITIVE:
+            unsupported -= _supports(a, claim, merged)
     if not unsupported:
         return None
     for g in (guideline_claims(frozenset(unsupported)) if callable(guideline_claims)
@@ -712,6 +711,15 @@ def _closed_world(claim: Claim, book: Any, merged: dict[str, Any],
                    finding_id=TRIAL_AS_REC_ID if trial else UNSUPPORTED_ID,
                    why=(f"a trial result is presented as the JSH 2023 recommendation of {what}" if trial else
                         f"no JSH 2023 rule or guideline statement recommends {what} for this population"))
+
+
+def _about_named(claim: Claim, book: Any) -> list[tuple[Any, Assert]]:
+    """The asserts about a concept the claim names, or a class or member of one (by the book's index: those
+    `_supports` can find anything in; the others it passes over), in rule order."""
+    index = _assert_index(book)[0]
+    picked = set().union(*(index.get(k, ()) for k in _named_concepts(claim) | claim.concepts))
+    pairs = _all_asserts(book)
+    return [pairs[k] for k in sorted(picked)]
 
 
 def _supports(a: Assert, claim: Claim, merged: dict[str, Any]) -> set[str]:
