@@ -42,6 +42,12 @@ def key_terms(text: str) -> set[str]:
     >>> sorted(key_terms("Blinatumomab is for CD19-positive B-ALL with MRD 0.01%."))
     ['0.01%', 'b_all', 'blinatumomab', 'cd19_pos', 'mrd']
     """
+    return set(_key_terms(text))
+
+
+@lru_cache(maxsize=8192)
+def _key_terms(text: str) -> frozenset[str]:
+    """key_terms, memoised (a sentence is read by several checks, a question by every checking round)."""
     out: set[str] = set()
     for tok in tokenize(text, keep_stopwords=True, fix_typos=False):
         if tok in KEY_TERMS or tok in _antigens() or _NUM_RE.match(tok) and tok not in _STRUCTURAL_NUMS:
@@ -51,7 +57,7 @@ def key_terms(text: str) -> set[str]:
     for cd in ("cd19", "cd22"):
         if f"{cd}_pos" in out or f"{cd}_neg" in out:
             out.discard(cd)
-    return out
+    return frozenset(out)
 
 
 @lru_cache(maxsize=1)
@@ -303,8 +309,9 @@ def _changed_terms(body: str, best: str, given: frozenset[float]) -> frozenset[s
     return frozenset(altered)
 
 
-def _numbers(text: str) -> list[float]:
-    """The numbers of a text, in order, with repeats (calendar years and trial names aside)."""
+@lru_cache(maxsize=8192)
+def _numbers(text: str) -> tuple[float, ...]:
+    """The numbers of a text, in order, with repeats (calendar years and trial names aside); memoised."""
     from assistant.claims import numbers_in
     from assistant.concepts import tokens
 
@@ -312,7 +319,7 @@ def _numbers(text: str) -> list[float]:
     for tok in tokens(text.lower()):
         v = sorted(numbers_in(tok)) or ([float(_NUMBER_WORDS[tok])] if tok in _NUMBER_WORDS else [])
         out.extend(x for x in v if not (x.is_integer() and 1900 <= x <= 2100))
-    return out
+    return tuple(out)
 
 
 #: Numbers written as words ("more than two induction courses").
