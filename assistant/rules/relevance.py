@@ -147,9 +147,10 @@ def check_relevance(question: str, facts: PatientFacts, draft: Draft, retrieved:
         return []
     # sentence by sentence: a line on the class ("TKI after allo-HSCT") answers "imatinib?" even when another line
     # names a trial's dasatinib; the same line naming another member instead does not
-    said = [concept_ids(s.lower()) for line in draft.answer.splitlines() for s in sentences(line)]
+    # (each line read only until one answers: concept_ids is memoised per text)
+    said = [s.lower() for line in draft.answer.splitlines() for s in sentences(line)]
     lex = load_lexicon()
     return [Issue(finding=RuleFinding(
         rule_id=RELEVANCE_RULE, severity="warn",
         message=_MESSAGE.format(what=lex.concepts[c].label)))
-        for c in asked if not any(addressed(c, one) for one in said)]
+        for c in asked if not any(addressed(c, concept_ids(one)) for one in said)]
