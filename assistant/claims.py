@@ -256,26 +256,43 @@ def _premise_vocabulary(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _at(toks: list[str], i: int, phrase: Phrase) -> bool:
-    return tuple(toks[i:i + len(phrase)]) == phrase
+    n = len(phrase)
+    if n and i >= 0:  # (the last word first: no slice is made for most misses)
+        return i + n <= len(toks) and toks[i + n - 1] == phrase[-1] and tuple(toks[i:i + n]) == phrase
+    return tuple(toks[i:i + n]) == phrase
 
 
-@lru_cache(maxsize=256)
+#: id(group) -> (the group, its phrases by first / last word): the vocabulary's groups are long-lived tuples, indexed
+#: once (hashing a large tuple of phrases for every lookup costs more than the lookup).
+_INDEXES: dict[tuple[int, int], tuple[tuple[Phrase, ...], dict[str, tuple[Phrase, ...]]]] = {}
+
+
+def _indexed(group: tuple[Phrase, ...], at: int) -> dict[str, tuple[Phrase, ...]]:
+    """The group's phrases by their word at `at` (0: the first, -1: the last), in the group's order."""
+    hit = _INDEXES.get((id(group), at))
+    if hit is not None and hit[0] is group:
+        return hit[1]
+    out: dict[str, list[Phrase]] = {}
+    for p in group:
+        out.setdefault(p[at], []).append(p)
+    if len(_INDEXES) >= 4096:
+        _INDEXES.clear()
+    _INDEXES[(id(group), at)] = (group, index := {k: tuple(v) for k, v in out.items()})
+    return index
+
+
 def _by_first(group: tuple[Phrase, ...]) -> dict[str, tuple[Phrase, ...]]:
-    out: dict[str, list[Phrase]] = {}
-    for p in group:
-        out.setdefault(p[0], []).append(p)
-    return {k: tuple(v) for k, v in out.items()}
+    return _indexed(group, 0)
 
 
-@lru_cache(maxsize=256)
 def _by_last(group: tuple[Phrase, ...]) -> dict[str, tuple[Phrase, ...]]:
-    out: dict[str, list[Phrase]] = {}
-    for p in group:
-        out.setdefault(p[-1], []).append(p)
-    return {k: tuple(v) for k, v in out.items()}
+    return _indexed(group, -1)
 
 
 def _find(toks: list[str], group: tuple[Phrase, ...]) -> list[tuple[int, Phrase]]:
+    if len(group) == 1:  # (one phrase: no index)
+        p = group[0]
+        return [(i, p) for i, t in enumerate(toks) if t == p[0] and _at(toks, i, p)]
     index = _by_first(group)
     return [(i, p) for i, t in enumerate(toks) for p in index.get(t, ()) if _at(toks, i, p)]
 
@@ -284,6 +301,9 @@ def _ends_at(toks: list[str], end: int, group: tuple[Phrase, ...]) -> bool:
     """A phrase of `group` ends just before token `end`."""
     if end <= 0 or end > len(toks):
         return False
+    if len(group) == 1:
+        p = group[0]
+        return p[-1] == toks[end - 1] and end - len(p) >= 0 and _at(toks, end - len(p), p)
     return any(end - len(p) >= 0 and _at(toks, end - len(p), p) for p in _by_last(group).get(toks[end - 1], ()))
 
 
@@ -294,6 +314,21 @@ def _near_before(toks: list[str], i: int, group: tuple[Phrase, ...], window: int
 def broader_chain(concept: str) -> list[str]:
     """The concept and the classes it belongs to ("dasatinib" -> ["dasatinib", "tki"])."""
     lex = load_lexicon()
+    hit = _CHAINS.get(concept)
+    if hit is not None and hit[0] is lex:
+        return list(hit[1])
+    chain = _chain(concept, lex)
+    if len(_CHAINS) >= 4096:
+        _CHAINS.clear()
+    _CHAINS[concept] = (lex, tuple(chain))
+    return chain
+
+
+#: concept -> (the lexicon, its chain): the rule layer walks the same chains for every claim and assert.
+_CHAINS: dict[str, tuple[Any, tuple[str, ...]]] = {}
+
+
+def _chain(concept: str, lex: Any) -> list[str]:
     out, seen = [], set()
     c: str | None = concept
     while c and c not in seen:
@@ -618,11 +653,12 @@ def _grades(toks: list[str], voc: Vocabulary) -> list[str]:
     out = []
     if not _find(toks, voc.grade_absence):
         out.extend(" ".join(p) for _, p in _find(toks, voc.grade_phrases))
+    prefixes = _by_first(voc.grade_prefixes)
     for i, t in enumerate(toks):
         if t.startswith("cq") and t[2:].lstrip("-#").isdigit():
             out.append(t)
             continue
-        for p in voc.grade_prefixes:
+        for p in prefixes.get(t, ()):  # (only a prefix starting with this word can start here)
             k = i + len(p)
             while k < len(toks) and toks[k] in voc.grade_skip:  # "grades this 'S'", "graded (1)"
                 k += 1

@@ -99,7 +99,8 @@ def stated_claim(question: str) -> str:
     said = sentences(question)
     # (a premise comes before the question, "cns ppx - what does JSH recommend" asks; in the same sentence, the
     # part before the question: "JSH lists X as standard - what's the grade?")
-    stated = [*said[:-1], *(p for p in [stated_part(said[-1])] if said and p != said[-1])]
+    last = stated_part(said[-1]) if said else ""
+    stated = [*said[:-1], *([last] if said and last != said[-1] else [])]
     for sentence in stated:
         if sentence.endswith("?") or words(sentence) & _ASKING:
             continue

@@ -172,7 +172,7 @@ class Cues:
 
     def search(self, text: str) -> bool | None:
         """True when a phrase occurs in the text, else None (a drop-in for `re.Pattern.search` in conditions)."""
-        words = cue_words(text)
+        words = _cue_words(text)
         for i, (word, _) in enumerate(words):
             if any(_phrase_at(words, i, p) for p in (*self._by_first.get(word, ()), *self._loose)):
                 return True
@@ -182,6 +182,12 @@ class Cues:
 def cue_words(text: str) -> list[tuple[str, str]]:
     """The words of a text, lower case, each with what separates it from the word before: " " (white space only),
     "-" (a hyphen) or "~" (anything else; also the first word)."""
+    return list(_cue_words(text))
+
+
+@lru_cache(maxsize=8192)
+def _cue_words(text: str) -> tuple[tuple[str, str], ...]:
+    """cue_words, memoised (every cue list of the checks reads the same sentences)."""
     out: list[tuple[str, str]] = []
     word, gap, before = "", "", ""
     for ch in text.lower() + " ":
@@ -195,7 +201,7 @@ def cue_words(text: str) -> list[tuple[str, str]]:
             out.append((word, sep))
             word = ""
         gap += ch
-    return out
+    return tuple(out)
 
 
 def _spec_words(spec: str) -> list[list[tuple[str, str]]]:
@@ -231,6 +237,6 @@ def _word_fits(word: tuple[str, str], pattern: tuple[str, str], first: bool) -> 
     return w == pat
 
 
-def _phrase_at(words: list[tuple[str, str]], i: int, phrase: tuple[tuple[str, str], ...]) -> bool:
+def _phrase_at(words: Sequence[tuple[str, str]], i: int, phrase: tuple[tuple[str, str], ...]) -> bool:
     return i + len(phrase) <= len(words) and all(
         _word_fits(words[i + k], w, k == 0) for k, w in enumerate(phrase))

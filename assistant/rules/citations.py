@@ -42,6 +42,12 @@ def key_terms(text: str) -> set[str]:
     >>> sorted(key_terms("Blinatumomab is for CD19-positive B-ALL with MRD 0.01%."))
     ['0.01%', 'b_all', 'blinatumomab', 'cd19_pos', 'mrd']
     """
+    return set(_key_terms(text))
+
+
+@lru_cache(maxsize=8192)
+def _key_terms(text: str) -> frozenset[str]:
+    """key_terms, memoised (a sentence is read by several checks, a question by every checking round)."""
     out: set[str] = set()
     for tok in tokenize(text, keep_stopwords=True, fix_typos=False):
         if tok in KEY_TERMS or tok in _antigens() or _NUM_RE.match(tok) and tok not in _STRUCTURAL_NUMS:
@@ -51,7 +57,7 @@ def key_terms(text: str) -> set[str]:
     for cd in ("cd19", "cd22"):
         if f"{cd}_pos" in out or f"{cd}_neg" in out:
             out.discard(cd)
-    return out
+    return frozenset(out)
 
 
 @lru_cache(maxsize=1)
@@ -62,12 +68,18 @@ def _antigens() -> frozenset[str]:
     return claim_vocabulary().antigens
 
 
-def chunk_terms(chunk_text: str) -> set[str]:
+def chunk_terms(chunk_text: str) -> frozenset[str]:
+    """The terms a source's text has (memoised: every cited sentence of every answer reads its chunks' terms)."""
+    return _chunk_terms(chunk_text)
+
+
+@lru_cache(maxsize=4096)
+def _chunk_terms(chunk_text: str) -> frozenset[str]:
     toks = set(tokenize(chunk_text, keep_stopwords=True, fix_typos=False))
     for cd in ("cd19", "cd22"):
         if cd in toks:
             toks.add(f"{cd}_pos")  # a chunk about CD19 supports "CD19-positive"
-    return toks | _spans(chunk_text)
+    return frozenset(toks | _spans(chunk_text))
 
 
 #: The patient's own markers: an answer may repeat them from the question without a source saying them.
@@ -134,12 +146,13 @@ def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: fro
     not be in the source: the answer repeats them."""
     body = strip_lead(sentence_body)
     needed = {t for t in key_terms(body) if (_value(t) is None or _value(t) not in given) and t not in given_terms}
-    if any(_term_kind(t) == "calendar" for t in needed):
-        needed -= _named_numbers(body)
     have: set[str] = set()
     for c in chunks:
         have |= chunk_terms(c.text)
-    missing = {t for t in needed if t not in have and not _example_of(t, body, have)}
+    absent = {t for t in needed if t not in have}
+    if absent and any(_term_kind(t) == "calendar" for t in needed):  # (read only when a term it may excuse is absent)
+        absent -= _named_numbers(body)
+    missing = {t for t in absent if not _example_of(t, body, have)}
     if _makes_claim(body):  # the treatments it names must be in its source (paraphrase may change every other word)
         asked_concepts = _concepts(" ".join(sorted(asked)))
         have = set().union(*(_concepts(c.text) for c in chunks)) if chunks else set()
@@ -244,8 +257,7 @@ def _copied_part(toks: set[str], source: str) -> str | None:
 
 @lru_cache(maxsize=8192)
 def _best_run(toks: frozenset[str], source: str) -> str | None:
-    words = source.split()
-    word_toks = [set(tokenize(w)) for w in words]
+    words, word_toks = _word_tokens(source)
     shared = [i for i, t in enumerate(word_toks) if t & toks]
     best, best_sim = None, NEAR_COPY
     for a in shared:
@@ -255,6 +267,13 @@ def _best_run(toks: frozenset[str], source: str) -> str | None:
             if b in shared and (sim := _jaccard(set(toks), run)) >= best_sim:
                 best, best_sim = (a, b), sim
     return None if best is None else " ".join(words[best[0]:best[1] + 1])
+
+
+@lru_cache(maxsize=4096)
+def _word_tokens(source: str) -> tuple[list[str], list[frozenset[str]]]:
+    """A source sentence's words and each word's tokens (memoised: every answer sentence is compared with it)."""
+    words = source.split()
+    return words, [frozenset(tokenize(w)) for w in words]
 
 
 def changed_terms(body: str, best: str, *, given: frozenset[float] = frozenset()) -> set[str]:
@@ -290,8 +309,9 @@ def _changed_terms(body: str, best: str, given: frozenset[float]) -> frozenset[s
     return frozenset(altered)
 
 
-def _numbers(text: str) -> list[float]:
-    """The numbers of a text, in order, with repeats (calendar years and trial names aside)."""
+@lru_cache(maxsize=8192)
+def _numbers(text: str) -> tuple[float, ...]:
+    """The numbers of a text, in order, with repeats (calendar years and trial names aside); memoised."""
     from assistant.claims import numbers_in
     from assistant.concepts import tokens
 
@@ -299,7 +319,7 @@ def _numbers(text: str) -> list[float]:
     for tok in tokens(text.lower()):
         v = sorted(numbers_in(tok)) or ([float(_NUMBER_WORDS[tok])] if tok in _NUMBER_WORDS else [])
         out.extend(x for x in v if not (x.is_integer() and 1900 <= x <= 2100))
-    return out
+    return tuple(out)
 
 
 #: Numbers written as words ("more than two induction courses").
@@ -369,9 +389,15 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
-def content_words(text: str) -> set[str]:
-    """Content words, stance words included ("recommended", "not" aside: tokenize keeps what BM25 drops)."""
-    return {w for w in tokenize(text, keep_stopwords=True, fix_typos=False) if w not in _FUNCTION_WORDS}
+def content_words(text: str) -> frozenset[str]:
+    """Content words, stance words included ("recommended", "not" aside: tokenize keeps what BM25 drops); memoised
+    (each clause is compared with every clause of the other text)."""
+    return _content_words(text)
+
+
+@lru_cache(maxsize=8192)
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in tokenize(text, keep_stopwords=True, fix_typos=False) if w not in _FUNCTION_WORDS)
 
 
 _FUNCTION_WORDS = frozenset({"a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "to", "of", "in",
@@ -441,9 +467,14 @@ def _heads(scope: list[str]) -> list[str]:
 
 def _closest(toks: set[str], chunks: Sequence[Chunk]) -> tuple[float, str | None]:
     best, best_sim = None, 0.0
+    n = len(toks)
     for c in chunks:
         for src, other in _sentence_token_sets(c.text):
-            sim = len(toks & other) / len(toks | other) if other else 0.0
+            # (the share is at most the smaller size over the larger: a sentence that cannot beat the best is skipped)
+            if not other or min(n, len(other)) / max(n, len(other)) <= best_sim:
+                continue
+            shared = len(toks & other)
+            sim = shared / (n + len(other) - shared)
             if sim > best_sim:
                 best, best_sim = src, sim
     return best_sim, best

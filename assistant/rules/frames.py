@@ -231,8 +231,7 @@ def _setting_of(a: Assert) -> str | None:
 def _level(claim: Claim, concept: str) -> str | None:
     """How the claim names `concept`: 'exact', 'class' (a class it belongs to: "TKIs" for dasatinib), 'member' (one
     of its members: "dasatinib" for TKI), or None."""
-    named = set(claim.interventions) | set(claim.subjects) | set(claim.negated) | set(claim.contrasted) | {
-        c for c in claim.concepts if not _is_treatment(c)}
+    named = _named_concepts(claim)
     if concept in named:
         return "exact"
     if any(c in named for c in broader_chain(concept)[1:]):
@@ -240,6 +239,23 @@ def _level(claim: Claim, concept: str) -> str | None:
     if any(concept in broader_chain(c)[1:] for c in named):
         return "member"
     return None
+
+
+#: id(claim) -> (the claim, the concepts it names at their own level): read once per claim (read_claims keeps its
+#: claims; `_level` is asked of every assert the claim is compared with).
+_NAMED: dict[int, tuple[Claim, frozenset[str]]] = {}
+
+
+def _named_concepts(claim: Claim) -> frozenset[str]:
+    hit = _NAMED.get(id(claim))
+    if hit is not None and hit[0] is claim:
+        return hit[1]
+    named = frozenset(set(claim.interventions) | set(claim.subjects) | set(claim.negated) | set(claim.contrasted) | {
+        c for c in claim.concepts if not _is_treatment(c)})
+    if len(_NAMED) >= 8192:
+        _NAMED.clear()
+    _NAMED[id(claim)] = (claim, named)
+    return named
 
 
 def _is_treatment(concept: str) -> bool:
@@ -675,10 +691,9 @@ def _closed_world(claim: Claim, book: Any, merged: dict[str, Any],
     if not voiced or ("trial" in claim.attribution and "jsh" not in claim.attribution):
         return None
     unsupported = set(claim.interventions)
-    for rule in book.rules:
-        for a in rule.asserts:
-            if a.stance in POSITIVE:
-                unsupported -= _supports(a, claim, merged)
+    for _, a in _about_named(claim, book):
+        if a.stance in POSITIVE:
+            unsupported -= _supports(a, claim, merged)
     if not unsupported:
         return None
     for g in (guideline_claims(frozenset(unsupported)) if callable(guideline_claims)
@@ -696,6 +711,15 @@ def _closed_world(claim: Claim, book: Any, merged: dict[str, Any],
                    finding_id=TRIAL_AS_REC_ID if trial else UNSUPPORTED_ID,
                    why=(f"a trial result is presented as the JSH 2023 recommendation of {what}" if trial else
                         f"no JSH 2023 rule or guideline statement recommends {what} for this population"))
+
+
+def _about_named(claim: Claim, book: Any) -> list[tuple[Any, Assert]]:
+    """The asserts about a concept the claim names, or a class or member of one (by the book's index: those
+    `_supports` can find anything in; the others it passes over), in rule order."""
+    index = _assert_index(book)[0]
+    picked = set().union(*(index.get(k, ()) for k in _named_concepts(claim) | claim.concepts))
+    pairs = _all_asserts(book)
+    return [pairs[k] for k in sorted(picked)]
 
 
 def _supports(a: Assert, claim: Claim, merged: dict[str, Any]) -> set[str]:

@@ -149,6 +149,7 @@ class RuleBook(BaseModel):
     _hits: dict[str, tuple[bool, tuple[GuidelineRule, ...]]] = PrivateAttr(default_factory=dict)
     _by_statement: dict[str, list[GuidelineRule]] = PrivateAttr(default_factory=dict)
     _near: dict[str, frozenset[str]] = PrivateAttr(default_factory=dict)
+    _statement_sets: list[tuple[str, frozenset[str]]] = PrivateAttr(default_factory=list)
 
     @field_validator("rules")
     @classmethod
@@ -187,8 +188,12 @@ class RuleBook(BaseModel):
         near = self._near.get(sentence_body)
         if near is None:
             a = _statement_tokens(sentence_body)
-            near = frozenset(st for st in {r.statement for r in self.rules}
-                             if a and (b := _statement_tokens(st)) and len(a & b) / len(a | b) >= DISTORTION_SIMILARITY)
+            if not self._statement_sets:
+                self._statement_sets.extend((st, _statement_tokens(st)) for st in {r.statement for r in self.rules})
+            # (|a & b| / |a | b| is at most the smaller size over the larger: sizes that far apart are no copy)
+            near = frozenset(st for st, b in self._statement_sets
+                             if a and b and min(len(a), len(b)) / max(len(a), len(b)) >= DISTORTION_SIMILARITY
+                             and len(a & b) / len(a | b) >= DISTORTION_SIMILARITY)
             if len(self._near) >= 50_000:
                 self._near.clear()
             self._near[sentence_body] = near

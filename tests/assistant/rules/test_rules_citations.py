@@ -231,3 +231,35 @@ def test_a_sentence_its_cited_source_says_as_part_of_a_longer_one_is_cited_right
     other = by_section["evidence/tower"][0]  # cited to a source that does not say it: still the wrong source
     issues = check_citations("q", F, draft_of(sentence, other), [other, verbatim])
     assert "CIT-SUPPORT-004" in ids(issues)
+
+
+def test_closest_source_sentence_is_the_brute_force_best(corpus_chunks) -> None:
+    """The size bound `_closest` skips sentences by never changes the best match (every sentence of the corpus,
+    matched against its own chunk and a mixed pool)."""
+    from assistant.rules.citations import _closest, _sentence_token_sets
+    from assistant.text import tokenize
+
+    def brute(toks: set[str], chunks) -> tuple[float, str | None]:
+        best, best_sim = None, 0.0
+        for c in chunks:
+            for src, other in _sentence_token_sets(c.text):
+                sim = len(toks & other) / len(toks | other) if other else 0.0
+                if sim > best_sim:
+                    best, best_sim = src, sim
+        return best_sim, best
+
+    pool = corpus_chunks[::7]
+    checked = 0
+    for chunk in corpus_chunks[::3]:
+        for src, _ in _sentence_token_sets(chunk.text):
+            toks = set(tokenize(" ".join(src.split()[: max(3, len(src.split()) // 2)])))  # (half a sentence too)
+            assert _closest(toks, [chunk, *pool]) == brute(toks, [chunk, *pool])
+            checked += 1
+    assert checked > 50
+
+
+def test_memoised_terms_are_fresh_sets_equal_to_a_new_reading() -> None:
+    text = "Blinatumomab is for CD19-positive B-ALL with MRD 0.01%."
+    first = key_terms(text)
+    first.add("changed by the caller")
+    assert key_terms(text) == {"0.01%", "b_all", "blinatumomab", "cd19_pos", "mrd"}

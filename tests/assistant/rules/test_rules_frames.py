@@ -449,3 +449,25 @@ def test_judge_sentence_is_memoised_on_every_input_it_reads() -> None:
             seen_facts += (_judge_sentence(sentence, BOOK, facts, frozenset(), (), "").kind
                            != _judge_sentence(sentence, BOOK, PatientFacts(), frozenset(), (), "").kind)
     assert seen_facts and seen_cited  # (cases whose verdict does depend on the facts and on the cited text)
+
+
+def test_closed_world_reads_every_assert_that_supports_a_claim() -> None:
+    """The assert index `_closed_world` reads by holds every assert `_supports` finds a treatment in (the claims of
+    every example sentence of the rule book, each against every assert)."""
+    from assistant.claims import read_claims
+    from assistant.rules.frames import _about_named, _supports
+    from assistant.rules.logic import default_rulebook
+
+    book = default_rulebook()
+    supported = 0
+    for rule in book.rules:
+        for text in [rule.statement, *((rule.examples.agree + rule.examples.contradict) if rule.examples else [])]:
+            for claim in read_claims(text):
+                merged = dict(claim.population)
+                picked = {id(a) for _, a in _about_named(claim, book)}
+                for r in book.rules:
+                    for a in r.asserts:
+                        if _supports(a, claim, merged):
+                            assert id(a) in picked, (text, r.id)
+                            supported += 1
+    assert supported > 20

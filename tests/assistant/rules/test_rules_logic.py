@@ -586,3 +586,22 @@ def test_a_rules_statement_is_excluded_for_a_patient_its_conditions_rule_out() -
     assert book.excluded_statement(old, general) and not book.excluded_statement(old, older)
     unknown = PatientFacts(ph_status="positive")
     assert not book.excluded_statement(unknown, general) and not book.excluded_statement(unknown, older)
+
+
+def test_near_statements_match_the_brute_force_share() -> None:
+    """The size bound near_statements skips statements by never drops one a full comparison keeps (each rule's
+    statement and its examples, read against every statement)."""
+    from assistant.rules.logic import DISTORTION_SIMILARITY, _statement_tokens, default_rulebook
+
+    book = default_rulebook()
+    statements = {r.statement for r in book.rules}
+    texts = [t for r in book.rules for t in [r.statement, *(r.examples.agree + r.examples.contradict
+                                                             if r.examples else [])]]
+    found = 0
+    for text in texts:
+        a = _statement_tokens(text)
+        brute = frozenset(st for st in statements if a and (b := _statement_tokens(st))
+                          and len(a & b) / len(a | b) >= DISTORTION_SIMILARITY)
+        assert book.near_statements(text) == brute
+        found += bool(brute)
+    assert found >= len(book.rules)  # (every statement is near itself)
