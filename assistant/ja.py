@@ -829,6 +829,7 @@ class _Renderer:
         self.suru_not_after = set(cues["suru_not_after"])
         self.before_concepts, self.remission_ids = set(cues["before_concepts"]), set(cues["remission_concepts"])
         self.question_words, self.tags = set(cues["question_words"]), set(cues["tag_question"])
+        self.tag_words, self.tag_endings = set(cues["tag_words"]), set(cues["tag_endings"])
         self.recent = any(it.kind == "token" and it.text in cues["recent"] for it in items)
         self.reach, self.both, self.given = set(cues["reach_verbs"]), cues["both"], set(cues["given_words"])
         self.with_particle = set(cues["treated_with"])
@@ -858,6 +859,18 @@ class _Renderer:
             elif not self._grammar(item, k, nxt):
                 self._word(item, k, nxt)
         return _join(self.out.words)
+
+    def _question_mark(self, k: int) -> int:
+        """The index of the first "?" after items[k] (len(items) when there is none)."""
+        return next((j for j in range(k + 1, len(self.items))
+                     if self.items[j].kind == "punct" and self.items[j].text == "?"), len(self.items))
+
+    def _ends_the_question(self, k: int) -> bool:
+        """Only endings follow items[k] before the question mark ("合っ|てる|？", "正しい|です|か|？")."""
+        end = self._question_mark(k)
+        return end < len(self.items) and all(
+            it.kind == "token" and it.token is not None and it.token.dictionary in self.tag_endings
+            for it in self.items[k + 1:end])
 
     def _clause_ends_on_a_stem(self, k: int) -> bool:
         """The clause before items[k] ends on the continuative stem of a history verb after a treatment ("施行し、"):
@@ -918,9 +931,11 @@ class _Renderer:
         if surf == self.both["particle"] and tok.pos == "助詞":
             self._both()
             return True
-        if surf in self.tags and nxt is not None and nxt.kind == "punct" and nxt.text == "?":
-            out.add(",", content=False)  # "…ですよね？" -> "…, right?": a claim to confirm
+        if (surf in self.tags and nxt is not None and nxt.kind == "punct" and nxt.text == "?") or (
+                dic in self.tag_words and self._ends_the_question(k)):
+            out.add(",", content=False)  # "…ですよね？", "…で合ってる？" -> "…, right?": a claim to confirm
             out.add("right", content=False)
+            self.skip = max(self.skip, k) if dic not in self.tag_words else self._question_mark(k) - 1
             return True
         advice = nxt is not None and nxt.kind == "token" and nxt.text in ("いい", "よい", "良い")  # "飲めばいい?"
         if surf in self.hyp_after and tok.pos in ("助詞", "助動詞", "名詞", "接尾辞", "接続詞") and not advice:

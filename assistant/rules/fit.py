@@ -19,7 +19,7 @@ from assistant.concepts import load_lexicon
 from assistant.models import PatientFacts
 from assistant.rules.relevance import asked_treatments
 
-__all__ = ["alternatives", "misfits"]
+__all__ = ["alternatives", "misfits", "treatment_fits"]
 
 
 def _fits(concept: str) -> tuple[dict[str, Any], str]:
@@ -34,6 +34,12 @@ def _fits(concept: str) -> tuple[dict[str, Any], str]:
     for c in reversed(chain):
         fits.update(c.fits)
     return fits, next((c.fit_age for c in chain if c.fit_age), "")
+
+
+def treatment_fits(concept: str) -> dict[str, Any]:
+    """Whom a treatment is for, as the lexicon says (`fits`, inherited through `broader`): {"ph_status": "positive"}
+    for a TKI, {"lineage": "B", "age_max": 25} for CAR-T."""
+    return _fits(concept)[0] if concept in load_lexicon().concepts else {}
 
 
 def _why(label: str, fits: dict[str, Any], age_words: str, facts: PatientFacts) -> str | None:

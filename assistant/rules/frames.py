@@ -988,6 +988,7 @@ def judge_question(question: str, book: Any, facts: PatientFacts,
     out = []
     for c, sf in question_claims(question, form):
         merged = {**facts.model_dump(), **c.population}
+        merged |= {k: v for k, v in _implied_by_treatments(c).items() if not _known(merged.get(k))}
         contra = _question_contradictions(c, book, merged, qv)
         v = judge_claim(c, book, facts, qv)
         if contra:
@@ -996,6 +997,18 @@ def judge_question(question: str, book: Any, facts: PatientFacts,
             v = Verdict(kind="unrelated", claim=c.text)  # (only by a rule for another setting, or one whose
             # statement does not answer the claim)
         out.append((c, sf, v))
+    return out
+
+
+def _implied_by_treatments(claim: Claim) -> dict[str, Any]:
+    """The population the claim's treatments are for, where the lexicon says ("ponatinib first line?" is about
+    Ph-positive ALL; "blinatumomab" about B-lineage): the Ph status and lineage of their `fits`."""
+    from assistant.rules.fit import treatment_fits
+
+    out: dict[str, Any] = {}
+    for c in claim.interventions:
+        fits = treatment_fits(c)
+        out.update({k: fits[k] for k in ("ph_status", "lineage") if k in fits and k not in out})
     return out
 
 

@@ -238,7 +238,8 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
         return []  # "A vs B" asserts nothing to deny
     judged = judge_question(form.text, book, facts, form)  # (without the tag: "..., isn't it?" denies nothing)
     proposes = any(sf.proposal and c.interventions for c, sf, _ in judged)
-    if not (form.tagged or form.confirms or proposes or _asserts(question)):
+    tagged = any(sf.tagged or sf.confirms for _, sf, _ in judged)  # (a tagged sentence before another: "X, right? Y.")
+    if not (form.tagged or form.confirms or tagged or proposes or _asserts(question)):
         # a plain question ("is she high risk?", "T315I found, options?") asserts nothing, but the claim a yes/no
         # question puts ("is CAR-T recommended first-line?") may be one the guideline denies
         return [book.get(v.rule_id) for _, sf, v in judged if v.kind == "contradict" and sf.yes_no][:1]
@@ -247,7 +248,7 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     # (a recommendation no rule makes, stated outright: a proposal may be new; a trial presented as JSH's position
     # is answered by the corpus's own line on that trial, which the status composer leads with)
     framed += [r for c, sf, v in judged if v.kind == "unsupported" and v.finding_id != TRIAL_AS_REC
-               and (form.tagged or form.confirms or sf.confirms) for r in _speaking_rules(book, facts, c)]
+               and (form.tagged or form.confirms or sf.confirms or sf.tagged) for r in _speaking_rules(book, facts, c)]
     agreed = {r for c, _, v in judged if v.kind == "agree" for r in _agreeing(c, book, facts)}
     norm = normalize(question)
     merged = sentence_facts(facts, question)

@@ -502,3 +502,15 @@ def test_katakana_by_sound_reads_whole_words_only() -> None:
 
     assert "dasatinib" not in to_english("ダザチニブロックという検査")
     assert sound_key("ダサ") == sound_key("タサ") and "dasatinib" not in to_english("ダサ")
+
+
+@pytest.mark.parametrize("question", [
+    "E1910を受けて、JSH2023ではMRD陰性のPh− B-ALLの地固めにブリナツモマブ上乗せが推奨になった、で合ってる？",
+    "ポナチニブが第一選択で正しいですか？",
+    "移植後のTKI予防投与は推奨されていないということで間違いない？",
+])
+def test_a_word_saying_correct_before_the_question_mark_asks_to_confirm(question) -> None:
+    """ "…で合ってる？", "…で正しいですか？", "…で間違いない？" read as "..., right?" (a claim to check, as "ですよね？")."""
+    from assistant.ja import to_english
+
+    assert to_english(question).rstrip().endswith(", right?"), to_english(question)
