@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.compose.cues import says
 from assistant.compose.intents import ASKING_WORDS, POINTS_BACK, Intents, read_intents
 from assistant.concepts import clauses as _clauses
-from assistant.concepts import read_concepts, sentences
+from assistant.concepts import TREATMENT_KINDS, read_concepts, sentences
 from assistant.rules.scope import mentions_all
 from assistant.text import first_word, names_trial
 
@@ -110,12 +110,31 @@ def _focus(text: str) -> str:
     return focus or text
 
 
+def _clause_points_back(clause: str) -> bool:
+    """ "is that OK per the guideline?": a short clause pointing back with "that/this/it", no clinical concept."""
+    words = {w.strip("?,.!—–-").lower() for w in clause.split()}
+    return len(words) <= 8 and bool(words & POINTS_BACK) and all(
+        m.kind in _NO_SUBJECT for m in read_concepts(clause.lower()).mentions)
+
+
+def _names_treatment(clause: str) -> bool:
+    return any(m.kind in TREATMENT_KINDS and not m.other_person for m in read_concepts(clause.lower()).mentions)
+
+
+#: Concepts that give a clause no subject of its own ("is that OK per the guideline?" asks about what came before).
+_NO_SUBJECT = frozenset({"source", "meta", "grammar", "person", "property", "disease"})
+
+
 def _kept_clauses(sentence: str, *, asks: bool) -> str:
     """The asking and clinical clauses of one sentence (`asks`: the sentence asks), with the sentence's end (so
     the next does not run on)."""
     clauses = _clauses(sentence)
+    # (a clause asking about the one before it keeps that one: "our unit always uses hyper-CVAD - is that OK?")
+    back = {k - 1 for k, c in enumerate(clauses) if k and asks and k == len(clauses) - 1 and _clause_points_back(c)
+            and _names_treatment(clauses[k - 1])}
     part = [c.strip(" —–-") if k == len(clauses) - 1 and asks else c
-            for k, c in enumerate(clauses) if (asks and (k == len(clauses) - 1 or _asks(c))) or _clinical(c)]
+            for k, c in enumerate(clauses)
+            if (asks and (k == len(clauses) - 1 or _asks(c))) or _clinical(c) or k in back]
     joined = " ".join(" ".join(part).split()).rstrip(",;:—–- ")
     end = sentence.rstrip()[-1:]
     return joined if not joined or joined[-1] in ".?!" or end not in ".?!" else joined + end

@@ -548,6 +548,26 @@ def overview_subject(question: str) -> str | None:
     return next((t for t in tokenize(m.group("s") or m.group("t")) if t not in _OVERVIEW_SKIP and len(t) > 2), None)
 
 
+def _named_treatments(question: str) -> list[str]:
+    from assistant.rules.relevance import asked_treatments  # (relevance reads this module: imported late)
+
+    return asked_treatments(question)
+
+
+def _names_kin(rule: GuidelineRule, named: list[str]) -> bool:
+    """The rule's statement names an alternative of the same class to a regimen the question asks about ("our unit
+    uses hyper-CVAD - OK?" is answered by the pediatric-type regimen rule, both intensive chemotherapy)."""
+    if not named:
+        return False
+    from assistant.claims import broader_chain
+    from assistant.concepts import concept_ids, load_lexicon
+
+    lex = load_lexicon()
+    regimens = [c for c in named if c in lex.concepts and lex.concepts[c].kind == "regimen"]
+    said = [c for c in concept_ids(rule.statement.lower()) if c in lex.concepts and lex.concepts[c].kind == "regimen"]
+    return any(s != c and broader_chain(s)[1:2] == broader_chain(c)[1:2] != [] for c in regimens for s in said)
+
+
 def applicable_rules(
     question: str, facts: PatientFacts, *, rulebook: RuleBook | None = None, sections: Iterable[str] = ()
 ) -> tuple[list[GuidelineRule], list[GuidelineRule]]:
@@ -562,11 +582,12 @@ def applicable_rules(
     about = overview_subject(question) or (ph_compared_part(question) if facts.ph_status is None else None)
     sure: list[GuidelineRule] = []
     maybe: list[GuidelineRule] = []
+    named = _named_treatments(question)
     for rule in book.rules:
         cond = rule.condition(facts)
         if cond is False:
             continue
-        topical = rule.topical(norm)
+        topical = rule.topical(norm) or _names_kin(rule, named)
         # an overview of a topic takes every rule whose title names it ("MRD ...", "Blinatumomab for ..."); "what
         # are the salvage options?" every rule for that phase whose other conditions are only unknown
         overview = (about is not None and about in tokenize(rule.title) and (cond is True or rule.branch is not False)

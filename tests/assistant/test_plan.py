@@ -43,3 +43,15 @@ def test_text_is_canonical_and_keeps_the_writers_case() -> None:
 def test_someone_elses_concepts_are_not_the_questions() -> None:
     p = read_question("My friend's son had T-cell leukemia. My wife has relapsed B-ALL: options?")
     assert "t_lineage" not in p.concepts and "b_lineage" in p.concepts
+
+
+def test_a_clause_asking_about_the_units_habit_keeps_that_habit_in_the_focus() -> None:
+    """ "Our unit has always used hyper-CVAD for adult ALL - is that OK per the guideline?": the habit is what is
+    asked about (a lab value before "what does that mean?" is not kept by this: it names no treatment)."""
+    from assistant.plan import read_question
+
+    q = read_question("34F Ph-negative B-ALL (CD19+). Our unit has always used hyper-CVAD for adult ALL - is that OK "
+                      "per the guideline?")
+    assert "hyper-CVAD" in q.focus
+    q = read_question("34M Ph- B-ALL, MRD 0.05% after induction, ferritin 900 after transfusions — what does that mean?")
+    assert "ferritin" not in q.focus

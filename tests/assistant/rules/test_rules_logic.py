@@ -605,3 +605,13 @@ def test_near_statements_match_the_brute_force_share() -> None:
         assert book.near_statements(text) == brute
         found += bool(brute)
     assert found >= len(book.rules)  # (every statement is near itself)
+
+
+def test_a_regimen_asked_about_brings_the_rule_for_its_alternative_of_the_same_class() -> None:
+    """hyper-CVAD asked about for a Ph-negative AYA patient: the pediatric-type regimen rule (both intensive
+    chemotherapy) applies even without a treatment word the rule's topics name."""
+    from assistant.models import PatientFacts
+
+    facts = PatientFacts(age=34, age_band="aya", ph_status="negative", lineage="B")
+    sure, maybe = applicable_rules("Our unit has always used hyper-CVAD for adult ALL - is that OK?", facts)
+    assert "PHNEG-AYA-009" in [r.id for r in sure]
