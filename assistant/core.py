@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.compose.branches import compared_leads, deciding_branches
 from assistant.compose.cues import says
 from assistant.compose.intents import POINTS_BACK, question_pieces
+from assistant.compose.interactions import named_treatments
 from assistant.compose.premises import value_premises
 from assistant.compose.selection import trial_rules
 from assistant.concepts import TREATMENT_KINDS, read_concepts
@@ -426,15 +427,17 @@ class Assistant:
             # each treatment the question asks about, retrieved for itself in the question's setting
             extra_chunks += [r.chunk for c in asked_treatments(qt)[:3]
                              for r in self.retriever.search(f"{qt} {concept_label(c)}", facts=facts, k=3)]
-            if len(asked_treatments(qt)) >= 2 and (says(qt, "asks_remission") or says(qt, "asks_survival")):
+            if (len(asked_treatments(qt)) >= 2 or asked_treatments(qt) and says(qt, "asks_magnitude")) and (
+                    says(qt, "asks_remission") or says(qt, "asks_survival")):
                 # "A or B: which gets more remissions?": each treatment's own trial results
                 outcome = "complete remission rate" if says(qt, "asks_remission") else "overall survival"
                 extra_chunks += [r.chunk for c in asked_treatments(qt)[:3] for r in self.retriever.search(
                     f"{concept_label(c)} trial {outcome}", k=3, tier="evidence")]
-            if says(qt, "asks_cautions") or says(qt, "asks_side_effects") or read_concepts(qt.lower()).ids(
-                    kind="adverse_event"):
+            if says(qt, "asks_cautions") or says(qt, "asks_side_effects") or says(qt, "asks_toxicity") or read_concepts(
+                    qt.lower()).ids(kind="adverse_event"):
                 # "what should weigh the choice?", "cautions?", "yellow eyes on inotuzumab": each drug's toxicities
-                extra_chunks += [r.chunk for c in asked_treatments(qt)[:3]
+                # (the asked ones; else those named: "plan: inotuzumab then allo-HSCT. What is the key toxicity?")
+                extra_chunks += [r.chunk for c in (asked_treatments(qt) or named_treatments(qt))[:3]
                                  for r in self.retriever.search(f"{concept_label(c)} toxicity", k=3)]  # (any section)
         return retrieved, _pool(retrieved, extra_chunks), premise
 

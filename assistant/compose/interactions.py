@@ -15,7 +15,7 @@ from assistant.compose.builder import Builder, lead_for
 from assistant.compose.cues import says
 from assistant.compose.intents import question_parts
 from assistant.compose.selection import DraftPlan, Sources
-from assistant.compose.sentences import _headed_sentences
+from assistant.compose.sentences import _RESULT_NUMBER, _headed_sentences
 from assistant.concepts import concept_ids, load_lexicon, read_concepts
 from assistant.models import Chunk
 from assistant.rules.logic import RuleBook
@@ -79,13 +79,13 @@ def interaction_lines(plan: DraftPlan, chunks: list[Chunk], book: RuleBook,
     of cues.yaml reports_toxicity) naming both: the guideline's before a safety note's before a trial's. With
     `alone` (the question asks what to watch for), a drug named by itself gets its own best safety line."""
     lex = load_lexicon()
-    named = named_treatments(plan.q)
+    named, magnitude = named_treatments(plan.q), says(plan.q, "asks_magnitude")
     out: list[tuple[str, Chunk]] = []
     for drug in (c for c in named if lex.concepts[c].kind == "drug"):
         others = [c for c in named if c != drug and not addressed(c, {drug}) and not addressed(drug, {c})]
         if not others and not alone:
             continue
-        best: tuple[tuple[int, int], str, Chunk] | None = None
+        best: tuple[tuple[bool, int, int], str, Chunk] | None = None
         for rank, chunk in enumerate(chunks):
             for _, s in _headed_sentences(chunk):
                 if s in covered or not says(s, "reports_toxicity"):
@@ -94,7 +94,9 @@ def interaction_lines(plan: DraftPlan, chunks: list[Chunk], book: RuleBook,
                 if not addressed(drug, ids) or (others and not any(addressed(o, ids) for o in others)):
                     continue
                 if _quotable(s, chunk, plan.facts, book, plan.q):
-                    key = (_TIER_ORDER.get(chunk.tier, 0), -rank)
+                    # ("how big is the risk?": a line with its number first)
+                    sized = magnitude and _RESULT_NUMBER.search(s) is not None
+                    key = (sized, _TIER_ORDER.get(chunk.tier, 0), -rank)
                     if best is None or key > best[0]:
                         best = (key, s, chunk)
         if best is not None and all(best[1] != s for s, _ in out):

@@ -21,7 +21,7 @@ from assistant.compose.sentences import (
     unreported_numbers,
 )
 from assistant.models import Chunk, RuleFinding
-from assistant.concepts import concept_ids
+from assistant.concepts import concept_ids, load_lexicon
 from assistant.rules.relevance import asked_treatments
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
 from assistant.text import after_number, chunk_sentences, term_at, tokenize, trial_keys
@@ -145,8 +145,8 @@ def _outcome_line(plan: DraftPlan, pool: Sources, drug: str, reports: str) -> tu
             named, others = concept_ids(s.lower()), set(asked_treatments(plan.q)) - {drug}
             if drug not in named and not (titled and not named & others):
                 continue  # (the line is about this drug: it names it, or its trial names no other asked drug)
-            if reports != "reports_toxicity" and not _RESULT_NUMBER.search(s):
-                continue  # (a remission or survival line carries its result)
+            if (reports != "reports_toxicity" or says(plan.q, "asks_magnitude")) and not _RESULT_NUMBER.search(s):
+                continue  # (a remission or survival line carries its result; "how big is the risk?" its number)
             if claims_recommendation(s) or not _safe_sentence(s, plan.facts, pool.book) or not fits_patient(
                     s, plan.facts, plan.q) or (c.tier == "evidence" and not fits_patient(c.title, plan.facts, plan.q)):
                 continue  # (nor a trial of another setting: BLAST's MRD responses are no relapse's remissions)
@@ -160,13 +160,19 @@ def _outcome_line(plan: DraftPlan, pool: Sources, drug: str, reports: str) -> tu
 @dataclass(frozen=True)
 class OutcomePerTreatment:
     """ "Blinatumomab or inotuzumab: which gets more patients into remission?", "toxicities of inotuzumab and
-    blinatumomab?": each treatment's own line on the outcome asked, in the order named; results side by side from
-    different trials are said not to rank the treatments."""
+    blinatumomab?", "how much does inotuzumab improve survival?": each treatment's own line on the outcome asked, in
+    the order named; results side by side from different trials are said not to rank the treatments."""
 
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
         kinds = [reports for asks, reports in _OUTCOME_KINDS if says(plan.q, asks)]
-        drugs = asked_treatments(plan.q)
-        if not kinds or len(drugs) < 2 or plan.trial_first or plan.closed:
+        drugs, sized = asked_treatments(plan.q), says(plan.q, "asks_magnitude")
+        if len(drugs) < 2 and not sized:
+            return  # (one drug: only "how much does inotuzumab improve survival?", "how big is the risk?")
+        if not drugs and "reports_toxicity" in kinds:  # ("plan: inotuzumab then allo-HSCT. Key toxicity, how big?")
+            lex = load_lexicon()
+            drugs, kinds = [c for c in concept_ids(plan.q.lower()) if lex.concepts.get(c) and
+                            lex.concepts[c].kind == "drug"], ["reports_toxicity"]
+        if not kinds or not drugs or plan.trial_first or plan.closed:
             return
         shown = 0
         for drug in drugs[:3]:

@@ -51,3 +51,21 @@ def test_an_outcome_compared_across_treatments_gets_each_ones_result_and_no_rank
     assert any("VOD" in t and "inotuzumab" in t for t in lines) and any("cytokine release" in t for t in lines)
     plan, src = make_plan("Relapsed B-ALL: what did TOWER show?")  # (one treatment, a named trial: not this one)
     assert run([OutcomePerTreatment()], plan, src).lines == []
+
+
+def test_how_big_or_how_much_for_one_drug_gets_that_drugs_number_first(make_plan) -> None:
+    """ "how much does inotuzumab improve survival?": INO-VATE's survival; "plan: inotuzumab then allo-HSCT ... key
+    toxicity, how big is the risk?": the VOD/SOS line with its 14.0% (a drug named in the plan, none asked)."""
+    from assistant.compose.trials import OutcomePerTreatment
+
+    plan, src = make_plan("For relapsed CD22+ B-ALL, how much does inotuzumab improve overall survival over "
+                          "standard chemo?")
+    lines = cited(run([OutcomePerTreatment()], plan, src))
+    assert lines and "INO-VATE" in lines[0] and "survival" in lines[0], lines
+    plan, src = make_plan("42-year-old woman with relapsed CD22+ B-ALL. Plan: inotuzumab ozogamicin then allo-HSCT "
+                          "with busulfan + melphalan conditioning. What is the key toxicity to worry about and how "
+                          "big is the risk?")
+    lines = cited(run([OutcomePerTreatment()], plan, src))
+    assert any("14.0%" in t for t in lines), lines
+    plan, src = make_plan("My daughter is in first remission after chemo with imatinib. What next?")
+    assert run([OutcomePerTreatment()], plan, src).lines == []  # ("remission" here is her phase, not a rate asked)
