@@ -581,21 +581,28 @@ def possessor(toks: list[str], i: int) -> tuple[str, int]:
 
 
 def _is_other(toks: list[str], i: int, form: Form, rules: ContextRules, patient_named: bool,
-              asker_patient: bool | None) -> bool:
-    """A person mention that is not the patient (see the `people` rules in context.yaml)."""
+              asker_patient: bool | None, has_it: bool = False) -> bool:
+    """A person mention that is not the patient (see the `people` rules in context.yaml); `has_it`: the person is
+    said to have ALL (or to be tested or treated for it)."""
     role = form.concept.role
     prev, j = possessor(toks, i)
     before = toks[max(0, i - 4):i]
-    if role == "donor" or "donor" in toks[max(0, i - 12, _sentence_start(toks, i)):_sentence_end(toks, i)]:
-        return True
+    if role == "donor" or "donor" in toks[max(0, i - 12, _sentence_start(toks, i)):_sentence_end(toks, i)] and not (
+            has_it or _donated_to(toks, j if (prev,) in rules.people["asker_possessors"] else i, rules)):
+        return True  # a donor, or someone in a donor's sentence ("my brother (44) will be the donor")
     if (prev,) in rules.people["patient_possessors"] or tuple(toks[max(0, j - 1):j + 1]) in rules.people[
             "patient_possessors"]:
         return True  # "her daughter", "the patient's mother"
-    asker = (prev,) in rules.people["asker_possessors"] or j < 0
+    asker = (prev,) in rules.people["asker_possessors"] or j < 0 or has_it and (prev,) in rules.people["no_possessor"]
     if role == "child":  # someone's child only when the text relates it to the patient ("she has a ... child")
         return any(_starts(before, k, p) for k in range(len(before)) for p in rules.people["has_relation"]) or (
             asker and (patient_named or asker_patient is True))
     return not asker or patient_named or asker_patient is True
+
+
+def _donated_to(toks: list[str], k: int, rules: ContextRules) -> bool:
+    """The person named from toks[k] receives the donation ("the donor for my dad", "donating to my sister")."""
+    return any(k >= len(p) and tuple(toks[k - len(p):k]) == p for p in rules.people["donor_for"])
 
 
 def _has_the_disease(toks: list[str], end: int, persons: list[tuple[int, Form]], disease: list[int],
@@ -665,8 +672,9 @@ def _people_masks(toks: list[str], persons: list[tuple[int, Form]], rules: Conte
             masks.update(_age_span_before(toks, i))
             continue
         noun = " ".join(toks[i:i + n])
-        again = noun in named and (prev,) in rules.people["asker_possessors"]  # "my mom has ALL. my mom is 62."
-        if again or not _is_other(toks, i, form, rules, patient_named, asker_patient):
+        again = noun in named and (not i or (prev,) in rules.people["asker_possessors"] or (prev,) in rules.people[
+            "no_possessor"])  # "my mom has ALL. my mom is 62.", "... for my dad. Dad is 72"
+        if again or not _is_other(toks, i, form, rules, patient_named, asker_patient, noun in sick):
             if not patient_named or again and not ages:  # "my wife, 48,", "my grandad is 70", "... and is 70"
                 ages.update((_age_span_after(toks, i + n, rules) or _age_later(toks, i + n, persons, rules))[:1])
             if form.concept.role in ("relative", "acquaintance"):

@@ -162,6 +162,21 @@ def test_the_relative_tested_or_treated_is_the_patient(text: str, age: int | Non
     assert read_facts(text).age == age
 
 
+@pytest.mark.parametrize(("text", "age"), [
+    # a relative said to have ALL is the patient: named with no possessor after a sentence's start ...
+    ("Hi. Dad is 72 and has Ph+ ALL.", 72),
+    ("Question about treatment. Mum, 68, has B-ALL.", 68),
+    # ... in a sentence naming the donor, or as the one the donor gives to
+    ("My dad (72) has Ph+ ALL and my brother (44) will be his donor.", 72),
+    ("My brother (44) is the donor for my dad (72). Dad has Ph+ ALL.", 72),
+    ("My brother (44) is the donor for my dad. Dad is 72 and has Ph+ ALL.", 72),
+    # the donor's age stays the donor's
+    ("My brother, 44, will be the donor. Dad has Ph+ ALL", None),
+])
+def test_the_relative_with_all_is_the_patient_beside_a_donor(text: str, age: int | None) -> None:
+    assert read_facts(text).age == age
+
+
 def test_the_only_relative_named_is_the_patient() -> None:
     reading = read_concepts("what is the mrd test my father keeps getting? they told him his was 0.02%")
     assert "someone" not in reading.text and reading.asker == "relative"
