@@ -1649,5 +1649,6 @@ def test_refractory_to_induction_courses_is_refractory(q: str) -> None:
     assert read_facts(q).phase == "refractory"
 
 
-def test_refractory_to_a_drug_is_no_refractory_phase() -> None:
-    assert read_facts("Ph+ ALL refractory to imatinib").phase is None
+@pytest.mark.parametrize("q", ["Ph+ ALL refractory to imatinib", "what are the chances of failing induction?"])
+def test_refractory_to_a_drug_or_a_risk_of_failure_is_no_refractory_phase(q: str) -> None:
+    assert read_facts(q).phase != "refractory"
