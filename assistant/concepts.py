@@ -405,14 +405,30 @@ def _match(toks: list[str], raw: list[str], lex: Lexicon) -> list[tuple[int, For
             if not (_starts(toks, i, form.tokens) or _starts(raw, i, form.tokens)):
                 continue
             c = form.concept
-            if form.rewrite and (c.unless_before & set(toks[max(0, i - 3):i])
-                                 or c.unless_after & set(toks[i + n:i + n + 2])):
+            if form.rewrite and (c.unless_before & set(toks[max(0, i - 3):i]) or _guarded_after(c, toks, i + n)):
                 continue
             out.append((i, form))
             i += n - 1
             break
         i += 1
     return out
+
+
+def _guarded_after(c: Concept, toks: list[str], end: int) -> bool:
+    """A word of the concept's `unless_after` in the two tokens after a form; a number starting a duration is none
+    ("the MRD came back 0.02" is a result, "it came back 8 months after the transplant" a relapse: quantities.yaml
+    durations)."""
+    return any(toks[j] in c.unless_after and not _duration_at(toks, j) for j in range(end, min(end + 2, len(toks))))
+
+
+def _duration_at(toks: list[str], j: int) -> bool:
+    """A number at toks[j] with a duration's unit after it ("8 months", "2 yrs")."""
+    return _digits(toks[j]) and j + 1 < len(toks) and toks[j + 1] in _duration_words()
+
+
+@lru_cache(maxsize=1)
+def _duration_words() -> frozenset[str]:
+    return frozenset(w for kind, words in load_units().units.values() if kind == "duration" for w in words)
 
 
 @lru_cache(maxsize=64)
@@ -565,41 +581,63 @@ def possessor(toks: list[str], i: int) -> tuple[str, int]:
 
 
 def _is_other(toks: list[str], i: int, form: Form, rules: ContextRules, patient_named: bool,
-              asker_patient: bool | None) -> bool:
-    """A person mention that is not the patient (see the `people` rules in context.yaml)."""
+              asker_patient: bool | None, has_it: bool = False) -> bool:
+    """A person mention that is not the patient (see the `people` rules in context.yaml); `has_it`: the person is
+    said to have ALL (or to be tested or treated for it)."""
     role = form.concept.role
     prev, j = possessor(toks, i)
     before = toks[max(0, i - 4):i]
-    if role == "donor" or "donor" in toks[max(0, i - 12, _sentence_start(toks, i)):_sentence_end(toks, i)]:
-        return True
+    if role == "donor" or "donor" in toks[max(0, i - 12, _sentence_start(toks, i)):_sentence_end(toks, i)] and not (
+            has_it or _donated_to(toks, j if (prev,) in rules.people["asker_possessors"] else i, rules)):
+        return True  # a donor, or someone in a donor's sentence ("my brother (44) will be the donor")
     if (prev,) in rules.people["patient_possessors"] or tuple(toks[max(0, j - 1):j + 1]) in rules.people[
             "patient_possessors"]:
         return True  # "her daughter", "the patient's mother"
-    asker = (prev,) in rules.people["asker_possessors"] or j < 0
+    asker = (prev,) in rules.people["asker_possessors"] or j < 0 or has_it and (prev,) in rules.people["no_possessor"]
     if role == "child":  # someone's child only when the text relates it to the patient ("she has a ... child")
         return any(_starts(before, k, p) for k in range(len(before)) for p in rules.people["has_relation"]) or (
             asker and (patient_named or asker_patient is True))
     return not asker or patient_named or asker_patient is True
 
 
+def _donated_to(toks: list[str], k: int, rules: ContextRules) -> bool:
+    """The person named from toks[k] receives the donation ("the donor for my dad", "donating to my sister")."""
+    return any(k >= len(p) and tuple(toks[k - len(p):k]) == p for p in rules.people["donor_for"])
+
+
 def _has_the_disease(toks: list[str], end: int, persons: list[tuple[int, Form]], disease: list[int],
-                     rules: ContextRules) -> bool:
-    """The person whose mention ends at `end` is said to have ALL in their clause ("my mother has Ph- ALL")."""
+                     rules: ContextRules, cues: str = "has_disease") -> bool:
+    """The person whose mention ends at `end` is said to have ALL in their clause ("my mother has Ph- ALL"), or (with
+    `cues` "has_care" and `disease` the tests and treatments) to be tested or treated for it ("my father keeps
+    getting the MRD test")."""
     stop = min([_sentence_end(toks, end)] + [i for i, _ in persons if i >= end])
-    return any(0 < d - (end + k + len(p)) + 1 <= 4 for k, p in _find(toks[end:stop], rules.people["has_disease"])
+    return any(0 < d - (end + k + len(p)) + 1 <= 4 for k, p in _find(toks[end:stop], rules.people[cues])
                for d in disease if d < stop)
 
 
+def _sick(toks: list[str], persons: list[tuple[int, Form]], disease: dict[str, list[int]],
+          rules: ContextRules) -> set[str]:
+    """The relatives (their nouns) said to have ALL; with none, those said to be tested or treated for it (people
+    rules `has_disease`, `has_care`): the patient among several relatives named."""
+    for cues, marks in disease.items():
+        sick = {" ".join(toks[i:i + len(f.tokens)]) for i, f in persons
+                if f.concept.role == "relative" and _has_the_disease(toks, i + len(f.tokens), persons, marks, rules,
+                                                                     cues)}
+        if sick:
+            return sick
+    return set()
+
+
 def _people_masks(toks: list[str], persons: list[tuple[int, Form]], rules: ContextRules,
-                  asker_patient: bool | None, known: tuple[str, ...] | None = None, disease: list[int] | None = None
-                  ) -> tuple[set[int], set[int], set[int]]:
+                  asker_patient: bool | None, known: tuple[str, ...] | None = None,
+                  disease: dict[str, list[int]] | None = None) -> tuple[set[int], set[int], set[int]]:
     """(token indexes to mask, indexes of person mentions that are someone else, the patient's bound ages).
 
     `known`: in a follow-up, the person nouns that named the patient earlier in the conversation (empty when the
     patient was described without one): an acquaintance named now is someone else, and so is a relative other
-    than the one named before. `disease`: the token indexes naming ALL (a relative said to have it is the patient).
+    than the one named before. `disease`: the token indexes naming ALL ("has_disease") and its tests and treatments
+    ("has_care"): a relative said to have it, or else to be tested or treated for it, is the patient.
     """
-    disease = disease or []
     masks: set[int] = set()
     others: set[int] = set()
     ages: set[int] = set()
@@ -610,8 +648,7 @@ def _people_masks(toks: list[str], persons: list[tuple[int, Form]], rules: Conte
         {"patient", "pt", "patients"} & set(toks)) or known is not None
     pronouns = [i for i, _ in _find(toks, rules.people["patient_pronouns"])]
     named: set[str] = set()  # the nouns that named the patient
-    sick = {" ".join(toks[i:i + len(f.tokens)]) for i, f in persons
-            if f.concept.role == "relative" and _has_the_disease(toks, i + len(f.tokens), persons, disease, rules)}
+    sick = _sick(toks, persons, disease or {}, rules)
     for i, form in persons:
         n = len(form.tokens)
         prev = toks[i - 1] if i else ""
@@ -635,8 +672,9 @@ def _people_masks(toks: list[str], persons: list[tuple[int, Form]], rules: Conte
             masks.update(_age_span_before(toks, i))
             continue
         noun = " ".join(toks[i:i + n])
-        again = noun in named and (prev,) in rules.people["asker_possessors"]  # "my mom has ALL. my mom is 62."
-        if again or not _is_other(toks, i, form, rules, patient_named, asker_patient):
+        again = noun in named and (not i or (prev,) in rules.people["asker_possessors"] or (prev,) in rules.people[
+            "no_possessor"])  # "my mom has ALL. my mom is 62.", "... for my dad. Dad is 72"
+        if again or not _is_other(toks, i, form, rules, patient_named, asker_patient, noun in sick):
             if not patient_named or again and not ages:  # "my wife, 48,", "my grandad is 70", "... and is 70"
                 ages.update((_age_span_after(toks, i + n, rules) or _age_later(toks, i + n, persons, rules))[:1])
             if form.concept.role in ("relative", "acquaintance"):
@@ -742,7 +780,9 @@ def _read(text: str, lex: Lexicon, source: str | None, known: tuple[str, ...] | 
     matches = [(i, f) for i, f in matches if i not in labs]
     persons = [(i, f) for i, f in matches if f.concept.kind == "person"]
     asker_patient = _asker_is_patient(seen, lex.context)
-    disease = [i for i, f in matches if f.concept.id in _THE_DISEASE or f.concept.kind == "lineage"]
+    care = {w for p in lex.context.people["care_concepts"] for w in p}
+    disease = {"has_disease": [i for i, f in matches if f.concept.id in _THE_DISEASE or f.concept.kind == "lineage"],
+               "has_care": [i for i, f in matches if f.concept.id in care or f.concept.kind in TREATMENT_KINDS]}
     masks, others, ages = _people_masks(seen, persons, lex.context, asker_patient, known, disease)
     shown, hidden = seen, masks
     if source is not None:  # the question in canonical terms: nothing masked, the writer's case kept

@@ -1408,10 +1408,20 @@ def _mrd_level(t: str, q: Quantity) -> bool:
     seg = seg[_level_cut(seg):]
     if _named_before(seg, "named") or _cue_after(t, q.end, "mrd_named"):
         return True
+    lo = _sentence_span(t, q.start)[0]
+    if _ends_with(seg, "mrd_level", "anaphor"):
+        return _points_back(t, _sentence_span(t, max(0, lo - 1))[0], q.start)
     # "MRD after induction came back at 0.1%": a result word just before the level, MRD named earlier in its sentence
-    return _names_mrd(t[_sentence_span(t, q.start)[0]:q.start]) and (
+    return _names_mrd(t[lo:q.start]) and (
         _ends_with(seg, "mrd_level", "follow", ("at", "of", "is", "was"), 1, signs="-/>=") or _cue_before(
             seg, "mrd_result"))
+
+
+def _points_back(t: str, lo: int, pos: int) -> bool:
+    """A result pointing back ("his was 0.02%") at `pos` is the MRD test's: MRD named in t[lo:pos] (its sentence or
+    the one before), no blasts named after it ("what is the MRD test he keeps getting? his was 0.02%")."""
+    ends = [lo + b for _, b, n in _hits(t[lo:pos], "mrd_level") if n == "earlier"]
+    return bool(ends) and not {"blast", "blasts"} & _words(t[max(ends):pos])
 
 
 def _result_word(items: list[tuple[int, str]], k: int) -> tuple[str, int] | None:
@@ -1422,11 +1432,11 @@ def _result_word(items: list[tuple[int, str]], k: int) -> tuple[str, int] | None
         return "not_detected", 2
     if w == "re" and nxt == "-" and k + 2 < len(items) and items[k + 2][1].startswith(("appear", "emerg")):
         return "trend", 3
-    kinds = {"negative": "negative", "undetectable": "undetectable", "undetected": "undetectable",
-             "positive": "positive", "detected": "detected", "detectable": "detected", "rising": "trend",
-             "increasing": "trend"}
-    if w in kinds:
-        return kinds[w], 1
+    kinds = {"negative": "negative", "neg": "negative", "undetectable": "undetectable", "undetected": "undetectable",
+             "positive": "positive", "pos": "positive", "+": "positive", "detected": "detected",
+             "detectable": "detected", "rising": "trend", "increasing": "trend"}
+    if w in kinds:  # (clinicians' shorthand too: "RQ-PCR turned + at d+180", "PCR +ve", "qPCR pos")
+        return kinds[w], 1 + (w == "+" and nxt == "ve")
     if w.startswith(("reappear", "reemerg", "persist")):
         return "trend", 1
     return ("negative", 1) if w.startswith("negativ") else None
@@ -1448,6 +1458,8 @@ def _result_after(t: str, end: int, subject: str) -> str | None:
     while k < min(len(items), 9):
         w = items[k][1]
         kind, used = _result_word(items, k) or (None, 0)
+        if kind and k + used < len(items) and items[k + used][1] == "for":
+            return None  # "PCR positive for BCR-ABL1": a finding at diagnosis, not an MRD result
         if kind:
             return _accept_result(subject, kind, fillers, verbs, change)
         if w in words["mrd_fillers"] and not verbs or w == "-" or w in ("(", ")") and not verbs:

@@ -150,6 +150,49 @@ AGE_OWNER_CASES = [
 ]
 
 
+@pytest.mark.parametrize(("text", "age"), [
+    # with no relative said to have ALL, the one tested or treated for it is the patient (review 13 a28) ...
+    ("My daughter is 12 and my husband, 45, keeps getting MRD tests; his was 0.02%", 45),
+    ("My sister is 30. My father (70) keeps having MRD tests and his was 0.02%, is that bad?", 70),
+    ("my niece is 19 and my mother, 66, is on blinatumomab", 66),
+    # ... and one said to have it still wins over one treated
+    ("My mother, 70, has ALL and my son (40) is on imatinib", 70),
+])
+def test_the_relative_tested_or_treated_is_the_patient(text: str, age: int | None) -> None:
+    assert read_facts(text).age == age
+
+
+@pytest.mark.parametrize(("text", "age"), [
+    # a relative said to have ALL is the patient: named with no possessor after a sentence's start ...
+    ("Hi. Dad is 72 and has Ph+ ALL.", 72),
+    ("Question about treatment. Mum, 68, has B-ALL.", 68),
+    # ... in a sentence naming the donor, or as the one the donor gives to
+    ("My dad (72) has Ph+ ALL and my brother (44) will be his donor.", 72),
+    ("My brother (44) is the donor for my dad (72). Dad has Ph+ ALL.", 72),
+    ("My brother (44) is the donor for my dad. Dad is 72 and has Ph+ ALL.", 72),
+    # the donor's age stays the donor's
+    ("My brother, 44, will be the donor. Dad has Ph+ ALL", None),
+])
+def test_the_relative_with_all_is_the_patient_beside_a_donor(text: str, age: int | None) -> None:
+    assert read_facts(text).age == age
+
+
+def test_the_only_relative_named_is_the_patient() -> None:
+    reading = read_concepts("what is the mrd test my father keeps getting? they told him his was 0.02%")
+    assert "someone" not in reading.text and reading.asker == "relative"
+
+
+@pytest.mark.parametrize(("text", "relapse"), [
+    # a lay relapse followed by a duration is a relapse; followed by a result it is none
+    ("it came back 8 months after her transplant", True),
+    ("it's back, 2 years after the transplant", True),
+    ("the mrd came back 0.02", False),
+    ("it came back at 0.1%", False),
+])
+def test_a_duration_after_a_lay_relapse_keeps_it(text: str, relapse: bool) -> None:
+    assert ("relapse" in read_concepts(text).ids()) == relapse
+
+
 @pytest.mark.parametrize(("text", "age"), AGE_OWNER_CASES)
 def test_ages_belong_to_their_person(text: str, age: int | None) -> None:
     assert read_facts(text).age == age

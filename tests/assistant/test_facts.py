@@ -1575,3 +1575,80 @@ def test_a_contracted_negation_before_the_transplant_is_read(q: str) -> None:
 ])
 def test_a_negation_right_before_a_lay_ph_word_reads_ph_negative(q: str) -> None:
     assert read_facts(q).ph_status == "negative"
+
+
+@pytest.mark.parametrize("q,level", [
+    # a relative's MRD result pointing back to the test named before it: the patient's level (review 13 a28) ...
+    ("what is the MRD test my father keeps getting? they told him his was 0.02%, is that good or bad", 0.02),
+    ("My mum keeps having these MRD tests. Hers came back at 0.02% - should we be worried?", 0.02),
+    ("What does the MRD test my husband has every few months mean? The doctor said his result was 0.02%.", 0.02),
+    ("What is an MRD test? My wife's was 0.2%", 0.2),
+    # ... below the guideline's 0.01% the level is kept, no positive result
+    ("My dad has MRD checks done regularly. Last week his was 0.005%, is that bad?", 0.005),
+])
+def test_a_result_pointing_back_to_the_mrd_test_is_the_patients_level(q: str, level: float) -> None:
+    facts = read_facts(q)
+    status = "positive" if level >= 0.01 else None
+    assert (facts.mrd_status, facts.mrd_level_pct, facts.mrd_timepoint) == (status, level, None)
+
+
+@pytest.mark.parametrize("q", [
+    # ... not a level of the blasts named after the MRD test, nor a level with no MRD test named before it
+    "MRD after induction was negative. Blasts at diagnosis: it was 80%",
+    "My father keeps getting blood tests. His was 0.02%",
+])
+def test_a_result_pointing_back_to_something_else_is_no_mrd_level(q: str) -> None:
+    assert read_facts(q).mrd_level_pct is None
+
+
+@pytest.mark.parametrize("q", [
+    # a relapse after a transplant is a relapse (review 14 b03), not the post-transplant MRD setting
+    "My daughter is 23 and has B-ALL. It came back 8 months after her bone marrow transplant from her sister. "
+    "Is she too old for Kymriah?",
+    "It's back, 8 months after his transplant. What are the options?",
+    "Her leukaemia has come back 2 years after the stem cell transplant",
+    "B-ALL, relapsed 8 months post allo-HSCT from a sibling",
+])
+def test_a_relapse_after_a_transplant_is_relapsed(q: str) -> None:
+    facts = read_facts(q)
+    assert (facts.phase, facts.transplant) == ("relapsed", "done")
+
+
+def test_mrd_coming_back_after_a_transplant_stays_the_post_transplant_setting() -> None:
+    facts = read_facts("MRD came back positive 8 months after the transplant")
+    assert (facts.phase, facts.mrd_status, facts.mrd_timepoint) == ("post_hsct", "positive", "post_hsct")
+
+
+@pytest.mark.parametrize("q", [
+    # a positive MRD / BCR::ABL1 PCR in clinicians' shorthand (review 13 a19)
+    "Ph+ ALL s/p alloSCT, BCR-ABL1 RQ-PCR turned + at d+180. TKI?",
+    "post-transplant Ph+ ALL, qPCR + at day 100, what now?",
+    "Ph+ ALL post allo, BCR::ABL1 PCR +ve again at 6 months",
+    "s/p allo-SCT, MRD+ at d+90",
+    "Ph+ ALL after allo-HSCT, BCR-ABL1 ddPCR pos at day 180",
+])
+def test_a_positive_pcr_in_shorthand_is_mrd_positive(q: str) -> None:
+    facts = read_facts(q)
+    assert (facts.mrd_status, facts.mrd_timepoint, facts.phase) == ("positive", "post_hsct", "post_hsct")
+
+
+def test_a_pcr_positive_for_the_fusion_is_a_diagnosis_not_an_mrd_result() -> None:
+    facts = read_facts("45M B-ALL, PCR positive for BCR-ABL1, what induction?")
+    assert (facts.ph_status, facts.mrd_status) == ("positive", None)
+
+
+@pytest.mark.parametrize("q", [
+    # refractory to the induction courses (review: "refractory to two induction courses"), not newly diagnosed
+    "38-year-old with B-ALL refractory to two induction courses",
+    "38M, primary refractory B-ALL after 2 induction cycles",
+    "38F B-ALL, never achieved remission after two courses of induction",
+    "B-ALL, failed 2 courses of induction, what now?",
+    "B-ALL refractory to 2 cycles of hyper-CVAD",
+])
+def test_refractory_to_induction_courses_is_refractory(q: str) -> None:
+    assert read_facts(q).phase == "refractory"
+
+
+@pytest.mark.parametrize("q", ["Ph+ ALL refractory to imatinib", "what are the chances of failing induction?"])
+def test_refractory_to_a_drug_or_a_risk_of_failure_is_no_refractory_phase(q: str) -> None:
+    assert read_facts(q).phase != "refractory"
