@@ -777,9 +777,10 @@ def _first_word(text: str) -> str:
     """The word opening `text` past spaces ("" when a sign comes first)."""
     text = text.lstrip()
     end = 0
-    while end < len(text) and word_char(text[end]):
+    while end < len(text) and (word_char(text[end]) or (  # (an apostrophe inside a word: "isn't")
+            text[end] in "'’" and end and end + 1 < len(text) and word_char(text[end + 1]))):
         end += 1
-    return text[:end]
+    return text[:end].replace("’", "'")
 
 
 def _decade_band(t: str) -> AgeBand | None:

@@ -1652,3 +1652,14 @@ def test_refractory_to_induction_courses_is_refractory(q: str) -> None:
 @pytest.mark.parametrize("q", ["Ph+ ALL refractory to imatinib", "what are the chances of failing induction?"])
 def test_refractory_to_a_drug_or_a_risk_of_failure_is_no_refractory_phase(q: str) -> None:
     assert read_facts(q).phase != "refractory"
+
+
+@pytest.mark.parametrize("question", [
+    "My mother in law is 69 and has Ph positive ALL. The doctor talked about a 'mini transplant'. isnt she too old "
+    "for a transplant?",
+    "My father-in-law (69) has Ph+ ALL. Isn't he too old for a transplant?",
+    "my sister in law is 69 with Ph positive ALL, wouldn't a transplant be too much at her age?",
+])
+def test_an_in_law_is_the_patient_and_a_negative_question_states_no_ineligibility(question) -> None:
+    facts = read_facts(question)
+    assert facts.age == 69 and facts.transplant != "ineligible", facts
