@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from assistant.compose.cues import says
+from assistant.concepts import quantities
 from assistant.facts import assumed, compared_groups
 from assistant.models import PatientFacts
 from assistant.rules import applicable_rules
@@ -91,11 +93,21 @@ def deciding_branches(question: str, facts: PatientFacts, book: RuleBook, sectio
 def _lead(question: str, facts: PatientFacts, branch: dict[str, Any], unknown: list[str], book: RuleBook,
           sections: Sequence[str], leads: list[GuidelineRule]) -> bool:
     """Add the rule that leads for `branch` (one whose conditions name an unknown fact) to `leads`; found?"""
-    sure, _ = applicable_rules(question, facts.model_copy(update=branch), rulebook=book, sections=sections)
-    lead = next((r for r in sure if set(r.when) & set(unknown) and r not in leads), None)
+    sure, maybe = applicable_rules(question, facts.model_copy(update=branch), rulebook=book, sections=sections)
+    cands = [r for r in sure if set(r.when) & set(unknown) and r not in leads]
+    if says(question, "duration_question"):  # "how long does maintenance last?": the branch's rule that gives a
+        # duration leads it (the Ph-positive 5-year TKI line, though the transplant status is not told either)
+        timed = [r for r in [*sure, *maybe] if set(r.when) & set(unknown) and r not in leads and _timed(r)]
+        cands = timed + [r for r in cands if r not in timed]
+    lead = next(iter(cands), None)
     if lead is not None:
         leads.append(lead)
     return lead is not None
+
+
+def _timed(rule: GuidelineRule) -> bool:
+    """The rule's statement gives a duration ("for at least 5 years")."""
+    return any(q.kind == "duration" for q in quantities(rule.statement))
 
 
 def compared_leads(question: str, facts: PatientFacts, book: RuleBook,
