@@ -1156,16 +1156,23 @@ def _tx_done(t: str, pre: str, post: str, word: str, end: int) -> str | None:
     return None
 
 
-def asks_after_transplant(text: str) -> bool:
+def asks_after_transplant(text: str, context: str = "") -> bool:
     """The text speaks of the time after an allogeneic transplant ("should he stay on a TKI after the transplant?",
     "post-HSCT maintenance"), whether it was done or is only planned.
 
     >>> asks_after_transplant("Should he stay on a TKI after the transplant?"), asks_after_transplant("Transplant?")
     (True, False)
+    >>> asks_after_transplant("If I have a transplant, can I stop the medicine?")
+    True
     """
-    t = _normalise(text)
+    t, c = _normalise(text), _normalise(context)
     mods = _fact_words()["transplant_modifiers"]
-    return any(_ends_with(_before(t, a, 50), "transplant_before", "done_after", mods, 4) for a, _ in _transplants(t))
+    # (`context`, the whole question: a transplant to come in the clause before the asking one, "if I have a
+    # transplant, can I stop the medicine?")
+    return any(_ends_with(_before(t, a, 50), "transplant_before", "done_after", mods, 4)
+               or _ends_with(_before(t, a, 50), "transplant_before", "will_be_after", mods, 4) for a, _ in _transplants(t)
+               ) or any(_ends_with(_before(c, a, 50), "transplant_before", "will_be_after", mods, 4)
+                        for a, _ in _transplants(c))
 
 
 def _after_and(pre: str, mods: tuple[str, ...]) -> bool:

@@ -571,7 +571,8 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
                given: frozenset[str] = frozenset()) -> DraftPlan:
     """Decide what the answer holds. `given` names facts the question gave in another form (several ages
     compared): no finding asks only for them."""
-    if facts.transplant in ("planned", None) and asks_after_transplant(question.intents.asking or question.focus):
+    if facts.transplant in ("planned", None) and asks_after_transplant(question.intents.asking or question.focus,
+                                                                       question.focus):
         # (a planned transplant, or none told, and a question about the time after it: answered for after the
         # transplant — "should TKI be continued after allo-HSCT?" is not the 5-year rule for the non-transplanted)
         facts = facts.model_copy(update={"transplant": "done", "phase": "post_hsct"})
