@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.text import names_trial
-
 import pytest
+
+from assistant.text import names_trial
 
 
 def test_a_patient_with_all_facts_gets_the_rules_for_their_branch(make_plan) -> None:
