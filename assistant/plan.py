@@ -27,8 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.compose.cues import says
 from assistant.compose.intents import ASKING_WORDS, POINTS_BACK, Intents, read_intents
-from assistant.concepts import clauses as _clauses
 from assistant.concepts import TREATMENT_KINDS, read_concepts, sentences
+from assistant.concepts import clauses as _clauses
 from assistant.rules.scope import mentions_all
 from assistant.text import first_word, names_trial
 

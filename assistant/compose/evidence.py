@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.compose.builder import Builder
-from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon
 from assistant.compose.cues import says
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import (
@@ -20,6 +19,7 @@ from assistant.compose.sentences import (
     best_sentences,
     fits_patient,
 )
+from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon
 from assistant.models import RetrievedChunk
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
 

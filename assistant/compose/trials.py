@@ -11,17 +11,17 @@ from assistant.compose.evidence import add_tier
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import (
     _OUTCOME_KINDS,
+    _RESULT_NUMBER,
     EVIDENCE_LEAD,
     _provisional,
     _safe_sentence,
-    _RESULT_NUMBER,
     _score,
     best_sentences,
     fits_patient,
     unreported_numbers,
 )
-from assistant.models import Chunk, RuleFinding
 from assistant.concepts import concept_ids, load_lexicon
+from assistant.models import Chunk, RuleFinding
 from assistant.rules.relevance import asked_treatments
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
 from assistant.text import after_number, chunk_sentences, term_at, tokenize, trial_keys

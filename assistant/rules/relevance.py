@@ -173,9 +173,8 @@ _PHASE_WORDS = {"newly_diagnosed": "newly diagnosed ALL", "cr1": "first remissio
 def for_other_phase(sentence: str, facts: PatientFacts) -> bool:
     """The sentence states its treatment for another phase than the patient's ("in CR1" for a patient in CR2), and
     does not deny or restrict it there."""
-    from assistant.rules.logic import stated_facts
-
     from assistant.claims import read_claims
+    from assistant.rules.logic import stated_facts
 
     stated = stated_facts(sentence).get("phase")
     if not (stated and facts.phase) or stated == facts.phase or any(stated in g and facts.phase in g

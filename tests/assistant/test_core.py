@@ -945,9 +945,3 @@ def test_a_wrong_threshold_in_a_follow_up_is_answered_no_with_the_guidelines_val
     assert a.answer.lstrip("_*").startswith("No") and "0.01%" in a.answer.split("\n\n")[1]
     assert any(f.rule_id == "PREMISE-044" for f in a.findings)
 
-
-def test_asking_whether_ph_positive_all_is_cml_is_answered_from_the_all_side(bot) -> None:
-    """ "does the philadelphia chromosome mean my leukemia is the same as CML?": the ALL part is answered (a
-    different disease, not covered here), not refused for naming CML."""
-    a = bot.ask("does having the philadelphia chromosone mean my leukemia is the same as CML? my uncle had CML")
-    assert a.verdict != "refused" and "different disease" in a.answer

@@ -59,7 +59,7 @@ def test_a_clinicians_emergency_on_a_drug_names_that_drugs_toxicity(make_plan) -
     """ "Day 2 of blinatumomab: fever 39.2, BP 85/50, now confused": the clinician's words for fever, hypotension
     and new confusion are adverse events, so blinatumomab's CRS/neurotoxicity line is given (beside the emergency
     note), not its relapse recommendation."""
-    from assistant.compose.interactions import Interactions, asks_cautions
+    from assistant.compose.interactions import asks_cautions
 
     for q in ("Day 2 of blinatumomab: fever 39.2, BP 85/50, now confused. What is this and do we continue?",
               "Pt febrile and hypotensive on day 3 of blinatumomab. What is going on?",
