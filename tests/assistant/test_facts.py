@@ -249,8 +249,8 @@ PH_CASES = [
     ("no Philadelphia chromosome", "negative"),
     ("negative for BCR::ABL1", "negative"),
     ("non-Ph ALL", "negative"),
-    ("Ph-like ALL", "negative"),  # (Ph-like is BCR::ABL1-negative: the implications table)
-    ("Ph–like B-ALL with CRLF2", "negative"),
+    ("Ph-like ALL", None),
+    ("Ph–like B-ALL with CRLF2", None),
     ("Ph status unknown", None),
     ("Ph pending", None),
     ("Ph+ vs Ph- ALL: how do regimens differ?", None),
@@ -268,7 +268,7 @@ PH_CASES = [
     # a TKI given for ALL means Ph-positive unless said otherwise (Ph-like is no Ph status)
     ("I'm a patient with ALL taking dasatinib, can I stop?", "positive"),
     ("ALL relapsed after failing imatinib and dasatinib", "positive"),
-    ("Ph-like ALL on dasatinib in a trial", "negative"),
+    ("Ph-like ALL on dasatinib in a trial", None),
     ("Ph-negative ALL, taking imatinib by mistake?", "negative"),
     # a pending result is not known yet
     ("new ALL pt 45M, CD10+ CD19+, karyotype + BCR-ABL PCR still pending. which JSH induction arm?", None),
@@ -1188,7 +1188,7 @@ def test_a_unitless_mrd_level_is_reported_for_the_answer_to_name() -> None:
     ("my dad is on dasatinib, what next?", {"ph_status": "positive"}),
     ("she has been taking sprycel for a year", {"ph_status": "positive"}),
     ("relapsed after imitinib, now 54", {"ph_status": "positive"}),
-    ("Ph-like ALL on dasatinib in a trial", {"ph_status": "negative"}),  # Ph-like is Ph-negative, TKI or not
+    ("Ph-like ALL on dasatinib in a trial", {"ph_status": None}),  # Ph-like is no Ph status
     ("Ph-negative ALL, could dasatinib help?", {"ph_status": "negative"}),  # a stated fact is never changed
     # CD19 / CD22 on the blasts means B-lineage
     ("relapsed ALL, cd19 positive", {"lineage": "B"}),
@@ -1666,7 +1666,7 @@ def test_an_in_law_is_the_patient_and_a_negative_question_states_no_ineligibilit
 
 
 def test_ph_like_all_is_ph_negative() -> None:
-    """The implications table: Ph-like ALL is Ph-negative (BCR::ABL1-negative) ALL, so its branch is the Ph-negative
-    one, not "Ph status not given"; a stated Ph status is never changed."""
+    """The implications table: Ph-like ALL is Ph-negative ALL (so its branch is the Ph-negative one, not "Ph status
+    not given")."""
     assert read_facts("Ph-like ALL in a 30 year old: any specific treatment?").ph_status == "negative"
     assert read_facts("Ph-positive ALL, 45yo: what induction?").ph_status == "positive"
