@@ -1663,10 +1663,3 @@ def test_refractory_to_a_drug_or_a_risk_of_failure_is_no_refractory_phase(q: str
 def test_an_in_law_is_the_patient_and_a_negative_question_states_no_ineligibility(question) -> None:
     facts = read_facts(question)
     assert facts.age == 69 and facts.transplant != "ineligible", facts
-
-
-def test_ph_like_all_is_ph_negative() -> None:
-    """The implications table: Ph-like ALL is Ph-negative ALL (so its branch is the Ph-negative one, not "Ph status
-    not given")."""
-    assert read_facts("Ph-like ALL in a 30 year old: any specific treatment?").ph_status == "negative"
-    assert read_facts("Ph-positive ALL, 45yo: what induction?").ph_status == "positive"
