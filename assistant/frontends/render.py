@@ -254,7 +254,7 @@ def quote_lines(c: Citation, lang: str = "en") -> list[str]:
 
     >>> quote_lines(Citation(marker=1, chunk_id="c", doc_id="d", section_id="s", section_title="t",
     ...     tier="guideline", source="x", quote="Use a TKI.", quote_ja="TKIを用いる。"), "ja")
-    ['TKIを用いる。', '英語原文: Use a TKI.']
+    ['TKIを用いる。', '英語版: Use a TKI.']
     """
     if lang == "ja" and c.quote_ja:
         return [c.quote_ja, f"{ui_text('quote_en', lang, 'English')}: {c.quote}"]

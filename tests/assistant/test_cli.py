@@ -219,7 +219,7 @@ def test_ask_lang_ja_answers_in_japanese_with_japanese_labels(ja_env) -> None:
     r = runner.invoke(app, ["ask", "--lang", "ja", "72F Ph+ ALL what induction"])
     assert r.exit_code == 0, r.output
     assert polite(ja1) in unglossed(r.stdout) and "出典:" in r.stdout and "判定: pass" in r.stdout
-    assert "英語原文: For adults with Ph-positive ALL aged 65 or older" in r.stdout  # the English one line away
+    assert "英語版: For adults with Ph-positive ALL aged 65 or older" in r.stdout  # the English one line away
     assert "[1] 65歳以上のPh陽性ALL (guideline" in r.stdout  # the Japanese title
 
 

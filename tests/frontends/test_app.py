@@ -241,7 +241,7 @@ def test_language_switch_japanese_examples_and_labels(ja_app_env: Path) -> None:
     assert polite(next(iter(JA["g04-ph-pos-older"][2].values()))) in unglossed(at.chat_message[1].markdown[0].value)
     assert "判定: 合格" in text and "**出典**" in text and "読み取った患者情報" in text
     assert ":gray-badge[72歳（65歳以上）]" in text and ":gray-badge[初発]" in text  # the fact chips too
-    assert "英語原文: For adults with Ph-positive ALL aged 65 or older" in text  # the English quote, one click away
+    assert "英語版: For adults with Ph-positive ALL aged 65 or older" in text  # the English quote, one click away
     assert any(e.label.startswith("[1] 65歳以上のPh陽性ALL") for e in at.expander)
     at.sidebar.radio(key="lang").set_value("en")
     at.chat_input[0].set_value("and if she were 60?")

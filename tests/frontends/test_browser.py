@@ -256,7 +256,7 @@ def test_browser_japanese_conversation(streamlit_ja_url: str, tmp_path: Path) ->
             source = page.locator("[class*='st-key-sources_']").nth(1).get_by_test_id("stExpander").first
             source.locator("summary").click()
             expect(source.locator("blockquote")).to_contain_text(younger)
-            expect(source).to_contain_text("英語原文: For adults with Ph-positive ALL")
+            expect(source).to_contain_text("英語版: For adults with Ph-positive ALL")
             page.wait_for_timeout(300)
             shot = tmp_path / "screenshot-ja.png"
             page.screenshot(path=str(shot), full_page=True)

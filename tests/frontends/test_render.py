@@ -168,5 +168,5 @@ def test_japanese_labels_and_finding_messages() -> None:
         marker=1, chunk_id="c", doc_id="d", section_id="s", section_title="Title", tier="guideline", source="x",
         quote="Use a TKI.", quote_ja="TKIを用いる。", section_title_ja="題")])
     md = answer_markdown(cited)
-    assert "### 出典" in md and "[1] 題 (guideline; s)" in md and "> TKIを用いる。" in md and "> 英語原文: Use a TKI." in md
+    assert "### 出典" in md and "[1] 題 (guideline; s)" in md and "> TKIを用いる。" in md and "> 英語版: Use a TKI." in md
     assert "**判定:** ✅ 合格 (pass)" in md
