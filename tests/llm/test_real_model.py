@@ -95,11 +95,16 @@ def test_an_out_of_scope_question_is_refused_without_asking_the_model(llm_bot) -
     assert streamed == "" and not any(e["event"] == "text" for e in events)
 
 
-def test_a_japanese_question_in_llm_mode_gets_the_checked_extractive_japanese_answer(llm_bot) -> None:
+def test_a_japanese_question_in_llm_mode_gets_a_checked_japanese_answer(llm_bot) -> None:
+    """The model is asked for a Japanese answer, streamed as drafted like an English one, then read and checked
+    (assistant/ja_check.py); what cannot be read or grounded falls back to the extractive Japanese answer, and a
+    finding says so. The 135M model often writes English here: the answer shown is still Japanese."""
+    from assistant.lang import has_japanese
+
     events, a, streamed = _streamed(llm_bot, "70歳 Ph陽性ALLの寛解導入は？")
-    assert a.lang == "ja" and a.mode == "extractive" and a.verdict in ("pass", "warn")
-    assert "LANG-LLM-061" in _ids(a)  # (said, not hidden: the model's answer cannot be checked in Japanese yet)
-    assert streamed == ""  # (the model is not asked for an answer that would not be shown)
+    assert a.lang == "ja" and a.verdict in ("pass", "warn") and has_japanese(a.answer)
+    if a.mode == "extractive":  # (said, not hidden: why the model's answer is not the one shown)
+        assert {"LANG-LLM-061", "LLM-FALLBACK-032"} & _ids(a), _ids(a)
     assert a.citations and all(c.quote for c in a.citations)
 
 
