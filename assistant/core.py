@@ -425,19 +425,20 @@ class Assistant:
             # a second subject in the question that retrieval did not reach ("any tox to watch?")
             extra_chunks += self.retriever.uncovered_term_chunks(qt, [r.chunk for r in retrieved[:8]])
             # each treatment the question asks about, retrieved for itself in the question's setting
-            extra_chunks += [r.chunk for c in asked_treatments(qt)[:3]
+            asked = asked_treatments(qt)
+            extra_chunks += [r.chunk for c in asked[:3]
                              for r in self.retriever.search(f"{qt} {concept_label(c)}", facts=facts, k=3)]
-            if (len(asked_treatments(qt)) >= 2 or asked_treatments(qt) and says(qt, "asks_magnitude")) and (
+            if (len(asked) >= 2 or asked and says(qt, "asks_magnitude")) and (
                     says(qt, "asks_remission") or says(qt, "asks_survival")):
                 # "A or B: which gets more remissions?": each treatment's own trial results
                 outcome = "complete remission rate" if says(qt, "asks_remission") else "overall survival"
-                extra_chunks += [r.chunk for c in asked_treatments(qt)[:3] for r in self.retriever.search(
+                extra_chunks += [r.chunk for c in asked[:3] for r in self.retriever.search(
                     f"{concept_label(c)} trial {outcome}", k=3, tier="evidence")]
             if says(qt, "asks_cautions") or says(qt, "asks_side_effects") or says(qt, "asks_toxicity") or read_concepts(
                     qt.lower()).ids(kind="adverse_event"):
                 # "what should weigh the choice?", "cautions?", "yellow eyes on inotuzumab": each drug's toxicities
                 # (the asked ones; else those named: "plan: inotuzumab then allo-HSCT. What is the key toxicity?")
-                extra_chunks += [r.chunk for c in (asked_treatments(qt) or named_treatments(qt))[:3]
+                extra_chunks += [r.chunk for c in (asked or named_treatments(qt))[:3]
                                  for r in self.retriever.search(f"{concept_label(c)} toxicity", k=3)]  # (any section)
         return retrieved, _pool(retrieved, extra_chunks), premise
 

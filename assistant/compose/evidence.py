@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.claims import broader_chain
 from assistant.compose.builder import Builder
 from assistant.compose.cues import says
 from assistant.compose.selection import DraftPlan, Sources
@@ -33,12 +34,9 @@ _SETTING_KINDS = frozenset({"phase", "phase_of_treatment"})
 def _subjects(text: str) -> set[str]:
     """The subject and setting concepts a text names, with the classes they belong to (dasatinib -> TKI)."""
     lex = load_lexicon()
-    out: set[str] = set()
-    for c in concept_ids(text.lower()):
-        while c in lex.concepts and c not in out and lex.concepts[c].kind in _SUBJECT_KINDS | _SETTING_KINDS:
-            out.add(c)
-            c = lex.concepts[c].broader or ""
-    return out
+    kinds = _SUBJECT_KINDS | _SETTING_KINDS
+    return {x for c in concept_ids(text.lower()) for x in broader_chain(c)
+            if x in lex.concepts and lex.concepts[x].kind in kinds}
 
 
 def on_subject(sentence: str, question: str, title: str = "") -> bool:

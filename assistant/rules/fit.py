@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant.claims import broader_chain
 from assistant.concepts import load_lexicon
 from assistant.models import PatientFacts
 from assistant.rules.relevance import asked_treatments
@@ -72,10 +73,9 @@ def alternatives(question: str, facts: PatientFacts, book: Any, n: int = 3) -> l
     if facts.phase is None or not misfits(question, facts):
         return []
     asked = set(asked_treatments(question))
-    lex = load_lexicon()
 
     def other(about: list[str]) -> bool:
-        chain = {x for c in about for x in _chain(c, lex)}
+        chain = {x for c in about for x in broader_chain(c)}
         return not chain & asked
 
     rules = [r for r in book.rules if "phase" in r.when and r.condition(facts) is not False
@@ -84,16 +84,8 @@ def alternatives(question: str, facts: PatientFacts, book: Any, n: int = 3) -> l
     rules = met or rules  # (those the patient meets; else the branches a missing fact decides)
     fits: dict[str, Any] = {}
     for c in asked:
-        fits.update(_fits(c)[0])
+        fits.update(treatment_fits(c))
     # (the patient the asked treatment is for, "CAR-T" for B-ALL: that lineage's rules before the other's)
     clash = lambda r: any(k in r.when and r.when[k] != v for k, v in fits.items())  # noqa: E731
     return sorted(rules, key=lambda r: (r.condition(facts) is not True, clash(r)))[:n]  # (else the book's order)
 
-
-def _chain(concept: str, lex: Any) -> list[str]:
-    out: list[str] = []
-    c = lex.concepts.get(concept)
-    while c is not None and c.id not in out:
-        out.append(c.id)
-        c = lex.concepts.get(c.broader) if c.broader else None
-    return out
