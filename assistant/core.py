@@ -22,6 +22,7 @@ from assistant.compose.intents import POINTS_BACK, question_pieces
 from assistant.compose.interactions import named_treatments
 from assistant.compose.premises import value_premises
 from assistant.compose.selection import trial_rules
+from assistant.compose.trials import asked_outcomes
 from assistant.concepts import TREATMENT_KINDS, read_concepts
 from assistant.draft import (
     asks_position,
@@ -420,7 +421,8 @@ class Assistant:
             parts = question_parts(qt)
             if len(parts) >= 2:  # a question that asks several things: each part's own best sections
                 extra_chunks += [r.chunk for p in parts[:4] for r in self.retriever.search(p, facts=facts, k=3)]
-            if is_definition_question(qt):  # "what is meant by AYA?": the sentences that define it
+            if is_definition_question(qt) or says(qt, "meaning_words"):  # "what is meant by AYA?", "does Ph+
+                # mean it is CML?": the sentences that define it
                 extra_chunks += self.retriever.definition_chunks(qt)
             # a second subject in the question that retrieval did not reach ("any tox to watch?")
             extra_chunks += self.retriever.uncovered_term_chunks(qt, [r.chunk for r in retrieved[:8]])
@@ -428,10 +430,17 @@ class Assistant:
             asked = asked_treatments(qt)
             extra_chunks += [r.chunk for c in asked[:3]
                              for r in self.retriever.search(f"{qt} {concept_label(c)}", facts=facts, k=3)]
-            if (len(asked) >= 2 or asked and says(qt, "asks_magnitude")) and (
-                    says(qt, "asks_remission") or says(qt, "asks_survival")):
-                # "A or B: which gets more remissions?": each treatment's own trial results
-                outcome = "complete remission rate" if says(qt, "asks_remission") else "overall survival"
+            if says(qt, "asks_prognosis"):  # "is it curable?": the survival reported in the patient's population
+                # (the Ph status not given: each branch's, as the rules show each branch)
+                groups = {"positive": ["Ph-positive"], "negative": ["Ph-negative"]}.get(
+                    facts.ph_status or "", ["Ph-positive", "Ph-negative"])
+                extra_chunks += [r.chunk for g in groups for r in self.retriever.search(
+                    f"{g} ALL 5-year overall survival disease-free survival", facts=facts, k=4,
+                    tier="evidence")]
+            outcomes = [k for k in asked_outcomes(qt, len(asked)) if k != "reports_toxicity"]
+            if (len(asked) >= 2 or asked and says(qt, "asks_magnitude")) and outcomes:
+                # "A or B: which gets more remissions?", "how do their trials compare?": each one's trial results
+                outcome = "complete remission rate" if outcomes[0] == "reports_remission" else "overall survival"
                 extra_chunks += [r.chunk for c in asked[:3] for r in self.retriever.search(
                     f"{concept_label(c)} trial {outcome}", k=3, tier="evidence")]
             if says(qt, "asks_cautions") or says(qt, "asks_side_effects") or says(qt, "asks_toxicity") or read_concepts(

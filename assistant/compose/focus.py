@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.compose.builder import Builder, lead_for
-from assistant.compose.evidence import on_subject
+from assistant.compose.cues import says
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import (
     _reports_study,
@@ -16,6 +16,7 @@ from assistant.compose.sentences import (
     heading_sentences,
     part_sentences,
 )
+from assistant.compose.subject import on_subject
 
 __all__ = ["add_focus", "add_listed", "add_parts", "Definition", "Focus", "Parts", "Listed"]
 
@@ -59,10 +60,15 @@ def add_parts(plan: DraftPlan, pool: Sources, builder: Builder) -> None:
 
 @dataclass(frozen=True)
 class Definition:
-    """ "What is meant by AYA?": the sentence that defines it leads (after a premise's "no")."""
+    """ "What is meant by AYA?": the sentence that defines it leads (after a premise's "no"). `unanswered`: a
+    question about what something means ("does Ph-positive mean it is the same as CML?") that nothing else
+    answered gets the line defining its subject."""
+
+    unanswered: bool = False
 
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
-        if not plan.intents.definition or plan.rules_only:
+        asked = (says(plan.q, "meaning_words") and builder.count() == 0) if self.unanswered else plan.intents.definition
+        if not asked or plan.rules_only:
             return
         for sentence, chunk in definition_sentences(plan.q, [*pool.top(8), *pool.chunks], plan.facts, pool.book):
             builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier))

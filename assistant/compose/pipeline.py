@@ -24,7 +24,13 @@ from assistant.compose.patient import GuidelineLines, PlainPatient
 from assistant.compose.ranked import Ranked
 from assistant.compose.rules import Alternatives, PremiseRules, Rules, StatusAfterRules, StatusLead
 from assistant.compose.selection import DraftPlan, Sources
-from assistant.compose.trials import OutcomePerTreatment, TrialFirst, TrialOrEvidence, UnreportedResults
+from assistant.compose.trials import (
+    OutcomePerTreatment,
+    PopulationOutcomes,
+    TrialFirst,
+    TrialOrEvidence,
+    UnreportedResults,
+)
 from assistant.models import RuleFinding
 from assistant.rules import Draft
 
@@ -44,6 +50,7 @@ COMPOSERS: tuple[Composer, ...] = (
     Rules(),
     Alternatives(),  # "can he get CAR-T?" at 41: "No", then what the guideline gives in his phase
     StatusAfterRules(),
+    PopulationOutcomes(),  # "is it curable?": what the trials in that population report on survival
     When(asks_other_things, Interactions()),  # (a drug beside another treatment: its safety line after the rules)
     PlainPatient(),
     When(ruled, AskedTreatment()),  # a treatment the question asks about, when no rule line names it
@@ -58,6 +65,7 @@ COMPOSERS: tuple[Composer, ...] = (
     When(unruled, Focus()),
     When(unruled, Parts()),
     When(unruled, AskedTreatment()),
+    Definition(unanswered=True),  # "does Ph-positive mean it is the same as CML?": what the marker is, at least
     CombinationNote(),  # two drugs asked about together that no line names together: "not addressed"
     MissingPhNote(),
     NoRecommendation(),

@@ -17,8 +17,10 @@ from assistant.compose.sentences import (
     _STATUS_GENERIC,
     _TAG_WORDS,
     _stems,
+    corpus_wide,
     status_sentences,
 )
+from assistant.compose.subject import on_subject
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts
 from assistant.facts import about_a_patient, asks_after_transplant, assumed, compared_groups, read_facts
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
@@ -616,8 +618,15 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     # question (X) is answered as if the CQ and grade were not there
     plan.asked = it.rest_status if plan.grades else it.status
     if not (plan.rules_only or plain):
-        plan.status = status_sentences(it.rest if plan.grades else plan.q, [*pool.top(8), *pool.chunks], facts, book,
-                                       rare=pool.rare, asked=it.position)
+        plan.status = [(s, c) for s, c in status_sentences(it.rest if plan.grades else plan.q,
+                                                           [*pool.top(8), *pool.chunks], facts, book,
+                                                           rare=pool.rare, asked=it.position)
+                       # (a line on another subject does not answer: "does JSH cover T-LBL?" is not answered by
+                       # "the CNS recommendation does not cover established CNS leukemia")
+                       # (asked; a line about the whole corpus or about grades, "no CQ numbers or grades", answers
+                       # any subject's grade question)
+                       if not it.position or says(plan.q, "grade_question") or corpus_wide(s)
+                       or on_subject(s, question.text, c.title)]
         if it.claim and it.claim != plan.q:  # (a claim stated before the question: its own status line first,
             # "JSH lists X as standard - what's the grade?" is answered on X before the grade)
             own = status_sentences(it.claim, [*pool.top(8), *pool.chunks], facts, book, rare=pool.rare, asked=True)

@@ -390,9 +390,15 @@ def _published_in_year(sentence: str) -> bool:
     return False
 
 
+#: The words of lines that say what changed (the cue list's words as tokens).
+_CHANGE_WORDS = frozenset(t for phrase in cue("reports_changes") for t in tokenize(phrase.strip("*")))
+
+
 def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleBook, *, n: int = 2,
                    need_numbers: bool = False, min_shared: int = 1, evidence: bool = False) -> list[str]:
     q = set(tokenize(question))
+    if says(question, "asks_changes"):  # "what changed?" is answered by "revised", "added", "new agents"
+        q |= _CHANGE_WORDS
     scored: list[tuple[float, int, str]] = []
     for i, s in enumerate(chunk_sentences(chunk.text)):
         if s not in chunk.text or not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question):
@@ -578,7 +584,18 @@ def definition_sentences(question: str, chunks: Sequence[Chunk], facts: PatientF
                          n: int = 1) -> list[tuple[str, Chunk]]:
     """The sentences that define what a definition question asks about: they name its subject and say
     "defined / means / conventionally ...", with a number when an age, range or threshold is asked."""
-    subject = set(tokenize(question)) - _GENERIC - _DEFINE_WORDS - _STATUS_GENERIC
+    words = set(tokenize(question))
+    subject = words - _GENERIC - _DEFINE_WORDS - _STATUS_GENERIC - set(cue("function_words"))
+    found = _defining(subject, question, chunks, facts, book, n) if subject else []
+    # "what does having Ph-positive mean for my leukemia?", "... the same as CML?": the marker is the subject
+    # when nothing else the question names is defined
+    # when nothing else the question names is defined; then the line must open with it ("Ph-positive (Ph+) ALL is
+    # ALL carrying ...", not "Pre-emptive TKI therapy ... for Ph-positive ALL means ...")
+    return found or _defining(words & POPULATION_TOKENS, question, chunks, facts, book, n, opens=True)
+
+
+def _defining(subject: set[str], question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
+              n: int, *, opens: bool = False) -> list[tuple[str, Chunk]]:
     if not subject:
         return []
     number = says(question, "asks_number")
@@ -597,7 +614,7 @@ def definition_sentences(question: str, chunks: Sequence[Chunk], facts: PatientF
                 continue
             end = defining[1] if defining else copula.end()  # type: ignore[union-attr]
             head = s[: copula.end()] if copula else s[: defining[0]]  # type: ignore[index]
-            if not subject & set(tokenize(head)) or _ends_negated(head):
+            if not subject & set(tokenize(head)[:1] if opens else tokenize(head)) or _ends_negated(head):
                 continue
             if chunk.tier == "evidence" or TRIAL_RE.search(s[:end]):
                 continue  # how a trial defined its population ("In E1910, ... defined as") is not the definition

@@ -26,7 +26,7 @@ from assistant.rules.relevance import asked_treatments
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
 from assistant.text import after_number, chunk_sentences, term_at, tokenize, trial_keys
 
-__all__ = ["add_trial", "CROSS_TRIAL_NOTE", "OutcomePerTreatment", "UnreportedResults", "TrialFirst",
+__all__ = ["add_trial", "asked_outcomes", "CROSS_TRIAL_NOTE", "OutcomePerTreatment", "PopulationOutcomes", "UnreportedResults", "TrialFirst",
            "TrialOrEvidence"]
 
 #: Results of two treatments from different trials, side by side: they do not rank the treatments.
@@ -157,6 +157,15 @@ def _outcome_line(plan: DraftPlan, pool: Sources, drug: str, reports: str) -> tu
     return (best[1], best[2]) if best else None
 
 
+def asked_outcomes(question: str, treatments: int) -> list[str]:
+    """The outcome kinds (cue names of the lines reporting them) a question asks about; "A vs B: how do the trials
+    compare?" asks for the remissions and survival of each of the two or more treatments it names."""
+    kinds = [reports for asks, reports in _OUTCOME_KINDS if says(question, asks)]
+    if not kinds and treatments >= 2 and says(question, "comparison") and says(question, "evidence_question"):
+        kinds = ["reports_remission", "reports_survival"]
+    return kinds
+
+
 @dataclass(frozen=True)
 class OutcomePerTreatment:
     """ "Blinatumomab or inotuzumab: which gets more patients into remission?", "toxicities of inotuzumab and
@@ -164,8 +173,8 @@ class OutcomePerTreatment:
     the order named; results side by side from different trials are said not to rank the treatments."""
 
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
-        kinds = [reports for asks, reports in _OUTCOME_KINDS if says(plan.q, asks)]
         drugs, sized = asked_treatments(plan.q), says(plan.q, "asks_magnitude")
+        kinds = asked_outcomes(plan.q, len(drugs))
         if len(drugs) < 2 and not sized:
             return  # (one drug: only "how much does inotuzumab improve survival?", "how big is the risk?")
         if not drugs and "reports_toxicity" in kinds:  # ("plan: inotuzumab then allo-HSCT. Key toxicity, how big?")
@@ -182,3 +191,41 @@ class OutcomePerTreatment:
                     shown += reports != "reports_toxicity"
         if shown >= 2:
             builder.note(CROSS_TRIAL_NOTE)
+
+
+@dataclass(frozen=True)
+class PopulationOutcomes:
+    """ "Is it curable?", "Ph+ is the worst kind, nothing works - true?": what the trials in the patient's population
+    report on survival (at most `n` trials, one line each, headline result first), as evidence, not a promise."""
+
+    n: int = 2
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        if not says(plan.q, "asks_prognosis") or plan.trial_first or plan.closed:
+            return  # (a frightened patient gets the plain guideline point, not trial numbers)
+        q = set(tokenize(plan.q))
+        best: dict[str, tuple[float, str, Chunk]] = {}
+        for c in {c.chunk_id: c for c in [*(r.chunk for r in pool.retrieved), *pool.chunks]}.values():
+            if c.tier != "evidence" or not fits_patient(c.title, plan.facts, plan.q):
+                continue
+            for s in chunk_sentences(c.text):
+                if s not in c.text or not says(s, "headline_result") or "-year" not in s or not after_number(s, "*%"):
+                    continue  # (a rate at so many years: "5-year overall survival was 50%", not a hazard ratio)
+                if claims_recommendation(s) or not _safe_sentence(s, plan.facts, pool.book) or not fits_patient(
+                        s, plan.facts, plan.q):
+                    continue
+                score = (_score(s, q, frozenset(tokenize(c.title))) + 0.1) * (1.5 if says(s, "reports_survival") else 1.0)
+                if c.section_id not in best or score > best[c.section_id][0]:
+                    best[c.section_id] = (score, s, c)
+        ranked = sorted(best.values(), key=lambda t: -t[0])
+        if plan.facts.ph_status is None:  # (each Ph branch's best trial before a second one of the same branch)
+            firsts = {_ph_group(s, c): (sc, s, c) for sc, s, c in reversed(ranked)}
+            ranked = sorted(firsts.values(), key=lambda t: -t[0]) + [t for t in ranked if t not in firsts.values()]
+        for _, s, c in ranked[: self.n]:
+            builder.add("evidence", s, c, lead=EVIDENCE_LEAD)
+
+
+def _ph_group(sentence: str, chunk: Chunk) -> str:
+    """The Ph branch a trial line is about, from the line and its document's title and text ("" for neither)."""
+    toks = set(tokenize(f"{sentence} {chunk.title} {chunk.text}"))
+    return "ph_pos" if "ph_pos" in toks and "ph_neg" not in toks else "ph_neg" if "ph_neg" in toks else ""

@@ -25,7 +25,7 @@ from assistant.facts import assumed as facts_assumed
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Cues, Draft, Issue, Replacement, parse_lines, strip_lead
 from assistant.rules.frames import Assert, Examples, known_fact_keys, matches
-from assistant.text import normalize, tokenize
+from assistant.text import names_trial, normalize, tokenize
 
 #: libyaml's safe loader when present (4x faster at start), else the pure-Python one: same results
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -247,7 +247,10 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     framed = [book.get(v.rule_id) for _, _, v in judged if v.kind == "contradict"]
     # (a recommendation no rule makes, stated outright: a proposal may be new; a trial presented as JSH's position
     # is answered by the corpus's own line on that trial, which the status composer leads with)
+    # (a trial named anywhere in the question, "... recommended now, right? E1910's result": the trial presented
+    # as the position, whichever sentence names it)
     framed += [r for c, sf, v in judged if v.kind == "unsupported" and v.finding_id != TRIAL_AS_REC
+               and not names_trial(question)
                and (form.tagged or form.confirms or sf.confirms or sf.tagged) for r in _speaking_rules(book, facts, c)]
     agreed = {r for c, _, v in judged if v.kind == "agree" for r in _agreeing(c, book, facts)}
     norm = normalize(question)

@@ -32,3 +32,11 @@ def test_each_open_part_of_a_several_part_question_gets_a_line(make_plan) -> Non
     lines = cited(run([Parts()], plan, src))
     assert any("Ph-positive" in t and "induction" in t for t in lines), lines
     assert any("MRD" in t for t in lines), lines
+
+
+def test_a_yes_no_question_about_what_a_marker_means_gets_the_markers_definition(make_plan) -> None:
+    """ "Does Ph-positive mean it is the same disease as CML?": no line defines CML here, so the line defining the
+    marker the question names answers (unanswered, not a refusal); it must open with the marker."""
+    plan, src = make_plan("does being philadelphia positive mean my leukaemia is really CML?")
+    lines = cited(run([Definition(unanswered=True)], plan, src))
+    assert len(lines) == 1 and lines[0].startswith("Ph-positive (Ph+) ALL"), lines

@@ -19,3 +19,11 @@ def test_a_list_the_corpus_keeps_answers_instead_of_the_ranking(make_plan) -> No
     lines = cited(run([Ranked()], plan, src))
     assert lines[0].split("** ")[-1].startswith("The following adult ALL risk factors")
     assert len(lines) > RANKED_LINES  # (the whole list, not the ranking's five lines)
+
+
+def test_what_changed_in_the_edition_is_answered_by_what_was_revised_or_added(make_plan) -> None:
+    """ "What's new in the 2023 edition?": the lines that say what was revised or added (the Minds process, new
+    agents), not only who chaired it."""
+    plan, src = make_plan("what has changed in the JSH 2023 edition compared to the previous version?")
+    lines = cited(run([Ranked()], plan, src))
+    assert any("Minds" in t or "new agents" in t or "revised" in t for t in lines[:2]), lines

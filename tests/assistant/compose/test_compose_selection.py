@@ -336,3 +336,11 @@ def test_a_definition_pointing_back_beside_a_plan_part_answers_both(make_plan) -
                         "medicine change?")
     assert plan.intents.definition
     assert "RR-PHTKI-027" in [r.id for r in plan.chosen]
+
+
+def test_an_asked_status_line_must_be_on_the_questions_subject(make_plan) -> None:
+    """ "Does the guideline cover T-lymphoblastic lymphoma?" is not answered by "the CNS recommendation does not
+    cover established CNS leukemia", which shares only the word "cover"."""
+    plan, _ = make_plan("42M with T-lymphoblastic lymphoma and a mediastinal mass. Does JSH cover him, and how is "
+                        "he treated?")
+    assert not any("CNS" in s for s, _ in plan.status), plan.status

@@ -69,3 +69,29 @@ def test_how_big_or_how_much_for_one_drug_gets_that_drugs_number_first(make_plan
     assert any("14.0%" in t for t in lines), lines
     plan, src = make_plan("My daughter is in first remission after chemo with imatinib. What next?")
     assert run([OutcomePerTreatment()], plan, src).lines == []  # ("remission" here is her phase, not a rate asked)
+
+
+def test_asking_how_two_treatments_trials_compare_gets_each_ones_remission_and_survival(make_plan) -> None:
+    """ "A vs B: how do the pivotal trials compare?" names no outcome: each treatment's remission and survival
+    results (TOWER, INO-VATE), then the note that different trials do not rank them."""
+    from assistant.compose.trials import CROSS_TRIAL_NOTE, OutcomePerTreatment
+
+    plan, src = make_plan("Inotuzumab versus blinatumomab in relapsed B-ALL: how do their key studies stack up?")
+    b = run([OutcomePerTreatment()], plan, src)
+    lines = cited(b)
+    assert any("INO-VATE" in t and "73.8%" in t for t in lines) and any("6.2 months" in t for t in lines), lines
+    assert any("TOWER" in t and "34%" in t for t in lines) and any("4.0 months" in t for t in lines), lines
+    assert ("note", CROSS_TRIAL_NOTE) in b.lines
+
+
+def test_a_prognosis_question_gets_survival_reported_in_the_patients_population(make_plan) -> None:
+    """ "Is Ph+ ALL incurable?": trial lines with a survival rate at so many years, from Ph-positive trials, as
+    evidence; a frightened patient's own question gets the plain guideline point, not trial numbers."""
+    from assistant.compose.trials import PopulationOutcomes
+
+    plan, src = make_plan("Someone told me Ph-positive ALL in adults has no cure. What is the outlook?")
+    lines = cited(run([PopulationOutcomes()], plan, src))
+    assert 1 <= len(lines) <= 2 and all(t.startswith(EVIDENCE_LEAD) and "-year" in t and "%" in t for t in lines)
+    assert not any("Ph-negative" in t for t in lines), lines
+    plan, src = make_plan("I'm terrified, my MRD is positive. Will I die?", plain=True)
+    assert run([PopulationOutcomes()], plan, src).lines == []

@@ -76,6 +76,16 @@ def test_unsupported_recommendation_answered_by_a_rule_for_that_population():
     assert rules and rules[0].id == "PHNEG-POSTREM-HR-012"  # (allo-HSCT in CR1 for unfavourable factors)
 
 
+def test_a_trial_named_in_another_sentence_is_the_trial_presented_as_the_position():
+    """ "Blinatumomab consolidation is recommended now, correct? Based on E1910." is a trial result presented as
+    JSH's position (the corpus's own line on the trial answers it), not a claim that another rule for Ph-negative
+    patients (HD-MTX at 40-64) denies."""
+    q = "For MRD-negative Ph- B-ALL, JSH recommends adding blinatumomab in consolidation now, correct? Based on E1910."
+    assert premise_conflicts(q, read_facts(q)) == []
+    q = "Autologous transplant is recommended in CR1 for Ph-negative high-risk ALL, isn't it?"  # (no trial named)
+    assert premise_conflicts(q, read_facts(q))
+
+
 def test_a_rule_for_exactly_this_patient_outweighs_a_general_one():
     """MRD 0.3% in CR1 is an unfavourable factor: "does she need a transplant?" is no false premise."""
     q = ("My daughter (28) has Ph-negative ALL and is in remission after the first round of chemo, but the MRD test "

@@ -1,0 +1,43 @@
+"""What a line is about, by the lexicon's concepts: its subject (a treatment, a marker, a lineage, a harm) or its
+setting (a phase), so a line that shares only the setting with a question does not answer it."""
+
+from __future__ import annotations
+
+from assistant.claims import broader_chain
+from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon
+
+__all__ = ["on_subject"]
+
+#: What a line is about: a treatment, a marker (Ph status, MRD, CD19), a lineage, a harm; or a setting (a phase).
+_SUBJECT_KINDS = TREATMENT_KINDS | {"marker", "lineage", "adverse_event"}
+_SETTING_KINDS = frozenset({"phase", "phase_of_treatment"})
+
+
+def _subjects(text: str) -> set[str]:
+    """The subject and setting concepts a text names, with the classes they belong to (dasatinib -> TKI)."""
+    lex = load_lexicon()
+    kinds = _SUBJECT_KINDS | _SETTING_KINDS
+    return {x for c in concept_ids(text.lower()) for x in broader_chain(c)
+            if x in lex.concepts and lex.concepts[x].kind in kinds}
+
+
+def on_subject(sentence: str, question: str, title: str = "") -> bool:
+    """An unasked-for context or trial line shares the question's subject (a treatment, a marker, a lineage, a
+    harm; a setting only when the question names no subject): "Ph+ vs Ph- induction?" gets no line on the BLAST
+    MRD threshold, which shares only "induction". The line's document title counts (a trial's drug and population).
+
+    >>> on_subject("In TOWER, median OS was 7.7 months vs 4.0 months.", "Relapsed B-ALL: is blinatumomab better?",
+    ...            "TOWER: blinatumomab vs chemotherapy")
+    True
+    >>> on_subject("The BLAST MRD entry threshold of 10^-3 differs from the JSH threshold after induction.",
+    ...            "Ph-positive vs Ph-negative ALL: how does induction differ?", "BLAST: blinatumomab for MRD")
+    False
+    """
+    lex = load_lexicon()
+    asked = _subjects(question)
+    if not asked:
+        return True  # (nothing to judge the line by)
+    shared = asked & _subjects(f"{sentence} {title}")
+    if any(lex.concepts[c].kind not in _SETTING_KINDS for c in asked):
+        return any(lex.concepts[c].kind not in _SETTING_KINDS for c in shared)
+    return bool(shared)
