@@ -1663,3 +1663,11 @@ def test_refractory_to_a_drug_or_a_risk_of_failure_is_no_refractory_phase(q: str
 def test_an_in_law_is_the_patient_and_a_negative_question_states_no_ineligibility(question) -> None:
     facts = read_facts(question)
     assert facts.age == 69 and facts.transplant != "ineligible", facts
+
+
+def test_a_value_at_diagnosis_does_not_keep_a_case_in_remission_newly_diagnosed() -> None:
+    """ "MRD negative after induction ... platelets at diagnosis 40k": the lab value is from the diagnosis; the MRD
+    result after induction makes the patient's phase CR1 (implications: remission-after-induction-is-cr1)."""
+    f = read_facts("27F Ph- B-ALL, flow MRD negative after induction, platelets at diagnosis 40k. Next step?")
+    assert f.phase == "cr1" and f.mrd_status == "negative"
+    assert read_facts("27F Ph- B-ALL, platelets at diagnosis 40k. Induction?").phase == "newly_diagnosed"
