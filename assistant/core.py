@@ -182,8 +182,9 @@ class Assistant:
         history = localise.english_history(history, ja.to_english) if history else history
         # a Japanese term inside an English question is read too ("Ph陽性 ALL induction?"); Chinese is not Japanese
         reads = has_japanese(text) and other_script(text) is None
-        if lang == "en" and not reads:
-            return self._run(question, history=history, overrides=overrides, mode=mode, sink=sink)
+        if lang == "en" and not reads:  # (a patient's or relative's answer explains its terms in plain words)
+            return localise.for_lay_english(self._run(question, history=history, overrides=overrides, mode=mode,
+                                                      sink=sink), question)
         q = self._validate(question)
         english = ja.to_english(q) if reads else q
         # retrieval also reads the question's own Japanese words (a user's Japanese document is found by them)

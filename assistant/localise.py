@@ -409,7 +409,8 @@ def explained(text: str, messages: Messages) -> list[str]:
     for entry in messages.lay_terms:
         at = [i for f in entry["forms"] if (i := _word_at(text, str(f))) >= 0]
         if at:
-            found.append((min(at), f"- **{entry['name']}**：{entry['text']}"))
+            found.append((min(at), f"- **{entry['name']}**{messages.register.get('lay_terms_sep', '：')}"
+                                   f"{' '.join(str(entry['text']).split())}"))
     return [line for _, line in sorted(found)][:int(messages.register.get("lay_terms_max", 8))]
 
 
@@ -703,6 +704,17 @@ def _with_explanations(lines: list[str], messages: Messages) -> list[str]:
     return [*lines[:last + 1], "", str(messages.register["lay_terms_heading"]), *bullets, *lines[last + 1:]]
 
 
+def for_lay_english(answer: Answer, question: str | None) -> Answer:
+    """An English answer for a patient or a relative (the lexicon's reading of who asks) with the plain
+    explanations of the terms it uses after its last bullet (`assistant/messages/en.yaml`); others unchanged."""
+    from assistant.concepts import read_concepts
+
+    if not question or read_concepts(question.lower()).asker not in ("patient", "relative"):
+        return answer
+    lines = _with_explanations(answer.answer.splitlines(), load_messages("en"))
+    return answer.model_copy(update={"answer": "\n".join(lines)})
+
+
 def localise(answer: Answer, *, lang: str, translations: Translations, messages: Messages | None = None,
              llm_fallback: bool = False, question: str | None = None) -> Answer:
     """`answer` in `lang` ('en' returns it unchanged but for `lang`). `llm_fallback`: the question was meant for
@@ -715,7 +727,7 @@ def localise(answer: Answer, *, lang: str, translations: Translations, messages:
     layer's record), plus one LANG-UNALIGNED-060 finding counting the sentences left in English.
     """
     if lang == "en":
-        return answer.model_copy(update={"lang": "en"})
+        return for_lay_english(answer, question).model_copy(update={"lang": "en"})
     msgs = messages or load_messages(lang)
     asker = (_asker_of(question) if messages is None else read_asker(question, msgs)) if question else Asker()
     r = _Renderer(translations, msgs, {c.marker: c for c in answer.citations}, lang=lang, asker=asker,
