@@ -62,8 +62,8 @@ Choices (reviewable; each one is pinned by a test):
   as a question such as "should we give TKI after HSCT?"; a "post-transplant (Ph+) patient" is
   done even inside such a question; a transplant dated in the past, "allo-SCT 2 months ago", "haplo
   transplant last year", is done) > "planned" > "ineligible" (explicit ineligibility, "cannot be
-  transplanted", and the bare phrase "no transplant") > "not_done" (did not undergo / get,
-  without / declined / never / no (prior) allo-HSCT) > "eligible". A question about transplanting
+  transplanted") > "not_done" (did not undergo / get, without / declined / never / no (prior)
+  allo-HSCT, the bare "no transplant": none was done, which says nothing of eligibility) > "eligible". A question about transplanting
   ("should she be transplanted?", "has he been transplanted?", "candidate for allo-HSCT?",
   "transplant eligible?") sets nothing; "will be transplanted" is planned. "Fit for transplant"
   also sets fitness "fit"; "unfit for transplant" does not set fitness "unfit" (age alone can make
@@ -975,14 +975,28 @@ def _lineages(t: str) -> dict[str, int]:
     where it is first named."""
     seen: dict[str, int] = {}
     for a, b, name in _terms(t, "lineage"):
-        if name != "b" and (t[max(0, a - 4):a] in ("car ", "car-") or t[a - 1:a] == "'"):
+        if name in ("t", "t_cell") and (t[max(0, a - 4):a] in ("car ", "car-") or t[a - 1:a] == "'"):
             continue  # ("CAR-T cells", "don't all")
         nxt = [w for _, w in words_and_signs(t[b:b + 30]) if w != "-"][:1]
         if name == "t_cell" and nxt and _skippable(nxt[0], _fact_words()["t_cell_not_lineage"]):
             continue  # ("T-cell engager", "T-cell count")
+        if name.endswith("_antigen") and not _antigen_expressed(t, a, b):
+            continue
         if not _negated(_before(t, a)):
-            seen.setdefault("B" if name == "b" else "T", a)
+            seen.setdefault("B" if name.startswith("b") else "T", a)
     return seen
+
+
+def _antigen_expressed(t: str, a: int, b: int) -> bool:
+    """The lineage antigen at t[a:b] is on the blasts: a positive result after it ("cCD3+", "CD79a positive") or an
+    expression cue before it ("expressing cytoplasmic CD3"), and no word of facts.antigen_not_lineage after it ("CD3+
+    T cells", "CD3 x CD19")."""
+    sign = _sign(t, b, "signs_cd")
+    items = words_and_signs(t[b:b + 30])
+    rest = [w for _, w in items if w not in ("+", "-")][:1] if sign is not None else [w for _, w in items][:1]
+    if rest and _skippable(rest[0], _fact_words()["antigen_not_lineage"]):
+        return False
+    return sign == 1 or sign is None and _cue_before(_before(t, a), "expresses", 2)
 
 
 def compared_groups(question: str) -> list[dict[str, str]]:
@@ -1110,8 +1124,6 @@ def _tx_status(t: str, start: int, end: int) -> str | None:
         return None if _asked_of(t, start) else "ineligible"  # ("is he too old for transplant?": asked)
     if _cue_after(post, 0, "candidate", " \t-"):
         return "ineligible" if _negated(pre) else None if _asked(t, end) else "eligible"
-    if word == "transplant" and pre[-1:].isspace() and pre.rstrip().endswith("no") and _last_word(pre) == "no":
-        return "ineligible"
     if _ends_with(pre, "transplant_before", "not_done", mods + _fact_words()["transplant_not_done"], 8) or (
             word == "transplanted" and _negated(pre)) or _starts_with(post, "transplant_after", "not_done"):
         return "not_done"
@@ -1935,11 +1947,14 @@ def _read_fitness(t: str) -> str | None:
     seen: set[str] = set()
     for a, b, name in _hits(t, "fitness"):
         negated = _negated(_before(t, a, 30))
+        if _asked_of(t, a):
+            continue  # ("is he too old for the strong chemo?": asked, not said)
         if name == "unfit":
             if t[a:b] == "unfit" and t[b:b + 5] == " for " and _transplants(t, b + 5, b + 45)[:1] and \
                     _transplants(t, b + 5, b + 45)[0][0] == b + 5:
                 continue
-            seen.add("fit" if negated and t[a:b].startswith("frail") else "unfit")
+            # ("not frail", "not too old for intensive chemotherapy": fit)
+            seen.add("fit" if negated and t[a:b].startswith(("frail", "too ")) else "unfit")
         elif t[a:b] != "fit" or _next_word(t, b) not in _fact_words()["fit_not_fitness"]:
             seen.add("unfit" if negated else "fit")
     return _one(seen)
@@ -2040,7 +2055,7 @@ def _read_one(text: str, population: bool = False, known: tuple[str, ...] | None
     }
     cues = {"population": population, "ph_like": _names_ph_like(t), "on_tki": bool(prior_tkis) or _on_tki(t),
             "cr_after_induction": _phrase(t, "cr_after_induction", "markers"),
-            "molecular_relapse": _molecular_relapse(t)}
+            "molecular_relapse": _molecular_relapse(t), "t_lineage_named": "T" in _lineages(t)}
     return implied(facts, cues)
 
 

@@ -656,11 +656,14 @@ class _Out:
         self.anchor_modified = False
         self.modifier_at: int | None = None  # where the anchor's modifier went ("prior allo-HSCT")
         self.hypothetical = False
+        self.treatment = ""  # the last treatment named (a verb with no object in a later clause is about it)
 
     def add(self, word: str, *, content: bool = True, kind: str = "") -> None:
         if word:
             self.words.append(word)
             self.kinds.append(kind)
+            if kind in _TREATMENTS:
+                self.treatment = word
             if content:
                 self.anchor, self.anchor_modified, self.anchor_kind = len(self.words) - 1, False, kind
 
@@ -996,6 +999,12 @@ class _Renderer:
             out.anchor_modified = True
         elif surf == "なく" and _contrast_follows(self.items, k):  # "AではなくB": B is what is meant
             out.drop_anchor()
+        elif out.anchor is None and self.last_verb in self.light and out.treatment:
+            # a light verb with no object in its clause is about the treatment named before (Japanese leaves the
+            # object out): "移植はしないといけない？しなかったら？" -> "... if no allo-HSCT?"
+            out.add("no", content=False)
+            out.add(out.treatment, kind="procedure")
+            out.anchor_modified = True
         else:
             out.before_anchor("not" if out.anchor_kind == "word" or out.anchor is not None and
                               out.words[out.anchor].endswith("ed") else "no")

@@ -654,3 +654,12 @@ def test_plain_words_for_no_disease_on_the_tests_are_mrd_not_detected() -> None:
 
     for text in ("the tests show no disease", "they said the tests showed no disease", "no detectable disease now"):
         assert "mrd_not_detected" in concept_ids(text), text
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    # a unit's short form written out, so readers of durations see the word ("on imatinib 3 yrs")
+    ("on imatinib 3 yrs and in remission", "on imatinib 3 years and in remission"),
+    ("dasatinib for 2 yeras now", "dasatinib for 2 years now"),
+])
+def test_a_units_short_form_is_written_out(text: str, written: str) -> None:
+    assert read_concepts(text).text == written

@@ -717,7 +717,7 @@ TRANSPLANT_CASES = [
     ("transplanted in CR2", "done"),
     ("relapsed after allo-HSCT", "done"),
     ("3 months after allo-SCT", "done"),
-    ("no transplant", "ineligible"),
+    ("no transplant", "not_done"),  # (none was done: nothing said of eligibility)
     ("not a transplant candidate", "ineligible"),
     ("transplant-ineligible", "ineligible"),
     ("unfit for transplant", "ineligible"),
@@ -1671,3 +1671,98 @@ def test_a_value_at_diagnosis_does_not_keep_a_case_in_remission_newly_diagnosed(
     f = read_facts("27F Ph- B-ALL, flow MRD negative after induction, platelets at diagnosis 40k. Next step?")
     assert f.phase == "cr1" and f.mrd_status == "negative"
     assert read_facts("27F Ph- B-ALL, platelets at diagnosis 40k. Induction?").phase == "newly_diagnosed"
+
+# ------------------------------------------------------------------------------------ blind review s24 (issues 13, 17)
+# Each class in new wordings (not the reviewer's sentence).
+
+@pytest.mark.parametrize(("text", "status"), [
+    # a transplant come through is done ("finished his transplant", "got through", "recovering from", "is over")
+    ("My sister completed her stem cell transplant in March.", "done"),
+    ("He went through a bone marrow transplant and is home now", "done"),
+    ("my dad is still recovering from his transplant", "done"),
+    ("now that her transplant is over, what comes next?", "done"),
+    ("the transplant went fine and he is back at work", "done"),
+    ("she survived a haplo transplant two winters back", "done"),
+    # ... a condition is none, and a plan is planned, not done
+    ("if she finished her transplant would she need dasatinib?", None),
+    ("they plan a transplant once the chemo is over", "planned"),
+    ("the hematologist talked about a transplant", None),
+    ("should we plan a transplant for him?", None),
+    # "no transplant" / "never had one": none done, which says nothing of eligibility
+    ("Ph+ ALL, no transplant, on dasatinib", "not_done"),
+    ("my husband never got a transplant", "not_done"),
+    ("she didn't have a transplant", "not_done"),
+])
+def test_a_transplant_come_through_planned_or_not_had(text: str, status: str | None) -> None:
+    assert _field(text, "transplant") == status
+
+
+@pytest.mark.parametrize("q", [
+    # clean tests after a transplant, in plain words: MRD negative after allo-HSCT
+    "He had his transplant in May and the tests came back clear. Does he need a TKI?",
+    "Since her transplant nothing was found on the tests",
+    "after the stem cell transplant her test results were clean",
+    "post-transplant, the tests show no trace of it",
+    "he got through the transplant and there is no sign of it in his marrow",
+    "Since his transplant last year nothing has been found on his tests",
+])
+def test_clean_tests_after_a_transplant_are_mrd_negative(q: str) -> None:
+    facts = read_facts(q)
+    assert (facts.transplant, facts.phase, facts.mrd_status, facts.mrd_timepoint) == (
+        "done", "post_hsct", "negative", "post_hsct"), facts
+
+
+@pytest.mark.parametrize("q", [
+    # another organ's or an infection's tests, or "no sign of" something else, are no MRD result
+    "after his transplant his liver tests came back clear",
+    "after the transplant the infection tests were all clear",
+    "a year after her transplant her blood tests are clean",
+    "she had GVHD after the transplant but there is no sign of it now",
+])
+def test_other_clean_tests_are_no_mrd_result(q: str) -> None:
+    assert read_facts(q).mrd_status is None
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    # a remission in plain words with no relapse named is CR1; no transplant is none done
+    ("My husband has the Philadelphia kind, never got a transplant and is in total remission on dasatinib.",
+     {"ph_status": "positive", "transplant": "not_done", "phase": "cr1"}),
+    ("Ph+ ALL, no transplant, in full remission for 4 yrs. Can I come off imatinib?",
+     {"ph_status": "positive", "transplant": "not_done", "phase": "cr1"}),
+    ("B-ALL relapsed last year, now in full remission again", {"phase": "cr2"}),
+])
+def test_a_full_remission_without_a_transplant(q: str, expected: dict) -> None:
+    got = read_facts(q).known()
+    assert {k: got.get(k) for k in expected} == expected, got
+
+
+@pytest.mark.parametrize(("text", "lineage"), [
+    # a lineage antigen on the blasts gives the lineage: cytoplasmic CD3 (and CD3, CD1a) T, CD79a / PAX5 B
+    ("mediastinal mass; lymphoblasts positive for TdT and cCD3", "T"),
+    ("flow shows cyCD3+, CD7+, CD19 negative", "T"),
+    ("lymphoblasts expressing cytoplasmic CD3 and CD1a", "T"),
+    ("marrow blasts were CD79a positive and TdT positive", "B"),
+    ("PAX5+ lymphoblasts in the marrow", "B"),
+    # ... not T cells, a bispecific's targets, a negative result, or both lineages' antigens (no single lineage)
+    ("CD3+ T cells recovered after CAR-T", None),
+    ("blinatumomab binds CD3 x CD19", None),
+    ("blasts CD3 negative, TdT positive", None),
+    ("blasts cCD3+ and CD19+ CD79a+", None),
+])
+def test_a_lineage_antigen_on_the_blasts_gives_the_lineage(text: str, lineage: str | None) -> None:
+    assert _field(text, "lineage") == lineage
+
+
+@pytest.mark.parametrize(("text", "fitness"), [
+    # too old / too weak for intensive chemotherapy in plain words is unfit (as 年だから強い抗がん剤はむり)
+    ("the doctors say he is too old for the aggressive chemo", "unfit"),
+    ("my grandmother is too weak to have strong chemotherapy", "unfit"),
+    ("she can't tolerate the heavy chemo", "unfit"),
+    ("they told us he is not fit for intensive chemo", "unfit"),
+    # ... asked, or denied, is not unfit
+    ("is my mother too old for the strong chemo?", None),
+    ("she isn't too old for intensive chemo", "fit"),
+    ("too old for a transplant", None),
+])
+def test_too_old_for_intensive_chemo_is_unfit(text: str, fitness: str | None) -> None:
+    assert _field(text, "fitness") == fitness

@@ -514,3 +514,30 @@ def test_a_word_saying_correct_before_the_question_mark_asks_to_confirm(question
     from assistant.ja import to_english
 
     assert to_english(question).rstrip().endswith(", right?"), to_english(question)
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    # blind review s24: a transplant explained or proposed as the next step ("そのあと/その後/それから … 移植") is to
+    # come, not done
+    ("父(60歳)はPh陽性ALLです。化学療法のあと、その後に骨髄移植をする予定と言われました",
+     {"age": 60, "ph_status": "positive", "transplant": "planned"}),
+    ("母はPh陽性です。抗がん剤治療をして、そのあと移植と聞きました", {"ph_status": "positive", "transplant": None}),
+    ("寛解導入療法をして、それから同種移植と説明されました", {"transplant": None, "phase": None}),
+    # ... while a transplant had stays done ("移植を受けました。その後…")
+    ("移植を受けました。その後MRDは陰性です", {"transplant": "done", "mrd_status": "negative"}),
+    # too old for strong chemotherapy is unfit, as in English ("too old for the strong chemo")
+    ("高齢なので強い抗がん剤は無理と言われました", {"fitness": "unfit"}),
+])
+def test_a_next_step_of_a_plan_is_no_transplant_done(q: str, expected: dict) -> None:
+    got = facts(q)
+    assert {k: got.get(k) for k in expected} == expected, (to_english(q), got)
+
+
+@pytest.mark.parametrize(("ja", "en"), [
+    # a light verb with no object is about the treatment named before (Japanese leaves it out): "しなかったら" after a
+    # transplant question is "if no transplant", as English writes it
+    ("移植は受けたほうがいいですか？しなかったらどうなりますか", "allo-HSCT? if no allo-HSCT, what happens?"),
+    ("移植しないといけませんか？しなかった場合は？", "must he have allo-HSCT? if no allo-HSCT, what then?"),
+])
+def test_a_verb_without_its_object_is_about_the_treatment_before(ja: str, en: str) -> None:
+    assert read_facts(to_english(ja)) == read_facts(en), to_english(ja)
