@@ -342,15 +342,19 @@ _TRIAL_WORDS = frozenset(["tower", "eliana", "phallcon", "alba", "graaph", "zuma
                           "ino_vate"])
 
 
+#: Letters-and-digit tokens that name a classification edition, not a trial ("WHO-HAEM5").
+_CLASSIFICATIONS = frozenset(["haem5", "who5", "icc2022", "who2017", "who2022"])
+
+
 def _is_trial_key(tok: str) -> bool:
     """A token that names one trial ("all202_o", "ph_all202", "10403", "tower", "ukall14"), not a gene ("cd19",
     "t315i") or a year ("2023").
 
-    >>> [_is_trial_key(t) for t in ("all202_o", "10403", "tower", "ukall", "cd19", "t315i", "2023", "0.01%")]
-    [True, True, True, True, False, False, False, False]
+    >>> [_is_trial_key(t) for t in ("all202_o", "10403", "tower", "ukall", "cd19", "t315i", "2023", "0.01%", "haem5")]
+    [True, True, True, True, False, False, False, False, False]
     """
     if (tok.startswith("cd") and tok[2:3].isdecimal()) or tok.startswith("t315i") or (
-            len(tok) == 4 and tok[:2] in ("19", "20") and tok[2:].isdecimal()):
+            len(tok) == 4 and tok[:2] in ("19", "20") and tok[2:].isdecimal()) or tok in _CLASSIFICATIONS:
         return False
     if tok in _TRIAL_WORDS or tok.isdecimal() and len(tok) >= 3:
         return True

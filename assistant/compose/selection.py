@@ -513,6 +513,11 @@ def _trials(plan: DraftPlan, pool: Sources) -> None:
     plan.named_found = bool(named) and any(trial_keys(c.title) & named for c in pool.top(4))
     plan.named_trial = next((c for c in pool.top(5) if c.tier == "evidence" and plan.named_found
                              and not plan.other_trial(c)), None)
+    if plan.named_trial is None and plan.intents.trial_named:  # ("Ph+ALL213 summary pls -- design, CR, MRD":
+        # terse words retrieve other documents first; the named trial's own document is in the pool all the same)
+        plan.named_trial = next((c for c in pool.chunks if c.tier == "evidence" and trial_keys(c.title) & named
+                                 and not plan.other_trial(c)), None)
+        plan.named_found = plan.named_trial is not None
     it = plan.intents  # (a premise to correct, a stated grade or claim, comes before the trial's numbers)
     plan.trial_first = (plan.named_trial is not None and (it.trial_named or described is not None)
                         and not plan.asked and not plan.premise and not plan.grades and not it.claim

@@ -40,3 +40,12 @@ def test_a_yes_no_question_about_what_a_marker_means_gets_the_markers_definition
     plan, src = make_plan("does being philadelphia positive mean my leukaemia is really CML?")
     lines = cited(run([Definition(unanswered=True)], plan, src))
     assert len(lines) == 1 and lines[0].startswith("Ph-positive (Ph+) ALL"), lines
+
+
+def test_a_second_part_in_shorthand_gets_its_own_line(make_plan) -> None:
+    """ "Does JSH 2023 use WHO-HAEM5? and any rec for Ph-like?": "rec" is a recommendation in shorthand, and
+    "WHO-HAEM5" names a classification, not a trial; the Ph-like part gets the line saying no such statement."""
+    plan, src = make_plan("is JSH 2023 based on WHO-HAEM5 or ICC? also any rec for Ph-like ALL?")
+    assert not plan.intents.trials
+    lines = cited(run([Parts()], plan, src))
+    assert any("Ph-like" in t for t in lines), lines

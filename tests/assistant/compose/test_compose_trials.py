@@ -95,3 +95,12 @@ def test_a_prognosis_question_gets_survival_reported_in_the_patients_population(
     assert not any("Ph-negative" in t for t in lines), lines
     plan, src = make_plan("I'm terrified, my MRD is positive. Will I die?", plain=True)
     assert run([PopulationOutcomes()], plan, src).lines == []
+
+
+def test_a_terse_request_for_a_named_trials_summary_opens_with_that_trial(make_plan) -> None:
+    """ "ALL202-O summary pls -- design, DFS": terse words may retrieve other documents first, but the trial named
+    answers first with its own design and results."""
+    plan, src = make_plan("Ph+ALL213 recap pls -- design, CR, MRD, EFS/OS")
+    lines = cited(run([TrialFirst()], plan, src))
+    assert lines and all("Ph+ALL213" in t for t in lines), lines
+    assert lines[0].startswith(f"{EVIDENCE_LEAD} JALSG Ph+ALL213 was") and any("80.5%" in t for t in lines)

@@ -33,3 +33,16 @@ def test_a_no_for_the_asked_treatment_brings_the_rules_of_the_patients_phase(que
 ])
 def test_no_alternatives_without_a_misfit_or_a_phase(question, facts) -> None:
     assert alternatives(question, facts, default_rulebook()) == []
+
+
+@pytest.mark.parametrize("question", [
+    "Is brexu-cel (Tecartus) an option for my 52-year-old patient with relapsed B-ALL?",
+    "Could obecabtagene autoleucel be used at 60 for refractory B-ALL?",
+])
+def test_the_age_limit_of_tisagenlecleucel_is_not_another_car_t_products(question) -> None:
+    """The CAR-T age limit is tisagenlecleucel's (ALL Hub summary, Japanese label): another product (brexu-cel,
+    obe-cel) is not told "No, too old" by it; it still needs B-lineage, and CAR-T itself keeps the limit."""
+    older = PatientFacts(age=52, lineage="B", phase="relapsed")
+    assert misfits(question, older) == []
+    assert misfits(question, PatientFacts(age=52, lineage="T", phase="relapsed"))  # (CD19-directed: B-lineage)
+    assert misfits("Can he get CAR-T?", older)  # (tisagenlecleucel, or CAR-T unnamed: the age limit stands)
