@@ -60,6 +60,8 @@ CONCEPT_CASES = [
     ("dasatanib or imitinib", ["dasatinib", "imatinib"]),
     ("the strong chemo", ["intensive_chemo"]),
     ("never went into remision", ["refractory"]),
+    ("is prophylactic CRT still needed", ["cranial_irradiation"]),  # (shorthand for cranial radiotherapy)
+    ("Tecartus at 45", ["brexucabtagene"]),  # (a CAR-T product of its own: car_t's age limit is not its)
     # not those concepts
     ("the MRD test came back negative", ["mrd"]),
     ("to keep the disease from coming back", []),
