@@ -612,3 +612,16 @@ def test_a_dose_only_question_promises_no_answer_below(bot) -> None:
 def test_the_premise_banner_quotes_the_rule_title_instead_of_nesting_brackets() -> None:
     ja = load_messages("ja").line(prompts.PREMISE_NOTE.format(title="TKI (Ph-positive)"))
     assert ja is not None and "「" in ja and not re.search(r"（[^）]*（", ja), ja
+
+
+def test_an_english_answer_for_a_relative_explains_its_terms_and_a_clinicians_does_not(bot) -> None:
+    """A relative asking in English gets the plain explanations of the answer's terms after its last bullet
+    (messages/en.yaml); the cited lines and the verdict are the checked answer's; a clinician gets none."""
+    a = bot.ask("My sister had a stem cell transplant for Ph-positive ALL and her MRD is now undetectable. Does she "
+                "need to keep taking a TKI?")
+    body, _, explained = a.answer.partition("**Words used here**")
+    assert explained and "- **MRD (measurable residual disease)**: " in explained, a.answer
+    assert "[" not in explained.split("\n_")[0]  # (explanations cite nothing: they are not guideline statements)
+    assert re.search(r"\[\d+\]", body) and a.verdict in ("pass", "warn")
+    c = bot.ask("Ph+ ALL post allo-HSCT, MRD undetectable: prophylactic TKI?")
+    assert "Words used here" not in c.answer
