@@ -541,3 +541,11 @@ def test_a_next_step_of_a_plan_is_no_transplant_done(q: str, expected: dict) -> 
 ])
 def test_a_verb_without_its_object_is_about_the_treatment_before(ja: str, en: str) -> None:
     assert read_facts(to_english(ja)) == read_facts(en), to_english(ja)
+
+
+def test_a_relative_who_has_the_disease_is_the_patient_even_when_honnin_follows() -> None:
+    """ "兄(52歳)がALL…本人は…": 本人 is the person spoken of, the brother himself; his age is the patient's. A
+    patient named apart ("兄弟がドナー候補。患者は52歳") still makes the brother the patient's."""
+    got = read_facts(to_english("兄（52歳）がPh陽性ALLで移植はしません。ダサチニブはいつまで？本人は早くやめたいそうです")).known()
+    assert got.get("age") == 52 and got.get("ph_status") == "positive"
+    assert "the patient's brother" in to_english("兄弟がドナー候補。患者は52歳でPh陽性ALLです")
