@@ -822,6 +822,7 @@ class _Renderer:
         self.out = _Out(cues["span_alone"])
         self.negated, self.terminators = set(cues["negated"]), set(cues["terminators"])
         self.hyp_before, self.hyp_after = set(cues["hypothetical_before"]), set(cues["hypothetical_after"])
+        self.hyp_after_copula = set(cues.get("hypothetical_after_copula") or ())
         self.history_verbs, self.history_unless = set(cues["history_verbs"]), set(cues["history_unless_next"])
         self.connective, self.connective_unless = (set(cues["history_connective"]),
                                                    set(cues["history_connective_unless_next"]))
@@ -941,7 +942,9 @@ class _Renderer:
             self.skip = max(self.skip, k) if dic not in self.tag_words else self._question_mark(k) - 1
             return True
         advice = nxt is not None and nxt.kind == "token" and nxt.text in ("いい", "よい", "良い")  # "飲めばいい?"
-        if surf in self.hyp_after and tok.pos in ("助詞", "助動詞", "名詞", "接尾辞", "接続詞") and not advice:
+        prev = self.items[k - 1].token if k else None  # ("陰性だと使えない？": "if negative, can't it be used?")
+        copula_if = surf in self.hyp_after_copula and prev is not None and prev.surface in ("だ", "です")
+        if (surf in self.hyp_after and tok.pos in ("助詞", "助動詞", "名詞", "接尾辞", "接続詞") and not advice) or copula_if:
             out.open_if()
             out.end_clause(",")
             return True

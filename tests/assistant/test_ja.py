@@ -549,3 +549,11 @@ def test_a_relative_who_has_the_disease_is_the_patient_even_when_honnin_follows(
     got = read_facts(to_english("兄（52歳）がPh陽性ALLで移植はしません。ダサチニブはいつまで？本人は早くやめたいそうです")).known()
     assert got.get("age") == 52 and got.get("ph_status") == "positive"
     assert "the patient's brother" in to_english("兄弟がドナー候補。患者は52歳でPh陽性ALLです")
+
+
+def test_a_result_before_a_copula_conditional_is_not_flipped_by_the_verbs_negation() -> None:
+    """ "CD22陰性だと使えない？": "if CD22 negative, can it not be used?" — the negation is the verb's (使えない),
+    the result stays negative (it was read "CD22 positive")."""
+    got = to_english("イノツズマブってCD22陰性だと使えないんですか？")
+    assert "CD22 negative" in got and "positive" not in got, got
+    assert read_facts(got).cd22 is False
