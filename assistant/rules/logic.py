@@ -255,7 +255,10 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     agreed = {r for c, _, v in judged if v.kind == "agree" for r in _agreeing(c, book, facts)}
     norm = normalize(question)
     merged = sentence_facts(facts, question)
-    hits = [(r, p) for r in book.rules if r.id not in agreed and (p := violated(r, facts, question, norm=norm, merged=merged))]
+    # (a rule the patient's stated facts rule out is not what their question claims: "CR1, never transplanted, MRD
+    # negative ... should TKI maintenance go on?" does not claim the post-transplant rule's premise)
+    hits = [(r, p) for r in book.rules if r.id not in agreed and r.condition(facts) is not False
+            and (p := violated(r, facts, question, norm=norm, merged=merged))]
     q = set(tokenize(question))
     # a claim the question makes ("inotuzumab is anti-CD19") outranks a rule its patient would break
     ranked = [r for r, p in sorted(hits, key=lambda h: (h[1] not in h[0].claims,

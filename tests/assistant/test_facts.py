@@ -1766,3 +1766,10 @@ def test_a_lineage_antigen_on_the_blasts_gives_the_lineage(text: str, lineage: s
 ])
 def test_too_old_for_intensive_chemo_is_unfit(text: str, fitness: str | None) -> None:
     assert _field(text, "fitness") == fitness
+
+
+def test_ph_like_named_beside_ph_positive_is_a_comparison_not_the_patients_status() -> None:
+    """ "Is Ph-like the same as Philadelphia-positive?": Ph-like ALL is Ph-negative ALL resembling Ph+, so the
+    question does not make the patient Ph-positive (left unknown); a TKI taken still means Ph-positive."""
+    assert read_facts("our son (30) has Ph-like ALL - is that basically Ph-positive? will he need dasatinib?").ph_status is None
+    assert read_facts("Ph-positive ALL on imatinib; the lab also mentioned a Ph-like profile").ph_status == "positive"

@@ -124,3 +124,12 @@ def test_a_rule_whose_exclusions_the_patient_meets_does_not_deny_the_claim():
 ])
 def test_the_guideline_written_without_a_space_and_first_line_in_two_words_are_read(question):
     assert premise_conflicts(question, read_facts(question))[0].id == "PHPOS-PONATINIB-064"
+
+
+def test_a_rule_the_patients_facts_rule_out_is_not_the_premise_of_their_question():
+    """CR1 on dasatinib, never transplanted, MRD negative, wanting to stop: the post-transplant MRD-negative rule
+    ("no prophylactic TKI") is not what the question claims; the ≥5-year maintenance rule is."""
+    q = ("52M Ph+ ALL, CR1 on imatinib + chemo, MRD negative since month 3. She declined a cord blood transplant. "
+         "On imatinib maintenance 18 months and wants to come off it. How long should the maintenance go?")
+    ids = [r.id for r in premise_conflicts(q, read_facts(q))]
+    assert "PHPOS-POSTHSCT-MRDNEG-006" not in ids, ids
