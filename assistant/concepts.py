@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -45,7 +45,7 @@ from rapidfuzz.distance import Levenshtein
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 __all__ = ["Concept", "Lexicon", "Mention", "Quantity", "Reading", "concept_ids", "load_lexicon", "load_units",
-           "concept_table", "find_phrases", "phrase_table", "possessor", "quantities", "read_concepts", "sentences", "token_spans",
+           "concept_table", "find_phrases", "patient_is_an_adult_relative", "phrase_table", "possessor", "quantities", "read_concepts", "sentences", "token_spans",
            "tokens", "words_and_signs", "written"]
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
@@ -1493,3 +1493,14 @@ def concept_table(ids: tuple[str, ...], lang: str = "en") -> dict[str, tuple[tup
     for i in ids:
         out[i].add(tuple(_Slot(frozenset({w})) for _, w in words_and_signs(lex.concepts[i].canonical.lower())))
     return {i: tuple(p for p in patterns if p) for i, patterns in out.items()}
+
+
+def patient_is_an_adult_relative(mentions: Sequence[Mention]) -> bool:
+    """The person named last before the disease is first named is an adult relative ("my brother has ALL"), not a
+    child ("our 5-year-old son has ALL")."""
+    first_disease = next((m.start for m in mentions if m.concept == "all"), None)
+    if first_disease is None:
+        return False
+    before = [m for m in mentions if m.kind == "person" and m.start < first_disease
+              and m.concept in ("relative", "child")]
+    return bool(before) and before[-1].concept == "relative"

@@ -113,6 +113,7 @@ from assistant.concepts import (
     load_lexicon,
     load_units,
     number_words,
+    patient_is_an_adult_relative,
     phrase_table,
     quantities,
     read_concepts,
@@ -818,8 +819,9 @@ def _read_age(t: str) -> tuple[int | None, AgeBand | None]:
     if _decades(t):
         return None, _decade_band(t)
     bands = {cast(AgeBand, band) for _, band in age_groups(t)} | _range_band(t, ranges)
-    if "child" in bands and {"adult", "adults"} & _words(t):
-        bands.discard("child")  # "in adults vs children", "adult ALL ... children": a comparison, not a child
+    if "child" in bands and ({"adult", "adults"} & _words(t) or patient_is_an_adult_relative(read_concepts(t).mentions)):
+        bands.discard("child")  # "in adults vs children", "adult ALL ... children": a comparison, not a child; "my
+        # brother has ALL ... my own kids": the kids are not the patient
     return None, _one(bands)
 
 

@@ -125,11 +125,13 @@ class YesLead:
                 or any("**No**" in n for n in plan.notes)):
             return
         asked = asked_treatments(plan.q)
-        if not _yes_no(plan.q) or plan.intents.either_or or says(plan.q, "necessity") or (
+        if not _yes_no(plan.q) or plan.intents.either_or or says(plan.q, "necessity") or says(
+                plan.intents.asking or plan.q, "meaning_words") or (
                 says(plan.q, "comparison") and not (_two_questions(plan.intents.asking)
                                                     and _options(plan.intents.asking) == 1)):
             return  # ("transplant or the pills alone?", "does she have to ...?": not a plain yes; "is that what the
-            # guidelines say or are they rushing?" asks about one treatment)
+            # guidelines say or are they rushing?" asks about one treatment; "only steroids - does that mean they
+            # are giving up on her?" asks what it means, and a "Yes" would answer that)
         if any(m.kind == "change" and not m.negated for m in read_concepts(plan.q.lower()).mentions):
             return  # "can she stop / reduce / take a break from the TKI?": a rule recommending the TKI is no "yes" to
             # that (whether stopping now fits the rule's duration is for its statement, which leads anyway)

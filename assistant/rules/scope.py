@@ -31,6 +31,7 @@ from assistant.concepts import (
     find_phrases,
     lexicon_file,
     load_lexicon,
+    patient_is_an_adult_relative,
     phrase_table,
     possessor,
     read_concepts,
@@ -536,6 +537,8 @@ def names_a_child(question: str) -> bool:
     (True, True)
     >>> names_a_child("Is ALL in adults treated like childhood ALL?"), names_a_child("my kids are 12 and 15")
     (False, False)
+    >>> names_a_child("My brother has ALL. Could my own kids get it too?"), names_a_child("My wife says our child has ALL")
+    (False, True)
     """
     low = question.lower()
     toks, words = tokens(low), _words(low)
@@ -544,7 +547,10 @@ def names_a_child(question: str) -> bool:
     if "childhood" in words or any(toks[i] in _DETERMINERS and toks[i + 1] == "little"
                                    and toks[i + 2] in ("boy", "girl") for i in range(len(toks) - 2)):
         return True
-    for m in read_concepts(low).mentions:
+    mentions = read_concepts(low).mentions
+    if patient_is_an_adult_relative(mentions):
+        return False  # "my brother has ALL ... do my own kids need to worry?": the kids are not the patient
+    for m in mentions:
         word = m.surface.removesuffix("'s")
         if m.concept == "child" and (word == "children" or word in _CHILD_WORDS
                                      and possessor(toks, m.start)[0] in _DETERMINERS):

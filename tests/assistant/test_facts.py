@@ -1773,3 +1773,13 @@ def test_ph_like_named_beside_ph_positive_is_a_comparison_not_the_patients_statu
     question does not make the patient Ph-positive (left unknown); a TKI taken still means Ph-positive."""
     assert read_facts("our son (30) has Ph-like ALL - is that basically Ph-positive? will he need dasatinib?").ph_status is None
     assert read_facts("Ph-positive ALL on imatinib; the lab also mentioned a Ph-like profile").ph_status == "positive"
+
+
+def test_the_askers_own_children_are_not_the_patient_when_an_adult_relative_has_all() -> None:
+    """ "My sister has ALL ... could my kids inherit it?": the kids are not the patient (no child age band, no
+    pediatric refusal); "our child has ALL" still is."""
+    from assistant.rules.scope import names_a_child
+
+    q = "My sister has ALL and needs a transplant; I'm her donor. Is it risky for me, and could my kids get it?"
+    assert read_facts(q).age_band is None and not names_a_child(q)
+    assert names_a_child("My husband says our child has ALL - what now?")

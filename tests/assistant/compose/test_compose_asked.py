@@ -54,3 +54,14 @@ def test_builder_refuses_an_unchosen_statement_but_not_a_rule_line(make_plan) ->
     b.unchosen = frozenset({"Some rule statement."})
     assert not b.add("guideline", "Some rule statement.", chunk)
     assert b.add("rule", "Some rule statement.", chunk)
+
+
+def test_a_question_about_what_a_plan_means_gets_no_yes_lead(make_plan) -> None:
+    """ "Only steroids offered at 78 - does that mean they are giving up on her?": a rule lists steroids as an
+    option, but a "Yes" would answer "giving up"; the rule leads without it."""
+    from assistant.compose.asked import YesLead
+
+    plan, src = make_plan("My dad is 81 with Ph-negative ALL and the team is only offering steroids. Does that mean "
+                          "they have given up on him?")
+    b = run([YesLead()], plan, src)
+    assert not any("**Yes**" in t for _, t in b.lines), b.lines
