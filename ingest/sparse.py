@@ -96,12 +96,14 @@ class SparseIndex:
         self.doc_titles: list[str] = list(meta["doc_titles"])
         self.section_ids: list[str] = list(meta["section_ids"])
         self.tiers: list[str] = list(meta["tiers"])
-        self.indptr = arrays["indptr"]
-        self.rows = arrays["rows"]
-        self.weights = arrays["weights"]
-        self.chunk_tier = arrays["chunk_tier"]
-        self.chunk_doc = arrays["chunk_doc"]
-        self.chunk_section = arrays["chunk_section"]
+        # plain ndarray views of the (memory-mapped) arrays: still mapped, but a slice of an np.memmap runs numpy's
+        # Python-level memmap bookkeeping (__array_finalize__), several times per query
+        self.indptr = np.asarray(arrays["indptr"])
+        self.rows = np.asarray(arrays["rows"])
+        self.weights = np.asarray(arrays["weights"])
+        self.chunk_tier = np.asarray(arrays["chunk_tier"])
+        self.chunk_doc = np.asarray(arrays["chunk_doc"])
+        self.chunk_section = np.asarray(arrays["chunk_section"])
         if not (len(self.chunk_tier) == len(self.chunk_doc) == len(self.chunk_section) == len(self.ids)
                 and len(self.indptr) == len(self.vocab) + 1 and len(self.rows) == len(self.weights)):
             raise SparseIndexError("sparse index arrays do not match its vocabulary and chunk table")

@@ -106,3 +106,30 @@ def test_japanese_warm_latency_asks_every_question_each_round_as_a_new_text(tiny
     assert stages["total"]["n"] == wall["n"] == 6
     assert 0 < stages["total"]["p50"] <= stages["total"]["p95"]
     assert len(ja_questions()) >= 80 and all(q.strip() for q in ja_questions())
+
+
+@pytest.mark.integration
+def test_the_api_is_warmed_through_one_connection_on_each_worker(tiny_store, tmp_path: Path) -> None:
+    """Each API worker has its own listener, so one warm-up connection would warm one worker of four: the bench
+    connects until every worker holds one of its connections."""
+    import os
+    import sys
+
+    import psutil
+
+    from bench.bench import _one_client_per_worker
+    from evals.processes import free_port, running
+
+    port = free_port()
+    env = {**os.environ, "ALLGUIDE_STORE__PATH": str(tiny_store.store.path), "HF_HUB_OFFLINE": "1"}
+    cmd = [sys.executable, "-m", "assistant.frontends.cli", "serve", "--port", str(port), "--workers", "2"]
+    with running(cmd, ready_url=f"http://127.0.0.1:{port}/readyz", log_path=tmp_path / "serve.log", env=env,
+                 timeout=180) as proc:
+        clients = _one_client_per_worker(f"http://127.0.0.1:{port}", proc.pid, port, 2)
+        try:
+            owners = {w.pid for w in psutil.Process(proc.pid).children(recursive=True) for k in w.net_connections("tcp")
+                      if k.raddr and k.raddr.port in {c.local_port() for c in clients}}
+            assert len(clients) == 2 and len(owners) == 2
+        finally:
+            for c in clients:
+                c.close()

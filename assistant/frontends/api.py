@@ -463,16 +463,18 @@ def serve(settings: Settings, *, host: str, port: int, workers: int = 1, allow_n
     """Run the API with uvicorn (blocking). Raises ServeConfigError for a non-loopback host without a token.
 
     With workers > 1 uvicorn needs an import string, so each worker process builds its own Settings
-    from the environment (`app_from_env`) and loads its own Assistant.
+    from the environment (`app_from_env`) and loads its own Assistant; each worker listens on its own socket
+    (SO_REUSEPORT, `workers.serve_workers`), so the kernel spreads connections over them.
     """
     import uvicorn
 
     check_exposure(settings, host, allow_no_token=allow_no_token)
 
     if workers > 1:
+        from assistant.frontends.workers import serve_workers
+
         log.info("starting %d workers; each reads ALLGUIDE_* settings from the environment", workers)
-        uvicorn.run("assistant.frontends.api:app_from_env", factory=True, host=host, port=port, workers=workers,
-                    log_level="info")
+        serve_workers("assistant.frontends.api:app_from_env", host=host, port=port, workers=workers)
         return
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 

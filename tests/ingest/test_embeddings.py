@@ -18,6 +18,7 @@ from ingest.embeddings import (
     check_onnx_supported,
     default_model_path,
     make_embedder,
+    spare_cores,
 )
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -93,16 +94,26 @@ def test_backend_setting_selects_the_runtime(tmp_path: Path) -> None:
     check_onnx_supported(default_model_path())  # the bundled model is supported
 
 
-def test_query_embedder_uses_every_core_when_alone_and_one_thread_under_load(embedder) -> None:
+@pytest.mark.parametrize("machine_idle", [True, False])
+def test_query_embedder_uses_every_core_when_alone_and_one_thread_under_load(embedder, machine_idle: bool,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     import os
     import threading
 
+    import ingest.embeddings as embeddings
+
+    monkeypatch.setattr(embeddings, "spare_cores", lambda: machine_idle)  # (the real reading: the test below)
     emb = OnnxEmbeddings(cache_dir=embedder.cache_dir, num_threads=1)
     alone = np.array(emb.embed_query("blinatumomab for CD19-positive relapse"))
+    wide = machine_idle and (os.cpu_count() or 1) > 1
+    # one question opens one session (cold CLI): all cores when nothing else runs, else one thread
+    assert (emb._wide is not None, emb._session is not None) == (wide, not wide)
+    monkeypatch.setattr(embeddings, "spare_cores", lambda: not machine_idle)
+    assert np.abs(np.array(emb.embed_query("blinatumomab for CD19-positive relapse")) - alone).max() < 1e-5
+    assert (emb._wide is not None, emb._session is not None) == (wide, not wide)  # (and keeps to it)
+    emb.prepare()  # a server opens both at start
     if (os.cpu_count() or 1) > 1:
-        assert emb._wide is not None and emb._session is None  # one question alone opens one session (cold CLI)
-        emb.prepare()  # a server opens both at start
-        assert emb._session is not None and emb._wide is not emb._session
+        assert emb._session is not None and emb._wide is not None and emb._wide is not emb._session
     # Many concurrent queries (single-thread session) give the same vectors as one alone (all-core session).
     out: list[np.ndarray] = []
     threads = [threading.Thread(target=lambda: out.append(np.array(
@@ -113,3 +124,19 @@ def test_query_embedder_uses_every_core_when_alone_and_one_thread_under_load(emb
         t.join()
     assert len(out) == 8 and all(np.abs(v - alone).max() < 1e-5 for v in out)
     assert emb._busy == 0
+
+
+def test_spare_cores_is_false_while_the_machine_runs_as_many_threads_as_it_has_cores() -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 1)]
+    try:
+        time.sleep(0.5)
+        assert [spare_cores() for _ in range(20)].count(False) >= 18  # (a spinner may be switched out for a moment)
+    finally:
+        for p in busy:
+            p.kill()
+            p.wait()
