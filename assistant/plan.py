@@ -29,7 +29,7 @@ from assistant.compose.cues import says
 from assistant.compose.intents import ASKING_WORDS, POINTS_BACK, Intents, read_intents
 from assistant.concepts import TREATMENT_KINDS, read_concepts, sentences
 from assistant.concepts import clauses as _clauses
-from assistant.rules.scope import mentions_all
+from assistant.rules.scope import WARNING_SYMPTOMS, mentions_all
 from assistant.text import first_word, names_trial
 
 __all__ = ["QuestionPlan", "read_question"]
@@ -68,8 +68,10 @@ def _clinical(clause: str) -> bool:
     if reading.background and not says(clause, "proposal"):
         return False  # "our unit usually uses hyper-CVAD": the unit's habit, not this patient ("let's give X since
         # it works generally" is a proposal for this patient)
+    # (a sign of an emergency on treatment is the patient's state now: "temp 39.5, new confusion" on blinatumomab)
     return mentions_all(clause) or names_trial(clause) or any(
-        m.concept == "donor" or (m.kind in _CLINICAL or (m.kind == "disease" and m.surface != "all"))
+        m.concept == "donor" or (m.kind in _CLINICAL or m.concept in WARNING_SYMPTOMS
+                                 or (m.kind == "disease" and m.surface != "all"))
         and not m.other_person for m in reading.mentions)
 
 

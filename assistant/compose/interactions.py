@@ -62,9 +62,10 @@ def asks_cautions(plan: DraftPlan) -> bool:
     return all(m.kind in _ABOUT_THE_HARM for m in mentions if not m.other_person)
 
 
-#: What a question about a harm on a drug may name besides them ("he", "day 2", "continue").
+#: What a question about a harm on a drug may name besides them ("he", "day 2", "continue", and the setting the
+#: drug is given in: "on day 2 of blinatumomab for relapsed Ph- B-ALL").
 _ABOUT_THE_HARM = frozenset({"drug", "adverse_event", "person", "grammar", "number", "property", "meta", "change",
-                             "medicine", "disease"})
+                             "medicine", "disease", "phase", "lineage", "marker", "population"})
 
 
 def asks_other_things(plan: DraftPlan) -> bool:

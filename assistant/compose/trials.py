@@ -29,6 +29,10 @@ from assistant.text import after_number, chunk_sentences, term_at, tokenize, tri
 __all__ = ["add_trial", "asked_outcomes", "CROSS_TRIAL_NOTE", "OutcomePerTreatment", "PopulationOutcomes", "UnreportedResults", "TrialFirst",
            "TrialOrEvidence"]
 
+#: Survival reported by trials in the patient's population ("is it curable?"): groups, not a prediction for one person.
+POPULATION_OUTCOMES_NOTE = ("_These are results of trials in particular groups of patients (the sources below say "
+                            "which); they do not predict what will happen to one person, and the outlook depends on the Ph status, age, the "
+                            "MRD response and the treatment given._")
 #: Results of two treatments from different trials, side by side: they do not rank the treatments.
 CROSS_TRIAL_NOTE = ("_These results come from different trials, with different patients and comparators, so they do "
                     "not show which treatment is better; the JSH 2023 summary does not rank them._")
@@ -221,8 +225,9 @@ class PopulationOutcomes:
         if plan.facts.ph_status is None:  # (each Ph branch's best trial before a second one of the same branch)
             firsts = {_ph_group(s, c): (sc, s, c) for sc, s, c in reversed(ranked)}
             ranked = sorted(firsts.values(), key=lambda t: -t[0]) + [t for t in ranked if t not in firsts.values()]
-        for _, s, c in ranked[: self.n]:
-            builder.add("evidence", s, c, lead=EVIDENCE_LEAD)
+        shown = sum(builder.add("evidence", s, c, lead=EVIDENCE_LEAD) for _, s, c in ranked[: self.n])
+        if shown:
+            builder.note(POPULATION_OUTCOMES_NOTE)
 
 
 def _ph_group(sentence: str, chunk: Chunk) -> str:

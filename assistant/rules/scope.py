@@ -345,8 +345,10 @@ _CONCEPT_ASKERS = {"patient": True, "relative": True, "clinician": False}
 _TREATMENT_KINDS = frozenset({"drug", "drug_class", "medicine", "regimen", "treatment", "phase_of_treatment"})
 
 
-_WARNING_SYMPTOMS = frozenset({"warning_symptom_crs", "warning_symptom_vod", "warning_symptom_neuro",
-                               "warning_symptom_bleed"})
+#: Signs of an emergency on treatment (fever with low blood pressure, new confusion, bleeding, a swelling belly).
+WARNING_SYMPTOMS = frozenset({"warning_symptom_crs", "warning_symptom_vod", "warning_symptom_neuro",
+                              "warning_symptom_bleed"})
+_WARNING_SYMPTOMS = WARNING_SYMPTOMS
 
 
 def describes_warning_symptoms(question: str) -> bool:

@@ -63,7 +63,10 @@ def test_a_clinicians_emergency_on_a_drug_names_that_drugs_toxicity(make_plan) -
 
     for q in ("Day 2 of blinatumomab: fever 39.2, BP 85/50, now confused. What is this and do we continue?",
               "Pt febrile and hypotensive on day 3 of blinatumomab. What is going on?",
-              "Became confused overnight with rigors on blina - continue?"):
+              "Became confused overnight with rigors on blina - continue?",
+              # (the setting named, the signs in clauses of their own: "temp 39.5, BP 85/50, new confusion")
+              "61F on day 3 of blinatumomab for relapsed Ph- B-ALL: temperature 39.8, BP 80/45, acute confusion and "
+              "trouble finding words. Also on amlodipine. What is happening and what should we do?"):
         plan, src = make_plan(q)
         assert asks_cautions(plan), q
         draft, _ = compose(plan, src, max_sentences=6)

@@ -89,9 +89,13 @@ def test_a_prognosis_question_gets_survival_reported_in_the_patients_population(
     evidence; a frightened patient's own question gets the plain guideline point, not trial numbers."""
     from assistant.compose.trials import PopulationOutcomes
 
+    from assistant.compose.trials import POPULATION_OUTCOMES_NOTE
+
     plan, src = make_plan("Someone told me Ph-positive ALL in adults has no cure. What is the outlook?")
-    lines = cited(run([PopulationOutcomes()], plan, src))
+    b = run([PopulationOutcomes()], plan, src)
+    lines = cited(b)
     assert 1 <= len(lines) <= 2 and all(t.startswith(EVIDENCE_LEAD) and "-year" in t and "%" in t for t in lines)
+    assert ("note", POPULATION_OUTCOMES_NOTE) in b.lines  # (groups of patients, not a prediction for one person)
     assert not any("Ph-negative" in t for t in lines), lines
     plan, src = make_plan("I'm terrified, my MRD is positive. Will I die?", plain=True)
     assert run([PopulationOutcomes()], plan, src).lines == []
