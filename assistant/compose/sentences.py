@@ -276,7 +276,10 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
             shared = toks & q
             rare_shared = sum(1 for t in raw & q_raw if rare(t)) if rare is not None else 0
             wide = grades and corpus_wide(s)  # "this corpus contains no CQ numbers or grades": answers every one
-            if ((len(shared) < 2 and not (shared and len(q) <= 4)) or not shared - _SETTING) and not wide:
+            # (one shared term is enough for a short question, or when it is the rare subject asked about: "is
+            # autologous transplant still recommended in CR1?" ~ "autologous transplantation is not part of it")
+            one = bool(shared) and (len(q) <= 4 or (asked and rare_shared > 0))
+            if ((len(shared) < 2 and not one) or not shared - _SETTING) and not wide:
                 continue
             if not asked and (rare is None or len(shared) < 2 or len(shared) < 0.5 * len(q)
                               or chunk.tier == "evidence" or not rare_shared):

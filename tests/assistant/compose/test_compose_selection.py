@@ -344,3 +344,11 @@ def test_an_asked_status_line_must_be_on_the_questions_subject(make_plan) -> Non
     plan, _ = make_plan("42M with T-lymphoblastic lymphoma and a mediastinal mass. Does JSH cover him, and how is "
                         "he treated?")
     assert not any("CNS" in s for s, _ in plan.status), plan.status
+
+
+def test_a_status_question_on_a_rare_subject_is_led_by_the_line_that_denies_it(make_plan) -> None:
+    """ "Is an auto transplant still recommended in CR1?": one shared term is enough when it is the rare subject
+    asked about ("autologous transplantation is not part of it")."""
+    plan, _ = make_plan("Is autologous stem cell transplantation still a recommended consolidation for adult ALL "
+                        "in first remission?")
+    assert plan.status and "autologous" in plan.status[0][0], plan.status
