@@ -169,6 +169,12 @@ class Vocabulary:
     composition: tuple[frozenset[str], frozenset[str], frozenset[str]] = (frozenset(), frozenset(), frozenset())
     age_limit_words: frozenset[str] = frozenset()
     premise: dict[str, Any] = field(default_factory=dict)  # a question's tags, confirm cues, comparisons, proposals
+    denial_skip: frozenset[str] = frozenset()
+    qualified_nouns: frozenset[str] = frozenset()
+    consequence: frozenset[str] = frozenset()
+    denial_unspecified: frozenset[str] = frozenset()
+    marker_population: dict[str, dict[str, Any]] = field(default_factory=dict)
+    embedded: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # (cues, words making a condition)
 
 
 def _ph(items: list[Any]) -> tuple[Phrase, ...]:
@@ -240,6 +246,11 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         age_anchors=tuple((p, name) for name, ws in (data.get("age_anchors") or {}).items() for p in _ph(ws)),
         age_limit_words=frozenset(str(w) for w in data.get("age_limit_words") or []),
         premise=_premise_vocabulary(data.get("premise") or {}),
+        denial_skip=_words(data, "denial_skip"), qualified_nouns=_words(data, "qualified_nouns"),
+        consequence=_words(data, "consequence"),
+        denial_unspecified=_words(data, "denial_unspecified"),
+        marker_population={k: dict(v) for k, v in (data.get("marker_population") or {}).items()},
+        embedded=(_words(data, "embedded_question"), _words(data, "embedded_question_not_after")),
         population_cues=tuple((p, dict(facts)) for phrase, facts in (data.get("population_cues") or {}).items()
                               for p in _ph([phrase])))
 
@@ -488,8 +499,17 @@ def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
             spans.append((start, i))  # ", and ponatinib is active against it": a new claim
             start = i + 2
             continue
+        if t == "," and i + 1 < len(toks) and toks[i + 1] in voc.consequence and i > start and all(
+                _stance(toks, x, y, voc)[0] for x, y in ((start, i), (i + 2, len(toks)))):
+            spans.append((start, i))  # "X is the recommendation, so Y should not be called one": two claims
+            start = i + 2
+            continue
         if t == "," and i + 1 < len(toks) and toks[i + 1] == "which" and i > start:
             spans.append((start, i))  # "not the JSH 2023 recommendation, which is X": the denial is not about X
+            start = i + 1
+            continue
+        if t == "and" and i > start and _second_position(toks, start, i, voc):
+            spans.append((start, i))  # "recommends X when MRD is detected and does not recommend Y when negative"
             start = i + 1
             continue
         if t == "and" and i + 1 < len(toks) and toks[i + 1] in voc.denial_words and i > start:
@@ -507,6 +527,13 @@ def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
             start = i + 1 if t in (";", ":") else i
     spans.append((start, len(toks)))
     return [(a, b) for a, b in spans if b > a]
+
+
+def _second_position(toks: list[str], start: int, i: int, voc: Vocabulary) -> bool:
+    """The "and" at `i` starts a second position of the same voice: a stance word right after it (its negation
+    included) and one before it ("recommends X when MRD is detected and does not recommend Y when it is negative")."""
+    right, span = _stance(toks, i + 1, len(toks), voc)
+    return right is not None and bool(span) and span.start <= i + 2 and _stance(toks, start, i, voc)[0] is not None
 
 
 def clause_spans(toks: list[str], breaks: frozenset[str]) -> list[tuple[int, int]]:
@@ -546,7 +573,7 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
                 if best is None or (cand[0], cand[1]) < (best[0], best[1]):
                     best = cand
                 break
-    if best is None:
+    if best is None or _asked(toks, a, best[1], voc):
         return None, range(0)
     length, pos, name = -best[0], best[1], best[2]
     neg = voc.stances[name][1]
@@ -562,6 +589,13 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
             if k >= a and toks[k] not in voc.transparent:  # "not the full JSH 2023 recommendation"
                 counted += 1
     return name, range(pos, pos + length)
+
+
+def _asked(toks: list[str], a: int, at: int, voc: Vocabulary) -> bool:
+    """The stance word stands in an embedded question ("whether JSH 2023 recommends X is not verified"), not in a
+    condition ("regardless of whether")."""
+    cues, conditions = voc.embedded
+    return any(toks[k] in cues and not conditions & set(toks[max(a, k - 2):k]) for k in range(a, at))
 
 
 def _lists_parts(toks: list[str], a: int, i: int, p: Phrase, voc: Vocabulary) -> bool:
@@ -694,23 +728,23 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     equivalence = _fractions(toks, voc)
     basis = (trials and bool(_find(toks, voc.basis))) or any(_trial_object(toks, sp, st) for st, sp in stances)
     stance_tokens = {k for _, span in stances for k in span}
-    for (a, b), (stance, _) in zip(spans, stances):
+    for (a, b), (stance, said) in zip(spans, stances):
         inside = [m for m in mentions if a <= m.start < b]
-        own_population = _clause_population(toks, a, b, stance_tokens, voc) if len(spans) > 1 else {}
+        own_population = _clause_population(toks, a, b, stance_tokens, voc, inside) if len(spans) > 1 else {}
         contrasted = tuple(dict.fromkeys(
             m.concept for m in _after_cue(inside, toks, a, b, voc.contrast) if m.kind in INTERVENTION_KINDS))
         preferred = {m.concept for m in _after_cue(inside, toks, a, b, voc.preferred)}
-        treat = [m for m in inside if m.kind in INTERVENTION_KINDS and m.concept not in contrasted
-                 and not (preferred and m.concept in preferred and stance in _NEGATIVE_STANCES)]
+        treat = [m for m in inside if m.kind in INTERVENTION_KINDS and m.concept not in contrasted and not (
+            preferred and m.concept in preferred and stance in _NEGATIVE_STANCES) and not _qualifies(toks, m, voc)]
         denied = {id(m) for m in treat if m.negated or _denied(toks, m.start, voc)}
         past = {id(m) for m in treat if _past(toks, m, mentions, voc)}
         interventions = _most_specific(m.concept for m in treat if id(m) not in denied and id(m) not in past)
         negated = tuple(dict.fromkeys(m.concept for m in treat if id(m) in denied))
         if stance is None and not interventions and any(
-                id(m) in denied and m.start and toks[m.start - 1] in voc.denial_words for m in treat):
+                id(m) in denied and _bare_denial(toks, m.start, voc) for m in treat):
             stance = "not_recommended"  # "..., and no prophylactic TKI while MRD-negative": a verbless denial
         if not interventions and not denied - past and prev_interventions and (  # (history is not denied)
-                voc.pronouns & set(toks[a:b]) or toks[a] in voc.elliptic):
+                voc.pronouns & set(toks[a:b]) or toks[a] in voc.elliptic or _elided(toks, a, said)):
             interventions, negated = prev_interventions, ()  # "...; the guideline accepts it", "..., not for X"
         if stance is not None and (_find(toks[a:b], voc.grade_phrases) or any(t.startswith("cq") for t in toks[a:b])):
             stance = None  # "no JSH 2023 recommendation grade or CQ number ... was found": about grades, not a treatment
@@ -852,18 +886,44 @@ def _sentence_population(original: str, lower: str, toks: list[str], stances: li
     return population
 
 
-def _clause_population(toks: list[str], a: int, b: int, skip: set[int], voc: Vocabulary) -> dict[str, Any]:
+def _clause_population(toks: list[str], a: int, b: int, skip: set[int], voc: Vocabulary,
+                       inside: list[Any] = ()) -> dict[str, Any]:  # type: ignore[assignment]
     """The population a clause states itself ("..., and no prophylactic TKI while MRD-negative"), over the
     sentence's: each clause of "pre-emptive TKI when MRD is detected, and no prophylactic TKI while MRD-negative"
-    is about its own patients."""
+    is about its own patients. A denial of a treatment is not read as a denial of the population's result ("no
+    prophylactic TKI" does not make "MRD-negative" positive); a result marker names the population's result."""
     from assistant.rules.logic import stated_facts
 
-    words = [t for k, t in enumerate(toks[a:b], a) if k not in skip]
+    denials = {m.start - 1 - k for m in inside if m.kind in INTERVENTION_KINDS for k in range(4)
+               if m.start - 1 - k >= a and toks[m.start - 1 - k] in voc.denial_words and _denied(toks, m.start, voc)}
+    words = [t for k, t in enumerate(toks[a:b], a) if k not in skip and k not in denials]
     own = dict(stated_facts(" ".join(words)))
     for phrase, facts in voc.population_cues:
         if _find(toks[a:b], (phrase,)):
             own.update(facts)
+    for m in inside:
+        own.update(voc.marker_population.get(m.concept, {}))
     return own
+
+
+def _elided(toks: list[str], a: int, said: range) -> bool:
+    """A clause after "and" that opens on its stance has the subject of the clause before ("advises a TKI when MRD is
+    detected and does not advise one when it is negative")."""
+    return a > 0 and toks[a - 1] == "and" and bool(said) and said.start <= a + 1
+
+
+def _bare_denial(toks: list[str], i: int, voc: Vocabulary) -> bool:
+    """A denial word before the treatment, modifiers aside, with no verb ("and no prophylactic TKI")."""
+    j = i
+    while j and toks[j - 1] in voc.denial_skip:
+        j -= 1
+    return bool(j) and toks[j - 1] in voc.denial_words
+
+
+def _qualifies(toks: list[str], m: Any, voc: Vocabulary) -> bool:
+    """A treatment written before a noun of what is known about it qualifies that noun ("no HD-MTX doses", "the TKI
+    schedule is not given"): the clause is about the dose or schedule, not a position on the treatment."""
+    return m.end < len(toks) and toks[m.end] in voc.qualified_nouns
 
 
 def _past(toks: list[str], m: Any, mentions: list[Any], voc: Vocabulary) -> bool:
@@ -876,7 +936,8 @@ def _past(toks: list[str], m: Any, mentions: list[Any], voc: Vocabulary) -> bool
         # the cue right before it, or one word before ("after allo-HSCT", "after prior allo-HSCT"), not across a
         # comma ("if MRD-negative after induction, transplant can be omitted" is no transplant behind them)
         return _ends_at(toks, k, voc.history) or (k > 0 and toks[k - 1] not in _NEGATION_STOPS
-                                                  and _ends_at(toks, k - 1, voc.history))
+                                                  and _ends_at(toks, k - 1, voc.history) and not any(
+                                                      o.start <= k - 1 < o.end for o in mentions if o is not m))
 
     if m.historical or cued(m.start):
         return True
@@ -919,8 +980,18 @@ def _fractions(toks: list[str], voc: Vocabulary) -> tuple[tuple[float, float], .
 
 
 def _denied(toks: list[str], i: int, voc: Vocabulary) -> bool:
-    """A negation cue right before a treatment, or before its article ("without a TKI", "no TKI", "not a TKI")."""
-    j = i - 1 if i and toks[i - 1] in ("a", "an", "any", "the") else i
+    """A negation cue right before a treatment, or before its article or a modifier ("without a TKI", "no TKI",
+    "not a TKI", "no prophylactic TKI"); not one that denies only a name ("without a named TKI").
+
+    >>> voc = claim_vocabulary()
+    >>> _denied(tokens("and no prophylactic tki"), 3, voc), _denied(tokens("without a named tki"), 3, voc)
+    (True, False)
+    """
+    j = i
+    while j and (toks[j - 1] in voc.denial_skip or toks[j - 1] in ("a", "an", "any", "the")):
+        j -= 1
+    if j and toks[j - 1] in voc.denial_unspecified:
+        return False
     return _ends_at(toks, j, voc.negation)
 
 
