@@ -590,9 +590,12 @@ def _compare_stance(claim: Claim, a: Assert, fit: str) -> tuple[str, str] | None
     if a.stance == "not_required" and stance in ("recommended", "required") and not (
             claim.conditional or claim.hedged) and set(claim.interventions) <= {*a.about, *a.with_}:
         conflicts = conflicts | {stance}  # "JSH recommends X for <population>" where X is not the default
-    if a.stance == "option" and stance in ("recommended", "required") and "jsh" in claim.voiced and not (
+    if a.stance == "option" and stance in ("recommended", "required") and (
+            "jsh" in claim.voiced or not (a.universal or claim.attribution or claim.extra.get("question"))) and not (
             claim.conditional or claim.hedged) and set(claim.interventions) <= {*a.about, *a.with_}:
-        conflicts = conflicts | {stance}  # "JSH 2023 recommends X" where the guideline lists X only as an option
+        # "JSH 2023 recommends X" where the guideline lists X only as an option; "X is the recommended next step"
+        # where it names X only for some (when feasible)
+        conflicts = conflicts | {stance}
     # "does not recommend it for every adult" denies a universal; only "never" / "any" denies every case
     named = any(cov and all(_known(claim.own_population.get(k)) and matches(claim.own_population[k], v)
                             for k, v in cov.items()) for cov in a.covers)
@@ -930,8 +933,8 @@ def question_claims(question: str, form: PremiseForm | None = None) -> list[tupl
             if claim.stance is None and sf.proposal and claim.interventions:
                 claim = dataclasses.replace(claim, stance=sf.proposal,
                                             polarity=claim_vocabulary().stances[sf.proposal][0])
-            if claim.stance is not None:
-                out.append((claim, sf))
+            if claim.stance is not None:  # (a question's claim: asked or proposed, never a voice's position)
+                out.append((dataclasses.replace(claim, extra={**claim.extra, "question": True}), sf))
     return out
 
 
