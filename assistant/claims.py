@@ -172,6 +172,7 @@ class Vocabulary:
     denial_skip: frozenset[str] = frozenset()
     qualified_nouns: frozenset[str] = frozenset()
     consequence: frozenset[str] = frozenset()
+    restriction_after: frozenset[str] = frozenset()
     denial_unspecified: frozenset[str] = frozenset()
     marker_population: dict[str, dict[str, Any]] = field(default_factory=dict)
     embedded: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # (cues, words making a condition)
@@ -247,7 +248,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         age_limit_words=frozenset(str(w) for w in data.get("age_limit_words") or []),
         premise=_premise_vocabulary(data.get("premise") or {}),
         denial_skip=_words(data, "denial_skip"), qualified_nouns=_words(data, "qualified_nouns"),
-        consequence=_words(data, "consequence"),
+        consequence=_words(data, "consequence"), restriction_after=_words(data, "restriction_after"),
         denial_unspecified=_words(data, "denial_unspecified"),
         marker_population={k: dict(v) for k, v in (data.get("marker_population") or {}).items()},
         embedded=(_words(data, "embedded_question"), _words(data, "embedded_question_not_after")),
@@ -749,7 +750,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         if stance is not None and (_find(toks[a:b], voc.grade_phrases) or any(t.startswith("cq") for t in toks[a:b])):
             stance = None  # "no JSH 2023 recommendation grade or CQ number ... was found": about grades, not a treatment
         hedged = bool(_find(toks[a:b], voc.hedges))
-        restricted = bool(_find(toks[a:b], voc.restriction))
+        restricted = _restricted(toks, a, b, voc, stance)
         inferred = stance is None and restricted and bool(
             interventions or any(m.kind in SUBJECT_KINDS for m in inside))
         if inferred:
@@ -828,13 +829,34 @@ def _restricted_population(toks: list[str], a: int, b: int, voc: Vocabulary) -> 
     from assistant.rules.logic import stated_facts
 
     out: dict[str, Any] = {}
-    for i, p in _find(toks[a:b], voc.restriction):
-        words = list(itertools.takewhile(lambda t: t not in (",", ";", ":", "—"), toks[a + i + len(p):b]))
+    groups = [list(itertools.takewhile(lambda t: t not in (",", ";", ":", "—"), toks[a + i + len(p):b]))
+              for i, p in _find(toks[a:b], voc.restriction)]
+    end = _trailing_restriction(toks, a, b, voc)
+    if end is not None:  # "applies to Ph-negative ALL only": the group is written before the cue
+        groups.append(toks[a:end])
+    for words in groups:
         out.update(stated_facts(" ".join(words)))
         for phrase, facts in voc.population_cues:
             if _find(words, (phrase,)):
                 out.update(facts)
     return out
+
+
+def _restricted(toks: list[str], a: int, b: int, voc: Vocabulary, stance: str | None) -> bool:
+    """The clause limits its position to a group: a cue before the group ("reserves X for"), or after it when the
+    clause states a position ("the MRD recommendation applies to Ph-negative ALL only"; "... is trial evidence
+    only" states none)."""
+    return bool(_find(toks[a:b], voc.restriction)) or (
+        stance is not None and _trailing_restriction(toks, a, b, voc) is not None)
+
+
+def _trailing_restriction(toks: list[str], a: int, b: int, voc: Vocabulary) -> int | None:
+    """Where a restriction written after its group stands ("applies to Ph-negative ALL only"), if the clause ends
+    on one."""
+    end = b
+    while end > a and toks[end - 1] in (".", ",", ";", ":", "!"):
+        end -= 1
+    return end - 1 if end - 1 > a and toks[end - 1] in voc.restriction_after else None
 
 
 def _restricts(toks: list[str], voc: Any) -> bool:

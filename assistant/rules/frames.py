@@ -536,8 +536,8 @@ def _compare_ranking(claim: Claim, a: Assert, merged: dict[str, Any]) -> tuple[s
 def _level_about(claim: Claim, a: Assert) -> str | None:
     """How closely the claim names the assert's subject, or None when it is not a statement about it: a trial's,
     a label's or another guideline's voice, a denial of another treatment, another setting."""
-    if claim.attribution & {"trial", "label", "other_guideline"} and "jsh" not in claim.attribution:
-        return None  # a trial's design or result, a label, another guideline: not a statement of JSH's position
+    if claim.attribution & {"trial", "label", "other_guideline", "practice"} and "jsh" not in claim.attribution:
+        return None  # a trial's design or result, a label, another guideline, practice: not JSH's position
     level = _about(claim, a)
     if level is None:
         return None
