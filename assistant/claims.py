@@ -173,6 +173,7 @@ class Vocabulary:
     qualified_nouns: frozenset[str] = frozenset()
     consequence: frozenset[str] = frozenset()
     restriction_after: frozenset[str] = frozenset()
+    grade_foreign: tuple[tuple[Phrase, ...], frozenset[str], frozenset[str]] = ((), frozenset(), frozenset())
     denial_unspecified: frozenset[str] = frozenset()
     marker_population: dict[str, dict[str, Any]] = field(default_factory=dict)
     embedded: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # (cues, words making a condition)
@@ -227,6 +228,8 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         split_suffixes=tuple(str(x) for x in data.get("split_suffixes") or []),
         ranking=_ph(data.get("ranking") or []), grade_phrases=_ph(data["grades"].get("phrases") or []),
         grade_absence=_ph(data["grades"].get("absence") or []),
+        grade_foreign=(_ph(data["grades"].get("foreign_phrases") or []), _words(data["grades"], "copula"),
+                       _words(data["grades"], "copula_not")),
         split_prefixes=tuple(str(x) for x in data.get("split_prefixes") or []),
         examples=_ph(data.get("examples") or []), defining=_ph(data.get("defining") or []), alone=_ph(data.get("alone") or []), stop_after=_ph(data.get("stop_after") or []), pronouns=frozenset(str(w) for w in data.get("pronouns") or []),
         elliptic=frozenset(str(w) for w in data.get("elliptic") or []),
@@ -686,8 +689,11 @@ def _targets(toks: list[str], mentions: list[Any], voc: Vocabulary) -> list[tupl
 
 def _grades(toks: list[str], voc: Vocabulary) -> list[str]:
     out = []
+    foreign, copula, copula_not = voc.grade_foreign
     if not _find(toks, voc.grade_absence):
         out.extend(" ".join(p) for _, p in _find(toks, voc.grade_phrases))
+        if "jsh" in _attribution(toks, 0, len(toks), voc, False):  # "S (standard), which JSH 2023 adopts"
+            out.extend(" ".join(p) for _, p in _find(toks, foreign))
     prefixes = _by_first(voc.grade_prefixes)
     for i, t in enumerate(toks):
         if t.startswith("cq") and t[2:].lstrip("-#").isdigit():
@@ -695,8 +701,10 @@ def _grades(toks: list[str], voc: Vocabulary) -> list[str]:
             continue
         for p in prefixes.get(t, ()):  # (only a prefix starting with this word can start here)
             k = i + len(p)
-            while k < len(toks) and toks[k] in voc.grade_skip:  # "grades this 'S'", "graded (1)"
+            while k < len(toks) and (toks[k] in voc.grade_skip or toks[k] in copula):  # "grades this 'S'"
                 k += 1
+            if k < len(toks) and toks[k] in copula_not and copula & set(toks[i + len(p):k]):
+                continue  # "the category is a separate document's label"
             if _at(toks, i, p) and k < len(toks) and toks[k] in voc.grade_values and (
                     p != ("level",) or (i and toks[i - 1] in ("evidence", "recommendation"))):
                 out.append(" ".join([*p, toks[k]]))

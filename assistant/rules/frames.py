@@ -26,6 +26,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.claims import Claim, Qualifier, broader_chain, claim_vocabulary, numbers_in, read_claims
+from assistant.concepts import tokens
 from assistant.models import Chunk, PatientFacts, RuleFinding
 
 Stance = Literal["recommended", "option", "required", "not_recommended", "not_required", "effective", "ineffective",
@@ -837,8 +838,9 @@ def _extras(claim: Claim, cited_text: str) -> Verdict | None:
     if claim.grades and "jsh" in claim.attribution:
         return Verdict(kind="unsupported", rule_id=GRADE_ID, finding_id=GRADE_ID, claim=claim.text,
                        why=f"gives JSH 2023 a grade ({claim.grades[0].upper()}), but its summary gives none")
+    said = " ".join(tokens(low)) if claim.grades else ""  # (grades are read as tokens: "s ( standard )")
     for g in claim.grades:
-        if g not in low:
+        if g not in low and g not in said:
             return Verdict(kind="unsupported", rule_id=GRADE_ID, finding_id=GRADE_ID, claim=claim.text,
                            why=f"names {g.upper()}, but the JSH 2023 summary gives no CQ numbers or grades")
     for pct, frac in claim.equivalence:

@@ -533,3 +533,21 @@ def test_a_consequence_clause_is_its_own_claim_only_when_both_sides_state_a_posi
                       "induction would apply.")
     assert len(two) == 2 and two[0].stance == "recommended"
     assert any(c.qualifiers and c.interventions for c in one)
+
+
+@pytest.mark.parametrize("sentence", [
+    "For this group the guideline's category is CO, a clinical option.",
+    "Dev (developmental), the grade JSH 2023 gives to an autologous transplant in this setting.",
+])
+def test_session24_another_societys_category_put_in_jsh_mouth_is_an_invented_grade(sentence: str) -> None:
+    v = judge_sentence(sentence, BOOK, PatientFacts())
+    assert (v.kind, v.rule_id) == ("unsupported", GRADE_ID), (sentence, v)
+
+
+def test_session24_a_category_given_as_the_other_societys_own_is_no_jsh_grade() -> None:
+    source = ("In the JSHCT guideline, allo-HSCT for Ph-positive ALL in CR1 is categorised S (standard) for matched "
+              "sibling donors, matched unrelated donors and cord blood.")
+    for sentence in ("JSHCT lists allo-HSCT for Ph-positive ALL in first remission under S (standard).",
+                     "That S category is a separate society's label, not something JSH 2023 assigns."):
+        v = judge_sentence(sentence, BOOK, PatientFacts(), cited_text=source)
+        assert v.kind in ("agree", "unrelated"), (sentence, v)
