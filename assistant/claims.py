@@ -173,6 +173,7 @@ class Vocabulary:
     qualified_nouns: frozenset[str] = frozenset()
     consequence: frozenset[str] = frozenset()
     restriction_after: frozenset[str] = frozenset()
+    edition_names: frozenset[str] = frozenset()
     grade_foreign: tuple[tuple[Phrase, ...], frozenset[str], frozenset[str]] = ((), frozenset(), frozenset())
     denial_unspecified: frozenset[str] = frozenset()
     marker_population: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -252,6 +253,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         premise=_premise_vocabulary(data.get("premise") or {}),
         denial_skip=_words(data, "denial_skip"), qualified_nouns=_words(data, "qualified_nouns"),
         consequence=_words(data, "consequence"), restriction_after=_words(data, "restriction_after"),
+        edition_names=_words(data, "edition_names"),
         denial_unspecified=_words(data, "denial_unspecified"),
         marker_population={k: dict(v) for k, v in (data.get("marker_population") or {}).items()},
         embedded=(_words(data, "embedded_question"), _words(data, "embedded_question_not_after")),
@@ -465,7 +467,7 @@ def _kind(toks: list[str], i: int, j: int, unit: str | None, voc: Vocabulary) ->
         if after_age or (before_age and not _near_before(toks, i, voc.duration_before, 3)):
             return "age"
         return "duration"
-    if after_age or before_age:
+    if (after_age or before_age) and not (i and toks[i - 1] in voc.edition_names):  # ("under JSH 2023": a name)
         return "age"
     return None
 
@@ -731,7 +733,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     claims: list[Claim] = []
     prev_interventions: tuple[str, ...] = ()
     whole_attr = _attribution(toks, 0, len(toks), voc, trials)
-    whole_setting, stops = _setting(toks, 0, len(toks), voc), bool(_find(toks, voc.stop_after))
+    whole_setting, stops = _setting(toks, 0, len(toks), voc), _stops(toks, voc)
     if population.get("phase") == "post_hsct" and whole_setting == "relapsed":
         population.update(phase="relapsed", transplant="done")  # "relapses after allo-HSCT" is a relapse
     equivalence = _fractions(toks, voc)
@@ -1023,6 +1025,12 @@ def _denied(toks: list[str], i: int, voc: Vocabulary) -> bool:
     if j and toks[j - 1] in voc.denial_unspecified:
         return False
     return _ends_at(toks, j, voc.negation)
+
+
+def _stops(toks: list[str], voc: Vocabulary) -> bool:
+    """The sentence makes a duration the end of treatment ("after which it should be stopped", "JSH recommends
+    stopping it at 5 years"), not denied ("does not recommend stopping at 5 years")."""
+    return any(not _near_before(toks, i, voc.negation, 3) for i, _ in _find(toks, voc.stop_after))
 
 
 def _ending(quals: tuple[Qualifier, ...], stops: bool) -> tuple[Qualifier, ...]:

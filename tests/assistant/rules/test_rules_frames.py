@@ -551,3 +551,10 @@ def test_session24_a_category_given_as_the_other_societys_own_is_no_jsh_grade() 
                      "That S category is a separate society's label, not something JSH 2023 assigns."):
         v = judge_sentence(sentence, BOOK, PatientFacts(), cited_text=source)
         assert v.kind in ("agree", "unrelated"), (sentence, v)
+
+
+def test_session24_an_editions_year_is_no_age_and_a_group_that_ends_at_an_age_is_a_limit() -> None:
+    (c,) = read_claims("At 47 she is treated as a 40 to 64 patient under JSH 2023.")
+    assert all(q.value != 2023 for q in c.qualifiers)
+    limit = [q for c in read_claims("In this reading the AYA band ends at 30.") for q in c.qualifiers]
+    assert [(q.kind, q.op, q.value) for q in limit] == [("age", "<=", 30.0)]
