@@ -808,6 +808,8 @@ def _age_at(toks: list[str], a: int, b: int, voc: Vocabulary) -> str | None:
     if not voc.age_limit_words & set(part):
         return None
     hits = sorted((i, name) for p, name in voc.age_anchors for i, _ in _find(part, (p,)))
+    if len({name for _, name in hits}) > 1 and voc.embedded[0] & set(part):
+        return None  # "the sources do not say whether age is counted at diagnosis or at infusion": no moment picked
     return hits[0][1] if hits else None
 
 

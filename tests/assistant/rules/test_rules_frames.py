@@ -558,3 +558,18 @@ def test_session24_an_editions_year_is_no_age_and_a_group_that_ends_at_an_age_is
     assert all(q.value != 2023 for q in c.qualifiers)
     limit = [q for c in read_claims("In this reading the AYA band ends at 30.") for q in c.qualifiers]
     assert [(q.kind, q.op, q.value) for q in limit] == [("age", "<=", 30.0)]
+
+
+@pytest.mark.parametrize(("sentence", "facts"), [
+    # a trial's criterion set apart from the guideline's ("unlike")
+    ("BLAST required MRD of 0.1% or more for entry, unlike the 0.01% level the guideline calls high risk.",
+     {"lineage": "B"}),
+    # an embedded question names both moments and picks neither
+    ("Nothing here says whether the age limit is taken at diagnosis or at infusion.", {"lineage": "B"}),
+    # the conditional mood offers; a position said not to reach a group is its own claim
+    ("At 81 she would be given either combination chemotherapy or palliative steroids, as her condition allows.",
+     {"age": 81, "age_band": "65+", "ph_status": "negative"}),
+])
+def test_session24_correct_sentences_of_more_misread_classes_pass(sentence: str, facts: dict) -> None:
+    v = judge_sentence(sentence, BOOK, PatientFacts(**facts))
+    assert v.kind in ("agree", "unrelated"), (sentence, v)
