@@ -169,6 +169,15 @@ class Vocabulary:
     composition: tuple[frozenset[str], frozenset[str], frozenset[str]] = (frozenset(), frozenset(), frozenset())
     age_limit_words: frozenset[str] = frozenset()
     premise: dict[str, Any] = field(default_factory=dict)  # a question's tags, confirm cues, comparisons, proposals
+    denial_skip: frozenset[str] = frozenset()
+    qualified_nouns: frozenset[str] = frozenset()
+    consequence: frozenset[str] = frozenset()
+    restriction_after: frozenset[str] = frozenset()
+    edition_names: frozenset[str] = frozenset()
+    grade_foreign: tuple[tuple[Phrase, ...], frozenset[str], frozenset[str]] = ((), frozenset(), frozenset())
+    denial_unspecified: frozenset[str] = frozenset()
+    marker_population: dict[str, dict[str, Any]] = field(default_factory=dict)
+    embedded: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # (cues, words making a condition)
 
 
 def _ph(items: list[Any]) -> tuple[Phrase, ...]:
@@ -220,6 +229,8 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         split_suffixes=tuple(str(x) for x in data.get("split_suffixes") or []),
         ranking=_ph(data.get("ranking") or []), grade_phrases=_ph(data["grades"].get("phrases") or []),
         grade_absence=_ph(data["grades"].get("absence") or []),
+        grade_foreign=(_ph(data["grades"].get("foreign_phrases") or []), _words(data["grades"], "copula"),
+                       _words(data["grades"], "copula_not")),
         split_prefixes=tuple(str(x) for x in data.get("split_prefixes") or []),
         examples=_ph(data.get("examples") or []), defining=_ph(data.get("defining") or []), alone=_ph(data.get("alone") or []), stop_after=_ph(data.get("stop_after") or []), pronouns=frozenset(str(w) for w in data.get("pronouns") or []),
         elliptic=frozenset(str(w) for w in data.get("elliptic") or []),
@@ -240,6 +251,12 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         age_anchors=tuple((p, name) for name, ws in (data.get("age_anchors") or {}).items() for p in _ph(ws)),
         age_limit_words=frozenset(str(w) for w in data.get("age_limit_words") or []),
         premise=_premise_vocabulary(data.get("premise") or {}),
+        denial_skip=_words(data, "denial_skip"), qualified_nouns=_words(data, "qualified_nouns"),
+        consequence=_words(data, "consequence"), restriction_after=_words(data, "restriction_after"),
+        edition_names=_words(data, "edition_names"),
+        denial_unspecified=_words(data, "denial_unspecified"),
+        marker_population={k: dict(v) for k, v in (data.get("marker_population") or {}).items()},
+        embedded=(_words(data, "embedded_question"), _words(data, "embedded_question_not_after")),
         population_cues=tuple((p, dict(facts)) for phrase, facts in (data.get("population_cues") or {}).items()
                               for p in _ph([phrase])))
 
@@ -450,7 +467,7 @@ def _kind(toks: list[str], i: int, j: int, unit: str | None, voc: Vocabulary) ->
         if after_age or (before_age and not _near_before(toks, i, voc.duration_before, 3)):
             return "age"
         return "duration"
-    if after_age or before_age:
+    if (after_age or before_age) and not (i and toks[i - 1] in voc.edition_names):  # ("under JSH 2023": a name)
         return "age"
     return None
 
@@ -488,8 +505,17 @@ def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
             spans.append((start, i))  # ", and ponatinib is active against it": a new claim
             start = i + 2
             continue
+        if t == "," and i + 1 < len(toks) and toks[i + 1] in voc.consequence and i > start and all(
+                _stance(toks, x, y, voc)[0] for x, y in ((start, i), (i + 2, len(toks)))):
+            spans.append((start, i))  # "X is the recommendation, so Y should not be called one": two claims
+            start = i + 2
+            continue
         if t == "," and i + 1 < len(toks) and toks[i + 1] == "which" and i > start:
             spans.append((start, i))  # "not the JSH 2023 recommendation, which is X": the denial is not about X
+            start = i + 1
+            continue
+        if t == "and" and i > start and _second_position(toks, start, i, voc):
+            spans.append((start, i))  # "recommends X when MRD is detected and does not recommend Y when negative"
             start = i + 1
             continue
         if t == "and" and i + 1 < len(toks) and toks[i + 1] in voc.denial_words and i > start:
@@ -507,6 +533,13 @@ def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
             start = i + 1 if t in (";", ":") else i
     spans.append((start, len(toks)))
     return [(a, b) for a, b in spans if b > a]
+
+
+def _second_position(toks: list[str], start: int, i: int, voc: Vocabulary) -> bool:
+    """The "and" at `i` starts a second position of the same voice: a stance word right after it (its negation
+    included) and one before it ("recommends X when MRD is detected and does not recommend Y when it is negative")."""
+    right, span = _stance(toks, i + 1, len(toks), voc)
+    return right is not None and bool(span) and span.start <= i + 2 and _stance(toks, start, i, voc)[0] is not None
 
 
 def clause_spans(toks: list[str], breaks: frozenset[str]) -> list[tuple[int, int]]:
@@ -546,7 +579,7 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
                 if best is None or (cand[0], cand[1]) < (best[0], best[1]):
                     best = cand
                 break
-    if best is None:
+    if best is None or _asked(toks, a, best[1], voc):
         return None, range(0)
     length, pos, name = -best[0], best[1], best[2]
     neg = voc.stances[name][1]
@@ -562,6 +595,13 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
             if k >= a and toks[k] not in voc.transparent:  # "not the full JSH 2023 recommendation"
                 counted += 1
     return name, range(pos, pos + length)
+
+
+def _asked(toks: list[str], a: int, at: int, voc: Vocabulary) -> bool:
+    """The stance word stands in an embedded question ("whether JSH 2023 recommends X is not verified"), not in a
+    condition ("regardless of whether")."""
+    cues, conditions = voc.embedded
+    return any(toks[k] in cues and not conditions & set(toks[max(a, k - 2):k]) for k in range(a, at))
 
 
 def _lists_parts(toks: list[str], a: int, i: int, p: Phrase, voc: Vocabulary) -> bool:
@@ -651,8 +691,11 @@ def _targets(toks: list[str], mentions: list[Any], voc: Vocabulary) -> list[tupl
 
 def _grades(toks: list[str], voc: Vocabulary) -> list[str]:
     out = []
+    foreign, copula, copula_not = voc.grade_foreign
     if not _find(toks, voc.grade_absence):
         out.extend(" ".join(p) for _, p in _find(toks, voc.grade_phrases))
+        if "jsh" in _attribution(toks, 0, len(toks), voc, False):  # "S (standard), which JSH 2023 adopts"
+            out.extend(" ".join(p) for _, p in _find(toks, foreign))
     prefixes = _by_first(voc.grade_prefixes)
     for i, t in enumerate(toks):
         if t.startswith("cq") and t[2:].lstrip("-#").isdigit():
@@ -660,8 +703,10 @@ def _grades(toks: list[str], voc: Vocabulary) -> list[str]:
             continue
         for p in prefixes.get(t, ()):  # (only a prefix starting with this word can start here)
             k = i + len(p)
-            while k < len(toks) and toks[k] in voc.grade_skip:  # "grades this 'S'", "graded (1)"
+            while k < len(toks) and (toks[k] in voc.grade_skip or toks[k] in copula):  # "grades this 'S'"
                 k += 1
+            if k < len(toks) and toks[k] in copula_not and copula & set(toks[i + len(p):k]):
+                continue  # "the category is a separate document's label"
             if _at(toks, i, p) and k < len(toks) and toks[k] in voc.grade_values and (
                     p != ("level",) or (i and toks[i - 1] in ("evidence", "recommendation"))):
                 out.append(" ".join([*p, toks[k]]))
@@ -688,34 +733,34 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     claims: list[Claim] = []
     prev_interventions: tuple[str, ...] = ()
     whole_attr = _attribution(toks, 0, len(toks), voc, trials)
-    whole_setting, stops = _setting(toks, 0, len(toks), voc), bool(_find(toks, voc.stop_after))
+    whole_setting, stops = _setting(toks, 0, len(toks), voc), _stops(toks, voc)
     if population.get("phase") == "post_hsct" and whole_setting == "relapsed":
         population.update(phase="relapsed", transplant="done")  # "relapses after allo-HSCT" is a relapse
     equivalence = _fractions(toks, voc)
     basis = (trials and bool(_find(toks, voc.basis))) or any(_trial_object(toks, sp, st) for st, sp in stances)
     stance_tokens = {k for _, span in stances for k in span}
-    for (a, b), (stance, _) in zip(spans, stances):
+    for (a, b), (stance, said) in zip(spans, stances):
         inside = [m for m in mentions if a <= m.start < b]
-        own_population = _clause_population(toks, a, b, stance_tokens, voc) if len(spans) > 1 else {}
+        own_population = _clause_population(toks, a, b, stance_tokens, voc, inside) if len(spans) > 1 else {}
         contrasted = tuple(dict.fromkeys(
             m.concept for m in _after_cue(inside, toks, a, b, voc.contrast) if m.kind in INTERVENTION_KINDS))
         preferred = {m.concept for m in _after_cue(inside, toks, a, b, voc.preferred)}
-        treat = [m for m in inside if m.kind in INTERVENTION_KINDS and m.concept not in contrasted
-                 and not (preferred and m.concept in preferred and stance in _NEGATIVE_STANCES)]
+        treat = [m for m in inside if m.kind in INTERVENTION_KINDS and m.concept not in contrasted and not (
+            preferred and m.concept in preferred and stance in _NEGATIVE_STANCES) and not _qualifies(toks, m, voc)]
         denied = {id(m) for m in treat if m.negated or _denied(toks, m.start, voc)}
         past = {id(m) for m in treat if _past(toks, m, mentions, voc)}
         interventions = _most_specific(m.concept for m in treat if id(m) not in denied and id(m) not in past)
         negated = tuple(dict.fromkeys(m.concept for m in treat if id(m) in denied))
         if stance is None and not interventions and any(
-                id(m) in denied and m.start and toks[m.start - 1] in voc.denial_words for m in treat):
+                id(m) in denied and _bare_denial(toks, m.start, voc) for m in treat):
             stance = "not_recommended"  # "..., and no prophylactic TKI while MRD-negative": a verbless denial
         if not interventions and not denied - past and prev_interventions and (  # (history is not denied)
-                voc.pronouns & set(toks[a:b]) or toks[a] in voc.elliptic):
+                voc.pronouns & set(toks[a:b]) or toks[a] in voc.elliptic or _elided(toks, a, said)):
             interventions, negated = prev_interventions, ()  # "...; the guideline accepts it", "..., not for X"
         if stance is not None and (_find(toks[a:b], voc.grade_phrases) or any(t.startswith("cq") for t in toks[a:b])):
             stance = None  # "no JSH 2023 recommendation grade or CQ number ... was found": about grades, not a treatment
         hedged = bool(_find(toks[a:b], voc.hedges))
-        restricted = bool(_find(toks[a:b], voc.restriction))
+        restricted = _restricted(toks, a, b, voc, stance)
         inferred = stance is None and restricted and bool(
             interventions or any(m.kind in SUBJECT_KINDS for m in inside))
         if inferred:
@@ -763,6 +808,8 @@ def _age_at(toks: list[str], a: int, b: int, voc: Vocabulary) -> str | None:
     if not voc.age_limit_words & set(part):
         return None
     hits = sorted((i, name) for p, name in voc.age_anchors for i, _ in _find(part, (p,)))
+    if len({name for _, name in hits}) > 1 and voc.embedded[0] & set(part):
+        return None  # "the sources do not say whether age is counted at diagnosis or at infusion": no moment picked
     return hits[0][1] if hits else None
 
 
@@ -794,13 +841,34 @@ def _restricted_population(toks: list[str], a: int, b: int, voc: Vocabulary) -> 
     from assistant.rules.logic import stated_facts
 
     out: dict[str, Any] = {}
-    for i, p in _find(toks[a:b], voc.restriction):
-        words = list(itertools.takewhile(lambda t: t not in (",", ";", ":", "—"), toks[a + i + len(p):b]))
+    groups = [list(itertools.takewhile(lambda t: t not in (",", ";", ":", "—"), toks[a + i + len(p):b]))
+              for i, p in _find(toks[a:b], voc.restriction)]
+    end = _trailing_restriction(toks, a, b, voc)
+    if end is not None:  # "applies to Ph-negative ALL only": the group is written before the cue
+        groups.append(toks[a:end])
+    for words in groups:
         out.update(stated_facts(" ".join(words)))
         for phrase, facts in voc.population_cues:
             if _find(words, (phrase,)):
                 out.update(facts)
     return out
+
+
+def _restricted(toks: list[str], a: int, b: int, voc: Vocabulary, stance: str | None) -> bool:
+    """The clause limits its position to a group: a cue before the group ("reserves X for"), or after it when the
+    clause states a position ("the MRD recommendation applies to Ph-negative ALL only"; "... is trial evidence
+    only" states none)."""
+    return bool(_find(toks[a:b], voc.restriction)) or (
+        stance is not None and _trailing_restriction(toks, a, b, voc) is not None)
+
+
+def _trailing_restriction(toks: list[str], a: int, b: int, voc: Vocabulary) -> int | None:
+    """Where a restriction written after its group stands ("applies to Ph-negative ALL only"), if the clause ends
+    on one."""
+    end = b
+    while end > a and toks[end - 1] in (".", ",", ";", ":", "!"):
+        end -= 1
+    return end - 1 if end - 1 > a and toks[end - 1] in voc.restriction_after else None
 
 
 def _restricts(toks: list[str], voc: Any) -> bool:
@@ -852,18 +920,44 @@ def _sentence_population(original: str, lower: str, toks: list[str], stances: li
     return population
 
 
-def _clause_population(toks: list[str], a: int, b: int, skip: set[int], voc: Vocabulary) -> dict[str, Any]:
+def _clause_population(toks: list[str], a: int, b: int, skip: set[int], voc: Vocabulary,
+                       inside: list[Any] = ()) -> dict[str, Any]:  # type: ignore[assignment]
     """The population a clause states itself ("..., and no prophylactic TKI while MRD-negative"), over the
     sentence's: each clause of "pre-emptive TKI when MRD is detected, and no prophylactic TKI while MRD-negative"
-    is about its own patients."""
+    is about its own patients. A denial of a treatment is not read as a denial of the population's result ("no
+    prophylactic TKI" does not make "MRD-negative" positive); a result marker names the population's result."""
     from assistant.rules.logic import stated_facts
 
-    words = [t for k, t in enumerate(toks[a:b], a) if k not in skip]
+    denials = {m.start - 1 - k for m in inside if m.kind in INTERVENTION_KINDS for k in range(4)
+               if m.start - 1 - k >= a and toks[m.start - 1 - k] in voc.denial_words and _denied(toks, m.start, voc)}
+    words = [t for k, t in enumerate(toks[a:b], a) if k not in skip and k not in denials]
     own = dict(stated_facts(" ".join(words)))
     for phrase, facts in voc.population_cues:
         if _find(toks[a:b], (phrase,)):
             own.update(facts)
+    for m in inside:
+        own.update(voc.marker_population.get(m.concept, {}))
     return own
+
+
+def _elided(toks: list[str], a: int, said: range) -> bool:
+    """A clause after "and" that opens on its stance has the subject of the clause before ("advises a TKI when MRD is
+    detected and does not advise one when it is negative")."""
+    return a > 0 and toks[a - 1] == "and" and bool(said) and said.start <= a + 1
+
+
+def _bare_denial(toks: list[str], i: int, voc: Vocabulary) -> bool:
+    """A denial word before the treatment, modifiers aside, with no verb ("and no prophylactic TKI")."""
+    j = i
+    while j and toks[j - 1] in voc.denial_skip:
+        j -= 1
+    return bool(j) and toks[j - 1] in voc.denial_words
+
+
+def _qualifies(toks: list[str], m: Any, voc: Vocabulary) -> bool:
+    """A treatment written before a noun of what is known about it qualifies that noun ("no HD-MTX doses", "the TKI
+    schedule is not given"): the clause is about the dose or schedule, not a position on the treatment."""
+    return m.end < len(toks) and toks[m.end] in voc.qualified_nouns
 
 
 def _past(toks: list[str], m: Any, mentions: list[Any], voc: Vocabulary) -> bool:
@@ -876,7 +970,8 @@ def _past(toks: list[str], m: Any, mentions: list[Any], voc: Vocabulary) -> bool
         # the cue right before it, or one word before ("after allo-HSCT", "after prior allo-HSCT"), not across a
         # comma ("if MRD-negative after induction, transplant can be omitted" is no transplant behind them)
         return _ends_at(toks, k, voc.history) or (k > 0 and toks[k - 1] not in _NEGATION_STOPS
-                                                  and _ends_at(toks, k - 1, voc.history))
+                                                  and _ends_at(toks, k - 1, voc.history) and not any(
+                                                      o.start <= k - 1 < o.end for o in mentions if o is not m))
 
     if m.historical or cued(m.start):
         return True
@@ -919,9 +1014,25 @@ def _fractions(toks: list[str], voc: Vocabulary) -> tuple[tuple[float, float], .
 
 
 def _denied(toks: list[str], i: int, voc: Vocabulary) -> bool:
-    """A negation cue right before a treatment, or before its article ("without a TKI", "no TKI", "not a TKI")."""
-    j = i - 1 if i and toks[i - 1] in ("a", "an", "any", "the") else i
+    """A negation cue right before a treatment, or before its article or a modifier ("without a TKI", "no TKI",
+    "not a TKI", "no prophylactic TKI"); not one that denies only a name ("without a named TKI").
+
+    >>> voc = claim_vocabulary()
+    >>> _denied(tokens("and no prophylactic tki"), 3, voc), _denied(tokens("without a named tki"), 3, voc)
+    (True, False)
+    """
+    j = i
+    while j and (toks[j - 1] in voc.denial_skip or toks[j - 1] in ("a", "an", "any", "the")):
+        j -= 1
+    if j and toks[j - 1] in voc.denial_unspecified:
+        return False
     return _ends_at(toks, j, voc.negation)
+
+
+def _stops(toks: list[str], voc: Vocabulary) -> bool:
+    """The sentence makes a duration the end of treatment ("after which it should be stopped", "JSH recommends
+    stopping it at 5 years"), not denied ("does not recommend stopping at 5 years")."""
+    return any(not _near_before(toks, i, voc.negation, 3) for i, _ in _find(toks, voc.stop_after))
 
 
 def _ending(quals: tuple[Qualifier, ...], stops: bool) -> tuple[Qualifier, ...]:

@@ -26,6 +26,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.claims import Claim, Qualifier, broader_chain, claim_vocabulary, numbers_in, read_claims
+from assistant.concepts import tokens
 from assistant.models import Chunk, PatientFacts, RuleFinding
 
 Stance = Literal["recommended", "option", "required", "not_recommended", "not_required", "effective", "ineffective",
@@ -536,8 +537,8 @@ def _compare_ranking(claim: Claim, a: Assert, merged: dict[str, Any]) -> tuple[s
 def _level_about(claim: Claim, a: Assert) -> str | None:
     """How closely the claim names the assert's subject, or None when it is not a statement about it: a trial's,
     a label's or another guideline's voice, a denial of another treatment, another setting."""
-    if claim.attribution & {"trial", "label", "other_guideline"} and "jsh" not in claim.attribution:
-        return None  # a trial's design or result, a label, another guideline: not a statement of JSH's position
+    if claim.attribution & {"trial", "label", "other_guideline", "practice"} and "jsh" not in claim.attribution:
+        return None  # a trial's design or result, a label, another guideline, practice: not JSH's position
     level = _about(claim, a)
     if level is None:
         return None
@@ -590,9 +591,12 @@ def _compare_stance(claim: Claim, a: Assert, fit: str) -> tuple[str, str] | None
     if a.stance == "not_required" and stance in ("recommended", "required") and not (
             claim.conditional or claim.hedged) and set(claim.interventions) <= {*a.about, *a.with_}:
         conflicts = conflicts | {stance}  # "JSH recommends X for <population>" where X is not the default
-    if a.stance == "option" and stance in ("recommended", "required") and "jsh" in claim.voiced and not (
+    if a.stance == "option" and stance in ("recommended", "required") and (
+            "jsh" in claim.voiced or not (a.universal or claim.attribution or claim.extra.get("question"))) and not (
             claim.conditional or claim.hedged) and set(claim.interventions) <= {*a.about, *a.with_}:
-        conflicts = conflicts | {stance}  # "JSH 2023 recommends X" where the guideline lists X only as an option
+        # "JSH 2023 recommends X" where the guideline lists X only as an option; "X is the recommended next step"
+        # where it names X only for some (when feasible)
+        conflicts = conflicts | {stance}
     # "does not recommend it for every adult" denies a universal; only "never" / "any" denies every case
     named = any(cov and all(_known(claim.own_population.get(k)) and matches(claim.own_population[k], v)
                             for k, v in cov.items()) for cov in a.covers)
@@ -834,8 +838,9 @@ def _extras(claim: Claim, cited_text: str) -> Verdict | None:
     if claim.grades and "jsh" in claim.attribution:
         return Verdict(kind="unsupported", rule_id=GRADE_ID, finding_id=GRADE_ID, claim=claim.text,
                        why=f"gives JSH 2023 a grade ({claim.grades[0].upper()}), but its summary gives none")
+    said = " ".join(tokens(low)) if claim.grades else ""  # (grades are read as tokens: "s ( standard )")
     for g in claim.grades:
-        if g not in low:
+        if g not in low and g not in said:
             return Verdict(kind="unsupported", rule_id=GRADE_ID, finding_id=GRADE_ID, claim=claim.text,
                            why=f"names {g.upper()}, but the JSH 2023 summary gives no CQ numbers or grades")
     for pct, frac in claim.equivalence:
@@ -930,8 +935,8 @@ def question_claims(question: str, form: PremiseForm | None = None) -> list[tupl
             if claim.stance is None and sf.proposal and claim.interventions:
                 claim = dataclasses.replace(claim, stance=sf.proposal,
                                             polarity=claim_vocabulary().stances[sf.proposal][0])
-            if claim.stance is not None:
-                out.append((claim, sf))
+            if claim.stance is not None:  # (a question's claim: asked or proposed, never a voice's position)
+                out.append((dataclasses.replace(claim, extra={**claim.extra, "question": True}), sf))
     return out
 
 

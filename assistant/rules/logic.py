@@ -413,7 +413,8 @@ def check_logic(
                     continue
                 pattern = violated(rule, facts, s.body, norm=norm, merged=merged) if (
                     claimed or id(rule) in hit_ids) else None
-                if pattern is None and rule.statement in near and (why := distortion(rule, body)):
+                if pattern is None and rule.statement in near and (why := distortion(rule, body)) and not (
+                        _frames_settle(body, facts, book)):
                     pattern = Pattern(all=[".*"], why=why)
                 if pattern is None or (not verbatim and (_frames_agree(rule, body, facts, book) or (
                         pattern in rule.contradicts and _other_voice(body)))):
@@ -447,6 +448,15 @@ def _other_voice(body: str) -> bool:
 
 
 _OTHER_VOICES = frozenset({"label", "trial", "other_guideline"})
+
+
+def _frames_settle(body: str, facts: PatientFacts, book: RuleBook) -> bool:
+    """The sentence's claim frames agree with a rule and contradict none: a near copy of a rule's statement whose
+    claims the frames read as agreeing ("relapsed B-ALL is treated according to CD19 or CD22 expression instead,
+    with blinatumomab or inotuzumab", near the nelarabine rule's wording) is a paraphrase, not a distortion."""
+    from assistant.rules.frames import judge_sentence
+
+    return judge_sentence(body, book, facts).kind == "agree"
 
 
 def _frames_agree(rule: GuidelineRule, body: str, facts: PatientFacts, book: RuleBook) -> bool:

@@ -471,3 +471,105 @@ def test_closed_world_reads_every_assert_that_supports_a_claim() -> None:
                             assert id(a) in picked, (text, r.id)
                             supported += 1
     assert supported > 20
+
+
+# ---------------------------------------------------------------------------------------------- session 24: classes
+# Each case is a class of misreading found on the held-out recorded answers, written in new words (not the held-out
+# sentences), so a pass is evidence for the class.
+
+_PHPOS_POST_NEG = {"ph_status": "positive", "phase": "post_hsct", "transplant": "done", "mrd_status": "negative",
+                   "mrd_timepoint": "post_hsct"}
+_PHPOS_POST_POS = {**_PHPOS_POST_NEG, "mrd_status": "positive"}
+
+
+@pytest.mark.parametrize(("sentence", "facts"), [
+    # a treatment written before a noun of what is known about it: the clause is about the dose or schedule
+    ("The retrieved sources carry no blinatumomab schedule for this setting.", {"lineage": "B", "phase": "relapsed"}),
+    ("There is no imatinib dosing anywhere in the summary, so the protocol decides it.", {"ph_status": "positive"}),
+    ("No HD-MTX details beyond its inclusion are given for patients aged 40 to 64.",
+     {"ph_status": "negative", "age": 50, "age_band": "40-64"}),
+    # a denial of the name only, not of the treatment
+    ("Induction pairs chemotherapy with a TKI, without a specific TKI being designated.", {"ph_status": "positive"}),
+    # an embedded question states no position
+    ("Whether JSH 2023 favours dasatinib as the first-line TKI could not be confirmed from these sources.",
+     {"ph_status": "positive"}),
+    ("It remains unverified whether the guideline recommends ponatinib upfront.", {"ph_status": "positive"}),
+    # each clause is about the MRD result it names, whatever the patient's own result
+    ("Should the BCR::ABL1 signal become detectable again after the transplant, a TKI is advised right away.",
+     _PHPOS_POST_NEG),
+    ("After allo-HSCT the guideline advises a TKI as soon as MRD is detected and does not advise one for patients "
+     "whose MRD is negative.", _PHPOS_POST_POS),
+    ("A TKI is started once MRD is detected after transplant, and no preventive TKI while MRD stays negative.",
+     _PHPOS_POST_POS),
+    # TKI maintenance denied for a post-transplant group is not a denial of TKI-combined induction
+    ("Preventive TKI maintenance for patients who are MRD-negative after transplant is not what JSH 2023 advises.",
+     {"ph_status": "positive"}),
+])
+def test_session24_correct_sentences_of_the_misread_classes_pass(sentence: str, facts: dict) -> None:
+    v = judge_sentence(sentence, BOOK, PatientFacts(**facts))
+    assert v.kind in ("agree", "unrelated"), (sentence, v)
+
+
+@pytest.mark.parametrize(("sentence", "facts", "rule_id"), [
+    # the same classes do not hide a wrong position
+    ("Once MRD turns positive after the transplant, a TKI should not be given.", _PHPOS_POST_NEG,
+     "PHPOS-POSTHSCT-MRDPOS-007"),
+    ("Following the transplant, a TKI is advised when MRD is detected and is advised too for patients whose MRD is "
+     "negative.",
+     _PHPOS_POST_POS, "PHPOS-POSTHSCT-MRDNEG-006"),
+    # "outside studies" names no voice: the clause is still the guideline's
+    ("JSH 2023 treats pre-emptive TKI after transplant as experimental and does not advise it outside clinical "
+     "trials.", _PHPOS_POST_POS, "PHPOS-POSTHSCT-MRDPOS-007"),
+])
+def test_session24_wrong_sentences_of_the_same_classes_are_flagged(sentence: str, facts: dict, rule_id: str) -> None:
+    v = judge_sentence(sentence, BOOK, PatientFacts(**facts))
+    assert (v.kind, v.rule_id) == ("contradict", rule_id), (sentence, v)
+
+
+def test_a_consequence_clause_is_its_own_claim_only_when_both_sides_state_a_position() -> None:
+    two = read_claims("The guideline advises a TKI with chemotherapy, so a trial result should not be called its "
+                      "recommendation.")
+    one = read_claims("At 58 she is below the older-adult pathway, which begins at 65, so TKI-plus-chemotherapy "
+                      "induction would apply.")
+    assert len(two) == 2 and two[0].stance == "recommended"
+    assert any(c.qualifiers and c.interventions for c in one)
+
+
+@pytest.mark.parametrize("sentence", [
+    "For this group the guideline's category is CO, a clinical option.",
+    "Dev (developmental), the grade JSH 2023 gives to an autologous transplant in this setting.",
+])
+def test_session24_another_societys_category_put_in_jsh_mouth_is_an_invented_grade(sentence: str) -> None:
+    v = judge_sentence(sentence, BOOK, PatientFacts())
+    assert (v.kind, v.rule_id) == ("unsupported", GRADE_ID), (sentence, v)
+
+
+def test_session24_a_category_given_as_the_other_societys_own_is_no_jsh_grade() -> None:
+    source = ("In the JSHCT guideline, allo-HSCT for Ph-positive ALL in CR1 is categorised S (standard) for matched "
+              "sibling donors, matched unrelated donors and cord blood.")
+    for sentence in ("JSHCT lists allo-HSCT for Ph-positive ALL in first remission under S (standard).",
+                     "That S category is a separate society's label, not something JSH 2023 assigns."):
+        v = judge_sentence(sentence, BOOK, PatientFacts(), cited_text=source)
+        assert v.kind in ("agree", "unrelated"), (sentence, v)
+
+
+def test_session24_an_editions_year_is_no_age_and_a_group_that_ends_at_an_age_is_a_limit() -> None:
+    (c,) = read_claims("At 47 she is treated as a 40 to 64 patient under JSH 2023.")
+    assert all(q.value != 2023 for q in c.qualifiers)
+    limit = [q for c in read_claims("In this reading the AYA band ends at 30.") for q in c.qualifiers]
+    assert [(q.kind, q.op, q.value) for q in limit] == [("age", "<=", 30.0)]
+
+
+@pytest.mark.parametrize(("sentence", "facts"), [
+    # a trial's criterion set apart from the guideline's ("unlike")
+    ("BLAST required MRD of 0.1% or more for entry, unlike the 0.01% level the guideline calls high risk.",
+     {"lineage": "B"}),
+    # an embedded question names both moments and picks neither
+    ("Nothing here says whether the age limit is taken at diagnosis or at infusion.", {"lineage": "B"}),
+    # the conditional mood offers; a position said not to reach a group is its own claim
+    ("At 81 she would be given either combination chemotherapy or palliative steroids, as her condition allows.",
+     {"age": 81, "age_band": "65+", "ph_status": "negative"}),
+])
+def test_session24_correct_sentences_of_more_misread_classes_pass(sentence: str, facts: dict) -> None:
+    v = judge_sentence(sentence, BOOK, PatientFacts(**facts))
+    assert v.kind in ("agree", "unrelated"), (sentence, v)
