@@ -85,6 +85,15 @@ def test_high_dose_drug_names_are_not_dose_requests(q: str) -> None:
 
 
 @pytest.mark.parametrize("q", [
+    "my dad (50) is getting high dose methotrexate - why does he need the high dose and not a lower dose?",
+    "Why a higher dose of MTX rather than the usual one in Ph-negative ALL at 45?",
+])
+def test_asking_why_a_dose_level_is_used_is_not_a_dose_request(q: str) -> None:
+    assert "SAFE-DOSE-003" not in findings(q)
+    assert "SAFE-DOSE-003" in findings("What dose of methotrexate should my dad (50) get, a high or a lower dose?")
+
+
+@pytest.mark.parametrize("q", [
     "wat is teh MRD treshold for hi risk in adlt ALL acording to jsh, and dose it chnage transplnt timing",
     "MRD 0.05% in Ph- ALL, dose that mean transplant?",
 ])
