@@ -1431,8 +1431,10 @@ def _mrd_level(t: str, q: Quantity) -> bool:
     if _named_before(seg, "named") or _cue_after(t, q.end, "mrd_named"):
         return True
     lo = _sentence_span(t, q.start)[0]
-    if _ends_with(seg, "mrd_level", "anaphor"):
-        return _points_back(t, _sentence_span(t, max(0, lo - 1))[0], q.start)
+    if _ends_with(seg, "mrd_level", "anaphor"):  # (MRD named in its sentence or one of the two before: "What is
+        # MRD? I read 0.01% or more is bad. Mine was 0.008%.")
+        before = _sentence_span(t, max(0, lo - 1))[0]
+        return _points_back(t, _sentence_span(t, max(0, before - 1))[0], q.start)
     # "MRD after induction came back at 0.1%": a result word just before the level, MRD named earlier in its sentence
     return _names_mrd(t[lo:q.start]) and (
         _ends_with(seg, "mrd_level", "follow", ("at", "of", "is", "was"), 1, signs="-/>=") or _cue_before(
@@ -1441,7 +1443,7 @@ def _mrd_level(t: str, q: Quantity) -> bool:
 
 def _points_back(t: str, lo: int, pos: int) -> bool:
     """A result pointing back ("his was 0.02%") at `pos` is the MRD test's: MRD named in t[lo:pos] (its sentence or
-    the one before), no blasts named after it ("what is the MRD test he keeps getting? his was 0.02%")."""
+    the ones before), no blasts named after it ("what is the MRD test he keeps getting? his was 0.02%")."""
     ends = [lo + b for _, b, n in _hits(t[lo:pos], "mrd_level") if n == "earlier"]
     return bool(ends) and not {"blast", "blasts"} & _words(t[max(ends):pos])
 

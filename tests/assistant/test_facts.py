@@ -1783,3 +1783,12 @@ def test_the_askers_own_children_are_not_the_patient_when_an_adult_relative_has_
     q = "My sister has ALL and needs a transplant; I'm her donor. Is it risky for me, and could my kids get it?"
     assert read_facts(q).age_band is None and not names_a_child(q)
     assert names_a_child("My husband says our child has ALL - what now?")
+
+
+def test_a_result_pointing_back_two_sentences_to_mrd_is_the_patients_level() -> None:
+    """ "What does MRD mean? A forum said 0.01% or above is bad. Mine came back at 0.006%.": MRD is named two
+    sentences back, with a threshold between; the level is the asker's (not a threshold they claim)."""
+    f = read_facts("What does MRD mean? A forum said 0.01% or above is bad. Mine came back at 0.006% after induction.")
+    assert f.mrd_level_pct == 0.006
+    # (a Japanese question's reading: "わたしは寛解導入のあと0.006%でした" -> "I after induction 0.006%")
+    assert read_facts("what is MRD? I after induction 0.006%. safe?").mrd_level_pct == 0.006
