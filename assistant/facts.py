@@ -1128,7 +1128,9 @@ def _tx_status(t: str, start: int, end: int) -> str | None:
         return "ineligible" if _negated(pre) else None if _asked(t, end) else "eligible"
     if _ends_with(pre, "transplant_before", "not_done", mods + _fact_words()["transplant_not_done"], 8) or (
             word == "transplanted" and _negated(pre)) or _starts_with(post, "transplant_after", "not_done"):
-        return "not_done"
+        # ("can he continue the TKI without allo-HSCT?", "if MRD negative, no allo-HSCT and TKI only?": a proposal
+        # asked about, not a transplant not done)
+        return None if _asked_of(t, start) or _proposed_if(t, start) else "not_done"
     if _ends_with(pre, "transplant_before", "planned", mods, 4) or _cue_after(post, 0, "planned") or (
             _ends_with(pre, "transplant_before", "then", mods, 4) and _phrase(pre, "plan", "transplant_before")):
         return None if _yes_no_question(t, start) else "planned"  # ("is he going to have a transplant?": asked)
@@ -1145,6 +1147,13 @@ def _yes_no_question(t: str, pos: int) -> bool:
     a, b = _sentence_span(t, pos)
     sentence = t[a:b].strip()
     return sentence.endswith("?") and _first_word(sentence) in _fact_words()["question_openers"]
+
+
+def _proposed_if(t: str, pos: int) -> bool:
+    """The question around `pos` puts a condition before it ("if MRD negative, no allo-HSCT, TKI only?"): what
+    follows the condition is proposed, not reported."""
+    a, b = _sentence_span(t, pos)
+    return t[a:b].strip().endswith("?") and _phrase(t[a:pos], "conditional", "transplant_before")
 
 
 def _asked_of(t: str, pos: int) -> bool:

@@ -1792,3 +1792,15 @@ def test_a_result_pointing_back_two_sentences_to_mrd_is_the_patients_level() -> 
     assert f.mrd_level_pct == 0.006
     # (a Japanese question's reading: "わたしは寛解導入のあと0.006%でした" -> "I after induction 0.006%")
     assert read_facts("what is MRD? I after induction 0.006%. safe?").mrd_level_pct == 0.006
+
+
+@pytest.mark.parametrize("q", [
+    "Ph+ ALL in CR1, MRD undetectable. Could she just stay on the TKI without a transplant?",
+    "Ph+ ALL CR1: if the MRD stays negative, no transplant and dasatinib only?",
+])
+def test_a_transplant_left_out_in_a_proposal_asked_about_is_not_a_transplant_not_done(q: str) -> None:
+    """Going without a transplant, asked about ("could she stay on the TKI without a transplant?", a condition then
+    "no transplant ...?"), is a proposal: the transplant status stays unknown, so the CR1 allo-HSCT rule still
+    applies; reported ("no transplant, on imatinib 3 years") it is none done."""
+    assert read_facts(q).transplant is None
+    assert read_facts("Ph+ ALL, no transplant (no donor), on dasatinib 2 years. How long?").transplant == "not_done"
