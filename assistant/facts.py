@@ -1150,10 +1150,12 @@ def _yes_no_question(t: str, pos: int) -> bool:
 
 
 def _proposed_if(t: str, pos: int) -> bool:
-    """The question around `pos` puts a condition before it ("if MRD negative, no allo-HSCT, TKI only?"): what
-    follows the condition is proposed, not reported."""
+    """The question around `pos` puts a condition of its own before it ("if MRD negative, no allo-HSCT, TKI
+    only?"): what follows the condition's clause is proposed, not reported. A transplant inside the condition ("if
+    no allo-HSCT, how long TKI?") is the scenario asked about, and is read."""
     a, b = _sentence_span(t, pos)
-    return t[a:b].strip().endswith("?") and _phrase(t[a:pos], "conditional", "transplant_before")
+    ends = [a + e for _, e, n in _hits(t[a:pos], "transplant_before") if n == "conditional"]
+    return t[a:b].strip().endswith("?") and bool(ends) and "," in t[max(ends):pos]
 
 
 def _asked_of(t: str, pos: int) -> bool:
