@@ -159,15 +159,6 @@ def strip_markers(sentence: str) -> tuple[str, list[int]]:
     return body, seen
 
 
-
-def sentence_body(sentence: str) -> str:
-    """A sentence of an answer line as the checkers read it: no list bullet, no citation markers.
-
-    >>> sentence_body("- TKI is recommended .[1][3]")
-    'TKI is recommended.'
-    """
-    return strip_markers(_without_bullet(sentence.strip()))[0]
-
 #: Names of the trials and studies in the corpus (a regex alternation, lower-case text).
 TRIAL_NAME = (
     r"phallcon|e1910|tower|ino-?vate|eliana|zuma-?\d*|d-?alba|gimema(?:\s+lal\s*\d+)?|jalsg(?:[\s-]*\w+)?"

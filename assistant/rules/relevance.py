@@ -25,8 +25,8 @@ from collections.abc import Sequence
 from assistant.claims import broader_chain
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, sentences, tokens
 from assistant.models import Chunk, PatientFacts, RuleFinding
-from assistant.rules.base import Draft, Issue, strip_lead
-from assistant.text import first_word, names_trial, sentence_body
+from assistant.rules.base import Draft, Issue, sentence_body
+from assistant.text import first_word, names_trial
 
 __all__ = ["RELEVANCE_RULE", "addressed", "concept_label", "asked_treatments", "check_relevance", "for_other_phase",
            "subject_of"]
@@ -179,7 +179,7 @@ def for_other_phase(sentence: str, facts: PatientFacts) -> bool:
     if not facts.phase:  # (the patient's phase unknown: no other phase to tell apart, nothing to read)
         return False
     # read as the other checkers read the sentence (no bullet, no markers): their readings are reused
-    sentence = strip_lead(sentence_body(sentence))
+    sentence = sentence_body(sentence)
     stated = stated_facts(sentence).get("phase")
     if not stated or stated == facts.phase or any(stated in g and facts.phase in g for g in _PHASE_GROUPS):
         return False
