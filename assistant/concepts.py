@@ -749,6 +749,39 @@ def _plus_joined(tok: str, lex: Lexicon) -> str:
     return stem if kinds and kinds <= TREATMENT_KINDS else tok
 
 
+
+def may_mention(text: str, ids: frozenset[str]) -> bool:
+    """Whether `read_concepts(text)` can find a mention of one of the concepts `ids`: a token of the lower-cased text,
+    as written or as the reader corrects it, is the first word of one of their forms (a cheap test that spares a full
+    reading of a text naming none of them; never False where the reading would find one).
+
+    >>> may_mention("on dasatinib since 2021", frozenset({"dasatinib"})), may_mention("in cr1", frozenset({"dasatinib"}))
+    (True, False)
+    """
+    lex = load_lexicon()
+    firsts = _first_words_of(lex, ids)
+    for tok in tokens(text):
+        if tok in firsts:
+            return True
+        seen = _correct(tok, lex) or tok
+        stem = seen[:-2] if seen.endswith("'s") and len(seen) > 3 else seen  # (as _matches reads the token)
+        if _plus_joined(stem, lex) in firsts:
+            return True
+    return False
+
+
+#: (id(lexicon), concept ids) -> (the lexicon, the first words of those concepts' forms)
+_FIRSTS_OF: dict[tuple[int, frozenset[str]], tuple[Lexicon, frozenset[str]]] = {}
+
+
+def _first_words_of(lex: Lexicon, ids: frozenset[str]) -> frozenset[str]:
+    key = (id(lex), ids)
+    if key not in _FIRSTS_OF or _FIRSTS_OF[key][0] is not lex:
+        if len(_FIRSTS_OF) >= 64:
+            _FIRSTS_OF.clear()
+        _FIRSTS_OF[key] = (lex, frozenset(w for w, forms in lex.forms.items() if any(f.concept.id in ids for f in forms)))
+    return _FIRSTS_OF[key][1]
+
 def read_concepts(text: str, lex: Lexicon | None = None, *, source: str | None = None,
                   known: tuple[str, ...] | None = None) -> Reading:
     """Concepts in a lower-cased text, with context, and the text rewritten to canonical forms (memoised for the

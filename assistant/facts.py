@@ -112,6 +112,7 @@ from assistant.concepts import (
     lexicon_file,
     load_lexicon,
     load_units,
+    may_mention,
     number_words,
     patient_is_an_adult_relative,
     phrase_table,
@@ -1880,8 +1881,7 @@ def _tki_mentions(t: str) -> list[tuple[int, int, str]]:
     """(start, end, concept id) of each TKI the text names: the lexicon's drugs of the class `tki` (names, brands,
     misspellings), and with `with_class` the class itself ("TKI", "the leukemia pill")."""
     lex, spans = load_lexicon(), token_spans(t)
-    found = [(spans[m.start][0], spans[m.end - 1][1], m.concept) for m in read_concepts(t).mentions
-             if m.concept == "tki" or lex.concepts[m.concept].broader == "tki"]
+    found = [(spans[m.start][0], spans[m.end - 1][1], m.concept) for m in _tki_readings(t)]
     for a, b in spans if "-" in t else ():  # a compound word: "imatinib-resistant", "dasatinib-based"
         pos = a
         for part in t[a:b].split("-") if "-" in t[a:b] else ():
@@ -1890,6 +1890,18 @@ def _tki_mentions(t: str) -> list[tuple[int, int, str]]:
                 found.append((pos, pos + len(part), form.concept.id))
             pos += len(part) + 1
     return sorted(found)
+
+
+def _tki_readings(t: str) -> list[Any]:
+    """The concept layer's mentions of a TKI or the class in `t` (read only when a word of the text can name one)."""
+    ids = _tki_ids()
+    return [m for m in read_concepts(t).mentions if m.concept in ids] if may_mention(t, ids) else []
+
+
+@lru_cache(maxsize=1)
+def _tki_ids() -> frozenset[str]:
+    lex = load_lexicon()
+    return frozenset({"tki", *(c for c, concept in lex.concepts.items() if concept.broader == "tki")})
 
 
 def _read_prior_tkis(t: str) -> list[str]:
@@ -1906,8 +1918,7 @@ def _on_tki(t: str) -> bool:
     """A TKI is being taken, started or stopped ("taking dasatinib", "on her TKI", "come off the tki")."""
     lex = load_lexicon()
     toks, rules = tokens(t), lex.context
-    starts = {m.start for m in read_concepts(t).mentions
-              if m.concept == "tki" or lex.concepts[m.concept].broader == "tki"}
+    starts = {m.start for m in _tki_readings(t)}
     for i in starts:
         j = i - (i > 0 and toks[i - 1] in rules.taking_determiners)
         if any(tuple(toks[max(0, j - len(p)):j]) == p for p in rules.taking):

@@ -133,6 +133,17 @@ def cited_chunks(sentence: Sentence, draft: Draft, retrieved: Sequence[Chunk]) -
     return out
 
 
+def sentence_body(sentence: str) -> str:
+    """A sentence of an answer line as the checkers read it (`parse_lines`): no list bullet, no citation markers, no
+    bold lead-in.
+
+    >>> sentence_body("- **Evidence:** TKI is recommended .[1][3]")
+    'TKI is recommended.'
+    """
+    line = sentence.strip()
+    return strip_lead(strip_markers(line[len(_PREFIX_RE.match(line).group(1)):])[0])  # type: ignore[union-attr]
+
+
 def strip_lead(body: str) -> str:
     """Remove a bold lead-in label ("**Evidence (trial data):** ...") before content checks."""
     return re.sub(r"^\*\*[^*]+\*\*:?\s*", "", body)

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from assistant.claims import broader_chain
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, sentences, tokens
 from assistant.models import Chunk, PatientFacts, RuleFinding
-from assistant.rules.base import Draft, Issue
+from assistant.rules.base import Draft, Issue, sentence_body
 from assistant.text import first_word, names_trial
 
 __all__ = ["RELEVANCE_RULE", "addressed", "concept_label", "asked_treatments", "check_relevance", "for_other_phase",
@@ -176,9 +176,12 @@ def for_other_phase(sentence: str, facts: PatientFacts) -> bool:
     from assistant.claims import read_claims
     from assistant.rules.logic import stated_facts
 
+    if not facts.phase:  # (the patient's phase unknown: no other phase to tell apart, nothing to read)
+        return False
+    # read as the other checkers read the sentence (no bullet, no markers): their readings are reused
+    sentence = sentence_body(sentence)
     stated = stated_facts(sentence).get("phase")
-    if not (stated and facts.phase) or stated == facts.phase or any(stated in g and facts.phase in g
-                                                                    for g in _PHASE_GROUPS):
+    if not stated or stated == facts.phase or any(stated in g and facts.phase in g for g in _PHASE_GROUPS):
         return False
     # (a denial or a restriction answers for the patient's phase: "listed only for relapsed disease, not first-line",
     # "after relapse following allo-HSCT, not in first remission")

@@ -107,3 +107,35 @@ def test_tki_mentions_of_compound_words() -> None:
     t = _normalise("imatinib-resistant disease, then dasatinib-based induction; no ponatinib")
     assert [c for _, _, c in _tki_mentions(t)] == ["imatinib", "imatinib", "dasatinib", "dasatinib", "ponatinib"] or \
         {c for _, _, c in _tki_mentions(t)} == {"imatinib", "dasatinib", "ponatinib"}
+
+
+def test_the_tki_gate_skips_only_texts_whose_reading_names_no_tki() -> None:
+    """The TKI readers read the normalised text's concepts only when `may_mention` says a word can name a TKI: on
+    every text, a skipped reading would have found none, and many texts are skipped."""
+    from assistant.concepts import may_mention, read_concepts
+    from assistant.facts import _tki_ids
+
+    ids, skipped = _tki_ids(), 0
+    for text in _texts():
+        t = _normalise(text)
+        found = [m.concept for m in read_concepts(t).mentions if m.concept in ids]
+        if not may_mention(t, ids):
+            skipped += 1
+            assert found == [], text
+    assert skipped > 1000, skipped
+
+
+@pytest.mark.parametrize("text", [
+    "she is on dasatinb now",             # misspelt: the reader's correction names it
+    "the leukemia pill since last year",  # the class in lay words
+    "tki+steroids induction",             # a plus glued to the drug
+    "my sister's imatinib",
+])
+def test_the_tki_gate_lets_through_every_way_of_naming_a_tki(text: str) -> None:
+    from assistant.concepts import may_mention, read_concepts
+    from assistant.facts import _tki_ids
+
+    t = _normalise(text)
+    named = [m.concept for m in read_concepts(t).mentions if m.concept in _tki_ids()]
+    assert may_mention(t, _tki_ids()) or not named
+    assert may_mention(text.lower(), _tki_ids())

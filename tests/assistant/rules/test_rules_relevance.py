@@ -114,3 +114,19 @@ def test_a_treatment_denied_for_the_patients_phase_answers_it() -> None:
                         "remission or after relapse following allo-HSCT, not in first remission.[1]")
     assert check_relevance("Should CAR-T be used in first remission for high-risk B-ALL?",
                            PatientFacts(lineage="B", phase="cr1"), cart, []) == []
+
+
+def test_another_phase_is_read_from_the_sentence_as_the_checkers_read_it() -> None:
+    """A bullet, citation markers and a bold lead-in change nothing in the other-phase test (the sentence is read
+    as parse_lines gives it, so the other checkers' readings are reused); with no phase of the patient's there is no
+    other phase."""
+    from assistant.rules.base import sentence_body
+    from assistant.rules.relevance import for_other_phase
+
+    cr2 = PatientFacts(ph_status="negative", lineage="B", phase="cr2")
+    plain = "For adults with Ph-negative ALL in CR1, the guideline uses MRD to decide on allo-HSCT."
+    marked = "- **Transplant:** For adults with Ph-negative ALL in CR1, the guideline uses MRD to decide on allo-HSCT .[1][2]"
+    assert sentence_body(marked) == plain
+    assert for_other_phase(plain, cr2) and for_other_phase(marked, cr2)
+    assert not for_other_phase(marked, PatientFacts(ph_status="negative", lineage="B"))
+    assert not for_other_phase(marked, cr2.model_copy(update={"phase": "cr1"}))
