@@ -1804,3 +1804,10 @@ def test_a_transplant_left_out_in_a_proposal_asked_about_is_not_a_transplant_not
     applies; reported ("no transplant, on imatinib 3 years") it is none done."""
     assert read_facts(q).transplant is None
     assert read_facts("Ph+ ALL, no transplant (no donor), on dasatinib 2 years. How long?").transplant == "not_done"
+
+
+def test_a_tki_the_patient_is_told_to_take_or_skip_means_ph_positive() -> None:
+    """ "The doctor says she doesn't need to take Iclusig any more" / "can he skip the dasatinib?": a TKI taken,
+    skipped or restarted for the patient is given for Ph-positive ALL (implications: tki-means-ph-positive)."""
+    assert read_facts("After her transplant the doctor says she doesn't need to take Iclusig any more. OK?").ph_status == "positive"
+    assert read_facts("post allo-HSCT, MRD negative: can he skip the dasatinib?").ph_status == "positive"
