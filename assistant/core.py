@@ -419,38 +419,46 @@ class Assistant:
             + [sid for r in ruled for rid in r.see_also for sid in self.rulebook.get(rid).section_ids]
             + evidence_sections + status_sections)
         if retrieved:
-            parts = question_parts(qt)
-            if len(parts) >= 2:  # a question that asks several things: each part's own best sections
-                extra_chunks += [r.chunk for p in parts[:4] for r in self.retriever.search(p, facts=facts, k=3)]
-            if is_definition_question(qt) or says(qt, "meaning_words"):  # "what is meant by AYA?", "does Ph+
-                # mean it is CML?": the sentences that define it
-                extra_chunks += self.retriever.definition_chunks(qt)
-            # a second subject in the question that retrieval did not reach ("any tox to watch?")
-            extra_chunks += self.retriever.uncovered_term_chunks(qt, [r.chunk for r in retrieved[:8]])
-            # each treatment the question asks about, retrieved for itself in the question's setting
-            asked = asked_treatments(qt)
-            extra_chunks += [r.chunk for c in asked[:3]
-                             for r in self.retriever.search(f"{qt} {concept_label(c)}", facts=facts, k=3)]
-            if says(qt, "asks_prognosis"):  # "is it curable?": the survival reported in the patient's population
-                # (the Ph status not given: each branch's, as the rules show each branch)
-                groups = {"positive": ["Ph-positive"], "negative": ["Ph-negative"]}.get(
-                    facts.ph_status or "", ["Ph-positive", "Ph-negative"])
-                extra_chunks += [r.chunk for g in groups for r in self.retriever.search(
-                    f"{g} ALL 5-year overall survival disease-free survival", facts=facts, k=4,
-                    tier="evidence")]
-            outcomes = [k for k in asked_outcomes(qt, len(asked)) if k != "reports_toxicity"]
-            if (len(asked) >= 2 or asked and says(qt, "asks_magnitude")) and outcomes:
-                # "A or B: which gets more remissions?", "how do their trials compare?": each one's trial results
-                outcome = "complete remission rate" if outcomes[0] == "reports_remission" else "overall survival"
-                extra_chunks += [r.chunk for c in asked[:3] for r in self.retriever.search(
-                    f"{concept_label(c)} trial {outcome}", k=3, tier="evidence")]
-            if says(qt, "asks_cautions") or says(qt, "asks_side_effects") or says(qt, "asks_toxicity") or read_concepts(
-                    qt.lower()).ids(kind="adverse_event"):
-                # "what should weigh the choice?", "cautions?", "yellow eyes on inotuzumab": each drug's toxicities
-                # (the asked ones; else those named: "plan: inotuzumab then allo-HSCT. What is the key toxicity?")
-                extra_chunks += [r.chunk for c in (asked or named_treatments(qt))[:3]
-                                 for r in self.retriever.search(f"{concept_label(c)} toxicity", k=3)]  # (any section)
+            extra_chunks += self._asked_chunks(qt, facts, retrieved)
         return retrieved, _pool(retrieved, extra_chunks), premise
+
+    def _asked_chunks(self, qt: str, facts: PatientFacts, retrieved: list[RetrievedChunk]) -> list[Chunk]:
+        """Sections for what the question asks beyond its first retrieval: each part, the definitions, a second
+        subject, each asked treatment in the question's setting, the survival asked about, each treatment's trial
+        results when compared, each drug's toxicities when cautions are asked."""
+        extra_chunks: list[Chunk] = []
+        parts = question_parts(qt)
+        if len(parts) >= 2:  # a question that asks several things: each part's own best sections
+            extra_chunks += [r.chunk for p in parts[:4] for r in self.retriever.search(p, facts=facts, k=3)]
+        if is_definition_question(qt) or says(qt, "meaning_words"):  # "what is meant by AYA?", "does Ph+
+            # mean it is CML?": the sentences that define it
+            extra_chunks += self.retriever.definition_chunks(qt)
+        # a second subject in the question that retrieval did not reach ("any tox to watch?")
+        extra_chunks += self.retriever.uncovered_term_chunks(qt, [r.chunk for r in retrieved[:8]])
+        # each treatment the question asks about, retrieved for itself in the question's setting
+        asked = asked_treatments(qt)
+        extra_chunks += [r.chunk for c in asked[:3]
+                         for r in self.retriever.search(f"{qt} {concept_label(c)}", facts=facts, k=3)]
+        if says(qt, "asks_prognosis"):  # "is it curable?": the survival reported in the patient's population
+            # (the Ph status not given: each branch's, as the rules show each branch)
+            groups = {"positive": ["Ph-positive"], "negative": ["Ph-negative"]}.get(
+                facts.ph_status or "", ["Ph-positive", "Ph-negative"])
+            extra_chunks += [r.chunk for g in groups for r in self.retriever.search(
+                f"{g} ALL 5-year overall survival disease-free survival", facts=facts, k=4,
+                tier="evidence")]
+        outcomes = [k for k in asked_outcomes(qt, len(asked)) if k != "reports_toxicity"]
+        if (len(asked) >= 2 or asked and says(qt, "asks_magnitude")) and outcomes:
+            # "A or B: which gets more remissions?", "how do their trials compare?": each one's trial results
+            outcome = "complete remission rate" if outcomes[0] == "reports_remission" else "overall survival"
+            extra_chunks += [r.chunk for c in asked[:3] for r in self.retriever.search(
+                f"{concept_label(c)} trial {outcome}", k=3, tier="evidence")]
+        if says(qt, "asks_cautions") or says(qt, "asks_side_effects") or says(qt, "asks_toxicity") or read_concepts(
+                qt.lower()).ids(kind="adverse_event"):
+            # "what should weigh the choice?", "cautions?", "yellow eyes on inotuzumab": each drug's toxicities
+            # (the asked ones; else those named: "plan: inotuzumab then allo-HSCT. What is the key toxicity?")
+            extra_chunks += [r.chunk for c in (asked or named_treatments(qt))[:3]
+                             for r in self.retriever.search(f"{concept_label(c)} toxicity", k=3)]  # (any section)
+        return extra_chunks
 
     def _notes(self, q: str, focus: str, facts: PatientFacts, scope_findings: list[RuleFinding], compared: list[str],
                premise: list[Any], turns: list[str]) -> list[str]:
