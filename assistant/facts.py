@@ -1173,13 +1173,26 @@ def _tx_done(t: str, pre: str, post: str, word: str, end: int) -> str | None:
     strong = _ends_with(pre, "transplant_before", "done", mods, 4) and not _phrase(pre, "conditional", "transplant_before")
     if (strong or word in ("transplanted", "posttransplant")
             or _dated_ago(t[end:end + 70]) or _starts_with(post, "transplant_after", "day_post")
-            or _starts_with(post, "transplant_after", "done")):
+            or _starts_with(post, "transplant_after", "done") or _later_day_after(t, end)):
         return "done"
     if _after_and(pre, mods):
         return "done"
     if _ends_with(pre, "transplant_before", "post", mods, 4) and _describes_patients(t, end):
         return "done"
     return None
+
+
+#: The first day a result is dated by after a transplant named earlier in its sentence ("allo-HSCT in CR1,
+#: BCR::ABL1 undetectable at day 100"): induction and consolidation days come before it (day 28, 33, 85).
+_POST_TRANSPLANT_DAY = 90
+
+
+def _later_day_after(t: str, end: int) -> bool:
+    """A result later in the transplant's sentence is dated "day N" with N of a post-transplant day (90 or more)."""
+    _, b = _sentence_span(t, end)
+    toks = tokens(t[end:b])
+    return any(w in ("day", "d") and toks[k + 1].isdecimal() and int(toks[k + 1]) >= _POST_TRANSPLANT_DAY
+               for k, w in enumerate(toks[:-1]))
 
 
 def asks_after_transplant(text: str, context: str = "") -> bool:

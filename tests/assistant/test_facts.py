@@ -1811,3 +1811,18 @@ def test_a_tki_the_patient_is_told_to_take_or_skip_means_ph_positive() -> None:
     skipped or restarted for the patient is given for Ph-positive ALL (implications: tki-means-ph-positive)."""
     assert read_facts("After her transplant the doctor says she doesn't need to take Iclusig any more. OK?").ph_status == "positive"
     assert read_facts("post allo-HSCT, MRD negative: can he skip the dasatinib?").ph_status == "positive"
+
+
+def test_a_side_effect_that_keeps_coming_back_is_no_relapse() -> None:
+    """ "a recurrent pleural effusion on dasatinib" is a side effect coming back, not the leukemia; "recurrent
+    B-ALL" is a relapse."""
+    assert read_facts("Ph+ ALL in CR1 on imatinib, recurrent infections this winter. Stop the TKI?").phase != "relapsed"
+    assert read_facts("recurrent T-ALL after HSCT - options?").phase == "relapsed"
+
+
+def test_a_result_dated_to_a_post_transplant_day_makes_the_transplant_done() -> None:
+    """ "Ph+ ALL, allo-HSCT in CR1, MRD negative at day 180": a transplant named and a result dated to a
+    post-transplant day later in its sentence; induction days (28, 33) are not."""
+    f = read_facts("51M Ph+ ALL, allo-HSCT in CR1, BCR::ABL1 negative at day 180. Dasatinib maintenance?")
+    assert f.transplant == "done" and f.phase == "post_hsct"
+    assert read_facts("Ph+ ALL, allo-HSCT planned in CR1; MRD negative at day 33.").transplant == "planned"
