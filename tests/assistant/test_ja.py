@@ -557,3 +557,10 @@ def test_a_result_before_a_copula_conditional_is_not_flipped_by_the_verbs_negati
     got = to_english("イノツズマブってCD22陰性だと使えないんですか？")
     assert "CD22 negative" in got and "positive" not in got, got
     assert read_facts(got).cd22 is False
+
+
+@pytest.mark.parametrize("q", ["MRDが陽性で、再発しやすいと言われました。どういう意味？", "再発が心配です。薬はいつまで飲みますか？"])
+def test_a_relapse_feared_or_likely_is_not_a_relapse(q: str) -> None:
+    """ "再発しやすい" (likely to relapse), "再発が心配" (worried about relapse): a risk, not a relapse that happened."""
+    assert read_facts(to_english(q)).phase != "relapsed", to_english(q)
+    assert read_facts(to_english("母のALLが再発しました。次の治療は？")).phase == "relapsed"
