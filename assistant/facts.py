@@ -251,8 +251,8 @@ def _normalise(text: str, known: tuple[str, ...] | None = None) -> str:
     text = read_concepts(text, known=known).text.lower()
     text = _notes_as_prose(text)
     text = number_words(text)
-    text = _replace_phrases(text, "markers", {"isoform": "bcr-abl1 positive", "cd19_lost": "cd19 negative",
-                                              "cd22_lost": "cd22 negative"})
+    text = _replace_phrases(text, "markers", {"isoform": "bcr-abl1 positive", "test_shows": "bcr-abl1 positive",
+                                              "cd19_lost": "cd19 negative", "cd22_lost": "cd22 negative"})
     lead, trail = " " if text[:1].isspace() else "", " " if text[-1:].isspace() and text.strip() else ""
     return lead + " ".join(text.split()) + trail  # (runs of white space as one space)
 
@@ -1376,8 +1376,10 @@ def _next_word(t: str, end: int) -> str:
 def _remissions(t: str, name: str) -> tuple[bool, bool]:
     """(stated, denied): a remission is stated, or only named after a negation ("no CR2"); a rate is neither."""
     words = _fact_words()["remission_denied"]
+    # (a remission to come, "once he is in remission", is neither stated nor denied)
     denied = [_ends_with(_before(t, a, 40), "phase_before", "denied", words, 4)
-              for a, b, n in _phase_phrases(t) if n == name and _next_word(t, b) not in ("rate", "rates")]
+              for a, b, n in _phase_phrases(t) if n == name and _next_word(t, b) not in ("rate", "rates")
+              and not _ends_with(_before(t, a, 40), "phase_before", "future", (), 1)]
     return (not all(denied), any(denied)) if denied else (False, False)
 
 

@@ -1826,3 +1826,22 @@ def test_a_result_dated_to_a_post_transplant_day_makes_the_transplant_done() -> 
     f = read_facts("51M Ph+ ALL, allo-HSCT in CR1, BCR::ABL1 negative at day 180. Dasatinib maintenance?")
     assert f.transplant == "done" and f.phase == "post_hsct"
     assert read_facts("Ph+ ALL, allo-HSCT planned in CR1; MRD negative at day 33.").transplant == "planned"
+
+
+def test_a_diagnostic_test_showing_the_fusion_means_ph_positive() -> None:
+    """ "FISH shows BCR::ABL1", "karyotype revealed t(9;22)": Ph-positive; a PCR finding BCR::ABL1 again after a
+    transplant stays an MRD result."""
+    assert read_facts("47F, new B-ALL; FISH showed a BCR::ABL1 fusion. Induction?").ph_status == "positive"
+    assert read_facts("cytogenetics revealed t(9;22) in a 33M with ALL").ph_status == "positive"
+    assert read_facts("PCR detected BCR-ABL1 again after transplant").mrd_status == "positive"
+
+
+def test_a_remission_to_come_is_not_a_remission_reached() -> None:
+    """ "What follows once she is in remission?" in a newly diagnosed case asks ahead: still newly diagnosed."""
+    f = read_facts("60F newly diagnosed Ph- ALL: which induction, and what comes once she is in remission?")
+    assert f.phase == "newly_diagnosed"
+    assert read_facts("Ph- ALL 30M now in remission after induction; next?").phase == "cr1"
+
+
+def test_my_result_said_a_level_after_mrd_is_named_is_the_mrd_level() -> None:
+    assert read_facts("what is MRD, why do they keep testing it? my result said 0.004%, bad?").mrd_level_pct == 0.004
