@@ -1845,3 +1845,9 @@ def test_a_remission_to_come_is_not_a_remission_reached() -> None:
 
 def test_my_result_said_a_level_after_mrd_is_named_is_the_mrd_level() -> None:
     assert read_facts("what is MRD, why do they keep testing it? my result said 0.004%, bad?").mrd_level_pct == 0.004
+
+
+def test_a_diagnosis_just_confirmed_is_newly_diagnosed() -> None:
+    """ "Ph+ ALL just confirmed", "untreated B-ALL": newly diagnosed (r18 h02 was refused without a phase)."""
+    assert read_facts("69M, Ph-positive ALL just confirmed, ECOG 1. What now?").phase == "newly_diagnosed"
+    assert read_facts("untreated B-ALL in a 45-year-old").phase == "newly_diagnosed"
