@@ -1851,3 +1851,11 @@ def test_a_diagnosis_just_confirmed_is_newly_diagnosed() -> None:
     """ "Ph+ ALL just confirmed", "untreated B-ALL": newly diagnosed (r18 h02 was refused without a phase)."""
     assert read_facts("69M, Ph-positive ALL just confirmed, ECOG 1. What now?").phase == "newly_diagnosed"
     assert read_facts("untreated B-ALL in a 45-year-old").phase == "newly_diagnosed"
+
+
+def test_what_the_team_says_has_come_back_is_a_relapse() -> None:
+    """ "now they say it's back", "the doctor told us it has come back": a relapse; "they said the results came back
+    fine" is not."""
+    assert read_facts("my wife (38) had B-ALL, done with treatment 2 years ago, now they say it's back.").phase == "relapsed"
+    assert read_facts("the doctor told us it has come back. What next?").phase == "relapsed"
+    assert read_facts("they said the results came back fine").phase is None
