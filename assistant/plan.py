@@ -93,8 +93,10 @@ def _points_back(sentence: str, text: str) -> bool:
     normal or should I worry"): it asks, points back with "that/this/it", and names no clinical concept of its
     own."""
     words = {w.strip("?,.!").lower() for w in sentence.split()}
+    # (the guideline named is no subject of its own: "Is that what JSH 2023 recommends?" asks about the sentence
+    # before)
     return (_sentence_asks(sentence, text) and len(words) <= 8 and bool(words & POINTS_BACK)
-            and not _clinical(sentence))
+            and (not _clinical(sentence) or all(m.kind in _NO_SUBJECT for m in read_concepts(sentence.lower()).mentions)))
 
 
 def _focus(text: str) -> str:

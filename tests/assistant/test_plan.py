@@ -55,3 +55,11 @@ def test_a_clause_asking_about_the_units_habit_keeps_that_habit_in_the_focus() -
     assert "hyper-CVAD" in q.focus
     q = read_question("34M Ph- B-ALL, MRD 0.05% after induction, ferritin 900 after transfusions — what does that mean?")
     assert "ferritin" not in q.focus
+
+
+def test_a_question_pointing_back_that_names_only_the_guideline_keeps_the_sentence_before() -> None:
+    """ "Our unit gives cranial irradiation to every adult. Is that what JSH 2023 recommends?": the guideline named
+    is no subject of its own, so the unit's habit before it is what the question asks about."""
+    p = read_question("52M Ph- B-ALL in CR1. Our unit gives 18 Gy cranial irradiation to all adults. Is that what the "
+                      "JSH guideline recommends?")
+    assert "cranial irradiation" in p.focus, p.focus
