@@ -665,3 +665,8 @@ def test_plain_words_for_no_disease_on_the_tests_are_mrd_not_detected() -> None:
 ])
 def test_a_units_short_form_is_written_out(text: str, written: str) -> None:
     assert read_concepts(text).text == written
+
+
+def test_the_maintenance_phase_in_plain_words_is_maintenance() -> None:
+    """ "the chemo pills for two years after the hard part": maintenance, in a relative's words."""
+    assert "maintenance" in _ids("why is my son still on chemo pills two years after the hard part ended?")
