@@ -165,7 +165,8 @@ def asked_outcomes(question: str, treatments: int) -> list[str]:
     """The outcome kinds (cue names of the lines reporting them) a question asks about; "A vs B: how do the trials
     compare?" asks for the remissions and survival of each of the two or more treatments it names."""
     kinds = [reports for asks, reports in _OUTCOME_KINDS if says(question, asks)]
-    if not kinds and treatments >= 2 and says(question, "comparison") and says(question, "evidence_question"):
+    if not kinds and treatments >= 2 and (says(question, "comparison") or says(question, "weighs_two")) and says(
+            question, "evidence_question"):
         kinds = ["reports_remission", "reports_survival"]
     return kinds
 

@@ -77,6 +77,9 @@ def test_asking_how_two_treatments_trials_compare_gets_each_ones_remission_and_s
     from assistant.compose.trials import CROSS_TRIAL_NOTE, OutcomePerTreatment
 
     plan, src = make_plan("Inotuzumab versus blinatumomab in relapsed B-ALL: how do their key studies stack up?")
+    # (and without "or / vs": "A, B - which has better results? any head-to-head trial?")
+    plan2, src2 = make_plan("relapsed B-ALL: inotuzumab, blinatumomab - which one has the better trial results?")
+    assert ("note", CROSS_TRIAL_NOTE) in run([OutcomePerTreatment()], plan2, src2).lines
     b = run([OutcomePerTreatment()], plan, src)
     lines = cited(b)
     assert any("INO-VATE" in t and "73.8%" in t for t in lines) and any("6.2 months" in t for t in lines), lines
