@@ -443,9 +443,10 @@ class Assistant:
             # (the Ph status not given: each branch's, as the rules show each branch)
             groups = {"positive": ["Ph-positive"], "negative": ["Ph-negative"]}.get(
                 facts.ph_status or "", ["Ph-positive", "Ph-negative"])
-            extra_chunks += [r.chunk for g in groups for r in self.retriever.search(
-                f"{g} ALL 5-year overall survival disease-free survival", facts=facts, k=4,
-                tier="evidence")]
+            found = [r.chunk for g in groups for r in self.retriever.search(
+                f"{g} ALL 5-year overall survival disease-free survival", facts=facts, k=4, tier="evidence")]
+            # (with their whole trial documents: the population a result line belongs to is named in its design)
+            extra_chunks += found + self.retriever.section_chunks(list(dict.fromkeys(c.section_id for c in found)))
         outcomes = [k for k in asked_outcomes(qt, len(asked)) if k != "reports_toxicity"]
         if (len(asked) >= 2 or asked and says(qt, "asks_magnitude")) and outcomes:
             # "A or B: which gets more remissions?", "how do their trials compare?": each one's trial results

@@ -3,6 +3,7 @@ trial's design and results first (no patient in the question), or its headline r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.compose.builder import Builder, lead_for
@@ -210,12 +211,15 @@ class PopulationOutcomes:
             return  # (a frightened patient gets the plain guideline point, not trial numbers)
         q = set(tokenize(plan.q))
         best: dict[str, tuple[float, str, Chunk]] = {}
+        other = {"positive": "ph_neg", "negative": "ph_pos"}.get(plan.facts.ph_status or "")
         for c in {c.chunk_id: c for c in [*(r.chunk for r in pool.retrieved), *pool.chunks]}.values():
             if c.tier != "evidence" or not fits_patient(c.title, plan.facts, plan.q):
                 continue
             for s in chunk_sentences(c.text):
                 if s not in c.text or not says(s, "headline_result") or "-year" not in s or not after_number(s, "*%"):
                     continue  # (a rate at so many years: "5-year overall survival was 50%", not a hazard ratio)
+                if other is not None and _ph_group(s, c, pool.chunks) == other:
+                    continue  # (a trial of the other Ph branch: E1910's survival is no Ph-positive patient's)
                 if claims_recommendation(s) or not _safe_sentence(s, plan.facts, pool.book) or not fits_patient(
                         s, plan.facts, plan.q):
                     continue
@@ -231,7 +235,9 @@ class PopulationOutcomes:
             builder.note(POPULATION_OUTCOMES_NOTE)
 
 
-def _ph_group(sentence: str, chunk: Chunk) -> str:
-    """The Ph branch a trial line is about, from the line and its document's title and text ("" for neither)."""
-    toks = set(tokenize(f"{sentence} {chunk.title} {chunk.text}"))
+def _ph_group(sentence: str, chunk: Chunk, siblings: Sequence[Chunk] = ()) -> str:
+    """The Ph branch a trial line is about, from the line, its document's title and text, and the text of the
+    document's other chunks in `siblings` (the design names the population) ("" for neither)."""
+    same = " ".join(c.text for c in siblings if c.section_id == chunk.section_id and c.chunk_id != chunk.chunk_id)
+    toks = set(tokenize(f"{sentence} {chunk.title} {chunk.text} {same}"))
     return "ph_pos" if "ph_pos" in toks and "ph_neg" not in toks else "ph_neg" if "ph_neg" in toks else ""

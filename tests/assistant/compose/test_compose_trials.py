@@ -99,6 +99,9 @@ def test_a_prognosis_question_gets_survival_reported_in_the_patients_population(
     lines = cited(b)
     assert 1 <= len(lines) <= 2 and all(t.startswith(EVIDENCE_LEAD) and "-year" in t and "%" in t for t in lines)
     assert ("note", POPULATION_OUTCOMES_NOTE) in b.lines  # (groups of patients, not a prediction for one person)
+    # (a Ph-positive patient gets no Ph-negative trial's survival, even where its result line does not name the branch)
+    plan, src = make_plan("I have Philadelphia-positive ALL. Can the pills alone cure it?")
+    assert not any("E1910" in t or "CALGB 10403" in t for t in cited(run([PopulationOutcomes()], plan, src)))
     assert not any("Ph-negative" in t for t in lines), lines
     plan, src = make_plan("I'm terrified, my MRD is positive. Will I die?", plain=True)
     assert run([PopulationOutcomes()], plan, src).lines == []
