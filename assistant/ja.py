@@ -774,7 +774,8 @@ def _person(items: list[Item], k: int, lex: JaLexicon) -> tuple[str, bool]:
     people = lex.cues["people"]
     default = people["default_possessor"].get(form.role, "my")
     if form.role in ("relative", "acquaintance") and any(
-            it.kind == "token" and it.text in people["patient_named"] for it in items):
+            it.kind == "token" and (it.text in people["patient_named"] or it.text in people["vignette"])
+            for it in items):
         default = "the patient's"
     return f"{default} {form.english}", False
 

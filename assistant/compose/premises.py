@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.claims import read_claims
+from assistant.concepts import lab_analytes, token_spans
 from assistant.models import PatientFacts
 from assistant.rules.frames import premise_form, qualifier_conflict
 
@@ -24,6 +25,16 @@ def _own_values(facts: PatientFacts) -> set[float]:
     return {float(v) for v in (facts.age, facts.mrd_level_pct) if v is not None}
 
 
+def _without_labs(text: str) -> str:
+    """`text` without its lab results ("HbA1c 7.8%", "Cr 1.1 mg/dL"): a lab value states no guideline limit."""
+    low = text.lower()
+    spans = token_spans(low)
+    cut = [(spans[i][0], spans[min(i + 2, len(spans) - 1)][1]) for i in lab_analytes(low, spans)]
+    for a, b in reversed(cut):
+        text = text[:a] + " " + text[b:]
+    return text
+
+
 def value_premises(text: str, facts: PatientFacts, book: Any) -> list[Any]:
     """The rules whose stated value for a quantity differs from the one the question states for it.
 
@@ -32,7 +43,7 @@ def value_premises(text: str, facts: PatientFacts, book: Any) -> list[Any]:
     concepts it is about differs from it; a value one rule states (10^-4 beside 0.01%) is no conflict."""
     if premise_form(text).compares:
         return []  # "AYA vs 40-64: what does each group get?" sets values side by side, states none of them
-    claims = read_claims(text)
+    claims = read_claims(_without_labs(text))
     context = frozenset(c for cl in claims for c in cl.concepts)
     own = _own_values(facts)
     found: list[Any] = []

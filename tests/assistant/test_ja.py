@@ -564,3 +564,10 @@ def test_a_relapse_feared_or_likely_is_not_a_relapse(q: str) -> None:
     """ "再発しやすい" (likely to relapse), "再発が心配" (worried about relapse): a risk, not a relapse that happened."""
     assert read_facts(to_english(q)).phase != "relapsed", to_english(q)
     assert read_facts(to_english("母のALLが再発しました。次の治療は？")).phase == "relapsed"
+
+
+def test_a_case_vignettes_relatives_are_the_patients() -> None:
+    """ "62歳女性、…夫と二人暮らし": in a case vignette (年齢+男性/女性) a relative is the patient's, so the asker is a
+    clinician, not a relative."""
+    got = to_english("62歳女性、Ph陰性B-ALL。夫と二人暮らし。寛解導入は？")
+    assert "the patient's husband" in got and "my husband" not in got, got

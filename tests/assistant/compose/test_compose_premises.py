@@ -25,3 +25,15 @@ def test_a_population_the_question_names_is_no_claim_about_another_populations_l
     from assistant.facts import read_facts
     q = "Ph+ ALL induction per JSH 2023 for adults under 65?"
     assert value_premises(q, read_facts(q), default_rulebook()) == []
+
+
+def test_a_lab_value_is_no_stated_limit() -> None:
+    """ "HbA1c 7.8%" in a vignette with MRD named is a lab result, not an MRD threshold the question claims."""
+    from assistant.compose.premises import value_premises
+    from assistant.facts import read_facts
+    from assistant.rules.logic import default_rulebook
+
+    q = "55M Ph+ B-ALL, diabetes (HbA1c 8.1%), CR1 with MRD negative. Can we skip the transplant?"
+    assert value_premises(q, read_facts(q), default_rulebook()) == []
+    q = "The MRD cut-off after induction is 0.1%, right?"
+    assert value_premises(q, read_facts(q), default_rulebook())
