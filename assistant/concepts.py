@@ -45,8 +45,8 @@ from rapidfuzz.distance import Levenshtein
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 __all__ = ["Concept", "Lexicon", "Mention", "Quantity", "Reading", "concept_ids", "load_lexicon", "load_units",
-           "concept_table", "find_phrases", "patient_is_an_adult_relative", "phrase_table", "possessor", "quantities", "read_concepts", "sentences", "token_spans",
-           "tokens", "words_and_signs", "written"]
+           "concept_table", "find_phrases", "may_mention", "patient_is_an_adult_relative", "phrase_table", "possessor",
+           "quantities", "read_concepts", "sentences", "token_spans", "tokens", "words_and_signs", "written"]
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 #: The concept kinds that name a treatment (a drug, a class, a regimen, a procedure, treatment in general).
@@ -749,7 +749,6 @@ def _plus_joined(tok: str, lex: Lexicon) -> str:
     return stem if kinds and kinds <= TREATMENT_KINDS else tok
 
 
-
 def may_mention(text: str, ids: frozenset[str]) -> bool:
     """Whether `read_concepts(text)` can find a mention of one of the concepts `ids`: a token of the lower-cased text,
     as written or as the reader corrects it, is the first word of one of their forms (a cheap test that spares a full
@@ -781,6 +780,7 @@ def _first_words_of(lex: Lexicon, ids: frozenset[str]) -> frozenset[str]:
             _FIRSTS_OF.clear()
         _FIRSTS_OF[key] = (lex, frozenset(w for w, forms in lex.forms.items() if any(f.concept.id in ids for f in forms)))
     return _FIRSTS_OF[key][1]
+
 
 def read_concepts(text: str, lex: Lexicon | None = None, *, source: str | None = None,
                   known: tuple[str, ...] | None = None) -> Reading:

@@ -1204,14 +1204,15 @@ def asks_after_transplant(text: str, context: str = "") -> bool:
     >>> asks_after_transplant("If I have a transplant, can I stop the medicine?")
     True
     """
-    t, c = _normalise(text), _normalise(context)
     mods = _fact_words()["transplant_modifiers"]
+
+    def after(t: str, names: tuple[str, ...]) -> bool:
+        return any(_ends_with(_before(t, a, 50), "transplant_before", n, mods, 4) for a, _ in _transplants(t)
+                   for n in names)
+
     # (`context`, the whole question: a transplant to come in the clause before the asking one, "if I have a
     # transplant, can I stop the medicine?")
-    return any(_ends_with(_before(t, a, 50), "transplant_before", "done_after", mods, 4)
-               or _ends_with(_before(t, a, 50), "transplant_before", "will_be_after", mods, 4) for a, _ in _transplants(t)
-               ) or any(_ends_with(_before(c, a, 50), "transplant_before", "will_be_after", mods, 4)
-                        for a, _ in _transplants(c))
+    return after(_normalise(text), ("done_after", "will_be_after")) or after(_normalise(context), ("will_be_after",))
 
 
 def _after_and(pre: str, mods: tuple[str, ...]) -> bool:

@@ -96,7 +96,7 @@ def _points_back(sentence: str, text: str) -> bool:
     # (the guideline named is no subject of its own: "Is that what JSH 2023 recommends?" asks about the sentence
     # before)
     return (_sentence_asks(sentence, text) and len(words) <= 8 and bool(words & POINTS_BACK)
-            and (not _clinical(sentence) or all(m.kind in _NO_SUBJECT for m in read_concepts(sentence.lower()).mentions)))
+            and (not _clinical(sentence) or _no_subject(sentence)))
 
 
 def _focus(text: str) -> str:
@@ -117,8 +117,12 @@ def _focus(text: str) -> str:
 def _clause_points_back(clause: str) -> bool:
     """ "is that OK per the guideline?": a short clause pointing back with "that/this/it", no clinical concept."""
     words = {w.strip("?,.!—–-").lower() for w in clause.split()}
-    return len(words) <= 8 and bool(words & POINTS_BACK) and all(
-        m.kind in _NO_SUBJECT for m in read_concepts(clause.lower()).mentions)
+    return len(words) <= 8 and bool(words & POINTS_BACK) and _no_subject(clause)
+
+
+def _no_subject(text: str) -> bool:
+    """Every concept the text names is of a kind with no subject of its own (the guideline, a person, grammar)."""
+    return all(m.kind in _NO_SUBJECT for m in read_concepts(text.lower()).mentions)
 
 
 def _names_treatment(clause: str) -> bool:

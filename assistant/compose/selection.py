@@ -540,6 +540,14 @@ def _trials(plan: DraftPlan, pool: Sources) -> None:
         plan.missing, plan.missing_ph = [], False  # the trial's results answer: no patient's facts are asked for
 
 
+def _answers_subject(plan: DraftPlan, sentence: str, chunk: Chunk) -> bool:
+    """An asked-for status line is on the question's subject: "does JSH cover T-LBL?" is not answered by "the CNS
+    recommendation does not cover established CNS leukemia". A line about the whole corpus or about grades ("no CQ
+    numbers or grades") answers any subject's grade question; an unasked line was matched closely already."""
+    return (not plan.intents.position or says(plan.q, "grade_question") or corpus_wide(sentence)
+            or on_subject(sentence, plan.question.text, chunk.title))
+
+
 def _open_parts(plan: DraftPlan, facts: PatientFacts, book: RuleBook, pool: Sources) -> list[str]:
     """The parts of a several-part question that no "not covered" (exclusive) rule answers by itself: "CNS
     prophylaxis, and which antifungal prophylaxis?" keeps its CNS part when only the antifungal part is not covered."""
@@ -626,12 +634,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
         plan.status = [(s, c) for s, c in status_sentences(it.rest if plan.grades else plan.q,
                                                            [*pool.top(8), *pool.chunks], facts, book,
                                                            rare=pool.rare, asked=it.position)
-                       # (a line on another subject does not answer: "does JSH cover T-LBL?" is not answered by
-                       # "the CNS recommendation does not cover established CNS leukemia")
-                       # (asked; a line about the whole corpus or about grades, "no CQ numbers or grades", answers
-                       # any subject's grade question)
-                       if not it.position or says(plan.q, "grade_question") or corpus_wide(s)
-                       or on_subject(s, question.text, c.title)]
+                       if _answers_subject(plan, s, c)]
         if it.claim and it.claim != plan.q:  # (a claim stated before the question: its own status line first,
             # "JSH lists X as standard - what's the grade?" is answered on X before the grade)
             own = status_sentences(it.claim, [*pool.top(8), *pool.chunks], facts, book, rare=pool.rare, asked=True)

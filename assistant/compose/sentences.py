@@ -393,15 +393,17 @@ def _published_in_year(sentence: str) -> bool:
     return False
 
 
-#: The words of lines that say what changed (the cue list's words as tokens).
-_CHANGE_WORDS = frozenset(t for phrase in cue("reports_changes") for t in tokenize(phrase.strip("*")))
+@lru_cache(maxsize=1)
+def _change_words() -> frozenset[str]:
+    """The words of lines that say what changed (the cue list `reports_changes` as tokens)."""
+    return frozenset(t for phrase in cue("reports_changes") for t in tokenize(phrase.strip("*")))
 
 
 def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleBook, *, n: int = 2,
                    need_numbers: bool = False, min_shared: int = 1, evidence: bool = False) -> list[str]:
     q = set(tokenize(question))
     if says(question, "asks_changes"):  # "what changed?" is answered by "revised", "added", "new agents"
-        q |= _CHANGE_WORDS
+        q |= _change_words()
     scored: list[tuple[float, int, str]] = []
     for i, s in enumerate(chunk_sentences(chunk.text)):
         if s not in chunk.text or not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question):
@@ -591,7 +593,6 @@ def definition_sentences(question: str, chunks: Sequence[Chunk], facts: PatientF
     subject = words - _GENERIC - _DEFINE_WORDS - _STATUS_GENERIC - set(cue("function_words"))
     found = _defining(subject, question, chunks, facts, book, n) if subject else []
     # "what does having Ph-positive mean for my leukemia?", "... the same as CML?": the marker is the subject
-    # when nothing else the question names is defined
     # when nothing else the question names is defined; then the line must open with it ("Ph-positive (Ph+) ALL is
     # ALL carrying ...", not "Pre-emptive TKI therapy ... for Ph-positive ALL means ...")
     return found or _defining(words & POPULATION_TOKENS, question, chunks, facts, book, n, opens=True)

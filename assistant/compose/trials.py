@@ -27,13 +27,13 @@ from assistant.rules.relevance import asked_treatments
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
 from assistant.text import after_number, chunk_sentences, term_at, tokenize, trial_keys
 
-__all__ = ["add_trial", "asked_outcomes", "CROSS_TRIAL_NOTE", "OutcomePerTreatment", "PopulationOutcomes", "UnreportedResults", "TrialFirst",
-           "TrialOrEvidence"]
+__all__ = ["add_trial", "asked_outcomes", "CROSS_TRIAL_NOTE", "OutcomePerTreatment", "PopulationOutcomes",
+           "UnreportedResults", "TrialFirst", "TrialOrEvidence"]
 
 #: Survival reported by trials in the patient's population ("is it curable?"): groups, not a prediction for one person.
 POPULATION_OUTCOMES_NOTE = ("_These are results of trials in particular groups of patients (the sources below say "
-                            "which); they do not predict what will happen to one person, and the outlook depends on the Ph status, age, the "
-                            "MRD response and the treatment given._")
+                            "which); they do not predict what will happen to one person, and the outlook depends on "
+                            "the Ph status, age, the MRD response and the treatment given._")
 #: Results of two treatments from different trials, side by side: they do not rank the treatments.
 CROSS_TRIAL_NOTE = ("_These results come from different trials, with different patients and comparators, so they do "
                     "not show which treatment is better; the JSH 2023 summary does not rank them._")
@@ -209,35 +209,43 @@ class PopulationOutcomes:
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
         if not says(plan.q, "asks_prognosis") or plan.trial_first or plan.closed:
             return  # (a frightened patient gets the plain guideline point, not trial numbers)
-        q = set(tokenize(plan.q))
-        best: dict[str, tuple[float, str, Chunk]] = {}
-        other = {"positive": "ph_neg", "negative": "ph_pos"}.get(plan.facts.ph_status or "")
-        for c in {c.chunk_id: c for c in [*(r.chunk for r in pool.retrieved), *pool.chunks]}.values():
-            if c.tier != "evidence" or not fits_patient(c.title, plan.facts, plan.q):
-                continue
-            for s in chunk_sentences(c.text):
-                if s not in c.text or not says(s, "headline_result") or "-year" not in s or not after_number(s, "*%"):
-                    continue  # (a rate at so many years: "5-year overall survival was 50%", not a hazard ratio)
-                if other is not None and _ph_group(s, c, pool.chunks) == other:
-                    continue  # (a trial of the other Ph branch: E1910's survival is no Ph-positive patient's)
-                if claims_recommendation(s) or not _safe_sentence(s, plan.facts, pool.book) or not fits_patient(
-                        s, plan.facts, plan.q):
-                    continue
-                score = (_score(s, q, frozenset(tokenize(c.title))) + 0.1) * (1.5 if says(s, "reports_survival") else 1.0)
-                if c.section_id not in best or score > best[c.section_id][0]:
-                    best[c.section_id] = (score, s, c)
-        ranked = sorted(best.values(), key=lambda t: -t[0])
+        ranked = sorted(_survival_lines(plan, pool).values(), key=lambda t: -t[0])
         if plan.facts.ph_status is None:  # (each Ph branch's best trial before a second one of the same branch)
-            firsts = {_ph_group(s, c): (sc, s, c) for sc, s, c in reversed(ranked)}
+            firsts = {t[3]: t for t in reversed(ranked)}
             ranked = sorted(firsts.values(), key=lambda t: -t[0]) + [t for t in ranked if t not in firsts.values()]
-        shown = sum(builder.add("evidence", s, c, lead=EVIDENCE_LEAD) for _, s, c in ranked[: self.n])
+        shown = sum(builder.add("evidence", s, c, lead=EVIDENCE_LEAD) for _, s, c, _ in ranked[: self.n])
         if shown:
             builder.note(POPULATION_OUTCOMES_NOTE)
 
 
-def _ph_group(sentence: str, chunk: Chunk, siblings: Sequence[Chunk] = ()) -> str:
-    """The Ph branch a trial line is about, from the line, its document's title and text, and the text of the
-    document's other chunks in `siblings` (the design names the population) ("" for neither)."""
+def _survival_lines(plan: DraftPlan, pool: Sources) -> dict[str, tuple[float, str, Chunk, str]]:
+    """Per trial document, its best line giving a survival rate at so many years ("5-year overall survival was
+    50%", not a hazard ratio) that fits the patient, with its score and the Ph branch of the trial; a trial of the
+    other Ph branch than the patient's gives none (E1910's survival is no Ph-positive patient's)."""
+    q = set(tokenize(plan.q))
+    other = {"positive": "ph_neg", "negative": "ph_pos"}.get(plan.facts.ph_status or "")
+    best: dict[str, tuple[float, str, Chunk, str]] = {}
+    for c in {c.chunk_id: c for c in [*(r.chunk for r in pool.retrieved), *pool.chunks]}.values():
+        if c.tier != "evidence" or not fits_patient(c.title, plan.facts, plan.q):
+            continue
+        group = _ph_group(c, pool.chunks)
+        if other is not None and group == other:
+            continue
+        for s in chunk_sentences(c.text):
+            if s not in c.text or not says(s, "headline_result") or "-year" not in s or not after_number(s, "*%"):
+                continue
+            if claims_recommendation(s) or not _safe_sentence(s, plan.facts, pool.book) or not fits_patient(
+                    s, plan.facts, plan.q):
+                continue
+            score = (_score(s, q, frozenset(tokenize(c.title))) + 0.1) * (1.5 if says(s, "reports_survival") else 1.0)
+            if c.section_id not in best or score > best[c.section_id][0]:
+                best[c.section_id] = (score, s, c, group)
+    return best
+
+
+def _ph_group(chunk: Chunk, siblings: Sequence[Chunk] = ()) -> str:
+    """The Ph branch a trial chunk is about, from its document's title and text and the text of the document's
+    other chunks in `siblings` (the design names the population): "ph_pos", "ph_neg" or "" for neither."""
     same = " ".join(c.text for c in siblings if c.section_id == chunk.section_id and c.chunk_id != chunk.chunk_id)
-    toks = set(tokenize(f"{sentence} {chunk.title} {chunk.text} {same}"))
+    toks = set(tokenize(f"{chunk.title} {chunk.text} {same}"))
     return "ph_pos" if "ph_pos" in toks and "ph_neg" not in toks else "ph_neg" if "ph_neg" in toks else ""

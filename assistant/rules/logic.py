@@ -249,8 +249,9 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     # is answered by the corpus's own line on that trial, which the status composer leads with)
     # (a trial named anywhere in the question, "... recommended now, right? E1910's result": the trial presented
     # as the position, whichever sentence names it)
+    trial_named = names_trial(question)
     framed += [r for c, sf, v in judged if v.kind == "unsupported" and v.finding_id != TRIAL_AS_REC
-               and not names_trial(question)
+               and not trial_named
                and (form.tagged or form.confirms or sf.confirms or sf.tagged) for r in _speaking_rules(book, facts, c)]
     agreed = {r for c, _, v in judged if v.kind == "agree" for r in _agreeing(c, book, facts)}
     norm = normalize(question)

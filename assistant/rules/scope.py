@@ -348,7 +348,6 @@ _TREATMENT_KINDS = frozenset({"drug", "drug_class", "medicine", "regimen", "trea
 #: Signs of an emergency on treatment (fever with low blood pressure, new confusion, bleeding, a swelling belly).
 WARNING_SYMPTOMS = frozenset({"warning_symptom_crs", "warning_symptom_vod", "warning_symptom_neuro",
                               "warning_symptom_bleed"})
-_WARNING_SYMPTOMS = WARNING_SYMPTOMS
 
 
 def describes_warning_symptoms(question: str) -> bool:
@@ -362,7 +361,7 @@ def describes_warning_symptoms(question: str) -> bool:
     """
     r = read_concepts(question.lower())
     said = {m.concept for m in r.mentions if not (m.negated or m.other_person)}
-    return r.asker != "clinician" and bool(said & _WARNING_SYMPTOMS)  # (who asks unknown: the note shows)
+    return r.asker != "clinician" and bool(said & WARNING_SYMPTOMS)  # (who asks unknown: the note shows)
 
 
 def alarming_vitals(question: str) -> bool:
