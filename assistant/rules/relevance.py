@@ -26,6 +26,7 @@ from assistant.claims import broader_chain
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, sentences, tokens
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, sentence_body
+from assistant.rules.base import sentences as answer_sentences
 from assistant.text import first_word, names_trial
 
 __all__ = ["RELEVANCE_RULE", "addressed", "concept_label", "asked_treatments", "check_relevance", "for_other_phase",
@@ -148,7 +149,7 @@ def check_relevance(question: str, facts: PatientFacts, draft: Draft, retrieved:
         return []
     # sentence by sentence: a line on the class ("TKI after allo-HSCT") answers "imatinib?" even when another line
     # names a trial's dasatinib; the same line naming another member instead does not
-    lines = [s for line in draft.answer.splitlines() for s in sentences(line)]
+    lines = [s.body for s in answer_sentences(draft.answer)]  # (markers after the full stop split sentences too)
     said = [concept_ids(s.lower()) for s in lines]
     lex = load_lexicon()
     out = []
