@@ -239,6 +239,8 @@ _PART_SPLIT = re.compile(
     r"|,?\s+(?:" + _JOINERS + r")\s+(?=(?:what|which|how|when|why|where|does|do|dose|is|are|should|can|would|will"
     r"|whether)\b)"
     r"|,\s+(?=(?:what|which|how|when|why|whether)\b)"
+    # "..., is there a standard one?": a yes/no question after a comma (a part only beside another asking part)
+    r"|,\s+(?=(?:is|are|does|do|should|can|could|would|will)\s)"
     # ", and for ALL which antibody ...": a second question led by its setting
     r"|,\s+and\s+(?=(?:for|in|about|with)\s[^,?;]{0,40}?\b(?:what|which|how|when|whether)\b)", re.IGNORECASE)
 _PART_GENERIC = frozenset(["standard", "approach", "done", "used", "counts", "count", "happen", "happens", "mean",
@@ -306,11 +308,13 @@ def question_parts(question: str) -> list[str]:
     ['72F Ph+ ALL what induction']
     >>> question_parts("28M T-ALL relapsed, what salvage")
     ['28M T-ALL relapsed, what salvage']
+    >>> question_parts("dad is 70, no Ph. what treatment is there for his age, is there a standard one?")
+    ['dad is 70, no Ph. what treatment is there for his age', 'is there a standard one']
     >>> question_parts("MRD cutoff post-induction per JSH23? flow or PCR? which timepoints?")
     ['MRD cutoff post-induction per JSH23', 'flow or PCR', 'which timepoints']
     """
     parts = [p.strip(" ,.:?") for p in _PART_SPLIT.split(question)]
-    asking = [p for p in parts if len(p.split()) >= 2 and first_word(p) in _ASKING]
+    asking = [p for p in parts if len(p.split()) >= 2 and first_word(sentences(p)[-1]) in _ASKING]
     if len(asking) < 2:  # terse questions one after another, each with its "?" ("MRD cutoff per JSH? flow or PCR?
         # which timepoints?"); a case description before one question ("28M T-ALL relapsed, what salvage") is one
         asking = [p.strip(" ,.:?") for p in sentences(question) if p.rstrip().endswith("?") and len(p.split()) >= 2]
@@ -401,8 +405,11 @@ def read_intents(question: str) -> Intents:
     """The intents of `question` (the text the answer is drafted from)."""
     grades = stated_grades(question)
     rest = _STATED_GRADE.sub(" ", question) if grades else question
+    parts = question_parts(question)
+    # (a yes/no part after an open one, "what treatment is there, is there a standard one?": its yes or no leads)
+    status = is_status_question(question) or any(is_status_question(p) for p in parts[1:])
     return Intents(
-        status=is_status_question(question), grades=grades, rest=rest, rest_status=is_status_question(rest),
+        status=status, grades=grades, rest=rest, rest_status=status if rest == question else is_status_question(rest),
         position=asks_position(rest), definition=is_definition_question(question),
         asks_meaning=says(question, "asks_meaning"),
         evidence=asks_evidence(question), duration=says(question, "duration_question"),
@@ -414,4 +421,4 @@ def read_intents(question: str) -> Intents:
         reference=says(question, "asks_reference"), sources=says(question, "asks_about_sources"),
         claim=stated_claim(question), trials=named_trials(question),
         trial_named=TRIAL_RE.search(question) is not None,
-        asking=asking_clause(question), parts=question_parts(question))
+        asking=asking_clause(question), parts=parts)

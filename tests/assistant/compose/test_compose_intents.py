@@ -65,3 +65,18 @@ def test_a_yes_no_question_on_what_a_trial_did_to_the_guideline_is_a_status_ques
     assert is_status_question("52F Ph- B-ALL, MRD neg. Has E1910 changed JSH so she should get blina consolidation?")
     assert is_status_question("Did PhALLCON change the JSH guideline for first-line TKI?")
     assert not is_status_question("What did E1910 show?")  # (an open question about the trial)
+
+
+@pytest.mark.parametrize("question", [
+    "dad is 70, Ph-negative. what treatment is there for someone his age, is there a standard one?",
+    "What induction does she get, and is there a standard regimen for her age?",
+])
+def test_a_yes_no_part_after_an_open_part_makes_a_status_question(question: str) -> None:
+    intents = read_intents(question)
+    assert len(intents.parts) == 2
+    assert intents.status
+
+
+def test_a_case_then_one_yes_no_question_stays_one_part() -> None:
+    intents = read_intents("Ph+ ALL in CR1, is transplant recommended?")
+    assert intents.parts == ["Ph+ ALL in CR1, is transplant recommended?"]
