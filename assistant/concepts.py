@@ -276,13 +276,30 @@ def _forms(concept: Concept, entry: dict[str, Any], lang: str) -> list[Form]:
     out = []
     forms = (entry.get(lang) or {})
     for key, rewrite in (("terms", False), ("lay", True), ("misspellings", True)):
-        for surface in forms.get(key) or []:
-            if not isinstance(surface, str):
-                raise ValueError(f"form {surface!r} of concept {concept.id} is not text (quote it in the YAML file)")
-            toks = tuple(tokens(surface.lower()))
-            if toks:
-                out.append(Form(toks, concept, rewrite, key == "misspellings"))
+        for written in forms.get(key) or []:
+            if not isinstance(written, str):
+                raise ValueError(f"form {written!r} of concept {concept.id} is not text (quote it in the YAML file)")
+            for surface in expand_slots(written):
+                toks = tuple(tokens(surface.lower()))
+                if toks:
+                    out.append(Form(toks, concept, rewrite, key == "misspellings"))
     return out
+
+
+#: Slots a lexicon form may hold, each standing for the words a person writes there ("radiate <their> head").
+SLOTS = {"<their>": ("her", "his", "my", "their", "your", "the", "our")}
+
+
+def expand_slots(form: str) -> list[str]:
+    """A form with each slot replaced by each of its words.
+
+    >>> expand_slots("radiate <their> head")[:3]
+    ['radiate her head', 'radiate his head', 'radiate my head']
+    """
+    for slot, words in SLOTS.items():
+        if slot in form:
+            return [f for w in words for f in expand_slots(form.replace(slot, w, 1))]
+    return [form]
 
 
 @lru_cache(maxsize=4)

@@ -61,7 +61,9 @@ CONCEPT_CASES = [
     ("the strong chemo", ["intensive_chemo"]),
     ("never went into remision", ["refractory"]),
     ("is prophylactic CRT still needed", ["cranial_irradiation"]),  # (shorthand for cranial radiotherapy)
-    ("Tecartus at 45", ["brexucabtagene"]),  # (a CAR-T product of its own: car_t's age limit is not its)
+    ("Tecartus at 45", ["brexucabtagene"]),
+    ("are they going to radiate her head as well", ["cranial_irradiation"]),  # (a slot: her/his/my/the ...)
+    ("will his brain be irradiated", ["cranial_irradiation"]),  # (a CAR-T product of its own: car_t's age limit is not its)
     # not those concepts
     ("the MRD test came back negative", ["mrd"]),
     ("to keep the disease from coming back", []),
@@ -670,3 +672,11 @@ def test_a_units_short_form_is_written_out(text: str, written: str) -> None:
 def test_the_maintenance_phase_in_plain_words_is_maintenance() -> None:
     """ "the chemo pills for two years after the hard part": maintenance, in a relative's words."""
     assert "maintenance" in _ids("why is my son still on chemo pills two years after the hard part ended?")
+
+
+def test_a_slot_in_a_form_stands_for_each_of_its_words() -> None:
+    from assistant.concepts import SLOTS, expand_slots
+
+    assert expand_slots("radiate <their> head") == [f"radiate {w} head" for w in SLOTS["<their>"]]
+    assert len(expand_slots("<their> head to <their> toe")) == len(SLOTS["<their>"]) ** 2
+    assert expand_slots("cranial irradiation") == ["cranial irradiation"]
