@@ -599,6 +599,9 @@ MRD_CASES = [
     # ... at the threshold it is positive, and after a transplant any detectable level is
     ("Ph- B-ALL in CR1, MRD 0.01% after induction", "positive", 0.01),
     ("Ph+ ALL, 3 months after allo-HSCT, BCR-ABL1 0.005%. TKI?", "positive", 0.005),
+    # a positive result in plain words (r19 e20)
+    ("dad had his transplant a year ago and now the bcr-abl PCR is showing a small amount again", "positive", None),
+    ("after the transplant the PCR is detecting a little again", "positive", None),
 ]
 
 
