@@ -773,11 +773,20 @@ def _person(items: list[Item], k: int, lex: JaLexicon) -> tuple[str, bool]:
             return f"{owner} {form.english}", True
     people = lex.cues["people"]
     default = people["default_possessor"].get(form.role, "my")
-    if form.role in ("relative", "acquaintance") and any(
+    introduced = any(_introduces_asker(items, i) for i in range(k))  # ("患者の妻です。夫は45歳": my husband)
+    if form.role in ("relative", "acquaintance") and not introduced and any(
             it.kind == "token" and (it.text in people["patient_named"] or it.text in people["vignette"])
             for it in items):
         default = "the patient's"
     return f"{default} {form.english}", False
+
+
+def _introduces_asker(items: list[Item], k: int) -> bool:
+    """A relative the asker says they are: "母です。", "患者の妻です" (the copula, then the sentence's end)."""
+    form = items[k].form
+    return (form is not None and form.role in ("relative", "acquaintance") and k + 1 < len(items)
+            and items[k + 1].kind == "token" and items[k + 1].text in ("です", "でございます")
+            and (k + 2 >= len(items) or items[k + 2].kind == "punct"))
 
 
 def _is_person_owner(items: list[Item], k: int, lex: JaLexicon) -> bool:
@@ -841,6 +850,14 @@ class _Renderer:
         self.both_at: int | None = None  # where the word after a first "も" goes ("CD19も" ...)
         self.last_verb: str | None = None
         self.skip = -1
+        self.age_after = ""  # an age written before "の" and a person, said after the person
+
+    def _age_of_next_person(self, item: Item, k: int) -> bool:
+        """items[k] is an age followed by "の" and a person ("52歳の母")."""
+        items = self.items
+        return (item.text.startswith("aged ") and k + 2 < len(items) and items[k + 1].text == "の"
+                and items[k + 2].kind == "concept" and items[k + 2].form is not None
+                and items[k + 2].form.kind == "person")
 
     def run(self) -> str:
         for k, item in enumerate(self.items):
@@ -889,6 +906,9 @@ class _Renderer:
         "in year 2", "発症から3年" / "3年" -> "for 3 years", "移植から3か月" -> "3 months after allo-HSCT"; before 後/前 it
         stays bare for `duration_before`."""
         self.last_verb = None
+        if self._age_of_next_person(item, k):
+            self.age_after = item.text  # "52歳の母" -> "my mother aged 52": the age goes with the person after it
+            return
         span = _duration(item.text)
         following = nxt.text if nxt is not None and nxt.kind == "token" else ""
         prev = self.items[k - 1].text if k and self.items[k - 1].kind == "token" else ""
@@ -910,7 +930,13 @@ class _Renderer:
         if form.text in self.given and out.anchor_kind in _TREATMENTS:
             out.before_anchor("after")  # "ダサチニブが効かなかった": dasatinib was given
         if form.kind == "person":
-            out.add(_person(items, k, self.lex)[0], kind="person")
+            person = _person(items, k, self.lex)[0]
+            if _introduces_asker(items, k):  # "52歳の母です。": the asker is the patient's mother, not the patient
+                person = "I am " + person.replace("my ", "the patient's ", 1)
+            out.add(person, kind="person")
+            if self.age_after:
+                out.add(self.age_after)
+                self.age_after = ""
         elif form.kind == "clause":  # "MRDとは何" -> "what is MRD"
             out.before_clause_content(form.english)
         elif form.concept in self.before_concepts or form.kind == "before":  # "移植を断った" -> "declined allo-HSCT"

@@ -571,3 +571,19 @@ def test_a_case_vignettes_relatives_are_the_patients() -> None:
     clinician, not a relative."""
     got = to_english("62歳女性、Ph陰性B-ALL。夫と二人暮らし。寛解導入は？")
     assert "the patient's husband" in got and "my husband" not in got, got
+
+
+@pytest.mark.parametrize(("question", "age"), [
+    # the asker introduces themself ("52歳の母です"): their age is not the patient's (rja12 j28)
+    ("52歳の母です。20歳の息子がフィラデルフィア陰性の急性リンパ性白血病で、寛解しました。維持療法をやめてもよいですか？", 20),
+    ("患者の妻です。夫は45歳でPh陽性ALLです。", 45),
+    # an age before "の" and a person is that person's ("72歳の父" -> "my father aged 72")
+    ("72歳の父がPh陽性ALLと診断されました", 72),
+])
+def test_an_asker_who_introduces_themself_is_not_the_patient(question: str, age: int) -> None:
+    english = to_english(question)
+    assert read_facts(english).age == age, english
+
+
+def test_a_self_introduction_is_said_in_the_first_person() -> None:
+    assert to_english("母です。息子が20歳でALLです。").startswith("I am the patient's mother.")
