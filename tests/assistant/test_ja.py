@@ -587,3 +587,9 @@ def test_an_asker_who_introduces_themself_is_not_the_patient(question: str, age:
 
 def test_a_self_introduction_is_said_in_the_first_person() -> None:
     assert to_english("母です。息子が20歳でALLです。").startswith("I am the patient's mother.")
+
+
+def test_after_this_is_the_next_step_not_after_the_word_that_follows() -> None:
+    """ "このあと移植をしたほうがいい？" asks about a transplant to come (rja12 j23), not the time after one."""
+    facts = read_facts(to_english("父がALLで、抗がん剤で寛解になりました。このあと移植をしたほうがいいのでしょうか。"))
+    assert facts.phase == "cr1" and facts.transplant is None
