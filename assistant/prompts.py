@@ -164,6 +164,12 @@ DOSE_PART_NOTE = ("_**Dose:** the JSH 2023 guideline summary gives no doses or s
 SCOPE_PART_NOTE = ("_**Not covered:** \"{part}\" is about another disease, outside this adult ALL guideline, so "
                    "that part is not answered. The rest of the question is answered below._")
 
+#: Shown first when the question says "leukemia" without its type: the answer is about adult ALL only.
+LEUKEMIA_TYPE_NOTE = ("_The question says leukemia without its type. This assistant covers only adult acute "
+                      "lymphoblastic leukemia (ALL); other leukemias (AML, CML, CLL and others) are treated differently "
+                      "and are not covered. The answer below applies only if it is ALL; the treating team can say "
+                      "which type it is._")
+
 #: The notes the policy table (assistant/rules/policy.yaml) names, by key.
 NOTES = {
     "distress": DISTRESS_NOTE,
@@ -177,4 +183,5 @@ NOTES = {
     "relevance": RELEVANCE_NOTE,
     "dose_part": DOSE_PART_NOTE,
     "scope_part": SCOPE_PART_NOTE,
+    "leukemia_type": LEUKEMIA_TYPE_NOTE,
 }

@@ -11,6 +11,8 @@ Rule IDs (stable, never reused):
 - SAFE-ACUTE-063   a clinician describes vital signs of an acute emergency (hypotension, low saturation) (warn:
                     emergency management first; acute supportive care is outside the guideline)
 - SAFE-CHILD-006    the patient is a child (< 15): the guideline covers adults (block: refused with a pointer)
+- SCOPE-TYPE-065    "leukemia" without its type (no ALL, lymphoblastic, lineage or Ph status named, here or earlier in
+                    the conversation): answered for adult ALL, with a note that other leukemias are not covered (warn)
 - SCOPE-MIXED-007   another disease is mentioned beside ALL where the question asks (not in the background of a
                     vignette): only the ALL part is answered (warn)
 - SAFE-NEVER-009    an intrathecal vinca alkaloid (vincristine, vinblastine, ...) is asked about: a never-event, refused
@@ -261,6 +263,16 @@ def mentions_all(text: str) -> bool:
         return True  # "ALL" written in capitals, also as part of a word ("ETP-ALL", "Ph-like ALL")
     return any(m.concept in _ALL_MARKERS or m.concept == "all" and m.surface not in ("all", "leukemia", "leukaemia")
                and not (m.fuzzy and m.end - m.start == 1) for m in read_concepts(low).mentions)
+
+
+def untyped_leukemia(question: str, history: Sequence[str] = ()) -> bool:
+    """The question says "leukemia" (or a misspelling) and nothing that makes it ALL, nor did the conversation before.
+
+    >>> untyped_leukemia("my sister is 30 and has leukemia, what treatment?"), untyped_leukemia("Ph+ leukemia, TKI?")
+    (True, False)
+    """
+    said = [m for m in read_concepts(question.lower()).mentions if m.concept == "all"]
+    return bool(said) and not any(mentions_all(t) for t in [*history, question])
 
 
 def is_dose_request(question: str) -> bool:
@@ -658,6 +670,9 @@ def _disease_gates(question: str, cleaned: str, facts: PatientFacts, history: Se
     if not _domain_tokens(cleaned) and not leans and not names_the_guideline(cleaned):
         return [*out, _finding("SCOPE-DOMAIN-002", "block", "The question does not appear to be about adult ALL "
                                "treatment; ask about the JSH 2023 ALL guideline")]
+    if untyped_leukemia(question, history):
+        out.append(_finding("SCOPE-TYPE-065", "warn", "The question names leukemia without its type; the answer is for "
+                            "adult acute lymphoblastic leukemia (ALL) only"))
     if facts.age_band == "child" or (facts.age is None and names_a_child(question)):
         return [*out, _finding("SAFE-CHILD-006", "block", "The JSH adult ALL guideline covers adults (15 and older); "
                                "children are treated on pediatric protocols: ask the pediatric hematology team",

@@ -632,3 +632,19 @@ def test_asking_whether_one_must_take_a_drug_forever_is_asking_whether_one_may_s
     assert is_self_change("I had a transplant 6 months ago. Do I have to take the tyrosine kinase pill forever?")
     assert is_self_change("Will my husband have to take dasatinib for the rest of his life?")
     assert not is_self_change("Is TKI maintenance lifelong per JSH for Ph+ ALL without transplant?")
+
+
+@pytest.mark.parametrize(("q", "fires"), [
+    ("my sister is 30 and has leukemia, what treatment is recommended in Japan?", True),
+    ("my dads leukimia came back, what now?", True),  # (a misspelling is the same word)
+    ("my sister is 30 and has acute lymphoblastic leukemia, what treatment?", False),
+    ("45M Ph+ leukemia, which TKI?", False),  # (a Ph status makes it the ALL this assistant covers)
+    ("T-cell leukemia relapsed, what salvage?", False),
+])
+def test_leukemia_without_its_type_is_answered_for_all_with_a_note(q: str, fires: bool) -> None:
+    assert ("SCOPE-TYPE-065" in findings(q)) is fires
+
+
+def test_leukemia_named_as_all_earlier_in_the_conversation_is_typed() -> None:
+    q = "and if her leukemia comes back?"
+    assert "SCOPE-TYPE-065" not in {i.finding.rule_id for i in check_scope(q, read_facts(q), history=["30F Ph- ALL"])}
