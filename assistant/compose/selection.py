@@ -16,18 +16,19 @@ from assistant.compose.sentences import (
     _SETTING,
     _STATUS_GENERIC,
     _TAG_WORDS,
+    _status_line,
     _stems,
     corpus_wide,
     status_sentences,
 )
 from assistant.compose.subject import on_subject
-from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts
+from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, sentences
 from assistant.facts import about_a_patient, asks_after_transplant, assumed, compared_groups, read_facts
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts, statement_chunk
 from assistant.rules.logic import GuidelineRule, RuleBook, is_branch, is_specific
 from assistant.rules.relevance import addressed, asked_treatments
-from assistant.text import TRIAL_RE, after_number, first_word, term_at, tokenize, trial_keys
+from assistant.text import TRIAL_RE, after_number, chunk_sentences, first_word, term_at, tokenize, trial_keys
 
 if TYPE_CHECKING:
     from assistant.compose.intents import Intents
@@ -540,6 +541,30 @@ def _trials(plan: DraftPlan, pool: Sources) -> None:
         plan.missing, plan.missing_ph = [], False  # the trial's results answer: no patient's facts are asked for
 
 
+def last_sentence(text: str) -> str:
+    return (sentences(text) or [text])[-1]
+
+
+def asks_only_about_a_harm(asking: str) -> bool:
+    """The asking clause names a harm (an adverse event) and no treatment: "what does the guideline say about
+    hepatic VOD/SOS?" (a treatment named there, "is inotuzumab recommended despite the VOD risk?", asks about it).
+
+    >>> asks_only_about_a_harm("What does the guideline say about hepatic VOD/SOS?")
+    True
+    >>> asks_only_about_a_harm("Is inotuzumab still recommended despite the VOD risk?")
+    False
+    """
+    kinds = {m.kind for m in read_concepts(asking.lower()).mentions if not m.other_person}
+    return "adverse_event" in kinds and not kinds & TREATMENT_KINDS
+
+
+def _harm_status(pool: Sources) -> list[tuple[str, Chunk]]:
+    """The status lines on supportive care (the care of treatment's harms: what the corpus holds on it), for "what
+    does the guideline say about VOD/SOS?" — the harm's own lines follow."""
+    return [(s, c) for c in [*pool.top(8), *pool.chunks] for s in chunk_sentences(c.text)
+            if _status_line(s) and "supportive_care" in concept_ids(s.lower())]
+
+
 def _answers_subject(plan: DraftPlan, sentence: str, chunk: Chunk) -> bool:
     """An asked-for status line is on the question's subject: "does JSH cover T-LBL?" is not answered by "the CNS
     recommendation does not cover established CNS leukemia". A line about the whole corpus or about grades ("no CQ
@@ -639,6 +664,8 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
             # "JSH lists X as standard - what's the grade?" is answered on X before the grade)
             own = status_sentences(it.claim, [*pool.top(8), *pool.chunks], facts, book, rare=pool.rare, asked=True)
             plan.status = [*own[:1], *(x for x in plan.status if x not in own[:1])]
+    if it.position and asks_only_about_a_harm(last_sentence(it.asking or plan.q)):
+        plan.status = [*_harm_status(pool)[:1], *plan.status]
     subject = _subject(plan, pool.rare)
     sure, maybe = _order_rules(plan, subject, sure, maybe, pool)
     maybe = _settle_asked(plan, subject, sure, maybe, book)
@@ -648,6 +675,11 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
         plan.forks = [r for r in maybe if r in plan.chosen]
     _side_by_side(plan, groups, sides)
     _trials(plan, pool)
+    if asks_only_about_a_harm(last_sentence(plan.intents.asking or plan.q)):
+        # ("VOD/SOS after inotuzumab, before the transplant?": the rules on the drug or the transplant answer another
+        # question, and no patient fact changes what the corpus says on the harm)
+        plan.chosen = [r for r in plan.chosen if on_subject(r.statement, last_sentence(plan.intents.asking or plan.q))]
+        plan.missing, plan.missing_ph, plan.forks = [], False, []
     if plan.forks and plan.missing:
         _missing_finding(plan, plan.forks)
     plan.chosen = _without_framing(plan)

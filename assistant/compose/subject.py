@@ -4,7 +4,7 @@ setting (a phase), so a line that shares only the setting with a question does n
 from __future__ import annotations
 
 from assistant.claims import broader_chain
-from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon
+from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, sentences
 
 __all__ = ["on_subject"]
 
@@ -21,6 +21,12 @@ def _subjects(text: str) -> set[str]:
             if x in lex.concepts and lex.concepts[x].kind in kinds}
 
 
+def _asking_sentences(question: str) -> str:
+    """The sentences that ask (a harm there is asked about; one in the case, "grade 1 neuropathy", is background)."""
+    said = sentences(question)
+    return " ".join(s for s in said if s.rstrip().endswith("?")) or (said[-1] if said else question)
+
+
 def on_subject(sentence: str, question: str, title: str = "") -> bool:
     """An unasked-for context or trial line shares the question's subject (a treatment, a marker, a lineage, a
     harm; a setting only when the question names no subject): "Ph+ vs Ph- induction?" gets no line on the BLAST
@@ -32,12 +38,17 @@ def on_subject(sentence: str, question: str, title: str = "") -> bool:
     >>> on_subject("The BLAST MRD entry threshold of 10^-3 differs from the JSH threshold after induction.",
     ...            "Ph-positive vs Ph-negative ALL: how does induction differ?", "BLAST: blinatumomab for MRD")
     False
+    >>> on_subject("The summary lists inotuzumab ozogamicin for relapsed B-ALL.", "VOD/SOS after inotuzumab?")
+    False
     """
     lex = load_lexicon()
     asked = _subjects(question)
     if not asked:
         return True  # (nothing to judge the line by)
     shared = asked & _subjects(f"{sentence} {title}")
+    harms = {c for c in _subjects(_asking_sentences(question)) if lex.concepts[c].kind == "adverse_event"}
+    if harms:  # a harm asked about is the subject, the drug its setting: "VOD/SOS after inotuzumab?" is not answered
+        return bool(harms & shared)  # by a line on inotuzumab's place in relapse
     if any(lex.concepts[c].kind not in _SETTING_KINDS for c in asked):
         return any(lex.concepts[c].kind not in _SETTING_KINDS for c in shared)
     return bool(shared)

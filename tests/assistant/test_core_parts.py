@@ -232,3 +232,19 @@ def test_side_effects_asked_put_the_adverse_events_before_survival(bot) -> None:
     a = bot.ask("What side effects does blinatumomab have? My father will get it.")
     assert "cytokine release syndrome" in a.answer
     assert a.answer.index("cytokine release syndrome") < a.answer.index("overall survival")
+
+
+@pytest.mark.parametrize("q", [
+    "I'm a pharmacist. A patient is scheduled for allo-HSCT after inotuzumab ozogamicin. What does the guideline say "
+    "about hepatic VOD/SOS?",
+    "薬剤師です。イノツズマブ オゾガマイシン投与後に同種移植予定の患者がいます。肝VOD/SOSについてガイドラインではどう書かれていますか？",
+])
+def test_a_question_on_a_harm_is_answered_on_the_harm_not_on_the_drugs_place(bot, q: str) -> None:
+    """The harm asked about is the subject (rja12 j13): the corpus's VOD/SOS lines and its supportive-care status,
+    no transplant or ranking rule, and no Ph status asked for (none changes what the corpus says on the harm)."""
+    a = bot.ask(q)
+    quoted = " ".join(c.quote for c in a.citations)
+    assert "VOD/SOS" in quoted and "14.0%" in quoted, a.answer
+    assert "supportive-care" in quoted, a.answer
+    assert not any(f.rule_id == "FACTS-MISSING-031" for f in a.findings), a.findings
+    assert "pediatric-type protocol" not in quoted and "does not rank" not in quoted, a.answer
