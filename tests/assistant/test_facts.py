@@ -602,6 +602,8 @@ MRD_CASES = [
     # a positive result in plain words (r19 e20)
     ("dad had his transplant a year ago and now the bcr-abl PCR is showing a small amount again", "positive", None),
     ("after the transplant the PCR is detecting a little again", "positive", None),
+    ("Ph+ ALL, day 100 after allo, monitoring minor BCR-ABL1 positive again. TKI?", "positive", None),
+    ("relapsed B-ALL, CD19 positive again after blinatumomab", None, None),  # (a marker, not a residual result)
 ]
 
 

@@ -593,3 +593,9 @@ def test_after_this_is_the_next_step_not_after_the_word_that_follows() -> None:
     """ "このあと移植をしたほうがいい？" asks about a transplant to come (rja12 j23), not the time after one."""
     facts = read_facts(to_english("父がALLで、抗がん剤で寛解になりました。このあと移植をしたほうがいいのでしょうか。"))
     assert facts.phase == "cr1" and facts.transplant is None
+
+
+def test_a_result_positive_again_after_the_transplant_is_mrd_positive() -> None:
+    """ "minor BCR-ABL1が再陽性化" (rja12 j29): positive again, a residual result, so pre-emptive TKI answers it."""
+    facts = read_facts(to_english("Ph+ALL、allo後day 100のmonitoringでminor BCR-ABL1が再陽性化。TKI再開すべき？"))
+    assert facts.mrd_status == "positive" and facts.phase == "post_hsct"
