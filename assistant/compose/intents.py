@@ -65,11 +65,17 @@ def is_status_question(question: str) -> bool:
         return True  # "has E1910 changed JSH?": a yes/no question on what a trial did to the guideline
     if _which_or(question):
         return True  # "A or B, which one?": the guideline's own preference (or its absence) answers it
+    if any(s.endswith("?") and says(s, "guideline_name") and says(s, "asserts") and not words(s) & _OPEN_WORDS
+           for s in sentences(question)):
+        return True  # a terse yes/no with no verb before it: "E1910 blina consolidation JSH 2023 recommended?"
     m = STATUS_QUESTION.search(question)
     if not m:
         return False
     # "what does JSH recommend / say ...", "what is its position": open questions about the content
     return not words(question[: m.start() + 5]) & {"what", "who", "where", "when"}
+
+
+_OPEN_WORDS = frozenset({"what", "which", "how", "why", "when", "who", "where"})
 
 
 def _tagged(question: str) -> bool:

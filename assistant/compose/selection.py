@@ -521,7 +521,7 @@ def _trials(plan: DraftPlan, pool: Sources) -> None:
         plan.named_found = plan.named_trial is not None
     it = plan.intents  # (a premise to correct, a stated grade or claim, comes before the trial's numbers)
     plan.trial_first = (plan.named_trial is not None and (it.trial_named or described is not None)
-                        and not plan.asked and not plan.premise and not plan.grades and not it.claim
+                        and not plan.asked and not it.position and not plan.premise and not plan.grades and not it.claim
                         and not it.confirm and not about_a_patient(plan.q, plan.facts))
     order = [t for t in tokenize(f"{plan.q} {described.title if described else ''}") if t in named]
     by_trial: dict[str, Chunk] = {}

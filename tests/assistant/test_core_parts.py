@@ -248,3 +248,15 @@ def test_a_question_on_a_harm_is_answered_on_the_harm_not_on_the_drugs_place(bot
     assert "supportive-care" in quoted, a.answer
     assert not any(f.rule_id == "FACTS-MISSING-031" for f in a.findings), a.findings
     assert "pediatric-type protocol" not in quoted and "does not rank" not in quoted, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "Ph- B-ALL、CR1でMRD negative。E1910みたいにblinatumomabを地固めに上乗せするのってJSH 2023で推奨されてますか？",
+    "初発Ph+ALLでfront-lineからponatinib使うのはガイドライン上どうなってる？PhALLCONでMRD陰性CR率よかったと思うけど",
+])
+def test_the_guidelines_position_on_a_trials_treatment_leads_before_the_trial(bot, q: str) -> None:
+    """Asked what the guideline says of a trial's treatment (rja12 j26, j27), its status line comes before the
+    trial's results."""
+    a = bot.ask(q)
+    first = a.citations[0].quote
+    assert "JSH 2023" in first or "ALL Hub" in first, a.answer

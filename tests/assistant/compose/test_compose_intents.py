@@ -80,3 +80,15 @@ def test_a_yes_no_part_after_an_open_part_makes_a_status_question(question: str)
 def test_a_case_then_one_yes_no_question_stays_one_part() -> None:
     intents = read_intents("Ph+ ALL in CR1, is transplant recommended?")
     assert intents.parts == ["Ph+ ALL in CR1, is transplant recommended?"]
+
+
+@pytest.mark.parametrize("question", [
+    "Ph- B-ALL, CR1 MRD negative. E1910 blinatumomab consolidation JSH 2023 recommended?",
+    "E1910 blinatumomab consolidation recommended by JSH 2023?",
+])
+def test_a_terse_yes_no_on_what_the_guideline_recommends_is_a_status_question(question: str) -> None:
+    assert read_intents(question).status
+
+
+def test_a_terse_open_question_on_the_guideline_is_not_a_yes_no() -> None:
+    assert not read_intents("Ph+ induction: what is recommended by JSH 2023?").status
