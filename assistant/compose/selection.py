@@ -159,8 +159,22 @@ def _names_treatment(rule: GuidelineRule, asked: Sequence[str]) -> int:
     return max((2 if c in named else 1 if addressed(c, named) else 0 for c in asked), default=0)
 
 
+_AGE_ORDER = ("aya", "40-64", "65+")
+
+
+def _age_rank(rule: GuidelineRule, facts: PatientFacts) -> int:
+    """With the patient's age unknown, age branches in the algorithm's order (the younger groups' rule before the
+    65-or-older one); 0 for a rule on no age group or a patient whose age is known."""
+    band = rule.when.get("age_band")
+    if facts.age_band is not None or not band:
+        return 0
+    bands = [band] if isinstance(band, str) else list(band)
+    return min((_AGE_ORDER.index(b) for b in bands if b in _AGE_ORDER), default=0)
+
+
 def _specialised_first(rules: list[GuidelineRule],
-                       rank: Callable[[GuidelineRule], tuple[int, bool, int, bool]] | None = None) -> list[GuidelineRule]:
+                       rank: Callable[[GuidelineRule], tuple[int, bool, int, int, bool]] | None = None
+                       ) -> list[GuidelineRule]:
     """A rule that specialises another applicable one (its conditions plus a finding, such as MRD-positive) comes
     before it: the exception for this patient before the default it qualifies — unless the default names the
     treatment asked about and the specialised rule does not (`rank`: "does he need cranial irradiation?" for a
@@ -213,13 +227,13 @@ def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
               if m.kind == "marker" and m.concept not in _FACT_MARKERS and not m.other_person
               and known.get(_MARKER_FACTS.get(m.concept, "")) in (None, [])] if asked == [] else []
 
-    def key(r: GuidelineRule) -> tuple[int, bool, int, bool]:
+    def key(r: GuidelineRule) -> tuple[int, bool, int, int, bool]:
         chunk = statement_chunk(r, pool.chunks)
         # (a context-cited rule about the patient's own finding, "ponatinib ... T315I", still leads)
         context = chunk is not None and chunk.tier != "guideline" and not any(
             k not in ("ph_status", "lineage", "phase") and getattr(plan.facts, k) not in (None, []) for k in r.when)
         names = _names_treatment(r, asked)  # (among rules naming the asked treatment, the guideline's own first)
-        return -names, context and names > 0, -len(_statement_terms(r) & subject.terms), context
+        return -names, context and names > 0, _age_rank(r, plan.facts), -len(_statement_terms(r) & subject.terms), context
 
     sure = _specialised_first(sorted(sure, key=key), key) if subject.terms else sorted(sure, key=key)
     maybe = sorted(maybe, key=key)

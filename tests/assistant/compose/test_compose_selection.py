@@ -352,3 +352,15 @@ def test_a_status_question_on_a_rare_subject_is_led_by_the_line_that_denies_it(m
     plan, _ = make_plan("Is autologous stem cell transplantation still a recommended consolidation for adult ALL "
                         "in first remission?")
     assert plan.status and "autologous" in plan.status[0][0], plan.status
+
+
+def test_with_the_age_unknown_age_branches_come_in_the_algorithms_order() -> None:
+    """A dose refusal's context for 'Ph+ induction with imatinib' (rja12 j14) does not open on the 65-or-older rule."""
+    from assistant.compose.selection import _age_rank
+    from assistant.models import PatientFacts
+    from assistant.rules.logic import default_rulebook
+
+    book = default_rulebook()
+    older, younger = book.get("PHPOS-OLDER-004"), book.get("PHPOS-INDUCTION-002")
+    assert _age_rank(younger, PatientFacts()) < _age_rank(older, PatientFacts())
+    assert _age_rank(older, PatientFacts(age=70, age_band="65+")) == 0
