@@ -260,3 +260,11 @@ def test_the_guidelines_position_on_a_trials_treatment_leads_before_the_trial(bo
     a = bot.ask(q)
     first = a.citations[0].quote
     assert "JSH 2023" in first or "ALL Hub" in first, a.answer
+
+
+def test_no_donor_in_remission_is_answered_with_the_not_transplanted_branch(bot) -> None:
+    """r19 e27: no donor, CR1, 'how long should TKI maintenance go on?': the 5-year rule leads, no transplant branch."""
+    a = bot.ask("41F Ph+ ALL CR1, no donor (no sib, no MUD, cord declined by pt), MRD neg after imatinib + chemo "
+                "consolidation. How long should TKI maintenance go on?")
+    assert "at least 5 years" in a.citations[0].quote, a.answer
+    assert not any(f.rule_id == "FACTS-MISSING-031" for f in a.findings), a.findings

@@ -1864,3 +1864,14 @@ def test_what_the_team_says_has_come_back_is_a_relapse() -> None:
     assert read_facts("my wife (38) had B-ALL, done with treatment 2 years ago, now they say it's back.").phase == "relapsed"
     assert read_facts("the doctor told us it has come back. What next?").phase == "relapsed"
     assert read_facts("they said the results came back fine").phase is None
+
+
+def test_no_donor_in_remission_is_taken_as_no_transplant() -> None:
+    """ "no donor (no sib, no MUD, cord declined)" in CR1 (r19 e27): the not-transplanted branch answers, the shown facts
+    keep what was said."""
+    from assistant.facts import assumed
+
+    facts = read_facts("41F Ph+ ALL CR1, no donor (no sib, no MUD, cord declined by pt), MRD neg. How long TKI?")
+    assert facts.donor is False and facts.transplant is None
+    assert assumed(facts).get("transplant") == "not_done"
+    assert "transplant" not in assumed(read_facts("41F Ph+ ALL CR1, matched sibling donor found. How long TKI?"))
