@@ -3,10 +3,10 @@ raise, and the line budget."""
 
 from __future__ import annotations
 
-from assistant.compose.sentences import CONTEXT_LEAD, EVIDENCE_LEAD, _near_duplicate, is_trial_sentence
+from assistant.compose.sentences import CONTEXT_LEAD, EVIDENCE_LEAD, _near_duplicate, _reports_study, is_trial_sentence
 from assistant.models import Chunk, Citation, RuleFinding
 from assistant.rules import Draft
-from assistant.text import tokenize
+from assistant.text import names_trial, tokenize
 
 __all__ = ["Builder", "lead_for"]
 
@@ -44,6 +44,9 @@ class Builder:
         norm = sentence.strip()
         if kind != "rule" and not lead and chunk.tier == "guideline" and is_trial_sentence(norm, chunk):
             kind, lead = "evidence", EVIDENCE_LEAD  # a trial result quoted from a guideline document is evidence
+        elif lead == EVIDENCE_LEAD and not _reports_study(norm) and not names_trial(norm):
+            lead = CONTEXT_LEAD  # a trial document's remark on practice ("in Japan the TKI also depends on insurance
+            # approval") reports no trial: it is context, not trial data
         if norm in self.used or (kind not in ("rule", "status") and not asked and norm in self.unchosen):
             return False
         toks = frozenset(tokenize(norm))

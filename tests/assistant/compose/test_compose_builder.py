@@ -61,3 +61,19 @@ def test_render_sets_notes_and_evidence_apart_and_findings_are_kept(chunks) -> N
     assert text[0] == "_A note._" and text[1] == "" and text[2].startswith("- For adults")
     assert text[3] == "" and text[4].startswith(f"- {EVIDENCE_LEAD} In TOWER")
     assert [f.rule_id for f in b.findings] == ["X-1"]
+
+
+def test_a_trial_documents_remark_that_reports_no_study_is_labelled_context(chunks) -> None:
+    """r19 e57: the insurance remark in the PhALLCON document is not trial data."""
+    from assistant.compose.sentences import CONTEXT_LEAD
+
+    remark = "In Japan, the choice of first-line TKI for Ph-positive ALL also depends on insurance approval"
+    doc = _chunk_with(chunks, remark)
+    b = Builder(8)
+    sentence = next(s for s in doc.text.split("\n") if remark in s).strip()
+    assert b.add("evidence", sentence, doc, lead=EVIDENCE_LEAD)
+    assert b.lines[0][1].startswith(CONTEXT_LEAD)
+    trial = _chunk_with(chunks, "In TOWER, median overall survival was 7.7 months")
+    assert b.add("evidence", "In TOWER, median overall survival was 7.7 months with blinatumomab and 4.0 months "
+                             "with chemotherapy (HR 0.71).", trial, lead=EVIDENCE_LEAD)
+    assert b.lines[1][1].startswith(EVIDENCE_LEAD)
