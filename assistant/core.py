@@ -23,7 +23,8 @@ from assistant.compose.interactions import named_treatments
 from assistant.compose.premises import value_premises
 from assistant.compose.selection import trial_rules
 from assistant.compose.trials import asked_outcomes
-from assistant.concepts import TREATMENT_KINDS, read_concepts
+from assistant.claims import broader_chain
+from assistant.concepts import TREATMENT_KINDS, read_concepts, sentences
 from assistant.draft import (
     asks_position,
     draft_extractive,
@@ -50,10 +51,12 @@ from assistant.prompts import (
     DISCLAIMER,
     DOSE_NOTE,
     FIT_NOTE,
+    FIT_PART_NOTE,
     NEVER_EVENT_NOTE,
     NO_HISTORY_NOTE,
     NOTES,
     PREMISE_NOTE,
+    PREMISE_PART_NOTE,
     REFUSAL_NOT_FOUND,
     REFUSAL_OUT_OF_SCOPE,
     UNIT_NOTE,
@@ -466,7 +469,8 @@ class Assistant:
         """The notes shown before the answer: safety notes for a patient, age-group edges, units read, premises."""
         notes: list[str] = patient_notes(q, scope_findings, self.policy)
         if not premise:  # an asked treatment the patient described is not for: "No" first (after the safety notes)
-            notes += [FIT_NOTE.format(why=why) for why in misfits(focus, facts)]
+            fit = FIT_PART_NOTE if len(_asked_treatment_classes(q)) >= 2 else FIT_NOTE
+            notes += [fit.format(why=why) for why in misfits(focus, facts)]
         notes += [NOTES[key] for key, _ in self.policy.notes(scope_findings, patient=False)]
         edge = age_edge_note(facts.age) if facts.ph_status != "positive" or facts.age in (64, 65) else None
         if edge and not self.policy.plain(scope_findings):  # (in Ph-positive ALL only 65 divides the pathway; a
@@ -481,7 +485,7 @@ class Assistant:
         if bare is not None and facts.mrd_level_pct == float(bare):
             notes.append(UNIT_NOTE.format(value=bare, power=_as_power(float(bare))))
         if premise:
-            notes.append(PREMISE_NOTE.format(title=premise[0].title))
+            notes.append(premise_note(q, premise[0].title))
         return notes
 
     def _draft_and_check(self, plan: QuestionPlan, facts: PatientFacts, retrieved: list[RetrievedChunk],
@@ -569,7 +573,7 @@ class Assistant:
         elif reply == "dose":
             # a patient asking to change their own dose hears first that they should not do it alone
             notes = [*patient_notes(q, findings, self.policy), DOSE_NOTE,
-                     *(PREMISE_NOTE.format(title=r.title) for r in premise[:1])]
+                     *(premise_note(q, r.title) for r in premise[:1])]
             d, _ = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes, premise=premise,
                                     rules_only=True, max_sentences=3, plain=len(notes) > 1)
             draft = d if d.citations else Draft(answer="\n\n".join(notes))
@@ -655,6 +659,22 @@ def pieces_until(llm: Any, messages: Any, deadline: float) -> Iterator[str]:
 
 #: Notes kept when no answer is found: the safety notes for a patient or relative, and the injection note.
 _KEPT_NOTES = tuple(NOTES.values())
+
+
+def premise_note(q: str, title: str) -> str:
+    """The "No" note for a premise; "No for part of this" when the question asks about several treatments ("could he
+    get blinatumomab or CAR-T?" at 31: CAR-T conflicts, blinatumomab does not)."""
+    return (PREMISE_PART_NOTE if len(_asked_treatment_classes(q)) >= 2 else PREMISE_NOTE).format(title=title)
+
+
+def _asked_treatment_classes(q: str) -> set[str]:
+    """The treatments the asking sentences name for the patient (not one denied or already given), a drug and its
+    class once."""
+    said = sentences(q)
+    asking = " ".join(s for s in said if s.rstrip().endswith("?")) or (said[-1] if said else q)
+    named = {m.concept for m in read_concepts(asking.lower()).mentions
+             if m.kind in TREATMENT_KINDS and not (m.historical or m.other_person or m.negated)}
+    return {c for c in named if not any(c != o and c in broader_chain(o) for o in named)}
 
 
 def patient_notes(q: str, findings: Sequence[RuleFinding], policy: Policy | None = None) -> list[str]:

@@ -96,6 +96,10 @@ INJECTION_NOTE = "_Instructions to ignore the guideline or the checks were ignor
 PREMISE_NOTE = ("_**No**: as asked, this conflicts with the JSH 2023 guideline ({title}). The guideline's own "
                 "statement comes first below._")
 
+#: Shown first instead when the question asks about several treatments and the premise concerns one of them.
+PREMISE_PART_NOTE = ("_**No** for part of this: as asked, one part conflicts with the JSH 2023 guideline ({title}). "
+                     "The guideline's own statements on each part follow._")
+
 #: A never-event: shown instead of any answer when an intrathecal vinca alkaloid is asked about.
 NEVER_EVENT_NOTE = ("_**Never give vincristine (or any vinca alkaloid) intrathecally: it is for intravenous use only, and "
                     "intrathecal administration is fatal.** There is no intrathecal dose. Intrathecal CNS prophylaxis uses "
@@ -151,6 +155,8 @@ def format_context(chunks: Sequence[Chunk]) -> str:
 
 
 FIT_NOTE = "_**No**, as asked: {why}._"
+#: FIT_NOTE when the question asks about several treatments and only this one does not fit the patient.
+FIT_PART_NOTE = "_**No** for part of this: {why}._"
 
 RELEVANCE_NOTE = ("_On {what}, which the question asks about: the JSH 2023 guideline sources here do not address "
                   "it, so nothing above is about it._")

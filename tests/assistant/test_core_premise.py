@@ -40,3 +40,22 @@ def test_an_open_question_about_what_the_guideline_recommends_gets_no_no(bot, q:
 
 def test_a_comparison_of_two_groups_states_no_value_to_deny(bot) -> None:
     assert "**No**" not in bot.ask("AYA vs 40-64 Ph-negative ALL: what does each age group get?").answer
+
+
+def test_a_premise_on_one_of_several_treatments_asked_is_a_no_for_that_part() -> None:
+    """r19 e09: "could he get blinatumomab or CAR-T?" at 31 is not a bare "No": CAR-T conflicts, blinatumomab not."""
+    from assistant.core import premise_note
+    from assistant.prompts import PREMISE_NOTE, PREMISE_PART_NOTE
+
+    several = premise_note("my brother (31), relapsed CD19+ B-ALL. we read about blinatumomab and CAR-T, could he get "
+                           "either?", "CAR-T")
+    assert several == PREMISE_PART_NOTE.format(title="CAR-T")
+    assert premise_note("Is ponatinib the JSH first-line TKI for Ph+ ALL?", "P") == PREMISE_NOTE.format(title="P")
+    assert premise_note("I'm on dasatinib maintenance after chemo, no transplant. Can I stop my dasatinib after 2 "
+                        "years?", "T") == PREMISE_NOTE.format(title="T")
+
+
+def test_a_treatment_that_does_not_fit_among_several_asked_is_a_no_for_that_part(bot) -> None:
+    a = bot.ask("31歳の弟が再発したCD19陽性B-ALLです。ブリナツモマブとCAR-Tのどちらかを受けられますか？")
+    assert a.lang == "ja" and a.answer.startswith("_**一部はいいえ**"), a.answer
+    assert bot.ask("Can my 31 year old brother with relapsed CD19+ B-ALL get CAR-T?").answer.startswith("_**No**, as")
