@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from assistant.claims import broader_chain
 from assistant.compose.branches import compared_leads, deciding_branches
 from assistant.compose.cues import says
 from assistant.compose.intents import POINTS_BACK, question_pieces
@@ -23,7 +24,6 @@ from assistant.compose.interactions import named_treatments
 from assistant.compose.premises import value_premises
 from assistant.compose.selection import trial_rules
 from assistant.compose.trials import asked_outcomes
-from assistant.claims import broader_chain
 from assistant.concepts import TREATMENT_KINDS, read_concepts, sentences
 from assistant.draft import (
     asks_position,

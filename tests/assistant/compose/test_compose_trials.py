@@ -90,9 +90,7 @@ def test_asking_how_two_treatments_trials_compare_gets_each_ones_remission_and_s
 def test_a_prognosis_question_gets_survival_reported_in_the_patients_population(make_plan) -> None:
     """ "Is Ph+ ALL incurable?": trial lines with a survival rate at so many years, from Ph-positive trials, as
     evidence; a frightened patient's own question gets the plain guideline point, not trial numbers."""
-    from assistant.compose.trials import PopulationOutcomes
-
-    from assistant.compose.trials import POPULATION_OUTCOMES_NOTE
+    from assistant.compose.trials import POPULATION_OUTCOMES_NOTE, PopulationOutcomes
 
     plan, src = make_plan("Someone told me Ph-positive ALL in adults has no cure. What is the outlook?")
     b = run([PopulationOutcomes()], plan, src)
