@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.claims import broader_chain
 from assistant.compose.branches import compared_leads, deciding_branches
 from assistant.compose.cues import says
-from assistant.compose.intents import POINTS_BACK, question_pieces
+from assistant.compose.intents import POINTS_BACK, asking_clause, question_pieces
 from assistant.compose.interactions import named_treatments
 from assistant.compose.premises import value_premises
 from assistant.compose.selection import trial_rules
@@ -410,8 +410,10 @@ class Assistant:
         # (and the whole document of a trial the question names: its numbers are checked)
         evidence_sections = [r.chunk.section_id for r in retrieved[:3] if r.chunk.tier == "evidence"][:2] + (
             self.retriever.trial_sections(qt) if retrieved else [])
-        status = (self.retriever.search(qt, facts=facts, k=4, tier="guideline")
-                  if retrieved and asks_position(qt) else [])  # "does JSH recommend X?": its own words
+        # "does JSH recommend X?": its own words (and the asking clause's alone, after a long case description)
+        status = [r for text in dict.fromkeys([qt, asking_clause(qt)])
+                  for r in self.retriever.search(text, facts=facts, k=4, tier="guideline")] \
+            if retrieved and asks_position(qt) else []
         # whole sections: the yes/no sentence may sit in a sibling chunk of what was retrieved
         status_sections = list(dict.fromkeys(r.chunk.section_id for r in [*status, *(retrieved[:5] if status else [])]))
         # (after "No, as asked" for a treatment the patient is not for: what the guideline gives in their phase)

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.compose.builder import Builder, lead_for
-from assistant.compose.cues import says
+from assistant.compose.cues import cue, says
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _headed_sentences, _low_value, _safe_sentence, fits_patient
-from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts
+from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, tokens
 from assistant.facts import assumed
 from assistant.models import Chunk, PatientFacts
 from assistant.rules.frames import population_fit
@@ -78,9 +78,19 @@ def _endorses(rule: GuidelineRule, concept: str, facts: PatientFacts) -> bool:
     words: "recommends continuing chemotherapy rather than proceeding to allo-HSCT" names allo-HSCT and says
     "recommends", and is a No for allo-HSCT."""
     known = {**facts.model_dump(), **assumed(facts)}  # (T-ALL is Ph-negative unless said: the implications table)
-    about = [a for a in rule.asserts if concept in a.about  # not a sibling: "hyper-CVAD?" is no yes
+    about = [a for a in rule.asserts if concept in (*a.about, *a.with_)  # not a sibling: "hyper-CVAD?" is no yes;
+             # a companion is endorsed with it ("a TKI plus a corticosteroid": the corticosteroid too)
              and population_fit(a, known) != "none"]  # a claim about another population is not this patient's
     return bool(about) and all(a.stance in ("recommended", "required", "option") for a in about)
+
+
+def _set_aside(question: str) -> set[str]:
+    """Treatments the question names as what it does not want ("instead of chemotherapy", "without a transplant";
+    cues.yaml sets_aside, right before the treatment)."""
+    toks = tokens(question.lower())
+    cues = [tuple(c.split()) for c in cue("sets_aside")]
+    return {m.concept for m in read_concepts(question.lower()).mentions if m.kind in TREATMENT_KINDS
+            and any(tuple(toks[max(0, m.start - len(c) - k):m.start - k]) == c for c in cues for k in (0, 1))}
 
 
 def _two_questions(clause: str) -> bool:
@@ -135,8 +145,11 @@ class YesLead:
         if any(m.kind == "change" and not m.negated for m in read_concepts(plan.q.lower()).mentions):
             return  # "can she stop / reduce / take a break from the TKI?": a rule recommending the TKI is no "yes" to
             # that (whether stopping now fits the rule's duration is for its statement, which leads anyway)
-        rule = next((r for r in plan.chosen if asked and r.condition(plan.facts) is True
-                     and any(_endorses(r, c, plan.facts) for c in asked)), None)
+        # (every treatment asked for: "hyper-CVAD + TKI at 67?" is no "yes" because the rule endorses the TKI; one
+        # set aside, "a TKI with steroids instead of chemotherapy?", is not asked for)
+        wanted = [c for c in asked if c not in _set_aside(plan.q)]
+        rule = next((r for r in plan.chosen if wanted and r.condition(plan.facts) is True
+                     and all(_endorses(r, c, plan.facts) for c in wanted)), None)
         if rule is None:
             return
         plan.chosen.remove(rule)

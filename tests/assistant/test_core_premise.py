@@ -59,3 +59,24 @@ def test_a_treatment_that_does_not_fit_among_several_asked_is_a_no_for_that_part
     a = bot.ask("31歳の弟が再発したCD19陽性B-ALLです。ブリナツモマブとCAR-Tのどちらかを受けられますか？")
     assert a.lang == "ja" and a.answer.startswith("_**一部はいいえ**"), a.answer
     assert bot.ask("Can my 31 year old brother with relapsed CD19+ B-ALL get CAR-T?").answer.startswith("_**No**, as")
+
+
+def test_a_proposal_the_patients_rule_endorses_only_in_part_gets_no_yes(bot) -> None:
+    """r20 f23 (UNSAFE): "hyper-CVAD + TKI at 67?" is not a "Yes" because the 65-or-older rule endorses the TKI; a
+    TKI with steroids "instead of chemotherapy" still is."""
+    a = bot.ask("PGY-2 here. 67F Ph+ ALL, ECOG 1, CKD 3a. Attending wants hyper-CVAD + TKI. Does JSH 2023 support "
+                "that intensity at her age?")
+    assert "**Yes**" not in a.answer, a.answer
+    assert "does not require intensive chemotherapy" in a.answer
+    b = bot.ask("My elderly father has Philadelphia-positive ALL. Can he take just a TKI with steroids instead of "
+                "chemotherapy?")
+    assert b.answer.startswith("_**Yes**"), b.answer
+
+
+def test_a_status_question_after_a_long_case_finds_the_guidelines_words(bot) -> None:
+    """r20 f39: after a vignette, "does JSH 2023 recommend it?" (E1910 blinatumomab consolidation) is answered by the
+    guideline's status line, found by the asking clause's own search."""
+    a = bot.ask("40M Ph neg B-ALL, CR1 after HD-MTX-containing therapy, MRD neg at 1e-4, normal karyotype. His wife "
+                "read about E1910 and asks about adding blinatumomab consolidation. Does JSH 2023 recommend it?")
+    assert "E1910" in a.citations[0].quote and "JSH" in a.citations[0].quote, a.answer
+    assert a.patient.mrd_status == "negative" and a.patient.mrd_level_pct is None

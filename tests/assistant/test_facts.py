@@ -604,6 +604,9 @@ MRD_CASES = [
     ("after the transplant the PCR is detecting a little again", "positive", None),
     ("Ph+ ALL, day 100 after allo, monitoring minor BCR-ABL1 positive again. TKI?", "positive", None),
     ("relapsed B-ALL, CD19 positive again after blinatumomab", None, None),  # (a marker, not a residual result)
+    # a negative result at a test's sensitivity is below it, not a level at it (r20 f39: UNSAFE when read as 0.01%)
+    ("40M Ph neg B-ALL, CR1, MRD neg at 1e-4, normal karyotype", "negative", None),
+    ("MRD undetectable at 10^-5 by NGS", "negative", None),
 ]
 
 
