@@ -545,7 +545,8 @@ def _age_span_before(toks: list[str], i: int) -> list[int]:
 
 
 def _age_span_after(toks: list[str], end: int, rules: ContextRules) -> list[int]:
-    """Token indexes of an age written just after a person noun ("sister (44)", "nephew is 19", "son, who is 12")."""
+    """Token indexes of an age written just after a person noun ("sister (44)", "nephew is 19", "son, who is 12",
+    "son 19")."""
     j = end
     for _ in range(3):  # "brother, who is 44": a comma, then a cue
         cue = next((p for p in rules.people["age_after"] if _starts(toks, j, p)), None)
@@ -553,7 +554,8 @@ def _age_span_after(toks: list[str], end: int, rules: ContextRules) -> list[int]
             break
         j += len(cue)
     out: list[int] = []
-    while end < j < len(toks) and _is_age(toks[j]) and not _unit_token(toks, j):  # "kids are 12 and 15"
+    # (or the number right after the noun, "my son 19 has ALL")
+    while end <= j < len(toks) and _is_age(toks[j]) and not _unit_token(toks, j):  # "kids are 12 and 15"
         out.append(j)
         j += 2 if j + 2 < len(toks) and toks[j + 1] in (",", "and", "&") else len(toks)
     return out

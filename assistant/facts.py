@@ -591,7 +591,9 @@ def _age_candidates(t: str, ranges: list[_Range] | None = None) -> list[tuple[in
     for start, number_end, end, number in _bare_years(t):
         pre = _before(t, start, 30)
         opens = not any(word_char(c) for c in pre) or _last_word(pre) in _fact_words()["bare_years_after"]
-        if opens and _first_word(t[end:end + 30]) not in _fact_words()["bare_years_not_before"]:
+        # ("how long should maintenance last? 2 years? 3?": a span asked about, not an age)
+        if opens and _first_word(t[end:end + 30]) not in _fact_words()["bare_years_not_before"] \
+                and not t[end:].lstrip().startswith("?"):
             found.append((start, number_end, number))
     found += _elided_ages(t)
     found += [(a, b, age) for a, b, age in (*_stated_ages(t), *_paren_ages(t), *_pt_bare_ages(t), *_diagnosed_at(t))

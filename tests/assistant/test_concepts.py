@@ -63,7 +63,9 @@ CONCEPT_CASES = [
     ("is prophylactic CRT still needed", ["cranial_irradiation"]),  # (shorthand for cranial radiotherapy)
     ("Tecartus at 45", ["brexucabtagene"]),
     ("are they going to radiate her head as well", ["cranial_irradiation"]),  # (a slot: her/his/my/the ...)
-    ("will his brain be irradiated", ["cranial_irradiation"]),  # (a CAR-T product of its own: car_t's age limit is not its)
+    ("will his brain be irradiated", ["cranial_irradiation"]),
+    ("he is on the childrens-type protocol", ["pediatric_regimen"]),  # (r20 f16)
+    ("ALL, phil negative", ["all", "ph_negative"]),  # (a CAR-T product of its own: car_t's age limit is not its)
     # not those concepts
     ("the MRD test came back negative", ["mrd"]),
     ("to keep the disease from coming back", []),

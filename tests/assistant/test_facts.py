@@ -1878,3 +1878,13 @@ def test_no_donor_in_remission_is_taken_as_no_transplant() -> None:
     assert facts.donor is False and facts.transplant is None
     assert assumed(facts).get("transplant") == "not_done"
     assert "transplant" not in assumed(read_facts("41F Ph+ ALL CR1, matched sibling donor found. How long TKI?"))
+
+
+@pytest.mark.parametrize(("text", "age"), [
+    ("my son 19 has ALL, phil negative, on the childrens-type protocol", 19),  # (an age right after the noun: r20 f16)
+    ("my daughter 24 relapsed after chemo", 24),
+    ("How long should maintenance chemo last in Ph-negative adult ALL according to JSH? 2 years? 3?", None),  # (f57)
+    ("pt 72 years, Ph+ ALL", 72),
+])
+def test_ages_next_to_the_person_and_spans_asked_about(text: str, age: int | None) -> None:
+    assert read_facts(text).age == age
