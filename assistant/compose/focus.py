@@ -10,6 +10,7 @@ from assistant.compose.cues import says
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import (
     _reports_study,
+    _status_line,
     about_other_drug,
     definition_sentences,
     focus_sentences,
@@ -17,6 +18,9 @@ from assistant.compose.sentences import (
     part_sentences,
 )
 from assistant.compose.subject import on_subject
+from assistant.concepts import concept_ids
+from assistant.models import Chunk
+from assistant.text import chunk_sentences
 
 __all__ = ["add_focus", "add_listed", "add_parts", "Definition", "Focus", "Parts", "Listed"]
 
@@ -58,6 +62,16 @@ def add_parts(plan: DraftPlan, pool: Sources, builder: Builder) -> None:
             builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier), asked=True)
 
 
+def _status_after(sentence: str, chunk: Chunk) -> str | None:
+    """The sentence right after a definition when it states the guideline's status on the same subject ("Ph-like ALL
+    is ..." / "No JSH 2023 treatment statement specific to Ph-like ALL was found")."""
+    said = chunk_sentences(chunk.text)
+    i = said.index(sentence) if sentence in said else -1
+    nxt = said[i + 1] if 0 <= i < len(said) - 1 else None
+    subject = concept_ids(sentence.lower()) - {"all", "guideline"}
+    return nxt if nxt and _status_line(nxt) and subject & concept_ids(nxt.lower()) else None
+
+
 @dataclass(frozen=True)
 class Definition:
     """ "What is meant by AYA?": the sentence that defines it leads (after a premise's "no"). `unanswered`: a
@@ -70,8 +84,15 @@ class Definition:
         asked = (says(plan.q, "meaning_words") and builder.count() == 0) if self.unanswered else plan.intents.definition
         if not asked or plan.rules_only:
             return
-        for sentence, chunk in definition_sentences(plan.q, [*pool.top(8), *pool.chunks], plan.facts, pool.book):
+        q, n = plan.q, 1
+        if says(plan.intents.asking or plan.q, "asks_equivalence") and not self.unanswered:
+            # "is Ph-like the same as Ph-positive?": what each term is, from the part that sets them side by side
+            q, n = next((p for p in plan.intents.parts if says(p, "asks_equivalence")), plan.q), 2
+        for sentence, chunk in definition_sentences(q, [*pool.top(8), *pool.chunks], plan.facts, pool.book, n=n):
             builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier))
+            status = _status_after(sentence, chunk)
+            if status and n > 1:  # (and what the guideline says of it, when the corpus says so right after)
+                builder.add("status", status, chunk, lead=lead_for(chunk.tier))
 
 
 @dataclass(frozen=True)

@@ -416,7 +416,8 @@ def read_intents(question: str) -> Intents:
     status = is_status_question(question) or any(is_status_question(p) for p in parts[1:])
     return Intents(
         status=status, grades=grades, rest=rest, rest_status=status if rest == question else is_status_question(rest),
-        position=asks_position(rest), definition=is_definition_question(question),
+        position=asks_position(rest),
+        definition=is_definition_question(question) or says(asking_clause(question), "asks_equivalence"),
         asks_meaning=says(question, "asks_meaning"),
         evidence=asks_evidence(question), duration=says(question, "duration_question"),
         either_or=either_or(question), grade=says(question, "grade_question"),

@@ -268,3 +268,13 @@ def test_no_donor_in_remission_is_answered_with_the_not_transplanted_branch(bot)
                 "consolidation. How long should TKI maintenance go on?")
     assert "at least 5 years" in a.citations[0].quote, a.answer
     assert not any(f.rule_id == "FACTS-MISSING-031" for f in a.findings), a.findings
+
+
+def test_is_x_the_same_as_y_is_answered_by_what_x_is_and_what_the_guideline_says_of_it(bot) -> None:
+    """r20 f18: "'Ph-like' - is that the same as philadelphia positive? the TKI pills too?": the definition of Ph-like
+    ALL leads, then the corpus's line that JSH 2023 has no statement specific to it."""
+    a = bot.ask("my leukaemia was described as 'Ph-like'. is that the same as philadelphia positive? does that mean i "
+                "get the TKI pills too?")
+    quotes = [c.quote for c in a.citations]
+    assert quotes[0].startswith("Ph-like ALL is Ph-negative ALL"), a.answer
+    assert any("specific to Ph-like ALL" in q for q in quotes[:2]), a.answer
