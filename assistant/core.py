@@ -22,7 +22,7 @@ from assistant.compose.cues import says
 from assistant.compose.intents import POINTS_BACK, asking_clause, question_pieces
 from assistant.compose.interactions import named_treatments
 from assistant.compose.premises import value_premises
-from assistant.compose.selection import trial_rules
+from assistant.compose.selection import patient_rules, trial_rules
 from assistant.compose.trials import asked_outcomes
 from assistant.concepts import TREATMENT_KINDS, read_concepts, sentences
 from assistant.draft import (
@@ -61,7 +61,7 @@ from assistant.prompts import (
     REFUSAL_OUT_OF_SCOPE,
     UNIT_NOTE,
 )
-from assistant.rules import Draft, applicable_rules, check, check_scope, premise_conflicts
+from assistant.rules import Draft, check, check_scope, premise_conflicts
 from assistant.rules.fit import alternatives, misfits
 from assistant.rules.logic import RuleBook, default_rulebook
 from assistant.rules.policy import Policy, default_policy
@@ -394,8 +394,7 @@ class Assistant:
         if self.policy.skips_retrieval(blocked):
             return [], [], []
         retrieved = self.retriever.search(f"{qt} {words}".strip(), facts=facts, k=self.settings.retrieval.k)
-        sure, maybe = applicable_rules(qt, facts, rulebook=self.rulebook,
-                                       sections=[r.chunk.section_id for r in retrieved[:3]])
+        sure, maybe = patient_rules(qt, facts, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])
         if not sure and about_a_patient(qt, facts):  # a patient's deciding fact missing: each branch's lead may be quoted
             leads, _ = deciding_branches(qt, facts, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])
             maybe = [*maybe, *(r for r in leads if r not in maybe)]

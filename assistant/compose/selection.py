@@ -555,6 +555,18 @@ def _trials(plan: DraftPlan, pool: Sources) -> None:
         plan.missing, plan.missing_ph = [], False  # the trial's results answer: no patient's facts are asked for
 
 
+def patient_rules(question: str, facts: PatientFacts, book: RuleBook,
+                  sections: list[str]) -> tuple[list[GuidelineRule], list[GuidelineRule]]:
+    """`applicable_rules` for the retrieved sections; when none applies in full and the question asks about a
+    treatment for a described patient, the patient's own branch counts as retrieved ("父は移植を受けるべき?" at 66,
+    Ph-negative: retrieval found another age group's transplant lines)."""
+    sure, maybe = applicable_rules(question, facts, rulebook=book, sections=sections)
+    if sure or not about_a_patient(question, facts) or not asked_treatments(question):
+        return sure, maybe
+    own = [sid for r in book.rules if r.condition(facts) is True and is_specific(r, facts) for sid in r.section_ids]
+    return applicable_rules(question, facts, rulebook=book, sections=[*sections, *own]) if own else (sure, maybe)
+
+
 def last_sentence(text: str) -> str:
     return (sentences(text) or [text])[-1]
 
@@ -633,7 +645,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     plan = DraftPlan(question=question, facts=facts, notes=notes, plain=plain, rules_only=rules_only,
                      premise=premise)
     it, book = plan.intents, pool.book
-    sure, maybe = applicable_rules(plan.q, facts, rulebook=book, sections=[c.section_id for c in pool.top(3)])
+    sure, maybe = patient_rules(plan.q, facts, book, [c.section_id for c in pool.top(3)])
     known = facts.model_copy(update=assumed(facts))  # (T-ALL is Ph-negative unless said: "Ph status must be known
     # first" is no line for it; the implications table)
     sure = [r for r in sure if r.condition(known) is not False]

@@ -18,7 +18,7 @@ from assistant.compose.intents import (
     question_parts,
 )
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts
-from assistant.facts import assumed
+from assistant.facts import age_band, assumed
 from assistant.models import Chunk, PatientFacts
 from assistant.rules.logic import RuleBook, stated_facts
 from assistant.rules.relevance import addressed
@@ -105,11 +105,20 @@ def _without_ph_status(question: str) -> tuple[str, bool]:
 
 
 def _age_range(sentence: str) -> bool:
-    """An age range ("aged 25 to 64", "15–39"): one or two digits, a dash or "to", two digits.
+    """An age range that spans more than one of the algorithm's age groups ("aged 25 to 64", "30 to 70"); one
+    within a group ("aged 40 to 64") speaks about that group.
 
     >>> _age_range("adults aged 25 to 64"), _age_range("15–39 years"), _age_range("in 2019-2023"), _age_range("CD19")
-    (True, True, False, False)
+    (True, False, False, False)
+    >>> _age_range("adults aged 40 to 64 with Ph-negative ALL")
+    False
     """
+    return any(age_band(lo) != age_band(hi) for lo, hi in _age_ranges_in(sentence))
+
+
+def _age_ranges_in(sentence: str) -> list[tuple[int, int]]:
+    """(low, high) of each age range written: one or two digits, a dash or "to", two digits."""
+    out = []
     n = len(sentence)
     for i, ch in enumerate(sentence):
         if not ch.isdecimal() or (i and word_char(sentence[i - 1])):
@@ -128,8 +137,8 @@ def _age_range(sentence: str) -> bool:
         while m < n and sentence[m].isdecimal():
             m += 1
         if j - i <= 2 and sep and m - k == 2 and not word_char(sentence[m:m + 1]):
-            return True
-    return False
+            out.append((int(sentence[i:j]), int(sentence[k:m])))
+    return out
 
 
 def _listing_head(sentence: str) -> str:

@@ -278,3 +278,20 @@ def test_is_x_the_same_as_y_is_answered_by_what_x_is_and_what_the_guideline_says
     quotes = [c.quote for c in a.citations]
     assert quotes[0].startswith("Ph-like ALL is Ph-negative ALL"), a.answer
     assert any("specific to Ph-like ALL" in q for q in quotes[:2]), a.answer
+
+
+@pytest.mark.parametrize(("q", "must", "must_not"), [
+    # rja13 k29: a transplant asked about for a described patient is answered from the patient's own branch (66,
+    # Ph-negative: no standard therapy), and a line about another age group ("aged 40 to 64") does not fit him
+    ("父（66歳）が急性リンパ性白血病でフィラデルフィア染色体は陰性と言われました。私は35歳の娘で、ドナーになる覚悟はあります。"
+     "父は移植を受けるべきなのでしょうか？", "no standard therapy", "40 to 64"),
+    # rja13 k03: 主治医 is the patient's doctor, not the asker's (the asker is not the patient, so the mother's age is
+    # read): the 65-or-older Ph-positive branch
+    ("母が72歳でフィラデルフィア染色体陽性の急性リンパ性白血病と診断されました。主治医からは強い抗がん剤は難しいと言われています。"
+     "どのような治療になるのが一般的なのでしょうか。", "TKI plus a corticosteroid", "FACTS-MISSING-031"),
+])
+def test_a_relatives_japanese_question_is_answered_for_the_patients_branch(bot, q: str, must: str, must_not: str) -> None:
+    a = bot.ask(q)
+    quoted = " ".join(c.quote for c in a.citations)
+    assert must in quoted, a.answer
+    assert must_not not in quoted and must_not not in {f.rule_id for f in a.findings}, a.answer
