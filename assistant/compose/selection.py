@@ -579,6 +579,8 @@ def asks_only_about_a_harm(asking: str) -> bool:
     True
     >>> asks_only_about_a_harm("Is inotuzumab still recommended despite the VOD risk?")
     False
+    >>> asks_only_about_a_harm("Given the VOD risk, is inotuzumab OK?")
+    False
     """
     kinds = {m.kind for m in read_concepts(asking.lower()).mentions if not m.other_person}
     return "adverse_event" in kinds and not kinds & TREATMENT_KINDS

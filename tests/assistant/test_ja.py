@@ -599,3 +599,15 @@ def test_a_result_positive_again_after_the_transplant_is_mrd_positive() -> None:
     """ "minor BCR-ABL1が再陽性化" (rja12 j29): positive again, a residual result, so pre-emptive TKI answers it."""
     facts = read_facts(to_english("Ph+ALL、allo後day 100のmonitoringでminor BCR-ABL1が再陽性化。TKI再開すべき？"))
     assert facts.mrd_status == "positive" and facts.phase == "post_hsct"
+
+
+def test_a_reported_wish_to_stop_is_not_the_askers_own() -> None:
+    """rja13 k05: a clinician writes "本人がもう薬をやめたいと言っています" (the patient says they want to stop): not "I want to
+    stop", so no note telling the asker not to change their own treatment."""
+    from assistant.rules import check_scope
+
+    q = "Ph陽性ALLで移植せずにイマチニブ継続中の方、本人がもう薬をやめたいと言っています。TKIはいつまで続けるべきとされていますか？"
+    english = to_english(q)
+    assert "I want" not in english, english
+    assert "SAFE-SELF-005" not in {i.finding.rule_id for i in check_scope(english, read_facts(english))}
+    assert "I want to stop" in to_english("薬をやめたいです。")
