@@ -270,9 +270,17 @@ def untyped_leukemia(question: str, history: Sequence[str] = ()) -> bool:
 
     >>> untyped_leukemia("my sister is 30 and has leukemia, what treatment?"), untyped_leukemia("Ph+ leukemia, TKI?")
     (True, False)
+    >>> untyped_leukemia("Does the JSH CNS prophylaxis recommendation cover established CNS leukemia?")
+    False
     """
-    said = [m for m in read_concepts(question.lower()).mentions if m.concept == "all"]
-    return bool(said) and not any(mentions_all(t) for t in [*history, question])
+    mentions = read_concepts(question.lower()).mentions
+    lex = load_lexicon()
+    # (the guideline or a drug given only in ALL named beside it: "does the JSH CNS recommendation cover CNS
+    # leukemia?", "his leukemia relapsed after blinatumomab" speak of ALL)
+    typed = names_the_guideline(question) or any(m.concept in lex.concepts and lex.concepts[m.concept].fits
+                                                 for m in mentions)
+    return (any(m.concept == "all" for m in mentions) and not typed
+            and not any(mentions_all(t) for t in [*history, question]))
 
 
 def is_dose_request(question: str) -> bool:

@@ -648,3 +648,11 @@ def test_leukemia_without_its_type_is_answered_for_all_with_a_note(q: str, fires
 def test_leukemia_named_as_all_earlier_in_the_conversation_is_typed() -> None:
     q = "and if her leukemia comes back?"
     assert "SCOPE-TYPE-065" not in {i.finding.rule_id for i in check_scope(q, read_facts(q), history=["30F Ph- ALL"])}
+
+
+@pytest.mark.parametrize("q", [
+    "Does the JSH CNS prophylaxis recommendation cover treatment of established CNS leukemia?",  # (the guideline named)
+    "my dad's leukemia came back after blinatumomab, what next?",  # (a drug given only in ALL)
+])
+def test_leukemia_beside_the_guideline_or_an_all_drug_is_typed(q: str) -> None:
+    assert "SCOPE-TYPE-065" not in findings(q)
