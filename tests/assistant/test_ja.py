@@ -611,3 +611,13 @@ def test_a_reported_wish_to_stop_is_not_the_askers_own() -> None:
     assert "I want" not in english, english
     assert "SAFE-SELF-005" not in {i.finding.rule_id for i in check_scope(english, read_facts(english))}
     assert "I want to stop" in to_english("薬をやめたいです。")
+
+
+def test_which_one_the_guideline_puts_first_is_a_yes_no_on_its_preference() -> None:
+    """rja13 k09: "blinatumomabとinotuzumab、ガイドラインではどっちを優先？" asks for the guideline's preference (which it does
+    not give), and "どちらも" is "both", not "which"."""
+    from assistant.compose.intents import read_intents
+
+    english = to_english("再発B-ALL。CD19陽性・CD22陽性どちらも。blinatumomabとinotuzumab、ガイドラインではどっちを優先？")
+    assert "positive both" in english, english
+    assert read_intents(english).status, english
