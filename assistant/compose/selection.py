@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.compose.branches import compared_leads, deciding_branches, other_side_facts
 from assistant.compose.cues import says
@@ -159,6 +159,21 @@ def _names_treatment(rule: GuidelineRule, asked: Sequence[str]) -> int:
     return max((2 if c in named else 1 if addressed(c, named) else 0 for c in asked), default=0)
 
 
+def _by_priority_within_population(rules: list[GuidelineRule], key: Callable[[GuidelineRule], Any]) -> list[GuidelineRule]:
+    """Rules on the same population (the same conditions) that name the asked treatment alike, in the rule book's
+    priority order where they stand: "TKI plus a corticosteroid" (induction, priority 85) before "RIC allo-HSCT and/or
+    maintenance" (70) for a patient of 65 or older, whichever shares more words with the question."""
+    out = list(rules)
+    groups: dict[tuple[str, Any], list[int]] = {}
+    for i, r in enumerate(out):
+        groups.setdefault((repr(sorted(r.when.items())), key(r)[0]), []).append(i)
+    for places in groups.values():
+        members = sorted((out[i] for i in places), key=lambda r: -r.priority)
+        for i, r in zip(places, members, strict=True):
+            out[i] = r
+    return out
+
+
 _AGE_ORDER = ("aya", "40-64", "65+")
 
 
@@ -236,7 +251,7 @@ def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
         return -names, context and names > 0, _age_rank(r, plan.facts), -len(_statement_terms(r) & subject.terms), context
 
     sure = _specialised_first(sorted(sure, key=key), key) if subject.terms else sorted(sure, key=key)
-    maybe = sorted(maybe, key=key)
+    sure, maybe = _by_priority_within_population(sure, key), sorted(maybe, key=key)
     plan.chosen = [r for r in plan.premise[:2] if not plan.rules_only or r in sure]  # the "no" first
     for rule in sure[:4]:
         if rule not in plan.chosen:

@@ -364,3 +364,16 @@ def test_with_the_age_unknown_age_branches_come_in_the_algorithms_order() -> Non
     older, younger = book.get("PHPOS-OLDER-004"), book.get("PHPOS-INDUCTION-002")
     assert _age_rank(younger, PatientFacts()) < _age_rank(older, PatientFacts())
     assert _age_rank(older, PatientFacts(age=70, age_band="65+")) == 0
+
+
+def test_rules_on_the_same_population_come_in_the_rule_books_priority_order() -> None:
+    """r19 e03, r20 f03/f17: for a patient of 65 or older with Ph+ ALL, induction (TKI plus a corticosteroid) before
+    "RIC allo-HSCT and/or maintenance", whichever shares more words with the question."""
+    from assistant.compose.selection import _by_priority_within_population
+    from assistant.rules.logic import default_rulebook
+
+    book = default_rulebook()
+    post, induction = book.get("PHPOS-OLDERPOST-005"), book.get("PHPOS-OLDER-004")
+    other = book.get("PHPOS-INDUCTION-002")
+    ordered = _by_priority_within_population([post, other, induction], lambda r: (0,))
+    assert ordered == [induction, other, post]
