@@ -621,3 +621,15 @@ def test_which_one_the_guideline_puts_first_is_a_yes_no_on_its_preference() -> N
     english = to_english("再発B-ALL。CD19陽性・CD22陽性どちらも。blinatumomabとinotuzumab、ガイドラインではどっちを優先？")
     assert "positive both" in english, english
     assert read_intents(english).status, english
+
+
+@pytest.mark.parametrize(("question", "must", "must_not"), [
+    # rja14 m11: 再発 inside 再発ハイリスク is a risk, not a relapse
+    ("寛解導入後のMRD、何%以上だと再発ハイリスク扱いでしたっけ？", "risk of relapse", "relapsed"),
+    # rja14 m19: どんな / どのような ask "what"
+    ("60代の父が急性リンパ性白血病と診断されました。これからどんな治療になるのでしょうか。", "what treatment", "then"),
+])
+def test_japanese_question_words_and_risk_compounds(question: str, must: str, must_not: str) -> None:
+    english = to_english(question)
+    assert must in english and must_not not in english, english
+    assert read_facts(english).phase != "relapsed"
