@@ -1888,3 +1888,20 @@ def test_no_donor_in_remission_is_taken_as_no_transplant() -> None:
 ])
 def test_ages_next_to_the_person_and_spans_asked_about(text: str, age: int | None) -> None:
     assert read_facts(text).age == age
+
+
+@pytest.mark.parametrize(("text", "phase", "transplant", "mrd"), [
+    # r21 g25: "alloHCT" glued to "post-"
+    ("Post-alloHCT day +120, 49F Ph+ ALL, BCR::ABL1 RT-qPCR now 0.003%, previously undetectable. TKI or watch?",
+     "post_hsct", "done", "positive"),
+    # r21 g05: a positive result in plain words after the transplant
+    ("My brother had a stem cell transplant for Ph positive ALL 6 months ago. His latest test shows the leukemia is "
+     "'detectable at a low level' (MRD).", "post_hsct", "done", "positive"),
+    # r21 g39: a transplant to proceed with, and a question on the plan after it, is a planned transplant
+    ("57M Ph+ ALL CR1, BCR::ABL1 MRD persistent ~0.1% pre-transplant. MSD available. Proceed HSCT? and what "
+     "post-HSCT TKI plan does JSH suggest?", "cr1", "planned", "positive"),
+])
+def test_transplant_status_and_mrd_as_clinicians_and_relatives_write_them(
+        text: str, phase: str, transplant: str, mrd: str) -> None:
+    f = read_facts(text)
+    assert (f.phase, f.transplant, f.mrd_status) == (phase, transplant, mrd)
