@@ -1281,7 +1281,11 @@ def _read_transplant(t: str) -> str | None:
     mentions = _transplants(t)
     said = [(a, s) for a, b in mentions if (s := _tx_status(t, a, b))]
     planned = next((a for a, s in said if s == "planned"), None)
-    found = {s for a, s in said if not (s == "done" and planned is not None and planned < a and _asks_at(t, a))}
+    # (a transplant planned, or asked about, before a question on the time after it: "Proceed HSCT? and what
+    # post-HSCT TKI plan?" is no transplant done)
+    asked = next((a for a, _ in mentions if _asks_at(t, a)), None)
+    first = min((x for x in (planned, asked) if x is not None), default=None)
+    found = {s for a, s in said if not (s == "done" and first is not None and first < a and _asks_at(t, a))}
     if not found and mentions and _phrase(t, "day", "transplant_after") and not _plans(t):
         return "done"  # "allo-SCT in CR1, day +100": days are counted from a transplant that was done
     return next((s for s in _TX_PRIORITY if s in found), None)

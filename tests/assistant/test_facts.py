@@ -1897,9 +1897,9 @@ def test_ages_next_to_the_person_and_spans_asked_about(text: str, age: int | Non
     # r21 g05: a positive result in plain words after the transplant
     ("My brother had a stem cell transplant for Ph positive ALL 6 months ago. His latest test shows the leukemia is "
      "'detectable at a low level' (MRD).", "post_hsct", "done", "positive"),
-    # r21 g39: a transplant to proceed with, and a question on the plan after it, is a planned transplant
+    # r21 g39: a transplant asked about, then a question on the plan after it: no transplant done
     ("57M Ph+ ALL CR1, BCR::ABL1 MRD persistent ~0.1% pre-transplant. MSD available. Proceed HSCT? and what "
-     "post-HSCT TKI plan does JSH suggest?", "cr1", "planned", "positive"),
+     "post-HSCT TKI plan does JSH suggest?", "cr1", None, "positive"),
 ])
 def test_transplant_status_and_mrd_as_clinicians_and_relatives_write_them(
         text: str, phase: str, transplant: str, mrd: str) -> None:
