@@ -22,7 +22,7 @@ from assistant.compose.cues import says
 from assistant.compose.intents import POINTS_BACK, asking_clause, question_pieces
 from assistant.compose.interactions import named_treatments
 from assistant.compose.premises import value_premises
-from assistant.compose.selection import patient_rules, trial_rules
+from assistant.compose.selection import answering, patient_rules, trial_rules
 from assistant.compose.trials import asked_outcomes
 from assistant.concepts import TREATMENT_KINDS, read_concepts, sentences
 from assistant.draft import (
@@ -395,7 +395,7 @@ class Assistant:
             return [], [], []
         retrieved = self.retriever.search(f"{qt} {words}".strip(), facts=facts, k=self.settings.retrieval.k)
         sure, maybe = patient_rules(qt, facts, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])
-        if not sure and about_a_patient(qt, facts):  # a patient's deciding fact missing: each branch's lead may be quoted
+        if not answering(sure) and about_a_patient(qt, facts):  # a patient's deciding fact missing: each branch's lead may be quoted
             leads, _ = deciding_branches(qt, facts, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])
             maybe = [*maybe, *(r for r in leads if r not in maybe)]
         maybe += [r for r in trial_rules(qt, facts, self.rulebook, [r.chunk for r in retrieved[:5]]) if r not in maybe]

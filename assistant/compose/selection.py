@@ -570,6 +570,12 @@ def _trials(plan: DraftPlan, pool: Sources) -> None:
         plan.missing, plan.missing_ph = [], False  # the trial's results answer: no patient's facts are asked for
 
 
+def answering(rules: Sequence[GuidelineRule]) -> list[GuidelineRule]:
+    """The rules that answer for a population, not those that apply because a fact is missing ("Ph status must be
+    known first": its only condition is an unknown Ph status), which stand beside each branch's lead."""
+    return [r for r in rules if not r.when or any(v is not None for v in r.when.values())]
+
+
 def patient_rules(question: str, facts: PatientFacts, book: RuleBook,
                   sections: list[str]) -> tuple[list[GuidelineRule], list[GuidelineRule]]:
     """`applicable_rules` for the retrieved sections; when none applies in full and the question asks about a
@@ -677,7 +683,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
         maybe = [r for r in maybe if r.condition(known) is not False]
     elif any(r.exclusive for r in sure):  # a topic the corpus does not cover: say so, add nothing around it
         sure, maybe, plan.rules_only = [r for r in sure if r.exclusive], [], True
-    if not sure and _plan_question(plan):  # a deciding fact is missing: each branch's lead (beside the branches
+    if not answering(sure) and _plan_question(plan):  # a deciding fact is missing: each branch's lead (beside the branches
         # the question's own words found: "45, what regimen?" finds the Ph-negative 40-64 rule, not the Ph-positive)
         leads, deciding = deciding_branches(plan.q, facts, book, [c.section_id for c in pool.top(3)],
                                             asked_treatments(plan.q))

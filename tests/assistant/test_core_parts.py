@@ -295,3 +295,12 @@ def test_a_relatives_japanese_question_is_answered_for_the_patients_branch(bot, 
     quoted = " ".join(c.quote for c in a.citations)
     assert must in quoted, a.answer
     assert must_not not in quoted and must_not not in {f.rule_id for f in a.findings}, a.answer
+
+
+def test_an_old_patient_of_unknown_ph_status_gets_both_older_branches(bot) -> None:
+    """r21 g18: "80 and frail ... what does the guideline suggest for very old patients?" — the rule that Ph status
+    must be known first does not stand in for the branches: both 65-or-older branches are shown."""
+    a = bot.ask("my father is 80 and quite frail, just diagnosed with ALL. the family is arguing about whether to do "
+                "any treatment at all. what does the guideline suggest for very old patients?")
+    quoted = " ".join(c.quote for c in a.citations)
+    assert "TKI plus a corticosteroid" in quoted and "no standard therapy" in quoted, a.answer
