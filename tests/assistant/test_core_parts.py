@@ -304,3 +304,11 @@ def test_an_old_patient_of_unknown_ph_status_gets_both_older_branches(bot) -> No
                 "any treatment at all. what does the guideline suggest for very old patients?")
     quoted = " ".join(c.quote for c in a.citations)
     assert "TKI plus a corticosteroid" in quoted and "no standard therapy" in quoted, a.answer
+
+
+def test_how_long_maintenance_lasts_gives_the_one_duration_the_guideline_states(bot) -> None:
+    """r21 g47: with no Ph status, "how long should maintenance last?" has the Ph-positive branch (TKI maintenance for
+    at least 5 years without allo-HSCT in CR1) beside the Ph-negative one (no duration stated)."""
+    a = bot.ask("How long should maintenance therapy last in adult ALL?")
+    quoted = " ".join(c.quote for c in a.citations)
+    assert "at least 5 years" in quoted and "does not state how long maintenance chemotherapy" in quoted, a.answer
