@@ -248,7 +248,8 @@ _PART_SPLIT = re.compile(
     # "..., is there a standard one?": a yes/no question after a comma (a part only beside another asking part)
     r"|,\s+(?=(?:is|are|does|do|should|can|could|would|will)\s)"
     # ", and for ALL which antibody ...": a second question led by its setting
-    r"|,\s+and\s+(?=(?:for|in|about|with)\s[^,?;]{0,40}?\b(?:what|which|how|when|whether)\b)", re.IGNORECASE)
+    r"|,\s+and\s+(?=(?:for|in|about|with|from|at|by|to|after|before)\s[^,?;]{0,40}?\b(?:what|which|how|when|whether)\b)",
+    re.IGNORECASE)
 _PART_GENERIC = frozenset(["standard", "approach", "done", "used", "counts", "count", "happen", "happens", "mean",
                            "means", "level", "kind", "type", "way", "ways", "thing", "things", "part", "stay", "stays",
                            "role", "roles", "place", "importance", "significance", "value", "relevance", "fit", "fits",
@@ -305,6 +306,18 @@ def question_pieces(question: str) -> list[tuple[str, bool]]:
     return out
 
 
+_LEADING_PREPOSITIONS = frozenset({"for", "in", "about", "with", "from", "at", "by", "to", "after", "before"})
+
+
+def _opens_asking(part: str) -> bool:
+    """The part opens with an asking word, or with its setting and then one ("from what age ...", "for T-ALL which
+    ...")."""
+    words = part.split()
+    if words and words[0].lower() in _LEADING_PREPOSITIONS:
+        return any(first_word(w) in _ASKING for w in words[1:3])
+    return first_word(part) in _ASKING
+
+
 def question_parts(question: str) -> list[str]:
     """The parts of a question that asks several things (one part when it asks one).
 
@@ -320,7 +333,7 @@ def question_parts(question: str) -> list[str]:
     ['MRD cutoff post-induction per JSH23', 'flow or PCR', 'which timepoints']
     """
     parts = [p.strip(" ,.:?") for p in _PART_SPLIT.split(question)]
-    asking = [p for p in parts if len(p.split()) >= 2 and first_word(sentences(p)[-1]) in _ASKING]
+    asking = [p for p in parts if len(p.split()) >= 2 and _opens_asking(sentences(p)[-1])]
     if len(asking) < 2:  # terse questions one after another, each with its "?" ("MRD cutoff per JSH? flow or PCR?
         # which timepoints?"); a case description before one question ("28M T-ALL relapsed, what salvage") is one
         asking = [p.strip(" ,.:?") for p in sentences(question) if p.rstrip().endswith("?") and len(p.split()) >= 2]

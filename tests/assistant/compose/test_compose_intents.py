@@ -92,3 +92,11 @@ def test_a_terse_yes_no_on_what_the_guideline_recommends_is_a_status_question(qu
 
 def test_a_terse_open_question_on_the_guideline_is_not_a_yes_no() -> None:
     assert not read_intents("Ph+ induction: what is recommended by JSH 2023?").status
+
+
+def test_a_second_question_led_by_its_setting_is_a_part() -> None:
+    """r21 g53: "..., and from what age is a patient considered elderly?" is a second question."""
+    from assistant.compose.intents import question_parts
+
+    assert question_parts("How does JSH 2023 define AYA, and from what age is a patient considered elderly?") == [
+        "How does JSH 2023 define AYA", "from what age is a patient considered elderly"]
