@@ -693,7 +693,9 @@ def _safety(question: str, facts: PatientFacts) -> list[Issue]:
     out: list[Issue] = []
     unmissed = _replace(question.lower(), "doses", "missed", lambda _: " ")  # "I missed 2 doses, can I stop?"
     # ("why does he need the high dose and not a normal dose?" asks the reason for a dose level, not a dose)
-    if (is_dose_request(unmissed) and not _says(question, "safety", "why_the_dose")) or asks_for_amount(unmissed):
+    if (is_dose_request(unmissed) and not _says(question, "safety", "why_the_dose")
+            and not (_says(question, "safety", "monitoring") and not asks_for_amount(unmissed))) \
+            or asks_for_amount(unmissed):
         out.append(_finding("SAFE-DOSE-003", "info", "Trial-arm doses are trial design only, not dosing guidance: a "
                             "patient's doses follow the protocol or the package insert and the treating team")
                    if is_trial_design_question(question, facts) else

@@ -633,3 +633,10 @@ def test_japanese_question_words_and_risk_compounds(question: str, must: str, mu
     english = to_english(question)
     assert must in english and must_not not in english, english
     assert read_facts(english).phase != "relapsed"
+
+
+def test_a_transplant_reported_done_in_shorthand_is_done() -> None:
+    """rja15 n03: "CR1でallo施行、day100のBCR::ABL1 MRD陰性" — the transplant was done (so the post-transplant MRD-negative
+    branch answers, not the 5-year maintenance for those not transplanted)."""
+    facts = read_facts(to_english("Ph+ALL CR1でallo施行、day100のBCR::ABL1 MRD陰性。予防的にダサチニブ維持入れるべき？"))
+    assert (facts.transplant, facts.phase, facts.mrd_status) == ("done", "post_hsct", "negative")

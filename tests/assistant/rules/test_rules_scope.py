@@ -656,3 +656,14 @@ def test_leukemia_named_as_all_earlier_in_the_conversation_is_typed() -> None:
 ])
 def test_leukemia_beside_the_guideline_or_an_all_drug_is_typed(q: str) -> None:
     assert "SCOPE-TYPE-065" not in findings(q)
+
+
+@pytest.mark.parametrize(("q", "refused"), [
+    # r22 h19: how often a test is repeated is monitoring, not a dosing schedule
+    ("how do they check if the leukemia is still there after the first round of chemo?? and how often do they check "
+     "it after that", False),
+    ("How often is MRD measured after consolidation?", False),
+    ("how often should blinatumomab be given?", True),
+])
+def test_how_often_a_test_is_repeated_is_no_dose_request(q: str, refused: bool) -> None:
+    assert (findings(q).get("SAFE-DOSE-003") == "block") is refused
