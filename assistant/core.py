@@ -23,8 +23,9 @@ from assistant.compose.intents import POINTS_BACK, asking_clause, question_piece
 from assistant.compose.interactions import named_treatments
 from assistant.compose.premises import value_premises
 from assistant.compose.selection import answering, patient_rules, trial_rules
+from assistant.compose.subject import asking_sentences
 from assistant.compose.trials import asked_outcomes
-from assistant.concepts import TREATMENT_KINDS, read_concepts, sentences
+from assistant.concepts import TREATMENT_KINDS, read_concepts
 from assistant.draft import (
     asks_position,
     draft_extractive,
@@ -671,9 +672,7 @@ def premise_note(q: str, title: str) -> str:
 def _asked_treatment_classes(q: str) -> set[str]:
     """The treatments the asking sentences name for the patient (not one denied or already given), a drug and its
     class once."""
-    said = sentences(q)
-    asking = " ".join(s for s in said if s.rstrip().endswith("?")) or (said[-1] if said else q)
-    named = {m.concept for m in read_concepts(asking.lower()).mentions
+    named = {m.concept for m in read_concepts(asking_sentences(q).lower()).mentions
              if m.kind in TREATMENT_KINDS and not (m.historical or m.other_person or m.negated)}
     return {c for c in named if not any(c != o and c in broader_chain(o) for o in named)}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from assistant.claims import broader_chain
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, sentences
 
-__all__ = ["on_subject"]
+__all__ = ["asking_sentences", "on_subject"]
 
 #: What a line is about: a treatment, a marker (Ph status, MRD, CD19), a lineage, a harm; or a setting (a phase).
 _SUBJECT_KINDS = TREATMENT_KINDS | {"marker", "lineage", "adverse_event"}
@@ -21,7 +21,7 @@ def _subjects(text: str) -> set[str]:
             if x in lex.concepts and lex.concepts[x].kind in kinds}
 
 
-def _asking_sentences(question: str) -> str:
+def asking_sentences(question: str) -> str:
     """The sentences that ask (a harm there is asked about; one in the case, "grade 1 neuropathy", is background)."""
     said = sentences(question)
     return " ".join(s for s in said if s.rstrip().endswith("?")) or (said[-1] if said else question)
@@ -46,7 +46,7 @@ def on_subject(sentence: str, question: str, title: str = "") -> bool:
     if not asked:
         return True  # (nothing to judge the line by)
     shared = asked & _subjects(f"{sentence} {title}")
-    harms = {c for c in _subjects(_asking_sentences(question)) if lex.concepts[c].kind == "adverse_event"}
+    harms = {c for c in _subjects(asking_sentences(question)) if lex.concepts[c].kind == "adverse_event"}
     if harms:  # a harm asked about is the subject, the drug its setting: "VOD/SOS after inotuzumab?" is not answered
         return bool(harms & shared)  # by a line on inotuzumab's place in relapse
     if any(lex.concepts[c].kind not in _SETTING_KINDS for c in asked):
