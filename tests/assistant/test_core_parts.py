@@ -312,3 +312,15 @@ def test_how_long_maintenance_lasts_gives_the_one_duration_the_guideline_states(
     a = bot.ask("How long should maintenance therapy last in adult ALL?")
     quoted = " ".join(c.quote for c in a.citations)
     assert "at least 5 years" in quoted and "does not state how long maintenance chemotherapy" in quoted, a.answer
+
+
+@pytest.mark.parametrize(("q", "must"), [
+    # r22 h18: a transplant the patient may refuse: the branch for those not transplanted in CR1 answers "what if no"
+    ("my girlfriend is 30, Ph+ ALL, in remission now after dasatinib plus chemo. she's terrified of the transplant. Is "
+     "there any way to not do it, and what happens if she says no?", "at least 5 years"),
+    # r22 h50: a young patient relapsing after a transplant: CAR-T is one of the branches (only CD19 is missing)
+    ("relapsed after transplant, 23 years old. what's next?", "CAR T-cell therapy"),
+])
+def test_the_branch_the_question_turns_on_is_shown(bot, q: str, must: str) -> None:
+    a = bot.ask(q)
+    assert must in " ".join(c.quote for c in a.citations), a.answer
