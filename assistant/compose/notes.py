@@ -9,7 +9,7 @@ from assistant.compose.builder import Builder
 from assistant.compose.cues import says
 from assistant.compose.selection import DraftPlan, Sources, fact_label
 from assistant.compose.sentences import chunk_sentences
-from assistant.concepts import read_concepts, sentences
+from assistant.concepts import concept_ids, read_concepts, sentences
 from assistant.models import RuleFinding
 from assistant.prompts import DISCLAIMER, RELEVANCE_NOTE
 from assistant.rules.relevance import concept_label
@@ -68,8 +68,18 @@ class MissingPhNote:
             return
         also = [fact_label(m) for m in plan.missing if m != "ph_status"]
         more = f" (and the {', '.join(also[:-1]) + ' and ' if len(also) > 1 else ''}{also[-1]})" if also else ""
-        builder.note("_The Ph status was not given, so each branch is shown: tell me whether the leukemia is "
-                     f"Ph-positive or Ph-negative{more} for a single answer._")
+        if _shows_both_ph_branches(builder):
+            builder.note("_The Ph status was not given, so each branch is shown: tell me whether the leukemia is "
+                         f"Ph-positive or Ph-negative{more} for a single answer._")
+        else:  # (one Ph branch found lines here: the note claims no more than the answer shows)
+            builder.note("_The Ph status was not given, and the answer depends on it: tell me whether the leukemia "
+                         f"is Ph-positive or Ph-negative{more} for a single answer._")
+
+
+def _shows_both_ph_branches(builder: Builder) -> bool:
+    """The answer has a line on Ph-positive and a line on Ph-negative ALL."""
+    said = [concept_ids(text.lower()) for kind, text in builder.lines if kind != "note"]
+    return any("ph_positive" in c for c in said) and any("ph_negative" in c for c in said)
 
 
 @dataclass(frozen=True)

@@ -32,3 +32,11 @@ def test_the_disclaimer_ends_an_answer_with_cited_lines_only(make_plan) -> None:
     plan, src = make_plan("72F Ph+ ALL, what induction?")
     assert run([Disclaimer()], plan, src).lines == []
     assert run([Rules(), Disclaimer()], plan, src).lines[-1] == ("note", DISCLAIMER)
+
+
+def test_the_missing_ph_note_claims_each_branch_only_when_both_are_shown(bot) -> None:
+    """r21 g18/g44, rja15 n29, r22 h48: "each branch is shown" was said when only one Ph branch had lines."""
+    both = bot.ask("60yo with ALL, what treatment?").answer
+    assert "so each branch is shown" in both
+    one = bot.ask("My brother's ALL came back. What are the next options?").answer
+    assert "so each branch is shown" not in one and "the answer depends on it" in one, one
