@@ -324,3 +324,11 @@ def test_how_long_maintenance_lasts_gives_the_one_duration_the_guideline_states(
 def test_the_branch_the_question_turns_on_is_shown(bot, q: str, must: str) -> None:
     a = bot.ask(q)
     assert must in " ".join(c.quote for c in a.citations), a.answer
+
+
+def test_a_caveat_for_the_transplant_after_a_drug_is_its_toxicity_line(bot) -> None:
+    """r22 h33: "which salvage agent, and any caveat for the transplant afterwards?" gets the VOD/SOS line (a caveat
+    is a caution, cues.yaml asks_cautions)."""
+    a = bot.ask("47M Ph- B-ALL primary refractory after 2 induction courses, blasts CD22 bright 95%, CD19 dim. Plan is "
+                "allo-SCT if we get him into CR. Which salvage agent, and any caveat for the transplant afterwards?")
+    assert "VOD/SOS" in " ".join(c.quote for c in a.citations), a.answer
