@@ -580,6 +580,10 @@ def _compare_pairing(claim: Claim, a: Assert, fit: str, level: str) -> tuple[str
     return None
 
 
+#: Words that make a question's claim about one patient ("does he need cranial RT?"), not about a population.
+_ONE_PATIENT = frozenset({"he", "she", "him", "her", "his", "hers", "i", "me", "my"})
+
+
 def _compare_stance(claim: Claim, a: Assert, fit: str) -> tuple[str, str] | None:
     """The claim's stance against the assert's, for the population both are about."""
     stance = _below(claim, a, _stance_for(claim, a))
@@ -591,6 +595,10 @@ def _compare_stance(claim: Claim, a: Assert, fit: str) -> tuple[str, str] | None
     if a.stance == "not_required" and stance in ("recommended", "required") and not (
             claim.conditional or claim.hedged) and set(claim.interventions) <= {*a.about, *a.with_}:
         conflicts = conflicts | {stance}  # "JSH recommends X for <population>" where X is not the default
+    if a.stance == "not_required" and claim.extra.get("question") and _ONE_PATIENT & set(tokens(claim.text)):
+        # "does he need cranial RT?" asks about one patient: "not required for every adult" is no "No" to it (he may
+        # be one of those it is an option for)
+        conflicts = conflicts - {"required", "recommended"}
     if a.stance == "option" and stance in ("recommended", "required") and (
             "jsh" in claim.voiced or not (a.universal or claim.attribution or claim.extra.get("question"))) and not (
             claim.conditional or claim.hedged) and set(claim.interventions) <= {*a.about, *a.with_}:

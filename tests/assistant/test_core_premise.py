@@ -80,3 +80,14 @@ def test_a_status_question_after_a_long_case_finds_the_guidelines_words(bot) -> 
                 "read about E1910 and asks about adding blinatumomab consolidation. Does JSH 2023 recommend it?")
     assert "E1910" in a.citations[0].quote and "JSH" in a.citations[0].quote, a.answer
     assert a.patient.mrd_status == "negative" and a.patient.mrd_level_pct is None
+
+
+def test_whether_one_patient_needs_what_is_not_required_for_everyone_is_no_premise(bot) -> None:
+    """r22 h36: "does he need cranial RT?" (19, T-ALL, WBC 180k) is not answered "No": cranial irradiation is not
+    required for every adult but is an option for high-risk patients, which he may be. "All ... should get X, agree?"
+    still is a premise to deny."""
+    a = bot.ask("19yo M T-ALL, mediastinal mass, WBC 180k, LP pending. initial regimen per JSH for AYA, and does he "
+                "need cranial RT?")
+    assert not _leads_no(a), a.answer
+    assert "option for high-risk" in a.answer
+    assert _leads_no(bot.ask("All Ph-negative adults in CR1 should get allo-HSCT, agree?"))
