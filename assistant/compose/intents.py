@@ -333,7 +333,9 @@ def question_parts(question: str) -> list[str]:
     ['MRD cutoff post-induction per JSH23', 'flow or PCR', 'which timepoints']
     """
     parts = [p.strip(" ,.:?") for p in _PART_SPLIT.split(question)]
-    asking = [p for p in parts if len(p.split()) >= 2 and _opens_asking(sentences(p)[-1])]
+    # (a terse request for a plan counts: "initial regimen per JSH for AYA, and does he need cranial RT?")
+    asking = [p for p in parts if len(p.split()) >= 2
+              and (_opens_asking(sentences(p)[-1]) or says(sentences(p)[-1], "plan_request"))]
     if len(asking) < 2:  # terse questions one after another, each with its "?" ("MRD cutoff per JSH? flow or PCR?
         # which timepoints?"); a case description before one question ("28M T-ALL relapsed, what salvage") is one
         asking = [p.strip(" ,.:?") for p in sentences(question) if p.rstrip().endswith("?") and len(p.split()) >= 2]

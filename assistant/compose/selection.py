@@ -668,9 +668,9 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     plan = DraftPlan(question=question, facts=facts, notes=notes, plain=plain, rules_only=rules_only,
                      premise=premise)
     it, book = plan.intents, pool.book
-    sure, maybe = patient_rules(plan.q, facts, book, [c.section_id for c in pool.top(3)])
     known = facts.model_copy(update=assumed(facts))  # (T-ALL is Ph-negative unless said: "Ph status must be known
-    # first" is no line for it; the implications table)
+    # first" is no line for it, and the Ph-negative rules apply; the implications table)
+    sure, maybe = patient_rules(plan.q, known, book, [c.section_id for c in pool.top(3)])
     sure = [r for r in sure if r.condition(known) is not False]
     maybe = [r for r in maybe if r.condition(known) is not False]
     deciding: list[str] = []

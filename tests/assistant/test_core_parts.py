@@ -332,3 +332,13 @@ def test_a_caveat_for_the_transplant_after_a_drug_is_its_toxicity_line(bot) -> N
     a = bot.ask("47M Ph- B-ALL primary refractory after 2 induction courses, blasts CD22 bright 95%, CD19 dim. Plan is "
                 "allo-SCT if we get him into CR. Which salvage agent, and any caveat for the transplant afterwards?")
     assert "VOD/SOS" in " ".join(c.quote for c in a.citations), a.answer
+
+
+def test_a_terse_plan_request_beside_a_yes_no_part_is_answered_for_the_assumed_branch(bot) -> None:
+    """r22 h36: "initial regimen per JSH for AYA, and does he need cranial RT?" for a 19-year-old with T-ALL: the
+    regimen part is a part of its own, and T-ALL is Ph-negative unless said (implications table), so the AYA
+    Ph-negative rule answers it beside the cranial irradiation line."""
+    a = bot.ask("19yo M T-ALL, mediastinal mass, WBC 180k, LP pending. plays rugby, lives with parents. initial regimen "
+                "per JSH for AYA, and does he need cranial RT?")
+    quoted = " ".join(c.quote for c in a.citations)
+    assert "pediatric-type chemotherapy" in quoted and "Cranial irradiation" in quoted, a.answer
