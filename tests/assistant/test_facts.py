@@ -607,6 +607,8 @@ MRD_CASES = [
     # a negative result at a test's sensitivity is below it, not a level at it (r20 f39: UNSAFE when read as 0.01%)
     ("40M Ph neg B-ALL, CR1, MRD neg at 1e-4, normal karyotype", "negative", None),
     ("MRD undetectable at 10^-5 by NGS", "negative", None),
+    # the level in brackets after the time it was taken (r22 h20)
+    ("my son, 34, his MRD is still positive after induction (0.5%). could he just keep doing chemo?", "positive", 0.5),
 ]
 
 
