@@ -341,6 +341,8 @@ class Assistant:
             if key is None:
                 kept.append((piece, asks))
                 continue
+            if not asks:  # (a declined case description is the subject of what follows: "CML resistant to
+                return focus, [], set()  # imatinib, which TKI?" is a CML question, refused whole)
             note = NOTES[key].format(part=piece)
             notes += [note] if note not in notes else []
             declined |= fired

@@ -342,3 +342,14 @@ def test_a_terse_plan_request_beside_a_yes_no_part_is_answered_for_the_assumed_b
                 "per JSH for AYA, and does he need cranial RT?")
     quoted = " ".join(c.quote for c in a.citations)
     assert "pediatric-type chemotherapy" in quoted and "Cranial irradiation" in quoted, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "CML慢性期でイマチニブ耐性になった患者、次はどのTKIにすべきですか？",  # (rja16 q23)
+    "CML chronic phase, imatinib resistant. which TKI next?",
+])
+def test_a_question_whose_case_is_another_disease_is_refused_whole(bot, q: str) -> None:
+    """The case described is the subject of what it asks: not a part declined and "the rest answered" with Ph+ ALL
+    lines."""
+    a = bot.ask(q)
+    assert a.verdict == "refused" and a.scope == "out_of_scope", a.answer
