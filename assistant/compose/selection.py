@@ -26,7 +26,7 @@ from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_
 from assistant.facts import about_a_patient, asks_after_transplant, assumed, compared_groups, read_facts
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts, statement_chunk
-from assistant.rules.logic import GuidelineRule, RuleBook, is_branch, is_specific
+from assistant.rules.logic import GuidelineRule, RuleBook, is_branch, is_specific, normalize
 from assistant.rules.relevance import addressed, asked_treatments
 from assistant.text import TRIAL_RE, after_number, chunk_sentences, first_word, term_at, tokenize, trial_keys
 
@@ -674,6 +674,10 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     sure = [r for r in sure if r.condition(known) is not False]
     maybe = [r for r in maybe if r.condition(known) is not False]
     deciding: list[str] = []
+    # (a topic the corpus does not cover, named only in the case and not where the question asks, takes nothing
+    # over: "refuses HSCT (Jehovah's Witness, no transfusions). How long should TKI maintenance go?")
+    asking = normalize(plan.intents.asking or plan.q)
+    sure = [r for r in sure if not r.exclusive or r.topical(asking) or asking == normalize(plan.q)]
     open_parts = _open_parts(plan, facts, book, pool) if any(r.exclusive for r in sure) else []
     if open_parts:  # one part of several is a topic the corpus does not cover: the other parts are answered by
         # their own rules first, the "not covered" line for its part after them

@@ -353,3 +353,12 @@ def test_a_question_whose_case_is_another_disease_is_refused_whole(bot, q: str) 
     lines."""
     a = bot.ask(q)
     assert a.verdict == "refused" and a.scope == "out_of_scope", a.answer
+
+
+def test_a_topic_not_covered_named_only_in_the_case_does_not_take_the_answer_over(bot) -> None:
+    """r23 p36: "(Jehovah's Witness, no transfusions). How long should TKI maintenance go per JSH?" — the
+    supportive-care "not covered" line only answers where the question asks about it."""
+    a = bot.ask("27M Ph+ ALL CR1, MRD neg after TKI + chemo, refuses HSCT (Jehovah's Witness, no transfusions). How "
+                "long should TKI maintenance go per JSH?")
+    assert "at least 5 years" in " ".join(c.quote for c in a.citations), a.answer
+    assert "at least 5 years" not in bot.ask("Which antifungal prophylaxis during induction for ALL?").answer
