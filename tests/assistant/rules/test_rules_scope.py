@@ -667,3 +667,9 @@ def test_leukemia_beside_the_guideline_or_an_all_drug_is_typed(q: str) -> None:
 ])
 def test_how_often_a_test_is_repeated_is_no_dose_request(q: str, refused: bool) -> None:
     assert (findings(q).get("SAFE-DOSE-003") == "block") is refused
+
+
+def test_doses_someone_skips_or_forgets_are_no_dose_request() -> None:
+    """r23 p14: "she hates them and skips doses sometimes" reports missed doses; it asks for none."""
+    q = "my 19 yr old daughter has 2 years of maintenance pills. is it that important? she skips doses sometimes"
+    assert "SAFE-DOSE-003" not in findings(q)
