@@ -1907,3 +1907,12 @@ def test_transplant_status_and_mrd_as_clinicians_and_relatives_write_them(
         text: str, phase: str, transplant: str, mrd: str) -> None:
     f = read_facts(text)
     assert (f.phase, f.transplant, f.mrd_status) == (phase, transplant, mrd)
+
+
+@pytest.mark.parametrize(("text", "age"), [
+    ("Ph+ ALL 67y, CFS 4, DM2 on insulin. Intensive chemo + TKI or TKI + steroid induction?", 67),  # (r23 p29)
+    ("Ph- B-ALL 45y CR1, MRD neg", 45),
+    ("in all 3 years of maintenance, was MRD tested?", None),
+])
+def test_an_age_written_after_the_disease(text: str, age: int | None) -> None:
+    assert read_facts(text).age == age
