@@ -91,3 +91,12 @@ def test_whether_one_patient_needs_what_is_not_required_for_everyone_is_no_premi
     assert not _leads_no(a), a.answer
     assert "option for high-risk" in a.answer
     assert _leads_no(bot.ask("All Ph-negative adults in CR1 should get allo-HSCT, agree?"))
+
+
+def test_the_antibody_class_asked_about_for_t_all_is_a_no_with_the_t_all_option(bot) -> None:
+    """r23 p13: "are the new antibody drugs an option for him?" (relapsed T-ALL): the class fits B-lineage ALL only,
+    so the answer says so first and gives nelarabine, not "the sources do not address it"."""
+    a = bot.ask("my dad (57) has T-cell ALL and it came back after the first treatment. what do the guidelines say for "
+                "relapsed T-cell? are the new antibody drugs an option for him?")
+    assert a.answer.startswith("_**No**") and "B-lineage" in a.answer.split("\n")[0], a.answer
+    assert "nelarabine" in a.citations[0].quote
