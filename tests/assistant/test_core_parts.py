@@ -362,3 +362,9 @@ def test_a_topic_not_covered_named_only_in_the_case_does_not_take_the_answer_ove
                 "long should TKI maintenance go per JSH?")
     assert "at least 5 years" in " ".join(c.quote for c in a.citations), a.answer
     assert "at least 5 years" not in bot.ask("Which antifungal prophylaxis during induction for ALL?").answer
+
+
+def test_japanese_data_asked_for_are_the_jalsg_trials(bot) -> None:
+    """rja16 q07: "is there Japanese data?" (日本のデータはありますか) on pediatric-type therapy at 22 finds JALSG ALL202-U."""
+    a = bot.ask("22M Ph- B-ALL, why is a pediatric-type protocol better than an adult regimen? is there Japanese data?")
+    assert any("ALL202-U" in c.quote for c in a.citations), a.answer
