@@ -21,8 +21,8 @@ from assistant.compose.sentences import (
     corpus_wide,
     status_sentences,
 )
-from assistant.compose.subject import on_subject
-from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, sentences
+from assistant.compose.subject import asking_sentences, on_subject
+from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts
 from assistant.facts import about_a_patient, asks_after_transplant, assumed, compared_groups, read_facts
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts, statement_chunk
@@ -588,10 +588,6 @@ def patient_rules(question: str, facts: PatientFacts, book: RuleBook,
     return applicable_rules(question, facts, rulebook=book, sections=[*sections, *own]) if own else (sure, maybe)
 
 
-def last_sentence(text: str) -> str:
-    return (sentences(text) or [text])[-1]
-
-
 def asks_only_about_a_harm(asking: str) -> bool:
     """The asking clause names a harm (an adverse event) and no treatment: "what does the guideline say about
     hepatic VOD/SOS?" (a treatment named there, "is inotuzumab recommended despite the VOD risk?", asks about it).
@@ -605,6 +601,29 @@ def asks_only_about_a_harm(asking: str) -> bool:
     """
     kinds = {m.kind for m in read_concepts(asking.lower()).mentions if not m.other_person}
     return "adverse_event" in kinds and not kinds & TREATMENT_KINDS
+
+
+def _exclusive_where_asked(plan: DraftPlan, sure: list[GuidelineRule]) -> list[GuidelineRule]:
+    """A topic the corpus does not cover (an exclusive rule) takes the answer over only where the question asks
+    about it, not when the case names it: "refuses HSCT (Jehovah's Witness, no transfusions). How long should TKI
+    maintenance go?"."""
+    asking = normalize(plan.intents.asking or plan.q)
+    return [r for r in sure if not r.exclusive or r.topical(asking) or asking == normalize(plan.q)]
+
+
+def _status_lines(plan: DraftPlan, pool: Sources, harm: bool) -> None:
+    """The status lines that answer a question about the guideline's position: on the question's subject, a claim
+    it states first ("JSH lists X as standard - what's the grade?" is answered on X before the grade), and for a
+    question only about a harm, the corpus's supportive-care status first."""
+    it, chunks = plan.intents, [*pool.top(8), *pool.chunks]
+    plan.status = [(s, c) for s, c in status_sentences(it.rest if plan.grades else plan.q, chunks, plan.facts,
+                                                       pool.book, rare=pool.rare, asked=it.position)
+                   if _answers_subject(plan, s, c)]
+    if it.claim and it.claim != plan.q:
+        own = status_sentences(it.claim, chunks, plan.facts, pool.book, rare=pool.rare, asked=True)
+        plan.status = [*own[:1], *(x for x in plan.status if x not in own[:1])]
+    if it.position and harm:
+        plan.status = [*_harm_status(pool)[:1], *plan.status]
 
 
 def _harm_status(pool: Sources) -> list[tuple[str, Chunk]]:
@@ -674,10 +693,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     sure = [r for r in sure if r.condition(known) is not False]
     maybe = [r for r in maybe if r.condition(known) is not False]
     deciding: list[str] = []
-    # (a topic the corpus does not cover, named only in the case and not where the question asks, takes nothing
-    # over: "refuses HSCT (Jehovah's Witness, no transfusions). How long should TKI maintenance go?")
-    asking = normalize(plan.intents.asking or plan.q)
-    sure = [r for r in sure if not r.exclusive or r.topical(asking) or asking == normalize(plan.q)]
+    sure = _exclusive_where_asked(plan, sure)
     open_parts = _open_parts(plan, facts, book, pool) if any(r.exclusive for r in sure) else []
     if open_parts:  # one part of several is a topic the corpus does not cover: the other parts are answered by
         # their own rules first, the "not covered" line for its part after them
@@ -708,17 +724,9 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     # "what does CQ 7 say about X?", "CQ5 gives X category 1": the grade lines answer the CQ part; the rest of the
     # question (X) is answered as if the CQ and grade were not there
     plan.asked = it.rest_status if plan.grades else it.status
+    harm = asks_only_about_a_harm(asking_sentences(plan.q))
     if not (plan.rules_only or plain):
-        plan.status = [(s, c) for s, c in status_sentences(it.rest if plan.grades else plan.q,
-                                                           [*pool.top(8), *pool.chunks], facts, book,
-                                                           rare=pool.rare, asked=it.position)
-                       if _answers_subject(plan, s, c)]
-        if it.claim and it.claim != plan.q:  # (a claim stated before the question: its own status line first,
-            # "JSH lists X as standard - what's the grade?" is answered on X before the grade)
-            own = status_sentences(it.claim, [*pool.top(8), *pool.chunks], facts, book, rare=pool.rare, asked=True)
-            plan.status = [*own[:1], *(x for x in plan.status if x not in own[:1])]
-    if it.position and asks_only_about_a_harm(last_sentence(it.asking or plan.q)):
-        plan.status = [*_harm_status(pool)[:1], *plan.status]
+        _status_lines(plan, pool, harm)
     subject = _subject(plan, pool.rare)
     sure, maybe = _order_rules(plan, subject, sure, maybe, pool)
     maybe = _settle_asked(plan, subject, sure, maybe, book)
@@ -728,10 +736,9 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
         plan.forks = [r for r in maybe if r in plan.chosen]
     _side_by_side(plan, groups, sides)
     _trials(plan, pool)
-    if asks_only_about_a_harm(last_sentence(plan.intents.asking or plan.q)):
-        # ("VOD/SOS after inotuzumab, before the transplant?": the rules on the drug or the transplant answer another
-        # question, and no patient fact changes what the corpus says on the harm)
-        plan.chosen = [r for r in plan.chosen if on_subject(r.statement, last_sentence(plan.intents.asking or plan.q))]
+    if harm:  # ("VOD/SOS after inotuzumab, before the transplant?": the rules on the drug or the transplant answer
+        # another question, and no patient fact changes what the corpus says on the harm)
+        plan.chosen = [r for r in plan.chosen if on_subject(r.statement, asking_sentences(plan.q))]
         plan.missing, plan.missing_ph, plan.forks = [], False, []
     if plan.forks and plan.missing:
         _missing_finding(plan, plan.forks)
