@@ -195,6 +195,8 @@ def test_a_dose_asked_to_treat_oneself_is_refused_whole(bot, q: str) -> None:
     "My patient is 45. What chemotherapy regimen?",
     "Is a pediatric-type regimen appropriate for a 35-year-old with ALL?",
     "newly diagnosed ALL in a 52 yo woman, which regimen do we start?",
+    "What chemo protocol for a 38 year old with ALL?",  # r23 p50: "protocol" and "what chemo" ask for treatment
+    "what chemo would a 70 year old get",
 ])
 def test_a_missing_ph_status_shows_the_ph_positive_branch_too(bot, q: str) -> None:
     # the question's words find a Ph-negative branch; the deciding-facts table adds the Ph-positive one
