@@ -1425,19 +1425,28 @@ def _words_and_signs(text: str) -> tuple[tuple[int, str], ...]:
     return tuple(out)
 
 
-def _matches_at(items: tuple[tuple[int, str], ...] | list[tuple[int, str]], k: int, slots: tuple[_Slot, ...]) -> int | None:
-    """The index after the items matched by `slots` from `k`, or None."""
-    for slot in slots:
+def _matches_at(items: tuple[tuple[int, str], ...] | list[tuple[int, str]], k: int, slots: tuple[_Slot, ...],
+                i: int = 0) -> int | None:
+    """The index after the items matched by `slots[i:]` from `k`, or None. An optional slot takes its word when the
+    rest then matches, and is skipped otherwise ("result after [*] [*] was": "after induction was" matches)."""
+    while i < len(slots):
+        slot = slots[i]
         word = items[k][1] if k < len(items) else None
         if slot.words or slot.prefixes:
             if word is not None and (word in slot.words or word.startswith(slot.prefixes) and word[:1].isalnum()):
-                k += 1
+                if slot.optional:
+                    end = _matches_at(items, k + 1, slots, i + 1)
+                    if end is not None:
+                        return end
+                else:
+                    k += 1
             elif not slot.optional:
                 return None
         elif not (word and _digits(word) and len(word) == len(str(slot.hi)) and slot.lo <= int(word) <= slot.hi):
             return None
         else:
             k += 1
+        i += 1
     return k
 
 

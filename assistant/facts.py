@@ -1465,8 +1465,9 @@ def _mrd_level(t: str, q: Quantity) -> bool:
     if _named_before(seg, "named") or _cue_after(t, q.end, "mrd_named"):
         return True
     lo = _sentence_span(t, q.start)[0]
-    if _ends_with(seg, "mrd_level", "anaphor"):  # (MRD named in its sentence or one of the two before: "What is
-        # MRD? I read 0.01% or more is bad. Mine was 0.008%.")
+    if _ends_with(t[lo:q.start], "mrd_level", "anaphor"):  # (MRD named in its sentence or one of the two before:
+        # "What is MRD? I read 0.01% or more is bad. Mine was 0.008%."; the sentence, not the 40 characters: "my
+        # result after the first round of chemo was 0.03%")
         before = _sentence_span(t, max(0, lo - 1))[0]
         return _points_back(t, _sentence_span(t, max(0, before - 1))[0], q.start)
     # "MRD after induction came back at 0.1%": a result word just before the level, MRD named earlier in its sentence

@@ -420,6 +420,14 @@ def test_phrase_patterns_take_alternatives_optional_and_any_words() -> None:
     assert find_phrases("the dose was halved", table) == []
 
 
+def test_an_optional_slot_gives_way_when_the_rest_needs_its_word() -> None:
+    # "[*] [*] was": optional slots take a word only when the pattern still matches after them (no greedy dead end)
+    from assistant.concepts import _pattern
+    table = {"anaphor": (_pattern("my result after [the] [*] [*] [*] was"),)}
+    assert find_phrases("my result after induction was 0.03%", table) == [(0, 29, "anaphor")]
+    assert find_phrases("my result after the first round of chemo was", table) == []  # (four words: one too many)
+
+
 # ------------------------------------------------------------------------------------------ review 5: data classes
 
 from assistant.concepts import unit_after  # noqa: E402

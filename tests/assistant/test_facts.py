@@ -1602,6 +1602,18 @@ def test_a_result_pointing_back_to_the_mrd_test_is_the_patients_level(q: str, le
     assert (facts.mrd_status, facts.mrd_level_pct, facts.mrd_timepoint) == (status, level, None)
 
 
+@pytest.mark.parametrize("q,level,timepoint", [
+    # the result named with the time it was taken, words between (r23 p08): the level and the time are read
+    ("what is MRD and why does my doctor keep saying 0.01%?? my result after the first round of chemo was 0.03%. "
+     "is that bad news", 0.03, None),
+    ("what's MRD? my husband's level after induction was 0.005%, is that good", 0.005, "after_induction"),
+    ("They did the MRD test again. Her result from the last consolidation block came back at 0.2%", 0.2, None),
+])
+def test_a_result_named_with_its_time_points_back_to_the_mrd_test(q: str, level: float, timepoint: str | None) -> None:
+    facts = read_facts(q)
+    assert (facts.mrd_level_pct, facts.mrd_timepoint) == (level, timepoint)
+
+
 @pytest.mark.parametrize("q", [
     # ... not a level of the blasts named after the MRD test, nor a level with no MRD test named before it
     "MRD after induction was negative. Blasts at diagnosis: it was 80%",

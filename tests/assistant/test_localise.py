@@ -125,7 +125,7 @@ def test_every_fixed_text_has_japanese(name: str) -> None:
      "Ph-negative (and the age and MRD result) for a single answer._", ["（および年齢とMRDの結果）"]),
     ("_The Ph status was not given, so each branch is shown: tell me whether the leukemia is Ph-positive or "
      "Ph-negative for a single answer._", ["Ph陽性かPh陰性かを教えてください"]),
-    ("_This patient's MRD of 0.05% is at or above the 0.01% threshold, so the relapse risk counts as high._",
+    ("_An MRD of 0.05% is at or above the 0.01% threshold, so the relapse risk counts as high._",
      ["MRD 0.05%", "再発リスクは高い"]),
     (f"{prompts.REFUSAL_OUT_OF_SCOPE}", ["成人の急性リンパ性白血病"]),
     ("_The question is about chronic myeloid, not adult acute lymphoblastic leukemia; this assistant "
