@@ -435,7 +435,8 @@ def _guarded_after(c: Concept, toks: list[str], end: int) -> bool:
     """A word of the concept's `unless_after` in the two tokens after a form; a number starting a duration is none
     ("the MRD came back 0.02" is a result, "it came back 8 months after the transplant" a relapse: quantities.yaml
     durations)."""
-    return any(toks[j] in c.unless_after and not _duration_at(toks, j) for j in range(end, min(end + 2, len(toks))))
+    return any((toks[j] in c.unless_after or toks[j][:1].isdigit() and toks[j][:1] in c.unless_after)
+               and not _duration_at(toks, j) for j in range(end, min(end + 2, len(toks))))  # ("0.05" as "0")
 
 
 def _duration_at(toks: list[str], j: int) -> bool:

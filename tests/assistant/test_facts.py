@@ -1605,13 +1605,16 @@ def test_a_result_pointing_back_to_the_mrd_test_is_the_patients_level(q: str, le
 @pytest.mark.parametrize("q,level,timepoint", [
     # the result named with the time it was taken, words between (r23 p08): the level and the time are read
     ("what is MRD and why does my doctor keep saying 0.01%?? my result after the first round of chemo was 0.03%. "
-     "is that bad news", 0.03, None),
+     "is that bad news", 0.03, "after_induction"),  # (the first round of chemo: induction in plain words)
+    ("My father is 40 with ALL and his MRD result after the first round of chemo came back 0.05%. What does that "
+     "mean?? is it bad news", 0.05, "after_induction"),  # (r24 g12: "came back 0.05%" is a result, no relapse)
     ("what's MRD? my husband's level after induction was 0.005%, is that good", 0.005, "after_induction"),
     ("They did the MRD test again. Her result from the last consolidation block came back at 0.2%", 0.2, None),
 ])
 def test_a_result_named_with_its_time_points_back_to_the_mrd_test(q: str, level: float, timepoint: str | None) -> None:
     facts = read_facts(q)
     assert (facts.mrd_level_pct, facts.mrd_timepoint) == (level, timepoint)
+    assert facts.phase != "relapsed"  # ("came back 0.05%" is the result coming back)
 
 
 @pytest.mark.parametrize("q", [
