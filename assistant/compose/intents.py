@@ -14,6 +14,7 @@ import re
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.compose.cues import cue, says
+from assistant.compose.subject import asking_sentences
 from assistant.concepts import concept_ids, load_lexicon, quantities, read_concepts, sentences
 from assistant.concepts import tokens as concept_tokens
 from assistant.facts import about_a_patient
@@ -137,12 +138,18 @@ def asks_position(question: str) -> bool:
 
 def prefer_question(question: str) -> bool:
     """Asks for a preference or names alternatives ("prefer", "better", "vs", "which", "or")."""
-    return says(question, "prefer_words") or bool(words(question) & {"which", "or"})
+    return says(asking_sentences(question), "prefer_words") or bool(words(question) & {"which", "or"})
 
 
 def either_or(question: str) -> bool:
-    """Asks which of two options ("prefer", "vs", or `which ... or` with no question mark between)."""
-    return says(question, "prefer_words") or any({"which", "or"} <= words(part) for part in question.split("?"))
+    """Asks which of two options ("prefer", "vs", or `which ... or` with no question mark between), in the sentences
+    that ask: a wish in the case ("Wife would prefer to avoid transplant. Does JSH still recommend it?") asks none.
+
+    >>> either_or("Wife would prefer to avoid transplant. Does JSH still recommend allo-HSCT?"), either_or("HD-MTX or HD-AraC: which is preferred?")
+    (False, True)
+    """
+    return says(asking_sentences(question), "prefer_words") or any(
+        {"which", "or"} <= words(part) for part in question.split("?"))
 
 
 def asks_evidence(question: str) -> bool:

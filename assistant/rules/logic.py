@@ -244,7 +244,10 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
         # question puts ("is CAR-T recommended first-line?") may be one the guideline denies
         return [book.get(v.rule_id) for _, sf, v in judged if v.kind == "contradict" and sf.yes_no][:1]
     question = form.text
-    framed = [book.get(v.rule_id) for _, _, v in judged if v.kind == "contradict"]
+    # (a rule the asking sentence agrees with is what the question checks, not what it denies: "Wife would prefer
+    # to avoid transplant. Does JSH still recommend allo-HSCT in CR1?" asks about the rule, a wish is background)
+    asked = {v.rule_id for _, sf, v in judged if v.kind == "agree" and sf.yes_no}
+    framed = [book.get(v.rule_id) for _, _, v in judged if v.kind == "contradict" and v.rule_id not in asked]
     # (a recommendation no rule makes, stated outright: a proposal may be new; a trial presented as JSH's position
     # is answered by the corpus's own line on that trial, which the status composer leads with)
     # (a trial named anywhere in the question, "... recommended now, right? E1910's result": the trial presented

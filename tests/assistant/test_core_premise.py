@@ -38,6 +38,16 @@ def test_an_open_question_about_what_the_guideline_recommends_gets_no_no(bot, q:
     assert "**No**" not in bot.ask(q).answer
 
 
+def test_a_wish_in_the_case_is_no_premise_against_the_rule_the_question_asks_about(bot) -> None:
+    # r24 g38: "Wife would prefer to avoid transplant" is background; the question asks whether the CR1 transplant
+    # rule still holds, and the rule answers (no "No" banner, no "which is preferred" line on CNS prophylaxis)
+    a = bot.ask("64M Ph+ ALL, ECOG 0, MSD available, CR1 after TKI+chemo and MRD-negative. Wife would prefer to "
+                "avoid transplant. Does JSH still recommend allo-HSCT in CR1 when MRD neg?")
+    assert not _leads_no(a) and "PREMISE-044" not in {f.rule_id for f in a.findings}, a.answer
+    assert a.answer.index("recommends allogeneic hematopoietic stem cell transplantation") < 400, a.answer
+    assert "CNS prophylaxis" not in a.answer
+
+
 def test_a_comparison_of_two_groups_states_no_value_to_deny(bot) -> None:
     assert "**No**" not in bot.ask("AYA vs 40-64 Ph-negative ALL: what does each age group get?").answer
 
