@@ -579,6 +579,9 @@ def test_a_case_vignettes_relatives_are_the_patients() -> None:
     ("患者の妻です。夫は45歳でPh陽性ALLです。", 45),
     # an age before "の" and a person is that person's ("72歳の父" -> "my father aged 72")
     ("72歳の父がPh陽性ALLと診断されました", 72),
+    # the asker's own age said first ("私は70歳です"), then the patient's (rja17 m28)
+    ("私は70歳です。息子（40歳）がPh陽性の急性リンパ性白血病と診断されました。息子はどのような治療を受けることになるのでしょうか。", 40),
+    ("私は45歳です。Ph陽性ALLと診断されました。どんな治療になりますか", 45),
 ])
 def test_an_asker_who_introduces_themself_is_not_the_patient(question: str, age: int) -> None:
     english = to_english(question)
