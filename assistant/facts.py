@@ -1521,7 +1521,9 @@ def _result_after(t: str, end: int, subject: str) -> str | None:
             return None  # "PCR positive for BCR-ABL1": a finding at diagnosis, not an MRD result
         if kind:
             return _accept_result(subject, kind, fillers, verbs, change)
-        if w in words["mrd_fillers"] and not verbs or w == "-" or w in ("(", ")") and not verbs:
+        if w in words["mrd_transcript_types"] and not verbs:
+            pass  # "BCR::ABL1 (p190) now detectable": the transcript's type, no result
+        elif w in words["mrd_fillers"] and not verbs or w == "-" or w in ("(", ")") and not verbs:
             fillers += w in words["mrd_fillers"]
         elif w in words["mrd_change"] or w in words["mrd_state"]:
             verbs.append(w)

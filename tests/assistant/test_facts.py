@@ -535,6 +535,8 @@ MRD_CASES = [
     ("PCR became positive", "positive", None),
     ("rising BCR-ABL1 transcripts", "positive", None),
     ("MRD is now positive", "positive", None),
+    ("2 yrs after allo-HSCT, BCR::ABL1 (p190) now detectable and rising", "positive", None),  # (r24 g32: its type)
+    ("BCR-ABL1 p190 transcripts rising", "positive", None),
     # ... and to negative
     ("BCR-ABL1 PCR undetectable at day +100", "negative", None),
     ("qPCR turned negative after ponatinib", "negative", None),
