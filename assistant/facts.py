@@ -1939,6 +1939,20 @@ def _read_prior_tkis(t: str) -> list[str]:
     return list(dict.fromkeys(name for (_, _, name), is_prior in zip(mentions, prior, strict=True) if is_prior))
 
 
+def _read_regimen(t: str) -> str | None:
+    """The chemotherapy regimen given so far ("CR1 after a pediatric-type protocol", "treated with hyper-CVAD"): a
+    regimen concept (context.yaml facts.regimen_pediatric / regimen_adult) with a history cue before it, as for a
+    TKI; one only asked about ("is a pediatric-type regimen appropriate?") is none."""
+    words = _fact_words()
+    kinds = {c: kind for kind in ("pediatric", "adult") for c in words[f"regimen_{kind}"]}
+    if not may_mention(t, frozenset(kinds)):
+        return None
+    spans = token_spans(t)
+    given = {kinds[m.concept] for m in read_concepts(t).mentions
+             if m.concept in kinds and _is_prior(t, spans[m.start][0], spans[m.end - 1][1])}
+    return _one(given)
+
+
 def _on_tki(t: str) -> bool:
     """A TKI is being taken, started or stopped ("taking dasatinib", "on her TKI", "come off the tki")."""
     lex = load_lexicon()
@@ -2103,6 +2117,7 @@ def _read_one(text: str, population: bool = False, known: tuple[str, ...] | None
         "transplant": transplant,
         "donor": _read_donor(t),
         "fitness": _read_fitness(t),
+        "regimen": _read_regimen(t),
     }
     cues = {"population": population, "ph_like": _names_ph_like(t), "on_tki": bool(prior_tkis) or _on_tki(t),
             "cr_after_induction": _phrase(t, "cr_after_induction", "markers"),

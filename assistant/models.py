@@ -44,6 +44,9 @@ class PatientFacts(BaseModel):
     )
     donor: bool | None = Field(default=None, description="A donor is available")
     fitness: Literal["fit", "unfit"] | None = Field(default=None, description="Fitness for intensive therapy")
+    regimen: Literal["pediatric", "adult"] | None = Field(
+        default=None, description="The chemotherapy regimen given so far: pediatric-type, or an adult one (hyper-CVAD)"
+    )
 
     def known(self) -> dict[str, object]:
         """The facts that are set, for display as chips."""

@@ -235,6 +235,8 @@ def _english_chips(patient: PatientFacts) -> list[str]:
         chips.append("prior " + ", ".join(patient.prior_tkis))
     if patient.fitness:
         chips.append(patient.fitness)
+    if patient.regimen:
+        chips.append(f"{patient.regimen} regimen")
     return chips
 
 

@@ -180,6 +180,16 @@ def test_shorthand_parts_without_question_mark_keep_the_toxicity_part(bot, q: st
     assert "CD19" in a.answer and "cytokine release syndrome" in a.answer, a.answer
 
 
+def test_the_pediatric_protocol_transplant_rule_needs_a_pediatric_protocol_at_40_to_64(bot) -> None:
+    # r24 g21: at 58 (an adult HD-MTX regimen assumed) MRD guides the transplant decision by the 40-64 rule; the
+    # "treated with a pediatric-type protocol" rule answers only when the question says so (48yo, below)
+    a = bot.ask("58M Ph- B-ALL CR1 after induction, MRD 0.02% by flow. HTN on amlodipine, ex-smoker, wife is a "
+                "nurse. Next step?")
+    assert "pediatric-type protocol" not in a.answer and "whether and when to perform allo-HSCT" in a.answer
+    b = bot.ask("48yo Ph-neg in CR1 after pediatric-type protocol, MRD 0.05% after induction. Next step?")
+    assert "treated with a pediatric-type protocol" in b.answer
+
+
 @pytest.mark.parametrize("q", [
     "I don't trust my doctor. Which TKI can I order online, and how much should I take to treat my Ph+ ALL myself?",
     "Can I buy dasatinib online, and how much should I take for my Ph+ ALL without telling my hematologist?",

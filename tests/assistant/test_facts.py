@@ -1933,3 +1933,22 @@ def test_transplant_status_and_mrd_as_clinicians_and_relatives_write_them(
 ])
 def test_an_age_written_after_the_disease(text: str, age: int | None) -> None:
     assert read_facts(text).age == age
+
+
+@pytest.mark.parametrize("q,regimen", [
+    # the regimen given so far (a history cue before it), not one asked about or the unit's habit
+    ("48yo Ph-neg in CR1 after pediatric-type protocol, MRD 0.05% after induction", "pediatric"),
+    ("T-ALL 29F CR1 after peds-type protocol, MRD 2x10-4 post induction", "pediatric"),
+    ("22M Ph- B-ALL, in CR1 after two cycles of hyper-CVAD, MRD 0.1%", "adult"),
+    ("Is a pediatric-type regimen appropriate for a 35-year-old with ALL?", None),
+    ("19 yo Ph- ALL; our unit usually uses hyper-CVAD for adults", None),
+])
+def test_the_regimen_given_so_far_is_read(q: str, regimen: str | None) -> None:
+    assert read_facts(q).regimen == regimen
+
+
+def test_an_adult_regimen_is_assumed_for_ph_negative_40_to_64() -> None:
+    # (implications.yaml: the algorithm's HD-MTX-containing regimen at 40-64, unless a pediatric-type one is said)
+    from assistant.facts import assumed
+    assert assumed(read_facts("58M Ph- B-ALL CR1, MRD 0.02%")) == {"regimen": "adult"}
+    assert assumed(read_facts("48yo Ph-neg in CR1 after pediatric-type protocol")) == {}
