@@ -867,8 +867,7 @@ class _Renderer:
             if item.kind == "concept":
                 self._concept(item, k)
             elif item.kind == "latin":
-                self.out.add(item.text, kind=_latin_kind(item.text))
-                self.last_verb = None
+                self._latin(item, k)
             elif item.kind == "english":
                 self._english(item, k, nxt)
             elif item.kind == "punct":
@@ -923,6 +922,18 @@ class _Renderer:
             self.skip = k + 1
         else:
             out.add(f"for {item.text}")
+
+    def _latin(self, item: Item, k: int) -> None:
+        """A Latin word as the English lexicon reads it; a remission after a treatment and で is reached after it
+        ("小児型プロトコールでCR1" -> "after pediatric-type regimen CR1"), as a Japanese remission word is."""
+        from assistant.concepts import concept_ids
+
+        out = self.out
+        if (concept_ids(item.text.lower()) & self.remission_ids and out.anchor_kind in _TREATMENTS and k
+                and self.items[k - 1].text == "で"):
+            out.before_anchor("after")
+        out.add(item.text, kind=_latin_kind(item.text))
+        self.last_verb = None
 
     def _concept(self, item: Item, k: int) -> None:
         out, form, items = self.out, item.form, self.items

@@ -92,6 +92,14 @@ class DraftPlan:
         return self.rules_only or self.plain
 
     @property
+    def wants_trials(self) -> bool:
+        """Trial results belong in the answer: the question asks for evidence, names a trial or asks about the
+        guideline rather than a patient. A patient's case answered by its rules gets no trial numbers as padding
+        (reviews: "Ph+ALL202's median age 45" for a 70-year-old asking if she is too old)."""
+        it = self.intents
+        return it.evidence or it.trial_named or not about_a_patient(self.q, self.facts)
+
+    @property
     def first(self) -> list[GuidelineRule]:
         """The rules a false premise contradicts: they answer "no" first."""
         return [r for r in self.chosen if r in self.premise]

@@ -455,7 +455,10 @@ _FOCUS_SKIP = frozenset(["support", "supports", "supported", "supporting", "evid
                          "salvage", "outcome", "result", "number", "option", "plan", "next",
                          # everyday words of a patient's message: no subject of their own ("it came back")
                          "came", "come", "back", "went", "got", "get", "round", "sick", "tired", "scared", "just",
-                         "still", "really", "feel", "feeling", "die", "dying", "going", "worried", "afraid"])
+                         "still", "really", "feel", "feeling", "die", "dying", "going", "worried", "afraid",
+                         # who asks and when, in a case ("Team asks ...", "day +100"): no subject either
+                         "team", "ask", "asks", "asked", "asking", "pharmacist", "resident", "ward", "day", "days",
+                         "week", "weeks", "month", "months"])
 
 
 def drugs_named(question: str, *, past: bool = False) -> set[str]:

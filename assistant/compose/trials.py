@@ -133,8 +133,9 @@ class TrialOrEvidence:
             if not plan.trial_first:
                 add_trial(plan, pool, builder, plan.named_trial, design=True, limit=builder.max_sentences, take=3)
             return
-        top = [r for r in pool.retrieved[:5] if not plan.other_trial(r.chunk)]
-        add_tier(plan, pool, builder, top, tier="evidence", limit=1, need_numbers=True, min_shared=2)
+        if plan.wants_trials:
+            top = [r for r in pool.retrieved[:5] if not plan.other_trial(r.chunk)]
+            add_tier(plan, pool, builder, top, tier="evidence", limit=1, need_numbers=True, min_shared=2)
 
 
 def _outcome_line(plan: DraftPlan, pool: Sources, drug: str, reports: str) -> tuple[str, Chunk] | None:

@@ -643,3 +643,11 @@ def test_a_transplant_reported_done_in_shorthand_is_done() -> None:
     branch answers, not the 5-year maintenance for those not transplanted)."""
     facts = read_facts(to_english("Ph+ALL CR1でallo施行、day100のBCR::ABL1 MRD陰性。予防的にダサチニブ維持入れるべき？"))
     assert (facts.transplant, facts.phase, facts.mrd_status) == ("done", "post_hsct", "negative")
+
+
+def test_a_remission_written_in_latin_after_a_treatment_and_de_is_reached_after_it() -> None:
+    """ "小児型プロトコールでCR1に入った": CR1 after the pediatric-type regimen (the regimen given so far), as
+    "第一寛解" is read."""
+    english = to_english("小児型プロトコールでCR1に入ったPh陰性ALL、移植は標準ですか？")
+    assert english.startswith("after pediatric-type regimen CR1"), english
+    assert read_facts(english).regimen == "pediatric"

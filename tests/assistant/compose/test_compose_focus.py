@@ -49,3 +49,13 @@ def test_a_second_part_in_shorthand_gets_its_own_line(make_plan) -> None:
     assert not plan.intents.trials
     lines = cited(run([Parts()], plan, src))
     assert any("Ph-like" in t for t in lines), lines
+
+
+def test_who_asks_and_the_day_of_a_case_are_no_asked_term(make_plan) -> None:
+    # r24 g23: "Team asks ...", "day +100" are not the question's subject (no LAL0904 "day" line, no "transplant
+    # team assesses" line)
+    plan, src = make_plan("Pharmacist here. 63F Ph+ ALL (p190 BCR::ABL1), allo-HSCT day +100, BCR::ABL1 PCR "
+                          "undetectable. CKD3, on apixaban for AF. Team asks whether to start prophylactic imatinib "
+                          "maintenance per JSH.")
+    lines = cited(run([Focus()], plan, src))
+    assert not any("LAL0904" in t or "transplant team" in t for t in lines), lines

@@ -112,3 +112,14 @@ def test_a_terse_request_for_a_named_trials_summary_opens_with_that_trial(make_p
     lines = cited(run([TrialFirst()], plan, src))
     assert lines and all("Ph+ALL213" in t for t in lines), lines
     assert lines[0].startswith(f"{EVIDENCE_LEAD} JALSG Ph+ALL213 was") and any("80.5%" in t for t in lines)
+
+
+def test_a_patients_case_gets_no_trial_result_as_padding(make_plan) -> None:
+    # (reviews: "Ph+ALL202's median age" for a 70-year-old asking whether she is too old; "In JALSG Ph+ALL213 ..."
+    # for a pharmacist's post-transplant question): a case not asking for evidence gets its rules, no trial numbers
+    plan, src = make_plan("60M Ph+ ALL, imatinib + chemo induction, in CR but BCR::ABL1 MRD 0.5% at end of "
+                          "induction. T2DM. What does the guideline say this MRD means for management?")
+    assert not plan.wants_trials and run([TrialOrEvidence()], plan, src).lines == []
+    # ... a question about the evidence, or about the guideline rather than a patient, still gets them
+    for q in ("60M Ph+ ALL in CR1: what evidence supports allo-HSCT?", "Is allo-HSCT in CR1 recommended for Ph+ ALL?"):
+        assert make_plan(q)[0].wants_trials, q
