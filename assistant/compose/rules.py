@@ -4,12 +4,13 @@ yes/no line when it answers the question, the rules for this patient, the status
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.compose.builder import Builder, lead_for
 from assistant.compose.cues import says
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import CONTEXT_LEAD
+from assistant.compose.subject import asking_sentences, on_subject
 from assistant.concepts import concept_ids, load_lexicon
 from assistant.rules import statement_chunk
 from assistant.rules.fit import alternatives
@@ -96,4 +97,8 @@ class StatusAfterRules:
 
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
         if not plan.asked and plan.chosen:
-            add_status(plan, builder)
+            # (on the subject of the sentences that ask, not of the case: "... imatinib + chemo induction ... What
+            # does the guideline say this MRD means?" gets no line on chemotherapy-free induction)
+            asking = asking_sentences(plan.q)
+            add_status(replace(plan, status=[(s, c) for s, c in plan.status if on_subject(s, asking, c.title)]),
+                       builder)

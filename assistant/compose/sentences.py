@@ -458,7 +458,7 @@ _FOCUS_SKIP = frozenset(["support", "supports", "supported", "supporting", "evid
                          "still", "really", "feel", "feeling", "die", "dying", "going", "worried", "afraid",
                          # who asks and when, in a case ("Team asks ...", "day +100"): no subject either
                          "team", "ask", "asks", "asked", "asking", "pharmacist", "resident", "ward", "day", "days",
-                         "week", "weeks", "month", "months"])
+                         "week", "weeks", "month", "months", "end", "start", "management", "manage", "managed"])
 
 
 def drugs_named(question: str, *, past: bool = False) -> set[str]:

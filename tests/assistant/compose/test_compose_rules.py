@@ -92,3 +92,13 @@ def test_a_no_for_an_asked_treatment_is_followed_by_what_the_guideline_gives(mak
                           "doctors mentioned car-t, can he get it?")
     lines = cited(run([Alternatives()], plan, src))
     assert any("blinatumomab" in t for t in lines) and any("inotuzumab" in t for t in lines), lines
+
+
+def test_a_status_line_after_the_rules_is_on_the_subject_of_the_sentences_that_ask(make_plan) -> None:
+    # r24 g34: the case names imatinib + chemo induction; the question asks what the MRD means: no line on
+    # chemotherapy-free induction (GIMEMA D-ALBA) follows the rules
+    from assistant.compose.rules import Rules, StatusAfterRules
+    plan, src = make_plan("60M Ph+ ALL, imatinib + chemo induction, in CR but BCR::ABL1 MRD 0.5% at end of "
+                          "induction. T2DM. What does the guideline say this MRD means for management?")
+    lines = cited(run([Rules(), StatusAfterRules()], plan, src))
+    assert lines and not any("chemotherapy-free" in t for t in lines), lines
