@@ -651,3 +651,11 @@ def test_a_remission_written_in_latin_after_a_treatment_and_de_is_reached_after_
     english = to_english("小児型プロトコールでCR1に入ったPh陰性ALL、移植は標準ですか？")
     assert english.startswith("after pediatric-type regimen CR1"), english
     assert read_facts(english).regimen == "pediatric"
+
+
+def test_being_in_remission_now_is_the_remission_phase() -> None:
+    """ "いまは寛解しています" (rja17 m07): in remission, so the not-transplanted CR1 branch (TKI for at least 5 years)
+    answers how long the pills go on."""
+    facts = read_facts(to_english("主人（58歳）がフィラデルフィア染色体陽性の急性リンパ性白血病で、いまは寛解しています。"
+                                  "主治医と相談して移植はしないことになりました。飲み薬の抗がん剤はいつまで飲み続ければよいのでしょうか。"))
+    assert (facts.phase, facts.transplant) == ("cr1", "not_done")
