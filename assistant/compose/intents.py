@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.compose.cues import cue, says
 from assistant.compose.subject import asking_sentences
-from assistant.concepts import concept_ids, load_lexicon, quantities, read_concepts, sentences
+from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, quantities, read_concepts, sentences
 from assistant.concepts import tokens as concept_tokens
 from assistant.facts import about_a_patient
 from assistant.models import PatientFacts
@@ -149,7 +149,14 @@ def either_or(question: str) -> bool:
     (False, True)
     """
     return says(asking_sentences(question), "prefer_words") or any(
-        {"which", "or"} <= words(part) for part in question.split("?"))
+        {"which", "or"} <= words(part) or "which" in words(part) and _treatments_named(part) >= 2
+        for part in question.split("?"))  # ("blina InO which is recommended?": two options, which of them)
+
+
+def _treatments_named(text: str) -> int:
+    """How many treatments (drugs, classes, regimens, procedures) a text names."""
+    lex = load_lexicon()
+    return sum(1 for c in concept_ids(text.lower()) if c in lex.concepts and lex.concepts[c].kind in TREATMENT_KINDS)
 
 
 def asks_evidence(question: str) -> bool:

@@ -393,9 +393,9 @@ def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
     prefers = bool(status) and it.either_or and says(status[0][0], "prefer_line")
     if plan.asked and status and not it.grade and not prefers and any(subject.named_by(r) for r in [*sure, *maybe]):
         plan.asked = False
-    if plan.asked and status and _rule_answers_proposal(plan, sure):
+    if plan.asked and status and not prefers and _rule_answers_proposal(plan, sure):
         plan.asked = False  # "they say he should get a transplant: is that what the guidelines say?": his rule
-    if plan.asked and status and _asks_which(plan) and about_a_patient(plan.q, plan.facts) and any(
+    if plan.asked and status and not prefers and _asks_which(plan) and about_a_patient(plan.q, plan.facts) and any(
             is_specific(r, plan.facts) for r in sure):
         plan.asked = False  # "which consolidation is recommended for his age group?": his rules name it
     asked = asked_treatments(plan.q)
@@ -410,13 +410,14 @@ def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
             plan.chosen = [*(r for r in plan.chosen if r in plan.premise), *own]
             return []
     status_terms = _stems(set(tokenize(status[0][0]))) if status else set()
-    if (plan.asked and status and about_a_patient(plan.q, plan.facts)
+    if (plan.asked and status and not prefers and about_a_patient(plan.q, plan.facts)
             and any(is_specific(r, plan.facts) for r in sure)
             and (not subject.rare & status_terms if subject.rare
                  else len(subject.terms & status_terms) * 2 < len(subject.terms))):
         plan.asked = False  # a patient's case with rules that fit it; a status line off the asked subject does not lead
-    if plan.asked and status:
-        plan.chosen = [r for r in plan.chosen if r in plan.premise or subject.named_by(r)]
+    if plan.asked and status:  # (an either-or question keeps the rule on each option it names: "blina or InO?")
+        plan.chosen = [r for r in plan.chosen if r in plan.premise or subject.named_by(r)
+                       or (prefers and _names_asked(r, asked))]
         return []
     return maybe
 

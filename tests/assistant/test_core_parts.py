@@ -380,3 +380,17 @@ def test_japanese_data_asked_for_are_the_jalsg_trials(bot) -> None:
     """rja16 q07: "is there Japanese data?" (日本のデータはありますか) on pediatric-type therapy at 22 finds JALSG ALL202-U."""
     a = bot.ask("22M Ph- B-ALL, why is a pediatric-type protocol better than an adult regimen? is there Japanese data?")
     assert any("ALL202-U" in c.quote for c in a.citations), a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "45M relapsed Ph- B-ALL, CD19+ and CD22+. first salvage: blina or InO, which does the guideline recommend?",
+    # (rja17 m10: two options and "which", no "or"; どっちがガイドライン推奨 = which does the guideline recommend)
+    "45歳 relapsed B-ALL (Ph-)、CD19+/CD22+。first salvageでblinaとInOどっちがガイドライン推奨？",
+    "再発B-ALLでCD19もCD22も陽性。ブリナツモマブとイノツズマブ、どちらが推奨されていますか？",
+])
+def test_which_of_two_options_leads_with_the_no_ranking_line_then_each_options_rule(bot, q: str) -> None:
+    a = bot.ask(q)
+    first = a.answer.split("\n- ")[0].lstrip("- ")
+    assert "does not rank" in first or "優先順位を示していません" in first, a.answer
+    assert ("recommends blinatumomab" in a.answer or "ブリナツモマブを推奨" in a.answer), a.answer
+    assert ("recommends inotuzumab" in a.answer or "イノツズマブ オゾガマイシンを推奨" in a.answer), a.answer
