@@ -107,6 +107,9 @@ def _options(clause: str) -> int:
 
 
 
+#: Question words: a clause holding one asks openly ("which option?"), not yes or no.
+_WH = frozenset({"what", "which", "how", "when", "why", "who", "where", "whats", "wat"})
+
 #: The first words of a yes/no question.
 _YES_NO = frozenset({"is", "are", "does", "do", "can", "could", "should", "would", "will", "may", "shall"})
 
@@ -121,7 +124,12 @@ def _yes_no(question: str) -> bool:
     for mark in (". ", ":", ";", ",", "—", "? "):
         clause = clause.rsplit(mark, 1)[-1]
     words = clause.split()
-    return bool(words) and words[0].lower() in _YES_NO
+    if not words:
+        return False
+    # (a terse one: "CAR-T eligible?", "blina OK for him?": no question word, a predicate a yes or no answers)
+    said = {w.lower() for w in words}  # (no verb at all: "induction and is transplant possible?" is two parts)
+    return words[0].lower() in _YES_NO or (not said & (_WH | _YES_NO) and question.rstrip().endswith("?")
+                                           and says(" ".join(words[-3:]), "yes_no_predicates"))
 
 
 @dataclass(frozen=True)
@@ -132,8 +140,9 @@ class YesLead:
 
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
         if (plan.premise or plan.missing or plan.plain or not plan.facts.known()
-                or any("**No**" in n for n in plan.notes)):
-            return
+                or any("**No**" in n for n in plan.notes)
+                or any(r.edge and r.condition(plan.facts) is True for r in plan.chosen)):
+            return  # (at an edge the summary and the label read differently, CAR-T at 25: no plain "Yes")
         asked = asked_treatments(plan.q)
         if not _yes_no(plan.q) or plan.intents.either_or or says(plan.q, "necessity") or says(
                 plan.intents.asking or plan.q, "meaning_words") or (

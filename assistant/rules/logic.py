@@ -93,6 +93,9 @@ class GuidelineRule(BaseModel):
                                                     "analogy): the branches for missing facts still show")
     note: str = Field(default="", description="An italic line shown under the statement when the rule applies to "
                                               "the patient; may use {age} etc. (no new clinical claim)")
+    edge: bool = Field(default=False, description="Applies at an edge where the summary and another source differ "
+                                                  "(25 for CAR-T: under 25 in the summary, 25 or younger on the label):"
+                                                  " a patient it applies to gets no plain \"Yes\"")
     asserts: list[Assert] = Field(default_factory=list, description="The rule as structured claims (population, "
                                   "intervention, stance, qualifiers), checked against answers' claim frames")
     examples: Examples | None = Field(default=None, description="Agreeing and contradicting sentences (tests read them)")

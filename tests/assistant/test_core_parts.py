@@ -131,6 +131,9 @@ def test_premise_opener_leads_with_no(bot, q: str) -> None:
     ("48yo Ph-neg in CR1 after pediatric-type protocol, MRD 0.05% after induction. is allo in CR1 recommended?",
      "recommends considering allo-HSCT"),
     ("Relapsed CD22-positive B-ALL in a 40 year old woman: can we use inotuzumab?", "inotuzumab ozogamicin"),
+    # a terse yes/no question, no opening verb (rja17 m12 as read: "CAR-T eligible?")
+    ("23M CD19+ B-ALL relapsed after allo-HCT. CAR-T eligible?", "CAR T-cell therapy as an option"),
+    ("Ph+ ALL CR1, fit 55M with donor - alloSCT recommended?", "recommends allogeneic hematopoietic"),
 ])
 def test_yes_no_question_its_patient_rule_answers_leads_with_yes(bot, q: str, lead: str) -> None:
     a = bot.ask(q)
@@ -394,3 +397,14 @@ def test_which_of_two_options_leads_with_the_no_ranking_line_then_each_options_r
     assert "does not rank" in first or "優先順位を示していません" in first, a.answer
     assert ("recommends blinatumomab" in a.answer or "ブリナツモマブを推奨" in a.answer), a.answer
     assert ("recommends inotuzumab" in a.answer or "イノツズマブ オゾガマイシンを推奨" in a.answer), a.answer
+
+
+def test_a_patient_at_an_edge_the_summary_and_the_label_read_differently_gets_no_plain_yes(bot) -> None:
+    # CAR-T at 25: under 25 in the summary, 25 or younger on the label (rule `edge`): the note explains, no "Yes"
+    a = bot.ask("25 year old with R/R CD19+ B-ALL, not in CR2 — eligible for Kymriah?")
+    assert "**Yes**" not in a.answer and "although the summary says under 25" in a.answer, a.answer
+
+
+def test_a_yes_lead_in_a_japanese_answer_is_in_japanese(bot) -> None:
+    a = bot.ask("23歳男性、CD19陽性B-ALL、allo-HCT後に再発。CAR-Tは適応になりますか")
+    assert a.answer.startswith("_**はい**"), a.answer

@@ -625,3 +625,22 @@ def test_an_english_answer_for_a_relative_explains_its_terms_and_a_clinicians_do
     assert re.search(r"\[\d+\]", body) and a.verdict in ("pass", "warn")
     c = bot.ask("Ph+ ALL post allo-HSCT, MRD undetectable: prophylactic TKI?")
     assert "Words used here" not in c.answer
+
+
+def test_every_note_a_composer_writes_has_its_japanese_text() -> None:
+    # (the "Yes" lead was shown in English in Japanese answers, marked 〔英語のみ〕: rja17 m12)
+    import ast
+    from pathlib import Path
+
+    import assistant.compose as compose_pkg
+
+    msgs = load_messages("ja")
+    notes = []
+    for path in Path(compose_pkg.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "note" and node.args
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                notes.append(node.args[0].value)
+    assert notes
+    for note in notes:
+        assert MARK not in msgs.line(note) and msgs.line(note) != note, note
