@@ -408,3 +408,14 @@ def test_a_patient_at_an_edge_the_summary_and_the_label_read_differently_gets_no
 def test_a_yes_lead_in_a_japanese_answer_is_in_japanese(bot) -> None:
     a = bot.ask("23歳男性、CD19陽性B-ALL、allo-HCT後に再発。CAR-Tは適応になりますか")
     assert a.answer.startswith("_**はい**"), a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "what salvage options are there for relapsed ALL?",
+    "再発ALLの救援療法って何がありますか？",  # rja17 m19: 何がありますか asks for the options there are
+])
+def test_what_options_there_are_lists_every_option_of_the_phase(bot, q: str) -> None:
+    a = bot.ask(q)
+    for drug in (("CAR T", "CAR-T"), ("blinatumomab", "ブリナツモマブ"), ("inotuzumab", "イノツズマブ"),
+                 ("nelarabine", "ネララビン")):
+        assert any(d in a.answer for d in drug), (drug, a.answer)
