@@ -136,8 +136,8 @@ class GuidelineRule(BaseModel):
         return result
 
     def topical(self, normalized_question: str) -> bool:
-        return any(_rx(t).search(normalized_question) for t in self.topics) and not any(
-            _rx(t).search(normalized_question) for t in self.not_topics)
+        q = " ".join(normalized_question.split())  # (canonical tokens come padded: "without  allo_hsct ")
+        return any(_rx(t).search(q) for t in self.topics) and not any(_rx(t).search(q) for t in self.not_topics)
 
 
 @lru_cache(maxsize=2048)
@@ -600,7 +600,7 @@ def applicable_rules(
     its sections was retrieved at the top.
     """
     book = rulebook or default_rulebook()
-    norm = normalize(question)
+    norm = " ".join(normalize(question).split())  # (one space: a topic "without allo_hsct" matches)
     top = set(sections)
     about = overview_subject(question) or (ph_compared_part(question) if facts.ph_status is None else None)
     sure: list[GuidelineRule] = []
