@@ -81,6 +81,9 @@ class Concept:
     fuzzy: bool = True  # its forms correct misspellings of other words
     names_also: frozenset[str] = frozenset()  # forms of another concept that name this one as well
     lab: bool = False  # a lab value itself ("WBC 50,000/µL" is still the white cell count, not a masked lab result)
+    # in a text that names a key concept, the form means the value concept instead ("the pills" of a Ph-positive
+    # patient are the TKI): concepts.yaml `means_when`
+    means_when: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -227,7 +230,8 @@ def _concept(entry: dict[str, Any]) -> Concept:
         unless_before=frozenset(str(w) for w in entry.get("unless_before") or []),
         unless_after=frozenset(str(w) for w in entry.get("unless_after") or []),
         scope=entry.get("scope"), fuzzy=entry.get("fuzzy", True) is not False,
-        names_also=frozenset(str(w) for w in entry.get("names_also") or []), lab=bool(entry.get("lab")))
+        names_also=frozenset(str(w) for w in entry.get("names_also") or []), lab=bool(entry.get("lab")),
+        means_when={str(k): str(v) for k, v in (entry.get("means_when") or {}).items()})
 
 
 def _context(data: dict[str, Any]) -> ContextRules:
@@ -316,6 +320,10 @@ def load_lexicon(folder: Path = LEXICON_DIR, lang: str = "en") -> Lexicon:
         concepts[concept.id] = concept
         for form in _forms(concept, entry, lang):
             by_first.setdefault(form.tokens[0], []).append(form)
+    bad = [(c.id, v) for c in concepts.values() for k, v in c.means_when.items()
+           if k not in concepts or v not in concepts]
+    if bad:
+        raise ValueError(f"concept {bad[0][0]!r}: means_when names an unknown concept ({bad[0][1]!r} or its key)")
     correct = {t for fs in by_first.values() for f in fs if not f.misspelt for t in f.tokens}
     fuzzy = {t for fs in by_first.values() for f in fs if not f.misspelt and f.concept.fuzzy for t in f.tokens}
     vocabulary = tuple(sorted(t for t in fuzzy if len(t) >= 6 and t[0].isalpha() and t.isascii()
@@ -844,8 +852,14 @@ def _read(text: str, lex: Lexicon, source: str | None, known: tuple[str, ...] | 
         text = source
     mentions: list[Mention] = []
     replace: dict[int, tuple[int, str, bool]] = {}  # start token -> (end token, text, glue)
+    own = [(i, f) for i, f in matches if i not in others and not any(k in masks for k in range(i, i + len(f.tokens)))]
+    named = {f.concept.id for _, f in own} | _named_by_polarity(seen, own, lex)  # (the patient's, not a friend's)
     for i, form in matches:
         c, n = form.concept, len(form.tokens)
+        meant = next((lex.concepts[v] for k, v in c.means_when.items() if k in named
+                      and not any(x == v or lex.concepts[x].broader == v for x in named)), None)
+        if meant is not None:  # ("what are the pills?" about Ph-positive ALL: the TKI)
+            c, form = meant, Form(form.tokens, meant, rewrite=True)
         pol = _polarity(seen, i, n, lex.context) if c.canonical_when else None
         other = i in others or any(k in masks for k in range(i, i + n))
         past = _scan(seen, i - 1, -1, lex.context, {"history": lex.context.history}) == "history"
@@ -869,6 +883,20 @@ def _read(text: str, lex: Lexicon, source: str | None, known: tuple[str, ...] | 
         replace |= {i: (i + 1, name, False) for i, name in labs.items()}
     return Reading(text=_rebuild(text, spans, shown, replace, hidden), mentions=tuple(mentions),
                    background=_has(seen, lex.context.background), asker=_asker(seen, persons, others, lex.context, asker_patient))
+
+
+def _named_by_polarity(seen: list[str], matches: list[tuple[int, Form]], lex: Lexicon) -> set[str]:
+    """The concepts a bare mention names by its context ("the philadelphia chromosome was found": Ph-positive), by
+    the canonical form its polarity gives. (A form that means another concept where a key is named: not when the
+    text names that concept or a member of it already, "the imatinib-type pill" is imatinib.)"""
+    out: set[str] = set()
+    for i, f in matches:
+        c = f.concept
+        if c.canonical_when and c.means_when == {}:
+            pol = _polarity(seen, i, len(f.tokens), lex.context)
+            canonical = c.canonical_when.get(pol or "")
+            out |= {k for k, other in lex.concepts.items() if canonical and other.canonical == canonical}
+    return out
 
 
 #: Negations written right before a mention that its negated canonical form already says.

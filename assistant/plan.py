@@ -26,7 +26,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.compose.cues import says
-from assistant.compose.intents import ASKING_WORDS, POINTS_BACK, Intents, read_intents
+from assistant.compose.intents import ASKING_WORDS, POINTS_BACK, Intents, opening, read_intents
 from assistant.concepts import TREATMENT_KINDS, read_concepts, sentences
 from assistant.concepts import clauses as _clauses
 from assistant.rules.scope import WARNING_SYMPTOMS, mentions_all
@@ -85,6 +85,9 @@ def _sentence_asks(sentence: str, text: str) -> bool:
     that normal or should I worry") or is the text's only sentence ("blina — target, class, main tox")."""
     if sentence.rstrip().endswith("?") or says(sentence, "request"):
         return True  # ("... and I want to understand what that means.": a request asks too)
+    if sentence.split()[:1] and sentence.split()[0].lower() in ("and", "also", "plus") and opening(
+            sentence) in ASKING_WORDS and len(sentence.split()) >= 4:
+        return True  # a second question joined on, its "?" left off ("... transplant?? and what are the pills")
     return "?" not in text and (first_word(sentence) in ASKING_WORDS or len(sentences(text)) == 1)
 
 

@@ -281,7 +281,7 @@ ASKING_WORDS = _ASKING
 POINTS_BACK = _POINTS_BACK
 
 
-def _opening(clause: str) -> str:
+def opening(clause: str) -> str:
     """The clause's first word after the words that join it on ("And what is ...": "what")."""
     words = clause.split()
     while len(words) > 1 and words[0].lower().strip(",") in _LEADING:
@@ -315,7 +315,7 @@ def question_pieces(question: str) -> list[tuple[str, bool]]:
         piece = question[start:end].strip(" ,.:?")
         if piece:
             clauses = [c.strip() for c in piece.replace(":", ",").split(",") if c.strip()]
-            out.append((piece, asked or any(_opening(c) in _ASKING for c in clauses)))
+            out.append((piece, asked or any(opening(c) in _ASKING for c in clauses)))
         start = m.end() if m is not None else end
     return out
 

@@ -690,3 +690,18 @@ def test_a_slot_in_a_form_stands_for_each_of_its_words() -> None:
     assert expand_slots("radiate <their> head") == [f"radiate {w} head" for w in SLOTS["<their>"]]
     assert len(expand_slots("<their> head to <their> toe")) == len(SLOTS["<their>"]) ** 2
     assert expand_slots("cranial irradiation") == ["cranial irradiation"]
+
+
+@pytest.mark.parametrize("text,concepts", [
+    # the pills of a Ph-positive patient are the TKI (concepts.yaml means_when), said or by context
+    ("ph+ all. what are the pills the doctor kept mentioning", {"tki"}),
+    ("they found the philadelphia chromosome in my dad's leukemia. what are the pills for?", {"tki"}),
+    # ... not a friend's Ph-positive disease, nor pills named as a TKI already, nor with no Ph-positive named
+    ("a friend has philadelphia positive all. my dad was diagnosed last week. will he also get a pill?", {"medicine"}),
+    ("ph+ all. will they restart the imatinib type pill?", {"medicine"}),
+    ("my son has all. what are the pills for?", {"medicine"}),
+])
+def test_a_word_means_another_concept_in_its_clinical_context(text: str, concepts: set[str]) -> None:
+    from assistant.concepts import read_concepts
+    found = {m.concept for m in read_concepts(text).mentions} & {"tki", "medicine"}
+    assert found == concepts, found

@@ -63,3 +63,11 @@ def test_a_question_pointing_back_that_names_only_the_guideline_keeps_the_senten
     p = read_question("52M Ph- B-ALL in CR1. Our unit gives 18 Gy cranial irradiation to all adults. Is that what the "
                       "JSH guideline recommends?")
     assert "cranial irradiation" in p.focus, p.focus
+
+
+def test_a_second_question_joined_on_without_its_question_mark_stays_in_the_focus() -> None:
+    # r24 g01: "... will he need a transplent?? and what are the pills the doctor kept mentioning"
+    from assistant.plan import read_question
+    plan = read_question("my husband is 52, philadelphia chromozome positive. will he need a transplent?? and what "
+                         "are the pills the doctor kept mentioning")
+    assert plan.focus.endswith("the pills the doctor kept mentioning"), plan.focus
