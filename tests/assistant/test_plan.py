@@ -70,4 +70,4 @@ def test_a_second_question_joined_on_without_its_question_mark_stays_in_the_focu
     from assistant.plan import read_question
     plan = read_question("my husband is 52, philadelphia chromozome positive. will he need a transplent?? and what "
                          "are the pills the doctor kept mentioning")
-    assert plan.focus.endswith("the pills the doctor kept mentioning"), plan.focus
+    assert plan.focus.endswith("and what are the TKI the doctor kept mentioning"), plan.focus  # (Ph+: the TKI)
