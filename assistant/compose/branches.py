@@ -75,6 +75,8 @@ def deciding_branches(question: str, facts: PatientFacts, book: RuleBook, sectio
     if phase is not None:
         facts = facts.model_copy(update={"phase": phase})
     known = facts.model_copy(update=assumed(facts))  # (the implications table: T-ALL is Ph-negative unless said)
+    if known.phase != facts.phase:  # (an assumed phase: "MRD positive after induction" is measured in CR1)
+        facts = facts.model_copy(update={"phase": known.phase})
     for branch in table.get(facts.phase or "", table["default"]):
         unknown = [k for k, v in branch.items() if getattr(known, k) is None]
         if any(getattr(known, k) not in (None, v) for k, v in branch.items()):
@@ -95,6 +97,9 @@ def _lead(question: str, facts: PatientFacts, branch: dict[str, Any], unknown: l
     """Add the rule that leads for `branch` (one whose conditions name an unknown fact) to `leads`; found?"""
     sure, maybe = applicable_rules(question, facts.model_copy(update=branch), rulebook=book, sections=sections)
     cands = [r for r in sure if set(r.when) & set(unknown) and r not in leads]
+    if facts.phase is not None:  # (a rule of the patient's phase leads its branch: for Ph-negative 40-64 in CR1 the
+        # MRD-guided transplant rule, not the induction regimen)
+        cands = [*(r for r in cands if "phase" in r.when), *(r for r in cands if "phase" not in r.when)]
     if says(question, "duration_question"):  # "how long does maintenance last?": the branch's rule that gives a
         # duration leads it (the Ph-positive 5-year TKI line, though the transplant status is not told either)
         timed = [r for r in [*sure, *maybe] if set(r.when) & set(unknown) and r not in leads and _timed(r)]

@@ -419,3 +419,12 @@ def test_what_options_there_are_lists_every_option_of_the_phase(bot, q: str) -> 
     for drug in (("CAR T", "CAR-T"), ("blinatumomab", "ブリナツモマブ"), ("inotuzumab", "イノツズマブ"),
                  ("nelarabine", "ネララビン")):
         assert any(d in a.answer for d in drug), (drug, a.answer)
+
+
+def test_mrd_positive_after_induction_is_a_remission_question_not_a_relapse(bot) -> None:
+    # r25 h45: MRD is measured in remission (implications.yaml): the CR1 branches answer, no re-induction or
+    # later-generation TKI line, and the disease phase is not asked for
+    a = bot.ask("MRD positive after induction, what now?")
+    assert "regards the risk of relapse as high" in a.answer
+    assert "allo-HSCT) in CR1" in a.answer and "re-induction" not in a.answer and "later-generation" not in a.answer
+    assert "disease phase" not in " ".join(f.message for f in a.findings)
