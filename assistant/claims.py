@@ -149,6 +149,7 @@ class Vocabulary:
     conditions: tuple[Phrase, ...] = ()
     restated_condition: frozenset[str] = frozenset()
     denied_attribution: tuple[Phrase, ...] = ()
+    disowned_by_source: tuple[str, ...] = ()  # a source sentence saying its content is not JSH 2023's
     grade_skip: frozenset[str] = frozenset()
     fraction_cues: tuple[Phrase, ...] = ()
     basis: tuple[Phrase, ...] = ()
@@ -238,6 +239,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         absolute=_ph(data.get("absolute") or []), conditions=_ph(data.get("conditions") or []),
         restated_condition=frozenset(data.get("restated_condition") or []),
         denied_attribution=_ph(data.get("denied_attribution") or []),
+        disowned_by_source=tuple(str(p).lower() for p in data.get("disowned_by_source") or []),
         grade_skip=frozenset(str(w) for w in data["grades"].get("skip") or []),
         fraction_cues=_ph(data.get("fraction_cues") or []), basis=_ph(data.get("basis") or []),
         denial_words=frozenset(str(w) for w in data.get("denial_words") or []),

@@ -322,7 +322,8 @@ def _plan_question(plan: DraftPlan) -> bool:
     the guideline in general, a trial or a grade."""
     it = plan.intents
     # ("does he really need / have to have a transplant?" asks whether he gets the treatment it names)
-    asks = says(plan.q, "plan_question") or (says(plan.q, "necessity") and bool(asked_treatments(plan.q)))
+    asks = says(plan.q, "plan_question") or ((says(plan.q, "necessity") or says(plan.q, "decision_question"))
+                                              and bool(asked_treatments(plan.q)))
     # (a definition asked beside a plan part, "T315I found. What does that mean? Will his medicine change?", is one
     # part of a plan question)
     defines = it.definition and not any(says(p, "plan_question") and not is_definition_question(p) for p in it.parts[1:])

@@ -163,6 +163,39 @@ def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: fro
     return missing
 
 
+#: Stances that deny a position: a sentence attributing one to JSH 2023 says what the guideline does not hold.
+_DENYING = frozenset({"not_recommended", "not_required", "ineffective", "no_standard", "not_cured", "not_high_risk"})
+
+
+def disowned_attribution(sentence_body: str, chunks: Sequence[Chunk]) -> set[str]:
+    """A sentence that attributes to JSH 2023 what its closest cited source sentence says is not JSH's ("JSH 2023
+    lists KMT2A, hypodiploidy ... as the factors" from "these examples are this project's, not confirmed JSH 2023
+    wording"): {"JSH 2023 attribution"}, else empty.
+
+    >>> c = Chunk(chunk_id="c", doc_id="d", section_id="s", title="t", tier="guideline", source="x", chunk_no=0,
+    ...           char_start=0, char_end=1, text="Factors include MRD of 0.01% or more and KMT2A; these examples "
+    ...                                          "are this project's, not confirmed JSH 2023 wording.")
+    >>> disowned_attribution("JSH 2023 lists MRD of 0.01% or more and KMT2A as the factors.", [c])
+    {'JSH 2023 attribution'}
+    >>> disowned_attribution("Factors used include MRD of 0.01% or more and KMT2A.", [c])
+    set()
+    """
+    from assistant.claims import claim_vocabulary, read_claims
+
+    body = strip_lead(sentence_body)
+    if not any("jsh" in c.attribution and c.stance not in _DENYING for c in read_claims(body)):
+        return set()  # (a sentence saying JSH 2023 does not recommend it agrees with a source that disowns it)
+    mine = key_terms(body) - {"2023"}
+    best, shared = "", 1
+    for c in chunks:
+        for sent in chunk_sentences(c.text):
+            n = len(mine & key_terms(sent))
+            if n > shared:
+                best, shared = sent, n
+    low = best.lower()
+    return {"JSH 2023 attribution"} if best and any(p in low for p in claim_vocabulary().disowned_by_source) else set()
+
+
 def _named_numbers(text: str) -> set[str]:
     """Numbers that are part of a source's name ("JSH 2023" in "these are label points, not JSH 2023 statements"),
     read by the lexicon: a name attributes, it states no value a cited chunk must hold (an edition the lexicon does
@@ -206,7 +239,13 @@ def _concepts(text: str) -> frozenset[str]:
     from assistant.concepts import concept_ids, load_lexicon
 
     lex = load_lexicon()
-    return frozenset(c for c in concept_ids(text.lower()) if lex.concepts[c].kind in CLINICAL_KINDS)
+    return frozenset(c for c in concept_ids(text.lower()) if lex.concepts[c].kind in CLINICAL_KINDS
+                     or c in _FEATURES)
+
+
+#: Features of the leukemia a claim may name as a criterion ("KMT2A rearrangement, hypodiploidy"): its source must
+#: name them too (a list of high-risk features attributed to JSH 2023 where the cited statement names none).
+_FEATURES = frozenset({"cytogenetics"})
 
 
 #: A sentence sharing this much of its wording with one source sentence is a copy of it (Jaccard of tokens).
@@ -591,7 +630,7 @@ def check_citations(
                     continue
             good = cited_chunks(s, draft, retrieved)
             missing = (unsupported_terms(s.body, good, given=given, given_terms=patient_terms, asked=asked) or altered_terms(s.body, good, given=given)
-                       or copied_from_elsewhere(s.body, good, retrieved))
+                       or copied_from_elsewhere(s.body, good, retrieved) or disowned_attribution(s.body, good))
             if missing:
                 issues.append(Issue(
                     finding=RuleFinding(rule_id="CIT-SUPPORT-004", severity="block",
@@ -615,4 +654,4 @@ def _short(text: str, n: int = 90) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-__all__ = ["best_quote", "check_citations", "key_terms", "normalize", "unsupported_terms"]
+__all__ = ["best_quote", "check_citations", "disowned_attribution", "key_terms", "normalize", "unsupported_terms"]

@@ -428,3 +428,13 @@ def test_mrd_positive_after_induction_is_a_remission_question_not_a_relapse(bot)
     assert "regards the risk of relapse as high" in a.answer
     assert "allo-HSCT) in CR1" in a.answer and "re-induction" not in a.answer and "later-generation" not in a.answer
     assert "disease phase" not in " ".join(f.message for f in a.findings)
+
+
+@pytest.mark.parametrize("q", [
+    "45yo ALL in CR1. Should he be transplanted?",
+    "45歳ALL、CR1です。移植すべきですか？",  # rja18 n22: すべきですか asks whether it should be done
+])
+def test_whether_a_patient_should_get_a_treatment_shows_each_ph_branch(bot, q: str) -> None:
+    a = bot.ask(q)
+    assert ("Ph-negative ALL in CR1" in a.answer or "Ph陰性ALL" in a.answer), a.answer
+    assert ("Ph-positive ALL who achieve" in a.answer or "Ph陽性ALL" in a.answer), a.answer

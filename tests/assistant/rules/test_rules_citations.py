@@ -263,3 +263,17 @@ def test_memoised_terms_are_fresh_sets_equal_to_a_new_reading() -> None:
     first = key_terms(text)
     first.add("changed by the caller")
     assert key_terms(text) == {"0.01%", "b_all", "blinatumomab", "cd19_pos", "mrd"}
+
+
+def test_a_jsh_attribution_of_what_its_source_disowns_is_unsupported(by_section) -> None:
+    # the post-remission source lists unfavourable factors as "this project's, not confirmed JSH 2023 wording": an
+    # answer saying JSH 2023 lists them is not supported by it (recorded ja-w022, in English); saying they are
+    # commonly used, or that JSH 2023 does not list them, is
+    chunk = next(c for c in by_section["jsh2023-all/ph-neg/post-remission"] if "KMT2A" in c.text)
+    wrong = ("JSH 2023 lists MRD of 0.01% or more after induction, KMT2A rearrangement, hypodiploidy and a complex "
+             "karyotype as the unfavourable factors for which allo-HSCT should be considered.")
+    issues = check_citations("q", F, draft_of(wrong, chunk), [chunk])
+    assert ids(issues) == ["CIT-SUPPORT-004"] and "JSH 2023 attribution" in issues[0].finding.message
+    right = ("Commonly used unfavourable factors include MRD of 0.01% or more after induction, KMT2A rearrangement, "
+             "hypodiploidy and a complex karyotype.")
+    assert check_citations("q", F, draft_of(right, chunk), [chunk]) == []
