@@ -438,3 +438,11 @@ def test_whether_a_patient_should_get_a_treatment_shows_each_ph_branch(bot, q: s
     a = bot.ask(q)
     assert ("Ph-negative ALL in CR1" in a.answer or "Ph陰性ALL" in a.answer), a.answer
     assert ("Ph-positive ALL who achieve" in a.answer or "Ph陽性ALL" in a.answer), a.answer
+
+
+def test_a_terse_question_whether_something_is_a_jsh_recommendation_leads_with_the_status_line(bot) -> None:
+    # rja18 n20: "…追加するのはJSHのrecommendation？E1910だと…": the guideline's own line first, the trial after it
+    a = bot.ask("Ph-negative B-ALLでMRD陰性CRの人に、consolidationでblinatumomab追加するのはJSHのrecommendation？"
+                "E1910だとOS改善してたと思うんだけど")
+    first = a.answer.split("\n")[0]
+    assert "E1910" in first and "エビデンス" not in first, a.answer

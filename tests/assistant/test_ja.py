@@ -659,3 +659,9 @@ def test_being_in_remission_now_is_the_remission_phase() -> None:
     facts = read_facts(to_english("主人（58歳）がフィラデルフィア染色体陽性の急性リンパ性白血病で、いまは寛解しています。"
                                   "主治医と相談して移植はしないことになりました。飲み薬の抗がん剤はいつまで飲み続ければよいのでしょうか。"))
     assert (facts.phase, facts.transplant) == ("cr1", "not_done")
+
+
+def test_a_transcript_positive_again_after_the_transplant_is_mrd_positive() -> None:
+    """ "BCR-ABL1 mRNAが再陽転" (rja18 n04): positive again, the transcript's mRNA skipped: the pre-emptive branch."""
+    facts = read_facts(to_english("allo後半年でBCR-ABL1 mRNAが再陽転しました（血液学的再発はなし）。Ph+ALLです。次の一手は？"))
+    assert (facts.mrd_status, facts.phase) == ("positive", "post_hsct")
