@@ -608,9 +608,15 @@ def asks_only_about_a_harm(asking: str) -> bool:
     False
     >>> asks_only_about_a_harm("Given the VOD risk, is inotuzumab OK?")
     False
+    >>> asks_only_about_a_harm("For a patient scheduled for allo-HSCT after inotuzumab, how is VOD/SOS risk handled?")
+    True
     """
-    kinds = {m.kind for m in read_concepts(asking.lower()).mentions if not m.other_person}
-    return "adverse_event" in kinds and not kinds & TREATMENT_KINDS
+    mentions = [m for m in read_concepts(asking.lower()).mentions if not m.other_person]
+    planned = read_facts(asking).transplant == "planned"
+    # (a treatment given before or a transplant planned is the harm's setting: "after inotuzumab, scheduled for
+    # allo-HSCT: VOD/SOS, what does the guideline say?")
+    asked = {m.kind for m in mentions if not m.historical and not (planned and m.concept == "allo_hsct")}
+    return "adverse_event" in asked and not asked & TREATMENT_KINDS
 
 
 def _exclusive_where_asked(plan: DraftPlan, sure: list[GuidelineRule]) -> list[GuidelineRule]:

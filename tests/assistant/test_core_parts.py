@@ -446,3 +446,15 @@ def test_a_terse_question_whether_something_is_a_jsh_recommendation_leads_with_t
                 "E1910だとOS改善してたと思うんだけど")
     first = a.answer.split("\n")[0]
     assert "E1910" in first and "エビデンス" not in first, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "For a patient scheduled for allo-HSCT after inotuzumab, how does the guideline handle the VOD/SOS risk?",
+    "イノツズマブ オゾガマイシン使用後に同種移植予定の患者について、VOD/SOSのリスクはガイドラインではどう扱われていますか？",
+])
+def test_a_harm_asked_in_the_setting_of_a_drug_given_and_a_transplant_planned_is_the_subject(bot, q: str) -> None:
+    # rja18 n15: the drug given before and the transplant planned are the harm's setting, not what is asked
+    a = bot.ask(q)
+    assert "VOD/SOS" in a.answer.split("\n")[0], a.answer
+    assert "continuing chemotherapy" not in a.answer and "化学療法を継続" not in a.answer
+    assert "FACTS-MISSING-031" not in {f.rule_id for f in a.findings}
