@@ -149,8 +149,8 @@ def either_or(question: str) -> bool:
     (False, True)
     """
     return says(asking_sentences(question), "prefer_words") or any(
-        {"which", "or"} <= words(part) or "which" in words(part) and _treatments_named(part) >= 2
-        for part in question.split("?"))  # ("blina InO which is recommended?": two options, which of them)
+        {"which", "or"} <= words(part) or words(part) & {"which", "or"} and _treatments_named(part) >= 2
+        for part in question.split("?"))  # ("blina InO which is recommended?", "blina or ino first?": two options)
 
 
 def _treatments_named(text: str) -> int:

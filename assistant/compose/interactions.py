@@ -71,7 +71,16 @@ _ABOUT_THE_HARM = frozenset({"drug", "adverse_event", "person", "grammar", "numb
 def asks_other_things(plan: DraftPlan) -> bool:
     """The question asks first about something else than cautions (its safety line follows the rules), and does
     not weigh two treatments against each other (whose toxicity lines the drafter gives each alike)."""
-    return not asks_cautions(plan) and not _weighs(plan)
+    if asks_cautions(plan):
+        return False
+    # (weighing two drugs with a transplant planned after them, "blina or ino first? then allo": the transplant's
+    # safety line on a drug is no weighing of the two, so it follows the rules too)
+    lex = load_lexicon()
+    if not _weighs(plan):
+        return True
+    return not (says(plan.q, "asks_cautions") or says(plan.q, "asks_side_effects")) and any(
+        lex.concepts[c].kind == "procedure" for c in named_treatments(plan.q))  # (what weighs the choice: each
+    # drug's toxicity, even-handed, from the lines that follow)
 
 
 def interaction_lines(plan: DraftPlan, chunks: list[Chunk], book: RuleBook,

@@ -72,3 +72,15 @@ def test_a_clinicians_emergency_on_a_drug_names_that_drugs_toxicity(make_plan) -
         draft, _ = compose(plan, src, max_sentences=6)
         assert "cytokine release" in draft.answer.split("\n")[0] or "cytokine release" in draft.answer.split("\n")[1], (
             q, draft.answer)
+
+
+def test_two_drugs_weighed_with_a_transplant_planned_after_them_get_the_transplant_safety_line(make_plan) -> None:
+    # rja18 n11: "blina or ino first? then allo": inotuzumab's VOD/SOS with a following HSCT is no weighing of the
+    # two drugs, so it follows the rules
+    from assistant.compose.interactions import asks_other_things
+    plan, _ = make_plan("relapsed B-ALL, CD19 and CD22 positive. blinatumomab or inotuzumab first? we want to go to "
+                        "allo afterwards")
+    assert asks_other_things(plan)
+    plan2, _ = make_plan("Ph- B-ALL in relapse, CD19+ CD22+, bridge to allo-HSCT. Blinatumomab or inotuzumab — what "
+                         "should weigh the choice?")
+    assert not asks_other_things(plan2)  # (what weighs the choice: each drug's toxicity alike)
