@@ -306,8 +306,8 @@ def read_asker(question: str, messages: Messages | None = None) -> Asker:
     with none of these -> lay.
 
     >>> [read_asker(q).lay for q in ["母が骨髄移植を受けました。TKIは必要ですか？", "72F Ph+ ALLの導入療法は？",
-    ...                               "白血病は治りますか？", "再発ALL、次の治療は？"]]
-    [True, False, True, False]
+    ...                               "白血病は治りますか？", "再発ALL、次の治療は？", "68歳男性 Ph+ALL 初発。強い化学療法は厳しい"]]
+    [True, False, True, False, False]
     >>> read_asker("父が骨髄移植を受けました").own
     (('骨髄移植', 'allo_hsct'),)
     """
@@ -328,8 +328,13 @@ def read_asker(question: str, messages: Messages | None = None) -> Asker:
     relative = not any(w in text for w in reg.get("vignette", ())) and _asker_relative(items, reg)
     lay = (bool(lay_forms) or relative or any(it.kind == "token" and it.text in people for it in items)
            or any(w in text for w in reg.get("lay_cues", ())) or any(it.kana for it in items))
+    clinical = bool(latin) or any(w in text for w in reg.get("clinician_cues", ()))
+    if lay and not relative and any(w in text for w in reg.get("vignette", ())) and clinical and not any(
+            w in text for w in reg.get("lay_cues", ())):
+        lay = False  # a case vignette with a clinician's terms ("68歳男性 Ph+ALL 初発 ... 強い化学療法は厳しそう") is a
+        # clinician's, though it uses a plain word
     if not lay:
-        lay = not (latin or any(w in text for w in reg.get("clinician_cues", ())) or not polite)
+        lay = not (clinical or not polite)
     kinds = set(reg.get("own_word_kinds", ()))
     nouns = reg.get("own_word_nouns") or {}
     own = tuple(dict.fromkeys([(f.written, f.concept) for f in lay_forms
