@@ -665,3 +665,9 @@ def test_a_transcript_positive_again_after_the_transplant_is_mrd_positive() -> N
     """ "BCR-ABL1 mRNAが再陽転" (rja18 n04): positive again, the transcript's mRNA skipped: the pre-emptive branch."""
     facts = read_facts(to_english("allo後半年でBCR-ABL1 mRNAが再陽転しました（血液学的再発はなし）。Ph+ALLです。次の一手は？"))
     assert (facts.mrd_status, facts.phase) == ("positive", "post_hsct")
+
+
+def test_an_established_treatment_asked_about_is_the_standard_one() -> None:
+    """ "決まった治療法はないのでしょうか" (rja18 n09): is there no standard treatment (the no-standard line answers)."""
+    english = to_english("母のような年齢の場合、決まった治療法はないのでしょうか。")
+    assert "standard treatment" in english, english
