@@ -1952,3 +1952,12 @@ def test_an_adult_regimen_is_assumed_for_ph_negative_40_to_64() -> None:
     from assistant.facts import assumed
     assert assumed(read_facts("58M Ph- B-ALL CR1, MRD 0.02%")) == {"regimen": "adult"}
     assert assumed(read_facts("48yo Ph-neg in CR1 after pediatric-type protocol")) == {}
+
+
+@pytest.mark.parametrize("q,age", [
+    # a relative's worry ("I'm scared", "I was told") does not make the asker the patient (r26 k03)
+    ("My mum is 71 and has Ph positive ALL. She's quite frail and I'm scared heavy chemo will kill her.", 71),
+    ("My dad is 66 with ALL. I was told he can't have a transplant.", 66),
+])
+def test_a_relatives_worry_does_not_make_the_asker_the_patient(q: str, age: int) -> None:
+    assert read_facts(q).age == age
