@@ -416,9 +416,13 @@ def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
             and (not subject.rare & status_terms if subject.rare
                  else len(subject.terms & status_terms) * 2 < len(subject.terms))):
         plan.asked = False  # a patient's case with rules that fit it; a status line off the asked subject does not lead
-    if plan.asked and status:  # (an either-or question keeps the rule on each option it names: "blina or InO?")
+    if plan.asked and status:  # (an either-or question keeps the rule on each option it names: "blina or InO?";
+        # a described patient keeps the rule that decides their case: "Ph+ CR1 with a sibling donor, dad wants blina
+        # instead of the transplant: what does the guideline say?" is answered with the CR1 transplant rule too)
+        patient = about_a_patient(plan.q, plan.facts)
         plan.chosen = [r for r in plan.chosen if r in plan.premise or subject.named_by(r)
-                       or (prefers and _names_asked(r, asked))]
+                       or (prefers and _names_asked(r, asked))
+                       or (patient and r in sure and is_specific(r, plan.facts) and r.condition(plan.facts) is True)]
         return []
     return maybe
 

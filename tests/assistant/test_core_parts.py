@@ -458,3 +458,12 @@ def test_a_harm_asked_in_the_setting_of_a_drug_given_and_a_transplant_planned_is
     assert "VOD/SOS" in a.answer.split("\n")[0], a.answer
     assert "continuing chemotherapy" not in a.answer and "化学療法を継続" not in a.answer
     assert "FACTS-MISSING-031" not in {f.rule_id for f in a.findings}
+
+
+def test_a_described_patients_own_rule_stays_beside_the_status_line_on_what_was_proposed(bot) -> None:
+    # r26 k37: the status line on blinatumomab consolidation answers the proposal; the CR1 transplant rule that
+    # decides this patient's case is not left out
+    a = bot.ask("heme onc resident: 26yo Ph+ B-ALL, CR1, matched sib available, MRD 10^-3 after consolidation. Dad "
+                "is a physician and wants to skip transplant and do blina instead. what does the guideline say?")
+    assert "is trial evidence and is not part of the JSH 2023 summary" in a.answer
+    assert "allo-HSCT) in CR1" in a.answer, a.answer
