@@ -646,7 +646,8 @@ def _defining(subject: set[str], question: str, chunks: Sequence[Chunk], facts: 
 
 
 #: Words a part asks with and the words an answer uses for them ("consist of" ~ "combined", "decide" ~ "decision").
-_PART_SYNONYMS = {"cons": {"comb", "incl", "comp"}, "made": {"comb", "incl", "comp"}, "give": {"give", "trea"}}
+_PART_SYNONYMS = {"cons": {"comb", "incl", "comp"}, "made": {"comb", "incl", "comp"}, "give": {"give", "trea"},
+                  "diff": {"spec", "sepa"}}  # ("treated differently?" ~ "no statement specific to it")
 
 
 def _stem4(tokens: set[str]) -> set[str]:

@@ -467,3 +467,9 @@ def test_a_described_patients_own_rule_stays_beside_the_status_line_on_what_was_
                 "is a physician and wants to skip transplant and do blina instead. what does the guideline say?")
     assert "is trial evidence and is not part of the JSH 2023 summary" in a.answer
     assert "allo-HSCT) in CR1" in a.answer, a.answer
+
+
+def test_each_part_of_a_two_part_knowledge_question_gets_its_line(bot) -> None:
+    # r26 k57: "treated differently?" is answered by the line saying no statement specific to Ph-like ALL was found
+    a = bot.ask("Is Ph-like ALL treated differently in JSH 2023? and what age range does the guideline mean by AYA?")
+    assert "no JSH 2023 treatment statement specific to Ph-like ALL" in a.answer and "15 to 39" in a.answer, a.answer
