@@ -100,3 +100,10 @@ def test_a_second_question_led_by_its_setting_is_a_part() -> None:
 
     assert question_parts("How does JSH 2023 define AYA, and from what age is a patient considered elderly?") == [
         "How does JSH 2023 define AYA", "from what age is a patient considered elderly"]
+
+
+def test_asking_for_proof_asks_for_the_evidence() -> None:
+    # r26 k15: "is there any real proof the transplant helps?" asks for the trials behind the recommendation
+    from assistant.compose.intents import asks_evidence
+    assert asks_evidence("Is there any real proof the transplant helps compared with just staying on the pill?")
+    assert asks_evidence("has it been proven to work?")
