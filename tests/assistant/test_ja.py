@@ -671,3 +671,10 @@ def test_an_established_treatment_asked_about_is_the_standard_one() -> None:
     """ "決まった治療法はないのでしょうか" (rja18 n09): is there no standard treatment (the no-standard line answers)."""
     english = to_english("母のような年齢の場合、決まった治療法はないのでしょうか。")
     assert "standard treatment" in english, english
+
+
+def test_what_an_acquaintance_said_is_not_the_patients_fact() -> None:
+    """ "知り合いから、…移植はしなくても治ると聞いた" (rja19 p06): a friend's claim, no transplant status of the patient."""
+    english = to_english("主人（58歳）がフィラデルフィア染色体陽性の急性リンパ性白血病と言われました。知り合いから、今は飲み薬だけで"
+                         "移植はしなくても治ると聞いたのですが、ガイドラインではどういう治療が勧められているのでしょうか。")
+    assert "my friend" in english and read_facts(english).transplant is None, english
