@@ -852,8 +852,11 @@ def _read(text: str, lex: Lexicon, source: str | None, known: tuple[str, ...] | 
         text = source
     mentions: list[Mention] = []
     replace: dict[int, tuple[int, str, bool]] = {}  # start token -> (end token, text, glue)
-    own = [(i, f) for i, f in matches if i not in others and not any(k in masks for k in range(i, i + len(f.tokens)))]
-    named = {f.concept.id for _, f in own} | _named_by_polarity(seen, own, lex)  # (the patient's, not a friend's)
+    named: set[str] = set()
+    if any(f.concept.means_when for _, f in matches):  # (read only when a form may mean another concept)
+        own = [(i, f) for i, f in matches if i not in others
+               and not any(k in masks for k in range(i, i + len(f.tokens)))]
+        named = {f.concept.id for _, f in own} | _named_by_polarity(seen, own, lex)  # (the patient's, not a friend's)
     for i, form in matches:
         c, n = form.concept, len(form.tokens)
         meant = next((lex.concepts[v] for k, v in c.means_when.items() if k in named

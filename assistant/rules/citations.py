@@ -182,6 +182,10 @@ def disowned_attribution(sentence_body: str, chunks: Sequence[Chunk]) -> set[str
     """
     from assistant.claims import claim_vocabulary, read_claims
 
+    disowning = claim_vocabulary().disowned_by_source
+    chunks = [c for c in chunks if any(p in c.text.lower() for p in disowning)]
+    if not chunks:
+        return set()  # (no cited source disowns anything: nothing to read)
     body = strip_lead(sentence_body)
     if not any("jsh" in c.attribution and c.stance not in _DENYING for c in read_claims(body)):
         return set()  # (a sentence saying JSH 2023 does not recommend it agrees with a source that disowns it)
@@ -193,7 +197,7 @@ def disowned_attribution(sentence_body: str, chunks: Sequence[Chunk]) -> set[str
             if n > shared:
                 best, shared = sent, n
     low = best.lower()
-    return {"JSH 2023 attribution"} if best and any(p in low for p in claim_vocabulary().disowned_by_source) else set()
+    return {"JSH 2023 attribution"} if best and any(p in low for p in disowning) else set()
 
 
 def _named_numbers(text: str) -> set[str]:
