@@ -861,7 +861,8 @@ def _read(text: str, lex: Lexicon, source: str | None, known: tuple[str, ...] | 
         c, n = form.concept, len(form.tokens)
         meant = next((lex.concepts[v] for k, v in c.means_when.items() if k in named
                       and not any(x == v or lex.concepts[x].broader == v for x in named)), None)
-        if meant is not None:  # ("what are the pills?" about Ph-positive ALL: the TKI)
+        if meant is not None:  # ("what are the pills?" about Ph-positive ALL: the TKI; not where the text names the
+            # concept or a member of it already: "the imatinib-type pill" is imatinib)
             c, form = meant, Form(form.tokens, meant, rewrite=True)
         pol = _polarity(seen, i, n, lex.context) if c.canonical_when else None
         other = i in others or any(k in masks for k in range(i, i + n))
@@ -890,12 +891,11 @@ def _read(text: str, lex: Lexicon, source: str | None, known: tuple[str, ...] | 
 
 def _named_by_polarity(seen: list[str], matches: list[tuple[int, Form]], lex: Lexicon) -> set[str]:
     """The concepts a bare mention names by its context ("the philadelphia chromosome was found": Ph-positive), by
-    the canonical form its polarity gives. (A form that means another concept where a key is named: not when the
-    text names that concept or a member of it already, "the imatinib-type pill" is imatinib.)"""
+    the canonical form its polarity gives."""
     out: set[str] = set()
     for i, f in matches:
         c = f.concept
-        if c.canonical_when and c.means_when == {}:
+        if c.canonical_when and not c.means_when:
             pol = _polarity(seen, i, len(f.tokens), lex.context)
             canonical = c.canonical_when.get(pol or "")
             out |= {k for k, other in lex.concepts.items() if canonical and other.canonical == canonical}

@@ -85,8 +85,8 @@ def _sentence_asks(sentence: str, text: str) -> bool:
     that normal or should I worry") or is the text's only sentence ("blina — target, class, main tox")."""
     if sentence.rstrip().endswith("?") or says(sentence, "request"):
         return True  # ("... and I want to understand what that means.": a request asks too)
-    if sentence.split()[:1] and sentence.split()[0].lower() in ("and", "also", "plus") and opening(
-            sentence) in ASKING_WORDS and len(sentence.split()) >= 4:
+    words = sentence.split()
+    if len(words) >= 4 and words[0].lower() in ("and", "also", "plus") and opening(sentence) in ASKING_WORDS:
         return True  # a second question joined on, its "?" left off ("... transplant?? and what are the pills")
     return "?" not in text and (first_word(sentence) in ASKING_WORDS or len(sentences(text)) == 1)
 

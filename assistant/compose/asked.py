@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from assistant.compose.builder import Builder, lead_for
 from assistant.compose.cues import cue, says
+from assistant.compose.intents import treatments_named
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _headed_sentences, _low_value, _safe_sentence, fits_patient
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, tokens
@@ -101,12 +102,6 @@ def _two_questions(clause: str) -> bool:
     return at >= 0 and (low[at + 4:].split() or [""])[0] in _YES_NO
 
 
-def _options(clause: str) -> int:
-    """How many treatments the clause names, general ones ("more chemo") too."""
-    return len({m.concept for m in read_concepts(clause.lower()).mentions if m.kind in TREATMENT_KINDS})
-
-
-
 #: Question words: a clause holding one asks openly ("which option?"), not yes or no.
 _WH = frozenset({"what", "which", "how", "when", "why", "who", "where", "whats", "wat"})
 
@@ -147,7 +142,7 @@ class YesLead:
         if not _yes_no(plan.q) or plan.intents.either_or or says(plan.q, "necessity") or says(
                 plan.intents.asking or plan.q, "meaning_words") or (
                 says(plan.q, "comparison") and not (_two_questions(plan.intents.asking)
-                                                    and _options(plan.intents.asking) == 1)):
+                                                    and treatments_named(plan.intents.asking) == 1)):
             return  # ("transplant or the pills alone?", "does she have to ...?": not a plain yes; "is that what the
             # guidelines say or are they rushing?" asks about one treatment; "only steroids - does that mean they
             # are giving up on her?" asks what it means, and a "Yes" would answer that)

@@ -149,12 +149,12 @@ def either_or(question: str) -> bool:
     (False, True)
     """
     return says(asking_sentences(question), "prefer_words") or any(
-        {"which", "or"} <= words(part) or words(part) & {"which", "or"} and _treatments_named(part) >= 2
+        {"which", "or"} <= words(part) or words(part) & {"which", "or"} and treatments_named(part) >= 2
         for part in question.split("?"))  # ("blina InO which is recommended?", "blina or ino first?": two options)
 
 
-def _treatments_named(text: str) -> int:
-    """How many treatments (drugs, classes, regimens, procedures) a text names."""
+def treatments_named(text: str) -> int:
+    """How many treatments (drugs, classes, regimens, procedures, general ones: "more chemo") a text names."""
     lex = load_lexicon()
     return sum(1 for c in concept_ids(text.lower()) if c in lex.concepts and lex.concepts[c].kind in TREATMENT_KINDS)
 

@@ -73,11 +73,11 @@ def asks_other_things(plan: DraftPlan) -> bool:
     not weigh two treatments against each other (whose toxicity lines the drafter gives each alike)."""
     if asks_cautions(plan):
         return False
+    if not _weighs(plan):
+        return True
     # (weighing two drugs with a transplant planned after them, "blina or ino first? then allo": the transplant's
     # safety line on a drug is no weighing of the two, so it follows the rules too)
     lex = load_lexicon()
-    if not _weighs(plan):
-        return True
     return not (says(plan.q, "asks_cautions") or says(plan.q, "asks_side_effects")) and any(
         lex.concepts[c].kind == "procedure" for c in named_treatments(plan.q))  # (what weighs the choice: each
     # drug's toxicity, even-handed, from the lines that follow)

@@ -4,7 +4,7 @@ yes/no line when it answers the question, the rules for this patient, the status
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from assistant.compose.builder import Builder, lead_for
 from assistant.compose.cues import says
@@ -12,6 +12,7 @@ from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import CONTEXT_LEAD
 from assistant.compose.subject import asking_sentences, on_subject
 from assistant.concepts import concept_ids, load_lexicon
+from assistant.models import Chunk
 from assistant.rules import statement_chunk
 from assistant.rules.fit import alternatives
 from assistant.rules.logic import GuidelineRule
@@ -19,9 +20,10 @@ from assistant.rules.logic import GuidelineRule
 __all__ = ["Alternatives", "add_rules", "add_status", "PremiseRules", "StatusLead", "Rules", "StatusAfterRules"]
 
 
-def add_status(plan: DraftPlan, builder: Builder) -> None:
-    """The guideline's own yes/no lines (once: a line already in the answer is not added again)."""
-    for sentence, chunk in plan.status:
+def add_status(plan: DraftPlan, builder: Builder, lines: Sequence[tuple[str, Chunk]] | None = None) -> None:
+    """The guideline's own yes/no lines (`lines`, else the plan's; once: a line already in the answer is not added
+    again)."""
+    for sentence, chunk in plan.status if lines is None else lines:
         builder.add("status", sentence, chunk, lead=lead_for(chunk.tier))
 
 
@@ -100,5 +102,4 @@ class StatusAfterRules:
             # (on the subject of the sentences that ask, not of the case: "... imatinib + chemo induction ... What
             # does the guideline say this MRD means?" gets no line on chemotherapy-free induction)
             asking = asking_sentences(plan.q)
-            add_status(replace(plan, status=[(s, c) for s, c in plan.status if on_subject(s, asking, c.title)]),
-                       builder)
+            add_status(plan, builder, [(s, c) for s, c in plan.status if on_subject(s, asking, c.title)])

@@ -602,7 +602,7 @@ def patient_rules(question: str, facts: PatientFacts, book: RuleBook,
     return applicable_rules(question, facts, rulebook=book, sections=[*sections, *own]) if own else (sure, maybe)
 
 
-def asks_only_about_a_harm(asking: str) -> bool:
+def asks_only_about_a_harm(asking: str, planned: bool = False) -> bool:
     """The asking clause names a harm (an adverse event) and no treatment: "what does the guideline say about
     hepatic VOD/SOS?" (a treatment named there, "is inotuzumab recommended despite the VOD risk?", asks about it).
 
@@ -612,12 +612,11 @@ def asks_only_about_a_harm(asking: str) -> bool:
     False
     >>> asks_only_about_a_harm("Given the VOD risk, is inotuzumab OK?")
     False
-    >>> asks_only_about_a_harm("For a patient scheduled for allo-HSCT after inotuzumab, how is VOD/SOS risk handled?")
+    >>> asks_only_about_a_harm("Scheduled for allo-HSCT after inotuzumab: how is VOD/SOS risk handled?", planned=True)
     True
     """
     mentions = [m for m in read_concepts(asking.lower()).mentions if not m.other_person]
-    planned = read_facts(asking).transplant == "planned"
-    # (a treatment given before or a transplant planned is the harm's setting: "after inotuzumab, scheduled for
+    # (a treatment given before or a transplant planned (`planned`: the patient's facts say so) is the harm's setting: "after inotuzumab, scheduled for
     # allo-HSCT: VOD/SOS, what does the guideline say?")
     asked = {m.kind for m in mentions if not m.historical and not (planned and m.concept == "allo_hsct")}
     return "adverse_event" in asked and not asked & TREATMENT_KINDS
@@ -699,6 +698,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
                given: frozenset[str] = frozenset()) -> DraftPlan:
     """Decide what the answer holds. `given` names facts the question gave in another form (several ages
     compared): no finding asks only for them."""
+    planned = facts.transplant == "planned"  # (as read, before a question about the time after it changes it)
     if facts.transplant in ("planned", None) and asks_after_transplant(question.intents.asking or question.focus,
                                                                        question.focus):
         # (a planned transplant, or none told, and a question about the time after it: answered for after the
@@ -744,7 +744,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     # "what does CQ 7 say about X?", "CQ5 gives X category 1": the grade lines answer the CQ part; the rest of the
     # question (X) is answered as if the CQ and grade were not there
     plan.asked = it.rest_status if plan.grades else it.status
-    harm = asks_only_about_a_harm(asking_sentences(plan.q))
+    harm = asks_only_about_a_harm(asking_sentences(plan.q), planned)
     if not (plan.rules_only or plain):
         _status_lines(plan, pool, harm)
     subject = _subject(plan, pool.rare)

@@ -136,7 +136,9 @@ class GuidelineRule(BaseModel):
         return result
 
     def topical(self, normalized_question: str) -> bool:
-        q = " ".join(normalized_question.split())  # (canonical tokens come padded: "without  allo_hsct ")
+        q = normalized_question  # (canonical tokens come padded, "without  allo_hsct ": one space, once)
+        if "  " in q:
+            q = " ".join(q.split())
         return any(_rx(t).search(q) for t in self.topics) and not any(_rx(t).search(q) for t in self.not_topics)
 
 

@@ -619,8 +619,8 @@ def test_a_regimen_asked_about_brings_the_rule_for_its_alternative_of_the_same_c
 
 def test_a_topic_naming_a_canonical_token_matches_across_its_padding() -> None:
     # (normalize pads canonical tokens with spaces: "without  allo_hsct "; r23 p01 "any other way without transplant")
-    from assistant.rules.logic import applicable_rules, default_rulebook
     from assistant.facts import read_facts
+    from assistant.rules.logic import applicable_rules, default_rulebook
     q = ("my husband is 52 and they found the philadelphia chromozome in his leukemia. doctor says chemo plus a pill "
          "and then a transplent. is that really what the japanese guidelines say?? is there any other way without "
          "transplant")
