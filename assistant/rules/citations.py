@@ -18,6 +18,7 @@ from typing import Any
 from assistant.claims import broader_chain
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, chunks_by_id, cited_chunks, parse_lines, strip_lead
+from assistant.rules.swaps import swapped_terms
 from assistant.text import chunk_sentences, normalize, split_sentences, tokenize
 
 #: Canonical tokens that carry clinical meaning: if a sentence has one, a cited chunk must have it too.
@@ -634,7 +635,8 @@ def check_citations(
                     continue
             good = cited_chunks(s, draft, retrieved)
             missing = (unsupported_terms(s.body, good, given=given, given_terms=patient_terms, asked=asked) or altered_terms(s.body, good, given=given)
-                       or copied_from_elsewhere(s.body, good, retrieved) or disowned_attribution(s.body, good))
+                       or copied_from_elsewhere(s.body, good, retrieved) or disowned_attribution(s.body, good)
+                       or swapped_terms(s.body, good, given=given))
             if missing:
                 issues.append(Issue(
                     finding=RuleFinding(rule_id="CIT-SUPPORT-004", severity="block",

@@ -1,0 +1,217 @@
+"""Swapped terms: an answer clause that says what a clause of its cited source says about the same things, but with
+another term of a contrast set in place of the source's ("LBL is mostly B-lineage" cited to "LBL is mostly of
+T-lineage"; "adults are at lower risk than children" to "adults are at higher risk than children"; "21% in response
+to MRD" to "21% given in response to MRD" read the other way round). The contrast sets are data
+(`claims.yaml` `contrast_sets`); percentages and time spans are contrast sets of their own kind.
+
+A paraphrase keeps most of the source clause's content words: a clause is compared only with source clauses that
+carry most of its content words (`SWAP_OVERLAP`), and a swap is reported only when no source clause stating the
+answer's own term fits as well (a chunk that says both "B-lineage ... 30" and "T-lineage ... 100" supports either).
+Pure and memoised per source text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from assistant.concepts import tokens
+from assistant.models import Chunk
+from assistant.text import split_sentences, tokenize
+
+LEXICON = Path(__file__).resolve().parent.parent / "lexicon" / "claims.yaml"
+
+#: Share of an answer clause's content words a source clause must carry to be the clause it restates.
+SWAP_OVERLAP = 0.8
+#: Fewer content words than this leave too little to tell a restatement from another statement.
+MIN_ANCHORS = 2
+_NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "cannot"})
+_UNITS = {"year": "year", "years": "year", "month": "month", "months": "month", "week": "week", "weeks": "week",
+          "day": "day", "days": "day"}
+
+
+@dataclass(frozen=True)
+class Contrasts:
+    """Contrast sets: group -> term phrase -> the alternative it belongs to; groups whose terms compare the things
+    around them (their order matters)."""
+
+    terms: dict[tuple[str, ...], tuple[str, str]]  # phrase tokens -> (group, alternative label)
+    ordered: frozenset[str]
+    groups: frozenset[str]
+    breaks: frozenset[str]
+    coordinators: frozenset[str]
+    longest: int
+
+
+@dataclass(frozen=True)
+class Clause:
+    members: dict[str, frozenset[str]]  # group -> the alternatives the clause names
+    anchors: tuple[str, ...]  # content words, in order, contrast terms left out
+    negated: bool
+
+
+@lru_cache(maxsize=2)
+def contrasts(path: Path = LEXICON) -> Contrasts:
+    """Read `contrast_sets` and `contrast_breaks` from claims.yaml; an alternative is labelled by its first term."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    terms: dict[tuple[str, ...], tuple[str, str]] = {}
+    ordered: set[str] = set()
+    for group, entry in (data.get("contrast_sets") or {}).items():
+        alts = entry["terms"] if isinstance(entry, dict) else entry
+        if isinstance(entry, dict) and entry.get("ordered"):
+            ordered.add(group)
+        if len(alts) < 2:
+            raise ValueError(f"claims.yaml: contrast set {group!r} needs two alternatives or more")
+        for alt in alts:
+            for term in alt:
+                key = tuple(tokens(str(term).lower()))
+                if key in terms and terms[key][0] != group:
+                    raise ValueError(f"claims.yaml: contrast term {term!r} is in two sets")
+                terms[key] = (group, str(alt[0]).lower())
+    breaks = frozenset(str(w) for w in data.get("contrast_breaks") or [])
+    return Contrasts(terms=terms, ordered=frozenset(ordered), groups=frozenset(g for g, _ in terms.values()),
+                     breaks=breaks,
+                     coordinators=frozenset(str(w) for w in data.get("contrast_coordinators") or []),
+                     longest=max((len(k) for k in terms), default=1))
+
+
+def _values(toks: list[str], i: int) -> tuple[str, str, int] | None:
+    """A percentage ("37 %") or a time span ("6 months", "5-year") starting at token i: (group, value, length)."""
+    t = toks[i]
+    if "-" in t and t.split("-", 1)[1] in _UNITS and _number(t.split("-", 1)[0]):
+        return f"span:{_UNITS[t.split('-', 1)[1]]}", t.split("-", 1)[0], 1
+    if not _number(t) or i + 1 >= len(toks):
+        return None
+    nxt = toks[i + 1]
+    if nxt == "%":
+        return "percent", t, 2
+    return (f"span:{_UNITS[nxt]}", t, 2) if nxt in _UNITS else None
+
+
+def _number(t: str) -> bool:
+    return t.replace(".", "", 1).isdigit()
+
+
+def _clauses_of(sentence: str, cs: Contrasts) -> list[Clause]:
+    toks = tokens(sentence.lower())
+    out: list[Clause] = []
+    start = 0
+    for i, t in enumerate([*toks, ","]):
+        if i == len(toks) or (t in cs.breaks and not _coordinated(toks, i, cs)):
+            if i > start:
+                out.append(_clause(toks[start:i], cs))
+            start = i + 1
+    # a bare item of a list ("..., high hyperdiploidy and a complex karyotype") is said in the list's frame, the
+    # sentence's first clause ("adverse genetic features include the Ph chromosome"); a bare number is not (in "CR
+    # was 94%, and DFS and OS were 67% and 73%" the frame does not tell which number is which)
+    return [_in_frame(c, out[0]) if len(c.anchors) < MIN_ANCHORS and c is not out[0] else c for c in out]
+
+
+def _in_frame(item: Clause, frame: Clause) -> Clause:
+    named = {g: v for g, v in item.members.items() if g in contrasts().groups}
+    return Clause(named, tuple(dict.fromkeys(frame.anchors + item.anchors)), item.negated) if named else item
+
+
+def _coordinated(toks: list[str], i: int, cs: Contrasts) -> bool:
+    """The break word at i joins two alternatives of one set ("both Ph-positive and Ph-negative ALL", "B- or
+    T-lineage"): one clause, naming both."""
+    if toks[i] not in cs.coordinators:
+        return False
+    before = {cs.terms[k][0] for n in range(1, cs.longest + 1) if (k := tuple(toks[max(0, i - n):i])) in cs.terms}
+    after = {cs.terms[k][0] for n in range(1, cs.longest + 1) if (k := tuple(toks[i + 1:i + 1 + n])) in cs.terms}
+    return bool(before & after)
+
+
+def _clause(toks: list[str], cs: Contrasts) -> Clause:
+    members: dict[str, set[str]] = {}
+    rest: list[str] = []
+    i = 0
+    while i < len(toks):
+        for n in range(min(cs.longest, len(toks) - i), 0, -1):
+            hit = cs.terms.get(tuple(toks[i:i + n]))
+            if hit is not None:
+                members.setdefault(hit[0], set()).add(hit[1])
+                i += n
+                break
+        else:
+            value = _values(toks, i)
+            if value is not None:
+                members.setdefault(value[0], set()).add(value[1])
+                i += value[2]
+                continue
+            rest.append(toks[i])
+            i += 1
+    anchors = tuple(dict.fromkeys(tokenize(" ".join(rest))))
+    negated = any(t in _NEGATIONS or t.endswith("n't") for t in toks)
+    return Clause(members={g: frozenset(v) for g, v in members.items()}, anchors=anchors, negated=negated)
+
+
+@lru_cache(maxsize=4096)
+def _source_clauses(text: str) -> tuple[Clause, ...]:
+    cs = contrasts()
+    return tuple(c for s in split_sentences(text) for c in _clauses_of(s, cs) if c.members)
+
+
+def _overlap(mine: Clause, theirs: Clause) -> float:
+    return len(set(mine.anchors) & set(theirs.anchors)) / len(mine.anchors)
+
+
+def _same_order(mine: Clause, theirs: Clause) -> bool:
+    shared = set(mine.anchors) & set(theirs.anchors)
+    return [a for a in mine.anchors if a in shared] == [a for a in theirs.anchors if a in shared]
+
+
+def swapped_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: frozenset[float] = frozenset()) -> set[str]:
+    """Terms of the sentence that stand where its cited chunks, saying the same about the same things, have another
+    term of the same contrast set (see `swaps_in`)."""
+    return swaps_in(sentence_body, [ch.text for ch in chunks], given=given)
+
+
+def swaps_in(sentence: str, sources: Sequence[str], *, given: frozenset[float] = frozenset()) -> set[str]:
+    """Terms of the sentence that stand where a source, saying the same about the same things, has another term of
+    the same contrast set (see the module docstring); percentages the question gave (the patient's MRD) aside.
+
+    >>> src = ["LBL is mostly of T-lineage, and T-LBL classically presents with a mediastinal mass."]
+    >>> swaps_in("LBL is mostly B-lineage, and it presents with a mediastinal mass.", src)
+    {'b-lineage (source: t-lineage)'}
+    >>> swaps_in("LBL is mostly T-lineage and presents with a mediastinal mass.", src)
+    set()
+    >>> swaps_in("It covers both Ph-positive and Ph-negative adult ALL.", ["MRD guides it in Ph-positive adult ALL."])
+    set()
+    >>> swaps_in("Children are at lower risk than adults.", ["Adults are at higher risk than children."])
+    set()
+    >>> swaps_in("Adults are at lower risk than children.", ["Adults are at higher risk than children."])
+    {'lower (source: higher)'}
+    """
+    cs = contrasts()
+    theirs = [c for text in sources for c in _source_clauses(text)]
+    out: set[str] = set()
+    for mine in _clauses_of(sentence, cs):
+        if len(mine.anchors) < MIN_ANCHORS:
+            continue
+        for group, names in mine.members.items():
+            if len(names) == 1 and not _given(group, names, given):
+                out |= _swap(mine, group, next(iter(names)), theirs, group in cs.ordered)
+    return out
+
+
+def _given(group: str, names: frozenset[str], given: frozenset[float]) -> bool:
+    return group == "percent" and any(float(n) in given for n in names)
+
+
+def _swap(mine: Clause, group: str, name: str, theirs: list[Clause], ordered: bool) -> set[str]:
+    fits = [(_overlap(mine, c), c) for c in theirs if group in c.members and c.negated == mine.negated]
+    own = max((o for o, c in fits if name in c.members[group]), default=0.0)
+    other = [(o, c) for o, c in fits if name not in c.members[group] and o >= SWAP_OVERLAP and o > own
+             and (not ordered or _same_order(mine, c))]
+    if not other:
+        return set()
+    _, best = max(other, key=lambda oc: oc[0])
+    return {f"{name} (source: {', '.join(sorted(best.members[group]))})"}
+
+
+__all__ = ["contrasts", "swapped_terms", "swaps_in"]

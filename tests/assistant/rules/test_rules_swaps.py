@@ -1,0 +1,88 @@
+"""Swapped terms: a clause restating its cited source with another term of a contrast set (claims.yaml
+`contrast_sets`) in place of the source's is caught as unsupported; restatements, sentences naming both terms and
+comparisons turned round are not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rule_helpers import draft_of
+
+from assistant.models import PatientFacts
+from assistant.rules import check_citations
+from assistant.rules.swaps import contrasts, swapped_terms
+
+F = PatientFacts()
+
+
+def _section(by_section, section_id: str, needle: str):
+    return next(c for c in by_section[section_id] if needle in c.text)
+
+
+@pytest.mark.parametrize("section,needle,sentence,swapped", [
+    ("context/definitions", "mostly of T-lineage",
+     "Most lymphoblastic lymphomas are B-lineage, and B-LBL classically presents with a mediastinal mass.",
+     "b-lineage"),
+    ("context/safety-notes", "adults are at higher risk than children",
+     "Asparaginase can cause venous thrombosis, and adults are at lower risk than children.", "lower"),
+    ("jsh2023-all/ph-pos/post-hsct-tki", "7% given prophylactically",
+     "In the Nishiwaki study, 21% got a TKI prophylactically during complete molecular remission and 7% in "
+     "response to MRD.", "7"),
+    ("jsh2023-all/overview/diagnosis-risk", "hypodiploidy and a complex",
+     "Adverse genetic features include the Ph chromosome, KMT2A rearrangement, high hyperdiploidy and a complex "
+     "karyotype.", "hyperdiploidy"),
+])
+def test_a_swapped_term_is_unsupported_and_removed(by_section, section, needle, sentence, swapped) -> None:
+    chunk = _section(by_section, section, needle)
+    found = swapped_terms(sentence, [chunk])
+    assert any(t.startswith(swapped) for t in found), found
+    issues = check_citations("q", F, draft_of(sentence, chunk), [chunk])
+    assert [i.finding.rule_id for i in issues] == ["CIT-SUPPORT-004"]
+    assert "source:" in issues[0].finding.message and issues[0].action == "drop"
+
+
+@pytest.mark.parametrize("section,needle,sentence", [
+    # a faithful paraphrase, reordered
+    ("context/definitions", "mostly of T-lineage",
+     "Most lymphoblastic lymphomas are of T-lineage, and T-LBL classically shows a mediastinal mass."),
+    # the comparison turned round: the same fact
+    ("context/safety-notes", "adults are at higher risk than children",
+     "Asparaginase can cause venous thrombosis, and children are at lower risk than adults."),
+    # the same numbers, in their places
+    ("jsh2023-all/ph-pos/post-hsct-tki", "7% given prophylactically",
+     "In the Nishiwaki study, 7% got a TKI prophylactically during complete molecular remission and 21% in "
+     "response to MRD."),
+    # both alternatives named together
+    ("jsh2023-all/mrd", "MRD",
+     "MRD assessment after induction applies to adults with both Ph-positive and Ph-negative ALL."),
+])
+def test_restatements_are_not_swaps(by_section, section, needle, sentence) -> None:
+    chunk = _section(by_section, section, needle)
+    assert swapped_terms(sentence, [chunk]) == set()
+
+
+def test_a_value_the_question_gave_is_not_a_swap() -> None:
+    from assistant.rules.swaps import swaps_in
+
+    source = ["MRD of 0.01% or more after induction means a high risk of relapse."]
+    assert swaps_in("MRD of 0.05% after induction means a high risk of relapse.", source) == {"0.05 (source: 0.01)"}
+    assert swaps_in("MRD of 0.05% after induction means a high risk of relapse.", source,
+                    given=frozenset({0.05})) == set()
+
+
+def test_a_negated_clause_is_not_compared_with_an_affirmed_one() -> None:
+    from assistant.rules.swaps import swaps_in
+
+    source = ["Adults are at higher risk of thrombosis than children."]
+    assert swaps_in("Adults are not at lower risk of thrombosis than children.", source) == set()
+
+
+def test_contrast_sets_are_checked_when_read(tmp_path: Path) -> None:
+    bad = tmp_path / "claims.yaml"
+    bad.write_text("contrast_sets:\n  a: [[higher], [lower]]\n  b: [[lower], [upper]]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="two sets"):
+        contrasts(bad)
+    bad.write_text("contrast_sets:\n  a: [[higher]]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="two alternatives"):
+        contrasts(bad)
