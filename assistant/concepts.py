@@ -320,6 +320,7 @@ def load_lexicon(folder: Path = LEXICON_DIR, lang: str = "en") -> Lexicon:
         concepts[concept.id] = concept
         for form in _forms(concept, entry, lang):
             by_first.setdefault(form.tokens[0], []).append(form)
+    _add_plurals(by_first)
     bad = [(c.id, v) for c in concepts.values() for k, v in c.means_when.items()
            if k not in concepts or v not in concepts]
     if bad:
@@ -337,6 +338,26 @@ def load_lexicon(folder: Path = LEXICON_DIR, lang: str = "en") -> Lexicon:
         forms={k: tuple(sorted(v, key=lambda f: len(f.tokens), reverse=True)) for k, v in by_first.items()},
         vocabulary=vocabulary, known=frozenset(correct | set(never)), context=_context(rules), sounds=sounds,
         by_sound=by_sound, sounded=tuple(by_sound))
+
+
+def _plural(word: str) -> str | None:
+    """The regular English plural of a word ("regimen" -> "regimens", "antibody" -> "antibodies"), or None."""
+    if len(word) < 4 or not word.isalpha() or not word.isascii() or word.endswith(("s", "x", "ch", "sh", "z")):
+        return None
+    return word[:-1] + "ies" if word.endswith("y") and word[-2] not in "aeiou" else word + "s"
+
+
+def _add_plurals(by_first: dict[str, list[Form]]) -> None:
+    """A treatment's forms also match in the plural ("pediatric-type regimens", "bispecific antibodies", "CAR-T
+    therapies"), unless the plural is a form already."""
+    have = {f.tokens for fs in by_first.values() for f in fs}
+    for fs in list(by_first.values()):
+        for f in list(fs):
+            plural = _plural(f.tokens[-1]) if f.concept.kind in TREATMENT_KINDS and not f.misspelt else None
+            many = (*f.tokens[:-1], plural) if plural else None
+            if many and many not in have:
+                have.add(many)
+                by_first.setdefault(many[0], []).append(Form(many, f.concept, f.rewrite, False))
 
 
 def _sounds(folder: Path) -> tuple[tuple[str, str], ...]:

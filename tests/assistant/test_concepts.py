@@ -705,3 +705,21 @@ def test_a_word_means_another_concept_in_its_clinical_context(text: str, concept
     from assistant.concepts import read_concepts
     found = {m.concept for m in read_concepts(text).mentions} & {"tki", "medicine"}
     assert found == concepts, found
+
+
+@pytest.mark.parametrize("text,concept", [
+    ("risks of pediatric-type regimens in adults", "pediatric_regimen"),
+    ("are bispecific antibodies used", "blinatumomab"),
+    ("after two allo transplants", "allo_hsct"),
+])
+def test_a_treatment_form_matches_in_the_plural(text: str, concept: str) -> None:
+    from assistant.concepts import concept_ids
+
+    assert concept in concept_ids(text)
+
+
+def test_plurals_are_regular_and_only_for_plain_words() -> None:
+    from assistant.concepts import _plural
+
+    assert [_plural(w) for w in ("regimen", "antibody", "therapy", "relay", "hsct", "all", "cvad-based")] == [
+        "regimens", "antibodies", "therapies", "relays", "hscts", None, None]
