@@ -143,6 +143,7 @@ class ContextRules:
     donor: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     compares: dict[str, Any] = field(default_factory=dict)  # words, prefixes (a tuple), pairs (word pairs)
     notes: dict[str, Any] = field(default_factory=dict)  # keys of key=value notes, values -> canonical forms
+    compound_suffixes: frozenset[str] = frozenset()  # "-based", "-containing": the concept before them is whole
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,8 @@ def _context(data: dict[str, Any]) -> ContextRules:
         donor={k: _phrases(v) for k, v in data["donor"].items()},
         compares={"words": frozenset(data["compares"]["words"]), "prefixes": tuple(data["compares"]["prefixes"]),
                   "pairs": frozenset(tuple(p.split()) for p in data["compares"]["pairs"])},
-        notes={"keys": tuple(data["notes"]["keys"]), "values": dict(data["notes"]["values"])})
+        notes={"keys": tuple(data["notes"]["keys"]), "values": dict(data["notes"]["values"])},
+        compound_suffixes=frozenset(str(w) for w in data.get("compound_suffixes") or []))
 
 
 #: The lexicon's files, read in this order (one lexicon: concept ids are unique across them).
@@ -785,7 +787,16 @@ def _matches(toks: list[str], lex: Lexicon) -> tuple[dict[int, str], list[str], 
     fixed = {i: w for i, t in enumerate(toks) if (w := _correct(t, lex))}
     seen = [fixed.get(i, t) for i, t in enumerate(toks)]
     stems = [t[:-2] if t.endswith("'s") and len(t) > 3 else t for t in seen]  # "my cousin's leukemia"
-    return fixed, seen, _match([_plus_joined(t, lex) for t in stems], toks, lex)
+    return fixed, seen, _match([_compound_head(_plus_joined(t, lex), lex) for t in stems], toks, lex)
+
+
+def _compound_head(tok: str, lex: Lexicon) -> str:
+    """A one-word form with a compound suffix glued to it is that form ("blinatumomab-based", "tki-containing",
+    "asparaginase-related": context.yaml compound_suffixes); a form that is itself hyphenated stays whole."""
+    head, _, suffix = tok.rpartition("-")
+    if not head or suffix not in lex.context.compound_suffixes or tok in lex.forms:
+        return tok
+    return head if any(f.tokens == (head,) for f in lex.forms.get(head, ())) else tok
 
 
 def _plus_joined(tok: str, lex: Lexicon) -> str:

@@ -723,3 +723,21 @@ def test_plurals_are_regular_and_only_for_plain_words() -> None:
 
     assert [_plural(w) for w in ("regimen", "antibody", "therapy", "relay", "hsct", "all", "cvad-based")] == [
         "regimens", "antibodies", "therapies", "relays", "hscts", None, None]
+
+
+@pytest.mark.parametrize("text,concept", [
+    ("blinatumomab-based therapy", "blinatumomab"),
+    ("TKI-containing induction", "tki"),
+    ("asparaginase-related toxicities", "asparaginase"),
+    ("HD-MTX-containing therapy", "hd_mtx"),
+])
+def test_a_compound_suffix_leaves_the_concept_whole(text: str, concept: str) -> None:
+    from assistant.concepts import concept_ids
+
+    assert concept in concept_ids(text.lower())
+
+
+def test_free_of_a_treatment_does_not_name_it() -> None:
+    from assistant.concepts import concept_ids
+
+    assert "chemotherapy" not in concept_ids("a chemotherapy-free approach")
