@@ -786,8 +786,14 @@ def _matches(toks: list[str], lex: Lexicon) -> tuple[dict[int, str], list[str], 
     """(fuzzy corrections by token index, the corrected tokens, the lexicon forms matched on them)."""
     fixed = {i: w for i, t in enumerate(toks) if (w := _correct(t, lex))}
     seen = [fixed.get(i, t) for i, t in enumerate(toks)]
-    stems = [t[:-2] if t.endswith("'s") and len(t) > 3 else t for t in seen]  # "my cousin's leukemia"
-    return fixed, seen, _match([_compound_head(_plus_joined(t, lex), lex) for t in stems], toks, lex)
+    return fixed, seen, _match([_as_matched(t, lex) for t in seen], toks, lex)
+
+
+def _as_matched(tok: str, lex: Lexicon) -> str:
+    """A (corrected) token as the matcher reads it: without a possessive "'s" ("my cousin's leukemia"), a glued
+    plus or a compound suffix."""
+    stem = tok[:-2] if tok.endswith("'s") and len(tok) > 3 else tok
+    return _compound_head(_plus_joined(stem, lex), lex)
 
 
 def _compound_head(tok: str, lex: Lexicon) -> str:
@@ -822,9 +828,7 @@ def may_mention(text: str, ids: frozenset[str]) -> bool:
     for tok in tokens(text):
         if tok in firsts:
             return True
-        seen = _correct(tok, lex) or tok
-        stem = seen[:-2] if seen.endswith("'s") and len(seen) > 3 else seen  # (as _matches reads the token)
-        if _plus_joined(stem, lex) in firsts:
+        if _as_matched(_correct(tok, lex) or tok, lex) in firsts:  # (as _matches reads the token)
             return True
     return False
 
