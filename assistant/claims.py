@@ -177,8 +177,10 @@ class Vocabulary:
     edition_names: frozenset[str] = frozenset()
     grade_foreign: tuple[tuple[Phrase, ...], frozenset[str], frozenset[str]] = ((), frozenset(), frozenset())
     denial_unspecified: frozenset[str] = frozenset()
+    denial_unspecified_after: frozenset[str] = frozenset()  # "no TKI named": the name is denied, not the TKI
     marker_population: dict[str, dict[str, Any]] = field(default_factory=dict)
     embedded: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # (cues, words making a condition)
+    embedded_wh: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # (wh-words, verbs before them)
 
 
 def _ph(items: list[Any]) -> tuple[Phrase, ...]:
@@ -257,8 +259,10 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         consequence=_words(data, "consequence"), restriction_after=_words(data, "restriction_after"),
         edition_names=_words(data, "edition_names"),
         denial_unspecified=_words(data, "denial_unspecified"),
+        denial_unspecified_after=_words(data, "denial_unspecified_after"),
         marker_population={k: dict(v) for k, v in (data.get("marker_population") or {}).items()},
         embedded=(_words(data, "embedded_question"), _words(data, "embedded_question_not_after")),
+        embedded_wh=(_words(data, "embedded_wh"), _words(data, "embedded_wh_after")),
         population_cues=tuple((p, dict(facts)) for phrase, facts in (data.get("population_cues") or {}).items()
                               for p in _ph([phrase])))
 
@@ -600,10 +604,18 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
 
 
 def _asked(toks: list[str], a: int, at: int, voc: Vocabulary) -> bool:
-    """The stance word stands in an embedded question ("whether JSH 2023 recommends X is not verified"), not in a
-    condition ("regardless of whether")."""
+    """The stance word stands in an embedded question ("whether JSH 2023 recommends X is not verified", "does not
+    list which factors should prompt transplant"), not in a condition ("regardless of whether").
+
+    >>> _asked(tokens("the summary does not list which factors should prompt transplant"), 0, 8, claim_vocabulary())
+    True
+    >>> _asked(tokens("allo-hsct, which should be offered in cr1"), 0, 3, claim_vocabulary())
+    False
+    """
     cues, conditions = voc.embedded
-    return any(toks[k] in cues and not conditions & set(toks[max(a, k - 2):k]) for k in range(a, at))
+    wh, verbs = voc.embedded_wh
+    return any(toks[k] in cues and not conditions & set(toks[max(a, k - 2):k])
+               or toks[k] in wh and k > a and toks[k - 1] in verbs for k in range(a, at))
 
 
 def _lists_parts(toks: list[str], a: int, i: int, p: Phrase, voc: Vocabulary) -> bool:
@@ -749,7 +761,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         preferred = {m.concept for m in _after_cue(inside, toks, a, b, voc.preferred)}
         treat = [m for m in inside if m.kind in INTERVENTION_KINDS and m.concept not in contrasted and not (
             preferred and m.concept in preferred and stance in _NEGATIVE_STANCES) and not _qualifies(toks, m, voc)]
-        denied = {id(m) for m in treat if m.negated or _denied(toks, m.start, voc)}
+        denied = {id(m) for m in treat if m.negated or _denied(toks, m.start, voc, m.end)}
         past = {id(m) for m in treat if _past(toks, m, mentions, voc)}
         interventions = _most_specific(m.concept for m in treat if id(m) not in denied and id(m) not in past)
         negated = tuple(dict.fromkeys(m.concept for m in treat if id(m) in denied))
@@ -931,7 +943,7 @@ def _clause_population(toks: list[str], a: int, b: int, skip: set[int], voc: Voc
     from assistant.rules.logic import stated_facts
 
     denials = {m.start - 1 - k for m in inside if m.kind in INTERVENTION_KINDS for k in range(4)
-               if m.start - 1 - k >= a and toks[m.start - 1 - k] in voc.denial_words and _denied(toks, m.start, voc)}
+               if m.start - 1 - k >= a and toks[m.start - 1 - k] in voc.denial_words and _denied(toks, m.start, voc, m.end)}
     words = [t for k, t in enumerate(toks[a:b], a) if k not in skip and k not in denials]
     own = dict(stated_facts(" ".join(words)))
     for phrase, facts in voc.population_cues:
@@ -1015,18 +1027,22 @@ def _fractions(toks: list[str], voc: Vocabulary) -> tuple[tuple[float, float], .
     return tuple(out)
 
 
-def _denied(toks: list[str], i: int, voc: Vocabulary) -> bool:
-    """A negation cue right before a treatment, or before its article or a modifier ("without a TKI", "no TKI",
-    "not a TKI", "no prophylactic TKI"); not one that denies only a name ("without a named TKI").
+def _denied(toks: list[str], i: int, voc: Vocabulary, end: int | None = None) -> bool:
+    """A negation cue right before a treatment (tokens i..end), or before its article or a modifier ("without a
+    TKI", "no TKI", "not a TKI", "no prophylactic TKI"); not one that denies only a name ("without a named TKI", "no
+    TKI named").
 
     >>> voc = claim_vocabulary()
     >>> _denied(tokens("and no prophylactic tki"), 3, voc), _denied(tokens("without a named tki"), 3, voc)
     (True, False)
+    >>> _denied(tokens("no tki named, no doses"), 1, voc, 2)
+    False
     """
     j = i
     while j and (toks[j - 1] in voc.denial_skip or toks[j - 1] in ("a", "an", "any", "the")):
         j -= 1
-    if j and toks[j - 1] in voc.denial_unspecified:
+    if j and toks[j - 1] in voc.denial_unspecified or end is not None and end < len(toks) \
+            and toks[end] in voc.denial_unspecified_after:
         return False
     return _ends_at(toks, j, voc.negation)
 

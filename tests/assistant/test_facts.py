@@ -611,6 +611,12 @@ MRD_CASES = [
     ("MRD undetectable at 10^-5 by NGS", "negative", None),
     # the level in brackets after the time it was taken (r22 h20)
     ("my son, 34, his MRD is still positive after induction (0.5%). could he just keep doing chemo?", "positive", 0.5),
+    # a result that holds over time, with the tests between ("all my MRD tests have been negative", "MRD tests stay
+    # negative")
+    ("After my transplant for Ph-positive ALL all my MRD tests have been negative. Should I still take a TKI?",
+     "negative", None),
+    ("her MRD results have consistently been positive since induction", "positive", None),
+    ("whose MRD tests stay negative after transplant", "negative", None),
 ]
 
 

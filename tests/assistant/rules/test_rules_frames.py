@@ -573,3 +573,26 @@ def test_session24_an_editions_year_is_no_age_and_a_group_that_ends_at_an_age_is
 def test_session24_correct_sentences_of_more_misread_classes_pass(sentence: str, facts: dict) -> None:
     v = judge_sentence(sentence, BOOK, PatientFacts(**facts))
     assert v.kind in ("agree", "unrelated"), (sentence, v)
+
+
+@pytest.mark.parametrize("sentence,treatment", [
+    # a denied name is no denied treatment
+    ("No TKI named, no doses in this corpus.", "tki"),
+    ("No regimen specified for this group in the summary.", None),
+    # a stance word in an embedded question states no position
+    ("The summary doesn't list which unfavourable factors should prompt transplant.", "allo_hsct"),
+])
+def test_saying_what_the_source_does_not_name_is_no_position(sentence: str, treatment: str | None) -> None:
+    claims = read_claims(sentence)
+    assert all(c.stance is None and c.polarity == 0 for c in claims), [(c.stance, c.text) for c in claims]
+    assert all(not c.negated for c in claims)
+
+
+def test_a_relative_which_still_states_a_position() -> None:
+    claims = read_claims("For Ph-positive ALL in CR1, the guideline names allo-HSCT, which should be offered in CR1.")
+    assert any(c.stance == "recommended" for c in claims)
+
+
+def test_no_treatment_is_still_a_denial() -> None:
+    (claim,) = read_claims("No TKI is recommended after transplant when MRD is negative.")
+    assert claim.polarity < 0 and "tki" in claim.negated
