@@ -17,21 +17,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from assistant.concepts import tokens
+from assistant.claims import claim_vocabulary
+from assistant.concepts import LEXICON_DIR, lexicon_file, tokens
 from assistant.models import Chunk
 from assistant.text import split_sentences, tokenize
-
-LEXICON = Path(__file__).resolve().parent.parent / "lexicon" / "claims.yaml"
 
 #: Share of an answer clause's content words a source clause must carry to be the clause it restates.
 SWAP_OVERLAP = 0.8
 #: Fewer content words than this leave too little to tell a restatement from another statement.
 MIN_ANCHORS = 2
-_NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "cannot"})
-_UNITS = {"year": "year", "years": "year", "month": "month", "months": "month", "week": "week", "weeks": "week",
-          "day": "day", "days": "day"}
+#: The time units a span is compared in (claims.yaml `units`).
+_SPAN_UNITS = frozenset({"year", "month", "week", "day"})
 
 
 @dataclass(frozen=True)
@@ -45,6 +41,8 @@ class Contrasts:
     breaks: frozenset[str]
     coordinators: frozenset[str]
     longest: int
+    units: dict[str, str]  # a word of a time span -> its unit ("months" -> "month")
+    negations: frozenset[str]  # one-word negation cues of the claim vocabulary
 
 
 @dataclass(frozen=True)
@@ -55,9 +53,10 @@ class Clause:
 
 
 @lru_cache(maxsize=2)
-def contrasts(path: Path = LEXICON) -> Contrasts:
+def contrasts(folder: Path = LEXICON_DIR) -> Contrasts:
     """Read `contrast_sets` and `contrast_breaks` from claims.yaml; an alternative is labelled by its first term."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = lexicon_file(folder, "claims.yaml")
+    voc = claim_vocabulary(folder)
     terms: dict[tuple[str, ...], tuple[str, str]] = {}
     ordered: set[str] = set()
     for group, entry in (data.get("contrast_sets") or {}).items():
@@ -76,20 +75,23 @@ def contrasts(path: Path = LEXICON) -> Contrasts:
     return Contrasts(terms=terms, ordered=frozenset(ordered), groups=frozenset(g for g, _ in terms.values()),
                      breaks=breaks,
                      coordinators=frozenset(str(w) for w in data.get("contrast_coordinators") or []),
-                     longest=max((len(k) for k in terms), default=1))
+                     longest=max((len(k) for k in terms), default=1),
+                     units={w: u for w, u in voc.units.items() if u in _SPAN_UNITS and w.isalpha()},
+                     negations=frozenset(p[0] for p in voc.negation if len(p) == 1))
 
 
-def _values(toks: list[str], i: int) -> tuple[str, str, int] | None:
+def _values(toks: list[str], i: int, units: dict[str, str]) -> tuple[str, str, int] | None:
     """A percentage ("37 %") or a time span ("6 months", "5-year") starting at token i: (group, value, length)."""
     t = toks[i]
-    if "-" in t and t.split("-", 1)[1] in _UNITS and _number(t.split("-", 1)[0]):
-        return f"span:{_UNITS[t.split('-', 1)[1]]}", t.split("-", 1)[0], 1
+    number, _, unit = t.partition("-")
+    if unit in units and _number(number):
+        return f"span:{units[unit]}", number, 1
     if not _number(t) or i + 1 >= len(toks):
         return None
     nxt = toks[i + 1]
     if nxt == "%":
         return "percent", t, 2
-    return (f"span:{_UNITS[nxt]}", t, 2) if nxt in _UNITS else None
+    return (f"span:{units[nxt]}", t, 2) if nxt in units else None
 
 
 def _number(t: str) -> bool:
@@ -108,11 +110,11 @@ def _clauses_of(sentence: str, cs: Contrasts) -> list[Clause]:
     # a bare item of a list ("..., high hyperdiploidy and a complex karyotype") is said in the list's frame, the
     # sentence's first clause ("adverse genetic features include the Ph chromosome"); a bare number is not (in "CR
     # was 94%, and DFS and OS were 67% and 73%" the frame does not tell which number is which)
-    return [_in_frame(c, out[0]) if len(c.anchors) < MIN_ANCHORS and c is not out[0] else c for c in out]
+    return [_in_frame(c, out[0], cs) if len(c.anchors) < MIN_ANCHORS and c is not out[0] else c for c in out]
 
 
-def _in_frame(item: Clause, frame: Clause) -> Clause:
-    named = {g: v for g, v in item.members.items() if g in contrasts().groups}
+def _in_frame(item: Clause, frame: Clause, cs: Contrasts) -> Clause:
+    named = {g: v for g, v in item.members.items() if g in cs.groups}
     return Clause(named, tuple(dict.fromkeys(frame.anchors + item.anchors)), item.negated) if named else item
 
 
@@ -138,7 +140,7 @@ def _clause(toks: list[str], cs: Contrasts) -> Clause:
                 i += n
                 break
         else:
-            value = _values(toks, i)
+            value = _values(toks, i, cs.units)
             if value is not None:
                 members.setdefault(value[0], set()).add(value[1])
                 i += value[2]
@@ -146,7 +148,7 @@ def _clause(toks: list[str], cs: Contrasts) -> Clause:
             rest.append(toks[i])
             i += 1
     anchors = tuple(dict.fromkeys(tokenize(" ".join(rest))))
-    negated = any(t in _NEGATIONS or t.endswith("n't") for t in toks)
+    negated = any(t in cs.negations or t.endswith("n't") for t in toks)
     return Clause(members={g: frozenset(v) for g, v in members.items()}, anchors=anchors, negated=negated)
 
 

@@ -617,6 +617,8 @@ MRD_CASES = [
      "negative", None),
     ("her MRD results have consistently been positive since induction", "positive", None),
     ("whose MRD tests stay negative after transplant", "negative", None),
+    ("Ph+ ALL after allo-HSCT, BCR::ABL1 transcripts have stayed undetectable", "negative", None),
+    ("after transplant the BCR-ABL1 PCR has consistently been negative", "negative", None),
 ]
 
 

@@ -79,10 +79,14 @@ def test_a_negated_clause_is_not_compared_with_an_affirmed_one() -> None:
 
 
 def test_contrast_sets_are_checked_when_read(tmp_path: Path) -> None:
-    bad = tmp_path / "claims.yaml"
-    bad.write_text("contrast_sets:\n  a: [[higher], [lower]]\n  b: [[lower], [upper]]\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="two sets"):
-        contrasts(bad)
-    bad.write_text("contrast_sets:\n  a: [[higher]]\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="two alternatives"):
-        contrasts(bad)
+    from assistant.concepts import LEXICON_DIR
+
+    real = (LEXICON_DIR / "claims.yaml").read_text(encoding="utf-8")
+    for name, sets, error in (("two", "  a: [[higher], [lower]]\n  b: [[lower], [upper]]\n", "two sets"),
+                              ("one", "  a: [[higher]]\n", "two alternatives")):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "claims.yaml").write_text(real.split("contrast_sets:")[0] + "contrast_sets:\n" + sets,
+                                            encoding="utf-8")
+        with pytest.raises(ValueError, match=error):
+            contrasts(folder)
