@@ -31,12 +31,14 @@ from assistant.rules.logic import (
 from assistant.rules.relevance import check_relevance
 from assistant.rules.scope import check_scope, is_dose_request, is_injection, is_self_change
 from assistant.rules.tiers import check_tiers
+from assistant.rules.toxicity import check_toxicity
 
 Checker = Callable[[str, PatientFacts, Draft, Sequence[Chunk]], list[Issue]]
 
 #: Draft checkers, in order. Logic and the claim frames run first so a contradicting sentence is replaced (not merely
 #: dropped); relevance last, on the repaired draft (an asked treatment no line names is a warning, not a pass).
-CHECKERS: tuple[Checker, ...] = (check_logic, check_frames, check_tiers, check_citations, check_relevance)
+CHECKERS: tuple[Checker, ...] = (check_logic, check_frames, check_tiers, check_citations, check_toxicity,
+                                  check_relevance)
 
 
 class CheckResult(BaseModel):

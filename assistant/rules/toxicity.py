@@ -1,0 +1,155 @@
+"""Toxicity claims: an answer clause that gives a treatment another treatment's main harm ("the main toxicity of
+nelarabine is veno-occlusive disease"), or calls one of its main harms rare ("cytokine release syndrome is uncommon
+with blinatumomab"), against the profiles in `lexicon/toxicities.yaml` (CLAIM-TOX-056, the sentence is removed).
+
+A clause is read for the harms it names and the treatment it names; a clause naming no treatment is about the
+treatment of its sentence, else of the question ("nelarabine main tox?" — "Cardiotoxicity, mainly QT prolongation").
+Nothing is judged where the treatment is not one, a clause is negated ("does not cause VOD") or a cited source says
+the same in one sentence. Pure; the profiles are read once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from assistant.claims import claim_vocabulary
+from assistant.concepts import LEXICON_DIR, TREATMENT_KINDS, clauses, concept_ids, lexicon_file, load_lexicon, tokens
+from assistant.models import Chunk, PatientFacts, RuleFinding
+from assistant.rules.base import Draft, Issue, cited_chunks, parse_lines
+from assistant.text import split_sentences
+
+TOX_ID = "CLAIM-TOX-056"
+
+Phrase = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Profiles:
+    harms: dict[Phrase, str]  # the words naming a harm -> its id
+    longest: int
+    main: dict[str, frozenset[str]]  # treatment -> its main harms
+    known: dict[str, frozenset[str]]  # treatment -> every harm the corpus gives it
+    rare: tuple[Phrase, ...]
+    negations: frozenset[str]
+
+
+@lru_cache(maxsize=2)
+def profiles(folder: Path = LEXICON_DIR) -> Profiles:
+    """Read toxicities.yaml once; a profile naming an unknown harm or treatment is an error."""
+    data = lexicon_file(folder, "toxicities.yaml")
+    harms = {tuple(tokens(str(w).lower())): h for h, words in data["harms"].items() for w in words}
+    lex = load_lexicon()
+    main, known = {}, {}
+    for treatment, p in data["profiles"].items():
+        named = set(p.get("main") or []) | set(p.get("known") or [])
+        if treatment not in lex.concepts or named - set(data["harms"]):
+            raise ValueError(f"toxicities.yaml: profile {treatment!r} names an unknown treatment or harm")
+        main[treatment] = frozenset(p.get("main") or [])
+        known[treatment] = frozenset(named)
+    voc = claim_vocabulary(folder)
+    return Profiles(harms=harms, longest=max(len(k) for k in harms), main=main, known=known,
+                    rare=tuple(tuple(tokens(str(w).lower())) for w in data["rare"]),
+                    negations=frozenset(p[0] for p in voc.negation if len(p) == 1))
+
+
+def harms_in(text: str, pf: Profiles | None = None) -> set[str]:
+    """The harms a text names.
+
+    >>> sorted(harms_in("Watch for cytokine release syndrome and ICANS."))
+    ['crs', 'neurotoxicity']
+    """
+    pf = pf or profiles()
+    toks, out, i = tokens(text.lower()), set(), 0
+    while i < len(toks):
+        for n in range(min(pf.longest, len(toks) - i), 0, -1):
+            if (h := pf.harms.get(tuple(toks[i:i + n]))) is not None:
+                out.add(h)
+                i += n - 1
+                break
+        i += 1
+    return out
+
+
+def _treatments(text: str) -> set[str]:
+    lex = load_lexicon()
+    return {c for c in concept_ids(text.lower()) if c in lex.concepts and lex.concepts[c].kind in TREATMENT_KINDS}
+
+
+def _has(toks: list[str], phrases: Sequence[Phrase]) -> bool:
+    return any(tuple(toks[i:i + len(p)]) == p for p in phrases for i in range(len(toks)))
+
+
+def _said_by_source(treatment: str, harm: str, sources: Sequence[Chunk], rare: bool, pf: Profiles) -> bool:
+    """A cited source says the same: a clause of it gives the harm to the treatment (its one treatment, as an answer
+    clause is read), or, for a harm called rare, one of its sentences calls the harm rare."""
+    for c in sources:
+        for s in split_sentences(c.text):
+            if harm not in harms_in(s, pf):
+                continue
+            if rare and _has(tokens(s.lower()), pf.rare):
+                return True
+            if not rare and any(harm in harms_in(cl, pf) and _subject(cl, s, "") == treatment for cl in clauses(s)):
+                return True
+    return False
+
+
+def wrong_harms(clause: str, treatment: str, pf: Profiles | None = None) -> set[str]:
+    """What a clause about `treatment` says wrongly of its harms: another treatment's main harm it does not have, or
+    one of its main harms called rare.
+
+    >>> sorted(wrong_harms("the main toxicity is hepatic veno-occlusive disease", "nelarabine"))
+    ['vod_sos (a main harm of another treatment)']
+    >>> sorted(wrong_harms("cytokine release syndrome is uncommon", "blinatumomab"))
+    ['crs (called rare)']
+    >>> wrong_harms("it does not cause veno-occlusive disease", "blinatumomab")
+    set()
+    """
+    pf = pf or profiles()
+    toks = tokens(clause.lower())
+    if treatment not in pf.main or any(t in pf.negations or t.endswith("n't") for t in toks):
+        return set()
+    harms = harms_in(clause, pf)
+    others = {h for t, m in pf.main.items() if t != treatment for h in m}
+    out = {f"{h} (a main harm of another treatment)" for h in harms - pf.known[treatment] if h in others}
+    if _has(toks, pf.rare):
+        out |= {f"{h} (called rare)" for h in harms & pf.main[treatment]}
+    return out
+
+
+def _subject(clause: str, sentence: str, question: str) -> str | None:
+    """The one treatment a clause is about: its own, else its sentence's, else the question's."""
+    for text in (clause, sentence, question):
+        named = _treatments(text)
+        if named:
+            return next(iter(named)) if len(named) == 1 else None
+    return None
+
+
+def check_toxicity(question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]) -> list[Issue]:
+    """CLAIM-TOX-056 for each cited sentence that says a treatment's harms wrongly (see the module docstring)."""
+    pf = profiles()
+    issues = []
+    for line in parse_lines(draft.answer):
+        for s in line.sentences:
+            if not s.is_fact or not harms_in(s.body, pf):
+                continue
+            sources = cited_chunks(s, draft, retrieved)
+            wrong = set()
+            for clause in clauses(s.body):
+                treatment = _subject(clause, s.body, question)
+                if treatment is None:
+                    continue
+                wrong |= {w for w in wrong_harms(clause, treatment, pf)
+                          if not _said_by_source(treatment, w.split()[0], sources, "rare" in w, pf)}
+            if wrong:
+                issues.append(Issue(finding=RuleFinding(
+                    rule_id=TOX_ID, severity="block",
+                    message=f"The sources do not give these harms so: {', '.join(sorted(wrong))}; sentence removed: "
+                            f"\"{s.body[:90]}\""), line=s.line, sentence=s.index, action="drop"))
+    return issues
+
+
+__all__ = ["TOX_ID", "check_toxicity", "harms_in", "profiles", "wrong_harms"]

@@ -1,0 +1,70 @@
+"""Toxicity claims (CLAIM-TOX-056): another treatment's main harm given to a treatment, or a main harm called rare, is
+removed; what the corpus says of the treatment's harms, a negated clause and what a cited source says too are kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rule_helpers import draft_of
+
+from assistant.models import PatientFacts
+from assistant.rules import check
+from assistant.rules.toxicity import TOX_ID, check_toxicity, profiles
+
+F = PatientFacts()
+TOX = "context/toxicity-notes"
+
+
+def _chunk(by_section, section: str, needle: str):
+    return next(c for c in by_section[section] if needle in c.text)
+
+
+@pytest.mark.parametrize("question,sentence", [
+    ("Which salvage agent for relapsed T-ALL?",
+     "The main toxicity to watch with nelarabine is hepatic veno-occlusive disease, particularly if a transplant "
+     "follows."),
+    ("What should nurses watch for when a patient starts blinatumomab?",
+     "Cytokine release syndrome is uncommon with blinatumomab."),
+    # no treatment in the sentence: the question's
+    ("nelarabine main tox?", "Cardiotoxicity, mainly QT prolongation."),
+    ("What should nurses watch for when a patient starts blinatumomab?",
+     "The main one to watch is veno-occlusive disease of the liver, with weight gain and rising bilirubin."),
+])
+def test_a_harm_given_wrongly_is_removed(by_section, question: str, sentence: str) -> None:
+    chunk = _chunk(by_section, TOX, "Nelarabine causes neurotoxicity")
+    draft = draft_of(sentence, chunk)
+    issues = check_toxicity(question, F, draft, [chunk])
+    assert [i.finding.rule_id for i in issues] == [TOX_ID] and issues[0].action == "drop"
+    assert check(question, F, draft, [chunk]).verdict != "pass"
+
+
+@pytest.mark.parametrize("question,sentence", [
+    ("nelarabine main tox?", "Nelarabine's main toxicity is neurotoxicity, central and peripheral."),
+    ("What about inotuzumab and transplant?",
+     "With inotuzumab ozogamicin the VOD/SOS risk rises when HSCT follows, especially after dual-alkylator "
+     "conditioning."),
+    ("Blinatumomab side effects?", "Blinatumomab does not cause veno-occlusive disease; that is inotuzumab's risk."),
+    # two treatments in the sentence: no one subject to judge
+    ("Blinatumomab or inotuzumab?", "VOD/SOS belongs to inotuzumab, CRS to blinatumomab."),
+])
+def test_what_the_corpus_says_of_a_harm_is_kept(by_section, question: str, sentence: str) -> None:
+    chunk = _chunk(by_section, TOX, "Nelarabine causes neurotoxicity")
+    assert check_toxicity(question, F, draft_of(sentence, chunk), [chunk]) == []
+
+
+def test_a_rarity_the_cited_source_states_is_kept(by_section) -> None:
+    chunk = _chunk(by_section, "context/safety-notes", "arterial occlusive events were uncommon")
+    sentence = "In PhALLCON, arterial occlusive events with ponatinib were uncommon and similar to imatinib."
+    assert check_toxicity("Ponatinib heart risks?", F, draft_of(sentence, chunk), [chunk]) == []
+
+
+def test_profiles_name_known_treatments_and_harms(tmp_path: Path) -> None:
+    from assistant.concepts import LEXICON_DIR
+
+    for name in ("claims.yaml", "context.yaml", "concepts.yaml", "diseases.yaml"):
+        (tmp_path / name).write_text((LEXICON_DIR / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "toxicities.yaml").write_text(
+        "harms: {crs: [crs]}\nprofiles: {blinatumomab: {main: [vod_sos]}}\nrare: [rare]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown treatment or harm"):
+        profiles(tmp_path)
