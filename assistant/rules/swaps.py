@@ -42,6 +42,7 @@ class Contrasts:
     coordinators: frozenset[str]
     longest: int
     units: dict[str, str]  # a word of a time span -> its unit ("months" -> "month")
+    standard_words: frozenset[str]  # the word before what a comparison compares with ("than")
     negations: frozenset[str]  # one-word negation cues of the claim vocabulary
 
 
@@ -50,6 +51,8 @@ class Clause:
     members: dict[str, frozenset[str]]  # group -> the alternatives the clause names
     anchors: tuple[str, ...]  # content words, in order, contrast terms left out
     negated: bool
+    standard: str | None = None  # what the clause compares with: the first content word after "than"
+    compared: frozenset[str] = frozenset()  # the content words before "than": what is compared with it
 
 
 @lru_cache(maxsize=2)
@@ -77,7 +80,8 @@ def contrasts(folder: Path = LEXICON_DIR) -> Contrasts:
                      coordinators=frozenset(str(w) for w in data.get("contrast_coordinators") or []),
                      longest=max((len(k) for k in terms), default=1),
                      units={w: u for w, u in voc.units.items() if u in _SPAN_UNITS and w.isalpha()},
-                     negations=frozenset(p[0] for p in voc.negation if len(p) == 1))
+                     negations=frozenset(p[0] for p in voc.negation if len(p) == 1),
+                     standard_words=frozenset(str(w) for w in data.get("contrast_standard") or []))
 
 
 def _values(toks: list[str], i: int, units: dict[str, str]) -> tuple[str, str, int] | None:
@@ -115,7 +119,8 @@ def _clauses_of(sentence: str, cs: Contrasts) -> list[Clause]:
 
 def _in_frame(item: Clause, frame: Clause, cs: Contrasts) -> Clause:
     named = {g: v for g, v in item.members.items() if g in cs.groups}
-    return Clause(named, tuple(dict.fromkeys(frame.anchors + item.anchors)), item.negated) if named else item
+    return Clause(named, tuple(dict.fromkeys(frame.anchors + item.anchors)), item.negated,
+                  item.standard, item.compared) if named else item
 
 
 def _coordinated(toks: list[str], i: int, cs: Contrasts) -> bool:
@@ -149,7 +154,10 @@ def _clause(toks: list[str], cs: Contrasts) -> Clause:
             i += 1
     anchors = tuple(dict.fromkeys(tokenize(" ".join(rest))))
     negated = any(t in cs.negations or t.endswith("n't") for t in toks)
-    return Clause(members={g: frozenset(v) for g, v in members.items()}, anchors=anchors, negated=negated)
+    at = next((k for k, t in enumerate(toks) if t in cs.standard_words), len(toks))
+    standard = next(iter(tokenize(" ".join(toks[at + 1:]))), None)
+    return Clause(members={g: frozenset(v) for g, v in members.items()}, anchors=anchors, negated=negated,
+                  standard=standard, compared=frozenset(tokenize(" ".join(toks[:at]))) if standard else frozenset())
 
 
 @lru_cache(maxsize=4096)
@@ -188,6 +196,10 @@ def swaps_in(sentence: str, sources: Sequence[str], *, given: frozenset[float] =
     set()
     >>> swaps_in("Adults are at lower risk than children.", ["Adults are at higher risk than children."])
     {'lower (source: higher)'}
+    >>> swaps_in("Children are at higher risk than adults.", ["Adults are at higher risk than children."])
+    {'higher than adult (source: higher than children)'}
+    >>> swaps_in("A higher risk is seen in adults than in children.", ["Adults are at higher risk than children."])
+    set()
     """
     cs = contrasts()
     theirs = [c for text in sources for c in _source_clauses(text)]
@@ -207,13 +219,24 @@ def _given(group: str, names: frozenset[str], given: frozenset[float]) -> bool:
 
 def _swap(mine: Clause, group: str, name: str, theirs: list[Clause], ordered: bool) -> set[str]:
     fits = [(_overlap(mine, c), c) for c in theirs if group in c.members and c.negated == mine.negated]
-    own = max((o for o, c in fits if name in c.members[group]), default=0.0)
+    own = max((o for o, c in fits if name in c.members[group] and not (ordered and _reversed(mine, c))), default=0.0)
     other = [(o, c) for o, c in fits if name not in c.members[group] and o >= SWAP_OVERLAP and o > own
              and (not ordered or _same_order(mine, c))]
-    if not other:
-        return set()
-    _, best = max(other, key=lambda oc: oc[0])
-    return {f"{name} (source: {', '.join(sorted(best.members[group]))})"}
+    if other:
+        _, best = max(other, key=lambda oc: oc[0])
+        return {f"{name} (source: {', '.join(sorted(best.members[group]))})"}
+    # the same comparison with what it compares turned round ("children are at higher risk than adults" for
+    # "adults are at higher risk than children")
+    turned = [c for o, c in fits if ordered and name in c.members[group] and o >= SWAP_OVERLAP and o > own
+              and _reversed(mine, c)]
+    return {f"{name} than {mine.standard} (source: {name} than {turned[0].standard})"} if turned else set()
+
+
+def _reversed(mine: Clause, theirs: Clause) -> bool:
+    """The two clauses compare the same two things the other way round: each compares with what the other
+    compares with it."""
+    a, b = mine.standard, theirs.standard
+    return a is not None and b is not None and a != b and a in theirs.compared and b in mine.compared
 
 
 __all__ = ["contrasts", "swapped_terms", "swaps_in"]

@@ -26,6 +26,9 @@ def _section(by_section, section_id: str, needle: str):
      "b-lineage"),
     ("context/safety-notes", "adults are at higher risk than children",
      "Asparaginase can cause venous thrombosis, and adults are at lower risk than children.", "lower"),
+    # the same comparison turned round
+    ("context/safety-notes", "adults are at higher risk than children",
+     "Asparaginase can cause venous thrombosis, and children are at higher risk than adults.", "higher than"),
     ("jsh2023-all/ph-pos/post-hsct-tki", "7% given prophylactically",
      "In the Nishiwaki study, 21% got a TKI prophylactically during complete molecular remission and 7% in "
      "response to MRD.", "7"),
