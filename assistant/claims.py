@@ -181,6 +181,8 @@ class Vocabulary:
     marker_population: dict[str, dict[str, Any]] = field(default_factory=dict)
     embedded: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # (cues, words making a condition)
     embedded_wh: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # (wh-words, verbs before them)
+    risk_holders: frozenset[str] = frozenset()  # words before a risk that make it who ("adults at high risk")
+    stance_set_aside: tuple[Phrase, ...] = ()  # words right before a stance that deny it ("rather than required")
 
 
 def _ph(items: list[Any]) -> tuple[Phrase, ...]:
@@ -263,6 +265,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         marker_population={k: dict(v) for k, v in (data.get("marker_population") or {}).items()},
         embedded=(_words(data, "embedded_question"), _words(data, "embedded_question_not_after")),
         embedded_wh=(_words(data, "embedded_wh"), _words(data, "embedded_wh_after")),
+        risk_holders=_words(data, "risk_holders"), stance_set_aside=_ph(data.get("stance_set_aside") or []),
         population_cues=tuple((p, dict(facts)) for phrase, facts in (data.get("population_cues") or {}).items()
                               for p in _ph([phrase])))
 
@@ -574,8 +577,9 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
             return name, span
     for i in range(a, b):
         for p, name in voc.stance_cues.get(toks[i], ()):
-            if name in _RISK_STANCES and i + len(p) < b and toks[i + len(p)] in voc.attributive:
-                continue  # "without high-risk features", "for high-risk patients": who, not a stance
+            if name in _RISK_STANCES and (i + len(p) < b and toks[i + len(p)] in voc.attributive
+                                          or i > a and toks[i - 1] in voc.risk_holders):
+                continue  # "without high-risk features", "for high-risk patients", "adults at high risk": who
             if i + len(p) < b and toks[i + len(p)].split("-")[0] in voc.antigens:
                 continue  # "requires CD19", "needs CD22 expression": a condition on the blasts, not a stance
             if _lists_parts(toks, a, i, p, voc):
@@ -589,6 +593,11 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
         return None, range(0)
     length, pos, name = -best[0], best[1], best[2]
     neg = voc.stances[name][1]
+    k = pos
+    while k > a and toks[k - 1] in ("a", "an", "being"):
+        k -= 1
+    if neg is not None and any(_ends_at(toks, k, (p,)) for p in voc.stance_set_aside):
+        return neg, range(pos, pos + length)  # "useful where available rather than required": not required
     if neg is not None:
         counted, k = 0, pos
         while k >= a and counted <= voc.negation_window:

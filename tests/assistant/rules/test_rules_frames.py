@@ -74,6 +74,11 @@ def test_a_contradiction_names_the_rule_it_breaks() -> None:
     ("No standard therapy has been established.", "no_standard"),
     ("Ponatinib has activity against T315I.", "effective"),
     ("Imatinib does not overcome T315I.", "ineffective"),
+    # a risk after "at" says who the position is for, not a position
+    ("For adults at high risk of CNS relapse, cranial irradiation is mandatory.", "required"),
+    # a stance set aside by "rather than" is denied
+    ("MRD testing is worthwhile where available rather than required.", "not_required"),
+    ("In older adults a transplant is expected once a donor is found.", "required"),
 ])
 def test_stance_with_negation_and_hedges(sentence: str, stance: str) -> None:
     assert read_claims(sentence)[0].stance == stance
