@@ -251,3 +251,17 @@ def _word_fits(word: tuple[str, str], pattern: tuple[str, str], first: bool) -> 
 def _phrase_at(words: Sequence[tuple[str, str]], i: int, phrase: tuple[tuple[str, str], ...]) -> bool:
     return i + len(phrase) <= len(words) and all(
         _word_fits(words[i + k], w, k == 0) for k, w in enumerate(phrase))
+
+
+#: The longest uncited opening reply ("Not routinely.", "Yes, transplant.") read as the answer's short answer.
+LEAD_WORDS = 10
+
+
+def lead_reply(lines: Sequence[Line]) -> Sentence | None:
+    """The answer's first sentence when it is a short uncited reply that the cited sentences after it carry
+    ("Not routinely. For AYA patients ... [1][2]"): not removed for want of a marker; the content checks still judge
+    it like any other sentence."""
+    sents = [s for line in lines for s in line.sentences if s.is_fact]
+    if len(sents) < 2 or sents[0].markers or not any(s.markers for s in sents[1:]):
+        return None
+    return sents[0] if len(sents[0].body.split()) <= LEAD_WORDS else None

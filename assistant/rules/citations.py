@@ -17,7 +17,7 @@ from typing import Any
 
 from assistant.claims import broader_chain
 from assistant.models import Chunk, PatientFacts, RuleFinding
-from assistant.rules.base import Draft, Issue, chunks_by_id, cited_chunks, parse_lines, strip_lead
+from assistant.rules.base import Draft, Issue, chunks_by_id, cited_chunks, lead_reply, parse_lines, strip_lead
 from assistant.rules.swaps import swapped_terms
 from assistant.text import chunk_sentences, normalize, split_sentences, tokenize
 
@@ -583,18 +583,6 @@ def best_quote(sentence_body: str, chunk: Chunk) -> str:
     return best
 
 
-#: The longest uncited opening reply ("Not routinely.", "Yes, transplant.") read as the answer's short answer.
-LEAD_WORDS = 10
-
-
-def _lead_reply(lines: Sequence[Any]) -> Any | None:
-    """The answer's first sentence when it is a short uncited reply that the cited sentences after it carry
-    ("Not routinely. For AYA patients ... [1][2]"): not removed for want of a marker; the content checks still judge
-    it like any other sentence."""
-    sents = [s for line in lines for s in line.sentences if s.is_fact]
-    if len(sents) < 2 or sents[0].markers or not any(s.markers for s in sents[1:]):
-        return None
-    return sents[0] if len(sents[0].body.split()) <= LEAD_WORDS else None
 
 
 def check_citations(
@@ -609,7 +597,7 @@ def check_citations(
     patient_terms = (frozenset(key_terms(question)) & PATIENT_TERMS) | facts_terms(facts)
     asked = frozenset(tokenize(question, fix_typos=False))
     lines = parse_lines(draft.answer)
-    lead = _lead_reply(lines)
+    lead = lead_reply(lines)
     for line in lines:
         for s in line.sentences:
             if not s.is_fact:

@@ -1057,13 +1057,15 @@ def check_frames(question: str, facts: PatientFacts, draft: Any, retrieved: Sequ
     or dose. A contradicting sentence is replaced by the rule's statement (when its section was retrieved), an
     unsupported one removed; a sentence copied verbatim from a retrieved source, or a rule's own statement, is
     left alone (its source says it)."""
-    from assistant.rules.base import Issue, Replacement, cited_chunks, parse_lines, strip_lead
-    from assistant.rules.logic import default_rulebook, statement_chunk
+    from assistant.rules.base import Issue, Replacement, cited_chunks, lead_reply, parse_lines, strip_lead
+    from assistant.rules.logic import default_rulebook, sentence_facts, statement_chunk
 
     book = rulebook or default_rulebook()
     statements = {r.statement.strip().rstrip(".") for r in book.rules}
     issues: list[Any] = []
-    for line in parse_lines(draft.answer):
+    lines = parse_lines(draft.answer)
+    lead = lead_reply(lines)
+    for line in lines:
         for s in line.sentences:
             if not s.is_fact:
                 continue
@@ -1071,7 +1073,10 @@ def check_frames(question: str, facts: PatientFacts, draft: Any, retrieved: Sequ
             if body.strip().rstrip(".") in statements or any(body in c.text for c in retrieved):
                 continue
             cited = " ".join(c.text for c in cited_chunks(s, draft, retrieved))
-            v = judge_sentence(body, book, facts, question=question, retrieved=retrieved, cited_text=cited)
+            # a short uncited opening sums up the cited sentence after it ("Then no TKI is recommended. For
+            # Ph-positive patients who are MRD-negative after allo-HSCT, ..."): read in that sentence's population
+            seen = sentence_facts(facts, _carried_by(lines, lead)) if s is lead else facts
+            v = judge_sentence(body, book, seen, question=question, retrieved=retrieved, cited_text=cited)
             if v.kind not in ("contradict", "unsupported"):
                 continue
             rule = book.get(v.rule_id) if v.kind == "contradict" else None
@@ -1088,3 +1093,11 @@ def check_frames(question: str, facts: PatientFacts, draft: Any, retrieved: Sequ
                 line=s.line, sentence=s.index, action="replace" if chunk else "drop",
                 replacement=Replacement(text=rule.statement, chunk=chunk, quote=rule.statement) if chunk else None))
     return issues
+
+
+def _carried_by(lines: Sequence[Any], lead: Any) -> str:
+    """The first cited sentence after the opening reply `lead`, without its markers."""
+    from assistant.rules.base import strip_lead
+
+    after = [s for line in lines for s in line.sentences if s.is_fact and s.markers and s is not lead]
+    return strip_lead(after[0].body) if after else ""

@@ -601,3 +601,24 @@ def test_a_relative_which_still_states_a_position() -> None:
 def test_no_treatment_is_still_a_denial() -> None:
     (claim,) = read_claims("No TKI is recommended after transplant when MRD is negative.")
     assert claim.polarity < 0 and "tki" in claim.negated
+
+
+@pytest.mark.parametrize(("lead", "after", "flagged"), [
+    # the opening sums up the sentence after it, in that sentence's population
+    ("Then no TKI is recommended.",
+     "For Ph-positive patients who are MRD-negative after allo-HSCT, JSH 2023 does not recommend prophylactic TKI "
+     "maintenance.", False),
+    # ... which does not excuse it when that population is the one the guideline gives a TKI
+    ("No TKI is needed.",
+     "For adults with newly diagnosed Ph-positive ALL, JSH 2023 recommends induction with chemotherapy.", True),
+])
+def test_a_short_opening_is_read_in_the_population_of_the_sentence_after_it(by_section, lead: str, after: str,
+                                                                              flagged: bool) -> None:
+    from assistant.rules.frames import check_frames
+
+    chunk = by_section["jsh2023-all/ph-pos/post-hsct-tki"][0]
+    draft = Draft(answer=f"{lead} {after}[1]", citations=[cite(chunk, 1)])
+    facts = PatientFacts(ph_status="positive")
+    found = [i.finding.rule_id for i in check_frames("And if MRD stays negative?", facts, draft, [chunk])
+             if i.sentence == 0]
+    assert bool(found) is flagged, found
