@@ -81,6 +81,9 @@ AGE_CASES = [
     ("my father (72)", 72),
     ("my mother-in-law is 81", 81),
     ("my uncle just turned 66", 66),
+    # a follow-up asking about a later age ("what about once they turn 65?")
+    ("What about once they turn 65?", 65),
+    ("when my dad reaches 70 will they stop the pills?", 70),
     ("our patient (52, F) has Ph+ ALL", 52),
     ("My husband is 50 and has Ph-negative ALL. He is in remission after the first chemo.", 50),
     ("Pt is not Ph-positive, 30yo B-ALL, no donor available, MRD-negative after induction", 30),
