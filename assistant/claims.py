@@ -182,7 +182,8 @@ class Vocabulary:
     embedded: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # (cues, words making a condition)
     embedded_wh: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # (wh-words, verbs before them)
     risk_holders: frozenset[str] = frozenset()  # words before a risk that make it who ("adults at high risk")
-    stance_set_aside: tuple[Phrase, ...] = ()  # words right before a stance that deny it ("rather than required")
+    stance_set_aside: tuple[Phrase, ...] = ()
+    ranking_between: tuple[Phrase, ...] = ()  # ranking words when a clause names two treatments ("X preferred, Y kept")  # words right before a stance that deny it ("rather than required")
 
 
 def _ph(items: list[Any]) -> tuple[Phrase, ...]:
@@ -266,6 +267,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         embedded=(_words(data, "embedded_question"), _words(data, "embedded_question_not_after")),
         embedded_wh=(_words(data, "embedded_wh"), _words(data, "embedded_wh_after")),
         risk_holders=_words(data, "risk_holders"), stance_set_aside=_ph(data.get("stance_set_aside") or []),
+        ranking_between=_ph(data.get("ranking_between") or []),
         population_cues=tuple((p, dict(facts)) for phrase, facts in (data.get("population_cues") or {}).items()
                               for p in _ph([phrase])))
 
@@ -855,7 +857,10 @@ def _ranks(toks: list[str], a: int, b: int, stance: str | None, hedged: bool, in
     if hedged:
         return False
     return bool(_find(toks[a:b], voc.ranking)) or bool(
-        stance in ("recommended", "option", "required") and interventions and contrasted)
+        stance in ("recommended", "option", "required") and interventions and contrasted) or (
+        len(set(interventions)) >= 2 and any(not _near_before(toks, a + i, voc.negation, 3)
+                                             for i, _ in _find(toks[a:b], voc.ranking_between)))
+    # (a denied preference ranks nothing: "names neither as preferred")
 
 
 def _restricted_population(toks: list[str], a: int, b: int, voc: Vocabulary) -> dict[str, Any]:

@@ -702,6 +702,9 @@ def _closed_world(claim: Claim, book: Any, merged: dict[str, Any],
     voiced = "jsh" in claim.attribution or not (claim.attribution - {"trial"})
     if not voiced or ("trial" in claim.attribution and "jsh" not in claim.attribution):
         return None
+    if claim.restricted and not claim.own_population and not claim.ranked:
+        return None  # ("mentions CAR-T only for young patients": kept to a group it names, not put to this patient;
+        # "X preferred, Y kept for later" ranks them, and that is judged)
     unsupported = set(claim.interventions)
     for _, a in _about_named(claim, book):
         if a.stance in POSITIVE:

@@ -622,3 +622,12 @@ def test_a_short_opening_is_read_in_the_population_of_the_sentence_after_it(by_s
     found = [i.finding.rule_id for i in check_frames("And if MRD stays negative?", facts, draft, [chunk])
              if i.sentence == 0]
     assert bool(found) is flagged, found
+
+
+def test_a_position_kept_to_a_group_the_reader_cannot_pin_down_is_not_put_to_the_patient() -> None:
+    from assistant.rules.frames import judge_sentence
+
+    # (a 45-year-old asks about CAR-T: the summary's mention "only for young patients" is no recommendation to him)
+    v = judge_sentence("The JSH 2023 summary mentions CAR T-cell therapy only for young patients.", default_rulebook(),
+                       PatientFacts(age=45, ph_status="negative", lineage="B", phase="relapsed"))
+    assert v.kind not in ("contradict", "unsupported"), v
