@@ -183,7 +183,8 @@ class Vocabulary:
     embedded_wh: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # (wh-words, verbs before them)
     risk_holders: frozenset[str] = frozenset()  # words before a risk that make it who ("adults at high risk")
     stance_set_aside: tuple[Phrase, ...] = ()
-    ranking_between: tuple[Phrase, ...] = ()  # ranking words when a clause names two treatments ("X preferred, Y kept")  # words right before a stance that deny it ("rather than required")
+    ranking_between: tuple[Phrase, ...] = ()
+    contractions: dict[str, str] = field(default_factory=dict)  # "doesn't" -> "does not"  # ranking words when a clause names two treatments ("X preferred, Y kept")  # words right before a stance that deny it ("rather than required")
 
 
 def _ph(items: list[Any]) -> tuple[Phrase, ...]:
@@ -268,6 +269,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         embedded_wh=(_words(data, "embedded_wh"), _words(data, "embedded_wh_after")),
         risk_holders=_words(data, "risk_holders"), stance_set_aside=_ph(data.get("stance_set_aside") or []),
         ranking_between=_ph(data.get("ranking_between") or []),
+        contractions={str(k).lower(): str(v).lower() for k, v in (data.get("contractions") or {}).items()},
         population_cues=tuple((p, dict(facts)) for phrase, facts in (data.get("population_cues") or {}).items()
                               for p in _ph([phrase])))
 
@@ -594,6 +596,9 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
     if best is None or _asked(toks, a, best[1], voc):
         return None, range(0)
     length, pos, name = -best[0], best[1], best[2]
+    if pos + length < b and toks[pos + length] in voc.embedded_wh[0] and (toks[pos + length],) not in voc.conditions:
+        return None, range(0)  # "does not list which factors prompt transplant": what is told, no position ("advised
+        # when MRD is detected" is a condition)
     neg = voc.stances[name][1]
     k = pos
     while k > a and toks[k - 1] in ("a", "an", "being"):
@@ -916,7 +921,9 @@ def _after_cue(inside: list[Any], toks: list[str], a: int, b: int, cues: Any) ->
 
 def _sentence_tokens(sentence: str, voc: Vocabulary) -> tuple[str, str, list[str]]:
     """(the sentence lower-cased with compound words split, the text read: without its yes/no opening, its tokens)."""
-    lower = sentence.lower().replace("**", " ")
+    lower = sentence.lower().replace("**", " ").replace("\u2019", "'")
+    for short, full in voc.contractions.items():  # "doesn't list" reads as "does not list"
+        lower = lower.replace(short, full)
     for suffix in voc.split_suffixes:  # "HD-MTX-containing" names HD-MTX
         lower = lower.replace(suffix, " " + suffix[1:])
     for prefix in voc.split_prefixes:  # "post-transplant" is after the transplant

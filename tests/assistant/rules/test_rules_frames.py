@@ -79,6 +79,10 @@ def test_a_contradiction_names_the_rule_it_breaks() -> None:
     # a stance set aside by "rather than" is denied
     ("MRD testing is worthwhile where available rather than required.", "not_required"),
     ("In older adults a transplant is expected once a donor is found.", "required"),
+    # contracted negations deny as written-out ones do
+    ("Cranial irradiation shouldn't be given to everyone.", "not_recommended"),
+    ("The guideline doesn’t recommend prophylactic TKI after transplant.", "not_recommended"),
+    ("JSH 2023 doesn't consider CAR-T an option at 45.", "not_required"),
 ])
 def test_stance_with_negation_and_hedges(sentence: str, stance: str) -> None:
     assert read_claims(sentence)[0].stance == stance
