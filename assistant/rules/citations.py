@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from assistant.claims import broader_chain
+from assistant.concepts import LEXICON_DIR
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, chunks_by_id, cited_chunks, lead_reply, parse_lines, strip_lead
 from assistant.rules.swaps import swapped_terms
@@ -123,6 +124,25 @@ def claim_free(sentence_body: str) -> bool:
     if any(ch.isdigit() for ch in body) or concept_ids(body.lower()) - _FRAMING_CONCEPTS:
         return False
     return all(c.stance is None and not c.grades for c in read_claims(body))
+
+
+def own_sources_silent(sentence_body: str) -> bool:
+    """The sentence says the answer's own sources do not cover something ("the excerpts I was given don't include
+    TOWER's remission rates"; claims.yaml `own_sources`), with no number: an absence no source can be cited for.
+
+    >>> own_sources_silent("The sources I was given don't cover methotrexate drug interactions, so I can't answer.")
+    True
+    >>> own_sources_silent("The summary does not name a TKI."), own_sources_silent("These sources list 5 drugs.")
+    (False, False)
+    """
+    from assistant.concepts import lexicon_file
+
+    body = strip_lead(sentence_body).lower().replace("\u2019", "'")
+    if any(ch.isdigit() for ch in body):
+        return False
+    data = lexicon_file(LEXICON_DIR, "claims.yaml")
+    words = set(tokenize(body.replace("n't", " not"), keep_stopwords=True, fix_typos=False))
+    return any(p in body for p in data["own_sources"]) and bool(words & set(data["own_sources_denial"]))
 
 
 #: Concepts that frame a sentence without making it clinical (people, the act of asking).
@@ -602,7 +622,7 @@ def check_citations(
         for s in line.sentences:
             if not s.is_fact:
                 continue
-            if claim_free(s.body) or s is lead:
+            if claim_free(s.body) or s is lead or own_sources_silent(s.body):
                 continue  # "I'm sorry you're facing this", "ask your team at the next visit": no clinical claim
             if not s.markers:
                 issues.append(Issue(

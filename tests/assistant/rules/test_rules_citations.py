@@ -277,3 +277,18 @@ def test_a_jsh_attribution_of_what_its_source_disowns_is_unsupported(by_section)
     right = ("Commonly used unfavourable factors include MRD of 0.01% or more after induction, KMT2A rearrangement, "
              "hypodiploidy and a complex karyotype.")
     assert check_citations("q", F, draft_of(right, chunk), [chunk]) == []
+
+
+@pytest.mark.parametrize(("sentence", "kept"), [
+    ("The excerpts I was given don't include the trial's remission rates, so I won't quote them.", True),
+    ("Nothing in the sources I have covers drug interactions with methotrexate.", True),
+    # a clinical statement without a citation is still removed, and so is an absence with a number in it
+    ("Blinatumomab is given for CD19-positive relapsed B-ALL.", False),
+    ("The sources I have don't give the 3-year survival of 45%.", False),
+])
+def test_an_uncited_sentence_about_what_the_own_sources_lack_is_kept(by_section, sentence: str, kept: bool) -> None:
+    chunk = by_section[MRD][0]
+    cited = "For adults with ALL, the JSH 2023 guideline regards MRD assessment after induction therapy as essential."
+    draft = Draft(answer=f"{cited}[1] {sentence}", citations=[cite(chunk, 1)])
+    found = [i.finding.rule_id for i in check_citations("q", F, draft, [chunk]) if i.sentence == 1]
+    assert (found == []) is kept, found
