@@ -30,11 +30,16 @@ _NUM_RE = re.compile(r"^\d+(?:\.\d+)?%?$")
 _STRUCTURAL_NUMS = frozenset({"1", "2"})  # "first"/"second" style words are spelled; tiny counts are common
 
 
-_SPAN_RE = re.compile(r"\b(\d+(?:\.\d+)?)[\s-]*(year|month|week|day)s?\b", re.IGNORECASE)
+_SPAN_RE = re.compile(r"\b(\d+(?:\.\d+)?)[\s-]*(year|month|week|day)s?\b(?![\s-]*olds?\b)", re.IGNORECASE)
 
 
 def _spans(text: str) -> set[str]:
-    """Time spans ("5-year", "18 months") as one term each: "2-year survival" is not supported by "5-year"."""
+    """Time spans ("5-year", "18 months") as one term each: "2-year survival" is not supported by "5-year"; an age
+    ("24-year-olds") is none.
+
+    >>> sorted(_spans("5-year OS in 15- to 24-year-olds over 18 months"))
+    ['18-month', '5-year']
+    """
     return {f"{n}-{unit.lower()}" for n, unit in _SPAN_RE.findall(text)}
 
 

@@ -635,3 +635,10 @@ def test_a_position_kept_to_a_group_the_reader_cannot_pin_down_is_not_put_to_the
     v = judge_sentence("The JSH 2023 summary mentions CAR T-cell therapy only for young patients.", default_rulebook(),
                        PatientFacts(age=45, ph_status="negative", lineage="B", phase="relapsed"))
     assert v.kind not in ("contradict", "unsupported"), v
+
+
+def test_a_relapsed_refractory_clause_is_in_the_relapsed_setting() -> None:
+    # (its own setting, not the "first-line" of the clause after it)
+    claims = read_claims("The summary lists blinatumomab only for relapsed/refractory disease, not for first-line "
+                         "consolidation.")
+    assert [c.setting for c in claims] == ["relapsed", "frontline"]
