@@ -192,6 +192,8 @@ BAND_CASES = [
     ("65 or older", "65+"),
     ("patients aged 65 or older", "65+"),
     ("patients 65+", "65+"),
+    ("the backbone carries on beyond 65 for fit patients", "65+"),
+    ("patients past 70", "65+"),
     ("ages 18-39 years", None),
     ("aged 30-70", None),
     ("elderly vs 40-64", None),
