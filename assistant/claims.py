@@ -184,7 +184,8 @@ class Vocabulary:
     risk_holders: frozenset[str] = frozenset()  # words before a risk that make it who ("adults at high risk")
     stance_set_aside: tuple[Phrase, ...] = ()
     ranking_between: tuple[Phrase, ...] = ()
-    contractions: dict[str, str] = field(default_factory=dict)  # "doesn't" -> "does not"  # ranking words when a clause names two treatments ("X preferred, Y kept")  # words right before a stance that deny it ("rather than required")
+    contractions: dict[str, str] = field(default_factory=dict)  # "doesn't" -> "does not"
+    requirement_cues: tuple[Phrase, ...] = ()  # "confirm CD22 before inotuzumab": the drug needs the antigen  # ranking words when a clause names two treatments ("X preferred, Y kept")  # words right before a stance that deny it ("rather than required")
 
 
 def _ph(items: list[Any]) -> tuple[Phrase, ...]:
@@ -270,6 +271,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         risk_holders=_words(data, "risk_holders"), stance_set_aside=_ph(data.get("stance_set_aside") or []),
         ranking_between=_ph(data.get("ranking_between") or []),
         contractions={str(k).lower(): str(v).lower() for k, v in (data.get("contractions") or {}).items()},
+        requirement_cues=_ph(data.get("requirement_cues") or []),
         population_cues=tuple((p, dict(facts)) for phrase, facts in (data.get("population_cues") or {}).items()
                               for p in _ph([phrase])))
 
@@ -703,7 +705,12 @@ def _targets(toks: list[str], mentions: list[Any], voc: Vocabulary) -> list[tupl
             continue
         cue = (t.startswith("anti-") or "-directed" in t or "-targeted" in t or "-targeting" in t
                or _near_before(toks, k, voc.target_cues, 3) or (k + 1 < len(toks) and toks[k + 1] in voc.target_nouns))
-        if not cue or _near_before(toks, k, voc.negation, 2):
+        if _near_before(toks, k, voc.negation, 2):
+            continue
+        if not cue:  # "confirm CD22 expression before inotuzumab": a drug that needs the antigen
+            needer = _needing(toks, k, drugs, voc)
+            if needer is not None:
+                found.setdefault(needer, set()).add(antigen)
             continue
         before = [m for m in drugs if m.end <= k and not any(x in (";", ".") for x in toks[m.end:k])]
         after = [m for m in drugs if k < m.start <= k + 3]
@@ -717,6 +724,17 @@ def _targets(toks: list[str], mentions: list[Any], voc: Vocabulary) -> list[tupl
         for owner in owners:
             found.setdefault(owner.concept, set()).add(antigen)
     return [(d, frozenset(a)) for d, a in found.items()]
+
+
+def _needing(toks: list[str], k: int, drugs: list[Any], voc: Vocabulary) -> str | None:
+    """The drug an antigen at k is required for ("confirm CD22 expression before inotuzumab", "check CD19, because
+    blinatumomab's activity depends on it"): after a requirement cue (claims.yaml `requirement_cues`), the first
+    drug after the antigen in its sentence, else the sentence's only drug."""
+    if not _near_before(toks, k, voc.requirement_cues, 3):
+        return None
+    after = [m for m in drugs if m.start > k and not any(x in (";", ".") for x in toks[k:m.start])]
+    named = {m.concept for m in drugs}
+    return after[0].concept if after else (next(iter(named)) if len(named) == 1 else None)
 
 
 def _grades(toks: list[str], voc: Vocabulary) -> list[str]:

@@ -642,3 +642,18 @@ def test_a_relapsed_refractory_clause_is_in_the_relapsed_setting() -> None:
     claims = read_claims("The summary lists blinatumomab only for relapsed/refractory disease, not for first-line "
                          "consolidation.")
     assert [c.setting for c in claims] == ["relapsed", "frontline"]
+
+
+@pytest.mark.parametrize(("sentence", "target"), [
+    # the antigen a requirement names is the target of the drug that needs it
+    ("Confirm CD22 expression before inotuzumab is given.", ("inotuzumab", frozenset({"cd22"}))),
+    ("Before the first cycle, check CD19 on the blasts, because blinatumomab depends on it.",
+     ("blinatumomab", frozenset({"cd19"}))),
+])
+def test_a_required_antigen_is_the_target_of_the_drug_that_needs_it(sentence: str, target: tuple) -> None:
+    assert target in read_claims(sentence)[0].targets
+
+
+def test_a_required_antigen_with_two_drugs_before_it_goes_to_the_one_after_it() -> None:
+    claims = read_claims("After blinatumomab failure, check CD22 before switching to inotuzumab.")
+    assert ("blinatumomab", frozenset({"cd22"})) not in {t for c in claims for t in c.targets}
