@@ -902,7 +902,11 @@ def _read(text: str, lex: Lexicon, source: str | None, known: tuple[str, ...] | 
             c, form = meant, Form(form.tokens, meant, rewrite=True)
         pol = _polarity(seen, i, n, lex.context) if c.canonical_when else None
         other = i in others or any(k in masks for k in range(i, i + n))
-        past = _scan(seen, i - 1, -1, lex.context, {"history": lex.context.history}) == "history"
+        past = _scan(seen, i - 1, -1, lex.context, {"history": lex.context.history}) == "history" and not any(
+            _duration_at(seen, j) and (seen[j - 1],) in lex.context.history and not {"of", "on", "with"} & set(
+                seen[j + 2:i]) for j in range(max(1, i - lex.context.window), i))  # ("after 5 years the TKI should be
+        # stopped": the cue dates the time, not a treatment given before; "3 months after allo-HSCT", "following 2
+        # years of imatinib" stay treatments given)
         taken = _scan(seen, i - 1, -1, lex.context, {"taking": lex.context.taking}) == "taking"
         mentions.append(Mention(concept=c.id, kind=c.kind, start=i, end=i + n, surface=" ".join(toks[i:i + n]),
                                 negated=pol == "negated", affirmed=pol == "affirmed",

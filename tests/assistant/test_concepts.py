@@ -741,3 +741,16 @@ def test_free_of_a_treatment_does_not_name_it() -> None:
     from assistant.concepts import concept_ids
 
     assert "chemotherapy" not in concept_ids("a chemotherapy-free approach")
+
+
+@pytest.mark.parametrize("text,concept,historical", [
+    # a history cue that dates a time span dates no treatment
+    ("after 5 years the tki should be stopped", "tki", False),
+    # ... while a span of the treatment, or a time after it, keeps it given
+    ("following 2 years of imatinib he relapsed", "imatinib", True),
+    ("3 months after allo-hsct", "allo_hsct", True),
+])
+def test_a_history_cue_dating_a_time_span(text: str, concept: str, historical: bool) -> None:
+    from assistant.concepts import read_concepts
+
+    assert [m.historical for m in read_concepts(text).mentions if m.concept == concept] == [historical]
