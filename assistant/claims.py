@@ -728,10 +728,11 @@ def _targets(toks: list[str], mentions: list[Any], voc: Vocabulary) -> list[tupl
 
 def _needing(toks: list[str], k: int, drugs: list[Any], voc: Vocabulary) -> str | None:
     """The drug an antigen at k is required for ("confirm CD22 expression before inotuzumab", "check CD19, because
-    blinatumomab's activity depends on it"): after a requirement cue (claims.yaml `requirement_cues`), the first
-    drug after the antigen in its sentence, else the sentence's only drug."""
-    if not _near_before(toks, k, voc.requirement_cues, 3):
-        return None
+    blinatumomab's activity depends on it", "CD22 expression confirmed before inotuzumab"): with a requirement cue
+    (claims.yaml `requirement_cues`) before the antigen or just after it, the first drug after the antigen in its
+    sentence, else the sentence's only drug."""
+    if not (_near_before(toks, k, voc.requirement_cues, 3) or _find(toks[k + 1:k + 4], voc.requirement_cues)):
+        return None  # (before the antigen, or just after it: "CD19 expression confirmed before inotuzumab")
     after = [m for m in drugs if m.start > k and not any(x in (";", ".") for x in toks[k:m.start])]
     named = {m.concept for m in drugs}
     return after[0].concept if after else (next(iter(named)) if len(named) == 1 else None)

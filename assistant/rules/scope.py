@@ -472,8 +472,9 @@ def asks_for_amount(question: str) -> bool:
             return True
         if m.concept == "dose_question":
             after = toks[m.end:m.end + 4]
-            if _NOT_AN_AMOUNT & set(after) or _asks_benefit(toks, m.end):
-                continue
+            if _NOT_AN_AMOUNT & set(after) or _asks_benefit(toks, m.end) or (
+                    m.end < len(toks) and toks[m.end] in _amount_words()["comparatives"]):
+                continue  # ("how much better is X than Y?": the size of an effect)
             if any(m.end <= d.start <= m.end + 3 for d in drugs) or (toks[m.end - 1] == "day" and drugs):
                 return True
     return False

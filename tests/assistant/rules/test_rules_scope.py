@@ -460,6 +460,10 @@ def test_a_relative_asking_to_change_treatment(q: str) -> None:
     ("what evidence supports high-dose MTX in Ph- ALL?", False),
     ("dose it matter if MRD is 0.01% in Ph+ ALL?", False),
     ("what dose of dasatinib for Ph+ ALL?", True),
+    # doses missed of a hyphenated drug, and the size of an effect, ask no dose
+    ("27F in maintenance, keeps missing 6-MP doses. Does the guideline say anything about adherence?", False),
+    ("How much better is inotuzumab than standard chemo in relapsed B-ALL in the trials?", False),
+    ("how much more imatinib should he take?", True),
 ])
 def test_dose_requests_from_phrases(q: str, dose: bool) -> None:
     assert (findings(q).get("SAFE-DOSE-003") == "block") is dose
