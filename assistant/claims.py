@@ -474,6 +474,8 @@ def _kind(toks: list[str], i: int, j: int, unit: str | None, voc: Vocabulary) ->
         return "dose"
     if unit == "cycle":
         return "count"
+    if unit == "weight":
+        return None  # ("adults (45 kg or more)": a body weight)
     after_age = any(_at(toks, j, p) or _at(toks, i + 1, p) for p in voc.age_after) or toks[i].endswith("-old")
     before_age = _near_before(toks, i, voc.age_before, 3)
     if unit in ("month", "week", "day"):

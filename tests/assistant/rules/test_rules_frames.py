@@ -657,3 +657,9 @@ def test_a_required_antigen_is_the_target_of_the_drug_that_needs_it(sentence: st
 def test_a_required_antigen_with_two_drugs_before_it_goes_to_the_one_after_it() -> None:
     claims = read_claims("After blinatumomab failure, check CD22 before switching to inotuzumab.")
     assert ("blinatumomab", frozenset({"cd22"})) not in {t for c in claims for t in c.targets}
+
+
+def test_a_body_weight_is_no_age() -> None:
+    # ("adults (45 kg or more)": r27/rja20 q05 read it as aged 45 or more and raised a false premise)
+    assert read_claims("Blinatumomab for adults (45 kg or more): what daily dose?")[0].qualifiers == ()
+    assert read_claims("For patients aged 45 or older.")[0].qualifiers[0].kind == "age"
