@@ -453,13 +453,22 @@ def _match(toks: list[str], raw: list[str], lex: Lexicon) -> list[tuple[int, For
             if not (_starts(toks, i, form.tokens) or _starts(raw, i, form.tokens)):
                 continue
             c = form.concept
-            if form.rewrite and (c.unless_before & set(toks[max(0, i - 3):i]) or _guarded_after(c, toks, i + n)):
+            if form.rewrite and (c.unless_before & set(_same_sentence_before(toks, i, 3))
+                                 or _guarded_after(c, toks, i + n)):
                 continue
             out.append((i, form))
             i += n - 1
             break
         i += 1
     return out
+
+
+def _same_sentence_before(toks: list[str], i: int, n: int) -> list[str]:
+    """Up to n tokens before i in i's sentence ("... with BCR-ABL. It came back": "BCR-ABL" guards nothing in the
+    sentence after it)."""
+    before = toks[max(0, i - n):i]
+    ends = [k for k, t in enumerate(before) if t in (".", "?", "!")]
+    return before[ends[-1] + 1:] if ends else before
 
 
 def _guarded_after(c: Concept, toks: list[str], end: int) -> bool:

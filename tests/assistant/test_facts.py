@@ -627,6 +627,13 @@ MRD_CASES = [
 ]
 
 
+def test_a_test_named_in_the_sentence_before_does_not_make_a_relapse_a_result() -> None:
+    # (r27 t15: "with BCR-ABL. It came back while he was still on imatinib" is a relapse)
+    text = "My father is 60 and has ALL with BCR-ABL. It came back while he was still on imatinib. Stronger pill?"
+    assert read_facts(text).phase == "relapsed"
+    assert read_facts("the MRD test came back negative").phase is None
+
+
 @pytest.mark.parametrize(("text", "status", "level"), MRD_CASES)
 def test_reads_mrd(text: str, status: str | None, level: float | None) -> None:
     facts = read_facts(text)
