@@ -678,3 +678,10 @@ def test_what_an_acquaintance_said_is_not_the_patients_fact() -> None:
     english = to_english("主人（58歳）がフィラデルフィア染色体陽性の急性リンパ性白血病と言われました。知り合いから、今は飲み薬だけで"
                          "移植はしなくても治ると聞いたのですが、ガイドラインではどういう治療が勧められているのでしょうか。")
     assert "my friend" in english and read_facts(english).transplant is None, english
+
+
+def test_a_question_the_patient_put_to_the_clinician_is_no_self_change(bot) -> None:
+    # (rja20 q12: 「…3年でやめてもいいか患者さんに聞かれてます」 is a clinician passing on the patient's question)
+    a = bot.ask("Ph+ALL 58歳女性、ドナー見つからずCR1で移植なし。TKI維持はいつまで？3年でやめてもいいか患者さんに聞かれてます")
+    assert "SAFE-SELF-005" not in [f.rule_id for f in a.findings]
+    assert "5年以上" in a.answer
