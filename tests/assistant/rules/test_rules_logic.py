@@ -626,3 +626,14 @@ def test_a_topic_naming_a_canonical_token_matches_across_its_padding() -> None:
          "transplant")
     sure, _ = applicable_rules(q, read_facts(q), rulebook=default_rulebook())
     assert "PHPOS-MAINT-008" in [r.id for r in sure]
+
+
+@pytest.mark.parametrize("q", [
+    # a "which" with two alternatives named asks which of them; it asserts neither
+    "After induction MRD: 10^-3 or 10^-4, which is the high-risk cut-off?",
+    "after induction MRD, if what or more, high risk of relapse? 10^-3 10^-4 which cut off?",
+])
+def test_a_which_question_between_two_alternatives_has_no_premise(q: str) -> None:
+    from assistant.rules import premise_conflicts
+
+    assert premise_conflicts(q, PatientFacts()) == []
