@@ -182,10 +182,10 @@ class Vocabulary:
     embedded: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # (cues, words making a condition)
     embedded_wh: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # (wh-words, verbs before them)
     risk_holders: frozenset[str] = frozenset()  # words before a risk that make it who ("adults at high risk")
-    stance_set_aside: tuple[Phrase, ...] = ()
-    ranking_between: tuple[Phrase, ...] = ()
+    stance_set_aside: tuple[Phrase, ...] = ()  # words right before a stance that deny it ("rather than required")
+    ranking_between: tuple[Phrase, ...] = ()  # ranking words when a clause names two treatments ("X preferred, Y kept")
     contractions: dict[str, str] = field(default_factory=dict)  # "doesn't" -> "does not"
-    requirement_cues: tuple[Phrase, ...] = ()  # "confirm CD22 before inotuzumab": the drug needs the antigen  # ranking words when a clause names two treatments ("X preferred, Y kept")  # words right before a stance that deny it ("rather than required")
+    requirement_cues: tuple[Phrase, ...] = ()  # "confirm CD22 before inotuzumab": the drug needs the antigen
 
 
 def _ph(items: list[Any]) -> tuple[Phrase, ...]:
@@ -940,11 +940,28 @@ def _after_cue(inside: list[Any], toks: list[str], a: int, b: int, cues: Any) ->
     return [m for m in inside if any(0 <= m.start - a - c < 4 for c in at)]
 
 
+def written_out(text: str, voc: Vocabulary | None = None) -> str:
+    """The text with its contracted negations written out (claims.yaml `contractions`; curly apostrophes too).
+
+    >>> written_out("JSH doesn\u2019t list it, and we can't")
+    'JSH does not list it, and we can not'
+    """
+    voc = voc or claim_vocabulary()
+    text = text.replace("\u2019", "'")
+    for short, full in voc.contractions.items():
+        text = text.replace(short, full)
+    return text
+
+
+def negation_words(voc: Vocabulary | None = None) -> frozenset[str]:
+    """The one-word negation cues of the claim vocabulary ("not", "no", "never", "without", ...)."""
+    voc = voc or claim_vocabulary()
+    return frozenset(p[0] for p in voc.negation if len(p) == 1)
+
+
 def _sentence_tokens(sentence: str, voc: Vocabulary) -> tuple[str, str, list[str]]:
     """(the sentence lower-cased with compound words split, the text read: without its yes/no opening, its tokens)."""
-    lower = sentence.lower().replace("**", " ").replace("\u2019", "'")
-    for short, full in voc.contractions.items():  # "doesn't list" reads as "does not list"
-        lower = lower.replace(short, full)
+    lower = written_out(sentence.lower().replace("**", " "), voc)  # ("doesn't list" reads as "does not list")
     for suffix in voc.split_suffixes:  # "HD-MTX-containing" names HD-MTX
         lower = lower.replace(suffix, " " + suffix[1:])
     for prefix in voc.split_prefixes:  # "post-transplant" is after the transplant

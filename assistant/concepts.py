@@ -824,6 +824,16 @@ def _plus_joined(tok: str, lex: Lexicon) -> str:
     return stem if kinds and kinds <= TREATMENT_KINDS else tok
 
 
+def treatments_in(text: str) -> set[str]:
+    """The treatment concepts a text names (drugs, classes, regimens, procedures; general ones, "more chemo", too).
+
+    >>> sorted(treatments_in("Blinatumomab or inotuzumab before the transplant?"))
+    ['allo_hsct', 'blinatumomab', 'inotuzumab']
+    """
+    lex = load_lexicon()
+    return {c for c in concept_ids(text.lower()) if c in lex.concepts and lex.concepts[c].kind in TREATMENT_KINDS}
+
+
 def may_mention(text: str, ids: frozenset[str]) -> bool:
     """Whether `read_concepts(text)` can find a mention of one of the concepts `ids`: a token of the lower-cased text,
     as written or as the reader corrects it, is the first word of one of their forms (a cheap test that spares a full

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.compose.cues import cue, says
 from assistant.compose.subject import asking_sentences
-from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, quantities, read_concepts, sentences
+from assistant.concepts import concept_ids, load_lexicon, quantities, read_concepts, sentences, treatments_in
 from assistant.concepts import tokens as concept_tokens
 from assistant.facts import about_a_patient
 from assistant.models import PatientFacts
@@ -155,8 +155,7 @@ def either_or(question: str) -> bool:
 
 def treatments_named(text: str) -> int:
     """How many treatments (drugs, classes, regimens, procedures, general ones: "more chemo") a text names."""
-    lex = load_lexicon()
-    return sum(1 for c in concept_ids(text.lower()) if c in lex.concepts and lex.concepts[c].kind in TREATMENT_KINDS)
+    return len(treatments_in(text))
 
 
 def asks_evidence(question: str) -> bool:

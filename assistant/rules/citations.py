@@ -140,13 +140,14 @@ def own_sources_silent(sentence_body: str) -> bool:
     >>> own_sources_silent("The summary does not name a TKI."), own_sources_silent("These sources list 5 drugs.")
     (False, False)
     """
+    from assistant.claims import written_out
     from assistant.concepts import lexicon_file
 
-    body = strip_lead(sentence_body).lower().replace("\u2019", "'")
+    body = written_out(strip_lead(sentence_body).lower())
     if any(ch.isdigit() for ch in body):
         return False
     data = lexicon_file(LEXICON_DIR, "claims.yaml")
-    words = set(tokenize(body.replace("n't", " not"), keep_stopwords=True, fix_typos=False))
+    words = set(tokenize(body, keep_stopwords=True, fix_typos=False))
     return any(p in body for p in data["own_sources"]) and bool(words & set(data["own_sources_denial"]))
 
 

@@ -920,18 +920,16 @@ def _alternatives(question: str, which: frozenset[str]) -> int:
     """How many alternatives a "which" question names: the treatments or the values ("10^-3 or 10^-4") of the
     clause that asks "which", and of the clause before it when that one states no position ("hyper-CVAD or a
     pediatric-type protocol, which is recommended?"; not "since JSH recommends X after HSCT, which TKI?")."""
-    from assistant.concepts import TREATMENT_KINDS, clauses, concept_ids, load_lexicon, tokens
+    from assistant.concepts import clauses, tokens, treatments_in
 
-    lex = load_lexicon()
     parts = clauses(question)
     at = next((k for k, p in enumerate(parts) if which & set(tokens(p.lower()))), None)
     if at is None:
         return 0
     asked = [parts[at], *([parts[at - 1]] if at and all(c.stance is None for c in read_claims(parts[at - 1])) else [])]
     text = " ".join(asked)
-    treatments = {c for c in concept_ids(text.lower()) if c in lex.concepts and lex.concepts[c].kind in TREATMENT_KINDS}
     values = {(q.kind, q.value) for c in read_claims(text) for q in c.qualifiers}
-    return max(len(treatments), len(values))
+    return max(len(treatments_in(text)), len(values))
 
 
 def stated_part(sentence: str) -> str:

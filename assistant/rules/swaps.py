@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.claims import claim_vocabulary
+from assistant.claims import claim_vocabulary, negation_words
 from assistant.concepts import LEXICON_DIR, lexicon_file, tokens
 from assistant.models import Chunk
 from assistant.text import split_sentences, tokenize
@@ -80,7 +80,7 @@ def contrasts(folder: Path = LEXICON_DIR) -> Contrasts:
                      coordinators=frozenset(str(w) for w in data.get("contrast_coordinators") or []),
                      longest=max((len(k) for k in terms), default=1),
                      units={w: u for w, u in voc.units.items() if u in _SPAN_UNITS and w.isalpha()},
-                     negations=frozenset(p[0] for p in voc.negation if len(p) == 1),
+                     negations=negation_words(voc),
                      standard_words=frozenset(str(w) for w in data.get("contrast_standard") or []))
 
 

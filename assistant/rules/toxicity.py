@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.claims import claim_vocabulary
-from assistant.concepts import LEXICON_DIR, TREATMENT_KINDS, clauses, concept_ids, lexicon_file, load_lexicon, tokens
+from assistant.claims import negation_words
+from assistant.concepts import LEXICON_DIR, clauses, lexicon_file, load_lexicon, tokens, treatments_in
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, cited_chunks, parse_lines
 from assistant.text import split_sentences
@@ -49,10 +49,8 @@ def profiles(folder: Path = LEXICON_DIR) -> Profiles:
             raise ValueError(f"toxicities.yaml: profile {treatment!r} names an unknown treatment or harm")
         main[treatment] = frozenset(p.get("main") or [])
         known[treatment] = frozenset(named)
-    voc = claim_vocabulary(folder)
     return Profiles(harms=harms, longest=max(len(k) for k in harms), main=main, known=known,
-                    rare=tuple(tuple(tokens(str(w).lower())) for w in data["rare"]),
-                    negations=frozenset(p[0] for p in voc.negation if len(p) == 1))
+                    rare=tuple(tuple(tokens(str(w).lower())) for w in data["rare"]), negations=negation_words())
 
 
 def harms_in(text: str, pf: Profiles | None = None) -> set[str]:
@@ -71,11 +69,6 @@ def harms_in(text: str, pf: Profiles | None = None) -> set[str]:
                 break
         i += 1
     return out
-
-
-def _treatments(text: str) -> set[str]:
-    lex = load_lexicon()
-    return {c for c in concept_ids(text.lower()) if c in lex.concepts and lex.concepts[c].kind in TREATMENT_KINDS}
 
 
 def _has(toks: list[str], phrases: Sequence[Phrase]) -> bool:
@@ -122,7 +115,7 @@ def wrong_harms(clause: str, treatment: str, pf: Profiles | None = None) -> set[
 def _subject(clause: str, sentence: str, question: str) -> str | None:
     """The one treatment a clause is about: its own, else its sentence's, else the question's."""
     for text in (clause, sentence, question):
-        named = _treatments(text)
+        named = treatments_in(text)
         if named:
             return next(iter(named)) if len(named) == 1 else None
     return None
