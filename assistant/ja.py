@@ -62,7 +62,7 @@ __all__ = ["JaLexicon", "english_only", "japanese_words", "load_ja_lexicon", "no
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 
-_PUNCT = str.maketrans({"、": ",", "。": ".", "・": "/", "「": " ", "」": " ", "『": " ", "』": " ", "【": "(",
+_PUNCT = str.maketrans({"、": ",", "。": ". ", "・": "/", "「": " ", "」": " ", "『": " ", "』": " ", "【": "(",
                         "】": ")", "〜": "~", "⇒": "→", "−": "-", "‐": "-", "‑": "-", "–": "-", "ー": "ー"})
 _PROTECT = "\x00"
 #: kana the tokenizer reads as another word: written with the kanji meant ("はなし" would be 話, "story")
@@ -203,7 +203,7 @@ def normalise(text: str) -> str:
     """Superscripts, NFKC, Japanese punctuation as ASCII, nouns in their normalized form, polite verbs plain.
 
     >>> normalise("７０歳、10⁻⁴。寛解？")
-    '70歳,10^-4.緩解?'
+    '70歳,10^-4. 緩解?'
     """
     text = unicodedata.normalize("NFKC", text.replace(_PROTECT, " ").translate(SUPERSCRIPTS)).translate(_PUNCT)
     for written, unambiguous in _KANA_AMBIGUOUS:  # "変異はなし" is not 話 (a story)

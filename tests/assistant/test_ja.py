@@ -128,6 +128,16 @@ def test_english_and_latin_are_kept() -> None:
     assert "T315I" in to_english("T315I陽性のPh陽性ALL")
 
 
+@pytest.mark.parametrize("q, words", [
+    ("22歳 Ph陰性B-ALL。hyper-CVADみたいな成人レジメンは？", ("B-ALL.", "hyper-CVAD")),
+    ("Ph+ALL。TKIは何を使う？", ("ALL.", "TKI")),
+])
+def test_a_japanese_full_stop_ends_the_latin_word_before_it(q: str, words: tuple[str, str]) -> None:
+    """「。」 with no space after it (Japanese writes none) still parts the words on either side (rja20 q13)."""
+    english = to_english(q).split()
+    assert all(w in english for w in words), english
+
+
 def test_every_ja_form_is_read_as_its_concept() -> None:
     lex = load_ja_lexicon()
     forms = [f for fs in lex.forms.values() for f in fs]
