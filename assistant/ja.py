@@ -646,8 +646,9 @@ _TREATMENTS = frozenset({"drug", "drug_class", "procedure", "regimen", "treatmen
 class _Out:
     """English words with the index where the current clause starts and the last word a cue can modify."""
 
-    def __init__(self, span_alone: dict[str, str]) -> None:
+    def __init__(self, span_alone: dict[str, str], asking: frozenset[str], fronted: frozenset[str]) -> None:
         self.span_alone = span_alone  # a span before "after"/"before" with no event named ("ago", "in")
+        self.asking, self.fronted = asking, fronted  # question words; those English puts first
         self.words: list[str] = []
         self.kinds: list[str] = []  # the concept kind of each word ("" for others)
         self.clause = 0
@@ -720,12 +721,29 @@ class _Out:
         """Put `word` at the start of the clause ("CAR-Tの適応は？" -> "what CAR-T eligible?")."""
         self.insert(self.clause, word)
 
+    def _front_question_word(self) -> None:
+        """"副作用は何？" -> "what side effects?": a question word at the clause's end goes first, as English asks."""
+        def first(i: int) -> str:
+            return self.words[i].split()[0].lower() if self.words[i].strip() else ""
+
+        if self.clause >= len(self.words) or first(self.clause) in self.asking:
+            return
+        # asked in place: last, or a whole question phrase before a verb ("何年続ける": "how many years continue");
+        # a single "what"/"which" before a word asks about that word ("これからどんな治療": "now what treatment")
+        at = next((i for i in range(len(self.words) - 1, self.clause, -1) if first(i) in self.fronted), None)
+        if at is not None and (at == len(self.words) - 1 or len(self.words[at].split()) > 1):
+            word, kind = self.words.pop(at), self.kinds.pop(at)
+            self.words.insert(self.clause, word)
+            self.kinds.insert(self.clause, kind)
+
     def open_if(self) -> None:
         if not self.hypothetical:
             self.insert(self.clause, "if")
             self.hypothetical = True
 
     def end_clause(self, punct: str) -> None:
+        if punct == "?":
+            self._front_question_word()
         if punct:
             self.words.append(punct)
             self.kinds.append("")
@@ -829,7 +847,8 @@ class _Renderer:
     def __init__(self, items: list[Item], lex: JaLexicon, keep_japanese: bool) -> None:
         cues = lex.cues
         self.items, self.lex, self.keep_japanese = items, lex, keep_japanese
-        self.out = _Out(cues["span_alone"])
+        self.out = _Out(cues["span_alone"], frozenset(cues["question_words"]),
+                        frozenset(cues["fronted_question_words"]))
         self.negated, self.terminators = set(cues["negated"]), set(cues["terminators"])
         self.hyp_before, self.hyp_after = set(cues["hypothetical_before"]), set(cues["hypothetical_after"])
         self.hyp_after_copula = set(cues.get("hypothetical_after_copula") or ())

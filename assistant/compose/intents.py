@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.compose.cues import cue, says
 from assistant.compose.subject import asking_sentences
-from assistant.concepts import concept_ids, load_lexicon, quantities, read_concepts, sentences, treatments_in
+from assistant.concepts import clauses, concept_ids, load_lexicon, quantities, read_concepts, sentences, treatments_in
 from assistant.concepts import tokens as concept_tokens
 from assistant.facts import about_a_patient
 from assistant.models import PatientFacts
@@ -244,7 +244,23 @@ def asking_clause(question: str) -> str:
     last = parts[-1]
     if _POINTS_BACK & set(concept_tokens(last.lower())):
         return question[question.rfind(parts[-2]):]
-    return last if len(tokenize(last)) >= 2 else question
+    return last if len(tokenize(last)) >= 2 or _names_a_subject(last) else question
+
+
+def _asks_harms(question: str) -> bool:
+    """The asking clause itself asks about harms ("what side effects?"); one that only tells of them before asking
+    something else ("The side effects are awful. Can I just stop it?", "side effects, can I stop?") does not."""
+    asking = clauses((sentences(asking_clause(question)) or [question])[-1])[-1:] or [question]
+    return any(says(asking[0], c) for c in ("asks_side_effects", "asks_cautions", "asks_toxicity"))
+
+
+def _names_a_subject(clause: str) -> bool:
+    """A short clause naming what it asks about ("what side effects?", "which TKI?"), not only pointing on ("what
+    next?")."""
+    return any(m.kind not in _NO_SUBJECT_KINDS for m in read_concepts(clause.lower()).mentions)
+
+
+_NO_SUBJECT_KINDS = frozenset({"disease", "grammar", "person", "meta", "source"})
 
 
 _POINTS_BACK = frozenset({"them", "it", "they", "this", "that", "these", "those"})
@@ -424,6 +440,8 @@ class Intents(BaseModel):
     comparison: bool = Field(False, description="Names options side by side (or, vs, versus)")
     grade: bool = Field(False, description="Names grades, CQ numbers or categories")
     why: bool = Field(False, description="Asks why")
+    harms: bool = Field(False, description="Its asking clause asks about a treatment's harms or cautions (side "
+                                           "effects, toxicity, what to watch), which no patient fact forks")
     confirm: bool = Field(False, description="States that the guideline recommends something and asks to confirm")
     treatment: bool = Field(False, description="Asks what treatment to give")
     reference: bool = Field(False, description="Asks for the reference, publication or authors")
@@ -450,6 +468,7 @@ def read_intents(question: str) -> Intents:
         evidence=asks_evidence(question), duration=says(question, "duration_question"),
         either_or=either_or(question), grade=says(question, "grade_question"),
         comparison=says(question, "comparison"), why=first_word(question) == "why",
+        harms=_asks_harms(question),
         confirm=says(question, "asserts") and (_tagged(question)
                                                            or _CLAIM_REQUEST.search(question) is not None),
         treatment=TREATMENT_QUESTION.search(question) is not None,

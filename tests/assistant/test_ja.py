@@ -128,9 +128,23 @@ def test_english_and_latin_are_kept() -> None:
     assert "T315I" in to_english("T315I陽性のPh陽性ALL")
 
 
+@pytest.mark.parametrize("q, opening", [
+    ("ブリナツモマブの副作用は何ですか？", "what"),
+    ("推奨されるTKIは何ですか？", "what"),
+    ("同種移植予定の患者さん。薬剤師として特に注意すべき副作用は何ですか？", "what"),
+    ("維持療法の期間はどのくらいですか？", "how long"),
+    ("イマチニブは何年続けるべき？", "how many years"),
+])
+def test_the_question_word_comes_first_as_english_asks(q: str, opening: str) -> None:
+    """Japanese asks in place (「副作用は何ですか」); the English reading puts the question word at the start of the
+    asking clause, where the question reader looks for what is asked."""
+    asking = to_english(q).split(". ")[-1]
+    assert asking.startswith(opening), to_english(q)
+
+
 @pytest.mark.parametrize("q, words", [
     ("22歳 Ph陰性B-ALL。hyper-CVADみたいな成人レジメンは？", ("B-ALL.", "hyper-CVAD")),
-    ("Ph+ALL。TKIは何を使う？", ("ALL.", "TKI")),
+    ("Ph+ALL。TKIは何を使う？", ("ALL.", "what")),
 ])
 def test_a_japanese_full_stop_ends_the_latin_word_before_it(q: str, words: tuple[str, str]) -> None:
     """「。」 with no space after it (Japanese writes none) still parts the words on either side (rja20 q13)."""
@@ -307,7 +321,7 @@ def test_negated_results_and_contrasts(q: str, field: str, value) -> None:
 
 @pytest.mark.parametrize(("q", "english"), [
     ("B-ALL CD19+ 再発2回目、ブリナ？イノツズ？", "B-ALL CD19+ second relapse, blinatumomab? inotuzumab?"),
-    ("HD-MTXは何コース？", "HD-MTX how many cycles?"),
+    ("HD-MTXは何コース？", "how many cycles HD-MTX?"),
     ("Ph+ 70代 TKI+PSL導入後の地固めは？", "what Ph+ in their 70s TKI+ prednisolone after induction consolidation?"),
 ])
 def test_residents_shorthand(q: str, english: str) -> None:

@@ -107,3 +107,22 @@ def test_asking_for_proof_asks_for_the_evidence() -> None:
     from assistant.compose.intents import asks_evidence
     assert asks_evidence("Is there any real proof the transplant helps compared with just staying on the pill?")
     assert asks_evidence("has it been proven to work?")
+
+
+@pytest.mark.parametrize("question, harms", [
+    ("Patient on inotuzumab, allo planned. what side effects?", True),
+    ("Blinatumomab: which toxicities should I watch for?", True),
+    ("I'm on dasatinib. The side effects are awful. Can I just stop it?", False),  # told, then something else asked
+    ("side effects, can I stop the dasatinib on my own?", False),
+    ("Ph+ ALL in CR1, what maintenance?", False),
+])
+def test_asking_about_harms_is_read_from_the_asking_clause(question: str, harms: bool) -> None:
+    assert read_intents(question).harms is harms
+
+
+@pytest.mark.parametrize("question, asking", [
+    ("Ph+ ALL in CR1. what side effects?", "what side effects?"),  # one word of subject: still what is asked
+    ("38M Ph- B-ALL CR1, MRD 0.02%. what next?", "38M Ph- B-ALL CR1, MRD 0.02%. what next?"),  # points on only
+])
+def test_a_short_asking_clause_that_names_its_subject_is_the_asking_clause(question: str, asking: str) -> None:
+    assert read_intents(question).asking == asking

@@ -377,3 +377,15 @@ def test_rules_on_the_same_population_come_in_the_rule_books_priority_order() ->
     other = book.get("PHPOS-INDUCTION-002")
     ordered = _by_priority_within_population([post, other, induction], lambda r: (0,))
     assert ordered == [induction, other, post]
+
+
+@pytest.mark.parametrize("question", [
+    "Patient on inotuzumab, allo transplant planned. what side effects?",
+    "inotuzumab remission scheduled for then allo-HSCT the patient. what side effects?",  # (rja20 q06, as read)
+])
+def test_a_question_about_a_drugs_harms_is_not_forked_by_ph_status(make_plan, question: str) -> None:
+    """A transplant planned after inotuzumab, "what side effects?": the drug's harms do not depend on the Ph status
+    or phase, so no transplant branches pad the answer and no missing facts are asked for (rja20 q06)."""
+    plan, _ = make_plan(question)
+    assert not plan.missing and not plan.findings
+    assert not any(r.id.startswith(("PHNEG", "PHPOS")) for r in plan.chosen), [r.id for r in plan.chosen]
