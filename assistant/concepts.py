@@ -528,13 +528,19 @@ def _polarity(toks: list[str], i: int, n: int, rules: ContextRules) -> str | Non
         return "pending"
     if before is None and after is None and _scan(toks, i + n, 1, rules, {"recent": rules.recent_after}):
         return "recent"  # "diagnosed with ALL last week"
-    if before is None and after is None and _dated_by_what_followed(toks, i + n, rules):
+    if before is None and after is None and _dated_by_what_followed(toks, i + n, rules, i):
         return "past"  # "allo-HSCT in CR1; 3 months later BCR::ABL1 became detectable"
     return before
 
 
-def _dated_by_what_followed(toks: list[str], start: int, rules: ContextRules) -> bool:
-    """A "... later" within the sentence after the mention, with no planning word before it."""
+def _dated_by_what_followed(toks: list[str], start: int, rules: ContextRules, mention: int | None = None) -> bool:
+    """A "... later" within the sentence after the mention, with no planning word in the sentence before it either
+    ("will he need a transplant after that?" plans it; "allo-HSCT in CR1; 3 months later ..." dates it)."""
+    for j in range(mention - 1 if mention is not None else -1, -1, -1):
+        if toks[j] in (".", "?", "!"):
+            break
+        if toks[j] in rules.past_unless:
+            return False
     for j in range(start, min(len(toks), start + rules.past_window)):
         if toks[j] in (".", "?", "!") or toks[j] in rules.past_unless:
             return False

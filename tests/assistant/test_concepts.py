@@ -234,6 +234,9 @@ FACT_CASES = [
     ("60M Ph+ ALL, allo-HSCT in CR1 from his son; 3 months later BCR::ABL1 qPCR became detectable",
      {"transplant": "done", "phase": "post_hsct", "mrd_status": "positive"}),
     ("Ph+ ALL in CR1, allo-HSCT planned 2 months later", {"transplant": "planned"}),
+    # r28 g01: a planning word before the mention plans it, even with "after that" behind it
+    ("the doctor mentioned a pill plus chemo. will he need a transplent after that?",
+     {"transplant": None, "phase": None}),
     ("My brother had a stem cell transplant for philadelphia positive ALL and now the blood test shows small amounts "
      "of the leukemia gene again.", {"transplant": "done", "mrd_status": "positive", "phase": "post_hsct"}),
     # a test not done or not back yet gives no value
