@@ -22,7 +22,7 @@ from assistant.compose.sentences import (
     status_sentences,
 )
 from assistant.compose.subject import asking_sentences, on_subject
-from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts
+from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, treatments_in
 from assistant.facts import about_a_patient, asks_after_transplant, assumed, compared_groups, read_facts
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts, statement_chunk
@@ -599,7 +599,9 @@ def patient_rules(question: str, facts: PatientFacts, book: RuleBook,
     treatment for a described patient, the patient's own branch counts as retrieved ("父は移植を受けるべき?" at 66,
     Ph-negative: retrieval found another age group's transplant lines)."""
     sure, maybe = applicable_rules(question, facts, rulebook=book, sections=sections)
-    if sure or not about_a_patient(question, facts) or not asked_treatments(question):
+    # (a treatment named in the case counts too: "I probably won't need a transplant 'unless something'. what's the
+    # something?" asks about the transplant of the patient's own branch)
+    if sure or not about_a_patient(question, facts) or not (asked_treatments(question) or treatments_in(question)):
         return sure, maybe
     own = [sid for r in book.rules if r.condition(facts) is True and is_specific(r, facts) for sid in r.section_ids]
     return applicable_rules(question, facts, rulebook=book, sections=[*sections, *own]) if own else (sure, maybe)

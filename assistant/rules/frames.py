@@ -963,8 +963,13 @@ def question_claims(question: str, form: PremiseForm | None = None) -> list[tupl
             if claim.stance is None and sf.proposal and claim.interventions:
                 claim = dataclasses.replace(claim, stance=sf.proposal,
                                             polarity=claim_vocabulary().stances[sf.proposal][0])
+            own = sf
+            if claim.stance == "effective" and claim.interventions and sentence.rstrip().endswith("?"):
+                # "someone mentioned blinatumomab, could that work for him?" proposes it as an option for him
+                claim = dataclasses.replace(claim, stance="option", polarity=claim_vocabulary().stances["option"][0])
+                own = sf.model_copy(update={"proposal": "option"})
             if claim.stance is not None:  # (a question's claim: asked or proposed, never a voice's position)
-                out.append((dataclasses.replace(claim, extra={**claim.extra, "question": True}), sf))
+                out.append((dataclasses.replace(claim, extra={**claim.extra, "question": True}), own))
     return out
 
 

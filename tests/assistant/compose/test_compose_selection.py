@@ -389,3 +389,12 @@ def test_a_question_about_a_drugs_harms_is_not_forked_by_ph_status(make_plan, qu
     plan, _ = make_plan(question)
     assert not plan.missing and not plan.findings
     assert not any(r.id.startswith(("PHNEG", "PHPOS")) for r in plan.chosen), [r.id for r in plan.chosen]
+
+
+def test_a_vague_question_about_a_treatment_named_in_the_case_gets_the_patients_own_branch(make_plan) -> None:
+    """r28 g12: "I probably won't need a transplant 'unless something'. what's the something?" asks nothing by name;
+    retrieval found relapse and trial lines, but the transplant named in the case and the patient's full facts
+    (28, Ph-negative, newly diagnosed) give her own branch."""
+    plan, _ = make_plan("hi, 28F, just diagnosed with B-ALL, BCR-ABL negative. Doctor said I probably won't need a "
+                        "transplant 'unless something'. what's the something?")
+    assert [r.id for r in plan.chosen][:1] == ["PHNEG-AYA-009"]

@@ -74,6 +74,8 @@ def test_a_contradiction_names_the_rule_it_breaks() -> None:
     ("No standard therapy has been established.", "no_standard"),
     ("Ponatinib has activity against T315I.", "effective"),
     ("Imatinib does not overcome T315I.", "ineffective"),
+    ("Blinatumomab works for relapsed CD19-positive B-ALL.", "effective"),  # a lay "does it work?"
+    ("Could blinatumomab work for him?", "effective"),
     # a risk after "at" says who the position is for, not a position
     ("For adults at high risk of CNS relapse, cranial irradiation is mandatory.", "required"),
     # a stance set aside by "rather than" is denied

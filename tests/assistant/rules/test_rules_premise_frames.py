@@ -55,6 +55,10 @@ def test_question_claims_judged_by_frames(question, kind, rule_id):
     ("T315I positive after imatinib and dasatinib — can we switch to nilotinib next?", "RR-T315I-036"),
     ("pt w/ T315I, ok to go back to dasatinib?", "RR-T315I-036"),
     ("Inotuzumab is anti-CD19, right?", "RR-TARGETNEG-022"),
+    # "could X work for him?" proposes X for him, wherever the sentence starts (r28 g08)
+    ("my son has relapsed T-ALL. could blinatumomab work for him?", "RR-TARGETNEG-022"),
+    ("his T cell ALL came back. someone in the waiting room mentioned blinatumomab, could that work for him?",
+     "RR-TARGETNEG-022"),
 ])
 def test_false_premise_leads_with_its_rule(question, rule_id):
     assert premise_conflicts(question, read_facts(question))[0].id == rule_id
@@ -65,6 +69,7 @@ def test_false_premise_leads_with_its_rule(question, rule_id):
     "Relapsed CD22-positive B-ALL — can we give inotuzumab?",
     "Ph+ ALL, newly diagnosed: TKI plus chemotherapy is the standard, right?",
     "Blinatumomab vs inotuzumab for CD19+ CD22+ relapse?",
+    "Relapsed CD19-positive B-ALL in an adult: could blinatumomab work for her?",
 ])
 def test_right_premise_gets_no_no(question):
     assert premise_conflicts(question, read_facts(question)) == []
