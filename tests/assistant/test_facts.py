@@ -624,6 +624,10 @@ MRD_CASES = [
     ("whose MRD tests stay negative after transplant", "negative", None),
     ("Ph+ ALL after allo-HSCT, BCR::ABL1 transcripts have stayed undetectable", "negative", None),
     ("after transplant the BCR-ABL1 PCR has consistently been negative", "negative", None),
+    # the time point between the test and its result (r28 g49: "MRD after induction came back positive" was unread)
+    ("MRD after induction came back positive. what now?", "positive", None),
+    ("her MRD after the transplant came back negative", "negative", None),
+    ("MRD at day 28 was negative", "negative", None),
 ]
 
 
