@@ -65,3 +65,18 @@ def test_a_question_about_what_a_plan_means_gets_no_yes_lead(make_plan) -> None:
                           "they have given up on him?")
     b = run([YesLead()], plan, src)
     assert not any("**Yes**" in t for _, t in b.lines), b.lines
+
+
+@pytest.mark.parametrize("question", [
+    "My mum is 68 and has Ph+ ALL. The doctors said she'd get a tablet and steroids instead of strong chemo. Is that "
+    "them giving up on her??",  # r28 g04
+    "My mum is 68 and has Ph+ ALL and gets a TKI and steroids. Is she getting second-best treatment?",
+])
+def test_the_askers_own_appraisal_gets_no_yes_lead(make_plan, question: str) -> None:
+    """A "Yes" would confirm the asker's appraisal ("giving up", "second-best"), not that the plan is the
+    guideline's: the rule leads without it (cues.yaml asks_appraisal)."""
+    from assistant.compose.asked import YesLead
+
+    plan, src = make_plan(question)
+    b = run([YesLead()], plan, src)
+    assert not any("**Yes**" in t for _, t in b.lines), b.lines
