@@ -769,6 +769,10 @@ TRANSPLANT_CASES = [
     ("no allo-HSCT in CR1", "not_done"),
     ("not transplanted", "not_done"),
     ("declined transplant", "not_done"),
+    # a refusal in the present (r28 g34)
+    ("Ph+ ALL 50F in CR1, refuses transplant (Jehovah's Witness). Long-term plan?", "not_done"),
+    ("she is refusing the transplant", "not_done"),
+    ("should she refuse a transplant?", None),
     ("should we give TKI after HSCT?", None),
     ("transplant?", None),
     ("autologous transplant", None),
