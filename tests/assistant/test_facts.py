@@ -1989,3 +1989,15 @@ def test_an_adult_regimen_is_assumed_for_ph_negative_40_to_64() -> None:
 ])
 def test_a_relatives_worry_does_not_make_the_asker_the_patient(q: str, age: int) -> None:
     assert read_facts(q).age == age
+
+
+@pytest.mark.parametrize(("question", "patient"), [
+    ("in their 50s ALL, CR1 allo-HSCT needed?", True),  # 「50代のALL、CR1で移植は必要？」 as read (rja21 j28)
+    ("adults in their 50s with ALL in CR1: transplant?", False),  # a population
+    ("58M Ph+ ALL in CR1", True),
+    ("List the drugs for relapsed ALL", False),
+])
+def test_a_decade_age_opening_a_case_is_a_patient(question: str, patient: bool) -> None:
+    from assistant.facts import about_a_patient
+
+    assert about_a_patient(question, read_facts(question)) is patient

@@ -709,3 +709,9 @@ def test_a_question_the_patient_put_to_the_clinician_is_no_self_change(bot) -> N
     a = bot.ask("Ph+ALL 58歳女性、ドナー見つからずCR1で移植なし。TKI維持はいつまで？3年でやめてもいいか患者さんに聞かれてます")
     assert "SAFE-SELF-005" not in [f.rule_id for f in a.findings]
     assert "5年以上" in a.answer
+
+
+def test_a_decade_age_case_with_no_ph_status_gets_both_branches(bot) -> None:
+    """rja21 j28: 「50代のALL、CR1で移植は必要？」 named no Ph status; only the Ph-positive branch was shown."""
+    a = bot.ask("50代のALL、CR1で移植は必要？")
+    assert "Ph陽性" in a.answer and "Ph陰性" in a.answer, a.answer
