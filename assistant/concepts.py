@@ -689,6 +689,10 @@ def _sick(toks: list[str], persons: list[tuple[int, Form]], disease: dict[str, l
         sick = {" ".join(toks[i:i + len(f.tokens)]) for i, f in persons
                 if f.concept.role == "relative" and _has_the_disease(toks, i + len(f.tokens), persons, marks, rules,
                                                                      cues)}
+        if len(sick) > 1 and cues == "has_disease":  # (several: the one who has it now, not one who had it)
+            now = {" ".join(toks[i:i + len(f.tokens)]) for i, f in persons if f.concept.role == "relative"
+                   and _has_the_disease(toks, i + len(f.tokens), persons, marks, rules, "has_disease_now")}
+            sick = now or sick
         if sick:
             return sick
     return set()

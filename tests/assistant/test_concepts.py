@@ -234,6 +234,10 @@ FACT_CASES = [
     ("60M Ph+ ALL, allo-HSCT in CR1 from his son; 3 months later BCR::ABL1 qPCR became detectable",
      {"transplant": "done", "phase": "post_hsct", "mrd_status": "positive"}),
     ("Ph+ ALL in CR1, allo-HSCT planned 2 months later", {"transplant": "planned"}),
+    # r29 p17: of two relatives said to have leukemia, the one who has it now is the patient
+    ("my grandson had leukemia as a toddler and did great on the children's treatment. now my son-in-law, 39, has "
+     "been diagnosed with philadelphia-negative B ALL.", {"age": 39}),
+    ("my mother had ALL 20 years ago and my son, 24, has B-ALL now", {"age": 24}),
     # r28 g01: a planning word before the mention plans it, even with "after that" behind it
     ("the doctor mentioned a pill plus chemo. will he need a transplent after that?",
      {"transplant": None, "phase": None}),
