@@ -1386,8 +1386,18 @@ def _remissions(t: str, name: str) -> tuple[bool, bool]:
     # (a remission to come, "once he is in remission", is neither stated nor denied)
     denied = [_ends_with(_before(t, a, 40), "phase_before", "denied", words, 4)
               for a, b, n in _phase_phrases(t) if n == name and _next_word(t, b) not in ("rate", "rates")
-              and not _ends_with(_before(t, a, 40), "phase_before", "future", (), 1)]
+              and not _ends_with(_before(t, a, 40), "phase_before", "future", (), 1) and not _of_another_disease(t, a)]
     return (not all(denied), any(denied)) if denied else (False, False)
+
+
+def _of_another_disease(t: str, start: int) -> bool:
+    """The remission at `start` is another disease's, named before it in its clause ("breast ca 10y ago (in
+    remission)", "history of breast cancer in remission"), with no ALL between."""
+    seg = t[max(0, start - 60):start]
+    seg = seg[max(seg.rfind(c) for c in ",;.") + 1:]
+    mentions = read_concepts(seg).mentions
+    return any(m.kind in ("comorbidity", "other_disease") for m in mentions) and not any(
+        m.kind == "disease" or m.kind == "lineage" for m in mentions)
 
 
 def _refractory(t: str) -> bool:

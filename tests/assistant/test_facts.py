@@ -2001,3 +2001,14 @@ def test_a_decade_age_opening_a_case_is_a_patient(question: str, patient: bool) 
     from assistant.facts import about_a_patient
 
     assert about_a_patient(question, read_facts(question)) is patient
+
+
+@pytest.mark.parametrize(("text", "phase"), [
+    # r29 p23: a remission of another disease named before it is not the ALL's
+    ("Resident here. 67F newly dx Ph+ ALL, ECOG 1, CKD3a (eGFR 52), breast ca 10y ago (in remission). Induction?",
+     "newly_diagnosed"),
+    ("67F newly dx Ph+ ALL, history of breast cancer in remission. induction?", "newly_diagnosed"),
+    ("45M Ph+ ALL in remission after induction", "cr1"),
+])
+def test_another_diseases_remission_is_not_the_alls(text: str, phase: str) -> None:
+    assert read_facts(text).phase == phase
