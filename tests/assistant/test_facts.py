@@ -2009,6 +2009,9 @@ def test_a_decade_age_opening_a_case_is_a_patient(question: str, patient: bool) 
      "newly_diagnosed"),
     ("67F newly dx Ph+ ALL, history of breast cancer in remission. induction?", "newly_diagnosed"),
     ("45M Ph+ ALL in remission after induction", "cr1"),
+    # r29 p38: a remission dated by the first induction is CR1 ("cr 1.1 mg/dl" stays a creatinine)
+    ("48M B-lineage Ph- ALL, WBC at dx 45x10^9/L, t(4;11), CR after 1st induction. Post-remission strategy?", "cr1"),
+    ("cr 1.1 mg/dl after induction", None),
 ])
 def test_another_diseases_remission_is_not_the_alls(text: str, phase: str) -> None:
     assert read_facts(text).phase == phase
