@@ -170,6 +170,9 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phas
     if (facts.transplant in not_yet and after_hsct) or (
             facts.transplant in done and own.get("transplant") == "not_done"):
         return False
+    if own.get("transplant") == "eligible" and (facts.transplant in ("ineligible", "not_done")
+                                                 or facts.fitness == "unfit"):
+        return False  # "for patients eligible for transplantation" is not a frail 71-year-old's, nor one who declined
     if (facts.age_band and own.get("age_band") and own["age_band"] != facts.age_band
             and not _age_range(sentence)):
         return False

@@ -32,6 +32,11 @@ def chunks() -> list[Chunk]:
     ("58M Ph- B-ALL CR1", "For adults aged 65 or older, no standard therapy has been established."),
     ("58M Ph- B-ALL newly diagnosed", "For relapsed or refractory B-ALL, blinatumomab is an option."),
     ("55M Ph+ ALL relapse after imatinib, no T315I", "The T315I mutation was found in 12 of 17 relapses."),
+    # r29 p03: the transplant-eligible are not a frail 71-year-old, nor a patient who refuses the transplant
+    ("mum is 71, frail, and has Ph+ ALL", "For adults with Ph-positive ALL who reach CR1 and are eligible for "
+     "transplantation, the JSH 2023 guideline recommends allo-HSCT in CR1."),
+    ("Ph+ ALL 50F in CR1, refuses transplant", "For adults with Ph-positive ALL who reach CR1 and are eligible for "
+     "transplantation, the JSH 2023 guideline recommends allo-HSCT in CR1."),
 ])
 def test_sentences_about_another_population_do_not_fit(patient: str, sentence: str) -> None:
     assert not fits_patient(sentence, read_facts(patient), patient)
