@@ -22,7 +22,7 @@ from assistant.compose.sentences import (
     status_sentences,
 )
 from assistant.compose.subject import asking_sentences, on_subject
-from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, treatments_in
+from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, sentences, treatments_in
 from assistant.facts import about_a_patient, asks_after_transplant, assumed, compared_groups, read_facts
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts, statement_chunk
@@ -289,6 +289,27 @@ def _without_framing(plan: DraftPlan) -> list[GuidelineRule]:
             or any(lex.concepts[c].kind in TREATMENT_KINDS for c in named[r.id] if c in lex.concepts)]
 
 
+def _on_the_asked_topic(plan: DraftPlan, chosen: list[GuidelineRule]) -> list[GuidelineRule]:
+    """A case, then a question on one topic ("38M Ph- CR1 ... Consultant wants routine cranial RT. What does JSH
+    say?"): when two or more chosen rules are on the asking clause's topic (their `topics` match it), the patient's
+    rules on other topics (the CR1 transplant decision) answer another question: left out. A premise's rule and a
+    rule on the question's own finding (MRD) stay; a question asking one clause is its own topic already."""
+    said_all = sentences(plan.q)
+    if len(said_all) < 2 or plan.missing or plan.forks:
+        return chosen
+    asking = plan.intents.asking if plan.intents.asking not in ("", plan.q) else said_all[-1]
+    if not _asked_topics_in(asking):  # "... wants routine cranial RT for everyone. What does JSH say?": the
+        said_before = sentences(plan.q[:plan.q.rfind(asking)])[-1:]  # sentence it asks about is the topic
+        asking = " ".join([*said_before, asking])
+    said = normalize(asking)
+    on = [r for r in chosen if r.topical(said)]
+    if len(on) < 2:
+        return chosen
+    lex = load_lexicon()  # (a rule on the question's own finding, "MRD 0.3%: high risk", stays)
+    own = {c for c in _asked_topics_in(plan.q) if lex.concepts[c].kind not in TREATMENT_KINDS}
+    return [r for r in chosen if r in on or r in plan.premise or concept_ids(r.statement.lower()) & own]
+
+
 #: Markers that are patient facts (the branch a rule is on), not what a question asks about.
 _FACT_MARKERS = frozenset({"ph_positive", "ph_negative", "ph_unknown", "b_lineage", "t_lineage"})
 #: The patient fact a marker concept sets, when the question states it (then it is the patient's, not the subject).
@@ -302,6 +323,14 @@ def _asked_topics(plan: DraftPlan) -> set[str]:
     return {m.concept for m in read_concepts(plan.q.lower()).mentions
             if not m.other_person and not m.historical and m.concept in lex.concepts
             and lex.concepts[m.concept].kind not in _SETTING_KINDS | {"person", "lineage"}
+            and m.concept not in _FACT_MARKERS}
+
+
+def _asked_topics_in(text: str) -> set[str]:
+    """The concepts a clause asks about (`_asked_topics` of one clause): none in "What does JSH say?"."""
+    lex = load_lexicon()
+    return {m.concept for m in read_concepts(text.lower()).mentions
+            if m.concept in lex.concepts and lex.concepts[m.concept].kind not in _SETTING_KINDS | {"person", "lineage"}
             and m.concept not in _FACT_MARKERS}
 
 
@@ -767,7 +796,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
         plan.missing, plan.missing_ph, plan.forks = [], False, []
     if plan.forks and plan.missing:
         _missing_finding(plan, plan.forks)
-    plan.chosen = _without_framing(plan)
+    plan.chosen = _on_the_asked_topic(plan, _without_framing(plan))
     ids = [rid for r in plan.chosen for rid in r.see_also if rid not in {c.id for c in plan.chosen}]
     plan.chosen = plan.chosen + [book.get(rid) for rid in dict.fromkeys(ids)]  # statements that complete a rule
     return plan

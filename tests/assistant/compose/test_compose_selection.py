@@ -398,3 +398,23 @@ def test_a_vague_question_about_a_treatment_named_in_the_case_gets_the_patients_
     plan, _ = make_plan("hi, 28F, just diagnosed with B-ALL, BCR-ABL negative. Doctor said I probably won't need a "
                         "transplant 'unless something'. what's the something?")
     assert [r.id for r in plan.chosen][:1] == ["PHNEG-AYA-009"]
+
+
+@pytest.mark.parametrize("question", [
+    "CNS ppx q: 38M Ph- B-ALL CR1, CNS negative at dx, WBC 12k at presentation. Consultant wants routine cranial RT "
+    "for everyone. Pt is an airline pilot, worried about cognition. What does JSH say?",  # r29 p28
+    "61F Ph-neg ALL, CR1 after induction. Does she need CNS prophylaxis?",
+])
+def test_a_case_then_a_question_on_one_topic_gets_that_topics_rules(make_plan, question: str) -> None:
+    """The patient's rules on another topic (the CR1 transplant decision, the age band's regimen) answer another
+    question than the CNS one asked: left out."""
+    plan, _ = make_plan(question)
+    ids = [r.id for r in plan.chosen]
+    assert ids and all(i.startswith("CNS") for i in ids), ids
+
+
+def test_a_rule_on_the_questions_own_finding_stays_beside_the_asked_topic(make_plan) -> None:
+    plan, _ = make_plan("My daughter (28) has Ph-negative ALL and is in remission after the first round of chemo, but "
+                        "there are still leftover leukemia cells - the MRD test says 0.3%. Does she need a bone marow "
+                        "transplant now?")
+    assert {"PHNEG-POSTREM-HR-012", "MRD-THRESHOLD-015"} <= {r.id for r in plan.chosen}
