@@ -686,7 +686,9 @@ def _best_part_sentence(terms: set[str], open_terms: set[str], setting: set[str]
                 continue
             toks = _stem4(set(tokenize(sent)))
             shared = toks & terms
-            if not shared & open_terms or len(shared) < min(2, len(terms)):
+            # (two shared words of a long lay part, "my wife's report says ... after the first round of chemo. is
+            # that bad news", are chance: a third of its words at least)
+            if not shared & open_terms or len(shared) < min(len(terms), max(2, -(-len(terms) // 3))):
                 continue
             if not _part_candidate(sent, chunk, facts, book, question):
                 continue

@@ -59,3 +59,11 @@ def test_who_asks_and_the_day_of_a_case_are_no_asked_term(make_plan) -> None:
                           "maintenance per JSH.")
     lines = cited(run([Focus()], plan, src))
     assert not any("LAL0904" in t or "transplant team" in t for t in lines), lines
+
+
+def test_a_long_lay_part_is_not_answered_by_a_line_sharing_two_chance_words(make_plan) -> None:
+    """r29 p07: "my wife's report says MRD positive 0.03% after the first round of chemo. is that bad news?" shared
+    "first" and "chemo" with the Ph-negative 65-or-older options line, which padded an MRD answer."""
+    plan, src = make_plan("what does MRD 0.01% mean? my wife's report says MRD positive 0.03% after the first round "
+                          "of chemo. is that bad news? what happens next")
+    assert not any("65 or older" in t for t in cited(run([Parts()], plan, src)))
