@@ -134,6 +134,7 @@ def test_english_and_latin_are_kept() -> None:
     ("同種移植予定の患者さん。薬剤師として特に注意すべき副作用は何ですか？", "what"),
     ("維持療法の期間はどのくらいですか？", "how long"),
     ("イマチニブは何年続けるべき？", "how many years"),
+    ("同種移植後6か月でBCR::ABL1が再び検出。このタイミングでTKIを始めるべき？", "now"),  # (rja21 j03: not a test's timing)
 ])
 def test_the_question_word_comes_first_as_english_asks(q: str, opening: str) -> None:
     """Japanese asks in place (「副作用は何ですか」); the English reading puts the question word at the start of the
