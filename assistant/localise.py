@@ -335,6 +335,10 @@ def read_asker(question: str, messages: Messages | None = None) -> Asker:
         # clinician's, though it uses a plain word
     if not lay:
         lay = not (clinical or not polite)
+    named = load_ja_lexicon().cues["people"]["patient_third_person"]
+    if lay and not relative and any(w in text for w in named) and not any(
+            it.kind == "token" and it.text in people for it in items):
+        lay = False  # "患者さんがそろそろ薬をやめたいと言ってますが…": the patient's wish reported by their clinician
     kinds = set(reg.get("own_word_kinds", ()))
     nouns = reg.get("own_word_nouns") or {}
     own = tuple(dict.fromkeys([(f.written, f.concept) for f in lay_forms

@@ -644,3 +644,13 @@ def test_every_note_a_composer_writes_has_its_japanese_text() -> None:
     assert notes
     for note in notes:
         assert MARK not in msgs.line(note) and msgs.line(note) != note, note
+
+
+@pytest.mark.parametrize(("question", "lay"), [
+    # rja21 j05: the patient's wish reported by their clinician ("患者さんが…やめたいと言ってます") is no lay asker
+    ("Ph陽性ALL、CR1で移植せずダサチニブ維持を続けて3年、MRDはずっと陰性です。患者さんがそろそろ薬をやめたいと言ってますが、"
+     "ガイドライン上中止していい時期ってありますか", False),
+    ("Ph陽性ALLの患者で、ダサチニブを飲んでいます。自己判断でやめてもいいですか？", True),  # the asker themself
+])
+def test_a_patient_named_in_the_third_person_is_reported_by_a_clinician(question: str, lay: bool) -> None:
+    assert read_asker(question).lay is lay
