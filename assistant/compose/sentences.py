@@ -680,6 +680,7 @@ def _best_part_sentence(terms: set[str], open_terms: set[str], setting: set[str]
     """The sentence naming most of a part's terms (its open ones twice), a guideline line and a line in the
     question's setting (its population: "for Ph+ ALL") first; with its four-letter stems."""
     best: tuple[float, str, Chunk, set[str]] | None = None
+    worded = {t for t in terms if not any(ch.isdigit() for ch in t)}  # (a vital sign's numbers are no words)
     for chunk in chunks:
         for sent in chunk_sentences(chunk.text):
             if sent in seen or sent not in chunk.text:
@@ -688,7 +689,7 @@ def _best_part_sentence(terms: set[str], open_terms: set[str], setting: set[str]
             shared = toks & terms
             # (two shared words of a long lay part, "my wife's report says ... after the first round of chemo. is
             # that bad news", are chance: a third of its words at least)
-            if not shared & open_terms or len(shared) < min(len(terms), max(2, -(-len(terms) // 3))):
+            if not shared & open_terms or len(shared) < min(len(terms), max(2, -(-len(worded) // 3))):
                 continue
             if not _part_candidate(sent, chunk, facts, book, question):
                 continue
