@@ -418,3 +418,12 @@ def test_a_rule_on_the_questions_own_finding_stays_beside_the_asked_topic(make_p
                         "there are still leftover leukemia cells - the MRD test says 0.3%. Does she need a bone marow "
                         "transplant now?")
     assert {"PHNEG-POSTREM-HR-012", "MRD-THRESHOLD-015"} <= {r.id for r in plan.chosen}
+
+
+def test_a_test_named_then_asked_about_as_it_gets_its_rules(make_plan) -> None:
+    """r29 p20: "my doctor said they'll check MRD. when do they check it and what happens if its positive?" asks
+    when MRD is assessed and what a positive result means, naming MRD only before (rule topics)."""
+    plan, _ = make_plan("Im 26 and just finished induction for Ph negative ALL. my doctor said they'll check MRD. "
+                        "when do they check it and what happens if its positive? also will I be able to have kids "
+                        "after all this")
+    assert {"MRD-ASSESS-046", "MRD-THRESHOLD-015"} <= {r.id for r in plan.chosen}
