@@ -44,7 +44,8 @@ def _ranked(plan: DraftPlan, pool: Sources, siblings: list[Chunk]) -> list[tuple
     analysis before an earlier abstract; with two outcomes asked ("OS and remission rates"), the best of each."""
     q = set(tokenize(plan.q))
     asked_kinds = [reports for asks, reports in _OUTCOME_KINDS if says(plan.q, asks)]
-    per_chunk = 6 if len(asked_kinds) >= 2 else 3
+    harms_only = plan.intents.harms and "reports_toxicity" in asked_kinds  # (a remission in the case is no ask)
+    per_chunk = 6 if len(asked_kinds) >= 2 or harms_only else 3
     cands = sorted(((s, c) for c in siblings
                     for s in best_sentences(c, plan.q, plan.facts, pool.book, n=per_chunk, evidence=True)),
                    key=lambda sc: -_score(sc[0], q, frozenset(tokenize(sc[1].title)))
@@ -59,6 +60,8 @@ def _ranked(plan: DraftPlan, pool: Sources, siblings: list[Chunk]) -> list[tuple
             if hit is not None:
                 picked.append(hit)
         cands = picked + [sc for sc in cands if sc not in picked]
+    if harms_only:  # "…then allo-HSCT: what toxicity to watch?": its harms, not its remission or survival results
+        cands = [sc for sc in cands if says(sc[0], "reports_toxicity")]
     return cands
 
 

@@ -246,7 +246,8 @@ def test_side_effects_asked_put_the_adverse_events_before_survival(bot) -> None:
     # review-ja3 m21 (in English): CRS and neurotoxicity are the answer, survival data at most follow
     a = bot.ask("What side effects does blinatumomab have? My father will get it.")
     assert "cytokine release syndrome" in a.answer
-    assert a.answer.index("cytokine release syndrome") < a.answer.index("overall survival")
+    assert "overall survival" not in a.answer or (
+        a.answer.index("cytokine release syndrome") < a.answer.index("overall survival"))
 
 
 @pytest.mark.parametrize("q", [

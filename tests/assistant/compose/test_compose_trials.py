@@ -123,3 +123,15 @@ def test_a_patients_case_gets_no_trial_result_as_padding(make_plan) -> None:
     # ... a question about the evidence, or about the guideline rather than a patient, still gets them
     for q in ("60M Ph+ ALL in CR1: what evidence supports allo-HSCT?", "Is allo-HSCT in CR1 recommended for Ph+ ALL?"):
         assert make_plan(q)[0].wants_trials, q
+
+
+def test_a_question_about_harms_takes_the_trials_harm_lines_only(make_plan) -> None:
+    """rja21 j14: "inotuzumab to re-induce, then allo-HSCT: what toxicity should a pharmacist watch?" got INO-VATE's
+    remission and survival results; its VOD/SOS lines answer (the remission in the case asks for nothing)."""
+    from compose_helpers import cited, run
+
+    from assistant.compose.ranked import Ranked
+
+    plan, src = make_plan("inotuzumab remission, scheduled for then allo-HSCT the patient. what toxicity?")
+    lines = cited(run([Ranked()], plan, src))
+    assert lines and all("VOD" in t for t in lines), lines
