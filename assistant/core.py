@@ -399,7 +399,8 @@ class Assistant:
         retrieved = self.retriever.search(f"{qt} {words}".strip(), facts=facts, k=self.settings.retrieval.k)
         sure, maybe = patient_rules(qt, facts, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])
         if not answering(sure) and about_a_patient(qt, facts):  # a patient's deciding fact missing: each branch's lead may be quoted
-            leads, _ = deciding_branches(qt, facts, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])
+            leads, _ = deciding_branches(qt, facts, self.rulebook, [r.chunk.section_id for r in retrieved[:3]],
+                                         asked_treatments(qt))  # (as the drafter reads the branches)
             maybe = [*maybe, *(r for r in leads if r not in maybe)]
         maybe += [r for r in trial_rules(qt, facts, self.rulebook, [r.chunk for r in retrieved[:5]]) if r not in maybe]
         maybe += [r for side in compared_leads(qt, facts, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])

@@ -2101,7 +2101,14 @@ def about_a_patient(question: str, facts: PatientFacts) -> bool:
     >>> about_a_patient("List the drugs for relapsed ALL", PatientFacts(phase="relapsed"))
     False
     """
-    return facts.age is not None or _case_mark(question.lower())
+    return facts.age is not None or _case_mark(question.lower()) or _names_a_relative(question)
+
+
+def _names_a_relative(question: str) -> bool:
+    """The asker's relative is named as the patient ("my brother has leukemia and the doctors want ...")."""
+    lex = load_lexicon()
+    return any(m.kind == "person" and not m.other_person and lex.concepts[m.concept].role == "relative"
+               for m in read_concepts(question.lower()).mentions)
 
 
 def _read_one(text: str, population: bool = False, known: tuple[str, ...] | None = None) -> dict[str, Any]:

@@ -71,7 +71,10 @@ def deciding_branches(question: str, facts: PatientFacts, book: RuleBook, sectio
     table = _table()
     leads: list[GuidelineRule] = []
     missing: list[str] = []
-    phase = decided_phase(treatments) if facts.phase is None else None
+    # (and for a newly diagnosed patient, the transplant is decided later: "just told I have ALL ... will I need a
+    # transplant?" is answered for CR1)
+    phase = decided_phase(treatments) if facts.phase in (None, "newly_diagnosed") else None
+    told = facts.phase is not None
     if phase is not None:
         facts = facts.model_copy(update={"phase": phase})
     known = facts.model_copy(update=assumed(facts))  # (the implications table: T-ALL is Ph-negative unless said)
@@ -87,7 +90,7 @@ def deciding_branches(question: str, facts: PatientFacts, book: RuleBook, sectio
             _lead(question, facts, sub, [k for k in sub if getattr(known, k) is None], book, sections, leads)
     for lead in leads:
         missing += [k for k in lead.when if getattr(known, k) is None and k not in missing]
-    if leads and phase is not None:
+    if leads and phase is not None and not told:
         missing.append("phase")
     return leads, missing
 

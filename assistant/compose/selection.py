@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from assistant.compose.branches import compared_leads, deciding_branches, other_side_facts
-from assistant.compose.cues import says
+from assistant.compose.cues import cue, says
 from assistant.compose.intents import is_definition_question, knowledge_question, named_trials, question_parts
 from assistant.compose.sentences import (
     _FACT_TOKENS,
@@ -222,8 +222,10 @@ def _subject(plan: DraftPlan, rare: Callable[[str], bool] | None) -> _Subject:
     # (past induction courses of a relapsed or refractory patient are history, not the subject)
     keep = {"mrd", "maintenance", "allo_hsct"} | ({"induction"} if plan.facts.phase in (None, "newly_diagnosed")
                                                   else set())
-    terms = _stems(set(tokenize(plan.intents.asking)) - _STATUS_GENERIC - _TAG_WORDS
-                   - ((_FACT_TOKENS | _SETTING) - keep))
+    people = {t for m in read_concepts(plan.intents.asking.lower()).mentions if m.kind == "person"
+              for t in tokenize(m.surface)}  # ("my brother", "the doctors": who, not what)
+    terms = _stems(set(tokenize(plan.intents.asking)) - _STATUS_GENERIC - _TAG_WORDS - people
+                   - set(cue("proposal_framing")) - ((_FACT_TOKENS | _SETTING) - keep))
     return _Subject(terms, {t for t in terms if rare is not None and rare(t)}, plan.intents.duration)
 
 
@@ -757,7 +759,10 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
         maybe = [r for r in maybe if r.condition(known) is not False]
     elif any(r.exclusive for r in sure):  # a topic the corpus does not cover: say so, add nothing around it
         sure, maybe, plan.rules_only = [r for r in sure if r.exclusive], [], True
-    if not answering(sure) and _plan_question(plan):  # a deciding fact is missing: each branch's lead (beside the branches
+    # (and a yes/no on a treatment proposed for a described patient: "my brother ... the doctors want to do a
+    # transplant right after the first remission. is that what the guidelines say?")
+    proposed = it.status and about_a_patient(plan.q, facts) and bool(asked_treatments(plan.q))
+    if not answering(sure) and (_plan_question(plan) or proposed):  # a deciding fact is missing: each branch's lead (beside the branches
         # the question's own words found: "45, what regimen?" finds the Ph-negative 40-64 rule, not the Ph-positive)
         leads, deciding = deciding_branches(plan.q, facts, book, [c.section_id for c in pool.top(3)],
                                             asked_treatments(plan.q))

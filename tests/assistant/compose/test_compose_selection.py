@@ -427,3 +427,18 @@ def test_a_test_named_then_asked_about_as_it_gets_its_rules(make_plan) -> None:
                         "when do they check it and what happens if its positive? also will I be able to have kids "
                         "after all this")
     assert {"MRD-ASSESS-046", "MRD-THRESHOLD-015"} <= {r.id for r in plan.chosen}
+
+
+@pytest.mark.parametrize("question", [
+    # r30 s14: a newly diagnosed patient asking about the transplant (decided in CR1), Ph status not given
+    "Im 27 and was just told I have ALL. what does the guideline say for someone my age? will I need a transplant?",
+    # r30 s50: a relative's transplant proposed in CR1, Ph status and age not given ("the doctors want" is who, not
+    # what: the transplant is the subject)
+    "my brother has leukemia and the doctors want to do a transplant right after the first remission. is that what "
+    "the guidelines say?",
+])
+def test_a_transplant_question_with_no_ph_status_shows_both_branches(make_plan, question: str) -> None:
+    plan, _ = make_plan(question)
+    ids = [r.id for r in plan.chosen]
+    assert any(i.startswith("PHPOS") for i in ids) and any(i.startswith("PHNEG") for i in ids), ids
+    assert "ph_status" in plan.missing
