@@ -22,7 +22,7 @@ from assistant.compose.cues import says
 from assistant.compose.intents import POINTS_BACK, asking_clause, question_pieces
 from assistant.compose.interactions import named_treatments
 from assistant.compose.premises import value_premises
-from assistant.compose.selection import answering, patient_rules, trial_rules
+from assistant.compose.selection import answering, drafting_facts, patient_rules, trial_rules
 from assistant.compose.subject import asking_sentences
 from assistant.compose.trials import asked_outcomes
 from assistant.concepts import TREATMENT_KINDS, read_concepts
@@ -398,6 +398,10 @@ class Assistant:
             return [], [], []
         retrieved = self.retriever.search(f"{qt} {words}".strip(), facts=facts, k=self.settings.retrieval.k)
         sure, maybe = patient_rules(qt, facts, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])
+        after = drafting_facts(asking_clause(qt), qt, facts)  # (and as the drafter will choose them: "a TKI after
+        if after != facts:  # allo-HSCT?" is drafted for after the transplant)
+            maybe += [r for rs in patient_rules(qt, after, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])
+                      for r in rs if r not in sure and r not in maybe]
         if not answering(sure) and about_a_patient(qt, facts):  # a patient's deciding fact missing: each branch's lead may be quoted
             leads, _ = deciding_branches(qt, facts, self.rulebook, [r.chunk.section_id for r in retrieved[:3]],
                                          asked_treatments(qt))  # (as the drafter reads the branches)

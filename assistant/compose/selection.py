@@ -729,17 +729,22 @@ def _side_by_side(plan: DraftPlan, groups: list[dict[str, str]], sides: list[lis
     plan.chosen = [*first, *grouped, *rest][:max(room, len(plan.chosen))]
 
 
+def drafting_facts(asking: str, focus: str, facts: PatientFacts) -> PatientFacts:
+    """The facts the answer is drafted for: a planned transplant, or none told, and a question about the time after
+    it are answered for after the transplant ("should TKI be continued after allo-HSCT?" is not the 5-year rule for
+    the non-transplanted)."""
+    if facts.transplant in ("planned", None) and asks_after_transplant(asking, focus):
+        return facts.model_copy(update={"transplant": "done", "phase": "post_hsct"})
+    return facts
+
+
 def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, notes: Sequence[str] = (),
                plain: bool = False, rules_only: bool = False, premise: Sequence[GuidelineRule] = (),
                given: frozenset[str] = frozenset()) -> DraftPlan:
     """Decide what the answer holds. `given` names facts the question gave in another form (several ages
     compared): no finding asks only for them."""
     planned = facts.transplant == "planned"  # (as read, before a question about the time after it changes it)
-    if facts.transplant in ("planned", None) and asks_after_transplant(question.intents.asking or question.focus,
-                                                                       question.focus):
-        # (a planned transplant, or none told, and a question about the time after it: answered for after the
-        # transplant — "should TKI be continued after allo-HSCT?" is not the 5-year rule for the non-transplanted)
-        facts = facts.model_copy(update={"transplant": "done", "phase": "post_hsct"})
+    facts = drafting_facts(question.intents.asking or question.focus, question.focus, facts)
     plan = DraftPlan(question=question, facts=facts, notes=notes, plain=plain, rules_only=rules_only,
                      premise=premise)
     it, book = plan.intents, pool.book

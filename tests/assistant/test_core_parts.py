@@ -474,3 +474,11 @@ def test_each_part_of_a_two_part_knowledge_question_gets_its_line(bot) -> None:
     # r26 k57: "treated differently?" is answered by the line saying no statement specific to Ph-like ALL was found
     a = bot.ask("Is Ph-like ALL treated differently in JSH 2023? and what age range does the guideline mean by AYA?")
     assert "no JSH 2023 treatment statement specific to Ph-like ALL" in a.answer and "15 to 39" in a.answer, a.answer
+
+
+def test_a_tki_after_transplant_question_gets_both_mrd_rules(bot) -> None:
+    """r30 s44: the rules were chosen for after the transplant but their section was gathered for the facts as read
+    (no transplant), so only definitions were quoted; the drafter's facts now gather it."""
+    a = bot.ask("Should a TKI be given after allogeneic transplant in ALL?")
+    assert "does not recommend prophylactic TKI maintenance" in a.answer
+    assert "recommends pre-emptive TKI therapy" in a.answer
