@@ -425,6 +425,9 @@ def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
     prefers = bool(status) and it.either_or and says(status[0][0], "prefer_line")
     if plan.asked and status and not it.grade and not prefers and any(subject.named_by(r) for r in [*sure, *maybe]):
         plan.asked = False
+    if plan.asked and status and not prefers and says(plan.q, "options_question") and any(
+            _names_treatment(r, treatments_in(r.statement)) for r in maybe):
+        plan.asked = False  # "which salvage agents does the guideline list?": the rules naming them answer
     if plan.asked and status and not prefers and _rule_answers_proposal(plan, sure):
         plan.asked = False  # "they say he should get a transplant: is that what the guidelines say?": his rule
     if plan.asked and status and not prefers and _asks_which(plan) and about_a_patient(plan.q, plan.facts) and any(

@@ -442,3 +442,11 @@ def test_a_transplant_question_with_no_ph_status_shows_both_branches(make_plan, 
     ids = [r.id for r in plan.chosen]
     assert any(i.startswith("PHPOS") for i in ids) and any(i.startswith("PHNEG") for i in ids), ids
     assert "ph_status" in plan.missing
+
+
+def test_which_agents_the_guideline_lists_is_answered_by_the_rules_that_name_them(make_plan) -> None:
+    """r30 s48: "which salvage agents does the guideline list?" with the lineage unknown was answered by two
+    "the summary lists X" lines; each branch's rule (blinatumomab, inotuzumab, a later TKI, nelarabine) answers."""
+    plan, _ = make_plan("relapsed adult ALL, flow still pending so we don't know B vs T yet — which salvage agents "
+                        "does the guideline list?")
+    assert {"RR-BLIN-020", "RR-INO-021", "RR-PHTKI-027", "RR-NELA-TALL-026"} <= {r.id for r in plan.chosen}
