@@ -457,7 +457,13 @@ def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
         plan.chosen = [r for r in plan.chosen if r in plan.premise or subject.named_by(r)
                        or (prefers and _names_asked(r, asked))
                        or (patient and r in sure and is_specific(r, plan.facts) and r.condition(plan.facts) is True)]
-        return []
+        # (a patient's "blina or ino: which one is for him?": each option's own rule, by its antigen, follows the
+        # guideline's "does not rank" line)
+        lex = load_lexicon()  # (the options may be named before the asking clause: "... mentioned blina or ino.
+        # which one is for him?")
+        options = asked or [c for c in sorted(treatments_in(plan.q)) if lex.concepts[c].kind == "drug"]
+        which_of = patient and len(options) >= 2 and _asks_which(plan)
+        return [r for r in maybe if which_of and _names_asked(r, options)]
     return maybe
 
 

@@ -450,3 +450,11 @@ def test_which_agents_the_guideline_lists_is_answered_by_the_rules_that_name_the
     plan, _ = make_plan("relapsed adult ALL, flow still pending so we don't know B vs T yet — which salvage agents "
                         "does the guideline list?")
     assert {"RR-BLIN-020", "RR-INO-021", "RR-PHTKI-027", "RR-NELA-TALL-026"} <= {r.id for r in plan.chosen}
+
+
+def test_which_of_two_drugs_for_a_patient_keeps_each_drugs_rule(make_plan) -> None:
+    """r30 s07: "doctors mentioned blinatumumab or inotuzamab. whats the difference and which one is for him?" got
+    the "does not rank" line and trial results; each drug's own rule (by its antigen) follows that line."""
+    plan, _ = make_plan("my son (33) relapsed with B-cell ALL after chemo. doctors mentioned blinatumumab or "
+                        "inotuzamab. whats the difference and which one is for him?")
+    assert {"RR-BLIN-020", "RR-INO-021"} <= {r.id for r in plan.chosen}
