@@ -717,3 +717,14 @@ def test_a_decade_age_case_with_no_ph_status_gets_both_branches(bot) -> None:
     """rja21 j28: 「50代のALL、CR1で移植は必要？」 named no Ph status; only the Ph-positive branch was shown."""
     a = bot.ask("50代のALL、CR1で移植は必要？")
     assert "Ph陽性" in a.answer and "Ph陰性" in a.answer, a.answer
+
+
+def test_doing_without_a_treatment_is_asked_about_not_declined(bot) -> None:
+    """rja22 m13: 「移植しないで飲み薬だけで続けることはできないのでしょうか」 asks about skipping the transplant the doctor
+    recommends; read as a transplant declined, it lost the CR1 transplant line (only the no-transplant TKI line was left,
+    which a family could read as approval of pills alone)."""
+    q = ("主人（45歳）がフィラデルフィア染色体陽性の急性リンパ性白血病で、今は寛解しています。先生から移植をすすめられていますが、"
+         "移植しないで飲み薬だけで続けることはできないのでしょうか。")
+    assert "skipping allo-HSCT" in to_english(q)
+    a = bot.ask(q)
+    assert "CR1での同種造血幹細胞移植(allo-HSCT)を推奨" in a.answer and "5年以上" in a.answer, a.answer
