@@ -336,9 +336,13 @@ def read_asker(question: str, messages: Messages | None = None) -> Asker:
     if not lay:
         lay = not (clinical or not polite)
     named = load_ja_lexicon().cues["people"]["patient_third_person"]
-    if lay and not relative and any(w in text for w in named) and not any(
-            it.kind == "token" and it.text in people for it in items):
+    asker_named = any(it.kind == "token" and it.text in people for it in items)
+    if lay and not relative and any(w in text for w in named) and not asker_named:
         lay = False  # "患者さんがそろそろ薬をやめたいと言ってますが…": the patient's wish reported by their clinician
+    patient_words = set(load_ja_lexicon().cues["people"]["patient_named"])  # ("Ph陽性ALLの患者で…" is the asker)
+    if lay and not relative and not asker_named and not lay_forms and latin and not any(it.kana for it in items) and any(
+            w in text for w in reg.get("clinician_cues", ()) if w not in patient_words):
+        lay = False  # "40-64歳のPh- ALLの地固めのHD-MTXって何g/m2でやるの？": a clinician's terms, only a lay-sounding cue
     kinds = set(reg.get("own_word_kinds", ()))
     nouns = reg.get("own_word_nouns") or {}
     own = tuple(dict.fromkeys([(f.written, f.concept) for f in lay_forms

@@ -651,6 +651,12 @@ def test_every_note_a_composer_writes_has_its_japanese_text() -> None:
     ("Ph陽性ALL、CR1で移植せずダサチニブ維持を続けて3年、MRDはずっと陰性です。患者さんがそろそろ薬をやめたいと言ってますが、"
      "ガイドライン上中止していい時期ってありますか", False),
     ("Ph陽性ALLの患者で、ダサチニブを飲んでいます。自己判断でやめてもいいですか？", True),  # the asker themself
+    # rja22 m28, m30: a clinician's shorthand with the patient's wish reported, a clinician's terms with a
+    # lay-sounding "って何"
+    ("Ph+ALL 68歳、移植せずCR1維持中でTKI内服3年目。本人がそろそろやめたいと言ってる。TKIいつまで続ける？", False),
+    ("40-64歳のPh- ALLの地固めのHD-MTXって何g/m2でやるの？", False),
+    ("Ph陽性ALLって何ですか？", True),
+    ("母が72歳で、本人は移植を受けたくないと言っています。", True),
 ])
 def test_a_patient_named_in_the_third_person_is_reported_by_a_clinician(question: str, lay: bool) -> None:
     assert read_asker(question).lay is lay
