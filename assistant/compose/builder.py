@@ -3,12 +3,23 @@ raise, and the line budget."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from assistant.claims import read_claims
 from assistant.compose.sentences import CONTEXT_LEAD, EVIDENCE_LEAD, _near_duplicate, _reports_study, is_trial_sentence
 from assistant.models import Chunk, Citation, RuleFinding
 from assistant.rules import Draft
 from assistant.text import names_trial, tokenize
 
 __all__ = ["Builder", "lead_for"]
+
+
+def _claim_keys(sentence: str) -> frozenset[tuple[Any, ...]]:
+    """What a line claims, as (treatments, stance, population) of each claim with a stance and a treatment: two
+    lines with the same claims say the same thing, however worded."""
+    return frozenset((c.interventions, c.stance, tuple(sorted((k, str(v)) for k, v in c.population.items())),
+                      tuple(sorted((q.kind, q.value) for q in c.qualifiers)))
+                     for c in read_claims(sentence) if c.stance and c.interventions)
 
 
 def lead_for(tier: str) -> str:
@@ -27,6 +38,7 @@ class Builder:
         self.used: set[str] = set()
         self._markers: dict[tuple[str, str], int] = {}
         self._tokens: list[tuple[str, frozenset[str]]] = []  # (chunk_id, tokens) of each line
+        self._claims: list[frozenset[tuple[Any, ...]]] = []  # the claims each line makes (`_claim_keys`)
         #: statements of guideline rules the plan did not choose: no composer but the rules' may quote them (the
         #: rule selection decides which rules an answer states, so paraphrases state the same ones)
         self.unchosen: frozenset[str] = frozenset()
@@ -52,8 +64,13 @@ class Builder:
         toks = frozenset(tokenize(norm))
         if kind != "rule" and any(_near_duplicate(toks, t) for cid, t in self._tokens if cid != chunk.chunk_id):
             return False  # the same fact again, from another document: say it once (one chunk's lines are distinct)
+        claims = _claim_keys(norm) if chunk.tier != "evidence" else frozenset()  # (trial results: their numbers)
+        if kind != "rule" and claims and any(claims <= said for said in self._claims):
+            return False  # the same claims in other words ("cranial irradiation: an option for high-risk adults, not
+            # mandatory" after "not required for every adult; an option for high-risk patients")
         self.used.add(norm)
         self._tokens.append((chunk.chunk_id, toks))
+        self._claims.append(claims)
         marker = self.cite(chunk, norm)
         body = norm if norm.endswith((".", "!", "?")) else norm + "."
         self.lines.append((kind, f"{lead} {body}[{marker}]".strip()))

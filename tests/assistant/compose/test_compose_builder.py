@@ -77,3 +77,16 @@ def test_a_trial_documents_remark_that_reports_no_study_is_labelled_context(chun
     assert b.add("evidence", "In TOWER, median overall survival was 7.7 months with blinatumomab and 4.0 months "
                              "with chemotherapy (HR 0.71).", trial, lead=EVIDENCE_LEAD)
     assert b.lines[1][1].startswith(EVIDENCE_LEAD)
+
+
+def test_a_line_making_the_same_claims_in_other_words_is_said_once(chunks) -> None:
+    """rja22 m08: "Cranial irradiation is an acceptable option for high-risk adults, not a mandatory part of CNS
+    prophylaxis" after "not required for every adult; an option for high-risk patients" (one chunk, other words)."""
+    chunk = _chunk_with(chunks, "Cranial irradiation is not required for every adult")
+    b = Builder(6)
+    assert b.add("rule", "Cranial irradiation is not required for every adult with ALL; the JSH 2023 guideline accepts "
+                 "it as an option for high-risk patients.", chunk)
+    assert not b.add("guideline", "Cranial irradiation is an acceptable option for high-risk adults with ALL, not a "
+                     "mandatory part of CNS prophylaxis for all adults.", chunk, asked=True)
+    assert b.add("guideline", "For all adults with ALL in remission, the JSH 2023 guideline recommends CNS prophylaxis "
+                 "with intrathecal chemotherapy combined with either systemic HD-MTX or high-dose cytarabine.", chunk)
