@@ -1149,7 +1149,11 @@ def _yes_no_question(t: str, pos: int) -> bool:
     facts.question_openers: "is he going to have a transplant?", "will she get one?")."""
     a, b = _sentence_span(t, pos)
     sentence = t[a:b].strip()
-    return sentence.endswith("?") and _first_word(sentence) in _fact_words()["question_openers"]
+    if not sentence.endswith("?"):
+        return False
+    clause = t[a:pos]  # (or the clause holding `pos` opens with one: "doctor recommended allo-HSCT, can skipping
+    clause = clause[clause.rfind(",") + 1:]  # allo-HSCT only continue?", a Japanese question as read)
+    return any(_first_word(x) in _fact_words()["question_openers"] for x in (sentence, clause))
 
 
 def _proposed_if(t: str, pos: int) -> bool:

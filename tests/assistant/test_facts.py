@@ -773,6 +773,9 @@ TRANSPLANT_CASES = [
     ("Ph+ ALL 50F in CR1, refuses transplant (Jehovah's Witness). Long-term plan?", "not_done"),
     ("she is refusing the transplant", "not_done"),
     ("should she refuse a transplant?", None),
+    # a transplant done without, told or asked (rja23 n23, rja22 m13 as read)
+    ("my father ALL, without allo-HSCT continue. how long medicine continue?", "not_done"),
+    ("doctor allo-HSCT recommended, can without allo-HSCT only continue?", None),
     ("should we give TKI after HSCT?", None),
     ("transplant?", None),
     ("autologous transplant", None),

@@ -725,6 +725,19 @@ def test_doing_without_a_treatment_is_asked_about_not_declined(bot) -> None:
     which a family could read as approval of pills alone)."""
     q = ("主人（45歳）がフィラデルフィア染色体陽性の急性リンパ性白血病で、今は寛解しています。先生から移植をすすめられていますが、"
          "移植しないで飲み薬だけで続けることはできないのでしょうか。")
-    assert "skipping allo-HSCT" in to_english(q)
+    assert "without allo-HSCT" in to_english(q)
     a = bot.ask(q)
     assert "CR1での同種造血幹細胞移植(allo-HSCT)を推奨" in a.answer and "5年以上" in a.answer, a.answer
+
+
+def test_doing_without_a_treatment_as_told_is_not_done(bot) -> None:
+    """rja23 n23: 「移植はしないで飲み薬を続けることになりました。いつまで？」 tells that the transplant is not done (the
+    5-year TKI line answers); asked about ("…続けることはできないのでしょうか", rja22 m13) it is not told."""
+    from assistant.facts import read_facts
+
+    told = "父が急性リンパ性白血病で、移植はしないで飲み薬を続けることになりました。この薬はいつまで飲み続けるものなのでしょうか。"
+    asked = "先生から移植をすすめられていますが、移植しないで飲み薬だけで続けることはできないのでしょうか。"
+    assert read_facts(to_english(told)).transplant == "not_done"
+    assert read_facts(to_english(asked)).transplant is None
+    a = bot.ask(told)
+    assert a.verdict != "refused" and "5年以上" in a.answer, a.answer
