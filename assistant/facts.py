@@ -1574,12 +1574,23 @@ def _result_events(t: str) -> list[tuple[int, str, float | None]]:
         if name in ("negative", "positive"):
             events.append((a, name, None))
         elif name in ("bcr", "pcr"):
-            status = _result_after(t, b, name)
+            status = _result_after(t, b, name) or _amount_before(t, a, b)
             events += [(a, status, None)] if status else []
         elif name == "conversion" and not _ends_with(pre, "mrd_results", "conversion_goal"):
             status = _conversion(t, b)
             events += [(a, status, None)] if status else []
     return events
+
+
+def _amount_before(t: str, start: int, end: int) -> str | None:
+    """An amount of the transcript found, or the transcript back, with no result word after it ("her test shows a
+    tiny bit of BCR-ABL", "a small amount of BCR-ABL came back", "the BCR-ABL came back"): detected."""
+    words = _fact_words()
+    before = [w for _, w in words_and_signs(_before(t, start, 30))][-4:]
+    after = [w for _, w in words_and_signs(t[end:end + 30])][:3]
+    amount = any(" ".join(before[i:]) in words["mrd_amounts"] for i in range(len(before)))
+    back = " ".join(after[:2]) in words["mrd_back"] and not (after[2:] and _result_word([(0, after[2])], 0))
+    return "positive" if amount or back else None
 
 
 def _conversion(t: str, end: int) -> str | None:
@@ -1849,6 +1860,9 @@ def _read_mrd(t: str, population: bool = False) -> tuple[str | None, float | Non
     own_level = _patient_level(t) if "mrd" in t and not population else None
     if not events:
         return (_level_status(own_level, None), own_level, None) if own_level is not None else (None, None, None)
+    days = [_day_after(t, p) for p, _, _ in events]
+    if len(events) >= 2 and all(d is not None for d in days):  # ("0.003% at day +180 ... MRD-neg at day +90": the
+        events = [e for _, e in sorted(zip(days, events), key=lambda de: de[0])]  # latest test is the result now)
     pos, status, last_level = events[-1]
     levels = [lvl for _, st, lvl in events if st == status and lvl is not None]
     level = levels[-1] if levels and status == "positive" else None
@@ -1858,6 +1872,17 @@ def _read_mrd(t: str, population: bool = False) -> tuple[str | None, float | Non
     if status == "positive" and last_level is not None:
         return _level_status(last_level, timepoint), level, timepoint
     return status, level, timepoint
+
+
+def _day_after(t: str, pos: int) -> int | None:
+    """The day a result at `pos` was taken, written after it ("at day +180", "d+90", "on day 28"), if any."""
+    items = [w for _, w in words_and_signs(t[pos:pos + 45])]
+    for k, w in enumerate(items):
+        if w in ("day", "d"):
+            rest = [x for x in items[k + 1:k + 3] if x != "+"]
+            if rest and rest[0].isdigit():
+                return int(rest[0])
+    return None
 
 
 def _level_status(level: float, timepoint: str | None) -> str | None:

@@ -624,6 +624,14 @@ MRD_CASES = [
     ("whose MRD tests stay negative after transplant", "negative", None),
     ("Ph+ ALL after allo-HSCT, BCR::ABL1 transcripts have stayed undetectable", "negative", None),
     ("after transplant the BCR-ABL1 PCR has consistently been negative", "negative", None),
+    # an amount of the transcript, or the transcript back, after a transplant (r31 v06)
+    ("my wife had a transplant last year for Ph positive lukemia. now her blood test shows a tiny bit of BCR-ABL "
+     "came back", "positive", None),
+    ("the BCR-ABL came back negative", "negative", None),
+    ("BCR-ABL came back positive", "positive", None),
+    # the latest of two dated results is the result now (r31 v27)
+    ("BCR-ABL1 qPCR 0.003% IS at day +180 post-allo in a 39F Ph+ ALL who was MRD-neg at day +90. Just watch?",
+     "positive", 0.003),
     # the time point between the test and its result (r28 g49: "MRD after induction came back positive" was unread)
     ("MRD after induction came back positive. what now?", "positive", None),
     ("her MRD after the transplant came back negative", "negative", None),
