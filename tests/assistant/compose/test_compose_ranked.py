@@ -27,3 +27,16 @@ def test_what_changed_in_the_edition_is_answered_by_what_was_revised_or_added(ma
     plan, src = make_plan("what has changed in the JSH 2023 edition compared to the previous version?")
     lines = cited(run([Ranked()], plan, src))
     assert any("Minds" in t or "new agents" in t or "revised" in t for t in lines[:2]), lines
+
+
+def test_a_question_about_harms_takes_the_lines_that_name_a_harm(make_plan) -> None:
+    """rja23 n29: 「ブリナツモマブという点滴を勧められました。どんな副作用に気をつければいいですか。」 (as read) led with notes
+    on where the toxicity notes come from, the B/T-ALL line and E1910; the line naming CRS and neurotoxicity answers."""
+    from compose_helpers import cited, run
+
+    from assistant.compose.ranked import Ranked
+
+    plan, src = make_plan("blinatumomab recommended. what side effects?")
+    lines = cited(run([Ranked()], plan, src))
+    assert any("cytokine release" in t for t in lines[:2]), lines
+    assert not any("T-ALL" in t or "management of specific toxicities" in t.lower() for t in lines), lines
