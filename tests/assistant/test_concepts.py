@@ -761,3 +761,16 @@ def test_a_history_cue_dating_a_time_span(text: str, concept: str, historical: b
     from assistant.concepts import read_concepts
 
     assert [m.historical for m in read_concepts(text).mentions if m.concept == concept] == [historical]
+
+
+@pytest.mark.parametrize(("word", "not_read_as"), [
+    ("indication", "induction"), ("injection", "infection"), ("autograft", "allograft"),
+    ("translated", "transplanted"), ("intensity", "intensive"), ("detection", "deletion"),
+])
+def test_real_words_near_a_lexicon_word_are_not_corrected(word: str, not_read_as: str) -> None:
+    """rja23 n11: "allo-HSCTのindication" was read "allo-HSCT induction" (a newly diagnosed patient); real words of
+    the corpus and the reviews one or two letters from a lexicon word stay as written (not_misspellings)."""
+    from assistant.concepts import _correct, load_lexicon
+
+    assert _correct(word, load_lexicon()) is None
+    assert _correct("inductoin", load_lexicon()) == "induction"  # (a misspelling still is read)
