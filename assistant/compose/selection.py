@@ -308,7 +308,7 @@ def _on_the_asked_topic(plan: DraftPlan, chosen: list[GuidelineRule]) -> list[Gu
     if len(on) < 2:
         return chosen
     lex = load_lexicon()  # (a rule on the question's own finding, "MRD 0.3%: high risk", stays)
-    own = {c for c in _asked_topics_in(plan.q) if lex.concepts[c].kind not in TREATMENT_KINDS}
+    own = {c for c in _asked_topics_in(plan.q, given=True) if lex.concepts[c].kind not in TREATMENT_KINDS}
     return [r for r in chosen if r in on or r in plan.premise or concept_ids(r.statement.lower()) & own]
 
 
@@ -321,18 +321,17 @@ _MARKER_FACTS = {"cd19": "cd19", "cd22": "cd22", "mrd": "mrd_status", "t315i": "
 def _asked_topics(plan: DraftPlan) -> set[str]:
     """The concepts the question asks about (a test, a drug, a procedure), not its setting, its patient's Ph
     status or lineage, nor a treatment already given ("in remission after the first chemo")."""
-    lex = load_lexicon()
-    return {m.concept for m in read_concepts(plan.q.lower()).mentions
-            if not m.other_person and not m.historical and m.concept in lex.concepts
-            and lex.concepts[m.concept].kind not in _SETTING_KINDS | {"person", "lineage"}
-            and m.concept not in _FACT_MARKERS}
+    return _asked_topics_in(plan.q)
 
 
-def _asked_topics_in(text: str) -> set[str]:
-    """The concepts a clause asks about (`_asked_topics` of one clause): none in "What does JSH say?"."""
+def _asked_topics_in(text: str, *, given: bool = False) -> set[str]:
+    """The concepts a text asks about (a test, a drug, a procedure), not its setting, its patient's Ph status or
+    lineage, nor (unless `given`) a treatment already given ("in remission after the first chemo"): none in "What
+    does JSH say?"."""
     lex = load_lexicon()
     return {m.concept for m in read_concepts(text.lower()).mentions
-            if m.concept in lex.concepts and lex.concepts[m.concept].kind not in _SETTING_KINDS | {"person", "lineage"}
+            if not m.other_person and (given or not m.historical) and m.concept in lex.concepts
+            and lex.concepts[m.concept].kind not in _SETTING_KINDS | {"person", "lineage"}
             and m.concept not in _FACT_MARKERS}
 
 
