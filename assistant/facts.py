@@ -1476,8 +1476,10 @@ def _mrd_level(t: str, q: Quantity) -> bool:
         return False
     seg = t[max(0, q.start - 40):q.start]
     seg = seg[_level_cut(seg):]
-    if _named_before(seg, "named") or _cue_after(t, q.end, "mrd_named"):
-        return True
+    if _named_before(seg, "named") or _cue_after(t, q.end, "mrd_named") or (
+            _named_before(seg, "named", width=40) and not _phrase(seg, "generic_level", "mrd_words")):
+        return True  # ("MRD after induction by flow was 0.03%": its time and method between, no number and no
+        # "cut-off": "the MRD cut-off after induction is 0.1%" states a limit)
     lo = _sentence_span(t, q.start)[0]
     if _ends_with(t[lo:q.start], "mrd_level", "anaphor"):  # (MRD named in its sentence or one of the two before:
         # "What is MRD? I read 0.01% or more is bad. Mine was 0.008%."; the sentence, not the 40 characters: "my
@@ -1739,8 +1741,10 @@ def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float 
         events.append((start, "positive" if pol > 0 else "negative", None))
     events += _result_events(t)
     for q in quantities(t):
-        if q.kind == "level" and not _phrase(t[max(0, q.start - 25):q.end + 25], "generic_level", "mrd_words") \
-                and _mrd_level(t, q):
+        lo, hi = _sentence_span(t, q.start)  # ("MRD 0.03%. high-risk? threshold?": the next sentence's words are
+        # no generic level)
+        if q.kind == "level" and not _phrase(t[max(lo, q.start - 25):min(hi, q.end + 25)], "generic_level",
+                                             "mrd_words") and _mrd_level(t, q):
             events.append((q.start, *_level_event(q.bound, q.value)))
     for pos, digits in _bare_levels(t):
         events.append((pos, *_level_event(None, float(digits))))

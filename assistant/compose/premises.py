@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.claims import read_claims
-from assistant.concepts import lab_analytes, token_spans
+from assistant.compose.cues import says
+from assistant.concepts import lab_analytes, quantities, sentences, token_spans
 from assistant.models import PatientFacts
 from assistant.rules.frames import premise_form, qualifier_conflict
 
@@ -35,6 +36,13 @@ def _without_labs(text: str) -> str:
     return text
 
 
+def _stated_as_limit(text: str, value: float) -> bool:
+    """A sentence of `text` that holds the value also says it is a limit ("the cut-off for high risk is 0.1%") or
+    the guideline's ("so JSH high-risk MRD is 10^-3?"); "MRD after induction was 0.03%." is a result."""
+    return any(any(abs(q.value - value) < 1e-12 for q in quantities(s))
+               and (says(s, "limit_words") or says(s, "names_guideline")) for s in sentences(text))
+
+
 def value_premises(text: str, facts: PatientFacts, book: Any) -> list[Any]:
     """The rules whose stated value for a quantity differs from the one the question states for it.
 
@@ -52,6 +60,8 @@ def value_premises(text: str, facts: PatientFacts, book: Any) -> list[Any]:
         for q in claim.qualifiers:
             if q.kind not in _LIMITS or q.value in own or (q.kind == "age" and q.op in ("=", "~")):
                 continue
+            if q.kind == "threshold" and q.op in ("=", "~") and not _stated_as_limit(text, q.value):
+                continue  # ("MRD after induction was 0.03%. high risk?": the patient's result, no claimed limit)
             # (the rules for another population than the question's are no comparison: "Ph+ ... under 65" is not
             # the Ph-negative AYA age range; an age limit is compared with the rules about the claim's own subject)
             specs = [(rule, spec) for rule in book.rules if rule.condition(facts) is not False

@@ -629,6 +629,9 @@ MRD_CASES = [
      "came back", "positive", None),
     ("the BCR-ABL came back negative", "negative", None),
     ("BCR-ABL came back positive", "positive", None),
+    # a time and a method between MRD and its level; a question after it about the threshold (rja24 w06)
+    ("MRD after induction by flow was 0.03%. Does that count as high risk?", "positive", 0.03),
+    ("after induction MRD 0.03%. high-risk? threshold?", "positive", 0.03),
     # the latest of two dated results is the result now (r31 v27)
     ("BCR-ABL1 qPCR 0.003% IS at day +180 post-allo in a 39F Ph+ ALL who was MRD-neg at day +90. Just watch?",
      "positive", 0.003),

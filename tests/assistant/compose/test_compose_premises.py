@@ -1,5 +1,7 @@
 """A value the question states for a quantity the guideline fixes is checked against the rules' own values."""
 
+import pytest
+
 from assistant.compose.premises import value_premises
 from assistant.models import PatientFacts
 from assistant.rules.logic import default_rulebook
@@ -37,3 +39,21 @@ def test_a_lab_value_is_no_stated_limit() -> None:
     assert value_premises(q, read_facts(q), default_rulebook()) == []
     q = "The MRD cut-off after induction is 0.1%, right?"
     assert value_premises(q, read_facts(q), default_rulebook())
+
+
+@pytest.mark.parametrize(("question", "conflicts"), [
+    # rja24 w06 (UNSAFE "いいえ"): the patient's result stated, then asked about — no threshold is claimed
+    ("寛解導入後のフローMRDが0.03%でした。これって高リスク扱いになりますか？閾値はいくつ？", False),
+    ("MRD after induction by flow was 0.03%. Does that count as high risk?", False),
+    ("after induction MRD 0.03%. high-risk? threshold?", False),
+    # a limit claimed, or the guideline's value claimed: still checked
+    ("The MRD cut-off for high risk is 0.1%, right?", True),
+])
+def test_a_stated_result_is_no_claimed_threshold(question: str, conflicts: bool) -> None:
+    from assistant import ja
+    from assistant.compose.premises import value_premises
+    from assistant.facts import read_facts
+    from assistant.rules.logic import default_rulebook
+
+    text = ja.to_english(question)
+    assert bool(value_premises(text, read_facts(text), default_rulebook())) is conflicts
