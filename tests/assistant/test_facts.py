@@ -632,6 +632,10 @@ MRD_CASES = [
     # a time and a method between MRD and its level; a question after it about the threshold (rja24 w06)
     ("MRD after induction by flow was 0.03%. Does that count as high risk?", "positive", 0.03),
     ("after induction MRD 0.03%. high-risk? threshold?", "positive", 0.03),
+    # one cell in so many, MRD named in plain words (r32 x17)
+    ("after induction my test still shows leukaemia cells at 1 in 1000 (pH negative B ALL, I'm 50). what happens "
+     "now?", "positive", 0.1),
+    ("leukemia cells in the blood are high", None, None),
     # the latest of two dated results is the result now (r31 v27)
     ("BCR-ABL1 qPCR 0.003% IS at day +180 post-allo in a 39F Ph+ ALL who was MRD-neg at day +90. Just watch?",
      "positive", 0.003),
