@@ -764,7 +764,7 @@ def test_a_history_cue_dating_a_time_span(text: str, concept: str, historical: b
 
 
 @pytest.mark.parametrize(("word", "not_read_as"), [
-    ("indication", "induction"), ("injection", "infection"), ("autograft", "allograft"),
+    ("indication", "induction"), ("injection", "infection"), ("autografts", "allografts"),
     ("translated", "transplanted"), ("detection", "deletion"),
 ])
 def test_real_words_near_a_lexicon_word_are_not_corrected(word: str, not_read_as: str) -> None:
@@ -774,3 +774,9 @@ def test_real_words_near_a_lexicon_word_are_not_corrected(word: str, not_read_as
 
     assert _correct(word, load_lexicon()) is None
     assert _correct("inductoin", load_lexicon()) == "induction"  # (a misspelling still is read)
+
+
+def test_an_autograft_is_an_autologous_transplant() -> None:
+    """h5-c062: "collect his own stem cells and have an autograft" names the autologous transplant (it was read as
+    an allograft by fuzzy matching before 'autograft' was a known word)."""
+    assert "auto_hsct" in read_concepts("could he have an autograft instead of a donor transplant?").ids()
