@@ -60,8 +60,10 @@ def value_premises(text: str, facts: PatientFacts, book: Any) -> list[Any]:
         for q in claim.qualifiers:
             if q.kind not in _LIMITS or q.value in own or (q.kind == "age" and q.op in ("=", "~")):
                 continue
-            if q.kind == "threshold" and q.op in ("=", "~") and not _stated_as_limit(text, q.value):
-                continue  # ("MRD after induction was 0.03%. high risk?": the patient's result, no claimed limit)
+            if q.kind == "threshold" and (q.op in ("=", "~") or facts.mrd_status is not None) and not (
+                    _stated_as_limit(text, q.value)):
+                continue  # ("MRD after induction was 0.03%. high risk?", "MRD neg (<10^-5 NGS)": the patient's
+                # result, no claimed limit)
             # (the rules for another population than the question's are no comparison: "Ph+ ... under 65" is not
             # the Ph-negative AYA age range; an age limit is compared with the rules about the claim's own subject)
             specs = [(rule, spec) for rule in book.rules if rule.condition(facts) is not False

@@ -46,6 +46,9 @@ def test_a_lab_value_is_no_stated_limit() -> None:
     ("寛解導入後のフローMRDが0.03%でした。これって高リスク扱いになりますか？閾値はいくつ？", False),
     ("MRD after induction by flow was 0.03%. Does that count as high risk?", False),
     ("after induction MRD 0.03%. high-risk? threshold?", False),
+    # r32 x36: a negative result at the test's sensitivity ("MRD neg (<10^-5 NGS)") claims no limit either
+    ("60M Ph- B-ALL CR1, MRD neg (<10^-5 NGS) after induction + HD-MTX consolidation. Colleague wants to add "
+     "blinatumomab cycles citing E1910. Does JSH 2023 recommend that?", False),
     # a limit claimed, or the guideline's value claimed: still checked
     ("The MRD cut-off for high risk is 0.1%, right?", True),
 ])
