@@ -1151,8 +1151,9 @@ def _yes_no_question(t: str, pos: int) -> bool:
     sentence = t[a:b].strip()
     if not sentence.endswith("?"):
         return False
-    clause = t[a:pos]  # (or the clause holding `pos` opens with one: "doctor recommended allo-HSCT, can skipping
-    clause = clause[clause.rfind(",") + 1:]  # allo-HSCT only continue?", a Japanese question as read)
+    # (or the clause holding `pos` opens with one: "doctor recommended allo-HSCT, can without allo-HSCT only
+    # continue?", a Japanese question as read)
+    clause = t[a + _clause_start(t[a:pos], ","):pos]
     return any(_first_word(x) in _fact_words()["question_openers"] for x in (sentence, clause))
 
 
@@ -1398,8 +1399,7 @@ def _of_another_disease(t: str, start: int) -> bool:
     """The remission at `start` is another disease's, named before it in its clause ("breast ca 10y ago (in
     remission)", "history of breast cancer in remission"), with no ALL between."""
     seg = t[max(0, start - 60):start]
-    seg = seg[max(seg.rfind(c) for c in ",;.") + 1:]
-    mentions = read_concepts(seg).mentions
+    mentions = read_concepts(seg[_clause_start(seg, ",;", full_stop=True):]).mentions
     return any(m.kind in ("comorbidity", "other_disease") for m in mentions) and not any(
         m.kind == "disease" or m.kind == "lineage" for m in mentions)
 
@@ -2134,14 +2134,8 @@ def about_a_patient(question: str, facts: PatientFacts) -> bool:
     >>> about_a_patient("List the drugs for relapsed ALL", PatientFacts(phase="relapsed"))
     False
     """
-    return facts.age is not None or _case_mark(question.lower()) or _names_a_relative(question)
-
-
-def _names_a_relative(question: str) -> bool:
-    """The asker's relative is named as the patient ("my brother has leukemia and the doctors want ...")."""
-    lex = load_lexicon()
-    return any(m.kind == "person" and not m.other_person and lex.concepts[m.concept].role == "relative"
-               for m in read_concepts(question.lower()).mentions)
+    # (or a relative asks about the patient: "my brother has leukemia and the doctors want ...")
+    return facts.age is not None or _case_mark(question.lower()) or read_concepts(question.lower()).asker == "relative"
 
 
 def _read_one(text: str, population: bool = False, known: tuple[str, ...] | None = None) -> dict[str, Any]:

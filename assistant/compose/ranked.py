@@ -29,11 +29,11 @@ def _chunk_lines(plan: DraftPlan, pool: Sources, builder: Builder, r: RetrievedC
     the question's own terms: one shared word ("give", "LBL") is how filler gets in."""
     tier = r.chunk.tier
     min_shared = 2 if builder.count() and len(set(tokenize(plan.q)) - _GENERIC) >= 3 else 1
-    harms = plan.intents.harms and not plan.intents.position  # ("what side effects should I watch for?": the
-    # lines that name a harm, not the chunk's notes on where its harms come from or the drug's other lines)
-    found = best_sentences(r.chunk, plan.q, plan.facts, pool.book, n=4 if harms else 2, evidence=tier == "evidence",
-                           min_shared=min_shared)
-    if harms:
+    # (a harms question: the lines that name a harm, not the chunk's notes on where its harms come from or the
+    # drug's other lines)
+    found = best_sentences(r.chunk, plan.q, plan.facts, pool.book, n=4 if plan.harms_only else 2,
+                           evidence=tier == "evidence", min_shared=min_shared)
+    if plan.harms_only:
         found = [s for s in found if _names_adverse_event(s)][:2]
     for s in found:
         if builder.count() >= RANKED_LINES:

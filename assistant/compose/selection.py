@@ -86,6 +86,12 @@ class DraftPlan:
         return self.question.intents
 
     @property
+    def harms_only(self) -> bool:
+        """The question asks a treatment's harms and not the guideline's position on it ("…then allo-HSCT: what side
+        effects to watch?"): no patient fact forks the answer, and its lines are the ones naming harms."""
+        return self.intents.harms and not self.intents.position
+
+    @property
     def closed(self) -> bool:
         """Only rules may follow (a topic the corpus does not cover, a refusal's short answer, or a patient asking
         about their own treatment once their guideline points are in)."""
@@ -470,9 +476,9 @@ def _branches(plan: DraftPlan, subject: _Subject, maybe: list[GuidelineRule], gi
               book: RuleBook) -> None:
     """The rules that may apply (a fact is missing): shown as branches, and the missing facts named."""
     facts, q = plan.facts, plan.q
-    if plan.intents.harms and not plan.intents.position:
-        return  # "…then allo-HSCT: what side effects to watch?": the drug's harms, not a plan by Ph status or phase
-        # ("what does the guideline say about inotuzumab and its toxicity?" asks its recommendation too)
+    if plan.harms_only:
+        return  # the drug's harms, not a plan by Ph status or phase ("what does the guideline say about inotuzumab
+        # and its toxicity?" asks its recommendation too)
     if facts.phase in ("relapsed", "refractory"):
         maybe = [r for r in maybe if "mrd_status" not in r.when]  # MRD-state branches are not a relapse plan
     if plan.plain:  # a patient asking to stop: a "does not recommend" branch that may not be theirs reads as permission
