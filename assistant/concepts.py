@@ -74,7 +74,7 @@ class Concept:
     fits: dict[str, Any] = field(default_factory=dict)
     fit_age: str = ""
     canonical_when: dict[str, str] = field(default_factory=dict)
-    glue: bool = False
+    glue: bool | str = False  # True: written without a space on either side ("10^-4"); "before": only before ("0.01%")
     unless_before: frozenset[str] = frozenset()
     unless_after: frozenset[str] = frozenset()
     scope: str | None = None  # other diseases: "never" (always out of scope) or None
@@ -227,7 +227,7 @@ def _concept(entry: dict[str, Any]) -> Concept:
     return Concept(
         id=entry["id"], kind=entry["kind"], label=entry["label"], canonical=str(entry["canonical"]),
         role=entry.get("role"), broader=entry.get("broader"), generic=bool(entry.get("generic")),
-        fits=dict(entry.get("fits") or {}), fit_age=str(entry.get("fit_age") or ""), canonical_when=dict(entry.get("canonical_when") or {}), glue=bool(entry.get("glue")),
+        fits=dict(entry.get("fits") or {}), fit_age=str(entry.get("fit_age") or ""), canonical_when=dict(entry.get("canonical_when") or {}), glue=entry.get("glue") if entry.get("glue") == "before" else bool(entry.get("glue")),
         unless_before=frozenset(str(w) for w in entry.get("unless_before") or []),
         unless_after=frozenset(str(w) for w in entry.get("unless_after") or []),
         scope=entry.get("scope"), fuzzy=entry.get("fuzzy", True) is not False,
@@ -249,7 +249,8 @@ def _context(data: dict[str, Any]) -> ContextRules:
         taking=_phrases(data["taking"]["before"]), taking_determiners=frozenset(data["taking"]["determiners"]),
         donor={k: _phrases(v) for k, v in data["donor"].items()},
         compares={"words": frozenset(data["compares"]["words"]), "prefixes": tuple(data["compares"]["prefixes"]),
-                  "pairs": frozenset(tuple(p.split()) for p in data["compares"]["pairs"])},
+                  "pairs": frozenset(tuple(p.split()) for p in data["compares"]["pairs"]),
+                  "joins_ages": frozenset(data["compares"]["joins_ages"])},
         notes={"keys": tuple(data["notes"]["keys"]), "values": dict(data["notes"]["values"])},
         compound_suffixes=frozenset(str(w) for w in data.get("compound_suffixes") or []))
 
@@ -660,9 +661,11 @@ def _is_other(toks: list[str], i: int, form: Form, rules: ContextRules, patient_
             "patient_possessors"]:
         return True  # "her daughter", "the patient's mother"
     asker = (prev,) in rules.people["asker_possessors"] or j < 0 or has_it and (prev,) in rules.people["no_possessor"]
-    if role == "child":  # someone's child only when the text relates it to the patient ("she has a ... child")
+    if role == "child":  # someone's child only when the text relates it to the patient ("she has a ... child") or
+        # counts them ("two kids aged 4 and 7": a family beside the one patient)
         return any(_starts(before, k, p) for k in range(len(before)) for p in rules.people["has_relation"]) or (
-            asker and (patient_named or asker_patient is True))
+            asker and (patient_named or asker_patient is True)) or bool(before) and (before[-1],) in rules.people[
+            "child_counts"]
     return not asker or patient_named or asker_patient is True
 
 
@@ -987,7 +990,7 @@ def _rebuild(text: str, spans: list[tuple[int, int]], seen: list[str], replace: 
             end, canonical, glue = replace[i]
             if glue:
                 gap = ""
-                glue_next = True
+                glue_next = glue is True
             out.append(gap + canonical)
             pos, i = spans[end - 1][1], end
             continue

@@ -575,7 +575,10 @@ def _age_candidates(t: str, ranges: list[_Range] | None = None) -> list[tuple[in
     """(position, age) pairs for every accepted age phrase, leaving out the bounds of age ranges
     ("aged 40-64") and of open ranges ("65+", "65 or older")."""
     found: list[tuple[int, int, int]] = []  # (start, end, age) of the number
+    coming = set()  # ("he turns 40 in three weeks": an age to come, not the patient's now; no other reader's either)
     for q in quantities(t):
+        if q.kind == "age" and q.notation == "coming":
+            coming.add(q.number[0])
         if q.kind != "age" or q.notation == "coming":
             continue
         (a, b), age = q.number, int(q.value)
@@ -598,9 +601,10 @@ def _age_candidates(t: str, ranges: list[_Range] | None = None) -> list[tuple[in
     found += _elided_ages(t)
     found += [(a, b, age) for a, b, age in (*_stated_ages(t), *_paren_ages(t), *_pt_bare_ages(t), *_diagnosed_at(t))
               if not _unit_follows(t, b)]
+    found += _joined_ages(t, found)
     spans = [(r.lo_start, r.end) for r in (_age_ranges(t) if ranges is None else ranges)]
     ages = [(a, age) for a, b, age in found  # ("he is 80 kilos": a weight, not an age)
-            if not any(lo <= a < hi for lo, hi in spans) and not _open_range_after(t, b) and not unit_after(t, b)]
+            if a not in coming and not any(lo <= a < hi for lo, hi in spans) and not _open_range_after(t, b) and not unit_after(t, b)]
     return sorted(p for p in ages if 0 <= p[1] <= MAX_AGE)
 
 
@@ -689,6 +693,28 @@ def _pt_bare_ages(t: str) -> list[tuple[int, int, int]]:
         if nxt[:1] in (["of"], ["/"]) or nxt[:1] in (["-"], ["to"], ["and"]) and nxt[1:2] and nxt[1][:1].isdigit():
             continue
         out.append((start, number[0], number[1]))
+    return out
+
+
+def _joined_ages(t: str, found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """(start, end, age) of a bare number joined to an age by a comparing word ("aged 70 versus 45", "aged 60 or
+    70": context.yaml compares.joins_ages), not followed by a unit.
+
+    >>> _joined_ages("ph+ all in a patient aged 70 versus 45: how?", [(26, 28, 70)])
+    [(36, 38, 45)]
+    """
+    out = []
+    joins = load_lexicon().context.compares["joins_ages"]
+    for _, b, _ in found:
+        rest = t[b:b + 20]
+        word = rest.split()[0].strip(",") if rest.split() else ""
+        if word not in joins:
+            continue
+        k = b + rest.index(word) + len(word)
+        pos = k + len(t[k:]) - len(t[k:].lstrip())
+        number = _number_at(t, pos)
+        if number and not _unit_follows(t, number[0]) and not unit_after(t, number[0]):
+            out.append((pos, number[0], number[1]))
     return out
 
 

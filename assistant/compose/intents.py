@@ -244,7 +244,7 @@ def asking_clause(question: str) -> str:
     last = parts[-1]
     if _POINTS_BACK & set(concept_tokens(last.lower())):
         return question[question.rfind(parts[-2]):]
-    return last if len(tokenize(last)) >= 2 or _names_a_subject(last) else question
+    return last if len(_own_words(last)) >= 2 or _names_a_subject(last) else question
 
 
 def _asks_harms(question: str) -> bool:
@@ -252,6 +252,14 @@ def _asks_harms(question: str) -> bool:
     something else ("The side effects are awful. Can I just stop it?", "side effects, can I stop?") does not."""
     asking = clauses((sentences(asking_clause(question)) or [question])[-1])[-1:] or [question]
     return any(says(asking[0], c) for c in ("asks_side_effects", "asks_cautions", "asks_toxicity"))
+
+
+def _own_words(clause: str) -> list[str]:
+    """The clause's content words beyond the disease and the source it names ("what does the guideline say
+    JSH2023 ALL?" has none: it asks about what the clause before it named)."""
+    named = {t for m in read_concepts(clause.lower()).mentions if m.kind in _NO_SUBJECT_KINDS
+             for t in tokenize(m.surface)}
+    return [t for t in tokenize(clause) if t not in named]
 
 
 def _names_a_subject(clause: str) -> bool:

@@ -613,6 +613,19 @@ def definition_sentences(question: str, chunks: Sequence[Chunk], facts: PatientF
     return found or _defining(words & POPULATION_TOKENS, question, chunks, facts, book, n, opens=True)
 
 
+_NOT_DEFINED = frozenset({"all", "guideline", "summary"})
+
+
+def _defines_another(head: str, start: str, question: str) -> bool:
+    """A defining sentence whose head (before its defining word) names no concept, and whose start (to a few words
+    past the defining word) names one the question does not: it defines something else ("features used to define
+    high CNS risk" for "what MRD level defines high risk?")."""
+    if set(concept_ids(head.lower())) - _NOT_DEFINED:
+        return False  # (the head names what is defined: it shares the question's words, as checked before)
+    named = set(concept_ids(start.lower())) - _NOT_DEFINED
+    return bool(named) and not named & set(concept_ids(question.lower()))
+
+
 def _defining(subject: set[str], question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
               n: int, *, opens: bool = False) -> list[tuple[str, Chunk]]:
     if not subject:
@@ -635,6 +648,8 @@ def _defining(subject: set[str], question: str, chunks: Sequence[Chunk], facts: 
             head = s[: copula.end()] if copula else s[: defining[0]]  # type: ignore[index]
             if not subject & set(tokenize(head)[:1] if opens else tokenize(head)) or _ends_negated(head):
                 continue
+            if _defines_another(head, s[:end + 30], question):  # ("what MRD level defines high risk?": not "features ... used to
+                continue  # define high CNS risk", which defines the risk of another concept)
             if chunk.tier == "evidence" or TRIAL_RE.search(s[:end]):
                 continue  # how a trial defined its population ("In E1910, ... defined as") is not the definition
             seen.add(s)

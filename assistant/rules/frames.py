@@ -299,7 +299,8 @@ def _about(claim: Claim, a: Assert) -> str | None:
         return "member"
     if all(lv in ("exact", "class") for lv in levels) and polarity > 0 and claim.polarity < 0:
         return "class"
-    if all(lv in ("exact", "class") for lv in levels) and polarity < 0 < claim.polarity and claim.absolute:
+    if all(lv in ("exact", "class") for lv in levels) and polarity < 0 < claim.polarity and claim.absolute and not (
+            claim.extra.get("question")):  # ("does JSH recommend any therapy, e.g. a TKI?" asks whether there is one)
         return "class"  # "any second-generation TKI overcomes T315I": said of every member, dasatinib included
     return None
 

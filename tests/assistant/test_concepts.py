@@ -780,3 +780,19 @@ def test_an_autograft_is_an_autologous_transplant() -> None:
     """h5-c062: "collect his own stem cells and have an autograft" names the autologous transplant (it was read as
     an allograft by fuzzy matching before 'autograft' was a known word)."""
     assert "auto_hsct" in read_concepts("could he have an autograft instead of a donor transplant?").ids()
+
+
+@pytest.mark.parametrize(("text", "canonical"), [
+    ("MRD was 0.02 percent after induction", "MRD was 0.02% after induction"),  # r33 y35: the sign the rules know
+    ("the doctor keeps saying 0.01 per cent", "the doctor keeps saying 0.01%"),
+    ("what percent of patients relapse?", "what percent of patients relapse?"),  # (no number: the word stays)
+])
+def test_percent_after_a_number_is_the_sign(text: str, canonical: str) -> None:
+    assert read_concepts(text.lower(), source=text).text == canonical
+
+
+def test_counted_children_are_someone_else() -> None:
+    """r33 y07: "two kids aged 4 and 7" beside a described patient: a family, their ages masked."""
+    r = read_concepts("39-year-old man. otherwise healthy, two kids aged 4 and 7.")
+    assert all(m.other_person for m in r.mentions if m.kind == "person")
+    assert " 4 " not in r.text and "7." not in r.text

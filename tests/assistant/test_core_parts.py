@@ -482,3 +482,49 @@ def test_a_tki_after_transplant_question_gets_both_mrd_rules(bot) -> None:
     a = bot.ask("Should a TKI be given after allogeneic transplant in ALL?")
     assert "does not recommend prophylactic TKI maintenance" in a.answer
     assert "recommends pre-emptive TKI therapy" in a.answer
+
+
+def test_how_often_mrd_is_rechecked_is_a_monitoring_question_answered_by_the_time_point_line(bot) -> None:
+    """r33 y46: "what MRD level defines high relapse risk, and how often should MRD be rechecked?": both parts are
+    answered (the 0.01% line and "no later time points are named"); no dose notice, no CNS-risk definition first."""
+    a = bot.ask("What MRD level after induction defines high relapse risk, and how often should MRD be rechecked "
+                "afterwards?")
+    quotes = [c.quote for c in a.citations]
+    assert any("0.01% or higher" in q for q in quotes), a.answer
+    assert any("does not name MRD time points" in q for q in quotes), a.answer
+    assert "**Dose:**" not in a.answer and "CNS risk" not in quotes[0], a.answer
+
+
+@pytest.mark.parametrize("question", [
+    "What counts as MRD negativity in adult ALL?",  # r28 g55
+    "How is MRD positivity defined in adult ALL?",
+    "What is MRD and why does my wife's doctor keep saying 0.01 percent? She finished her first chemo for ALL.",
+])
+def test_what_defines_an_mrd_result_brings_the_threshold_line(bot, question: str) -> None:
+    a = bot.ask(question)
+    assert any("0.01% or higher (10^-4 or higher)" in c.quote for c in a.citations), a.answer
+
+
+def test_a_relative_naming_high_dose_methotrexate_is_answered_by_the_hd_mtx_line_without_a_not_covered_note(bot):
+    """r33 y41: "the doctor mentioned methotrexate in high dose" is answered by the 40-64 HD-MTX line: no "the
+    sources do not address methotrexate" note under it."""
+    a = bot.ask("my sister is 45 and got diagnosed with ALL, no philadelfia chromosome. what kind of treatment should "
+                "she expect, the doctor mentioned methotrexate in high dose?")
+    assert "high-dose methotrexate" in a.citations[0].quote, a.answer
+    assert not any(f.rule_id == "RELEVANCE-050" for f in a.findings) and "do not address" not in a.answer
+
+
+def test_two_ages_compared_show_both_groups(bot) -> None:
+    """r33 y47: "aged 70 versus 45": the under-65 Ph-positive lines beside the 65-or-older ones."""
+    a = bot.ask("Ph+ ALL in a patient aged 70 versus 45: how do induction and post-remission recommendations differ?")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "aged 65 or older" in quotes and "combines a tyrosine kinase inhibitor (TKI) with chemotherapy" in quotes
+
+
+def test_japanese_supportive_care_question_is_answered_not_covered(bot) -> None:
+    """rja25 k30: B型肝炎 is hepatitis B (not B-ALL), and the topic sits in the について clause: the corpus's "no
+    supportive-care statements" line, no Ph-negative age branches."""
+    a = bot.ask("成人ALLの化学療法中のB型肝炎再活性化対策やニューモシスチス予防について、JSH2023のALLの章ではどう書かれていますか？")
+    assert a.lang == "ja" and a.patient.lineage is None, a.question_en
+    assert "hepatitis B" in (a.question_en or ""), a.question_en
+    assert [c.section_id for c in a.citations] == ["context/toxicity-notes"], a.answer

@@ -2033,3 +2033,25 @@ def test_a_decade_age_opening_a_case_is_a_patient(question: str, patient: bool) 
 ])
 def test_another_diseases_remission_is_not_the_alls(text: str, phase: str) -> None:
     assert read_facts(text).phase == phase
+
+
+@pytest.mark.parametrize(("question", "ages"), [
+    # r33 y47: a bare number joined to an age by "versus" / "or" is the second age compared
+    ("Ph+ ALL in a patient aged 70 versus 45: how do induction and post-remission recommendations differ?",
+     ["70", "45"]),
+    ("Ph-negative ALL aged 30 or 50: which regimen?", ["30", "50"]),
+    ("45M Ph+ ALL vs 3 cycles of chemo?", []),  # (a count, not an age)
+    # r33 y07: an age to come ("turns 40 in three weeks") and counted children's ages are not compared
+    ("39-year-old man, T-ALL, Ph negative. Two kids aged 4 and 7. He turns 40 in three weeks. Pediatric-type or "
+     "the HD-MTX approach?", []),
+])
+def test_compared_ages(question: str, ages: list[str]) -> None:
+    from assistant.facts import compared_ages
+
+    assert compared_ages(question) == ages
+
+
+def test_counted_children_and_an_age_to_come_are_not_the_patients() -> None:
+    f = read_facts("39-year-old man with newly diagnosed T-ALL, Ph negative. Otherwise healthy, two kids aged 4 and "
+                   "7. He turns 40 in three weeks. Which arm applies to him?")
+    assert (f.age, f.age_band, f.lineage) == (39, "aya", "T")

@@ -126,3 +126,13 @@ def test_asking_about_harms_is_read_from_the_asking_clause(question: str, harms:
 ])
 def test_a_short_asking_clause_that_names_its_subject_is_the_asking_clause(question: str, asking: str) -> None:
     assert read_intents(question).asking == asking
+
+
+def test_an_asking_clause_naming_only_a_source_asks_about_the_clause_before_it() -> None:
+    """rja25 k30 ("…について、JSH2023のALLの章ではどう書かれていますか"): "what does the guideline say JSH2023 ALL?" names
+    no subject of its own: the topic is in the clause before."""
+    from assistant.compose.intents import asking_clause
+
+    q = "adults ALL chemotherapy hepatitis B reactivation prophylaxis, what does the guideline say JSH2023 ALL?"
+    assert asking_clause(q) == q
+    assert asking_clause("Ph+ ALL in CR1, what does JSH say about imatinib?") == "what does JSH say about imatinib?"

@@ -138,3 +138,12 @@ def test_a_rule_the_patients_facts_rule_out_is_not_the_premise_of_their_question
          "On imatinib maintenance 18 months and wants to come off it. How long should the maintenance go?")
     ids = [r.id for r in premise_conflicts(q, read_facts(q))]
     assert "PHPOS-POSTHSCT-MRDNEG-006" not in ids, ids
+
+
+def test_any_in_a_question_asks_whether_there_is_one_and_denies_no_member() -> None:
+    """r33 y56: "does JSH recommend any specific therapy for Ph-like ALL, e.g. adding a TKI?" asks whether there is
+    one: not the claim "every TKI is recommended", which the ponatinib-first-line rule would deny."""
+    q = "Does JSH 2023 recommend any specific therapy for Ph-like ALL, e.g. adding a TKI for ABL-class fusions?"
+    assert premise_conflicts(q, read_facts(q), default_rulebook()) == []
+    q2 = "Any second-generation TKI overcomes T315I, right?"  # (a statement's "any" is still said of every member)
+    assert premise_conflicts(q2, read_facts(q2), default_rulebook())

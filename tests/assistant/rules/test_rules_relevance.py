@@ -40,6 +40,8 @@ CASES = [
     ("Should she get the children's chemo?", "Pediatric-type chemotherapy is recommended.[1]", False),
     ("Which CQ and grade does JSH give blinatumomab?", "The corpus holds no CQ numbers or grades.[1]", False),
     ("Entecavir for HBV during ALL chemotherapy?", "No supportive-care statements were found.[1]", False),
+    # (the high-dose form names the drug: "methotrexate in high dose" is answered by the HD-MTX line)
+    ("The doctor mentioned methotrexate in high dose?", "A regimen with high-dose methotrexate (HD-MTX) is recommended.[1]", False),
 ]
 
 
