@@ -25,7 +25,7 @@ from assistant.compose.premises import value_premises
 from assistant.compose.selection import answering, drafting_facts, patient_rules, trial_rules
 from assistant.compose.subject import asking_sentences
 from assistant.compose.trials import asked_outcomes
-from assistant.concepts import TREATMENT_KINDS, read_concepts
+from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts
 from assistant.draft import (
     asks_position,
     draft_extractive,
@@ -47,6 +47,7 @@ from assistant.models import Answer, Chunk, PatientFacts, RetrievedChunk, RuleFi
 from assistant.plan import QuestionPlan, read_question
 from assistant.prompts import (
     AGE_EDGE_NOTE,
+    AGE_GROUP_NOTE,
     AGES_NOTE,
     CHILD_NOTE,
     DISCLAIMER,
@@ -485,6 +486,9 @@ class Assistant:
         if edge and not self.policy.plain(scope_findings):  # (in Ph-positive ALL only 65 divides the pathway; a
             # patient asking about their own treatment is not told about algorithm groups)
             notes.append(edge)
+        elif not edge and facts.age is not None and facts.age_band in _BAND_GROUPS and _asks_age_group(q):
+            # "isn't she too old for a children's treatment?" at 24: which group the age is in, asked outright
+            notes.append(AGE_GROUP_NOTE.format(age=facts.age, group=_BAND_GROUPS[facts.age_band]))
         if compared and facts.age is None:
             what = ", ".join(compared[:-1]) + f" and {compared[-1]}"
             notes.append(AGES_NOTE.format(ages=("ages " + what) if compared[0][0].isdigit() else what))
@@ -772,6 +776,7 @@ def leans_on_history(q: str) -> bool:
     return _LEANS_ON_EARLIER.search(q) is not None
 
 
+_BAND_GROUPS = {"aya": "AYA (15 to 39)", "40-64": "40 to 64", "65+": "65 or older"}
 _AGE_EDGES = {
     **{a: ("AYA (15 to 39)", "younger patients are children, outside this adult guideline") for a in (15, 16, 17)},
     39: ("AYA (15 to 39)", "the 40 to 64 group starts at 40"),
@@ -779,6 +784,14 @@ _AGE_EDGES = {
     64: ("40 to 64", "the 65-or-older group starts at 65"),
     65: ("65 or older", "the 40 to 64 group ends at 64"),
 }
+
+
+def _asks_age_group(q: str) -> bool:
+    """The asking clause asks whether the patient's age fits ("isn't she too old for a children's treatment?"), and
+    about no treatment with an age limit of its own (CAR-T: its own limit answers)."""
+    lex = load_lexicon()
+    return says(asking_clause(q), "asks_age_fit") and not any(
+        lex.concepts[c].fit_age for c in concept_ids(q.lower()) if c in lex.concepts)
 
 
 def age_edge_note(age: int | None) -> str | None:

@@ -86,6 +86,9 @@ AGES_NOTE = "_The question compares {ages}, which fall in different age groups: 
 #: An age at the edge of an age group of the algorithm (AYA 15-39, 40-64, 65 or older).
 AGE_EDGE_NOTE = "_At {age}, the patient is in the {group} group of the JSH 2023 algorithm, at its edge: {other}._"
 
+#: The age group of the algorithm an age is in, when the question asks whether the age fits ("isn't she too old?").
+AGE_GROUP_NOTE = "_At {age}, the patient is in the {group} group of the JSH 2023 algorithm._"
+
 #: A follow-up sent without the conversation it follows.
 NO_HISTORY_NOTE = ("_This reads like a follow-up, but no earlier messages came with it: the answer uses only the facts in "
                    "this message. Restate the patient (Ph status, age, phase) or ask within the same conversation._")

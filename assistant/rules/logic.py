@@ -89,6 +89,9 @@ class GuidelineRule(BaseModel):
                                                                    "applies (each states its own condition)")
     requires_topic: bool = Field(default=False, description="Applies only when the question names its topic (a "
                                                             "fact the reader does not record, such as KMT2A)")
+    overrides: list[str] = Field(default_factory=list, description="Rules a question's proposal does not conflict "
+                                 "with when this rule applies to it (KMT2A in CR1 after a pediatric-type protocol: "
+                                 "allo-HSCT is considered, so 'transplant?' is no \"No\" by the continue-chemo rule)")
     frames: bool = Field(default=False, description="Frames the question without answering it (LBL answered by "
                                                     "analogy): the branches for missing facts still show")
     note: str = Field(default="", description="An italic line shown under the statement when the rule applies to "
@@ -273,7 +276,15 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     ranked = [r for r, p in sorted(hits, key=lambda h: (h[1] not in h[0].claims,
                                                         -len(q & set(tokenize(h[0].statement + " " + h[0].title)))))]
     stated = [r for r, p in hits if p in r.claims]  # (a rule's own claim pattern the question states)
-    return list({r.id: r for r in [*(r for r in ranked if r in stated), *framed, *ranked]}.values())
+    found = list({r.id: r for r in [*(r for r in ranked if r in stated), *framed, *ranked]}.values())
+    lifted = _overridden(question, facts, book) if found else set()
+    return [r for r in found if r.id not in lifted]
+
+
+def _overridden(question: str, facts: PatientFacts, book: RuleBook) -> set[str]:
+    """The rules the question's own facts put aside: those named in `overrides` by a rule that applies to it."""
+    sure, _ = applicable_rules(question, facts, rulebook=book)
+    return {i for r in sure for i in r.overrides}
 
 
 def _asserts(question: str) -> bool:

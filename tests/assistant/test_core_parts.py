@@ -528,3 +528,56 @@ def test_japanese_supportive_care_question_is_answered_not_covered(bot) -> None:
     assert a.lang == "ja" and a.patient.lineage is None, a.question_en
     assert "hepatitis B" in (a.question_en or ""), a.question_en
     assert [c.section_id for c in a.citations] == ["context/toxicity-notes"], a.answer
+
+
+def test_whether_an_age_fits_is_answered_with_its_group(bot) -> None:
+    """r33 y32: "isn't she too old for a children's treatment?" at 24: the AYA group named; not for a treatment
+    with its own age limit (CAR-T), nor for an age in a statement ("no standard for his age")."""
+    a = bot.ask("My daughter who is 24 has ALL (not the philadelphia kind). The doctors want to use a childrens "
+                "protocol on her. Isnt she too old for a childrens treatment??")
+    assert a.answer.startswith("_At 24, the patient is in the AYA (15 to 39) group"), a.answer
+    b = bot.ask("My brother is 23. His B-cell ALL came back after the transplant, CD19 positive. Is he too old for "
+                "CAR-T?")
+    assert "group of the JSH 2023 algorithm" not in b.answer, b.answer
+
+
+def test_high_risk_genetics_in_cr1_after_a_pediatric_protocol_is_no_premise_conflict(bot) -> None:
+    """rja25 k17: KMT2A-AFF1 (a fusion named by its partner) in CR1 after a pediatric-type protocol, MRD negative:
+    "allo in CR1?" is answered by the consider-allo rule first, not "No" by the continue-chemo rule."""
+    for q in ("22yo Ph- B-ALL in CR1 after a pediatric-type regimen, MRD negative after induction, but KMT2A-AFF1 "
+              "positive. Should we do allo-SCT in CR1?",
+              "AYA 22歳 Ph- B-ALL ped-type でCR1、導入後MRD neg。でもKMT2A-AFF1あり。CR1でallo-SCT入れるべき？"):
+        a = bot.ask(q)
+        assert not any(f.rule_id == "PREMISE-044" for f in a.findings), a.answer
+        assert "with unfavourable prognostic factors" in a.citations[0].quote, a.answer
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    # rja25 k13: blinatumomab for MRD-positive CR1: the corpus's "BLAST is trial evidence, JSH status unverified"
+    ("Ph- B-ALL 50歳 CR1 MRD陽性(0.03%) blina適応？JSH的にはどう？", "as tested in BLAST"),
+    ("Ph- B-ALL, 50 years, CR1, MRD positive 0.03%: is blinatumomab indicated?", "as tested in BLAST"),
+    ("My dad has Ph negative B-ALL, in first remission, MRD negative. Will the guideline give him blinatumomab?",
+     "as tested in E1910"),
+])
+def test_blinatumomab_in_remission_leads_with_the_corpus_line_on_its_trial(bot, question: str, lead: str) -> None:
+    a = bot.ask(question)
+    assert lead in a.citations[0].quote, a.answer
+
+
+def test_can_the_transplant_be_avoided_brings_the_no_transplant_path(bot) -> None:
+    """r33 y31: "is that really what the guidelines say or can he avoid it?": the 5-year TKI line for those not
+    transplanted beside the CR1 transplant line."""
+    a = bot.ask("my husband is 57 and they found ALL leukemia with the philadelphia chromosome. the doctor says he "
+                "needs a transplant after the first chemo. is that really what the guidelines say or can he avoid it?")
+    quotes = [c.quote for c in a.citations]
+    assert "recommends allogeneic hematopoietic stem cell transplantation" in quotes[0], a.answer
+    assert any("at least 5 years" in q for q in quotes[:3]), a.answer
+
+
+def test_when_each_is_used_according_to_jsh_is_the_guideline_position(bot) -> None:
+    """r33 y45: "blinatumomab vs inotuzumab: when is each used according to JSH 2023, and the key toxicity?": the
+    CD19 and CD22 lines, not only the toxicities."""
+    a = bot.ask("Blinatumomab vs inotuzumab in relapsed B-ALL: when is each used according to JSH 2023, and what is "
+                "the key toxicity to watch for with each?")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "CD19-positive B-ALL" in quotes and "CD22-positive B-ALL" in quotes, a.answer

@@ -741,3 +741,20 @@ def test_doing_without_a_treatment_as_told_is_not_done(bot) -> None:
     assert read_facts(to_english(asked)).transplant is None
     a = bot.ask(told)
     assert a.verdict != "refused" and "5年以上" in a.answer, a.answer
+
+
+@pytest.mark.parametrize(("question", "english"), [
+    # rja25 k20: どうして is "why" (not どう "how" + して); どうしても / どうしていいか are not
+    ("大人なのにどうして子ども向けの治療なんですか？", "why"),
+    # rja25 k12: "ポナチニブ初回から" is first-line ponatinib
+    ("ポナチニブ初回からあり？", "ponatinib first-line"),
+    # rja25 k30: B型肝炎 is hepatitis B, not B-lineage ALL
+    ("B型肝炎の再活性化対策は？", "hepatitis B reactivation"),
+])
+def test_japanese_question_words_read_in_english(question: str, english: str) -> None:
+    assert english in to_english(question)
+
+
+def test_dou_shitemo_is_not_why() -> None:
+    assert "why" not in to_english("どうしてもTKIを続けたいです")
+    assert "why" not in to_english("どうしていいかわかりません")
