@@ -2189,7 +2189,11 @@ def _read_one(text: str, population: bool = False, known: tuple[str, ...] | None
         "fitness": _read_fitness(t),
         "regimen": _read_regimen(t),
     }
+    # (a patient is described: an age, a phase, a case mark, someone asking about their own or a relative's disease)
+    patient = not population and (age is not None or facts["phase"] is not None or _case_mark(t)
+                                  or read_concepts(t).asker is not None)
     cues = {"population": population, "ph_like": _names_ph_like(t), "on_tki": bool(prior_tkis) or _on_tki(t),
+            "patient": patient,
             "cr_after_induction": _phrase(t, "cr_after_induction", "markers"),
             "molecular_relapse": _molecular_relapse(t), "t_lineage_named": "T" in _lineages(t)}
     return implied(facts, cues)

@@ -188,7 +188,7 @@ def knowledge_question(question: str, facts: PatientFacts) -> bool:
 
 #: "What is meant by AYA?", "what does CMR mean", "define high risk", "how is LBL defined", "what counts as ..."
 _DEFINE_Q = re.compile(
-    r"\b(?:is|are)\s+(?:meant|defined|counted)\s+(?:by|as)\b|\bwhat\s+(?:does|do)\s+[^?]{1,40}?\s+(?:mean|stand\s+for"
+    r"\b(?:is|are)\s+(?:meant|defined|counted)\s+(?:by|as)\b|\bwhat\s+(?:age\s+range\s+|ages?\s+)?(?:does|do)\s+[^?]{1,40}?\s+(?:mean|stand\s+for"
     r"|refer\s+to)\b|\bdefin(?:e|es|ed|ition\s+of)\b|\bhow\s+(?:is|are)\s+[^?]{1,40}?\s+defined\b|\bwhat\s+counts\s+as\b"
     r"|\bmeaning\s+of\b"
     r"|^\W*what\s+(?:is|are)\s+(?:an?\s+)?[\w+/-]{2,14}\s*(?:\?|,|\band\b|$)",  # "what is MRD (and why ...)?"

@@ -5,9 +5,10 @@ question, a trial's results). Pure functions over chunks; the composers decide w
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
+from assistant.claims import broader_chain
 from assistant.compose.cues import cue, says
 from assistant.compose.intents import (
     _COPULA,
@@ -260,6 +261,7 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
         asked = is_status_question(question)
     q_raw = set(tokenize(question)) - _STATUS_GENERIC
     q = _stems(q_raw)
+    asked_ids = _related(concept_ids(question.lower()))
     stated = set(facts.known())
     # (a question asking for a grade, not what a grading system means)
     grades = asked and says(question, "grade_question") and not says(question, "meaning_words")
@@ -283,6 +285,8 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
                 continue  # what the guideline says is quoted from the guideline, not from a trial document
             if grades and not says(s, "grade_question"):
                 continue  # a question about grades or CQ numbers is answered by a line about them
+            if _off_subject(s, asked_ids):
+                continue  # ("JSH2023で標準治療として確立したものは？": not the line on supportive care)
             raw = set(tokenize(s))
             toks = _stems(raw)
             shared = toks & q
@@ -327,6 +331,24 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
     if asked and len(scored) > 1 and scored[1][0] >= 0.7 * scored[0][0]:
         n = max(n, 2)  # two near-equal answers to the question asked (e.g. "not ponatinib" and "no TKI named")
     return [(s, c) for _, _, s, c in scored[:n]]
+
+
+#: Concept kinds of a status line on harms and supportive care: off the subject of a question naming none of them.
+_SUBJECT_KINDS = frozenset({"adverse_event"})
+
+
+def _related(ids: Iterable[str]) -> frozenset[str]:
+    """The concepts and every class they belong to (dasatinib -> tki)."""
+    return frozenset(b for c in ids for b in broader_chain(c))
+
+
+def _off_subject(sentence: str, asked: frozenset[str]) -> bool:
+    """The line is about harms or supportive care none of which the question names (nor a class or member of them):
+    "JSH2023で標準治療として確立したものは？" is not answered by the line on supportive care."""
+    lex = load_lexicon()
+    own = [c for c in concept_ids(sentence.lower()) if c in lex.concepts and lex.concepts[c].kind in _SUBJECT_KINDS]
+    return bool(own) and not any(b in asked for c in own for b in broader_chain(c)) and not any(
+        c in broader_chain(a) for c in own for a in asked)
 
 
 #: Concept kinds that do not narrow a line to a topic (the disease, the guideline, its grades, an age group).
@@ -654,7 +676,10 @@ def _defining(subject: set[str], question: str, chunks: Sequence[Chunk], facts: 
                 continue  # how a trial defined its population ("In E1910, ... defined as") is not the definition
             seen.add(s)
             shared = subject & set(tokenize(s))
-            if not shared or not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question):
+            # (a line defining the term asked about fits whatever population its definition names: "Ph-like ALL is
+            # Ph-negative ALL resembling Ph-positive ALL" for a patient with Ph-like ALL)
+            own = bool((set(concept_ids(head.lower())) - _NOT_DEFINED) & set(concept_ids(question.lower())))
+            if not shared or not _safe_sentence(s, facts, book) or not (own or fits_patient(s, facts, question)):
                 continue
             scored.append((len(shared) + _score(s, q) / 10 + (0.5 if defining else 0), s, chunk))
     scored.sort(key=lambda x: -x[0])
@@ -691,9 +716,10 @@ def _unasked_drugs(sentence: str, question: str) -> set[str]:
 
 def _best_part_sentence(terms: set[str], open_terms: set[str], setting: set[str], chunks: Sequence[Chunk],
                         seen: set[str], facts: PatientFacts, book: RuleBook,
-                        question: str) -> tuple[str, Chunk, set[str]] | None:
+                        question: str, *, number: bool = False) -> tuple[str, Chunk, set[str]] | None:
     """The sentence naming most of a part's terms (its open ones twice), a guideline line and a line in the
-    question's setting (its population: "for Ph+ ALL") first; with its four-letter stems."""
+    question's setting (its population: "for Ph+ ALL") first, and one with a number when the part asks for one ("what
+    age range is meant by AYA?"); with its four-letter stems."""
     best: tuple[float, str, Chunk, set[str]] | None = None
     worded = {t for t in terms if not any(ch.isdigit() for ch in t)}  # (a vital sign's numbers are no words)
     for chunk in chunks:
@@ -710,10 +736,20 @@ def _best_part_sentence(terms: set[str], open_terms: set[str], setting: set[str]
                 continue
             score = (len(shared) + len(shared & open_terms) + (0.5 if chunk.tier == "guideline" else 0)
                      + (1.0 if setting and setting <= toks else 0) - len(toks) / 100
-                     - 0.75 * len(_unasked_drugs(sent, question)))  # (a line about a drug not asked about)
+                     - 0.75 * len(_unasked_drugs(sent, question))  # (a line about a drug not asked about)
+                     + (1.5 if number and _states_a_number(sent) else 0))
             if best is None or score > best[0]:
                 best = (score, sent, chunk, toks)
     return None if best is None else best[1:]
+
+
+def _states_a_number(sentence: str) -> bool:
+    """A number other than the edition's year ("15 to 39 years", "0.01%"; not "JSH 2023").
+
+    >>> _states_a_number("AYA are defined as people aged 15 to 39 years."), _states_a_number("JSH 2023 recommends X.")
+    (True, False)
+    """
+    return any(w[:1].isdigit() and not (len(w) == 4 and w.startswith(("19", "20"))) for w in sentence.split())
 
 
 def _unmarked(line: str) -> str:
@@ -772,7 +808,8 @@ def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, 
         open_terms = terms - set().union(*lines) or terms
         for t in list(terms):
             terms |= _PART_SYNONYMS.get(t, set())
-        best = _best_part_sentence(terms, open_terms, setting, chunks, seen, facts, book, question)
+        best = _best_part_sentence(terms, open_terms, setting, chunks, seen, facts, book, question,
+                                   number=says(part, "asks_number"))
         if best is None or (answering and not setting <= best[2]):
             continue  # (no line in the question's setting: the general one that answers stands)
         seen.add(best[0])

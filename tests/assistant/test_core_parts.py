@@ -581,3 +581,25 @@ def test_when_each_is_used_according_to_jsh_is_the_guideline_position(bot) -> No
                 "the key toxicity to watch for with each?")
     quotes = " ".join(c.quote for c in a.citations)
     assert "CD19-positive B-ALL" in quotes and "CD22-positive B-ALL" in quotes, a.answer
+
+
+@pytest.mark.parametrize("question", [
+    "28-year-old man with Ph-like B-ALL (CRLF2 rearranged, JAK2 mutated). Does JSH 2023 recommend adding ruxolitinib "
+    "or a TKI to his chemo?",  # r34 z56 (UNSAFE: "JSH recommends TKI + chemotherapy" as a Ph-positive branch)
+    "Ph-like ALLと判明した30代の患者さんについて、JSH 2023ではどのような治療を推奨していますか？JAK阻害薬の併用なども書かれていますか？",
+])
+def test_a_patient_with_ph_like_all_gets_no_ph_positive_branch_and_the_not_covered_line(bot, question: str) -> None:
+    a = bot.ask(question)
+    quotes = [c.quote for c in a.citations]
+    assert any("specific to Ph-like ALL" in q for q in quotes[:2]), a.answer
+    assert not any("Ph-positive ALL, the JSH 2023 guideline recommends" in q for q in quotes), a.answer
+    assert not any(f.rule_id == "FACTS-MISSING-031" for f in a.findings), a.findings
+
+
+def test_a_status_line_on_supportive_care_does_not_answer_a_standard_therapy_question(bot) -> None:
+    """rja25 k10: "JSH2023で標準治療として確立したものは？" at 72, Ph-negative: the no-standard line leads, not the
+    line on supportive care ("standard of care" is no harm)."""
+    a = bot.ask("72歳女性、Ph陰性B-ALL。軽度認知症と心不全（EF 40%）があり、施設入所中。家族は積極的治療についてまだ決めかねています。"
+                "JSH2023で標準治療として確立したものはありますか。")
+    assert "no standard therapy has been established" in a.citations[0].quote, a.answer
+    assert not any("supportive-care" in c.quote for c in a.citations), a.answer

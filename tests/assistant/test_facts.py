@@ -1843,9 +1843,13 @@ def test_too_old_for_intensive_chemo_is_unfit(text: str, fitness: str | None) ->
 
 def test_ph_like_named_beside_ph_positive_is_a_comparison_not_the_patients_status() -> None:
     """ "Is Ph-like the same as Philadelphia-positive?": Ph-like ALL is Ph-negative ALL resembling Ph+, so the
-    question does not make the patient Ph-positive (left unknown); a TKI taken still means Ph-positive."""
-    assert read_facts("our son (30) has Ph-like ALL - is that basically Ph-positive? will he need dasatinib?").ph_status is None
+    question does not make the patient Ph-positive: a patient with Ph-like ALL is Ph-negative (r34 z56, rja26 m28:
+    not "Ph status unknown" with a Ph-positive TKI branch); a TKI taken still means Ph-positive; the term asked
+    about alone describes no patient."""
+    assert read_facts("our son (30) has Ph-like ALL - is that basically Ph-positive? will he need dasatinib?").ph_status == "negative"
+    assert read_facts("28-year-old man with Ph-like B-ALL (CRLF2 rearranged). TKI?").ph_status == "negative"
     assert read_facts("Ph-positive ALL on imatinib; the lab also mentioned a Ph-like profile").ph_status == "positive"
+    assert read_facts("What does Ph-like mean?").ph_status is None
 
 
 def test_the_askers_own_children_are_not_the_patient_when_an_adult_relative_has_all() -> None:
