@@ -2022,6 +2022,11 @@ def _read_regimen(t: str) -> str | None:
     return _one(given)
 
 
+def regimen_concepts(kind: str) -> frozenset[str]:
+    """The concept ids of a kind of regimen ("pediatric", "adult": context.yaml facts.regimen_<kind>)."""
+    return frozenset(_fact_words().get(f"regimen_{kind}", ()))
+
+
 def _on_tki(t: str) -> bool:
     """A TKI is being taken, started or stopped ("taking dasatinib", "on her TKI", "come off the tki")."""
     lex = load_lexicon()

@@ -190,11 +190,10 @@ def _english(key: str) -> str:
 
 def _concept_labels() -> dict[str, str]:
     """Concept label -> its Japanese label or first Japanese term naming it, where the lexicon has one."""
-    from assistant.concepts import LEXICON_DIR
+    from assistant.concepts import LEXICON_DIR, lexicon_entries
 
-    data = yaml.load((LEXICON_DIR / "concepts.yaml").read_text(encoding="utf-8"), Loader=_YAML)
     out: dict[str, str] = {}
-    for c in data.get("concepts", []):
+    for c in lexicon_entries(LEXICON_DIR)[0]:  # (every lexicon file: a condition of diseases.yaml too)
         ja = c.get("ja") or {}
         name = ja.get("label") if isinstance(ja, Mapping) else None
         terms = (ja.get("terms") if isinstance(ja, Mapping) else ja) or []

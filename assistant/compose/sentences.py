@@ -19,7 +19,7 @@ from assistant.compose.intents import (
     question_parts,
 )
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts
-from assistant.facts import age_band, assumed
+from assistant.facts import age_band, assumed, regimen_concepts
 from assistant.models import Chunk, PatientFacts
 from assistant.rules.logic import RuleBook, stated_facts
 from assistant.rules.relevance import addressed
@@ -166,6 +166,11 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phas
         have, stated = getattr(facts, key), own.get(key)
         if have is not None and stated is not None and have != stated:
             return False
+    # (the regimen given, or the one the implications table assumes: Ph-negative at 40-64 is on an adult regimen)
+    regimen = facts.regimen or assumed(facts).get("regimen")
+    if regimen and own.get("regimen") and own["regimen"] != regimen and not (
+            regimen_concepts(own["regimen"]) & concept_ids(question.lower())):
+        return False  # ("after a pediatric-type protocol" is not a 55-year-old's on an adult regimen, unless asked)
     not_yet, done = {"not_done", "ineligible", "eligible", "planned", "declined"}, {"done"}
     after_hsct = own.get("transplant") in done or "post_hsct" in (own.get("phase"), own.get("mrd_timepoint"))
     if (facts.transplant in not_yet and after_hsct) or (
@@ -261,7 +266,6 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
         asked = is_status_question(question)
     q_raw = set(tokenize(question)) - _STATUS_GENERIC
     q = _stems(q_raw)
-    asked_ids = _related(concept_ids(question.lower()))
     stated = set(facts.known())
     # (a question asking for a grade, not what a grading system means)
     grades = asked and says(question, "grade_question") and not says(question, "meaning_words")
@@ -285,7 +289,7 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
                 continue  # what the guideline says is quoted from the guideline, not from a trial document
             if grades and not says(s, "grade_question"):
                 continue  # a question about grades or CQ numbers is answered by a line about them
-            if _off_subject(s, asked_ids):
+            if _off_subject(s, question):
                 continue  # ("JSH2023で標準治療として確立したものは？": not the line on supportive care)
             raw = set(tokenize(s))
             toks = _stems(raw)
@@ -334,7 +338,7 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
 
 
 #: Concept kinds of a status line on harms and supportive care: off the subject of a question naming none of them.
-_SUBJECT_KINDS = frozenset({"adverse_event"})
+_HARM_KINDS = frozenset({"adverse_event"})
 
 
 def _related(ids: Iterable[str]) -> frozenset[str]:
@@ -342,13 +346,24 @@ def _related(ids: Iterable[str]) -> frozenset[str]:
     return frozenset(b for c in ids for b in broader_chain(c))
 
 
-def _off_subject(sentence: str, asked: frozenset[str]) -> bool:
-    """The line is about harms or supportive care none of which the question names (nor a class or member of them):
-    "JSH2023で標準治療として確立したものは？" is not answered by the line on supportive care."""
+def _off_subject(sentence: str, question: str) -> bool:
+    """The line is about harms or supportive care none of which the question names ("JSH2023で標準治療として確立した
+    ものは？" is not answered by the line on supportive care), or about treatments when the question names others
+    and none of these ("which donor source is preferred?" is not answered by the CNS prophylaxis drugs); a class or
+    a member of a named treatment is related, a generic one ("chemo") relates nothing."""
     lex = load_lexicon()
-    own = [c for c in concept_ids(sentence.lower()) if c in lex.concepts and lex.concepts[c].kind in _SUBJECT_KINDS]
-    return bool(own) and not any(b in asked for c in own for b in broader_chain(c)) and not any(
-        c in broader_chain(a) for c in own for a in asked)
+    asked = [c for c in concept_ids(question.lower()) if c in lex.concepts]
+    own = [c for c in concept_ids(sentence.lower()) if c in lex.concepts]
+    for kinds in (_HARM_KINDS, TREATMENT_KINDS):
+        mine = [c for c in own if lex.concepts[c].kind in kinds]
+        theirs = [c for c in asked if not lex.concepts[c].generic]
+        if kinds is TREATMENT_KINDS and not any(lex.concepts[c].kind in kinds for c in theirs):
+            continue  # (a question naming no treatment: any treatment line may answer it)
+        related = {b for b in _related(theirs) if not lex.concepts[b].generic}
+        if mine and not any(b in related for c in mine for b in broader_chain(c) if not lex.concepts[b].generic) \
+                and not any(c in broader_chain(a) for c in mine for a in theirs):
+            return True
+    return False
 
 
 #: Concept kinds that do not narrow a line to a topic (the disease, the guideline, its grades, an age group).

@@ -142,9 +142,23 @@ def subject_of(message: str) -> str:
     return message.removeprefix(head).removesuffix(tail)
 
 
+def asked_conditions(question: str) -> list[str]:
+    """Conditions besides the leukemia (lexicon kind `comorbidity`: pregnancy, hepatitis B) the asking sentence
+    names, not negated and not someone else's: what the question is about as well.
+
+    >>> asked_conditions("30F, 20 weeks pregnant, Ph- B-ALL. What does JSH say about chemo timing in pregnancy?")
+    ['pregnancy']
+    >>> asked_conditions("Pregnant at diagnosis, now in CR1. Should she get a transplant?")
+    []
+    """
+    reading = read_concepts(_asking_part(question).lower())
+    return list(dict.fromkeys(m.concept for m in reading.mentions if m.kind == "comorbidity"
+                              and not (m.negated or m.other_person or m.historical)))
+
+
 def check_relevance(question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]) -> list[Issue]:
-    """A warning for each asked treatment the answer does not name."""
-    asked = asked_treatments(question)
+    """A warning for each asked treatment, or asked condition besides the leukemia, the answer does not name."""
+    asked = [*asked_treatments(question), *asked_conditions(question)]
     if not asked or not draft.answer.strip():
         return []
     # sentence by sentence: a line on the class ("TKI after allo-HSCT") answers "imatinib?" even when another line

@@ -309,11 +309,14 @@ def _end_of_sentence(text: str, start: int, stops: str) -> int:
 
 
 def asked_sentences(text: str) -> str:
-    """The sentences of a question that ask something (ending in "?"), and the last one; the others are the
-    background of a vignette ("62M on drugs for hypertension. Ph- B-ALL, MRD 0.05%. Next step?").
+    """The sentences of a question that ask something (ending in "?"), or with none the last one; the others are
+    the background of a vignette ("62M on drugs for hypertension. Ph- B-ALL, MRD 0.05%. Next step?"; "What now?
+    Her daughter (24) is pregnant and wants to help.").
 
     >>> asked_sentences("62M, hypertension. His father has diabetes. Ph- B-ALL in CR1. What next? Thanks")
-    'What next? Thanks'
+    'What next?'
+    >>> asked_sentences("Ph- B-ALL in CR1, diabetes. Transplant or not")
+    'Transplant or not'
     """
     sentences, pos = [], 0
     while pos < len(text):
@@ -321,7 +324,8 @@ def asked_sentences(text: str) -> str:
         sentences.append(text[pos:end].strip())
         pos = end
     sentences = [s for s in sentences if s]
-    return " ".join(s for i, s in enumerate(sentences) if s.endswith("?") or i == len(sentences) - 1)
+    asking = [s for s in sentences if s.endswith("?")]
+    return " ".join(asking or sentences[-1:])
 
 
 def strip_injection(text: str) -> str:

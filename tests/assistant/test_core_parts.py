@@ -603,3 +603,37 @@ def test_a_status_line_on_supportive_care_does_not_answer_a_standard_therapy_que
                 "JSH2023で標準治療として確立したものはありますか。")
     assert "no standard therapy has been established" in a.citations[0].quote, a.answer
     assert not any("supportive-care" in c.quote for c in a.citations), a.answer
+
+
+def test_a_condition_asked_about_and_not_covered_gets_the_not_addressed_note(bot) -> None:
+    """r34 z57: "what does JSH say about timing of chemotherapy relative to the pregnancy?": the summary has nothing
+    on pregnancy, and the answer says so (in Japanese too) instead of offering the AYA line as the answer."""
+    a = bot.ask("30-year-old woman, 20 weeks pregnant, newly diagnosed Ph-negative B-ALL. What does JSH say about "
+                "timing of chemotherapy relative to the pregnancy?")
+    assert "_On pregnancy, which the question asks about" in a.answer and a.verdict == "warn", a.answer
+    j = bot.ask("妊娠20週の30歳女性、Ph陰性B-ALLと新たに診断。妊娠中の化学療法のタイミングについてJSHでは？")
+    assert "ご質問にある妊娠について" in j.answer, j.answer
+    # (a relative's condition in the background is not asked about)
+    b = bot.ask("Relapsed B-ALL 52F CD19+ CD22+ previously had blinatumomab. What now? Her daughter (24) is pregnant "
+                "and wants to help.")
+    assert "pregnan" not in b.answer and not any(f.rule_id in ("SCOPE-MIXED-007", "RELEVANCE-050") for f in b.findings)
+
+
+def test_what_comes_after_induction_brings_the_post_remission_line(bot) -> None:
+    """r34 z05: 70, Ph+: "how should induction be approached, and what comes after?": the RIC/maintenance line too."""
+    a = bot.ask("70-year-old woman, newly diagnosed Ph+ ALL, CKD stage 3a, wants to attend her granddaughter's wedding "
+                "next month. How should induction be approached according to JSH 2023, and what comes after?")
+    quotes = [c.quote for c in a.citations]
+    assert "TKI plus a corticosteroid" in quotes[0] and any("reduced-intensity" in q for q in quotes[:3]), a.answer
+
+
+def test_an_adult_regimen_patient_gets_no_pediatric_protocol_line_nor_another_topics_status_line(bot) -> None:
+    """r34 z43: 55, Ph-negative, CR1 after an adult regimen, MRD 2x10^-4: the 40-64 MRD lines, not the line for
+    patients treated on a pediatric-type protocol, and not the CNS-prophylaxis "neither preferred" line for
+    "which donor source is preferred?"."""
+    a = bot.ask("55-year-old with Ph-negative B-ALL in CR1 after an adult regimen, MRD 2x10^-4 after induction. "
+                "Transplant or keep going with chemo? And if transplant, which donor source is preferred?")
+    assert a.patient.regimen == "adult"
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "pediatric-type protocol" not in quotes and "CNS prophylaxis" not in quotes, a.answer
+    assert "aged 40 to 64 with Ph-negative ALL in CR1" in a.citations[0].quote, a.answer
