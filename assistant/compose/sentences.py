@@ -557,6 +557,8 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
                     continue
                 if book.excluded_statement(facts, s):
                     continue  # a rule left out for this patient ("continue chemotherapy" at MRD 0.02%) stays out
+                if _other_treatment(s, question):
+                    continue  # ("how long do the intrathecal injections go on?": not how long maintenance lasts)
                 if _low_value(s) or (chunk.tier != "guideline" and claims_recommendation(s)):
                     continue
                 if chunk.tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s):
@@ -705,7 +707,8 @@ def _defining(subject: set[str], question: str, chunks: Sequence[Chunk], facts: 
 
 #: Words a part asks with and the words an answer uses for them ("consist of" ~ "combined", "decide" ~ "decision").
 _PART_SYNONYMS = {"cons": {"comb", "incl", "comp"}, "made": {"comb", "incl", "comp"}, "give": {"give", "trea"},
-                  "diff": {"spec", "sepa"}}  # ("treated differently?" ~ "no statement specific to it")
+                  "diff": {"spec", "sepa"},  # ("treated differently?" ~ "no statement specific to it")
+                  "long": {"dura", "sche"}}  # ("how long do the injections go on?" ~ "no schedules")
 
 
 def _stem4(tokens: set[str]) -> set[str]:
@@ -731,10 +734,12 @@ def _unasked_drugs(sentence: str, question: str) -> set[str]:
 
 def _best_part_sentence(terms: set[str], open_terms: set[str], setting: set[str], chunks: Sequence[Chunk],
                         seen: set[str], facts: PatientFacts, book: RuleBook,
-                        question: str, *, number: bool = False) -> tuple[str, Chunk, set[str]] | None:
+                        question: str, *, number: bool = False,
+                        concepts: frozenset[str] = frozenset()) -> tuple[str, Chunk, set[str]] | None:
     """The sentence naming most of a part's terms (its open ones twice), a guideline line and a line in the
-    question's setting (its population: "for Ph+ ALL") first, and one with a number when the part asks for one ("what
-    age range is meant by AYA?"); with its four-letter stems."""
+    question's setting (its population: "for Ph+ ALL") first, one naming the part's own concepts (intrathecal
+    injections, not maintenance, for "how long do the spinal injections go on?"), and one with a number when the part
+    asks for one ("what age range is meant by AYA?"); with its four-letter stems."""
     best: tuple[float, str, Chunk, set[str]] | None = None
     worded = {t for t in terms if not any(ch.isdigit() for ch in t)}  # (a vital sign's numbers are no words)
     for chunk in chunks:
@@ -752,10 +757,42 @@ def _best_part_sentence(terms: set[str], open_terms: set[str], setting: set[str]
             score = (len(shared) + len(shared & open_terms) + (0.5 if chunk.tier == "guideline" else 0)
                      + (1.0 if setting and setting <= toks else 0) - len(toks) / 100
                      - 0.75 * len(_unasked_drugs(sent, question))  # (a line about a drug not asked about)
-                     + (1.5 if number and _states_a_number(sent) else 0))
+                     + (1.5 if number and _states_a_number(sent) else 0)
+                     + (len(concepts & _subject_concepts(sent)) if concepts else 0))
             if best is None or score > best[0]:
                 best = (score, sent, chunk, toks)
     return None if best is None else best[1:]
+
+
+_TREATING_KINDS = TREATMENT_KINDS | {"phase_of_treatment"}
+
+
+def _other_treatment(sentence: str, question: str) -> bool:
+    """The sentence is about treatments (or treatment phases) and the question asks about others, none related, and
+    the sentence shares no other subject with it ("how long do the intrathecal injections go on?" is not answered by
+    how long maintenance lasts; "KMT2A-r: chemo or allo?" is by the line on unfavourable factors)."""
+    lex = load_lexicon()
+    asked = [m.concept for m in read_concepts(question.lower()).mentions
+             if not (m.historical or m.negated or m.other_person)]
+    mine = [c for c in concept_ids(sentence.lower()) if c in lex.concepts and not lex.concepts[c].generic]
+    treating = [c for c in mine if lex.concepts[c].kind in _TREATING_KINDS]
+    theirs = [c for c in asked if c in lex.concepts and lex.concepts[c].kind in _TREATING_KINDS
+              and not lex.concepts[c].generic]
+    if not treating or not theirs:
+        return False
+    related = {b for c in theirs for b in broader_chain(c) if not lex.concepts[b].generic}
+    if any(b in related for c in treating for b in broader_chain(c)) or any(
+            c in broader_chain(a) for c in treating for a in theirs):
+        return False
+    shared = set(mine) & set(asked) - set(treating)
+    return not any(lex.concepts[c].kind not in _WIDE_KINDS | {"property"} for c in shared)
+
+
+def _subject_concepts(text: str) -> frozenset[str]:
+    """The concepts a text names that narrow it to a topic (not the disease, the guideline, a population)."""
+    lex = load_lexicon()
+    return frozenset(c for c in concept_ids(text.lower()) if c in lex.concepts
+                     and lex.concepts[c].kind not in _WIDE_KINDS and not lex.concepts[c].generic)
 
 
 def _states_a_number(sentence: str) -> bool:
@@ -823,8 +860,9 @@ def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, 
         open_terms = terms - set().union(*lines) or terms
         for t in list(terms):
             terms |= _PART_SYNONYMS.get(t, set())
+        open_terms |= {w for t in open_terms for w in _PART_SYNONYMS.get(t, set())}
         best = _best_part_sentence(terms, open_terms, setting, chunks, seen, facts, book, question,
-                                   number=says(part, "asks_number"))
+                                   number=says(part, "asks_number"), concepts=_subject_concepts(part))
         if best is None or (answering and not setting <= best[2]):
             continue  # (no line in the question's setting: the general one that answers stands)
         seen.add(best[0])

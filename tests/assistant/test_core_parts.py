@@ -637,3 +637,15 @@ def test_an_adult_regimen_patient_gets_no_pediatric_protocol_line_nor_another_to
     quotes = " ".join(c.quote for c in a.citations)
     assert "pediatric-type protocol" not in quotes and "CNS prophylaxis" not in quotes, a.answer
     assert "aged 40 to 64 with Ph-negative ALL in CR1" in a.citations[0].quote, a.answer
+
+
+def test_how_long_a_treatment_goes_on_is_answered_by_that_treatments_line(bot) -> None:
+    """rja26 m21: "how long do the intrathecal injections go on? and head radiation?": the corpus's "no schedules or
+    numbers of intrathecal injections" line (how long ~ schedules), not how long maintenance lasts."""
+    for q in ("I'm 55 and being treated for ALL. How long do the spinal injections (intrathecal chemo) go on? And do I "
+              "need radiation to the head?",
+              "私は55歳でALLの治療を受けています。背中から薬を入れる髄注はいつまで続くんでしょうか。頭に放射線もあてないといけないんですか？"):
+        a = bot.ask(q)
+        quotes = [c.quote for c in a.citations]
+        assert any("numbers of intrathecal injections" in x for x in quotes), a.answer
+        assert not any("maintenance chemotherapy should last" in x for x in quotes), a.answer
