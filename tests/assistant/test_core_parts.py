@@ -649,3 +649,12 @@ def test_how_long_a_treatment_goes_on_is_answered_by_that_treatments_line(bot) -
         quotes = [c.quote for c in a.citations]
         assert any("numbers of intrathecal injections" in x for x in quotes), a.answer
         assert not any("maintenance chemotherapy should last" in x for x in quotes), a.answer
+
+
+def test_a_small_mrd_after_the_transplant_is_not_called_below_the_induction_threshold(bot) -> None:
+    """rja27 n05 (UNSAFE): "CR1で同種移植を行い4か月経過 … BCR::ABL1 0.005%": the transplant is done (行い, the
+    continuative form), and the after-induction "below 0.01%" note is not given; pre-emptive TKI leads."""
+    a = bot.ask("47歳男性、Ph陽性ALL。CR1で血縁者間同種移植を行い4か月経過。移植前はMRD陰性でしたが、今回骨髄のBCR::ABL1定量で"
+                "0.005%が検出されました。血液学的再発はありません。どう対応するのがガイドライン上の推奨ですか？")
+    assert a.patient.transplant == "done" and a.patient.phase == "post_hsct", a.question_en
+    assert "0.01%未満" not in a.answer and "先制的TKI" in a.answer.splitlines()[0], a.answer

@@ -2059,3 +2059,15 @@ def test_counted_children_and_an_age_to_come_are_not_the_patients() -> None:
     f = read_facts("39-year-old man with newly diagnosed T-ALL, Ph negative. Otherwise healthy, two kids aged 4 and "
                    "7. He turns 40 in three weeks. Which arm applies to him?")
     assert (f.age, f.age_band, f.lineage) == (39, "aya", "T")
+
+
+@pytest.mark.parametrize(("question", "ph"), [
+    # r34 z07: a BCR::ABL1 result dated after treatment is a monitoring result of Ph-positive disease, not "Ph-negative"
+    ("33F Ph+ B-ALL, 6 months post allo-HSCT. She was BCR::ABL1 negative at day +90 but now BCR::ABL1 0.05% IS.",
+     "positive"),
+    ("33F B-ALL, post allo-HSCT. BCR::ABL1 negative at day +90.", "positive"),
+    ("Ph+ ALL, BCR-ABL1 undetectable after induction, what next?", "positive"),
+    ("45M B-ALL, BCR::ABL1 negative. CR1 after induction", "negative"),  # (no date: the disease's status)
+])
+def test_a_dated_bcr_abl1_result_is_monitoring(question: str, ph: str) -> None:
+    assert read_facts(question).ph_status == ph
