@@ -180,6 +180,7 @@ class Vocabulary:
     denial_unspecified_after: frozenset[str] = frozenset()  # "no TKI named": the name is denied, not the TKI
     marker_population: dict[str, dict[str, Any]] = field(default_factory=dict)
     embedded: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # (cues, words making a condition)
+    wishes: tuple[Phrase, ...] = ()  # a person's wish before the stance ("wants to avoid transplant"): no claim
     embedded_wh: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # (wh-words, verbs before them)
     risk_holders: frozenset[str] = frozenset()  # words before a risk that make it who ("adults at high risk")
     stance_set_aside: tuple[Phrase, ...] = ()  # words right before a stance that deny it ("rather than required")
@@ -221,6 +222,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         negation_window=int(data["negation_window"]), stances=stances,
         stance_cues={k: tuple(sorted(v, key=lambda t: -len(t[0]))) for k, v in cues.items()},
         hedges=_ph(data["hedges"]), universal=_ph(data["universal"]), contrast=_ph(data["contrast"]),
+        wishes=_ph(data.get("wishes") or []),
         clause_breaks=frozenset(str(w) for w in data["clause_breaks"]), openers=_ph(data["openers"]),
         opener_marks=frozenset(data["opener_marks"]),
         attribution={k: _ph(v) for k, v in data["attribution"].items()},
@@ -574,6 +576,12 @@ def clause_spans(toks: list[str], breaks: frozenset[str]) -> list[tuple[int, int
     return [(a, b) for a, b in spans if b > a]
 
 
+def _wished(toks: list[str], a: int, pos: int, voc: Vocabulary) -> bool:
+    """A wish ends within three words before the stance cue ("he wants to avoid transplant", "would rather not have
+    one"): a person's preference, not a claim about the guideline."""
+    return any(_ends_at(toks, k, voc.wishes) for k in range(max(a, pos - 3), pos + 1))
+
+
 def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | None, range]:
     """The clause's stance and the tokens that say it: the longest cue, the first if several; a negation cue of the
     context layer before a positive cue flips it ("is not recommended", "should never be given")."""
@@ -597,7 +605,7 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
                 if best is None or (cand[0], cand[1]) < (best[0], best[1]):
                     best = cand
                 break
-    if best is None or _asked(toks, a, best[1], voc):
+    if best is None or _asked(toks, a, best[1], voc) or _wished(toks, a, best[1], voc):
         return None, range(0)
     length, pos, name = -best[0], best[1], best[2]
     if pos + length < b and toks[pos + length] in voc.embedded_wh[0] and (toks[pos + length],) not in voc.conditions:

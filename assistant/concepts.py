@@ -541,7 +541,8 @@ def _polarity(toks: list[str], i: int, n: int, rules: ContextRules) -> str | Non
 
 def _dated_by_what_followed(toks: list[str], start: int, rules: ContextRules, mention: int | None = None) -> bool:
     """A "... later" within the sentence after the mention, with no planning word in the sentence before it either
-    ("will he need a transplant after that?" plans it; "allo-HSCT in CR1; 3 months later ..." dates it)."""
+    ("will he need a transplant after that?" plans it; "allo-HSCT in CR1; 3 months later ..." dates it), with an
+    event after it ("is transplant on the table later?" asks about the future)."""
     for j in range(mention - 1 if mention is not None else -1, -1, -1):
         if toks[j] in (".", "?", "!"):
             break
@@ -550,8 +551,9 @@ def _dated_by_what_followed(toks: list[str], start: int, rules: ContextRules, me
     for j in range(start, min(len(toks), start + rules.past_window)):
         if toks[j] in (".", "?", "!") or toks[j] in rules.past_unless:
             return False
-        if any(_starts(toks, j, p) for p in _by_first(rules.past_after).get(toks[j], ())):
-            return True
+        for p in _by_first(rules.past_after).get(toks[j], ()):
+            if _starts(toks, j, p) and j + len(p) < len(toks) and toks[j + len(p)] not in (".", "?", "!"):
+                return True
     return False
 
 

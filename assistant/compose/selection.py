@@ -258,13 +258,17 @@ def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
               if m.kind == "marker" and m.concept not in _FACT_MARKERS and not m.other_person
               and known.get(_MARKER_FACTS.get(m.concept, "")) in (None, [])] if asked == [] else []
 
-    def key(r: GuidelineRule) -> tuple[int, bool, int, int, bool]:
+    def key(r: GuidelineRule) -> tuple[int, bool, bool, int, int, bool]:
         chunk = statement_chunk(r, pool.chunks)
         # (a context-cited rule about the patient's own finding, "ponatinib ... T315I", still leads)
         context = chunk is not None and chunk.tier != "guideline" and not any(
             k not in ("ph_status", "lineage", "phase") and getattr(plan.facts, k) not in (None, []) for k in r.when)
         names = _names_treatment(r, asked)  # (among rules naming the asked treatment, the guideline's own first)
-        return -names, context and names > 0, _age_rank(r, plan.facts), -len(_statement_terms(r) & subject.terms), context
+        # (and among those, the one stating the position before one saying what the summary does not give: "allo-HSCT
+        # in CR1 is recommended" before "no MRD level at which it can be omitted")
+        silent = names > 0 and says(r.statement, "summary_silent")
+        return (-names, context and names > 0, silent, _age_rank(r, plan.facts),
+                -len(_statement_terms(r) & subject.terms), context)
 
     sure = _specialised_first(sorted(sure, key=key), key) if subject.terms else sorted(sure, key=key)
     sure, maybe = _by_priority_within_population(sure, key), sorted(maybe, key=key)

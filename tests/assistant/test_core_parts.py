@@ -658,3 +658,33 @@ def test_a_small_mrd_after_the_transplant_is_not_called_below_the_induction_thre
                 "0.005%が検出されました。血液学的再発はありません。どう対応するのがガイドライン上の推奨ですか？")
     assert a.patient.transplant == "done" and a.patient.phase == "post_hsct", a.question_en
     assert "0.01%未満" not in a.answer and "先制的TKI" in a.answer.splitlines()[0], a.answer
+
+
+def test_a_patients_wish_to_avoid_a_transplant_is_no_premise_and_low_mrd_does_not_omit_it(bot) -> None:
+    """r35 v04: "wants to avoid transplant if possible. Does the guideline support allo-HSCT in CR1?": no "No" (the
+    wish is his, not a claim about the guideline); the CR1 transplant line leads, then "no MRD level at which allo-HSCT
+    can be safely omitted" before the 0.003% note."""
+    a = bot.ask("52-year-old man with Ph+ B-ALL, achieved CR1 after dasatinib plus chemotherapy, BCR::ABL1 MRD 0.003% "
+                "at end of consolidation. His 48-year-old sister is a full HLA match. He runs a restaurant and wants to "
+                "avoid transplant if possible. Does the guideline support allo-HSCT in first remission here?")
+    assert not any(f.rule_id == "PREMISE-044" for f in a.findings), a.answer
+    quotes = [c.quote for c in a.citations]
+    assert "recommends allogeneic hematopoietic stem cell transplantation" in quotes[0], a.answer
+    assert "safely omitted" in quotes[1], a.answer
+
+
+def test_a_transplant_asked_about_for_later_is_not_one_done(bot) -> None:
+    """r35 v01: "...and is transplant on the table later?" at 67, newly diagnosed Ph+: the >=65 induction line leads,
+    no post-transplant branches."""
+    a = bot.ask("67-year-old woman, newly diagnosed Ph-positive B-ALL. On our ward we usually start hyper-CVAD for "
+                "everyone with ALL. What induction approach does the JSH 2023 guideline actually recommend for her, and "
+                "is transplant on the table later?")
+    assert a.patient.transplant is None and a.patient.phase == "newly_diagnosed"
+    assert "TKI plus a corticosteroid" in a.citations[0].quote, a.answer
+
+
+def test_hi_dose_methotrexate_is_the_regimen_not_a_dose_request(bot) -> None:
+    """r35 v38: "the doctors keep mentioning hi dose methotrexat": HD-MTX misspelt, no dose refusal."""
+    a = bot.ask("my mum is 55 with ALL, not philadelpia. the doctors keep mentioning hi dose methotrexat. is that the "
+                "normal treatment?")
+    assert a.verdict != "refused" and "high-dose methotrexate" in a.citations[0].quote, a.answer
