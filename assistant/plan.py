@@ -128,6 +128,13 @@ def _no_subject(text: str) -> bool:
     return all(m.kind in _NO_SUBJECT for m in read_concepts(text.lower()).mentions)
 
 
+def _asks_the_source(clause: str) -> bool:
+    """A clause asking what the guideline says and naming nothing else ("what does the guideline say?")."""
+    kinds = {m.kind for m in read_concepts(clause.lower()).mentions}
+    words = {w.strip("?,.!—–-").lower() for w in clause.split()}
+    return "source" in kinds and kinds <= _NO_SUBJECT and not words & POINTS_BACK
+
+
 def _names_treatment(clause: str) -> bool:
     return any(m.kind in TREATMENT_KINDS and not m.other_person for m in read_concepts(clause.lower()).mentions)
 
@@ -140,9 +147,11 @@ def _kept_clauses(sentence: str, *, asks: bool) -> str:
     """The asking and clinical clauses of one sentence (`asks`: the sentence asks), with the sentence's end (so
     the next does not run on)."""
     clauses = _clauses(sentence)
-    # (a clause asking about the one before it keeps that one: "our unit always uses hyper-CVAD - is that OK?")
-    back = {k - 1 for k, c in enumerate(clauses) if k and asks and k == len(clauses) - 1 and _clause_points_back(c)
-            and _names_treatment(clauses[k - 1])}
+    # (a clause asking about the one before it keeps that one: "our unit always uses hyper-CVAD - is that OK?"; and
+    # an asking clause naming no subject of its own asks about the one before, whatever it names: "hepatitis B
+    # reactivation, what does the guideline say?")
+    back = {k - 1 for k, c in enumerate(clauses) if k and asks and k == len(clauses) - 1 and (
+        _clause_points_back(c) and _names_treatment(clauses[k - 1]) or _asks_the_source(c))}
     part = [c.strip(" —–-") if k == len(clauses) - 1 and asks else c
             for k, c in enumerate(clauses)
             if (asks and (k == len(clauses) - 1 or _asks(c))) or _clinical(c) or k in back]

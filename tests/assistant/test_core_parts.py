@@ -688,3 +688,11 @@ def test_hi_dose_methotrexate_is_the_regimen_not_a_dose_request(bot) -> None:
     a = bot.ask("my mum is 55 with ALL, not philadelpia. the doctors keep mentioning hi dose methotrexat. is that the "
                 "normal treatment?")
     assert a.verdict != "refused" and "high-dose methotrexate" in a.citations[0].quote, a.answer
+
+
+def test_a_topic_before_an_asking_clause_that_names_only_the_source_is_the_question(bot) -> None:
+    """rja27 n28: "HBs抗原陰性・HBc抗体陽性 … B型肝炎再活性化対策について、このガイドラインには何か書いてありますか？": the
+    hepatitis B clause is what is asked (the asking clause names only the guideline): the not-covered line alone."""
+    a = bot.ask("ALLで化学療法を始める前に、HBs抗原陰性・HBc抗体陽性でした。B型肝炎再活性化対策について、このガイドラインには何か"
+                "書いてありますか？")
+    assert [c.section_id for c in a.citations] == ["context/toxicity-notes"], a.answer

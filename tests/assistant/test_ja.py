@@ -758,3 +758,14 @@ def test_japanese_question_words_read_in_english(question: str, english: str) ->
 def test_dou_shitemo_is_not_why() -> None:
     assert "why" not in to_english("どうしてもTKIを続けたいです")
     assert "why" not in to_english("どうしていいかわかりません")
+
+
+@pytest.mark.parametrize(("question", "english", "transplant"), [
+    # rja27 n17: "あと" opening a sentence is "also"; "移植の話も出ています" is a transplant talked about, not done
+    ("これって普通の治療なんでしょうか。あと移植の話も出ています。", "is being discussed", None),
+    # rja27 n21: "兄にも使えないんでしょうか" asks whether the drug can be used
+    ("ネットでブリンサイトという新しい薬を見ました。兄にも使えないんでしょうか？", "can it be used", None),
+])
+def test_japanese_asking_and_talk_forms(question: str, english: str, transplant: str | None) -> None:
+    e = to_english(question)
+    assert english in e and read_facts(e).transplant == transplant, e
