@@ -341,9 +341,14 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
 _HARM_KINDS = frozenset({"adverse_event"})
 
 
-def _related(ids: Iterable[str]) -> frozenset[str]:
-    """The concepts and every class they belong to (dasatinib -> tki)."""
-    return frozenset(b for c in ids for b in broader_chain(c))
+def _unrelated(mine: Iterable[str], theirs: Iterable[str]) -> bool:
+    """No concept of `mine` is one of `theirs`, a class of one or a member of one (a generic class, "chemo", relates
+    nothing: every drug is chemotherapy)."""
+    lex = load_lexicon()
+    theirs = list(theirs)
+    related = {b for c in theirs for b in broader_chain(c) if not lex.concepts[b].generic}
+    return not any(b in related for c in mine for b in broader_chain(c) if not lex.concepts[b].generic) and not any(
+        c in broader_chain(a) for c in mine for a in theirs)
 
 
 def _off_subject(sentence: str, question: str) -> bool:
@@ -359,9 +364,7 @@ def _off_subject(sentence: str, question: str) -> bool:
         theirs = [c for c in asked if not lex.concepts[c].generic]
         if kinds is TREATMENT_KINDS and not any(lex.concepts[c].kind in kinds for c in theirs):
             continue  # (a question naming no treatment: any treatment line may answer it)
-        related = {b for b in _related(theirs) if not lex.concepts[b].generic}
-        if mine and not any(b in related for c in mine for b in broader_chain(c) if not lex.concepts[b].generic) \
-                and not any(c in broader_chain(a) for c in mine for a in theirs):
+        if mine and _unrelated(mine, theirs):
             return True
     return False
 
@@ -687,8 +690,8 @@ def _defining(subject: set[str], question: str, chunks: Sequence[Chunk], facts: 
             head = s[: copula.end()] if copula else s[: defining[0]]  # type: ignore[index]
             if not subject & set(tokenize(head)[:1] if opens else tokenize(head)) or _ends_negated(head):
                 continue
-            if _defines_another(head, s[:end + 30], question):  # ("what MRD level defines high risk?": not "features ... used to
-                continue  # define high CNS risk", which defines the risk of another concept)
+            if _defines_another(head, s[:end + 30], question):  # ("what MRD level defines high risk?": not
+                continue  # "features ... used to define high CNS risk", which defines the risk of another concept)
             if chunk.tier == "evidence" or TRIAL_RE.search(s[:end]):
                 continue  # how a trial defined its population ("In E1910, ... defined as") is not the definition
             seen.add(s)
@@ -778,11 +781,7 @@ def _other_treatment(sentence: str, question: str) -> bool:
     treating = [c for c in mine if lex.concepts[c].kind in _TREATING_KINDS]
     theirs = [c for c in asked if c in lex.concepts and lex.concepts[c].kind in _TREATING_KINDS
               and not lex.concepts[c].generic]
-    if not treating or not theirs:
-        return False
-    related = {b for c in theirs for b in broader_chain(c) if not lex.concepts[b].generic}
-    if any(b in related for c in treating for b in broader_chain(c)) or any(
-            c in broader_chain(a) for c in treating for a in theirs):
+    if not treating or not theirs or not _unrelated(treating, theirs):
         return False
     shared = set(mine) & set(asked) - set(treating)
     return not any(lex.concepts[c].kind not in _WIDE_KINDS | {"property"} for c in shared)
