@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.claims import broader_chain
-from assistant.concepts import load_lexicon
+from assistant.concepts import concept_ids, load_lexicon
 from assistant.models import PatientFacts
 from assistant.rules.relevance import asked_treatments
 
@@ -55,11 +55,16 @@ def _why(label: str, fits: dict[str, Any], age_words: str, facts: PatientFacts) 
 
 
 def misfits(question: str, facts: PatientFacts) -> list[str]:
-    """Why each treatment the question asks about does not fit the patient it describes (empty when all fit)."""
+    """Why each treatment the question asks about does not fit the patient it describes (empty when all fit). A
+    Ph-negative status the text owes to Ph-like ALL alone judges no TKI: whether a TKI has a place in Ph-like ALL is
+    what the summary does not say (the "not found" line answers), not a "No"."""
     lex = load_lexicon()
     out: list[str] = []
+    ph_like = "ph_like" in concept_ids(question.lower())
     for concept in asked_treatments(question):
         fits, age_words = _fits(concept)
+        if ph_like and "ph_status" in fits:
+            fits = {k: v for k, v in fits.items() if k != "ph_status"}
         why = _why(lex.concepts[concept].label, fits, age_words, facts) if fits else None
         if why:
             out.append(why)

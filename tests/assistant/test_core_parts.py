@@ -594,6 +594,9 @@ def test_a_patient_with_ph_like_all_gets_no_ph_positive_branch_and_the_not_cover
     assert any("specific to Ph-like ALL" in q for q in quotes[:2]), a.answer
     assert not any("Ph-positive ALL, the JSH 2023 guideline recommends" in q for q in quotes), a.answer
     assert not any(f.rule_id == "FACTS-MISSING-031" for f in a.findings), a.findings
+    # (r36 u56, rja28 p29: no "No, a TKI is for Ph-positive ALL": whether a TKI has a place in Ph-like ALL is what
+    # the summary does not say)
+    assert "**No**" not in a.answer and "**いいえ**" not in a.answer, a.answer
 
 
 def test_a_status_line_on_supportive_care_does_not_answer_a_standard_therapy_question(bot) -> None:
