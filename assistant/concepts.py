@@ -181,21 +181,16 @@ _CLAUSE_END = frozenset(",;:")
 
 
 def clauses(sentence: str) -> list[str]:
-    """A sentence cut at commas, semicolons, colons and dashes outside brackets ("(sister, 52)" stays whole); a
-    colon inside a word is no cut ("BCR::ABL1", "t(9;22)").
+    """A sentence cut at commas, semicolons, colons and dashes outside brackets ("(sister, 52)" stays whole).
 
     >>> clauses("Ph+ ALL (sister, 52) - what next?")
     ['Ph+ ALL (sister, 52) -', ' what next?']
-    >>> clauses("She was BCR::ABL1 negative at day +90: next?")
-    ['She was BCR::ABL1 negative at day +90:', ' next?']
     """
     out, depth, start = [], 0, 0
     for i, ch in enumerate(sentence):
         depth += (ch in "([") - (ch in ")]")
         dash = ch in "—–" or (ch == "-" and sentence[i - 1:i] == " " and sentence[i + 1:i + 2] == " ")
-        inside = ch in ":：" and (sentence[i + 1:i + 2] in (":", "：") or sentence[i - 1:i] in (":", "：")
-                                 or sentence[i + 1:i + 2].isalnum())
-        if depth <= 0 and (ch in _CLAUSE_END and not inside or dash):
+        if depth <= 0 and (ch in _CLAUSE_END or dash):
             out.append(sentence[start:i + 1])
             start, depth = i + 1, 0
     out.append(sentence[start:])
