@@ -287,10 +287,9 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
                 continue  # "recommend..." may only be said citing a guideline chunk
             if chunk.tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s):
                 continue  # what the guideline says is quoted from the guideline, not from a trial document
-            if grades and not says(s, "grade_question"):
-                continue  # a question about grades or CQ numbers is answered by a line about them
-            if _off_subject(s, question):
-                continue  # ("JSH2023で標準治療として確立したものは？": not the line on supportive care)
+            if (grades and not says(s, "grade_question")) or _off_subject(s, question):
+                continue  # a question about grades or CQ numbers is answered by a line about them; one on other harms
+                # or treatments answers nothing asked ("JSH2023で標準治療として確立したものは？": not supportive care)
             raw = set(tokenize(s))
             toks = _stems(raw)
             shared = toks & q
