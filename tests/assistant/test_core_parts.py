@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.facts import read_facts
 from assistant.prompts import DOSE_PART_NOTE
 
 DOSE_WITH_ANOTHER_PART = [
@@ -699,3 +700,13 @@ def test_a_topic_before_an_asking_clause_that_names_only_the_source_is_the_quest
     a = bot.ask("ALLで化学療法を始める前に、HBs抗原陰性・HBc抗体陽性でした。B型肝炎再活性化対策について、このガイドラインには何か"
                 "書いてありますか？")
     assert [c.section_id for c in a.citations] == ["context/toxicity-notes"], a.answer
+
+
+def test_a_little_of_the_leukemia_gene_back_after_transplant_is_mrd_not_a_relapse(bot) -> None:
+    """r36 u34: "the leukemia gene came back a little bit (they said MRD) ... start a pill again. normal?": an MRD
+    result after the transplant (pre-emptive TKI), not a frank relapse (later-generation TKI)."""
+    a = bot.ask("my brother had a transplant for ph+ ALL last year and now his tests show the leukemia gene came back a "
+                "little bit (they said MRD). the doctor wants to start a pill again. is that normal?")
+    assert a.patient.phase == "post_hsct" and a.patient.mrd_status == "positive"
+    assert "pre-emptive TKI" in a.citations[0].quote, a.answer
+    assert read_facts("his leukemia came back after the transplant").phase == "relapsed"
