@@ -776,13 +776,14 @@ def leans_on_history(q: str) -> bool:
     return _LEANS_ON_EARLIER.search(q) is not None
 
 
+#: The algorithm's age groups by age band, as the notes name them.
 _BAND_GROUPS = {"aya": "AYA (15 to 39)", "40-64": "40 to 64", "65+": "65 or older"}
 _AGE_EDGES = {
-    **{a: ("AYA (15 to 39)", "younger patients are children, outside this adult guideline") for a in (15, 16, 17)},
-    39: ("AYA (15 to 39)", "the 40 to 64 group starts at 40"),
-    40: ("40 to 64", "the AYA group ends at 39"),
-    64: ("40 to 64", "the 65-or-older group starts at 65"),
-    65: ("65 or older", "the 40 to 64 group ends at 64"),
+    **{a: (_BAND_GROUPS["aya"], "younger patients are children, outside this adult guideline") for a in (15, 16, 17)},
+    39: (_BAND_GROUPS["aya"], "the 40 to 64 group starts at 40"),
+    40: (_BAND_GROUPS["40-64"], "the AYA group ends at 39"),
+    64: (_BAND_GROUPS["40-64"], "the 65-or-older group starts at 65"),
+    65: (_BAND_GROUPS["65+"], "the 40 to 64 group ends at 64"),
 }
 
 

@@ -657,14 +657,14 @@ def definition_sentences(question: str, chunks: Sequence[Chunk], facts: PatientF
 _NOT_DEFINED = frozenset({"all", "guideline", "summary"})
 
 
-def _defines_another(head: str, start: str, question: str) -> bool:
+def _defines_another(head_ids: set[str], start: str, asked: set[str]) -> bool:
     """A defining sentence whose head (before its defining word) names no concept, and whose start (to a few words
     past the defining word) names one the question does not: it defines something else ("features used to define
     high CNS risk" for "what MRD level defines high risk?")."""
-    if set(concept_ids(head.lower())) - _NOT_DEFINED:
+    if head_ids:
         return False  # (the head names what is defined: it shares the question's words, as checked before)
     named = set(concept_ids(start.lower())) - _NOT_DEFINED
-    return bool(named) and not named & set(concept_ids(question.lower()))
+    return bool(named) and not named & asked
 
 
 def _defining(subject: set[str], question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,
@@ -672,7 +672,7 @@ def _defining(subject: set[str], question: str, chunks: Sequence[Chunk], facts: 
     if not subject:
         return []
     number = says(question, "asks_number")
-    q = set(tokenize(question))
+    q, asked = set(tokenize(question)), set(concept_ids(question.lower()))
     scored: list[tuple[float, str, Chunk]] = []
     seen: set[str] = set()
     for chunk in chunks:
@@ -689,7 +689,8 @@ def _defining(subject: set[str], question: str, chunks: Sequence[Chunk], facts: 
             head = s[: copula.end()] if copula else s[: defining[0]]  # type: ignore[index]
             if not subject & set(tokenize(head)[:1] if opens else tokenize(head)) or _ends_negated(head):
                 continue
-            if _defines_another(head, s[:end + 30], question):  # ("what MRD level defines high risk?": not
+            head_ids = set(concept_ids(head.lower())) - _NOT_DEFINED
+            if _defines_another(head_ids, s[:end + 30], asked):  # ("what MRD level defines high risk?": not
                 continue  # "features ... used to define high CNS risk", which defines the risk of another concept)
             if chunk.tier == "evidence" or TRIAL_RE.search(s[:end]):
                 continue  # how a trial defined its population ("In E1910, ... defined as") is not the definition
@@ -697,8 +698,8 @@ def _defining(subject: set[str], question: str, chunks: Sequence[Chunk], facts: 
             shared = subject & set(tokenize(s))
             # (a line defining the term asked about fits whatever population its definition names: "Ph-like ALL is
             # Ph-negative ALL resembling Ph-positive ALL" for a patient with Ph-like ALL)
-            own = bool((set(concept_ids(head.lower())) - _NOT_DEFINED) & set(concept_ids(question.lower())))
-            if not shared or not _safe_sentence(s, facts, book) or not (own or fits_patient(s, facts, question)):
+            if not shared or not _safe_sentence(s, facts, book) or not (head_ids & asked
+                                                                        or fits_patient(s, facts, question)):
                 continue
             scored.append((len(shared) + _score(s, q) / 10 + (0.5 if defining else 0), s, chunk))
     scored.sort(key=lambda x: -x[0])

@@ -623,8 +623,7 @@ def applicable_rules(
         cond = rule.condition(facts)
         if cond is False:
             continue
-        kin = _names_kin(rule, named)  # (an alternative regimen of the one asked about answers for this patient; it
-        topical = rule.topical(norm)  # is no branch for facts the question did not give)
+        topical = rule.topical(norm)
         # an overview of a topic takes every rule whose title names it ("MRD ...", "Blinatumomab for ..."); "what
         # are the salvage options?" every rule for that phase whose other conditions are only unknown
         overview = (about is not None and about in tokenize(rule.title) and (cond is True or rule.branch is not False)
@@ -632,7 +631,9 @@ def applicable_rules(
                           and facts.phase in (rule.when.get("phase") or []) and question_cues()["all_options"].search(norm) is not None)
         if rule.requires_topic and not topical:
             continue
-        if cond is True and (topical or kin or overview or (rule.when and is_specific(rule, facts)
+        # (an alternative regimen of the one asked about answers for this patient; it is no branch for facts the
+        # question did not give)
+        if cond is True and (topical or overview or _names_kin(rule, named) or (rule.when and is_specific(rule, facts)
                                          and (set(rule.section_ids) & top or question_cues()["treatment_question"].search(norm)))):
             sure.append(rule)
         elif cond is None and (

@@ -23,7 +23,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.claims import broader_chain
-from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, sentences, tokens
+from assistant.concepts import (
+    TREATMENT_KINDS,
+    Mention,
+    Reading,
+    concept_ids,
+    load_lexicon,
+    read_concepts,
+    sentences,
+    tokens,
+)
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, sentence_body
 from assistant.rules.base import sentences as answer_sentences
@@ -99,8 +108,13 @@ def asked_treatments(question: str) -> list[str]:
     if any(m.kind == "meta" for m in reading.mentions):
         return []  # "which CQ and grade for blinatumomab?": the answer is about the grade, not the drug
     lex = load_lexicon()
-    return list(dict.fromkeys(m.concept for m in reading.mentions if m.kind in TREATMENT_KINDS
-                              and not (m.negated or m.other_person or m.historical or lex.concepts[m.concept].generic)))
+    return list(dict.fromkeys(m.concept for m in _own_mentions(reading) if m.kind in TREATMENT_KINDS
+                              and not lex.concepts[m.concept].generic))
+
+
+def _own_mentions(reading: Reading) -> list[Mention]:
+    """The mentions the asker asks about: not denied, not someone else's, not history."""
+    return [m for m in reading.mentions if not (m.negated or m.other_person or m.historical)]
 
 
 def _ancestors(concept: str) -> list[str]:
@@ -152,8 +166,7 @@ def asked_conditions(question: str) -> list[str]:
     []
     """
     reading = read_concepts(_asking_part(question).lower())
-    return list(dict.fromkeys(m.concept for m in reading.mentions if m.kind == "comorbidity"
-                              and not (m.negated or m.other_person or m.historical)))
+    return list(dict.fromkeys(m.concept for m in _own_mentions(reading) if m.kind == "comorbidity"))
 
 
 def check_relevance(question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]) -> list[Issue]:
