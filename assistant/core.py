@@ -20,7 +20,7 @@ from assistant.claims import broader_chain
 from assistant.compose.branches import compared_leads, deciding_branches
 from assistant.compose.cues import says
 from assistant.compose.intents import POINTS_BACK, asking_clause, question_pieces
-from assistant.compose.interactions import named_treatments
+from assistant.compose.interactions import answer_drugs, named_treatments
 from assistant.compose.premises import value_premises
 from assistant.compose.selection import answering, drafting_facts, patient_rules, trial_rules
 from assistant.compose.subject import asking_sentences
@@ -432,13 +432,15 @@ class Assistant:
             + [sid for r in ruled for rid in r.see_also for sid in self.rulebook.get(rid).section_ids]
             + evidence_sections + status_sections)
         if retrieved:
-            extra_chunks += self._asked_chunks(qt, facts, retrieved)
+            extra_chunks += self._asked_chunks(qt, facts, retrieved, [r.statement for r in sure])
         return retrieved, _pool(retrieved, extra_chunks), premise
 
-    def _asked_chunks(self, qt: str, facts: PatientFacts, retrieved: list[RetrievedChunk]) -> list[Chunk]:
+    def _asked_chunks(self, qt: str, facts: PatientFacts, retrieved: list[RetrievedChunk],
+                      answers: list[str]) -> list[Chunk]:
         """Sections for what the question asks beyond its first retrieval: each part, the definitions, a second
         subject, each asked treatment in the question's setting, the survival asked about, each treatment's trial
-        results when compared, each drug's toxicities when cautions are asked."""
+        results when compared, each drug's toxicities when cautions are asked (a procedure's: those of the drugs
+        the `answers`, the applying rules' statements, give)."""
         extra_chunks: list[Chunk] = []
         parts = question_parts(qt)
         if len(parts) >= 2:  # a question that asks several things: each part's own best sections
@@ -470,7 +472,7 @@ class Assistant:
                 qt.lower()).ids(kind="adverse_event"):
             # "what should weigh the choice?", "cautions?", "yellow eyes on inotuzumab": each drug's toxicities
             # (the asked ones; else those named: "plan: inotuzumab then allo-HSCT. What is the key toxicity?")
-            extra_chunks += [r.chunk for c in (asked or named_treatments(qt))[:3]
+            extra_chunks += [r.chunk for c in (asked or named_treatments(qt))[:3] + answer_drugs(qt, answers)[:3]
                              for r in self.retriever.search(f"{concept_label(c)} toxicity", k=3)]  # (any section)
         return extra_chunks
 
@@ -482,13 +484,14 @@ class Assistant:
             fit = FIT_PART_NOTE if len(_asked_treatment_classes(q)) >= 2 else FIT_NOTE
             notes += [fit.format(why=why) for why in misfits(focus, facts)]
         notes += [NOTES[key] for key, _ in self.policy.notes(scope_findings, patient=False)]
-        edge = age_edge_note(facts.age) if facts.ph_status != "positive" or facts.age in (64, 65) else None
+        edge = age_edge_note(facts.age, facts.ph_status)
         if edge and not self.policy.plain(scope_findings):  # (in Ph-positive ALL only 65 divides the pathway; a
             # patient asking about their own treatment is not told about algorithm groups)
             notes.append(edge)
         elif not edge and facts.age is not None and facts.age_band in _BAND_GROUPS and _asks_age_group(q):
             # "isn't she too old for a children's treatment?" at 24: which group the age is in, asked outright
-            notes.append(AGE_GROUP_NOTE.format(age=facts.age, group=_BAND_GROUPS[facts.age_band]))
+            groups = _PH_POS_GROUPS if facts.ph_status == "positive" else _BAND_GROUPS
+            notes.append(AGE_GROUP_NOTE.format(age=facts.age, group=groups[facts.age_band]))
         if compared and facts.age is None:
             what = ", ".join(compared[:-1]) + f" and {compared[-1]}"
             notes.append(AGES_NOTE.format(ages=("ages " + what) if compared[0][0].isdigit() else what))
@@ -778,6 +781,10 @@ def leans_on_history(q: str) -> bool:
 
 #: The algorithm's age groups by age band, as the notes name them.
 _BAND_GROUPS = {"aya": "AYA (15 to 39)", "40-64": "40 to 64", "65+": "65 or older"}
+#: The Ph-positive algorithm's groups: under 65 and 65 or older (the AYA and 40-64 groups are Ph-negative's).
+_PH_POS_GROUPS = {"aya": "under 65", "40-64": "under 65", "65+": "65 or older"}
+_PH_POS_EDGES = {64: ("under 65", "the 65-or-older group starts at 65"),
+                 65: ("65 or older", "the under-65 group ends at 64")}
 _AGE_EDGES = {
     **{a: (_BAND_GROUPS["aya"], "younger patients are children, outside this adult guideline") for a in (15, 16, 17)},
     39: (_BAND_GROUPS["aya"], "the 40 to 64 group starts at 40"),
@@ -795,17 +802,21 @@ def _asks_age_group(q: str) -> bool:
         lex.concepts[c].fit_age for c in concept_ids(q.lower()) if c in lex.concepts)
 
 
-def age_edge_note(age: int | None) -> str | None:
-    """A note for an age at the edge of the algorithm's age groups.
+def age_edge_note(age: int | None, ph_status: str | None = None) -> str | None:
+    """A note for an age at the edge of the algorithm's age groups (of the Ph-positive algorithm's for a
+    Ph-positive patient: under 65 and 65 or older).
 
     >>> age_edge_note(39)
     '_At 39, the patient is in the AYA (15 to 39) group of the JSH 2023 algorithm, at its edge: the 40 to 64 group starts at 40._'
-    >>> age_edge_note(50) is None
-    True
+    >>> age_edge_note(64, "positive")
+    '_At 64, the patient is in the under 65 group of the JSH 2023 algorithm, at its edge: the 65-or-older group starts at 65._'
+    >>> age_edge_note(50) is None, age_edge_note(39, "positive") is None
+    (True, True)
     """
-    if age not in _AGE_EDGES:
+    edges = _PH_POS_EDGES if ph_status == "positive" else _AGE_EDGES
+    if age not in edges:
         return None
-    group, other = _AGE_EDGES[age]
+    group, other = edges[age]
     return AGE_EDGE_NOTE.format(age=age, group=group, other=other)
 
 

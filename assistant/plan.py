@@ -80,6 +80,12 @@ def _asks(clause: str) -> bool:
     return first_word(clause.strip(" ,;:—–-")) in ASKING_WORDS and len(clause.split()) >= 3
 
 
+def _bare_asking_word(clause: str) -> bool:
+    """A clause that is an asking word alone, asking about the clause after it ("Why, when he's an adult?")."""
+    words = clause.strip(" ,;:—–-").split()
+    return len(words) == 1 and first_word(words[0]) in ASKING_WORDS
+
+
 def _sentence_asks(sentence: str, text: str) -> bool:
     """The sentence asks: it ends in '?' or says a request ("I'd like to know ..."), or the text has no '?' at all and it opens with an asking word ("is
     that normal or should I worry") or is the text's only sentence ("blina — target, class, main tox")."""
@@ -154,7 +160,7 @@ def _kept_clauses(sentence: str, *, asks: bool) -> str:
         _clause_points_back(c) and _names_treatment(clauses[k - 1]) or _asks_the_source(c))}
     part = [c.strip(" —–-") if k == len(clauses) - 1 and asks else c
             for k, c in enumerate(clauses)
-            if (asks and (k == len(clauses) - 1 or _asks(c))) or _clinical(c) or k in back]
+            if (asks and (k == len(clauses) - 1 or _asks(c) or _bare_asking_word(c))) or _clinical(c) or k in back]
     joined = " ".join(" ".join(part).split()).rstrip(",;:—–- ")
     end = sentence.rstrip()[-1:]
     return joined if not joined or joined[-1] in ".?!" or end not in ".?!" else joined + end

@@ -237,11 +237,16 @@ def asking_clause(question: str) -> str:
 
     >>> asking_clause("I have ALL. The maintenance pills make me sick. Can I just stop them?")
     'The maintenance pills make me sick. Can I just stop them?'
+    >>> asking_clause("My son is 20. They'll give him the pediatric-type regimen. Why, when he's an adult?")
+    "They'll give him the pediatric-type regimen. Why, when he's an adult?"
     """
     parts = [p for p in _CLAUSES.split(question.strip()) if p.strip()]
     if len(parts) < 2 or not parts[-1].rstrip().endswith("?"):
         return question
     last = parts[-1]
+    if len(parts) >= 3 and len(parts[-2].strip(" ,;:—–-").split()) == 1 and first_word(parts[-2]) in _ASKING:
+        # "They'll give him the children's treatment. Why, when he's an adult?": "why" asks about what came before
+        return question[question.rfind(parts[-3]):]
     if _POINTS_BACK & set(concept_tokens(last.lower())):
         return question[question.rfind(parts[-2]):]
     return last if len(_own_words(last)) >= 2 or _names_a_subject(last) else question
@@ -348,7 +353,8 @@ _LEADING_PREPOSITIONS = frozenset({"for", "in", "about", "with", "from", "at", "
 
 def _opens_asking(part: str) -> bool:
     """The part opens with an asking word, or with its setting and then one ("from what age ...", "for T-ALL which
-    ...")."""
+    ..."); a case told before a colon or a dash opens with what follows it ("Ph+ ALL in CR1: which TKI ...")."""
+    part = re.split(r":\s|\s[-–—]\s", part)[-1]
     words = part.split()
     if words and words[0].lower() in _LEADING_PREPOSITIONS:
         return any(first_word(w) in _ASKING for w in words[1:3])
@@ -368,11 +374,14 @@ def question_parts(question: str) -> list[str]:
     ['dad is 70, no Ph. what treatment is there for his age', 'is there a standard one']
     >>> question_parts("MRD cutoff post-induction per JSH23? flow or PCR? which timepoints?")
     ['MRD cutoff post-induction per JSH23', 'flow or PCR', 'which timepoints']
+    >>> question_parts("Ph+ ALL in CR1, no transplant: which TKI for maintenance and how long should it continue?")
+    ['Ph+ ALL in CR1, no transplant: which TKI for maintenance', 'how long should it continue']
     """
     parts = [p.strip(" ,.:?") for p in _PART_SPLIT.split(question)]
     # (a terse request for a plan counts: "initial regimen per JSH for AYA, and does he need cranial RT?")
-    asking = [p for p in parts if len(p.split()) >= 2
-              and (_opens_asking(sentences(p)[-1]) or says(sentences(p)[-1], "plan_request"))]
+    lasts = [(p, (sentences(p) or [p])[-1]) for p in parts]
+    asking = [p for p, last in lasts if len(last.split()) >= 2  # ("…. Why, when he's an adult?": one part)
+              and (_opens_asking(last) or says(last, "plan_request"))]
     if len(asking) < 2:  # terse questions one after another, each with its "?" ("MRD cutoff per JSH? flow or PCR?
         # which timepoints?"); a case description before one question ("28M T-ALL relapsed, what salvage") is one
         asking = [p.strip(" ,.:?") for p in sentences(question) if p.rstrip().endswith("?") and len(p.split()) >= 2]

@@ -8,6 +8,7 @@ The drug may be one already given: a drug given before a transplant is what make
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.compose.asked import _quotable
@@ -21,7 +22,7 @@ from assistant.models import Chunk
 from assistant.rules.logic import RuleBook
 from assistant.rules.relevance import addressed
 
-__all__ = ["Interactions", "asks_cautions", "asks_other_things", "interaction_lines", "named_treatments"]
+__all__ = ["Interactions", "answer_drugs", "asks_cautions", "cautions_for_answer", "asks_other_things", "interaction_lines", "named_treatments"]
 
 #: Concept kinds of a treatment.
 _TREATMENTS = frozenset({"drug", "drug_class", "treatment", "procedure", "regimen"})
@@ -70,7 +71,10 @@ _ABOUT_THE_HARM = frozenset({"drug", "adverse_event", "person", "grammar", "numb
 
 def asks_other_things(plan: DraftPlan) -> bool:
     """The question asks first about something else than cautions (its safety line follows the rules), and does
-    not weigh two treatments against each other (whose toxicity lines the drafter gives each alike)."""
+    not weigh two treatments against each other (whose toxicity lines the drafter gives each alike); or it asks
+    what to watch for with a procedure beside the drugs the rules will give (`cautions_for_answer`)."""
+    if cautions_for_answer(plan.q):
+        return True
     if asks_cautions(plan):
         return False
     if not _weighs(plan):
@@ -83,13 +87,35 @@ def asks_other_things(plan: DraftPlan) -> bool:
     # drug's toxicity, even-handed, from the lines that follow)
 
 
+def cautions_for_answer(question: str) -> bool:
+    """The question asks what to watch for with a procedure it names, and names no drug itself ("relapsed …,
+    allo-HSCT if she gets CR2: what salvage, and anything to watch regarding the transplant?"): the salvage drugs
+    the answer gives are the ones whose risk with the transplant is asked."""
+    lex = load_lexicon()
+    named = named_treatments(question)
+    return says(question, "asks_cautions") and not any(lex.concepts[c].kind == "drug" for c in named) and any(
+        lex.concepts[c].kind == "procedure" for c in named)
+
+
+def answer_drugs(question: str, lines: Sequence[str]) -> list[str]:
+    """The drugs the answer's `lines` name, when `cautions_for_answer(question)`."""
+    if not cautions_for_answer(question):
+        return []
+    lex = load_lexicon()
+    return list(dict.fromkeys(c for s in lines for c in concept_ids(s.lower())
+                              if c in lex.concepts and lex.concepts[c].kind == "drug"))
+
+
 def interaction_lines(plan: DraftPlan, chunks: list[Chunk], book: RuleBook,
                       covered: list[str], *, alone: bool = False) -> list[tuple[str, Chunk]]:
     """For each drug the question names beside another treatment, the best quotable safety line (a toxicity cue
-    of cues.yaml reports_toxicity) naming both: the guideline's before a safety note's before a trial's. With
+    of cues.yaml reports_toxicity) naming both: the guideline's before a safety note's before a trial's (and for
+    each drug the answer names, when the question asks what to watch for with a procedure: `answer_drugs`). With
     `alone` (the question asks what to watch for), a drug named by itself gets its own best safety line."""
     lex = load_lexicon()
-    named, magnitude = named_treatments(plan.q), says(plan.q, "asks_magnitude")
+    named = named_treatments(plan.q)
+    named += [d for d in answer_drugs(plan.q, covered) if d not in named]
+    magnitude = says(plan.q, "asks_magnitude")
     out: list[tuple[str, Chunk]] = []
     for drug in (c for c in named if lex.concepts[c].kind == "drug"):
         others = [c for c in named if c != drug and not addressed(c, {drug}) and not addressed(drug, {c})]

@@ -31,6 +31,7 @@ from assistant.compose.trials import (
     TrialOrEvidence,
     UnreportedResults,
 )
+from assistant.compose.which import WhichOne
 from assistant.models import RuleFinding
 from assistant.rules import Draft
 
@@ -50,6 +51,7 @@ COMPOSERS: tuple[Composer, ...] = (
     Rules(),
     Alternatives(),  # "can he get CAR-T?" at 41: "No", then what the guideline gives in his phase
     StatusAfterRules(),
+    WhichOne(),  # "which TKI for maintenance?": the summary names none (after the rule on the class)
     PopulationOutcomes(),  # "is it curable?": what the trials in that population report on survival
     When(asks_other_things, Interactions()),  # (a drug beside another treatment: its safety line after the rules)
     PlainPatient(),
@@ -67,6 +69,7 @@ COMPOSERS: tuple[Composer, ...] = (
     When(unruled, AskedTreatment()),
     Definition(unanswered=True),  # "does Ph-positive mean it is the same as CML?": what the marker is, at least
     CombinationNote(),  # two drugs asked about together that no line names together: "not addressed"
+    WhichOne(note=True),  # "which CAR-T product?" where no line names one: "not addressed"
     MissingPhNote(),
     NoRecommendation(),
     Disclaimer(),

@@ -65,6 +65,7 @@ CONCEPT_CASES = [
     ("are they going to radiate her head as well", ["cranial_irradiation"]),  # (a slot: her/his/my/the ...)
     ("will his brain be irradiated", ["cranial_irradiation"]),
     ("he is on the childrens-type protocol", ["pediatric_regimen"]),  # (r20 f16)
+    ("they'll give him the same treatment as children", ["pediatric_regimen"]),  # (rja29 q20, in English)
     ("ALL, phil negative", ["all", "ph_negative"]),  # (a CAR-T product of its own: car_t's age limit is not its)
     # not those concepts
     ("the MRD test came back negative", ["mrd"]),

@@ -246,3 +246,11 @@ def test_a_line_after_allo_hsct_does_not_fit_a_patient_not_transplanted() -> Non
     assert facts.transplant == "not_done"
     assert not fits_patient("Prophylactic TKI maintenance for MRD-negative patients after allo-HSCT for Ph-positive ALL "
                             "is not a JSH 2023 recommendation.", facts)
+
+
+def test_a_status_line_of_a_rule_that_leaves_the_patient_out_is_not_quoted(bot) -> None:
+    """r37 t39: "no MRD level at which allo-HSCT can be safely omitted" is the Ph-positive CR1 rule's statement; for
+    a Ph-negative husband with negative MRD it implied transplant is the default."""
+    a = bot.ask("Does the Japanese guideline say my 45 year old husband needs a stem cell transplant? he has ALL no "
+                "Philadelphia, he is in remission and his MRD test came back negative after the first treatment.")
+    assert "safely omitted" not in a.answer and "MRD results to guide" in a.answer, a.answer

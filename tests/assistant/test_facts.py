@@ -423,6 +423,10 @@ PHASE_CASES = [
     ("no donor in CR2", "cr2"),
     ("Ph+ ALL in CR2, no T315I", "cr2"),
     ("no CR1 yet", None),
+    # a remission hoped for ("if she gets CR2") is not reached: the relapse stands
+    ("First marrow relapse in CR1. She will go to allo-HSCT if she gets CR2.", "relapsed"),
+    ("Relapsed B-ALL; transplant planned if he achieves a second remission", "relapsed"),
+    ("Relapsed B-ALL, HSCT if in CR2", "relapsed"),
     # a relapse that is the object of prevention or of a risk is not the patient's phase (context.yaml prevention)
     ("How is CNS relapse prevented?", None),
     ("How can relapse in the brain be avoided?", None),

@@ -434,6 +434,9 @@ def test_cautions_read_as_asked() -> None:
      ("CNS prophylaxis", "intrathecal", "cranial irradiation")),
     ("息子（２０歳）が急性リンパせい白血病です。子どもと同じ治療をするって言われたんですが、大人なのに大丈夫なんでしょうか",
      ("ALL", "pediatric-type", "safe")),
+    # rja29 q20: 「小児科と同じような治療」 (refused: no concept read)
+    ("20歳の息子が白血病(ALL)になりました。先生から「小児科と同じような治療をします」と言われたんですが、もう大人なのにどうしてですか?",
+     ("ALL", "pediatric-type", "why")),
 ])
 def test_lay_words_of_treatments(q: str, concepts: tuple[str, ...]) -> None:
     english = to_english(q)

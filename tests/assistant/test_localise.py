@@ -113,6 +113,9 @@ def test_every_fixed_text_has_japanese(name: str) -> None:
     (prompts.UNIT_NOTE.format(value="0.02", power="2x10^-4"), ["MRD 0.02", "0.02%（2x10^-4）"]),
     (age_edge_note(39), ["39歳", "AYA（15〜39歳）", "40〜64歳の群は40歳からです"]),
     (age_edge_note(65), ["65歳", "65歳以上群"]),
+    # (a Ph-positive patient's groups are under 65 and 65 or older, not the Ph-negative 40 to 64: rja29 q03)
+    (age_edge_note(64, "positive"), ["64歳", "65歳未満群", "65歳以上の群は65歳からです"]),
+    (age_edge_note(65, "positive"), ["65歳以上群", "65歳未満の群は64歳までです"]),
     (prompts.AGES_NOTE.format(ages="ages 60 and 70"), ["60歳と70歳"]),
     (prompts.FIT_NOTE.format(why="blinatumomab is for B-lineage ALL, and the question is about T-lineage ALL"),
      ["**いいえ**", "B細胞性ALLが対象", "T細胞性ALL"]),

@@ -26,6 +26,9 @@ FOCUS_CASES = [
      "MRD was 0.5% after induction. and I want to understand what that means."),
     ("Ph+ ALL in CR1. Please explain why a transplant is recommended.",
      "Ph+ ALL in CR1. Please explain why a transplant is recommended."),
+    # an asking word standing alone before its clause asks with it ("Why, when he's an adult?")
+    ("They will give him the pediatric-type regimen. Why, when he is an adult?",
+     "They will give him the pediatric-type regimen. Why, when he is an adult?"),
 ]
 
 

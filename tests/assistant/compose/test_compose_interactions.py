@@ -38,6 +38,24 @@ def test_the_safety_line_follows_the_rules_when_the_question_asks_something_else
     assert any("VOD/SOS" in line and "HSCT" in line for line in lines)
 
 
+def test_a_transplant_to_watch_for_after_the_salvage_the_answer_gives(make_plan) -> None:
+    """ "What salvage, and anything to watch regarding the transplant plan?" names no drug: the drugs the answer
+    gives are the ones whose risk with the transplant is asked (r36 u12: inotuzumab's VOD/SOS line after HSCT)."""
+    plan, src = make_plan(
+        "48-year-old woman with Ph-negative B-ALL, first marrow relapse 14 months into CR1. Blasts CD19+ (95%) and "
+        "CD22+ (70%). HBcAb positive, HBV DNA undetectable, on entecavir. She will likely go to allo-HSCT if she gets "
+        "CR2. What salvage does JSH suggest, and is there anything to watch regarding the transplant plan?")
+    lines = compose(plan, src, max_sentences=8)[0].answer.splitlines()
+    assert "recommends blinatumomab" in lines[0] and "recommends inotuzumab" in lines[1], lines
+    assert any("VOD/SOS" in line and "HSCT" in line for line in lines), lines
+
+
+def test_no_answer_drug_safety_line_when_no_caution_is_asked(make_plan) -> None:
+    plan, src = make_plan("Relapsed CD19+ CD22+ B-ALL, transplant planned if she gets CR2. What salvage does JSH "
+                          "suggest?")
+    assert not any("VOD/SOS" in line for line in compose(plan, src, max_sentences=8)[0].answer.splitlines())
+
+
 @pytest.mark.parametrize("question", [
     "Inotuzumab dose for relapsed CD22-positive B-ALL?",  # one treatment: nothing to interact with
     "Blinatumomab then transplant: any safety concerns?",  # no line names blinatumomab with a transplant
