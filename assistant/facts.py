@@ -1759,7 +1759,7 @@ def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float 
         if pol is None or pol == 0:
             if _cue_before(pre, "mrd_negative") or (pol is None and _negated(pre)):
                 events.append((start, "negative", None))
-            elif _cue_before(pre, "mrd_positive"):
+            elif _cue_before(pre, "mrd_positive") or _said_present(t, start, end, pre):
                 events.append((start, "positive", None))
             continue
         if _negated(pre):
@@ -1902,6 +1902,13 @@ def _read_mrd(t: str, population: bool = False) -> tuple[str | None, float | Non
     if status == "positive" and last_level is not None:
         return _level_status(last_level, timepoint), level, timepoint
     return status, level, timepoint
+
+
+def _said_present(t: str, start: int, end: int, pre: str) -> bool:
+    """MRD said to be there ("there is now MRD in his tests", "they found MRD"): not a test ("has MRD testing"), not
+    a yes/no question ("has MRD been done?", "does he have MRD?")."""
+    return (_cue_before(pre, "mrd_present") and _next_word(t, end) not in _fact_words()["mrd_test_words"]
+            and not _yes_no_question(t, start))
 
 
 def _day_after(t: str, pos: int) -> int | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from assistant.compose.builder import Builder, lead_for
 from assistant.compose.cues import says
+from assistant.compose.intents import _POINTS_BACK
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import (
     _reports_study,
@@ -18,7 +19,8 @@ from assistant.compose.sentences import (
     part_sentences,
 )
 from assistant.compose.subject import on_subject
-from assistant.concepts import concept_ids
+from assistant.concepts import concept_ids, sentences
+from assistant.concepts import tokens as concept_tokens
 from assistant.models import Chunk
 from assistant.text import chunk_sentences
 
@@ -84,7 +86,7 @@ class Definition:
         asked = (says(plan.q, "meaning_words") and builder.count() == 0) if self.unanswered else plan.intents.definition
         if not asked or plan.rules_only:
             return
-        q, n = plan.q, 1
+        q, n = _meaning_asked(plan), 1
         if says(plan.intents.asking or plan.q, "asks_equivalence") and not self.unanswered:
             # "is Ph-like the same as Ph-positive?": what each term is, from the part that sets them side by side
             q, n = next((p for p in plan.intents.parts if says(p, "asks_equivalence")), plan.q), 2
@@ -93,6 +95,17 @@ class Definition:
             status = _status_after(sentence, chunk)
             if status and n > 1:  # (and what the guideline says of it, when the corpus says so right after)
                 builder.add("status", status, chunk, lead=lead_for(chunk.tier))
+
+
+def _meaning_asked(plan: DraftPlan) -> str:
+    """What a definition is asked of: the question; for a part asking what "that" means ("His doctor says there is
+    now 'minimal residual disease' in his tests. What does that mean ..."), the sentence it points back to and
+    itself, not the case before (whose transplant is not what is asked to be defined)."""
+    part = next((p for p in plan.intents.parts if says(p, "meaning_words")), "")
+    said = sentences(part)
+    if len(said) >= 2 and _POINTS_BACK & set(concept_tokens(said[-1].lower())):
+        return " ".join(said[-2:])
+    return plan.q
 
 
 @dataclass(frozen=True)

@@ -28,11 +28,13 @@ __all__ = ["Intents", "read_intents", "is_status_question", "asks_position", "is
 
 
 #: "Does the guideline recommend X?", "Is X the standard?", "What grade / CQ number ...?"
+#: (within one sentence: "he is 35 and had a transplant. His doctor says ..." is no "is ... says" question)
+_IN_SENTENCE = r"(?:[^?.!]|\.(?=\w))"
 STATUS_QUESTION = re.compile(
-    r"\b(?:does|do|did|is|are|would|will|has|have)\b[^?]{0,80}\b(?:recommend\w*|endorse\w*|standard|approv\w*"
+    r"\b(?:does|do|did|is|are|would|will|has|have)\b" + _IN_SENTENCE + r"{0,80}\b(?:recommend\w*|endorse\w*|standard|approv\w*"
     r"|position|support\w*|includ\w*|list(?:s|ed)?|cover\w*|prefer\w*|favou?r\w*|handle\w*|address\w*"
     r"|mention\w*|say|says|state|states)\b"
-    r"|\b(?:should|when)\b[^?]{0,80}\b(?:per|according\s+to|under)\s+(?:the\s+)?(?:jsh|guidelines?)\b"
+    r"|\b(?:should|when)\b" + _IN_SENTENCE + r"{0,80}\b(?:per|according\s+to|under)\s+(?:the\s+)?(?:jsh|guidelines?)\b"
     r"|\b(?:grades?|cq(?:\s*numbers?)?|clinical\s+questions?)\b"
     r"|\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?:jsh(?:\s+2023)?|guidelines?|summary)\b[^?]{0,30}\b(?:say|state|tell)",
     re.IGNORECASE)

@@ -317,8 +317,10 @@ def _on_the_asked_topic(plan: DraftPlan, chosen: list[GuidelineRule]) -> list[Gu
     on = [r for r in chosen if r.topical(said)]
     if len(on) < 2:
         return chosen
-    lex = load_lexicon()  # (a rule on the question's own finding, "MRD 0.3%: high risk", stays)
+    lex = load_lexicon()  # (a rule on the question's own finding, "MRD 0.3%: high risk", stays; and one on a
+    # treatment the asking clause names: "wants to skip transplant and do blina" keeps the CR1 transplant rule)
     own = {c for c in _asked_topics_in(plan.q, given=True) if lex.concepts[c].kind not in TREATMENT_KINDS}
+    own |= {c for c in concept_ids(asking.lower()) if c in lex.concepts and lex.concepts[c].kind == "procedure"}
     return [r for r in chosen if r in on or r in plan.premise or concept_ids(r.statement.lower()) & own]
 
 

@@ -647,6 +647,14 @@ MRD_CASES = [
     ("MRD after induction came back positive. what now?", "positive", None),
     ("her MRD after the transplant came back negative", "negative", None),
     ("MRD at day 28 was negative", "negative", None),
+    # MRD said to be there (r37 t34): a positive result; a test or a yes/no question about it is none
+    ("His doctor says there is now 'minimal residual disease' in his tests.", "positive", None),
+    ("Ph+ ALL after transplant, they found MRD. TKI?", "positive", None),
+    ("his tests show MRD", "positive", None),
+    ("he has MRD testing every 3 months", None, None),
+    ("there is MRD monitoring after transplant", None, None),
+    ("has MRD been done?", None, None),
+    ("does he have MRD?", None, None),
 ]
 
 

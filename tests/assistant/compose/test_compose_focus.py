@@ -15,6 +15,16 @@ def test_a_definition_question_gets_the_defining_sentence(make_plan) -> None:
     assert run([Definition()], plan2, src2).lines == []
 
 
+def test_what_that_means_defines_the_term_of_the_sentence_before(make_plan) -> None:
+    """r37 t34: "… there is now 'minimal residual disease' in his tests. What does that mean …" defines MRD, not
+    prophylactic TKI maintenance after the transplant told of earlier."""
+    plan, src = make_plan("Hi, my brother is 35 and had a bone marrow transplant for ALL last year. His doctor says "
+                          "there is now 'minimal residual disease' in his tests. What does that mean and what do the "
+                          "guidelines suggest?")
+    lines = cited(run([Definition()], plan, src))
+    assert len(lines) == 1 and "MRD stands for measurable residual disease" in lines[0], lines
+
+
 def test_the_asked_term_no_rule_names_gets_its_line(make_plan) -> None:
     plan, src = make_plan("Is autologous transplant an option for Ph-negative ALL in CR1?")
     lines = cited(run([Focus()], plan, src))

@@ -65,6 +65,9 @@ def test_a_yes_no_question_on_what_a_trial_did_to_the_guideline_is_a_status_ques
     assert is_status_question("52F Ph- B-ALL, MRD neg. Has E1910 changed JSH so she should get blina consolidation?")
     assert is_status_question("Did PhALLCON change the JSH guideline for first-line TKI?")
     assert not is_status_question("What did E1910 show?")  # (an open question about the trial)
+    # (the auxiliary and the verb in one sentence: "he is 35 ... last year. His doctor says ..." is none, r37 t34)
+    assert not is_status_question("my brother is 35 and had a transplant last year. His doctor says there is MRD. "
+                                  "What does that mean and what do the guidelines suggest?")
 
 
 @pytest.mark.parametrize("question", [
