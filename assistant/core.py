@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.claims import broader_chain
 from assistant.compose.branches import compared_leads, deciding_branches
 from assistant.compose.cues import says
-from assistant.compose.intents import POINTS_BACK, asking_clause, question_pieces
+from assistant.compose.intents import POINTS_BACK, asking_clause, asks_what_it_is, question_pieces
 from assistant.compose.interactions import answer_drugs, named_treatments
 from assistant.compose.premises import value_premises
 from assistant.compose.selection import answering, drafting_facts, patient_rules, trial_rules
@@ -445,8 +445,9 @@ class Assistant:
         parts = question_parts(qt)
         if len(parts) >= 2:  # a question that asks several things: each part's own best sections
             extra_chunks += [r.chunk for p in parts[:4] for r in self.retriever.search(p, facts=facts, k=3)]
-        if is_definition_question(qt) or says(qt, "meaning_words"):  # "what is meant by AYA?", "does Ph+
-            # mean it is CML?": the sentences that define it
+        if is_definition_question(qt) or says(qt, "meaning_words") or any(asks_what_it_is(p) for p in parts[1:]):
+            # "what is meant by AYA?", "does Ph+ mean it is CML?", "…CAR T cells: can he get that, and what is it?":
+            # the sentences that define it
             extra_chunks += self.retriever.definition_chunks(qt)
         # a second subject in the question that retrieval did not reach ("any tox to watch?")
         extra_chunks += self.retriever.uncovered_term_chunks(qt, [r.chunk for r in retrieved[:8]])

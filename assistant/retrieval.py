@@ -57,6 +57,11 @@ META_INTENT = re.compile(
     re.IGNORECASE,
 )
 TIER_PRIOR = 0.3  # in units of 1/(rrf_k+1): enough to break near-ties, not to override a clear ranking
+#: The corpus sections of definitions and background terms (corpus/c05-definitions.md), searched for every
+#: definition question beside the ranking.
+DEFINITIONS_SECTIONS = ("context/definitions",)
+#: Words a definition question shares with any text: no sign that a definitions chunk names its term.
+_FILLER = frozenset({"all", "adult", "adults", "patient", "patients", "mean", "means", "meant", "defined", "define"})
 MAX_PER_DOC = 2  # per document and tier: a guideline document's evidence or context sections do not crowd it out
 
 #: (question, n, tier) -> [(chunk_id, cosine distance)], best first.
@@ -397,8 +402,13 @@ class HybridRetriever:
         return terms
 
     def definition_chunks(self, question: str, n: int = 3) -> list[Chunk]:
-        """Chunks that define the question's terms: BM25 on the question with the words definitions use."""
-        return self._fetch(self.bm25_ranking(question + " defined conventionally means", n))
+        """Chunks that define the question's terms: BM25 on the question with the words definitions use, and the
+        corpus's definitions section's chunks naming one of its words (a guideline section naming the term many
+        times outranks the one line defining it)."""
+        ranked = self._fetch(self.bm25_ranking(question + " defined conventionally means", n))
+        words = set(tokenize(question))
+        return [*ranked, *(c for c in self.section_chunks(list(DEFINITIONS_SECTIONS))
+                           if c not in ranked and words & set(tokenize(c.text)) - _FILLER)]
 
     def bm25_ranking(self, question: str, n: int, tier: str | None = None) -> list[str]:
         sparse = self.sparse

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from assistant.compose.builder import Builder, lead_for
 from assistant.compose.cues import says
-from assistant.compose.intents import _POINTS_BACK
+from assistant.compose.intents import _POINTS_BACK, asks_what_it_is
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import (
     _reports_study,
@@ -101,7 +101,11 @@ def _meaning_asked(plan: DraftPlan) -> str:
     """What a definition is asked of: the question; for a part asking what "that" means ("His doctor says there is
     now 'minimal residual disease' in his tests. What does that mean ..."), the sentence it points back to and
     itself, not the case before (whose transplant is not what is asked to be defined)."""
-    part = next((p for p in plan.intents.parts if says(p, "meaning_words")), "")
+    parts = plan.intents.parts
+    for k, part in enumerate(parts):
+        if k and asks_what_it_is(part):  # ("… mentioned CAR T cells. Can he get that, and what is it?")
+            return " ".join(sentences(plan.q[:plan.q.find(part)])[-2:])
+    part = next((p for p in parts if says(p, "meaning_words")), "")
     said = sentences(part)
     if len(said) >= 2 and _POINTS_BACK & set(concept_tokens(said[-1].lower())):
         return " ".join(said[-2:])

@@ -222,6 +222,17 @@ def is_definition_question(question: str) -> bool:
 
 
 
+def asks_what_it_is(part: str) -> bool:
+    """A part asking what the thing named before it is ("Can he get CAR T cells, and what is it?").
+
+    >>> asks_what_it_is("what is it"), asks_what_it_is("and what are they?"), asks_what_it_is("what is it for him")
+    (True, True, False)
+    """
+    said = [w.strip("?,.!").lower() for w in part.split()]
+    said = said[1:] if said[:1] == ["and"] else said
+    return len(said) == 3 and said[0] == "what" and said[1] in ("is", "are", "'s") and said[2] in _POINTS_BACK
+
+
 _CLAUSES = re.compile(r"(?<=[.;!])\s+|(?<=\?)\s+|,\s+(?=(?:is|are|does|do|should|shd|can|would|will|what|which|how|when)\b)",
                       re.IGNORECASE)
 
@@ -482,7 +493,8 @@ def read_intents(question: str) -> Intents:
     return Intents(
         status=status, grades=grades, rest=rest, rest_status=status if rest == question else is_status_question(rest),
         position=asks_position(rest),
-        definition=is_definition_question(question) or says(asking_clause(question), "asks_equivalence"),
+        definition=is_definition_question(question) or says(asking_clause(question), "asks_equivalence")
+        or any(asks_what_it_is(p) for p in parts[1:]),
         asks_meaning=says(question, "asks_meaning"),
         evidence=asks_evidence(question), duration=says(question, "duration_question"),
         either_or=either_or(question), grade=says(question, "grade_question"),

@@ -445,8 +445,10 @@ def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
             is_specific(r, plan.facts) for r in sure):
         plan.asked = False  # "which consolidation is recommended for his age group?": his rules name it
     asked = asked_treatments(plan.q)
-    if (plan.asked and not status and asked and not about_a_patient(plan.q, plan.facts)
+    if (plan.asked and not status and asked and not about_a_patient(plan.q, plan.facts) and not plan.intents.harms
             and not any(_names_treatment(r, asked) for r in [*sure, *maybe])):
+        # (a transplant named as the time of a harm asked about, "VOD cautions before transplant?", is no treatment
+        # asked in another setting: the Ph-positive CR1 transplant rule is no answer for relapsed B-ALL)
         # "is CAR-T recommended first line?" (no patient): no rule of this setting names CAR-T, so they answer
         # another question; the rule that names it answers, by the setting it states ("... who fail to reach CR2")
         markers = plan.facts.model_copy(update={"phase": None, "age": None, "age_band": None, "transplant": None})

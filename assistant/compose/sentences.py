@@ -703,7 +703,8 @@ def _defining(subject: set[str], question: str, chunks: Sequence[Chunk], facts: 
             if not shared or not _safe_sentence(s, facts, book) or not (head_ids & asked
                                                                         or fits_patient(s, facts, question)):
                 continue
-            scored.append((len(shared) + _score(s, q) / 10 + (0.5 if defining else 0), s, chunk))
+            strong = defining is not None and says(s[defining[0]:defining[1]], "defining_strong")
+            scored.append((len(shared) + _score(s, q) / 10 + (0.5 if strong else 0.3 if defining else 0), s, chunk))
     scored.sort(key=lambda x: -x[0])
     return [(s, c) for _, s, c in scored[:n]]
 

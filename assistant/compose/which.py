@@ -7,6 +7,7 @@ does not answer which one."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.compose.asked import _quotable
 from assistant.compose.builder import Builder
@@ -15,6 +16,7 @@ from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _headed_sentences
 from assistant.compose.subject import asking_sentences
 from assistant.concepts import concept_ids, load_lexicon, read_concepts
+from assistant.models import Chunk
 from assistant.prompts import RELEVANCE_NOTE
 from assistant.rules.logic import stated_facts
 from assistant.rules.relevance import concept_label
@@ -25,6 +27,7 @@ __all__ = ["WhichOne", "asked_classes"]
 _AGENTS = frozenset({"drug", "drug_class", "regimen", "treatment"})
 
 
+@lru_cache(maxsize=64)
 def _members(cls: str) -> frozenset[str]:
     """The concepts under the class, at any depth (pediatric-type regimens are intensive chemotherapy, which is
     chemotherapy)."""
@@ -37,6 +40,7 @@ def _members(cls: str) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=1)
 def _classes() -> frozenset[str]:
     return frozenset(c.broader for c in load_lexicon().concepts.values() if c.broader)
 
@@ -126,7 +130,7 @@ class WhichOne:
                 builder.add(found[1].tier, found[0], found[1], asked=True)
 
     @staticmethod
-    def _silent_line(cls: str, plan: DraftPlan, pool: Sources, said: list[str]):
+    def _silent_line(cls: str, plan: DraftPlan, pool: Sources, said: list[str]) -> tuple[str, Chunk] | None:
         asked = set(concept_ids(plan.q.lower()))
         best = None
         for rank, chunk in enumerate([*pool.top(8), *pool.chunks]):

@@ -710,3 +710,17 @@ def test_a_little_of_the_leukemia_gene_back_after_transplant_is_mrd_not_a_relaps
     assert a.patient.phase == "post_hsct" and a.patient.mrd_status == "positive"
     assert "pre-emptive TKI" in a.citations[0].quote, a.answer
     assert read_facts("his leukemia came back after the transplant").phase == "relapsed"
+
+
+
+@pytest.mark.parametrize("q", [
+    "R/R B-ALL CD22+: what is the recommendation grade for InO? and VOD cautions before transplant?",
+    "R/R B-ALL CD22+ InO推奨度は?移植前に使うときのVOD注意点も",  # rja29 q15
+])
+def test_a_transplant_named_as_the_time_of_a_harm_brings_no_rule_of_another_setting(bot, q: str) -> None:
+    """ "VOD cautions before transplant?": the transplant is when the harm is asked about, not a treatment asked in
+    another setting; the Ph-positive CR1 transplant rule is no answer for relapsed B-ALL."""
+    a = bot.ask(q)
+    quoted = " ".join(c.quote for c in a.citations)
+    assert "recommends inotuzumab ozogamicin" in quoted and "VOD/SOS" in quoted, a.answer
+    assert "TKI-combined chemotherapy" not in quoted, a.answer

@@ -227,3 +227,16 @@ def test_an_uncovered_term_brings_the_chunk_joining_it_with_the_questions_popula
     extra = bot.retriever.uncovered_term_chunks(q, have)
     joined = [s for c in extra for s in chunk_sentences(c.text) if {"wbc", "ph_pos"} <= set(tokenize(s))]
     assert any("JALSG Ph+ALL202" in s for s in joined), [c.section_id for c in extra]
+
+
+
+@pytest.mark.parametrize(("question", "line"), [
+    ("What does RIC mean?", "RIC means reduced-intensity conditioning"),
+    ("What is MRD?", "MRD means measurable residual disease"),
+])
+def test_definition_chunks_include_the_definitions_sections_chunk_naming_the_term(bot, question: str,
+                                                                                   line: str) -> None:
+    """A guideline section naming a term many times can outrank, by BM25, the one line of the definitions section
+    that defines it: that section's chunks naming the term are given too."""
+    chunks = bot.retriever.definition_chunks(question)
+    assert any(c.section_id == "context/definitions" and line in c.text for c in chunks)

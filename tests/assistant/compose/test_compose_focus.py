@@ -22,7 +22,17 @@ def test_what_that_means_defines_the_term_of_the_sentence_before(make_plan) -> N
                           "there is now 'minimal residual disease' in his tests. What does that mean and what do the "
                           "guidelines suggest?")
     lines = cited(run([Definition()], plan, src))
-    assert len(lines) == 1 and "MRD stands for measurable residual disease" in lines[0], lines
+    assert len(lines) == 1 and "MRD" in lines[0] and "measurable residual disease" in lines[0], lines
+
+
+def test_what_it_is_asked_after_a_yes_no_part_defines_the_thing_named_before(make_plan) -> None:
+    """r37 t35: "Someone mentioned CAR T cells. Can he get that, and what is it?" asks a definition of what was named
+    before (the corpus has no plain definition of CAR T-cell therapy: its best defining line is given)."""
+    plan, src = make_plan("My son is 21 and his leukemia came back after transplant. Someone at the hospital "
+                          "mentioned CAR T cells. Can he get that, and what is it?")
+    assert plan.intents.definition
+    lines = cited(run([Definition()], plan, src))
+    assert len(lines) == 1 and "CAR" in lines[0] or "tisagenlecleucel" in lines[0], lines
 
 
 def test_the_asked_term_no_rule_names_gets_its_line(make_plan) -> None:
