@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -61,6 +62,7 @@ from assistant.prompts import (
     PREMISE_PART_NOTE,
     REFUSAL_NOT_FOUND,
     REFUSAL_OUT_OF_SCOPE,
+    RELEVANCE_LEAD_NOTE,
     UNIT_NOTE,
 )
 from assistant.rules import Draft, check, check_scope, premise_conflicts
@@ -706,13 +708,32 @@ def patient_notes(q: str, findings: Sequence[RuleFinding], policy: Policy | None
 
 def _with_notes(answer: str, notes: list[tuple[str, RuleFinding]], shown: list[str]) -> str:
     """The answer with the checks' notes (e.g. an asked treatment no line addresses) before the disclaimer."""
-    extra = [NOTES[key].format(message=f.message, what=subject_of(f.message)) for key, f in notes]
-    extra = [n for n in extra if n not in shown and n not in answer]
+    # (a treatment asked about that a note already answered "No, X is for ..." is addressed: no "not addressed")
+    made = [(NOTES[key].format(message=f.message, what=subject_of(f.message)), f) for key, f in notes
+            if not (key == "relevance" and any(f"{subject_of(f.message)} is for" in s for s in shown))]
+    made = [(n, f) for n, f in made if n not in shown and n not in answer]
+    extra = [n for n, _ in made]
     if not extra:
         return answer
+    # (a condition the asking sentence names and no source covers, "chemo timing in pregnancy?", is what was asked:
+    # saying so comes first, before the patient's own lines)
+    leading = [(n, f) for n, f in made if n == NOTES["relevance"].format(message=f.message, what=subject_of(
+        f.message)) and subject_of(f.message) in _condition_labels()]
+    if leading:
+        answer = "\n\n".join(RELEVANCE_LEAD_NOTE.format(what=subject_of(f.message)) for _, f in leading) + (
+            "\n\n" + answer.lstrip())
+        extra = [n for n in extra if n not in {n for n, _ in leading}]
+        if not extra:
+            return answer
     head, sep, tail = answer.rpartition(DISCLAIMER)
     return (head.rstrip() + "\n\n" + "\n\n".join(extra) + "\n\n" + sep + tail) if sep else (
         answer.rstrip() + "\n\n" + "\n\n".join(extra))
+
+
+@functools.lru_cache(maxsize=1)
+def _condition_labels() -> frozenset[str]:
+    """The labels of conditions besides the leukemia (lexicon kind `comorbidity`: pregnancy, hepatitis B)."""
+    return frozenset(c.label for c in load_lexicon().concepts.values() if c.kind == "comorbidity")
 
 
 def finished_sentences(text: str) -> str:
@@ -799,8 +820,11 @@ def _asks_age_group(q: str) -> bool:
     """The asking clause asks whether the patient's age fits ("isn't she too old for a children's treatment?"), and
     about no treatment with an age limit of its own (CAR-T: its own limit answers)."""
     lex = load_lexicon()
+    # (a regimen's age limit is the algorithm's age group itself: "too old for the children's protocol?" at 24 is
+    # answered by the group)
     return says(asking_clause(q), "asks_age_fit") and not any(
-        lex.concepts[c].fit_age for c in concept_ids(q.lower()) if c in lex.concepts)
+        lex.concepts[c].fit_age and lex.concepts[c].kind != "regimen" for c in concept_ids(q.lower())
+        if c in lex.concepts)
 
 
 def age_edge_note(age: int | None, ph_status: str | None = None) -> str | None:

@@ -946,6 +946,14 @@ def _terms(t: str, group: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def _after_transplant(t: str, start: int) -> bool:
+    """The BCR::ABL1 result at `start` is dated after a transplant in its own clause ("after allo-HSCT BCR::ABL1
+    negative", "post-transplant BCR::ABL1 positive"): a monitoring result of Ph-positive disease, not a Ph status."""
+    clause = t[max(0, start - 40):start]
+    clause = clause[_clause_start(clause, ",;:", full_stop=True):]
+    return _phrase(clause, "after_transplant", "bcr_monitoring")
+
+
 def _read_ph(t: str) -> str | None:
     return {1: "positive", -1: "negative"}.get(_one({pol for _, _, pol in _ph_signs(t)}))
 
@@ -956,7 +964,7 @@ def _ph_signs(t: str) -> list[tuple[int, int, int]]:
     for a, b, name in _terms(t, "markers_terms"):
         if name == "cd" or _cue_after(t, b, "like", " \t-") or _pending_after(t, b):
             continue  # ("Ph-like ALL": no Ph status; "BCR-ABL PCR still pending": not known yet)
-        if name == "bcr" and _starts_with(t[b:b + 60], "bcr_monitoring", "monitoring"):
+        if name == "bcr" and (_starts_with(t[b:b + 60], "bcr_monitoring", "monitoring") or _after_transplant(t, a)):
             seen.append((a, b, 1))
             continue
         pol = _sign(t, b)
@@ -1172,7 +1180,10 @@ def _tx_status(t: str, start: int, end: int) -> str | None:
 
 def _yes_no_question(t: str, pos: int) -> bool:
     """The sentence around `pos` is a yes/no question: it ends in "?" and opens with an auxiliary (context.yaml
-    facts.question_openers: "is he going to have a transplant?", "will she get one?")."""
+    facts.question_openers: "is he going to have a transplant?", "will she get one?") or closes asking whether it is
+    acceptable (facts.question_closers: "no transplant, TKI only - OK?")."""
+    if _closes_asking(t, pos):
+        return True
     a, b = _sentence_span(t, pos)
     sentence = t[a:b].strip()
     if not sentence.endswith("?"):
@@ -1181,6 +1192,16 @@ def _yes_no_question(t: str, pos: int) -> bool:
     # continue?", a Japanese question as read)
     clause = t[a + _clause_start(t[a:pos], ","):pos]
     return any(_first_word(x) in _fact_words()["question_openers"] for x in (sentence, clause))
+
+
+def _closes_asking(t: str, pos: int) -> bool:
+    """The question after `pos` ends asking whether what it says is acceptable, in the same sentence ("no allo-HSCT,
+    TKI chemotherapy continue choice?", "no transplant, TKI chemo only - OK?")."""
+    end = t.find("?", pos)
+    if end < 0 or any(t[i] in ".!" and t[i + 1:i + 2] in (" ", "\n") for i in range(pos, end)):
+        return False
+    last = [w for _, w in words_and_signs(t[pos:end]) if word_char(w[0])][-1:]
+    return bool(last) and last[0] in _fact_words()["question_closers"]
 
 
 def _proposed_if(t: str, pos: int) -> bool:

@@ -161,6 +161,10 @@ FIT_NOTE = "_**No**, as asked: {why}._"
 #: FIT_NOTE when the question asks about several treatments and only this one does not fit the patient.
 FIT_PART_NOTE = "_**No** for part of this: {why}._"
 
+#: The same, first: a condition the asking sentence names (pregnancy) that no source covers, before the lines that
+#: answer for the patient otherwise.
+RELEVANCE_LEAD_NOTE = ("_On {what}, which the question asks about: the JSH 2023 guideline sources here do not "
+                       "address it; what follows is only what they say for the patient otherwise._")
 RELEVANCE_NOTE = ("_On {what}, which the question asks about: the JSH 2023 guideline sources here do not address "
                   "it, so nothing above is about it._")
 

@@ -9,9 +9,12 @@ from assistant.claims import read_claims
 from assistant.compose.sentences import CONTEXT_LEAD, EVIDENCE_LEAD, _near_duplicate, _reports_study, is_trial_sentence
 from assistant.models import Chunk, Citation, RuleFinding
 from assistant.rules import Draft
-from assistant.text import names_trial, tokenize
+from assistant.text import chunk_sentences, first_word, names_trial, tokenize
 
 __all__ = ["Builder", "lead_for"]
+
+#: The first words of a line that points back at the sentence before it.
+_POINTING_BACK = frozenset({"these", "those", "such"})
 
 
 def _claim_keys(sentence: str) -> frozenset[tuple[Any, ...]]:
@@ -61,6 +64,8 @@ class Builder:
             # approval") reports no trial: it is context, not trial data
         if norm in self.used or (kind not in ("rule", "status") and not asked and norm in self.unchosen):
             return False
+        if self._orphan(norm, chunk):
+            return False
         toks = frozenset(tokenize(norm))
         if kind != "rule" and any(_near_duplicate(toks, t) for cid, t in self._tokens if cid != chunk.chunk_id):
             return False  # the same fact again, from another document: say it once (one chunk's lines are distinct)
@@ -75,6 +80,15 @@ class Builder:
         body = norm if norm.endswith((".", "!", "?")) else norm + "."
         self.lines.append((kind, f"{lead} {body}[{marker}]".strip()))
         return True
+
+    def _orphan(self, sentence: str, chunk: Chunk) -> bool:
+        """ "These JALSG ALL202-O doses describe the trial arms only ...": a line that points back at the sentence
+        before it in its chunk (it opens with "these", "those" or "such") says nothing without it."""
+        if first_word(sentence) not in _POINTING_BACK:
+            return False
+        said = chunk_sentences(chunk.text)
+        at = said.index(sentence) if sentence in said else -1
+        return at <= 0 or not any(said[at - 1] in text for _, text in self.lines)
 
     def note(self, text: str) -> None:
         self.lines.append(("note", text))

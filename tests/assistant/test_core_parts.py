@@ -615,8 +615,10 @@ def test_a_condition_asked_about_and_not_covered_gets_the_not_addressed_note(bot
     a = bot.ask("30-year-old woman, 20 weeks pregnant, newly diagnosed Ph-negative B-ALL. What does JSH say about "
                 "timing of chemotherapy relative to the pregnancy?")
     assert "_On pregnancy, which the question asks about" in a.answer and a.verdict == "warn", a.answer
+    # (what was asked is not covered: that comes first, before the patient's own lines, rja29 q08)
+    assert a.answer.startswith("_On pregnancy") and "what follows is only" in a.answer, a.answer
     j = bot.ask("妊娠20週の30歳女性、Ph陰性B-ALLと新たに診断。妊娠中の化学療法のタイミングについてJSHでは？")
-    assert "ご質問にある妊娠について" in j.answer, j.answer
+    assert j.answer.startswith("_ご質問にある妊娠について") and "以下は" in j.answer, j.answer
     # (a relative's condition in the background is not asked about)
     b = bot.ask("Relapsed B-ALL 52F CD19+ CD22+ previously had blinatumomab. What now? Her daughter (24) is pregnant "
                 "and wants to help.")
@@ -724,3 +726,34 @@ def test_a_transplant_named_as_the_time_of_a_harm_brings_no_rule_of_another_sett
     quoted = " ".join(c.quote for c in a.citations)
     assert "recommends inotuzumab ozogamicin" in quoted and "VOD/SOS" in quoted, a.answer
     assert "TKI-combined chemotherapy" not in quoted, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    # rja30 w04 (UNSAFE): "移植せずに…続ける選択もありでしょうか" was read as a transplant not done, so the CR1 transplant
+    # rule was left out and "0.005% is below the 0.01% threshold" read as leave to skip it
+    "52歳女性、Ph陽性ALL。ダサチニブ併用化学療法でCR1となり、地固め後のBCR::ABL1 MRDは0.005%。HLA一致の兄がドナー候補です。"
+    "既往に甲状腺機能低下症（レボチロキシン内服）。MRDもかなり低いので、移植せずにTKI併用化学療法を続ける選択もありでしょうか？",
+    "52F Ph+ ALL, CR1 after dasatinib + chemo, BCR::ABL1 MRD 0.005% after consolidation, matched brother donor. MRD "
+    "is very low - no transplant, TKI chemo only - OK?",
+])
+def test_skipping_the_cr1_transplant_asked_about_is_answered_by_the_transplant_rule(bot, q: str) -> None:
+    a = bot.ask(q)
+    assert a.patient.transplant is None, a.patient
+    assert "allo-HSCT) in CR1" in a.citations[0].quote, a.answer
+    assert "safely omitted" in " ".join(c.quote for c in a.citations), a.answer
+    assert "0.005%" not in a.answer.split("[1]")[0] and "below" not in a.answer and "未満です" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    # rja30 w18: "young people get the children's treatment: my 42-year-old husband too?" was told the sources do not
+    # address pediatric-type treatment
+    "夫（42歳）が急性リンパ性白血病（フィラデルフィア染色体は陰性だそうです）と言われました。ネットで見たら若い人は子どもと同じような"
+    "治療をすると書いてありましたが、42歳の夫も同じ治療になるのでしょうか？",
+    "My husband is 42 with Ph-negative ALL. I read young people get the same treatment as children - does he too?",
+])
+def test_a_pediatric_type_regimen_asked_for_a_42_year_old_is_answered_no_by_its_age_group(bot, q: str) -> None:
+    a = bot.ask(q)
+    first = a.answer.split("\n")[0]
+    assert ("**No**" in first or "**いいえ**" in first) and "42" in first, a.answer
+    assert "high-dose methotrexate" in a.citations[0].quote, a.answer
+    assert "do not address" not in a.answer and "扱っていない" not in a.answer, a.answer

@@ -899,7 +899,24 @@ TRANSPLANT_CASES = [
     ("Is he unfit for HSCT with his heart history? 66M Ph+ ALL in CR1.", None),
     ("Is maintenance needed since he is unfit for transplant? 70M Ph+ ALL CR1", "ineligible"),
     ("72M Ph+ ALL, too old for transplant, on dasatinib. How long?", "ineligible"),
+    # a question closing on whether what it says is acceptable proposes it (a Japanese question as read, rja30 w04)
+    ("aged 52 woman, Ph-positive ALL. CR1. MRD, no allo-HSCT TKI chemotherapy continue choice?", None),
+    ("Ph+ CR1, without allo-HSCT, TKI continue OK?", None),
+    ("Ph+ CR1, no allo-HSCT. TKI how long?", "not_done"),
 ]
+
+
+@pytest.mark.parametrize("text", [
+    # a BCR::ABL1 result dated after the transplant in its clause, or going on, is monitoring of Ph-positive disease,
+    # not a Ph-negative status (rja30 w06: "移植後ずっとBCR::ABL1陰性が続いています" as read)
+    "after allo-HSCT for 1 years Ph-positive ALL aged 48 woman. after allo-HSCT BCR::ABL1 negative.",
+    "48F Ph-positive ALL, 1 year after allo-HSCT. BCR::ABL1 has stayed negative since the transplant. TKI?",
+    "Ph+ ALL. post-transplant BCR::ABL1 negative, prophylactic TKI?",
+    "Ph+ ALL, BCR::ABL1 negative continues after the transplant",
+])
+def test_a_bcr_abl1_result_after_the_transplant_is_no_ph_status(text: str) -> None:
+    assert read_facts(text).ph_status == "positive"
+    assert read_facts("BCR::ABL1 negative B-ALL, 30M").ph_status == "negative"
 
 
 @pytest.mark.parametrize(("text", "status"), TRANSPLANT_CASES)

@@ -100,7 +100,8 @@ def test_browser_asks_and_sees_answer_sources_and_verdict(streamlit_url: tuple[s
 
             page.get_by_test_id("stFeedback").first.locator("button").first.click()
             deadline = time.monotonic() + 15
-            while not feedback.exists() and time.monotonic() < deadline:
+            # (the file may exist before its line is written: wait for the line, not the file)
+            while not (feedback.exists() and feedback.read_text(encoding="utf-8").strip()) and time.monotonic() < deadline:
                 time.sleep(0.2)
             row = json.loads(feedback.read_text(encoding="utf-8").splitlines()[0])
             assert row["rating"] == "up" and row["question"] == QUESTION

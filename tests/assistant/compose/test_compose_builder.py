@@ -10,6 +10,7 @@ import pytest
 from assistant.compose.builder import Builder
 from assistant.compose.sentences import EVIDENCE_LEAD
 from assistant.models import Chunk, RuleFinding
+from assistant.text import chunk_sentences
 
 CORPUS = Path(__file__).resolve().parents[3] / "corpus"
 
@@ -90,3 +91,14 @@ def test_a_line_making_the_same_claims_in_other_words_is_said_once(chunks) -> No
                      "mandatory part of CNS prophylaxis for all adults.", chunk, asked=True)
     assert b.add("guideline", "For all adults with ALL in remission, the JSH 2023 guideline recommends CNS prophylaxis "
                  "with intrathecal chemotherapy combined with either systemic HD-MTX or high-dose cytarabine.", chunk)
+
+
+def test_a_line_pointing_back_is_quoted_only_after_the_sentence_it_points_to(chunks) -> None:
+    """r37 t50: "These JALSG ALL202-O doses describe the trial arms only ..." quoted without the doses (a line the
+    drafter never quotes) pointed at nothing."""
+    trial = _chunk_with(chunks, "These JALSG ALL202-O doses describe the trial arms only")
+    orphan = next(s for s in chunk_sentences(trial.text) if s.startswith("These JALSG ALL202-O doses"))
+    before = chunk_sentences(trial.text)[chunk_sentences(trial.text).index(orphan) - 1]
+    b = Builder(8)
+    assert not b.add("evidence", orphan, trial, lead=EVIDENCE_LEAD)
+    assert b.add("evidence", before, trial, lead=EVIDENCE_LEAD) and b.add("evidence", orphan, trial, lead=EVIDENCE_LEAD)
