@@ -93,7 +93,10 @@ def cautions_for_answer(question: str) -> bool:
     the answer gives are the ones whose risk with the transplant is asked."""
     lex = load_lexicon()
     named = named_treatments(question)
-    return says(question, "asks_cautions") and not any(lex.concepts[c].kind == "drug" for c in named) and any(
+    # (a drug already given, "relapsed again after blinatumomab", is no drug the question asks the risks of)
+    given = {m.concept for m in read_concepts(question.lower()).mentions if m.historical}
+    return says(question, "asks_cautions") and not any(
+        lex.concepts[c].kind == "drug" and c not in given for c in named) and any(
         lex.concepts[c].kind == "procedure" for c in named)
 
 

@@ -258,7 +258,12 @@ def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
               if m.kind == "marker" and m.concept not in _FACT_MARKERS and not m.other_person
               and known.get(_MARKER_FACTS.get(m.concept, "")) in (None, [])] if asked == [] else []
 
-    def key(r: GuidelineRule) -> tuple[int, bool, bool, int, int, bool]:
+    # (a drug the patient has had and relapsed after, "second relapse after blinatumomab", is not what leads: the
+    # rule for another drug first, as the guideline chooses salvage in light of the treatment received, rja30 w08)
+    given = {m.concept for m in read_concepts(plan.q.lower()).mentions
+             if m.historical and m.concept in lex.concepts and lex.concepts[m.concept].kind == "drug"}
+
+    def key(r: GuidelineRule) -> tuple[int, bool, bool, bool, int, int, bool]:
         chunk = statement_chunk(r, pool.chunks)
         # (a context-cited rule about the patient's own finding, "ponatinib ... T315I", still leads)
         context = chunk is not None and chunk.tier != "guideline" and not any(
@@ -267,7 +272,8 @@ def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
         # (and among those, the one stating the position before one saying what the summary does not give: "allo-HSCT
         # in CR1 is recommended" before "no MRD level at which it can be omitted")
         silent = names > 0 and says(r.statement, "summary_silent")
-        return (-names, context and names > 0, silent, _age_rank(r, plan.facts),
+        had = bool(given) and bool(given & concept_ids(r.statement.lower()))
+        return (-names, had, context and names > 0, silent, _age_rank(r, plan.facts),
                 -len(_statement_terms(r) & subject.terms), context)
 
     sure = _specialised_first(sorted(sure, key=key), key) if subject.terms else sorted(sure, key=key)

@@ -757,3 +757,13 @@ def test_a_pediatric_type_regimen_asked_for_a_42_year_old_is_answered_no_by_its_
     assert ("**No**" in first or "**いいえ**" in first) and "42" in first, a.answer
     assert "high-dose methotrexate" in a.citations[0].quote, a.answer
     assert "do not address" not in a.answer and "扱っていない" not in a.answer, a.answer
+
+
+def test_a_drug_relapsed_after_does_not_lead_and_the_transplant_caution_names_the_other(bot) -> None:
+    """rja30 w08: a second relapse after blinatumomab, CD19+ CD22+, transplant to follow: inotuzumab's rule first
+    (salvage is chosen in light of the treatment received), and its VOD/SOS line for the transplant asked about (a
+    drug already given is no drug the question asks the risks of)."""
+    a = bot.ask("58M Ph- B-ALL, second relapse after blinatumomab, CD19+ CD22+. What salvage next, and anything to "
+                "watch for the transplant afterwards?")
+    assert "recommends inotuzumab" in a.citations[0].quote, a.answer
+    assert any("VOD/SOS" in c.quote and "HSCT" in c.quote for c in a.citations), a.answer

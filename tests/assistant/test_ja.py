@@ -772,3 +772,9 @@ def test_dou_shitemo_is_not_why() -> None:
 def test_japanese_asking_and_talk_forms(question: str, english: str, transplant: str | None) -> None:
     e = to_english(question)
     assert english in e and read_facts(e).transplant == transplant, e
+
+
+def test_a_level_asked_for_is_what_level_not_how_often() -> None:
+    """rja30 w19: 「どのくらいの数字で移植を考える？」 asks a level (MRD), not a frequency."""
+    english = to_english("MRDって何ですか？どのくらいの数字で移植を考えるのでしょうか？")
+    assert "what level" in english and "how often" not in english, english
