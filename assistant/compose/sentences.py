@@ -278,10 +278,8 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
             seen.add(s)
             if _low_value(s) and not says(question, "asks_about_sources"):
                 continue  # "the INO-VATE results are trial evidence": a label, not an answer
-            # a "does not list X first-line" line is about the setting asked, whatever phase it names; one that
-            # names only another setting ("MRD-positive ... in remission" for a relapse) is not
-            # (a rule's statement for a patient the rule leaves out is no status of theirs: "no MRD level at which
-            # allo-HSCT can be omitted", a Ph-positive CR1 line, for a Ph-negative patient with negative MRD, r37 t39)
+            # a "does not list X first-line" line is about the setting asked, whatever phase it names (not one naming
+            # only another setting); nor a rule's statement for a patient the rule leaves out (r37 t39)
             if not _safe_sentence(s, facts, book) or book.excluded_statement(facts, s) or not fits_patient(
                     s, facts, question, phase=not (facts.phase and _names_setting(s, facts.phase))):
                 continue

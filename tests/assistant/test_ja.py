@@ -778,3 +778,11 @@ def test_a_level_asked_for_is_what_level_not_how_often() -> None:
     """rja30 w19: 「どのくらいの数字で移植を考える？」 asks a level (MRD), not a frequency."""
     english = to_english("MRDって何ですか？どのくらいの数字で移植を考えるのでしょうか？")
     assert "what level" in english and "how often" not in english, english
+
+
+@pytest.mark.parametrize("q", ["移植はしないで飲み薬だけで続けるのはだめなんでしょうか。", "移植せずにTKIだけで続けてもいいですか？"])
+def test_asking_whether_a_proposal_is_acceptable_closes_on_ok(q: str) -> None:
+    """rja31 v26: 「…のはだめなんでしょうか」 asks whether the proposal is acceptable: the English closes on "OK?" (what comes
+    before is proposed, not a transplant not done)."""
+    english = to_english(q)
+    assert "OK?" in english, english
