@@ -367,7 +367,8 @@ _LEADING_PREPOSITIONS = frozenset({"for", "in", "about", "with", "from", "at", "
 def _opens_asking(part: str) -> bool:
     """The part opens with an asking word, or with its setting and then one ("from what age ...", "for T-ALL which
     ..."); a case told before a colon or a dash opens with what follows it ("Ph+ ALL in CR1: which TKI ...")."""
-    part = re.split(r":\s|\s[-–—]\s", part)[-1]
+    for sep in (": ", " - ", " – ", " — "):
+        part = part.rsplit(sep, 1)[-1]
     words = part.split()
     if words and words[0].lower() in _LEADING_PREPOSITIONS:
         return any(first_word(w) in _ASKING for w in words[1:3])
