@@ -120,6 +120,10 @@ class Reading:
         """Concept ids in order of appearance (those about someone else left out)."""
         return [m.concept for m in self.mentions if not m.other_person and (kind is None or m.kind == kind)]
 
+    def given(self, *, kind: str | None = None) -> set[str]:
+        """Concept ids of the treatments already given ("relapsed after blinatumomab": history, not what is asked)."""
+        return {m.concept for m in self.mentions if m.historical and (kind is None or m.kind == kind)}
+
 
 @dataclass(frozen=True)
 class ContextRules:

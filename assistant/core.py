@@ -9,7 +9,6 @@ Example:
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 import re
@@ -709,31 +708,21 @@ def patient_notes(q: str, findings: Sequence[RuleFinding], policy: Policy | None
 def _with_notes(answer: str, notes: list[tuple[str, RuleFinding]], shown: list[str]) -> str:
     """The answer with the checks' notes (e.g. an asked treatment no line addresses) before the disclaimer."""
     # (a treatment asked about that a note already answered "No, X is for ..." is addressed: no "not addressed")
-    made = [(NOTES[key].format(message=f.message, what=subject_of(f.message)), f) for key, f in notes
-            if not (key == "relevance" and any(f"{subject_of(f.message)} is for" in s for s in shown))]
-    made = [(n, f) for n, f in made if n not in shown and n not in answer]
-    extra = [n for n, _ in made]
-    if not extra:
-        return answer
+    made = [(key, NOTES[key].format(message=f.message, what=subject_of(f.message)), subject_of(f.message))
+            for key, f in notes if not (key == "relevance" and any(f"{subject_of(f.message)} is for" in s for s in shown))]
+    made = [(key, n, what) for key, n, what in made if n not in shown and n not in answer]
     # (a condition the asking sentence names and no source covers, "chemo timing in pregnancy?", is what was asked:
     # saying so comes first, before the patient's own lines)
-    leading = [(n, f) for n, f in made if n == NOTES["relevance"].format(message=f.message, what=subject_of(
-        f.message)) and subject_of(f.message) in _condition_labels()]
+    conditions = {c.label for c in load_lexicon().concepts.values() if c.kind == "comorbidity"}
+    leading = [what for key, _, what in made if key == "relevance" and what in conditions]
     if leading:
-        answer = "\n\n".join(RELEVANCE_LEAD_NOTE.format(what=subject_of(f.message)) for _, f in leading) + (
-            "\n\n" + answer.lstrip())
-        extra = [n for n in extra if n not in {n for n, _ in leading}]
-        if not extra:
-            return answer
+        answer = "\n\n".join(RELEVANCE_LEAD_NOTE.format(what=what) for what in leading) + "\n\n" + answer.lstrip()
+    extra = [n for key, n, what in made if not (key == "relevance" and what in leading)]
+    if not extra:
+        return answer
     head, sep, tail = answer.rpartition(DISCLAIMER)
     return (head.rstrip() + "\n\n" + "\n\n".join(extra) + "\n\n" + sep + tail) if sep else (
         answer.rstrip() + "\n\n" + "\n\n".join(extra))
-
-
-@functools.lru_cache(maxsize=1)
-def _condition_labels() -> frozenset[str]:
-    """The labels of conditions besides the leukemia (lexicon kind `comorbidity`: pregnancy, hepatitis B)."""
-    return frozenset(c.label for c in load_lexicon().concepts.values() if c.kind == "comorbidity")
 
 
 def finished_sentences(text: str) -> str:

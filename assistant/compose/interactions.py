@@ -94,7 +94,7 @@ def cautions_for_answer(question: str) -> bool:
     lex = load_lexicon()
     named = named_treatments(question)
     # (a drug already given, "relapsed again after blinatumomab", is no drug the question asks the risks of)
-    given = {m.concept for m in read_concepts(question.lower()).mentions if m.historical}
+    given = read_concepts(question.lower()).given(kind="drug")
     return says(question, "asks_cautions") and not any(
         lex.concepts[c].kind == "drug" and c not in given for c in named) and any(
         lex.concepts[c].kind == "procedure" for c in named)

@@ -260,8 +260,7 @@ def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
 
     # (a drug the patient has had and relapsed after, "second relapse after blinatumomab", is not what leads: the
     # rule for another drug first, as the guideline chooses salvage in light of the treatment received, rja30 w08)
-    given = {m.concept for m in read_concepts(plan.q.lower()).mentions
-             if m.historical and m.concept in lex.concepts and lex.concepts[m.concept].kind == "drug"}
+    given = read_concepts(plan.q.lower()).given(kind="drug")
 
     def key(r: GuidelineRule) -> tuple[int, bool, bool, bool, int, int, bool]:
         chunk = statement_chunk(r, pool.chunks)

@@ -7,8 +7,8 @@ does not answer which one."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
+from assistant.claims import broader_chain
 from assistant.compose.asked import _quotable
 from assistant.compose.builder import Builder
 from assistant.compose.cues import cue, says
@@ -27,20 +27,12 @@ __all__ = ["WhichOne", "asked_classes"]
 _AGENTS = frozenset({"drug", "drug_class", "regimen", "treatment"})
 
 
-@lru_cache(maxsize=64)
 def _members(cls: str) -> frozenset[str]:
     """The concepts under the class, at any depth (pediatric-type regimens are intensive chemotherapy, which is
     chemotherapy)."""
-    concepts = load_lexicon().concepts.values()
-    out: set[str] = set()
-    new = {cls}
-    while new:
-        new = {c.id for c in concepts if c.broader in new} - out
-        out |= new
-    return frozenset(out)
+    return frozenset(c for c in load_lexicon().concepts if cls in broader_chain(c)[1:])
 
 
-@lru_cache(maxsize=1)
 def _classes() -> frozenset[str]:
     return frozenset(c.broader for c in load_lexicon().concepts.values() if c.broader)
 
@@ -152,15 +144,5 @@ def _names_a_treatment(text: str, cls: str) -> bool:
     """The line names a treatment other than the class itself (a member, or a drug the lexicon files elsewhere:
     "nelarabine" for "which chemo?"): the note would say too much."""
     lex = load_lexicon()
-    return any(c != cls and c in lex.concepts and lex.concepts[c].kind in _AGENTS
-               and cls not in _broader_chain(c) for c in concept_ids(text.lower())) or bool(
-        concept_ids(text.lower()) & _members(cls))
-
-
-def _broader_chain(concept: str) -> set[str]:
-    """The classes above a concept ("tki" above dasatinib; a class itself has none)."""
-    lex, out = load_lexicon(), set()
-    while concept in lex.concepts and lex.concepts[concept].broader and concept not in out:
-        concept = lex.concepts[concept].broader
-        out.add(concept)
-    return out
+    return any(c != cls and c in lex.concepts and (lex.concepts[c].kind in _AGENTS or cls in broader_chain(c))
+               for c in concept_ids(text.lower()))
