@@ -456,6 +456,10 @@ class Assistant:
         asked = asked_treatments(qt)
         extra_chunks += [r.chunk for c in asked[:3]
                          for r in self.retriever.search(f"{qt} {concept_label(c)}", facts=facts, k=3)]
+        # an asked drug whose own rules are for another setting ("MRD-positive in CR1: blinatumomab?"): their
+        # sections, which say where the summary leaves it ("... in remission, as tested in BLAST, is unverified")
+        extra_chunks += self.retriever.section_chunks(list(dict.fromkeys(
+            sid for r in self._own_rules_elsewhere(asked[:3], facts) for sid in r.section_ids)))
         if says(qt, "asks_prognosis"):  # "is it curable?": the survival reported in the patient's population
             # (the Ph status not given: each branch's, as the rules show each branch)
             groups = {"positive": ["Ph-positive"], "negative": ["Ph-negative"]}.get(
@@ -477,6 +481,18 @@ class Assistant:
             extra_chunks += [r.chunk for c in (asked or named_treatments(qt))[:3] + answer_drugs(qt, answers)[:3]
                              for r in self.retriever.search(f"{concept_label(c)} toxicity", k=3)]  # (any section)
         return extra_chunks
+
+    def _own_rules_elsewhere(self, asked: Sequence[str], facts: PatientFacts) -> list[Any]:
+        """The rules naming an asked drug itself, when none of them fits the patient's known facts."""
+        lex = load_lexicon()
+        out = []
+        for c in asked:
+            if c not in lex.concepts or lex.concepts[c].kind != "drug":
+                continue
+            own = [r for r in self.rulebook.rules if c in concept_ids(r.statement.lower())]
+            if own and all(r.condition(facts) is False for r in own):
+                out += own
+        return out
 
     def _notes(self, q: str, focus: str, facts: PatientFacts, scope_findings: list[RuleFinding], compared: list[str],
                premise: list[Any], turns: list[str]) -> list[str]:

@@ -1519,9 +1519,11 @@ def _mrd_level(t: str, q: Quantity) -> bool:
         return _named_before(t[max(0, q.start - 40):q.start], "named")
     if q.notation == "one_in":  # ("MRD after induction measured at 1 in 10,000 cells": the cue may be words back)
         return _names_mrd(t[max(0, q.start - 50):q.start])
-    if _cue_after(t, q.end, "of_patients"):
-        return False
     seg = t[max(0, q.start - 40):q.start]
+    if _cue_after(t, q.end, "of_patients") or _cue_before(seg, "versus") or (
+            _cue_after(t, q.end, "versus") and not _phrase(t[q.end:q.end + 40], "generic_level", "mrd_words")):
+        return False  # (a share of patients; one of two outcomes compared: "(85% vs 68%)" after "MRD-negative B-ALL",
+        # but "MRD 0.2% vs the 0.01% cut-off" compares the patient's level with a limit)
     seg = seg[_level_cut(seg):]
     if _named_before(seg, "named") or _cue_after(t, q.end, "mrd_named") or (
             _named_before(seg, "named", width=40) and not _phrase(seg, "generic_level", "mrd_words")):
@@ -1876,13 +1878,25 @@ def _sentence_span(t: str, pos: int) -> tuple[int, int]:
     return (ends[i - 1] if i else 0), (ends[i] if i < len(ends) else len(t))
 
 
+#: Words that set a clause against the one before it.
+_CONTRAST = frozenset({"but", "however", "whereas", "although"})
+
+
+def _other_results_time(t: str, lo: int, end: int, pos: int) -> bool:
+    """The time ending at `end` is on the other side of "but" from the result at `pos`, with an MRD result of its
+    own ("MRD negative before transplant, but now 0.005%"; not "in remission after induction but MRD 0.05%")."""
+    cuts = [end + i for i, w in words_and_signs(t[end:pos]) if w in _CONTRAST] if end <= pos else []
+    return bool(cuts) and _names_mrd(t[lo:cuts[-1]])
+
+
 def _mrd_timepoint(t: str, pos: int) -> str | None:
     """The time point nearest the MRD result at `pos` in its sentence; else post-HSCT when a done
     transplant is stated before it ("s/p allo-HSCT. MRD turned positive at 6 months"); else "other"
     for a bare relative time ("at 6 months")."""
     lo, hi = _sentence_span(t, pos)
     near = [(abs(lo + a - pos), label) for a, b, label in _hits(t[lo:hi], "timepoints")
-            if label != "after_induction" or not {"salvage", "second", "re"} & _words(t[lo + a:lo + b])]
+            if (label != "after_induction" or not {"salvage", "second", "re"} & _words(t[lo + a:lo + b]))
+            and not _other_results_time(t, lo, lo + b, pos)]
     if near:
         return min(near)[1]
     if any(_tx_status(t, a, b) == "done" for a, b in _transplants(t, 0, pos)):

@@ -89,7 +89,7 @@ class DraftPlan:
     def harms_only(self) -> bool:
         """The question asks a treatment's harms and not the guideline's position on it ("…then allo-HSCT: what side
         effects to watch?"): no patient fact forks the answer, and its lines are the ones naming harms."""
-        return self.intents.harms and not self.intents.position
+        return self.intents.harms and not self.intents.position and not says(self.q, "asks_indication")
 
     @property
     def closed(self) -> bool:
@@ -324,13 +324,18 @@ def _on_the_asked_topic(plan: DraftPlan, chosen: list[GuidelineRule]) -> list[Gu
         return chosen
     lex = load_lexicon()  # (a rule on the question's own finding, "MRD 0.3%: high risk", stays; and one on a
     # treatment the asking clause names: "wants to skip transplant and do blina" keeps the CR1 transplant rule)
-    own = {c for c in _asked_topics_in(plan.q, given=True) if lex.concepts[c].kind not in TREATMENT_KINDS}
+    own = {c for c in _asked_topics_in(plan.q, given=True) if lex.concepts[c].kind not in TREATMENT_KINDS
+           and not (c in _ANTIGENS and getattr(plan.facts, _MARKER_FACTS[c]) is not None)}
+    # (an antigen the patient is stated to express is eligibility, not a finding with rules of its own: "CD19+
+    # relapse after HSCT, CAR-T at 25?" is not answered with the CD19 antibody's rule too)
     own |= {c for c in concept_ids(asking.lower()) if c in lex.concepts and lex.concepts[c].kind == "procedure"}
     return [r for r in chosen if r in on or r in plan.premise or concept_ids(r.statement.lower()) & own]
 
 
 #: Markers that are patient facts (the branch a rule is on), not what a question asks about.
 _FACT_MARKERS = frozenset({"ph_positive", "ph_negative", "ph_unknown", "b_lineage", "t_lineage"})
+#: Target antigens: a patient's result is eligibility for the drugs aimed at them.
+_ANTIGENS = frozenset({"cd19", "cd22"})
 #: The patient fact a marker concept sets, when the question states it (then it is the patient's, not the subject).
 _MARKER_FACTS = {"cd19": "cd19", "cd22": "cd22", "mrd": "mrd_status", "t315i": "t315i"}
 

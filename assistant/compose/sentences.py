@@ -19,7 +19,7 @@ from assistant.compose.intents import (
     question_parts,
 )
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts
-from assistant.facts import age_band, assumed, regimen_concepts
+from assistant.facts import age_band, asks_after_transplant, assumed, regimen_concepts
 from assistant.models import Chunk, PatientFacts
 from assistant.rules.logic import RuleBook, stated_facts
 from assistant.rules.relevance import addressed
@@ -176,6 +176,8 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phas
     if (facts.transplant in not_yet and after_hsct) or (
             facts.transplant in done and own.get("transplant") == "not_done"):
         return False
+    if after_hsct and facts.mrd_timepoint == "after_induction" and not asks_after_transplant(question):
+        return False  # (an MRD result after induction is no question on the time after a transplant)
     if own.get("transplant") == "eligible" and (facts.transplant in ("ineligible", "not_done")
                                                  or facts.fitness == "unfit"):
         return False  # "for patients eligible for transplantation" is not a frail 71-year-old's, nor one who declined
@@ -712,7 +714,8 @@ def _defining(subject: set[str], question: str, chunks: Sequence[Chunk], facts: 
 #: Words a part asks with and the words an answer uses for them ("consist of" ~ "combined", "decide" ~ "decision").
 _PART_SYNONYMS = {"cons": {"comb", "incl", "comp"}, "made": {"comb", "incl", "comp"}, "give": {"give", "trea"},
                   "diff": {"spec", "sepa"},  # ("treated differently?" ~ "no statement specific to it")
-                  "long": {"dura", "sche"}}  # ("how long do the injections go on?" ~ "no schedules")
+                  "long": {"dura", "sche"},  # ("how long do the injections go on?" ~ "no schedules")
+                  "toxi": {"vod", "crs", "neurotoxicity"}}  # (its side effects ~ "can cause CRS and neurotoxicity")
 
 
 def _stem4(tokens: set[str]) -> set[str]:
@@ -788,6 +791,15 @@ def _other_treatment(sentence: str, question: str) -> bool:
     return not any(lex.concepts[c].kind not in _WIDE_KINDS | {"property"} for c in shared)
 
 
+#: Words pointing back to what an earlier part named.
+_POINTERS = frozenset({"it", "its", "they", "their", "them", "this", "that"})
+
+
+def _TREATMENT_IDS() -> frozenset[str]:
+    lex = load_lexicon()
+    return frozenset(c for c, v in lex.concepts.items() if v.kind in TREATMENT_KINDS)
+
+
 def _subject_concepts(text: str) -> frozenset[str]:
     """The concepts a text names that narrow it to a topic (not the disease, the guideline, a population)."""
     lex = load_lexicon()
@@ -848,7 +860,12 @@ def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, 
     setting = set(tokenize(question)) & POPULATION_TOKENS
     seen = set(covered)
     out: list[tuple[str, Chunk]] = []
+    earlier: set[str] = set()  # (the treatments the parts before named: "its" in "…, and what are its side effects?")
     for part in parts:
+        concepts = _subject_concepts(part)
+        if _POINTERS & {w.strip("?,.!;:").lower() for w in part.split()} and not concepts & _TREATMENT_IDS():
+            concepts |= earlier
+        earlier |= concepts & _TREATMENT_IDS()
         terms = _stem4(set(tokenize(part)) - _GENERIC - _STATUS_GENERIC - _PART_GENERIC - _DEFINE_WORDS)
         if not terms:
             continue
@@ -862,7 +879,7 @@ def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, 
             terms |= _PART_SYNONYMS.get(t, set())
         open_terms |= {w for t in open_terms for w in _PART_SYNONYMS.get(t, set())}
         best = _best_part_sentence(terms, open_terms, setting, chunks, seen, facts, book, question,
-                                   number=says(part, "asks_number"), concepts=_subject_concepts(part))
+                                   number=says(part, "asks_number"), concepts=concepts)
         if best is None or (answering and not setting <= best[2]):
             continue  # (no line in the question's setting: the general one that answers stands)
         seen.add(best[0])

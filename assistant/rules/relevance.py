@@ -59,7 +59,14 @@ def _points_back(sentence: str) -> bool:
     from assistant.compose.intents import POINTS_BACK  # (imported late, as in _bare_tag)
 
     words = {w.strip("?,.!;:").lower() for w in sentence.split()}
-    return bool(words & POINTS_BACK) and all(m.kind in _NO_SUBJECT for m in read_concepts(sentence.lower()).mentions)
+    mentions = read_concepts(sentence.lower()).mentions
+    # (a medicine named only by that word points back too: "what is the guideline's position on the drug?")
+    return bool(words & POINTS_BACK or any(m.kind == "medicine" for m in mentions)) and all(
+        m.kind in _NO_SUBJECT for m in mentions)
+
+
+def _names_treatment(sentence: str) -> bool:
+    return any(m.kind in TREATMENT_KINDS for m in read_concepts(sentence.lower()).mentions)
 
 
 #: Concept kinds that give a question no subject of its own ("is that what the guideline says?"; "is that MRD
@@ -79,6 +86,10 @@ def _asking_part(question: str) -> str:
     # sentence before it
     asking = sorted({j for i in asking for j in ((i - 1, i) if i and (_bare_tag(parts[i]) or _points_back(parts[i]))
                                                    else (i,))})
+    # (past a sentence between that names no treatment either: "She will get inotuzumab. I heard it hurts the
+    # liver. What is the guideline's position on this drug?")
+    asking = sorted({*asking, *(i - 1 for i in asking if i >= 1 and i + 1 in asking and _points_back(parts[i + 1])
+                                and not _names_treatment(parts[i]))})
     return " ".join(parts[i] for i in asking)
 
 

@@ -769,3 +769,69 @@ def test_a_drug_relapsed_after_does_not_lead_and_the_transplant_caution_names_th
                 "watch for the transplant afterwards?")
     assert "recommends inotuzumab" in a.citations[0].quote, a.answer
     assert any("VOD/SOS" in c.quote and "HSCT" in c.quote for c in a.citations), a.answer
+
+
+@pytest.mark.parametrize("q", [
+    # rja32 j12: blinatumomab asked for MRD-positive CR1 (its own rule is for relapse): E1910 (MRD-negative) was quoted
+    # and no word that the summary leaves this use unverified
+    "Ph- B-ALL 45y, CR1でMRD陽性(10^-3)。blina適応ある？それとも移植優先？",
+    "45M Ph- B-ALL CR1, MRD positive at 10^-3. Is blinatumomab indicated, or should transplant come first?",
+])
+def test_a_drug_asked_outside_its_own_setting_gets_the_line_on_where_the_summary_leaves_it(bot, q: str) -> None:
+    a = bot.ask(q)
+    quotes = [c.quote for c in a.citations]
+    assert any("BLAST" in x and ("unverified" in x or "未確認" in x) for x in quotes), a.answer
+    assert not any("E1910" in x for x in quotes), a.answer
+
+
+def test_a_patient_still_with_a_little_mrd_asking_about_the_transplant_gets_the_high_risk_line(bot) -> None:
+    """rja32 j18: 「寛解には入った」 is CR1 and 「MRDがまだ少し残っている」 an MRD detected: the MRD lines answer, with the
+    0.01% high-risk statement."""
+    a = bot.ask("夫は50歳で、フィラデルフィア染色体陰性の急性リンパ性白血病です。寛解には入ったのですが、主治医から「MRDがまだ少し"
+                "残っている」と言われ、移植を考えましょうと言われました。本当に移植が必要なのでしょうか。")
+    assert (a.patient.phase, a.patient.mrd_status) == ("cr1", "positive"), a.patient
+    assert "MRD" in a.citations[0].quote and "allo-HSCT" in a.citations[0].quote, a.answer
+    assert any("0.01%" in c.quote for c in a.citations), a.answer
+
+
+def test_a_cd19_positive_relapse_asking_about_car_t_gets_no_antibody_rule(bot) -> None:
+    """rja32 j09: the CD19 the patient expresses is eligibility, not a subject: blinatumomab's rule is not added to a
+    CAR-T question."""
+    a = bot.ask("25歳女性、CD19陽性B-ALL。CR1で同胞間移植を行いましたが、移植後10か月で骨髄再発しました。CAR-T療法"
+                "(チサゲンレクルユーセル)は適応になりますか。年齢がちょうど境目なので気になっています。")
+    assert "CAR" in a.citations[0].quote, a.answer
+    assert not any("recommends blinatumomab" in c.quote for c in a.citations), a.answer
+
+
+def test_a_finding_said_present_is_no_subject_of_its_own(bot) -> None:
+    """rja32 j14: "T315I mutation present" (T315I変異あり) does not bring the line that "presents" RIC at 65+."""
+    a = bot.ask("Ph+ALL 再発、T315I変異あり。イマチニブ→ダサチニブ後。次はポナチニブでいいですか?")
+    assert not any("RIC" in c.quote for c in a.citations), a.answer
+    assert any("T315I" in c.quote for c in a.citations[:2]), a.answer
+
+
+@pytest.mark.parametrize("q", [
+    # rja32 j21: the drug is named two sentences before "what is its position?" (この薬 / "this drug")
+    "妹がB細胞性の急性リンパ性白血病で再発し、ベスポンサという薬を使ってから移植する予定と聞きました。肝臓の副作用があると聞いて"
+    "不安です。ガイドラインではどういう位置づけの薬ですか。",
+    "My sister has relapsed B-ALL. She will get inotuzumab and then a transplant. I heard it has liver side effects. "
+    "What is the guideline's position on this drug?",
+])
+def test_a_question_pointing_back_to_a_drug_named_earlier_is_answered_on_that_drug(bot, q: str) -> None:
+    a = bot.ask(q)
+    assert "inotuzumab" in a.citations[0].quote.lower() or "イノツズマブ" in a.citations[0].quote, a.answer
+    assert not any("TKI" in c.quote or "blinatumomab, a bispecific" in c.quote for c in a.citations), a.answer
+    assert any("VOD/SOS" in c.quote for c in a.citations), a.answer
+
+
+@pytest.mark.parametrize("q", [
+    # rja32 j20: a brand name recommended for a relapse, "what drug is it, who is it for? side effects worry me"
+    "父が急性リンパ性白血病の再発で、「ビーリンサイト」という点滴を勧められています。どういう薬で、どんな人に使うものなんでしょうか？"
+    "副作用も心配です。",
+    "My father has relapsed ALL. Who is blinatumomab used for, and what are its side effects?",
+])
+def test_who_a_drug_is_for_is_answered_by_its_rule_beside_its_harms(bot, q: str) -> None:
+    a = bot.ask(q)
+    quotes = [c.quote for c in a.citations]
+    assert any("recommends blinatumomab" in x or "ブリナツモマブを推奨" in x for x in quotes), a.answer
+    assert not any("choosing the regimen in light of" in x or "すでに受けた治療を踏まえて" in x for x in quotes[:1]), a.answer

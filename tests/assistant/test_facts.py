@@ -1398,6 +1398,24 @@ def test_percentages_that_are_no_mrd_result(q: str) -> None:
     assert read_facts(q).mrd_level_pct is None
 
 
+def test_two_outcomes_compared_after_a_population_are_no_mrd_level() -> None:
+    """rja32 j12: "(85% vs 68%)" after "MRD-negative Ph-negative B-ALL" is E1910's survival, not an MRD of 85%: the
+    population read is MRD-negative (so the trial line is not quoted for an MRD-positive patient); a patient's level
+    compared with a limit is still read."""
+    f = read_facts("The E1910 trial found better 3-year overall survival when blinatumomab was added to consolidation "
+                   "chemotherapy for MRD-negative Ph-negative B-ALL (85% vs 68%).", population=True)
+    assert (f.mrd_status, f.mrd_level_pct) == ("negative", None)
+    assert read_facts("MRD 0.05% after induction (vs 0.3% after the first cycle)").mrd_level_pct == 0.05
+
+
+def test_transplant_recipients_had_a_transplant() -> None:
+    """rja32 j23: a registry of "allo-HSCT recipients" speaks about patients after a transplant (its line is not
+    quoted for a patient who did not have one)."""
+    f = read_facts("In the JSHCT registry analysis of 738 Ph-positive ALL allo-HSCT recipients, 5-year overall "
+                   "survival was 59% with imatinib before transplantation.", population=True)
+    assert f.transplant == "done"
+
+
 # ------------------------------------------------------------------------ review 5: fact classes read from data
 
 @pytest.mark.parametrize("q,age", [
@@ -2100,3 +2118,12 @@ def test_counted_children_and_an_age_to_come_are_not_the_patients() -> None:
 ])
 def test_a_dated_bcr_abl1_result_is_monitoring(question: str, ph: str) -> None:
     assert read_facts(question).ph_status == ph
+
+
+def test_a_time_across_but_is_another_results() -> None:
+    """"MRD negative before transplant, but now 0.005% detected" after a transplant: the level is now, after the
+    transplant (any detectable level is positive there), not "before transplant"."""
+    f = read_facts("47M Ph+ ALL, allo-HSCT in CR1 4 months ago. MRD negative before transplant, but now BCR::ABL1 "
+                   "0.005% detected in marrow.")
+    assert (f.mrd_status, f.mrd_level_pct, f.mrd_timepoint) == ("positive", 0.005, "post_hsct")
+    assert read_facts("MRD before transplant was 0.02%").mrd_timepoint == "other"

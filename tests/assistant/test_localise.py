@@ -584,6 +584,9 @@ def test_a_frightened_askers_answer_opens_with_the_japanese_empathy_line(bot) ->
     ("ALLの染色体検査でPh陽性と言われ、怖いです。どんな治療になりますか", True),
     ("髄注が痛くて怖いです。何回やるんですか", False),
     ("移植が不安でたまりません。移植のあとはどう過ごしますか", False),
+    # rja32 j21: a relapse and a drug planned before the transplant name no test result
+    ("妹がB細胞性の急性リンパ性白血病で再発し、ベスポンサという薬を使ってから移植する予定と聞きました。肝臓の副作用があると聞いて"
+     "不安です。ガイドラインではどういう位置づけの薬ですか。", False),
 ])
 def test_the_comfort_line_fits_what_was_said(bot, question: str, result_named: bool) -> None:
     """The line that one test result does not decide the future is for a fear about a result; a general fear gets
