@@ -22,7 +22,7 @@ from assistant.compose.cues import says
 from assistant.compose.intents import POINTS_BACK, asking_clause, asks_what_it_is, question_pieces
 from assistant.compose.interactions import answer_drugs, named_treatments
 from assistant.compose.premises import value_premises
-from assistant.compose.selection import answering, drafting_facts, patient_rules, trial_rules
+from assistant.compose.selection import answering, drafting_facts, indication_rules, patient_rules, trial_rules
 from assistant.compose.subject import asking_sentences
 from assistant.compose.trials import asked_outcomes
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts
@@ -310,7 +310,9 @@ class Assistant:
                               "ungrounded", "No cited statement in the corpus answers this question")],
                           patient=facts, scope="in_scope", mode=used_mode,  # type: ignore[arg-type]
                           timings_ms=_round(timings), retrieved=ids)
-        answer = _with_notes(result.draft.answer, self.policy.notes(result.findings, patient=False), notes)
+        answer = _with_notes(result.draft.answer, self.policy.notes(result.findings, patient=False), notes,
+                             asked=[concept_label(c) for c in asked_treatments(asking_clause(focus))
+                                    if not self._ruled_on(c)])  # (one no rule names: the corpus has nothing on it)
         if part_notes and not answer.startswith(part_notes[0]):  # (a generated draft: the declined part still shows)
             answer = "\n\n".join([*part_notes, answer])
         return Answer(question=q, answer=answer, citations=result.draft.citations,
@@ -426,7 +428,8 @@ class Assistant:
         # whole sections: the yes/no sentence may sit in a sibling chunk of what was retrieved
         status_sections = list(dict.fromkeys(r.chunk.section_id for r in [*status, *(retrieved[:5] if status else [])]))
         # (after "No, as asked" for a treatment the patient is not for: what the guideline gives in their phase)
-        ruled = [*sure, *maybe, *premise, *alternatives(qt, facts, self.rulebook)]
+        ruled = [*sure, *maybe, *premise, *alternatives(qt, facts, self.rulebook),
+                 *indication_rules(qt, facts, self.rulebook)]  # ("when is blinatumomab used?": its own rules)
         # (a premise's own rule last: the prompt's first sources stay the question's)
         extra_chunks = self.retriever.section_chunks(
             [sid for r in ruled for sid in r.section_ids]
@@ -481,6 +484,10 @@ class Assistant:
             extra_chunks += [r.chunk for c in (asked or named_treatments(qt))[:3] + answer_drugs(qt, answers)[:3]
                              for r in self.retriever.search(f"{concept_label(c)} toxicity", k=3)]  # (any section)
         return extra_chunks
+
+    def _ruled_on(self, concept: str) -> bool:
+        """Some rule's statement names the concept (the corpus says something about it)."""
+        return any(concept in concept_ids(r.statement.lower()) for r in self.rulebook.rules)
 
     def _own_rules_elsewhere(self, asked: Sequence[str], facts: PatientFacts) -> list[Any]:
         """The rules naming an asked drug itself, when none of them fits the patient's known facts."""
@@ -721,8 +728,10 @@ def patient_notes(q: str, findings: Sequence[RuleFinding], policy: Policy | None
     return out
 
 
-def _with_notes(answer: str, notes: list[tuple[str, RuleFinding]], shown: list[str]) -> str:
-    """The answer with the checks' notes (e.g. an asked treatment no line addresses) before the disclaimer."""
+def _with_notes(answer: str, notes: list[tuple[str, RuleFinding]], shown: list[str],
+                asked: Sequence[str] = ()) -> str:
+    """The answer with the checks' notes (e.g. an asked treatment no line addresses) before the disclaimer; a note on
+    a condition or on a treatment the asking clause names (`asked`, labels) comes first: it is what was asked."""
     # (a treatment asked about that a note already answered "No, X is for ..." is addressed: no "not addressed")
     made = [(key, NOTES[key].format(message=f.message, what=subject_of(f.message)), subject_of(f.message))
             for key, f in notes if not (key == "relevance" and any(f"{subject_of(f.message)} is for" in s for s in shown))]
@@ -730,7 +739,7 @@ def _with_notes(answer: str, notes: list[tuple[str, RuleFinding]], shown: list[s
     # (a condition the asking sentence names and no source covers, "chemo timing in pregnancy?", is what was asked:
     # saying so comes first, before the patient's own lines)
     conditions = {c.label for c in load_lexicon().concepts.values() if c.kind == "comorbidity"}
-    leading = [what for key, _, what in made if key == "relevance" and what in conditions]
+    leading = [what for key, _, what in made if key == "relevance" and (what in conditions or what in asked)]
     if leading:
         answer = "\n\n".join(RELEVANCE_LEAD_NOTE.format(what=what) for what in leading) + "\n\n" + answer.lstrip()
     extra = [n for key, n, what in made if not (key == "relevance" and what in leading)]

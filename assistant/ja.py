@@ -731,6 +731,13 @@ class _Out:
         # asked in place: last, or a whole question phrase before a verb ("何年続ける": "how many years continue");
         # a single "what"/"which" before a word asks about that word ("これからどんな治療": "now what treatment")
         at = next((i for i in range(len(self.words) - 1, self.clause, -1) if first(i) in self.fronted), None)
+        if (at is not None and at == len(self.words) - 1 and at - 1 - self.clause >= 3 and self.words[at] == "what"
+                and self.kinds[at - 1] == "drug_class"):
+            # a class asked right after a case ("68歳 Ph+ 寛解導入 TKI何?"): which member, asked in place
+            self.words[at] = "which"
+            self.words.insert(at - 1, self.words.pop(at))
+            self.kinds.insert(at - 1, self.kinds.pop(at))
+            return
         if at is not None and (at == len(self.words) - 1 or len(self.words[at].split()) > 1):
             word, kind = self.words.pop(at), self.kinds.pop(at)
             self.words.insert(self.clause, word)

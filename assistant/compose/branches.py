@@ -103,6 +103,10 @@ def _lead(question: str, facts: PatientFacts, branch: dict[str, Any], unknown: l
     if facts.phase is not None:  # (a rule of the patient's phase leads its branch: for Ph-negative 40-64 in CR1 the
         # MRD-guided transplant rule, not the induction regimen)
         cands = [*(r for r in cands if "phase" in r.when), *(r for r in cands if "phase" not in r.when)]
+    elif cands:  # (no phase told: the patient is at the start, so the branch's first-line rule, the one later phases
+        # rule out, leads: TKI plus a corticosteroid at 75, not the RIC transplant "when feasible" after it)
+        cands = [*(r for r in cands if "cr1" in (r.unless.get("phase") or ())),
+                 *(r for r in cands if "cr1" not in (r.unless.get("phase") or ()))]
     if says(question, "duration_question"):  # "how long does maintenance last?": the branch's rule that gives a
         # duration leads it (the Ph-positive 5-year TKI line, though the transplant status is not told either)
         timed = [r for r in [*sure, *maybe] if set(r.when) & set(unknown) and r not in leads and _timed(r)]

@@ -160,6 +160,18 @@ def treatments_named(text: str) -> int:
     return len(treatments_in(text))
 
 
+def asks_indication(question: str) -> bool:
+    """Asks who or when a treatment is used (cues.yaml `asks_indication`, or a part opening on who/when with a use
+    word: "who is blinatumomab used for?"); not "which TKI should be used for maintenance?".
+
+    >>> asks_indication("Who is blinatumomab used for?"), asks_indication("Which TKI should be used for maintenance?")
+    (True, False)
+    """
+    lasts = [part.split(". ")[-1] for part in question_parts(question)]  # (each part's asking sentence)
+    return says(question, "asks_indication") or any(
+        first_word(s).lower() in ("who", "when", "whom") and words(s) & set(cue("indication_words")) for s in lasts)
+
+
 def asks_evidence(question: str) -> bool:
     """Asks for the evidence, the trials or the rationale (cues.yaml `asks_evidence`).
 

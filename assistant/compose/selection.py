@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.compose.branches import compared_leads, deciding_branches, other_side_facts
 from assistant.compose.cues import cue, says
-from assistant.compose.intents import is_definition_question, knowledge_question, named_trials, question_parts
+from assistant.compose.intents import (asks_indication, is_definition_question, knowledge_question, named_trials,
+                                       question_parts)
 from assistant.compose.sentences import (
     _FACT_TOKENS,
     _SETTING,
@@ -89,7 +90,7 @@ class DraftPlan:
     def harms_only(self) -> bool:
         """The question asks a treatment's harms and not the guideline's position on it ("…then allo-HSCT: what side
         effects to watch?"): no patient fact forks the answer, and its lines are the ones naming harms."""
-        return self.intents.harms and not self.intents.position and not says(self.q, "asks_indication")
+        return self.intents.harms and not self.intents.position and not asks_indication(self.q)
 
     @property
     def closed(self) -> bool:
@@ -369,6 +370,16 @@ def _on_topic(plan: DraftPlan, maybe: list[GuidelineRule]) -> list[GuidelineRule
     return [r for r in maybe if topics & concept_ids(r.statement.lower())]
 
 
+def indication_rules(question: str, facts: PatientFacts, book: RuleBook) -> list[GuidelineRule]:
+    """ "Who (when) is blinatumomab used for?": the rules that name the drug asked about are its indication, shown
+    as branches whatever the patient's facts leave open (not those the facts rule out)."""
+    if not asks_indication(question):
+        return []
+    asked = asked_treatments(question)
+    return [r for r in book.rules if _names_treatment(r, asked) == 2 and not r.requires_topic and not r.exclusive
+            and r.condition(facts) is not False]
+
+
 def _plan_question(plan: DraftPlan) -> bool:
     """A question about what treatment a patient gets ("what's the plan?", "which of the new drugs?"), not about
     the guideline in general, a trial or a grade."""
@@ -376,6 +387,9 @@ def _plan_question(plan: DraftPlan) -> bool:
     # ("does he really need / have to have a transplant?" asks whether he gets the treatment it names)
     asks = says(plan.q, "plan_question") or ((says(plan.q, "necessity") or says(plan.q, "decision_question"))
                                               and bool(asked_treatments(plan.q)))
+    # ("my father is 75 and was just diagnosed. What does the guideline say?": what it says for him is his plan)
+    asks = asks or (about_a_patient(plan.q, plan.facts) and says(plan.q, "asks_what_said")
+                    and says(plan.q, "guideline_source") and says(plan.q, "say_words"))
     # (a definition asked beside a plan part, "T315I found. What does that mean? Will his medicine change?", is one
     # part of a plan question)
     defines = it.definition and not any(says(p, "plan_question") and not is_definition_question(p) for p in it.parts[1:])
@@ -807,6 +821,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
         added = [r for r in leads if r not in maybe] if not maybe or about_a_patient(plan.q, facts) else []
         maybe, deciding = [*maybe, *added], deciding if added else []
     maybe += [r for r in trial_rules(plan.q, facts, book, [*pool.top(5), *pool.chunks]) if r not in [*sure, *maybe]]
+    maybe += [r for r in indication_rules(plan.q, known, book) if r not in [*sure, *maybe]]
     lex = load_lexicon()  # (groups compared on another subject than treatment, "adverse WBC in B vs T", keep theirs)
     groups = [] if any(lex.concepts[c].kind not in TREATMENT_KINDS for c in _asked_topics(plan)) else (
         compared_groups(plan.q))

@@ -89,6 +89,9 @@ def _silent_on(text: str, cls: str) -> bool:
     specify which TKI to use", "does not name the TKI for maintenance"); not "does not state whether TKI
     maintenance is combined with chemotherapy"."""
     low = text.lower()
+    if says(text, "prefer_line") and len(concept_ids(low) & _members(cls)) >= 2 and (
+            says(text, "summary_silent") or says(text, "names_none") or " not " in f" {low} "):
+        return True  # "does not rank blinatumomab against inotuzumab": which of the two, left open
     for term in (*cue("summary_silent"), *cue("names_none")):
         at = low.find(term)
         if at >= 0:

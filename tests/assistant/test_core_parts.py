@@ -835,3 +835,66 @@ def test_who_a_drug_is_for_is_answered_by_its_rule_beside_its_harms(bot, q: str)
     quotes = [c.quote for c in a.citations]
     assert any("recommends blinatumomab" in x or "ブリナツモマブを推奨" in x for x in quotes), a.answer
     assert not any("choosing the regimen in light of" in x or "すでに受けた治療を踏まえて" in x for x in quotes[:1]), a.answer
+
+
+def test_two_drugs_the_summary_does_not_rank_get_no_line_on_another_class_member(bot) -> None:
+    """rja32 j13: "InO or blina, which does the guideline recommend?" is answered by the "does not rank" line; the
+    line that the summary names no CAR-T product (another antibody-class member's) is not added for the "which"."""
+    a = bot.ask("R/R B-ALL、CD19+/CD22+ 両方陽性、移植を予定。InOとblinaどっちがガイドライン推奨? VODリスクも気になる")
+    quotes = [c.quote for c in a.citations]
+    assert "does not rank" in a.citations[0].quote or "優先順位を示していません" in a.citations[0].quote, a.answer
+    assert not any("tisagenlecleucel" in x or "チサゲンレクルユーセル" in x for x in quotes), a.answer
+
+
+@pytest.mark.parametrize("q", [
+    # rja32 j19: a parent's doubt, "he is an adult: is a children's treatment all right?", asks its reason
+    "22歳の息子が急性リンパ性白血病になりました。先生から「小児と同じタイプの治療をします」と言われたんですが、もう大人なのに"
+    "子どもの治療で大丈夫なんですか？",
+    "My son is 22 with Ph-negative ALL; the doctor said he'll get the same treatment as children. Is that safe for an "
+    "adult?",
+])
+def test_doubt_about_a_childrens_treatment_for_an_adult_gets_the_rule_and_its_evidence(bot, q: str) -> None:
+    a = bot.ask(q)
+    assert "AYA" in a.citations[0].quote, a.answer
+    assert any("ALL202-U" in c.quote and "139" in c.quote for c in a.citations), a.answer
+
+
+@pytest.mark.parametrize("q", [
+    # rja33 h25: a 75-year-old just diagnosed, Ph status not given, "what does the guideline say?"
+    "父は75歳で急性リンパ性白血病と診断されました。親戚からは年だから治療しないほうがいいと言われています。ガイドラインではどうなっているんでしょうか。",
+    "My father is 75 and was just diagnosed with ALL. Relatives say he should not be treated because of his age. What "
+    "does the guideline say?",
+])
+def test_what_the_guideline_says_for_a_described_patient_shows_each_branch_from_the_start(bot, q: str) -> None:
+    a = bot.ask(q)
+    quotes = " ".join(c.quote for c in a.citations)
+    assert ("TKI plus a corticosteroid" in quotes or "TKIと副腎皮質ステロイドの併用" in quotes), a.answer
+    assert "no standard therapy" in quotes or "標準治療は確立しておらず" in quotes, a.answer
+    assert not any("RIC" in c.quote for c in a.citations), a.answer
+
+
+@pytest.mark.parametrize("q", [
+    # rja33 h11: mediastinal radiotherapy for a residual T-LBL mass is not in the summary: said first
+    "30歳男性、T-LBL(縦隔原発)で寛解導入後、PET-CTで縦隔に残存腫瘤があります。縦隔への放射線照射を追加すべきかどうか、JSH 2023では"
+    "どう書かれていますか?",
+    "30M T-LBL (mediastinal primary), after induction PET-CT shows a residual mediastinal mass. Should mediastinal "
+    "radiotherapy be added? What does JSH 2023 say?",
+])
+def test_a_treatment_asked_that_the_summary_does_not_cover_is_said_first(bot, q: str) -> None:
+    a = bot.ask(q)
+    first = a.answer.split("\n\n")[0]
+    assert "mediastinal radiotherapy" in first or "縦隔照射" in first, a.answer
+
+
+def test_a_class_asked_in_place_after_a_case_is_which_member(bot) -> None:
+    """rja33 h12: 「寛解導入 TKI何?」 asks which TKI: the line that the summary does not name it is given."""
+    a = bot.ask("68歳 Ph+ B-ALL 寛解導入 TKI何? ステロイド併用だけでOK? chemo足すべき?")
+    assert "which TKI" in a.question_en, a.question_en
+    assert any("どのTKI" in c.quote or "which TKI" in c.quote for c in a.citations), a.answer
+
+
+def test_when_a_drug_is_used_is_answered_by_its_rule(bot) -> None:
+    """rja33 h21: 「どういうときに使う薬なんですか?副作用も心配です」 asks when blinatumomab is used, beside its harms."""
+    a = bot.ask("ブリナツモマブという点滴の薬をすすめられました。どういうときに使う薬なんですか?副作用も心配です。")
+    assert "when is it used" in a.question_en, a.question_en
+    assert any("recommends blinatumomab" in c.quote or "ブリナツモマブを推奨" in c.quote for c in a.citations), a.answer
