@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from assistant.claims import broader_chain
+from assistant.compose.asked import set_aside
 from assistant.compose.branches import compared_leads, deciding_branches
 from assistant.compose.cues import says
 from assistant.compose.intents import POINTS_BACK, asking_clause, asks_what_it_is, question_pieces
@@ -711,8 +712,9 @@ def premise_note(q: str, title: str) -> str:
 def _asked_treatment_classes(q: str) -> set[str]:
     """The treatments the asking sentences name for the patient (not one denied or already given), a drug and its
     class once."""
-    named = {m.concept for m in read_concepts(asking_sentences(q).lower()).mentions
-             if m.kind in TREATMENT_KINDS and not (m.historical or m.other_person or m.negated)}
+    asking = asking_sentences(q)
+    named = {m.concept for m in read_concepts(asking.lower()).mentions
+             if m.kind in TREATMENT_KINDS and not (m.historical or m.other_person or m.negated)} - set_aside(asking)
     return {c for c in named if not any(c != o and c in broader_chain(o) for o in named)}
 
 

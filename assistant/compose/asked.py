@@ -85,7 +85,7 @@ def _endorses(rule: GuidelineRule, concept: str, facts: PatientFacts) -> bool:
     return bool(about) and all(a.stance in ("recommended", "required", "option") for a in about)
 
 
-def _set_aside(question: str) -> set[str]:
+def set_aside(question: str) -> set[str]:
     """Treatments the question names as what it does not want ("instead of chemotherapy", "without a transplant";
     cues.yaml sets_aside, right before the treatment)."""
     toks = tokens(question.lower())
@@ -152,7 +152,7 @@ class YesLead:
             # that (whether stopping now fits the rule's duration is for its statement, which leads anyway)
         # (every treatment asked for: "hyper-CVAD + TKI at 67?" is no "yes" because the rule endorses the TKI; one
         # set aside, "a TKI with steroids instead of chemotherapy?", is not asked for)
-        wanted = [c for c in asked if c not in _set_aside(plan.q)]
+        wanted = [c for c in asked if c not in set_aside(plan.q)]
         rule = next((r for r in plan.chosen if wanted and r.condition(plan.facts) is True
                      and all(_endorses(r, c, plan.facts) for c in wanted)), None)
         if rule is None:

@@ -9,6 +9,9 @@ from assistant.compose.builder import Builder
 from assistant.compose.focus import add_focus
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _reports_study, best_sentences, is_trial_sentence
+from assistant.concepts import concept_ids
+from assistant.facts import about_a_patient
+from assistant.rules.logic import stated_facts
 
 __all__ = ["add_guideline", "PlainPatient", "GuidelineLines"]
 
@@ -24,8 +27,27 @@ def add_guideline(plan: DraftPlan, pool: Sources, builder: Builder, budget: int,
             if any(sentence == r.statement for r in plan.chosen) or (plan.plain and (
                     is_trial_sentence(sentence, chunk) or _reports_study(sentence))):
                 continue
+            if _another_branch(sentence, plan):
+                continue
             if builder.add("guideline", sentence, chunk, asked=asked):
                 budget -= 1
+
+
+#: Facts a line's population may state that make it one branch of a patient whose fact is not known.
+_BRANCH_FACTS = ("ph_status", "transplant")
+
+
+def _another_branch(sentence: str, plan: DraftPlan) -> bool:
+    """For a described patient, a line about a population the patient is not known to be in (Ph-positive, or after
+    a transplant, when neither was said) is a branch the rules did not show: no filler line for it ("for Ph+ ALL
+    after allo-HSCT, pre-emptive TKI" beside a post-induction MRD of unknown Ph status)."""
+    if not about_a_patient(plan.q, plan.facts):
+        return False
+    own = stated_facts(sentence.split(",")[0])  # (the population opens the line: "For adults with Ph+ ALL after
+    # allo-HSCT, ..."; not a listing after it, "... addressed with ..., later-generation TKIs for Ph-positive disease")
+    named = concept_ids(plan.q.lower())
+    return any(own.get(k) is not None and getattr(plan.facts, k) is None and k not in plan.missing
+               and not (k == "transplant" and "allo_hsct" in named) for k in _BRANCH_FACTS)
 
 
 @dataclass(frozen=True)

@@ -502,7 +502,9 @@ _FOCUS_SKIP = frozenset(["support", "supports", "supported", "supporting", "evid
                          "still", "really", "feel", "feeling", "die", "dying", "going", "worried", "afraid",
                          # who asks and when, in a case ("Team asks ...", "day +100"): no subject either
                          "team", "ask", "asks", "asked", "asking", "pharmacist", "resident", "ward", "day", "days",
-                         "week", "weeks", "month", "months", "end", "start", "management", "manage", "managed"])
+                         "week", "weeks", "month", "months", "end", "start", "management", "manage", "managed",
+                         # what a treatment is for ("relapse prevention", 再発予防): the treatment is the subject
+                         "prevention", "prevent", "preventing"])
 
 
 def drugs_named(question: str, *, past: bool = False) -> set[str]:

@@ -898,3 +898,40 @@ def test_when_a_drug_is_used_is_answered_by_its_rule(bot) -> None:
     a = bot.ask("ブリナツモマブという点滴の薬をすすめられました。どういうときに使う薬なんですか?副作用も心配です。")
     assert "when is it used" in a.question_en, a.question_en
     assert any("recommends blinatumomab" in c.quote or "ブリナツモマブを推奨" in c.quote for c in a.citations), a.answer
+
+
+@pytest.mark.parametrize("q", [
+    # rja33 h17: nelarabine is set aside ("以外で", "instead of"): the "No" is for blinatumomab alone, not "for part"
+    "T-ALL R/R、nelarabine以外でblina使える?CD19陰性です",
+    "R/R T-ALL, CD19 negative. Can we use blinatumomab instead of nelarabine?",
+])
+def test_a_treatment_set_aside_is_no_second_part_of_the_no(bot, q: str) -> None:
+    a = bot.ask(q)
+    first = a.answer.split("\n")[0]
+    assert ("**No**" in first or "**いいえ**" in first) and "part" not in first and "一部" not in first, a.answer
+
+
+def test_relapse_prevention_is_no_subject_of_its_own(bot) -> None:
+    """rja33 h06: 「再発予防にダサチニブを予防的に維持投与すべきか」 (MRD-negative after transplant) gets no CNS
+    prophylaxis line for the word "prevention"."""
+    a = bot.ask("45歳男性、Ph陽性ALLでCR1に同種移植を行い、移植後100日のBCR::ABL1定量は検出感度以下でした。再発予防にダサチニブを"
+                "予防的に維持投与すべきでしょうか。奥さんはできることは全部やってほしいと言っています。")
+    assert "does not recommend prophylactic TKI" in a.citations[0].quote or "推奨していません" in a.answer.split("[1]")[0], a.answer
+    assert not any("CNS" in c.quote for c in a.citations), a.answer
+
+
+def test_a_filler_line_for_a_branch_the_patient_is_not_known_to_be_in_is_left_out(bot) -> None:
+    """rja34 g20: a father's MRD 0.02% after the first treatment, Ph status not given: no "for Ph-positive ALL after
+    allo-HSCT, pre-emptive TKI" line after the MRD rules."""
+    a = bot.ask("父がALLの治療を受けています。最初の治療のあとの検査で「MRDが0.02%」と言われました。MRDって何ですか？この数字は"
+                "悪いんでしょうか。移植の話も出ています。")
+    assert any("0.01%" in c.quote for c in a.citations), a.answer
+    assert not any("Ph-positive" in c.quote or "Ph陽性" in c.quote for c in a.citations), a.answer
+
+
+def test_the_guideline_saying_anything_on_a_harm_is_answered_by_its_supportive_care_status(bot) -> None:
+    """rja33 h14: 「VOD/SOSの注意点、ガイドラインに何か書いてある?」 asks whether the guideline says anything."""
+    a = bot.ask("R/R B-ALL CD22+、InO使ってからallo予定。VOD/SOSの注意点、ガイドラインに何か書いてある?")
+    assert "does the guideline say anything" in a.question_en, a.question_en
+    assert any("supportive-care" in c.quote or "支持療法" in c.quote for c in a.citations), a.answer
+    assert any("VOD/SOS" in c.quote for c in a.citations), a.answer
