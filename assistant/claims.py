@@ -282,7 +282,7 @@ def _premise_vocabulary(data: dict[str, Any]) -> dict[str, Any]:
     return {"tags": _ph(data.get("tags") or []), "confirm": _ph(data.get("confirm") or []),
             "comparison": _ph(data.get("comparison") or []),
             "comparison_not_before": _words(data, "comparison_not_before"), "open": _words(data, "open"),
-            "yes_no": _words(data, "yes_no"), "which": _words(data, "which"),
+            "yes_no": _words(data, "yes_no"), "yes_no_ends": _words(data, "yes_no_ends"), "which": _words(data, "which"),
             "proposals": tuple((p, stance) for stance, ws in (data.get("proposals") or {}).items() for p in _ph(ws))}
 
 

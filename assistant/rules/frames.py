@@ -914,7 +914,13 @@ def premise_form(question: str) -> PremiseForm:
     asks_open = any(t in voc["open"] for t in toks[start:start + 3])
     return PremiseForm(tagged=tag is not None, confirms=confirms, compares=compares, proposal=proposal, text=text,
                        asks_open=asks_open and tag is None and not confirms,
-                       yes_no=start < len(toks) and toks[start] in voc["yes_no"])
+                       yes_no=start < len(toks) and toks[start] in voc["yes_no"] or _terse_yes_no(toks, voc))
+
+
+def _terse_yes_no(toks: list[str], voc: dict[str, Any]) -> bool:
+    """ "Ponatinib first-line JSH 2023 recommended?": a question that closes on a stance word, with no question word."""
+    words = [t for t in toks if t[:1].isalnum()]
+    return bool(words) and toks[-1:] == ["?"] and words[-1] in voc["yes_no_ends"] and not set(words) & voc["open"]
 
 
 def _alternatives(question: str, which: frozenset[str]) -> int:

@@ -935,3 +935,16 @@ def test_the_guideline_saying_anything_on_a_harm_is_answered_by_its_supportive_c
     assert "does the guideline say anything" in a.question_en, a.question_en
     assert any("supportive-care" in c.quote or "支持療法" in c.quote for c in a.citations), a.answer
     assert any("VOD/SOS" in c.quote for c in a.citations), a.answer
+
+
+@pytest.mark.parametrize("q", [
+    # rja34 g30: a terse yes/no (「…第一選択にするのはJSH 2023の推奨ですか？」 read "… first-line JSH 2023 recommended?")
+    # puts its claim: the "No" and the summary's line on first-line ponatinib, beside the grade part
+    "初発Ph陽性ALLでポナチニブを第一選択にするのはJSH 2023の推奨ですか？推奨グレードも教えてください。",
+    "newly diagnosed Ph+ ALL: ponatinib first-line JSH 2023 recommended? and the grade?",
+])
+def test_a_terse_yes_no_question_puts_its_claim(bot, q: str) -> None:
+    a = bot.ask(q)
+    first = a.answer.split("\n")[0]
+    assert "**No**" in first or "**いいえ**" in first, a.answer
+    assert "ponatinib" in a.citations[0].quote.lower() or "ポナチニブ" in a.citations[0].quote, a.answer
