@@ -59,6 +59,7 @@ from assistant.prompts import (
     NO_HISTORY_NOTE,
     NOTES,
     PREMISE_NOTE,
+    PREMISE_OPTION_NOTE,
     PREMISE_PART_NOTE,
     REFUSAL_NOT_FOUND,
     REFUSAL_OUT_OF_SCOPE,
@@ -527,7 +528,7 @@ class Assistant:
         if bare is not None and facts.mrd_level_pct == float(bare):
             notes.append(UNIT_NOTE.format(value=bare, power=_as_power(float(bare))))
         if premise:
-            notes.append(premise_note(q, premise[0].title))
+            notes.append(premise_note(q, premise[0]))
         return notes
 
     def _draft_and_check(self, plan: QuestionPlan, facts: PatientFacts, retrieved: list[RetrievedChunk],
@@ -615,7 +616,7 @@ class Assistant:
         elif reply == "dose":
             # a patient asking to change their own dose hears first that they should not do it alone
             notes = [*patient_notes(q, findings, self.policy), DOSE_NOTE,
-                     *(premise_note(q, r.title) for r in premise[:1])]
+                     *(premise_note(q, r) for r in premise[:1])]
             d, _ = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes, premise=premise,
                                     rules_only=True, max_sentences=3, plain=len(notes) > 1)
             draft = d if d.citations else Draft(answer="\n\n".join(notes))
@@ -703,10 +704,16 @@ def pieces_until(llm: Any, messages: Any, deadline: float) -> Iterator[str]:
 _KEPT_NOTES = tuple(NOTES.values())
 
 
-def premise_note(q: str, title: str) -> str:
+def premise_note(q: str, rule: Any) -> str:
     """The "No" note for a premise; "No for part of this" when the question asks about several treatments ("could he
-    get blinatumomab or CAR-T?" at 31: CAR-T conflicts, blinatumomab does not)."""
-    return (PREMISE_PART_NOTE if len(_asked_treatment_classes(q)) >= 2 else PREMISE_NOTE).format(title=title)
+    get blinatumomab or CAR-T?" at 31: CAR-T conflicts, blinatumomab does not); "only as an option" when the rule
+    names the treatment asked about as an option ("is transplant recommended for her age group?" at 68)."""
+    if len(_asked_treatment_classes(q)) >= 2:
+        return PREMISE_PART_NOTE.format(title=rule.title)
+    asked = set(asked_treatments(asking_clause(q)))
+    about = [a for a in rule.asserts if asked & set(a.about)]
+    optional = bool(about) and all(a.stance == "option" for a in about)
+    return (PREMISE_OPTION_NOTE if optional else PREMISE_NOTE).format(title=rule.title)
 
 
 def _asked_treatment_classes(q: str) -> set[str]:

@@ -1167,7 +1167,7 @@ def _tx_status(t: str, start: int, end: int) -> str | None:
             word == "transplanted" and _negated(pre)) or _starts_with(post, "transplant_after", "not_done"):
         # ("can he continue the TKI without allo-HSCT?", "if MRD negative, no allo-HSCT and TKI only?": a proposal
         # asked about, not a transplant not done)
-        return None if _asked_of(t, start) or _proposed_if(t, start) else "not_done"
+        return None if _asked_of(t, start) or _proposed_if(t, start) or _weighed(t, start) else "not_done"
     if _ends_with(pre, "transplant_before", "planned", mods, 4) or _cue_after(post, 0, "planned") or (
             _ends_with(pre, "transplant_before", "then", mods, 4) and _phrase(pre, "plan", "transplant_before")):
         return None if _yes_no_question(t, start) else "planned"  # ("is he going to have a transplant?": asked)
@@ -1211,6 +1211,12 @@ def _proposed_if(t: str, pos: int) -> bool:
     a, b = _sentence_span(t, pos)
     ends = [a + e for _, e, n in _hits(t[a:pos], "transplant_before") if n == "conditional"]
     return t[a:b].strip().endswith("?") and bool(ends) and "," in t[max(ends):pos]
+
+
+def _weighed(t: str, pos: int) -> bool:
+    """A transplant not done is one side of a question that also asks whether to have it ("must he have a
+    transplant? if not, what then?"): the status is what is asked, not a fact."""
+    return any(a != pos and _asked_of(t, a) for a, _ in _transplants(t, 0, len(t)))
 
 
 def _asked_of(t: str, pos: int) -> bool:

@@ -99,6 +99,12 @@ INJECTION_NOTE = "_Instructions to ignore the guideline or the checks were ignor
 PREMISE_NOTE = ("_**No**: as asked, this conflicts with the JSH 2023 guideline ({title}). The guideline's own "
                 "statement comes first below._")
 
+#: Shown first instead when the question asks whether a treatment is recommended and the rule it meets names it as
+#: an option only, when feasible (RIC allo-HSCT at 65 or older): not a plain "No", which reads as "not for her".
+PREMISE_OPTION_NOTE = ("_**Only as an option**: the JSH 2023 guideline does not recommend this for everyone in this "
+                       "group; it names it as an option where feasible ({title}). The guideline's own statement comes "
+                       "first below._")
+
 #: Shown first instead when the question asks about several treatments and the premise concerns one of them.
 PREMISE_PART_NOTE = ("_**No** for part of this: as asked, one part conflicts with the JSH 2023 guideline ({title}). "
                      "The guideline's own statements on each part follow._")

@@ -948,3 +948,23 @@ def test_a_terse_yes_no_question_puts_its_claim(bot, q: str) -> None:
     first = a.answer.split("\n")[0]
     assert "**No**" in first or "**いいえ**" in first, a.answer
     assert "ponatinib" in a.citations[0].quote.lower() or "ポナチニブ" in a.citations[0].quote, a.answer
+
+
+def test_must_he_have_the_transplant_and_if_not_is_answered_by_both_sides(bot) -> None:
+    """rja35 f18: 「移植しないとだめなんでしょうか。しない場合はどうなるんですか。」 asks whether to have the transplant and what
+    happens without it: the CR1 transplant rule first, then the no-transplant TKI line (the no-transplant scenario is
+    not read as a fact); no comfort line about a single test result."""
+    a = bot.ask("夫（48歳）がフィラデルフィア陽性のALLで、やっと寛解に入りました。先生からは骨髄移植を強く勧められているんですけど、"
+                "本人は怖がっていて…。移植しないとだめなんでしょうか。しない場合はどうなるんですか。")
+    assert a.patient.transplant is None, a.patient
+    assert "allo-HSCT) in CR1" in a.citations[0].quote or "CR1での同種造血幹細胞移植" in a.citations[0].quote, a.answer
+    assert any("5 years" in c.quote or "5年以上" in c.quote for c in a.citations), a.answer
+    assert "ひとつの検査結果" not in a.answer, a.answer
+
+
+def test_a_school_age_child_of_the_patient_is_family_not_a_child_patient(bot) -> None:
+    """rja35 f01: 「小学生の子どもが2人います」 in a 39-year-old's case is her family: the question is answered, not refused."""
+    a = bot.ask("39歳女性、初発のPh陰性B-ALLです。橋本病でチラーヂン内服中、小学生の子どもが2人います。初診時WBC 45,000/μL、"
+                "LDH 1,200 U/L。寛解導入はどういう方針のレジメンが推奨されていますか？40歳以上とで違いはありますか。")
+    assert a.scope == "in_scope" and a.verdict != "refused", a.answer
+    assert any("AYA" in c.quote for c in a.citations), a.answer

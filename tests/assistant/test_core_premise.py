@@ -56,13 +56,28 @@ def test_a_premise_on_one_of_several_treatments_asked_is_a_no_for_that_part() ->
     """r19 e09: "could he get blinatumomab or CAR-T?" at 31 is not a bare "No": CAR-T conflicts, blinatumomab not."""
     from assistant.core import premise_note
     from assistant.prompts import PREMISE_NOTE, PREMISE_PART_NOTE
+    from assistant.rules.logic import default_rulebook
 
+    book = default_rulebook()
+    cart, pona, tki = book.get("RR-CART-028"), book.get("PHPOS-PONATINIB-064"), book.get("PHPOS-MAINT-008")
     several = premise_note("my brother (31), relapsed CD19+ B-ALL. we read about blinatumomab and CAR-T, could he get "
-                           "either?", "CAR-T")
-    assert several == PREMISE_PART_NOTE.format(title="CAR-T")
-    assert premise_note("Is ponatinib the JSH first-line TKI for Ph+ ALL?", "P") == PREMISE_NOTE.format(title="P")
+                           "either?", cart)
+    assert several == PREMISE_PART_NOTE.format(title=cart.title)
+    assert premise_note("Is ponatinib the JSH first-line TKI for Ph+ ALL?", pona) == PREMISE_NOTE.format(title=pona.title)
     assert premise_note("I'm on dasatinib maintenance after chemo, no transplant. Can I stop my dasatinib after 2 "
-                        "years?", "T") == PREMISE_NOTE.format(title="T")
+                        "years?", tki) == PREMISE_NOTE.format(title=tki.title)
+
+
+@pytest.mark.parametrize("q", [
+    # r40 e20: "is transplant recommended for her age group?" at 68: the rule names RIC allo-HSCT as an option when
+    # feasible, so the answer is not a bare "No" (which reads as "not for her")
+    "68-year-old woman, Ph+ ALL, CR after dasatinib plus prednisolone induction, fit, HCT-CI 1, has a haploidentical "
+    "son aged 42. Is transplant recommended for her age group in JSH 2023, and what else?",
+])
+def test_a_treatment_the_rule_names_as_an_option_is_answered_only_as_an_option(bot, q: str) -> None:
+    a = bot.ask(q)
+    assert "**No**" not in a.answer and "**Only as an option**" in a.answer, a.answer
+    assert any("RIC" in c.quote for c in a.citations[:2]), a.answer
 
 
 def test_a_treatment_that_does_not_fit_among_several_asked_is_a_no_for_that_part(bot) -> None:
