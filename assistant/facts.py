@@ -304,6 +304,12 @@ def _runs(text: str) -> int:
     return count
 
 
+def denied_at(t: str, start: int, end: int) -> bool:
+    """The finding at t[start:end] is said absent: a negation just before it ("no KMT2A rearrangement") or a negative
+    sign right after it ("KMT2A negative")."""
+    return _negated(_before(t, start)) or _sign(t, end) == -1
+
+
 def _negated(pre: str) -> bool:
     """A negation (context.yaml phrases.negation) followed by at most three words ends `pre`."""
     return any(end == len(pre) or not word_char(pre[end]) and _runs(pre[end:]) <= 3

@@ -144,6 +144,14 @@ class GuidelineRule(BaseModel):
             q = " ".join(q.split())
         return any(_rx(t).search(q) for t in self.topics) and not any(_rx(t).search(q) for t in self.not_topics)
 
+    def named_not_denied(self, normalized_question: str) -> bool:
+        """A topic is named other than as denied ("no KMT2A rearrangement", "KMT2A negative" name none): a rule that
+        requires its topic does not apply to a finding the question rules out."""
+        from assistant.facts import denied_at
+
+        q = " ".join(normalized_question.split())
+        return any(not denied_at(q, m.start(), m.end()) for t in self.topics for m in _rx(t).finditer(q))
+
 
 @lru_cache(maxsize=2048)
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -629,7 +637,7 @@ def applicable_rules(
         overview = (about is not None and about in tokenize(rule.title) and (cond is True or rule.branch is not False)
                     ) or (cond is None and rule.branch is not False and facts.phase is not None
                           and facts.phase in (rule.when.get("phase") or []) and question_cues()["all_options"].search(norm) is not None)
-        if rule.requires_topic and not topical:
+        if rule.requires_topic and not (topical and rule.named_not_denied(norm)):
             continue
         # (an alternative regimen of the one asked about answers for this patient; it is no branch for facts the
         # question did not give)

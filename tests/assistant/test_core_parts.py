@@ -968,3 +968,13 @@ def test_a_school_age_child_of_the_patient_is_family_not_a_child_patient(bot) ->
                 "LDH 1,200 U/L。寛解導入はどういう方針のレジメンが推奨されていますか？40歳以上とで違いはありますか。")
     assert a.scope == "in_scope" and a.verdict != "refused", a.answer
     assert any("AYA" in c.quote for c in a.citations), a.answer
+
+
+def test_a_finding_the_case_rules_out_brings_no_rule_that_requires_it(bot) -> None:
+    """r40 e08: "no KMT2A rearrangement", MRD 5 x 10^-5 after a pediatric-type protocol: the continue-chemotherapy rule
+    leads; the rule on high-risk genetics (KMT2A …) is not brought in by the denied finding."""
+    a = bot.ask("29-year-old Ph- B-ALL treated on a pediatric-type protocol, now CR1. Post-induction flow MRD 5 x 10^-5. "
+                "Karyotype normal, no KMT2A rearrangement. She has a matched sibling. Should we continue chemo or move "
+                "to transplant?")
+    assert "continuing chemotherapy" in a.citations[0].quote, a.answer
+    assert not any("recommends considering allo-HSCT" in c.quote for c in a.citations[:1]), a.answer
