@@ -68,7 +68,7 @@ from assistant.prompts import (
 )
 from assistant.rules import Draft, check, check_scope, premise_conflicts
 from assistant.rules.fit import alternatives, misfits
-from assistant.rules.logic import RuleBook, default_rulebook
+from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook
 from assistant.rules.policy import Policy, default_policy
 from assistant.rules.relevance import asked_treatments, concept_label, subject_of
 from assistant.rules.scope import for_a_relative, is_self_change_first_person, strip_injection
@@ -491,7 +491,7 @@ class Assistant:
         """Some rule's statement names the concept (the corpus says something about it)."""
         return any(concept in concept_ids(r.statement.lower()) for r in self.rulebook.rules)
 
-    def _own_rules_elsewhere(self, asked: Sequence[str], facts: PatientFacts) -> list[Any]:
+    def _own_rules_elsewhere(self, asked: Sequence[str], facts: PatientFacts) -> list[GuidelineRule]:
         """The rules naming an asked drug itself, when none of them fits the patient's known facts."""
         lex = load_lexicon()
         out = []
@@ -704,7 +704,7 @@ def pieces_until(llm: Any, messages: Any, deadline: float) -> Iterator[str]:
 _KEPT_NOTES = tuple(NOTES.values())
 
 
-def premise_note(q: str, rule: Any) -> str:
+def premise_note(q: str, rule: GuidelineRule) -> str:
     """The "No" note for a premise; "No for part of this" when the question asks about several treatments ("could he
     get blinatumomab or CAR-T?" at 31: CAR-T conflicts, blinatumomab does not); "only as an option" when the rule
     names the treatment asked about as an option ("is transplant recommended for her age group?" at 68)."""

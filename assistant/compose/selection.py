@@ -10,8 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.compose.branches import compared_leads, deciding_branches, other_side_facts
 from assistant.compose.cues import cue, says
-from assistant.compose.intents import (asks_indication, is_definition_question, knowledge_question, named_trials,
-                                       question_parts)
+from assistant.compose.intents import (
+    asks_indication,
+    is_definition_question,
+    knowledge_question,
+    named_trials,
+    question_parts,
+)
 from assistant.compose.sentences import (
     _FACT_TOKENS,
     _SETTING,

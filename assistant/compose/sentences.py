@@ -797,11 +797,6 @@ def _other_treatment(sentence: str, question: str) -> bool:
 _POINTERS = frozenset({"it", "its", "they", "their", "them", "this", "that"})
 
 
-def _TREATMENT_IDS() -> frozenset[str]:
-    lex = load_lexicon()
-    return frozenset(c for c, v in lex.concepts.items() if v.kind in TREATMENT_KINDS)
-
-
 def _subject_concepts(text: str) -> frozenset[str]:
     """The concepts a text names that narrow it to a topic (not the disease, the guideline, a population)."""
     lex = load_lexicon()
@@ -862,12 +857,14 @@ def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, 
     setting = set(tokenize(question)) & POPULATION_TOKENS
     seen = set(covered)
     out: list[tuple[str, Chunk]] = []
+    lex = load_lexicon()
+    treatments = {c for c, v in lex.concepts.items() if v.kind in TREATMENT_KINDS}
     earlier: set[str] = set()  # (the treatments the parts before named: "its" in "…, and what are its side effects?")
     for part in parts:
         concepts = _subject_concepts(part)
-        if _POINTERS & {w.strip("?,.!;:").lower() for w in part.split()} and not concepts & _TREATMENT_IDS():
+        if _POINTERS & {w.strip("?,.!;:").lower() for w in part.split()} and not concepts & treatments:
             concepts |= earlier
-        earlier |= concepts & _TREATMENT_IDS()
+        earlier |= concepts & treatments
         terms = _stem4(set(tokenize(part)) - _GENERIC - _STATUS_GENERIC - _PART_GENERIC - _DEFINE_WORDS)
         if not terms:
             continue
