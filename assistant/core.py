@@ -23,7 +23,14 @@ from assistant.compose.cues import says
 from assistant.compose.intents import POINTS_BACK, asking_clause, asks_what_it_is, question_pieces
 from assistant.compose.interactions import answer_drugs, named_treatments
 from assistant.compose.premises import value_premises
-from assistant.compose.selection import answering, drafting_facts, indication_rules, patient_rules, trial_rules
+from assistant.compose.selection import (
+    answering,
+    drafting_facts,
+    indication_rules,
+    patient_rules,
+    rules_naming,
+    trial_rules,
+)
 from assistant.compose.subject import asking_sentences
 from assistant.compose.trials import asked_outcomes
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts
@@ -489,7 +496,7 @@ class Assistant:
 
     def _ruled_on(self, concept: str) -> bool:
         """Some rule's statement names the concept (the corpus says something about it)."""
-        return any(concept in concept_ids(r.statement.lower()) for r in self.rulebook.rules)
+        return bool(rules_naming(self.rulebook, concept))
 
     def _own_rules_elsewhere(self, asked: Sequence[str], facts: PatientFacts) -> list[GuidelineRule]:
         """The rules naming an asked drug itself, when none of them fits the patient's known facts."""
@@ -498,7 +505,7 @@ class Assistant:
         for c in asked:
             if c not in lex.concepts or lex.concepts[c].kind != "drug":
                 continue
-            own = [r for r in self.rulebook.rules if c in concept_ids(r.statement.lower())]
+            own = rules_naming(self.rulebook, c)
             if own and all(r.condition(facts) is False for r in own):
                 out += own
         return out

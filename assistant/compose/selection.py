@@ -375,6 +375,11 @@ def _on_topic(plan: DraftPlan, maybe: list[GuidelineRule]) -> list[GuidelineRule
     return [r for r in maybe if topics & concept_ids(r.statement.lower())]
 
 
+def rules_naming(book: RuleBook, concept: str) -> list[GuidelineRule]:
+    """The rules whose statement names the treatment itself (not only its class)."""
+    return [r for r in book.rules if _names_treatment(r, [concept]) == 2]
+
+
 def indication_rules(question: str, facts: PatientFacts, book: RuleBook) -> list[GuidelineRule]:
     """ "Who (when) is blinatumomab used for?": the rules that name the drug asked about are its indication, shown
     as branches whatever the patient's facts leave open (not those the facts rule out)."""

@@ -32,6 +32,7 @@ from assistant.concepts import (
     read_concepts,
     sentences,
     tokens,
+    treatments_in,
 )
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, sentence_body
@@ -65,10 +66,6 @@ def _points_back(sentence: str) -> bool:
         m.kind in _NO_SUBJECT for m in mentions)
 
 
-def _names_treatment(sentence: str) -> bool:
-    return any(m.kind in TREATMENT_KINDS for m in read_concepts(sentence.lower()).mentions)
-
-
 #: Concept kinds that give a question no subject of its own ("is that what the guideline says?"; "is that MRD
 #: level bad?" asks about the MRD level)
 _NO_SUBJECT = frozenset({"source", "meta", "grammar", "person", "disease", "property", "medicine"})
@@ -89,7 +86,7 @@ def _asking_part(question: str) -> str:
     # (past a sentence between that names no treatment either: "She will get inotuzumab. I heard it hurts the
     # liver. What is the guideline's position on this drug?")
     asking = sorted({*asking, *(i - 1 for i in asking if i >= 1 and i + 1 in asking and _points_back(parts[i + 1])
-                                and not _names_treatment(parts[i]))})
+                                and not treatments_in(parts[i]))})
     return " ".join(parts[i] for i in asking)
 
 
