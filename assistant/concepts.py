@@ -144,6 +144,9 @@ class ContextRules:
     people: dict[str, tuple[tuple[str, ...], ...]]
     taking: tuple[tuple[str, ...], ...] = ()
     taking_determiners: frozenset[str] = frozenset()
+    taking_now: tuple[tuple[str, ...], ...] = ()  # a medicine given now or decided on (context.yaml taking.current)
+    taking_denied: tuple[str, ...] = ()  # ... denied by the word before (taking.current_denied; "n't" ends a word)
+    taking_asked: frozenset[str] = frozenset()  # ... asked about (taking.current_asked, up to four words before)
     donor: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     compares: dict[str, Any] = field(default_factory=dict)  # words, prefixes (a tuple), pairs (word pairs)
     notes: dict[str, Any] = field(default_factory=dict)  # keys of key=value notes, values -> canonical forms
@@ -251,6 +254,9 @@ def _context(data: dict[str, Any]) -> ContextRules:
         past_window=int(data["past"]["window"]),
         people={k: _phrases(v) for k, v in data["people"].items()},
         taking=_phrases(data["taking"]["before"]), taking_determiners=frozenset(data["taking"]["determiners"]),
+        taking_now=_phrases(data["taking"].get("current") or []),
+        taking_denied=tuple(str(w) for w in data["taking"].get("current_denied") or []),
+        taking_asked=frozenset(str(w) for w in data["taking"].get("current_asked") or []),
         donor={k: _phrases(v) for k, v in data["donor"].items()},
         compares={"words": frozenset(data["compares"]["words"]), "prefixes": tuple(data["compares"]["prefixes"]),
                   "pairs": frozenset(tuple(p.split()) for p in data["compares"]["pairs"]),

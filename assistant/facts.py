@@ -104,6 +104,7 @@ import yaml
 from assistant.concepts import (
     LEXICON_DIR,
     MASK,
+    TREATMENT_KINDS,
     Quantity,
     age_groups,
     char_runs,
@@ -2093,6 +2094,30 @@ def _on_tki(t: str) -> bool:
     return False
 
 
+def _given_now(t: str) -> frozenset[str]:
+    """The treatments the patient is given now or is scheduled for ("started on blinatumomab", "scheduled for
+    inotuzumab": context.yaml taking.current), not ones asked about ("can she take blinatumomab?") or given before.
+
+    >>> sorted(_given_now("my father is scheduled for blinatumomab")), sorted(_given_now("can he take blinatumomab?"))
+    (['blinatumomab'], [])
+    """
+    rules = load_lexicon().context
+    if not rules.taking_now:
+        return frozenset()
+    toks, spans, given = [w.lower() for w in tokens(t)], token_spans(t), set()
+    for m in read_concepts(t).mentions:
+        if m.kind not in TREATMENT_KINDS or m.negated or m.historical:
+            continue
+        j = m.start - (m.start > 0 and toks[m.start - 1] in rules.taking_determiners)
+        cue = next((p for p in rules.taking_now if len(p) <= j and tuple(toks[j - len(p):j]) == p), None)
+        if cue is None:
+            continue
+        before = t[:spans[j - len(cue)][0]].lower().split()[-4:]  # (the four words before the cue)
+        if not (before and before[-1].endswith(rules.taking_denied) or set(before) & rules.taking_asked):
+            given.add(m.concept)
+    return frozenset(given)
+
+
 def _read_donor(t: str) -> bool | None:
     """A donor found (True) or not (False): a donor named (context.yaml phrases.donor) with the donor cues."""
     cues, seen, done = load_lexicon().context.donor, set(), 0
@@ -2254,7 +2279,8 @@ def _read_one(text: str, population: bool = False, known: tuple[str, ...] | None
     cues = {"population": population, "ph_like": _names_ph_like(t), "on_tki": bool(prior_tkis) or _on_tki(t),
             "patient": patient,
             "cr_after_induction": _phrase(t, "cr_after_induction", "markers"),
-            "molecular_relapse": _molecular_relapse(t), "t_lineage_named": "T" in _lineages(t)}
+            "molecular_relapse": _molecular_relapse(t), "t_lineage_named": "T" in _lineages(t),
+            "given": _given_now(t) if not population else frozenset()}
     return implied(facts, cues)
 
 
@@ -2287,7 +2313,9 @@ def implications(folder: Path = LEXICON_DIR) -> tuple[Implication, ...]:
 
 
 def _holds(condition: dict[str, Any], facts: dict[str, Any]) -> bool:
-    return all(facts.get(k) in v if isinstance(v, list) else facts.get(k) == v for k, v in condition.items())
+    """Each condition holds: a value equal, one of a list, or (for a set of values, as `given`) one in the list."""
+    return all((bool(facts[k] & set(v)) if isinstance(facts.get(k), frozenset) else facts.get(k) in v)
+               if isinstance(v, list) else facts.get(k) == v for k, v in condition.items())
 
 
 def implied(facts: dict[str, Any], cues: dict[str, Any] | None = None, *, mode: str = "set") -> dict[str, Any]:

@@ -141,8 +141,11 @@ def _asks_the_source(clause: str) -> bool:
     return "source" in kinds and kinds <= _NO_SUBJECT and not words & POINTS_BACK
 
 
-def _names_treatment(clause: str) -> bool:
-    return any(m.kind in TREATMENT_KINDS and not m.other_person for m in read_concepts(clause.lower()).mentions)
+def _names_treatment(clause: str, *, harms: bool = False) -> bool:
+    """The clause names a treatment (or, with `harms`, a harm: "told to watch for liver problems, what does that
+    mean?" asks about the harm)."""
+    kinds = TREATMENT_KINDS | {"adverse_event"} if harms else TREATMENT_KINDS
+    return any(m.kind in kinds and not m.other_person for m in read_concepts(clause.lower()).mentions)
 
 
 #: Concepts that give a clause no subject of its own ("is that OK per the guideline?" asks about what came before).
@@ -157,7 +160,7 @@ def _kept_clauses(sentence: str, *, asks: bool) -> str:
     # an asking clause naming no subject of its own asks about the one before, whatever it names: "hepatitis B
     # reactivation, what does the guideline say?")
     back = {k - 1 for k, c in enumerate(clauses) if k and asks and k == len(clauses) - 1 and (
-        _clause_points_back(c) and _names_treatment(clauses[k - 1]) or _asks_the_source(c))}
+        _clause_points_back(c) and _names_treatment(clauses[k - 1], harms=True) or _asks_the_source(c))}
     part = [c.strip(" —–-") if k == len(clauses) - 1 and asks else c
             for k, c in enumerate(clauses)
             if (asks and (k == len(clauses) - 1 or _asks(c) or _bare_asking_word(c))) or _clinical(c) or k in back]

@@ -140,13 +140,13 @@ class YesLead:
             return  # (at an edge the summary and the label read differently, CAR-T at 25: no plain "Yes")
         asked = asked_treatments(plan.q)
         if not _yes_no(plan.q) or plan.intents.either_or or says(plan.q, "necessity") or any(
-                says(plan.intents.asking or plan.q, c) for c in ("meaning_words", "asks_appraisal")) or (
+                says(plan.intents.asking or plan.q, c) for c in ("meaning_words", "asks_appraisal", "asks_efficacy")) or (
                 says(plan.q, "comparison") and not (_two_questions(plan.intents.asking)
                                                     and treatments_named(plan.intents.asking) == 1)):
             return  # ("transplant or the pills alone?", "does she have to ...?": not a plain yes; "is that what the
             # guidelines say or are they rushing?" asks about one treatment; "only steroids - does that mean they
             # are giving up on her?" asks what it means, and a "Yes" would answer that; so does "is that them giving
-            # up on her?", the asker's own appraisal)
+            # up on her?", the asker's own appraisal; "does it work?" is asked of the trials, not the guideline)
         if any(m.kind == "change" and not m.negated for m in read_concepts(plan.q.lower()).mentions):
             return  # "can she stop / reduce / take a break from the TKI?": a rule recommending the TKI is no "yes" to
             # that (whether stopping now fits the rule's duration is for its statement, which leads anyway)

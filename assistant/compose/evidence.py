@@ -65,7 +65,8 @@ class Support:
                 for heading, sent in _headed_sentences(chunk):
                     if limit <= 0 or builder.full(spare=1):
                         return
-                    if heading.lower() not in _EVIDENCE_HEADINGS or sent not in chunk.text or plan.names_other_trial(sent):
+                    if heading.lower() not in _EVIDENCE_HEADINGS or sent not in chunk.text or plan.names_other_trial(sent) \
+                            or plan.names_other_treatment(sent):
                         continue
                     if _low_value(sent) or not _safe_sentence(sent, plan.facts, pool.book) or not fits_patient(
                             sent, plan.facts, plan.q):

@@ -173,12 +173,15 @@ def asks_indication(question: str) -> bool:
 
 
 def asks_evidence(question: str) -> bool:
-    """Asks for the evidence, the trials or the rationale (cues.yaml `asks_evidence`).
+    """Asks for the evidence, the trials or the rationale, or whether a treatment works (cues.yaml `asks_evidence`,
+    `asks_efficacy`).
 
     >>> asks_evidence("What evidence backs the 5-year rule?"), asks_evidence("It came back after transplant")
     (True, False)
+    >>> asks_evidence("Does blinatumomab actually work?")
+    True
     """
-    return says(question, "asks_evidence")
+    return says(question, "asks_evidence") or says(question, "asks_efficacy")
 
 
 def _knowledge_words(question: str) -> bool:
@@ -320,7 +323,12 @@ _PART_SPLIT = re.compile(
 _PART_GENERIC = frozenset(["standard", "approach", "done", "used", "counts", "count", "happen", "happens", "mean",
                            "means", "level", "kind", "type", "way", "ways", "thing", "things", "part", "stay", "stays",
                            "role", "roles", "place", "importance", "significance", "value", "relevance", "fit", "fits",
-                           "belong", "belongs", "come", "comes", "sit", "sits"])
+                           "belong", "belongs", "come", "comes", "sit", "sits",
+                           # (who the patient is to the asker, a plan to start it, "what kind of drug is it?": the
+                           # drug the part points to is its subject, not "antibody-drug conjugate")
+                           "father", "mother", "dad", "mum", "mom", "husband", "wife", "son", "daughter", "brother",
+                           "sister", "parent", "starting", "started", "start", "drug", "drugs", "medicine",
+                           "medicines", "medication"])
 
 
 #: The first words of an asking part.

@@ -65,9 +65,13 @@ class PlainPatient:
 
 @dataclass(frozen=True)
 class GuidelineLines:
-    """After the rules, up to two guideline sentences that share two of the question's terms."""
+    """After the rules, up to two guideline sentences that share two of the question's terms (none once the trial
+    results a question asks for are in: "does blinatumomab work?" is answered by its rule and TOWER, not by where
+    the summary lists it)."""
 
     budget: int = 2
 
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        if plan.intents.evidence and any(kind == "evidence" for kind, _ in builder.lines):
+            return
         add_guideline(plan, pool, builder, self.budget)

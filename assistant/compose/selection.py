@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from assistant.claims import broader_chain
 from assistant.compose.branches import compared_leads, deciding_branches, other_side_facts
 from assistant.compose.cues import cue, says
 from assistant.compose.intents import (
@@ -124,10 +125,24 @@ class DraftPlan:
         """The question names its trial and this sentence quotes another trial's numbers."""
         return self.named_found and TRIAL_RE.search(sentence) is not None and not trial_keys(sentence) & self.named
 
+    def names_other_treatment(self, sentence: str) -> bool:
+        """The question names its treatments, the leading rules name them too, and this sentence is about others only
+        ("does blinatumomab work?": TOWER answers, INO-VATE does not; "the trial behind that, and rituximab?" asks
+        of a treatment no rule names, so the earlier answer's trial still answers)."""
+        ruled = set().union(*(treatments_in(r.statement) for r in self.chosen[:2]))
+        asked = {a for a in treatments_in(self.question.text) if any(_related(a, c) for c in ruled)}
+        named = treatments_in(sentence)
+        return bool(asked and named) and not any(_related(a, n) for a in asked for n in named)
+
     def candidates(self, pool: Sources, top: int) -> list[Chunk]:
         """The top retrieved chunks and the pool, once each, without another trial than the named one."""
         unique = {c.chunk_id: c for c in [*pool.top(top), *pool.chunks]}
         return [c for c in unique.values() if not self.other_trial(c)]
+
+
+def _related(a: str, b: str) -> bool:
+    """One treatment concept is the other or a kind of it ("children's-style chemo" and "a pediatric protocol")."""
+    return a in broader_chain(b) or b in broader_chain(a)
 
 
 def fact_label(field_name: str) -> str:

@@ -978,3 +978,46 @@ def test_a_finding_the_case_rules_out_brings_no_rule_that_requires_it(bot) -> No
                 "to transplant?")
     assert "continuing chemotherapy" in a.citations[0].quote, a.answer
     assert not any("recommends considering allo-HSCT" in c.quote for c in a.citations[:1]), a.answer
+
+
+@pytest.mark.parametrize(("q", "trial"), [
+    # rja36 d21: "ちゃんと効くんでしょうか" (does it work?) was dropped, and TOWER was not quoted
+    ("父が白血病（ALL）の再発で、ビーリンサイトという点滴を使うことになりました。どんな薬なんですか？ちゃんと効くんでしょうか。", "TOWER"),
+    ("My dad relapsed and is starting blinatumomab next week. What is it and does it actually work?", "TOWER"),
+    ("How effective is inotuzumab?", "INO-VATE"),
+    ("Is nelarabine effective?", "nelarabine"),
+])
+def test_whether_a_drug_works_is_answered_by_its_own_trial(bot, q: str, trial: str) -> None:
+    """Whether a treatment works is asked of its trials (cues.yaml asks_efficacy): the drug's own trial result is
+    quoted, not another drug's (no INO-VATE for blinatumomab), and no "**Yes**" answers it."""
+    a = bot.ask(q)
+    evidence = [c.quote for c in a.citations if c.tier == "evidence"]
+    assert any(trial in s for s in evidence), a.answer
+    asked = "inotuzumab" if "inotuzumab" in q else "blinatumomab" if trial == "TOWER" else "nelarabine"
+    assert all(asked in s.lower() for s in evidence), a.answer
+    assert "**Yes**" not in a.answer and "**はい**" not in a.answer, a.answer
+
+
+def test_a_patient_starting_an_antibody_is_not_asked_for_its_antigen(bot) -> None:
+    """rja36 d21/d24: the team chose blinatumomab (「使うことになりました」, "starting"): the CD19 it needs is taken as
+    met (implications.yaml), so no CD22 branch and no request for CD19 expression."""
+    a = bot.ask("父が白血病（ALL）の再発で、ビーリンサイトという点滴を使うことになりました。どんな薬なんですか？")
+    assert a.patient.cd19 is True, a.patient
+    assert not any("CD22" in c.quote and "recommends inotuzumab" in c.quote for c in a.citations), a.answer
+    assert not any(f.rule_id.startswith("FACTS-MISSING") for f in a.findings), a.findings
+    asking = bot.ask("Should my father be put on blinatumomab for his relapse?")
+    assert asking.patient.cd19 is None, asking.patient
+
+
+@pytest.mark.parametrize("q", [
+    # rja36 d24: 「肝臓の病気に注意と言われた…どういうことでしょうか」 was answered with relapse treatments in general
+    "再発したALLでベスポンサ（イノツズマブ）を使って、その後に移植する予定です。先生から肝臓の病気に注意と言われたのですが、"
+    "どういうことでしょうか。",
+    "Relapsed ALL, after inotuzumab a transplant is scheduled. The doctor told us to watch out for liver problems, "
+    "what does that mean?",
+])
+def test_a_harm_the_doctor_warned_of_is_what_what_does_that_mean_asks(bot, q: str) -> None:
+    """A clause naming a harm before "what does that mean?" is what the question asks about (plan._kept_clauses):
+    the VOD/SOS line leads."""
+    a = bot.ask(q)
+    assert "VOD/SOS" in a.citations[0].quote, a.answer

@@ -2127,3 +2127,21 @@ def test_a_time_across_but_is_another_results() -> None:
                    "0.005% detected in marrow.")
     assert (f.mrd_status, f.mrd_level_pct, f.mrd_timepoint) == ("positive", 0.005, "post_hsct")
     assert read_facts("MRD before transplant was 0.02%").mrd_timepoint == "other"
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    ("My father relapsed and is starting blinatumomab next week.", {"cd19": True}),
+    ("She is scheduled for inotuzumab, then a transplant.", {"cd22": True}),
+    ("He is on nelarabine for his relapse.", {"lineage": "T"}),
+    # asked about, denied or given before: no antigen taken as met
+    ("Should she be put on blinatumomab?", {"cd19": None}),
+    ("We are not getting blinatumomab after all.", {"cd19": None}),
+    ("She relapsed on blinatumomab.", {"cd19": None}),
+    ("If he gets inotuzumab, what about the liver?", {"cd22": None}),
+    # a stated antigen is never overwritten
+    ("CD19-negative relapse, now starting blinatumomab?", {"cd19": False}),
+])
+def test_a_treatment_given_now_implies_what_it_needs(q: str, expected: dict) -> None:
+    """implications.yaml: the antigen (or lineage) a treatment the team has chosen needs is taken as met."""
+    facts = read_facts(q)
+    assert {k: getattr(facts, k) for k in expected} == expected, facts

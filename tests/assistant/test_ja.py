@@ -753,6 +753,12 @@ def test_doing_without_a_treatment_as_told_is_not_done(bot) -> None:
     ("ポナチニブ初回からあり？", "ponatinib first-line"),
     # rja25 k30: B型肝炎 is hepatitis B, not B-lineage ALL
     ("B型肝炎の再活性化対策は？", "hepatitis B reactivation"),
+    # rja36 d21 / d18 / d24: whether it works, methotrexate "in large amounts", a warning whose meaning is asked
+    ("ビーリンサイトはちゃんと効くんでしょうか。", "does it work?"),
+    ("この薬は効果はありますか？", "is it effective?"),
+    ("メトトレキサートを大量に使う治療を続けると言われました。", "HD-MTX"),
+    ("先生から肝臓の病気に注意と言われたのですが、どういうことでしょうか。", "liver problems told to watch out for it, what does that mean?"),
+    ("父がビーリンサイトという点滴を使うことになりました。", "starting blinatumomab"),
 ])
 def test_japanese_question_words_read_in_english(question: str, english: str) -> None:
     assert english in to_english(question)
