@@ -174,6 +174,11 @@ RELEVANCE_LEAD_NOTE = ("_On {what}, which the question asks about: the JSH 2023 
 RELEVANCE_NOTE = ("_On {what}, which the question asks about: the JSH 2023 guideline sources here do not address "
                   "it, so nothing above is about it._")
 
+#: First, when a question asks for the options beside one it sets aside and the guideline's statements for the
+#: patient name only that one ("R/R T-ALL: other than nelarabine, what does the guideline list?").
+NOTHING_ELSE_NOTE = ("_Besides {what}, the JSH 2023 guideline summary names no other specific treatment for this "
+                     "setting; what it says follows._")
+
 #: Shown first when a question asks for a dose beside something else: that part is declined, the rest answered.
 DOSE_PART_NOTE = ("_**Dose:** the JSH 2023 guideline summary gives no doses or schedules, and I don't give them for a "
                   "patient: take them from the treatment protocol or the package insert, with the treating team and "

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.compose.asked import set_aside
 from assistant.compose.builder import Builder
 from assistant.compose.cues import says
-from assistant.compose.selection import DraftPlan, Sources, fact_label
+from assistant.compose.selection import DraftPlan, Sources, _related, fact_label
 from assistant.compose.sentences import chunk_sentences
-from assistant.concepts import concept_ids, read_concepts, sentences
+from assistant.concepts import concept_ids, read_concepts, sentences, treatments_in
 from assistant.models import RuleFinding
-from assistant.prompts import DISCLAIMER, RELEVANCE_NOTE
+from assistant.prompts import DISCLAIMER, NOTHING_ELSE_NOTE, RELEVANCE_NOTE
 from assistant.rules.relevance import concept_label
 
-__all__ = ["OpeningNotes", "CombinationNote", "MissingPhNote", "NoRecommendation", "Disclaimer"]
+__all__ = ["OpeningNotes", "NothingElse", "CombinationNote", "MissingPhNote", "NoRecommendation", "Disclaimer"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,21 @@ class CombinationNote:
             return
         what = f"giving {concept_label(drugs[0])} and {concept_label(drugs[1])} together"
         builder.note(RELEVANCE_NOTE.format(what=what))
+
+
+@dataclass(frozen=True)
+class NothingElse:
+    """ "R/R T-ALL, other than nelarabine, what options does the guideline list?": when every treatment the rules
+    chosen for the patient name is one the question sets aside, say first that the summary names nothing else (the
+    rules that follow would otherwise read as a restatement, not an answer)."""
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        aside = set_aside(plan.q)
+        if not aside or not plan.chosen or not says(plan.intents.asking or plan.q, "asks_alternatives"):
+            return
+        named = set().union(*(treatments_in(r.statement) for r in plan.chosen))
+        if named and all(any(_related(n, a) for a in aside) for n in named):
+            builder.note(NOTHING_ELSE_NOTE.format(what=" or ".join(concept_label(a) for a in sorted(aside))))
 
 
 @dataclass(frozen=True)

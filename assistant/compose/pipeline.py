@@ -19,7 +19,14 @@ from assistant.compose.evidence import ContextLine, Support
 from assistant.compose.focus import Definition, Focus, Listed, Parts
 from assistant.compose.grades import StatedGrades
 from assistant.compose.interactions import Interactions, asks_cautions, asks_other_things
-from assistant.compose.notes import CombinationNote, Disclaimer, MissingPhNote, NoRecommendation, OpeningNotes
+from assistant.compose.notes import (
+    CombinationNote,
+    Disclaimer,
+    MissingPhNote,
+    NoRecommendation,
+    NothingElse,
+    OpeningNotes,
+)
 from assistant.compose.patient import GuidelineLines, PlainPatient
 from assistant.compose.ranked import Ranked
 from assistant.compose.rules import Alternatives, PremiseRules, Rules, StatusAfterRules, StatusLead
@@ -41,6 +48,7 @@ COMPOSERS: tuple[Composer, ...] = (
     OpeningNotes(),
     When(asks_cautions, Interactions(alone=True)),  # "inotuzumab, then a transplant: anything to watch?": VOD first
     YesLead(),  # a yes/no question its patient's rule answers: "Yes" first
+    NothingElse(),  # "other than nelarabine, what options?" where the rules name only nelarabine: said first
     UnreportedResults(),
     TrialFirst(),
     StatedGrades(),

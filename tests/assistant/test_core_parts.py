@@ -1021,3 +1021,19 @@ def test_a_harm_the_doctor_warned_of_is_what_what_does_that_mean_asks(bot, q: st
     the VOD/SOS line leads."""
     a = bot.ask(q)
     assert "VOD/SOS" in a.citations[0].quote, a.answer
+
+
+@pytest.mark.parametrize(("q", "note"), [
+    # rja36 d14: "other than nelarabine?" was answered by restating nelarabine
+    ("R/R T-ALL、nelarabine以外にGLで挙がってる選択肢ある？", "ネララビン以外の具体的な治療を挙げていません"),
+    ("Relapsed T-ALL: other than nelarabine, what options does the guideline list?",
+     "Besides nelarabine, the JSH 2023 guideline summary names no other specific treatment"),
+])
+def test_options_besides_the_only_one_listed_are_said_to_be_none(bot, q: str, note: str) -> None:
+    """The rules for the patient name only the treatment the question sets aside: that nothing else is named is said
+    first (compose.notes.NothingElse); where the rules name others, no such note."""
+    a = bot.ask(q)
+    assert a.answer.splitlines()[0].startswith("_") and note in a.answer.splitlines()[0], a.answer
+    other = bot.ask("Relapsed B-ALL, CD19 and CD22 positive: other than blinatumomab, what options are there?")
+    assert "names no other specific treatment" not in other.answer, other.answer
+    assert any("inotuzumab" in c.quote for c in other.citations), other.answer

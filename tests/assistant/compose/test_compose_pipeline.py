@@ -20,7 +20,8 @@ def _name(c) -> str:
 
 def test_the_order_is_data() -> None:
     names = [_name(c) for c in COMPOSERS]
-    assert names[:5] == ["OpeningNotes", "Interactions?asks_cautions", "YesLead", "UnreportedResults", "TrialFirst"]
+    assert names[:6] == ["OpeningNotes", "Interactions?asks_cautions", "YesLead", "NothingElse", "UnreportedResults",
+                         "TrialFirst"]
     assert names[-1] == "Disclaimer"
     assert names.index("Rules") < names.index("Interactions?asks_other_things") < names.index("AskedTreatment?ruled")
     assert names.index("Rules") < names.index("AskedTreatment?ruled") < names.index("Parts?ruled")
