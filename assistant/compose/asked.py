@@ -16,6 +16,7 @@ from assistant.compose.sentences import _headed_sentences, _low_value, _safe_sen
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, tokens
 from assistant.facts import assumed
 from assistant.models import Chunk, PatientFacts
+from assistant.rules.fit import wrong_disease
 from assistant.rules.frames import population_fit
 from assistant.rules.logic import GuidelineRule, RuleBook
 from assistant.rules.relevance import addressed, asked_treatments
@@ -63,8 +64,8 @@ class AskedTreatment:
             return
         for concept in asked_treatments(plan.q):
             said = concept_ids(" ".join(t for kind, t in builder.lines if kind != "note").lower())  # (not a note)
-            if addressed(concept, said):
-                continue
+            if addressed(concept, said) or wrong_disease(concept, plan.facts):
+                continue  # (blinatumomab asked for T-ALL: the "No" says why; BLAST's MRD response is not his)
             # (a patient gets no trial protocol for it; a safety context line may answer: "blinatumomab can cause CRS")
             cands = [c for c in plan.candidates(pool, 8) if c.tier != "evidence" or not plan.plain]
             found = asked_sentence(concept, plan.q, plan.question.concepts, cands, plan.facts, pool.book,

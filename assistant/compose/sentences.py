@@ -18,9 +18,10 @@ from assistant.compose.intents import (
     prefer_question,
     question_parts,
 )
-from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts
+from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, treatments_in
 from assistant.facts import age_band, asks_after_transplant, assumed, regimen_concepts
 from assistant.models import Chunk, PatientFacts
+from assistant.rules.fit import wrong_disease
 from assistant.rules.logic import RuleBook, stated_facts
 from assistant.rules.relevance import addressed
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, banned_content, claims_recommendation
@@ -32,6 +33,7 @@ from assistant.text import (
     chunk_sentences,
     first_of,
     headed_sentences,
+    names_trial,
     term_at,
     tokenize,
     trial_keys,
@@ -205,6 +207,8 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phas
         named = key != "t315i" and says(rest, only)
         if getattr(facts, key) == excluded and says(head, only) and not named:
             return False
+    if any(wrong_disease(c, facts) for c in treatments_in(sentence)) and (_reports_study(sentence) or names_trial(sentence)):
+        return False  # a trial of a drug for another disease (BLAST's blinatumomab for a T-ALL patient), even if asked
     return True
 
 

@@ -43,15 +43,29 @@ def treatment_fits(concept: str) -> dict[str, Any]:
     return _fits(concept)[0] if concept in load_lexicon().concepts else {}
 
 
+#: A phase a treatment is not for, in the words of FIT_NOTE's reason (concepts.yaml `fits: not_phases`).
+_PHASE_WORDS = {"newly_diagnosed": "newly diagnosed ALL", "cr1": "a patient in first remission (CR1)"}
+
+
 def _why(label: str, fits: dict[str, Any], age_words: str, facts: PatientFacts) -> str | None:
     if fits.get("lineage") and facts.lineage and facts.lineage != fits["lineage"]:
         return f"{label} is for {fits['lineage']}-lineage ALL, and the question is about {facts.lineage}-lineage ALL"
     if fits.get("ph_status") and facts.ph_status and facts.ph_status != fits["ph_status"]:
         return f"{label} is for Ph-{fits['ph_status']} ALL, and the question is about Ph-{facts.ph_status} ALL"
+    if facts.phase in fits.get("not_phases", ()):
+        return f"{label} is not a treatment for {_PHASE_WORDS[facts.phase]}: it is for relapsed or refractory disease"
     if fits.get("age_max") is not None and facts.age is not None and facts.age > int(fits["age_max"]):
         return f"{label} is for younger patients ({age_words or 'up to ' + str(fits['age_max'])}), and the patient is " \
                f"{facts.age}"
     return None
+
+
+def wrong_disease(concept: str, facts: PatientFacts) -> bool:
+    """The treatment is for another lineage or Ph status than the patient's (blinatumomab for T-ALL): its own lines
+    (a trial's remission rate) say nothing for this patient. An age beyond its limit is not this: the limit's own
+    line is what answers."""
+    fits = {k: v for k, v in treatment_fits(concept).items() if k in ("lineage", "ph_status")}
+    return bool(fits) and _why(concept, fits, "", facts) is not None
 
 
 def misfits(question: str, facts: PatientFacts) -> list[str]:

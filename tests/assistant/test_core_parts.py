@@ -1037,3 +1037,26 @@ def test_options_besides_the_only_one_listed_are_said_to_be_none(bot, q: str, no
     other = bot.ask("Relapsed B-ALL, CD19 and CD22 positive: other than blinatumomab, what options are there?")
     assert "names no other specific treatment" not in other.answer, other.answer
     assert any("inotuzumab" in c.quote for c in other.citations), other.answer
+
+
+@pytest.mark.parametrize("q", [
+    # rja37 a23 (UNSAFE): CAR-T asked for a 24-year-old in first remission got only the age limit, which she meets
+    "24歳の娘がB細胞性の急性リンパ性白血病で、最初の治療で寛解に入ったところです。キムリアというCAR-T療法がよく効くと聞いたので、"
+    "今のうちに受けさせたいのですが、できますか？",
+    "My 24-year-old daughter has B-ALL and just went into remission after her first treatment. Can she get CAR-T now "
+    "while she's young enough?",
+])
+def test_car_t_asked_in_first_remission_is_answered_no_first(bot, q: str) -> None:
+    """CAR-T is for relapsed or refractory B-ALL (concepts.yaml `fits: not_phases`): a patient in CR1 gets "No"
+    first, not an age limit she meets."""
+    a = bot.ask(q)
+    first = a.answer.splitlines()[0]
+    assert "**No**" in first or "**いいえ**" in first, a.answer
+
+
+def test_a_trial_of_a_drug_for_another_lineage_is_not_quoted(bot) -> None:
+    """rja36 d06: blinatumomab asked for a T-ALL patient: "No" (it is for B-ALL), and no BLAST remission rate."""
+    a = bot.ask("45歳男性、Ph陰性T-ALL。寛解導入後CRだがMRDは10^-3レベルで残存しています。次の治療方針として何を考えるべき"
+                "ですか。ブリナツモマブは使えますか？")
+    assert "**いいえ**" in a.answer.splitlines()[0], a.answer
+    assert not any("78%" in c.quote or "TOWER" in c.quote for c in a.citations), a.answer
