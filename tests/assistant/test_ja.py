@@ -759,6 +759,8 @@ def test_doing_without_a_treatment_as_told_is_not_done(bot) -> None:
     ("メトトレキサートを大量に使う治療を続けると言われました。", "HD-MTX"),
     ("先生から肝臓の病気に注意と言われたのですが、どういうことでしょうか。", "liver problems told to watch out for it, what does that mean?"),
     ("父がビーリンサイトという点滴を使うことになりました。", "starting blinatumomab"),
+    # rja37 a19: 「小児の治療法」 is the pediatric-type regimen (the question was refused when it read as "treatment")
+    ("大人なのに「小児の治療法を使う」と言われて戸惑っています。どうしてですか？", "pediatric-type regimen"),
 ])
 def test_japanese_question_words_read_in_english(question: str, english: str) -> None:
     assert english in to_english(question)
