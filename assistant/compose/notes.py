@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from assistant.compose.asked import set_aside
 from assistant.compose.builder import Builder
 from assistant.compose.cues import says
-from assistant.compose.selection import DraftPlan, Sources, _related, fact_label
+from assistant.compose.selection import DraftPlan, Sources, fact_label, related_treatments
 from assistant.compose.sentences import chunk_sentences
 from assistant.concepts import concept_ids, read_concepts, sentences, treatments_in
 from assistant.models import RuleFinding
@@ -63,7 +63,7 @@ class NothingElse:
         if not aside or not plan.chosen or not says(plan.intents.asking or plan.q, "asks_alternatives"):
             return
         named = set().union(*(treatments_in(r.statement) for r in plan.chosen))
-        if named and all(any(_related(n, a) for a in aside) for n in named):
+        if named and all(any(related_treatments(n, a) for a in aside) for n in named):
             builder.note(NOTHING_ELSE_NOTE.format(what=" or ".join(concept_label(a) for a in sorted(aside))))
 
 

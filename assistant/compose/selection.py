@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from assistant.compose.intents import Intents
     from assistant.plan import QuestionPlan
 
-__all__ = ["DraftPlan", "Sources", "plan_draft", "fact_label", "trial_rules", "described_trial"]
+__all__ = ["DraftPlan", "Sources", "plan_draft", "fact_label", "related_treatments", "trial_rules", "described_trial"]
 
 
 @dataclass(frozen=True)
@@ -130,9 +130,9 @@ class DraftPlan:
         ("does blinatumomab work?": TOWER answers, INO-VATE does not; "the trial behind that, and rituximab?" asks
         of a treatment no rule names, so the earlier answer's trial still answers)."""
         ruled = set().union(*(treatments_in(r.statement) for r in self.chosen[:2]))
-        asked = {a for a in treatments_in(self.question.text) if any(_related(a, c) for c in ruled)}
+        asked = {a for a in treatments_in(self.question.text) if any(related_treatments(a, c) for c in ruled)}
         named = treatments_in(sentence)
-        return bool(asked and named) and not any(_related(a, n) for a in asked for n in named)
+        return bool(asked and named) and not any(related_treatments(a, n) for a in asked for n in named)
 
     def candidates(self, pool: Sources, top: int) -> list[Chunk]:
         """The top retrieved chunks and the pool, once each, without another trial than the named one."""
@@ -140,7 +140,7 @@ class DraftPlan:
         return [c for c in unique.values() if not self.other_trial(c)]
 
 
-def _related(a: str, b: str) -> bool:
+def related_treatments(a: str, b: str) -> bool:
     """One treatment concept is the other or a kind of it ("children's-style chemo" and "a pediatric protocol")."""
     return a in broader_chain(b) or b in broader_chain(a)
 

@@ -53,7 +53,8 @@ def _why(label: str, fits: dict[str, Any], age_words: str, facts: PatientFacts) 
     if fits.get("ph_status") and facts.ph_status and facts.ph_status != fits["ph_status"]:
         return f"{label} is for Ph-{fits['ph_status']} ALL, and the question is about Ph-{facts.ph_status} ALL"
     if facts.phase in fits.get("not_phases", ()):
-        return f"{label} is not a treatment for {_PHASE_WORDS[facts.phase]}: it is for relapsed or refractory disease"
+        words = _PHASE_WORDS.get(facts.phase, facts.phase.replace("_", " "))
+        return f"{label} is not a treatment for {words}: it is for relapsed or refractory disease"
     if fits.get("age_max") is not None and facts.age is not None and facts.age > int(fits["age_max"]):
         return f"{label} is for younger patients ({age_words or 'up to ' + str(fits['age_max'])}), and the patient is " \
                f"{facts.age}"
