@@ -486,6 +486,7 @@ class Intents(BaseModel):
     definition: bool = Field(False, description="Asks what a term means or how it is defined")
     asks_meaning: bool = Field(False, description="Asks what something means, is or stands for (glossary lines fit)")
     evidence: bool = Field(False, description="Asks for the evidence, trials or rationale")
+    indication: bool = Field(False, description="Asks who or when a treatment is used (`asks_indication`)")
     duration: bool = Field(False, description="Asks how long something lasts")
     either_or: bool = Field(False, description="Asks for a preference between options (A or B, which; A vs B)")
     comparison: bool = Field(False, description="Names options side by side (or, vs, versus)")
@@ -517,7 +518,7 @@ def read_intents(question: str) -> Intents:
         definition=is_definition_question(question) or says(asking_clause(question), "asks_equivalence")
         or any(asks_what_it_is(p) for p in parts[1:]),
         asks_meaning=says(question, "asks_meaning"),
-        evidence=asks_evidence(question), duration=says(question, "duration_question"),
+        evidence=asks_evidence(question), indication=asks_indication(question), duration=says(question, "duration_question"),
         either_or=either_or(question), grade=says(question, "grade_question"),
         comparison=says(question, "comparison"), why=first_word(question) == "why",
         harms=_asks_harms(question),

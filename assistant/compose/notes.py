@@ -10,7 +10,7 @@ from assistant.compose.builder import Builder
 from assistant.compose.cues import says
 from assistant.compose.selection import DraftPlan, Sources, fact_label, related_treatments
 from assistant.compose.sentences import chunk_sentences
-from assistant.concepts import concept_ids, read_concepts, sentences, treatments_in
+from assistant.concepts import concept_ids, read_concepts, sentences
 from assistant.models import RuleFinding
 from assistant.prompts import DISCLAIMER, NOTHING_ELSE_NOTE, RELEVANCE_NOTE
 from assistant.rules.relevance import concept_label
@@ -62,7 +62,7 @@ class NothingElse:
         aside = set_aside(plan.q)
         if not aside or not plan.chosen or not says(plan.intents.asking or plan.q, "asks_alternatives"):
             return
-        named = set().union(*(treatments_in(r.statement) for r in plan.chosen))
+        named = plan.ruled_treatments()
         if named and all(any(related_treatments(n, a) for a in aside) for n in named):
             builder.note(NOTHING_ELSE_NOTE.format(what=" or ".join(concept_label(a) for a in sorted(aside))))
 

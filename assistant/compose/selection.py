@@ -96,7 +96,7 @@ class DraftPlan:
     def harms_only(self) -> bool:
         """The question asks a treatment's harms and not the guideline's position on it ("…then allo-HSCT: what side
         effects to watch?"): no patient fact forks the answer, and its lines are the ones naming harms."""
-        return self.intents.harms and not self.intents.position and not asks_indication(self.q)
+        return self.intents.harms and not self.intents.position and not self.intents.indication
 
     @property
     def closed(self) -> bool:
@@ -129,10 +129,14 @@ class DraftPlan:
         """The question names its treatments, the leading rules name them too, and this sentence is about others only
         ("does blinatumomab work?": TOWER answers, INO-VATE does not; "the trial behind that, and rituximab?" asks
         of a treatment no rule names, so the earlier answer's trial still answers)."""
-        ruled = set().union(*(treatments_in(r.statement) for r in self.chosen[:2]))
+        ruled = self.ruled_treatments(2)
         asked = {a for a in treatments_in(self.question.text) if any(related_treatments(a, c) for c in ruled)}
         named = treatments_in(sentence)
         return bool(asked and named) and not any(related_treatments(a, n) for a in asked for n in named)
+
+    def ruled_treatments(self, top: int | None = None) -> set[str]:
+        """The treatment concepts the chosen rules' statements name (the first `top` rules, or all)."""
+        return set().union(*(treatments_in(r.statement) for r in self.chosen[:top]))
 
     def candidates(self, pool: Sources, top: int) -> list[Chunk]:
         """The top retrieved chunks and the pool, once each, without another trial than the named one."""

@@ -207,7 +207,7 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phas
         named = key != "t315i" and says(rest, only)
         if getattr(facts, key) == excluded and says(head, only) and not named:
             return False
-    if any(wrong_disease(c, facts) for c in treatments_in(sentence)) and (_reports_study(sentence) or names_trial(sentence)):
+    if (_reports_study(sentence) or names_trial(sentence)) and any(wrong_disease(c, facts) for c in treatments_in(sentence)):
         return False  # a trial of a drug for another disease (BLAST's blinatumomab for a T-ALL patient), even if asked
     return True
 
@@ -862,13 +862,13 @@ def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, 
     seen = set(covered)
     out: list[tuple[str, Chunk]] = []
     lex = load_lexicon()
-    treatments = {c for c, v in lex.concepts.items() if v.kind in TREATMENT_KINDS}
     earlier: set[str] = set()  # (the treatments the parts before named: "its" in "…, and what are its side effects?")
     for part in parts:
         concepts = _subject_concepts(part)
-        if _POINTERS & {w.strip("?,.!;:").lower() for w in part.split()} and not concepts & treatments:
+        treatments = {c for c in concepts if lex.concepts[c].kind in TREATMENT_KINDS}  # (ids of the lexicon)
+        if _POINTERS & {w.strip("?,.!;:").lower() for w in part.split()} and not treatments:
             concepts |= earlier
-        earlier |= concepts & treatments
+        earlier |= treatments
         terms = _stem4(set(tokenize(part)) - _GENERIC - _STATUS_GENERIC - _PART_GENERIC - _DEFINE_WORDS)
         if not terms:
             continue
