@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.claims import broader_chain
 from assistant.compose.asked import set_aside
 from assistant.compose.branches import compared_leads, deciding_branches
+from assistant.compose.conditions import weighed_treatments
 from assistant.compose.cues import says
 from assistant.compose.intents import POINTS_BACK, asking_clause, asks_what_it_is, question_pieces
 from assistant.compose.interactions import answer_drugs, named_treatments
@@ -294,7 +295,7 @@ class Assistant:
 
         t1 = time.perf_counter()
         focus = _with_earlier(plan.focus, q, turns)
-        retrieved, pool, premise = self._gather(focus, facts, blocked, words)
+        retrieved, pool, premise = self._gather(focus, facts, blocked, words, whole=plan.text)
         t2 = time.perf_counter()
         timings = {"retrieve": (t2 - t1) * 1000}
         if sink is not None:
@@ -403,10 +404,11 @@ class Assistant:
         return facts, compared
 
     def _gather(self, qt: str, facts: PatientFacts, blocked: set[str],
-                words: str = "") -> tuple[list[RetrievedChunk], list[Chunk], list[Any]]:
+                words: str = "", whole: str = "") -> tuple[list[RetrievedChunk], list[Chunk], list[Any]]:
         """Retrieved chunks, the pool drafting may quote (plus the rules' and the named trials' sections), and the
         rules the question's premise conflicts with. `qt` is the question's focus in canonical terms; `words` the
-        Japanese question's own words, which the first search also reads."""
+        Japanese question's own words, which the first search also reads; `whole` the question with its background
+        clauses (the patient's conditions: "his kidneys are weak")."""
         if self.policy.skips_retrieval(blocked):
             return [], [], []
         retrieved = self.retriever.search(f"{qt} {words}".strip(), facts=facts, k=self.settings.retrieval.k)
@@ -445,11 +447,11 @@ class Assistant:
             + [sid for r in ruled for rid in r.see_also for sid in self.rulebook.get(rid).section_ids]
             + evidence_sections + status_sections)
         if retrieved:
-            extra_chunks += self._asked_chunks(qt, facts, retrieved, [r.statement for r in sure])
+            extra_chunks += self._asked_chunks(qt, facts, retrieved, [r.statement for r in sure], whole or qt)
         return retrieved, _pool(retrieved, extra_chunks), premise
 
     def _asked_chunks(self, qt: str, facts: PatientFacts, retrieved: list[RetrievedChunk],
-                      answers: list[str]) -> list[Chunk]:
+                      answers: list[str], whole: str = "") -> list[Chunk]:
         """Sections for what the question asks beyond its first retrieval: each part, the definitions, a second
         subject, each asked treatment in the question's setting, the survival asked about, each treatment's trial
         results when compared, each drug's toxicities when cautions are asked (a procedure's: those of the drugs
@@ -486,6 +488,9 @@ class Assistant:
             outcome = "complete remission rate" if outcomes[0] == "reports_remission" else "overall survival"
             extra_chunks += [r.chunk for c in asked[:3] for r in self.retriever.search(
                 f"{concept_label(c)} trial {outcome}", k=3, tier="evidence")]
+        # a treatment named for a patient with a condition its harms weigh ("weak kidneys: HD-MTX?"): its lines on them
+        extra_chunks += [r.chunk for c, harms in list(weighed_treatments(whole or qt).items())[:3]
+                         for r in self.retriever.search(f"{concept_label(c)} {' '.join(sorted(harms))} toxicity", k=3)]
         if says(qt, "asks_cautions") or says(qt, "asks_side_effects") or says(qt, "asks_toxicity") or read_concepts(
                 qt.lower()).ids(kind="adverse_event"):
             # "what should weigh the choice?", "cautions?", "yellow eyes on inotuzumab": each drug's toxicities

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from assistant.compose.asked import AskedTreatment, YesLead
 from assistant.compose.base import Composer, When, open_ruled, open_unruled, ruled, unruled
 from assistant.compose.builder import Builder
+from assistant.compose.conditions import Conditions
 from assistant.compose.evidence import ContextLine, Support
 from assistant.compose.focus import Definition, Focus, Listed, Parts
 from assistant.compose.grades import StatedGrades
@@ -62,6 +63,7 @@ COMPOSERS: tuple[Composer, ...] = (
     WhichOne(),  # "which TKI for maintenance?": the summary names none (after the rule on the class)
     PopulationOutcomes(),  # "is it curable?": what the trials in that population report on survival
     When(asks_other_things, Interactions()),  # (a drug beside another treatment: its safety line after the rules)
+    When(ruled, Conditions()),  # "his kidneys are weak: HD-MTX?": the drug's lines on the harms his condition weighs
     PlainPatient(),
     When(ruled, AskedTreatment()),  # a treatment the question asks about, when no rule line names it
     When(ruled, Parts()),
@@ -69,6 +71,7 @@ COMPOSERS: tuple[Composer, ...] = (
     When(ruled, Listed(n=4, min_share=0.75)),
     When(ruled, Support()),
     When(open_unruled, Ranked()),
+    When(unruled, Conditions()),  # (without rules: after the lines that say what the treatment is for)
     When(open_ruled, GuidelineLines()),
     When(open_ruled, ContextLine()),
     When(open_ruled, TrialOrEvidence()),

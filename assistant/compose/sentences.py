@@ -463,7 +463,8 @@ def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleB
         q |= _change_words()
     scored: list[tuple[float, int, str]] = []
     for i, s in enumerate(chunk_sentences(chunk.text)):
-        if s not in chunk.text or not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question):
+        if s not in chunk.text or not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question) or \
+                book.excluded_statement(facts, s):  # (a rule's statement, or its copy, for a patient it leaves out)
             continue
         if need_numbers and not _RESULT_NUMBER.search(s):
             continue  # a trial line must carry a result, not only a year

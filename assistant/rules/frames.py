@@ -1065,7 +1065,7 @@ def agreeing_rules(claim: Claim, book: Any, facts: PatientFacts) -> set[str]:
 
 __all__ = ["Assert", "Examples", "PremiseForm", "QualifierSpec", "Verdict", "agreeing_rules", "claim_vocabulary",
            "guideline_claims", "judge_claim", "judge_question", "judge_sentence", "population_fit", "premise_form",
-           "qualifier_conflict", "question_claims", "question_values", "stated_part"]
+           "qualifier_conflict", "question_claims", "question_values", "restates", "stated_part"]
 
 
 def agrees_with(rule: Any, sentence: str, book: Any, facts: PatientFacts, question: str = "") -> bool:
@@ -1081,6 +1081,18 @@ def agrees_with(rule: Any, sentence: str, book: Any, facts: PatientFacts, questi
         if any(_compare(claim, a, m, qv) == ("agree", "") for a in rule.asserts):
             return True
     return False
+
+
+def restates(rules: Sequence[Any], sentence: str, book: Any) -> bool:
+    """Each of the sentence's claims agrees with an assert of these rules, read for no patient in particular: the
+    sentence says what the rules say and nothing more (not "continue chemotherapy and consider allo-HSCT when
+    unfavourable factors are present" for the rule on the unfavourable factors alone)."""
+    asserts = [a for r in rules for a in r.asserts]
+    claims = read_claims(sentence)
+    if not asserts or not claims or judge_sentence(sentence, book, PatientFacts()).kind in ("contradict",
+                                                                                          "unsupported"):
+        return False
+    return all(any(_compare(c, a, dict(c.population), frozenset()) == ("agree", "") for a in asserts) for c in claims)
 
 
 def check_frames(question: str, facts: PatientFacts, draft: Any, retrieved: Sequence[Chunk], *,

@@ -178,12 +178,22 @@ class RuleBook(BaseModel):
 
     def excluded_statement(self, facts: PatientFacts, sentence: str) -> bool:
         """The sentence is the statement of a rule that excludes this patient (MRD of 0.01% or more and the
-        continue-chemotherapy default): a rule left out for them must not come back as a quoted sentence."""
+        continue-chemotherapy default), or its copy: close to it in words and agreeing with its asserts (the
+        induction document's "who reach CR1 on TKI-combined chemotherapy ... allo-HSCT in CR1" for a patient of 72).
+        A rule left out for them must not come back as a quoted sentence."""
         if not self._by_statement:
             for r in self.rules:
                 self._by_statement.setdefault(r.statement.strip(), []).append(r)
-        rules = self._by_statement.get(sentence.strip(), [])
+        rules = self._by_statement.get(sentence.strip()) or self._copied(sentence.strip())
         return bool(rules) and all(r.condition(facts) is False for r in rules)
+
+    def _copied(self, sentence: str) -> list[GuidelineRule]:
+        """The rules of a statement the sentence restates (near in words, and each of its claims agrees with their
+        asserts: `frames.restates`): every rule sharing that statement, as for the statement itself."""
+        from assistant.rules.frames import restates
+
+        groups = [self._by_statement.get(st.strip(), []) for st in sorted(self.near_statements(sentence))]
+        return [r for rules in groups if rules and restates(rules, sentence, self) for r in rules]
 
     def pattern_hits(self, norm: str) -> tuple[bool, tuple[GuidelineRule, ...]]:
         """For a normalised sentence: whether any rule's forbidden claim matches, and the rules whose

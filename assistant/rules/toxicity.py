@@ -11,7 +11,7 @@ the same in one sentence. Pure; the profiles are read once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,6 +34,8 @@ class Profiles:
     known: dict[str, frozenset[str]]  # treatment -> every harm the corpus gives it
     rare: tuple[Phrase, ...]
     negations: frozenset[str]
+    conditions: dict[Phrase, frozenset[str]] = field(default_factory=dict)  # a patient's condition -> harms it weighs
+    condition_longest: int = 1
 
 
 @lru_cache(maxsize=2)
@@ -49,8 +51,48 @@ def profiles(folder: Path = LEXICON_DIR) -> Profiles:
             raise ValueError(f"toxicities.yaml: profile {treatment!r} names an unknown treatment or harm")
         main[treatment] = frozenset(p.get("main") or [])
         known[treatment] = frozenset(named)
+    weighs = {c: frozenset(hs) for c, hs in (data.get("condition_harms") or {}).items()}
+    bad = [c for c in data.get("conditions") or {} if c not in weighs] + [
+        c for c, hs in weighs.items() if hs - set(data["harms"])]
+    if bad:
+        raise ValueError(f"toxicities.yaml: condition {bad[0]!r} has no harms in condition_harms, or an unknown one")
+    conditions = {tuple(tokens(str(w).lower())): weighs[c] for c, words in (data.get("conditions") or {}).items()
+                  for w in words}
     return Profiles(harms=harms, longest=max(len(k) for k in harms), main=main, known=known,
-                    rare=tuple(tuple(tokens(str(w).lower())) for w in data["rare"]), negations=negation_words())
+                    rare=tuple(tuple(tokens(str(w).lower())) for w in data["rare"]), negations=negation_words(),
+                    conditions=conditions, condition_longest=max((len(k) for k in conditions), default=1))
+
+
+def _phrases_in(toks: Sequence[str], table: dict[Phrase, object], longest: int) -> list[tuple[int, object]]:
+    """(token index, value) of each phrase of `table` in `toks`, longest first, left to right."""
+    out, i = [], 0
+    while i < len(toks):
+        for n in range(min(longest, len(toks) - i), 0, -1):
+            if (v := table.get(tuple(toks[i:i + n]))) is not None:
+                out.append((i, v))
+                i += n - 1
+                break
+        i += 1
+    return out
+
+
+def condition_harms(question: str, pf: Profiles | None = None) -> frozenset[str]:
+    """The harms the patient's own conditions weigh (toxicities.yaml `conditions`): "his kidneys are weak" ->
+    kidney harm; a condition denied in its clause ("no heart disease") is left out.
+
+    >>> sorted(condition_harms("He had a heart attack last year. Is ponatinib OK?"))
+    ['arterial', 'cardiac']
+    >>> sorted(condition_harms("No kidney disease; HD-MTX planned")), sorted(condition_harms("Ph+ ALL in CR1"))
+    ([], [])
+    """
+    pf = pf or profiles()
+    out: set[str] = set()
+    for clause in clauses(question.lower()):
+        toks = tokens(clause)
+        for i, harms in _phrases_in(toks, pf.conditions, pf.condition_longest):
+            if not any(t in pf.negations or t.endswith("n't") for t in toks[max(0, i - 4):i]):
+                out |= harms  # type: ignore[arg-type]
+    return frozenset(out)
 
 
 def harms_in(text: str, pf: Profiles | None = None) -> set[str]:
@@ -60,15 +102,7 @@ def harms_in(text: str, pf: Profiles | None = None) -> set[str]:
     ['crs', 'neurotoxicity']
     """
     pf = pf or profiles()
-    toks, out, i = tokens(text.lower()), set(), 0
-    while i < len(toks):
-        for n in range(min(pf.longest, len(toks) - i), 0, -1):
-            if (h := pf.harms.get(tuple(toks[i:i + n]))) is not None:
-                out.add(h)
-                i += n - 1
-                break
-        i += 1
-    return out
+    return {h for _, h in _phrases_in(tokens(text.lower()), pf.harms, pf.longest)}  # type: ignore[misc]
 
 
 def _has(toks: list[str], phrases: Sequence[Phrase]) -> bool:
@@ -145,4 +179,4 @@ def check_toxicity(question: str, facts: PatientFacts, draft: Draft, retrieved: 
     return issues
 
 
-__all__ = ["TOX_ID", "check_toxicity", "harms_in", "profiles", "wrong_harms"]
+__all__ = ["TOX_ID", "check_toxicity", "condition_harms", "harms_in", "profiles", "wrong_harms"]

@@ -20,7 +20,7 @@ def make_plan(bot) -> MakePlan:
     def make(question: str, **kw) -> tuple[DraftPlan, Sources]:
         qplan = read_question(question)
         facts, _ = bot._facts(question, [], None)
-        retrieved, pool, premise = bot._gather(qplan.focus, facts, set())
+        retrieved, pool, premise = bot._gather(qplan.focus, facts, set(), whole=qplan.text)
         sources = Sources(retrieved=retrieved, chunks=pool, book=bot.rulebook, rare=bot.retriever.is_rare)
         return plan_draft(qplan, facts, sources, premise=premise, **kw), sources
 

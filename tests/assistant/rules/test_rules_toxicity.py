@@ -68,3 +68,34 @@ def test_profiles_name_known_treatments_and_harms(tmp_path: Path) -> None:
         "harms: {crs: [crs]}\nprofiles: {blinatumomab: {main: [vod_sos]}}\nrare: [rare]\n", encoding="utf-8")
     with pytest.raises(ValueError, match="unknown treatment or harm"):
         profiles(tmp_path)
+
+
+def test_a_condition_must_weigh_known_harms(tmp_path: Path) -> None:
+    from assistant.concepts import LEXICON_DIR
+
+    for name in ("claims.yaml", "context.yaml", "concepts.yaml", "diseases.yaml"):
+        (tmp_path / name).write_text((LEXICON_DIR / name).read_text(encoding="utf-8"), encoding="utf-8")
+    base = "harms: {kidney: [kidney injury]}\nprofiles: {hd_mtx: {main: [kidney]}}\nrare: [rare]\n"
+    (tmp_path / "toxicities.yaml").write_text(base + "conditions: {kidney: [kidneys]}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="condition 'kidney'"):
+        profiles(tmp_path)  # (no condition_harms row for it)
+    (tmp_path / "toxicities.yaml").write_text(
+        base + "conditions: {kidney: [kidneys]}\ncondition_harms: {kidney: [gout]}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown one"):
+        profiles(tmp_path)
+
+
+@pytest.mark.parametrize(("question", "harms"), [
+    ("My father has kidney problems. Can he get high-dose methotrexate?", {"kidney"}),
+    ("his kidneys are weak, on dialysis", {"kidney"}),
+    ("58M, MI last year, stent placed, heart attack history; ponatinib?", {"arterial", "cardiac"}),
+    ("she's diabetic and obese", {"glucose", "arterial", "liver", "vod_sos"}),
+    ("history of pancreatitis", {"pancreatitis"}),
+    ("he had a DVT last year", {"venous_thrombosis"}),
+    ("no kidney disease, no heart problems", set()),  # denied in their clauses
+    ("Ph+ ALL in CR1, MRD negative", set()),
+])
+def test_the_patients_conditions_weigh_harms(question: str, harms: set[str]) -> None:
+    from assistant.rules.toxicity import condition_harms
+
+    assert condition_harms(question) == harms
