@@ -304,8 +304,8 @@ def _kana_forms(forms: dict[str, tuple[JaForm, ...]]) -> dict[str, tuple[KanaFor
     when it has kanji (a word SudachiPy does not know keeps none), by the first kana either way may start with."""
     out: dict[str, list[KanaForm]] = {}
     for form in (f for fs in forms.values() for f in fs if f.concept):
-        if not any(map(is_japanese_char, form.text)):
-            continue
+        if not any(map(is_japanese_char, form.text)) or GAP in form.text:
+            continue  # (a form with a gap is matched as written)
         pieces = []
         for m in _tokenizer().tokenize(form.text):
             surface, reading = m.surface(), fold_kana(m.reading_form())
@@ -592,10 +592,11 @@ def _segments(text: str, lex: JaLexicon) -> list[Item]:
 def _longest_form(low: str, folded: str, i: int, lex: JaLexicon, bounds: frozenset[int]) -> tuple[JaForm, int] | None:
     """The lexicon form at i as written (`_form_at`) or, when longer, as kana writes it (`_kana_form_at`), and its end."""
     form = _form_at(low, i, lex, bounds)
+    end = None if form is None else form_end(low, i, form.text)
     kana = _kana_form_at(low, folded, i, lex, bounds)
-    if kana is not None and (form is None or kana[1] > i + len(form.text)):
+    if kana is not None and (end is None or kana[1] > end):
         return kana
-    return (form, i + len(form.text)) if form is not None else None
+    return (form, end) if form is not None and end is not None else None
 
 
 def _word_bounds(text: str) -> frozenset[int]:
@@ -607,10 +608,41 @@ def _word_bounds(text: str) -> frozenset[int]:
     return frozenset(out)
 
 
+#: A lexicon form's gap ("小児科で*治療": 小児科でやるような治療, 小児科で受ける治療) takes at most this many characters of
+#: one clause (no punctuation).
+GAP = "*"
+GAP_MAX = 8
+_GAP_STOPS = frozenset(",.?!;:()/ \n、。？！")
+
+
+def form_end(low: str, i: int, text: str) -> int | None:
+    """Where the form `text` ends when it starts at i (None: it does not), each GAP taking up to GAP_MAX characters
+    of the clause.
+
+    >>> form_end("小児科でやるような治療を", 0, "小児科で*治療"), form_end("小児科です。治療", 0, "小児科で*治療")
+    (11, None)
+    """
+    pieces = text.split(GAP)
+    if not low.startswith(pieces[0], i):
+        return None
+    end = i + len(pieces[0])
+    for piece in pieces[1:]:
+        window = low[end:end + GAP_MAX + len(piece)]
+        at = window.find(piece)
+        if at < 0 or any(c in _GAP_STOPS for c in window[:at]):
+            return None
+        end += at + len(piece)
+    return end
+
+
 def _form_at(low: str, i: int, lex: JaLexicon, bounds: frozenset[int] = frozenset()) -> JaForm | None:
     """The longest lexicon form starting at i (a form starting or ending with a Latin letter needs a word edge; a
     one-kanji form a word of its own: 夫 in 大丈夫 is not a husband)."""
     for form in lex.forms.get(low[i], ()):
+        if GAP in form.text:
+            if form_end(low, i, form.text) is not None:
+                return form
+            continue
         if not low.startswith(form.text, i):
             continue
         end = i + len(form.text)

@@ -96,7 +96,8 @@ class DraftPlan:
     def harms_only(self) -> bool:
         """The question asks a treatment's harms and not the guideline's position on it ("…then allo-HSCT: what side
         effects to watch?"): no patient fact forks the answer, and its lines are the ones naming harms."""
-        return self.intents.harms and not self.intents.position and not self.intents.indication
+        return self.intents.harms and not self.intents.position and not self.intents.indication and not (
+            self.intents.evidence or self.intents.why)  # ("why that regimen? its side effects scare us": the why too)
 
     @property
     def closed(self) -> bool:

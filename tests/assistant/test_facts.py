@@ -393,6 +393,9 @@ PHASE_CASES = [
     ("primary induction failure", "refractory"),
     ("did not achieve CR after induction", "refractory"),
     ("relapsed, failed to achieve a second remission", "refractory"),
+    # a person between the verb and the remission (r43 review: not read as CR2)
+    ("came back after chemo, and the second treatment didn't get her into a second remission", "refractory"),
+    ("the salvage did not put him in remission", "refractory"),
     ("after allo-HSCT, MRD negative", "post_hsct"),
     ("post-transplant", "post_hsct"),
     ("post-HSCT", "post_hsct"),

@@ -56,3 +56,13 @@ def test_no_safety_lines_without_a_condition(make_plan) -> None:
 def test_a_japanese_question_gets_them_too(bot) -> None:
     answer = bot.ask("父は腎臓が悪いのですが、大量メトトレキサートは使えますか？腎臓への影響が心配です。")
     assert answer.lang == "ja" and "急性腎障害" in answer.answer and "腎機能を確認" in answer.answer, answer.answer
+
+
+def test_why_a_regimen_is_answered_beside_its_harms(make_plan) -> None:
+    """ "Why the children's regimen, when he is an adult? Its side effects scare us": the why is asked too, so the
+    guideline's rule on it leads (not only lines naming harms)."""
+    plan, src = make_plan("My son is 19 and has ALL. The doctors said he will get a pediatric-type regimen. Why, when "
+                          "he is an adult? We are scared of the side effects.")
+    assert not plan.harms_only
+    lines = compose(plan, src, max_sentences=8)[0].answer.splitlines()
+    assert any("recommends pediatric-type chemotherapy" in line for line in lines), lines

@@ -637,3 +637,23 @@ def test_a_which_question_between_two_alternatives_has_no_premise(q: str) -> Non
     from assistant.rules import premise_conflicts
 
     assert premise_conflicts(q, PatientFacts()) == []
+
+
+_G02_COPY = ("For adults with Ph-positive ALL who reach first complete remission (CR1) on TKI-combined chemotherapy and are "
+             "eligible for transplantation, the JSH 2023 guideline recommends allogeneic hematopoietic stem cell "
+             "transplantation (allo-HSCT) in CR1.")
+_AYA_BOTH = ("For AYA patients with Ph-negative ALL who were treated with a pediatric-type protocol and are in CR1, the JSH "
+             "2023 guideline recommends continuing chemotherapy and considering allo-HSCT when unfavourable prognostic "
+             "factors are present.")
+
+
+@pytest.mark.parametrize(("sentence", "facts", "excluded"), [
+    # a restatement of the under-65 rule, in other words, for a patient of 72: left out like the rule (r43 g17)
+    (_G02_COPY, {"age": 72, "age_band": "65+", "ph_status": "positive"}, True),
+    (_G02_COPY, {"age": 45, "age_band": "40-64", "ph_status": "positive"}, False),
+    # a line that says more than the left-out rule (continue chemotherapy too) is no copy of it
+    (_AYA_BOTH, {"age": 30, "age_band": "aya", "ph_status": "negative", "phase": "cr1", "mrd_status": "negative"},
+     False),
+])
+def test_a_restated_rule_is_left_out_like_its_statement(sentence: str, facts: dict, excluded: bool) -> None:
+    assert default_rulebook().excluded_statement(PatientFacts(**facts), sentence) is excluded
