@@ -281,10 +281,15 @@ def asking_clause(question: str) -> str:
 
 
 def _asks_harms(question: str) -> bool:
-    """The asking clause itself asks about harms ("what side effects?"); one that only tells of them before asking
-    something else ("The side effects are awful. Can I just stop it?", "side effects, can I stop?") does not."""
-    asking = clauses((sentences(asking_clause(question)) or [question])[-1])[-1:] or [question]
-    return any(says(asking[0], c) for c in ("asks_side_effects", "asks_cautions", "asks_toxicity"))
+    """The asking clause itself asks about harms ("what side effects?"), or the asking clause of another question of
+    the message does ("...blinatumomab. What side effects are common? Do I have to stay in hospital?"); one that only
+    tells of them before asking something else ("The side effects are awful. Can I just stop it?", "side effects, can
+    I stop?") does not."""
+    for text in dict.fromkeys([asking_clause(question), *question_parts(question)[:-1]]):
+        asking = clauses((sentences(text) or [text])[-1])[-1:] or [text]
+        if any(says(asking[0], c) for c in ("asks_side_effects", "asks_cautions", "asks_toxicity")):
+            return True
+    return False
 
 
 def _own_words(clause: str) -> list[str]:
@@ -328,7 +333,9 @@ _PART_GENERIC = frozenset(["standard", "approach", "done", "used", "counts", "co
                            # drug the part points to is its subject, not "antibody-drug conjugate")
                            "father", "mother", "dad", "mum", "mom", "husband", "wife", "son", "daughter", "brother",
                            "sister", "parent", "starting", "started", "start", "drug", "drugs", "medicine",
-                           "medicines", "medication"])
+                           "medicines", "medication",
+                           # a bare verb left of a part ("must have?" from "入院しないといけない"): no subject
+                           "have", "has", "had", "having"])
 
 
 #: The first words of an asking part.

@@ -28,7 +28,8 @@ def _chunk_lines(plan: DraftPlan, pool: Sources, builder: Builder, r: RetrievedC
     """The best sentences of one guideline or context chunk. After the first lines a sentence must share two of
     the question's own terms: one shared word ("give", "LBL") is how filler gets in."""
     tier = r.chunk.tier
-    min_shared = 2 if builder.count() and len(set(tokenize(plan.q)) - _GENERIC) >= 3 else 1
+    # (a harms question shares its subject with a line naming a harm: "side effects" are what the line names)
+    min_shared = 2 if builder.count() and len(set(tokenize(plan.q)) - _GENERIC) >= 3 and not plan.harms_only else 1
     # (a harms question: the lines that name a harm, not the chunk's notes on where its harms come from or the
     # drug's other lines)
     found = best_sentences(r.chunk, plan.q, plan.facts, pool.book, n=4 if plan.harms_only else 2,
@@ -61,7 +62,8 @@ class Ranked:
         top = list(pool.retrieved[:4])
         if says(plan.q, "asks_toxicity"):  # "what side effects does it have?": the sources naming adverse events
             # (CRS, neurotoxicity, VOD/SOS) before survival results and general notes
-            top.sort(key=lambda r: not _names_adverse_event(r.chunk.text))
+            # (a safety note's lines before a trial's: the trial adds its rates, the note says what to watch)
+            top.sort(key=lambda r: (not _names_adverse_event(r.chunk.text), r.chunk.tier == "evidence"))
         if plan.named_found:  # the trial the question names answers it first
             top.sort(key=lambda r: plan.other_trial(r.chunk) or not (r.chunk.tier == "evidence"
                                                                       and trial_keys(r.chunk.title) & plan.named))

@@ -118,6 +118,10 @@ def test_asking_for_proof_asks_for_the_evidence() -> None:
     ("I'm on dasatinib. The side effects are awful. Can I just stop it?", False),  # told, then something else asked
     ("side effects, can I stop the dasatinib on my own?", False),
     ("Ph+ ALL in CR1, what maintenance?", False),
+    # one question of several asks it (rja39 s22: then "do I have to stay in hospital?")
+    ("I'll get blinatumomab by drip. What side effects are common? Do I have to stay in hospital the whole time?",
+     True),
+    ("What toxicities does inotuzumab have? And is it recommended at first relapse?", True),
 ])
 def test_asking_about_harms_is_read_from_the_asking_clause(question: str, harms: bool) -> None:
     assert read_intents(question).harms is harms

@@ -40,3 +40,12 @@ def test_a_question_about_harms_takes_the_lines_that_name_a_harm(make_plan) -> N
     lines = cited(run([Ranked()], plan, src))
     assert any("cytokine release" in t for t in lines[:2]), lines
     assert not any("T-ALL" in t or "management of specific toxicities" in t.lower() for t in lines), lines
+
+
+def test_a_harms_question_of_several_leads_with_the_safety_note(bot) -> None:
+    """rja39 s22: blinatumomab's side effects, then "must I stay in hospital?": the safety note's CRS/ICANS line (not
+    only trial rates), and no line of another drug."""
+    answer = bot.ask("ブリナツモマブという点滴の薬で治療することになりました。どんな副作用が出やすいですか？"
+                     "ずっと点滴をつないだまま入院しないといけないのでしょうか。")
+    first = next(line for line in answer.answer.splitlines() if line.startswith("- "))
+    assert "ICANS" in first and "ポナチニブ" not in answer.answer, answer.answer
