@@ -1368,8 +1368,8 @@ def _relapsed(t: str) -> bool:
 
     >>> [_relapsed(_normalise(t)) for t in ["his leukemia (b-all) came back after his transplant",
     ...     "i think my all is back", "the disease has returned", "mrd came back negative", "the test came back positive",
-    ...     "relapse-free survival", "risk of relapse"]]
-    [True, True, True, False, False, False, False]
+    ...     "relapse-free survival", "risk of relapse", "will it definitely relapse?"]]
+    [True, True, True, False, False, False, False, False]
     """
     for a, b, name in _phase_phrases(t):
         if _prevented(t, a, b):
@@ -1381,8 +1381,10 @@ def _relapsed(t: str) -> bool:
             continue
         pre = _before(t, a, 40)
         if t[a:b] != "r/r" and (_ends_with(pre, "phase_before", "relapse_blocked", ("of", "for"), 1)
-                                or _cue_after(t, b, "relapse_statistic", " \t-") or _negated(pre)):
-            continue
+                                or _cue_after(t, b, "relapse_statistic", " \t-") or _negated(pre)
+                                or _ends_with(pre, "phase_before", "relapse_future",
+                                              tuple(_fact_words()["relapse_future_skip"]), 4)):
+            continue  # ("will it relapse?": a relapse feared or asked about, not one that happened)
         return True
     return False
 

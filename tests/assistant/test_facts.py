@@ -396,6 +396,11 @@ PHASE_CASES = [
     # a person between the verb and the remission (r43 review: not read as CR2)
     ("came back after chemo, and the second treatment didn't get her into a second remission", "refractory"),
     ("the salvage did not put him in remission", "refractory"),
+    # a relapse to come, asked about or feared, is not one that happened (rja39 s23)
+    ("in remission, MRD 0.02%. does it mean it will definitely relapse?", "cr1"),
+    ("is he likely to relapse?", None),
+    ("I am scared it will relapse", None),
+    ("my son relapsed. will he need a transplant?", "relapsed"),
     ("after allo-HSCT, MRD negative", "post_hsct"),
     ("post-transplant", "post_hsct"),
     ("post-HSCT", "post_hsct"),

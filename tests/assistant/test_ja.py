@@ -35,6 +35,10 @@ def facts(q: str) -> dict:
     ("私は45歳で、先週Ph陽性ALLと診断されました", {"age": 45, "ph_status": "positive", "phase": "newly_diagnosed"}),
     ("50F Ph+ALL、allo後MRD陰性。予防的ダサチニブは？", {"age": 50, "ph_status": "positive", "transplant": "done"}),
     ("70代後半のPh陽性ALL", {"age_band": "65+", "ph_status": "positive"}),
+    # a relapse feared, a result that may turn: not the patient's now (rja39 s23, s05)
+    ("寛解したのにMRDが0.02%。必ず再発するということですか？", {"phase": "cr1", "mrd_status": "positive"}),
+    ("同種移植後100日目のMRDは陰性です。予防的TKIは？今後MRDが陽性化した場合の対応は？",
+     {"mrd_status": "negative", "transplant": "done"}),
 ])
 def test_japanese_facts(q: str, expected: dict) -> None:
     got = facts(q)
