@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from assistant.claims import broader_chain
+from assistant.compose.ages import age_subjects
 from assistant.compose.asked import set_aside
 from assistant.compose.branches import compared_leads, deciding_branches
 from assistant.compose.conditions import weighed_treatments
@@ -488,6 +489,9 @@ class Assistant:
             outcome = "complete remission rate" if outcomes[0] == "reports_remission" else "overall survival"
             extra_chunks += [r.chunk for c in asked[:3] for r in self.retriever.search(
                 f"{concept_label(c)} trial {outcome}", k=3, tier="evidence")]
+        # the ages asked of a group or a treatment ("pediatric-type regimen up to what age?"): the lines giving them
+        extra_chunks += [r.chunk for c in age_subjects(whole or qt)[:2]
+                         for r in self.retriever.search(f"{concept_label(c)} aged years age group", k=3)]
         # a treatment named for a patient with a condition its harms weigh ("weak kidneys: HD-MTX?"): its lines on them
         extra_chunks += [r.chunk for c, harms in list(weighed_treatments(whole or qt).items())[:3]
                          for r in self.retriever.search(f"{concept_label(c)} {' '.join(sorted(harms))} toxicity", k=3)]

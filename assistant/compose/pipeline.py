@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from assistant.compose.ages import AgeRange
 from assistant.compose.asked import AskedTreatment, YesLead
 from assistant.compose.base import Composer, When, open_ruled, open_unruled, ruled, unruled
 from assistant.compose.builder import Builder
@@ -59,6 +60,7 @@ COMPOSERS: tuple[Composer, ...] = (
     StatusLead(),
     Rules(),
     Alternatives(),  # "can he get CAR-T?" at 41: "No", then what the guideline gives in his phase
+    AgeRange(),  # "pediatric-type regimen up to what age?": the lines giving those ages, after the rules
     StatusAfterRules(),
     WhichOne(),  # "which TKI for maintenance?": the summary names none (after the rule on the class)
     PopulationOutcomes(),  # "is it curable?": what the trials in that population report on survival
