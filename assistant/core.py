@@ -70,6 +70,7 @@ from assistant.prompts import (
     PREMISE_NOTE,
     PREMISE_OPTION_NOTE,
     PREMISE_PART_NOTE,
+    PREMISE_PLAIN_NOTE,
     REFUSAL_NOT_FOUND,
     REFUSAL_OUT_OF_SCOPE,
     RELEVANCE_LEAD_NOTE,
@@ -543,8 +544,11 @@ class Assistant:
         bare = unitless_mrd_level(q)
         if bare is not None and facts.mrd_level_pct == float(bare):
             notes.append(UNIT_NOTE.format(value=bare, power=_as_power(float(bare))))
-        if premise:
-            notes.append(premise_note(q, premise[0]))
+        if premise:  # (a patient asking whether they must keep taking what the guideline does not recommend: no bare
+            # "No", which reads as leave to stop; "No" to stopping what it recommends stays)
+            withheld = premise[0].asserts and all(a.stance in _WITHHELD for a in premise[0].asserts)
+            notes.append(PREMISE_PLAIN_NOTE.format(title=premise[0].title)
+                         if withheld and self.policy.plain(scope_findings) else premise_note(q, premise[0]))
         return notes
 
     def _draft_and_check(self, plan: QuestionPlan, facts: PatientFacts, retrieved: list[RetrievedChunk],
@@ -718,6 +722,10 @@ def pieces_until(llm: Any, messages: Any, deadline: float) -> Iterator[str]:
 
 #: Notes kept when no answer is found: the safety notes for a patient or relative, and the injection note.
 _KEPT_NOTES = tuple(NOTES.values())
+
+
+#: Stances of a rule that withholds a treatment ("does not recommend prophylactic TKI when MRD-negative").
+_WITHHELD = frozenset({"not_recommended", "not_required", "ineffective"})
 
 
 def premise_note(q: str, rule: GuidelineRule) -> str:

@@ -125,3 +125,20 @@ def test_the_antibody_class_asked_about_for_t_all_is_a_no_with_the_t_all_option(
                 "relapsed T-cell? are the new antibody drugs an option for him?")
     assert a.answer.startswith("_**No**") and "B-lineage" in a.answer.split("\n")[0], a.answer
     assert "nelarabine" in a.citations[0].quote
+
+
+def test_a_patient_asking_whether_they_must_keep_taking_what_is_withheld_hears_no_bare_no(bot) -> None:
+    """r43 g24: "do I still have to take the pills?" after a transplant, MRD negative: a bare "No" (the premise
+    conflicts with "no prophylactic TKI") reads as leave to stop; the guideline's statement leads, with whose decision
+    it is. A patient asking to stop what the guideline recommends (TKI for at least 5 years) still hears "No"."""
+    from assistant.prompts import PREMISE_NOTE, PREMISE_PLAIN_NOTE
+    from assistant.rules.logic import default_rulebook
+
+    withheld = bot.ask("I have Ph+ ALL and had a transplant last year. My tests show no leukemia at all. Do I still "
+                       "have to take the leukemia pills? They give me diarrhea and I'd like to stop.").answer
+    rule = default_rulebook().get("PHPOS-POSTHSCT-MRDNEG-006")
+    assert PREMISE_PLAIN_NOTE.format(title=rule.title) in withheld and "**No**" not in withheld, withheld
+    recommended = bot.ask("I have Ph+ ALL and I'm on dasatinib maintenance after chemo, no transplant. Can I stop my "
+                          "dasatinib after 2 years?").answer
+    tki = default_rulebook().get("PHPOS-MAINT-008")
+    assert PREMISE_NOTE.format(title=tki.title) in recommended, recommended
