@@ -71,6 +71,7 @@ from assistant.prompts import (
     PREMISE_OPTION_NOTE,
     PREMISE_PART_NOTE,
     PREMISE_PLAIN_NOTE,
+    REFUSAL_NOT_ADDRESSED,
     REFUSAL_NOT_FOUND,
     REFUSAL_OUT_OF_SCOPE,
     RELEVANCE_LEAD_NOTE,
@@ -317,7 +318,10 @@ class Assistant:
         if not result.grounded:
             # the safety and context notes still stand ("don't stop on your own") before the "not found"
             keep = [n for n in notes if n in (*_KEPT_NOTES, NO_HISTORY_NOTE)]
-            return Answer(question=q, answer="\n\n".join([*keep, REFUSAL_NOT_FOUND]), citations=[], verdict="refused",
+            # (the treatments asked about that no rule names: "rituximab?" is told the sources do not address it)
+            unnamed = [concept_label(c) for c in asked_treatments(asking_clause(focus)) if not self._ruled_on(c)]
+            refusal = REFUSAL_NOT_ADDRESSED.format(what=" or ".join(unnamed)) if unnamed else REFUSAL_NOT_FOUND
+            return Answer(question=q, answer="\n\n".join([*keep, refusal]), citations=[], verdict="refused",
                           findings=[*result.findings, self.policy.event(
                               "ungrounded", "No cited statement in the corpus answers this question")],
                           patient=facts, scope="in_scope", mode=used_mode,  # type: ignore[arg-type]

@@ -21,6 +21,13 @@ REFUSAL_NOT_FOUND = (
     "Check the full guideline (Hatta Y et al., Int J Hematol 2024;120:394-413) or ask the treating team._"
 )
 
+#: The refusal instead when the question asks about treatments no source or rule names ("does JSH recommend adding
+#: rituximab?"): which ones, said outright.
+REFUSAL_NOT_ADDRESSED = (
+    "_The JSH 2023 sources here do not address {what}, so I will not guess. "
+    "Check the full guideline (Hatta Y et al., Int J Hematol 2024;120:394-413) or ask the treating team._"
+)
+
 DOSE_NOTE = (
     "_I don't give doses or schedules for a patient: take them from the treatment protocol or the package "
     "insert, and decide them with the treating team and pharmacist._"

@@ -520,10 +520,19 @@ def drugs_named(question: str, *, past: bool = False) -> set[str]:
 
 def about_other_drug(sentence: str, question: str) -> bool:
     """The question names a drug (one taken now or before: "I started blinatumomab 2 days ago") and the sentence
-    is about other drugs only ("CRS with CAR-T")."""
+    is about other drugs only ("CRS with CAR-T"); a drug the lexicon knows beyond the common ones counts too
+    ("rituximab?" is not answered by blinatumomab's CD19 check), a class or a member of an asked one does not."""
     asked = drugs_named(question, past=True)
     drugs = set(tokenize(sentence)) & DRUG_TOKENS
-    return bool(asked) and bool(drugs) and not drugs & asked
+    if asked and drugs and not drugs & asked:
+        return True
+    lex = load_lexicon()
+    rare = {m.concept for m in read_concepts(question.lower()).mentions if m.concept in lex.concepts and
+            lex.concepts[m.concept].kind == "drug" and m.concept not in DRUG_TOKENS
+            and not (m.negated or m.other_person)}
+    named = {c for c in concept_ids(sentence.lower()) if c in lex.concepts and lex.concepts[c].kind == "drug"}
+    return bool(rare) and bool(named) and not any(c in broader_chain(r) or r in broader_chain(c)
+                                                  for c in named for r in rare)
 
 
 def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,

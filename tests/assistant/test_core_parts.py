@@ -1060,3 +1060,24 @@ def test_a_trial_of_a_drug_for_another_lineage_is_not_quoted(bot) -> None:
                 "ですか。ブリナツモマブは使えますか？")
     assert "**いいえ**" in a.answer.splitlines()[0], a.answer
     assert not any("78%" in c.quote or "TOWER" in c.quote for c in a.citations), a.answer
+
+
+def test_a_treatment_no_source_names_is_refused_by_name(bot) -> None:
+    """r43 g30: "rituximab for CD20+ B-ALL?": no line of another antibody (blinatumomab's CD19 check, BLAST) stands in
+    for it; the refusal says the sources do not address rituximab (EN and JA)."""
+    from assistant.prompts import REFUSAL_NOT_ADDRESSED
+
+    en = bot.ask("Does the JSH 2023 guideline recommend adding rituximab for CD20-positive Ph-negative B-ALL?")
+    assert en.verdict == "refused" and REFUSAL_NOT_ADDRESSED.format(what="rituximab") in en.answer, en.answer
+    ja = bot.ask("CD20陽性のPh陰性B-ALLにリツキシマブを追加することはJSH 2023で推奨されていますか？")
+    assert ja.verdict == "refused" and "リツキシマブを扱っていない" in ja.answer, ja.answer
+
+
+@pytest.mark.parametrize("q", ["Ph+ ALL 48yo, which TKI for induction? ima/dasa/pona. Is pona now recommended 1st line?",
+                               "Ph+ALL 48yo、導入のTKIどれ使う？ima/dasa/pona。1st lineでpona推奨になってる？"])
+def test_shorthand_drug_names_are_the_drugs_and_no_yes_leads_for_a_class_rule(bot, q: str) -> None:
+    """rja40 u11 (UNSAFE): "pona" was not read as ponatinib, so the TKI rule's "Yes" led an answer whose own line
+    says the summary does not recommend first-line ponatinib."""
+    answer = bot.ask(q).answer
+    assert "**Yes**" not in answer and "**はい**" not in answer, answer
+    assert "ponatinib" in bot.ask(q, lang="en").answer
