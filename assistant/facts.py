@@ -1484,11 +1484,26 @@ def _read_phase(t: str, transplant: str | None) -> str | None:
         return "refractory"
     if transplant == "done":
         return "post_hsct"
-    if _remissions(t, "cr1")[0]:
+    if _remissions(t, "cr1")[0] and not _remission_asked_of_new(t):
         return "cr1"
     if _newly_diagnosed(t):
         return "newly_diagnosed"
     return None
+
+
+def _remission_asked_of_new(t: str) -> bool:
+    """A patient stated newly diagnosed, and first remission named only in questions, as a time point to come
+    ("newly diagnosed Ph- B-ALL ... is transplant needed in CR1?"): the patient is not in remission yet.
+
+    >>> _remission_asked_of_new(_normalise("22f newly diagnosed ph- b-all. which regimen? is transplant needed in cr1?"))
+    True
+    >>> _remission_asked_of_new(_normalise("newly diagnosed in march, now in cr1 after induction. transplant?"))
+    False
+    """
+    if not any(n == "new" for _, _, n in _phase_phrases(t)):
+        return False
+    spans = [_sentence_span(t, a) for a, _, n in _phase_phrases(t) if n == "cr1"]
+    return bool(spans) and all("?" in t[a:b] for a, b in spans)
 
 
 # --------------------------------------------------------------------------------------------

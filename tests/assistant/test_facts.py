@@ -401,6 +401,9 @@ PHASE_CASES = [
     ("is he likely to relapse?", None),
     ("I am scared it will relapse", None),
     ("my son relapsed. will he need a transplant?", "relapsed"),
+    # first remission asked about for a newly diagnosed patient is a time point to come (rja40 u06, rja38 r04)
+    ("22F newly diagnosed Ph- B-ALL. Which regimen? Is transplant needed in CR1?", "newly_diagnosed"),
+    ("newly diagnosed in March, now in CR1 after induction. transplant?", "cr1"),
     ("after allo-HSCT, MRD negative", "post_hsct"),
     ("post-transplant", "post_hsct"),
     ("post-HSCT", "post_hsct"),
