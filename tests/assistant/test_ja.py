@@ -39,6 +39,9 @@ def facts(q: str) -> dict:
     ("寛解したのにMRDが0.02%。必ず再発するということですか？", {"phase": "cr1", "mrd_status": "positive"}),
     ("同種移植後100日目のMRDは陰性です。予防的TKIは？今後MRDが陽性化した場合の対応は？",
      {"mrd_status": "negative", "transplant": "done"}),
+    # in remission, and a way to be cured without a transplant asked about, not a transplant declined (rja40 u19)
+    ("50歳、Ph陽性ALLで、いま寛解に入っています。移植しないで治す方法はないのでしょうか。",
+     {"phase": "cr1", "transplant": None}),
 ])
 def test_japanese_facts(q: str, expected: dict) -> None:
     got = facts(q)
