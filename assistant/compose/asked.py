@@ -132,10 +132,11 @@ def _yes_no(question: str) -> bool:
 class YesLead:
     """A yes/no question about a treatment for a described patient, answered by a rule whose conditions the
     patient meets in full and which names that treatment: "**Yes**" first, and that rule leads. (A premise, a
-    misfit's "No", a missing fact or a negative statement leaves it to the lines that follow.)"""
+    misfit's "No", a missing fact or a negative statement leaves it to the lines that follow; so does a yes/no on
+    harms, "is it more toxic?", where "Yes" would answer the harm, r44 h18.)"""
 
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
-        if (plan.premise or plan.missing or plan.plain or not plan.facts.known()
+        if (plan.premise or plan.missing or plan.plain or not plan.facts.known() or plan.intents.harms
                 or any("**No**" in n for n in plan.notes)
                 or any(r.edge and r.condition(plan.facts) is True for r in plan.chosen)):
             return  # (at an edge the summary and the label read differently, CAR-T at 25: no plain "Yes")

@@ -1081,3 +1081,11 @@ def test_shorthand_drug_names_are_the_drugs_and_no_yes_leads_for_a_class_rule(bo
     answer = bot.ask(q).answer
     assert "**Yes**" not in answer and "**はい**" not in answer, answer
     assert "ponatinib" in bot.ask(q, lang="en").answer
+
+
+def test_a_yes_no_on_harms_gets_no_yes_lead(bot) -> None:
+    """r44 h18: "why a kids' treatment for an adult? Is it more toxic?": a "Yes" from the AYA rule would read as
+    "yes, more toxic"; the rule leads without it."""
+    answer = bot.ask("I'm 22 and just got diagnosed with ALL (no Philadelphia chromosome). The doctor wants to use a "
+                     "children's protocol. Why would they give an adult a kids' treatment? Is it more toxic?").answer
+    assert "**Yes**" not in answer and "recommends pediatric-type chemotherapy" in answer, answer
