@@ -640,15 +640,39 @@ def _asker(toks: list[str], persons: list[tuple[int, Form]], others: set[int], r
     if asker_patient is False or any(f.concept.role in ("relative", "child") and i not in others and i > 0
                                      and (toks[i - 1],) in rules.people["asker_possessors"] for i, f in persons):
         return "relative"
-    return "clinician" if _has(toks, rules.people["clinician"]) else None
+    return "clinician" if _has(toks, rules.people["clinician"]) or _presents_a_case(toks, rules) else None
 
 
 def _asker_is_patient(toks: list[str], rules: ContextRules) -> bool | None:
     if _has(toks, rules.people["asker_is_relative"]):
         return False
+    if _presents_a_case(toks, rules):
+        return None  # ("I have a 52-year-old man with Ph+ ALL": a clinician's case, not the asker's disease)
     if _has(toks, rules.people["first_person_patient"]):
         return True
     return None
+
+
+def _presents_a_case(toks: list[str], rules: ContextRules) -> bool:
+    """ "I have a 52-year-old man with ...": a case opener (context.yaml people.case_openers), an age or not, then a
+    case noun (people.case_nouns).
+
+    >>> _presents_a_case(tokens("i have a 52-year-old man with all"), load_lexicon().context)
+    True
+    >>> _presents_a_case(tokens("i have a question about my all"), load_lexicon().context)
+    False
+    """
+    nouns = {p[0] for p in rules.people["case_nouns"]}
+    for i in range(len(toks)):
+        for opener in rules.people["case_openers"]:
+            if tuple(toks[i:i + len(opener)]) != opener:
+                continue
+            j = i + len(opener)
+            while j < len(toks) and (toks[j] in _AGE_WORDS or _AGE_NUMBER.match(toks[j])):
+                j += 1
+            if j < len(toks) and (toks[j] in nouns or toks[j][:-1].isdigit() and toks[j][-1:] in ("m", "f")):
+                return True  # (or an age with its sex: "I have a 45M with ...")
+    return False
 
 
 def possessor(toks: list[str], i: int) -> tuple[str, int]:

@@ -198,6 +198,8 @@ def _not_the_owners(owner: Mention | str | None, toks: list[str], r: Any, t: dic
         if owner.other_person:
             return True  # the owner is not the patient ("can I take my friend's imatinib?")
         return r.asker == "relative" and any(w in t["asker_words"] for w in _takers(toks, t))  # "my dad's pills"
+    if r.asker == "clinician":
+        return False  # ("I have a 52-year-old man ... his induction": the clinician has a case, and takes nothing)
     return any(w in t["asker_words"] or t["pronoun_taker"].get(w, owner) != owner for w in _takers(toks, t))
 
 

@@ -1089,3 +1089,18 @@ def test_a_yes_no_on_harms_gets_no_yes_lead(bot) -> None:
     answer = bot.ask("I'm 22 and just got diagnosed with ALL (no Philadelphia chromosome). The doctor wants to use a "
                      "children's protocol. Why would they give an adult a kids' treatment? Is it more toxic?").answer
     assert "**Yes**" not in answer and "recommends pediatric-type chemotherapy" in answer, answer
+
+
+@pytest.mark.parametrize("q", [
+    "I have a 52-year-old man with newly diagnosed Ph-positive B-ALL, fit, and he has an HLA-matched sister. What does "
+    "the JSH 2023 guideline recommend for his induction, and should he go to allogeneic transplant in first remission?",
+    "I have a 45M with Ph+ ALL in CR1, transplant?",
+])
+def test_a_clinician_presenting_a_case_is_not_the_patient(bot, q: str) -> None:
+    """r44 h01: "I have a 52-year-old man ..." is a clinician's case (context.yaml people.case_openers/case_nouns), not
+    the asker's own disease: no "don't take someone else's medicine" or "don't stop on your own" notes."""
+    from assistant.concepts import read_concepts
+
+    assert read_concepts(q.lower()).asker == "clinician"
+    answer = bot.ask(q)
+    assert not {"SAFE-OTHERMEDS-010", "SAFE-SELF-005"} & {f.rule_id for f in answer.findings}, answer.answer
