@@ -312,7 +312,7 @@ def read_asker(question: str, messages: Messages | None = None) -> Asker:
     """
     import unicodedata
 
-    from assistant.ja import load_ja_lexicon, question_items
+    from assistant.ja import GAP, load_ja_lexicon, question_items
 
     reg = (messages or load_messages("ja")).register
     text, items = unicodedata.normalize("NFKC", question), question_items(question)
@@ -321,7 +321,7 @@ def read_asker(question: str, messages: Messages | None = None) -> Asker:
     lay_forms = [f for f in forms if f.source == "lay" and (f.kind in reg.get("lay_form_kinds", ()) or f.concept in concepts)]
     people = load_ja_lexicon().cues["people"]["asker"]
     plain = {w.lower() for w in reg.get("plain_latin", ())}
-    latin = [w for w in [it.text for it in items if it.kind == "latin"] + [f.written for f in forms]
+    latin = [w for w in [it.text for it in items if it.kind == "latin"] + [f.written for f in forms if GAP not in f.written]
              if any(c.isascii() and c.isalpha() for c in w) and w.strip("+-").lower() not in plain]
     polite = any(w in text for w in reg.get("polite", ()))
     relative = not any(w in text for w in reg.get("vignette", ())) and _asker_relative(items, reg)
@@ -344,8 +344,9 @@ def read_asker(question: str, messages: Messages | None = None) -> Asker:
         lay = False  # "40-64歳のPh- ALLの地固めのHD-MTXって何g/m2でやるの？": a clinician's terms, only a lay-sounding cue
     kinds = set(reg.get("own_word_kinds", ()))
     nouns = reg.get("own_word_nouns") or {}
-    own = tuple(dict.fromkeys([(f.written, f.concept) for f in lay_forms
-                               if (f.kind in kinds or f.concept in concepts) and _names_a_thing(f.written)]
+    own = tuple(dict.fromkeys([(f.written, f.concept) for f in lay_forms  # (not a form with a gap: "小児科で*治療")
+                               if (f.kind in kinds or f.concept in concepts) and _names_a_thing(f.written)
+                               and GAP not in f.written]
                               + [(nouns[f.concept]["word"], nouns[f.concept]["concept"]) for f in forms
                                  if f.source == "lay" and f.concept in nouns]))
     return Asker(lay=lay, own=own if lay else (), known=True)

@@ -809,3 +809,12 @@ def test_asking_whether_a_proposal_is_acceptable_closes_on_ok(q: str) -> None:
 @pytest.mark.parametrize("q", ["小児科です。治療は何ですか？", "小児科で説明を受けたあと長く待ちました。治療は？"])
 def test_a_gap_does_not_cross_a_clause_or_run_long(q: str) -> None:
     assert "pediatric_regimen" not in read_question(to_english(q)).concepts, to_english(q)
+
+
+def test_a_gap_form_is_not_echoed_and_fertility_is_no_other_disease(bot) -> None:
+    """rja41 x19: the asker's own word is not echoed as the lexicon's gap form (「小児科の*治療」), and 「将来妊娠できなく
+    なることは」 asks about fertility, not about another disease (pregnancy) to be declined."""
+    answer = bot.ask("娘が19歳で急性リンパ性白血病と診断されました。小児科のような治療をすると聞きましたが、大人の病院でも"
+                     "受けられますか?髪は抜けますか?将来妊娠できなくなることはありますか?")
+    assert "*治療" not in answer.answer and "対象外" not in answer.answer, answer.answer
+    assert "小児型化学療法を推奨" in answer.answer, answer.answer
