@@ -2156,3 +2156,15 @@ def test_a_treatment_given_now_implies_what_it_needs(q: str, expected: dict) -> 
     """implications.yaml: the antigen (or lineage) a treatment the team has chosen needs is taken as met."""
     facts = read_facts(q)
     assert {k: getattr(facts, k) for k in expected} == expected, facts
+
+
+
+@pytest.mark.parametrize(("q", "status"), [
+    # r45 i05: the result now, not the counterfactual "if the PCR had stayed negative" (a hypothesis, as "turns")
+    ("52-year-old with Ph+ ALL who had allo-HSCT in CR1. BCR::ABL1 transcripts became detectable again at day +100. "
+     "Should we start a TKI now? And if the PCR had stayed negative, would JSH advise prophylactic TKI anyway?",
+     "positive"),
+    ("MRD stayed negative after induction", "negative"),
+])
+def test_an_mrd_that_would_have_stayed_is_a_hypothesis(q: str, status: str) -> None:
+    assert read_facts(q).mrd_status == status
