@@ -35,7 +35,7 @@ import yaml
 
 from assistant.concepts import LEXICON_DIR, load_lexicon, read_concepts, tokens
 
-__all__ = ["Claim", "Qualifier", "broader_chain", "claim_vocabulary", "clause_spans", "numbers_in", "read_claims", "strip_opener"]
+__all__ = ["NEGATIVE_STANCES", "Claim", "Qualifier", "broader_chain", "claim_vocabulary", "clause_spans", "numbers_in", "read_claims", "strip_opener"]
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -673,7 +673,7 @@ def _reason_end(toks: list[str], a: int, b: int) -> int | None:
 _RISK_STANCES = frozenset({"high_risk", "not_high_risk"})
 
 #: Stances that deny a treatment: what a clause prefers instead ("omitted in favour of X") is not what it denies.
-_NEGATIVE_STANCES = frozenset({"not_recommended", "not_required", "ineffective"})
+NEGATIVE_STANCES = frozenset({"not_recommended", "not_required", "ineffective"})
 
 #: Tokens a negation does not reach across to a stance cue.
 _NEGATION_STOPS = frozenset({",", ";", ":", "—", "–", "which", "who", "that", "("})
@@ -805,7 +805,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             m.concept for m in _after_cue(inside, toks, a, b, voc.contrast) if m.kind in INTERVENTION_KINDS))
         preferred = {m.concept for m in _after_cue(inside, toks, a, b, voc.preferred)}
         treat = [m for m in inside if m.kind in INTERVENTION_KINDS and m.concept not in contrasted and not (
-            preferred and m.concept in preferred and stance in _NEGATIVE_STANCES) and not _qualifies(toks, m, voc)]
+            preferred and m.concept in preferred and stance in NEGATIVE_STANCES) and not _qualifies(toks, m, voc)]
         denied = {id(m) for m in treat if m.negated or _denied(toks, m.start, voc, m.end)}
         past = {id(m) for m in treat if _past(toks, m, mentions, voc)}
         interventions = _most_specific(m.concept for m in treat if id(m) not in denied and id(m) not in past)

@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from assistant.claims import broader_chain
+from assistant.claims import NEGATIVE_STANCES, broader_chain
 from assistant.compose.ages import age_subjects
 from assistant.compose.asked import set_aside
 from assistant.compose.branches import compared_leads, deciding_branches
@@ -550,7 +550,7 @@ class Assistant:
             notes.append(UNIT_NOTE.format(value=bare, power=_as_power(float(bare))))
         if premise:  # (a patient asking whether they must keep taking what the guideline does not recommend: no bare
             # "No", which reads as leave to stop; "No" to stopping what it recommends stays)
-            withheld = premise[0].asserts and all(a.stance in _WITHHELD for a in premise[0].asserts)
+            withheld = premise[0].asserts and all(a.stance in NEGATIVE_STANCES for a in premise[0].asserts)
             notes.append(PREMISE_PLAIN_NOTE.format(title=premise[0].title)
                          if withheld and self.policy.plain(scope_findings) else premise_note(q, premise[0]))
         return notes
@@ -726,10 +726,6 @@ def pieces_until(llm: Any, messages: Any, deadline: float) -> Iterator[str]:
 
 #: Notes kept when no answer is found: the safety notes for a patient or relative, and the injection note.
 _KEPT_NOTES = tuple(NOTES.values())
-
-
-#: Stances of a rule that withholds a treatment ("does not recommend prophylactic TKI when MRD-negative").
-_WITHHELD = frozenset({"not_recommended", "not_required", "ineffective"})
 
 
 def premise_note(q: str, rule: GuidelineRule) -> str:

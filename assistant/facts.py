@@ -1175,7 +1175,7 @@ def _tx_status(t: str, start: int, end: int) -> str | None:
         # ("can he continue the TKI without allo-HSCT?", "if MRD negative, no allo-HSCT and TKI only?": a proposal
         # asked about, not a transplant not done)
         return None if _asked_of(t, start) or _proposed_if(t, start) or _weighed(t, start) or (
-            _without(pre) and _asked_after(t, end)) else "not_done"
+            _ends_with(pre, "transplant_before", "scenario", mods, 8) and _asked_after(t, end)) else "not_done"
     if _ends_with(pre, "transplant_before", "planned", mods, 4) or _cue_after(post, 0, "planned") or (
             _ends_with(pre, "transplant_before", "then", mods, 4) and _phrase(pre, "plan", "transplant_before")):
         return None if _yes_no_question(t, start) else "planned"  # ("is he going to have a transplant?": asked)
@@ -1219,15 +1219,6 @@ def _proposed_if(t: str, pos: int) -> bool:
     a, b = _sentence_span(t, pos)
     ends = [a + e for _, e, n in _hits(t[a:pos], "transplant_before") if n == "conditional"]
     return t[a:b].strip().endswith("?") and bool(ends) and "," in t[max(ends):pos]
-
-
-def _without(pre: str) -> bool:
-    """ "without" (and the transplant's modifiers) ends `pre`: a scenario ("without a transplant"), not a report."""
-    words = [w for _, w in words_and_signs(pre) if w[:1].isalnum()]
-    mods = set(_fact_words()["transplant_modifiers"])
-    while words and words[-1] in mods:
-        words.pop()
-    return bool(words) and words[-1] == "without"
 
 
 def _asked_after(t: str, end: int) -> bool:

@@ -5,13 +5,13 @@ a trial's eligibility."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.compose.asked import _quotable
+from assistant.compose.asked import quotable_lines
 from assistant.compose.builder import Builder, lead_for
 from assistant.compose.cues import says
 from assistant.compose.selection import DraftPlan, Sources
-from assistant.compose.sentences import _headed_sentences
 from assistant.concepts import concept_ids, load_lexicon, quantities, read_concepts
 from assistant.models import Chunk
 from assistant.rules.logic import RuleBook
@@ -45,26 +45,23 @@ def _ages(sentence: str) -> bool:
     return any(q.kind == "age" or q.unit == "years" and "age" in sentence.lower() for q in quantities(sentence))
 
 
-def age_lines(plan: DraftPlan, chunks: list[Chunk], book: RuleBook, covered: list[str]) -> list[tuple[str, Chunk]]:
-    """The best quotable lines naming an asked subject and an age: an age group's own span first, then most subjects
-    named, a guideline or context line before a trial's, the earlier chunk first."""
-    subjects = set(age_subjects(plan.question.text))
+def age_lines(plan: DraftPlan, subjects: Sequence[str], chunks: list[Chunk], book: RuleBook,
+              covered: list[str]) -> list[tuple[str, Chunk]]:
+    """The best quotable lines naming one of the asked `subjects` (`age_subjects`) and an age: an age group's own span
+    first, then most subjects named, a guideline or context line before a trial's, the earlier chunk first."""
+    asked = set(subjects)
     lex = load_lexicon()
-    found: list[tuple[tuple[bool, int, int, int], str, Chunk]] = []
-    seen: set[str] = set()
-    for rank, chunk in enumerate(chunks):
-        for _, s in _headed_sentences(chunk):
-            if s in seen or s in covered:
-                continue
-            seen.add(s)
-            shared = subjects & set(concept_ids(s.lower()))
-            if shared and _ages(s) and _quotable(s, chunk, plan.facts, book, plan.q):
-                groups = {c for c in shared if c in lex.concepts and lex.concepts[c].kind == "population"}
-                # (an age group's own span first: "AYA spans 15 to 39" before "HD-MTX covers 40 to 64, after AYA")
-                key = (bool(groups), -len(shared - groups) if groups else len(shared), _TIER_ORDER.get(chunk.tier, 1),
-                       -rank)
-                found.append((key, s, chunk))
-    return [(s, c) for _, s, c in sorted(found, key=lambda f: f[0], reverse=True)[:AGE_LINES]]
+
+    def key(rank: int, s: str, chunk: Chunk) -> tuple[bool, int, int, int]:
+        shared = asked & set(concept_ids(s.lower()))
+        groups = {c for c in shared if c in lex.concepts and lex.concepts[c].kind == "population"}
+        # (an age group's own span first: "AYA spans 15 to 39" before "HD-MTX covers 40 to 64, after AYA")
+        return bool(groups), -len(shared - groups) if groups else len(shared), _TIER_ORDER.get(chunk.tier, 1), -rank
+
+    found = quotable_lines(plan, chunks, book, covered,
+                           lambda s: bool(asked & set(concept_ids(s.lower()))) and _ages(s))
+    best = sorted(found, key=lambda f: key(f[0], f[2], f[3]), reverse=True)[:AGE_LINES]
+    return [(s, c) for _, _, s, c in best]
 
 
 @dataclass(frozen=True)
@@ -72,10 +69,12 @@ class AgeRange:
     """The lines giving the ages asked (see the module), right after the rules that frame them."""
 
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
-        if plan.rules_only or not age_subjects(plan.question.text):
+        subjects = [] if plan.rules_only else age_subjects(plan.question.text)
+        if not subjects:
             return
         said = [frozenset(tokenize(t)) for _, t in builder.lines]
-        for sentence, chunk in age_lines(plan, plan.candidates(pool, 8), pool.book, [t for _, t in builder.lines]):
+        for sentence, chunk in age_lines(plan, subjects, plan.candidates(pool, 8), pool.book,
+                                         [t for _, t in builder.lines]):
             if any(frozenset(tokenize(sentence)) <= t for t in said):
                 continue  # (its words all said in a longer line already: "under 25" after "under 25, whereas ...")
             builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier), asked=True)

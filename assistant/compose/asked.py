@@ -5,7 +5,7 @@ the relevance check, whose note then says honestly that the sources do not addre
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.compose.builder import Builder, lead_for
@@ -22,13 +22,29 @@ from assistant.rules.logic import GuidelineRule, RuleBook
 from assistant.rules.relevance import addressed, asked_treatments
 from assistant.rules.tiers import claims_recommendation
 
-__all__ = ["AskedTreatment", "YesLead", "asked_sentence"]
+__all__ = ["AskedTreatment", "YesLead", "asked_sentence", "quotable_lines"]
 
 
 def _quotable(s: str, chunk: Chunk, facts: PatientFacts, book: RuleBook, question: str) -> bool:
     return (s in chunk.text and _safe_sentence(s, facts, book) and fits_patient(s, facts, question)
             and not book.excluded_statement(facts, s) and not _low_value(s)
             and not (chunk.tier != "guideline" and claims_recommendation(s)))
+
+
+def quotable_lines(plan: DraftPlan, chunks: Sequence[Chunk], book: RuleBook, covered: Sequence[str],
+                   keep: Callable[[str], bool]) -> list[tuple[int, int, str, Chunk]]:
+    """(chunk rank, position in the chunk, sentence, chunk) of each sentence of `chunks`, once, not `covered`, that
+    `keep` takes (tested first: it is the cheap test) and that may be quoted for the plan's patient."""
+    seen = set(covered)
+    out = []
+    for rank, chunk in enumerate(chunks):
+        for pos, (_, s) in enumerate(_headed_sentences(chunk)):
+            if s in seen:
+                continue
+            seen.add(s)
+            if keep(s) and _quotable(s, chunk, plan.facts, book, plan.q):
+                out.append((rank, pos, s, chunk))
+    return out
 
 
 def asked_sentence(concept: str, question: str, concepts: Sequence[str], chunks: Sequence[Chunk],

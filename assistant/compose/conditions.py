@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.compose.asked import _quotable
+from assistant.compose.asked import quotable_lines
 from assistant.compose.builder import Builder, lead_for
 from assistant.compose.interactions import named_treatments
 from assistant.compose.selection import DraftPlan, Sources
-from assistant.compose.sentences import _headed_sentences
 from assistant.concepts import concept_ids, read_concepts
 from assistant.models import Chunk
 from assistant.rules.logic import RuleBook
@@ -45,23 +44,21 @@ def weighed_treatments(question: str) -> dict[str, frozenset[str]]:
     return {t: h for t, h in out.items() if h}  # (not a treatment behind the patient: "relapsed after blina")
 
 
-def condition_lines(plan: DraftPlan, chunks: list[Chunk], book: RuleBook,
+def condition_lines(plan: DraftPlan, weighed: dict[str, frozenset[str]], chunks: list[Chunk], book: RuleBook,
                     covered: list[str]) -> list[tuple[str, Chunk]]:
-    """For each treatment the whole question weighs (its background clauses name the conditions), its best quotable lines naming it and one of the weighed harms, in their
-    document order (at most PER_TREATMENT)."""
+    """For each `weighed` treatment (`weighed_treatments` of the whole question: its background clauses name the
+    conditions), its best quotable lines naming it and one of the weighed harms (or a condition weighing one:
+    "kidney function is checked"), in their document order (at most PER_TREATMENT)."""
     pf = profiles()
     out: list[tuple[str, Chunk]] = []
-    for treatment, harms in weighed_treatments(plan.question.text).items():
-        found: list[tuple[tuple[int, int], int, int, str, Chunk]] = []
-        for rank, chunk in enumerate(chunks):
-            for pos, (_, s) in enumerate(_headed_sentences(chunk)):
-                if s in covered or not (harms_in(s, pf) | condition_harms(s, pf)) & harms or not addressed(
-                        treatment, concept_ids(s.lower())):
-                    continue
-                if _quotable(s, chunk, plan.facts, book, plan.q):
-                    found.append(((_TIER_ORDER.get(chunk.tier, 0), -rank), rank, pos, s, chunk))
-        best = sorted(found, key=lambda f: f[0], reverse=True)[:PER_TREATMENT]
-        for _, _, _, s, chunk in sorted(best, key=lambda f: (f[1], f[2])):
+    for treatment, harms in weighed.items():
+        def on_harm(s: str, treatment: str = treatment, harms: frozenset[str] = harms) -> bool:
+            return bool((harms_in(s, pf) | condition_harms(s, pf)) & harms) and addressed(
+                treatment, concept_ids(s.lower()))
+
+        found = quotable_lines(plan, chunks, book, covered, on_harm)
+        best = sorted(found, key=lambda f: (_TIER_ORDER.get(f[3].tier, 0), -f[0]), reverse=True)[:PER_TREATMENT]
+        for _, _, s, chunk in sorted(best, key=lambda f: (f[0], f[1])):
             if all(s != t for t, _ in out):
                 out.append((s, chunk))
     return out
@@ -72,8 +69,9 @@ class Conditions:
     """The named treatment's safety lines on the harms the patient's conditions weigh (see the module)."""
 
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
-        if plan.rules_only or not weighed_treatments(plan.question.text):
+        weighed = {} if plan.rules_only else weighed_treatments(plan.question.text)
+        if not weighed:
             return
-        for sentence, chunk in condition_lines(plan, plan.candidates(pool, 8), pool.book,
+        for sentence, chunk in condition_lines(plan, weighed, plan.candidates(pool, 8), pool.book,
                                                 [t for _, t in builder.lines]):
             builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier), asked=True)

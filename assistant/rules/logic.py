@@ -165,6 +165,7 @@ class RuleBook(BaseModel):
     _hits: dict[str, tuple[bool, tuple[GuidelineRule, ...]]] = PrivateAttr(default_factory=dict)
     _by_statement: dict[str, list[GuidelineRule]] = PrivateAttr(default_factory=dict)
     _near: dict[str, frozenset[str]] = PrivateAttr(default_factory=dict)
+    _copies: dict[str, tuple[GuidelineRule, ...]] = PrivateAttr(default_factory=dict)
     _statement_sets: list[tuple[str, frozenset[str]]] = PrivateAttr(default_factory=list)
 
     @field_validator("rules")
@@ -187,13 +188,20 @@ class RuleBook(BaseModel):
         rules = self._by_statement.get(sentence.strip()) or self._copied(sentence.strip())
         return bool(rules) and all(r.condition(facts) is False for r in rules)
 
-    def _copied(self, sentence: str) -> list[GuidelineRule]:
+    def _copied(self, sentence: str) -> tuple[GuidelineRule, ...]:
         """The rules of a statement the sentence restates (near in words, and each of its claims agrees with their
-        asserts: `frames.restates`): every rule sharing that statement, as for the statement itself."""
+        asserts: `frames.restates`): every rule sharing that statement, as for the statement itself (a pure cache
+        per sentence, bounded in size: the drafter asks it of the same corpus sentences for every question)."""
         from assistant.rules.frames import restates
 
-        groups = [self._by_statement.get(st.strip(), []) for st in sorted(self.near_statements(sentence))]
-        return [r for rules in groups if rules and restates(rules, sentence, self) for r in rules]
+        copies = self._copies.get(sentence)
+        if copies is None:
+            groups = [self._by_statement.get(st.strip(), []) for st in sorted(self.near_statements(sentence))]
+            copies = tuple(r for rules in groups if rules and restates(rules, sentence, self) for r in rules)
+            if len(self._copies) >= 50_000:
+                self._copies.clear()
+            self._copies[sentence] = copies
+        return copies
 
     def pattern_hits(self, norm: str) -> tuple[bool, tuple[GuidelineRule, ...]]:
         """For a normalised sentence: whether any rule's forbidden claim matches, and the rules whose
