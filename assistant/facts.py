@@ -1834,15 +1834,30 @@ def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float 
             pol = -pol
         events.append((start, "positive" if pol > 0 else "negative", None))
     events += _result_events(t)
-    for q in quantities(t):
+    levels = [q for q in quantities(t) if q.kind == "level"]
+    offered = _alternatives(t, levels)
+    for q in levels:
         lo, hi = _sentence_span(t, q.start)  # ("MRD 0.03%. high-risk? threshold?": the next sentence's words are
         # no generic level)
-        if q.kind == "level" and not _phrase(t[max(lo, q.start - 25):min(hi, q.end + 25)], "generic_level",
-                                             "mrd_words") and _mrd_level(t, q):
+        if q not in offered and not _phrase(t[max(lo, q.start - 25):min(hi, q.end + 25)], "generic_level",
+                                            "mrd_words") and _mrd_level(t, q):
             events.append((q.start, *_level_event(q.bound, q.value)))
     for pos, digits in _bare_levels(t):
         events.append((pos, *_level_event(None, float(digits))))
     return sorted((e for e in events if not _not_a_patient_result(t, e[0], population)), key=lambda e: e[0])
+
+
+def _alternatives(t: str, levels: list[Any]) -> list[Any]:
+    """Levels offered as alternatives ("cutoff 10^-3 or 10^-4?", "0.1% vs 0.01%"): a question about which value is
+    the limit; a patient has one result (r46 o14 was told "an MRD of 0.01% is at or above the threshold")."""
+    out: list[Any] = []
+    for a, b in zip(levels, levels[1:]):
+        if t[a.end:b.start].strip(" ,") in _ALTERNATIVE_WORDS:
+            out += [q for q in (a, b) if q not in out]
+    return out
+
+
+_ALTERNATIVE_WORDS = frozenset({"or", "vs", "vs.", "versus", "/"})
 
 
 def _phrase_spans(text: str, name: str, group: str) -> list[tuple[int, int]]:

@@ -63,7 +63,8 @@ __all__ = ["JaLexicon", "english_only", "japanese_words", "load_ja_lexicon", "no
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 
 _PUNCT = str.maketrans({"、": ",", "。": ". ", "・": "/", "「": " ", "」": " ", "『": " ", "』": " ", "【": "(",
-                        "】": ")", "〜": "~", "⇒": "→", "−": "-", "‐": "-", "‑": "-", "–": "-", "ー": "ー"})
+                        "】": ")", "〜": "~", "⇒": "→", "−": "-", "‐": "-", "‑": "-", "–": "-", "ー": "ー",
+                        "≧": "≥", "≦": "≤"})
 _PROTECT = "\x00"
 #: kana the tokenizer reads as another word: written with the kanji meant ("はなし" would be 話, "story")
 _KANA_AMBIGUOUS = (("はなし", "は無し"), ("もなし", "も無し"), ("がなし", "が無し"))  # a rendered English piece in the text: kept as written
@@ -520,7 +521,11 @@ class Item:
 
 
 def _ascii_word(ch: str) -> bool:
-    return ch.isascii() and (ch.isalnum() or ch in "+-:/.^%()'_=<>")
+    return ch.isascii() and (ch.isalnum() or ch in "+-:/.^%()'_=<>") or ch in _BOUND_SIGNS
+
+
+#: Signs of a bound written before a number ("MRD ≥0.01%", "MRD >0.1%"): kept, or the limit reads as a result.
+_BOUND_SIGNS = frozenset("<>≥≤")
 
 
 def _segments(text: str, lex: JaLexicon) -> list[Item]:
@@ -563,7 +568,7 @@ def _segments(text: str, lex: JaLexicon) -> list[Item]:
             items.append(Item("concept", sounded[0].english, form=sounded[0]))
             i = sounded[1]
             continue
-        if ch.isascii() and (ch.isalnum() or ch in "+"):
+        if ch.isascii() and (ch.isalnum() or ch in "+") or ch in _BOUND_SIGNS:
             j = i
             while j < len(text) and _ascii_word(text[j]) and not (j > i and _form_at(low, j, lex, bounds) and not
                                                                    text[j - 1].isalnum()):

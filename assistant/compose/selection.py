@@ -697,7 +697,14 @@ def _trials(plan: DraftPlan, pool: Sources) -> None:
 def answering(rules: Sequence[GuidelineRule]) -> list[GuidelineRule]:
     """The rules that answer for a population, not those that apply because a fact is missing ("Ph status must be
     known first": its only condition is an unknown Ph status), which stand beside each branch's lead."""
-    return [r for r in rules if not r.when or any(v is not None for v in r.when.values())]
+    return [r for r in rules if not r.when and _treats(r) or any(v is not None for v in r.when.values())]
+
+
+def _treats(rule: GuidelineRule) -> bool:
+    """The rule's statement names a treatment: a rule for everyone that names none ("MRD of 0.01% or more means a
+    high relapse risk") answers no question of what a patient is given."""
+    lex = load_lexicon()
+    return any(lex.concepts[c].kind in TREATMENT_KINDS for c in concept_ids(rule.statement.lower()) if c in lex.concepts)
 
 
 def patient_rules(question: str, facts: PatientFacts, book: RuleBook,

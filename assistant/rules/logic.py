@@ -291,7 +291,7 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
                and not trial_named
                and (form.tagged or form.confirms or sf.confirms or sf.tagged) for r in _speaking_rules(book, facts, c)]
     agreed = {r for c, _, v in judged if v.kind == "agree" for r in _agreeing(c, book, facts)}
-    norm = normalize(question)
+    norm = normalize(_without_own_level(question, facts))
     merged = sentence_facts(facts, question)
     # (a rule the patient's stated facts rule out is not what their question claims: "CR1, never transplanted, MRD
     # negative ... should TKI maintenance go on?" does not claim the post-transplant rule's premise)
@@ -305,6 +305,21 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     found = list({r.id: r for r in [*(r for r in ranked if r in stated), *framed, *ranked]}.values())
     lifted = _overridden(question, facts, book) if found else set()
     return [r for r in found if r.id not in lifted]
+
+
+def _without_own_level(question: str, facts: PatientFacts) -> str:
+    """The question without the patient's own MRD result: "MRD is 0.05% ... does JSH consider this high risk?" asks
+    about the patient's value; it does not claim 0.05% as the high-risk threshold (r46 o03 was told "No")."""
+    from assistant.concepts import quantities
+
+    own = facts.mrd_level_pct
+    if own is None:
+        return question
+    spans = [(q.start, q.end) for q in quantities(question.lower())
+             if q.kind == "level" and q.bound is None and abs(q.value - own) < 1e-12]
+    for a, b in reversed(spans):
+        question = question[:a] + "the result" + question[b:]
+    return question
 
 
 def _overridden(question: str, facts: PatientFacts, book: RuleBook) -> set[str]:

@@ -142,3 +142,15 @@ def test_a_patient_asking_whether_they_must_keep_taking_what_is_withheld_hears_n
                           "dasatinib after 2 years?").answer
     tki = default_rulebook().get("PHPOS-MAINT-008")
     assert PREMISE_NOTE.format(title=tki.title) in recommended, recommended
+
+
+def test_the_patients_own_mrd_value_asked_about_is_no_claimed_threshold(bot) -> None:
+    """r46 o03: "MRD is 0.05% ... does JSH consider this high risk?" asks about the patient's result; the rule's
+    premise pattern read "0.05% ... high risk" as a claimed threshold and answered "No"."""
+    a = bot.ask("58-year-old with Ph-negative B-ALL in morphological CR after induction, but flow MRD is 0.05% at the "
+                "end of induction. Does JSH consider this high risk, and how should it influence the timing of "
+                "allo-HSCT?")
+    assert not _leads_no(a) and "at or above the 0.01% threshold" in a.answer, a.answer
+    # a threshold the question claims is still corrected
+    b = bot.ask("MRD of 0.05% or more after induction is high risk, right?")
+    assert _leads_no(b) and "0.01%" in b.answer

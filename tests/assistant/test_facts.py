@@ -666,6 +666,10 @@ MRD_CASES = [
     ("there is MRD monitoring after transplant", None, None),
     ("has MRD been done?", None, None),
     ("does he have MRD?", None, None),
+    # values offered as alternatives ask which is the limit: no patient result (r46 o14)
+    ("post-induction MRD cutoff in JSH 2023 - 10^-3 or 10^-4?", None, None),
+    ("MRD 0.1% or 0.01% - which is high risk?", None, None),
+    ("MRD 0.05% then 0.01% after consolidation", "positive", 0.01),
 ]
 
 
@@ -708,6 +712,9 @@ MRD_TIMEPOINT_CASES = [
     ("post induct MRD negative", "after_induction"),
     ("Ph+ ALL, 52M, CR1, MUD allo-HSCT 3 months ago, BCR::ABL1 RT-PCR now undetectable.", "post_hsct"),
     ("haplo transplant last year, MRD negative", "post_hsct"),
+    # a lay "after the chemo / after treatment": the remission check after the first treatment (rja42 l19)
+    ("My husband tested MRD positive after treatment", "after_induction"),
+    ("she still has MRD after the chemo", "after_induction"),
     ("BCR-ABL1 undetectable at D+100", "post_hsct"),
 ]
 

@@ -818,3 +818,22 @@ def test_a_gap_form_is_not_echoed_and_fertility_is_no_other_disease(bot) -> None
                      "受けられますか?髪は抜けますか?将来妊娠できなくなることはありますか?")
     assert "*治療" not in answer.answer and "対象外" not in answer.answer, answer.answer
     assert "小児型化学療法を推奨" in answer.answer, answer.answer
+
+
+def test_an_unknown_ph_status_shows_both_branches_of_a_transplant_question(bot) -> None:
+    """rja42 l19 (UNSAFE): the husband's Ph status is not told; the only way offered to avoid the transplant was the
+    Ph-positive TKI maintenance. Each Ph branch is shown and the Ph status asked for."""
+    answer = bot.ask("夫(48歳)が治療後の検査で「MRDが残っている」と言われ、移植を勧められています。MRDって何ですか?"
+                     "移植をしないで治す方法はないのでしょうか。")
+    assert "Ph陰性ALL" in answer.answer and "Ph陽性ALL" in answer.answer, answer.answer
+    assert "Ph陽性かPh陰性かが示されていない" in answer.answer
+    assert "FACTS-MISSING-031" in {f.rule_id for f in answer.findings}
+
+
+@pytest.mark.parametrize("q", ["MRD ≥0.01% after induction の場合、allo-HSCT の timing は?", "MRD ≧0.01%の時の方針は?",
+                               "MRD＞0.1%ならどうする?"])
+def test_a_bound_sign_before_a_level_is_kept(q: str) -> None:
+    """rja42 l26: 「MRD ≥0.01%」 lost its sign in English and read as the patient's result of 0.01%."""
+    english = to_english(q)
+    assert any(sign in english for sign in "≥>"), english
+    assert read_facts(english).mrd_level_pct is None

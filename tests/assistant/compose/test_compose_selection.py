@@ -19,6 +19,23 @@ def test_a_missing_ph_status_shows_each_branch_and_names_it(make_plan) -> None:
     assert [f.rule_id for f in plan.findings] == ["FACTS-MISSING-031"]
 
 
+@pytest.mark.parametrize("question", [
+    "45-year-old man with ALL in first remission, MRD positive. Should he get a transplant?",
+    "My husband (48) tested MRD positive after treatment, transplant recommended. Is there no way to cure it "
+    "without a transplant?",
+])
+def test_a_rule_for_everyone_does_not_hide_the_branches_of_an_unknown_ph_status(make_plan, question) -> None:
+    """ "MRD of 0.01% or more means high risk" applies to everyone but names no treatment: the transplant question
+    still depends on the Ph status, so each Ph branch is shown and the Ph status asked for (rja42 l19 got only the
+    Ph-positive TKI maintenance as the way to avoid a transplant)."""
+    plan, _ = make_plan(question)
+    ids = [r.id for r in plan.chosen]
+    assert ids[0] == "MRD-THRESHOLD-015"
+    assert any(r.when.get("ph_status") == "negative" for r in plan.chosen), ids
+    assert any(r.when.get("ph_status") == "positive" for r in plan.chosen), ids
+    assert plan.missing_ph and [f.rule_id for f in plan.findings] == ["FACTS-MISSING-031"]
+
+
 def test_a_yes_no_question_no_rule_answers_is_led_by_the_guidelines_own_line(make_plan) -> None:
     plan, _ = make_plan("Is the first-line TKI that JSH 2023 recommends for Ph+ ALL named in the summary?")
     assert plan.asked and "does not name which TKI" in plan.status[0][0]
