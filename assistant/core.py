@@ -62,6 +62,7 @@ from assistant.prompts import (
     CHILD_NOTE,
     DISCLAIMER,
     DOSE_NOTE,
+    FIT_AGREE_NOTE,
     FIT_NOTE,
     FIT_PART_NOTE,
     NEVER_EVENT_NOTE,
@@ -84,7 +85,7 @@ from assistant.rules.policy import Policy, default_policy
 from assistant.rules.relevance import asked_treatments, concept_label, subject_of
 from assistant.rules.scope import for_a_relative, is_self_change_first_person, strip_injection
 from assistant.settings import Settings
-from assistant.text import names_trial
+from assistant.text import POPULATION_TOKENS, names_trial, tokenize
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -480,6 +481,14 @@ class Assistant:
         # sections, which say where the summary leaves it ("... in remission, as tested in BLAST, is unverified")
         extra_chunks += self.retriever.section_chunks(list(dict.fromkeys(
             sid for r in self._own_rules_elsewhere(asked[:3], facts) for sid in r.section_ids)))
+        if asks_position(qt) and about_a_patient(qt, facts):  # a treatment put to the guideline after a case
+            # ("55yo ... MRD+ at 0.1%. blina per JSH?"), whose words the retrieval follows: the guideline sections
+            # naming it with the case's population, where the summary's own line on that use stands
+            population = [t for t in dict.fromkeys(tokenize(qt)) if t in POPULATION_TOKENS]
+            lex = load_lexicon()  # (a drug: a regimen or a procedure is the rules' to answer)
+            extra_chunks += self.retriever.section_chunks(list(dict.fromkeys(
+                sid for c in asked[:3] if lex.concepts[c].kind == "drug" for sid in self.retriever.ranked_sections(
+                    " ".join([concept_label(c), *population]), 2, tier="guideline"))))
         if says(qt, "asks_prognosis"):  # "is it curable?": the survival reported in the patient's population
             # (the Ph status not given: each branch's, as the rules show each branch)
             groups = {"positive": ["Ph-positive"], "negative": ["Ph-negative"]}.get(
@@ -529,7 +538,8 @@ class Assistant:
         """The notes shown before the answer: safety notes for a patient, age-group edges, units read, premises."""
         notes: list[str] = patient_notes(q, scope_findings, self.policy)
         if not premise:  # an asked treatment the patient described is not for: "No" first (after the safety notes)
-            fit = FIT_PART_NOTE if len(_asked_treatment_classes(q)) >= 2 else FIT_NOTE
+            fit = FIT_PART_NOTE if len(_asked_treatment_classes(q)) >= 2 else (
+                FIT_AGREE_NOTE if says(focus, "states_ruled_out") else FIT_NOTE)
             notes += [fit.format(why=why) for why in misfits(focus, facts)]
         notes += [NOTES[key] for key, _ in self.policy.notes(scope_findings, patient=False)]
         edge = age_edge_note(facts.age, facts.ph_status)

@@ -1386,9 +1386,12 @@ def _relapsed(t: str) -> bool:
     ...     "relapse-free survival", "risk of relapse", "will it definitely relapse?"]]
     [True, True, True, False, False, False, False, False]
     """
+    shown = [(a, b) for a, b, _ in _hits(t, "molecular_relapse")]
     for a, b, name in _phase_phrases(t):
         if _prevented(t, a, b):
             continue  # "how is CNS relapse prevented?": the relapse prevented, not one that happened
+        if any(x <= a and b <= y for x, y in shown):
+            continue  # ("tests show it coming back": the molecular sign, read by _molecular_relapse)
         if name == "relapse_plain" and _next_word(t, b) not in ("negative", "positive", "clear") and not _negated(
                 _before(t, a, 40)):
             return True

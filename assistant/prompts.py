@@ -179,6 +179,9 @@ def format_context(chunks: Sequence[Chunk]) -> str:
 FIT_NOTE = "_**No**, as asked: {why}._"
 #: FIT_NOTE when the question asks about several treatments and only this one does not fit the patient.
 FIT_PART_NOTE = "_**No** for part of this: {why}._"
+#: FIT_NOTE when the question itself says the treatment is out of reach ("I was told I can't have CAR-T at my age.
+#: Is that true?"): a "No" would read as "not true".
+FIT_AGREE_NOTE = "_**That is right**: {why}._"
 
 #: The same, first: a condition the asking sentence names (pregnancy) that no source covers, before the lines that
 #: answer for the patient otherwise.

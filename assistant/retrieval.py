@@ -513,6 +513,10 @@ class HybridRetriever:
             for i, (cid, score) in enumerate(order, 1)
         ]
 
+    def ranked_sections(self, text: str, n: int, tier: str | None = None) -> list[str]:
+        """The sections of the `n` best chunks for `text` by BM25 alone (terms, not the question's whole wording)."""
+        return list(dict.fromkeys(c.section_id for c in self._fetch(self.bm25_ranking(text, n, tier=tier))))
+
     def section_chunks(self, section_ids: Sequence[str]) -> list[Chunk]:
         st = self._current()
         return self._fetch([cid for sid in section_ids for cid in st.section_rows.get(sid, ())], st)

@@ -71,6 +71,9 @@ def is_status_question(question: str) -> bool:
     if any(s.endswith("?") and says(s, "guideline_name") and says(s, "asserts") and not words(s) & _OPEN_WORDS
            for s in sentences(question)):
         return True  # a terse yes/no with no verb before it: "E1910 blina consolidation JSH 2023 recommended?"
+    if any(s.endswith("?") and says(s, "by_the_guideline") and treatments_in(s) and not words(s) & _OPEN_WORDS
+           and not premise_form(s).compares for s in sentences(question)):
+        return True  # a treatment put to the guideline: "blina per JSH?" (a choice, "A or B per JSH?", is the rules')
     m = STATUS_QUESTION.search(question)
     if not m:
         return False
@@ -267,6 +270,8 @@ def asking_clause(question: str) -> str:
     'The maintenance pills make me sick. Can I just stop them?'
     >>> asking_clause("My son is 20. They'll give him the pediatric-type regimen. Why, when he's an adult?")
     "They'll give him the pediatric-type regimen. Why, when he's an adult?"
+    >>> asking_clause("55yo Ph- B-ALL CR1, MRD+ at 0.1%. blina per JSH? or straight to allo?")
+    'blina per JSH? or straight to allo?'
     """
     parts = [p for p in _CLAUSES.split(question.strip()) if p.strip()]
     if len(parts) < 2 or not parts[-1].rstrip().endswith("?"):
@@ -275,7 +280,8 @@ def asking_clause(question: str) -> str:
     if len(parts) >= 3 and len(parts[-2].strip(" ,;:—–-").split()) == 1 and first_word(parts[-2]) in _ASKING:
         # "They'll give him the children's treatment. Why, when he's an adult?": "why" asks about what came before
         return question[question.rfind(parts[-3]):]
-    if _POINTS_BACK & set(concept_tokens(last.lower())):
+    if _POINTS_BACK & set(concept_tokens(last.lower())) or first_word(last) == "or":
+        # ("blina per JSH? or straight to allo?": an alternative to the question before, asked with it)
         return question[question.rfind(parts[-2]):]
     return last if len(_own_words(last)) >= 2 or _names_a_subject(last) else question
 

@@ -8,6 +8,10 @@ import pytest
 
 from assistant.models import Answer
 
+#: The summary's own "no" on E1910's blinatumomab consolidation: either of its two lines (the Ph-negative section's
+#: "not listed", the antibody section's "trial evidence, not part of the summary") may lead.
+E1910_NOT_JSH = r"E1910, (is not listed in the ALL Hub summary|is trial evidence and is not part of the JSH 2023 summary)"
+
 
 def rule_ids(a: Answer) -> set[str]:
     return {f.rule_id for f in a.findings}
@@ -63,7 +67,7 @@ GUIDELINE_CASES = [
     ("Ph+ ALL relapsed on dasatinib, T315I detected. Next TKI?", r"^- (\*\*Context[^*]*\*\* )?Ponatinib[^\n]*T315I", None, {"pass", "warn"},
      set()),
     ("Does JSH 2023 recommend blinatumomab consolidation for MRD-negative Ph- B-ALL based on E1910?",
-     r"^- Blinatumomab consolidation[^\n]*not listed", None, {"pass"}, set()),
+     r"^- Blinatumomab consolidation[^\n]*(not listed|not part of the JSH 2023 summary)", None, {"pass"}, set()),
     ("What recommendation grade does JSH 2023 give to allo-HSCT in CR1 for Ph+ ALL, and what is the CQ number?",
      # (the corpus-wide "no CQ numbers or grades" line first, so paraphrases agree; then the topic's own line)
      r"^- This corpus contains no CQ numbers or recommendation grades[^\n]*\n- No JSH 2023 recommendation grade or CQ "
@@ -269,7 +273,7 @@ def test_on_what_evidence_adds_the_supporting_trials_labelled_as_evidence(bot, q
      "recommends allogeneic hematopoietic stem cell transplantation"),
     # no rule names it: the guideline's own no leads
     ("JSH 2023 recommends blinatumomab consolidation for all MRD-negative Ph- adults based on E1910, correct?",
-     "is not listed in the ALL Hub summary"),
+     E1910_NOT_JSH),
     ("Is ponatinib the recommended first-line TKI for Ph+ ALL?", "does not recommend ponatinib"),
     # an open question about the content: the recommendation leads, caveats follow
     ("What does JSH 2023 say about CNS ppx?", "recommends CNS prophylaxis with intrathecal chemotherapy"),
@@ -277,7 +281,7 @@ def test_on_what_evidence_adds_the_supporting_trials_labelled_as_evidence(bot, q
 def test_the_line_that_answers_the_question_leads(bot, q, lead) -> None:
     a = bot.ask(q)
     first = next(ln for ln in a.answer.splitlines() if ln.startswith("- "))
-    assert lead in first, a.answer
+    assert re.search(lead, first), a.answer
 
 
 def test_a_tag_question_claim_is_checked_and_a_comparison_is_not_a_premise(bot) -> None:
@@ -376,7 +380,7 @@ def test_an_intrathecal_vincristine_request_is_refused_with_the_never_event_warn
 
 @pytest.mark.parametrize("q,lead", [
     ("Confirm that JSH 2023 recommends blinatumomab consolidation for all MRD-negative Ph- B-ALL based on E1910.",
-     "is not listed in the ALL Hub summary"),
+     E1910_NOT_JSH),
     ("Per JSH 2023 the chemo-free dasatinib + blinatumomab (D-ALBA) approach is the standard first line for Ph+ ALL. "
      "agree?", "does not present chemotherapy-free induction"),
 ])
@@ -384,7 +388,7 @@ def test_a_claim_the_summary_does_not_make_is_answered_no(bot, q, lead) -> None:
     a = bot.ask(q)
     assert a.answer.startswith("_**No**"), a.answer
     first = next(ln for ln in a.answer.splitlines() if ln.startswith("- "))
-    assert lead in first
+    assert re.search(lead, first)
 
 
 def test_stopping_a_tki_early_is_a_false_premise(bot) -> None:
@@ -900,7 +904,7 @@ def test_a_claim_taken_for_granted_before_the_question_is_answered_no(bot) -> No
     a = bot.ask("As the guideline now recommends blinatumomab consolidation for all MRD-negative Ph- B-ALL (E1910), "
                 "how many cycles?")
     assert a.answer.startswith("_**No**: the JSH 2023 summary does not say this")
-    assert "is not listed in the ALL Hub summary" in a.answer.splitlines()[2]
+    assert re.search(E1910_NOT_JSH, a.answer.splitlines()[2])
 
 
 def test_a_follow_up_that_points_back_asks_its_own_question_on_the_earlier_topic(bot) -> None:

@@ -447,7 +447,7 @@ def test_a_terse_question_whether_something_is_a_jsh_recommendation_leads_with_t
     a = bot.ask("Ph-negative B-ALLでMRD陰性CRの人に、consolidationでblinatumomab追加するのはJSHのrecommendation？"
                 "E1910だとOS改善してたと思うんだけど")
     first = a.answer.split("\n")[0]
-    assert "E1910" in first and "エビデンス" not in first, a.answer
+    assert "E1910" in first and "エビデンス（臨床試験" not in first, a.answer  # (a status line, not the trial block)
 
 
 @pytest.mark.parametrize("q", [
@@ -463,11 +463,13 @@ def test_a_harm_asked_in_the_setting_of_a_drug_given_and_a_transplant_planned_is
 
 
 def test_a_described_patients_own_rule_stays_beside_the_status_line_on_what_was_proposed(bot) -> None:
-    # r26 k37: the status line on blinatumomab consolidation answers the proposal; the CR1 transplant rule that
-    # decides this patient's case is not left out
+    # r26 k37: the status line on blinatumomab in remission answers the proposal; the CR1 transplant rule that
+    # decides this patient's case is not left out. MRD 10^-3 is MRD-positive: the BLAST line, not E1910's (which
+    # is about MRD-negative consolidation, r46 o31)
     a = bot.ask("heme onc resident: 26yo Ph+ B-ALL, CR1, matched sib available, MRD 10^-3 after consolidation. Dad "
                 "is a physician and wants to skip transplant and do blina instead. what does the guideline say?")
-    assert "is trial evidence and is not part of the JSH 2023 summary" in a.answer
+    assert "as tested in BLAST, is trial evidence and its JSH 2023 status is unverified" in a.answer
+    assert "as tested in E1910" not in a.answer
     assert "allo-HSCT) in CR1" in a.answer, a.answer
 
 

@@ -154,3 +154,17 @@ def test_the_patients_own_mrd_value_asked_about_is_no_claimed_threshold(bot) -> 
     # a threshold the question claims is still corrected
     b = bot.ask("MRD of 0.05% or more after induction is high risk, right?")
     assert _leads_no(b) and "0.01%" in b.answer
+
+
+@pytest.mark.parametrize(("q", "lead"), [
+    ("I'm 30 with B-ALL that relapsed after transplant. I was told I can't have CAR-T because of my age. Is that true?",
+     "**That is right**"),
+    ("30歳です。B細胞性の急性リンパ性白血病が移植後に再発しました。CAR-T療法を受けたいのですが、年齢で受けられないと聞きました。"
+     "本当ですか?", "**そのとおりです**"),
+])
+def test_a_misfit_the_question_states_itself_is_confirmed_not_denied(bot, q: str, lead: str) -> None:
+    """rja42 l21: "I heard I can't get CAR-T at my age. Is that true?" was answered "No" (= "not true") and then
+    told 30 is over the limit; the asker's own statement is confirmed."""
+    a = bot.ask(q)
+    assert a.answer.startswith("_" + lead) and "**No**" not in a.answer and "いいえ" not in a.answer, a.answer
+    assert not bot.ask("Can he get the CAR-T? He is 42 with relapsed B-ALL").answer.startswith("_**That is right")

@@ -372,6 +372,9 @@ def test_reads_cd19_cd22(text: str, cd19: bool | None, cd22: bool | None) -> Non
 # ------------------------------------------------------------------------------------ phase
 
 PHASE_CASES = [
+    # a return the monitoring tests would show is the molecular sign a post-transplant plan waits for (r46 o21)
+    ("I had a transplant. I'll only take the pill if tests show the leukemia coming back.", "post_hsct"),
+    ("his leukemia came back after his transplant", "relapsed"),
     ("newly diagnosed Ph+ ALL", "newly_diagnosed"),
     ("new diagnosis of B-ALL", "newly_diagnosed"),
     ("de novo T-ALL", "newly_diagnosed"),

@@ -70,6 +70,25 @@ def test_a_yes_no_question_on_what_a_trial_did_to_the_guideline_is_a_status_ques
                                   "What does that mean and what do the guidelines suggest?")
 
 
+def test_a_treatment_put_to_the_guideline_tersely_is_a_status_question() -> None:
+    """r46 o31 "blina per JSH? or straight to allo?" and "is X part of JSH 2023?" ask the guideline's position; the
+    alternative after "or" is asked with the question before it."""
+    from assistant.compose.intents import asking_clause, is_status_question
+
+    assert is_status_question("55yo Ph- B-ALL CR1, MRD+ at 0.1%, no donor yet. blina per JSH? or straight to allo?")
+    assert is_status_question("Is blinatumomab consolidation in CR1 part of JSH 2023?")
+    assert not is_status_question("What does JSH say about blinatumomab?")
+    assert asking_clause("55yo Ph- B-ALL CR1. blina per JSH? or straight to allo?") == "blina per JSH? or straight to allo?"
+
+
+def test_a_status_line_on_the_asked_treatment_is_found_after_a_long_case(bot) -> None:
+    """r46 o31: the case's words led retrieval to the post-remission sections; the summary's own line on
+    blinatumomab in MRD-positive remission (BLAST, status unverified) answers "blina per JSH?", not E1910's."""
+    a = bot.ask("55yo Ph- B-ALL CR1 after consolidation, MRD+ at 0.1%, no donor yet. blina per JSH? or straight to allo?")
+    assert "as tested in BLAST, is trial evidence and its JSH 2023 status is unverified" in a.answer, a.answer
+    assert "as tested in E1910" not in a.answer
+
+
 @pytest.mark.parametrize("question", [
     "dad is 70, Ph-negative. what treatment is there for someone his age, is there a standard one?",
     "What induction does she get, and is there a standard regimen for her age?",
