@@ -512,8 +512,10 @@ class Assistant:
         if says(qt, "asks_cautions") or says(qt, "asks_side_effects") or says(qt, "asks_toxicity") or read_concepts(
                 qt.lower()).ids(kind="adverse_event"):
             # "what should weigh the choice?", "cautions?", "yellow eyes on inotuzumab": each drug's toxicities
-            # (the asked ones; else those named: "plan: inotuzumab then allo-HSCT. What is the key toxicity?")
-            extra_chunks += [r.chunk for c in (asked or named_treatments(qt))[:3] + answer_drugs(qt, answers)[:3]
+            # (the asked ones, then those named: "plan: inotuzumab then allo-HSCT. What is the key toxicity?",
+            # "getting blinatumomab. What side effects should we watch for? And CAR-T, can he get it?")
+            treatments = list(dict.fromkeys([*asked, *named_treatments(qt)]))[:3]
+            extra_chunks += [r.chunk for c in treatments + answer_drugs(qt, answers)[:3]
                              for r in self.retriever.search(f"{concept_label(c)} toxicity", k=3)]  # (any section)
         return extra_chunks
 

@@ -1106,3 +1106,12 @@ def test_a_clinician_presenting_a_case_is_not_the_patient(bot, q: str) -> None:
     assert read_concepts(q.lower()).asker == "clinician"
     answer = bot.ask(q)
     assert not {"SAFE-OTHERMEDS-010", "SAFE-SELF-005"} & {f.rule_id for f in answer.findings}, answer.answer
+
+
+def test_the_side_effects_of_the_treatment_given_are_answered_beside_another_asked_treatment(bot) -> None:
+    """r46 o20: "getting blinatumomab. What side effects should we watch for at home? And CAR-T - can he get it?" got
+    the CAR-T age limit only: the harms of the treatment he is given are searched too."""
+    a = bot.ask("My son is 26 and getting blinatumomab for leukemia that came back. What side effects should we watch "
+                "for at home? And he read about CAR-T - can he get it?")
+    assert "cytokine release syndrome" in a.answer and "older than both age limits" in a.answer, a.answer
+    assert "SAFE-SELF-005" not in {f.rule_id for f in a.findings}

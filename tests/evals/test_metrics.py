@@ -104,8 +104,8 @@ def test_guideline_rules_in_answer_by_statement():
     assert M.guideline_rules_in_answer(f"- {G04}[1]") == ["PHPOS-OLDER-004"]
     assert M.guideline_rules_in_answer("- Something else.[1]") == []
     # rules sharing one statement are all returned
-    shared = ("Blinatumomab targets CD19 and inotuzumab ozogamicin targets CD22, so each drug is used only when the "
-              "leukemic blasts express its own target antigen.")
+    shared = ("Blinatumomab targets CD19 and inotuzumab ozogamicin targets CD22, so in B-ALL each drug is used only "
+              "when the leukemic blasts express its own target antigen.")
     assert {"RR-TARGETNEG-022", "RR-CD19NEG-023", "RR-CD22NEG-024"} <= set(M.guideline_rules_in_answer(shared))
 
 

@@ -290,6 +290,9 @@ SELF_CHANGE_CASES = [
     ("I'm the patient - Ph+ ALL on dasatinib, side effects are awful. can I just stop taking it myself?", True),
     ("What dose of dasatinib should I start for a 66-year-old with Ph+ ALL?", False),  # a clinician
     ("Can he stop TKI after 3 years? Ph+ ALL, no transplant", False),
+    # side effects watched for at home are no medicine kept there (r46 o20)
+    ("My son is 26 and getting blinatumomab. What side effects should we watch for at home?", False),
+    ("can I take the leftover prednisolone at home?", True),
 ]
 
 
