@@ -36,7 +36,8 @@ __all__ = ["QuestionPlan", "read_question"]
 
 #: Concept kinds that make a background clause part of the clinical question.
 _CLINICAL = frozenset({"marker", "lineage", "phase", "drug", "drug_class", "treatment", "procedure",
-                       "regimen", "phase_of_treatment", "value_cue", "status_cue", "population", "fitness", "outcome", "source", "property"})
+                       "regimen", "phase_of_treatment", "value_cue", "status_cue", "population", "fitness", "outcome", "source", "property",
+                       "concern"})  # (a worry about the treatment's effect on a life: "I'm worried about my memory")
 
 
 class QuestionPlan(BaseModel):

@@ -342,7 +342,9 @@ def _on_the_asked_topic(plan: DraftPlan, chosen: list[GuidelineRule]) -> list[Gu
         return chosen
     asking = plan.intents.asking if plan.intents.asking not in ("", plan.q) else said_all[-1]
     if not _asked_topics_in(asking):  # "... wants routine cranial RT for everyone. What does JSH say?": the
-        said_before = sentences(plan.q[:plan.q.rfind(asking)])[-1:]  # sentence it asks about is the topic
+        # sentence it asks about is the topic (the nearest before it that names one: not "worried about cognition")
+        before = sentences(plan.q[:plan.q.rfind(asking)])
+        said_before = next(([b] for b in reversed(before) if _asked_topics_in(b)), before[-1:])
         asking = " ".join([*said_before, asking])
     said = normalize(asking)
     on = [r for r in chosen if r.topical(said)]
@@ -379,7 +381,7 @@ def _asked_topics_in(text: str, *, given: bool = False) -> set[str]:
     lex = load_lexicon()
     return {m.concept for m in read_concepts(text.lower()).mentions
             if not m.other_person and (given or not m.historical) and m.concept in lex.concepts
-            and lex.concepts[m.concept].kind not in _SETTING_KINDS | {"person", "lineage"}
+            and lex.concepts[m.concept].kind not in _SETTING_KINDS | {"person", "lineage", "concern"}
             and m.concept not in _FACT_MARKERS}
 
 

@@ -42,6 +42,7 @@ class PolicyEntry(BaseModel):
     lifted_by_follow_up: bool = False
     part_note: str | None = None
     keeps_whole: bool = False  # a question with this finding is never answered part by part (self-treatment, bypass)
+    per_finding: bool = False  # one note per finding (each names its own subject: "On hair loss ...", "On memory ...")
 
 
 class Event(BaseModel):
@@ -91,11 +92,12 @@ class Policy(BaseModel):
         """(note key, finding) for the findings that carry a note, in order; `patient` selects the safety notes
         for a patient or relative, else the other notes."""
         ids = {f.rule_id for f in findings}
-        out: dict[str, tuple[int, str, RuleFinding]] = {}
+        out: dict[tuple[str, str], tuple[int, str, RuleFinding]] = {}
         for f in findings:
             e = self.entry(f.rule_id)
-            if e.note and e.patient == patient and not ids & set(e.unless) and e.note not in out:
-                out[e.note] = (e.order, e.note, f)
+            slot = (e.note or "", f.message if e.per_finding else "")
+            if e.note and e.patient == patient and not ids & set(e.unless) and slot not in out:
+                out[slot] = (e.order, e.note, f)
         return [(key, f) for _, key, f in sorted(out.values(), key=lambda t: t[0])]
 
     def event(self, name: str, message: str, section_id: str | None = None) -> RuleFinding:

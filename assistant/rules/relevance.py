@@ -165,16 +165,26 @@ def subject_of(message: str) -> str:
 
 
 def asked_conditions(question: str) -> list[str]:
-    """Conditions besides the leukemia (lexicon kind `comorbidity`: pregnancy, hepatitis B) the asking sentence
-    names, not negated and not someone else's: what the question is about as well.
+    """Conditions besides the leukemia (lexicon kinds `comorbidity`: pregnancy, hepatitis B; `concern`: fertility,
+    hair loss, memory) the asking sentence names, not negated and not someone else's: what the question is about as
+    well.
 
     >>> asked_conditions("30F, 20 weeks pregnant, Ph- B-ALL. What does JSH say about chemo timing in pregnancy?")
     ['pregnancy']
     >>> asked_conditions("Pregnant at diagnosis, now in CR1. Should she get a transplant?")
     []
     """
-    reading = read_concepts(_asking_part(question).lower())
-    return list(dict.fromkeys(m.concept for m in _own_mentions(reading) if m.kind == "comorbidity"))
+    from assistant.compose.cues import says  # (imported late, as in _bare_tag)
+
+    # (and a worry stated, not asked: "Are they going to radiate my head too? I'm worried about my memory.")
+    worries = [s for s in sentences(question) if not s.endswith("?") and says(s, "states_worry")]
+    reading = read_concepts(" ".join([_asking_part(question), *worries]).lower())
+    return list(dict.fromkeys(m.concept for m in _own_mentions(reading) if m.kind in _CONDITION_KINDS))
+
+
+#: Conditions besides the leukemia a question may ask about: another disease the patient has (pregnancy, hepatitis B)
+#: and what the treatment means for the patient's life (fertility, hair, memory, the hospital stay, work).
+_CONDITION_KINDS = frozenset({"comorbidity", "concern"})
 
 
 def check_relevance(question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]) -> list[Issue]:

@@ -48,3 +48,12 @@ def test_every_note_key_has_a_text() -> None:
 def test_core_names_no_rule_id() -> None:
     text = (ROOT / "assistant" / "core.py").read_text(encoding="utf-8")
     assert re.findall(r'"[A-Z]+(?:-[A-Z0-9]+)*-\d{3}"', text) == []
+
+
+def test_a_note_per_finding_names_each_subject_once() -> None:
+    """Two relevance findings ("hair loss", "fertility") each get their note; a note shared by findings, once."""
+    p = default_policy()
+    f = [RuleFinding(rule_id="RELEVANCE-050", severity="warn", message=m) for m in ("a", "b", "a")]
+    assert [x.message for _, x in p.notes(f, patient=False)] == ["a", "b"]
+    g = [RuleFinding(rule_id="SAFE-SELF-005", severity="warn", message=m) for m in ("a", "b")]
+    assert len(p.notes(g, patient=True)) == 1

@@ -132,3 +132,20 @@ def test_another_phase_is_read_from_the_sentence_as_the_checkers_read_it() -> No
     assert for_other_phase(plain, cr2) and for_other_phase(marked, cr2)
     assert not for_other_phase(marked, PatientFacts(ph_status="negative", lineage="B"))
     assert not for_other_phase(marked, cr2.model_copy(update={"phase": "cr1"}))
+
+
+@pytest.mark.parametrize(("question", "asked"), [
+    ("My daughter is 19 with ALL. Will her hair fall out? Will she be able to have children later?",
+     ["concern_hair", "concern_fertility"]),
+    # a worry stated, not asked, is asked about too (r46 o22)
+    ("Are they going to radiate my head too? I'm worried about my memory.", ["concern_memory"]),
+    ("blinatumomab: what side effects? must I stay in hospital?", ["concern_hospital_stay"]),
+    ("My memory was fine before. What induction for Ph+ ALL at 70?", []),  # (background, not asked or feared)
+])
+def test_a_life_concern_asked_is_a_condition_the_answer_must_address(question: str, asked: list[str]) -> None:
+    from assistant.rules.relevance import asked_conditions
+
+    assert asked_conditions(question) == asked
+    if asked:  # an answer that does not name it says so
+        issues = check_relevance(question, PatientFacts(), Draft(answer="- Cranial irradiation is an option.[1]"), [])
+        assert len([i for i in issues if "which the question asks about" in i.finding.message]) >= len(asked)
