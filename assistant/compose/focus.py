@@ -36,8 +36,9 @@ def add_focus(plan: DraftPlan, pool: Sources, builder: Builder, *, closed: bool,
     for sentence, chunk in focus_sentences(plan.q, cands, plan.facts, pool.book, covered, rare=pool.rare):
         if plan.plain and _reports_study(sentence):
             continue  # a patient gets the guideline point, not trial protocols
-        if plan.names_other_trial(sentence) or (chunk.tier != "guideline" and not plan.intents.evidence
-                                                and not on_subject(sentence, plan.question.text, chunk.title)):
+        if plan.names_other_trial(sentence) or plan.off_unruled(sentence) or (
+                chunk.tier != "guideline" and not plan.intents.evidence
+                and not on_subject(sentence, plan.question.text, chunk.title)):
             continue  # (a trial or context line on another subject answers no asked term)
         if not builder.full():  # what was asked may take the last line
             builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier), asked=asked)

@@ -13,8 +13,10 @@ from assistant.compose.rules import add_status
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _GENERIC, about_other_drug, best_sentences
 from assistant.compose.trials import add_trial
-from assistant.concepts import read_concepts
+from assistant.concepts import concept_ids, read_concepts
 from assistant.models import RetrievedChunk
+from assistant.rules.logic import stated_facts
+from assistant.rules.relevance import addressed, asked_treatments
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
 from assistant.text import tokenize, trial_keys
 
@@ -41,12 +43,27 @@ def _chunk_lines(plan: DraftPlan, pool: Sources, builder: Builder, r: RetrievedC
             break
         if plan.intents.reference and not says(s, "reference_answer"):
             continue  # "where was it published": bibliography and editions, not content
-        if plan.names_other_trial(s) or about_other_drug(s, plan.q):
+        if plan.names_other_trial(s) or about_other_drug(s, plan.q) or plan.off_unruled(s) or _another_group(s, plan):
             continue  # (another trial's numbers; CAR-T's CRS for a patient on blinatumomab)
         if tier != "guideline" and (claims_recommendation(s) or (
                 tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s))):
             continue
         builder.add(tier, s, r.chunk, lead=lead_for(tier))
+
+
+def _another_group(sentence: str, plan: DraftPlan) -> bool:
+    """A line for a group the question leaves unknown (an age band, a Ph status, a lineage) that names none of the
+    treatments it asks about: "no standard therapy at 65 or older" answers no "is nelarabine an option for
+    Ph-negative ALL?" that gives no age."""
+    asked = asked_treatments(plan.q)
+    if not asked or any(addressed(c, concept_ids(sentence.lower())) for c in asked):
+        return False
+    own = stated_facts(sentence)
+    return any(k in own and getattr(plan.facts, k) is None for k in _GROUP_FACTS)
+
+
+#: The facts that divide the guideline's groups.
+_GROUP_FACTS = ("age_band", "ph_status", "lineage")
 
 
 def _names_adverse_event(text: str) -> bool:
@@ -73,7 +90,8 @@ class Ranked:
                 break  # (the corpus's own list answers the question)
             if r.chunk.tier != "evidence":
                 _chunk_lines(plan, pool, builder, r)
-            elif r.chunk.section_id not in done_sections and not plan.other_trial(r.chunk):
+            elif r.chunk.section_id not in done_sections and not plan.other_trial(r.chunk) and not (
+                    plan.off_unruled(r.chunk.text)):
                 # (the question names its trial: not another one with a similar name)
                 done_sections.add(r.chunk.section_id)
                 add_trial(plan, pool, builder, r.chunk, design=plan.named_found and not done_sections - {

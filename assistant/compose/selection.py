@@ -82,6 +82,7 @@ class DraftPlan:
     trial_first: bool = False
     trial_chunks: list[Chunk] = field(default_factory=list)
     findings: list[RuleFinding] = field(default_factory=list)
+    unruled: list[str] = field(default_factory=list)  # the asked treatments, when no rule names any of them
 
     @property
     def q(self) -> str:
@@ -134,6 +135,12 @@ class DraftPlan:
         asked = {a for a in treatments_in(self.question.text) if any(related_treatments(a, c) for c in ruled)}
         named = treatments_in(sentence)
         return bool(asked and named) and not any(related_treatments(a, n) for a in asked for n in named)
+
+    def off_unruled(self, text: str) -> bool:
+        """The question asks only about treatments the guideline names nowhere (rituximab) and `text` names none of
+        them: a line on something else answers nothing asked, and the refusal says so by name (r47 k30, rja43 t15)."""
+        said = concept_ids(text.lower())
+        return bool(self.unruled) and not any(addressed(c, said) for c in self.unruled)
 
     def ruled_treatments(self, top: int | None = None) -> set[str]:
         """The treatment concepts the chosen rules' statements name (the first `top` rules, or all)."""
@@ -870,6 +877,8 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
         maybe += [r for side in sides for r in side if r not in [*sure, *maybe]]
     given = given | {k for side in groups for k in side}  # (groups compared: their fact is no fact to ask for)
     deciding = [d for d in deciding if d not in given]
+    asked_now = asked_treatments(plan.q)
+    plan.unruled = asked_now if asked_now and not any(rules_naming(book, c) for c in asked_now) else []
     plan.grades = [] if plan.rules_only else list(it.grades)
     # "what does CQ 7 say about X?", "CQ5 gives X category 1": the grade lines answer the CQ part; the rest of the
     # question (X) is answered as if the CQ and grade were not there

@@ -1073,6 +1073,12 @@ def test_a_treatment_no_source_names_is_refused_by_name(bot) -> None:
     assert en.verdict == "refused" and REFUSAL_NOT_ADDRESSED.format(what="rituximab") in en.answer, en.answer
     ja = bot.ask("CD20陽性のPh陰性B-ALLにリツキシマブを追加することはJSH 2023で推奨されていますか？")
     assert ja.verdict == "refused" and "リツキシマブを扱っていない" in ja.answer, ja.answer
+    # (r47 k30: no "no standard therapy at 65 or older" line for a question that gives no age; rja43 t15: 「R併用」 is
+    # rituximab, not blinatumomab's BLAST line)
+    for q in ("Is rituximab recommended with chemotherapy for CD20-positive Ph-negative B-ALL in adults under the "
+              "Japanese guideline?", "Ph− B-ALL CD20+（blast 30%陽性）、R併用はJSH2023で推奨？"):
+        a = bot.ask(q)
+        assert a.verdict == "refused" and not a.citations, a.answer
 
 
 @pytest.mark.parametrize("q", ["Ph+ ALL 48yo, which TKI for induction? ima/dasa/pona. Is pona now recommended 1st line?",
