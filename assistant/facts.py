@@ -1407,6 +1407,17 @@ def _relapsed(t: str) -> bool:
     return False
 
 
+def _mrd_hypothetical(t: str, population: bool = False) -> bool:
+    """The MRD result read is supposed, not reported: its clause opens on a hypothesis ("if she is MRD negative after
+    induction, ...", context.yaml mrd_words.hypothetical)."""
+    events = _mrd_events(t, population)
+    if not events:
+        return False
+    a = events[-1][0]
+    lo = _sentence_span(t, a)[0]
+    return _phrase(t[lo + _clause_start(t[lo:a], ",:;()\n"):a], "hypothetical", "mrd_words")
+
+
 def _molecular_relapse(t: str) -> bool:
     """MRD or BCR::ABL1 rising or coming back, or a molecular relapse named (context.yaml phrases.molecular_relapse),
     not denied, not a risk or a prevention, not a hypothesis ("if MRD comes back"), not a result ("MRD came back
@@ -2329,6 +2340,7 @@ def _read_one(text: str, population: bool = False, known: tuple[str, ...] | None
     cues = {"population": population, "ph_like": _names_ph_like(t), "on_tki": bool(prior_tkis) or _on_tki(t),
             "patient": patient,
             "cr_after_induction": _phrase(t, "cr_after_induction", "markers"),
+            "mrd_hypothetical": _mrd_hypothetical(t, population),
             "molecular_relapse": _molecular_relapse(t), "t_lineage_named": "T" in _lineages(t),
             "given": _given_now(t) if not population else frozenset()}
     return implied(facts, cues)

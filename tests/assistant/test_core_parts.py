@@ -1121,3 +1121,17 @@ def test_the_side_effects_of_the_treatment_given_are_answered_beside_another_ask
                 "for at home? And he read about CAR-T - can he get it?")
     assert "cytokine release syndrome" in a.answer and "older than both age limits" in a.answer, a.answer
     assert "SAFE-SELF-005" not in {f.rule_id for f in a.findings}
+
+
+@pytest.mark.parametrize("q", [
+    "19-year-old female, newly diagnosed Ph-negative B-ALL, no comorbidities. Should she be treated on an adult "
+    "hyper-CVAD-type regimen or a pediatric-inspired protocol? If she is MRD negative after induction, is transplant "
+    "in CR1 needed?",
+    "22歳女性のPh陰性B-ALLです。hyper-CVADと小児型プロトコールのどちらがガイドラインで勧められていますか？第一寛解に入ったら"
+    "移植は必要ですか？",
+])
+def test_a_regimen_question_with_a_remission_to_come_leads_with_the_regimen_rule(bot, q: str) -> None:
+    """r47 k06, rja43 t04: the remission asked about next read as the patient's phase, so the AYA pediatric-type
+    regimen rule (the answer to the first question) was left out."""
+    first = next(ln for ln in bot.ask(q).answer.splitlines() if ln.startswith("- "))
+    assert "pediatric-type chemotherapy" in first or "小児型化学療法を推奨" in first, first

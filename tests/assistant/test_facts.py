@@ -372,6 +372,12 @@ def test_reads_cd19_cd22(text: str, cd19: bool | None, cd22: bool | None) -> Non
 # ------------------------------------------------------------------------------------ phase
 
 PHASE_CASES = [
+    # a remission supposed for a patient stated newly diagnosed, or asked tersely, is a time point to come
+    # (r47 k06, rja43 t04): the front-line regimen question stays front line
+    ("19F newly diagnosed Ph-negative B-ALL. If she is MRD negative after induction, is transplant in CR1 needed?",
+     "newly_diagnosed"),
+    ("22F Ph- B-ALL. hyper-CVAD or pediatric? if CR1, allo-HSCT needed?", None),
+    ("Ph- B-ALL, MRD negative after induction. Transplant?", "cr1"),
     # a return the monitoring tests would show is the molecular sign a post-transplant plan waits for (r46 o21)
     ("I had a transplant. I'll only take the pill if tests show the leukemia coming back.", "post_hsct"),
     ("his leukemia came back after his transplant", "relapsed"),
