@@ -17,12 +17,14 @@ from assistant.compose.sentences import (
     _provisional,
     _safe_sentence,
     _score,
+    about_other_drug,
     best_sentences,
     fits_patient,
     unreported_numbers,
 )
 from assistant.concepts import concept_ids, load_lexicon
 from assistant.models import Chunk, RuleFinding
+from assistant.rules.logic import stated_facts
 from assistant.rules.relevance import asked_treatments
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
 from assistant.text import after_number, chunk_sentences, term_at, tokenize, trial_keys
@@ -239,12 +241,29 @@ def _survival_lines(plan: DraftPlan, pool: Sources) -> dict[str, tuple[float, st
             if s not in c.text or not says(s, "headline_result") or "-year" not in s or not after_number(s, "*%"):
                 continue
             if claims_recommendation(s) or not _safe_sentence(s, plan.facts, pool.book) or not fits_patient(
-                    s, plan.facts, plan.q):
-                continue
+                    s, plan.facts, plan.q) or about_other_drug(s, plan.q) or not _design_fits(plan, c, s, pool.chunks):
+                continue  # (E1910's front-line survival is no relapsed patient's; nelarabine's no blinatumomab's)
             score = (_score(s, q, frozenset(tokenize(c.title))) + 0.1) * (1.5 if says(s, "reports_survival") else 1.0)
             if c.section_id not in best or score > best[c.section_id][0]:
                 best[c.section_id] = (score, s, c, group)
     return best
+
+
+def _design_fits(plan: DraftPlan, chunk: Chunk, sentence: str, siblings: Sequence[Chunk]) -> bool:
+    """The trial's design line ("E1910 was a randomised trial ... in adults aged 30 to 70 with newly diagnosed
+    Ph-negative B-ALL") names a population the patient is in: a result line rarely restates it (rja43 t21: E1910's
+    85% 3-year survival shown to a relapsed patient)."""
+    said = [d for c in [chunk, *siblings] if c.section_id == chunk.section_id for d in chunk_sentences(c.text)
+            if " was a " in d and ("trial" in d or "study" in d)]
+    keys = trial_keys(sentence)
+    own = [d for d in said if trial_keys(d) & keys] or said
+    if plan.facts.phase in _SALVAGE_PHASES and not any(
+            stated_facts(t).get("phase") in _SALVAGE_PHASES for t in [sentence, chunk.title, *own]):
+        return False  # (a trial that names no relapse is a front-line one: GRAAPH-2005, ALL202-U for a relapse)
+    return all(fits_patient(d, plan.facts, plan.q) for d in dict.fromkeys(own))
+
+
+_SALVAGE_PHASES = frozenset({"relapsed", "refractory", "cr2"})
 
 
 def _ph_group(chunk: Chunk, siblings: Sequence[Chunk] = ()) -> str:

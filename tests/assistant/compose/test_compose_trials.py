@@ -103,6 +103,13 @@ def test_a_prognosis_question_gets_survival_reported_in_the_patients_population(
     assert not any("Ph-negative" in t for t in lines), lines
     plan, src = make_plan("I'm terrified, my MRD is positive. Will I die?", plain=True)
     assert run([PopulationOutcomes()], plan, src).lines == []
+    # (a relapsed patient gets no front-line trial's survival: E1910, GRAAPH-2005, ALL202-U name no relapse; nor
+    # another drug's trial, rja43 t21)
+    for q in ("My ALL came back. Is it curable now? They suggest blinatumomab, I'm worried about side effects.",
+              "Relapsed Ph-negative B-ALL at 45: what is the outlook now?"):
+        plan, src = make_plan(q)
+        shown = " ".join(cited(run([PopulationOutcomes()], plan, src)))
+        assert not any(t in shown for t in ("E1910", "GRAAPH", "ALL202-U", "CALGB")), shown
 
 
 def test_a_terse_request_for_a_named_trials_summary_opens_with_that_trial(make_plan) -> None:
