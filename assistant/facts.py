@@ -1407,15 +1407,16 @@ def _relapsed(t: str) -> bool:
     return False
 
 
-def _mrd_hypothetical(t: str, population: bool = False) -> bool:
-    """The MRD result read is supposed, not reported: its clause opens on a hypothesis ("if she is MRD negative after
-    induction, ...", context.yaml mrd_words.hypothetical)."""
-    events = _mrd_events(t, population)
-    if not events:
-        return False
-    a = events[-1][0]
-    lo = _sentence_span(t, a)[0]
-    return _phrase(t[lo + _clause_start(t[lo:a], ",:;()\n"):a], "hypothetical", "mrd_words")
+def _mrd_hypothetical(t: str) -> bool:
+    """The patient's MRD result read is supposed, not reported ("if she is MRD negative after induction, ...")."""
+    events = _mrd_events(t)
+    return bool(events) and _supposed(t, events[-1][0])
+
+
+def _supposed(t: str, at: int) -> bool:
+    """The clause up to `at` opens on a hypothesis ("if ...", "once ...": context.yaml mrd_words.hypothetical)."""
+    lo = _sentence_span(t, at)[0]
+    return _phrase(t[lo + _clause_start(t[lo:at], ",:;()\n"):at], "hypothetical", "mrd_words")
 
 
 def _molecular_relapse(t: str) -> bool:
@@ -1428,9 +1429,7 @@ def _molecular_relapse(t: str) -> bool:
     [True, False, False, False]
     """
     for a, b, _ in _hits(t, "molecular_relapse"):
-        lo = _sentence_span(t, a)[0]
-        clause = t[lo + _clause_start(t[lo:a], ",:;()\n"):a]
-        if _negated(_before(t, a, 40)) or _prevented(t, a, b) or _phrase(clause, "hypothetical", "mrd_words") or \
+        if _negated(_before(t, a, 40)) or _prevented(t, a, b) or _supposed(t, a) or \
                 _next_word(t, b) in _fact_words()["result_words"]:
             continue
         return True
@@ -2340,7 +2339,7 @@ def _read_one(text: str, population: bool = False, known: tuple[str, ...] | None
     cues = {"population": population, "ph_like": _names_ph_like(t), "on_tki": bool(prior_tkis) or _on_tki(t),
             "patient": patient,
             "cr_after_induction": _phrase(t, "cr_after_induction", "markers"),
-            "mrd_hypothetical": _mrd_hypothetical(t, population),
+            "mrd_hypothetical": not population and _mrd_hypothetical(t),  # (read by a patient's implication only)
             "molecular_relapse": _molecular_relapse(t), "t_lineage_named": "T" in _lineages(t),
             "given": _given_now(t) if not population else frozenset()}
     return implied(facts, cues)

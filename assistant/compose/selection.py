@@ -590,12 +590,6 @@ def _other_sides(branch: Sequence[GuidelineRule], facts: PatientFacts, book: Rul
     """The other side of a branch: a rule shown for one value of an unknown fact ("without allo-HSCT in CR1: TKI
     for at least 5 years") brings the rules for the other values of that fact about the same treatment ("after
     allo-HSCT: no prophylactic TKI if MRD-negative, pre-emptive TKI if MRD appears"), so each branch is shown."""
-    lex = load_lexicon()
-
-    def treats(rule: GuidelineRule) -> set[str]:
-        return {c for c in concept_ids(rule.statement.lower()) if c in lex.concepts
-                and lex.concepts[c].kind in TREATMENT_KINDS}
-
     known = facts.model_copy(update=assumed(facts))  # (T-ALL is Ph-negative unless said)
     out: list[GuidelineRule] = []
     for rule in branch:
@@ -608,7 +602,7 @@ def _other_sides(branch: Sequence[GuidelineRule], facts: PatientFacts, book: Rul
                      and not isinstance(other.when[k], dict)
                      and not set(_values(other.when[k])) & set(_values(rule.when[k]))]
             same = all(other.when[k] == v for k, v in rule.when.items() if k in other.when and k not in unknown)
-            if sides and same and treats(rule) & treats(other):
+            if sides and same and _treated(rule) & _treated(other):
                 out.append(other)
     return out
 
@@ -706,14 +700,15 @@ def _trials(plan: DraftPlan, pool: Sources) -> None:
 def answering(rules: Sequence[GuidelineRule]) -> list[GuidelineRule]:
     """The rules that answer for a population, not those that apply because a fact is missing ("Ph status must be
     known first": its only condition is an unknown Ph status), which stand beside each branch's lead."""
-    return [r for r in rules if not r.when and _treats(r) or any(v is not None for v in r.when.values())]
+    # (a rule for everyone that names no treatment, "MRD of 0.01% or more means a high relapse risk", answers no
+    # question of what a patient is given)
+    return [r for r in rules if not r.when and _treated(r) or any(v is not None for v in r.when.values())]
 
 
-def _treats(rule: GuidelineRule) -> bool:
-    """The rule's statement names a treatment: a rule for everyone that names none ("MRD of 0.01% or more means a
-    high relapse risk") answers no question of what a patient is given."""
+def _treated(rule: GuidelineRule) -> set[str]:
+    """The treatment concepts the rule's statement names."""
     lex = load_lexicon()
-    return any(lex.concepts[c].kind in TREATMENT_KINDS for c in concept_ids(rule.statement.lower()) if c in lex.concepts)
+    return {c for c in concept_ids(rule.statement.lower()) if c in lex.concepts and lex.concepts[c].kind in TREATMENT_KINDS}
 
 
 def patient_rules(question: str, facts: PatientFacts, book: RuleBook,
