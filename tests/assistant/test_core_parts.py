@@ -1135,3 +1135,14 @@ def test_a_regimen_question_with_a_remission_to_come_leads_with_the_regimen_rule
     regimen rule (the answer to the first question) was left out."""
     first = next(ln for ln in bot.ask(q).answer.splitlines() if ln.startswith("- "))
     assert "pediatric-type chemotherapy" in first or "小児型化学療法を推奨" in first, first
+
+
+@pytest.mark.parametrize(("q", "note"), [
+    ("My daughter is 23 and relapsed after a stem cell transplant for B-cell ALL. We read about CAR-T. Is she too old "
+     "for it?", "At 23, the patient is within both age limits"),
+    ("娘は23歳で、移植後にB細胞性ALLが再発しました。CAR-Tは年齢的に受けられますか？", "23歳は両方の年齢上限の範囲内です"),
+])
+def test_an_age_within_the_car_t_limit_is_said_as_plainly_as_one_beyond_it(bot, q: str, note: str) -> None:
+    """r48 w21: "is she too old for CAR-T?" at 23 got the limits but not the answer for her age."""
+    a = bot.ask(q)
+    assert note in a.answer and "older than both age limits" not in a.answer, a.answer
