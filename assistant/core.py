@@ -446,7 +446,7 @@ class Assistant:
         # whole sections: the yes/no sentence may sit in a sibling chunk of what was retrieved
         status_sections = list(dict.fromkeys(r.chunk.section_id for r in [*status, *(retrieved[:5] if status else [])]))
         # (after "No, as asked" for a treatment the patient is not for: what the guideline gives in their phase)
-        ruled = [*sure, *maybe, *premise, *alternatives(qt, facts, self.rulebook),
+        ruled = [*sure, *maybe, *premise, *alternatives(qt, facts, self.rulebook, asked_for=says(qt, "asks_what_else")),
                  *indication_rules(qt, facts, self.rulebook)]  # ("when is blinatumomab used?": its own rules)
         # (a premise's own rule last: the prompt's first sources stay the question's)
         extra_chunks = self.retriever.section_chunks(

@@ -44,7 +44,8 @@ class Alternatives:
 
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
         if not plan.premise:
-            add_rules(plan, pool, builder, [r for r in alternatives(plan.q, plan.facts, pool.book)
+            wanted = says(plan.intents.asking or plan.q, "asks_what_else")  # ("CAR-T? What else can they try?")
+            add_rules(plan, pool, builder, [r for r in alternatives(plan.q, plan.facts, pool.book, asked_for=wanted)
                                             if r not in plan.chosen])
 
 

@@ -86,11 +86,12 @@ def misfits(question: str, facts: PatientFacts) -> list[str]:
     return out
 
 
-def alternatives(question: str, facts: PatientFacts, book: Any, n: int = 3) -> list[Any]:
-    """After "No, as asked" (a treatment the patient is not for: CAR-T at 41), what the guideline gives in the
-    patient's own phase: the rules for that phase that recommend or list another treatment, those the patient
-    meets before those a missing fact decides (each antibody's antigen), at most `n`."""
-    if facts.phase is None or not misfits(question, facts):
+def alternatives(question: str, facts: PatientFacts, book: Any, n: int = 3, *, asked_for: bool = False) -> list[Any]:
+    """After "No, as asked" (a treatment the patient is not for: CAR-T at 41), or when the question asks what else
+    there is beside the treatment it names (`asked_for`: "CAR-T? What else can they try?"), what the guideline
+    gives in the patient's own phase: the rules for that phase that recommend or list another treatment, those the
+    patient meets before those a missing fact decides (each antibody's antigen), at most `n`."""
+    if facts.phase is None or not (asked_for and asked_treatments(question) or misfits(question, facts)):
         return []
     asked = set(asked_treatments(question))
 

@@ -1146,3 +1146,15 @@ def test_an_age_within_the_car_t_limit_is_said_as_plainly_as_one_beyond_it(bot, 
     """r48 w21: "is she too old for CAR-T?" at 23 got the limits but not the answer for her age."""
     a = bot.ask(q)
     assert note in a.answer and "older than both age limits" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "My daughter is 23 and relapsed after a stem cell transplant for B-cell ALL. We read about CAR-T. Is she too old "
+    "for it? What else can they try?",
+    "娘は23歳で移植後にB-ALLが再発しました。CAR-Tは年齢的に大丈夫ですか？ほかに治療法はありますか？",
+])
+def test_what_else_beside_a_named_treatment_gets_the_phases_other_options(bot, q: str) -> None:
+    """r48 w21: "CAR-T? ... What else can they try?" was answered on CAR-T only; the relapse's other options (each
+    antibody by its antigen) follow, as after a "No" for a treatment the patient is not for."""
+    quotes = " ".join(c.quote for c in bot.ask(q).citations)
+    assert "recommends blinatumomab" in quotes and "recommends inotuzumab ozogamicin" in quotes, quotes
