@@ -316,11 +316,11 @@ class Assistant:
         t4 = time.perf_counter()
         timings.update(draft=(t3 - t2) * 1000, check=(t4 - t3) * 1000, total=(t4 - t0) * 1000)
         ids = [r.chunk.chunk_id for r in retrieved]
+        # (the treatments asked about that no rule names: the corpus has nothing on them, "rituximab?")
+        unnamed = [concept_label(c) for c in asked_treatments(asking_clause(focus)) if not self._ruled_on(c)]
         if not result.grounded:
             # the safety and context notes still stand ("don't stop on your own") before the "not found"
             keep = [n for n in notes if n in (*_KEPT_NOTES, NO_HISTORY_NOTE)]
-            # (the treatments asked about that no rule names: "rituximab?" is told the sources do not address it)
-            unnamed = [concept_label(c) for c in asked_treatments(asking_clause(focus)) if not self._ruled_on(c)]
             refusal = REFUSAL_NOT_ADDRESSED.format(what=" or ".join(unnamed)) if unnamed else REFUSAL_NOT_FOUND
             return Answer(question=q, answer="\n\n".join([*keep, refusal]), citations=[], verdict="refused",
                           findings=[*result.findings, self.policy.event(
@@ -328,8 +328,7 @@ class Assistant:
                           patient=facts, scope="in_scope", mode=used_mode,  # type: ignore[arg-type]
                           timings_ms=_round(timings), retrieved=ids)
         answer = _with_notes(result.draft.answer, self.policy.notes(result.findings, patient=False), notes,
-                             asked=[concept_label(c) for c in asked_treatments(asking_clause(focus))
-                                    if not self._ruled_on(c)])  # (one no rule names: the corpus has nothing on it)
+                             asked=unnamed)
         if part_notes and not answer.startswith(part_notes[0]):  # (a generated draft: the declined part still shows)
             answer = "\n\n".join([*part_notes, answer])
         return Answer(question=q, answer=answer, citations=result.draft.citations,

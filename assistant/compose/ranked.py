@@ -16,7 +16,7 @@ from assistant.compose.trials import add_trial
 from assistant.concepts import concept_ids, read_concepts
 from assistant.models import RetrievedChunk
 from assistant.rules.logic import stated_facts
-from assistant.rules.relevance import addressed, asked_treatments
+from assistant.rules.relevance import addressed
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
 from assistant.text import tokenize, trial_keys
 
@@ -55,7 +55,7 @@ def _another_group(sentence: str, plan: DraftPlan) -> bool:
     """A line for a group the question leaves unknown (an age band, a Ph status, a lineage) that names none of the
     treatments it asks about: "no standard therapy at 65 or older" answers no "is nelarabine an option for
     Ph-negative ALL?" that gives no age."""
-    asked = asked_treatments(plan.q)
+    asked = plan.treatments_asked
     if not asked or any(addressed(c, concept_ids(sentence.lower())) for c in asked):
         return False
     own = stated_facts(sentence)

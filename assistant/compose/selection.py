@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from assistant.claims import broader_chain
@@ -135,6 +136,11 @@ class DraftPlan:
         asked = {a for a in treatments_in(self.question.text) if any(related_treatments(a, c) for c in ruled)}
         named = treatments_in(sentence)
         return bool(asked and named) and not any(related_treatments(a, n) for a in asked for n in named)
+
+    @cached_property
+    def treatments_asked(self) -> list[str]:
+        """The treatments the question asks about (`asked_treatments`, read once for every composer)."""
+        return asked_treatments(self.q)
 
     def off_unruled(self, text: str) -> bool:
         """The question asks only about treatments the guideline names nowhere (rituximab) and `text` names none of
@@ -872,7 +878,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
         maybe += [r for side in sides for r in side if r not in [*sure, *maybe]]
     given = given | {k for side in groups for k in side}  # (groups compared: their fact is no fact to ask for)
     deciding = [d for d in deciding if d not in given]
-    asked_now = asked_treatments(plan.q)
+    asked_now = plan.treatments_asked
     plan.unruled = asked_now if asked_now and not any(rules_naming(book, c) for c in asked_now) else []
     plan.grades = [] if plan.rules_only else list(it.grades)
     # "what does CQ 7 say about X?", "CQ5 gives X category 1": the grade lines answer the CQ part; the rest of the

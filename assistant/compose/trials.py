@@ -253,14 +253,19 @@ def _design_fits(plan: DraftPlan, chunk: Chunk, sentence: str, siblings: Sequenc
     """The trial's design line ("E1910 was a randomised trial ... in adults aged 30 to 70 with newly diagnosed
     Ph-negative B-ALL") names a population the patient is in: a result line rarely restates it (rja43 t21: E1910's
     85% 3-year survival shown to a relapsed patient)."""
-    said = [d for c in [chunk, *siblings] if c.section_id == chunk.section_id for d in chunk_sentences(c.text)
+    said = [d for c in _document(chunk, siblings) for d in chunk_sentences(c.text)
             if " was a " in d and ("trial" in d or "study" in d)]
     keys = trial_keys(sentence)
     own = [d for d in said if trial_keys(d) & keys] or said
     if plan.facts.phase in _SALVAGE_PHASES and not any(
             stated_facts(t).get("phase") in _SALVAGE_PHASES for t in [sentence, chunk.title, *own]):
         return False  # (a trial that names no relapse is a front-line one: GRAAPH-2005, ALL202-U for a relapse)
-    return all(fits_patient(d, plan.facts, plan.q) for d in dict.fromkeys(own))
+    return all(fits_patient(d, plan.facts, plan.q) for d in own)
+
+
+def _document(chunk: Chunk, siblings: Sequence[Chunk]) -> list[Chunk]:
+    """The chunk and the other chunks of its document (section) among `siblings`, once each."""
+    return [chunk, *(c for c in siblings if c.section_id == chunk.section_id and c.chunk_id != chunk.chunk_id)]
 
 
 _SALVAGE_PHASES = frozenset({"relapsed", "refractory", "cr2"})
@@ -269,6 +274,5 @@ _SALVAGE_PHASES = frozenset({"relapsed", "refractory", "cr2"})
 def _ph_group(chunk: Chunk, siblings: Sequence[Chunk] = ()) -> str:
     """The Ph branch a trial chunk is about, from its document's title and text and the text of the document's
     other chunks in `siblings` (the design names the population): "ph_pos", "ph_neg" or "" for neither."""
-    same = " ".join(c.text for c in siblings if c.section_id == chunk.section_id and c.chunk_id != chunk.chunk_id)
-    toks = set(tokenize(f"{chunk.title} {chunk.text} {same}"))
+    toks = set(tokenize(" ".join([chunk.title, *(c.text for c in _document(chunk, siblings))])))
     return "ph_pos" if "ph_pos" in toks and "ph_neg" not in toks else "ph_neg" if "ph_neg" in toks else ""
