@@ -20,6 +20,7 @@ from assistant.compose.intents import (
     question_parts,
 )
 from assistant.compose.sentences import (
+    COMPARED_LEAD,
     CONTEXT_LEAD,
     EVIDENCE_LEAD,
     fits_patient,
@@ -36,7 +37,7 @@ from assistant.rules import Draft
 from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook
 
 __all__ = [
-    "CONTEXT_LEAD", "EVIDENCE_LEAD", "MAX_SENTENCES", "STATUS_QUESTION", "asks_position",
+    "COMPARED_LEAD", "CONTEXT_LEAD", "EVIDENCE_LEAD", "MAX_SENTENCES", "STATUS_QUESTION", "asks_position",
     "draft_extractive", "draft_from_llm_text", "fits_patient",
     "focus_sentences", "heading_sentences", "is_definition_question", "is_status_question",
     "llm_messages", "part_sentences", "question_parts", "status_sentences",

@@ -709,8 +709,12 @@ def grouped_leads(lines: list[str]) -> list[str]:
 
 
 def _with_explanations(lines: list[str], messages: Messages) -> list[str]:
-    """The answer's lines with the plain explanations of its words after its last bullet (a lay asker's answer)."""
+    """The answer's lines with the plain explanations of its words after its last bullet and the notes that follow
+    it (a rule's note on the patient, "At 21 ... within both age limits"), before the closing disclaimer line (a
+    lay asker's answer)."""
     last = max((i for i, ln in enumerate(lines) if ln.startswith("- ")), default=-1)
+    closing = max((i for i, ln in enumerate(lines) if ln.strip()), default=-1)
+    last = max([last, *(i for i in range(last + 1, closing) if lines[i].startswith("_"))]) if last >= 0 else last
     bullets = explained("\n".join(lines[:last + 1]), messages) if last >= 0 else []
     if not bullets:
         return lines

@@ -6,7 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.claims import read_claims
-from assistant.compose.sentences import CONTEXT_LEAD, EVIDENCE_LEAD, _near_duplicate, _reports_study, is_trial_sentence
+from assistant.compose.sentences import (
+    COMPARED_LEAD,
+    CONTEXT_LEAD,
+    EVIDENCE_LEAD,
+    _near_duplicate,
+    _reports_study,
+    is_trial_sentence,
+)
 from assistant.models import Chunk, Citation, RuleFinding
 from assistant.rules import Draft
 from assistant.text import chunk_sentences, first_word, names_trial, tokenize
@@ -23,6 +30,18 @@ def _claim_keys(sentence: str) -> frozenset[tuple[Any, ...]]:
     return frozenset((c.interventions, c.stance, tuple(sorted((k, str(v)) for k, v in c.population.items())),
                       tuple(sorted((q.kind, q.value) for q in c.qualifiers)))
                      for c in read_claims(sentence) if c.stance and c.interventions)
+
+
+#: the sources a line can set beside the JSH 2023 summary (claims' attribution)
+_OTHER_SOURCES = frozenset({"label", "other_guideline"})
+
+
+def compares_jsh(sentence: str) -> bool:
+    """The line states what the JSH 2023 summary says and, in another clause, what a label or another guideline
+    says: one claim voiced by JSH alone, another by the other source."""
+    voices = [c.attribution for c in read_claims(sentence)]
+    return (any("jsh" in v and not v - {"jsh", "corpus"} for v in voices)
+            and any(v & _OTHER_SOURCES and "jsh" not in v for v in voices))
 
 
 def lead_for(tier: str) -> str:
@@ -62,6 +81,8 @@ class Builder:
         elif lead == EVIDENCE_LEAD and not _reports_study(norm) and not names_trial(norm):
             lead = CONTEXT_LEAD  # a trial document's remark on practice ("in Japan the TKI also depends on insurance
             # approval") reports no trial: it is context, not trial data
+        if lead == CONTEXT_LEAD and compares_jsh(norm):
+            lead = COMPARED_LEAD
         if norm in self.used or (kind not in ("rule", "status") and not asked and norm in self.unchosen):
             return False
         if self._orphan(norm, chunk):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from assistant.compose.builder import Builder
 from assistant.compose.cues import says
-from assistant.compose.selection import DraftPlan, Sources
+from assistant.compose.selection import DraftPlan, Sources, related_treatments
 from assistant.compose.sentences import (
     _EVIDENCE_HEADINGS,
     CONTEXT_LEAD,
@@ -20,6 +20,7 @@ from assistant.compose.sentences import (
     fits_patient,
 )
 from assistant.compose.subject import on_subject
+from assistant.concepts import concept_ids, treatments_in
 from assistant.models import RetrievedChunk
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
 
@@ -49,6 +50,22 @@ def add_tier(plan: DraftPlan, pool: Sources, builder: Builder, retrieved: Sequen
                 limit -= 1
 
 
+def _beyond_the_case(sentence: str, plan: DraftPlan) -> bool:
+    """A trial line a patient or relative would read as theirs though it is not: on a drug that neither the question
+    nor the leading rules name (BLAST's blinatumomab for "his MRD is 0.02%: why does it matter?"), or, when the case
+    states no Ph status, on a Ph group no leading rule is for (Ph+ALL213 beside the MRD rule; r49 a19)."""
+    named, ours = treatments_in(sentence), plan.ruled_treatments(2) | set(plan.treatments_asked)
+    if named and not any(related_treatments(n, o) for n in named for o in ours):
+        return True
+    groups = _PH_GROUPS & concept_ids(sentence.lower())
+    ruled = _PH_GROUPS & set().union(*(concept_ids(r.statement.lower()) for r in plan.chosen[:2]))
+    return plan.facts.ph_status is None and bool(groups) and not groups & ruled
+
+
+#: The Ph groups a line or a rule can be for.
+_PH_GROUPS = frozenset({"ph_positive", "ph_negative"})
+
+
 @dataclass(frozen=True)
 class Support:
     """ "On what evidence?": the supporting-evidence lines of the sections the two leading rules rest on."""
@@ -69,7 +86,7 @@ class Support:
                             or plan.names_other_treatment(sent):
                         continue
                     if _low_value(sent) or not _safe_sentence(sent, plan.facts, pool.book) or not fits_patient(
-                            sent, plan.facts, plan.q):
+                            sent, plan.facts, plan.q) or (plan.lay and _beyond_the_case(sent, plan)):
                         continue
                     if builder.add("evidence", sent, chunk, lead=EVIDENCE_LEAD):
                         limit -= 1

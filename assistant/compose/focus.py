@@ -61,7 +61,7 @@ def add_parts(plan: DraftPlan, pool: Sources, builder: Builder) -> None:
         return
     covered = [t for kind, t in builder.lines if kind != "note"]  # (a note names no answer: "VOD/SOS?" is still open)
     for sentence, chunk in part_sentences(plan.q, plan.candidates(pool, 8), plan.facts, pool.book, covered):
-        if not builder.full() and not plan.names_other_trial(sentence):
+        if not builder.full() and not plan.names_other_trial(sentence) and not plan.off_unruled(sentence):
             builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier), asked=True)
 
 

@@ -138,6 +138,11 @@ class DraftPlan:
         return bool(asked and named) and not any(related_treatments(a, n) for a in asked for n in named)
 
     @cached_property
+    def lay(self) -> bool:
+        """A patient or a relative asks (the lexicon's reading of who asks)."""
+        return read_concepts(self.question.question.lower()).asker in ("patient", "relative")
+
+    @cached_property
     def treatments_asked(self) -> list[str]:
         """The treatments the question asks about (`asked_treatments`, read once for every composer)."""
         return asked_treatments(self.q)
@@ -340,7 +345,8 @@ def _without_framing(plan: DraftPlan) -> list[GuidelineRule]:
                        if c in lex.concepts))
     if not options and not any(addressed(c, named[r.id]) for r in plan.chosen for c in asked):
         return plan.chosen  # ("which options?" is answered by the rules that name a treatment)
-    own = {c for c in plan.question.concepts if c in lex.concepts and lex.concepts[c].kind not in _SETTING_KINDS}
+    own = {x for c in plan.question.concepts if c in lex.concepts and lex.concepts[c].kind not in _SETTING_KINDS
+           for x in broader_chain(c)}  # ("flow MRD" is MRD)
     return [r for r in plan.chosen if r in plan.premise or named[r.id] & own  # (the patient's own finding: MRD)
             or any(lex.concepts[c].kind in TREATMENT_KINDS for c in named[r.id] if c in lex.concepts)]
 

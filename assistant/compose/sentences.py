@@ -43,6 +43,9 @@ from assistant.text import (
 MAX_SENTENCES = 8
 EVIDENCE_LEAD = "**Evidence (trial data, not a JSH recommendation):**"
 CONTEXT_LEAD = "**Context (not a JSH 2023 recommendation):**"
+#: a context line that sets what the JSH 2023 summary says beside a label or another guideline ("the summary gives
+#: under 25 years, whereas the Japanese label allows 25 or younger"): half of it is the summary's own statement
+COMPARED_LEAD = "**Context (the JSH 2023 summary compared with another source):**"
 _GENERIC = frozenset(
     ["all", "adult", "adults", "ph_pos", "ph_neg", "jsh", "japanese", "japan", "2023", "guideline", "leukemia", "lymphoblastic", "acute", "patient", "trial", "study", "show", "showed", "result", "outcome", "year", "old", "yo", "age", "aged", "man", "woman", "male", "female"]
 )
@@ -300,7 +303,7 @@ def status_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts
             toks = _stems(raw)
             shared = toks & q
             rare_shared = sum(1 for t in raw & q_raw if rare(t)) if rare is not None else 0
-            wide = grades and corpus_wide(s)  # "this corpus contains no CQ numbers or grades": answers every one
+            wide = grades and corpus_wide(s)  # "this assistant contains no CQ numbers or grades": answers every one
             # (one shared term is enough for a short question, or when it is the rare subject asked about: "is
             # autologous transplant still recommended in CR1?" ~ "autologous transplantation is not part of it")
             one = bool(shared) and (len(q) <= 4 or (asked and rare_shared > 0))
@@ -381,7 +384,7 @@ _WIDE_KINDS = frozenset({"disease", "source", "meta", "population", "grammar"})
 def corpus_wide(sentence: str) -> bool:
     """A line about the whole corpus or guideline: it names no clinical concept narrower than the disease.
 
-    >>> corpus_wide("This corpus contains no CQ numbers or recommendation grades for the JSH 2023 ALL chapter.")
+    >>> corpus_wide("This assistant contains no CQ numbers or recommendation grades for the JSH 2023 ALL chapter.")
     True
     >>> corpus_wide("No JSH 2023 recommendation grade or CQ number for TKI maintenance in Ph-positive ALL was found.")
     False

@@ -4,7 +4,7 @@ setting (a phase), so a line that shares only the setting with a question does n
 from __future__ import annotations
 
 from assistant.claims import broader_chain
-from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, sentences
+from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, sentences, treatments_in
 
 __all__ = ["asking_sentences", "on_subject"]
 
@@ -27,6 +27,18 @@ def asking_sentences(question: str) -> str:
     return " ".join(s for s in said if s.rstrip().endswith("?")) or (said[-1] if said else question)
 
 
+def _about_another_treatment(sentence: str, question: str, title: str) -> bool:
+    """The line's document is about a treatment (its title names one), the line does not name it, so it speaks of
+    it implicitly, and the question asks of treatments, none of them that one or a kind of it: the CAR-T document's
+    eligibility line ("relapse after allo-HSCT, failure of two TKIs") is about CAR-T, whatever else it names, so it
+    answers no question on the TKI after a transplant. (A line naming its document's treatment is judged by its own
+    words: "the allo-HSCT recommendation ... autologous transplantation is not part of it".)"""
+    own, asked = treatments_in(title), treatments_in(question)
+    if not (own and asked) or own & treatments_in(sentence):
+        return False
+    return not any(a in broader_chain(o) or o in broader_chain(a) for a in asked for o in own)
+
+
 def on_subject(sentence: str, question: str, title: str = "") -> bool:
     """An unasked-for context or trial line shares the question's subject (a treatment, a marker, a lineage, a
     harm; a setting only when the question names no subject): "Ph+ vs Ph- induction?" gets no line on the BLAST
@@ -40,11 +52,16 @@ def on_subject(sentence: str, question: str, title: str = "") -> bool:
     False
     >>> on_subject("The summary lists inotuzumab ozogamicin for relapsed B-ALL.", "VOD/SOS after inotuzumab?")
     False
+    >>> on_subject("The JSTCT guidance adds relapse after allo-HSCT and failure of two or more TKIs.",
+    ...            "Ph+ after transplant: which TKI?", "Relapsed B-ALL: CAR T-cell therapy")
+    False
     """
     lex = load_lexicon()
     asked = _subjects(question)
     if not asked:
         return True  # (nothing to judge the line by)
+    if _about_another_treatment(sentence, question, title):
+        return False
     shared = asked & _subjects(f"{sentence} {title}")
     harms = {c for c in _subjects(asking_sentences(question)) if lex.concepts[c].kind == "adverse_event"}
     if harms:  # a harm asked about is the subject, the drug its setting: "VOD/SOS after inotuzumab?" is not answered

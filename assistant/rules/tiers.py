@@ -66,7 +66,7 @@ _BANNED = (
 
 #: "No JSH 2023 recommendation grade or CQ number ... was found": a statement that there is none, which may stand.
 _ABSENCE_RE = re.compile(
-    r"^\W*(?:no|this corpus contains no|there (?:is|are) no|the corpus (?:has|holds|contains) no)\b[^.;]{0,80}"
+    r"^\W*(?:no|this (?:corpus|assistant) contains no|there (?:is|are) no|the corpus (?:has|holds|contains) no)\b[^.;]{0,80}"
     r"\b(?:grades?|cq numbers?)\b", re.IGNORECASE)
 _GRADE_VALUE_RE = re.compile(
     r"\b(?:grade|category)\s*(?:of\s+recommendation\s*)?[:(]?\s*(?:1|2A|2B|3|I{1,3}|[ABC])\b", re.IGNORECASE)

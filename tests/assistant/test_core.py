@@ -70,7 +70,7 @@ GUIDELINE_CASES = [
      r"^- Blinatumomab consolidation[^\n]*(not listed|not part of the JSH 2023 summary)", None, {"pass"}, set()),
     ("What recommendation grade does JSH 2023 give to allo-HSCT in CR1 for Ph+ ALL, and what is the CQ number?",
      # (the corpus-wide "no CQ numbers or grades" line first, so paraphrases agree; then the topic's own line)
-     r"^- This corpus contains no CQ numbers or recommendation grades[^\n]*\n- No JSH 2023 recommendation grade or CQ "
+     r"^- This assistant contains no CQ numbers or recommendation grades[^\n]*\n- No JSH 2023 recommendation grade or CQ "
      r"number", r"\bgrade (1|2A|2B|3)\b", {"pass"}, set()),
     ("cns ppx for adult ALL in CR - what does JSH recommend", r"Cranial irradiation[\s\S]*intrathecal|intrathecal[\s\S]*Cranial irradiation",
      r"cranial irradiation is required", {"pass"}, set()),
@@ -509,7 +509,7 @@ def test_a_grade_question_leads_with_what_is_known_about_grades(bot) -> None:
     a = bot.ask("What recommendation grade (category 1, 2A, 2B, 3) does JSH 2023 assign to pediatric-type "
                 "chemotherapy for AYA ALL?")
     lines = a.answer.splitlines()  # the corpus-wide line, then whether the 2023 edition kept the categories
-    assert lines[0].startswith("- This corpus contains no CQ numbers") and "could not be confirmed" in lines[1]
+    assert lines[0].startswith("- This assistant contains no CQ numbers") and "could not be confirmed" in lines[1]
     assert "The following" not in a.answer
 
 
@@ -645,7 +645,7 @@ def test_an_age_at_a_group_edge_says_which_group_it_is_in(bot, q: str, edge: str
 def test_a_named_high_risk_gene_gets_the_line_that_counts_it_as_unfavourable(bot) -> None:
     a = bot.ask("22yo Ph neg B-ALL on peds protocol CR1, MRD neg but KMT2A-r. continue chemo or allo?")
     assert "recommends considering allo-HSCT" in a.answer
-    assert re.search(r"unfavourable factors in Ph-negative ALL include[^\n]*KMT2A rearrangement", a.answer)
+    assert re.search(r"Unfavourable factors commonly used in Ph-negative ALL include[^\n]*KMT2A rearrangement", a.answer)
     assert "physician judgement" not in a.answer  # "but" is no subject
 
 
@@ -828,7 +828,8 @@ def test_a_recap_of_an_earlier_answer_is_not_the_patient(bot) -> None:
     a = bot.ask("Earlier you said blinatumomab is for CD19+ relapsed B-ALL. Follow-up: does JSH also endorse it for "
                 "MRD-positive CR (BLAST) or as consolidation in MRD-negative pts (E1910)?")
     assert a.patient.phase is None
-    assert "E1910, is not listed in the ALL Hub summary" in a.answer
+    assert re.search(r"E1910, is (not listed in the ALL Hub summary|trial evidence and is not part of the JSH 2023 "
+                     r"summary)", a.answer), a.answer
     a = bot.ask("Earlier you said Ph+ ALL patients should get TKI plus chemo and then allo-HSCT in CR1. And if she "
                 "were 70?")
     assert a.patient.ph_status == "positive" and a.patient.age == 70 and a.patient.phase is None

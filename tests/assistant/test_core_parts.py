@@ -1141,6 +1141,10 @@ def test_a_regimen_question_with_a_remission_to_come_leads_with_the_regimen_rule
     ("My daughter is 23 and relapsed after a stem cell transplant for B-cell ALL. We read about CAR-T. Is she too old "
      "for it?", "At 23, the patient is within both age limits"),
     ("娘は23歳で、移植後にB細胞性ALLが再発しました。CAR-Tは年齢的に受けられますか？", "23歳は両方の年齢上限の範囲内です"),
+    # whether the patient can have it at all: the age is one of its conditions (r49 a21)
+    ("My son is 23 and his leukemia (B-cell ALL) came back after his bone marrow transplant. A friend told us about "
+     "CAR-T cell therapy. Can he get it, and what else is there if not?", "At 23, the patient is within both age limits"),
+    ("息子は23歳でB細胞性ALLが移植後に再発しました。CAR-Tは受けられますか？", "23歳は両方の年齢上限の範囲内です"),
 ])
 def test_an_age_within_the_car_t_limit_is_said_as_plainly_as_one_beyond_it(bot, q: str, note: str) -> None:
     """r48 w21: "is she too old for CAR-T?" at 23 got the limits but not the answer for her age."""
@@ -1158,3 +1162,46 @@ def test_what_else_beside_a_named_treatment_gets_the_phases_other_options(bot, q
     antibody by its antigen) follow, as after a "No" for a treatment the patient is not for."""
     quotes = " ".join(c.quote for c in bot.ask(q).citations)
     assert "recommends blinatumomab" in quotes and "recommends inotuzumab ozogamicin" in quotes, quotes
+
+
+def test_a_yes_for_car_t_within_the_age_limit_leads_and_the_age_note_precedes_the_explanations(bot) -> None:
+    """An age of 18 to 24 is no edge of the CAR-T limit (25 is): "Can she get CAR-T?" at 21 with CD19+ refractory
+    B-ALL is a plain "Yes", with the age note in the answer before the words explained for a relative."""
+    a = bot.ask("My daughter is 21. Her B-ALL came back after chemo, and the second treatment didn't get her into a "
+                "second remission. The blasts are CD19 positive. Can she get CAR-T?")
+    assert a.answer.startswith("_**Yes**"), a.answer
+    assert a.answer.index("At 21, the patient is within both age limits") < a.answer.index("**Words used here**")
+
+
+def test_a_treatment_no_rule_names_gets_no_part_line_on_another_drug(bot) -> None:
+    """rja45 b28: after rituximab was said to be uncovered, the open part ("what is the recommendation?") took the
+    brexucabtagene line, as if it applied to the patient."""
+    a = bot.ask("CD20陽性のB-ALLにrituximabを上乗せすべき？ JSH 2023 guidelineのrecommendationは？")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "Brexucabtagene" not in quotes and "ブレクスカブタゲン" not in a.answer, a.answer
+
+
+def test_a_line_of_another_treatments_document_does_not_answer_a_question_on_the_tki(bot) -> None:
+    """r49 a28: the CAR-T document's JSTCT eligibility line (relapse after allo-HSCT, two TKIs failed) answered a
+    question on the TKI after a transplant, where it read as a TKI rule."""
+    a = bot.ask("Since JSH 2023 recommends prophylactic TKI for every Ph+ patient after transplant regardless of MRD, "
+                "which TKI is preferred for that maintenance?")
+    assert "JSTCT" not in a.answer and "does not recommend prophylactic TKI" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "My husband finished the first part of his leukemia treatment and the team keeps talking about 'MRD'. What is it "
+    "and why does it matter so much? His came back at 0.02% - is that bad?",
+    "47-year-old woman, Ph-negative B-ALL, in CR after induction but flow MRD is 0.05% at end of induction. How does "
+    "JSH 2023 interpret this result and what does it mean for transplant timing?",
+])
+def test_a_patients_mrd_at_or_above_the_threshold_gets_the_guidelines_threshold_line(bot, q: str) -> None:
+    """r48 w19, r49 a19: the note applied the 0.01% threshold, but no cited line said it ("flow MRD" read as a method
+    only; the rule quoted the monitoring line); a relative's "why does it matter?" gets no trial line that is not
+    the case's (BLAST's blinatumomab, Ph+ALL213 when the Ph status was not given)."""
+    a = bot.ask(q)
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "regards the risk of relapse as high" in quotes and "is at or above the 0.01% threshold" in a.answer
+    assert "to direct subsequent treatment decisions" in quotes or "to guide further treatment" in quotes, quotes
+    if q.startswith("My husband"):  # (a relative is not given another drug's or another Ph group's trial)
+        assert "BLAST" not in a.answer and "Ph+ALL213" not in a.answer, a.answer

@@ -82,7 +82,7 @@ def test_grade_questions_lead_with_the_corpus_wide_line_then_the_topics(chunks, 
     first (paraphrases agree), then the topic's own line when there is one; a line that names no grade (the CNS
     recommendation "does not cover treatment") never answers a grade question."""
     found = status_sentences(question, chunks, read_facts(question), default_rulebook())
-    assert found and found[0][0].startswith("This corpus contains no CQ numbers or recommendation grades"), found
+    assert found and found[0][0].startswith("This assistant contains no CQ numbers or recommendation grades"), found
     if topic is not None:
         assert len(found) >= 2 and topic in found[1][0], found
     assert all("grade" in s.lower() or "cq" in s.lower() for s, _ in found), found

@@ -666,3 +666,16 @@ def test_every_note_a_composer_writes_has_its_japanese_text() -> None:
 ])
 def test_a_patient_named_in_the_third_person_is_reported_by_a_clinician(question: str, lay: bool) -> None:
     assert read_asker(question).lay is lay
+
+
+def test_the_explanations_follow_the_notes_after_the_last_bullet_and_precede_the_disclaimer() -> None:
+    """A rule's note on the patient after the last bullet ("At 21 ... within both age limits") belongs to the answer:
+    the explanations come after it, before the closing disclaimer (r49: the note read as an afterthought)."""
+    from assistant.localise import _with_explanations
+
+    lines = ["- For young patients with CD19-positive B-ALL, CAR T-cell therapy is an option.[1]", "",
+             "_At 21, the patient is within both age limits._", "", "_Decision support only: not a substitute._"]
+    out = _with_explanations(lines, load_messages("en"))
+    heading = next(i for i, ln in enumerate(out) if ln.startswith("**Words used here**"))
+    assert out.index("_At 21, the patient is within both age limits._") < heading
+    assert heading < out.index("_Decision support only: not a substitute._") and out[-1].startswith("_Decision")

@@ -173,7 +173,7 @@ def test_item4_guideline_documents_hold_all_three_tiers_under_one_section_id() -
 # --- Items 5-8: unsupported extensions, age boundary, safety content, provenance and numbers ---
 
 _MUST = [  # (document prefix, pattern that must match one of its sentences, why)
-    ("g15", r"As this corpus's own reading, not a JSH 2023 statement, nelarabine may also be relevant for relapsed or refractory T-LBL", "item 5"),
+    ("g15", r"As this assistant's own reading, not a JSH 2023 statement, nelarabine may also be relevant for relapsed or refractory T-LBL", "item 5"),
     ("g09", r"treated with a pediatric-type protocol and are in CR1 with unfavourable prognostic factors", "item 5"),
     ("g12", r"whether the full JSH 2023 text prefers one is not known", "item 5"),
     ("c08", r"aged 1 to 9 years", "item 6"),
@@ -196,7 +196,7 @@ _MUST = [  # (document prefix, pattern that must match one of its sentences, why
 _MUST_NOT = [  # (document prefix or "", pattern that must match no sentence, why)
     ("", r"[Cc]hildren younger than 15 years are outside", "item 6: the 15-year boundary is not sourced"),
     ("c08", r"aged under 10 years", "item 6: NCI standard risk starts at age 1"),
-    ("g15", r"this corpus treats nelarabine as an option too", "item 5"),
+    ("g15", r"this assistant treats nelarabine as an option too", "item 5"),
     ("g14", r"during dasatinib-based treatment", "item 5: not in the fact sheet"),
     ("e18", r"25\.5", "item 8: the published figures are 25.4 and 25.6"),
 ]

@@ -281,7 +281,7 @@ PROVENANCE: list[tuple[str, tuple[str, ...]]] = [
     (r"\bJSHCT\b", ("JSHCT",)),
     (r"\bJALSG\b", ("JALSG",)),
     (r"\bGIMEMA\b", ("GIMEMA",)),
-    (r"\bthis corpus\b", ("ここで参照している資料",)),
+    (r"\bthis (?:corpus|assistant)\b", ("ここで参照している資料",)),
     (r"\bunverified\b|\bnot (?:been )?verified\b|\bcould not be (?:checked|confirmed|located)\b",
      ("未確認", "確認されていない", "確認されておらず", "確認できなかった", "確認することはできなかった")),
     (r"\bnot (?:a |the )?JSH 2023 (?:recommendation|standard)",

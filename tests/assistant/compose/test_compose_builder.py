@@ -102,3 +102,21 @@ def test_a_line_pointing_back_is_quoted_only_after_the_sentence_it_points_to(chu
     b = Builder(8)
     assert not b.add("evidence", orphan, trial, lead=EVIDENCE_LEAD)
     assert b.add("evidence", before, trial, lead=EVIDENCE_LEAD) and b.add("evidence", orphan, trial, lead=EVIDENCE_LEAD)
+
+
+def test_a_context_line_setting_the_summary_beside_the_label_is_labelled_a_comparison(chunks) -> None:
+    """r48 w08/w21: "the summary gives under 25, whereas the Japanese label allows 25 or younger" was labelled "not a
+    JSH 2023 recommendation", though half of it is the summary's own age limit; a context line that only says what
+    JSH does not say keeps the plain context label."""
+    from assistant.compose.sentences import COMPARED_LEAD, CONTEXT_LEAD
+
+    compared = ("The ALL Hub summary of the JSH 2023 guideline gives the age limit for CAR T-cell therapy in B-ALL as "
+                "under 25 years, whereas the Japanese tisagenlecleucel label allows patients aged 25 or younger at the "
+                "time of infusion.")
+    jshct = ("The JSHCT transplant categories for Ph-negative ALL in CR1 (GNR or CO for standard risk, S for high "
+             "risk) come from a separate transplant society guideline and are not JSH 2023 recommendation grades.")
+    b = Builder(8)
+    assert b.add("rule", compared, _chunk_with(chunks, "whereas the Japanese tisagenlecleucel label"), lead=CONTEXT_LEAD)
+    assert b.add("context", jshct, _chunk_with(chunks, "The JSHCT transplant categories for Ph-negative"),
+                 lead=CONTEXT_LEAD)
+    assert b.lines[0][1].startswith(COMPARED_LEAD) and b.lines[1][1].startswith(CONTEXT_LEAD)

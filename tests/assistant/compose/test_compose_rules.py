@@ -71,7 +71,7 @@ def test_a_stated_grade_is_answered_before_the_named_trials_numbers(make_plan) -
                               "MRD-negative Ph-negative adults (E1910).")
     assert not plan.trial_first
     lines = cited(run(COMPOSERS, plan, sources))
-    assert lines[0].startswith("This corpus contains no CQ numbers") and not lines[0].startswith("**Evidence")
+    assert lines[0].startswith("This assistant contains no CQ numbers") and not lines[0].startswith("**Evidence")
 
 
 def test_a_claim_stated_before_an_open_question_is_answered_no_first(make_plan) -> None:

@@ -155,7 +155,7 @@ def test_a_sentence_copied_from_one_source_but_cited_to_another_is_caught(by_sec
      "Prophylactic maintenance is not recommended after transplant.", True),
     # both deny the same thing, whatever sign the stance reader gives their verbs ("gives no" / "contains no ... must")
     ("The corpus gives no HD-MTX doses or schedules, so dosing must come from the protocol, the package insert and "
-     "the treating team.", "This corpus contains no HD-MTX doses or schedules, so dosing must come from the protocol, "
+     "the treating team.", "This assistant contains no HD-MTX doses or schedules, so dosing must come from the protocol, "
      "the package insert and the treating team.", False),
     # a denial of "standard" turned into an assertion
     ("The standard therapy has been established for them.",
@@ -224,7 +224,7 @@ def test_a_sentence_its_cited_source_says_as_part_of_a_longer_one_is_cited_right
                  if "no JSH 2023 treatment statement specific to Ph-like ALL" in c.text)
     verbatim = next(c for c in by_section["context/definitions"]
                     if "No JSH 2023 treatment statement specific to Ph-like ALL" in c.text)
-    sentence = "No JSH 2023 treatment statement specific to Ph-like ALL was found for this corpus."
+    sentence = "No JSH 2023 treatment statement specific to Ph-like ALL was found for this assistant."
     issues = check_citations("Does JSH 2023 have a recommendation for Ph-like ALL?", F, draft_of(sentence, cited),
                              [cited, verbatim])
     assert "CIT-SUPPORT-004" not in ids(issues)

@@ -41,8 +41,8 @@ def test_invented_or_dosing_content_is_blocked(guideline_chunk, sentence: str, r
 
 
 @pytest.mark.parametrize("sentence", [
-    "No JSH 2023 recommendation grade or CQ number for allo-HSCT in Ph-positive ALL was found for this corpus.",
-    "This corpus contains no recommendation grades for the JSH 2023 ALL clinical questions.",
+    "No JSH 2023 recommendation grade or CQ number for allo-HSCT in Ph-positive ALL was found for this assistant.",
+    "This assistant contains no recommendation grades for the JSH 2023 ALL clinical questions.",
 ])
 def test_saying_there_is_no_grade_is_allowed(guideline_chunk, sentence: str) -> None:
     assert check_tiers("q", F, draft_of(sentence, guideline_chunk), [guideline_chunk]) == []
