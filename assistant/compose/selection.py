@@ -910,5 +910,19 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
         _missing_finding(plan, plan.forks)
     plan.chosen = _on_the_asked_topic(plan, _without_framing(plan))
     ids = [rid for r in plan.chosen for rid in r.see_also if rid not in {c.id for c in plan.chosen}]
-    plan.chosen = plan.chosen + [book.get(rid) for rid in dict.fromkeys(ids)]  # statements that complete a rule
-    return plan
+    plan.chosen = _with_cautions(plan, book, plan.chosen + [book.get(rid) for rid in dict.fromkeys(ids)])  # (see_also:
+    return plan  # statements that complete a rule)
+
+
+def _with_cautions(plan: DraftPlan, book: RuleBook, chosen: list[GuidelineRule]) -> list[GuidelineRule]:
+    """A caution (`after`) stands right after the rule it belongs to, and goes when that rule is not chosen, unless
+    the question names that rule's treatment ("a liver risk going into transplant after inotuzumab?": the caution is
+    the answer)."""
+    named = treatments_in(plan.q)
+    cautions = [r for r in chosen if r.after and not treatments_in(book.get(r.after).statement) & named]
+    out = [r for r in chosen if r not in cautions]
+    for c in cautions:
+        at = next((i for i, r in enumerate(out) if r.id == c.after), None)
+        if at is not None:
+            out.insert(at + 1, c)
+    return out

@@ -96,6 +96,8 @@ class GuidelineRule(BaseModel):
                                                     "analogy): the branches for missing facts still show")
     note: str = Field(default="", description="An italic line shown under the statement when the rule applies to "
                                               "the patient; may use {age} etc. (no new clinical claim)")
+    after: str | None = Field(default=None, description="A caution that belongs to another rule (the VOD/SOS risk "
+                              "of inotuzumab before a transplant): shown right after that rule, and only with it")
     edge: bool = Field(default=False, description="Applies at an edge where the summary and another source differ "
                                                   "(25 for CAR-T: under 25 in the summary, 25 or younger on the label):"
                                                   " a patient it applies to gets no plain \"Yes\"")

@@ -1205,3 +1205,35 @@ def test_a_patients_mrd_at_or_above_the_threshold_gets_the_guidelines_threshold_
     assert "to direct subsequent treatment decisions" in quotes or "to guide further treatment" in quotes, quotes
     if q.startswith("My husband"):  # (a relative is not given another drug's or another Ph group's trial)
         assert "BLAST" not in a.answer and "Ph+ALL213" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "45-year-old woman with CD19+ CD22+ Ph-negative B-ALL, now in relapse after allo-HSCT. Is CAR-T an option for her "
+    "in Japan? If not, what are the alternatives to bridge her to a second transplant?",
+    "再発B-ALL 45歳、CD22陽性。救援療法のあと2回目の移植を予定。何を使う？",
+])
+def test_inotuzumab_for_a_relapse_bridged_to_a_transplant_comes_with_its_vod_caution(bot, q: str) -> None:
+    """r49 a08: a relapse to be bridged to a (second) transplant got inotuzumab without the VOD/SOS risk that a
+    transplant after it carries; the caution (RR-INOVOD-072) stands right after the inotuzumab line."""
+    a = bot.ask(q)
+    quotes = [c.quote for c in a.citations]
+    ino = next(i for i, x in enumerate(quotes) if "recommends inotuzumab ozogamicin" in x)
+    assert "VOD/SOS risk with inotuzumab ozogamicin is higher when HSCT follows" in quotes[ino + 1], quotes
+
+
+def test_the_vod_caution_goes_without_inotuzumab(bot) -> None:
+    """The caution belongs to the inotuzumab rule: a CD22-negative relapse to be transplanted does not get it."""
+    a = bot.ask("Relapsed CD19+ CD22- B-ALL, going to transplant after salvage. Options?")
+    assert "VOD/SOS" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize(("q", "what"), [
+    ("I'm getting blinatumomab for leukemia that came back. What side effects should I look out for, and which ones "
+     "mean I should call the hospital right away?", "On when to contact the treating team urgently, which the question"),
+    ("父（68歳）がフィラデルフィア陰性の急性リンパ性白血病と言われました。治療しなかったらどうなりますか？治療するとしたら"
+     "どんな治療で、治る見込みはどのくらいですか？", "ご質問にある治療しない場合の経過について"),
+])
+def test_a_part_no_source_covers_is_named_as_not_covered(bot, q: str, what: str) -> None:
+    """r49 a23, rja45 b24: when to call the team at once and the course without treatment were passed over in
+    silence; each is a concern the sources do not address, and the answer says so."""
+    assert what in bot.ask(q).answer

@@ -50,9 +50,16 @@ def test_a_transplant_to_watch_for_after_the_salvage_the_answer_gives(make_plan)
     assert any("VOD/SOS" in line and "HSCT" in line for line in lines), lines
 
 
-def test_no_answer_drug_safety_line_when_no_caution_is_asked(make_plan) -> None:
+def test_unasked_the_transplant_caution_comes_only_with_inotuzumab_and_right_after_it(make_plan) -> None:
+    """Unasked, a relapse with a transplant planned gets inotuzumab's VOD/SOS caution right after inotuzumab's line
+    (RR-INOVOD-072, r49 a08: a hematologist would say it); the Interactions composer adds nothing more, and a relapse
+    with no transplant in view gets no caution."""
     plan, src = make_plan("Relapsed CD19+ CD22+ B-ALL, transplant planned if she gets CR2. What salvage does JSH "
                           "suggest?")
+    lines = [ln for ln in compose(plan, src, max_sentences=8)[0].answer.splitlines() if ln.startswith("- ")]
+    at = next(i for i, ln in enumerate(lines) if "recommends inotuzumab" in ln)
+    assert "VOD/SOS" in lines[at + 1] and sum("VOD/SOS" in ln for ln in lines) == 1, lines
+    plan, src = make_plan("Relapsed CD19+ CD22+ B-ALL. What salvage does JSH suggest?")
     assert not any("VOD/SOS" in line for line in compose(plan, src, max_sentences=8)[0].answer.splitlines())
 
 
