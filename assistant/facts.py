@@ -1232,7 +1232,8 @@ def _asked_after(t: str, end: int) -> bool:
     if not t[a:b].strip().endswith("?"):
         return False
     rest = [w for _, w in words_and_signs(t[end:b]) if w[:1].isalnum()]
-    return bool(rest) and rest[0] in _fact_words()["question_openers"]
+    # (or a negated question, as a Japanese one reads: "without allo-HSCT not cured?", 移植しないと治らない？)
+    return bool(rest) and (rest[0] in _fact_words()["question_openers"] or rest[0] in ("not", "no", "never"))
 
 
 def _weighed(t: str, pos: int) -> bool:
@@ -1857,7 +1858,11 @@ def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float 
             events.append((q.start, *_level_event(q.bound, q.value)))
     for pos, digits in _bare_levels(t):
         events.append((pos, *_level_event(None, float(digits))))
-    return sorted((e for e in events if not _not_a_patient_result(t, e[0], population)), key=lambda e: e[0])
+    events = sorted((e for e in events if not _not_a_patient_result(t, e[0], population)), key=lambda e: e[0])
+    # a result reported stands before one supposed ("day 90 BCR::ABL1 undetectable ... if MRD turned positive, what
+    # then?": the patient's MRD is negative; rja46 e05); a supposed one alone is read, as a hypothesis (_supposed)
+    reported = [e for e in events if not _supposed(t, e[0])]
+    return reported if reported else events
 
 
 def _alternatives(t: str, levels: list[Any]) -> list[Any]:

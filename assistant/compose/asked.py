@@ -13,7 +13,7 @@ from assistant.compose.cues import cue, says
 from assistant.compose.intents import treatments_named
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _headed_sentences, _low_value, _safe_sentence, fits_patient
-from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, tokens
+from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, tokens, treatments_in
 from assistant.facts import assumed
 from assistant.models import Chunk, PatientFacts
 from assistant.rules.fit import wrong_disease
@@ -102,6 +102,20 @@ def _endorses(rule: GuidelineRule, concept: str, facts: PatientFacts) -> bool:
     return bool(about) and all(a.stance in ("recommended", "required", "option") for a in about)
 
 
+#: The stances of a claim that say No to a treatment.
+_DENYING = frozenset({"not_recommended", "not_required", "ineffective", "no_standard"})
+
+
+def _denied(plan: DraftPlan) -> bool:
+    """A chosen rule the patient meets says No, for the patient's population, to a treatment the question names (its
+    structured claims)."""
+    named = treatments_in(plan.q)
+    known = {**plan.facts.model_dump(), **assumed(plan.facts)}
+    return any(a.stance in _DENYING and not a.no_ranking and set(a.about) & named  # ("does not rank" denies none)
+               and population_fit(a, known) != "none"
+               for r in plan.chosen if r.condition(plan.facts) is True for a in r.asserts)
+
+
 def set_aside(question: str) -> set[str]:
     """Treatments the question names as what it does not want ("instead of chemotherapy", "without a transplant";
     cues.yaml sets_aside, right before the treatment)."""
@@ -171,6 +185,9 @@ class YesLead:
         # (every treatment asked for: "hyper-CVAD + TKI at 67?" is no "yes" because the rule endorses the TKI; one
         # set aside, "a TKI with steroids instead of chemotherapy?", is not asked for)
         wanted = [c for c in asked if c not in set_aside(plan.q)]
+        if _denied(plan):
+            return  # ("which TKI, imatinib/dasatinib/ponatinib? ponatinib first line OK?": the TKI rule endorses the
+            # class, and the ponatinib rule says No: no "Yes" above both, rja46 e11)
         rule = next((r for r in plan.chosen if wanted and r.condition(plan.facts) is True
                      and all(_endorses(r, c, plan.facts) for c in wanted)), None)
         if rule is None:

@@ -55,14 +55,23 @@ def add_listed(plan: DraftPlan, pool: Sources, builder: Builder, *, n: int = 8, 
     return bool(listed)
 
 
+#: Patient facts of the disease's course, which a several-part question may set for one part only.
+_COURSE = ("phase", "mrd_status", "mrd_level_pct", "mrd_timepoint", "transplant")
+
+
 def add_parts(plan: DraftPlan, pool: Sources, builder: Builder) -> None:
     """Each part of a several-part question gets a line when the answer so far leaves it open."""
     if plan.closed:
         return
     covered = [t for kind, t in builder.lines if kind != "note"]  # (a note names no answer: "VOD/SOS?" is still open)
+    who = plan.facts.model_copy(update=dict.fromkeys(_COURSE, None))
     for sentence, chunk in part_sentences(plan.q, plan.candidates(pool, 8), plan.facts, pool.book, covered):
-        if not builder.full() and not plan.names_other_trial(sentence) and not plan.off_unruled(sentence):
-            builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier), asked=True)
+        if builder.full() or plan.names_other_trial(sentence) or plan.off_unruled(sentence):
+            continue
+        if pool.book.excluded_statement(who, sentence):
+            continue  # (a rule left out for who the patient is, the fit adults' induction at 70, is no part's answer:
+            # rja46 e02; the phase may differ from part to part, "(a) induction? ... (c) after transplant?")
+        builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier), asked=True)
 
 
 def _status_after(sentence: str, chunk: Chunk) -> str | None:
@@ -103,6 +112,8 @@ def _meaning_asked(plan: DraftPlan) -> str:
     now 'minimal residual disease' in his tests. What does that mean ..."), the sentence it points back to and
     itself, not the case before (whose transplant is not what is asked to be defined)."""
     parts = plan.intents.parts
+    if parts and says(parts[0], "meaning_words") and not _POINTS_BACK & set(concept_tokens(parts[0].lower())):
+        return parts[0]  # ("What does MRD mean? ... Does it mean the treatment failed?": the term asked first, r50 d19)
     for k, part in enumerate(parts):
         if k and asks_what_it_is(part):  # ("… mentioned CAR T cells. Can he get that, and what is it?")
             return " ".join(sentences(plan.q[:plan.q.find(part)])[-2:])

@@ -35,6 +35,8 @@ def add_rules(plan: DraftPlan, pool: Sources, builder: Builder, rules: Sequence[
             builder.add("rule", rule.statement, chunk, lead=CONTEXT_LEAD if chunk.tier == "context" else "")
             if rule.note and rule.condition(plan.facts) is True:
                 builder.note(rule.note.format(**plan.facts.model_dump()))
+            if rule.plain and plan.lay and rule.condition(plan.facts) is True:
+                builder.note(rule.plain)  # (what it means for them, in plain words: r50 d17, d19)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,8 @@ def _members(cls: str) -> frozenset[str]:
 
 
 def _classes() -> frozenset[str]:
-    return frozenset(c.broader for c in load_lexicon().concepts.values() if c.broader)
+    """The classes of treatments (a TKI, chemotherapy): "what does MRD mean?" asks no member of MRD's methods."""
+    return frozenset(c.broader for c in load_lexicon().concepts.values() if c.broader and c.kind in _AGENTS)
 
 
 def _asked_right_before(text: str, surface: str) -> bool:

@@ -96,6 +96,8 @@ class GuidelineRule(BaseModel):
                                                     "analogy): the branches for missing facts still show")
     note: str = Field(default="", description="An italic line shown under the statement when the rule applies to "
                                               "the patient; may use {age} etc. (no new clinical claim)")
+    plain: str = Field(default="", description="For a patient or a relative: an italic line saying in plain words "
+                       "what the statement means for them (no clinical claim the statement does not make)")
     after: str | None = Field(default=None, description="A caution that belongs to another rule (the VOD/SOS risk "
                               "of inotuzumab before a transplant): shown right after that rule, and only with it")
     edge: bool = Field(default=False, description="Applies at an edge where the summary and another source differ "

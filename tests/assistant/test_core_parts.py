@@ -1237,3 +1237,62 @@ def test_a_part_no_source_covers_is_named_as_not_covered(bot, q: str, what: str)
     """r49 a23, rja45 b24: when to call the team at once and the course without treatment were passed over in
     silence; each is a concern the sources do not address, and the answer says so."""
     assert what in bot.ask(q).answer
+
+
+@pytest.mark.parametrize("q", [
+    "Ph+ALL 初発 45y、TKIはイマチニブ/ダサチニブ/ポナチニブどれ使う？JSH的に1stからポナOK？",
+    "Ph+ ALL newly dx 45y: which TKI? is pona OK first line per JSH?",
+])
+def test_no_yes_above_a_rule_that_says_no_to_an_asked_drug(bot, q: str) -> None:
+    """rja46 e11 (UNSAFE): "ponatinib first line OK?" opened はい, because the TKI rule endorses the class; the
+    ponatinib rule says No, so no "Yes" leads, and the ponatinib line is in the answer (ポナ is ponatinib)."""
+    a = bot.ask(q)
+    assert "**Yes**" not in a.answer and "**はい**" not in a.answer, a.answer
+    assert any("does not recommend ponatinib as the first-line TKI" in c.quote for c in a.citations), a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "骨髄移植をすすめられているのですが正直こわいです。移植しないと治らないんでしょうか。私は40歳で、フィラデルフィア陽性のALLです。",
+    "My husband (47) has Ph-positive ALL and the doctors recommend a transplant. Does he have to have it? What happens "
+    "if he doesn't?",
+])
+def test_must_a_transplant_be_had_gets_the_cr1_transplant_rule_and_the_path_without_one(bot, q: str) -> None:
+    """rja46 e19, rja45 b19: "must I? what if not?" got only the path without a transplant (the conditional read as
+    a transplant not done), or only the transplant; both rules answer it."""
+    quotes = " ".join(c.quote for c in bot.ask(q).citations)
+    assert "recommends allogeneic hematopoietic stem cell transplantation (allo-HSCT) in CR1" in quotes, quotes
+    assert "continuing TKI maintenance therapy for at least 5 years" in quotes, quotes
+
+
+@pytest.mark.parametrize(("q", "plain"), [
+    ("My mother is 72 and has Ph-positive ALL. They're only giving her a tablet and steroids. Are they giving up on "
+     "her?", "not a sign of giving up"),
+    ("母（72歳）がPh陽性ALLです。飲み薬とステロイドだけの治療と言われました。見放されたのでしょうか。", "治療をあきらめるという意味ではありません"),
+    ("My partner is 29, ALL with no philadelphia chromosome. In remission after induction but MRD 0.08 percent. What "
+     "does the guideline say about transplant?", "This does not mean the treatment has failed"),
+])
+def test_a_relative_gets_what_the_rule_means_for_them_in_plain_words(bot, q: str, plain: str) -> None:
+    """r50 d17, d19: a family's worry ("are they giving up?", "is MRD positive a failure?") got guideline lines in
+    clinician words only; the rule's plain line says what it means for them. A clinician's answer has none."""
+    assert plain in bot.ask(q).answer
+    assert "In plain words" not in bot.ask("72F Ph+ ALL, TKI + steroid induction per JSH?").answer
+
+
+def test_an_open_part_is_not_answered_by_a_rule_left_out_for_who_the_patient_is(bot) -> None:
+    """rja46 e02: a 70-year-old's "induction? then consolidation and maintenance?" took the fit adults' induction
+    line (TKI with chemotherapy) for an open part, beside the TKI-plus-steroid rule: two inductions."""
+    a = bot.ask("70歳女性のPh+ALL。EF50%程度で心機能はやや低下。寛解導入はどう組むのがガイドライン的に妥当ですか？その後の地固め・"
+                "維持はどう考える？年齢的に移植はもう無理という理解でいいでしょうか。")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "TKI plus a corticosteroid" in quotes and "combines a tyrosine kinase inhibitor (TKI) with chemotherapy" \
+        not in quotes, quotes
+
+
+def test_the_term_asked_first_is_the_one_defined(bot) -> None:
+    """r50 d19: "What does MRD mean? ... Does it mean the treatment failed?" was given a line on the 40-64 group as
+    the definition (the later "does it mean" read as what to define); and MRD's methods are no class of treatments
+    to ask a member of ("what does MRD mean?" got "the summary does not specify the MRD method")."""
+    a = bot.ask("What does MRD mean? My husband's doctor said his MRD is positive after the first round of chemo and "
+                "now they are talking about a bone marrow transplant. I am scared. Does it mean the treatment failed?")
+    assert a.citations[0].quote.startswith("MRD means measurable residual disease"), a.answer
+    assert "does not specify the MRD method" not in bot.ask("What does MRD mean?").answer

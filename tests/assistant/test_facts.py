@@ -2184,3 +2184,23 @@ def test_a_treatment_given_now_implies_what_it_needs(q: str, expected: dict) -> 
 ])
 def test_an_mrd_that_would_have_stayed_is_a_hypothesis(q: str, status: str) -> None:
     assert read_facts(q).mrd_status == status
+
+
+@pytest.mark.parametrize(("q", "status"), [
+    # rja46 e05: a change asked about after the result reported ("if MRD turned positive later, what then?")
+    ("Ph+ ALL after allo-HSCT. day90 BCR::ABL1 transcript undetectable. if then MRD turned positive, tell me.",
+     "negative"),
+    ("MRD 0.05% after induction. If it becomes negative after consolidation, can we skip transplant?", "positive"),
+    # a supposed result alone is still read (as a hypothesis)
+    ("if she is MRD negative after induction, transplant in CR1?", "negative"),
+])
+def test_a_result_reported_stands_before_one_supposed(q: str, status: str) -> None:
+    assert read_facts(q).mrd_status == status
+
+
+def test_a_transplant_in_a_negated_question_is_not_a_transplant_not_done() -> None:
+    """rja46 e19 (移植しないと治らない？, read "without allo-HSCT not cured?"): the transplant is the scenario asked
+    about, so the CR1 transplant rule is not excluded."""
+    assert read_facts("bone marrow transplant recommended. without allo-HSCT not cured? I aged 40, Ph-positive "
+                      "ALL.").transplant is None
+    assert read_facts("He did not have a transplant. Ph+ ALL 40.").transplant == "not_done"
