@@ -68,6 +68,7 @@ from assistant.prompts import (
     NEVER_EVENT_NOTE,
     NO_HISTORY_NOTE,
     NOTES,
+    PREMISE_NOT_REQUIRED_NOTE,
     PREMISE_NOTE,
     PREMISE_OPTION_NOTE,
     PREMISE_PART_NOTE,
@@ -747,7 +748,10 @@ def premise_note(q: str, rule: GuidelineRule) -> str:
         return PREMISE_PART_NOTE.format(title=rule.title)
     asked = set(asked_treatments(asking_clause(q)))
     about = [a for a in rule.asserts if asked & set(a.about)]
-    optional = bool(about) and all(a.stance == "option" for a in about)
+    stances = {a.stance for a in about}
+    if stances == {"option", "not_required"}:  # required of none, an option for some: "will they have to radiate my
+        return PREMISE_NOT_REQUIRED_NOTE.format(title=rule.title)  # head?" is "No, not for everyone" (r50 d20)
+    optional = bool(about) and stances == {"option"}
     return (PREMISE_OPTION_NOTE if optional else PREMISE_NOTE).format(title=rule.title)
 
 

@@ -108,6 +108,12 @@ PREMISE_NOTE = ("_**No**: as asked, this conflicts with the JSH 2023 guideline (
 
 #: Shown first instead when the question asks whether a treatment is recommended and the rule it meets names it as
 #: an option only, when feasible (RIC allo-HSCT at 65 or older): not a plain "No", which reads as "not for her".
+#: Shown first instead when the treatment asked about is required of no one and an option for some (cranial
+#: irradiation: "must everyone have it?", "will they have to radiate my head?").
+PREMISE_NOT_REQUIRED_NOTE = ("_**No**, not for everyone: the JSH 2023 guideline does not require this for every patient; "
+                             "it names it as an option for some ({title}). The guideline's own statement comes first "
+                             "below._")
+
 PREMISE_OPTION_NOTE = ("_**Only as an option**: the JSH 2023 guideline does not recommend this for everyone in this "
                        "group; it names it as an option where feasible ({title}). The guideline's own statement comes "
                        "first below._")

@@ -86,8 +86,8 @@ class Support:
                             or plan.names_other_treatment(sent):
                         continue
                     if _low_value(sent) or not _safe_sentence(sent, plan.facts, pool.book) or not fits_patient(
-                            sent, plan.facts, plan.q) or (plan.lay and _beyond_the_case(sent, plan)):
-                        continue
+                            sent, plan.facts, plan.q) or (plan.lay and (_beyond_the_case(sent, plan) or "%" not in sent)):
+                        continue  # (a patient or relative gets a trial's result, not its design: r50 d20)
                     if builder.add("evidence", sent, chunk, lead=EVIDENCE_LEAD):
                         limit -= 1
 

@@ -60,8 +60,9 @@ class NothingElse:
 
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
         aside = set_aside(plan.q)
-        if not aside or not plan.chosen or not says(plan.intents.asking or plan.q, "asks_alternatives"):
-            return
+        if not aside or not plan.chosen or not any(
+                says(p, "asks_alternatives") for p in [plan.intents.asking or plan.q, *plan.intents.parts]):
+            return  # (any part: "other than nelarabine, options? and neurotoxicity?")
         named = plan.ruled_treatments()
         if named and all(any(related_treatments(n, a) for a in aside) for n in named):
             builder.note(NOTHING_ELSE_NOTE.format(what=" or ".join(concept_label(a) for a in sorted(aside))))

@@ -1296,3 +1296,29 @@ def test_the_term_asked_first_is_the_one_defined(bot) -> None:
                 "now they are talking about a bone marrow transplant. I am scared. Does it mean the treatment failed?")
     assert a.citations[0].quote.startswith("MRD means measurable residual disease"), a.answer
     assert "does not specify the MRD method" not in bot.ask("What does MRD mean?").answer
+
+
+@pytest.mark.parametrize(("q", "no"), [
+    ("I'm 45 and have ALL. They want to do spinal taps with chemo many times. Why do I need this if the leukemia is "
+     "in my blood and not my brain? Will they also have to radiate my head?", "_**No**, not for everyone"),
+    ("Cranial irradiation is required for all adults with ALL, correct?", "_**No**, not for everyone"),
+    ("頭蓋照射って全員必須？", "_**いいえ**、全員に必要なわけではありません"),
+])
+def test_a_treatment_required_of_none_and_an_option_for_some_is_answered_not_for_everyone(bot, q: str, no: str) -> None:
+    """r50 d20: "will they have to radiate my head?" opened "No: as asked, this conflicts with the JSH 2023
+    guideline", which told a patient the question was wrong; the guideline requires cranial irradiation of no one
+    and keeps it for some."""
+    a = bot.ask(q)
+    assert a.answer.startswith(no), a.answer
+    if q.startswith("I'm 45"):  # (a patient: the plain line, and no trial's design for a "why")
+        assert "In plain words: treatment to protect the brain" in a.answer and "**Evidence" not in a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "Relapsed T-ALL、nelarabine以外に選択肢ある？ neurotoxicityはどのくらい注意すべき？",
+    "ネララビン以外の治療はありますか？再発T-ALLです",
+])
+def test_a_drug_set_aside_in_japanese_gets_the_nothing_else_note(bot, q: str) -> None:
+    """rja45 b27: "nelarabine以外に選択肢ある？" was answered with nelarabine alone and no word on the rest; 以外 sets
+    the drug aside ("other than nelarabine"), and the summary names nothing else for relapsed T-ALL."""
+    assert "ネララビン以外の具体的な治療を挙げていません" in bot.ask(q).answer
