@@ -61,9 +61,9 @@ URGENT_SYMPTOMS_NOTE = (
     "_**These symptoms need care now: contact the treating team or emergency services now, and don't wait for this "
     "answer.** A fever during leukemia treatment, when the white cells are low, is most often a serious infection "
     "(febrile neutropenia), treated urgently in hospital; fever, shaking or confusion can also be a reaction to "
-    "blinatumomab or CAR-T (cytokine release syndrome), belly swelling with yellow eyes a liver problem (VOD/SOS) "
-    "after inotuzumab or a transplant, bleeding that will not stop a very low platelet count, and sudden weakness, "
-    "a severe headache or a fit bleeding or a clot in the brain._"
+    "blinatumomab or CAR-T (cytokine release syndrome); belly swelling with yellow eyes can be a liver problem "
+    "(VOD/SOS) after inotuzumab or a transplant; bleeding that will not stop can mean a very low platelet count; and "
+    "sudden weakness, a severe headache or a seizure can mean bleeding or a clot in the brain._"
 )
 
 ACUTE_VITALS_NOTE = (
@@ -110,9 +110,8 @@ PREMISE_NOTE = ("_**No**: as asked, this conflicts with the JSH 2023 guideline (
 #: an option only, when feasible (RIC allo-HSCT at 65 or older): not a plain "No", which reads as "not for her".
 #: Shown first instead when the treatment asked about is required of no one and an option for some (cranial
 #: irradiation: "must everyone have it?", "will they have to radiate my head?").
-PREMISE_NOT_REQUIRED_NOTE = ("_**No**, not for everyone: the JSH 2023 guideline does not require this for every patient; "
-                             "it names it as an option for some ({title}). The guideline's own statement comes first "
-                             "below._")
+PREMISE_NOT_REQUIRED_NOTE = ("_**No**, not for everyone: the JSH 2023 guideline does not require this for every patient "
+                             "and keeps it as an option for some; its own statement comes first below._")
 
 PREMISE_OPTION_NOTE = ("_**Only as an option**: the JSH 2023 guideline does not recommend this for everyone in this "
                        "group; it names it as an option where feasible ({title}). The guideline's own statement comes "

@@ -237,12 +237,19 @@ def _overlap(a: str, b: str) -> float:
     return len(wa & wb) / (len(wa | wb) or 1)
 
 
+def _restates(chunk: Chunk, sentence: str, share: float = 0.6) -> bool:
+    """A sentence of the chunk shares most of its words with `sentence` (the same recommendation in other words)."""
+    return any(_overlap(sentence, line) >= share for line in chunk.text.splitlines() if line.strip())
+
+
 def make_wrong_chunk(candidates: Sequence[Chunk]) -> Mutator:
     """Point the first cited sentence at a chunk of another section: among the pool's chunks of other sections
-    (else the whole index), the one with the lowest word overlap with the sentence (ties: first in order).
+    (else the whole index) that hold no sentence restating it, the one with the lowest word overlap with the sentence
+    (ties: first in order).
 
     "Wrong" means off-topic: a neighbouring chunk that restates the same recommendation (several sections repeat
-    each other) would not be a wrong citation, so the least related chunk of the pool is planted.
+    each other, and a summary section restates them all in one chunk) would not be a wrong citation, so the least
+    related chunk of the pool that does not restate it is planted.
     """
 
     def wrong_chunk(draft: Draft, pool: Sequence[Chunk]) -> Mutant | None:
@@ -251,8 +258,8 @@ def make_wrong_chunk(candidates: Sequence[Chunk]) -> Mutator:
             cited = {by_marker[m].section_id for m in s.markers if m in by_marker}
             if not cited:
                 continue
-            others = [c for c in pool if c.section_id not in cited] or [
-                c for c in candidates if c.section_id not in cited]
+            others = [c for c in pool if c.section_id not in cited and not _restates(c, s.body)] or [
+                c for c in candidates if c.section_id not in cited and not _restates(c, s.body)]
             if not others:
                 continue
             chunk = min(others, key=lambda c: _overlap(s.body, c.text))

@@ -1322,3 +1322,11 @@ def test_a_drug_set_aside_in_japanese_gets_the_nothing_else_note(bot, q: str) ->
     """rja45 b27: "nelarabine以外に選択肢ある？" was answered with nelarabine alone and no word on the rest; 以外 sets
     the drug aside ("other than nelarabine"), and the summary names nothing else for relapsed T-ALL."""
     assert "ネララビン以外の具体的な治療を挙げていません" in bot.ask(q).answer
+
+
+def test_asking_leave_to_stop_in_japanese_gets_the_do_not_stop_alone_note(bot) -> None:
+    """rja47 i24: 「途中でやめたらダメですか？」 (may I stop the maintenance?) was not read as asking to stop, so the
+    note to talk to the hematologist first was missing."""
+    a = bot.ask("寛解したと言われたのに、このあと2年以上も飲み薬中心の維持療法を続けると言われました。正直しんどいのですが、"
+                "途中でやめたらダメですか?(Ph陰性、25歳です)")
+    assert "SAFE-SELF-005" in {f.rule_id for f in a.findings}, a.answer
