@@ -1232,8 +1232,8 @@ def _asked_after(t: str, end: int) -> bool:
     if not t[a:b].strip().endswith("?"):
         return False
     rest = [w for _, w in words_and_signs(t[end:b]) if w[:1].isalnum()]
-    # (or a negated question, as a Japanese one reads: "without allo-HSCT not cured?", 移植しないと治らない？)
-    return bool(rest) and (rest[0] in _fact_words()["question_openers"] or rest[0] in ("not", "no", "never"))
+    words = _fact_words()  # (or a negated question: "without allo-HSCT not cured?", 移植しないと治らない？)
+    return bool(rest) and (rest[0] in words["question_openers"] or rest[0] in words["negated_question_openers"])
 
 
 def _weighed(t: str, pos: int) -> bool:

@@ -26,6 +26,7 @@ from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claim
 
 __all__ = ["add_tier", "on_subject", "Support", "ContextLine"]
 
+
 def add_tier(plan: DraftPlan, pool: Sources, builder: Builder, retrieved: Sequence[RetrievedChunk], *, tier: str,
              limit: int, need_numbers: bool = False, min_shared: int = 1) -> None:
     """Up to `limit` sentences from the best chunks of one tier (never a 'recommended' claim outside the
@@ -50,6 +51,10 @@ def add_tier(plan: DraftPlan, pool: Sources, builder: Builder, retrieved: Sequen
                 limit -= 1
 
 
+#: The Ph groups a line or a rule can be for.
+_PH_GROUPS = frozenset({"ph_positive", "ph_negative"})
+
+
 def _beyond_the_case(sentence: str, plan: DraftPlan) -> bool:
     """A trial line a patient or relative would read as theirs though it is not: on a drug that neither the question
     nor the leading rules name (BLAST's blinatumomab for "his MRD is 0.02%: why does it matter?"), or, when the case
@@ -61,9 +66,6 @@ def _beyond_the_case(sentence: str, plan: DraftPlan) -> bool:
     ruled = _PH_GROUPS & set().union(*(concept_ids(r.statement.lower()) for r in plan.chosen[:2]))
     return plan.facts.ph_status is None and bool(groups) and not groups & ruled
 
-
-#: The Ph groups a line or a rule can be for.
-_PH_GROUPS = frozenset({"ph_positive", "ph_negative"})
 
 
 @dataclass(frozen=True)

@@ -397,6 +397,13 @@ def test_see_also_rules_exist_and_complete_their_rule() -> None:
     assert book.get("PHPOS-POSTHSCT-MRDNEG-006").see_also == ["PHPOS-POSTHSCT-MRDPOS-007"]
 
 
+def test_a_caution_belongs_to_a_rule_that_exists() -> None:
+    """A rule's `after` names the rule it is a caution of (RR-INOVOD-072 after RR-INO-021), never itself."""
+    book = default_rulebook()
+    cautions = [r for r in book.rules if r.after]
+    assert cautions and all(book.get(r.after).id == r.after != r.id for r in cautions)
+
+
 @pytest.mark.parametrize("question", [
     "45F Ph+ ALL relapsed while on dasatinib, ABL1 kinase domain mutation T315I found. What are the options per JSH?",
     "45 y Ph-neg B-ALL in CR1, MRD after induction 1x10^-3. (1) is she high risk for relapse per JSH? (2) what "
