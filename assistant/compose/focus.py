@@ -55,8 +55,10 @@ def add_listed(plan: DraftPlan, pool: Sources, builder: Builder, *, n: int = 8, 
     return bool(listed)
 
 
-#: Patient facts of the disease's course, which a several-part question may set for one part only.
-_COURSE = ("phase", "mrd_status", "mrd_level_pct", "mrd_timepoint", "transplant")
+#: Patient facts of the disease's course, which a several-part question may set for one part only ("(a) induction?
+#: ... (c) after transplant?"); the MRD result is the patient's (MRD 0.05% leaves out "continue chemotherapy by
+#: default" for every part, r51 n05).
+_COURSE = ("phase", "transplant")
 
 
 def add_parts(plan: DraftPlan, pool: Sources, builder: Builder) -> None:

@@ -1330,3 +1330,14 @@ def test_asking_leave_to_stop_in_japanese_gets_the_do_not_stop_alone_note(bot) -
     a = bot.ask("寛解したと言われたのに、このあと2年以上も飲み薬中心の維持療法を続けると言われました。正直しんどいのですが、"
                 "途中でやめたらダメですか?(Ph陰性、25歳です)")
     assert "SAFE-SELF-005" in {f.rule_id for f in a.findings}, a.answer
+
+
+def test_a_patients_high_mrd_keeps_the_continue_chemotherapy_default_out_of_every_part(bot) -> None:
+    """r51 n05: MRD 0.05% after a pediatric-type induction, "continue chemo or allo-HSCT?": the open part took "continue
+    chemotherapy rather than allo-HSCT by default", the rule her MRD leaves out, after the allo-HSCT rule."""
+    a = bot.ask("22-year-old woman with Ph-negative B-ALL on a pediatric-inspired protocol, in morphological CR after "
+                "induction but flow MRD is 0.05%. Should she continue the chemotherapy protocol or be referred for "
+                "allo-HSCT in CR1? What does JSH say MRD should be used for?")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "recommends considering allo-HSCT" in quotes and "rather than proceeding to allo-HSCT by default" \
+        not in quotes, quotes
