@@ -56,7 +56,8 @@ MASK = "someone"
 _THE_DISEASE = frozenset({"all", "ph_positive", "ph_negative", "relapse"})
 
 #: words (hyphen-, slash-, colon- and apostrophe-joined), numbers with thousands separators, single symbols
-_TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[a-z0-9]+(?:(?:'|::|[-/:.])[a-z0-9]+)*\+?|\S")
+#: (a quotation mark on its own is no token: "a 'pediatric' protocol" names the pediatric protocol)
+_TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[a-z0-9]+(?:(?:'|::|[-/:.])[a-z0-9]+)*\+?|[^\s'\"‘“”]")
 _AGE_NUMBER = re.compile(r"^(?:\d{1,3})(?:-?(?:years?|yrs?|yo|y/o|y|year-old|years-old|yr-old|-old|s))*(?:-old)?$")
 _AGE_WORDS = frozenset({"year", "years", "yr", "yrs", "old", "yo", "y/o", "y", "-", "aged", "age", "year-old",
                         "years-old", "month", "months", "month-old"})

@@ -797,3 +797,13 @@ def test_counted_children_are_someone_else() -> None:
     r = read_concepts("39-year-old man. otherwise healthy, two kids aged 4 and 7.")
     assert all(m.other_person for m in r.mentions if m.kind == "person")
     assert " 4 " not in r.text and "7." not in r.text
+
+
+def test_a_term_in_quotation_marks_is_still_the_term() -> None:
+    """r51 n18: "treated with a 'pediatric' protocol" read no pediatric-type regimen: a quotation mark on its own is
+    no token, so the phrase is matched as if unquoted (an apostrophe inside a word stays: "mom's", "don’t")."""
+    from assistant.concepts import concept_ids, tokens
+
+    assert "pediatric_regimen" in concept_ids("treated with a 'pediatric' protocol like a kid")
+    assert "pediatric_regimen" in concept_ids('treated with a "pediatric" protocol')
+    assert tokens("my mom's doctor") == ["my", "mom's", "doctor"]
