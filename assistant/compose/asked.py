@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from assistant.compose.builder import Builder, lead_for
 from assistant.compose.cues import cue, says
@@ -90,12 +91,18 @@ class AskedTreatment:
                 builder.add(found[1].tier, found[0], found[1], lead=lead_for(found[1].tier), asked=True)
 
 
+def _known(facts: PatientFacts) -> dict[str, Any]:
+    """The patient's facts with what they imply (T-ALL is Ph-negative unless said: the implications table), as the
+    rules' structured claims are matched against them."""
+    return {**facts.model_dump(), **assumed(facts)}
+
+
 def _endorses(rule: GuidelineRule, concept: str, facts: PatientFacts) -> bool:
     """The rule's structured claims (its `asserts`) recommend, require or list the treatment (the patient meets the
     rule's conditions: the caller checks), and none of them says it is not recommended or not required. Read from the claims, never from the statement's
     words: "recommends continuing chemotherapy rather than proceeding to allo-HSCT" names allo-HSCT and says
     "recommends", and is a No for allo-HSCT."""
-    known = {**facts.model_dump(), **assumed(facts)}  # (T-ALL is Ph-negative unless said: the implications table)
+    known = _known(facts)
     about = [a for a in rule.asserts if concept in (*a.about, *a.with_)  # not a sibling: "hyper-CVAD?" is no yes;
              # a companion is endorsed with it ("a TKI plus a corticosteroid": the corticosteroid too)
              and population_fit(a, known) != "none"]  # a claim about another population is not this patient's
@@ -109,8 +116,7 @@ _DENYING = frozenset({"not_recommended", "not_required", "ineffective", "no_stan
 def _denied(plan: DraftPlan) -> bool:
     """A chosen rule the patient meets says No, for the patient's population, to a treatment the question names (its
     structured claims)."""
-    named = treatments_in(plan.q)
-    known = {**plan.facts.model_dump(), **assumed(plan.facts)}
+    named, known = treatments_in(plan.q), _known(plan.facts)
     return any(a.stance in _DENYING and not a.no_ranking and set(a.about) & named  # ("does not rank" denies none)
                and population_fit(a, known) != "none"
                for r in plan.chosen if r.condition(plan.facts) is True for a in r.asserts)

@@ -29,7 +29,7 @@ from assistant.compose.sentences import (
     corpus_wide,
     status_sentences,
 )
-from assistant.compose.subject import asking_sentences, on_subject
+from assistant.compose.subject import asking_sentences, on_subject, related_treatments
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, sentences, treatments_in
 from assistant.facts import about_a_patient, asks_after_transplant, assumed, compared_groups, read_facts
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
@@ -161,11 +161,6 @@ class DraftPlan:
         """The top retrieved chunks and the pool, once each, without another trial than the named one."""
         unique = {c.chunk_id: c for c in [*pool.top(top), *pool.chunks]}
         return [c for c in unique.values() if not self.other_trial(c)]
-
-
-def related_treatments(a: str, b: str) -> bool:
-    """One treatment concept is the other or a kind of it ("children's-style chemo" and "a pediatric protocol")."""
-    return a in broader_chain(b) or b in broader_chain(a)
 
 
 def fact_label(field_name: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from assistant.claims import broader_chain
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, sentences, treatments_in
 
-__all__ = ["asking_sentences", "on_subject"]
+__all__ = ["asking_sentences", "on_subject", "related_treatments"]
 
 #: What a line is about: a treatment, a marker (Ph status, MRD, CD19), a lineage, a harm; or a setting (a phase).
 _SUBJECT_KINDS = TREATMENT_KINDS | {"marker", "lineage", "adverse_event"}
@@ -27,6 +27,11 @@ def asking_sentences(question: str) -> str:
     return " ".join(s for s in said if s.rstrip().endswith("?")) or (said[-1] if said else question)
 
 
+def related_treatments(a: str, b: str) -> bool:
+    """One treatment concept is the other or a kind of it ("children's-style chemo" and "a pediatric protocol")."""
+    return a in broader_chain(b) or b in broader_chain(a)
+
+
 def _about_another_treatment(sentence: str, question: str, title: str) -> bool:
     """The line's document is about a treatment (its title names one), the line does not name it, so it speaks of
     it implicitly, and the question asks of treatments, none of them that one or a kind of it: the CAR-T document's
@@ -36,7 +41,7 @@ def _about_another_treatment(sentence: str, question: str, title: str) -> bool:
     own, asked = treatments_in(title), treatments_in(question)
     if not (own and asked) or own & treatments_in(sentence):
         return False
-    return not any(a in broader_chain(o) or o in broader_chain(a) for a in asked for o in own)
+    return not any(related_treatments(a, o) for a in asked for o in own)
 
 
 def on_subject(sentence: str, question: str, title: str = "") -> bool:
