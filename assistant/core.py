@@ -33,7 +33,7 @@ from assistant.compose.selection import (
     rules_naming,
     trial_rules,
 )
-from assistant.compose.subject import asking_sentences
+from assistant.compose.subject import asking_sentences, related_treatments
 from assistant.compose.trials import asked_outcomes
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts
 from assistant.draft import (
@@ -65,6 +65,7 @@ from assistant.prompts import (
     FIT_AGREE_NOTE,
     FIT_NOTE,
     FIT_PART_NOTE,
+    FIT_RANGE_NOTE,
     NEVER_EVENT_NOTE,
     NO_HISTORY_NOTE,
     NOTES,
@@ -80,7 +81,7 @@ from assistant.prompts import (
     UNIT_NOTE,
 )
 from assistant.rules import Draft, check, check_scope, premise_conflicts
-from assistant.rules.fit import alternatives, misfits
+from assistant.rules.fit import alternatives, misfit_reasons, misfits
 from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook
 from assistant.rules.policy import Policy, default_policy
 from assistant.rules.relevance import asked_treatments, concept_label, subject_of
@@ -215,7 +216,8 @@ class Assistant:
 
             shown = answer_japanese_llm(self, q, english, history=history, overrides=overrides, sink=sink, words=words)
             return shown.model_copy(update={"question": q, "question_en": shown.question if asked == "ja" else None})
-        answer = self._run(english, history=history, overrides=overrides, mode=mode, sink=sink, words=words)
+        lay = localise.read_asker(q).lay if reads and english != q else None  # (who asks, in their own words)
+        answer = self._run(english, history=history, overrides=overrides, mode=mode, sink=sink, words=words, lay=lay)
         shown = localise.localise(answer, lang=lang, question=q,
                                   translations=localise.translations_for(self.settings.corpus_dir()))
         return shown.model_copy(update={"question": q, "question_en": answer.question if asked == "ja" else None})
@@ -275,13 +277,15 @@ class Assistant:
         return q
 
     def _run(self, question: str, *, history: History | None, overrides: Mapping[str, Any] | None,
-             mode: str | None, sink: Any = None, words: str = "") -> Answer:
+             mode: str | None, sink: Any = None, words: str = "", lay: bool | None = None) -> Answer:
         t0 = time.perf_counter()
         q = self._validate(question)
         turns = _user_turns(history)
         # lay words and misspellings in canonical terms; the focus (what is asked and its clinical facts, without
         # background details) is what retrieval and drafting read, the whole text what the scope checks read
         plan = read_question(q)
+        if lay is not None:
+            plan = plan.model_copy(update={"lay": lay})
         facts, compared = self._facts(q, turns, overrides)
         scope_issues = check_scope(plan.text, facts, history=turns)
         if (not turns and leans_on_history(q)) or _continues_topic(plan.concepts, turns):
@@ -541,7 +545,8 @@ class Assistant:
         notes: list[str] = patient_notes(q, scope_findings, self.policy)
         if not premise:  # an asked treatment the patient described is not for: "No" first (after the safety notes)
             fit = FIT_PART_NOTE if len(_asked_treatment_classes(q)) >= 2 else (
-                FIT_AGREE_NOTE if says(focus, "states_ruled_out") else FIT_NOTE)
+                FIT_AGREE_NOTE if says(focus, "states_ruled_out") else
+                FIT_RANGE_NOTE if says(asking_clause(focus), "asks_age_range") else FIT_NOTE)
             notes += [fit.format(why=why) for why in misfits(focus, facts)]
         notes += [NOTES[key] for key, _ in self.policy.notes(scope_findings, patient=False)]
         edge = age_edge_note(facts.age, facts.ph_status)
@@ -564,7 +569,7 @@ class Assistant:
             # "No", which reads as leave to stop; "No" to stopping what it recommends stays)
             withheld = premise[0].asserts and all(a.stance in NEGATIVE_STANCES for a in premise[0].asserts)
             notes.append(PREMISE_PLAIN_NOTE.format(title=premise[0].title)
-                         if withheld and self.policy.plain(scope_findings) else premise_note(q, premise[0]))
+                         if withheld and self.policy.plain(scope_findings) else premise_note(q, premise[0], facts))
         return notes
 
     def _draft_and_check(self, plan: QuestionPlan, facts: PatientFacts, retrieved: list[RetrievedChunk],
@@ -652,7 +657,7 @@ class Assistant:
         elif reply == "dose":
             # a patient asking to change their own dose hears first that they should not do it alone
             notes = [*patient_notes(q, findings, self.policy), DOSE_NOTE,
-                     *(premise_note(q, r) for r in premise[:1])]
+                     *(premise_note(q, r, facts) for r in premise[:1])]
             d, _ = draft_extractive(q, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes, premise=premise,
                                     rules_only=True, max_sentences=3, plain=len(notes) > 1)
             draft = d if d.citations else Draft(answer="\n\n".join(notes))
@@ -736,15 +741,27 @@ def pieces_until(llm: Any, messages: Any, deadline: float) -> Iterator[str]:
         stop.set()
 
 
+def _all_denied(q: str, rule: GuidelineRule, facts: PatientFacts | None) -> bool:
+    """Each treatment the question asks about is the premise's (the rule's claims are about it) or one the patient
+    is not for."""
+    if facts is None:
+        return False
+    about = {c for a in rule.asserts for c in a.about}
+    misfit = misfit_reasons(q, facts)
+    return all(c in misfit or any(related_treatments(c, x) for x in about) for c in asked_treatments(q))
+
+
 #: Notes kept when no answer is found: the safety notes for a patient or relative, and the injection note.
 _KEPT_NOTES = tuple(NOTES.values())
 
 
-def premise_note(q: str, rule: GuidelineRule) -> str:
+def premise_note(q: str, rule: GuidelineRule, facts: PatientFacts | None = None) -> str:
     """The "No" note for a premise; "No for part of this" when the question asks about several treatments ("could he
-    get blinatumomab or CAR-T?" at 31: CAR-T conflicts, blinatumomab does not); "only as an option" when the rule
-    names the treatment asked about as an option ("is transplant recommended for her age group?" at 68)."""
-    if len(_asked_treatment_classes(q)) >= 2:
+    get blinatumomab or CAR-T?" at 31: CAR-T conflicts, blinatumomab does not), unless every other one asked is
+    not for the patient either ("inotuzumab targets CD19, right? And for relapsed T-ALL?": No to both, rja48 y32);
+    "only as an option" when the rule names the treatment asked about as an option ("is transplant recommended for
+    her age group?" at 68)."""
+    if len(_asked_treatment_classes(q)) >= 2 and not _all_denied(q, rule, facts):
         return PREMISE_PART_NOTE.format(title=rule.title)
     asked = set(asked_treatments(asking_clause(q)))
     about = [a for a in rule.asserts if asked & set(a.about)]

@@ -962,7 +962,16 @@ def _after_transplant(t: str, start: int) -> bool:
 
 
 def _read_ph(t: str) -> str | None:
-    return {1: "positive", -1: "negative"}.get(_one({pol for _, _, pol in _ph_signs(t)}))
+    signs = _ph_signs(t)
+    named = {pol for a, b, pol in signs if not _names_bcr(t[a:b])}
+    if named == {1}:  # ("Ph+ ALL in CR1, BCR-ABL1 negative": the transcript's result is a response of Ph-positive
+        signs = [x for x in signs if x[2] == 1]  # disease, not a Ph status; rja48 y22 "no leukemia gene" after HSCT)
+    return {1: "positive", -1: "negative"}.get(_one({pol for _, _, pol in signs}))
+
+
+def _names_bcr(text: str) -> bool:
+    """The marker named is the BCR::ABL1 transcript (context.yaml markers_terms.bcr), not the chromosome."""
+    return any(n == "bcr" for _, _, n in _terms(text, "markers_terms"))
 
 
 def _ph_signs(t: str) -> list[tuple[int, int, int]]:
@@ -1161,25 +1170,26 @@ def _transplants(t: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, 
 def _tx_status(t: str, start: int, end: int) -> str | None:
     """How the transplant at t[start:end] stands: done, planned, ineligible, not_done, eligible or None."""
     pre, post, word = _before(t, start, 50), t[end:end + 40], t[start:end]
-    mods = _fact_words()["transplant_modifiers"]
+    mods, participle = _fact_words()["transplant_modifiers"], word in _fact_words()["transplant_participles"]
     if _ends_with(pre, "transplant_before", "wish", mods, 4):
         return None  # "her mom wants her transplanted", "considering a transplant": a wish, no status
     if _ends_with(pre, "transplant_before", "ineligible", mods, 4) or _starts_with(post, "transplant_after",
                                                                                   "ineligible") or (
-            word == "transplanted" and _ends_with(pre, "transplant_before", "be_ineligible")):
+            participle and _ends_with(pre, "transplant_before", "be_ineligible")):
         return None if _asked_of(t, start) else "ineligible"  # ("is he too old for transplant?": asked)
     if _cue_after(post, 0, "candidate", " \t-"):
         return "ineligible" if _negated(pre) else None if _asked(t, end) else "eligible"
     if _ends_with(pre, "transplant_before", "not_done", mods + _fact_words()["transplant_not_done"], 8) or (
-            word == "transplanted" and _negated(pre)) or _starts_with(post, "transplant_after", "not_done"):
+            participle and _negated(pre)) or _starts_with(post, "transplant_after", "not_done"):
         # ("can he continue the TKI without allo-HSCT?", "if MRD negative, no allo-HSCT and TKI only?": a proposal
         # asked about, not a transplant not done)
         return None if _asked_of(t, start) or _proposed_if(t, start) or _weighed(t, start) or (
             _ends_with(pre, "transplant_before", "scenario", mods, 8) and _asked_after(t, end)) else "not_done"
     if _ends_with(pre, "transplant_before", "planned", mods, 4) or _cue_after(post, 0, "planned") or (
             _ends_with(pre, "transplant_before", "then", mods, 4) and _phrase(pre, "plan", "transplant_before")):
-        return None if _yes_no_question(t, start) else "planned"  # ("is he going to have a transplant?": asked)
-    if word == "transplanted" and _ends_with(pre, "transplant_before", "be"):
+        # ("is he going to have a transplant?", "... wants me to have one. What happens if I say no?": asked)
+        return None if _yes_no_question(t, start) or _phrase(t, "refusal", "transplant_before") else "planned"
+    if participle and _ends_with(pre, "transplant_before", "be"):
         return "planned" if _ends_with(pre, "transplant_before", "be_planned") else None
     if _ends_with(pre, "transplant_before", "eligible", mods, 4):
         return None if _asked(t, end) else "eligible"
@@ -1254,7 +1264,7 @@ def _asked_of(t: str, pos: int) -> bool:
 def _tx_done(t: str, pre: str, post: str, word: str, end: int) -> str | None:
     mods = _fact_words()["transplant_modifiers"]
     strong = _ends_with(pre, "transplant_before", "done", mods, 4) and not _phrase(pre, "conditional", "transplant_before")
-    if (strong or word in ("transplanted", "posttransplant")
+    if (strong or word in _fact_words()["transplant_participles"]
             or _dated_ago(t[end:end + 70]) or _starts_with(post, "transplant_after", "day_post")
             or _starts_with(post, "transplant_after", "done") or _later_day_after(t, end)):
         return "done"
@@ -1394,8 +1404,9 @@ def _relapsed(t: str) -> bool:
         if any(x <= a and b <= y for x, y in shown):
             continue  # ("tests show it coming back": the molecular sign, read by _molecular_relapse)
         if name == "relapse_plain" and _next_word(t, b) not in ("negative", "positive", "clear") and not _negated(
-                _before(t, a, 40)):
-            return True
+                _before(t, a, 40)) and not _ends_with(_before(t, a, 40), "phase_before", "relapse_future",
+                                                      tuple(_fact_words()["relapse_future_skip"]), 4):
+            return True  # (not "does that mean the cancer is back?": asked, r52 q21)
         if name != "relapse":
             continue
         pre = _before(t, a, 40)
@@ -1529,10 +1540,31 @@ def _remission_asked_of_new(t: str) -> bool:
     >>> _remission_asked_of_new(_normalise("newly diagnosed in march, now in cr1 after induction. transplant?"))
     False
     """
-    if not any(n == "new" for _, _, n in _phase_phrases(t)):
+    at = [a for a, _, n in _phase_phrases(t) if n == "cr1"]
+    spans = [_sentence_span(t, a) for a in at]
+    if not spans or not all("?" in t[a:b] for a, b in spans):
         return False
-    spans = [_sentence_span(t, a) for a, _, n in _phase_phrases(t) if n == "cr1"]
-    return bool(spans) and all("?" in t[a:b] for a, b in spans)
+    # (or supposed in the question that names it, beside one asking for the first treatment: "which regimen? And if
+    # he turns out MRD-negative after induction, do we still send him to allograft in CR1?", r52 q03)
+    return any(n == "new" for _, _, n in _phase_phrases(t)) or all(
+        _phrase(t[lo:a], "hypothetical", "mrd_words") for (lo, _), a in zip(spans, at, strict=True)) and any(
+        _asks_first_treatment(t[a:b]) for a, b in _question_spans(t) if (a, b) not in spans)
+
+
+def _question_spans(t: str) -> list[tuple[int, int]]:
+    """The (start, end) of each sentence of `t` that asks (ends in "?")."""
+    out, pos = [], 0
+    while pos < len(t):
+        a, b = _sentence_span(t, pos)
+        if t[a:b].strip().endswith("?"):
+            out.append((a, b))
+        pos = max(b, pos + 1)
+    return out
+
+
+def _asks_first_treatment(sentence: str) -> bool:
+    """The sentence names a regimen or induction ("adult hyper-CVAD or a pediatric-inspired protocol?")."""
+    return any(m.kind == "regimen" or m.concept == "induction" for m in read_concepts(sentence).mentions)
 
 
 # --------------------------------------------------------------------------------------------

@@ -385,6 +385,12 @@ def _word_at(text: str, form: str, start: int = 0) -> int:
     return -1
 
 
+def _in_compound(text: str, start: int, end: int) -> bool:
+    """The word at text[start:end] ends a compound begun before it: a kanji right before it ("予防的TKI"; a suffix
+    after it, "allo-HSCT後", leaves it a word of its own)."""
+    return "\u4e00" <= text[start - 1:start] <= "\u9fff" if start else False
+
+
 def own_words(text: str, own: Iterable[tuple[str, str]], done: set[str],
               glossary: Mapping[str, str] | None = None) -> str:
     """The asker's own word before the first term naming the same treatment ("骨髄移植（同種造血幹細胞移植）"), once
@@ -393,8 +399,12 @@ def own_words(text: str, own: Iterable[tuple[str, str]], done: set[str],
 
     >>> own_words("同種造血幹細胞移植(allo-HSCT)後のTKI", [("骨髄移植", "allo_hsct")], set())
     '骨髄移植（同種造血幹細胞移植、allo-HSCT）後のTKI'
-    >>> own_words("予防的TKI維持療法", [("分子標的薬", "tki")], set(), {"TKI": "チロシンキナーゼ阻害薬"})
-    '予防的分子標的薬（チロシンキナーゼ阻害薬、TKI）維持療法'
+    >>> own_words("TKIを続けます", [("分子標的薬", "tki")], set(), {"TKI": "チロシンキナーゼ阻害薬"})
+    '分子標的薬（チロシンキナーゼ阻害薬、TKI）を続けます'
+
+    A term inside a compound keeps it whole ("予防的TKI維持療法", not "予防的白血病の飲み薬（…）維持療法": rja48 y22).
+    >>> own_words("予防的TKI維持療法", [("白血病の飲み薬", "tki")], set())
+    '予防的TKI維持療法'
     """
     glossary = glossary or {}
     for word, concept in own:
@@ -403,7 +413,8 @@ def own_words(text: str, own: Iterable[tuple[str, str]], done: set[str],
         if word in text:
             done.add(word)
             continue
-        hits = [(i, f) for f in _concept_terms().get(concept, ()) if f not in word and (i := _word_at(text, f)) >= 0]
+        hits = [(i, f) for f in _concept_terms().get(concept, ()) if f not in word and (i := _word_at(text, f)) >= 0
+                and not _in_compound(text, i, i + len(f))]
         if not hits:
             continue
         i, form = min(hits, key=lambda h: (h[0], -len(h[1])))

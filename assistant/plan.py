@@ -50,6 +50,9 @@ class QuestionPlan(BaseModel):
     focus: str = Field(description="`text` without background clauses that name no clinical concept")
     concepts: list[str] = Field(default_factory=list, description="Concept ids named, in order (others' left out)")
     intents: Intents = Field(default_factory=Intents, description="What `focus` asks for (read from it once)")
+    lay: bool | None = Field(None, description="A patient or relative asks, as read from the question in its own "
+                             "language when `question` is its English reading (the Japanese register); None: read "
+                             "from `question`")
 
     def refocus(self, focus: str) -> QuestionPlan:
         """The plan drafting from another focus (a follow-up with the earlier question's focus before it)."""

@@ -187,6 +187,8 @@ FIT_PART_NOTE = "_**No** for part of this: {why}._"
 #: FIT_NOTE when the question itself says the treatment is out of reach ("I was told I can't have CAR-T at my age.
 #: Is that true?"): a "No" would read as "not true".
 FIT_AGREE_NOTE = "_**That is right**: {why}._"
+#: FIT_NOTE when the question asks the age limit itself ("CAR-T: up to what age? He is 28"): the limit, no "No".
+FIT_RANGE_NOTE = "_**Age limit**: {why}._"
 
 #: The same, first: a condition the asking sentence names (pregnancy) that no source covers, before the lines that
 #: answer for the patient otherwise.

@@ -20,8 +20,9 @@ from assistant.compose.sentences import (
     fits_patient,
 )
 from assistant.compose.subject import on_subject
-from assistant.concepts import concept_ids, treatments_in
+from assistant.concepts import concept_ids, load_lexicon, treatments_in
 from assistant.models import RetrievedChunk
+from assistant.rules.logic import GuidelineRule
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
 
 __all__ = ["add_tier", "on_subject", "Support", "ContextLine"]
@@ -85,13 +86,22 @@ class Support:
                     if limit <= 0 or builder.full(spare=1):
                         return
                     if heading.lower() not in _EVIDENCE_HEADINGS or sent not in chunk.text or plan.names_other_trial(sent) \
-                            or plan.names_other_treatment(sent):
+                            or plan.names_other_treatment(sent) or _adds_a_drug(sent, rule, plan):
                         continue
                     if _low_value(sent) or not _safe_sentence(sent, plan.facts, pool.book) or not fits_patient(
                             sent, plan.facts, plan.q) or (plan.lay and (_beyond_the_case(sent, plan) or "%" not in sent)):
                         continue  # (a patient or relative gets a trial's result, not its design: r50 d20)
                     if builder.add("evidence", sent, chunk, lead=EVIDENCE_LEAD):
                         limit -= 1
+
+
+def _adds_a_drug(sentence: str, rule: GuidelineRule, plan: DraftPlan) -> bool:
+    """The supporting line's result is about a drug neither the rule nor the question names (E1910's blinatumomab
+    beside the rule on continuing chemotherapy after a pediatric-type protocol: r52 q28)."""
+    lex = load_lexicon()
+    own = treatments_in(rule.statement) | treatments_in(plan.question.text)
+    drugs = {c for c in treatments_in(sentence) if lex.concepts[c].kind == "drug"}
+    return any(not any(related_treatments(d, o) for o in own) for d in drugs)
 
 
 @dataclass(frozen=True)

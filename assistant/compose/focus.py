@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from assistant.compose.builder import Builder, lead_for
 from assistant.compose.cues import says
-from assistant.compose.intents import _POINTS_BACK, asks_what_it_is
+from assistant.compose.intents import _POINTS_BACK, asks_what_it_is, is_definition_question
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import (
     _reports_study,
@@ -18,7 +18,7 @@ from assistant.compose.sentences import (
     heading_sentences,
     part_sentences,
 )
-from assistant.compose.subject import on_subject
+from assistant.compose.subject import about_another_treatment, on_subject, topic_of
 from assistant.concepts import concept_ids, sentences
 from assistant.concepts import tokens as concept_tokens
 from assistant.models import Chunk
@@ -36,7 +36,7 @@ def add_focus(plan: DraftPlan, pool: Sources, builder: Builder, *, closed: bool,
     for sentence, chunk in focus_sentences(plan.q, cands, plan.facts, pool.book, covered, rare=pool.rare):
         if plan.plain and _reports_study(sentence):
             continue  # a patient gets the guideline point, not trial protocols
-        if plan.names_other_trial(sentence) or plan.off_unruled(sentence) or (
+        if plan.names_other_trial(sentence) or plan.off_unruled(sentence) or plan.other_status(sentence) or (
                 chunk.tier != "guideline" and not plan.intents.evidence
                 and not on_subject(sentence, plan.question.text, chunk.title)):
             continue  # (a trial or context line on another subject answers no asked term)
@@ -48,7 +48,8 @@ def add_listed(plan: DraftPlan, pool: Sources, builder: Builder, *, n: int = 8, 
     """The sentences under a heading the question names ("risk factors"), in order; True when there is one."""
     listed = [] if plan.closed else heading_sentences(plan.q, plan.candidates(pool, 5), plan.facts, pool.book,
                                                       n=n, min_share=min_share)
-    listed = [(s, c) for s, c in listed if not about_other_drug(s, plan.q)]  # (CAR-T's CRS list: not blinatumomab's)
+    listed = [(s, c) for s, c in listed if not (about_other_drug(s, plan.q) or about_another_treatment(
+        s, plan.q, topic_of(c)))]  # (CAR-T's CRS list, under its heading: not blinatumomab's; rja48 y16)
     for sentence, chunk in listed:
         if builder.count() < builder.max_sentences + (-1 if plan.chosen else 1):  # a list may run one line longer
             builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier))
@@ -68,7 +69,7 @@ def add_parts(plan: DraftPlan, pool: Sources, builder: Builder) -> None:
     covered = [t for kind, t in builder.lines if kind != "note"]  # (a note names no answer: "VOD/SOS?" is still open)
     who = plan.facts.model_copy(update=dict.fromkeys(_COURSE, None))
     for sentence, chunk in part_sentences(plan.q, plan.candidates(pool, 8), plan.facts, pool.book, covered):
-        if builder.full() or plan.names_other_trial(sentence) or plan.off_unruled(sentence):
+        if builder.full() or plan.names_other_trial(sentence) or plan.off_unruled(sentence) or plan.other_status(sentence):
             continue
         if pool.book.excluded_statement(who, sentence):
             continue  # (a rule left out for who the patient is, the fit adults' induction at 70, is no part's answer:
@@ -114,7 +115,8 @@ def _meaning_asked(plan: DraftPlan) -> str:
     now 'minimal residual disease' in his tests. What does that mean ..."), the sentence it points back to and
     itself, not the case before (whose transplant is not what is asked to be defined)."""
     parts = plan.intents.parts
-    if parts and says(parts[0], "meaning_words") and not _POINTS_BACK & set(concept_tokens(parts[0].lower())):
+    if parts and (says(parts[0], "meaning_words") or is_definition_question(parts[0])) and not (
+            _POINTS_BACK & set(concept_tokens(parts[0].lower()))):  # ("What is MRD ... does that mean it is back?")
         return parts[0]  # ("What does MRD mean? ... Does it mean the treatment failed?": the term asked first, r50 d19)
     for k, part in enumerate(parts):
         if k and asks_what_it_is(part):  # ("… mentioned CAR T cells. Can he get that, and what is it?")

@@ -295,6 +295,8 @@ def _asks_harms(question: str) -> bool:
         asking = clauses((sentences(text) or [text])[-1])[-1:] or [text]
         if any(says(asking[0], c) for c in ("asks_side_effects", "asks_cautions", "asks_toxicity")):
             return True
+        if says(asking[0], "asks_management") and read_concepts(asking[0].lower()).ids(kind="adverse_event"):
+            return True  # ("how are CRS and neurotoxicity managed?")
     return False
 
 

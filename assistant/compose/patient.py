@@ -27,7 +27,7 @@ def add_guideline(plan: DraftPlan, pool: Sources, builder: Builder, budget: int,
             if any(sentence == r.statement for r in plan.chosen) or (plan.plain and (
                     is_trial_sentence(sentence, chunk) or _reports_study(sentence))):
                 continue
-            if _another_branch(sentence, plan):
+            if _another_branch(sentence, plan) or plan.other_status(sentence):
                 continue
             if builder.add("guideline", sentence, chunk, asked=asked):
                 budget -= 1

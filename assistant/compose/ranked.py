@@ -12,8 +12,9 @@ from assistant.compose.focus import add_listed
 from assistant.compose.rules import add_status
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _GENERIC, about_other_drug, best_sentences
+from assistant.compose.subject import about_another_treatment, names_harm, topic_of
 from assistant.compose.trials import add_trial
-from assistant.concepts import concept_ids, read_concepts
+from assistant.concepts import concept_ids
 from assistant.models import RetrievedChunk
 from assistant.rules.logic import stated_facts
 from assistant.rules.relevance import addressed
@@ -37,13 +38,14 @@ def _chunk_lines(plan: DraftPlan, pool: Sources, builder: Builder, r: RetrievedC
     found = best_sentences(r.chunk, plan.q, plan.facts, pool.book, n=4 if plan.harms_only else 2,
                            evidence=tier == "evidence", min_shared=min_shared)
     if plan.harms_only:
-        found = [s for s in found if _names_adverse_event(s)][:2]
+        found = [s for s in found if names_harm(s)][:2]
     for s in found:
         if builder.count() >= RANKED_LINES:
             break
         if plan.intents.reference and not says(s, "reference_answer"):
             continue  # "where was it published": bibliography and editions, not content
-        if plan.names_other_trial(s) or about_other_drug(s, plan.q) or plan.off_unruled(s) or _another_group(s, plan):
+        if (plan.names_other_trial(s) or about_other_drug(s, plan.q) or plan.off_unruled(s) or plan.other_status(s)
+                or _another_group(s, plan) or about_another_treatment(s, plan.q, topic_of(r.chunk))):
             continue  # (another trial's numbers; CAR-T's CRS for a patient on blinatumomab)
         if tier != "guideline" and (claims_recommendation(s) or (
                 tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s))):
@@ -66,10 +68,6 @@ def _another_group(sentence: str, plan: DraftPlan) -> bool:
 _GROUP_FACTS = ("age_band", "ph_status", "lineage")
 
 
-def _names_adverse_event(text: str) -> bool:
-    return bool(read_concepts(text.lower()).ids(kind="adverse_event"))
-
-
 @dataclass(frozen=True)
 class Ranked:
     """No rule answers: follow the retrieval ranking (the trial the question names first)."""
@@ -80,7 +78,7 @@ class Ranked:
         if says(plan.q, "asks_toxicity"):  # "what side effects does it have?": the sources naming adverse events
             # (CRS, neurotoxicity, VOD/SOS) before survival results and general notes
             # (a safety note's lines before a trial's: the trial adds its rates, the note says what to watch)
-            top.sort(key=lambda r: (not _names_adverse_event(r.chunk.text), r.chunk.tier == "evidence"))
+            top.sort(key=lambda r: (not names_harm(r.chunk.text), r.chunk.tier == "evidence"))
         if plan.named_found:  # the trial the question names answers it first
             top.sort(key=lambda r: plan.other_trial(r.chunk) or not (r.chunk.tier == "evidence"
                                                                       and trial_keys(r.chunk.title) & plan.named))

@@ -35,8 +35,15 @@ def add_rules(plan: DraftPlan, pool: Sources, builder: Builder, rules: Sequence[
             builder.add("rule", rule.statement, chunk, lead=CONTEXT_LEAD if chunk.tier == "context" else "")
             if rule.note and rule.condition(plan.facts) is True:
                 builder.note(rule.note.format(**plan.facts.model_dump()))
-            if rule.plain and plan.lay and rule.condition(plan.facts) is True:
+            if plan.lay and rule.plain_for(plan.facts) and not _plain_said(rule, rules, plan):
                 builder.note(rule.plain)  # (what it means for them, in plain words: r50 d17, d19)
+
+
+def _plain_said(rule: GuidelineRule, rules: Sequence[GuidelineRule], plan: DraftPlan) -> bool:
+    """A rule before it in `rules`, on the same section, says it in plain words already (the patient's own MRD
+    result's plain line, not the threshold's as well)."""
+    before = rules[:rules.index(rule)]
+    return any(r.plain_for(plan.facts) and set(r.section_ids) & set(rule.section_ids) for r in before)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from assistant.compose.sentences import (
     corpus_wide,
     status_sentences,
 )
-from assistant.compose.subject import asking_sentences, on_subject, related_treatments
+from assistant.compose.subject import asking_sentences, on_subject, related_treatments, status_of_named
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, sentences, treatments_in
 from assistant.facts import about_a_patient, asks_after_transplant, assumed, compared_groups, read_facts
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
@@ -139,7 +139,9 @@ class DraftPlan:
 
     @cached_property
     def lay(self) -> bool:
-        """A patient or a relative asks (the lexicon's reading of who asks)."""
+        """A patient or a relative asks (the lexicon's reading of who asks, or the question's own language's)."""
+        if self.question.lay is not None:
+            return self.question.lay
         return read_concepts(self.question.question.lower()).asker in ("patient", "relative")
 
     @cached_property
@@ -152,6 +154,16 @@ class DraftPlan:
         them: a line on something else answers nothing asked, and the refusal says so by name (r47 k30, rja43 t15)."""
         said = concept_ids(text.lower())
         return bool(self.unruled) and not any(addressed(c, said) for c in self.unruled)
+
+    def other_status(self, text: str) -> bool:
+        """`text` is a status line the question does not ask for: where a treatment stands that the question does
+        not name ("nelarabine is not listed for B-ALL" beside a question on the next TKI after T315I,
+        `status_of_named`), or what the sources lack that the question does not ask ("no doses or schedules", "no
+        grade or CQ number" beside "how long should TKI maintenance go?")."""
+        if says(text, "source_lacks") and not says(self.question.text, "asks_limits") and any(
+                says(text, gap) and not (says(self.q, gap) or says(self.question.text, gap)) for gap in _GAPS):
+            return True
+        return _status_line(text) and not status_of_named(text, self.q)
 
     def ruled_treatments(self, top: int | None = None) -> set[str]:
         """The treatment concepts the chosen rules' statements name (the first `top` rules, or all)."""
@@ -760,6 +772,10 @@ def _exclusive_where_asked(plan: DraftPlan, sure: list[GuidelineRule]) -> list[G
     return [r for r in sure if not r.exclusive or r.topical(asking) or asking == normalize(plan.q)]
 
 
+#: What a source may lack (cues): a line saying so answers only a question that names it.
+_GAPS = ("names_dose", "grade_question")
+
+
 def _status_lines(plan: DraftPlan, pool: Sources, harm: bool) -> None:
     """The status lines that answer a question about the guideline's position: on the question's subject, a claim
     it states first ("JSH lists X as standard - what's the grade?" is answered on X before the grade), and for a
@@ -767,7 +783,7 @@ def _status_lines(plan: DraftPlan, pool: Sources, harm: bool) -> None:
     it, chunks = plan.intents, [*pool.top(8), *pool.chunks]
     plan.status = [(s, c) for s, c in status_sentences(it.rest if plan.grades else plan.q, chunks, plan.facts,
                                                        pool.book, rare=pool.rare, asked=it.position)
-                   if _answers_subject(plan, s, c)]
+                   if _answers_subject(plan, s, c) and not plan.other_status(s)]
     if it.claim and it.claim != plan.q:
         own = status_sentences(it.claim, chunks, plan.facts, pool.book, rare=pool.rare, asked=True)
         plan.status = [*own[:1], *(x for x in plan.status if x not in own[:1])]

@@ -25,6 +25,7 @@ from assistant.rules.fit import wrong_disease
 from assistant.rules.logic import RuleBook, stated_facts
 from assistant.rules.relevance import addressed
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, banned_content, claims_recommendation
+from assistant.rules.toxicity import harms_in
 from assistant.text import (
     DRUG_TOKENS,
     POPULATION_TOKENS,
@@ -758,14 +759,20 @@ def _unasked_drugs(sentence: str, question: str) -> set[str]:
     return set(read_concepts(sentence.lower()).ids(kind="drug")) - set(read_concepts(question.lower()).ids(kind="drug"))
 
 
+#: Cues of a part asking which harms to expect (lexicon/cues.yaml).
+_ASKS_HARMS = ("asks_side_effects", "asks_toxicity", "asks_cautions")
+
+
 def _best_part_sentence(terms: set[str], open_terms: set[str], setting: set[str], chunks: Sequence[Chunk],
                         seen: set[str], facts: PatientFacts, book: RuleBook,
-                        question: str, *, number: bool = False,
-                        concepts: frozenset[str] = frozenset()) -> tuple[str, Chunk, set[str]] | None:
+                        question: str, *, number: bool = False, concepts: frozenset[str] = frozenset(),
+                        harms: bool = False) -> tuple[str, Chunk, set[str]] | None:
     """The sentence naming most of a part's terms (its open ones twice), a guideline line and a line in the
     question's setting (its population: "for Ph+ ALL") first, one naming the part's own concepts (intrathecal
     injections, not maintenance, for "how long do the spinal injections go on?"), and one with a number when the part
-    asks for one ("what age range is meant by AYA?"); with its four-letter stems."""
+    asks for one ("what age range is meant by AYA?"), and for a part asking which harms to expect, one naming them
+    ("hypofibrinogenemia, raised transaminases and hyperglycemia", not "carries asparaginase-related toxicities":
+    r52 q28); with its four-letter stems."""
     best: tuple[float, str, Chunk, set[str]] | None = None
     worded = {t for t in terms if not any(ch.isdigit() for ch in t)}  # (a vital sign's numbers are no words)
     for chunk in chunks:
@@ -784,7 +791,8 @@ def _best_part_sentence(terms: set[str], open_terms: set[str], setting: set[str]
                      + (1.0 if setting and setting <= toks else 0) - len(toks) / 100
                      - 0.75 * len(_unasked_drugs(sent, question))  # (a line about a drug not asked about)
                      + (1.5 if number and _states_a_number(sent) else 0)
-                     + (len(concepts & _subject_concepts(sent)) if concepts else 0))
+                     + (len(concepts & _subject_concepts(sent)) if concepts else 0)
+                     + (len(harms_in(sent)) if harms else 0))
             if best is None or score > best[0]:
                 best = (score, sent, chunk, toks)
     return None if best is None else best[1:]
@@ -895,7 +903,8 @@ def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, 
             terms |= _PART_SYNONYMS.get(t, set())
         open_terms |= {w for t in open_terms for w in _PART_SYNONYMS.get(t, set())}
         best = _best_part_sentence(terms, open_terms, setting, chunks, seen, facts, book, question,
-                                   number=says(part, "asks_number"), concepts=concepts)
+                                   number=says(part, "asks_number"), concepts=concepts,
+                                   harms=any(says(part, c) for c in _ASKS_HARMS))
         if best is None or (answering and not setting <= best[2]):
             continue  # (no line in the question's setting: the general one that answers stands)
         seen.add(best[0])

@@ -3,10 +3,12 @@ setting (a phase), so a line that shares only the setting with a question does n
 
 from __future__ import annotations
 
-from assistant.claims import broader_chain
-from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, sentences, treatments_in
+from assistant.claims import broader_chain, read_claims
+from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, sentences, treatments_in
+from assistant.models import Chunk
 
-__all__ = ["asking_sentences", "on_subject", "related_treatments"]
+__all__ = ["about_another_treatment", "asking_sentences", "names_harm", "on_subject", "related_treatments",
+           "status_of_named", "topic_of"]
 
 #: What a line is about: a treatment, a marker (Ph status, MRD, CD19), a lineage, a harm; or a setting (a phase).
 _SUBJECT_KINDS = TREATMENT_KINDS | {"marker", "lineage", "adverse_event"}
@@ -32,7 +34,7 @@ def related_treatments(a: str, b: str) -> bool:
     return a in broader_chain(b) or b in broader_chain(a)
 
 
-def _about_another_treatment(sentence: str, question: str, title: str) -> bool:
+def about_another_treatment(sentence: str, question: str, title: str) -> bool:
     """The line's document is about a treatment (its title names one), the line does not name it, so it speaks of
     it implicitly, and the question asks of treatments, none of them that one or a kind of it: the CAR-T document's
     eligibility line ("relapse after allo-HSCT, failure of two TKIs") is about CAR-T, whatever else it names, so it
@@ -65,7 +67,7 @@ def on_subject(sentence: str, question: str, title: str = "") -> bool:
     asked = _subjects(question)
     if not asked:
         return True  # (nothing to judge the line by)
-    if _about_another_treatment(sentence, question, title):
+    if about_another_treatment(sentence, question, title):
         return False
     shared = asked & _subjects(f"{sentence} {title}")
     harms = {c for c in _subjects(asking_sentences(question)) if lex.concepts[c].kind == "adverse_event"}
@@ -74,3 +76,30 @@ def on_subject(sentence: str, question: str, title: str = "") -> bool:
     if any(lex.concepts[c].kind not in _SETTING_KINDS for c in asked):
         return any(lex.concepts[c].kind not in _SETTING_KINDS for c in shared)
     return bool(shared)
+
+
+def status_of_named(sentence: str, question: str) -> bool:
+    """A status line states where a treatment stands ("nelarabine is not listed for B-ALL"); unasked, it answers a
+    question that names that treatment or a kind of it, not one that names only the drugs the rest of its sentence
+    lists ("relapsed on dasatinib, T315I: next TKI?" is not answered by nelarabine's status: r51 n11/n21/n31). A
+    line whose stances name no treatment, or a question that names none ("what for relapsed B-ALL?"), is judged by
+    the other words.
+
+    >>> line = "Nelarabine is not listed for B-ALL, and B-ALL relapse is addressed with blinatumomab or a later TKI."
+    >>> status_of_named(line, "Relapsed on dasatinib with T315I: next TKI?"), status_of_named(line, "Nelarabine for B?")
+    (False, True)
+    """
+    held = {t for c in read_claims(sentence) if c.stance for t in c.interventions}
+    asked = treatments_in(question)
+    return not held or not asked or any(related_treatments(a, t) for a in asked for t in held)
+
+
+def names_harm(text: str) -> bool:
+    """The text names an adverse event (VOD/SOS, CRS, neuropathy)."""
+    return bool(read_concepts(text.lower()).ids(kind="adverse_event"))
+
+
+def topic_of(chunk: Chunk) -> str:
+    """What a chunk's line is about beside its own words: its document's title and the headings above it (the
+    safety notes' "CAR T-cell therapy: cytokine release syndrome and ICANS" section)."""
+    return " ".join(dict.fromkeys([chunk.title, *chunk.heading_path]))

@@ -22,6 +22,7 @@ from assistant.compose.sentences import (
     fits_patient,
     unreported_numbers,
 )
+from assistant.compose.subject import names_harm
 from assistant.concepts import concept_ids, load_lexicon
 from assistant.models import Chunk, RuleFinding
 from assistant.rules.logic import stated_facts
@@ -78,6 +79,8 @@ def add_trial(plan: DraftPlan, pool: Sources, builder: Builder, chunk: Chunk, *,
         lead = [(sent, first) for sent in chunk_sentences(first.text)[:1]
                 if sent in first.text and _safe_sentence(sent, plan.facts, pool.book)]
         cands = lead + [sc for sc in cands if sc not in lead][:3]
+    if plan.intents.harms and not plan.intents.evidence:  # (a harms question: the trial's harm lines, not its
+        cands = [sc for sc in cands if names_harm(sc[0])]  # survival: r51 n31, VOD/SOS before an allo-HSCT)
     for s, c in cands[:take]:
         if builder.count() >= limit:
             break

@@ -20,7 +20,7 @@ from assistant.concepts import concept_ids, load_lexicon
 from assistant.models import PatientFacts
 from assistant.rules.relevance import asked_treatments
 
-__all__ = ["alternatives", "misfits", "treatment_fits"]
+__all__ = ["alternatives", "misfit_reasons", "misfits", "treatment_fits"]
 
 
 def _fits(concept: str) -> tuple[dict[str, Any], str]:
@@ -73,8 +73,13 @@ def misfits(question: str, facts: PatientFacts) -> list[str]:
     """Why each treatment the question asks about does not fit the patient it describes (empty when all fit). A
     Ph-negative status the text owes to Ph-like ALL alone judges no TKI: whether a TKI has a place in Ph-like ALL is
     what the summary does not say (the "not found" line answers), not a "No"."""
+    return list(misfit_reasons(question, facts).values())
+
+
+def misfit_reasons(question: str, facts: PatientFacts) -> dict[str, str]:
+    """`misfits` by the treatment concept each reason is about."""
     lex = load_lexicon()
-    out: list[str] = []
+    out: dict[str, str] = {}
     ph_like = "ph_like" in concept_ids(question.lower())
     for concept in asked_treatments(question):
         fits, age_words = _fits(concept)
@@ -82,7 +87,7 @@ def misfits(question: str, facts: PatientFacts) -> list[str]:
             fits = {k: v for k, v in fits.items() if k != "ph_status"}
         why = _why(lex.concepts[concept].label, fits, age_words, facts) if fits else None
         if why:
-            out.append(why)
+            out[concept] = why
     return out
 
 

@@ -98,6 +98,9 @@ class GuidelineRule(BaseModel):
                                               "the patient; may use {age} etc. (no new clinical claim)")
     plain: str = Field(default="", description="For a patient or a relative: an italic line saying in plain words "
                        "what the statement means for them (no clinical claim the statement does not make)")
+    plain_unless: dict[str, Any] = Field(default_factory=dict, description="Facts (as `unless`) for which the plain "
+                                         "line is left out though the rule applies (the MRD threshold's plain line "
+                                         "on a positive result, for an MRD-negative patient)")
     after: str | None = Field(default=None, description="A caution that belongs to another rule (the VOD/SOS risk "
                               "of inotuzumab before a transplant): shown right after that rule, and only with it")
     edge: bool = Field(default=False, description="Applies at an edge where the summary and another source differ "
@@ -141,6 +144,11 @@ class GuidelineRule(BaseModel):
             if not matches(have, want):
                 return False
         return result
+
+    def plain_for(self, facts: PatientFacts) -> bool:
+        """The plain line is for this patient: the rule applies and no `plain_unless` fact holds."""
+        return bool(self.plain) and self.condition(facts) is True and not any(
+            getattr(facts, k) not in (None, []) and matches(getattr(facts, k), want) for k, want in self.plain_unless.items())
 
     def topical(self, normalized_question: str) -> bool:
         q = normalized_question  # (canonical tokens come padded, "without  allo_hsct ": one space, once)

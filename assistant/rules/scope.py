@@ -471,6 +471,8 @@ def asks_for_amount(question: str) -> bool:
     text = question.lower()
     toks, r = tokens(text), read_concepts(text)
     drugs = [m for m in r.mentions if m.kind in _TREATMENT_KINDS and not m.other_person]
+    if drugs and any(_glued_amount(t) and not _stated_amount(drugs, i) for i, t in enumerate(toks)):
+        return True  # ("ponatinib 45mg? 30mg?", as typed without a space)
     for m in r.mentions:
         if m.concept == "dose_unit" and m.start and _is_amount(toks[m.start - 1]) and drugs:
             if _stated_amount(drugs, m.start - 1):
@@ -484,6 +486,26 @@ def asks_for_amount(question: str) -> bool:
             if any(m.end <= d.start <= m.end + 3 for d in drugs) or (toks[m.end - 1] == "day" and drugs):
                 return True
     return False
+
+
+def _glued_amount(tok: str) -> bool:
+    """A number and a dose unit typed as one token ("45mg", "1.5g/m2"): the unit is one of the lexicon's dose_unit
+    forms.
+
+    >>> _glued_amount("45mg"), _glued_amount("30mcg/day"), _glued_amount("cr1"), _glued_amount("45")
+    (True, True, False, False)
+    """
+    i = 0
+    while i < len(tok) and (tok[i].isdigit() or tok[i] in ".,"):
+        i += 1
+    return 0 < i < len(tok) and tok[:1].isdigit() and tok[i:] in _dose_units()
+
+
+@lru_cache(maxsize=1)
+def _dose_units() -> frozenset[str]:
+    """The dose unit forms of the lexicon (concept dose_unit)."""
+    lex = load_lexicon()
+    return frozenset("".join(f.tokens) for forms in lex.forms.values() for f in forms if f.concept.id == "dose_unit")
 
 
 def _stated_amount(drugs: list[Mention], number: int) -> bool:

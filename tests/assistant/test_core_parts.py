@@ -1341,3 +1341,130 @@ def test_a_patients_high_mrd_keeps_the_continue_chemotherapy_default_out_of_ever
     quotes = " ".join(c.quote for c in a.citations)
     assert "recommends considering allo-HSCT" in quotes and "rather than proceeding to allo-HSCT by default" \
         not in quotes, quotes
+
+
+def test_a_status_line_answers_only_for_the_treatment_it_is_about(bot) -> None:
+    """r51 n11/n21/n31: "nelarabine is not listed for B-ALL, ... relapse is addressed with ..." came into answers on
+    the next TKI after T315I, CAR-T for a 24-year-old and inotuzumab before a transplant; "no TKI doses" and "no
+    grade or CQ number" came into answers that asked for neither."""
+    for q in ("Ph+ ALL relapsed on dasatinib, T315I detected. Next TKI per JSH?",
+              "My son is 24 and his leukemia came back after his stem cell transplant. Someone mentioned CAR-T cells. "
+              "Can he get it? Is there an age cutoff?"):
+        quotes = " ".join(c.quote for c in bot.ask(q).citations)
+        assert "Nelarabine is not listed" not in quotes and "no TKI doses" not in quotes, q
+    # (how long a treatment goes on asks its schedule: "no doses or schedules" may answer, no grade line)
+    duration = " ".join(c.quote for c in bot.ask(
+        "A 36-year-old with Ph+ ALL in first remission declined transplant. He wants to stop the TKI. What does the "
+        "JSH guideline say about how long TKI maintenance should continue?").citations)
+    assert "grade or CQ number" not in duration and "at least 5 years" in duration
+    asked = " ".join(c.quote for c in bot.ask("Is nelarabine used in B-ALL relapse?").citations)
+    assert "Nelarabine is not" in asked
+    grades = " ".join(c.quote for c in bot.ask("What grade is the recommendation for TKI maintenance?").citations)
+    assert "grade" in grades
+    limits = " ".join(c.quote for c in bot.ask("What does this corpus not contain?").citations)
+    assert "CQ numbers" in limits
+
+
+def test_a_harm_asked_before_a_transplant_gets_the_harm_not_survival(bot) -> None:
+    """r51 n31: "what hepatic complication should we watch for" on inotuzumab before allo-SCT: VOD/SOS, not INO-VATE's
+    survival or ranking lines."""
+    a = bot.ask("Pharmacist here: patient on inotuzumab ozogamicin is going to allo-SCT next month. What hepatic "
+                "complication should we be watching for, and does the guideline address it?")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "14.0%" in quotes and "overall survival" not in quotes and "does not rank" not in quotes, a.answer
+
+
+@pytest.mark.parametrize("q", ["Starting blinatumomab soon. How are CRS and neurotoxicity managed?",
+                               "blina開始予定。CRSと神経毒性の対応ざっくり教えて"])
+def test_a_drugs_harm_management_is_its_own_not_another_treatments(bot, q: str) -> None:
+    """rja48 y16: blinatumomab's CRS got the CAR-T section's tocilizumab line (a line under the CAR-T heading names
+    no CAR-T itself); the blinatumomab label line answers, and no survival result."""
+    a = bot.ask(q)
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "interrupting treatment" in quotes and "tocilizumab" not in quotes, a.answer
+    assert "overall survival" not in quotes, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "I'm 45 with Ph-positive ALL and I'm in remission. My doctor wants me to have a stem cell transplant but I am "
+    "really scared of it. What happens if I say no? Can I just keep taking the leukemia pill forever instead?",
+    "夫(50歳)がフィラデルフィア染色体陽性の白血病と言われ、飲み薬と点滴の抗がん剤を組み合わせると説明されました。"
+    "移植もすすめられていますが、本当に必要ですか？しなかったらどうなりますか？",
+])
+def test_a_transplant_weighed_gets_it_and_the_path_without_it(bot, q: str) -> None:
+    """r52 q19, rja48 y19: "is it needed? what if I say no?" is answered by the CR1 transplant rule and by TKI
+    maintenance for at least 5 years without it."""
+    a = bot.ask(q, lang="en")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "allogeneic hematopoietic stem cell transplantation (allo-HSCT) in CR1" in quotes, a.answer
+    assert "at least 5 years" in quotes, a.answer
+    assert "FACTS-MISSING-031" not in {f.rule_id for f in a.findings}, a.answer
+
+
+def test_a_transplant_refused_in_japanese_is_a_transplant_not_done(bot) -> None:
+    """rja48 y07: 本人が同種移植を強く拒否しています ("the patient refuses") was read as nothing, so the 5-year
+    rule was missing."""
+    a = bot.ask("56歳Ph陽性ALL、TKI併用化学療法で分子学的寛解に入りましたが、本人が同種移植を強く拒否しています。"
+                "TKIはどのくらいの期間続ければよいですか？")
+    assert a.patient.transplant == "not_done"
+    assert "5年以上継続" in a.answer, a.answer
+
+
+def test_what_mrd_is_and_whether_positive_means_relapse(bot) -> None:
+    """r52 q21: the definition asked first is MRD's (not relapsed/refractory B-ALL's), and a patient hears in plain
+    words that a positive result is not a relapse."""
+    a = bot.ask("What is MRD and why does my doctor keep doing bone marrow tests after each round of chemo? If I'm "
+                "'MRD positive' does that mean the cancer is back?")
+    assert a.patient.phase is None
+    assert "measurable residual disease" in a.citations[0].quote, a.answer
+    assert "Relapsed or refractory (R/R) B-ALL means" not in " ".join(c.quote for c in a.citations)
+    assert "not the same as the leukemia coming back" in a.answer
+    negative = bot.ask("Im 36 with T-ALL and in first remision. My MRD was less than 0.01% after inducton. Do I still "
+                       "need a tranplant?")
+    assert "not the same as the leukemia coming back" not in negative.answer  # (plain_unless: MRD negative)
+
+
+def test_an_age_limit_asked_is_stated_not_answered_no(bot) -> None:
+    """rja48 y15: "CAR-T 適応年齢って何歳まで？28歳" opened 「いいえ」; it states the limit and that 28 is over it."""
+    a = bot.ask("CAR-T 適応年齢って何歳まで？28歳、allo後再発、CD19+ B-ALL。")
+    assert a.answer.startswith("_**年齢の上限**"), a.answer
+    assert "28歳は対象年齢を超えています" in a.answer
+
+
+def test_a_premise_and_a_treatment_not_for_the_patient_are_both_no(bot) -> None:
+    """rja48 y32: "inotuzumab targets CD19, right? And for relapsed T-ALL?": both parts are No, not 一部はいいえ; a
+    question with one treatment that fits keeps the part note."""
+    a = bot.ask("イノツズマブ オゾガマイシンはCD19を標的にする薬なので、ブリナツモマブ不応例には効きにくいですよね？"
+                "あと再発T-ALLにも使えますか？")
+    assert a.answer.startswith("_**いいえ**"), a.answer
+    part = bot.ask("Could he get blinatumomab or CAR-T? He is 31 with relapsed B-ALL.")
+    assert part.answer.startswith("_**No** for part of this"), part.answer
+
+
+def test_a_part_asking_which_harms_gets_the_line_naming_them(bot) -> None:
+    """r52 q28: "which toxicities of the asparaginase phase?" got "carries asparaginase-related toxicities"; the line
+    naming them (hypofibrinogenemia, transaminases, hyperglycemia) answers, and E1910's blinatumomab is no support
+    for the maintenance rule."""
+    a = bot.ask("Pharmacist here. Patient, 23, on a pediatric-type regimen for Ph-negative ALL. Which toxicities of the "
+                "asparaginase-based phase should I watch for, and why does the team insist so much on not skipping "
+                "oral maintenance?")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "hypofibrinogenemia" in quotes and "E1910" not in quotes, a.answer
+
+
+def test_a_regimen_question_with_a_supposed_remission_gets_the_aya_rule(bot) -> None:
+    """r52 q03: "hyper-CVAD or pediatric-inspired? And if MRD-negative, allograft in CR1?" at 34."""
+    a = bot.ask("34-year-old man with Ph-negative B-ALL. Should we use an adult hyper-CVAD type regimen or a "
+                "pediatric-inspired protocol? And if he turns out MRD-negative after induction, do we still send him to "
+                "allograft in CR1?")
+    assert "recommends pediatric-type chemotherapy" in a.citations[0].quote, a.answer
+
+
+def test_a_post_transplant_question_in_japanese_keeps_the_ph_status(bot) -> None:
+    """rja48 y22: 「フィラデルフィア陽性で移植を受けました。検査で白血病の遺伝子は出ていない」 asked for the Ph status; and
+    the asker's word for the TKI does not break the compound 予防的TKI維持療法."""
+    a = bot.ask("フィラデルフィア陽性で移植を受けました。検査で白血病の遺伝子は出ていないと言われています。"
+                "それでも移植後に白血病の飲み薬をずっと飲み続けないといけないんですか？")
+    assert a.patient.ph_status == "positive"
+    assert "Ph陽性かPh陰性か" not in a.answer, a.answer
+    assert "予防的白血病の飲み薬" not in a.answer

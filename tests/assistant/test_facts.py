@@ -2204,3 +2204,50 @@ def test_a_transplant_in_a_negated_question_is_not_a_transplant_not_done() -> No
     assert read_facts("bone marrow transplant recommended. without allo-HSCT not cured? I aged 40, Ph-positive "
                       "ALL.").transplant is None
     assert read_facts("He did not have a transplant. Ph+ ALL 40.").transplant == "not_done"
+
+
+@pytest.mark.parametrize("q", [
+    "Ph+ ALL, 49 years old, allografted in CR1 three months ago. MRD positive again. What now?",  # r52 q04
+    "He was allografted in CR1 last year.",
+])
+def test_allografted_is_a_transplant_done(q: str) -> None:
+    assert read_facts(q).transplant == "done"
+
+
+@pytest.mark.parametrize("q", [
+    # r52 q19: the team proposes it, the patient weighs saying no: the transplant is what is asked about
+    "I'm 45 with Ph-positive ALL in remission. My doctor wants me to have a stem cell transplant but I am scared of "
+    "it. What happens if I say no?",
+    "My doctor wants me to have a transplant. What if I refuse?",
+    "My doctor wants him to have a transplant. What if he doesn't have it?",
+])
+def test_a_proposed_transplant_weighed_against_saying_no_is_no_plan(q: str) -> None:
+    assert read_facts(q).transplant is None
+
+
+def test_a_scheduled_transplant_stays_planned() -> None:
+    assert read_facts("He is scheduled for a transplant next month. Which conditioning?").transplant == "planned"
+
+
+def test_a_relapse_asked_about_is_no_relapse() -> None:
+    """r52 q21: "if I'm MRD positive, does that mean the cancer is back?" asks; it reports no relapse."""
+    assert read_facts("What is MRD? If I'm 'MRD positive' does that mean the cancer is back?").phase is None
+    assert read_facts("My leukemia is back after transplant.").phase == "relapsed"
+
+
+@pytest.mark.parametrize("q", [
+    "Ph+ ALL in CR1, BCR-ABL1 negative. TKI?",
+    "Ph-positive ALL. After the transplant. The test shows no leukemia gene. TKI?",  # rja48 y22, as read
+])
+def test_a_negative_transcript_in_ph_positive_disease_is_no_ph_status(q: str) -> None:
+    assert read_facts(q).ph_status == "positive"
+
+
+def test_a_remission_supposed_beside_a_question_on_the_first_regimen_is_to_come() -> None:
+    """r52 q03: "which regimen? And if MRD-negative after induction, allograft in CR1?": not yet in CR1 (so the
+    AYA induction rule applies); a transplant not had in CR1 still sets the phase."""
+    assert read_facts("34-year-old man with Ph-negative B-ALL. Should we use an adult hyper-CVAD type regimen or a "
+                      "pediatric-inspired protocol? And if he turns out MRD-negative after induction, do we still "
+                      "send him to allograft in CR1?").phase is None
+    assert read_facts("How long should TKI maintenance continue in Ph+ ALL if the patient did not get allo-SCT in "
+                      "CR1?").phase == "cr1"

@@ -70,6 +70,9 @@ def test_all_questions_are_in_scope(q: str) -> None:
     "I have ALL, can I take leftover prednisolone at home and how much?",
     "how much should I give of dasatinib for Ph+ ALL?",
     "how much dasatinib should I take for my Ph+ ALL",
+    # a number and its unit typed as one word (rja48 y30, as read from "開始量は45mg？30mg？")
+    "For Ph+ ALL, ponatinib 45mg or 30mg?",
+    "if Ph-positive ALL ponatinib, starting dose 45mg? 30mg? after remission dose reduction criteria mg tell me.",
 ])
 def test_dose_requests_are_blocked(q: str) -> None:
     assert findings(q).get("SAFE-DOSE-003") == "block"
@@ -680,3 +683,8 @@ def test_doses_someone_skips_or_forgets_are_no_dose_request() -> None:
     """r23 p14: "she hates them and skips doses sometimes" reports missed doses; it asks for none."""
     q = "my 19 yr old daughter has 2 years of maintenance pills. is it that important? she skips doses sometimes"
     assert "SAFE-DOSE-003" not in findings(q)
+
+
+def test_a_dose_the_patient_was_on_is_no_dose_request() -> None:
+    """A glued amount in the history ("relapsed after dasatinib 140mg") is stated, not asked for."""
+    assert "SAFE-DOSE-003" not in findings("He relapsed after dasatinib 140mg; what next?")
