@@ -549,7 +549,8 @@ class Assistant:
                 FIT_RANGE_NOTE if says(asking_clause(focus), "asks_age_range") else FIT_NOTE)
             notes += [fit.format(why=why) for why in misfits(focus, facts)]
         notes += [NOTES[key] for key, _ in self.policy.notes(scope_findings, patient=False)]
-        edge = age_edge_note(facts.age, facts.ph_status)
+        # (the age groups divide the first-line pathway: no edge note for a relapse or after a transplant, rja48 y21)
+        edge = age_edge_note(facts.age, facts.ph_status) if facts.phase not in _LATER_PHASES else None
         if edge and not self.policy.plain(scope_findings):  # (in Ph-positive ALL only 65 divides the pathway; a
             # patient asking about their own treatment is not told about algorithm groups)
             notes.append(edge)
@@ -904,6 +905,10 @@ def _asks_age_group(q: str) -> bool:
     return says(asking_clause(q), "asks_age_fit") and not any(
         lex.concepts[c].fit_age and lex.concepts[c].kind != "regimen" for c in concept_ids(q.lower())
         if c in lex.concepts)
+
+
+#: Phases past the first-line pathway the algorithm's age groups divide.
+_LATER_PHASES = frozenset({"relapsed", "refractory", "cr2", "post_hsct"})
 
 
 def age_edge_note(age: int | None, ph_status: str | None = None) -> str | None:

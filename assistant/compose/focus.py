@@ -18,7 +18,7 @@ from assistant.compose.sentences import (
     heading_sentences,
     part_sentences,
 )
-from assistant.compose.subject import about_another_treatment, on_subject, topic_of
+from assistant.compose.subject import about_another_treatment, led_by_another_treatment, on_subject, topic_of
 from assistant.concepts import concept_ids, sentences
 from assistant.concepts import tokens as concept_tokens
 from assistant.models import Chunk
@@ -36,7 +36,9 @@ def add_focus(plan: DraftPlan, pool: Sources, builder: Builder, *, closed: bool,
     for sentence, chunk in focus_sentences(plan.q, cands, plan.facts, pool.book, covered, rare=pool.rare):
         if plan.plain and _reports_study(sentence):
             continue  # a patient gets the guideline point, not trial protocols
-        if plan.names_other_trial(sentence) or plan.off_unruled(sentence) or plan.other_status(sentence) or (
+        if plan.names_other_trial(sentence) or plan.off_unruled(sentence) or plan.other_status(sentence) or \
+                plan.harm_of_unfit(sentence) or (chunk.tier != "guideline" and led_by_another_treatment(
+                    sentence, plan.q, frozenset(plan.ruled_treatments()))) or (
                 chunk.tier != "guideline" and not plan.intents.evidence
                 and not on_subject(sentence, plan.question.text, chunk.title)):
             continue  # (a trial or context line on another subject answers no asked term)
@@ -69,8 +71,10 @@ def add_parts(plan: DraftPlan, pool: Sources, builder: Builder) -> None:
     covered = [t for kind, t in builder.lines if kind != "note"]  # (a note names no answer: "VOD/SOS?" is still open)
     who = plan.facts.model_copy(update=dict.fromkeys(_COURSE, None))
     for sentence, chunk in part_sentences(plan.q, plan.candidates(pool, 8), plan.facts, pool.book, covered):
-        if builder.full() or plan.names_other_trial(sentence) or plan.off_unruled(sentence) or plan.other_status(sentence):
-            continue
+        if builder.full() or plan.names_other_trial(sentence) or plan.off_unruled(sentence) or plan.other_status(
+                sentence) or (chunk.tier != "guideline" and about_another_treatment(sentence, plan.q, topic_of(chunk),
+                                                                                    silent=True)):
+            continue  # (the transplant guideline's categories answer no part on a frail 78-year-old: rja48 y09)
         if pool.book.excluded_statement(who, sentence):
             continue  # (a rule left out for who the patient is, the fit adults' induction at 70, is no part's answer:
             # rja46 e02; the phase may differ from part to part, "(a) induction? ... (c) after transplant?")

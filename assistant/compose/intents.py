@@ -286,7 +286,7 @@ def asking_clause(question: str) -> str:
     return last if len(_own_words(last)) >= 2 or _names_a_subject(last) else question
 
 
-def _asks_harms(question: str) -> bool:
+def asks_harms(question: str) -> bool:
     """The asking clause itself asks about harms ("what side effects?"), or the asking clause of another question of
     the message does ("...blinatumomab. What side effects are common? Do I have to stay in hospital?"); one that only
     tells of them before asking something else ("The side effects are awful. Can I just stop it?", "side effects, can
@@ -536,7 +536,7 @@ def read_intents(question: str) -> Intents:
         evidence=asks_evidence(question), indication=asks_indication(question), duration=says(question, "duration_question"),
         either_or=either_or(question), grade=says(question, "grade_question"),
         comparison=says(question, "comparison"), why=first_word(question) == "why",
-        harms=_asks_harms(question),
+        harms=asks_harms(question),
         confirm=says(question, "asserts") and (_tagged(question)
                                                            or _CLAIM_REQUEST.search(question) is not None),
         treatment=TREATMENT_QUESTION.search(question) is not None,

@@ -13,6 +13,7 @@ from assistant.claims import broader_chain
 from assistant.compose.branches import compared_leads, deciding_branches, other_side_facts
 from assistant.compose.cues import cue, says
 from assistant.compose.intents import (
+    asks_harms,
     asks_indication,
     is_definition_question,
     knowledge_question,
@@ -29,11 +30,12 @@ from assistant.compose.sentences import (
     corpus_wide,
     status_sentences,
 )
-from assistant.compose.subject import asking_sentences, on_subject, related_treatments, status_of_named
+from assistant.compose.subject import asking_sentences, names_harm, on_subject, related_treatments, status_of_named
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, sentences, treatments_in
 from assistant.facts import about_a_patient, asks_after_transplant, assumed, compared_groups, read_facts
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts, statement_chunk
+from assistant.rules.fit import misfit_reasons
 from assistant.rules.logic import GuidelineRule, RuleBook, is_branch, is_specific, normalize
 from assistant.rules.relevance import addressed, asked_treatments
 from assistant.text import TRIAL_RE, after_number, chunk_sentences, first_word, term_at, tokenize, trial_keys
@@ -99,7 +101,9 @@ class DraftPlan:
         """The question asks a treatment's harms and not the guideline's position on it ("…then allo-HSCT: what side
         effects to watch?"): no patient fact forks the answer, and its lines are the ones naming harms."""
         return self.intents.harms and not self.intents.position and not self.intents.indication and not (
-            self.intents.evidence or self.intents.why)  # ("why that regimen? its side effects scare us": the why too)
+            self.intents.evidence or self.intents.why) and not any(  # ("why that regimen? its side effects scare us")
+            _asks_of_a_treatment(p) for p in self.intents.parts if not asks_harms(p))  # ("new antibody drugs: what
+        # are they, and their side effects?" asks what they are too, rja48 y21; "must I stay in hospital?" does not)
 
     @property
     def closed(self) -> bool:
@@ -154,6 +158,18 @@ class DraftPlan:
         them: a line on something else answers nothing asked, and the refusal says so by name (r47 k30, rja43 t15)."""
         said = concept_ids(text.lower())
         return bool(self.unruled) and not any(addressed(c, said) for c in self.unruled)
+
+    @cached_property
+    def unfit(self) -> frozenset[str]:
+        """The treatments asked about that the patient is not for (CAR-T at 40: `misfit_reasons`)."""
+        return frozenset(misfit_reasons(self.q, self.facts))
+
+    def harm_of_unfit(self, text: str) -> bool:
+        """`text` names a harm and only treatments the patient is not for (CAR-T's CRS for a patient of 40 who asks
+        about the antibodies' side effects and whether CAR-T is possible: rja48 y21)."""
+        named = treatments_in(text)
+        return bool(self.unfit and named) and names_harm(text) and all(
+            any(related_treatments(n, u) for u in self.unfit) for n in named)
 
     def other_status(self, text: str) -> bool:
         """`text` is a status line the question does not ask for: where a treatment stands that the question does
@@ -770,6 +786,11 @@ def _exclusive_where_asked(plan: DraftPlan, sure: list[GuidelineRule]) -> list[G
     maintenance go?"."""
     asking = normalize(plan.intents.asking or plan.q)
     return [r for r in sure if not r.exclusive or r.topical(asking) or asking == normalize(plan.q)]
+
+
+def _asks_of_a_treatment(part: str) -> bool:
+    """A part asks what a treatment is or whether the patient can have it: it names one, or asks what "they" are."""
+    return bool(treatments_in(part)) or says(part, "asks_meaning")
 
 
 #: What a source may lack (cues): a line saying so answers only a question that names it.

@@ -735,7 +735,9 @@ def _defining(subject: set[str], question: str, chunks: Sequence[Chunk], facts: 
 _PART_SYNONYMS = {"cons": {"comb", "incl", "comp"}, "made": {"comb", "incl", "comp"}, "give": {"give", "trea"},
                   "diff": {"spec", "sepa"},  # ("treated differently?" ~ "no statement specific to it")
                   "long": {"dura", "sche"},  # ("how long do the injections go on?" ~ "no schedules")
-                  "toxi": {"vod", "crs", "neurotoxicity"}}  # (its side effects ~ "can cause CRS and neurotoxicity")
+                  "toxi": {"vod", "crs", "neurotoxicity"},  # (its side effects ~ "can cause CRS and neurotoxicity")
+                  # (when to test again ~ "the best timing of MRD assessments depends on the regimen": r52 q12)
+                  "rech": {"timi", "asse"}, "rete": {"timi", "asse"}, "repe": {"timi", "asse"}}
 
 
 def _stem4(tokens: set[str]) -> set[str]:
@@ -879,6 +881,7 @@ def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, 
     if len(parts) < 2:
         return []
     lines = [_stem4(set(tokenize(_unmarked(line)))) for line in covered]
+    texts = [_unmarked(line) for line in covered]
     setting = set(tokenize(question)) & POPULATION_TOKENS
     seen = set(covered)
     out: list[tuple[str, Chunk]] = []
@@ -890,12 +893,16 @@ def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, 
         if _POINTERS & {w.strip("?,.!;:").lower() for w in part.split()} and not treatments:
             concepts |= earlier
         earlier |= treatments
-        terms = _stem4(set(tokenize(part)) - _GENERIC - _STATUS_GENERIC - _PART_GENERIC - _DEFINE_WORDS)
+        number = says(part, "asks_number")
+        # (a request for figures names no term of its own: "VOD risk numbers?" asks the risk, with its number)
+        terms = _stem4(set(tokenize(part)) - _GENERIC - _STATUS_GENERIC - _PART_GENERIC - _DEFINE_WORDS
+                       - _NUMBER_WORDS)
         if not terms:
             continue
-        # (one line names the part's terms, not several lines sharing them out)
+        # (one line names the part's terms, not several lines sharing them out; with its number when one is asked)
         need = len(terms) if len(terms) <= 3 else -(-3 * len(terms) // 4)
-        answering = [line for line in lines if len(terms & line) >= need]
+        answering = [line for line, text in zip(lines, texts, strict=True)
+                     if len(terms & line) >= need and (not number or _states_a_number(text))]
         if any(setting <= line for line in answering):
             continue
         open_terms = terms - set().union(*lines) or terms
@@ -903,14 +910,20 @@ def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, 
             terms |= _PART_SYNONYMS.get(t, set())
         open_terms |= {w for t in open_terms for w in _PART_SYNONYMS.get(t, set())}
         best = _best_part_sentence(terms, open_terms, setting, chunks, seen, facts, book, question,
-                                   number=says(part, "asks_number"), concepts=concepts,
+                                   number=number, concepts=concepts,
                                    harms=any(says(part, c) for c in _ASKS_HARMS))
         if best is None or (answering and not setting <= best[2]):
             continue  # (no line in the question's setting: the general one that answers stands)
         seen.add(best[0])
         lines.append(best[2])
+        texts.append(best[0])
         out.append((best[0], best[1]))
     return out
+
+
+#: Words asking for figures: a part's request for a number, not one of its terms.
+_NUMBER_WORDS = frozenset({"numbers", "number", "figures", "figure", "rate", "rates", "incidence", "percentage",
+                           "percentages"})
 
 
 #: Results in a text ("78% vs 52%", "7.7 versus 4.0 months", "20 to 30%"): a pair takes the unit of its second

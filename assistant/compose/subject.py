@@ -7,8 +7,8 @@ from assistant.claims import broader_chain, read_claims
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, sentences, treatments_in
 from assistant.models import Chunk
 
-__all__ = ["about_another_treatment", "asking_sentences", "names_harm", "on_subject", "related_treatments",
-           "status_of_named", "topic_of"]
+__all__ = ["about_another_treatment", "asking_sentences", "led_by_another_treatment", "names_harm", "on_subject",
+           "related_treatments", "status_of_named", "topic_of"]
 
 #: What a line is about: a treatment, a marker (Ph status, MRD, CD19), a lineage, a harm; or a setting (a phase).
 _SUBJECT_KINDS = TREATMENT_KINDS | {"marker", "lineage", "adverse_event"}
@@ -34,14 +34,17 @@ def related_treatments(a: str, b: str) -> bool:
     return a in broader_chain(b) or b in broader_chain(a)
 
 
-def about_another_treatment(sentence: str, question: str, title: str) -> bool:
+def about_another_treatment(sentence: str, question: str, title: str, *, silent: bool = False) -> bool:
     """The line's document is about a treatment (its title names one), the line does not name it, so it speaks of
     it implicitly, and the question asks of treatments, none of them that one or a kind of it: the CAR-T document's
     eligibility line ("relapse after allo-HSCT, failure of two TKIs") is about CAR-T, whatever else it names, so it
     answers no question on the TKI after a transplant. (A line naming its document's treatment is judged by its own
     words: "the allo-HSCT recommendation ... autologous transplantation is not part of it".)"""
     own, asked = treatments_in(title), treatments_in(question)
-    if not (own and asked) or own & treatments_in(sentence):
+    if not asked:  # (a question naming no treatment: only a part's line, `silent`, is judged so; "standard of care for
+        # a frail 78-year-old?" is no question on the transplant guideline's categories, rja48 y09)
+        return silent and bool(own | treatments_in(sentence))
+    if not own or own & treatments_in(sentence):
         return False
     return not any(related_treatments(a, o) for a in asked for o in own)
 
@@ -103,3 +106,20 @@ def topic_of(chunk: Chunk) -> str:
     """What a chunk's line is about beside its own words: its document's title and the headings above it (the
     safety notes' "CAR T-cell therapy: cytokine release syndrome and ICANS" section)."""
     return " ".join(dict.fromkeys([chunk.title, *chunk.heading_path]))
+
+
+def led_by_another_treatment(sentence: str, question: str, answered: frozenset[str] = frozenset()) -> bool:
+    """The line is about a treatment the question does not ask of: the first treatment it names is none of the
+    question's, nor a kind of one ("The Japanese CAR T-cell eligibility guidance includes Ph-positive patients
+    intolerant of TKIs" answers no question on the first-line TKI: r52 q32); the treatments the answer's rules give
+    (`answered`) count as asked ("what salvage, and what toxicity?": blinatumomab's).
+
+    >>> led_by_another_treatment("The CAR T-cell guidance includes patients intolerant of TKIs.", "Ponatinib first-line?")
+    True
+    >>> led_by_another_treatment("Ponatinib is a third-generation TKI.", "Ponatinib first-line?")
+    False
+    """
+    asked = treatments_in(question) | answered
+    first = next((m.concept for m in read_concepts(sentence.lower()).mentions
+                  if m.concept in treatments_in(sentence)), None)
+    return bool(asked) and first is not None and not any(related_treatments(first, a) for a in asked)

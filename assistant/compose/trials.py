@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.claims import broader_chain
 from assistant.compose.builder import Builder, lead_for
 from assistant.compose.cues import says
 from assistant.compose.evidence import add_tier
@@ -25,6 +26,7 @@ from assistant.compose.sentences import (
 from assistant.compose.subject import names_harm
 from assistant.concepts import concept_ids, load_lexicon
 from assistant.models import Chunk, RuleFinding
+from assistant.rules.fit import misfit_reasons
 from assistant.rules.logic import stated_facts
 from assistant.rules.relevance import asked_treatments
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
@@ -188,9 +190,11 @@ class OutcomePerTreatment:
     the order named; results side by side from different trials are said not to rank the treatments."""
 
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
-        drugs, sized = asked_treatments(plan.q), says(plan.q, "asks_magnitude")
+        unfit = misfit_reasons(plan.q, plan.facts)  # (not the harms of CAR-T the patient at 40 is not for, rja48 y21)
+        drugs = [d for d in asked_treatments(plan.q) if d not in unfit]
+        sized = says(plan.q, "asks_magnitude")
         kinds = asked_outcomes(plan.q, len(drugs))
-        if len(drugs) < 2 and not sized:
+        if sum(len(_members(d)) for d in drugs) < 2 and not sized:
             return  # (one drug: only "how much does inotuzumab improve survival?", "how big is the risk?")
         if not drugs and "reports_toxicity" in kinds:  # ("plan: inotuzumab then allo-HSCT. Key toxicity, how big?")
             lex = load_lexicon()
@@ -201,11 +205,26 @@ class OutcomePerTreatment:
         shown = 0
         for drug in drugs[:3]:
             for reports in kinds[:2]:
-                line = _outcome_line(plan, pool, drug, reports)
-                if line and builder.add(line[1].tier, line[0], line[1], lead=lead_for(line[1].tier), asked=True):
-                    shown += reports != "reports_toxicity"
+                # (a class with no line of its own by its drugs: "new antibody drugs, side effects?", rja48 y21)
+                lines = [x for x in [_outcome_line(plan, pool, drug, reports)] if x] or [
+                    x for m in _members(drug) if m != drug and (x := _outcome_line(plan, pool, m, reports))]
+                for line in lines:
+                    if builder.add(line[1].tier, line[0], line[1], lead=lead_for(line[1].tier), asked=True):
+                        shown += reports != "reports_toxicity"
         if shown >= 2:
             builder.note(CROSS_TRIAL_NOTE)
+
+
+def _members(concept: str) -> list[str]:
+    """A drug class by the drugs the lexicon files under it ("antibody drugs" -> blinatumomab, inotuzumab), a drug
+    or a class without member drugs by itself.
+
+    >>> _members("antibody"), _members("car_t")
+    (['blinatumomab', 'inotuzumab'], ['car_t'])
+    """
+    lex = load_lexicon()
+    found = [c.id for c in lex.concepts.values() if c.kind == "drug" and concept in broader_chain(c.id)[1:]]
+    return found if lex.concepts[concept].kind == "drug_class" and found else [concept]
 
 
 @dataclass(frozen=True)

@@ -99,10 +99,13 @@ def alternatives(question: str, facts: PatientFacts, book: Any, n: int = 3, *, a
     if facts.phase is None or not (asked_for and asked_treatments(question) or misfits(question, facts)):
         return []
     asked = set(asked_treatments(question))
+    # (the treatments left out are those the patient is not for; another one asked that fits is part of the answer:
+    # "new antibody drugs, what are they? and can I get Kymriah at 40?", rja48 y21)
+    unfit = set(misfit_reasons(question, facts)) or asked
 
     def other(about: list[str]) -> bool:
         chain = {x for c in about for x in broader_chain(c)}
-        return not chain & asked
+        return not chain & unfit
 
     rules = [r for r in book.rules if "phase" in r.when and r.condition(facts) is not False
              and any(a.stance in ("recommended", "option") and other(list(a.about)) for a in r.asserts)]

@@ -1468,3 +1468,53 @@ def test_a_post_transplant_question_in_japanese_keeps_the_ph_status(bot) -> None
     assert a.patient.ph_status == "positive"
     assert "Ph陽性かPh陰性か" not in a.answer, a.answer
     assert "予防的白血病の飲み薬" not in a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "My ALL has relapsed. I heard there are new antibody drugs. What are they and what side effects do they have?",
+    "急性リンパ性白血病が再発してしまいました。新しい抗体の薬があると聞いたのですが、どんな薬で副作用はどうですか？"
+    "それと、キムリアという細胞の治療は40歳の私でも受けられますか？",
+])
+def test_a_drug_class_asked_with_its_harms_gets_its_drugs_and_their_harms(bot, q: str) -> None:
+    """rja48 y21: "new antibody drugs: what are they, side effects? and can I get Kymriah at 40?" got CAR-T's CRS
+    (a treatment she cannot have) and no antibody; the two antibodies' rules answer, with their harms, and a relapse
+    gets no note on the first-line age groups."""
+    a = bot.ask(q, lang="en")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "recommends blinatumomab" in quotes and "recommends inotuzumab ozogamicin" in quotes, a.answer
+    assert "veno-occlusive disease with inotuzumab" in quotes, a.answer
+    assert "tisagenlecleucel (ELIANA)" not in quotes and "at its edge" not in a.answer, a.answer
+
+
+def test_a_part_asking_when_to_test_again_gets_the_timing_line(bot) -> None:
+    """r52 q12: "10^-3 or 10^-4? and when to recheck after that?": the timing of later MRD assessments depends on
+    the regimen."""
+    a = bot.ask("MRD cutoff post-induction for high risk in adult ALL — 10^-3 or 10^-4? and when to recheck after that?")
+    assert any("best timing of MRD assessments" in c.quote for c in a.citations), a.answer
+
+
+def test_a_part_asking_for_figures_gets_the_line_with_them(bot) -> None:
+    """r52 q14: "ino reasonable? VOD risk numbers?": the VOD/SOS rates (14.0% vs 2.1%), not only "higher"."""
+    a = bot.ask("R/R CD22+ B-ALL, planning allo after salvage — ino reasonable? VOD risk numbers?")
+    assert any("14.0%" in c.quote for c in a.citations), a.answer
+
+
+def test_a_frail_older_patients_options_get_no_transplant_categories(bot) -> None:
+    """rja48 y09: "標準治療はありますか？…どのような選択肢" at 78, frail: the choice by fitness and wishes, not the
+    JSHCT transplant guideline's categories (its "standard of care" category shares only a word)."""
+    a = bot.ask("78歳女性、Ph陰性B-ALL。フレイルがありCFS 6程度、ADLは半介助。標準治療はありますか？"
+                "ご家族はあまり積極的な治療を望んでいません。どのような選択肢を提示すればよいでしょうか。", lang="en")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "JSHCT" not in quotes and "depends on fitness" in quotes, a.answer
+
+
+def test_a_context_line_led_by_another_treatment_is_no_focus_line(bot) -> None:
+    """r52 q32: "does JSH now recommend ponatinib first-line, given PhALLCON?" ended on the CAR-T eligibility
+    guidance's line ("includes Ph-positive patients intolerant of TKIs"); a salvage question's harm line for the drug
+    its rule gives stays."""
+    a = bot.ask("Does JSH 2023 now recommend ponatinib rather than imatinib or dasatinib as first-line TKI for newly "
+                "diagnosed Ph+ ALL, given the PhALLCON results?")
+    assert not any("CAR T-cell" in c.quote for c in a.citations), a.answer
+    salvage = bot.ask("29M B-ALL relapse 8 mo after allo-SCT, blasts CD19+ CD22 dim. What salvage, and what toxicity "
+                      "should we watch for?")
+    assert "cytokine release syndrome" in salvage.answer, salvage.answer
