@@ -19,7 +19,7 @@ from assistant.compose.sentences import (
     best_sentences,
     fits_patient,
 )
-from assistant.compose.subject import on_subject
+from assistant.compose.subject import led_by_another_treatment, on_subject
 from assistant.concepts import concept_ids, load_lexicon, treatments_in
 from assistant.models import RetrievedChunk
 from assistant.rules.logic import GuidelineRule
@@ -46,6 +46,8 @@ def add_tier(plan: DraftPlan, pool: Sources, builder: Builder, retrieved: Sequen
                 continue  # a glossary line is filler unless the question asks what a term means
             if not plan.intents.evidence and not on_subject(s, plan.question.text, r.chunk.title):
                 continue
+            if led_by_another_treatment(s, plan.q, frozenset(plan.ruled_treatments())):
+                continue  # (ZUMA-3's CAR-T result as "the evidence" for HD-MTX consolidation at 58: r53 h04)
             if tier == "evidence" and _GUIDELINE_CLAIM_RE.search(s) and not _EVIDENCE_FRAME_RE.search(s):
                 continue
             if builder.add(tier, s, r.chunk, lead=lead):

@@ -35,7 +35,7 @@ from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_
 from assistant.facts import about_a_patient, asks_after_transplant, assumed, compared_groups, read_facts
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts, statement_chunk
-from assistant.rules.fit import misfit_reasons
+from assistant.rules.fit import misfit_reasons, wrong_disease
 from assistant.rules.logic import GuidelineRule, RuleBook, is_branch, is_specific, normalize
 from assistant.rules.relevance import addressed, asked_treatments
 from assistant.text import TRIAL_RE, after_number, chunk_sentences, first_word, term_at, tokenize, trial_keys
@@ -539,7 +539,7 @@ def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
         plan.asked = False  # "which salvage agents does the guideline list?": the rules naming them answer
     if plan.asked and status and not prefers and _rule_answers_proposal(plan, sure):
         plan.asked = False  # "they say he should get a transplant: is that what the guidelines say?": his rule
-    if plan.asked and status and not prefers and _asks_which(plan) and about_a_patient(plan.q, plan.facts) and any(
+    if plan.asked and not prefers and _asks_which(plan) and about_a_patient(plan.q, plan.facts) and any(
             is_specific(r, plan.facts) for r in sure):
         plan.asked = False  # "which consolidation is recommended for his age group?": his rules name it
     asked = asked_treatments(plan.q)
@@ -788,6 +788,14 @@ def _exclusive_where_asked(plan: DraftPlan, sure: list[GuidelineRule]) -> list[G
     return [r for r in sure if not r.exclusive or r.topical(asking) or asking == normalize(plan.q)]
 
 
+def _for_another_disease(rule: GuidelineRule, facts: PatientFacts) -> bool:
+    """The rule gives treatments only for another lineage or Ph status than the patient's (CAR-T's age limit for a
+    22-year-old with T-ALL reads as "eligible": r52 q24); a rule saying No to them for this patient stays."""
+    about = [a for a in rule.asserts if a.stance in ("recommended", "option", "required")]
+    return bool(about) and len(about) == len(rule.asserts) and all(
+        wrong_disease(c, facts) for a in about for c in a.about)
+
+
 def _asks_of_a_treatment(part: str) -> bool:
     """A part asks what a treatment is or whether the patient can have it: it names one, or asks what "they" are."""
     return bool(treatments_in(part)) or says(part, "asks_meaning")
@@ -882,8 +890,8 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     known = facts.model_copy(update=assumed(facts))  # (T-ALL is Ph-negative unless said: "Ph status must be known
     # first" is no line for it, and the Ph-negative rules apply; the implications table)
     sure, maybe = patient_rules(plan.q, known, book, [c.section_id for c in pool.top(3)])
-    sure = [r for r in sure if r.condition(known) is not False]
-    maybe = [r for r in maybe if r.condition(known) is not False]
+    sure = [r for r in sure if r.condition(known) is not False and not _for_another_disease(r, known)]
+    maybe = [r for r in maybe if r.condition(known) is not False and not _for_another_disease(r, known)]
     deciding: list[str] = []
     sure = _exclusive_where_asked(plan, sure)
     open_parts = _open_parts(plan, facts, book, pool) if any(r.exclusive for r in sure) else []

@@ -6,6 +6,7 @@ from __future__ import annotations
 from assistant.claims import broader_chain, read_claims
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, sentences, treatments_in
 from assistant.models import Chunk
+from assistant.text import trial_keys
 
 __all__ = ["about_another_treatment", "asking_sentences", "led_by_another_treatment", "names_harm", "on_subject",
            "related_treatments", "status_of_named", "topic_of"]
@@ -85,8 +86,8 @@ def status_of_named(sentence: str, question: str) -> bool:
     """A status line states where a treatment stands ("nelarabine is not listed for B-ALL"); unasked, it answers a
     question that names that treatment or a kind of it, not one that names only the drugs the rest of its sentence
     lists ("relapsed on dasatinib, T315I: next TKI?" is not answered by nelarabine's status: r51 n11/n21/n31). A
-    line whose stances name no treatment, or a question that names none ("what for relapsed B-ALL?"), is judged by
-    the other words.
+    line whose stances name no treatment is judged by its other words; a question that names none is answered by no
+    line on a drug's status alone.
 
     >>> line = "Nelarabine is not listed for B-ALL, and B-ALL relapse is addressed with blinatumomab or a later TKI."
     >>> status_of_named(line, "Relapsed on dasatinib with T315I: next TKI?"), status_of_named(line, "Nelarabine for B?")
@@ -94,7 +95,11 @@ def status_of_named(sentence: str, question: str) -> bool:
     """
     held = {t for c in read_claims(sentence) if c.stance for t in c.interventions}
     asked = treatments_in(question)
-    return not held or not asked or any(related_treatments(a, t) for a in asked for t in held)
+    if not asked:  # (a question naming no treatment is not answered by one drug's status: "which consolidation
+        lex = load_lexicon()  # for his age group?" by "blinatumomab consolidation as in E1910 is not listed", r53 h04)
+        return not held or not all(lex.concepts[t].kind == "drug" for t in held if t in lex.concepts) or bool(
+            trial_keys(sentence) & trial_keys(question))  # ("is D-ALBA chemo-free induction the JSH standard?")
+    return not held or any(related_treatments(a, t) for a in asked for t in held)
 
 
 def names_harm(text: str) -> bool:

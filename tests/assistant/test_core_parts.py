@@ -1518,3 +1518,47 @@ def test_a_context_line_led_by_another_treatment_is_no_focus_line(bot) -> None:
     salvage = bot.ask("29M B-ALL relapse 8 mo after allo-SCT, blasts CD19+ CD22 dim. What salvage, and what toxicity "
                       "should we watch for?")
     assert "cytokine release syndrome" in salvage.answer, salvage.answer
+
+
+def test_a_t_all_patient_gets_no_car_t_age_limit(bot) -> None:
+    """r52 q24: a 22-year-old with T-ALL asking about CAR-T got "No" and then the CAR-T age limit, which reads as
+    "eligible"; the age-limit rules are B-ALL's (unless lineage T)."""
+    a = bot.ask("My daughter is 22 and has T-cell ALL that did not respond to the first treatment. What options are "
+                "there, and can that CAR-T therapy be used for T-cell type?")
+    assert not any("age limit" in c.quote for c in a.citations), a.answer
+    assert any("nelarabine" in c.quote for c in a.citations), a.answer
+
+
+def test_a_definition_is_no_filler_line(bot) -> None:
+    """r52 q04/q05: "Ph-positive ALL is defined by the BCR::ABL1 fusion, which is the target of TKI maintenance" as
+    a filler line in a post-transplant answer."""
+    a = bot.ask("Ph+ ALL, 49 years old, allografted in CR1 three months ago. BCR-ABL1 was undetectable at day 30 but "
+                "is now detectable again by marrow PCR, no hematologic relapse. What does JSH recommend at this point?")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "pre-emptive TKI" in a.citations[0].quote and "defined by the BCR::ABL1" not in quotes, a.answer
+
+
+def test_confusion_on_blinatumomab_told_in_passing_gets_the_urgent_note(bot) -> None:
+    """r53 h20: "he seemed a bit confused yesterday evening" on blinatumomab: contact the team now comes first."""
+    a = bot.ask("My dad is getting blinatumomab for leukemia that came back. What side effects should we watch for at "
+                "home? He seemed a bit confused yesterday evening, is that something to worry about?")
+    assert a.answer.startswith("_**These symptoms need care now"), a.answer
+
+
+def test_the_evidence_asked_for_a_rule_is_its_own_trial(bot) -> None:
+    """r53 h04: "which consolidation at 58, and the evidence?" got E1910's status first and ZUMA-3 (a CAR-T trial in
+    relapse) as the evidence; HD-MTX and JALSG ALL202-O answer."""
+    a = bot.ask("A 58-year-old man with Ph-negative B-ALL is in CR after induction. Which consolidation approach does "
+                "the Japanese guideline favour for his age group, and what is the evidence behind it?")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "ALL202-O" in quotes and "ZUMA-3" not in quotes and "E1910" not in quotes, a.answer
+    trial = bot.ask("Is D-ALBA chemo-free induction the JSH standard for Ph+ ALL?")
+    assert "as tested in GIMEMA D-ALBA, as the standard" in trial.citations[0].quote, trial.answer
+
+
+def test_what_the_team_said_confirmed_in_japanese_is_that_is_right(bot) -> None:
+    """rja49 g22: 「主治医に年齢的に難しいと言われました。本当なんでしょうか」 opened いいえ and then said she is over the
+    limit; the answer agrees (そのとおりです)."""
+    a = bot.ask("30歳の娘がALLで再発しました。CAR-Tという治療を知って希望していますが、主治医に年齢的に難しいと言われました。"
+                "本当なんでしょうか。")
+    assert a.answer.startswith("_**そのとおりです**"), a.answer
