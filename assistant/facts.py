@@ -1629,7 +1629,27 @@ def _mrd_level(t: str, q: Quantity) -> bool:
     # "MRD after induction came back at 0.1%": a result word just before the level, MRD named earlier in its sentence
     return _names_mrd(t[lo:q.start]) and (
         _ends_with(seg, "mrd_level", "follow", ("at", "of", "is", "was"), 1, signs="-/>=") or _cue_before(
-            seg, "mrd_result"))
+            seg, "mrd_result") or _mrd_subject_of(t, lo, q.start))
+
+
+def _mrd_subject_of(t: str, lo: int, at: int) -> bool:
+    """MRD is the subject the level is said of, in one clause: "flow MRD in a 30-year-old with Ph-negative ALL is
+    0.03%" (r54 w08: the patient between them), no limit named ("the MRD cut-off in adults is 0.01%") and no other
+    percentage between.
+
+    >>> _mrd_subject_of("flow mrd in a 30-year-old with ph-negative all is 0.03%", 0, 50)
+    True
+    >>> _mrd_subject_of("the mrd cut-off in adults is 0.01%", 0, 29)
+    False
+    """
+    ends = [b for a, b, n in _hits(t[lo:at], "mrd_level") if n == "earlier"]
+    if not ends:
+        return False
+    between = t[lo + ends[-1]:at]
+    words = [w for _, w in words_and_signs(between)]
+    return bool(words) and words[-1] in ("is", "was", "=", ":") and "%" not in between and not any(
+        c in between for c in ",;") and not _phrase(between, "generic_level", "mrd_words") and not _phrase(
+        t[lo:at], "generic_level", "mrd_words")
 
 
 def _points_back(t: str, lo: int, pos: int) -> bool:

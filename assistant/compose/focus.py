@@ -125,6 +125,9 @@ def _meaning_asked(plan: DraftPlan) -> str:
     for k, part in enumerate(parts):
         if k and asks_what_it_is(part):  # ("… mentioned CAR T cells. Can he get that, and what is it?")
             return " ".join(sentences(plan.q[:plan.q.find(part)])[-2:])
+        said = sentences(part)
+        if len(said) >= 2 and asks_what_it_is(said[-1]):  # ("Everyone keeps talking about 'MRD'. What is that")
+            return " ".join(said[-2:])
     part = next((p for p in parts if says(p, "meaning_words")), "")
     said = sentences(part)
     if len(said) >= 2 and _POINTS_BACK & set(concept_tokens(said[-1].lower())):

@@ -251,6 +251,13 @@ def asks_what_it_is(part: str) -> bool:
     return len(said) == 3 and said[0] == "what" and said[1] in ("is", "are", "'s") and said[2] in _POINTS_BACK
 
 
+def _ends_asking_what_it_is(part: str) -> bool:
+    """The part's last sentence asks what the thing its sentence before named is ("Everyone keeps talking about
+    'MRD'. What is that", r54 w19)."""
+    said = sentences(part)  # (of a treatment, "new antibody drugs. What are they": its drugs' rules answer)
+    return len(said) >= 2 and asks_what_it_is(said[-1]) and not treatments_in(said[-2])
+
+
 _CLAUSES = re.compile(r"(?<=[.;!])\s+|(?<=\?)\s+|,\s+(?=(?:is|are|does|do|should|shd|can|would|will|what|which|how|when)\b)",
                       re.IGNORECASE)
 
@@ -531,7 +538,7 @@ def read_intents(question: str) -> Intents:
         status=status, grades=grades, rest=rest, rest_status=status if rest == question else is_status_question(rest),
         position=asks_position(rest),
         definition=is_definition_question(question) or says(asking_clause(question), "asks_equivalence")
-        or any(asks_what_it_is(p) for p in parts[1:]),
+        or any(asks_what_it_is(p) for p in parts[1:]) or any(_ends_asking_what_it_is(p) for p in parts),
         asks_meaning=says(question, "asks_meaning"),
         evidence=asks_evidence(question), indication=asks_indication(question), duration=says(question, "duration_question"),
         either_or=either_or(question), grade=says(question, "grade_question"),

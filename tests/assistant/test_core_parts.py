@@ -1562,3 +1562,28 @@ def test_what_the_team_said_confirmed_in_japanese_is_that_is_right(bot) -> None:
     a = bot.ask("30歳の娘がALLで再発しました。CAR-Tという治療を知って希望していますが、主治医に年齢的に難しいと言われました。"
                 "本当なんでしょうか。")
     assert a.answer.startswith("_**そのとおりです**"), a.answer
+
+
+def test_an_mrd_positive_patient_gets_the_transplant_consideration(bot) -> None:
+    """r54 w08 (UNSAFE): MRD 0.03% after induction at 30, Ph-negative: high risk and consider allo-HSCT, never
+    "continue chemotherapy rather than allo-HSCT by default"."""
+    a = bot.ask("After induction, flow MRD in a 30-year-old with Ph-negative ALL is 0.03%. How does JSH 2023 interpret "
+                "this level and what should happen next regarding allogeneic transplant?")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "considering allo-HSCT" in quotes and "rather than proceeding to allo-HSCT by default" not in quotes, a.answer
+
+
+def test_what_is_that_after_a_term_defines_the_term(bot) -> None:
+    """r54 w19: "Everyone keeps talking about 'MRD'. What is that and why does it matter?" never said what MRD is."""
+    a = bot.ask("I'm 28 and was just diagnosed with ALL. Everyone keeps talking about 'MRD'. What is that and why does "
+                "it matter so much for me?")
+    assert "measurable residual disease" in a.citations[0].quote, a.answer
+
+
+def test_a_transcript_below_the_tests_sensitivity_is_mrd_negative_in_japanese(bot) -> None:
+    """rja50 u06: 「BCR::ABL1定量PCRは検出感度未満」 was read "detected under", so MRD positive and pre-emptive TKI;
+    below the sensitivity is negative: no prophylactic TKI, pre-emptive TKI if MRD turns positive."""
+    a = bot.ask("52歳男性、Ph陽性ALL、CR1で同種移植を施行。移植後3か月のBCR::ABL1定量PCRは検出感度未満です。"
+                "予防的にTKIを再開すべきですか?今後MRDが陽性化した場合の対応も教えてください。", lang="en")
+    assert a.patient.mrd_status == "negative", a.answer
+    assert "does not recommend prophylactic TKI maintenance" in a.citations[0].quote, a.answer

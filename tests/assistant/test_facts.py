@@ -2251,3 +2251,11 @@ def test_a_remission_supposed_beside_a_question_on_the_first_regimen_is_to_come(
                       "send him to allograft in CR1?").phase is None
     assert read_facts("How long should TKI maintenance continue in Ph+ ALL if the patient did not get allo-SCT in "
                       "CR1?").phase == "cr1"
+
+
+def test_an_mrd_level_said_of_mrd_across_the_patient_is_read() -> None:
+    """r54 w08 (UNSAFE): "flow MRD in a 30-year-old with Ph-negative ALL is 0.03%" was not read, so the answer gave
+    the MRD-negative path; a limit said of MRD is no result."""
+    f = read_facts("After induction, flow MRD in a 30-year-old with Ph-negative ALL is 0.03%. Transplant?")
+    assert (f.mrd_status, f.mrd_level_pct) == ("positive", 0.03)
+    assert read_facts("The MRD cutoff for adults is 0.01%, right?").mrd_status is None
