@@ -1587,3 +1587,10 @@ def test_a_transcript_below_the_tests_sensitivity_is_mrd_negative_in_japanese(bo
                 "予防的にTKIを再開すべきですか?今後MRDが陽性化した場合の対応も教えてください。", lang="en")
     assert a.patient.mrd_status == "negative", a.answer
     assert "does not recommend prophylactic TKI maintenance" in a.citations[0].quote, a.answer
+
+
+def test_nelarabines_neurotoxicity_is_not_explained_as_icans(bot) -> None:
+    """r55 t23: a family asking about nelarabine got "neurotoxicity (ICANS)", a CAR-T and blinatumomab term, and no
+    word on numbness or weakness of the hands and feet."""
+    a = bot.ask("My brother is getting nelarabine for relapsed T-ALL. What side effects should we watch for?")
+    assert "**neurotoxicity**" in a.answer and "ICANS" not in a.answer and "tingling" in a.answer, a.answer

@@ -2259,3 +2259,12 @@ def test_an_mrd_level_said_of_mrd_across_the_patient_is_read() -> None:
     f = read_facts("After induction, flow MRD in a 30-year-old with Ph-negative ALL is 0.03%. Transplant?")
     assert (f.mrd_status, f.mrd_level_pct) == ("positive", 0.03)
     assert read_facts("The MRD cutoff for adults is 0.01%, right?").mrd_status is None
+
+
+def test_a_pcr_result_in_one_word_is_no_misspelt_ph_status() -> None:
+    """r55 t05: "if he had stayed PCR-negative" was corrected to "Ph-negative", which unset the stated Ph+ status."""
+    q = ("45-year-old with Ph+ ALL who had allo-HSCT in CR1. BCR::ABL1 PCR at day 100 has become positive at a low "
+         "level. Should we start a TKI now? And if he had stayed PCR-negative, would maintenance TKI have been "
+         "recommended?")
+    assert read_facts(q).ph_status == "positive"
+    assert read_facts("Ph+ ALL after HSCT, PCR-negative at day 100. TKI?").mrd_status == "negative"
