@@ -125,21 +125,28 @@ def interaction_lines(plan: DraftPlan, chunks: list[Chunk], book: RuleBook,
         if not others and not alone:
             continue
         best: tuple[tuple[bool, int, int], str, Chunk] | None = None
+        rate: tuple[tuple[int, int], str, Chunk] | None = None  # (the drug's own line with its number)
         for rank, chunk in enumerate(chunks):
             for _, s in _headed_sentences(chunk):
                 if s in covered or not says(s, "reports_toxicity"):
                     continue
                 ids = concept_ids(s.lower())
-                if not addressed(drug, ids) or (others and not any(addressed(o, ids) for o in others)):
+                if not addressed(drug, ids) or not _quotable(s, chunk, plan.facts, book, plan.q):
                     continue
-                if _quotable(s, chunk, plan.facts, book, plan.q):
-                    # ("how big is the risk?": a line with its number first)
-                    sized = magnitude and _RESULT_NUMBER.search(s) is not None
-                    key = (sized, _TIER_ORDER.get(chunk.tier, 0), -rank)
-                    if best is None or key > best[0]:
-                        best = (key, s, chunk)
+                sized = magnitude and _RESULT_NUMBER.search(s) is not None
+                if sized and (rate is None or (_TIER_ORDER.get(chunk.tier, 0), -rank) > rate[0]):
+                    rate = ((_TIER_ORDER.get(chunk.tier, 0), -rank), s, chunk)
+                if others and not any(addressed(o, ids) for o in others):
+                    continue
+                # ("how big is the risk?": a line with its number first)
+                key = (sized, _TIER_ORDER.get(chunk.tier, 0), -rank)
+                if best is None or key > best[0]:
+                    best = (key, s, chunk)
         if best is not None and all(best[1] != s for s, _ in out):
             out.append((best[1], best[2]))
+        if rate is not None and (best is None or not best[0][0]) and all(rate[1] != s for s, _ in out):
+            out.append((rate[1], rate[2]))  # ("plan 2nd HSCT after InO. How big is the VOD/SOS risk?": the line
+            # naming the transplant has no number; the drug's own rate answers how big, r55 t16)
     return out
 
 

@@ -1594,3 +1594,11 @@ def test_nelarabines_neurotoxicity_is_not_explained_as_icans(bot) -> None:
     word on numbness or weakness of the hands and feet."""
     a = bot.ask("My brother is getting nelarabine for relapsed T-ALL. What side effects should we watch for?")
     assert "**neurotoxicity**" in a.answer and "ICANS" not in a.answer and "tingling" in a.answer, a.answer
+
+
+def test_how_big_a_risk_with_a_transplant_is_gets_the_drugs_rate(bot) -> None:
+    """r55 t16: "plan 2nd HSCT after InO. How big is the VOD/SOS risk?" got only "higher when HSCT follows"; the rate
+    (14.0% vs 2.1% in INO-VATE) answers how big."""
+    a = bot.ask("R/R CD22+ B-ALL s/p allo, plan 2nd HSCT after InO. How big is the VOD/SOS risk?")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "14.0%" in quotes and "HSCT follows" in quotes, a.answer
