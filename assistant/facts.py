@@ -1552,14 +1552,9 @@ def _remission_asked_of_new(t: str) -> bool:
 
 
 def _question_spans(t: str) -> list[tuple[int, int]]:
-    """The (start, end) of each sentence of `t` that asks (ends in "?")."""
-    out, pos = [], 0
-    while pos < len(t):
-        a, b = _sentence_span(t, pos)
-        if t[a:b].strip().endswith("?"):
-            out.append((a, b))
-        pos = max(b, pos + 1)
-    return out
+    """The (start, end) of each sentence of `t` that asks (ends in "?"), as `_sentence_span` gives them."""
+    ends = _sentence_ends(t)
+    return [(a, b) for a, b in zip((0, *ends), (*ends, len(t)), strict=True) if t[a:b].strip().endswith("?")]
 
 
 def _asks_first_treatment(sentence: str) -> bool:
@@ -1648,8 +1643,7 @@ def _mrd_subject_of(t: str, lo: int, at: int) -> bool:
     between = t[lo + ends[-1]:at]
     words = [w for _, w in words_and_signs(between)]
     return bool(words) and words[-1] in ("is", "was", "=", ":") and "%" not in between and not any(
-        c in between for c in ",;") and not _phrase(between, "generic_level", "mrd_words") and not _phrase(
-        t[lo:at], "generic_level", "mrd_words")
+        c in between for c in ",;") and not _phrase(t[lo:at], "generic_level", "mrd_words")
 
 
 def _points_back(t: str, lo: int, pos: int) -> bool:

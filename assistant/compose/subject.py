@@ -124,7 +124,7 @@ def led_by_another_treatment(sentence: str, question: str, answered: frozenset[s
     >>> led_by_another_treatment("Ponatinib is a third-generation TKI.", "Ponatinib first-line?")
     False
     """
-    asked = treatments_in(question) | answered
+    asked, lex = treatments_in(question) | answered, load_lexicon()
     first = next((m.concept for m in read_concepts(sentence.lower()).mentions
-                  if m.concept in treatments_in(sentence)), None)
+                  if m.concept in lex.concepts and lex.concepts[m.concept].kind in TREATMENT_KINDS), None)
     return bool(asked) and first is not None and not any(related_treatments(first, a) for a in asked)

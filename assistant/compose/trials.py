@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.claims import broader_chain
 from assistant.compose.builder import Builder, lead_for
@@ -26,7 +27,6 @@ from assistant.compose.sentences import (
 from assistant.compose.subject import names_harm
 from assistant.concepts import concept_ids, load_lexicon
 from assistant.models import Chunk, RuleFinding
-from assistant.rules.fit import misfit_reasons
 from assistant.rules.logic import stated_facts
 from assistant.rules.relevance import asked_treatments
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
@@ -190,8 +190,8 @@ class OutcomePerTreatment:
     the order named; results side by side from different trials are said not to rank the treatments."""
 
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
-        unfit = misfit_reasons(plan.q, plan.facts)  # (not the harms of CAR-T the patient at 40 is not for, rja48 y21)
-        drugs = [d for d in asked_treatments(plan.q) if d not in unfit]
+        # (not the harms of CAR-T the patient at 40 is not for, rja48 y21)
+        drugs = [d for d in asked_treatments(plan.q) if d not in plan.unfit]
         sized = says(plan.q, "asks_magnitude")
         kinds = asked_outcomes(plan.q, len(drugs))
         if sum(len(_members(d)) for d in drugs) < 2 and not sized:
@@ -215,16 +215,17 @@ class OutcomePerTreatment:
             builder.note(CROSS_TRIAL_NOTE)
 
 
-def _members(concept: str) -> list[str]:
+@lru_cache(maxsize=256)
+def _members(concept: str) -> tuple[str, ...]:
     """A drug class by the drugs the lexicon files under it ("antibody drugs" -> blinatumomab, inotuzumab), a drug
     or a class without member drugs by itself.
 
     >>> _members("antibody"), _members("car_t")
-    (['blinatumomab', 'inotuzumab'], ['car_t'])
+    (('blinatumomab', 'inotuzumab'), ('car_t',))
     """
     lex = load_lexicon()
-    found = [c.id for c in lex.concepts.values() if c.kind == "drug" and concept in broader_chain(c.id)[1:]]
-    return found if lex.concepts[concept].kind == "drug_class" and found else [concept]
+    found = tuple(c.id for c in lex.concepts.values() if c.kind == "drug" and concept in broader_chain(c.id)[1:])
+    return found if lex.concepts[concept].kind == "drug_class" and found else (concept,)
 
 
 @dataclass(frozen=True)

@@ -495,10 +495,8 @@ def _glued_amount(tok: str) -> bool:
     >>> _glued_amount("45mg"), _glued_amount("30mcg/day"), _glued_amount("cr1"), _glued_amount("45")
     (True, True, False, False)
     """
-    i = 0
-    while i < len(tok) and (tok[i].isdigit() or tok[i] in ".,"):
-        i += 1
-    return 0 < i < len(tok) and tok[:1].isdigit() and tok[i:] in _dose_units()
+    unit = tok.lstrip("0123456789.,")
+    return bool(unit) and _is_amount(tok[:len(tok) - len(unit)]) and unit in _dose_units()
 
 
 @lru_cache(maxsize=1)
