@@ -21,7 +21,7 @@ from assistant.compose.ages import age_subjects
 from assistant.compose.asked import set_aside
 from assistant.compose.branches import compared_leads, deciding_branches
 from assistant.compose.conditions import weighed_treatments
-from assistant.compose.cues import says
+from assistant.compose.cues import cue, says
 from assistant.compose.intents import POINTS_BACK, asking_clause, asks_what_it_is, question_pieces
 from assistant.compose.interactions import answer_drugs, named_treatments
 from assistant.compose.premises import value_premises
@@ -51,6 +51,7 @@ from assistant.facts import (
     compared_ages,
     read_facts,
     split_recap,
+    supposed_at,
     unitless_mrd_level,
 )
 from assistant.models import Answer, Chunk, PatientFacts, RetrievedChunk, RuleFinding
@@ -87,7 +88,7 @@ from assistant.rules.policy import Policy, default_policy
 from assistant.rules.relevance import asked_treatments, concept_label, subject_of
 from assistant.rules.scope import for_a_relative, is_self_change_first_person, strip_injection
 from assistant.settings import Settings
-from assistant.text import POPULATION_TOKENS, names_trial, tokenize
+from assistant.text import POPULATION_TOKENS, first_of, names_trial, tokenize
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -545,7 +546,7 @@ class Assistant:
         notes: list[str] = patient_notes(q, scope_findings, self.policy)
         if not premise:  # an asked treatment the patient described is not for: "No" first (after the safety notes)
             fit = FIT_PART_NOTE if len(_asked_treatment_classes(q)) >= 2 else (
-                FIT_AGREE_NOTE if says(focus, "states_ruled_out") else
+                FIT_AGREE_NOTE if _states_ruled_out(focus) else
                 FIT_RANGE_NOTE if says(asking_clause(focus), "asks_age_range") else FIT_NOTE)
             notes += [fit.format(why=why) for why in misfits(focus, facts)]
         notes += [NOTES[key] for key, _ in self.policy.notes(scope_findings, patient=False)]
@@ -771,6 +772,13 @@ def premise_note(q: str, rule: GuidelineRule, facts: PatientFacts | None = None)
         return PREMISE_NOT_REQUIRED_NOTE.format(title=rule.title)  # head?" is "No, not for everyone" (r50 d20)
     optional = bool(about) and stances == {"option"}
     return (PREMISE_OPTION_NOTE if optional else PREMISE_NOTE).format(title=rule.title)
+
+
+def _states_ruled_out(focus: str) -> bool:
+    """The question says the treatment is out of reach ("I was told I can't have CAR-T"), not supposes it ("if not
+    fit enough for it, what else?", rja52 e21 was told "That is right" to "can I have it?")."""
+    hit = first_of(focus.lower(), cue("states_ruled_out"))
+    return hit is not None and not supposed_at(focus, hit[0])
 
 
 def _asked_treatment_classes(q: str) -> set[str]:

@@ -128,7 +128,7 @@ from assistant.models import AgeBand, PatientFacts
 from assistant.text import SUPERSCRIPTS, names_trial, word_char
 
 __all__ = ["about_a_patient", "age_band", "apply_overrides", "asks_after_transplant", "assumed", "compared_groups", "implications", "implied", "read_facts",
-           "unitless_mrd_level"]
+           "supposed_at", "unitless_mrd_level"]
 
 MAX_AGE = 110
 _MAX_CHARS = 20_000
@@ -634,15 +634,28 @@ def _number_at(t: str, pos: int) -> tuple[int, int] | None:
 
 def _diagnosed_at(t: str) -> list[tuple[int, int, int]]:
     """(start, end, age) of an age at diagnosis ("I was just diagnosed with B-ALL at 37"): "at" and a number, the
-    diagnosis named earlier in its clause."""
+    diagnosis named earlier in its clause; or the age a treatment is asked for, the number closing the question
+    ("can I have CAR-T at 38?", "allo-HSCT still possible at 67?")."""
     out = []
     for a, b, name in _hits(t, "age_words"):
         if name != "at" or not t[b:b + 1].isspace() or not t[b + 1:b + 2].isdigit():
             continue
         number = _number_at(t, b + 1)
-        if number and _phrase(_before(t, a, 60), "diagnosed", "age_words"):
+        if number and (_phrase(_before(t, a, 60), "diagnosed", "age_words") or _treatment_at_age(t, a, *number)):
             out.append((b + 1, number[0], number[1]))
     return out
+
+
+def _treatment_at_age(t: str, at: int, end: int, number: int) -> bool:
+    """ "<treatment> at <number>?" closing a question, an adult's age: the age a treatment is asked for (not a
+    statement's "... the recommended next step, just as it would be at 50.")."""
+    closes = t[end:].lstrip()[:1] == "?"
+    clause = t[_sentence_span(t, at)[0]:at]
+    return closes and 15 <= number <= MAX_AGE and bool(_treatments_named(clause))
+
+
+def _treatments_named(text: str) -> set[str]:
+    return {m.concept for m in read_concepts(text).mentions if m.kind in TREATMENT_KINDS}
 
 
 def _stated_ages(t: str) -> list[tuple[int, int, int]]:
@@ -1429,6 +1442,12 @@ def _supposed(t: str, at: int) -> bool:
     """The clause up to `at` opens on a hypothesis ("if ...", "once ...": context.yaml mrd_words.hypothetical)."""
     lo = _sentence_span(t, at)[0]
     return _phrase(t[lo + _clause_start(t[lo:at], ",:;()\n"):at], "hypothetical", "mrd_words")
+
+
+def supposed_at(text: str, at: int) -> bool:
+    """What `text` says at `at` is supposed, not stated: its clause opens on a hypothesis ("if not fit enough for
+    it, what else is there?" says no one ruled the treatment out)."""
+    return _supposed(text.lower(), at)
 
 
 def _molecular_relapse(t: str) -> bool:

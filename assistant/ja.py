@@ -482,6 +482,12 @@ def _range(text: str, n: str, at: int, units: list[dict[str, Any]]) -> tuple[str
     return unit["range"].format(a=n, b=text[i:j]), k + len(_word_at(text, k, unit["words"]) or "")
 
 
+def _scaled(text: str, n: str, at: int, scale: dict[str, int]) -> tuple[str, int] | None:
+    """"15万" -> "150,000", "1.5万" -> "15,000": the number times its scale word."""
+    word = _word_at(text, at, scale)
+    return None if word is None else (f"{round(float(n) * scale[word]):,}", at + len(word))
+
+
 def _read_number(text: str, i: int, table: dict[str, Any]) -> tuple[str, int] | None:
     """The English of the number at text[i] with what follows it (context.yaml `ja.numbers`), and its end."""
     j = _number_end(text, i, decimal=True)
@@ -489,7 +495,7 @@ def _read_number(text: str, i: int, table: dict[str, Any]) -> tuple[str, int] | 
     whole = n.split(".")[0] if "." in n else n
     return (_range(text, n, at, table["units"]) or _power(text, n, at, table["power"])
             or _one_in(text, whole, at, table["one_in"]) if "." not in n else None) or next(
-        (r for u in table["units"] if (r := _unit(text, n, at, u))), None)
+        (r for u in table["units"] if (r := _unit(text, n, at, u))), None) or _scaled(text, n, at, table["scale"])
 
 
 def _numbers(text: str) -> str:
@@ -521,8 +527,11 @@ class Item:
 
 
 def _ascii_word(ch: str) -> bool:
-    return ch.isascii() and (ch.isalnum() or ch in "+-:/.^%()'_=<>") or ch in _BOUND_SIGNS
+    return ch.isascii() and (ch.isalnum() or ch in "+-:/.^%()'_=<>") or ch in _BOUND_SIGNS or ch in _MICRO
 
+
+#: The micro sign and the Greek mu ("/μL"): a unit's letter, not Japanese.
+_MICRO = frozenset("μµ")
 
 #: Signs of a bound written before a number ("MRD ≥0.01%", "MRD >0.1%"): kept, or the limit reads as a result.
 _BOUND_SIGNS = frozenset("<>≥≤")
@@ -568,7 +577,7 @@ def _segments(text: str, lex: JaLexicon) -> list[Item]:
             items.append(Item("concept", sounded[0].english, form=sounded[0]))
             i = sounded[1]
             continue
-        if ch.isascii() and (ch.isalnum() or ch in "+") or ch in _BOUND_SIGNS:
+        if ch.isascii() and (ch.isalnum() or ch in "+") or ch in _BOUND_SIGNS or ch in _MICRO:
             j = i
             while j < len(text) and _ascii_word(text[j]) and not (j > i and _form_at(low, j, lex, bounds) and not
                                                                    text[j - 1].isalnum()):

@@ -52,11 +52,13 @@ def age_lines(plan: DraftPlan, subjects: Sequence[str], chunks: list[Chunk], boo
     asked = set(subjects)
     lex = load_lexicon()
 
-    def key(rank: int, s: str, chunk: Chunk) -> tuple[bool, int, int, int]:
+    def key(rank: int, s: str, chunk: Chunk) -> tuple[bool, bool, int, int, int]:
         shared = asked & set(concept_ids(s.lower()))
         groups = {c for c in shared if c in lex.concepts and lex.concepts[c].kind == "population"}
-        # (an age group's own span first: "AYA spans 15 to 39" before "HD-MTX covers 40 to 64, after AYA")
-        return bool(groups), -len(shared - groups) if groups else len(shared), _TIER_ORDER.get(chunk.tier, 1), -rank
+        # (an age group's own span first: "AYA spans 15 to 39" before "HD-MTX covers 40 to 64, after AYA"; a span
+        # said as what the group means, "conventionally spans 15 to 39", before a list of the groups)
+        return (bool(groups), bool(groups) and says(s, "defining_word"),
+                -len(shared - groups) if groups else len(shared), _TIER_ORDER.get(chunk.tier, 1), -rank)
 
     found = quotable_lines(plan, chunks, book, covered,
                            lambda s: bool(asked & set(concept_ids(s.lower()))) and _ages(s))

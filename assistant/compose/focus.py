@@ -21,6 +21,7 @@ from assistant.compose.sentences import (
 from assistant.compose.subject import about_another_treatment, led_by_another_treatment, on_subject, topic_of
 from assistant.concepts import concept_ids, sentences
 from assistant.concepts import tokens as concept_tokens
+from assistant.facts import about_a_patient
 from assistant.models import Chunk
 from assistant.text import chunk_sentences
 
@@ -37,7 +38,7 @@ def add_focus(plan: DraftPlan, pool: Sources, builder: Builder, *, closed: bool,
         if plan.plain and _reports_study(sentence):
             continue  # a patient gets the guideline point, not trial protocols
         if plan.names_other_trial(sentence) or plan.off_unruled(sentence) or plan.other_status(sentence) or \
-                plan.harm_of_unfit(sentence) or (chunk.tier != "guideline" and led_by_another_treatment(
+                plan.harm_of_unfit(sentence) or (about_a_patient(plan.q, plan.facts) and plan.defines_unasked(sentence, meaning=True)) or (chunk.tier != "guideline" and led_by_another_treatment(
                     sentence, plan.q, frozenset(plan.ruled_treatments()))) or (
                 chunk.tier != "guideline" and not plan.intents.evidence
                 and not on_subject(sentence, plan.question.text, chunk.title)):

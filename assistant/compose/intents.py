@@ -135,9 +135,12 @@ def _which_or(question: str) -> bool:
 
 
 def asks_position(question: str) -> bool:
-    """Any question about what the guideline says or does not say, yes/no or open."""
+    """Any question about what the guideline says or does not say, yes/no or open ("anything specific in JSH?",
+    "any guidance from the guideline?": a question naming the guideline and asking whether it has anything)."""
     return is_status_question(question) or (bool(STATUS_QUESTION.search(question))
-                                            and first_word(question) != "why")
+                                            and first_word(question) != "why") or any(
+        s.rstrip().endswith("?") and says(s, "guideline_source") and says(s, "asks_anything")
+        for s in sentences(question))
 
 
 

@@ -21,6 +21,7 @@ from assistant.concepts import concept_ids, load_lexicon, read_concepts
 from assistant.models import Chunk
 from assistant.rules.logic import RuleBook
 from assistant.rules.relevance import addressed
+from assistant.rules.toxicity import harms_in
 
 __all__ = ["Interactions", "answer_drugs", "asks_cautions", "cautions_for_answer", "asks_other_things", "interaction_lines", "named_treatments"]
 
@@ -118,7 +119,8 @@ def interaction_lines(plan: DraftPlan, chunks: list[Chunk], book: RuleBook,
     lex = load_lexicon()
     named = named_treatments(plan.q)
     named += [d for d in answer_drugs(plan.q, covered) if d not in named]
-    magnitude = says(plan.q, "asks_magnitude")
+    # ("how big is the risk?", or the harm itself named: "InO then allo. VOD/SOS risk?" asks its rate too, r56 k14)
+    magnitude = says(plan.q, "asks_magnitude") or bool(harms_in(plan.q))
     out: list[tuple[str, Chunk]] = []
     for drug in (c for c in named if lex.concepts[c].kind == "drug"):
         others = [c for c in named if c != drug and not addressed(c, {drug}) and not addressed(drug, {c})]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.claims import read_claims
 from assistant.compose.builder import Builder
 from assistant.compose.focus import add_focus
 from assistant.compose.selection import DraftPlan, Sources
@@ -28,17 +27,10 @@ def add_guideline(plan: DraftPlan, pool: Sources, builder: Builder, budget: int,
             if any(sentence == r.statement for r in plan.chosen) or (plan.plain and (
                     is_trial_sentence(sentence, chunk) or _reports_study(sentence))):
                 continue
-            if _another_branch(sentence, plan) or plan.other_status(sentence) or _defines_unasked(sentence, plan):
+            if _another_branch(sentence, plan) or plan.other_status(sentence) or plan.defines_unasked(sentence):
                 continue
             if builder.add("guideline", sentence, chunk, asked=asked):
                 budget -= 1
-
-
-def _defines_unasked(sentence: str, plan: DraftPlan) -> bool:
-    """A line defining a term ("Ph-positive ALL is defined by the BCR::ABL1 fusion, which is the target of TKI
-    maintenance") is no filler for a question that asks no meaning (r52 q04/q05)."""
-    claims = read_claims(sentence)
-    return bool(claims) and claims[0].defines and not plan.intents.definition
 
 
 #: Facts a line's population may state that make it one branch of a patient whose fact is not known.

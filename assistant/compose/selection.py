@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from assistant.claims import broader_chain
+from assistant.claims import broader_chain, read_claims
 from assistant.compose.branches import compared_leads, deciding_branches, other_side_facts
 from assistant.compose.cues import cue, says
 from assistant.compose.intents import (
@@ -180,6 +180,14 @@ class DraftPlan:
                 says(text, gap) and not (says(self.q, gap) or says(self.question.text, gap)) for gap in _GAPS):
             return True
         return _status_line(text) and not status_of_named(text, self.q)
+
+    def defines_unasked(self, text: str, *, meaning: bool = False) -> bool:
+        """`text` defines a term ("Ph-positive ALL is defined by the BCR::ABL1 fusion"; with `meaning`, also says what
+        a term means: "Allo-HSCT means ...") for a question that asks no meaning: no filler (r52 q04/q05; a
+        clinician's transplant timing, rja52 e02)."""
+        claims = read_claims(text)
+        return not self.intents.definition and (bool(claims) and claims[0].defines
+                                                or meaning and says(text.split(",")[0], "definition_line"))
 
     def ruled_treatments(self, top: int | None = None) -> set[str]:
         """The treatment concepts the chosen rules' statements name (the first `top` rules, or all)."""

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
-from assistant.claims import broader_chain
+from assistant.claims import broader_chain, read_claims
 from assistant.compose.cues import cue, says
 from assistant.compose.intents import (
     _COPULA,
@@ -21,7 +21,7 @@ from assistant.compose.intents import (
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, treatments_in
 from assistant.facts import age_band, asks_after_transplant, assumed, regimen_concepts
 from assistant.models import Chunk, PatientFacts
-from assistant.rules.fit import wrong_disease
+from assistant.rules.fit import treatment_fits, wrong_disease
 from assistant.rules.logic import RuleBook, stated_facts
 from assistant.rules.relevance import addressed
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, banned_content, claims_recommendation
@@ -161,13 +161,32 @@ def _listing_head(sentence: str) -> str:
     return sentence[:factor[1] + include[1]] if factor and include else sentence
 
 
+def _claimed_lineage(sentence: str) -> dict[str, str]:
+    """The one lineage a sentence's claims are about when it opens with no population ("CAR T-cell therapy ... is
+    not an option for T-ALL" is no line for a B-ALL patient)."""
+    lineages = {c.own_population.get("lineage") for c in read_claims(sentence)} - {None}
+    return {"lineage": lineages.pop()} if len(lineages) == 1 else {}
+
+
+def _lacks_antigen(sentence: str, facts: PatientFacts, question: str) -> bool:
+    """The sentence offers a treatment whose target the patient's blasts lack, not naming the target ("B-ALL relapse
+    is treated with blinatumomab, inotuzumab ... or CAR-T" for CD19-negative blasts, rja52 e31); what the question
+    names is answered by the line that says the target."""
+    asked = treatments_in(question.lower()) if question else set()
+    for c in treatments_in(sentence) - asked:
+        antigen = treatment_fits(c).get("antigen")
+        if antigen and getattr(facts, antigen, None) is False and antigen not in concept_ids(sentence.lower()):
+            return True
+    return False
+
+
 def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phase: bool = True) -> bool:
     """False when a sentence speaks about a population the patient is known not to be in: another Ph status,
     lineage, CD19/CD22 or MRD result, age band, or front-line vs relapse setting, or a drug or test that only
     concerns another population. What the question itself names is always allowed (a false premise about
     nelarabine in B-ALL must be answered with the nelarabine sentence)."""
     head = _listing_head(sentence)
-    own = stated_facts(head)
+    own = stated_facts(head) or _claimed_lineage(head)
     for key in ("ph_status", "lineage", "cd19", "cd22", "mrd_status", "t315i"):
         have, stated = getattr(facts, key), own.get(key)
         if have is not None and stated is not None and have != stated:
@@ -211,6 +230,8 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phas
         named = key != "t315i" and says(rest, only)
         if getattr(facts, key) == excluded and says(head, only) and not named:
             return False
+    if _lacks_antigen(sentence, facts, question):
+        return False
     if (_reports_study(sentence) or names_trial(sentence)) and any(wrong_disease(c, facts) for c in treatments_in(sentence)):
         return False  # a trial of a drug for another disease (BLAST's blinatumomab for a T-ALL patient), even if asked
     return True

@@ -1,6 +1,6 @@
 """Does an asked treatment fit the patient described? A question asking about a treatment for a patient it is not
 for ("is blinatumomab an option?" for T-ALL, "can he get CAR-T?" at 42) is told so first, from the lexicon's `fits`
-(lineage, Ph status, age limit; inherited through `broader`).
+(lineage, Ph status, the target antigen, age limit; inherited through `broader`).
 
     >>> from assistant.models import PatientFacts
     >>> misfits("My uncle has T-cell ALL that came back. Is blinatumomab an option?", PatientFacts(lineage="T"))
@@ -52,6 +52,9 @@ def _why(label: str, fits: dict[str, Any], age_words: str, facts: PatientFacts) 
         return f"{label} is for {fits['lineage']}-lineage ALL, and the question is about {facts.lineage}-lineage ALL"
     if fits.get("ph_status") and facts.ph_status and facts.ph_status != fits["ph_status"]:
         return f"{label} is for Ph-{fits['ph_status']} ALL, and the question is about Ph-{facts.ph_status} ALL"
+    antigen = fits.get("antigen")
+    if antigen and getattr(facts, antigen, None) is False:
+        return f"{label} targets {antigen.upper()}, and the blasts here are {antigen.upper()}-negative"
     if facts.phase in fits.get("not_phases", ()):
         words = _PHASE_WORDS.get(facts.phase, facts.phase.replace("_", " "))
         return f"{label} is not a treatment for {words}: it is for relapsed or refractory disease"
@@ -62,10 +65,10 @@ def _why(label: str, fits: dict[str, Any], age_words: str, facts: PatientFacts) 
 
 
 def wrong_disease(concept: str, facts: PatientFacts) -> bool:
-    """The treatment is for another lineage or Ph status than the patient's (blinatumomab for T-ALL): its own lines
-    (a trial's remission rate) say nothing for this patient. An age beyond its limit is not this: the limit's own
+    """The treatment is for another lineage, Ph status or antigen than the patient's (blinatumomab for T-ALL or
+    CD19-negative blasts): its own lines (a trial's remission rate) say nothing for this patient. An age beyond its limit is not this: the limit's own
     line is what answers."""
-    fits = {k: v for k, v in treatment_fits(concept).items() if k in ("lineage", "ph_status")}
+    fits = {k: v for k, v in treatment_fits(concept).items() if k in ("lineage", "ph_status", "antigen")}
     return bool(fits) and _why(concept, fits, "", facts) is not None
 
 

@@ -120,6 +120,12 @@ class GuidelineRule(BaseModel):
     def _known_fields(cls, v: dict[str, Any]) -> dict[str, Any]:
         return known_fact_keys(v, "'when'")
 
+    @property
+    def context_only(self) -> bool:
+        """The rule states another source's statement only (its sections are context documents: the transplant
+        guideline's category, a drug's harm), not a guideline branch."""
+        return all(sid.startswith("context/") for sid in self.section_ids)
+
     def excluded(self, facts: PatientFacts) -> bool:
         """A stated fact matches one of the rule's `unless` exclusions (not merely a `when` the facts miss)."""
         return any(getattr(facts, k) not in (None, []) and matches(getattr(facts, k), want)
@@ -710,8 +716,9 @@ def applicable_rules(
 
 def _unanswered_part(norm: str, sure: Sequence[GuidelineRule]) -> bool:
     """The question names a part of the plan (induction, consolidation, maintenance, transplant, CNS) that no
-    applicable rule states: its branches must still show."""
-    stated = " ".join(normalize(r.statement) for r in sure)
+    applicable rule states: its branches must still show (another source's statement, the transplant guideline's
+    category, states no part of the guideline's plan)."""
+    stated = " ".join(normalize(r.statement) for r in sure if not r.context_only)
     return any(p.search(norm) and not p.search(stated) for p in question_cues()["plan_parts"])
 
 

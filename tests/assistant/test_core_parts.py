@@ -457,7 +457,8 @@ def test_a_terse_question_whether_something_is_a_jsh_recommendation_leads_with_t
 def test_a_harm_asked_in_the_setting_of_a_drug_given_and_a_transplant_planned_is_the_subject(bot, q: str) -> None:
     # rja18 n15: the drug given before and the transplant planned are the harm's setting, not what is asked
     a = bot.ask(q)
-    assert "VOD/SOS" in a.answer.split("\n")[0], a.answer
+    first = next(line for line in a.answer.split("\n") if line.startswith("- "))  # (after a group's lead, if any)
+    assert "VOD/SOS" in first, a.answer
     assert "continuing chemotherapy" not in a.answer and "化学療法を継続" not in a.answer
     assert "FACTS-MISSING-031" not in {f.rule_id for f in a.findings}
 
@@ -1602,3 +1603,32 @@ def test_how_big_a_risk_with_a_transplant_is_gets_the_drugs_rate(bot) -> None:
     a = bot.ask("R/R CD22+ B-ALL s/p allo, plan 2nd HSCT after InO. How big is the VOD/SOS risk?")
     quotes = " ".join(c.quote for c in a.citations)
     assert "14.0%" in quotes and "HSCT follows" in quotes, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "47-year-old with Ph-negative B-ALL reached morphological CR after induction, but flow MRD at the end of induction "
+    "is 0.05%. How does this change the plan, and when should we be thinking about allogeneic HSCT?",
+    "45歳男性、Ph陰性B-ALL。寛解導入後の骨髄フローMRDが0.03%でした。HLA一致同胞ドナーがいます。地固め療法の内容と、"
+    "移植をいつ行うべきかについて教えてください。",
+])
+def test_a_high_mrd_in_cr1_gets_the_transplant_guidelines_category(bot, q: str) -> None:
+    """r56 k03, rja52 e02: "high risk" and then nothing on the transplant; the transplant guideline's category for
+    high-risk Ph-negative ALL in CR1 (a separate document, labelled as such) follows the MRD note. No definition of
+    allo-HSCT for a clinician's case."""
+    a = bot.ask(q)
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "CR1 with high risk is categorised S" in quotes, a.answer
+    assert "means allogeneic hematopoietic stem cell transplantation" not in quotes, a.answer
+
+
+def test_an_mrd_below_the_threshold_gets_no_high_risk_category(bot) -> None:
+    a = bot.ask("47-year-old with Ph-negative B-ALL in CR1, flow MRD after induction 0.005%. Allo-HSCT now?")
+    assert "with high risk is categorised S" not in " ".join(c.quote for c in a.citations), a.answer
+
+
+def test_a_harm_named_with_a_drug_and_a_transplant_gets_its_rate_and_what_jsh_holds(bot) -> None:
+    """r56 k14: "plan InO then allo. VOD/SOS risk? anything specific in JSH?" got one line without a number and
+    nothing on JSH: the rate (14.0% vs 2.1%), the JSH rule on the drug and the corpus's supportive-care status."""
+    a = bot.ask("R/R CD22+ B-ALL, plan InO then allo. VOD/SOS risk? anything specific in JSH?")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "14.0%" in quotes and "No JSH 2023 supportive-care statements" in quotes, a.answer

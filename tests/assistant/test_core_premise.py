@@ -168,3 +168,14 @@ def test_a_misfit_the_question_states_itself_is_confirmed_not_denied(bot, q: str
     a = bot.ask(q)
     assert a.answer.startswith("_" + lead) and "**No**" not in a.answer and "いいえ" not in a.answer, a.answer
     assert not bot.ask("Can he get the CAR-T? He is 42 with relapsed B-ALL").answer.startswith("_**That is right")
+
+
+@pytest.mark.parametrize("q", [
+    "My ALL relapsed. Can I have CAR-T at 38? If I'm not fit enough for it, what else is there?",
+    "急性リンパ性白血病が再発してしまいました。38歳の私でもCAR-Tを受けられますか？受けられないなら他にどんな治療がありますか。",
+])
+def test_a_misfit_the_question_only_supposes_is_answered_no(bot, q: str) -> None:
+    """rja52 e21: "can I have it? if not, what else?" supposes the treatment ruled out, it does not say so: "No",
+    not "That is right"."""
+    a = bot.ask(q)
+    assert a.answer.startswith(("_**No**", "_**いいえ**")) and "38" in a.answer.split("\n")[0], a.answer

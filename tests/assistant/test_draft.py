@@ -37,6 +37,12 @@ def chunks() -> list[Chunk]:
      "transplantation, the JSH 2023 guideline recommends allo-HSCT in CR1."),
     ("Ph+ ALL 50F in CR1, refuses transplant", "For adults with Ph-positive ALL who reach CR1 and are eligible for "
      "transplantation, the JSH 2023 guideline recommends allo-HSCT in CR1."),
+    # a lineage named after the treatment, not as an opening population (CAR-T's line for a B-ALL patient)
+    ("25 year old with relapsed B-ALL", "CAR T-cell therapy with tisagenlecleucel targets CD19 and is not an option "
+     "for T-ALL."),
+    # a treatment whose target the blasts lack, offered without naming the target (rja52 e31)
+    ("relapsed CD19-negative B-ALL, nelarabine?", "The JSH 2023 guideline does not list nelarabine for B-ALL, and "
+     "relapsed B-ALL is treated with blinatumomab, inotuzumab ozogamicin or CAR T-cell therapy."),
 ])
 def test_sentences_about_another_population_do_not_fit(patient: str, sentence: str) -> None:
     assert not fits_patient(sentence, read_facts(patient), patient)
@@ -49,6 +55,9 @@ def test_sentences_about_another_population_do_not_fit(patient: str, sentence: s
     ("Is nelarabine an option for relapsed B-ALL?", "Nelarabine is not listed for B-ALL in the guideline."),
     ("45 yo Ph- B-ALL", "E1910 enrolled adults aged 30-70 with Ph-negative B-ALL."),  # a range, not a band
     ("What MRD level means high risk?", "For adults with Ph-positive ALL, MRD is followed as BCR::ABL1."),
+    # the line that names the target answers the CD19-negative patient (and the drug the question names)
+    ("relapsed CD19-negative B-ALL", "Blinatumomab targets CD19 and inotuzumab ozogamicin targets CD22."),
+    ("relapsed CD19-negative B-ALL: blinatumomab again?", "Blinatumomab is an option for relapsed B-ALL."),
 ])
 def test_sentences_about_the_patient_or_a_named_drug_fit(patient: str, sentence: str) -> None:
     assert fits_patient(sentence, read_facts(patient), patient)

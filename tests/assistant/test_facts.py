@@ -1576,6 +1576,12 @@ def test_no_leukemia_found_after_a_transplant_is_mrd_negative(q: str) -> None:
     ("diagnosed at 3 months of age", None),
     ("diagnosed at day 5 of the cycle", None),
     ("MRD at 37 days", None),
+    # the age a treatment is asked for, the number closing the question (rja52 e21's "if not, what else?")
+    ("My relapse: can I have CAR-T at 38? If not, what else?", 38),
+    ("Once in remission, a reduced-intensity transplant is the next step, just as it would be at 50.", None),
+    ("Is allo-HSCT still possible at 67?", 67),
+    ("MRD was checked at 28.", None),  # (no treatment named: a day or a week, not an age)
+    ("Blinatumomab at 28 days?", None),
 ])
 def test_an_age_at_diagnosis_is_the_patients_age(text: str, age: int | None) -> None:
     assert read_facts(text).age == age
@@ -2122,6 +2128,8 @@ def test_another_diseases_remission_is_not_the_alls(text: str, phase: str) -> No
     # r33 y07: an age to come ("turns 40 in three weeks") and counted children's ages are not compared
     ("39-year-old man, T-ALL, Ph negative. Two kids aged 4 and 7. He turns 40 in three weeks. Pediatric-type or "
      "the HD-MTX approach?", []),
+    # the two older groups together beside AYA (rja52 e28: "40歳以上はどうする？" was left unanswered)
+    ("if AYA ALL pediatric-type regimen, up to what age? how aged 40 or older?", ["AYA", "40 or older"]),
 ])
 def test_compared_ages(question: str, ages: list[str]) -> None:
     from assistant.facts import compared_ages

@@ -837,3 +837,13 @@ def test_a_bound_sign_before_a_level_is_kept(q: str) -> None:
     english = to_english(q)
     assert any(sign in english for sign in "≥>"), english
     assert read_facts(english).mrd_level_pct is None
+
+
+@pytest.mark.parametrize(("q", "english"), [
+    # a count written with 万 keeps its size, the unit its micro sign (rja52 e07 read "15万/μL" as "15/L")
+    ("初診時白血球数15万/μL、縦隔腫瘤あり", "150,000/μL"),
+    ("白血球数1.5万", "15,000"),
+    ("1万個に1個のMRD", "1 in 10,000"),  # (one cell among ten thousand stays a level)
+])
+def test_japanese_counts_keep_their_scale(q: str, english: str) -> None:
+    assert english in to_english(q), to_english(q)

@@ -25,3 +25,14 @@ def test_guideline_lines_never_repeat_a_rule_statement(make_plan) -> None:
     plan, src = make_plan("Ph+ ALL 50M in CR1 after TKI plus chemo, what next?")
     lines = [t.split("[")[0] for t in cited(run([GuidelineLines()], plan, src))]
     assert len(lines) <= 2 and not set(lines) & {r.statement for r in plan.chosen}
+
+
+def test_a_guideline_line_about_another_lineage_is_no_filler(make_plan) -> None:
+    """"CAR-T ... is not an option for T-ALL" names its lineage at the end, not in an opening population: still no
+    line for a B-ALL patient (it was the filler of every B-ALL CAR-T answer)."""
+    plan, src = make_plan("Relapsed B-ALL, 23 years old, blasts now CD19-negative after blinatumomab. Is CAR-T still "
+                          "possible?")
+    lines = cited(run([GuidelineLines()], plan, src))
+    assert lines and not any("T-ALL" in t for t in lines), lines
+    plan, src = make_plan("Relapsed T-ALL at 23. Is CAR-T possible?")
+    assert any("not an option for T-ALL" in t for t in cited(run([GuidelineLines()], plan, src)))

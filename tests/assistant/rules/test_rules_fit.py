@@ -46,3 +46,17 @@ def test_the_age_limit_of_tisagenlecleucel_is_not_another_car_t_products(questio
     assert misfits(question, older) == []
     assert misfits(question, PatientFacts(age=52, lineage="T", phase="relapsed"))  # (CD19-directed: B-lineage)
     assert misfits("Can he get CAR-T?", older)  # (tisagenlecleucel, or CAR-T unnamed: the age limit stands)
+
+
+@pytest.mark.parametrize("question, facts, reason", [
+    ("Relapsed B-ALL, 23 years old, blasts now CD19-negative after blinatumomab. Is CAR-T still possible?",
+     PatientFacts(age=23, lineage="B", cd19=False, phase="relapsed"), "CAR-T cell therapy targets CD19"),
+    ("CD19-negative relapse: can we give blinatumomab again?",
+     PatientFacts(lineage="B", cd19=False, phase="relapsed"), "blinatumomab targets CD19"),
+    ("Blasts are CD22-negative. Would inotuzumab work?",
+     PatientFacts(lineage="B", cd22=False, phase="relapsed"), "inotuzumab ozogamicin targets CD22"),
+])
+def test_a_treatment_whose_antigen_the_blasts_lack_does_not_fit(question, facts, reason) -> None:
+    """The lexicon's `fits: antigen`: a CD19-directed treatment for CD19-negative blasts is told "No" first."""
+    assert [why.split(",")[0] for why in misfits(question, facts)] == [reason]
+    assert misfits(question, facts.model_copy(update={"cd19": True, "cd22": True})) == []  # (positive: it fits)
