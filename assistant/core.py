@@ -35,7 +35,7 @@ from assistant.compose.selection import (
 )
 from assistant.compose.subject import asking_sentences, related_treatments
 from assistant.compose.trials import asked_outcomes
-from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts
+from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, treatments_in
 from assistant.draft import (
     asks_position,
     draft_extractive,
@@ -765,7 +765,11 @@ def premise_note(q: str, rule: GuidelineRule, facts: PatientFacts | None = None)
     her age group?" at 68)."""
     if len(_asked_treatment_classes(q)) >= 2 and not _all_denied(q, rule, facts):
         return PREMISE_PART_NOTE.format(title=rule.title)
-    asked = set(asked_treatments(asking_clause(q)))
+    # (the premise's treatment may be asked in another sentence than the last: "Will I definitely need it? And why
+    # the spinal taps?", r56 k22)
+    # the question's treatments when the asking sentence names it by a pronoun ("need it?")
+    asked = set(asked_treatments(asking_clause(q))) | set(asked_treatments(asking_sentences(q))) or treatments_in(
+        q.lower())
     about = [a for a in rule.asserts if asked & set(a.about)]
     stances = {a.stance for a in about}
     if stances == {"option", "not_required"}:  # required of none, an option for some: "will they have to radiate my
@@ -798,6 +802,8 @@ def patient_notes(q: str, findings: Sequence[RuleFinding], policy: Policy | None
     for key, _ in (policy or default_policy()).notes(findings, patient=True):
         if key == "self_change" and for_a_relative(q) and not is_self_change_first_person(q):
             key = "relative_change"
+        if key == "distress" and not says(q, "names_result"):
+            key = "distress_general"
         out.append(NOTES[key])
     return out
 

@@ -57,6 +57,13 @@ DISTRESS_NOTE = (
     "brief:_"
 )
 
+#: DISTRESS_NOTE for a fear that names no test result (a treatment, a side effect, the future): "no single result"
+#: would answer what was not said (r56 k22 "scared of radiation to my head", rja52 e22).
+DISTRESS_GENERAL_NOTE = (
+    "_I'm sorry you are facing this. Please tell your hematology team about these worries: they can best explain "
+    "what each part of the treatment means for you. What the guideline says about it, in brief:_"
+)
+
 URGENT_SYMPTOMS_NOTE = (
     "_**These symptoms need care now: contact the treating team or emergency services now, and don't wait for this "
     "answer.** A fever during leukemia treatment, when the white cells are low, is most often a serious infection "
@@ -220,6 +227,7 @@ LEUKEMIA_TYPE_NOTE = ("_The question says leukemia without its type. This assist
 #: The notes the policy table (assistant/rules/policy.yaml) names, by key.
 NOTES = {
     "distress": DISTRESS_NOTE,
+    "distress_general": DISTRESS_GENERAL_NOTE,
     "bypass": BYPASS_NOTE,
     "others_meds": OTHERS_MEDS_NOTE,
     "self_change": SELF_CHANGE_NOTE,

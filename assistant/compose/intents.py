@@ -353,7 +353,10 @@ _PART_GENERIC = frozenset(["standard", "approach", "done", "used", "counts", "co
                            "sister", "parent", "starting", "started", "start", "drug", "drugs", "medicine",
                            "medicines", "medication",
                            # a bare verb left of a part ("must have?" from "入院しないといけない"): no subject
-                           "have", "has", "had", "having"])
+                           "have", "has", "had", "having",
+                           # a request for anything the sources hold ("any guidance?"): no subject of its own (the
+                           # guideline's position is asked, `asks_position`; "guidance for children" is no answer)
+                           "guidance", "advice", "anything", "something", "info", "information"])
 
 
 #: The first words of an asking part.

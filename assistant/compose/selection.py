@@ -378,8 +378,11 @@ def _without_framing(plan: DraftPlan) -> list[GuidelineRule]:
         return plan.chosen  # ("which options?" is answered by the rules that name a treatment)
     own = {x for c in plan.question.concepts if c in lex.concepts and lex.concepts[c].kind not in _SETTING_KINDS
            for x in broader_chain(c)}  # ("flow MRD" is MRD)
+    # (a rule whose claims are about a treatment names it, whatever its words: "no standard therapy has been
+    # established" at 65+ is about intensive chemotherapy, the answer to "will the chemo be too much?", r56 k25)
     return [r for r in plan.chosen if r in plan.premise or named[r.id] & own  # (the patient's own finding: MRD)
-            or any(lex.concepts[c].kind in TREATMENT_KINDS for c in named[r.id] if c in lex.concepts)]
+            or any(lex.concepts[c].kind in TREATMENT_KINDS for c in named[r.id] if c in lex.concepts)
+            or any(lex.concepts[c].kind in TREATMENT_KINDS for a in r.asserts for c in a.about if c in lex.concepts)]
 
 
 def _on_the_asked_topic(plan: DraftPlan, chosen: list[GuidelineRule]) -> list[GuidelineRule]:

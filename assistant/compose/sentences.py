@@ -784,6 +784,8 @@ def _unasked_drugs(sentence: str, question: str) -> set[str]:
 
 #: Cues of a part asking which harms to expect (lexicon/cues.yaml).
 _ASKS_HARMS = ("asks_side_effects", "asks_toxicity", "asks_cautions")
+#: The corpus's words for harms, as part terms (`_stem4`).
+_HARM_STEMS = frozenset({"toxi"})
 
 
 def _best_part_sentence(terms: set[str], open_terms: set[str], setting: set[str], chunks: Sequence[Chunk],
@@ -918,6 +920,11 @@ def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, 
         # (a request for figures names no term of its own: "VOD risk numbers?" asks the risk, with its number)
         terms = _stem4(set(tokenize(part)) - _GENERIC - _STATUS_GENERIC - _PART_GENERIC - _DEFINE_WORDS
                        - _NUMBER_WORDS)
+        harms = any(says(part, c) for c in _ASKS_HARMS)
+        lay_harms = harms and bool(concepts) and not terms & _HARM_STEMS
+        if lay_harms:
+            terms = set(_HARM_STEMS)  # (harms asked in lay words, "will it be harder on my body?", r56 k19: the
+            # corpus's word for them, with the part's treatment as its concept)
         if not terms:
             continue
         # (one line names the part's terms, not several lines sharing them out; with its number when one is asked)
@@ -927,12 +934,11 @@ def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, 
         if any(setting <= line for line in answering):
             continue
         open_terms = terms - set().union(*lines) or terms
-        for t in list(terms):
+        for t in [] if lay_harms else list(terms):
             terms |= _PART_SYNONYMS.get(t, set())
         open_terms |= {w for t in open_terms for w in _PART_SYNONYMS.get(t, set())}
         best = _best_part_sentence(terms, open_terms, setting, chunks, seen, facts, book, question,
-                                   number=number, concepts=concepts,
-                                   harms=any(says(part, c) for c in _ASKS_HARMS))
+                                   number=number, concepts=concepts, harms=harms)
         if best is None or (answering and not setting <= best[2]):
             continue  # (no line in the question's setting: the general one that answers stands)
         seen.add(best[0])

@@ -76,6 +76,9 @@ def asked_classes(question: str) -> list[str]:
     for m in mentions:
         if m.concept in classes and _asked_right_before(text, m.surface.lower()):
             out.append(m.concept)
+    named = list(dict.fromkeys(m.concept for m in mentions if m.concept in classes))
+    if len(named) == 1 and says(text, "asks_which_one"):
+        out.append(named[0])  # ("pre-emptive TKI? which one?": the one class named, asked by "which one", r56 k17)
     lex = load_lexicon()
     for a in mentions:
         cls = lex.concepts[a.concept].broader if a.concept in lex.concepts else None
@@ -114,7 +117,8 @@ class WhichOne:
         if not builder.count():
             return
         said = [t for k, t in builder.lines if k != "note"]
-        for cls in asked_classes(plan.q):
+        # (the question as written too: its focus may leave out a closing "which one?")
+        for cls in dict.fromkeys([*asked_classes(plan.q), *asked_classes(plan.question.text)]):
             if any(_silent_on(t, cls) for t in said):
                 continue
             if self.note:

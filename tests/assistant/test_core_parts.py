@@ -1632,3 +1632,43 @@ def test_a_harm_named_with_a_drug_and_a_transplant_gets_its_rate_and_what_jsh_ho
     a = bot.ask("R/R CD22+ B-ALL, plan InO then allo. VOD/SOS risk? anything specific in JSH?")
     quotes = " ".join(c.quote for c in a.citations)
     assert "14.0%" in quotes and "No JSH 2023 supportive-care statements" in quotes, a.answer
+
+
+def test_a_fear_of_a_treatment_named_by_a_pronoun_gets_not_for_everyone(bot) -> None:
+    """r56 k22: "scared about radiation to my head ... Will I definitely need it? And why the spinal taps?" was
+    told "No: as asked, this conflicts with the guideline" and "no single result can tell": the treatment asked by
+    "it" is read from the question, and the comfort line fits a fear that names no test result."""
+    a = bot.ask("I'm 33 with ALL and I'm scared about needing radiation to my head because I've read it causes memory "
+                "problems. Will I definitely need it? And why do they keep doing spinal taps?")
+    assert "**No**, not for everyone" in a.answer and "conflicts with" not in a.answer, a.answer
+    assert "No single result" not in a.answer and "hematology team" in a.answer.split("\n")[0], a.answer
+    b = bot.ask("I'm terrified, my MRD came back positive at 0.02%. Is it bad?")
+    assert "No single result" in b.answer, b.answer
+
+
+def test_a_relative_asking_whether_chemo_is_too_much_at_80_hears_there_is_no_standard(bot) -> None:
+    """r56 k25: "is there a cure at her age? will the chemo be too much? can she take steroids at home?" got the
+    options line only; "no standard therapy has been established" (about intensive chemotherapy, in other words)
+    comes first."""
+    a = bot.ask("My grandmother is 80 and has ALL without the Philadelphia chromosome. Is there a cure for someone her "
+                "age? Will the chemo be too much for her, and can she just take steroids at home instead?")
+    quotes = [c.quote for c in a.citations]
+    assert "no standard therapy has been established" in quotes[0] and any("palliative" in q for q in quotes), a.answer
+
+
+def test_a_young_patient_starting_a_childrens_protocol_is_ph_negative_and_gets_its_harms(bot) -> None:
+    """r56 k19: "they say I'll get a children's protocol ... Will it be harder on my body?" got a Ph-positive TKI
+    line (the protocol given is the Ph-negative AYA treatment) and no harm line (asked in lay words)."""
+    a = bot.ask("I'm 19 and was just diagnosed with ALL. The doctors say I'll get a 'children's protocol' even though "
+                "I'm an adult. Why would they do that? Will it be harder on my body, and is it important to finish all "
+                "of it?")
+    assert a.patient.ph_status == "negative" and "Ph-positive" not in a.answer, a.answer
+    assert any("toxicit" in c.quote for c in a.citations), a.answer
+
+
+def test_which_one_after_a_class_asks_its_member(bot) -> None:
+    """r56 k17: "pre-emptive TKI? which one, any guidance?" left "which one" open and got the corpus's "no guidance
+    for children" line for "any guidance": the summary's line that names no TKI answers, no chance word match."""
+    a = bot.ask("post-allo Ph+ ALL, BCR-ABL PCR turned positive at 6 mo -> pre-emptive TKI? which one, any guidance?")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "does not specify which TKI" in quotes and "children" not in quotes, a.answer
