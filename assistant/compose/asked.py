@@ -14,6 +14,7 @@ from assistant.compose.cues import cue, says
 from assistant.compose.intents import treatments_named
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _headed_sentences, _low_value, _safe_sentence, fits_patient
+from assistant.compose.subject import names_harm
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, tokens, treatments_in
 from assistant.facts import assumed
 from assistant.models import Chunk, PatientFacts
@@ -87,8 +88,10 @@ class AskedTreatment:
             cands = [c for c in plan.candidates(pool, 8) if c.tier != "evidence" or not plan.plain]
             found = asked_sentence(concept, plan.q, plan.question.concepts, cands, plan.facts, pool.book,
                                    [t for _, t in builder.lines])
-            if found is not None and not plan.names_other_trial(found[0]):
-                builder.add(found[1].tier, found[0], found[1], lead=lead_for(found[1].tier), asked=True)
+            if found is None or plan.names_other_trial(found[0]) or (plan.intents.harms and not names_harm(found[0])):
+                continue  # (the harms of a treatment asked about, "before the transplant, what to watch for?": a
+                # line naming a harm, or none)
+            builder.add(found[1].tier, found[0], found[1], lead=lead_for(found[1].tier), asked=True)
 
 
 def _known(facts: PatientFacts) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from assistant.compose.sentences import (
 )
 from assistant.models import Chunk, Citation, RuleFinding
 from assistant.rules import Draft
+from assistant.rules.toxicity import harms_in
 from assistant.text import chunk_sentences, first_word, names_trial, tokenize
 
 __all__ = ["Builder", "lead_for"]
@@ -25,10 +26,12 @@ _POINTING_BACK = frozenset({"these", "those", "such"})
 
 
 def _claim_keys(sentence: str) -> frozenset[tuple[Any, ...]]:
-    """What a line claims, as (treatments, stance, population) of each claim with a stance and a treatment: two
-    lines with the same claims say the same thing, however worded."""
+    """What a line claims, as (treatments, stance, population, qualifiers, the harms it names) of each claim with a
+    stance and a treatment: two lines with the same claims say the same thing, however worded (not two lines on
+    two harms of one drug: CRS signs and neurological signs to report)."""
+    harms = tuple(sorted(harms_in(sentence)))
     return frozenset((c.interventions, c.stance, tuple(sorted((k, str(v)) for k, v in c.population.items())),
-                      tuple(sorted((q.kind, q.value) for q in c.qualifiers)))
+                      tuple(sorted((q.kind, q.value) for q in c.qualifiers)), harms)
                      for c in read_claims(sentence) if c.stance and c.interventions)
 
 

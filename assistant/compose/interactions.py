@@ -121,12 +121,16 @@ def interaction_lines(plan: DraftPlan, chunks: list[Chunk], book: RuleBook,
     named += [d for d in answer_drugs(plan.q, covered) if d not in named]
     # ("how big is the risk?", or the harm itself named: "InO then allo. VOD/SOS risk?" asks its rate too, r56 k14)
     magnitude = says(plan.q, "asks_magnitude") or bool(harms_in(plan.q))
+    # ("what should we look out for?": the lines naming the signs to report first; "which side effects?": the line
+    # naming most of them)
+    watch = says(plan.q, "asks_cautions")
     out: list[tuple[str, Chunk]] = []
     for drug in (c for c in named if lex.concepts[c].kind == "drug"):
         others = [c for c in named if c != drug and not addressed(c, {drug}) and not addressed(drug, {c})]
         if not others and not alone:
             continue
-        best: tuple[tuple[bool, int, int], str, Chunk] | None = None
+        best: tuple[tuple[bool, int, int, int], str, Chunk] | None = None
+        cands: list[tuple[tuple[bool, int, int, int], str, Chunk]] = []
         rate: tuple[tuple[int, int], str, Chunk] | None = None  # (the drug's own line with its number)
         for rank, chunk in enumerate(chunks):
             for _, s in _headed_sentences(chunk):
@@ -141,15 +145,29 @@ def interaction_lines(plan: DraftPlan, chunks: list[Chunk], book: RuleBook,
                 if others and not any(addressed(o, ids) for o in others):
                     continue
                 # ("how big is the risk?": a line with its number first)
-                key = (sized, _TIER_ORDER.get(chunk.tier, 0), -rank)
+                key = (sized, says(s, "warning_signs") if watch else len(harms_in(s)), _TIER_ORDER.get(chunk.tier, 0),
+                       -rank)
+                cands.append((key, s, chunk))
                 if best is None or key > best[0]:
                     best = (key, s, chunk)
         if best is not None and all(best[1] != s for s, _ in out):
             out.append((best[1], best[2]))
+            if not others:  # (what to watch for with the drug alone: a line on another of its harms too, CRS and
+                # the neurological signs of blinatumomab, r56 k21, rja52 e24)
+                out += _another_harm(best[1], [c for c in cands if c[1] != best[1]], out)
         if rate is not None and (best is None or not best[0][0]) and all(rate[1] != s for s, _ in out):
             out.append((rate[1], rate[2]))  # ("plan 2nd HSCT after InO. How big is the VOD/SOS risk?": the line
             # naming the transplant has no number; the drug's own rate answers how big, r55 t16)
     return out
+
+
+def _another_harm(first: str, cands: list[tuple[tuple[bool, int, int, int], str, Chunk]],
+                  out: list[tuple[str, Chunk]]) -> list[tuple[str, Chunk]]:
+    """The best of `cands` naming a harm `first` does not name, one that repeats none of its harms first."""
+    said = harms_in(first)
+    fresh = [c for c in cands if harms_in(c[1]) - said and all(c[1] != s for s, _ in out)]
+    return [(best[1], best[2]) for best in sorted(
+        fresh, key=lambda c: (not harms_in(c[1]) & said, c[0]), reverse=True)[:1]]
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,10 @@ class Ranked:
         if says(plan.q, "asks_toxicity"):  # "what side effects does it have?": the sources naming adverse events
             # (CRS, neurotoxicity, VOD/SOS) before survival results and general notes
             # (a safety note's lines before a trial's: the trial adds its rates, the note says what to watch)
-            top.sort(key=lambda r: (not names_harm(r.chunk.text), r.chunk.tier == "evidence"))
+            # (and for "which side effects?", the signs to report after the harms they are the signs of)
+            signs_later = not says(plan.q, "asks_cautions")
+            top.sort(key=lambda r: (not names_harm(r.chunk.text), r.chunk.tier == "evidence",
+                                    signs_later and says(r.chunk.text, "warning_signs")))
         if plan.named_found:  # the trial the question names answers it first
             top.sort(key=lambda r: plan.other_trial(r.chunk) or not (r.chunk.tier == "evidence"
                                                                       and trial_keys(r.chunk.title) & plan.named))

@@ -1672,3 +1672,23 @@ def test_which_one_after_a_class_asks_its_member(bot) -> None:
     a = bot.ask("post-allo Ph+ ALL, BCR-ABL PCR turned positive at 6 mo -> pre-emptive TKI? which one, any guidance?")
     quotes = " ".join(c.quote for c in a.citations)
     assert "does not specify which TKI" in quotes and "children" not in quotes, a.answer
+
+
+@pytest.mark.parametrize("q, signs", [
+    ("My wife is getting blinatumomab for ALL that came back. What side effects should we look out for at home, and is "
+     "it dangerous?", ("Signs of cytokine release syndrome", "Neurological signs")),
+    ("再発して、ブリナツモマブという点滴をすることになりました。どんな副作用があるのか不安です。気をつけることを教えてください。",
+     ("サイトカイン放出症候群の徴候", "神経系の徴候")),
+])
+def test_what_to_watch_for_on_a_drug_gets_the_signs_of_each_of_its_harms(bot, q: str, signs: tuple[str, str]) -> None:
+    """r55 t25, r56 k21, rja52 e24: "what should we look out for?" on blinatumomab got that it causes CRS and
+    neurotoxicity, not what to report: the label-derived signs of each harm (two lines, not one of them)."""
+    a = bot.ask(q)
+    assert all(s in a.answer for s in signs), a.answer
+
+
+def test_monitoring_on_nelarabine_gets_the_labels_neurological_monitoring(bot) -> None:
+    """rja51 o27: "nelarabine: main toxicity? monitoring?" left monitoring unanswered."""
+    a = bot.ask("R/R T-ALL で nelarabine を考えてます。main toxicity は何?monitoring で気をつける点は?")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "neurotoxicity" in quotes and "close monitoring for neurological signs" in quotes, a.answer

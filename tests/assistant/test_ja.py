@@ -435,7 +435,8 @@ def test_meaning_questions_keep_what_they_ask(q: str, english: str) -> None:
 def test_cautions_read_as_asked() -> None:
     """Review-ja j23 / review-ja2 k28: 注意点 asks for side effects and risks (InO before a transplant: VOD/SOS)."""
     assert "side effects and risks" in to_english("イノツズマブ オゾガマイシンを使う場合の注意点は？")
-    assert "side effects and risks" in to_english("移植前に気をつけることは？")
+    # (気をつけること: what to watch for, the signs to report as well as the harms: rja52 e24)
+    assert "what to watch for" in to_english("移植前に気をつけることは？")
 
 
 @pytest.mark.parametrize(("q", "concepts"), [

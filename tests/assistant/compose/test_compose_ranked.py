@@ -47,5 +47,8 @@ def test_a_harms_question_of_several_leads_with_the_safety_note(bot) -> None:
     only trial rates), and no line of another drug."""
     answer = bot.ask("ブリナツモマブという点滴の薬で治療することになりました。どんな副作用が出やすいですか？"
                      "ずっと点滴をつないだまま入院しないといけないのでしょうか。")
-    first = next(line for line in answer.answer.splitlines() if line.startswith("- "))
-    assert "ICANS" in first and "ポナチニブ" not in answer.answer, answer.answer
+    bullets = [line for line in answer.answer.splitlines() if line.startswith("- ")][:3]
+    assert any("ICANS" in b for b in bullets) and "ポナチニブ" not in answer.answer, answer.answer
+    assert not any("エビデンス" in b for b in bullets[:1]), answer.answer  # (a safety note's line before a trial's)
+    # (and the stay asked about: the label's days in hospital, not "not addressed")
+    assert any("入院" in b for b in bullets) and "入院期間について" not in answer.answer, answer.answer
