@@ -128,7 +128,7 @@ from assistant.models import AgeBand, PatientFacts
 from assistant.text import SUPERSCRIPTS, names_trial, word_char
 
 __all__ = ["about_a_patient", "age_band", "apply_overrides", "asks_after_transplant", "assumed", "compared_groups", "implications", "implied", "read_facts",
-           "supposed_at", "unitless_mrd_level"]
+           "supposed_at", "supposed_mrd", "unitless_mrd_level"]
 
 MAX_AGE = 110
 _MAX_CHARS = 20_000
@@ -1444,6 +1444,14 @@ def _supposed(t: str, at: int) -> bool:
     return _phrase(t[lo + _clause_start(t[lo:at], ",:;()\n"):at], "hypothetical", "mrd_words")
 
 
+def supposed_mrd(text: str) -> str | None:
+    """The MRD result `text` supposes, not reports ("if MRD stays negative, prophylactic TKI?", "if it had stayed
+    negative": "negative"), or None."""
+    t = _normalise(text)
+    events = _mrd_events(t, supposed=True)
+    return events[-1][1] if events and _supposed(t, events[-1][0]) else None
+
+
 def supposed_at(text: str, at: int) -> bool:
     """What `text` says at `at` is supposed, not stated: its clause opens on a hypothesis ("if not fit enough for
     it, what else is there?" says no one ruled the treatment out)."""
@@ -1896,9 +1904,11 @@ def _patient_level(t: str) -> float | None:
     return None
 
 
-def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float | None]]:
+def _mrd_events(t: str, population: bool = False, *,
+                supposed: bool = False) -> list[tuple[int, str, float | None]]:
     """(position, status, level %) for each MRD statement about the patient, in text order (with
-    `population`, trial and study statements count too)."""
+    `population`, trial and study statements count too; with `supposed`, a change supposed: "if it turns
+    negative")."""
     events: list[tuple[int, str, float | None]] = []
     for start, end in _phrase_spans(t, "mrd", "mrd_words"):
         pol = _sign(t, end, "signs_mrd")
@@ -1923,7 +1933,8 @@ def _mrd_events(t: str, population: bool = False) -> list[tuple[int, str, float 
             events.append((q.start, *_level_event(q.bound, q.value)))
     for pos, digits in _bare_levels(t):
         events.append((pos, *_level_event(None, float(digits))))
-    events = sorted((e for e in events if not _not_a_patient_result(t, e[0], population)), key=lambda e: e[0])
+    events = sorted((e for e in events if not _not_a_patient_result(t, e[0], population, supposed=supposed)),
+                    key=lambda e: e[0])
     # a result reported stands before one supposed ("day 90 BCR::ABL1 undetectable ... if MRD turned positive, what
     # then?": the patient's MRD is negative; rja46 e05); a supposed one alone is read, as a hypothesis (_supposed)
     reported = [e for e in events if not _supposed(t, e[0])]
@@ -1980,7 +1991,7 @@ def _relative_time(text: str) -> bool:
     return False
 
 
-def _not_a_patient_result(t: str, pos: int, population: bool = False) -> bool:
+def _not_a_patient_result(t: str, pos: int, population: bool = False, *, supposed: bool = False) -> bool:
     """The MRD statement at `pos` is a statistic, a generic question about a level or (unless
     `population`) a trial's statement."""
     if _rate_after(t, pos) or _rate_before(t, pos):
@@ -1994,7 +2005,7 @@ def _not_a_patient_result(t: str, pos: int, population: bool = False) -> bool:
     clause = _clause(t, pos, lo, hi)
     if any(c == "%" and _cue_after(clause, i + 1, "of_patients") for i, c in enumerate(clause)):
         return True
-    if _phrase(t[lo + _clause_start(t[lo:pos], ",:;()\n"):pos], "hypothetical", "mrd_words") and _phrase(
+    if not supposed and _phrase(t[lo + _clause_start(t[lo:pos], ",:;()\n"):pos], "hypothetical", "mrd_words") and _phrase(
             clause, "change", "mrd_words"):
         return True  # "if MRD turns negative": a future change, not a result
     if not sentence.rstrip().endswith("?"):

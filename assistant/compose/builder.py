@@ -93,6 +93,9 @@ class Builder:
         toks = frozenset(tokenize(norm))
         if kind != "rule" and any(_near_duplicate(toks, t) for cid, t in self._tokens if cid != chunk.chunk_id):
             return False  # the same fact again, from another document: say it once (one chunk's lines are distinct)
+        if kind != "rule" and any(toks <= t for _, t in self._tokens):
+            return False  # (its words all said in a line before, of any chunk: "the age limit is under 25" after
+            # "the age limit is under 25, whereas the label allows 25 or younger", r56 k08)
         claims = _claim_keys(norm) if chunk.tier != "evidence" else frozenset()  # (trial results: their numbers)
         if kind != "rule" and claims and any(claims <= said for said in self._claims):
             return False  # the same claims in other words ("cranial irradiation: an option for high-risk adults, not

@@ -32,7 +32,14 @@ from assistant.compose.sentences import (
 )
 from assistant.compose.subject import asking_sentences, names_harm, on_subject, related_treatments, status_of_named
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, sentences, treatments_in
-from assistant.facts import about_a_patient, asks_after_transplant, assumed, compared_groups, read_facts
+from assistant.facts import (
+    about_a_patient,
+    asks_after_transplant,
+    assumed,
+    compared_groups,
+    read_facts,
+    supposed_mrd,
+)
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts, statement_chunk
 from assistant.rules.fit import misfit_reasons, wrong_disease
@@ -962,7 +969,24 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     plan.chosen = _on_the_asked_topic(plan, _without_framing(plan))
     ids = [rid for r in plan.chosen for rid in r.see_also if rid not in {c.id for c in plan.chosen}]
     plan.chosen = _with_cautions(plan, book, plan.chosen + [book.get(rid) for rid in dict.fromkeys(ids)])  # (see_also:
-    return plan  # statements that complete a rule)
+    plan.chosen += _supposed_results(plan, book)  # statements that complete a rule)
+    return plan
+
+
+def _supposed_results(plan: DraftPlan, book: RuleBook) -> list[GuidelineRule]:
+    """A part that supposes another MRD result than the one reported ("MRD turned positive after allo: pre-emptive
+    TKI? If MRD stays negative, prophylactic TKI?"): the rules on its topic for the supposed result too, after those
+    for the reported one (rja53 i27, rja49 g26 answered the reported branch only)."""
+    out: list[GuidelineRule] = []
+    for part in plan.intents.parts if len(plan.intents.parts) >= 2 else ():
+        supposed = supposed_mrd(part)
+        if supposed in (None, plan.facts.mrd_status) or plan.facts.mrd_status is None:
+            continue
+        facts = plan.facts.model_copy(update={"mrd_status": supposed, "mrd_level_pct": None})
+        norm = " ".join(normalize(part).split())
+        out += [r for r in book.rules if r not in plan.chosen and r not in out and r.condition(facts) is True
+                and r.topical(norm) and is_specific(r, facts)]
+    return out[:2]
 
 
 def _with_cautions(plan: DraftPlan, book: RuleBook, chosen: list[GuidelineRule]) -> list[GuidelineRule]:

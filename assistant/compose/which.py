@@ -80,6 +80,13 @@ def asked_classes(question: str) -> list[str]:
     if len(named) == 1 and says(text, "asks_which_one"):
         out.append(named[0])  # ("pre-emptive TKI? which one?": the one class named, asked by "which one", r56 k17)
     lex = load_lexicon()
+    # (a member named and whether a better one exists: "taking imatinib. Is that the best pill or are there stronger
+    # ones?", r57 m23)
+    if says(text, "asks_better"):  # (the member named in the case, "that" in the asking sentence)
+        whole = [m for m in read_concepts(question.lower()).mentions
+                 if not (m.other_person or m.negated or m.historical)]
+        out += [c for m in whole if (c := lex.concepts[m.concept].broader if m.concept in lex.concepts else None)
+                and c in classes and m.concept in _members(c)]
     for a in mentions:
         cls = lex.concepts[a.concept].broader if a.concept in lex.concepts else None
         if cls and any(b.concept != a.concept and b.concept in _members(cls)

@@ -18,6 +18,7 @@ from typing import Any
 from assistant.claims import broader_chain
 from assistant.concepts import concept_ids, load_lexicon
 from assistant.models import PatientFacts
+from assistant.rules.logic import missing_facts
 from assistant.rules.relevance import asked_treatments
 
 __all__ = ["alternatives", "misfit_reasons", "misfits", "treatment_fits"]
@@ -113,7 +114,11 @@ def alternatives(question: str, facts: PatientFacts, book: Any, n: int = 3, *, a
     rules = [r for r in book.rules if "phase" in r.when and r.condition(facts) is not False
              and any(a.stance in ("recommended", "option") and other(list(a.about)) for a in r.asserts)]
     met = [r for r in rules if r.condition(facts) is True]
-    rules = met or rules  # (those the patient meets; else the branches a missing fact decides)
+    # (those the patient meets, then those only the blasts' other antigen decides: CD19-positive at 29, no CAR-T:
+    # blinatumomab, and inotuzumab if CD22-positive, r56 k08, r57 m08; else the branches a missing fact decides)
+    antigen = [r for r in rules if r not in met and set(missing_facts(r, facts)) <= {"cd19", "cd22"}
+               and missing_facts(r, facts)]
+    rules = met + antigen if met else rules
     fits: dict[str, Any] = {}
     for c in asked:
         fits.update(treatment_fits(c))

@@ -1692,3 +1692,33 @@ def test_monitoring_on_nelarabine_gets_the_labels_neurological_monitoring(bot) -
     a = bot.ask("R/R T-ALL で nelarabine を考えてます。main toxicity は何?monitoring で気をつける点は?")
     quotes = " ".join(c.quote for c in a.citations)
     assert "neurotoxicity" in quotes and "close monitoring for neurological signs" in quotes, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "post-allo で BCR::ABL1 MRD が positive になった Ph+ ALL、pre-emptive TKI は recommended？MRD negative のままなら "
+    "prophylactic TKI は？",
+    "Ph+ ALL after allo-HSCT, BCR-ABL1 MRD now positive: pre-emptive TKI? And if MRD had stayed negative, would "
+    "prophylactic TKI be recommended?",
+])
+def test_a_part_supposing_the_other_mrd_result_gets_its_rule_too(bot, q: str) -> None:
+    """rja53 i27, rja49 g26: the reported result's rule (pre-emptive TKI) and the supposed one's (no prophylactic
+    TKI when MRD-negative), not the reported branch alone."""
+    a = bot.ask(q)
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "recommends pre-emptive TKI therapy" in quotes and "does not recommend prophylactic TKI" in quotes, a.answer
+
+
+def test_a_transplant_question_without_ph_status_gets_the_ph_negative_transplant_branch(bot) -> None:
+    """r57 m22: at 45 in remission, Ph status not given, "is the transplant really necessary?": the Ph-negative
+    branch is the MRD-guided transplant decision, not only the induction regimen."""
+    a = bot.ask("my sister is 45 with ALL and in remission now. the doctor says she needs a bone marrow transplant but "
+                "she is terrified. is it really necessary or can she just keep doing chemo?")
+    assert any("whether and when to perform allo-HSCT" in c.quote for c in a.citations), a.answer
+
+
+def test_is_this_the_best_pill_asks_which_member_of_its_class(bot) -> None:
+    """r57 m23: "taking imatinib with chemo. Is that the best pill or are there stronger ones?": the summary names
+    no first-line TKI."""
+    a = bot.ask("My wife is 38 and her leukemia has the Philadelphia chromosome. She's taking imatinib along with "
+                "chemo. Is that the best pill or are there stronger ones she should be on?")
+    assert any("does not name which TKI" in c.quote for c in a.citations), a.answer

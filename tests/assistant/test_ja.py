@@ -848,3 +848,9 @@ def test_a_bound_sign_before_a_level_is_kept(q: str) -> None:
 ])
 def test_japanese_counts_keep_their_scale(q: str, english: str) -> None:
     assert english in to_english(q), to_english(q)
+
+
+def test_the_next_step_and_a_results_meaning_are_read_as_asked() -> None:
+    """rja53 i04: "この値をどう解釈して、次の方針をどう考えるべき" was glossed "how, how?"."""
+    english = to_english("MRDが0.03%でした。この値をどう解釈して、次の方針をどう考えるべきですか？")
+    assert "what does it mean" in english and "what next" in english, english

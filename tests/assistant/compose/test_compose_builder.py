@@ -120,3 +120,15 @@ def test_a_context_line_setting_the_summary_beside_the_label_is_labelled_a_compa
     assert b.add("context", jshct, _chunk_with(chunks, "The JSHCT transplant categories for Ph-negative"),
                  lead=CONTEXT_LEAD)
     assert b.lines[0][1].startswith(COMPARED_LEAD) and b.lines[1][1].startswith(CONTEXT_LEAD)
+
+
+def test_a_line_whose_words_a_line_before_says_all_is_left_out(chunks) -> None:
+    """r56 k08: the CAR-T age limit twice, "under 25" after "under 25, whereas the label allows 25 or younger";
+    a rule's statement is always shown."""
+    long = ("The ALL Hub summary of the JSH 2023 guideline gives the age limit for CAR T-cell therapy in B-ALL as under "
+            "25 years, whereas the Japanese tisagenlecleucel label allows patients aged 25 or younger at the time of "
+            "infusion.")
+    short = "The ALL Hub summary of the JSH 2023 guideline gives the age limit for CAR T-cell therapy in B-ALL as under 25 years."
+    b = Builder(8)
+    assert b.add("context", long, _chunk_with(chunks, long))
+    assert not b.add("guideline", short, _chunk_with(chunks, short))

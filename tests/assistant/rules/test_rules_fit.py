@@ -18,9 +18,10 @@ from assistant.rules.logic import default_rulebook
      PatientFacts(age=52, age_band="40-64", phase="relapsed"), ["RR-BLIN-020", "RR-INO-021", "RR-PHTKI-027"]),
     # T-ALL asking for blinatumomab: nelarabine, the rule the patient meets
     ("T-ALL relapse, is blinatumomab an option?", PatientFacts(lineage="T", phase="relapsed"), ["RR-NELA-TALL-026"]),
-    # a CD19-positive relapse asking for CAR-T at 45: blinatumomab only (the other branches are not theirs)
+    # a CD19-positive relapse asking for CAR-T at 45: blinatumomab, then inotuzumab, which only the CD22 result
+    # decides (r56 k08, r57 m08 missed it); not the Ph-positive branch (no antigen decides it)
     ("45yo relapsed CD19-positive B-ALL, can he get tisagenlecleucel?",
-     PatientFacts(age=45, age_band="40-64", lineage="B", cd19=True, phase="relapsed"), ["RR-BLIN-020"]),
+     PatientFacts(age=45, age_band="40-64", lineage="B", cd19=True, phase="relapsed"), ["RR-BLIN-020", "RR-INO-021"]),
 ])
 def test_a_no_for_the_asked_treatment_brings_the_rules_of_the_patients_phase(question, facts, expected) -> None:
     assert misfits(question, facts)
