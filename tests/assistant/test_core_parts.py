@@ -1722,3 +1722,20 @@ def test_is_this_the_best_pill_asks_which_member_of_its_class(bot) -> None:
     a = bot.ask("My wife is 38 and her leukemia has the Philadelphia chromosome. She's taking imatinib along with "
                 "chemo. Is that the best pill or are there stronger ones she should be on?")
     assert any("does not name which TKI" in c.quote for c in a.citations), a.answer
+
+
+def test_a_young_patient_whose_doctor_wants_a_plan_made_for_children_hears_it_is_the_recommended_one(bot) -> None:
+    """r57 m18: "My doctor wants to use a treatment plan made for children. Is that normal? Is it less strong?" was
+    answered with the Ph branches and a TKI line: the plan named is the pediatric-type regimen, the team's choice
+    (Ph-negative ALL), and the AYA rule with its plain line answers."""
+    a = bot.ask("I'm 19 and just got diagnosed with ALL. My doctor wants to use a treatment plan made for children even "
+                "though I'm an adult. Is that normal? Does it mean it's less strong?")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert a.patient.ph_status == "negative" and "Ph-positive" not in quotes, a.answer
+    assert "recommends pediatric-type chemotherapy" in quotes and "In plain words" in a.answer, a.answer
+
+
+def test_jp_data_asks_for_the_japanese_trials(bot) -> None:
+    """r57 m14: "peds protocol vs hyper-CVAD per JSH? any JP data?" cited only CALGB 10403."""
+    a = bot.ask("AYA Ph- ALL 22yo - peds protocol vs hyper-CVAD per JSH? any JP data?")
+    assert "JALSG" in a.answer, a.answer
