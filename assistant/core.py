@@ -765,9 +765,8 @@ def premise_note(q: str, rule: GuidelineRule, facts: PatientFacts | None = None)
     her age group?" at 68)."""
     if len(_asked_treatment_classes(q)) >= 2 and not _all_denied(q, rule, facts):
         return PREMISE_PART_NOTE.format(title=rule.title)
-    # (the premise's treatment may be asked in another sentence than the last: "Will I definitely need it? And why
-    # the spinal taps?", r56 k22)
-    # the question's treatments when the asking sentence names it by a pronoun ("need it?")
+    # (the premise's treatment may be asked in another sentence than the last, or by a pronoun, named in the case:
+    # "scared about radiation to my head. Will I definitely need it? And why the spinal taps?", r56 k22)
     asked = set(asked_treatments(asking_clause(q))) | set(asked_treatments(asking_sentences(q))) or treatments_in(
         q.lower())
     about = [a for a in rule.asserts if asked & set(a.about)]

@@ -2005,8 +2005,8 @@ def _not_a_patient_result(t: str, pos: int, population: bool = False, *, suppose
     clause = _clause(t, pos, lo, hi)
     if any(c == "%" and _cue_after(clause, i + 1, "of_patients") for i, c in enumerate(clause)):
         return True
-    if not supposed and _phrase(t[lo + _clause_start(t[lo:pos], ",:;()\n"):pos], "hypothetical", "mrd_words") and _phrase(
-            clause, "change", "mrd_words"):
+    opening = t[lo + _clause_start(t[lo:pos], ",:;()\n"):pos]
+    if not supposed and _phrase(opening, "hypothetical", "mrd_words") and _phrase(clause, "change", "mrd_words"):
         return True  # "if MRD turns negative": a future change, not a result
     if not sentence.rstrip().endswith("?"):
         return False

@@ -38,11 +38,13 @@ def add_focus(plan: DraftPlan, pool: Sources, builder: Builder, *, closed: bool,
         if plan.plain and _reports_study(sentence):
             continue  # a patient gets the guideline point, not trial protocols
         if plan.names_other_trial(sentence) or plan.off_unruled(sentence) or plan.other_status(sentence) or \
-                plan.harm_of_unfit(sentence) or (about_a_patient(plan.q, plan.facts) and plan.defines_unasked(sentence, meaning=True)) or (chunk.tier != "guideline" and led_by_another_treatment(
+                plan.harm_of_unfit(sentence) or (chunk.tier != "guideline" and led_by_another_treatment(
                     sentence, plan.q, frozenset(plan.ruled_treatments()))) or (
                 chunk.tier != "guideline" and not plan.intents.evidence
                 and not on_subject(sentence, plan.question.text, chunk.title)):
             continue  # (a trial or context line on another subject answers no asked term)
+        if about_a_patient(plan.q, plan.facts) and plan.defines_unasked(sentence, meaning=True):
+            continue  # ("Allo-HSCT means ..." for a clinician's case on transplant timing, rja52 e02)
         if not builder.full():  # what was asked may take the last line
             builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier), asked=asked)
 
