@@ -86,8 +86,9 @@ SELF_CHANGE_NOTE = (
 )
 
 CHILD_NOTE = (
-    "_The JSH 2023 ALL guideline covers adults (15 and older). Children are treated on pediatric protocols under "
-    "the pediatric society's guideline: please ask the pediatric hematology team._"
+    "_The JSH 2023 ALL guideline is for adults (the summary gives no exact lower age; in Japan, AYA care starts at "
+    "about 15). Children are treated on pediatric protocols under the pediatric society's guideline: please ask the "
+    "pediatric hematology team._"
 )
 
 #: An MRD level written without a unit ("MRD 0.02") is read as percent; the answer says so.

@@ -709,8 +709,9 @@ def _disease_gates(question: str, cleaned: str, facts: PatientFacts, history: Se
         out.append(_finding("SCOPE-TYPE-065", "warn", "The question names leukemia without its type; the answer is for "
                             "adult acute lymphoblastic leukemia (ALL) only"))
     if facts.age_band == "child" or (facts.age is None and names_a_child(question)):
-        return [*out, _finding("SAFE-CHILD-006", "block", "The JSH adult ALL guideline covers adults (15 and older); "
-                               "children are treated on pediatric protocols: ask the pediatric hematology team",
+        return [*out, _finding("SAFE-CHILD-006", "block", "The JSH adult ALL guideline is for adults (the summary gives "
+                               "no exact lower age); children are treated on pediatric protocols: ask the pediatric "
+                               "hematology team",
                                section_id="context/pediatric-jspho")]
     return out
 

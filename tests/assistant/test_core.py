@@ -140,7 +140,8 @@ def test_dose_request_gets_pointer_and_guideline_point(bot) -> None:
 
 def test_child_is_told_guideline_covers_adults(bot) -> None:
     a = bot.ask("My 8-year-old son has ALL, what treatment?")
-    assert "covers adults" in a.answer
+    # (for adults, without a lower age the summary does not give: r56 k27, rja53 i30)
+    assert "is for adults" in a.answer and "15 and older" not in a.answer
 
 
 def test_injection_inside_a_real_question_is_ignored_and_flagged(bot) -> None:

@@ -1739,3 +1739,15 @@ def test_jp_data_asks_for_the_japanese_trials(bot) -> None:
     """r57 m14: "peds protocol vs hyper-CVAD per JSH? any JP data?" cited only CALGB 10403."""
     a = bot.ask("AYA Ph- ALL 22yo - peds protocol vs hyper-CVAD per JSH? any JP data?")
     assert "JALSG" in a.answer, a.answer
+
+
+def test_a_few_cells_still_found_in_remission_is_mrd_not_a_relapse(bot) -> None:
+    """r58 n19 (UNSAFE): "in remission but a few leukemia cells detectable on a special test ... Does it mean the
+    leukemia is coming back?" was read as a relapse and answered with re-induction and nelarabine: it is an MRD
+    result in remission, answered with the MRD threshold and the transplant decision it guides."""
+    a = bot.ask("I'm 45 and in remission from ALL but my doctor says there are still a few leukemia cells detectable on "
+                "a special test. What does that mean for me? Does it mean the leukemia is coming back and do I need a "
+                "transplant?")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert a.patient.phase == "cr1" and a.patient.mrd_status == "positive", a.patient
+    assert "0.01% or higher" in quotes and "nelarabine" not in quotes.lower() and "re-induction" not in quotes, a.answer

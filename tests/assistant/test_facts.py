@@ -2276,3 +2276,13 @@ def test_a_pcr_result_in_one_word_is_no_misspelt_ph_status() -> None:
          "recommended?")
     assert read_facts(q).ph_status == "positive"
     assert read_facts("Ph+ ALL after HSCT, PCR-negative at day 100. TKI?").mrd_status == "negative"
+
+
+@pytest.mark.parametrize(("text", "phase"), [
+    # a relapse asked about, not reported (r58 n19)
+    ("I am in remission. Does it mean the leukemia is coming back?", "cr1"),
+    ("Does it mean the leukemia is coming back?", None),
+    ("My leukemia is coming back, what now?", "relapsed"),
+])
+def test_a_relapse_asked_whether_it_comes_is_not_a_relapse(text: str, phase: str | None) -> None:
+    assert read_facts(text).phase == phase
