@@ -92,6 +92,9 @@ class GuidelineRule(BaseModel):
     overrides: list[str] = Field(default_factory=list, description="Rules a question's proposal does not conflict "
                                  "with when this rule applies to it (KMT2A in CR1 after a pediatric-type protocol: "
                                  "allo-HSCT is considered, so 'transplant?' is no \"No\" by the continue-chemo rule)")
+    distortion_check: bool = Field(default=True, description="A near copy of the statement with other terms is a "
+                                   "misquote (false for a statement quoting one row of another source's table: the "
+                                   "transplant guideline's categories, whose other rows a sentence may list)")
     frames: bool = Field(default=False, description="Frames the question without answering it (LBL answered by "
                                                     "analogy): the branches for missing facts still show")
     note: str = Field(default="", description="An italic line shown under the statement when the rule applies to "
@@ -492,8 +495,8 @@ def check_logic(
                     continue
                 pattern = violated(rule, facts, s.body, norm=norm, merged=merged) if (
                     claimed or id(rule) in hit_ids) else None
-                if pattern is None and rule.statement in near and (why := distortion(rule, body)) and not (
-                        _frames_settle(body, facts, book)):
+                if pattern is None and rule.statement in near and rule.distortion_check and (
+                        why := distortion(rule, body)) and not _frames_settle(body, facts, book):
                     pattern = Pattern(all=[".*"], why=why)
                 if pattern is None or (not verbatim and (_frames_agree(rule, body, facts, book) or (
                         pattern in rule.contradicts and _other_voice(body)))):

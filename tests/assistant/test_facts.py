@@ -2286,3 +2286,13 @@ def test_a_pcr_result_in_one_word_is_no_misspelt_ph_status() -> None:
 ])
 def test_a_relapse_asked_whether_it_comes_is_not_a_relapse(text: str, phase: str | None) -> None:
     assert read_facts(text).phase == phase
+
+
+@pytest.mark.parametrize(("text", "cd19"), [
+    # a treatment asked about is no treatment given ("can he get CAR-T?" says nothing of CD19; h3-c047 was told the
+    # summary's age limit contradicts the CAR-T rule, read for a CD19-positive patient)
+    ("Can a 30-year-old with relapsed B-ALL get tisagenlecleucel in Japan?", None),
+    ("He'll get blinatumomab next week for his relapse.", True),
+])
+def test_a_treatment_asked_about_is_not_one_given(text: str, cd19: bool | None) -> None:
+    assert read_facts(text).cd19 is cd19

@@ -664,3 +664,15 @@ _AYA_BOTH = ("For AYA patients with Ph-negative ALL who were treated with a pedi
 ])
 def test_a_restated_rule_is_left_out_like_its_statement(sentence: str, facts: dict, excluded: bool) -> None:
     assert default_rulebook().excluded_statement(PatientFacts(**facts), sentence) is excluded
+
+
+def test_a_row_of_another_sources_table_is_no_misquote_of_its_other_row() -> None:
+    """gen-c051: "allo-HSCT for Ph-negative ALL in CR1 is categorised GNR or CO for standard risk, CO for unknown risk,
+    and S for high risk" lists the transplant guideline's rows; the rule quoting its high-risk row
+    (`distortion_check: false`) does not call it a misquote, while a rule of the JSH summary still does."""
+    from assistant.rules.logic import default_rulebook, distortion
+
+    book = default_rulebook()
+    assert not book.get("PHNEG-JSHCT-HR-073").distortion_check
+    r = book.get("PHPOS-OLDER-004")
+    assert r.distortion_check and distortion(r, r.statement.replace("recommends", "does not recommend"))
