@@ -121,6 +121,7 @@ from assistant.concepts import (
     read_concepts,
     token_spans,
     tokens,
+    treatments_in,
     unit_after,
     words_and_signs,
 )
@@ -651,11 +652,7 @@ def _treatment_at_age(t: str, at: int, end: int, number: int) -> bool:
     statement's "... the recommended next step, just as it would be at 50.")."""
     closes = t[end:].lstrip()[:1] == "?"
     clause = t[_sentence_span(t, at)[0]:at]
-    return closes and 15 <= number <= MAX_AGE and bool(_treatments_named(clause))
-
-
-def _treatments_named(text: str) -> set[str]:
-    return {m.concept for m in read_concepts(text).mentions if m.kind in TREATMENT_KINDS}
+    return closes and 15 <= number <= MAX_AGE and bool(treatments_in(clause))
 
 
 def _stated_ages(t: str) -> list[tuple[int, int, int]]:

@@ -34,6 +34,7 @@ def add_focus(plan: DraftPlan, pool: Sources, builder: Builder, *, closed: bool,
         return
     cands = [c for c in plan.candidates(pool, 8) if c.tier == "guideline" or not plan.plain]
     covered = [t for kind, t in builder.lines if kind != "note"]  # (a note names no answer: "VOD/SOS?" is still open)
+    patient = about_a_patient(plan.q, plan.facts)
     for sentence, chunk in focus_sentences(plan.q, cands, plan.facts, pool.book, covered, rare=pool.rare):
         if plan.plain and _reports_study(sentence):
             continue  # a patient gets the guideline point, not trial protocols
@@ -43,7 +44,7 @@ def add_focus(plan: DraftPlan, pool: Sources, builder: Builder, *, closed: bool,
                 chunk.tier != "guideline" and not plan.intents.evidence
                 and not on_subject(sentence, plan.question.text, chunk.title)):
             continue  # (a trial or context line on another subject answers no asked term)
-        if about_a_patient(plan.q, plan.facts) and plan.defines_unasked(sentence, meaning=True):
+        if patient and plan.defines_unasked(sentence, meaning=True):
             continue  # ("Allo-HSCT means ..." for a clinician's case on transplant timing, rja52 e02)
         if not builder.full():  # what was asked may take the last line
             builder.add(chunk.tier, sentence, chunk, lead=lead_for(chunk.tier), asked=asked)

@@ -129,7 +129,6 @@ def interaction_lines(plan: DraftPlan, chunks: list[Chunk], book: RuleBook,
         others = [c for c in named if c != drug and not addressed(c, {drug}) and not addressed(drug, {c})]
         if not others and not alone:
             continue
-        best: tuple[tuple[bool, int, int, int], str, Chunk] | None = None
         cands: list[tuple[tuple[bool, int, int, int], str, Chunk]] = []
         rate: tuple[tuple[int, int], str, Chunk] | None = None  # (the drug's own line with its number)
         for rank, chunk in enumerate(chunks):
@@ -148,8 +147,7 @@ def interaction_lines(plan: DraftPlan, chunks: list[Chunk], book: RuleBook,
                 key = (sized, says(s, "warning_signs") if watch else len(harms_in(s)), _TIER_ORDER.get(chunk.tier, 0),
                        -rank)
                 cands.append((key, s, chunk))
-                if best is None or key > best[0]:
-                    best = (key, s, chunk)
+        best = max(cands, key=lambda c: c[0], default=None)
         if best is not None and all(best[1] != s for s, _ in out):
             out.append((best[1], best[2]))
             if not others:  # (what to watch for with the drug alone: a line on another of its harms too, CRS and
@@ -165,9 +163,9 @@ def _another_harm(first: str, cands: list[tuple[tuple[bool, int, int, int], str,
                   out: list[tuple[str, Chunk]]) -> list[tuple[str, Chunk]]:
     """The best of `cands` naming a harm `first` does not name, one that repeats none of its harms first."""
     said = harms_in(first)
-    fresh = [c for c in cands if harms_in(c[1]) - said and all(c[1] != s for s, _ in out)]
-    return [(best[1], best[2]) for best in sorted(
-        fresh, key=lambda c: (not harms_in(c[1]) & said, c[0]), reverse=True)[:1]]
+    fresh = [(harms, c) for c in cands if (harms := harms_in(c[1])) - said and all(c[1] != s for s, _ in out)]
+    return [(best[1], best[2]) for _, best in sorted(
+        fresh, key=lambda hc: (not hc[0] & said, hc[1][0]), reverse=True)[:1]]
 
 
 @dataclass(frozen=True)

@@ -978,9 +978,11 @@ def _supposed_results(plan: DraftPlan, book: RuleBook) -> list[GuidelineRule]:
     TKI? If MRD stays negative, prophylactic TKI?"): the rules on its topic for the supposed result too, after those
     for the reported one (rja53 i27, rja49 g26 answered the reported branch only)."""
     out: list[GuidelineRule] = []
-    for part in plan.intents.parts if len(plan.intents.parts) >= 2 else ():
+    if plan.facts.mrd_status is None or len(plan.intents.parts) < 2:
+        return out
+    for part in plan.intents.parts:
         supposed = supposed_mrd(part)
-        if supposed in (None, plan.facts.mrd_status) or plan.facts.mrd_status is None:
+        if supposed in (None, plan.facts.mrd_status):
             continue
         facts = plan.facts.model_copy(update={"mrd_status": supposed, "mrd_level_pct": None})
         norm = " ".join(normalize(part).split())

@@ -172,6 +172,8 @@ def _lacks_antigen(sentence: str, facts: PatientFacts, question: str) -> bool:
     """The sentence offers a treatment whose target the patient's blasts lack, not naming the target ("B-ALL relapse
     is treated with blinatumomab, inotuzumab ... or CAR-T" for CD19-negative blasts, rja52 e31); what the question
     names is answered by the line that says the target."""
+    if facts.cd19 is not False and facts.cd22 is not False:
+        return False
     asked = treatments_in(question.lower()) if question else set()
     for c in treatments_in(sentence) - asked:
         antigen = treatment_fits(c).get("antigen")
@@ -934,8 +936,8 @@ def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, 
         if any(setting <= line for line in answering):
             continue
         open_terms = terms - set().union(*lines) or terms
-        for t in [] if lay_harms else list(terms):
-            terms |= _PART_SYNONYMS.get(t, set())
+        if not lay_harms:
+            terms |= {w for t in terms for w in _PART_SYNONYMS.get(t, set())}
         open_terms |= {w for t in open_terms for w in _PART_SYNONYMS.get(t, set())}
         best = _best_part_sentence(terms, open_terms, setting, chunks, seen, facts, book, question,
                                    number=number, concepts=concepts, harms=harms)

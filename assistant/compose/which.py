@@ -15,7 +15,7 @@ from assistant.compose.cues import cue, says
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _headed_sentences
 from assistant.compose.subject import asking_sentences
-from assistant.concepts import concept_ids, load_lexicon, read_concepts
+from assistant.concepts import Mention, concept_ids, load_lexicon, read_concepts
 from assistant.models import Chunk
 from assistant.prompts import RELEVANCE_NOTE
 from assistant.rules.logic import stated_facts
@@ -31,6 +31,17 @@ def _members(cls: str) -> frozenset[str]:
     """The concepts under the class, at any depth (pediatric-type regimens are intensive chemotherapy, which is
     chemotherapy)."""
     return frozenset(c for c in load_lexicon().concepts if cls in broader_chain(c)[1:])
+
+
+def _class_of(concept: str) -> str | None:
+    """The class the lexicon files a concept under (dasatinib -> tki), or None."""
+    c = load_lexicon().concepts.get(concept)
+    return c.broader if c else None
+
+
+def _named(text: str) -> list[Mention]:
+    """The concepts a lower-cased text names for the patient now (not another person's, denied or given before)."""
+    return [m for m in read_concepts(text).mentions if not (m.other_person or m.negated or m.historical)]
 
 
 def _classes() -> frozenset[str]:
@@ -71,7 +82,7 @@ def asked_classes(question: str) -> list[str]:
     []
     """
     text = asking_sentences(question).lower()
-    mentions = [m for m in read_concepts(text).mentions if not (m.other_person or m.negated or m.historical)]
+    mentions = _named(text)
     classes, out = _classes(), []
     for m in mentions:
         if m.concept in classes and _asked_right_before(text, m.surface.lower()):
@@ -79,16 +90,12 @@ def asked_classes(question: str) -> list[str]:
     named = list(dict.fromkeys(m.concept for m in mentions if m.concept in classes))
     if len(named) == 1 and says(text, "asks_which_one"):
         out.append(named[0])  # ("pre-emptive TKI? which one?": the one class named, asked by "which one", r56 k17)
-    lex = load_lexicon()
     # (a member named and whether a better one exists: "taking imatinib. Is that the best pill or are there stronger
-    # ones?", r57 m23)
-    if says(text, "asks_better"):  # (the member named in the case, "that" in the asking sentence)
-        whole = [m for m in read_concepts(question.lower()).mentions
-                 if not (m.other_person or m.negated or m.historical)]
-        out += [c for m in whole if (c := lex.concepts[m.concept].broader if m.concept in lex.concepts else None)
-                and c in classes and m.concept in _members(c)]
+    # ones?", r57 m23; the member is named in the case, "that" in the asking sentence)
+    if says(text, "asks_better"):
+        out += [c for m in _named(question.lower()) if (c := _class_of(m.concept)) in classes]
     for a in mentions:
-        cls = lex.concepts[a.concept].broader if a.concept in lex.concepts else None
+        cls = _class_of(a.concept)
         if cls and any(b.concept != a.concept and b.concept in _members(cls)
                        and _alternatives(text, a.surface.lower(), b.surface.lower()) for b in mentions):
             out.append(cls)

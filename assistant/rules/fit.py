@@ -67,7 +67,8 @@ def _why(label: str, fits: dict[str, Any], age_words: str, facts: PatientFacts) 
 
 def wrong_disease(concept: str, facts: PatientFacts) -> bool:
     """The treatment is for another lineage, Ph status or antigen than the patient's (blinatumomab for T-ALL or
-    CD19-negative blasts): its own lines (a trial's remission rate) say nothing for this patient. An age beyond its limit is not this: the limit's own
+    CD19-negative blasts): its own lines (a trial's remission rate) say nothing for this patient. An age beyond its
+    limit is not this: the limit's own
     line is what answers."""
     fits = {k: v for k, v in treatment_fits(concept).items() if k in ("lineage", "ph_status", "antigen")}
     return bool(fits) and _why(concept, fits, "", facts) is not None
@@ -116,8 +117,8 @@ def alternatives(question: str, facts: PatientFacts, book: Any, n: int = 3, *, a
     met = [r for r in rules if r.condition(facts) is True]
     # (those the patient meets, then those only the blasts' other antigen decides: CD19-positive at 29, no CAR-T:
     # blinatumomab, and inotuzumab if CD22-positive, r56 k08, r57 m08; else the branches a missing fact decides)
-    antigen = [r for r in rules if r not in met and set(missing_facts(r, facts)) <= {"cd19", "cd22"}
-               and missing_facts(r, facts)]
+    antigen = [r for r in rules if r not in met and (missing := missing_facts(r, facts))
+               and set(missing) <= {"cd19", "cd22"}]
     rules = met + antigen if met else rules
     fits: dict[str, Any] = {}
     for c in asked:

@@ -125,8 +125,9 @@ class GuidelineRule(BaseModel):
 
     @property
     def context_only(self) -> bool:
-        """The rule states another source's statement only (its sections are context documents: the transplant
-        guideline's category, a drug's harm), not a guideline branch."""
+        """The rule states another source's statement only (its sections are context documents, whose section ids
+        the corpus manifest starts with "context/": the transplant guideline's category, a drug's harm), not a
+        guideline branch."""
         return all(sid.startswith("context/") for sid in self.section_ids)
 
     def excluded(self, facts: PatientFacts) -> bool:

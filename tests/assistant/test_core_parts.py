@@ -7,7 +7,14 @@ from __future__ import annotations
 import pytest
 
 from assistant.facts import read_facts
+from assistant.models import Answer
 from assistant.prompts import DOSE_PART_NOTE
+
+
+def _quotes(answer: Answer) -> str:
+    """The answer's cited quotes, one text."""
+    return " ".join(c.quote for c in answer.citations)
+
 
 DOSE_WITH_ANOTHER_PART = [
     ("HD-MTX consolidation for Ph- ALL at 52: supported? dose?", "high-dose methotrexate"),
@@ -260,7 +267,7 @@ def test_a_question_on_a_harm_is_answered_on_the_harm_not_on_the_drugs_place(bot
     """The harm asked about is the subject (rja12 j13): the corpus's VOD/SOS lines and its supportive-care status,
     no transplant or ranking rule, and no Ph status asked for (none changes what the corpus says on the harm)."""
     a = bot.ask(q)
-    quoted = " ".join(c.quote for c in a.citations)
+    quoted = _quotes(a)
     assert "VOD/SOS" in quoted and "14.0%" in quoted, a.answer
     assert "supportive-care" in quoted, a.answer
     assert not any(f.rule_id == "FACTS-MISSING-031" for f in a.findings), a.findings
@@ -309,7 +316,7 @@ def test_is_x_the_same_as_y_is_answered_by_what_x_is_and_what_the_guideline_says
 ])
 def test_a_relatives_japanese_question_is_answered_for_the_patients_branch(bot, q: str, must: str, must_not: str) -> None:
     a = bot.ask(q)
-    quoted = " ".join(c.quote for c in a.citations)
+    quoted = _quotes(a)
     assert must in quoted, a.answer
     assert must_not not in quoted and must_not not in {f.rule_id for f in a.findings}, a.answer
 
@@ -319,7 +326,7 @@ def test_an_old_patient_of_unknown_ph_status_gets_both_older_branches(bot) -> No
     must be known first does not stand in for the branches: both 65-or-older branches are shown."""
     a = bot.ask("my father is 80 and quite frail, just diagnosed with ALL. the family is arguing about whether to do "
                 "any treatment at all. what does the guideline suggest for very old patients?")
-    quoted = " ".join(c.quote for c in a.citations)
+    quoted = _quotes(a)
     assert "TKI plus a corticosteroid" in quoted and "no standard therapy" in quoted, a.answer
 
 
@@ -327,7 +334,7 @@ def test_how_long_maintenance_lasts_gives_the_one_duration_the_guideline_states(
     """r21 g47: with no Ph status, "how long should maintenance last?" has the Ph-positive branch (TKI maintenance for
     at least 5 years without allo-HSCT in CR1) beside the Ph-negative one (no duration stated)."""
     a = bot.ask("How long should maintenance therapy last in adult ALL?")
-    quoted = " ".join(c.quote for c in a.citations)
+    quoted = _quotes(a)
     assert "at least 5 years" in quoted and "does not state how long maintenance chemotherapy" in quoted, a.answer
 
 
@@ -340,7 +347,7 @@ def test_how_long_maintenance_lasts_gives_the_one_duration_the_guideline_states(
 ])
 def test_the_branch_the_question_turns_on_is_shown(bot, q: str, must: str) -> None:
     a = bot.ask(q)
-    assert must in " ".join(c.quote for c in a.citations), a.answer
+    assert must in _quotes(a), a.answer
 
 
 def test_a_caveat_for_the_transplant_after_a_drug_is_its_toxicity_line(bot) -> None:
@@ -348,7 +355,7 @@ def test_a_caveat_for_the_transplant_after_a_drug_is_its_toxicity_line(bot) -> N
     is a caution, cues.yaml asks_cautions)."""
     a = bot.ask("47M Ph- B-ALL primary refractory after 2 induction courses, blasts CD22 bright 95%, CD19 dim. Plan is "
                 "allo-SCT if we get him into CR. Which salvage agent, and any caveat for the transplant afterwards?")
-    assert "VOD/SOS" in " ".join(c.quote for c in a.citations), a.answer
+    assert "VOD/SOS" in _quotes(a), a.answer
 
 
 def test_a_terse_plan_request_beside_a_yes_no_part_is_answered_for_the_assumed_branch(bot) -> None:
@@ -357,7 +364,7 @@ def test_a_terse_plan_request_beside_a_yes_no_part_is_answered_for_the_assumed_b
     Ph-negative rule answers it beside the cranial irradiation line."""
     a = bot.ask("19yo M T-ALL, mediastinal mass, WBC 180k, LP pending. plays rugby, lives with parents. initial regimen "
                 "per JSH for AYA, and does he need cranial RT?")
-    quoted = " ".join(c.quote for c in a.citations)
+    quoted = _quotes(a)
     assert "pediatric-type chemotherapy" in quoted and "Cranial irradiation" in quoted, a.answer
 
 
@@ -377,7 +384,7 @@ def test_a_topic_not_covered_named_only_in_the_case_does_not_take_the_answer_ove
     supportive-care "not covered" line only answers where the question asks about it."""
     a = bot.ask("27M Ph+ ALL CR1, MRD neg after TKI + chemo, refuses HSCT (Jehovah's Witness, no transfusions). How "
                 "long should TKI maintenance go per JSH?")
-    assert "at least 5 years" in " ".join(c.quote for c in a.citations), a.answer
+    assert "at least 5 years" in _quotes(a), a.answer
     assert "at least 5 years" not in bot.ask("Which antifungal prophylaxis during induction for ALL?").answer
 
 
@@ -521,7 +528,7 @@ def test_a_relative_naming_high_dose_methotrexate_is_answered_by_the_hd_mtx_line
 def test_two_ages_compared_show_both_groups(bot) -> None:
     """r33 y47: "aged 70 versus 45": the under-65 Ph-positive lines beside the 65-or-older ones."""
     a = bot.ask("Ph+ ALL in a patient aged 70 versus 45: how do induction and post-remission recommendations differ?")
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert "aged 65 or older" in quotes and "combines a tyrosine kinase inhibitor (TKI) with chemotherapy" in quotes
 
 
@@ -583,7 +590,7 @@ def test_when_each_is_used_according_to_jsh_is_the_guideline_position(bot) -> No
     CD19 and CD22 lines, not only the toxicities."""
     a = bot.ask("Blinatumomab vs inotuzumab in relapsed B-ALL: when is each used according to JSH 2023, and what is "
                 "the key toxicity to watch for with each?")
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert "CD19-positive B-ALL" in quotes and "CD22-positive B-ALL" in quotes, a.answer
 
 
@@ -643,7 +650,7 @@ def test_an_adult_regimen_patient_gets_no_pediatric_protocol_line_nor_another_to
     a = bot.ask("55-year-old with Ph-negative B-ALL in CR1 after an adult regimen, MRD 2x10^-4 after induction. "
                 "Transplant or keep going with chemo? And if transplant, which donor source is preferred?")
     assert a.patient.regimen == "adult"
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert "pediatric-type protocol" not in quotes and "CNS prophylaxis" not in quotes, a.answer
     assert "aged 40 to 64 with Ph-negative ALL in CR1" in a.citations[0].quote, a.answer
 
@@ -726,7 +733,7 @@ def test_a_transplant_named_as_the_time_of_a_harm_brings_no_rule_of_another_sett
     """ "VOD cautions before transplant?": the transplant is when the harm is asked about, not a treatment asked in
     another setting; the Ph-positive CR1 transplant rule is no answer for relapsed B-ALL."""
     a = bot.ask(q)
-    quoted = " ".join(c.quote for c in a.citations)
+    quoted = _quotes(a)
     assert "recommends inotuzumab ozogamicin" in quoted and "VOD/SOS" in quoted, a.answer
     assert "TKI-combined chemotherapy" not in quoted, a.answer
 
@@ -870,7 +877,7 @@ def test_doubt_about_a_childrens_treatment_for_an_adult_gets_the_rule_and_its_ev
 ])
 def test_what_the_guideline_says_for_a_described_patient_shows_each_branch_from_the_start(bot, q: str) -> None:
     a = bot.ask(q)
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert ("TKI plus a corticosteroid" in quotes or "TKIと副腎皮質ステロイドの併用" in quotes), a.answer
     assert "no standard therapy" in quotes or "標準治療は確立しておらず" in quotes, a.answer
     assert not any("RIC" in c.quote for c in a.citations), a.answer
@@ -1178,7 +1185,7 @@ def test_a_treatment_no_rule_names_gets_no_part_line_on_another_drug(bot) -> Non
     """rja45 b28: after rituximab was said to be uncovered, the open part ("what is the recommendation?") took the
     brexucabtagene line, as if it applied to the patient."""
     a = bot.ask("CD20陽性のB-ALLにrituximabを上乗せすべき？ JSH 2023 guidelineのrecommendationは？")
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert "Brexucabtagene" not in quotes and "ブレクスカブタゲン" not in a.answer, a.answer
 
 
@@ -1201,7 +1208,7 @@ def test_a_patients_mrd_at_or_above_the_threshold_gets_the_guidelines_threshold_
     only; the rule quoted the monitoring line); a relative's "why does it matter?" gets no trial line that is not
     the case's (BLAST's blinatumomab, Ph+ALL213 when the Ph status was not given)."""
     a = bot.ask(q)
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert "regards the risk of relapse as high" in quotes and "is at or above the 0.01% threshold" in a.answer
     assert "to direct subsequent treatment decisions" in quotes or "to guide further treatment" in quotes, quotes
     if q.startswith("My husband"):  # (a relative is not given another drug's or another Ph group's trial)
@@ -1284,7 +1291,7 @@ def test_an_open_part_is_not_answered_by_a_rule_left_out_for_who_the_patient_is(
     line (TKI with chemotherapy) for an open part, beside the TKI-plus-steroid rule: two inductions."""
     a = bot.ask("70歳女性のPh+ALL。EF50%程度で心機能はやや低下。寛解導入はどう組むのがガイドライン的に妥当ですか？その後の地固め・"
                 "維持はどう考える？年齢的に移植はもう無理という理解でいいでしょうか。")
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert "TKI plus a corticosteroid" in quotes and "combines a tyrosine kinase inhibitor (TKI) with chemotherapy" \
         not in quotes, quotes
 
@@ -1339,7 +1346,7 @@ def test_a_patients_high_mrd_keeps_the_continue_chemotherapy_default_out_of_ever
     a = bot.ask("22-year-old woman with Ph-negative B-ALL on a pediatric-inspired protocol, in morphological CR after "
                 "induction but flow MRD is 0.05%. Should she continue the chemotherapy protocol or be referred for "
                 "allo-HSCT in CR1? What does JSH say MRD should be used for?")
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert "recommends considering allo-HSCT" in quotes and "rather than proceeding to allo-HSCT by default" \
         not in quotes, quotes
 
@@ -1371,7 +1378,7 @@ def test_a_harm_asked_before_a_transplant_gets_the_harm_not_survival(bot) -> Non
     survival or ranking lines."""
     a = bot.ask("Pharmacist here: patient on inotuzumab ozogamicin is going to allo-SCT next month. What hepatic "
                 "complication should we be watching for, and does the guideline address it?")
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert "14.0%" in quotes and "overall survival" not in quotes and "does not rank" not in quotes, a.answer
 
 
@@ -1381,7 +1388,7 @@ def test_a_drugs_harm_management_is_its_own_not_another_treatments(bot, q: str) 
     """rja48 y16: blinatumomab's CRS got the CAR-T section's tocilizumab line (a line under the CAR-T heading names
     no CAR-T itself); the blinatumomab label line answers, and no survival result."""
     a = bot.ask(q)
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert "interrupting treatment" in quotes and "tocilizumab" not in quotes, a.answer
     assert "overall survival" not in quotes, a.answer
 
@@ -1396,7 +1403,7 @@ def test_a_transplant_weighed_gets_it_and_the_path_without_it(bot, q: str) -> No
     """r52 q19, rja48 y19: "is it needed? what if I say no?" is answered by the CR1 transplant rule and by TKI
     maintenance for at least 5 years without it."""
     a = bot.ask(q, lang="en")
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert "allogeneic hematopoietic stem cell transplantation (allo-HSCT) in CR1" in quotes, a.answer
     assert "at least 5 years" in quotes, a.answer
     assert "FACTS-MISSING-031" not in {f.rule_id for f in a.findings}, a.answer
@@ -1418,7 +1425,7 @@ def test_what_mrd_is_and_whether_positive_means_relapse(bot) -> None:
                 "'MRD positive' does that mean the cancer is back?")
     assert a.patient.phase is None
     assert "measurable residual disease" in a.citations[0].quote, a.answer
-    assert "Relapsed or refractory (R/R) B-ALL means" not in " ".join(c.quote for c in a.citations)
+    assert "Relapsed or refractory (R/R) B-ALL means" not in _quotes(a)
     assert "not the same as the leukemia coming back" in a.answer
     negative = bot.ask("Im 36 with T-ALL and in first remision. My MRD was less than 0.01% after inducton. Do I still "
                        "need a tranplant?")
@@ -1449,7 +1456,7 @@ def test_a_part_asking_which_harms_gets_the_line_naming_them(bot) -> None:
     a = bot.ask("Pharmacist here. Patient, 23, on a pediatric-type regimen for Ph-negative ALL. Which toxicities of the "
                 "asparaginase-based phase should I watch for, and why does the team insist so much on not skipping "
                 "oral maintenance?")
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert "hypofibrinogenemia" in quotes and "E1910" not in quotes, a.answer
 
 
@@ -1481,7 +1488,7 @@ def test_a_drug_class_asked_with_its_harms_gets_its_drugs_and_their_harms(bot, q
     (a treatment she cannot have) and no antibody; the two antibodies' rules answer, with their harms, and a relapse
     gets no note on the first-line age groups."""
     a = bot.ask(q, lang="en")
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert "recommends blinatumomab" in quotes and "recommends inotuzumab ozogamicin" in quotes, a.answer
     assert "veno-occlusive disease with inotuzumab" in quotes, a.answer
     assert "tisagenlecleucel (ELIANA)" not in quotes and "at its edge" not in a.answer, a.answer
@@ -1505,7 +1512,7 @@ def test_a_frail_older_patients_options_get_no_transplant_categories(bot) -> Non
     JSHCT transplant guideline's categories (its "standard of care" category shares only a word)."""
     a = bot.ask("78歳女性、Ph陰性B-ALL。フレイルがありCFS 6程度、ADLは半介助。標準治療はありますか？"
                 "ご家族はあまり積極的な治療を望んでいません。どのような選択肢を提示すればよいでしょうか。", lang="en")
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert "JSHCT" not in quotes and "depends on fitness" in quotes, a.answer
 
 
@@ -1535,7 +1542,7 @@ def test_a_definition_is_no_filler_line(bot) -> None:
     a filler line in a post-transplant answer."""
     a = bot.ask("Ph+ ALL, 49 years old, allografted in CR1 three months ago. BCR-ABL1 was undetectable at day 30 but "
                 "is now detectable again by marrow PCR, no hematologic relapse. What does JSH recommend at this point?")
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert "pre-emptive TKI" in a.citations[0].quote and "defined by the BCR::ABL1" not in quotes, a.answer
 
 
@@ -1551,7 +1558,7 @@ def test_the_evidence_asked_for_a_rule_is_its_own_trial(bot) -> None:
     relapse) as the evidence; HD-MTX and JALSG ALL202-O answer."""
     a = bot.ask("A 58-year-old man with Ph-negative B-ALL is in CR after induction. Which consolidation approach does "
                 "the Japanese guideline favour for his age group, and what is the evidence behind it?")
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert "ALL202-O" in quotes and "ZUMA-3" not in quotes and "E1910" not in quotes, a.answer
     trial = bot.ask("Is D-ALBA chemo-free induction the JSH standard for Ph+ ALL?")
     assert "as tested in GIMEMA D-ALBA, as the standard" in trial.citations[0].quote, trial.answer
@@ -1570,7 +1577,7 @@ def test_an_mrd_positive_patient_gets_the_transplant_consideration(bot) -> None:
     "continue chemotherapy rather than allo-HSCT by default"."""
     a = bot.ask("After induction, flow MRD in a 30-year-old with Ph-negative ALL is 0.03%. How does JSH 2023 interpret "
                 "this level and what should happen next regarding allogeneic transplant?")
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert "considering allo-HSCT" in quotes and "rather than proceeding to allo-HSCT by default" not in quotes, a.answer
 
 
@@ -1601,7 +1608,7 @@ def test_how_big_a_risk_with_a_transplant_is_gets_the_drugs_rate(bot) -> None:
     """r55 t16: "plan 2nd HSCT after InO. How big is the VOD/SOS risk?" got only "higher when HSCT follows"; the rate
     (14.0% vs 2.1% in INO-VATE) answers how big."""
     a = bot.ask("R/R CD22+ B-ALL s/p allo, plan 2nd HSCT after InO. How big is the VOD/SOS risk?")
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert "14.0%" in quotes and "HSCT follows" in quotes, a.answer
 
 
@@ -1616,21 +1623,21 @@ def test_a_high_mrd_in_cr1_gets_the_transplant_guidelines_category(bot, q: str) 
     high-risk Ph-negative ALL in CR1 (a separate document, labelled as such) follows the MRD note. No definition of
     allo-HSCT for a clinician's case."""
     a = bot.ask(q)
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert "CR1 with high risk is categorised S" in quotes, a.answer
     assert "means allogeneic hematopoietic stem cell transplantation" not in quotes, a.answer
 
 
 def test_an_mrd_below_the_threshold_gets_no_high_risk_category(bot) -> None:
     a = bot.ask("47-year-old with Ph-negative B-ALL in CR1, flow MRD after induction 0.005%. Allo-HSCT now?")
-    assert "with high risk is categorised S" not in " ".join(c.quote for c in a.citations), a.answer
+    assert "with high risk is categorised S" not in _quotes(a), a.answer
 
 
 def test_a_harm_named_with_a_drug_and_a_transplant_gets_its_rate_and_what_jsh_holds(bot) -> None:
     """r56 k14: "plan InO then allo. VOD/SOS risk? anything specific in JSH?" got one line without a number and
     nothing on JSH: the rate (14.0% vs 2.1%), the JSH rule on the drug and the corpus's supportive-care status."""
     a = bot.ask("R/R CD22+ B-ALL, plan InO then allo. VOD/SOS risk? anything specific in JSH?")
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert "14.0%" in quotes and "No JSH 2023 supportive-care statements" in quotes, a.answer
 
 
@@ -1670,7 +1677,7 @@ def test_which_one_after_a_class_asks_its_member(bot) -> None:
     """r56 k17: "pre-emptive TKI? which one, any guidance?" left "which one" open and got the corpus's "no guidance
     for children" line for "any guidance": the summary's line that names no TKI answers, no chance word match."""
     a = bot.ask("post-allo Ph+ ALL, BCR-ABL PCR turned positive at 6 mo -> pre-emptive TKI? which one, any guidance?")
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert "does not specify which TKI" in quotes and "children" not in quotes, a.answer
 
 
@@ -1690,7 +1697,7 @@ def test_what_to_watch_for_on_a_drug_gets_the_signs_of_each_of_its_harms(bot, q:
 def test_monitoring_on_nelarabine_gets_the_labels_neurological_monitoring(bot) -> None:
     """rja51 o27: "nelarabine: main toxicity? monitoring?" left monitoring unanswered."""
     a = bot.ask("R/R T-ALL で nelarabine を考えてます。main toxicity は何?monitoring で気をつける点は?")
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert "neurotoxicity" in quotes and "close monitoring for neurological signs" in quotes, a.answer
 
 
@@ -1704,7 +1711,7 @@ def test_a_part_supposing_the_other_mrd_result_gets_its_rule_too(bot, q: str) ->
     """rja53 i27, rja49 g26: the reported result's rule (pre-emptive TKI) and the supposed one's (no prophylactic
     TKI when MRD-negative), not the reported branch alone."""
     a = bot.ask(q)
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert "recommends pre-emptive TKI therapy" in quotes and "does not recommend prophylactic TKI" in quotes, a.answer
 
 
@@ -1730,7 +1737,7 @@ def test_a_young_patient_whose_doctor_wants_a_plan_made_for_children_hears_it_is
     (Ph-negative ALL), and the AYA rule with its plain line answers."""
     a = bot.ask("I'm 19 and just got diagnosed with ALL. My doctor wants to use a treatment plan made for children even "
                 "though I'm an adult. Is that normal? Does it mean it's less strong?")
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert a.patient.ph_status == "negative" and "Ph-positive" not in quotes, a.answer
     assert "recommends pediatric-type chemotherapy" in quotes and "In plain words" in a.answer, a.answer
 
@@ -1748,6 +1755,6 @@ def test_a_few_cells_still_found_in_remission_is_mrd_not_a_relapse(bot) -> None:
     a = bot.ask("I'm 45 and in remission from ALL but my doctor says there are still a few leukemia cells detectable on "
                 "a special test. What does that mean for me? Does it mean the leukemia is coming back and do I need a "
                 "transplant?")
-    quotes = " ".join(c.quote for c in a.citations)
+    quotes = _quotes(a)
     assert a.patient.phase == "cr1" and a.patient.mrd_status == "positive", a.patient
     assert "0.01% or higher" in quotes and "nelarabine" not in quotes.lower() and "re-induction" not in quotes, a.answer
