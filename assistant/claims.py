@@ -99,6 +99,7 @@ class Claim:
     basis: bool = False  # a named trial is given as the basis of the position ("on the basis of ZUMA-3, ...")
     restricted_to: dict[str, Any] = field(default_factory=dict)  # the group a restriction names ("only for <group>")
     age_at: str | None = None  # when an age limit is measured ("diagnosis", "infusion"), if the clause says
+    stopping: bool = False  # the stance was said of stopping the treatment, and is read as its opposite on it
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -176,6 +177,9 @@ class Vocabulary:
     restriction_after: frozenset[str] = frozenset()
     edition_names: frozenset[str] = frozenset()
     grade_foreign: tuple[tuple[Phrase, ...], frozenset[str], frozenset[str]] = ((), frozenset(), frozenset())
+    grade_verbs: tuple[frozenset[str], int] = (frozenset(), 0)  # "grades <object> as <value>", within a window
+    basis_sources: frozenset[str] = frozenset()  # study words a basis phrase can point to ("this registry analysis")
+    stopped: tuple[tuple[Phrase, ...], frozenset[str], dict[str, str]] = ((), frozenset(), {})  # "stopping X is ..."
     denial_unspecified: frozenset[str] = frozenset()
     denial_unspecified_after: frozenset[str] = frozenset()  # "no TKI named": the name is denied, not the TKI
     marker_population: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -241,6 +245,10 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         grade_absence=_ph(data["grades"].get("absence") or []),
         grade_foreign=(_ph(data["grades"].get("foreign_phrases") or []), _words(data["grades"], "copula"),
                        _words(data["grades"], "copula_not")),
+        grade_verbs=(_words(data["grades"], "verbs"), int(data["grades"].get("verb_window") or 0)),
+        basis_sources=_words(data, "basis_sources"),
+        stopped=(_ph(data["stopped_subject"]["verbs"]), _words(data["stopped_subject"], "skip"),
+                 {str(k): str(v) for k, v in data["stopped_subject"]["flip"].items()}),
         split_prefixes=tuple(str(x) for x in data.get("split_prefixes") or []),
         examples=_ph(data.get("examples") or []), defining=_ph(data.get("defining") or []), alone=_ph(data.get("alone") or []), stop_after=_ph(data.get("stop_after") or []), pronouns=frozenset(str(w) for w in data.get("pronouns") or []),
         elliptic=frozenset(str(w) for w in data.get("elliptic") or []),
@@ -751,10 +759,13 @@ def _needing(toks: list[str], k: int, drugs: list[Any], voc: Vocabulary) -> str 
 def _grades(toks: list[str], voc: Vocabulary) -> list[str]:
     out = []
     foreign, copula, copula_not = voc.grade_foreign
-    if not _find(toks, voc.grade_absence):
+    named = _find(toks, foreign)  # (a category's own meaning, "generally not recommended", denies no grade)
+    inside = {k for i, p in named for k in range(i, i + len(p))}
+    if not _find([t for k, t in enumerate(toks) if k not in inside], voc.grade_absence):
         out.extend(" ".join(p) for _, p in _find(toks, voc.grade_phrases))
         if "jsh" in _attribution(toks, 0, len(toks), voc, False):  # "S (standard), which JSH 2023 adopts"
-            out.extend(" ".join(p) for _, p in _find(toks, foreign))
+            out.extend(" ".join(p) for _, p in named)
+        out.extend(_graded_as(toks, voc))
     prefixes = _by_first(voc.grade_prefixes)
     for i, t in enumerate(toks):
         if t.startswith("cq") and t[2:].lstrip("-#").isdigit():
@@ -771,6 +782,23 @@ def _grades(toks: list[str], voc: Vocabulary) -> list[str]:
                 out.append(" ".join([*p, toks[k]]))
                 break
     return out
+
+
+def _graded_as(toks: list[str], voc: Vocabulary) -> list[str]:
+    """A grade given by a verb to the object after it: "grades allo-HSCT for standard-risk CR1 as GNR"."""
+    verbs, window = voc.grade_verbs
+    for i, t in enumerate(toks):
+        if t not in verbs:
+            continue
+        for k in range(i + 1, min(len(toks) - 1, i + window + 1)):
+            if toks[k] != "as":
+                continue
+            j = k + 1
+            while j < len(toks) and toks[j] in voc.grade_skip:
+                j += 1
+            if j < len(toks) and toks[j] in voc.grade_values and toks[j] not in voc.grade_foreign[2]:
+                return [toks[j]]  # (the value, as a cited source would write it: "GNR")
+    return []
 
 
 @lru_cache(maxsize=8192)
@@ -796,7 +824,9 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     if population.get("phase") == "post_hsct" and whole_setting == "relapsed":
         population.update(phase="relapsed", transplant="done")  # "relapses after allo-HSCT" is a relapse
     equivalence = _fractions(toks, voc)
-    basis = (trials and bool(_find(toks, voc.basis))) or any(_trial_object(toks, sp, st) for st, sp in stances)
+    studied = trials or bool(voc.basis_sources & set(toks))  # (a named trial, or "this registry analysis")
+    basis = (studied and bool(_find(toks, voc.basis))) or any(_trial_object(toks, sp, st) for st, sp in stances) or (
+        trials and _trial_put_forward(toks, voc))
     stance_tokens = {k for _, span in stances for k in span}
     for (a, b), (stance, said) in zip(spans, stances):
         inside = [m for m in mentions if a <= m.start < b]
@@ -814,10 +844,16 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
                 id(m) in denied and _bare_denial(toks, m.start, voc) for m in treat):
             stance = "not_recommended"  # "..., and no prophylactic TKI while MRD-negative": a verbless denial
         if not interventions and not denied - past and prev_interventions and (  # (history is not denied)
-                voc.pronouns & set(toks[a:b]) or toks[a] in voc.elliptic or _elided(toks, a, said)):
+                voc.pronouns & set(toks[a:b]) or toks[a] in voc.elliptic or _elided(toks, a, said)
+                or (said and not treat and _stops_first(toks, a, said.start, voc))):  # ("..., and stopping early")
             interventions, negated = prev_interventions, ()  # "...; the guideline accepts it", "..., not for X"
         if stance is not None and (_find(toks[a:b], voc.grade_phrases) or any(t.startswith("cq") for t in toks[a:b])):
             stance = None  # "no JSH 2023 recommendation grade or CQ number ... was found": about grades, not a treatment
+        stopping = stance is not None and bool(said) and (
+            any(_stopped(toks, a, m.start, said.start, voc) for m in treat) or (
+                not treat and bool(interventions) and _stops_first(toks, a, said.start, voc)))
+        if stopping:
+            stance = voc.stopped[2].get(stance, stance)  # "stopping X early is not recommended": X is
         hedged = bool(_find(toks[a:b], voc.hedges))
         restricted = _restricted(toks, a, b, voc, stance)
         inferred = stance is None and restricted and bool(
@@ -850,10 +886,35 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             equivalence=equivalence, basis=basis, voiced=own, restricted=restricted,
             equates=bool(_find(toks[a:b], voc.equivalence_cues)),
             own_population={**population, **own_population}, extra={"inferred": True} if inferred else {},
-            restricted_to=_restricted_population(toks, a, b, voc) if restricted else {}, age_at=_age_at(toks, a, b, voc)))
+            restricted_to=_restricted_population(toks, a, b, voc) if restricted else {}, age_at=_age_at(toks, a, b, voc),
+            stopping=stopping))
         if interventions:
             prev_interventions = interventions
     return tuple(claims)
+
+
+def _stopped(toks: list[str], a: int, start: int, stance_at: int, voc: Vocabulary) -> bool:
+    """The treatment starting at `start` is what a stop word before it stops, and the stance comes after: the
+    stance is said of stopping it ("stopping TKI maintenance before 5 years is not consistent with ...").
+
+    >>> _stopped(tokens("stopping the tki early is not recommended"), 0, 2, 4, claim_vocabulary())
+    True
+    >>> _stopped(tokens("the tki is not recommended"), 0, 1, 3, claim_vocabulary())
+    False
+    """
+    verbs, skip, _ = voc.stopped
+    if start >= stance_at:
+        return False
+    k = start
+    while k > a and toks[k - 1] in skip:
+        k -= 1
+    return any(_ends_at(toks, k, (p,)) for p in verbs)
+
+
+def _stops_first(toks: list[str], a: int, stance_at: int, voc: Vocabulary) -> bool:
+    """The clause's subject, before its stance, is a bare stop word whose treatment is the one before ("..., and
+    stopping early is not consistent with that")."""
+    return any(_at(toks, k, p) for k in range(a, stance_at) for p in voc.stopped[0])
 
 
 def _age_at(toks: list[str], a: int, b: int, voc: Vocabulary) -> str | None:
@@ -881,6 +942,17 @@ def _trial_object(toks: list[str], span: range, stance: str | None) -> bool:
         return False
     after = list(itertools.takewhile(lambda t: t not in (",", ";", ":", "—", "("), toks[span.stop:span.stop + 6]))
     return bool(after) and names_trial(" ".join(after))
+
+
+def _trial_put_forward(toks: list[str], voc: Vocabulary) -> bool:
+    """A named trial is the object of any positive cue, not only the clause's chosen one ("specifies the ALL202-U
+    protocol as the pediatric-type regimen to use": the longer "to use" is the stance, "specifies" puts it forward)."""
+    for i, t in enumerate(toks):
+        for p, name in voc.stance_cues.get(t, ()):
+            if name in ("recommended", "required") and _at(toks, i, p) and _trial_object(
+                    toks, range(i, i + len(p)), name):
+                return True
+    return False
 
 
 def _ranks(toks: list[str], a: int, b: int, stance: str | None, hedged: bool, interventions: tuple[str, ...],

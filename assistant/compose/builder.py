@@ -26,12 +26,13 @@ _POINTING_BACK = frozenset({"these", "those", "such"})
 
 
 def _claim_keys(sentence: str) -> frozenset[tuple[Any, ...]]:
-    """What a line claims, as (treatments, stance, population, qualifiers, the harms it names) of each claim with a
-    stance and a treatment: two lines with the same claims say the same thing, however worded (not two lines on
-    two harms of one drug: CRS signs and neurological signs to report)."""
+    """What a line claims, as (treatments, stance, population, qualifiers, the harms it names, whether it speaks of
+    stopping) of each claim with a stance and a treatment: two lines with the same claims say the same thing,
+    however worded (not two lines on two harms of one drug: CRS signs and neurological signs to report; nor "continue
+    the TKI for at least 5 years" and "stopping it before 5 years goes against that")."""
     harms = tuple(sorted(harms_in(sentence)))
     return frozenset((c.interventions, c.stance, tuple(sorted((k, str(v)) for k, v in c.population.items())),
-                      tuple(sorted((q.kind, q.value) for q in c.qualifiers)), harms)
+                      tuple(sorted((q.kind, q.value) for q in c.qualifiers)), harms, c.stopping)
                      for c in read_claims(sentence) if c.stance and c.interventions)
 
 

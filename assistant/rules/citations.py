@@ -19,6 +19,7 @@ from assistant.claims import broader_chain
 from assistant.concepts import LEXICON_DIR
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, chunks_by_id, cited_chunks, lead_reply, parse_lines, strip_lead
+from assistant.rules.reversals import reversed_effects, reversed_groups
 from assistant.rules.swaps import swapped_terms
 from assistant.text import chunk_sentences, normalize, split_sentences, tokenize
 
@@ -650,7 +651,8 @@ def check_citations(
             good = cited_chunks(s, draft, retrieved)
             missing = (unsupported_terms(s.body, good, given=given, given_terms=patient_terms, asked=asked) or altered_terms(s.body, good, given=given)
                        or copied_from_elsewhere(s.body, good, retrieved) or disowned_attribution(s.body, good)
-                       or swapped_terms(s.body, good, given=given))
+                       or swapped_terms(s.body, good, given=given) or reversed_groups(s.body, good, facts)
+                       or reversed_effects(s.body, good))
             if missing:
                 issues.append(Issue(
                     finding=RuleFinding(rule_id="CIT-SUPPORT-004", severity="block",

@@ -530,7 +530,8 @@ def _compare_ranking(claim: Claim, a: Assert, merged: dict[str, Any]) -> tuple[s
                 a, merged) != "none":
             return "contradict", a.why or "the guideline does not offer these as equal alternatives"
         return None
-    if claim.ranked and all(_level(claim, c) == "exact" for c in a.about):
+    if claim.ranked and all(_level(claim, c) == "exact" for c in a.about) and (
+            not a.population or population_fit(a, merged) == "all"):  # (ranked for another group: not this one)
         return "contradict", a.why or "the guideline does not rank these treatments"
     return None
 

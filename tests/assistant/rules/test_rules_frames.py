@@ -85,9 +85,22 @@ def test_a_contradiction_names_the_rule_it_breaks() -> None:
     ("Cranial irradiation shouldn't be given to everyone.", "not_recommended"),
     ("The guideline doesn’t recommend prophylactic TKI after transplant.", "not_recommended"),
     ("JSH 2023 doesn't consider CAR-T an option at 45.", "not_required"),
+    # a stop put as advice is no recommendation of the treatment ("should" alone would be)
+    ("Once 5 years are reached the TKI should be stopped while MRD stays negative.", "not_required"),
+    # a choice named as the one to make, and a permission in the guideline's voice
+    ("The guideline names ponatinib as the TKI to use when T315I appears.", "recommended"),
+    ("As the guideline allows, nelarabine can follow in relapsed disease.", "option"),
+    # a stance said of stopping a treatment is the opposite stance on the treatment
+    ("Stopping the TKI before 5 years goes against the recommendation.", "recommended"),
+    ("Discontinuing the TKI after two years is an option.", "not_required"),
+    # ... also when the treatment is the one before ("..., and stopping early is not consistent with that")
+    ("The TKI is continued for at least 5 years, and stopping early goes against the recommendation.",
+     "recommended"),
+    ("The guideline recommends the TKI for at least 5 years, and stopping before then is not consistent with that "
+     "recommendation.", "recommended"),
 ])
 def test_stance_with_negation_and_hedges(sentence: str, stance: str) -> None:
-    assert read_claims(sentence)[0].stance == stance
+    assert read_claims(sentence)[-1].stance == stance  # (the last clause: "..., and stopping early ...")
 
 
 def test_a_yes_no_opening_does_not_negate_the_claim() -> None:
@@ -182,6 +195,20 @@ def test_qualifiers_are_compared_numerically(spec, sentence, bad) -> None:
      None),
     ("The JSH 2023 guideline recommends inotuzumab first, with blinatumomab kept for later lines.",
      {"lineage": "B", "phase": "relapsed"}, {"RR-TARGETNEG-022"}),
+    # a grade given by a verb to the object before "as", whose own meaning ("not recommended") denies no grade
+    ("JSH 2023 classifies allo-HSCT for standard-risk Ph-negative patients in CR1 as GNR (generally not "
+     "recommended).", {"ph_status": "negative", "phase": "cr1"}, None),
+    # a study named as the basis of a JSH position, and a trial protocol named as the regimen to use
+    ("The guideline cites the JSHCT registry analysis as the basis for its transplant recommendation.", {},
+     {TRIAL_AS_REC_ID}),
+    ("The JSH 2023 guideline specifies the JALSG ALL202-U protocol as the pediatric-type regimen to use for AYA "
+     "patients.", {"ph_status": "negative", "age": 20}, {TRIAL_AS_REC_ID}),
+    # intrathecal chemotherapy called enough without the systemic part
+    ("The JSH 2023 guideline treats intrathecal chemotherapy as sufficient for standard-risk adults in remission, "
+     "keeping HD-MTX for high-risk ones.", {}, {"CNS-PROPH-017"}),
+    # a ranking of the two add-ons the summary names side by side at 65 or older
+    ("At 70, the guideline prefers RIC allo-HSCT to maintenance chemotherapy whenever a donor is found.",
+     {"ph_status": "positive", "age": 70, "age_band": "65+", "phase": "cr1"}, {"PHPOS-OLDERPOST-005"}),
 ])
 def test_recommendations_put_in_jsh_mouth_must_be_backed(sentence, facts, rule_ids) -> None:
     v = judge_sentence(sentence, BOOK, PatientFacts(**facts))
@@ -209,6 +236,12 @@ def test_recommendations_put_in_jsh_mouth_must_be_backed(sentence, facts, rule_i
      "prophylactic TKI for MRD-negative patients after allo-HSCT.", {}),
     ("Ponatinib is a third-generation TKI with activity against T315I, and after relapse on an earlier-generation TKI "
      "the guideline says a later-generation TKI can be considered.", {"ph_status": "positive", "phase": "relapsed"}),
+    # the meaning of a foreign category, or where a list comes from, is no grade and no trial basis of a JSH position
+    ("That list comes from the general literature and trial data; its exact JSH 2023 wording is unverified.", {}),
+    ("For Ph-positive ALL at 65 or older, the summary names neither the TKI nor the corticosteroid.",
+     {"ph_status": "positive", "age": 70, "age_band": "65+"}),
+    ("Over 65, RIC allo-HSCT and/or maintenance chemotherapy follow where feasible, with neither preferred.",
+     {"ph_status": "positive", "age": 70, "age_band": "65+"}),
 ])
 def test_backed_recommendations_and_trial_evidence_pass(sentence, facts) -> None:
     assert judge_sentence(sentence, BOOK, PatientFacts(**facts)).kind in ("agree", "unrelated")
@@ -219,6 +252,9 @@ def test_an_invented_grade_is_unsupported_unless_the_source_says_it() -> None:
     f = PatientFacts(phase="relapsed", lineage="B", cd19=True)
     assert judge_sentence(s, BOOK, f).rule_id == GRADE_ID
     assert judge_sentence(s, BOOK, f, cited_text="... grade 1A ...").kind == "agree"
+    other = "The separate JSHCT transplant guideline categorises autologous HSCT for Ph-negative ALL as GNR."
+    assert read_claims(other)[0].grades == ("gnr",)
+    assert judge_sentence(other, BOOK, PatientFacts(), cited_text="... auto-HSCT: GNR ...").kind != "unsupported"
 
 
 def test_a_clinician_can_add_a_rule_claim_in_yaml_only() -> None:

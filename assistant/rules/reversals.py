@@ -1,0 +1,151 @@
+"""Reversed groups: an answer sentence that says what its cited trial source says about the same treatments, but of
+the other group ("E1910 randomised patients who remained MRD-positive" cited to "patients ... who were MRD-negative
+were randomised"; Ph+ALL213's post-transplant dasatinib "for patients MRD-negative before transplantation" cited to
+"patients who were MRD-positive before transplantation received prophylactic dasatinib"), or says a treatment worked
+where the source says it did not, or the other way round ("allo-SCT added no benefit once a TKI was used" cited to
+"In GRAAPH-2005, allo-SCT improved relapse-free survival").
+
+Compared claim by claim (`assistant.claims`): among the sentences of the cited evidence-tier sources that state the
+same key (MRD status, Ph status, lineage), those sharing the most of the claim's other concepts (at least
+`MIN_SHARED`) are the ones it restates; a reversal is reported when none of them states the claim's value. A value
+that is the patient's own (from the question) is not the source's to give, and guideline-tier sources are judged by
+the rules instead. An effect ("improved", "no benefit") is compared with the source claims about the same treatment
+(its first named one) that state an effect; comparisons ("better than", "versus") are left to the rules, since their
+sides can be named either way round. Pure and memoised per source text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from assistant.claims import Claim, read_claims
+from assistant.models import Chunk, PatientFacts
+
+#: The population keys compared, and the concepts that only say the key (left out of what two claims share).
+KEYS: dict[str, frozenset[str]] = {
+    "mrd_status": frozenset({"mrd", "mrd_positive", "mrd_negative", "mrd_method"}),
+    "ph_status": frozenset({"ph_positive", "ph_negative", "ph_status"}),
+    "lineage": frozenset({"b_lineage", "t_lineage"}),
+}
+#: A "level" from this percentage up is a share of patients, not an MRD level (MRD is read at 0.001-0.1 %).
+SHARE_FROM = 1.0
+#: Concepts two claims must share besides the key to be statements about the same thing.
+MIN_SHARED = 2
+#: The stances that say whether a treatment worked, and their polarity.
+EFFECTS: dict[str, int] = {"effective": 1, "ineffective": -1}
+#: Words that make a sentence a comparison of two sides.
+_COMPARING = frozenset({"than", "versus", "vs", "vs.", "compared"})
+#: Concepts too general to tie two statements together.
+_GENERAL = frozenset({"guideline", "all", "population_age", "remission", "chemotherapy"})
+
+
+def _anchors(claim: Claim) -> frozenset[str]:
+    named = set(claim.concepts) | set(claim.interventions)
+    for concepts in KEYS.values():
+        named -= concepts
+    return frozenset(named - _GENERAL)
+
+
+@lru_cache(maxsize=512)
+def _source_claims(text: str) -> tuple[Claim, ...]:
+    from assistant.text import chunk_sentences
+
+    return tuple(c for s in chunk_sentences(text) for c in read_claims(s))
+
+
+def _value(claim: Claim, key: str) -> str | None:
+    """The claim's own value for `key`; an MRD status read off a percentage ("52.6% were MRD-negative", "21%
+    MRD-triggered": a share of patients, not an MRD level) is not one; "MRD-positive (0.01% or more)" is."""
+    value = claim.own_population.get(key)
+    level = claim.own_population.get("mrd_level_pct")
+    if not isinstance(value, str) or (key == "mrd_status" and isinstance(level, float) and level >= SHARE_FROM):
+        return None
+    return value
+
+
+def _restated_values(claim: Claim, key: str, sources: Sequence[Chunk]) -> set[str]:
+    """The values of `key` in the source claims sharing the most of the claim's anchors."""
+    mine = _anchors(claim)
+    best, values = MIN_SHARED - 1, set()
+    for chunk in sources:
+        for theirs in _source_claims(chunk.text):
+            value = _value(theirs, key)
+            if value is None:
+                continue
+            shared = len(mine & _anchors(theirs))
+            if shared > best:
+                best, values = shared, {value}
+            elif shared == best:
+                values.add(value)
+    return values
+
+
+def _subject(claim: Claim) -> str | None:
+    """The treatment an effect is said of: the first one named that is not what it is compared with."""
+    return next((c for c in claim.interventions if c not in claim.contrasted), None)
+
+
+def _effect(claim: Claim, toks: frozenset[str]) -> int | None:
+    if claim.stance not in EFFECTS or claim.hedged or claim.contrasted or toks & _COMPARING:
+        return None
+    return EFFECTS[claim.stance]
+
+
+@lru_cache(maxsize=512)
+def _source_effects(text: str) -> tuple[tuple[str, int, frozenset[str]], ...]:
+    """(treatment, polarity, anchors) of each effect a source's sentences state."""
+    from assistant.concepts import tokens
+    from assistant.text import chunk_sentences
+
+    out = []
+    for s in chunk_sentences(text):
+        toks = frozenset(tokens(s.lower()))
+        for c in read_claims(s):
+            polarity, subject = _effect(c, toks), _subject(c)
+            if polarity is not None and subject is not None:
+                out.append((subject, polarity, _anchors(c)))
+    return tuple(out)
+
+
+def reversed_effects(sentence_body: str, chunks: Sequence[Chunk]) -> set[str]:
+    """Effects the sentence states the other way round from its cited trial source ("allo_hsct ineffective (the
+    source: effective)")."""
+    from assistant.concepts import tokens
+
+    sources = [c for c in chunks if c.tier == "evidence"]
+    if not sources:
+        return set()
+    toks = frozenset(tokens(sentence_body.lower()))
+    out: set[str] = set()
+    for claim in read_claims(sentence_body):
+        polarity, subject = _effect(claim, toks), _subject(claim)
+        if polarity is None or subject is None:
+            continue
+        said = {p for ch in sources for s, p, _ in _source_effects(ch.text) if s == subject}
+        if said and polarity not in said:
+            out.add(f"{subject} {claim.stance} (the source: the opposite)")
+    return out
+
+
+def reversed_groups(sentence_body: str, chunks: Sequence[Chunk], facts: PatientFacts) -> set[str]:
+    """What the sentence says of another group than its cited trial source does ("mrd_status positive (the source:
+    negative)"); empty when nothing is reversed."""
+    sources = [c for c in chunks if c.tier == "evidence"]
+    if not sources:
+        return set()
+    out: set[str] = set()
+    claims = read_claims(sentence_body)
+    for claim in claims:
+        for key in KEYS:
+            value = _value(claim, key)
+            if value is None or value == getattr(facts, key, None) or len({_value(c, key) for c in claims} - {
+                    None}) > 1:  # (a sentence naming both groups sets one against the other)
+                continue
+            theirs = _restated_values(claim, key, sources)
+            if theirs and value not in theirs:
+                out.add(f"{key} {value} (the source: {', '.join(sorted(theirs))})")
+    return out
+
+
+__all__ = ["EFFECTS", "KEYS", "MIN_SHARED", "reversed_effects", "reversed_groups"]

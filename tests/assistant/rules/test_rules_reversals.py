@@ -1,0 +1,68 @@
+"""Reversed groups and effects: a sentence saying what its cited trial source says, but of the other group (MRD,
+Ph status, lineage) or with the effect turned round, is unsupported (CIT-SUPPORT-004); faithful paraphrases,
+sentences naming both groups, shares of patients and the patient's own values are not."""
+
+from __future__ import annotations
+
+import pytest
+from rule_helpers import draft_of
+
+from assistant.models import PatientFacts
+from assistant.rules import check_citations
+from assistant.rules.reversals import reversed_effects, reversed_groups
+
+F = PatientFacts()
+
+
+def _chunk(by_section, section_id: str, needle: str):
+    return next(c for c in by_section[section_id] if needle in c.text)
+
+
+@pytest.mark.parametrize("section,needle,sentence,reversed_", [
+    ("evidence/e1910", "were MRD-negative",
+     "E1910 took MRD-positive adults in remission and randomised them to blinatumomab with consolidation or "
+     "consolidation alone.", "mrd_status positive"),
+    ("evidence/jalsg-ph-all213", "MRD-positive before transplantation received",
+     "In the Ph+ALL213 protocol, dasatinib was given prophylactically after transplantation to patients who had been "
+     "MRD-negative before it.", "mrd_status negative"),
+])
+def test_a_group_turned_round_is_unsupported(by_section, section, needle, sentence, reversed_) -> None:
+    chunk = _chunk(by_section, section, needle)
+    assert any(t.startswith(reversed_) for t in reversed_groups(sentence, [chunk], F))
+    issues = check_citations("q", F, draft_of(sentence, chunk), [chunk])
+    assert [i.finding.rule_id for i in issues] == ["CIT-SUPPORT-004"] and issues[0].action == "drop"
+
+
+@pytest.mark.parametrize("section,needle,sentence", [
+    ("evidence/e1910", "were MRD-negative",
+     "E1910 randomised MRD-negative adults in remission to blinatumomab with consolidation or consolidation alone."),
+    ("evidence/jalsg-ph-all213", "MRD-positive before transplantation received",
+     "Ph+ALL213 gave prophylactic dasatinib after transplantation to patients MRD-positive before it."),
+    # a share of patients is no MRD level, and a sentence naming both groups sets one against the other
+    ("evidence/jalsg-ph-all213", "MRD-negative rate",
+     "After induction step 2 of Ph+ALL213, 52.6% of patients were MRD-negative."),
+    ("evidence/jalsg-ph-all213", "MRD-positive before transplantation received",
+     "Ph+ALL213 gave prophylactic dasatinib after transplant to MRD-positive patients, whereas the guideline gives "
+     "no prophylactic TKI to MRD-negative ones."),
+])
+def test_a_faithful_restatement_is_not_reversed(by_section, section, needle, sentence) -> None:
+    chunk = _chunk(by_section, section, needle)
+    assert reversed_groups(sentence, [chunk], F) == set()
+
+
+def test_the_patients_own_group_need_not_be_in_the_source(by_section) -> None:
+    chunk = _chunk(by_section, "evidence/e1910", "were MRD-negative")
+    s = "E1910 randomised MRD-positive adults to blinatumomab with consolidation, so its result applies to him."
+    assert reversed_groups(s, [chunk], F)
+    assert reversed_groups(s, [chunk], PatientFacts(mrd_status="positive")) == set()
+
+
+def test_an_effect_turned_round_is_unsupported_and_a_comparison_is_left_to_the_rules(by_section) -> None:
+    chunk = _chunk(by_section, "evidence/graaph-2005", "allo-SCT improved")
+    wrong = "In GRAAPH-2005, allo-SCT gave no benefit once imatinib was part of treatment."
+    assert reversed_effects(wrong, [chunk]) == {"allo_hsct ineffective (the source: the opposite)"}
+    assert reversed_effects("In GRAAPH-2005, allo-SCT improved relapse-free and overall survival.", [chunk]) == set()
+    assert reversed_effects("In GRAAPH-2005, allo-SCT was better than no transplant.", [chunk]) == set()
+    # guideline-tier sources are judged by the rules, not here
+    guideline = next(iter(by_section["jsh2023-all/ph-pos/hsct-cr1"]))
+    assert reversed_effects(wrong, [guideline]) == set()
