@@ -854,6 +854,9 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
                 not treat and bool(interventions) and _stops_first(toks, a, said.start, voc)))
         if stopping:
             stance = voc.stopped[2].get(stance, stance)  # "stopping X early is not recommended": X is
+        if stance is None and interventions and claims and a and toks[a - 1] == ":" and claims[-1].polarity > 0 and not (
+                claims[-1].interventions or claims[-1].negated):  # (a denial before a colon is a patient's fact)
+            stance = claims[-1].stance  # "JSH 2023 recommends the same approach at any age: a TKI with chemotherapy"
         hedged = bool(_find(toks[a:b], voc.hedges))
         restricted = _restricted(toks, a, b, voc, stance)
         inferred = stance is None and restricted and bool(

@@ -36,6 +36,17 @@ class Profiles:
     negations: frozenset[str]
     conditions: dict[Phrase, frozenset[str]] = field(default_factory=dict)  # a patient's condition -> harms it weighs
     condition_longest: int = 1
+    raised_by: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)  # treatment -> harm -> modifiers
+    lowers: dict[str, frozenset[str]] = field(default_factory=dict)  # treatment -> the measures it lowers
+    not_only_with: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)  # treatment -> harm -> groups
+    modifiers: dict[Phrase, str] = field(default_factory=dict)  # words -> modifier or measure id
+    cues: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)  # no_rise, lowering, rising, modifier_denials
+    trials: dict[Phrase, str] = field(default_factory=dict)  # a trial's name -> its treatment
+
+    @property
+    def directed(self) -> frozenset[str]:
+        """The treatments `directions` are about."""
+        return frozenset(self.raised_by) | frozenset(self.lowers) | frozenset(self.not_only_with)
 
 
 @lru_cache(maxsize=2)
@@ -60,7 +71,32 @@ def profiles(folder: Path = LEXICON_DIR) -> Profiles:
                   for w in words}
     return Profiles(harms=harms, longest=max(len(k) for k in harms), main=main, known=known,
                     rare=tuple(tuple(tokens(str(w).lower())) for w in data["rare"]), negations=negation_words(),
-                    conditions=conditions, condition_longest=max((len(k) for k in conditions), default=1))
+                    conditions=conditions, condition_longest=max((len(k) for k in conditions), default=1),
+                    **_directions(data, lex))
+
+
+def _directions(data: dict, lex: object) -> dict:
+    """The `directions` of toxicities.yaml, checked: a treatment, harm or modifier it names must exist."""
+    def phrases(words: list) -> tuple[Phrase, ...]:
+        return tuple(tuple(tokens(str(w).lower())) for w in words)
+
+    modifiers = {tuple(tokens(str(w).lower())): m for m, words in (data.get("modifiers") or {}).items() for w in words}
+    raised_by: dict[str, dict[str, frozenset[str]]] = {}
+    not_only: dict[str, dict[str, frozenset[str]]] = {}
+    lowers: dict[str, frozenset[str]] = {}
+    for treatment, d in (data.get("directions") or {}).items():
+        by_harm = {**(d.get("raised_by") or {}), **(d.get("not_only_with") or {})}
+        named = {m for ms in by_harm.values() for m in ms} | set(d.get("lowers") or [])
+        if treatment not in lex.concepts or named - set(modifiers.values()) or set(  # type: ignore[attr-defined]
+                by_harm) - set(data["harms"]):
+            raise ValueError(f"toxicities.yaml: directions of {treatment!r} name an unknown treatment, harm or modifier")
+        raised_by[treatment] = {h: frozenset(ms) for h, ms in (d.get("raised_by") or {}).items()}
+        not_only[treatment] = {h: frozenset(ms) for h, ms in (d.get("not_only_with") or {}).items()}
+        lowers[treatment] = frozenset(d.get("lowers") or [])
+    cues = {k: phrases(data.get(k) or []) for k in ("no_rise", "lowering", "rising", "modifier_denials", "confined")}
+    trials = {tuple(tokens(str(t).lower())): str(c) for t, c in (data.get("trial_treatments") or {}).items()}
+    return dict(raised_by=raised_by, lowers=lowers, not_only_with=not_only, modifiers=modifiers, cues=cues,
+                trials=trials)
 
 
 def _phrases_in(toks: Sequence[str], table: dict[Phrase, object], longest: int) -> list[tuple[int, object]]:
@@ -146,31 +182,89 @@ def wrong_harms(clause: str, treatment: str, pf: Profiles | None = None) -> set[
     return out
 
 
-def _subject(clause: str, sentence: str, question: str) -> str | None:
-    """The one treatment a clause is about: its own, else its sentence's, else the question's."""
+def _subject(clause: str, sentence: str, question: str, pf: Profiles | None = None,
+             among: frozenset[str] | None = None) -> str | None:
+    """The one treatment a clause is about: its own, else its sentence's, else the question's (a trial's name stands
+    for the treatment it tested); with `among`, only those treatments count."""
     for text in (clause, sentence, question):
-        named = treatments_in(text)
+        named = set(treatments_in(text))
+        if pf is not None and pf.trials and (among is not None or not named):
+            named |= {t for _, t in _phrases_in(tokens(text.lower()), pf.trials, 2)}  # type: ignore[misc]
+        if among is not None:
+            named &= among
         if named:
             return next(iter(named)) if len(named) == 1 else None
     return None
+
+
+def _modifiers_in(toks: list[str], pf: Profiles) -> list[tuple[int, str]]:
+    """(index, modifier id) of each modifier named and not denied just before ("avoiding dual-alkylator ...")."""
+    longest = max((len(k) for k in pf.modifiers), default=1)
+    return [(i, m) for i, m in _phrases_in(toks, pf.modifiers, longest)  # type: ignore[misc]
+            if not any(tuple(toks[k:k + len(p)]) == p for p in pf.cues["modifier_denials"]
+                       for k in range(max(0, i - 3), i))]
+
+
+def wrong_directions(clause: str, treatment: str, harms: set[str], pf: Profiles | None = None) -> set[str]:
+    """What a clause about `treatment` says the wrong way round: a modifier that raises one of `harms` (the harms of
+    the clause's context) said not to, or called safer; a harm said to occur only in a group it is not confined to;
+    a measure the treatment lowers said to rise.
+
+    >>> sorted(wrong_directions("a later transplant did not add to the risk", "inotuzumab", {"vod_sos"}))
+    ['vod_sos (not raised by transplant)']
+    >>> wrong_directions("the risk is higher when a transplant follows", "inotuzumab", {"vod_sos"})
+    set()
+    >>> sorted(wrong_directions("it raises fibrinogen", "asparaginase", set()))
+    ['fibrinogen_level (said to rise)']
+    """
+    from assistant.claims import written_out
+
+    pf = pf or profiles()
+    toks = tokens(written_out(clause.lower()))  # ("doesn't add to it" as "does not add to it")
+    found = _modifiers_in(toks, pf)
+    out: set[str] = set()
+    raises = pf.raised_by.get(treatment, {})
+    if found and any(_has(toks, pf.cues[k]) for k in ("no_rise", "lowering")):
+        out |= {f"{h} (not raised by {m.replace('_', ' ')})" for h in harms & set(raises) for _, m in found
+                if m in raises[h]}
+    confined = pf.not_only_with.get(treatment, {})
+    if found and _has(toks, pf.cues["confined"]):
+        out |= {f"{h} (said to occur only with {m.replace('_', ' ')})" for h in harms & set(confined) for _, m in found
+                if m in confined[h]}
+    lowered = pf.lowers.get(treatment, frozenset())
+    for i, m in found:
+        if m in lowered and any(tuple(toks[k:k + len(p)]) == p for p in pf.cues["rising"]
+                                for k in (i - len(p), i + 1)):
+            out.add(f"{m} (said to rise)")
+    return out
 
 
 def check_toxicity(question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]) -> list[Issue]:
     """CLAIM-TOX-056 for each cited sentence that says a treatment's harms wrongly (see the module docstring)."""
     pf = profiles()
     issues = []
+    context = harms_in(question, pf) | harms_in(draft.answer, pf)  # (the harm "the risk" is about)
     for line in parse_lines(draft.answer):
         for s in line.sentences:
-            if not s.is_fact or not harms_in(s.body, pf):
+            if not s.is_fact or not (harms_in(s.body, pf) or _modifiers_in(tokens(s.body.lower()), pf)):
                 continue
             sources = cited_chunks(s, draft, retrieved)
             wrong = set()
             for clause in clauses(s.body):
-                treatment = _subject(clause, s.body, question)
+                treatment = _subject(clause, s.body, question, pf)
                 if treatment is None:
                     continue
                 wrong |= {w for w in wrong_harms(clause, treatment, pf)
                           if not _said_by_source(treatment, w.split()[0], sources, "rare" in w, pf)}
+            for clause in clauses(s.body):
+                # (a modifier may itself be a treatment, "a later transplant doesn't add to it": the subject is the
+                # treatment the directions are about)
+                treatment = _subject(clause, s.body, question, pf, among=pf.directed)
+                if treatment is None:
+                    continue
+                wrong |= {w for w in wrong_directions(clause, treatment, harms_in(s.body, pf) | context, pf)
+                          if not any(wrong_directions(cl, treatment, context, pf) for c in sources
+                                     for cl in clauses(c.text))}
             if wrong:
                 issues.append(Issue(finding=RuleFinding(
                     rule_id=TOX_ID, severity="block",
@@ -179,4 +273,4 @@ def check_toxicity(question: str, facts: PatientFacts, draft: Draft, retrieved: 
     return issues
 
 
-__all__ = ["TOX_ID", "check_toxicity", "condition_harms", "harms_in", "profiles", "wrong_harms"]
+__all__ = ["TOX_ID", "check_toxicity", "condition_harms", "harms_in", "profiles", "wrong_directions", "wrong_harms"]

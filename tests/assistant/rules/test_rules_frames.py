@@ -118,6 +118,14 @@ def test_population_is_read_without_the_stance_words() -> None:
     assert c.population.get("cd19") is True and c.stance == "not_recommended"
 
 
+def test_a_list_after_a_colon_takes_the_stance_before_it() -> None:
+    a, b = read_claims("The guideline recommends one approach whatever the age: a TKI with intensive chemotherapy.")
+    assert (a.stance, a.interventions, b.stance) == ("recommended", (), "recommended") and "tki" in b.interventions
+    # a patient's denied fact before the colon gives no stance to what follows
+    c = read_claims("62M, Ph+ ALL, no transplant: TKI maintenance for at least 5 years.")[-1]
+    assert c.stance is None and c.interventions == ("tki",)
+
+
 def test_clauses_are_claims_and_a_pronoun_keeps_the_treatment() -> None:
     a, b = read_claims("Cranial irradiation is not required for every adult; the guideline accepts it as an option "
                        "for patients at high risk.")

@@ -53,6 +53,41 @@ def test_what_the_corpus_says_of_a_harm_is_kept(by_section, question: str, sente
     assert check_toxicity(question, F, draft_of(sentence, chunk), [chunk]) == []
 
 
+@pytest.mark.parametrize("question,sentence", [
+    # what raises a harm said not to, or called the safer way (toxicities.yaml `directions`)
+    ("Inotuzumab before a transplant: what about the liver?",
+     "Going on to HSCT afterwards makes no difference to the VOD/SOS risk."),
+    ("Inotuzumab before a transplant: what about veno-occlusive disease?",
+     "For conditioning after inotuzumab, a dual-alkylator regimen is the safer choice for the liver."),
+    # the harm from the question, the treatment from the trial the question names
+    ("What did INO-VATE show about VOD/SOS?", "Whether or not a transplant followed, the risk was similar."),
+    # a measure the treatment lowers said to rise
+    ("Asparaginase lab changes?", "Asparaginase raises fibrinogen, so bleeding is not a worry."),
+    # a harm said to occur only in a group it is not confined to
+    ("Ponatinib and arterial occlusion: who is at risk?",
+     "These events are limited to people who already have cardiovascular risk factors."),
+])
+def test_a_harm_said_to_go_the_wrong_way_is_removed(by_section, question: str, sentence: str) -> None:
+    chunk = _chunk(by_section, TOX, "Nelarabine causes neurotoxicity")
+    issues = check_toxicity(question, F, draft_of(sentence, chunk), [chunk])
+    assert [i.finding.rule_id for i in issues] == [TOX_ID], issues
+
+
+@pytest.mark.parametrize("question,sentence", [
+    ("Inotuzumab before a transplant: what about the liver?",
+     "The VOD/SOS risk is higher when HSCT follows inotuzumab, above all after dual-alkylator conditioning."),
+    ("Inotuzumab before a transplant: what about the liver?",
+     "Avoiding dual-alkylator conditioning lowers the VOD/SOS risk after inotuzumab."),
+    ("Asparaginase lab changes?", "Asparaginase lowers fibrinogen and can raise blood glucose."),
+    ("Ponatinib and arterial occlusion: who is at risk?",
+     "Arterial occlusive events can happen with or without cardiovascular risk factors, so watch every patient."),
+    ("Asparaginase lab changes?", "Expect hypofibrinogenemia, raised transaminases and hyperglycemia with asparaginase."),
+])
+def test_a_harm_said_the_right_way_is_kept(by_section, question: str, sentence: str) -> None:
+    chunk = _chunk(by_section, TOX, "Nelarabine causes neurotoxicity")
+    assert check_toxicity(question, F, draft_of(sentence, chunk), [chunk]) == []
+
+
 def test_a_rarity_the_cited_source_states_is_kept(by_section) -> None:
     chunk = _chunk(by_section, "context/safety-notes", "arterial occlusive events were uncommon")
     sentence = "In PhALLCON, arterial occlusive events with ponatinib were uncommon and similar to imatinib."
