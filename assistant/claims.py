@@ -180,6 +180,7 @@ class Vocabulary:
     grade_verbs: tuple[frozenset[str], int] = (frozenset(), 0)  # "grades <object> as <value>", within a window
     basis_sources: frozenset[str] = frozenset()  # study words a basis phrase can point to ("this registry analysis")
     stopped: tuple[tuple[Phrase, ...], frozenset[str], dict[str, str]] = ((), frozenset(), {})  # "stopping X is ..."
+    split_stances: dict[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)  # head -> (tail, gap, stance)
     denial_unspecified: frozenset[str] = frozenset()
     denial_unspecified_after: frozenset[str] = frozenset()  # "no TKI named": the name is denied, not the TKI
     marker_population: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -247,6 +248,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
                        _words(data["grades"], "copula_not")),
         grade_verbs=(_words(data["grades"], "verbs"), int(data["grades"].get("verb_window") or 0)),
         basis_sources=_words(data, "basis_sources"),
+        split_stances=_split_stances(data),
         stopped=(_ph(data["stopped_subject"]["verbs"]), _words(data["stopped_subject"], "skip"),
                  {str(k): str(v) for k, v in data["stopped_subject"]["flip"].items()}),
         split_prefixes=tuple(str(x) for x in data.get("split_prefixes") or []),
@@ -284,6 +286,19 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         requirement_cues=_ph(data.get("requirement_cues") or []),
         population_cues=tuple((p, dict(facts)) for phrase, facts in (data.get("population_cues") or {}).items()
                               for p in _ph([phrase])))
+
+
+def _split_stances(data: dict[str, Any]) -> dict[str, tuple[tuple[str, int, str], ...]]:
+    """claims.yaml `split_stances`: stance -> [head, tail] pairs, read as head -> (tail, gap, stance)."""
+    spec = data.get("split_stances") or {}
+    gap = int(spec.get("gap") or 3)
+    out: dict[str, list[tuple[str, int, str]]] = {}
+    for name, pairs in (spec.get("stances") or {}).items():
+        if name not in data["stances"]:
+            raise ValueError(f"claims.yaml: split_stances names unknown stance {name!r}")
+        for head, tail in pairs:
+            out.setdefault(str(head), []).append((str(tail), gap, str(name)))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _premise_vocabulary(data: dict[str, Any]) -> dict[str, Any]:
@@ -528,8 +543,9 @@ def strip_opener(sentence: str) -> str:
 def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
     spans, start = [], 0
     for i, t in enumerate(toks):
-        if t == "," and i + 1 < len(toks) and toks[i + 1] in ("and", "but", "while", "whereas") and i > start:
-            spans.append((start, i))  # ", and ponatinib is active against it": a new claim
+        if t in (",", "—", "–") and i + 1 < len(toks) and toks[i + 1] in ("and", "but", "while", "whereas") and (
+                i > start):
+            spans.append((start, i))  # ", and ponatinib is active against it" ("— and these blasts are ..."): a new claim
             start = i + 2
             continue
         if t == "," and i + 1 < len(toks) and toks[i + 1] in voc.consequence and i > start and all(
@@ -613,6 +629,10 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
                 if best is None or (cand[0], cand[1]) < (best[0], best[1]):
                     best = cand
                 break
+        for tail, gap, name in voc.split_stances.get(toks[i], ()):  # "rules inotuzumab out"
+            j = next((j for j in range(i + 2, min(b, i + 2 + gap)) if toks[j] == tail), None)
+            if j is not None and (best is None or (-(j - i + 1), i) < (best[0], best[1])):
+                best = (-(j - i + 1), i, name)
     if best is None or _asked(toks, a, best[1], voc) or _wished(toks, a, best[1], voc):
         return None, range(0)
     length, pos, name = -best[0], best[1], best[2]
@@ -744,13 +764,28 @@ def _targets(toks: list[str], mentions: list[Any], voc: Vocabulary) -> list[tupl
     return [(d, frozenset(a)) for d, a in found.items()]
 
 
+#: Words between a drug and the requirement its relative clause states ("blinatumomab — which needs CD19").
+_RELATIVE_GAP = frozenset({"—", "–", "-", ",", "(", "which", "that", "as", "it"})
+
+
 def _needing(toks: list[str], k: int, drugs: list[Any], voc: Vocabulary) -> str | None:
     """The drug an antigen at k is required for ("confirm CD22 expression before inotuzumab", "check CD19, because
     blinatumomab's activity depends on it", "CD22 expression confirmed before inotuzumab"): with a requirement cue
     (claims.yaml `requirement_cues`) before the antigen or just after it, the first drug after the antigen in its
     sentence, else the sentence's only drug."""
-    if not (_near_before(toks, k, voc.requirement_cues, 3) or _find(toks[k + 1:k + 4], voc.requirement_cues)):
-        return None  # (before the antigen, or just after it: "CD19 expression confirmed before inotuzumab")
+    if not (_near_before(toks, k, voc.requirement_cues, 3) or _find(toks[k + 1:k + 6], voc.requirement_cues)):
+        return None  # (before the antigen, or just after it: "CD19 expression should be confirmed before ...")
+    # a drug right before the requirement, through a relative clause ("blinatumomab — which needs CD19 on the
+    # blasts — no longer fits"), is the one that needs it
+    cue = next((i for i in range(k - 1, max(0, k - 3) - 1, -1)
+                if any(_at(toks, i, p) for p in voc.requirement_cues)), None)
+    if cue is not None:
+        j = cue
+        while j > 0 and toks[j - 1] in _RELATIVE_GAP:
+            j -= 1
+        owner = next((m for m in drugs if m.end == j), None)
+        if owner is not None and j < cue:
+            return owner.concept
     after = [m for m in drugs if m.start > k and not any(x in (";", ".") for x in toks[k:m.start])]
     named = {m.concept for m in drugs}
     return after[0].concept if after else (next(iter(named)) if len(named) == 1 else None)
@@ -828,9 +863,14 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     basis = (studied and bool(_find(toks, voc.basis))) or any(_trial_object(toks, sp, st) for st, sp in stances) or (
         trials and _trial_put_forward(toks, voc))
     stance_tokens = {k for _, span in stances for k in span}
-    for (a, b), (stance, said) in zip(spans, stances):
+    owns = [_clause_population(toks, a, b, stance_tokens, voc, [m for m in mentions if a <= m.start < b])
+            for a, b in spans] if len(spans) > 1 else [{}]
+    # a key the clauses give different values ("pre-emptive TKI if MRD is detected, and no prophylactic TKI if MRD is
+    # negative") is each clause's own: a clause that states none does not take one of theirs from the sentence
+    split = {k for o in owns for k in o if len({str(x[k]) for x in owns if k in x}) > 1}
+    population = {k: v for k, v in population.items() if k not in split}
+    for (a, b), (stance, said), own_population in zip(spans, stances, owns * (len(spans) if len(owns) == 1 else 1)):
         inside = [m for m in mentions if a <= m.start < b]
-        own_population = _clause_population(toks, a, b, stance_tokens, voc, inside) if len(spans) > 1 else {}
         contrasted = tuple(dict.fromkeys(
             m.concept for m in _after_cue(inside, toks, a, b, voc.contrast) if m.kind in INTERVENTION_KINDS))
         preferred = {m.concept for m in _after_cue(inside, toks, a, b, voc.preferred)}

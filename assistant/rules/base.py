@@ -264,4 +264,22 @@ def lead_reply(lines: Sequence[Line]) -> Sentence | None:
     sents = [s for line in lines for s in line.sentences if s.is_fact]
     if len(sents) < 2 or sents[0].markers or not any(s.markers for s in sents[1:]):
         return None
-    return sents[0] if len(sents[0].body.split()) <= LEAD_WORDS else None
+    words = len(sents[0].body.split())
+    if words <= LEAD_WORDS:
+        return sents[0]
+    # a longer reply ("Yes, a change of TKI is reasonable, but it should be a later-generation one.") is one when the
+    # cited sentences after it name every concept and number it names: it sums them up
+    return sents[0] if words <= CARRIED_LEAD_WORDS and _carried(sents[0].body, [s.body for s in sents[1:] if s.markers]) \
+        else None
+
+
+#: The longest uncited opening reply whose concepts and numbers the cited sentences after it all name.
+CARRIED_LEAD_WORDS = 25
+
+
+def _carried(lead: str, cited: Sequence[str]) -> bool:
+    from assistant.claims import numbers_in
+    from assistant.concepts import concept_ids
+
+    rest = " ".join(cited).lower()
+    return concept_ids(lead.lower()) <= concept_ids(rest) and numbers_in(lead) <= numbers_in(rest)

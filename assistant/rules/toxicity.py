@@ -174,12 +174,21 @@ def wrong_harms(clause: str, treatment: str, pf: Profiles | None = None) -> set[
     toks = tokens(clause.lower())
     if treatment not in pf.main or any(t in pf.negations or t.endswith("n't") for t in toks):
         return set()
-    harms = harms_in(clause, pf)
+    harms = harms_in(_own_part(toks, treatment), pf)
     others = {h for t, m in pf.main.items() if t != treatment for h in m}
     out = {f"{h} (a main harm of another treatment)" for h in harms - pf.known[treatment] if h in others}
     if _has(toks, pf.rare):
         out |= {f"{h} (called rare)" for h in harms & pf.main[treatment]}
     return out
+
+
+def _own_part(toks: list[str], treatment: str) -> str:
+    """The clause up to another treatment's possessive: what follows "blinatumomab's" ("... alongside
+    blinatumomab's cytokine release syndrome") is that treatment's, not the clause's subject's."""
+    for i, t in enumerate(toks):
+        if t.endswith(("'s", "’s")) and (owner := treatments_in(t[:-2])) and treatment not in owner:
+            return " ".join(toks[:i])
+    return " ".join(toks)
 
 
 def _subject(clause: str, sentence: str, question: str, pf: Profiles | None = None,
@@ -195,6 +204,15 @@ def _subject(clause: str, sentence: str, question: str, pf: Profiles | None = No
         if named:
             return next(iter(named)) if len(named) == 1 else None
     return None
+
+
+#: Words that open a sentence about the treatment of the sentence before ("Its safety concerns include ...").
+_POINTING = frozenset({"it", "its", "it's", "they", "their", "this", "these"})
+
+
+def _points_back(sentence: str) -> bool:
+    toks = tokens(sentence.lower())
+    return bool(toks) and toks[0] in _POINTING
 
 
 def _modifiers_in(toks: list[str], pf: Profiles) -> list[tuple[int, str]]:
@@ -244,14 +262,22 @@ def check_toxicity(question: str, facts: PatientFacts, draft: Draft, retrieved: 
     pf = profiles()
     issues = []
     context = harms_in(question, pf) | harms_in(draft.answer, pf)  # (the harm "the risk" is about)
+    before = ""  # the sentence before: what "its" / "it" at a sentence's start stands for
+    named: set[str] = set(treatments_in(question))  # every treatment named so far: what "its" may stand for
     for line in parse_lines(draft.answer):
         for s in line.sentences:
+            said_before, before = before, s.body
+            antecedents, named = set(named), named | set(treatments_in(s.body))
             if not s.is_fact or not (harms_in(s.body, pf) or _modifiers_in(tokens(s.body.lower()), pf)):
                 continue
             sources = cited_chunks(s, draft, retrieved)
             wrong = set()
-            for clause in clauses(s.body):
+            for n, clause in enumerate(clauses(s.body)):
                 treatment = _subject(clause, s.body, question, pf)
+                if n == 0 and _points_back(s.body):  # "Its safety concerns include VOD, ...": the treatment before,
+                    treatment = _subject(said_before, said_before, question, pf) or treatment
+                    if any(not wrong_harms(clause, t, pf) for t in antecedents if t in pf.main):
+                        continue  # (or another named before: the harms fit one of them, "its" may mean that one)
                 if treatment is None:
                     continue
                 wrong |= {w for w in wrong_harms(clause, treatment, pf)

@@ -35,6 +35,18 @@ def test_uncited_fact_sentence_is_flagged_and_dropped(by_section) -> None:
     assert check("q", F, draft, [chunk]).verdict == "refused"
 
 
+def test_a_longer_uncited_opening_reply_stands_when_the_cited_sentences_carry_it(by_section) -> None:
+    chunk = by_section[MRD][0]
+    cited = "MRD after induction is a key prognostic factor, and 0.01% or more marks high relapse risk.[1]"
+    carried = Draft(answer=f"Yes, MRD after induction matters a great deal here, and the cut-off is 0.01%. {cited}",
+                    citations=[cite(chunk, 1)])
+    assert "CIT-MARKER-001" not in ids(check_citations("q", F, carried, [chunk]))
+    # ... not when it names what no cited sentence does (a number, a concept): that needs its own citation
+    new = Draft(answer=f"Yes, MRD after induction matters a great deal here, and the cut-off is 0.1%. {cited}",
+                citations=[cite(chunk, 1)])
+    assert "CIT-MARKER-001" in ids(check_citations("q", F, new, [chunk]))
+
+
 def test_notes_and_questions_need_no_citation(by_section) -> None:
     draft = Draft(answer="_Decision support only._\n\nWhat is the Ph status?", citations=[])
     assert check_citations("q", F, draft, by_section[MRD]) == []

@@ -118,6 +118,21 @@ def test_population_is_read_without_the_stance_words() -> None:
     assert c.population.get("cd19") is True and c.stance == "not_recommended"
 
 
+def test_antigens_and_phrasal_denials_are_read_where_they_belong() -> None:
+    # a requirement in a relative clause belongs to the drug before it, not the next one named
+    c = read_claims("With CD19 lost, blinatumomab, which needs CD19 on the blasts, no longer fits, and CD22 should be "
+                    "checked before inotuzumab.")[0]
+    assert dict(c.targets) == {"blinatumomab": frozenset({"cd19"}), "inotuzumab": frozenset({"cd22"})}
+    # ... and an antigen to be confirmed a few words on is the one the drug needs
+    d = read_claims("Inotuzumab is listed for relapse, and CD19 expression should be confirmed first.")[0]
+    assert dict(d.targets) == {"inotuzumab": frozenset({"cd19"})}
+    # a phrasal verb split by its object
+    assert read_claims("Her CD22-negative relapse rules inotuzumab out.")[0].stance == "not_recommended"
+    # "— and" starts a new claim: the patient's blasts are not the population of the recommendation before it
+    a, b = read_claims("Blinatumomab is recommended for CD19-positive B-ALL — and these blasts are CD19-negative.")
+    assert (a.population.get("cd19"), b.population.get("cd19")) == (True, False)
+
+
 def test_a_list_after_a_colon_takes_the_stance_before_it() -> None:
     a, b = read_claims("The guideline recommends one approach whatever the age: a TKI with intensive chemotherapy.")
     assert (a.stance, a.interventions, b.stance) == ("recommended", (), "recommended") and "tki" in b.interventions

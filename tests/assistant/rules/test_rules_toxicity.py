@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rule_helpers import draft_of
+from rule_helpers import cite, draft_of
 
 from assistant.models import PatientFacts
 from assistant.rules import check
+from assistant.rules.base import Draft
 from assistant.rules.toxicity import TOX_ID, check_toxicity, profiles
 
 F = PatientFacts()
@@ -86,6 +87,19 @@ def test_a_harm_said_to_go_the_wrong_way_is_removed(by_section, question: str, s
 def test_a_harm_said_the_right_way_is_kept(by_section, question: str, sentence: str) -> None:
     chunk = _chunk(by_section, TOX, "Nelarabine causes neurotoxicity")
     assert check_toxicity(question, F, draft_of(sentence, chunk), [chunk]) == []
+
+
+def test_a_sentence_opening_with_its_is_about_the_treatment_before(by_section) -> None:
+    chunk = _chunk(by_section, TOX, "Nelarabine causes neurotoxicity")
+    q = "Inotuzumab then a transplant: liver concerns?"
+    right = ("Inotuzumab ozogamicin is listed for relapsed CD22-positive B-ALL.[1] Its safety concerns include "
+             "veno-occlusive disease, which differs from blinatumomab's cytokine release syndrome.[1]")
+    wrong = ("Inotuzumab ozogamicin is listed for relapsed CD22-positive B-ALL.[1] Its main safety concerns are "
+             "cytokine release syndrome and neurotoxicity.[1]")
+
+    assert check_toxicity(q, F, Draft(answer=right, citations=[cite(chunk, 1)]), [chunk]) == []
+    issues = check_toxicity(q, F, Draft(answer=wrong, citations=[cite(chunk, 1)]), [chunk])
+    assert [i.finding.rule_id for i in issues] == [TOX_ID]
 
 
 def test_a_rarity_the_cited_source_states_is_kept(by_section) -> None:
