@@ -157,6 +157,7 @@ class Vocabulary:
     denial_words: frozenset[str] = frozenset()
     restriction: tuple[Phrase, ...] = ()
     preferred: tuple[Phrase, ...] = ()
+    preferred_after: tuple[Phrase, ...] = ()
     equivalence_cues: tuple[Phrase, ...] = ()
     attributive: frozenset[str] = frozenset()
     both_lineages: tuple[str, ...] = ()
@@ -263,6 +264,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         fraction_cues=_ph(data.get("fraction_cues") or []), basis=_ph(data.get("basis") or []),
         denial_words=frozenset(str(w) for w in data.get("denial_words") or []),
         restriction=_ph(data.get("restriction") or []), preferred=_ph(data.get("preferred") or []),
+        preferred_after=_ph(data.get("preferred_after") or []),
         equivalence_cues=_ph(data.get("equivalence") or []),
         attributive=frozenset(str(w) for w in data.get("attributive") or []),
         both_lineages=tuple(str(w).lower() for w in data.get("both_lineages") or []),
@@ -873,7 +875,9 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         inside = [m for m in mentions if a <= m.start < b]
         contrasted = tuple(dict.fromkeys(
             m.concept for m in _after_cue(inside, toks, a, b, voc.contrast) if m.kind in INTERVENTION_KINDS))
-        preferred = {m.concept for m in _after_cue(inside, toks, a, b, voc.preferred)}
+        preferred = {m.concept for m in _after_cue(inside, toks, a, b, voc.preferred)} | {
+            m.concept for m in inside if any(_at(toks, k, p) for p in voc.preferred_after
+                                             for k in range(m.end, min(b, m.end + 2)))}  # ("with X instead")
         treat = [m for m in inside if m.kind in INTERVENTION_KINDS and m.concept not in contrasted and not (
             preferred and m.concept in preferred and stance in NEGATIVE_STANCES) and not _qualifies(toks, m, voc)]
         denied = {id(m) for m in treat if m.negated or _denied(toks, m.start, voc, m.end)}

@@ -44,9 +44,19 @@ class Profiles:
     trials: dict[Phrase, str] = field(default_factory=dict)  # a trial's name -> its treatment
 
     @property
+    def modifier_heads(self) -> frozenset[str]:
+        """The first words of the modifiers' phrases."""
+        return _heads(tuple(self.modifiers))
+
+    @property
     def directed(self) -> frozenset[str]:
         """The treatments `directions` are about."""
         return frozenset(self.raised_by) | frozenset(self.lowers) | frozenset(self.not_only_with)
+
+
+@lru_cache(maxsize=4)
+def _heads(phrases: tuple[Phrase, ...]) -> frozenset[str]:
+    return frozenset(k[0] for k in phrases if k)
 
 
 @lru_cache(maxsize=2)
@@ -137,8 +147,16 @@ def harms_in(text: str, pf: Profiles | None = None) -> set[str]:
     >>> sorted(harms_in("Watch for cytokine release syndrome and ICANS."))
     ['crs', 'neurotoxicity']
     """
-    pf = pf or profiles()
+    if pf is None:
+        return set(_default_harms(text))
     return {h for _, h in _phrases_in(tokens(text.lower()), pf.harms, pf.longest)}  # type: ignore[misc]
+
+
+@lru_cache(maxsize=8192)
+def _default_harms(text: str) -> frozenset[str]:
+    """harms_in with the bundled profiles, memoised (every sentence of every answer, and the question, is read)."""
+    pf = profiles()
+    return frozenset(h for _, h in _phrases_in(tokens(text.lower()), pf.harms, pf.longest))  # type: ignore[misc]
 
 
 def _has(toks: list[str], phrases: Sequence[Phrase]) -> bool:
@@ -191,13 +209,18 @@ def _own_part(toks: list[str], treatment: str) -> str:
     return " ".join(toks)
 
 
+def _names_a_trial(low: str, pf: Profiles) -> bool:
+    """A cheap look for a trial's name before the token scan (most texts name none)."""
+    return any(k[0] in low for k in pf.trials)
+
+
 def _subject(clause: str, sentence: str, question: str, pf: Profiles | None = None,
              among: frozenset[str] | None = None) -> str | None:
     """The one treatment a clause is about: its own, else its sentence's, else the question's (a trial's name stands
     for the treatment it tested); with `among`, only those treatments count."""
     for text in (clause, sentence, question):
         named = set(treatments_in(text))
-        if pf is not None and pf.trials and (among is not None or not named):
+        if pf is not None and pf.trials and (among is not None or not named) and _names_a_trial(text.lower(), pf):
             named |= {t for _, t in _phrases_in(tokens(text.lower()), pf.trials, 2)}  # type: ignore[misc]
         if among is not None:
             named &= among
@@ -217,6 +240,8 @@ def _points_back(sentence: str) -> bool:
 
 def _modifiers_in(toks: list[str], pf: Profiles) -> list[tuple[int, str]]:
     """(index, modifier id) of each modifier named and not denied just before ("avoiding dual-alkylator ...")."""
+    if not pf.modifier_heads & set(toks):  # (most sentences name none: no scan)
+        return []
     longest = max((len(k) for k in pf.modifiers), default=1)
     return [(i, m) for i, m in _phrases_in(toks, pf.modifiers, longest)  # type: ignore[misc]
             if not any(tuple(toks[k:k + len(p)]) == p for p in pf.cues["modifier_denials"]
@@ -261,14 +286,15 @@ def check_toxicity(question: str, facts: PatientFacts, draft: Draft, retrieved: 
     """CLAIM-TOX-056 for each cited sentence that says a treatment's harms wrongly (see the module docstring)."""
     pf = profiles()
     issues = []
-    context = harms_in(question, pf) | harms_in(draft.answer, pf)  # (the harm "the risk" is about)
+    context = harms_in(question) | harms_in(draft.answer)  # (the harm "the risk" is about)
     before = ""  # the sentence before: what "its" / "it" at a sentence's start stands for
     named: set[str] = set(treatments_in(question))  # every treatment named so far: what "its" may stand for
     for line in parse_lines(draft.answer):
         for s in line.sentences:
             said_before, before = before, s.body
             antecedents, named = set(named), named | set(treatments_in(s.body))
-            if not s.is_fact or not (harms_in(s.body, pf) or _modifiers_in(tokens(s.body.lower()), pf)):
+            directed = bool(s.is_fact and _modifiers_in(tokens(s.body.lower()), pf))
+            if not s.is_fact or not (harms_in(s.body) or directed):
                 continue
             sources = cited_chunks(s, draft, retrieved)
             wrong = set()
@@ -282,13 +308,13 @@ def check_toxicity(question: str, facts: PatientFacts, draft: Draft, retrieved: 
                     continue
                 wrong |= {w for w in wrong_harms(clause, treatment, pf)
                           if not _said_by_source(treatment, w.split()[0], sources, "rare" in w, pf)}
-            for clause in clauses(s.body):
+            for clause in clauses(s.body) if directed else ():
                 # (a modifier may itself be a treatment, "a later transplant doesn't add to it": the subject is the
                 # treatment the directions are about)
                 treatment = _subject(clause, s.body, question, pf, among=pf.directed)
                 if treatment is None:
                     continue
-                wrong |= {w for w in wrong_directions(clause, treatment, harms_in(s.body, pf) | context, pf)
+                wrong |= {w for w in wrong_directions(clause, treatment, harms_in(s.body) | context, pf)
                           if not any(wrong_directions(cl, treatment, context, pf) for c in sources
                                      for cl in clauses(c.text))}
             if wrong:

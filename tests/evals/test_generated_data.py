@@ -1,5 +1,5 @@
 """The generated-answer benchmarks (`evals/data/generated.jsonl`, the tuning set; `generated_heldout.jsonl`, written
-blind to the checker; its Japanese sibling `generated_ja.jsonl`; the third to fifth blind sets `generated_heldout3/4/5.jsonl`):
+blind to the checker; its Japanese sibling `generated_ja.jsonl`; the third to sixth blind sets `generated_heldout3/4/5/6.jsonl`):
 their schema, the tuning set's size and balance, and that every citation points at a real chunk of the bundled corpus
 (chunked by the real chunker, default settings)."""
 
@@ -23,8 +23,9 @@ JAPANESE = DATA.with_name("generated_ja.jsonl")
 HELDOUT3 = DATA.with_name("generated_heldout3.jsonl")
 HELDOUT4 = DATA.with_name("generated_heldout4.jsonl")
 HELDOUT5 = DATA.with_name("generated_heldout5.jsonl")
-BOTH = pytest.mark.parametrize("path", [DATA, HELDOUT, JAPANESE, HELDOUT3, HELDOUT4, HELDOUT5],
-                               ids=["tuning", "heldout", "ja", "heldout3", "heldout4", "heldout5"])
+HELDOUT6 = DATA.with_name("generated_heldout6.jsonl")
+BOTH = pytest.mark.parametrize("path", [DATA, HELDOUT, JAPANESE, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6],
+                               ids=["tuning", "heldout", "ja", "heldout3", "heldout4", "heldout5", "heldout6"])
 
 KINDS = {
     "wrong_stance", "wrong_threshold", "wrong_antigen", "wrong_lineage", "unsupported_jsh_attribution",
@@ -71,8 +72,8 @@ def test_rows_have_exactly_the_documented_fields(path):
 
 @pytest.mark.parametrize(("path", "stem"),
                          [(DATA, "gen"), (HELDOUT, "held"), (JAPANESE, "ja"), (HELDOUT3, "h3"), (HELDOUT4, "h4"),
-                          (HELDOUT5, "h5")],
-                         ids=["tuning", "heldout", "ja", "heldout3", "heldout4", "heldout5"])
+                          (HELDOUT5, "h5"), (HELDOUT6, "h6")],
+                         ids=["tuning", "heldout", "ja", "heldout3", "heldout4", "heldout5", "heldout6"])
 def test_ids_are_unique_and_follow_the_label(path, stem):
     ids = [r["id"] for r in rows(path)]
     assert len(ids) == len(set(ids)), [i for i, n in Counter(ids).items() if n > 1]
@@ -88,7 +89,7 @@ def test_labels_kinds_and_errors_are_consistent(path):
         if r["label"] == "correct":
             assert r["kind"] is None and r["error"] is None, r["id"]
         else:
-            assert r["kind"] in (HELDOUT3_KINDS if path in (HELDOUT3, HELDOUT4, HELDOUT5) else KINDS), \
+            assert r["kind"] in (HELDOUT3_KINDS if path in (HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6) else KINDS), \
                 f"{r['id']}: kind {r['kind']!r}"
             assert isinstance(r["error"], str) and len(r["error"]) > 20, f"{r['id']}: the error must be described"
 

@@ -229,6 +229,14 @@ def test_qualifiers_are_compared_numerically(spec, sentence, bad) -> None:
     # intrathecal chemotherapy called enough without the systemic part
     ("The JSH 2023 guideline treats intrathecal chemotherapy as sufficient for standard-risk adults in remission, "
      "keeping HD-MTX for high-risk ones.", {}, {"CNS-PROPH-017"}),
+    # a treatment named as the one put in place ("with X instead") is not denied with the other
+    ("The guideline allows the transplant to be left out for MRD-negative patients in CR1, with TKI maintenance "
+     "instead.",
+     {"ph_status": "positive", "phase": "cr1", "mrd_status": "negative", "age": 38, "age_band": "aya"},
+     {"PHPOS-HSCTCR1-003"}),
+    # an engager named by its antigens
+    ("A further course of blinatumomab, a CD3×CD22 engager, is an option.", {"lineage": "B", "phase": "relapsed"},
+     {"RR-BLIN-020"}),
     # a ranking of the two add-ons the summary names side by side at 65 or older
     ("At 70, the guideline prefers RIC allo-HSCT to maintenance chemotherapy whenever a donor is found.",
      {"ph_status": "positive", "age": 70, "age_band": "65+", "phase": "cr1"}, {"PHPOS-OLDERPOST-005"}),
