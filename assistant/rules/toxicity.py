@@ -2,8 +2,13 @@
 nelarabine is veno-occlusive disease"), or calls one of its main harms rare ("cytokine release syndrome is uncommon
 with blinatumomab"), against the profiles in `lexicon/toxicities.yaml` (CLAIM-TOX-056, the sentence is removed).
 
+It also flags a harm said to go the wrong way (`directions` in toxicities.yaml): what raises a treatment's harm said
+not to, or called the safer way ("a later transplant doesn't add to inotuzumab's VOD/SOS risk"), a harm said to occur
+only in a group it is not confined to, a measure the treatment lowers said to rise ("asparaginase raises fibrinogen").
+
 A clause is read for the harms it names and the treatment it names; a clause naming no treatment is about the
-treatment of its sentence, else of the question ("nelarabine main tox?" — "Cardiotoxicity, mainly QT prolongation").
+treatment of its sentence, else of the question ("nelarabine main tox?" — "Cardiotoxicity, mainly QT prolongation"); a
+trial's name stands for its treatment, and a sentence opening with "Its" is about a treatment named before it.
 Nothing is judged where the treatment is not one, a clause is negated ("does not cause VOD") or a cited source says
 the same in one sentence. Pure; the profiles are read once.
 """
