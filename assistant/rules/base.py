@@ -257,10 +257,11 @@ def _phrase_at(words: Sequence[tuple[str, str]], i: int, phrase: tuple[tuple[str
 LEAD_WORDS = 10
 
 
-def lead_reply(lines: Sequence[Line]) -> Sentence | None:
+def lead_reply(lines: Sequence[Line], sources: Sequence[Chunk] = ()) -> Sentence | None:
     """The answer's first sentence when it is a short uncited reply that the cited sentences after it carry
     ("Not routinely. For AYA patients ... [1][2]"): not removed for want of a marker; the content checks still judge
-    it like any other sentence."""
+    it like any other sentence. A longer one copied word for word from one of `sources` is a source's statement that
+    lost its marker, not a reply."""
     sents = [s for line in lines for s in line.sentences if s.is_fact]
     if len(sents) < 2 or sents[0].markers or not any(s.markers for s in sents[1:]):
         return None
@@ -269,6 +270,9 @@ def lead_reply(lines: Sequence[Line]) -> Sentence | None:
         return sents[0]
     # a longer reply ("Yes, a change of TKI is reasonable, but it should be a later-generation one.") is one when the
     # cited sentences after it name every concept and number it names: it sums them up
+    body = strip_lead(sents[0].body).strip()
+    if any(body in c.text for c in sources):
+        return None
     return sents[0] if words <= CARRIED_LEAD_WORDS and _carried(sents[0].body, [s.body for s in sents[1:] if s.markers]) \
         else None
 

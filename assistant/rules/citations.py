@@ -624,7 +624,7 @@ def check_citations(
     patient_terms = (frozenset(key_terms(question)) & PATIENT_TERMS) | facts_terms(facts)
     asked = frozenset(tokenize(question, fix_typos=False))
     lines = parse_lines(draft.answer)
-    lead = lead_reply(lines)
+    lead = lead_reply(lines, retrieved)
     for line in lines:
         for s in line.sentences:
             if not s.is_fact:

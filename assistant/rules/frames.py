@@ -1109,7 +1109,7 @@ def check_frames(question: str, facts: PatientFacts, draft: Any, retrieved: Sequ
     statements = {r.statement.strip().rstrip(".") for r in book.rules}
     issues: list[Any] = []
     lines = parse_lines(draft.answer)
-    lead = lead_reply(lines)
+    lead = lead_reply(lines, retrieved)
     for line in lines:
         for s in line.sentences:
             if not s.is_fact:

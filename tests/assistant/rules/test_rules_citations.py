@@ -45,6 +45,10 @@ def test_a_longer_uncited_opening_reply_stands_when_the_cited_sentences_carry_it
     new = Draft(answer=f"Yes, MRD after induction matters a great deal here, and the cut-off is 0.1%. {cited}",
                 citations=[cite(chunk, 1)])
     assert "CIT-MARKER-001" in ids(check_citations("q", F, new, [chunk]))
+    # ... nor when it is a source's own sentence that lost its marker (a statement, not a reply)
+    copied = next(line for line in chunk.text.splitlines() if 11 <= len(line.split()) <= 25 and "MRD" in line)
+    lost = Draft(answer=f"{copied} {cited} {copied}[1]", citations=[cite(chunk, 1)])
+    assert "CIT-MARKER-001" in ids(check_citations("q", F, lost, [chunk]))
 
 
 def test_notes_and_questions_need_no_citation(by_section) -> None:
