@@ -866,12 +866,12 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         trials and _trial_put_forward(toks, voc))
     stance_tokens = {k for _, span in stances for k in span}
     owns = [_clause_population(toks, a, b, stance_tokens, voc, [m for m in mentions if a <= m.start < b])
-            for a, b in spans] if len(spans) > 1 else [{}]
+            if len(spans) > 1 else {} for a, b in spans]
     # a key the clauses give different values ("pre-emptive TKI if MRD is detected, and no prophylactic TKI if MRD is
     # negative") is each clause's own: a clause that states none does not take one of theirs from the sentence
     split = {k for o in owns for k in o if len({str(x[k]) for x in owns if k in x}) > 1}
     population = {k: v for k, v in population.items() if k not in split}
-    for (a, b), (stance, said), own_population in zip(spans, stances, owns * (len(spans) if len(owns) == 1 else 1)):
+    for (a, b), (stance, said), own_population in zip(spans, stances, owns, strict=True):
         inside = [m for m in mentions if a <= m.start < b]
         contrasted = tuple(dict.fromkeys(
             m.concept for m in _after_cue(inside, toks, a, b, voc.contrast) if m.kind in INTERVENTION_KINDS))
