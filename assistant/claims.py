@@ -861,23 +861,13 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     if population.get("phase") == "post_hsct" and whole_setting == "relapsed":
         population.update(phase="relapsed", transplant="done")  # "relapses after allo-HSCT" is a relapse
     equivalence = _fractions(toks, voc)
-    studied = trials or bool(voc.basis_sources & set(toks))  # (a named trial, or "this registry analysis")
-    basis = (studied and bool(_find(toks, voc.basis))) or any(_trial_object(toks, sp, st) for st, sp in stances) or (
-        trials and _trial_put_forward(toks, voc))
-    stance_tokens = {k for _, span in stances for k in span}
-    owns = [_clause_population(toks, a, b, stance_tokens, voc, [m for m in mentions if a <= m.start < b])
-            if len(spans) > 1 else {} for a, b in spans]
-    # a key the clauses give different values ("pre-emptive TKI if MRD is detected, and no prophylactic TKI if MRD is
-    # negative") is each clause's own: a clause that states none does not take one of theirs from the sentence
-    split = {k for o in owns for k in o if len({str(x[k]) for x in owns if k in x}) > 1}
-    population = {k: v for k, v in population.items() if k not in split}
+    basis = _basis(toks, stances, trials, voc)
+    population, owns = _clause_populations(toks, spans, stances, mentions, population, voc)
     for (a, b), (stance, said), own_population in zip(spans, stances, owns, strict=True):
         inside = [m for m in mentions if a <= m.start < b]
         contrasted = tuple(dict.fromkeys(
             m.concept for m in _after_cue(inside, toks, a, b, voc.contrast) if m.kind in INTERVENTION_KINDS))
-        preferred = {m.concept for m in _after_cue(inside, toks, a, b, voc.preferred)} | {
-            m.concept for m in inside if any(_at(toks, k, p) for p in voc.preferred_after
-                                             for k in range(m.end, min(b, m.end + 2)))}  # ("with X instead")
+        preferred = _preferred(inside, toks, a, b, voc)
         treat = [m for m in inside if m.kind in INTERVENTION_KINDS and m.concept not in contrasted and not (
             preferred and m.concept in preferred and stance in NEGATIVE_STANCES) and not _qualifies(toks, m, voc)]
         denied = {id(m) for m in treat if m.negated or _denied(toks, m.start, voc, m.end)}
@@ -887,20 +877,15 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         if stance is None and not interventions and any(
                 id(m) in denied and _bare_denial(toks, m.start, voc) for m in treat):
             stance = "not_recommended"  # "..., and no prophylactic TKI while MRD-negative": a verbless denial
-        if not interventions and not denied - past and prev_interventions and (  # (history is not denied)
-                voc.pronouns & set(toks[a:b]) or toks[a] in voc.elliptic or _elided(toks, a, said)
-                or (said and not treat and _stops_first(toks, a, said.start, voc))):  # ("..., and stopping early")
+        if not interventions and not denied - past and prev_interventions and _refers_back(toks, a, b, said, treat, voc):
             interventions, negated = prev_interventions, ()  # "...; the guideline accepts it", "..., not for X"
         if stance is not None and (_find(toks[a:b], voc.grade_phrases) or any(t.startswith("cq") for t in toks[a:b])):
             stance = None  # "no JSH 2023 recommendation grade or CQ number ... was found": about grades, not a treatment
-        stopping = stance is not None and bool(said) and (
-            any(_stopped(toks, a, m.start, said.start, voc) for m in treat) or (
-                not treat and bool(interventions) and _stops_first(toks, a, said.start, voc)))
+        stopping = stance is not None and _of_stopping(toks, a, said, treat, interventions, voc)
         if stopping:
             stance = voc.stopped[2].get(stance, stance)  # "stopping X early is not recommended": X is
-        if stance is None and interventions and claims and a and toks[a - 1] == ":" and claims[-1].polarity > 0 and not (
-                claims[-1].interventions or claims[-1].negated):  # (a denial before a colon is a patient's fact)
-            stance = claims[-1].stance  # "JSH 2023 recommends the same approach at any age: a TKI with chemotherapy"
+        if stance is None and interventions:
+            stance = _listed_after_colon(toks, a, claims)
         hedged = bool(_find(toks[a:b], voc.hedges))
         restricted = _restricted(toks, a, b, voc, stance)
         inferred = stance is None and restricted and bool(
@@ -938,6 +923,64 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         if interventions:
             prev_interventions = interventions
     return tuple(claims)
+
+
+def _refers_back(toks: list[str], a: int, b: int, said: range, treat: list[Any], voc: Vocabulary) -> bool:
+    """A clause naming no treatment of its own is about the one before: a pronoun ("the guideline accepts it"), an
+    elliptic start ("..., not for X"), an elided subject, or a bare stop word ("..., and stopping early ...")."""
+    return bool(voc.pronouns & set(toks[a:b]) or toks[a] in voc.elliptic or _elided(toks, a, said)
+                or (said and not treat and _stops_first(toks, a, said.start, voc)))
+
+
+def _basis(toks: list[str], stances: list[tuple[str | None, range]], trials: bool, voc: Vocabulary) -> bool:
+    """A named trial (or "this registry analysis") is given as the basis of the position, or a trial's protocol is
+    what a positive cue puts forward."""
+    studied = trials or bool(voc.basis_sources & set(toks))
+    return (studied and bool(_find(toks, voc.basis))) or any(_trial_object(toks, sp, st) for st, sp in stances) or (
+        trials and _trial_put_forward(toks, voc))
+
+
+def _clause_populations(toks: list[str], spans: list[tuple[int, int]], stances: list[tuple[str | None, range]],
+                        mentions: list[Any], population: dict[str, Any],
+                        voc: Vocabulary) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The sentence's population and each clause's own (none for a one-clause sentence). A key the clauses give
+    different values ("pre-emptive TKI if MRD is detected, and no prophylactic TKI if MRD is negative") is each
+    clause's own: a clause that states none does not take one of theirs from the sentence."""
+    if len(spans) < 2:
+        return population, [{} for _ in spans]
+    stance_tokens = {k for _, span in stances for k in span}
+    owns = [_clause_population(toks, a, b, stance_tokens, voc, [m for m in mentions if a <= m.start < b])
+            for a, b in spans]
+    split = {k for o in owns for k in o if len({str(x[k]) for x in owns if k in x}) > 1}
+    return {k: v for k, v in population.items() if k not in split}, owns
+
+
+def _preferred(inside: list[Any], toks: list[str], a: int, b: int, voc: Vocabulary) -> set[str]:
+    """The treatments named as the ones preferred over a treatment the clause denies: after "in favour of", or with
+    "instead" right after them ("allo-HSCT can be omitted, with TKI maintenance instead")."""
+    return {m.concept for m in _after_cue(inside, toks, a, b, voc.preferred)} | {
+        m.concept for m in inside if any(_at(toks, k, p) for p in voc.preferred_after
+                                         for k in range(m.end, min(b, m.end + 2)))}
+
+
+def _of_stopping(toks: list[str], a: int, said: range, treat: list[Any], interventions: tuple[str, ...],
+                 voc: Vocabulary) -> bool:
+    """The clause's stance is said of stopping its treatment: a stop word before the treatment named, or a bare stop
+    word opening a clause whose treatment is the one before ("..., and stopping early is not consistent with that")."""
+    if not said:
+        return False
+    return any(_stopped(toks, a, m.start, said.start, voc) for m in treat) or (
+        not treat and bool(interventions) and _stops_first(toks, a, said.start, voc))
+
+
+def _listed_after_colon(toks: list[str], a: int, claims: list[Claim]) -> str | None:
+    """A clause after a colon takes the positive stance of the treatment-less clause before it ("JSH 2023 recommends
+    the same approach at any age: a TKI with chemotherapy"); a denial before a colon is a patient's fact ("no
+    transplant: TKI maintenance ...")."""
+    if not (claims and a and toks[a - 1] == ":"):
+        return None
+    before = claims[-1]
+    return before.stance if before.polarity > 0 and not (before.interventions or before.negated) else None
 
 
 def _stopped(toks: list[str], a: int, start: int, stance_at: int, voc: Vocabulary) -> bool:

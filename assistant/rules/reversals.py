@@ -20,7 +20,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from assistant.claims import Claim, read_claims
+from assistant.concepts import tokens
 from assistant.models import Chunk, PatientFacts
+from assistant.text import chunk_sentences
 
 #: The population keys compared, and the concepts that only say the key (left out of what two claims share).
 KEYS: dict[str, frozenset[str]] = {
@@ -32,8 +34,8 @@ KEYS: dict[str, frozenset[str]] = {
 SHARE_FROM = 1.0
 #: Concepts two claims must share besides the key to be statements about the same thing.
 MIN_SHARED = 2
-#: The stances that say whether a treatment worked, and their polarity.
-EFFECTS: dict[str, int] = {"effective": 1, "ineffective": -1}
+#: The stances that say whether a treatment worked (their polarity is the claim vocabulary's).
+EFFECTS = frozenset({"effective", "ineffective"})
 #: Words that make a sentence a comparison of two sides.
 _COMPARING = frozenset({"than", "versus", "vs", "vs.", "compared"})
 #: Concepts too general to tie two statements together.
@@ -48,10 +50,9 @@ def _anchors(claim: Claim) -> frozenset[str]:
 
 
 @lru_cache(maxsize=512)
-def _source_claims(text: str) -> tuple[Claim, ...]:
-    from assistant.text import chunk_sentences
-
-    return tuple(c for s in chunk_sentences(text) for c in read_claims(s))
+def _source_claims(text: str) -> tuple[tuple[Claim, frozenset[str]], ...]:
+    """Each claim of a source's sentences, with its anchors."""
+    return tuple((c, _anchors(c)) for s in chunk_sentences(text) for c in read_claims(s))
 
 
 def _value(claim: Claim, key: str) -> str | None:
@@ -69,11 +70,11 @@ def _restated_values(claim: Claim, key: str, sources: Sequence[Chunk]) -> set[st
     mine = _anchors(claim)
     best, values = MIN_SHARED - 1, set()
     for chunk in sources:
-        for theirs in _source_claims(chunk.text):
+        for theirs, anchors in _source_claims(chunk.text):
             value = _value(theirs, key)
             if value is None:
                 continue
-            shared = len(mine & _anchors(theirs))
+            shared = len(mine & anchors)
             if shared > best:
                 best, values = shared, {value}
             elif shared == best:
@@ -86,45 +87,29 @@ def _subject(claim: Claim) -> str | None:
     return next((c for c in claim.interventions if c not in claim.contrasted), None)
 
 
-def _effect(claim: Claim, toks: frozenset[str]) -> int | None:
-    if claim.stance not in EFFECTS or claim.hedged or claim.contrasted or toks & _COMPARING:
-        return None
-    return EFFECTS[claim.stance]
+def _effects(sentence: str) -> list[tuple[str, int]]:
+    """(treatment, polarity) of each effect the sentence states outright: not hedged, not a comparison."""
+    if frozenset(tokens(sentence.lower())) & _COMPARING:
+        return []
+    return [(subject, c.polarity) for c in read_claims(sentence)
+            if c.stance in EFFECTS and not (c.hedged or c.contrasted) and (subject := _subject(c)) is not None]
 
 
 @lru_cache(maxsize=512)
-def _source_effects(text: str) -> tuple[tuple[str, int, frozenset[str]], ...]:
-    """(treatment, polarity, anchors) of each effect a source's sentences state."""
-    from assistant.concepts import tokens
-    from assistant.text import chunk_sentences
-
-    out = []
-    for s in chunk_sentences(text):
-        toks = frozenset(tokens(s.lower()))
-        for c in read_claims(s):
-            polarity, subject = _effect(c, toks), _subject(c)
-            if polarity is not None and subject is not None:
-                out.append((subject, polarity, _anchors(c)))
-    return tuple(out)
+def _source_effects(text: str) -> tuple[tuple[str, int], ...]:
+    """(treatment, polarity) of each effect a source's sentences state."""
+    return tuple(e for s in chunk_sentences(text) for e in _effects(s))
 
 
 def reversed_effects(sentence_body: str, chunks: Sequence[Chunk]) -> set[str]:
     """Effects the sentence states the other way round from its cited trial source ("allo_hsct ineffective (the
     source: effective)")."""
-    from assistant.concepts import tokens
-
     sources = [c for c in chunks if c.tier == "evidence"]
-    if not sources:
-        return set()
-    toks = frozenset(tokens(sentence_body.lower()))
     out: set[str] = set()
-    for claim in read_claims(sentence_body):
-        polarity, subject = _effect(claim, toks), _subject(claim)
-        if polarity is None or subject is None:
-            continue
-        said = {p for ch in sources for s, p, _ in _source_effects(ch.text) if s == subject}
+    for subject, polarity in _effects(sentence_body) if sources else ():
+        said = {p for ch in sources for s, p in _source_effects(ch.text) if s == subject}
         if said and polarity not in said:
-            out.add(f"{subject} {claim.stance} (the source: the opposite)")
+            out.add(f"{subject} {'effective' if polarity > 0 else 'ineffective'} (the source: the opposite)")
     return out
 
 
@@ -136,11 +121,12 @@ def reversed_groups(sentence_body: str, chunks: Sequence[Chunk], facts: PatientF
         return set()
     out: set[str] = set()
     claims = read_claims(sentence_body)
+    # (a sentence naming both groups of a key sets one against the other: that key is not compared)
+    keys = [k for k in KEYS if len({_value(c, k) for c in claims} - {None}) == 1]
     for claim in claims:
-        for key in KEYS:
+        for key in keys:
             value = _value(claim, key)
-            if value is None or value == getattr(facts, key, None) or len({_value(c, key) for c in claims} - {
-                    None}) > 1:  # (a sentence naming both groups sets one against the other)
+            if value is None or value == getattr(facts, key, None):
                 continue
             theirs = _restated_values(claim, key, sources)
             if theirs and value not in theirs:

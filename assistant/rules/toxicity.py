@@ -47,21 +47,12 @@ class Profiles:
     modifiers: dict[Phrase, str] = field(default_factory=dict)  # words -> modifier or measure id
     cues: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)  # no_rise, lowering, rising, modifier_denials
     trials: dict[Phrase, str] = field(default_factory=dict)  # a trial's name -> its treatment
-
-    @property
-    def modifier_heads(self) -> frozenset[str]:
-        """The first words of the modifiers' phrases."""
-        return _heads(tuple(self.modifiers))
+    modifier_heads: frozenset[str] = frozenset()  # the first words of the modifiers' phrases (a cheap first look)
 
     @property
     def directed(self) -> frozenset[str]:
         """The treatments `directions` are about."""
         return frozenset(self.raised_by) | frozenset(self.lowers) | frozenset(self.not_only_with)
-
-
-@lru_cache(maxsize=4)
-def _heads(phrases: tuple[Phrase, ...]) -> frozenset[str]:
-    return frozenset(k[0] for k in phrases if k)
 
 
 @lru_cache(maxsize=2)
@@ -111,7 +102,7 @@ def _directions(data: dict, lex: object) -> dict:
     cues = {k: phrases(data.get(k) or []) for k in ("no_rise", "lowering", "rising", "modifier_denials", "confined")}
     trials = {tuple(tokens(str(t).lower())): str(c) for t, c in (data.get("trial_treatments") or {}).items()}
     return dict(raised_by=raised_by, lowers=lowers, not_only_with=not_only, modifiers=modifiers, cues=cues,
-                trials=trials)
+                trials=trials, modifier_heads=frozenset(k[0] for k in modifiers if k))
 
 
 def _phrases_in(toks: Sequence[str], table: dict[Phrase, object], longest: int) -> list[tuple[int, object]]:
@@ -226,7 +217,8 @@ def _subject(clause: str, sentence: str, question: str, pf: Profiles | None = No
     for text in (clause, sentence, question):
         named = set(treatments_in(text))
         if pf is not None and pf.trials and (among is not None or not named) and _names_a_trial(text.lower(), pf):
-            named |= {t for _, t in _phrases_in(tokens(text.lower()), pf.trials, 2)}  # type: ignore[misc]
+            longest = max(len(k) for k in pf.trials)
+            named |= {t for _, t in _phrases_in(tokens(text.lower()), pf.trials, longest)}  # type: ignore[misc]
         if among is not None:
             named &= among
         if named:
