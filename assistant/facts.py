@@ -1420,7 +1420,7 @@ def _relapsed(t: str) -> bool:
         if name != "relapse":
             continue
         pre = _before(t, a, 40)
-        if t[a:b] != "r/r" and (_ends_with(pre, "phase_before", "relapse_blocked", ("of", "for"), 1)
+        if t[a:b] != "r/r" and (_ends_with(pre, "phase_before", "relapse_blocked", ("of", "for", "to"), 1)
                                 or _cue_after(t, b, "relapse_statistic", " \t-") or _negated(pre)
                                 or _ends_with(pre, "phase_before", "relapse_future",
                                               tuple(_fact_words()["relapse_future_skip"]), 4)):

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.claims import claim_vocabulary
 from assistant.compose.cues import says
 from assistant.compose.intents import ASKING_WORDS, POINTS_BACK, Intents, opening, read_intents
-from assistant.concepts import TREATMENT_KINDS, read_concepts, sentences
+from assistant.concepts import TREATMENT_KINDS, read_concepts, sentences, tokens
 from assistant.concepts import clauses as _clauses
 from assistant.rules.scope import WARNING_SYMPTOMS, mentions_all
 from assistant.text import first_word, names_trial
@@ -38,6 +39,9 @@ __all__ = ["QuestionPlan", "read_question"]
 _CLINICAL = frozenset({"marker", "lineage", "phase", "drug", "drug_class", "treatment", "procedure",
                        "regimen", "phase_of_treatment", "value_cue", "status_cue", "population", "fitness", "outcome", "source", "property",
                        "concern"})  # (a worry about the treatment's effect on a life: "I'm worried about my memory")
+#: Concept kinds of a harm, and of what is asked about a treatment (its side effects, its risks).
+_HARM = frozenset({"adverse_event"})
+_HARM_ASKED = frozenset({"adverse_event", "property"})
 
 
 class QuestionPlan(BaseModel):
@@ -156,6 +160,18 @@ def _names_treatment(clause: str, *, harms: bool = False) -> bool:
 _NO_SUBJECT = frozenset({"source", "meta", "grammar", "person", "property", "disease"})
 
 
+def _names_kind(clause: str, kinds: frozenset[str]) -> bool:
+    return any(m.kind in kinds for m in read_concepts(clause.lower()).mentions)
+
+
+def _is_tag(clause: str) -> bool:
+    """A clause that is only a tag asking to confirm what was said before it ("right?", "isn't it?"; claims.yaml
+    premise tags)."""
+    toks = tokens(clause.lower())
+    tags = set(claim_vocabulary().premise["tags"])
+    return tuple(toks) in tags or tuple(t for t in toks if t[:1].isalnum() or "'" in t) in tags
+
+
 def _kept_clauses(sentence: str, *, asks: bool) -> str:
     """The asking and clinical clauses of one sentence (`asks`: the sentence asks), with the sentence's end (so
     the next does not run on)."""
@@ -163,11 +179,17 @@ def _kept_clauses(sentence: str, *, asks: bool) -> str:
     # (a clause asking about the one before it keeps that one: "our unit always uses hyper-CVAD - is that OK?"; and
     # an asking clause naming no subject of its own asks about the one before, whatever it names: "hepatitis B
     # reactivation, what does the guideline say?")
+    # (and a tag asks about the claim before it: "and the threshold is 0.1% or more, right?")
     back = {k - 1 for k, c in enumerate(clauses) if k and asks and k == len(clauses) - 1 and (
-        _clause_points_back(c) and _names_treatment(clauses[k - 1], harms=True) or _asks_the_source(c))}
+        _clause_points_back(c) and _names_treatment(clauses[k - 1], harms=True) or _asks_the_source(c)
+        or _is_tag(c))}
+    # (and when the asking clause asks about harms, the harms the sentence lists before it: "liver toxicity, VOD/SOS,
+    # side effects and risks?"; not a comorbidity beside "what consolidation?")
+    harms = asks and bool(clauses) and _names_kind(clauses[-1], _HARM_ASKED)
     part = [c.strip(" —–-") if k == len(clauses) - 1 and asks else c
             for k, c in enumerate(clauses)
-            if (asks and (k == len(clauses) - 1 or _asks(c) or _bare_asking_word(c))) or _clinical(c) or k in back]
+            if (asks and (k == len(clauses) - 1 or _asks(c) or _bare_asking_word(c))) or _clinical(c) or k in back
+            or (harms and _names_kind(c, _HARM))]
     joined = " ".join(" ".join(part).split()).rstrip(",;:—–- ")
     end = sentence.rstrip()[-1:]
     return joined if not joined or joined[-1] in ".?!" or end not in ".?!" else joined + end

@@ -201,7 +201,8 @@ FIT_RANGE_NOTE = "_**Age limit**: {why}._"
 #: The same, first: a condition the asking sentence names (pregnancy) that no source covers, before the lines that
 #: answer for the patient otherwise.
 RELEVANCE_LEAD_NOTE = ("_On {what}, which the question asks about: the JSH 2023 guideline sources here do not "
-                       "address it; what follows is only what they say for the patient otherwise._")
+                       "address it. What follows is what they say for adults with ALL otherwise; it does not take "
+                       "{what} into account, so decide with the treating team and the specialists concerned._")
 RELEVANCE_NOTE = ("_On {what}, which the question asks about: the JSH 2023 guideline sources here do not address "
                   "it, so nothing above is about it._")
 

@@ -36,7 +36,7 @@ def add_tier(plan: DraftPlan, pool: Sources, builder: Builder, retrieved: Sequen
     for r in retrieved:
         if limit <= 0 or builder.full():
             return
-        if r.chunk.tier != tier:
+        if r.chunk.tier != tier or plan.other_ph_group(r.chunk):
             continue
         for s in best_sentences(r.chunk, plan.q, plan.facts, pool.book, n=min(limit, 2), need_numbers=need_numbers,
                                 evidence=tier == "evidence", min_shared=min_shared):

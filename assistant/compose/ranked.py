@@ -92,7 +92,7 @@ class Ranked:
             if r.chunk.tier != "evidence":
                 _chunk_lines(plan, pool, builder, r)
             elif r.chunk.section_id not in done_sections and not plan.other_trial(r.chunk) and not (
-                    plan.off_unruled(r.chunk.text)):
+                    plan.off_unruled(r.chunk.text) or plan.other_ph_group(r.chunk)):
                 # (the question names its trial: not another one with a similar name)
                 done_sections.add(r.chunk.section_id)
                 add_trial(plan, pool, builder, r.chunk, design=plan.named_found and not done_sections - {

@@ -135,6 +135,13 @@ class DraftPlan:
         """The question names its trial and this evidence chunk is about another one."""
         return self.named_found and chunk.tier == "evidence" and not trial_keys(chunk.title) & self.named
 
+    def other_ph_group(self, chunk: Chunk) -> bool:
+        """The document is about the Ph group the patient is not in: its title names only the other one (a Ph-positive
+        registry's caveats answer no Ph-negative CR2 question, rja57 q31)."""
+        own = {"positive": "ph_positive", "negative": "ph_negative"}.get(self.facts.ph_status or "")
+        groups = {"ph_positive", "ph_negative"} & concept_ids(chunk.title.lower())
+        return own is not None and bool(groups) and own not in groups
+
     def names_other_trial(self, sentence: str) -> bool:
         """The question names its trial and this sentence quotes another trial's numbers."""
         return self.named_found and TRIAL_RE.search(sentence) is not None and not trial_keys(sentence) & self.named

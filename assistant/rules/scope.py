@@ -462,8 +462,9 @@ _NOT_AN_AMOUNT = frozenset({"cycles", "cycle", "courses", "course", "years", "mo
 
 def asks_for_amount(question: str) -> bool:
     """A dose asked for by the concept layer: a dose unit after a number next to a drug ("ponatinib 45 mg or 30 mg",
-    "9 or 28 mcg/day"), or "how much / how many" right before a drug or medicine ("how much intrathecal
-    methotrexate", "prednisolone tablets ... how many a day?"); not "how many cycles".
+    "9 or 28 mcg/day"), a dose unit with no number ("IT dexamethasone in mg?"), or "how much / how many" right
+    before a drug or medicine ("how much intrathecal methotrexate", "prednisolone tablets ... how many a day?");
+    not "how many cycles".
 
     >>> asks_for_amount("ponatinib 45 mg or 30 mg for T315I?"), asks_for_amount("How many cycles of blinatumomab?")
     (True, False)
@@ -474,6 +475,9 @@ def asks_for_amount(question: str) -> bool:
     if drugs and any(_glued_amount(t) and not _stated_amount(drugs, i) for i, t in enumerate(toks)):
         return True  # ("ponatinib 45mg? 30mg?", as typed without a space)
     for m in r.mentions:
+        if m.concept == "dose_unit" and drugs and not (m.start and _is_amount(toks[m.start - 1])) and not (
+                m.end < len(toks) and _is_amount(toks[m.end])):
+            return True  # (a unit with no number asks for one: "the amounts (mg) of IT MTX"; "Mg 1.7" is a lab value)
         if m.concept == "dose_unit" and m.start and _is_amount(toks[m.start - 1]) and drugs:
             if _stated_amount(drugs, m.start - 1):
                 continue

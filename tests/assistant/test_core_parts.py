@@ -626,9 +626,11 @@ def test_a_condition_asked_about_and_not_covered_gets_the_not_addressed_note(bot
                 "timing of chemotherapy relative to the pregnancy?")
     assert "_On pregnancy, which the question asks about" in a.answer and a.verdict == "warn", a.answer
     # (what was asked is not covered: that comes first, before the patient's own lines, rja29 q08)
-    assert a.answer.startswith("_On pregnancy") and "what follows is only" in a.answer, a.answer
+    # (and the lines that follow are not said to fit this patient: they do not take the pregnancy into account, rja57
+    # q25)
+    assert a.answer.startswith("_On pregnancy") and "does not take pregnancy into account" in a.answer, a.answer
     j = bot.ask("妊娠20週の30歳女性、Ph陰性B-ALLと新たに診断。妊娠中の化学療法のタイミングについてJSHでは？")
-    assert j.answer.startswith("_ご質問にある妊娠について") and "以下は" in j.answer, j.answer
+    assert j.answer.startswith("_ご質問にある妊娠について") and "妊娠を考慮したものではありません" in j.answer, j.answer
     # (a relative's condition in the background is not asked about)
     b = bot.ask("Relapsed B-ALL 52F CD19+ CD22+ previously had blinatumomab. What now? Her daughter (24) is pregnant "
                 "and wants to help.")

@@ -2296,3 +2296,23 @@ def test_a_relapse_asked_whether_it_comes_is_not_a_relapse(text: str, phase: str
 ])
 def test_a_treatment_asked_about_is_not_one_given(text: str, cd19: bool | None) -> None:
     assert read_facts(text).cd19 is cd19
+
+
+@pytest.mark.parametrize(("text", "phase"), [
+    # a relapse as what a choice leads to is no relapse (rja56 q36, asked in English)
+    ("In AYA patients on a pediatric-type regimen, does stopping maintenance early increase relapse?", None),
+    ("Does stopping early lead to relapse?", None),
+    ("Does skipping maintenance make relapse more likely?", None),
+    ("She had a relapse after stopping maintenance.", "relapsed"),
+    ("After induction he went on to relapse.", "relapsed"),
+])
+def test_a_relapse_as_an_effect_is_no_relapse(text: str, phase: str | None) -> None:
+    assert read_facts(text).phase == phase
+
+
+def test_a_level_the_asker_was_told_after_a_sentence_naming_mrd_is_their_mrd() -> None:
+    """ "What is MRD? I was told 0.02%. Almost zero, so fine, right?": the asker's result (above the 0.01% limit),
+    which the answer must not leave unread; a share of patients is no result."""
+    f = read_facts("What is MRD? I was told 0.02%. It is almost zero so I am fine, right?")
+    assert (f.mrd_status, f.mrd_level_pct) == ("positive", 0.02)
+    assert read_facts("I was told 5% of patients get VOD").mrd_level_pct is None

@@ -425,7 +425,7 @@ def test_obligations_stems_and_shorthand_ages(q: str, field: str, value) -> None
 
 @pytest.mark.parametrize(("q", "english"), [
     # review-ja2 k20: what a result means, and whether it means cured, is what is asked
-    ("MRDっていう検査が陰性だったと言われました。もう白血病は治ったってことですか？", "MRD test negative. leukemia cured?"),
+    ("MRDっていう検査が陰性だったと言われました。もう白血病は治ったってことですか？", "told MRD test negative. leukemia cured?"),
     ("MRDとは何ですか？", "what is MRD?"), ("CRSって何？", "what is CRS?"),
 ])
 def test_meaning_questions_keep_what_they_ask(q: str, english: str) -> None:
@@ -854,3 +854,33 @@ def test_the_next_step_and_a_results_meaning_are_read_as_asked() -> None:
     """rja53 i04: "この値をどう解釈して、次の方針をどう考えるべき" was glossed "how, how?"."""
     english = to_english("MRDが0.03%でした。この値をどう解釈して、次の方針をどう考えるべきですか？")
     assert "what does it mean" in english and "what next" in english, english
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    # 初回寛解導入 is the first induction, not CR1 (rja56 q16)
+    ("Ph陽性ALLの初回寛解導入はTKI単独でいいのか？", {"ph_status": "positive", "phase": "newly_diagnosed"}),
+    # "X中": under a treatment now, as "on X" (rja57 q30)
+    ("AYA世代で小児型レジメン中の患者さんです", {"age_band": "aya", "regimen": "pediatric"}),
+    ("小児型プロトコールで治療中の25歳", {"age": 25, "regimen": "pediatric"}),
+])
+def test_japanese_phases_and_regimens_read_as_in_english(q: str, expected: dict) -> None:
+    got = facts(q)
+    assert {k: got.get(k) for k in expected} == expected, (to_english(q), got)
+
+
+@pytest.mark.parametrize("q", [
+    "薬剤師です。イノツズマブ オゾガマイシンを投与した後に同種移植を予定している患者では、肝臓についてどんな点に注意すべきですか？",
+    "ポナチニブを飲むときに気をつけたほうがいいことは？",
+    "ブリナツモマブ投与中、どんな症状が出たら医師に報告すべきですか？",
+])
+def test_what_to_watch_for_asks_for_the_harms(q: str) -> None:
+    """注意 / 気をつけ / 医師に報告 in any form ask what to watch for (rja56 q18, rja57 q12)."""
+    assert read_question(to_english(q)).intents.harms, to_english(q)
+
+
+def test_a_result_the_asker_was_told_is_read() -> None:
+    """ "0.02%といわれました" after "MRDってなんですか": the asker's MRD, as "I was told 0.02%" is in English."""
+    assert facts("MRDってなんですか？ 0.02%といわれました。ほぼゼロなんだから、もう大丈夫ってことですよね？").get(
+        "mrd_level_pct") == 0.02
+    assert facts("父は70歳で、フィラデルフィア染色体陽性と言われました") == {"age": 70, "age_band": "65+",
+                                                              "ph_status": "positive"}

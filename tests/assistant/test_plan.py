@@ -74,3 +74,19 @@ def test_a_second_question_joined_on_without_its_question_mark_stays_in_the_focu
     plan = read_question("my husband is 52, philadelphia chromozome positive. will he need a transplent?? and what "
                          "are the pills the doctor kept mentioning")
     assert plan.focus.endswith("and what are the TKI the doctor kept mentioning"), plan.focus  # (Ph+: the TKI)
+
+
+def test_a_tag_keeps_the_claim_it_asks_to_confirm() -> None:
+    """rja57 q09: "When is MRD measured? And the threshold is 0.1% or more counts as positive, right?": the tag asks
+    about the clause before it, which the focus keeps (so its false premise is answered "No")."""
+    focus = read_question("When is MRD supposed to be measured? And the threshold is 0.1% or more counts as "
+                          "positive, right?").focus
+    assert "0.1%" in focus, focus
+
+
+def test_the_harms_a_question_lists_stay_in_its_focus() -> None:
+    """rja57 q13: "liver toxicity, VOD/SOS, side effects and risks tell me": the harms named before the asking clause
+    are what is asked (the answer then leads with VOD/SOS and its rates, not the drug's indication)."""
+    focus = read_question("relapsed CD22 positive B-ALL after inotuzumab, allo-HSCT planned. liver toxicity, VOD/SOS, "
+                          "side effects and risks tell me.").focus
+    assert "VOD/SOS" in focus and "liver toxicity" in focus, focus

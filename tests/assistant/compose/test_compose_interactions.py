@@ -109,3 +109,15 @@ def test_two_drugs_weighed_with_a_transplant_planned_after_them_get_the_transpla
     plan2, _ = make_plan("Ph- B-ALL in relapse, CD19+ CD22+, bridge to allo-HSCT. Blinatumomab or inotuzumab — what "
                          "should weigh the choice?")
     assert not asks_other_things(plan2)  # (what weighs the choice: each drug's toxicity alike)
+
+
+@pytest.mark.parametrize("question", [
+    "Nurse: relapsed B-ALL starting blinatumomab. Which symptoms should I report to the doctor?",
+    "What warning signs on blinatumomab should we tell the doctor about?",
+])
+def test_symptoms_to_report_ask_for_the_cautions(make_plan, question: str) -> None:
+    """rja57 q12: what to report to the team is a safety question, answered by the drug's harm lines first."""
+    plan, src = make_plan(question)
+    assert asks_cautions(plan)
+    first = compose(plan, src, max_sentences=8)[0].answer.splitlines()[0]
+    assert "cytokine release syndrome" in first, first

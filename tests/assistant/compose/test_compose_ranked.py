@@ -52,3 +52,12 @@ def test_a_harms_question_of_several_leads_with_the_safety_note(bot) -> None:
     assert not any("エビデンス" in b for b in bullets[:1]), answer.answer  # (a safety note's line before a trial's)
     # (and the stay asked about: the label's days in hospital, not "not addressed")
     assert any("入院" in b for b in bullets) and "入院期間について" not in answer.answer, answer.answer
+
+
+def test_a_document_on_the_other_ph_group_gives_no_lines(make_plan) -> None:
+    """rja57 q31: a Ph-negative CR2 question asking for the evidence got a Ph-positive imatinib registry's caveats
+    ("registry evidence, not randomised") as its evidence lines."""
+    plan, src = make_plan("42-year-old with Ph-negative ALL now in CR2. Is allo-HSCT indicated, and what is the "
+                          "evidence?")
+    lines = cited(run([Ranked()], plan, src))
+    assert lines and not any("registry" in t and "JSHCT guideline" not in t for t in lines), lines

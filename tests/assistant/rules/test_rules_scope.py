@@ -276,6 +276,10 @@ AMOUNT_CASES = [
     ("How many cycles of blinatumomab?", False),
     ("Mild psoriasis, Mg 1.7, older sister is 34. What antibody?", False),
     ("How many patients in TOWER got blinatumomab?", False),
+    # a dose unit with no number asks for the number (rja57 q36)
+    ("For CNS prophylaxis, tell me the intrathecal amounts (mg) of methotrexate, cytarabine and dexamethasone", True),
+    ("dexamethasone in mg for IT?", True),
+    ("He relapsed on dasatinib 140 mg; ponatinib next?", False),
 ]
 
 
