@@ -82,6 +82,7 @@ class Claim:
     attribution: frozenset[str]
     setting: str | None
     targets: tuple[tuple[str, frozenset[str]], ...] = ()
+    denied_targets: tuple[tuple[str, frozenset[str]], ...] = ()  # (drug, antigens it is said to work without)
     grades: tuple[str, ...] = ()
     trials: bool = False
     ranked: bool = False  # the sentence ranks treatments ("X first, Y kept for later")
@@ -182,6 +183,7 @@ class Vocabulary:
     basis_sources: frozenset[str] = frozenset()  # study words a basis phrase can point to ("this registry analysis")
     stopped: tuple[tuple[Phrase, ...], frozenset[str], dict[str, str]] = ((), frozenset(), {})  # "stopping X is ..."
     split_stances: dict[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)  # head -> (tail, gap, stance)
+    split_not_between: frozenset[str] = frozenset()  # "rule anything out": no treatment between, no stance
     denial_unspecified: frozenset[str] = frozenset()
     denial_unspecified_after: frozenset[str] = frozenset()  # "no TKI named": the name is denied, not the TKI
     marker_population: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -193,6 +195,8 @@ class Vocabulary:
     ranking_between: tuple[Phrase, ...] = ()  # ranking words when a clause names two treatments ("X preferred, Y kept")
     contractions: dict[str, str] = field(default_factory=dict)  # "doesn't" -> "does not"
     requirement_cues: tuple[Phrase, ...] = ()  # "confirm CD22 before inotuzumab": the drug needs the antigen
+    target_denials: tuple[Phrase, ...] = ()  # "rather than requiring CD19": the drug said to work without it
+    requirement_for: tuple[Phrase, ...] = ()  # "before inotuzumab": the drug a requirement is for
 
 
 def _ph(items: list[Any]) -> tuple[Phrase, ...]:
@@ -250,6 +254,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         grade_verbs=(_words(data["grades"], "verbs"), int(data["grades"].get("verb_window") or 0)),
         basis_sources=_words(data, "basis_sources"),
         split_stances=_split_stances(data),
+        split_not_between=frozenset((data.get("split_stances") or {}).get("not_between") or ()),
         stopped=(_ph(data["stopped_subject"]["verbs"]), _words(data["stopped_subject"], "skip"),
                  {str(k): str(v) for k, v in data["stopped_subject"]["flip"].items()}),
         split_prefixes=tuple(str(x) for x in data.get("split_prefixes") or []),
@@ -285,7 +290,8 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         risk_holders=_words(data, "risk_holders"), stance_set_aside=_ph(data.get("stance_set_aside") or []),
         ranking_between=_ph(data.get("ranking_between") or []),
         contractions={str(k).lower(): str(v).lower() for k, v in (data.get("contractions") or {}).items()},
-        requirement_cues=_ph(data.get("requirement_cues") or []),
+        requirement_cues=_ph(data.get("requirement_cues") or []), target_denials=_ph(data.get("target_denials") or []),
+        requirement_for=_ph(data.get("requirement_for") or []),
         population_cues=tuple((p, dict(facts)) for phrase, facts in (data.get("population_cues") or {}).items()
                               for p in _ph([phrase])))
 
@@ -626,6 +632,9 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
                 continue  # "requires CD19", "needs CD22 expression": a condition on the blasts, not a stance
             if _lists_parts(toks, a, i, p, voc):
                 continue  # "these regimens include asparaginase": what a regimen is made of
+            if any(j <= i < j + len(q) for j, q in _find(toks[max(a, i - 2):i + 1], voc.equivalence_cues)
+                   for j in [j + max(a, i - 2)]):
+                continue  # "not an equal alternative": a ranking (`equates`), no stance on the treatment
             if i + len(p) <= b and _at(toks, i, p):
                 cand = (-len(p), i, name)
                 if best is None or (cand[0], cand[1]) < (best[0], best[1]):
@@ -633,7 +642,7 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
                 break
         for tail, gap, name in voc.split_stances.get(toks[i], ()):  # "rules inotuzumab out"
             j = next((j for j in range(i + 2, min(b, i + 2 + gap)) if toks[j] == tail), None)
-            if j is not None and (best is None or (-(j - i + 1), i) < (best[0], best[1])):
+            if j is not None and not voc.split_not_between & set(toks[i + 1:j]) and (best is None or (-(j - i + 1), i) < (best[0], best[1])):
                 best = (-(j - i + 1), i, name)
     if best is None or _asked(toks, a, best[1], voc) or _wished(toks, a, best[1], voc):
         return None, range(0)
@@ -734,17 +743,26 @@ def _without(text: str, toks: list[str], drop: set[int]) -> str:
     return "".join(out)
 
 
-def _targets(toks: list[str], mentions: list[Any], voc: Vocabulary) -> list[tuple[str, frozenset[str]]]:
+def _targets(toks: list[str], mentions: list[Any], voc: Vocabulary) -> tuple[list[tuple[str, frozenset[str]]],
+                                                                             list[tuple[str, frozenset[str]]]]:
     """(drug, antigens) for each antibody said to bind antigens ("targets CD19", "anti-CD22", "CD19-directed"):
-    an antigen belongs to the nearest drug before it in its clause (else the nearest after it)."""
+    an antigen belongs to the nearest drug before it in its clause (else the nearest after it); and, apart, the
+    antigens a drug is said to work without ("rather than requiring CD19")."""
     drugs = sorted((m for m in mentions if m.kind in ("drug", "treatment")), key=lambda m: m.start)
     found: dict[str, set[str]] = {}
+    denied: dict[str, set[str]] = {}
     for k, t in enumerate(toks):
         antigen = next((g for g in voc.antigens if t == g or t.startswith((g + "-", "anti-" + g))), None)
         if antigen is None or not drugs:
             continue
         cue = (t.startswith("anti-") or "-directed" in t or "-targeted" in t or "-targeting" in t
                or _near_before(toks, k, voc.target_cues, 3) or (k + 1 < len(toks) and toks[k + 1] in voc.target_nouns))
+        if _antigen_denied(toks, k, voc):  # "works by engaging CD3 rather than requiring CD19": a denial of the
+            # drug named before it ("It does not target CD19, which is blinatumomab's target" denies no drug named)
+            owner = [m for m in drugs if m.end <= k and not any(x in (";", ".") for x in toks[m.end:k])][-1:]
+            for m in owner:
+                denied.setdefault(m.concept, set()).add(antigen)
+            continue
         if _near_before(toks, k, voc.negation, 2):
             continue
         if not cue:  # "confirm CD22 expression before inotuzumab": a drug that needs the antigen
@@ -763,7 +781,15 @@ def _targets(toks: list[str], mentions: list[Any], voc: Vocabulary) -> list[tupl
             owners = before[-1:] or after[:1] or drugs[:1]
         for owner in owners:
             found.setdefault(owner.concept, set()).add(antigen)
-    return [(d, frozenset(a)) for d, a in found.items()]
+    return [(d, frozenset(a)) for d, a in found.items()], [(d, frozenset(a)) for d, a in denied.items()]
+
+
+def _antigen_denied(toks: list[str], k: int, voc: Vocabulary) -> bool:
+    """A denial, then a requirement or target cue, right before the antigen at k ("rather than requiring CD19",
+    "does not need CD19", "not targeting CD22")."""
+    starts = [j - len(p) for j in range(k, max(0, k - 2) - 1, -1)
+              for p in (*voc.requirement_cues, *voc.target_cues) if p and tuple(toks[max(0, j - len(p)):j]) == p]
+    return any(_near_before(toks, start, voc.target_denials, 2) for start in starts)
 
 
 #: Words between a drug and the requirement its relative clause states ("blinatumomab — which needs CD19").
@@ -788,6 +814,11 @@ def _needing(toks: list[str], k: int, drugs: list[Any], voc: Vocabulary) -> str 
         owner = next((m for m in drugs if m.end == j), None)
         if owner is not None and j < cue:
             return owner.concept
+    # the drug the requirement is for, named after "before" anywhere in the sentence ("Before inotuzumab is used, the
+    # guideline requires CD19 ...": not the blinatumomab named later)
+    purpose = [m for m in drugs if _near_before(toks, m.start, voc.requirement_for, 1)]
+    if len(purpose) == 1:
+        return purpose[0].concept
     after = [m for m in drugs if m.start > k and not any(x in (";", ".") for x in toks[k:m.start])]
     named = {m.concept for m in drugs}
     return after[0].concept if after else (next(iter(named)) if len(named) == 1 else None)
@@ -852,7 +883,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     stances = [_stance(toks, a, b, voc) for a, b in spans]
     population = _sentence_population(original, lower, toks, stances, mentions, voc)
     trials = names_trial(sentence)
-    targets = tuple(_targets(toks, mentions, voc))
+    targets, denied_targets = (tuple(x) for x in _targets(toks, mentions, voc))
     grades = tuple(_grades(toks, voc))
     claims: list[Claim] = []
     prev_interventions: tuple[str, ...] = ()
@@ -909,7 +940,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             universal=bool(_find(toks[a:b], voc.universal)),
             qualifiers=_ending(tuple(_qualifiers(toks[max(0, a - 1):b], voc)), stops), attribution=attribution,
             setting=setting,
-            targets=targets, grades=grades, trials=trials, ranked=_ranks(toks, a, b, stance, hedged, interventions,
+            targets=targets, denied_targets=denied_targets, grades=grades, trials=trials, ranked=_ranks(toks, a, b, stance, hedged, interventions,
                                                                          contrasted, voc),
             exemplified=bool(_find(toks[a:b], voc.examples)), defines=bool(_find(toks[a:b], voc.defining)),
             alone=bool(_find(toks[a:b], voc.alone)),

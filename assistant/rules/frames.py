@@ -438,7 +438,8 @@ def _candidates(claim: Claim, book: Any) -> list[tuple[Any, Assert]]:
     keys = {b for c in (*claim.concepts, *claim.interventions, *claim.negated, *claim.contrasted, *claim.subjects)
             for b in broader_chain(c)}
     picked = set().union(*(index.get(k, ()) for k in keys)) if keys else set()
-    if claim.targets or claim.population.get("cd19") is not None or claim.population.get("cd22") is not None:
+    if claim.targets or claim.denied_targets or claim.population.get("cd19") is not None or claim.population.get(
+            "cd22") is not None:
         picked |= targeted
     if "label" in claim.attribution or claim.age_at:
         picked |= label
@@ -498,6 +499,8 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
     if level is None:
         return None
     fit = population_fit(a, merged)
+    if claim.polarity < 0 and _outside_age(a, merged):
+        return None  # ("at 50 it isn't an option for him": the assert's own age limit says so too)
     hit = _compare_pairing(claim, a, fit, level) or _compare_stance(claim, a, fit)
     if hit is not None:
         return hit
@@ -506,12 +509,29 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
     return _compare_values(claim, a, merged, fit, question_values)
 
 
+def _outside_age(a: Assert, merged: dict[str, Any]) -> bool:
+    """The patient's age lies beyond the assert's age limit (its most lenient bound: "under 25", also 25 or 26)."""
+    age = merged.get("age")
+    if not isinstance(age, (int, float)):
+        return False
+    for spec in a.qualifiers:
+        bounds = [spec.value, *spec.also]
+        if spec.kind == "age" and spec.op in ("<", "<="):
+            return age > max(bounds)
+        if spec.kind == "age" and spec.op in (">", ">="):
+            return age < min(bounds)
+    return False
+
+
 def _compare_targets(claim: Claim, a: Assert) -> tuple[str, str] | None:
     """A drug named with another antigen than the one it binds, as its target or as the population's antigen."""
     for drug, antigens in claim.targets:
         want = a.targets.get(drug)
         if want is not None and want not in antigens:
             return "contradict", f"{drug} binds {want.upper()}, not {'/'.join(sorted(antigens)).upper()}"
+    for drug, antigens in claim.denied_targets:  # "blinatumomab works without requiring CD19"
+        if a.targets.get(drug) in antigens:
+            return "contradict", f"{drug} binds {a.targets[drug].upper()}; it is used only when the blasts express it"
     # "blinatumomab for CD22-positive B-ALL": the population names another antigen than the drug's target
     stated = {k for k in ("cd19", "cd22") if claim.population.get(k) is True}
     for drug in claim.interventions:

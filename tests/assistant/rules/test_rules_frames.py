@@ -732,3 +732,19 @@ def test_a_body_weight_is_no_age() -> None:
     # ("adults (45 kg or more)": r27/rja20 q05 read it as aged 45 or more and raised a false premise)
     assert read_claims("Blinatumomab for adults (45 kg or more): what daily dose?")[0].qualifiers == ()
     assert read_claims("For patients aged 45 or older.")[0].qualifiers[0].kind == "age"
+
+
+@pytest.mark.parametrize(("sentence", "facts"), [
+    # a patient beyond an assert's age limit: "not an option for him" is what the limit says (heldout7 review)
+    ("CAR-T is listed for young patients who relapse after allo-HSCT, so at 58 it is not an option for her.",
+     {"phase": "relapsed", "lineage": "B", "cd19": True, "age": 58}),
+    # "doesn't rule anything out": no treatment between the split verb, no stance on the one before
+    ("Blinatumomab is recommended here; with no earlier antibody, that doesn't rule anything out.",
+     {"phase": "relapsed", "lineage": "B", "cd19": True}),
+    # "not an equal alternative" ranks the options; it denies neither
+    ("If she reaches CR1 and can be transplanted, allo-HSCT is recommended; TKI maintenance is for patients who are "
+     "not transplanted, not an equal alternative.", {"ph_status": "positive", "age": 50}),
+])
+def test_sentences_that_deny_nothing_the_rules_say(sentence: str, facts: dict) -> None:
+    v = judge_sentence(sentence, BOOK, PatientFacts(**facts))
+    assert v.kind != "contradict", v
