@@ -472,13 +472,15 @@ def asks_for_amount(question: str) -> bool:
     text = question.lower()
     toks, r = tokens(text), read_concepts(text)
     drugs = [m for m in r.mentions if m.kind in _TREATMENT_KINDS and not m.other_person]
-    if drugs and any(_glued_amount(t) and not _stated_amount(drugs, i) for i, t in enumerate(toks)):
+    if drugs and any(_glued_amount(t) and not _stated_amount(drugs, i) and _drug_in_sentence(toks, i, drugs)
+                     for i, t in enumerate(toks)):
         return True  # ("ponatinib 45mg? 30mg?", as typed without a space)
     for m in r.mentions:
         if m.concept == "dose_unit" and drugs and not (m.start and _is_amount(toks[m.start - 1])) and not (
                 m.end < len(toks) and _is_amount(toks[m.end])):
             return True  # (a unit with no number asks for one: "the amounts (mg) of IT MTX"; "Mg 1.7" is a lab value)
-        if m.concept == "dose_unit" and m.start and _is_amount(toks[m.start - 1]) and drugs:
+        if m.concept == "dose_unit" and m.start and _is_amount(toks[m.start - 1]) and drugs and _drug_in_sentence(
+                toks, m.start - 1, drugs):
             if _stated_amount(drugs, m.start - 1):
                 continue
             return True
@@ -490,6 +492,15 @@ def asks_for_amount(question: str) -> bool:
             if any(m.end <= d.start <= m.end + 3 for d in drugs) or (toks[m.end - 1] == "day" and drugs):
                 return True
     return False
+
+
+def _drug_in_sentence(toks: list[str], i: int, drugs: list[Mention]) -> bool:
+    """A drug of the lexicon is named in the sentence of token i: an amount beside a medicine it does not know, in a
+    case's background ("hypertension, on amlodipine 5 mg. ... HD-MTX in consolidation?"), asks no dose of ours."""
+    stops = {".", "?", "!", ";"}
+    lo = max((k for k in range(i) if toks[k] in stops), default=-1)
+    hi = min((k for k in range(i, len(toks)) if toks[k] in stops), default=len(toks))
+    return any(lo < d.start < hi for d in drugs)
 
 
 def _glued_amount(tok: str) -> bool:

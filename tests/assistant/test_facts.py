@@ -2316,3 +2316,4 @@ def test_a_level_the_asker_was_told_after_a_sentence_naming_mrd_is_their_mrd() -
     f = read_facts("What is MRD? I was told 0.02%. It is almost zero so I am fine, right?")
     assert (f.mrd_status, f.mrd_level_pct) == ("positive", 0.02)
     assert read_facts("I was told 5% of patients get VOD").mrd_level_pct is None
+

@@ -280,6 +280,8 @@ AMOUNT_CASES = [
     ("For CNS prophylaxis, tell me the intrathecal amounts (mg) of methotrexate, cytarabine and dexamethasone", True),
     ("dexamethasone in mg for IT?", True),
     ("He relapsed on dasatinib 140 mg; ponatinib next?", False),
+    # an amount of a medicine the lexicon does not know, in the case's background (rja58 q02, as read in English)
+    ("52M on amlodipine 5 mg for hypertension. Ph- B-ALL in CR1. Should consolidation include HD-MTX?", False),
 ]
 
 

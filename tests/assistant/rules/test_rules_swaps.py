@@ -35,6 +35,9 @@ def _section(by_section, section_id: str, needle: str):
     ("jsh2023-all/overview/diagnosis-risk", "hypodiploidy and a complex",
      "Adverse genetic features include the Ph chromosome, KMT2A rearrangement, high hyperdiploidy and a complex "
      "karyotype.", "hyperdiploidy"),
+    # the treatments of two harms exchanged (heldout7 review: claims.yaml contrast set cytokine_treatment)
+    ("context/safety-notes", "ICANS is managed mainly with corticosteroids",
+     "In the US labels, ICANS is managed mainly with tocilizumab and supportive care.", "tocilizumab"),
 ])
 def test_a_swapped_term_is_unsupported_and_removed(by_section, section, needle, sentence, swapped) -> None:
     chunk = _section(by_section, section, needle)
