@@ -5,8 +5,8 @@ for ("is blinatumomab an option?" for T-ALL, "can he get CAR-T?" at 42) is told 
     >>> from assistant.models import PatientFacts
     >>> misfits("My uncle has T-cell ALL that came back. Is blinatumomab an option?", PatientFacts(lineage="T"))
     ['blinatumomab is for B-lineage ALL, and the question is about T-lineage ALL']
-    >>> misfits("Can he get the CAR-T?", PatientFacts(age=42, lineage="B"))[0].split(",")[0]
-    'CAR-T cell therapy is for younger patients (under 25 in the ALL Hub summary'
+    >>> misfits("Can he get the CAR-T?", PatientFacts(age=42, lineage="B"))[0].split(" (")[0]
+    'Tisagenlecleucel, the CAR-T therapy the summary names, is for younger patients'
     >>> misfits("Can he get the CAR-T?", PatientFacts(age=22, lineage="B"))
     []
 """
@@ -60,8 +60,8 @@ def _why(label: str, fits: dict[str, Any], age_words: str, facts: PatientFacts) 
         words = _PHASE_WORDS.get(facts.phase, facts.phase.replace("_", " "))
         return f"{label} is not a treatment for {words}: it is for relapsed or refractory disease"
     if fits.get("age_max") is not None and facts.age is not None and facts.age > int(fits["age_max"]):
-        return f"{label} is for younger patients ({age_words or 'up to ' + str(fits['age_max'])}), and the patient is " \
-               f"{facts.age}"
+        return f"{fits.get('age_label', label)} is for younger patients ({age_words or 'up to ' + str(fits['age_max'])}), " \
+               f"and the patient is {facts.age}"
     return None
 
 

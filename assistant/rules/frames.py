@@ -577,6 +577,13 @@ def _level_about(claim: Claim, a: Assert) -> str | None:
     return level
 
 
+def _denies_alternatives(claim: Claim, a: Assert) -> bool:
+    """The claim names the assert's treatment, states no stance of its own and denies every alternative the guideline
+    lists beside it ("steroids only, no chemo" where both are options)."""
+    return claim.stance is None and any(c in claim.interventions for c in a.about) and bool(claim.negated) and all(
+        any(n in broader_chain(x) for n in claim.negated) for x in a.alternatives[:1])
+
+
 def _compare_pairing(claim: Claim, a: Assert, fit: str, level: str) -> tuple[str, str] | None:
     """A treatment the guideline pairs with another, said to suffice alone; a condition the guideline does not set."""
     alone = [c for c in a.about if c in claim.alone_of]
@@ -587,8 +594,9 @@ def _compare_pairing(claim: Claim, a: Assert, fit: str, level: str) -> tuple[str
     if a.with_required and claim.alone and claim.polarity > 0 and fit != "none" and not any(
             c in claim.interventions for c in a.with_):
         return "contradict", a.why or "the guideline pairs it with " + ", ".join(a.with_)
-    if a.alternatives and claim.alone and claim.polarity > 0 and fit != "none" and not any(
-            c in claim.interventions for c in a.alternatives):  # "corticosteroids alone are the only option"
+    if a.alternatives and fit != "none" and (claim.alone and claim.polarity > 0 and not any(
+            c in claim.interventions for c in a.alternatives) or _denies_alternatives(claim, a)):
+        # "corticosteroids alone are the only option"; "at his age it's steroids only, no chemo"
         return "contradict", a.why + " (beside " + ", ".join(a.alternatives).replace("_", " ") + ")"
     if claim.restricted and claim.polarity > 0 and a.universal and a.stance in POSITIVE and fit != "none" and (
             level == "exact"):
@@ -996,7 +1004,10 @@ def question_claims(question: str, form: PremiseForm | None = None) -> list[tupl
                 # "someone mentioned blinatumomab, could that work for him?" proposes it as an option for him
                 claim = dataclasses.replace(claim, stance="option", polarity=claim_vocabulary().stances["option"][0])
                 own = sf.model_copy(update={"proposal": "option"})
-            if claim.stance is not None:  # (a question's claim: asked or proposed, never a voice's position)
+            # (a question's claim: asked or proposed, never a voice's position; and a claim put to be confirmed that
+            # names one treatment and denies another: "it's steroids only, no chemo, right?")
+            if claim.stance is not None or ((form is not None and form.tagged) or sf.tagged) and (
+                    claim.negated and claim.interventions):
                 out.append((dataclasses.replace(claim, extra={**claim.extra, "question": True}), own))
     return out
 

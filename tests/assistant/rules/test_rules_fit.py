@@ -61,3 +61,13 @@ def test_a_treatment_whose_antigen_the_blasts_lack_does_not_fit(question, facts,
     """The lexicon's `fits: antigen`: a CD19-directed treatment for CD19-negative blasts is told "No" first."""
     assert [why.split(",")[0] for why in misfits(question, facts)] == [reason]
     assert misfits(question, facts.model_copy(update={"cd19": True, "cd22": True})) == []  # (positive: it fits)
+
+
+def test_an_age_no_names_the_product_whose_limit_it_is() -> None:
+    """rja57 q18, rja60 q18: "No" to CAR-T at 45 read as all CAR-T ruled out; the limit is tisagenlecleucel's."""
+    from assistant.rules.fit import misfit_reasons
+
+    reasons = misfit_reasons("My husband is 45 and relapsed. Can he get CAR-T?",
+                             PatientFacts(age=45, lineage="B", phase="relapsed"))
+    assert reasons and all(r.startswith("Tisagenlecleucel, the CAR-T therapy the summary names,")
+                           for r in reasons.values()), reasons

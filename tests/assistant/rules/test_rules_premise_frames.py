@@ -59,6 +59,9 @@ def test_question_claims_judged_by_frames(question, kind, rule_id):
     ("my son has relapsed T-ALL. could blinatumomab work for him?", "RR-TARGETNEG-022"),
     ("his T cell ALL came back. someone in the waiting room mentioned blinatumomab, could that work for him?",
      "RR-TARGETNEG-022"),
+    # one option claimed as the only one, the other denied, to be confirmed (rja59 q09, as read in English)
+    ("My grandmother is 81 with Ph-negative ALL. At her age it will be steroids only, no chemotherapy, right?",
+     "PHNEG-OLDEROPT-014"),
 ])
 def test_false_premise_leads_with_its_rule(question, rule_id):
     assert premise_conflicts(question, read_facts(question))[0].id == rule_id
