@@ -126,7 +126,7 @@ from assistant.concepts import (
     words_and_signs,
 )
 from assistant.models import AgeBand, PatientFacts
-from assistant.text import SUPERSCRIPTS, names_trial, word_char
+from assistant.text import ENCLOSED_NUMBERS, SUPERSCRIPTS, names_trial, word_char
 
 __all__ = ["about_a_patient", "age_band", "apply_overrides", "asks_after_transplant", "assumed", "compared_groups", "implications", "implied", "read_facts",
            "supposed_at", "supposed_mrd", "unitless_mrd_level"]
@@ -233,7 +233,7 @@ def _replace_phrases(text: str, group: str, new: dict[str, str]) -> str:
 
 
 def _prepare(text: str) -> str:
-    text = text[:_MAX_CHARS].translate(SUPERSCRIPTS)
+    text = text[:_MAX_CHARS].translate(SUPERSCRIPTS).translate(ENCLOSED_NUMBERS)
     text = unicodedata.normalize("NFKC", text).translate(_SYMBOLS).lower()
     return _without_tags(text.replace("^^", "^"))
 

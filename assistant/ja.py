@@ -54,7 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.concepts import lexicon_entries, lexicon_file
-from assistant.text import SUPERSCRIPTS
+from assistant.text import ENCLOSED_NUMBERS, SUPERSCRIPTS
 from ingest.japanese import is_japanese_char, sudachi_dictionary
 
 __all__ = ["JaLexicon", "english_only", "japanese_words", "load_ja_lexicon", "normalise", "question_items", "search_text",
@@ -206,7 +206,8 @@ def normalise(text: str) -> str:
     >>> normalise("７０歳、10⁻⁴。寛解？")
     '70歳,10^-4. 緩解?'
     """
-    text = unicodedata.normalize("NFKC", text.replace(_PROTECT, " ").translate(SUPERSCRIPTS)).translate(_PUNCT)
+    text = unicodedata.normalize("NFKC", text.replace(_PROTECT, " ").translate(SUPERSCRIPTS).translate(
+        ENCLOSED_NUMBERS)).translate(_PUNCT)
     for written, unambiguous in _KANA_AMBIGUOUS:  # "変異はなし" is not 話 (a story)
         text = text.replace(written, unambiguous)
     return _normalise_words(text)

@@ -375,6 +375,10 @@ def trial_keys(text: str) -> set[str]:
 
 
 #: Superscript digits and signs as plain text ("10⁻⁴" -> "10^-4"): the facts reader and the Japanese reader.
+#: Enclosed numbers that number a list ("①67歳 ... ②..."): a list mark of their own, not digits run into the number
+#: after them (NFKC alone makes "①６７歳" "167歳").
+ENCLOSED_NUMBERS = {**{0x2460 + i: f" ({i + 1}) " for i in range(20)}, **{0x2776 + i: f" ({i + 1}) " for i in range(10)},
+                    **{0x2780 + i: f" ({i + 1}) " for i in range(10)}, **{0x278A + i: f" ({i + 1}) " for i in range(10)}}
 SUPERSCRIPTS = str.maketrans({"\u207b": "^-", "\u207a": "^+", "\u2070": "0", "\u00b9": "1", "\u00b2": "2",
                               "\u00b3": "3", "\u2074": "4", "\u2075": "5", "\u2076": "6", "\u2077": "7",
                               "\u2078": "8", "\u2079": "9"})

@@ -1760,3 +1760,11 @@ def test_a_few_cells_still_found_in_remission_is_mrd_not_a_relapse(bot) -> None:
     quotes = _quotes(a)
     assert a.patient.phase == "cr1" and a.patient.mrd_status == "positive", a.patient
     assert "0.01% or higher" in quotes and "nelarabine" not in quotes.lower() and "re-induction" not in quotes, a.answer
+
+
+def test_what_the_mrd_result_does_to_the_treatment_is_answered_by_the_mrd_rules(bot) -> None:
+    """rja59 q11: "how does the MRD result affect treatment?" was read as a generic treatment question (the Ph branches
+    of first-line treatment, and a request for the Ph status); it asks what MRD directs."""
+    a = bot.ask("I am a nurse. When is MRD measured in ALL, and how does the result affect treatment?")
+    assert "direct subsequent treatment decisions" in a.answer, a.answer
+    assert not any(f.rule_id == "FACTS-MISSING-031" for f in a.findings), a.findings

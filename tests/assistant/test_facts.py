@@ -2317,3 +2317,7 @@ def test_a_level_the_asker_was_told_after_a_sentence_naming_mrd_is_their_mrd() -
     assert (f.mrd_status, f.mrd_level_pct) == ("positive", 0.02)
     assert read_facts("I was told 5% of patients get VOD").mrd_level_pct is None
 
+
+
+def test_an_enclosed_list_number_is_no_digit_of_the_age() -> None:
+    assert read_facts("Two questions. ①67-year-old Ph+ ALL, no transplant: induction? ②After HSCT, TKI?").age == 67

@@ -884,3 +884,8 @@ def test_a_result_the_asker_was_told_is_read() -> None:
         "mrd_level_pct") == 0.02
     assert facts("父は70歳で、フィラデルフィア染色体陽性と言われました") == {"age": 70, "age_band": "65+",
                                                               "ph_status": "positive"}
+
+
+def test_an_enclosed_list_number_does_not_run_into_the_age() -> None:
+    """rja59 q33: "①６７歳" was read as 167 (NFKC makes ① a 1): a list mark is no digit of the number after it."""
+    assert facts("二つ質問です。①６７歳Ph+ALLで移植しない場合の寛解導入は？②移植後にMRD陰性ならTKIは？").get("age") == 67
