@@ -694,3 +694,13 @@ def test_doses_someone_skips_or_forgets_are_no_dose_request() -> None:
 def test_a_dose_the_patient_was_on_is_no_dose_request() -> None:
     """A glued amount in the history ("relapsed after dasatinib 140mg") is stated, not asked for."""
     assert "SAFE-DOSE-003" not in findings("He relapsed after dasatinib 140mg; what next?")
+
+
+def test_a_patient_named_in_the_third_person_is_not_the_asker_changing_their_treatment() -> None:
+    """rja61 q12 (as the Japanese reader renders 患者さん): "the patient ..., can I stop?" is a clinician's question,
+    not a patient stopping their own TKI; a patient asking for themselves still gets the caution."""
+    from assistant.rules.scope import is_self_change
+
+    assert not is_self_change("Ph-positive ALL, no allo-HSCT, the patient: how long imatinib? After 3 years of "
+                              "complete molecular response, can I stop?")
+    assert is_self_change("Can I stop my dasatinib after 3 years?")
