@@ -632,8 +632,8 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
                 continue  # "requires CD19", "needs CD22 expression": a condition on the blasts, not a stance
             if _lists_parts(toks, a, i, p, voc):
                 continue  # "these regimens include asparaginase": what a regimen is made of
-            if any(j <= i < j + len(q) for j, q in _find(toks[max(a, i - 2):i + 1], voc.equivalence_cues)
-                   for j in [j + max(a, i - 2)]):
+            lo = max(a, i - 2)
+            if any(lo + j <= i < lo + j + len(q) for j, q in _find(toks[lo:i + 1], voc.equivalence_cues)):
                 continue  # "not an equal alternative": a ranking (`equates`), no stance on the treatment
             if i + len(p) <= b and _at(toks, i, p):
                 cand = (-len(p), i, name)
@@ -642,7 +642,9 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
                 break
         for tail, gap, name in voc.split_stances.get(toks[i], ()):  # "rules inotuzumab out"
             j = next((j for j in range(i + 2, min(b, i + 2 + gap)) if toks[j] == tail), None)
-            if j is not None and not voc.split_not_between & set(toks[i + 1:j]) and (best is None or (-(j - i + 1), i) < (best[0], best[1])):
+            if j is None or voc.split_not_between & set(toks[i + 1:j]):
+                continue  # ("that doesn't rule anything out": no treatment between)
+            if best is None or (-(j - i + 1), i) < (best[0], best[1]):
                 best = (-(j - i + 1), i, name)
     if best is None or _asked(toks, a, best[1], voc) or _wished(toks, a, best[1], voc):
         return None, range(0)
@@ -940,8 +942,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             universal=bool(_find(toks[a:b], voc.universal)),
             qualifiers=_ending(tuple(_qualifiers(toks[max(0, a - 1):b], voc)), stops), attribution=attribution,
             setting=setting,
-            targets=targets, denied_targets=denied_targets, grades=grades, trials=trials, ranked=_ranks(toks, a, b, stance, hedged, interventions,
-                                                                         contrasted, voc),
+            targets=targets, denied_targets=denied_targets, grades=grades, trials=trials,
+            ranked=_ranks(toks, a, b, stance, hedged, interventions, contrasted, voc),
             exemplified=bool(_find(toks[a:b], voc.examples)), defines=bool(_find(toks[a:b], voc.defining)),
             alone=bool(_find(toks[a:b], voc.alone)),
             alone_of=tuple(dict.fromkeys(m.concept for m in treat if _ends_before(toks, m.end, voc.alone))),

@@ -581,7 +581,7 @@ def _denies_alternatives(claim: Claim, a: Assert) -> bool:
     """The claim names the assert's treatment, states no stance of its own and denies every alternative the guideline
     lists beside it ("steroids only, no chemo" where both are options)."""
     return claim.stance is None and any(c in claim.interventions for c in a.about) and bool(claim.negated) and all(
-        any(n in broader_chain(x) for n in claim.negated) for x in a.alternatives[:1])
+        any(n in broader_chain(x) for n in claim.negated) for x in a.alternatives)
 
 
 def _compare_pairing(claim: Claim, a: Assert, fit: str, level: str) -> tuple[str, str] | None:
