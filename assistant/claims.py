@@ -759,10 +759,10 @@ def _targets(toks: list[str], mentions: list[Any], voc: Vocabulary) -> tuple[lis
             continue
         cue = (t.startswith("anti-") or "-directed" in t or "-targeted" in t or "-targeting" in t
                or _near_before(toks, k, voc.target_cues, 3) or (k + 1 < len(toks) and toks[k + 1] in voc.target_nouns))
+        before = [m for m in drugs if m.end <= k and not any(x in (";", ".") for x in toks[m.end:k])]
         if _antigen_denied(toks, k, voc):  # "works by engaging CD3 rather than requiring CD19": a denial of the
             # drug named before it ("It does not target CD19, which is blinatumomab's target" denies no drug named)
-            owner = [m for m in drugs if m.end <= k and not any(x in (";", ".") for x in toks[m.end:k])][-1:]
-            for m in owner:
+            for m in before[-1:]:
                 denied.setdefault(m.concept, set()).add(antigen)
             continue
         if _near_before(toks, k, voc.negation, 2):
@@ -772,7 +772,6 @@ def _targets(toks: list[str], mentions: list[Any], voc: Vocabulary) -> tuple[lis
             if needer is not None:
                 found.setdefault(needer, set()).add(antigen)
             continue
-        before = [m for m in drugs if m.end <= k and not any(x in (";", ".") for x in toks[m.end:k])]
         after = [m for m in drugs if k < m.start <= k + 3]
         shared = [i for i, p in _find(toks[max(0, k - 5):k], voc.shared_target)]
         if shared and not _near_before(toks, k - 5 + shared[0] if k >= 5 else shared[0], voc.negation, 2):

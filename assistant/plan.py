@@ -152,8 +152,7 @@ def _asks_the_source(clause: str) -> bool:
 def _names_treatment(clause: str, *, harms: bool = False) -> bool:
     """The clause names a treatment (or, with `harms`, a harm: "told to watch for liver problems, what does that
     mean?" asks about the harm)."""
-    kinds = TREATMENT_KINDS | {"adverse_event"} if harms else TREATMENT_KINDS
-    return any(m.kind in kinds and not m.other_person for m in read_concepts(clause.lower()).mentions)
+    return _names_kind(clause, TREATMENT_KINDS | _HARM if harms else TREATMENT_KINDS)
 
 
 #: Concepts that give a clause no subject of its own ("is that OK per the guideline?" asks about what came before).
@@ -161,7 +160,8 @@ _NO_SUBJECT = frozenset({"source", "meta", "grammar", "person", "property", "dis
 
 
 def _names_kind(clause: str, kinds: frozenset[str]) -> bool:
-    return any(m.kind in kinds for m in read_concepts(clause.lower()).mentions)
+    """The clause names a concept of one of `kinds` (not one said of someone other than the patient)."""
+    return any(m.kind in kinds and not m.other_person for m in read_concepts(clause.lower()).mentions)
 
 
 def _is_tag(clause: str) -> bool:

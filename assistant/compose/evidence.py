@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from assistant.compose.builder import Builder
 from assistant.compose.cues import says
-from assistant.compose.selection import DraftPlan, Sources, related_treatments
+from assistant.compose.selection import PH_GROUPS, DraftPlan, Sources, related_treatments
 from assistant.compose.sentences import (
     _EVIDENCE_HEADINGS,
     CONTEXT_LEAD,
@@ -55,7 +55,7 @@ def add_tier(plan: DraftPlan, pool: Sources, builder: Builder, retrieved: Sequen
 
 
 #: The Ph groups a line or a rule can be for.
-_PH_GROUPS = frozenset({"ph_positive", "ph_negative"})
+_PH_GROUPS = frozenset(PH_GROUPS.values())
 
 
 def _beyond_the_case(sentence: str, plan: DraftPlan) -> bool:

@@ -51,7 +51,11 @@ if TYPE_CHECKING:
     from assistant.compose.intents import Intents
     from assistant.plan import QuestionPlan
 
-__all__ = ["DraftPlan", "Sources", "plan_draft", "fact_label", "related_treatments", "trial_rules", "described_trial"]
+__all__ = ["PH_GROUPS", "DraftPlan", "Sources", "plan_draft", "fact_label", "related_treatments", "trial_rules", "described_trial"]
+
+
+#: A Ph status -> the concept naming that group.
+PH_GROUPS = {"positive": "ph_positive", "negative": "ph_negative"}
 
 
 @dataclass(frozen=True)
@@ -138,8 +142,8 @@ class DraftPlan:
     def other_ph_group(self, chunk: Chunk) -> bool:
         """The document is about the Ph group the patient is not in: its title names only the other one (a Ph-positive
         registry's caveats answer no Ph-negative CR2 question, rja57 q31)."""
-        own = {"positive": "ph_positive", "negative": "ph_negative"}.get(self.facts.ph_status or "")
-        groups = {"ph_positive", "ph_negative"} & concept_ids(chunk.title.lower())
+        own = PH_GROUPS.get(self.facts.ph_status or "")
+        groups = frozenset(PH_GROUPS.values()) & concept_ids(chunk.title.lower())
         return own is not None and bool(groups) and own not in groups
 
     def names_other_trial(self, sentence: str) -> bool:

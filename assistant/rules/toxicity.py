@@ -47,6 +47,7 @@ class Profiles:
     modifiers: dict[Phrase, str] = field(default_factory=dict)  # words -> modifier or measure id
     cues: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)  # no_rise, lowering, rising, modifier_denials
     trials: dict[Phrase, str] = field(default_factory=dict)  # a trial's name -> its treatment
+    trial_longest: int = 1
     modifier_heads: frozenset[str] = frozenset()  # the first words of the modifiers' phrases (a cheap first look)
 
     @property
@@ -102,7 +103,8 @@ def _directions(data: dict, lex: object) -> dict:
     cues = {k: phrases(data.get(k) or []) for k in ("no_rise", "lowering", "rising", "modifier_denials", "confined")}
     trials = {tuple(tokens(str(t).lower())): str(c) for t, c in (data.get("trial_treatments") or {}).items()}
     return dict(raised_by=raised_by, lowers=lowers, not_only_with=not_only, modifiers=modifiers, cues=cues,
-                trials=trials, modifier_heads=frozenset(k[0] for k in modifiers if k))
+                trials=trials, trial_longest=max((len(k) for k in trials), default=1),
+                modifier_heads=frozenset(k[0] for k in modifiers if k))
 
 
 def _phrases_in(toks: Sequence[str], table: dict[Phrase, object], longest: int) -> list[tuple[int, object]]:
@@ -217,8 +219,7 @@ def _subject(clause: str, sentence: str, question: str, pf: Profiles | None = No
     for text in (clause, sentence, question):
         named = set(treatments_in(text))
         if pf is not None and pf.trials and (among is not None or not named) and _names_a_trial(text.lower(), pf):
-            longest = max(len(k) for k in pf.trials)
-            named |= {t for _, t in _phrases_in(tokens(text.lower()), pf.trials, longest)}  # type: ignore[misc]
+            named |= {t for _, t in _phrases_in(tokens(text.lower()), pf.trials, pf.trial_longest)}  # type: ignore[misc]
         if among is not None:
             named &= among
         if named:
@@ -305,15 +306,16 @@ def check_toxicity(question: str, facts: PatientFacts, draft: Draft, retrieved: 
                     continue
                 wrong |= {w for w in wrong_harms(clause, treatment, pf)
                           if not _said_by_source(treatment, w.split()[0], sources, "rare" in w, pf)}
+            source_clauses = [cl for c in sources for cl in clauses(c.text)] if directed else []
             for clause in clauses(s.body) if directed else ():
                 # (a modifier may itself be a treatment, "a later transplant doesn't add to it": the subject is the
                 # treatment the directions are about)
                 treatment = _subject(clause, s.body, question, pf, among=pf.directed)
                 if treatment is None:
                     continue
-                wrong |= {w for w in wrong_directions(clause, treatment, harms_in(s.body) | context, pf)
-                          if not any(wrong_directions(cl, treatment, context, pf) for c in sources
-                                     for cl in clauses(c.text))}
+                said = wrong_directions(clause, treatment, harms_in(s.body) | context, pf)
+                if said and not any(wrong_directions(cl, treatment, context, pf) for cl in source_clauses):
+                    wrong |= said
             if wrong:
                 issues.append(Issue(finding=RuleFinding(
                     rule_id=TOX_ID, severity="block",

@@ -9,18 +9,26 @@ from compose_helpers import cited, run
 from assistant.compose.interactions import Interactions, asks_cautions, named_treatments
 from assistant.compose.pipeline import compose
 
+_VOD = ("VOD/SOS", "HSCT")
+_CRS = ("cytokine release syndrome",)
 
-@pytest.mark.parametrize("question", [
-    "inotuzumab then a transplant — anything to watch?",
-    "Inotuzumab ozogamicin before allo-HSCT, VOD risk?",
-    "my dad had inotuzimab and now they want to do a bone marrow transplant, is that dangerous?",
-    "My sister is going to have a bone marrow transplant for ALL next month after inotuzumab. what should we know?",
+
+@pytest.mark.parametrize("question, expected", [
+    ("inotuzumab then a transplant — anything to watch?", _VOD),
+    ("Inotuzumab ozogamicin before allo-HSCT, VOD risk?", _VOD),
+    ("my dad had inotuzimab and now they want to do a bone marrow transplant, is that dangerous?", _VOD),
+    ("My sister is going to have a bone marrow transplant for ALL next month after inotuzumab. what should we know?",
+     _VOD),
+    # what to report to the team is a safety question, answered by the drug's harm lines first (rja57 q12)
+    ("Nurse: relapsed B-ALL starting blinatumomab. Which symptoms should I report to the doctor?", _CRS),
+    ("What warning signs on blinatumomab should we tell the doctor about?", _CRS),
 ])
-def test_a_drug_before_a_transplant_leads_with_its_transplant_safety_line(make_plan, question: str) -> None:
+def test_a_safety_question_leads_with_the_drugs_harm_line(make_plan, question: str, expected: tuple) -> None:
+    """A drug before a transplant leads with its transplant safety line; signs to report, with the drug's harms."""
     plan, src = make_plan(question)
     assert asks_cautions(plan)
     first = compose(plan, src, max_sentences=8)[0].answer.splitlines()[0]
-    assert "VOD/SOS" in first and "HSCT" in first, first
+    assert all(w in first for w in expected), first
 
 
 def test_a_drug_given_earlier_counts_as_named() -> None:
@@ -109,15 +117,3 @@ def test_two_drugs_weighed_with_a_transplant_planned_after_them_get_the_transpla
     plan2, _ = make_plan("Ph- B-ALL in relapse, CD19+ CD22+, bridge to allo-HSCT. Blinatumomab or inotuzumab — what "
                          "should weigh the choice?")
     assert not asks_other_things(plan2)  # (what weighs the choice: each drug's toxicity alike)
-
-
-@pytest.mark.parametrize("question", [
-    "Nurse: relapsed B-ALL starting blinatumomab. Which symptoms should I report to the doctor?",
-    "What warning signs on blinatumomab should we tell the doctor about?",
-])
-def test_symptoms_to_report_ask_for_the_cautions(make_plan, question: str) -> None:
-    """rja57 q12: what to report to the team is a safety question, answered by the drug's harm lines first."""
-    plan, src = make_plan(question)
-    assert asks_cautions(plan)
-    first = compose(plan, src, max_sentences=8)[0].answer.splitlines()[0]
-    assert "cytokine release syndrome" in first, first
