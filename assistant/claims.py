@@ -101,6 +101,8 @@ class Claim:
     restricted_to: dict[str, Any] = field(default_factory=dict)  # the group a restriction names ("only for <group>")
     age_at: str | None = None  # when an age limit is measured ("diagnosis", "infusion"), if the clause says
     stopping: bool = False  # the stance was said of stopping the treatment, and is read as its opposite on it
+    named_treatments: tuple[str, ...] = ()  # every treatment the whole sentence names (a ranking clause's others)
+    set_aside: frozenset[str] = frozenset()  # facts named only to be set aside ("whether or not Ph-positive")
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -164,6 +166,10 @@ class Vocabulary:
     both_lineages: tuple[str, ...] = ()
     population_cues: tuple[tuple[Phrase, dict[str, Any]], ...] = ()
     elliptic: frozenset[str] = frozenset()
+    continuing: tuple[Phrase, ...] = ()
+    regardless: tuple[Phrase, ...] = ()  # "whether or not the Ph chromosome is present": a group set aside
+    eligibility_keys: frozenset[str] = frozenset()  # a condition of who can have it (a donor, fitness), not why
+    risk_words: frozenset[str] = frozenset()  # words of a condition of risk ("unfavourable factors", "MRD")  # "..., and also for relapsed B-ALL": the clause before's treatment and stance
     transparent: frozenset[str] = frozenset()
     grade_absence: tuple[Phrase, ...] = ()
     ranking: tuple[Phrase, ...] = ()
@@ -260,6 +266,10 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         split_prefixes=tuple(str(x) for x in data.get("split_prefixes") or []),
         examples=_ph(data.get("examples") or []), defining=_ph(data.get("defining") or []), alone=_ph(data.get("alone") or []), stop_after=_ph(data.get("stop_after") or []), pronouns=frozenset(str(w) for w in data.get("pronouns") or []),
         elliptic=frozenset(str(w) for w in data.get("elliptic") or []),
+        continuing=_ph(data.get("continuing") or []),
+        regardless=_ph(data.get("regardless") or []),
+        eligibility_keys=_words(data.get("eligibility") or {}, "keys"),
+        risk_words=_words(data.get("eligibility") or {}, "risk_words"),
         transparent=frozenset(str(w) for w in data.get("negation_transparent") or []),
         absolute=_ph(data.get("absolute") or []), conditions=_ph(data.get("conditions") or []),
         restated_condition=frozenset(data.get("restated_condition") or []),
@@ -489,8 +499,9 @@ def _qualifiers(toks: list[str], voc: Vocabulary) -> list[Qualifier]:
                 if _ends_at(toks, i, (p,)) or (gap and _ends_at(toks, i - gap, (p,))):
                     op = o
                     break
+            after = _after_equivalent(toks, j)
             for p, o in voc.comp_after:
-                if _at(toks, j, p) or (unit is None and _at(toks, i + 1, p)):
+                if _at(toks, after, p) or (unit is None and _at(toks, i + 1, p)):
                     op = o
                     break
         kind = _kind(toks, i, j, unit, voc)
@@ -498,6 +509,22 @@ def _qualifiers(toks: list[str], voc: Vocabulary) -> list[Qualifier]:
             out.append(Qualifier(kind=kind, op=op, value=value, unit=unit or "year", high=high))
         i = max(j, i + 1)
     return out
+
+
+def _after_equivalent(toks: list[str], j: int) -> int:
+    """Where a bound after a value stands: past the value's equivalent in brackets ("10^-3 (0.1%) or higher": the
+    bound is both's) and past the bracket a value inside one closes ("(0.1%) or higher").
+
+    >>> toks = tokens("mrd of 10 ^ - 3 ( 0.1 % ) or higher")
+    >>> toks[_after_equivalent(toks, 6)], toks[_after_equivalent(toks, 9)]
+    ('or', 'or')
+    """
+    if j < len(toks) and toks[j] == ")":
+        return j + 1
+    if j < len(toks) and toks[j] == "(":
+        close = next((k for k in range(j + 1, min(len(toks), j + 8)) if toks[k] == ")"), None)
+        return j if close is None else close + 1
+    return j
 
 
 def _kind(toks: list[str], i: int, j: int, unit: str | None, voc: Vocabulary) -> str | None:
@@ -661,7 +688,9 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
     if neg is not None:
         counted, k = 0, pos
         while k >= a and counted <= voc.negation_window:
-            p = next((p for p in voc.negation if p[0] != "with" and _ends_at(toks, k, (p,))), None)
+            p = next((p for p in voc.negation if p[0] != "with" and _ends_at(toks, k, (p,))
+                      and not (p == ("without",) and k < pos)), None)  # ("without a donor, it accepts X": the
+            # donor is denied, not the acceptance; "without recommending" right before the cue denies it)
             if p is not None:
                 return neg, range(k - len(p), pos + length)
             k -= 1
@@ -802,8 +831,10 @@ def _needing(toks: list[str], k: int, drugs: list[Any], voc: Vocabulary) -> str 
     blinatumomab's activity depends on it", "CD22 expression confirmed before inotuzumab"): with a requirement cue
     (claims.yaml `requirement_cues`) before the antigen or just after it, the first drug after the antigen in its
     sentence, else the sentence's only drug."""
-    if not (_near_before(toks, k, voc.requirement_cues, 3) or _find(toks[k + 1:k + 6], voc.requirement_cues)):
-        return None  # (before the antigen, or just after it: "CD19 expression should be confirmed before ...")
+    end = next((j for j in range(k + 1, min(len(toks), k + 10)) if toks[j] in (",", ";", ".")), min(len(toks), k + 10))
+    if not (_near_before(toks, k, voc.requirement_cues, 3) or _find(toks[k + 1:end], voc.requirement_cues)):
+        return None  # (before the antigen, or after it in its clause: "CD19 expression should be confirmed before
+        # ...", "CD22 expression on the leukemic blasts should be confirmed")
     # a drug right before the requirement, through a relative clause ("blinatumomab — which needs CD19 on the
     # blasts — no longer fits"), is the one that needs it
     cue = next((i for i in range(k - 1, max(0, k - 3) - 1, -1)
@@ -888,6 +919,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     grades = tuple(_grades(toks, voc))
     claims: list[Claim] = []
     prev_interventions: tuple[str, ...] = ()
+    named = tuple(dict.fromkeys(m.concept for m in mentions if m.kind in INTERVENTION_KINDS))
     whole_attr = _attribution(toks, 0, len(toks), voc, trials)
     whole_setting, stops = _setting(toks, 0, len(toks), voc), _stops(toks, voc)
     if population.get("phase") == "post_hsct" and whole_setting == "relapsed":
@@ -895,6 +927,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     equivalence = _fractions(toks, voc)
     basis = _basis(toks, stances, trials, voc)
     population, owns = _clause_populations(toks, spans, stances, mentions, population, voc)
+    aside = _set_aside(toks, 0, len(toks), voc)  # (a group set aside is no one's population in the sentence)
+    population = {k: v for k, v in population.items() if k not in aside}
     for (a, b), (stance, said), own_population in zip(spans, stances, owns, strict=True):
         inside = [m for m in mentions if a <= m.start < b]
         contrasted = tuple(dict.fromkeys(
@@ -911,6 +945,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             stance = "not_recommended"  # "..., and no prophylactic TKI while MRD-negative": a verbless denial
         if not interventions and not denied - past and prev_interventions and _refers_back(toks, a, b, said, treat, voc):
             interventions, negated = prev_interventions, ()  # "...; the guideline accepts it", "..., not for X"
+            if stance is None and claims and _find(toks[a:a + 1], voc.continuing):
+                stance = claims[-1].stance  # ("lists nelarabine for relapsed T-ALL, and also for relapsed B-ALL")
         if stance is not None and (_find(toks[a:b], voc.grade_phrases) or any(t.startswith("cq") for t in toks[a:b])):
             stance = None  # "no JSH 2023 recommendation grade or CQ number ... was found": about grades, not a treatment
         stopping = stance is not None and _of_stopping(toks, a, said, treat, interventions, voc)
@@ -918,12 +954,21 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             stance = voc.stopped[2].get(stance, stance)  # "stopping X early is not recommended": X is
         if stance is None and interventions:
             stance = _listed_after_colon(toks, a, claims)
-        hedged = bool(_find(toks[a:b], voc.hedges))
+        set_aside = _set_aside(toks, a, b, voc)
+        if set_aside:  # ("... for adults with ALL whether or not the Philadelphia chromosome is present": everyone)
+            own_population = {k: v for k, v in own_population.items() if k not in set_aside}
+        hedged = bool(_find([t for k, t in enumerate(toks[a:b], a) if k not in set_aside.get("", ())], voc.hedges))
         restricted = _restricted(toks, a, b, voc, stance)
         inferred = stance is None and restricted and bool(
             interventions or any(m.kind in SUBJECT_KINDS for m in inside))
         if inferred:
             stance = "recommended"  # "JSH 2023 reserves allo-HSCT for ...": a position, for that population only
+        scope = stance if stance in ("applies", "not_applicable") else None
+        if scope and any(m.concept in interventions and said.start - 3 <= m.end <= said.start for m in treat):
+            # ("the HD-MTX recommendation applies to Ph-positive ALL too": it is recommended for them, the treatment
+            # the subject; "its MRD statement covers all ages and bears on transplant" recommends nothing; whom the
+            # guideline is for is kept apart, `extra["scope"]`)
+            stance = "recommended" if scope == "applies" else "not_recommended"
         if hedged and stance == "recommended":
             stance = "option"
         if stance in ("recommended", "option") and contrasted and not interventions:
@@ -933,7 +978,9 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         attribution = own or whole_attr
         setting = _setting(toks, a, b, voc) or whole_setting
         claims.append(Claim(
-            text=" ".join(toks[a:b]), population={**population, **own_population}, interventions=interventions, negated=negated,
+            text=" ".join(toks[a:b]), population={k: v for k, v in {**population, **own_population}.items()
+                                                  if k not in set_aside},
+            interventions=interventions, negated=negated,
             contrasted=contrasted,
             subjects=tuple(dict.fromkeys(m.concept for m in inside if m.kind in SUBJECT_KINDS)),
             concepts=frozenset(m.concept for m in inside if not m.negated),
@@ -949,12 +996,31 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             absolute=bool(_find(toks[a:b], voc.absolute)), conditional=_restricts(toks[a:b], voc),
             equivalence=equivalence, basis=basis, voiced=own, restricted=restricted,
             equates=bool(_find(toks[a:b], voc.equivalence_cues)),
-            own_population={**population, **own_population}, extra={"inferred": True} if inferred else {},
+            own_population={k: v for k, v in {**population, **own_population}.items() if k not in set_aside},
+            extra={**({"inferred": True} if inferred else {}), **({"scope": scope} if scope else {})},
             restricted_to=_restricted_population(toks, a, b, voc) if restricted else {}, age_at=_age_at(toks, a, b, voc),
-            stopping=stopping))
+            stopping=stopping, named_treatments=named, set_aside=frozenset(k for k in {**aside, **set_aside} if k)))
         if interventions:
             prev_interventions = interventions
     return tuple(claims)
+
+
+def _set_aside(toks: list[str], a: int, b: int, voc: Vocabulary) -> dict[str, Any]:
+    """The facts a clause names only to set them aside ("whether or not the Philadelphia chromosome is present",
+    "regardless of MRD"), by key; under "" the token positions of the phrase (its "whether" hedges nothing)."""
+    from assistant.rules.logic import stated_facts
+
+    out: dict[str, Any] = {}
+    for i, p in _find(toks[a:b], voc.regardless):
+        start = a + i + len(p)
+        end = next((k for k in range(start, b) if toks[k] in (",", ";", ".")), b)
+        words = toks[start:end]
+        out.update(stated_facts(" ".join(words)))
+        out.update({k: None for phrase, facts in voc.population_cues if _find(words, (phrase,)) for k in facts})
+        if _find(words, (("philadelphia",), ("ph",))):
+            out["ph_status"] = None  # ("whether or not the Philadelphia chromosome is present": either status)
+        out.setdefault("", set()).update(range(a + i, start))
+    return out
 
 
 def _refers_back(toks: list[str], a: int, b: int, said: range, treat: list[Any], voc: Vocabulary) -> bool:

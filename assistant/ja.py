@@ -333,8 +333,12 @@ def _word_readings(words: dict[str, str], table: dict[str, Any]) -> dict[str, st
 
 def _kana_word_at(folded: str, i: int, lex: JaLexicon, items: list[Item], pending: str) -> tuple[str, int] | None:
     """A `words` cue written in kana right after the concept or Latin word it qualifies, a particle of
-    `kana_readings.between` apart at most ("MRDはいんせい" = MRD陰性, "いしょくはひつよう" = 必要): the cue and its end."""
-    if not items or items[-1].kind not in ("concept", "latin") or pending not in lex.cues["kana_readings"]["between"]:
+    `kana_readings.between` apart at most ("MRDはいんせい" = MRD陰性, "いしょくはひつよう" = 必要), also with the
+    spaces a lay asker leaves between words ("ふぃらでるふぃあ は ようせい"): the cue and its end."""
+    between = lex.cues["kana_readings"]["between"]
+    if not pending and len(items) >= 2 and items[-1].kind == "token" and items[-1].text in between:
+        items = items[:-1]  # (the particle was its own word: "… は ようせい")
+    if not items or items[-1].kind not in ("concept", "latin") or pending not in between:
         return None
     for reading, word in lex.word_readings.items():
         if folded.startswith(reading, i):
@@ -358,7 +362,9 @@ def _match_pieces(low: str, folded: str, i: int, kana: KanaForm, table: dict[str
     """Where the form's words, each as written, in kana or by its reading (`_fuzzy_piece` when long enough), end
     from text offset i; with how many characters were written as the lexicon writes them and how many were read."""
     pos, written, read = i, 0, 0
-    for surface, reading in kana.pieces:
+    for k, (surface, reading) in enumerate(kana.pieces):
+        if k and read:
+            pos = _skip_spaces(low, pos)  # (a lay asker's spaces between words: "ふぃらでるふぃあ せんしょくたい が ある")
         if low.startswith(surface, pos):
             pos, written = pos + len(surface), written + len(surface)
             continue
@@ -680,6 +686,15 @@ _SEQUENCE = {"→": "then"}  # "イマチニブ→ダサチニブ" -> "imatinib 
 _DURATION_UNITS = {"months": "month", "weeks": "week", "days": "day", "years": "year"}
 
 
+def _is_list_mark(text: str) -> bool:
+    """A list item's mark as an enumerated number renders ("①" -> "(1)").
+
+    >>> _is_list_mark("(3)"), _is_list_mark("(CR1)")
+    (True, False)
+    """
+    return text.startswith("(") and text.endswith(")") and text[1:-1].isdigit()
+
+
 def _duration(word: str) -> tuple[str, str] | None:
     """A bare span as `_numbers` renders it ("3 years" -> ("3", "years")), or None."""
     count, _, unit = word.partition(" ")
@@ -950,6 +965,8 @@ class _Renderer:
                     self.out.end_clause(item.text)
                 else:
                     self.out.add(_SEQUENCE.get(item.text, item.text), content=False)
+                    if item.text == ")" and _is_list_mark("".join(self.out.words[-3:])):
+                        self.out.end_clause("")  # ("③移植後に…になった時": a list item's clause opens after "(3)")
             elif not self._grammar(item, k, nxt):
                 self._word(item, k, nxt)
         return _join(self.out.words)

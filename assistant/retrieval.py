@@ -486,6 +486,7 @@ class HybridRetriever:
             for cid in st.section_rows.get(sid, ()):
                 if cid in fused:
                     fused[cid] += b
+        intent = None
         if tier is None and not says(question, "toxicity_question"):
             intent = ("context" if META_INTENT.search(question) else
                       "evidence" if evidence_intent(question) else "guideline")
@@ -497,7 +498,9 @@ class HybridRetriever:
         per_doc: dict[tuple[int, str], int] = defaultdict(int)  # (a g-file's evidence and context sections do
         for cid, score in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0])):  # not crowd out its guideline ones)
             doc = (st.doc(cid), st.tier(cid))
-            if per_doc[doc] >= MAX_PER_DOC:
+            # (a question about the guideline itself reads its one document's sections: "which edition, what came
+            # before it, how was it revised?" is answered by three sections of the edition document)
+            if per_doc[doc] >= MAX_PER_DOC + (intent == "context" == doc[1]):
                 continue
             per_doc[doc] += 1
             order.append((cid, score))

@@ -290,10 +290,26 @@ def asking_clause(question: str) -> str:
     if len(parts) >= 3 and len(parts[-2].strip(" ,;:—–-").split()) == 1 and first_word(parts[-2]) in _ASKING:
         # "They'll give him the children's treatment. Why, when he's an adult?": "why" asks about what came before
         return question[question.rfind(parts[-3]):]
-    if _POINTS_BACK & set(concept_tokens(last.lower())) or first_word(last) == "or":
+    if _POINTS_BACK & set(concept_tokens(last.lower())) or first_word(last) == "or" or _changes_nothing_named(last):
         # ("blina per JSH? or straight to allo?": an alternative to the question before, asked with it)
         return question[question.rfind(parts[-2]):]
     return last if len(_own_words(last)) >= 2 or _names_a_subject(last) else question
+
+
+def _changes_nothing_named(clause: str) -> bool:
+    """A change asked with its object left out ("maintenance pills. can I stop?", "…can I take a break?"): it is
+    about the treatment the clause before named.
+
+    >>> _changes_nothing_named("can I stop?"), _changes_nothing_named("can I stop the TKI?")
+    (True, False)
+    """
+    kinds = {m.kind for m in read_concepts(clause.lower()).mentions}
+    return "change" in kinds and not kinds & _CHANGED_KINDS
+
+
+#: What a change is made to (a drug, a phase of treatment, the pills).
+_CHANGED_KINDS = frozenset({"drug", "drug_class", "medicine", "regimen", "treatment", "phase_of_treatment",
+                            "procedure"})
 
 
 def asks_harms(question: str) -> bool:
@@ -334,7 +350,7 @@ _POINTS_BACK = frozenset({"them", "it", "they", "this", "that", "these", "those"
 #: The words that join a second question ("..., and what ...", "..., plus what ..."): cues.yaml part_joiners.
 _JOINERS = "|".join(j.replace(" ", r"\s+") for j in cue("part_joiners"))  # (plain words, spaces as \s+)
 _PART_SPLIT = re.compile(
-    r"\?\s+|;\s*|\(\s*[a-e]\s*\)|(?:^|\s)[a-e]\)\s"
+    r"\?\s+|;\s*|\(\s*[a-e1-9]\s*\)|(?:^|\s)[a-e1-9]\)\s|(?:^|(?<=[?.:;!]\s))[1-9]\.\s"
     r"|,?\s+(?:" + _JOINERS + r")\s+(?=(?:what|which|how|when|why|where|does|do|dose|is|are|should|can|would|will"
     r"|whether)\b)"
     r"|,\s+(?=(?:what|which|how|when|why|whether)\b)"
@@ -423,6 +439,23 @@ def _opens_asking(part: str) -> bool:
     return first_word(part) in _ASKING
 
 
+def _list_items(question: str) -> list[str]:
+    """The items of a list the question asks ("three points: (1) induction, (2) allo in CR1, (3) TKI after
+    transplant"; "1. ... 2. ..."), each a part whether or not it opens with an asking word; [] without a list.
+
+    >>> _list_items("Ph+ ALL, three points: (1) basics of induction, (2) should we transplant in CR1")
+    ['basics of induction', 'should we transplant in CR1']
+    >>> _list_items("1. what share is Ph-positive? 2. does it rise with age?")
+    ['what share is Ph-positive', 'does it rise with age']
+    """
+    marks = [m for m in _PART_SPLIT.finditer(question) if len(mark := m.group().strip(" ().")) == 1 and mark.isalnum()]
+    if len(marks) < 2:
+        return []
+    ends = [m.start() for m in marks[1:]] + [len(question)]
+    items = [question[m.end():end].strip(" ,.:;?") for m, end in zip(marks, ends, strict=True)]
+    return items if all(items) else []
+
+
 def question_parts(question: str) -> list[str]:
     """The parts of a question that asks several things (one part when it asks one).
 
@@ -439,6 +472,9 @@ def question_parts(question: str) -> list[str]:
     >>> question_parts("Ph+ ALL in CR1, no transplant: which TKI for maintenance and how long should it continue?")
     ['Ph+ ALL in CR1, no transplant: which TKI for maintenance', 'how long should it continue']
     """
+    items = _list_items(question)
+    if items:
+        return items
     parts = [p.strip(" ,.:?") for p in _PART_SPLIT.split(question)]
     # (a terse request for a plan counts: "initial regimen per JSH for AYA, and does he need cranial RT?")
     lasts = [(p, (sentences(p) or [p])[-1]) for p in parts]

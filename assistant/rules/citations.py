@@ -631,6 +631,13 @@ def check_citations(
                 continue
             if claim_free(s.body) or s is lead or own_sources_silent(s.body):
                 continue  # "I'm sorry you're facing this", "ask your team at the next visit": no clinical claim
+            if not s.markers and _restates_cited(s.body, draft, retrieved, question, given, patient_terms, asked):
+                issues.append(Issue(finding=RuleFinding(
+                    rule_id="CIT-MARKER-001", severity="info",
+                    message=f"Sentence kept without a citation: what it says is in the sources the answer cites "
+                            f"(a conclusion or a pointer): \"{_short(s.body)}\""),
+                    line=s.line, sentence=s.index))
+                continue
             if not s.markers:
                 issues.append(Issue(
                     finding=RuleFinding(rule_id="CIT-MARKER-001", severity="block",
@@ -670,6 +677,28 @@ def check_citations(
                                     section_id=cit.section_id),
                 action="fix_quote", markers=[cit.marker]))
     return issues
+
+
+def _restates_cited(body: str, draft: Draft, retrieved: Sequence[Chunk], question: str, given: frozenset[float],
+                    patient_terms: frozenset[str], asked: frozenset[str]) -> bool:
+    """An uncited sentence that takes no position on a treatment, names no grade, trial or value of its own (the
+    question's values aside), and whose every term and attribution the chunks the answer cites elsewhere carry: a
+    conclusion drawn from them ("So at 35 he falls in the AYA group"), a pointer ("the actual duration comes from
+    the protocol being used"); it adds nothing a source must be found for. A recommendation without its marker
+    is still dropped."""
+    from assistant.claims import numbers_in, read_claims
+
+    if any(c.grades or c.trials or (c.interventions and c.stance) or c.qualifiers for c in read_claims(body)) or any(
+            n not in given for n in numbers_in(body)):
+        return False  # (a position on a treatment, a grade, a trial, a value not the question's: its own source)
+    cited = {m for line in parse_lines(draft.answer) for x in line.sentences for m in x.markers}
+    by_id = chunks_by_id(retrieved)
+    good = [by_id[c.chunk_id] for m in sorted(cited) if (c := draft.citation(m)) is not None and c.chunk_id in by_id]
+    if not good:
+        return False
+    return not (unsupported_terms(body, good, given=given, given_terms=patient_terms, asked=asked)
+                or altered_terms(body, good, given=given) or disowned_attribution(body, good)
+                or swapped_terms(body, good, given=given) or reversed_effects(body, good))
 
 
 def _short(text: str, n: int = 90) -> str:

@@ -30,7 +30,7 @@ from assistant.concepts import tokens
 from assistant.models import Chunk, PatientFacts, RuleFinding
 
 Stance = Literal["recommended", "option", "required", "not_recommended", "not_required", "effective", "ineffective",
-                 "no_standard", "high_risk", "not_high_risk", "cured", "not_cured", "defines"]
+                 "no_standard", "high_risk", "not_high_risk", "cured", "not_cured", "defines", "not_applicable"]
 #: ("defines": the assert only states values, such as the ages of a group, and takes no position)
 
 #: A sentence stance that contradicts an assert's stance (universal: the sentence speaks of every patient).
@@ -487,6 +487,8 @@ def _index(pairs: tuple[tuple[Any, Assert], ...]) -> tuple[dict[str, set[int]], 
 def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
              question_values: frozenset[float]) -> tuple[str, str] | None:
     """('contradict', why) / ('agree', '') when the claim is about the assert, else None."""
+    if a.stance == "not_applicable":
+        return _compare_scope(claim, a, merged)
     if a.targets:
         hit = _compare_targets(claim, a)
         if hit is not None:
@@ -507,6 +509,19 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
     if level != "exact":
         return ("agree", "") if fit != "none" else None
     return _compare_values(claim, a, merged, fit, question_values)
+
+
+def _compare_scope(claim: Claim, a: Assert, merged: dict[str, Any]) -> tuple[str, str] | None:
+    """A group the guideline is not for (children): a sentence saying the JSH guideline or its recommendations
+    apply to it contradicts the assert; one saying they do not agrees. Only the guideline's own voice is judged
+    ("pediatric ALL is covered by the JSPHO guideline" speaks of another guideline)."""
+    applies = "not_applicable" if claim.extra.get("scope") == "not_applicable" else (
+        "applies" if claim.extra.get("scope") == "applies" else claim.stance)
+    if applies not in ("applies", "not_applicable") or "jsh" not in claim.attribution:
+        return None
+    if population_fit(a, {**merged, **claim.own_population}) != "all":
+        return None
+    return ("contradict", a.why) if applies == "applies" else ("agree", "")
 
 
 def _outside_age(a: Assert, merged: dict[str, Any]) -> bool:
@@ -550,7 +565,15 @@ def _compare_ranking(claim: Claim, a: Assert, merged: dict[str, Any]) -> tuple[s
                 a, merged) != "none":
             return "contradict", a.why or "the guideline does not offer these as equal alternatives"
         return None
-    if claim.ranked and all(_level(claim, c) == "exact" for c in a.about) and (
+    # (all of them named in the clause, or one ranked there and the others elsewhere in its sentence: "JSH
+    # recommends blinatumomab for CD19+ and inotuzumab for CD22+, and where both are present it gives inotuzumab
+    # priority")
+    levels = [_level(claim, c) for c in a.about]
+    named = all(lv == "exact" or c in claim.named_treatments for c, lv in zip(a.about, levels, strict=True)) and (
+        "exact" in levels)
+    lost = any(claim.population.get(k) is False for k in ("cd19", "cd22"))  # ("inotuzumab is preferred when CD19
+    # is lost": one drug's antigen gone, the other is no ranked choice)
+    if claim.ranked and named and not lost and (
             not a.population or population_fit(a, merged) == "all"):  # (ranked for another group: not this one)
         return "contradict", a.why or "the guideline does not rank these treatments"
     return None
@@ -623,7 +646,8 @@ def _compare_stance(claim: Claim, a: Assert, fit: str) -> tuple[str, str] | None
     if claim.universal and not a.universal:
         conflicts = conflicts | UNIVERSAL_CONFLICTS.get(a.stance, frozenset())
     if a.stance == "not_required" and stance in ("recommended", "required") and not (
-            claim.conditional or claim.hedged) and set(claim.interventions) <= {*a.about, *a.with_}:
+            (claim.conditional and not _eligibility_only(claim, a)) or claim.hedged) and set(
+            claim.interventions) - _regimen_given(claim) <= {*a.about, *a.with_}:
         conflicts = conflicts | {stance}  # "JSH recommends X for <population>" where X is not the default
     if a.stance == "not_required" and claim.extra.get("question") and _ONE_PATIENT & set(tokens(claim.text)):
         # "does he need cranial RT?" asks about one patient: "not required for every adult" is no "No" to it (he may
@@ -644,6 +668,23 @@ def _compare_stance(claim: Claim, a: Assert, fit: str) -> tuple[str, str] | None
     if stance in conflicts and not restricted and (fit == "all" or claim.universal or not any(a.populations())):
         return "contradict", a.why or f"the guideline's stance is {a.stance.replace('_', ' ')}"
     return None
+
+
+def _regimen_given(claim: Claim) -> frozenset[str]:
+    """The regimen the population was treated with ("in CR1 on a pediatric-type protocol"): its setting, not the
+    treatment the claim proposes."""
+    from assistant.facts import regimen_concepts  # (the facts reader's regimen table)
+
+    kind = claim.own_population.get("regimen")
+    return regimen_concepts(kind) if isinstance(kind, str) else frozenset()
+
+
+def _eligibility_only(claim: Claim, a: Assert) -> bool:
+    """The claim's condition is only who can have it ("whenever a matched sibling donor is available", "if fit"),
+    no condition of risk: a default the assert's "not required" denies (claims.yaml `eligibility`)."""
+    voc = claim_vocabulary()
+    extra = {k for k, v in claim.own_population.items() if _known(v)} - set(a.population)
+    return bool(extra & voc.eligibility_keys) and not voc.risk_words & set(claim.text.split())
 
 
 def _compare_values(claim: Claim, a: Assert, merged: dict[str, Any], fit: str,
@@ -778,6 +819,8 @@ def _supports(a: Assert, claim: Claim, merged: dict[str, Any]) -> set[str]:
         return set()  # a relapse-only recommendation, stated with no relapse in sight
     if population_fit(a, merged) == "none" or (claim.universal and not a.universal):
         return set()
+    if any(k in pop for pop in a.populations() for k in claim.set_aside):
+        return set()  # ("TKI with chemotherapy whether or not the Ph chromosome is present": for one group only)
     if claim.stance == "required" and a.stance != "required":
         return set()
     if claim.stance == "recommended" and a.stance == "option" and "jsh" in claim.voiced and not (
@@ -1141,18 +1184,30 @@ def check_frames(question: str, facts: PatientFacts, draft: Any, retrieved: Sequ
     issues: list[Any] = []
     lines = parse_lines(draft.answer)
     lead = lead_reply(lines, retrieved)
+    intro = ""  # a sentence that opens a list ("JSH 2023 recommends:"), read before each item of the list
     for line in lines:
+        if line.sentences and not line.prefix.strip():
+            intro = ""
         for s in line.sentences:
             if not s.is_fact:
                 continue
             body = strip_lead(s.body)
+            if body.rstrip().endswith(":"):
+                intro = body.rstrip().rstrip(":")
+                continue
             if body.strip().rstrip(".") in statements or any(body in c.text for c in retrieved):
                 continue
+            item = body
+            if intro and line.prefix.strip():  # ("- cranial irradiation for every patient [4]" under "JSH recommends:")
+                body = f"{intro} {body[:1].lower()}{body[1:]}"
             cited = " ".join(c.text for c in cited_chunks(s, draft, retrieved))
             # a short uncited opening sums up the cited sentence after it ("Then no TKI is recommended. For
             # Ph-positive patients who are MRD-negative after allo-HSCT, ..."): read in that sentence's population
             seen = sentence_facts(facts, _carried_by(lines, lead)) if s is lead else facts
             v = judge_sentence(body, book, seen, question=question, retrieved=retrieved, cited_text=cited)
+            if v.kind == "unsupported" and body != item:  # (the list's opening is read for contradictions; what a
+                # list item leaves unsaid, its setting above the list, is no unsupported recommendation)
+                v = judge_sentence(item, book, seen, question=question, retrieved=retrieved, cited_text=cited)
             if v.kind not in ("contradict", "unsupported"):
                 continue
             rule = book.get(v.rule_id) if v.kind == "contradict" else None

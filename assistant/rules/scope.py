@@ -494,6 +494,31 @@ def asks_for_amount(question: str) -> bool:
     return False
 
 
+def _without_stated_amounts(text: str) -> str:
+    """The text without the amounts of medicines the patient is or was on ("type 2 diabetes on metformin 500 mg
+    bid", "MTX 8 mg/week before, now stopped"): an amount in the case's history asks for no dose; with none, the
+    text as it was.
+
+    >>> _without_stated_amounts("52m, diabetes on metformin 500 mg bid. ph+ all: what up front?")
+    '52m , diabetes on metformin bid . ph+ all : what up front ?'
+    >>> _without_stated_amounts("dasatinib 140 mg or 100 mg?")
+    'dasatinib 140 mg or 100 mg?'
+    """
+    toks = [part for t in tokens(text) for part in _unglued(t)]  # ("8mg": the amount and its unit, as words)
+    spaced = " ".join(toks)
+    stated = {k for m in read_concepts(spaced).mentions if m.concept == "dose_unit" and (m.taken or m.historical)
+              and m.start and _is_amount(toks[m.start - 1]) for k in range(m.start - 1, m.end)}
+    return " ".join(t for k, t in enumerate(toks) if k not in stated) if stated else text
+
+
+def _unglued(tok: str) -> list[str]:
+    """A number typed together with its dose unit as two words ("8mg" -> ["8", "mg"]); any other token alone."""
+    if not _glued_amount(tok):
+        return [tok]
+    unit = tok.lstrip("0123456789.,")
+    return [tok[:len(tok) - len(unit)], unit]
+
+
 def _drug_in_sentence(toks: list[str], i: int, drugs: list[Mention]) -> bool:
     """A drug of the lexicon is named in the sentence of token i: an amount beside a medicine it does not know, in a
     case's background ("hypertension, on amlodipine 5 mg. ... HD-MTX in consolidation?"), asks no dose of ours."""
@@ -734,7 +759,8 @@ def _disease_gates(question: str, cleaned: str, facts: PatientFacts, history: Se
 def _safety(question: str, facts: PatientFacts) -> list[Issue]:
     """Findings on an answered question: a dose asked for, distress, bypassing the doctor, others' medicine."""
     out: list[Issue] = []
-    unmissed = _replace(question.lower(), "doses", "missed", lambda _: " ")  # "I missed 2 doses, can I stop?"
+    unmissed = _without_stated_amounts(_replace(question.lower(), "doses", "missed", lambda _: " "))  # ("I missed 2
+    # doses, can I stop?"; "diabetes on metformin 500 mg bid": a medicine's amount the patient is on, no dose asked)
     # ("why does he need the high dose and not a normal dose?" asks the reason for a dose level, not a dose)
     if (is_dose_request(unmissed) and not _says(question, "safety", "why_the_dose")
             and not (_says(question, "safety", "monitoring") and not asks_for_amount(unmissed))) \

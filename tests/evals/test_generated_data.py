@@ -25,9 +25,11 @@ HELDOUT4 = DATA.with_name("generated_heldout4.jsonl")
 HELDOUT5 = DATA.with_name("generated_heldout5.jsonl")
 HELDOUT6 = DATA.with_name("generated_heldout6.jsonl")
 HELDOUT7 = DATA.with_name("generated_heldout7.jsonl")
-BOTH = pytest.mark.parametrize("path", [DATA, HELDOUT, JAPANESE, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7],
+HELDOUT8 = DATA.with_name("generated_heldout8.jsonl")
+BOTH = pytest.mark.parametrize("path", [DATA, HELDOUT, JAPANESE, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7,
+                                        HELDOUT8],
                                ids=["tuning", "heldout", "ja", "heldout3", "heldout4", "heldout5", "heldout6",
-                                    "heldout7"])
+                                    "heldout7", "heldout8"])
 
 KINDS = {
     "wrong_stance", "wrong_threshold", "wrong_antigen", "wrong_lineage", "unsupported_jsh_attribution",
@@ -74,8 +76,9 @@ def test_rows_have_exactly_the_documented_fields(path):
 
 @pytest.mark.parametrize(("path", "stem"),
                          [(DATA, "gen"), (HELDOUT, "held"), (JAPANESE, "ja"), (HELDOUT3, "h3"), (HELDOUT4, "h4"),
-                          (HELDOUT5, "h5"), (HELDOUT6, "h6"), (HELDOUT7, "h7")],
-                         ids=["tuning", "heldout", "ja", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7"])
+                          (HELDOUT5, "h5"), (HELDOUT6, "h6"), (HELDOUT7, "h7"), (HELDOUT8, "h8")],
+                         ids=["tuning", "heldout", "ja", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
+                              "heldout8"])
 def test_ids_are_unique_and_follow_the_label(path, stem):
     ids = [r["id"] for r in rows(path)]
     assert len(ids) == len(set(ids)), [i for i, n in Counter(ids).items() if n > 1]
@@ -91,7 +94,8 @@ def test_labels_kinds_and_errors_are_consistent(path):
         if r["label"] == "correct":
             assert r["kind"] is None and r["error"] is None, r["id"]
         else:
-            assert r["kind"] in (HELDOUT3_KINDS if path in (HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7) else KINDS), \
+            assert r["kind"] in (HELDOUT3_KINDS if path in (HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8)
+                                 else KINDS), \
                 f"{r['id']}: kind {r['kind']!r}"
             assert isinstance(r["error"], str) and len(r["error"]) > 20, f"{r['id']}: the error must be described"
 
