@@ -889,3 +889,40 @@ def test_a_result_the_asker_was_told_is_read() -> None:
 def test_an_enclosed_list_number_does_not_run_into_the_age() -> None:
     """rja59 q33: "①６７歳" was read as 167 (NFKC makes ① a 1): a list mark is no digit of the number after it."""
     assert facts("二つ質問です。①６７歳Ph+ALLで移植しない場合の寛解導入は？②移植後にMRD陰性ならTKIは？").get("age") == 67
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    # lay Japanese written with spaces between the words (a particle as its own word)
+    ("ちちが 70さいで ふぃらでるふぃあ は ようせい だそうです。", {"ph_status": "positive"}),
+    ("はっけつびょうで ふぃらでるふぃあ せんしょくたい が あるって いわれました。", {"ph_status": "positive"}),
+    ("ふぃらでるふぃあ せんしょくたい は ない そうです", {"ph_status": "negative"}),
+    # the level the doctor told the asker ("先生に0.01%以上だと言われて")
+    ("MRDってなんですか？先生に0.01%以上だと言われて、悪いことなのか分からなくて…", {"mrd_status": "positive"}),
+])
+def test_lay_words_with_spaces_and_what_the_doctor_said_read_as_in_english(q: str, expected: dict) -> None:
+    got = facts(q)
+    assert all(got.get(k) == v for k, v in expected.items()), (to_english(q), got)
+
+
+def test_a_numbered_list_is_read_part_by_part() -> None:
+    """①②③ items: each part opens its own clause ("when it becomes" stays in part 3) and the question's parts are the
+    items (rja62 q27)."""
+    from assistant.compose.intents import question_parts
+
+    en = to_english("Ph陽性ALLについて3点：①初発の寛解導入、②第一寛解で移植すべきか、③移植後にMRDが陽性になった時のTKIの扱い")
+    assert "(3) when it becomes" in en, en
+    assert len(question_parts(en)) == 3, en
+
+
+@pytest.mark.parametrize("q", [
+    "ブリナツモマブを持続点滴している患者さんを受け持ちます。看護師として特に観察すべき症状って何ですか？",
+])
+def test_what_a_nurse_observes_asks_for_the_harms(q: str) -> None:
+    assert read_question(to_english(q)).intents.harms, to_english(q)
+
+
+def test_a_break_from_ones_own_pills_is_a_change_to_talk_over_not_a_refusal(bot) -> None:
+    """"しんどいので ちょっと 休んでも だいじょうぶ？" after the maintenance pills: the patient's own change (the
+    'don't change it on your own' note), answered by the maintenance lines, not refused as ungrounded."""
+    r = bot.ask("維持療法って 飲み薬を ずっと 飲むやつ ですよね。しんどいので ちょっと 休んでも だいじょうぶ？")
+    assert r.verdict != "refused" and "SAFE-SELF-005" in {f.rule_id for f in r.findings}, r.answer

@@ -162,3 +162,26 @@ def test_an_asking_clause_naming_only_a_source_asks_about_the_clause_before_it()
     q = "adults ALL chemotherapy hepatitis B reactivation prophylaxis, what does the guideline say JSH2023 ALL?"
     assert asking_clause(q) == q
     assert asking_clause("Ph+ ALL in CR1, what does JSH say about imatinib?") == "what does JSH say about imatinib?"
+
+
+@pytest.mark.parametrize(("q", "parts"), [
+    ("Ph-positive ALL, three points: (1) basics of induction, (2) should we transplant in CR1, (3) TKI when MRD turns "
+     "positive after transplant", ["basics of induction", "should we transplant in CR1",
+                                   "TKI when MRD turns positive after transplant"]),
+    ("1. What share of adult ALL is Ph-positive? 2. Does it rise with age?",
+     ["What share of adult ALL is Ph-positive", "Does it rise with age"]),
+])
+def test_a_numbered_list_is_the_questions_parts_whatever_their_words(q: str, parts: list[str]) -> None:
+    from assistant.compose.intents import question_parts
+
+    assert question_parts(q) == parts
+
+
+@pytest.mark.parametrize(("q", "asking"), [
+    ("maintenance pills. can I stop?", "maintenance pills. can I stop?"),
+    ("I'm 30 and in remission. can I take a break from the pills?", "can I take a break from the pills?"),
+])
+def test_a_change_asked_without_its_object_is_about_what_came_before(q: str, asking: str) -> None:
+    from assistant.compose.intents import asking_clause
+
+    assert asking_clause(q) == asking

@@ -308,3 +308,26 @@ def test_an_uncited_sentence_about_what_the_own_sources_lack_is_kept(by_section,
     draft = Draft(answer=f"{cited}[1] {sentence}", citations=[cite(chunk, 1)])
     found = [i.finding.rule_id for i in check_citations("q", F, draft, [chunk]) if i.sentence == 1]
     assert (found == []) is kept, found
+
+
+def _severity(issues, rule_id: str) -> set[str]:
+    return {i.finding.severity for i in issues if i.finding.rule_id == rule_id}
+
+
+def test_an_uncited_conclusion_or_pointer_the_cited_sources_carry_is_kept(by_section) -> None:
+    chunk = by_section["jsh2023-all/ph-pos/tki-maintenance"][0]
+    cited = next(s for s in chunk.text.splitlines() if "5 years" in s).rstrip(".") + ".[1]"
+    # (a pointer to the team and the protocol: no position, no value, nothing the cited source lacks)
+    draft = Draft(answer=f"{cited} How the maintenance goes on after that is something the team will plan with you.",
+                  citations=[cite(chunk, 1)])
+    issues = check_citations("Ph+ ALL, no transplant: how long is TKI maintenance?", F, draft, [chunk])
+    assert _severity(issues, "CIT-MARKER-001") == {"info"}
+    assert check("Ph+ ALL, no transplant: how long is TKI maintenance?", F, draft, [chunk]).verdict == "pass"
+
+
+def test_an_uncited_recommendation_is_dropped_even_when_the_cited_sources_carry_it(by_section) -> None:
+    chunk = by_section["jsh2023-all/ph-pos/tki-maintenance"][0]
+    cited = next(s for s in chunk.text.splitlines() if "5 years" in s).rstrip(".") + ".[1]"
+    draft = Draft(answer=f"{cited} The guideline recommends TKI maintenance for at least 5 years.",
+                  citations=[cite(chunk, 1)])
+    assert _severity(check_citations("q", F, draft, [chunk]), "CIT-MARKER-001") == {"block"}

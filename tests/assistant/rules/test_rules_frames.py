@@ -748,3 +748,73 @@ def test_a_body_weight_is_no_age() -> None:
 def test_sentences_that_deny_nothing_the_rules_say(sentence: str, facts: dict) -> None:
     v = judge_sentence(sentence, BOOK, PatientFacts(**facts))
     assert v.kind != "contradict", v
+
+
+@pytest.mark.parametrize(("sentence", "rule"), [
+    # a bound after a value's bracketed equivalent is the bound of both
+    ("The guideline regards MRD of 10^-3 (0.1%) or higher after induction as high relapse risk.", "MRD-THRESHOLD-015"),
+    # "is added" gives the treatment, here to everyone
+    ("Cranial irradiation is added for every adult in remission.", "CNS-CRANIAL-018"),
+    # the antigen a drug needs, its requirement cue later in the antigen's clause
+    ("Before blinatumomab is started, CD22 expression on the blasts should be confirmed.", "RR-BLIN-020"),
+    # "and also for" says the clause before's stance of another group
+    ("The guideline lists nelarabine for relapsed T-ALL, and also for relapsed B-ALL that lost CD19.",
+     "RR-NELA-BALL-025"),
+    # a condition of eligibility only is no exemption from "not by default"
+    ("For Ph-negative ALL in CR1 after a pediatric-type protocol, the guideline recommends allo-HSCT whenever a "
+     "sibling donor is available.", "PHNEG-POSTREM-011"),
+    # "priority" ranks, the other drug named in the sentence's other clause
+    ("The guideline recommends blinatumomab for CD19-positive and inotuzumab for CD22-positive relapse, and when "
+     "both antigens are present it gives inotuzumab priority.", "RR-TARGETNEG-022"),
+    # children under the adult guideline
+    ("The JSH 2023 recommendations apply to children as well as adults.", "SCOPE-CHILD-074"),
+])
+def test_model_phrasings_that_contradict_a_rule(sentence: str, rule: str) -> None:
+    v = judge_sentence(sentence, BOOK, PatientFacts())
+    assert (v.kind, v.rule_id) == ("contradict", rule), v
+
+
+@pytest.mark.parametrize("sentence", [
+    "For Ph-negative ALL in CR1 after a pediatric-type protocol, allo-HSCT is considered when unfavourable factors "
+    "are present and a donor is available.",
+    "Blinatumomab is for CD19-positive disease; inotuzumab is preferred when CD19 is lost.",
+    "Pediatric ALL in Japan is covered by the separate JSPHO guideline.",
+    "The adult JSH recommendations do not apply to children.",
+    "Before inotuzumab is started, CD22 expression on the blasts should be confirmed.",
+])
+def test_model_phrasings_that_agree(sentence: str) -> None:
+    assert judge_sentence(sentence, BOOK, PatientFacts()).kind != "contradict"
+
+
+def test_a_group_set_aside_is_no_population_and_the_recommendation_is_unsupported_for_everyone() -> None:
+    claims = read_claims("Combining a TKI with chemotherapy is the standard first treatment for adults with ALL "
+                         "whether or not the Philadelphia chromosome is present.")
+    assert "ph_status" not in claims[-1].population and "ph_status" in claims[-1].set_aside
+    v = judge_sentence("Combining a TKI with chemotherapy is the standard first treatment for adults with ALL "
+                       "whether or not the Philadelphia chromosome is present.", BOOK, PatientFacts())
+    assert v.kind == "unsupported", v
+    # the same words for a recommendation that holds for every group stand
+    assert judge_sentence("CNS prophylaxis is recommended for all adults in remission, whether or not they are "
+                          "Ph-positive.", BOOK, PatientFacts()).kind == "agree"
+
+
+def test_a_denied_donor_does_not_deny_the_verb_after_it() -> None:
+    claim = read_claims("For patients without a suitable donor the guideline accepts autologous transplantation.")[0]
+    assert claim.stance == "option" and claim.population.get("donor") is False
+
+
+def test_a_transplant_societys_category_written_with_its_meaning_is_a_grade_given_to_jsh() -> None:
+    v = judge_sentence("JSH 2023 classifies allo-HSCT for standard-risk Ph-negative ALL in CR1 as GNR, generally not "
+                       "recommended.", BOOK, PatientFacts())
+    assert v.kind == "unsupported" and v.rule_id == "CLAIM-GRADE-053", v
+
+
+def test_a_list_item_is_read_under_the_sentence_that_opens_the_list(by_section) -> None:
+    from assistant.rules.frames import check_frames
+
+    chunk = _chunk_with(by_section, "jsh2023-all/cns-prophylaxis", "cranial")
+    draft = Draft(answer="All adults in remission get CNS prophylaxis [1]. JSH 2023 recommends:\n"
+                         "- intrathecal chemotherapy, and\n- cranial irradiation for every patient [1].",
+                  citations=[cite(chunk)])
+    issues = check_frames("CNS prophylaxis, who and how?", PatientFacts(), draft, [chunk])
+    assert [i.finding.rule_id for i in issues] == ["CNS-CRANIAL-018"]

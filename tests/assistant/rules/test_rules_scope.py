@@ -704,3 +704,15 @@ def test_a_patient_named_in_the_third_person_is_not_the_asker_changing_their_tre
     assert not is_self_change("Ph-positive ALL, no allo-HSCT, the patient: how long imatinib? After 3 years of "
                               "complete molecular response, can I stop?")
     assert is_self_change("Can I stop my dasatinib after 3 years?")
+
+
+@pytest.mark.parametrize("q", [
+    "52M, type 2 diabetes on metformin 500 mg bid. Ph+ ALL: what up front, and is transplant part of the plan?",
+    "58F, was on methotrexate 8 mg/week for RA (now stopped). Ph-negative B-ALL after induction: what consolidation?",
+])
+def test_the_amount_of_a_medicine_the_patient_is_on_asks_no_dose(q: str) -> None:
+    assert "SAFE-DOSE-003" not in findings(q)
+
+
+def test_a_change_of_dose_of_the_medicine_the_patient_is_on_still_asks_one() -> None:
+    assert findings("on dasatinib 140mg daily, should we drop to 100mg?").get("SAFE-DOSE-003") == "block"
