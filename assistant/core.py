@@ -22,7 +22,14 @@ from assistant.compose.asked import set_aside
 from assistant.compose.branches import compared_leads, deciding_branches
 from assistant.compose.conditions import weighed_treatments
 from assistant.compose.cues import cue, says
-from assistant.compose.intents import POINTS_BACK, asking_clause, asks_what_it_is, question_pieces
+from assistant.compose.intents import (
+    POINTS_BACK,
+    asking_clause,
+    asks_what_it_is,
+    list_lead,
+    question_pieces,
+    supposed_items,
+)
 from assistant.compose.interactions import answer_drugs, named_treatments
 from assistant.compose.premises import value_premises
 from assistant.compose.selection import (
@@ -405,6 +412,22 @@ class Assistant:
             # "the relapses in Ph+ALL213", "BLAST used 10^-3" are the trial's, not a patient's
             facts = facts.model_copy(update={"phase": None, "mrd_status": None, "mrd_level_pct": None,
                                              "mrd_timepoint": None})
+        lead = list_lead(rest)
+        if lead is not None and not about_a_patient(lead, read_facts(lead, history=turns)):
+            # a numbered list of topics about no patient ("Ph+ ALL, by number: 1) induction 2) allo in CR1 3) TKI
+            # after transplant by MRD 4) ..."): an item's phase, transplant or MRD is its topic, not a fact; the
+            # disease the list is about (Ph status, lineage) stays
+            disease = {k: getattr(facts, k) for k in ("ph_status", "lineage")}
+            facts = read_facts(lead, history=turns).model_copy(update={k: v for k, v in disease.items() if v})
+        supposed = supposed_items(rest)
+        if supposed:  # "1) allo in CR1? 2) if the patient is not transplanted, how long TKI?": the case item 2
+            # supposes is not the patient's (item 1 asks about the transplant), unless another item states it too
+            kept = rest
+            for item in supposed:
+                kept = kept.replace(item, " ")
+            told = read_facts(kept, history=turns)
+            facts = facts.model_copy(update={k: None for k, v in facts.model_dump().items()
+                                             if v is not None and getattr(told, k) is None})
         compared = compared_ages(q)
         if compared:  # "aged 60 vs one aged 70": no single age; each age group's branch shows
             facts = facts.model_copy(update={"age": None, "age_band": None})

@@ -399,9 +399,11 @@ def _kana_form_at(low: str, folded: str, i: int, lex: JaLexicon, bounds: frozens
         if matched is None or not matched[2] or best is not None and matched[0] <= best[1]:
             continue
         end, written, read = matched
-        if not written and (end not in bounds or read < table["min_kana"] and not (  # "いしょくじゅう" is 衣食住
-                kana.form.kind == "person" and _kana_word_alone(low, i, end, table, bounds))):
-            continue
+        # (a long reading before a particle ends there, wherever SudachiPy cuts the kana: "ふぃらでるふぃあせんしょくたいって")
+        long_word = read >= table["fuzzy_alone"] and any(low.startswith(p, end) for p in table["particles"])
+        if not written and (end not in bounds and not long_word or read < table["min_kana"] and not (
+                kana.form.kind == "person" and _kana_word_alone(low, i, end, table, bounds))):  # ("いしょくじゅう"
+            continue  # is 衣食住)
         best = (kana.form, end)
     return best
 
@@ -464,15 +466,28 @@ def _one_in(text: str, n: str, at: int, table: dict[str, Any]) -> tuple[str, int
 
 
 def _power(text: str, n: str, at: int, table: dict[str, Any]) -> tuple[str, int] | None:
-    """"10のマイナス4乗" -> "10^-4"."""
+    """"10のマイナス4乗" -> "10^-4"; "10^-4未満" -> "less than 10^-4" (a bound after the power, as after "%")."""
+    if n != table["base"]:
+        return None
+    if text.startswith(table["written"], at):  # (written as in English: a bound after it is what changes)
+        i = at + len(table["written"])
+        j = _number_end(text, i)
+        bound = _word_at(text, _skip_spaces(text, j), table["then"]) if j > i else None
+        if bound is None:
+            return None
+        return table["then"][bound].format(p=f"10^-{text[i:j]}"), _skip_spaces(text, j) + len(bound)
     word = _word_at(text, at, table["words"])
-    if n != table["base"] or word is None:
+    if word is None:
         return None
     i = _skip_spaces(text, at + len(word))
     j = _number_end(text, i)
     k = _skip_spaces(text, j)
     if j == i or not text.startswith(table["unit"], k):
         return None
+    end = _skip_spaces(text, k + len(table["unit"]))
+    bound = _word_at(text, end, table["then"])
+    if bound is not None:  # ("10のマイナス4乗未満": less than 10^-4)
+        return table["then"][bound].format(p=table["render"].format(n=text[i:j])), end + len(bound)
     return table["render"].format(n=text[i:j]), k + len(table["unit"])
 
 

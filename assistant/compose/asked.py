@@ -14,7 +14,6 @@ from assistant.compose.cues import cue, says
 from assistant.compose.intents import treatments_named
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _headed_sentences, _low_value, _safe_sentence, fits_patient
-from assistant.compose.subject import names_harm
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, tokens, treatments_in
 from assistant.facts import assumed
 from assistant.models import Chunk, PatientFacts
@@ -50,9 +49,12 @@ def quotable_lines(plan: DraftPlan, chunks: Sequence[Chunk], book: RuleBook, cov
 
 
 def asked_sentence(concept: str, question: str, concepts: Sequence[str], chunks: Sequence[Chunk],
-                   facts: PatientFacts, book: RuleBook, covered: Sequence[str]) -> tuple[str, Chunk] | None:
+                   facts: PatientFacts, book: RuleBook, covered: Sequence[str],
+                   harms: bool = False) -> tuple[str, Chunk] | None:
     """The sentence of `chunks` naming `concept` that shares most of the question's other `concepts` (a guideline
-    line before a trial's, then the earlier chunk), or None."""
+    line before a trial's, then the earlier chunk), or None; with `harms` (what to watch for is asked), one naming
+    harms, the most first ("hypofibrinogenemia, raised transaminases and hyperglycemia" before "carries
+    asparaginase-related toxicities")."""
     others = set(concepts) - {concept}
     lex = load_lexicon()
     if any(c in lex.concepts and lex.concepts[c].kind == "adverse_event" for c in others):
@@ -67,7 +69,10 @@ def asked_sentence(concept: str, question: str, concepts: Sequence[str], chunks:
                 continue
             if others and not named & others:
                 continue  # the treatment in another setting ("not for T-ALL" for a toxicity question)
-            key = (len(named & others), chunk.tier == "guideline", -rank)
+            named_harms = len(read_concepts(s.lower()).ids(kind="adverse_event")) if harms else 0
+            if harms and not named_harms:
+                continue
+            key = (named_harms, len(named & others), chunk.tier == "guideline", -rank)
             if best is None or key > best[0]:
                 best = (key, s, chunk)
     return (best[1], best[2]) if best else None
@@ -86,12 +91,14 @@ class AskedTreatment:
                 continue  # (blinatumomab asked for T-ALL: the "No" says why; BLAST's MRD response is not his)
             # (a patient gets no trial protocol for it; a safety context line may answer: "blinatumomab can cause CRS")
             cands = [c for c in plan.candidates(pool, 8) if c.tier != "evidence" or not plan.plain]
-            found = asked_sentence(concept, plan.q, plan.question.concepts, cands, plan.facts, pool.book,
-                                   [t for _, t in builder.lines])
-            if found is None or plan.names_other_trial(found[0]) or (plan.intents.harms and not names_harm(found[0])):
-                continue  # (the harms of a treatment asked about, "before the transplant, what to watch for?": a
-                # line naming a harm, or none)
-            builder.add(found[1].tier, found[0], found[1], lead=lead_for(found[1].tier), asked=True)
+            # (the harms of a treatment asked about, "before the transplant, what to watch for?": the lines naming
+            # its harms, the most first, two of them; or none)
+            for _ in range(2 if plan.intents.harms else 1):
+                found = asked_sentence(concept, plan.q, plan.question.concepts, cands, plan.facts, pool.book,
+                                       [t for _, t in builder.lines], harms=plan.intents.harms)
+                if found is None or plan.names_other_trial(found[0]) or not builder.add(
+                        found[1].tier, found[0], found[1], lead=lead_for(found[1].tier), asked=True):
+                    break
 
 
 def _known(facts: PatientFacts) -> dict[str, Any]:

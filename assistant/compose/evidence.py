@@ -91,8 +91,10 @@ class Support:
                             or plan.names_other_treatment(sent) or _adds_a_drug(sent, rule, plan):
                         continue
                     if _low_value(sent) or not _safe_sentence(sent, plan.facts, pool.book) or not fits_patient(
-                            sent, plan.facts, plan.q) or (plan.lay and (_beyond_the_case(sent, plan) or "%" not in sent)):
-                        continue  # (a patient or relative gets a trial's result, not its design: r50 d20)
+                            sent, plan.facts, plan.q) or (plan.lay and (_beyond_the_case(sent, plan) or (
+                            "%" not in sent and not says(sent, "reports_toxicity")))):
+                        continue  # (a patient or relative gets a trial's result or how well it was tolerated, not its
+                        # design: r50 d20)
                     if builder.add("evidence", sent, chunk, lead=EVIDENCE_LEAD):
                         limit -= 1
 

@@ -24,7 +24,8 @@ from assistant.rules.logic import TREATMENT_QUESTION
 from assistant.text import TRIAL_RE, first_word, term_at, tokenize, trial_keys, words
 
 __all__ = ["Intents", "read_intents", "is_status_question", "asks_position", "is_definition_question",
-           "knowledge_question", "asking_clause", "question_parts", "question_pieces", "stated_grades", "STATUS_QUESTION"]
+           "knowledge_question", "asking_clause", "question_parts", "question_pieces", "stated_grades", "STATUS_QUESTION",
+           "supposed_items", "list_lead"]
 
 
 #: "Does the guideline recommend X?", "Is X the standard?", "What grade / CQ number ...?"
@@ -350,7 +351,7 @@ _POINTS_BACK = frozenset({"them", "it", "they", "this", "that", "these", "those"
 #: The words that join a second question ("..., and what ...", "..., plus what ..."): cues.yaml part_joiners.
 _JOINERS = "|".join(j.replace(" ", r"\s+") for j in cue("part_joiners"))  # (plain words, spaces as \s+)
 _PART_SPLIT = re.compile(
-    r"\?\s+|;\s*|\(\s*[a-e1-9]\s*\)|(?:^|\s)[a-e1-9]\)\s|(?:^|(?<=[?.:;!]\s))[1-9]\.\s"
+    r"\?\s+|;\s*|\(\s*[a-e1-9]\s*\)|(?:^|(?<=\s))[a-e1-9]\)\s|(?:^|(?<=[?.:;!]\s))[1-9]\.\s"
     r"|,?\s+(?:" + _JOINERS + r")\s+(?=(?:what|which|how|when|why|where|does|do|dose|is|are|should|can|would|will"
     r"|whether)\b)"
     r"|,\s+(?=(?:what|which|how|when|why|whether)\b)"
@@ -454,6 +455,29 @@ def _list_items(question: str) -> list[str]:
     ends = [m.start() for m in marks[1:]] + [len(question)]
     items = [question[m.end():end].strip(" ,.:;?") for m, end in zip(marks, ends, strict=True)]
     return items if all(items) else []
+
+
+def list_lead(question: str) -> str | None:
+    """The words before a numbered list's first item ("For Ph+ ALL: 1) ... 2) ..." -> "For Ph+ ALL:"), or None
+    when the question has no list.
+
+    >>> list_lead("For Ph+ ALL: 1) allo in CR1? 2) TKI after transplant?"), list_lead("Ph+ ALL: allo in CR1?")
+    ('For Ph+ ALL:', None)
+    """
+    marks = [m for m in _PART_SPLIT.finditer(question) if len(mark := m.group().strip(" ().")) == 1 and mark.isalnum()]
+    return question[:marks[0].start()].strip() if len(marks) >= 2 and _list_items(question) else None
+
+
+def supposed_items(question: str) -> list[str]:
+    """The items of a numbered list that suppose a case ("2) if the patient is not transplanted, how long ...?",
+    "3) after transplant, what if MRD turns positive?"): what they suppose is no fact of the patient the other items
+    ask about.
+
+    >>> supposed_items("Ph+ ALL: 1) allo in CR1? 2) if the patient is not transplanted, how long TKI?")
+    ['if the patient is not transplanted, how long TKI']
+    """
+    return [item for item in _list_items(question)
+            if {"if", "suppose", "supposing", "unless", "once"} & set(item.lower().replace(",", " ").split()[:6])]
 
 
 def question_parts(question: str) -> list[str]:

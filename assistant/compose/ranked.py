@@ -38,7 +38,10 @@ def _chunk_lines(plan: DraftPlan, pool: Sources, builder: Builder, r: RetrievedC
     found = best_sentences(r.chunk, plan.q, plan.facts, pool.book, n=4 if plan.harms_only else 2,
                            evidence=tier == "evidence", min_shared=min_shared)
     if plan.harms_only:
-        found = [s for s in found if names_harm(s)][:2]
+        found = [s for s in found if names_harm(s)]
+        if says(plan.q, "asks_cautions"):  # ("what should the nurse watch for?": the lines naming the signs of each
+            found.sort(key=lambda s: not says(s, "warning_signs"))  # harm first, the stay and the rules after)
+        found = found[:2]
     for s in found:
         if builder.count() >= RANKED_LINES:
             break

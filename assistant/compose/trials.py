@@ -163,6 +163,8 @@ def _outcome_line(plan: DraftPlan, pool: Sources, drug: str, reports: str) -> tu
                 continue  # (the line is about this drug: it names it, or its trial names no other asked drug)
             if (reports != "reports_toxicity" or says(plan.q, "asks_magnitude")) and not _RESULT_NUMBER.search(s):
                 continue  # (a remission or survival line carries its result; "how big is the risk?" its number)
+            if reports == "reports_toxicity" and not names_harm(s):
+                continue  # (a toxicity line names the harm: not "the sources give no toxicity rates for E1910")
             if claims_recommendation(s) or not _safe_sentence(s, plan.facts, pool.book) or not fits_patient(
                     s, plan.facts, plan.q) or (c.tier == "evidence" and not fits_patient(c.title, plan.facts, plan.q)):
                 continue  # (nor a trial of another setting: BLAST's MRD responses are no relapse's remissions)

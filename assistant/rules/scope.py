@@ -46,7 +46,7 @@ from assistant.rules.base import Draft, Issue
 from assistant.text import TRIAL_RE, tokenize
 
 _DOMAIN_TOKENS = frozenset(
-    ["all", "leukemia", "leukaemia", "lymphoblastic", "lbl", "ph_pos", "ph_neg", "ph_like", "tki", "mrd", "allo_hsct", "cns", "car_t", "blinatumomab", "inotuzumab", "nelarabine", "tisagenlecleucel", "ponatinib", "dasatinib", "imatinib", "nilotinib", "bosutinib", "asciminib", "methotrexate", "hd_mtx", "mtx", "hd_arac", "cytarabine", "corticosteroid", "induction", "consolidation", "remission", "relapse", "relapsed", "refractory", "chemotherapy", "chemo", "b_all", "t_all", "cd19", "cd22", "t315i", "aya", "pediatric_type", "maintenance", "prophylactic", "preemptive", "cr1", "cr2", "cr", "cri", "cmr", "hsct", "sct", "bmt", "salvage", "reinduction", "intrathecal", "cranial_irradiation", "ric", "hyper", "cvad", "asparaginase", "jsh", "guideline", "bcr", "abl1", "kmt2a", "hypodiploid", "e1910", "tower", "ino-vate", "eliana", "zuma", "ph_all202", "phallcon", "gimema", "jalsg", "blast", "cart", "brexucabtagene", "leukemic", "lymphoma", "transplant", "donor", "graft", "trial", "evidence", "corpus", "corpu", "grade", "cq", "graaph", "calgb", "alba", "lal1205", "lal0904", "all202", "all213", "ph_all213", "nelarabine", "nishiwaki", "anderson", "vod", "sos", "crs", "icans", "neurotoxicity", "toxicity"]
+    ["all", "leukemia", "leukaemia", "lymphoblastic", "lbl", "ph_pos", "ph_neg", "ph_like", "philadelphia", "tki", "mrd", "allo_hsct", "cns", "car_t", "blinatumomab", "inotuzumab", "nelarabine", "tisagenlecleucel", "ponatinib", "dasatinib", "imatinib", "nilotinib", "bosutinib", "asciminib", "methotrexate", "hd_mtx", "mtx", "hd_arac", "cytarabine", "corticosteroid", "induction", "consolidation", "remission", "relapse", "relapsed", "refractory", "chemotherapy", "chemo", "b_all", "t_all", "cd19", "cd22", "t315i", "aya", "pediatric_type", "maintenance", "prophylactic", "preemptive", "cr1", "cr2", "cr", "cri", "cmr", "hsct", "sct", "bmt", "salvage", "reinduction", "intrathecal", "cranial_irradiation", "ric", "hyper", "cvad", "asparaginase", "jsh", "guideline", "bcr", "abl1", "kmt2a", "hypodiploid", "e1910", "tower", "ino-vate", "eliana", "zuma", "ph_all202", "phallcon", "gimema", "jalsg", "blast", "cart", "brexucabtagene", "leukemic", "lymphoma", "transplant", "donor", "graft", "trial", "evidence", "corpus", "corpu", "grade", "cq", "graaph", "calgb", "alba", "lal1205", "lal0904", "all202", "all213", "ph_all213", "nelarabine", "nishiwaki", "anderson", "vod", "sos", "crs", "icans", "neurotoxicity", "toxicity"]
 )
 
 _DOSE_RE = re.compile(
@@ -254,16 +254,20 @@ def _domain_tokens(text: str) -> set[str]:
     return {t for t in tokenize(text) if t in _DOMAIN_TOKENS or t.startswith(_DOMAIN_PREFIXES)}
 
 
-def mentions_all(text: str) -> bool:
-    """The text names ALL: "ALL" as written (not the word "all"), its name, a lineage, a Ph status or "lymphoblastic".
+def mentions_all(text: str, *, by_ph: bool = True) -> bool:
+    """The text names ALL: "ALL" as written (not the word "all"), its name, a lineage, a Ph status or "lymphoblastic"
+    (without `by_ph`, a Ph status or the Ph chromosome does not count: CML has it too).
 
     >>> mentions_all("Is Ph+ ALL treated with a TKI?"), mentions_all("Is it treated with all drugs?")
     (True, False)
+    >>> mentions_all("CML with the Philadelphia chromosome", by_ph=False)
+    False
     """
     low = text.lower()
     if "lymphoblastic" in low or {"ALL", "LBL"} & set("".join(c if c.isalnum() else " " for c in text).split()):
         return True  # "ALL" written in capitals, also as part of a word ("ETP-ALL", "Ph-like ALL")
-    return any(m.concept in _ALL_MARKERS or m.concept == "all" and m.surface not in ("all", "leukemia", "leukaemia")
+    markers = _ALL_MARKERS if by_ph else _ALL_MARKERS - _PH_MARKERS
+    return any(m.concept in markers or m.concept == "all" and m.surface not in ("all", "leukemia", "leukaemia")
                and not (m.fuzzy and m.end - m.start == 1) for m in read_concepts(low).mentions)
 
 
@@ -578,6 +582,10 @@ def _amount_words() -> dict[str, Any]:
 _OUT_KINDS = frozenset({"other_disease", "comorbidity"})
 #: Concepts that name ALL by a lineage or a Ph status.
 _ALL_MARKERS = frozenset({"ph_positive", "ph_negative", "ph_chromosome", "ph_like", "b_lineage", "t_lineage"})
+#: The markers CML shares with Ph-positive ALL: no sign of ALL beside another disease named.
+_PH_MARKERS = frozenset({"ph_positive", "ph_negative", "ph_chromosome"})
+#: Other diseases that carry the Philadelphia chromosome (by the names other_diseases gives them).
+_PH_DISEASES = ("cml", "chronic myeloid", "chronic myelogenous")
 _DETERMINERS = frozenset({"my", "a", "an", "the", "our"})
 _CHILD_WORDS = frozenset({"child", "kid", "infant", "toddler", "baby"})
 _VINCAS = frozenset({"vincristine", "vinca_alkaloid"})
@@ -731,7 +739,10 @@ def _disease_gates(question: str, cleaned: str, facts: PatientFacts, history: Se
     if never:
         return [_finding("SCOPE-DISEASE-001", "block", f"'{never}' is treated differently from the ALL this guideline "
                          "covers; it is outside the scope of this assistant")]
-    if others and not mentions_all(question):
+    # (a Ph status or the Ph chromosome names no ALL beside CML, which carries it too: "CML with the Philadelphia
+    # chromosome, which TKI?"; beside hypertension, "ph+ all" is ALL)
+    if others and not mentions_all(question, by_ph=not any(name.lower().startswith(_PH_DISEASES)
+                                                         for name, _ in others)):
         return [_finding("SCOPE-DISEASE-001", "block", f"The question is about {others[0][0]}, not adult acute "
                          "lymphoblastic leukemia; this assistant answers only from the JSH 2023 adult ALL/LBL "
                          "guideline")]

@@ -1768,3 +1768,44 @@ def test_what_the_mrd_result_does_to_the_treatment_is_answered_by_the_mrd_rules(
     a = bot.ask("I am a nurse. When is MRD measured in ALL, and how does the result affect treatment?")
     assert "direct subsequent treatment decisions" in a.answer, a.answer
     assert not any(f.rule_id == "FACTS-MISSING-031" for f in a.findings), a.findings
+
+
+@pytest.mark.parametrize("q", [
+    "For Ph+ ALL: 1) is allo-HSCT recommended in first remission? 2) if the patient is not transplanted, how long "
+    "should TKI continue? 3) after transplant, what if BCR-ABL1 MRD turns positive?",
+    "Ph+ALLについて番号ごとに教えてください。1) 初回寛解導入の基本方針 2) CR1で移植するか 3) 移植後のTKIの使い方"
+    "（MRD陽性/陰性で分けて） 4) 移植しない場合のTKI継続期間",
+])
+def test_a_numbered_list_of_topics_answers_each_item_and_takes_no_item_as_the_patients_facts(bot, q: str) -> None:
+    """An item's "if not transplanted" or "after transplant (MRD +/-)" names its topic: the CR1 transplant rule of
+    the other item stays (r62 q27, rja65 q24)."""
+    r = bot.ask(q)
+    assert r.patient.transplant is None and r.patient.phase is None, r.patient
+    quotes = " ".join(c.quote for c in r.citations)
+    assert "allogeneic hematopoietic stem cell transplantation (allo-HSCT) in CR1" in quotes, quotes
+    assert "after allo-HSCT" in quotes, quotes
+
+
+def test_a_nurse_asking_what_to_watch_for_gets_the_signs_of_each_harm(bot) -> None:
+    r = bot.ask("I'm a nurse. What signs should I watch for during continuous blinatumomab infusion?")
+    assert "fever" in r.answer and "confusion" in r.answer, r.answer
+
+
+def test_each_drugs_toxicity_line_names_its_harm(bot) -> None:
+    """"blinatumomab vs inotuzumab: side effects": blinatumomab's line names CRS, not "the sources give no toxicity
+    rates for E1910" (rja62 q30, rja63 q22)."""
+    r = bot.ask("blinatumomab inotuzumab difference (target, medicine, side effects) compared?")
+    first = r.answer.split("\n")[0]
+    assert "cytokine release" in first and "E1910" not in first, r.answer
+
+
+@pytest.mark.parametrize("q", [
+    "AYA patient on a pediatric-type protocol. During L-asparaginase, which lab values and symptoms should the nurse "
+    "watch for?",
+    "AYA世代の患者さんが小児型プロトコルで治療中です。L-アスパラギナーゼ投与中、看護としてどの検査値や症状を気にしておけばいいでしょうか？",
+])
+def test_what_to_watch_for_with_a_drug_no_rule_names_gets_its_harms_by_name(bot, q: str) -> None:
+    """The asked drug's line names its harms (thrombosis), not only "carries asparaginase-related toxicities"
+    (rja62 q17, rja65 q27)."""
+    quotes = " ".join(c.quote for c in bot.ask(q).citations)
+    assert "thrombosis" in quotes, quotes

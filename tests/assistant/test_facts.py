@@ -2321,3 +2321,15 @@ def test_a_level_the_asker_was_told_after_a_sentence_naming_mrd_is_their_mrd() -
 
 def test_an_enclosed_list_number_is_no_digit_of_the_age() -> None:
     assert read_facts("Two questions. ①67-year-old Ph+ ALL, no transplant: induction? ②After HSCT, TKI?").age == 67
+
+
+@pytest.mark.parametrize("q", [
+    "whats the MRD cut-off after induction that the guideline calls high relapse risk? I thought 0.1% (10^-3)",
+    "I believed the JSH threshold was 0.1%. What is it?",
+])
+def test_a_level_the_asker_believed_the_threshold_to_be_is_no_result(q: str) -> None:
+    assert read_facts(q).mrd_level_pct is None
+
+
+def test_a_result_after_a_belief_about_something_else_is_still_read() -> None:
+    assert read_facts("I thought his MRD was fine but it came back 0.1%").mrd_level_pct == 0.1

@@ -926,3 +926,28 @@ def test_a_break_from_ones_own_pills_is_a_change_to_talk_over_not_a_refusal(bot)
     'don't change it on your own' note), answered by the maintenance lines, not refused as ungrounded."""
     r = bot.ask("維持療法って 飲み薬を ずっと 飲むやつ ですよね。しんどいので ちょっと 休んでも だいじょうぶ？")
     assert r.verdict != "refused" and "SAFE-SELF-005" in {f.rule_id for f in r.findings}, r.answer
+
+
+@pytest.mark.parametrize(("q", "status"), [
+    # a bound after a power written as in English, and after the Japanese power (rja65 q23, UNSAFE: "10^-4未満"
+    # was read as 10^-4 and the patient called high risk)
+    ("AYA（22歳）Ph- B-ALL、小児型プロトコルでCR1、導入後MRDは10^-4未満。ドナーはいるけどallo行くべき？", "negative"),
+    ("MRDは10のマイナス4乗未満でした", "negative"),
+    ("MRDは10^-4以上でした", "positive"),
+])
+def test_a_bound_after_a_power_of_ten_is_read(q: str, status: str) -> None:
+    assert facts(q).get("mrd_status") == status, to_english(q)
+
+
+def test_a_long_kana_word_before_a_particle_is_read_however_sudachi_cuts_it() -> None:
+    assert "philadelphia chromosome" in to_english("ふぃらでるふぃあせんしょくたいって なんですか？").lower()
+
+
+def test_a_drug_given_to_the_patient_is_no_patient_asking() -> None:
+    """投与中 is said by clinicians too: the nurse asking about the patient on blinatumomab is no patient (rja65 q04)."""
+    assert "I'm on" not in to_english("病棟看護師です。ブリナツモマブの持続点滴が始まる患者さんがいます。投与中とくに観察すべき症状は？")
+
+
+def test_the_askers_reading_put_to_be_confirmed_is_a_premise(bot) -> None:
+    r = bot.ask("PhALLCONの結果からすると、JSH 2023は初発Ph+ALLの一次治療でponatinibを推してるって理解でいい？")
+    assert "いいえ" in r.answer.split("\n")[0], r.answer

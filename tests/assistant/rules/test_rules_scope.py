@@ -716,3 +716,12 @@ def test_the_amount_of_a_medicine_the_patient_is_on_asks_no_dose(q: str) -> None
 
 def test_a_change_of_dose_of_the_medicine_the_patient_is_on_still_asks_one() -> None:
     assert findings("on dasatinib 140mg daily, should we drop to 100mg?").get("SAFE-DOSE-003") == "block"
+
+
+def test_what_the_philadelphia_chromosome_is_is_asked_of_this_guideline() -> None:
+    assert "SCOPE-DOMAIN-002" not in findings("what is the philadelphia chromosome? does it become more common with age?")
+
+
+def test_another_disease_with_the_philadelphia_chromosome_is_not_all() -> None:
+    assert findings("I have CML with the Philadelphia chromosome, which TKI?").get("SCOPE-DISEASE-001") == "block"
+    assert "SCOPE-DISEASE-001" not in findings("Ph+ CML vs Ph+ ALL: is the TKI approach the same?")
