@@ -785,8 +785,10 @@ def _closed_world(claim: Claim, book: Any, merged: dict[str, Any],
     for g in (guideline_claims(frozenset(unsupported)) if callable(guideline_claims)
               else guideline_claims):  # (read only when needed)
         if g.polarity > 0 and g.stance in POSITIVE and all(
-                any(x in g.interventions for x in broader_chain(c)) for c in unsupported) and (
-                set(g.subjects) <= claim.concepts):  # (HD-MTX recommended as CNS prophylaxis is not HD-MTX for all)
+                any(x in g.interventions and x in g.concepts for x in broader_chain(c)) for c in unsupported) and (
+                set(g.subjects) <= claim.concepts):  # (HD-MTX recommended as CNS prophylaxis is not HD-MTX for all;
+            # the source names the treatment in its own clause: "..., except that maintenance chemotherapy is an
+            # option at 65 or older" recommends no TKI to anyone, though it follows a TKI sentence)
             if not any(_known(merged.get(k)) and _known(v) and not matches(merged[k], v)
                        for k, v in g.population.items() if k in ("ph_status", "lineage", "age_band", "phase")):
                 if not (claim.setting and g.setting and claim.setting != g.setting):
