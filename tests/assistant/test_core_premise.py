@@ -179,3 +179,14 @@ def test_a_misfit_the_question_only_supposes_is_answered_no(bot, q: str) -> None
     not "That is right"."""
     a = bot.ask(q)
     assert a.answer.startswith(("_**No**", "_**いいえ**")) and "38" in a.answer.split("\n")[0], a.answer
+
+
+@pytest.mark.parametrize(("q", "lead"), [
+    # a drug the asker says cannot be used, where it indeed does not fit: confirmed, not denied (rja67 q12)
+    ("T-ALL 2nd relapse, CD19 negative. blina can't be used, right? what salvage options per JSH?", "That is right"),
+    ("T-ALL 2nd relapse、CD19陰性。blinaは使えないよね？救援の選択肢、JSH的には何？", "そのとおりです"),
+    # ... and denied where it does fit
+    ("CD19+ relapsed B-ALL. blina can't be used, right?", "No"),
+])
+def test_a_drug_said_not_to_be_usable_is_confirmed_only_where_it_does_not_fit(bot, q: str, lead: str) -> None:
+    assert lead in bot.ask(q).answer.split("\n")[0]
