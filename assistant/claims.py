@@ -963,24 +963,14 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             interventions or any(m.kind in SUBJECT_KINDS for m in inside))
         if inferred:
             stance = "recommended"  # "JSH 2023 reserves allo-HSCT for ...": a position, for that population only
-        scope = stance if stance in ("applies", "not_applicable") else None
-        if scope and any(m.concept in interventions and said.start - 3 <= m.end <= said.start for m in treat):
-            # ("the HD-MTX recommendation applies to Ph-positive ALL too": it is recommended for them, the treatment
-            # the subject; "its MRD statement covers all ages and bears on transplant" recommends nothing; whom the
-            # guideline is for is kept apart, `extra["scope"]`)
-            stance = "recommended" if scope == "applies" else "not_recommended"
-        if hedged and stance == "recommended":
-            stance = "option"
-        if stance in ("recommended", "option") and contrasted and not interventions:
-            stance = "not_recommended"  # "X rather than Y" read from Y's side
+        stance, scope = _settled_stance(stance, hedged, contrasted, interventions, treat, said)
         polarity = voc.stances[stance][0] if stance else 0
         own = _attribution(toks, a, b, voc, trials)
         attribution = own or whole_attr
         setting = _setting(toks, a, b, voc) or whole_setting
+        whose = {k: v for k, v in {**population, **own_population}.items() if k not in set_aside}
         claims.append(Claim(
-            text=" ".join(toks[a:b]), population={k: v for k, v in {**population, **own_population}.items()
-                                                  if k not in set_aside},
-            interventions=interventions, negated=negated,
+            text=" ".join(toks[a:b]), population=whose, interventions=interventions, negated=negated,
             contrasted=contrasted,
             subjects=tuple(dict.fromkeys(m.concept for m in inside if m.kind in SUBJECT_KINDS)),
             concepts=frozenset(m.concept for m in inside if not m.negated),
@@ -996,13 +986,27 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             absolute=bool(_find(toks[a:b], voc.absolute)), conditional=_restricts(toks[a:b], voc),
             equivalence=equivalence, basis=basis, voiced=own, restricted=restricted,
             equates=bool(_find(toks[a:b], voc.equivalence_cues)),
-            own_population={k: v for k, v in {**population, **own_population}.items() if k not in set_aside},
-            extra={**({"inferred": True} if inferred else {}), **({"scope": scope} if scope else {})},
+            own_population=whose, extra={**({"inferred": True} if inferred else {}), **({"scope": scope} if scope else {})},
             restricted_to=_restricted_population(toks, a, b, voc) if restricted else {}, age_at=_age_at(toks, a, b, voc),
             stopping=stopping, named_treatments=named, set_aside=frozenset(k for k in {**aside, **set_aside} if k)))
         if interventions:
             prev_interventions = interventions
     return tuple(claims)
+
+
+def _settled_stance(stance: str | None, hedged: bool, contrasted: tuple[str, ...], interventions: tuple[str, ...],
+                    treat: list[Any], said: range) -> tuple[str | None, str | None]:
+    """The clause's stance after its hedge and contrast, and whom-it-is-for (`applies` / `not_applicable`) kept
+    apart: "the HD-MTX recommendation applies to Ph-positive ALL too" recommends it for them (the treatment is the
+    subject, right before the cue); "its MRD statement covers all ages and bears on transplant" recommends nothing."""
+    scope = stance if stance in ("applies", "not_applicable") else None
+    if scope and any(m.concept in interventions and said.start - 3 <= m.end <= said.start for m in treat):
+        stance = "recommended" if scope == "applies" else "not_recommended"
+    if hedged and stance == "recommended":
+        stance = "option"
+    if stance in ("recommended", "option") and contrasted and not interventions:
+        stance = "not_recommended"  # "X rather than Y" read from Y's side
+    return stance, scope
 
 
 def _set_aside(toks: list[str], a: int, b: int, voc: Vocabulary) -> dict[str, Any]:
