@@ -166,10 +166,10 @@ class Vocabulary:
     both_lineages: tuple[str, ...] = ()
     population_cues: tuple[tuple[Phrase, dict[str, Any]], ...] = ()
     elliptic: frozenset[str] = frozenset()
-    continuing: tuple[Phrase, ...] = ()
+    continuing: tuple[Phrase, ...] = ()  # "..., and also for relapsed B-ALL": the clause before's treatment and stance
     regardless: tuple[Phrase, ...] = ()  # "whether or not the Ph chromosome is present": a group set aside
     eligibility_keys: frozenset[str] = frozenset()  # a condition of who can have it (a donor, fitness), not why
-    risk_words: frozenset[str] = frozenset()  # words of a condition of risk ("unfavourable factors", "MRD")  # "..., and also for relapsed B-ALL": the clause before's treatment and stance
+    risk_words: frozenset[str] = frozenset()  # words of a condition of risk ("unfavourable factors", "MRD")
     transparent: frozenset[str] = frozenset()
     grade_absence: tuple[Phrase, ...] = ()
     ranking: tuple[Phrase, ...] = ()
@@ -927,7 +927,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     equivalence = _fractions(toks, voc)
     basis = _basis(toks, stances, trials, voc)
     population, owns = _clause_populations(toks, spans, stances, mentions, population, voc)
-    aside = _set_aside(toks, 0, len(toks), voc)  # (a group set aside is no one's population in the sentence)
+    aside = _set_aside(toks, 0, len(toks), voc)[0]  # (a group set aside is no one's population in the sentence)
     population = {k: v for k, v in population.items() if k not in aside}
     for (a, b), (stance, said), own_population in zip(spans, stances, owns, strict=True):
         inside = [m for m in mentions if a <= m.start < b]
@@ -954,10 +954,9 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             stance = voc.stopped[2].get(stance, stance)  # "stopping X early is not recommended": X is
         if stance is None and interventions:
             stance = _listed_after_colon(toks, a, claims)
-        set_aside = _set_aside(toks, a, b, voc)
-        if set_aside:  # ("... for adults with ALL whether or not the Philadelphia chromosome is present": everyone)
-            own_population = {k: v for k, v in own_population.items() if k not in set_aside}
-        hedged = bool(_find([t for k, t in enumerate(toks[a:b], a) if k not in set_aside.get("", ())], voc.hedges))
+        # ("... for adults with ALL whether or not the Philadelphia chromosome is present": everyone)
+        set_aside, aside_at = _set_aside(toks, a, b, voc)
+        hedged = bool(_find([t for k, t in enumerate(toks[a:b], a) if k not in aside_at], voc.hedges))
         restricted = _restricted(toks, a, b, voc, stance)
         inferred = stance is None and restricted and bool(
             interventions or any(m.kind in SUBJECT_KINDS for m in inside))
@@ -988,7 +987,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             equates=bool(_find(toks[a:b], voc.equivalence_cues)),
             own_population=whose, extra={**({"inferred": True} if inferred else {}), **({"scope": scope} if scope else {})},
             restricted_to=_restricted_population(toks, a, b, voc) if restricted else {}, age_at=_age_at(toks, a, b, voc),
-            stopping=stopping, named_treatments=named, set_aside=frozenset(k for k in {**aside, **set_aside} if k)))
+            stopping=stopping, named_treatments=named, set_aside=aside | set_aside))
         if interventions:
             prev_interventions = interventions
     return tuple(claims)
@@ -1009,22 +1008,23 @@ def _settled_stance(stance: str | None, hedged: bool, contrasted: tuple[str, ...
     return stance, scope
 
 
-def _set_aside(toks: list[str], a: int, b: int, voc: Vocabulary) -> dict[str, Any]:
-    """The facts a clause names only to set them aside ("whether or not the Philadelphia chromosome is present",
-    "regardless of MRD"), by key; under "" the token positions of the phrase (its "whether" hedges nothing)."""
+def _set_aside(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[frozenset[str], frozenset[int]]:
+    """The fact keys a clause names only to set them aside ("whether or not the Philadelphia chromosome is
+    present", "regardless of MRD"), and the token positions of the phrase (its "whether" hedges nothing)."""
     from assistant.rules.logic import stated_facts
 
-    out: dict[str, Any] = {}
+    keys: set[str] = set()
+    at: set[int] = set()
     for i, p in _find(toks[a:b], voc.regardless):
         start = a + i + len(p)
         end = next((k for k in range(start, b) if toks[k] in (",", ";", ".")), b)
         words = toks[start:end]
-        out.update(stated_facts(" ".join(words)))
-        out.update({k: None for phrase, facts in voc.population_cues if _find(words, (phrase,)) for k in facts})
+        keys |= set(stated_facts(" ".join(words)))
+        keys |= {k for phrase, facts in voc.population_cues if _find(words, (phrase,)) for k in facts}
         if _find(words, (("philadelphia",), ("ph",))):
-            out["ph_status"] = None  # ("whether or not the Philadelphia chromosome is present": either status)
-        out.setdefault("", set()).update(range(a + i, start))
-    return out
+            keys.add("ph_status")  # ("whether or not the Philadelphia chromosome is present": either status)
+        at |= set(range(a + i, start))
+    return frozenset(keys), frozenset(at)
 
 
 def _refers_back(toks: list[str], a: int, b: int, said: range, treat: list[Any], voc: Vocabulary) -> bool:

@@ -81,6 +81,7 @@ class Concept:
     scope: str | None = None  # other diseases: "never" (always out of scope) or None
     fuzzy: bool = True  # its forms correct misspellings of other words
     names_also: frozenset[str] = frozenset()  # forms of another concept that name this one as well
+    carries: frozenset[str] = frozenset()  # markers another disease shares with ALL (CML: the Ph chromosome)
     lab: bool = False  # a lab value itself ("WBC 50,000/µL" is still the white cell count, not a masked lab result)
     # in a text that names a key concept, the form means the value concept instead ("the pills" of a Ph-positive
     # patient are the TKI): concepts.yaml `means_when`
@@ -240,6 +241,7 @@ def _concept(entry: dict[str, Any]) -> Concept:
         unless_after=frozenset(str(w) for w in entry.get("unless_after") or []),
         scope=entry.get("scope"), fuzzy=entry.get("fuzzy", True) is not False,
         names_also=frozenset(str(w) for w in entry.get("names_also") or []), lab=bool(entry.get("lab")),
+        carries=frozenset(str(w) for w in entry.get("carries") or []),
         means_when={str(k): str(v) for k, v in (entry.get("means_when") or {}).items()})
 
 

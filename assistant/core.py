@@ -413,12 +413,13 @@ class Assistant:
             facts = facts.model_copy(update={"phase": None, "mrd_status": None, "mrd_level_pct": None,
                                              "mrd_timepoint": None})
         lead = list_lead(rest)
-        if lead is not None and not about_a_patient(lead, read_facts(lead, history=turns)):
+        led = read_facts(lead, history=turns) if lead is not None else None
+        if lead is not None and led is not None and not about_a_patient(lead, led):
             # a numbered list of topics about no patient ("Ph+ ALL, by number: 1) induction 2) allo in CR1 3) TKI
             # after transplant by MRD 4) ..."): an item's phase, transplant or MRD is its topic, not a fact; the
             # disease the list is about (Ph status, lineage) stays
             disease = {k: getattr(facts, k) for k in ("ph_status", "lineage")}
-            facts = read_facts(lead, history=turns).model_copy(update={k: v for k, v in disease.items() if v})
+            facts = led.model_copy(update={k: v for k, v in disease.items() if v})
         supposed = supposed_items(rest)
         if supposed:  # "1) allo in CR1? 2) if the patient is not transplanted, how long TKI?": the case item 2
             # supposes is not the patient's (item 1 asks about the transplant), unless another item states it too

@@ -440,6 +440,11 @@ def _opens_asking(part: str) -> bool:
     return first_word(part) in _ASKING
 
 
+def _list_marks(question: str) -> list[re.Match[str]]:
+    """The item marks of a list the question numbers or letters ("(1)", "2)", "3. ", "(a)")."""
+    return [m for m in _PART_SPLIT.finditer(question) if len(mark := m.group().strip(" ().")) == 1 and mark.isalnum()]
+
+
 def _list_items(question: str) -> list[str]:
     """The items of a list the question asks ("three points: (1) induction, (2) allo in CR1, (3) TKI after
     transplant"; "1. ... 2. ..."), each a part whether or not it opens with an asking word; [] without a list.
@@ -449,7 +454,7 @@ def _list_items(question: str) -> list[str]:
     >>> _list_items("1. what share is Ph-positive? 2. does it rise with age?")
     ['what share is Ph-positive', 'does it rise with age']
     """
-    marks = [m for m in _PART_SPLIT.finditer(question) if len(mark := m.group().strip(" ().")) == 1 and mark.isalnum()]
+    marks = _list_marks(question)
     if len(marks) < 2:
         return []
     ends = [m.start() for m in marks[1:]] + [len(question)]
@@ -464,7 +469,7 @@ def list_lead(question: str) -> str | None:
     >>> list_lead("For Ph+ ALL: 1) allo in CR1? 2) TKI after transplant?"), list_lead("Ph+ ALL: allo in CR1?")
     ('For Ph+ ALL:', None)
     """
-    marks = [m for m in _PART_SPLIT.finditer(question) if len(mark := m.group().strip(" ().")) == 1 and mark.isalnum()]
+    marks = _list_marks(question)
     return question[:marks[0].start()].strip() if len(marks) >= 2 and _list_items(question) else None
 
 

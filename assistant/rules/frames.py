@@ -515,8 +515,7 @@ def _compare_scope(claim: Claim, a: Assert, merged: dict[str, Any]) -> tuple[str
     """A group the guideline is not for (children): a sentence saying the JSH guideline or its recommendations
     apply to it contradicts the assert; one saying they do not agrees. Only the guideline's own voice is judged
     ("pediatric ALL is covered by the JSPHO guideline" speaks of another guideline)."""
-    applies = "not_applicable" if claim.extra.get("scope") == "not_applicable" else (
-        "applies" if claim.extra.get("scope") == "applies" else claim.stance)
+    applies = claim.extra.get("scope") or claim.stance  # (a treatment's recommendation "applies" too: kept apart)
     if applies not in ("applies", "not_applicable") or "jsh" not in claim.attribution:
         return None
     if population_fit(a, {**merged, **claim.own_population}) != "all":

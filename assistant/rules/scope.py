@@ -254,19 +254,19 @@ def _domain_tokens(text: str) -> set[str]:
     return {t for t in tokenize(text) if t in _DOMAIN_TOKENS or t.startswith(_DOMAIN_PREFIXES)}
 
 
-def mentions_all(text: str, *, by_ph: bool = True) -> bool:
+def mentions_all(text: str, *, shared: frozenset[str] = frozenset()) -> bool:
     """The text names ALL: "ALL" as written (not the word "all"), its name, a lineage, a Ph status or "lymphoblastic"
-    (without `by_ph`, a Ph status or the Ph chromosome does not count: CML has it too).
+    (not by the `shared` markers, which another disease named beside it carries too: the Ph chromosome of CML).
 
     >>> mentions_all("Is Ph+ ALL treated with a TKI?"), mentions_all("Is it treated with all drugs?")
     (True, False)
-    >>> mentions_all("CML with the Philadelphia chromosome", by_ph=False)
+    >>> mentions_all("CML with the Philadelphia chromosome", shared=frozenset({"ph_chromosome"}))
     False
     """
     low = text.lower()
     if "lymphoblastic" in low or {"ALL", "LBL"} & set("".join(c if c.isalnum() else " " for c in text).split()):
         return True  # "ALL" written in capitals, also as part of a word ("ETP-ALL", "Ph-like ALL")
-    markers = _ALL_MARKERS if by_ph else _ALL_MARKERS - _PH_MARKERS
+    markers = _ALL_MARKERS - shared
     return any(m.concept in markers or m.concept == "all" and m.surface not in ("all", "leukemia", "leukaemia")
                and not (m.fuzzy and m.end - m.start == 1) for m in read_concepts(low).mentions)
 
@@ -517,10 +517,8 @@ def _without_stated_amounts(text: str) -> str:
 
 def _unglued(tok: str) -> list[str]:
     """A number typed together with its dose unit as two words ("8mg" -> ["8", "mg"]); any other token alone."""
-    if not _glued_amount(tok):
-        return [tok]
     unit = tok.lstrip("0123456789.,")
-    return [tok[:len(tok) - len(unit)], unit]
+    return [tok[:len(tok) - len(unit)], unit] if _glued_amount(tok) else [tok]
 
 
 def _drug_in_sentence(toks: list[str], i: int, drugs: list[Mention]) -> bool:
@@ -582,10 +580,6 @@ def _amount_words() -> dict[str, Any]:
 _OUT_KINDS = frozenset({"other_disease", "comorbidity"})
 #: Concepts that name ALL by a lineage or a Ph status.
 _ALL_MARKERS = frozenset({"ph_positive", "ph_negative", "ph_chromosome", "ph_like", "b_lineage", "t_lineage"})
-#: The markers CML shares with Ph-positive ALL: no sign of ALL beside another disease named.
-_PH_MARKERS = frozenset({"ph_positive", "ph_negative", "ph_chromosome"})
-#: Other diseases that carry the Philadelphia chromosome (by the names other_diseases gives them).
-_PH_DISEASES = ("cml", "chronic myeloid", "chronic myelogenous")
 _DETERMINERS = frozenset({"my", "a", "an", "the", "our"})
 _CHILD_WORDS = frozenset({"child", "kid", "infant", "toddler", "baby"})
 _VINCAS = frozenset({"vincristine", "vinca_alkaloid"})
@@ -624,6 +618,13 @@ def other_diseases(question: str) -> list[tuple[str, str | None]]:
         if concept is not None:
             out.append((written(question, m).removesuffix("'s").removesuffix("’s"), concept.scope))
     return out
+
+
+def _carried_markers(question: str) -> frozenset[str]:
+    """The markers the other diseases the question names carry too (diseases.yaml `carries`)."""
+    lex = load_lexicon()
+    return frozenset(k for m in read_concepts(question.lower()).mentions
+                     if m.kind in _OUT_KINDS for k in lex.concepts[m.concept].carries)
 
 
 def names_a_child(question: str) -> bool:
@@ -740,9 +741,8 @@ def _disease_gates(question: str, cleaned: str, facts: PatientFacts, history: Se
         return [_finding("SCOPE-DISEASE-001", "block", f"'{never}' is treated differently from the ALL this guideline "
                          "covers; it is outside the scope of this assistant")]
     # (a Ph status or the Ph chromosome names no ALL beside CML, which carries it too: "CML with the Philadelphia
-    # chromosome, which TKI?"; beside hypertension, "ph+ all" is ALL)
-    if others and not mentions_all(question, by_ph=not any(name.lower().startswith(_PH_DISEASES)
-                                                         for name, _ in others)):
+    # chromosome, which TKI?"; beside hypertension, "ph+ all" is ALL: diseases.yaml `carries`)
+    if others and not mentions_all(question, shared=_carried_markers(question)):
         return [_finding("SCOPE-DISEASE-001", "block", f"The question is about {others[0][0]}, not adult acute "
                          "lymphoblastic leukemia; this assistant answers only from the JSH 2023 adult ALL/LBL "
                          "guideline")]
