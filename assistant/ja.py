@@ -472,10 +472,7 @@ def _power(text: str, n: str, at: int, table: dict[str, Any]) -> tuple[str, int]
     if text.startswith(table["written"], at):  # (written as in English: a bound after it is what changes)
         i = at + len(table["written"])
         j = _number_end(text, i)
-        bound = _word_at(text, _skip_spaces(text, j), table["then"]) if j > i else None
-        if bound is None:
-            return None
-        return table["then"][bound].format(p=f"10^-{text[i:j]}"), _skip_spaces(text, j) + len(bound)
+        return _power_bound(text, text[i:j], j, table) if j > i else None
     word = _word_at(text, at, table["words"])
     if word is None:
         return None
@@ -484,11 +481,17 @@ def _power(text: str, n: str, at: int, table: dict[str, Any]) -> tuple[str, int]
     k = _skip_spaces(text, j)
     if j == i or not text.startswith(table["unit"], k):
         return None
-    end = _skip_spaces(text, k + len(table["unit"]))
+    return _power_bound(text, text[i:j], k + len(table["unit"]), table) or (  # ("10のマイナス4乗未満": less than
+        table["render"].format(n=text[i:j]), k + len(table["unit"]))  # 10^-4)
+
+
+def _power_bound(text: str, exponent: str, at: int, table: dict[str, Any]) -> tuple[str, int] | None:
+    """A bound written after a power of ten ending at text[at] ("未満" -> "less than 10^-4"), and where it ends."""
+    end = _skip_spaces(text, at)
     bound = _word_at(text, end, table["then"])
-    if bound is not None:  # ("10のマイナス4乗未満": less than 10^-4)
-        return table["then"][bound].format(p=table["render"].format(n=text[i:j])), end + len(bound)
-    return table["render"].format(n=text[i:j]), k + len(table["unit"])
+    if bound is None:
+        return None
+    return table["then"][bound].format(p=table["render"].format(n=exponent)), end + len(bound)
 
 
 def _range(text: str, n: str, at: int, units: list[dict[str, Any]]) -> tuple[str, int] | None:

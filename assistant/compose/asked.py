@@ -14,6 +14,7 @@ from assistant.compose.cues import cue, says
 from assistant.compose.intents import treatments_named
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _headed_sentences, _low_value, _safe_sentence, fits_patient
+from assistant.compose.subject import harms_named
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, tokens, treatments_in
 from assistant.facts import assumed
 from assistant.models import Chunk, PatientFacts
@@ -69,7 +70,7 @@ def asked_sentence(concept: str, question: str, concepts: Sequence[str], chunks:
                 continue
             if others and not named & others:
                 continue  # the treatment in another setting ("not for T-ALL" for a toxicity question)
-            named_harms = len(read_concepts(s.lower()).ids(kind="adverse_event")) if harms else 0
+            named_harms = harms_named(s) if harms else 0
             if harms and not named_harms:
                 continue
             key = (named_harms, len(named & others), chunk.tier == "guideline", -rank)

@@ -8,7 +8,7 @@ from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_
 from assistant.models import Chunk
 from assistant.text import trial_keys
 
-__all__ = ["about_another_treatment", "asking_sentences", "led_by_another_treatment", "names_harm", "on_subject",
+__all__ = ["about_another_treatment", "asking_sentences", "led_by_another_treatment", "harms_named", "names_harm", "on_subject",
            "related_treatments", "status_of_named", "topic_of"]
 
 #: What a line is about: a treatment, a marker (Ph status, MRD, CD19), a lineage, a harm; or a setting (a phase).
@@ -104,7 +104,12 @@ def status_of_named(sentence: str, question: str) -> bool:
 
 def names_harm(text: str) -> bool:
     """The text names an adverse event (VOD/SOS, CRS, neuropathy)."""
-    return bool(read_concepts(text.lower()).ids(kind="adverse_event"))
+    return harms_named(text) > 0
+
+
+def harms_named(text: str) -> int:
+    """How many adverse events the text names ("thrombosis, pancreatitis and the liver": three)."""
+    return len(read_concepts(text.lower()).ids(kind="adverse_event"))
 
 
 def topic_of(chunk: Chunk) -> str:
