@@ -971,6 +971,12 @@ def _after_transplant(t: str, start: int) -> bool:
     return _phrase(clause, "after_transplant", "bcr_monitoring")
 
 
+def _dated(t: str, start: int, end: int) -> bool:
+    """The BCR::ABL1 result at `start`-`end` is dated after treatment, before or after it ("after allo-HSCT BCR::ABL1
+    positive", "BCR::ABL1 negative at day +90"): a monitoring result of Ph-positive disease."""
+    return _after_transplant(t, start) or _starts_with(t[end:end + 60], "bcr_monitoring", "dated")
+
+
 def _read_ph(t: str) -> str | None:
     signs = _ph_signs(t)
     named = {pol for a, b, pol in signs if not _names_bcr(t[a:b])}
@@ -990,7 +996,7 @@ def _ph_signs(t: str) -> list[tuple[int, int, int]]:
     for a, b, name in _terms(t, "markers_terms"):
         if name == "cd" or _cue_after(t, b, "like", " \t-") or _pending_after(t, b):
             continue  # ("Ph-like ALL": no Ph status; "BCR-ABL PCR still pending": not known yet)
-        if name == "bcr" and (_starts_with(t[b:b + 60], "bcr_monitoring", "monitoring") or _after_transplant(t, a)):
+        if name == "bcr" and (_starts_with(t[b:b + 60], "bcr_monitoring", "monitoring") or _dated(t, a, b)):
             seen.append((a, b, 1))
             continue
         pol = _sign(t, b)
@@ -1702,9 +1708,10 @@ _BCR_RESULTS = {
 }
 
 
-def _result_after(t: str, end: int, subject: str) -> str | None:
+def _result_after(t: str, end: int, subject: str, dated: bool = False) -> str | None:
     """The MRD result written after a BCR::ABL1 or PCR subject ending at `end` ("transcripts became undetectable",
-    "turned positive", "PCR was negative"); a bare "BCR::ABL1 negative" is a diagnosis, not an MRD result."""
+    "turned positive", "PCR was negative"); a bare "BCR::ABL1 negative" is a diagnosis, not an MRD result, unless
+    `dated` after a transplant ("after allo-HSCT BCR::ABL1 mRNA positive", 移植後にBCR::ABL1が陽性)."""
     words = _fact_words()
     items = words_and_signs(t[end:end + 90])
     fillers, verbs, change, k = 0, [], False, 0
@@ -1714,7 +1721,7 @@ def _result_after(t: str, end: int, subject: str) -> str | None:
         if kind and k + used < len(items) and items[k + used][1] == "for":
             return None  # "PCR positive for BCR-ABL1": a finding at diagnosis, not an MRD result
         if kind:
-            return _accept_result(subject, kind, fillers, verbs, change)
+            return _accept_result(subject, kind, fillers, verbs, change or dated)
         if w in words["mrd_transcript_types"] and not verbs:
             pass  # "BCR::ABL1 (p190) now detectable": the transcript's type, no result
         elif w in words["mrd_fillers"] and not verbs or w == "-" or w in ("(", ")") and not verbs:
@@ -1754,7 +1761,7 @@ def _result_events(t: str) -> list[tuple[int, str, float | None]]:
         if name in ("negative", "positive"):
             events.append((a, name, None))
         elif name in ("bcr", "pcr"):
-            status = _result_after(t, b, name) or _amount_before(t, a, b)
+            status = _result_after(t, b, name, name == "bcr" and _dated(t, a, b)) or _amount_before(t, a, b)
             events += [(a, status, None)] if status else []
         elif name == "conversion" and not _ends_with(pre, "mrd_results", "conversion_goal"):
             status = _conversion(t, b)
@@ -1926,7 +1933,7 @@ def _mrd_events(t: str, population: bool = False, *,
         lo, hi = _sentence_span(t, q.start)  # ("MRD 0.03%. high-risk? threshold?": the next sentence's words are
         # no generic level)
         if q not in offered and not _phrase(t[max(lo, q.start - 25):min(hi, q.end + 25)], "generic_level",
-                                            "mrd_words") and _mrd_level(t, q):
+                                            "mrd_words") and not _criterion_level(t, q, lo, hi) and _mrd_level(t, q):
             events.append((q.start, *_level_event(q.bound, q.value)))
     for pos, digits in _bare_levels(t):
         events.append((pos, *_level_event(None, float(digits))))
@@ -1936,6 +1943,17 @@ def _mrd_events(t: str, population: bool = False, *,
     # then?": the patient's MRD is negative; rja46 e05); a supposed one alone is read, as a hypothesis (_supposed)
     reported = [e for e in events if not _supposed(t, e[0])]
     return reported if reported else events
+
+
+def _criterion_level(t: str, q: Any, lo: int, hi: int) -> bool:
+    """A level with a lower bound in a question naming a criterion or the guideline ("MRD 0.1% or more is positive by
+    the JSH criteria, right?"): the limit the asker believes, not the patient's result (rja68 q17)."""
+    after = t[q.end:q.end + 40]
+    if after.lstrip().startswith("(") and ")" in after:  # ("0.1% (10^-3) or more": its equivalent in brackets)
+        after = after[after.index(")") + 1:]
+    after = after.lstrip(") ")  # (the equivalent itself: "(10^-3) or more")
+    bounded = q.bound == "above" or _starts_with(after[:15], "mrd_words", "bound_after")
+    return bounded and "?" in t[lo:hi] and _phrase(t[lo:hi], "criterion", "mrd_words")
 
 
 def _alternatives(t: str, levels: list[Any]) -> list[Any]:

@@ -943,6 +943,7 @@ class _Renderer:
         self.connective, self.connective_unless = (set(cues["history_connective"]),
                                                    set(cues["history_connective_unless_next"]))
         self.ongoing = set(cues["history_connective_ongoing"])
+        self.openers = dict(cues.get("clause_openers") or {})
         self.span_from, self.ordinal_after = set(cues["span_from"]), set(cues["ordinal_after"])
         self.questions, self.people, self.light = set(cues["question"]), cues["people"], set(cues["light_verbs"])
         self.light_suru = {"する", "為る"}  # the verb of a noun + する compound (検討する, 施行する)
@@ -1105,6 +1106,9 @@ class _Renderer:
             return True
         if (surf in self.negated or dic in self.negated) and tok.pos in ("助動詞", "形容詞", "名詞", "動詞", "接尾辞"):
             self._negation(surf, k)
+            return True
+        if surf in self.openers and (not k or self.items[k - 1].kind == "punct"):
+            out.add(self.openers[surf], content=False)  # "…の位置づけは？あとInOは使える？": "also", not "after"
             return True
         if surf in self.lex.before or tok.normalized in self.lex.before:
             word = self.lex.before.get(surf) or self.lex.before[tok.normalized]

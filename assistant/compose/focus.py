@@ -39,7 +39,7 @@ def add_focus(plan: DraftPlan, pool: Sources, builder: Builder, *, closed: bool,
         if plan.plain and _reports_study(sentence):
             continue  # a patient gets the guideline point, not trial protocols
         if plan.names_other_trial(sentence) or plan.off_unruled(sentence) or plan.other_status(sentence) or \
-                plan.harm_of_unfit(sentence) or (chunk.tier != "guideline" and led_by_another_treatment(
+                plan.harm_of_unfit(sentence) or about_other_drug(sentence, plan.q) or (chunk.tier != "guideline" and led_by_another_treatment(
                     sentence, plan.q, frozenset(plan.ruled_treatments()))) or (
                 chunk.tier != "guideline" and not plan.intents.evidence
                 and not on_subject(sentence, plan.question.text, chunk.title)):
@@ -76,7 +76,7 @@ def add_parts(plan: DraftPlan, pool: Sources, builder: Builder) -> None:
     who = plan.facts.model_copy(update=dict.fromkeys(_COURSE, None))
     for sentence, chunk in part_sentences(plan.q, plan.candidates(pool, 8), plan.facts, pool.book, covered):
         if builder.full() or plan.names_other_trial(sentence) or plan.off_unruled(sentence) or plan.other_status(
-                sentence) or (chunk.tier != "guideline" and about_another_treatment(sentence, plan.q, topic_of(chunk),
+                sentence) or about_other_drug(sentence, plan.q) or (chunk.tier != "guideline" and about_another_treatment(sentence, plan.q, topic_of(chunk),
                                                                                     silent=True)):
             continue  # (the transplant guideline's categories answer no part on a frail 78-year-old: rja48 y09)
         if pool.book.excluded_statement(who, sentence):
@@ -127,8 +127,11 @@ def _meaning_asked(plan: DraftPlan) -> str:
             _POINTS_BACK & set(concept_tokens(parts[0].lower()))):  # ("What is MRD ... does that mean it is back?")
         return parts[0]  # ("What does MRD mean? ... Does it mean the treatment failed?": the term asked first, r50 d19)
     for k, part in enumerate(parts):
-        if k and asks_what_it_is(part):  # ("… mentioned CAR T cells. Can he get that, and what is it?")
-            return " ".join(sentences(plan.q[:plan.q.find(part)])[-2:])
+        at = plan.q.find(part)
+        points_back = says(part, "meaning_words") and bool(_POINTS_BACK & set(concept_tokens(part.lower())))
+        if (k and asks_what_it_is(part)) or (points_back and at > 0):  # ("… mentioned CAR T cells. Can he get
+            # that, and what is it?"; "they said my MRD is positive? what does that mean?", rja69 q26)
+            return " ".join(sentences(plan.q[:at])[-2:])
         said = sentences(part)
         if len(said) >= 2 and asks_what_it_is(said[-1]):  # ("Everyone keeps talking about 'MRD'. What is that")
             return " ".join(said[-2:])

@@ -262,7 +262,7 @@ def _ends_asking_what_it_is(part: str) -> bool:
     return len(said) >= 2 and asks_what_it_is(said[-1]) and not treatments_in(said[-2])
 
 
-_CLAUSES = re.compile(r"(?<=[.;!])\s+|(?<=\?)\s+|,\s+(?=(?:is|are|does|do|should|shd|can|would|will|what|which|how|when)\b)",
+_CLAUSES = re.compile(r"(?<=[.;!])\s+|(?<=\?)\s+|\s+[—–]\s+|,\s+(?=(?:is|are|does|do|should|shd|can|would|will|what|which|how|when)\b)",
                       re.IGNORECASE)
 
 
@@ -291,6 +291,9 @@ def asking_clause(question: str) -> str:
     if len(parts) >= 3 and len(parts[-2].strip(" ,;:—–-").split()) == 1 and first_word(parts[-2]) in _ASKING:
         # "They'll give him the children's treatment. Why, when he's an adult?": "why" asks about what came before
         return question[question.rfind(parts[-3]):]
+    if len(parts) >= 3 and len(_own_words(last)) < 2 and _tagged(last):
+        # ("... on imatinib — we can stop the TKI now, can't we?": the tag asks about the clause it follows, r64 q25)
+        return question[question.rfind(parts[-2]):]
     if _POINTS_BACK & set(concept_tokens(last.lower())) or first_word(last) == "or" or _changes_nothing_named(last):
         # ("blina per JSH? or straight to allo?": an alternative to the question before, asked with it)
         return question[question.rfind(parts[-2]):]

@@ -50,8 +50,9 @@ def asks_cautions(plan: DraftPlan) -> bool:
     several parts: "is inotuzumab recommended, and is there a liver risk?" asks about the recommendation first)."""
     if _weighs(plan):
         return False  # ("blinatumomab or inotuzumab — what should weigh the choice?": each drug's toxicity, even-handed)
-    asking = plan.intents.asking or plan.q
-    first = (question_parts(asking) or [plan.q])[0]
+    asking = plan.intents.asking or plan.q  # (of the whole question's parts when it has several: "What is
+    # nelarabine used for? What side effect should we watch most?" asks what it is for first, rja69 q16)
+    first = (plan.intents.parts if len(plan.intents.parts) > 1 else question_parts(asking) or [plan.q])[0]
     if says(first, "asks_cautions") or says(first, "asks_side_effects") or read_concepts(first.lower()).ids(
             kind="adverse_event"):
         return True
@@ -130,6 +131,7 @@ def interaction_lines(plan: DraftPlan, chunks: list[Chunk], book: RuleBook,
         if not others and not alone:
             continue
         cands: list[tuple[tuple[bool, int, int, int], str, Chunk]] = []
+        own: list[tuple[tuple[bool, int, int, int], str, Chunk]] = []  # (the drug's lines, whatever else they name)
         rate: tuple[tuple[int, int], str, Chunk] | None = None  # (the drug's own line with its number)
         for rank, chunk in enumerate(chunks):
             for _, s in _headed_sentences(chunk):
@@ -141,22 +143,34 @@ def interaction_lines(plan: DraftPlan, chunks: list[Chunk], book: RuleBook,
                 sized = magnitude and _RESULT_NUMBER.search(s) is not None
                 if sized and (rate is None or (_TIER_ORDER.get(chunk.tier, 0), -rank) > rate[0]):
                     rate = ((_TIER_ORDER.get(chunk.tier, 0), -rank), s, chunk)
-                if others and not any(addressed(o, ids) for o in others):
-                    continue
                 # ("how big is the risk?": a line with its number first)
                 key = (sized, says(s, "warning_signs") if watch else len(harms_in(s)), _TIER_ORDER.get(chunk.tier, 0),
                        -rank)
-                cands.append((key, s, chunk))
+                own.append((key, s, chunk))
+                if not others or any(addressed(o, ids) for o in others):
+                    cands.append((key, s, chunk))
         best = max(cands, key=lambda c: c[0], default=None)
         if best is not None and all(best[1] != s for s, _ in out):
             out.append((best[1], best[2]))
             if not others:  # (what to watch for with the drug alone: a line on another of its harms too, CRS and
                 # the neurological signs of blinatumomab, r56 k21, rja52 e24)
                 out += _another_harm(best[1], [c for c in cands if c[1] != best[1]], out)
+            elif alone and _asks_alone(plan.q, drug):  # (asked of the drug, then of it with a transplant: its own
+                # line beside the one naming both, rja69 q13)
+                out += [(c[1], c[2]) for c in sorted(own, key=lambda c: c[0], reverse=True)
+                        if c[1] != best[1] and all(c[1] != s for s, _ in out)][:1]
         if rate is not None and (best is None or not best[0][0]) and all(rate[1] != s for s, _ in out):
             out.append((rate[1], rate[2]))  # ("plan 2nd HSCT after InO. How big is the VOD/SOS risk?": the line
             # naming the transplant has no number; the drug's own rate answers how big, r55 t16)
     return out
+
+
+def _asks_alone(question: str, drug: str) -> bool:
+    """A part of the question asks about the drug's harms without the other treatments ("on inotuzumab, which side
+    effects to watch for? If allo-HSCT is planned next, does the risk change?")."""
+    parts = question_parts(question)
+    return len(parts) > 1 and any(set(named_treatments(p)) <= {drug} and (
+        says(p, "asks_cautions") or says(p, "asks_side_effects")) for p in parts)
 
 
 def _another_harm(first: str, cands: list[tuple[tuple[bool, int, int, int], str, Chunk]],

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from assistant.compose.builder import Builder
 from assistant.compose.focus import add_focus
 from assistant.compose.selection import DraftPlan, Sources
-from assistant.compose.sentences import _reports_study, best_sentences, is_trial_sentence
+from assistant.compose.sentences import _reports_study, best_sentences, is_trial_sentence, protocol_aside
 from assistant.concepts import concept_ids
 from assistant.facts import about_a_patient
 from assistant.rules.logic import stated_facts
@@ -27,7 +27,8 @@ def add_guideline(plan: DraftPlan, pool: Sources, builder: Builder, budget: int,
             if any(sentence == r.statement for r in plan.chosen) or (plan.plain and (
                     is_trial_sentence(sentence, chunk) or _reports_study(sentence))):
                 continue
-            if _another_branch(sentence, plan) or plan.other_status(sentence) or plan.defines_unasked(sentence):
+            if _another_branch(sentence, plan) or plan.other_status(sentence) or plan.defines_unasked(sentence) or \
+                    protocol_aside(sentence, plan.q):
                 continue
             if builder.add("guideline", sentence, chunk, asked=asked):
                 budget -= 1

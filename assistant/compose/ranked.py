@@ -67,6 +67,17 @@ def _another_group(sentence: str, plan: DraftPlan) -> bool:
     return any(k in own and getattr(plan.facts, k) is None for k in _GROUP_FACTS)
 
 
+def _harm_chunks(plan: DraftPlan, pool: Sources) -> list[RetrievedChunk]:
+    """The citable chunks past the top four that name a harm of a treatment asked about ("AYA on a pediatric-type
+    regimen: what to monitor for with asparaginase?": the AYA sections rank first, the asparaginase toxicity lines
+    were fetched for the drug; rja68 q34)."""
+    seen = {r.chunk.chunk_id for r in pool.retrieved[:4]}
+    asked = plan.treatments_asked
+    found = [c for c in pool.chunks if c.chunk_id not in seen and names_harm(c.text)
+             and any(addressed(a, concept_ids(c.text.lower())) for a in asked)]
+    return [RetrievedChunk(chunk=c, score=0.0, rank=5 + i) for i, c in enumerate(found[:3])]
+
+
 #: The facts that divide the guideline's groups.
 _GROUP_FACTS = ("age_band", "ph_status", "lineage")
 
@@ -77,8 +88,8 @@ class Ranked:
 
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
         listed = add_listed(plan, pool, builder)
-        top = list(pool.retrieved[:4])
-        if says(plan.q, "asks_toxicity"):  # "what side effects does it have?": the sources naming adverse events
+        top = list(pool.retrieved[:4]) + (_harm_chunks(plan, pool) if plan.harms_only else [])
+        if says(plan.q, "asks_toxicity") or plan.harms_only:  # "what side effects does it have?": the sources naming adverse events
             # (CRS, neurotoxicity, VOD/SOS) before survival results and general notes
             # (a safety note's lines before a trial's: the trial adds its rates, the note says what to watch)
             # (and for "which side effects?", the signs to report after the harms they are the signs of)

@@ -317,15 +317,24 @@ def _specialised_first(rules: list[GuidelineRule],
     return out
 
 
-def _subject(plan: DraftPlan, rare: Callable[[str], bool] | None) -> _Subject:
+def _subject(plan: DraftPlan, rare: Callable[[str], bool] | None, asking: str | None = None) -> _Subject:
+    """What the asking clause (or `asking`, one part of the question) is about."""
+    asking = plan.intents.asking if asking is None else asking
     # (past induction courses of a relapsed or refractory patient are history, not the subject)
     keep = {"mrd", "maintenance", "allo_hsct"} | ({"induction"} if plan.facts.phase in (None, "newly_diagnosed")
                                                   else set())
-    people = {t for m in read_concepts(plan.intents.asking.lower()).mentions if m.kind == "person"
+    people = {t for m in read_concepts(asking.lower()).mentions if m.kind == "person"
               for t in tokenize(m.surface)}  # ("my brother", "the doctors": who, not what)
-    terms = _stems(set(tokenize(plan.intents.asking)) - _STATUS_GENERIC - _TAG_WORDS - people
+    terms = _stems(set(tokenize(asking)) - _STATUS_GENERIC - _TAG_WORDS - people
                    - set(cue("proposal_framing")) - ((_FACT_TOKENS | _SETTING) - keep))
     return _Subject(terms, {t for t in terms if rare is not None and rare(t)}, plan.intents.duration)
+
+
+def _named_by_a_part(plan: DraftPlan, rule: GuidelineRule) -> bool:
+    """Another part of a several-part question names what the rule states, by most of its terms ("(1) why is MRD
+    important ..., (3) which assay does JSH prefer?": the MRD rules answer the first part, r64 q26)."""
+    parts = plan.intents.parts
+    return len(parts) > 1 and any(_subject(plan, None, p).named_by(rule) for p in parts)
 
 
 def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
@@ -595,7 +604,7 @@ def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
         # instead of the transplant: what does the guideline say?" is answered with the CR1 transplant rule too)
         patient = about_a_patient(plan.q, plan.facts)
         plan.chosen = [r for r in plan.chosen if r in plan.premise or subject.named_by(r)
-                       or (prefers and _names_asked(r, asked))
+                       or _named_by_a_part(plan, r) or (prefers and _names_asked(r, asked))
                        or (patient and r in sure and is_specific(r, plan.facts) and r.condition(plan.facts) is True)]
         # (a patient's "blina or ino: which one is for him?": each option's own rule, by its antigen, follows the
         # guideline's "does not rank" line)
@@ -616,6 +625,8 @@ def _branches(plan: DraftPlan, subject: _Subject, maybe: list[GuidelineRule], gi
         # and its toxicity?" asks its recommendation too)
     if facts.phase in ("relapsed", "refractory"):
         maybe = [r for r in maybe if "mrd_status" not in r.when]  # MRD-state branches are not a relapse plan
+    elif facts.phase is None and _asks_frontline(plan):  # ("... CD19+ lymphoblasts. consolidation after
+        maybe = [r for r in maybe if not _relapse_only(r)]  # induction?": no relapse branch, rja68 q01)
     if plan.plain:  # a patient asking to stop: a "does not recommend" branch that may not be theirs reads as permission
         maybe = [r for r in maybe if "does not recommend" not in r.statement and "rather than" not in r.statement
                  and (_statement_terms(r) & (subject.terms - {"chemotherapy", "chemo"})
@@ -648,6 +659,21 @@ def _branches(plan: DraftPlan, subject: _Subject, maybe: list[GuidelineRule], gi
             and not knowledge_question(q, facts)):
         plan.missing_ph = "ph_status" in plan.missing
         plan.forks = list(forks)
+
+
+#: The phases of first-line treatment: asked about, the patient is not relapsed.
+_FRONTLINE = frozenset({"induction", "consolidation", "maintenance"})
+
+
+def _asks_frontline(plan: DraftPlan) -> bool:
+    """The asking clause names a phase of first-line treatment ("which consolidation after induction?")."""
+    return bool(_FRONTLINE & concept_ids((plan.intents.asking or plan.q).lower()))
+
+
+def _relapse_only(rule: GuidelineRule) -> bool:
+    """The rule is for relapsed or refractory disease only."""
+    phases = rule.when.get("phase") or []
+    return bool(phases) and set(_values(phases)) <= {"relapsed", "refractory"}
 
 
 def _other_sides(branch: Sequence[GuidelineRule], facts: PatientFacts, book: RuleBook) -> list[GuidelineRule]:

@@ -383,6 +383,17 @@ def _unrelated(mine: Iterable[str], theirs: Iterable[str]) -> bool:
         c in broader_chain(a) for c in mine for a in theirs)
 
 
+def protocol_aside(sentence: str, question: str) -> bool:
+    """The line is about a trial the question does not name and a drug it does not name ("The JALSG Ph+ALL213
+    protocol gave prophylactic dasatinib ..." answers no "MRD positive: should I get a transplant?", rja69 q26)."""
+    if not trial_keys(sentence) - trial_keys(question):
+        return False
+    lex = load_lexicon()
+    asked = {c for c in concept_ids(question.lower()) if c in lex.concepts}
+    drugs = [c for c in concept_ids(sentence.lower()) if c in lex.concepts and lex.concepts[c].kind == "drug"]
+    return bool(drugs) and not any(addressed(d, asked) for d in drugs)
+
+
 def _off_subject(sentence: str, question: str) -> bool:
     """The line is about harms or supportive care none of which the question names ("JSH2023で標準治療として確立した
     ものは？" is not answered by the line on supportive care), or about treatments when the question names others
@@ -391,6 +402,8 @@ def _off_subject(sentence: str, question: str) -> bool:
     lex = load_lexicon()
     asked = [c for c in concept_ids(question.lower()) if c in lex.concepts]
     own = [c for c in concept_ids(sentence.lower()) if c in lex.concepts]
+    if protocol_aside(sentence, question):
+        return True
     for kinds in (_HARM_KINDS, TREATMENT_KINDS):
         mine = [c for c in own if lex.concepts[c].kind in kinds]
         theirs = [c for c in asked if not lex.concepts[c].generic]
@@ -477,17 +490,23 @@ def _published_in_year(sentence: str) -> bool:
     return False
 
 
-@lru_cache(maxsize=1)
-def _change_words() -> frozenset[str]:
-    """The words of lines that say what changed (the cue list `reports_changes` as tokens)."""
-    return frozenset(t for phrase in cue("reports_changes") for t in tokenize(phrase.strip("*")))
+#: A question's cue and the cue of the lines that answer it in other words ("what changed?" by "revised", "added";
+#: "which TKIs don't work?" by "resistance").
+_ANSWERED_BY = (("asks_changes", "reports_changes"), ("asks_resistance", "reports_resistance"))
+
+
+@lru_cache(maxsize=4)
+def _line_words(reports: str) -> frozenset[str]:
+    """The words of the lines a cue list of cues.yaml names (`reports_changes`), as tokens."""
+    return frozenset(t for phrase in cue(reports) for t in tokenize(phrase.strip("*")))
 
 
 def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleBook, *, n: int = 2,
                    need_numbers: bool = False, min_shared: int = 1, evidence: bool = False) -> list[str]:
     q = set(tokenize(question))
-    if says(question, "asks_changes"):  # "what changed?" is answered by "revised", "added", "new agents"
-        q |= _change_words()
+    for asks, reports in _ANSWERED_BY:  # "what changed?" is answered by "revised", "added", "new agents"
+        if says(question, asks):
+            q |= _line_words(reports)
     scored: list[tuple[float, int, str]] = []
     for i, s in enumerate(chunk_sentences(chunk.text)):
         if s not in chunk.text or not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question) or \

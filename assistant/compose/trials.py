@@ -195,7 +195,10 @@ class OutcomePerTreatment:
         # (not the harms of CAR-T the patient at 40 is not for, rja48 y21)
         drugs = [d for d in asked_treatments(plan.q) if d not in plan.unfit]
         sized = says(plan.q, "asks_magnitude")
-        kinds = asked_outcomes(plan.q, len(drugs))
+        # (the outcome the asking clauses name, not one the case reports: "a deep molecular response for 2 years on
+        # imatinib — we can stop the TKI now, can't we?" asks for no remission rates, r64 q25)
+        parts = plan.intents.parts
+        kinds = asked_outcomes(" ".join(parts) if len(parts) > 1 else plan.intents.asking or plan.q, len(drugs))
         if sum(len(_members(d)) for d in drugs) < 2 and not sized:
             return  # (one drug: only "how much does inotuzumab improve survival?", "how big is the risk?")
         if not drugs and "reports_toxicity" in kinds:  # ("plan: inotuzumab then allo-HSCT. Key toxicity, how big?")

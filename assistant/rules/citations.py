@@ -19,7 +19,7 @@ from assistant.claims import broader_chain
 from assistant.concepts import LEXICON_DIR
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, chunks_by_id, cited_chunks, lead_reply, parse_lines, strip_lead
-from assistant.rules.reversals import reversed_effects, reversed_groups
+from assistant.rules.reversals import reversed_effects, reversed_groups, reversed_risks
 from assistant.rules.swaps import swapped_terms
 from assistant.text import chunk_sentences, normalize, split_sentences, tokenize
 
@@ -659,7 +659,7 @@ def check_citations(
             missing = (unsupported_terms(s.body, good, given=given, given_terms=patient_terms, asked=asked) or altered_terms(s.body, good, given=given)
                        or copied_from_elsewhere(s.body, good, retrieved) or disowned_attribution(s.body, good)
                        or swapped_terms(s.body, good, given=given) or reversed_groups(s.body, good, facts)
-                       or reversed_effects(s.body, good))
+                       or reversed_effects(s.body, good) or reversed_risks(s.body, good))
             if missing:
                 issues.append(Issue(
                     finding=RuleFinding(rule_id="CIT-SUPPORT-004", severity="block",
@@ -698,7 +698,7 @@ def _restates_cited(body: str, draft: Draft, retrieved: Sequence[Chunk], questio
         return False
     return not (unsupported_terms(body, good, given=given, given_terms=patient_terms, asked=asked)
                 or altered_terms(body, good, given=given) or disowned_attribution(body, good)
-                or swapped_terms(body, good, given=given) or reversed_effects(body, good))
+                or swapped_terms(body, good, given=given) or reversed_effects(body, good) or reversed_risks(body, good))
 
 
 def _short(text: str, n: int = 90) -> str:

@@ -624,12 +624,26 @@ def _compare_pairing(claim: Claim, a: Assert, fit: str, level: str) -> tuple[str
             level == "exact"):
         keys = {k for pop in a.populations() for k in pop}
         group = claim.restricted_to  # (the patients after the restriction cue, not the whole sentence's)
-        extra = sorted(set(group) - keys - _INCIDENTAL)
+        # (a first-line phase named with the group restates the setting of a first-line rule: "TKI maintenance
+        # only for patients who do not undergo allo-HSCT in CR1", "intrathecal chemotherapy only in remission")
+        frontline = group.get("phase") in _FRONTLINE_PHASES and _setting_of(a) in (None, "frontline")
+        extra = sorted(set(group) - keys - _INCIDENTAL - ({"phase"} if frontline else set()))
         # "reserves allo-HSCT in CR1 for patients who remain MRD-positive": a condition it does not set
-        if extra and (not keys or keys & set(group)):  # (about the assert's own population)
+        if extra and (not keys or keys & set(group)):
             return "contradict", (a.why or "the guideline sets no such condition") + (
                 f" (not only for a given {extra[0].replace('_', ' ')})")
+        divided = sorted(set(group) & _DIVIDERS)
+        if divided and not keys:  # (a rule for every adult, whatever the Ph status, lineage and age, kept for one
+            # of those groups: "intrathecal prophylaxis is kept for T-ALL")
+            return "contradict", (a.why or "the guideline sets no such condition") + (
+                f" (for every adult, not only for a given {divided[0].replace('_', ' ')})")
     return None
+
+
+#: The facts that divide the guideline's adult groups (a rule naming none of them is for every adult).
+_DIVIDERS = frozenset({"ph_status", "lineage", "age_band"})
+#: The phases of first-line treatment (named with a restriction, they restate a first-line rule's setting).
+_FRONTLINE_PHASES = frozenset({"cr1", "newly_diagnosed"})
 
 
 #: Words that make a question's claim about one patient ("does he need cranial RT?"), not about a population.

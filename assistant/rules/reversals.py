@@ -20,8 +20,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from assistant.claims import Claim, read_claims
-from assistant.concepts import tokens
+from assistant.concepts import LEXICON_DIR, TREATMENT_KINDS, concept_ids, lexicon_file, load_lexicon, tokens
 from assistant.models import Chunk, PatientFacts
+from assistant.rules.toxicity import harms_in
 from assistant.text import chunk_sentences
 
 #: The population keys compared, and the concepts that only say the key (left out of what two claims share).
@@ -134,4 +135,66 @@ def reversed_groups(sentence_body: str, chunks: Sequence[Chunk], facts: PatientF
     return out
 
 
-__all__ = ["EFFECTS", "KEYS", "MIN_SHARED", "reversed_effects", "reversed_groups"]
+@lru_cache(maxsize=1)
+def _directions() -> tuple[tuple[int, tuple[tuple[str, ...], ...]], ...]:
+    """(direction, phrases as tokens) of claims.yaml `risk_directions`: same 0 and down -1 before up +1."""
+    data = lexicon_file(LEXICON_DIR, "claims.yaml")["risk_directions"]
+    return tuple((d, tuple(tuple(tokens(p.lower())) for p in data[k])) for k, d in (("same", 0), ("down", -1),
+                                                                                   ("up", 1)))
+
+
+def _direction(sentence: str) -> int | None:
+    """Which way the sentence says a risk moves (+1 up, 0 not at all, -1 down); None for none or for two."""
+    toks = tokens(sentence.lower())
+    found: set[int] = set()
+    taken: set[int] = set()
+    for d, phrases in _directions():
+        for p in phrases:
+            for i in range(len(toks) - len(p) + 1):
+                if tuple(toks[i:i + len(p)]) == p and not taken & set(range(i, i + len(p))):
+                    found.add(d)
+                    taken |= set(range(i, i + len(p)))
+    return found.pop() if len(found) == 1 else None
+
+
+def _treatments(sentence: str) -> frozenset[str]:
+    lex = load_lexicon()
+    return frozenset(c for c in concept_ids(sentence.lower()) if c in lex.concepts
+                     and lex.concepts[c].kind in TREATMENT_KINDS and not lex.concepts[c].generic)
+
+
+@lru_cache(maxsize=4096)
+def _risk_claim(sentence: str) -> tuple[frozenset[str], frozenset[str], int] | None:
+    """(harms, treatments, direction) of a sentence saying how a risk moves, the harms empty when it names none but
+    speaks of a risk ("the extra risk does not increase when a transplant comes afterwards")."""
+    direction = _direction(sentence)
+    if direction is None:
+        return None
+    nouns = set(lexicon_file(LEXICON_DIR, "claims.yaml")["risk_nouns"])
+    if not nouns & set(tokens(sentence.lower())):
+        return None
+    harms = frozenset(harms_in(sentence))
+    return harms, _treatments(sentence), direction
+
+
+def reversed_risks(sentence_body: str, chunks: Sequence[Chunk]) -> set[str]:
+    """A harm's risk said to move the other way than its cited source says, for the same treatments ("not increased
+    when a transplant comes afterwards" where the source says it is higher when HSCT follows)."""
+    mine = _risk_claim(sentence_body)
+    if mine is None or not mine[1]:
+        return set()
+    harms, treated, direction = mine
+    out: set[str] = set()
+    for chunk in chunks:
+        for s in chunk_sentences(chunk.text):
+            theirs = _risk_claim(s)
+            if theirs is None or not theirs[0] or theirs[2] == direction:
+                continue
+            same_harm = harms & theirs[0] if harms else theirs[0]
+            if same_harm and len(treated & theirs[1]) >= min(2, len(treated), len(theirs[1])) and treated & theirs[1]:
+                said = {1: "higher", 0: "not changed", -1: "lower"}
+                out.add(f"{sorted(same_harm)[0]} risk {said[direction]} (the source: {said[theirs[2]]})")
+    return out
+
+
+__all__ = ["EFFECTS", "KEYS", "MIN_SHARED", "reversed_effects", "reversed_groups", "reversed_risks"]

@@ -60,7 +60,8 @@ _DOSE_RE = re.compile(
     r"(?:i\s+|we\s+|you\s+|she\s+|he\s+|they\s+)?(?:give|take|use|administer|prescribe|infuse)\b"
     r"|\b(?:m?g|mcg|ug)\s*/\s*(?:m2|m²|kg)\b|\bdose\s+(?:adjust|reduc|escalat|modif)"
     r"|\b(?:dosing|treatment|infusion|administration)\s+schedule\b|\bschedule\s+(?:of|for)\s+\w+"
-    r"|\bhow\s+often\s+(?:should|do|to)\b|\binfusion\s+rate\b|\bmg\s+(?:daily|per\s+day|bid|once)\b"
+    r"|\bhow\s+often\s+(?:should|do|to)\b(?!\s+(?:\w+\s+)?(?:centres|centers|hospitals|doctors|physicians|clinicians"
+    r"|institutions|teams|sites)\b)|\binfusion\s+rate\b|\bmg\s+(?:daily|per\s+day|bid|once)\b"
     r"|(?<!high[\s-])(?<!low[\s-])(?<!reduced[\s-])(?<!full[\s-])(?<!standard[\s-])\b(?:doses?|dosing|dosage)\b"
     r"(?![\s-]*(?:intensi|dense|level|escalat\w*\s+(?:trial|study)))",
     re.IGNORECASE,
@@ -247,7 +248,7 @@ def is_distressed(question: str) -> bool:
 
 
 #: Trial and study-group names (ALL202-O, Ph+ALL213, LAL1205, GMALL ...) also mark an ALL question.
-_DOMAIN_PREFIXES = ("all2", "ph_all", "lal", "gmall", "jalsg", "gimema", "hd_mtx")
+_DOMAIN_PREFIXES = ("all2", "ph_all", "lal", "gmall", "jalsg", "gimema", "hd_mtx", "ikzf1")
 
 
 def _domain_tokens(text: str) -> set[str]:

@@ -1809,3 +1809,95 @@ def test_what_to_watch_for_with_a_drug_no_rule_names_gets_its_harms_by_name(bot,
     (rja62 q17, rja65 q27)."""
     quotes = " ".join(c.quote for c in bot.ask(q).citations)
     assert "thrombosis" in quotes, quotes
+
+
+# ------------------------------------------------------------------------------------ session 41 reviews
+
+def test_a_consolidation_question_gets_no_relapse_branch(bot) -> None:
+    """rja68 q01: a vignette at diagnosis (CD19+ lymphoblasts) asking about consolidation got the relapsed B-ALL
+    blinatumomab rule as a branch for its unknown phase."""
+    a = bot.ask("52M with type 2 diabetes. Marrow 85% CD10+CD19+ lymphoblasts, BCR::ABL1 negative. Consolidation after "
+                "induction per JSH?")
+    assert a.verdict != "refused" and "high-dose methotrexate" in a.answer, a.answer
+    assert "relapsed or refractory" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "AYA世代に小児型レジメンを使うとき、アスパラギナーゼ関連で薬剤師がモニタすべき項目は？",
+    "小児型レジメンでアスパラギナーゼを使っている20代の患者さん。看護としてどんな検査値や症状を見ておけばいいですか",
+    "AYA pediatric-type regimen, asparaginase: what to watch for?",
+])
+def test_what_to_monitor_with_a_drug_gets_its_harm_lines(bot, q: str) -> None:
+    """rja68 q34, rja69 q21: the AYA sections ranked first and the asparaginase harms were fetched but not shown."""
+    a = bot.ask(q)
+    assert "pancreatitis" in _quotes(a) and "fibrinogen" in _quotes(a), a.answer
+    assert "FACTS-MISSING-031" not in {f.rule_id for f in a.findings}
+
+
+def test_a_drug_asked_about_then_with_a_transplant_gets_both_lines(bot) -> None:
+    """rja69 q13: "which side effects on inotuzumab? if allo-HSCT follows, does the risk change?"."""
+    a = bot.ask("Pharmacist: patient on inotuzumab, which side effects to watch for? If allo-HSCT is planned next, does "
+                "the risk change?")
+    quotes = _quotes(a)
+    assert "14.0%" in quotes and "higher when HSCT follows" in quotes, a.answer
+    assert "portable pump" not in quotes, a.answer  # (blinatumomab's lines answer nothing asked)
+
+
+def test_what_a_drug_is_used_for_is_answered_beside_its_harms(bot) -> None:
+    """rja69 q16: "What is nelarabine used for? Side effects?" got only "not for B-ALL" and its toxicity."""
+    a = bot.ask("What is nelarabine used for? What side effect should we watch most?")
+    assert "relapsed or refractory T-cell ALL" in a.answer and "neurotoxicity" in a.answer, a.answer
+
+
+def test_a_tag_after_a_dash_asks_about_the_clause_before_it(bot) -> None:
+    """r64 q25: "... on imatinib — we can stop the TKI now, can't we?" is a premise: No, and no remission rates."""
+    a = bot.ask("Our Ph+ patient is not going to transplant in CR1 (no donor found). He's had a deep molecular response "
+                "for 2 years on imatinib — we can stop the TKI now, can't we?")
+    assert a.answer.startswith("_**No**"), a.answer
+    assert "GIMEMA" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "whats the MRD cutoff after induction that JSH calls high risk — 0.1%? and does it change transplant decisions",
+    "Three things please: (1) why is MRD important in adult ALL, (2) at what time points should it be measured, (3) "
+    "which assay (flow vs PCR) does JSH prefer?",
+])
+def test_what_mrd_does_to_the_plan_answers_its_part(bot, q: str) -> None:
+    """r64 q11/q26: the part asking what MRD changes (or why it matters) got no line on the transplant decision."""
+    assert "direct subsequent treatment decisions" in bot.ask(q).answer
+
+
+def test_what_that_means_after_a_told_result_defines_the_result(bot) -> None:
+    """rja69 q26: "they said my MRD is positive? what does that mean?" was answered with the meaning of prophylactic
+    TKI; nor does a trial protocol's dasatinib answer it."""
+    a = bot.ask("they said my MRD is positive? what does that mean? does it mean I should get a transplant?")
+    first = a.answer.splitlines()[0]
+    assert "MRD means measurable residual disease" in first, a.answer
+    assert "Ph+ALL213" not in a.answer, a.answer
+
+
+def test_what_changed_in_the_edition_gets_the_revision_lines(bot) -> None:
+    """r64 q21: "how was it developed differently from the 2020 supplement?"."""
+    a = bot.ask("What edition is the 2023 JSH hematologic malignancy guideline, and how was it developed differently "
+                "from the 2020 supplementary version?")
+    assert "3rd edition" in a.answer and "first branch" in a.answer, a.answer
+
+
+def test_a_transplant_now_or_at_relapse_is_answered_for_first_remission(bot) -> None:
+    """rja: "今移植するのと、再発してから移植するのと" read the patient as relapsed."""
+    for q in ["Ph- ALL 30yo in CR1: transplant now, or wait and transplant at relapse?",
+              "30歳Ph陰性ALL、第一寛解です。今移植するのと、再発してから移植するのとどちらがいいですか？"]:
+        a = bot.ask(q)
+        assert "CR1" in a.answer and "re-induction" not in a.answer and "再寛解導入" not in a.answer, a.answer
+
+
+def test_a_japanese_family_asking_if_the_son_can_get_car_t_is_told_his_age_fits(bot) -> None:
+    """rja68 q26: 「CAR-Tという ちりょうは うけられますか」 (hiragana) got no line applying the age limits to the son."""
+    a = bot.ask("むすこ（23さい）が こつずいいしょくの あとに さいはつしました。CAR-Tという ちりょうは うけられますか")
+    assert "23歳は両方の年齢上限の範囲内" in a.answer, a.answer
+
+
+def test_a_threshold_the_asker_believes_is_denied_not_read_as_their_result(bot) -> None:
+    """rja68 q17: "0.1%以上で陽性…JSHの基準でしたよね？" got "ご提示のMRD 0.1%は…" as if it were the patient's."""
+    a = bot.ask("MRDは0.1%以上で陽性と判断するのがJSHの基準でしたよね？")
+    assert a.answer.startswith("_**いいえ**") and "ご提示のMRD" not in a.answer, a.answer

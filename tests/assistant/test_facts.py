@@ -2333,3 +2333,54 @@ def test_a_level_the_asker_believed_the_threshold_to_be_is_no_result(q: str) -> 
 
 def test_a_result_after_a_belief_about_something_else_is_still_read() -> None:
     assert read_facts("I thought his MRD was fine but it came back 0.1%").mrd_level_pct == 0.1
+
+
+# ------------------------------------------------------------------------------------ session 41 reviews
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("after allo-HSCT BCR::ABL1 mRNA positive. TKI should it be done?", "positive"),  # (rja69: 同種移植後にBCR::ABL1 mRNAが陽性)
+    ("Ph+ ALL, BCR::ABL1 negative after allo-HSCT, continue TKI?", "negative"),
+    ("Ph+ ALL 45M, BCR::ABL1 negative after induction, transplant?", "negative"),
+])
+def test_a_bcr_abl1_result_dated_after_treatment_is_an_mrd_result(text: str, status: str) -> None:
+    f = read_facts(text)
+    assert (f.ph_status, f.mrd_status) == ("positive", status)
+
+
+def test_a_bcr_abl1_result_at_diagnosis_is_a_ph_status_not_mrd() -> None:
+    f = read_facts("BCR-ABL1 positive B-ALL, 50yo, TKI?")
+    assert (f.ph_status, f.mrd_status) == ("positive", None)
+
+
+@pytest.mark.parametrize("text", [
+    "Ph- ALL 30yo in CR1: transplant now, or wait and transplant at relapse?",
+    "Ph- ALL 30yo in CR1. Should we keep the transplant for relapse?",
+    "aged 30 Ph-negative ALL, CR1. allo-HSCT, which is better wait until relapse allo-HSCT?",
+])
+def test_a_relapse_named_as_the_time_to_wait_for_is_no_relapse(text: str) -> None:
+    assert read_facts(text).phase == "cr1"
+
+
+@pytest.mark.parametrize("text", [
+    "MRD 0.1% or more is positive by the JSH criteria, right?",
+    "after induction MRD, 0.1%(10^-3) or more high risk of relapse regarded as, right?",
+])
+def test_a_bounded_level_put_to_a_criterion_is_no_result(text: str) -> None:
+    assert read_facts(text).mrd_level_pct is None
+
+
+def test_a_level_asked_of_a_criterion_is_still_the_patients() -> None:
+    assert read_facts("His MRD after induction was 0.1%. High risk by the JSH criteria?").mrd_level_pct == 0.1
+
+
+@pytest.mark.parametrize(("text", "phase"), [
+    ("aged 45 woman. after induction CR, MRD 0.3%.", "cr1"),  # (「導入療法でCRになったが」, rja68 q33)
+    ("after induction, what if no remission?", None),
+])
+def test_a_remission_dated_by_the_induction_before_it_is_cr1(text: str, phase: str | None) -> None:
+    assert read_facts(text).phase == phase
+
+
+@pytest.mark.parametrize("text", ["Is 5 years a hard stop or a minimum? And after 5 years?", "is 2 years enough?"])
+def test_a_span_asked_about_is_no_age(text: str) -> None:
+    assert read_facts(text).age is None

@@ -951,3 +951,41 @@ def test_a_drug_given_to_the_patient_is_no_patient_asking() -> None:
 def test_the_askers_reading_put_to_be_confirmed_is_a_premise(bot) -> None:
     r = bot.ask("PhALLCONの結果からすると、JSH 2023は初発Ph+ALLの一次治療でponatinibを推してるって理解でいい？")
     assert "いいえ" in r.answer.split("\n")[0], r.answer
+
+
+# ------------------------------------------------------------------------------------ session 41 reviews
+
+@pytest.mark.parametrize(("q", "expected"), [
+    # a transplant result read as MRD (rja: 同種移植後にBCR::ABL1 mRNAが陽性)
+    ("同種移植後にBCR::ABL1 mRNAが陽性になりました。TKIを再開すべきですか？",
+     {"ph_status": "positive", "mrd_status": "positive", "transplant": "done"}),
+    # a relapse as the time to wait for, not the patient's phase
+    ("30歳Ph陰性ALL、第一寛解です。今移植するのと、再発してから移植するのとどちらがいいですか？", {"phase": "cr1"}),
+    # "CRになったが" after the induction: first remission (rja68 q33)
+    ("45歳女性、Ph陰性B-ALL、t(4;11)あり。導入療法でCRになったがMRD 0.3%。次の一手は？",
+     {"phase": "cr1", "mrd_level_pct": 0.3}),
+])
+def test_japanese_facts_of_session_41(q: str, expected: dict) -> None:
+    got = facts(q)
+    assert {k: got.get(k) for k in expected} == expected, (to_english(q), got)
+
+
+def test_a_bounded_level_put_to_the_jsh_criterion_is_no_result() -> None:
+    """rja68 q17: 「MRDは0.1%以上で陽性と判断するのがJSHの基準でしたよね？」 read 0.1% as the patient's MRD."""
+    for q in ["MRDは0.1%以上で陽性と判断するのがJSHの基準でしたよね？",
+              "寛解導入後のMRD、0.1%（10^-3）以上で再発高リスクって扱いでよかったですよね？"]:
+        assert "mrd_level_pct" not in facts(q), to_english(q)
+
+
+@pytest.mark.parametrize(("q", "words"), [
+    ("T-ALL 2nd relapse。nelarabineの位置づけは？あとInOやblinaは使える？", ["also", "can be used"]),  # not "after"
+    ("移植のあと、TKIは必要？", ["after allo-HSCT"]),
+    ("小児型レジメンでアスパラギナーゼを使っている20代の患者さん。どんな検査値や症状を見ておけばいいですか", ["watch for"]),
+    ("AYAって何歳まで？", ["up to what age"]),
+    ("ネララビンって何に使う薬？", ["what is it used for"]),
+    ("むすこ（23さい）が さいはつしました。CAR-Tという ちりょうは うけられますか", ["can they get it"]),
+    ("alloはどういう条件なら考える？", ["under what conditions"]),
+])
+def test_japanese_question_words_of_session_41(q: str, words: list[str]) -> None:
+    en = to_english(q)
+    assert all(w in en for w in words), en

@@ -9,7 +9,7 @@ from rule_helpers import draft_of
 
 from assistant.models import PatientFacts
 from assistant.rules import check_citations
-from assistant.rules.reversals import reversed_effects, reversed_groups
+from assistant.rules.reversals import reversed_effects, reversed_groups, reversed_risks
 
 F = PatientFacts()
 
@@ -66,3 +66,28 @@ def test_an_effect_turned_round_is_unsupported_and_a_comparison_is_left_to_the_r
     # guideline-tier sources are judged by the rules, not here
     guideline = next(iter(by_section["jsh2023-all/ph-pos/hsct-cr1"]))
     assert reversed_effects(wrong, [guideline]) == set()
+
+
+@pytest.mark.parametrize("section,needle,sentence", [
+    # (the harm left unnamed, "the extra risk"; a rise where the source says "similar rates")
+    ("context/toxicity-notes", "higher when HSCT follows",
+     "The extra risk seen with inotuzumab ozogamicin does not increase when a transplant comes afterwards."),
+    ("context/safety-notes", "similar rates with ponatinib and imatinib",
+     "Arterial occlusive events were more common with ponatinib than with imatinib in PhALLCON."),
+])
+def test_a_risk_said_to_move_the_other_way_is_unsupported(by_section, section, needle, sentence) -> None:
+    chunk = _chunk(by_section, section, needle)
+    assert reversed_risks(sentence, [chunk])
+    issues = check_citations("q", F, draft_of(sentence, chunk), [chunk])
+    assert [i.finding.rule_id for i in issues] == ["CIT-SUPPORT-004"] and issues[0].action == "drop"
+
+
+@pytest.mark.parametrize("section,needle,sentence", [
+    ("context/toxicity-notes", "higher when HSCT follows",
+     "The VOD/SOS risk with inotuzumab is higher when a transplant follows, especially after dual-alkylator "
+     "conditioning."),
+    ("context/safety-notes", "similar rates with ponatinib and imatinib",
+     "In PhALLCON, arterial occlusive events were uncommon and similar with ponatinib and imatinib."),
+])
+def test_a_risk_said_to_move_as_the_source_says_is_supported(by_section, section, needle, sentence) -> None:
+    assert not reversed_risks(sentence, [_chunk(by_section, section, needle)])

@@ -725,3 +725,21 @@ def test_what_the_philadelphia_chromosome_is_is_asked_of_this_guideline() -> Non
 def test_another_disease_with_the_philadelphia_chromosome_is_not_all() -> None:
     assert findings("I have CML with the Philadelphia chromosome, which TKI?").get("SCOPE-DISEASE-001") == "block"
     assert "SCOPE-DISEASE-001" not in findings("Ph+ CML vs Ph+ ALL: is the TKI approach the same?")
+
+
+@pytest.mark.parametrize("q", [
+    # the disease's cells named beside a comorbidity (rja68 q01: refused as "a diabetes question")
+    "52M with type 2 diabetes. Marrow 85% lymphoblasts, BCR::ABL1 negative. Consolidation per JSH?",
+    "52M. PMH type 2 diabetes on metformin 500 mg bid, HTN. Marrow 85% CD10+CD19+ lymphoblasts. Which consolidation?",
+    # a genetic risk profile of ALL (was refused as off the domain)
+    "What does IKZF1plus mean in adult ALL?",
+    # how often centres use a treatment is no schedule asked for
+    "How often do Japanese hospitals give a TKI after transplant in Ph+ ALL?",
+])
+def test_questions_about_all_in_other_words_are_in_scope(q: str) -> None:
+    f = findings(q)
+    assert not any(sev == "block" for sev in f.values()), f
+
+
+def test_how_often_a_drug_is_taken_is_still_a_schedule() -> None:
+    assert findings("how often should I take dasatinib?").get("SAFE-DOSE-003") == "block"
