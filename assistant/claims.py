@@ -197,6 +197,7 @@ class Vocabulary:
     wishes: tuple[Phrase, ...] = ()  # a person's wish before the stance ("wants to avoid transplant"): no claim
     embedded_wh: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # (wh-words, verbs before them)
     risk_holders: frozenset[str] = frozenset()  # words before a risk that make it who ("adults at high risk")
+    unit_subjects: dict[str, str] = field(default_factory=dict)  # a value's unit -> the subject it measures
     stance_set_aside: tuple[Phrase, ...] = ()  # words right before a stance that deny it ("rather than required")
     ranking_between: tuple[Phrase, ...] = ()  # ranking words when a clause names two treatments ("X preferred, Y kept")
     contractions: dict[str, str] = field(default_factory=dict)  # "doesn't" -> "does not"
@@ -298,6 +299,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         embedded=(_words(data, "embedded_question"), _words(data, "embedded_question_not_after")),
         embedded_wh=(_words(data, "embedded_wh"), _words(data, "embedded_wh_after")),
         risk_holders=_words(data, "risk_holders"), stance_set_aside=_ph(data.get("stance_set_aside") or []),
+        unit_subjects={str(k): str(v) for k, v in (data.get("unit_subjects") or {}).items()},
         ranking_between=_ph(data.get("ranking_between") or []),
         contractions={str(k).lower(): str(v).lower() for k, v in (data.get("contractions") or {}).items()},
         requirement_cues=_ph(data.get("requirement_cues") or []), target_denials=_ph(data.get("target_denials") or []),
@@ -324,6 +326,7 @@ def _premise_vocabulary(data: dict[str, Any]) -> dict[str, Any]:
             "comparison": _ph(data.get("comparison") or []),
             "comparison_not_before": _words(data, "comparison_not_before"), "open": _words(data, "open"),
             "yes_no": _words(data, "yes_no"), "yes_no_ends": _words(data, "yes_no_ends"), "which": _words(data, "which"),
+            "discourse": _words(data, "discourse"),
             "proposals": tuple((p, stance) for stance, ws in (data.get("proposals") or {}).items() for p in _ph(ws))}
 
 
@@ -971,11 +974,10 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         claims.append(Claim(
             text=" ".join(toks[a:b]), population=whose, interventions=interventions, negated=negated,
             contrasted=contrasted,
-            subjects=tuple(dict.fromkeys(m.concept for m in inside if m.kind in SUBJECT_KINDS)),
+            subjects=_subjects(inside, quals := _ending(tuple(_qualifiers(toks[max(0, a - 1):b], voc)), stops), voc),
             concepts=frozenset(m.concept for m in inside if not m.negated),
             stance=stance, polarity=polarity, hedged=hedged,
-            universal=bool(_find(toks[a:b], voc.universal)),
-            qualifiers=_ending(tuple(_qualifiers(toks[max(0, a - 1):b], voc)), stops), attribution=attribution,
+            universal=bool(_find(toks[a:b], voc.universal)), qualifiers=quals, attribution=attribution,
             setting=setting,
             targets=targets, denied_targets=denied_targets, grades=grades, trials=trials,
             ranked=_ranks(toks, a, b, stance, hedged, interventions, contrasted, voc),
@@ -1382,6 +1384,13 @@ def _stops(toks: list[str], voc: Vocabulary) -> bool:
     """The sentence makes a duration the end of treatment ("after which it should be stopped", "JSH recommends
     stopping it at 5 years"), not denied ("does not recommend stopping at 5 years")."""
     return any(not _near_before(toks, i, voc.negation, 3) for i, _ in _find(toks, voc.stop_after))
+
+
+def _subjects(inside: list[Any], quals: tuple[Qualifier, ...], voc: Vocabulary) -> tuple[str, ...]:
+    """The clause's subjects: those it names, else the one its values measure ("in B-lineage ALL the adverse threshold
+    is >100×10^9/L": a count of cells is the white cell count)."""
+    named = tuple(dict.fromkeys(m.concept for m in inside if m.kind in SUBJECT_KINDS))
+    return named or tuple(dict.fromkeys(voc.unit_subjects[q.unit] for q in quals if q.unit in voc.unit_subjects))
 
 
 def _ending(quals: tuple[Qualifier, ...], stops: bool) -> tuple[Qualifier, ...]:

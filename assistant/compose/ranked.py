@@ -14,7 +14,7 @@ from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _GENERIC, about_other_drug, best_sentences
 from assistant.compose.subject import about_another_treatment, names_harm, topic_of
 from assistant.compose.trials import add_trial
-from assistant.concepts import concept_ids
+from assistant.concepts import concept_ids, load_lexicon, treatments_in
 from assistant.models import RetrievedChunk
 from assistant.rules.logic import stated_facts
 from assistant.rules.relevance import addressed
@@ -72,8 +72,12 @@ def _harm_chunks(plan: DraftPlan, pool: Sources) -> list[RetrievedChunk]:
     regimen: what to monitor for with asparaginase?": the AYA sections rank first, the asparaginase toxicity lines
     were fetched for the drug; rja68 q34)."""
     seen = {r.chunk.chunk_id for r in pool.retrieved[:4]}
-    asked = plan.treatments_asked
-    found = [c for c in pool.chunks if c.chunk_id not in seen and names_harm(c.text)
+    # (or the drugs named before the asking clause: "... pediatric-type protocol with asparaginase. Which lab values
+    # and symptoms should the nurse watch?", rja71 q29)
+    lex = load_lexicon()
+    asked = plan.treatments_asked or sorted(c for c in treatments_in(plan.q) if lex.concepts[c].kind == "drug")
+    # (a safety or toxicity note's lines, not a trial's: a trial document is read whole, its other drugs too)
+    found = [c for c in pool.chunks if c.chunk_id not in seen and c.tier != "evidence" and names_harm(c.text)
              and any(addressed(a, concept_ids(c.text.lower())) for a in asked)]
     return [RetrievedChunk(chunk=c, score=0.0, rank=5 + i) for i, c in enumerate(found[:3])]
 

@@ -492,7 +492,8 @@ def _published_in_year(sentence: str) -> bool:
 
 #: A question's cue and the cue of the lines that answer it in other words ("what changed?" by "revised", "added";
 #: "which TKIs don't work?" by "resistance").
-_ANSWERED_BY = (("asks_changes", "reports_changes"), ("asks_resistance", "reports_resistance"))
+_ANSWERED_BY = (("asks_changes", "reports_changes"), ("asks_resistance", "reports_resistance"),
+                ("asks_edition", "reports_edition"))
 
 
 @lru_cache(maxsize=4)
@@ -664,7 +665,9 @@ def _headed_sentences(chunk: Chunk) -> tuple[tuple[str, str], ...]:
 
 #: Question words for what a heading calls otherwise ("adverse prognostic factors" are "risk factors").
 _HEADING_SYNONYMS = {"prognostic": ("risk", "factor"), "adverse": ("risk", "factor"), "unfavourable": ("risk", "factor"),
-                     "unfavorable": ("risk", "factor")}
+                     "unfavorable": ("risk", "factor"),
+                     # ("which presenting features define high-risk adult ALL?", r65 q30)
+                     "feature": ("feature", "factor"), "features": ("feature", "factor")}
 
 
 def heading_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, book: RuleBook,

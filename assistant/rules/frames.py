@@ -990,7 +990,7 @@ def premise_form(question: str) -> PremiseForm:
     text = question
     if tag:
         text = question[:question.lower().rfind(tag[0])].rstrip(" ,;.-—–") + "?"
-    start = next((i for i, t in enumerate(toks) if t.isalnum() or t[:1].isalnum()), 0)
+    start = next((i for i, t in enumerate(toks) if (t.isalnum() or t[:1].isalnum()) and t not in voc["discourse"]), 0)
     confirms = any(tuple(toks[start:start + len(p)]) == p for p in voc["confirm"])
     compares = any(tuple(toks[i:i + len(p)]) == p and (i + len(p) >= len(toks)
                                                        or toks[i + len(p)] not in voc["comparison_not_before"])

@@ -1880,7 +1880,8 @@ def test_what_changed_in_the_edition_gets_the_revision_lines(bot) -> None:
     """r64 q21: "how was it developed differently from the 2020 supplement?"."""
     a = bot.ask("What edition is the 2023 JSH hematologic malignancy guideline, and how was it developed differently "
                 "from the 2020 supplementary version?")
-    assert "3rd edition" in a.answer and "first branch" in a.answer, a.answer
+    assert "3rd edition" in a.answer and "2020" in a.answer, a.answer
+    assert any(w in a.answer for w in ("Minds", "first branch", "new agents")), a.answer
 
 
 def test_a_transplant_now_or_at_relapse_is_answered_for_first_remission(bot) -> None:
@@ -1901,3 +1902,40 @@ def test_a_threshold_the_asker_believes_is_denied_not_read_as_their_result(bot) 
     """rja68 q17: "0.1%以上で陽性…JSHの基準でしたよね？" got "ご提示のMRD 0.1%は…" as if it were the patient's."""
     a = bot.ask("MRDは0.1%以上で陽性と判断するのがJSHの基準でしたよね？")
     assert a.answer.startswith("_**いいえ**") and "ご提示のMRD" not in a.answer, a.answer
+
+
+def test_the_presenting_white_count_cut_offs_are_given_by_lineage(bot) -> None:
+    """r65 q30: "what WBC cut-offs for B vs T lineage?" got only the CNS-risk features."""
+    a = bot.ask("Which presenting features define high-risk adult ALL? Specifically what WBC cut-offs for B vs T "
+                "lineage?")
+    assert "above 30×10^9/L is an adverse factor in B-lineage" in a.answer, a.answer
+    assert "above 100×10^9/L is an adverse factor in T-lineage" in a.answer, a.answer
+
+
+def test_a_question_opening_with_so_is_still_a_yes_no_on_the_guideline(bot) -> None:
+    """r65 q16: "... so is pona now the JSH first-line TKI?" got the trial first and no No."""
+    a = bot.ask("PhALLCON - ponatinib beat imatinib for MRD-neg CR. so is pona now the JSH first-line TKI for Ph+ ALL?")
+    assert a.answer.startswith("_**No**"), a.answer
+
+
+@pytest.mark.parametrize(("q", "needles"), [
+    ("造血器腫瘍診療ガイドラインの2023年版は第何版？前回の改訂はいつで、今回の改訂で作成方法に何か変化はありましたか？",
+     ["第3版", "2020年5月25日", "システマティックレビュー"]),
+    ("このALLガイドラインの英語版の論文、著者と雑誌・巻号を教えて。引用したいので。", ["Hatta", "第120巻"]),
+    ("しんだんされたばかりです。ALL と リンパ芽球性リンパ腫 って同じ病気？ ちがいを おしえて", ["疾患スペクトラム"]),
+    ("AYA世代の維持療法（6-MP/MTX内服）で、外来で飲み忘れが多い患者さんがいます。維持療法のアドヒアランスってそんなに重要なん"
+     "ですか？", ["ALL202-U"]),
+    ("小児型プロトコールでアスパラギナーゼを使うAYA世代の患者さん。看護で観察すべき検査値や症状は？", ["膵炎", "フィブリノゲン"]),
+])
+def test_japanese_questions_about_the_document_and_practice_get_their_lines(bot, q: str, needles: list[str]) -> None:
+    """rja70 q08/q37/q40, rja71 q29/q37: the edition, the citation, ALL vs LBL, adherence, asparaginase monitoring."""
+    a = bot.ask(q)
+    assert all(n in a.answer for n in needles), a.answer
+
+
+def test_combination_chemotherapy_at_65_is_not_glossed_as_the_strong_chemo_the_family_was_told_about(bot) -> None:
+    """rja68 q04, rja69 q25: a family told "the strong chemo young people get is too much" read the 65+ option
+    glossed as 強い抗がん剤 (多剤併用化学療法)."""
+    a = bot.ask("おっとが ふぃらでるふぃあ せんしょくたい いんせいの きゅうせい りんぱせい はっけつびょうで、70さいです。わかいひとと"
+                " おなじ つよい こうがんざいは むりだと いわれました。ほかに どんな ちりょうが あるんでしょうか")
+    assert "多剤併用化学療法" in a.answer and "強い抗がん剤（多剤併用化学療法）" not in a.answer, a.answer

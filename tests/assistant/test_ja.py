@@ -989,3 +989,20 @@ def test_a_bounded_level_put_to_the_jsh_criterion_is_no_result() -> None:
 def test_japanese_question_words_of_session_41(q: str, words: list[str]) -> None:
     en = to_english(q)
     assert all(w in en for w in words), en
+
+
+@pytest.mark.parametrize(("q", "words"), [
+    ("移植後の患者さんでTKIを再開するのはどんな時ですか？", ["when", "restart TKI"]),
+    ("維持療法のアドヒアランスってそんなに重要なんですか？", ["adherence", "does it matter"]),
+    ("今回の改訂で作成方法に何か変化はありましたか？", ["how was it developed", "changed"]),
+    ("このガイドラインの英語版の論文、著者と雑誌・巻号を教えて。", ["English version", "publication", "authors", "journal"]),
+    ("いしょくは ぜったい しないと いけないんですか？", ["must have allo-HSCT"]),  # (not "without", rja71 q22)
+    ("ALL と リンパ芽球性リンパ腫 って同じ病気？", ["are they the same"]),
+])
+def test_japanese_question_words_of_session_41_second_round(q: str, words: list[str]) -> None:
+    en = to_english(q)
+    assert all(w in en for w in words), en
+
+
+def test_a_tki_restarted_after_a_transplant_is_ph_positive() -> None:
+    assert facts("移植後の患者さんでTKIを再開するのはどんな時ですか？").get("ph_status") == "positive"
