@@ -493,7 +493,7 @@ def _published_in_year(sentence: str) -> bool:
 #: A question's cue and the cue of the lines that answer it in other words ("what changed?" by "revised", "added";
 #: "which TKIs don't work?" by "resistance").
 _ANSWERED_BY = (("asks_changes", "reports_changes"), ("asks_resistance", "reports_resistance"),
-                ("asks_edition", "reports_edition"))
+                ("asks_edition", "reports_edition"), ("asks_binding", "reports_binding"))
 
 
 @lru_cache(maxsize=4)

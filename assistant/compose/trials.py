@@ -25,7 +25,7 @@ from assistant.compose.sentences import (
     unreported_numbers,
 )
 from assistant.compose.subject import names_harm
-from assistant.concepts import concept_ids, load_lexicon
+from assistant.concepts import concept_ids, load_lexicon, sentences
 from assistant.models import Chunk, RuleFinding
 from assistant.rules.logic import stated_facts
 from assistant.rules.relevance import asked_treatments
@@ -102,7 +102,10 @@ class UnreportedResults:
             return
         docs = {c.chunk_id: c for c in [*(r.chunk for r in pool.retrieved), *pool.chunks]
                 if c.tier == "evidence" and trial_keys(c.title) & plan.named}
-        wrong = unreported_numbers(plan.q, " ".join(c.text for c in docs.values()))
+        # (the numbers said of the trial, in the sentences naming it: not the case's own, "CD19 95%, relapsed at 6
+        # months ... and TOWER's OS figures?", rja72 q36)
+        said_of = " ".join(s for s in sentences(plan.q) if trial_keys(s) & plan.named) or plan.q
+        wrong = unreported_numbers(said_of, " ".join(c.text for c in docs.values()))
         if not wrong:
             return
         name = trial.title.split(":")[0]

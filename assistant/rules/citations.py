@@ -57,7 +57,7 @@ def key_terms(text: str) -> set[str]:
 def _key_terms(text: str) -> frozenset[str]:
     """key_terms, memoised (a sentence is read by several checks, a question by every checking round)."""
     out: set[str] = set()
-    for tok in tokenize(text, keep_stopwords=True, fix_typos=False):
+    for tok in tokenize(_without_powers_of_ten(text), keep_stopwords=True, fix_typos=False):
         if tok in KEY_TERMS or tok in _antigens() or _NUM_RE.match(tok) and tok not in _STRUCTURAL_NUMS:
             out.add(tok)
     out |= _spans(text)
@@ -66,6 +66,24 @@ def _key_terms(text: str) -> frozenset[str]:
         if f"{cd}_pos" in out or f"{cd}_neg" in out:
             out.discard(cd)
     return frozenset(out)
+
+
+def _without_powers_of_ten(text: str) -> str:
+    """The text without the unit of a count ("52×10^9/L" -> "52 /L"): its base and exponent are no values a source
+    must state (the count before them is)."""
+    out, i = [], 0
+    while i < len(text):
+        at = text.find("10^", i)
+        if at < 0 or not (at and text[at - 1] in "x×X*" or text[max(0, at - 2):at].strip() in ("x", "×", "X")):
+            out.append(text[i:] if at < 0 else text[i:at + 3])
+            i = len(text) if at < 0 else at + 3
+            continue
+        j = at + 3
+        while j < len(text) and text[j].isdigit():
+            j += 1
+        out.append(text[i:at] + " ")
+        i = j
+    return "".join(out)
 
 
 @lru_cache(maxsize=1)
@@ -132,9 +150,10 @@ def claim_free(sentence_body: str) -> bool:
     return all(c.stance is None and not c.grades for c in read_claims(body))
 
 
-def own_sources_silent(sentence_body: str) -> bool:
+def own_sources_silent(sentence_body: str, given: frozenset[float] = frozenset()) -> bool:
     """The sentence says the answer's own sources do not cover something ("the excerpts I was given don't include
-    TOWER's remission rates"; claims.yaml `own_sources`), with no number: an absence no source can be cited for.
+    TOWER's remission rates"; claims.yaml `own_sources`), with no number but the question's (`given`: "these
+    excerpts say nothing about renal function, so the eGFR of 55 ..."): an absence no source can be cited for.
 
     >>> own_sources_silent("The sources I was given don't cover methotrexate drug interactions, so I can't answer.")
     True
@@ -145,11 +164,40 @@ def own_sources_silent(sentence_body: str) -> bool:
     from assistant.concepts import lexicon_file
 
     body = written_out(strip_lead(sentence_body).lower())
-    if any(ch.isdigit() for ch in body):
+    if not _numbers_given(body, given):
         return False
     data = lexicon_file(LEXICON_DIR, "claims.yaml")
     words = set(tokenize(body, keep_stopwords=True, fix_typos=False))
     return any(p in body for p in data["own_sources"]) and bool(words & set(data["own_sources_denial"]))
+
+
+def points_to_team(sentence_body: str, given: frozenset[float] = frozenset()) -> bool:
+    """The sentence sends the reader to the treating team and takes no position itself ("a patient's wish to avoid
+    chemotherapy is a conversation for the treating team", "it's reasonable to ask her team why they chose it";
+    claims.yaml `team_pointers`): no stance, grade, trial or value but the question's.
+
+    >>> points_to_team("It is reasonable to ask her hematologist why this regimen suits her."), points_to_team(
+    ...     "Ask your team, but JSH recommends ponatinib first-line.")
+    (True, False)
+    """
+    from assistant.claims import read_claims
+    from assistant.concepts import lexicon_file, load_lexicon
+
+    body = strip_lead(sentence_body)
+    low = " ".join(tokenize(body, keep_stopwords=True, fix_typos=False))
+    pointers = lexicon_file(LEXICON_DIR, "claims.yaml")["team_pointers"]
+    if not any(f" {p} " in f" {low} " for p in pointers) or not _numbers_given(body, given):
+        return False
+    lex = load_lexicon()  # (a stance on the asking itself, "it is reasonable to ask", or on chemotherapy in general)
+    return all(not (c.grades or c.trials or c.qualifiers) and not (c.stance and any(
+        i in lex.concepts and not lex.concepts[i].generic for i in c.interventions)) for c in read_claims(body))
+
+
+def _numbers_given(text: str, given: frozenset[float]) -> bool:
+    """Every number the text states is one the question gave."""
+    from assistant.claims import numbers_in
+
+    return all(n in given for n in numbers_in(text))
 
 
 #: Concepts that frame a sentence without making it clinical (people, the act of asking).
@@ -629,9 +677,10 @@ def check_citations(
         for s in line.sentences:
             if not s.is_fact:
                 continue
-            if claim_free(s.body) or s is lead or own_sources_silent(s.body):
+            if claim_free(s.body) or s is lead or own_sources_silent(s.body, given):
                 continue  # "I'm sorry you're facing this", "ask your team at the next visit": no clinical claim
-            if not s.markers and _restates_cited(s.body, draft, retrieved, question, given, patient_terms, asked):
+            if not s.markers and (_restates_cited(s.body, draft, retrieved, question, given, patient_terms, asked)
+                                  or points_to_team(s.body, given)):
                 issues.append(Issue(finding=RuleFinding(
                     rule_id="CIT-MARKER-001", severity="info",
                     message=f"Sentence kept without a citation: what it says is in the sources the answer cites "
@@ -705,4 +754,5 @@ def _short(text: str, n: int = 90) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-__all__ = ["best_quote", "check_citations", "disowned_attribution", "key_terms", "normalize", "unsupported_terms"]
+__all__ = ["best_quote", "check_citations", "disowned_attribution", "key_terms", "normalize", "points_to_team",
+           "unsupported_terms"]

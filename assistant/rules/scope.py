@@ -588,6 +588,9 @@ _VINCAS = frozenset({"vincristine", "vinca_alkaloid"})
 _IT_ROUTE = frozenset({"intrathecally", "intra-thecal", "intra-thecally", "i.t", "spinal", "lumbar"})
 _EDITION_YEARS = frozenset({"2018", "2020", "2023"})
 _EDITION_WORDS = ("edition", "supplement", "revision", "version", "update")
+#: Words that, beside "guideline", ask how the guideline itself is read ("if the guideline says 'recommended', must
+#: my doctor follow it? how is the strength of a recommendation written?", rja73 q39).
+_GUIDELINE_READING = ("recommend", "strength", "grade", "categor", "binding", "follow", "oblig", "evidence level")
 #: Words by which a message continues the conversation: a person referred back to, a condition (or a number).
 _FOLLOW_UP_WORDS = frozenset({"and", "if", "she", "he", "her", "him", "his", "they", "them", "their", "patient", "pt",
                               "same", "instead", "else", "then", "also", "older", "younger", "men", "women", "man",
@@ -687,6 +690,8 @@ def names_the_guideline(text: str) -> bool:
     words = _words(low)
     if "jsh" in words or "japanese society of hematology" in " ".join(words):
         return True
+    if ({"guideline", "guidelines"} & set(words)) and any(w in low for w in _GUIDELINE_READING):
+        return True  # (the guideline named with how it is read: this assistant's guideline, not another's)
     for i, w in enumerate(words[:-1]):
         after = words[i + 1:i + 3]
         if w in _EDITION_YEARS and after[0].startswith(_EDITION_WORDS) and not after[0].startswith(

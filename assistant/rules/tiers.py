@@ -106,6 +106,19 @@ def _agrees_with_a_rule(text: str) -> bool:
     return judge_sentence(text, default_rulebook(), PatientFacts()).kind == "agree"
 
 
+def _restates_a_rule(text: str) -> bool:
+    """A sentence stating a position a rule holds, for the rule's own population: it agrees with a rule and names no
+    group the claim reader may not carry into its population ("... so children with Ph-negative ALL are managed
+    under it as well" agrees with the AYA rule only because "children" is not read as its population)."""
+    from assistant.concepts import concept_ids
+
+    return not concept_ids(text.lower()) & _UNREAD_GROUPS and _agrees_with_a_rule(text)
+
+
+#: Groups a position may be extended to that the claim's population does not always carry.
+_UNREAD_GROUPS = frozenset({"child"})
+
+
 def _evidence_matching_a_rule(text: str) -> bool:
     """A trial result said to match a JSH recommendation that a rule does make ("TOWER ... matches the JSH 2023
     recommendation of blinatumomab for relapsed CD19-positive B-ALL"): evidence framing, and its claim frames agree
@@ -166,8 +179,11 @@ def check_tiers(question: str, facts: PatientFacts, draft: Draft, retrieved: Seq
             tiers = {c.tier for c in chunks}
             if not _asserts_a_position(text):
                 continue  # "... is trial evidence, not a JSH 2023 recommendation": no position is claimed
+            # (a context source restating the JSH position a rule holds may carry it: "the JSH recommendation of
+            # pediatric-type chemotherapy for AYA is not the same as applying the pediatric guideline" cited to the
+            # note on the pediatric guideline; its support is the citation check's)
             if claims_recommendation(text) and "guideline" not in tiers and _jsh_position(text) and not (
-                    _evidence_matching_a_rule(text)):
+                    _evidence_matching_a_rule(text) or ("context" in tiers and _restates_a_rule(text))):
                 issues.append(Issue(finding=RuleFinding(
                     rule_id="TIER-REC-001", severity="block",
                     message=f"A 'recommended' statement cited only {'/'.join(sorted(tiers))} sources; removed",

@@ -1939,3 +1939,23 @@ def test_combination_chemotherapy_at_65_is_not_glossed_as_the_strong_chemo_the_f
     a = bot.ask("おっとが ふぃらでるふぃあ せんしょくたい いんせいの きゅうせい りんぱせい はっけつびょうで、70さいです。わかいひとと"
                 " おなじ つよい こうがんざいは むりだと いわれました。ほかに どんな ちりょうが あるんでしょうか")
     assert "多剤併用化学療法" in a.answer and "強い抗がん剤（多剤併用化学療法）" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "52M Ph+ ALL in CR1 after dasatinib chemo, BCR::ABL1 undetectable, HLA-matched brother. He does not want a "
+    "transplant because of work. Does the guideline recommend allo-HSCT in CR1?",
+    "52歳男性、Ph陽性B-ALL、ダサチニブ併用化学療法でCR、BCR::ABL1は検出感度以下。本人は仕事を休みたくないので移植はしたくないと"
+    "言っている。ガイドライン上、第一寛解期で同種移植は勧められる位置づけですか？",
+])
+def test_a_patient_who_does_not_want_a_transplant_still_hears_the_cr1_transplant_statement(bot, q: str) -> None:
+    """rja71 q22, rja72 q40, rja73 q01: the wish read as "no transplant" left only the TKI-maintenance branch."""
+    a = bot.ask(q)
+    assert ("recommends allogeneic" in a.answer or "CR1での同種造血幹細胞移植" in a.answer), a.answer
+
+
+def test_the_numbers_of_the_case_are_no_results_claimed_for_the_trial_named(bot) -> None:
+    """rja72 q36: "CD19 95%, relapsed at 6 months ... and TOWER's OS figures?" got "No: TOWER reports no 6 months,
+    95% or 80%"."""
+    a = bot.ask("41yo Ph- B-ALL, relapsed 6 months after remission on hyper-CVAD, CD19 95%, CD22 80%. blina or InO "
+                "first? And what were TOWER's OS figures?")
+    assert "PREMISE-NUM-045" not in {f.rule_id for f in a.findings}, a.answer

@@ -2384,3 +2384,15 @@ def test_a_remission_dated_by_the_induction_before_it_is_cr1(text: str, phase: s
 @pytest.mark.parametrize("text", ["Is 5 years a hard stop or a minimum? And after 5 years?", "is 2 years enough?"])
 def test_a_span_asked_about_is_no_age(text: str) -> None:
     assert read_facts(text).age is None
+
+
+@pytest.mark.parametrize(("text", "transplant"), [
+    # a wish said now is no transplant not done: the CR1 transplant statement still answers (rja72 q40, rja73 q01)
+    ("He does not want a transplant because of work.", None),
+    ("she wants to avoid a transplant. is that ok?", None),
+    # a decision taken, or a transplant not done, stays so
+    ("he decided against a transplant", "not_done"),
+    ("Ph+ CR1, not transplanted. how long TKI?", "not_done"),
+])
+def test_a_wish_or_a_supposed_case_is_no_transplant_not_done(text: str, transplant: str | None) -> None:
+    assert read_facts(text).transplant == transplant

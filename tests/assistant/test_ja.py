@@ -1006,3 +1006,13 @@ def test_japanese_question_words_of_session_41_second_round(q: str, words: list[
 
 def test_a_tki_restarted_after_a_transplant_is_ph_positive() -> None:
     assert facts("移植後の患者さんでTKIを再開するのはどんな時ですか？").get("ph_status") == "positive"
+
+
+def test_a_high_risk_label_put_to_a_level_is_a_criterion_not_a_result() -> None:
+    """rja72 q08: 「0.1%以上だと再発ハイリスク扱い、でしたっけ？」 read 0.1% as the patient's MRD."""
+    assert "mrd_level_pct" not in facts("寛解導入後のMRDって0.1%以上だと再発ハイリスク扱い、でしたっけ？")
+
+
+@pytest.mark.parametrize("q", ["本人は仕事を休みたくないので移植はしたくないと言っている。", "本人は移植を避けたい希望が強い。"])
+def test_a_japanese_wish_not_to_be_transplanted_is_no_transplant_not_done(q: str) -> None:
+    assert "transplant" not in facts(q), to_english(q)

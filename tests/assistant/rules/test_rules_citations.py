@@ -331,3 +331,22 @@ def test_an_uncited_recommendation_is_dropped_even_when_the_cited_sources_carry_
     draft = Draft(answer=f"{cited} The guideline recommends TKI maintenance for at least 5 years.",
                   citations=[cite(chunk, 1)])
     assert _severity(check_citations("q", F, draft, [chunk]), "CIT-MARKER-001") == {"block"}
+
+
+@pytest.mark.parametrize(("question", "sentence", "kept"), [
+    # sent to the team, with no position of its own (heldout9-like endings, in other words)
+    ("q", "It is fair to ask her hematologist why this plan was chosen over another chemotherapy.", True),
+    ("q", "Whether to avoid more chemotherapy is something to talk through with the treating team.", True),
+    # the sources' silence with the patient's own number in it
+    ("eGFR 52, on omeprazole: anything to watch?", "These excerpts say nothing about an eGFR of 52 or omeprazole.", True),
+    # a position or a value of its own still needs its source
+    ("q", "Ask your team, but the guideline recommends ponatinib first-line.", False),
+    ("q", "Talk to your team about stopping the TKI at 2 years.", False),
+])
+def test_an_uncited_pointer_to_the_team_or_the_sources_silence_is_kept(by_section, question, sentence, kept) -> None:
+    chunk = by_section[MRD][0]
+    cited = "For adults with ALL, the JSH 2023 guideline regards MRD assessment after induction therapy as essential."
+    draft = Draft(answer=f"{cited}[1] {sentence}", citations=[cite(chunk, 1)])
+    blocked = [i.finding.rule_id for i in check_citations(question, F, draft, [chunk])
+               if i.sentence == 1 and i.finding.severity == "block"]
+    assert (blocked == []) is kept, blocked

@@ -743,3 +743,9 @@ def test_questions_about_all_in_other_words_are_in_scope(q: str) -> None:
 
 def test_how_often_a_drug_is_taken_is_still_a_schedule() -> None:
     assert findings("how often should I take dasatinib?").get("SAFE-DOSE-003") == "block"
+
+
+def test_how_the_guideline_is_read_is_in_scope() -> None:
+    """rja73 q39: "if the guideline says 'recommended', must my doctor follow it?" was refused as off the domain."""
+    q = "If the guideline says 'recommended', does my doctor have to follow it? How is the strength written?"
+    assert not any(sev == "block" for sev in findings(q).values()), findings(q)

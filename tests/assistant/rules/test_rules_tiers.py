@@ -111,3 +111,13 @@ def test_naming_the_grading_system_is_no_recommendation_claim(sentence: str, cla
 def test_a_trial_result_as_the_jsh_position_is_removed(by_section, section: str, sentence: str, rule_id) -> None:
     chunk = by_section[section][0]
     assert ids(check_tiers("q", F, draft_of(sentence, chunk), [chunk])) == [rule_id]
+
+
+def test_a_context_source_restating_a_position_a_rule_holds_may_carry_it(by_section) -> None:
+    """A context note that says what JSH recommends (the pediatric-type regimen for AYA, beside the pediatric
+    guideline) may be cited for that position; a recommendation no rule holds, cited to it, is still removed."""
+    chunk = next(c for c in by_section["context/pediatric-jspho"] if "gives for AYA patients" in c.text)
+    right = "The JSH recommendation of pediatric-type chemotherapy for AYA patients is not the pediatric guideline."
+    assert "TIER-REC-001" not in ids(check_tiers("q", F, draft_of(right, chunk), [chunk]))
+    wrong = "JSH 2023 recommends ponatinib as the first-line TKI for Ph-positive ALL."
+    assert "TIER-REC-001" in ids(check_tiers("q", F, draft_of(wrong, chunk), [chunk]))
