@@ -1959,3 +1959,10 @@ def test_the_numbers_of_the_case_are_no_results_claimed_for_the_trial_named(bot)
     a = bot.ask("41yo Ph- B-ALL, relapsed 6 months after remission on hyper-CVAD, CD19 95%, CD22 80%. blina or InO "
                 "first? And what were TOWER's OS figures?")
     assert "PREMISE-NUM-045" not in {f.rule_id for f in a.findings}, a.answer
+
+
+def test_speech_and_writing_trouble_on_blinatumomab_gets_the_neurological_signs(bot) -> None:
+    """rja75 q31: 「字がうまく書けない」「言葉が出にくい」 on day 3 of blinatumomab got no line on neurotoxicity signs."""
+    a = bot.ask("ブリナツモマブ持続点滴3日目の患者さんが「字がうまく書けない」「言葉が出にくい」と言っています。これは何の副作用の"
+                "可能性がありますか？どう対応すべき？")
+    assert "神経系の徴候" in a.answer and "ただちに担当医療チームに伝える" in a.answer, a.answer
