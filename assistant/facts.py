@@ -1711,7 +1711,8 @@ _BCR_RESULTS = {
 def _result_after(t: str, end: int, subject: str, dated: bool = False) -> str | None:
     """The MRD result written after a BCR::ABL1 or PCR subject ending at `end` ("transcripts became undetectable",
     "turned positive", "PCR was negative"); a bare "BCR::ABL1 negative" is a diagnosis, not an MRD result, unless
-    `dated` after a transplant ("after allo-HSCT BCR::ABL1 mRNA positive", 移植後にBCR::ABL1が陽性)."""
+    `dated` after a treatment (`_dated`: "after allo-HSCT BCR::ABL1 mRNA positive", 移植後にBCR::ABL1が陽性, "BCR::ABL1
+    negative at day +90")."""
     words = _fact_words()
     items = words_and_signs(t[end:end + 90])
     fillers, verbs, change, k = 0, [], False, 0

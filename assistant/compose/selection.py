@@ -330,11 +330,11 @@ def _subject(plan: DraftPlan, rare: Callable[[str], bool] | None, asking: str | 
     return _Subject(terms, {t for t in terms if rare is not None and rare(t)}, plan.intents.duration)
 
 
-def _named_by_a_part(plan: DraftPlan, rule: GuidelineRule) -> bool:
-    """Another part of a several-part question names what the rule states, by most of its terms ("(1) why is MRD
-    important ..., (3) which assay does JSH prefer?": the MRD rules answer the first part, r64 q26)."""
+def _part_subjects(plan: DraftPlan) -> list[_Subject]:
+    """What each part of a several-part question is about, by all its terms ("(1) why is MRD important ..., (3)
+    which assay does JSH prefer?": the MRD rules answer the first part, r64 q26); none for a one-part question."""
     parts = plan.intents.parts
-    return len(parts) > 1 and any(_subject(plan, None, p).named_by(rule) for p in parts)
+    return [_subject(plan, None, p) for p in parts] if len(parts) > 1 else []
 
 
 def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
@@ -602,9 +602,9 @@ def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
     if plan.asked and status:  # (an either-or question keeps the rule on each option it names: "blina or InO?";
         # a described patient keeps the rule that decides their case: "Ph+ CR1 with a sibling donor, dad wants blina
         # instead of the transplant: what does the guideline say?" is answered with the CR1 transplant rule too)
-        patient = about_a_patient(plan.q, plan.facts)
+        patient, parts = about_a_patient(plan.q, plan.facts), _part_subjects(plan)
         plan.chosen = [r for r in plan.chosen if r in plan.premise or subject.named_by(r)
-                       or _named_by_a_part(plan, r) or (prefers and _names_asked(r, asked))
+                       or any(p.named_by(r) for p in parts) or (prefers and _names_asked(r, asked))
                        or (patient and r in sure and is_specific(r, plan.facts) and r.condition(plan.facts) is True)]
         # (a patient's "blina or ino: which one is for him?": each option's own rule, by its antigen, follows the
         # guideline's "does not rank" line)

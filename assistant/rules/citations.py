@@ -70,20 +70,16 @@ def _key_terms(text: str) -> frozenset[str]:
 
 def _without_powers_of_ten(text: str) -> str:
     """The text without the unit of a count ("52×10^9/L" -> "52 /L"): its base and exponent are no values a source
-    must state (the count before them is)."""
+    must state (the count before them is). "10^-4" (an MRD level) is kept."""
     out, i = [], 0
-    while i < len(text):
-        at = text.find("10^", i)
-        if at < 0 or not (at and text[at - 1] in "x×X*" or text[max(0, at - 2):at].strip() in ("x", "×", "X")):
-            out.append(text[i:] if at < 0 else text[i:at + 3])
-            i = len(text) if at < 0 else at + 3
-            continue
+    while (at := text.find("10^", i)) >= 0:
         j = at + 3
         while j < len(text) and text[j].isdigit():
             j += 1
-        out.append(text[i:at] + " ")
+        times = text[:at].rstrip()[-1:] in ("x", "×", "X", "*")
+        out.append(text[i:at] + " " if times and j > at + 3 else text[i:j])
         i = j
-    return "".join(out)
+    return "".join(out) + text[i:]
 
 
 @lru_cache(maxsize=1)

@@ -143,6 +143,12 @@ def _directions() -> tuple[tuple[int, tuple[tuple[str, ...], ...]], ...]:
                                                                                    ("up", 1)))
 
 
+@lru_cache(maxsize=1)
+def _risk_nouns() -> frozenset[str]:
+    """claims.yaml `risk_nouns`: the words that make a direction a risk's or a rate's."""
+    return frozenset(lexicon_file(LEXICON_DIR, "claims.yaml")["risk_nouns"])
+
+
 def _direction(sentence: str) -> int | None:
     """Which way the sentence says a risk moves (+1 up, 0 not at all, -1 down); None for none or for two."""
     toks = tokens(sentence.lower())
@@ -170,8 +176,7 @@ def _risk_claim(sentence: str) -> tuple[frozenset[str], frozenset[str], int] | N
     direction = _direction(sentence)
     if direction is None:
         return None
-    nouns = set(lexicon_file(LEXICON_DIR, "claims.yaml")["risk_nouns"])
-    if not nouns & set(tokens(sentence.lower())):
+    if not _risk_nouns() & set(tokens(sentence.lower())):
         return None
     harms = frozenset(harms_in(sentence))
     return harms, _treatments(sentence), direction
@@ -192,9 +197,12 @@ def reversed_risks(sentence_body: str, chunks: Sequence[Chunk]) -> set[str]:
                 continue
             same_harm = harms & theirs[0] if harms else theirs[0]
             if same_harm and len(treated & theirs[1]) >= min(2, len(treated), len(theirs[1])) and treated & theirs[1]:
-                said = {1: "higher", 0: "not changed", -1: "lower"}
-                out.add(f"{sorted(same_harm)[0]} risk {said[direction]} (the source: {said[theirs[2]]})")
+                out.add(f"{sorted(same_harm)[0]} risk {_SAID[direction]} (the source: {_SAID[theirs[2]]})")
     return out
+
+
+#: How a finding names each direction.
+_SAID = {1: "higher", 0: "not changed", -1: "lower"}
 
 
 __all__ = ["EFFECTS", "KEYS", "MIN_SHARED", "reversed_effects", "reversed_groups", "reversed_risks"]
