@@ -33,7 +33,7 @@ from typing import Any
 
 import yaml
 
-from assistant.concepts import LEXICON_DIR, load_lexicon, read_concepts, tokens
+from assistant.concepts import LEXICON_DIR, Mention, load_lexicon, read_concepts, tokens
 
 __all__ = ["NEGATIVE_STANCES", "Claim", "Qualifier", "broader_chain", "claim_vocabulary", "clause_spans", "numbers_in", "read_claims", "strip_opener"]
 
@@ -155,6 +155,7 @@ class Vocabulary:
     denied_attribution: tuple[Phrase, ...] = ()
     disowned_by_source: tuple[str, ...] = ()  # a source sentence saying its content is not JSH 2023's
     grade_skip: frozenset[str] = frozenset()
+    toxicity_grade: frozenset[str] = frozenset()  # words beside "grade 2" that make it a harm's grade (CTCAE)
     fraction_cues: tuple[Phrase, ...] = ()
     basis: tuple[Phrase, ...] = ()
     denial_words: frozenset[str] = frozenset()
@@ -198,6 +199,9 @@ class Vocabulary:
     embedded_wh: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # (wh-words, verbs before them)
     risk_holders: frozenset[str] = frozenset()  # words before a risk that make it who ("adults at high risk")
     unit_subjects: dict[str, str] = field(default_factory=dict)  # a value's unit -> the subject it measures
+    reasons: tuple[Phrase, ...] = ()  # open a leading reason clause ("because ..., ", "now that ..., ")
+    generic_guideline: frozenset[Phrase] = frozenset()  # "guideline" naming no one: another guideline's, if named
+    group_pointers: tuple[Phrase, ...] = ()  # "there", "this age group": a group named elsewhere
     stance_set_aside: tuple[Phrase, ...] = ()  # words right before a stance that deny it ("rather than required")
     ranking_between: tuple[Phrase, ...] = ()  # ranking words when a clause names two treatments ("X preferred, Y kept")
     contractions: dict[str, str] = field(default_factory=dict)  # "doesn't" -> "does not"
@@ -277,6 +281,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         denied_attribution=_ph(data.get("denied_attribution") or []),
         disowned_by_source=tuple(str(p).lower() for p in data.get("disowned_by_source") or []),
         grade_skip=frozenset(str(w) for w in data["grades"].get("skip") or []),
+        toxicity_grade=frozenset(str(w) for w in data["grades"].get("toxicity") or []),
         fraction_cues=_ph(data.get("fraction_cues") or []), basis=_ph(data.get("basis") or []),
         denial_words=frozenset(str(w) for w in data.get("denial_words") or []),
         restriction=_ph(data.get("restriction") or []), preferred=_ph(data.get("preferred") or []),
@@ -292,6 +297,9 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         premise=_premise_vocabulary(data.get("premise") or {}),
         denial_skip=_words(data, "denial_skip"), qualified_nouns=_words(data, "qualified_nouns"),
         consequence=_words(data, "consequence"), restriction_after=_words(data, "restriction_after"),
+        reasons=_ph(data.get("reasons") or []),
+        generic_guideline=frozenset(_ph(data.get("generic_guideline") or [])),
+        group_pointers=_ph(data.get("group_pointers") or []),
         edition_names=_words(data, "edition_names"),
         denial_unspecified=_words(data, "denial_unspecified"),
         denial_unspecified_after=_words(data, "denial_unspecified_after"),
@@ -459,6 +467,8 @@ def _unit(toks: list[str], j: int, suffix: str, voc: Vocabulary) -> tuple[str | 
     s = suffix.lstrip("-").split("-")[0] if suffix else ""
     if s in voc.units:
         return voc.units[s], j
+    if s[:1] in ("x", "×") and s[1:] == "10":  # "50x10^9/L" written as one word: a count per litre
+        return "cells", j
     if suffix in voc.dose_units or s in voc.dose_units:
         return "dose", j
     if j < len(toks):
@@ -469,7 +479,20 @@ def _unit(toks: list[str], j: int, suffix: str, voc: Vocabulary) -> tuple[str | 
             return "dose", j + 1
         if t == "^" and j + 2 < len(toks) and toks[j + 1] in ("-", "−") and toks[j + 2].isdigit():
             return "power", j + 3
+        per = _per_microlitre(toks, j)
+        if per:
+            return "per_ul", j + per
     return None, j
+
+
+#: A count per microlitre written out after its number ("50,000/µL", "30000/uL", "/mm3"), by its tokens.
+_PER_MICROLITRE = (("/", "µ", "l"), ("/", "μ", "l"), ("/", "ul"), ("/", "mcl"), ("/", "mm3"), ("/ul",), ("/µl",),
+                   ("/μl",), ("/mm3",), ("per", "microlitre"), ("per", "microliter"))
+
+
+def _per_microlitre(toks: list[str], j: int) -> int:
+    """The number of tokens of a "per microlitre" unit at j (0: none)."""
+    return next((len(p) for p in _PER_MICROLITRE if tuple(toks[j:j + len(p)]) == p), 0)
 
 
 def _qualifiers(toks: list[str], voc: Vocabulary) -> list[Qualifier]:
@@ -494,6 +517,10 @@ def _qualifiers(toks: list[str], voc: Vocabulary) -> list[Qualifier]:
                 unit, j = unit or u2, j2
         if unit == "power":  # 10^-4 -> 0.01 %
             value, unit = 10.0 ** (2 - int(toks[j - 1])), "percent"
+        if unit == "per_ul":  # 50,000/µL -> 50 ×10^9/L (also written "50, 000/µL": the thousands after a comma)
+            if toks[i] == "000" and i >= 2 and toks[i - 1] == "," and toks[i - 2].isdigit():
+                value = float(toks[i - 2]) * 1000
+            value, high, unit = value / 1000, (high / 1000 if high is not None else None), "cells"
         if high is not None:
             op = "range"
         else:
@@ -586,7 +613,7 @@ def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
             spans.append((start, i))  # ", and ponatinib is active against it" ("— and these blasts are ..."): a new claim
             start = i + 2
             continue
-        if t == "," and i + 1 < len(toks) and toks[i + 1] in voc.consequence and i > start and all(
+        if t in (",", "—", "–") and i + 1 < len(toks) and toks[i + 1] in voc.consequence and i > start and all(
                 _stance(toks, x, y, voc)[0] for x, y in ((start, i), (i + 2, len(toks)))):
             spans.append((start, i))  # "X is the recommendation, so Y should not be called one": two claims
             start = i + 2
@@ -614,6 +641,17 @@ def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
             start = i + 1 if t in (";", ":") else i
     spans.append((start, len(toks)))
     return [(a, b) for a, b in spans if b > a]
+
+
+def _main_clause_mentions(inside: list[Mention], toks: list[str], a: int, b: int, voc: Vocabulary) -> list[Mention]:
+    """The mentions a clause's claim is about: a leading reason clause's treatments are background when the main
+    clause names its own ("now that TKIs work so well, allo-HSCT in CR1 is no longer recommended": not the TKI)."""
+    reason = _reason_end(toks, a, b, voc)
+    if reason is None or not any(m.kind in INTERVENTION_KINDS and m.start >= reason for m in inside) or _stance(
+            toks, reason, b, voc)[0] is None:
+        return inside  # (no stance after the reason: "because T315I confers resistance to imatinib, ponatinib, which
+        # ...": the clause's stance is the reason's, about its own treatments)
+    return [m for m in inside if m.start >= reason or m.kind not in INTERVENTION_KINDS]
 
 
 def _second_position(toks: list[str], start: int, i: int, voc: Vocabulary) -> bool:
@@ -648,7 +686,7 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
     """The clause's stance and the tokens that say it: the longest cue, the first if several; a negation cue of the
     context layer before a positive cue flips it ("is not recommended", "should never be given")."""
     best: tuple[int, int, str] | None = None  # (-length, position, stance)
-    reason = _reason_end(toks, a, b)
+    reason = _reason_end(toks, a, b, voc)
     if reason is not None:  # "because E1910 showed better survival, JSH 2023 recommends X": the main clause's verb
         name, span = _stance(toks, reason, b, voc)
         if name is not None:
@@ -731,12 +769,10 @@ def _lists_parts(toks: list[str], a: int, i: int, p: Phrase, voc: Vocabulary) ->
 
 
 #: Words opening a reason clause ("because E1910 showed ..., JSH 2023 recommends ..."): the stance is the main clause's.
-_REASON_WORDS = frozenset({"because", "since"})
-
-
-def _reason_end(toks: list[str], a: int, b: int) -> int | None:
-    """Where the main clause starts after a leading reason clause ("because ..., "), if the clause opens with one."""
-    if a >= b or toks[a] not in _REASON_WORDS:
+def _reason_end(toks: list[str], a: int, b: int, voc: Vocabulary) -> int | None:
+    """Where the main clause starts after a leading reason clause ("because ..., ", "now that ..., "), if the clause
+    opens with one (claims.yaml `reasons`)."""
+    if a >= b or not any(_at(toks, a, p) for p in voc.reasons):
         return None
     comma = next((k for k in range(a + 1, b) if toks[k] == ","), None)
     return comma + 1 if comma is not None and comma + 1 < b else None
@@ -881,7 +917,8 @@ def _grades(toks: list[str], voc: Vocabulary) -> list[str]:
             if k < len(toks) and toks[k] in copula_not and copula & set(toks[i + len(p):k]):
                 continue  # "the category is a separate document's label"
             if _at(toks, i, p) and k < len(toks) and toks[k] in voc.grade_values and (
-                    p != ("level",) or (i and toks[i - 1] in ("evidence", "recommendation"))):
+                    p != ("level",) or (i and toks[i - 1] in ("evidence", "recommendation"))) and not (
+                    p[0] == "grade" and voc.toxicity_grade & set(toks[max(0, i - 4):k + 4])):
                 out.append(" ".join([*p, toks[k]]))
                 break
     return out
@@ -933,7 +970,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     aside = _set_aside(toks, 0, len(toks), voc)[0]  # (a group set aside is no one's population in the sentence)
     population = {k: v for k, v in population.items() if k not in aside}
     for (a, b), (stance, said), own_population in zip(spans, stances, owns, strict=True):
-        inside = [m for m in mentions if a <= m.start < b]
+        inside = _main_clause_mentions([m for m in mentions if a <= m.start < b], toks, a, b, voc)
         contrasted = tuple(dict.fromkeys(
             m.concept for m in _after_cue(inside, toks, a, b, voc.contrast) if m.kind in INTERVENTION_KINDS))
         preferred = _preferred(inside, toks, a, b, voc)
@@ -1001,8 +1038,10 @@ def _settled_stance(stance: str | None, hedged: bool, contrasted: tuple[str, ...
     apart: "the HD-MTX recommendation applies to Ph-positive ALL too" recommends it for them (the treatment is the
     subject, right before the cue); "its MRD statement covers all ages and bears on transplant" recommends nothing."""
     scope = stance if stance in ("applies", "not_applicable") else None
-    if scope and any(m.concept in interventions and said.start - 3 <= m.end <= said.start for m in treat):
-        stance = "recommended" if scope == "applies" else "not_recommended"
+    if scope and any(m.concept in interventions and m.end <= said.start for m in treat):
+        # (whom a statement is for, not how strongly: "the CAR-T statement covers young patients" offers it to them,
+        # whatever its own strength, heldout10)
+        stance = "option" if scope == "applies" else "not_recommended"
     if hedged and stance == "recommended":
         stance = "option"
     if stance in ("recommended", "option") and contrasted and not interventions:
@@ -1040,8 +1079,28 @@ def _basis(toks: list[str], stances: list[tuple[str | None, range]], trials: boo
     """A named trial (or "this registry analysis") is given as the basis of the position, or a trial's protocol is
     what a positive cue puts forward."""
     studied = trials or bool(voc.basis_sources & set(toks))
-    return (studied and bool(_find(toks, voc.basis))) or any(_trial_object(toks, sp, st) for st, sp in stances) or (
-        trials and _trial_put_forward(toks, voc))
+    return (studied and any(_basis_names_study(toks, i, len(p), voc) for i, p in _find(toks, voc.basis))) or any(
+        _trial_object(toks, sp, st) for st, sp in stances) or (trials and _trial_put_forward(toks, voc))
+
+
+#: Words that end the stretch a basis phrase points into ("..., whereas the JSH recommendation is based on MRD").
+_BASIS_BREAKS = frozenset({";", "whereas", "while", "but", "although", "though", "however"})
+
+
+def _basis_names_study(toks: list[str], i: int, n: int, voc: Vocabulary) -> bool:
+    """The basis phrase at `i` has the trial or study in its reach, not across a contrast: "JSH 2023 recommends X
+    based on E1910" and "E1910 showed ..., so JSH recommends X on the strength of it"; not "In Ph+ALL213, dasatinib
+    was a protocol feature, whereas the JSH recommendation is based on MRD after allo-HSCT" (heldout10)."""
+    from assistant.text import names_trial
+
+    lo = i
+    while lo > 0 and i - lo < 14 and toks[lo - 1] not in _BASIS_BREAKS:
+        lo -= 1
+    hi = i + n
+    while hi < len(toks) and hi - i < 10 and toks[hi] not in _BASIS_BREAKS:
+        hi += 1
+    reach = toks[lo:hi]
+    return names_trial(" ".join(reach)) or bool(voc.basis_sources & set(reach))
 
 
 def _clause_populations(toks: list[str], spans: list[tuple[int, int]], stances: list[tuple[str | None, range]],
@@ -1413,9 +1472,15 @@ def _attribution(toks: list[str], a: int, b: int, voc: Vocabulary, trials: bool)
     recommendation", "not JSH wording") is not its voice."""
     part = toks[a:b]
     hits = [(i, i + len(p), name) for name, group in voc.attribution.items() for i, p in _find(part, group)]
-    out = {name for i, j, name in hits
-           if not _near_before(part, i, voc.denied_attribution, 2)
-           and not any(x <= i and j <= y and (y - x) > (j - i) and n != name for x, y, n in hits)}
+    kept = [(i, j, name) for i, j, name in hits
+            if not _near_before(part, i, voc.denied_attribution, 2)
+            and not any(x <= i and j <= y and (y - x) > (j - i) and n != name for x, y, n in hits)]
+    out = {name for _, _, name in kept}
+    others = [i for i, _, n in kept if n == "other_guideline"]
+    if others and all(tuple(part[i:j]) in voc.generic_guideline and any(0 < i - o <= 8 for o in others)
+                      for i, j, n in kept if n == "jsh"):
+        out.discard("jsh")  # ("the JSHCT adult ALL guideline categorises X as S": the guideline named is the JSHCT's;
+        # not "the guideline cites the JSHCT registry analysis", where the guideline comes first)
     if trials:
         out.add("trial")
     return frozenset(out)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.claims import NEGATIVE_STANCES, broader_chain
 from assistant.compose.ages import age_subjects
 from assistant.compose.asked import set_aside
-from assistant.compose.branches import compared_leads, deciding_branches
+from assistant.compose.branches import deciding_branches
 from assistant.compose.conditions import weighed_treatments
 from assistant.compose.cues import cue, says
 from assistant.compose.intents import (
@@ -34,6 +34,7 @@ from assistant.compose.interactions import answer_drugs, named_treatments
 from assistant.compose.premises import value_premises
 from assistant.compose.selection import (
     answering,
+    compared_sides,
     drafting_facts,
     indication_rules,
     patient_rules,
@@ -458,7 +459,7 @@ class Assistant:
                                          asked_treatments(qt))  # (as the drafter reads the branches)
             maybe = [*maybe, *(r for r in leads if r not in maybe)]
         maybe += [r for r in trial_rules(qt, facts, self.rulebook, [r.chunk for r in retrieved[:5]]) if r not in maybe]
-        maybe += [r for side in compared_leads(qt, facts, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])
+        maybe += [r for side in compared_sides(qt, facts, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])
                   for r in side if r not in maybe]  # (each group a question compares: its rules' sections)
         # (a claim the question makes, or a value it states for a quantity the guideline fixes: "0.1%, right?")
         # (a dose refusal still corrects a false premise: "JSH recommends ponatinib frontline — which dose?")
@@ -502,6 +503,10 @@ class Assistant:
             extra_chunks += self.retriever.definition_chunks(qt)
         # a second subject in the question that retrieval did not reach ("any tox to watch?")
         extra_chunks += self.retriever.uncovered_term_chunks(qt, [r.chunk for r in retrieved[:8]])
+        # a question whose answer is worded otherwise ("must my doctor follow it?" is answered by "supports physician
+        # judgement rather than binding it"): the lines in the answer's words (cues.yaml `answered_in_other_words`)
+        extra_chunks += [r.chunk for kind in cue("answered_in_other_words") if says(qt, f"asks_{kind}")
+                         for r in self.retriever.search(" ".join(w.strip("*") for w in cue(f"reports_{kind}")), k=2)]
         # each treatment the question asks about, retrieved for itself in the question's setting
         asked = asked_treatments(qt)
         extra_chunks += [r.chunk for c in asked[:3]

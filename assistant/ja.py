@@ -183,10 +183,16 @@ def _normalise_words(text: str) -> str:
     (`_plain_style`), everything else as written."""
     if not any(map(is_japanese_char, text)):
         return text
-    table = lexicon_file(LEXICON_DIR, "context.yaml")["ja"]["plain_style"]
+    ja = lexicon_file(LEXICON_DIR, "context.yaml")["ja"]
+    table, joined = ja["plain_style"], ja.get("joined_words") or {}
     tokens, out, i = tokenize(text), [], 0
     while i < len(tokens):
         t = tokens[i]
+        pair = f"{t.surface}+{tokens[i + 1].surface}" if i + 1 < len(tokens) else ""
+        if pair in joined:  # ("なん" + "で": "なぜ")
+            out.append(joined[pair])
+            i += 2
+            continue
         plain = _plain_style(tokens, i, table)
         if plain is not None:
             out.append(plain[0])

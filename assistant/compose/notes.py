@@ -77,7 +77,9 @@ class MissingPhNote:
         if not (builder.count() and plan.missing and not plan.plain):
             return
         if not plan.missing_ph:
-            if plan.deciding:  # (lineage, CD19/CD22 ...: the deciding facts of the branches shown)
+            # (lineage, CD19/CD22 ...: the deciding facts of the branches shown; none shown, no note: rja76 q36)
+            shown = {text.strip() for kind, text in builder.lines if kind == "rule"}
+            if plan.deciding and any(r.statement.strip() in shown for r in plan.forks):
                 labels = [fact_label(m) for m in plan.deciding]
                 what = ", ".join(labels[:-1]) + " and " + labels[-1] if len(labels) > 1 else labels[0]
                 builder.note(f"_The answer depends on facts not given ({what}), so each branch's leading "

@@ -30,7 +30,7 @@ from assistant.compose.notes import (
     OpeningNotes,
 )
 from assistant.compose.patient import GuidelineLines, PlainPatient
-from assistant.compose.ranked import Ranked
+from assistant.compose.ranked import Ranked, Reworded
 from assistant.compose.rules import Alternatives, PremiseRules, Rules, StatusAfterRules, StatusLead
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.trials import (
@@ -57,6 +57,7 @@ COMPOSERS: tuple[Composer, ...] = (
     PremiseRules(),
     OutcomePerTreatment(),  # "which of A and B gets more remissions?": each one's result first
     Definition(),
+    Reworded(),  # "must my doctor follow it?": the line saying the guideline supports judgement rather than binding it
     StatusLead(),
     Rules(),
     Alternatives(),  # "can he get CAR-T?" at 41: "No", then what the guideline gives in his phase

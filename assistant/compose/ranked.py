@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.compose.builder import Builder, lead_for
-from assistant.compose.cues import says
+from assistant.compose.cues import cue, says
 from assistant.compose.focus import add_listed
 from assistant.compose.rules import add_status
 from assistant.compose.selection import DraftPlan, Sources
@@ -19,7 +19,7 @@ from assistant.models import RetrievedChunk
 from assistant.rules.logic import stated_facts
 from assistant.rules.relevance import addressed
 from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
-from assistant.text import tokenize, trial_keys
+from assistant.text import chunk_sentences, tokenize, trial_keys
 
 __all__ = ["Ranked"]
 
@@ -82,6 +82,30 @@ def _harm_chunks(plan: DraftPlan, pool: Sources) -> list[RetrievedChunk]:
     return [RetrievedChunk(chunk=c, score=0.0, rank=5 + i) for i, c in enumerate(found[:3])]
 
 
+def _reworded_chunks(plan: DraftPlan, pool: Sources) -> list[RetrievedChunk]:
+    """The chunks answering the question in other words than its own, first ("must my doctor follow it?": the one
+    saying the guideline "supports physician judgement rather than binding it"; cues.yaml
+    `answered_in_other_words`)."""
+    kinds = [k for k in cue("answered_in_other_words") if says(plan.q, f"asks_{k}")]
+    found = [c for c in pool.chunks if c.tier != "evidence" and any(says(c.text, f"reports_{k}") for k in kinds)]
+    return [RetrievedChunk(chunk=c, score=0.0, rank=i) for i, c in enumerate(found[:2])]
+
+
+@dataclass(frozen=True)
+class Reworded:
+    """A question answered in other words than its own ("must my doctor follow it?", "what changed in 2023?"): the
+    lines saying it in those words, whatever else answers (a worried relative's question too)."""
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        kinds = [k for k in cue("answered_in_other_words") if says(plan.q, f"asks_{k}")]
+        for r in _reworded_chunks(plan, pool):
+            for s in chunk_sentences(r.chunk.text):
+                if builder.count() >= RANKED_LINES:
+                    return
+                if s in r.chunk.text and any(says(s, f"reports_{k}") for k in kinds) and not claims_recommendation(s):
+                    builder.add(r.chunk.tier, s, r.chunk, lead=lead_for(r.chunk.tier), asked=True)
+
+
 #: The facts that divide the guideline's groups.
 _GROUP_FACTS = ("age_band", "ph_status", "lineage")
 
@@ -92,7 +116,9 @@ class Ranked:
 
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
         listed = add_listed(plan, pool, builder)
-        top = list(pool.retrieved[:4]) + (_harm_chunks(plan, pool) if plan.harms_only else [])
+        # (the lines answering it in other words are the answer: no lines sharing a stray word of it besides)
+        top = _reworded_chunks(plan, pool) or list(pool.retrieved[:4]) + (
+            _harm_chunks(plan, pool) if plan.harms_only else [])
         if says(plan.q, "asks_toxicity") or plan.harms_only:  # "what side effects does it have?": the sources naming adverse events
             # (CRS, neurotoxicity, VOD/SOS) before survival results and general notes
             # (a safety note's lines before a trial's: the trial adds its rates, the note says what to watch)

@@ -477,6 +477,28 @@ def _on_topic(plan: DraftPlan, maybe: list[GuidelineRule]) -> list[GuidelineRule
     return [r for r in maybe if topics & concept_ids(r.statement.lower())]
 
 
+def compared_sides(question: str, facts: PatientFacts, book: RuleBook,
+                   sections: Sequence[str] = ()) -> list[list[GuidelineRule]]:
+    """The rules of each group the question sets side by side: those naming the treatment it asks about, for each
+    group ("how does the place of allo-HSCT differ between Ph-positive and Ph-negative ALL?", rja76 q27), else each
+    group's leads (`compared_leads`)."""
+    groups = [g for g in compared_groups(question) if all(getattr(facts, k) is None for k in g)]
+    known = facts.model_copy(update=assumed(facts))
+    return _treatment_sides(question, groups, known, book) or compared_leads(question, facts, book, sections)
+
+
+def _treatment_sides(question: str, groups: list[dict[str, Any]], known: PatientFacts,
+                     book: RuleBook) -> list[list[GuidelineRule]]:
+    """For each group compared, the rules naming the treatment asked about that are for that group; [] unless two
+    groups have some."""
+    asked = asked_treatments(question)
+    if not asked or len(groups) < 2:
+        return []
+    sides = [[r for r in book.rules if _names_treatment(r, asked) == 2 and not r.exclusive and not r.requires_topic
+              and set(r.when) & set(g) and r.condition(known.model_copy(update=g)) is not False][:3] for g in groups]
+    return sides if sum(map(bool, sides)) >= 2 else []
+
+
 def rules_naming(book: RuleBook, concept: str) -> list[GuidelineRule]:
     """The rules whose statement names the treatment itself (not only its class)."""
     return [r for r in book.rules if _names_treatment(r, [concept]) == 2]
@@ -973,7 +995,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     lex = load_lexicon()  # (groups compared on another subject than treatment, "adverse WBC in B vs T", keep theirs)
     groups = [] if any(lex.concepts[c].kind not in TREATMENT_KINDS for c in _asked_topics(plan)) else (
         compared_groups(plan.q))
-    sides = [] if all(any(_fits(r, g) for r in [*sure, *maybe]) for g in groups) else compared_leads(
+    sides = [] if all(any(_fits(r, g) for r in [*sure, *maybe]) for g in groups) else compared_sides(
         plan.q, facts, book, [c.section_id for c in pool.top(3)])  # (rules for each group found already: kept)
     if sides:  # "B-ALL vs T-ALL at relapse": each group's rules, and its fact is no fact to ask for
         maybe += [r for side in sides for r in side if r not in [*sure, *maybe]]

@@ -490,12 +490,6 @@ def _published_in_year(sentence: str) -> bool:
     return False
 
 
-#: A question's cue and the cue of the lines that answer it in other words ("what changed?" by "revised", "added";
-#: "which TKIs don't work?" by "resistance").
-_ANSWERED_BY = (("asks_changes", "reports_changes"), ("asks_resistance", "reports_resistance"),
-                ("asks_edition", "reports_edition"), ("asks_binding", "reports_binding"))
-
-
 @lru_cache(maxsize=4)
 def _line_words(reports: str) -> frozenset[str]:
     """The words of the lines a cue list of cues.yaml names (`reports_changes`), as tokens."""
@@ -505,9 +499,9 @@ def _line_words(reports: str) -> frozenset[str]:
 def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleBook, *, n: int = 2,
                    need_numbers: bool = False, min_shared: int = 1, evidence: bool = False) -> list[str]:
     q = set(tokenize(question))
-    for asks, reports in _ANSWERED_BY:  # "what changed?" is answered by "revised", "added", "new agents"
-        if says(question, asks):
-            q |= _line_words(reports)
+    for kind in cue("answered_in_other_words"):  # "what changed?" is answered by "revised", "added", "new agents"
+        if says(question, f"asks_{kind}"):
+            q |= _line_words(f"reports_{kind}")
     scored: list[tuple[float, int, str]] = []
     for i, s in enumerate(chunk_sentences(chunk.text)):
         if s not in chunk.text or not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question) or \

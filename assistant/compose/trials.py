@@ -25,7 +25,7 @@ from assistant.compose.sentences import (
     unreported_numbers,
 )
 from assistant.compose.subject import names_harm
-from assistant.concepts import concept_ids, load_lexicon, sentences
+from assistant.concepts import concept_ids, load_lexicon, read_concepts, sentences
 from assistant.models import Chunk, RuleFinding
 from assistant.rules.logic import stated_facts
 from assistant.rules.relevance import asked_treatments
@@ -180,12 +180,27 @@ def _outcome_line(plan: DraftPlan, pool: Sources, drug: str, reports: str) -> tu
 
 def asked_outcomes(question: str, treatments: int) -> list[str]:
     """The outcome kinds (cue names of the lines reporting them) a question asks about; "A vs B: how do the trials
-    compare?" asks for the remissions and survival of each of the two or more treatments it names."""
+    compare?" asks for the remissions and survival of each of the two or more treatments it names. A remission that
+    names a phase ("allo-HSCT in first remission", "in CR2") asks for no remission rate.
+
+    >>> asked_outcomes("Is allo-HSCT in first remission still recommended?", 1), asked_outcomes("CR rate of blina?", 1)
+    ([], ['reports_remission'])
+    """
+    question = _without_phases(question)
     kinds = [reports for asks, reports in _OUTCOME_KINDS if says(question, asks)]
     if not kinds and treatments >= 2 and (says(question, "comparison") or says(question, "weighs_two")) and says(
             question, "evidence_question"):
         kinds = ["reports_remission", "reports_survival"]
     return kinds
+
+
+def _without_phases(question: str) -> str:
+    """The question without the remissions that name a phase of treatment (CR1, CR2; not "remission" itself)."""
+    low = question.lower()
+    for m in read_concepts(question).mentions:
+        if m.kind == "phase" and m.concept != "remission" and m.surface:
+            low = low.replace(m.surface.lower(), " ")
+    return low
 
 
 @dataclass(frozen=True)
@@ -246,6 +261,8 @@ class PopulationOutcomes:
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
         if not says(plan.q, "asks_prognosis") or plan.trial_first or plan.closed:
             return  # (a frightened patient gets the plain guideline point, not trial numbers)
+        if plan.facts.mrd_status is not None:
+            return  # ("the MRD is negative: am I cured?" asks what the result means, not how trial groups fared)
         ranked = sorted(_survival_lines(plan, pool).values(), key=lambda t: -t[0])
         if plan.facts.ph_status is None:  # (each Ph branch's best trial before a second one of the same branch)
             firsts = {t[3]: t for t in reversed(ranked)}

@@ -400,6 +400,8 @@ def judge_claim(claim: Claim, book: Any, facts: PatientFacts, question_values: f
         merged["age"] = None
     agreed: Verdict | None = None
     found: list[tuple[tuple[int, int, int], Verdict]] = []
+    open_groups: set[str] = set()  # rules one of whose asserts, for a group the claim leaves open, contradicts it
+    agreeing: set[str] = set()
     for rule, a in _candidates(claim, book):
         v = _compare(claim, a, merged, question_values)
         if v is None:
@@ -410,7 +412,14 @@ def judge_claim(claim: Claim, book: Any, facts: PatientFacts, question_values: f
                         max((len(p) for p in a.populations()), default=0))
             found.append((specific, Verdict(kind="contradict", rule_id=rule.id, why=v[1] or a.why,
                                             claim=claim.text)))
+            if population_fit(a, merged) == "some":
+                open_groups.add(rule.id)
+        elif a.qualifiers and not _opposed(claim.stance, a.stance):
+            agreeing.add(rule.id)  # (its values for one group, in the claim's own stance)
         agreed = agreed or Verdict(kind="agree", rule_id=rule.id, claim=claim.text)
+    # a value the rule gives for one of the groups the claim leaves open is no contradiction by the value it gives
+    # another ("above 30x10^9/L" with the lineage not said: B-lineage's threshold, not T-lineage's 100, heldout10)
+    found = [f for f in found if f[1].rule_id not in open_groups & agreeing]
     if found:
         return max(found, key=lambda t: t[0])[1]
     if claim.stance == "no_standard" and not claim.interventions and claim.population and (
@@ -509,6 +518,20 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
     if level != "exact":
         return ("agree", "") if fit != "none" else None
     return _compare_values(claim, a, merged, fit, question_values)
+
+
+#: Stances that cannot agree: what one recommends or offers the other says is not recommended or does not work.
+_OPPOSED = (frozenset({"recommended", "required", "option"}), frozenset({"not_recommended", "ineffective"}))
+
+
+def _opposed(said: str | None, held: str) -> bool:
+    """The claim's stance and the assert's are opposites ("not recommended" against "recommended").
+
+    >>> _opposed("not_recommended", "recommended"), _opposed("option", "not_required"), _opposed(None, "recommended")
+    (True, False, False)
+    """
+    yes, no = _OPPOSED
+    return (said in yes and held in no) or (said in no and held in yes)
 
 
 def _compare_scope(claim: Claim, a: Assert, merged: dict[str, Any]) -> tuple[str, str] | None:
@@ -678,9 +701,27 @@ def _compare_stance(claim: Claim, a: Assert, fit: str) -> tuple[str, str] | None
     restricted = not a.universal and _polarity(stance, 0) < 0 and not claim.absolute and not named
     if named and stance == "no_standard" and a.stance in POSITIVE:
         conflicts = conflicts | {stance}  # "not listed for relapse after allo-HSCT", a group it names
-    if stance in conflicts and not restricted and (fit == "all" or claim.universal or not any(a.populations())):
+    if stance in conflicts and not restricted and (fit == "all" or claim.universal or not any(a.populations())
+                                                   or _flat_denial(claim, a, stance, fit)):
         return "contradict", a.why or f"the guideline's stance is {a.stance.replace('_', ' ')}"
     return None
+
+
+def _flat_denial(claim: Claim, a: Assert, stance: str, fit: str) -> bool:
+    """A plain "not recommended" for a group the recommendation covers part of, with the rest left open ("JSH 2023 does
+    not recommend allo-HSCT in CR1 for Ph-positive ALL", age not given): it denies the recommendation to those it
+    is for. The sentence names the assert's own group but for its age (every other fact of it, and no fact it does
+    not have: "no prophylactic TKI while MRD stays negative" is not about the TKI of induction at 65); not a
+    conditional or hedged sentence, nor one about some of them ("not for every adult")."""
+    if fit != "some" or not a.universal or not _opposed(stance, a.stance) or (
+            claim.conditional or claim.hedged or claim.universal or claim.extra.get("question")):
+        return False
+    if _points_at_a_group(claim.text):
+        return False  # ("no regimen should be called the standard there": the group named before, not every adult)
+    own = {k for k, v in claim.own_population.items() if _known(v)} - {"age", "age_band"}
+    return any(own and own == set(pop) - {"age", "age_band"} and all(matches(claim.own_population[k], v)
+                                                                      for k, v in pop.items() if k in own)
+               for pop in a.populations())
 
 
 def _regimen_given(claim: Claim) -> frozenset[str]:
@@ -715,7 +756,7 @@ def _compare_values(claim: Claim, a: Assert, merged: dict[str, Any], fit: str,
     for spec in a.qualifiers:
         if not spec.jsh_text and "jsh" in claim.voiced and not claim.hedged and (
                 claim.defines or a.stance not in POSITIVE) and any(  # (a gloss on a recommendation's group: no)
-                q.kind == spec.kind and {q.value, q.high} & {spec.value, spec.high} for q in claim.qualifiers):
+                q.kind == spec.kind and {q.value, q.high} & {spec.value, spec.high} - {None} for q in claim.qualifiers):
             return "contradict", (f"the JSH 2023 summary itself gives no {spec.kind} values here; "
                                   f"{_say(spec.as_qualifier())} comes from another source")
         if not spec.jsh_text and a.stance == "defines":
@@ -1049,11 +1090,13 @@ def question_claims(question: str, form: PremiseForm | None = None) -> list[tupl
     from assistant.concepts import sentences
 
     out = []
+    prev = ""
     for sentence in sentences(form.text if form else question):
         sf = premise_form(stated_part(sentence))
+        said, prev = prev, sentence
         if sf.asks_open:
             continue
-        for claim in read_claims(sf.text):
+        for claim in _with_subject_before(read_claims(sf.text), said, sf.text):
             if claim.stance is None and sf.proposal and claim.interventions:
                 claim = dataclasses.replace(claim, stance=sf.proposal,
                                             polarity=claim_vocabulary().stances[sf.proposal][0])
@@ -1068,6 +1111,21 @@ def question_claims(question: str, form: PremiseForm | None = None) -> list[tupl
                     claim.negated and claim.interventions):
                 out.append((dataclasses.replace(claim, extra={**claim.extra, "question": True}), own))
     return out
+
+
+def _with_subject_before(claims: tuple[Claim, ...], before: str, text: str) -> tuple[Claim, ...]:
+    """A bare verdict put to be confirmed ("So I'm completely cured?") is about what the sentence before it named
+    ("They told me the MRD is negative!"): read with that sentence, when together they name a subject."""
+    if not before or not claims or not all(c.stance and not c.subjects and not c.interventions for c in claims):
+        return claims
+    joined = read_claims(before.rstrip(" .!?") + ", " + text)
+    return joined if any(c.stance and (c.subjects or c.interventions) for c in joined) else claims
+
+
+def _points_at_a_group(text: str) -> bool:
+    """The clause points at a group named elsewhere (claims.yaml `group_pointers`: "there", "this age group")."""
+    toks = tokens(text)
+    return any(tuple(toks[i:i + len(p)]) == p for p in claim_vocabulary().group_pointers for i in range(len(toks)))
 
 
 def _ineffective(claim: Claim, a: Assert, merged: dict[str, Any]) -> bool:

@@ -389,9 +389,15 @@ def describes_warning_symptoms(question: str) -> bool:
     True
     >>> describes_warning_symptoms("What are the signs of VOD after inotuzumab?")
     False
+    >>> describes_warning_symptoms("Does blinatumomab cause high fever or confusion?")
+    False
+    >>> describes_warning_symptoms("I heard blina can cause high fever, is that true? My son has a high fever now.")
+    True
     """
     r = read_concepts(question.lower())
     said = {m.concept for m in r.mentions if not (m.negated or m.other_person)}
+    if _says(question, "symptom_talk", "effect_asked") and not _says(question, "symptom_talk", "reports_now"):
+        return False  # ("does blinatumomab cause a high fever?", "I heard it makes you confused, is that true?")
     return r.asker != "clinician" and bool(said & WARNING_SYMPTOMS)  # (who asks unknown: the note shows)
 
 

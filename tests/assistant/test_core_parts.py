@@ -1238,14 +1238,13 @@ def test_the_vod_caution_goes_without_inotuzumab(bot) -> None:
 
 
 @pytest.mark.parametrize(("q", "what"), [
-    ("I'm getting blinatumomab for leukemia that came back. What side effects should I look out for, and which ones "
-     "mean I should call the hospital right away?", "On when to contact the treating team urgently, which the question"),
     ("父（68歳）がフィラデルフィア陰性の急性リンパ性白血病と言われました。治療しなかったらどうなりますか？治療するとしたら"
      "どんな治療で、治る見込みはどのくらいですか？", "ご質問にある治療しない場合の経過について"),
 ])
 def test_a_part_no_source_covers_is_named_as_not_covered(bot, q: str, what: str) -> None:
-    """r49 a23, rja45 b24: when to call the team at once and the course without treatment were passed over in
-    silence; each is a concern the sources do not address, and the answer says so."""
+    """rja45 b24: the course without treatment was passed over in silence; a concern the sources do not address,
+    and the answer says so. (When to call the team at once, r49 a23, is now answered: the signs "to be reported to
+    the treating team at once", test_signs_to_report_at_once_answer_when_to_call_the_team.)"""
     assert what in bot.ask(q).answer
 
 
@@ -1762,12 +1761,75 @@ def test_a_few_cells_still_found_in_remission_is_mrd_not_a_relapse(bot) -> None:
     assert "0.01% or higher" in quotes and "nelarabine" not in quotes.lower() and "re-induction" not in quotes, a.answer
 
 
+@pytest.mark.parametrize("q", [
+    "Is my hematologist obliged to stick to the guideline? She suggested something slightly different.",
+    "Must doctors follow the JSH guideline exactly?",
+    "ガイドラインって必ず守らなければならないものなんでしょうか。先生の方針が少し違うので心配です。",
+])
+def test_whether_the_guideline_binds_the_doctor_is_answered_by_its_stance(bot, q: str) -> None:
+    """rja77 q34: "must the guideline be followed strictly?" was refused (no retrieved line shares its words): the
+    guideline supports physician judgement rather than binding it (cues.yaml answered_in_other_words)."""
+    a = bot.ask(q)
+    quotes = " ".join(c.quote for c in a.citations)
+    assert a.verdict != "refused" and "physician judgement rather than binding" in quotes, a.answer
+
+
+@pytest.mark.parametrize("q", ["What changed in the 2023 edition for ALL?",
+                               "2023年版では前の版から何が変わったんですか？"])
+def test_what_changed_in_the_edition_names_the_revised_algorithm(bot, q: str) -> None:
+    """rja76 q23, rja77 q13: "what changed from 2020?" left out the revised algorithm branching first on Ph."""
+    quotes = " ".join(c.quote for c in bot.ask(q).citations)
+    assert "first branch is the presence or absence of the Philadelphia chromosome" in quotes, quotes
+
+
+@pytest.mark.parametrize("q", [
+    "The doctor said the MRD test came back negative! So the leukemia is gone for good, right?",
+    "MRDが陰性と言われました。もう治ったと思っていいんですよね？",
+])
+def test_a_negative_mrd_taken_for_a_cure_is_answered_no_with_the_line_saying_so(bot, q: str) -> None:
+    """rja77 q39: "MRD negative: so I'm cured, right?" opened with trial survival numbers; the guideline's line that
+    a negative MRD is no cure answers it, first (MRD-NOTCURED-075, a bare verdict read with the sentence before)."""
+    a = bot.ask(q)
+    assert any(f.rule_id == "PREMISE-044" and "cured" in f.message for f in a.findings), a.findings
+    assert a.citations[0].quote == "An MRD result below 0.01% after induction does not mean that ALL is cured.", a.answer
+    assert not any("survival" in c.quote for c in a.citations), a.answer
+
+
+def test_a_chemotherapy_free_trial_asked_as_the_jsh_standard_in_japanese_gets_the_status_line(bot) -> None:
+    """rja76 q26: 「D-ALBAみたいなchemo-freeはJSH的にもう標準扱い？」 got the trial's results and no answer."""
+    a = bot.ask("ダサチニブ＋ブリナツモマブのchemo-free（D-ALBA）って、JSH的にはもう標準扱いなんですか？")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "as the standard for Ph-positive ALL" in quotes, a.answer
+
+
+def test_a_post_transplant_tki_question_with_mrd_negative_and_a_turn_to_come_gets_both_branches(bot) -> None:
+    """rja76 q04: "PCR negative all along; prophylactic dasatinib? and if MRD turns positive?" read the turn to come
+    as the patient's MRD and answered only the pre-emptive branch."""
+    a = bot.ask("Ph+ALLで同種移植後、BCR::ABL1のPCRはずっと陰性。予防的にダサチニブを入れるべき？陽性化したときは？")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "does not recommend prophylactic TKI" in quotes and "pre-emptive TKI" in quotes, a.answer
+
+
 def test_what_the_mrd_result_does_to_the_treatment_is_answered_by_the_mrd_rules(bot) -> None:
     """rja59 q11: "how does the MRD result affect treatment?" was read as a generic treatment question (the Ph branches
     of first-line treatment, and a request for the Ph status); it asks what MRD directs."""
     a = bot.ask("I am a nurse. When is MRD measured in ALL, and how does the result affect treatment?")
     assert "direct subsequent treatment decisions" in a.answer, a.answer
     assert not any(f.rule_id == "FACTS-MISSING-031" for f in a.findings), a.findings
+
+
+@pytest.mark.parametrize("q", [
+    "Son is 30, Ph-negative, in first remission after a pediatric-style protocol. What determines whether he is "
+    "transplanted?",
+    "息子は30歳でPh陰性、小児型の治療で第一寛解です。同種移植に進むかどうかは何で決まるのでしょうか。",
+    "MRDの値で、その後の治療の何が決まるんですか？",
+])
+def test_what_a_transplant_decision_rests_on_is_answered_with_what_mrd_directs(bot, q: str) -> None:
+    """rja77 q10, q25, q33: "what decides whether she is transplanted?", "what does the MRD result decide?" got the
+    rules without the MRD line that answers them."""
+    a = bot.ask(q)
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "direct subsequent treatment decisions" in quotes, a.answer
 
 
 @pytest.mark.parametrize("q", [
@@ -1789,6 +1851,20 @@ def test_a_numbered_list_of_topics_answers_each_item_and_takes_no_item_as_the_pa
 def test_a_nurse_asking_what_to_watch_for_gets_the_signs_of_each_harm(bot) -> None:
     r = bot.ask("I'm a nurse. What signs should I watch for during continuous blinatumomab infusion?")
     assert "fever" in r.answer and "confusion" in r.answer, r.answer
+
+
+@pytest.mark.parametrize("q", [
+    "Caring for my brother on a blinatumomab pump at home: what side effects matter, and when should we phone the "
+    "hospital?",
+    "I'm getting blinatumomab for leukemia that came back. What side effects should I look out for, and which ones "
+    "mean I should call the hospital right away?",
+])
+def test_signs_to_report_at_once_answer_when_to_call_the_team(bot, q: str) -> None:
+    """r68 q12 (and r49 a23): "what to watch for on the blinatumomab pump, and when do I call the doctor?" got the
+    signs "to be reported to the treating team at once", then a note that the sources do not address when to call."""
+    r = bot.ask(q)
+    assert "at once" in r.answer and "do not address" not in r.answer, r.answer
+    assert not any(f.rule_id == "RELEVANCE-050" for f in r.findings), r.findings
 
 
 def test_each_drugs_toxicity_line_names_its_harm(bot) -> None:

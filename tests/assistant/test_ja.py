@@ -1004,6 +1004,33 @@ def test_japanese_question_words_of_session_41_second_round(q: str, words: list[
     assert all(w in en for w in words), en
 
 
+@pytest.mark.parametrize(("q", "words"), [
+    # what a decision rests on, and what a result decides (rja77 q10, q25, q33; own paraphrases)
+    ("同種移植に進むかどうかは何で決まるのでしょうか", ["what decides it", "or not"]),
+    ("MRDの値で何を決めるんですか？", ["what does it guide in the treatment"]),
+    ("その結果で治療の何が変わりますか？", ["how does it change the treatment"]),
+])
+def test_japanese_question_words_of_session_42(q: str, words: list[str]) -> None:
+    en = to_english(q)
+    assert all(w in en for w in words), en
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    # a katakana name heard with "ヤ" for "ア", a result said as "マイナス", a result turning asked about (rja77 q28,
+    # q39, rja76 q04; own paraphrases)
+    ("父が68歳でフィラデルフィヤ陽性のALLです", {"age": 68, "ph_status": "positive"}),
+    ("息子のMRDがマイナスだったと聞きました", {"mrd_status": "negative"}),
+    ("Ph+ALL、同種移植後でPCRはずっと陰性です。陽性化したらどうしますか", {"mrd_status": "negative", "transplant": "done"}),
+])
+def test_lay_and_heard_forms_of_session_42(q: str, expected: dict) -> None:
+    got = facts(q)
+    assert {k: got.get(k) for k in expected} == expected, (to_english(q), got)
+
+
+def test_the_enzymes_name_in_hiragana_is_the_tki() -> None:
+    assert "TKI" in to_english("いしょくの あとも ちろしんきなーぜ の くすりは つづけますか")
+
+
 def test_a_tki_restarted_after_a_transplant_is_ph_positive() -> None:
     assert facts("移植後の患者さんでTKIを再開するのはどんな時ですか？").get("ph_status") == "positive"
 

@@ -143,6 +143,8 @@ def test_every_fixed_text_has_japanese(name: str) -> None:
      "grade in the question cannot be confirmed or quoted._", ["CQ番号と推奨グレード"]),
     ("_**No**: the JSH 2023 summary does not say this; its own statement comes first below._", ["要約の記述は次のとおり"]),
     (LLM_FALLBACK_NOTE, ["日本語の参照資料"]),
+    ("_The answer depends on facts not given (age and B or T lineage), so each branch's leading statement is shown: "
+     "tell me them for a single answer._", ["年齢とB細胞性かT細胞性か", "分岐"]),
     (EVIDENCE_LEAD, ["エビデンス"]),
     (CONTEXT_LEAD, ["推奨ではありません"]),
 ])
@@ -355,6 +357,7 @@ def test_every_guideline_rule_has_a_japanese_title() -> None:
     "I'm scared, my MRD came back positive, what does it mean?",            # DISTRESS_NOTE
     "What dose of imatinib for my mother with Ph+ ALL?",                    # DOSE_NOTE
     "Is venetoclax recommended for relapsed T-ALL?",                        # RELEVANCE_NOTE
+    "Adult with T-lymphoblastic lymphoma, 10% marrow blasts: treat it like ALL?",  # the missing-facts note
 ])
 def test_every_note_the_pipeline_writes_has_japanese(bot, question: str) -> None:
     """The notes, refusals and disclaimers of real answers (written in core.py, draft.py, the rules) all have a

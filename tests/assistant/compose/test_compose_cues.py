@@ -42,3 +42,11 @@ def test_an_unknown_list_is_named_in_the_error() -> None:
 ])
 def test_says(text: str, name: str, expected: bool) -> None:
     assert says(text, name) is expected
+
+
+def test_every_question_answered_in_other_words_has_both_lists() -> None:
+    # a question saying asks_X is answered by lines saying reports_X: both lists exist for every X named
+    kinds = cue("answered_in_other_words")
+    assert "changes" in kinds
+    for kind in kinds:
+        assert cue(f"asks_{kind}") and cue(f"reports_{kind}"), kind

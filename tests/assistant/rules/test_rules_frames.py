@@ -818,3 +818,70 @@ def test_a_list_item_is_read_under_the_sentence_that_opens_the_list(by_section) 
                   citations=[cite(chunk)])
     issues = check_frames("CNS prophylaxis, who and how?", PatientFacts(), draft, [chunk])
     assert [i.finding.rule_id for i in issues] == ["CNS-CRANIAL-018"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "JSH 2023 does not recommend allo-HSCT in CR1 for adults with Ph-positive ALL.",
+    "Now that TKIs are so effective, a transplant in first remission is no longer recommended for Ph+ ALL.",
+])
+def test_a_flat_denial_for_the_recommendations_group_with_its_age_open_contradicts(sentence: str) -> None:
+    # the age is not given: the denial still reaches the adults under 65 the recommendation is for
+    verdict = judge_sentence(sentence, default_rulebook(), PatientFacts(ph_status="positive"))
+    assert (verdict.kind, verdict.rule_id) == ("contradict", "PHPOS-HSCTCR1-003")
+
+
+@pytest.mark.parametrize("sentence", [
+    "No preventive TKI while MRD stays negative after the transplant.",  # (not the TKI of induction at 65)
+    "For patients aged 65 or older, allo-HSCT in CR1 is not the default.",
+    "If she is not fit, allo-HSCT in CR1 is not recommended.",
+])
+def test_a_denial_about_another_group_or_condition_is_no_flat_denial(sentence: str) -> None:
+    verdict = judge_sentence(sentence, default_rulebook(), PatientFacts(ph_status="positive"))
+    assert verdict.kind != "contradict", verdict
+
+
+@pytest.mark.parametrize(("sentence", "facts"), [
+    # a position the sources do not confirm is no position
+    ("Ponatinib as the first-line TKI remains unverified in these sources.", {"ph_status": "positive"}),
+    # "based on" pointing at MRD across a contrast, not at the trial named before it
+    ("In Ph+ALL213 prophylactic dasatinib followed the protocol for patients MRD-positive before transplant, whereas "
+     "the JSH 2023 position is based on the MRD after allo-HSCT.", {"ph_status": "positive"}),
+    # a harm's grade is no recommendation grade
+    ("Nelarabine is usually stopped for neurological adverse reactions of grade 2 or higher.", {"lineage": "T"}),
+    # a value the rule gives for one of the groups the sentence leaves open
+    ("A presenting WBC above 30x10^9/L is on the adverse side of the threshold.", {}),
+    # whom a statement is for, with its age limit after the bound
+    ("The CAR-T statement of JSH 2023 covers young patients, giving under 25 as the age limit.", {}),
+])
+def test_model_phrasings_of_heldout10_classes_pass(sentence: str, facts: dict) -> None:
+    verdict = judge_sentence(sentence, default_rulebook(), PatientFacts(**facts))
+    assert verdict.kind in ("agree", "unrelated"), verdict
+
+
+@pytest.mark.parametrize(("sentence", "facts"), [
+    ("Based on the E1910 trial, JSH 2023 recommends blinatumomab consolidation for MRD-negative adults.", {}),
+    ("The CAR-T statement of JSH 2023 covers young patients, giving under 40 as the age limit.", {}),
+    ("A presenting WBC above 50x10^9/L is the adverse threshold in adult ALL.", {}),
+    ("A white count of more than 50,000/µL is where adult ALL turns high risk.", {}),
+    ("Once the MRD test is negative, the leukaemia can be considered cured.", {}),
+])
+def test_the_same_shapes_with_the_error_are_still_flagged(sentence: str, facts: dict) -> None:
+    verdict = judge_sentence(sentence, default_rulebook(), PatientFacts(**facts))
+    assert verdict.kind in ("contradict", "unsupported"), verdict
+
+
+def test_a_consequence_after_a_dash_is_its_own_claim() -> None:
+    # "... each is used only when the blasts express its own target—so with CD19-negative blasts, blinatumomab is
+    # not supported": the denial is its own claim, not the drug offered to the CD19-negative population
+    s = ("Each antibody is used only when the blasts express its own target—so with CD19-negative blasts, "
+         "blinatumomab is not supported, while inotuzumab for CD22-positive disease is recommended.")
+    verdict = judge_sentence(s, default_rulebook(), PatientFacts(lineage="B", cd19=False, cd22=True, phase="relapsed"))
+    assert verdict.kind != "contradict", verdict
+
+
+def test_another_societys_guideline_named_before_guideline_is_its_voice() -> None:
+    # "the JSHCT adult ALL guideline categorises ... as S": the JSHCT's category, no JSH grade (heldout10); "the
+    # guideline cites the JSHCT registry analysis": the guideline comes first, JSH's voice
+    jshct = read_claims("The JSHCT adult ALL guideline categorises allo-HSCT in CR1 for Ph+ ALL as S (standard).")
+    cites = read_claims("The guideline cites the JSHCT registry analysis as the basis for its transplant advice.")
+    assert "jsh" not in jshct[0].attribution and "jsh" in cites[0].attribution

@@ -508,6 +508,10 @@ def test_warning_symptoms_from_a_patient_or_relative_get_the_urgent_note(q: str)
     "I am confused about the transplant options for my dad",
     "we are all very confused by what the doctors said about blinatumomab",
     "my wife is very confused about her chemo schedule",
+    # what a drug may cause, asked about or heard of (rja77 q36): no symptom happening
+    "Does blinatumomab cause a high fever or confusion?",
+    "A friend said inotuzumab can make your belly swell and your eyes go yellow. Is that true?",
+    "How common is a high fever with blina? We want to know what to look out for at home.",
 ])
 def test_no_urgent_note_for_clinicians_knowledge_questions_or_symptoms_gone(q: str) -> None:
     from assistant.concepts import read_concepts
@@ -749,3 +753,14 @@ def test_how_the_guideline_is_read_is_in_scope() -> None:
     """rja73 q39: "if the guideline says 'recommended', must my doctor follow it?" was refused as off the domain."""
     q = "If the guideline says 'recommended', does my doctor have to follow it? How is the strength written?"
     assert not any(sev == "block" for sev in findings(q).values()), findings(q)
+
+
+@pytest.mark.parametrize("q", [
+    "I heard blinatumomab can cause a high fever, is that true? My husband has a high fever right now.",
+    "is it true that blina makes people confused? my mom has been confused since this morning",
+])
+def test_a_symptom_happening_now_keeps_the_urgent_note_beside_a_question_about_effects(q: str) -> None:
+    from assistant.concepts import read_concepts
+
+    text = read_concepts(q).text
+    assert "SAFE-SYMPTOM-062" in {i.finding.rule_id for i in check_scope(text, read_facts(text))}
