@@ -194,11 +194,15 @@ def clauses(sentence: str) -> list[str]:
 
     >>> clauses("Ph+ ALL (sister, 52) - what next?")
     ['Ph+ ALL (sister, 52) -', ' what next?']
+    >>> clauses("what if her BCR::ABL1 MRD reappears?")
+    ['what if her BCR::ABL1 MRD reappears?']
     """
     out, depth, start = [], 0, 0
     for i, ch in enumerate(sentence):
         depth += (ch in "([") - (ch in ")]")
         dash = ch in "—–" or (ch == "-" and sentence[i - 1:i] == " " and sentence[i + 1:i + 2] == " ")
+        if ch == ":" and ":" in (sentence[i - 1:i], sentence[i + 1:i + 2]):
+            continue  # ("BCR::ABL1" is a name, no clause break)
         if depth <= 0 and (ch in _CLAUSE_END or dash):
             out.append(sentence[start:i + 1])
             start, depth = i + 1, 0

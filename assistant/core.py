@@ -21,7 +21,7 @@ from assistant.compose.ages import age_subjects
 from assistant.compose.asked import set_aside
 from assistant.compose.branches import deciding_branches
 from assistant.compose.conditions import weighed_treatments
-from assistant.compose.cues import cue, says
+from assistant.compose.cues import cue, reworded_kinds, says
 from assistant.compose.intents import (
     POINTS_BACK,
     asking_clause,
@@ -33,6 +33,7 @@ from assistant.compose.intents import (
 from assistant.compose.interactions import answer_drugs, named_treatments
 from assistant.compose.premises import value_premises
 from assistant.compose.selection import (
+    after_transplant_rules,
     answering,
     compared_sides,
     drafting_facts,
@@ -450,6 +451,8 @@ class Assistant:
             return [], [], []
         retrieved = self.retriever.search(f"{qt} {words}".strip(), facts=facts, k=self.settings.retrieval.k)
         sure, maybe = patient_rules(qt, facts, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])
+        maybe += [r for r in after_transplant_rules(asking_clause(qt), facts, self.rulebook,
+                                                    [r.chunk.section_id for r in retrieved[:3]]) if r not in maybe]
         after = drafting_facts(asking_clause(qt), qt, facts)  # (and as the drafter will choose them: "a TKI after
         if after != facts:  # allo-HSCT?" is drafted for after the transplant)
             maybe += [r for rs in patient_rules(qt, after, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])
@@ -505,7 +508,7 @@ class Assistant:
         extra_chunks += self.retriever.uncovered_term_chunks(qt, [r.chunk for r in retrieved[:8]])
         # a question whose answer is worded otherwise ("must my doctor follow it?" is answered by "supports physician
         # judgement rather than binding it"): the lines in the answer's words (cues.yaml `answered_in_other_words`)
-        extra_chunks += [r.chunk for kind in cue("answered_in_other_words") if says(qt, f"asks_{kind}")
+        extra_chunks += [r.chunk for kind in reworded_kinds(qt)
                          for r in self.retriever.search(" ".join(w.strip("*") for w in cue(f"reports_{kind}")), k=2)]
         # each treatment the question asks about, retrieved for itself in the question's setting
         asked = asked_treatments(qt)

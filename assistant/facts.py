@@ -1868,6 +1868,8 @@ def _clause_start(seg: str, signs: str, *, full_stop: bool = False) -> int:
     stop that is no decimal point."""
     cut = 0
     for i, c in enumerate(seg):
+        if c == ":" and ":" in (seg[i - 1:i], seg[i + 1:i + 2]):
+            continue  # ("BCR::ABL1" is a name, no clause break)
         if c in signs or full_stop and c == "." and not seg[i + 1:i + 2].isdigit():
             cut = i + 1
         elif c == "-" and seg[i - 1:i].isspace():
@@ -1880,6 +1882,8 @@ def _clause_start(seg: str, signs: str, *, full_stop: bool = False) -> int:
 
 def _clause_end(seg: str, signs: str) -> int:
     for i, c in enumerate(seg):
+        if c == ":" and ":" in (seg[i - 1:i], seg[i + 1:i + 2]):
+            continue  # ("BCR::ABL1" is a name, no clause break)
         if c in signs:
             return i
         if c.isspace() and seg[i + 1:i + 2] == "-":
@@ -2092,6 +2096,8 @@ def _read_mrd(t: str, population: bool = False) -> tuple[str | None, float | Non
     ('positive', 0.05, None)
     """
     events = _mrd_events(t, population)
+    if _candidate_cutoffs(t, events):
+        return None, None, None  # ("MRD cut-off: 10^-3? 10^-4? which does JSH use?": levels offered as the limit)
     own_level = _patient_level(t) if "mrd" in t and not population else None
     if not events:
         return (_level_status(own_level, None), own_level, None) if own_level is not None else (None, None, None)
@@ -2107,6 +2113,15 @@ def _read_mrd(t: str, population: bool = False) -> tuple[str | None, float | Non
     if status == "positive" and last_level is not None:
         return _level_status(last_level, timepoint), level, timepoint
     return status, level, timepoint
+
+
+def _candidate_cutoffs(t: str, events: list[tuple[int, str, float | None]]) -> bool:
+    """Two or more levels, each in a sentence that asks, in a question naming a cut-off (mrd_words generic_level):
+    the limits the asker weighs ("cut-off 10^-3? 10^-4? which is high risk?", rja78 q08), not a result."""
+    asked = [q for q in quantities(t) if q.kind == "level"]
+    if not events or len({q.value for q in asked}) < 2 or not _phrase(t, "generic_level", "mrd_words"):
+        return False
+    return all(t[slice(*_sentence_span(t, q.start))].rstrip().endswith("?") for q in asked)
 
 
 def _said_present(t: str, start: int, end: int, pre: str) -> bool:

@@ -36,3 +36,10 @@ def cue(name: str) -> tuple[str, ...]:
 def says(text: str, name: str) -> bool:
     """`text` contains a term of the cue list `name`."""
     return has_any(text, cue(name))
+
+
+def reworded_kinds(text: str) -> list[str]:
+    """The kinds X of cues.yaml `answered_in_other_words` the text asks (a term of asks_X, and of context_X where that
+    list exists): its answer is in the words of reports_X ("must my doctor follow it?": "rather than binding")."""
+    return [k for k in cue("answered_in_other_words") if says(text, f"asks_{k}")
+            and (f"context_{k}" not in _cues() or says(text, f"context_{k}"))]

@@ -423,7 +423,7 @@ def question_pieces(question: str) -> list[tuple[str, bool]]:
         asked = question[end:end + 1] == "?" or (m is None and question.rstrip().endswith("?"))
         piece = question[start:end].strip(" ,.:?")
         if piece:
-            clauses = [c.strip() for c in piece.replace(":", ",").split(",") if c.strip()]
+            clauses = [c.strip() for c in piece.replace("::", "__").replace(":", ",").split(",") if c.strip()]
             out.append((piece, asked or any(opening(c) in _ASKING for c in clauses)))
         start = m.end() if m is not None else end
     return out
@@ -511,12 +511,19 @@ def question_parts(question: str) -> list[str]:
     # (a terse request for a plan counts: "initial regimen per JSH for AYA, and does he need cranial RT?")
     lasts = [(p, (sentences(p) or [p])[-1]) for p in parts]
     asking = [p for p, last in lasts if len(last.split()) >= 2  # ("…. Why, when he's an adult?": one part)
-              and (_opens_asking(last) or says(last, "plan_request"))]
+              and (_opens_asking(last) or says(last, "plan_request") or _asks_in_place(last, question))]
     if len(asking) < 2:  # terse questions one after another, each with its "?" ("MRD cutoff per JSH? flow or PCR?
         # which timepoints?"); a case description before one question ("28M T-ALL relapsed, what salvage") is one
         asking = [p.strip(" ,.:?") for p in sentences(question) if p.rstrip().endswith("?") and len(p.split()) >= 2]
     return asking if len(asking) >= 2 else [question.strip()]
 
+
+
+def _asks_in_place(sentence: str, question: str) -> bool:
+    """A sentence asking with its question word inside it, as a Japanese question reads in English ("induction how
+    per the guideline?"): it ends with a question mark in the question and holds an open question word."""
+    at = question.find(sentence)
+    return at >= 0 and question[at + len(sentence):].lstrip().startswith("?") and bool(words(sentence) & _OPEN_WORDS)
 
 
 #: A CQ number or a grade the question states ("CQ5", "a category 1 recommendation", "grade A"), not one it asks for.

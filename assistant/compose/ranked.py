@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.compose.builder import Builder, lead_for
-from assistant.compose.cues import cue, says
+from assistant.compose.cues import reworded_kinds, says
 from assistant.compose.focus import add_listed
 from assistant.compose.rules import add_status
 from assistant.compose.selection import DraftPlan, Sources
@@ -86,7 +86,7 @@ def _reworded_chunks(plan: DraftPlan, pool: Sources) -> list[RetrievedChunk]:
     """The chunks answering the question in other words than its own, first ("must my doctor follow it?": the one
     saying the guideline "supports physician judgement rather than binding it"; cues.yaml
     `answered_in_other_words`)."""
-    kinds = [k for k in cue("answered_in_other_words") if says(plan.q, f"asks_{k}")]
+    kinds = reworded_kinds(plan.q)
     found = [c for c in pool.chunks if c.tier != "evidence" and any(says(c.text, f"reports_{k}") for k in kinds)]
     return [RetrievedChunk(chunk=c, score=0.0, rank=i) for i, c in enumerate(found[:2])]
 
@@ -97,7 +97,7 @@ class Reworded:
     lines saying it in those words, whatever else answers (a worried relative's question too)."""
 
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
-        kinds = [k for k in cue("answered_in_other_words") if says(plan.q, f"asks_{k}")]
+        kinds = reworded_kinds(plan.q)
         for r in _reworded_chunks(plan, pool):
             for s in chunk_sentences(r.chunk.text):
                 if builder.count() >= RANKED_LINES:

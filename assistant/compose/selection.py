@@ -421,6 +421,8 @@ def _on_the_asked_topic(plan: DraftPlan, chosen: list[GuidelineRule]) -> list[Gu
     if len(said_all) < 2 or plan.missing or plan.forks:
         return chosen
     asking = plan.intents.asking if plan.intents.asking not in ("", plan.q) else said_all[-1]
+    if len(plan.intents.parts) >= 2:  # (every part asks: "... What does JSH want up front, is he headed for
+        asking = " ".join(plan.intents.parts)  # transplant, and what if MRD turns up after it?", r68 q01)
     if not _asked_topics_in(asking):  # "... wants routine cranial RT for everyone. What does JSH say?": the
         # sentence it asks about is the topic (the nearest before it that names one: not "worried about cognition")
         before = sentences(plan.q[:plan.q.rfind(asking)])
@@ -949,9 +951,30 @@ def drafting_facts(asking: str, focus: str, facts: PatientFacts) -> PatientFacts
     """The facts the answer is drafted for: a planned transplant, or none told, and a question about the time after
     it are answered for after the transplant ("should TKI be continued after allo-HSCT?" is not the 5-year rule for
     the non-transplanted)."""
+    parts = question_parts(asking)
+    if len(parts) >= 2 and not all(asks_after_transplant(p, p) for p in parts):
+        return facts  # ("is he headed for transplant, and what if MRD turns up after it?": one part is after it, the
+        # other not; each part's own rules answer it, r68 q01)
     if facts.transplant in ("planned", None) and asks_after_transplant(asking, focus):
         return facts.model_copy(update={"transplant": "done", "phase": "post_hsct"})
     return facts
+
+
+def after_transplant_rules(asking: str, facts: PatientFacts, book: RuleBook,
+                           sections: Sequence[str] = ()) -> list[GuidelineRule]:
+    """The rules for the time after the transplant that a part of a several-part question asks about, when the
+    other parts are not (`drafting_facts` keeps the facts as read): "is he headed for transplant, and what if MRD
+    turns up after it?" gets the pre-emptive TKI rule for its second part (r68 q01)."""
+    parts = question_parts(asking)
+    if len(parts) < 2 or facts.transplant not in ("planned", None):
+        return []
+    after = facts.model_copy(update={"transplant": "done", "phase": "post_hsct"})
+    out: list[GuidelineRule] = []
+    for part in parts:
+        if asks_after_transplant(part, part):
+            sure, maybe = patient_rules(part, after, book, sections)
+            out += [r for r in [*sure, *maybe] if r.condition(after) is not False and r not in out]
+    return out
 
 
 def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, notes: Sequence[str] = (),
@@ -992,6 +1015,8 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
         maybe, deciding = [*maybe, *added], deciding if added else []
     maybe += [r for r in trial_rules(plan.q, facts, book, [*pool.top(5), *pool.chunks]) if r not in [*sure, *maybe]]
     maybe += [r for r in indication_rules(plan.q, known, book) if r not in [*sure, *maybe]]
+    maybe += [r for r in after_transplant_rules(it.asking or plan.q, facts, book, [c.section_id for c in pool.top(3)])
+              if r not in [*sure, *maybe]]
     lex = load_lexicon()  # (groups compared on another subject than treatment, "adverse WBC in B vs T", keep theirs)
     groups = [] if any(lex.concepts[c].kind not in TREATMENT_KINDS for c in _asked_topics(plan)) else (
         compared_groups(plan.q))

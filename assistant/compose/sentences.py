@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from assistant.claims import broader_chain, read_claims
-from assistant.compose.cues import cue, says
+from assistant.compose.cues import cue, reworded_kinds, says
 from assistant.compose.intents import (
     _COPULA,
     _DEFINE_WORDS,
@@ -499,9 +499,8 @@ def _line_words(reports: str) -> frozenset[str]:
 def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleBook, *, n: int = 2,
                    need_numbers: bool = False, min_shared: int = 1, evidence: bool = False) -> list[str]:
     q = set(tokenize(question))
-    for kind in cue("answered_in_other_words"):  # "what changed?" is answered by "revised", "added", "new agents"
-        if says(question, f"asks_{kind}"):
-            q |= _line_words(f"reports_{kind}")
+    for kind in reworded_kinds(question):  # "what changed?" is answered by "revised", "added", "new agents"
+        q |= _line_words(f"reports_{kind}")
     scored: list[tuple[float, int, str]] = []
     for i, s in enumerate(chunk_sentences(chunk.text)):
         if s not in chunk.text or not _safe_sentence(s, facts, book) or not fits_patient(s, facts, question) or \

@@ -1867,6 +1867,29 @@ def test_signs_to_report_at_once_answer_when_to_call_the_team(bot, q: str) -> No
     assert not any(f.rule_id == "RELEVANCE-050" for f in r.findings), r.findings
 
 
+def test_a_case_asking_first_line_the_transplant_and_after_it_gets_each_parts_rule(bot) -> None:
+    """r68 q01: "what up front, is he headed for transplant, and what if MRD comes back after the transplant?" was
+    drafted for the time after the transplant only (one part's setting taken for the whole question)."""
+    a = bot.ask("61-year-old woman, hypothyroid on levothyroxine, Ph-positive B-ALL just diagnosed, a sister is HLA "
+                "identical. Which first treatment does JSH want, will she go to transplant, and what happens if her "
+                "BCR::ABL1 MRD reappears after the transplant?")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "combines a tyrosine kinase inhibitor (TKI) with chemotherapy" in quotes, quotes
+    assert "allo-HSCT) in CR1" in quotes and "recommends pre-emptive TKI therapy" in quotes, quotes
+
+
+@pytest.mark.parametrize("q", [
+    "Ph-negative B-ALL at 52: is intermediate-dose methotrexate in consolidation enough, or does JSH want more?",
+    "52歳Ph陰性ALLの地固め、中等量MTXで十分ですか？",
+])
+def test_another_dose_level_of_the_recommended_drug_gets_no_yes(bot, q: str) -> None:
+    """r69 q06 (UNSAFE): "is intermediate-dose MTX good enough?" at 47 opened "**Yes**", the HD-MTX rule taken as
+    endorsing methotrexate at any dose; intermediate-dose methotrexate is its own concept."""
+    a = bot.ask(q)
+    assert "**Yes**" not in a.answer and "**はい**" not in a.answer, a.answer
+    assert any("compared high-dose with intermediate-dose methotrexate" in c.quote for c in a.citations), a.answer
+
+
 def test_each_drugs_toxicity_line_names_its_harm(bot) -> None:
     """"blinatumomab vs inotuzumab: side effects": blinatumomab's line names CRS, not "the sources give no toxicity
     rates for E1910" (rja62 q30, rja63 q22)."""

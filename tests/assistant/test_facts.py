@@ -2396,3 +2396,23 @@ def test_a_span_asked_about_is_no_age(text: str) -> None:
 ])
 def test_a_wish_or_a_supposed_case_is_no_transplant_not_done(text: str, transplant: str | None) -> None:
     assert read_facts(text).transplant == transplant
+
+
+def test_a_bcr_abl1_result_supposed_to_come_back_is_no_result_and_its_name_no_clause_break() -> None:
+    # "BCR::ABL1" is one name (its "::" no clause break), and "if ... reappears after the transplant" supposes a result
+    got = read_facts("What would you do if her BCR::ABL1 MRD reappears after the transplant?")
+    assert got.mrd_status is None and got.transplant == "done", got
+    assert read_facts("After allo-HSCT her BCR::ABL1 came back positive.").mrd_status == "positive"
+
+
+@pytest.mark.parametrize("q", [
+    "MRD cut-off after induction: 10^-3? 10^-4? which one does JSH call high risk?",
+    "MRD cutoff: 0.1% or 0.01%?",
+])
+def test_levels_weighed_as_the_cut_off_are_no_result(q: str) -> None:
+    # (rja78 q08: "cut-off 10^-3? 10^-4?" answered "the MRD you gave, 0.01%, is at the threshold")
+    assert read_facts(q).mrd_level_pct is None
+
+
+def test_a_result_beside_a_cut_off_question_stays_the_patients() -> None:
+    assert read_facts("Her MRD is 0.05%. Is the cutoff 0.1% or 0.01%?").mrd_level_pct == 0.05

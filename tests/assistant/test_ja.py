@@ -1027,6 +1027,20 @@ def test_lay_and_heard_forms_of_session_42(q: str, expected: dict) -> None:
     assert {k: got.get(k) for k in expected} == expected, (to_english(q), got)
 
 
+@pytest.mark.parametrize(("q", "words", "phase"), [
+    # a remission to come as the time of a next step, not a remission reached (rja79 q01)
+    ("初発のPh陽性ALL。導入療法は何が推奨で、寛解に入ったあと移植はするべき？", ["once in remission"], "newly_diagnosed"),
+    # a request to lay out the recommendations, no claim (rja78 q20)
+    ("Ph陰性ALLの推奨を年齢層ごとに整理してください", ["summarize"], None),
+    # whether anything changes for the patient, not the edition (rja78 q11)
+    ("イノツズマブのあと移植する予定の人では何か変わりますか", ["does anything change"], None),
+])
+def test_japanese_question_words_of_session_42_second_round(q: str, words: list[str], phase: str | None) -> None:
+    en = to_english(q)
+    assert all(w in en for w in words), en
+    assert facts(q).get("phase") == phase, (en, facts(q))
+
+
 def test_the_enzymes_name_in_hiragana_is_the_tki() -> None:
     assert "TKI" in to_english("いしょくの あとも ちろしんきなーぜ の くすりは つづけますか")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.compose.cues import _cues, cue, says
+from assistant.compose.cues import _cues, cue, reworded_kinds, says
 
 
 def test_every_cue_list_loads_lower_cased_and_non_empty() -> None:
@@ -50,3 +50,13 @@ def test_every_question_answered_in_other_words_has_both_lists() -> None:
     assert "changes" in kinds
     for kind in kinds:
         assert cue(f"asks_{kind}") and cue(f"reports_{kind}"), kind
+
+
+
+@pytest.mark.parametrize(("q", "kinds"), [
+    ("What changed in the 2023 edition?", ["changes"]),
+    ("Inotuzumab, then a transplant: what changed for the patient?", []),  # (no edition named: rja78 q11)
+    ("Must my doctor follow the guideline?", ["binding"]),
+])
+def test_a_question_answered_in_other_words_needs_its_context(q: str, kinds: list[str]) -> None:
+    assert reworded_kinds(q) == kinds

@@ -3,6 +3,7 @@
 import pytest
 
 from assistant.compose.premises import value_premises
+from assistant.facts import read_facts
 from assistant.models import PatientFacts
 from assistant.rules.logic import default_rulebook
 
@@ -60,3 +61,11 @@ def test_a_stated_result_is_no_claimed_threshold(question: str, conflicts: bool)
 
     text = ja.to_english(question)
     assert bool(value_premises(text, read_facts(text), default_rulebook())) is conflicts
+
+
+def test_each_listed_item_keeps_its_own_value() -> None:
+    # "(1) AYA (2) aged 40-64 (3) 65 or older": the 40-64 of item 2 is no AYA age range stated (rja78 q20)
+    q = "Ph-negative ALL, summarize the recommendations by age group: (1) AYA (2) aged 40-64 (3) aged 65 or older"
+    assert value_premises(q, read_facts(q), default_rulebook()) == []
+    claimed = "Ph-negative ALL: (1) AYA is 15 to 25, right? (2) HD-MTX from 40?"
+    assert [r.id for r in value_premises(claimed, read_facts(claimed), default_rulebook())] == ["PHNEG-AYA-009"]
