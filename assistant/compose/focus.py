@@ -52,6 +52,8 @@ def add_focus(plan: DraftPlan, pool: Sources, builder: Builder, *, closed: bool,
 
 def add_listed(plan: DraftPlan, pool: Sources, builder: Builder, *, n: int = 8, min_share: float = 0.5) -> bool:
     """The sentences under a heading the question names ("risk factors"), in order; True when there is one."""
+    if says(plan.q, "asks_risk_factors"):  # ("what puts a patient in the high-risk group?": the risk factors' list
+        min_share = min(min_share, 0.5)     # answers it beside the MRD rule, r70 q35)
     listed = [] if plan.closed else heading_sentences(plan.q, plan.candidates(pool, 5), plan.facts, pool.book,
                                                       n=n, min_share=min_share)
     listed = [(s, c) for s, c in listed if not (about_other_drug(s, plan.q) or about_another_treatment(

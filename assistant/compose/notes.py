@@ -78,8 +78,7 @@ class MissingPhNote:
             return
         if not plan.missing_ph:
             # (lineage, CD19/CD22 ...: the deciding facts of the branches shown; none shown, no note: rja76 q36)
-            shown = {text.strip() for kind, text in builder.lines if kind == "rule"}
-            if plan.deciding and any(r.statement.strip() in shown for r in plan.forks):
+            if plan.deciding and any(r.statement.strip() in builder.used for r in plan.forks):
                 labels = [fact_label(m) for m in plan.deciding]
                 what = ", ".join(labels[:-1]) + " and " + labels[-1] if len(labels) > 1 else labels[0]
                 builder.note(f"_The answer depends on facts not given ({what}), so each branch's leading "
@@ -90,9 +89,16 @@ class MissingPhNote:
         if _shows_both_ph_branches(builder):
             builder.note("_The Ph status was not given, so each branch is shown: tell me whether the leukemia is "
                          f"Ph-positive or Ph-negative{more} for a single answer._")
-        else:  # (one Ph branch found lines here: the note claims no more than the answer shows)
+        elif _shows_a_ph_rule(plan, builder):  # (one Ph branch found lines here: the note claims no more than the
+            # answer shows; with no line of a rule for one Ph status, the answer does not depend on it: "what MRD
+            # level is high risk?" gets no such note, r70 q21, r68 q28)
             builder.note("_The Ph status was not given, and the answer depends on it: tell me whether the leukemia "
                          f"is Ph-positive or Ph-negative{more} for a single answer._")
+
+
+def _shows_a_ph_rule(plan: DraftPlan, builder: Builder) -> bool:
+    """A line of the answer is the statement of a rule for one Ph status (its `when` names the Ph status)."""
+    return any("ph_status" in r.when and r.statement.strip() in builder.used for r in plan.chosen)
 
 
 def _shows_both_ph_branches(builder: Builder) -> bool:

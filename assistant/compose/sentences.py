@@ -669,6 +669,8 @@ def heading_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFact
     "Risk factors commonly used in adult ALL"), that heading's sentences in their order: a list is answered
     as the corpus lists it, not as scattered best-overlap sentences."""
     q = _stems({w for t in tokenize(question) for w in _HEADING_SYNONYMS.get(t, (t,))} - _GENERIC)
+    if says(question, "asks_risk_factors"):  # ("what makes adult B-ALL high risk?": the risk factors' list, r70 q35)
+        q |= _stems({"risk", "factor"})
     best: tuple[tuple[int, int, float], str, str] | None = None  # ((shared, items, share), section_id, heading)
     for chunk in chunks:
         for heading in dict.fromkeys(h for h, _ in _headed_sentences(chunk)):

@@ -291,7 +291,14 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     book = book or default_rulebook()
     form = premise_form(question)
     if form.compares:
-        return []  # "A vs B" asserts nothing to deny
+        # "A vs B" asserts nothing to deny; a sentence of it put to be confirmed does ("inotuzumab is the anti-CD19
+        # drug and blinatumomab the anti-CD22 one, correct? Which would JSH use?", r70 q27)
+        from assistant.concepts import sentences
+
+        said = sentences(question)
+        tagged = [x for x in said if len(said) > 1 and (f := premise_form(x)).compares is False
+                  and (f.tagged or f.confirms)]
+        return next((found for x in tagged if (found := premise_conflicts(x, facts, book))), [])
     judged = judge_question(form.text, book, facts, form)  # (without the tag: "..., isn't it?" denies nothing)
     proposes = any(sf.proposal and c.interventions for c, sf, _ in judged)
     tagged = any(sf.tagged or sf.confirms for _, sf, _ in judged)  # (a tagged sentence before another: "X, right? Y.")

@@ -586,7 +586,10 @@ def _amount_words() -> dict[str, Any]:
 #: Concept kinds of diseases and conditions other than ALL (assistant/lexicon/diseases.yaml).
 _OUT_KINDS = frozenset({"other_disease", "comorbidity"})
 #: Concepts that name ALL by a lineage or a Ph status.
-_ALL_MARKERS = frozenset({"ph_positive", "ph_negative", "ph_chromosome", "ph_like", "b_lineage", "t_lineage"})
+#: (and the BCR::ABL1 test, positive or negative, as a leukemia's work-up: "diabetes on metformin ... FISH BCR::ABL1
+#: negative" beside diabetes is an ALL case, rja81 q01; beside CML it names none, diseases.yaml `carries`)
+_ALL_MARKERS = frozenset({"ph_positive", "ph_negative", "ph_chromosome", "ph_like", "b_lineage", "t_lineage",
+                          "bcr_abl1"})
 _DETERMINERS = frozenset({"my", "a", "an", "the", "our"})
 _CHILD_WORDS = frozenset({"child", "kid", "infant", "toddler", "baby"})
 _VINCAS = frozenset({"vincristine", "vinca_alkaloid"})

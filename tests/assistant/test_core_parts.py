@@ -1890,6 +1890,31 @@ def test_another_dose_level_of_the_recommended_drug_gets_no_yes(bot, q: str) -> 
     assert any("compared high-dose with intermediate-dose methotrexate" in c.quote for c in a.citations), a.answer
 
 
+@pytest.mark.parametrize("q", [
+    "What MRD level after induction does JSH 2023 count as high risk?",
+    "MRDについて: 移植の判断での役割、測る時期、方法(フローかPCRか)の3つを教えて",
+])
+def test_an_answer_with_no_rule_for_one_ph_status_asks_for_none(bot, q: str) -> None:
+    """r70 q21, r68 q28: a threshold or MRD question answered by rules for every adult got "the Ph status was not
+    given, and the answer depends on it"; no line of the answer is a rule for one Ph status."""
+    a = bot.ask(q)
+    assert "Ph status was not given" not in a.answer and "Ph陽性かPh陰性かが示されていません" not in a.answer, a.answer
+
+
+def test_what_makes_a_patient_high_risk_is_answered_by_the_risk_factors(bot) -> None:
+    """r70 q35: "what makes adult B-ALL high risk? WBC, cytogenetics, anything else" got only the pediatric criteria."""
+    quotes = " ".join(c.quote for c in bot.ask("In adult B-ALL, what puts a patient in the high-risk group?").citations)
+    assert "KMT2A" in quotes and "adult ALL risk factors" in quotes, quotes
+
+
+def test_a_swapped_target_put_to_be_confirmed_beside_a_choice_is_answered_no(bot) -> None:
+    """r70 q27: "inotuzumab is the anti-CD19 one and blinatumomab the anti-CD22, correct? which for CD22+?" got the
+    right targets without the "No" (the choice after it made the whole question a comparison)."""
+    a = bot.ask("Blinatumomab goes after CD22 and inotuzumab after CD19, right? And which one for a CD19-positive "
+                "relapse?")
+    assert "**No**" in a.answer.split("\n\n")[0], a.answer
+
+
 def test_each_drugs_toxicity_line_names_its_harm(bot) -> None:
     """"blinatumomab vs inotuzumab: side effects": blinatumomab's line names CRS, not "the sources give no toxicity
     rates for E1910" (rja62 q30, rja63 q22)."""

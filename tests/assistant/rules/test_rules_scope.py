@@ -764,3 +764,11 @@ def test_a_symptom_happening_now_keeps_the_urgent_note_beside_a_question_about_e
 
     text = read_concepts(q).text
     assert "SAFE-SYMPTOM-062" in {i.finding.rule_id for i in check_scope(text, read_facts(text))}
+
+
+def test_a_bcr_abl1_work_up_beside_a_comorbidity_is_an_all_case_and_beside_cml_is_not() -> None:
+    # (rja81 q01: a 58-year-old on metformin, blasts CD10+CD19+, BCR::ABL1 negative, refused as "a diabetes question")
+    case = "58M, type 2 diabetes on metformin, WBC 45k, blasts 80% CD10+ CD19+, FISH BCR::ABL1 negative. Which regimen?"
+    assert "SCOPE-DISEASE-001" not in {i.finding.rule_id for i in check_scope(case, read_facts(case))}
+    cml = "CML with BCR::ABL1 positive: which TKI?"
+    assert "SCOPE-DISEASE-001" in {i.finding.rule_id for i in check_scope(cml, read_facts(cml))}
