@@ -1083,21 +1083,18 @@ def _basis(toks: list[str], stances: list[tuple[str | None, range]], trials: boo
         _trial_object(toks, sp, st) for st, sp in stances) or (trials and _trial_put_forward(toks, voc))
 
 
-#: Words that end the stretch a basis phrase points into ("..., whereas the JSH recommendation is based on MRD").
-_BASIS_BREAKS = frozenset({";", "whereas", "while", "but", "although", "though", "however"})
-
-
 def _basis_names_study(toks: list[str], i: int, n: int, voc: Vocabulary) -> bool:
     """The basis phrase at `i` has the trial or study in its reach, not across a contrast: "JSH 2023 recommends X
     based on E1910" and "E1910 showed ..., so JSH recommends X on the strength of it"; not "In Ph+ALL213, dasatinib
     was a protocol feature, whereas the JSH recommendation is based on MRD after allo-HSCT" (heldout10)."""
     from assistant.text import names_trial
 
+    breaks = voc.clause_breaks | {"while"}  # (the stretch a basis phrase points into ends at a clause break)
     lo = i
-    while lo > 0 and i - lo < 14 and toks[lo - 1] not in _BASIS_BREAKS:
+    while lo > 0 and i - lo < 14 and toks[lo - 1] not in breaks:
         lo -= 1
     hi = i + n
-    while hi < len(toks) and hi - i < 10 and toks[hi] not in _BASIS_BREAKS:
+    while hi < len(toks) and hi - i < 10 and toks[hi] not in breaks:
         hi += 1
     reach = toks[lo:hi]
     return names_trial(" ".join(reach)) or bool(voc.basis_sources & set(reach))

@@ -25,7 +25,7 @@ from assistant.text import TRIAL_RE, first_word, term_at, tokenize, trial_keys, 
 
 __all__ = ["Intents", "read_intents", "is_status_question", "asks_position", "is_definition_question",
            "knowledge_question", "asking_clause", "question_parts", "question_pieces", "stated_grades", "STATUS_QUESTION",
-           "supposed_items", "list_lead"]
+           "supposed_items", "list_lead", "list_items"]
 
 
 #: "Does the guideline recommend X?", "Is X the standard?", "What grade / CQ number ...?"
@@ -448,13 +448,13 @@ def _list_marks(question: str) -> list[re.Match[str]]:
     return [m for m in _PART_SPLIT.finditer(question) if len(mark := m.group().strip(" ().")) == 1 and mark.isalnum()]
 
 
-def _list_items(question: str) -> list[str]:
+def list_items(question: str) -> list[str]:
     """The items of a list the question asks ("three points: (1) induction, (2) allo in CR1, (3) TKI after
     transplant"; "1. ... 2. ..."), each a part whether or not it opens with an asking word; [] without a list.
 
-    >>> _list_items("Ph+ ALL, three points: (1) basics of induction, (2) should we transplant in CR1")
+    >>> list_items("Ph+ ALL, three points: (1) basics of induction, (2) should we transplant in CR1")
     ['basics of induction', 'should we transplant in CR1']
-    >>> _list_items("1. what share is Ph-positive? 2. does it rise with age?")
+    >>> list_items("1. what share is Ph-positive? 2. does it rise with age?")
     ['what share is Ph-positive', 'does it rise with age']
     """
     marks = _list_marks(question)
@@ -473,7 +473,7 @@ def list_lead(question: str) -> str | None:
     ('For Ph+ ALL:', None)
     """
     marks = _list_marks(question)
-    return question[:marks[0].start()].strip() if len(marks) >= 2 and _list_items(question) else None
+    return question[:marks[0].start()].strip() if len(marks) >= 2 and list_items(question) else None
 
 
 def supposed_items(question: str) -> list[str]:
@@ -484,7 +484,7 @@ def supposed_items(question: str) -> list[str]:
     >>> supposed_items("Ph+ ALL: 1) allo in CR1? 2) if the patient is not transplanted, how long TKI?")
     ['if the patient is not transplanted, how long TKI']
     """
-    return [item for item in _list_items(question)
+    return [item for item in list_items(question)
             if {"if", "suppose", "supposing", "unless", "once"} & set(item.lower().replace(",", " ").split()[:6])]
 
 
@@ -504,7 +504,7 @@ def question_parts(question: str) -> list[str]:
     >>> question_parts("Ph+ ALL in CR1, no transplant: which TKI for maintenance and how long should it continue?")
     ['Ph+ ALL in CR1, no transplant: which TKI for maintenance', 'how long should it continue']
     """
-    items = _list_items(question)
+    items = list_items(question)
     if items:
         return items
     parts = [p.strip(" ,.:?") for p in _PART_SPLIT.split(question)]

@@ -13,7 +13,7 @@ from typing import Any
 
 from assistant.claims import read_claims
 from assistant.compose.cues import says
-from assistant.compose.intents import _list_items
+from assistant.compose.intents import list_items
 from assistant.concepts import lab_analytes, quantities, sentences, token_spans
 from assistant.models import PatientFacts
 from assistant.rules.frames import premise_form, qualifier_conflict
@@ -52,7 +52,7 @@ def value_premises(text: str, facts: PatientFacts, book: Any) -> list[Any]:
     concepts it is about differs from it; a value one rule states (10^-4 beside 0.01%) is no conflict."""
     if premise_form(text).compares:
         return []  # "AYA vs 40-64: what does each group get?" sets values side by side, states none of them
-    items = _list_items(text)
+    items = list_items(text)
     if items:  # ("(1) AYA (2) aged 40-64 (3) 65 or older": each item's value is its own, not the item before's)
         found: list[Any] = []
         for item in items:
