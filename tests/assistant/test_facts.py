@@ -2414,5 +2414,10 @@ def test_levels_weighed_as_the_cut_off_are_no_result(q: str) -> None:
     assert read_facts(q).mrd_level_pct is None
 
 
+def test_a_level_other_centres_use_is_no_result() -> None:
+    # (rja82 q08: "some centres cut at 10^-3, I heard; the JSH number?" answered "the MRD you gave, 0.1%")
+    assert read_facts("Some hospitals cut MRD at 10^-3. What number does JSH use?").mrd_level_pct is None
+
+
 def test_a_result_beside_a_cut_off_question_stays_the_patients() -> None:
     assert read_facts("Her MRD is 0.05%. Is the cutoff 0.1% or 0.01%?").mrd_level_pct == 0.05

@@ -1041,6 +1041,12 @@ def test_japanese_question_words_of_session_42_second_round(q: str, words: list[
     assert facts(q).get("phase") == phase, (en, facts(q))
 
 
+def test_a_level_other_centres_use_heard_of_is_no_result() -> None:
+    # (rja82 q08, own paraphrase: "10^-3で切っている施設もあると聞いたのですが、JSHの基準は？")
+    q = "MRDは10^-3で切っている施設もあると聞いたのですが、JSHの基準は？"
+    assert "some centres" in to_english(q) and "mrd_level_pct" not in facts(q), to_english(q)
+
+
 def test_the_enzymes_name_in_hiragana_is_the_tki() -> None:
     assert "TKI" in to_english("いしょくの あとも ちろしんきなーぜ の くすりは つづけますか")
 
