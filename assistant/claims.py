@@ -1024,7 +1024,9 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             absolute=bool(_find(toks[a:b], voc.absolute)), conditional=_restricts(toks[a:b], voc),
             equivalence=equivalence, basis=basis, voiced=own, restricted=restricted,
             equates=bool(_find(toks[a:b], voc.equivalence_cues)),
-            own_population=whose, extra={**({"inferred": True} if inferred else {}), **({"scope": scope} if scope else {})},
+            own_population=whose, extra={**({"inferred": True} if inferred else {}), **({"scope": scope} if scope else {}),
+                                         # (its group named elsewhere: "the standard there", "this age group")
+                                         **({"group_pointer": True} if _find(toks[a:b], voc.group_pointers) else {})},
             restricted_to=_restricted_population(toks, a, b, voc) if restricted else {}, age_at=_age_at(toks, a, b, voc),
             stopping=stopping, named_treatments=named, set_aside=aside | set_aside))
         if interventions:

@@ -45,7 +45,8 @@ from rapidfuzz.distance import Levenshtein
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 __all__ = ["Concept", "Lexicon", "Mention", "Quantity", "Reading", "concept_ids", "load_lexicon", "load_units",
-           "concept_table", "find_phrases", "may_mention", "patient_is_an_adult_relative", "phrase_table", "possessor",
+           "concept_table", "find_phrases", "may_mention", "name_colon", "patient_is_an_adult_relative", "phrase_table",
+           "possessor",
            "quantities", "read_concepts", "sentences", "token_spans", "tokens", "words_and_signs", "written"]
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
@@ -189,6 +190,15 @@ def sentences(text: str) -> list[str]:
 _CLAUSE_END = frozenset(",;:")
 
 
+def name_colon(text: str, i: int) -> bool:
+    """The character at `i` is one colon of a "::" inside a name ("BCR::ABL1"), not a clause break.
+
+    >>> name_colon("BCR::ABL1: positive", 3), name_colon("BCR::ABL1: positive", 9)
+    (True, False)
+    """
+    return text[i:i + 1] == ":" and ":" in (text[i - 1:i] if i else "", text[i + 1:i + 2])
+
+
 def clauses(sentence: str) -> list[str]:
     """A sentence cut at commas, semicolons, colons and dashes outside brackets ("(sister, 52)" stays whole).
 
@@ -201,8 +211,8 @@ def clauses(sentence: str) -> list[str]:
     for i, ch in enumerate(sentence):
         depth += (ch in "([") - (ch in ")]")
         dash = ch in "—–" or (ch == "-" and sentence[i - 1:i] == " " and sentence[i + 1:i + 2] == " ")
-        if ch == ":" and ":" in (sentence[i - 1:i], sentence[i + 1:i + 2]):
-            continue  # ("BCR::ABL1" is a name, no clause break)
+        if name_colon(sentence, i):
+            continue
         if depth <= 0 and (ch in _CLAUSE_END or dash):
             out.append(sentence[start:i + 1])
             start, depth = i + 1, 0

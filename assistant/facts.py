@@ -114,6 +114,7 @@ from assistant.concepts import (
     load_lexicon,
     load_units,
     may_mention,
+    name_colon,
     number_words,
     patient_is_an_adult_relative,
     phrase_table,
@@ -1868,8 +1869,8 @@ def _clause_start(seg: str, signs: str, *, full_stop: bool = False) -> int:
     stop that is no decimal point."""
     cut = 0
     for i, c in enumerate(seg):
-        if c == ":" and ":" in (seg[i - 1:i], seg[i + 1:i + 2]):
-            continue  # ("BCR::ABL1" is a name, no clause break)
+        if name_colon(seg, i):
+            continue
         if c in signs or full_stop and c == "." and not seg[i + 1:i + 2].isdigit():
             cut = i + 1
         elif c == "-" and seg[i - 1:i].isspace():
@@ -1882,8 +1883,8 @@ def _clause_start(seg: str, signs: str, *, full_stop: bool = False) -> int:
 
 def _clause_end(seg: str, signs: str) -> int:
     for i, c in enumerate(seg):
-        if c == ":" and ":" in (seg[i - 1:i], seg[i + 1:i + 2]):
-            continue  # ("BCR::ABL1" is a name, no clause break)
+        if name_colon(seg, i):
+            continue
         if c in signs:
             return i
         if c.isspace() and seg[i + 1:i + 2] == "-":

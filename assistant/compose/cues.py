@@ -41,5 +41,11 @@ def says(text: str, name: str) -> bool:
 def reworded_kinds(text: str) -> list[str]:
     """The kinds X of cues.yaml `answered_in_other_words` the text asks (a term of asks_X, and of context_X where that
     list exists): its answer is in the words of reports_X ("must my doctor follow it?": "rather than binding")."""
-    return [k for k in cue("answered_in_other_words") if says(text, f"asks_{k}")
-            and (f"context_{k}" not in _cues() or says(text, f"context_{k}"))]
+    return list(_reworded_kinds(text))
+
+
+@lru_cache(maxsize=1024)
+def _reworded_kinds(text: str) -> tuple[str, ...]:
+    """reworded_kinds, memoised: every candidate chunk's best sentences read it of the same question."""
+    return tuple(k for k in cue("answered_in_other_words") if says(text, f"asks_{k}")
+                 and (f"context_{k}" not in _cues() or says(text, f"context_{k}")))

@@ -423,6 +423,7 @@ def question_pieces(question: str) -> list[tuple[str, bool]]:
         asked = question[end:end + 1] == "?" or (m is None and question.rstrip().endswith("?"))
         piece = question[start:end].strip(" ,.:?")
         if piece:
+            # (the "::" of a name, "BCR::ABL1", is no break: concepts.name_colon)
             clauses = [c.strip() for c in piece.replace("::", "__").replace(":", ",").split(",") if c.strip()]
             out.append((piece, asked or any(opening(c) in _ASKING for c in clauses)))
         start = m.end() if m is not None else end

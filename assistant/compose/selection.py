@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from assistant.claims import broader_chain, read_claims
@@ -496,8 +496,8 @@ def _treatment_sides(question: str, groups: list[dict[str, Any]], known: Patient
     asked = asked_treatments(question)
     if not asked or len(groups) < 2:
         return []
-    sides = [[r for r in book.rules if _names_treatment(r, asked) == 2 and not r.exclusive and not r.requires_topic
-              and set(r.when) & set(g) and r.condition(known.model_copy(update=g)) is not False][:3] for g in groups]
+    sides = [[r for r in _rules_naming_asked(asked, known.model_copy(update=g), book) if set(r.when) & set(g)][:3]
+             for g in groups]
     return sides if sum(map(bool, sides)) >= 2 else []
 
 
@@ -511,7 +511,12 @@ def indication_rules(question: str, facts: PatientFacts, book: RuleBook) -> list
     as branches whatever the patient's facts leave open (not those the facts rule out)."""
     if not asks_indication(question):
         return []
-    asked = asked_treatments(question)
+    return _rules_naming_asked(asked_treatments(question), facts, book)
+
+
+def _rules_naming_asked(asked: Sequence[str], facts: PatientFacts, book: RuleBook) -> list[GuidelineRule]:
+    """The rules whose statements name an asked treatment itself, not only on a topic, and not ruled out by the
+    facts."""
     return [r for r in book.rules if _names_treatment(r, asked) == 2 and not r.requires_topic and not r.exclusive
             and r.condition(facts) is not False]
 
@@ -951,8 +956,8 @@ def drafting_facts(asking: str, focus: str, facts: PatientFacts) -> PatientFacts
     """The facts the answer is drafted for: a planned transplant, or none told, and a question about the time after
     it are answered for after the transplant ("should TKI be continued after allo-HSCT?" is not the 5-year rule for
     the non-transplanted)."""
-    parts = question_parts(asking)
-    if len(parts) >= 2 and not all(asks_after_transplant(p, p) for p in parts):
+    parts = _after_transplant_parts(asking)
+    if len(parts) >= 2 and not all(after for _, after in parts):
         return facts  # ("is he headed for transplant, and what if MRD turns up after it?": one part is after it, the
         # other not; each part's own rules answer it, r68 q01)
     if facts.transplant in ("planned", None) and asks_after_transplant(asking, focus):
@@ -965,16 +970,22 @@ def after_transplant_rules(asking: str, facts: PatientFacts, book: RuleBook,
     """The rules for the time after the transplant that a part of a several-part question asks about, when the
     other parts are not (`drafting_facts` keeps the facts as read): "is he headed for transplant, and what if MRD
     turns up after it?" gets the pre-emptive TKI rule for its second part (r68 q01)."""
-    parts = question_parts(asking)
+    parts = _after_transplant_parts(asking)
     if len(parts) < 2 or facts.transplant not in ("planned", None):
         return []
     after = facts.model_copy(update={"transplant": "done", "phase": "post_hsct"})
     out: list[GuidelineRule] = []
-    for part in parts:
-        if asks_after_transplant(part, part):
-            sure, maybe = patient_rules(part, after, book, sections)
-            out += [r for r in [*sure, *maybe] if r.condition(after) is not False and r not in out]
+    for part in (p for p, is_after in parts if is_after):
+        sure, maybe = patient_rules(part, after, book, sections)
+        out += [r for r in [*sure, *maybe] if r.condition(after) is not False and r not in out]
     return out
+
+
+@lru_cache(maxsize=256)
+def _after_transplant_parts(asking: str) -> tuple[tuple[str, bool], ...]:
+    """Each part of the asking clause, and whether it asks about the time after a transplant (read once for both
+    `drafting_facts` and `after_transplant_rules`, in the pool's reading and the drafter's)."""
+    return tuple((p, asks_after_transplant(p, p)) for p in question_parts(asking))
 
 
 def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, notes: Sequence[str] = (),

@@ -716,7 +716,7 @@ def _flat_denial(claim: Claim, a: Assert, stance: str, fit: str) -> bool:
     if fit != "some" or not a.universal or not _opposed(stance, a.stance) or (
             claim.conditional or claim.hedged or claim.universal or claim.extra.get("question")):
         return False
-    if _points_at_a_group(claim.text):
+    if claim.extra.get("group_pointer"):
         return False  # ("no regimen should be called the standard there": the group named before, not every adult)
     own = {k for k, v in claim.own_population.items() if _known(v)} - {"age", "age_band"}
     return any(own and own == set(pop) - {"age", "age_band"} and all(matches(claim.own_population[k], v)
@@ -1120,12 +1120,6 @@ def _with_subject_before(claims: tuple[Claim, ...], before: str, text: str) -> t
         return claims
     joined = read_claims(before.rstrip(" .!?") + ", " + text)
     return joined if any(c.stance and (c.subjects or c.interventions) for c in joined) else claims
-
-
-def _points_at_a_group(text: str) -> bool:
-    """The clause points at a group named elsewhere (claims.yaml `group_pointers`: "there", "this age group")."""
-    toks = tokens(text)
-    return any(tuple(toks[i:i + len(p)]) == p for p in claim_vocabulary().group_pointers for i in range(len(toks)))
 
 
 def _ineffective(claim: Claim, a: Assert, merged: dict[str, Any]) -> bool:
