@@ -198,6 +198,11 @@ class Vocabulary:
     wishes: tuple[Phrase, ...] = ()  # a person's wish before the stance ("wants to avoid transplant"): no claim
     embedded_wh: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # (wh-words, verbs before them)
     risk_holders: frozenset[str] = frozenset()  # words before a risk that make it who ("adults at high risk")
+    # "not cured without X" / "never cured without X": X is required (stances read that way, the word marking X)
+    required_without: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+    patient_pointers: tuple[Phrase, ...] = ()  # "not an option here; it is for T-ALL": the case's, not the sentence's
+    stop_rules: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # ("until", the results it waits for)
+    set_apart_from_jsh: tuple[Phrase, ...] = ()  # "a protocol feature that differs from the JSH recommendation"
     unit_subjects: dict[str, str] = field(default_factory=dict)  # a value's unit -> the subject it measures
     reasons: tuple[Phrase, ...] = ()  # open a leading reason clause ("because ..., ", "now that ..., ")
     generic_guideline: frozenset[Phrase] = frozenset()  # "guideline" naming no one: another guideline's, if named
@@ -297,6 +302,12 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         premise=_premise_vocabulary(data.get("premise") or {}),
         denial_skip=_words(data, "denial_skip"), qualified_nouns=_words(data, "qualified_nouns"),
         consequence=_words(data, "consequence"), restriction_after=_words(data, "restriction_after"),
+        patient_pointers=_ph(data.get("patient_pointers") or []),
+        set_apart_from_jsh=_ph(data.get("set_apart_from_jsh") or []),
+        stop_rules=(frozenset((data.get("stop_rules") or {}).get("before") or ()),
+                    frozenset((data.get("stop_rules") or {}).get("after") or ())),
+        required_without=(frozenset((data.get("required_without") or {}).get("stances") or ()),
+                          frozenset((data.get("required_without") or {}).get("words") or ())),
         reasons=_ph(data.get("reasons") or []),
         generic_guideline=frozenset(_ph(data.get("generic_guideline") or [])),
         group_pointers=_ph(data.get("group_pointers") or []),
@@ -334,7 +345,8 @@ def _premise_vocabulary(data: dict[str, Any]) -> dict[str, Any]:
             "comparison": _ph(data.get("comparison") or []),
             "comparison_not_before": _words(data, "comparison_not_before"), "open": _words(data, "open"),
             "yes_no": _words(data, "yes_no"), "yes_no_ends": _words(data, "yes_no_ends"), "which": _words(data, "which"),
-            "discourse": _words(data, "discourse"),
+            "discourse": _words(data, "discourse"), "lead_ins": _ph(data.get("lead_ins") or []),
+            "presupposing": _ph(data.get("presupposing") or []),
             "proposals": tuple((p, stance) for stance, ws in (data.get("proposals") or {}).items() for p in _ph(ws))}
 
 
@@ -985,7 +997,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             stance = "not_recommended"  # "..., and no prophylactic TKI while MRD-negative": a verbless denial
         if not interventions and not denied - past and prev_interventions and _refers_back(toks, a, b, said, treat, voc):
             interventions, negated = prev_interventions, ()  # "...; the guideline accepts it", "..., not for X"
-            if stance is None and claims and _find(toks[a:a + 1], voc.continuing):
+            if stance is None and claims and _find(toks[a:a + 2], voc.continuing):  # ("also ...", "but also ...")
                 stance = claims[-1].stance  # ("lists nelarabine for relapsed T-ALL, and also for relapsed B-ALL")
         if stance is not None and (_find(toks[a:b], voc.grade_phrases) or any(t.startswith("cq") for t in toks[a:b])):
             stance = None  # "no JSH 2023 recommendation grade or CQ number ... was found": about grades, not a treatment
@@ -1003,15 +1015,30 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         if inferred:
             stance = "recommended"  # "JSH 2023 reserves allo-HSCT for ...": a position, for that population only
         stance, scope = _settled_stance(stance, hedged, contrasted, interventions, treat, said)
-        polarity = voc.stances[stance][0] if stance else 0
+        if stance in voc.required_without[0] and not interventions and negated and set(toks[a:b]) & \
+                voc.required_without[1]:  # "ALL cannot be cured without a transplant": the transplant is required
+            interventions, negated, stance = negated, (), "required"
+            own_population = {k: v for k, v in own_population.items() if k != "transplant"}
+            population = {k: v for k, v in population.items() if k != "transplant"}
         own = _attribution(toks, a, b, voc, trials)
         attribution = own or whole_attr
+        apart = [a + i + len(p) for i, p in _find(toks[a:b], voc.set_apart_from_jsh)]
+        if apart:  # ("a protocol feature that differs from the JSH recommendation": JSH's position named only to set
+            # what the clause reports apart from it, heldout11 c013; its "recommendation" is no stance)
+            own, attribution = own - {"jsh"}, attribution - {"jsh"}
+            if said and any(0 <= said.start - end <= 2 for end in apart):
+                stance = None
+        polarity = voc.stances[stance][0] if stance else 0
         setting = _setting(toks, a, b, voc) or whole_setting
-        whose = {k: v for k, v in {**population, **own_population}.items() if k not in set_aside}
+        pointed = len(spans) > 1 and bool(_find(toks[a:b], voc.patient_pointers))  # (the case's population, not
+        # the one another clause names: "nelarabine is not an option here; it is for T-ALL", heldout11 c055)
+        whose = {k: v for k, v in ({**population, **own_population} if not pointed else own_population).items()
+                 if k not in set_aside}
         claims.append(Claim(
             text=" ".join(toks[a:b]), population=whose, interventions=interventions, negated=negated,
             contrasted=contrasted,
-            subjects=_subjects(inside, quals := _ending(tuple(_qualifiers(toks[max(0, a - 1):b], voc)), stops), voc),
+            subjects=_subjects(inside, quals := _ending(tuple(_qualifiers(toks[max(0, a - 1):b], voc)), stops), voc)
+            or _risk_subject_before(stance, quals, claims),
             concepts=frozenset(m.concept for m in inside if not m.negated),
             stance=stance, polarity=polarity, hedged=hedged,
             universal=bool(_find(toks[a:b], voc.universal)), qualifiers=quals, attribution=attribution,
@@ -1026,7 +1053,9 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             equates=bool(_find(toks[a:b], voc.equivalence_cues)),
             own_population=whose, extra={**({"inferred": True} if inferred else {}), **({"scope": scope} if scope else {}),
                                          # (its group named elsewhere: "the standard there", "this age group")
-                                         **({"group_pointer": True} if _find(toks[a:b], voc.group_pointers) else {})},
+                                         **({"group_pointer": True} if _find(toks[a:b], voc.group_pointers) else {}),
+                                         # (a stopping rule put on a treatment given: "until two negative results")
+                                         **({"stop_rule": True} if polarity > 0 and _stop_rule(toks[a:b], voc) else {})},
             restricted_to=_restricted_population(toks, a, b, voc) if restricted else {}, age_at=_age_at(toks, a, b, voc),
             stopping=stopping, named_treatments=named, set_aside=aside | set_aside))
         if interventions:
@@ -1074,7 +1103,8 @@ def _refers_back(toks: list[str], a: int, b: int, said: range, treat: list[Any],
     """A clause naming no treatment of its own is about the one before: a pronoun ("the guideline accepts it"), an
     elliptic start ("..., not for X"), an elided subject, or a bare stop word ("..., and stopping early ...")."""
     return bool(voc.pronouns & set(toks[a:b]) or toks[a] in voc.elliptic or _elided(toks, a, said)
-                or (said and not treat and _stops_first(toks, a, said.start, voc)))
+                or (said and not treat and _stops_first(toks, a, said.start, voc))
+                or (not treat and _find(toks[a:a + 2], voc.continuing)))  # ("..., but also B-ALL", heldout11 w078)
 
 
 def _basis(toks: list[str], stances: list[tuple[str | None, range]], trials: bool, voc: Vocabulary) -> bool:
@@ -1100,6 +1130,19 @@ def _basis_names_study(toks: list[str], i: int, n: int, voc: Vocabulary) -> bool
         hi += 1
     reach = toks[lo:hi]
     return names_trial(" ".join(reach)) or bool(voc.basis_sources & set(reach))
+
+
+def _stop_rule(toks: list[str], voc: Vocabulary) -> bool:
+    """ "until" and, within eight words, a result it waits for ("give the TKI until two consecutive MRD-negative
+    results", heldout gen-w176): a stopping rule, which the summary gives for no treatment."""
+    before, after = voc.stop_rules
+    return any(t in before and after & set(toks[k + 1:k + 9]) for k, t in enumerate(toks))
+
+
+def _risk_subject_before(stance: str | None, quals: tuple[Qualifier, ...], claims: list[Claim]) -> tuple[str, ...]:
+    """A risk line with a value and no subject of its own takes the one of the clause before ("JSH regards MRD
+    assessment as essential, but the high-risk threshold it uses is 0.1%": the MRD threshold, heldout11 w042)."""
+    return claims[-1].subjects if stance in _RISK_STANCES and quals and claims else ()
 
 
 def _clause_populations(toks: list[str], spans: list[tuple[int, int]], stances: list[tuple[str | None, range]],

@@ -26,6 +26,7 @@ from assistant.compose.intents import (
     POINTS_BACK,
     asking_clause,
     asks_what_it_is,
+    list_items,
     list_lead,
     question_pieces,
     supposed_items,
@@ -44,7 +45,7 @@ from assistant.compose.selection import (
 )
 from assistant.compose.subject import asking_sentences, related_treatments
 from assistant.compose.trials import asked_outcomes
-from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, treatments_in
+from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, sentences, treatments_in
 from assistant.draft import (
     asks_position,
     draft_extractive,
@@ -79,6 +80,7 @@ from assistant.prompts import (
     NEVER_EVENT_NOTE,
     NO_HISTORY_NOTE,
     NOTES,
+    PREMISE_CASE_NOTE,
     PREMISE_NOT_REQUIRED_NOTE,
     PREMISE_NOTE,
     PREMISE_OPTION_NOTE,
@@ -92,6 +94,7 @@ from assistant.prompts import (
 )
 from assistant.rules import Draft, check, check_scope, premise_conflicts
 from assistant.rules.fit import alternatives, misfit_reasons, misfits
+from assistant.rules.frames import premise_form
 from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook
 from assistant.rules.policy import Policy, default_policy
 from assistant.rules.relevance import asked_treatments, concept_label, subject_of
@@ -421,7 +424,7 @@ class Assistant:
             # after transplant by MRD 4) ..."): an item's phase, transplant or MRD is its topic, not a fact; the
             # disease the list is about (Ph status, lineage) stays
             disease = {k: getattr(facts, k) for k in ("ph_status", "lineage")}
-            facts = led.model_copy(update={k: v for k, v in disease.items() if v})
+            facts = led.model_copy(update={k: v for k, v in disease.items() if v and _list_is_about(rest, k, v)})
         supposed = supposed_items(rest)
         if supposed:  # "1) allo in CR1? 2) if the patient is not transplanted, how long TKI?": the case item 2
             # supposes is not the patient's (item 1 asks about the transplant), unless another item states it too
@@ -713,6 +716,16 @@ class Assistant:
 
 #: What a part of a question can be about on its own: a part with none of these ("for how many days each?") goes on
 #: with the part before it.
+def _list_is_about(question: str, kind: str, value: Any) -> bool:
+    """Whether a numbered list is about the disease a fact names: it is said before the list, in its first item or in
+    most items. Named in one later item only, it is that item's topic ("(1) blinatumomab's target? (2) inotuzumab's?
+    (3) the relapse drug for T-lineage disease?": no T-ALL patient for the first two, r71 q24)."""
+    items = list_items(question)
+    said = [getattr(read_facts(item), kind) == value for item in items]
+    lead = list_lead(question) or ""
+    return not items or said[0] or 2 * sum(said) > len(items) or getattr(read_facts(lead), kind) == value
+
+
 _SUBJECT_KINDS = TREATMENT_KINDS | {"medicine", "population", "marker", "lineage", "phase", "phase_of_treatment",
                                      "disease", "other_disease", "adverse_event", "outcome", "source"}
 
@@ -806,7 +819,23 @@ def premise_note(q: str, rule: GuidelineRule, facts: PatientFacts | None = None)
     if stances == {"option", "not_required"}:  # required of none, an option for some: "will they have to radiate my
         return PREMISE_NOT_REQUIRED_NOTE.format(title=rule.title)  # head?" is "No, not for everyone" (r50 d20)
     optional = bool(about) and stances == {"option"}
-    return (PREMISE_OPTION_NOTE if optional else PREMISE_NOTE).format(title=rule.title)
+    if optional:
+        return PREMISE_OPTION_NOTE.format(title=rule.title)
+    if _premise_in_the_case(q):
+        return PREMISE_CASE_NOTE.format(title=rule.title)  # ("wants to stop after 2 years. How long should it go on?")
+    return PREMISE_NOTE.format(title=rule.title)
+
+
+def _premise_in_the_case(q: str) -> bool:
+    """The question asks openly ("how long ...?") and what conflicts is in the case it tells: no sentence of it puts a
+    claim to be confirmed ("..., right?") or states the guideline's position ("JSH recommends X — which dose?")."""
+    clause = asking_clause(q)
+    asking = premise_form(clause)
+    if not asking.asks_open or asking.presupposes:
+        return False
+    told = q.replace(clause, " ")
+    return not says(told, "guideline_word") and not any(
+        (f := premise_form(x)).tagged or f.confirms for x in sentences(q))
 
 
 def _states_ruled_out(focus: str) -> bool:

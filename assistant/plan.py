@@ -172,6 +172,12 @@ def _is_tag(clause: str) -> bool:
     return tuple(toks) in tags or tuple(t for t in toks if t[:1].isalnum() or "'" in t) in tags
 
 
+def _names_outcome(clause: str) -> bool:
+    """A clause of an asking sentence naming an outcome asked for ("Compare TOWER and INO-VATE: response rates,
+    survival, main safety signal": each is asked, r71 q25)."""
+    return any(says(clause, k) for k in ("asks_remission", "asks_survival"))  # (harms: `_HARM` below)
+
+
 def _kept_clauses(sentence: str, *, asks: bool) -> str:
     """The asking and clinical clauses of one sentence (`asks`: the sentence asks), with the sentence's end (so
     the next does not run on)."""
@@ -188,8 +194,8 @@ def _kept_clauses(sentence: str, *, asks: bool) -> str:
     harms = asks and bool(clauses) and _names_kind(clauses[-1], _HARM_ASKED)
     part = [c.strip(" —–-") if k == len(clauses) - 1 and asks else c
             for k, c in enumerate(clauses)
-            if (asks and (k == len(clauses) - 1 or _asks(c) or _bare_asking_word(c))) or _clinical(c) or k in back
-            or (harms and _names_kind(c, _HARM))]
+            if (asks and (k == len(clauses) - 1 or _asks(c) or _bare_asking_word(c) or _names_outcome(c)))
+            or _clinical(c) or k in back or (harms and _names_kind(c, _HARM))]
     joined = " ".join(" ".join(part).split()).rstrip(",;:—–- ")
     end = sentence.rstrip()[-1:]
     return joined if not joined or joined[-1] in ".?!" or end not in ".?!" else joined + end

@@ -114,6 +114,11 @@ INJECTION_NOTE = "_Instructions to ignore the guideline or the checks were ignor
 PREMISE_NOTE = ("_**No**: as asked, this conflicts with the JSH 2023 guideline ({title}). The guideline's own "
                 "statement comes first below._")
 
+#: Shown first instead when the question asks openly ("how long should the TKI go on?") and what conflicts is what
+#: the case describes or plans ("he wants to stop after 2 years"), not a yes/no put to the guideline (r71 q13).
+PREMISE_CASE_NOTE = ("_**Note**: what the question describes conflicts with the JSH 2023 guideline ({title}). The "
+                     "guideline's own statement comes first below._")
+
 #: Shown first instead when the question asks whether a treatment is recommended and the rule it meets names it as
 #: an option only, when feasible (RIC allo-HSCT at 65 or older): not a plain "No", which reads as "not for her".
 #: Shown first instead when the treatment asked about is required of no one and an option for some (cranial

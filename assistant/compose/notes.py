@@ -74,8 +74,8 @@ class MissingPhNote:
     their own treatment is not quizzed."""
 
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
-        if not (builder.count() and plan.missing and not plan.plain):
-            return
+        if not (builder.count() and plan.missing and not plan.plain) or plan.rules_only:
+            return  # (a refusal's context lines, a dose's among them, are no answer to complete: rja85 q07)
         if not plan.missing_ph:
             # (lineage, CD19/CD22 ...: the deciding facts of the branches shown; none shown, no note: rja76 q36)
             if plan.deciding and any(r.statement.strip() in builder.used for r in plan.forks):

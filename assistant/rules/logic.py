@@ -305,7 +305,7 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     if not (form.tagged or form.confirms or tagged or proposes or _asserts(question)):
         # a plain question ("is she high risk?", "T315I found, options?") asserts nothing, but the claim a yes/no
         # question puts ("is CAR-T recommended first-line?") may be one the guideline denies
-        return [book.get(v.rule_id) for _, sf, v in judged if v.kind == "contradict" and sf.yes_no][:1]
+        return [book.get(v.rule_id) for _, sf, v in judged if v.kind == "contradict" and (sf.yes_no or sf.presupposes)][:1]
     question = form.text
     # (a rule the asking sentence agrees with is what the question checks, not what it denies: "Wife would prefer
     # to avoid transplant. Does JSH still recommend allo-HSCT in CR1?" asks about the rule, a wish is background)
@@ -507,7 +507,8 @@ def check_logic(
                         why := distortion(rule, body)) and not _frames_settle(body, facts, book):
                     pattern = Pattern(all=[".*"], why=why)
                 if pattern is None or (not verbatim and (_frames_agree(rule, body, facts, book) or (
-                        pattern in rule.contradicts and _other_voice(body)))):
+                        pattern in rule.contradicts and _other_voice(body) or pattern in rule.claims and _other_voice(
+                            body, set_apart=True)))):
                     continue
                 chunk = statement_chunk(rule, retrieved)
                 why = f" ({pattern.why})" if pattern.why else ""
@@ -526,15 +527,21 @@ def check_logic(
     return issues
 
 
-def _other_voice(body: str) -> bool:
+def _other_voice(body: str, *, set_apart: bool = False) -> bool:
     """Every clause of the sentence reports another source's position (a label, a trial, another guideline), not
     JSH's: "the Japanese label allows patients aged 25 or younger at infusion" does not misquote the summary's
-    "under 25" (the frames compare such a claim with what that source says)."""
-    from assistant.claims import read_claims
+    "under 25" (the frames compare such a claim with what that source says). With `set_apart`, the sentence must
+    also set what it reports apart from JSH's position ("Ph+ALL213 gave prophylactic dasatinib ..., a protocol
+    feature that differs from the JSH recommendation", heldout11 c013): a trial result alone may still state a
+    wrong fact a rule's claim pattern names (nelarabine "in relapsed B-ALL")."""
+    from assistant.claims import claim_vocabulary, read_claims
+    from assistant.concepts import tokens
 
     claims = read_claims(body)
+    toks = tokens(body.lower())
+    apart = any(tuple(toks[i:i + len(p)]) == p for p in claim_vocabulary().set_apart_from_jsh for i in range(len(toks)))
     return bool(claims) and all(c.attribution and "jsh" not in c.attribution and c.attribution & _OTHER_VOICES
-                                for c in claims)
+                                for c in claims) and (apart or not set_apart)
 
 
 _OTHER_VOICES = frozenset({"label", "trial", "other_guideline"})

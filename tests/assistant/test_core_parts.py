@@ -2090,3 +2090,96 @@ def test_speech_and_writing_trouble_on_blinatumomab_gets_the_neurological_signs(
     a = bot.ask("ブリナツモマブ持続点滴3日目の患者さんが「字がうまく書けない」「言葉が出にくい」と言っています。これは何の副作用の"
                 "可能性がありますか？どう対応すべき？")
     assert "神経系の徴候" in a.answer and "ただちに担当医療チームに伝える" in a.answer, a.answer
+
+
+# --- session 43 -------------------------------------------------------------------------------------------------
+
+
+def test_a_list_items_own_population_is_that_items_topic(bot) -> None:
+    """r71 q24: "(1) blinatumomab's target, (2) inotuzumab's, (3) the relapse drug for T-lineage disease" read T-ALL as
+    the patient's (two "No" banners on the B-cell drugs) and never named nelarabine."""
+    a = bot.ask("Quick list: (1) which antigen does blinatumomab bind, (2) which antigen does inotuzumab bind, "
+                "(3) which drug does JSH list for relapsed T-cell disease?")
+    assert "**No**" not in a.answer and "nelarabine" in a.answer and "CD22" in a.answer, a.answer
+
+
+def test_a_road_map_answers_its_parts_in_their_order(bot) -> None:
+    """r71 q36: induction, then CR1, then MRD after the transplant; the answer opened on the post-transplant rule."""
+    a = bot.ask("Newly diagnosed Ph+ B-ALL, 52 years old: walk me through induction, then what to do in CR1, and "
+                "then what if MRD turns positive after the transplant?")
+    induction, cr1 = a.answer.find("combines a tyrosine kinase inhibitor"), a.answer.find("in CR1.")
+    assert 0 <= induction < cr1 and "pre-emptive TKI" in a.answer, a.answer
+
+
+def test_a_plan_in_the_case_gets_a_note_not_a_no_to_an_open_question(bot) -> None:
+    """r71 q13: "he wants to stop after 2 years ... How long should the TKI go on?" opened "No: as asked"."""
+    a = bot.ask("Ph+ ALL in CR1, no transplant. After 3 years of dasatinib he would like to stop because of fatigue. "
+                "How long does JSH say the TKI should continue?")
+    first = a.answer.split("\n\n")[0]
+    assert "**Note**" in first and "**No**" not in first and "at least 5 years" in a.answer, a.answer
+
+
+def test_a_japanese_comparison_of_two_ph_groups_answers_both(bot) -> None:
+    """rja83 q28: 「AとBで比べて」 lost its "and", and the comparison got only scope notes."""
+    a = bot.ask("CR1での同種移植の適応を、Ph陽性とPh陰性で比べて教えてください")
+    assert "CR1での同種造血幹細胞移植" in a.answer and "化学療法を継続" in a.answer, a.answer
+
+
+def test_the_labs_to_watch_on_asparaginase_are_named(bot) -> None:
+    """rja84 q23: a pharmacist's "which lab values to monitor with asparaginase?" got no lab named."""
+    a = bot.ask("Pharmacist: on a pediatric-type protocol, what lab values should I follow for asparaginase?")
+    assert "fibrinogen" in a.answer and "bilirubin" in a.answer, a.answer
+
+
+def test_other_options_asked_beside_the_patients_rule_get_the_antibodies(bot) -> None:
+    """r71 q29: "T315I after dasatinib: what does JSH suggest, and what other options are there?" got the TKI line
+    only; the antibodies came as caveats."""
+    a = bot.ask("Ph-positive B-ALL relapsing on dasatinib with T315I. What does JSH 2023 advise, and what other "
+                "options are there?")
+    assert "later-generation TKI" in a.answer and "recommends blinatumomab" in a.answer, a.answer
+
+
+def test_why_the_marrow_tests_go_on_is_answered_by_what_mrd_decides(bot) -> None:
+    """r71 q27: "what is MRD and why do they keep testing my marrow after chemo?" got no line on what MRD decides."""
+    a = bot.ask("my wife finished her chemo, so why do they still keep doing marrow tests? they said something "
+                "about MRD")
+    assert "direct subsequent treatment decisions" in a.answer, a.answer
+
+
+def test_a_part_asking_about_remission_gets_the_first_remission_rules(bot) -> None:
+    """r72 q01: "initial treatment, and what once she is in remission?" for a new patient got CNS lines only."""
+    a = bot.ask("21M Ph-negative B-ALL, just diagnosed. What does JSH recommend first, and what should happen once "
+                "he is in remission?")
+    assert "pediatric-type chemotherapy" in a.answer and "continuing chemotherapy" in a.answer, a.answer
+
+
+def test_a_cns_finding_denied_in_the_case_is_no_cns_question(bot) -> None:
+    a = bot.ask("47-year-old woman on insulin and statins, t(9;22) positive B-ALL, WBC 30,000/uL, no CNS involvement, "
+                "HLA-identical brother. What does JSH 2023 advise up front and after remission?")
+    assert "in CR1" in a.answer and "CNS prophylaxis with intrathecal" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "Is a 36-year-old still counted as AYA for the pediatric-type recommendation in Ph-negative ALL?",
+    "33-year-old man with Ph-negative ALL: is he considered AYA by JSH?",
+])
+def test_whether_an_age_is_aya_is_answered_by_its_group(bot, q: str) -> None:
+    """r72 q35: "is a 35-year-old still counted as AYA?" got no word on the age group."""
+    assert "AYA (15 to 39) group" in bot.ask(q).answer
+
+
+def test_a_side_effect_hard_to_bear_is_no_despair_and_the_duration_is_answered(bot) -> None:
+    """rja86 q38: 「むくみがつらいので…やめてもいい？」 read "we're devastated" and the answer abstained."""
+    a = bot.ask("移植はせずにダサチニブを飲んでいます（Ph陽性ALL）。1. いつまで続けますか 2. 吐き気がつらいので自分でやめてもいい？")
+    assert a.verdict != "refused" and "5年以上" in a.answer, a.answer
+
+
+def test_a_dose_refusal_asks_for_no_more_facts(bot) -> None:
+    """rja85 q07: after declining a blinatumomab dose the answer asked for the Ph status "for a single answer"."""
+    a = bot.ask("再発B-ALLの患者さん（体重60kg）にブリナツモマブを使います。1サイクル目の投与量を教えてください。")
+    assert a.verdict == "refused" and "教えてください。_" not in a.answer, a.answer
+
+
+def test_each_of_three_numbered_japanese_questions_is_answered(bot) -> None:
+    a = bot.ask("3つ質問です。①移植しないPh+ALLのTKIはいつまで？②移植後にMRDが陽性になったら？③65歳以上の寛解導入は？")
+    assert "5年以上" in a.answer and "先制的TKI" in a.answer and "副腎皮質ステロイド" in a.answer, a.answer

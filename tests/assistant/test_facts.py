@@ -2421,3 +2421,44 @@ def test_a_level_other_centres_use_is_no_result() -> None:
 
 def test_a_result_beside_a_cut_off_question_stays_the_patients() -> None:
     assert read_facts("Her MRD is 0.05%. Is the cutoff 0.1% or 0.01%?").mrd_level_pct == 0.05
+
+
+# --- session 43 -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", [
+    "newly diagnosed Ph+ B-ALL at 50: induction first, and what if MRD turns positive after the transplant?",
+    "Newly diagnosed Ph-positive ALL, 38. If BCR::ABL1 MRD comes back after allo-HSCT later on, what then?",
+])
+def test_a_new_patients_transplant_only_supposed_is_one_to_come(q: str) -> None:
+    """r71 q36: a road map for a newly diagnosed patient was read as post-transplant (the induction rule was lost)."""
+    f = read_facts(q)
+    assert f.transplant == "planned" and f.phase != "post_hsct", f
+
+
+def test_a_transplant_done_is_still_read_as_done() -> None:
+    f = read_facts("Ph+ ALL diagnosed in 2022, allo-HSCT in CR1, now MRD positive after the transplant")
+    assert f.transplant == "done" and f.mrd_status == "positive"
+
+
+@pytest.mark.parametrize("q", [
+    "Ph+ ALL, allo-HSCT 10 months ago; the follow-up PCR BCR-ABL1 is positive again. Restart a TKI?",
+    "Ph-positive ALL after allo, PCR BCR-ABL1 positive, no relapse. TKI?",
+])
+def test_a_follow_up_pcr_after_a_transplant_is_an_mrd_result(q: str) -> None:
+    f = read_facts(q)
+    assert f.mrd_status == "positive" and f.mrd_timepoint == "post_hsct", f
+
+
+def test_a_diagnostic_pcr_is_no_mrd_result() -> None:
+    f = read_facts("New patient, PCR BCR-ABL1 positive. Which induction?")
+    assert f.ph_status == "positive" and f.mrd_status is None
+
+
+@pytest.mark.parametrize("q", [
+    "24F Ph- B-ALL: pediatric regimen or hyper-CVAD, which one does JSH back? and the criteria for allo in CR1?",
+    "24F Ph- B-ALL: pediatric regimen or hyper-CVAD, which one does JSH back? also when to go to allo in CR1",
+])
+def test_first_remission_asked_beside_the_first_regimen_is_no_remission_yet(q: str) -> None:
+    """rja84 q03: the CR1 of a second question was read as the patient's phase, and the AYA regimen rule was lost."""
+    assert read_facts(q).phase != "cr1"

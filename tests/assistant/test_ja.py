@@ -1063,3 +1063,61 @@ def test_a_high_risk_label_put_to_a_level_is_a_criterion_not_a_result() -> None:
 @pytest.mark.parametrize("q", ["本人は仕事を休みたくないので移植はしたくないと言っている。", "本人は移植を避けたい希望が強い。"])
 def test_a_japanese_wish_not_to_be_transplanted_is_no_transplant_not_done(q: str) -> None:
     assert "transplant" not in facts(q), to_english(q)
+
+
+# --- session 43 -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("q", "level"), [
+    ("寛解導入後のMRDは5×10^-4でした", 0.05),
+    ("MRDが2 × 10⁻³です", 0.2),
+    ("MRDは3×10のマイナス5乗でした", 0.003),
+])
+def test_a_number_times_a_power_of_ten_is_one_level(q: str, level: float) -> None:
+    """rja84 q11: "5×10^-4" lost its "×" and was read as 10^-4 (0.01 %), the patient's value restated wrongly."""
+    assert facts(q).get("mrd_level_pct") == pytest.approx(level), to_english(q)
+
+
+@pytest.mark.parametrize(("q", "words"), [
+    ("MRD 0.1%以上を高リスクとする定義で合っていますか", ["definition"]),
+    ("キャーティー療法は50歳でも受けられる？", ["CAR-T"]),
+    ("移植をしないと絶対に治らないのでしょうか", ["always"]),
+    ("ガイドラインにはポナチニブが第一選択って書いてある？", ["stated"]),
+    ("アスパラギナーゼ投与中は検査値で何をモニターすればいいですか", ["monitor for"]),
+    ("B-ALLとT-ALLで再発時の治療はどう違う？", ["B-ALL and T-ALL"]),
+])
+def test_japanese_words_of_session_43(q: str, words: list[str]) -> None:
+    en = to_english(q)
+    assert all(w in en for w in words), en
+
+
+def test_a_definition_being_confirmed_is_no_result() -> None:
+    assert "mrd_level_pct" not in facts("寛解導入後のMRDは0.1%以上が高リスクという定義でしたよね？")
+
+
+@pytest.mark.parametrize("q", ["移植して半年、血液学的な再発はまだ。", "再発はまだです。"])
+def test_a_clause_ending_on_not_yet_denies_it(q: str) -> None:
+    """rja83 q39: 「…再発はまだ。」 ("no relapse yet") was read "relapsed" (はまだ taken for a surname)."""
+    assert facts(q).get("phase") != "relapsed", to_english(q)
+
+
+def test_a_follow_up_pcr_after_a_transplant_is_an_mrd_result() -> None:
+    q = "Ph+ALLで同種移植後8か月、フォローのPCRでBCR-ABL1がまた陽性になった。血液学的再発はまだ。TKIは？"
+    f = facts(q)
+    assert f.get("mrd_status") == "positive" and f.get("phase") != "relapsed", (to_english(q), f)
+
+
+def test_a_count_of_questions_is_no_list_mark() -> None:
+    """rja85 q31: 「3つ質問です。①…②…③…」 read "3." before the items, so the list was not read as one."""
+    from assistant.compose.intents import list_items
+
+    en = to_english("2つ質問です。①移植しない場合のTKIはいつまで？②65歳以上の寛解導入は？")
+    assert len(list_items(en)) == 2, en
+
+
+def test_a_lay_relapse_question_with_a_trailing_off_tag_is_read_whole() -> None:
+    """rja86 q40: 「T細胞のタイプ」 was read "T", 「きかなくなったら」 dropped and 「…ですよね…？」 lost its tag."""
+    q = "再発してB細胞のタイプだと言われました。薬がきかなくなったら、もう打つ手はないんですよね…？"
+    en = to_english(q)
+    assert "B-cell type" in en and "stopped working" in en and en.rstrip().endswith("right?"), en
+    assert facts(q).get("lineage") == "B", en

@@ -885,3 +885,112 @@ def test_another_societys_guideline_named_before_guideline_is_its_voice() -> Non
     jshct = read_claims("The JSHCT adult ALL guideline categorises allo-HSCT in CR1 for Ph+ ALL as S (standard).")
     cites = read_claims("The guideline cites the JSHCT registry analysis as the basis for its transplant advice.")
     assert "jsh" not in jshct[0].attribution and "jsh" in cites[0].attribution
+
+
+# --- session 43: model phrasings of heldout11 classes (own paraphrases) ------------------------------------------
+
+
+@pytest.mark.parametrize(("sentence", "facts"), [
+    # a risk word naming a line, not a stance
+    ("A post-induction MRD under 0.01% sits on the good side of the 0.01% high-risk cut-off.", {}),
+    # a denial with the source named between the verb and the noun
+    ("Upfront ponatinib is not a JSH 2023 recommendation; PhALLCON is trial data only.", {"ph_status": "positive"}),
+    # a clause pointing at the case, beside a clause naming another lineage
+    ("Nelarabine is not an option for her; it is a T-ALL drug.", {"lineage": "B", "phase": "relapsed"}),
+    # the MRD named before, by a pronoun
+    ("After the transplant, pre-emptive TKI is given when MRD is detected, and no prophylactic TKI when it is "
+     "negative.", {"ph_status": "positive", "transplant": "done", "phase": "post_hsct"}),
+    # a way to proceed for the fit, where no standard is established
+    ("If he is fit enough for combination chemotherapy, its intensity is adapted to him.",
+     {"ph_status": "negative", "age": 71, "age_band": "65+"}),
+])
+def test_model_phrasings_of_heldout11_classes_pass(sentence: str, facts: dict) -> None:
+    verdict = judge_sentence(sentence, default_rulebook(), PatientFacts(**facts))
+    assert verdict.kind in ("agree", "unrelated"), verdict
+
+
+@pytest.mark.parametrize(("sentence", "facts"), [
+    ("An MRD of 0.001% after induction is above the high-risk threshold, so it counts as high risk.", {}),
+    ("Upfront ponatinib is a JSH 2023 recommendation for Ph-positive ALL.", {"ph_status": "positive"}),
+    ("Nelarabine is the recommended option for her relapsed B-ALL.", {"lineage": "B", "phase": "relapsed"}),
+    ("The JSH 2023 standard for Ph-negative ALL at 65 or older is hyper-CVAD for anyone fit enough.",
+     {"ph_status": "negative", "age": 71, "age_band": "65+"}),
+    # an antigen said in lay words ("a marker called CD22")
+    ("Blinatumomab works by linking T cells to a protein called CD22 on the leukemia cells.", {}),
+    # a drug named as the listed one for the other lineage
+    ("After both antibodies fail, nelarabine is the JSH-listed salvage agent for relapsed B-ALL.",
+     {"lineage": "B", "phase": "relapsed"}),
+    # the line a source uses, given wrongly
+    ("JSH 2023 calls MRD after induction essential, and the high-risk threshold it uses is 0.1%.", {}),
+    # the other lineage added after "but also"
+    ("JSH 2023 lists nelarabine for relapsed T-ALL but also for relapsed B-ALL.", {"lineage": "T", "phase": "relapsed"}),
+    # a stopping rule the summary does not give
+    ("JSH 2023 recommends giving the pre-emptive TKI until MRD is negative twice in a row.",
+     {"ph_status": "positive", "transplant": "done", "phase": "post_hsct", "mrd_status": "positive",
+      "mrd_timepoint": "post_hsct"}),
+    # a trial's level taken as the guideline's definition
+    ("JSH 2023 took the 0.1% MRD level as its definition of high relapse risk after induction.", {}),
+    # a treatment put off until the disease is back
+    ("The guideline's approach is to hold the TKI until there is haematological relapse.",
+     {"ph_status": "positive", "transplant": "done", "phase": "post_hsct", "mrd_status": "positive",
+      "mrd_timepoint": "post_hsct"}),
+])
+def test_the_same_heldout11_shapes_with_the_error_are_still_flagged(sentence: str, facts: dict) -> None:
+    verdict = judge_sentence(sentence, default_rulebook(), PatientFacts(**facts))
+    assert verdict.kind in ("contradict", "unsupported"), verdict
+
+
+def test_no_cure_without_a_treatment_is_the_treatment_required() -> None:
+    claims = read_claims("Without an allogeneic transplant, adult ALL cannot be cured.")
+    assert any(c.stance == "required" and "allo_hsct" in c.interventions for c in claims), claims
+
+
+def test_a_pronoun_names_the_one_treatment_of_the_sentence_before(by_section) -> None:
+    """heldout11 w078: "... nelarabine ... JSH 2023 lists it for ALL of either lineage, also B-ALL" passed."""
+    chunk = _chunk_with(by_section, "jsh2023-all/relapsed/t-all-nelarabine", "nelarabine")
+    text = ("Neurotoxicity is the main harm of nelarabine[1]. JSH 2023 lists it for relapsed ALL of either lineage, "
+            "mostly T-ALL but also B-ALL[1].")
+    found = check("Nelarabine for relapsed T-ALL: what to watch?", PatientFacts(lineage="T", phase="relapsed"),
+                  Draft(answer=text, citations=[cite(chunk, 1)]), [chunk])
+    assert "RR-NELA-BALL-025" in {f.rule_id for f in found.findings}, found.findings
+
+
+def test_a_treatment_held_until_a_change_is_not_for_those_with_it() -> None:
+    verdict = judge_sentence("No prophylactic TKI is given; the TKI is held until MRD turns positive after the "
+                             "transplant.", default_rulebook(),
+                             PatientFacts(ph_status="positive", transplant="done", phase="post_hsct",
+                                          mrd_status="negative", mrd_timepoint="post_hsct"))
+    assert verdict.kind in ("agree", "unrelated"), verdict
+
+
+@pytest.mark.parametrize(("section", "needle", "answer", "facts", "question"), [
+    # each antibody with its own antigen, joined by "or" (own paraphrase of heldout11 c066)
+    ("jsh2023-all/relapsed/b-all-antibodies", "Blinatumomab targets CD19",
+     "Besides a newer TKI, blinatumomab for CD19-positive disease or inotuzumab for CD22-positive disease may "
+     "apply[1].", {"ph_status": "positive", "lineage": "B", "phase": "relapsed", "cd19": True},
+     "Relapsed Ph+ B-ALL after two TKIs: other options?"),
+    # a trial's protocol feature set apart from the JSH position (heldout11 c013)
+    ("jsh2023-all/ph-pos/post-hsct-tki", "prophylactic",
+     "Ph+ALL213 gave prophylactic dasatinib after the transplant to patients MRD-positive before it, a protocol "
+     "feature that differs from the JSH recommendation[1].",
+     {"ph_status": "positive", "transplant": "done", "phase": "post_hsct", "mrd_status": "negative"},
+     "Day +90 after allo-HSCT for Ph+ ALL, MRD negative: prophylactic dasatinib?"),
+    # an opening that states its own claim, before a list (heldout11 c057)
+    ("jsh2023-all/relapsed/b-all-antibodies", "Blinatumomab targets CD19",
+     "With CD19 lost but CD22 still expressed, the antigen-matched option is inotuzumab ozogamicin[1]:\n"
+     "- Blinatumomab needs CD19 on the blasts, so it no longer fits[1].",
+     {"lineage": "B", "phase": "relapsed", "cd19": False, "cd22": True},
+     "Relapsed B-ALL now CD19-negative, CD22-positive: what is left?"),
+])
+def test_correct_generated_answers_of_heldout11_classes_pass(by_section, section, needle, answer, facts,
+                                                             question) -> None:
+    chunk = _chunk_with(by_section, section, needle)
+    result = check(question, PatientFacts(**facts), Draft(answer=answer, citations=[cite(chunk, 1)]), [chunk])
+    assert not any(f.severity == "block" and not f.rule_id.startswith("CIT-") for f in result.findings), \
+        result.findings
+
+
+def test_each_lineage_with_its_own_count_is_no_contradiction() -> None:
+    verdict = judge_sentence("Adverse factors include a WBC above 30x10^9/L in B-lineage or above 100x10^9/L in "
+                             "T-lineage disease.", default_rulebook(), PatientFacts(lineage="B", age=45))
+    assert verdict.kind in ("agree", "unrelated"), verdict

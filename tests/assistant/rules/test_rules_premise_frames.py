@@ -150,3 +150,28 @@ def test_any_in_a_question_asks_whether_there_is_one_and_denies_no_member() -> N
     assert premise_conflicts(q, read_facts(q), default_rulebook()) == []
     q2 = "Any second-generation TKI overcomes T315I, right?"  # (a statement's "any" is still said of every member)
     assert premise_conflicts(q2, read_facts(q2), default_rulebook())
+
+
+# --- session 43 -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "rule_id"), [
+    # a lead-in clause before the yes/no ("In light of PhALLCON, ...", r71 q18)
+    ("In light of PhALLCON, does JSH 2023 now recommend ponatinib as the first TKI for Ph+ ALL?", "PHPOS-PONATINIB-064"),
+    # a "why" takes its claim for granted
+    ("Why does the JSH 2023 guideline recommend ponatinib up front in Ph-positive ALL?", "PHPOS-PONATINIB-064"),
+    # no cure without the transplant: the transplant required of everyone, denied by the Ph-negative CR1 rule
+    # (rja84 q40, paraphrased)
+    ("Without a bone marrow transplant my leukemia can never be cured, right?", "PHNEG-POSTREM-011"),
+])
+def test_false_premises_of_session_43(question, rule_id):
+    assert premise_conflicts(question, read_facts(question))[0].id == rule_id
+
+
+@pytest.mark.parametrize("question", [
+    "In light of PhALLCON, what does JSH 2023 say about the first TKI?",
+    "Why does JSH 2023 recommend allo-HSCT in CR1 for eligible Ph-positive patients?",
+    "Can Ph-negative ALL be cured without a transplant?",
+])
+def test_no_false_premise_of_session_43(question):
+    assert premise_conflicts(question, read_facts(question)) == []
