@@ -62,7 +62,7 @@ __all__ = ["JaLexicon", "english_only", "japanese_words", "load_ja_lexicon", "no
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 
-_PUNCT = str.maketrans({"、": ",", "。": ". ", "・": "/", "「": " ", "」": " ", "『": " ", "』": " ", "【": "(",
+_PUNCT = str.maketrans({"、": ",", "。": ". ", "・": ",", "「": " ", "」": " ", "『": " ", "』": " ", "【": "(",
                         "】": ")", "〜": "~", "⇒": "→", "−": "-", "‐": "-", "‑": "-", "–": "-", "ー": "ー",
                         "≧": "≥", "≦": "≤"})
 _PROTECT = "\x00"

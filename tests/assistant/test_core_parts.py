@@ -2183,3 +2183,11 @@ def test_a_dose_refusal_asks_for_no_more_facts(bot) -> None:
 def test_each_of_three_numbered_japanese_questions_is_answered(bot) -> None:
     a = bot.ask("3つ質問です。①移植しないPh+ALLのTKIはいつまで？②移植後にMRDが陽性になったら？③65歳以上の寛解導入は？")
     assert "5年以上" in a.answer and "先制的TKI" in a.answer and "副腎皮質ステロイド" in a.answer, a.answer
+
+
+def test_not_transplanting_by_default_comes_with_when_it_is_considered(bot) -> None:
+    """rja85 q33, rja86 q18: "continue chemotherapy rather than allo-HSCT by default" alone read as "no transplant
+    needed"; the unfavourable-factor statement follows it."""
+    a = bot.ask("I'm 26, Ph-negative ALL, in first remission after the pediatric protocol. Do I have to get a transplant?")
+    assert "rather than proceeding to allo-HSCT by default" in a.answer and "unfavourable prognostic factors" in a.answer, \
+        a.answer

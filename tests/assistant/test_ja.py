@@ -1121,3 +1121,18 @@ def test_a_lay_relapse_question_with_a_trailing_off_tag_is_read_whole() -> None:
     en = to_english(q)
     assert "B-cell type" in en and "stopped working" in en and en.rstrip().endswith("right?"), en
     assert facts(q).get("lineage") == "B", en
+
+
+@pytest.mark.parametrize("q", ["寛解導入後のMRDって何%以上だと高リスク？0.1%だっけ？", "MRDの高リスクのカットオフって10^-3だっけ？"])
+def test_a_level_put_to_be_recalled_is_no_result(q: str) -> None:
+    """rja87 q12: 「10^-3だっけ？」 was read as the patient's MRD (「ご提示のMRD 0.1%」)."""
+    assert "mrd_level_pct" not in facts(q), to_english(q)
+
+
+def test_a_claim_heard_then_asked_about_is_put_to_be_confirmed() -> None:
+    """rja87 q22: 「…と聞きました。本当？」 lost its "is that true?", so the false premise got no "No"."""
+    assert to_english("JSH2023では初発Ph+ALLはポナチニブが第一選択になったと聞きました。本当？").rstrip().endswith("is that true?")
+
+
+def test_an_age_joined_by_a_middle_dot_is_read() -> None:
+    assert facts("飲み忘れても大丈夫ですか？（31歳・ALL治療中）").get("age") == 31

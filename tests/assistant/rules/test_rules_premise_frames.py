@@ -175,3 +175,10 @@ def test_false_premises_of_session_43(question, rule_id):
 ])
 def test_no_false_premise_of_session_43(question):
     assert premise_conflicts(question, read_facts(question)) == []
+
+
+def test_a_treatment_called_impossible_for_a_group_it_is_an_option_for_is_answered_no():
+    """rja85 q34 (own paraphrase): "at 72 a transplant is out of the question, so TKI and steroids alone will do,
+    right?": RIC allo-HSCT stays an option where feasible."""
+    q = "She is 72 with Ph-positive ALL. A transplant is out of the question at her age, so TKI and steroids alone will do, right?"
+    assert "PHPOS-OLDERPOST-005" in [r.id for r in premise_conflicts(q, read_facts(q))]
