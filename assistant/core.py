@@ -714,8 +714,6 @@ class Assistant:
                       mode="extractive", retrieved=[r.chunk.chunk_id for r in retrieved])
 
 
-#: What a part of a question can be about on its own: a part with none of these ("for how many days each?") goes on
-#: with the part before it.
 def _list_is_about(question: str, kind: str, value: Any) -> bool:
     """Whether a numbered list is about the disease a fact names: it is said before the list, in its first item or in
     most items. Named in one later item only, it is that item's topic ("(1) blinatumomab's target? (2) inotuzumab's?
@@ -726,6 +724,8 @@ def _list_is_about(question: str, kind: str, value: Any) -> bool:
     return not items or said[0] or 2 * sum(said) > len(items) or getattr(read_facts(lead), kind) == value
 
 
+#: What a part of a question can be about on its own: a part with none of these ("for how many days each?") goes on
+#: with the part before it.
 _SUBJECT_KINDS = TREATMENT_KINDS | {"medicine", "population", "marker", "lineage", "phase", "phase_of_treatment",
                                      "disease", "other_disease", "adverse_event", "outcome", "source"}
 

@@ -182,3 +182,11 @@ def test_a_treatment_called_impossible_for_a_group_it_is_an_option_for_is_answer
     right?": RIC allo-HSCT stays an option where feasible."""
     q = "She is 72 with Ph-positive ALL. A transplant is out of the question at her age, so TKI and steroids alone will do, right?"
     assert "PHPOS-OLDERPOST-005" in [r.id for r in premise_conflicts(q, read_facts(q))]
+
+
+def test_a_universal_word_inside_another_word_is_no_premise():
+    """r73 q26: "teaches piano" held "each", so asking whether cranial RT is an option for a high-risk patient got
+    "No, not for everyone"."""
+    q = ("38-year-old man who teaches chemistry, T-ALL with WBC 150k and a mediastinal mass. Is cranial irradiation "
+         "an option for him?")
+    assert "CNS-CRANIAL-018" not in [r.id for r in premise_conflicts(q, read_facts(q))]
