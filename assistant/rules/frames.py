@@ -1292,12 +1292,14 @@ def check_frames(question: str, facts: PatientFacts, draft: Any, retrieved: Sequ
         for s in line.sentences:
             if not s.is_fact:
                 continue
-            body, before = _named_back(strip_lead(s.body), before), strip_lead(s.body)
-            if body.rstrip().endswith(":"):
-                intro = body.rstrip().rstrip(":")
+            said = strip_lead(s.body)
+            before_it, before = before, said
+            if said.rstrip().endswith(":"):
+                intro = said.rstrip().rstrip(":")
                 continue
-            if body.strip().rstrip(".") in statements or any(body in c.text for c in retrieved):
-                continue
+            if said.strip().rstrip(".") in statements or any(said in c.text for c in retrieved):
+                continue  # (a sentence its source says, as written)
+            body = _named_back(said, before_it)
             item = body
             if intro and line.prefix.strip():  # ("- cranial irradiation for every patient [4]" under "JSH recommends:")
                 body = f"{intro} {body[:1].lower()}{body[1:]}"
