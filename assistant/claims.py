@@ -1015,9 +1015,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         if inferred:
             stance = "recommended"  # "JSH 2023 reserves allo-HSCT for ...": a position, for that population only
         stance, scope = _settled_stance(stance, hedged, contrasted, interventions, treat, said)
-        if stance in voc.required_without[0] and not interventions and negated and set(toks[a:b]) & \
-                voc.required_without[1]:  # "ALL cannot be cured without a transplant": the transplant is required
-            interventions, negated, stance = negated, (), "required"
+        if _required_without(stance, interventions, negated, toks[a:b], voc):
+            interventions, negated, stance = negated, (), "required"  # "ALL cannot be cured without a transplant"
             own_population = {k: v for k, v in own_population.items() if k != "transplant"}
             population = {k: v for k, v in population.items() if k != "transplant"}
         own = _attribution(toks, a, b, voc, trials)
@@ -1026,8 +1025,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         if apart:  # ("a protocol feature that differs from the JSH recommendation": JSH's position named only to set
             # what the clause reports apart from it, heldout11 c013; its "recommendation" is no stance)
             own, attribution = own - {"jsh"}, attribution - {"jsh"}
-            if said and any(0 <= said.start - end <= 2 for end in apart):
-                stance = None
+            stance = None if said and any(0 <= said.start - end <= 2 for end in apart) else stance
         polarity = voc.stances[stance][0] if stance else 0
         setting = _setting(toks, a, b, voc) or whole_setting
         pointed = len(spans) > 1 and bool(_find(toks[a:b], voc.patient_pointers))  # (the case's population, not
@@ -1051,11 +1049,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             absolute=bool(_find(toks[a:b], voc.absolute)), conditional=_restricts(toks[a:b], voc),
             equivalence=equivalence, basis=basis, voiced=own, restricted=restricted,
             equates=bool(_find(toks[a:b], voc.equivalence_cues)),
-            own_population=whose, extra={**({"inferred": True} if inferred else {}), **({"scope": scope} if scope else {}),
-                                         # (its group named elsewhere: "the standard there", "this age group")
-                                         **({"group_pointer": True} if _find(toks[a:b], voc.group_pointers) else {}),
-                                         # (a stopping rule put on a treatment given: "until two negative results")
-                                         **({"stop_rule": True} if polarity > 0 and _stop_rule(toks[a:b], voc) else {})},
+            own_population=whose, extra=_claim_extra(toks[a:b], voc, inferred=inferred, scope=scope,
+                                                     gives=polarity > 0, apart=bool(apart)),
             restricted_to=_restricted_population(toks, a, b, voc) if restricted else {}, age_at=_age_at(toks, a, b, voc),
             stopping=stopping, named_treatments=named, set_aside=aside | set_aside))
         if interventions:
@@ -1130,6 +1125,24 @@ def _basis_names_study(toks: list[str], i: int, n: int, voc: Vocabulary) -> bool
         hi += 1
     reach = toks[lo:hi]
     return names_trial(" ".join(reach)) or bool(voc.basis_sources & set(reach))
+
+
+def _claim_extra(toks: list[str], voc: Vocabulary, *, inferred: bool, scope: Any, gives: bool,
+                 apart: bool) -> dict[str, Any]:
+    """The claim's flags read from its clause: a stance inferred from a restriction, a scope, its group named elsewhere
+    ("the standard there", "this age group"), a stopping rule put on a treatment given ("until two negative
+    results"), what it reports set apart from JSH's position."""
+    flags = {"inferred": inferred, "group_pointer": bool(_find(toks, voc.group_pointers)),
+             "stop_rule": gives and _stop_rule(toks, voc), "set_apart": apart}
+    return {**{k: True for k, v in flags.items() if v}, **({"scope": scope} if scope else {})}
+
+
+def _required_without(stance: str | None, interventions: tuple[str, ...], negated: tuple[str, ...], toks: list[str],
+                      voc: Vocabulary) -> bool:
+    """No cure without the treatment the clause denies ("ALL cannot be cured without a transplant", rja84 q40): the
+    treatment is required (claims.yaml required_without)."""
+    stances, words = voc.required_without
+    return stance in stances and not interventions and bool(negated) and bool(set(toks) & words)
 
 
 def _stop_rule(toks: list[str], voc: Vocabulary) -> bool:

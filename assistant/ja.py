@@ -473,14 +473,17 @@ def _one_in(text: str, n: str, at: int, table: dict[str, Any]) -> tuple[str, int
     return table["render"].format(n=f"{int(n) * table['multipliers'][mult]:,}"), i
 
 
-def _power(text: str, n: str, at: int, table: dict[str, Any]) -> tuple[str, int] | None:
-    """"10のマイナス4乗" -> "10^-4"; "10^-4未満" -> "less than 10^-4" (a bound after the power, as after "%")."""
+def _power(text: str, n: str, at: int, table: dict[str, Any], *, bare: bool = False) -> tuple[str, int] | None:
+    """"10のマイナス4乗" -> "10^-4"; "10^-4未満" -> "less than 10^-4" (a bound after the power, as after "%").
+    Written as in English, a power is left as it stands unless a bound follows, or `bare` asks for it anyway."""
     if n != table["base"]:
         return None
     if text.startswith(table["written"], at):  # (written as in English: a bound after it is what changes)
         i = at + len(table["written"])
         j = _number_end(text, i)
-        return _power_bound(text, text[i:j], j, table) if j > i else None
+        if j == i:
+            return None
+        return _power_bound(text, text[i:j], j, table) or ((table["render"].format(n=text[i:j]), j) if bare else None)
     word = _word_at(text, at, table["words"])
     if word is None:
         return None
@@ -528,13 +531,7 @@ def _times_power(text: str, n: str, at: int, table: dict[str, Any]) -> tuple[str
         return None
     i = _skip_spaces(text, at + len(mark))
     j = _number_end(text, i)
-    k = _skip_spaces(text, j)
-    if text[i:j] != table["base"]:
-        return None
-    power = _power(text, text[i:j], k, table)
-    if power is None and text.startswith(table["written"], k):  # ("10^-4" with no bound after it)
-        end = _number_end(text, k + len(table["written"]))
-        power = (table["render"].format(n=text[k + len(table["written"]):end]), end) if end > k + 2 else None
+    power = _power(text, text[i:j], _skip_spaces(text, j), table, bare=True)
     return None if power is None else (f"{n}x{power[0]}", power[1])
 
 
@@ -985,6 +982,7 @@ class _Renderer:
                         frozenset(cues["fronted_question_words"]))
         self.negated, self.terminators = set(cues["negated"]), set(cues["terminators"])
         self.not_yet = set(cues.get("not_yet") or ())
+        self.joined_pair = cues.get("joined_pair") or {}
         self.hyp_before, self.hyp_after = set(cues["hypothetical_before"]), set(cues["hypothetical_after"])
         self.hyp_after_copula = set(cues.get("hypothetical_after_copula") or ())
         self.history_verbs, self.history_unless = set(cues["history_verbs"]), set(cues["history_unless_next"])
@@ -1127,10 +1125,9 @@ class _Renderer:
         if surf in self.hyp_before:
             out.open_if()
             return True
-        joiner = self.lex.cues.get("joined_pair") or {}
-        if surf == joiner.get("particle") and tok.pos == "助詞" and k and nxt is not None and \
+        if surf == self.joined_pair.get("particle") and tok.pos == "助詞" and k and nxt is not None and \
                 self.items[k - 1].kind in _PAIRED and nxt.kind in _PAIRED:
-            out.add(joiner["english"], content=False)  # "Ph陽性とPh陰性で比べて" -> "Ph-positive and Ph-negative ..."
+            out.add(self.joined_pair["english"], content=False)  # "Ph陽性とPh陰性で比べて" -> "Ph-positive and Ph-negative ..."
             return True
         if surf == self.both["particle"] and tok.pos == "助詞":
             self._both()

@@ -1002,7 +1002,7 @@ def _item_population_rules(plan: DraftPlan, known: PatientFacts, book: RuleBook)
     return out
 
 
-def remission_rules(asking: str, facts: PatientFacts, book: RuleBook) -> list[GuidelineRule]:
+def _remission_rules(asking: str, facts: PatientFacts, book: RuleBook) -> list[GuidelineRule]:
     """The rules for first remission that a part of a several-part question asks about for a patient not yet in it
     ("her initial treatment, and what should happen once she is in remission?": the CR1 transplant rule for the
     second part, r72 q01)."""
@@ -1067,7 +1067,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     maybe += [r for r in indication_rules(plan.q, known, book) if r not in [*sure, *maybe]]
     maybe += [r for r in after_transplant_rules(it.asking or plan.q, facts, book, [c.section_id for c in pool.top(3)])
               if r not in [*sure, *maybe]]
-    maybe += [r for r in remission_rules(it.asking or plan.q, known, book) if r not in [*sure, *maybe]]
+    maybe += [r for r in _remission_rules(it.asking or plan.q, known, book) if r not in [*sure, *maybe]]
     lex = load_lexicon()  # (groups compared on another subject than treatment, "adverse WBC in B vs T", keep theirs)
     groups = [] if any(lex.concepts[c].kind not in TREATMENT_KINDS for c in _asked_topics(plan)) else (
         compared_groups(plan.q))

@@ -534,14 +534,11 @@ def _other_voice(body: str, *, set_apart: bool = False) -> bool:
     also set what it reports apart from JSH's position ("Ph+ALL213 gave prophylactic dasatinib ..., a protocol
     feature that differs from the JSH recommendation", heldout11 c013): a trial result alone may still state a
     wrong fact a rule's claim pattern names (nelarabine "in relapsed B-ALL")."""
-    from assistant.claims import claim_vocabulary, read_claims
-    from assistant.concepts import tokens
+    from assistant.claims import read_claims
 
     claims = read_claims(body)
-    toks = tokens(body.lower())
-    apart = any(tuple(toks[i:i + len(p)]) == p for p in claim_vocabulary().set_apart_from_jsh for i in range(len(toks)))
     return bool(claims) and all(c.attribution and "jsh" not in c.attribution and c.attribution & _OTHER_VOICES
-                                for c in claims) and (apart or not set_apart)
+                                for c in claims) and (not set_apart or any(c.extra.get("set_apart") for c in claims))
 
 
 _OTHER_VOICES = frozenset({"label", "trial", "other_guideline"})
