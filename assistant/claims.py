@@ -33,7 +33,7 @@ from typing import Any
 
 import yaml
 
-from assistant.concepts import LEXICON_DIR, Mention, load_lexicon, read_concepts, tokens
+from assistant.concepts import LEXICON_DIR, TREATMENT_KINDS, Mention, load_lexicon, read_concepts, tokens
 
 __all__ = ["NEGATIVE_STANCES", "Claim", "Qualifier", "broader_chain", "claim_vocabulary", "clause_spans", "numbers_in", "read_claims", "strip_opener"]
 
@@ -189,6 +189,8 @@ class Vocabulary:
     grade_verbs: tuple[frozenset[str], int] = (frozenset(), 0)  # "grades <object> as <value>", within a window
     basis_sources: frozenset[str] = frozenset()  # study words a basis phrase can point to ("this registry analysis")
     stopped: tuple[tuple[Phrase, ...], frozenset[str], dict[str, str]] = ((), frozenset(), {})  # "stopping X is ..."
+    stopped_after: tuple[Phrase, ...] = ()  # "... allows X to be stopped"
+    condition_clauses: tuple[Phrase, ...] = ()  # "when", "if": a condition clause opens
     split_stances: dict[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)  # head -> (tail, gap, stance)
     split_not_between: frozenset[str] = frozenset()  # "rule anything out": no treatment between, no stance
     denial_unspecified: frozenset[str] = frozenset()
@@ -271,6 +273,8 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         basis_sources=_words(data, "basis_sources"),
         split_stances=_split_stances(data),
         split_not_between=frozenset((data.get("split_stances") or {}).get("not_between") or ()),
+        stopped_after=_ph(data["stopped_subject"].get("passive") or []),
+        condition_clauses=_ph(data.get("condition_clauses") or []),
         stopped=(_ph(data["stopped_subject"]["verbs"]), _words(data["stopped_subject"], "skip"),
                  {str(k): str(v) for k, v in data["stopped_subject"]["flip"].items()}),
         split_prefixes=tuple(str(x) for x in data.get("split_prefixes") or []),
@@ -1035,9 +1039,10 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         claims.append(Claim(
             text=" ".join(toks[a:b]), population=whose, interventions=interventions, negated=negated,
             contrasted=contrasted,
-            subjects=_subjects(inside, quals := _ending(tuple(_qualifiers(toks[max(0, a - 1):b], voc)), stops), voc)
+            subjects=_subjects(unconditioned := _unconditioned(inside, toks, a, b, stance, voc),
+                               quals := _ending(tuple(_qualifiers(toks[max(0, a - 1):b], voc)), stops), voc)
             or _risk_subject_before(stance, quals, claims),
-            concepts=frozenset(m.concept for m in inside if not m.negated),
+            concepts=frozenset(m.concept for m in unconditioned if not m.negated),
             stance=stance, polarity=polarity, hedged=hedged,
             universal=bool(_find(toks[a:b], voc.universal)), qualifiers=quals, attribution=attribution,
             setting=setting,
@@ -1187,8 +1192,15 @@ def _of_stopping(toks: list[str], a: int, said: range, treat: list[Any], interve
     word opening a clause whose treatment is the one before ("..., and stopping early is not consistent with that")."""
     if not said:
         return False
-    return any(_stopped(toks, a, m.start, said.start, voc) for m in treat) or (
-        not treat and bool(interventions) and _stops_first(toks, a, said.start, voc))
+    return any(_stopped(toks, a, m.start, said.start, voc) or _stopped_after(toks, m, said.start, voc)
+               for m in treat) or (not treat and bool(interventions) and _stops_first(toks, a, said.start, voc))
+
+
+def _stopped_after(toks: list[str], m: Any, stance_at: int, voc: Vocabulary) -> bool:
+    """The stance comes before the treatment, which a passive stop phrase follows within a word ("JSH 2023 allows TKI
+    maintenance to be stopped early")."""
+    return stance_at < m.start and any(_at(toks, k, p) for k in range(m.end, min(len(toks), m.end + 2))
+                                       for p in voc.stopped_after)
 
 
 def _listed_after_colon(toks: list[str], a: int, claims: list[Claim]) -> str | None:
@@ -1498,6 +1510,22 @@ def _stops(toks: list[str], voc: Vocabulary) -> bool:
     """The sentence makes a duration the end of treatment ("after which it should be stopped", "JSH recommends
     stopping it at 5 years"), not denied ("does not recommend stopping at 5 years")."""
     return any(not _near_before(toks, i, voc.negation, 3) for i, _ in _find(toks, voc.stop_after))
+
+
+#: Stances on giving a treatment: a test named in their condition ("not recommended when MRD is negative") is the
+#: condition, not what the stance is about.
+_GIVING = frozenset({"recommended", "not_recommended", "option", "required", "not_required"})
+
+
+def _unconditioned(inside: list[Any], toks: list[str], a: int, b: int, stance: str | None,
+                   voc: Vocabulary) -> list[Any]:
+    """The clause's mentions without those its condition names, when its stance is on giving a treatment (heldout12
+    c008: "... not recommending prophylactic maintenance when MRD is negative" is no stance on MRD testing)."""
+    if stance not in _GIVING:
+        return inside
+    # (a treatment after "when" is no condition: "uses MRD to decide whether and when to perform allo-HSCT")
+    cond = {id(m) for m in _after_cue(inside, toks, a, b, voc.condition_clauses) if m.kind not in TREATMENT_KINDS}
+    return [m for m in inside if id(m) not in cond]
 
 
 def _subjects(inside: list[Any], quals: tuple[Qualifier, ...], voc: Vocabulary) -> tuple[str, ...]:

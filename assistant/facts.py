@@ -120,6 +120,7 @@ from assistant.concepts import (
     phrase_table,
     quantities,
     read_concepts,
+    sentences,
     token_spans,
     tokens,
     treatments_in,
@@ -986,7 +987,25 @@ def _read_ph(t: str) -> str | None:
     named = {pol for a, b, pol in signs if not _names_bcr(t[a:b])}
     if named == {1}:  # ("Ph+ ALL in CR1, BCR-ABL1 negative": the transcript's result is a response of Ph-positive
         signs = [x for x in signs if x[2] == 1]  # disease, not a Ph status; rja48 y22 "no leukemia gene" after HSCT)
-    return {1: "positive", -1: "negative"}.get(_one({pol for _, _, pol in signs}))
+    return {1: "positive", -1: "negative"}.get(_one({pol for _, _, pol in signs})) or _bare_ph_result(t)
+
+
+def _bare_ph_result(t: str) -> str | None:
+    """A result said alone ("I was told I'm positive") where the only marker the text names is the Philadelphia
+    chromosome, asked about with no result of its own ("what is the Philadelphia chromosome? I was told I'm
+    positive", rja90 q29): the Ph status.
+
+    >>> _bare_ph_result("what is the philadelphia chromosome? told i am positive. what treatment?")
+    'positive'
+    >>> _bare_ph_result("philadelphia chromosome? mrd positive.")
+    """
+    terms = _terms(t, "markers_terms")
+    if not terms or any(n != "phil" for _, _, n in terms) or any(_sign(t, b) is not None for _, b, _ in terms):
+        return None
+    results = {w for s in sentences(t) if {"positive", "negative"} & set(tokens(s))
+               and all(m.kind == "person" for m in read_concepts(s).mentions) for w in ("positive", "negative")
+               if w in tokens(s)}
+    return next(iter(results)) if len(results) == 1 else None
 
 
 def _names_bcr(text: str) -> bool:
@@ -1094,13 +1113,48 @@ def compared_groups(question: str) -> list[dict[str, str]]:
     signs = _ph_signs(t)
     joined = any(p != q and _joins(t[b:c]) for (_, b, p), (c, _, q) in zip(signs, signs[1:]))
     order = list(dict.fromkeys({1: "positive", -1: "negative"}[p] for _, _, p in signs))
-    return [{"ph_status": x} for x in order] if joined or (len(order) == 2 and _compares(t)) else []
+    return [{"ph_status": x} for x in order] if joined or (len(order) == 2 and _compares(t)) else _transplant_sides(t)
+
+
+def _transplant_sides(t: str) -> list[dict[str, str]]:
+    """Patients with and without an allogeneic transplant set side by side: "with vs without allo-HSCT" (context.yaml
+    transplant_before `both_sides`), or a transplant not done beside one that is not denied, in one sentence that
+    compares ("if they had a transplant versus if they did not have one"; 「移植した人としなかった人で違う？」 as read).
+
+    >>> _transplant_sides(_normalise("Ph+ ALL: TKI maintenance with vs without allo-HSCT?"))
+    [{'transplant': 'done'}, {'transplant': 'not_done'}]
+    >>> _transplant_sides(_normalise("No transplant in CR1. Now relapsed: should he get a transplant or blinatumomab?"))
+    []
+    """
+    spans = _transplants(t)
+    if any(_ends_with(_before(t, a, 40), "transplant_before", "both_sides", _fact_words()["transplant_modifiers"], 4)
+           for a, _ in spans):
+        return [{"transplant": "done"}, {"transplant": "not_done"}]
+    denied = [(a, _tx_status(t, a, b) in ("not_done", "ineligible")) for a, b in spans]
+    if len(spans) == 1 and not denied[0][1] and _elided_other_side(t, spans[0][1]):
+        return [{"transplant": "done"}, {"transplant": "not_done"}]
+    for (a, no_a), (c, no_c) in zip(denied, denied[1:]):
+        if no_a != no_c and _sentence_span(t, a) == _sentence_span(t, c) and _compares(t[_sentence_span(t, a)[0]:
+                                                                                         _sentence_span(t, a)[1]]):
+            return [{"transplant": "not_done" if no_a else "done"}, {"transplant": "done" if no_a else "not_done"}]
+    return []
 
 
 def _joins(gap: str) -> bool:
     """The text between two named groups only joins them ("and", "or", "vs", "/", "compared with")."""
     words = [w for _, w in words_and_signs(gap)]
     return 0 < len(words) <= 6 and _skippable_all(words, _fact_words()["group_joiners"])
+
+
+def _elided_other_side(t: str, end: int) -> bool:
+    """After the transplant ending at `end`, its sentence sets against it the same left unsaid and denied ("patients
+    who were transplanted versus patients who were not?", "with a transplant vs not"): a compare word, then "not" within
+    four words, at the sentence's end."""
+    words = [w for _, w in words_and_signs(t[end:_sentence_span(t, end)[1]]) if w[:1].isalnum()]
+    # (not "or": "is he going to be transplanted or not?" asks whether he will be)
+    joins = set(load_lexicon().context.compares["joins_ages"]) - {"or", "and"}
+    at = next((i for i, w in enumerate(words) if w in joins), None)
+    return at is not None and words[-1:] in (["not"], ["no"]) and len(words) - at <= 5
 
 
 def _read_markers(t: str) -> tuple[bool | None, bool | None]:
@@ -2439,8 +2493,10 @@ def about_a_patient(question: str, facts: PatientFacts) -> bool:
     >>> about_a_patient("List the drugs for relapsed ALL", PatientFacts(phase="relapsed"))
     False
     """
-    # (or a relative asks about the patient: "my brother has leukemia and the doctors want ...")
-    return facts.age is not None or _case_mark(question.lower()) or read_concepts(question.lower()).asker == "relative"
+    # (or a relative asks about the patient: "my brother has leukemia and the doctors want ..."; or patients of two
+    # ages are compared, whose age the facts then leave out: "aged 25 and aged 50, does treatment differ?")
+    return facts.age is not None or _case_mark(question.lower()) or read_concepts(question.lower()).asker == "relative" or (
+        bool(compared_ages(question)))
 
 
 def _read_one(text: str, population: bool = False, known: tuple[str, ...] | None = None) -> dict[str, Any]:

@@ -346,7 +346,10 @@ def _kana_word_at(folded: str, i: int, lex: JaLexicon, items: list[Item], pendin
     between = lex.cues["kana_readings"]["between"]
     if not pending and len(items) >= 2 and items[-1].kind == "token" and items[-1].text in between:
         items = items[:-1]  # (the particle was its own word: "… は ようせい")
-    if not items or items[-1].kind not in ("concept", "latin") or pending not in between:
+    people = {*lex.cues["people"]["asker"], *lex.cues["people"]["patient"]}  # (or the person it is said of:
+    # "わたしは ようせい って いわれました", rja90 q29)
+    if not items or pending not in between or not (items[-1].kind in ("concept", "latin") or (
+            items[-1].kind == "token" and items[-1].text in people)):
         return None
     for reading, word in lex.word_readings.items():
         if folded.startswith(reading, i):
@@ -985,6 +988,7 @@ class _Renderer:
         self.joined_pair = cues.get("joined_pair") or {}
         self.hyp_before, self.hyp_after = set(cues["hypothetical_before"]), set(cues["hypothetical_after"])
         self.hyp_after_copula = set(cues.get("hypothetical_after_copula") or ())
+        self.completion = set(cues.get("completion_verbs") or ())
         self.history_verbs, self.history_unless = set(cues["history_verbs"]), set(cues["history_unless_next"])
         self.connective, self.connective_unless = (set(cues["history_connective"]),
                                                    set(cues["history_connective_unless_next"]))
@@ -1105,6 +1109,8 @@ class _Renderer:
                 self.age_after = ""
         elif form.kind == "clause":  # "MRDとは何" -> "what is MRD"
             out.before_clause_content(form.english)
+        elif form.kind == "before" and out.anchor_modified:  # ("白血病の薬は飲まなくていい": the medicine's word is
+            out.add(form.english, content=False)  # taken by "leukemia"; "can skip" is said all the same)
         elif form.concept in self.before_concepts or form.kind == "before":  # "移植を断った" -> "declined allo-HSCT"
             out.before_anchor(form.english)
         elif form.concept in self.remission_ids and out.anchor_kind in _TREATMENTS and k and items[k - 1].text == "で":
@@ -1141,6 +1147,10 @@ class _Renderer:
         advice = nxt is not None and nxt.kind == "token" and nxt.text in ("いい", "よい", "良い")  # "飲めばいい?"
         prev = self.items[k - 1].token if k else None  # ("陰性だと使えない？": "if negative, can't it be used?")
         copula_if = surf in self.hyp_after_copula and prev is not None and prev.surface in ("だ", "です")
+        if surf in ("たら", "だら") and self.last_verb in self.completion and out.anchor_kind in _TREATMENTS:
+            out.before_anchor("after")  # "移植が終わったら" -> "after allo-HSCT"
+            out.end_clause(",")
+            return True
         if (surf in self.hyp_after and tok.pos in ("助詞", "助動詞", "名詞", "接尾辞", "接続詞") and not advice) or copula_if:
             out.open_if()
             out.end_clause(",")
@@ -1206,6 +1216,14 @@ class _Renderer:
             out.anchor_modified = True
         elif surf == "なく" and _contrast_follows(self.items, k):  # "AではなくB": B is what is meant
             out.drop_anchor()
+        elif out.treatment and k >= 2 and self.items[k - 2].text == "と" and (
+                self.items[k - 1].token is not None and self.items[k - 1].token.dictionary in self.light):
+            # the same light verb denied after と: the other side of a pair ("移植した人としなかった人" -> "after
+            # allo-HSCT and no allo-HSCT")
+            out.add("and", content=False)
+            out.add("no", content=False)
+            out.add(out.treatment, kind="procedure")
+            out.anchor_modified = True
         elif out.anchor is None and self.last_verb in self.light and out.treatment:
             # a light verb with no object in its clause is about the treatment named before (Japanese leaves the
             # object out): "移植はしないといけない？しなかったら？" -> "... if no allo-HSCT?"
@@ -1242,7 +1260,9 @@ class _Renderer:
         if prev is not None and prev.surface in self.with_particle and dic in self.light and out.anchor_kind in _TREATMENTS:
             self.last_verb = dic  # "ダサチニブで治療後": treated with dasatinib, the treatment is the drug's
             return
-        english = lex.words.get(surf.lower()) or lex.words.get(dic.lower())
+        # (a verb written in hiragana is looked up by its kanji too: ちがいます is 違う)
+        english = lex.words.get(surf.lower()) or lex.words.get(dic.lower()) or (
+            tok.pos == "動詞" and lex.words.get(_verb_lemma(tok).lower())) or self._present_after_marker(tok, k)
         if english:
             out.add(english, kind="word")
             if tok.pos == "動詞":
@@ -1250,6 +1270,20 @@ class _Renderer:
             return
         if self.keep_japanese and tok.pos in _KEEP_POS and any(map(is_japanese_char, surf)):
             out.add(surf, content=False)
+
+
+    def _present_after_marker(self, tok: Token, k: int) -> str | None:
+        """ある after a marker named just before it, particles apart: "CD19もCD22もある" -> "CD19 and CD22 present"
+        (rja90 q32); ある elsewhere ("選択肢はある？") is not read."""
+        if normalise(tok.dictionary) not in ("ある", "有る", "あり", "有り"):
+            return None
+        word = self.lex.words.get(normalise("あり"))  # (ある read as あり: "present")
+        between = set(self.lex.cues["kana_readings"]["particles"])
+        j = k - 1
+        while j >= 0 and self.items[j].kind == "token" and self.items[j].text in between:
+            j -= 1
+        return word if j >= 0 and self.items[j].kind == "latin" and self.items[j].text.upper().startswith(
+            ("CD", "MRD", "T315I")) else None
 
 
 def _render(items: list[Item], lex: JaLexicon, keep_japanese: bool) -> str:
@@ -1262,9 +1296,11 @@ def _join(words: list[str]) -> str:
         if not text:
             text = w
         elif w in ",.?!;:)" or text.endswith("(") or text.endswith("/") or w == "/":
-            if w in ",.;:" and text[-1:] in ",.;:?!":
+            if w in ",.;:" and text[-1:] in ",.;:?!" or w == "?" and text[-1:] == "?":
                 continue  # no doubled punctuation
             text += w
+        elif w[:1] == "," and text[-1:] in ".?!":  # (a tag after a sentence's end: "… I heard. is that true?")
+            text += " " + w[1:].strip()
         else:
             text += " " + w
     return text.strip(" ,;").lstrip(",.;:?! \t\n")

@@ -30,6 +30,7 @@ from assistant.compose.cues import says
 from assistant.compose.intents import ASKING_WORDS, POINTS_BACK, Intents, opening, read_intents
 from assistant.concepts import TREATMENT_KINDS, read_concepts, sentences, tokens
 from assistant.concepts import clauses as _clauses
+from assistant.facts import compared_ages
 from assistant.rules.scope import WARNING_SYMPTOMS, mentions_all
 from assistant.text import first_word, names_trial
 
@@ -192,10 +193,12 @@ def _kept_clauses(sentence: str, *, asks: bool) -> str:
     # (and when the asking clause asks about harms, the harms the sentence lists before it: "liver toxicity, VOD/SOS,
     # side effects and risks?"; not a comorbidity beside "what consolidation?")
     harms = asks and bool(clauses) and _names_kind(clauses[-1], _HARM_ASKED)
+    # (and the ages an asking sentence compares: "aged 25 and aged 50, does treatment differ?")
+    ages = set(compared_ages(sentence)) if asks else set()
     part = [c.strip(" —–-") if k == len(clauses) - 1 and asks else c
             for k, c in enumerate(clauses)
             if (asks and (k == len(clauses) - 1 or _asks(c) or _bare_asking_word(c) or _names_outcome(c)))
-            or _clinical(c) or k in back or (harms and _names_kind(c, _HARM))]
+            or _clinical(c) or k in back or (harms and _names_kind(c, _HARM)) or ages & set(tokens(c))]
     joined = " ".join(" ".join(part).split()).rstrip(",;:—–- ")
     end = sentence.rstrip()[-1:]
     return joined if not joined or joined[-1] in ".?!" or end not in ".?!" else joined + end

@@ -230,6 +230,8 @@ LEUKEMIA_TYPE_NOTE = ("_The question says leukemia without its type. This assist
                       "lymphoblastic leukemia (ALL); other leukemias (AML, CML, CLL and others) are treated differently "
                       "and are not covered. The answer below applies only if it is ALL; the treating team can say "
                       "which type it is._")
+DISEASE_UNNAMED_NOTE = ("_The question names no disease. This assistant covers only adult acute lymphoblastic leukemia "
+                        "(ALL); the answer below applies only to ALL._")
 
 #: The notes the policy table (assistant/rules/policy.yaml) names, by key.
 NOTES = {
@@ -246,4 +248,5 @@ NOTES = {
     "dose_part": DOSE_PART_NOTE,
     "scope_part": SCOPE_PART_NOTE,
     "leukemia_type": LEUKEMIA_TYPE_NOTE,
+    "disease_unnamed": DISEASE_UNNAMED_NOTE,
 }

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import yaml
 
-from assistant.text import has_any
+from assistant.text import first_of, has_any
 
-__all__ = ["cue", "says"]
+__all__ = ["cue", "says", "without"]
 
 CUES_PATH = Path(__file__).resolve().parents[1] / "lexicon" / "cues.yaml"
 
@@ -36,6 +36,17 @@ def cue(name: str) -> tuple[str, ...]:
 def says(text: str, name: str) -> bool:
     """`text` contains a term of the cue list `name`."""
     return has_any(text, cue(name))
+
+
+def without(text: str, name: str) -> str:
+    """`text` with each term of the cue list `name` blanked out ("on treatment" out of "on treatment for ALL").
+
+    >>> without("My son is on treatment for ALL. What is MRD?", "treatment_state")
+    'My son is   for ALL. What is MRD?'
+    """
+    while (span := first_of(text, cue(name))) is not None:
+        text = text[:span[0]] + " " + text[span[1]:]
+    return text
 
 
 def reworded_kinds(text: str) -> list[str]:

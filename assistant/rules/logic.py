@@ -324,8 +324,13 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     merged = sentence_facts(facts, question)
     # (a rule the patient's stated facts rule out is not what their question claims: "CR1, never transplanted, MRD
     # negative ... should TKI maintenance go on?" does not claim the post-transplant rule's premise)
+    # (a CQ's title in brackets after its number is the CQ's subject, no claim: "CQ3 (allo-HSCT in CR1)
+    # recommendation grade 2A, right?", rja89 q20)
+    untitled = _without_cq_titles(question)
+    if untitled != question:
+        norm, merged = normalize(_without_own_level(untitled, facts)), sentence_facts(facts, untitled)
     hits = [(r, p) for r in book.rules if r.id not in agreed and r.condition(facts) is not False
-            and (p := violated(r, facts, question, norm=norm, merged=merged))]
+            and (p := violated(r, facts, untitled, norm=norm, merged=merged))]
     q = set(tokenize(question))
     # a claim the question makes ("inotuzumab is anti-CD19") outranks a rule its patient would break
     ranked = [r for r, p in sorted(hits, key=lambda h: (h[1] not in h[0].claims,
@@ -334,6 +339,26 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     found = list({r.id: r for r in [*(r for r in ranked if r in stated), *framed, *ranked]}.values())
     lifted = _overridden(question, facts, book) if found else set()
     return [r for r in found if r.id not in lifted]
+
+
+def _without_cq_titles(question: str) -> str:
+    """The question without the bracketed title written right after a CQ number ("CQ3 (allo-HSCT in CR1)").
+
+    >>> _without_cq_titles("Is CQ3 (allo-HSCT in CR1) graded 2A?"), _without_cq_titles("allo-HSCT (CR1)?")
+    ('Is CQ3 graded 2A?', 'allo-HSCT (CR1)?')
+    """
+    low, out, i = question.lower(), question, 0
+    while (i := low.find("cq", i)) >= 0:
+        j = i + 2
+        while j < len(low) and low[j].isdigit():
+            j += 1
+        k = j + (low[j:j + 1] == " ")
+        close = low.find(")", k) if j > i + 2 and low[k:k + 1] == "(" else -1
+        if close > 0:
+            cut = len(question) - len(out)  # (what earlier cuts took out)
+            out = out[:j - cut] + out[close + 1 - cut:]
+        i = j
+    return out
 
 
 def _without_own_level(question: str, facts: PatientFacts) -> str:

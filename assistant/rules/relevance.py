@@ -47,11 +47,12 @@ _MESSAGE = "The answer does not address {what}, which the question asks about"
 
 
 def _bare_tag(sentence: str) -> bool:
-    """ "OK?", "agree?", "right?": a short question with no asking word and no concept of its own."""
+    """ "OK?", "agree?", "right?": a short question with no asking word and no subject of its own (a disease or a
+    person is none: "ALL everyone?", 「ALLの人はみんなやるの？」 as read, asks about the treatment before it)."""
     from assistant.compose.intents import ASKING_WORDS  # (the drafter's reading; imported late: it imports rules)
 
     return (len(sentence.split()) <= 3 and first_word(sentence) not in ASKING_WORDS
-            and not read_concepts(sentence.lower()).mentions)
+            and all(m.kind in _NO_SUBJECT for m in read_concepts(sentence.lower()).mentions))
 
 
 def _points_back(sentence: str) -> bool:

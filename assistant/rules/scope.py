@@ -3,6 +3,7 @@
 Rule IDs (stable, never reused):
 - SCOPE-DISEASE-001 the question is about another disease (AML, CML, APL, myeloma, Burkitt, ...) (block: refused)
 - SCOPE-DOMAIN-002  the question is not about adult ALL treatment at all (block: refused)
+- SCOPE-UNNAMED-076 a treatment question about a patient of a given age names no disease: answered for ALL (warn)
 - SCOPE-LANG-008    the question is in a language other than English or Japanese (Korean, Chinese, Russian, ...) (block)
 - SAFE-DOSE-003     a patient-specific dose or schedule is asked for (block: no dose; pointer to protocol/label)
 - SAFE-INJECT-004   instructions to ignore the guideline or the rules (warn: ignored; block when nothing else is asked)
@@ -40,6 +41,7 @@ from assistant.concepts import (
     tokens,
     written,
 )
+from assistant.facts import compared_ages
 from assistant.lang import other_script
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue
@@ -270,6 +272,24 @@ def mentions_all(text: str, *, shared: frozenset[str] = frozenset()) -> bool:
     markers = _ALL_MARKERS - shared
     return any(m.concept in markers or m.concept == "all" and m.surface not in ("all", "leukemia", "leukaemia")
                and not (m.fuzzy and m.end - m.start == 1) for m in read_concepts(low).mentions)
+
+
+def _unnamed_patient_plan(question: str, facts: PatientFacts) -> bool:
+    """A treatment question about a patient of a given age that names no disease nor anything else ("is treatment
+    different at 25 and at 50?", 「25さいと50さいでは、ちりょうはちがう？」): asked of this assistant, it is about ALL.
+    A symptom or another concept named ("treatment for a headache at 30?") is no such question.
+
+    >>> from assistant.facts import read_facts
+    >>> q = "Is treatment different for a 25 year old and a 50 year old?"
+    >>> _unnamed_patient_plan(q, read_facts(q)), _unnamed_patient_plan("Best pizza at 30?", read_facts("at 30"))
+    (True, False)
+    """
+    from assistant.compose.cues import cue, says  # (imported late: compose imports the rules)
+
+    aged = facts.age is not None or bool(compared_ages(question))
+    own = set(cue("unnamed_plan_words"))
+    return aged and says(question, "plan_question") and not read_concepts(question.lower()).mentions and all(
+        t.isdigit() or t in own or says(t, "plan_question") for t in tokenize(question))
 
 
 def untyped_leukemia(question: str, history: Sequence[str] = ()) -> bool:
@@ -769,8 +789,11 @@ def _disease_gates(question: str, cleaned: str, facts: PatientFacts, history: Se
     # the conversation keeps a follow-up in scope ("and if she were 60?"), not an unrelated message in it
     leans = bool(history) and _continues(cleaned) and bool(_domain_tokens(" ".join([*history, question])))
     if not _domain_tokens(cleaned) and not leans and not names_the_guideline(cleaned):
-        return [*out, _finding("SCOPE-DOMAIN-002", "block", "The question does not appear to be about adult ALL "
-                               "treatment; ask about the JSH 2023 ALL guideline")]
+        if not _unnamed_patient_plan(cleaned, facts):
+            return [*out, _finding("SCOPE-DOMAIN-002", "block", "The question does not appear to be about adult ALL "
+                                   "treatment; ask about the JSH 2023 ALL guideline")]
+        out.append(_finding("SCOPE-UNNAMED-076", "warn", "The question names no disease; the answer is for adult "
+                            "acute lymphoblastic leukemia (ALL) only"))
     if untyped_leukemia(question, history):
         out.append(_finding("SCOPE-TYPE-065", "warn", "The question names leukemia without its type; the answer is for "
                             "adult acute lymphoblastic leukemia (ALL) only"))

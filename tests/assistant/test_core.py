@@ -951,3 +951,48 @@ def test_a_wrong_threshold_in_a_follow_up_is_answered_no_with_the_guidelines_val
     assert a.answer.lstrip("_*").startswith("No") and "0.01%" in a.answer.split("\n\n")[1]
     assert any(f.rule_id == "PREMISE-044" for f in a.findings)
 
+
+
+def test_ages_compared_with_no_disease_named_are_answered_for_all(bot) -> None:
+    """rja88 q29: 「25さいと50さいでは、ちりょうのしかたはちがいますか？」 was refused as not about ALL; each age group's
+    line is shown, with the note that the answer is for ALL."""
+    for q in ("Is the treatment different for someone aged 22 versus 57?", "22さいと57さいで、ちりょうはちがう？"):
+        a = bot.ask(q)
+        assert a.verdict != "refused" and "SCOPE-UNNAMED-076" in {f.rule_id for f in a.findings}, a.answer
+        assert "PHNEG-AYA-009" in str(a.model_dump()) or "pediatric" in a.answer or "小児型" in a.answer, a.answer
+
+
+def test_patients_with_and_without_a_transplant_get_both_sides(bot) -> None:
+    """rja88 q27: transplanted vs not transplanted Ph+ patients on a TKI: the 5-year line and the MRD-guided lines."""
+    a = bot.ask("Ph-positive ALL: how long does the TKI go on for patients who were transplanted versus patients who "
+                "were not?")
+    assert "at least 5 years" in a.answer and "pre-emptive" in a.answer, a.answer
+
+
+def test_a_definition_of_mrd_beside_the_treatment_the_patient_is_on_gives_its_threshold(bot) -> None:
+    """rja89 q29: "on treatment" is a state, not a plan asked for; what MRD is and which result worries is the
+    threshold line, not every treatment branch."""
+    a = bot.ask("My daughter is being treated for ALL. What does MRD mean and what value is worrying?")
+    assert "0.01%" in a.answer and "FACTS-MISSING-031" not in {f.rule_id for f in a.findings}, a.answer
+
+
+def test_what_to_monitor_around_a_planned_transplant_is_the_harm_not_the_indication(bot) -> None:
+    """rja89 q17: after inotuzumab, straight to allo-HSCT: what to monitor is the VOD/SOS line, not the CR1 rules."""
+    a = bot.ask("In CR2 after inotuzumab ozogamicin, heading directly to allo-HSCT. What should we monitor around the "
+                "transplant?")
+    first = a.answer.split("\n")[0]
+    assert "VOD/SOS" in first and "recommends continuing chemotherapy" not in a.answer, a.answer
+
+
+def test_a_cq_title_in_brackets_is_no_treatment_claim(bot) -> None:
+    """rja89 q20: 「CQ3（Ph陰性ALLの第一寛解期の同種移植）の推奨グレードは2Aで合ってますか？」 opened with いいえ on the
+    transplant; the grade is what cannot be confirmed."""
+    a = bot.ask("JSH 2023のCQ4（Ph陽性ALLの第一寛解期の同種移植）の推奨グレードは1Bで合ってますか？")
+    assert "いいえ" not in a.answer.split("\n")[0] and "PREMISE-044" not in {f.rule_id for f in a.findings}, a.answer
+
+
+def test_a_lay_everyone_question_after_a_named_treatment_leads_with_that_treatment(bot) -> None:
+    """rja90 q37: 「頭に放射線…ALLの人はみんなやるんですか？」 led with CNS prophylaxis "for all adults"."""
+    a = bot.ask("頭に放射線をかける治療が心配です。ALLだとみんなするんですか？")
+    first = next(line for line in a.answer.split("\n") if line.startswith("- "))
+    assert "頭蓋照射" in first, a.answer

@@ -1692,6 +1692,14 @@ def test_a_future_change_is_not_a_patient_fact(q: str, field: str, value) -> Non
     ("Ph+ ALL 70F, previously tested Ph- at another centre", []),
     ("Ph-negative, not Ph-positive: what induction at 50?", []),
     ("CAR-T cells for relapsed B-ALL?", []),
+    # with and without a transplant (rja88 q27): one transplant denied beside one that is not, or "with vs without"
+    ("Ph+ ALL: TKI duration if transplanted versus if not transplanted?", [{"transplant": "done"},
+                                                                           {"transplant": "not_done"}]),
+    ("How long is TKI given without allo-HSCT compared with after allo-HSCT?", [{"transplant": "not_done"},
+                                                                              {"transplant": "done"}]),
+    ("Ph+ ALL maintenance, with or without a transplant: does it differ?", [{"transplant": "done"},
+                                                                           {"transplant": "not_done"}]),
+    ("Not transplanted in CR1; relapsed now, so a transplant or blinatumomab?", []),
 ])
 def test_compared_groups_are_the_groups_a_question_sets_side_by_side(question, groups) -> None:
     assert compared_groups(question) == groups
@@ -2462,3 +2470,13 @@ def test_a_diagnostic_pcr_is_no_mrd_result() -> None:
 def test_first_remission_asked_beside_the_first_regimen_is_no_remission_yet(q: str) -> None:
     """rja84 q03: the CR1 of a second question was read as the patient's phase, and the AYA regimen rule was lost."""
     assert read_facts(q).phase != "cr1"
+
+
+@pytest.mark.parametrize(("q", "ph"), [
+    ("What does the Philadelphia chromosome mean? The doctor says I'm positive. What happens next?", "positive"),
+    ("Philadelphia chromosome - what is it? They told my wife she is negative.", "negative"),
+    ("What is the Philadelphia chromosome? His MRD is positive.", None),  # (the result is another test's)
+])
+def test_a_result_said_alone_beside_the_ph_chromosome_is_the_ph_status(q: str, ph) -> None:
+    """rja90 q29: a lay asker names the chromosome, then says the result without naming it again."""
+    assert read_facts(q).ph_status == ph

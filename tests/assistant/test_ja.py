@@ -1136,3 +1136,38 @@ def test_a_claim_heard_then_asked_about_is_put_to_be_confirmed() -> None:
 
 def test_an_age_joined_by_a_middle_dot_is_read() -> None:
     assert facts("飲み忘れても大丈夫ですか？（31歳・ALL治療中）").get("age") == 31
+
+
+@pytest.mark.parametrize(("q", "words"), [
+    # a verb written in hiragana is read by its kanji (rja90 q29-like: ちがいます is 違う)
+    ("30さいと60さいで、ちりょうはちがいますか？", ["differ"]),
+    # the other side of a pair said by the same verb denied after と (rja88 q27)
+    ("移植をした人としなかった人で、飲む期間はちがう？", ["allo-HSCT and no allo-HSCT"]),
+    # a leave to go without after a possessive ("白血病の薬"), and a transplant's end as a time
+    ("移植が済んだら、白血病の薬は飲まなくていいの？", ["after allo-HSCT", "can skip"]),
+    # a standard said to be settled (rja90 q15)
+    ("高齢のPh陰性ALLはこのレジメンで標準治療が確立してますよね？", ["established"]),
+])
+def test_lay_japanese_forms_are_read(q: str, words: list[str]) -> None:
+    en = to_english(q)
+    assert all(w in en for w in words), en
+
+
+def test_a_heard_claim_asked_about_after_its_sentence_keeps_one_tag() -> None:
+    """rja89 q24: 「…と聞きました。本当ですか？」 was read ". , is that true??", and the "No" was lost."""
+    en = to_english("ブリナツモマブが初発の標準治療になったと聞きました。本当ですか？")
+    assert en.endswith("I heard. is that true?"), en
+
+
+def test_a_result_said_alone_of_the_asker_is_the_ph_status_asked_about() -> None:
+    """rja90 q29: 「わたしは ようせい って いわれました」 after a question on the Philadelphia chromosome."""
+    assert facts("ふぃらでるふぃあせんしょくたい って なに？ わたしは ようせい って いわれた。 ちりょうは？").get("ph_status") == "positive"
+
+
+@pytest.mark.parametrize(("q", "cd19", "cd22"), [
+    ("再発です。CD19もCD22もあるって言われました。どっちの薬？", True, True),  # rja90 q32
+    ("CD22ありと言われました", None, True),
+])
+def test_a_marker_said_to_be_there_is_expressed(q: str, cd19, cd22) -> None:
+    got = facts(q)
+    assert (got.get("cd19"), got.get("cd22")) == (cd19, cd22), to_english(q)

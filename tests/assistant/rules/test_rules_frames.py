@@ -994,3 +994,60 @@ def test_each_lineage_with_its_own_count_is_no_contradiction() -> None:
     verdict = judge_sentence("Adverse factors include a WBC above 30x10^9/L in B-lineage or above 100x10^9/L in "
                              "T-lineage disease.", default_rulebook(), PatientFacts(lineage="B", age=45))
     assert verdict.kind in ("agree", "unrelated"), verdict
+
+
+# --- session 44: model phrasings of heldout12 classes (own paraphrases) ------------------------------------------
+
+
+@pytest.mark.parametrize(("sentence", "facts"), [
+    # no position either way
+    ("JSH 2023 recommends allo-HSCT in CR1 for eligible Ph+ adults, but the summary gives no donor type, so it "
+     "neither endorses nor excludes a cord blood graft.", {"ph_status": "positive", "phase": "cr1"}),
+    # another age band's patients on the pathway every age shares
+    ("Patients with Ph-positive ALL aged 40-64 go down the TKI-based route.", {"ph_status": "positive"}),
+    # a test named in the condition of a stance on a treatment
+    ("Post-transplant TKI follows MRD in JSH 2023: it is recommended when MRD is detected, and prophylactic "
+     "maintenance is not recommended when MRD is negative.",
+     {"ph_status": "positive", "transplant": "done", "phase": "post_hsct"}),
+    # a stop denied before its time, in the passive
+    ("Without a transplant, JSH 2023 does not let TKI maintenance be stopped before five years.",
+     {"ph_status": "positive", "transplant": "not_done"}),
+    # a transplant turned down
+    ("Having refused the transplant, he falls under the maintenance recommendation for the non-transplanted.",
+     {"ph_status": "positive", "age": 70, "age_band": "65+", "transplant": "not_done"}),
+])
+def test_model_phrasings_of_heldout12_classes_pass(sentence: str, facts: dict) -> None:
+    verdict = judge_sentence(sentence, default_rulebook(), PatientFacts(**facts))
+    assert verdict.kind in ("agree", "unrelated"), verdict
+
+
+@pytest.mark.parametrize(("sentence", "facts"), [
+    ("Patients with Ph-positive ALL aged 40-64 get TKI plus corticosteroid induction under JSH 2023.",
+     {"ph_status": "positive"}),
+    ("JSH 2023 recommends a just-in-case TKI after the transplant even when MRD stays negative.",
+     {"ph_status": "positive", "transplant": "done", "phase": "post_hsct"}),
+    ("MRD testing after induction is not recommended by JSH 2023 when the patient is in remission.", {}),
+    # leave to stop a treatment, said in the passive after it
+    ("Once MRD is undetectable, JSH 2023 permits TKI maintenance to be discontinued early in patients who were not "
+     "transplanted.", {"ph_status": "positive", "transplant": "not_done"}),
+    # the guideline's algorithm by another name, said to cover children
+    ("The same Ph-first algorithm also covers childhood ALL, so it applies to children too.", {}),
+    # a ranking within the claim's own age band is still a ranking (not another age band's rule)
+    ("Of the two add-ons, the guideline prefers maintenance chemotherapy and keeps RIC allo-HSCT for the fittest.",
+     {"ph_status": "positive", "age": 72, "age_band": "65+", "phase": "cr1"}),
+])
+def test_the_same_heldout12_shapes_with_the_error_are_still_flagged(sentence: str, facts: dict) -> None:
+    verdict = judge_sentence(sentence, default_rulebook(), PatientFacts(**facts))
+    assert verdict.kind in ("contradict", "unsupported"), verdict
+
+
+def test_a_bold_label_naming_a_treatment_is_the_lines_subject(by_section) -> None:
+    """heldout12 c042: "**CAR-T:** not an option for T-ALL, as it is CD19-directed" read "it" as the nelarabine of the
+    line before, once the label was stripped."""
+    chunk = _chunk_with(by_section, "jsh2023-all/relapsed/t-all-nelarabine", "nelarabine")
+    text = ("- **What JSH 2023 lists for relapsed T-ALL:** nelarabine[1].\n"
+            "- **CAR-T:** not an option in T-ALL, because it is directed at CD19[1].")
+    found = check("Relapsed T-ALL at 30: what is listed?", PatientFacts(lineage="T", phase="relapsed", age=30),
+                  Draft(answer=text, citations=[cite(chunk, 1)]), [chunk])
+    assert "RR-NELA-TALL-026" not in {f.rule_id for f in found.findings}, found.findings
+

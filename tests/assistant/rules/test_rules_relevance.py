@@ -17,6 +17,8 @@ ASKED = [
     ("Is blinatumomob recommended?", ["blinatumomab"]),  # misspelt
     ("What does TOWER show for blinatumomab?", []),  # a trial's answer covers its arms
     ("Our unit usually uses hyper-CVAD. What induction?", []),  # background, not the asking sentence
+    # a bare question naming only the disease asks about the treatment before it (rja90 q37, as read in English)
+    ("Head radiation frightens me. ALL everyone?", ["cranial_irradiation"]),
 ]
 
 

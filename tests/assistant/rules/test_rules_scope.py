@@ -665,6 +665,18 @@ def test_leukemia_without_its_type_is_answered_for_all_with_a_note(q: str, fires
     assert ("SCOPE-TYPE-065" in findings(q)) is fires
 
 
+@pytest.mark.parametrize(("q", "answered"), [
+    ("Does the treatment plan differ between a 22-year-old and a 55-year-old?", True),
+    ("How would a 48 year old be treated?", True),
+    ("What is the best treatment for back pain in a 40 year old?", False),  # (a symptom named: not ALL)
+    ("Tell me a story about a 30 year old", False),
+])
+def test_a_treatment_question_naming_no_disease_is_answered_for_all_with_a_note(q: str, answered: bool) -> None:
+    """rja88 q29: 「25さいと50さいでは、ちりょうはちがう？」 names no disease; asked of this assistant it is about ALL."""
+    got = findings(q)
+    assert ("SCOPE-UNNAMED-076" in got) is answered and ("SCOPE-DOMAIN-002" in got) is not answered
+
+
 def test_leukemia_named_as_all_earlier_in_the_conversation_is_typed() -> None:
     q = "and if her leukemia comes back?"
     assert "SCOPE-TYPE-065" not in {i.finding.rule_id for i in check_scope(q, read_facts(q), history=["30F Ph- ALL"])}
