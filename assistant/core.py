@@ -58,6 +58,7 @@ from assistant.errors import AssistantError, GenerationError
 from assistant.facts import (
     about_a_patient,
     apply_overrides,
+    assumed,
     compared_ages,
     compared_groups,
     read_facts,
@@ -98,7 +99,7 @@ from assistant.rules.fit import alternatives, misfit_reasons, misfits
 from assistant.rules.frames import premise_form
 from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook
 from assistant.rules.policy import Policy, default_policy
-from assistant.rules.relevance import asked_treatments, concept_label, subject_of
+from assistant.rules.relevance import asked_concerns, asked_treatments, concept_label, subject_of
 from assistant.rules.scope import for_a_relative, is_self_change_first_person, strip_injection
 from assistant.settings import Settings
 from assistant.text import POPULATION_TOKENS, first_of, names_trial, tokenize
@@ -336,7 +337,8 @@ class Assistant:
         timings.update(draft=(t3 - t2) * 1000, check=(t4 - t3) * 1000, total=(t4 - t0) * 1000)
         ids = [r.chunk.chunk_id for r in retrieved]
         # (the treatments asked about that no rule names: the corpus has nothing on them, "rituximab?")
-        unnamed = [concept_label(c) for c in asked_treatments(asking_clause(focus)) if not self._ruled_on(c)]
+        unnamed = [concept_label(c) for c in asked_treatments(asking_clause(focus)) if not self._ruled_on(c)] or [
+            concept_label(c) for c in asked_concerns(focus)]  # (or the concern that is all it asks: "sick pay?")
         if not result.grounded:
             # the safety and context notes still stand ("don't stop on your own") before the "not found"
             keep = [n for n in notes if n in (*_KEPT_NOTES, NO_HISTORY_NOTE)]
@@ -461,6 +463,11 @@ class Assistant:
         sure, maybe = patient_rules(qt, facts, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])
         maybe += [r for r in after_transplant_rules(asking_clause(qt), facts, self.rulebook,
                                                     [r.chunk.section_id for r in retrieved[:3]]) if r not in maybe]
+        known = facts.model_copy(update=assumed(facts))  # (with what the stated facts imply, as the drafter reads
+        if known != facts and not answering(sure):  # them, when nothing else answers: T-lineage is Ph-negative,
+            # "T-ALL at 27: the usual treatment?", r75 q35)
+            maybe += [r for rs in patient_rules(qt, known, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])
+                      for r in rs if r not in sure and r not in maybe]
         after = drafting_facts(asking_clause(qt), qt, facts)  # (and as the drafter will choose them: "a TKI after
         if after != facts:  # allo-HSCT?" is drafted for after the transplant)
             maybe += [r for rs in patient_rules(qt, after, self.rulebook, [r.chunk.section_id for r in retrieved[:3]])

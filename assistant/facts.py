@@ -131,7 +131,7 @@ from assistant.models import AgeBand, PatientFacts
 from assistant.text import ENCLOSED_NUMBERS, SUPERSCRIPTS, names_trial, word_char
 
 __all__ = ["about_a_patient", "age_band", "apply_overrides", "asks_after_transplant", "assumed", "compared_groups", "implications", "implied", "read_facts",
-           "supposed_at", "supposed_mrd", "unitless_mrd_level"]
+           "supposed_at", "supposed_mrd", "supposed_phase", "group_segments", "unitless_mrd_level"]
 
 MAX_AGE = 110
 _MAX_CHARS = 20_000
@@ -1116,6 +1116,31 @@ def compared_groups(question: str) -> list[dict[str, str]]:
     return [{"ph_status": x} for x in order] if joined or (len(order) == 2 and _compares(t)) else _transplant_sides(t)
 
 
+def group_segments(question: str) -> list[str]:
+    """The text of each Ph group a question asks about in its own part, as that part's own question: the text before
+    the first group's clause, then the group's clause(s) ("TKI maintenance duration for Ph+ ALL without transplant,
+    and the approach for Ph-negative ALL aged 65 or older?": two, each with its own facts, rja95 q38); [] unless
+    two Ph statuses are named.
+
+    >>> group_segments("70F. TKI duration for Ph+ without transplant, and the approach for Ph- aged 65 or older?")
+    ['70f. tki duration for ph+ without transplant,', '70f. and the approach for ph- aged 65 or older?']
+    """
+    t = _normalise(question)
+    signs = _ph_signs(t)
+    if len({p for _, _, p in signs}) < 2:
+        return []
+    cuts, prev = [], signs[0]
+    for sign in signs[1:]:
+        if sign[2] != prev[2]:
+            at = max(t.rfind(c, prev[1], sign[0]) for c in ",;:.?")
+            cuts.append(at + 1 if at >= 0 else sign[0])
+        prev = sign
+    first = max(t.rfind(c, 0, signs[0][0]) for c in ".:;?")
+    prefix = t[:first + 1] if first >= 0 else ""
+    bounds = [len(prefix), *cuts, len(t)]
+    return [" ".join(f"{prefix} {t[a:b]}".split()) for a, b in zip(bounds, bounds[1:]) if t[a:b].strip()]
+
+
 def _transplant_sides(t: str) -> list[dict[str, str]]:
     """Patients with and without an allogeneic transplant set side by side: "with vs without allo-HSCT" (context.yaml
     transplant_before `both_sides`), or a transplant not done beside one that is not denied, in one sentence that
@@ -1478,6 +1503,8 @@ def _relapsed(t: str) -> bool:
     for a, b, name in _phase_phrases(t):
         if _prevented(t, a, b):
             continue  # "how is CNS relapse prevented?": the relapse prevented, not one that happened
+        if _supposed(t, a) and _remission_elsewhere(t, a):
+            continue  # ("in CR1 ... and if he relapses, which TKI?": a relapse supposed for a part, rja94 q38)
         if any(x <= a and b <= y for x, y in shown):
             continue  # ("tests show it coming back": the molecular sign, read by _molecular_relapse)
         if name == "relapse_plain" and _next_word(t, b) not in ("negative", "positive", "clear") and not _negated(
@@ -1494,6 +1521,36 @@ def _relapsed(t: str) -> bool:
             continue  # ("will it relapse?": a relapse feared or asked about, not one that happened)
         return True
     return False
+
+
+def _remission_elsewhere(t: str, at: int) -> bool:
+    """A first remission named in another sentence than the one at `at` ("Ph+ ALL in CR1 without transplant: how
+    long TKI? And if he relapses, which TKI?"), or a remission or a new diagnosis stated, not supposed ("newly
+    diagnosed Ph+ B-ALL: induction, allo-HSCT in CR1, and if she relapses later, what options?", r75 q33); not "if
+    she relapses after CR1, what then?"."""
+    span = _sentence_span(t, at)
+    asked_before = bool(_ASKING_WORDS & {w.strip(",.;:?!()") for w in t[span[0]:at].split()})  # (a part asks first)
+    return any((n == "cr1" and _sentence_span(t, a) != span)
+               or (asked_before and n in ("cr1", "new") and not _supposed(t, a)) for a, _, n in _phase_phrases(t))
+
+
+#: Words opening a part that asks, before a supposed relapse in the same sentence ("what induction ..., should she
+#: get allo-HSCT in CR1, and if she relapses later, ..."; not "if he relapses, what are the options?").
+_ASKING_WORDS = frozenset({"what", "which", "how", "should", "does", "do", "is", "are", "can", "when", "would"})
+
+
+def supposed_phase(text: str) -> str | None:
+    """The phase a part supposes beside a remission named in another sentence ("if he relapses with T315I, which TKI?": "relapsed"),
+    or None.
+
+    >>> supposed_phase("Ph+ in CR1: TKI for how long? and if he relapses with T315I, which TKI?")
+    'relapsed'
+    >>> supposed_phase("relapsed Ph+ ALL with T315I: which TKI?"), supposed_phase("if he relapses, which TKI?")
+    (None, None)
+    """
+    t = _normalise(text)
+    return next(("relapsed" for a, b, n in _phase_phrases(t) if n in ("relapse", "relapse_plain") and _supposed(t, a)
+                 and _remission_elsewhere(t, a)), None)
 
 
 def _mrd_hypothetical(t: str) -> bool:

@@ -200,9 +200,18 @@ def _normalise_words(text: str) -> str:
             continue
         norm = t.normalized
         same_kind = all(map(is_japanese_char, norm)) and all(map(is_japanese_char, t.surface))
-        out.append(norm if t.pos == "名詞" and same_kind and len(norm) == len(t.surface) else t.surface)
+        # (a hiragana piece of a longer kana run keeps its kana, which the kana reader reads whole: "いじりょうほう" is
+        # 維持療法, not 意地 + りょうほう, rja93 q30)
+        in_run = all(map(_is_hiragana, t.surface)) and any(
+            0 <= j < len(tokens) and tokens[j].surface and all(map(_is_hiragana, tokens[j].surface))
+            and tokens[j].pos not in ("助詞", "助動詞") for j in (i - 1, i + 1))
+        out.append(norm if t.pos == "名詞" and same_kind and len(norm) == len(t.surface) and not in_run else t.surface)
         i += 1
     return "".join(out)
+
+
+def _is_hiragana(ch: str) -> bool:
+    return "\u3041" <= ch <= "\u309f"
 
 
 @lru_cache(maxsize=2048)
@@ -555,6 +564,8 @@ def _numbers(text: str) -> str:
     while i < len(text):
         if text[i].isdigit():
             read = _read_number(text, i, table)
+            if read is not None:
+                read = _signed(out, text[i:_number_end(text, i, decimal=True)], read, table["units"])
             end = read[1] if read is not None else _number_end(text, i, decimal=True)
             out.append(f"{_PROTECT}{read[0]}{_PROTECT}" if read is not None else text[i:end])
             i = end
@@ -562,6 +573,21 @@ def _numbers(text: str) -> str:
         out.append(text[i])
         i += 1
     return "".join(out)
+
+
+def _signed(out: list[str], n: str, read: tuple[str, int], units: list[dict[str, Any]]) -> tuple[str, int]:
+    """A bound sign written before an age ("≥65歳": "aged 65 or older", a group's limit, not a patient of 65, rja94
+    q31): the unit's `signs` form, the sign taken out of `out`."""
+    at = len(out) - 1
+    while at >= 0 and out[at].isspace():
+        at -= 1
+    for unit in units:
+        signs = unit.get("signs") or {}
+        if at >= 0 and out[at] in signs and read[0] == unit["render"].format(n=n):
+            form = signs[out[at]].format(n=n)
+            del out[at:]
+            return form, read[1]
+    return read
 
 
 # ------------------------------------------------------------------------------------------ segments
@@ -933,10 +959,18 @@ def _person(items: list[Item], k: int, lex: JaLexicon) -> tuple[str, bool]:
     return f"{default} {form.english}", False
 
 
+#: Relatives the asker's own child is named as: with an age before them ("19さいの むすめです"), the patient, not
+#: the asker (rja93 q30: a mother writing about her 19-year-old daughter).
+_CHILDREN = frozenset({"daughter", "son", "child"})
+
+
 def _introduces_asker(items: list[Item], k: int) -> bool:
-    """A relative the asker says they are: "母です。", "患者の妻です" (the copula, then the sentence's end)."""
+    """A relative the asker says they are: "母です。", "患者の妻です" (the copula, then the sentence's end); not a son
+    or daughter given an age ("19歳の娘です" is the patient, the asker's daughter)."""
     form = items[k].form
-    return (form is not None and form.role in ("relative", "acquaintance") and k + 1 < len(items)
+    aged_child = form is not None and form.english in _CHILDREN and any(
+        it.kind == "english" and it.text.startswith("aged ") for it in items[max(0, k - 3):k])
+    return (form is not None and form.role in ("relative", "acquaintance") and k + 1 < len(items) and not aged_child
             and items[k + 1].kind == "token" and items[k + 1].text in ("です", "でございます")
             and (k + 2 >= len(items) or items[k + 2].kind == "punct"))
 

@@ -342,6 +342,8 @@ def read_asker(question: str, messages: Messages | None = None) -> Asker:
     if lay and not relative and not asker_named and not lay_forms and latin and not any(it.kana for it in items) and any(
             w in text for w in reg.get("clinician_cues", ()) if w not in patient_words):
         lay = False  # "40-64歳のPh- ALLの地固めのHD-MTXって何g/m2でやるの？": a clinician's terms, only a lay-sounding cue
+    # (a clinician asking how to explain it to a patient asks for the plain words: "患者さんにどう説明すれば", rja90 q22)
+    lay = lay or any(w in text for w in reg.get("explain_cues", ()))
     kinds = set(reg.get("own_word_kinds", ()))
     nouns = reg.get("own_word_nouns") or {}
     own = tuple(dict.fromkeys([(f.written, f.concept) for f in lay_forms  # (not a form with a gap: "小児科で*治療")

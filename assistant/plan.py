@@ -28,9 +28,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.claims import claim_vocabulary
 from assistant.compose.cues import says
 from assistant.compose.intents import ASKING_WORDS, POINTS_BACK, Intents, opening, read_intents
-from assistant.concepts import TREATMENT_KINDS, read_concepts, sentences, tokens
+from assistant.concepts import TREATMENT_KINDS, concept_ids, quantities, read_concepts, sentences, tokens
 from assistant.concepts import clauses as _clauses
 from assistant.facts import compared_ages
+from assistant.rules.logic import hearsay_sentence
 from assistant.rules.scope import WARNING_SYMPTOMS, mentions_all
 from assistant.text import first_word, names_trial
 
@@ -122,7 +123,11 @@ def _focus(text: str) -> str:
     question that points back ("Keep doing that?") keeps the whole sentence before it."""
     said = sentences(text)
     kept: dict[int, str] = {}
-    for i, sentence in enumerate(said):
+    heard = hearsay_sentence(text)  # (a claim reported, then asked about: "a friend told us he can stop after
+    for i, sentence in enumerate(said):  # 2 years. Is it safe to stop?" keeps the claim, rja94 q28)
+        if sentence == heard:
+            kept[i] = sentence
+            continue
         if i and _points_back(sentence, text):
             kept[i - 1] = said[i - 1]  # "Our unit gives cranial irradiation to all adults. Keep doing that?"
         joined = _kept_clauses(sentence, asks=_sentence_asks(sentence, text))
@@ -179,6 +184,20 @@ def _names_outcome(clause: str) -> bool:
     return any(says(clause, k) for k in ("asks_remission", "asks_survival"))  # (harms: `_HARM` below)
 
 
+def _states_level(clause: str) -> bool:
+    """A clause of an asking sentence giving a level or a duration ("if 10^-3 (0.1%) or more, high risk, right?"):
+    the value the question turns on (rja91 q19: the level put to be confirmed had been dropped as background)."""
+    if not any(q.kind in ("level", "duration") for q in quantities(clause)):
+        return False
+    # (the leukemia's own level or its risk, not another test's: "HbA1c 6.8%" stays background)
+    return any(q.kind == "duration" for q in quantities(clause)) or "10^" in clause or bool(
+        concept_ids(clause.lower()) & _LEVEL_SUBJECTS) or "risk" in clause.lower()
+
+
+#: What a level in an asking sentence may be of for it to stay in the focus.
+_LEVEL_SUBJECTS = frozenset({"mrd", "bcr_abl1"})
+
+
 def _kept_clauses(sentence: str, *, asks: bool) -> str:
     """The asking and clinical clauses of one sentence (`asks`: the sentence asks), with the sentence's end (so
     the next does not run on)."""
@@ -198,7 +217,8 @@ def _kept_clauses(sentence: str, *, asks: bool) -> str:
     part = [c.strip(" —–-") if k == len(clauses) - 1 and asks else c
             for k, c in enumerate(clauses)
             if (asks and (k == len(clauses) - 1 or _asks(c) or _bare_asking_word(c) or _names_outcome(c)))
-            or _clinical(c) or k in back or (harms and _names_kind(c, _HARM)) or ages & set(tokens(c))]
+            or _clinical(c) or k in back or (harms and _names_kind(c, _HARM)) or ages & set(tokens(c))
+            or (asks and _states_level(c))]
     joined = " ".join(" ".join(part).split()).rstrip(",;:—–- ")
     end = sentence.rstrip()[-1:]
     return joined if not joined or joined[-1] in ".?!" or end not in ".?!" else joined + end

@@ -10,7 +10,7 @@ from typing import Protocol
 from assistant.compose.builder import Builder
 from assistant.compose.selection import DraftPlan, Sources
 
-__all__ = ["Composer", "When", "ruled", "unruled", "open_ruled", "open_unruled"]
+__all__ = ["Composer", "When", "ruled", "unruled", "open_ruled", "open_unruled", "Unpadded", "PLAIN_MARK"]
 
 
 class Composer(Protocol):
@@ -47,3 +47,22 @@ def open_ruled(plan: DraftPlan) -> bool:
 def open_unruled(plan: DraftPlan) -> bool:
     """No rule answers, and lines beyond the rules may follow."""
     return not plan.chosen and not plan.closed
+
+
+
+@dataclass(frozen=True)
+class Unpadded:
+    """Run `composer` (a context line, a trial result) unless a patient or a relative who asks for no evidence and
+    names no trial has had the rule said in plain words already: a trial's cut-off or a study's share of patients
+    beside their own answer reads as theirs (rja94 q24, q26)."""
+
+    composer: Composer
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        plain = any(k == "note" and t.startswith(PLAIN_MARK) for k, t in builder.lines)
+        if not (plain and plan.lay and not plan.intents.evidence and not plan.intents.trial_named):
+            self.composer.run(plan, pool, builder)
+
+
+#: How a rule's plain line (`plain:` in guideline.yaml) begins.
+PLAIN_MARK = "_In plain words"

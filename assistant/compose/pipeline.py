@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from assistant.compose.ages import AgeRange
 from assistant.compose.asked import AskedTreatment, YesLead
-from assistant.compose.base import Composer, When, open_ruled, open_unruled, ruled, unruled
+from assistant.compose.base import Composer, Unpadded, When, open_ruled, open_unruled, ruled, unruled
 from assistant.compose.builder import Builder
 from assistant.compose.conditions import Conditions
 from assistant.compose.evidence import ContextLine, Support
@@ -76,8 +76,8 @@ COMPOSERS: tuple[Composer, ...] = (
     When(open_unruled, Ranked()),
     When(unruled, Conditions()),  # (without rules: after the lines that say what the treatment is for)
     When(open_ruled, GuidelineLines()),
-    When(open_ruled, ContextLine()),
-    When(open_ruled, TrialOrEvidence()),
+    When(open_ruled, Unpadded(ContextLine())),  # (not after a plain line for a patient: rja94 q24, q26)
+    When(open_ruled, Unpadded(TrialOrEvidence())),
     When(unruled, Focus()),
     When(unruled, Parts()),
     When(unruled, AskedTreatment()),

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.compose.base import PLAIN_MARK
 from assistant.compose.builder import Builder, lead_for
 from assistant.compose.cues import says
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import CONTEXT_LEAD
 from assistant.compose.subject import asking_sentences, on_subject
-from assistant.concepts import concept_ids, load_lexicon
+from assistant.concepts import concept_ids, load_lexicon, treatments_in
 from assistant.models import Chunk
 from assistant.rules import statement_chunk
 from assistant.rules.fit import alternatives
@@ -35,15 +36,22 @@ def add_rules(plan: DraftPlan, pool: Sources, builder: Builder, rules: Sequence[
             builder.add("rule", rule.statement, chunk, lead=CONTEXT_LEAD if chunk.tier == "context" else "")
             if rule.note and rule.condition(plan.facts) is True:
                 builder.note(rule.note.format(**plan.facts.model_dump()))
-            if plan.lay and rule.plain_for(plan.facts) and not _plain_said(rule, rules, plan):
+            if plan.lay and rule.plain_for(plan.facts) and _plain_due(rule, rules, plan, builder):
                 builder.note(rule.plain)  # (what it means for them, in plain words: r50 d17, d19)
 
 
-def _plain_said(rule: GuidelineRule, rules: Sequence[GuidelineRule], plan: DraftPlan) -> bool:
-    """A rule before it in `rules`, on the same section, says it in plain words already (the patient's own MRD
-    result's plain line, not the threshold's as well)."""
+def _plain_due(rule: GuidelineRule, rules: Sequence[GuidelineRule], plan: DraftPlan, builder: Builder) -> bool:
+    """The rule's plain line is said: at most two in an answer, and not when a rule before it in `rules`, on the
+    same section, says it in plain words already (the patient's own MRD result's plain line, not the threshold's as
+    well), unless the rule names a treatment the asking sentence names ("will he not be cured without a
+    transplant?": the transplant's after the induction's, rja94 q21)."""
+    said = [t for k, t in builder.lines if k == "note" and t.startswith(PLAIN_MARK)]
+    if rule.plain in said or len(said) >= 2:
+        return False
+    asked = set(plan.treatments_asked) | treatments_in(plan.intents.asking or plan.q)
     before = rules[:rules.index(rule)]
-    return any(r.plain_for(plan.facts) and set(r.section_ids) & set(rule.section_ids) for r in before)
+    return bool(treatments_in(rule.statement) & asked) or not any(
+        r.plain_for(plan.facts) and set(r.section_ids) & set(rule.section_ids) for r in before)
 
 
 @dataclass(frozen=True)

@@ -38,14 +38,16 @@ from assistant.facts import (
     asks_after_transplant,
     assumed,
     compared_groups,
+    group_segments,
     read_facts,
     supposed_mrd,
+    supposed_phase,
 )
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts, statement_chunk
 from assistant.rules.fit import misfit_reasons, wrong_disease
 from assistant.rules.logic import GuidelineRule, RuleBook, is_branch, is_specific, normalize
-from assistant.rules.relevance import addressed, asked_treatments
+from assistant.rules.relevance import addressed, asked_concerns, asked_treatments
 from assistant.text import TRIAL_RE, after_number, chunk_sentences, first_word, term_at, tokenize, trial_keys
 
 if TYPE_CHECKING:
@@ -165,7 +167,9 @@ class DraftPlan:
         """A patient or a relative asks (the lexicon's reading of who asks, or the question's own language's)."""
         if self.question.lay is not None:
             return self.question.lay
-        return read_concepts(self.question.question.lower()).asker in ("patient", "relative")
+        # (or a clinician asks how to put it to a patient: "how should I explain to a patient why ...?")
+        return read_concepts(self.question.question.lower()).asker in ("patient", "relative") or says(
+            self.question.question, "explain_to_patient")
 
     @cached_property
     def treatments_asked(self) -> list[str]:
@@ -759,14 +763,26 @@ def trial_rules(question: str, facts: PatientFacts, book: RuleBook, chunks: Sequ
     out: list[GuidelineRule] = []
     for doc in _trial_docs(keys, chunks):
         setting = read_facts(doc.title, population=True)
-        if setting.phase is None:
-            continue
         treats = {c for c in concept_ids(doc.title.lower()) if c in lex.concepts
                   and lex.concepts[c].kind in TREATMENT_KINDS}
+        if setting.phase is None:
+            out += [r for r in _linked_rules(question, doc, treats, book) if r not in out]
+            continue
         sure, maybe = applicable_rules(doc.title, setting, rulebook=book)
         out += [r for r in [*sure, *maybe] if setting.phase in (r.when.get("phase") or []) and r not in out
                 and treats & concept_ids(r.statement.lower())]
     return out
+
+
+def _linked_rules(question: str, doc: Chunk, treats: set[str], book: RuleBook) -> list[GuidelineRule]:
+    """A question asking how a trial whose title names no setting relates to the guideline ("ALL202-O: results, and
+    how does that connect to the JSH recommendation?", rja89 q34): the frontline rules naming its treatment for the
+    Ph status its population has (from its document's text)."""
+    if not says(question, "asks_connection"):
+        return []
+    ph = read_facts(doc.text, population=True).ph_status
+    return [r for r in book.rules if "phase" not in r.when and treats & concept_ids(r.statement.lower())
+            and r.when.get("ph_status") in (None, ph) and not r.requires_topic and r.when]
 
 
 def described_trial(plan: DraftPlan, pool: Sources) -> Chunk | None:
@@ -1096,7 +1112,8 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     given = given | {k for side in groups for k in side}  # (groups compared: their fact is no fact to ask for)
     deciding = [d for d in deciding if d not in given]
     asked_now = plan.treatments_asked
-    plan.unruled = asked_now if asked_now and not any(rules_naming(book, c) for c in asked_now) else []
+    plan.unruled = asked_now if asked_now and not any(rules_naming(book, c) for c in asked_now) else (
+        asked_concerns(plan.q))  # (or a concern no source covers is all that is asked: "the sickness allowance?")
     plan.grades = [] if plan.rules_only else list(it.grades)
     # "what does CQ 7 say about X?", "CQ5 gives X category 1": the grade lines answer the CQ part; the rest of the
     # question (X) is answered as if the CQ and grade were not there
@@ -1120,15 +1137,42 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     elif _watches_around_transplant(asking_sentences(plan.q), planned):  # (the rules on whether to transplant
         # answer another question; the patient's others stay: "relapsed, CD22+: what now, any tox to watch?")
         plan.chosen = [r for r in plan.chosen if not _on_transplant_only(r)]
+    grouped = _group_rules(plan, book)
+    if grouped:  # (each Ph group asked about in a part of its own: its own rules, and no Ph status to ask for)
+        plan.chosen, plan.missing, plan.missing_ph, plan.forks = grouped, [], False, []
     if plan.forks and plan.missing:
         _missing_finding(plan, plan.forks)
     plan.chosen = _on_the_asked_topic(plan, _without_framing(plan))
-    ids = [rid for r in plan.chosen for rid in r.see_also if rid not in {c.id for c in plan.chosen}]
+    # (a rule that completes another, if the patient's facts other than the transplant and MRD result allow it: the CR1
+    # transplant rule beside the TKI without one, not at 70; with `see_also_asked`, only when the asking sentences
+    # name one of those concepts: "can't he just take the TKI instead of a transplant?", not "which TKI, how long?")
+    asking = concept_ids(asking_sentences(plan.q).lower())
+    ids = [rid for r in plan.chosen for rid in r.see_also if rid not in {c.id for c in plan.chosen}
+           and book.get(rid).condition(plan.facts.model_copy(update=_RESULT_FREE)) is not False
+           and (not r.see_also_asked or asking & set(r.see_also_asked))]
     plan.chosen = _with_cautions(plan, book, plan.chosen + [book.get(rid) for rid in dict.fromkeys(ids)])  # (see_also:
     plan.chosen += _supposed_results(plan, book)  # statements that complete a rule)
     plan.chosen += [r for r in _item_population_rules(plan, known, book) if r not in plan.chosen]
     plan.chosen = _in_part_order(plan, plan.chosen)
     return plan
+
+
+def _group_rules(plan: DraftPlan, book: RuleBook) -> list[GuidelineRule]:
+    """A question asking one thing of Ph-positive ALL and another of Ph-negative ALL ("TKI maintenance duration
+    for Ph+ without transplant, and the approach for Ph- aged 65 or older?", rja95 q38): each group's part read as a
+    question of its own, its facts (the age it gives is not the other group's) and its topic choosing its rules, in
+    the question's order; [] when a group's part has no rule of its own (a comparison: "how does X differ between
+    Ph+ and Ph-?")."""
+    out: list[GuidelineRule] = []
+    for segment in group_segments(plan.q):
+        facts = read_facts(segment)
+        norm = " ".join(normalize(segment).split())
+        mine = [r for r in book.rules if r.condition(facts) is True and r.topical(norm) and is_specific(r, facts)
+                and not r.requires_topic and r not in out]
+        if not mine:
+            return []
+        out += sorted(mine, key=lambda r: -r.priority)[:3]
+    return out
 
 
 def _in_part_order(plan: DraftPlan, chosen: list[GuidelineRule]) -> list[GuidelineRule]:
@@ -1147,20 +1191,29 @@ def _in_part_order(plan: DraftPlan, chosen: list[GuidelineRule]) -> list[Guideli
 
 def _supposed_results(plan: DraftPlan, book: RuleBook) -> list[GuidelineRule]:
     """A part that supposes another MRD result than the one reported ("MRD turned positive after allo: pre-emptive
-    TKI? If MRD stays negative, prophylactic TKI?"): the rules on its topic for the supposed result too, after those
-    for the reported one (rja53 i27, rja49 g26 answered the reported branch only)."""
+    TKI? If MRD stays negative, prophylactic TKI?"), or a relapse beside a remission: the rules on its topic for the
+    supposed result too, after those for the reported one (rja53 i27, rja49 g26 answered the reported branch only)."""
     out: list[GuidelineRule] = []
-    if plan.facts.mrd_status is None or len(plan.intents.parts) < 2:
+    if len(plan.intents.parts) < 2:
         return out
-    for part in plan.intents.parts:
-        supposed = supposed_mrd(part)
-        if supposed in (None, plan.facts.mrd_status):
+    phase = supposed_phase(plan.q)  # (or a relapse supposed beside a remission named in another sentence: "in CR1,
+    # TKI for how long? and if he relapses with T315I, which TKI?", rja94 q38; the whole question is its topic, as
+    # the "if" and the finding stand in the clause before the part's own)
+    for part in plan.intents.parts if phase in (None, plan.facts.phase) else [plan.q]:
+        supposed = supposed_mrd(part) if plan.facts.mrd_status is not None else None
+        if supposed in (None, plan.facts.mrd_status) and phase in (None, plan.facts.phase):
             continue
-        facts = plan.facts.model_copy(update={"mrd_status": supposed, "mrd_level_pct": None})
+        facts = plan.facts.model_copy(update={"mrd_status": supposed, "mrd_level_pct": None} if supposed not in (
+            None, plan.facts.mrd_status) else {"phase": phase, "transplant": None})
         norm = " ".join(normalize(part).split())
         out += [r for r in book.rules if r not in plan.chosen and r not in out and r.condition(facts) is True
                 and r.topical(norm) and is_specific(r, facts)]
     return out[:2]
+
+
+#: The facts a completing rule (`see_also`) is shown regardless of: the transplant and the MRD result, which the rule
+#: it completes turns on.
+_RESULT_FREE = {"transplant": None, "mrd_status": None, "mrd_level_pct": None}
 
 
 def _with_cautions(plan: DraftPlan, book: RuleBook, chosen: list[GuidelineRule]) -> list[GuidelineRule]:

@@ -87,6 +87,9 @@ class GuidelineRule(BaseModel):
                                                        "topic the corpus does not cover: no other branches)")
     see_also: list[str] = Field(default_factory=list, description="Rules whose statements complete this one when it "
                                                                    "applies (each states its own condition)")
+    see_also_asked: list[str] = Field(default_factory=list, description="Concepts the asking sentences must name "
+                                      "for `see_also` to apply (empty: always): the CR1 transplant rule beside the TKI "
+                                      "without one when the transplant is asked about, not as the case's circumstance")
     requires_topic: bool = Field(default=False, description="Applies only when the question names its topic (a "
                                                             "fact the reader does not record, such as KMT2A)")
     overrides: list[str] = Field(default_factory=list, description="Rules a question's proposal does not conflict "
@@ -276,6 +279,27 @@ class RuleBook(BaseModel):
         raise KeyError(rule_id)
 
 
+def hearsay_sentence(question: str) -> str | None:
+    """A sentence reporting someone else's claim ("a friend told us he can stop after about 2 years if stable")
+    before a last sentence that asks yes or no ("Is it safe to stop?"), or None.
+
+    >>> hearsay_sentence("Ph+, no transplant. A friend told us he can stop after 2 years. Is it safe to stop?")
+    'A friend told us he can stop after 2 years.'
+    >>> hearsay_sentence("A friend told us he can stop after 2 years. How long should he take it?") is None
+    True
+    """
+    from assistant.claims import _at, claim_vocabulary
+    from assistant.concepts import sentences, tokens
+    from assistant.rules.frames import premise_form
+
+    said = sentences(question)
+    if len(said) < 2 or not premise_form(said[-1].split(",")[-1].strip()).yes_no:  # (its asking clause: "side
+        return None  # effects are hard, can I stop?")
+    heard = claim_vocabulary().premise["hearsay"]
+    return next((s for s in reversed(said[:-1]) if not s.rstrip().endswith("?") and any(
+        _at(toks, i, p) for toks in [tokens(s.lower())] for i in range(len(toks)) for p in heard)), None)
+
+
 def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None = None) -> list[GuidelineRule]:
     """Rules the question itself contradicts: its premise ("inotuzumab is anti-CD19, right?") or the thing it
     proposes ("should every Ph+ patient get prophylactic TKI after HSCT?"). The answer to such a question
@@ -289,6 +313,11 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     from assistant.rules.frames import judge_question, premise_form
 
     book = book or default_rulebook()
+    heard = hearsay_sentence(question)
+    if heard:  # (a claim reported before a yes/no question on it: judged as put to be confirmed)
+        found = premise_conflicts(f"{heard.rstrip(' .,;')}, is that true?", facts, book)
+        if found:
+            return found
     form = premise_form(question)
     if form.compares:
         # "A vs B" asserts nothing to deny; a sentence of it put to be confirmed does ("inotuzumab is the anti-CD19

@@ -183,6 +183,25 @@ def asked_conditions(question: str) -> list[str]:
     return list(dict.fromkeys(m.concept for m in _own_mentions(reading) if m.kind in _CONDITION_KINDS))
 
 
+def asked_concerns(question: str) -> list[str]:
+    """The concerns (lexicon kind `concern`: costs, fertility, the hospital stay) that are all the asking sentence
+    asks: no treatment named anywhere in it and no "what do we do" ("how do I apply for the sickness allowance?", rja94 q37). No
+    source covers them, so lines on anything else answer nothing asked.
+
+    >>> asked_concerns("Long stay ahead. How do I apply for the high-cost medical expense benefit?")
+    ['concern_costs']
+    >>> asked_concerns("Will the transplant affect my fertility?")
+    []
+    """
+    from assistant.rules.logic import TREATMENT_QUESTION, normalize  # (imported late: logic imports this module)
+
+    if asked_treatments(question) or treatments_in(question) or TREATMENT_QUESTION.search(
+            normalize(_asking_part(question))):
+        return []  # (the whole question: "on blinatumomab: side effects? must I stay in hospital?" asks of it)
+    lex = load_lexicon()
+    return [c for c in asked_conditions(question) if lex.concepts[c].kind == "concern"]
+
+
 #: Conditions besides the leukemia a question may ask about: another disease the patient has (pregnancy, hepatitis B)
 #: and what the treatment means for the patient's life (fertility, hair, memory, the hospital stay, work).
 _CONDITION_KINDS = frozenset({"comorbidity", "concern"})

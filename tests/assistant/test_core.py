@@ -996,3 +996,50 @@ def test_a_lay_everyone_question_after_a_named_treatment_leads_with_that_treatme
     a = bot.ask("頭に放射線をかける治療が心配です。ALLだとみんなするんですか？")
     first = next(line for line in a.answer.split("\n") if line.startswith("- "))
     assert "頭蓋照射" in first, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "Pharmacist here: how do I explain to the family why intrathecal chemo continues when he is in remission?",
+    "外来看護師です。寛解しているのに髄注を続ける理由を、ご家族にわかりやすく説明するには？",
+])
+def test_how_to_explain_it_to_a_patient_gets_the_plain_words(bot, q: str) -> None:
+    """rja90 q22: a nurse asking how to explain CNS prophylaxis in remission got the recommendation only."""
+    a = bot.ask(q)
+    assert "In plain words" in a.answer or "わかりやすく言うと" in a.answer, a.answer
+
+
+def test_a_ph_positive_transplant_candidate_asking_about_the_tki_alone_gets_the_transplant_rule(bot) -> None:
+    """rja91 q32, rja93 q39: "can't I just take the TKI?" got only the 5-year TKI line for the non-transplanted."""
+    a = bot.ask("34-year-old with Ph+ ALL in first remission. The team recommends a transplant - why isn't the TKI "
+                "alone enough, and what if she does not have the transplant?")
+    assert "at least 5 years" in a.answer and "allo-HSCT) in CR1" in a.answer, a.answer
+    older = bot.ask("72F Ph+ ALL in CR1, declined the transplant. How long should she take the TKI?")
+    assert "allo-HSCT) in CR1" not in older.answer, older.answer
+
+
+def test_a_frightened_relative_gets_the_plain_words_of_the_rule_asked_about_once(bot) -> None:
+    """rja94 q21: a relative asking whether a transplant is needed got the induction's plain line (the first rule's),
+    the transplant's was left out as a second line on the same section."""
+    a = bot.ask("My husband is 58 and has Ph-positive ALL. Is a transplant really the only way he can be cured? "
+                "I'm so scared.")
+    plain = [line for line in a.answer.split("\n") if "In plain words" in line]
+    assert 1 <= len(plain) <= 2 and any("transplant" in line for line in plain), a.answer
+
+
+def test_a_relative_asking_about_their_own_case_gets_no_trial_or_context_padding(bot) -> None:
+    """rja94 q23, q26: a relative's answer carried a trial's entry cut-off and a study's share of patients."""
+    a = bot.ask("What is MRD? The doctor told me my MRD after the treatment was 0.01% or more. Is that a bad thing? "
+                "What will happen to me now?")
+    assert "0.01%" in a.answer, a.answer
+    assert "Evidence (trial data" not in a.answer and "BLAST" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "Treatment for my leukemia means months in hospital. How do I claim the sickness allowance and cap my medical bills?",
+    "白血病の治療で入院が長くなりそうです。医療費の負担を減らす制度や傷病手当金はどう申請しますか？",
+])
+def test_a_question_only_on_costs_and_benefits_is_declined_by_name(bot, q: str) -> None:
+    """rja94 q37: a welfare-paperwork question got CNS prophylaxis lines; no source covers costs or benefits."""
+    a = bot.ask(q)
+    assert a.verdict == "refused" and not a.citations, a.answer
+    assert "costs, insurance and welfare benefits" in a.answer or "医療費・保険・福祉の制度" in a.answer, a.answer

@@ -2191,3 +2191,41 @@ def test_not_transplanting_by_default_comes_with_when_it_is_considered(bot) -> N
     a = bot.ask("I'm 26, Ph-negative ALL, in first remission after the pediatric protocol. Do I have to get a transplant?")
     assert "rather than proceeding to allo-HSCT by default" in a.answer and "unfavourable prognostic factors" in a.answer, \
         a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "Ph+ ALL in CR1, no transplant planned: how many years of TKI? And should he relapse with T315I later, what then?",
+    "Ph陽性ALLで第一寛解期、移植はしない予定。TKIは何年続ける？ それと、あとで再発してT315Iが出たらどのTKI？",
+])
+def test_a_relapse_supposed_in_a_second_part_gets_its_rules_beside_the_first_parts(bot, q: str) -> None:
+    """rja94 q38: "if he relapses with T315I" was read as the patient's phase, and the maintenance part went
+    unanswered."""
+    a = bot.ask(q)
+    assert a.patient.phase == "cr1", a.patient
+    quotes = " ".join(c.quote for c in a.citations)
+    assert ("at least 5 years" in quotes or "5年以上" in quotes) and ("later-generation TKI" in quotes or "新しい世代のTKI" in quotes), a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "Two quick ones: how long is TKI maintenance for Ph-positive patients who are not transplanted, and what does "
+    "JSH say for Ph-negative patients over 65?",
+    "移植しないPh陽性ALLのTKIはいつまで？あと65歳以上のPh陰性ALLはどう治療する？",
+])
+def test_each_ph_group_asked_in_its_own_part_gets_its_own_rules(bot, q: str) -> None:
+    """rja95 q38: the Ph-negative 65+ part got the Ph-positive 65+ rule (TKI plus steroid) and "Ph status not given"."""
+    a = bot.ask(q)
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "at least 5 years" in quotes or "5年以上" in quotes, a.answer
+    assert "no standard therapy" in quotes or "標準治療は確立" in quotes, a.answer
+    assert "TKI plus a corticosteroid" not in quotes and "FACTS-MISSING-031" not in {f.rule_id for f in a.findings}
+
+
+@pytest.mark.parametrize("q", [
+    "Our son is 24 and was just told he has T-lineage ALL. What treatment does the guideline recommend at his age?",
+    "29歳の初発T細胞性ALLです。ガイドラインで勧められる治療は？",
+])
+def test_a_young_t_all_patient_gets_the_ph_negative_rule_t_lineage_implies(bot, q: str) -> None:
+    """r75 q35: T-ALL at 27 (Ph-negative by implication) was refused: the rule's section was not in the pool."""
+    a = bot.ask(q)
+    assert a.verdict != "refused", a.answer
+    assert any("pediatric-type chemotherapy" in c.quote or "小児型化学療法" in c.quote for c in a.citations), a.answer

@@ -2480,3 +2480,24 @@ def test_first_remission_asked_beside_the_first_regimen_is_no_remission_yet(q: s
 def test_a_result_said_alone_beside_the_ph_chromosome_is_the_ph_status(q: str, ph) -> None:
     """rja90 q29: a lay asker names the chromosome, then says the result without naming it again."""
     assert read_facts(q).ph_status == ph
+
+
+def test_a_result_come_back_after_a_negative_one_is_the_later_value() -> None:
+    """r74 q33: "BCR::ABL1 was undetectable but now is back at 0.02%" after a transplant was read as MRD-negative."""
+    f = read_facts("Ph+ ALL, 5 months after allo-HSCT: BCR::ABL1 was negative, but now is back at 0.03% by PCR.")
+    assert (f.mrd_status, f.mrd_level_pct) == ("positive", 0.03)
+
+
+@pytest.mark.parametrize(("q", "phase"), [
+    # a relapse supposed for a later part, beside a remission named in another sentence (rja94 q38)
+    ("Ph+ ALL in CR1 without transplant: how long should the TKI continue? And if he relapses with T315I, which TKI?",
+     "cr1"),
+    # a relapse supposed in the same sentence as the remission is what is asked about
+    ("If she relapses after reaching CR1, what are the options?", "relapsed"),
+    # a new patient's plan asked part by part, the relapse supposed last (r75 q33)
+    ("Newly diagnosed Ph+ B-ALL at 41: which induction, is allo in CR1 advised, and if it comes back after the graft, "
+     "what then?", "newly_diagnosed"),
+    ("Newly diagnosed Ph+ ALL, 50M. If he relapses, what are the options?", "relapsed"),
+])
+def test_a_relapse_supposed_for_a_part_is_not_the_patient_phase(q: str, phase: str) -> None:
+    assert read_facts(q).phase == phase

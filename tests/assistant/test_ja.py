@@ -1147,6 +1147,12 @@ def test_an_age_joined_by_a_middle_dot_is_read() -> None:
     ("移植が済んだら、白血病の薬は飲まなくていいの？", ["after allo-HSCT", "can skip"]),
     # a standard said to be settled (rja90 q15)
     ("高齢のPh陰性ALLはこのレジメンで標準治療が確立してますよね？", ["established"]),
+    # the evidence asked for, if there is any (rja89 q37)
+    ("寛解導入の後の地固めはどのくらい大切？データがあれば教えて", ["any data?"]),
+    # a phase written in hiragana, its pieces not turned into other kanji words (rja93 q30: いじ is not 意地)
+    ("いじりょうほうは いつまで つづけるの？", ["maintenance"]),
+    # a son or daughter given an age is the patient (rja93 q30)
+    ("22さいの むすこです。さいはつ しました。", ["my son aged 22"]),
 ])
 def test_lay_japanese_forms_are_read(q: str, words: list[str]) -> None:
     en = to_english(q)
@@ -1171,3 +1177,34 @@ def test_a_result_said_alone_of_the_asker_is_the_ph_status_asked_about() -> None
 def test_a_marker_said_to_be_there_is_expressed(q: str, cd19, cd22) -> None:
     got = facts(q)
     assert (got.get("cd19"), got.get("cd22")) == (cd19, cd22), to_english(q)
+
+
+@pytest.mark.parametrize(("q", "age", "band"), [
+    ("高齢（≥70歳）のPh陽性ALLの導入は？", None, "65+"),  # rja94 q31: a group's limit, not a patient of 70
+    ("≧65歳 Ph+ の寛解導入", None, "65+"),
+    ("70歳 Ph+ の寛解導入", 70, "65+"),
+])
+def test_an_age_after_a_bound_sign_is_a_group_not_the_patient(q: str, age, band) -> None:
+    got = facts(q)
+    assert (got.get("age"), got.get("age_band")) == (age, band), to_english(q)
+
+
+@pytest.mark.parametrize(("q", "absent"), [
+    ("入院中の母が髄注をうけています。頭蓋照射も必要？", "hospital stay"),  # rja94 q25: in hospital, not a stay asked
+    ("髄注を何回もやるのはなぜ？", "how many"),  # again and again, not a count asked
+    ("MRDの閾値は0.1%だったと記憶していますが正しい？", "memory"),  # rja94 q05: the asker's recollection
+])
+def test_circumstances_of_the_case_are_not_read_as_what_is_asked(q: str, absent: str) -> None:
+    en = to_english(q)
+    assert absent not in en, en
+
+
+@pytest.mark.parametrize("q", [
+    "寛解導入にhyper-CVADを予定していますが、ガイドラインの推奨と矛盾はありませんか。",  # rja95 q03
+    "再寛解導入にイノツズマブを使う予定ですが、ガイドライン上問題ありませんか。",  # rja94 q10
+])
+def test_a_plan_put_to_be_checked_against_the_guideline_is_a_tag_not_a_denial(q: str) -> None:
+    """「推奨と矛盾はありませんか」 was read "guideline not recommended?", a claim of its own."""
+    en = to_english(q)
+    assert ("does that conflict with the guideline?" in en or "any problem with that?" in en) and \
+        "not recommended" not in en, en

@@ -90,3 +90,8 @@ def test_the_harms_a_question_lists_stay_in_its_focus() -> None:
     focus = read_question("relapsed CD22 positive B-ALL after inotuzumab, allo-HSCT planned. liver toxicity, VOD/SOS, "
                           "side effects and risks tell me.").focus
     assert "VOD/SOS" in focus and "liver toxicity" in focus, focus
+
+
+def test_a_level_put_to_be_confirmed_stays_in_the_focus() -> None:
+    """rja91 q19: "MRD, if 10^-3 (0.1%) or more, high risk, right?" lost its level as background, so no "No"."""
+    assert "0.1%" in read_question("after induction MRD, if 10^-3 (0.1%) or more, high risk, right? transplant?").focus

@@ -350,6 +350,12 @@ def test_framing_rules_do_not_hide_branches_but_answering_rules_do() -> None:
      "PHPOS-POSTHSCT-MRDNEG-006"),
     ("tell me JSH agrees I can stop imatinib after one year in my non-transplanted Ph+ patient",
      "PHPOS-MAINT-008"),
+    # a plan stated, then put to be checked: an antibody for T-ALL (rja94 q10, q39)
+    ("Relapsed T-ALL, CD19 negative. We plan inotuzumab before the transplant. Any problem with that?",
+     "RR-TARGETNEG-022"),
+    # a claim reported by someone else, then asked about yes or no (rja94 q28)
+    ("Ph+ in CR1, not transplanted, on dasatinib. Someone in the waiting room said the pills can be stopped after 18 "
+     "months if all is well. Can she stop now?", "PHPOS-MAINT-008"),
 ])
 def test_a_question_whose_premise_contradicts_a_rule_is_caught(question: str, rule_id: str) -> None:
     from assistant.facts import read_facts
@@ -363,6 +369,8 @@ def test_a_question_whose_premise_contradicts_a_rule_is_caught(question: str, ru
     "Should a 30 year old Ph- ALL get pediatric-type chemo?",
     "What induction for a 72F Ph+ ALL?",
     "Is blinatumomab for CD19-positive relapsed B-ALL?",
+    # a report that agrees is no conflict
+    "Ph+ in CR1, not transplanted. The doctor told us the TKI goes on for at least five years. Is that normal?",
 ])
 def test_a_sound_question_has_no_premise_conflict(question: str) -> None:
     from assistant.facts import read_facts
