@@ -2477,8 +2477,10 @@ def _read_fitness(t: str) -> str | None:
             if t[a:b] == "unfit" and t[b:b + 5] == " for " and _transplants(t, b + 5, b + 45)[:1] and \
                     _transplants(t, b + 5, b + 45)[0][0] == b + 5:
                 continue
-            # ("not frail", "not too old for intensive chemotherapy": fit)
-            seen.add("fit" if negated and t[a:b].startswith(("frail", "too ")) else "unfit")
+            # ("not frail", "not too old for intensive chemotherapy": fit; "no major comorbidities": no reading, r76 q01)
+            if negated and not t[a:b].startswith(("frail", "too ")):
+                continue
+            seen.add("fit" if negated else "unfit")
         elif t[a:b] != "fit" or _next_word(t, b) not in _fact_words()["fit_not_fitness"]:
             seen.add("unfit" if negated else "fit")
     return _one(seen)

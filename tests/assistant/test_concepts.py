@@ -807,3 +807,15 @@ def test_a_term_in_quotation_marks_is_still_the_term() -> None:
     assert "pediatric_regimen" in concept_ids("treated with a 'pediatric' protocol like a kid")
     assert "pediatric_regimen" in concept_ids('treated with a "pediatric" protocol')
     assert tokens("my mom's doctor") == ["my", "mom's", "doctor"]
+
+
+@pytest.mark.parametrize(("text", "concept"), [
+    ("nela ok for R/R B-ALL after blina failure?", "nelarabine"),  # r76 q19: residents' shorthand, as "blina"
+    ("InO or blina first?", "blinatumomab"),
+])
+def test_residents_drug_shorthand_is_read(text: str, concept: str) -> None:
+    assert concept in read_concepts(text.lower()).ids()
+
+
+def test_a_shorthand_is_a_whole_word_only() -> None:
+    assert "nelarabine" not in read_concepts("a general question about the guideline").ids()

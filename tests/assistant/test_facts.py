@@ -2501,3 +2501,13 @@ def test_a_result_come_back_after_a_negative_one_is_the_later_value() -> None:
 ])
 def test_a_relapse_supposed_for_a_part_is_not_the_patient_phase(q: str, phase: str) -> None:
     assert read_facts(q).phase == phase
+
+
+@pytest.mark.parametrize(("q", "fitness"), [
+    # no comorbidity is no reason to be unfit, and says nothing of fitness by itself (r76 q01)
+    ("52M Ph+ ALL in CR1, matched brother available and no major comorbidities.", None),
+    ("45F with major comorbidities, Ph- ALL.", "unfit"),
+    ("72M, not frail, Ph+ ALL.", "fit"),
+])
+def test_a_comorbidity_denied_does_not_make_the_patient_unfit(q: str, fitness) -> None:
+    assert read_facts(q).fitness == fitness
