@@ -1153,6 +1153,8 @@ def test_an_age_joined_by_a_middle_dot_is_read() -> None:
     ("いじりょうほうは いつまで つづけるの？", ["maintenance"]),
     # a son or daughter given an age is the patient (rja93 q30)
     ("22さいの むすこです。さいはつ しました。", ["my son aged 22"]),
+    # a claim heard and asked about in kana (rja96 q22)
+    ("20さいの むすめが おとなも おなじ ちりょうを するそうです。ほんとうですか?", ["is that true"]),
 ])
 def test_lay_japanese_forms_are_read(q: str, words: list[str]) -> None:
     en = to_english(q)
@@ -1208,3 +1210,9 @@ def test_a_plan_put_to_be_checked_against_the_guideline_is_a_tag_not_a_denial(q:
     en = to_english(q)
     assert ("does that conflict with the guideline?" in en or "any problem with that?" in en) and \
         "not recommended" not in en, en
+
+
+def test_the_childrens_hospitals_treatment_in_kana_is_the_pediatric_type_regimen() -> None:
+    """rja96 q22: 「こどもの びょういんで やるような ちりょう」 was read as no treatment, and the Ph-positive branch led."""
+    q = "20さいの むすめが こどもの びょういんで うけるような ちりょうを するそうです。ほんとうですか?"
+    assert "pediatric_regimen" in read_question(to_english(q)).concepts, to_english(q)

@@ -354,6 +354,9 @@ def test_framing_rules_do_not_hide_branches_but_answering_rules_do() -> None:
     ("Relapsed T-ALL, CD19 negative. We plan inotuzumab before the transplant. Any problem with that?",
      "RR-TARGETNEG-022"),
     # a claim reported by someone else, then asked about yes or no (rja94 q28)
+    # "whole-brain radiation" is cranial irradiation (r76 q37), its need for everyone reported by someone else
+    ("A friend said every adult with ALL must have whole-brain radiation to protect the brain. Is that true?",
+     "CNS-CRANIAL-018"),
     ("Ph+ in CR1, not transplanted, on dasatinib. Someone in the waiting room said the pills can be stopped after 18 "
      "months if all is well. Can she stop now?", "PHPOS-MAINT-008"),
 ])
