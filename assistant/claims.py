@@ -35,7 +35,7 @@ import yaml
 
 from assistant.concepts import LEXICON_DIR, TREATMENT_KINDS, Mention, load_lexicon, read_concepts, tokens
 
-__all__ = ["NEGATIVE_STANCES", "Claim", "Qualifier", "broader_chain", "claim_vocabulary", "clause_spans", "numbers_in", "read_claims", "strip_opener"]
+__all__ = ["NEGATIVE_STANCES", "Claim", "Qualifier", "broader_chain", "claim_vocabulary", "clause_spans", "numbers_in", "read_claims", "reports_hearsay", "strip_opener"]
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -1113,6 +1113,12 @@ def _basis(toks: list[str], stances: list[tuple[str | None, range]], trials: boo
     studied = trials or bool(voc.basis_sources & set(toks))
     return (studied and any(_basis_names_study(toks, i, len(p), voc) for i, p in _find(toks, voc.basis))) or any(
         _trial_object(toks, sp, st) for st, sp in stances) or (trials and _trial_put_forward(toks, voc))
+
+
+def reports_hearsay(sentence: str) -> bool:
+    """The sentence reports someone else's claim ("a friend told us ...", "I read online that ...": claims.yaml
+    premise.hearsay)."""
+    return bool(_find(tokens(sentence.lower()), claim_vocabulary().premise["hearsay"]))
 
 
 def _basis_names_study(toks: list[str], i: int, n: int, voc: Vocabulary) -> bool:

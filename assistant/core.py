@@ -60,7 +60,7 @@ from assistant.facts import (
     apply_overrides,
     assumed,
     compared_ages,
-    compared_groups,
+    compares_transplant,
     read_facts,
     split_recap,
     supposed_at,
@@ -440,7 +440,7 @@ class Assistant:
         compared = compared_ages(q)
         if compared:  # "aged 60 vs one aged 70": no single age; each age group's branch shows
             facts = facts.model_copy(update={"age": None, "age_band": None})
-        if any("transplant" in side for side in compared_groups(q)):  # "with vs without allo-HSCT": neither is the
+        if compares_transplant(q):  # "with vs without allo-HSCT": neither is the
             # patient's; each side's rules show (and no phase the transplant set: "post-HSCT")
             facts = facts.model_copy(update={"transplant": None} | (
                 {"phase": None} if facts.phase == "post_hsct" else {}))

@@ -131,7 +131,7 @@ from assistant.models import AgeBand, PatientFacts
 from assistant.text import ENCLOSED_NUMBERS, SUPERSCRIPTS, names_trial, word_char
 
 __all__ = ["about_a_patient", "age_band", "apply_overrides", "asks_after_transplant", "assumed", "compared_groups", "implications", "implied", "read_facts",
-           "supposed_at", "supposed_mrd", "supposed_phase", "group_segments", "unitless_mrd_level"]
+           "supposed_at", "supposed_mrd", "supposed_phase", "group_segments", "compares_transplant", "unitless_mrd_level"]
 
 MAX_AGE = 110
 _MAX_CHARS = 20_000
@@ -1114,6 +1114,12 @@ def compared_groups(question: str) -> list[dict[str, str]]:
     joined = any(p != q and _joins(t[b:c]) for (_, b, p), (c, _, q) in zip(signs, signs[1:]))
     order = list(dict.fromkeys({1: "positive", -1: "negative"}[p] for _, _, p in signs))
     return [{"ph_status": x} for x in order] if joined or (len(order) == 2 and _compares(t)) else _transplant_sides(t)
+
+
+def compares_transplant(question: str) -> bool:
+    """The question sets patients with and without a transplant side by side ("TKI maintenance with vs without
+    allo-HSCT?"): neither side is the patient's."""
+    return any("transplant" in side for side in compared_groups(question))
 
 
 def group_segments(question: str) -> list[str]:

@@ -187,11 +187,10 @@ def _names_outcome(clause: str) -> bool:
 def _states_level(clause: str) -> bool:
     """A clause of an asking sentence giving a level or a duration ("if 10^-3 (0.1%) or more, high risk, right?"):
     the value the question turns on (rja91 q19: the level put to be confirmed had been dropped as background)."""
-    if not any(q.kind in ("level", "duration") for q in quantities(clause)):
-        return False
+    values = [q for q in quantities(clause) if q.kind in ("level", "duration")]
     # (the leukemia's own level or its risk, not another test's: "HbA1c 6.8%" stays background)
-    return any(q.kind == "duration" for q in quantities(clause)) or "10^" in clause or bool(
-        concept_ids(clause.lower()) & _LEVEL_SUBJECTS) or "risk" in clause.lower()
+    return bool(values) and (any(q.kind == "duration" or q.notation == "power" for q in values) or bool(
+        concept_ids(clause.lower()) & _LEVEL_SUBJECTS) or "risk" in clause.lower())
 
 
 #: What a level in an asking sentence may be of for it to stay in the focus.

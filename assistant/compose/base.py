@@ -59,8 +59,7 @@ class Unpadded:
     composer: Composer
 
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
-        plain = any(k == "note" and t.startswith(PLAIN_MARK) for k, t in builder.lines)
-        if not (plain and plan.lay and not plan.intents.evidence and not plan.intents.trial_named):
+        if not (builder.notes_starting(PLAIN_MARK) and plan.lay and not plan.intents.evidence and not plan.intents.trial_named):
             self.composer.run(plan, pool, builder)
 
 

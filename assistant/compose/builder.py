@@ -121,6 +121,10 @@ class Builder:
     def note(self, text: str) -> None:
         self.lines.append(("note", text))
 
+    def notes_starting(self, mark: str) -> list[str]:
+        """The notes so far that begin with `mark` (a rule's plain line: `PLAIN_MARK`)."""
+        return [t for k, t in self.lines if k == "note" and t.startswith(mark)]
+
     def finding(self, finding: RuleFinding) -> None:
         self.findings.append(finding)
 

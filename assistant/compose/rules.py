@@ -45,7 +45,7 @@ def _plain_due(rule: GuidelineRule, rules: Sequence[GuidelineRule], plan: DraftP
     same section, says it in plain words already (the patient's own MRD result's plain line, not the threshold's as
     well), unless the rule names a treatment the asking sentence names ("will he not be cured without a
     transplant?": the transplant's after the induction's, rja94 q21)."""
-    said = [t for k, t in builder.lines if k == "note" and t.startswith(PLAIN_MARK)]
+    said = builder.notes_starting(PLAIN_MARK)
     if rule.plain in said or len(said) >= 2:
         return False
     asked = set(plan.treatments_asked) | treatments_in(plan.intents.asking or plan.q)

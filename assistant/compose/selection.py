@@ -38,6 +38,7 @@ from assistant.facts import (
     asks_after_transplant,
     assumed,
     compared_groups,
+    compares_transplant,
     group_segments,
     read_facts,
     supposed_mrd,
@@ -893,8 +894,8 @@ def _watches_around_transplant(asking: str, planned: bool) -> bool:
 
 def _on_transplant_only(rule: GuidelineRule) -> bool:
     """The rule's statement is about the transplant and names no harm."""
-    kinds = {m.concept if m.concept == "allo_hsct" else m.kind for m in read_concepts(rule.statement.lower()).mentions}
-    return "allo_hsct" in kinds and "adverse_event" not in kinds
+    mentions = read_concepts(rule.statement.lower()).mentions
+    return any(m.concept == "allo_hsct" for m in mentions) and not any(m.kind == "adverse_event" for m in mentions)
 
 
 def _exclusive_where_asked(plan: DraftPlan, sure: list[GuidelineRule]) -> list[GuidelineRule]:
@@ -993,7 +994,7 @@ def drafting_facts(asking: str, focus: str, facts: PatientFacts) -> PatientFacts
     if len(parts) >= 2 and not all(after for _, after in parts):
         return facts  # ("is he headed for transplant, and what if MRD turns up after it?": one part is after it, the
         # other not; each part's own rules answer it, r68 q01)
-    if any("transplant" in side for side in compared_groups(focus)):
+    if compares_transplant(focus):
         return facts  # ("with vs without a transplant": each side's rules answer it)
     if facts.transplant in ("planned", None) and asks_after_transplant(asking, focus):
         return facts.model_copy(update={"transplant": "done", "phase": "post_hsct"})
@@ -1196,19 +1197,27 @@ def _supposed_results(plan: DraftPlan, book: RuleBook) -> list[GuidelineRule]:
     out: list[GuidelineRule] = []
     if len(plan.intents.parts) < 2:
         return out
-    phase = supposed_phase(plan.q)  # (or a relapse supposed beside a remission named in another sentence: "in CR1,
-    # TKI for how long? and if he relapses with T315I, which TKI?", rja94 q38; the whole question is its topic, as
-    # the "if" and the finding stand in the clause before the part's own)
-    for part in plan.intents.parts if phase in (None, plan.facts.phase) else [plan.q]:
-        supposed = supposed_mrd(part) if plan.facts.mrd_status is not None else None
-        if supposed in (None, plan.facts.mrd_status) and phase in (None, plan.facts.phase):
-            continue
-        facts = plan.facts.model_copy(update={"mrd_status": supposed, "mrd_level_pct": None} if supposed not in (
-            None, plan.facts.mrd_status) else {"phase": phase, "transplant": None})
-        norm = " ".join(normalize(part).split())
+    phase = supposed_phase(plan.q)
+    if phase not in (None, plan.facts.phase):  # (a relapse supposed beside a remission named in another sentence: "in
+        # CR1, TKI for how long? and if he relapses with T315I, which TKI?", rja94 q38; the whole question is its topic,
+        # as the "if" and the finding stand in the clause before the part's own)
+        supposed = [(plan.q, _with_supposed_mrd(plan, plan.q) or plan.facts.model_copy(
+            update={"phase": phase, "transplant": None}))]
+    else:
+        supposed = [(part, facts) for part in plan.intents.parts if (facts := _with_supposed_mrd(plan, part))]
+    for text, facts in supposed:
+        norm = " ".join(normalize(text).split())
         out += [r for r in book.rules if r not in plan.chosen and r not in out and r.condition(facts) is True
                 and r.topical(norm) and is_specific(r, facts)]
     return out[:2]
+
+
+def _with_supposed_mrd(plan: DraftPlan, text: str) -> PatientFacts | None:
+    """The patient's facts with the MRD result `text` supposes in place of the one reported, or None."""
+    supposed = supposed_mrd(text) if plan.facts.mrd_status is not None else None
+    if supposed in (None, plan.facts.mrd_status):
+        return None
+    return plan.facts.model_copy(update={"mrd_status": supposed, "mrd_level_pct": None})
 
 
 #: The facts a completing rule (`see_also`) is shown regardless of: the transplant and the MRD result, which the rule

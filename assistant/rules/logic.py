@@ -288,16 +288,14 @@ def hearsay_sentence(question: str) -> str | None:
     >>> hearsay_sentence("A friend told us he can stop after 2 years. How long should he take it?") is None
     True
     """
-    from assistant.claims import _at, claim_vocabulary
-    from assistant.concepts import sentences, tokens
+    from assistant.claims import reports_hearsay
+    from assistant.concepts import sentences
     from assistant.rules.frames import premise_form
 
     said = sentences(question)
     if len(said) < 2 or not premise_form(said[-1].split(",")[-1].strip()).yes_no:  # (its asking clause: "side
         return None  # effects are hard, can I stop?")
-    heard = claim_vocabulary().premise["hearsay"]
-    return next((s for s in reversed(said[:-1]) if not s.rstrip().endswith("?") and any(
-        _at(toks, i, p) for toks in [tokens(s.lower())] for i in range(len(toks)) for p in heard)), None)
+    return next((s for s in reversed(said[:-1]) if not s.rstrip().endswith("?") and reports_hearsay(s)), None)
 
 
 def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None = None) -> list[GuidelineRule]:
