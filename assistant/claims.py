@@ -351,6 +351,7 @@ def _premise_vocabulary(data: dict[str, Any]) -> dict[str, Any]:
             "yes_no": _words(data, "yes_no"), "yes_no_ends": _words(data, "yes_no_ends"), "which": _words(data, "which"),
             "discourse": _words(data, "discourse"), "lead_ins": _ph(data.get("lead_ins") or []),
             "presupposing": _ph(data.get("presupposing") or []), "hearsay": _ph(data.get("hearsay") or []),
+            "consequence": tuple(str(w).lower() for w in data.get("consequence") or ()),  # (as written, with its comma)
             "proposals": tuple((p, stance) for stance, ws in (data.get("proposals") or {}).items() for p in _ph(ws))}
 
 

@@ -1625,6 +1625,18 @@ def age_groups(text: str, kind: str = "bands") -> list[tuple[int, str]]:
     return [(a, name) for a, _, name in find_phrases(text, _age_groups()[kind])]
 
 
+def child_in_a_concern(text: str) -> bool:
+    """Every child the lower-cased text names is a word of a concern's phrase, not a patient: "can't have children",
+    "start a family" (fertility).
+
+    >>> child_in_a_concern("will the transplant mean i can't have children?"), child_in_a_concern("my children")
+    (True, False)
+    """
+    children = [text[a:e] for a, e, name in find_phrases(text, _age_groups()["bands"]) if name == "child"]
+    concerns = [m.surface for m in read_concepts(text).mentions if m.kind == "concern"]
+    return bool(children) and all(any(c in s for s in concerns) for c in children)
+
+
 def find_phrases(text: str, table: dict[str, tuple[tuple[_Slot, ...], ...]]) -> list[tuple[int, int, str]]:
     """(start, end, name) of every phrase of `table` (name -> patterns) in a lower-cased text, by start."""
     items = _words_and_signs(text)

@@ -88,6 +88,7 @@ from assistant.prompts import (
     PREMISE_OPTION_NOTE,
     PREMISE_PART_NOTE,
     PREMISE_PLAIN_NOTE,
+    REFUSAL_CONCERN,
     REFUSAL_NOT_ADDRESSED,
     REFUSAL_NOT_FOUND,
     REFUSAL_OUT_OF_SCOPE,
@@ -99,7 +100,7 @@ from assistant.rules.fit import alternatives, misfit_reasons, misfits
 from assistant.rules.frames import premise_form
 from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook
 from assistant.rules.policy import Policy, default_policy
-from assistant.rules.relevance import asked_concerns, asked_treatments, concept_label, subject_of
+from assistant.rules.relevance import addressed, asked_concerns, asked_treatments, concept_label, subject_of
 from assistant.rules.scope import for_a_relative, is_self_change_first_person, strip_injection
 from assistant.settings import Settings
 from assistant.text import POPULATION_TOKENS, first_of, names_trial, tokenize
@@ -337,12 +338,17 @@ class Assistant:
         timings.update(draft=(t3 - t2) * 1000, check=(t4 - t3) * 1000, total=(t4 - t0) * 1000)
         ids = [r.chunk.chunk_id for r in retrieved]
         # (the treatments asked about that no rule names: the corpus has nothing on them, "rituximab?")
-        unnamed = [concept_label(c) for c in asked_treatments(asking_clause(focus)) if not self._ruled_on(c)] or [
-            concept_label(c) for c in asked_concerns(focus)]  # (or the concern that is all it asks: "sick pay?")
+        # (or first the concern that is all it asks, whatever treatment is its setting: "sick pay?", "what foods to
+        # avoid while on dasatinib?")
+        concerns = [concept_label(c) for c in asked_concerns(focus)]
+        unnamed = concerns or [
+            concept_label(c) for c in asked_treatments(asking_clause(focus)) if not self._ruled_on(c)]
         if not result.grounded:
             # the safety and context notes still stand ("don't stop on your own") before the "not found"
-            keep = [n for n in notes if n in (*_KEPT_NOTES, NO_HISTORY_NOTE)]
-            refusal = REFUSAL_NOT_ADDRESSED.format(what=" or ".join(unnamed)) if unnamed else REFUSAL_NOT_FOUND
+            keep = [n for n in notes if n in (*_KEPT_NOTES, NO_HISTORY_NOTE)
+                    and not (concerns and n == NOTES.get("leukemia_type"))]  # (the type changes nothing asked)
+            refusal = (REFUSAL_CONCERN if concerns else REFUSAL_NOT_ADDRESSED).format(what=" or ".join(unnamed)) \
+                if unnamed else REFUSAL_NOT_FOUND
             return Answer(question=q, answer="\n\n".join([*keep, refusal]), citations=[], verdict="refused",
                           findings=[*result.findings, self.policy.event(
                               "ungrounded", "No cited statement in the corpus answers this question")],
@@ -591,6 +597,10 @@ class Assistant:
                premise: list[Any], turns: list[str]) -> list[str]:
         """The notes shown before the answer: safety notes for a patient, age-group edges, units read, premises."""
         notes: list[str] = patient_notes(q, scope_findings, self.policy)
+        aged = {c for c, why in misfit_reasons(focus, facts).items() if facts.age is not None and str(facts.age) in why}
+        if premise and _only_about(premise[0], aged):  # (an age limit only: a wrong target stays the premise's "No")
+            premise = []  # (the premise's rule is the asked treatment's own limit: the "No" that names the patient's
+            # value says it better, "CAR-T at 38? if not, what else?" as read from Japanese)
         if not premise:  # an asked treatment the patient described is not for: "No" first (after the safety notes)
             fit = FIT_PART_NOTE if len(_asked_treatment_classes(q)) >= 2 else (
                 FIT_AGREE_NOTE if _states_ruled_out(focus) else
@@ -608,7 +618,8 @@ class Assistant:
             notes.append(AGE_GROUP_NOTE.format(age=facts.age, group=groups[facts.age_band]))
         if compared and facts.age is None:
             what = ", ".join(compared[:-1]) + f" and {compared[-1]}"
-            notes.append(AGES_NOTE.format(ages=("ages " + what) if compared[0][0].isdigit() else what))
+            # ("ages 30 and 45"; not "ages 40-64 and 65 or older", which read 「40〜64歳歳と65歳以上歳」, rja97 q38)
+            notes.append(AGES_NOTE.format(ages=("ages " + what) if all(c.isdigit() for c in compared) else what))
         if not turns and leans_on_history(q):
             notes.append(NO_HISTORY_NOTE)
         bare = unitless_mrd_level(q)
@@ -812,6 +823,15 @@ def _all_denied(q: str, rule: GuidelineRule, facts: PatientFacts | None) -> bool
 
 #: Notes kept when no answer is found: the safety notes for a patient or relative, and the injection note.
 _KEPT_NOTES = tuple(NOTES.values())
+
+
+def _only_about(rule: GuidelineRule, concepts: set[str]) -> bool:
+    """Every treatment the rule's statement names is one of `concepts` or of their family (tisagenlecleucel for
+    CAR-T): a rule on nothing else."""
+    lex = load_lexicon()
+    named = {c for c in concept_ids(rule.statement.lower()) if lex.concepts[c].kind in TREATMENT_KINDS}
+    return bool(named and concepts) and all(addressed(c, concepts) or any(addressed(m, {c}) for m in concepts)
+                                            for c in named)
 
 
 def premise_note(q: str, rule: GuidelineRule, facts: PatientFacts | None = None) -> str:

@@ -108,6 +108,7 @@ from assistant.concepts import (
     Quantity,
     age_groups,
     char_runs,
+    child_in_a_concern,
     concept_table,
     find_phrases,
     lexicon_file,
@@ -870,6 +871,8 @@ def _read_age(t: str) -> tuple[int | None, AgeBand | None]:
     if "child" in bands and ({"adult", "adults"} & _words(t) or patient_is_an_adult_relative(read_concepts(t).mentions)):
         bands.discard("child")  # "in adults vs children", "adult ALL ... children": a comparison, not a child; "my
         # brother has ALL ... my own kids": the kids are not the patient
+    if "child" in bands and child_in_a_concern(t):
+        bands.discard("child")  # "will the transplant mean I can't have children?" asks about fertility
     return None, _one(bands)
 
 
@@ -1485,6 +1488,12 @@ def _read_transplant(t: str) -> str | None:
     if "done" in found and _newly_diagnosed(t) and all(_supposed(t, a) for a, s in said if s == "done"):
         found = (found - {"done"}) | {"planned"}  # a new patient's transplant only supposed ("newly dx Ph+ ...:
         # induction, CR1, and what if MRD turns positive after the transplant?", r71 q36): one to come
+    elif "done" in found and all(_supposed(t, a) and _later_part(t, a) for a, s in said if s == "done"):
+        found -= {"done"}  # (supposed in a later part only: "what chemo for his age, and if it comes back after a
+        # transplant, could he get CAR-T?", r77 q35)
+    elif {"done", "not_done"} <= found and all(_supposed(t, a) for a, s in said if s in ("done", "not_done")):
+        found -= {"done", "not_done"}  # two cases supposed side by side, neither the patient's ("if no transplant
+        # in CR1, how long the TKI; if MRD turns positive after the transplant, what then?", rja97 q39)
     if not found and mentions and _phrase(t, "day", "transplant_after") and not _plans(t):
         return "done"  # "allo-SCT in CR1, day +100": days are counted from a transplant that was done
     return next((s for s in _TX_PRIORITY if s in found), None)
@@ -1513,6 +1522,8 @@ def _relapsed(t: str) -> bool:
             continue  # ("in CR1 ... and if he relapses, which TKI?": a relapse supposed for a part, rja94 q38)
         if any(x <= a and b <= y for x, y in shown):
             continue  # ("tests show it coming back": the molecular sign, read by _molecular_relapse)
+        if _relapse_asked(t, a):
+            continue  # ("does this mean the transplant failed and I am relapsing?", r77 q28: asked, not stated)
         if name == "relapse_plain" and _next_word(t, b) not in ("negative", "positive", "clear") and not _negated(
                 _before(t, a, 40)) and not _ends_with(_before(t, a, 40), "phase_before", "relapse_future",
                                                       tuple(_fact_words()["relapse_future_skip"]), 4):
@@ -1529,6 +1540,25 @@ def _relapsed(t: str) -> bool:
     return False
 
 
+def _relapse_asked(t: str, at: int) -> bool:
+    """The relapse at `at` is the predicate of a yes/no question ("am I relapsing?", "is it a relapse?", "does this
+    mean I am relapsing?"), not a population ("is ponatinib OK for relapsed Ph+ ALL?").
+
+    >>> [_relapse_asked(t, t.index("relaps")) for t in ["does this mean i am relapsing?", "is it a relapse?",
+    ...     "is ponatinib ok for relapsed ph+ all?", "she is relapsing. which tki?"]]
+    [True, True, False, False]
+    """
+    words = [w.strip(",;:()") for w in _before(t, at, 40).split()]
+    while words and words[-1] in _COPULA_SKIP:
+        words.pop()
+    return bool(words) and words[-1] in _COPULAS and _yes_no_question(t, at)
+
+
+_COPULAS = frozenset({"am", "is", "are", "was", "were", "be", "i'm", "it's", "he's", "she's", "im", "its"})
+_COPULA_SKIP = frozenset({"i", "it", "he", "she", "they", "we", "this", "that", "a", "really", "already", "now",
+                          "actually", "truly"})
+
+
 def _remission_elsewhere(t: str, at: int) -> bool:
     """A first remission named in another sentence than the one at `at` ("Ph+ ALL in CR1 without transplant: how
     long TKI? And if he relapses, which TKI?"), or a remission or a new diagnosis stated, not supposed ("newly
@@ -1536,8 +1566,30 @@ def _remission_elsewhere(t: str, at: int) -> bool:
     she relapses after CR1, what then?"."""
     span = _sentence_span(t, at)
     asked_before = bool(_ASKING_WORDS & {w.strip(",.;:?!()") for w in t[span[0]:at].split()})  # (a part asks first)
-    return any((n == "cr1" and _sentence_span(t, a) != span)
+    return _later_part(t, at) or any((n == "cr1" and _sentence_span(t, a) != span)
                or (asked_before and n in ("cr1", "new") and not _supposed(t, a)) for a, _, n in _phase_phrases(t))
+
+
+def _later_part(t: str, at: int) -> bool:
+    """The supposition at `at` opens a part of its own after a part that asks ("what induction ..., and if he later
+    relapses on imatinib, what next?", r77 q34; "... need radiation to the head, and if it comes back after a
+    transplant, CAR-T?", r77 q35): the patient is not in what it supposes. Not "what are the options if he
+    relapses?" (one part, about the relapse).
+
+    >>> t, u = "67, ph+: what induction, and if he later relapses, what next?", "what are the options if he relapses?"
+    >>> _later_part(t, t.index("relapses")), _later_part(u, u.index("relapses"))
+    (True, False)
+    """
+    lo = _sentence_span(t, at)[0]
+    lo += _clause_start(t[lo:at], ",:;()\n")
+    opening = t[lo:at].split()[:1]
+    if not opening or opening[0].strip(",.;:?!()") not in _PART_JOINS:
+        return False
+    return "?" in t[:lo] or bool(_ASKING_WORDS & {w.strip(",.;:?!()") for w in t[:lo].split()})
+
+
+#: Words that join a part of a question to the one before it ("..., and if she relapses, ...").
+_PART_JOINS = frozenset({"and", "also", "but", "plus", "or", "then"})
 
 
 #: Words opening a part that asks, before a supposed relapse in the same sentence ("what induction ..., should she

@@ -214,12 +214,16 @@ def _is_hiragana(ch: str) -> bool:
     return "\u3041" <= ch <= "\u309f"
 
 
+#: Sentence-final particles that make a sentence a question whatever mark closes it.
+_QUESTION_ENDINGS = ("かな", "か")
+
+
 @lru_cache(maxsize=2048)
 def normalise(text: str) -> str:
     """Superscripts, NFKC, Japanese punctuation as ASCII, nouns in their normalized form, polite verbs plain.
 
-    >>> normalise("７０歳、10⁻⁴。寛解？")
-    '70歳,10^-4. 緩解?'
+    >>> normalise("７０歳、10⁻⁴。寛解？"), normalise("治るのか。")
+    ('70歳,10^-4. 緩解?', '治るのか? ')
     """
     text = unicodedata.normalize("NFKC", text.replace(_PROTECT, " ").translate(SUPERSCRIPTS).translate(
         ENCLOSED_NUMBERS)).translate(_PUNCT)
@@ -227,6 +231,8 @@ def normalise(text: str) -> str:
         text = text.replace(written, unambiguous)
     while "...?" in text:  # (a trailing-off question, "…ないんですよね…？", asks as "？" does: rja86 q40)
         text = text.replace("...?", "?")
+    for asked in _QUESTION_ENDINGS:  # (a question closed by "。": "娘も受けられるのでしょうか。", rja97 q27)
+        text = text.replace(asked + ".", asked + "?")
     return _normalise_words(text)
 
 
@@ -366,12 +372,14 @@ def _kana_word_at(folded: str, i: int, lex: JaLexicon, items: list[Item], pendin
     return None
 
 
-def _fuzzy_piece(folded: str, pos: int, reading: str) -> int | None:
-    """The end of a kana span at `pos` one kana off `reading` (a kana missing, added or mistaken), or None."""
+def _fuzzy_piece(folded: str, pos: int, reading: str, *, added_only: bool = False) -> int | None:
+    """The end of a kana span at `pos` one kana off `reading` (a kana missing, added or mistaken), or None; with
+    `added_only`, only a kana added ("いようせい" = ようせい): a short word one kana missing or mistaken may be another
+    word ("いせい" is no いんせい, 陰性, rja99 q22: a Ph status read from a typo)."""
     from rapidfuzz.distance import Levenshtein
 
     n = len(reading)
-    for size in (n, n - 1, n + 1):  # the reading's own length first
+    for size in ((n + 1,) if added_only else (n, n - 1, n + 1)):  # the reading's own length first
         span = folded[pos:pos + size]
         if len(span) == size and all(map(_is_kana, span)) and Levenshtein.distance(span, reading, score_cutoff=1) <= 1:
             return pos + size
@@ -394,7 +402,7 @@ def _match_pieces(low: str, folded: str, i: int, kana: KanaForm, table: dict[str
                 break
         else:
             fuzzy = len(reading) >= table["fuzzy_min"] and written or len(reading) >= table["fuzzy_alone"]
-            end = _fuzzy_piece(folded, pos, reading) if fuzzy else None
+            end = _fuzzy_piece(folded, pos, reading, added_only=len(reading) < table["fuzzy_alone"]) if fuzzy else None
             if end is None:
                 return None
             pos, read = end, read + end - pos
@@ -821,6 +829,14 @@ class _Out:
             if content:
                 self.anchor, self.anchor_modified, self.anchor_kind = len(self.words) - 1, False, kind
 
+    def post_anchor(self) -> bool:
+        """Write the last content word, a procedure not yet modified, as "post-<word>"; False when it is none."""
+        if self.anchor is None or self.anchor_modified or self.anchor_kind != "procedure":
+            return False
+        self.words[self.anchor] = "post-" + self.words[self.anchor]
+        self.anchor_modified, self.modifier_at = True, self.anchor
+        return True
+
     def before_anchor(self, word: str) -> None:
         """Put `word` before the last content word (negation, "after"), once per word."""
         if self.anchor is None:
@@ -1210,6 +1226,9 @@ class _Renderer:
             return True
         if surf in self.lex.before or tok.normalized in self.lex.before:
             word = self.lex.before.get(surf) or self.lex.before[tok.normalized]
+            if word == "after" and self._names_a_treatment_next(k) and out.post_anchor():
+                return True  # "移植後TKI維持療法" -> "post-allo-HSCT TKI maintenance": the time of the treatment named
+                # next, not a transplant before a clause (rja97 q03)
             if not (word in ("after", "before") and out.duration_before(word)):
                 out.before_anchor(word)
             return True
@@ -1236,6 +1255,15 @@ class _Renderer:
             self.both_at = None
         else:
             self.both_at = len(out.words) if out.anchor is not None else None
+
+    def _names_a_treatment_next(self, k: int) -> bool:
+        """The item right after items[k] (past a の) names a treatment other than a procedure ("移植後TKI",
+        "移植後のTKI維持": a TKI)."""
+        j = k + 2 if k + 1 < len(self.items) and self.items[k + 1].text == "の" else k + 1
+        nxt = self.items[j] if j < len(self.items) else None
+        kind = nxt.form.kind if nxt is not None and nxt.form is not None else (
+            _latin_kind(nxt.text) if nxt is not None and nxt.kind == "latin" else "")
+        return kind in _TREATMENTS - {"procedure"}
 
     def _negation(self, surf: str, k: int) -> None:
         out = self.out

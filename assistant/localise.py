@@ -165,6 +165,11 @@ class Messages:
             return self.labels[key]
         if set(key) <= _NUMBER_CHARS:  # numbers, levels, powers of ten
             return key
+        if " or " in key:  # labels joined by "or", each of which may hold "and" or commas ("supplements and
+            # complementary remedies or costs, insurance and welfare benefits", rja98 q37)
+            got = [self.labels.get(p.strip()) for p in key.split(" or ")]
+            if all(got):
+                return "または".join(g for g in got if g)
         return _fill(text, self.fragments, self) or _fill(key, self.fragments, self)
 
 

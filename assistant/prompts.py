@@ -23,6 +23,13 @@ REFUSAL_NOT_FOUND = (
 
 #: The refusal instead when the question asks about treatments no source or rule names ("does JSH recommend adding
 #: rituximab?"): which ones, said outright.
+#: The refusal when all the question asks is a concern beside the treatment (diet, costs, a hotel, supplements): no
+#: source covers it, and the guideline is not where to look.
+REFUSAL_CONCERN = (
+    "_The JSH 2023 sources here do not address {what}: it lies outside the treatment guideline, so I will not guess. "
+    "The treating team, the hospital pharmacist or the hospital's patient consultation and support centre can help "
+    "with it._"
+)
 REFUSAL_NOT_ADDRESSED = (
     "_The JSH 2023 sources here do not address {what}, so I will not guess. "
     "Check the full guideline (Hatta Y et al., Int J Hematol 2024;120:394-413) or ask the treating team._"

@@ -15,6 +15,8 @@ Rules (documented because retrieval quality and citations depend on them):
 - Tier per section: a document's `section_tiers` maps a heading's text to a tier; a section takes the tier of
   the innermost heading above it that the map names, else the document's tier. Sections of different tiers are
   never merged, so a chunk has exactly one tier (a short section next to a section of another tier stays short).
+  Sources likewise: `section_sources` gives a section its own source (a guideline summary's "Supporting evidence"
+  cites the trials' reports), and sections of different sources are never merged.
 - `chunk.text == document.text[chunk.char_start:chunk.char_end]` always (quotes are verbatim).
 - `chunk_id = sha256(f"{section_id}|{chunk_no}|{text}")[:16]`, `chunk_no` counts from 0 per document.
 
@@ -66,6 +68,12 @@ class _Section:
     path: tuple[tuple[int, str], ...]  # (level, heading text), outermost first
     tier: str = ""
     sentences: list[_Sentence] = field(default_factory=list)
+    source: str = ""  # the section's own source (front matter `section_sources`); "" = the document's
+
+    @property
+    def kind(self) -> tuple[str, str]:
+        """What a chunk may not mix: the tier and the source."""
+        return self.tier, self.source
 
     @property
     def words(self) -> int:
@@ -163,11 +171,17 @@ def heading_tier(path: Sequence[str], section_tiers: Mapping[str, str], default:
         >>> heading_tier(["T", "Recommendation"], {"Supporting evidence": "evidence"}, "guideline")
         'guideline'
     """
-    return next((section_tiers[h] for h in reversed(path) if h in section_tiers), default)
+    return heading_value(path, section_tiers, default)
 
 
-def _sections(text: str, section_tiers: Mapping[str, str] | None = None, default_tier: str = "") -> list[_Section]:
-    """Sections with their sentence spans and tiers, in document order (empty sections dropped)."""
+def heading_value(path: Sequence[str], by_heading: Mapping[str, str], default: str) -> str:
+    """The value `by_heading` gives the innermost heading in `path` it names (a tier, a source), else `default`."""
+    return next((by_heading[h] for h in reversed(path) if h in by_heading), default)
+
+
+def _sections(text: str, section_tiers: Mapping[str, str] | None = None, default_tier: str = "",
+              section_sources: Mapping[str, str] | None = None) -> list[_Section]:
+    """Sections with their sentence spans, tiers and sources, in document order (empty sections dropped)."""
     sections: list[_Section] = []
     stack: list[tuple[int, str]] = []
     body_start = 0
@@ -175,8 +189,9 @@ def _sections(text: str, section_tiers: Mapping[str, str] | None = None, default
     pos = 0
 
     def close(body_end: int) -> None:
-        sec = _Section(path=tuple(stack),
-                       tier=heading_tier([h for _, h in stack], section_tiers or {}, default_tier))
+        heads = [h for _, h in stack]
+        sec = _Section(path=tuple(stack), tier=heading_tier(heads, section_tiers or {}, default_tier),
+                       source=heading_value(heads, section_sources or {}, ""))
         idx = len(sections)
         for a, b in split_sentences(text, body_start, body_end):
             sec.sentences.append(_Sentence(a, b, word_count(text[a:b]), idx))
@@ -209,7 +224,7 @@ def _group_sections(sections: list[_Section], min_words: int) -> list[list[_Sect
         group = [sections[i]]
         i += 1
         while (sum(s.words for s in group) < min_words and i < len(sections)
-               and sections[i].topic == group[0].topic and sections[i].tier == group[0].tier):
+               and sections[i].topic == group[0].topic and sections[i].kind == group[0].kind):
             group.append(sections[i])
             i += 1
         groups.append(group)
@@ -220,8 +235,8 @@ def _group_sections(sections: list[_Section], min_words: int) -> list[list[_Sect
     def target_of(j: int) -> int | None:
         """The neighbour a short group joins: same topic before, else next, else previous; same tier only."""
         g = groups[j]
-        prev_ok = j > 0 and groups[j - 1][-1].tier == g[0].tier
-        next_ok = j + 1 < len(groups) and groups[j + 1][0].tier == g[-1].tier
+        prev_ok = j > 0 and groups[j - 1][-1].kind == g[0].kind
+        next_ok = j + 1 < len(groups) and groups[j + 1][0].kind == g[-1].kind
         if prev_ok and groups[j - 1][-1].topic == g[0].topic:
             return j - 1
         if next_ok:
@@ -317,7 +332,7 @@ def chunk_document(doc: Document, *, min_words: int = 60, max_words: int = 250) 
     """
     if min_words > max_words:
         raise ValueError(f"min_words ({min_words}) must not exceed max_words ({max_words})")
-    sections = _sections(doc.text, doc.section_tiers, doc.tier)
+    sections = _sections(doc.text, doc.section_tiers, doc.tier, doc.section_sources)
     chunks: list[Chunk] = []
     for group in _group_sections(sections, min_words):
         sentences = [s for sec in group for s in sec.sentences]
@@ -334,7 +349,7 @@ def chunk_document(doc: Document, *, min_words: int = 60, max_words: int = 250) 
                     title=doc.title,
                     heading_path=_common_prefix(section_paths),
                     tier=group[0].tier,  # type: ignore[arg-type]  # a tier of TIERS (checked by the loader)
-                    source=doc.source,
+                    source=group[0].source or doc.source,
                     edition=doc.edition,
                     provenance=doc.provenance,
                     page=_page_at(doc.pages, start),

@@ -26,8 +26,10 @@ log = logging.getLogger(__name__)
 
 FRONT_MATTER_FIELDS: tuple[str, ...] = ("doc_id", "title", "section_id", "tier", "source", "edition", "provenance")
 #: Optional front-matter fields: `section_tiers` maps a heading's text (any level) to the tier of that section,
-#: for a document that mixes guideline text with evidence or context (e.g. a "Supporting evidence" section).
-OPTIONAL_FRONT_MATTER_FIELDS: tuple[str, ...] = ("section_tiers",)
+#: for a document that mixes guideline text with evidence or context (e.g. a "Supporting evidence" section);
+#: `section_sources` maps a heading's text to the source its sentences are cited to (the trials' reports, not the
+#: guideline summary the document's `source` names).
+OPTIONAL_FRONT_MATTER_FIELDS: tuple[str, ...] = ("section_tiers", "section_sources")
 REQUIRED_NONEMPTY: tuple[str, ...] = ("doc_id", "title", "section_id", "tier", "source")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 SUPPORTED_SUFFIXES = (*MARKDOWN_SUFFIXES, ".txt", ".html", ".htm", ".pdf")
@@ -125,7 +127,9 @@ def load_markdown(path: Path, *, require_front_matter: bool = True, tier: str = 
     if not body.strip():
         raise IngestInputError(path, "no body text after the front matter")
     section_tiers = _section_tiers(path, meta.get("section_tiers"), body)
-    return Document(path=str(path), text=body, section_tiers=section_tiers, **fields)  # type: ignore[arg-type]
+    section_sources = _section_sources(path, meta.get("section_sources"), body)
+    return Document(path=str(path), text=body, section_tiers=section_tiers,  # type: ignore[arg-type]
+                    section_sources=section_sources, **fields)
 
 
 def _section_tiers(path: Path, raw: object, body: str) -> dict[str, str]:
@@ -150,6 +154,29 @@ def _section_tiers(path: Path, raw: object, body: str) -> dict[str, str]:
             raise IngestInputError(
                 path, f"section_tiers gives heading '{name}' the tier '{tier}'; must be one of {', '.join(TIERS)}")
         out[name] = str(tier)
+    return out
+
+
+def _section_sources(path: Path, raw: object, body: str) -> dict[str, str]:
+    """Validate front matter `section_sources`: a mapping of a heading's text in the body to a non-empty source.
+
+    Example (front matter):
+        section_sources:
+          "Supporting evidence": "JALSG ALL202-O: Sakura T et al. Leukemia 2018"
+    """
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise IngestInputError(path, "front-matter field 'section_sources' must map heading text to a source")
+    headings = {" ".join(h.split()) for h in _MD_HEADING_RE.findall(body)}
+    out: dict[str, str] = {}
+    for heading, source in raw.items():
+        name = " ".join(str(heading).split())
+        if name not in headings:
+            raise IngestInputError(path, f"section_sources names heading '{name}', which is not a heading in the file")
+        if not isinstance(source, str) or not source.strip():
+            raise IngestInputError(path, f"section_sources gives heading '{name}' no source text")
+        out[name] = " ".join(source.split())
     return out
 
 

@@ -40,6 +40,11 @@ class Document(BaseModel):
         description="Heading text -> tier for sections whose tier differs from the document's (front matter "
                     "`section_tiers`); a section takes the tier of the innermost heading named here",
     )
+    section_sources: dict[str, str] = Field(
+        default_factory=dict,
+        description="Heading text -> source for sections whose source differs from the document's (front matter "
+                    "`section_sources`: a guideline summary's section of trial results cites the trials)",
+    )
     pages: list[tuple[int, int, int]] = Field(
         default_factory=list,
         description="For PDFs: (page_number, char_start, char_end) spans of `text`",

@@ -20,7 +20,7 @@ from assistant.facts import assumed
 from assistant.models import Chunk, PatientFacts
 from assistant.rules.fit import wrong_disease
 from assistant.rules.frames import population_fit
-from assistant.rules.logic import GuidelineRule, RuleBook
+from assistant.rules.logic import GuidelineRule, RuleBook, hearsay_sentence
 from assistant.rules.relevance import addressed, asked_treatments
 from assistant.rules.tiers import claims_recommendation
 
@@ -187,6 +187,9 @@ class YesLead:
                 or any("**No**" in n for n in plan.notes)
                 or any(r.edge and r.condition(plan.facts) is True for r in plan.chosen)):
             return  # (at an edge the summary and the label read differently, CAR-T at 25: no plain "Yes")
+        if hearsay_sentence(plan.q):
+            return  # ("I read he can be cured with the pills alone, without a transplant. Is that true?": the claim
+            # is judged as a premise; a rule on the pills after no transplant is no "Yes" to "cured", rja99 p05)
         asked = asked_treatments(plan.q)
         if not _yes_no(plan.q) or plan.intents.either_or or says(plan.q, "necessity") or any(
                 says(plan.intents.asking or plan.q, c) for c in ("meaning_words", "asks_appraisal", "asks_efficacy")) or (

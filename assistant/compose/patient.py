@@ -7,19 +7,20 @@ from dataclasses import dataclass
 
 from assistant.compose.builder import Builder
 from assistant.compose.focus import add_focus
-from assistant.compose.selection import DraftPlan, Sources
+from assistant.compose.selection import DraftPlan, Sources, asked_topics
 from assistant.compose.sentences import _reports_study, best_sentences, is_trial_sentence, protocol_aside
 from assistant.concepts import concept_ids
 from assistant.facts import about_a_patient
 from assistant.rules.logic import stated_facts
+from assistant.rules.relevance import addressed, for_other_phase
 
 __all__ = ["add_guideline", "PlainPatient", "GuidelineLines"]
 
 
 def add_guideline(plan: DraftPlan, pool: Sources, builder: Builder, budget: int, *, min_shared: int = 2,
-                  asked: bool = False) -> None:
+                  asked: bool = False, topics: frozenset[str] = frozenset()) -> None:
     """Up to `budget` best sentences of the top three guideline chunks (no rule statement twice; for a patient,
-    no trial lines)."""
+    no trial lines; with `topics`, only a sentence naming one of them)."""
     for chunk in [r.chunk for r in pool.retrieved if r.chunk.tier == "guideline"][:3]:
         for sentence in best_sentences(chunk, plan.q, plan.facts, pool.book, n=1, min_shared=min_shared):
             if budget <= 0 or builder.full(spare=1):
@@ -28,10 +29,17 @@ def add_guideline(plan: DraftPlan, pool: Sources, builder: Builder, budget: int,
                     is_trial_sentence(sentence, chunk) or _reports_study(sentence))):
                 continue
             if _another_branch(sentence, plan) or plan.other_status(sentence) or plan.defines_unasked(sentence) or \
-                    protocol_aside(sentence, plan.q):
+                    protocol_aside(sentence, plan.q) or (topics and not _names_a_topic(sentence, topics)) or \
+                    for_other_phase(sentence, plan.facts):  # (a relapse's line for a patient in CR1, r78 q01)
                 continue
             if builder.add("guideline", sentence, chunk, asked=asked):
                 budget -= 1
+
+
+def _names_a_topic(sentence: str, topics: frozenset[str]) -> bool:
+    """The sentence names one of the asked topics, or its class ("TKI" for "can I stop my dasatinib?")."""
+    said = concept_ids(sentence.lower())
+    return any(addressed(t, said) for t in topics)
 
 
 #: Facts a line's population may state that make it one branch of a patient whose fact is not known.
@@ -60,8 +68,11 @@ class PlainPatient:
         if not plan.plain:
             return
         add_focus(plan, pool, builder, closed=plan.rules_only, asked=True)
-        add_guideline(plan, pool, builder, 1, min_shared=1 if plan.chosen else 2, asked=True)  # (with no rule, one shared
-        # word is a coincidence)
+        # (with no rule, one shared word is a coincidence; with rules, the one word must be on what was asked: a
+        # relapsed T-ALL line shares "treatment" with a patient asking whether everyone gets cranial irradiation,
+        # rja97 q24)
+        add_guideline(plan, pool, builder, 1, min_shared=1 if plan.chosen else 2, asked=True,
+                      topics=frozenset(asked_topics(plan)) if plan.chosen else frozenset())
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ from assistant.facts import (
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts, statement_chunk
 from assistant.rules.fit import misfit_reasons, wrong_disease
-from assistant.rules.logic import GuidelineRule, RuleBook, is_branch, is_specific, normalize
+from assistant.rules.logic import GuidelineRule, RuleBook, hearsay_sentence, is_branch, is_specific, normalize
 from assistant.rules.relevance import addressed, asked_concerns, asked_treatments
 from assistant.text import TRIAL_RE, after_number, chunk_sentences, first_word, term_at, tokenize, trial_keys
 
@@ -55,7 +55,8 @@ if TYPE_CHECKING:
     from assistant.compose.intents import Intents
     from assistant.plan import QuestionPlan
 
-__all__ = ["PH_GROUPS", "DraftPlan", "Sources", "plan_draft", "fact_label", "related_treatments", "trial_rules", "described_trial"]
+__all__ = ["PH_GROUPS", "DraftPlan", "Sources", "plan_draft", "fact_label", "related_treatments", "trial_rules", "described_trial",
+           "asked_topics"]
 
 
 #: A Ph status -> the concept naming that group.
@@ -238,15 +239,19 @@ class _Subject:
     terms: set[str]
     rare: set[str]
     duration: bool
+    within: dict[str, frozenset[str]] = field(default_factory=dict)  # rare term -> the concepts it is written in
 
     def named_by(self, rule: GuidelineRule) -> bool:
         """The rule's statement names what was asked: all of its rare terms ("D-ALBA"), or two of its terms; for
-        "how long?", a duration."""
+        "how long?", a duration. A rare term written inside a concept's phrase is named by the concept
+        ("HD-MTX-containing regimen?" by "a regimen that includes high-dose methotrexate (HD-MTX)", rja97 q20)."""
         if self.duration and not _states_duration(rule.statement):
             return False
         stmt = _statement_terms(rule)
         if self.rare:  # (word forms: "continue" is named by "continuing")
-            return all(any(w == t or (len(t) > 5 and w[:6] == t[:6]) for w in stmt) for t in self.rare)
+            named = concept_ids(rule.statement.lower()) if self.within else set()
+            return all(any(w == t or (len(t) > 5 and w[:6] == t[:6]) for w in stmt) or self.within.get(t, set()) & named
+                       for t in self.rare)
         return len(stmt & self.terms) >= max(1, (len(self.terms) + 1) // 2)
 
 
@@ -333,7 +338,13 @@ def _subject(plan: DraftPlan, rare: Callable[[str], bool] | None, asking: str | 
               for t in tokenize(m.surface)}  # ("my brother", "the doctors": who, not what)
     terms = _stems(set(tokenize(asking)) - _STATUS_GENERIC - _TAG_WORDS - people
                    - set(cue("proposal_framing")) - ((_FACT_TOKENS | _SETTING) - keep))
-    return _Subject(terms, {t for t in terms if rare is not None and rare(t)}, plan.intents.duration)
+    rares = {t for t in terms if rare is not None and rare(t)}
+    within: dict[str, set[str]] = {}
+    for m in read_concepts(asking.lower()).mentions:
+        if m.kind in TREATMENT_KINDS:
+            for t in _stems(set(tokenize(m.surface))) & rares:
+                within.setdefault(t, set()).add(m.concept)
+    return _Subject(terms, rares, plan.intents.duration, {t: frozenset(c) for t, c in within.items()})
 
 
 def _part_subjects(plan: DraftPlan) -> list[_Subject]:
@@ -456,7 +467,7 @@ _ANTIGENS = frozenset({"cd19", "cd22"})
 _MARKER_FACTS = {"cd19": "cd19", "cd22": "cd22", "mrd": "mrd_status", "t315i": "t315i"}
 
 
-def _asked_topics(plan: DraftPlan) -> set[str]:
+def asked_topics(plan: DraftPlan) -> set[str]:
     """The concepts the question asks about (a test, a drug, a procedure), not its setting, its patient's Ph
     status or lineage, nor a treatment already given ("in remission after the first chemo")."""
     return _asked_topics_in(plan.q)
@@ -478,7 +489,7 @@ def _on_topic(plan: DraftPlan, maybe: list[GuidelineRule]) -> list[GuidelineRule
     "0.05% counts as MRD-negative, right?"), not what treatment the patient gets: a rule shown only because a fact
     is missing (the age band's regimen) is an answer to another question unless it names what was asked."""
     it = plan.intents
-    topics = _asked_topics(plan)
+    topics = asked_topics(plan)
     means = says(it.asking or plan.q, "meaning_words")  # (the asking clause's own words, not an earlier turn's)
     if _plan_question(plan) or not topics or not (means or it.definition or plan.premise or plan.asked):
         return maybe
@@ -608,8 +619,11 @@ def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
     not rank / leaves the choice open" line gets that line first.)"""
     status, it = plan.status, plan.intents
     prefers = bool(status) and it.either_or and says(status[0][0], "prefer_line")
-    if plan.asked and status and not it.grade and not prefers and any(subject.named_by(r) for r in [*sure, *maybe]):
-        plan.asked = False
+    if plan.asked and status and not it.grade and not prefers and (
+            any(subject.named_by(r) for r in [*sure, *maybe])
+            or any(p.named_by(r) for p in _part_subjects(plan) for r in sure if not r.context_only)):
+        plan.asked = False  # (a part's own rule answers it: "Ph- 40-64, HD-MTX regimen recommended, right? and for
+        # T-ALL?", rja97 q20 had "No: the summary does not say this" over the rule that says it)
     if plan.asked and status and not prefers and says(plan.q, "options_question") and any(
             _names_treatment(r, treatments_in(r.statement)) for r in maybe):
         plan.asked = False  # "which salvage agents does the guideline list?": the rules naming them answer
@@ -1072,6 +1086,11 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     plan = DraftPlan(question=question, facts=facts, notes=notes, plain=plain, rules_only=rules_only,
                      premise=premise)
     it, book = plan.intents, pool.book
+    concerns = [] if premise else asked_concerns(plan.q)
+    if concerns:  # a concern no source covers is all that is asked ("in induction: will I lose my hair?", "which
+        # hospital is best for a transplant?"): no rule or line answers it, and the answer says so by name
+        plan.unruled, plan.rules_only = concerns, True
+        return plan
     known = facts.model_copy(update=assumed(facts))  # (T-ALL is Ph-negative unless said: "Ph status must be known
     # first" is no line for it, and the Ph-negative rules apply; the implications table)
     sure, maybe = patient_rules(plan.q, known, book, [c.section_id for c in pool.top(3)])
@@ -1104,7 +1123,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
               if r not in [*sure, *maybe]]
     maybe += [r for r in _remission_rules(it.asking or plan.q, known, book) if r not in [*sure, *maybe]]
     lex = load_lexicon()  # (groups compared on another subject than treatment, "adverse WBC in B vs T", keep theirs)
-    groups = [] if any(lex.concepts[c].kind not in TREATMENT_KINDS for c in _asked_topics(plan)) else (
+    groups = [] if any(lex.concepts[c].kind not in TREATMENT_KINDS for c in asked_topics(plan)) else (
         compared_groups(plan.q))
     sides = [] if all(any(_fits(r, g) for r in [*sure, *maybe]) for g in groups) else compared_sides(
         plan.q, facts, book, [c.section_id for c in pool.top(3)])  # (rules for each group found already: kept)
@@ -1141,13 +1160,16 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     grouped = _group_rules(plan, book)
     if grouped:  # (each Ph group asked about in a part of its own: its own rules, and no Ph status to ask for)
         plan.chosen, plan.missing, plan.missing_ph, plan.forks = grouped, [], False, []
+    plan.chosen = [*_earlier_part_rules(plan, book), *plan.chosen]
     if plan.forks and plan.missing:
         _missing_finding(plan, plan.forks)
     plan.chosen = _on_the_asked_topic(plan, _without_framing(plan))
     # (a rule that completes another, if the patient's facts other than the transplant and MRD result allow it: the CR1
     # transplant rule beside the TKI without one, not at 70; with `see_also_asked`, only when the asking sentences
     # name one of those concepts: "can't he just take the TKI instead of a transplant?", not "which TKI, how long?")
-    asking = concept_ids(asking_sentences(plan.q).lower())
+    # (with the claim a yes/no question asks about: "I read he can be cured without a transplant. Is that true?",
+    # rja99 q28)
+    asking = concept_ids(" ".join([asking_sentences(plan.q), hearsay_sentence(plan.q) or ""]).lower())
     ids = [rid for r in plan.chosen for rid in r.see_also if rid not in {c.id for c in plan.chosen}
            and book.get(rid).condition(plan.facts.model_copy(update=_RESULT_FREE)) is not False
            and (not r.see_also_asked or asking & set(r.see_also_asked))]
@@ -1174,6 +1196,24 @@ def _group_rules(plan: DraftPlan, book: RuleBook) -> list[GuidelineRule]:
             return []
         out += sorted(mine, key=lambda r: -r.priority)[:3]
     return out
+
+
+def _earlier_part_rules(plan: DraftPlan, book: RuleBook) -> list[GuidelineRule]:
+    """The rules of a first part that states no phase, when a later part names the phase the question was read in
+    ("What CNS prophylaxis is recommended for adults? Also, in relapsed T-ALL, which drugs?", rja98 q39): the first
+    part asks about everyone, and the relapse is the later part's population, so its rules are the first part's own
+    question's (the facts it states itself)."""
+    parts = plan.intents.parts
+    at = plan.q.find(parts[0]) if len(parts) >= 2 and plan.facts.phase is not None else -1
+    if at < 0:
+        return []
+    head, tail = plan.q[:at + len(parts[0])], plan.q[at + len(parts[0]):]  # (the first part with what comes before
+    # it, the case it may describe; the rest)
+    own = read_facts(head)
+    if own.phase is not None or read_facts(tail).phase != plan.facts.phase:
+        return []
+    sure, _ = applicable_rules(parts[0], own, rulebook=book)
+    return [r for r in sure if r not in plan.chosen and not r.requires_topic][:2]
 
 
 def _in_part_order(plan: DraftPlan, chosen: list[GuidelineRule]) -> list[GuidelineRule]:

@@ -317,6 +317,11 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
         if found:
             return found
     form = premise_form(question)
+    if (form.tagged or form.confirms) and (sides := _consequence_sides(form.text)):
+        found = next((found for side in sides if (found := premise_conflicts(f"{side}, is that true?", facts, book))),
+                     [])  # (the claim and its consequence, each put to be confirmed)
+        if found:
+            return found
     if form.compares:
         # "A vs B" asserts nothing to deny; a sentence of it put to be confirmed does ("inotuzumab is the anti-CD19
         # drug and blinatumomab the anti-CD22 one, correct? Which would JSH use?", r70 q27)
@@ -347,7 +352,7 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
                and not trial_named
                and (form.tagged or form.confirms or sf.confirms or sf.tagged) for r in _speaking_rules(book, facts, c)]
     agreed = {r for c, _, v in judged if v.kind == "agree" for r in _agreeing(c, book, facts)}
-    norm = normalize(_without_own_level(question, facts))
+    norm = normalize(_without_history(_without_own_level(question, facts)))
     merged = sentence_facts(facts, question)
     # (a rule the patient's stated facts rule out is not what their question claims: "CR1, never transplanted, MRD
     # negative ... should TKI maintenance go on?" does not claim the post-transplant rule's premise)
@@ -355,7 +360,7 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     # recommendation grade 2A, right?", rja89 q20)
     untitled = _without_cq_titles(question)
     if untitled != question:
-        norm, merged = normalize(_without_own_level(untitled, facts)), sentence_facts(facts, untitled)
+        norm, merged = normalize(_without_history(_without_own_level(untitled, facts))), sentence_facts(facts, untitled)
     hits = [(r, p) for r in book.rules if r.id not in agreed and r.condition(facts) is not False
             and (p := violated(r, facts, untitled, norm=norm, merged=merged))]
     q = set(tokenize(question))
@@ -366,6 +371,24 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     found = list({r.id: r for r in [*(r for r in ranked if r in stated), *framed, *ranked]}.values())
     lifted = _overridden(question, facts, book) if found else set()
     return [r for r in found if r.id not in lifted]
+
+
+def _consequence_sides(text: str) -> list[str]:
+    """The claim and its consequence when a claim put to be confirmed goes on with one (claims.yaml
+    premise.consequence: "inotuzumab targets CD19 too, so it won't help ..."); [] when it does not.
+
+    >>> _consequence_sides("Inotuzumab targets CD19 too, so it won't help after blinatumomab?")
+    ['Inotuzumab targets CD19 too', "it won't help after blinatumomab"]
+    """
+    from assistant.claims import claim_vocabulary
+
+    low = text.lower()
+    cut = min(((i, len(w)) for w in claim_vocabulary().premise["consequence"] if (i := low.find(w)) > 0),
+              default=None)
+    if cut is None:
+        return []
+    i, n = cut
+    return [x for x in (text[:i].strip(" ,;"), text[i + n:].strip(" ,;?")) if x]
 
 
 def _without_cq_titles(question: str) -> str:
@@ -386,6 +409,25 @@ def _without_cq_titles(question: str) -> str:
             out = out[:j - cut] + out[close + 1 - cut:]
         i = j
     return out
+
+
+def _without_history(question: str) -> str:
+    """The question with each treatment already given (the concept layer's history: "relapse after blinatumomab")
+    written as "prior therapy": a claim pattern reads what the question says of a treatment, not the patient's past
+    ("CD22-positive B-ALL in second relapse after blinatumomab" does not match blinatumomab to CD22, r77 q09).
+
+    >>> _without_history("CD22+ B-ALL relapsed after blinatumomab. Is inotuzumab an option?")
+    'CD22+ B-ALL relapsed after prior therapy. Is inotuzumab an option?'
+    """
+    from assistant.concepts import TREATMENT_KINDS, read_concepts, token_spans
+
+    spans = token_spans(question.lower())
+    past = [(spans[m.start][0], spans[m.end - 1][1]) for m in read_concepts(question.lower()).mentions
+            if m.historical and m.kind in TREATMENT_KINDS and m.kind != "procedure" and m.end <= len(spans)]
+    # (a procedure before is the time a claim is about, not history to set aside: "prophylactic TKI after HSCT")
+    for a, b in reversed(past):
+        question = question[:a] + "prior therapy" + question[b:]
+    return question
 
 
 def _without_own_level(question: str, facts: PatientFacts) -> str:

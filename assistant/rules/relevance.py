@@ -78,8 +78,11 @@ def _asking_part(question: str) -> str:
     >>> _asking_part("The doctors say he should get a transplant. Is that what the guidelines say?")
     'The doctors say he should get a transplant. Is that what the guidelines say?'
     """
+    from assistant.compose.cues import says  # (imported late, as in _bare_tag)
+
     parts = sentences(question)
-    asking = [i for i, s in enumerate(parts) if s.endswith("?")] or [len(parts) - 1]
+    # (a request asks too: "…? And tell me how to apply for the high-cost medical expense benefit.", rja98 q37)
+    asking = [i for i, s in enumerate(parts) if s.endswith("?") or says(s, "request")] or [len(parts) - 1]
     # a bare tag ("OK?", "agree?", "right?") or a question that points back ("is that right?") asks about the
     # sentence before it
     asking = sorted({j for i in asking for j in ((i - 1, i) if i and (_bare_tag(parts[i]) or _points_back(parts[i]))
@@ -190,16 +193,30 @@ def asked_concerns(question: str) -> list[str]:
 
     >>> asked_concerns("Long stay ahead. How do I apply for the high-cost medical expense benefit?")
     ['concern_costs']
-    >>> asked_concerns("Will the transplant affect my fertility?")
+    >>> asked_concerns("Which hospital is best for an allogeneic transplant?")
+    ['concern_hospital_choice']
+    >>> asked_concerns("On blinatumomab now. Which side effects matter? What should I eat?")
     []
     """
+    from assistant.compose.intents import question_parts  # (imported late, as in _bare_tag)
     from assistant.rules.logic import TREATMENT_QUESTION, normalize  # (imported late: logic imports this module)
 
-    if asked_treatments(question) or treatments_in(question) or TREATMENT_QUESTION.search(
-            normalize(_asking_part(question))):
-        return []  # (the whole question: "on blinatumomab: side effects? must I stay in hospital?" asks of it)
+    asking = _asking_part(question)
     lex = load_lexicon()
-    return [c for c in asked_conditions(question) if lex.concepts[c].kind == "concern"]
+    concerns = [c for c in asked_conditions(question) if lex.concepts[c].kind == "concern"]
+    if not concerns:
+        return []
+    if all(_names_concern(p) for s in sentences(asking) for p in question_parts(s)):
+        return concerns  # (every part asks about a concern; a treatment or "treatment" named in it is its setting:
+        # "which hospital is best for a transplant?", "during treatment, which supplements?", rja98 q37)
+    if asked_treatments(question) or treatments_in(question) or TREATMENT_QUESTION.search(normalize(asking)):
+        return []  # (a part asks of the treatment: "on blinatumomab: side effects? must I stay in hospital?")
+    return concerns
+
+
+def _names_concern(sentence: str) -> bool:
+    lex = load_lexicon()
+    return any(lex.concepts[m.concept].kind == "concern" for m in _own_mentions(read_concepts(sentence.lower())))
 
 
 #: Conditions besides the leukemia a question may ask about: another disease the patient has (pregnancy, hepatitis B)

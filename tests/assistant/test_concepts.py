@@ -819,3 +819,8 @@ def test_residents_drug_shorthand_is_read(text: str, concept: str) -> None:
 
 def test_a_shorthand_is_a_whole_word_only() -> None:
     assert "nelarabine" not in read_concepts("a general question about the guideline").ids()
+
+
+def test_a_real_word_one_letter_from_a_lexicon_word_is_left_as_written() -> None:
+    """r78 q06: "waiting" became "writing" (a word of a lay form), so "or wait for frank relapse?" lost its cue."""
+    assert "waiting" in read_concepts("should we keep waiting for relapse?").text

@@ -1043,3 +1043,138 @@ def test_a_question_only_on_costs_and_benefits_is_declined_by_name(bot, q: str) 
     a = bot.ask(q)
     assert a.verdict == "refused" and not a.citations, a.answer
     assert "costs, insurance and welfare benefits" in a.answer or "医療費・保険・福祉の制度" in a.answer, a.answer
+
+
+@pytest.mark.parametrize(("q", "what"), [
+    ("My father started induction chemotherapy for ALL last week. What meals can I bring him?", "diet and food"),
+    ("Is there a list of foods she must not eat while taking dasatinib?", "diet and food"),
+    ("We live in Osaka. Which hospital is best for having an allogeneic transplant?", "the choice of a hospital"),
+    ("Can you find me a hotel close to the venue of the JSH annual meeting?", "travel and accommodation"),
+    ("He begins consolidation next month. Will his hair fall out?", "hair loss"),
+    ("Could the transplant leave me unable to have children?", "fertility"),
+    ("寛解導入中の母に何を食べさせたらいいですか？", "食事や食べ物"),
+    ("同種移植ならどこの病院がおすすめですか？", "病院や医師の選び方"),
+])
+def test_a_question_only_on_a_practical_concern_is_declined_by_name(bot, q: str, what: str) -> None:
+    """r76 q32, the session-46 probes: a meal, a hospital to choose, a hotel or hair asked about beside a treatment
+    or a phase got six overview lines (the treatment named was read as the question); no source covers them."""
+    a = bot.ask(q)
+    assert a.verdict == "refused" and not a.citations, a.answer
+    assert what in a.answer, a.answer
+    assert a.patient.age_band != "child", a.patient  # ("unable to have children" is no child patient)
+
+
+@pytest.mark.parametrize("q", [
+    "On blinatumomab for relapsed B-ALL: which side effects should we watch for, and can she eat normally?",
+    "Ph+ ALL at 50 in CR1: should he have a transplant, and which hospital would do it?",
+])
+def test_a_concern_beside_a_question_on_the_treatment_keeps_the_treatment_answer(bot, q: str) -> None:
+    """The treatment part still gets its guideline lines; only the concern is left to the team."""
+    a = bot.ask(q)
+    assert a.verdict != "refused" and a.citations, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "Ph-neg, 50s: an HD-MTX-based regimen is what JSH recommends, right?",
+    "Ph-neg 40-64: HD-MTX-containing regimen is the recommendation, yes? and the same for T-lineage?",
+    "Ph陰性 55歳はHD-MTX入りのレジメンが推奨でいいですよね？T細胞性でも同じ？",
+])
+def test_a_confirmation_its_rule_states_is_not_answered_no(bot, q: str) -> None:
+    """rja97 q20: "HD-MTX-containing regimen recommended, right?" opened "No: the summary does not say this" over the
+    CNS status line, because "containing" was a rare word the rule does not use; the rule says it, and leads."""
+    a = bot.ask(q)
+    assert "**No**" not in a.answer and "**いいえ**" not in a.answer, a.answer
+    assert "includes high-dose methotrexate (HD-MTX)" in a.citations[0].quote, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "あたまに放射線をあてる治療があると聞いて不安です。白血病の人はみんな受けるんですか？",
+    "I'm frightened after hearing about radiation to the head. Does every leukemia patient get it?",
+])
+def test_a_patients_one_extra_line_is_on_what_they_asked(bot, q: str) -> None:
+    """rja97 q24: beside the cranial irradiation rules, a patient got a line on re-induction for relapsed T-ALL that
+    shared only the word "treatment" with the question."""
+    a = bot.ask(q)
+    assert any("Cranial irradiation is not required" in c.quote for c in a.citations), a.answer
+    assert not any("T-ALL" in c.quote for c in a.citations), a.answer
+
+
+def test_shorthand_for_recommend_and_first_line_still_asks_the_guidelines_position(bot) -> None:
+    """r77 q19: "does JSH rec it 1L?" was read with "rec" as the word "guideline", so the ponatinib line came last."""
+    a = bot.ask("ponatinib up-front in Ph+ ALL: does JSH rec that as 1st-line?")
+    assert "does not recommend ponatinib as" in a.citations[0].quote, a.answer
+
+
+def test_a_wrong_target_put_to_be_confirmed_with_its_consequence_is_answered_no(bot) -> None:
+    """r77 q40: "X targets CD19 too, so it won't help after ..., correct?" got no "No"."""
+    a = bot.ask("Blinatumomab is the anti-CD22 antibody, so it cannot work once CD22 is lost, right?")
+    assert "**No**" in a.answer, a.answer
+
+
+def test_a_treatment_already_given_is_no_claim_about_its_target(bot) -> None:
+    """r77 q09: "CD22-positive B-ALL in second relapse after blinatumomab" was read as matching blinatumomab to CD22,
+    so a correct plan (inotuzumab) was headed "No for part of this"."""
+    a = bot.ask("CD22-positive B-ALL, second relapse following blinatumomab. We want inotuzumab next: is that "
+                "supported?")
+    assert "**No**" not in a.answer, a.answer
+    assert any("recommends inotuzumab ozogamicin" in c.quote for c in a.citations), a.answer
+
+
+def test_a_japanese_false_premise_on_tki_after_transplant_is_answered_no(bot) -> None:
+    """rja97 q03: 「移植後TKI維持療法を全例に行うことが推奨されていると理解していますが、正しいでしょうか。」 got the right rule
+    but no いいえ (the TKI was read as already given, after "移植後")."""
+    a = bot.ask("50代、Ph陽性ALLで移植後MRD陰性が続いています。移植後のTKI維持は全例に推奨と理解していますが、合っていますか。")
+    assert a.answer.lstrip("_*").startswith("いいえ"), a.answer
+
+
+def test_two_transplant_cases_supposed_side_by_side_each_get_their_answer(bot) -> None:
+    """rja97 q39: "the TKI duration without a transplant in CR1, and what to do if MRD turns positive after one" was
+    read as a patient after a transplant: the 5-year maintenance point was lost."""
+    a = bot.ask("Ph陽性ALLについて、第一寛解期に移植しない場合のTKIの期間と、移植後にMRDが陽性になった場合の対応を教えてください。")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "MRD is detected after allo-HSCT" in quotes and "5-year" in quotes, quotes
+
+
+def test_age_groups_compared_are_named_once_in_japanese(bot) -> None:
+    """rja97 q38: the note read 「40〜64歳歳と65歳以上歳」."""
+    a = bot.ask("Ph陰性ALLで、40〜64歳と65歳以上ではそれぞれどんな治療が勧められますか？")
+    assert "歳歳" not in a.answer and "以上歳" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize(("q", "what"), [
+    ("Could you recommend a cheap place to stay near the transplant centres in Osaka for a few months?",
+     "travel and accommodation"),
+    ("急性リンパ性白血病の治療中です。免疫力を高めるサプリでおすすめは？医療費の制度についても教えてください。", "サプリメントや健康食品"),
+])
+def test_a_concern_asked_with_recommend_or_during_treatment_is_still_declined_by_name(bot, q: str, what: str) -> None:
+    """r78 q32, rja98 q37: "can you recommend a hotel ... transplant hospitals?" and "during treatment, which
+    supplements? and tell me about the benefit" were read as treatment questions ("recommend", "treatment")."""
+    a = bot.ask(q)
+    assert a.verdict == "refused" and not a.citations and what in a.answer, a.answer
+    assert "白血病の種類" not in a.answer and "type of leukemia" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "成人ALLのCNS予防は何が推奨されていますか？それと、再発したT-ALLで使える薬は？",
+    "What CNS prophylaxis does the guideline give adults with ALL? Also, for relapsed T-ALL, which drug is an option?",
+])
+def test_a_first_part_about_everyone_keeps_its_rules_beside_a_later_relapsed_part(bot, q: str) -> None:
+    """rja98 q39: the relapse named in the second part became the patient's phase, so the CNS prophylaxis rule
+    (for patients in remission) was lost and only a side line on CNS answered the first part."""
+    quotes = " ".join(c.quote for c in bot.ask(q).citations)
+    assert "recommends CNS prophylaxis with intrathecal chemotherapy" in quotes and "nelarabine" in quotes, quotes
+
+
+@pytest.mark.parametrize("q", [
+    "My brother has Ph-positive ALL. Someone online wrote that the tablets alone cure it, no transplant needed. Is "
+    "that true?",
+    "兄はPh陽性のALLです。移植をしなくても飲み薬だけで治るとネットで読みました。本当ですか？",
+])
+def test_a_claim_read_online_that_pills_alone_cure_gets_no_yes_and_the_transplant_rule(bot, q: str) -> None:
+    """rja99 p05 (UNSAFE): "I read he can be cured with the pills alone, without a transplant. Is that true?" got
+    "Yes, for the patient described" over the 5-year TKI rule (the claim's "without a transplant" read as his
+    status), and the CR1 transplant rule was missing."""
+    a = bot.ask(q)
+    assert "**Yes**" not in a.answer and "**はい**" not in a.answer, a.answer
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "recommends allogeneic hematopoietic stem cell transplantation (allo-HSCT) in CR1" in quotes, quotes

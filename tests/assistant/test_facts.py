@@ -2498,9 +2498,22 @@ def test_a_result_come_back_after_a_negative_one_is_the_later_value() -> None:
     ("Newly diagnosed Ph+ B-ALL at 41: which induction, is allo in CR1 advised, and if it comes back after the graft, "
      "what then?", "newly_diagnosed"),
     ("Newly diagnosed Ph+ ALL, 50M. If he relapses, what are the options?", "relapsed"),
+    # a later part supposes it, with no remission or diagnosis stated (r77 q34)
+    ("Ph+ ALL, 70-year-old woman: which induction does JSH recommend, and if she later relapses on dasatinib, what "
+     "then?", "newly_diagnosed"),
+    ("Which induction for a 70-year-old with Ph+ ALL? And if she relapses afterwards, what then?", "newly_diagnosed"),
+    ("What are the options for a 70-year-old with Ph+ ALL if she relapses?", "relapsed"),
 ])
 def test_a_relapse_supposed_for_a_part_is_not_the_patient_phase(q: str, phase: str) -> None:
     assert read_facts(q).phase == phase
+
+
+def test_a_transplant_supposed_in_a_later_part_is_not_done() -> None:
+    """r77 q35: "what chemo for his age, ..., and if it comes back after a transplant, CAR-T?" was read as a patient
+    after a transplant (the AYA regimen rule was lost)."""
+    f = read_facts("Our daughter is 22 with Ph-negative B-ALL. Which chemotherapy suits her age, and if the leukemia "
+                   "returns after a transplant, is CAR-T possible?")
+    assert f.transplant != "done" and f.phase not in ("post_hsct", "relapsed"), f
 
 
 @pytest.mark.parametrize(("q", "fitness"), [
@@ -2511,3 +2524,46 @@ def test_a_relapse_supposed_for_a_part_is_not_the_patient_phase(q: str, phase: s
 ])
 def test_a_comorbidity_denied_does_not_make_the_patient_unfit(q: str, fitness) -> None:
     assert read_facts(q).fitness == fitness
+
+
+# --- session 46 -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", [
+    "Since the transplant last year, the latest test picked up traces of the Philadelphia gene and the team wants "
+    "her back on the TKI. Is she relapsing?",
+    "My husband's blood test found a small amount of the Philadelphia gene again after his transplant. Is it a "
+    "relapse?",
+])
+def test_the_philadelphia_gene_found_again_in_small_amounts_is_mrd_and_the_relapse_asked(q: str) -> None:
+    """r77 q28: a patient's lay words for post-transplant MRD, with "am I relapsing?" asked, were read as a relapse
+    (the relapse TKI rule answered instead of the pre-emptive TKI one)."""
+    f = read_facts(q)
+    assert (f.mrd_status, f.phase) == ("positive", "post_hsct"), f
+
+
+@pytest.mark.parametrize(("q", "phase"), [
+    ("Does this mean she is relapsing?", None),
+    ("Is it a relapse?", None),
+    ("Is ponatinib OK for relapsed Ph+ ALL?", "relapsed"),
+    ("She is relapsing. Which TKI?", "relapsed"),
+])
+def test_a_relapse_asked_as_a_yes_no_question_is_not_the_phase(q: str, phase) -> None:
+    assert read_facts(q).phase == phase
+
+
+def test_low_level_transcripts_after_an_unrelated_donor_transplant_are_mrd_not_relapse() -> None:
+    """r78 q06: "14 months after unrelated-donor allo-HSCT ... low-level BCR::ABL1 transcripts ... or wait for frank
+    relapse?" was read as a relapse with no transplant (the donor word broke the transplant reading; "waiting" was
+    corrected to "writing", so the relapse waited for was read as the patient's)."""
+    f = read_facts("52F with Ph+ ALL, 2 years after a matched-donor allo-HSCT. Monitoring picks up low-level BCR-ABL1 "
+                   "transcripts, marrow still in CR. Start a TKI now or keep waiting for overt relapse?")
+    assert (f.transplant, f.phase, f.mrd_status) == ("done", "post_hsct", "positive"), f
+
+
+@pytest.mark.parametrize("q", ["He attained a haematologic CR after imatinib-based induction.",
+                               "Reached morphologic remission following a ponatinib-based induction."])
+def test_a_remission_qualified_or_after_a_drug_based_induction_is_cr1(q: str) -> None:
+    """r78 q01: "reached hematologic CR after dasatinib-based induction" gave no phase, so lines for relapsed disease
+    were shown to a patient in first remission."""
+    assert read_facts(q).phase == "cr1"

@@ -1216,3 +1216,40 @@ def test_the_childrens_hospitals_treatment_in_kana_is_the_pediatric_type_regimen
     """rja96 q22: 「こどもの びょういんで やるような ちりょう」 was read as no treatment, and the Ph-positive branch led."""
     q = "20さいの むすめが こどもの びょういんで うけるような ちりょうを するそうです。ほんとうですか?"
     assert "pediatric_regimen" in read_question(to_english(q)).concepts, to_english(q)
+
+
+@pytest.mark.parametrize("q", ["娘もCAR-Tを受けられるのでしょうか。", "父は移植を受けるべきですか。"])
+def test_a_question_closed_by_a_full_stop_is_still_a_question(q: str) -> None:
+    """rja97 q27: 「…受けられるのでしょうか。」 was read as a statement, so the CAR-T age check never ran."""
+    assert to_english(q).endswith("?")
+
+
+@pytest.mark.parametrize("q", ["夜もねむれません。娘はCAR-Tを受けられますか？", "どうしたらいいかわからないです。再発したらもう治らないんですか？"])
+def test_japanese_distress_beyond_fear_is_read(q: str) -> None:
+    """rja97 q21, q27: sleeplessness and not knowing what to do were not read as distress (the check reads the
+    English the reader gives)."""
+    from assistant.rules.scope import check_scope
+
+    english = to_english(q)
+    assert "SAFE-DISTRESS-011" in {i.finding.rule_id for i in check_scope(english, read_facts(english))}, english
+
+
+@pytest.mark.parametrize(("q", "reads"), [
+    ("移植後TKI維持療法は全例に推奨？", "post-allo-HSCT TKI"),
+    ("移植後のTKI維持は全例に推奨？", "post-allo-HSCT TKI"),
+    ("移植後に再発した", "after allo-HSCT relapsed"),  # (a transplant before a clause stays "after")
+])
+def test_a_transplant_before_a_treatment_named_next_is_that_treatments_time(q: str, reads: str) -> None:
+    """rja97 q03: 「移植後TKI維持療法を全例に」 read "after allo-HSCT TKI maintenance", with the TKI taken as one already
+    given, so the false premise (prophylactic TKI for every patient) got no いいえ."""
+    assert reads in to_english(q)
+
+
+@pytest.mark.parametrize(("q", "status"), [
+    ("父（70さい）はフィラデルフィアせんしょくたいいせいと言われました。", None),  # (a typo: neither いんせい nor ようせい)
+    ("フィラデルフィア染色体いようせいと言われました。", "positive"),  # (a kana added: still 陽性)
+])
+def test_a_ph_result_one_kana_short_is_not_read_as_either(q: str, status) -> None:
+    """rja99 q22 (UNSAFE): 「…いせい」 was read as 陰性 (one kana missing), and a 68-year-old's family was told the
+    Ph-negative answer only; a result word that short is read only as written, or with one kana added."""
+    assert read_facts(to_english(q)).ph_status == status, to_english(q)

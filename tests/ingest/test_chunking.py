@@ -167,6 +167,18 @@ def test_section_tiers_give_each_chunk_its_sections_tier_and_never_mix_tiers() -
     assert all(doc.text[c.char_start:c.char_end] == c.text for c in chunks)
 
 
+def test_a_section_with_its_own_source_is_cited_to_it_and_never_merged_with_another_source() -> None:
+    """rja97: trial results in a guideline summary's "Supporting evidence" were cited to the summary, which names no
+    trials; the section's own source (front matter `section_sources`) is the chunk's."""
+    body = ("# Doc\n\n## Background\n\n" + sentence(0) + "\n\n## Trial A\n\n" + sentence(1)
+            + "\n\n## Trial B\n\n" + sentence(2) + "\n")
+    doc = make_doc(body, section_tiers={"Trial A": "evidence", "Trial B": "evidence"},
+                   section_sources={"Trial A": "Report A", "Trial B": "Report B"})
+    chunks = chunk_document(doc, min_words=100, max_words=200)  # every section is short: merging is wanted
+    assert [(c.tier, c.source) for c in chunks] == [("guideline", "src"), ("evidence", "Report A"),
+                                                   ("evidence", "Report B")]
+
+
 def test_short_sections_of_one_tier_still_merge_across_headings() -> None:
     body = "# Doc\n\n## A\n\n" + sentence(0) + "\n\n## B\n\n" + sentence(1) + "\n\n## C\n\n" + sentence(2) + "\n"
     doc = make_doc(body, section_tiers={"C": "evidence"})

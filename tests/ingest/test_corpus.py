@@ -164,6 +164,15 @@ def test_item4_every_supporting_evidence_section_is_evidence_tier() -> None:
     assert guideline_docs and all(d.section_tiers.get("Supporting evidence") == "evidence" for d in guideline_docs)
 
 
+def test_no_trial_result_or_background_is_cited_to_the_guideline_summary() -> None:
+    """rja97: trial results and background in a guideline document were cited to the ALL Hub summary of JSH 2023,
+    which names no trials; each such section names its own source."""
+    summary = next(d.source for d in _docs() if d.tier == "guideline")
+    wrong = [(c.doc_id, c.heading_path[-1]) for c in _chunks() if c.tier != "guideline" and c.source == summary]
+    assert not wrong, wrong
+    assert any("Sakura T" in c.source for c in _chunks() if c.doc_id.startswith("g08") and c.tier == "evidence")
+
+
 def test_item4_guideline_documents_hold_all_three_tiers_under_one_section_id() -> None:
     g16 = [c for c in _chunks() if c.doc_id.startswith("g16")]
     assert {c.tier for c in g16} == {"guideline", "context", "evidence"}

@@ -184,3 +184,33 @@ def test_bad_section_tiers_name_the_file_and_the_problem(tmp_path: Path, mapping
     with pytest.raises(IngestInputError) as err:
         load_markdown(path)
     assert str(path) in str(err.value) and problem in str(err.value)
+
+
+def _with_front_matter_block(path: Path, block: str) -> Path:
+    """Write a corpus file whose front matter ends with `block` (YAML text)."""
+    write_md(path, META, SECTIONED)
+    text = path.read_text(encoding="utf-8").replace("\n---\n#", f"\n{block}---\n#", 1)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_section_sources_are_read_from_front_matter(tmp_path: Path) -> None:
+    path = _with_front_matter_block(tmp_path / "a.md", 'section_sources:\n  "Supporting evidence": "Trial X, Blood 2020"\n')
+    doc = load_markdown(path)
+    assert doc.section_sources == {"Supporting evidence": "Trial X, Blood 2020"}
+    assert "section_sources" not in doc.text
+
+
+@pytest.mark.parametrize(
+    ("block", "problem"),
+    [
+        ('section_sources:\n  "Evidence": "Trial X"\n', "section_sources names heading 'Evidence', which is not a heading"),
+        ('section_sources:\n  "Supporting evidence": ""\n', "section_sources gives heading 'Supporting evidence' no source"),
+        ('section_sources:\n  - "Trial X"\n', "'section_sources' must map heading text to a source"),
+    ],
+)
+def test_bad_section_sources_name_the_file_and_the_problem(tmp_path: Path, block: str, problem: str) -> None:
+    path = _with_front_matter_block(tmp_path / "a.md", block)
+    with pytest.raises(IngestInputError) as err:
+        load_markdown(path)
+    assert str(path) in str(err.value) and problem in str(err.value)

@@ -184,6 +184,11 @@ def test_a_relative_asking_for_the_patient_to_stop_is_a_self_change() -> None:
     ("Im so scared, my MRD test came back positive. does that mean Im going to die?", True),
     ("My wife has ALL. Will she die?", True),
     ("Is MRD 0.01% after induction high risk?", False),
+    # worry beyond "scared" (rja97 q27): sleepless, at a loss, desperate
+    ("My son relapsed again and I cannot sleep. Is there anything left to try?", True),
+    ("We don't know what to do anymore. Her MRD came back. What now?", True),
+    ("I'm really anxious about the transplant next month. Is it needed in CR1?", True),
+    ("I'm worried about VOD with inotuzumab before HSCT: what does JSH say?", False),
 ])
 def test_a_frightened_patient_is_recognised(q: str, distressed: bool) -> None:
     assert ("SAFE-DISTRESS-011" in findings(q)) is distressed
