@@ -347,7 +347,7 @@ def _sign(t: str, end: int, extra: str | None = None) -> int | None:
         found = _sign_at(t, pos, extra)
         if found is not None:
             return found
-        if t[pos:pos + 1] in (":", "-"):
+        if t[pos:pos + 1] in (":", "-", ")"):  # (")": "test (MRD) found")
             pos += 1
             continue
         filler = max((b for b, n in _starting(t, pos, "signs") if n == "filler" and not verbs), default=0)
@@ -1545,18 +1545,25 @@ def _relapse_asked(t: str, at: int) -> bool:
     mean I am relapsing?"), not a population ("is ponatinib OK for relapsed Ph+ ALL?").
 
     >>> [_relapse_asked(t, t.index("relaps")) for t in ["does this mean i am relapsing?", "is it a relapse?",
-    ...     "is ponatinib ok for relapsed ph+ all?", "she is relapsing. which tki?"]]
-    [True, True, False, False]
+    ...     "is ponatinib ok for relapsed ph+ all?", "she is relapsing. which tki?", "mrd found. also relapsed?"]]
+    [True, True, False, False, True]
     """
-    words = [w.strip(",;:()") for w in _before(t, at, 40).split()]
+    lo, hi = _sentence_span(t, at)
+    words = [w.strip(",;:()") for w in t[lo:at].split()]
+    timed = bool(_RELAPSE_TIME & set(words))
     while words and words[-1] in _COPULA_SKIP:
         words.pop()
-    return bool(words) and words[-1] in _COPULAS and _yes_no_question(t, at)
+    if not words:  # (the question is the relapse itself, with a word of its time: "also relapsed?", "will it
+        # relapse again?", 「また再発するのでしょうか」 as read, rja100 q23; not "she relapsed 2 years ago, transplant?")
+        return timed and t[lo:hi].rstrip().endswith("?")
+    return words[-1] in _COPULAS and _yes_no_question(t, at)
 
 
+#: Words that put a relapse asked about in the future ("will it relapse again?", "also relapsed?" as read).
+_RELAPSE_TIME = frozenset({"also", "again", "will", "may", "later", "eventually"})
 _COPULAS = frozenset({"am", "is", "are", "was", "were", "be", "i'm", "it's", "he's", "she's", "im", "its"})
 _COPULA_SKIP = frozenset({"i", "it", "he", "she", "they", "we", "this", "that", "a", "really", "already", "now",
-                          "actually", "truly"})
+                          "actually", "truly", "also", "again", "then", "later", "eventually", "will", "may"})
 
 
 def _remission_elsewhere(t: str, at: int) -> bool:
@@ -1580,9 +1587,13 @@ def _later_part(t: str, at: int) -> bool:
     >>> _later_part(t, t.index("relapses")), _later_part(u, u.index("relapses"))
     (True, False)
     """
-    lo = _sentence_span(t, at)[0]
-    lo += _clause_start(t[lo:at], ",:;()\n")
+    start = _sentence_span(t, at)[0]
+    lo = start + _clause_start(t[start:at], ",:;()\n")
     opening = t[lo:at].split()[:1]
+    lead = {w.strip(",.;:?!()") for w in t[start:lo].split()}  # ("And hypothetically, if she ...")
+    if opening and opening[0].strip(",.;:?!()") in _HYPOTHESIS_OPENERS and lead <= _PART_JOINS | _HYPOTHESIS_OPENERS:
+        return "?" in t[:start]  # (a sentence of its own after a question: "What induction? If she later relapses
+        # after transplant, what options?", r80 q33)
     if not opening or opening[0].strip(",.;:?!()") not in _PART_JOINS:
         return False
     return "?" in t[:lo] or bool(_ASKING_WORDS & {w.strip(",.;:?!()") for w in t[:lo].split()})
@@ -1590,6 +1601,8 @@ def _later_part(t: str, at: int) -> bool:
 
 #: Words that join a part of a question to the one before it ("..., and if she relapses, ...").
 _PART_JOINS = frozenset({"and", "also", "but", "plus", "or", "then"})
+#: Words opening a supposition.
+_HYPOTHESIS_OPENERS = frozenset({"if", "hypothetically", "suppose", "supposing", "assuming"})
 
 
 #: Words opening a part that asks, before a supposed relapse in the same sentence ("what induction ..., should she
@@ -1903,7 +1916,7 @@ def _result_after(t: str, end: int, subject: str, dated: bool = False) -> str | 
             return _accept_result(subject, kind, fillers, verbs, change or dated)
         if w in words["mrd_transcript_types"] and not verbs:
             pass  # "BCR::ABL1 (p190) now detectable": the transcript's type, no result
-        elif w in words["mrd_fillers"] and not verbs or w == "-" or w in ("(", ")") and not verbs:
+        elif (w in words["mrd_fillers"] or w.isdigit()) and not verbs or w == "-" or w in ("(", ")") and not verbs:
             fillers += w in words["mrd_fillers"]
         elif w in words["mrd_change"] or w in words["mrd_state"]:
             verbs.append(w)

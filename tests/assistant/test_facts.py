@@ -2567,3 +2567,26 @@ def test_a_remission_qualified_or_after_a_drug_based_induction_is_cr1(q: str) ->
     """r78 q01: "reached hematologic CR after dasatinib-based induction" gave no phase, so lines for relapsed disease
     were shown to a patient in first remission."""
     assert read_facts(q).phase == "cr1"
+
+
+@pytest.mark.parametrize(("q", "mrd", "phase"), [
+    # a day and "post-transplant" between the test and its result (r80 q04)
+    ("56F Ph+ ALL, sibling allo-HSCT done. BCR::ABL1 qPCR on day 100 post-transplant is undetectable. Prophylactic "
+     "TKI?", "negative", "post_hsct"),
+    # MRD "found" after a transplant, and whether it will come back asked (rja100 q23, as read from Japanese)
+    ("after allo-HSCT, test (MRD) found. what next? will it relapse again?", "positive", "post_hsct"),
+])
+def test_an_mrd_result_after_a_transplant_is_read_and_a_relapse_asked_is_not(q: str, mrd: str, phase: str) -> None:
+    f = read_facts(q)
+    assert (f.mrd_status, f.phase) == (mrd, phase), f
+
+
+@pytest.mark.parametrize(("q", "phase"), [
+    # a supposition in a sentence of its own after the questions (r80 q33)
+    ("42F with Ph+ ALL: which induction and which post-remission therapy? And hypothetically, if she relapses later "
+     "on dasatinib, what then?", "newly_diagnosed"),
+    ("Ph+ ALL in CR1: TKI how long? If he relapses with T315I, which TKI?", "cr1"),
+    ("Newly diagnosed Ph+ ALL, 50M. If he relapses, what are the options?", "relapsed"),
+])
+def test_a_relapse_supposed_in_a_sentence_after_the_questions_is_not_the_phase(q: str, phase: str) -> None:
+    assert read_facts(q).phase == phase

@@ -1253,3 +1253,10 @@ def test_a_ph_result_one_kana_short_is_not_read_as_either(q: str, status) -> Non
     """rja99 q22 (UNSAFE): 「…いせい」 was read as 陰性 (one kana missing), and a 68-year-old's family was told the
     Ph-negative answer only; a result word that short is read only as written, or with one kana added."""
     assert read_facts(to_english(q)).ph_status == status, to_english(q)
+
+
+def test_a_transplant_passed_over_is_not_done() -> None:
+    """rja100 q06: 「併存症のため第一寛解期の移植は見送り」 lost 見送り (passed over), so a patient on TKI maintenance without a
+    transplant got the CR1 transplant rule first and no word on stopping before 5 years."""
+    english = to_english("65歳、Ph陽性ALL。心臓の持病で第一寛解期の同種移植は見送りました。TKIはいつまで続けますか？")
+    assert read_facts(english).transplant == "not_done", english
