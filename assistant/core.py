@@ -850,12 +850,28 @@ def premise_note(q: str, rule: GuidelineRule, facts: PatientFacts | None = None)
     stances = {a.stance for a in about}
     if stances == {"option", "not_required"}:  # required of none, an option for some: "will they have to radiate my
         return PREMISE_NOT_REQUIRED_NOTE.format(title=rule.title)  # head?" is "No, not for everyone" (r50 d20)
-    optional = bool(about) and stances == {"option"}
+    optional = bool(about) and stances == {"option"} and not _claims_another_group(q, about)
     if optional:
         return PREMISE_OPTION_NOTE.format(title=rule.title)
     if _premise_in_the_case(q):
         return PREMISE_CASE_NOTE.format(title=rule.title)  # ("wants to stop after 2 years. How long should it go on?")
     return PREMISE_NOTE.format(title=rule.title)
+
+
+def _claims_another_group(q: str, about: list[Any]) -> bool:
+    """A clause of the question names a lineage or Ph status the rule's option is not for ("since nelarabine works in
+    T-ALL, the guideline also recommends it for relapsed B-ALL, correct?", r81 q39, UNSAFE as "Only as an option"):
+    the answer is "No", not "only as an option"."""
+    from assistant.rules.logic import stated_facts
+
+    said = [stated_facts(part) for s in sentences(q) for part in s.split(",")]
+    for a in about:
+        for key in ("lineage", "ph_status"):
+            want = (a.population or {}).get(key)
+            allowed = want if isinstance(want, list) else [want]
+            if want is not None and any(f.get(key) not in (None, *allowed) for f in said):
+                return True
+    return False
 
 
 def _premise_in_the_case(q: str) -> bool:
