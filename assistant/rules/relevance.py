@@ -206,12 +206,20 @@ def asked_concerns(question: str) -> list[str]:
     concerns = [c for c in asked_conditions(question) if lex.concepts[c].kind == "concern"]
     if not concerns:
         return []
-    if all(_names_concern(p) for s in sentences(asking) for p in question_parts(s)):
+    parts = [p for s in sentences(asking) for p in question_parts(s) if not _bare_request(p)]
+    if parts and all(_names_concern(p) for p in parts):
         return concerns  # (every part asks about a concern; a treatment or "treatment" named in it is its setting:
         # "which hospital is best for a transplant?", "during treatment, which supplements?", rja98 q37)
     if asked_treatments(question) or treatments_in(question) or TREATMENT_QUESTION.search(normalize(asking)):
         return []  # (a part asks of the treatment: "on blinatumomab: side effects? must I stay in hospital?")
     return concerns
+
+
+def _bare_request(part: str) -> bool:
+    """A part that only asks to be told ("tell me.", "please explain"), naming nothing of its own."""
+    from assistant.compose.cues import says  # (imported late, as in _bare_tag)
+
+    return says(part, "request") and not read_concepts(part.lower()).mentions
 
 
 def _names_concern(sentence: str) -> bool:

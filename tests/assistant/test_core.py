@@ -1186,3 +1186,20 @@ def test_an_option_claimed_for_another_lineage_is_a_no_not_only_as_an_option(bot
     a = bot.ask("Because nelarabine helps in T-ALL, JSH also recommends it for relapsed CD19-negative B-ALL, right?")
     assert a.answer.startswith("_**No**"), a.answer
     assert "Only as an option" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize(("q", "what"), [
+    ("大阪で白血病の治療成績がいちばん良い病院はどこですか？順位で教えてください。", "病院や医師の選び方"),
+])
+def test_a_concern_with_a_bare_request_is_declined_by_name(bot, q: str, what: str) -> None:
+    """rja101 q37: a hospital ranking, asked with 「…教えてください」 after it, was answered as an ALL question (the request
+    part named no concern, so the treatment word decided)."""
+    a = bot.ask(q)
+    assert a.verdict == "refused" and what in a.answer, a.answer
+
+
+def test_the_medicines_used_at_a_childrens_hospital_are_the_pediatric_type_regimen() -> None:
+    """rja101 q22: 「子どもの病院で使う薬のやり方」 is the pediatric-type regimen."""
+    from assistant.ja import to_english
+
+    assert "pediatric-type regimen" in to_english("19歳の娘に、子どもの病院で使う薬のやり方を大人でも使うことがあるのですか？")
