@@ -789,3 +789,9 @@ def test_a_bcr_abl1_work_up_beside_a_comorbidity_is_an_all_case_and_beside_cml_i
     assert "SCOPE-DISEASE-001" not in {i.finding.rule_id for i in check_scope(case, read_facts(case))}
     cml = "CML with BCR::ABL1 positive: which TKI?"
     assert "SCOPE-DISEASE-001" in {i.finding.rule_id for i in check_scope(cml, read_facts(cml))}
+
+
+def test_a_treatment_that_stops_working_is_no_one_stopping_it() -> None:
+    """r80 q35: "what would happen if the TKI stops working?" got the "don't stop your treatment on your own" note."""
+    assert "SAFE-SELF-005" not in findings("My mother (70) takes a TKI for Ph+ ALL. What if the TKI stops working?")
+    assert "SAFE-SELF-005" in findings("My mother takes a TKI for Ph+ ALL. Can she stop taking it?")
