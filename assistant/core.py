@@ -96,9 +96,9 @@ from assistant.prompts import (
     UNIT_NOTE,
 )
 from assistant.rules import Draft, check, check_scope, premise_conflicts
-from assistant.rules.fit import alternatives, misfit_reasons, misfits
+from assistant.rules.fit import alternatives, misfit_reasons
 from assistant.rules.frames import premise_form
-from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook
+from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook, stated_facts
 from assistant.rules.policy import Policy, default_policy
 from assistant.rules.relevance import addressed, asked_concerns, asked_treatments, concept_label, subject_of
 from assistant.rules.scope import for_a_relative, is_self_change_first_person, strip_injection
@@ -597,7 +597,8 @@ class Assistant:
                premise: list[Any], turns: list[str]) -> list[str]:
         """The notes shown before the answer: safety notes for a patient, age-group edges, units read, premises."""
         notes: list[str] = patient_notes(q, scope_findings, self.policy)
-        aged = {c for c, why in misfit_reasons(focus, facts).items() if facts.age is not None and str(facts.age) in why}
+        reasons = misfit_reasons(focus, facts)
+        aged = {c for c, why in reasons.items() if facts.age is not None and str(facts.age) in why}
         if premise and _only_about(premise[0], aged):  # (an age limit only: a wrong target stays the premise's "No")
             premise = []  # (the premise's rule is the asked treatment's own limit: the "No" that names the patient's
             # value says it better, "CAR-T at 38? if not, what else?" as read from Japanese)
@@ -605,7 +606,7 @@ class Assistant:
             fit = FIT_PART_NOTE if len(_asked_treatment_classes(q)) >= 2 else (
                 FIT_AGREE_NOTE if _states_ruled_out(focus) else
                 FIT_RANGE_NOTE if says(asking_clause(focus), "asks_age_range") else FIT_NOTE)
-            notes += [fit.format(why=why) for why in misfits(focus, facts)]
+            notes += [fit.format(why=why) for why in reasons.values()]
         notes += [NOTES[key] for key, _ in self.policy.notes(scope_findings, patient=False)]
         # (the age groups divide the first-line pathway: no edge note for a relapse or after a transplant, rja48 y21)
         edge = age_edge_note(facts.age, facts.ph_status) if facts.phase not in _LATER_PHASES else None
@@ -862,8 +863,6 @@ def _claims_another_group(q: str, about: list[Any]) -> bool:
     """A clause of the question names a lineage or Ph status the rule's option is not for ("since nelarabine works in
     T-ALL, the guideline also recommends it for relapsed B-ALL, correct?", r81 q39, UNSAFE as "Only as an option"):
     the answer is "No", not "only as an option"."""
-    from assistant.rules.logic import stated_facts
-
     said = [stated_facts(part) for s in sentences(q) for part in s.split(",")]
     for a in about:
         for key in ("lineage", "ph_status"):

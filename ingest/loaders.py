@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import yaml
@@ -132,6 +132,26 @@ def load_markdown(path: Path, *, require_front_matter: bool = True, tier: str = 
                     section_sources=section_sources, **fields)
 
 
+def _by_heading(path: Path, raw: object, body: str, field: str, what: str,
+                check: Callable[[str, object], None]) -> dict[str, object]:
+    """Front matter `field` as a mapping of a heading's text in the body (spaces normalised) to its value, each
+    value passed to `check` in turn; an error names the file when it is no mapping (of headings to a `what`) or names
+    no heading of the body."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise IngestInputError(path, f"front-matter field '{field}' must map heading text to a {what}")
+    headings = {" ".join(h.split()) for h in _MD_HEADING_RE.findall(body)}
+    out: dict[str, object] = {}
+    for heading, value in raw.items():
+        name = " ".join(str(heading).split())
+        if name not in headings:
+            raise IngestInputError(path, f"{field} names heading '{name}', which is not a heading in the file")
+        check(name, value)
+        out[name] = value
+    return out
+
+
 def _section_tiers(path: Path, raw: object, body: str) -> dict[str, str]:
     """Validate front matter `section_tiers`: a mapping of a heading's text in the body to a tier.
 
@@ -140,21 +160,12 @@ def _section_tiers(path: Path, raw: object, body: str) -> dict[str, str]:
           "Supporting evidence": evidence
           "Japanese label and JSTCT guidance": context
     """
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        raise IngestInputError(path, "front-matter field 'section_tiers' must map heading text to a tier")
-    headings = {" ".join(h.split()) for h in _MD_HEADING_RE.findall(body)}
-    out: dict[str, str] = {}
-    for heading, tier in raw.items():
-        name = " ".join(str(heading).split())
-        if name not in headings:
-            raise IngestInputError(path, f"section_tiers names heading '{name}', which is not a heading in the file")
+    def check(name: str, tier: object) -> None:
         if tier not in TIERS:
             raise IngestInputError(
                 path, f"section_tiers gives heading '{name}' the tier '{tier}'; must be one of {', '.join(TIERS)}")
-        out[name] = str(tier)
-    return out
+
+    return {name: str(tier) for name, tier in _by_heading(path, raw, body, "section_tiers", "tier", check).items()}
 
 
 def _section_sources(path: Path, raw: object, body: str) -> dict[str, str]:
@@ -164,20 +175,12 @@ def _section_sources(path: Path, raw: object, body: str) -> dict[str, str]:
         section_sources:
           "Supporting evidence": "JALSG ALL202-O: Sakura T et al. Leukemia 2018"
     """
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        raise IngestInputError(path, "front-matter field 'section_sources' must map heading text to a source")
-    headings = {" ".join(h.split()) for h in _MD_HEADING_RE.findall(body)}
-    out: dict[str, str] = {}
-    for heading, source in raw.items():
-        name = " ".join(str(heading).split())
-        if name not in headings:
-            raise IngestInputError(path, f"section_sources names heading '{name}', which is not a heading in the file")
+    def check(name: str, source: object) -> None:
         if not isinstance(source, str) or not source.strip():
             raise IngestInputError(path, f"section_sources gives heading '{name}' no source text")
-        out[name] = " ".join(source.split())
-    return out
+
+    return {name: " ".join(str(source).split())
+            for name, source in _by_heading(path, raw, body, "section_sources", "source", check).items()}
 
 
 def load_text(path: Path, *, tier: str = "context") -> Document:

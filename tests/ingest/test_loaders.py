@@ -159,10 +159,7 @@ SECTIONED = "# Title\n\n## Recommendation\n\nThe guideline says this.\n\n## Supp
 
 def _with_section_tiers(path: Path, mapping: str) -> Path:
     """Write a corpus file whose front matter ends with a `section_tiers` block (YAML text)."""
-    write_md(path, META, SECTIONED)
-    text = path.read_text(encoding="utf-8").replace("\n---\n#", f"\nsection_tiers:\n{mapping}---\n#", 1)
-    path.write_text(text, encoding="utf-8")
-    return path
+    return _with_front_matter_block(path, f"section_tiers:\n{mapping}")
 
 
 def test_section_tiers_are_read_from_front_matter(tmp_path: Path) -> None:
