@@ -360,8 +360,11 @@ _PART_SPLIT = re.compile(
     r"|,\s+(?=(?:what|which|how|when|why|whether)\b)"
     # "..., is there a standard one?": a yes/no question after a comma (a part only beside another asking part)
     r"|,\s+(?=(?:is|are|does|do|should|can|could|would|will)\s)"
-    # ", and for ALL which antibody ...": a second question led by its setting
-    r"|,\s+and\s+(?=(?:for|in|about|with|from|at|by|to|after|before)\s[^,?;]{0,40}?\b(?:what|which|how|when|whether)\b)",
+    # ", and for ALL which antibody ...": a second question led by its setting; also a setting with a comma, or a
+    # case it supposes (", and for a patient who relapses, which drug ...?", ", and if he relapses, what then?")
+    r"|,\s+and\s+(?=(?:for|in|about|with|from|at|by|to|after|before)\s[^,?;]{0,40}?\b(?:what|which|how|when|whether)\b)"
+    r"|,\s+and\s+(?=(?:for|in|with|after|if|once|when)\s[^?;]{0,80}?,\s*(?:what|which|how|when|whether|would"
+    r"|should|could|can|is|are|does|do|will)\b)",
     re.IGNORECASE)
 _PART_GENERIC = frozenset(["standard", "approach", "done", "used", "counts", "count", "happen", "happens", "mean",
                            "means", "level", "kind", "type", "way", "ways", "thing", "things", "part", "stay", "stays",
@@ -504,6 +507,11 @@ def question_parts(question: str) -> list[str]:
     ['MRD cutoff post-induction per JSH23', 'flow or PCR', 'which timepoints']
     >>> question_parts("Ph+ ALL in CR1, no transplant: which TKI for maintenance and how long should it continue?")
     ['Ph+ ALL in CR1, no transplant: which TKI for maintenance', 'how long should it continue']
+
+    A second part led by its setting or by a case it supposes starts at ", and" (the words between are its setting):
+
+    >>> question_parts("Ph+ ALL at 62: what induction, and if he relapses later with T315I, what then?")
+    ['Ph+ ALL at 62: what induction', 'what then']
     """
     items = list_items(question)
     if items:

@@ -1160,10 +1160,13 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     grouped = _group_rules(plan, book)
     if grouped:  # (each Ph group asked about in a part of its own: its own rules, and no Ph status to ask for)
         plan.chosen, plan.missing, plan.missing_ph, plan.forks = grouped, [], False, []
-    plan.chosen = [*_earlier_part_rules(plan, book), *plan.chosen]
     if plan.forks and plan.missing:
         _missing_finding(plan, plan.forks)
     plan.chosen = _on_the_asked_topic(plan, _without_framing(plan))
+    # (each Ph group's part has its rules already; an answer drafted from the corpus's sentences, with no rule
+    # chosen, keeps them: "which presenting features define high risk? what WBC cut-offs?")
+    placed = _part_rules(plan, pool) if plan.chosen and not grouped else {}
+    plan.chosen += [r for r, _ in placed.values() if r not in plan.chosen]
     # (a rule that completes another, if the patient's facts other than the transplant and MRD result allow it: the CR1
     # transplant rule beside the TKI without one, not at 70; with `see_also_asked`, only when the asking sentences
     # name one of those concepts: "can't he just take the TKI instead of a transplant?", not "which TKI, how long?")
@@ -1176,7 +1179,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     plan.chosen = _with_cautions(plan, book, plan.chosen + [book.get(rid) for rid in dict.fromkeys(ids)])  # (see_also:
     plan.chosen += _supposed_results(plan, book)  # statements that complete a rule)
     plan.chosen += [r for r in _item_population_rules(plan, known, book) if r not in plan.chosen]
-    plan.chosen = _in_part_order(plan, plan.chosen)
+    plan.chosen = _in_part_order(plan, plan.chosen, placed)
     return plan
 
 
@@ -1198,34 +1201,60 @@ def _group_rules(plan: DraftPlan, book: RuleBook) -> list[GuidelineRule]:
     return out
 
 
-def _earlier_part_rules(plan: DraftPlan, book: RuleBook) -> list[GuidelineRule]:
-    """The rules of a first part that states no phase, when a later part names the phase the question was read in
-    ("What CNS prophylaxis is recommended for adults? Also, in relapsed T-ALL, which drugs?", rja98 q39): the first
-    part asks about everyone, and the relapse is the later part's population, so its rules are the first part's own
-    question's (the facts it states itself)."""
+def _part_rules(plan: DraftPlan, pool: Sources) -> dict[str, tuple[GuidelineRule, int]]:
+    """Each part of a several-part question answered by the rules it gets asked alone
+    ("what induction, should he go to allo in CR1, and if he relapses with T315I, what then?", r82 q33; "what about
+    CNS prophylaxis in adults, and for a patient with T-ALL who relapses, which drug?", rja98 q39, r82 q36): its
+    span (the part with the setting or supposition before it) read as a question, for the patient's facts less those
+    a later part's span states (the relapse the second part supposes is not the first part's; the case the first
+    describes is every part's) and with its own; at
+    most three a part. By id, each with the index of its part (also a rule chosen already: it goes with its part)."""
+    from assistant.plan import read_question
+
     parts = plan.intents.parts
-    at = plan.q.find(parts[0]) if len(parts) >= 2 and plan.facts.phase is not None else -1
-    if at < 0:
-        return []
-    head, tail = plan.q[:at + len(parts[0])], plan.q[at + len(parts[0]):]  # (the first part with what comes before
-    # it, the case it may describe; the rest)
-    own = read_facts(head)
-    if own.phase is not None or read_facts(tail).phase != plan.facts.phase:
-        return []
-    sure, _ = applicable_rules(parts[0], own, rulebook=book)
-    return [r for r in sure if r not in plan.chosen and not r.requires_topic][:2]
+    if len(parts) < 2:
+        return {}
+    spans = _part_spans(plan.q, parts)
+    stated = [read_facts(span, population=True).known() for span in spans]
+    out: dict[str, tuple[GuidelineRule, int]] = {}
+    for i, (part, span, own) in enumerate(zip(parts, spans, stated, strict=True)):
+        others = {k for o in stated[i + 1:] for k in o} - set(own)
+        facts = plan.facts.model_copy(update={**{k: None for k in others if k != "prior_tkis"}, **own})
+        if span == plan.q:
+            continue
+        alone = plan_draft(read_question(span), facts, pool, plain=plan.plain, rules_only=True).chosen
+        out |= {r.id: (r, i) for r in alone[:3] if r.id not in out}
+    return out
 
 
-def _in_part_order(plan: DraftPlan, chosen: list[GuidelineRule]) -> list[GuidelineRule]:
+def _part_spans(question: str, parts: Sequence[str]) -> list[str]:
+    """Each part with the words between it and the part before ("..., and if he relapses later, what then?": the
+    supposition is its setting); the first with all before it (the case described)."""
+    spans: list[str] = []
+    start = 0
+    for part in parts:
+        at = question.find(part, start)
+        if at < 0:
+            spans.append(part)
+            continue
+        spans.append(question[start:at + len(part)].strip(" ,.;:?"))
+        start = at + len(part)
+    return spans
+
+
+def _in_part_order(plan: DraftPlan, chosen: list[GuidelineRule],
+                   placed: dict[str, tuple[GuidelineRule, int]] | None = None) -> list[GuidelineRule]:
     """A several-part question's rules in the order of the parts they answer ("road map: induction, what to do in
     CR1, and what if MRD turns positive after the transplant": induction first, r71 q36); a premise's rule first,
-    and the order within a part as chosen. A rule no part names keeps its place after the part before it."""
+    and the order within a part as chosen. A rule chosen for a part (`placed`) goes with its part; a rule no part
+    names keeps its place after the part before it."""
     parts = _part_subjects(plan)
     if len(parts) < 2:
         return chosen
+    placed = placed or {}
     keys: list[float] = []
     for r in chosen:
-        named = [i for i, p in enumerate(parts) if p.named_by(r)]
+        named = [placed[r.id][1]] if r.id in placed else [i for i, p in enumerate(parts) if p.named_by(r)]
         keys.append(-1 if r in plan.premise else named[0] if named else (keys[-1] if keys else -1))
     return [r for _, r in sorted(zip(keys, chosen, strict=True), key=lambda kr: kr[0])]
 

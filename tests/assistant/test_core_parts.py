@@ -2229,3 +2229,33 @@ def test_a_young_t_all_patient_gets_the_ph_negative_rule_t_lineage_implies(bot, 
     a = bot.ask(q)
     assert a.verdict != "refused", a.answer
     assert any("pediatric-type chemotherapy" in c.quote or "小児型化学療法" in c.quote for c in a.citations), a.answer
+
+
+def test_each_part_gets_the_rules_it_would_get_asked_alone(bot) -> None:
+    """r82 q36, rja102 q39: a first part about every adult (CNS prophylaxis) beside a second about a relapse of T-ALL
+    led by its own setting ("..., and for someone whose ... comes back, which ...?") lost the first part's rule; the
+    CNS rule comes first, in the question's order."""
+    a = bot.ask("Two questions: what is the JSH position on CNS prophylaxis for adults, and for someone whose T-cell "
+                "ALL comes back, which drug does it name?")
+    quotes = _quotes(a)
+    assert "intrathecal chemotherapy" in quotes and "nelarabine" in quotes, a.answer
+    assert a.answer.find("intrathecal") < a.answer.find("nelarabine"), a.answer
+
+
+def test_a_supposed_relapse_in_the_last_part_keeps_the_first_parts_induction(bot) -> None:
+    """r82 q33: "what induction ..., and if she relapses later with T315I, what then?" lost the induction rule."""
+    a = bot.ask("55-year-old woman with Ph-positive ALL: which induction does the guideline recommend, and if she "
+                "relapses later with a T315I mutation, what then?")
+    quotes = _quotes(a)
+    assert "combines a tyrosine kinase inhibitor (TKI) with chemotherapy" in quotes, a.answer
+    assert "later-generation TKI" in quotes or "T315I" in quotes, a.answer
+
+
+def test_a_part_in_remission_is_not_answered_by_the_relapse_rule_for_the_same_drug(bot) -> None:
+    """A part asking about blinatumomab for MRD-positive disease in first remission beside a part on inotuzumab at
+    relapse: the relapse rule naming blinatumomab does not answer the first part; its own line (trial evidence, JSH
+    status unverified) is shown."""
+    a = bot.ask("Is blinatumomab advised for B-ALL in first remission with MRD positivity, and what role does "
+                "inotuzumab play at relapse?")
+    quotes = _quotes(a)
+    assert "MRD-positive B-ALL in remission" in quotes and "inotuzumab ozogamicin" in quotes, a.answer

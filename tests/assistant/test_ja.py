@@ -793,6 +793,13 @@ def test_japanese_asking_and_talk_forms(question: str, english: str, transplant:
     assert english in e and read_facts(e).transplant == transplant, e
 
 
+def test_a_request_sentence_keeps_its_end_before_also() -> None:
+    """rja102 q39: 「…を教えてください。あと、…ますか？」 put "also" before the first sentence and joined the two, so the
+    relapse was lost and the several parts read as one."""
+    english = to_english("再発したT-ALLの治療薬を教えてください。あと、移植は必要ですか？")
+    assert english.startswith("relapsed") and "tell me." in english and read_facts(english).phase == "relapsed", english
+
+
 def test_a_level_asked_for_is_what_level_not_how_often() -> None:
     """rja30 w19: 「どのくらいの数字で移植を考える？」 asks a level (MRD), not a frequency."""
     english = to_english("MRDって何ですか？どのくらいの数字で移植を考えるのでしょうか？")
