@@ -139,8 +139,9 @@ PREMISE_OPTION_NOTE = ("_**Only as an option**: the JSH 2023 guideline does not 
 
 #: Shown first instead to a patient or relative asking whether they must keep taking a treatment the guideline does not
 #: recommend for the case described: a bare "No" reads as leave to stop; what the guideline says comes first, and
-#: whether it is their case is for their hematologist (the note before it says not to stop on their own).
-PREMISE_PLAIN_NOTE = ("_What the JSH 2023 guideline says on this ({title}) comes first below; whether it applies to "
+#: whether it is their case is for their hematologist (the note before it says not to stop on their own). No rule title
+#: for a patient: the statement itself follows (r82 q23 read the title in brackets as an internal label).
+PREMISE_PLAIN_NOTE = ("_What the JSH 2023 guideline says on this comes first below; whether it applies to "
                       "your own treatment, and to your own test results, is for your hematologist to decide._")
 
 #: Shown first instead when the question asks about several treatments and the premise concerns one of them.

@@ -298,6 +298,26 @@ def hearsay_sentence(question: str) -> str | None:
     return next((s for s in reversed(said[:-1]) if not s.rstrip().endswith("?") and reports_hearsay(s)), None)
 
 
+def reported_position(question: str) -> str | None:
+    """A sentence reporting what someone says JSH (the guideline) holds, before the question asked about it, open or
+    yes/no ("Our fellow said JSH 2023 established X as the standard for Ph-negative ALL over 65. How many cycles does
+    it recommend?", r82 q40: the question takes the position as given), or None.
+
+    >>> reported_position("A colleague said JSH recommends blinatumomab first line. Which dose?")
+    'A colleague said JSH recommends blinatumomab first line.'
+    >>> reported_position("A friend told us he can stop after 2 years. How long should he take it?") is None
+    True
+    """
+    from assistant.claims import read_claims, reports_hearsay
+    from assistant.concepts import sentences
+
+    said = sentences(question)
+    if len(said) < 2 or not said[-1].rstrip().endswith("?"):
+        return None
+    return next((s for s in reversed(said[:-1]) if not s.rstrip().endswith("?") and reports_hearsay(s)
+                 and any("jsh" in c.attribution for c in read_claims(s))), None)
+
+
 def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None = None) -> list[GuidelineRule]:
     """Rules the question itself contradicts: its premise ("inotuzumab is anti-CD19, right?") or the thing it
     proposes ("should every Ph+ patient get prophylactic TKI after HSCT?"). The answer to such a question
@@ -311,8 +331,9 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     from assistant.rules.frames import judge_question, premise_form
 
     book = book or default_rulebook()
-    heard = hearsay_sentence(question)
-    if heard:  # (a claim reported before a yes/no question on it: judged as put to be confirmed)
+    heard = hearsay_sentence(question) or reported_position(question)
+    if heard:  # (a claim reported before a yes/no question on it, or a position someone gave JSH before any
+        # question: judged as put to be confirmed)
         found = premise_conflicts(f"{heard.rstrip(' .,;')}, is that true?", facts, book)
         if found:
             return found

@@ -138,6 +138,7 @@ def test_a_patient_asking_whether_they_must_keep_taking_what_is_withheld_hears_n
                        "have to take the leukemia pills? They give me diarrhea and I'd like to stop.").answer
     rule = default_rulebook().get("PHPOS-POSTHSCT-MRDNEG-006")
     assert PREMISE_PLAIN_NOTE.format(title=rule.title) in withheld and "**No**" not in withheld, withheld
+    assert rule.title not in withheld, withheld  # (no rule title for a patient: r82 q23 read it as an internal label)
     recommended = bot.ask("I have Ph+ ALL and I'm on dasatinib maintenance after chemo, no transplant. Can I stop my "
                           "dasatinib after 2 years?").answer
     tki = default_rulebook().get("PHPOS-MAINT-008")
@@ -190,3 +191,16 @@ def test_a_misfit_the_question_only_supposes_is_answered_no(bot, q: str) -> None
 ])
 def test_a_drug_said_not_to_be_usable_is_confirmed_only_where_it_does_not_fit(bot, q: str, lead: str) -> None:
     assert lead in bot.ask(q).answer.split("\n")[0]
+
+
+def test_a_position_someone_gave_jsh_is_judged_before_an_open_question_on_it(bot) -> None:
+    """r82 q40: "Our fellow said JSH 2023 established X as the standard for Ph-negative ALL over 65. How many cycles
+    does it recommend?" takes the position as given: it is judged as if put to be confirmed ("No" leads). A position
+    JSH does hold, reported the same way, gets no "No"."""
+    wrong = bot.ask("A co-resident told me JSH 2023 made hyper-CVAD the standard for Ph-negative patients aged 65 or "
+                    "older. How many courses does it call for?")
+    assert wrong.answer.startswith("_**No"), wrong.answer
+    assert "no standard therapy has been established" in " ".join(c.quote for c in wrong.citations), wrong.answer
+    right = bot.ask("My hematologist said JSH recommends TKI maintenance for at least 5 years without a transplant. "
+                    "Which TKI is used?")
+    assert "**No" not in right.answer, right.answer

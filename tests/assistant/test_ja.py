@@ -1231,7 +1231,9 @@ def test_a_question_closed_by_a_full_stop_is_still_a_question(q: str) -> None:
     assert to_english(q).endswith("?")
 
 
-@pytest.mark.parametrize("q", ["夜もねむれません。娘はCAR-Tを受けられますか？", "どうしたらいいかわからないです。再発したらもう治らないんですか？"])
+@pytest.mark.parametrize("q", ["夜もねむれません。娘はCAR-Tを受けられますか？", "どうしたらいいかわからないです。再発したらもう治らないんですか？",
+                               # rja102 q25, q22: worry said with its strength, and despair asked as a question
+                               "MRDがまだ少し残っていると言われ、すごく心配です。", "父は80歳でALLです。もう何もできないのでしょうか？"])
 def test_japanese_distress_beyond_fear_is_read(q: str) -> None:
     """rja97 q21, q27: sleeplessness and not knowing what to do were not read as distress (the check reads the
     English the reader gives)."""

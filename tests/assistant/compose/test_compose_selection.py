@@ -475,3 +475,24 @@ def test_which_of_two_drugs_for_a_patient_keeps_each_drugs_rule(make_plan) -> No
     plan, _ = make_plan("my son (33) relapsed with B-cell ALL after chemo. doctors mentioned blinatumumab or "
                         "inotuzamab. whats the difference and which one is for him?")
     assert {"RR-BLIN-020", "RR-INO-021"} <= {r.id for r in plan.chosen}
+
+
+def test_no_standard_at_65_or_older_comes_with_the_options_listed(make_plan) -> None:
+    """rja102 q22: a family asking whether anything can be done at 75, Ph status not given, got only "no standard
+    has been established" on the Ph-negative branch, which reads as "nothing"; the options the summary lists
+    complete it (`see_also`)."""
+    plan, _ = make_plan("My grandmother is 77 and was just told she has ALL. They say strong treatment is too much "
+                        "at her age. What treatments are there?")
+    ids = [r.id for r in plan.chosen]
+    assert "PHNEG-OLDER-013" in ids and "PHNEG-OLDEROPT-014" in ids, ids
+
+
+def test_each_part_of_a_several_part_question_gets_its_rules_for_its_own_case(make_plan) -> None:
+    """r82 q33/q36: the rules a part would get asked alone, for its own case: the relapse a later part supposes is
+    not the earlier part's, and the case the first part describes is every part's."""
+    plan, _ = make_plan("What does JSH say about CNS prophylaxis in adults, and for a patient with T-ALL who "
+                        "relapses, which drug is named?")
+    ids = [r.id for r in plan.chosen]
+    assert ids.index("CNS-PROPH-017") < ids.index("RR-NELA-TALL-026"), ids
+    plan, _ = make_plan("Ph+ ALL in CR1, no transplant: which TKI for maintenance and how long should it continue?")
+    assert not any(r.id.startswith("PHPOS-POSTHSCT") for r in plan.chosen), [r.id for r in plan.chosen]

@@ -189,6 +189,9 @@ def test_a_relative_asking_for_the_patient_to_stop_is_a_self_change() -> None:
     ("We don't know what to do anymore. Her MRD came back. What now?", True),
     ("I'm really anxious about the transplant next month. Is it needed in CR1?", True),
     ("I'm worried about VOD with inotuzumab before HSCT: what does JSH say?", False),
+    # despair asked as a question (rja102 q22)
+    ("Mum is 82 and has ALL. Is there nothing else that can be done for her?", True),
+    ("Relapsed after ponatinib: is there anything else that can be done?", False),
 ])
 def test_a_frightened_patient_is_recognised(q: str, distressed: bool) -> None:
     assert ("SAFE-DISTRESS-011" in findings(q)) is distressed
