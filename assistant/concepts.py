@@ -992,7 +992,11 @@ def _read(text: str, lex: Lexicon, source: str | None, known: tuple[str, ...] | 
                 seen[j + 2:i]) for j in range(max(1, i - lex.context.window), i))  # ("after 5 years the TKI should be
         # stopped": the cue dates the time, not a treatment given before; "3 months after allo-HSCT", "following 2
         # years of imatinib" stay treatments given)
-        taken = _scan(seen, i - 1, -1, lex.context, {"taking": lex.context.taking}) == "taking"
+        taken = _scan(seen, i - 1, -1, lex.context, {"taking": lex.context.taking}) == "taking" or (
+            # a drug named in brackets after the patient's medicine is what they take ("the pills (TKI)", "のみぐすり
+            # (TKI)", rja103 q24)
+            i >= 2 and seen[i - 1] == "(" and bool(mentions) and mentions[-1].kind == "medicine"
+            and mentions[-1].end == i - 1 and not mentions[-1].other_person)
         mentions.append(Mention(concept=c.id, kind=c.kind, start=i, end=i + n, surface=" ".join(toks[i:i + n]),
                                 negated=pol == "negated", affirmed=pol == "affirmed",
                                 fuzzy=any(k in fixed for k in range(i, i + n)), other_person=other, historical=past,
@@ -1623,6 +1627,16 @@ def age_groups(text: str, kind: str = "bands") -> list[tuple[int, str]]:
     ([(3, '65+'), (16, '65+')], [(0, 'under 65'), (7, '65 or older'), (15, 'AYA')])
     """
     return [(a, name) for a, _, name in find_phrases(text, _age_groups()[kind])]
+
+
+def age_bound_phrases(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, "below" or "from") of each age range open at one end a lower-cased text names ("under 65",
+    "40 or older"; quantities.yaml age_groups.bounds).
+
+    >>> age_bound_phrases("ph+ all under 65"), age_bound_phrases("aged 40 or older")
+    ([(8, 16, 'below')], [(5, 16, 'from')])
+    """
+    return find_phrases(text, _age_groups()["bounds"])
 
 
 def child_in_a_concern(text: str) -> bool:

@@ -106,6 +106,7 @@ from assistant.concepts import (
     MASK,
     TREATMENT_KINDS,
     Quantity,
+    age_bound_phrases,
     age_groups,
     char_runs,
     child_in_a_concern,
@@ -876,6 +877,37 @@ def _read_age(t: str) -> tuple[int | None, AgeBand | None]:
     return None, _one(bands)
 
 
+def _read_age_bounds(t: str) -> list[AgeBand]:
+    """The adult age bands an age range open at one end allows ("ph+ all under 65": aya and 40-64; "aged 40 or
+    older": 40-64 and 65+), the range said of people (a word beside it: quantities.yaml ages.bound_people, "wbc over
+    50" is no age); [] for ranges compared ("<65 vs >=65") or a number with a unit after it ("under 20%").
+
+    >>> _read_age_bounds("ph+ all under 65, induction?"), _read_age_bounds("under 25 for car-t?")
+    (['aya', '40-64'], [])
+    >>> _read_age_bounds("blasts under 20%"), _read_age_bounds("<65 vs >=65: does induction differ?")
+    ([], [])
+    >>> _read_age_bounds("wbc over 50 in b-all"), _read_age_bounds("ph- all aged 40 or older: hd-mtx?")
+    ([], ['40-64', '65+'])
+    """
+    if not _has_short_number(t) or len({label for _, label in age_groups(t, "groups")}) >= 2:
+        return []
+    people = set(load_units().ages["bound_people"])
+    allowed: set[AgeBand] | None = None
+    for start, end, kind in age_bound_phrases(t):
+        beside = {_last_word(t[:start].rstrip(" ,:;")), _first_word(t[end:].lstrip(" ,:;"))}
+        if _unit_follows(t, end) or not (beside & people or t[start:end].startswith("aged")):
+            continue
+        bound = int("".join(c if c.isdigit() else " " for c in t[start:end]).split()[0])
+        ages = range(15, bound) if kind == "below" else range(bound, MAX_AGE + 1)
+        bands = {age_band(a) for a in ages}
+        allowed = bands if allowed is None else allowed & bands
+    return [b for b in _ADULT_BANDS if b in allowed] if allowed and len(allowed) < len(_ADULT_BANDS) else []
+
+
+#: The adult age bands, youngest first.
+_ADULT_BANDS: tuple[AgeBand, ...] = ("aya", "40-64", "65+")
+
+
 def _has_short_number(t: str) -> bool:
     """A run of one to three digits in the text: what every age reader starts at (a year, "2023", is no age)."""
     return any(map(str.isdigit, t)) and any(b - a <= 3 for a, b in _digit_runs(t))
@@ -946,6 +978,22 @@ def _cue_before(pre: str, name: str, words_after: int = 0, group: str = "before"
         if len(words) <= words_after and (not words or not word_char(rest[-1:])):
             return True
     return False
+
+
+def _not_known(t: str, start: int, end: int) -> bool:
+    """The asker does not know the result named at `start:end`: a cue (context.yaml phrases.markers.unknown) before
+    it in its clause, or one of `unknown_after` at most one word after it ("ph status unknown", "ph or not").
+
+    >>> _not_known("i don't know if his type is philadelphia or not.", 28, 40)
+    True
+    >>> _not_known("we know he is philadelphia positive.", 14, 26), _not_known("ph+ all, i do not know the mrd", 0, 3)
+    (False, False)
+    """
+    lo = _sentence_span(t, start)[0]
+    lo += _clause_start(t[lo:start], ",:;()\n")
+    after = t[end:end + 30]
+    return any(n == "unknown" for _, _, n in _hits(t[lo:start], "markers")) or any(
+        n == "unknown_after" and _runs(after[:a]) <= 1 for a, _, n in _hits(after, "markers"))
 
 
 def _pending_after(t: str, end: int) -> bool:
@@ -1020,8 +1068,9 @@ def _ph_signs(t: str) -> list[tuple[int, int, int]]:
     """The Ph statuses the text names of its patient or group, with their spans (1 positive, -1 negative)."""
     seen: list[tuple[int, int, int]] = []
     for a, b, name in _terms(t, "markers_terms"):
-        if name == "cd" or _cue_after(t, b, "like", " \t-") or _pending_after(t, b):
-            continue  # ("Ph-like ALL": no Ph status; "BCR-ABL PCR still pending": not known yet)
+        if name == "cd" or _cue_after(t, b, "like", " \t-") or _pending_after(t, b) or _not_known(t, a, b):
+            continue  # ("Ph-like ALL": no Ph status; "BCR-ABL PCR still pending": not known yet; "I don't know if
+            # it is Philadelphia or not": not known to the asker)
         if name == "bcr" and (_starts_with(t[b:b + 60], "bcr_monitoring", "monitoring") or _dated(t, a, b)):
             seen.append((a, b, 1))
             continue
@@ -2463,7 +2512,10 @@ def _on_tki(t: str) -> bool:
     """A TKI is being taken, started or stopped ("taking dasatinib", "on her TKI", "come off the tki")."""
     lex = load_lexicon()
     toks, rules = tokens(t), lex.context
-    starts = {m.start for m in _tki_readings(t)}
+    readings = _tki_readings(t)
+    if any(m.taken and not m.other_person for m in readings):  # ("the pills (TKI)": the concept layer's reading)
+        return True
+    starts = {m.start for m in readings}
     for i in starts:
         j = i - (i > 0 and toks[i - 1] in rules.taking_determiners)
         if any(tuple(toks[max(0, j - len(p)):j]) == p for p in rules.taking):
@@ -2632,6 +2684,9 @@ def about_a_patient(question: str, facts: PatientFacts) -> bool:
 def _read_one(text: str, population: bool = False, known: tuple[str, ...] | None = None) -> dict[str, Any]:
     t = _normalise(text, known)
     age, band = _read_age(t)
+    # (a range is the question's patient or group; a sentence's population keeps to its bands: "the label excludes
+    # patients aged 26 or older" is a limit, not the group the sentence speaks of)
+    bands = _read_age_bounds(t) if age is None and band is None and not population else []
     cd19, cd22 = _read_markers(t)
     transplant = _read_transplant(t)
     mrd_status, mrd_level, mrd_tp = _read_mrd(t, population)
@@ -2639,6 +2694,7 @@ def _read_one(text: str, population: bool = False, known: tuple[str, ...] | None
     facts = {
         "age": age,
         "age_band": band,
+        "age_bands": bands,
         "ph_status": _read_ph(t),
         "lineage": _read_lineage(t),
         "cd19": cd19,
@@ -2732,6 +2788,8 @@ def _merge(base: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     for key, value in new.items():
         if value is not None and value != []:
             merged[key] = value
+    if new.get("age") is not None or new.get("age_band") is not None:
+        merged["age_bands"] = []  # (an age or a band given later replaces a range given before)
     old_age = base.get("age")
     new_band = new.get("age_band")
     if new_band and new.get("age") is None and old_age is not None and age_band(old_age) != new_band:

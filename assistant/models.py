@@ -27,6 +27,10 @@ class PatientFacts(BaseModel):
 
     age: int | None = Field(default=None, description="Age in years")
     age_band: AgeBand | None = Field(default=None, description="child <15, aya 15-39, 40-64, 65+")
+    age_bands: list[AgeBand] = Field(
+        default_factory=list,
+        description="The age bands an age range open at one end allows when no one band is known (\"under 65\": "
+                    "aya and 40-64)")
     ph_status: Literal["positive", "negative"] | None = Field(default=None, description="Ph / BCR::ABL1 status")
     lineage: Literal["B", "T"] | None = Field(default=None, description="B- or T-lineage")
     cd19: bool | None = Field(default=None, description="CD19 expressed")

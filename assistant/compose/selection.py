@@ -1219,6 +1219,9 @@ def _part_rules(plan: DraftPlan, pool: Sources) -> dict[str, tuple[GuidelineRule
     out: dict[str, tuple[GuidelineRule, int]] = {}
     for i, (part, span, own) in enumerate(zip(parts, spans, stated, strict=True)):
         others = {k for o in stated[i + 1:] for k in o} - set(own)
+        if {"ph_status", "lineage"} & set(own):  # (a part naming its own disease takes no other part's: "relapsed
+            # T-ALL? and Ph+ ALL relapsing after a TKI?", rja104 q39)
+            others |= {"ph_status", "lineage"} - set(own)
         facts = plan.facts.model_copy(update={**{k: None for k in others if k != "prior_tkis"}, **own})
         if span == plan.q:
             continue

@@ -6,7 +6,7 @@ for ("is blinatumomab an option?" for T-ALL, "can he get CAR-T?" at 42) is told 
     >>> misfits("My uncle has T-cell ALL that came back. Is blinatumomab an option?", PatientFacts(lineage="T"))
     ['blinatumomab is for B-lineage ALL, and the question is about T-lineage ALL']
     >>> misfits("Can he get the CAR-T?", PatientFacts(age=42, lineage="B"))[0].split(" (")[0]
-    'Tisagenlecleucel, the CAR-T product approved in Japan, is for younger patients'
+    'Tisagenlecleucel, a CAR-T product approved in Japan, is for younger patients'
     >>> misfits("Can he get the CAR-T?", PatientFacts(age=22, lineage="B"))
     []
 """

@@ -1080,7 +1080,11 @@ def premise_form(question: str) -> PremiseForm:
 
 
 def _after_lead_in(toks: list[str], start: int, voc: dict[str, Any]) -> int:
-    """Where the question opens after a lead-in clause ("given PhALLCON, does ...": the word after its comma)."""
+    """Where the question opens after a lead-in clause ("given PhALLCON, does ...": the word after its comma), or
+    after a case told before a colon ("Ph+ ALL under 65: is a TKI plus steroids alone enough?")."""
+    colon = next((i for i in range(start, len(toks)) if toks[i] == ":"), None)
+    if colon is not None and colon + 1 < len(toks) and toks[colon + 1] in voc["yes_no"]:
+        return colon + 1
     if not any(tuple(toks[start:start + len(p)]) == p for p in voc["lead_ins"]):
         return start
     comma = next((i for i in range(start, len(toks)) if toks[i] == ","), None)

@@ -151,6 +151,13 @@ class GuidelineRule(BaseModel):
                 if have not in (None, []):
                     return False
                 continue
+            if (have is None or have == []) and key == "age_band" and facts.age_bands:
+                # (an age range, "under 65": the rule holds when every band it allows is one the rule is for)
+                fits = [matches(band, want) for band in facts.age_bands]
+                if not any(fits):
+                    return False
+                result = result if all(fits) else None
+                continue
             if have is None or have == []:
                 result = None
                 continue
@@ -318,7 +325,8 @@ def reported_position(question: str) -> str | None:
                  and any("jsh" in c.attribution for c in read_claims(s))), None)
 
 
-def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None = None) -> list[GuidelineRule]:
+def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None = None, *,
+                      speaking: bool = True) -> list[GuidelineRule]:
     """Rules the question itself contradicts: its premise ("inotuzumab is anti-CD19, right?") or the thing it
     proposes ("should every Ph+ patient get prophylactic TKI after HSCT?"). The answer to such a question
     starts with "no".
@@ -326,15 +334,21 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     The question's claims are judged by the claim frames, as an answer's sentences are (a proposal "can we switch
     to nilotinib?" is the claim "nilotinib is an option" in the patient's setting): a contradiction names its rule;
     a recommendation no rule makes is answered by the rules that do speak for that population. The rules' own
-    premise patterns add what the frames do not read, except a rule the question's claim agrees with."""
+    premise patterns add what the frames do not read, except a rule the question's claim agrees with. Without
+    `speaking`, a recommendation no rule makes is no conflict (a plan reported for the patient)."""
     from assistant.rules.frames import TRIAL_AS_REC_ID as TRIAL_AS_REC
     from assistant.rules.frames import judge_question, premise_form
 
     book = book or default_rulebook()
     heard = hearsay_sentence(question) or reported_position(question)
     if heard:  # (a claim reported before a yes/no question on it, or a position someone gave JSH before any
-        # question: judged as put to be confirmed)
-        found = premise_conflicts(f"{heard.rstrip(' .,;')}, is that true?", facts, book)
+        # question: judged as put to be confirmed; a plan the team gave for the patient, "they say she has to start
+        # dasatinib again. Is this what the guidelines say?", is denied only by a rule it contradicts, not answered
+        # "No" by whatever rule speaks for her population, r83 q24)
+        from assistant.claims import read_claims
+
+        attributed = any("jsh" in c.attribution for c in read_claims(heard))
+        found = premise_conflicts(f"{heard.rstrip(' .,;')}, is that true?", facts, book, speaking=attributed)
         if found:
             return found
     form = premise_form(question)
@@ -370,7 +384,7 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     # as the position, whichever sentence names it)
     trial_named = names_trial(question)
     framed += [r for c, sf, v in judged if v.kind == "unsupported" and v.finding_id != TRIAL_AS_REC
-               and not trial_named
+               and not trial_named and speaking
                and (form.tagged or form.confirms or sf.confirms or sf.tagged) for r in _speaking_rules(book, facts, c)]
     agreed = {r for c, _, v in judged if v.kind == "agree" for r in _agreeing(c, book, facts)}
     norm = normalize(_without_history(_without_own_level(question, facts)))
@@ -503,6 +517,7 @@ def _speaking_rules(book: RuleBook, facts: PatientFacts, claim: Any) -> list[Gui
                            and (not claim.setting or a.setting in (None, claim.setting))])]
     return [r for r, _ in sorted(found, key=lambda t: (not (t[1] & want),
                                                        -len(words & set(tokenize(t[0].statement + " " + t[0].title)))))][:1]
+
 
 
 #: A question that asserts something ("JSH says X", "since X", "X, so we should Y") or proposes an action

@@ -766,6 +766,10 @@ def _gates(question: str, cleaned: str, facts: PatientFacts, history: Sequence[s
         return [*out, _finding("SCOPE-LANG-008", "block", "Please ask in English or Japanese (英語または日本語でご質問"
                                f"ください): this question is in {script} script, which this assistant does not read, so "
                                "it cannot be answered reliably")]
+    if _says(question, "safety", "task"):  # ("write me a Python script ... CD19 vs CD10": the domain's words
+        # make it no question about the guideline)
+        return [*out, _finding("SCOPE-DOMAIN-002", "block", "This assistant answers questions about adult ALL "
+                               "treatment from the JSH 2023 guideline; it does not write code, stories or poems")]
     return [*out, *_disease_gates(question, cleaned, facts, history)]
 
 

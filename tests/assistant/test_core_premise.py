@@ -204,3 +204,27 @@ def test_a_position_someone_gave_jsh_is_judged_before_an_open_question_on_it(bot
     right = bot.ask("My hematologist said JSH recommends TKI maintenance for at least 5 years without a transplant. "
                     "Which TKI is used?")
     assert "**No" not in right.answer, right.answer
+
+
+def test_a_plan_the_team_gave_for_the_patient_is_not_answered_no_by_another_groups_rule(bot) -> None:
+    """r83 q24 (UNSAFE): "they say a blood test found a tiny bit of something and she has to start dasatinib again.
+    Is this what the guidelines say?" after a transplant opened "Only as an option" from the rule for patients 65 or
+    older; the plan is judged only against a rule it contradicts, and the lay result is MRD after the transplant, so
+    the pre-emptive TKI rule leads."""
+    a = bot.ask("My son had a transplant for Philadelphia-positive ALL. Now the team says a blood test found a tiny "
+                "bit of something and he must start dasatinib tablets again. Is that what the guidelines say?")
+    assert "**No" not in a.answer and "Only as an option" not in a.answer, a.answer
+    assert "recommends pre-emptive TKI therapy" in a.citations[0].quote, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "For Ph-positive ALL patients aged 50, is induction with a TKI and steroids alone enough?",
+    "Ph+ ALL under 65: is a TKI plus steroids alone enough for induction?",
+])
+def test_a_tki_with_steroids_alone_under_65_is_no_yes(bot, q: str) -> None:
+    """Under 65 the guideline pairs the TKI with chemotherapy: "a TKI and steroids alone?" had "Yes, for the patient
+    described" (the TKI rule lists corticosteroids among its companions); the chemotherapy is part of the claim
+    (`with_required`), so the answer opens "No"."""
+    a = bot.ask(q)
+    assert "**Yes**" not in a.answer and a.answer.startswith("_**No"), a.answer
+    assert "combines a tyrosine kinase inhibitor (TKI) with chemotherapy" in a.citations[0].quote, a.answer

@@ -2590,3 +2590,63 @@ def test_an_mrd_result_after_a_transplant_is_read_and_a_relapse_asked_is_not(q: 
 ])
 def test_a_relapse_supposed_in_a_sentence_after_the_questions_is_not_the_phase(q: str, phase: str) -> None:
     assert read_facts(q).phase == phase
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    # r83 q25: the asker does not know the result: no status (it had been read Ph-positive, and "not" made
+    # "we do not know his Philadelphia status" Ph-negative)
+    ("My father is 80 and has ALL. I'm not sure whether his type is Philadelphia or not.", None),
+    ("We do not know her Philadelphia status yet.", None),
+    ("Ph status unknown, 52-year-old man with B-ALL.", None),
+    # a result the asker knows beside something they do not
+    ("Ph-positive ALL, and I don't know the MRD result.", "positive"),
+    ("I'm not sure about the transplant, but he is Ph negative.", "negative"),
+])
+def test_a_result_the_asker_does_not_know_is_no_ph_status(text: str, status: str | None) -> None:
+    assert read_facts(text).ph_status == status
+
+
+@pytest.mark.parametrize(("text", "bands"), [
+    # rja102 q13: an age range open at one end is read as the bands it allows ("65歳未満" reads "under 65")
+    ("Ph+ ALL under 65: is a TKI with steroids enough for induction?", ["aya", "40-64"]),
+    ("For Ph-negative patients aged 40 or older, which regimen?", ["40-64", "65+"]),
+    ("65歳未満のPh陽性ALLの寛解導入は？", ["aya", "40-64"]),
+    # not an age: a count, a percentage, a limit said of a treatment, groups compared
+    ("WBC over 50 in B-ALL: high risk?", []),
+    ("Blasts under 20% after induction?", []),
+    ("Is CAR-T only for under 25?", []),
+    ("Does induction differ between patients <65 and >=65?", []),
+])
+def test_an_age_range_open_at_one_end_gives_the_bands_it_allows(text: str, bands: list[str]) -> None:
+    from assistant.ja import to_english
+
+    assert read_facts(to_english(text)).age_bands == bands
+
+
+def test_an_age_given_later_replaces_a_range() -> None:
+    facts = read_facts("what about a 70-year-old?", history=["Ph+ ALL under 65: induction?"])
+    assert facts.age_band == "65+" and facts.age_bands == []
+
+
+def test_a_tki_named_in_brackets_after_the_patients_pills_is_taken() -> None:
+    """rja103 q24: "no transplant, the pills (TKI): how long?" never got the 5-year rule, as the TKI was not read as
+    taken (so no Ph-positive ALL)."""
+    from assistant.ja import to_english
+
+    assert read_facts("No transplant for me, so the pills (TKI) go on. How long?").ph_status == "positive"
+    assert read_facts(to_english("移植はしないで、飲み薬(TKI)を続けます。いつまで？")).ph_status == "positive"
+    assert read_facts("What are TKIs, and is one needed?").ph_status is None
+
+
+def test_the_latest_low_level_positivity_is_the_mrd_result() -> None:
+    """r84 q06: "undetectable before transplant but the latest PCR now shows low-level positivity" was read
+    MRD-negative, so the no-prophylactic-TKI rule led."""
+    facts = read_facts("Ph+ ALL, allo-HSCT four months ago. Transcripts were undetectable before the transplant, but "
+                       "the latest PCR now shows low-level positivity. What next?")
+    assert facts.mrd_status == "positive" and facts.phase == "post_hsct", facts
+
+
+def test_an_age_range_in_a_sentence_about_a_population_is_a_limit_not_its_group() -> None:
+    """h4-c023: "the label excludes patients aged 26 or older" in an answer read as the sentence's population."""
+    text = "The Japanese label excludes patients aged 26 or older at infusion."
+    assert read_facts(text, population=True).age_bands == []

@@ -800,6 +800,15 @@ def test_a_request_sentence_keeps_its_end_before_also() -> None:
     assert english.startswith("relapsed") and "tell me." in english and read_facts(english).phase == "relapsed", english
 
 
+@pytest.mark.parametrize(("q", "english"), [
+    # rja103 q23: what a test is and why it matters, in kana
+    ("これはなんのけんさですか？", "what test"),
+    ("MRDはどうしてだいじなんですか？", "does it matter"),
+])
+def test_kana_forms_of_what_test_and_why_it_matters(q: str, english: str) -> None:
+    assert english in to_english(q), to_english(q)
+
+
 def test_a_level_asked_for_is_what_level_not_how_often() -> None:
     """rja30 w19: 「どのくらいの数字で移植を考える？」 asks a level (MRD), not a frequency."""
     english = to_english("MRDって何ですか？どのくらいの数字で移植を考えるのでしょうか？")
@@ -1269,3 +1278,10 @@ def test_a_transplant_passed_over_is_not_done() -> None:
     transplant got the CR1 transplant rule first and no word on stopping before 5 years."""
     english = to_english("65歳、Ph陽性ALL。心臓の持病で第一寛解期の同種移植は見送りました。TKIはいつまで続けますか？")
     assert read_facts(english).transplant == "not_done", english
+
+
+def test_a_drug_claimed_also_usable_for_another_lineage_is_answered_no(bot) -> None:
+    """rja104 q17: 「ブリナってT-ALLの再発にも使えますよね？」 ("can also be used") read no stance, so the answer said
+    the sources did not cover blinatumomab; the antigen rule now says いいえ first."""
+    a = bot.ask("ブリナツモマブはT-ALLの再発にも使えますよね？")
+    assert a.answer.startswith("_**いいえ**") and "CD19" in a.citations[0].quote, a.answer

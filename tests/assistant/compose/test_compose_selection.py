@@ -496,3 +496,12 @@ def test_each_part_of_a_several_part_question_gets_its_rules_for_its_own_case(ma
     assert ids.index("CNS-PROPH-017") < ids.index("RR-NELA-TALL-026"), ids
     plan, _ = make_plan("Ph+ ALL in CR1, no transplant: which TKI for maintenance and how long should it continue?")
     assert not any(r.id.startswith("PHPOS-POSTHSCT") for r in plan.chosen), [r.id for r in plan.chosen]
+
+
+def test_a_part_naming_its_own_disease_takes_no_other_parts(make_plan) -> None:
+    """rja104 q39: "which drugs for relapsed T-ALL? and what for Ph+ ALL relapsing after a TKI?": the second part
+    had inherited T-lineage from the first, so no Ph-positive relapse rule was chosen for it."""
+    plan, _ = make_plan("Which drugs are recommended for relapsed T-ALL? Also, what is done for Ph-positive ALL that "
+                        "relapses after TKI treatment?")
+    ids = [r.id for r in plan.chosen]
+    assert "RR-NELA-TALL-026" in ids and "RR-PHTKI-027" in ids, ids

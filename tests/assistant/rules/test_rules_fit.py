@@ -69,5 +69,5 @@ def test_an_age_no_names_the_product_whose_limit_it_is() -> None:
 
     reasons = misfit_reasons("My husband is 45 and relapsed. Can he get CAR-T?",
                              PatientFacts(age=45, lineage="B", phase="relapsed"))
-    assert reasons and all(r.startswith("Tisagenlecleucel, the CAR-T product approved in Japan,")
+    assert reasons and all(r.startswith("Tisagenlecleucel, a CAR-T product approved in Japan,")
                            for r in reasons.values()), reasons

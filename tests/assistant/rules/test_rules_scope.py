@@ -798,3 +798,16 @@ def test_a_treatment_that_stops_working_is_no_one_stopping_it() -> None:
     """r80 q35: "what would happen if the TKI stops working?" got the "don't stop your treatment on your own" note."""
     assert "SAFE-SELF-005" not in findings("My mother (70) takes a TKI for Ph+ ALL. What if the TKI stops working?")
     assert "SAFE-SELF-005" in findings("My mother takes a TKI for Ph+ ALL. Can she stop taking it?")
+
+
+@pytest.mark.parametrize("q", [
+    "Can you write me a Python script to read flow cytometry files and plot CD19 against CD10?",
+    "Write a poem about blinatumomab and CD19.",
+])
+def test_a_task_naming_the_domains_words_is_declined(q: str) -> None:
+    """r83 q32: a request for code with CD19 in it was answered with an MRD-method line."""
+    assert "SCOPE-DOMAIN-002" in findings(q)
+
+
+def test_a_request_for_a_summary_of_the_guideline_is_no_task() -> None:
+    assert "SCOPE-DOMAIN-002" not in findings("Can you write a summary of the JSH 2023 recommendations for Ph+ ALL?")
