@@ -187,6 +187,8 @@ def fact_chips(patient: PatientFacts, lang: str = "en") -> list[str]:
     ['Age 72 (65+)', 'Ph+', 'CD19+']
     >>> fact_chips(PatientFacts(age=72, age_band="65+", lineage="B", phase="relapsed", transplant="eligible"), "ja")
     ['72歳（65歳以上）', 'B細胞性', '再発', '移植適応あり']
+    >>> fact_chips(PatientFacts(age_bands=["aya", "40-64"], ph_status="positive"))
+    ['Age band aya / 40-64', 'Ph+']
     """
     chips = _english_chips(patient)
     if lang != "ja":
@@ -212,6 +214,8 @@ def _english_chips(patient: PatientFacts) -> list[str]:
         chips.append(f"Age {patient.age}" + (f" ({patient.age_band})" if patient.age_band else ""))
     elif patient.age_band:
         chips.append(f"Age band {patient.age_band}")
+    elif patient.age_bands:  # (an age range: "under 65" allows the AYA and 40-64 bands)
+        chips.append("Age band " + " / ".join(patient.age_bands))
     if patient.ph_status:
         chips.append("Ph+" if patient.ph_status == "positive" else "Ph−")
     if patient.lineage:

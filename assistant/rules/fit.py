@@ -17,6 +17,7 @@ from typing import Any
 
 from assistant.claims import broader_chain
 from assistant.concepts import concept_ids, load_lexicon
+from assistant.facts import supposed_phase
 from assistant.models import PatientFacts
 from assistant.rules.logic import missing_facts
 from assistant.rules.relevance import asked_treatments
@@ -86,6 +87,7 @@ def misfit_reasons(question: str, facts: PatientFacts) -> dict[str, str]:
     lex = load_lexicon()
     out: dict[str, str] = {}
     ph_like = "ph_like" in concept_ids(question.lower())
+    facts = _asked_of(question, facts)
     for concept in asked_treatments(question):
         fits, age_words = _fits(concept)
         if ph_like and "ph_status" in fits:
@@ -96,6 +98,16 @@ def misfit_reasons(question: str, facts: PatientFacts) -> dict[str, str]:
     return out
 
 
+def _asked_of(question: str, facts: PatientFacts) -> PatientFacts:
+    """The patient the treatments are asked of: with a relapse supposed beside the remission ("in remission ... and
+    if the leukemia comes back after a transplant, could CAR-T be used?", r84 q35; "in CR1 ... if he relapses, is
+    blinatumomab an option?", r85 q36), the relapse: no "not for a patient in first remission", and the
+    alternatives are the relapse's."""
+    if facts.phase not in (None, "relapsed", "refractory") and supposed_phase(question) == "relapsed":
+        return facts.model_copy(update={"phase": "relapsed"})
+    return facts
+
+
 def alternatives(question: str, facts: PatientFacts, book: Any, n: int = 3, *, asked_for: bool = False,
                  besides: frozenset[str] = frozenset()) -> list[Any]:
     """After "No, as asked" (a treatment the patient is not for: CAR-T at 41), or when the question asks what else
@@ -104,6 +116,7 @@ def alternatives(question: str, facts: PatientFacts, book: Any, n: int = 3, *, a
     patient meets before those a missing fact decides (each antibody's antigen), at most `n`. `besides`: the
     treatments already answered with when the question names none ("T315I after dasatinib: what does JSH suggest,
     and what other options are there?", r71 q29)."""
+    facts = _asked_of(question, facts)
     if facts.phase is None or not (asked_for and (asked_treatments(question) or besides) or misfits(question, facts)):
         return []
     asked = set(asked_treatments(question)) | set(besides)

@@ -71,3 +71,16 @@ def test_an_age_no_names_the_product_whose_limit_it_is() -> None:
                              PatientFacts(age=45, lineage="B", phase="relapsed"))
     assert reasons and all(r.startswith("Tisagenlecleucel, a CAR-T product approved in Japan,")
                            for r in reasons.values()), reasons
+
+
+def test_a_treatment_asked_of_a_supposed_relapse_is_not_told_no_for_the_remission() -> None:
+    """r84 q35: "in remission ... and if it comes back after a transplant, could CAR-T be used?" opened "CAR-T is
+    not a treatment for a patient in first remission"; the supposed relapse is what CAR-T is asked of (the age is
+    still checked)."""
+    from assistant.rules.fit import misfit_reasons
+
+    q = ("My sister is 38 with Ph-negative ALL, in remission on the pediatric plan. Is a transplant needed, and if the "
+         "leukemia comes back after a transplant, could CAR-T be used?")
+    reasons = misfit_reasons(q, PatientFacts(age=38, age_band="aya", ph_status="negative", phase="cr1"))
+    assert reasons and not any("first remission" in r for r in reasons.values()), reasons
+    assert any("38" in r for r in reasons.values()), reasons
