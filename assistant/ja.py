@@ -228,12 +228,28 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text.replace(_PROTECT, " ").translate(SUPERSCRIPTS).translate(
         ENCLOSED_NUMBERS)).translate(_PUNCT)
     for written, unambiguous in _KANA_AMBIGUOUS:  # "変異はなし" is not 話 (a story)
-        text = text.replace(written, unambiguous)
+        text = _unambiguous(text, written, unambiguous)
     while "...?" in text:  # (a trailing-off question, "…ないんですよね…？", asks as "？" does: rja86 q40)
         text = text.replace("...?", "?")
     for asked in _QUESTION_ENDINGS:  # (a question closed by "。": "娘も受けられるのでしょうか。", rja97 q27)
         text = text.replace(asked + ".", asked + "?")
     return _normalise_words(text)
+
+
+def _unambiguous(text: str, written: str, meant: str) -> str:
+    """`written` ("はなし") replaced by `meant` ("は無し", none), unless it is the noun 話 (talk): after の or before a
+    particle ("結果のはなしがありました", rja105 q24, had read "no MRD").
+
+    >>> _unambiguous("変異はなし。", "はなし", "は無し"), _unambiguous("結果のはなしがありました", "はなし", "は無し")
+    ('変異は無し。', '結果のはなしがありました')
+    """
+    out, at = [], 0
+    while (i := text.find(written, at)) >= 0:
+        after = text[i + len(written):i + len(written) + 1]
+        noun = written == "はなし" and (text[i - 1:i] == "の" or (after != "" and after in "がをに"))
+        out.append(text[at:i] + (written if noun else meant))
+        at = i + len(written)
+    return "".join(out) + text[at:]
 
 
 @lru_cache(maxsize=2)

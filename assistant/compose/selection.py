@@ -397,9 +397,13 @@ def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
     sure = _specialised_first(sorted(sure, key=key), key) if subject.terms else sorted(sure, key=key)
     sure, maybe = _by_priority_within_population(sure, key), sorted(maybe, key=key)
     plan.chosen = [r for r in plan.premise[:2] if not plan.rules_only or r in sure]  # the "no" first
-    for rule in sure[:4]:
-        if rule not in plan.chosen:
-            plan.chosen.append(rule)
+    # (four lines at most; a rule whose statement one chosen already says adds no line and takes no place: the
+    # general MRD threshold beside this patient's, so "consider allo-HSCT" is kept, r85 q07)
+    distinct: list[GuidelineRule] = []
+    for rule in sure:
+        if len(distinct) < 4 and rule.statement not in {r.statement for r in distinct}:
+            distinct.append(rule)
+    plan.chosen += [r for r in distinct if r not in plan.chosen and r.statement not in {c.statement for c in plan.chosen}]
     return sure, maybe
 
 

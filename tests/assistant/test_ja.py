@@ -1285,3 +1285,15 @@ def test_a_drug_claimed_also_usable_for_another_lineage_is_answered_no(bot) -> N
     the sources did not cover blinatumomab; the antigen rule now says いいえ first."""
     a = bot.ask("ブリナツモマブはT-ALLの再発にも使えますよね？")
     assert a.answer.startswith("_**いいえ**") and "CD19" in a.citations[0].quote, a.answer
+
+
+@pytest.mark.parametrize("q", ["先生から「MRD」の結果のはなしがありましたが、なんのことかよくわかりませんでした。",
+                               "MRDのはなしがありましたが、よくわかりません。"])
+def test_talk_of_a_result_not_understood_is_no_result(q: str) -> None:
+    """rja105 q24: 「…のはなしが ありましたが、…わかりませんでした」 read "no MRD" (はなし as 無し, and the not
+    understanding as a negation), an MRD-negative result the asker never gave."""
+    assert read_facts(to_english(q)).mrd_status is None, to_english(q)
+
+
+def test_none_in_kana_is_still_none() -> None:
+    assert read_facts(to_english("T315Iはなしでした。")).t315i is False

@@ -434,7 +434,8 @@ def test_a_rule_on_the_questions_own_finding_stays_beside_the_asked_topic(make_p
     plan, _ = make_plan("My daughter (28) has Ph-negative ALL and is in remission after the first round of chemo, but "
                         "there are still leftover leukemia cells - the MRD test says 0.3%. Does she need a bone marow "
                         "transplant now?")
-    assert {"PHNEG-POSTREM-HR-012", "MRD-THRESHOLD-015"} <= {r.id for r in plan.chosen}
+    ids = {r.id for r in plan.chosen}  # (the threshold, as the general rule or as this patient's: one sentence)
+    assert "PHNEG-POSTREM-HR-012" in ids and {"MRD-THRESHOLD-015", "MRD-HIGH-016"} & ids, ids
 
 
 def test_a_test_named_then_asked_about_as_it_gets_its_rules(make_plan) -> None:
@@ -505,3 +506,13 @@ def test_a_part_naming_its_own_disease_takes_no_other_parts(make_plan) -> None:
                         "relapses after TKI treatment?")
     ids = [r.id for r in plan.chosen]
     assert "RR-NELA-TALL-026" in ids and "RR-PHTKI-027" in ids, ids
+
+
+def test_a_rule_saying_what_another_says_takes_no_place(make_plan) -> None:
+    """r85 q07: the general MRD threshold, the same sentence as this patient's "MRD at or above 0.01%", took the
+    fourth place, so "consider allo-HSCT" for a Ph-negative patient on a pediatric-type protocol was left out."""
+    plan, _ = make_plan("26-year-old man with Ph-negative B-ALL on a pediatric-inspired protocol. End-of-induction flow "
+                        "MRD is 0.05%. How should this result change the plan?")
+    ids = [r.id for r in plan.chosen]
+    assert "PHNEG-POSTREM-HR-012" in ids, ids
+    assert len({r.statement for r in plan.chosen}) == len(plan.chosen), ids
