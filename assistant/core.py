@@ -457,6 +457,15 @@ class Assistant:
                 raise QuestionError(f"invalid patient-fact override: {exc}") from exc
         return facts, compared
 
+    def _tagged_whole(self, qt: str, whole: str, facts: PatientFacts) -> list[Any]:
+        """The conflicts of the whole question when the focus is a claim put to be confirmed whose conditions the
+        focus left out as background ("R/R B-ALL, if CD22+, blinatumomab, if CD19+, inotuzumab, right?" focuses on
+        "blinatumomab, inotuzumab, right?", rja104 q14)."""
+        form = premise_form(qt)
+        if not whole or whole == qt or not (form.tagged or form.confirms):
+            return []
+        return premise_conflicts(whole, facts, self.rulebook)
+
     def _gather(self, qt: str, facts: PatientFacts, blocked: set[str],
                 words: str = "", whole: str = "") -> tuple[list[RetrievedChunk], list[Chunk], list[Any]]:
         """Retrieved chunks, the pool drafting may quote (plus the rules' and the named trials' sections), and the
@@ -489,6 +498,7 @@ class Assistant:
         # (a dose refusal still corrects a false premise: "JSH recommends ponatinib frontline — which dose?")
         refused = blocked and (d := self.policy.refusal(blocked)) is not None and d.reply != "dose"
         premise = [] if refused else (premise_conflicts(qt, facts, self.rulebook)
+                                      or self._tagged_whole(qt, whole, facts)
                                       or value_premises(qt, facts, self.rulebook))
         # (and the whole document of a trial the question names: its numbers are checked)
         evidence_sections = [r.chunk.section_id for r in retrieved[:3] if r.chunk.tier == "evidence"][:2] + (

@@ -199,6 +199,9 @@ class YesLead:
             # guidelines say or are they rushing?" asks about one treatment; "only steroids - does that mean they
             # are giving up on her?" asks what it means, and a "Yes" would answer that; so does "is that them giving
             # up on her?", the asker's own appraisal; "does it work?" is asked of the trials, not the guideline)
+        if {"which", "what"} & set((plan.intents.asking or plan.q).lower().replace("?", " ").split()):
+            return  # ("does the guideline specify which TKI to use upfront?": asked of the document, which names
+            # none; a rule on the class is no "Yes", r86 q07)
         if says(plan.intents.asking or plan.q, "other_dose_level"):
             return  # ("is intermediate-dose MTX good enough?": the rule's yes is to high-dose methotrexate, r69 q06)
         if any(m.kind == "change" and not m.negated for m in read_concepts(plan.q.lower()).mentions):

@@ -228,3 +228,19 @@ def test_a_tki_with_steroids_alone_under_65_is_no_yes(bot, q: str) -> None:
     a = bot.ask(q)
     assert "**Yes**" not in a.answer and a.answer.startswith("_**No"), a.answer
     assert "combines a tyrosine kinase inhibitor (TKI) with chemotherapy" in a.citations[0].quote, a.answer
+
+
+@pytest.mark.parametrize("q", ["MRD below 1% after induction means the relapse risk is low, right?",
+                               "寛解導入後のMRDが1%未満なら再発リスクは低いですよね？"])
+def test_a_wrong_mrd_line_said_as_the_risk_being_low_is_answered_no(bot, q: str) -> None:
+    """rja104 q05: "MRD under 1% → the relapse risk is low" (「再発リスクは低い」 had lost its 低い) went without "No"."""
+    a = bot.ask(q)
+    assert a.answer.startswith(("_**No", "_**いいえ")), a.answer
+
+
+@pytest.mark.parametrize("q", ["Relapsed B-ALL: if CD22+, blinatumomab, and if CD19+, inotuzumab, right?",
+                               "再発B-ALLで、CD22陽性ならブリナ、CD19陽性ならイノツズマブで合ってますか？"])
+def test_swapped_targets_said_as_conditions_are_answered_no(bot, q: str) -> None:
+    """rja104 q14: the conditions ("if CD22+") were left out of the focus as background, and with them the swap."""
+    a = bot.ask(q)
+    assert a.answer.startswith(("_**No", "_**いいえ")) and "CD19" in a.citations[0].quote, a.answer

@@ -1297,3 +1297,15 @@ def test_talk_of_a_result_not_understood_is_no_result(q: str) -> None:
 
 def test_none_in_kana_is_still_none() -> None:
     assert read_facts(to_english("T315Iはなしでした。")).t315i is False
+
+
+@pytest.mark.parametrize(("q", "english"), [
+    # rja106: words the reader had dropped, so a false premise went without いいえ or a lay question was refused
+    ("TKI維持療法は2年で終了してよいでしょうか。", "OK to stop"),     # q06
+    ("allo省略してTKI続行でOK？", "no allo"),                       # q13
+    ("エムアールディーが0.01%いじょうと言われました。", "MRD"),      # q23
+    ("1ねんでやめてもいいですか。", "1 years"),                       # q28
+    ("再発リスクは低いですか？", "low"),                              # rja104 q05
+])
+def test_japanese_words_the_reader_had_dropped(q: str, english: str) -> None:
+    assert english in to_english(q), to_english(q)

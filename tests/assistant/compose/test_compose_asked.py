@@ -73,6 +73,9 @@ def test_a_question_about_what_a_plan_means_gets_no_yes_lead(make_plan) -> None:
     "My mum is 68 and has Ph+ ALL and gets a TKI and steroids. Is she getting second-best treatment?",
     # r85 q22: a property of the treatment asked, whose "Yes" would say the children's protocol is experimental
     "My son is 20 with Ph-negative ALL and gets a pediatric-type protocol. Is that experimental?",
+    # r86 q07: asked of the document ("does it specify which ...?"), which names none
+    "62-year-old with Ph+ ALL, imatinib vs dasatinib vs ponatinib debated. Does JSH 2023 specify which TKI to use "
+    "upfront?",
 ])
 def test_the_askers_own_appraisal_gets_no_yes_lead(make_plan, question: str) -> None:
     """A "Yes" would confirm the asker's appraisal ("giving up", "second-best"), not that the plan is the
