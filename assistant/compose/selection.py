@@ -1220,6 +1220,10 @@ def _part_rules(plan: DraftPlan, pool: Sources) -> dict[str, tuple[GuidelineRule
         return {}
     spans = _part_spans(plan.q, parts)
     stated = [read_facts(span, population=True).known() for span in spans]
+    if supposed_phase(plan.q) == "relapsed":  # (a relapse supposed beside the remission is its part's case:
+        # "in CR1 … And hypothetically if he relapses, what's the T-ALL drug?", r87 q35)
+        stated = [own if "phase" in own or supposed_phase(f"In CR1. {span}") != "relapsed" else {**own, "phase": "relapsed"}
+                  for own, span in zip(stated, spans, strict=True)]  # (the span's own supposition, beside a remission)
     out: dict[str, tuple[GuidelineRule, int]] = {}
     for i, (part, span, own) in enumerate(zip(parts, spans, stated, strict=True)):
         others = {k for o in stated[i + 1:] for k in o} - set(own)

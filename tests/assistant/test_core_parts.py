@@ -2259,3 +2259,11 @@ def test_a_part_in_remission_is_not_answered_by_the_relapse_rule_for_the_same_dr
                 "inotuzumab play at relapse?")
     quotes = _quotes(a)
     assert "MRD-positive B-ALL in remission" in quotes and "inotuzumab ozogamicin" in quotes, a.answer
+
+
+def test_a_relapse_supposed_with_relapses_keeps_its_part(bot) -> None:
+    """r87 q35: "And hypothetically if he relapses, what's the T-ALL drug?" was dropped from the focus ("relapses"
+    named no concept), so nelarabine was never named."""
+    a = bot.ask("26-year-old with T-ALL in CR1 on a pediatric-type regimen. Does he need a transplant? And "
+                "hypothetically if he relapses, which drug is specific to T-ALL?")
+    assert "nelarabine" in _quotes(a), a.answer

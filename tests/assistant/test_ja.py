@@ -1309,3 +1309,12 @@ def test_none_in_kana_is_still_none() -> None:
 ])
 def test_japanese_words_the_reader_had_dropped(q: str, english: str) -> None:
     assert english in to_english(q), to_english(q)
+
+
+@pytest.mark.parametrize(("q", "field", "value"), [
+    # rja107 q28: worse again after getting better is a relapse; q03: a transcript found again after the transplant
+    ("兄はT細胞性ALLで、一度よくなったのにまた悪くなってしまいました。", "phase", "relapsed"),
+    ("移植後3か月でBCR::ABL1が再び検出されました。", "mrd_status", "positive"),
+])
+def test_lay_japanese_relapse_and_mrd_forms(q: str, field: str, value: str) -> None:
+    assert getattr(read_facts(to_english(q)), field) == value, to_english(q)
