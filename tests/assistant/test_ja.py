@@ -1318,3 +1318,12 @@ def test_japanese_words_the_reader_had_dropped(q: str, english: str) -> None:
 ])
 def test_lay_japanese_relapse_and_mrd_forms(q: str, field: str, value: str) -> None:
     assert getattr(read_facts(to_english(q)), field) == value, to_english(q)
+
+
+@pytest.mark.parametrize("q", ["むすこ（20さい）が ALLです。こどもと おなじ ちりょうを すると いわれました。だいじょうぶですか？",
+                               "20歳の娘がALLで、子どもと同じ治療をすると言われました。大丈夫でしょうか。"])
+def test_the_teams_plan_told_to_the_family_is_a_treatment_given(q: str) -> None:
+    """rja105 q22, rja107 q22: 「こどもとおなじちりょうをすると言われました」 is the team's plan (as English "the doctors
+    want to use a children's plan"), so the pediatric-type regimen is given and the Ph-positive branch is not asked."""
+    english = to_english(q)
+    assert "will use pediatric-type regimen" in english and read_facts(english).ph_status == "negative", english
