@@ -97,7 +97,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, cast, get_args
 
 import yaml
 
@@ -905,7 +905,7 @@ def _read_age_bounds(t: str) -> list[AgeBand]:
 
 
 #: The adult age bands, youngest first.
-_ADULT_BANDS: tuple[AgeBand, ...] = ("aya", "40-64", "65+")
+_ADULT_BANDS: tuple[AgeBand, ...] = tuple(b for b in get_args(AgeBand) if b != "child")
 
 
 def _has_short_number(t: str) -> bool:
@@ -1659,18 +1659,20 @@ _HYPOTHESIS_OPENERS = frozenset({"if", "hypothetically", "suppose", "supposing",
 _ASKING_WORDS = frozenset({"what", "which", "how", "should", "does", "do", "is", "are", "can", "when", "would"})
 
 
-def supposed_phase(text: str) -> str | None:
+def supposed_phase(text: str, *, beside_remission: bool = True) -> str | None:
     """The phase a part supposes beside a remission named in another sentence ("if he relapses with T315I, which TKI?": "relapsed"),
-    or None.
+    or None; without `beside_remission`, the phase a text supposes at all (one part's span, its remission elsewhere).
 
     >>> supposed_phase("Ph+ in CR1: TKI for how long? and if he relapses with T315I, which TKI?")
     'relapsed'
     >>> supposed_phase("relapsed Ph+ ALL with T315I: which TKI?"), supposed_phase("if he relapses, which TKI?")
     (None, None)
+    >>> supposed_phase("if he relapses, which TKI?", beside_remission=False)
+    'relapsed'
     """
     t = _normalise(text)
     return next(("relapsed" for a, b, n in _phase_phrases(t) if n in ("relapse", "relapse_plain") and _supposed(t, a)
-                 and _remission_elsewhere(t, a)), None)
+                 and (not beside_remission or _remission_elsewhere(t, a))), None)
 
 
 def _mrd_hypothetical(t: str) -> bool:

@@ -399,11 +399,11 @@ def _order_rules(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
     plan.chosen = [r for r in plan.premise[:2] if not plan.rules_only or r in sure]  # the "no" first
     # (four lines at most; a rule whose statement one chosen already says adds no line and takes no place: the
     # general MRD threshold beside this patient's, so "consider allo-HSCT" is kept, r85 q07)
-    distinct: list[GuidelineRule] = []
+    first: dict[str, GuidelineRule] = {}
     for rule in sure:
-        if len(distinct) < 4 and rule.statement not in {r.statement for r in distinct}:
-            distinct.append(rule)
-    plan.chosen += [r for r in distinct if r not in plan.chosen and r.statement not in {c.statement for c in plan.chosen}]
+        first.setdefault(rule.statement, rule)
+    distinct, said = list(first.values())[:4], {r.statement for r in plan.chosen}
+    plan.chosen += [r for r in distinct if r.statement not in said]
     return sure, maybe
 
 
@@ -1171,20 +1171,24 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     # chosen, keeps them: "which presenting features define high risk? what WBC cut-offs?")
     placed = _part_rules(plan, pool) if plan.chosen and not grouped else {}
     plan.chosen += [r for r, _ in placed.values() if r not in plan.chosen]
-    # (a rule that completes another, if the patient's facts other than the transplant and MRD result allow it: the CR1
-    # transplant rule beside the TKI without one, not at 70; with `see_also_asked`, only when the asking sentences
-    # name one of those concepts: "can't he just take the TKI instead of a transplant?", not "which TKI, how long?")
-    # (with the claim a yes/no question asks about: "I read he can be cured without a transplant. Is that true?",
-    # rja99 q28)
+    plan.chosen = _with_cautions(plan, book, plan.chosen + _completing(plan, book))
+    plan.chosen += _supposed_results(plan, book)
+    plan.chosen += [r for r in _item_population_rules(plan, known, book) if r not in plan.chosen]
+    plan.chosen = _in_part_order(plan, plan.chosen, placed)
+    return plan
+
+
+def _completing(plan: DraftPlan, book: RuleBook) -> list[GuidelineRule]:
+    """The rules that complete a chosen one (`see_also`), if the patient's facts other than the transplant and MRD
+    result allow them: the CR1 transplant rule beside the TKI without one, not at 70; with `see_also_asked`, only
+    when the asking sentences, or the claim a yes/no question asks about, name one of those concepts ("can't he just
+    take the TKI instead of a transplant?", "I read he can be cured without a transplant. Is that true?", rja99 q28;
+    not "which TKI, how long?")."""
     asking = concept_ids(" ".join([asking_sentences(plan.q), hearsay_sentence(plan.q) or ""]).lower())
     ids = [rid for r in plan.chosen for rid in r.see_also if rid not in {c.id for c in plan.chosen}
            and book.get(rid).condition(plan.facts.model_copy(update=_RESULT_FREE)) is not False
            and (not r.see_also_asked or asking & set(r.see_also_asked))]
-    plan.chosen = _with_cautions(plan, book, plan.chosen + [book.get(rid) for rid in dict.fromkeys(ids)])  # (see_also:
-    plan.chosen += _supposed_results(plan, book)  # statements that complete a rule)
-    plan.chosen += [r for r in _item_population_rules(plan, known, book) if r not in plan.chosen]
-    plan.chosen = _in_part_order(plan, plan.chosen, placed)
-    return plan
+    return [book.get(rid) for rid in dict.fromkeys(ids)]
 
 
 def _group_rules(plan: DraftPlan, book: RuleBook) -> list[GuidelineRule]:
@@ -1211,8 +1215,8 @@ def _part_rules(plan: DraftPlan, pool: Sources) -> dict[str, tuple[GuidelineRule
     CNS prophylaxis in adults, and for a patient with T-ALL who relapses, which drug?", rja98 q39, r82 q36): its
     span (the part with the setting or supposition before it) read as a question, for the patient's facts less those
     a later part's span states (the relapse the second part supposes is not the first part's; the case the first
-    describes is every part's) and with its own; at
-    most three a part. By id, each with the index of its part (also a rule chosen already: it goes with its part)."""
+    describes is every part's) and with its own; at most three a part. By id, each with the index of its part (also a
+    rule chosen already: it goes with its part)."""
     from assistant.plan import read_question
 
     parts = plan.intents.parts
@@ -1222,17 +1226,17 @@ def _part_rules(plan: DraftPlan, pool: Sources) -> dict[str, tuple[GuidelineRule
     stated = [read_facts(span, population=True).known() for span in spans]
     if supposed_phase(plan.q) == "relapsed":  # (a relapse supposed beside the remission is its part's case:
         # "in CR1 … And hypothetically if he relapses, what's the T-ALL drug?", r87 q35)
-        stated = [own if "phase" in own or supposed_phase(f"In CR1. {span}") != "relapsed" else {**own, "phase": "relapsed"}
-                  for own, span in zip(stated, spans, strict=True)]  # (the span's own supposition, beside a remission)
+        stated = [{**own, "phase": "relapsed"} if "phase" not in own and supposed_phase(
+            span, beside_remission=False) == "relapsed" else own for own, span in zip(stated, spans, strict=True)]
     out: dict[str, tuple[GuidelineRule, int]] = {}
-    for i, (part, span, own) in enumerate(zip(parts, spans, stated, strict=True)):
+    for i, (span, own) in enumerate(zip(spans, stated, strict=True)):
+        if span == plan.q:
+            continue
         others = {k for o in stated[i + 1:] for k in o} - set(own)
         if {"ph_status", "lineage"} & set(own):  # (a part naming its own disease takes no other part's: "relapsed
             # T-ALL? and Ph+ ALL relapsing after a TKI?", rja104 q39)
             others |= {"ph_status", "lineage"} - set(own)
         facts = plan.facts.model_copy(update={**{k: None for k in others if k != "prior_tkis"}, **own})
-        if span == plan.q:
-            continue
         alone = plan_draft(read_question(span), facts, pool, plain=plan.plain, rules_only=True).chosen
         out |= {r.id: (r, i) for r in alone[:3] if r.id not in out}
     return out

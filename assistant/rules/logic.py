@@ -295,14 +295,29 @@ def hearsay_sentence(question: str) -> str | None:
     >>> hearsay_sentence("A friend told us he can stop after 2 years. How long should he take it?") is None
     True
     """
-    from assistant.claims import reports_hearsay
     from assistant.concepts import sentences
     from assistant.rules.frames import premise_form
 
     said = sentences(question)
     if len(said) < 2 or not premise_form(said[-1].split(",")[-1].strip()).yes_no:  # (its asking clause: "side
         return None  # effects are hard, can I stop?")
-    return next((s for s in reversed(said[:-1]) if not s.rstrip().endswith("?") and reports_hearsay(s)), None)
+    return _reported_before(said)
+
+
+def _reported_before(said: list[str], *, of_jsh: bool = False) -> str | None:
+    """The last sentence before the last (the question) that reports someone else's claim, not itself a question
+    (with `of_jsh`, a claim of what JSH holds), or None."""
+    from assistant.claims import reports_hearsay
+
+    return next((s for s in reversed(said[:-1]) if not s.rstrip().endswith("?") and reports_hearsay(s)
+                 and (not of_jsh or _attributed_to_jsh(s))), None)
+
+
+def _attributed_to_jsh(sentence: str) -> bool:
+    """A claim of the sentence is given to JSH ("JSH recommends ...", "the guideline made X the standard")."""
+    from assistant.claims import read_claims
+
+    return any("jsh" in c.attribution for c in read_claims(sentence))
 
 
 def reported_position(question: str) -> str | None:
@@ -315,14 +330,12 @@ def reported_position(question: str) -> str | None:
     >>> reported_position("A friend told us he can stop after 2 years. How long should he take it?") is None
     True
     """
-    from assistant.claims import read_claims, reports_hearsay
     from assistant.concepts import sentences
 
     said = sentences(question)
     if len(said) < 2 or not said[-1].rstrip().endswith("?"):
         return None
-    return next((s for s in reversed(said[:-1]) if not s.rstrip().endswith("?") and reports_hearsay(s)
-                 and any("jsh" in c.attribution for c in read_claims(s))), None)
+    return _reported_before(said, of_jsh=True)
 
 
 def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None = None, *,
@@ -345,10 +358,8 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
         # question: judged as put to be confirmed; a plan the team gave for the patient, "they say she has to start
         # dasatinib again. Is this what the guidelines say?", is denied only by a rule it contradicts, not answered
         # "No" by whatever rule speaks for her population, r83 q24)
-        from assistant.claims import read_claims
-
-        attributed = any("jsh" in c.attribution for c in read_claims(heard))
-        found = premise_conflicts(f"{heard.rstrip(' .,;')}, is that true?", facts, book, speaking=attributed)
+        found = premise_conflicts(f"{heard.rstrip(' .,;')}, is that true?", facts, book,
+                                  speaking=_attributed_to_jsh(heard))
         if found:
             return found
     form = premise_form(question)
@@ -517,7 +528,6 @@ def _speaking_rules(book: RuleBook, facts: PatientFacts, claim: Any) -> list[Gui
                            and (not claim.setting or a.setting in (None, claim.setting))])]
     return [r for r, _ in sorted(found, key=lambda t: (not (t[1] & want),
                                                        -len(words & set(tokenize(t[0].statement + " " + t[0].title)))))][:1]
-
 
 
 #: A question that asserts something ("JSH says X", "since X", "X, so we should Y") or proposes an action
