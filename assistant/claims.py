@@ -351,6 +351,7 @@ def _premise_vocabulary(data: dict[str, Any]) -> dict[str, Any]:
             "yes_no": _words(data, "yes_no"), "yes_no_ends": _words(data, "yes_no_ends"), "which": _words(data, "which"),
             "discourse": _words(data, "discourse"), "lead_ins": _ph(data.get("lead_ins") or []),
             "presupposing": _ph(data.get("presupposing") or []), "hearsay": _ph(data.get("hearsay") or []),
+            "understanding": _ph(data.get("understanding") or []),
             "consequence": tuple(str(w).lower() for w in data.get("consequence") or ()),  # (as written, with its comma)
             "proposals": tuple((p, stance) for stance, ws in (data.get("proposals") or {}).items() for p in _ph(ws))}
 
@@ -1120,6 +1121,12 @@ def reports_hearsay(sentence: str) -> bool:
     """The sentence reports someone else's claim ("a friend told us ...", "I read online that ...": claims.yaml
     premise.hearsay)."""
     return bool(_find(tokens(sentence.lower()), claim_vocabulary().premise["hearsay"]))
+
+
+def states_understanding(sentence: str) -> bool:
+    """The sentence puts forward the asker's own reading ("I understand that ...": claims.yaml
+    premise.understanding)."""
+    return bool(_find(tokens(sentence.lower()), claim_vocabulary().premise["understanding"]))
 
 
 def _basis_names_study(toks: list[str], i: int, n: int, voc: Vocabulary) -> bool:

@@ -140,6 +140,8 @@ class ContextRules:
     pending_after: tuple[tuple[str, ...], ...]
     background: tuple[tuple[str, ...], ...]
     history: tuple[tuple[str, ...], ...]
+    history_prefixes: tuple[str, ...]  # written onto the word before a treatment ("post-allo HSCT")
+    treatment_denied: tuple[tuple[str, ...], ...]  # right before a treatment: done without it ("without chemotherapy")
     recent_after: tuple[tuple[str, ...], ...]
     past_after: tuple[tuple[str, ...], ...]
     past_unless: frozenset[str]
@@ -154,6 +156,7 @@ class ContextRules:
     compares: dict[str, Any] = field(default_factory=dict)  # words, prefixes (a tuple), pairs (word pairs)
     notes: dict[str, Any] = field(default_factory=dict)  # keys of key=value notes, values -> canonical forms
     compound_suffixes: frozenset[str] = frozenset()  # "-based", "-containing": the concept before them is whole
+    pronoun_forms: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # ("it chemo": not "is it chemo?")
 
 
 @dataclass(frozen=True)
@@ -266,6 +269,8 @@ def _context(data: dict[str, Any]) -> ContextRules:
         affirmed_before=_phrases(data["affirmed"]["before"]), affirmed_after=_phrases(data["affirmed"]["after"]),
         pending_before=_phrases(data["pending"]["before"]), pending_after=_phrases(data["pending"]["after"]),
         background=_phrases(data["background"]), history=_phrases(data["history"]["before"]),
+        history_prefixes=tuple(data["history"].get("prefixes") or ()),
+        treatment_denied=_phrases(data["negated"].get("treatment_before") or []),
         recent_after=_phrases(data["recent"]["after"]),
         past_after=_phrases(data["past"]["after"]), past_unless=frozenset(data["past"]["unless"]),
         past_window=int(data["past"]["window"]),
@@ -279,7 +284,9 @@ def _context(data: dict[str, Any]) -> ContextRules:
                   "pairs": frozenset(tuple(p.split()) for p in data["compares"]["pairs"]),
                   "joins_ages": frozenset(data["compares"]["joins_ages"])},
         notes={"keys": tuple(data["notes"]["keys"]), "values": dict(data["notes"]["values"])},
-        compound_suffixes=frozenset(str(w) for w in data.get("compound_suffixes") or []))
+        compound_suffixes=frozenset(str(w) for w in data.get("compound_suffixes") or []),
+        pronoun_forms=(frozenset(str(w) for w in data["pronoun_forms"]["first"]),
+                       frozenset(str(w) for w in data["pronoun_forms"]["not_after"])))
 
 
 #: The lexicon's files, read in this order (one lexicon: concept ids are unique across them).
@@ -484,6 +491,9 @@ def _match(toks: list[str], raw: list[str], lex: Lexicon) -> list[tuple[int, For
             if form.rewrite and (c.unless_before & set(_same_sentence_before(toks, i, 3))
                                  or _guarded_after(c, toks, i + n)):
                 continue
+            first, after = lex.context.pronoun_forms
+            if n > 1 and form.tokens[0] in first and i and toks[i - 1] in after:
+                continue  # ("is it chemo?": the pronoun, not intrathecal chemotherapy)
             out.append((i, form))
             i += n - 1
             break
@@ -868,7 +878,28 @@ def _as_matched(tok: str, lex: Lexicon) -> str:
     """A (corrected) token as the matcher reads it: without a possessive "'s" ("my cousin's leukemia"), a glued
     plus or a compound suffix."""
     stem = tok[:-2] if tok.endswith("'s") and len(tok) > 3 else tok
+    if _prefixed(stem, lex):
+        stem = stem.split("-", 1)[1] if stem.count("-") else stem.split("/", 1)[1]
     return _compound_head(_plus_joined(stem, lex), lex)
+
+
+def _done_without(toks: list[str], i: int, rules: ContextRules) -> bool:
+    """A treatment at `i` is done without, by a cue right before it or before its determiner ("without the
+    chemotherapy", "instead of a transplant")."""
+    j = i - (i > 0 and toks[i - 1] in _DETERMINERS)
+    return any(j - len(p) >= 0 and tuple(toks[j - len(p):j]) == p for p in rules.treatment_denied)
+
+
+#: Kinds of what a procedure named right before dates ("after allo-HSCT TKI maintenance").
+_DATED_KINDS = TREATMENT_KINDS | {"phase_of_treatment"}
+_DETERMINERS = frozenset({"the", "a", "an", "any", "his", "her", "my", "their"})
+
+
+def _prefixed(tok: str, lex: Lexicon) -> bool:
+    """A word with a history prefix glued onto a lexicon word ("post-allo" in "post-allo HSCT", "post-HSCT": the
+    transplant was done; context.yaml history.prefixes)."""
+    p = next((p for p in lex.context.history_prefixes if tok.startswith(p)), None)
+    return p is not None and tok not in lex.forms and tok[len(p):] in lex.forms
 
 
 def _compound_head(tok: str, lex: Lexicon) -> str:
@@ -972,6 +1003,7 @@ def _read(text: str, lex: Lexicon, source: str | None, known: tuple[str, ...] | 
         shown = [fixed.get(i) or source[a:b] for i, (a, b) in enumerate(spans)]
         text = source
     mentions: list[Mention] = []
+    dated = -1  # where a run of treatments dated by a procedure before them ends ("after allo-HSCT TKI maintenance")
     replace: dict[int, tuple[int, str, bool]] = {}  # start token -> (end token, text, glue)
     named: set[str] = set()
     if any(f.concept.means_when for _, f in matches):  # (read only when a form may mean another concept)
@@ -985,13 +1017,21 @@ def _read(text: str, lex: Lexicon, source: str | None, known: tuple[str, ...] | 
         if meant is not None:  # ("what are the pills?" about Ph-positive ALL: the TKI; not where the text names the
             # concept or a member of it already: "the imatinib-type pill" is imatinib)
             c, form = meant, Form(form.tokens, meant, rewrite=True)
-        pol = _polarity(seen, i, n, lex.context) if c.canonical_when else None
+        pol = _polarity(seen, i, n, lex.context) if c.canonical_when else (
+            "negated" if c.kind in TREATMENT_KINDS and _done_without(seen, i, lex.context) else None)
         other = i in others or any(k in masks for k in range(i, i + n))
-        past = _scan(seen, i - 1, -1, lex.context, {"history": lex.context.history}) == "history" and not any(
+        past = _prefixed(seen[i], lex) or (  # (or the same concept's word run on: "post-allo HSCT")
+            bool(mentions) and mentions[-1].concept == c.id and mentions[-1].end == i and mentions[-1].historical) or _scan(
+            seen, i - 1, -1, lex.context, {"history": lex.context.history}) == "history" and not any(
             _duration_at(seen, j) and (seen[j - 1],) in lex.context.history and not {"of", "on", "with"} & set(
                 seen[j + 2:i]) for j in range(max(1, i - lex.context.window), i))  # ("after 5 years the TKI should be
         # stopped": the cue dates the time, not a treatment given before; "3 months after allo-HSCT", "following 2
         # years of imatinib" stay treatments given)
+        if past and mentions and mentions[-1].end == i and mentions[-1].concept != c.id and (
+                (mentions[-1].historical and mentions[-1].kind == "procedure") or dated == i) \
+                and c.kind in _DATED_KINDS:
+            past, dated = False, i + n  # ("post allo-HSCT TKI maintenance": the cue dates the TKI, and the
+            # maintenance run on after it, by the transplant before them)
         taken = _scan(seen, i - 1, -1, lex.context, {"taking": lex.context.taking}) == "taking" or (
             # a drug named in brackets after the patient's medicine is what they take ("the pills (TKI)", "のみぐすり
             # (TKI)", rja103 q24)

@@ -39,6 +39,7 @@ from assistant.compose.selection import (
     compared_sides,
     drafting_facts,
     indication_rules,
+    part_spans,
     patient_rules,
     rules_naming,
     trial_rules,
@@ -457,6 +458,23 @@ class Assistant:
                 raise QuestionError(f"invalid patient-fact override: {exc}") from exc
         return facts, compared
 
+    def _premise(self, qt: str, facts: PatientFacts, whole: str = "") -> list[Any]:
+        """The rules the question's premise conflicts with; for a several-part question whose later part supposes
+        a fact the earlier ones do not state, each part for its own case ("X is the standard, right? And how does
+        it change if the patient is elderly (≥65)?": the supposed age is no premise of the first part, rja107 q29)."""
+        found = premise_conflicts(qt, facts, self.rulebook)
+        text = whole or qt  # (the parts as asked: the focus may have left the supposition out as background)
+        parts = question_parts(text)
+        if not found or len(parts) < 2:
+            return found
+        spans = part_spans(text, parts)
+        stated = [read_facts(span, population=True).known() for span in spans]
+        later = [{k for o in stated[i + 1:] for k in o} - set(own) for i, own in enumerate(stated)]
+        if not any(later):
+            return found
+        return list({r.id: r for i, span in enumerate(spans) for r in premise_conflicts(
+            f"{span}?", facts.model_copy(update={k: None for k in later[i] if k != "prior_tkis"}), self.rulebook)}.values())
+
     def _tagged_whole(self, qt: str, whole: str, facts: PatientFacts) -> list[Any]:
         """The conflicts of the whole question when the focus is a claim put to be confirmed whose conditions the
         focus left out as background ("R/R B-ALL, if CD22+, blinatumomab, if CD19+, inotuzumab, right?" focuses on
@@ -497,7 +515,7 @@ class Assistant:
         # (a claim the question makes, or a value it states for a quantity the guideline fixes: "0.1%, right?")
         # (a dose refusal still corrects a false premise: "JSH recommends ponatinib frontline — which dose?")
         refused = blocked and (d := self.policy.refusal(blocked)) is not None and d.reply != "dose"
-        premise = [] if refused else (premise_conflicts(qt, facts, self.rulebook)
+        premise = [] if refused else (self._premise(qt, facts, whole)
                                       or self._tagged_whole(qt, whole, facts)
                                       or value_premises(qt, facts, self.rulebook))
         # (and the whole document of a trial the question names: its numbers are checked)
@@ -516,7 +534,9 @@ class Assistant:
         extra_chunks = self.retriever.section_chunks(
             [sid for r in ruled for sid in r.section_ids]
             + [sid for r in ruled for rid in r.see_also for sid in self.rulebook.get(rid).section_ids]
-            + evidence_sections + status_sections)
+            + evidence_sections + status_sections
+            # (a grade or CQ asked for: the corpus's own line that it holds none, rja108 q29)
+            + (["context/corpus-limits"] if says(qt, "grade_question") else []))
         if retrieved:
             extra_chunks += self._asked_chunks(qt, facts, retrieved, [r.statement for r in sure], whole or qt)
         return retrieved, _pool(retrieved, extra_chunks), premise
@@ -643,6 +663,13 @@ class Assistant:
                          if withheld and self.policy.plain(scope_findings) else premise_note(q, premise[0], facts))
         return notes
 
+    def _with_cited(self, pool: list[Chunk], draft: Draft) -> list[Chunk]:
+        """The pool with the sections the draft cites beyond it (a rule chosen for one part of a several-part
+        question, read from the store by `draft_extractive`): what is cited is checked."""
+        have = {c.chunk_id for c in pool}
+        beyond = list(dict.fromkeys(c.section_id for c in draft.citations if c.chunk_id not in have))
+        return [*pool, *(c for c in self.retriever.section_chunks(beyond) if c.chunk_id not in have)] if beyond else pool
+
     def _draft_and_check(self, plan: QuestionPlan, facts: PatientFacts, retrieved: list[RetrievedChunk],
                          pool: list[Chunk], premise: list[Any], notes: list[str], scope_findings: list[RuleFinding],
                          compared: list[str], turns: list[str], mode: str | None, sink: Any) -> tuple[Any, str, float]:
@@ -667,8 +694,10 @@ class Assistant:
             draft, missing = draft_extractive(plan, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
                                              rare=self.retriever.is_rare, plain=plain, premise=premise,
                                              # several ages were given: the age branches are the answer
-                                             given=frozenset({"age", "age_band"}) if compared else frozenset())
+                                             given=frozenset({"age", "age_band"}) if compared else frozenset(),
+                                             sections=self.retriever.section_chunks)
             extra.extend(missing)
+            pool = self._with_cited(pool, draft)
         t3 = time.perf_counter()
         if sink is not None:
             sink({"event": "stage", "data": "checking"})

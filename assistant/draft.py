@@ -10,6 +10,7 @@ output then goes through the same rule layer. Both read the same `QuestionPlan`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from assistant.compose import Sources, compose, plan_draft
 from assistant.compose.intents import (
@@ -34,7 +35,7 @@ from assistant.models import Chunk, Citation, PatientFacts, RetrievedChunk, Rule
 from assistant.plan import QuestionPlan
 from assistant.prompts import LLM_SYSTEM_PROMPT, llm_user_prompt
 from assistant.rules import Draft
-from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook
+from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook, statement_chunk
 
 __all__ = [
     "COMPARED_LEAD", "CONTEXT_LEAD", "EVIDENCE_LEAD", "MAX_SENTENCES", "STATUS_QUESTION", "asks_position",
@@ -61,17 +62,26 @@ def draft_extractive(
     premise: Sequence[GuidelineRule] = (),
     rare: Callable[[str], bool] | None = None,
     given: frozenset[str] = frozenset(),
+    sections: Callable[[Sequence[str]], Sequence[Chunk]] | None = None,
 ) -> tuple[Draft, list[RuleFinding]]:
     """Build a cited answer deterministically from the question plan (or a text, drafted from as it is). Returns
     the draft and findings about missing facts.
 
     `pool` holds every chunk that may be cited (the retrieved ones plus the sections of applicable rules); `given`
     names facts the question gave in another form (several ages compared): no finding asks only for them.
+    `sections` reads whole sections by id: a rule chosen for one part of a several-part question (its own plan
+    read the part alone), whose section the pool lacks, is quoted from it (the caller's check then reads the cited chunks from the same store).
     """
     qplan = question if isinstance(question, QuestionPlan) else QuestionPlan.of_text(question)
     sources = Sources(retrieved=retrieved, chunks=pool, book=rulebook or default_rulebook(), rare=rare)
     plan = plan_draft(qplan, facts, sources, notes=notes, plain=plain, rules_only=rules_only, premise=premise,
                       given=given)
+    unquoted = [sid for r in plan.chosen if r in plan.for_parts and statement_chunk(r, sources.chunks) is None
+                for sid in r.section_ids]
+    if unquoted and sections is not None:  # ("..., and what if he relapses while on dasatinib?": the relapse rule
+        # chosen for the last part, r88 q34, had been left out for want of its section)
+        have = {c.chunk_id for c in sources.chunks}
+        sources = replace(sources, chunks=[*sources.chunks, *(c for c in sections(unquoted) if c.chunk_id not in have)])
     return compose(plan, sources, max_sentences=max_sentences)
 
 

@@ -797,13 +797,23 @@ def _decades(t: str) -> list[tuple[int, str | None]]:
         if words[j:j + 1] and words[j] in ("early", "mid", "late"):
             qualifier, j = words[j], j + 1 + (words[j + 1:j + 2] == ["-"])
         decade, after = _decade_at(words, j)
-        if decade and (j > k or qualifier or after < len(words) and words[after] in _fact_words()["decade_persons"]
+        if decade and (j > k or qualifier or (after < len(words) and words[after] in _fact_words()["decade_persons"]
+                                              or _set_apart(words, j, after))
                        and 20 <= decade <= 90 and not words[j].isalpha()):
             out.append((decade, qualifier))
             k = after
             continue
         k += 1
     return out
+
+
+def _set_apart(words: list[str], j: int, after: int) -> bool:
+    """The words j..after stand alone between signs, as an item of a case list ("Ph+ ALL, 40s, fit").
+
+    >>> _set_apart(["all", ",", "40s", ",", "fit"], 2, 3), _set_apart(["the", "40s"], 1, 2)
+    (True, False)
+    """
+    return (j == 0 or not words[j - 1][0].isalnum()) and (after >= len(words) or not words[after][0].isalnum())
 
 
 def _decade_at(words: list[str], j: int) -> tuple[int, int]:

@@ -275,7 +275,7 @@ def load_ja_lexicon(folder: Path = LEXICON_DIR) -> JaLexicon:
             by_first.setdefault(text[0], []).append(JaForm(text, "", kind, None, str(english)))
     tails = cues["verb_tails"]  # "(移植)しないといけない" -> "must have (allo-HSCT)": a verb stem and a tail
     for group in tails["groups"]:
-        for stem in tails["stems"]:
+        for stem in group.get("stems") or tails["stems"]:  # (a group may name its own verbs)
             for tail in group["tails"]:
                 text = normalise(stem + tail).lower()
                 by_first.setdefault(text[0], []).append(JaForm(text, "", "before", None, group["english"]))

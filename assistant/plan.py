@@ -87,7 +87,9 @@ def _clinical(clause: str) -> bool:
 
 def _asks(clause: str) -> bool:
     """A clause of a question that asks something of its own ("which drug is listed, and what dose?")."""
-    return first_word(clause.strip(" ,;:—–-")) in ASKING_WORDS and len(clause.split()) >= 3
+    words = clause.split()  # (a terse one naming the plan asked for counts: "if treated, what treatment, and ...")
+    return first_word(clause.strip(" ,;:—–-")) in ASKING_WORDS and (
+        len(words) >= 3 or (len(words) == 2 and says(clause, "plan_question")))
 
 
 def _bare_asking_word(clause: str) -> bool:

@@ -199,6 +199,9 @@ class YesLead:
             # guidelines say or are they rushing?" asks about one treatment; "only steroids - does that mean they
             # are giving up on her?" asks what it means, and a "Yes" would answer that; so does "is that them giving
             # up on her?", the asker's own appraisal; "does it work?" is asked of the trials, not the guideline)
+        if len(plan.intents.parts) > 1 and {"which", "what", "how"} & set(plan.intents.parts[0].lower().split()):
+            return  # ("(1) what induction is recommended? (2) is allo-HSCT in CR1 recommended?": a "Yes" above both
+            # reads as the answer to the first, rja108 q38)
         if {"which", "what"} & set((plan.intents.asking or plan.q).lower().replace("?", " ").split()):
             return  # ("does the guideline specify which TKI to use upfront?": asked of the document, which names
             # none; a rule on the class is no "Yes", r86 q07)

@@ -18,8 +18,14 @@ from assistant.compose.sentences import (
     heading_sentences,
     part_sentences,
 )
-from assistant.compose.subject import about_another_treatment, led_by_another_treatment, on_subject, topic_of
-from assistant.concepts import concept_ids, sentences
+from assistant.compose.subject import (
+    about_another_treatment,
+    led_by_another_treatment,
+    on_subject,
+    risks_of_the_answer,
+    topic_of,
+)
+from assistant.concepts import concept_ids, load_lexicon, read_concepts, sentences
 from assistant.concepts import tokens as concept_tokens
 from assistant.facts import about_a_patient
 from assistant.models import Chunk
@@ -76,11 +82,17 @@ def add_parts(plan: DraftPlan, pool: Sources, builder: Builder) -> None:
         return
     covered = [t for kind, t in builder.lines if kind != "note"]  # (a note names no answer: "VOD/SOS?" is still open)
     who = plan.facts.model_copy(update=dict.fromkeys(_COURSE, None))
+    given = read_concepts(plan.q.lower()).given(kind="drug") if risks_of_the_answer(plan.q) else set()
+    drugs = {c for c, k in load_lexicon().concepts.items() if k.kind == "drug"} if given else set()
+    answered = {c for r in plan.chosen for c in concept_ids(r.statement.lower())} - given if given else set()
     for sentence, chunk in part_sentences(plan.q, plan.candidates(pool, 8), plan.facts, pool.book, covered):
         if builder.full() or plan.names_other_trial(sentence) or plan.off_unruled(sentence) or plan.other_status(
                 sentence) or about_other_drug(sentence, plan.q) or (chunk.tier != "guideline" and about_another_treatment(sentence, plan.q, topic_of(chunk),
                                                                                     silent=True)):
             continue  # (the transplant guideline's categories answer no part on a frail 78-year-old: rja48 y09)
+        if given and (named := concept_ids(sentence.lower()) & drugs) & given and not named & answered:
+            continue  # (the toxicity of a drug given before is no part's answer when the risks asked are those of the
+            # drug the answer gives: r88 q08)
         if pool.book.excluded_statement(who, sentence):
             continue  # (a rule left out for who the patient is, the fit adults' induction at 70, is no part's answer:
             # rja46 e02; the phase may differ from part to part, "(a) induction? ... (c) after transplant?")

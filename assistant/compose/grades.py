@@ -11,7 +11,7 @@ from assistant.compose.selection import DraftPlan, Sources
 from assistant.models import RuleFinding
 from assistant.text import chunk_sentences, term_at
 
-__all__ = ["StatedGrades"]
+__all__ = ["AskedGrades", "StatedGrades"]
 
 
 def _no_grade_line(sentence: str) -> bool:
@@ -32,7 +32,8 @@ class StatedGrades:
         what = "CQ number and grade" if len(grades) > 1 else "CQ number" if "q" in grades[0].lower() else "grade"
         builder.note("_The corpus holds no CQ numbers or recommendation grades for the JSH 2023 ALL chapter, so the "
                      f"{what} in the question cannot be confirmed or quoted._")
-        for c in sorted({c.chunk_id: c for c in pool.chunks}.values(), key=lambda c: (c.section_id, c.chunk_no)):
+        for c in sorted({c.chunk_id: c for c in pool.chunks}.values(),
+                        key=lambda c: (c.tier != "guideline", c.section_id, c.chunk_no)):  # (the summary's own line first)
             for sent in chunk_sentences(c.text):
                 if _no_grade_line(sent) and sent in c.text:
                     builder.add("status", sent, c, lead=lead_for(c.tier))
@@ -40,3 +41,25 @@ class StatedGrades:
         builder.finding(RuleFinding(
             rule_id="PREMISE-GRADE-047", severity="info", section_id="context/corpus-limits",
             message=f"The question states a CQ number or grade ({', '.join(grades)}) that the corpus cannot confirm"))
+
+
+@dataclass(frozen=True)
+class AskedGrades:
+    """A grade or level of evidence asked for beside another part ("... recommended? And its evidence level?",
+    rja108 q29) and no line on grades said yet: the corpus's line that it holds no recommendation grades, after the
+    lines that answer the other parts."""
+
+    def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+        _asked_grade(plan, pool, builder)
+
+
+def _asked_grade(plan: DraftPlan, pool: Sources, builder: Builder) -> None:
+    if not plan.intents.grade or plan.rules_only or any(_no_grade_line(t) for _, t in builder.lines):
+        return
+    lines = [(sent, c) for c in sorted({c.chunk_id: c for c in pool.chunks}.values(),
+                                       key=lambda c: (c.tier != "guideline", c.chunk_id))
+             for sent in chunk_sentences(c.text) if _no_grade_line(sent) and sent in c.text]
+    lines.sort(key=lambda sc: (sc[1].tier != "guideline", "recommendation grades" not in sc[0]))  # (the grades'
+    # line before the CQ numbers')
+    if lines:
+        builder.add("status", lines[0][0], lines[0][1], lead=lead_for(lines[0][1].tier))

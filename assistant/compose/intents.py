@@ -523,7 +523,11 @@ def question_parts(question: str) -> list[str]:
               and (_opens_asking(last) or says(last, "plan_request") or _asks_in_place(last, question))]
     if len(asking) < 2:  # terse questions one after another, each with its "?" ("MRD cutoff per JSH? flow or PCR?
         # which timepoints?"); a case description before one question ("28M T-ALL relapsed, what salvage") is one
-        asking = [p.strip(" ,.:?") for p in sentences(question) if p.rstrip().endswith("?") and len(p.split()) >= 2]
+        # (and a request after a question, as a Japanese 「…も教えて」 reads: "... recommended? recommendation evidence
+        # level tell me.", rja108 q29)
+        said = sentences(question)
+        asking = [p.strip(" ,.:?") for k, p in enumerate(said) if len(p.split()) >= 2 and (
+            p.rstrip().endswith("?") or (k and said[k - 1].rstrip().endswith("?") and says(p, "request")))]
     return asking if len(asking) >= 2 else [question.strip()]
 
 

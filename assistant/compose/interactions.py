@@ -17,6 +17,7 @@ from assistant.compose.cues import says
 from assistant.compose.intents import question_parts
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _RESULT_NUMBER, _headed_sentences
+from assistant.compose.subject import cautions_for_answer, named_treatments, risks_of_the_answer
 from assistant.concepts import concept_ids, load_lexicon, read_concepts
 from assistant.models import Chunk
 from assistant.rules.logic import RuleBook
@@ -25,19 +26,8 @@ from assistant.rules.toxicity import harms_in
 
 __all__ = ["Interactions", "answer_drugs", "asks_cautions", "cautions_for_answer", "asks_other_things", "interaction_lines", "named_treatments"]
 
-#: Concept kinds of a treatment.
-_TREATMENTS = frozenset({"drug", "drug_class", "treatment", "procedure", "regimen"})
 #: Tiers in the order a safety line is preferred: the guideline's own words, a safety note, a trial's finding.
 _TIER_ORDER = {"guideline": 2, "context": 1}
-
-
-def named_treatments(question: str) -> list[str]:
-    """The treatments a question names for its patient, in order: asked, planned or already given ("had
-    inotuzumab"), not someone else's."""
-    lex = load_lexicon()
-    return list(dict.fromkeys(m.concept for m in read_concepts(question.lower()).mentions
-                              if not m.other_person and m.concept in lex.concepts
-                              and lex.concepts[m.concept].kind in _TREATMENTS))
 
 
 def _weighs(plan: DraftPlan) -> bool:
@@ -89,19 +79,6 @@ def asks_other_things(plan: DraftPlan) -> bool:
     # drug's toxicity, even-handed, from the lines that follow)
 
 
-def cautions_for_answer(question: str) -> bool:
-    """The question asks what to watch for with a procedure it names, and names no drug itself ("relapsed …,
-    allo-HSCT if she gets CR2: what salvage, and anything to watch regarding the transplant?"): the salvage drugs
-    the answer gives are the ones whose risk with the transplant is asked."""
-    lex = load_lexicon()
-    named = named_treatments(question)
-    # (a drug already given, "relapsed again after blinatumomab", is no drug the question asks the risks of)
-    given = read_concepts(question.lower()).given(kind="drug")
-    return says(question, "asks_cautions") and not any(
-        lex.concepts[c].kind == "drug" and c not in given for c in named) and any(
-        lex.concepts[c].kind == "procedure" for c in named)
-
-
 def answer_drugs(question: str, lines: Sequence[str]) -> list[str]:
     """The drugs the answer's `lines` name, when `cautions_for_answer(question)`."""
     if not cautions_for_answer(question):
@@ -119,6 +96,9 @@ def interaction_lines(plan: DraftPlan, chunks: list[Chunk], book: RuleBook,
     `alone` (the question asks what to watch for), a drug named by itself gets its own best safety line."""
     lex = load_lexicon()
     named = named_treatments(plan.q)
+    if risks_of_the_answer(plan.q):  # (the risks asked are those of the drugs the answer gives: one given before is
+        # history, "after prior blinatumomab ... which agent, and what toxicity given the planned HSCT?", r88 q08)
+        named = [c for c in named if c not in read_concepts(plan.q.lower()).given(kind="drug")]
     named += [d for d in answer_drugs(plan.q, covered) if d not in named]
     # ("how big is the risk?", or the harm itself named: "InO then allo. VOD/SOS risk?" asks its rate too, r56 k14)
     magnitude = says(plan.q, "asks_magnitude") or bool(harms_in(plan.q))

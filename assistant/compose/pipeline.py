@@ -19,7 +19,7 @@ from assistant.compose.builder import Builder
 from assistant.compose.conditions import Conditions
 from assistant.compose.evidence import ContextLine, Support
 from assistant.compose.focus import Definition, Focus, Listed, Parts
-from assistant.compose.grades import StatedGrades
+from assistant.compose.grades import AskedGrades, StatedGrades
 from assistant.compose.interactions import Interactions, asks_cautions, asks_other_things
 from assistant.compose.notes import (
     CombinationNote,
@@ -70,6 +70,7 @@ COMPOSERS: tuple[Composer, ...] = (
     PlainPatient(),
     When(ruled, AskedTreatment()),  # a treatment the question asks about, when no rule line names it
     When(ruled, Parts()),
+    When(ruled, AskedGrades()),  # "... recommended? and its evidence level?": the corpus holds no grades
     When(ruled, Focus()),  # the specific thing asked, right after the rules that frame it
     When(ruled, Listed(n=4, min_share=0.75)),
     When(ruled, Support()),

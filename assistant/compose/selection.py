@@ -47,9 +47,17 @@ from assistant.facts import (
 from assistant.models import Chunk, PatientFacts, RetrievedChunk, RuleFinding
 from assistant.rules import applicable_rules, missing_facts, statement_chunk
 from assistant.rules.fit import misfit_reasons, wrong_disease
-from assistant.rules.logic import GuidelineRule, RuleBook, hearsay_sentence, is_branch, is_specific, normalize
+from assistant.rules.logic import (
+    GuidelineRule,
+    RuleBook,
+    default_rulebook,
+    hearsay_sentence,
+    is_branch,
+    is_specific,
+    normalize,
+)
 from assistant.rules.relevance import addressed, asked_concerns, asked_treatments
-from assistant.text import TRIAL_RE, after_number, chunk_sentences, first_word, term_at, tokenize, trial_keys
+from assistant.text import TRIAL_RE, after_number, chunk_sentences, first_of, first_word, term_at, tokenize, trial_keys
 
 if TYPE_CHECKING:
     from assistant.compose.intents import Intents
@@ -95,6 +103,7 @@ class DraftPlan:
     missing_ph: bool = False
     deciding: list[str] = field(default_factory=list)  # missing facts whose branches came from the deciding table
     forks: list[GuidelineRule] = field(default_factory=list)  # the branches shown because a fact is missing
+    for_parts: list[GuidelineRule] = field(default_factory=list)  # chosen for one part of a several-part question
     named: frozenset[str] = frozenset()
     named_found: bool = False
     named_trial: Chunk | None = None
@@ -587,6 +596,16 @@ def _rule_answers_proposal(plan: DraftPlan, sure: Sequence[GuidelineRule]) -> bo
                                                                    for c in asked) for r in sure)
 
 
+def _confirmed_rules(plan: DraftPlan) -> set[str]:
+    """The rules the claim the question puts to be confirmed agrees with ("if MRD-negative after the transplant, no
+    prophylactic TKI, is that right?" about no patient: the rule it restates is the answer, rja108 q30)."""
+    from assistant.rules.frames import agreeing_rules, question_claims
+
+    book = default_rulebook()
+    return {rid for c, sf in question_claims(plan.q) if sf.tagged or sf.confirms or sf.yes_no
+            for rid in agreeing_rules(c, book, plan.facts)}
+
+
 def _names_asked(rule: GuidelineRule, asked: Sequence[str]) -> bool:
     said = concept_ids(rule.statement.lower())
     return any(addressed(c, said) for c in asked)
@@ -631,6 +650,9 @@ def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
     if plan.asked and status and not prefers and says(plan.q, "options_question") and any(
             _names_treatment(r, treatments_in(r.statement)) for r in maybe):
         plan.asked = False  # "which salvage agents does the guideline list?": the rules naming them answer
+    if plan.asked and status and not prefers and plan.intents.confirm and not plan.premise and (
+            {r.id for r in sure} & _confirmed_rules(plan)):
+        plan.asked = False  # the claim put to be confirmed restates a rule: the rule answers (rja108 q30)
     if plan.asked and status and not prefers and _rule_answers_proposal(plan, sure):
         plan.asked = False  # "they say he should get a transplant: is that what the guidelines say?": his rule
     if plan.asked and not prefers and _asks_which(plan) and about_a_patient(plan.q, plan.facts) and any(
@@ -1169,8 +1191,9 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     plan.chosen = _on_the_asked_topic(plan, _without_framing(plan))
     # (each Ph group's part has its rules already; an answer drafted from the corpus's sentences, with no rule
     # chosen, keeps them: "which presenting features define high risk? what WBC cut-offs?")
-    placed = _part_rules(plan, pool) if plan.chosen and not grouped else {}
+    placed = _part_rules(plan, pool) if (plan.chosen or plan.asked) and not grouped else {}
     plan.chosen += [r for r, _ in placed.values() if r not in plan.chosen]
+    plan.for_parts = [r for r, _ in placed.values()]
     plan.chosen = _with_cautions(plan, book, plan.chosen + _completing(plan, book))
     plan.chosen += _supposed_results(plan, book)
     plan.chosen += [r for r in _item_population_rules(plan, known, book) if r not in plan.chosen]
@@ -1222,13 +1245,20 @@ def _part_rules(plan: DraftPlan, pool: Sources) -> dict[str, tuple[GuidelineRule
     parts = plan.intents.parts
     if len(parts) < 2:
         return {}
-    spans = _part_spans(plan.q, parts)
+    spans = part_spans(plan.q, parts)
+    asked = question_parts(plan.question.text)  # (the parts as asked: the focus may have left a part's supposition
+    if len(asked) == len(parts):  # out as background, "..., right? And if the patient is 70, what changes?")
+        spans = [max(whole, own, key=len) for whole, own in zip(part_spans(plan.question.text, asked), spans,
+                                                                  strict=True)]
+    spans = [_after_the_last(span, spans[i - 1]) if i else span for i, span in enumerate(spans)]
     stated = [read_facts(span, population=True).known() for span in spans]
     if supposed_phase(plan.q) == "relapsed":  # (a relapse supposed beside the remission is its part's case:
         # "in CR1 … And hypothetically if he relapses, what's the T-ALL drug?", r87 q35)
         stated = [{**own, "phase": "relapsed"} if "phase" not in own and supposed_phase(
             span, beside_remission=False) == "relapsed" else own for own, span in zip(stated, spans, strict=True)]
-    out: dict[str, tuple[GuidelineRule, int]] = {}
+    rules: dict[str, GuidelineRule] = {}
+    chosen_by: dict[str, list[int]] = {}
+    leads: dict[str, bool] = {}  # (the lead of the first part whose plan chose it)
     for i, (span, own) in enumerate(zip(spans, stated, strict=True)):
         if span == plan.q:
             continue
@@ -1237,12 +1267,39 @@ def _part_rules(plan: DraftPlan, pool: Sources) -> dict[str, tuple[GuidelineRule
             # T-ALL? and Ph+ ALL relapsing after a TKI?", rja104 q39)
             others |= {"ph_status", "lineage"} - set(own)
         facts = plan.facts.model_copy(update={**{k: None for k in others if k != "prior_tkis"}, **own})
-        alone = plan_draft(read_question(span), facts, pool, plain=plan.plain, rules_only=True).chosen
-        out |= {r.id: (r, i) for r in alone[:3] if r.id not in out}
+        for rank, r in enumerate(plan_draft(read_question(span), facts, pool, plain=plan.plain,
+                                            rules_only=True).chosen[:3]):
+            rules[r.id] = r
+            chosen_by.setdefault(r.id, []).append(i)
+            leads.setdefault(r.id, rank == 0)
+    # (a rule several parts' plans chose, and not the first one's lead, goes with the one part that names it: "(1)
+    # which induction? (2) allo-HSCT in CR1?" puts the CR1 rule, which the first part's plan also chose, with the
+    # second, rja108 q38)
+    subjects = _part_subjects(plan)
+    out: dict[str, tuple[GuidelineRule, int]] = {}
+    for rid, idxs in chosen_by.items():
+        naming = [i for i in idxs if i < len(subjects) and subjects[i].named_by(rules[rid])] \
+            if len(idxs) > 1 and not leads[rid] else []
+        out[rid] = (rules[rid], naming[0] if len(naming) == 1 else idxs[0])
     return out
 
 
-def _part_spans(question: str, parts: Sequence[str]) -> list[str]:
+def _after_the_last(span: str, before: str) -> str:
+    """A part's "after it" read as after the treatment the part before asks about ("Is a transplant needed? And if
+    after it the marker is back, what then?" -> "... if after allo-HSCT the marker is back ...", r88 q36).
+
+    >>> _after_the_last("And if after it the marker is back, what then", "Is a transplant needed")
+    'And if after allo-HSCT the marker is back, what then'
+    """
+    at = first_of(span, cue("after_the_last"))
+    asked = asked_treatments(before)
+    if at is None or len(asked) != 1:
+        return span
+    canonical = load_lexicon().concepts[asked[0]].canonical or asked[0]
+    return f"{span[:at[0]]}after {canonical}{span[at[1]:]}"
+
+
+def part_spans(question: str, parts: Sequence[str]) -> list[str]:
     """Each part with the words between it and the part before ("..., and if he relapses later, what then?": the
     supposition is its setting); the first with all before it (the case described)."""
     spans: list[str] = []

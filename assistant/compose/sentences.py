@@ -18,6 +18,7 @@ from assistant.compose.intents import (
     prefer_question,
     question_parts,
 )
+from assistant.compose.subject import risks_of_the_answer
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, treatments_in
 from assistant.facts import age_band, asks_after_transplant, assumed, regimen_concepts
 from assistant.models import Chunk, PatientFacts
@@ -211,6 +212,9 @@ def fits_patient(sentence: str, facts: PatientFacts, question: str = "", *, phas
     if (facts.age_band and own.get("age_band") and own["age_band"] != facts.age_band
             and not _age_range(sentence)):
         return False
+    if (not facts.age_band and facts.age_bands and own.get("age_band") and own["age_band"] not in facts.age_bands
+            and not _age_range(sentence)):
+        return False  # (an age range the question states: "under 40" is not answered by the lines for 65 or older)
     if phase and facts.phase and own.get("phase"):
         groups = (_FRONTLINE, _SALVAGE)
         if any(facts.phase in g and own["phase"] not in g and own["phase"] in (_FRONTLINE | _SALVAGE)
@@ -582,11 +586,17 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
 
     Only terms few chunks contain count (`rare`), and never the patient facts the rules already answer."""
     q = set(tokenize(question))
+    given: set[str] = set()
+    if risks_of_the_answer(question):  # (a drug given before is history, not the subject of the risks asked: the
+        # answer's drugs are, "after prior blinatumomab ... which agent, and what toxicity given the HSCT?", r88 q08)
+        before = read_concepts(question.lower()).given(kind="drug")
+        given = {t for t in q if before & set(concept_ids(t))}
+        q -= given
     have: set[str] = set()
     for line in covered:
         have.update(tokenize(line))
     # the drugs the answer already names are part of the subject ("what toxicity?" after "blinatumomab is ...")
-    q_drugs = q | (have & DRUG_TOKENS)
+    q_drugs = q | (have & DRUG_TOKENS) - given
     terms = [t for t in dict.fromkeys(tokenize(question))
              if t not in have and t not in _FACT_TOKENS and t not in _GENERIC and t not in _FOCUS_SKIP
              and not t[:1].isdecimal() and len(t) > 2 and rare(t)  # (numbers and "22yo" are no subject; KMT2A is)
@@ -597,9 +607,10 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
     lex = load_lexicon()
     terms = [t for t in terms if not any(addressed(c, said) for c in concept_ids(t)
                                          if c in lex.concepts and lex.concepts[c].kind in TREATMENT_KINDS)]
+    terms = [t for t in terms if t not in given]
     out: list[tuple[str, Chunk]] = []
     seen: set[str] = set(covered)
-    named_drugs = [t for t in dict.fromkeys(tokenize(question)) if t in DRUG_TOKENS]
+    named_drugs = [t for t in dict.fromkeys(tokenize(question)) if t in DRUG_TOKENS and t not in given]
     asked_drugs = drugs_named(question)
     for term in terms:
         if term in have:
@@ -798,7 +809,13 @@ def _unasked_drugs(sentence: str, question: str) -> set[str]:
     names a trial (its arms' drugs are what it asks about: "what did step 1 of Ph+ALL213 consist of?")."""
     if trial_keys(question):
         return set()
-    return set(read_concepts(sentence.lower()).ids(kind="drug")) - set(read_concepts(question.lower()).ids(kind="drug"))
+    asked = read_concepts(question.lower())
+    named = set(asked.ids(kind="drug"))
+    if risks_of_the_answer(question):  # (the risks of the drugs the answer gives with the procedure named: one
+        # given before is not asked about, "in second relapse after prior blinatumomab ... which agent, and what
+        # toxicity should worry me given the planned HSCT?", r88 q08)
+        named -= asked.given(kind="drug")
+    return set(read_concepts(sentence.lower()).ids(kind="drug")) - named
 
 
 #: Cues of a part asking which harms to expect (lexicon/cues.yaml).

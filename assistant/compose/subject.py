@@ -4,11 +4,12 @@ setting (a phase), so a line that shares only the setting with a question does n
 from __future__ import annotations
 
 from assistant.claims import broader_chain, read_claims
+from assistant.compose.cues import says
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, sentences, treatments_in
 from assistant.models import Chunk
 from assistant.text import trial_keys
 
-__all__ = ["about_another_treatment", "asking_sentences", "led_by_another_treatment", "harms_named", "names_harm", "on_subject",
+__all__ = ["about_another_treatment", "asking_sentences", "cautions_for_answer", "named_treatments", "risks_of_the_answer", "led_by_another_treatment", "harms_named", "names_harm", "on_subject",
            "related_treatments", "status_of_named", "topic_of"]
 
 #: What a line is about: a treatment, a marker (Ph status, MRD, CD19), a lineage, a harm; or a setting (a phase).
@@ -133,3 +134,41 @@ def led_by_another_treatment(sentence: str, question: str, answered: frozenset[s
     first = next((m.concept for m in read_concepts(sentence.lower()).mentions
                   if m.concept in lex.concepts and lex.concepts[m.concept].kind in TREATMENT_KINDS), None)
     return bool(asked) and first is not None and not any(related_treatments(first, a) for a in asked)
+
+
+#: Concept kinds of a treatment.
+_TREATMENTS = frozenset({"drug", "drug_class", "treatment", "procedure", "regimen"})
+
+
+def named_treatments(question: str) -> list[str]:
+    """The treatments a question names for its patient, in order: asked, planned or already given ("had
+    inotuzumab"), not someone else's."""
+    lex = load_lexicon()
+    return list(dict.fromkeys(m.concept for m in read_concepts(question.lower()).mentions
+                              if not m.other_person and m.concept in lex.concepts
+                              and lex.concepts[m.concept].kind in _TREATMENTS))
+
+
+def cautions_for_answer(question: str) -> bool:
+    """The question asks what to watch for (or which side effects) with a procedure it names, and names no drug
+    itself, or only one already given ("relapsed …,
+    allo-HSCT if she gets CR2: what salvage, and anything to watch regarding the transplant?"): the salvage drugs
+    the answer gives are the ones whose risk with the transplant is asked."""
+    lex = load_lexicon()
+    named = named_treatments(question)
+    # (a drug already given, "relapsed again after blinatumomab", is no drug the question asks the risks of)
+    given = read_concepts(question.lower()).given(kind="drug")
+    # (or which of its toxicities matter: "which agent, and what toxicity should worry me given the planned HSCT?",
+    # r88 q08)
+    return (says(question, "asks_cautions") or says(question, "asks_side_effects")) and not any(
+        lex.concepts[c].kind == "drug" and c not in given for c in named) and any(
+        lex.concepts[c].kind == "procedure" for c in named)
+
+
+def risks_of_the_answer(question: str) -> bool:
+    """The question asks which treatment to give and what to watch for with a procedure (`cautions_for_answer`):
+    the risks asked are those of the drugs the answer gives, and a drug given before is history ("in second relapse
+    after prior blinatumomab ... which agent fits, and what toxicity should worry me given the planned HSCT?",
+    r88 q08); a harm asked after a drug given, with no choice asked, is that drug's ("after inotuzumab, allo-HSCT
+    planned: how is the VOD/SOS risk handled?")."""
+    return cautions_for_answer(question) and says(question, "asks_which_one")

@@ -500,10 +500,12 @@ def _overridden(question: str, facts: PatientFacts, book: RuleBook) -> set[str]:
 def _asserts(question: str) -> bool:
     """A sentence of the question asserts something; a sentence that asks openly ("What TKI approach does the
     guideline recommend?") asserts nothing, whatever verbs it holds."""
+    from assistant.claims import states_understanding
     from assistant.concepts import sentences
     from assistant.rules.frames import premise_form
 
-    return any(_ASSERTION.search(s) and not premise_form(s).asks_open for s in sentences(question))
+    return any((_ASSERTION.search(s) or states_understanding(s)) and not premise_form(s).asks_open
+               for s in sentences(question))
 
 
 def _agreeing(claim: Any, book: RuleBook, facts: PatientFacts) -> set[str]:

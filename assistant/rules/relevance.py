@@ -200,14 +200,16 @@ def asked_concerns(question: str) -> list[str]:
     """
     from assistant.compose.intents import question_parts  # (imported late, as in _bare_tag)
     from assistant.rules.logic import TREATMENT_QUESTION, normalize  # (imported late: logic imports this module)
+    from assistant.rules.scope import asks_price  # (imported late, as above)
 
     asking = _asking_part(question)
     lex = load_lexicon()
     concerns = [c for c in asked_conditions(question) if lex.concepts[c].kind == "concern"]
+    concerns += ["concern_costs"] if "concern_costs" not in concerns and asks_price(asking) else []
     if not concerns:
         return []
     parts = [p for s in sentences(asking) for p in question_parts(s) if not _bare_request(p)]
-    if parts and all(_names_concern(p) for p in parts):
+    if parts and all(_names_concern(p) or asks_price(p) for p in parts):
         return concerns  # (every part asks about a concern; a treatment or "treatment" named in it is its setting:
         # "which hospital is best for a transplant?", "during treatment, which supplements?", rja98 q37)
     if asked_treatments(question) or treatments_in(question) or TREATMENT_QUESTION.search(normalize(asking)):

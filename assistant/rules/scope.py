@@ -317,10 +317,30 @@ def is_dose_request(question: str) -> bool:
 
 
 def is_trial_design_question(question: str, facts: PatientFacts) -> bool:
-    """A question about a named trial's arms ("high-dose vs intermediate-dose MTX in JALSG ALL202-O") asks what
-    was compared, not what to give a patient: no patient facts, nobody to dose."""
+    """A question about a named trial's arms ("high-dose vs intermediate-dose MTX in JALSG ALL202-O"), or about the
+    evidence behind a recommendation that names the arms' doses ("HD-MTX 3 g/m2 vs ID-MTX in Ph- ALL 25-64: what's
+    the data behind the JSH rec?", r88 q19), asks what was compared, not what to give a patient: no patient facts,
+    nobody to dose."""
+    from assistant.compose.cues import says  # (imported late: compose imports the rules)
+
+    asked = asked_sentences(question)
+    evidence = says(asked, "asks_evidence") and not is_dose_request(_without_amounts(asked))
     # (a trial's population, "in ages 15-39" or "in Ph- ALL", is no patient; an age in years is)
-    return bool(TRIAL_RE.search(question)) and facts.age is None and not _says(question, "safety", "for_a_patient")
+    return bool(TRIAL_RE.search(question) or evidence) and (
+        facts.age is None and not _says(question, "safety", "for_a_patient"))
+
+
+def _without_amounts(text: str) -> str:
+    """The text without the amounts written in it ("3 g/m2", "45mg"): what is asked besides them.
+
+    >>> _without_amounts("HD-MTX 3 g/m2 vs ID-MTX, what data?")
+    'HD-MTX vs ID-MTX, what data?'
+    """
+    words, units = text.split(), _dose_units()
+    drop = {i for i, w in enumerate(words) if _glued_amount(w.lower())} | {
+        k for i, w in enumerate(words[:-1]) if _is_amount(w) and words[i + 1].lower().rstrip(",;:?") in units
+        for k in (i, i + 1)}
+    return " ".join(w for i, w in enumerate(words) if i not in drop)
 
 
 def is_injection(question: str) -> bool:
@@ -582,18 +602,38 @@ def _stated_amount(drugs: list[Mention], number: int) -> bool:
     return bool(before) and (before[-1].taken or before[-1].historical)
 
 
-def _asks_benefit(toks: list[str], end: int) -> bool:
+def _asks_benefit(toks: list[str], end: int, verbs: str = "benefit_verbs") -> bool:
     """ "how much does maintenance matter?", "how much would a transplant help?": an auxiliary right after "how much"
-    and a verb of benefit before the clause ends, no verb of an amount (lexicon/safety.yaml `amounts`)."""
+    and a verb of benefit (or of `verbs`) before the clause ends, no verb of an amount (lexicon/safety.yaml
+    `amounts`)."""
     words = _amount_words()
     if end >= len(toks) or toks[end] not in words["degree_auxiliaries"]:
         return False
     for tok in toks[end + 1:end + 1 + int(words["reach"])]:
         if tok in words["amount_verbs"] or not tok[:1].isalnum():
             return False
-        if any(tok.startswith(v.rstrip("*")) if v.endswith("*") else tok == v for v in words["benefit_verbs"]):
+        if any(tok.startswith(v.rstrip("*")) if v.endswith("*") else tok == v
+               for v in words[verbs] + (words["price_verbs"] if verbs == "benefit_verbs" else [])):
             return True
     return False
+
+
+def asks_price(question: str) -> bool:
+    """ "How much does tisagenlecleucel cost?", "how much will we have to pay?": a price asked, not a dose.
+
+    >>> asks_price("How much does tisagenlecleucel cost in Japan?"), asks_price("How much dasatinib does he take?")
+    (True, False)
+    """
+    text = question.lower()
+    toks = tokens(text)
+    if any(m.concept == "dose_question" and _asks_benefit(toks, m.end, "price_verbs")
+           for m in read_concepts(text).mentions):
+        return True
+    # ("what does CAR-T cost?", "what would it cost us?": a question word, an auxiliary, then the price verb)
+    words = _amount_words()
+    verbs = [v.rstrip("*") for v in words["price_verbs"]]
+    return any(t.startswith(tuple(verbs)) and {"what", "how"} & set(toks[max(0, i - 6):i])
+               and set(words["degree_auxiliaries"]) & set(toks[max(0, i - 5):i]) for i, t in enumerate(toks))
 
 
 @lru_cache(maxsize=1)

@@ -824,3 +824,29 @@ def test_a_shorthand_is_a_whole_word_only() -> None:
 def test_a_real_word_one_letter_from_a_lexicon_word_is_left_as_written() -> None:
     """r78 q06: "waiting" became "writing" (a word of a lay form), so "or wait for frank relapse?" lost its cue."""
     assert "waiting" in read_concepts("should we keep waiting for relapse?").text
+
+
+@pytest.mark.parametrize("text", ["post-allo HSCT Ph+ ALL, MRD positive", "post-HSCT BCR::ABL1 rising"])
+def test_a_history_prefix_glued_to_a_treatment_dates_it(text: str) -> None:
+    """rja108 q30: "Post-allo HSCT" had been read as a transplant asked about (its "post" is glued to "allo")."""
+    assert {m.concept: m.historical for m in read_concepts(text.lower()).mentions}["allo_hsct"] is True
+
+
+def test_a_treatment_right_after_a_procedure_is_dated_by_it_not_given_before() -> None:
+    """"post allo-HSCT TKI maintenance" is TKI maintenance after the transplant: only the transplant is history."""
+    seen = {m.concept: m.historical for m in read_concepts("relapse prevention post allo-hsct tki maintenance").mentions}
+    assert seen["allo_hsct"] is True and seen["tki"] is False and seen["maintenance"] is False
+
+
+@pytest.mark.parametrize("text", ["induction without intensive chemotherapy?", "a TKI instead of the chemotherapy?"])
+def test_a_treatment_done_without_is_denied(text: str) -> None:
+    """rja108 q02: 「強力化学療法を避けた寛解導入」 (read "without intensive chemotherapy induction") had the
+    chemotherapy as the treatment asked about."""
+    denied = [m for m in read_concepts(text.lower()).mentions if m.concept in ("intensive_chemo", "chemotherapy")]
+    assert denied and all(m.negated for m in denied)
+
+
+def test_a_pronoun_is_not_an_abbreviation_after_a_verb() -> None:
+    """r88 q26: "what is it, is it chemo?" read "IT chemo" (intrathecal); "give IT chemo" still is."""
+    assert "intrathecal" not in read_concepts("what is blinatumomab, is it chemo?").ids()
+    assert "intrathecal" in read_concepts("give it chemo with hd-mtx").ids()

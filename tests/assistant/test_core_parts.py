@@ -2267,3 +2267,57 @@ def test_a_relapse_supposed_with_relapses_keeps_its_part(bot) -> None:
     a = bot.ask("26-year-old with T-ALL in CR1 on a pediatric-type regimen. Does he need a transplant? And "
                 "hypothetically if he relapses, which drug is specific to T-ALL?")
     assert "nelarabine" in _quotes(a), a.answer
+
+
+@pytest.mark.parametrize(("q", "wanted"), [
+    ("68-year-old with Ph+ ALL: which induction at his age, and what if he later relapses on imatinib?",
+     "a later-generation TKI can be considered"),
+    ("My brother is 50, Ph-positive, in remission. Is a transplant needed? And if after it the tests pick up the "
+     "marker again at a low level, what then?", "recommends pre-emptive TKI therapy"),
+])
+def test_a_rule_chosen_for_a_later_part_is_quoted(bot, q: str, wanted: str) -> None:
+    """r88 q34, q36: the relapse and post-transplant rules chosen for a supposed later part were left out because
+    their sections were not in the pool the answer may quote."""
+    a = bot.ask(q)
+    assert wanted in _quotes(a), a.answer
+
+
+def test_the_risk_asked_with_a_drug_to_choose_is_the_chosen_drugs_not_the_one_given_before(bot) -> None:
+    """r88 q08: after prior blinatumomab, "which agent, and which toxicity matters before the transplant?" got
+    blinatumomab's CRS line and not inotuzumab's VOD/SOS risk."""
+    a = bot.ask("52-year-old, CD22+ B-ALL, second relapse after blinatumomab, a donor is lined up for after salvage. "
+                "Which agent fits, and which toxicity should I worry about given the transplant?")
+    quotes = _quotes(a)
+    assert "inotuzumab" in quotes and "VOD/SOS" in quotes, a.answer
+    assert "cytokine release syndrome" not in quotes, a.answer
+
+
+def test_two_numbered_questions_are_answered_in_order_without_a_yes_above_both(bot) -> None:
+    """rja108 q38: 「①寛解導入は？②第一寛解で移植は推奨？」 for patients under 40 opened "はい" and put the transplant
+    rule first, with lines for patients aged 65 or older."""
+    a = bot.ask("35歳未満のPh陽性ALLについて質問が2つあります。①寛解導入はどの治療が推奨されますか。②第一寛解での同種移植は"
+                "推奨されますか。")
+    assert "はい" not in a.answer.split("\n")[0], a.answer
+    quotes = [c.quote for c in a.citations]
+    first_induction = next(i for i, x in enumerate(quotes) if "induction and consolidation therapy" in x)
+    first_hsct = next(i for i, x in enumerate(quotes) if "allo-HSCT in CR1" in x or "(allo-HSCT) in CR1" in x)
+    assert first_induction < first_hsct, quotes
+    assert not any("aged 65 or older" in x for x in quotes), quotes
+
+
+@pytest.mark.parametrize(("q", "absent"), [
+    # (a treatment to go without, 「…を避けた」: not asked for; rja108 q02)
+    ("73歳のPh陽性ALL。強い化学療法を避けた寛解導入として、ガイドラインは何を推奨していますか？", "tisagenlecleucel"),
+    # (the team's plan quoted to the family: the pediatric-type regimen is given, so no Ph-positive branch; q22)
+    ("息子（23さい）が主治医から「小児のちりょうをします」と言われました。大人なのにだいじょうぶでしょうか。", "TKI"),
+])
+def test_japanese_plans_and_treatments_done_without_are_read(bot, q: str, absent: str) -> None:
+    a = bot.ask(q)
+    assert absent not in _quotes(a), a.answer
+
+
+def test_a_request_for_the_evidence_level_after_a_question_is_a_part(bot) -> None:
+    """rja108 q29: 「…recommended？その推奨のevidence levelも教えて。」 left the second request unanswered."""
+    a = bot.ask("Ph陰性ALL 40-64歳の地固めでHD-MTXは推奨？その推奨のエビデンスレベルも教えてください。")
+    quotes = _quotes(a)
+    assert "high-dose methotrexate" in quotes and ("categories" in quotes or "CQ numbers" in quotes), a.answer

@@ -244,3 +244,44 @@ def test_swapped_targets_said_as_conditions_are_answered_no(bot, q: str) -> None
     """rja104 q14: the conditions ("if CD22+") were left out of the focus as background, and with them the swap."""
     a = bot.ask(q)
     assert a.answer.startswith(("_**No", "_**いいえ")) and "CD19" in a.citations[0].quote, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "After allo-HSCT for Ph+ ALL: MRD-positive means pre-emptive TKI, MRD-negative means no prophylactic TKI. Correct?",
+    "Ph陽性ALLの移植後は、MRD陽性なら先制的TKI、MRD陰性なら予防的TKIは推奨されない、で合ってますか？",
+])
+def test_a_right_claim_put_by_condition_is_answered_by_its_rules_not_no(bot, q: str) -> None:
+    """rja108 q30: a correct two-branch claim got "No: the summary has no such statement" above the very rules
+    that say it (a supposed MRD result is no patient, so the rules had been left out)."""
+    a = bot.ask(q)
+    first = a.answer.split("\n\n- ")[0][:600]
+    assert "**No**" not in first and "いいえ" not in first, a.answer
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "does not recommend prophylactic TKI maintenance" in quotes and "pre-emptive TKI" in quotes, quotes
+
+
+@pytest.mark.parametrize("q", [
+    "全脳照射は寛解に入った成人ALL全員に行うのが標準と理解しています。最新の2023年版でも変わりませんか？",
+    "I understand that cranial irradiation for every adult in remission is the standard; is that unchanged in 2023?",
+    "I understand that prophylactic TKI after a transplant is recommended for everyone, so should our MRD-negative "
+    "55-year-old with Ph+ ALL start it?",
+])
+def test_the_askers_own_understanding_is_a_premise_judged(bot, q: str) -> None:
+    """rja108 q05, q07: 「…と理解しています(が)」 was dropped from the reading, so a false belief got no "No"."""
+    a = bot.ask(q)
+    first = a.answer.split("\n\n- ")[0][:600]
+    assert "**No**" in first or "**いいえ**" in first, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "Ph陽性ALLの寛解導入はTKI併用化学療法が標準、という理解でいいですか？65歳以上ならどう変わりますか？",
+    "Ph+ ALL: TKI plus chemotherapy is the standard induction, right? And if the patient is 70, what changes?",
+])
+def test_an_age_a_later_part_supposes_is_no_premise_of_the_first(bot, q: str) -> None:
+    """rja107 q29, rja108 q29's class: the age of the second part made the first part's right claim a "No"."""
+    a = bot.ask(q)
+    first = a.answer.split("\n\n- ")[0][:600]
+    assert "**No**" not in first and "いいえ" not in first, a.answer
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "combines a tyrosine kinase inhibitor (TKI) with chemotherapy" in quotes, quotes
+    assert "TKI plus a corticosteroid" in quotes, quotes

@@ -2650,3 +2650,16 @@ def test_an_age_range_in_a_sentence_about_a_population_is_a_limit_not_its_group(
     """h4-c023: "the label excludes patients aged 26 or older" in an answer read as the sentence's population."""
     text = "The Japanese label excludes patients aged 26 or older at infusion."
     assert read_facts(text, population=True).age_bands == []
+
+
+@pytest.mark.parametrize(("text", "band"), [("Ph- ALL, 50s, fit: which consolidation?", "40-64"),
+                                            ("Ph+ ALL (70s), frail", "65+"),
+                                            ("Ph+ ALL, 60s, fit", None)])  # (60-69 spans two bands)
+def test_a_decade_set_apart_in_a_case_list_is_the_patients_age(text: str, band: str | None) -> None:
+    """r88 q13: "Ph+ ALL, 40s, fit" was read as no age, so the answer asked for it and added the 65+ branch."""
+    assert read_facts(text).age_band == band
+
+
+def test_a_small_amount_of_the_leukemia_gene_found_after_a_transplant_is_mrd_detected() -> None:
+    facts = read_facts("After the transplant a blood test found a little of the leukemia gene. Is TKI right?")
+    assert facts.mrd_status == "positive"

@@ -151,3 +151,16 @@ def test_a_life_concern_asked_is_a_condition_the_answer_must_address(question: s
     if asked:  # an answer that does not name it says so
         issues = check_relevance(question, PatientFacts(), Draft(answer="- Cranial irradiation is an option.[1]"), [])
         assert len([i for i in issues if "which the question asks about" in i.finding.message]) >= len(asked)
+
+
+@pytest.mark.parametrize(("q", "concern"), [
+    ("What does CAR-T cost, and will national health insurance cover it?", "concern_costs"),
+    ("How much does tisagenlecleucel cost in Japan?", "concern_costs"),
+    ("My son relapsed after the transplant. What are his chances?", "concern_prognosis"),
+])
+def test_a_price_or_ones_own_outlook_is_a_concern_no_source_covers(q: str, concern: str) -> None:
+    """r88 q32, q27: a price asked with the treatment named, and "what are my chances?", are asked of no source."""
+    from assistant.rules.relevance import asked_concerns
+
+    assert concern in asked_concerns(q)
+    assert asked_concerns("Is blinatumomab worth the toxicity it costs?") == []
