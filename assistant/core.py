@@ -88,6 +88,7 @@ from assistant.prompts import (
     PREMISE_NOTE,
     PREMISE_OPTION_NOTE,
     PREMISE_PART_NOTE,
+    PREMISE_PLAIN_NO_NOTE,
     PREMISE_PLAIN_NOTE,
     REFUSAL_CONCERN,
     REFUSAL_NOT_ADDRESSED,
@@ -385,6 +386,10 @@ class Assistant:
             fired = self._part_blocks(piece, facts)
             if not fired and declined and not _has_subject(piece):
                 fired = set(declined)  # "...: 9 then 28 mcg/day? For how many days each?": the same request goes on
+            elif not fired and (other := {r for r in declined if self.policy.entry(r).part_note == "scope_part"}) \
+                    and not _names_all(piece):
+                fired = other  # ("first-line treatment for chronic-phase CML, and which TKI is preferred?": the part
+                # after names no disease of its own, so it is about the other disease, r89 q29)
             key = self.policy.part_note(fired) if fired else None
             if key is None:
                 kept.append((piece, asks))
@@ -659,8 +664,11 @@ class Assistant:
         if premise:  # (a patient asking whether they must keep taking what the guideline does not recommend: no bare
             # "No", which reads as leave to stop; "No" to stopping what it recommends stays)
             withheld = premise[0].asserts and all(a.stance in NEGATIVE_STANCES for a in premise[0].asserts)
-            notes.append(PREMISE_PLAIN_NOTE.format(title=premise[0].title)
-                         if withheld and self.policy.plain(scope_findings) else premise_note(q, premise[0], facts))
+            plain = self.policy.plain(scope_findings)
+            note = premise_note(q, premise[0], facts)
+            if plain and note == PREMISE_NOTE.format(title=premise[0].title):
+                note = PREMISE_PLAIN_NO_NOTE  # (for a family: no rule title, no "conflicts", r89 q21)
+            notes.append(PREMISE_PLAIN_NOTE.format(title=premise[0].title) if withheld and plain else note)
         return notes
 
     def _with_cited(self, pool: list[Chunk], draft: Draft) -> list[Chunk]:
@@ -791,6 +799,12 @@ def _list_is_about(question: str, kind: str, value: Any) -> bool:
 #: with the part before it.
 _SUBJECT_KINDS = TREATMENT_KINDS | {"medicine", "population", "marker", "lineage", "phase", "phase_of_treatment",
                                      "disease", "other_disease", "adverse_event", "outcome", "source"}
+
+
+def _names_all(piece: str) -> bool:
+    """The part names adult ALL itself: the disease, a Ph status or a lineage (not only a treatment)."""
+    return any(m.concept == "all" or m.kind in ("lineage",) or m.concept in ("ph_positive", "ph_negative")
+               for m in read_concepts(piece.lower()).mentions)
 
 
 def _has_subject(piece: str) -> bool:

@@ -144,6 +144,12 @@ PREMISE_OPTION_NOTE = ("_**Only as an option**: the JSH 2023 guideline does not 
 PREMISE_PLAIN_NOTE = ("_What the JSH 2023 guideline says on this comes first below; whether it applies to "
                       "your own treatment, and to your own test results, is for your hematologist to decide._")
 
+#: Shown first instead to a patient or relative whose question the guideline answers "No" (no rule title, and no
+#: "conflicts" a worried family may read as the doctors' plan conflicting: "does that mean they gave up on him?",
+#: r89 q21).
+PREMISE_PLAIN_NO_NOTE = ("_**No**: what the JSH 2023 guideline says on this comes first below; how it applies to your "
+                         "own treatment is for your hematologist to explain._")
+
 #: Shown first instead when the question asks about several treatments and the premise concerns one of them.
 PREMISE_PART_NOTE = ("_**No** for part of this: as asked, one part conflicts with the JSH 2023 guideline ({title}). "
                      "The guideline's own statements on each part follow._")

@@ -24,7 +24,7 @@ from assistant.rules.logic import RuleBook
 from assistant.rules.relevance import addressed
 from assistant.rules.toxicity import harms_in
 
-__all__ = ["Interactions", "answer_drugs", "asks_cautions", "cautions_for_answer", "asks_other_things", "interaction_lines", "named_treatments"]
+__all__ = ["Interactions", "answer_drugs", "asks_cautions", "cautions_after_rules", "cautions_for_answer", "asks_other_things", "interaction_lines", "named_treatments"]
 
 #: Tiers in the order a safety line is preferred: the guideline's own words, a safety note, a trial's finding.
 _TIER_ORDER = {"guideline": 2, "context": 1}
@@ -77,6 +77,12 @@ def asks_other_things(plan: DraftPlan) -> bool:
     return not (says(plan.q, "asks_cautions") or says(plan.q, "asks_side_effects")) and any(
         lex.concepts[c].kind == "procedure" for c in named_treatments(plan.q))  # (what weighs the choice: each
     # drug's toxicity, even-handed, from the lines that follow)
+
+
+def cautions_after_rules(plan: DraftPlan) -> bool:
+    """The question asks what to watch for with the drugs the answer gives (`cautions_for_answer`): their safety
+    lines follow the rules that name them ("which drug for re-induction, and its main adverse events?", rja110 q12)."""
+    return not _weighs(plan) and cautions_for_answer(plan.q)  # (in any part: "which drug, and its harms?")
 
 
 def answer_drugs(question: str, lines: Sequence[str]) -> list[str]:

@@ -20,7 +20,7 @@ from assistant.compose.conditions import Conditions
 from assistant.compose.evidence import ContextLine, Support
 from assistant.compose.focus import Definition, Focus, Listed, Parts
 from assistant.compose.grades import AskedGrades, StatedGrades
-from assistant.compose.interactions import Interactions, asks_cautions, asks_other_things
+from assistant.compose.interactions import Interactions, asks_cautions, asks_other_things, cautions_after_rules
 from assistant.compose.notes import (
     CombinationNote,
     Disclaimer,
@@ -66,6 +66,7 @@ COMPOSERS: tuple[Composer, ...] = (
     WhichOne(),  # "which TKI for maintenance?": the summary names none (after the rule on the class)
     PopulationOutcomes(),  # "is it curable?": what the trials in that population report on survival
     When(asks_other_things, Interactions()),  # (a drug beside another treatment: its safety line after the rules)
+    When(cautions_after_rules, Interactions(alone=True)),  # (the harms of the drug the rules give, after them)
     When(ruled, Conditions()),  # "his kidneys are weak: HD-MTX?": the drug's lines on the harms his condition weighs
     PlainPatient(),
     When(ruled, AskedTreatment()),  # a treatment the question asks about, when no rule line names it

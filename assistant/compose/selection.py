@@ -922,7 +922,9 @@ def asks_only_about_a_harm(asking: str, planned: bool = False) -> bool:
     # (a treatment given before or a transplant planned (`planned`: the patient's facts say so) is the harm's setting: "after inotuzumab, scheduled for
     # allo-HSCT: VOD/SOS, what does the guideline say?")
     asked = {m.kind for m in mentions if not m.historical and not (planned and m.concept == "allo_hsct")}
-    return "adverse_event" in asked and not asked & TREATMENT_KINDS
+    # (nor a drug to choose with its harms: "which drug for re-induction, and its main adverse events?", rja110 q12)
+    return "adverse_event" in asked and not asked & (TREATMENT_KINDS | {"phase_of_treatment"}) and not says(
+        asking, "asks_which_one")
 
 
 def _watches_around_transplant(asking: str, planned: bool) -> bool:
@@ -1285,12 +1287,18 @@ def _part_rules(plan: DraftPlan, pool: Sources) -> dict[str, tuple[GuidelineRule
 
 
 def _after_the_last(span: str, before: str) -> str:
-    """A part's "after it" read as after the treatment the part before asks about ("Is a transplant needed? And if
+    """A part's "above it" read as MRD-positive after a part asking about an MRD level, and its "after it" as after
+    the treatment the part before asks about ("Is a transplant needed? And if
     after it the marker is back, what then?" -> "... if after allo-HSCT the marker is back ...", r88 q36).
 
     >>> _after_the_last("And if after it the marker is back, what then", "Is a transplant needed")
     'And if after allo-HSCT the marker is back, what then'
     """
+    above = first_of(span, cue("above_the_last"))
+    if above is not None and "mrd" in concept_ids(before.lower()):  # ("what MRD level is high risk, and what when he
+        # is above it?": MRD-positive, r89 q35)
+        when = " after induction" if "induction" in concept_ids(before.lower()) else ""  # (the level's time point)
+        span = f"{span[:above[0]]}MRD-positive{when}{span[above[1]:]}"
     at = first_of(span, cue("after_the_last"))
     asked = asked_treatments(before)
     if at is None or len(asked) != 1:

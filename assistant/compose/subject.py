@@ -160,9 +160,10 @@ def cautions_for_answer(question: str) -> bool:
     given = read_concepts(question.lower()).given(kind="drug")
     # (or which of its toxicities matter: "which agent, and what toxicity should worry me given the planned HSCT?",
     # r88 q08)
+    # (or with the drug itself to be chosen: "which drug for re-induction, and its main adverse events?", rja110 q12)
     return (says(question, "asks_cautions") or says(question, "asks_side_effects")) and not any(
-        lex.concepts[c].kind == "drug" and c not in given for c in named) and any(
-        lex.concepts[c].kind == "procedure" for c in named)
+        lex.concepts[c].kind == "drug" and c not in given for c in named) and (any(
+            lex.concepts[c].kind == "procedure" for c in named) or says(question, "asks_which_one"))
 
 
 def risks_of_the_answer(question: str) -> bool:

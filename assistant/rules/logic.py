@@ -298,10 +298,17 @@ def hearsay_sentence(question: str) -> str | None:
     from assistant.concepts import sentences
     from assistant.rules.frames import premise_form
 
-    said = sentences(question)
+    said = _to_the_last_question(sentences(question))  # (background after it: "... Is that what the guideline
+    # says? My brother is 33 and in remission.", r89 q37)
     if len(said) < 2 or not premise_form(said[-1].split(",")[-1].strip()).yes_no:  # (its asking clause: "side
         return None  # effects are hard, can I stop?")
     return _reported_before(said)
+
+
+def _to_the_last_question(said: list[str]) -> list[str]:
+    """The sentences up to the last one that asks ("?"), or all of them when none does."""
+    last = max((k for k, s in enumerate(said) if s.rstrip().endswith("?")), default=len(said) - 1)
+    return said[:last + 1]
 
 
 def _reported_before(said: list[str], *, of_jsh: bool = False) -> str | None:

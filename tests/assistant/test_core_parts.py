@@ -2321,3 +2321,55 @@ def test_a_request_for_the_evidence_level_after_a_question_is_a_part(bot) -> Non
     a = bot.ask("Ph陰性ALL 40-64歳の地固めでHD-MTXは推奨？その推奨のエビデンスレベルも教えてください。")
     quotes = _quotes(a)
     assert "high-dose methotrexate" in quotes and ("categories" in quotes or "CQ numbers" in quotes), a.answer
+
+
+@pytest.mark.parametrize(("q", "wanted"), [
+    # (rja109 q12: the age requirement asked beside the option, 「年齢条件も含めて」)
+    ("22歳、CD19陽性B-ALLで移植後に再発しました。CAR-Tは選択肢ですか？年齢の条件も教えてください。", "age limit for CAR T-cell therapy"),
+    # (rja109 q39: a grade asked as a part, 「グレード(カテゴリー1など)は？」)
+    ("Ph陰性ALLの50歳の地固めは何が推奨？その推奨のグレード(カテゴリー2Aなど)は？", "recommendation grade"),
+])
+def test_a_japanese_part_asking_an_aspect_is_answered(bot, q: str, wanted: str) -> None:
+    a = bot.ask(q)
+    assert wanted in _quotes(a), a.answer
+
+
+@pytest.mark.parametrize(("q", "wanted"), [
+    # (r89 q35: "above it" after a part on the MRD level is MRD-positive after induction)
+    ("Which MRD after induction is high risk, and what then for a 24-year-old on a pediatric protocol who is above "
+     "it?", "considering allo-HSCT"),
+    # (r89 q36: "it comes back" in a supposed later part is a relapse)
+    ("My aunt is 70 with Ph-negative ALL. What is recommended? And what if it is T-cell type and it comes back "
+     "later?", "nelarabine"),
+])
+def test_a_later_part_pointing_back_is_read_for_its_own_case(bot, q: str, wanted: str) -> None:
+    a = bot.ask(q)
+    assert wanted in _quotes(a), a.answer
+
+
+def test_a_part_after_another_disease_names_that_disease_too(bot) -> None:
+    """r89 q29: "first-line for chronic-phase CML, and which TKI is preferred?" answered its second part for
+    Ph-positive ALL."""
+    a = bot.ask("First-line therapy for chronic-phase CML, and which TKI is preferred?")
+    assert a.verdict == "refused" and a.scope == "out_of_scope", a.answer
+
+
+def test_an_exam_study_question_is_out_of_scope(bot) -> None:
+    """rja109 q37: 「専門医試験の勉強法と参考書」 read 試験 as a clinical trial and was refused as ungrounded."""
+    a = bot.ask("血液専門医試験のおすすめの参考書と勉強方法を教えて。")
+    assert a.scope == "out_of_scope", a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "40-year-old, relapsed CD22-positive B-ALL, Ph-negative: which drug does JSH recommend for re-induction, and what "
+    "adverse events of it should we watch?",
+    "再発したCD22陽性のB-ALL（Ph陰性、40歳）です。推奨される薬剤と、その注意すべき副作用を教えてください。",
+])
+def test_a_drug_to_choose_and_its_harms_is_answered_with_the_drug_then_its_harm(bot, q: str) -> None:
+    """rja110 q12: "the recommended drug and its main adverse events" was refused as a question about a harm alone."""
+    a = bot.ask(q)
+    assert a.verdict != "refused", a.answer
+    quotes = [c.quote for c in a.citations]
+    ino = next(i for i, x in enumerate(quotes) if "recommends inotuzumab ozogamicin" in x)
+    vod = next(i for i, x in enumerate(quotes) if "VOD/SOS" in x)
+    assert ino < vod, quotes

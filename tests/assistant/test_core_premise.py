@@ -131,7 +131,7 @@ def test_a_patient_asking_whether_they_must_keep_taking_what_is_withheld_hears_n
     """r43 g24: "do I still have to take the pills?" after a transplant, MRD negative: a bare "No" (the premise
     conflicts with "no prophylactic TKI") reads as leave to stop; the guideline's statement leads, with whose decision
     it is. A patient asking to stop what the guideline recommends (TKI for at least 5 years) still hears "No"."""
-    from assistant.prompts import PREMISE_NOTE, PREMISE_PLAIN_NOTE
+    from assistant.prompts import PREMISE_PLAIN_NO_NOTE, PREMISE_PLAIN_NOTE
     from assistant.rules.logic import default_rulebook
 
     withheld = bot.ask("I have Ph+ ALL and had a transplant last year. My tests show no leukemia at all. Do I still "
@@ -141,8 +141,8 @@ def test_a_patient_asking_whether_they_must_keep_taking_what_is_withheld_hears_n
     assert rule.title not in withheld, withheld  # (no rule title for a patient: r82 q23 read it as an internal label)
     recommended = bot.ask("I have Ph+ ALL and I'm on dasatinib maintenance after chemo, no transplant. Can I stop my "
                           "dasatinib after 2 years?").answer
-    tki = default_rulebook().get("PHPOS-MAINT-008")
-    assert PREMISE_NOTE.format(title=tki.title) in recommended, recommended
+    # (a plain "No", without the rule's title a family read as the team's plan conflicting: r89 q21)
+    assert PREMISE_PLAIN_NO_NOTE in recommended, recommended
 
 
 def test_the_patients_own_mrd_value_asked_about_is_no_claimed_threshold(bot) -> None:
@@ -285,3 +285,20 @@ def test_an_age_a_later_part_supposes_is_no_premise_of_the_first(bot, q: str) ->
     quotes = " ".join(c.quote for c in a.citations)
     assert "combines a tyrosine kinase inhibitor (TKI) with chemotherapy" in quotes, quotes
     assert "TKI plus a corticosteroid" in quotes, quotes
+
+
+def test_a_preference_proposed_over_another_treatment_is_no_when_the_proposed_one_is_wrong(bot) -> None:
+    """r89 q39: "should we prefer nelarabine over blinatumomab for relapsed B-ALL?" was "No for part of this"."""
+    a = bot.ask("Nelarabine is approved for relapsed B-ALL, so should we prefer it over blinatumomab for a "
+                "45-year-old with relapsed CD19+ B-ALL?")
+    first = a.answer.split("\n\n- ")[0][:600]
+    assert "**No**" in first and "for part of this" not in first, a.answer
+
+
+def test_a_family_gets_a_plain_no_without_the_rule_title(bot) -> None:
+    """r89 q21: a frightened family read "this conflicts with the guideline (<rule title>)" as the doctors' plan
+    conflicting with it."""
+    a = bot.ask("my mum is 71 with the philadelphia kind of ALL. the doctors want to give her a pill and steroids "
+                "instead of the strong chemo. does that mean they gave up on her?? im so scared")
+    first = a.answer.split("\n\n- ")[0][:800]
+    assert "**No**" in first and "conflicts" not in first, a.answer

@@ -185,3 +185,20 @@ def test_a_change_asked_without_its_object_is_about_what_came_before(q: str, ask
     from assistant.compose.intents import asking_clause
 
     assert asking_clause(q) == asking
+
+
+def test_a_long_supposition_before_a_second_question_is_its_own_part() -> None:
+    """r89 q34: a supposition of about ninety characters ("..., and if he's transplanted in CR1 and then BCR::ABL1
+    MRD turns positive some months after the transplant, what should we do?") had run into the first part."""
+    from assistant.compose.intents import question_parts
+
+    q = ("Ph+ ALL at 55: which induction does JSH 2023 recommend, and if she goes to transplant in CR1 and then the "
+         "BCR::ABL1 MRD turns positive several months after the transplant, what do we do?")
+    parts = question_parts(q)
+    assert len(parts) == 2 and parts[0].endswith("recommend"), parts
+
+
+def test_a_request_after_a_question_is_a_part_of_its_own() -> None:
+    from assistant.compose.intents import question_parts
+
+    assert len(question_parts("HD-MTX recommended at 50? its evidence level, please tell me.")) == 2

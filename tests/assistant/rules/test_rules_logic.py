@@ -687,3 +687,12 @@ def test_a_row_of_another_sources_table_is_no_misquote_of_its_other_row() -> Non
     assert not book.get("PHNEG-JSHCT-HR-073").distortion_check
     r = book.get("PHPOS-OLDER-004")
     assert r.distortion_check and distortion(r, r.statement.replace("recommends", "does not recommend"))
+
+
+def test_hearsay_before_the_question_is_found_past_a_background_sentence_after_it() -> None:
+    """r89 q37: "A nurse told us ... Is that what the guideline says? My brother is 33." had no hearsay (the last
+    sentence is background, not the question)."""
+    from assistant.rules.logic import hearsay_sentence
+
+    q = "A nurse said every adult needs head radiation. Is that right? My sister is 40 and in remission."
+    assert hearsay_sentence(q) == "A nurse said every adult needs head radiation."

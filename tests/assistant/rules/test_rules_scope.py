@@ -95,6 +95,19 @@ def test_the_evidence_asked_for_a_dose_level_named_is_trial_design_not_a_dose_re
     assert findings("Which dose of HD-MTX, 3 g/m2? And which data back it?").get("SAFE-DOSE-003") == "block"
 
 
+def test_the_dose_arms_of_a_trial_asked_for_are_trial_design() -> None:
+    """r89 q17: "HD-MTX for Ph- 40-64 -- the trial behind it, dose arms?" got the dose refusal."""
+    assert findings("High-dose MTX in Ph-negative adults: which trial backs it, and its dose arms?").get(
+        "SAFE-DOSE-003") != "block"
+
+
+def test_a_family_confused_by_what_they_were_told_is_no_warning_symptom() -> None:
+    """r89 q24: "we are so confused and exhausted" opened with the emergency note."""
+    assert "SAFE-SYMPTOM-062" not in findings("My wife is 50 and in remission. We are so confused and tired. Does "
+                                              "she need a transplant?")
+    assert "SAFE-SYMPTOM-062" in findings("My wife is on blinatumomab and is very confused since this morning.")
+
+
 @pytest.mark.parametrize("q", ["What does tisagenlecleucel cost, and does insurance pay?",
                                "How much does blinatumomab cost per cycle?"])
 def test_asking_a_price_is_not_a_dose_request(q: str) -> None:
