@@ -363,7 +363,8 @@ _PART_SPLIT = re.compile(
     # ", and for ALL which antibody ...": a second question led by its setting; also a setting with a comma, or a
     # case it supposes (", and for a patient who relapses, which drug ...?", ", and if he relapses, what then?")
     r"|,\s+and\s+(?=(?:for|in|about|with|from|at|by|to|after|before)\s[^,?;]{0,40}?\b(?:what|which|how|when|whether)\b)"
-    r"|,\s+and\s+(?=(?:for|in|with|after|if|once|when)\s[^?;]{0,130}?,\s*(?:what|which|how|when|whether|would"
+    r"|,\s+and\s+(?=(?:(?:hypothetically|then|later|also)\s+)?(?:for|in|with|after|if|once|when)\s[^?;]{0,130}?,"
+    r"\s*(?:what|which|how|when|whether|would"
     r"|should|could|can|is|are|does|do|will)\b)",
     re.IGNORECASE)
 _PART_GENERIC = frozenset(["standard", "approach", "done", "used", "counts", "count", "happen", "happens", "mean",

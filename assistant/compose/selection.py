@@ -103,7 +103,7 @@ class DraftPlan:
     missing_ph: bool = False
     deciding: list[str] = field(default_factory=list)  # missing facts whose branches came from the deciding table
     forks: list[GuidelineRule] = field(default_factory=list)  # the branches shown because a fact is missing
-    for_parts: list[GuidelineRule] = field(default_factory=list)  # chosen for one part of a several-part question
+    for_parts: list[GuidelineRule] = field(default_factory=list)  # chosen for one part (or one Ph group) asked
     named: frozenset[str] = frozenset()
     named_found: bool = False
     named_trial: Chunk | None = None
@@ -1186,8 +1186,10 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
         # answer another question; the patient's others stay: "relapsed, CD22+: what now, any tox to watch?")
         plan.chosen = [r for r in plan.chosen if not _on_transplant_only(r)]
     grouped = _group_rules(plan, book)
-    if grouped:  # (each Ph group asked about in a part of its own: its own rules, and no Ph status to ask for)
+    if grouped:  # (each Ph group asked about in a part of its own: its own rules, and no Ph status to ask for;
+        # each quoted from its section, rja110 q38)
         plan.chosen, plan.missing, plan.missing_ph, plan.forks = grouped, [], False, []
+        plan.for_parts, plan.asked = list(grouped), False  # (the groups' rules lead, not a status line of one)
     if plan.forks and plan.missing:
         _missing_finding(plan, plan.forks)
     plan.chosen = _on_the_asked_topic(plan, _without_framing(plan))
@@ -1195,7 +1197,7 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     # chosen, keeps them: "which presenting features define high risk? what WBC cut-offs?")
     placed = _part_rules(plan, pool) if (plan.chosen or plan.asked) and not grouped else {}
     plan.chosen += [r for r, _ in placed.values() if r not in plan.chosen]
-    plan.for_parts = [r for r, _ in placed.values()]
+    plan.for_parts += [r for r, _ in placed.values() if r not in plan.for_parts]
     plan.chosen = _with_cautions(plan, book, plan.chosen + _completing(plan, book))
     plan.chosen += _supposed_results(plan, book)
     plan.chosen += [r for r in _item_population_rules(plan, known, book) if r not in plan.chosen]

@@ -850,3 +850,12 @@ def test_a_pronoun_is_not_an_abbreviation_after_a_verb() -> None:
     """r88 q26: "what is it, is it chemo?" read "IT chemo" (intrathecal); "give IT chemo" still is."""
     assert "intrathecal" not in read_concepts("what is blinatumomab, is it chemo?").ids()
     assert "intrathecal" in read_concepts("give it chemo with hd-mtx").ids()
+
+
+@pytest.mark.parametrize(("text", "concept"), [
+    ("the doctor mentioned a bite drug for the relapse", "blinatumomab"),
+    ("they talked about an antibody with a poison attached", "inotuzumab"),
+])
+def test_the_way_a_doctor_names_an_antibody_to_a_family_is_read(text: str, concept: str) -> None:
+    """r90 q27: "a 'BiTE' drug and an 'antibody with poison attached'" named neither antibody."""
+    assert concept in read_concepts(text).ids()

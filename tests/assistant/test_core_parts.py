@@ -2373,3 +2373,12 @@ def test_a_drug_to_choose_and_its_harms_is_answered_with_the_drug_then_its_harm(
     ino = next(i for i, x in enumerate(quotes) if "recommends inotuzumab ozogamicin" in x)
     vod = next(i for i, x in enumerate(quotes) if "VOD/SOS" in x)
     assert ino < vod, quotes
+
+
+def test_each_ph_group_asked_in_one_japanese_sentence_gets_its_rule_first(bot) -> None:
+    """rja110 q38: 「Ph陽性の…TKI継続期間と、Ph陰性65歳以上の標準治療の有無を、それぞれ」: the Ph-negative group's rule was
+    chosen but not quoted (its section was not in the pool), and the transplant society's categories led."""
+    a = bot.ask("Ph陽性ALLで第一寛解期に移植しないときのTKIの期間と、Ph陰性ALLの65歳以上の標準治療の有無を、それぞれ教えて。")
+    quotes = [c.quote for c in a.citations]
+    assert "at least 5 years" in quotes[0] and any("no standard therapy has been established" in x for x in quotes[:2]), \
+        quotes

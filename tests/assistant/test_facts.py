@@ -2663,3 +2663,11 @@ def test_a_decade_set_apart_in_a_case_list_is_the_patients_age(text: str, band: 
 def test_a_small_amount_of_the_leukemia_gene_found_after_a_transplant_is_mrd_detected() -> None:
     facts = read_facts("After the transplant a blood test found a little of the leukemia gene. Is TKI right?")
     assert facts.mrd_status == "positive"
+
+
+@pytest.mark.parametrize("text", ["If she reaches remission but can't have a transplant, how long on the TKI?",
+                                  "He could not undergo a transplant. How long does maintenance go on?"])
+def test_a_transplant_the_patient_cannot_have_is_ineligible(text: str) -> None:
+    """r90 q34: "can't have a transplant" was read as no transplant status, so post-transplant rules followed."""
+    assert read_facts(text).transplant == "ineligible"
+    assert read_facts("Can he have a transplant at 70?").transplant is None

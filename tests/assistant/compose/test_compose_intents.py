@@ -202,3 +202,12 @@ def test_a_request_after_a_question_is_a_part_of_its_own() -> None:
     from assistant.compose.intents import question_parts
 
     assert len(question_parts("HD-MTX recommended at 50? its evidence level, please tell me.")) == 2
+
+
+def test_a_supposition_led_by_an_adverb_is_a_part_of_its_own() -> None:
+    """r90 q35: ", and hypothetically if he's MRD-positive after allo-HSCT later on, what do we do?" ran into the
+    first part."""
+    from assistant.compose.intents import question_parts
+
+    q = "Ph+ ALL at 45: what does MRD after induction mean, and hypothetically if it turns positive after allo, what then?"
+    assert question_parts(q)[0].endswith("mean"), question_parts(q)
