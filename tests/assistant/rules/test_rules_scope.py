@@ -845,3 +845,11 @@ def test_a_task_naming_the_domains_words_is_declined(q: str) -> None:
 
 def test_a_request_for_a_summary_of_the_guideline_is_no_task() -> None:
     assert "SCOPE-DOMAIN-002" not in findings("Can you write a summary of the JSH 2023 recommendations for Ph+ ALL?")
+
+
+def test_investment_advice_on_the_drugs_makers_is_out_of_scope() -> None:
+    """r91 q32: "which is the better stock to buy, Amgen or Pfizer, on blinatumomab and inotuzumab sales?" was
+    answered with the drugs' rules."""
+    assert findings("Should I buy Amgen shares, given blinatumomab sales in relapsed ALL?").get(
+        "SCOPE-DOMAIN-002") == "block"
+    assert "SCOPE-DOMAIN-002" not in findings("Is blinatumomab better than inotuzumab for relapsed B-ALL?")
