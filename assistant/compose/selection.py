@@ -50,7 +50,6 @@ from assistant.rules.fit import misfit_reasons, wrong_disease
 from assistant.rules.logic import (
     GuidelineRule,
     RuleBook,
-    default_rulebook,
     hearsay_sentence,
     is_branch,
     is_specific,
@@ -596,12 +595,11 @@ def _rule_answers_proposal(plan: DraftPlan, sure: Sequence[GuidelineRule]) -> bo
                                                                    for c in asked) for r in sure)
 
 
-def _confirmed_rules(plan: DraftPlan) -> set[str]:
+def _confirmed_rules(plan: DraftPlan, book: RuleBook) -> set[str]:
     """The rules the claim the question puts to be confirmed agrees with ("if MRD-negative after the transplant, no
     prophylactic TKI, is that right?" about no patient: the rule it restates is the answer, rja108 q30)."""
     from assistant.rules.frames import agreeing_rules, question_claims
 
-    book = default_rulebook()
     return {rid for c, sf in question_claims(plan.q) if sf.tagged or sf.confirms or sf.yes_no
             for rid in agreeing_rules(c, book, plan.facts)}
 
@@ -651,7 +649,7 @@ def _settle_asked(plan: DraftPlan, subject: _Subject, sure: list[GuidelineRule],
             _names_treatment(r, treatments_in(r.statement)) for r in maybe):
         plan.asked = False  # "which salvage agents does the guideline list?": the rules naming them answer
     if plan.asked and status and not prefers and plan.intents.confirm and not plan.premise and (
-            {r.id for r in sure} & _confirmed_rules(plan)):
+            {r.id for r in sure} & _confirmed_rules(plan, book)):
         plan.asked = False  # the claim put to be confirmed restates a rule: the rule answers (rja108 q30)
     if plan.asked and status and not prefers and _rule_answers_proposal(plan, sure):
         plan.asked = False  # "they say he should get a transplant: is that what the guidelines say?": his rule
