@@ -364,6 +364,8 @@ _SIGN_VALUE = {"pos": 1, "neg": -1, "unk": 0}
 
 
 def _sign_at(t: str, pos: int, extra: str | None) -> int | None:
+    if t[pos:pos + 1] in "+-" and t[pos + 1:pos + 2].isdigit():
+        return None  # a signed number is no result ("undetectable by PCR at day +100", r92 q03)
     found = [(b, n) for b, n in _starting(t, pos, "signs") if n in _SIGN_VALUE]
     if extra:
         found += _starting(t, pos, extra)
@@ -1970,6 +1972,9 @@ def _result_after(t: str, end: int, subject: str, dated: bool = False) -> str | 
     fillers, verbs, change, k = 0, [], False, 0
     while k < min(len(items), 9):
         w = items[k][1]
+        if w in ("+", "-") and k + 1 < len(items) and items[k + 1][1].isdigit():
+            k += 2  # a signed number is a day, no result ("undetectable by PCR at day +100", r92 q03)
+            continue
         kind, used = _result_word(items, k) or (None, 0)
         if kind and k + used < len(items) and items[k + used][1] == "for":
             return None  # "PCR positive for BCR-ABL1": a finding at diagnosis, not an MRD result

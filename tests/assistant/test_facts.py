@@ -2671,3 +2671,13 @@ def test_a_transplant_the_patient_cannot_have_is_ineligible(text: str) -> None:
     """r90 q34: "can't have a transplant" was read as no transplant status, so post-transplant rules followed."""
     assert read_facts(text).transplant == "ineligible"
     assert read_facts("Can he have a transplant at 70?").transplant is None
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("Allo-HSCT in CR1. BCR::ABL1 is undetectable by PCR at day +100. Prophylactic dasatinib anyway?", "negative"),
+    ("After allo-HSCT the PCR at day +60 is positive.", "positive"),
+])
+def test_a_day_written_with_its_sign_is_no_result(text: str, status: str) -> None:
+    """r92 q03: the "+" of "day +100" after "PCR" was read as a positive result, so an undetectable BCR::ABL1 became
+    MRD-positive and the answer spoke of pre-emptive TKI."""
+    assert read_facts(text).mrd_status == status
