@@ -103,7 +103,7 @@ from assistant.rules.frames import premise_form
 from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook, stated_facts
 from assistant.rules.policy import Policy, default_policy
 from assistant.rules.relevance import addressed, asked_concerns, asked_treatments, concept_label, subject_of
-from assistant.rules.scope import for_a_relative, is_self_change_first_person, strip_injection
+from assistant.rules.scope import for_a_relative, is_self_change_first_person, mentions_all, strip_injection
 from assistant.settings import Settings
 from assistant.text import POPULATION_TOKENS, first_of, names_trial, tokenize
 
@@ -387,7 +387,7 @@ class Assistant:
             if not fired and declined and not _has_subject(piece):
                 fired = set(declined)  # "...: 9 then 28 mcg/day? For how many days each?": the same request goes on
             elif not fired and (other := {r for r in declined if self.policy.entry(r).part_note == "scope_part"}) \
-                    and not _names_all(piece):
+                    and not mentions_all(piece):
                 fired = other  # ("first-line treatment for chronic-phase CML, and which TKI is preferred?": the part
                 # after names no disease of its own, so it is about the other disease, r89 q29)
             key = self.policy.part_note(fired) if fired else None
@@ -671,13 +671,6 @@ class Assistant:
             notes.append(PREMISE_PLAIN_NOTE.format(title=premise[0].title) if withheld and plain else note)
         return notes
 
-    def _with_cited(self, pool: list[Chunk], draft: Draft) -> list[Chunk]:
-        """The pool with the sections the draft cites beyond it (a rule chosen for one part of a several-part
-        question, read from the store by `draft_extractive`): what is cited is checked."""
-        have = {c.chunk_id for c in pool}
-        beyond = list(dict.fromkeys(c.section_id for c in draft.citations if c.chunk_id not in have))
-        return [*pool, *(c for c in self.retriever.section_chunks(beyond) if c.chunk_id not in have)] if beyond else pool
-
     def _draft_and_check(self, plan: QuestionPlan, facts: PatientFacts, retrieved: list[RetrievedChunk],
                          pool: list[Chunk], premise: list[Any], notes: list[str], scope_findings: list[RuleFinding],
                          compared: list[str], turns: list[str], mode: str | None, sink: Any) -> tuple[Any, str, float]:
@@ -699,13 +692,21 @@ class Assistant:
                 extra.append(self.policy.event("llm_failed", f"The language model failed ({exc}); extractive answer shown"))
                 use_llm = False
         if not use_llm:
+            read: dict[str, Chunk] = {}  # (sections the drafter reads beyond the pool: a rule chosen for one part)
+
+            def sections(ids: Sequence[str]) -> list[Chunk]:
+                chunks = self.retriever.section_chunks(ids)
+                read.update((c.chunk_id, c) for c in chunks)
+                return chunks
+
             draft, missing = draft_extractive(plan, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
                                              rare=self.retriever.is_rare, plain=plain, premise=premise,
                                              # several ages were given: the age branches are the answer
                                              given=frozenset({"age", "age_band"}) if compared else frozenset(),
-                                             sections=self.retriever.section_chunks)
+                                             sections=sections)
             extra.extend(missing)
-            pool = self._with_cited(pool, draft)
+            have = {c.chunk_id for c in pool}
+            pool = [*pool, *(c for cid, c in read.items() if cid not in have)]  # (what is cited is checked)
         t3 = time.perf_counter()
         if sink is not None:
             sink({"event": "stage", "data": "checking"})
@@ -799,12 +800,6 @@ def _list_is_about(question: str, kind: str, value: Any) -> bool:
 #: with the part before it.
 _SUBJECT_KINDS = TREATMENT_KINDS | {"medicine", "population", "marker", "lineage", "phase", "phase_of_treatment",
                                      "disease", "other_disease", "adverse_event", "outcome", "source"}
-
-
-def _names_all(piece: str) -> bool:
-    """The part names adult ALL itself: the disease, a Ph status or a lineage (not only a treatment)."""
-    return any(m.concept == "all" or m.kind in ("lineage",) or m.concept in ("ph_positive", "ph_negative")
-               for m in read_concepts(piece.lower()).mentions)
 
 
 def _has_subject(piece: str) -> bool:

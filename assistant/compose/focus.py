@@ -20,12 +20,12 @@ from assistant.compose.sentences import (
 )
 from assistant.compose.subject import (
     about_another_treatment,
+    given_before,
     led_by_another_treatment,
     on_subject,
-    risks_of_the_answer,
     topic_of,
 )
-from assistant.concepts import concept_ids, load_lexicon, read_concepts, sentences
+from assistant.concepts import concept_ids, load_lexicon, sentences
 from assistant.concepts import tokens as concept_tokens
 from assistant.facts import about_a_patient
 from assistant.models import Chunk
@@ -82,7 +82,7 @@ def add_parts(plan: DraftPlan, pool: Sources, builder: Builder) -> None:
         return
     covered = [t for kind, t in builder.lines if kind != "note"]  # (a note names no answer: "VOD/SOS?" is still open)
     who = plan.facts.model_copy(update=dict.fromkeys(_COURSE, None))
-    given = read_concepts(plan.q.lower()).given(kind="drug") if risks_of_the_answer(plan.q) else set()
+    given = given_before(plan.q)
     drugs = {c for c, k in load_lexicon().concepts.items() if k.kind == "drug"} if given else set()
     answered = {c for r in plan.chosen for c in concept_ids(r.statement.lower())} - given if given else set()
     for sentence, chunk in part_sentences(plan.q, plan.candidates(pool, 8), plan.facts, pool.book, covered):

@@ -17,7 +17,7 @@ from assistant.compose.cues import says
 from assistant.compose.intents import question_parts
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _RESULT_NUMBER, _headed_sentences
-from assistant.compose.subject import cautions_for_answer, named_treatments, risks_of_the_answer
+from assistant.compose.subject import cautions_for_answer, given_before, named_treatments
 from assistant.concepts import concept_ids, load_lexicon, read_concepts
 from assistant.models import Chunk
 from assistant.rules.logic import RuleBook
@@ -102,9 +102,8 @@ def interaction_lines(plan: DraftPlan, chunks: list[Chunk], book: RuleBook,
     `alone` (the question asks what to watch for), a drug named by itself gets its own best safety line."""
     lex = load_lexicon()
     named = named_treatments(plan.q)
-    if risks_of_the_answer(plan.q):  # (the risks asked are those of the drugs the answer gives: one given before is
-        # history, "after prior blinatumomab ... which agent, and what toxicity given the planned HSCT?", r88 q08)
-        named = [c for c in named if c not in read_concepts(plan.q.lower()).given(kind="drug")]
+    given = given_before(plan.q)  # (the risks asked are those of the drugs the answer gives: one given before is
+    named = [c for c in named if c not in given]  # history, "after prior blinatumomab ... which agent?", r88 q08)
     named += [d for d in answer_drugs(plan.q, covered) if d not in named]
     # ("how big is the risk?", or the harm itself named: "InO then allo. VOD/SOS risk?" asks its rate too, r56 k14)
     magnitude = says(plan.q, "asks_magnitude") or bool(harms_in(plan.q))

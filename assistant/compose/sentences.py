@@ -18,7 +18,7 @@ from assistant.compose.intents import (
     prefer_question,
     question_parts,
 )
-from assistant.compose.subject import risks_of_the_answer
+from assistant.compose.subject import given_before
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, treatments_in
 from assistant.facts import age_band, asks_after_transplant, assumed, regimen_concepts
 from assistant.models import Chunk, PatientFacts
@@ -586,12 +586,9 @@ def focus_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts,
 
     Only terms few chunks contain count (`rare`), and never the patient facts the rules already answer."""
     q = set(tokenize(question))
-    given: set[str] = set()
-    if risks_of_the_answer(question):  # (a drug given before is history, not the subject of the risks asked: the
-        # answer's drugs are, "after prior blinatumomab ... which agent, and what toxicity given the HSCT?", r88 q08)
-        before = read_concepts(question.lower()).given(kind="drug")
-        given = {t for t in q if before & set(concept_ids(t))}
-        q -= given
+    before = given_before(question)  # (a drug given before is history, not the subject of the risks asked)
+    given = {t for t in q if before & set(concept_ids(t))} if before else set()
+    q -= given
     have: set[str] = set()
     for line in covered:
         have.update(tokenize(line))
@@ -809,12 +806,7 @@ def _unasked_drugs(sentence: str, question: str) -> set[str]:
     names a trial (its arms' drugs are what it asks about: "what did step 1 of Ph+ALL213 consist of?")."""
     if trial_keys(question):
         return set()
-    asked = read_concepts(question.lower())
-    named = set(asked.ids(kind="drug"))
-    if risks_of_the_answer(question):  # (the risks of the drugs the answer gives with the procedure named: one
-        # given before is not asked about, "in second relapse after prior blinatumomab ... which agent, and what
-        # toxicity should worry me given the planned HSCT?", r88 q08)
-        named -= asked.given(kind="drug")
+    named = set(read_concepts(question.lower()).ids(kind="drug")) - given_before(question)  # (r88 q08)
     return set(read_concepts(sentence.lower()).ids(kind="drug")) - named
 
 

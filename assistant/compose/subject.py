@@ -9,7 +9,7 @@ from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_
 from assistant.models import Chunk
 from assistant.text import trial_keys
 
-__all__ = ["about_another_treatment", "asking_sentences", "cautions_for_answer", "named_treatments", "risks_of_the_answer", "led_by_another_treatment", "harms_named", "names_harm", "on_subject",
+__all__ = ["about_another_treatment", "asking_sentences", "cautions_for_answer", "given_before", "named_treatments", "risks_of_the_answer", "led_by_another_treatment", "harms_named", "names_harm", "on_subject",
            "related_treatments", "status_of_named", "topic_of"]
 
 #: What a line is about: a treatment, a marker (Ph status, MRD, CD19), a lineage, a harm; or a setting (a phase).
@@ -173,3 +173,9 @@ def risks_of_the_answer(question: str) -> bool:
     r88 q08); a harm asked after a drug given, with no choice asked, is that drug's ("after inotuzumab, allo-HSCT
     planned: how is the VOD/SOS risk handled?")."""
     return cautions_for_answer(question) and says(question, "asks_which_one")
+
+
+def given_before(question: str) -> set[str]:
+    """The drugs the question says were given before, when the risks it asks are those of the drugs the answer gives
+    (`risks_of_the_answer`): not the subject of those risks (r88 q08); else none."""
+    return read_concepts(question.lower()).given(kind="drug") if risks_of_the_answer(question) else set()
