@@ -799,6 +799,12 @@ def _people_masks(toks: list[str], persons: list[tuple[int, Form]], rules: Conte
             masks.update(_age_span_after(toks, i + n, rules))
             masks.update(_age_later(toks, i + n, persons, rules))
             continue
+        if form.concept.role == "acquaintance" and any(toks[i + n:i + n + len(r)] == list(r)
+                                                      for r in rules.people["reports"]):
+            others.add(i)  # ("a friend told us that ...": the source of hearsay; what they report is no fact of
+            masks.update(range(i, i + n))  # theirs)
+            masks.update(_age_span_after(toks, i + n, rules))
+            continue
         if form.concept.role == "acquaintance" and any(k < i for k in pronouns):
             beside = True  # "is her treatment the same as what my cousin got?": the patient was named first
         if beside and (form.concept.role == "acquaintance" or prev.endswith("'s") and prev not in ("patient's", "pt's")):

@@ -703,7 +703,7 @@ class Assistant:
                                              rare=self.retriever.is_rare, plain=plain, premise=premise,
                                              # several ages were given: the age branches are the answer
                                              given=frozenset({"age", "age_band"}) if compared else frozenset(),
-                                             sections=sections)
+                                             sections=sections, search=self._part_search)
             extra.extend(missing)
             have = {c.chunk_id for c in pool}
             pool = [*pool, *(c for cid, c in read.items() if cid not in have)]  # (what is cited is checked)
@@ -718,6 +718,10 @@ class Assistant:
                                                        "extractive answer is shown instead")
             return check(qt, facts, draft, pool, prior=[*result.findings, *missing, fallback]), "extractive", t3
         return result, "llm" if use_llm else "extractive", t3
+
+    def _part_search(self, text: str, facts: PatientFacts) -> list[RetrievedChunk]:
+        """The sections ranked for one part of a several-part question, in its own setting (draft_extractive)."""
+        return self.retriever.search(text, facts=facts, k=self.settings.retrieval.k)
 
     def _draft_llm(self, plan: QuestionPlan, facts: PatientFacts, pool: Sequence[Chunk], turns: list[str],
                    sink: Any) -> tuple[Draft, str | None]:

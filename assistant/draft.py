@@ -63,6 +63,7 @@ def draft_extractive(
     rare: Callable[[str], bool] | None = None,
     given: frozenset[str] = frozenset(),
     sections: Callable[[Sequence[str]], Sequence[Chunk]] | None = None,
+    search: Callable[[str, PatientFacts], Sequence[RetrievedChunk]] | None = None,
 ) -> tuple[Draft, list[RuleFinding]]:
     """Build a cited answer deterministically from the question plan (or a text, drafted from as it is). Returns
     the draft and findings about missing facts.
@@ -71,9 +72,10 @@ def draft_extractive(
     names facts the question gave in another form (several ages compared): no finding asks only for them.
     `sections` reads whole sections by id: a rule chosen for one part of a several-part question (its own plan
     read the part alone), whose section the pool lacks, is quoted from it (the caller's check then reads the cited chunks from the same store).
+    `search` ranks the sections for a text in a patient's setting: each part's plan reads its own.
     """
     qplan = question if isinstance(question, QuestionPlan) else QuestionPlan.of_text(question)
-    sources = Sources(retrieved=retrieved, chunks=pool, book=rulebook or default_rulebook(), rare=rare)
+    sources = Sources(retrieved=retrieved, chunks=pool, book=rulebook or default_rulebook(), rare=rare, search=search)
     plan = plan_draft(qplan, facts, sources, notes=notes, plain=plain, rules_only=rules_only, premise=premise,
                       given=given)
     unquoted = [sid for r in plan.chosen if r in plan.for_parts and statement_chunk(r, sources.chunks) is None

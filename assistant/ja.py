@@ -759,9 +759,9 @@ def form_end(low: str, i: int, text: str) -> int | None:
     (11, None)
     """
     pieces = text.split(GAP)
-    if not low.startswith(pieces[0], i):
+    end = _piece_end(low, i, pieces[0])
+    if end is None:
         return None
-    end = i + len(pieces[0])
     for piece in pieces[1:]:
         window = low[end:end + GAP_MAX + len(piece)]
         at = window.find(piece)
@@ -769,6 +769,28 @@ def form_end(low: str, i: int, text: str) -> int | None:
             return None
         end += at + len(piece)
     return end
+
+
+def _piece_end(low: str, i: int, piece: str) -> int | None:
+    """Where `piece` ends when it starts at i, written as it is or with spaces between its Japanese characters, as
+    a lay asker spaces the words of a kana sentence ("「MRD」って なんですか", "すこし のこっている"); None: it does not.
+
+    >>> _piece_end("って なんですか", 0, "ってなん"), _piece_end("って。なん", 0, "ってなん"), _piece_end("MRD って", 0, "MRDって")
+    (5, None, None)
+    """
+    if low.startswith(piece, i):
+        return i + len(piece)
+    if " " not in low[i:i + 2 * len(piece)]:
+        return None
+    pos = i
+    for ch in piece:
+        while (pos < len(low) and low[pos] == " " and ch != " " and pos > i and is_japanese_char(low[pos - 1])
+               and is_japanese_char(ch)):
+            pos += 1
+        if pos >= len(low) or low[pos] != ch:
+            return None
+        pos += 1
+    return pos
 
 
 def _form_at(low: str, i: int, lex: JaLexicon, bounds: frozenset[int] = frozenset()) -> JaForm | None:
@@ -779,9 +801,9 @@ def _form_at(low: str, i: int, lex: JaLexicon, bounds: frozenset[int] = frozense
             if form_end(low, i, form.text) is not None:
                 return form
             continue
-        if not low.startswith(form.text, i):
+        end = _piece_end(low, i, form.text)
+        if end is None:
             continue
-        end = i + len(form.text)
         if len(form.text) == 1 and is_japanese_char(form.text) and not (i in bounds and end in bounds):
             continue
         if form.text[0].isascii() and form.text[0].isalnum() and i > 0 and low[i - 1].isascii() and low[i - 1].isalnum():
@@ -1188,6 +1210,12 @@ class _Renderer:
             out.add(form.english, kind=form.kind)
         self.last_verb = None
 
+    def _noun_at(self, k: int) -> bool:
+        """The item at k is a noun: a concept, a Latin word, or a token SudachiPy reads as a noun (not the verb of a
+        condition: "移植すると、" is "if transplanted")."""
+        item = self.items[k]
+        return item.kind in _PAIRED or (item.kind == "token" and item.token is not None and item.token.pos == "名詞")
+
     def _grammar(self, item: Item, k: int, nxt: Item | None) -> bool:
         """Particles, auxiliaries and conjunctions that shape the clause (if, question, negation, after, clause
         ends); True when the token was one of them."""
@@ -1200,6 +1228,15 @@ class _Renderer:
         if surf == self.joined_pair.get("particle") and tok.pos == "助詞" and k and nxt is not None and \
                 self.items[k - 1].kind in _PAIRED and nxt.kind in _PAIRED:
             out.add(self.joined_pair["english"], content=False)  # "Ph陽性とPh陰性で比べて" -> "Ph-positive and Ph-negative ..."
+            return True
+        if (surf == self.joined_pair.get("particle") and tok.pos2 == "格助詞" and k and nxt is not None
+                and nxt.kind == "punct" and nxt.text == "," and self._noun_at(k - 1)):
+            # two things asked, each with its own words ("移植後にMRDが陽性化した場合の対応と、移植しない場合のTKI継続
+            # 期間を教えて", rja113 q38): "…management, and … duration", as English lists them
+            out.end_clause(",")
+            out.add(self.joined_pair["english"], content=False)
+            out.clause = len(out.words)  # (the next clause starts after "and": its "if" goes after it)
+            self.skip = max(self.skip, k + 1)
             return True
         if surf == self.both["particle"] and tok.pos == "助詞":
             self._both()

@@ -219,7 +219,8 @@ def _kept_clauses(sentence: str, *, asks: bool) -> str:
             for k, c in enumerate(clauses)
             if (asks and (k == len(clauses) - 1 or _asks(c) or _bare_asking_word(c) or _names_outcome(c)))
             or _clinical(c) or k in back or (harms and _names_kind(c, _HARM)) or ages & set(tokens(c))
-            or (asks and _states_level(c))]
+            or (asks and _states_level(c)) or (asks and says(c, "asked_object"))]  # (what a request asks for,
+    # named alone between commas: 「…陽性化した場合の対応と、…」 read "…, management, and …", rja113 q38)
     joined = " ".join(" ".join(part).split()).rstrip(",;:—–- ")
     end = sentence.rstrip()[-1:]
     return joined if not joined or joined[-1] in ".?!" or end not in ".?!" else joined + end

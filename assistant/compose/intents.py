@@ -363,9 +363,10 @@ _PART_SPLIT = re.compile(
     # ", and for ALL which antibody ...": a second question led by its setting; also a setting with a comma, or a
     # case it supposes (", and for a patient who relapses, which drug ...?", ", and if he relapses, what then?")
     r"|,\s+and\s+(?=(?:for|in|about|with|from|at|by|to|after|before)\s[^,?;]{0,40}?\b(?:what|which|how|when|whether)\b)"
-    r"|,\s+and\s+(?=(?:(?:hypothetically|then|later|also)\s+)?(?:for|in|with|after|if|once|when)\s[^?;]{0,130}?,"
-    r"\s*(?:what|which|how|when|whether|would"
-    r"|should|could|can|is|are|does|do|will)\b)",
+    # (the supposition's comma may be left out: ", and if she relapses later what medicines are there?", r93 q33)
+    r"|,\s+and\s+(?=(?:(?:hypothetically|then|later|also)\s+)?(?:for|in|with|after|if|once|when)\s[^?;]{0,130}?"
+    r"(?:,\s*(?:what|which|how|when|whether|would|should|could|can|is|are|does|do|will)"
+    r"|\s(?:what|which|how|whether))\b)",
     re.IGNORECASE)
 _PART_GENERIC = frozenset(["standard", "approach", "done", "used", "counts", "count", "happen", "happens", "mean",
                            "means", "level", "kind", "type", "way", "ways", "thing", "things", "part", "stay", "stays",
@@ -529,7 +530,34 @@ def question_parts(question: str) -> list[str]:
         said = sentences(question)
         asking = [p.strip(" ,.:?") for k, p in enumerate(said) if len(p.split()) >= 2 and (
             p.rstrip().endswith("?") or (k and said[k - 1].rstrip().endswith("?") and says(p, "request")))]
+    if len(asking) < 2:
+        asking = _requested_parts(question)
     return asking if len(asking) >= 2 else [question.strip()]
+
+
+def _requested_parts(question: str) -> list[str]:
+    """Two things asked in one request, each with its own subject, joined by ", and" ("the management when MRD turns
+    positive after allo-HSCT, and conversely the TKI duration when no transplant is done"; 「…の対応と、…のTKI継続
+    期間を教えて」 as read, rja113 q38): a part each; [] otherwise.
+
+    >>> _requested_parts("Ph+ ALL: the management if MRD turns positive after allo-HSCT, and the TKI duration if no transplant")
+    ['Ph+ ALL: the management if MRD turns positive after allo-HSCT', 'the TKI duration if no transplant']
+    >>> _requested_parts("MRD definition, and timing tell me"), _requested_parts("Ph+ ALL in CR1, and no transplant: how long?")
+    ([], [])
+    """
+    pieces = [p.strip(" ,.:?") for p in re.split(r",\s+and\s+", question)]
+    return pieces if len(pieces) == 2 and all(map(_asks_an_object, pieces)) else []
+
+
+def _asks_an_object(piece: str) -> bool:
+    """The piece names what it asks for (cues.yaml asked_object, or a property: "the duration", "the management") and
+    the clinical subject it is asked of (a treatment or a marker)."""
+    kinds = {m.kind for m in read_concepts(piece.lower()).mentions}
+    return (says(piece, "asked_object") or "property" in kinds) and bool(kinds & _OBJECT_SUBJECTS)
+
+
+#: What a thing asked for is asked of (`_asks_an_object`): a treatment or a marker.
+_OBJECT_SUBJECTS = frozenset({"drug", "drug_class", "procedure", "regimen", "marker"})
 
 
 

@@ -5,7 +5,7 @@ question names. The composers read this `DraftPlan`; none of them decides it aga
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +79,9 @@ class Sources:
     chunks: Sequence[Chunk]
     book: RuleBook
     rare: Callable[[str], bool] | None = None
+    # (retrieval for a text in a patient's setting: a part of a several-part question ranks its own sections, "…, and
+    # if she relapses later what medicines are there?" the relapse ones, r93 q33)
+    search: Callable[[str, PatientFacts], Sequence[RetrievedChunk]] | None = None
 
     def top(self, n: int) -> list[Chunk]:
         return [r.chunk for r in self.retrieved[:n]]
@@ -1258,6 +1261,10 @@ def _part_rules(plan: DraftPlan, pool: Sources) -> dict[str, tuple[GuidelineRule
         # "in CR1 … And hypothetically if he relapses, what's the T-ALL drug?", r87 q35)
         stated = [{**own, "phase": "relapsed"} if "phase" not in own and supposed_phase(
             span, beside_remission=False) == "relapsed" else own for own, span in zip(stated, spans, strict=True)]
+    # (an MRD result a part supposes is its case: "the management when MRD turns positive after allo-HSCT, and the
+    # TKI duration without transplant", rja113 q38)
+    stated = [{**own, "mrd_status": supposed} if "mrd_status" not in own and (supposed := supposed_mrd(span)) else own
+              for own, span in zip(stated, spans, strict=True)]
     rules: dict[str, GuidelineRule] = {}
     chosen_by: dict[str, list[int]] = {}
     leads: dict[str, bool] = {}  # (the lead of the first part whose plan chose it)
@@ -1269,8 +1276,9 @@ def _part_rules(plan: DraftPlan, pool: Sources) -> dict[str, tuple[GuidelineRule
             # T-ALL? and Ph+ ALL relapsing after a TKI?", rja104 q39)
             others |= {"ph_status", "lineage"} - set(own)
         facts = plan.facts.model_copy(update={**{k: None for k in others if k != "prior_tkis"}, **own})
-        for rank, r in enumerate(plan_draft(read_question(span), facts, pool, plain=plan.plain,
-                                            rules_only=True).chosen[:3]):
+        own_pool = pool if pool.search is None else replace(pool, retrieved=pool.search(span, facts), search=None)
+        for rank, r in enumerate(plan_draft(read_question(span), facts, own_pool, plain=plan.plain,
+                                            rules_only=False).chosen[:3]):
             rules[r.id] = r
             chosen_by.setdefault(r.id, []).append(i)
             leads.setdefault(r.id, rank == 0)
@@ -1332,10 +1340,13 @@ def _in_part_order(plan: DraftPlan, chosen: list[GuidelineRule],
     if len(parts) < 2:
         return chosen
     placed = placed or {}
-    keys: list[float] = []
+    keys: list[tuple[float, int]] = []
     for r in chosen:
         named = [placed[r.id][1]] if r.id in placed else [i for i, p in enumerate(parts) if p.named_by(r)]
-        keys.append(-1 if r in plan.premise else named[0] if named else (keys[-1] if keys else -1))
+        # (within a part, the rules its own plan chose before those it only names: "the management when MRD turns
+        # positive after allo-HSCT, and ...": pre-emptive TKI before the MRD threshold after induction, rja113 q38)
+        keys.append((-1, 0) if r in plan.premise else (named[0], int(r.id not in placed)) if named else (
+            (keys[-1][0], 1) if keys else (0, 1)))
     return [r for _, r in sorted(zip(keys, chosen, strict=True), key=lambda kr: kr[0])]
 
 

@@ -414,8 +414,11 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     untitled = _without_cq_titles(question)
     if untitled != question:
         norm, merged = normalize(_without_history(_without_own_level(untitled, facts))), sentence_facts(facts, untitled)
+    # (a rule for a finding, "high-risk genetics", is one the question breaks only where it names the finding: "MRD
+    # negative, allo not needed?" breaks no rule for KMT2A-rearranged ALL, rja113 q20)
     hits = [(r, p) for r in book.rules if r.id not in agreed and r.condition(facts) is not False
-            and (p := violated(r, facts, untitled, norm=norm, merged=merged))]
+            and (p := violated(r, facts, untitled, norm=norm, merged=merged))
+            and (p in r.claims or not r.requires_topic or r.topical(norm) and r.named_not_denied(norm))]
     q = set(tokenize(question))
     # a claim the question makes ("inotuzumab is anti-CD19") outranks a rule its patient would break
     ranked = [r for r, p in sorted(hits, key=lambda h: (h[1] not in h[0].claims,

@@ -38,6 +38,7 @@ from assistant.concepts import (
     phrase_table,
     possessor,
     read_concepts,
+    token_spans,
     tokens,
     written,
 )
@@ -686,11 +687,27 @@ def other_diseases(question: str) -> list[tuple[str, str | None]]:
     lex = load_lexicon()
     also = {w: c for c in lex.concepts.values() if c.kind in _OUT_KINDS for w in c.names_also}
     out = []
-    for m in read_concepts(question.lower()).mentions:
+    low = question.lower()
+    for m in read_concepts(low).mentions:
         concept = lex.concepts[m.concept] if m.kind in _OUT_KINDS else also.get(m.surface)
-        if concept is not None:
+        if concept is not None and not _compared_with(low, m):
             out.append((written(question, m).removesuffix("'s").removesuffix("’s"), concept.scope))
     return out
+
+
+def _compared_with(low: str, m: Mention) -> bool:
+    """The disease is named only to compare the patient's with it (context.yaml phrases.safety.compared_disease:
+    "can't I just take the pill forever like people with CML do?", r93 q28): not what the question is about.
+
+    >>> _compared_with("take the pill like people with cml do?", read_concepts("take the pill like people with cml do?").mentions[-1])
+    True
+    """
+    spans = token_spans(low)
+    if m.start >= len(spans):
+        return False
+    at = spans[m.start][0]
+    return any(name == "compared_disease" and end <= at and not low[end:at].strip()
+               for _, end, name in _phrases(low, "safety"))
 
 
 def _carried_markers(question: str) -> frozenset[str]:

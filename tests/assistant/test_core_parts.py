@@ -2364,6 +2364,10 @@ def test_an_exam_study_question_is_out_of_scope(bot) -> None:
     "40-year-old, relapsed CD22-positive B-ALL, Ph-negative: which drug does JSH recommend for re-induction, and what "
     "adverse events of it should we watch?",
     "再発したCD22陽性のB-ALL（Ph陰性、40歳）です。推奨される薬剤と、その注意すべき副作用を教えてください。",
+    # (the drugs in the plural, or the ones the guideline lists: rja113 q10)
+    "Ph-negative B-ALL, CD22 positive, first relapse at 44. What drugs are recommended for salvage, and which adverse "
+    "events should we be careful about?",
+    "CD22陽性Ph陰性B-ALLの初回再発、44歳。ガイドラインに記載されている薬剤と、気をつけるべき有害事象は？",
 ])
 def test_a_drug_to_choose_and_its_harms_is_answered_with_the_drug_then_its_harm(bot, q: str) -> None:
     """rja110 q12: "the recommended drug and its main adverse events" was refused as a question about a harm alone."""
@@ -2382,3 +2386,36 @@ def test_each_ph_group_asked_in_one_japanese_sentence_gets_its_rule_first(bot) -
     quotes = [c.quote for c in a.citations]
     assert "at least 5 years" in quotes[0] and any("no standard therapy has been established" in x for x in quotes[:2]), \
         quotes
+
+
+@pytest.mark.parametrize("q", [
+    "Ph陰性ALLの25歳、小児型プロトコールで第一寛解、MRDも陰性です。同種移植は不要という理解で合っていますか",
+    "AYA, Ph-negative, CR1 on a pediatric regimen, MRD negative. Transplant not needed, is that right?",
+    "AYA, Ph-negative, CR1 on a pediatric regimen with negative MRD. So allo-HSCT isn't necessary, right?",
+])
+def test_a_transplant_not_needed_without_unfavourable_factors_is_not_denied(bot, q: str) -> None:
+    """rja113 q20: "MRD negative, allo not needed?" opened "No" on the MRD threshold rule ("MRD ... not needed" read as
+    MRD being unimportant) and on the rule for high-risk genetics, which the question never names."""
+    a = bot.ask(q)
+    assert not a.answer.lstrip("_*").startswith(("No", "いいえ")), a.answer
+    assert any("rather than proceeding to allo-HSCT by default" in c.quote or "化学療法を継続" in c.quote
+               for c in a.citations), a.answer
+
+
+def test_a_transplant_declared_unneeded_with_high_risk_genetics_is_still_denied(bot) -> None:
+    a = bot.ask("Ph-negative ALL in CR1 after a pediatric regimen, KMT2A-rearranged: no need for allo-HSCT, correct?")
+    assert a.answer.lstrip("_*").startswith("No"), a.answer
+
+
+@pytest.mark.parametrize(("q", "rule_text"), [
+    ("My cousin heard the guideline says that after the transplant every Ph+ patient keeps taking a TKI, even when no "
+     "leukemia is detected. True?", "does not recommend prophylactic TKI"),
+    ("Our neighbour said all adults with ALL get radiation treatment to the head, without exception. Does the JSH "
+     "guideline say so?", "Cranial irradiation is not required for every adult"),
+])
+def test_hearsay_in_lay_words_is_answered_no_with_its_rule(bot, q: str, rule_text: str) -> None:
+    """r93 q37, q38: "radiation to the whole brain" and "even if no leukemia can be found" were not read (cranial
+    irradiation; MRD negative), so the false claim heard got no "No" and, for the TKI, not even its rule."""
+    a = bot.ask(q)
+    assert a.answer.lstrip("_*").startswith("No"), a.answer
+    assert any(rule_text in c.quote for c in a.citations), a.answer

@@ -138,6 +138,15 @@ def test_english_and_latin_are_kept() -> None:
     assert "T315I" in to_english("T315I陽性のPh陽性ALL")
 
 
+@pytest.mark.parametrize(("q", "english"), [
+    # a lay asker's spaces between the words of a kana sentence read as the words written together
+    ("MRD って なんですか", "what is MRD"), ("その けんさ は なん の けんさ ですか", "what test"),
+    ("ちりょう を する と いわれました", "will use"), ("くすり が つらい ので", "hard to bear"),
+])
+def test_spaced_kana_reads_as_written_together(q: str, english: str) -> None:
+    assert english in to_english(q), to_english(q)
+
+
 @pytest.mark.parametrize("q, opening", [
     ("ブリナツモマブの副作用は何ですか？", "what"),
     ("推奨されるTKIは何ですか？", "what"),
@@ -258,6 +267,13 @@ def test_an_english_question_still_finds_the_guideline_first(ja_doc_settings) ->
     ("ＭＲＤは１万個に１個", "mrd_level_pct", 0.01), ("MRD 10⁻³", "mrd_level_pct", 0.1), ("40〜64歳のPh陰性ALL", "age_band", "40-64"),
     ("20代前半の男性", "age_band", "aya"), ("８１歳女性", "age", 81),
     ("７０さいの父がALLです", "age", 70), ("父は70さいです", "age", 70), ("MRD 0.1%未満", "mrd_status", "negative"),
+    # the team's plan told to the family, after whoever said it, quoted or not, in kanji or in spaced kana: the
+    # treatment is given (a pediatric-type regimen, so Ph-negative ALL)
+    ("息子は22歳。担当の先生から小児と同じ治療をすると言われました", "ph_status", "negative"),
+    ("娘(23さい)は 主治医から 「こどもと おなじ ちりょう を します」と いわれました", "ph_status", "negative"),
+    ("おとうと(21さい)は こども と おなじ ちりょう を やる と いわれた", "ph_status", "negative"),
+    # a side effect hard to bear, said of the relative who is the patient: her age stays the patient's
+    ("母(52歳)はPh陽性ALLで、イマチニブの副作用がつらいのでやめたいと言っています", "age", 52),
 ])
 def test_classes_of_japanese_phrasings(q: str, field: str, value) -> None:
     assert read_facts(to_english(q)).model_dump()[field] == value, to_english(q)
@@ -285,6 +301,10 @@ def _rules(q: str) -> dict[str, str]:
     ("ダサチニブの1日量は？", "SAFE-DOSE-003"), ("イマチニブは1日何錠飲めばいい？", "SAFE-DOSE-003"),
     ("体重60kgのPh陽性ALL患者さんにダサチニブは何mg投与しますか？", "SAFE-DOSE-003"),
     ("ポナチニブの用量を教えて", "SAFE-DOSE-003"), ("ブリナツモマブの投与量は？", "SAFE-DOSE-003"),
+    # (micrograms, written with the Greek letter, the micro sign, or in katakana; and a unit amount asked)
+    ("体重55kgの患者にブリナツモマブは一日あたり何μg必要？", "SAFE-DOSE-003"),
+    ("ブリナツモマブを9µg/日から始めるのは正しい？", "SAFE-DOSE-003"),
+    ("ブリナツモマブの点滴は1日何マイクログラム？", "SAFE-DOSE-003"),
     ("慢性骨髄性白血病の慢性期、初回TKIはどれ？", "SCOPE-DISEASE-001"), ("急性骨髄性白血病の寛解導入は？", "SCOPE-DISEASE-001"),
     ("急性前骨髄球性白血病をATRAと亜ヒ酸でどう治療しますか？", "SCOPE-DISEASE-001"),
     ("17p欠失のある慢性リンパ性白血病、BTK阻害薬はどれ？", "SCOPE-DISEASE-001"),

@@ -313,6 +313,8 @@ def test_a_question_naming_the_guidelines_editions_is_in_scope() -> None:
 AMOUNT_CASES = [
     ("ponatinib 45 mg or 30 mg for T315I Ph+ ALL relapse?", True),
     ("Blinatumomab for MRD 1e-3 in CR1 Ph-neg B-ALL: 9 or 28 mcg/day?", True),
+    # (micrograms typed with the Greek letter mu, spaced or glued to the number)
+    ("is 28 \u03bcg/day of blinatumomab right for cycle 2?", True), ("blina at 9\u03bcg first week?", True),
     ("how much intrathecal methotrexate do I inject for CNS prophylaxis in an adult?", True),
     ("can we give him the prednisolone tablets we have at home, how many a day?", True),
     ("How many cycles of blinatumomab?", False),
@@ -853,3 +855,18 @@ def test_investment_advice_on_the_drugs_makers_is_out_of_scope() -> None:
     assert findings("Should I buy Amgen shares, given blinatumomab sales in relapsed ALL?").get(
         "SCOPE-DOMAIN-002") == "block"
     assert "SCOPE-DOMAIN-002" not in findings("Is blinatumomab better than inotuzumab for relapsed B-ALL?")
+
+
+@pytest.mark.parametrize("q", [
+    "Ph-positive, 41, in remission. Why a transplant? Couldn't I stay on tablets for life as patients with CML do?",
+    "My husband is Ph+ and 50. Unlike AML, is a transplant in first remission always advised for him?",
+    "Ph+ and 29: is the pill treatment the same as in chronic myeloid leukemia, or is a transplant needed?",
+])
+def test_another_disease_named_for_comparison_is_no_question_about_it(q: str) -> None:
+    """r93 q28: "can't I just take the pill forever like people with CML do?" was refused as a CML question."""
+    assert findings(q).get("SCOPE-DISEASE-001") != "block", findings(q)
+
+
+@pytest.mark.parametrize("q", ["Which TKI for chronic-phase CML?", "My father has CML like his brother; which TKI?"])
+def test_a_question_about_another_disease_is_still_refused(q: str) -> None:
+    assert findings(q).get("SCOPE-DISEASE-001") == "block", findings(q)
