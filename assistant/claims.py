@@ -348,7 +348,7 @@ def _premise_vocabulary(data: dict[str, Any]) -> dict[str, Any]:
     return {"tags": _ph(data.get("tags") or []), "confirm": _ph(data.get("confirm") or []),
             "comparison": _ph(data.get("comparison") or []),
             "comparison_not_before": _words(data, "comparison_not_before"), "open": _words(data, "open"),
-            "yes_no": _words(data, "yes_no"), "yes_no_ends": _words(data, "yes_no_ends"), "which": _words(data, "which"),
+            "yes_no": _words(data, "yes_no"), "yes_no_ends": _words(data, "yes_no_ends"), "yes_no_modals": _words(data, "yes_no_modals"), "which": _words(data, "which"),
             "discourse": _words(data, "discourse"), "lead_ins": _ph(data.get("lead_ins") or []),
             "presupposing": _ph(data.get("presupposing") or []), "hearsay": _ph(data.get("hearsay") or []),
             "understanding": _ph(data.get("understanding") or []),

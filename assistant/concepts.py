@@ -667,7 +667,19 @@ def _asker(toks: list[str], persons: list[tuple[int, Form]], others: set[int], r
     if asker_patient is False or any(f.concept.role in ("relative", "child") and i not in others and i > 0
                                      and (toks[i - 1],) in rules.people["asker_possessors"] for i, f in persons):
         return "relative"
-    return "clinician" if _has(toks, rules.people["clinician"]) or _presents_a_case(toks, rules) else None
+    return "clinician" if _has(toks, rules.people["clinician"]) or _owns_a_patient(toks, rules) or _presents_a_case(
+        toks, rules) else None
+
+
+#: The words a clinician may put between "my" and "patient" ("my newly diagnosed 62-year-old patient").
+_OWNED_GAP = 3
+
+
+def _owns_a_patient(toks: list[str], rules: ContextRules) -> bool:
+    """The asker names a patient as theirs with words between ("should I switch my newly diagnosed patient?")."""
+    owners, nouns = rules.people["clinician_owners"], rules.people["patient_nouns"]
+    return any((t,) in owners and any((w,) in nouns for w in toks[i + 1:i + 2 + _OWNED_GAP])
+               for i, t in enumerate(toks))
 
 
 def _asker_is_patient(toks: list[str], rules: ContextRules) -> bool | None:

@@ -83,6 +83,7 @@ from assistant.prompts import (
     NEVER_EVENT_NOTE,
     NO_HISTORY_NOTE,
     NOTES,
+    PREMISE_ASKED_NOTE,
     PREMISE_CASE_NOTE,
     PREMISE_NOT_REQUIRED_NOTE,
     PREMISE_NOTE,
@@ -666,7 +667,8 @@ class Assistant:
             withheld = premise[0].asserts and all(a.stance in NEGATIVE_STANCES for a in premise[0].asserts)
             plain = self.policy.plain(scope_findings)
             note = premise_note(q, premise[0], facts)
-            if plain and note == PREMISE_NOTE.format(title=premise[0].title):
+            if plain and note in (PREMISE_NOTE.format(title=premise[0].title),
+                                  PREMISE_ASKED_NOTE.format(title=premise[0].title)):
                 note = PREMISE_PLAIN_NO_NOTE  # (for a family: no rule title, no "conflicts", r89 q21)
             notes.append(PREMISE_PLAIN_NOTE.format(title=premise[0].title) if withheld and plain else note)
         return notes
@@ -908,7 +910,20 @@ def premise_note(q: str, rule: GuidelineRule, facts: PatientFacts | None = None)
         return PREMISE_OPTION_NOTE.format(title=rule.title)
     if _premise_in_the_case(q):
         return PREMISE_CASE_NOTE.format(title=rule.title)  # ("wants to stop after 2 years. How long should it go on?")
+    if _only_asks(q):
+        return PREMISE_ASKED_NOTE.format(title=rule.title)
     return PREMISE_NOTE.format(title=rule.title)
+
+
+def _only_asks(q: str) -> bool:
+    """The question asks yes or no and states nothing that could conflict: no claim put to be confirmed ("...,
+    right?"), none heard or understood ("a friend told us ...", "I understand that ..."), no position it gives JSH
+    ("since JSH recommends X, ...")."""
+    from assistant.rules.logic import asserts_something, hearsay_sentence, reported_position
+
+    forms = [premise_form(x) for x in sentences(q)]
+    return not any(f.tagged or f.confirms for f in forms) and hearsay_sentence(q) is None and \
+        reported_position(q) is None and not asserts_something(q)
 
 
 def _claims_another_group(q: str, about: list[Any]) -> bool:

@@ -1655,9 +1655,25 @@ def _later_part(t: str, at: int) -> bool:
     if opening and opening[0].strip(",.;:?!()") in _HYPOTHESIS_OPENERS and lead <= _PART_JOINS | _HYPOTHESIS_OPENERS:
         return "?" in t[:start]  # (a sentence of its own after a question: "What induction? If she later relapses
         # after transplant, what options?", r80 q33)
+    if opening and opening[0].strip(",.;:?!()") in _HYPOTHESIS_OPENERS:
+        # (joined on by words, a list mark or "hypothetically" in clauses of their own: "(1) what induction, and (2)
+        # hypothetically, if he relapses after dasatinib with T315I, what then?", r94 q34)
+        words = [w for w in t[start:lo].replace("(", " ").replace(")", " ").replace(",", " ").split()]
+        k = len(words)
+        while k and (words[k - 1] in _PART_JOINS | _HYPOTHESIS_OPENERS or _list_mark(words[k - 1])):
+            k -= 1
+        rest = " ".join(words[:k])
+        return k < len(words) and any(w in _PART_JOINS or _list_mark(w) for w in words[k:]) and (
+            "?" in rest or bool(_ASKING_WORDS & {w.strip(",.;:?!()") for w in rest.split()}))
     if not opening or opening[0].strip(",.;:?!()") not in _PART_JOINS:
         return False
     return "?" in t[:lo] or bool(_ASKING_WORDS & {w.strip(",.;:?!()") for w in t[:lo].split()})
+
+
+def _list_mark(word: str) -> bool:
+    """A list item's mark written as a word ("2", "b", "ii" of "(2)", "b)", "ii.")."""
+    w = word.strip(".")
+    return w.isdigit() and len(w) <= 2 or w in ("a", "b", "c", "d", "i", "ii", "iii", "iv")
 
 
 #: Words that join a part of a question to the one before it ("..., and if she relapses, ...").

@@ -1200,7 +1200,7 @@ class _Renderer:
         elif form.kind == "before" and out.anchor_modified:  # ("白血病の薬は飲まなくていい": the medicine's word is
             out.add(form.english, content=False)  # taken by "leukemia"; "can skip" is said all the same)
         elif form.concept in self.before_concepts or form.kind == "before":  # "移植を断った" -> "declined allo-HSCT"
-            out.before_anchor(form.english)
+            out.before_anchor(self._taker(form.english, k))
         elif form.concept in self.remission_ids and out.anchor_kind in _TREATMENTS and k and items[k - 1].text == "で":
             out.before_anchor("after")  # "ダサチニブで第一寛解" -> "after dasatinib CR1"
             out.add(form.english, kind=form.kind)
@@ -1209,6 +1209,16 @@ class _Renderer:
         else:
             out.add(form.english, kind=form.kind)
         self.last_verb = None
+
+    def _taker(self, english: str, k: int) -> str:
+        """A medicine taken, said with no subject ("イマチニブを飲んでいます" -> "I'm on"), is the relative's when one was
+        named before it ("母(52歳)は…イマチニブを飲んでいます": "on", so her age stays the patient's)."""
+        relative = any(it.kind == "concept" and it.form is not None and it.form.kind == "person"
+                       and it.form.role == "relative" for it in self.items[:k])
+        for mine in ("I'm ", "I "):
+            if relative and english.startswith(mine):
+                return english[len(mine):]
+        return english
 
     def _noun_at(self, k: int) -> bool:
         """The item at k is a noun: a concept, a Latin word, or a token SudachiPy reads as a noun (not the verb of a

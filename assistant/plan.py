@@ -23,6 +23,8 @@ a vignette's details do not take over retrieval and drafting:
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.claims import claim_vocabulary
@@ -199,6 +201,11 @@ def _states_level(clause: str) -> bool:
 _LEVEL_SUBJECTS = frozenset({"mrd", "bcr_abl1"})
 
 
+#: A list item's mark ("(2)", "b)"): a clause holding one keeps the list's structure ("..., and (2) hypothetically,
+#: if he relapses ...": the second item starts there, r94 q34).
+_LIST_MARK = re.compile(r"\(\s*[a-e1-9]\s*\)|(?:^|\s)[a-e1-9]\)")
+
+
 def _kept_clauses(sentence: str, *, asks: bool) -> str:
     """The asking and clinical clauses of one sentence (`asks`: the sentence asks), with the sentence's end (so
     the next does not run on)."""
@@ -219,7 +226,7 @@ def _kept_clauses(sentence: str, *, asks: bool) -> str:
             for k, c in enumerate(clauses)
             if (asks and (k == len(clauses) - 1 or _asks(c) or _bare_asking_word(c) or _names_outcome(c)))
             or _clinical(c) or k in back or (harms and _names_kind(c, _HARM)) or ages & set(tokens(c))
-            or (asks and _states_level(c)) or (asks and says(c, "asked_object"))]  # (what a request asks for,
+            or (asks and _states_level(c)) or (asks and says(c, "asked_object")) or _LIST_MARK.search(c)]  # (what a request asks for,
     # named alone between commas: 「…陽性化した場合の対応と、…」 read "…, management, and …", rja113 q38)
     joined = " ".join(" ".join(part).split()).rstrip(",;:—–- ")
     end = sentence.rstrip()[-1:]

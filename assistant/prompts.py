@@ -121,6 +121,10 @@ INJECTION_NOTE = "_Instructions to ignore the guideline or the checks were ignor
 PREMISE_NOTE = ("_**No**: as asked, this conflicts with the JSH 2023 guideline ({title}). The guideline's own "
                 "statement comes first below._")
 
+#: Shown first instead when the question only asks ("post-allo Ph+ MRD-neg: prophylactic TKI recommended? y/n") and
+#: states nothing that could conflict: the answer is "No", and nothing the asker said is called a conflict (r94 q19).
+PREMISE_ASKED_NOTE = "_**No**: the JSH 2023 guideline's own statement on this ({title}) comes first below._"
+
 #: Shown first instead when the question asks openly ("how long should the TKI go on?") and what conflicts is what
 #: the case describes or plans ("he wants to stop after 2 years"), not a yes/no put to the guideline (r71 q13).
 PREMISE_CASE_NOTE = ("_**Note**: what the question describes conflicts with the JSH 2023 guideline ({title}). The "
@@ -130,8 +134,8 @@ PREMISE_CASE_NOTE = ("_**Note**: what the question describes conflicts with the 
 #: an option only, when feasible (RIC allo-HSCT at 65 or older): not a plain "No", which reads as "not for her".
 #: Shown first instead when the treatment asked about is required of no one and an option for some (cranial
 #: irradiation: "must everyone have it?", "will they have to radiate my head?").
-PREMISE_NOT_REQUIRED_NOTE = ("_**No**, not for everyone: the JSH 2023 guideline does not require this for every patient "
-                             "and keeps it as an option for some; its own statement comes first below._")
+PREMISE_NOT_REQUIRED_NOTE = ("_**No**, not for everyone ({title}): the JSH 2023 guideline does not require it for every "
+                             "patient and keeps it as an option for some; its own statement comes first below._")
 
 PREMISE_OPTION_NOTE = ("_**Only as an option**: the JSH 2023 guideline does not recommend this for everyone in this "
                        "group; it names it as an option where feasible ({title}). The guideline's own statement comes "

@@ -1094,7 +1094,9 @@ def _after_lead_in(toks: list[str], start: int, voc: dict[str, Any]) -> int:
 def _terse_yes_no(toks: list[str], voc: dict[str, Any]) -> bool:
     """ "Ponatinib first-line JSH 2023 recommended?": a question that closes on a stance word, with no question word."""
     words = [t for t in toks if t[:1].isalnum()]
-    return bool(words) and toks[-1:] == ["?"] and words[-1] in voc["yes_no_ends"] and not set(words) & voc["open"]
+    last = toks[max((i for i, t in enumerate(toks) if t in (",", ";", ".")), default=-1) + 1:]
+    return bool(words) and toks[-1:] == ["?"] and (
+        words[-1] in voc["yes_no_ends"] or bool(set(last) & voc["yes_no_modals"])) and not set(words) & voc["open"]
 
 
 def _alternatives(question: str, which: frozenset[str]) -> int:

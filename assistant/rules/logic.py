@@ -387,7 +387,7 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     judged = judge_question(form.text, book, facts, form)  # (without the tag: "..., isn't it?" denies nothing)
     proposes = any(sf.proposal and c.interventions for c, sf, _ in judged)
     tagged = any(sf.tagged or sf.confirms for _, sf, _ in judged)  # (a tagged sentence before another: "X, right? Y.")
-    if not (form.tagged or form.confirms or tagged or proposes or _asserts(question)):
+    if not (form.tagged or form.confirms or tagged or proposes or asserts_something(question)):
         # a plain question ("is she high risk?", "T315I found, options?") asserts nothing, but the claim a yes/no
         # question puts ("is CAR-T recommended first-line?") may be one the guideline denies
         return [book.get(v.rule_id) for _, sf, v in judged if v.kind == "contradict" and (sf.yes_no or sf.presupposes)][:1]
@@ -507,7 +507,7 @@ def _overridden(question: str, facts: PatientFacts, book: RuleBook) -> set[str]:
     return {i for r in sure for i in r.overrides}
 
 
-def _asserts(question: str) -> bool:
+def asserts_something(question: str) -> bool:
     """A sentence of the question asserts something; a sentence that asks openly ("What TKI approach does the
     guideline recommend?") asserts nothing, whatever verbs it holds."""
     from assistant.claims import states_understanding

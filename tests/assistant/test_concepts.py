@@ -859,3 +859,17 @@ def test_a_pronoun_is_not_an_abbreviation_after_a_verb() -> None:
 def test_the_way_a_doctor_names_an_antibody_to_a_family_is_read(text: str, concept: str) -> None:
     """r90 q27: "a 'BiTE' drug and an 'antibody with poison attached'" named neither antibody."""
     assert concept in read_concepts(text).ids()
+
+
+@pytest.mark.parametrize("q", ["my husbands MRD came back at 0.1 percent, is that bad?",
+                               "why do they keep giving my wifes chemo into the spine?"])
+def test_a_relatives_possessive_typed_without_its_apostrophe_is_a_relative_asking(q: str) -> None:
+    """r93 q23, q25: "my husbands MRD" named no relative, so the wife's question got no plain words."""
+    assert read_concepts(q.lower()).asker == "relative"
+
+
+@pytest.mark.parametrize("q", ["should I move my newly diagnosed patient from imatinib to dasatinib?",
+                               "can we stop the TKI in our 58-year-old patient after 3 years?"])
+def test_a_patient_the_asker_calls_theirs_with_words_between_makes_a_clinician(q: str) -> None:
+    """r92 q39: "should I switch my newly diagnosed patient ...?" read the asker as changing their own treatment."""
+    assert read_concepts(q.lower()).asker == "clinician"

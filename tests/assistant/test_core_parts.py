@@ -2419,3 +2419,52 @@ def test_hearsay_in_lay_words_is_answered_no_with_its_rule(bot, q: str, rule_tex
     a = bot.ask(q)
     assert a.answer.lstrip("_*").startswith("No"), a.answer
     assert any(rule_text in c.quote for c in a.citations), a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "成人ALLでは寛解に入った人は全員、予防のために頭に放射線をあてる必要があるんですよね？",
+    "Every adult with ALL in remission must have prophylactic cranial irradiation, correct?",
+])
+def test_cranial_irradiation_for_everyone_is_denied_with_the_prophylaxis_everyone_gets(bot, q: str) -> None:
+    """rja113 q09: "cranial irradiation for every patient in remission is required, right?" was told "not for
+    everyone" and not what CNS prophylaxis every adult does get."""
+    quotes = " ".join(c.quote for c in bot.ask(q).citations)
+    assert "Cranial irradiation is not required" in quotes or "頭蓋照射はすべての成人ALLに必須というわけではなく" in quotes
+    assert "intrathecal chemotherapy combined" in quotes or "髄腔内化学療法に全身投与の大量メトトレキサート" in quotes, quotes
+
+
+@pytest.mark.parametrize("q", [
+    "大人のALLの患者は、みんな移植を受けるものなのですか？",
+    "Must every adult with ALL have a stem cell transplant?",
+])
+def test_a_transplant_for_every_adult_is_answered_not_for_everyone(bot, q: str) -> None:
+    """rja113 q28: 「大人のALLは全員移植をするものなのですか」 got the Ph+ transplant rule and no plain "not for
+    everyone": 「…するものなのですか」 carried no stance, and a question with no asking verb first was no
+    yes/no question."""
+    opening = bot.ask(q).answer.lstrip("_*")
+    assert opening.startswith(("No", "いいえ", "条件つき", "Not for everyone")), opening
+
+
+@pytest.mark.parametrize(("q", "conflict"), [
+    ("Ph+ ALL, MRD negative after allo-HSCT: is prophylactic TKI recommended?", False),
+    ("Prophylactic TKI is standard after allo-HSCT for MRD-negative Ph+ ALL, right?", True),
+])
+def test_a_question_that_only_asks_is_told_no_without_a_conflict(bot, q: str, conflict: bool) -> None:
+    """r94 q19: a neutral yes/no question was told "No: as asked, this conflicts with the JSH 2023 guideline", as
+    if the asker had claimed something; a claim put to be confirmed still is."""
+    opening = bot.ask(q).answer.split("\n")[0]
+    assert opening.startswith("_**No**") and ("conflicts" in opening) is conflict, opening
+
+
+@pytest.mark.parametrize("q", [
+    "Ph+ ALL in a 60-year-old man: (1) which induction does JSH recommend, and (2) hypothetically, if he later relapses "
+    "on imatinib with T315I, what then?",
+    "Ph+ ALL, 60: 1) which induction? 2) if he relapses on imatinib with T315I later, what then?",
+])
+def test_a_relapse_supposed_in_a_numbered_part_leaves_the_first_part_its_case(bot, q: str) -> None:
+    """r94 q34: "(1) induction …, and (2) hypothetically, if he relapses …" read the case as relapsed (the numbered,
+    hypothetical part was no part of its own) and the first part, the induction, went unanswered."""
+    a = bot.ask(q)
+    assert a.patient.phase != "relapsed", a.patient
+    assert "combines a tyrosine kinase inhibitor (TKI) with chemotherapy" in a.answer, a.answer
+    assert "later-generation TKI" in a.answer, a.answer

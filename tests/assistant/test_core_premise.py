@@ -55,7 +55,7 @@ def test_a_comparison_of_two_groups_states_no_value_to_deny(bot) -> None:
 def test_a_premise_on_one_of_several_treatments_asked_is_a_no_for_that_part() -> None:
     """r19 e09: "could he get blinatumomab or CAR-T?" at 31 is not a bare "No": CAR-T conflicts, blinatumomab not."""
     from assistant.core import premise_note
-    from assistant.prompts import PREMISE_NOTE, PREMISE_PART_NOTE
+    from assistant.prompts import PREMISE_ASKED_NOTE, PREMISE_NOTE, PREMISE_PART_NOTE
     from assistant.rules.logic import default_rulebook
 
     book = default_rulebook()
@@ -63,7 +63,11 @@ def test_a_premise_on_one_of_several_treatments_asked_is_a_no_for_that_part() ->
     several = premise_note("my brother (31), relapsed CD19+ B-ALL. we read about blinatumomab and CAR-T, could he get "
                            "either?", cart)
     assert several == PREMISE_PART_NOTE.format(title=cart.title)
-    assert premise_note("Is ponatinib the JSH first-line TKI for Ph+ ALL?", pona) == PREMISE_NOTE.format(title=pona.title)
+    # (a question that only asks is told "No" without a conflict; a claim put to be confirmed conflicts, r94 q19)
+    assert premise_note("Is ponatinib the JSH first-line TKI for Ph+ ALL?", pona) == PREMISE_ASKED_NOTE.format(
+        title=pona.title)
+    assert premise_note("Ponatinib is the JSH first-line TKI for Ph+ ALL, right?", pona) == PREMISE_NOTE.format(
+        title=pona.title)
     assert premise_note("I'm on dasatinib maintenance after chemo, no transplant. Can I stop my dasatinib after 2 "
                         "years?", tki) == PREMISE_NOTE.format(title=tki.title)
 

@@ -274,6 +274,8 @@ def test_an_english_question_still_finds_the_guideline_first(ja_doc_settings) ->
     ("おとうと(21さい)は こども と おなじ ちりょう を やる と いわれた", "ph_status", "negative"),
     # a side effect hard to bear, said of the relative who is the patient: her age stays the patient's
     ("母(52歳)はPh陽性ALLで、イマチニブの副作用がつらいのでやめたいと言っています", "age", 52),
+    # a medicine taken, said with no subject after the relative who takes it: hers, not the asker's
+    ("父(61歳)はPh陽性ALLで、ダサチニブを飲んでいます。いつまで続けますか", "age", 61),
 ])
 def test_classes_of_japanese_phrasings(q: str, field: str, value) -> None:
     assert read_facts(to_english(q)).model_dump()[field] == value, to_english(q)
