@@ -790,10 +790,22 @@ def _lists_parts(toks: list[str], a: int, i: int, p: Phrase, voc: Vocabulary) ->
 def _reason_end(toks: list[str], a: int, b: int, voc: Vocabulary) -> int | None:
     """Where the main clause starts after a leading reason clause ("because ..., ", "now that ..., "), if the clause
     opens with one (claims.yaml `reasons`)."""
-    if a >= b or not any(_at(toks, a, p) for p in voc.reasons):
+    if a >= b:
         return None
-    comma = next((k for k in range(a + 1, b) if toks[k] == ","), None)
+    start = a
+    if not any(_at(toks, a, p) for p in voc.reasons):
+        # (or right after a report's "that": "someone on a forum said that because TKIs work so well now, the
+        # guideline no longer recommends transplant ...", r95 q40)
+        that = next((k for k in range(a, min(b, a + _REPORT_SPAN)) if toks[k] == "that"), None)
+        if that is None or "," in toks[a:that] or not any(_at(toks, that + 1, p) for p in voc.reasons):
+            return None
+        start = that + 1
+    comma = next((k for k in range(start + 1, b) if toks[k] == ","), None)
     return comma + 1 if comma is not None and comma + 1 < b else None
+
+
+#: How many words a report may take before its "that" ("someone on a patient forum said that ...").
+_REPORT_SPAN = 12
 
 
 #: Stances that grade a risk: a cue of theirs before a noun describes patients ("high-risk features").

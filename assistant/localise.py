@@ -742,9 +742,12 @@ def _with_explanations(lines: list[str], messages: Messages) -> list[str]:
 def for_lay_english(answer: Answer, question: str | None) -> Answer:
     """An English answer for a patient or a relative (the lexicon's reading of who asks) with the plain
     explanations of the terms it uses after its last bullet (`assistant/messages/en.yaml`); others unchanged."""
+    from assistant.compose.cues import says
     from assistant.concepts import read_concepts
 
-    if not question or read_concepts(question.lower()).asker not in ("patient", "relative"):
+    # (or whoever asks for plain words: "can someone explain simply ...?", r95 q28)
+    if not question or (read_concepts(question.lower()).asker not in ("patient", "relative")
+                        and not says(question, "explain_to_patient")):
         return answer
     lines = _with_explanations(answer.answer.splitlines(), load_messages("en"))
     return answer.model_copy(update={"answer": "\n".join(lines)})

@@ -138,8 +138,8 @@ PREMISE_NOT_REQUIRED_NOTE = ("_**No**, not for everyone ({title}): the JSH 2023 
                              "patient and keeps it as an option for some; its own statement comes first below._")
 
 PREMISE_OPTION_NOTE = ("_**Only as an option**: the JSH 2023 guideline does not recommend this for everyone in this "
-                       "group; it names it as an option where feasible ({title}). The guideline's own statement comes "
-                       "first below._")
+                       "group; it names it as an option under the condition its statement gives ({title}). The "
+                       "guideline's own statement comes first below._")
 
 #: Shown first instead to a patient or relative asking whether they must keep taking a treatment the guideline does not
 #: recommend for the case described: a bare "No" reads as leave to stop; what the guideline says comes first, and

@@ -48,8 +48,11 @@ def add_focus(plan: DraftPlan, pool: Sources, builder: Builder, *, closed: bool,
                 plan.harm_of_unfit(sentence) or about_other_drug(sentence, plan.q) or (chunk.tier != "guideline" and led_by_another_treatment(
                     sentence, plan.q, frozenset(plan.ruled_treatments()))) or (
                 chunk.tier != "guideline" and not plan.intents.evidence
-                and not on_subject(sentence, plan.question.text, chunk.title)):
-            continue  # (a trial or context line on another subject answers no asked term)
+                and not on_subject(sentence, plan.question.text, chunk.title)) or (
+                chunk.tier != "guideline" and plan.intents.duration and not plan.intents.evidence
+                and not says(sentence, "duration_line")):
+            continue  # (a trial or context line on another subject answers no asked term; with a duration asked,
+            # one that says nothing of how long: "GRAAPH-2005's remission rates" for "what about duration?", r94 q08)
         if patient and plan.defines_unasked(sentence, meaning=True):
             continue  # ("Allo-HSCT means ..." for a clinician's case on transplant timing, rja52 e02)
         if not builder.full():  # what was asked may take the last line

@@ -992,6 +992,9 @@ def _answers_subject(plan: DraftPlan, sentence: str, chunk: Chunk) -> bool:
     """An asked-for status line is on the question's subject: "does JSH cover T-LBL?" is not answered by "the CNS
     recommendation does not cover established CNS leukemia". A line about the whole corpus or about grades ("no CQ
     numbers or grades") answers any subject's grade question; an unasked line was matched closely already."""
+    if plan.intents.duration and plan.intents.position and not (says(sentence, "duration_line")
+                                                                 or corpus_wide(sentence)):
+        return False  # (a duration asked: a line on something else of the treatment answers nothing asked)
     return (not plan.intents.position or says(plan.q, "grade_question") or corpus_wide(sentence)
             or on_subject(sentence, plan.question.text, chunk.title))
 

@@ -2468,3 +2468,44 @@ def test_a_relapse_supposed_in_a_numbered_part_leaves_the_first_part_its_case(bo
     assert a.patient.phase != "relapsed", a.patient
     assert "combines a tyrosine kinase inhibitor (TKI) with chemotherapy" in a.answer, a.answer
     assert "later-generation TKI" in a.answer, a.answer
+
+
+def test_whether_a_high_mrd_changes_the_plan_is_answered_with_what_mrd_directs(bot) -> None:
+    """r94 q36: "if he has residual disease after induction, would they change the plan?" got the threshold only, not
+    that MRD directs what follows (the canonical "what next" was no next step when read back)."""
+    a = bot.ask("My mother is 58 with Ph-negative ALL. Does brain prophylaxis apply to her? And if her MRD is still "
+                "there after induction, will the treatment plan change?")
+    assert "uses MRD monitoring to direct subsequent treatment decisions" in a.answer, a.answer
+
+
+def test_a_duration_question_gets_no_lines_on_other_things_of_the_treatment(bot) -> None:
+    """r94 q08: "what does JSH say about duration?" for a man in CR1 on imatinib plus chemotherapy, no transplant, got
+    the chemotherapy's unspecified intensity, ponatinib's first-line status and GRAAPH-2005's remission rates."""
+    a = bot.ask("58-year-old, Ph+ ALL, CR1 after imatinib with chemotherapy, no transplant (he refused). Two years of "
+                "TKI so far, MRD negative, he asks to stop. How long does JSH 2023 say the TKI should continue?")
+    assert "at least 5 years" in a.answer, a.answer
+    assert "GRAAPH" not in a.answer and "intensity" not in a.answer and "ponatinib" not in a.answer, a.answer
+
+
+def test_an_mrd_result_after_transplant_is_a_transplanted_patients(bot) -> None:
+    """r94 q39: "prophylactic TKI after transplant … which TKI for our MRD-negative patient?" got the rules for patients
+    not transplanted in CR1 (5-year maintenance, allo-HSCT in CR1) beside the post-transplant ones."""
+    a = bot.ask("Because the guideline mandates prophylactic TKI after allo-HSCT for everyone with Ph+ ALL, which TKI "
+                "would you choose for our patient who is MRD-negative?")
+    assert "does not recommend prophylactic TKI maintenance" in a.answer, a.answer
+    assert "for at least 5 years" not in a.answer and "(allo-HSCT) in CR1" not in a.answer, a.answer
+
+
+def test_plain_words_asked_for_get_the_glossary(bot) -> None:
+    """r95 q28: "can someone explain simply what the difference is between Ph positive and Ph negative" (no relative
+    or patient named) got no plain explanation of the terms."""
+    a = bot.ask("Could you explain simply why a Philadelphia-positive ALL is treated with a TKI?")
+    assert "Words used here" in a.answer and "Philadelphia chromosome (Ph)" in a.answer, a.answer
+
+
+def test_hearsay_with_a_reason_clause_after_its_that_is_answered_no(bot) -> None:
+    """r95 q40: "someone said that because TKIs work so well now, the guideline no longer recommends transplant in
+    first remission" read the reason clause's TKI as the claim's treatment, and the false claim got no "No"."""
+    a = bot.ask("A man in my support group told me that since TKIs are so effective, JSH 2023 no longer recommends "
+                "allo-HSCT in first remission for Ph-positive ALL. Is that correct for my brother, 45?")
+    assert a.answer.lstrip("_*").startswith("No"), a.answer

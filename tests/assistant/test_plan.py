@@ -11,7 +11,7 @@ FOCUS_CASES = [
     ("relapsed CD19+ B-ALL 35M, options? bg: gout on allopurinol, works in construction, his mother is 61.",
      "relapsed CD19+ B-ALL 35M, options?"),
     ("Ph+ ALL 58M s/p allo-HSCT, BCR-ABL1 MRD now detectable. He has grade 1 sensory neuropathy and works as an "
-     "accountant. What next?", "Ph+ ALL 58M s/p allo-HSCT, BCR-ABL1 MRD now detectable. What next?"),
+     "accountant. What next?", "Ph+ ALL 58M s/p allo-HSCT, BCR-ABL1 MRD now detectable. what next?"),
     ("Ph-negative ALL, which regimen? Our unit usually uses hyper-CVAD.", "Ph-negative ALL, which regimen?"),
     # kept: trials, the guideline, donors, what is asked
     ("ALL202-O showed 78% vs 52% disease-free survival, right?",

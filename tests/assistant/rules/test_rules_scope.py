@@ -106,6 +106,9 @@ def test_a_family_confused_by_what_they_were_told_is_no_warning_symptom() -> Non
     assert "SAFE-SYMPTOM-062" not in findings("My wife is 50 and in remission. We are so confused and tired. Does "
                                               "she need a transplant?")
     assert "SAFE-SYMPTOM-062" in findings("My wife is on blinatumomab and is very confused since this morning.")
+    # (confused with a feeling beside it: bewildered, not confusion of the mind, r95 q22)
+    assert "SAFE-SYMPTOM-062" not in findings("They want to use a children's protocol for my son (22). Is that "
+                                              "right? Honestly I'm confused and worried.")
 
 
 @pytest.mark.parametrize("q", ["What does tisagenlecleucel cost, and does insurance pay?",
