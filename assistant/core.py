@@ -21,7 +21,7 @@ from assistant.compose.ages import age_subjects
 from assistant.compose.asked import set_aside
 from assistant.compose.branches import deciding_branches
 from assistant.compose.conditions import weighed_treatments
-from assistant.compose.cues import cue, reworded_kinds, says
+from assistant.compose.cues import cue, reworded_kinds, says, without
 from assistant.compose.intents import (
     POINTS_BACK,
     asking_clause,
@@ -976,7 +976,7 @@ def patient_notes(q: str, findings: Sequence[RuleFinding], policy: Policy | None
     for key, _ in (policy or default_policy()).notes(findings, patient=True):
         if key == "self_change" and for_a_relative(q) and not is_self_change_first_person(q):
             key = "relative_change"
-        if key == "distress" and not says(q, "names_result"):
+        if key == "distress" and not says(without(q, "names_type"), "names_result"):
             key = "distress_general"
         out.append(NOTES[key])
     return out
@@ -1090,7 +1090,12 @@ def _asks_age_group(q: str) -> bool:
     lex = load_lexicon()
     # (a regimen's age limit is the algorithm's age group itself: "too old for the children's protocol?" at 24 is
     # answered by the group)
-    return says(asking_clause(q), "asks_age_fit") and not any(
+    clause = asking_clause(q)
+    # (or "which?" of an age and nothing else: "HD-MTX is for 40-64? if aged 30, which?", rja115 q18)
+    last = next((p for p in reversed(clause.split("?")) if p.strip()), clause)  # (its own question, "…? if 30, which?")
+    which_age = "which" in last.lower().replace(",", " ").split() and read_facts(last).age is not None and not (
+        treatments_in(last.lower()))
+    return (says(clause, "asks_age_fit") or which_age) and not any(
         lex.concepts[c].fit_age and lex.concepts[c].kind != "regimen" for c in concept_ids(q.lower())
         if c in lex.concepts)
 

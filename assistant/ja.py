@@ -407,8 +407,8 @@ def _match_pieces(low: str, folded: str, i: int, kana: KanaForm, table: dict[str
     from text offset i; with how many characters were written as the lexicon writes them and how many were read."""
     pos, written, read = i, 0, 0
     for k, (surface, reading) in enumerate(kana.pieces):
-        if k and read:
-            pos = _skip_spaces(low, pos)  # (a lay asker's spaces between words: "ふぃらでるふぃあ せんしょくたい が ある")
+        if k:  # (a lay asker's spaces between words: "ふぃらでるふぃあ せんしょくたい が ある", "MRDの けっかが")
+            pos = _skip_spaces(low, pos)
         if low.startswith(surface, pos):
             pos, written = pos + len(surface), written + len(surface)
             continue

@@ -424,7 +424,20 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
     ranked = [r for r, p in sorted(hits, key=lambda h: (h[1] not in h[0].claims,
                                                         -len(q & set(tokenize(h[0].statement + " " + h[0].title)))))]
     stated = [r for r, p in hits if p in r.claims]  # (a rule's own claim pattern the question states)
-    found = list({r.id: r for r in [*(r for r in ranked if r in stated), *framed, *ranked]}.values())
+    # (of the rules the question contradicts, one naming the treatment it is about first, then the one whose
+    # population the question's facts fill most: "MRD-negative a year without transplant, the TKI can be stopped?" is
+    # answered by the maintenance rule, not the induction one, r96 q38; "blinatumomab for relapsed T-ALL too?" by the
+    # antigen rule, not the T-ALL one)
+    from assistant.concepts import concept_ids, treatments_in
+
+    about = treatments_in(question.lower())
+
+    def filled(r: GuidelineRule) -> tuple[int, int]:
+        return (0 if about & concept_ids(r.statement.lower()) else 1,
+                -sum(getattr(merged, k, None) is not None for k in r.when))
+
+    found = list({r.id: r for r in [*(r for r in ranked if r in stated),
+                                     *sorted([*framed, *ranked], key=filled)]}.values())
     lifted = _overridden(question, facts, book) if found else set()
     return [r for r in found if r.id not in lifted]
 

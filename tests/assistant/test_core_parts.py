@@ -2509,3 +2509,21 @@ def test_hearsay_with_a_reason_clause_after_its_that_is_answered_no(bot) -> None
     a = bot.ask("A man in my support group told me that since TKIs are so effective, JSH 2023 no longer recommends "
                 "allo-HSCT in first remission for Ph-positive ALL. Is that correct for my brother, 45?")
     assert a.answer.lstrip("_*").startswith("No"), a.answer
+
+
+def test_a_leukemia_type_named_by_its_result_word_is_no_test_result_feared(bot) -> None:
+    """rja115 q22: a family devastated that their mother (68, 「フィラデルフィア染色体はないタイプ」) was told strong chemo
+    is hard got the comfort line about a single test result: "Ph-negative" read as a result."""
+    a = bot.ask("My father is 70 and has Ph-negative ALL. They say strong chemo is too much for him and we are "
+                "devastated. Is there really nothing?")
+    assert "No single result" not in a.answer and "single result" not in a.answer, a.answer
+
+
+def test_a_stopping_claim_is_denied_by_the_maintenance_rule(bot) -> None:
+    """r96 q38: "MRD-negative for a year without transplant, the TKI can be stopped" was denied by the rule on
+    TKI with chemotherapy in induction (the frames' one verdict), not the maintenance rule whose population the
+    question fills."""
+    a = bot.ask("A forum post said that after one year of negative MRD with no transplant, people with Ph+ ALL can "
+                "stop their TKI. Is that what JSH 2023 says?")
+    opening = a.answer.split("\n")[0]
+    assert opening.lstrip("_*").startswith("No") and "at least 5 years" in opening, opening

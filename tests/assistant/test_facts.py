@@ -2364,6 +2364,9 @@ def test_a_bcr_abl1_result_at_diagnosis_is_a_ph_status_not_mrd() -> None:
     "Ph- ALL 30yo in CR1: transplant now, or wait and transplant at relapse?",
     "Ph- ALL 30yo in CR1. Should we keep the transplant for relapse?",
     "aged 30 Ph-negative ALL, CR1. allo-HSCT, which is better wait until relapse allo-HSCT?",
+    # (held back for a relapse, r97 q02)
+    "Ph+ ALL 61F in CR1, matched brother available. Transplant now, or should we hold it for relapse?",
+    "Ph+ ALL in CR1, 50: allo now or postpone the transplant until relapse?",
 ])
 def test_a_relapse_named_as_the_time_to_wait_for_is_no_relapse(text: str) -> None:
     assert read_facts(text).phase == "cr1"

@@ -281,6 +281,9 @@ def test_an_english_question_still_finds_the_guideline_first(ja_doc_settings) ->
     ("妻は移植を受けました。今の検査では白血病は見つかっていませんが、薬は必要ですか", "mrd_status", "negative"),
     ("Ph+ALL、allo後はMRD陰性をキープしています。TKIは？", "mrd_status", "negative"),
     ("イマチニブ→ダサの後に再発しました", "prior_tkis", ["imatinib", "dasatinib"]),
+    # the MRD result called bad, in kanji or in spaced kana: positive, not "no MRD" (rja116 q26)
+    ("しゅじいに 「MRDの けっかが わるかった」と いわれました", "mrd_status", "positive"),
+    ("MRD検査の結果が良くなかったそうです", "mrd_status", "positive"),
     # a medicine taken, said with no subject after the relative who takes it: hers, not the asker's
     ("父(61歳)はPh陽性ALLで、ダサチニブを飲んでいます。いつまで続けますか", "age", 61),
 ])

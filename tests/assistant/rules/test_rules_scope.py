@@ -229,6 +229,9 @@ def test_a_relative_asking_for_the_patient_to_stop_is_a_self_change() -> None:
     ("Reading about CAR-T every night and can't sleep. Am I eligible?", True),
     ("Only steroids for my 80-year-old mum: has the team given up on her?", True),
     ("Should we give up on maintenance after 2 years?", False),
+    # desperate or overwhelmed, said of themselves (r96 q27)
+    ("Our sister relapsed with T-ALL. Can she get CAR-T? We're desperate.", True),
+    ("I am so overwhelmed. Is a transplant needed in CR1 for Ph+ ALL?", True),
 ])
 def test_a_frightened_patient_is_recognised(q: str, distressed: bool) -> None:
     assert ("SAFE-DISTRESS-011" in findings(q)) is distressed
