@@ -203,7 +203,7 @@ _LEVEL_SUBJECTS = frozenset({"mrd", "bcr_abl1"})
 
 #: A list item's mark ("(2)", "b)"): a clause holding one keeps the list's structure ("..., and (2) hypothetically,
 #: if he relapses ...": the second item starts there, r94 q34).
-_LIST_MARK = re.compile(r"\(\s*[a-e1-9]\s*\)|(?:^|\s)[a-e1-9]\)")
+_LIST_MARK = re.compile(r"\(\s*[a-e1-9]\s*\)|^\s*(?:and\s+)?[a-e1-9]\)")
 
 
 def _kept_clauses(sentence: str, *, asks: bool) -> str:

@@ -19,6 +19,9 @@ FOCUS_CASES = [
     ("In the JSH 2023 algorithm, what is the first decision for adult ALL?",
      "In the JSH 2023 algorithm, what is the first decision for adult ALL?"),
     ("Ph+ ALL in CR1, has matched sibling donor. Transplant?", "Ph+ ALL in CR1, has matched sibling donor. Transplant?"),
+    # (a bracketed note ending in a number is no list item's mark: "(case 2)" is background, as a list's "(2)" is not)
+    ("Ph+ ALL in CR1, has matched sibling donor. Transplant? (case 2)",
+     "Ph+ ALL in CR1, has matched sibling donor. Transplant?"),
     ("Blinatumomab vs inotuzumab ozogamicin: targets, key trial results and main toxicities?",
      "Blinatumomab vs inotuzumab ozogamicin: targets, key trial results and main toxicities?"),
     # a request asks as a question does ("I want to understand what that means", "please explain ...")
