@@ -443,6 +443,8 @@ def _kana_form_at(low: str, folded: str, i: int, lex: JaLexicon, bounds: frozens
         if matched is None or not matched[2] or best is not None and matched[0] <= best[1]:
             continue
         end, written, read = matched
+        if read and i not in bounds and not low.startswith(kana.pieces[0][0], i):
+            continue  # (a form whose start is read in kana starts a word: "覚えてたけどあってる" holds no 度あって, rja118 q18)
         # (a long reading before a particle ends there, wherever SudachiPy cuts the kana: "ふぃらでるふぃあせんしょくたいって")
         long_word = read >= table["fuzzy_alone"] and any(low.startswith(p, end) for p in table["particles"])
         if not written and (end not in bounds and not long_word or read < table["min_kana"] and not (

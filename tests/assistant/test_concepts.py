@@ -873,3 +873,11 @@ def test_a_relatives_possessive_typed_without_its_apostrophe_is_a_relative_askin
 def test_a_patient_the_asker_calls_theirs_with_words_between_makes_a_clinician(q: str) -> None:
     """r92 q39: "should I switch my newly diagnosed patient ...?" read the asker as changing their own treatment."""
     assert read_concepts(q.lower()).asker == "clinician"
+
+
+def test_a_misspelt_marrow_test_is_no_transplant() -> None:
+    """r98 q23: "my husband had his bone marow test after the first round of chemo" read "bone marow" as a bone
+    marrow transplant done, and the MRD question was answered with the rules after a transplant."""
+    said = {m.concept for m in read_concepts("my wife had her bone marow test after induction, mrd 0.02%").mentions}
+    assert "allo_hsct" not in said, said
+    assert "allo_hsct" in {m.concept for m in read_concepts("he had a bone marow transplant in 2024").mentions}

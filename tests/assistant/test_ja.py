@@ -1360,3 +1360,10 @@ def test_the_teams_plan_told_to_the_family_is_a_treatment_given(q: str) -> None:
     want to use a children's plan"), so the pediatric-type regimen is given and the Ph-positive branch is not asked."""
     english = to_english(q)
     assert "will use pediatric-type regimen" in english and read_facts(english).ph_status == "negative", english
+
+
+def test_a_kanji_form_read_in_kana_starts_a_word() -> None:
+    """rja118 q18: 「…高リスクって覚えてたけどあってる？」 read 度あって (a fever of so many degrees) in 「けどあってる」, and a
+    resident's question on the MRD cut-off opened with the emergency note."""
+    assert "fever" not in to_english("MRDのカットオフは0.1%以上で高リスクって覚えてたけどあってる？")
+    assert "fever" in to_english("ブリナツモマブ中に39度あってふるえています")
