@@ -1091,13 +1091,17 @@ def _asks_age_group(q: str) -> bool:
     # (a regimen's age limit is the algorithm's age group itself: "too old for the children's protocol?" at 24 is
     # answered by the group)
     clause = asking_clause(q)
-    # (or "which?" of an age and nothing else: "HD-MTX is for 40-64? if aged 30, which?", rja115 q18)
-    last = next((p for p in reversed(clause.split("?")) if p.strip()), clause)  # (its own question, "…? if 30, which?")
-    which_age = "which" in last.lower().replace(",", " ").split() and read_facts(last).age is not None and not (
-        treatments_in(last.lower()))
-    return (says(clause, "asks_age_fit") or which_age) and not any(
+    return (says(clause, "asks_age_fit") or _which_of_an_age(clause)) and not any(
         lex.concepts[c].fit_age and lex.concepts[c].kind != "regimen" for c in concept_ids(q.lower())
         if c in lex.concepts)
+
+
+def _which_of_an_age(clause: str) -> bool:
+    """The clause's last question asks "which?" of an age and nothing else ("HD-MTX is for 40-64? if aged 30,
+    which?", rja115 q18)."""
+    last = next((p for p in reversed(clause.split("?")) if p.strip()), clause)
+    return "which" in last.lower().replace(",", " ").split() and not treatments_in(last.lower()) and (
+        read_facts(last).age is not None)
 
 
 #: Phases past the first-line pathway the algorithm's age groups divide.

@@ -1633,7 +1633,7 @@ def _remission_elsewhere(t: str, at: int) -> bool:
     diagnosed Ph+ B-ALL: induction, allo-HSCT in CR1, and if she relapses later, what options?", r75 q33); not "if
     she relapses after CR1, what then?"."""
     span = _sentence_span(t, at)
-    asked_before = bool(_ASKING_WORDS & {w.strip(",.;:?!()") for w in t[span[0]:at].split()})  # (a part asks first)
+    asked_before = _has_asking_word(t[span[0]:at])  # (a part asks first)
     return _later_part(t, at) or any((n == "cr1" and _sentence_span(t, a) != span)
                or (asked_before and n in ("cr1", "new") and not _supposed(t, a)) for a, _, n in _phase_phrases(t))
 
@@ -1658,16 +1658,21 @@ def _later_part(t: str, at: int) -> bool:
     if opening and opening[0].strip(",.;:?!()") in _HYPOTHESIS_OPENERS:
         # (joined on by words, a list mark or "hypothetically" in clauses of their own: "(1) what induction, and (2)
         # hypothetically, if he relapses after dasatinib with T315I, what then?", r94 q34)
-        words = [w for w in t[start:lo].replace("(", " ").replace(")", " ").replace(",", " ").split()]
+        words = t[start:lo].replace("(", " ").replace(")", " ").replace(",", " ").split()
         k = len(words)
         while k and (words[k - 1] in _PART_JOINS | _HYPOTHESIS_OPENERS or _list_mark(words[k - 1])):
             k -= 1
         rest = " ".join(words[:k])
         return k < len(words) and any(w in _PART_JOINS or _list_mark(w) for w in words[k:]) and (
-            "?" in rest or bool(_ASKING_WORDS & {w.strip(",.;:?!()") for w in rest.split()}))
+            "?" in rest or _has_asking_word(rest))
     if not opening or opening[0].strip(",.;:?!()") not in _PART_JOINS:
         return False
-    return "?" in t[:lo] or bool(_ASKING_WORDS & {w.strip(",.;:?!()") for w in t[:lo].split()})
+    return "?" in t[:lo] or _has_asking_word(t[:lo])
+
+
+def _has_asking_word(text: str) -> bool:
+    """A word of `text` opens a part that asks (`_ASKING_WORDS`), punctuation around it set aside."""
+    return bool(_ASKING_WORDS & {w.strip(",.;:?!()") for w in text.split()})
 
 
 def _list_mark(word: str) -> bool:

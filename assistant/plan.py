@@ -23,8 +23,6 @@ a vignette's details do not take over retrieval and drafting:
 
 from __future__ import annotations
 
-import re
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.claims import claim_vocabulary
@@ -201,9 +199,22 @@ def _states_level(clause: str) -> bool:
 _LEVEL_SUBJECTS = frozenset({"mrd", "bcr_abl1"})
 
 
-#: A list item's mark ("(2)", "b)"): a clause holding one keeps the list's structure ("..., and (2) hypothetically,
-#: if he relapses ...": the second item starts there, r94 q34).
-_LIST_MARK = re.compile(r"\(\s*[a-e1-9]\s*\)|^\s*(?:and\s+)?[a-e1-9]\)")
+def _holds_list_mark(clause: str) -> bool:
+    """The clause holds a list item's mark ("(2)", or "b)" opening it): it keeps the list's structure ("..., and (2)
+    hypothetically, if he relapses ...": the second item starts there, r94 q34); a bracketed note ending in a
+    number ("(case 2)") is no mark.
+
+    >>> _holds_list_mark("and (2) hypothetically"), _holds_list_mark("2) if he relapses"), _holds_list_mark("(case 1)")
+    (True, True, False)
+    """
+    toks = tokens(clause.lower())
+    lead = 1 if toks[:1] == ["and"] else 0
+    return any(toks[k - 1:k + 2:2] == ["(", ")"] and toks[k] in _MARKS for k in range(1, len(toks) - 1)) or (
+        toks[lead + 1:lead + 2] == [")"] and toks[lead:lead + 1] != [] and toks[lead] in _MARKS)
+
+
+#: The marks a question's list items take ("(1)", "b)"): one letter or digit ("(60)" is an age).
+_MARKS = frozenset("abcde123456789")
 
 
 def _kept_clauses(sentence: str, *, asks: bool) -> str:
@@ -226,7 +237,7 @@ def _kept_clauses(sentence: str, *, asks: bool) -> str:
             for k, c in enumerate(clauses)
             if (asks and (k == len(clauses) - 1 or _asks(c) or _bare_asking_word(c) or _names_outcome(c)))
             or _clinical(c) or k in back or (harms and _names_kind(c, _HARM)) or ages & set(tokens(c))
-            or (asks and _states_level(c)) or (asks and says(c, "asked_object")) or _LIST_MARK.search(c)]  # (what a request asks for,
+            or (asks and _states_level(c)) or (asks and says(c, "asked_object")) or _holds_list_mark(c)]  # (what a request asks for,
     # named alone between commas: 「…陽性化した場合の対応と、…」 read "…, management, and …", rja113 q38)
     joined = " ".join(" ".join(part).split()).rstrip(",;:—–- ")
     end = sentence.rstrip()[-1:]

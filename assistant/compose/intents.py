@@ -545,7 +545,7 @@ def _requested_parts(question: str) -> list[str]:
     >>> _requested_parts("MRD definition, and timing tell me"), _requested_parts("Ph+ ALL in CR1, and no transplant: how long?")
     ([], [])
     """
-    pieces = [p.strip(" ,.:?") for p in re.split(r",\s+and\s+", question)]
+    pieces = [p.strip(" ,.:?") for p in " ".join(question.split()).split(", and ")]
     return pieces if len(pieces) == 2 and all(map(_asks_an_object, pieces)) else []
 
 

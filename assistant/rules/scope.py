@@ -688,21 +688,23 @@ def other_diseases(question: str) -> list[tuple[str, str | None]]:
     also = {w: c for c in lex.concepts.values() if c.kind in _OUT_KINDS for w in c.names_also}
     out = []
     low = question.lower()
+    spans = token_spans(low)
     for m in read_concepts(low).mentions:
         concept = lex.concepts[m.concept] if m.kind in _OUT_KINDS else also.get(m.surface)
-        if concept is not None and not _compared_with(low, m):
+        if concept is not None and not _compared_with(low, m, spans):
             out.append((written(question, m).removesuffix("'s").removesuffix("’s"), concept.scope))
     return out
 
 
-def _compared_with(low: str, m: Mention) -> bool:
+def _compared_with(low: str, m: Mention, spans: Sequence[tuple[int, int]]) -> bool:
     """The disease is named only to compare the patient's with it (context.yaml phrases.safety.compared_disease:
-    "can't I just take the pill forever like people with CML do?", r93 q28): not what the question is about.
+    "can't I just take the pill forever like people with CML do?", r93 q28): not what the question is about
+    (`spans`: the text's token offsets).
 
-    >>> _compared_with("take the pill like people with cml do?", read_concepts("take the pill like people with cml do?").mentions[-1])
+    >>> t = "take the pill like people with cml do?"
+    >>> _compared_with(t, read_concepts(t).mentions[-1], token_spans(t))
     True
     """
-    spans = token_spans(low)
     if m.start >= len(spans):
         return False
     at = spans[m.start][0]
