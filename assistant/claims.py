@@ -147,6 +147,7 @@ class Vocabulary:
     examples: tuple[Phrase, ...] = ()
     defining: tuple[Phrase, ...] = ()
     alone: tuple[Phrase, ...] = ()
+    alone_after: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     stop_after: tuple[Phrase, ...] = ()
     pronouns: frozenset[str] = frozenset()
     absolute: tuple[Phrase, ...] = ()
@@ -278,7 +279,8 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         stopped=(_ph(data["stopped_subject"]["verbs"]), _words(data["stopped_subject"], "skip"),
                  {str(k): str(v) for k, v in data["stopped_subject"]["flip"].items()}),
         split_prefixes=tuple(str(x) for x in data.get("split_prefixes") or []),
-        examples=_ph(data.get("examples") or []), defining=_ph(data.get("defining") or []), alone=_ph(data.get("alone") or []), stop_after=_ph(data.get("stop_after") or []), pronouns=frozenset(str(w) for w in data.get("pronouns") or []),
+        examples=_ph(data.get("examples") or []), defining=_ph(data.get("defining") or []), alone=_ph(data.get("alone") or []),
+        alone_after=(_words(data["alone_after"], "words"), _words(data["alone_after"], "not_before")), stop_after=_ph(data.get("stop_after") or []), pronouns=frozenset(str(w) for w in data.get("pronouns") or []),
         elliptic=frozenset(str(w) for w in data.get("elliptic") or []),
         continuing=_ph(data.get("continuing") or []),
         regardless=_ph(data.get("regardless") or []),
@@ -1063,8 +1065,9 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             targets=targets, denied_targets=denied_targets, grades=grades, trials=trials,
             ranked=_ranks(toks, a, b, stance, hedged, interventions, contrasted, voc),
             exemplified=bool(_find(toks[a:b], voc.examples)), defines=bool(_find(toks[a:b], voc.defining)),
-            alone=bool(_find(toks[a:b], voc.alone)),
-            alone_of=tuple(dict.fromkeys(m.concept for m in treat if _ends_before(toks, m.end, voc.alone))),
+            alone=bool(_find(toks[a:b], voc.alone) or _only_after(toks, treat, voc)),
+            alone_of=tuple(dict.fromkeys([*(m.concept for m in treat if _ends_before(toks, m.end, voc.alone)),
+                                          *_only_after(toks, treat, voc)])),
             absolute=bool(_find(toks[a:b], voc.absolute)), conditional=_restricts(toks[a:b], voc),
             equivalence=equivalence, basis=basis, voiced=own, restricted=restricted,
             equates=bool(_find(toks[a:b], voc.equivalence_cues)),
@@ -1481,6 +1484,14 @@ def _past(toks: list[str], m: Any, mentions: list[Any], voc: Vocabulary) -> bool
 #: Words between a history cue and the treatment it dates ("after her donor stem cell transplant").
 _DETERMINERS = frozenset({"a", "an", "the", "her", "his", "their", "my", "a donor", "donor", "prior", "previous",
                           "earlier", "allogeneic"})
+
+
+def _only_after(toks: list[str], treat: list[Any], voc: Vocabulary) -> list[str]:
+    """The treatments a word of claims.yaml alone_after follows right away ("TKI only cures it"), not one opening a
+    restriction ("TKI only for older adults")."""
+    words, not_before = voc.alone_after
+    return [m.concept for m in treat if m.end < len(toks) and toks[m.end] in words
+            and (m.end + 1 >= len(toks) or toks[m.end + 1] not in not_before)]
 
 
 def _ends_before(toks: list[str], end: int, group: tuple[Phrase, ...]) -> bool:

@@ -1352,8 +1352,10 @@ def _tx_status(t: str, start: int, end: int) -> str | None:
             participle and _negated(pre)) or _starts_with(post, "transplant_after", "not_done"):
         # ("can he continue the TKI without allo-HSCT?", "if MRD negative, no allo-HSCT and TKI only?": a proposal
         # asked about, not a transplant not done)
+        # ("medicine alone cures it even without a transplant": a concession, no status)
         return None if _asked_of(t, start) or _proposed_if(t, start) or _weighed(t, start) or (
-            _ends_with(pre, "transplant_before", "scenario", mods, 8) and _asked_after(t, end)) else "not_done"
+            _ends_with(pre, "transplant_before", "scenario", mods, 8) and _asked_after(t, end)) or _ends_with(
+            pre, "transplant_before", "concessive", mods, 8) else "not_done"
     if _ends_with(pre, "transplant_before", "planned", mods, 4) or _cue_after(post, 0, "planned") or (
             _ends_with(pre, "transplant_before", "then", mods, 4) and _phrase(pre, "plan", "transplant_before")):
         # ("is he going to have a transplant?", "... wants me to have one. What happens if I say no?": asked)
@@ -2318,8 +2320,10 @@ def _not_a_patient_result(t: str, pos: int, population: bool = False, *, suppose
     if any(c == "%" and _cue_after(clause, i + 1, "of_patients") for i, c in enumerate(clause)):
         return True
     opening = t[lo + _clause_start(t[lo:pos], ",:;()\n"):pos]
-    if not supposed and _phrase(opening, "hypothetical", "mrd_words") and _phrase(clause, "change", "mrd_words"):
-        return True  # "if MRD turns negative": a future change, not a result
+    if not (supposed or population) and _phrase(opening, "hypothetical", "mrd_words") and _phrase(
+            clause, "change", "mrd_words"):
+        return True  # "if MRD turns negative": a future change, not a result (a sentence's population keeps it:
+        # "if it becomes MRD negative, does that mean cured?" is said of MRD-negative patients)
     if not sentence.rstrip().endswith("?"):
         return False
     return bool(

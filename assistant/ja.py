@@ -1191,6 +1191,13 @@ class _Renderer:
             out.before_anchor("after")  # "ダサチニブが効かなかった": dasatinib was given
         if form.kind == "person":
             person = _person(items, k, self.lex)[0]
+            told = self._report_end(k)
+            if told is not None:  # "…と友だちに聞きました": "…, my friend told me"
+                out.end_clause(",")
+                out.add(person, kind="person")
+                out.add(self.people["reported_by"]["english"], content=False)
+                self.skip = told
+                return
             if _introduces_asker(items, k):  # "52歳の母です。": the asker is the patient's mother, not the patient
                 person = "I am " + person.replace("my ", "the patient's ", 1)
             out.add(person, kind="person")
@@ -1211,6 +1218,23 @@ class _Renderer:
         else:
             out.add(form.english, kind=form.kind)
         self.last_verb = None
+
+    def _report_end(self, k: int) -> int | None:
+        """The person at k is the one a quoted claim was heard from ("治ると|友だち|に|聞き|まし|た"): the index of the
+        report's last token (the verb and its endings), or None."""
+        cue, items = self.people["reported_by"], self.items
+
+        def token(j: int) -> Token | None:
+            return items[j].token if 0 <= j < len(items) and items[j].kind == "token" else None
+
+        before, particle, verb = token(k - 1), token(k + 1), token(k + 2)
+        if not (before is not None and before.surface in cue["quotative"] and particle is not None
+                and particle.surface in cue["particles"] and verb is not None and verb.dictionary in cue["verbs"]):
+            return None
+        end = k + 2
+        while (nxt := token(end + 1)) is not None and nxt.pos == "助動詞":
+            end += 1
+        return end
 
     def _taker(self, english: str, k: int) -> str:
         """A medicine taken, said with no subject ("イマチニブを飲んでいます" -> "I'm on"), is the relative's when one was

@@ -384,7 +384,11 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
         tagged = [x for x in said if len(said) > 1 and (f := premise_form(x)).compares is False
                   and (f.tagged or f.confirms)]
         return next((found for x in tagged if (found := premise_conflicts(x, facts, book))), [])
-    judged = judge_question(form.text, book, facts, form)  # (without the tag: "..., isn't it?" denies nothing)
+    # (a rule the implications table rules out is none the question breaks either: at 50 a Ph-negative patient is
+    # assumed on an adult regimen, so "must he have a transplant?" breaks no rule for pediatric-protocol patients,
+    # rja119 q27)
+    known = facts.model_copy(update=facts_assumed(facts))
+    judged = judge_question(form.text, book, known, form)  # (without the tag: "..., isn't it?" denies nothing)
     proposes = any(sf.proposal and c.interventions for c, sf, _ in judged)
     tagged = any(sf.tagged or sf.confirms for _, sf, _ in judged)  # (a tagged sentence before another: "X, right? Y.")
     if not (form.tagged or form.confirms or tagged or proposes or asserts_something(question)):
@@ -416,7 +420,7 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
         norm, merged = normalize(_without_history(_without_own_level(untitled, facts))), sentence_facts(facts, untitled)
     # (a rule for a finding, "high-risk genetics", is one the question breaks only where it names the finding: "MRD
     # negative, allo not needed?" breaks no rule for KMT2A-rearranged ALL, rja113 q20)
-    hits = [(r, p) for r in book.rules if r.id not in agreed and r.condition(facts) is not False
+    hits = [(r, p) for r in book.rules if r.id not in agreed and r.condition(known) is not False
             and (p := violated(r, facts, untitled, norm=norm, merged=merged))
             and (p in r.claims or not r.requires_topic or r.topical(norm) and r.named_not_denied(norm))]
     q = set(tokenize(question))

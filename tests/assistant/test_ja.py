@@ -457,7 +457,8 @@ def test_obligations_stems_and_shorthand_ages(q: str, field: str, value) -> None
 
 @pytest.mark.parametrize(("q", "english"), [
     # review-ja2 k20: what a result means, and whether it means cured, is what is asked
-    ("MRDっていう検査が陰性だったと言われました。もう白血病は治ったってことですか？", "told MRD test negative. leukemia cured?"),
+    ("MRDっていう検査が陰性だったと言われました。もう白血病は治ったってことですか？",
+     "told MRD test negative. does that mean leukemia cured?"),
     ("MRDとは何ですか？", "what is MRD?"), ("CRSって何？", "what is CRS?"),
 ])
 def test_meaning_questions_keep_what_they_ask(q: str, english: str) -> None:

@@ -204,7 +204,7 @@ def test_qualifiers_are_compared_numerically(spec, sentence, bad) -> None:
 
 @pytest.mark.parametrize(("sentence", "facts", "rule_ids"), [
     ("The JSH 2023 guideline recommends allo-HSCT in first remission for all adults with Ph-negative ALL who are "
-     "fit for it.", {"ph_status": "negative", "phase": "cr1"}, {"PHNEG-POSTREM-011", "PHNEG-POSTREM-HR-012"}),
+     "fit for it.", {"ph_status": "negative", "phase": "cr1"}, {"PHNEG-POSTREM-011", "PHNEG-POSTREM-HR-012", "PHNEG-MIDPOST-041"}),
     ("Ponatinib is the JSH 2023 frontline standard for Ph-positive ALL, supported by PhALLCON.",
      {"ph_status": "positive", "phase": "newly_diagnosed"}, None),
     ("The guideline also recommends adding blinatumomab to consolidation, based on E1910.",
