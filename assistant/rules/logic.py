@@ -500,7 +500,49 @@ def _without_history(question: str) -> str:
     # (a procedure before is the time a claim is about, not history to set aside: "prophylactic TKI after HSCT")
     for a, b in reversed(past):
         question = question[:a] + "prior therapy" + question[b:]
+    return _without_elapsed(question)
+
+
+def _without_elapsed(question: str) -> str:
+    """The question with the time the patient has been on a treatment so far written as "some time" ("I've been
+    taking dasatinib for about 2 years. How long must I keep on?" claims no 2-year duration, r100 q27;
+    claims.yaml premise.elapsed), unless it proposes a change ("on it 2 years, can I stop?" stops at 2 years).
+
+    >>> _without_elapsed("I've been taking dasatinib for about 2 years. How long?")
+    "I've been taking dasatinib for some time. How long?"
+    """
+    from assistant.claims import claim_vocabulary
+    from assistant.concepts import read_concepts, token_spans
+
+    cue = claim_vocabulary().premise["elapsed"]
+    low = question.lower()
+    if any(m.kind == "change" and not m.negated for m in read_concepts(low).mentions):
+        return question  # (stopping proposed: the time so far is when it would stop, "on it 2 years, can I stop?")
+    spans = token_spans(low)
+    words = [low[a:b] for a, b in spans]
+    cuts: list[tuple[int, int]] = []
+    for phrase in cue["before"]:
+        p = phrase.split()
+        for i in range(len(words) - len(p) + 1):
+            if words[i:i + len(p)] != p:
+                continue
+            for j in range(i + len(p), min(len(words), i + len(p) + cue["reach"])):
+                if words[j] != "for":
+                    continue
+                k = j + 1
+                while k < len(words) and (words[k] in cue["approx"] or " ".join(words[k:k + 2]) in cue["approx"]):
+                    k += 2 if " ".join(words[k:k + 2]) in cue["approx"] else 1
+                if k + 1 < len(words) and (words[k].isdigit() or words[k] in _NUMBER_WORDS) and (
+                        words[k + 1] in cue["units"]):
+                    cuts.append((spans[j + 1][0], spans[k + 1][1]))
+                    break
+    for a, b in sorted(set(cuts), reverse=True):
+        question = question[:a] + "some time" + question[b:]
     return question
+
+
+#: Number words an elapsed time may be written in.
+_NUMBER_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "a", "an"})
 
 
 def _without_own_level(question: str, facts: PatientFacts) -> str:

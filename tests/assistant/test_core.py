@@ -1205,3 +1205,19 @@ def test_the_medicines_used_at_a_childrens_hospital_are_the_pediatric_type_regim
     from assistant.ja import to_english
 
     assert "pediatric-type regimen" in to_english("19歳の娘に、子どもの病院で使う薬のやり方を大人でも使うことがあるのですか？")
+
+
+def test_two_mrd_results_set_side_by_side_in_a_part_get_both_rules(bot) -> None:
+    # r100 q35 (paraphrased): "positive versus stays negative" supposes neither result alone
+    a = bot.ask("For Ph+ ALL, is a transplant in CR1 advised, and afterwards how is the TKI handled when MRD becomes "
+                "detectable versus when it stays undetectable?")
+    body = a.answer.split("\n\n_Decision support")[0]
+    assert "recommends pre-emptive TKI" in body and "not recommend prophylactic TKI" in body, a.answer
+    assert "allogeneic hematopoietic stem cell transplantation (allo-HSCT) in CR1" in body, a.answer
+
+
+def test_asked_whether_one_treatment_is_all_there_is_gets_no_yes(bot) -> None:
+    # r101 q24 (paraphrased): "steroids only. Is that all they can do?" — a "Yes" would deny the other option listed
+    a = bot.ask("My grandmother is 81 and has ALL, the negative kind. The team mentioned steroids only. Is that all "
+                "they can do?")
+    assert "**Yes**" not in a.answer.split("\n")[0] and "combination chemotherapy" in a.answer, a.answer

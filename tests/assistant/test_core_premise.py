@@ -306,3 +306,20 @@ def test_a_family_gets_a_plain_no_without_the_rule_title(bot) -> None:
                 "instead of the strong chemo. does that mean they gave up on her?? im so scared")
     first = a.answer.split("\n\n- ")[0][:800]
     assert "**No**" in first and "conflicts" not in first, a.answer
+
+
+def test_the_time_on_a_treatment_so_far_is_no_duration_claimed(bot) -> None:
+    # r100 q27 (paraphrased): how long the patient has taken the TKI is background to "how long must I go on?"
+    a = bot.ask("I'm 44 and have been taking imatinib for my Ph+ ALL for about 3 years; no transplant because there "
+                "was no donor. How long must I keep taking these tablets? I'd like to know if there is an end.")
+    assert not _leads_no(a), a.answer
+    assert "at least 5 years" in a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "T-ALLが再発したらネララビン？B-ALLでも使えますか？",
+    "Ph陽性ALLです。移植後にMRDが陽性になった場合の対応と、移植していない人のTKI期間を教えて。",
+])
+def test_a_fact_the_question_names_both_ways_is_not_missing(bot, q: str) -> None:
+    a = bot.ask(q)
+    assert "FACTS-MISSING-031" not in {f.rule_id for f in a.findings}, [f.message for f in a.findings]

@@ -2684,3 +2684,19 @@ def test_a_day_written_with_its_sign_is_no_result(text: str, status: str) -> Non
     """r92 q03: the "+" of "day +100" after "PCR" was read as a positive result, so an undetectable BCR::ABL1 became
     MRD-positive and the answer spoke of pre-emptive TKI."""
     assert read_facts(text).mrd_status == status
+
+
+@pytest.mark.parametrize(("q", "age"), [
+    ("My aunt was found to have B-ALL at 67; what now?", 67),
+    ("Ph-negative ALL at 52: is HD-MTX the regimen?", 52),
+    ("Ph+ ALL at 65 or older: what induction?", None),   # an open range
+    ("MRD at 10^-4 after induction", None),              # a level
+    ("He relapsed at 18 months.", None),                  # a time
+])
+def test_an_age_after_at_beside_the_disease_or_a_person(q: str, age) -> None:
+    assert read_facts(q).age == age
+
+
+def test_the_kind_of_all_named_after_it_by_its_sign() -> None:
+    # r101 q24 (paraphrased): "ALL, the negative kind" is Ph-negative ALL
+    assert read_facts("My grandmother is 81 and has ALL, the negative kind.").ph_status == "negative"

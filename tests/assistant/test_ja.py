@@ -1368,3 +1368,28 @@ def test_a_kanji_form_read_in_kana_starts_a_word() -> None:
     resident's question on the MRD cut-off opened with the emergency note."""
     assert "fever" not in to_english("MRDのカットオフは0.1%以上で高リスクって覚えてたけどあってる？")
     assert "fever" in to_english("ブリナツモマブ中に39度あってふるえています")
+
+
+@pytest.mark.parametrize("q", ["移植後、MRDは検出されなくなりました。", "BCR::ABL1が検出されない状態が続いています。"])
+def test_a_result_no_longer_detected_is_negative(q: str) -> None:
+    # (the verb of a result denied turns the result, whatever verb carries it: rja120 q05 read it as positive)
+    assert read_facts(to_english(q)).mrd_status == "negative", to_english(q)
+
+
+def test_what_a_word_named_before_is_asked_in_kana() -> None:
+    assert "what is it" in to_english("せつめいに「CAR-T」と かいてありました。それは なんですか。")
+
+
+def test_a_person_told_they_have_all_is_newly_diagnosed() -> None:
+    # rja120 q27 (paraphrased): 「…ALLといわれました」 is a diagnosis just given
+    assert read_facts(to_english("母が急性リンパ性白血病と言われました。どんな治療になりますか")).phase == "newly_diagnosed"
+
+
+def test_a_harm_called_frightening_is_asked_about_not_feared() -> None:
+    # rja120 q26 (paraphrased): 「ひどい副作用はありますか」 asks how serious the harms are
+    assert "serious side effects" in to_english("イノツズマブにひどい副作用はありますか？")
+
+
+def test_a_filler_between_a_finding_and_its_verb_is_left_out() -> None:
+    # rja121 q21 (paraphrased): 「…というものがある」 is the finding that is there
+    assert read_facts(to_english("祖母は、フィラデルフィア染色体というものがある白血病だそうです。")).ph_status == "positive"

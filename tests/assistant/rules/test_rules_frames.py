@@ -1051,3 +1051,77 @@ def test_a_bold_label_naming_a_treatment_is_the_lines_subject(by_section) -> Non
                   Draft(answer=text, citations=[cite(chunk, 1)]), [chunk])
     assert "RR-NELA-TALL-026" not in {f.rule_id for f in found.findings}, found.findings
 
+
+
+# ------------------------------------------------------------------------------ session 50 (heldout13's classes)
+# Paraphrases of the classes heldout13 showed, not its sentences.
+
+_PH_NEG_AYA_CR1 = {"ph_status": "negative", "age": 23, "age_band": "aya", "phase": "cr1", "regimen": "pediatric"}
+
+
+@pytest.mark.parametrize(("sentence", "facts"), [
+    # a qualifier inside the negation ("does not necessarily mean")
+    ("A negative MRD after induction does not necessarily mean the leukaemia is cured.",
+     {"mrd_status": "negative", "mrd_timepoint": "after_induction"}),
+    # a thing said not to exist, with a relative clause ("no cut-off below which ...")
+    ("There is no MRD cut-off below which allo-HSCT in CR1 may be dropped.",
+     {"ph_status": "positive", "age": 41, "age_band": "40-64", "phase": "cr1", "mrd_status": "negative"}),
+    # a recommendation's reach denied
+    ("The HD-MTX advice for ages 40 to 64 does not carry over to a 70-year-old.",
+     {"ph_status": "negative", "age": 70, "age_band": "65+"}),
+    # a treatment named as the history a choice must allow for
+    ("Re-induction is chosen taking into account his earlier hyper-CVAD.",
+     {"lineage": "T", "phase": "relapsed", "age": 30, "age_band": "aya"}),
+    ("Any choice must allow for his prior imatinib and dasatinib, with the T315I mutation in mind.",
+     {"ph_status": "positive", "phase": "relapsed", "prior_tkis": ["imatinib", "dasatinib"]}),
+    # an antigen named for one drug of a list only
+    ("JSH 2023 lists CAR-T for CD19-positive relapse after transplant, and it does not take the place of inotuzumab "
+     "as an option.", {"lineage": "B", "phase": "relapsed", "transplant": "done", "age": 22, "age_band": "aya"}),
+    # values said of children
+    ("The Rome criteria call children aged 1 to 9 with a white count below 50×10^9/L standard risk.",
+     {"lineage": "B", "age": 30, "age_band": "aya"}),
+    # the pediatric-protocol rule's own exception: an MRD of 0.01% or more
+    ("With MRD at 0.03% after induction, a transplant should be considered for her.",
+     {**_PH_NEG_AYA_CR1, "mrd_status": "positive", "mrd_level_pct": 0.03}),
+    # a group the patient has left
+    ("At 45 she is no longer in the AYA group, so pediatric-type chemotherapy is not her recommendation.",
+     {"ph_status": "negative", "age": 45, "age_band": "40-64", "phase": "newly_diagnosed"}),
+])
+def test_correct_sentences_of_these_shapes_are_not_contradicted(sentence, facts) -> None:
+    v = judge_sentence(sentence, BOOK, PatientFacts(**facts))
+    assert v.kind in ("agree", "unrelated"), v
+
+
+@pytest.mark.parametrize(("sentence", "facts", "kinds"), [
+    # a cure claim before its consequence
+    ("Guideline-wise, an MRD under 0.01% after induction is regarded as meaning the disease is gone for good, so "
+     "no transplant is required.", {"mrd_status": "negative", "mrd_timepoint": "after_induction"}, {"contradict"}),
+    # a stop at the minimum, said as what happens
+    ("Maintenance runs for 5 years, after which the TKI is discontinued as long as MRD stays negative.",
+     {"ph_status": "positive", "transplant": "not_done"}, {"contradict"}),
+    # a grade after "of"
+    ("The guideline gives TKI maintenance without transplant a category of 2A.",
+     {"ph_status": "positive", "transplant": "not_done"}, {"unsupported"}),
+    # a recommendation stretched over both Ph statuses
+    ("For patients aged 40 to 64 the guideline recommends HD-MTX-based therapy whatever their Ph status.",
+     {"ph_status": "positive", "age": 55, "age_band": "40-64"}, {"unsupported", "contradict"}),
+    # a recommendation for Ph-like ALL (Ph-negative by definition) no rule gives
+    ("Per JSH 2023, Ph-like ALL with an ABL-class fusion should have a TKI added to its chemotherapy.", {},
+     {"unsupported", "contradict"}),
+    # the patient's age put in a group it is not in
+    ("Aged 45, she still counts as AYA, so a pediatric-type regimen is recommended.",
+     {"ph_status": "negative", "age": 45, "age_band": "40-64", "phase": "newly_diagnosed"},
+     {"contradict", "unsupported"}),
+    ("At 47 he still belongs to the AYA group, which is why pediatric-type chemotherapy is the recommendation.",
+     {"ph_status": "negative", "age": 47, "age_band": "40-64", "phase": "newly_diagnosed"}, {"contradict"}),
+])
+def test_wrong_sentences_of_these_shapes_are_caught(sentence, facts, kinds) -> None:
+    v = judge_sentence(sentence, BOOK, PatientFacts(**facts), question=f"{facts.get('age', '')} question")
+    assert v.kind in kinds, v
+
+
+def test_a_superscript_digit_beside_a_named_group_is_no_age() -> None:
+    # ("²" is a digit to str.isdigit but no number to int(): the recorded answers' "×10⁹/L" and "m²")
+    v = judge_sentence("In the AYA group a count above 30×10⁹/L and 3 g/m² of HD-MTX belong to the protocol.", BOOK,
+                       PatientFacts(ph_status="negative", age=24, age_band="aya"), question="24 years old")
+    assert v.kind in ("agree", "unrelated", "contradict", "unsupported")
