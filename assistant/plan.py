@@ -106,7 +106,14 @@ def _sentence_asks(sentence: str, text: str) -> bool:
     words = sentence.split()
     if len(words) >= 4 and words[0].lower() in ("and", "also", "plus") and opening(sentence) in ASKING_WORDS:
         return True  # a second question joined on, its "?" left off ("... transplant?? and what are the pills")
+    if first_word(sentence) in _YES_NO_OPENERS and (words[1:2] or [""])[0].lower() != "not":
+        return True  # (a second question with its "?" left off: "... how long? can i stop once my tests are normal
+        # for a year, the tiredness is really bad", r101 q28)
     return "?" not in text and (first_word(sentence) in ASKING_WORDS or len(sentences(text)) == 1)
+
+
+#: Words that open a yes/no question whatever mark closes it (not "do": "do not stop the TKI" is no question).
+_YES_NO_OPENERS = frozenset({"can", "could", "should", "may", "is", "are", "does", "will", "would", "must"})
 
 
 def _points_back(sentence: str, text: str) -> bool:

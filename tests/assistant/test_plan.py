@@ -98,3 +98,10 @@ def test_the_harms_a_question_lists_stay_in_its_focus() -> None:
 def test_a_level_put_to_be_confirmed_stays_in_the_focus() -> None:
     """rja91 q19: "MRD, if 10^-3 (0.1%) or more, high risk, right?" lost its level as background, so no "No"."""
     assert "0.1%" in read_question("after induction MRD, if 10^-3 (0.1%) or more, high risk, right? transplant?").focus
+
+
+def test_a_yes_no_sentence_without_its_question_mark_is_kept_in_the_focus() -> None:
+    # r101 q28 (paraphrased): the second question's "?" left off, a complaint after it
+    plan = read_question("Ph+ ALL, no transplant. How long is the TKI taken? Could I come off it after a year of good "
+                         "results, the fatigue is awful")
+    assert "come off it after a year" in plan.focus, plan.focus

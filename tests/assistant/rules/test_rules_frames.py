@@ -1083,6 +1083,12 @@ _PH_NEG_AYA_CR1 = {"ph_status": "negative", "age": 23, "age_band": "aya", "phase
     # the pediatric-protocol rule's own exception: an MRD of 0.01% or more
     ("With MRD at 0.03% after induction, a transplant should be considered for her.",
      {**_PH_NEG_AYA_CR1, "mrd_status": "positive", "mrd_level_pct": 0.03}),
+    # each treatment of a list with its own age group
+    ("By age, Ph-negative ALL gets pediatric-type chemotherapy in AYA, an HD-MTX-containing regimen at 40 to 64 and "
+     "individual treatment at 65 or older.", {}),
+    # the older group named by a pointer
+    ("For the older group, the summary says no standard therapy exists and lists combination chemotherapy or "
+     "palliative steroids as options.", {"ph_status": "negative", "age": 64, "age_band": "40-64"}),
     # a group the patient has left
     ("At 45 she is no longer in the AYA group, so pediatric-type chemotherapy is not her recommendation.",
      {"ph_status": "negative", "age": 45, "age_band": "40-64", "phase": "newly_diagnosed"}),
