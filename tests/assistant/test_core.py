@@ -1229,3 +1229,10 @@ def test_needles_in_the_spine_for_chemo_are_the_intrathecal_prophylaxis(bot) -> 
                 "remission already.")
     first = next(line for line in a.answer.splitlines() if line.startswith("- "))
     assert "CNS prophylaxis with intrathecal chemotherapy" in first, a.answer
+
+
+def test_a_plan_used_for_children_named_with_a_relative_clause_is_the_pediatric_regimen(bot) -> None:
+    # r102 q22 (paraphrased): the long worried message had been refused
+    a = bot.ask("Hello, my son is 20 and has acute lymphoblastic leukemia (not Philadelphia). His doctors picked a "
+                "protocol that is used for children. Is that right for a young adult or a mistake? We are frightened.")
+    assert a.verdict != "refused" and "pediatric-type chemotherapy" in a.answer, a.answer
