@@ -323,3 +323,33 @@ def test_the_time_on_a_treatment_so_far_is_no_duration_claimed(bot) -> None:
 def test_a_fact_the_question_names_both_ways_is_not_missing(bot, q: str) -> None:
     a = bot.ask(q)
     assert "FACTS-MISSING-031" not in {f.rule_id for f in a.findings}, [f.message for f in a.findings]
+
+
+def _leads_no_either(a: Answer) -> bool:
+    """The answer opens with "No" in English or Japanese."""
+    head = a.answer.lstrip()[:40]
+    return "**No**" in head or "いいえ" in head
+
+
+@pytest.mark.parametrize("q", [
+    "If her MRD turns negative, does that mean she is cured?",
+    "MRDが検出されなくなったら、完全に治ったということでしょうか？",
+])
+def test_a_cure_supposed_after_a_negative_mrd_is_denied(bot, q: str) -> None:
+    a = bot.ask(q)
+    assert _leads_no_either(a) and a.citations, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "Ph-positive ALL in first remission with negative MRD: we can skip the allogeneic transplant, correct?",
+    "Ph陽性ALLで第一寛解、MRD陰性なので同種移植は省いてよいという認識でOKですか？",
+])
+def test_a_negative_mrd_is_no_exception_to_the_transplant_in_cr1(bot, q: str) -> None:
+    a = bot.ask(q)
+    assert _leads_no_either(a), a.answer
+
+
+def test_a_ph_negative_patient_of_50_gets_no_pediatric_protocol_rule(bot) -> None:
+    a = bot.ask("うちの夫は55歳で、治療が効いて落ち着いています。Ph陰性です。移植は絶対に受けないといけませんか？")
+    assert a.patient.phase == "cr1"
+    assert "小児型" not in a.answer.split("出典")[0].split("ことばの説明")[0], a.answer

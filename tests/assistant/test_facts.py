@@ -2700,3 +2700,13 @@ def test_an_age_after_at_beside_the_disease_or_a_person(q: str, age) -> None:
 def test_the_kind_of_all_named_after_it_by_its_sign() -> None:
     # r101 q24 (paraphrased): "ALL, the negative kind" is Ph-negative ALL
     assert read_facts("My grandmother is 81 and has ALL, the negative kind.").ph_status == "negative"
+
+
+def test_a_transplant_left_out_in_a_concession_is_no_status() -> None:
+    # rja119 q23 (paraphrased): "even without a transplant" supposes a case, no status of the patient's
+    assert read_facts("Someone said steroids and a TKI cure it even without a transplant. Is that true?").transplant is None
+    assert read_facts("He did not have a transplant. How long should the TKI go on?").transplant == "not_done"
+
+
+def test_an_mrd_of_zero_is_negative() -> None:
+    assert read_facts("His MRD came back zero after induction.").mrd_status == "negative"

@@ -1393,3 +1393,18 @@ def test_a_harm_called_frightening_is_asked_about_not_feared() -> None:
 def test_a_filler_between_a_finding_and_its_verb_is_left_out() -> None:
     # rja121 q21 (paraphrased): 「…というものがある」 is the finding that is there
     assert read_facts(to_english("祖母は、フィラデルフィア染色体というものがある白血病だそうです。")).ph_status == "positive"
+
+
+# ------------------------------------------------------------------ session 50: rja119 q23, q24, q13, q27 (paraphrased)
+
+@pytest.mark.parametrize(("q", "source"), [
+    ("薬だけで治ると姉から聞きました。本当でしょうか", "sister told me"),
+    ("飲み薬だけで大丈夫って友人に言われたんですが、本当ですか", "my friend told me"),
+])
+def test_a_claim_heard_from_a_person_names_its_source(q: str, source: str) -> None:
+    english = to_english(q)
+    assert source in english and "cured my" not in english, english
+
+
+def test_an_mrd_of_zero_in_japanese_is_negative() -> None:
+    assert read_facts(to_english("MRDはゼロでした。")).mrd_status == "negative"

@@ -1131,3 +1131,10 @@ def test_a_superscript_digit_beside_a_named_group_is_no_age() -> None:
     v = judge_sentence("In the AYA group a count above 30×10⁹/L and 3 g/m² of HD-MTX belong to the protocol.", BOOK,
                        PatientFacts(ph_status="negative", age=24, age_band="aya"), question="24 years old")
     assert v.kind in ("agree", "unrelated", "contradict", "unsupported")
+
+
+def test_a_treatment_followed_by_only_is_given_alone() -> None:
+    claim = read_claims("Dasatinib only cures it.")[0]
+    assert claim.alone and "dasatinib" in claim.alone_of and claim.stance == "cured"
+    restricted = read_claims("A TKI only for older adults is what the guideline says.")[0]
+    assert not restricted.alone
