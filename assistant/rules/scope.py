@@ -498,8 +498,13 @@ def _in_alarm(value: float, sign: dict[str, Any]) -> bool:
 def changes_own_treatment(question: str) -> bool:
     """A patient or relative (by the concept layer) names a change (halve, skip, stop, give at home ...) and a
     treatment or medicine: "can she take half the pills", "he wants to stop the maintenance pills early"."""
+    from assistant.rules.logic import hearsay_sentence
+
     r = read_concepts(question.lower())
-    kinds = {m.kind for m in r.mentions if not (m.other_person or m.negated)}
+    heard = hearsay_sentence(question)  # (a claim read or heard, "I read online that he must take the TKI forever.
+    # Does everyone take it?", is no change the asker wants: the reported sentence is left out, rja122 q26)
+    own = r if heard is None else read_concepts(question.replace(heard, " ").lower())
+    kinds = {m.kind for m in own.mentions if not (m.other_person or m.negated)}
     return r.asker in ("patient", "relative") and "change" in kinds and bool(kinds & _TREATMENT_KINDS)
 
 

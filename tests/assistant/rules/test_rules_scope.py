@@ -876,3 +876,12 @@ def test_another_disease_named_for_comparison_is_no_question_about_it(q: str) ->
 @pytest.mark.parametrize("q", ["Which TKI for chronic-phase CML?", "My father has CML like his brother; which TKI?"])
 def test_a_question_about_another_disease_is_still_refused(q: str) -> None:
     assert findings(q).get("SCOPE-DISEASE-001") == "block", findings(q)
+
+
+def test_a_claim_read_online_about_taking_a_drug_for_good_is_no_change_wanted() -> None:
+    # rja122 q26 (paraphrased): the reported "must take it forever" is the claim asked about, not a wish to stop
+    q = ("My wife had an allo transplant for Ph+ ALL. A website said she has to take a TKI for the rest of her life. "
+         "Do all transplanted patients take one?")
+    assert "SAFE-SELF-005" not in findings(q)
+    assert findings("My wife had a transplant for Ph+ ALL. She takes a TKI. Can she stop it now?").get(
+        "SAFE-SELF-005") == "warn"
