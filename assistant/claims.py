@@ -33,7 +33,7 @@ from typing import Any
 
 import yaml
 
-from assistant.concepts import LEXICON_DIR, TREATMENT_KINDS, Mention, load_lexicon, read_concepts, tokens
+from assistant.concepts import LEXICON_DIR, TREATMENT_KINDS, Mention, lexicon_file, load_lexicon, read_concepts, tokens
 
 __all__ = ["NEGATIVE_STANCES", "Claim", "Qualifier", "broader_chain", "claim_vocabulary", "clause_spans", "numbers_in", "read_claims", "reports_hearsay", "strip_opener"]
 
@@ -357,6 +357,12 @@ def _split_stances(data: dict[str, Any]) -> dict[str, tuple[tuple[str, int, str]
     return {k: tuple(v) for k, v in out.items()}
 
 
+def _number_words() -> frozenset[str]:
+    """The number words of quantities.yaml (one ... ninety)."""
+    table = lexicon_file(LEXICON_DIR, "quantities.yaml")["number_words"]
+    return frozenset(str(w) for part in ("units", "teens", "tens") for w in table[part])
+
+
 def _premise_vocabulary(data: dict[str, Any]) -> dict[str, Any]:
     return {"tags": _ph(data.get("tags") or []), "confirm": _ph(data.get("confirm") or []),
             "comparison": _ph(data.get("comparison") or []),
@@ -370,7 +376,10 @@ def _premise_vocabulary(data: dict[str, Any]) -> dict[str, Any]:
             "elapsed": {"before": [str(w).lower() for w in (data.get("elapsed") or {}).get("before") or ()],
                         "approx": frozenset(str(w).lower() for w in (data.get("elapsed") or {}).get("approx") or ()),
                         "units": frozenset(str(w).lower() for w in (data.get("elapsed") or {}).get("units") or ()),
-                        "reach": int((data.get("elapsed") or {}).get("reach") or 0)}}
+                        "reach": int((data.get("elapsed") or {}).get("reach") or 0),
+                        # (a number written in words: the quantities table's, and "a"/"an": "for a year")
+                        "numbers": frozenset(str(w).lower() for w in (data.get("elapsed") or {}).get("numbers") or ())
+                        | _number_words()}}
 
 
 # ------------------------------------------------------------------------------------------ token helpers
@@ -1091,6 +1100,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             stance = None  # ("the HD-MTX recommendation | does not extend to adults aged 65 or older": the subject of
             # the denial states no position of its own; the next clause, about its treatment, says where it stops)
         polarity = voc.stances[stance][0] if stance else 0
+        only = _only_after(toks, treat, voc)  # ("TKI only cures it": the TKI given alone)
         setting = _setting(toks, a, b, voc) or whole_setting
         pointed = len(spans) > 1 and bool(_find(toks[a:b], voc.patient_pointers))  # (the case's population, not
         # the one another clause names: "nelarabine is not an option here; it is for T-ALL", heldout11 c055)
@@ -1109,9 +1119,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             targets=targets, denied_targets=denied_targets, grades=grades, trials=trials,
             ranked=_ranks(toks, a, b, stance, hedged, interventions, contrasted, voc),
             exemplified=bool(_find(toks[a:b], voc.examples)), defines=bool(_find(toks[a:b], voc.defining)),
-            alone=bool(_find(toks[a:b], voc.alone) or _only_after(toks, treat, voc)),
-            alone_of=tuple(dict.fromkeys([*(m.concept for m in treat if _ends_before(toks, m.end, voc.alone)),
-                                          *_only_after(toks, treat, voc)])),
+            alone=bool(_find(toks[a:b], voc.alone) or only), alone_of=tuple(dict.fromkeys(
+                [*(m.concept for m in treat if _ends_before(toks, m.end, voc.alone)), *only])),
             absolute=bool(_find(toks[a:b], voc.absolute)), conditional=_restricts(toks[a:b], voc),
             equivalence=equivalence, basis=basis, voiced=own, restricted=restricted,
             equates=bool(_find(toks[a:b], voc.equivalence_cues)),

@@ -1783,8 +1783,6 @@ def named_otherwise(text: str) -> frozenset[str]:
     >>> sorted(named_otherwise("relapsed t-all: nelarabine? for b-all too?")), named_otherwise("45M Ph+ ALL")
     (['lineage'], frozenset())
     """
-    from assistant.concepts import read_concepts
-
     named = {m.concept for m in read_concepts(text.lower()).mentions if not m.negated}
     out = {fact for fact, values in _FACT_VALUES.items() if all(v in named for v in values)}
     if supposed_mrd(text) is not None:

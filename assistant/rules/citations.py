@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from assistant.claims import broader_chain
-from assistant.concepts import LEXICON_DIR
+from assistant.concepts import LEXICON_DIR, read_concepts
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, chunks_by_id, cited_chunks, lead_reply, parse_lines, strip_lead
 from assistant.rules.reversals import reversed_effects, reversed_groups, reversed_risks
@@ -241,8 +241,6 @@ def _history_asked(body: str, asked: frozenset[str]) -> list[tuple[str, frozense
     """The treatments (concept, key terms) the sentence names as already given that the question names too
     ("re-induction chosen in light of his hyper-CVAD" after "relapsed after hyper-CVAD"): the patient's history,
     repeated from the question, need not be in the source (heldout13)."""
-    from assistant.concepts import read_concepts
-
     if not asked:
         return []
     low = body.lower()

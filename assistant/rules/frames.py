@@ -35,7 +35,8 @@ from assistant.claims import (
     puts_in_a_group,
     read_claims,
 )
-from assistant.concepts import TREATMENT_KINDS, read_concepts, tokens
+from assistant.concepts import TREATMENT_KINDS, age_groups, read_concepts, tokens
+from assistant.facts import age_band
 from assistant.models import Chunk, PatientFacts, RuleFinding
 
 Stance = Literal["recommended", "option", "required", "not_recommended", "not_required", "effective", "ineffective",
@@ -418,7 +419,7 @@ def judge_claim(claim: Claim, book: Any, facts: PatientFacts, question_values: f
     if misplaced is not None and (rule := _band_rule(book, misplaced[1])) is not None:
         age, band = misplaced
         return Verdict(kind="contradict", rule_id=rule.id, claim=claim.text,
-                       why=f"at {age} the patient is in the {age_band_of(age)} group, not the {band} group")
+                       why=f"at {age} the patient is in the {age_band(age)} group, not the {band} group")
     merged.update(claim.population)
     if "age" not in claim.population and "age_band" in claim.population:
         merged["age"] = None
@@ -839,14 +840,7 @@ def _age_in_another_band(claim: Claim, merged: dict[str, Any],
     stated = claim.own_population.get("age") or merged.get("age")
     ages = {int(t) for t in tokens(claim.text) if t.isascii() and t.isdigit() and 15 <= int(t) <= 99 and (
         int(t) == stated or float(t) in question_values)}
-    return next(((age, band) for age in sorted(ages) if age_band_of(age) != band), None) if len(ages) == 1 else None
-
-
-def age_band_of(age: int) -> str:
-    """The age band of an age (facts.age_band)."""
-    from assistant.facts import age_band
-
-    return age_band(age)
+    return next(((age, band) for age in sorted(ages) if age_band(age) != band), None) if len(ages) == 1 else None
 
 
 #: The first adult age: values said of an age range wholly below it are children's.
@@ -864,8 +858,6 @@ def _childrens_values(claim: Claim) -> bool:
 
 def _treatment_per_age_group(claim: Claim) -> bool:
     """The claim lists two or more treatments and two or more age groups: each treatment named with its own group."""
-    from assistant.concepts import age_groups
-
     named = {name for _, name in age_groups(claim.text, "groups")}
     limits = {(q.op, q.value) for q in claim.qualifiers if q.kind == "age"}
     return len(claim.interventions) >= 2 and max(len(named), len(limits)) >= 2

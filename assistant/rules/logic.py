@@ -503,6 +503,17 @@ def _without_history(question: str) -> str:
     return _without_elapsed(question)
 
 
+def _elapsed_at(words: list[str], j: int, cue: dict[str, Any]) -> tuple[int, int] | None:
+    """The word span of "for [about] 2 years" at words[j] (its number to its unit, the "for" left out), or None."""
+    if words[j] != "for":
+        return None
+    k = j + 1
+    while k < len(words) and (words[k] in cue["approx"] or " ".join(words[k:k + 2]) in cue["approx"]):
+        k += 2 if " ".join(words[k:k + 2]) in cue["approx"] else 1
+    numbered = k + 1 < len(words) and (words[k].isdigit() or words[k] in cue["numbers"])
+    return (j + 1, k + 1) if numbered and words[k + 1] in cue["units"] else None
+
+
 def _without_elapsed(question: str) -> str:
     """The question with the time the patient has been on a treatment so far written as "some time" ("I've been
     taking dasatinib for about 2 years. How long must I keep on?" claims no 2-year duration, r100 q27;
@@ -526,23 +537,14 @@ def _without_elapsed(question: str) -> str:
         for i in range(len(words) - len(p) + 1):
             if words[i:i + len(p)] != p:
                 continue
-            for j in range(i + len(p), min(len(words), i + len(p) + cue["reach"])):
-                if words[j] != "for":
-                    continue
-                k = j + 1
-                while k < len(words) and (words[k] in cue["approx"] or " ".join(words[k:k + 2]) in cue["approx"]):
-                    k += 2 if " ".join(words[k:k + 2]) in cue["approx"] else 1
-                if k + 1 < len(words) and (words[k].isdigit() or words[k] in _NUMBER_WORDS) and (
-                        words[k + 1] in cue["units"]):
-                    cuts.append((spans[j + 1][0], spans[k + 1][1]))
-                    break
+            span = next((s for j in range(i + len(p), min(len(words), i + len(p) + cue["reach"]))
+                         if (s := _elapsed_at(words, j, cue)) is not None), None)
+            if span is not None:
+                cuts.append((spans[span[0]][0], spans[span[1]][1]))
     for a, b in sorted(set(cuts), reverse=True):
         question = question[:a] + "some time" + question[b:]
     return question
 
-
-#: Number words an elapsed time may be written in.
-_NUMBER_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "a", "an"})
 
 
 def _without_own_level(question: str, facts: PatientFacts) -> str:

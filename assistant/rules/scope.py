@@ -500,12 +500,17 @@ def changes_own_treatment(question: str) -> bool:
     treatment or medicine: "can she take half the pills", "he wants to stop the maintenance pills early"."""
     from assistant.rules.logic import hearsay_sentence
 
-    r = read_concepts(question.lower())
+    def kinds(text: str) -> set[str]:
+        return {m.kind for m in read_concepts(text.lower()).mentions if not (m.other_person or m.negated)}
+
+    said = kinds(question)
+    if read_concepts(question.lower()).asker not in ("patient", "relative") or not (
+            "change" in said and said & _TREATMENT_KINDS):
+        return False
     heard = hearsay_sentence(question)  # (a claim read or heard, "I read online that he must take the TKI forever.
     # Does everyone take it?", is no change the asker wants: the reported sentence is left out, rja122 q26)
-    own = r if heard is None else read_concepts(question.replace(heard, " ").lower())
-    kinds = {m.kind for m in own.mentions if not (m.other_person or m.negated)}
-    return r.asker in ("patient", "relative") and "change" in kinds and bool(kinds & _TREATMENT_KINDS)
+    own = said if heard is None else kinds(question.replace(heard, " "))
+    return "change" in own and bool(own & _TREATMENT_KINDS)
 
 
 def _is_amount(tok: str) -> bool:
