@@ -166,6 +166,16 @@ class Vocabulary:
     equivalence_cues: tuple[Phrase, ...] = ()
     attributive: frozenset[str] = frozenset()
     both_lineages: tuple[str, ...] = ()
+    lineage_list_words: frozenset[str] = frozenset()
+    lineage_list_joiners: frozenset[str] = frozenset()
+    value_contrast_openers: tuple[str, ...] = ()
+    value_comparators: tuple[str, ...] = ()
+    and_breaks: frozenset[str] = frozenset()
+    decision_words: frozenset[str] = frozenset()
+    absence_predicates: frozenset[str] = frozenset()
+    qualified_openers: frozenset[str] = frozenset()
+    term_paraphrases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    restricted_patients: frozenset[str] = frozenset()
     population_cues: tuple[tuple[Phrase, dict[str, Any]], ...] = ()
     elliptic: frozenset[str] = frozenset()
     continuing: tuple[Phrase, ...] = ()  # "..., and also for relapsed B-ALL": the clause before's treatment and stance
@@ -260,6 +270,13 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         hedges=_ph(data["hedges"]), universal=_ph(data["universal"]), contrast=_ph(data["contrast"]),
         wishes=_ph(data.get("wishes") or []),
         clause_breaks=frozenset(str(w) for w in data["clause_breaks"]), openers=_ph(data["openers"]),
+        and_breaks=frozenset(str(w) for w in data.get("and_breaks") or []),
+        decision_words=frozenset(str(w) for w in data.get("decision_words") or []),
+        absence_predicates=frozenset(str(w) for w in data.get("absence_predicates") or []),
+        qualified_openers=frozenset(str(w) for w in data.get("qualified_openers") or []),
+        restricted_patients=frozenset(str(w) for w in data.get("restricted_patients") or []),
+        term_paraphrases=tuple((str(k), tuple(str(p).lower() for p in v))
+                               for k, v in (data.get("term_paraphrases") or {}).items()),
         opener_marks=frozenset(data["opener_marks"]),
         attribution={k: _ph(v) for k, v in data["attribution"].items()},
         setting={k: _ph(v) for k, v in data["setting"].items()},
@@ -307,6 +324,10 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         equivalence_cues=_ph(data.get("equivalence") or []),
         attributive=frozenset(str(w) for w in data.get("attributive") or []),
         both_lineages=tuple(str(w).lower() for w in data.get("both_lineages") or []),
+        lineage_list_words=frozenset(str(w).lower() for w in data.get("lineage_list_words") or []),
+        lineage_list_joiners=frozenset(str(w).lower() for w in data.get("lineage_list_joiners") or []),
+        value_contrast_openers=tuple(str(w).lower() for w in data.get("value_contrast_openers") or []),
+        value_comparators=tuple(str(w).lower() for w in data.get("value_comparators") or []),
         composition=(_words(data, "composition_cues"), _words(data, "composition_subjects"),
                      _words(data, "composition_skip")),
         target_nouns=_words(data, "target_nouns"), shared_target=_ph(data.get("shared_target") or []),
@@ -631,7 +652,17 @@ def _strip_opener(toks: list[str], voc: Vocabulary) -> int:
     for p in voc.openers:
         if _at(toks, 0, p) and len(toks) > len(p) and toks[len(p)] in voc.opener_marks:
             return len(p) + 1
+    if toks and toks[0] in voc.qualified_openers:  # "Not under the Japanese label:", "Not per JSH 2023 —": a "no"
+        # with where it holds, no stance of its own (heldout14)
+        end = next((k for k in range(1, min(len(toks) - 1, QUALIFIED_OPENER_WORDS + 1)) if toks[k] in (":", "—", "–")),
+                   None)
+        if end is not None and _stance(toks, 0, end, voc)[0] is None:
+            return end + 1
     return 0
+
+
+#: How many words a qualified "no" may have before its colon ("Not as far as the available summary shows:").
+QUALIFIED_OPENER_WORDS = 10
 
 
 def strip_opener(sentence: str) -> str:
@@ -679,6 +710,10 @@ def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
             continue
         if t == "and" and i > start and _second_position(toks, start, i, voc):
             spans.append((start, i))  # "recommends X when MRD is detected and does not recommend Y when negative"
+            start = i + 1
+            continue
+        if t == "and" and i + 1 < len(toks) and toks[i + 1] in voc.and_breaks and i > start:
+            spans.append((start, i))  # "... aged 25 to 64 and whether JSH cites it is unverified": its own claim
             start = i + 1
             continue
         if t == "and" and i + 1 < len(toks) and toks[i + 1] in voc.denial_words and i > start:
@@ -756,8 +791,10 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
             if _lists_parts(toks, a, i, p, voc):
                 continue  # "these regimens include asparaginase": what a regimen is made of
             lo = max(a, i - 2)
-            if any(lo + j <= i < lo + j + len(q) for j, q in _find(toks[lo:i + 1], voc.equivalence_cues)):
-                continue  # "not an equal alternative": a ranking (`equates`), no stance on the treatment
+            if any(lo + j <= i < lo + j + len(q) or lo + j + len(q) == i and _denied_before(toks, a, lo + j, voc)
+                   for j, q in _find(toks[lo:i + 1], voc.equivalence_cues)):
+                continue  # "not an equal alternative", "not an equivalent option": a ranking (`equates`), no stance
+                # on the treatment (heldout14); "an equally valid option" is one
             if i + len(p) <= b and _at(toks, i, p):
                 cand = (-len(p), i, name)
                 if best is None or (cand[0], cand[1]) < (best[0], best[1]):
@@ -825,6 +862,19 @@ def _denied_relative(toks: list[str], a: int, k: int, voc: Vocabulary) -> bool:
     negations, preps, window = voc.denied_relative
     return (toks[k] in preps and k + 1 < len(toks) and toks[k + 1] == "which"
             and bool(negations & set(toks[max(a, k - window):k])))
+
+
+def _decided(toks: list[str], a: int, start: int, said: range, voc: Vocabulary) -> bool:
+    """The treatment at `start` is what a decision after the stance is about ("guides treatment, including whether
+    and when allo-HSCT is performed"): a decision word up to four words before it, after the stance cue, no comma
+    between."""
+    lo = max(a, start - 4, said.stop if said else a)
+    for k in range(start - 1, lo - 1, -1):
+        if toks[k] in (",", ";", ":"):
+            return False
+        if toks[k] in voc.decision_words:
+            return True
+    return False
 
 
 def _lists_parts(toks: list[str], a: int, i: int, p: Phrase, voc: Vocabulary) -> bool:
@@ -1057,7 +1107,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             m.concept for m in _after_cue(inside, toks, a, b, voc.contrast) if m.kind in INTERVENTION_KINDS))
         preferred = _preferred(inside, toks, a, b, voc)
         treat = [m for m in inside if m.kind in INTERVENTION_KINDS and m.concept not in contrasted and not (
-            preferred and m.concept in preferred and stance in NEGATIVE_STANCES) and not _qualifies(toks, m, voc)]
+            preferred and m.concept in preferred and stance in NEGATIVE_STANCES) and not _qualifies(toks, m, voc)
+            and not _decided(toks, a, m.start, said, voc)]
         denied = {id(m) for m in treat if m.negated or _denied(toks, m.start, voc, m.end)}
         past = {id(m) for m in treat if _past(toks, m, mentions, voc)}
         interventions = _most_specific(m.concept for m in treat if id(m) not in denied and id(m) not in past)
@@ -1123,7 +1174,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
                 [*(m.concept for m in treat if _ends_before(toks, m.end, voc.alone)), *only])),
             absolute=bool(_find(toks[a:b], voc.absolute)), conditional=_restricts(toks[a:b], voc),
             equivalence=equivalence, basis=basis, voiced=own, restricted=restricted,
-            equates=bool(_find(toks[a:b], voc.equivalence_cues)),
+            equates=_equates(toks, a, b, voc),
             own_population=whose, extra=_claim_extra(toks[a:b], voc, inferred=inferred, scope=scope,
                                                      gives=polarity > 0, apart=bool(apart)),
             restricted_to=_restricted_population(toks, a, b, voc) if restricted else {}, age_at=_age_at(toks, a, b, voc),
@@ -1450,6 +1501,23 @@ def written_out(text: str, voc: Vocabulary | None = None) -> str:
     return text
 
 
+def _denied_before(toks: list[str], a: int, at: int, voc: Vocabulary) -> bool:
+    """A negation up to three words before `at`, within the clause starting at `a` ("not an equivalent ...")."""
+    words = negation_words(voc)
+    return any(t in words or t.endswith("n't") for t in toks[max(a, at - 3):at])
+
+
+def _equates(toks: list[str], a: int, b: int, voc: Vocabulary) -> bool:
+    """The clause calls two treatments equivalent, not denying it ("not an equivalent option" says they are not,
+    heldout14).
+
+    >>> v = claim_vocabulary()
+    >>> _equates(tokens("they are equivalent options"), 0, 4, v), _equates(tokens("not an equivalent option"), 0, 4, v)
+    (True, False)
+    """
+    return any(not _denied_before(toks, a, a + j, voc) for j, _ in _find(toks[a:b], voc.equivalence_cues))
+
+
 def negation_words(voc: Vocabulary | None = None) -> frozenset[str]:
     """The one-word negation cues of the claim vocabulary ("not", "no", "never", "without", ...)."""
     voc = voc or claim_vocabulary()
@@ -1482,12 +1550,23 @@ def _sentence_population(original: str, lower: str, toks: list[str], stances: li
     for phrase, facts in voc.population_cues:
         if _find(toks, (phrase,)):
             population.update(facts)
-    if any(p in lower for p in voc.both_lineages):
+    if any(p in lower for p in voc.both_lineages) or _lineages_listed(toks, mentions, voc):
         population["lineage"] = ["B", "T"]  # "for relapsed B- and T-lineage ALL alike": about B-ALL too
     if "transplant" not in population and any(m.concept == "allo_hsct" and _past(toks, m, mentions, voc)
                                               for m in mentions):
         population["transplant"] = "done"  # "prophylactic TKI after allo-HSCT": the transplant is behind them
     return population
+
+
+def _lineages_listed(toks: list[str], mentions: list[Any], voc: Vocabulary) -> bool:
+    """Both lineages named as one list for the sentence's one treatment ("nelarabine for relapsed T-ALL and also for
+    relapsed B-ALL"): only `lineage_list_words` between them, a joiner among them."""
+    lineages = sorted((m for m in mentions if m.concept in ("b_lineage", "t_lineage")), key=lambda m: m.start)
+    if len({m.concept for m in lineages}) != 2 or len({m.concept for m in mentions
+                                                        if m.kind in INTERVENTION_KINDS}) != 1:
+        return False
+    between = [toks[k] for a, b in zip(lineages, lineages[1:]) if a.concept != b.concept for k in range(a.end, b.start)]
+    return bool(between) and set(between) <= voc.lineage_list_words and bool(set(between) & voc.lineage_list_joiners)
 
 
 def _clause_population(toks: list[str], a: int, b: int, skip: set[int], voc: Vocabulary,

@@ -904,6 +904,8 @@ class _Out:
             if not (joined and (self.kinds[at - 1] in _TREATMENTS or self.words[at - 1] in _JOINERS)):
                 break
             at -= 1
+        if at < self.anchor and self.words[at] in _JOINERS:
+            at += 1  # (no treatment before the joiner: "CR1→移植なしで" -> "CR1 then no allo-HSCT", rja123 q14)
         self.insert(at, word)
         self.anchor_modified, self.modifier_at = True, at
 

@@ -21,6 +21,7 @@ from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, chunks_by_id, cited_chunks, lead_reply, parse_lines, strip_lead
 from assistant.rules.reversals import reversed_effects, reversed_groups, reversed_risks
 from assistant.rules.swaps import swapped_terms
+from assistant.rules.trial_values import misbound_trial_values
 from assistant.text import chunk_sentences, normalize, split_sentences, tokenize
 
 #: Canonical tokens that carry clinical meaning: if a sentence has one, a cited chunk must have it too.
@@ -101,7 +102,16 @@ def _chunk_terms(chunk_text: str) -> frozenset[str]:
     for cd in ("cd19", "cd22"):
         if cd in toks:
             toks.add(f"{cd}_pos")  # a chunk about CD19 supports "CD19-positive"
+    low = chunk_text.lower()  # (a term the source says in other words: "a TKI when MRD is detected" is pre-emptive)
+    toks |= {t for t, phrases in _term_paraphrases() for p in phrases if p in low}
     return frozenset(toks | _spans(chunk_text))
+
+
+@lru_cache(maxsize=1)
+def _term_paraphrases() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    from assistant.claims import claim_vocabulary
+
+    return claim_vocabulary().term_paraphrases
 
 
 #: The patient's own markers: an answer may repeat them from the question without a source saying them.
@@ -238,14 +248,27 @@ def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: fro
 
 
 def _history_asked(body: str, asked: frozenset[str]) -> list[tuple[str, frozenset[str]]]:
-    """The treatments (concept, key terms) the sentence names as already given that the question names too
-    ("re-induction chosen in light of his hyper-CVAD" after "relapsed after hyper-CVAD"): the patient's history,
-    repeated from the question, need not be in the source (heldout13)."""
+    """The treatments (concept, key terms) the sentence names as already given, taken now or set aside that the
+    question names too ("re-induction chosen in light of his hyper-CVAD" after "relapsed after hyper-CVAD"): the
+    patient's history and medicines, repeated from the question, need not be in the source (heldout13)."""
     if not asked:
         return []
     low = body.lower()
-    past = [m for m in read_concepts(low).mentions if m.historical and m.kind in ("drug", "regimen", "procedure")]
+    # (or taken now: "for a patient on dasatinib", "at 3 years on imatinib", the question's own medicine)
+    past = [m for m in read_concepts(low).mentions
+            if (m.historical or m.taken) and m.kind in ("drug", "regimen", "procedure")]
     named = [(m.concept, frozenset(key_terms(m.surface))) for m in past]
+    # (or turned down: "keep monitoring rather than start dasatinib", the question's proposal; not one ranked below
+    # another: "prefers blinatumomab over a later-generation TKI" still needs its source, heldout4 w079)
+    from assistant.claims import claim_vocabulary, read_claims
+    from assistant.concepts import tokens
+
+    denied = {c for claim in read_claims(body) for c in claim.negated}
+    toks = tokens(low)
+    cues = claim_vocabulary().stance_set_aside
+    named += [(m.concept, frozenset(key_terms(m.surface))) for m in read_concepts(low).mentions
+              if m.concept in denied or any(tuple(toks[k:k + len(p)]) == p for p in cues
+                                            for k in range(max(0, m.start - 4), m.start))]
     return [(c, terms) for c, terms in named if terms and terms <= asked]
 
 
@@ -353,9 +376,28 @@ def altered_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: frozens
     if best is None:
         return set()
     if best_sim >= NEAR_COPY:
-        return changed_terms(body, best, given=given)
+        changed = changed_terms(body, best, given=given)
+        if "negation" in changed and _clause_negations(body, chunks) is False:
+            changed -= {"negation"}  # (a sentence of several clauses, none negating its own closest source sentence)
+        return changed
     part = _copied_part(toks, best)  # (a copy of the first half of a long source sentence: its values only)
     return set() if part is None else _changed_values(body, part, given)
+
+
+def _clause_negations(body: str, chunks: Sequence[Chunk]) -> bool | None:
+    """For a sentence of two stance clauses or more, which may join two source sentences ("JSH 2023 does not
+    recommend prophylactic TKI for MRD-negative patients, and it recommends a TKI once MRD is detected", heldout9
+    c013): whether one of its clauses negates the source sentence closest to that clause; None for one clause."""
+    from assistant.claims import read_claims, strip_opener
+
+    claims = [c for c in read_claims(strip_opener(body)) if c.stance is not None]
+    if len(claims) < 2:
+        return None
+    for c in claims:
+        _, closest = _closest(set(tokenize(c.text)), chunks)
+        if closest is not None and _negated(c.text, closest):
+            return True
+    return False
 
 
 def _changed_values(body: str, part: str, given: frozenset[float]) -> set[str]:
@@ -562,9 +604,19 @@ def _negations(text: str) -> tuple[set[str], set[str]]:
     scope: set[str] = set()
     for a, b in clause_spans(toks, breaks=voc.clause_breaks | _SEGMENT_MARKS):
         for i in range(a, b):
-            if toks[i] in _NEGATION_WORDS or toks[i].endswith(("n't", "n’t")):
-                heads.update(_heads(toks[i + 1:b]))
-                scope.update(content_words(" ".join(toks[i + 1:b])))
+            # ("evidence rather than JSH 2023 recommendations" denies what "evidence, not JSH 2023
+            # recommendations" does, heldout14)
+            after = next((i + len(p) for p in voc.stance_set_aside if tuple(toks[i:i + len(p)]) == p), None)
+            if after is None and (toks[i] in _NEGATION_WORDS or toks[i].endswith(("n't", "n’t"))):
+                after = i + 1
+            if after is None:
+                continue
+            head = _heads(toks[after:b])
+            heads.update(head)
+            scope.update(content_words(" ".join(toks[after:b])))
+            if set(head) & voc.absence_predicates:  # ("the chapter, its figure and its list were not available":
+                # what is said to be absent is the subject, heldout14)
+                scope.update(content_words(" ".join(toks[a:i])))
     return heads, scope
 
 
@@ -720,7 +772,8 @@ def check_citations(
             missing = (unsupported_terms(s.body, good, given=given, given_terms=patient_terms, asked=asked) or altered_terms(s.body, good, given=given)
                        or copied_from_elsewhere(s.body, good, retrieved) or disowned_attribution(s.body, good)
                        or swapped_terms(s.body, good, given=given) or reversed_groups(s.body, good, facts)
-                       or reversed_effects(s.body, good) or reversed_risks(s.body, good))
+                       or reversed_effects(s.body, good) or reversed_risks(s.body, good)
+                       or misbound_trial_values(s.body, good, given=given))
             if missing:
                 issues.append(Issue(
                     finding=RuleFinding(rule_id="CIT-SUPPORT-004", severity="block",

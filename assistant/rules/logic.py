@@ -720,8 +720,8 @@ def check_logic(
                         why := distortion(rule, body)) and not _frames_settle(body, facts, book):
                     pattern = Pattern(all=[".*"], why=why)
                 if pattern is None or (not verbatim and (_frames_agree(rule, body, facts, book) or (
-                        pattern in rule.contradicts and _other_voice(body) or pattern in rule.claims and _other_voice(
-                            body, set_apart=True)))):
+                        pattern in rule.contradicts and (_other_voice(body) or _denial_elsewhere(rule, body))
+                        or pattern in rule.claims and _other_voice(body, set_apart=True)))):
                     continue
                 chunk = statement_chunk(rule, retrieved)
                 why = f" ({pattern.why})" if pattern.why else ""
@@ -755,6 +755,19 @@ def _other_voice(body: str, *, set_apart: bool = False) -> bool:
 
 
 _OTHER_VOICES = frozenset({"label", "trial", "other_guideline"})
+
+
+def _denial_elsewhere(rule: GuidelineRule, body: str) -> bool:
+    """The sentence's denial is a clause of its own about no treatment ("JSH 2023 does not recommend this: the
+    summary lists blinatumomab only for relapsed ... B-ALL", the question's proposal turned down, heldout14), and no
+    clause denies the rule's treatment: a contradiction pattern reading "not recommend ... blinatumomab" across the
+    two is no denial of it."""
+    from assistant.claims import read_claims
+
+    about = {c for a in rule.asserts for c in a.about}
+    claims = read_claims(body)
+    return bool(about) and len(claims) > 1 and any(c.polarity < 0 and not c.interventions for c in claims) and not any(
+        (c.polarity < 0 and about & set(c.interventions)) or about & set(c.negated) for c in claims)
 
 
 def _frames_settle(body: str, facts: PatientFacts, book: RuleBook) -> bool:

@@ -49,6 +49,10 @@ class Profiles:
     trials: dict[Phrase, str] = field(default_factory=dict)  # a trial's name -> its treatment
     trial_longest: int = 1
     modifier_heads: frozenset[str] = frozenset()  # the first words of the modifiers' phrases (a cheap first look)
+    sentence_only: frozenset[str] = frozenset()  # modifiers judged only about a harm their sentence names
+    implied: frozenset[str] = frozenset()  # harms a clause naming one of their modifiers is about, named or not
+    alongside: tuple[tuple[tuple[Phrase, ...], tuple[Phrase, ...], str], ...] = ()  # (with, kept, why)
+    stop_cues: tuple[Phrase, ...] = ()
 
     @property
     def directed(self) -> frozenset[str]:
@@ -100,11 +104,17 @@ def _directions(data: dict, lex: object) -> dict:
         raised_by[treatment] = {h: frozenset(ms) for h, ms in (d.get("raised_by") or {}).items()}
         not_only[treatment] = {h: frozenset(ms) for h, ms in (d.get("not_only_with") or {}).items()}
         lowers[treatment] = frozenset(d.get("lowers") or [])
-    cues = {k: phrases(data.get(k) or []) for k in ("no_rise", "lowering", "rising", "modifier_denials", "confined")}
+    cues = {k: phrases(data.get(k) or []) for k in ("no_rise", "lowering", "rising", "modifier_denials", "confined",
+                                                   "effect_verbs")}
     trials = {tuple(tokens(str(t).lower())): str(c) for t, c in (data.get("trial_treatments") or {}).items()}
     return dict(raised_by=raised_by, lowers=lowers, not_only_with=not_only, modifiers=modifiers, cues=cues,
                 trials=trials, trial_longest=max((len(k) for k in trials), default=1),
-                modifier_heads=frozenset(k[0] for k in modifiers if k))
+                modifier_heads=frozenset(k[0] for k in modifiers if k),
+                sentence_only=frozenset(data.get("sentence_only") or []),
+                implied=frozenset(data.get("implied_harms") or []),
+                alongside=tuple((phrases(a["with"]), phrases(a["kept"]), str(a["why"]))
+                                for a in data.get("continued_alongside") or []),
+                stop_cues=phrases(data.get("stop_cues") or []))
 
 
 def _phrases_in(toks: Sequence[str], table: dict[Phrase, object], longest: int) -> list[tuple[int, object]]:
@@ -246,10 +256,19 @@ def _modifiers_in(toks: list[str], pf: Profiles) -> list[tuple[int, str]]:
                        for k in range(max(0, i - 3), i))]
 
 
-def wrong_directions(clause: str, treatment: str, harms: set[str], pf: Profiles | None = None) -> set[str]:
+def _denied_effect(toks: list[str], pf: Profiles) -> bool:
+    """A verb of an effect denied just before it ("does not rise", "do not affect", "won't slow it"): what the clause
+    names is said not to raise the harm, whatever the verb (`effect_verbs`)."""
+    return any(tuple(toks[i:i + len(p)]) == p and any(t in pf.negations or t.endswith("n't") for t in toks[max(0, i - 3):i])
+               for p in pf.cues["effect_verbs"] for i in range(len(toks)))
+
+
+def wrong_directions(clause: str, treatment: str, harms: set[str], pf: Profiles | None = None,
+                     own: set[str] | None = None) -> set[str]:
     """What a clause about `treatment` says the wrong way round: a modifier that raises one of `harms` (the harms of
     the clause's context) said not to, or called safer; a harm said to occur only in a group it is not confined to;
-    a measure the treatment lowers said to rise.
+    a measure the treatment lowers said to rise. A `sentence_only` modifier counts only for a harm of `own` (the
+    harms the clause's sentence names: "toxicity in adults was similar to children's" says nothing of thrombosis).
 
     >>> sorted(wrong_directions("a later transplant did not add to the risk", "inotuzumab", {"vod_sos"}))
     ['vod_sos (not raised by transplant)']
@@ -265,9 +284,10 @@ def wrong_directions(clause: str, treatment: str, harms: set[str], pf: Profiles 
     found = _modifiers_in(toks, pf)
     out: set[str] = set()
     raises = pf.raised_by.get(treatment, {})
-    if found and any(_has(toks, pf.cues[k]) for k in ("no_rise", "lowering")):
+    harms = harms | (pf.implied & set(raises))
+    if found and (any(_has(toks, pf.cues[k]) for k in ("no_rise", "lowering")) or _denied_effect(toks, pf)):
         out |= {f"{h} (not raised by {m.replace('_', ' ')})" for h in harms & set(raises) for _, m in found
-                if m in raises[h]}
+                if m in raises[h] and (m not in pf.sentence_only or h in (harms if own is None else own))}
     confined = pf.not_only_with.get(treatment, {})
     if found and _has(toks, pf.cues["confined"]):
         out |= {f"{h} (said to occur only with {m.replace('_', ' ')})" for h in harms & set(confined) for _, m in found
@@ -277,6 +297,32 @@ def wrong_directions(clause: str, treatment: str, harms: set[str], pf: Profiles 
         if m in lowered and any(tuple(toks[k:k + len(p)]) == p for p in pf.cues["rising"]
                                 for k in (i - len(p), i + 1)):
             out.add(f"{m} (said to rise)")
+    return out
+
+
+def stopped_alongside(sentence: str, pf: Profiles | None = None) -> set[str]:
+    """What a sentence says stops though it continues alongside another treatment it names (`continued_alongside`):
+    a stop cue not denied just before it.
+
+    >>> stopped_alongside("Once glucarpidase is given, leucovorin can be stopped.")
+    {'leucovorin continues alongside glucarpidase'}
+    >>> stopped_alongside("Leucovorin is not stopped when glucarpidase is given."), stopped_alongside("Stop NSAIDs.")
+    (set(), set())
+    """
+    from assistant.claims import written_out
+
+    pf = pf or profiles()
+    low = sentence.lower()
+    if not any(w[0] in low for with_, _, _ in pf.alongside for w in with_):  # (most sentences name none: no scan)
+        return set()
+    toks = tokens(written_out(low))
+    out: set[str] = set()
+    for with_, kept, why in pf.alongside:
+        if _has(toks, with_) and _has(toks, kept) and any(
+                tuple(toks[i:i + len(p)]) == p and not any(t in pf.negations or t.endswith("n't")
+                                                           for t in toks[max(0, i - 3):i])
+                for p in pf.stop_cues for i in range(len(toks))):
+            out.add(why)
     return out
 
 
@@ -292,10 +338,12 @@ def check_toxicity(question: str, facts: PatientFacts, draft: Draft, retrieved: 
             said_before, before = before, s.body
             antecedents, named = set(named), named | set(treatments_in(s.body))
             directed = bool(s.is_fact and _modifiers_in(tokens(s.body.lower()), pf))
-            if not s.is_fact or not (harms_in(s.body) or directed):
+            stopped = stopped_alongside(s.body, pf) if s.is_fact else set()
+            if not s.is_fact or not (harms_in(s.body) or directed or stopped):
                 continue
             sources = cited_chunks(s, draft, retrieved)
-            wrong = set()
+            wrong = {w for w in stopped if not any(stopped_alongside(x, pf) for c in sources
+                                                  for x in split_sentences(c.text))}
             for n, clause in enumerate(clauses(s.body)):
                 treatment = _subject(clause, s.body, question, pf)
                 if n == 0 and _points_back(s.body):  # "Its safety concerns include VOD, ...": the treatment before,
@@ -313,7 +361,8 @@ def check_toxicity(question: str, facts: PatientFacts, draft: Draft, retrieved: 
                 treatment = _subject(clause, s.body, question, pf, among=pf.directed)
                 if treatment is None:
                     continue
-                said = wrong_directions(clause, treatment, harms_in(s.body) | context, pf)
+                own = harms_in(s.body)
+                said = wrong_directions(clause, treatment, own | context, pf, own=own)
                 if said and not any(wrong_directions(cl, treatment, context, pf) for cl in source_clauses):
                     wrong |= said
             if wrong:

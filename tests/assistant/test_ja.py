@@ -243,6 +243,8 @@ def test_an_english_question_still_finds_the_guideline_first(ja_doc_settings) ->
     # negation: なし, ない, 〜していない, 〜しなかった, ありません, 陰性
     ("移植はしていない", "transplant", "not_done"), ("同種移植は受けていません", "transplant", "not_done"),
     ("移植歴なし", "transplant", "not_done"), ("移植なしで維持療法中", "transplant", "not_done"),
+    # after a sequence arrow (rja123 q14, own paraphrase): "CR1 then no allo-HSCT"
+    ("Ph+ALL、寛解後→移植なしでTKI継続中", "transplant", "not_done"),
     ("移植をしなかった", "transplant", "not_done"), ("移植はなし", "transplant", "not_done"),
     # a verb's なく negates the verb, never "not A but B" (review-ja3 m32)
     ("Ph陽性ALLでは、移植しなくてもTKIを2年続けてMRD陰性なら中止してよい？", "transplant", "not_done"),

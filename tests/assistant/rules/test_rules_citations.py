@@ -350,3 +350,66 @@ def test_an_uncited_pointer_to_the_team_or_the_sources_silence_is_kept(by_sectio
     blocked = [i.finding.rule_id for i in check_citations(question, F, draft, [chunk])
                if i.sentence == 1 and i.finding.severity == "block"]
     assert (blocked == []) is kept, blocked
+
+
+def _chunk_with(by_section, section: str, needle: str):
+    return next(c for c in by_section[section] if needle in c.text)
+
+
+@pytest.mark.parametrize(("section", "needle", "question", "sentence"), [
+    # "rather than" denies what "not" does (heldout14 c070, own paraphrase)
+    ("jsh2023-all/ph-pos/induction", "These trial results are evidence", "Japanese data on TKIs?",
+     "These trial results count as evidence rather than JSH 2023 recommendations, and whether the JSH 2023 text "
+     "cites each trial is unverified."),
+    # what is said to be absent is the subject of "not available" (heldout14 c082)
+    ("context/corpus-limits", "treatment algorithm figure", "Do you have the full chapter?",
+     "The JSH 2023 treatment algorithm figure and the reference list of the ALL/LBL chapter are not available to "
+     "this assistant."),
+    # a "no" with where it holds before its colon is an opening (heldout14 c056)
+    ("context/car-t-label-japan", "isolated extramedullary", "Isolated CNS relapse at 22: tisagenlecleucel?",
+     "Not under the Japanese label and JSTCT guidance: patients with isolated extramedullary relapse are excluded "
+     "from tisagenlecleucel."),
+    # two source sentences joined, each clause its own copy (heldout9 c013)
+    ("jsh2023-all/ph-pos/post-hsct-tki", "MRD-negative after allo-HSCT", "Prophylactic TKI after the transplant?",
+     "The JSH 2023 guideline does not recommend prophylactic TKI maintenance for Ph-positive adults who are "
+     "MRD-negative after allo-HSCT, and it recommends pre-emptive TKI therapy when MRD is detected."),
+])
+def test_a_denial_its_source_makes_too_is_no_changed_negation(by_section, section, needle, question,
+                                                              sentence) -> None:
+    chunk = _chunk_with(by_section, section, needle)
+    assert check_citations(question, F, draft_of(sentence, chunk), [chunk]) == []
+
+
+@pytest.mark.parametrize(("section", "needle", "question", "sentence"), [
+    # the patient's own medicine, taken now (heldout12 c012, heldout2 c009, own paraphrases)
+    ("jsh2023-all/relapsed/ph-pos-tki", "T315I", "Our Ph+ patient on nilotinib keeps hearing about T315I. What is it?",
+     "For a patient on nilotinib, T315I matters because it is a resistance mutation."),
+    # the question's proposal turned down (heldout11 c014)
+    ("jsh2023-all/ph-pos/post-hsct-tki", "MRD-negative after allo-HSCT",
+     "MRD-negative after the transplant: should we start prophylactic nilotinib?",
+     "The guideline ties a TKI after allo-HSCT to MRD, so keep monitoring MRD rather than start nilotinib."),
+])
+def test_the_patients_own_treatments_and_disease_need_no_source(by_section, section, needle, question: str,
+                                                                 sentence: str) -> None:
+    chunk = _chunk_with(by_section, section, needle)
+    issues = check_citations(question, F, draft_of(sentence, chunk), [chunk])
+    assert not [i for i in issues if i.finding.rule_id == "CIT-SUPPORT-004"], issues
+
+
+@pytest.mark.parametrize("sentence", [
+    "Nilotinib is recommended for relapsed B-ALL.",
+    # ranked below another (heldout4 w079): still a position on it
+    "For relapsed B-ALL the guideline prefers blinatumomab over nilotinib.",
+])
+def test_a_treatment_the_question_names_is_still_needed_when_a_position_is_taken(by_section, sentence) -> None:
+    chunk = _chunk_with(by_section, "jsh2023-all/relapsed/b-all-antibodies", "CD19")
+    issues = check_citations("Relapsed B-ALL after nilotinib: what now?", F, draft_of(sentence, chunk), [chunk])
+    assert [i.finding.rule_id for i in issues] == ["CIT-SUPPORT-004"], issues
+
+
+def test_a_term_its_source_says_in_other_words_is_supported(by_section) -> None:
+    """heldout14 c013 (own paraphrase): "pre-emptively" is what "a TKI when MRD is detected" says (claims.yaml
+    term_paraphrases)."""
+    chunk = _chunk_with(by_section, "jsh2023-all/ph-pos/post-hsct-tki", "does not forbid")
+    sentence = "After allo-HSCT the guideline gives a TKI pre-emptively once MRD is detected."
+    assert check_citations("TKI after the transplant?", F, draft_of(sentence, chunk), [chunk]) == []

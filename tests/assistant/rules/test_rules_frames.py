@@ -1138,3 +1138,61 @@ def test_a_treatment_followed_by_only_is_given_alone() -> None:
     assert claim.alone and "dasatinib" in claim.alone_of and claim.stance == "cured"
     restricted = read_claims("A TKI only for older adults is what the guideline says.")[0]
     assert not restricted.alone
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    # both lineages listed for the one treatment: the claim is about B-ALL too (heldout13 w032, own paraphrase)
+    ("The guideline lists nelarabine for relapsed T-ALL as well as for refractory B-ALL without CD19 or CD22.",
+     "contradict"),
+    ("Nelarabine is listed in relapsed T-ALL and also in relapsed B-ALL.", "contradict"),
+    # each lineage with its own treatment: no list
+    ("Blinatumomab is for relapsed B-ALL and nelarabine for relapsed T-ALL.", "agree"),
+    ("Nelarabine is used in relapsed T-ALL, not in B-ALL.", "agree"),
+])
+def test_both_lineages_listed_for_one_treatment_are_both_its_population(sentence: str, kind: str) -> None:
+    verdict = judge_sentence(sentence, BOOK, PatientFacts(phase="relapsed"), question="Nelarabine: who is it for?")
+    assert (verdict.kind == "contradict") == (kind == "contradict"), verdict
+
+
+def test_this_at_a_sentences_start_is_the_statement_before_with_its_voice(by_section) -> None:
+    """heldout13 w024: "JSH 2023 recommends pediatric-type chemotherapy for AYA. This applies whatever the Ph
+    status" passed (own paraphrase)."""
+    chunk = _chunk_with(by_section, "jsh2023-all/ph-neg/aya", "pediatric")
+    q = "19-year-old, Ph-negative B-ALL: which regimen?"
+    facts = PatientFacts(age=19, age_band="aya", ph_status="negative", lineage="B")
+    wrong = ("JSH 2023 recommends a pediatric-type regimen for adolescents and young adults[1]. This "
+             "recommendation holds for AYA patients regardless of the Ph status[1].")
+    right = ("JSH 2023 recommends a pediatric-type regimen for adolescents and young adults[1]. This applies to "
+             "AYA patients with Ph-negative ALL[1].")
+    found = check(q, facts, Draft(answer=wrong, citations=[cite(chunk, 1)]), [chunk])
+    assert "CLAIM-UNSUPPORTED-051" in {f.rule_id for f in found.findings}, found.findings
+    kept = check(q, facts, Draft(answer=right, citations=[cite(chunk, 1)]), [chunk])
+    assert not {f.rule_id for f in kept.findings} & {"CLAIM-UNSUPPORTED-051", "PHNEG-AYA-009"}, kept.findings
+
+
+@pytest.mark.parametrize(("sentence", "facts"), [
+    # a denied equivalence states no position on the treatment (heldout14 c003, own paraphrase)
+    ("Without a transplant, TKI maintenance for at least 5 years is what the guideline advises, not an equal option "
+     "to allo-HSCT.", {"ph_status": "positive", "phase": "cr1"}),
+    # whom a trial enrolled, and whether JSH cites it, are not JSH's age band (heldout14 c030)
+    ("The trial supports the JSH 2023 HD-MTX recommendation for ages 40 to 64, though it enrolled patients aged 25 "
+     "to 64 and whether the guideline cites it is unknown.", {"ph_status": "negative"}),
+    # a treatment that a decision is about is not recommended by the clause (heldout14 c077)
+    ("At 52 with Ph-negative ALL, JSH 2023 relies on MRD to steer later treatment, including whether and when to "
+     "proceed to allo-HSCT.", {"ph_status": "negative", "age": 52, "age_band": "40-64"}),
+    # whom a treatment is kept to says nothing of how strongly it is recommended (heldout14 c054)
+    ("The JSH summary brings up CAR T-cell therapy only for young patients.", {"phase": "relapsed"}),
+    # what a treatment's harms include is no position on it (heldout14 c036)
+    ("Further asparaginase side effects to watch for include liver injury, pancreatitis and low fibrinogen.", {}),
+])
+def test_clauses_that_state_no_position_on_the_treatment_are_not_judged_as_one(sentence: str, facts: dict) -> None:
+    verdict = judge_sentence(sentence, BOOK, PatientFacts(**facts))
+    assert verdict.kind in ("agree", "unrelated"), verdict
+
+
+@pytest.mark.parametrize("sentence", [
+    "TKI maintenance and allo-HSCT are equivalent options in CR1.",
+])
+def test_an_equivalence_affirmed_is_still_judged(sentence: str) -> None:
+    verdict = judge_sentence(sentence, BOOK, PatientFacts(ph_status="positive", phase="cr1", age=50, age_band="40-64"))
+    assert verdict.kind == "contradict", verdict

@@ -696,3 +696,17 @@ def test_hearsay_before_the_question_is_found_past_a_background_sentence_after_i
 
     q = "A nurse said every adult needs head radiation. Is that right? My sister is 40 and in remission."
     assert hearsay_sentence(q) == "A nurse said every adult needs head radiation."
+
+
+def test_a_denial_of_the_questions_proposal_is_no_denial_of_the_drug_named_after_it(by_section) -> None:
+    """heldout14 c022 (own paraphrase): "JSH 2023 does not back that: ... lists blinatumomab only for relapse" turns
+    down the question's proposal; the blinatumomab rule's "not recommend ... blinatumomab" pattern reads across the
+    two clauses. A denial of blinatumomab itself is still caught."""
+    chunk = next(c for c in by_section["jsh2023-all/relapsed/b-all-antibodies"] if "CD19" in c.text)
+    q = "Does JSH 2023 now recommend blinatumomab consolidation after E1910?"
+    facts = PatientFacts(lineage="B", cd19=True, phase="relapsed")
+    right = ("JSH 2023 does not recommend this: the summary lists blinatumomab only for relapsed or refractory "
+             "CD19-positive B-ALL.")
+    assert "RR-BLIN-020" not in {f.rule_id for f in check(q, facts, draft_of(right, chunk), [chunk]).findings}
+    wrong = "Blinatumomab is not recommended for relapsed or refractory CD19-positive B-ALL."
+    assert "RR-BLIN-020" in {f.rule_id for f in check(q, facts, draft_of(wrong, chunk), [chunk]).findings}

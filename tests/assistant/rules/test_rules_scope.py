@@ -861,6 +861,10 @@ def test_investment_advice_on_the_drugs_makers_is_out_of_scope() -> None:
     assert findings("Should I buy Amgen shares, given blinatumomab sales in relapsed ALL?").get(
         "SCOPE-DOMAIN-002") == "block"
     assert "SCOPE-DOMAIN-002" not in findings("Is blinatumomab better than inotuzumab for relapsed B-ALL?")
+    # the stocks named before the verb (r103 q32, own paraphrase)
+    assert findings("Which biotech shares would you buy after the inotuzumab approval in Japan?").get(
+        "SCOPE-DOMAIN-002") == "block"
+    assert findings("Are pharma stocks a good bet with blinatumomab on the market?").get("SCOPE-DOMAIN-002") == "block"
 
 
 @pytest.mark.parametrize("q", [

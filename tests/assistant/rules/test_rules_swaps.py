@@ -35,6 +35,16 @@ def _section(by_section, section_id: str, needle: str):
     ("jsh2023-all/overview/diagnosis-risk", "hypodiploidy and a complex",
      "Adverse genetic features include the Ph chromosome, KMT2A rearrangement, high hyperdiploidy and a complex "
      "karyotype.", "hyperdiploidy"),
+    # adults' and children's shares exchanged (heldout13 w051, own paraphrase: contrast set age_group)
+    ("jsh2023-all/overview/diagnosis-risk", "3 to 5% of childhood ALL",
+     "The Philadelphia chromosome occurs in about 20 to 30% of children with ALL and in 3 to 5% of adults.", "child"),
+    # a harm's treatment given to the other harm, however worded (heldout14 w063, own paraphrase: contrast_bindings)
+    ("context/safety-notes", "ICANS is managed mainly with corticosteroids",
+     "Should neurological symptoms appear, ICANS calls for tocilizumab as the first step.", "tocilizumab"),
+    # the reasons for two shares exchanged (heldout14 w078, own paraphrase)
+    ("jsh2023-all/ph-pos/post-hsct-tki", "7% given prophylactically",
+     "Of those patients, 21% had it prophylactically while in molecular remission and 7% in response to MRD.",
+     "prophylactically"),
     # the treatments of two harms exchanged (heldout7 review: claims.yaml contrast set cytokine_treatment)
     ("context/safety-notes", "ICANS is managed mainly with corticosteroids",
      "In the US labels, ICANS is managed mainly with tocilizumab and supportive care.", "tocilizumab"),
@@ -59,6 +69,9 @@ def test_a_swapped_term_is_unsupported_and_removed(by_section, section, needle, 
     ("jsh2023-all/ph-pos/post-hsct-tki", "7% given prophylactically",
      "In the Nishiwaki study, 7% got a TKI prophylactically during complete molecular remission and 21% in "
      "response to MRD."),
+    # adults and children each with their own share, in another order
+    ("jsh2023-all/overview/diagnosis-risk", "3 to 5% of childhood ALL",
+     "Only 3 to 5% of childhood ALL carries the Philadelphia chromosome, against roughly 20 to 30% of adult ALL."),
     # both alternatives named together
     ("jsh2023-all/mrd", "MRD",
      "MRD assessment after induction applies to adults with both Ph-positive and Ph-negative ALL."),
@@ -96,3 +109,20 @@ def test_contrast_sets_are_checked_when_read(tmp_path: Path) -> None:
                                             encoding="utf-8")
         with pytest.raises(ValueError, match=error):
             contrasts(folder)
+
+
+def test_a_time_span_the_question_gave_is_still_a_swap() -> None:
+    """"Relapsed 3 months after the transplant" does not make "the guidance requires at least 3 months" right
+    (heldout2 w043, heldout9 w017): unlike the patient's MRD percentage, a span is not excused."""
+    from assistant.rules.swaps import swaps_in
+
+    source = ["TKI maintenance is continued for at least 5 years in patients not transplanted in CR1."]
+    said = "TKI maintenance is continued for 3 years in patients not transplanted in CR1."
+    assert swaps_in(said, source, given=frozenset({3.0})) == {"3 (source: 5)"}
+
+
+def test_two_groups_joined_with_a_modifier_between_are_one_clause() -> None:
+    from assistant.rules.swaps import swaps_in
+
+    source = ["The ELIANA trial in children and young adults reported a remission rate of 81% in the primary analysis."]
+    assert swaps_in("In ELIANA, the remission rate was 81% in children and young adults.", source) == set()

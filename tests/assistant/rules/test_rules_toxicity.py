@@ -148,3 +148,51 @@ def test_the_patients_conditions_weigh_harms(question: str, harms: set[str]) -> 
     from assistant.rules.toxicity import condition_harms
 
     assert condition_harms(question) == harms
+
+
+SAFETY = "context/safety-notes"
+
+
+@pytest.mark.parametrize("needle,question,sentence", [
+    # a drug that slows methotrexate clearance said not to, whatever the verb denied (toxicities.yaml `effect_verbs`)
+    ("proton pump inhibitors", "HD-MTX next week; she takes lansoprazole and naproxen. Any interaction?",
+     "Lansoprazole won't change how fast the methotrexate is cleared, so it can stay on the list."),
+    ("proton pump inhibitors", "Can co-trimoxazole prophylaxis continue during high-dose methotrexate?",
+     "Co-trimoxazole does not delay methotrexate elimination in any meaningful way."),
+    ("proton pump inhibitors", "Methotrexate clearance and his PPI?",
+     "His PPI is not a concern for methotrexate clearance."),
+    # a harm a modifier raises said not to rise, the harm named in the sentence before ("the excess risk")
+    ("proton pump inhibitors", "Inotuzumab and a later transplant: the liver?",
+     "Veno-occlusive disease is the signature harm of inotuzumab. That extra risk does not go up if a transplant "
+     "comes next."),
+    # adults' higher thrombosis risk with asparaginase said to be lower (toxicities.yaml `sentence_only`)
+    ("adults are at higher risk than children", "Asparaginase in a 30-year-old: what clotting risk?",
+     "Asparaginase-related venous thrombosis is less common in adults than in children."),
+    # what continues alongside another treatment said to stop (toxicities.yaml `continued_alongside`)
+    ("glucarpidase", "Methotrexate level still high on day 3 with a rising creatinine: what then?",
+     "Glucarpidase brings the level down quickly, which makes further folinic acid rescue unnecessary."),
+])
+def test_an_interaction_or_a_raised_risk_denied_is_removed(by_section, needle, question, sentence) -> None:
+    chunk = _chunk(by_section, SAFETY, needle)
+    parts = [p if p.endswith(".") else p + "." for p in sentence.split(". ")]
+    draft = Draft(answer=" ".join(f"{p}[1]" for p in parts), citations=[cite(chunk, 1)])
+    issues = check_toxicity(question, F, draft, [chunk])
+    assert [i.finding.rule_id for i in issues] == [TOX_ID], (draft.answer, issues)
+
+
+@pytest.mark.parametrize("needle,question,sentence", [
+    ("proton pump inhibitors", "HD-MTX next week; she takes lansoprazole and naproxen. Any interaction?",
+     "Both lansoprazole and naproxen can slow methotrexate clearance, so the team reviews them before the course."),
+    ("proton pump inhibitors", "Methotrexate clearance and his PPI?",
+     "Stopping the PPI before HD-MTX avoids a delay in methotrexate elimination."),
+    ("adults are at higher risk than children", "Asparaginase in a 30-year-old: what clotting risk?",
+     "Venous thrombosis is less common in children than in adults on asparaginase."),
+    ("glucarpidase", "Methotrexate level still high on day 3 with a rising creatinine: what then?",
+     "Glucarpidase brings the level down quickly, and leucovorin rescue is not stopped because of it."),
+    # adults named about another matter: no thrombosis claim
+    ("adults are at higher risk than children", "Asparaginase in a 30-year-old: what clotting risk?",
+     "Overall toxicity in young adults on the pediatric protocol was similar to that in children."),
+])
+def test_an_interaction_or_a_raised_risk_said_rightly_is_kept(by_section, needle, question, sentence) -> None:
+    chunk = _chunk(by_section, SAFETY, needle)
+    assert check_toxicity(question, F, draft_of(sentence, chunk), [chunk]) == []
