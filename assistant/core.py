@@ -714,13 +714,15 @@ class Assistant:
         t3 = time.perf_counter()
         if sink is not None:
             sink({"event": "stage", "data": "checking"})
-        result = check(qt, facts, draft, pool, prior=[*scope_findings, *extra])
+        said = " ".join([*turns, plan.text])  # (the asker's numbers: those the focus leaves out are theirs too)
+        result = check(qt, facts, draft.model_copy(update={"said": said}), pool, prior=[*scope_findings, *extra])
         if use_llm and not result.grounded:
             draft, missing = draft_extractive(plan, facts, retrieved, pool=pool, rulebook=self.rulebook, notes=notes,
                                              rare=self.retriever.is_rare)
             fallback = self.policy.event("llm_failed", "The generated answer could not be grounded or repaired; the "
                                                        "extractive answer is shown instead")
-            return check(qt, facts, draft, pool, prior=[*result.findings, *missing, fallback]), "extractive", t3
+            return check(qt, facts, draft.model_copy(update={"said": said}), pool,
+                         prior=[*result.findings, *missing, fallback]), "extractive", t3
         return result, "llm" if use_llm else "extractive", t3
 
     def _part_search(self, text: str, facts: PatientFacts) -> list[RetrievedChunk]:

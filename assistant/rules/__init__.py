@@ -162,7 +162,7 @@ def repair(draft: Draft, issues: Sequence[Issue], retrieved: Sequence[Chunk]) ->
     text = "\n".join(out_lines)
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
-    return Draft(answer=text.strip(), citations=new_cits)
+    return Draft(answer=text.strip(), citations=new_cits, said=draft.said)
 
 
 __all__ = [

@@ -25,6 +25,8 @@ class Draft(BaseModel):
 
     answer: str
     citations: list[Citation] = Field(default_factory=list)
+    said: str = Field(default="", description="Everything the asker wrote (the question and earlier turns): its "
+                                              "numbers are the patient's own, which an answer may repeat unsourced")
 
     def citation(self, marker: int) -> Citation | None:
         for c in self.citations:

@@ -263,7 +263,8 @@ def _history_asked(body: str, asked: frozenset[str]) -> list[tuple[str, frozense
     from assistant.claims import claim_vocabulary, read_claims
     from assistant.concepts import tokens
 
-    denied = {c for claim in read_claims(body) for c in claim.negated}
+    denied = {c for claim in read_claims(body) for c in (*claim.negated, *(claim.interventions if claim.polarity < 0
+                                                                            and not claim.ranked else ()))}
     toks = tokens(low)
     cues = claim_vocabulary().stance_set_aside
     named += [(m.concept, frozenset(key_terms(m.surface))) for m in read_concepts(low).mentions
@@ -487,7 +488,10 @@ def _numbers(text: str) -> tuple[float, ...]:
     from assistant.concepts import tokens
 
     out = []
-    for tok in tokens(text.lower()):
+    toks = tokens(text.lower())
+    for i, tok in enumerate(toks):
+        if ":" in tok or (i and toks[i - 1] == "phase"):
+            continue  # (a ratio, "randomised 2:1", and a trial's phase, "phase 3", are no values of the claim)
         v = sorted(numbers_in(tok)) or ([float(_NUMBER_WORDS[tok])] if tok in _NUMBER_WORDS else [])
         out.extend(x for x in v if not (x.is_integer() and 1900 <= x <= 2100))
     return tuple(out)
@@ -732,7 +736,7 @@ def check_citations(
 
     issues: list[Issue] = []
     by_id = chunks_by_id(retrieved)
-    given = question_values(question, facts)
+    given = question_values(f"{question} {draft.said}", facts)  # (the asker's numbers, background and turns too)
     patient_terms = (frozenset(key_terms(question)) & PATIENT_TERMS) | facts_terms(facts)
     asked = frozenset(tokenize(question, fix_typos=False))
     lines = parse_lines(draft.answer)

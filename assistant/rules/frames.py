@@ -1396,6 +1396,7 @@ def check_frames(question: str, facts: PatientFacts, draft: Any, retrieved: Sequ
     from assistant.rules.logic import default_rulebook, sentence_facts, statement_chunk
 
     book = rulebook or default_rulebook()
+    asked = f"{question} {draft.said}".strip()  # (its values only: the asker's numbers, background and turns too)
     statements = {r.statement.strip().rstrip(".") for r in book.rules}
     issues: list[Any] = []
     lines = parse_lines(draft.answer)
@@ -1423,15 +1424,15 @@ def check_frames(question: str, facts: PatientFacts, draft: Any, retrieved: Sequ
             # a short uncited opening sums up the cited sentence after it ("Then no TKI is recommended. For
             # Ph-positive patients who are MRD-negative after allo-HSCT, ..."): read in that sentence's population
             seen = sentence_facts(facts, _carried_by(lines, lead)) if s is lead else facts
-            v = judge_sentence(body, book, seen, question=question, retrieved=retrieved, cited_text=cited)
+            v = judge_sentence(body, book, seen, question=asked, retrieved=retrieved, cited_text=cited)
             if v.kind == "unsupported" and body != item:  # (the list's opening is read for contradictions; what a
                 # list item leaves unsaid, its setting above the list, is no unsupported recommendation)
-                v = judge_sentence(item, book, seen, question=question, retrieved=retrieved, cited_text=cited)
+                v = judge_sentence(item, book, seen, question=asked, retrieved=retrieved, cited_text=cited)
             elif v.kind == "contradict" and body != item and any(c.interventions for c in read_claims(intro)):
                 # (an opening that states its own claim, "With CD19 gone, the antigen-matched option is inotuzumab:",
                 # is no stance for the items under it: "- blinatumomab needs CD19, so it no longer fits" is read
                 # alone, heldout11 c057)
-                v = judge_sentence(item, book, seen, question=question, retrieved=retrieved, cited_text=cited)
+                v = judge_sentence(item, book, seen, question=asked, retrieved=retrieved, cited_text=cited)
             if v.kind not in ("contradict", "unsupported"):
                 continue
             rule = book.get(v.rule_id) if v.kind == "contradict" else None

@@ -249,10 +249,25 @@ def check_relevance(question: str, facts: PatientFacts, draft: Draft, retrieved:
         naming = [s for s, one in zip(lines, said, strict=True) if addressed(c, one)]
         if naming and any(not for_other_phase(s, facts) for s in naming):
             continue
+        if not naming and _about_it_unnamed(c, question, lines, draft, retrieved):
+            continue
         # (named only for another phase, "allo-HSCT in CR1" for a patient in CR2: the patient's phase is not answered)
         what = lex.concepts[c].label + (f" in {_PHASE_WORDS[facts.phase]}" if naming and facts.phase else "")
         out.append(Issue(finding=RuleFinding(rule_id=RELEVANCE_RULE, severity="warn", message=_MESSAGE.format(what=what))))
     return out
+
+
+def _about_it_unnamed(concept: str, question: str, lines: Sequence[str], draft: Draft,
+                      retrieved: Sequence[Chunk]) -> bool:
+    """An answer that names no treatment the question does not name, every source it cites naming the asked one,
+    answers about it without repeating its name ("What is nelarabine's main toxicity?" - "Neurotoxicity, central and
+    peripheral [1]"; "Is a 25-year-old eligible for tisagenlecleucel?" - "Label: yes, 25 or younger at infusion")."""
+    named = treatments_in(question.lower())
+    if any(treatments_in(s.lower()) - named for s in lines):
+        return False
+    by_id = {c.chunk_id: c for c in retrieved}
+    cited = [by_id[c.chunk_id] for c in draft.citations if c.chunk_id in by_id]
+    return bool(cited) and all(addressed(concept, concept_ids(c.text.lower())) for c in cited)
 
 
 #: Phases that answer each other's treatment questions: front line, salvage (a second remission reached by it),

@@ -113,7 +113,7 @@ def _number(t: str) -> bool:
 
 
 def _clauses_of(sentence: str, cs: Contrasts) -> list[Clause]:
-    toks = tokens(sentence.lower())
+    toks = _open_short_parentheses(tokens(sentence.lower()))
     out: list[Clause] = []
     start = 0
     for i, t in enumerate([*toks, ","]):
@@ -125,6 +125,26 @@ def _clauses_of(sentence: str, cs: Contrasts) -> list[Clause]:
     # sentence's first clause ("adverse genetic features include the Ph chromosome"); a bare number is not (in "CR
     # was 94%, and DFS and OS were 67% and 73%" the frame does not tell which number is which)
     return [_in_frame(c, out[0], cs) if len(c.anchors) < MIN_ANCHORS and c is not out[0] else c for c in out]
+
+
+#: A parenthesis this short belongs to the words before it ("blinatumomab (CD19) or inotuzumab (CD22)").
+SHORT_PARENTHESIS = 3
+
+
+def _open_short_parentheses(toks: list[str]) -> list[str]:
+    """The tokens with the brackets of each short parenthesis dropped, so that what it says stays in its clause
+    ("blinatumomab (CD19) or inotuzumab (CD22) remain the options" names both antigens in one clause, heldout14)."""
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        end = next((k for k in range(i + 1, min(len(toks), i + SHORT_PARENTHESIS + 2)) if toks[k] == ")"), None)
+        if toks[i] == "(" and end is not None and "(" not in toks[i + 1:end]:
+            out += toks[i + 1:end]
+            i = end + 1
+            continue
+        out.append(toks[i])
+        i += 1
+    return out
 
 
 def _in_frame(item: Clause, frame: Clause, cs: Contrasts) -> Clause:

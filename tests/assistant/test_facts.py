@@ -478,6 +478,8 @@ PHASE_CASES = [
     ("the MRD test came back negative after induction", "cr1"),
     ("BCR-ABL came back 0.005% after transplant", "post_hsct"),
     ("to keep the disease from coming back", None),
+    # a test's result that "came back" as a finding (heldout14, own paraphrase)
+    ("Ph-negative B-ALL; his gene expression panel came back Ph-like. What now?", None),
     # a lab result is no phase: "Cr 1.1 mg/dL" is creatinine, not CR (review-ja3 m24); a bare "CR 1" is a remission
     ("72F Ph+ ALL, Cr 1.1 mg/dL, what induction?", "newly_diagnosed"),
     ("72F Ph+ ALL, Cr 1.4, what induction?", "newly_diagnosed"),

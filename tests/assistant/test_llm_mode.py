@@ -101,3 +101,12 @@ def test_a_declined_dose_part_shows_in_a_generated_answer_too(bot) -> None:
     sentence = next(s for s in re.split(r"(?<=\.)\s+", chunk.text) if "nelarabine" in s and s.endswith("."))
     a = make(bot, f"{sentence} [1]").ask(q)
     assert a.answer.startswith(DOSE_PART_NOTE) and a.verdict != "refused", a.answer
+
+
+def test_a_number_the_asker_gave_outside_the_focus_may_be_repeated(bot, top) -> None:
+    """heldout14 c044 (own paraphrase): the question's background ("platelets 41") is left out of the focus the
+    answer is drafted from, but the checker still takes its numbers as the patient's own (Draft.said)."""
+    c1, _, s1 = top
+    q = f"{Q} Incidentally his platelets are 41 and he golfs."
+    a = make(bot, f"{s1} [1] With platelets of 41 that stays the same. [1]").ask(q)
+    assert not [f for f in a.findings if f.rule_id == "CIT-SUPPORT-004" and "41" in f.message], a.findings

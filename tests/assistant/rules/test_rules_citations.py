@@ -413,3 +413,34 @@ def test_a_term_its_source_says_in_other_words_is_supported(by_section) -> None:
     chunk = _chunk_with(by_section, "jsh2023-all/ph-pos/post-hsct-tki", "does not forbid")
     sentence = "After allo-HSCT the guideline gives a TKI pre-emptively once MRD is detected."
     assert check_citations("TKI after the transplant?", F, draft_of(sentence, chunk), [chunk]) == []
+
+
+def test_a_treatment_the_question_proposes_and_the_answer_turns_down_needs_no_source(by_section) -> None:
+    """heldout14 c045 (own paraphrase): "the guideline does not tell you to add a TKI" turns the question's TKI down
+    (claims.yaml: "tell you to" is advice)."""
+    chunk = _chunk_with(by_section, "jsh2023-all/overview/diagnosis-risk", "Ph-like")
+    sentence = ("No JSH 2023 treatment statement specific to Ph-like ALL was found, so the guideline does not tell "
+                "you to add a TKI.")
+    issues = check_citations("Ph-like B-ALL: should we add a TKI?", F, draft_of(sentence, chunk), [chunk])
+    assert not [i for i in issues if i.finding.rule_id == "CIT-SUPPORT-004"], issues
+
+
+def test_the_askers_numbers_left_out_of_the_focus_are_still_the_patients(by_section) -> None:
+    """heldout14 c044 / c083 (own paraphrase): a value from the question's background or an earlier turn ("marrow
+    blasts 8%", "BMI 31") repeated in the answer needs no source (Draft.said carries everything the asker wrote)."""
+    chunk = _chunk_with(by_section, "jsh2023-all/overview/diagnosis-risk", "Ph-like")
+    sentence = "Her white count of 33 does not change that Ph-like ALL is reported as an adverse factor in trials."
+    draft = draft_of(sentence, chunk)
+    assert any(i.finding.rule_id == "CIT-SUPPORT-004"
+               for i in check_citations("Which regimen for her?", F, draft, [chunk]))
+    said = draft.model_copy(update={"said": "24-year-old woman, Ph-like B-ALL, WBC 33. Which regimen for her?"})
+    issues = check_citations("Which regimen for her?", F, said, [chunk])
+    assert not [i for i in issues if "33" in i.finding.message], issues
+
+
+def test_a_ratio_and_a_trials_phase_are_no_values_put_in_place_of_each_other(by_section) -> None:
+    """heldout13 c036 (own paraphrase): "randomised 2:1" beside the source's "phase 3 trial" changed no value."""
+    chunk = _chunk_with(by_section, "evidence/tower", "405 adults")
+    sentence = ("In TOWER, 405 adults with relapsed or refractory Ph-negative B-ALL were randomised 2:1 between "
+                "blinatumomab and standard chemotherapy.")
+    assert check_citations("What did TOWER show?", F, draft_of(sentence, chunk), [chunk]) == []

@@ -164,3 +164,17 @@ def test_a_price_or_ones_own_outlook_is_a_concern_no_source_covers(q: str, conce
 
     assert concern in asked_concerns(q)
     assert asked_concerns("Is blinatumomab worth the toxicity it costs?") == []
+
+
+def test_an_answer_naming_no_treatment_whose_sources_all_name_the_asked_one_answers_it(by_section) -> None:
+    """heldout, heldout2 (own paraphrase): "Nelarabine's main harm?" - "Neurotoxicity, central and peripheral [1]"
+    is about nelarabine without naming it; an answer about another treatment still is not."""
+    from rule_helpers import cite
+
+    chunk = next(c for c in by_section["context/toxicity-notes"] if "Nelarabine causes neurotoxicity" in c.text)
+    q = "What harm should we expect most from nelarabine?"
+    unnamed = Draft(answer="Neurotoxicity, affecting both the central and the peripheral nervous system.[1]",
+                    citations=[cite(chunk, 1)])
+    assert check_relevance(q, PatientFacts(), unnamed, [chunk]) == []
+    other = Draft(answer="Blinatumomab causes cytokine release syndrome.[1]", citations=[cite(chunk, 1)])
+    assert [i.finding.rule_id for i in check_relevance(q, PatientFacts(), other, [chunk])] == [RELEVANCE_RULE]

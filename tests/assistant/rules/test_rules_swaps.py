@@ -72,6 +72,9 @@ def test_a_swapped_term_is_unsupported_and_removed(by_section, section, needle, 
     # adults and children each with their own share, in another order
     ("jsh2023-all/overview/diagnosis-risk", "3 to 5% of childhood ALL",
      "Only 3 to 5% of childhood ALL carries the Philadelphia chromosome, against roughly 20 to 30% of adult ALL."),
+    # each antigen in a short parenthesis after its own drug (heldout14 c055, own paraphrase)
+    ("jsh2023-all/relapsed/b-all-antibodies", "Blinatumomab targets CD19",
+     "The antibody options are blinatumomab (CD19) and inotuzumab ozogamicin (CD22), once the antigen is confirmed."),
     # both alternatives named together
     ("jsh2023-all/mrd", "MRD",
      "MRD assessment after induction applies to adults with both Ph-positive and Ph-negative ALL."),
