@@ -174,8 +174,10 @@ class Vocabulary:
     decision_words: frozenset[str] = frozenset()
     absence_predicates: frozenset[str] = frozenset()
     qualified_openers: frozenset[str] = frozenset()
+    equivalence_denials: frozenset[str] = frozenset()
     term_paraphrases: tuple[tuple[str, tuple[str, ...]], ...] = ()
     restricted_patients: frozenset[str] = frozenset()
+    extended_to: tuple[tuple[Phrase, ...], frozenset[str]] = ((), frozenset())
     population_cues: tuple[tuple[Phrase, dict[str, Any]], ...] = ()
     elliptic: frozenset[str] = frozenset()
     continuing: tuple[Phrase, ...] = ()  # "..., and also for relapsed B-ALL": the clause before's treatment and stance
@@ -274,7 +276,10 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         decision_words=frozenset(str(w) for w in data.get("decision_words") or []),
         absence_predicates=frozenset(str(w) for w in data.get("absence_predicates") or []),
         qualified_openers=frozenset(str(w) for w in data.get("qualified_openers") or []),
+        equivalence_denials=frozenset(str(w) for w in data.get("equivalence_denials") or []),
         restricted_patients=frozenset(str(w) for w in data.get("restricted_patients") or []),
+        extended_to=(_ph((data.get("extended_to") or {}).get("verbs") or []),
+                     frozenset(str(w) for w in (data.get("extended_to") or {}).get("to") or [])),
         term_paraphrases=tuple((str(k), tuple(str(p).lower() for p in v))
                                for k, v in (data.get("term_paraphrases") or {}).items()),
         opener_marks=frozenset(data["opener_marks"]),
@@ -877,6 +882,13 @@ def _decided(toks: list[str], a: int, start: int, said: range, voc: Vocabulary) 
     return False
 
 
+def _extended_to_patient(toks: list[str], a: int, b: int, voc: Vocabulary) -> bool:
+    """The clause stretches what it names to the patient ("can be extended to him", "applies to her as well"):
+    claims.yaml `extended_to` right before a word for the patient."""
+    return any(_at(toks, k, p) and toks[k + len(p):k + len(p) + 1] and toks[k + len(p)] in voc.extended_to[1]
+               for k in range(a, b) for p in voc.extended_to[0])
+
+
 def _lists_parts(toks: list[str], a: int, i: int, p: Phrase, voc: Vocabulary) -> bool:
     """A composition cue ("include") whose subject is a treatment noun ("regimens"): it lists the treatment's parts."""
     cues, subjects, skip = voc.composition
@@ -1157,6 +1169,9 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         # the one another clause names: "nelarabine is not an option here; it is for T-ALL", heldout11 c055)
         whose = {k: v for k, v in ({**population, **own_population} if not pointed else own_population).items()
                  if k not in set_aside}
+        if _extended_to_patient(toks, a, b, voc):  # ("the HD-MTX regimen JSH recommends for 40 to 64 can be extended
+            # to him": the patient's age, not the band the regimen is named by, heldout14 w032, heldout15 w012)
+            whose = {k: v for k, v in whose.items() if k not in ("age", "age_band", "age_bands")}
         claims.append(Claim(
             text=" ".join(toks[a:b]), population=whose, interventions=interventions, negated=negated,
             contrasted=contrasted,
@@ -1502,9 +1517,10 @@ def written_out(text: str, voc: Vocabulary | None = None) -> str:
 
 
 def _denied_before(toks: list[str], a: int, at: int, voc: Vocabulary) -> bool:
-    """A negation up to three words before `at`, within the clause starting at `a` ("not an equivalent ...")."""
-    words = negation_words(voc)
-    return any(t in words or t.endswith("n't") for t in toks[max(a, at - 3):at])
+    """A denial before `at` in the clause starting at `a` ("not an equivalent ...", "is not offered as an equal
+    alternative"; claims.yaml `equivalence_denials`: "without a transplant, TKI maintenance is an equivalent option"
+    denies no equivalence, ja-w004)."""
+    return any(t in voc.equivalence_denials or t.endswith("n't") for t in toks[a:at])
 
 
 def _equates(toks: list[str], a: int, b: int, voc: Vocabulary) -> bool:

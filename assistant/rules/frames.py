@@ -624,8 +624,9 @@ def _compare_targets(claim: Claim, a: Assert) -> tuple[str, str] | None:
 def _compare_ranking(claim: Claim, a: Assert, merged: dict[str, Any]) -> tuple[str, str] | None:
     """A ranked assert against a sentence equating the options; a no-ranking assert against one ranking them."""
     if a.ranked:
-        if claim.equates and all(_level(claim, c) in ("exact", "class") for c in a.about) and population_fit(
-                a, merged) != "none":
+        if claim.equates and all(_level(claim, c) in ("exact", "class", "member") or c in claim.named_treatments
+                                 for c in a.about) and population_fit(a, merged) != "none":
+            # (a member named for its class: "TKI maintenance ... equally acceptable ..., so staying on dasatinib")
             return "contradict", a.why or "the guideline does not offer these as equal alternatives"
         return None
     # (all of them named in the clause, or one ranked there and the others elsewhere in its sentence: "JSH

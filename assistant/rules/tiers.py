@@ -51,6 +51,10 @@ DOSE_RE = re.compile(
 _GUIDELINE_CLAIM_RE = Cues(["jsh*", "the guideline*", "guideline|guidelines recommend*|state*|say*|advise*"])
 #: A sentence framed as evidence ("trial", "study", "randomised", "cohort").
 _EVIDENCE_FRAME_RE = Cues(["trial|study|studies|evidence|randomised|randomized|phase|cohort|registry|analysis"])
+#: A sentence relating something to a JSH recommendation ("It matches the JSH 2023 recommendation of ..."): about the
+#: recommendation, as a trial result framed as evidence is.
+_RELATES_RE = Cues(["match|matches|matching", "supports|supporting"])  # ("in line with the guideline, X is
+# recommended" is a recommendation of its own: it must cite the guideline)
 
 
 #: Content that never appears in an answer: (pattern, rule id, what the finding says).
@@ -128,7 +132,7 @@ def _evidence_matching_a_rule(text: str) -> bool:
     from assistant.rules.logic import default_rulebook
     from assistant.text import names_trial
 
-    if not (_EVIDENCE_FRAME_RE.search(text) or names_trial(text)):
+    if not (_EVIDENCE_FRAME_RE.search(text) or names_trial(text) or _RELATES_RE.search(text)):
         return False
     if not any(c.interventions and c.polarity > 0 for c in read_claims(text)):
         return False  # ("the guideline recommends this approach: <a trial's criterion>" names no treatment)

@@ -1196,3 +1196,31 @@ def test_clauses_that_state_no_position_on_the_treatment_are_not_judged_as_one(s
 def test_an_equivalence_affirmed_is_still_judged(sentence: str) -> None:
     verdict = judge_sentence(sentence, BOOK, PatientFacts(ph_status="positive", phase="cr1", age=50, age_band="40-64"))
     assert verdict.kind == "contradict", verdict
+
+
+@pytest.mark.parametrize(("sentence", "facts", "flagged"), [
+    # a treatment named by its band, stretched to the patient (heldout15 w012, heldout14 w032; own paraphrase)
+    ("The HD-MTX-containing regimen JSH 2023 recommends for ages 40 to 64 could be applied to her as well.",
+     {"age": 71, "age_band": "65+", "ph_status": "negative"}, True),
+    ("The HD-MTX-containing regimen JSH 2023 recommends for ages 40 to 64 applies to her.",
+     {"age": 51, "age_band": "40-64", "ph_status": "negative"}, False),
+    # an equivalence in other words, its treatment named by a member (heldout15 w003, own paraphrase)
+    ("The summary treats 5 years of TKI maintenance as an equally appropriate alternative to the transplant, so she "
+     "can simply stay on imatinib.", {"age": 50, "age_band": "40-64", "ph_status": "positive", "phase": "cr1"}, True),
+])
+def test_a_treatment_stretched_to_the_patient_or_called_equal_is_judged_for_the_patient(sentence, facts,
+                                                                                       flagged) -> None:
+    verdict = judge_sentence(sentence, BOOK, PatientFacts(**facts))
+    assert (verdict.kind in ("contradict", "unsupported")) == flagged, verdict
+
+
+def test_a_conjugate_said_to_carry_its_toxin_to_the_wrong_antigen_is_caught(by_section) -> None:
+    """heldout15 w079 (own paraphrase): "inotuzumab ... carries its toxin to CD19-expressing blasts" names CD19 as
+    inotuzumab's target (claims.yaml `targets`), so the sentence no longer reads as agreeing."""
+    chunk = _chunk_with(by_section, "jsh2023-all/relapsed/b-all-antibodies", "CD22")
+    text = "Inotuzumab ozogamicin carries its toxin to CD19-positive blasts, much like blinatumomab[1]."
+    found = check("Inotuzumab and CD19?", PatientFacts(lineage="B", phase="relapsed"),
+                  Draft(answer=text, citations=[cite(chunk, 1)]), [chunk])
+    assert found.verdict != "pass", found.findings
+    assert read_claims("Inotuzumab carries its toxin to CD22-positive blasts.")[0].targets == (
+        ("inotuzumab", frozenset({"cd22"})),)

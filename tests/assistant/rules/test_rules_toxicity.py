@@ -161,6 +161,9 @@ SAFETY = "context/safety-notes"
      "Co-trimoxazole does not delay methotrexate elimination in any meaningful way."),
     ("proton pump inhibitors", "Methotrexate clearance and his PPI?",
      "His PPI is not a concern for methotrexate clearance."),
+    # a noun of an effect denied (heldout15 w038, own paraphrase)
+    ("proton pump inhibitors", "HD-MTX next week; she takes lansoprazole and naproxen. Any interaction?",
+     "Naproxen has no significant impact on methotrexate elimination."),
     # a harm a modifier raises said not to rise, the harm named in the sentence before ("the excess risk")
     ("proton pump inhibitors", "Inotuzumab and a later transplant: the liver?",
      "Veno-occlusive disease is the signature harm of inotuzumab. That extra risk does not go up if a transplant "
