@@ -272,16 +272,6 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         hedges=_ph(data["hedges"]), universal=_ph(data["universal"]), contrast=_ph(data["contrast"]),
         wishes=_ph(data.get("wishes") or []),
         clause_breaks=frozenset(str(w) for w in data["clause_breaks"]), openers=_ph(data["openers"]),
-        and_breaks=frozenset(str(w) for w in data.get("and_breaks") or []),
-        decision_words=frozenset(str(w) for w in data.get("decision_words") or []),
-        absence_predicates=frozenset(str(w) for w in data.get("absence_predicates") or []),
-        qualified_openers=frozenset(str(w) for w in data.get("qualified_openers") or []),
-        equivalence_denials=frozenset(str(w) for w in data.get("equivalence_denials") or []),
-        restricted_patients=frozenset(str(w) for w in data.get("restricted_patients") or []),
-        extended_to=(_ph((data.get("extended_to") or {}).get("verbs") or []),
-                     frozenset(str(w) for w in (data.get("extended_to") or {}).get("to") or [])),
-        term_paraphrases=tuple((str(k), tuple(str(p).lower() for p in v))
-                               for k, v in (data.get("term_paraphrases") or {}).items()),
         opener_marks=frozenset(data["opener_marks"]),
         attribution={k: _ph(v) for k, v in data["attribution"].items()},
         setting={k: _ph(v) for k, v in data["setting"].items()},
@@ -329,10 +319,6 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         equivalence_cues=_ph(data.get("equivalence") or []),
         attributive=frozenset(str(w) for w in data.get("attributive") or []),
         both_lineages=tuple(str(w).lower() for w in data.get("both_lineages") or []),
-        lineage_list_words=frozenset(str(w).lower() for w in data.get("lineage_list_words") or []),
-        lineage_list_joiners=frozenset(str(w).lower() for w in data.get("lineage_list_joiners") or []),
-        value_contrast_openers=tuple(str(w).lower() for w in data.get("value_contrast_openers") or []),
-        value_comparators=tuple(str(w).lower() for w in data.get("value_comparators") or []),
         composition=(_words(data, "composition_cues"), _words(data, "composition_subjects"),
                      _words(data, "composition_skip")),
         target_nouns=_words(data, "target_nouns"), shared_target=_ph(data.get("shared_target") or []),
@@ -367,7 +353,25 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         requirement_cues=_ph(data.get("requirement_cues") or []), target_denials=_ph(data.get("target_denials") or []),
         requirement_for=_ph(data.get("requirement_for") or []),
         population_cues=tuple((p, dict(facts)) for phrase, facts in (data.get("population_cues") or {}).items()
-                              for p in _ph([phrase])))
+                              for p in _ph([phrase])),
+        **_clause_cues(data))
+
+
+def _clause_cues(data: dict[str, Any]) -> dict[str, Any]:
+    """The cues that split a clause, set its subject or deny inside it, and the values bound to a trial (claims.yaml:
+    `and_breaks` ... `term_paraphrases`), as Vocabulary fields."""
+    def lower(key: str) -> tuple[str, ...]:
+        return tuple(str(w).lower() for w in data.get(key) or [])
+
+    return dict(
+        and_breaks=_words(data, "and_breaks"), decision_words=_words(data, "decision_words"),
+        absence_predicates=_words(data, "absence_predicates"), qualified_openers=_words(data, "qualified_openers"),
+        equivalence_denials=_words(data, "equivalence_denials"), restricted_patients=_words(data, "restricted_patients"),
+        extended_to=(_ph((data.get("extended_to") or {}).get("verbs") or []), _words(data.get("extended_to") or {}, "to")),
+        term_paraphrases=tuple((str(k), tuple(str(p).lower() for p in v))
+                               for k, v in (data.get("term_paraphrases") or {}).items()),
+        lineage_list_words=_words(data, "lineage_list_words"), lineage_list_joiners=_words(data, "lineage_list_joiners"),
+        value_contrast_openers=lower("value_contrast_openers"), value_comparators=lower("value_comparators"))
 
 
 def _split_stances(data: dict[str, Any]) -> dict[str, tuple[tuple[str, int, str], ...]]:
@@ -882,6 +886,20 @@ def _decided(toks: list[str], a: int, start: int, said: range, voc: Vocabulary) 
     return False
 
 
+def _whose(population: dict[str, Any], own: dict[str, Any], set_aside: frozenset[str], toks: list[str], a: int,
+           b: int, *, pointed: bool, voc: Vocabulary) -> dict[str, Any]:
+    """The clause's population: the sentence's with the clause's own over it, or only its own when it points at the
+    case ("nelarabine is not an option here; it is for T-ALL", heldout11 c055); without the facts it sets aside, and
+    without an age when it stretches its treatment to the patient ("the HD-MTX regimen JSH recommends for 40 to 64
+    can be extended to him": the patient's age, not the band the regimen is named by, heldout14 w032)."""
+    if pointed and _find(toks[a:b], voc.patient_pointers):
+        population = {}
+    whose = {k: v for k, v in {**population, **own}.items() if k not in set_aside}
+    if _extended_to_patient(toks, a, b, voc):
+        whose = {k: v for k, v in whose.items() if k not in ("age", "age_band", "age_bands")}
+    return whose
+
+
 def _extended_to_patient(toks: list[str], a: int, b: int, voc: Vocabulary) -> bool:
     """The clause stretches what it names to the patient ("can be extended to him", "applies to her as well"):
     claims.yaml `extended_to` right before a word for the patient."""
@@ -1165,13 +1183,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         polarity = voc.stances[stance][0] if stance else 0
         only = _only_after(toks, treat, voc)  # ("TKI only cures it": the TKI given alone)
         setting = _setting(toks, a, b, voc) or whole_setting
-        pointed = len(spans) > 1 and bool(_find(toks[a:b], voc.patient_pointers))  # (the case's population, not
-        # the one another clause names: "nelarabine is not an option here; it is for T-ALL", heldout11 c055)
-        whose = {k: v for k, v in ({**population, **own_population} if not pointed else own_population).items()
-                 if k not in set_aside}
-        if _extended_to_patient(toks, a, b, voc):  # ("the HD-MTX regimen JSH recommends for 40 to 64 can be extended
-            # to him": the patient's age, not the band the regimen is named by, heldout14 w032, heldout15 w012)
-            whose = {k: v for k, v in whose.items() if k not in ("age", "age_band", "age_bands")}
+        whose = _whose(population, own_population, set_aside, toks, a, b, pointed=len(spans) > 1, voc=voc)
         claims.append(Claim(
             text=" ".join(toks[a:b]), population=whose, interventions=interventions, negated=negated,
             contrasted=contrasted,

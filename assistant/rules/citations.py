@@ -254,9 +254,9 @@ def _history_asked(body: str, asked: frozenset[str]) -> list[tuple[str, frozense
     if not asked:
         return []
     low = body.lower()
+    mentions = read_concepts(low).mentions
     # (or taken now: "for a patient on dasatinib", "at 3 years on imatinib", the question's own medicine)
-    past = [m for m in read_concepts(low).mentions
-            if (m.historical or m.taken) and m.kind in ("drug", "regimen", "procedure")]
+    past = [m for m in mentions if (m.historical or m.taken) and m.kind in ("drug", "regimen", "procedure")]
     named = [(m.concept, frozenset(key_terms(m.surface))) for m in past]
     # (or turned down: "keep monitoring rather than start dasatinib", the question's proposal; not one ranked below
     # another: "prefers blinatumomab over a later-generation TKI" still needs its source, heldout4 w079)
@@ -267,7 +267,7 @@ def _history_asked(body: str, asked: frozenset[str]) -> list[tuple[str, frozense
                                                                             and not claim.ranked else ()))}
     toks = tokens(low)
     cues = claim_vocabulary().stance_set_aside
-    named += [(m.concept, frozenset(key_terms(m.surface))) for m in read_concepts(low).mentions
+    named += [(m.concept, frozenset(key_terms(m.surface))) for m in mentions
               if m.concept in denied or any(tuple(toks[k:k + len(p)]) == p for p in cues
                                             for k in range(max(0, m.start - 4), m.start))]
     return [(c, terms) for c, terms in named if terms and terms <= asked]

@@ -35,7 +35,7 @@ from assistant.concepts import (
     treatments_in,
 )
 from assistant.models import Chunk, PatientFacts, RuleFinding
-from assistant.rules.base import Draft, Issue, sentence_body
+from assistant.rules.base import Draft, Issue, chunks_by_id, sentence_body
 from assistant.rules.base import sentences as answer_sentences
 from assistant.text import first_word, names_trial
 
@@ -265,7 +265,7 @@ def _about_it_unnamed(concept: str, question: str, lines: Sequence[str], draft: 
     named = treatments_in(question.lower())
     if any(treatments_in(s.lower()) - named for s in lines):
         return False
-    by_id = {c.chunk_id: c for c in retrieved}
+    by_id = chunks_by_id(retrieved)
     cited = [by_id[c.chunk_id] for c in draft.citations if c.chunk_id in by_id]
     return bool(cited) and all(addressed(concept, concept_ids(c.text.lower())) for c in cited)
 

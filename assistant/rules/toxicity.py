@@ -256,11 +256,17 @@ def _modifiers_in(toks: list[str], pf: Profiles) -> list[tuple[int, str]]:
                        for k in range(max(0, i - 3), i))]
 
 
+def _cued(toks: list[str], phrases: Sequence[Phrase], pf: Profiles, *, denied: bool) -> bool:
+    """A phrase of `phrases` with (`denied`) or without a negation up to three words before it."""
+    return any(tuple(toks[i:i + len(p)]) == p and any(
+        t in pf.negations or t.endswith("n't") for t in toks[max(0, i - 3):i]) == denied
+        for p in phrases for i in range(len(toks)))
+
+
 def _denied_effect(toks: list[str], pf: Profiles) -> bool:
     """A verb of an effect denied just before it ("does not rise", "do not affect", "won't slow it"): what the clause
     names is said not to raise the harm, whatever the verb (`effect_verbs`)."""
-    return any(tuple(toks[i:i + len(p)]) == p and any(t in pf.negations or t.endswith("n't") for t in toks[max(0, i - 3):i])
-               for p in pf.cues["effect_verbs"] for i in range(len(toks)))
+    return _cued(toks, pf.cues["effect_verbs"], pf, denied=True)
 
 
 def wrong_directions(clause: str, treatment: str, harms: set[str], pf: Profiles | None = None,
@@ -318,10 +324,7 @@ def stopped_alongside(sentence: str, pf: Profiles | None = None) -> set[str]:
     toks = tokens(written_out(low))
     out: set[str] = set()
     for with_, kept, why in pf.alongside:
-        if _has(toks, with_) and _has(toks, kept) and any(
-                tuple(toks[i:i + len(p)]) == p and not any(t in pf.negations or t.endswith("n't")
-                                                           for t in toks[max(0, i - 3):i])
-                for p in pf.stop_cues for i in range(len(toks))):
+        if _has(toks, with_) and _has(toks, kept) and _cued(toks, pf.stop_cues, pf, denied=False):
             out.add(why)
     return out
 

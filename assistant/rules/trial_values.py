@@ -11,19 +11,17 @@ is the plain support check's. Pure.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import lru_cache
 
 from assistant.claims import claim_vocabulary
 from assistant.concepts import clauses
 from assistant.models import Chunk
-from assistant.text import TRIAL_NAME, split_sentences, term_at, tokenize
+from assistant.text import TRIAL_RE, split_sentences, term_at, tokenize
 
 #: How many words may come before a trial's name in a sentence about it ("In the JALSG ALL202-U trial, ...").
 TRIAL_LEAD = 5
 
-_TRIAL_TOKEN = re.compile(r"(?:" + TRIAL_NAME + r")", re.IGNORECASE)
 #: Names of study groups, not of one trial ("JALSG", "CALGB"): a value is not bound to a group.
 _GROUPS = frozenset({"jalsg", "calgb", "gimema", "graaph", "gralla", "md", "anderson", "zuma", "ukall"})
 
@@ -32,7 +30,7 @@ def _trial_ids(toks: Sequence[str], text: str = "") -> list[str]:
     """The tokens naming one trial ("all202_u", "tower"; a suffix of up to two characters kept: ALL202-U, -O);
     "blast" only where the text writes BLAST in capitals (blasts are cells)."""
     return [t for t in toks if t not in _GROUPS and not t.isdigit() and (
-        (m := _TRIAL_TOKEN.match(t.replace("_", "-"))) is not None and len(t) - m.end() <= 2
+        (m := TRIAL_RE.match(t.replace("_", "-"))) is not None and len(t) - m.end() <= 2
         or t == "blast" and term_at(text, "BLAST", fold=False) >= 0)]
 
 
@@ -66,13 +64,6 @@ def _own_values(text: str) -> frozenset[str]:
     return frozenset(t for sentence in split_sentences(text) for t in _bound_tokens(sentence))
 
 
-def _number(t: str) -> float | None:
-    try:
-        return float(t.rstrip("%"))
-    except ValueError:
-        return None
-
-
 def misbound_trial_values(sentence_body: str, chunks: Sequence[Chunk], *,
                           given: frozenset[float] = frozenset()) -> set[str]:
     """Values of a sentence about a trial that its cited chunks give only where they do not name the trial.
@@ -104,8 +95,10 @@ def misbound_trial_values(sentence_body: str, chunks: Sequence[Chunk], *,
     elsewhere = set().union(*(_chunk_tokens(c.text) for c in chunks))
     out = set()
     for t in dict.fromkeys(_bound_tokens(sentence_body, answer=True)):
-        value = _number(t)
-        if value is None or value in given or t in have or t not in elsewhere or t in trial:
+        number = t.rstrip("%").replace(".", "", 1)  # (a plain number or percentage: "39", "0.01%"; not a span,
+        # "5-year", nor "10^-3"; ASCII digits only: "²" is a digit float() cannot read)
+        if not (number.isascii() and number.isdigit()) or float(t.rstrip("%")) in given or t in have or (
+                t not in elsewhere or t in trial):
             continue
         out.add(f"{t} (not given for {trial})")
     return out
