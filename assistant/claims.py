@@ -177,6 +177,13 @@ class Vocabulary:
     equivalence_denials: frozenset[str] = frozenset()
     term_paraphrases: tuple[tuple[str, tuple[str, ...]], ...] = ()
     restricted_patients: frozenset[str] = frozenset()
+    stronger_forms: tuple[Phrase, ...] = ()
+    concessions: frozenset[str] = frozenset()
+    any_age: tuple[Phrase, ...] = ()
+    absolute_not_after: tuple[Phrase, ...] = ()
+    subject_denials: frozenset[str] = frozenset()
+    position_joiners: frozenset[str] = frozenset()
+    evidence_subjects: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     extended_to: tuple[tuple[Phrase, ...], frozenset[str]] = ((), frozenset())
     population_cues: tuple[tuple[Phrase, dict[str, Any]], ...] = ()
     elliptic: frozenset[str] = frozenset()
@@ -302,7 +309,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         alone_after=(_words(data["alone_after"], "words"), _words(data["alone_after"], "not_before")), stop_after=_ph(data.get("stop_after") or []), pronouns=frozenset(str(w) for w in data.get("pronouns") or []),
         elliptic=frozenset(str(w) for w in data.get("elliptic") or []),
         continuing=_ph(data.get("continuing") or []),
-        regardless=_ph(data.get("regardless") or []),
+        regardless=_ph([*(data.get("regardless") or []), *(data.get("compared_with") or [])]),
         eligibility_keys=_words(data.get("eligibility") or {}, "keys"),
         risk_words=_words(data.get("eligibility") or {}, "risk_words"),
         transparent=frozenset(str(w) for w in data.get("negation_transparent") or []),
@@ -367,6 +374,11 @@ def _clause_cues(data: dict[str, Any]) -> dict[str, Any]:
         and_breaks=_words(data, "and_breaks"), decision_words=_words(data, "decision_words"),
         absence_predicates=_words(data, "absence_predicates"), qualified_openers=_words(data, "qualified_openers"),
         equivalence_denials=_words(data, "equivalence_denials"), restricted_patients=_words(data, "restricted_patients"),
+        stronger_forms=_ph(data.get("stronger_forms") or []), concessions=_words(data, "concessions"),
+        any_age=_ph(data.get("any_age") or []), absolute_not_after=_ph(data.get("absolute_not_after") or []),
+        subject_denials=_words(data, "subject_denials"), position_joiners=_words(data, "position_joiners"),
+        evidence_subjects=(_words(data.get("evidence_subjects") or {}, "determiners"),
+                           _words(data.get("evidence_subjects") or {}, "nouns")),
         extended_to=(_ph((data.get("extended_to") or {}).get("verbs") or []), _words(data.get("extended_to") or {}, "to")),
         term_paraphrases=tuple((str(k), tuple(str(p).lower() for p in v))
                                for k, v in (data.get("term_paraphrases") or {}).items()),
@@ -469,6 +481,11 @@ def _ends_at(toks: list[str], end: int, group: tuple[Phrase, ...]) -> bool:
 
 def _near_before(toks: list[str], i: int, group: tuple[Phrase, ...], window: int) -> bool:
     return any(_ends_at(toks, j, group) for j in range(max(0, i - window), i + 1))
+
+
+def mentions(text: str, group: tuple[Phrase, ...]) -> bool:
+    """Whether the text holds one of the phrases (a claim vocabulary group)."""
+    return bool(_find(tokens(text), group))
 
 
 def broader_chain(concept: str) -> list[str]:
@@ -717,6 +734,10 @@ def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
             spans.append((start, i))  # "not the JSH 2023 recommendation, which is X": the denial is not about X
             start = i + 1
             continue
+        if t in voc.position_joiners and i > start and _stance(toks, start, i, voc)[0] and _own_position(toks, i, voc):
+            spans.append((start, i))  # "blinatumomab is ruled out while inotuzumab is recommended": a position on
+            start = i + 1  # each side (not "no TKI while MRD stays negative")
+            continue
         if t == "and" and i > start and _second_position(toks, start, i, voc):
             spans.append((start, i))  # "recommends X when MRD is detected and does not recommend Y when negative"
             start = i + 1
@@ -740,6 +761,12 @@ def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
             start = i + 1 if t in (";", ":") else i
     spans.append((start, len(toks)))
     return [(a, b) for a, b in spans if b > a]
+
+
+def _own_position(toks: list[str], i: int, voc: Vocabulary) -> bool:
+    """The words after toks[i] up to the next comma state a position of their own (a stance word)."""
+    end = next((k for k in range(i + 1, len(toks)) if toks[k] in (",", ";", ":")), len(toks))
+    return _stance(toks, i + 1, end, voc)[0] is not None
 
 
 def _main_clause_mentions(inside: list[Mention], toks: list[str], a: int, b: int, voc: Vocabulary) -> list[Mention]:
@@ -827,6 +854,10 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
         k -= 1
     if neg is not None and any(_ends_at(toks, k, (p,)) for p in voc.stance_set_aside):
         return neg, range(pos, pos + length)  # "useful where available rather than required": not required
+    if neg is not None and pos > a + 1 and toks[a] in voc.subject_denials and toks[a + 1].isalpha() and not (
+            {":", ";", "—", "–"} & set(toks[a:pos])):  # (not "No PCR: JSH 2023 specifies flow", an answer's opening)
+        return neg, range(a, pos + length)  # "no regimen, hyper-CVAD included, should be described as the
+        # standard": a denied subject denies the clause, however far its verb (heldout16 c022)
     if neg is not None:
         counted, k = 0, pos
         while k >= a and counted <= voc.negation_window:
@@ -895,7 +926,8 @@ def _whose(population: dict[str, Any], own: dict[str, Any], set_aside: frozenset
     if pointed and _find(toks[a:b], voc.patient_pointers):
         population = {}
     whose = {k: v for k, v in {**population, **own}.items() if k not in set_aside}
-    if _extended_to_patient(toks, a, b, voc):
+    if _extended_to_patient(toks, 0, b, voc):  # (in this clause or one before it: "... can be extended and is the
+        # preferred choice")
         whose = {k: v for k, v in whose.items() if k not in ("age", "age_band", "age_bands")}
     return whose
 
@@ -1133,10 +1165,16 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     population = {k: v for k, v in population.items() if k not in aside}
     for (a, b), (stance, said), own_population in zip(spans, stances, owns, strict=True):
         inside = _main_clause_mentions([m for m in mentions if a <= m.start < b], toks, a, b, voc)
+        after = _after_cue(inside, toks, a, b, voc.contrast)
+        # (a treatment named before the cue too is on both sides of a contrast between combinations: "a TKI plus a
+        # corticosteroid, rather than the TKI-plus-chemotherapy route", heldout16 c004)
+        before = {m.concept for m in inside if m not in after and m.start < min((x.start for x in after), default=b)}
         contrasted = tuple(dict.fromkeys(
-            m.concept for m in _after_cue(inside, toks, a, b, voc.contrast) if m.kind in INTERVENTION_KINDS))
+            m.concept for m in after if m.kind in INTERVENTION_KINDS and m.concept not in before))
+        compared = {id(m) for m in after if m.concept in before}  # (its other mention, on the other side)
         preferred = _preferred(inside, toks, a, b, voc)
-        treat = [m for m in inside if m.kind in INTERVENTION_KINDS and m.concept not in contrasted and not (
+        treat = [m for m in inside if m.kind in INTERVENTION_KINDS and m.concept not in contrasted and id(
+            m) not in compared and not (
             preferred and m.concept in preferred and stance in NEGATIVE_STANCES) and not _qualifies(toks, m, voc)
             and not _decided(toks, a, m.start, said, voc)]
         denied = {id(m) for m in treat if m.negated or _denied(toks, m.start, voc, m.end)}
@@ -1146,7 +1184,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         if stance is None and not interventions and any(
                 id(m) in denied and _bare_denial(toks, m.start, voc) for m in treat):
             stance = "not_recommended"  # "..., and no prophylactic TKI while MRD-negative": a verbless denial
-        if not interventions and not denied - past and prev_interventions and _refers_back(toks, a, b, said, treat, voc):
+        if not interventions and not denied - past and prev_interventions and _refers_back(
+                toks, a, b, said, treat, voc) and not _evidence_subject(toks, voc):
             interventions, negated = prev_interventions, ()  # "...; the guideline accepts it", "..., not for X"
             if stance is None and claims and _find(toks[a:a + 2], voc.continuing):  # ("also ...", "but also ...")
                 stance = claims[-1].stance  # ("lists nelarabine for relapsed T-ALL, and also for relapsed B-ALL")
@@ -1199,7 +1238,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             exemplified=bool(_find(toks[a:b], voc.examples)), defines=bool(_find(toks[a:b], voc.defining)),
             alone=bool(_find(toks[a:b], voc.alone) or only), alone_of=tuple(dict.fromkeys(
                 [*(m.concept for m in treat if _ends_before(toks, m.end, voc.alone)), *only])),
-            absolute=bool(_find(toks[a:b], voc.absolute)), conditional=_restricts(toks[a:b], voc),
+            absolute=_absolute(toks, a, b, voc), conditional=_restricts(toks[a:b], voc),
             equivalence=equivalence, basis=basis, voiced=own, restricted=restricted,
             equates=_equates(toks, a, b, voc),
             own_population=whose, extra=_claim_extra(toks[a:b], voc, inferred=inferred, scope=scope,
@@ -1244,7 +1283,32 @@ def _set_aside(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[frozen
         if _find(words, (("philadelphia",), ("ph",))):
             keys.add("ph_status")  # ("whether or not the Philadelphia chromosome is present": either status)
         at |= set(range(a + i, start))
+    for i in range(a, b):  # "whether the leukemia is Ph-negative or Ph-positive": one fact, both of its values
+        if toks[i] == "whether" and (either := _either_value(toks, i + 1, b)):
+            keys |= either
+            at.add(i)
     return frozenset(keys), frozenset(at)
+
+
+def _either_value(toks: list[str], start: int, b: int) -> frozenset[str]:
+    """The facts a "whether X or Y" names with two different values (either value, so neither is the group)."""
+    from assistant.rules.logic import stated_facts
+
+    end = next((k for k in range(start, b) if toks[k] in (",", ";", ".")), b)
+    words = toks[start:end]
+    if "or" not in words:
+        return frozenset()
+    cut = words.index("or")
+    left, right = stated_facts(" ".join(words[:cut])), stated_facts(" ".join(words[cut + 1:]))
+    return frozenset(k for k in left.keys() & right.keys() if left[k] != right[k])
+
+
+def _evidence_subject(toks: list[str], voc: Vocabulary) -> bool:
+    """The sentence opens on a study as its subject ("The trial is evidence for TKI-combined chemotherapy ..., but it
+    is not itself a recommendation", heldout16 c066): a pronoun later in it stands for the study, not a treatment."""
+    start = _strip_opener(toks, voc)
+    head = toks[start:start + 3]
+    return bool(head) and head[0] in voc.evidence_subjects[0] and bool(set(head[1:]) & voc.evidence_subjects[1])
 
 
 def _refers_back(toks: list[str], a: int, b: int, said: range, treat: list[Any], voc: Vocabulary) -> bool:
@@ -1500,9 +1564,17 @@ def _trailing_restriction(toks: list[str], a: int, b: int, voc: Vocabulary) -> i
     return end - 1 if end - 1 > a and toks[end - 1] in voc.restriction_after else None
 
 
+def _absolute(toks: list[str], a: int, b: int, voc: Vocabulary) -> bool:
+    """The clause's stance holds in every case ("never", "not ... any"): a cue not right after a condition word ("if
+    any is detected")."""
+    return any(not _ends_at(toks, a + i, voc.absolute_not_after) for i, _ in _find(toks[a:b], voc.absolute))
+
+
 def _restricts(toks: list[str], voc: Any) -> bool:
     """A condition cue that restricts the stance: not one whose clause only restates the phase ("if CR1 achieved,")."""
     for i, p in _find(toks, voc.conditions):
+        if i and toks[i - 1] in voc.concessions:
+            continue  # ("even if ...": a concession, not a condition)
         clause = list(itertools.takewhile(lambda t: t not in (",", ";", ":"), toks[i + len(p):]))
         if not clause or len(clause) > 5 or not set(clause) <= voc.restated_condition:
             return True

@@ -1144,10 +1144,18 @@ def _lineage_alternatives(t: str) -> bool:
 
 
 def _read_lineage(t: str) -> str | None:
-    """B or T; None when both are named, including as alternatives ("B vs T lineage", "B- or T-ALL")."""
+    """B or T; None when both are named, including as alternatives ("B vs T lineage", "B- or T-ALL"), unless a
+    patient's question names one only as what the other is compared with ("T-ALL: does it differ from B-ALL, and if
+    he relapses ..."; context.yaml facts.lineage_compared_with)."""
     if _lineage_alternatives(t):
         return None
-    return _one(set(_lineages(t)))
+    seen = _lineages(t)
+    if len(seen) == 2 and (_case_mark(t) or read_concepts(t).asker == "relative"):
+        cues = _fact_words()["lineage_compared_with"]
+        own = {k for k, a in seen.items() if not any(_before(t, a).rstrip().endswith(" " + c) or
+                                                      _before(t, a).rstrip() == c for c in cues)}
+        return _one(own)
+    return _one(set(seen))
 
 
 def _lineages(t: str) -> dict[str, int]:

@@ -355,7 +355,7 @@ def _kana_forms(forms: dict[str, tuple[JaForm, ...]]) -> dict[str, tuple[KanaFor
     """Each concept form with kanji or katakana, cut into SudachiPy's words, each word with its reading in hiragana
     when it has kanji (a word SudachiPy does not know keeps none), by the first kana either way may start with."""
     out: dict[str, list[KanaForm]] = {}
-    for form in (f for fs in forms.values() for f in fs if f.concept):
+    for form in (f for fs in forms.values() for f in fs if f.concept or f.kind == "phrase"):
         if not any(map(is_japanese_char, form.text)) or GAP in form.text:
             continue  # (a form with a gap is matched as written)
         pieces = []
@@ -909,6 +909,26 @@ class _Out:
         self.insert(at, word)
         self.anchor_modified, self.modifier_at = True, at
 
+    def undo_negation(self) -> bool:
+        """Take the clause's last "no" / "not" out (a negation denied: "わけではない"); False when it has none."""
+        at = next((i for i in range(len(self.words) - 1, self.clause - 1, -1)
+                   if self.words[i] in ("no", "not") and not self.kinds[i]), None)
+        if at is None:
+            return False
+        del self.words[at], self.kinds[at]
+        if self.anchor is not None and self.anchor > at:
+            self.anchor -= 1
+        self.modifier_at = None
+        return True
+
+    def deny_word(self, words: list[str]) -> bool:
+        """Put "not" before the clause's first word of `words` ("always" -> "not always"); False when it has none."""
+        at = next((i for i in range(self.clause, len(self.words)) if self.words[i] in words), None)
+        if at is None:
+            return False
+        self.insert(at, "not")
+        return True
+
     def insert(self, at: int, word: str) -> None:
         self.words.insert(at, word)
         self.kinds.insert(at, "")
@@ -1349,6 +1369,14 @@ class _Renderer:
             return True
         return False
 
+    def _denies_clause(self, k: int) -> bool:
+        """The negation at items[k] follows "わけでは" (context.yaml `clause_denial`): it denies the clause before."""
+        rule = self.lex.cues["clause_denial"]
+        j = k - 1
+        while j >= 0 and self.items[j].text in rule["between"]:
+            j -= 1
+        return j >= 0 and self.items[j].text in rule["heads"]
+
     def _both(self) -> None:
         """"AもBも" -> "A and B": the second も right after one word that followed the first."""
         out = self.out
@@ -1369,6 +1397,14 @@ class _Renderer:
 
     def _negation(self, surf: str, k: int) -> None:
         out = self.out
+        denial = self.lex.cues["clause_denial"]
+        if self._denies_clause(k):  # ("移植ができなくなるわけではない": the clause's own negation denied,
+            # "allo-HSCT"; "必要というわけではない": the clause denied, "not needed")
+            if out.undo_negation() or out.deny_word(denial["partial"]):  # (a word for "always" denied first:
+                return  # "必ず必要というわけではない" -> "not always needed")
+            if self.last_verb is None or self.last_verb in self.light or self.last_verb in denial["quoting"]:
+                out.before_anchor("not")
+            return  # (else the denial is of a verb of its own: "禁止しているわけではない" does not deny the TKI)
         if self.last_verb in self.reach and out.anchor_kind == "phase" and not out.anchor_modified:
             out.before_anchor(self.lex.cues["reach_negated"])  # "CR2に入らない" -> "did not reach CR2"
             return
@@ -1429,7 +1465,9 @@ class _Renderer:
         english = lex.words.get(surf.lower()) or lex.words.get(dic.lower()) or (
             tok.pos == "動詞" and lex.words.get(_verb_lemma(tok).lower())) or self._present_after_marker(tok, k)
         if english:
-            out.add(english, kind="word")
+            # (an adverb is no anchor: "移植は絶対しないといけない" -> "must have allo-HSCT always", the verb's tail
+            # before the treatment)
+            out.add(english, kind="word", content=english not in lex.cues["adverbs"])
             if tok.pos == "動詞":
                 self.last_verb = None  # a verb rendered as a word: a negation after it is its own ("見つからない")
             return

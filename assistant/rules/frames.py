@@ -31,6 +31,7 @@ from assistant.claims import (
     Qualifier,
     broader_chain,
     claim_vocabulary,
+    mentions,
     numbers_in,
     puts_in_a_group,
     read_claims,
@@ -471,10 +472,35 @@ def judge_claim(claim: Claim, book: Any, facts: PatientFacts, question_values: f
                         k in claim.population for k in a.population) and population_fit(a, merged) == "all":
                     return Verdict(kind="contradict", rule_id=rule.id, claim=claim.text,
                                    why=f"the guideline does recommend a treatment for this population: {a.why}")
-    unsupported = _closed_world(claim, book, merged, guideline_claims)
+    unsupported = _closed_world(claim, book, merged, guideline_claims) or _ranked_option(claim, book, merged)
     if unsupported is not None:
         return unsupported
     return agreed or Verdict(kind="unrelated", claim=claim.text)
+
+
+def _label(concept: str) -> str:
+    from assistant.concepts import load_lexicon
+
+    c = load_lexicon().concepts.get(concept)
+    return c.canonical if c is not None else concept.replace("_", " ")
+
+
+def _ranked_option(claim: Claim, book: Any, merged: dict[str, Any]) -> Verdict | None:
+    """An order between treatments put in JSH's mouth ("JSH 2023 places CAR-T ahead of both antibodies for patients
+    under 25") where the guideline names the one put first only as an option for this population: an option is
+    ranked ahead of nothing. Only a ranking of two treatments or more, not a restriction ("reserves cranial
+    irradiation for high-risk patients")."""
+    if not claim.ranked or "jsh" not in claim.attribution or claim.polarity < 0 or claim.hedged or (
+            len(set(claim.named_treatments)) < 2 and not claim.contrasted):
+        return None
+    first = [c for c in claim.interventions if c not in claim.contrasted]
+    for c in first:
+        stances = {a.stance for _, a in _about_named(claim, book) if c in a.about and a.stance in POSITIVE
+                   and a.voice == "jsh" and population_fit(a, merged) != "none"}
+        if stances == {"option"}:
+            return Verdict(kind="unsupported", rule_id=UNSUPPORTED_ID, finding_id=UNSUPPORTED_ID, claim=claim.text,
+                           why=f"the guideline names {_label(c)} only as an option here, ahead of nothing")
+    return None
 
 
 def _candidates(claim: Claim, book: Any) -> list[tuple[Any, Assert]]:
@@ -701,6 +727,11 @@ def _compare_pairing(claim: Claim, a: Assert, fit: str, level: str) -> tuple[str
         if extra and (not keys or keys & set(group)):
             return "contradict", (a.why or "the guideline sets no such condition") + (
                 f" (not only for a given {extra[0].replace('_', ' ')})")
+        if not keys & {"age", "age_band"} and not any(q.kind == "age" for q in a.qualifiers) and any(
+                q.kind == "age" and q.op != "=" for q in claim.qualifiers):
+            # ("limits the 5-year TKI maintenance to non-transplanted patients younger than 65"): an age limit on a
+            # rule the guideline gives at every age
+            return "contradict", (a.why or "the guideline sets no such condition") + " (at every age, not only some)"
         divided = sorted(set(group) & _DIVIDERS)
         if divided and not keys:  # (a rule for every adult, whatever the Ph status, lineage and age, kept for one
             # of those groups: "intrathecal prophylaxis is kept for T-ALL")
@@ -761,8 +792,7 @@ def _compare_stance(claim: Claim, a: Assert, fit: str) -> tuple[str, str] | None
         # only for young patients", heldout14) says nothing of its strength
         conflicts = conflicts | {stance}
     # "does not recommend it for every adult" denies a universal; only "never" / "any" denies every case
-    named = any(cov and all(_known(claim.own_population.get(k)) and matches(claim.own_population[k], v)
-                            for k, v in cov.items()) for cov in a.covers)
+    named = _names_covered(claim, a)
     restricted = not a.universal and _polarity(stance, 0) < 0 and not claim.absolute and not named
     if named and stance == "no_standard" and a.stance in POSITIVE:
         conflicts = conflicts | {stance}  # "not listed for relapse after allo-HSCT", a group it names
@@ -770,6 +800,18 @@ def _compare_stance(claim: Claim, a: Assert, fit: str) -> tuple[str, str] | None
                                                    or _flat_denial(claim, a, stance, fit)):
         return "contradict", a.why or f"the guideline's stance is {a.stance.replace('_', ' ')}"
     return None
+
+
+def _names_covered(claim: Claim, a: Assert) -> bool:
+    """The claim names a group the assert names outright (`covers`), for the assert's own treatment: not "for every
+    one of them" (some of them may not get it), not hedged ("where feasible, with neither preferred") and not a
+    stronger form of it ("a myeloablative allo-HSCT")."""
+    if claim.universal or claim.hedged or mentions(claim.text, claim_vocabulary().stronger_forms):
+        return False
+    if "allo_hsct" in a.about and claim.own_population.get("transplant") in ("not_done", "ineligible"):
+        return False  # (the transplant denied as who they are: "people aged 65 or older who are not transplanted")
+    return any(cov and all(_known(claim.own_population.get(k)) and matches(claim.own_population[k], v)
+                           for k, v in cov.items()) for cov in a.covers)
 
 
 def _flat_denial(claim: Claim, a: Assert, stance: str, fit: str) -> bool:
@@ -820,6 +862,10 @@ def _compare_values(claim: Claim, a: Assert, merged: dict[str, Any], fit: str,
             return "contradict", a.why or f"the guideline gives no {q.kind} here"
     if claim.extra.get("stop_rule") and "duration" in a.no_values and fit == "all" and not claim.hedged:
         return "contradict", a.why or "the guideline gives no stopping rule here"
+    if claim.polarity > 0 and a.stance in POSITIVE and any(q.kind == "age" and q.op in ("<", "<=")
+                                                           for q in a.qualifiers) and mentions(
+            claim.text, claim_vocabulary().any_age):  # ("JSH 2023 extends CAR-T to adults of any age": an upper limit)
+        return "contradict", (a.why or "the guideline gives an age limit") + " (not at any age)"
     for spec in a.qualifiers:
         if not spec.jsh_text and "jsh" in claim.voiced and not claim.hedged and (
                 claim.defines or a.stance not in POSITIVE) and any(  # (a gloss on a recommendation's group: no)
@@ -952,6 +998,9 @@ def _closed_world(claim: Claim, book: Any, merged: dict[str, Any],
                 set(g.subjects) <= claim.concepts):  # (HD-MTX recommended as CNS prophylaxis is not HD-MTX for all;
             # the source names the treatment in its own clause: "..., except that maintenance chemotherapy is an
             # option at 65 or older" recommends no TKI to anyone, though it follows a TKI sentence)
+            if any(_known(v) for k, v in g.population.items() if k in claim.set_aside):
+                continue  # (a source for one group does not carry a claim about either: "whether Ph-negative or
+                # Ph-positive")
             if not any(_known(merged.get(k)) and _known(v) and not matches(merged[k], v)
                        for k, v in g.population.items() if k in ("ph_status", "lineage", "age_band", "phase")):
                 if not (claim.setting and g.setting and claim.setting != g.setting):

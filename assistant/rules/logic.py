@@ -21,6 +21,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
+from assistant.claims import strip_opener
 from assistant.facts import assumed as facts_assumed
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Cues, Draft, Issue, Replacement, parse_lines, strip_lead
@@ -701,7 +702,7 @@ def check_logic(
             if not s.is_fact:
                 continue
             body = strip_lead(s.body)
-            norm = normalize(body)
+            norm = normalize(strip_opener(body))  # (the answer's "No:" / "Not necessarily:" is no part of its claim)
             verbatim = any(body in c.text for c in retrieved)
             claimed, contradicting = book.pattern_hits(norm)
             hit_ids = {id(r) for r in contradicting}

@@ -186,7 +186,7 @@ def reversed_risks(sentence_body: str, chunks: Sequence[Chunk]) -> set[str]:
     """A harm's risk said to move the other way than its cited source says, for the same treatments ("not increased
     when a transplant comes afterwards" where the source says it is higher when HSCT follows)."""
     mine = _risk_claim(sentence_body)
-    if mine is None or not mine[1]:
+    if mine is None or not (mine[1] or mine[0]):
         return set()
     harms, treated, direction = mine
     out: set[str] = set()
@@ -196,7 +196,12 @@ def reversed_risks(sentence_body: str, chunks: Sequence[Chunk]) -> set[str]:
             if theirs is None or not theirs[0] or theirs[2] == direction:
                 continue
             same_harm = harms & theirs[0] if harms else theirs[0]
-            if same_harm and len(treated & theirs[1]) >= min(2, len(treated), len(theirs[1])) and treated & theirs[1]:
+            # the same treatments, or none named in the sentence, which then speaks of its cited trial ("severe
+            # adverse events were more frequent in the high-dose arm" against "... did not differ between the two
+            # methotrexate arms")
+            same_treated = (len(treated & theirs[1]) >= min(2, len(treated), len(theirs[1])) and treated & theirs[1]
+                            ) or (not treated and chunk.tier == "evidence")
+            if same_harm and same_treated:
                 out.add(f"{sorted(same_harm)[0]} risk {_SAID[direction]} (the source: {_SAID[theirs[2]]})")
     return out
 

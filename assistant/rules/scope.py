@@ -838,8 +838,8 @@ def _gates(question: str, cleaned: str, facts: PatientFacts, history: Sequence[s
     if _says(question, "safety", "task"):  # ("write me a Python script ... CD19 vs CD10": the domain's words
         # make it no question about the guideline)
         return [*out, _finding("SCOPE-DOMAIN-002", "block", "This assistant answers questions about adult ALL "
-                               "treatment from the JSH 2023 guideline; it does not write code, stories or poems, or "
-                               "give investment advice")]
+                               "treatment from the JSH 2023 guideline; it does not write code, stories or poems, "
+                               "give investment advice, or compare hospitals or doctors")]
     return [*out, *_disease_gates(question, cleaned, facts, history)]
 
 

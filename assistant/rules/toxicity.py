@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from assistant.claims import negation_words
@@ -53,6 +53,14 @@ class Profiles:
     implied: frozenset[str] = frozenset()  # harms a clause naming one of their modifiers is about, named or not
     alongside: tuple[tuple[tuple[Phrase, ...], tuple[Phrase, ...], str], ...] = ()  # (with, kept, why)
     stop_cues: tuple[Phrase, ...] = ()
+    precautions: tuple[tuple[str, tuple[Phrase, ...], str], ...] = ()  # (treatment, activities avoided, why)
+    permit_cues: tuple[Phrase, ...] = ()
+    permit_conditions: frozenset[str] = frozenset()
+
+    @cached_property
+    def rare_heads(self) -> frozenset[str]:
+        """The first words of the `rare` phrases (a cheap first look)."""
+        return frozenset(p[0] for p in self.rare if p)
 
     @property
     def directed(self) -> frozenset[str]:
@@ -114,7 +122,18 @@ def _directions(data: dict, lex: object) -> dict:
                 implied=frozenset(data.get("implied_harms") or []),
                 alongside=tuple((phrases(a["with"]), phrases(a["kept"]), str(a["why"]))
                                 for a in data.get("continued_alongside") or []),
-                stop_cues=phrases(data.get("stop_cues") or []))
+                stop_cues=phrases(data.get("stop_cues") or []),
+                precautions=_precautions(data, lex), permit_cues=phrases(data.get("permit_cues") or []),
+                permit_conditions=frozenset(str(w) for w in data.get("permit_conditions") or []))
+
+
+def _precautions(data: dict, lex: object) -> tuple[tuple[str, tuple[Phrase, ...], str], ...]:
+    out = []
+    for p in data.get("precautions") or []:
+        if p["treatment"] not in lex.concepts:  # type: ignore[attr-defined]
+            raise ValueError(f"toxicities.yaml: precaution for unknown treatment {p['treatment']!r}")
+        out.append((str(p["treatment"]), tuple(tuple(tokens(str(w).lower())) for w in p["avoid"]), str(p["why"])))
+    return tuple(out)
 
 
 def _phrases_in(toks: Sequence[str], table: dict[Phrase, object], longest: int) -> list[tuple[int, object]]:
@@ -195,10 +214,15 @@ def wrong_harms(clause: str, treatment: str, pf: Profiles | None = None) -> set[
     ['crs (called rare)']
     >>> wrong_harms("it does not cause veno-occlusive disease", "blinatumomab")
     set()
+    >>> sorted(wrong_harms("thrombosis is not a major concern", "asparaginase"))
+    ['venous_thrombosis (called rare)']
     """
     pf = pf or profiles()
     toks = tokens(clause.lower())
-    if treatment not in pf.main or any(t in pf.negations or t.endswith("n't") for t in toks):
+    rare_at = {k for i, t in enumerate(toks) if t in pf.rare_heads for p in pf.rare if tuple(toks[i:i + len(p)]) == p
+               for k in range(i, i + len(p))}  # (a rarity said with a negation of its own: "not a major concern")
+    if treatment not in pf.main or any((t in pf.negations or t.endswith("n't")) and i not in rare_at
+                                       for i, t in enumerate(toks)):
         return set()
     harms = harms_in(_own_part(toks, treatment), pf)
     others = {h for t, m in pf.main.items() if t != treatment for h in m}
@@ -329,6 +353,33 @@ def stopped_alongside(sentence: str, pf: Profiles | None = None) -> set[str]:
     return out
 
 
+def permitted_precautions(sentence: str, question: str = "", pf: Profiles | None = None) -> set[str]:
+    """What a sentence allows that the label of the treatment it is about (its own, else the question's) asks
+    patients to avoid (`precautions`): an activity with a permit cue in one clause, and no negation in it.
+
+    >>> permitted_precautions("Once you are home, driving to work is fine.", "I start blinatumomab next week.")
+    {'the blinatumomab label advises against driving or operating dangerous machinery while it is given'}
+    >>> permitted_precautions("Do not drive while blinatumomab is running; walking is fine.")
+    set()
+    >>> permitted_precautions("His team will tell you when driving is safe again.", "blinatumomab at home")
+    set()
+    """
+    from assistant.claims import written_out
+
+    pf = pf or profiles()
+    if not pf.precautions:
+        return set()
+    about = set(treatments_in(sentence)) or set(treatments_in(question))
+    out: set[str] = set()
+    for clause in clauses(written_out(sentence.lower())):  # (the activity and the permission in one clause)
+        toks = tokens(clause)
+        if any(t in pf.negations or t.endswith("n't") for t in toks) or not _has(toks, pf.permit_cues) or (
+                pf.permit_conditions & set(toks)):
+            continue
+        out |= {why for treatment, avoid, why in pf.precautions if treatment in about and _has(toks, avoid)}
+    return out
+
+
 def check_toxicity(question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]) -> list[Issue]:
     """CLAIM-TOX-056 for each cited sentence that says a treatment's harms wrongly (see the module docstring)."""
     pf = profiles()
@@ -342,11 +393,13 @@ def check_toxicity(question: str, facts: PatientFacts, draft: Draft, retrieved: 
             antecedents, named = set(named), named | set(treatments_in(s.body))
             directed = bool(s.is_fact and _modifiers_in(tokens(s.body.lower()), pf))
             stopped = stopped_alongside(s.body, pf) if s.is_fact else set()
-            if not s.is_fact or not (harms_in(s.body) or directed or stopped):
+            allowed = permitted_precautions(s.body, question, pf) if s.is_fact else set()
+            if not s.is_fact or not (harms_in(s.body) or directed or stopped or allowed):
                 continue
             sources = cited_chunks(s, draft, retrieved)
-            wrong = {w for w in stopped if not any(stopped_alongside(x, pf) for c in sources
-                                                  for x in split_sentences(c.text))}
+            source_sentences = [x for c in sources for x in split_sentences(c.text)] if stopped or allowed else []
+            wrong = {w for w in stopped if not any(stopped_alongside(x, pf) for x in source_sentences)}
+            wrong |= {w for w in allowed if not any(permitted_precautions(x, question, pf) for x in source_sentences)}
             for n, clause in enumerate(clauses(s.body)):
                 treatment = _subject(clause, s.body, question, pf)
                 if n == 0 and _points_back(s.body):  # "Its safety concerns include VOD, ...": the treatment before,
@@ -376,4 +429,5 @@ def check_toxicity(question: str, facts: PatientFacts, draft: Draft, retrieved: 
     return issues
 
 
-__all__ = ["TOX_ID", "check_toxicity", "condition_harms", "harms_in", "profiles", "wrong_directions", "wrong_harms"]
+__all__ = ["TOX_ID", "check_toxicity", "condition_harms", "harms_in", "permitted_precautions", "profiles",
+           "wrong_directions", "wrong_harms"]

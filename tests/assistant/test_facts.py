@@ -326,6 +326,11 @@ LINEAGE_CASES = [
     ("B-ALL, not T-ALL", "B"),
     ("T-ALL patient, B and T cell recovery", "T"),
     ("Ph+ vs Ph- B-ALL", "B"),
+    # a patient's lineage, the other named only as what it is compared with (r104 q35, own paraphrase)
+    ("My brother has T-ALL: is his CNS prophylaxis any different from B-ALL?", "T"),
+    ("Is relapse after transplant handled differently in T-ALL than in B-ALL for my patient?", "T"),
+    # ... but a comparison of the two about no patient leaves both open
+    ("Does CNS prophylaxis for B-ALL differ from T-ALL?", None),
 ]
 
 

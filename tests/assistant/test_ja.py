@@ -104,6 +104,8 @@ def test_drugs_and_terms_become_concepts(q: str, concepts: set[str]) -> None:
     ("おっとがPhようせいのALLで、いしょくはうけていません。", "夫がPh陽性のALLで、移植は受けていません。"),
     ("寛解導入のあと、MRDはいんせいでした。イショクはひつようですか？", "寛解導入のあと、MRDは陰性でした。移植は必要ですか？"),
     ("むすこ(19さい)がさいはつしました。どうしゅいしょくは？", "息子(19歳)が再発しました。同種移植は？"),
+    # a word for "always" in kana (rja124 q27, own paraphrase)
+    ("おとうとは35さいのALLです。いしょくしないと ぜったいに なおりませんか？", "弟は35歳のALLです。移植しないと絶対に治りませんか？"),
 ])
 def test_kana_for_kanji_is_read_as_the_kanji(kana: str, kanji: str) -> None:
     assert to_english(kana) == to_english(kanji)
@@ -148,6 +150,32 @@ def test_english_and_latin_are_kept() -> None:
 ])
 def test_spaced_kana_reads_as_written_together(q: str, english: str) -> None:
     assert english in to_english(q), to_english(q)
+
+
+@pytest.mark.parametrize(("q", "english", "not_in"), [
+    # "わけではない" denies the clause before it: its own negation undone, a word for "always" denied, or the clause
+    ("年齢だけで移植ができなくなるわけではありません", "allo-HSCT", "no allo-HSCT"),
+    ("強い治療が必ず必要というわけではない", "not always needed", None),
+    ("同種移植が必須というわけではありません", "not mandatory", None),
+    # ... and a verb it denies is the verb's, not the treatment's ("does not forbid the TKI")
+    ("移植後のTKIを禁止しているわけではない", "TKI not forbidden", "no TKI"),
+])
+def test_a_clause_denied_by_wakedewa_reads_as_denied(q: str, english: str, not_in: str | None) -> None:
+    got = to_english(q)
+    assert english in got and (not_in is None or not_in not in got), got
+
+
+@pytest.mark.parametrize(("q", "english", "phase"), [
+    # a set phrase written in kana reads as the phrase in kanji: a relapse feared is no relapse (rja124 q23, own
+    # paraphrase), one that happened still is
+    ("けんさの けっかが わるかったです。ぼくは さいはつ するのでしょうか", "will relapse", None),
+    ("はは の はっけつびょう が さいはつ しました", "relapsed", "relapsed"),
+])
+def test_a_set_phrase_written_in_kana_reads_as_in_kanji(q: str, english: str, phase: str | None) -> None:
+    from assistant.facts import read_facts
+
+    assert english in to_english(q), to_english(q)
+    assert read_facts(to_english(q)).phase == phase
 
 
 @pytest.mark.parametrize("q, opening", [

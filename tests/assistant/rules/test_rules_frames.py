@@ -218,6 +218,9 @@ def test_qualifiers_are_compared_numerically(spec, sentence, bad) -> None:
      None),
     ("The JSH 2023 guideline recommends inotuzumab first, with blinatumomab kept for later lines.",
      {"lineage": "B", "phase": "relapsed"}, {"RR-TARGETNEG-022"}),
+    # another society's category, named by its meaning, given as the JSH 2023 grade (heldout15 w024, own words)
+    ("Under JSH 2023, allo-HSCT in CR1 for Ph-positive ALL carries the grade S (standard of care).",
+     {"ph_status": "positive", "phase": "cr1"}, {GRADE_ID}),
     # a grade given by a verb to the object before "as", whose own meaning ("not recommended") denies no grade
     ("JSH 2023 classifies allo-HSCT for standard-risk Ph-negative patients in CR1 as GNR (generally not "
      "recommended).", {"ph_status": "negative", "phase": "cr1"}, None),

@@ -37,6 +37,11 @@ CASES = [
     # OVERVIEW-PHFIRST-001 (claim)
     ("OVERVIEW-PHFIRST-001", NONE, "The treatment algorithm's first branch point is the patient's age.", True),
     ("OVERVIEW-PHFIRST-001", NONE, "The treatment algorithm's first branch is Ph status, then age.", False),
+    # the first branch named by its verb, Ph status put after it (heldout16 w079, own paraphrase)
+    ("OVERVIEW-PHFIRST-001", NONE, "The JSH pathway splits first by lineage; the Ph result can be known later.", True),
+    ("OVERVIEW-PHFIRST-001", NONE, "Ph status may be confirmed once induction has started.", True),
+    ("OVERVIEW-PHFIRST-001", NONE, "The algorithm branches first on Ph status, and Ph-negative ALL then by age.", False),
+    ("OVERVIEW-PHFIRST-001", NONE, "Ph status cannot be confirmed after induction starts; it is needed first.", False),
     # PHPOS-INDUCTION-002
     ("PHPOS-INDUCTION-002", PHPOS_MID, "Chemotherapy alone is the preferred induction.", True),
     ("PHPOS-INDUCTION-002", PHPOS_MID, "A TKI is not needed during induction.", True),
@@ -216,6 +221,14 @@ CASES = [
     ("RR-CARTOLD-030", OLD_CART, "Tisagenlecleucel is a good option for this patient.", True),
     ("RR-CARTOLD-030", OLD_CART, "Tisagenlecleucel is labelled only for patients 25 or younger.", False),
     ("RR-CARTOLD-030", YOUNG_CART, "Tisagenlecleucel is a good option for this patient.", False),
+    # CLASS-UNVERIFIED-076: a classification said to be the one the 2023 edition adopted, in other words
+    ("CLASS-UNVERIFIED-076", NONE, "The JSH 2023 edition adopted the ICC 2022 classification for ALL.", True),
+    ("CLASS-UNVERIFIED-076", NONE, "JSH 2023 switched its ALL chapter over to the International Consensus "
+                                   "Classification.", True),
+    ("CLASS-UNVERIFIED-076", NONE, "The 2023 chapter now classifies ALL according to WHO-HAEM5.", True),
+    ("CLASS-UNVERIFIED-076", NONE, "Whether the 2023 chapter follows WHO 2017 or the ICC 2022 classification has "
+                                   "not been verified here.", False),
+    ("CLASS-UNVERIFIED-076", NONE, "These sources do not say that JSH 2023 adopted the ICC classification.", False),
 ]
 
 

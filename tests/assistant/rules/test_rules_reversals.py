@@ -74,6 +74,9 @@ def test_an_effect_turned_round_is_unsupported_and_a_comparison_is_left_to_the_r
      "The extra risk seen with inotuzumab ozogamicin does not increase when a transplant comes afterwards."),
     ("context/safety-notes", "similar rates with ponatinib and imatinib",
      "Arterial occlusive events were more common with ponatinib than with imatinib in PhALLCON."),
+    # a trial's arms named by no treatment: the cited trial's (heldout16 w020, own paraphrase)
+    ("evidence/jalsg-all202-o", "did not differ significantly",
+     "The price was paid in toxicity, with severe adverse events clearly higher on the high-dose side."),
 ])
 def test_a_risk_said_to_move_the_other_way_is_unsupported(by_section, section, needle, sentence) -> None:
     chunk = _chunk(by_section, section, needle)
@@ -88,6 +91,8 @@ def test_a_risk_said_to_move_the_other_way_is_unsupported(by_section, section, n
      "conditioning."),
     ("context/safety-notes", "similar rates with ponatinib and imatinib",
      "In PhALLCON, arterial occlusive events were uncommon and similar with ponatinib and imatinib."),
+    ("evidence/jalsg-all202-o", "did not differ significantly",
+     "Severe adverse events were not more frequent with the higher dose."),
 ])
 def test_a_risk_said_to_move_as_the_source_says_is_supported(by_section, section, needle, sentence) -> None:
     assert not reversed_risks(sentence, [_chunk(by_section, section, needle)])

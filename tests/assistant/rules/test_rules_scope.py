@@ -867,6 +867,16 @@ def test_investment_advice_on_the_drugs_makers_is_out_of_scope() -> None:
     assert findings("Are pharma stocks a good bet with blinatumomab on the market?").get("SCOPE-DOMAIN-002") == "block"
 
 
+def test_choosing_a_hospital_by_its_waiting_times_is_out_of_scope() -> None:
+    """r104 q32: "which hospitals in Tokyo have the shortest waiting time for a stem cell transplant?" was answered
+    with a TKI rule (own paraphrases)."""
+    assert findings("Where is the shortest wait list for an allogeneic transplant in Osaka?").get(
+        "SCOPE-DOMAIN-002") == "block"
+    assert findings("Which hospital in Kyoto should my father go to for CAR-T?").get("SCOPE-DOMAIN-002") == "block"
+    assert "SCOPE-DOMAIN-002" not in findings("Should he wait for a donor or start TKI maintenance while waiting?")
+    assert "SCOPE-DOMAIN-002" not in findings("How long is the hospital stay for blinatumomab?")
+
+
 @pytest.mark.parametrize("q", [
     "Ph-positive, 41, in remission. Why a transplant? Couldn't I stay on tablets for life as patients with CML do?",
     "My husband is Ph+ and 50. Unlike AML, is a transplant in first remission always advised for him?",

@@ -31,6 +31,14 @@ def _chunk(by_section, section: str, needle: str):
     ("nelarabine main tox?", "Cardiotoxicity, mainly QT prolongation."),
     ("What should nurses watch for when a patient starts blinatumomab?",
      "The main one to watch is veno-occlusive disease of the liver, with weight gain and rising bilirubin."),
+    # a main harm called sure to pass, in plain words (heldout15 w034, own paraphrase)
+    ("Dad starts nelarabine on Monday for his T-ALL relapse: what should we look out for?",
+     "Any tingling or nerve problems from nelarabine always resolve once the drug is held, so there is no need to "
+     "call about mild ones."),
+    ("nelarabine neuro tox?", "Nelarabine's nerve damage is fully reversible."),
+    # a main harm called of no concern in words with a negation of their own (heldout16 w063, own paraphrase)
+    ("Asparaginase in an obese 35-year-old: what to watch?",
+     "With asparaginase the fibrinogen falls, so clots are not a major concern for her."),
 ])
 def test_a_harm_given_wrongly_is_removed(by_section, question: str, sentence: str) -> None:
     chunk = _chunk(by_section, TOX, "Nelarabine causes neurotoxicity")
@@ -181,6 +189,21 @@ def test_an_interaction_or_a_raised_risk_denied_is_removed(by_section, needle, q
     draft = Draft(answer=" ".join(f"{p}[1]" for p in parts), citations=[cite(chunk, 1)])
     issues = check_toxicity(question, F, draft, [chunk])
     assert [i.finding.rule_id for i in issues] == [TOX_ID], (draft.answer, issues)
+
+
+@pytest.mark.parametrize("sentence,flagged", [
+    # what the label asks patients to avoid while the treatment runs, said to be allowed (heldout15 w037, own words)
+    ("After discharge you can go ahead and drive yourself to clinic, the nerve risk being over by then.", True),
+    ("Driving is safe once the first week of the infusion is behind you.", True),
+    # ... or said to be avoided
+    ("Do not drive or operate dangerous machinery while blinatumomab is being given.", False),
+    ("Walking and light exercise are fine at home; driving should wait until the course is over.", False),
+])
+def test_an_activity_the_label_asks_to_avoid_said_to_be_allowed_is_removed(by_section, sentence, flagged) -> None:
+    question = "Starting blinatumomab next week: will I be in hospital, and what about driving?"
+    chunk = _chunk(by_section, TOX, "not to drive")
+    issues = check_toxicity(question, F, draft_of(sentence, chunk), [chunk])
+    assert bool(issues) is flagged, issues
 
 
 @pytest.mark.parametrize("needle,question,sentence", [
