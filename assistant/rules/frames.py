@@ -303,7 +303,8 @@ def _about(claim: Claim, a: Assert) -> str | None:
         return None  # a rule about MRD or a marker: a sentence's stance on a treatment is not about it (but a phase
         # of treatment named with it is: "5 years of maintenance chemotherapy" is about maintenance, heldout11 w027)
     levels = [_level(claim, c) for c in a.about]
-    if any(lv is None for lv in levels):
+    if any(lv is None for lv in levels) or (a.stance in _TESTING_STANCES and any(_status_only(claim, c)
+                                                                              for c in a.about)):
         return None
     if all(lv == "exact" for lv in levels):
         return "exact"
@@ -316,6 +317,19 @@ def _about(claim: Claim, a: Assert) -> str | None:
             claim.extra.get("question")):  # ("does JSH recommend any therapy, e.g. a TKI?" asks whether there is one)
         return "class"  # "any second-generation TKI overcomes T315I": said of every member, dasatinib included
     return None
+
+
+#: Stances on doing a test (MRD assessment "required"), not on what its result means ("0.1 % or higher is high risk").
+_TESTING_STANCES = frozenset({"required", "recommended", "not_required", "option", "not_recommended"})
+
+
+def _status_only(claim: Claim, concept: str) -> bool:
+    """The claim names `concept` only as its patients' status ("for MRD-negative patients"), not its testing
+    (claims.yaml `status_concepts`)."""
+    for c, fact, testing in claim_vocabulary().status_concepts:
+        if c == concept and _known(claim.own_population.get(fact)):
+            return not mentions(claim.text, testing)
+    return False
 
 
 #: Phases of treatment a sentence names with the treatment given in them ("maintenance chemotherapy").
@@ -576,6 +590,10 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
     fit = population_fit(a, merged)
     if claim.polarity < 0 and _outside_age(a, merged):
         return None  # ("at 50 it isn't an option for him": the assert's own age limit says so too)
+    spread = _spread_over(claim, a, level, merged)
+    if spread:  # ("at least 5 years of TKI maintenance whether or not they are transplanted": for one group only)
+        return "contradict", (a.why or "the guideline gives it for one group") + (
+            f" (for one {_SPREAD_KEYS[spread]} only, not whatever it is)")
     hit = _compare_pairing(claim, a, fit, level) or _compare_stance(claim, a, fit)
     if hit is not None:
         return hit
@@ -596,6 +614,26 @@ def _opposed(said: str | None, held: str) -> bool:
     """
     yes, no = _OPPOSED
     return (said in yes and held in no) or (said in no and held in yes)
+
+
+#: Facts a positive rule may be kept to that a sentence can spread over both values ("whether or not transplanted").
+_SPREAD_KEYS = {"transplant": "transplant status", "ph_status": "Ph status", "lineage": "lineage",
+                "mrd_status": "MRD result"}
+
+
+def _spread_over(claim: Claim, a: Assert, level: str, merged: dict[str, Any]) -> str | None:
+    """The fact the claim sets aside ("whether or not they are transplanted") where the positive assert it restates
+    holds for one value of it only: its position spread to every patient."""
+    if level != "exact" or claim.polarity <= 0 or a.stance not in POSITIVE or not a.universal or (
+            claim.hedged or claim.conditional):
+        return None
+    kept = {k for pop in a.populations() for k in pop} & set(_SPREAD_KEYS)
+    for key in sorted(claim.set_aside & kept):
+        rest = Assert.model_construct(**{**a.__dict__, "population": {k: v for k, v in a.population.items() if k != key},
+                                         "any_of": [{k: v for k, v in p.items() if k != key} for p in a.any_of]})
+        if population_fit(rest, {k: v for k, v in merged.items() if k != key}) == "all":
+            return key  # (the rest of its group is the claim's: only the fact set aside is spread)
+    return None
 
 
 def _compare_scope(claim: Claim, a: Assert, merged: dict[str, Any]) -> tuple[str, str] | None:

@@ -353,6 +353,30 @@ def stopped_alongside(sentence: str, pf: Profiles | None = None) -> set[str]:
     return out
 
 
+def _joined(parts: list[str]) -> list[str]:
+    """Clauses with a short one joined to the next: a subject or an aside cut off by commas ("Omeprazole, by
+    contrast, has no meaningful effect on methotrexate clearance", heldout17 w045) is read with its predicate.
+
+    >>> _joined(["Omeprazole,", " by contrast,", " has no effect on clearance"])
+    ['Omeprazole, by contrast, has no effect on clearance']
+    """
+    out: list[str] = []
+    carry = ""
+    for part in parts:
+        if len(tokens(part)) < _SHORT:
+            carry += part
+            continue
+        out.append(carry + part)
+        carry = ""
+    if carry:
+        out.append(carry)
+    return out
+
+
+#: A clause of fewer words than this is joined to the next (a subject or an aside cut off by commas).
+_SHORT = 6
+
+
 def permitted_precautions(sentence: str, question: str = "", pf: Profiles | None = None) -> set[str]:
     """What a sentence allows that the label of the treatment it is about (its own, else the question's) asks
     patients to avoid (`precautions`): an activity with a permit cue in one clause, and no negation in it.
@@ -411,7 +435,7 @@ def check_toxicity(question: str, facts: PatientFacts, draft: Draft, retrieved: 
                 wrong |= {w for w in wrong_harms(clause, treatment, pf)
                           if not _said_by_source(treatment, w.split()[0], sources, "rare" in w, pf)}
             source_clauses = [cl for c in sources for cl in clauses(c.text)] if directed else []
-            for clause in clauses(s.body) if directed else ():
+            for clause in _joined(clauses(s.body)) if directed else ():
                 # (a modifier may itself be a treatment, "a later transplant doesn't add to it": the subject is the
                 # treatment the directions are about)
                 treatment = _subject(clause, s.body, question, pf, among=pf.directed)

@@ -221,6 +221,33 @@ CASES = [
     ("RR-CARTOLD-030", OLD_CART, "Tisagenlecleucel is a good option for this patient.", True),
     ("RR-CARTOLD-030", OLD_CART, "Tisagenlecleucel is labelled only for patients 25 or younger.", False),
     ("RR-CARTOLD-030", YOUNG_CART, "Tisagenlecleucel is a good option for this patient.", False),
+    # GUIDE-NOTBINDING-080: the guideline called binding, the earlier stance given to the 2023 text (own paraphrases)
+    ("GUIDE-NOTBINDING-080", NONE, "The JSH guideline is binding for hematologists in Japan.", True),
+    ("GUIDE-NOTBINDING-080", NONE, "The 2023 edition states outright that it supports physician judgement.", True),
+    ("GUIDE-NOTBINDING-080", NONE, "Earlier editions say the guideline supports judgement rather than binding it.", False),
+    ("GUIDE-NOTBINDING-080", NONE, "The guideline is not binding on physicians.", False),
+    # NELA-TLBL-079: nelarabine put on the guideline's list for T-LBL (heldout7-13, own paraphrases)
+    ("NELA-TLBL-079", NONE, "The guideline names nelarabine for relapsed T-ALL and T-LBL alike.", True),
+    ("NELA-TLBL-079", NONE, "JSH 2023 explicitly includes T-cell lymphoblastic lymphoma in its nelarabine listing.",
+     True),
+    ("NELA-TLBL-079", NONE, "The summary names nelarabine for T-ALL only and is silent on T-LBL.", False),
+    ("NELA-TLBL-079", NONE, "The nelarabine trials enrolled T-LBL patients too, which the guideline does not address.",
+     False),
+    # CNS-TREATMENT-078: prophylaxis stretched to established CNS disease (heldout4 w020, heldout15 w015, own words)
+    ("CNS-TREATMENT-078", NONE, "Patients who already have CNS involvement at diagnosis get the same intrathecal "
+                                "plus systemic combination as their treatment.", True),
+    ("CNS-TREATMENT-078", NONE, "The regimen also covers established CNS leukemia.", True),
+    ("CNS-TREATMENT-078", NONE, "Treatment of established CNS leukemia is not covered by the prophylaxis "
+                                "recommendation.", False),
+    ("CNS-TREATMENT-078", NONE, "CNS prophylaxis is recommended for every adult in remission.", False),
+    # SCOPE-PEDCRIT-077: the pediatric guideline or its criteria put over an adult (heldout8-12, own paraphrases)
+    ("SCOPE-PEDCRIT-077", dict(age=20, age_band="aya"),
+     "Since her regimen is pediatric-type, the JSPHO guideline now governs her care.", True),
+    ("SCOPE-PEDCRIT-077", NONE, "The NCI/Rome risk criteria can be applied to adults as well.", True),
+    ("SCOPE-PEDCRIT-077", NONE, "For adult ALL the summary uses the pediatric definitions directly.", True),
+    ("SCOPE-PEDCRIT-077", dict(age=20, age_band="aya"),
+     "The NCI/Rome criteria belong to the pediatric guideline and are not applied to adults.", False),
+    ("SCOPE-PEDCRIT-077", NONE, "Children in Japan are covered by the separate JSPHO guideline.", False),
     # CLASS-UNVERIFIED-076: a classification said to be the one the 2023 edition adopted, in other words
     ("CLASS-UNVERIFIED-076", NONE, "The JSH 2023 edition adopted the ICC 2022 classification for ALL.", True),
     ("CLASS-UNVERIFIED-076", NONE, "JSH 2023 switched its ALL chapter over to the International Consensus "

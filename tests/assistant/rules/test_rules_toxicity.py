@@ -169,6 +169,9 @@ SAFETY = "context/safety-notes"
      "Co-trimoxazole does not delay methotrexate elimination in any meaningful way."),
     ("proton pump inhibitors", "Methotrexate clearance and his PPI?",
      "His PPI is not a concern for methotrexate clearance."),
+    # the drug cut off from its predicate by an aside between commas (heldout17 w045, own paraphrase)
+    ("proton pump inhibitors", "HD-MTX next week; she takes lansoprazole. Any interaction?",
+     "Lansoprazole, on the other hand, has no real effect on methotrexate clearance."),
     # a noun of an effect denied (heldout15 w038, own paraphrase)
     ("proton pump inhibitors", "HD-MTX next week; she takes lansoprazole and naproxen. Any interaction?",
      "Naproxen has no significant impact on methotrexate elimination."),
