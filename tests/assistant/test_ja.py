@@ -157,6 +157,8 @@ def test_spaced_kana_reads_as_written_together(q: str, english: str) -> None:
     ("年齢だけで移植ができなくなるわけではありません", "allo-HSCT", "no allo-HSCT"),
     ("強い治療が必ず必要というわけではない", "not always needed", None),
     ("同種移植が必須というわけではありません", "not mandatory", None),
+    # ("can cure", the potential of 治す, is a cure claimed: rja125 q24, own paraphrase)
+    ("薬だけで治せると聞いたのですが", "cured", None),
     # ... and a verb it denies is the verb's, not the treatment's ("does not forbid the TKI")
     ("移植後のTKIを禁止しているわけではない", "TKI not forbidden", "no TKI"),
 ])
