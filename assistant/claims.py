@@ -766,10 +766,28 @@ def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if b > a]
 
 
+def _contrast_sides(inside: list[Any], toks: list[str], a: int, b: int,
+                    voc: Vocabulary) -> tuple[tuple[str, ...], set[int]]:
+    """The treatments set aside after a contrast cue ("rather than X"), and the ids of the mentions after it of a
+    treatment also named before it: a contrast between combinations sharing it ("a TKI plus a corticosteroid, rather
+    than the TKI-plus-chemotherapy route", heldout16 c004) sets neither mention aside, and the later one is the
+    comparator's."""
+    after = _after_cue(inside, toks, a, b, voc.contrast)
+    first = min((x.start for x in after), default=b)
+    before = {m.concept for m in inside if m not in after and m.start < first}
+    contrasted = tuple(dict.fromkeys(m.concept for m in after if m.kind in INTERVENTION_KINDS
+                                     and m.concept not in before))
+    return contrasted, {id(m) for m in after if m.concept in before}
+
+
 def _own_position(toks: list[str], i: int, voc: Vocabulary) -> bool:
     """The words after toks[i] up to the next comma state a position of their own (a stance word)."""
-    end = next((k for k in range(i + 1, len(toks)) if toks[k] in (",", ";", ":")), len(toks))
-    return _stance(toks, i + 1, end, voc)[0] is not None
+    return _stance(toks, i + 1, _stop_at(toks, i + 1, len(toks), (",", ";", ":")), voc)[0] is not None
+
+
+def _stop_at(toks: list[str], start: int, b: int, stops: tuple[str, ...] = (",", ";", ".")) -> int:
+    """Where the words from `start` meet the first of `stops` (the end `b` when they meet none)."""
+    return next((k for k in range(start, b) if toks[k] in stops), b)
 
 
 def _main_clause_mentions(inside: list[Mention], toks: list[str], a: int, b: int, voc: Vocabulary) -> list[Mention]:
@@ -1168,13 +1186,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     population = {k: v for k, v in population.items() if k not in aside}
     for (a, b), (stance, said), own_population in zip(spans, stances, owns, strict=True):
         inside = _main_clause_mentions([m for m in mentions if a <= m.start < b], toks, a, b, voc)
-        after = _after_cue(inside, toks, a, b, voc.contrast)
-        # (a treatment named before the cue too is on both sides of a contrast between combinations: "a TKI plus a
-        # corticosteroid, rather than the TKI-plus-chemotherapy route", heldout16 c004)
-        before = {m.concept for m in inside if m not in after and m.start < min((x.start for x in after), default=b)}
-        contrasted = tuple(dict.fromkeys(
-            m.concept for m in after if m.kind in INTERVENTION_KINDS and m.concept not in before))
-        compared = {id(m) for m in after if m.concept in before}  # (its other mention, on the other side)
+        contrasted, compared = _contrast_sides(inside, toks, a, b, voc)
         preferred = _preferred(inside, toks, a, b, voc)
         treat = [m for m in inside if m.kind in INTERVENTION_KINDS and m.concept not in contrasted and id(
             m) not in compared and not (
@@ -1280,7 +1292,7 @@ def _set_aside(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[frozen
     at: set[int] = set()
     for i, p in _find(toks[a:b], voc.regardless):
         start = a + i + len(p)
-        end = next((k for k in range(start, b) if toks[k] in (",", ";", ".")), b)
+        end = _stop_at(toks, start, b)
         words = toks[start:end]
         keys |= set(stated_facts(" ".join(words)))
         keys |= {k for phrase, facts in voc.population_cues if _find(words, (phrase,)) for k in facts}
@@ -1298,7 +1310,7 @@ def _either_value(toks: list[str], start: int, b: int) -> frozenset[str]:
     """The facts a "whether X or Y" names with two different values (either value, so neither is the group)."""
     from assistant.rules.logic import stated_facts
 
-    end = next((k for k in range(start, b) if toks[k] in (",", ";", ".")), b)
+    end = _stop_at(toks, start, b)
     words = toks[start:end]
     if "or" not in words:
         return frozenset()
@@ -1372,8 +1384,8 @@ def _basis_names_study(toks: list[str], i: int, n: int, voc: Vocabulary) -> bool
     while hi < len(toks) and hi - i < 10 and toks[hi] not in breaks:
         hi += 1
     # (nor a study set aside after it: "this rests on the guideline rather than a specific study", heldout17 c073)
-    aside = next((i + n + k for k in range(hi - i - n) if any(_at(toks, i + n + k, p) for p in voc.contrast)), hi)
-    reach = toks[lo:aside]
+    aside = _find(toks[i + n:hi], voc.contrast)
+    reach = toks[lo:i + n + aside[0][0] if aside else hi]
     return names_trial(" ".join(reach)) or bool(voc.basis_sources & set(reach))
 
 

@@ -1152,8 +1152,8 @@ def _read_lineage(t: str) -> str | None:
     seen = _lineages(t)
     if len(seen) == 2 and (_case_mark(t) or read_concepts(t).asker == "relative"):
         cues = _fact_words()["lineage_compared_with"]
-        own = {k for k, a in seen.items() if not any(_before(t, a).rstrip().endswith(" " + c) or
-                                                      _before(t, a).rstrip() == c for c in cues)}
+        before = {k: " " + _before(t, a).rstrip() for k, a in seen.items()}
+        own = {k for k in seen if not any(before[k].endswith(" " + c) for c in cues)}
         return _one(own)
     return _one(set(seen))
 

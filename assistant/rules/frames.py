@@ -492,18 +492,13 @@ def judge_claim(claim: Claim, book: Any, facts: PatientFacts, question_values: f
     return agreed or Verdict(kind="unrelated", claim=claim.text)
 
 
-def _label(concept: str) -> str:
-    from assistant.concepts import load_lexicon
-
-    c = load_lexicon().concepts.get(concept)
-    return c.canonical if c is not None else concept.replace("_", " ")
-
-
 def _ranked_option(claim: Claim, book: Any, merged: dict[str, Any]) -> Verdict | None:
     """An order between treatments put in JSH's mouth ("JSH 2023 places CAR-T ahead of both antibodies for patients
     under 25") where the guideline names the one put first only as an option for this population: an option is
     ranked ahead of nothing. Only a ranking of two treatments or more, not a restriction ("reserves cranial
     irradiation for high-risk patients")."""
+    from assistant.rules.relevance import concept_label
+
     if not claim.ranked or "jsh" not in claim.attribution or claim.polarity < 0 or claim.hedged or (
             len(set(claim.named_treatments)) < 2 and not claim.contrasted):
         return None
@@ -513,7 +508,7 @@ def _ranked_option(claim: Claim, book: Any, merged: dict[str, Any]) -> Verdict |
                    and a.voice == "jsh" and population_fit(a, merged) != "none"}
         if stances == {"option"}:
             return Verdict(kind="unsupported", rule_id=UNSUPPORTED_ID, finding_id=UNSUPPORTED_ID, claim=claim.text,
-                           why=f"the guideline names {_label(c)} only as an option here, ahead of nothing")
+                           why=f"the guideline names {concept_label(c)} only as an option here, ahead of nothing")
     return None
 
 
@@ -629,8 +624,8 @@ def _spread_over(claim: Claim, a: Assert, level: str, merged: dict[str, Any]) ->
         return None
     kept = {k for pop in a.populations() for k in pop} & set(_SPREAD_KEYS)
     for key in sorted(claim.set_aside & kept):
-        rest = Assert.model_construct(**{**a.__dict__, "population": {k: v for k, v in a.population.items() if k != key},
-                                         "any_of": [{k: v for k, v in p.items() if k != key} for p in a.any_of]})
+        rest = a.model_copy(update={"population": {k: v for k, v in a.population.items() if k != key},
+                                    "any_of": [{k: v for k, v in p.items() if k != key} for p in a.any_of]})
         if population_fit(rest, {k: v for k, v in merged.items() if k != key}) == "all":
             return key  # (the rest of its group is the claim's: only the fact set aside is spread)
     return None
@@ -722,7 +717,7 @@ def _level_about(claim: Claim, a: Assert) -> str | None:
     # (a transplant denied as the population's, "allows TKI maintenance to be stopped in patients who were not
     # transplanted", is who may stop, not what is denied)
     denied = [c for c in claim.negated if not (c == "allo_hsct" and claim.stance == "not_required" and (
-        claim.population.get("transplant") in ("not_done", "ineligible")))]
+        claim.population.get("transplant") in _NOT_TRANSPLANTED))]
     if _polarity(claim.stance, 0) < 0 and denied and not any(
             _names_negated(claim, c) for c in a.about):
         return None  # "neither X with the TKI nor Y is mandatory": X and Y are denied, not the TKI
@@ -840,13 +835,17 @@ def _compare_stance(claim: Claim, a: Assert, fit: str) -> tuple[str, str] | None
     return None
 
 
+#: The transplant facts of patients not transplanted: a transplant denied as who they are, not as a position.
+_NOT_TRANSPLANTED = ("not_done", "ineligible")
+
+
 def _names_covered(claim: Claim, a: Assert) -> bool:
     """The claim names a group the assert names outright (`covers`), for the assert's own treatment: not "for every
     one of them" (some of them may not get it), not hedged ("where feasible, with neither preferred") and not a
     stronger form of it ("a myeloablative allo-HSCT")."""
     if claim.universal or claim.hedged or mentions(claim.text, claim_vocabulary().stronger_forms):
         return False
-    if "allo_hsct" in a.about and claim.own_population.get("transplant") in ("not_done", "ineligible"):
+    if "allo_hsct" in a.about and claim.own_population.get("transplant") in _NOT_TRANSPLANTED:
         return False  # (the transplant denied as who they are: "people aged 65 or older who are not transplanted")
     return any(cov and all(_known(claim.own_population.get(k)) and matches(claim.own_population[k], v)
                            for k, v in cov.items()) for cov in a.covers)

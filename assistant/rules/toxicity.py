@@ -163,7 +163,7 @@ def condition_harms(question: str, pf: Profiles | None = None) -> frozenset[str]
     for clause in clauses(question.lower()):
         toks = tokens(clause)
         for i, harms in _phrases_in(toks, pf.conditions, pf.condition_longest):
-            if not any(t in pf.negations or t.endswith("n't") for t in toks[max(0, i - 4):i]):
+            if not any(_negating(t, pf) for t in toks[max(0, i - 4):i]):
                 out |= harms  # type: ignore[arg-type]
     return frozenset(out)
 
@@ -184,6 +184,11 @@ def _default_harms(text: str) -> frozenset[str]:
     """harms_in with the bundled profiles, memoised (every sentence of every answer, and the question, is read)."""
     pf = profiles()
     return frozenset(h for _, h in _phrases_in(tokens(text.lower()), pf.harms, pf.longest))  # type: ignore[misc]
+
+
+def _negating(token: str, pf: Profiles) -> bool:
+    """A negation word of the context layer, or a contracted one ("won't")."""
+    return token in pf.negations or token.endswith("n't")
 
 
 def _has(toks: list[str], phrases: Sequence[Phrase]) -> bool:
@@ -221,7 +226,7 @@ def wrong_harms(clause: str, treatment: str, pf: Profiles | None = None) -> set[
     toks = tokens(clause.lower())
     rare_at = {k for i, t in enumerate(toks) if t in pf.rare_heads for p in pf.rare if tuple(toks[i:i + len(p)]) == p
                for k in range(i, i + len(p))}  # (a rarity said with a negation of its own: "not a major concern")
-    if treatment not in pf.main or any((t in pf.negations or t.endswith("n't")) and i not in rare_at
+    if treatment not in pf.main or any(_negating(t, pf) and i not in rare_at
                                        for i, t in enumerate(toks)):
         return set()
     harms = harms_in(_own_part(toks, treatment), pf)
@@ -283,7 +288,7 @@ def _modifiers_in(toks: list[str], pf: Profiles) -> list[tuple[int, str]]:
 def _cued(toks: list[str], phrases: Sequence[Phrase], pf: Profiles, *, denied: bool) -> bool:
     """A phrase of `phrases` with (`denied`) or without a negation up to three words before it."""
     return any(tuple(toks[i:i + len(p)]) == p and any(
-        t in pf.negations or t.endswith("n't") for t in toks[max(0, i - 3):i]) == denied
+        _negating(t, pf) for t in toks[max(0, i - 3):i]) == denied
         for p in phrases for i in range(len(toks)))
 
 
@@ -391,13 +396,14 @@ def permitted_precautions(sentence: str, question: str = "", pf: Profiles | None
     from assistant.claims import written_out
 
     pf = pf or profiles()
-    if not pf.precautions:
+    low = sentence.lower()
+    if not any(p[0] in low for _, avoid, _ in pf.precautions for p in avoid):  # (most sentences name none: no scan)
         return set()
     about = set(treatments_in(sentence)) or set(treatments_in(question))
     out: set[str] = set()
     for clause in clauses(written_out(sentence.lower())):  # (the activity and the permission in one clause)
         toks = tokens(clause)
-        if any(t in pf.negations or t.endswith("n't") for t in toks) or not _has(toks, pf.permit_cues) or (
+        if any(_negating(t, pf) for t in toks) or not _has(toks, pf.permit_cues) or (
                 pf.permit_conditions & set(toks)):
             continue
         out |= {why for treatment, avoid, why in pf.precautions if treatment in about and _has(toks, avoid)}
