@@ -34,6 +34,7 @@ from typing import Any
 import yaml
 
 from assistant.concepts import LEXICON_DIR, TREATMENT_KINDS, Mention, lexicon_file, load_lexicon, read_concepts, tokens
+from assistant.text import TRIAL_RE
 
 __all__ = ["NEGATIVE_STANCES", "Claim", "Qualifier", "broader_chain", "claim_vocabulary", "clause_spans", "numbers_in", "read_claims", "reports_hearsay", "strip_opener"]
 
@@ -150,12 +151,15 @@ class Vocabulary:
     alone_after: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     stop_after: tuple[Phrase, ...] = ()
     pronouns: frozenset[str] = frozenset()
+    concessive_clauses: frozenset[str] = frozenset()  # a trial named in one of these speaks only there
+    value_pointers: tuple[Phrase, ...] = ()  # "that level": the value of the clause before
     absolute: tuple[Phrase, ...] = ()
     conditions: tuple[Phrase, ...] = ()
     restated_condition: frozenset[str] = frozenset()
     denied_attribution: tuple[Phrase, ...] = ()
     disowned_by_source: tuple[str, ...] = ()  # a source sentence saying its content is not JSH 2023's
     grade_skip: frozenset[str] = frozenset()
+    grade_reverse: tuple[frozenset[str], tuple[Phrase, ...]] = (frozenset(), ())  # (words between, grade nouns)
     toxicity_grade: frozenset[str] = frozenset()  # words beside "grade 2" that make it a harm's grade (CTCAE)
     fraction_cues: tuple[Phrase, ...] = ()
     basis: tuple[Phrase, ...] = ()
@@ -172,6 +176,7 @@ class Vocabulary:
     value_comparators: tuple[str, ...] = ()
     and_breaks: frozenset[str] = frozenset()
     decision_words: frozenset[str] = frozenset()
+    tested_before: tuple[frozenset[str], tuple[Phrase, ...]] = (frozenset(), ())  # (test words, "before" words)
     absence_predicates: frozenset[str] = frozenset()
     qualified_openers: frozenset[str] = frozenset()
     equivalence_denials: frozenset[str] = frozenset()
@@ -279,7 +284,9 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         stance_cues={k: tuple(sorted(v, key=lambda t: -len(t[0]))) for k, v in cues.items()},
         hedges=_ph(data["hedges"]), universal=_ph(data["universal"]), contrast=_ph(data["contrast"]),
         wishes=_ph(data.get("wishes") or []),
-        clause_breaks=frozenset(str(w) for w in data["clause_breaks"]), openers=_ph(data["openers"]),
+        clause_breaks=frozenset(str(w) for w in data["clause_breaks"]),
+        concessive_clauses=frozenset(str(w) for w in data.get("concessive_clauses") or []),
+        value_pointers=_ph(data.get("value_pointers") or []), openers=_ph(data["openers"]),
         opener_marks=frozenset(data["opener_marks"]),
         attribution={k: _ph(v) for k, v in data["attribution"].items()},
         setting={k: _ph(v) for k, v in data["setting"].items()},
@@ -319,6 +326,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         denied_attribution=_ph(data.get("denied_attribution") or []),
         disowned_by_source=tuple(str(p).lower() for p in data.get("disowned_by_source") or []),
         grade_skip=frozenset(str(w) for w in data["grades"].get("skip") or []),
+        grade_reverse=(_words(data["grades"], "reverse_between"), _ph(data["grades"].get("reverse_nouns") or [])),
         toxicity_grade=frozenset(str(w) for w in data["grades"].get("toxicity") or []),
         fraction_cues=_ph(data.get("fraction_cues") or []), basis=_ph(data.get("basis") or []),
         denial_words=frozenset(str(w) for w in data.get("denial_words") or []),
@@ -373,6 +381,8 @@ def _clause_cues(data: dict[str, Any]) -> dict[str, Any]:
 
     return dict(
         and_breaks=_words(data, "and_breaks"), decision_words=_words(data, "decision_words"),
+        tested_before=(_words(data.get("tested_before") or {}, "tests"),
+                       _ph((data.get("tested_before") or {}).get("before") or [])),
         absence_predicates=_words(data, "absence_predicates"), qualified_openers=_words(data, "qualified_openers"),
         equivalence_denials=_words(data, "equivalence_denials"), restricted_patients=_words(data, "restricted_patients"),
         stronger_forms=_ph(data.get("stronger_forms") or []), concessions=_words(data, "concessions"),
@@ -928,7 +938,14 @@ def _denied_relative(toks: list[str], a: int, k: int, voc: Vocabulary) -> bool:
 def _decided(toks: list[str], a: int, start: int, said: range, voc: Vocabulary) -> bool:
     """The treatment at `start` is what a decision after the stance is about ("guides treatment, including whether
     and when allo-HSCT is performed"): a decision word up to four words before it, after the stance cue, no comma
-    between."""
+    between; or the time a test after the stance is done by ("CD19 must be confirmed before CAR-T")."""
+    tests, before = voc.tested_before
+    if said and said.stop < start and tests & set(toks[said.stop:min(start, said.stop + 3)]):  # ("must be confirmed")
+        k = start
+        while k > said.stop and toks[k - 1] in _DETERMINERS:
+            k -= 1
+        if _ends_at(toks, k, before):
+            return True
     lo = max(a, start - 4, said.stop if said else a)
     for k in range(start - 1, lo - 1, -1):
         if toks[k] in (",", ";", ":"):
@@ -1120,6 +1137,7 @@ def _grades(toks: list[str], voc: Vocabulary) -> list[str]:
         if "jsh" in _attribution(toks, 0, len(toks), voc, False):  # "S (standard), which JSH 2023 adopts"
             out.extend(" ".join(p) for _, p in named)
         out.extend(_graded_as(toks, voc))
+        out.extend(_named_before_its_grade(toks, voc, copula))
     prefixes = _by_first(voc.grade_prefixes)
     for i, t in enumerate(toks):
         if t.startswith("cq") and t[2:].lstrip("-#").isdigit():
@@ -1136,6 +1154,23 @@ def _grades(toks: list[str], voc: Vocabulary) -> list[str]:
                     p[0] == "grade" and voc.toxicity_grade & set(toks[max(0, i - 4):k + 4])):
                 out.append(" ".join([*p, toks[k]]))
                 break
+    return out
+
+
+def _named_before_its_grade(toks: list[str], voc: Vocabulary, copula: frozenset[str]) -> list[str]:
+    """A letter grade named before its grade word: "'S' is the grade the guideline assigns", "GNR/CO is the JSH
+    grade"."""
+    between, nouns = voc.grade_reverse
+    out = []
+    for i, t in enumerate(toks[:-2]):
+        values = t.split("/")
+        if not all(v in voc.grade_values and v.isalpha() for v in values) or toks[i + 1] not in copula:
+            continue
+        k = i + 2
+        while k < len(toks) and toks[k] in between:
+            k += 1
+        if any(_at(toks, k, p) for p in nouns):
+            out.extend(f"grade {v}" for v in values)
     return out
 
 
@@ -1162,6 +1197,9 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     from assistant.text import names_trial
 
     voc = claim_vocabulary()
+    named = _value_named(sentence, voc)
+    if named is not None:
+        return read_claims(named)
     lower, text, toks = _sentence_tokens(sentence, voc)
     reading = read_concepts(text)
     mentions = [m for m in reading.mentions if not m.other_person]
@@ -1184,7 +1222,9 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     population, owns = _clause_populations(toks, spans, stances, mentions, population, voc)
     aside = _set_aside(toks, 0, len(toks), voc)[0]  # (a group set aside is no one's population in the sentence)
     population = {k: v for k, v in population.items() if k not in aside}
-    for (a, b), (stance, said), own_population in zip(spans, stances, owns, strict=True):
+    voiced_by_trial = _trial_clauses(toks, spans, trials, voc)
+    for (a, b), (stance, said), own_population, trial_voice in zip(spans, stances, owns, voiced_by_trial,
+                                                                   strict=True):
         inside = _main_clause_mentions([m for m in mentions if a <= m.start < b], toks, a, b, voc)
         contrasted, compared = _contrast_sides(inside, toks, a, b, voc)
         preferred = _preferred(inside, toks, a, b, voc)
@@ -1209,8 +1249,10 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         stopping = stance is not None and _of_stopping(toks, a, said, treat, interventions, voc)
         if stopping:
             stance = voc.stopped[2].get(stance, stance)  # "stopping X early is not recommended": X is
+        listed = False
         if stance is None and interventions:
             stance = _listed_after_colon(toks, a, claims)
+            listed = stance is not None
         # ("... for adults with ALL whether or not the Philadelphia chromosome is present": everyone)
         set_aside, aside_at = _set_aside(toks, a, b, voc)
         hedged = bool(_find([t for k, t in enumerate(toks[a:b], a) if k not in aside_at], voc.hedges))
@@ -1225,8 +1267,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             interventions, negated, stance = negated, (), "required"  # "ALL cannot be cured without a transplant"
             own_population = {k: v for k, v in own_population.items() if k != "transplant"}
             population = {k: v for k, v in population.items() if k != "transplant"}
-        own = _attribution(toks, a, b, voc, trials)
-        attribution = own or whole_attr
+        own = _attribution(toks, a, b, voc, trial_voice)
+        attribution = own or (whole_attr - {"trial"} if trials and not trial_voice else whole_attr)
         apart = [a + i + len(p) for i, p in _find(toks[a:b], voc.set_apart_from_jsh)]
         if apart:  # ("a protocol feature that differs from the JSH recommendation": JSH's position named only to set
             # what the clause reports apart from it, heldout11 c013; its "recommendation" is no stance)
@@ -1239,11 +1281,13 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         only = _only_after(toks, treat, voc)  # ("TKI only cures it": the TKI given alone)
         setting = _setting(toks, a, b, voc) or whole_setting
         whose = _whose(population, own_population, set_aside, toks, a, b, pointed=len(spans) > 1, voc=voc)
+        quals = _ending(tuple(_qualifiers(toks[max(0, a - 1):b], voc)), stops)
+        if not quals and listed:  # (and the values of the clause before the colon: "..., which JSH 2023 applies
+            quals = claims[-1].qualifiers  # from age 60: induction with a TKI plus a corticosteroid")
         claims.append(Claim(
             text=" ".join(toks[a:b]), population=whose, interventions=interventions, negated=negated,
             contrasted=contrasted,
-            subjects=_subjects(unconditioned := _unconditioned(inside, toks, a, b, stance, voc),
-                               quals := _ending(tuple(_qualifiers(toks[max(0, a - 1):b], voc)), stops), voc)
+            subjects=_subjects(unconditioned := _unconditioned(inside, toks, a, b, stance, voc), quals, voc)
             or _risk_subject_before(stance, quals, claims),
             concepts=frozenset(m.concept for m in unconditioned if not m.negated),
             stance=stance, polarity=polarity, hedged=hedged,
@@ -1264,6 +1308,28 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         if interventions:
             prev_interventions = interventions
     return tuple(claims)
+
+
+def _value_named(sentence: str, voc: Vocabulary) -> str | None:
+    """The sentence with a word for the value before ("that level") written as that value, when the text before it
+    gives one value: "It's 0.1% (10^-3): JSH 2023 regards MRD at or above that level as high relapse risk" reads as
+    "... at or above 0.1 % ..." (heldout18 w025); None when it has no such word."""
+    if not any(p[0] in sentence.lower() for p in voc.value_pointers):
+        return None  # (a cheap first look: most sentences point at no value)
+    toks = tokens(sentence.lower())
+    hits = _find(toks, voc.value_pointers)
+    if not hits:
+        return None
+    at, phrase = hits[0]
+    before = {(q.value, q.unit) for q in _qualifiers(toks[:at], voc)}
+    if len(before) != 1:
+        return None
+    value, unit = next(iter(before))
+    k = next((k for k in range(at) if (n := _number(toks[k])) and n[0] == value), None)
+    if k is None:
+        return None
+    written = toks[k:k + 2] if k + 1 < at and voc.units.get(toks[k + 1]) == unit else toks[k:k + 1]
+    return " ".join([*toks[:at], *written, *toks[at + len(phrase):]])
 
 
 def _settled_stance(stance: str | None, hedged: bool, contrasted: tuple[str, ...], interventions: tuple[str, ...],
@@ -1857,6 +1923,16 @@ def _most_specific(concepts: Any) -> tuple[str, ...]:
     TKI" is about ponatinib)."""
     named = list(dict.fromkeys(concepts))
     return tuple(c for c in named if not any(c in broader_chain(o)[1:] for o in named if o != c))
+
+
+def _trial_clauses(toks: list[str], spans: list[tuple[int, int]], trials: bool, voc: Vocabulary) -> list[bool]:
+    """Which clauses speak in a trial's voice: all, when the sentence names a trial, except where it is named only in
+    concessions after another clause ("..., although TOWER itself enrolled B-ALL"): then only those."""
+    named = [bool(TRIAL_RE.search(" ".join(toks[a:b]))) for a, b in spans] if trials else []
+    if any(named) and not all(named) and all(toks[a] in voc.concessive_clauses and a > 0
+                                             for (a, _), n in zip(spans, named) if n):
+        return named
+    return [trials] * len(spans)
 
 
 def _attribution(toks: list[str], a: int, b: int, voc: Vocabulary, trials: bool) -> frozenset[str]:

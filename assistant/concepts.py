@@ -316,7 +316,9 @@ def lexicon_file(folder: Path, name: str) -> Any:
 def _forms(concept: Concept, entry: dict[str, Any], lang: str) -> list[Form]:
     out = []
     forms = (entry.get(lang) or {})
-    for key, rewrite in (("terms", False), ("lay", True), ("misspellings", True)):
+    # (a description names the concept without being its word: read as the concept, kept as written, so what it
+    # says stays searchable: "blinatumomab through a portable pump" keeps its pump)
+    for key, rewrite in (("terms", False), ("descriptions", False), ("lay", True), ("misspellings", True)):
         for written in forms.get(key) or []:
             if not isinstance(written, str):
                 raise ValueError(f"form {written!r} of concept {concept.id} is not text (quote it in the YAML file)")

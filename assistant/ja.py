@@ -356,13 +356,16 @@ def _kana_forms(forms: dict[str, tuple[JaForm, ...]]) -> dict[str, tuple[KanaFor
     when it has kanji (a word SudachiPy does not know keeps none), by the first kana either way may start with."""
     out: dict[str, list[KanaForm]] = {}
     for form in (f for fs in forms.values() for f in fs if f.concept or f.kind == "phrase"):
-        if not any(map(is_japanese_char, form.text)) or GAP in form.text:
-            continue  # (a form with a gap is matched as written)
-        pieces = []
-        for m in _tokenizer().tokenize(form.text):
-            surface, reading = m.surface(), fold_kana(m.reading_form())
-            kanji = any(is_japanese_char(c) and not _is_kana(c) for c in surface)
-            pieces.append((surface, reading if kanji and all(map(_is_kana, reading)) else ""))
+        if not any(map(is_japanese_char, form.text)):
+            continue
+        pieces: list[tuple[str, str]] = []
+        for k, part in enumerate(form.text.split(GAP)):  # (a gap stays a piece of its own: "子どもと同じ*治療" read
+            if k:                                        # as "こどもと おなじ やりかたで ちりょう", rja126 q23)
+                pieces.append((GAP, ""))
+            for m in _tokenizer().tokenize(part):
+                surface, reading = m.surface(), fold_kana(m.reading_form())
+                kanji = any(is_japanese_char(c) and not _is_kana(c) for c in surface)
+                pieces.append((surface, reading if kanji and all(map(_is_kana, reading)) else ""))
         kana_form = KanaForm(form, tuple(pieces))
         for first in {fold_kana(pieces[0][0])[:1], pieces[0][1][:1]} - {""}:
             out.setdefault(first, []).append(kana_form)
@@ -416,8 +419,17 @@ def _fuzzy_piece(folded: str, pos: int, reading: str, *, added_only: bool = Fals
 def _match_pieces(low: str, folded: str, i: int, kana: KanaForm, table: dict[str, Any]) -> tuple[int, int, int] | None:
     """Where the form's words, each as written, in kana or by its reading (`_fuzzy_piece` when long enough), end
     from text offset i; with how many characters were written as the lexicon writes them and how many were read."""
-    pos, written, read = i, 0, 0
-    for k, (surface, reading) in enumerate(kana.pieces):
+    return _pieces_from(low, folded, i, kana.pieces, table)
+
+
+def _pieces_from(low: str, folded: str, pos: int, pieces: tuple[tuple[str, str], ...], table: dict[str, Any],
+                 written: int = 0, read: int = 0) -> tuple[int, int, int] | None:
+    """`_match_pieces` from `pos` on; a GAP piece takes the fewest characters of the clause (`_gap_ends`) after which
+    the rest matches."""
+    for k, (surface, reading) in enumerate(pieces):
+        if surface == GAP:
+            return next((hit for at in _gap_ends(low, pos)
+                         if (hit := _pieces_from(low, folded, at, pieces[k + 1:], table, written, read))), None)
         if k:  # (a lay asker's spaces between words: "ふぃらでるふぃあ せんしょくたい が ある", "MRDの けっかが")
             pos = _skip_spaces(low, pos)
         if low.startswith(surface, pos):
@@ -773,15 +785,28 @@ def form_end(low: str, i: int, text: str) -> int | None:
     """
     pieces = text.split(GAP)
     end = _piece_end(low, i, pieces[0])
-    if end is None:
-        return None
     for piece in pieces[1:]:
-        window = low[end:end + GAP_MAX + len(piece)]
-        at = window.find(piece)
-        if at < 0 or any(c in _GAP_STOPS for c in window[:at]):
+        if end is None:
             return None
-        end += at + len(piece)
+        end = next((e for at in _gap_ends(low, end) if (e := _piece_end(low, at, piece)) is not None), None)
     return end
+
+
+def _gap_ends(low: str, start: int) -> list[int]:
+    """Where a gap starting at `start` may end: up to GAP_MAX characters of the clause (no punctuation; the spaces a
+    lay asker leaves between Japanese words are not counted: "子どもと 同じ やりかたで 治療")."""
+    out, taken, j = [start], 0, start
+    while j < len(low) and taken < GAP_MAX:
+        c = low[j]
+        if c == " " and j and is_japanese_char(low[j - 1]) and is_japanese_char(low[j + 1:j + 2] or "a"):
+            j += 1
+            out.append(j)
+            continue
+        if c in _GAP_STOPS:
+            break
+        j, taken = j + 1, taken + 1
+        out.append(j)
+    return out
 
 
 def _piece_end(low: str, i: int, piece: str) -> int | None:

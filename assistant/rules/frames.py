@@ -29,6 +29,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from assistant.claims import (
     Claim,
     Qualifier,
+    _find,
+    _grades,
     broader_chain,
     claim_vocabulary,
     mentions,
@@ -36,7 +38,7 @@ from assistant.claims import (
     puts_in_a_group,
     read_claims,
 )
-from assistant.concepts import TREATMENT_KINDS, age_groups, read_concepts, tokens
+from assistant.concepts import TREATMENT_KINDS, age_groups, read_concepts, tokens, treatments_in
 from assistant.facts import age_band
 from assistant.models import Chunk, PatientFacts, RuleFinding
 
@@ -454,8 +456,8 @@ def judge_claim(claim: Claim, book: Any, facts: PatientFacts, question_values: f
                         max((len(p) for p in a.populations()), default=0))
             found.append((specific, Verdict(kind="contradict", rule_id=rule.id, why=v[1] or a.why,
                                             claim=claim.text)))
-            if population_fit(a, merged) == "some":
-                open_groups.add(rule.id)
+            if population_fit(a, merged) == "some" and not claim.set_aside & set(a.population):
+                open_groups.add(rule.id)  # (not a group the claim sets aside: it speaks for that group too)
             if a.voice != "label" and "age_band" in (a.population or {}) and population_fit(a, merged) != "all":
                 aged.add(rule.id)  # (a group of another age band than the claim's)
         else:
@@ -589,6 +591,10 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
     if spread:  # ("at least 5 years of TKI maintenance whether or not they are transplanted": for one group only)
         return "contradict", (a.why or "the guideline gives it for one group") + (
             f" (for one {_SPREAD_KEYS[spread]} only, not whatever it is)")
+    into = _spread_into(claim, a, level, merged)
+    if into:  # ("the same approach applies whether tisagenlecleucel is used for B-ALL or for T-ALL": T-ALL too)
+        return "contradict", (a.why or "the guideline does not give it to that group") + (
+            f" (said for every {_SPREAD_KEYS[into]}, the one it is not for included)")
     hit = _compare_pairing(claim, a, fit, level) or _compare_stance(claim, a, fit)
     if hit is not None:
         return hit
@@ -628,6 +634,19 @@ def _spread_over(claim: Claim, a: Assert, level: str, merged: dict[str, Any]) ->
                                     "any_of": [{k: v for k, v in p.items() if k != key} for p in a.any_of]})
         if population_fit(rest, {k: v for k, v in merged.items() if k != key}) == "all":
             return key  # (the rest of its group is the claim's: only the fact set aside is spread)
+    return None
+
+
+def _spread_into(claim: Claim, a: Assert, level: str, merged: dict[str, Any]) -> str | None:
+    """The fact the claim sets aside ("whether ... for B-ALL or for T-ALL") where the guideline denies the treatment
+    to one value of it: the position spread into the group it is not for (heldout18 w048)."""
+    if level != "exact" or claim.polarity <= 0 or a.stance not in ("not_recommended", "ineffective") or (
+            claim.hedged or claim.conditional):
+        return None
+    for key in sorted(claim.set_aside & set(a.population) & set(_SPREAD_KEYS)):
+        rest = a.model_copy(update={"population": {k: v for k, v in a.population.items() if k != key}})
+        if population_fit(rest, {k: v for k, v in merged.items() if k != key}) != "none":
+            return key
     return None
 
 
@@ -765,15 +784,29 @@ def _compare_pairing(claim: Claim, a: Assert, fit: str, level: str) -> tuple[str
             # ("limits the 5-year TKI maintenance to non-transplanted patients younger than 65"): an age limit on a
             # rule the guideline gives at every age
             return "contradict", (a.why or "the guideline sets no such condition") + " (at every age, not only some)"
-        divided = sorted(set(group) & _DIVIDERS)
-        if divided and not keys:  # (a rule for every adult, whatever the Ph status, lineage and age, kept for one
-            # of those groups: "intrathecal prophylaxis is kept for T-ALL")
+        divided = sorted(set(group) & _DIVIDERS - keys)
+        if divided and (not keys or divided == ["lineage"] and _either_lineage(a, keys)):  # (a rule for every
+            # adult, whatever the Ph status,
+            # lineage and age, kept for one of those groups: "intrathecal prophylaxis is kept for T-ALL"; a rule
+            # for either lineage kept to one: "the pediatric-type recommendation applies only to B-lineage disease",
+            # heldout18 w008)
             return "contradict", (a.why or "the guideline sets no such condition") + (
-                f" (for every adult, not only for a given {divided[0].replace('_', ' ')})")
+                f" ({'for every adult' if not keys else 'for both lineages'}, not only for a given "
+                f"{divided[0].replace('_', ' ')})")
         if not group and not keys and not claim.own_population and _kept_to_patients(claim):  # (kept for a group
             # no fact names: "given only to selected patients at high risk", heldout14 w037)
             return "contradict", (a.why or "the guideline sets no such condition") + " (for every adult, not only some)"
     return None
+
+
+def _either_lineage(a: Assert, keys: set[str]) -> bool:
+    """The assert is for both lineages: no antigen in its population (CD19 and CD22 are B-cell markers) and no
+    treatment of one lineage (concepts.yaml `fits`)."""
+    from assistant.concepts import load_lexicon
+
+    concepts = load_lexicon().concepts
+    return not keys & {"cd19", "cd22"} and not any(
+        c in concepts and concepts[c].fits.get("lineage") for c in (*a.about, *a.with_))
 
 
 def _kept_to_patients(claim: Claim) -> bool:
@@ -824,6 +857,12 @@ def _compare_stance(claim: Claim, a: Assert, fit: str) -> tuple[str, str] | None
         # where it names X only for some (when feasible); a position read from whom it is kept to ("mentions CAR-T
         # only for young patients", heldout14) says nothing of its strength
         conflicts = conflicts | {stance}
+    if a.stance == "not_required" and a.unless and stance == "not_recommended" and claim.absolute and not (
+            claim.conditional or claim.hedged):
+        # "advises against allo-HSCT in CR1, whatever the cytogenetics": the guideline leaves it open for the
+        # patients of its exceptions (heldout18 w053)
+        return "contradict", (a.why or "the guideline leaves it open") + " (not ruled out in every case: the " \
+            "guideline keeps it open for some patients, such as those who stay MRD-positive)"
     # "does not recommend it for every adult" denies a universal; only "never" / "any" denies every case
     named = _names_covered(claim, a)
     restricted = not a.universal and _polarity(stance, 0) < 0 and not claim.absolute and not named
@@ -1174,8 +1213,10 @@ def _extras(claim: Claim, cited_text: str) -> Verdict | None:
         return Verdict(kind="unsupported", rule_id=GRADE_ID, finding_id=GRADE_ID, claim=claim.text,
                        why=f"gives JSH 2023 a grade ({claim.grades[0].upper()}), but its summary gives none")
     said = " ".join(tokens(low)) if claim.grades else ""  # (grades are read as tokens: "s ( standard )")
+    # (or the source gives the same value as a grade in other words: "categorised S" for "S is the category")
+    theirs = {g.split()[-1] for g in _grades(said.split(), claim_vocabulary())} if claim.grades else set()
     for g in claim.grades:
-        if g not in low and g not in said:
+        if g not in low and g not in said and not (g.startswith("grade ") and g.split()[-1] in theirs):
             return Verdict(kind="unsupported", rule_id=GRADE_ID, finding_id=GRADE_ID, claim=claim.text,
                            why=f"names {g.upper()}, but the JSH 2023 summary gives no CQ numbers or grades")
     for pct, frac in claim.equivalence:
@@ -1489,7 +1530,8 @@ def check_frames(question: str, facts: PatientFacts, draft: Any, retrieved: Sequ
     lines = parse_lines(draft.answer)
     lead = lead_reply(lines, retrieved)
     intro = ""  # a sentence that opens a list ("JSH 2023 recommends:"), read before each item of the list
-    before = ""  # the fact sentence before, whose one treatment a pronoun may name
+    before = ""  # the last fact sentence naming a treatment, whose one treatment a pronoun may name
+    last = ""  # the fact sentence right before, whose voice (the guideline) an opening "It" may be
     for line in lines:
         if line.sentences and not line.prefix.strip():
             intro = ""
@@ -1497,13 +1539,16 @@ def check_frames(question: str, facts: PatientFacts, draft: Any, retrieved: Sequ
             if not s.is_fact:
                 continue
             said = _labelled(s.body)
-            before_it, before = before, said
+            # (a sentence naming no treatment keeps the referent: "That drug is nelarabine ... Its main toxicity is
+            # neurotoxicity. It is also the usual fallback for relapsed B-ALL ...", heldout17 w069)
+            before_it, before = before, (said if treatments_in(said.lower()) else before)
+            last_it, last = last, said
             if said.rstrip().endswith(":"):
                 intro = said.rstrip().rstrip(":")
                 continue
             if said.strip().rstrip(".") in statements or any(said in c.text for c in retrieved):
                 continue  # (a sentence its source says, as written)
-            body = _named_back(said, before_it)
+            body = _voiced_back(_named_back(said, before_it), last_it)
             item = body
             if intro and line.prefix.strip():  # ("- cranial irradiation for every patient [4]" under "JSH recommends:")
                 body = f"{intro} {body[:1].lower()}{body[1:]}"
@@ -1538,6 +1583,17 @@ def check_frames(question: str, facts: PatientFacts, draft: Any, retrieved: Sequ
     return issues
 
 
+def _voiced_back(body: str, before: str) -> str:
+    """An opening "It" read as the guideline when the sentence before speaks in its voice and names no treatment "it"
+    could be ("... the 2023 guideline says no standard treatment has been established. It prefers combination
+    chemotherapy for those who can tolerate it", heldout18 w004)."""
+    if not body[:3].lower() == "it " or not before or treatments_in(before.lower()):
+        return body
+    if not any("jsh" in c.voiced for c in read_claims(before)) or any(c.attribution for c in read_claims(body)):
+        return body
+    return "The guideline " + body[3:]
+
+
 def _named_back(body: str, before: str) -> str:
     """The sentence with its pronoun read as the one treatment the sentence before names, when it states a stance on
     nothing else ("Neurotoxicity is the key issue with nelarabine. JSH 2023 lists it as an option for ALL of either
@@ -1558,7 +1614,8 @@ def _named_back(body: str, before: str) -> str:
         voice = "JSH 2023 " if any("jsh" in c.voiced for c in read_claims(before)) else ""
         surface = next((m.surface for m in read_concepts(before).mentions if m.concept in named), label)
         return " ".join([f"The {voice}{surface} recommendation", *words[n:]])
-    if not any(c.stance in _TREATMENT_STANCES for c in claims) or any(c.interventions or c.negated for c in claims):
+    if not any(c.stance in _TREATMENT_STANCES for c in claims) or any(c.negated for c in claims) or (
+            any(c.interventions for c in claims) and not _subject_pronoun(body)):
         return body
     # ("it" for a treatment; a bare "this" or "that" is read as the statement before, above)
     at = next((i for i, w in enumerate(words) if w.lower().strip(",.;:") == "it"), None)
@@ -1566,6 +1623,17 @@ def _named_back(body: str, before: str) -> str:
         return body
     words[at] = words[at].lower().replace("it", label, 1)
     return " ".join(words)
+
+
+def _subject_pronoun(body: str) -> bool:
+    """The sentence opens on "it" and names its treatments only in a condition after the stance ("It is also the
+    usual fallback for relapsed B-ALL when blinatumomab and inotuzumab cannot be used", heldout17 w069): "it" is
+    still the treatment of the sentence before."""
+    toks = tokens(body.lower())
+    if toks[:1] != ["it"]:
+        return False
+    cut = min((i for i, _ in _find(toks, claim_vocabulary().condition_clauses)), default=len(toks))
+    return not treatments_in(" ".join(toks[:cut]))
 
 
 #: Words opening a sentence about the statement before ("This applies to ...", "That recommendation covers ...").

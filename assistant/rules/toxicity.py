@@ -39,6 +39,7 @@ class Profiles:
     known: dict[str, frozenset[str]]  # treatment -> every harm the corpus gives it
     rare: tuple[Phrase, ...]
     negations: frozenset[str]
+    passing: tuple[Phrase, ...] = ()  # a harm called sure to pass ("reliably reversible")
     conditions: dict[Phrase, frozenset[str]] = field(default_factory=dict)  # a patient's condition -> harms it weighs
     condition_longest: int = 1
     raised_by: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)  # treatment -> harm -> modifiers
@@ -59,8 +60,8 @@ class Profiles:
 
     @cached_property
     def rare_heads(self) -> frozenset[str]:
-        """The first words of the `rare` phrases (a cheap first look)."""
-        return frozenset(p[0] for p in self.rare if p)
+        """The first words of the `rare` and `passing` phrases (a cheap first look)."""
+        return frozenset(p[0] for p in (*self.rare, *self.passing) if p)
 
     @property
     def directed(self) -> frozenset[str]:
@@ -73,6 +74,7 @@ def profiles(folder: Path = LEXICON_DIR) -> Profiles:
     """Read toxicities.yaml once; a profile naming an unknown harm or treatment is an error."""
     data = lexicon_file(folder, "toxicities.yaml")
     harms = {tuple(tokens(str(w).lower())): h for h, words in data["harms"].items() for w in words}
+    harms = {**{_plural(k): h for k, h in harms.items()}, **harms}  # ("these neuropathies", heldout18 w046)
     lex = load_lexicon()
     main, known = {}, {}
     for treatment, p in data["profiles"].items():
@@ -90,8 +92,22 @@ def profiles(folder: Path = LEXICON_DIR) -> Profiles:
                   for w in words}
     return Profiles(harms=harms, longest=max(len(k) for k in harms), main=main, known=known,
                     rare=tuple(tuple(tokens(str(w).lower())) for w in data["rare"]), negations=negation_words(),
+                    passing=tuple(tuple(tokens(str(w).lower())) for w in data.get("passing") or ()),
                     conditions=conditions, condition_longest=max((len(k) for k in conditions), default=1),
                     **_directions(data, lex))
+
+
+def _plural(phrase: Phrase) -> Phrase:
+    """The phrase with its last word in the plural ("peripheral neuropathy" -> "peripheral neuropathies").
+
+    >>> _plural(("neuropathy",)), _plural(("arterial", "event")), _plural(("seizures",))
+    (('neuropathies',), ('arterial', 'events'), ('seizures',))
+    """
+    last = phrase[-1]
+    if not last.isalpha() or last.endswith("s"):
+        return phrase
+    plural = last[:-1] + "ies" if last.endswith("y") and last[-2:-1] not in "aeiou" else last + "s"
+    return (*phrase[:-1], plural)
 
 
 def _directions(data: dict, lex: object) -> dict:
@@ -195,18 +211,32 @@ def _has(toks: list[str], phrases: Sequence[Phrase]) -> bool:
     return any(tuple(toks[i:i + len(p)]) == p for p in phrases for i in range(len(toks)))
 
 
-def _said_by_source(treatment: str, harm: str, sources: Sequence[Chunk], rare: bool, pf: Profiles) -> bool:
+def _unnegated(toks: list[str], phrases: Sequence[Phrase], pf: Profiles) -> bool:
+    """One of the phrases, with no negation in the three words before it ("did not always resolve" is none)."""
+    return any(tuple(toks[i:i + len(p)]) == p and not any(_negating(t, pf) for t in toks[max(0, i - 3):i])
+               for p in phrases for i in range(len(toks)))
+
+
+def _said_by_source(treatment: str, harm: str, sources: Sequence[Chunk], said: str | None, pf: Profiles) -> bool:
     """A cited source says the same: a clause of it gives the harm to the treatment (its one treatment, as an answer
-    clause is read), or, for a harm called rare, one of its sentences calls the harm rare."""
+    clause is read), or, for a harm called rare (`said` "rare") or sure to pass ("passing"), one of its sentences
+    says so too (a passing harm not denied: "these did not always resolve" says the opposite)."""
     for c in sources:
         for s in split_sentences(c.text):
             if harm not in harms_in(s, pf):
                 continue
-            if rare and _has(tokens(s.lower()), pf.rare):
+            if said == "rare" and _has(tokens(s.lower()), pf.rare):
                 return True
-            if not rare and any(harm in harms_in(cl, pf) and _subject(cl, s, "") == treatment for cl in clauses(s)):
+            if said == "passing" and _unnegated(tokens(s.lower()), pf.passing, pf):
+                return True
+            if said is None and any(harm in harms_in(cl, pf) and _subject(cl, s, "") == treatment for cl in clauses(s)):
                 return True
     return False
+
+
+def _said_as(wrong: str) -> str | None:
+    """What a `wrong_harms` entry says of its harm: "rare", "passing" (sure to pass) or None (another's harm)."""
+    return "passing" if "sure to pass" in wrong else "rare" if "called rare" in wrong else None
 
 
 def wrong_harms(clause: str, treatment: str, pf: Profiles | None = None) -> set[str]:
@@ -224,7 +254,8 @@ def wrong_harms(clause: str, treatment: str, pf: Profiles | None = None) -> set[
     """
     pf = pf or profiles()
     toks = tokens(clause.lower())
-    rare_at = {k for i, t in enumerate(toks) if t in pf.rare_heads for p in pf.rare if tuple(toks[i:i + len(p)]) == p
+    rare_at = {k for i, t in enumerate(toks) if t in pf.rare_heads for p in (*pf.rare, *pf.passing)
+               if tuple(toks[i:i + len(p)]) == p
                for k in range(i, i + len(p))}  # (a rarity said with a negation of its own: "not a major concern")
     if treatment not in pf.main or any(_negating(t, pf) and i not in rare_at
                                        for i, t in enumerate(toks)):
@@ -234,6 +265,8 @@ def wrong_harms(clause: str, treatment: str, pf: Profiles | None = None) -> set[
     out = {f"{h} (a main harm of another treatment)" for h in harms - pf.known[treatment] if h in others}
     if _has(toks, pf.rare):
         out |= {f"{h} (called rare)" for h in harms & pf.main[treatment]}
+    if _has(toks, pf.passing):
+        out |= {f"{h} (called sure to pass)" for h in harms & pf.main[treatment]}
     return out
 
 
@@ -439,7 +472,7 @@ def check_toxicity(question: str, facts: PatientFacts, draft: Draft, retrieved: 
                 if treatment is None:
                     continue
                 wrong |= {w for w in wrong_harms(clause, treatment, pf)
-                          if not _said_by_source(treatment, w.split()[0], sources, "rare" in w, pf)}
+                          if not _said_by_source(treatment, w.split()[0], sources, _said_as(w), pf)}
             source_clauses = [cl for c in sources for cl in clauses(c.text)] if directed else []
             for clause in _joined(clauses(s.body)) if directed else ():
                 # (a modifier may itself be a treatment, "a later transplant doesn't add to it": the subject is the

@@ -855,10 +855,20 @@ def test_a_pronoun_is_not_an_abbreviation_after_a_verb() -> None:
 @pytest.mark.parametrize(("text", "concept"), [
     ("the doctor mentioned a bite drug for the relapse", "blinatumomab"),
     ("they talked about an antibody with a poison attached", "inotuzumab"),
+    # the continuous infusion from a portable pump (r106 q26, own paraphrase)
+    ("the team said she will wear a pump for four weeks, what drug is that?", "blinatumomab"),
+    ("is the 28-day continuous infusion the one the guideline recommends?", "blinatumomab"),
 ])
 def test_the_way_a_doctor_names_an_antibody_to_a_family_is_read(text: str, concept: str) -> None:
     """r90 q27: "a 'BiTE' drug and an 'antibody with poison attached'" named neither antibody."""
     assert concept in read_concepts(text).ids()
+
+
+def test_a_description_is_read_as_its_concept_and_kept_as_written() -> None:
+    """A description ("a portable pump") names blinatumomab without being its word: the text keeps the pump, so a
+    question about the pump still finds the pump's source (heldout18 c002)."""
+    reading = read_concepts("he gets blinatumomab through a portable pump; can he drive?")
+    assert "blinatumomab" in reading.ids() and "pump" in reading.text
 
 
 @pytest.mark.parametrize("q", ["my husbands MRD came back at 0.1 percent, is that bad?",

@@ -42,6 +42,9 @@ def facts(q: str) -> dict:
     # in remission, and a way to be cured without a transplant asked about, not a transplant declined (rja40 u19)
     ("50歳、Ph陽性ALLで、いま寛解に入っています。移植しないで治す方法はないのでしょうか。",
      {"phase": "cr1", "transplant": None}),
+    # 「また」 opening a sentence is "also", not a remission reached again (rja126 q02, own paraphrase)
+    ("68歳、Ph陽性ALLの新規診断です。また寛解後はどんな治療がありますか。", {"phase": "newly_diagnosed"}),
+    ("一度再発しましたが、また寛解に入りました。", {"phase": "cr2"}),
 ])
 def test_japanese_facts(q: str, expected: dict) -> None:
     got = facts(q)
@@ -81,6 +84,9 @@ def test_someone_elses_age_is_not_the_patients(q: str, not_age: int) -> None:
     # a form with a gap takes a few characters of its clause ("小児科で*治療")
     ("小児科でやるような治療をすると言われました", {"pediatric_regimen"}),
     ("子どもが受けるのと同じ治療になるそうです", {"pediatric_regimen"}),
+    # ... also written in kana and with a lay asker's spaces inside the gap (rja126 q23, own paraphrase)
+    ("むすめは こどもと おなじ ほうほうで ちりょうを うけるそうです", {"pediatric_regimen"}),
+    ("子どもと 同じ やりかたで 治療すると いわれました", {"pediatric_regimen"}),
     ("同種造血幹細胞移植", {"allo_hsct"}),
     # a family's words for the spinal injection and for radiating the head, in spaced kana (rja114 q24)
     ("せなかに はりを さして くすりを いれるのは なんのため？ あたまに ほうしゃせんを あてないと だめ？",
@@ -88,6 +94,14 @@ def test_someone_elses_age_is_not_the_patients(q: str, not_age: int) -> None:
 ])
 def test_drugs_and_terms_become_concepts(q: str, concepts: set[str]) -> None:
     assert concepts <= set(read_question(to_english(q)).concepts), to_english(q)
+
+
+@pytest.mark.parametrize("q", [
+    "子どもがいるので治療が心配です",  # (the asker's children, not what children receive)
+    "こどもが まだ ちいさいので ちりょうちゅうの せいかつが しんぱいです",
+])
+def test_the_askers_children_are_no_pediatric_regimen(q: str) -> None:
+    assert "pediatric_regimen" not in read_question(to_english(q)).concepts, to_english(q)
 
 
 @pytest.mark.parametrize(("kana", "kanji"), [

@@ -619,6 +619,9 @@ def test_a_consequence_clause_is_its_own_claim_only_when_both_sides_state_a_posi
 @pytest.mark.parametrize("sentence", [
     "For this group the guideline's category is CO, a clinical option.",
     "Dev (developmental), the grade JSH 2023 gives to an autologous transplant in this setting.",
+    # the value named before its grade word (heldout17 w034, heldout18 w037; own paraphrases)
+    "Since JSH 2023 took over the transplant society's categories, CO is the official grade for this group.",
+    "The guideline took the JSHCT table as is, so S/CO is its recommendation grade here.",
 ])
 def test_session24_another_societys_category_put_in_jsh_mouth_is_an_invented_grade(sentence: str) -> None:
     v = judge_sentence(sentence, BOOK, PatientFacts())
@@ -629,7 +632,8 @@ def test_session24_a_category_given_as_the_other_societys_own_is_no_jsh_grade() 
     source = ("In the JSHCT guideline, allo-HSCT for Ph-positive ALL in CR1 is categorised S (standard) for matched "
               "sibling donors, matched unrelated donors and cord blood.")
     for sentence in ("JSHCT lists allo-HSCT for Ph-positive ALL in first remission under S (standard).",
-                     "That S category is a separate society's label, not something JSH 2023 assigns."):
+                     "That S category is a separate society's label, not something JSH 2023 assigns.",
+                     "In the JSHCT guideline, S is the category for allo-HSCT in Ph-positive ALL in CR1."):
         v = judge_sentence(sentence, BOOK, PatientFacts(), cited_text=source)
         assert v.kind in ("agree", "unrelated"), (sentence, v)
 
@@ -1229,3 +1233,122 @@ def test_a_conjugate_said_to_carry_its_toxin_to_the_wrong_antigen_is_caught(by_s
     assert found.verdict != "pass", found.findings
     assert read_claims("Inotuzumab carries its toxin to CD22-positive blasts.")[0].targets == (
         ("inotuzumab", frozenset({"cd22"})),)
+
+
+def test_a_pronoun_keeps_its_treatment_across_a_sentence_naming_none(by_section) -> None:
+    """heldout17 w069 (own paraphrase): "That drug is nelarabine ... Its main harm ... It is also the usual fallback
+    for relapsed B-ALL when the antibodies cannot be used": "it" is still nelarabine, and a fallback is an option."""
+    chunk = _chunk_with(by_section, "jsh2023-all/relapsed/t-all-nelarabine", "nelarabine")
+    text = ("The drug meant is nelarabine, for relapsed T-ALL[1]. Nerve damage is its main harm[1]. It is also the "
+            "go-to choice for relapsed B-ALL if blinatumomab cannot be given[1].")
+    found = check("And its side effects?", PatientFacts(phase="relapsed"),
+                  Draft(answer=text, citations=[cite(chunk, 1)]), [chunk])
+    assert "RR-NELA-BALL-025" in {f.rule_id for f in found.findings}, found.findings
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    # the option is the sentence's own claim; the trial is named only in the concession (heldout18 w009, own
+    # paraphrase)
+    ("Blinatumomab may be considered for relapsed T-ALL too, though the TOWER trial only enrolled B-ALL.",
+     "contradict"),
+    # the trial speaks in the whole sentence: its report, not the sentence's position
+    ("In TOWER, blinatumomab was given to relapsed B-ALL patients.", "agree|unrelated"),
+])
+def test_a_trial_named_in_a_concession_does_not_voice_the_main_clause(sentence: str, kind: str) -> None:
+    verdict = judge_sentence(sentence, BOOK, PatientFacts(lineage="T", phase="relapsed"))
+    assert verdict.kind in kind.split("|"), verdict
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    # the value given before the colon, and "that level" after it (heldout18 w025, own paraphrase)
+    ("The answer is 0.1%: MRD at or above that threshold after induction means high relapse risk in JSH 2023.",
+     "contradict"),
+    ("The answer is 0.01%: MRD at or above that threshold after induction means high relapse risk in JSH 2023.",
+     "agree"),
+])
+def test_a_word_for_the_value_before_reads_as_that_value(sentence: str, kind: str) -> None:
+    verdict = judge_sentence(sentence, BOOK, PatientFacts())
+    assert verdict.kind == kind, verdict
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    # the age a pathway is applied from, before a colon listing the pathway (heldout18 w028, own paraphrase)
+    ("She falls under the older-patient approach, which JSH 2023 applies from age 60: a TKI with a corticosteroid "
+     "for induction.", "contradict"),
+    ("She falls under the older-patient approach, which JSH 2023 applies from age 65: a TKI with a corticosteroid "
+     "for induction.", "agree"),
+])
+def test_a_list_after_a_colon_takes_the_values_of_the_clause_before(sentence: str, kind: str) -> None:
+    verdict = judge_sentence(sentence, BOOK, PatientFacts(ph_status="positive", phase="newly_diagnosed"))
+    assert verdict.kind == kind, verdict
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    # a denial for every case where the guideline keeps exceptions (heldout18 w053, own paraphrase)
+    ("After a pediatric-type protocol, JSH 2023 rules out allo-HSCT in CR1 regardless of risk factors.", "contradict"),
+    ("After a pediatric-type protocol, JSH 2023 does not make allo-HSCT in CR1 the default; unfavourable factors can "
+     "change that.", "agree"),
+])
+def test_a_denial_for_every_case_contradicts_a_rule_with_exceptions(sentence: str, kind: str) -> None:
+    verdict = judge_sentence(sentence, BOOK, PatientFacts(ph_status="negative", phase="cr1", age=30, age_band="aya"))
+    assert verdict.kind == kind, verdict
+
+
+def test_an_opening_it_after_the_guidelines_voice_is_the_guideline(by_section) -> None:
+    """heldout18 w004 (own paraphrase): "... JSH 2023 says no standard has been established. It favours multi-agent
+    chemotherapy ..." puts a ranking in the guideline's mouth, as "The guideline favours ..." does."""
+    chunk = _chunk_with(by_section, "jsh2023-all/ph-neg/older", "standard")
+    text = ("For Ph-negative ALL at 65 or older, JSH 2023 says no standard treatment has been established[1]. It "
+            "prefers multi-agent chemotherapy for fit patients and keeps steroids alone for the rest[1].")
+    found = check("Ph-negative ALL at 72: what now?", PatientFacts(age=72, age_band="65+", ph_status="negative"),
+                  Draft(answer=text, citations=[cite(chunk, 1)]), [chunk])
+    assert found.verdict != "pass", found.findings
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    # a rule for either lineage kept to one (heldout18 w008, own paraphrase)
+    ("JSH 2023 keeps pediatric-type chemotherapy for B-ALL in young adults.", "contradict"),
+    ("JSH 2023 recommends pediatric-type chemotherapy only for AYA patients with Ph-negative ALL.", "agree"),
+    # a group sent down a treatment path from the outset (heldout18 w008, own paraphrase)
+    ("Under JSH 2023, T-ALL is channelled to nelarabine from the outset.", "unsupported"),
+])
+def test_a_lineage_kept_or_routed_is_judged(sentence: str, kind: str) -> None:
+    verdict = judge_sentence(sentence, BOOK, PatientFacts(age=29, age_band="aya", ph_status="negative"))
+    assert verdict.kind == kind, verdict
+
+
+@pytest.mark.parametrize("sentence", [
+    # a test done before a treatment: the requirement is the test's (heldout18 c017, own paraphrase)
+    "CD19 on the leukemia cells has to be checked again before CAR-T.",
+    # the summary's own limit, beside the label's in the next clause (heldout18 c062, own paraphrase)
+    "The summary's CAR-T option is for patients under 25, while the label limit is 25 or younger at infusion.",
+])
+def test_correct_sentences_about_car_t_limits_and_tests_pass(sentence: str) -> None:
+    verdict = judge_sentence(sentence, BOOK, PatientFacts(age=24, lineage="B", phase="relapsed", cd19=True,
+                                                          transplant="done"))
+    assert verdict.kind in ("agree", "unrelated"), verdict
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    # a treatment said to be used "whether" for one lineage or the other: into the one it is not for (heldout18 w048,
+    # own paraphrases)
+    ("CRS management stays the same whether tisagenlecleucel is used in B-ALL or in T-ALL.", "contradict"),
+    ("Blinatumomab is used for relapsed ALL whether B-lineage or T-lineage.", "contradict"),
+    ("JSH 2023 recommends pediatric-type chemotherapy for AYA whether B-lineage or T-lineage.", "agree"),
+    # a real question about it stays a question
+    ("It is unclear whether tisagenlecleucel is used for relapsed T-ALL.", "unrelated"),
+])
+def test_a_treatment_spread_over_both_lineages_is_judged_for_the_one_it_is_not_for(sentence: str, kind: str) -> None:
+    verdict = judge_sentence(sentence, BOOK, PatientFacts(age=22, age_band="aya", ph_status="negative"))
+    assert verdict.kind == kind, verdict
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    # a rating scale named by its poles or its maker, given to the 2023 edition (heldout18 w038, own paraphrase)
+    ("The 2023 edition rates every ALL question with Minds-style strong/weak ratings.", "unsupported"),
+    # ... or asked about: no grade given (heldout9 c088)
+    ("Whether the 2023 edition moved to Minds-style ratings is unknown.", "unrelated"),
+])
+def test_a_rating_scale_given_to_the_2023_edition_is_an_invented_grade(sentence: str, kind: str) -> None:
+    verdict = judge_sentence(sentence, BOOK, PatientFacts())
+    assert verdict.kind == kind, verdict

@@ -70,6 +70,11 @@ CASES = [
     ("PHPOS-POSTHSCT-MRDNEG-006", POSTHSCT_NEG, "You should continue imatinib maintenance after allo-HSCT.", True),
     ("PHPOS-POSTHSCT-MRDNEG-006", POSTHSCT_NEG, "Prophylactic TKI maintenance is not recommended.", False),
     ("PHPOS-POSTHSCT-MRDNEG-006", POSTHSCT_NEG, "Give a TKI only if MRD becomes detectable.", False),
+    # a study's account of what patients received, set apart from the recommendation (heldout18 c037, own words)
+    ("PHPOS-POSTHSCT-MRDNEG-006", POSTHSCT_NEG, "In a registry study, some transplanted patients in molecular "
+     "remission received prophylactic TKI maintenance, which reflects practice rather than the recommendation.", False),
+    ("PHPOS-POSTHSCT-MRDNEG-006", POSTHSCT_NEG, "After allo-HSCT, MRD-negative patients should get prophylactic TKI "
+     "maintenance.", True),
     ("PHPOS-POSTHSCT-MRDNEG-006", NONE,
      "For MRD-negative Ph-positive patients after allo-HSCT, prophylactic TKI maintenance is recommended.", True),
     ("PHPOS-POSTHSCT-MRDNEG-006", NONE,
@@ -226,6 +231,27 @@ CASES = [
     ("GUIDE-NOTBINDING-080", NONE, "The 2023 edition states outright that it supports physician judgement.", True),
     ("GUIDE-NOTBINDING-080", NONE, "Earlier editions say the guideline supports judgement rather than binding it.", False),
     ("GUIDE-NOTBINDING-080", NONE, "The guideline is not binding on physicians.", False),
+    # (heldout9 w088, own paraphrase: the recommendations made binding)
+    ("GUIDE-NOTBINDING-080", NONE, "With the 2023 edition its recommendations became binding standards of care.",
+     True),
+    # RR-TARGETNEG-022: each antigen named for its own drug after a list (heldout5 c018, own paraphrase)
+    ("RR-TARGETNEG-022", NONE, "Check CD19 before blinatumomab and CD22 before inotuzumab.", False),
+    ("RR-TARGETNEG-022", NONE, "Blinatumomab engages CD3 and CD22.", True),
+    # SOURCE-SUMMARY-082: the recommendations said to come from the guideline text (heldout4 w098, heldout5 w063, own
+    # paraphrases)
+    ("SOURCE-SUMMARY-082", NONE, "The recommendations in this tool were extracted from the full English chapter.",
+     True),
+    ("SOURCE-SUMMARY-082", NONE, "Its recommendations come from the original Japanese guideline and were "
+     "cross-checked against a summary.", True),
+    ("SOURCE-SUMMARY-082", NONE, "The recommendations here come from a secondary summary, not from the guideline "
+     "text itself.", False),
+    ("SOURCE-SUMMARY-082", NONE, "The full chapter was not available, so the recommendations rest on the summary.",
+     False),
+    # RISK-LATECR-081: the course count of a late remission moved up (heldout18 w084, own paraphrases)
+    ("RISK-LATECR-081", NONE, "A remission counts as late only when it takes more than two induction courses.", True),
+    ("RISK-LATECR-081", NONE, "Reaching CR after 2 courses is normal; late CR means three or more.", True),
+    ("RISK-LATECR-081", NONE, "Late complete remission means needing more than one induction course.", False),
+    ("RISK-LATECR-081", NONE, "Needing two induction courses counts as a late remission, an adverse factor.", False),
     # NELA-TLBL-079: nelarabine put on the guideline's list for T-LBL (heldout7-13, own paraphrases)
     ("NELA-TLBL-079", NONE, "The guideline names nelarabine for relapsed T-ALL and T-LBL alike.", True),
     ("NELA-TLBL-079", NONE, "JSH 2023 explicitly includes T-cell lymphoblastic lymphoma in its nelarabine listing.",

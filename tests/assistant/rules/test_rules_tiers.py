@@ -113,6 +113,27 @@ def test_a_trial_result_as_the_jsh_position_is_removed(by_section, section: str,
     assert ids(check_tiers("q", F, draft_of(sentence, chunk), [chunk])) == [rule_id]
 
 
+@pytest.mark.parametrize("sentence", [
+    # where the recommendations come from and how long their source is: no recommendation of anything (heldout18
+    # c053, c084; own paraphrases)
+    "The 2023 recommendations used here are taken from a secondary summary, not from the full chapter.",
+    "Keep in mind that the 2023 recommendations in this tool come from the ALL Hub summary.",
+])
+def test_saying_where_the_recommendations_come_from_recommends_nothing(by_section, sentence: str) -> None:
+    chunk = by_section["evidence/phallcon"][0]
+    assert "TIER-REC-001" not in ids(check_tiers("q", F, draft_of(sentence, chunk), [chunk]))
+
+
+@pytest.mark.parametrize("sentence", [
+    # a trial's value related to JSH's, JSH the object (heldout18 c023, c064; own paraphrases)
+    "INO-VATE's MRD-negative cut-off of below 0.01% matches the JSH threshold.",
+    "It supports the guideline's pathway of a TKI with chemotherapy in Ph-positive ALL.",
+])
+def test_a_result_related_to_the_jsh_position_is_evidence_framing(by_section, sentence: str) -> None:
+    chunk = by_section["evidence/phallcon"][0]
+    assert "TIER-EVID-004" not in ids(check_tiers("q", F, draft_of(sentence, chunk), [chunk]))
+
+
 def test_a_context_source_restating_a_position_a_rule_holds_may_carry_it(by_section) -> None:
     """A context note that says what JSH recommends (the pediatric-type regimen for AYA, beside the pediatric
     guideline) may be cited for that position; a recommendation no rule holds, cited to it, is still removed."""

@@ -48,6 +48,18 @@ def test_a_harm_given_wrongly_is_removed(by_section, question: str, sentence: st
     assert check(question, F, draft, [chunk]).verdict != "pass"
 
 
+@pytest.mark.parametrize("sentence", [
+    "Happily, these neuropathies reliably go away once nelarabine is held.",
+    "The numbness and tingling from nelarabine completely resolve after it is stopped.",
+])
+def test_a_harm_called_sure_to_pass_against_a_label_saying_it_may_not_is_removed(by_section, sentence: str) -> None:
+    """heldout18 w046 (own paraphrases): the cited label says these reactions "did not always resolve" (and calls a
+    paralysis rare): it supports no claim that they pass."""
+    chunk = _chunk(by_section, TOX, "did not always resolve")
+    issues = check_toxicity("Nelarabine with new numbness: stop it?", F, draft_of(sentence, chunk), [chunk])
+    assert [i.finding.rule_id for i in issues] == [TOX_ID], issues
+
+
 @pytest.mark.parametrize("question,sentence", [
     ("nelarabine main tox?", "Nelarabine's main toxicity is neurotoxicity, central and peripheral."),
     ("What about inotuzumab and transplant?",
