@@ -153,6 +153,12 @@ class Vocabulary:
     pronouns: frozenset[str] = frozenset()
     concessive_clauses: frozenset[str] = frozenset()  # a trial named in one of these speaks only there
     value_pointers: tuple[Phrase, ...] = ()  # "that level": the value of the clause before
+    both_settings: tuple[Phrase, ...] = ()  # "both at relapse and first-line": two settings the claim's own
+    set_aside_names: tuple[tuple[str, tuple[Phrase, ...]], ...] = ()  # fact key -> the words naming it
+    comma_clauses: tuple[Phrase, ...] = ()  # ", for whom ...", ", since ...": a clause of its own after a comma
+    stance_not_after: dict[Phrase, frozenset[str]] = field(default_factory=dict)  # cue -> words that unmake it
+    denied_showing: frozenset[str] = frozenset()  # "does not show that ...": the clause after it is not asserted
+    trial_regimen_nouns: frozenset[str] = frozenset()  # "the ALL202-U protocol": a trial's own treatment
     absolute: tuple[Phrase, ...] = ()
     conditions: tuple[Phrase, ...] = ()
     restated_condition: frozenset[str] = frozenset()
@@ -286,7 +292,12 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         wishes=_ph(data.get("wishes") or []),
         clause_breaks=frozenset(str(w) for w in data["clause_breaks"]),
         concessive_clauses=frozenset(str(w) for w in data.get("concessive_clauses") or []),
-        value_pointers=_ph(data.get("value_pointers") or []), openers=_ph(data["openers"]),
+        value_pointers=_ph(data.get("value_pointers") or []), both_settings=_ph(data.get("both_settings") or []),
+        set_aside_names=tuple((str(k), _ph(v)) for k, v in (data.get("set_aside_names") or {}).items()),
+        comma_clauses=_ph(data.get("comma_clauses") or []), denied_showing=_words(data, "denied_showing"),
+        stance_not_after={tuple(tokens(str(k).lower())): frozenset(str(w) for w in v)
+                          for k, v in (data.get("stance_not_after") or {}).items()},
+        trial_regimen_nouns=_words(data, "trial_regimen_nouns"), openers=_ph(data["openers"]),
         opener_marks=frozenset(data["opener_marks"]),
         attribution={k: _ph(v) for k, v in data["attribution"].items()},
         setting={k: _ph(v) for k, v in data["setting"].items()},
@@ -719,6 +730,23 @@ def strip_opener(sentence: str) -> str:
     return sentence[cut:].lstrip()
 
 
+def opener_moved(sentence: str) -> str:
+    """The sentence without its yes/no opening, a qualified "not" opening moved to its end, where the denial it
+    states stands ("Not from the guideline text itself: the recommendations come from a summary" -> "the
+    recommendations come from a summary, not from the guideline text itself", heldout19 c054).
+
+    >>> opener_moved("Not from the full text: they come from a summary.")
+    'they come from a summary, not from the full text.'
+    >>> opener_moved("No: the guideline does not recommend it.")
+    'the guideline does not recommend it.'
+    """
+    bare = strip_opener(sentence)
+    opening = sentence[:len(sentence) - len(bare)].strip().rstrip(":—–").strip()
+    if bare == sentence or opening.split(" ")[0].lower() not in claim_vocabulary().qualified_openers:
+        return bare
+    return f"{bare.rstrip().rstrip('.')}, {opening[:1].lower()}{opening[1:]}."
+
+
 def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
     spans, start = [], 0
     for i, t in enumerate(toks):
@@ -743,10 +771,12 @@ def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
             spans.append((start, i))
             start = i + 2
             continue
-        if t == "," and i + 1 < len(toks) and toks[i + 1] == "which" and i > start:
-            spans.append((start, i))  # "not the JSH 2023 recommendation, which is X": the denial is not about X
-            start = i + 1
-            continue
+        if t == "," and i + 1 < len(toks) and i > start and _at_any(toks, i + 1, voc.comma_clauses) and (
+                not _at_any(toks, i + 1, voc.reasons) or _stance(toks, start, i, voc)[0] is not None):
+            spans.append((start, i))  # "not the JSH 2023 recommendation, which is X": the denial is not about X;
+            start = i + 1  # "..., for whom the summary gives X"; "..., since it is listed for T-ALL" (a reason after
+            continue  # a main clause with its own stance: "switching to dasatinib is the logical next step, since
+            # second-generation TKIs overcome it" takes its stance from the reason)
         if t in voc.position_joiners and i > start and _stance(toks, start, i, voc)[0] and _own_position(toks, i, voc):
             spans.append((start, i))  # "blinatumomab is ruled out while inotuzumab is recommended": a position on
             start = i + 1  # each side (not "no TKI while MRD stays negative")
@@ -857,6 +887,8 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
                 continue  # "requires CD19", "needs CD22 expression": a condition on the blasts, not a stance
             if _lists_parts(toks, a, i, p, voc):
                 continue  # "these regimens include asparaginase": what a regimen is made of
+            if i > a and toks[i - 1] in voc.stance_not_after.get(p, ()):
+                continue  # "patients fit enough for combination chemotherapy": who can take it, no stance on it
             lo = max(a, i - 2)
             if any(lo + j <= i < lo + j + len(q) or lo + j + len(q) == i and _denied_before(toks, a, lo + j, voc)
                    for j, q in _find(toks[lo:i + 1], voc.equivalence_cues)):
@@ -918,7 +950,14 @@ def _asked(toks: list[str], a: int, at: int, voc: Vocabulary) -> bool:
     wh, verbs = voc.embedded_wh
     return any(toks[k] in cues and not conditions & set(toks[max(a, k - 2):k])
                or toks[k] in wh and k > a and toks[k - 1] in verbs or _denied_relative(toks, a, k, voc)
-               for k in range(a, at))
+               or _denied_showing(toks, a, k, voc) for k in range(a, at))
+
+
+def _denied_showing(toks: list[str], a: int, k: int, voc: Vocabulary) -> bool:
+    """toks[k] is the "that" of a denied verb of showing ("it does not show that JSH recommends X"): what follows
+    is not asserted."""
+    return (toks[k] == "that" and k - 1 > a and toks[k - 1] in voc.denied_showing
+            and any(t in ("not", "never") or t.endswith("n't") for t in toks[max(a, k - 3):k - 1]))
 
 
 def _denied_relative(toks: list[str], a: int, k: int, voc: Vocabulary) -> bool:
@@ -1223,6 +1262,11 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     aside = _set_aside(toks, 0, len(toks), voc)[0]  # (a group set aside is no one's population in the sentence)
     population = {k: v for k, v in population.items() if k not in aside}
     voiced_by_trial = _trial_clauses(toks, spans, trials, voc)
+    # (a reason after its main clause names its own group: "nelarabine does not fit this relapse, since the summary
+    # names it for T-ALL" is not about T-ALL, heldout19 c013)
+    reasons = [own for (a, _), own in zip(spans, owns, strict=True) if a > 0 and toks[a - 1] == ","
+               and _at_any(toks, a, voc.reasons)]
+    main_population = {k: v for k, v in population.items() if not any(r.get(k) == v for r in reasons)}
     for (a, b), (stance, said), own_population, trial_voice in zip(spans, stances, owns, voiced_by_trial,
                                                                    strict=True):
         inside = _main_clause_mentions([m for m in mentions if a <= m.start < b], toks, a, b, voc)
@@ -1280,7 +1324,12 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         polarity = voc.stances[stance][0] if stance else 0
         only = _only_after(toks, treat, voc)  # ("TKI only cures it": the TKI given alone)
         setting = _setting(toks, a, b, voc) or whole_setting
-        whose = _whose(population, own_population, set_aside, toks, a, b, pointed=len(spans) > 1, voc=voc)
+        reason = a > 0 and toks[a - 1] == "," and _at_any(toks, a, voc.reasons)
+        if a > 1 and toks[a - 1] == "," and toks[a] in ("for", "in") and a + 1 < b and toks[a + 1] in ("which", "whom"):
+            own_population = {**own_population, **_named_before(toks, a - 1)}  # ("not options for T-ALL, for which
+            # nelarabine is listed": the group the relative clause is about is the one named before its comma)
+        whose = _whose(population if reason else main_population, own_population, set_aside, toks, a, b,
+                       pointed=len(spans) > 1, voc=voc)
         quals = _ending(tuple(_qualifiers(toks[max(0, a - 1):b], voc)), stops)
         if not quals and listed:  # (and the values of the clause before the colon: "..., which JSH 2023 applies
             quals = claims[-1].qualifiers  # from age 60: induction with a TKI plus a corticosteroid")
@@ -1332,6 +1381,16 @@ def _value_named(sentence: str, voc: Vocabulary) -> str | None:
     return " ".join([*toks[:at], *written, *toks[at + len(phrase):]])
 
 
+def _named_before(toks: list[str], end: int) -> dict[str, Any]:
+    """The group the few words before `end` name, after their preposition ("... not options for T-ALL" -> T-ALL,
+    not denied by the clause's "not")."""
+    from assistant.rules.logic import stated_facts
+
+    start = next((k + 1 for k in range(end - 1, max(-1, end - 5), -1) if toks[k] in ("for", "in", "with")),
+                 max(0, end - 3))
+    return dict(stated_facts(" ".join(toks[start:end])))
+
+
 def _settled_stance(stance: str | None, hedged: bool, contrasted: tuple[str, ...], interventions: tuple[str, ...],
                     treat: list[Any], said: range) -> tuple[str | None, str | None]:
     """The clause's stance after its hedge and contrast, and whom-it-is-for (`applies` / `not_applicable`) kept
@@ -1362,8 +1421,8 @@ def _set_aside(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[frozen
         words = toks[start:end]
         keys |= set(stated_facts(" ".join(words)))
         keys |= {k for phrase, facts in voc.population_cues if _find(words, (phrase,)) for k in facts}
-        if _find(words, (("philadelphia",), ("ph",))):
-            keys.add("ph_status")  # ("whether or not the Philadelphia chromosome is present": either status)
+        # ("whether or not the Philadelphia chromosome is present": either status; "regardless of lineage")
+        keys |= {k for k, names in voc.set_aside_names if _find(words, names)}
         at |= set(range(a + i, start))
     for i in range(a, b):  # "whether the leukemia is Ph-negative or Ph-positive": one fact, both of its values
         if toks[i] == "whether" and (either := _either_value(toks, i + 1, b)):
@@ -1812,6 +1871,8 @@ def _past(toks: list[str], m: Any, mentions: list[Any], voc: Vocabulary) -> bool
     joined = [o for o in mentions if o is not m and o.end < m.start and m.start - o.end <= 2
               and all(t in _JOINERS for t in toks[o.end:m.start])]
     return any(o.concept == m.concept and o.end <= m.start <= o.end + 2 and (o.historical or cued(o.start))
+               and all(not t[:1].isalnum() for t in toks[o.end:m.start])  # (a restatement, not "after
+               # blinatumomab rules blinatumomab out", heldout19 c013)
                for o in mentions if o is not m) or any(o.historical or cued(o.start) for o in joined)
 
 

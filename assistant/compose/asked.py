@@ -14,7 +14,7 @@ from assistant.compose.cues import cue, says
 from assistant.compose.intents import treatments_named
 from assistant.compose.selection import DraftPlan, Sources
 from assistant.compose.sentences import _headed_sentences, _low_value, _safe_sentence, fits_patient
-from assistant.compose.subject import harms_named
+from assistant.compose.subject import harms_named, named_treatments
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, tokens, treatments_in
 from assistant.facts import assumed
 from assistant.models import Chunk, PatientFacts
@@ -86,9 +86,14 @@ class AskedTreatment:
     def run(self, plan: DraftPlan, pool: Sources, builder: Builder) -> None:
         if plan.rules_only:
             return
-        for concept in asked_treatments(plan.q):
+        asked = asked_treatments(plan.q)
+        if plan.intents.harms:  # (what to watch for asked after the treatments are named: "The doctor mentioned
+            # blinatumomab and inotuzumab. ... I am worried about side effects, what should we watch for", r107 q27)
+            asked = list(dict.fromkeys([*asked, *_named_now(plan.q)]))[:3]
+        for concept in asked:
             said = concept_ids(" ".join(t for kind, t in builder.lines if kind != "note").lower())  # (not a note)
-            if addressed(concept, said) or wrong_disease(concept, plan.facts):
+            if addressed(concept, said) and not (plan.intents.harms and not _harm_line(concept, builder)) or (
+                    wrong_disease(concept, plan.facts)):
                 continue  # (blinatumomab asked for T-ALL: the "No" says why; BLAST's MRD response is not his)
             # (a patient gets no trial protocol for it; a safety context line may answer: "blinatumomab can cause CRS")
             cands = [c for c in plan.candidates(pool, 8) if c.tier != "evidence" or not plan.plain]
@@ -100,6 +105,17 @@ class AskedTreatment:
                 if found is None or plan.names_other_trial(found[0]) or not builder.add(
                         found[1].tier, found[0], found[1], lead=lead_for(found[1].tier), asked=True):
                     break
+
+
+def _named_now(question: str) -> list[str]:
+    """The treatments the question names, not those already given ("second relapse after blinatumomab")."""
+    given = {m.concept for m in read_concepts(question.lower()).mentions if m.historical}
+    return [c for c in named_treatments(question) if c not in given]
+
+
+def _harm_line(concept: str, builder: Builder) -> bool:
+    """A line of the answer names the treatment and one of its harms (what to watch for is answered for it)."""
+    return any(kind != "note" and harms_named(t) and concept in concept_ids(t.lower()) for kind, t in builder.lines)
 
 
 def _known(facts: PatientFacts) -> dict[str, Any]:

@@ -523,6 +523,7 @@ def question_parts(question: str) -> list[str]:
     lasts = [(p, (sentences(p) or [p])[-1]) for p in parts]
     asking = [p for p, last in lasts if len(last.split()) >= 2  # ("…. Why, when he's an adult?": one part)
               and (_opens_asking(last) or says(last, "plan_request") or _asks_in_place(last, question))]
+    asking = _with_lead_ins(parts, asking, question)
     if len(asking) < 2:  # terse questions one after another, each with its "?" ("MRD cutoff per JSH? flow or PCR?
         # which timepoints?"); a case description before one question ("28M T-ALL relapsed, what salvage") is one
         # (and a request after a question, as a Japanese 「…も教えて」 reads: "... recommended? recommendation evidence
@@ -533,6 +534,22 @@ def question_parts(question: str) -> list[str]:
     if len(asking) < 2:
         asking = _requested_parts(question)
     return asking if len(asking) >= 2 else [question.strip()]
+
+
+def _with_lead_ins(parts: list[str], asking: list[str], question: str) -> list[str]:
+    """Each asking part with the statement that opens its sentence after a question before it ("... how do they pick
+    one? I am very worried about side effects, what should we watch for": the worry says what is watched for, r107
+    q27)."""
+    out = []
+    for k, p in enumerate(parts):
+        if p not in asking:
+            continue
+        lead = parts[k - 1] if k else ""
+        at = question.find(lead) if lead and lead not in asking else -1
+        if at > 0 and question[:at].rstrip().endswith("?") and not sentences(lead)[1:]:
+            p = f"{lead}, {p}"
+        out.append(p)
+    return out
 
 
 def _requested_parts(question: str) -> list[str]:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from assistant.claims import broader_chain
+from assistant.claims import broader_chain, read_claims
 from assistant.concepts import LEXICON_DIR, read_concepts
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, chunks_by_id, cited_chunks, lead_reply, parse_lines, strip_lead
@@ -236,9 +236,13 @@ def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: fro
     absent = {t for t in needed if t not in have}
     if absent and any(_term_kind(t) == "calendar" for t in needed):  # (read only when a term it may excuse is absent)
         absent -= _named_numbers(body)
-    missing = {t for t in absent if not _example_of(t, body, have)}
+    missing = {t for t in absent if not _example_of(t, body, have) and not _lineage_of(t, have)}
     if _makes_claim(body):  # the treatments it names must be in its source (paraphrase may change every other word)
-        asked_concepts = _concepts(" ".join(sorted(asked)))
+        # (the asked tokens are canonical: "auto_hsct" read as written would be "hsct", an allogeneic one; one the
+        # sentence puts forward needs its source all the same: "JSH 2023 lists an autologous transplant as the
+        # alternative when no donor is found", ja-w065)
+        asked_concepts = _concepts(" ".join(sorted(asked)).replace("_", "-")) - {
+            c for claim in read_claims(body) if claim.polarity > 0 for c in claim.interventions}
         have = set().union(*(_concepts(c.text) for c in chunks)) if chunks else set()
         have |= {b for c in have for b in broader_chain(c)}  # (a source naming dasatinib names a TKI)
         tokens_had = set().union(*(chunk_terms(c.text) for c in chunks)) if chunks else set()
@@ -322,6 +326,34 @@ def _named_numbers(text: str) -> set[str]:
 
     return {w for m in read_concepts(text.lower()).mentions if m.kind == "source"
             for w in m.surface.split() if w.isdigit()}
+
+
+def _lineage_of(term: str, have: set[str]) -> bool:
+    """A lineage its source names by a treatment or an antigen of that lineage only ("relapsed Ph-positive B-ALL"
+    from "blinatumomab for CD19-positive disease": concepts.yaml `fits`)."""
+    lineage = _LINEAGE_TERMS.get(term)
+    return lineage is not None and any(_fits_lineage(t) == lineage for t in have)
+
+
+#: Key terms of a lineage, and the lineage they name.
+_LINEAGE_TERMS = {"b_all": "B", "t_all": "T"}
+
+
+@lru_cache(maxsize=512)
+def _fits_lineage(term: str) -> str | None:
+    """The lineage a key term's treatment or antigen belongs to (blinatumomab, CD19: B), else None."""
+    from assistant.concepts import load_lexicon
+
+    concepts = load_lexicon().concepts
+    antigen = term.split("_")[0]
+    if antigen in _B_ANTIGENS:
+        return "B"
+    c = concepts.get(term)
+    return c.fits.get("lineage") if c is not None else None
+
+
+#: B-cell antigens whose name alone places the blasts in the B lineage.
+_B_ANTIGENS = frozenset({"cd19", "cd22"})
 
 
 def _example_of(term: str, body: str, have: set[str]) -> bool:
@@ -525,9 +557,9 @@ def _negated(a: str, b: str) -> bool:
     keeps the polarity of "the guideline does not recommend X"): when both state stances, a clause and the clause
     of the other it copies state different ones, or one denies a stance word the other asserts ("GNR means
     generally (not) recommended"); else one denies a word the other asserts (see `_flipped`)."""
-    from assistant.claims import read_claims, strip_opener
+    from assistant.claims import opener_moved, read_claims
 
-    a, b = strip_opener(a), strip_opener(b)
+    a, b = opener_moved(a), opener_moved(b)
     ca = [c for c in read_claims(a) if c.stance is not None and not c.extra.get("inferred")]
     cb = [c for c in read_claims(b) if c.stance is not None and not c.extra.get("inferred")]
     if ca and cb:  # (a paraphrase may drop or add a clause: only the clauses it copies are compared)

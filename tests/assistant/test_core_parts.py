@@ -2527,3 +2527,12 @@ def test_a_stopping_claim_is_denied_by_the_maintenance_rule(bot) -> None:
                 "stop their TKI. Is that what JSH 2023 says?")
     opening = a.answer.split("\n")[0]
     assert opening.lstrip("_*").startswith("No") and "at least 5 years" in opening, opening
+
+
+def test_what_to_watch_for_asked_after_the_treatments_are_named_gets_their_harms(bot) -> None:
+    """r107 q27 (own paraphrase): the treatments named in the message, "what to watch for" asked in its last
+    sentence after a worry about side effects: a line with a named treatment's harms, not only its indication."""
+    a = bot.ask("My daughter is 31 and her B-ALL came back. Her doctors talked about blinatumomab. What is it and "
+                "why that one? We are scared of the side effects, what do we look out for")
+    quotes = _quotes(a)
+    assert "blinatumomab" in quotes.lower() and ("cytokine release syndrome" in quotes or "neuro" in quotes), a.answer

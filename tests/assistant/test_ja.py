@@ -45,6 +45,8 @@ def facts(q: str) -> dict:
     # 「また」 opening a sentence is "also", not a remission reached again (rja126 q02, own paraphrase)
     ("68歳、Ph陽性ALLの新規診断です。また寛解後はどんな治療がありますか。", {"phase": "newly_diagnosed"}),
     ("一度再発しましたが、また寛解に入りました。", {"phase": "cr2"}),
+    # a relapse to be prevented is no relapse (rja127 q23, own paraphrase)
+    ("いしょくのあと けんさは陰性です。さいはつを ふせぐために くすりを つづけますか。", {"phase": "post_hsct"}),
 ])
 def test_japanese_facts(q: str, expected: dict) -> None:
     got = facts(q)
@@ -87,6 +89,8 @@ def test_someone_elses_age_is_not_the_patients(q: str, not_age: int) -> None:
     # ... also written in kana and with a lay asker's spaces inside the gap (rja126 q23, own paraphrase)
     ("むすめは こどもと おなじ ほうほうで ちりょうを うけるそうです", {"pediatric_regimen"}),
     ("子どもと 同じ やりかたで 治療すると いわれました", {"pediatric_regimen"}),
+    # the years of treatment after remission, described (rja127 q27, own paraphrase)
+    ("息子は寛解したのに、この先も何年も治療を続けるそうです", {"maintenance"}),
     ("同種造血幹細胞移植", {"allo_hsct"}),
     # a family's words for the spinal injection and for radiating the head, in spaced kana (rja114 q24)
     ("せなかに はりを さして くすりを いれるのは なんのため？ あたまに ほうしゃせんを あてないと だめ？",

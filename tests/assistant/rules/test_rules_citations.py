@@ -444,3 +444,28 @@ def test_a_ratio_and_a_trials_phase_are_no_values_put_in_place_of_each_other(by_
     sentence = ("In TOWER, 405 adults with relapsed or refractory Ph-negative B-ALL were randomised 2:1 between "
                 "blinatumomab and standard chemotherapy.")
     assert check_citations("What did TOWER show?", F, draft_of(sentence, chunk), [chunk]) == []
+
+
+@pytest.mark.parametrize(("sentence", "flagged"), [
+    # a lineage its source names by a B-lineage drug or antigen (heldout18 c032, own paraphrase)
+    ("For relapsed Ph-positive B-ALL, blinatumomab for CD19-positive disease may also apply.", False),
+    # ... not the other lineage
+    ("For relapsed Ph-positive T-ALL, blinatumomab for CD19-positive disease may also apply.", True),
+])
+def test_a_lineage_named_by_its_drug_or_antigen_in_the_source_is_supported(by_section, sentence, flagged) -> None:
+    from assistant.rules.citations import unsupported_terms
+
+    chunk = _chunk_with(by_section, "jsh2023-all/relapsed/ph-pos-tki", "CD19-positive disease")
+    assert bool({"b_all", "t_all"} & unsupported_terms(sentence, [chunk])) is flagged
+
+
+def test_a_treatment_the_question_asks_about_is_read_from_its_canonical_token(by_section) -> None:
+    """heldout18 c033 (own paraphrase): "auto_hsct", the question's token for an autologous transplant, was read as
+    an allogeneic one, so an answer setting the autograft aside lost its sentence."""
+    from assistant.rules.citations import unsupported_terms
+    from assistant.text import tokenize
+
+    chunk = _chunk_with(by_section, "jsh2023-all/ph-pos/tki-maintenance", "5 years")
+    asked = frozenset(tokenize("Would an autologous transplant work as consolidation in CR1?", fix_typos=False))
+    sentence = "Without allo-HSCT in CR1, TKI maintenance for at least 5 years is the answer, rather than an autograft."
+    assert "auto_hsct" not in unsupported_terms(sentence, [chunk], asked=asked)

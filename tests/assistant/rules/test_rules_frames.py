@@ -1352,3 +1352,79 @@ def test_a_treatment_spread_over_both_lineages_is_judged_for_the_one_it_is_not_f
 def test_a_rating_scale_given_to_the_2023_edition_is_an_invented_grade(sentence: str, kind: str) -> None:
     verdict = judge_sentence(sentence, BOOK, PatientFacts())
     assert verdict.kind == kind, verdict
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    # a trial's own protocol put forward in JSH's voice (heldout19 w079, heldout3 w013; own paraphrases)
+    ("JSH 2023 endorses the CALGB 10403 regimen as the protocol for young adults.", "unsupported"),
+    ("The guideline lists the JALSG ALL202-U protocol as its pediatric-type regimen.", "unsupported"),
+    # ... set apart from the recommendation, or given as evidence
+    ("The JALSG Ph+ALL213 protocol's post-transplant dasatinib is not the JSH 2023 recommendation.", "unrelated"),
+    ("JSH 2023 recommends pediatric-type chemotherapy for AYA; the CALGB 10403 regimen is evidence for it.", "agree"),
+])
+def test_a_trials_protocol_in_jshs_voice_is_a_trial_as_recommendation(sentence: str, kind: str) -> None:
+    verdict = judge_sentence(sentence, BOOK, PatientFacts(age=30, age_band="aya", ph_status="negative"))
+    assert verdict.kind == kind, verdict
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    # a ranking whose lost antigen is only the case the other drug is kept for (heldout19 w075, own paraphrase)
+    ("With both markers present JSH 2023 favours blinatumomab, keeping inotuzumab for CD19-negative relapse.",
+     "contradict"),
+    ("Once CD19 is lost, inotuzumab is the one that still fits.", "agree"),
+])
+def test_a_ranking_is_not_excused_by_the_case_the_other_drug_is_kept_for(sentence: str, kind: str) -> None:
+    verdict = judge_sentence(sentence, BOOK, PatientFacts(lineage="B", phase="relapsed"))
+    assert verdict.kind == kind, verdict
+
+
+def test_a_bold_label_naming_a_group_is_the_group_of_its_line(by_section) -> None:
+    """heldout19 c038 (own paraphrase): "**B-lineage:** above 30×10^9/L is adverse; **T-lineage:** above 100" lost
+    its first group with its bold label and read 30 as T-lineage's."""
+    chunk = _chunk_with(by_section, "jsh2023-all/overview/diagnosis-risk", "100×10^9/L")
+    text = "**B-lineage:** a count above 30×10^9/L is adverse; **T-lineage:** above 100×10^9/L[1]."
+    found = check("Which white counts are adverse by lineage?", PatientFacts(),
+                  Draft(answer=text, citations=[cite(chunk, 1)]), [chunk])
+    assert found.verdict == "pass", found.findings
+
+
+@pytest.mark.parametrize(("sentence", "facts"), [
+    # a reason after its main clause is its own claim (heldout19 c013, own paraphrase)
+    ("Nelarabine does not fit this relapse, since the summary names it for T-ALL.",
+     {"lineage": "B", "phase": "relapsed"}),
+    # a relative clause about the group named before (heldout19 c028, own paraphrase)
+    ("Nor is it the JSH recommendation at 65 or older, for whom the summary names a TKI with a corticosteroid.",
+     {"ph_status": "positive"}),
+    # who can take a treatment, and harms foreseen, are no stance on it (heldout19 c041, c077; own paraphrases)
+    ("For those fit enough for multi-agent chemotherapy, the intensity is tailored, with no regimen specified.",
+     {"ph_status": "negative", "age": 70, "age_band": "65+"}),
+    ("The regimen uses a lot of asparaginase, so asparaginase side effects are expected.",
+     {"ph_status": "negative", "age": 30, "age_band": "aya"}),
+    # a denied showing asserts nothing (heldout19 c080, own paraphrase)
+    ("That analysis does not mean that JSH 2023 recommends ponatinib first-line.", {"ph_status": "positive"}),
+    # a use said to be missing, with the trial it was tested in (heldout19 c030, own paraphrase)
+    ("Blinatumomab in MRD-negative consolidation, as in E1910, is not listed in the JSH 2023 summary.", {}),
+    # the TKI of the transplant's aftermath named by its own names (heldout19 c062, own paraphrase)
+    ("That advice is a pre-emptive TKI once MRD appears and no prophylactic TKI while MRD is negative.",
+     {"ph_status": "positive"}),
+    # a patient leaving a recommendation's group (heldout19 c063, own paraphrase)
+    ("At 70 he moves out of the HD-MTX recommendation for ages 40 to 64.", {"ph_status": "negative"}),
+])
+def test_session53_correct_sentences_of_heldout19_classes_pass(sentence: str, facts: dict) -> None:
+    verdict = judge_sentence(sentence, BOOK, PatientFacts(**facts))
+    assert verdict.kind in ("agree", "unrelated"), verdict
+
+
+@pytest.mark.parametrize(("sentence", "facts", "kind"), [
+    # a transplant put off for another treatment (heldout19 w003, own paraphrase)
+    ("With MRD gone, JSH 2023 lets allo-HSCT in CR1 be postponed in favour of TKI maintenance.",
+     {"ph_status": "positive", "phase": "cr1", "age": 50, "age_band": "40-64"}, "contradict"),
+    # a relapse use and a first-line use claimed together (heldout19 w027, own paraphrase)
+    ("JSH 2023 lists blinatumomab for CD19-positive B-ALL at relapse as well as first-line in induction.",
+     {"lineage": "B"}, "unsupported"),
+    ("JSH 2023 lists blinatumomab for relapsed CD19-positive B-ALL, not for first-line induction.",
+     {"lineage": "B"}, "agree"),
+])
+def test_a_transplant_put_off_or_a_first_line_use_beside_relapse_is_judged(sentence, facts, kind) -> None:
+    verdict = judge_sentence(sentence, BOOK, PatientFacts(**facts))
+    assert verdict.kind == kind, verdict

@@ -237,6 +237,8 @@ CASES = [
     # RR-TARGETNEG-022: each antigen named for its own drug after a list (heldout5 c018, own paraphrase)
     ("RR-TARGETNEG-022", NONE, "Check CD19 before blinatumomab and CD22 before inotuzumab.", False),
     ("RR-TARGETNEG-022", NONE, "Blinatumomab engages CD3 and CD22.", True),
+    # (another clause after "while": heldout19 c013, own paraphrase)
+    ("RR-TARGETNEG-022", NONE, "CD19 loss rules out blinatumomab while CD22 expression favours inotuzumab.", False),
     # SOURCE-SUMMARY-082: the recommendations said to come from the guideline text (heldout4 w098, heldout5 w063, own
     # paraphrases)
     ("SOURCE-SUMMARY-082", NONE, "The recommendations in this tool were extracted from the full English chapter.",
@@ -776,3 +778,18 @@ def test_a_denial_of_the_questions_proposal_is_no_denial_of_the_drug_named_after
     assert "RR-BLIN-020" not in {f.rule_id for f in check(q, facts, draft_of(right, chunk), [chunk]).findings}
     wrong = "Blinatumomab is not recommended for relapsed or refractory CD19-positive B-ALL."
     assert "RR-BLIN-020" in {f.rule_id for f in check(q, facts, draft_of(wrong, chunk), [chunk]).findings}
+
+
+def test_a_denial_said_in_a_not_opening_does_not_negate_the_statement() -> None:
+    """heldout19 c054 (own paraphrase): "Not from the guideline text: the recommendations here come from a summary"
+    says the statement's denial first, not the statement negated."""
+    from assistant.rules.logic import _distortion
+
+    statement = ("The JSH 2023 recommendations in this assistant come from a secondary summary of the guideline "
+                 "published by the ALL Hub in October 2024, not from the guideline text itself.")
+    said = ("Not from the guideline text itself: the JSH 2023 recommendations in this assistant come from a "
+            "secondary summary of the guideline published by the ALL Hub in October 2024.")
+    assert _distortion(statement, said) is None
+    rule = ("For adults with Ph-positive ALL who are MRD-negative after allo-HSCT, the JSH 2023 guideline does not "
+            "recommend prophylactic TKI maintenance.")
+    assert _distortion(rule, rule.replace("does not recommend", "recommends")) == "negates the guideline statement"

@@ -77,6 +77,9 @@ def test_an_effect_turned_round_is_unsupported_and_a_comparison_is_left_to_the_r
     # a trial's arms named by no treatment: the cited trial's (heldout16 w020, own paraphrase)
     ("evidence/jalsg-all202-o", "did not differ significantly",
      "The price was paid in toxicity, with severe adverse events clearly higher on the high-dose side."),
+    # ... the treatment named, the trial's sentence naming none; the harm itself "more" (heldout19 w033, own words)
+    ("evidence/jalsg-all202-o", "did not differ significantly",
+     "High-dose methotrexate improved DFS, but with significantly more serious adverse events."),
 ])
 def test_a_risk_said_to_move_the_other_way_is_unsupported(by_section, section, needle, sentence) -> None:
     chunk = _chunk(by_section, section, needle)

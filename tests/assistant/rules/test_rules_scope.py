@@ -710,6 +710,9 @@ def test_asking_whether_one_must_take_a_drug_forever_is_asking_whether_one_may_s
     ("my sister is 30 and has acute lymphoblastic leukemia, what treatment?", False),
     ("45M Ph+ leukemia, which TKI?", False),  # (a Ph status makes it the ALL this assistant covers)
     ("T-cell leukemia relapsed, what salvage?", False),
+    # the abbreviation typed in lower case for a person who has it (r107 q23, own paraphrase); not a quantifier
+    ("my grandad has all leukaemia and is 80, what can be done?", False),
+    ("is this the same for all leukemia types?", True),
 ])
 def test_leukemia_without_its_type_is_answered_for_all_with_a_note(q: str, fires: bool) -> None:
     assert ("SCOPE-TYPE-065" in findings(q)) is fires

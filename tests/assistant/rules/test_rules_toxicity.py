@@ -210,6 +210,8 @@ def test_an_interaction_or_a_raised_risk_denied_is_removed(by_section, needle, q
     # what the label asks patients to avoid while the treatment runs, said to be allowed (heldout15 w037, own words)
     ("After discharge you can go ahead and drive yourself to clinic, the nerve risk being over by then.", True),
     ("Driving is safe once the first week of the infusion is behind you.", True),
+    # ... the avoidance narrowed to a short time (heldout18 w002, own paraphrase)
+    ("The label only restricts driving in the first days of the first cycle.", True),
     # ... or said to be avoided
     ("Do not drive or operate dangerous machinery while blinatumomab is being given.", False),
     ("Walking and light exercise are fine at home; driving should wait until the course is over.", False),
@@ -237,3 +239,12 @@ def test_an_activity_the_label_asks_to_avoid_said_to_be_allowed_is_removed(by_se
 def test_an_interaction_or_a_raised_risk_said_rightly_is_kept(by_section, needle, question, sentence) -> None:
     chunk = _chunk(by_section, SAFETY, needle)
     assert check_toxicity(question, F, draft_of(sentence, chunk), [chunk]) == []
+
+
+def test_a_treatment_the_question_denies_is_no_subject_of_a_harm(by_section) -> None:
+    """heldout19 c014 (own paraphrase): "no transplant yet" in the question made the transplant the subject of "the
+    main toxicity to watch is neurotoxicity", which then read as another treatment's harm."""
+    chunk = _chunk(by_section, TOX, "Nelarabine causes neurotoxicity")
+    question = "Relapsed T-ALL at 30, no transplant so far: what re-induction is listed?"
+    issues = check_toxicity(question, F, draft_of("The harm to watch most is neurotoxicity.", chunk), [chunk])
+    assert issues == [], issues
