@@ -493,6 +493,16 @@ def _find(toks: list[str], group: tuple[Phrase, ...]) -> list[tuple[int, Phrase]
     return [(i, p) for i, t in enumerate(toks) for p in index.get(t, ()) if _at(toks, i, p)]
 
 
+def phrases_at(toks: list[str], group: tuple[Phrase, ...]) -> list[tuple[int, Phrase]]:
+    """(start, phrase) of each phrase of `group` in `toks` (for the checkers that read a vocabulary group)."""
+    return _find(toks, group)
+
+
+def grades_named(toks: list[str]) -> list[str]:
+    """The recommendation grades or CQ numbers the tokens name, as `read_claims` reads them ("categorised s")."""
+    return _grades(toks, claim_vocabulary())
+
+
 def _ends_at(toks: list[str], end: int, group: tuple[Phrase, ...]) -> bool:
     """A phrase of `group` ends just before token `end`."""
     if end <= 0 or end > len(toks):

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from assistant.claims import broader_chain, read_claims
+from assistant.claims import broader_chain
 from assistant.concepts import LEXICON_DIR, read_concepts
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, chunks_by_id, cited_chunks, lead_reply, parse_lines, strip_lead
@@ -241,6 +241,8 @@ def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: fro
         # (the asked tokens are canonical: "auto_hsct" read as written would be "hsct", an allogeneic one; one the
         # sentence puts forward needs its source all the same: "JSH 2023 lists an autologous transplant as the
         # alternative when no donor is found", ja-w065)
+        from assistant.claims import read_claims
+
         asked_concepts = _concepts(" ".join(sorted(asked)).replace("_", "-")) - {
             c for claim in read_claims(body) if claim.polarity > 0 for c in claim.interventions}
         have = set().union(*(_concepts(c.text) for c in chunks)) if chunks else set()

@@ -29,12 +29,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from assistant.claims import (
     Claim,
     Qualifier,
-    _find,
-    _grades,
     broader_chain,
     claim_vocabulary,
+    grades_named,
     mentions,
     numbers_in,
+    phrases_at,
     puts_in_a_group,
     read_claims,
 )
@@ -1239,7 +1239,7 @@ def _also_frontline(claim: Claim) -> Claim | None:
         return None
     voc = claim_vocabulary()
     toks = tokens(claim.text)
-    if not (_find(toks, voc.setting.get("frontline", ())) and _find(toks, voc.both_settings)):
+    if not (phrases_at(toks, voc.setting.get("frontline", ())) and phrases_at(toks, voc.both_settings)):
         return None
     return replace(claim, population={**claim.population, "phase": "newly_diagnosed"},
                    own_population={**claim.own_population, "phase": "newly_diagnosed"}, setting="frontline")
@@ -1261,7 +1261,7 @@ def _extras(claim: Claim, cited_text: str) -> Verdict | None:
                        why=f"gives JSH 2023 a grade ({claim.grades[0].upper()}), but its summary gives none")
     said = " ".join(tokens(low)) if claim.grades else ""  # (grades are read as tokens: "s ( standard )")
     # (or the source gives the same value as a grade in other words: "categorised S" for "S is the category")
-    theirs = {g.split()[-1] for g in _grades(said.split(), claim_vocabulary())} if claim.grades else set()
+    theirs = {g.split()[-1] for g in grades_named(said.split())} if claim.grades else set()
     for g in claim.grades:
         if g not in low and g not in said and not (g.startswith("grade ") and g.split()[-1] in theirs):
             return Verdict(kind="unsupported", rule_id=GRADE_ID, finding_id=GRADE_ID, claim=claim.text,
@@ -1683,7 +1683,7 @@ def _subject_pronoun(body: str) -> bool:
     toks = tokens(body.lower())
     if toks[:1] != ["it"]:
         return False
-    cut = min((i for i, _ in _find(toks, claim_vocabulary().condition_clauses)), default=len(toks))
+    cut = min((i for i, _ in phrases_at(toks, claim_vocabulary().condition_clauses)), default=len(toks))
     return not treatments_in(" ".join(toks[:cut]))
 
 
