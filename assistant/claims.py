@@ -267,6 +267,14 @@ def _words(data: dict[str, Any], key: str) -> frozenset[str]:
     return frozenset(str(w) for w in data.get(key) or [])
 
 
+def _keyed_phrases(data: dict[str, Any]) -> dict[str, Any]:
+    """claims.yaml's tables keyed by a fact or a cue: `set_aside_names` (fact key -> the words naming it) and
+    `stance_not_after` (a stance cue -> the words before it that unmake it)."""
+    return {"set_aside_names": tuple((str(k), _ph(v)) for k, v in (data.get("set_aside_names") or {}).items()),
+            "stance_not_after": {tuple(tokens(str(k).lower())): frozenset(str(w) for w in v)
+                                 for k, v in (data.get("stance_not_after") or {}).items()}}
+
+
 @lru_cache(maxsize=2)
 def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
     """Read `claims.yaml` once (and the context layer's negation cues)."""
@@ -291,13 +299,9 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         hedges=_ph(data["hedges"]), universal=_ph(data["universal"]), contrast=_ph(data["contrast"]),
         wishes=_ph(data.get("wishes") or []),
         clause_breaks=frozenset(str(w) for w in data["clause_breaks"]),
-        concessive_clauses=frozenset(str(w) for w in data.get("concessive_clauses") or []),
-        value_pointers=_ph(data.get("value_pointers") or []), both_settings=_ph(data.get("both_settings") or []),
-        set_aside_names=tuple((str(k), _ph(v)) for k, v in (data.get("set_aside_names") or {}).items()),
-        comma_clauses=_ph(data.get("comma_clauses") or []), denied_showing=_words(data, "denied_showing"),
-        stance_not_after={tuple(tokens(str(k).lower())): frozenset(str(w) for w in v)
-                          for k, v in (data.get("stance_not_after") or {}).items()},
-        trial_regimen_nouns=_words(data, "trial_regimen_nouns"), openers=_ph(data["openers"]),
+        **{k: _words(data, k) for k in ("concessive_clauses", "denied_showing", "trial_regimen_nouns")},
+        **{k: _ph(data.get(k) or []) for k in ("value_pointers", "both_settings", "comma_clauses")},
+        **_keyed_phrases(data), openers=_ph(data["openers"]),
         opener_marks=frozenset(data["opener_marks"]),
         attribution={k: _ph(v) for k, v in data["attribution"].items()},
         setting={k: _ph(v) for k, v in data["setting"].items()},
@@ -1246,9 +1250,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     from assistant.text import names_trial
 
     voc = claim_vocabulary()
-    named = _value_named(sentence, voc)
-    if named is not None:
-        return read_claims(named)
+    if (pointed_at := _value_named(sentence, voc)) is not None:
+        return read_claims(pointed_at)  # ("It's 0.1%: JSH regards MRD at or above that level as ...")
     lower, text, toks = _sentence_tokens(sentence, voc)
     reading = read_concepts(text)
     mentions = [m for m in reading.mentions if not m.other_person]
@@ -1272,13 +1275,10 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
     aside = _set_aside(toks, 0, len(toks), voc)[0]  # (a group set aside is no one's population in the sentence)
     population = {k: v for k, v in population.items() if k not in aside}
     voiced_by_trial = _trial_clauses(toks, spans, trials, voc)
-    # (a reason after its main clause names its own group: "nelarabine does not fit this relapse, since the summary
-    # names it for T-ALL" is not about T-ALL, heldout19 c013)
-    reasons = [own for (a, _), own in zip(spans, owns, strict=True) if a > 0 and toks[a - 1] == ","
-               and _at_any(toks, a, voc.reasons)]
-    main_population = {k: v for k, v in population.items() if not any(r.get(k) == v for r in reasons)}
-    for (a, b), (stance, said), own_population, trial_voice in zip(spans, stances, owns, voiced_by_trial,
-                                                                   strict=True):
+    bases, owns = _after_comma_groups(toks, spans, owns, population, voc)
+    dropped: set[str] = set()  # (sentence facts a clause gives up for the clauses from it on)
+    for (a, b), (stance, said), own_population, base, trial_voice in zip(spans, stances, owns, bases,
+                                                                         voiced_by_trial, strict=True):
         inside = _main_clause_mentions([m for m in mentions if a <= m.start < b], toks, a, b, voc)
         contrasted, compared = _contrast_sides(inside, toks, a, b, voc)
         preferred = _preferred(inside, toks, a, b, voc)
@@ -1303,10 +1303,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         stopping = stance is not None and _of_stopping(toks, a, said, treat, interventions, voc)
         if stopping:
             stance = voc.stopped[2].get(stance, stance)  # "stopping X early is not recommended": X is
-        listed = False
-        if stance is None and interventions:
-            stance = _listed_after_colon(toks, a, claims)
-            listed = stance is not None
+        stance, listed = _after_colon(stance, interventions, toks, a, claims)
         # ("... for adults with ALL whether or not the Philadelphia chromosome is present": everyone)
         set_aside, aside_at = _set_aside(toks, a, b, voc)
         hedged = bool(_find([t for k, t in enumerate(toks[a:b], a) if k not in aside_at], voc.hedges))
@@ -1320,29 +1317,19 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         if _required_without(stance, interventions, negated, toks[a:b], voc):
             interventions, negated, stance = negated, (), "required"  # "ALL cannot be cured without a transplant"
             own_population = {k: v for k, v in own_population.items() if k != "transplant"}
-            population = {k: v for k, v in population.items() if k != "transplant"}
-        own = _attribution(toks, a, b, voc, trial_voice)
-        attribution = own or (whole_attr - {"trial"} if trials and not trial_voice else whole_attr)
-        apart = [a + i + len(p) for i, p in _find(toks[a:b], voc.set_apart_from_jsh)]
-        if apart:  # ("a protocol feature that differs from the JSH recommendation": JSH's position named only to set
-            # what the clause reports apart from it, heldout11 c013; its "recommendation" is no stance)
-            own, attribution = own - {"jsh"}, attribution - {"jsh"}
-            stance = None if said and any(0 <= said.start - end <= 2 for end in apart) else stance
+            dropped.add("transplant")
+        own, attribution, stance, apart = _voice(toks, a, b, said, stance, trial_voice,
+                                                 whole_attr - {"trial"} if trials and not trial_voice else whole_attr)
         if b < len(toks) and _at_any(toks, b, voc.reach_denials):
             stance = None  # ("the HD-MTX recommendation | does not extend to adults aged 65 or older": the subject of
             # the denial states no position of its own; the next clause, about its treatment, says where it stops)
         polarity = voc.stances[stance][0] if stance else 0
         only = _only_after(toks, treat, voc)  # ("TKI only cures it": the TKI given alone)
         setting = _setting(toks, a, b, voc) or whole_setting
-        reason = a > 0 and toks[a - 1] == "," and _at_any(toks, a, voc.reasons)
-        if a > 1 and toks[a - 1] == "," and toks[a] in ("for", "in") and a + 1 < b and toks[a + 1] in ("which", "whom"):
-            own_population = {**own_population, **_named_before(toks, a - 1)}  # ("not options for T-ALL, for which
-            # nelarabine is listed": the group the relative clause is about is the one named before its comma)
-        whose = _whose(population if reason else main_population, own_population, set_aside, toks, a, b,
+        whose = _whose({k: v for k, v in base.items() if k not in dropped}, own_population, set_aside, toks, a, b,
                        pointed=len(spans) > 1, voc=voc)
-        quals = _ending(tuple(_qualifiers(toks[max(0, a - 1):b], voc)), stops)
-        if not quals and listed:  # (and the values of the clause before the colon: "..., which JSH 2023 applies
-            quals = claims[-1].qualifiers  # from age 60: induction with a TKI plus a corticosteroid")
+        quals = _ending(tuple(_qualifiers(toks[max(0, a - 1):b], voc)), stops) or (
+            claims[-1].qualifiers if listed else ())  # (a list after a colon: the values of the clause before it)
         claims.append(Claim(
             text=" ".join(toks[a:b]), population=whose, interventions=interventions, negated=negated,
             contrasted=contrasted,
@@ -1373,8 +1360,9 @@ def _value_named(sentence: str, voc: Vocabulary) -> str | None:
     """The sentence with a word for the value before ("that level") written as that value, when the text before it
     gives one value: "It's 0.1% (10^-3): JSH 2023 regards MRD at or above that level as high relapse risk" reads as
     "... at or above 0.1 % ..." (heldout18 w025); None when it has no such word."""
-    if not any(p[0] in sentence.lower() for p in voc.value_pointers):
-        return None  # (a cheap first look: most sentences point at no value)
+    low = sentence.lower()
+    if not any(p[-1] in low for p in voc.value_pointers):
+        return None  # (a cheap first look on the pointer's noun, "level": most sentences point at no value)
     toks = tokens(sentence.lower())
     hits = _find(toks, voc.value_pointers)
     if not hits:
@@ -1389,6 +1377,24 @@ def _value_named(sentence: str, voc: Vocabulary) -> str | None:
         return None
     written = toks[k:k + 2] if k + 1 < at and voc.units.get(toks[k + 1]) == unit else toks[k:k + 1]
     return " ".join([*toks[:at], *written, *toks[at + len(phrase):]])
+
+
+def _after_comma_groups(toks: list[str], spans: list[tuple[int, int]], owns: list[dict[str, Any]],
+                        population: dict[str, Any], voc: Vocabulary) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each clause's sentence population and own population, for clauses opened after a comma: a reason after its
+    main clause names its own group ("nelarabine does not fit this relapse, since the summary names it for T-ALL" is
+    not about T-ALL, heldout19 c013), and a relative clause is about the group named before its comma ("not options
+    for T-ALL, for which nelarabine is listed")."""
+    def after_comma(a: int) -> bool:
+        return a > 0 and toks[a - 1] == ","
+
+    reason = [after_comma(a) and _at_any(toks, a, voc.reasons) for a, _ in spans]
+    given = [own for own, r in zip(owns, reason, strict=True) if r]
+    main = {k: v for k, v in population.items() if not any(r.get(k) == v for r in given)}
+    bases = [population if r else main for r in reason]
+    owns = [{**own, **_named_before(toks, a - 1)} if after_comma(a) and toks[a] in ("for", "in") and a + 1 < b
+            and toks[a + 1] in ("which", "whom") else own for (a, b), own in zip(spans, owns, strict=True)]
+    return bases, owns
 
 
 def _named_before(toks: list[str], end: int) -> dict[str, Any]:
@@ -1593,6 +1599,31 @@ def _stopped_after(toks: list[str], m: Any, stance_at: int, voc: Vocabulary) -> 
     maintenance to be stopped early")."""
     return stance_at < m.start and any(_at(toks, k, p) for k in range(m.end, min(len(toks), m.end + 2))
                                        for p in voc.stopped_after)
+
+
+def _after_colon(stance: str | None, interventions: tuple[str, ...], toks: list[str], a: int,
+                 claims: list[Claim]) -> tuple[str | None, bool]:
+    """The clause's stance, and whether it is a list after a colon taking the stance (and values) of the clause
+    before it ("..., which JSH 2023 applies from age 60: induction with a TKI plus a corticosteroid")."""
+    if stance is not None or not interventions:
+        return stance, False
+    taken = _listed_after_colon(toks, a, claims)
+    return taken, taken is not None
+
+
+def _voice(toks: list[str], a: int, b: int, said: range, stance: str | None, trial_voice: bool,
+           whole: frozenset[str]) -> tuple[frozenset[str], frozenset[str], str | None, list[int]]:
+    """The clause's own voice, its attribution (its own, else the sentence's), its stance, and where a phrase setting
+    JSH's position apart ends: "a protocol feature that differs from the JSH recommendation" names JSH's position
+    only to set what the clause reports apart from it (heldout11 c013), and its "recommendation" is no stance."""
+    voc = claim_vocabulary()
+    own = _attribution(toks, a, b, voc, trial_voice)
+    attribution = own or whole
+    apart = [a + i + len(p) for i, p in _find(toks[a:b], voc.set_apart_from_jsh)]
+    if apart:
+        own, attribution = own - {"jsh"}, attribution - {"jsh"}
+        stance = None if said and any(0 <= said.start - end <= 2 for end in apart) else stance
+    return own, attribution, stance, apart
 
 
 def _listed_after_colon(toks: list[str], a: int, claims: list[Claim]) -> str | None:

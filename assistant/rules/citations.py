@@ -343,19 +343,17 @@ _LINEAGE_TERMS = {"b_all": "B", "t_all": "T"}
 
 @lru_cache(maxsize=512)
 def _fits_lineage(term: str) -> str | None:
-    """The lineage a key term's treatment or antigen belongs to (blinatumomab, CD19: B), else None."""
+    """The lineage a key term's treatment or antigen belongs to (blinatumomab, CD19: B), else None: concepts.yaml
+    `fits` (an antigen's lineage is that of the treatments fitted to it)."""
     from assistant.concepts import load_lexicon
 
     concepts = load_lexicon().concepts
     antigen = term.split("_")[0]
-    if antigen in _B_ANTIGENS:
-        return "B"
+    lineages = {c.fits.get("lineage") for c in concepts.values() if c.fits.get("antigen") == antigen} - {None}
+    if len(lineages) == 1:
+        return next(iter(lineages))
     c = concepts.get(term)
     return c.fits.get("lineage") if c is not None else None
-
-
-#: B-cell antigens whose name alone places the blasts in the B lineage.
-_B_ANTIGENS = frozenset({"cd19", "cd22"})
 
 
 def _example_of(term: str, body: str, have: set[str]) -> bool:
