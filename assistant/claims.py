@@ -199,6 +199,7 @@ class Vocabulary:
     extended_to: tuple[tuple[Phrase, ...], frozenset[str]] = ((), frozenset())
     population_cues: tuple[tuple[Phrase, dict[str, Any]], ...] = ()
     elliptic: frozenset[str] = frozenset()
+    status_denials: tuple[Phrase, ...] = ()  # an elliptic denial of a status ("..., not a recommendation in itself")
     continuing: tuple[Phrase, ...] = ()  # "..., and also for relapsed B-ALL": the clause before's treatment and stance
     regardless: tuple[Phrase, ...] = ()  # "whether or not the Ph chromosome is present": a group set aside
     eligibility_keys: frozenset[str] = frozenset()  # a condition of who can have it (a donor, fitness), not why
@@ -331,6 +332,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         examples=_ph(data.get("examples") or []), defining=_ph(data.get("defining") or []), alone=_ph(data.get("alone") or []),
         alone_after=(_words(data["alone_after"], "words"), _words(data["alone_after"], "not_before")), stop_after=_ph(data.get("stop_after") or []), pronouns=frozenset(str(w) for w in data.get("pronouns") or []),
         elliptic=frozenset(str(w) for w in data.get("elliptic") or []),
+        status_denials=_ph(data.get("status_denials") or []),
         continuing=_ph(data.get("continuing") or []),
         regardless=_ph([*(data.get("regardless") or []), *(data.get("compared_with") or [])]),
         eligibility_keys=_words(data.get("eligibility") or {}, "keys"),
@@ -1202,10 +1204,11 @@ def _grades(toks: list[str], voc: Vocabulary) -> list[str]:
                 k += 1
             if k < len(toks) and toks[k] in copula_not and copula & set(toks[i + len(p):k]):
                 continue  # "the category is a separate document's label"
-            if _at(toks, i, p) and k < len(toks) and toks[k] in voc.grade_values and (
+            if _at(toks, i, p) and k < len(toks) and (toks[k] in voc.grade_values or (
+                    "/" in toks[k] and toks[k].split("/")[0] in voc.grade_values)) and (  # ("GNR/CO")
                     p != ("level",) or (i and toks[i - 1] in ("evidence", "recommendation"))) and not (
                     p[0] == "grade" and voc.toxicity_grade & set(toks[max(0, i - 4):k + 4])):
-                out.append(" ".join([*p, toks[k]]))
+                out.append(" ".join([*p, toks[k].split("/")[0]]))
                 break
     return out
 
@@ -1471,7 +1474,8 @@ def _evidence_subject(toks: list[str], voc: Vocabulary) -> bool:
 def _refers_back(toks: list[str], a: int, b: int, said: range, treat: list[Any], voc: Vocabulary) -> bool:
     """A clause naming no treatment of its own is about the one before: a pronoun ("the guideline accepts it"), an
     elliptic start ("..., not for X"), an elided subject, or a bare stop word ("..., and stopping early ...")."""
-    return bool(voc.pronouns & set(toks[a:b]) or toks[a] in voc.elliptic or _elided(toks, a, said)
+    return bool(voc.pronouns & set(toks[a:b]) or (toks[a] in voc.elliptic and not _at_any(toks, a, voc.status_denials))
+                or _elided(toks, a, said)
                 or (said and not treat and _stops_first(toks, a, said.start, voc))
                 or (not treat and _find(toks[a:a + 2], voc.continuing)))  # ("..., but also B-ALL", heldout11 w078)
 

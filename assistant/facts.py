@@ -2792,8 +2792,36 @@ def about_a_patient(question: str, facts: PatientFacts) -> bool:
         bool(compared_ages(question)))
 
 
+def _without_drug_scope(t: str) -> str:
+    """`t` with what a treatment is for blanked: its scope is no fact of the patient's ("blinatumomab, which is used
+    in CD19-positive B-ALL, ..." reads no lineage or CD19; context.yaml phrases.drug_scope).
+
+    >>> _without_drug_scope("is blinatumomab, which is used in cd19 positive b-all, safe at 70?").split()
+    ['is', 'blinatumomab,', 'which', 'is', 'used', 'in', ',', 'safe', 'at', '70?']
+    """
+    for a, b, name in reversed(_hits(t, "drug_scope")):
+        if name == "after" and _treatment_at(t[:a], last=True):
+            end = b + _clause_end(t[b:], ",;:()?!\n")
+            t = t[:b] + " " * (end - b) + t[end:]
+        elif name == "before" and _treatment_at(t[b:], last=False):
+            start = _clause_start(t[:a], ",;:()?!\n", full_stop=True)
+            t = t[:start] + " " * (a - start) + t[a:]
+    return t
+
+
+def _treatment_at(seg: str, *, last: bool) -> bool:
+    """A treatment is named at the end (`last`) or at the start of `seg`."""
+    seg = seg.rstrip(" ,(") if last else seg.lstrip()
+    seg = seg[_clause_start(seg, ".;:?!\n", full_stop=True):].lstrip() if last else seg[:_clause_end(seg, ",;:()?!\n")]
+    toks = words_and_signs(seg)
+    mentions = [m for m in read_concepts(seg).mentions if m.kind in TREATMENT_KINDS]
+    return bool(toks) and any(m.end == len(toks) if last else m.start == 0 for m in mentions)
+
+
 def _read_one(text: str, population: bool = False, known: tuple[str, ...] | None = None) -> dict[str, Any]:
     t = _normalise(text, known)
+    if not population:
+        t = _without_drug_scope(t)
     age, band = _read_age(t)
     # (a range is the question's patient or group; a sentence's population keeps to its bands: "the label excludes
     # patients aged 26 or older" is a limit, not the group the sentence speaks of)

@@ -251,6 +251,12 @@ LEUKEMIA_TYPE_NOTE = ("_The question says leukemia without its type. This assist
 DISEASE_UNNAMED_NOTE = ("_The question names no disease. This assistant covers only adult acute lymphoblastic leukemia "
                         "(ALL); the answer below applies only to ALL._")
 
+#: Shown first when the question describes a pregnancy or breastfeeding: the summary has no statement on it.
+PREGNANCY_NOTE = ("_**Pregnancy:** the JSH 2023 summary has no statement on treating ALL during pregnancy or "
+                  "breastfeeding, and several ALL drugs (for example methotrexate and the TKIs) can harm an unborn or "
+                  "breastfed baby. The answer below is the guideline's general position only; treatment must be "
+                  "planned with the hematology and obstetric teams._")
+
 #: The notes the policy table (assistant/rules/policy.yaml) names, by key.
 NOTES = {
     "distress": DISTRESS_NOTE,
@@ -267,4 +273,5 @@ NOTES = {
     "scope_part": SCOPE_PART_NOTE,
     "leukemia_type": LEUKEMIA_TYPE_NOTE,
     "disease_unnamed": DISEASE_UNNAMED_NOTE,
+    "pregnancy": PREGNANCY_NOTE,
 }

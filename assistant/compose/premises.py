@@ -44,6 +44,25 @@ def _stated_as_limit(text: str, value: float) -> bool:
                and (says(s, "limit_words") or says(s, "names_guideline")) for s in sentences(text))
 
 
+def _named_as_the_limit(text: str, value: float) -> bool:
+    """A sentence of `text` that holds the value names it as the limit itself ("the cut-off is 0.1%", "so JSH
+    high-risk MRD is 10^-3?"), not as a value to be placed against it ("is an MRD of 0.02% considered high risk?",
+    "does 0.02% count as high risk?"): a limit word, or the value said to be what the quantity is ("... is 10^-3")."""
+    for s in sentences(text):
+        for q in quantities(s):
+            if abs(q.value - value) < 1e-12 and (says(s, "limit_nouns") or s[:q.start].rstrip().lower().endswith(
+                    (" is", " was", " =", " be", " are"))):
+                return True
+    return False
+
+
+def _within(spec: Any, value: float) -> bool:
+    """The value lies within the rule's limit (">= 0.01" holds 0.02)."""
+    op, v = spec.op, spec.value
+    return {">=": value >= v, ">": value > v, "<=": value <= v, "<": value < v, "=": value == v,
+            "range": spec.high is not None and v <= value <= spec.high}[op]
+
+
 def value_premises(text: str, facts: PatientFacts, book: Any) -> list[Any]:
     """The rules whose stated value for a quantity differs from the one the question states for it.
 
@@ -78,6 +97,10 @@ def value_premises(text: str, facts: PatientFacts, book: Any) -> list[Any]:
                      for spec in a.qualifiers if spec.kind == q.kind and spec.unit == q.unit]
             if not specs or any(qualifier_conflict(spec, q) is None for _, spec in specs):
                 continue
+            if q.op in ("=", "~") and not _named_as_the_limit(text, q.value) and any(
+                    _within(spec, q.value) for _, spec in specs):
+                continue  # (a value asked to be placed, not the limit: "is an MRD of 0.02% considered high risk?"
+                # falls within ">= 0.01 %": yes, not a false premise, r110 q15)
             found += [rule for rule, _ in specs if rule not in found]
     return found
 

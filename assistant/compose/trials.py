@@ -29,7 +29,8 @@ from assistant.concepts import concept_ids, load_lexicon, read_concepts, sentenc
 from assistant.models import Chunk, RuleFinding
 from assistant.rules.logic import stated_facts
 from assistant.rules.relevance import asked_treatments
-from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation
+from assistant.rules.scope import is_trial_design_question
+from assistant.rules.tiers import _EVIDENCE_FRAME_RE, _GUIDELINE_CLAIM_RE, claims_recommendation, trial_design_dose_line
 from assistant.text import after_number, chunk_sentences, term_at, tokenize, trial_keys
 
 __all__ = ["add_trial", "asked_outcomes", "CROSS_TRIAL_NOTE", "OutcomePerTreatment", "PopulationOutcomes",
@@ -80,6 +81,11 @@ def add_trial(plan: DraftPlan, pool: Sources, builder: Builder, chunk: Chunk, *,
         first = min(siblings, key=lambda c: c.chunk_no)
         lead = [(sent, first) for sent in chunk_sentences(first.text)[:1]
                 if sent in first.text and _safe_sentence(sent, plan.facts, pool.book)]
+        if says(plan.q, "names_dose") and is_trial_design_question(plan.q, plan.facts):
+            # (the arms' doses asked of the trial: its design line, which an answer otherwise leaves out, r109 x01,
+            # rja130 q9)
+            lead += [(sent, c) for c in siblings for sent in chunk_sentences(c.text)
+                     if sent in c.text and trial_design_dose_line(sent)][:1]
         cands = lead + [sc for sc in cands if sc not in lead][:3]
     if plan.intents.harms and not plan.intents.evidence:  # (a harms question: the trial's harm lines, not its
         cands = [sc for sc in cands if names_harm(sc[0])]  # survival: r51 n31, VOD/SOS before an allo-HSCT)

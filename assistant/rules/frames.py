@@ -1162,8 +1162,16 @@ def _forms(concept: str) -> tuple[str, ...]:
 def guideline_claims(retrieved: Sequence[Chunk], concepts: frozenset[str] = frozenset()) -> list[Claim]:
     """Positive claims of the guideline-tier sentences among the sources that name one of `concepts` (they may
     recommend what no rule states)."""
-    return [c for ch in retrieved if ch.tier == "guideline" for c in _chunk_claims(ch.text, concepts)
-            if c.polarity > 0]
+    return [_in_section(c, ch.section_id) for ch in retrieved if ch.tier == "guideline"
+            for c in _chunk_claims(ch.text, concepts) if c.polarity > 0]
+
+
+def _in_section(claim: Claim, section_id: str) -> Claim:
+    """A source sentence naming no setting speaks in its section's: one of a relapse section ("... are not options
+    for T-ALL, for which nelarabine is listed") supports no first-line use."""
+    if claim.setting is None and "/relapsed/" in section_id:
+        return replace(claim, setting="relapsed")
+    return claim
 
 
 def question_values(question: str, facts: PatientFacts) -> frozenset[float]:

@@ -376,6 +376,12 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
                      [])  # (the claim and its consequence, each put to be confirmed)
         if found:
             return found
+    elif (sides := _consequence_sides(form.text)) and len(sides) == 2:
+        # a claim stated as the ground of what is asked ("Inotuzumab targets CD19, so it won't work after a
+        # CD19-negative relapse?", r110 q13): the claim is put to be confirmed, what follows from it is asked
+        found = premise_conflicts(f"{sides[0]}, is that true?", facts, book)
+        if found:
+            return found
     if form.compares:
         # "A vs B" asserts nothing to deny; a sentence of it put to be confirmed does ("inotuzumab is the anti-CD19
         # drug and blinatumomab the anti-CD22 one, correct? Which would JSH use?", r70 q27)
@@ -453,12 +459,14 @@ def _consequence_sides(text: str) -> list[str]:
 
     >>> _consequence_sides("Inotuzumab targets CD19 too, so it won't help after blinatumomab?")
     ['Inotuzumab targets CD19 too', "it won't help after blinatumomab"]
+    >>> _consequence_sides("Is TKI given for 2 years, sometimes longer?")
+    []
     """
     from assistant.claims import claim_vocabulary
 
     low = text.lower()
-    cut = min(((i, len(w)) for w in claim_vocabulary().premise["consequence"] if (i := low.find(w)) > 0),
-              default=None)
+    cut = min(((i, len(w)) for w in claim_vocabulary().premise["consequence"] if (i := low.find(w)) > 0
+               and not low[i + len(w):i + len(w) + 1].isalnum()), default=None)  # (", so", not ", some")
     if cut is None:
         return []
     i, n = cut

@@ -46,7 +46,7 @@ from assistant.facts import compared_ages
 from assistant.lang import other_script
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue
-from assistant.text import TRIAL_RE, tokenize
+from assistant.text import TRIAL_RE, has_any, tokenize
 
 _DOMAIN_TOKENS = frozenset(
     ["all", "leukemia", "leukaemia", "lymphoblastic", "lbl", "ph_pos", "ph_neg", "ph_like", "philadelphia", "tki", "mrd", "allo_hsct", "cns", "car_t", "blinatumomab", "inotuzumab", "nelarabine", "tisagenlecleucel", "ponatinib", "dasatinib", "imatinib", "nilotinib", "bosutinib", "asciminib", "methotrexate", "hd_mtx", "mtx", "hd_arac", "cytarabine", "corticosteroid", "induction", "consolidation", "remission", "relapse", "relapsed", "refractory", "chemotherapy", "chemo", "b_all", "t_all", "cd19", "cd22", "t315i", "aya", "pediatric_type", "maintenance", "prophylactic", "preemptive", "cr1", "cr2", "cr", "cri", "cmr", "hsct", "sct", "bmt", "salvage", "reinduction", "intrathecal", "cranial_irradiation", "ric", "hyper", "cvad", "asparaginase", "jsh", "guideline", "bcr", "abl1", "kmt2a", "hypodiploid", "e1910", "tower", "ino-vate", "eliana", "zuma", "ph_all202", "phallcon", "gimema", "jalsg", "blast", "cart", "brexucabtagene", "leukemic", "lymphoma", "transplant", "donor", "graft", "trial", "evidence", "corpus", "corpu", "grade", "cq", "graaph", "calgb", "alba", "lal1205", "lal0904", "all202", "all213", "ph_all213", "nelarabine", "nishiwaki", "anderson", "vod", "sos", "crs", "icans", "neurotoxicity", "toxicity"]
@@ -325,10 +325,13 @@ def is_trial_design_question(question: str, facts: PatientFacts) -> bool:
     from assistant.compose.cues import says  # (imported late: compose imports the rules)
 
     asked = asked_sentences(question)
-    evidence = says(asked, "asks_evidence") and not is_dose_request(_without_amounts(asked))
-    # (a trial's population, "in ages 15-39" or "in Ph- ALL", is no patient; an age in years is)
-    return bool(TRIAL_RE.search(question) or evidence) and (
-        facts.age is None and not _says(question, "safety", "for_a_patient"))
+    evidence = says(asked, "asks_evidence") and (
+        not is_dose_request(_without_amounts(asked)) or says(asked, "trial_evidence"))
+    # (a trial's population, "in ages 15-39" or "in Ph- ALL", is no patient; an age in years is, unless what is
+    # asked is the evidence itself: "52F Ph- ALL: what does JSH recommend, and what trial evidence (dose, outcome)
+    # supports it?", r109 q10)
+    return bool(TRIAL_RE.search(question) and facts.age is None or evidence) and not _says(
+        question, "safety", "for_a_patient")
 
 
 def _without_amounts(text: str) -> str:
@@ -688,6 +691,23 @@ def _words(text: str) -> list[str]:
     return out
 
 
+def describes_pregnancy(question: str) -> bool:
+    """The patient is pregnant or breastfeeding now (diseases.yaml `pregnancy`, not denied, not someone else's), not
+    a pregnancy hoped for or feared later, or denied (safety.yaml `pregnancy_not_now`).
+
+    >>> describes_pregnancy("31F, 20 weeks pregnant, Ph- B-ALL: treatment?"), describes_pregnancy(
+    ...     "Will she be able to get pregnant after treatment?"), describes_pregnancy("Not pregnant, 31F, B-ALL")
+    (True, False, False)
+    """
+    low = question.lower()
+    mentions = read_concepts(low).mentions
+    # (nor someone else's, named before it in the message: "her daughter (24) is pregnant and wants to help")
+    found = any(m.concept == "pregnancy" and not m.negated and not m.other_person and not any(
+        p.kind == "person" and p.other_person and p.end <= m.start and m.start - p.end <= 8 for p in mentions)
+        for m in mentions)
+    return found and not has_any(low, tuple(lexicon_file(LEXICON_DIR, "safety.yaml")["pregnancy_not_now"]))
+
+
 def other_diseases(question: str) -> list[tuple[str, str | None]]:
     """(name as written, the concept's `scope`) of each disease or condition other than ALL the question names.
 
@@ -901,6 +921,9 @@ def _safety(question: str, facts: PatientFacts) -> list[Issue]:
         out.append(_finding("SAFE-SYMPTOM-062", "warn", "A patient or relative describes symptoms that can be a serious "
                             "side effect needing care now (CRS, neurotoxicity, VOD/SOS): the answer first says to "
                             "contact the treating team or emergency services"))
+    if describes_pregnancy(question):
+        out.append(_finding("SAFE-PREGNANCY-083", "warn", "The question describes a pregnancy or breastfeeding: the "
+                            "summary has no statement on it, and treatment is planned with the obstetric team"))
     if is_distressed(question):
         out.append(_finding("SAFE-DISTRESS-011", "info", "The question comes from a worried patient or relative: the "
                             "answer keeps to the guideline point in plain terms and points to the treating team"))

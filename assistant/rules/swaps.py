@@ -45,6 +45,7 @@ class Contrasts:
     standard_words: frozenset[str]  # the word before what a comparison compares with ("than")
     negations: frozenset[str]  # one-word negation cues of the claim vocabulary
     anchored: frozenset[str] = frozenset()  # groups whose terms are content words too (what a comparison compares)
+    with_object: frozenset[str] = frozenset()  # groups whose terms count only before what they relate ("before HSCT")
     bindings: tuple[tuple[str, tuple[str, ...]], ...] = ()  # key group -> the groups its member is bound to
 
 
@@ -65,12 +66,15 @@ def contrasts(folder: Path = LEXICON_DIR) -> Contrasts:
     terms: dict[tuple[str, ...], tuple[str, str]] = {}
     ordered: set[str] = set()
     anchored: set[str] = set()
+    with_object: set[str] = set()
     for group, entry in (data.get("contrast_sets") or {}).items():
         alts = entry["terms"] if isinstance(entry, dict) else entry
         if isinstance(entry, dict) and entry.get("ordered"):
             ordered.add(group)
         if isinstance(entry, dict) and entry.get("anchored"):
             anchored.add(group)
+        if isinstance(entry, dict) and entry.get("with_object"):
+            with_object.add(group)
         if len(alts) < 2:
             raise ValueError(f"claims.yaml: contrast set {group!r} needs two alternatives or more")
         for alt in alts:
@@ -85,6 +89,7 @@ def contrasts(folder: Path = LEXICON_DIR) -> Contrasts:
     if any(k not in known or set(v) - known for k, v in bindings):
         raise ValueError("claims.yaml: contrast_bindings names an unknown contrast set")
     return Contrasts(terms=terms, ordered=frozenset(ordered), anchored=frozenset(anchored), bindings=bindings,
+                     with_object=frozenset(with_object),
                      groups=frozenset(g for g, _ in terms.values()),
                      breaks=breaks,
                      coordinators=frozenset(str(w) for w in data.get("contrast_coordinators") or []),
@@ -165,6 +170,10 @@ def _coordinated(toks: list[str], i: int, cs: Contrasts) -> bool:
     return bool(before & after)
 
 
+#: Words after a term of a `with_object` set that leave it without an object.
+_NO_OBJECT = frozenset({"and", "or", "but", "so", "then", "too", "as", "that", "which"})
+
+
 def _clause(toks: list[str], cs: Contrasts) -> Clause:
     members: dict[str, set[str]] = {}
     rest: list[str] = []
@@ -172,6 +181,9 @@ def _clause(toks: list[str], cs: Contrasts) -> Clause:
     while i < len(toks):
         for n in range(min(cs.longest, len(toks) - i), 0, -1):
             hit = cs.terms.get(tuple(toks[i:i + n]))
+            if hit is not None and hit[0] in cs.with_object and (
+                    i + n >= len(toks) or not toks[i + n][:1].isalnum() or toks[i + n] in _NO_OBJECT):
+                hit = None  # ("the TKIs she received before and ...": an adverb, no time it is set against)
             if hit is not None:
                 members.setdefault(hit[0], set()).add(hit[1])
                 if hit[0] in cs.anchored:

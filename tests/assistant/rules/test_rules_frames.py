@@ -1428,3 +1428,78 @@ def test_session53_correct_sentences_of_heldout19_classes_pass(sentence: str, fa
 def test_a_transplant_put_off_or_a_first_line_use_beside_relapse_is_judged(sentence, facts, kind) -> None:
     verdict = judge_sentence(sentence, BOOK, PatientFacts(**facts))
     assert verdict.kind == kind, verdict
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    # a first-line use against a source sentence of a relapse section that names no setting (heldout20 w073, own
+    # paraphrase): the section's setting holds
+    ("JSH 2023 recommends nelarabine in frontline induction for T-ALL.", "unsupported"),
+    ("The guideline lists nelarabine for newly diagnosed T-ALL alongside its relapse use.", "unsupported"),
+    ("JSH 2023 lists nelarabine as an option for relapsed T-ALL.", "agree"),
+])
+def test_a_relapse_sections_source_supports_no_first_line_use(by_section, sentence: str, kind: str) -> None:
+    src = _chunk_with(by_section, "jsh2023-all/relapsed/b-all-antibodies", "for which nelarabine is listed")
+    verdict = judge_sentence(sentence, BOOK, PatientFacts(lineage="T"), retrieved=[src])
+    assert verdict.kind == kind, verdict
+
+
+@pytest.mark.parametrize(("sentence", "facts", "kind"), [
+    # an order of two treatments put in JSH's mouth with "first" and "keep" (heldout20 w064, own paraphrase)
+    ("Where both antigens are present, JSH 2023 tells us to give inotuzumab first and keep blinatumomab for its "
+     "failures.", {"lineage": "B", "phase": "relapsed"}, "contradict"),
+    # a group named as one the claim goes past: either lineage (heldout20 w030, own paraphrase)
+    ("This goes beyond T-ALL, since the guideline also lists nelarabine for relapsed B-ALL.", {}, "contradict"),
+    ("Nelarabine is not only for T-ALL: JSH 2023 lists it for B-ALL relapse too.", {}, "contradict"),
+    # a regimen named with a hyphen (heldout20 w002, own paraphrase)
+    ("For her, JSH 2023 recommends TKI plus intensive-chemotherapy induction as given to younger adults.",
+     {"ph_status": "positive", "age": 72, "age_band": "65+"}, "unsupported"),
+    ("JSH 2023 recommends a children's-style chemotherapy for AYA with Ph-negative ALL.",
+     {"ph_status": "negative", "age": 22, "age_band": "aya"}, "agree"),
+])
+def test_session54_classes_of_heldout20_are_judged(sentence: str, facts: dict, kind: str) -> None:
+    verdict = judge_sentence(sentence, BOOK, PatientFacts(**facts))
+    assert verdict.kind == kind, verdict
+
+
+def test_cns_prophylaxis_said_to_lapse_with_a_result_is_removed(by_section) -> None:
+    """heldout10 w038 (own paraphrase): CNS prophylaxis said to be no longer needed after a negative MRD."""
+    chunk = _chunk_with(by_section, "jsh2023-all/cns-prophylaxis", "intrathecal")
+    bad = "After a negative MRD result, CNS prophylaxis is no longer needed."
+    result = check("MRD negative now, what next?", PatientFacts(phase="cr1"), Draft(
+        answer=f"- {bad}[1]", citations=[cite(chunk, 1)]), [chunk])
+    assert any(f.rule_id == "CNS-PROPH-017" for f in result.findings)
+
+
+@pytest.mark.parametrize(("sentence", "facts", "kind"), [
+    # radiation named without its site, beside the brain: cranial irradiation, put ahead of the systemic route
+    # (heldout21 w083, own paraphrase)
+    ("For high-risk patients the guideline favours radiation over high-dose chemotherapy, as it guards the brain "
+     "better.", {"age": 50, "age_band": "40-64"}, "unsupported"),
+    ("For high-risk patients the guideline accepts radiation to the brain as an option.", {}, "agree"),
+    # a value given another group's as well ("the same period it gives for ...", heldout21 w069, own paraphrase)
+    ("JSH 2023 sets Ph-negative maintenance chemotherapy at 5 years or more, the same period it gives for TKI "
+     "maintenance in Ph-positive ALL.", {"ph_status": "negative"}, "contradict"),
+    # a status denied, not the treatment's use (heldout21 c058, own paraphrase)
+    ("This trial supports the JSH 2023 recommendation of blinatumomab for relapsed CD19-positive B-ALL, not a "
+     "recommendation in itself.", {}, "agree"),
+    # where the doses come from is no stance on the treatment (heldout21 c082, own paraphrase)
+    ("The summary names no TKI and gives no doses, so dosing must come from the protocol and the package insert.",
+     {"ph_status": "positive", "age": 70, "age_band": "65+"}, "agree"),
+    ("Missing from the summary: CQ numbers and recommendation grades.", {}, "unrelated"),
+    ("JSH 2023 rates allo-HSCT in CR1 as a category 2A recommendation.", {}, "unsupported"),
+    # a grade given by its verb, two values joined by a slash (heldout22 w071, own paraphrase)
+    ("Under JSH 2023, allo-HSCT in CR1 for standard-risk Ph-positive ALL is classed S/CO.", {}, "unsupported"),
+])
+def test_session54_classes_of_heldout21_are_judged(sentence: str, facts: dict, kind: str) -> None:
+    verdict = judge_sentence(sentence, BOOK, PatientFacts(**facts))
+    assert verdict.kind == kind if kind != "agree" else verdict.kind in ("agree", "unrelated"), verdict
+
+
+def test_an_earlier_editions_categories_are_no_jsh_2023_grade() -> None:
+    """heldout21 c047 (own paraphrase): the 2018 edition's categories, cited to the source that gives them."""
+    source = ("As history only, the 2018 edition and its 2020 supplement attached recommendation categories 1, 2A, "
+              "2B and 3 to each clinical question.")  # (the corpus's own sentence, c03)
+    said = "Historically, the 2018 edition gave its clinical questions recommendation categories 1, 2A, 2B and 3."
+    assert judge_sentence(said, BOOK, PatientFacts(), cited_text=source).kind in ("agree", "unrelated")
+    claimed = "JSH 2023 kept recommendation categories 1, 2A, 2B and 3 for its clinical questions."
+    assert judge_sentence(claimed, BOOK, PatientFacts(), cited_text=source).kind == "unsupported"

@@ -793,3 +793,14 @@ def test_a_denial_said_in_a_not_opening_does_not_negate_the_statement() -> None:
     rule = ("For adults with Ph-positive ALL who are MRD-negative after allo-HSCT, the JSH 2023 guideline does not "
             "recommend prophylactic TKI maintenance.")
     assert _distortion(rule, rule.replace("does not recommend", "recommends")) == "negates the guideline statement"
+
+
+def test_a_claim_stated_as_the_ground_of_the_question_is_a_premise() -> None:
+    """r110 q13 (own paraphrase): "X, so Y?" puts X to be confirmed."""
+    from assistant.facts import read_facts
+    from assistant.rules.logic import default_rulebook, premise_conflicts
+
+    bad = "Blinatumomab targets CD22, so it is useless once CD22 is lost?"
+    assert premise_conflicts(bad, read_facts(bad), default_rulebook())
+    good = "Blinatumomab targets CD19, so it will not work once CD19 is lost?"
+    assert premise_conflicts(good, read_facts(good), default_rulebook()) == []

@@ -902,3 +902,33 @@ def test_a_claim_read_online_about_taking_a_drug_for_good_is_no_change_wanted() 
     assert "SAFE-SELF-005" not in findings(q)
     assert findings("My wife had a transplant for Ph+ ALL. She takes a TKI. Can she stop it now?").get(
         "SAFE-SELF-005") == "warn"
+
+
+@pytest.mark.parametrize("q,severity", [
+    # a patient described, the trial evidence asked with its doses: the trial's arms (r109 q10, own paraphrase)
+    ("48M Ph-negative ALL in CR1: what does JSH recommend next, and which trial (doses, results) backs it?", "info"),
+    # ... a dose for the patient is still refused, the evidence named or not
+    ("48M Ph-negative ALL: which HD-MTX dose should he get, going by the trial?", "block"),
+    ("48M Ph-negative ALL in CR1: what HD-MTX dose is right for him, based on the trial data?", "block"),
+])
+def test_trial_evidence_asked_beside_a_patient_is_trial_design(q: str, severity: str) -> None:
+    assert findings(q).get("SAFE-DOSE-003") == severity
+
+
+@pytest.mark.parametrize(("q", "fires"), [
+    # a pregnancy now gets the obstetric note, in any words (rja130 q34, own paraphrase)
+    ("29-year-old, 24 weeks pregnant, newly diagnosed Ph-negative B-ALL: what does JSH recommend?", True),
+    ("New T-ALL in a woman at 18 weeks' gestation, age 33. Induction?", True),
+    ("She is still breastfeeding. Can she start dasatinib for her Ph+ ALL?", True),
+    # ... not a pregnancy hoped for later, nor one denied
+    ("Can my wife still have children after ALL treatment?", False),
+    ("30F, not pregnant, Ph+ ALL: induction?", False),
+])
+def test_a_pregnancy_now_gets_the_obstetric_note(q: str, fires: bool) -> None:
+    assert ("SAFE-PREGNANCY-083" in findings(q)) is fires
+
+
+def test_a_pregnancy_in_japanese_gets_the_obstetric_note() -> None:
+    from assistant.ja import to_english
+
+    assert "SAFE-PREGNANCY-083" in findings(to_english("妊娠２４週の２９歳、Ph陰性ALLと診断されました。治療は？"))

@@ -129,3 +129,16 @@ def test_two_groups_joined_with_a_modifier_between_are_one_clause() -> None:
 
     source = ["The ELIANA trial in children and young adults reported a remission rate of 81% in the primary analysis."]
     assert swaps_in("In ELIANA, the remission rate was 81% in children and young adults.", source) == set()
+
+
+def test_a_timing_word_without_its_object_is_no_timing() -> None:
+    """heldout21 c004 (own paraphrase): "the TKIs he had before and ..." sets nothing against the source's "after"."""
+    from assistant.rules.swaps import swaps_in
+
+    src = ["After allo-HSCT, a TKI is chosen in light of the TKIs received and of mutations such as T315I."]
+    assert swaps_in("The TKI chosen after allo-HSCT should weigh the TKIs he had before and mutations such as T315I.",
+                    src) == set()
+    src = ["For adults with Ph-positive ALL after allo-HSCT, the JSH 2023 guideline recommends pre-emptive TKI when MRD "
+           "is detected."]
+    assert swaps_in("For adults with Ph-positive ALL before allo-HSCT, the JSH 2023 guideline recommends pre-emptive "
+                    "TKI when MRD is detected.", src) == {"before (source: after)"}

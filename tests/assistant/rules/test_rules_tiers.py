@@ -152,3 +152,25 @@ def test_a_trial_said_to_match_a_recommendation_a_rule_makes_may_cite_the_trial(
     assert check_tiers("q", F, draft_of(right, chunk), [chunk]) == []
     wrong = "Its result supports the JSH 2023 recommendation of pediatric-type chemotherapy for adults aged 40 to 64."
     assert ids(check_tiers("q", F, draft_of(wrong, chunk), [chunk])) == ["TIER-REC-001"]
+
+
+@pytest.mark.parametrize(("question", "sentence", "kept"), [
+    # a trial's arms reported as its design, to a question about the trial (heldout20 c029, r109 x01; own paraphrase)
+    ("Which methotrexate doses were compared in JALSG ALL202-O?",
+     "In JALSG ALL202-O, consolidation methotrexate was randomised between 3 g/m2 and 0.5 g/m2.", True),
+    # ... not put forward as what to give
+    ("Which methotrexate doses were compared in JALSG ALL202-O?",
+     "JALSG ALL202-O supports 3 g/m2 methotrexate, which is recommended for consolidation.", False),
+    # ... not a dose its source does not give
+    ("Which methotrexate doses were compared in JALSG ALL202-O?",
+     "In JALSG ALL202-O, methotrexate was randomised between 5 g/m2 and 0.5 g/m2.", False),
+    # ... not to a patient's question
+    ("58F Ph-negative ALL in CR1: which methotrexate dose from JALSG ALL202-O?",
+     "In JALSG ALL202-O, consolidation methotrexate was randomised between 3 g/m2 and 0.5 g/m2.", False),
+])
+def test_a_trials_arm_doses_stand_as_its_design_only(by_section, question: str, sentence: str, kept: bool) -> None:
+    from assistant.facts import read_facts
+
+    chunk = next(c for c in by_section["evidence/jalsg-all202-o"] if "3 g/m2" in c.text)
+    issues = check_tiers(question, read_facts(question), draft_of(sentence, chunk), [chunk])
+    assert ("DOSE-001" not in ids(issues)) is kept

@@ -36,6 +36,9 @@ def _chunk(by_section, section: str, needle: str):
      "Any tingling or nerve problems from nelarabine always resolve once the drug is held, so there is no need to "
      "call about mild ones."),
     ("nelarabine neuro tox?", "Nelarabine's nerve damage is fully reversible."),
+    # a harm named as the treatment's main one that is not (heldout20 w029, own paraphrase)
+    ("What do we monitor on nelarabine?", "The chief toxicity of nelarabine is liver injury, so check transaminases."),
+    ("Ponatinib safety?", "With ponatinib the dominant concern is pancreatitis."),
     # a main harm called of no concern in words with a negation of their own (heldout16 w063, own paraphrase)
     ("Asparaginase in an obese 35-year-old: what to watch?",
      "With asparaginase the fibrinogen falls, so clots are not a major concern for her."),
@@ -87,6 +90,10 @@ def test_what_the_corpus_says_of_a_harm_is_kept(by_section, question: str, sente
     # a harm said to occur only in a group it is not confined to
     ("Ponatinib and arterial occlusion: who is at risk?",
      "These events are limited to people who already have cardiovascular risk factors."),
+    # a clearance-slowing drug said to speed clearance, the treatment named with its class (heldout20 w043, own
+    # paraphrase)
+    ("HD-MTX next week: anything about his omeprazole?",
+     "With high-dose methotrexate, omeprazole actually speeds up methotrexate clearance."),
 ])
 def test_a_harm_said_to_go_the_wrong_way_is_removed(by_section, question: str, sentence: str) -> None:
     chunk = _chunk(by_section, TOX, "Nelarabine causes neurotoxicity")
@@ -248,3 +255,14 @@ def test_a_treatment_the_question_denies_is_no_subject_of_a_harm(by_section) -> 
     question = "Relapsed T-ALL at 30, no transplant so far: what re-induction is listed?"
     issues = check_toxicity(question, F, draft_of("The harm to watch most is neurotoxicity.", chunk), [chunk])
     assert issues == [], issues
+
+
+@pytest.mark.parametrize("question,sentence", [
+    # its main harm named as main, another named beside it (session 54)
+    ("What do we monitor on nelarabine?",
+     "Nelarabine's main toxicity is neurotoxicity; blood counts are checked as well."),
+    ("What do we monitor on nelarabine?", "Neurotoxicity is the main toxicity of nelarabine."),
+])
+def test_a_main_harm_named_rightly_is_kept(by_section, question: str, sentence: str) -> None:
+    chunk = _chunk(by_section, TOX, "Nelarabine causes neurotoxicity")
+    assert check_toxicity(question, F, draft_of(sentence, chunk), [chunk]) == []
