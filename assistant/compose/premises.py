@@ -37,30 +37,29 @@ def _without_labs(text: str) -> str:
     return text
 
 
+def _said_of(text: str, value: float, said: Any) -> bool:
+    """A sentence of `text` holds the value and `said(sentence, quantity)` holds of it."""
+    return any(said(s, q) for s in sentences(text) for q in quantities(s) if abs(q.value - value) < 1e-12)
+
+
 def _stated_as_limit(text: str, value: float) -> bool:
     """A sentence of `text` that holds the value also says it is a limit ("the cut-off for high risk is 0.1%") or
     the guideline's ("so JSH high-risk MRD is 10^-3?"); "MRD after induction was 0.03%." is a result."""
-    return any(any(abs(q.value - value) < 1e-12 for q in quantities(s))
-               and (says(s, "limit_words") or says(s, "names_guideline")) for s in sentences(text))
+    return _said_of(text, value, lambda s, _: says(s, "limit_words") or says(s, "names_guideline"))
 
 
 def _named_as_the_limit(text: str, value: float) -> bool:
     """A sentence of `text` that holds the value names it as the limit itself ("the cut-off is 0.1%", "so JSH
     high-risk MRD is 10^-3?"), not as a value to be placed against it ("is an MRD of 0.02% considered high risk?",
     "does 0.02% count as high risk?"): a limit word, or the value said to be what the quantity is ("... is 10^-3")."""
-    for s in sentences(text):
-        for q in quantities(s):
-            if abs(q.value - value) < 1e-12 and (says(s, "limit_nouns") or s[:q.start].rstrip().lower().endswith(
-                    (" is", " was", " =", " be", " are"))):
-                return True
-    return False
+    return _said_of(text, value, lambda s, q: says(s, "limit_nouns") or s[:q.start].rstrip().lower().endswith(
+        (" is", " was", " =", " be", " are")))
 
 
 def _within(spec: Any, value: float) -> bool:
     """The value lies within the rule's limit (">= 0.01" holds 0.02)."""
-    op, v = spec.op, spec.value
-    return {">=": value >= v, ">": value > v, "<=": value <= v, "<": value < v, "=": value == v,
-            "range": spec.high is not None and v <= value <= spec.high}[op]
+    lo, hi = spec.as_qualifier().interval()
+    return lo <= value <= hi
 
 
 def value_premises(text: str, facts: PatientFacts, book: Any) -> list[Any]:

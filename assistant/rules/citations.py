@@ -35,11 +35,9 @@ _NUM_RE = re.compile(r"^\d+(?:\.\d+)?%?$")
 _STRUCTURAL_NUMS = frozenset({"1", "2"})  # "first"/"second" style words are spelled; tiny counts are common
 
 
-_SPAN_RE = re.compile(r"\b(\d+(?:\.\d+)?)[\s-]*(year|month|week|day)s?\b(?![\s-]*olds?\b)", re.IGNORECASE)
-
-
-_PAIRED_SPAN_RE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:versus|vs\.?|and|or)\s*\d+(?:\.\d+)?[\s-]*"
-                             r"(year|month|week|day)s?\b(?![\s-]*olds?\b)", re.IGNORECASE)
+#: a time span, with a value before it that shares its unit ("7.7 versus 4.0 months")
+_SPAN_RE = re.compile(r"\b(?:(\d+(?:\.\d+)?)\s*(?:versus|vs\.?|and|or)\s*)?(\d+(?:\.\d+)?)[\s-]*"
+                      r"(year|month|week|day)s?\b(?![\s-]*olds?\b)", re.IGNORECASE)
 
 
 def _spans(text: str) -> set[str]:
@@ -51,7 +49,7 @@ def _spans(text: str) -> set[str]:
     >>> sorted(_spans("median OS 7.7 versus 4.0 months"))
     ['4.0-month', '7.7-month']
     """
-    return {f"{n}-{unit.lower()}" for n, unit in (*_SPAN_RE.findall(text), *_PAIRED_SPAN_RE.findall(text))}
+    return {f"{n}-{unit.lower()}" for *values, unit in _SPAN_RE.findall(text) for n in values if n}
 
 
 def key_terms(text: str) -> set[str]:

@@ -371,17 +371,12 @@ def premise_conflicts(question: str, facts: PatientFacts, book: RuleBook | None 
         if found:
             return found
     form = premise_form(question)
-    if (form.tagged or form.confirms) and (sides := _consequence_sides(form.text)):
-        found = next((found for side in sides if (found := premise_conflicts(f"{side}, is that true?", facts, book))),
-                     [])  # (the claim and its consequence, each put to be confirmed)
-        if found:
-            return found
-    elif (sides := _consequence_sides(form.text)) and len(sides) == 2:
-        # a claim stated as the ground of what is asked ("Inotuzumab targets CD19, so it won't work after a
-        # CD19-negative relapse?", r110 q13): the claim is put to be confirmed, what follows from it is asked
-        found = premise_conflicts(f"{sides[0]}, is that true?", facts, book)
-        if found:
-            return found
+    # (the claim and its consequence put to be confirmed, each; or a claim stated as the ground of what is asked,
+    # the claim alone: "Inotuzumab targets CD19, so it won't work after a CD19-negative relapse?", r110 q13)
+    sides = _consequence_sides(form.text)
+    put = sides if form.tagged or form.confirms else sides[:1] if len(sides) == 2 else []
+    if found := next((found for side in put if (found := premise_conflicts(f"{side}, is that true?", facts, book))), []):
+        return found
     if form.compares:
         # "A vs B" asserts nothing to deny; a sentence of it put to be confirmed does ("inotuzumab is the anti-CD19
         # drug and blinatumomab the anti-CD22 one, correct? Which would JSH use?", r70 q27)

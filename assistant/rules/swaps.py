@@ -46,6 +46,7 @@ class Contrasts:
     negations: frozenset[str]  # one-word negation cues of the claim vocabulary
     anchored: frozenset[str] = frozenset()  # groups whose terms are content words too (what a comparison compares)
     with_object: frozenset[str] = frozenset()  # groups whose terms count only before what they relate ("before HSCT")
+    no_object: frozenset[str] = frozenset()  # words after such a term that leave it without an object ("before and")
     bindings: tuple[tuple[str, tuple[str, ...]], ...] = ()  # key group -> the groups its member is bound to
 
 
@@ -90,6 +91,7 @@ def contrasts(folder: Path = LEXICON_DIR) -> Contrasts:
         raise ValueError("claims.yaml: contrast_bindings names an unknown contrast set")
     return Contrasts(terms=terms, ordered=frozenset(ordered), anchored=frozenset(anchored), bindings=bindings,
                      with_object=frozenset(with_object),
+                     no_object=frozenset(str(w) for w in data.get("contrast_no_object") or []),
                      groups=frozenset(g for g, _ in terms.values()),
                      breaks=breaks,
                      coordinators=frozenset(str(w) for w in data.get("contrast_coordinators") or []),
@@ -170,10 +172,6 @@ def _coordinated(toks: list[str], i: int, cs: Contrasts) -> bool:
     return bool(before & after)
 
 
-#: Words after a term of a `with_object` set that leave it without an object.
-_NO_OBJECT = frozenset({"and", "or", "but", "so", "then", "too", "as", "that", "which"})
-
-
 def _clause(toks: list[str], cs: Contrasts) -> Clause:
     members: dict[str, set[str]] = {}
     rest: list[str] = []
@@ -182,7 +180,7 @@ def _clause(toks: list[str], cs: Contrasts) -> Clause:
         for n in range(min(cs.longest, len(toks) - i), 0, -1):
             hit = cs.terms.get(tuple(toks[i:i + n]))
             if hit is not None and hit[0] in cs.with_object and (
-                    i + n >= len(toks) or not toks[i + n][:1].isalnum() or toks[i + n] in _NO_OBJECT):
+                    i + n >= len(toks) or not toks[i + n][:1].isalnum() or toks[i + n] in cs.no_object):
                 hit = None  # ("the TKIs she received before and ...": an adverb, no time it is set against)
             if hit is not None:
                 members.setdefault(hit[0], set()).add(hit[1])
