@@ -179,6 +179,7 @@ class Vocabulary:
     lineage_list_words: frozenset[str] = frozenset()
     lineage_list_joiners: frozenset[str] = frozenset()
     value_contrast_openers: tuple[str, ...] = ()
+    value_contrast_continuations: tuple[str, ...] = ()
     value_comparators: tuple[str, ...] = ()
     and_breaks: frozenset[str] = frozenset()
     decision_words: frozenset[str] = frozenset()
@@ -397,7 +398,8 @@ def _clause_cues(data: dict[str, Any]) -> dict[str, Any]:
         term_paraphrases=tuple((str(k), tuple(str(p).lower() for p in v))
                                for k, v in (data.get("term_paraphrases") or {}).items()),
         lineage_list_words=_words(data, "lineage_list_words"), lineage_list_joiners=_words(data, "lineage_list_joiners"),
-        value_contrast_openers=lower("value_contrast_openers"), value_comparators=lower("value_comparators"))
+        value_contrast_openers=lower("value_contrast_openers"), value_comparators=lower("value_comparators"),
+        value_contrast_continuations=lower("value_contrast_continuations"))
 
 
 def _split_stances(data: dict[str, Any]) -> dict[str, tuple[tuple[str, int, str], ...]]:
@@ -411,6 +413,22 @@ def _split_stances(data: dict[str, Any]) -> dict[str, tuple[tuple[str, int, str]
         for head, tail in pairs:
             out.setdefault(str(head), []).append((str(tail), gap, str(name)))
     return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def _word_values() -> dict[str, float]:
+    """A number written as a word (quantities.yaml: "five" -> 5)."""
+    table = lexicon_file(LEXICON_DIR, "quantities.yaml")["number_words"]
+    return {str(w): float(v) for part in ("units", "teens", "tens") for w, v in table[part].items()}
+
+
+def _word_number(toks: list[str], i: int, voc: Vocabulary) -> tuple[float, None, str] | None:
+    """A number word right before a unit of time ("for five years afterwards", PHPOS-MAINT-008's example): the
+    value as `_number` reads digits; none before anything else ("one option", "two trials")."""
+    value = _word_values().get(toks[i])
+    if value is None or i + 1 >= len(toks) or voc.units.get(toks[i + 1]) not in ("year", "month", "week"):
+        return None
+    return value, None, ""
 
 
 def _number_words() -> frozenset[str]:
@@ -614,7 +632,7 @@ def _qualifiers(toks: list[str], voc: Vocabulary) -> list[Qualifier]:
     out: list[Qualifier] = []
     i = 0
     while i < len(toks):
-        n = _number(toks[i])
+        n = _number(toks[i]) or _word_number(toks, i, voc)
         if n is None:
             i += 1
             continue
@@ -799,6 +817,9 @@ def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
             continue
         if t == ":" and 0 < i - start <= 3 and _stance(toks, start, i, voc)[0] is None:
             continue  # "B-lineage: a WBC above 30×10^9/L; ...": a short heading names the group its clause is about
+        if t in voc.clause_breaks and i > start and 0 < i < len(toks) - 1 and toks[i - 1] == "," and toks[
+                i + 1] == ",":
+            continue  # ("Blinatumomab is, however, recommended in first remission ...": an aside, heldout22 w075)
         if t in voc.clause_breaks and i > start and i >= start:
             spans.append((start, i))
             start = i + 1 if t in (";", ":") else i
@@ -1335,7 +1356,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             equivalence=equivalence, basis=basis, voiced=own, restricted=restricted,
             equates=_equates(toks, a, b, voc),
             own_population=whose, extra=_claim_extra(toks[a:b], voc, inferred=inferred, scope=scope,
-                                                     gives=polarity > 0, apart=bool(apart)),
+                                                     gives=polarity > 0, apart=bool(apart),
+                                                     past=tuple(m.concept for m in treat if id(m) in past)),
             restricted_to=_restricted_population(toks, a, b, voc) if restricted else {}, age_at=_age_at(toks, a, b, voc),
             stopping=stopping, named_treatments=named, set_aside=aside | set_aside))
         if interventions:
@@ -1519,13 +1541,15 @@ def _basis_names_study(toks: list[str], i: int, n: int, voc: Vocabulary) -> bool
 
 
 def _claim_extra(toks: list[str], voc: Vocabulary, *, inferred: bool, scope: Any, gives: bool,
-                 apart: bool) -> dict[str, Any]:
+                 apart: bool, past: tuple[str, ...] = ()) -> dict[str, Any]:
     """The claim's flags read from its clause: a stance inferred from a restriction, a scope, its group named elsewhere
     ("the standard there", "this age group"), a stopping rule put on a treatment given ("until two negative
-    results"), what it reports set apart from JSH's position."""
+    results"), what it reports set apart from JSH's position, the treatments it names as already given ("here
+    including the earlier blinatumomab")."""
     flags = {"inferred": inferred, "group_pointer": bool(_find(toks, voc.group_pointers)),
              "stop_rule": gives and _stop_rule(toks, voc), "set_apart": apart}
-    return {**{k: True for k, v in flags.items() if v}, **({"scope": scope} if scope else {})}
+    return {**{k: True for k, v in flags.items() if v}, **({"scope": scope} if scope else {}),
+            **({"past": past} if past else {})}
 
 
 def _required_without(stance: str | None, interventions: tuple[str, ...], negated: tuple[str, ...], toks: list[str],

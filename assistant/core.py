@@ -644,7 +644,8 @@ class Assistant:
                 FIT_AGREE_NOTE if _states_ruled_out(focus) else
                 FIT_RANGE_NOTE if says(asking_clause(focus), "asks_age_range") else FIT_NOTE)
             notes += [fit.format(why=why) for why in reasons.values()]
-        notes += [NOTES[key] for key, _ in self.policy.notes(scope_findings, patient=False)]
+        notes += [NOTES[key].format(what=subject_of(f.message)) for key, f in self.policy.notes(scope_findings,
+                                                                                                patient=False)]
         # (the age groups divide the first-line pathway: no edge note for a relapse or after a transplant, rja48 y21)
         edge = age_edge_note(facts.age, facts.ph_status) if facts.phase not in _LATER_PHASES else None
         if edge and not self.policy.plain(scope_findings):  # (in Ph-positive ALL only 65 divides the pathway; a

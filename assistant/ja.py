@@ -924,6 +924,9 @@ class _Out:
                 self.modifier_at = None
             return
         at = self.anchor
+        if at - 1 >= self.clause and _duration(self.words[at].removeprefix("for ")) is not None and self.kinds[
+                at - 1] in _TREATMENTS:
+            at -= 1  # a span after the treatment: "ダサチニブを３年のんでます" -> "I'm on dasatinib for 3 years"
         while at - 1 >= self.clause:  # treatments joined by + or /: "after dasatinib + hyper-CVAD"
             joined = self.words[at - 1] in _JOINERS or self.words[at] in _JOINERS or self.words[at].startswith(("+", "/"))
             if not (joined and (self.kinds[at - 1] in _TREATMENTS or self.words[at - 1] in _JOINERS)):
@@ -1103,8 +1106,8 @@ def _contrast_follows(items: list[Item], k: int) -> bool:
     """Content follows "なく" in the same sentence: "AではなくB" (not A but B), not "副作用もなく。"; a verb's "なく"
     negates the verb ("移植しなくても…", "受けなくて…": no allo-HSCT), never a contrast."""
     prev = items[k - 1].token if k else None
-    if prev is not None and prev.pos == "動詞":
-        return False
+    if prev is not None and (prev.pos == "動詞" or prev.pos == "助動詞" and prev.dictionary in ("てる", "でる")):
+        return False  # (or its contracted progressive: "移植はしてなくて、TKIを…" is no transplant, rja131 q12)
     for it in items[k + 1:]:
         if it.kind == "punct" and it.text in ".?!":
             return False
@@ -1383,10 +1386,13 @@ class _Renderer:
         past = tok.pos == "助動詞" and dic == "た" and following not in self.history_unless
         connective = (tok.pos2 == "接続助詞" and surf in self.connective and following not in self.connective_unless
                       and not (nxt is not None and nxt.kind == "english" and out.anchor_kind in self.ongoing))
-        if (past or connective) and self.last_verb in self.history_verbs and out.anchor_kind in _TREATMENTS:
+        prev = self.items[k - 1] if k else None
+        denied = prev is not None and prev.token is not None and (
+            prev.token.surface in self.negated or prev.token.dictionary in self.negated)
+        if (past or connective) and self.last_verb in self.history_verbs and out.anchor_kind in _TREATMENTS and not (
+                denied):  # (not after its negation: "移植はしてなくて、" is no transplant, rja131 q12)
             out.before_anchor("after")  # "移植を受けた" / "骨髄移植を受けて、" -> "after allo-HSCT"
             return True
-        prev = self.items[k - 1] if k else None
         after_verb = prev is not None and prev.token is not None and prev.token.pos in ("動詞", "助動詞", "形容詞")
         conjunction = tok.pos == "接続詞" or tok.pos2 == "接続助詞"
         if surf in self.terminators and (after_verb if surf in ("が", "から") else conjunction):  # "使ったが", not "母が"
@@ -1524,6 +1530,9 @@ def _join(words: list[str]) -> str:
         if not text:
             text = w
         elif w in ",.?!;:)" or text.endswith("(") or text.endswith("/") or w == "/":
+            if w in ".?!" and text[-1:] in ",;:":
+                text = text[:-1] + w  # (a sentence's end after a clause left out: "…と高血圧、趣味はゴルフ。" ends the
+                continue  # sentence, rja131 q1)
             if w in ",.;:" and text[-1:] in ",.;:?!" or w == "?" and text[-1:] == "?":
                 continue  # no doubled punctuation
             text += w

@@ -226,6 +226,12 @@ FIT_RANGE_NOTE = "_**Age limit**: {why}._"
 RELEVANCE_LEAD_NOTE = ("_On {what}, which the question asks about: the JSH 2023 guideline sources here do not "
                        "address it. What follows is what they say for adults with ALL otherwise; it does not take "
                        "{what} into account, so decide with the treating team and the specialists concerned._")
+#: First, for a condition of the patient the question describes that bears on the ALL drugs (diabetes beside the
+#: steroids of induction, kidney disease beside HD-MTX): SCOPE-COMORBID-085.
+COMORBIDITY_NOTE = ("_On {what}, which the question describes: the JSH 2023 guideline sources here do not address "
+                    "adapting ALL treatment to it. What follows is what they say for adults with ALL otherwise; it "
+                    "does not take {what} into account, so decide with the treating team and the specialists "
+                    "concerned._")
 RELEVANCE_NOTE = ("_On {what}, which the question asks about: the JSH 2023 guideline sources here do not address "
                   "it, so nothing above is about it._")
 
@@ -274,4 +280,5 @@ NOTES = {
     "leukemia_type": LEUKEMIA_TYPE_NOTE,
     "disease_unnamed": DISEASE_UNNAMED_NOTE,
     "pregnancy": PREGNANCY_NOTE,
+    "comorbidity": COMORBIDITY_NOTE,
 }

@@ -396,7 +396,7 @@ def _batch(bot: Any, path: Path, lang: str = "auto") -> None:
 
 def render_text(answer: Any, *, plain: bool = False) -> str:
     """Readable text: the answer, numbered sources, verdict and findings (`plain`: Markdown markup removed)."""
-    from assistant.frontends.render import plain_text, quote_lines, source_line
+    from assistant.frontends.render import finding_message, plain_text, quote_lines, source_line
     from assistant.localise import ui_text
 
     lang = answer.lang
@@ -409,8 +409,8 @@ def render_text(answer: Any, *, plain: bool = False) -> str:
     lines.append(f"{ui_text('verdict', lang, 'Verdict')}: {answer.verdict} | scope: {answer.scope} | "
                  f"mode: {answer.mode} | "
                  f"{answer.timings_ms.get('total', 0):.0f} ms")
-    for f in answer.findings:
-        lines.append(f"  - {f.rule_id} ({f.severity}): {f.message}")
+    for f in answer.findings:  # (in the answer's language where the message table has it: rja131)
+        lines.append(f"  - {f.rule_id} ({f.severity}): {finding_message(f, lang).rstrip('.') if lang == 'ja' else f.message}")
     known = answer.patient.known()
     if known:
         lines.append(f"{ui_text('facts', lang, 'Patient facts')}: " + ", ".join(f"{k}={v}" for k, v in known.items()))

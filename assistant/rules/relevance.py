@@ -39,11 +39,13 @@ from assistant.rules.base import Draft, Issue, chunks_by_id, sentence_body
 from assistant.rules.base import sentences as answer_sentences
 from assistant.text import first_word, names_trial
 
-__all__ = ["RELEVANCE_RULE", "addressed", "concept_label", "asked_treatments", "check_relevance", "for_other_phase",
-           "subject_of"]
+__all__ = ["DESCRIBED_MESSAGE", "RELEVANCE_RULE", "addressed", "concept_label", "asked_treatments", "check_relevance",
+           "described_conditions", "for_other_phase", "subject_of"]
 
 RELEVANCE_RULE = "RELEVANCE-050"
 _MESSAGE = "The answer does not address {what}, which the question asks about"
+#: ... a condition of the patient the question describes (diseases.yaml `described_anywhere`: SCOPE-COMORBID-085)
+DESCRIBED_MESSAGE = "The sources do not address {what}, which the question describes"
 
 
 def _bare_tag(sentence: str) -> bool:
@@ -164,8 +166,45 @@ def subject_of(message: str) -> str:
     >>> subject_of(_MESSAGE.format(what="venetoclax"))
     'venetoclax'
     """
-    head, tail = _MESSAGE.split("{what}")
-    return message.removeprefix(head).removesuffix(tail)
+    for template in (_MESSAGE, DESCRIBED_MESSAGE):
+        head, tail = template.split("{what}")
+        if message.startswith(head) and message.endswith(tail):
+            return message.removeprefix(head).removesuffix(tail)
+    return message
+
+
+def _described_anywhere() -> frozenset[str]:
+    from assistant.concepts import LEXICON_DIR, lexicon_file
+
+    return frozenset(lexicon_file(LEXICON_DIR, "diseases.yaml").get("described_anywhere") or ())
+
+
+def described_conditions(question: str) -> list[str]:
+    """The patient's conditions that bear on how ALL drugs are given (diseases.yaml `described_anywhere`: diabetes,
+    kidney, heart or liver disease) the question names anywhere, not denied and not someone else's.
+
+    >>> described_conditions("45 y with type 2 diabetes on insulin, Ph+ ALL. What induction?")
+    ['diabetes']
+    >>> described_conditions("No diabetes. Her father had kidney failure. Ph+ ALL: induction?")
+    []
+    """
+    from assistant.claims import negation_words
+    from assistant.concepts import clauses
+
+    wanted = _described_anywhere()
+    lex = load_lexicon()
+    also = {w: c for c in wanted for w in lex.concepts[c].names_also}  # ("heart failure": the adverse event's word)
+    denials = negation_words()
+    out: list[str] = []
+    for clause in clauses(question.lower()):
+        toks = tokens(clause)
+        # (a condition of the medical history is the patient's still: "既往に２型糖尿病", read "prior type 2 diabetes")
+        mentions = read_concepts(clause).mentions
+        out += [also.get(m.surface, m.concept) for m in mentions if (m.concept in wanted or m.surface in also)
+                and not m.other_person
+                and not denials & set(toks[max(0, m.start - 4):m.start])
+                and not any(o.other_person and o.start < m.start for o in mentions)]  # ("her father had ...")
+    return list(dict.fromkeys(out))
 
 
 def asked_conditions(question: str) -> list[str]:
@@ -183,7 +222,9 @@ def asked_conditions(question: str) -> list[str]:
     # (and a worry stated, not asked: "Are they going to radiate my head too? I'm worried about my memory.")
     worries = [s for s in sentences(question) if not s.endswith("?") and says(s, "states_worry")]
     reading = read_concepts(" ".join([_asking_part(question), *worries]).lower())
-    return list(dict.fromkeys(m.concept for m in _own_mentions(reading) if m.kind in _CONDITION_KINDS))
+    described = _described_anywhere()  # (a condition bearing on the drugs has its own note: SCOPE-COMORBID-085)
+    return list(dict.fromkeys(m.concept for m in _own_mentions(reading) if m.kind in _CONDITION_KINDS
+                              and m.concept not in described))
 
 
 def asked_concerns(question: str) -> list[str]:

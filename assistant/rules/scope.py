@@ -46,6 +46,7 @@ from assistant.facts import compared_ages
 from assistant.lang import other_script
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue
+from assistant.rules.relevance import DESCRIBED_MESSAGE, described_conditions
 from assistant.text import TRIAL_RE, has_any, tokenize
 
 _DOMAIN_TOKENS = frozenset(
@@ -878,6 +879,9 @@ def _disease_gates(question: str, cleaned: str, facts: PatientFacts, history: Se
     # another condition named only in the background of a vignette (the patient's hypertension, a father's
     # diabetes) is not a part of the question left unanswered: only one named where the question asks is
     asked = other_diseases(asked_sentences(question)) if others else []
+    # (a condition of the patient bearing on the ALL drugs, "70M, diabetic, lives alone - induction?", is no other
+    # question to decline: SCOPE-COMORBID-085 says the sources do not address adapting treatment to it)
+    asked = [(name, scope) for name, scope in asked if not described_conditions(name)]
     out = [_finding("SCOPE-MIXED-007", "warn", f"{asked[0][0]} is outside this guideline; only the ALL part of the "
                     "question is answered")] if asked else []
     # the conversation keeps a follow-up in scope ("and if she were 60?"), not an unrelated message in it
@@ -924,6 +928,9 @@ def _safety(question: str, facts: PatientFacts) -> list[Issue]:
     if describes_pregnancy(question):
         out.append(_finding("SAFE-PREGNANCY-083", "warn", "The question describes a pregnancy or breastfeeding: the "
                             "summary has no statement on it, and treatment is planned with the obstetric team"))
+    # (diabetes beside the steroids of induction, r111 q24; in the answer's text, not only in a finding: rja131 q1)
+    out += [_finding("SCOPE-COMORBID-085", "info", DESCRIBED_MESSAGE.format(what=load_lexicon().concepts[c].label))
+            for c in described_conditions(question)]
     if is_distressed(question):
         out.append(_finding("SAFE-DISTRESS-011", "info", "The question comes from a worried patient or relative: the "
                             "answer keeps to the guideline point in plain terms and points to the treating team"))

@@ -67,6 +67,9 @@ class Profiles:
     precautions: tuple[tuple[str, tuple[Phrase, ...], str], ...] = ()  # (treatment, activities avoided, why)
     permit_cues: tuple[Phrase, ...] = ()
     permit_conditions: frozenset[str] = frozenset()
+    managed_with: dict[str, frozenset[Phrase]] = field(default_factory=dict)  # harm -> what it is managed with first
+    management: tuple[tuple[Phrase, ...], tuple[Phrase, ...], tuple[Phrase, ...]] = ((), (), ())  # treatments, cues,
+    # pointers
 
     @cached_property
     def rare_heads(self) -> frozenset[str]:
@@ -105,7 +108,14 @@ def profiles(folder: Path = LEXICON_DIR) -> Profiles:
                     passing=tuple(tuple(tokens(str(w).lower())) for w in data.get("passing") or ()),
                     main_cues=tuple(tuple(tokens(str(w).lower())) for w in data.get("main_cues") or ()),
                     conditions=conditions, condition_longest=max((len(k) for k in conditions), default=1),
+                    managed_with={h: frozenset(_phrase(w) for w in ws) for h, ws in (data.get("managed_with") or {}).items()},
+                    management=tuple(tuple(_phrase(w) for w in data.get(k) or ())  # type: ignore[arg-type]
+                                     for k in ("management_treatments", "management_cues", "management_pointers")),
                     **_directions(data, lex))
+
+
+def _phrase(word: object) -> Phrase:
+    return tuple(tokens(str(word).lower()))
 
 
 def _plural(phrase: Phrase) -> Phrase:
@@ -250,6 +260,37 @@ def _said_as(wrong: str) -> str | None:
     return "passing" if "sure to pass" in wrong else "rare" if "called rare" in wrong else None
 
 
+def wrong_management(clause: str, before: set[str], pf: Profiles | None = None) -> set[str]:
+    """A harm said to be managed first with a treatment it is not managed with (`managed_with`): the harms the clause
+    names, or those of `before` (the harms named before it) when it points to them ("both are managed first with
+    tocilizumab" after "CRS and ICANS ..."); a management cue denied just before is no claim.
+
+    >>> sorted(wrong_management("both are managed first with tocilizumab", {"crs", "neurotoxicity"}))
+    ['neurotoxicity (managed first with tocilizumab)']
+    >>> wrong_management("ICANS is managed mainly with corticosteroids", set())
+    set()
+    >>> wrong_management("ICANS is not treated with tocilizumab", set())
+    set()
+    """
+    pf = pf or profiles()
+    treatments, cues, pointers = pf.management
+    toks = tokens(clause.lower())
+    if "respectively" in toks:  # ("CRS and ICANS are managed with tocilizumab and corticosteroids, respectively")
+        return set()
+    at = next((i + len(c) for i in range(len(toks)) for c in cues if tuple(toks[i:i + len(c)]) == c
+               and not any(_negating(t, pf) for t in toks[max(0, i - 3):i])), None)
+    if at is None:
+        return set()
+    first = next((p for k in range(at, len(toks)) for p in treatments if tuple(toks[k:k + len(p)]) == p), None)
+    if first is None:
+        return set()
+    harms = harms_in(" ".join(toks[:at]), pf)
+    if not harms and any(tuple(toks[i:i + len(p)]) == p for p in pointers for i in range(at)):
+        harms = before
+    return {f"{h} (managed first with {' '.join(first)})" for h in sorted(harms)
+            if h in pf.managed_with and first not in pf.managed_with[h]}
+
+
 def wrong_harms(clause: str, treatment: str, pf: Profiles | None = None) -> set[str]:
     """What a clause about `treatment` says wrongly of its harms: another treatment's main harm it does not have, or
     one of its main harms called rare.
@@ -335,7 +376,26 @@ _POINTING = frozenset({"it", "its", "it's", "they", "their", "this", "these"})
 
 def _points_back(sentence: str) -> bool:
     toks = tokens(sentence.lower())
+    while toks and toks[0] in _LINKING:  # (", but these reliably go away ...")
+        toks = toks[1:]
     return bool(toks) and toks[0] in _POINTING
+
+
+#: Words that link a clause to the one before, before its pointing word.
+_LINKING = frozenset({"but", "and", "yet", "so", "although", "though", "while", "however"})
+
+
+def _names_it_back(sentence: str) -> bool:
+    """A sentence naming no treatment points back to the one before by a demonstrative and a drug noun ("VOD is the
+    safety concern to plan for with this drug", heldout22 c021)."""
+    toks = tokens(sentence.lower())
+    return not treatments_in(sentence) and any(
+        t in _DEMONSTRATIVES and k + 1 < len(toks) and toks[k + 1] in _DRUG_NOUNS for k, t in enumerate(toks))
+
+
+_DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+_DRUG_NOUNS = frozenset({"drug", "drugs", "agent", "agents", "medicine", "medicines", "medication", "medications",
+                         "antibody", "treatment", "therapy"})
 
 
 def _modifiers_in(toks: list[str], pf: Profiles) -> list[tuple[int, str]]:
@@ -487,15 +547,23 @@ def check_toxicity(question: str, facts: PatientFacts, draft: Draft, retrieved: 
             directed = bool(s.is_fact and _modifiers_in(tokens(s.body.lower()), pf))
             stopped = stopped_alongside(s.body, pf) if s.is_fact else set()
             allowed = permitted_precautions(s.body, question, pf) if s.is_fact else set()
-            if not s.is_fact or not (harms_in(s.body) or directed or stopped or allowed):
+            managed = {w for cl in clauses(s.body) for w in wrong_management(
+                cl, harms_in(s.body) | harms_in(said_before), pf)} if s.is_fact and "respectively" not in s.body else set()
+            if not s.is_fact or not (harms_in(s.body) or directed or stopped or allowed or managed):
                 continue
             sources = cited_chunks(s, draft, retrieved)
+            wrong_managed = {w for w in managed if not any(
+                w in wrong_management(cl, harms_in(c.text), pf) for c in sources for cl in clauses(c.text))}
             source_sentences = [x for c in sources for x in split_sentences(c.text)] if stopped or allowed else []
-            wrong = {w for w in stopped if not any(stopped_alongside(x, pf) for x in source_sentences)}
+            wrong = {w for w in stopped if not any(stopped_alongside(x, pf) for x in source_sentences)} | wrong_managed
             wrong |= {w for w in allowed if not any(permitted_precautions(x, question, pf) for x in source_sentences)}
-            for n, clause in enumerate(clauses(s.body)):
+            parts = clauses(s.body)
+            for n, clause in enumerate(parts):
+                if n and _points_back(clause) and not harms_in(clause, pf):
+                    clause = f"{parts[n - 1]} {clause}"  # ("... numbness and weakness, but these reliably go away
+                    # once nelarabine is stopped", heldout22 w062: the harms are the clause's before)
                 treatment = _subject(clause, s.body, question, pf)
-                if n == 0 and _points_back(s.body):  # "Its safety concerns include VOD, ...": the treatment before,
+                if n == 0 and (_points_back(s.body) or _names_it_back(s.body)):  # "Its safety concerns include VOD, ...": the treatment before,
                     treatment = _subject(said_before, said_before, question, pf) or treatment
                     if any(not wrong_harms(clause, t, pf) for t in antecedents if t in pf.main):
                         continue  # (or another named before: the harms fit one of them, "its" may mean that one)
@@ -523,4 +591,4 @@ def check_toxicity(question: str, facts: PatientFacts, draft: Draft, retrieved: 
 
 
 __all__ = ["TOX_ID", "check_toxicity", "condition_harms", "harms_in", "permitted_precautions", "profiles",
-           "wrong_directions", "wrong_harms"]
+           "wrong_directions", "wrong_harms", "wrong_management"]

@@ -69,9 +69,11 @@ GUIDELINE_CASES = [
     ("Does JSH 2023 recommend blinatumomab consolidation for MRD-negative Ph- B-ALL based on E1910?",
      r"^- Blinatumomab consolidation[^\n]*(not listed|not part of the JSH 2023 summary)", None, {"pass"}, set()),
     ("What recommendation grade does JSH 2023 give to allo-HSCT in CR1 for Ph+ ALL, and what is the CQ number?",
-     # (the corpus-wide "no CQ numbers or grades" line first, so paraphrases agree; then the topic's own line)
-     r"^- This assistant contains no CQ numbers or recommendation grades[^\n]*\n- No JSH 2023 recommendation grade or CQ "
-     r"number", r"\bgrade (1|2A|2B|3)\b", {"pass"}, set()),
+     # (the corpus-wide "no CQ numbers or grades" line first, so paraphrases agree; then the topic's own line; the
+     # corpus-limits note's CQ line or the overview's, as retrieval ranks them)
+     r"^- (\*\*Context \(not a JSH 2023 recommendation\):\*\* )?This assistant contains no CQ numbers or "
+     r"(recommendation grades|CQ titles)[^\n]*\n- No JSH 2023 recommendation grade or CQ number",
+     r"\bgrade (1|2A|2B|3)\b", {"pass"}, set()),
     ("cns ppx for adult ALL in CR - what does JSH recommend", r"Cranial irradiation[\s\S]*intrathecal|intrathecal[\s\S]*Cranial irradiation",
      r"cranial irradiation is required", {"pass"}, set()),
     ("48 y/o Ph negative T-ALL newly diagnosed, fit. Which backbone is recommended?", r"high-dose methotrexate",

@@ -2546,3 +2546,26 @@ def test_a_trials_arm_doses_asked_of_the_trial_are_its_design_line(bot, q: str) 
     a = bot.ask(q)
     assert "3 g/m2" in a.answer and a.verdict != "refused", a.answer
     assert bot.ask("ALL202-O methotrexate dose for my 55-year-old patient?").verdict == "refused"
+
+
+def test_a_drug_interaction_question_is_told_the_corpus_has_none(bot) -> None:
+    """rja131 q10, r110 q8 (own paraphrases): a drug with another medicine got trial numbers; the corpus has no
+    interaction statements (but the HD-MTX clearance notes answer methotrexate questions)."""
+    for q in ("Can dasatinib be taken together with a proton pump inhibitor?",
+              "ダサチニブとオメプラゾールの併用について、ガイドラインに記載はありますか？"):
+        a = bot.ask(q)
+        assert [c.quote for c in a.citations][:1] in (
+            ["This assistant contains no JSH 2023 statements on drug interactions, such as those of TKIs with "
+             "acid-reducing drugs or azole antifungals."],
+            ["ここで参照している資料には、TKIと胃酸分泌抑制薬やアゾール系抗真菌薬との相互作用など、薬物相互作用に関するJSH 2023の記述は含まれていない。"]), a.answer
+        assert "GRAAPH" not in a.answer, a.answer
+
+
+def test_a_condition_of_the_patient_bearing_on_treatment_is_named_as_not_addressed(bot) -> None:
+    """r111 q24, rja131 q1 (own paraphrases): the summary says nothing on adapting treatment to diabetes; the answer
+    says so first, in English and in Japanese, and the verdict stays the answer's own."""
+    a = bot.ask("50-year-old man with type 2 diabetes on insulin. Newly diagnosed Ph+ ALL. Which induction does JSH "
+                "2023 recommend?")
+    assert a.answer.startswith("_On diabetes, which the question describes:"), a.answer
+    j = bot.ask("５０歳男性、Ph陽性ALLと新たに診断。既往に２型糖尿病があり、インスリンを使っています。寛解導入は何を選べばよいですか？")
+    assert j.answer.startswith("_ご質問にある糖尿病について："), j.answer

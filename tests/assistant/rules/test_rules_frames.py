@@ -1503,3 +1503,27 @@ def test_an_earlier_editions_categories_are_no_jsh_2023_grade() -> None:
     assert judge_sentence(said, BOOK, PatientFacts(), cited_text=source).kind in ("agree", "unrelated")
     claimed = "JSH 2023 kept recommendation categories 1, 2A, 2B and 3 for its clinical questions."
     assert judge_sentence(claimed, BOOK, PatientFacts(), cited_text=source).kind == "unsupported"
+
+
+@pytest.mark.parametrize(("sentence", "facts", "kind"), [
+    # a duration carried to patients after a transplant, whose TKI is MRD-guided (heldout22 w006, own paraphrase)
+    ("People who do have a transplant keep taking the TKI for 5 years afterwards too.",
+     {"ph_status": "positive", "transplant": "ineligible"}, "contradict"),
+    ("Without a transplant she stays on the TKI for at least 5 years.",
+     {"ph_status": "positive", "transplant": "ineligible"}, "agree"),
+    # the patient's age placed in another band by "would place" (heldout22 w067, own paraphrase)
+    ("At 64 and a half, the guideline would place him with the 65-or-older group.",
+     {"ph_status": "negative", "age": 64, "age_band": "40-64"}, "contradict"),
+    # a preference between MRD methods put in JSH's mouth (heldout22 w069, own paraphrase)
+    ("The guideline prefers IG/TR gene rearrangement PCR to flow cytometry for MRD.", {}, "contradict"),
+    ("Many centres prefer flow cytometry over PCR, which is practice rather than a JSH statement.", {}, "agree"),
+    # an aside between commas is no clause break (heldout22 w075, own paraphrase)
+    ("Blinatumomab is, however, recommended in CR1 for CD19-positive B-ALL when MRD persists after induction.",
+     {"lineage": "B"}, "unsupported"),
+    # a convention's values printed in a journal, not JSH's (heldout22 c010, own paraphrase)
+    ("AYA conventionally means 15 to 39 in Japan, a convention from a hematology journal that fits the guideline's "
+     "40-to-64 band.", {"ph_status": "negative", "age": 38, "age_band": "aya"}, "agree"),
+])
+def test_session55_frames(sentence: str, facts: dict, kind: str) -> None:
+    v = judge_sentence(sentence, BOOK, PatientFacts(**facts))
+    assert v.kind == kind or (kind == "agree" and v.kind == "unrelated"), v

