@@ -781,7 +781,8 @@ def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
             continue
         if t in (",", "—", "–") and i + 1 < len(toks) and toks[i + 1] in voc.consequence and i > start and (
                 (left := _stance(toks, start, i, voc)[0]) in _OUTCOME_STANCES
-                or left and _stance(toks, i + 2, len(toks), voc)[0]):
+                or left and (_stance(toks, i + 2, len(toks), voc)[0] or (
+                    i + 2 < len(toks) and toks[i + 2] in _OWN_SUBJECTS))):
             # "X is the recommendation, so Y should not be called one": two claims; so is an outcome and what it is
             # said to lead to ("MRD below 0.01% means the leukaemia is cured, so no transplant is needed": the cure
             # claim is judged on its own, heldout13); a treatment's position keeps a consequence with no stance of
@@ -1118,7 +1119,10 @@ def _targets(toks: list[str], mentions: list[Any], voc: Vocabulary) -> tuple[lis
         if antigen is None or not drugs:
             continue
         cue = (t.startswith("anti-") or "-directed" in t or "-targeted" in t or "-targeting" in t
-               or _near_before(toks, k, voc.target_cues, 3) or (k + 1 < len(toks) and toks[k + 1] in voc.target_nouns))
+               or any(_ends_at(toks, j, voc.target_cues) and (not any(j <= m.start < k for m in drugs) or _find(
+                   toks[max(0, k - 5):k], voc.shared_target)) for j in range(max(0, k - 3), k + 1))
+               or (k + 1 < len(toks) and toks[k + 1] in voc.target_nouns))  # (not across a drug named between:
+        # "rank blinatumomab against inotuzumab when both CD19 and CD22 are expressed", heldout23 c035)
         before = [m for m in drugs if m.end <= k and not any(x in (";", ".") for x in toks[m.end:k])]
         if _antigen_denied(toks, k, voc):  # "works by engaging CD3 rather than requiring CD19": a denial of the
             # drug named before it ("It does not target CD19, which is blinatumomab's target" denies no drug named)
@@ -1247,8 +1251,9 @@ def _graded_as(toks: list[str], voc: Vocabulary) -> list[str]:
             j = k + 1
             while j < len(toks) and toks[j] in voc.grade_skip:
                 j += 1
-            if j < len(toks) and toks[j] in voc.grade_values and toks[j] not in voc.grade_foreign[2]:
-                return [toks[j]]  # (the value, as a cited source would write it: "GNR")
+            value = toks[j].split("/")[0] if j < len(toks) else ""  # ("grades ... as GNR/CO", heldout23 w028)
+            if value in voc.grade_values and value not in voc.grade_foreign[2]:
+                return [value]  # (the value, as a cited source would write it: "GNR")
     return []
 
 
@@ -1480,7 +1485,8 @@ def _evidence_subject(toks: list[str], voc: Vocabulary) -> bool:
 def _refers_back(toks: list[str], a: int, b: int, said: range, treat: list[Any], voc: Vocabulary) -> bool:
     """A clause naming no treatment of its own is about the one before: a pronoun ("the guideline accepts it"), an
     elliptic start ("..., not for X"), an elided subject, or a bare stop word ("..., and stopping early ...")."""
-    return bool(voc.pronouns & set(toks[a:b]) or (toks[a] in voc.elliptic and not _at_any(toks, a, voc.status_denials))
+    return bool(voc.pronouns & set(toks[a:b])
+                or (toks[a] in voc.elliptic and not _at_any(toks, a, voc.status_denials))
                 or _elided(toks, a, said)
                 or (said and not treat and _stops_first(toks, a, said.start, voc))
                 or (not treat and _find(toks[a:a + 2], voc.continuing)))  # ("..., but also B-ALL", heldout11 w078)
@@ -1888,7 +1894,16 @@ def _clause_population(toks: list[str], a: int, b: int, skip: set[int], voc: Voc
 def _elided(toks: list[str], a: int, said: range) -> bool:
     """A clause after "and" that opens on its stance has the subject of the clause before ("advises a TKI when MRD is
     detected and does not advise one when it is negative")."""
-    return a > 0 and toks[a - 1] == "and" and bool(said) and said.start <= a + 1
+    return a > 0 and toks[a - 1] == "and" and bool(said) and said.start <= a + 1 and toks[a] not in _PERSON_SUBJECTS \
+        and not (toks[a] == "no" and a + 1 < len(toks) and toks[a + 1] in _GENERIC_SUBJECTS)
+
+
+#: Generic subjects after "no" ("..., and no regimen should be called the standard", heldout23 c024).
+_GENERIC_SUBJECTS = frozenset({"regimen", "treatment", "therapy", "drug", "single", "option", "one", "guideline"})
+
+#: Subjects that open a clause of their own ("..., and patients should not change the settings", heldout23 c037).
+_PERSON_SUBJECTS = frozenset({"patients", "patient", "you", "he", "she", "we", "nurses", "families", "clinicians",
+                              "doctors", "teams", "people"})
 
 
 def _bare_denial(toks: list[str], i: int, voc: Vocabulary) -> bool:
@@ -1928,6 +1943,10 @@ def _past(toks: list[str], m: Any, mentions: list[Any], voc: Vocabulary) -> bool
                # blinatumomab rules blinatumomab out", heldout19 c013)
                for o in mentions if o is not m) or any(o.historical or cued(o.start) for o in joined)
 
+
+#: Subjects that open a clause of its own after "so" ("..., so it may be worth asking whether ...": the consequence
+#: is the writer's advice, not the position before it, heldout21 w026).
+_OWN_SUBJECTS = frozenset({"it", "you", "she", "he", "they", "we", "i", "this"})
 
 #: Words that join two treatments named as one list ("imatinib and dasatinib", "imatinib, dasatinib").
 _JOINERS = frozenset({"and", "or", "/", "&"})

@@ -523,8 +523,8 @@ def best_sentences(chunk: Chunk, question: str, facts: PatientFacts, book: RuleB
         if (evidence or need_numbers) and (after_number(s, "*%") or any(
                 term_at(s, w, fold=False) >= 0 for w in ("HR", "month", "months"))):
             score *= 1.6  # trial questions want results, not bibliography
-            if says(s, "headline_result"):
-                score *= 1.5  # and the headline result (survival) before secondary ones
+            if says(s, "headline_result") or (evidence and says(s, "headline_remission") and names_trial(question)):
+                score *= 1.5  # and the headline result (survival; a named trial's remission rate) before others
             if _provisional(s):
                 score *= 0.6  # the final analysis before an earlier abstract or interim report
         if score > 0:

@@ -56,7 +56,7 @@ def _ranked(plan: DraftPlan, pool: Sources, siblings: list[Chunk]) -> list[tuple
                     for s in best_sentences(c, plan.q, plan.facts, pool.book, n=per_chunk, evidence=True)),
                    key=lambda sc: -_score(sc[0], q, frozenset(tokenize(sc[1].title)))
                    * (1.6 if any(after_number(sc[0], u) for u in ("*%", "*month", "*months")) else 1.0)
-                   * (1.5 if says(sc[0], "headline_result") else 1.0)
+                   * (1.5 if says(sc[0], "headline_result") or says(sc[0], "headline_remission") else 1.0)
                    * (1.2 if "overall survival" in sc[0] or term_at(sc[0], "OS", fold=False) >= 0 else 1.0)
                    * (0.6 if _provisional(sc[0]) else 1.0))
     if asked_kinds:  # (one outcome asked, "side effects?": its line first too)

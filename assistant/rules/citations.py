@@ -245,7 +245,7 @@ def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: fro
     if absent and any(_term_kind(t) == "calendar" for t in needed):  # (read only when a term it may excuse is absent)
         absent -= _named_numbers(body)
     missing = {t for t in absent if not _example_of(t, body, have) and not _lineage_of(t, have)
-               and not _member_named(t, body, have)}
+               and not _member_named(t, body, have) and not _members_of(t) & have}
     if _makes_claim(body):  # the treatments it names must be in its source (paraphrase may change every other word)
         # (the asked tokens are canonical: "auto_hsct" read as written would be "hsct", an allogeneic one; one the
         # sentence puts forward needs its source all the same: "JSH 2023 lists an autologous transplant as the
@@ -385,6 +385,16 @@ def _member_named(term: str, body: str, have: set[str]) -> bool:
     """A class the sentence names with one of its members that the source names ("studies of a TKI with a steroid,
     such as the GIMEMA LAL0904 trial with imatinib", heldout22 c005): the source's member stands for the class."""
     return any(term in broader_chain(c)[1:] and c in have for c in _concepts(body.lower()))
+
+
+@lru_cache(maxsize=256)
+def _members_of(term: str) -> frozenset[str]:
+    """The lexicon's concepts whose class is `term` ("tki" -> imatinib, dasatinib, ...): a source naming one of them
+    names the class ("GIMEMA LAL1205 and LAL0904 support TKI plus corticosteroid induction" cited to the trials'
+    dasatinib and imatinib, heldout23 c083)."""
+    from assistant.concepts import load_lexicon
+
+    return frozenset(c for c in load_lexicon().concepts if c != term and term in broader_chain(c)[1:])
 
 
 def _ends(toks: list[str], end: int, p: tuple[str, ...]) -> bool:
@@ -700,9 +710,17 @@ def _flipped(a: str, b: str, heads: frozenset[str] | None = None) -> bool:
     hb, nb = _negations(b)
     if na & nb:  # both deny the same thing ("records only X, not longer-term survival" / "does not record ...")
         return False
+    if ha and hb and (ha <= _EXISTENCE or hb <= _EXISTENCE):
+        return False  # (the denial moved from the thing to its being found: "X were not found" copied from "no X
+        # were found", heldout23 c079)
     if heads is not None:
         ha, hb = ha & heads, hb & heads
     return any(h in tb and h not in nb for h in ha) or any(h in ta and h not in na for h in hb)
+
+
+#: Verbs of a thing being there or being given: a denial of one says what "no <thing>" says.
+_EXISTENCE = frozenset({"found", "given", "listed", "named", "stated", "included", "contained", "reported",
+                        "available", "provided", "identified", "specified", "exist", "exists", "present"})
 
 
 def _heads(scope: list[str]) -> list[str]:

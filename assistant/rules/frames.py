@@ -53,7 +53,8 @@ CONFLICTS: dict[str, frozenset[str]] = {
     "option": frozenset({"not_recommended", "ineffective", "required"}),
     "not_recommended": frozenset({"recommended", "required", "option"}),
     "not_required": frozenset({"required"}),
-    "ineffective": frozenset({"effective", "recommended"}),
+    "ineffective": frozenset({"effective", "recommended", "option"}),  # ("nilotinib or ponatinib would both be
+    # reasonable choices" against T315I, heldout21 w037)
     "effective": frozenset({"ineffective"}),
     "no_standard": frozenset({"recommended", "required"}),
     "high_risk": frozenset({"not_high_risk"}),
@@ -1290,8 +1291,11 @@ def _extras(claim: Claim, cited_text: str) -> Verdict | None:
     said = " ".join(tokens(low)) if claim.grades else ""  # (grades are read as tokens: "s ( standard )")
     # (or the source gives the same value as a grade in other words: "categorised S" for "S is the category")
     theirs = {g.split()[-1] for g in grades_named(said.split())} if claim.grades else set()
+    said_words = set(said.split())
     for g in claim.grades:
-        if g not in low and g not in said and not (g.startswith("grade ") and g.split()[-1] in theirs):
+        value = g.split()[-1]  # ("rated GNR" where the source gives GNR for that scheme, heldout23 c053)
+        if g not in low and g not in said and not (g.startswith("grade ") and value in theirs) and not (
+                "jsh" not in claim.attribution and len(value) >= 2 and value.isalpha() and value in said_words):
             return Verdict(kind="unsupported", rule_id=GRADE_ID, finding_id=GRADE_ID, claim=claim.text,
                            why=f"names {g.upper()}, but the JSH 2023 summary gives no CQ numbers or grades")
     for pct, frac in claim.equivalence:

@@ -205,7 +205,11 @@ def _trial_arm_doses(question: str, facts: PatientFacts, text: str, chunks: Sequ
 #: A trial's design ("randomised between", "compared ... with", "arm") and a dose told to someone ("you", "your
 #: patient", "give", "start").
 _DESIGN = Cues(["randomi*", "compar*", "arm|arms", "versus|vs", "tested", "between"])
-_ADDRESSED = Cues(["you|your|yours", "this|her|his|my|our patient", "give|start|prescribe|administer|take|use"])
+_ADDRESSED = Cues(["you|your|yours", "this|her|his|my|our patient", "give|start|prescribe|administer|take|use",
+                   # (a dose put as the one to use: "if ponatinib is chosen for a newly diagnosed patient, 30 mg daily
+                   # as used in PhALLCON is the appropriate starting dose", heldout23 w014)
+                   "appropriate|suitable|usual|correct", "starting|recommended|standard|right dose",
+                   "should|must|chosen|choose", "a|the|newly diagnosed patient"])
 
 
 def _amount(dose: str) -> str:

@@ -49,6 +49,7 @@ class Profiles:
     rare: tuple[Phrase, ...]
     negations: frozenset[str]
     passing: tuple[Phrase, ...] = ()  # a harm called sure to pass ("reliably reversible")
+    dismissed: tuple[Phrase, ...] = ()  # a harm called no longer a concern ("need not weigh against it")
     main_cues: tuple[Phrase, ...] = ()  # a harm called the treatment's main one ("the main toxicity is ...")
     conditions: dict[Phrase, frozenset[str]] = field(default_factory=dict)  # a patient's condition -> harms it weighs
     condition_longest: int = 1
@@ -74,7 +75,7 @@ class Profiles:
     @cached_property
     def rare_heads(self) -> frozenset[str]:
         """The first words of the `rare` and `passing` phrases (a cheap first look)."""
-        return frozenset(p[0] for p in (*self.rare, *self.passing) if p)
+        return frozenset(p[0] for p in (*self.rare, *self.passing, *self.dismissed) if p)
 
     @property
     def directed(self) -> frozenset[str]:
@@ -106,6 +107,7 @@ def profiles(folder: Path = LEXICON_DIR) -> Profiles:
     return Profiles(harms=harms, longest=max(len(k) for k in harms), main=main, known=known,
                     rare=tuple(tuple(tokens(str(w).lower())) for w in data["rare"]), negations=negation_words(),
                     passing=tuple(tuple(tokens(str(w).lower())) for w in data.get("passing") or ()),
+                    dismissed=tuple(tuple(tokens(str(w).lower())) for w in data.get("dismissed") or ()),
                     main_cues=tuple(tuple(tokens(str(w).lower())) for w in data.get("main_cues") or ()),
                     conditions=conditions, condition_longest=max((len(k) for k in conditions), default=1),
                     managed_with={h: frozenset(_phrase(w) for w in ws) for h, ws in (data.get("managed_with") or {}).items()},
@@ -248,6 +250,8 @@ def _said_by_source(treatment: str, harm: str, sources: Sequence[Chunk], said: s
                 continue
             if said == "rare" and _has(tokens(s.lower()), pf.rare):
                 return True
+            if said == "dismissed" and _has(tokens(s.lower()), pf.dismissed):
+                return True
             if said == "passing" and _unnegated(tokens(s.lower()), pf.passing, pf):
                 return True
             if said is None and any(harm in harms_in(cl, pf) and _subject(cl, s, "") == treatment for cl in clauses(s)):
@@ -257,7 +261,8 @@ def _said_by_source(treatment: str, harm: str, sources: Sequence[Chunk], said: s
 
 def _said_as(wrong: str) -> str | None:
     """What a `wrong_harms` entry says of its harm: "rare", "passing" (sure to pass) or None (another's harm)."""
-    return "passing" if "sure to pass" in wrong else "rare" if "called rare" in wrong else None
+    return ("passing" if "sure to pass" in wrong else "rare" if "called rare" in wrong
+            else "dismissed" if "of no concern" in wrong else None)
 
 
 def wrong_management(clause: str, before: set[str], pf: Profiles | None = None) -> set[str]:
@@ -310,7 +315,7 @@ def wrong_harms(clause: str, treatment: str, pf: Profiles | None = None) -> set[
     """
     pf = pf or profiles()
     toks = tokens(clause.lower())
-    rare_at = {k for i, t in enumerate(toks) if t in pf.rare_heads for p in (*pf.rare, *pf.passing)
+    rare_at = {k for i, t in enumerate(toks) if t in pf.rare_heads for p in (*pf.rare, *pf.passing, *pf.dismissed)
                if tuple(toks[i:i + len(p)]) == p
                for k in range(i, i + len(p))}  # (a rarity said with a negation of its own: "not a major concern")
     if treatment not in pf.main or any(_negating(t, pf) and i not in rare_at
@@ -321,6 +326,8 @@ def wrong_harms(clause: str, treatment: str, pf: Profiles | None = None) -> set[
     out = {f"{h} (a main harm of another treatment)" for h in harms - pf.known[treatment] if h in others}
     if _has(toks, pf.rare):
         out |= {f"{h} (called rare)" for h in harms & pf.main[treatment]}
+    if _has(toks, pf.dismissed):
+        out |= {f"{h} (called of no concern)" for h in harms & pf.main[treatment]}
     if _has(toks, pf.passing):
         out |= {f"{h} (called sure to pass)" for h in harms & pf.main[treatment]}
     if pf.main[treatment] and harms and not harms & pf.main[treatment] and _has(toks, pf.main_cues):
@@ -376,8 +383,8 @@ _POINTING = frozenset({"it", "its", "it's", "they", "their", "this", "these"})
 
 def _points_back(sentence: str) -> bool:
     toks = tokens(sentence.lower())
-    while toks and toks[0] in _LINKING:  # (", but these reliably go away ...")
-        toks = toks[1:]
+    while toks and (toks[0] in _LINKING or toks[0] == "," or toks[0].endswith("ly") and toks[1:2] == [","]):
+        toks = toks[1:]  # (", but these reliably go away ...", "Reassuringly, these effects ...", heldout23 w044)
     return bool(toks) and toks[0] in _POINTING
 
 
@@ -549,7 +556,8 @@ def check_toxicity(question: str, facts: PatientFacts, draft: Draft, retrieved: 
             allowed = permitted_precautions(s.body, question, pf) if s.is_fact else set()
             managed = {w for cl in clauses(s.body) for w in wrong_management(
                 cl, harms_in(s.body) | harms_in(said_before), pf)} if s.is_fact and "respectively" not in s.body else set()
-            if not s.is_fact or not (harms_in(s.body) or directed or stopped or allowed or managed):
+            pointing = _points_back(s.body) and bool(harms_in(said_before))  # ("Reassuringly, these effects ...")
+            if not s.is_fact or not (harms_in(s.body) or directed or stopped or allowed or managed or pointing):
                 continue
             sources = cited_chunks(s, draft, retrieved)
             wrong_managed = {w for w in managed if not any(
@@ -562,6 +570,8 @@ def check_toxicity(question: str, facts: PatientFacts, draft: Draft, retrieved: 
                 if n and _points_back(clause) and not harms_in(clause, pf):
                     clause = f"{parts[n - 1]} {clause}"  # ("... numbness and weakness, but these reliably go away
                     # once nelarabine is stopped", heldout22 w062: the harms are the clause's before)
+                    if not harms_in(clause, pf):  # ("Reassuringly, these effects reliably resolve ...": the
+                        clause = f"{said_before} {clause}"  # sentence's before, heldout23 w044)
                 treatment = _subject(clause, s.body, question, pf)
                 if n == 0 and (_points_back(s.body) or _names_it_back(s.body)):  # "Its safety concerns include VOD, ...": the treatment before,
                     treatment = _subject(said_before, said_before, question, pf) or treatment

@@ -2569,3 +2569,9 @@ def test_a_condition_of_the_patient_bearing_on_treatment_is_named_as_not_address
     assert a.answer.startswith("_On diabetes, which the question describes:"), a.answer
     j = bot.ask("５０歳男性、Ph陽性ALLと新たに診断。既往に２型糖尿病があり、インスリンを使っています。寛解導入は何を選べばよいですか？")
     assert j.answer.startswith("_ご質問にある糖尿病について："), j.answer
+
+
+def test_a_trials_results_include_its_remission_rate(bot) -> None:
+    """rja132 q24 (own paraphrase): the antibody trials' primary endpoint, a remission rate, is among the results."""
+    a = bot.ask("What did INO-VATE compare, and what did it show?")
+    assert any("CR/CRi rate was 73.8%" in c.quote for c in a.citations), a.answer

@@ -1486,3 +1486,11 @@ def test_a_span_after_the_drug_keeps_the_drug_taken() -> None:
 def test_a_sentence_end_after_a_clause_left_out_stays() -> None:
     """rja131 q1 (own paraphrase): "…と高血圧、趣味はゴルフ。寛解導入は？" keeps its two sentences."""
     assert to_english("既往に糖尿病と高血圧、趣味は釣り。寛解導入は？").endswith(". what induction?")
+
+
+@pytest.mark.parametrize("question", ["Ph-like ALLって言われた。ガイドラインではどう治療する？TKIは使うの？",
+                                      "Ph-like ALLと診断されました。TKIは？"])
+def test_a_ph_like_diagnosis_told_in_plain_words_is_ph_negative(question: str) -> None:
+    """rja132 q35 (own paraphrase): 「って言われた」 names the patient's diagnosis, and Ph-like ALL is Ph-negative."""
+    f = read_facts(to_english(question))
+    assert f.ph_status == "negative" and f.phase == "newly_diagnosed", to_english(question)

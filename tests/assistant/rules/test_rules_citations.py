@@ -520,3 +520,20 @@ def test_a_class_named_with_its_member_is_supported_by_the_member(by_section) ->
     said = "Trials of a TKI with a steroid, such as GIMEMA LAL0904 with imatinib, reported no induction deaths."
     assert "tki" not in unsupported_terms(said, [chunk])
     assert "ponatinib" in unsupported_terms(said.replace("imatinib", "ponatinib"), [chunk])
+
+
+def test_a_denial_moved_from_a_thing_to_its_being_found_is_no_negation() -> None:
+    """heldout23 c079 (own paraphrase): "X were not found" says what "no X were found" says."""
+    from assistant.rules.citations import _negated
+
+    source = "No JSH 2023 statements on tumour lysis prevention were found for this assistant."
+    assert not _negated("JSH 2023 statements on tumour lysis prevention were not found here.", source)
+    assert _negated("JSH 2023 statements on tumour lysis prevention were found for this assistant.", source)
+
+
+def test_a_class_is_supported_by_a_member_its_source_names(by_section) -> None:
+    """heldout23 c083 (own paraphrase): "support TKI plus corticosteroid induction" cited to trials of dasatinib."""
+    from assistant.rules.citations import unsupported_terms
+
+    chunk = next(c for cs in by_section.values() for c in cs if "LAL1205" in c.text and "dasatinib" in c.text)
+    assert "tki" not in unsupported_terms("GIMEMA LAL1205 supports TKI plus corticosteroid induction.", [chunk])

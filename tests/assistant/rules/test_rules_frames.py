@@ -622,6 +622,8 @@ def test_a_consequence_clause_is_its_own_claim_only_when_both_sides_state_a_posi
     # the value named before its grade word (heldout17 w034, heldout18 w037; own paraphrases)
     "Since JSH 2023 took over the transplant society's categories, CO is the official grade for this group.",
     "The guideline took the JSHCT table as is, so S/CO is its recommendation grade here.",
+    # a verb giving two slash-joined values glossed with their meaning (heldout23 w028, own paraphrase)
+    "JSH 2023 rates allo-HSCT for standard-risk disease in CR1 as GNR/CO, meaning generally not recommended.",
 ])
 def test_session24_another_societys_category_put_in_jsh_mouth_is_an_invented_grade(sentence: str) -> None:
     v = judge_sentence(sentence, BOOK, PatientFacts())
@@ -1527,3 +1529,45 @@ def test_an_earlier_editions_categories_are_no_jsh_2023_grade() -> None:
 def test_session55_frames(sentence: str, facts: dict, kind: str) -> None:
     v = judge_sentence(sentence, BOOK, PatientFacts(**facts))
     assert v.kind == kind or (kind == "agree" and v.kind == "unrelated"), v
+
+
+@pytest.mark.parametrize(("sentence", "facts", "kind"), [
+    # the engager's arms named with the wrong antigen (heldout23 w051, own paraphrase)
+    ("Blinatumomab connects CD3 on T cells to CD22 on the blasts.", {"lineage": "B", "phase": "relapsed"},
+     "contradict"),
+    ("Blinatumomab connects CD3 on T cells to CD19 on the blasts.", {"lineage": "B", "phase": "relapsed"}, "agree"),
+    # a duration written as a word, carried to transplanted patients (own paraphrase)
+    ("After a transplant, patients stay on the TKI for five years.", {"ph_status": "positive", "transplant": "done"},
+     "contradict"),
+])
+def test_session55_later_frames(sentence: str, facts: dict, kind: str) -> None:
+    v = judge_sentence(sentence, BOOK, PatientFacts(**facts))
+    assert v.kind == kind, v
+
+
+def test_session55_readings_of_clauses_and_targets() -> None:
+    """heldout23 c035, c037 (own paraphrases): a person subject opens a clause of its own; an antigen after another
+    drug is not the first drug's target."""
+    pump = read_claims("Blinatumomab runs from a portable pump, and patients should not change its settings.")
+    assert not any(c.polarity < 0 and "blinatumomab" in c.interventions for c in pump), pump
+    rank = read_claims("The summary does not rank blinatumomab against inotuzumab when both CD19 and CD22 are present.")
+    assert not any(c.targets for c in rank), rank
+    assert read_claims("Inotuzumab, which targets CD19, is used.")[0].targets == (("inotuzumab", frozenset({"cd19"})),)
+
+
+@pytest.mark.parametrize(("sentence", "facts", "kinds"), [
+    # a post-transplant denial is no claim about induction at 65 or older (heldout23 c003, own paraphrase)
+    ("No: after allo-HSCT, with MRD negative, JSH 2023 does not recommend a prophylactic TKI.",
+     {"ph_status": "positive", "transplant": "done", "mrd_status": "negative", "phase": "post_hsct"},
+     ("agree", "unrelated")),
+])
+def test_session55_later_agreements(sentence: str, facts: dict, kinds: tuple) -> None:
+    assert judge_sentence(sentence, BOOK, PatientFacts(**facts)).kind in kinds
+
+
+def test_another_schemes_category_its_source_gives_is_supported() -> None:
+    """heldout23 c053 (own paraphrase): "in the JSHCT scheme ... is rated GNR or CO", cited to the JSHCT note."""
+    source = "In the JSHCT guideline, allo-HSCT for Ph-negative ALL in CR1 with standard risk is categorised GNR or CO."
+    v = judge_sentence("In the JSHCT scheme, standard-risk CR1 is rated GNR or CO.", BOOK, PatientFacts(),
+                       cited_text=source)
+    assert v.kind in ("agree", "unrelated"), v

@@ -964,3 +964,14 @@ def test_a_patients_condition_in_japanese_gets_a_note() -> None:
 
     q = to_english("６０歳男性、Ph陰性ALL。既往に２型糖尿病と高血圧。寛解導入は何を選べばよいですか？")
     assert findings(q).get("SCOPE-COMORBID-085") == "info" and "SCOPE-MIXED-007" not in findings(q), q
+
+
+def test_findings_shown_to_a_japanese_asker_are_in_japanese() -> None:
+    """rja131, rja132: the CLI's findings for a Japanese answer were English."""
+    from assistant.frontends.render import finding_message
+    from assistant.models import RuleFinding
+
+    for message in ("The question states a CQ number or grade (category 1) that the corpus cannot confirm",
+                    "The sources do not address kidney disease, which the question describes"):
+        ja = finding_message(RuleFinding(rule_id="X-1", severity="info", message=message), "ja")
+        assert ja.endswith("。") and "question" not in ja, ja

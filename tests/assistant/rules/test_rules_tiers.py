@@ -164,6 +164,9 @@ def test_a_trial_said_to_match_a_recommendation_a_rule_makes_may_cite_the_trial(
     # ... not a dose its source does not give
     ("Which methotrexate doses were compared in JALSG ALL202-O?",
      "In JALSG ALL202-O, methotrexate was randomised between 5 g/m2 and 0.5 g/m2.", False),
+    # ... nor put as the dose to start with (heldout23 w014, own paraphrase)
+    ("Which methotrexate doses were compared in JALSG ALL202-O?",
+     "If HD-MTX is chosen, 3 g/m2 as compared in JALSG ALL202-O is the appropriate starting dose.", False),
     # ... not to a patient's question
     ("58F Ph-negative ALL in CR1: which methotrexate dose from JALSG ALL202-O?",
      "In JALSG ALL202-O, consolidation methotrexate was randomised between 3 g/m2 and 0.5 g/m2.", False),

@@ -328,3 +328,34 @@ def test_an_adults_risk_set_below_childrens_is_removed(by_section, sentence: str
     chunk = _chunk(by_section, SAFETY_NOTES, "adults are at higher risk than children")
     issues = check_toxicity("Asparaginase at 28: what clotting risk?", F, draft_of(sentence, chunk), [chunk])
     assert bool(issues) is flagged, issues
+
+
+@pytest.mark.parametrize("sentence,flagged", [
+    # a main harm dismissed, where the source calls it uncommon in one trial only (heldout21 w057, own paraphrase)
+    ("PhALLCON saw few arterial events, so in ALL the arterial risk of ponatinib need not weigh against it.", True),
+    ("In PhALLCON arterial occlusive events were uncommon with ponatinib, although that comes from one trial.", False),
+])
+def test_a_main_harm_dismissed_is_removed_unless_a_source_dismisses_it(by_section, sentence: str, flagged: bool) -> None:
+    chunk = _chunk(by_section, SAFETY_NOTES, "arterial occlusive events were uncommon")
+    issues = check_toxicity("Ponatinib at 62 with a prior heart attack: safety?", F, draft_of(sentence, chunk), [chunk])
+    assert bool(issues) is flagged, issues
+
+
+def test_a_harm_of_the_sentence_before_pointed_back_to_after_an_adverb_is_judged(by_section) -> None:
+    """heldout23 w044 (own paraphrase): "Fortunately, these effects ..." speaks of the harms of the sentence before."""
+    chunk = _chunk(by_section, TOX, "did not always resolve")
+    draft = _two("The label warns of drowsiness, confusion and numbness with nelarabine.",
+                 "Fortunately, these effects always go away once nelarabine is stopped.", chunk)
+    assert check_toxicity("Nelarabine: what to watch?", F, draft, [chunk])
+
+
+@pytest.mark.parametrize("sentence,flagged", [
+    # a raised risk said to fall with its modifier (heldout23 w038, own paraphrase)
+    ("With inotuzumab the VOD risk falls once the patient moves on to transplant.", True),
+    ("With inotuzumab the VOD risk is higher when a transplant follows, especially after dual-alkylator conditioning.",
+     False),
+])
+def test_a_risk_said_to_fall_with_what_raises_it_is_removed(by_section, sentence: str, flagged: bool) -> None:
+    chunk = _chunk(by_section, TOX, "dual-alkylator")
+    issues = check_toxicity("Inotuzumab then allo-SCT: VOD risk?", F, draft_of(sentence, chunk), [chunk])
+    assert bool(issues) is flagged, issues
