@@ -433,8 +433,7 @@ def _word_number(toks: list[str], i: int, voc: Vocabulary) -> tuple[float, None,
 
 def _number_words() -> frozenset[str]:
     """The number words of quantities.yaml (one ... ninety)."""
-    table = lexicon_file(LEXICON_DIR, "quantities.yaml")["number_words"]
-    return frozenset(str(w) for part in ("units", "teens", "tens") for w in table[part])
+    return frozenset(_word_values())
 
 
 def _premise_vocabulary(data: dict[str, Any]) -> dict[str, Any]:

@@ -245,7 +245,7 @@ def unsupported_terms(sentence_body: str, chunks: Sequence[Chunk], *, given: fro
     if absent and any(_term_kind(t) == "calendar" for t in needed):  # (read only when a term it may excuse is absent)
         absent -= _named_numbers(body)
     missing = {t for t in absent if not _example_of(t, body, have) and not _lineage_of(t, have)
-               and not _member_named(t, body, have) and not _members_of(t) & have}
+               and not _members_of(t) & have}  # (a class whose member the source names: "a TKI ... with imatinib")
     if _makes_claim(body):  # the treatments it names must be in its source (paraphrase may change every other word)
         # (the asked tokens are canonical: "auto_hsct" read as written would be "hsct", an allogeneic one; one the
         # sentence puts forward needs its source all the same: "JSH 2023 lists an autologous transplant as the
@@ -379,12 +379,6 @@ def _example_of(term: str, body: str, have: set[str]) -> bool:
     cues = claim_vocabulary().examples
     return any(t.startswith(term) and any(_ends(toks, j, p) for j in (i, i - 1) for p in cues)
                for i, t in enumerate(toks))
-
-
-def _member_named(term: str, body: str, have: set[str]) -> bool:
-    """A class the sentence names with one of its members that the source names ("studies of a TKI with a steroid,
-    such as the GIMEMA LAL0904 trial with imatinib", heldout22 c005): the source's member stands for the class."""
-    return any(term in broader_chain(c)[1:] and c in have for c in _concepts(body.lower()))
 
 
 @lru_cache(maxsize=256)

@@ -87,7 +87,7 @@ class Profiles:
 def profiles(folder: Path = LEXICON_DIR) -> Profiles:
     """Read toxicities.yaml once; a profile naming an unknown harm or treatment is an error."""
     data = lexicon_file(folder, "toxicities.yaml")
-    harms = {tuple(tokens(str(w).lower())): h for h, words in data["harms"].items() for w in words}
+    harms = {_phrase(w): h for h, words in data["harms"].items() for w in words}
     harms = {**{_plural(k): h for k, h in harms.items()}, **harms}  # ("these neuropathies", heldout18 w046)
     lex = load_lexicon()
     main, known = {}, {}
@@ -102,22 +102,27 @@ def profiles(folder: Path = LEXICON_DIR) -> Profiles:
         c for c, hs in weighs.items() if hs - set(data["harms"])]
     if bad:
         raise ValueError(f"toxicities.yaml: condition {bad[0]!r} has no harms in condition_harms, or an unknown one")
-    conditions = {tuple(tokens(str(w).lower())): weighs[c] for c, words in (data.get("conditions") or {}).items()
+    conditions = {_phrase(w): weighs[c] for c, words in (data.get("conditions") or {}).items()
                   for w in words}
     return Profiles(harms=harms, longest=max(len(k) for k in harms), main=main, known=known,
-                    rare=tuple(tuple(tokens(str(w).lower())) for w in data["rare"]), negations=negation_words(),
-                    passing=tuple(tuple(tokens(str(w).lower())) for w in data.get("passing") or ()),
-                    dismissed=tuple(tuple(tokens(str(w).lower())) for w in data.get("dismissed") or ()),
-                    main_cues=tuple(tuple(tokens(str(w).lower())) for w in data.get("main_cues") or ()),
+                    rare=_phrases(data["rare"]), negations=negation_words(),
+                    passing=_phrases(data.get("passing")),
+                    dismissed=_phrases(data.get("dismissed")),
+                    main_cues=_phrases(data.get("main_cues")),
                     conditions=conditions, condition_longest=max((len(k) for k in conditions), default=1),
-                    managed_with={h: frozenset(_phrase(w) for w in ws) for h, ws in (data.get("managed_with") or {}).items()},
-                    management=tuple(tuple(_phrase(w) for w in data.get(k) or ())  # type: ignore[arg-type]
+                    managed_with={h: frozenset(_phrases(ws)) for h, ws in (data.get("managed_with") or {}).items()},
+                    management=tuple(_phrases(data.get(k))  # type: ignore[arg-type]
                                      for k in ("management_treatments", "management_cues", "management_pointers")),
                     **_directions(data, lex))
 
 
 def _phrase(word: object) -> Phrase:
     return tuple(tokens(str(word).lower()))
+
+
+def _phrases(words: object) -> tuple[Phrase, ...]:
+    """The phrases of a word list of toxicities.yaml (none for a missing key)."""
+    return tuple(_phrase(w) for w in words or ())  # type: ignore[attr-defined]
 
 
 def _plural(phrase: Phrase) -> Phrase:
@@ -135,10 +140,7 @@ def _plural(phrase: Phrase) -> Phrase:
 
 def _directions(data: dict, lex: object) -> dict:
     """The `directions` of toxicities.yaml, checked: a treatment, harm or modifier it names must exist."""
-    def phrases(words: list) -> tuple[Phrase, ...]:
-        return tuple(tuple(tokens(str(w).lower())) for w in words)
-
-    modifiers = {tuple(tokens(str(w).lower())): m for m, words in (data.get("modifiers") or {}).items() for w in words}
+    modifiers = {_phrase(w): m for m, words in (data.get("modifiers") or {}).items() for w in words}
     raised_by: dict[str, dict[str, frozenset[str]]] = {}
     not_only: dict[str, dict[str, frozenset[str]]] = {}
     lowers: dict[str, frozenset[str]] = {}
@@ -151,7 +153,7 @@ def _directions(data: dict, lex: object) -> dict:
         raised_by[treatment] = {h: frozenset(ms) for h, ms in (d.get("raised_by") or {}).items()}
         not_only[treatment] = {h: frozenset(ms) for h, ms in (d.get("not_only_with") or {}).items()}
         lowers[treatment] = frozenset(d.get("lowers") or [])
-    cues = {k: phrases(data.get(k) or []) for k in ("no_rise", "lowering", "rising", "modifier_denials", "confined",
+    cues = {k: _phrases(data.get(k) or []) for k in ("no_rise", "lowering", "rising", "modifier_denials", "confined",
                                                    "effect_verbs")}
     trials = {tuple(tokens(str(t).lower())): str(c) for t, c in (data.get("trial_treatments") or {}).items()}
     return dict(raised_by=raised_by, lowers=lowers, not_only_with=not_only, modifiers=modifiers, cues=cues,
@@ -159,10 +161,10 @@ def _directions(data: dict, lex: object) -> dict:
                 modifier_heads=frozenset(k[0] for k in modifiers if k),
                 sentence_only=frozenset(data.get("sentence_only") or []),
                 implied=frozenset(data.get("implied_harms") or []),
-                alongside=tuple((phrases(a["with"]), phrases(a["kept"]), str(a["why"]))
+                alongside=tuple((_phrases(a["with"]), _phrases(a["kept"]), str(a["why"]))
                                 for a in data.get("continued_alongside") or []),
-                stop_cues=phrases(data.get("stop_cues") or []),
-                precautions=_precautions(data, lex), permit_cues=phrases(data.get("permit_cues") or []),
+                stop_cues=_phrases(data.get("stop_cues") or []),
+                precautions=_precautions(data, lex), permit_cues=_phrases(data.get("permit_cues") or []),
                 permit_conditions=frozenset(str(w) for w in data.get("permit_conditions") or []))
 
 
@@ -171,7 +173,7 @@ def _precautions(data: dict, lex: object) -> tuple[tuple[str, tuple[Phrase, ...]
     for p in data.get("precautions") or []:
         if p["treatment"] not in lex.concepts:  # type: ignore[attr-defined]
             raise ValueError(f"toxicities.yaml: precaution for unknown treatment {p['treatment']!r}")
-        out.append((str(p["treatment"]), tuple(tuple(tokens(str(w).lower())) for w in p["avoid"]), str(p["why"])))
+        out.append((str(p["treatment"]), _phrases(p["avoid"]), str(p["why"])))
     return tuple(out)
 
 

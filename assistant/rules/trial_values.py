@@ -64,16 +64,11 @@ def _bound_tokens(sentence: str, *, answer: bool = False) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def _own_values(text: str) -> frozenset[str]:
-    """The tokens of a trial's chunk that its sentences give as the trial's (`_bound_tokens`)."""
-    return frozenset(t for sentence in split_sentences(text) for t in _bound_tokens(sentence))
-
-
-@lru_cache(maxsize=4096)
-def _naming_values(text: str, trial: str) -> frozenset[str]:
-    """The tokens a chunk's sentences naming `trial` give as its own."""
+def _own_values(text: str, trial: str | None = None) -> frozenset[str]:
+    """The tokens a chunk's sentences give as their subject's (`_bound_tokens`); with `trial`, only its sentences
+    naming that trial."""
     return frozenset(t for sentence in split_sentences(text)
-                     if trial in _trial_ids(_words(sentence), sentence) for t in _bound_tokens(sentence))
+                     if trial is None or trial in _trial_ids(_words(sentence), sentence) for t in _bound_tokens(sentence))
 
 
 def misbound_trial_values(sentence_body: str, chunks: Sequence[Chunk], *,
@@ -109,7 +104,7 @@ def misbound_trial_values(sentence_body: str, chunks: Sequence[Chunk], *,
     named_in = [c for c in named_in if c not in titled]
     if not titled and not named_in:
         return set()
-    have = set().union(*(_own_values(c.text) for c in titled), *(_naming_values(c.text, trial) for c in named_in))
+    have = set().union(*(_own_values(c.text) for c in titled), *(_own_values(c.text, trial) for c in named_in))
     elsewhere = set().union(*(_chunk_tokens(c.text) for c in chunks))
     out = set()
     bound = _bound_tokens(sentence_body, answer=True)
