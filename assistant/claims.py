@@ -216,6 +216,7 @@ class Vocabulary:
     premise: dict[str, Any] = field(default_factory=dict)  # a question's tags, confirm cues, comparisons, proposals
     denial_skip: frozenset[str] = frozenset()
     qualified_nouns: frozenset[str] = frozenset()
+    concurrent: tuple[Phrase, ...] = ()
     consequence: frozenset[str] = frozenset()
     restriction_after: frozenset[str] = frozenset()
     edition_names: frozenset[str] = frozenset()
@@ -355,6 +356,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         age_limit_words=frozenset(str(w) for w in data.get("age_limit_words") or []),
         premise=_premise_vocabulary(data.get("premise") or {}),
         denial_skip=_words(data, "denial_skip"), qualified_nouns=_words(data, "qualified_nouns"),
+        concurrent=_ph(data.get("concurrent") or []),
         consequence=_words(data, "consequence"), restriction_after=_words(data, "restriction_after"),
         stop_rules=(frozenset((data.get("stop_rules") or {}).get("before") or ()),
                     frozenset((data.get("stop_rules") or {}).get("after") or ())),
@@ -765,8 +767,16 @@ def opener_moved(sentence: str) -> str:
 
 
 def _clauses(toks: list[str], voc: Vocabulary) -> list[tuple[int, int]]:
-    spans, start = [], 0
+    spans, start, aside_end = [], 0, -1
     for i, t in enumerate(toks):
+        if i <= aside_end:
+            continue
+        if t == "," and i > start and (close := _denied_aside(toks, i, voc)) is not None:
+            # "A, not B, C": the denial is an aside and the sentence goes on as "A C" ("TOWER is evidence behind, not
+            # part of, the JSH 2023 recommendation of blinatumomab", heldout24 c028): three spans, the aside alone
+            spans += [(start, i), (i + 1, close)]
+            start, aside_end = close + 1, close
+            continue
         if i > start + 2 and _at_any(toks, i, voc.reach_denials):
             # "the HD-MTX recommendation for 40-64 | does not extend to patients 65 or older": the recommendation and
             # the group it does not reach are two claims, each with its own population (heldout13)
@@ -1081,9 +1091,12 @@ _NEGATION_STOPS = frozenset({",", ";", ":", "—", "–", "which", "who", "that"
 
 
 def _offsets(text: str, toks: list[str]) -> list[tuple[int, int]]:
+    """Where each (lower-case) token stands in `text`, searched case-blind: "be" in "For ... can be omitted once MRD
+    is below 0.01%" is the verb's, not the start of "below" (heldout24 w082)."""
     out, at = [], 0
+    low = text.lower()
     for t in toks:
-        k = text.find(t, at)
+        k = low.find(t, at)
         k = at if k < 0 else k
         out.append((k, k + len(t)))
         at = k + len(t)
@@ -1297,7 +1310,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
         treat = [m for m in inside if m.kind in INTERVENTION_KINDS and m.concept not in contrasted and id(
             m) not in compared and not (
             preferred and m.concept in preferred and stance in NEGATIVE_STANCES) and not _qualifies(toks, m, voc)
-            and not _decided(toks, a, m.start, said, voc)]
+            and not _decided(toks, a, m.start, said, voc) and not _during(toks, a, m.start, said, voc)]
         denied = {id(m) for m in treat if m.negated or _denied(toks, m.start, voc, m.end)}
         past = {id(m) for m in treat if _past(toks, m, mentions, voc)}
         interventions = _most_specific(m.concept for m in treat if id(m) not in denied and id(m) not in past)
@@ -1306,7 +1319,8 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
                 id(m) in denied and _bare_denial(toks, m.start, voc) for m in treat):
             stance = "not_recommended"  # "..., and no prophylactic TKI while MRD-negative": a verbless denial
         if not interventions and not denied - past and prev_interventions and _refers_back(
-                toks, a, b, said, treat, voc) and not _evidence_subject(toks, voc):
+                toks, a, b, said, treat, voc) and not _evidence_subject(toks, voc) and not _pointer_during(
+                toks, a, b, said, voc) and not _about_information(toks, a, b, voc):
             interventions, negated = prev_interventions, ()  # "...; the guideline accepts it", "..., not for X"
             if stance is None and claims and _find(toks[a:a + 2], voc.continuing):  # ("also ...", "but also ...")
                 stance = claims[-1].stance  # ("lists nelarabine for relapsed T-ALL, and also for relapsed B-ALL")
@@ -1783,9 +1797,10 @@ def _restricts(toks: list[str], voc: Any) -> bool:
 
 
 def _after_cue(inside: list[Any], toks: list[str], a: int, b: int, cues: Any) -> list[Any]:
-    """The clause's mentions starting within three tokens after one of `cues` ("rather than X", "preferably X")."""
-    at = [i + len(p) for i, p in _find(toks[a:b], cues)]
-    return [m for m in inside if any(0 <= m.start - a - c < 4 for c in at)]
+    """The clause's mentions starting within five tokens after one of `cues`, no comma between ("rather than X",
+    "preferably X", "rather than a trigger for mandatory transplant", heldout24 c047)."""
+    at = [a + i + len(p) for i, p in _find(toks[a:b], cues)]
+    return [m for m in inside if any(0 <= m.start - c < 6 and "," not in toks[c:m.start] for c in at)]
 
 
 def written_out(text: str, voc: Vocabulary | None = None) -> str:
@@ -1847,7 +1862,11 @@ def _sentence_population(original: str, lower: str, toks: list[str], stances: li
     """The population the whole sentence states (its stance words left out), with the vocabulary's cues."""
     from assistant.rules.logic import stated_facts
 
-    population = dict(stated_facts(_without(original, toks, {k for _, span in stances for k in span})))
+    # (the stance words, but not an age word a cue ends on: "the TKI + steroid approach only starts at age 65")
+    drop = {k for _, span in stances for k in span if toks[k] not in _AGE_WORDS}
+    if any(st == "not_applicable" for st, _ in stances):
+        drop |= _named_recommendation_group(toks)
+    population = dict(stated_facts(_without(original, toks, drop)))
     for phrase, facts in voc.population_cues:
         if _find(toks, (phrase,)):
             population.update(facts)
@@ -1857,6 +1876,32 @@ def _sentence_population(original: str, lower: str, toks: list[str], stances: li
                                               for m in mentions):
         population["transplant"] = "done"  # "prophylactic TKI after allo-HSCT": the transplant is behind them
     return population
+
+
+_AGE_WORDS = frozenset({"age", "aged", "ages"})
+
+
+def _named_recommendation_group(toks: list[str]) -> set[int]:
+    """The tokens of a group that names a recommendation ("moves out of the HD-MTX recommendation for ages 40 to
+    64"): in a sentence saying where a recommendation stops, that group is the recommendation's name, not the
+    population the sentence speaks of."""
+    out: set[int] = set()
+    for i, t in enumerate(toks):
+        if t not in _RECOMMENDATION_NAMES:
+            continue
+        # (its group before it, back to the article: "outside the 40-64 HD-MTX recommendation", heldout18 c081)
+        start = next((k for k in range(i - 1, max(-1, i - 6), -1) if toks[k] in ("the", "a", "an", "its", "that")),
+                     None)
+        if start is not None:
+            out |= set(range(start + 1, i))
+        if i + 1 < len(toks) and toks[i + 1] in ("for", "in"):
+            end = next((k for k in range(i + 2, len(toks)) if toks[k] in (",", ";", ".", "and", "but")), len(toks))
+            out |= set(range(i + 1, end))
+    return out
+
+
+#: Nouns naming a recommendation by what it is ("the HD-MTX recommendation for ages 40 to 64").
+_RECOMMENDATION_NAMES = frozenset({"recommendation", "pathway", "branch", "group", "arm"})
 
 
 def _lineages_listed(toks: list[str], mentions: list[Any], voc: Vocabulary) -> bool:
@@ -1913,6 +1958,51 @@ def _bare_denial(toks: list[str], i: int, voc: Vocabulary) -> bool:
     return bool(j) and toks[j - 1] in voc.denial_words
 
 
+def _during(toks: list[str], a: int, at: int, said: range | None, voc: Vocabulary) -> bool:
+    """The treatment at `at` is the time of the clause ("should not drive while blinatumomab is being given", "avoid
+    alcohol while taking dasatinib"): a word of claims.yaml `concurrent` ends right before it, determiners aside,
+    after the clause's stance word, which is then about what it names first."""
+    k = at
+    while k > a and toks[k - 1] in _DETERMINERS:
+        k -= 1
+    return bool(said) and said.start < k and any(
+        _ends_at(toks, k, (p,)) and k - len(p) >= said.stop for p in voc.concurrent)
+
+
+def _denied_aside(toks: list[str], i: int, voc: Vocabulary) -> int | None:
+    """The closing comma of a short denial between commas that the sentence continues after with a noun phrase
+    (", not part of, the recommendation ..."), else None."""
+    if i + 1 >= len(toks) or toks[i + 1] not in voc.elliptic:
+        return None
+    close = next((k for k in range(i + 2, min(i + 6, len(toks))) if toks[k] == ","), None)
+    return close if close is not None and close + 1 < len(toks) and toks[close + 1] in _ASIDE_RESUMES else None
+
+
+#: Words that resume a sentence after a denied aside ("..., not part of, the recommendation").
+_ASIDE_RESUMES = frozenset({"the", "a", "an", "its", "their", "this", "that", "these", "those"})
+
+
+def _about_information(toks: list[str], a: int, b: int, voc: Vocabulary) -> bool:
+    """The clause is about what is known of a treatment, not the treatment: its subject is a noun of claims.yaml
+    `qualified_nouns` ("..., and no doses or schedules are given, so dosing has to come from the protocol",
+    heldout24 c065): it takes no treatment from the clause before."""
+    k = a
+    while k < b and toks[k] in _INFORMATION_LEADS:
+        k += 1
+    return k < b and toks[k] in voc.qualified_nouns
+
+
+#: Words before the subject of a clause about information ("and no doses ...", "but the schedule ...").
+_INFORMATION_LEADS = frozenset({"and", "but", "so", "no", "the", "any", "its", "their", "specific", "exact", ",", "or"})
+
+
+def _pointer_during(toks: list[str], a: int, b: int, said: range | None, voc: Vocabulary) -> bool:
+    """Every pronoun of the clause is the time of it ("patients should not drive while it is being given"): the
+    clause is no position on the treatment it points back to."""
+    at = [k for k in range(a, b) if toks[k] in voc.pronouns]
+    return bool(at) and all(_during(toks, a, k, said, voc) for k in at)
+
+
 def _qualifies(toks: list[str], m: Any, voc: Vocabulary) -> bool:
     """A treatment written before a noun of what is known about it qualifies that noun ("no HD-MTX doses", "the TKI
     schedule is not given"): the clause is about the dose or schedule, not a position on the treatment."""
@@ -1953,7 +2043,9 @@ _JOINERS = frozenset({"and", "or", "/", "&"})
 
 #: Words between a history cue and the treatment it dates ("after her donor stem cell transplant").
 _DETERMINERS = frozenset({"a", "an", "the", "her", "his", "their", "my", "a donor", "donor", "prior", "previous",
-                          "earlier", "allogeneic"})
+                          "earlier", "allogeneic",
+                          # (how many: "after one or more chemotherapy regimens", heldout24 c060)
+                          "one", "two", "three", "or", "more", "several", "multiple"})
 
 
 def _only_after(toks: list[str], treat: list[Any], voc: Vocabulary) -> list[str]:
@@ -1986,8 +2078,15 @@ def _fractions(toks: list[str], voc: Vocabulary) -> tuple[tuple[float, float], .
         if t == "10" and i + 3 < len(toks) and toks[i + 1] == "^" and toks[i + 2] in ("-", "−") and toks[i + 3].isdigit():
             fractions.append((i, 10.0 ** -int(toks[i + 3])))
     out = []
+
+    def apart(p: tuple[int, float], i: int) -> int:
+        """How far a percentage stands from the fraction at `i`, a bracket between drawing them together ("above
+        0.2% ... that 10^-3 (0.1%) entry level": the 0.1% is the one stated with it, heldout24 c055)."""
+        lo, hi = sorted((p[0], i))
+        return abs(p[0] - i) - (3 if "(" in toks[lo:hi + 1] else 0)
+
     for i, f in fractions:
-        near = min(percents, key=lambda p: abs(p[0] - i), default=None)
+        near = min(percents, key=lambda p: apart(p, i), default=None)
         if near is not None and abs(near[0] - i) <= 6:  # (stated together: "0.01% (10^-4)", "10^-4 (0.01%)")
             out.append((near[1], f))
     return tuple(out)

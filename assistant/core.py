@@ -44,6 +44,7 @@ from assistant.compose.selection import (
     rules_naming,
     trial_rules,
 )
+from assistant.compose.sentences import part_touched
 from assistant.compose.subject import asking_sentences, related_treatments
 from assistant.compose.trials import asked_outcomes
 from assistant.concepts import TREATMENT_KINDS, concept_ids, load_lexicon, read_concepts, sentences, treatments_in
@@ -238,6 +239,8 @@ class Assistant:
             return shown.model_copy(update={"question": q, "question_en": shown.question if asked == "ja" else None})
         lay = localise.read_asker(q).lay if reads and english != q else None  # (who asks, in their own words)
         answer = self._run(english, history=history, overrides=overrides, mode=mode, sink=sink, words=words, lay=lay)
+        if english != q:  # (a part of a question read from Japanese is an English reading of it, not the asker's
+            answer = self._without_part_notes(answer)  # words: no note quotes it, rja133 q24)
         shown = localise.localise(answer, lang=lang, question=q,
                                   translations=localise.translations_for(self.settings.corpus_dir()))
         return shown.model_copy(update={"question": q, "question_en": answer.question if asked == "ja" else None})
@@ -358,13 +361,27 @@ class Assistant:
                               "ungrounded", "No cited statement in the corpus answers this question")],
                           patient=facts, scope="in_scope", mode=used_mode,  # type: ignore[arg-type]
                           timings_ms=_round(timings), retrieved=ids)
-        answer = _with_notes(result.draft.answer, self.policy.notes(result.findings, patient=False), notes,
-                             asked=unnamed)
+        # (a part a note before the answer touches is not left open: "where is the age line?" beside the age-edge
+        # note, r112 q6)
+        findings = [f for f in result.findings if self.policy.entry(f.rule_id).note != "relevance_part"
+                    or not part_touched(subject_of(f.message), notes)]
+        answer = _with_notes(result.draft.answer, self.policy.notes(findings, patient=False), notes, asked=unnamed)
         if part_notes and not answer.startswith(part_notes[0]):  # (a generated draft: the declined part still shows)
             answer = "\n\n".join([*part_notes, answer])
         return Answer(question=q, answer=answer, citations=result.draft.citations,
-                      verdict=result.verdict, findings=result.findings, patient=facts, scope="in_scope",
+                      verdict=result.verdict, findings=findings, patient=facts, scope="in_scope",
                       mode=used_mode, timings_ms=_round(timings), retrieved=ids)  # type: ignore[arg-type]
+
+    def _without_part_notes(self, answer: Answer) -> Answer:
+        """The answer without the notes (and findings) on parts of the question left open (policy note
+        `relevance_part`)."""
+        parts = [f for f in answer.findings if self.policy.entry(f.rule_id).note == "relevance_part"]
+        if not parts:
+            return answer
+        text = answer.answer
+        for f in parts:
+            text = text.replace("\n\n" + NOTES["relevance_part"].format(what=subject_of(f.message)), "")
+        return answer.model_copy(update={"answer": text, "findings": [f for f in answer.findings if f not in parts]})
 
     def _declined_parts(self, focus: str, facts: PatientFacts, blocked: set[str],
                         findings: list[RuleFinding]) -> tuple[str, list[str], set[str]]:
@@ -384,8 +401,10 @@ class Assistant:
         notes: list[str] = []
         declined: set[str] = set()
         subjects: list[tuple[str, str]] = []  # (concept, words) of the treatments the declined parts name
+        lead = ""  # (a description before an asking piece is what it asks about: "IT chemotherapy, how many?")
         for piece, asks in pieces:
-            fired = self._part_blocks(piece, facts)
+            fired = self._part_blocks(f"{lead}, {piece}" if lead and asks else piece, facts)
+            lead = "" if asks else piece
             if not fired and declined and not _has_subject(piece):
                 fired = set(declined)  # "...: 9 then 28 mcg/day? For how many days each?": the same request goes on
             elif not fired and (other := {r for r in declined if self.policy.entry(r).part_note == "scope_part"}) \
@@ -403,6 +422,13 @@ class Assistant:
             declined |= fired
             subjects += [(m.concept, m.surface) for m in read_concepts(piece.lower()).mentions
                          if m.kind in TREATMENT_KINDS]
+        if not notes and blocked and self.policy.part_note(blocked) == "dose_part":
+            # (no piece asks a dose alone, the question as a whole does: the piece asking how many or how much,
+            # "IT chemotherapy, how many? the drugs are MTX, AraC and PSL?", is the schedule asked, rja132 q17)
+            counted = [(p, asks) for p, asks in kept if asks and (says(p, "names_dose") or says(p, "asks_magnitude"))]
+            if counted and len(counted) < sum(asks for _, asks in kept):
+                kept = [k for k in kept if k not in counted]
+                notes, declined = [NOTES["dose_part"]], set(blocked)
         if not notes or not any(asks for _, asks in kept) or not blocked <= declined:
             return focus, [], set()
         rest = "; ".join(p for p, _ in kept) + "?"
@@ -1080,10 +1106,13 @@ _BAND_GROUPS = {"aya": "AYA (15 to 39)", "40-64": "40 to 64", "65+": "65 or olde
 _PH_POS_GROUPS = {"aya": "under 65", "40-64": "under 65", "65+": "65 or older"}
 _PH_POS_EDGES = {64: ("under 65", "the 65-or-older group starts at 65"),
                  65: ("65 or older", "the under-65 group ends at 64")}
+_AYA_CUT = (" (the summary does not state the exact age of this cut; AYA is usually defined in Japan as 15 to 39, so "
+            "confirm which protocol applies with the treating team)")
 _AGE_EDGES = {
     **{a: (_BAND_GROUPS["aya"], "younger patients are children, outside this adult guideline") for a in (15, 16, 17)},
-    39: (_BAND_GROUPS["aya"], "the 40 to 64 group starts at 40"),
-    40: (_BAND_GROUPS["40-64"], "the AYA group ends at 39"),
+    # (the summary names the groups, not the exact age between AYA and 40 to 64: FACTS §7.2 [UNCERTAIN], r112 q6)
+    39: (_BAND_GROUPS["aya"], "the 40 to 64 group starts at 40" + _AYA_CUT),
+    40: (_BAND_GROUPS["40-64"], "the AYA group ends at 39" + _AYA_CUT),
     64: (_BAND_GROUPS["40-64"], "the 65-or-older group starts at 65"),
     65: (_BAND_GROUPS["65+"], "the 40 to 64 group ends at 64"),
 }
@@ -1118,7 +1147,7 @@ def age_edge_note(age: int | None, ph_status: str | None = None) -> str | None:
     Ph-positive patient: under 65 and 65 or older).
 
     >>> age_edge_note(39)
-    '_At 39, the patient is in the AYA (15 to 39) group of the JSH 2023 algorithm, at its edge: the 40 to 64 group starts at 40._'
+    '_At 39, the patient is in the AYA (15 to 39) group of the JSH 2023 algorithm, at its edge: the 40 to 64 group starts at 40 (the summary does not state the exact age of this cut; AYA is usually defined in Japan as 15 to 39, so confirm which protocol applies with the treating team)._'
     >>> age_edge_note(64, "positive")
     '_At 64, the patient is in the under 65 group of the JSH 2023 algorithm, at its edge: the 65-or-older group starts at 65._'
     >>> age_edge_note(50) is None, age_edge_note(39, "positive") is None

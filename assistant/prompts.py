@@ -235,6 +235,10 @@ COMORBIDITY_NOTE = ("_On {what}, which the question describes: the JSH 2023 guid
 RELEVANCE_NOTE = ("_On {what}, which the question asks about: the JSH 2023 guideline sources here do not address "
                   "it, so nothing above is about it._")
 
+#: After the answer, for a part of a several-part question no line touches (RELEVANCE-PART-086).
+RELEVANCE_PART_NOTE = ("_Not answered above: \"{what}\", which the question also asks. The sources quoted here do "
+                       "not address it; check the full guideline or ask the treating team._")
+
 #: First, when a question asks for the options beside one it sets aside and the guideline's statements for the
 #: patient name only that one ("R/R T-ALL: other than nelarabine, what does the guideline list?").
 NOTHING_ELSE_NOTE = ("_Besides {what}, the JSH 2023 guideline summary names no other specific treatment for this "
@@ -275,6 +279,7 @@ NOTES = {
     "relative_change": RELATIVE_CHANGE_NOTE,
     "injection": INJECTION_NOTE,
     "relevance": RELEVANCE_NOTE,
+    "relevance_part": RELEVANCE_PART_NOTE,
     "dose_part": DOSE_PART_NOTE,
     "scope_part": SCOPE_PART_NOTE,
     "leukemia_type": LEUKEMIA_TYPE_NOTE,

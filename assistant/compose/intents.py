@@ -360,6 +360,8 @@ _PART_SPLIT = re.compile(
     r"|,\s+(?=(?:what|which|how|when|why|whether)\b)"
     # "..., is there a standard one?": a yes/no question after a comma (a part only beside another asking part)
     r"|,\s+(?=(?:is|are|does|do|should|can|could|would|will)\s)"
+    # ("..., and who led it?": a person asked for; "who" after a bare comma opens a relative clause: "a man, who ...")
+    r"|,\s+and\s+(?=who\s)"
     # ", and for ALL which antibody ...": a second question led by its setting; also a setting with a comma, or a
     # case it supposes (", and for a patient who relapses, which drug ...?", ", and if he relapses, what then?")
     r"|,\s+and\s+(?=(?:for|in|about|with|from|at|by|to|after|before)\s[^,?;]{0,40}?\b(?:what|which|how|when|whether)\b)"

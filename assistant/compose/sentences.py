@@ -785,7 +785,9 @@ _PART_SYNONYMS = {"cons": {"comb", "incl", "comp"}, "made": {"comb", "incl", "co
                   "long": {"dura", "sche"},  # ("how long do the injections go on?" ~ "no schedules")
                   "toxi": {"vod", "crs", "neurotoxicity"},  # (its side effects ~ "can cause CRS and neurotoxicity")
                   # (when to test again ~ "the best timing of MRD assessments depends on the regimen": r52 q12)
-                  "rech": {"timi", "asse"}, "rete": {"timi", "asse"}, "repe": {"timi", "asse"}}
+                  "rech": {"timi", "asse"}, "rete": {"timi", "asse"}, "repe": {"timi", "asse"},
+                  # (who led or wrote the guideline ~ "directed by ..., chaired by ...": r112 q31)
+                  "led": {"dire", "chai"}, "lead": {"dire", "chai"}, "wrot": {"dire", "chai"}, "auth": {"dire", "chai"}}
 
 
 def _stem4(tokens: set[str]) -> set[str]:
@@ -974,6 +976,58 @@ def part_sentences(question: str, chunks: Sequence[Chunk], facts: PatientFacts, 
         texts.append(best[0])
         out.append((best[0], best[1]))
     return out
+
+
+def open_parts(question: str, lines: Sequence[str]) -> list[str]:
+    """The parts of a several-part question, each naming a subject of its own (a concept of the lexicon), that no
+    line of an answer touches: none names a term of the part (four-letter prefixes, with their synonyms) or one of
+    its concepts ("CNS prophylaxis in CR? And does this T-ALL need cranial RT?" answered on prophylaxis only, r112
+    q12). Lenient on purpose: a line sharing one word with the part counts as its answer, so what is flagged was
+    left out, not answered in other words.
+
+    >>> q = "What MRD level after induction means high risk, and does a T-ALL with WBC 150k need cranial RT?"
+    >>> open_parts(q, ["MRD of 0.01% or more after induction means a high risk of relapse."])
+    ['does a T-ALL with WBC 150k need cranial RT']
+    >>> open_parts(q, ["MRD of 0.01% or more means high risk.", "Cranial irradiation is an option at high risk."])
+    []
+    """
+    parts = question_parts(question)
+    return [part for part in parts if not part_touched(part, lines)] if len(parts) >= 2 else []
+
+
+def part_touched(part: str, lines: Sequence[str]) -> bool:
+    """Some line names a term of the part (with its synonyms) or one of its own concepts; a part naming nothing of
+    its own ("what then?") is answered by whatever the answer says, a part asking why or how something is ("why
+    does it matter?", "how solid is that evidence?") by lines in other words, one asking for a number by any line
+    stating one ("in which ages?"), one asking which harms by any line naming one ("what should we watch?")."""
+    terms = _stem4(set(tokenize(part)) - _GENERIC - _STATUS_GENERIC - _PART_GENERIC - _DEFINE_WORDS
+                   - _NUMBER_WORDS - _POINTERS)
+    own = _subject_concepts(part) - _ASKING_CONCEPTS
+    if not terms or not own or _asks_reason_or_manner(part):
+        return True
+    if says(part, "asks_number") and any(_states_a_number(_unmarked(line)) for line in lines):
+        return True
+    if any(says(part, c) for c in _ASKS_HARMS) and any(harms_in(line) for line in lines):
+        return True
+    terms |= {w for t in terms for w in _PART_SYNONYMS.get(t, set())}
+    # (by four-letter prefixes of every word: "exactly" ~ "exact")
+    stems = {w[:4] for line in lines for w in tokenize(line)}
+    concepts = {c for line in lines for c in concept_ids(line.lower())}
+    return bool({t[:4] for t in terms} & stems) or any(addressed(c, concepts) for c in own)
+
+
+def _asks_reason_or_manner(part: str) -> bool:
+    """The part asks why, or how something is or relates ("how does it relate to ...", "how solid is it"), not how
+    long, how many or how much (a quantity the answer names or leaves out)."""
+    words = [w.strip("?,.!;:").lower() for w in part.split()]
+    words = words[1:] if words and words[0] in _LEADING_JOINERS else words
+    return bool(words) and (words[0] == "why" or words[0] == "how" and (words[1:2] or [""])[0] not in _HOW_MUCH)
+
+
+#: Concepts that say what kind of thing is asked ("when do we stop", "what's the evidence"), not its subject.
+_ASKING_CONCEPTS = frozenset({"change", "property", "outcome"})
+_LEADING_JOINERS = frozenset({"and", "but", "so", "also", "then", "plus"})
+_HOW_MUCH = frozenset({"long", "many", "much", "often", "old", "young", "soon", "frequent", "frequently", "common"})
 
 
 #: Words asking for figures: a part's request for a number, not one of its terms.

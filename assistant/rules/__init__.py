@@ -29,6 +29,7 @@ from assistant.rules.logic import (
     statement_chunk,
 )
 from assistant.rules.relevance import check_relevance
+from assistant.rules.reply import check_reply
 from assistant.rules.scope import check_scope, is_dose_request, is_injection, is_self_change
 from assistant.rules.tiers import check_tiers
 from assistant.rules.toxicity import check_toxicity
@@ -37,7 +38,7 @@ Checker = Callable[[str, PatientFacts, Draft, Sequence[Chunk]], list[Issue]]
 
 #: Draft checkers, in order. Logic and the claim frames run first so a contradicting sentence is replaced (not merely
 #: dropped); relevance last, on the repaired draft (an asked treatment no line names is a warning, not a pass).
-CHECKERS: tuple[Checker, ...] = (check_logic, check_frames, check_tiers, check_citations, check_toxicity,
+CHECKERS: tuple[Checker, ...] = (check_logic, check_frames, check_reply, check_tiers, check_citations, check_toxicity,
                                   check_relevance)
 
 

@@ -585,13 +585,19 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
     if a.ranked or a.no_ranking:
         return _compare_ranking(claim, a, merged)
     if a.voice == "label":
-        return _compare_label(claim, a, question_values)
+        return _compare_label(claim, a, question_values) or _label_denied_within(claim, a, merged)
     level = _level_about(claim, a)
     if level is None:
         return None
     fit = population_fit(a, merged)
     if claim.polarity < 0 and _outside_age(a, merged):
         return None  # ("at 50 it isn't an option for him": the assert's own age limit says so too)
+    if claim.polarity > 0 and a.stance in POSITIVE and fit != "none" and _outside_age(a, claim.own_population) and (
+            not _AGE_LIMIT_SAID & set(tokens(claim.text))):
+        # ("JSH 2023 lists CAR-T as an option for a 40-year-old": the age the sentence states is beyond the limit,
+        # heldout24 w019)
+        return "contradict", (a.why or "the guideline gives an age limit") + (
+            f" (not at {claim.own_population['age']})")
     spread = _spread_over(claim, a, level, merged)
     if spread:  # ("at least 5 years of TKI maintenance whether or not they are transplanted": for one group only)
         return "contradict", (a.why or "the guideline gives it for one group") + (
@@ -665,6 +671,12 @@ def _compare_scope(claim: Claim, a: Assert, merged: dict[str, Any]) -> tuple[str
     if population_fit(a, {**merged, **claim.own_population}) != "all":
         return None
     return ("contradict", a.why) if applies == "applies" else ("agree", "")
+
+
+#: Words with which a sentence names the age limit itself or keeps the stated age out of it ("lists CAR-T for young
+#: patients, so a 45-year-old falls outside it"): the stated age is then not the one the position is given to.
+_AGE_LIMIT_SAID = frozenset({"young", "younger", "youngest", "outside", "only", "not", "excluded", "excludes",
+                             "beyond", "older"})
 
 
 def _outside_age(a: Assert, merged: dict[str, Any]) -> bool:
@@ -1083,6 +1095,27 @@ def _compare_label(claim: Claim, a: Assert, question_values: frozenset[float]) -
     return ("agree", "") if claim.qualifiers else None
 
 
+def _label_denied_within(claim: Claim, a: Assert, merged: dict[str, Any]) -> tuple[str, str] | None:
+    """A treatment denied "in Japan" to a patient whose age the Japanese label allows ("at 25 he would no longer
+    qualify for CAR-T in Japan": the label allows 25 or younger at infusion, heldout23 w046, heldout24 w017)."""
+    age = merged.get("age")
+    if claim.polarity >= 0 or not isinstance(age, (int, float)) or not _in_japan(claim) or _about(claim, a) is None:
+        return None
+    stated = {int(t) for t in claim.text.split() if t.isdigit() and 15 <= int(t) <= 99}
+    if int(age) not in stated:
+        return None  # (a denial for the patient's age names it: not "at 26 ...", nor "isolated extramedullary
+        # relapse is excluded", a denial for another reason, heldout6 c079)
+    for spec in a.qualifiers:
+        if spec.kind == "age" and spec.op in ("<=", "<") and (age <= spec.value if spec.op == "<=" else age < spec.value):
+            return "contradict", f"{a.why} (at {age:g} the label allows it)"
+    return None
+
+
+def _in_japan(claim: Claim) -> bool:
+    """The claim speaks of what applies in Japan ("in Japan", "the Japanese label")."""
+    return "japan" in claim.text.split() or "label" in claim.attribution
+
+
 def _closed_world(claim: Claim, book: Any, merged: dict[str, Any],
                   guideline_claims: Sequence[Claim] | Callable[[frozenset[str]], Sequence[Claim]]) -> Verdict | None:
     """A recommendation put in JSH's mouth that no assert and no guideline-tier source sentence makes."""
@@ -1274,6 +1307,14 @@ def _also_frontline(claim: Claim) -> Claim | None:
                    own_population={**claim.own_population, "phase": "newly_diagnosed"}, setting="frontline")
 
 
+def _corpus_holds_none(claim: Claim) -> bool:
+    """The corpus (this assistant) says it holds no grades or CQ numbers, in the claim's words."""
+    return "corpus" in claim.attribution and bool(_DENIAL_WORDS & set(claim.text.split()))
+
+
+_DENIAL_WORDS = frozenset({"no", "not", "cannot", "none", "without"})
+
+
 def _extras(claim: Claim, cited_text: str) -> Verdict | None:
     """An invented CQ number or grade, a dose: unsupported unless the cited source says it."""
     low = cited_text.lower()
@@ -1285,14 +1326,17 @@ def _extras(claim: Claim, cited_text: str) -> Verdict | None:
     if "jsh" in claim.voiced and claim.polarity > 0 and not claim.hedged and _trial_regimen(claim.text):
         return Verdict(kind="unsupported", rule_id=TRIAL_AS_REC_ID, finding_id=TRIAL_AS_REC_ID, claim=claim.text,
                        why="a trial's own protocol is presented as the JSH 2023 recommendation")
-    if claim.grades and "jsh" in claim.attribution:
+    if claim.grades and _corpus_holds_none(claim):
+        pass  # ("this assistant contains no CQ numbers ..., so 'CQ3' cannot be matched to a grade": the asker's CQ
+        # number repeated beside the corpus's own word that it holds none, heldout24 c022)
+    elif claim.grades and "jsh" in claim.attribution:
         return Verdict(kind="unsupported", rule_id=GRADE_ID, finding_id=GRADE_ID, claim=claim.text,
                        why=f"gives JSH 2023 a grade ({claim.grades[0].upper()}), but its summary gives none")
     said = " ".join(tokens(low)) if claim.grades else ""  # (grades are read as tokens: "s ( standard )")
     # (or the source gives the same value as a grade in other words: "categorised S" for "S is the category")
     theirs = {g.split()[-1] for g in grades_named(said.split())} if claim.grades else set()
     said_words = set(said.split())
-    for g in claim.grades:
+    for g in () if _corpus_holds_none(claim) else claim.grades:
         value = g.split()[-1]  # ("rated GNR" where the source gives GNR for that scheme, heldout23 c053)
         if g not in low and g not in said and not (g.startswith("grade ") and value in theirs) and not (
                 "jsh" not in claim.attribution and len(value) >= 2 and value.isalpha() and value in said_words):

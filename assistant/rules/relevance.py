@@ -46,6 +46,9 @@ RELEVANCE_RULE = "RELEVANCE-050"
 _MESSAGE = "The answer does not address {what}, which the question asks about"
 #: ... a condition of the patient the question describes (diseases.yaml `described_anywhere`: SCOPE-COMORBID-085)
 DESCRIBED_MESSAGE = "The sources do not address {what}, which the question describes"
+#: ... a part of a several-part question no line of the answer touches (RELEVANCE-PART-086, info: a note, no verdict)
+PART_RULE = "RELEVANCE-PART-086"
+PART_MESSAGE = 'The answer does not address "{what}", which the question also asks'
 
 
 def _bare_tag(sentence: str) -> bool:
@@ -166,7 +169,7 @@ def subject_of(message: str) -> str:
     >>> subject_of(_MESSAGE.format(what="venetoclax"))
     'venetoclax'
     """
-    for template in (_MESSAGE, DESCRIBED_MESSAGE):
+    for template in (_MESSAGE, DESCRIBED_MESSAGE, PART_MESSAGE):
         head, tail = template.split("{what}")
         if message.startswith(head) and message.endswith(tail):
             return message.removeprefix(head).removesuffix(tail)
@@ -276,13 +279,33 @@ _CONDITION_KINDS = frozenset({"comorbidity", "concern"})
 
 
 def check_relevance(question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]) -> list[Issue]:
-    """A warning for each asked treatment, or asked condition besides the leukemia, the answer does not name."""
-    asked = [*asked_treatments(question), *asked_conditions(question)]
-    if not asked or not draft.answer.strip():
+    """A warning for each asked treatment, or asked condition besides the leukemia, the answer does not name; a note
+    (info) for each part of a several-part question no line touches."""
+    if not draft.answer.strip():
         return []
     # sentence by sentence: a line on the class ("TKI after allo-HSCT") answers "imatinib?" even when another line
     # names a trial's dasatinib; the same line naming another member instead does not
     lines = [s.body for s in answer_sentences(draft.answer)]  # (markers after the full stop split sentences too)
+    return [*_unnamed_treatments(question, facts, draft, retrieved, lines), *_open_parts(question, lines)]
+
+
+def _open_parts(question: str, lines: Sequence[str]) -> list[Issue]:
+    """A note for each part no line touches, unless it names an asked treatment or condition: the warning on that
+    treatment already says it is not addressed ("..., and what is the role of rituximab?")."""
+    from assistant.compose.sentences import open_parts  # (imported late, as in _bare_tag)
+
+    if not lines:
+        return []
+    asked = {*asked_treatments(question), *asked_conditions(question)}
+    return [Issue(finding=RuleFinding(rule_id=PART_RULE, severity="info", message=PART_MESSAGE.format(what=part)))
+            for part in open_parts(question, lines) if not concept_ids(part.lower()) & asked]
+
+
+def _unnamed_treatments(question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk],
+                        lines: Sequence[str]) -> list[Issue]:
+    asked = [*asked_treatments(question), *asked_conditions(question)]
+    if not asked:
+        return []
     said = [concept_ids(s.lower()) for s in lines]
     lex = load_lexicon()
     out = []

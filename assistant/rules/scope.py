@@ -674,7 +674,11 @@ _EDITION_YEARS = frozenset({"2018", "2020", "2023"})
 _EDITION_WORDS = ("edition", "supplement", "revision", "version", "update")
 #: Words that, beside "guideline", ask how the guideline itself is read ("if the guideline says 'recommended', must
 #: my doctor follow it? how is the strength of a recommendation written?", rja73 q39).
-_GUIDELINE_READING = ("recommend", "strength", "grade", "categor", "binding", "follow", "oblig", "evidence level")
+_GUIDELINE_READING = ("recommend", "strength", "grade", "categor", "binding", "follow", "oblig", "evidence level",
+                      # (... or its edition: "this guideline: which edition, and when was the previous one?",
+                      # rja133 q27)
+                      "edition", "version", "revision", "supplement", "published", "out of date", "outdated",
+                      "how old", "who wrote", "who led", "authors")
 #: Words by which a message continues the conversation: a person referred back to, a condition (or a number).
 _FOLLOW_UP_WORDS = frozenset({"and", "if", "she", "he", "her", "him", "his", "they", "them", "their", "patient", "pt",
                               "same", "instead", "else", "then", "also", "older", "younger", "men", "women", "man",

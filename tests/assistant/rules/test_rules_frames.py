@@ -488,6 +488,33 @@ def test_a_treatment_in_the_history_is_not_denied() -> None:
     assert c.interventions == ("car_t",) and c.polarity < 0
 
 
+@pytest.mark.parametrize(("sentence", "interventions", "negated"), [
+    # the treatment is the time of the advice, not what the advice is about (heldout23 c037)
+    ("Patients should not drive or operate machinery while blinatumomab is being given.", (), ()),
+    ("Avoid grapefruit juice while taking dasatinib.", (), ()),
+    ("During nelarabine, report any numbness or tingling at once.", ("nelarabine",), ()),  # (no stance before it)
+    # a denial of the treatment itself stays one
+    ("Blinatumomab should not be given during pregnancy.", ("blinatumomab",), ()),
+    ("No prophylactic TKI while MRD stays negative.", (), ("tki",)),
+])
+def test_a_treatment_after_while_is_the_time_of_the_advice(sentence: str, interventions: tuple, negated: tuple) -> None:
+    c = read_claims(sentence)[0]
+    assert (c.interventions, c.negated) == (interventions, negated)
+
+
+def test_a_pointer_after_while_does_not_carry_the_treatment_before(by_section) -> None:
+    """"Blinatumomab runs from a pump. Patients should not drive while it is being given.": no position on
+    blinatumomab, so no contradiction of its recommendation (heldout23 c037)."""
+    chunk = _chunk_with(by_section, "context/toxicity-notes", "dangerous machinery")
+    answer = ("- Blinatumomab runs as a continuous intravenous infusion from a portable pump.[1]\n- Patients should "
+              "not drive or operate dangerous machinery while it is being given.[1]")
+    facts = PatientFacts(lineage="B", phase="relapsed")
+    result = check("We start blinatumomab tomorrow for relapsed B-ALL. What should we watch for?", facts,
+                   Draft(answer=answer, citations=[cite(chunk, 1)]), [chunk])
+    assert not [f for f in result.findings if f.rule_id.startswith("RR-BLIN")], result.findings
+    assert result.draft.answer == answer
+
+
 @pytest.mark.parametrize(("sentence", "stance"), [
     ("Such protocols typically include pegylated asparaginase and high-dose methotrexate.", None),
     ("The consolidation phase contains cytarabine blocks.", None),
@@ -1571,3 +1598,69 @@ def test_another_schemes_category_its_source_gives_is_supported() -> None:
     v = judge_sentence("In the JSHCT scheme, standard-risk CR1 is rated GNR or CO.", BOOK, PatientFacts(),
                        cited_text=source)
     assert v.kind in ("agree", "unrelated"), v
+
+
+# ------------------------------------------------ session 56: heldout24's classes (own paraphrases of each class)
+
+@pytest.mark.parametrize(("sentence", "facts"), [
+    # a clause about what is known of a treatment takes no treatment from the clause before
+    ("JSH 2023 recommends a TKI with chemotherapy for Ph-positive ALL, and no doses are given, so dosing has to "
+     "come from the protocol.", {"ph_status": "positive", "phase": "newly_diagnosed", "age": 50, "age_band": "40-64"}),
+    # under the line is not high risk
+    ("An MRD under 0.01% after induction falls below the high-risk threshold.", {}),
+    # a treatment set aside a few words after "rather than"
+    ("Her fitness feeds into that decision rather than being a reason for mandatory transplant.",
+     {"ph_status": "positive", "age": 68, "age_band": "65+"}),
+    # a denial between commas is an aside: the recommendation after it stands
+    ("INO-VATE is evidence for, not part of, the JSH 2023 recommendation of inotuzumab for relapsed CD22-positive "
+     "B-ALL.", {"phase": "relapsed"}),
+    # an age within the limit
+    ("CAR-T is an option for him at 22.", {"phase": "relapsed", "cd19": True, "lineage": "B"}),
+    # a treatment named in apposition to what the patient already received, and one after "after two or more"
+    ("Salvage should take account of what she has already received, here blinatumomab.", {"phase": "relapsed"}),
+    ("She must also meet a label condition, such as no remission after two or more chemotherapy regimens.",
+     {"phase": "relapsed"}),
+    # the asker's CQ number repeated where the corpus says it holds none
+    ("This assistant holds no CQ numbers or grades, so 'CQ7' cannot be matched to a grade.", {}),
+    # a patient's level beside a trial's entry level given with its bracketed equivalent
+    ("Her 0.3% sits above that trial's 10^-3 (0.1%) entry level.", {}),
+    # a denial in Japan for an age the label does not allow
+    ("Being 26, she no longer qualifies for CAR-T in Japan.",
+     {"age": 26, "phase": "relapsed", "cd19": True, "lineage": "B"}),
+])
+def test_session56_correct_sentences_pass(sentence: str, facts: dict) -> None:
+    v = judge_sentence(sentence, BOOK, PatientFacts(**facts))
+    assert v.kind in ("agree", "unrelated"), v
+
+
+@pytest.mark.parametrize(("sentence", "facts", "rule_id"), [
+    # an age the sentence states beyond the assert's age limit
+    ("Under JSH 2023, CAR-T is an option for a 38-year-old with relapsed CD19-positive B-ALL.",
+     {"phase": "relapsed", "cd19": True, "lineage": "B"}, "RR-CART-028"),
+    # a course the guideline is said to expect is required
+    ("After remission the guideline expects a reduced-intensity transplant to follow.",
+     {"ph_status": "positive", "age": 70, "age_band": "65+"}, "PHPOS-OLDERPOST-005"),
+    # a capitalised opening no longer shifts where the stance words are cut out ("be" of "below")
+    ("For Ph-positive ALL, the summary lets allo-HSCT be skipped once MRD is below 0.01% after induction.",
+     {"phase": "cr1"}, "MRD-NOOMIT-069"),
+    # a denial in Japan for an age the Japanese label allows (25 or younger at infusion)
+    ("Being 25, she no longer qualifies for CAR-T in Japan.",
+     {"age": 25, "phase": "relapsed", "cd19": True, "lineage": "B"}, "RR-CART-028"),
+    # "it" is the treatment left out when another is said to take its place
+    ("Ph-positive patients in CR1 go to allo-HSCT, but the guideline allows it to be omitted once MRD is below "
+     "0.01%, with TKI maintenance taking its place.", {}, "MRD-NOOMIT-069"),
+])
+def test_session56_wrong_sentences_are_flagged(sentence: str, facts: dict, rule_id: str) -> None:
+    v = judge_sentence(sentence, BOOK, PatientFacts(**facts))
+    assert v.kind == "contradict" and v.rule_id == rule_id, v
+
+
+def test_the_askers_cq_number_beside_the_corpus_saying_it_holds_none_stands() -> None:
+    """The tiers check removes a CQ number; not one the corpus says it cannot match (heldout24 c022's class)."""
+    from assistant.rules.tiers import check_tiers
+
+    said = "This assistant holds no CQ numbers or grades, so 'CQ7' cannot be matched to a grade.[1]"
+    stated = "The grade for CQ7 in JSH 2023 is 1A.[1]"
+    q = "Which grade does CQ7 of the JSH 2023 ALL chapter give?"
+    assert not check_tiers(q, PatientFacts(), Draft(answer=said), [])
+    assert [i.finding.rule_id for i in check_tiers(q, PatientFacts(), Draft(answer=stated), [])] == ["TIER-CQ-002"]

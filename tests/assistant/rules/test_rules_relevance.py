@@ -178,3 +178,63 @@ def test_an_answer_naming_no_treatment_whose_sources_all_name_the_asked_one_answ
     assert check_relevance(q, PatientFacts(), unnamed, [chunk]) == []
     other = Draft(answer="Blinatumomab causes cytokine release syndrome.[1]", citations=[cite(chunk, 1)])
     assert [i.finding.rule_id for i in check_relevance(q, PatientFacts(), other, [chunk])] == [RELEVANCE_RULE]
+
+
+# ------------------------------------------------------------ a part of a several-part question no line touches
+
+PART_CASES = [
+    # (question, answer, the parts left open)
+    ("What CNS prophylaxis should an adult in CR get? And which presenting WBC is adverse in T-ALL?",
+     "For CNS prophylaxis, intrathecal chemotherapy and systemic HD-MTX or HD-AraC are recommended.[1]",
+     ["And which presenting WBC is adverse in T-ALL"]),
+    ("Blinatumomab or inotuzumab at relapse? And which one carries more VOD risk?",
+     "Both are options for relapsed B-ALL: blinatumomab if CD19-positive, inotuzumab if CD22-positive.[1]",
+     ["And which one carries more VOD risk"]),
+    ("Blinatumomab or inotuzumab at relapse? And which one carries more VOD risk?",
+     "Both are options at relapse.[1] In INO-VATE, VOD/SOS occurred in 14% with inotuzumab.[2]", []),
+    # (a part asking a treatment: the warning on that treatment says it, RELEVANCE-050, not a second note)
+    ("What CNS prophylaxis should an adult in CR get? And does a T-ALL with WBC 150k need cranial irradiation?",
+     "For CNS prophylaxis, intrathecal chemotherapy and systemic HD-MTX or HD-AraC are recommended.[1]", []),
+    # (one shared word is enough: what is flagged was left out, not answered in other words)
+    ("What MRD level after induction is high risk? And at which time points is it measured?",
+     "MRD of 0.01% or more after induction means high relapse risk.[1]", []),
+    # (a part naming no subject of its own, or asking why or how, is answered in other words)
+    ("What did JALSG ALL202-O show, and how does it relate to the JSH recommendation?",
+     "High-dose methotrexate gave better DFS than the intermediate dose.[1]", []),
+    ("Which edition is the JSH 2023 guideline, and who led it?", "It is the 3rd edition.[1]", []),
+    ("What induction for Ph+ ALL at 50?", "TKI plus chemotherapy is recommended.[1]", []),  # one part
+]
+
+
+@pytest.mark.parametrize(("question", "answer", "parts"), PART_CASES)
+def test_a_part_no_line_touches_gets_a_note(question: str, answer: str, parts: list[str]) -> None:
+    from assistant.rules.relevance import PART_MESSAGE, PART_RULE
+
+    issues = [i for i in check_relevance(question, PatientFacts(), Draft(answer=answer), [])
+              if i.finding.rule_id == PART_RULE]
+    assert [i.finding.message for i in issues] == [PART_MESSAGE.format(what=p) for p in parts]
+    assert all(i.finding.severity == "info" and i.action == "none" for i in issues)
+
+
+def test_an_open_part_is_a_note_not_a_verdict() -> None:
+    """The note tells the reader what went unanswered; the checked statements themselves still pass."""
+    from assistant.rules.relevance import PART_RULE
+
+    draft = Draft(answer="For CNS prophylaxis, intrathecal chemotherapy and systemic HD-MTX are recommended.[1]")
+    result = check("What CNS prophylaxis in CR? And which presenting WBC is adverse in T-ALL?",
+                   PatientFacts(), draft, [])
+    alone = check("What CNS prophylaxis in CR?", PatientFacts(), draft, [])
+    assert PART_RULE in {f.rule_id for f in result.findings}
+    assert PART_RULE not in {f.rule_id for f in alone.findings}
+    assert result.verdict == alone.verdict and result.draft == alone.draft
+
+
+def test_a_part_asking_a_treatment_gets_the_treatments_warning_only() -> None:
+    """"..., and what is the role of rituximab?": RELEVANCE-050 names rituximab; no second note for the part."""
+    from assistant.rules.relevance import PART_RULE
+
+    q = "What induction is recommended for Ph+ ALL at 50, and what is the role of rituximab?"
+    answer = Draft(answer="Induction with a TKI plus chemotherapy is recommended.[1]")
+    issues = check_relevance(q, PatientFacts(), answer, [])
+    assert [i.finding.rule_id for i in issues] == [RELEVANCE_RULE]
+    assert PART_RULE not in {i.finding.rule_id for i in issues}

@@ -490,6 +490,9 @@ def test_a_relative_asking_is_read_from_person_concepts(q: str, relative: bool) 
     ("the Japanese Society of Hematology view", True),
     ("what version of python is this", False),
     ("2023 was a good year", False),
+    # (the guideline asked about by its edition, with no year: rja133 q27, own paraphrase)
+    ("this guideline: what edition is it, and is it outdated?", True),
+    ("guideline for my tax return?", False),
 ])
 def test_the_guideline_is_named_by_its_editions(q: str, named: bool) -> None:
     assert names_the_guideline(q) is named

@@ -92,6 +92,9 @@ def test_trial_presented_as_guideline_position_is_blocked(evidence_chunk) -> Non
     ("The 2018 edition attached recommendation categories 1, 2A, 2B and 3 to each clinical question.", False),
     ("S means standard of care and GNR means generally not recommended.", False),
     ("The JSH 2023 guideline recommends pediatric-type chemotherapy.", True),
+    # (evidence said to be something other than a recommendation: heldout24 c076's class, own paraphrase)
+    ("This study is evidence rather than a JSH 2023 recommendation.", False),
+    ("These are trial data instead of a recommendation.", False),
 ])
 def test_naming_the_grading_system_is_no_recommendation_claim(sentence: str, claims: bool) -> None:
     assert claims_recommendation(sentence) is claims
