@@ -217,6 +217,9 @@ class Vocabulary:
     denial_skip: frozenset[str] = frozenset()
     qualified_nouns: frozenset[str] = frozenset()
     concurrent: tuple[Phrase, ...] = ()
+    affirmative: frozenset[str] = frozenset()  # a plain yes ("yes", "yeah"): assistant/rules/reply.py
+    agreeing: frozenset[str] = frozenset()  # a yes only as a short reply of its own ("correct", "right")
+    reply_turns: frozenset[str] = frozenset()  # words that turn a yes ("but", "only", "partly")
     consequence: frozenset[str] = frozenset()
     restriction_after: frozenset[str] = frozenset()
     edition_names: frozenset[str] = frozenset()
@@ -357,6 +360,9 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         premise=_premise_vocabulary(data.get("premise") or {}),
         denial_skip=_words(data, "denial_skip"), qualified_nouns=_words(data, "qualified_nouns"),
         concurrent=_ph(data.get("concurrent") or []),
+        affirmative=frozenset((data.get("affirmative_replies") or {}).get("plain") or ()),
+        agreeing=frozenset((data.get("affirmative_replies") or {}).get("agreeing") or ()),
+        reply_turns=_words(data, "reply_turns"),
         consequence=_words(data, "consequence"), restriction_after=_words(data, "restriction_after"),
         stop_rules=(frozenset((data.get("stop_rules") or {}).get("before") or ()),
                     frozenset((data.get("stop_rules") or {}).get("after") or ())),

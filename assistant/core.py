@@ -238,9 +238,8 @@ class Assistant:
             shown = answer_japanese_llm(self, q, english, history=history, overrides=overrides, sink=sink, words=words)
             return shown.model_copy(update={"question": q, "question_en": shown.question if asked == "ja" else None})
         lay = localise.read_asker(q).lay if reads and english != q else None  # (who asks, in their own words)
-        answer = self._run(english, history=history, overrides=overrides, mode=mode, sink=sink, words=words, lay=lay)
-        if english != q:  # (a part of a question read from Japanese is an English reading of it, not the asker's
-            answer = self._without_part_notes(answer)  # words: no note quotes it, rja133 q24)
+        answer = self._run(english, history=history, overrides=overrides, mode=mode, sink=sink, words=words, lay=lay,
+                           quoted=english == q)
         shown = localise.localise(answer, lang=lang, question=q,
                                   translations=localise.translations_for(self.settings.corpus_dir()))
         return shown.model_copy(update={"question": q, "question_en": answer.question if asked == "ja" else None})
@@ -300,7 +299,10 @@ class Assistant:
         return q
 
     def _run(self, question: str, *, history: History | None, overrides: Mapping[str, Any] | None,
-             mode: str | None, sink: Any = None, words: str = "", lay: bool | None = None) -> Answer:
+             mode: str | None, sink: Any = None, words: str = "", lay: bool | None = None,
+             quoted: bool = True) -> Answer:
+        """The answer to `question`, read, retrieved, drafted and checked. `quoted`: the question is the asker's own
+        words, so a note may quote a part of it left open; a reading of a Japanese question is not (rja133 q24)."""
         t0 = time.perf_counter()
         q = self._validate(question)
         turns = _user_turns(history)
@@ -362,26 +364,15 @@ class Assistant:
                           patient=facts, scope="in_scope", mode=used_mode,  # type: ignore[arg-type]
                           timings_ms=_round(timings), retrieved=ids)
         # (a part a note before the answer touches is not left open: "where is the age line?" beside the age-edge
-        # note, r112 q6)
+        # note, r112 q6; nor is a part of a question the asker did not write in these words)
         findings = [f for f in result.findings if self.policy.entry(f.rule_id).note != "relevance_part"
-                    or not part_touched(subject_of(f.message), notes)]
+                    or (quoted and not part_touched(subject_of(f.message), notes))]
         answer = _with_notes(result.draft.answer, self.policy.notes(findings, patient=False), notes, asked=unnamed)
         if part_notes and not answer.startswith(part_notes[0]):  # (a generated draft: the declined part still shows)
             answer = "\n\n".join([*part_notes, answer])
         return Answer(question=q, answer=answer, citations=result.draft.citations,
                       verdict=result.verdict, findings=findings, patient=facts, scope="in_scope",
                       mode=used_mode, timings_ms=_round(timings), retrieved=ids)  # type: ignore[arg-type]
-
-    def _without_part_notes(self, answer: Answer) -> Answer:
-        """The answer without the notes (and findings) on parts of the question left open (policy note
-        `relevance_part`)."""
-        parts = [f for f in answer.findings if self.policy.entry(f.rule_id).note == "relevance_part"]
-        if not parts:
-            return answer
-        text = answer.answer
-        for f in parts:
-            text = text.replace("\n\n" + NOTES["relevance_part"].format(what=subject_of(f.message)), "")
-        return answer.model_copy(update={"answer": text, "findings": [f for f in answer.findings if f not in parts]})
 
     def _declined_parts(self, focus: str, facts: PatientFacts, blocked: set[str],
                         findings: list[RuleFinding]) -> tuple[str, list[str], set[str]]:

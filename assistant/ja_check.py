@@ -585,7 +585,8 @@ def answer_japanese_llm(bot: Assistant, question: str, english: str, *, history:
     reader = copy.copy(bot)  # (the shared Assistant keeps its own model: other questions may run at once)
     reader.llm = model
     inner = None if sink is None else (lambda e: None if e.get("event") == "text" else sink(e))
-    answer = reader._run(english, history=history, overrides=overrides, mode="llm", sink=inner, words=words)
+    answer = reader._run(english, history=history, overrides=overrides, mode="llm", sink=inner, words=words,
+                         quoted=english == question)
     translations = localise.translations_for(bot.settings.corpus_dir())
     if model.unread:
         kept = [f for f in answer.findings if not (f.rule_id == "LLM-FALLBACK-032" and "UnreadAnswer" in f.message)]

@@ -1021,8 +1021,7 @@ def _age_in_another_band(claim: Claim, merged: dict[str, Any],
     if not _known(band) or not puts_in_a_group(claim.text):
         return None
     stated = claim.own_population.get("age") or merged.get("age")
-    ages = {int(t) for t in tokens(claim.text) if t.isascii() and t.isdigit() and 15 <= int(t) <= 99 and (
-        int(t) == stated or float(t) in question_values)}
+    ages = {age for age in _ages_said(claim) if age == stated or float(age) in question_values}
     return next(((age, band) for age in sorted(ages) if age_band(age) != band), None) if len(ages) == 1 else None
 
 
@@ -1101,14 +1100,18 @@ def _label_denied_within(claim: Claim, a: Assert, merged: dict[str, Any]) -> tup
     age = merged.get("age")
     if claim.polarity >= 0 or not isinstance(age, (int, float)) or not _in_japan(claim) or _about(claim, a) is None:
         return None
-    stated = {int(t) for t in claim.text.split() if t.isdigit() and 15 <= int(t) <= 99}
-    if int(age) not in stated:
+    if int(age) not in _ages_said(claim):
         return None  # (a denial for the patient's age names it: not "at 26 ...", nor "isolated extramedullary
         # relapse is excluded", a denial for another reason, heldout6 c079)
     for spec in a.qualifiers:
         if spec.kind == "age" and spec.op in ("<=", "<") and (age <= spec.value if spec.op == "<=" else age < spec.value):
             return "contradict", f"{a.why} (at {age:g} the label allows it)"
     return None
+
+
+def _ages_said(claim: Claim) -> set[int]:
+    """The adult ages the claim's words name ("at 25", "a 47-year-old" read as 47)."""
+    return {int(t) for t in tokens(claim.text) if t.isascii() and t.isdigit() and 15 <= int(t) <= 99}
 
 
 def _in_japan(claim: Claim) -> bool:
@@ -1326,17 +1329,17 @@ def _extras(claim: Claim, cited_text: str) -> Verdict | None:
     if "jsh" in claim.voiced and claim.polarity > 0 and not claim.hedged and _trial_regimen(claim.text):
         return Verdict(kind="unsupported", rule_id=TRIAL_AS_REC_ID, finding_id=TRIAL_AS_REC_ID, claim=claim.text,
                        why="a trial's own protocol is presented as the JSH 2023 recommendation")
-    if claim.grades and _corpus_holds_none(claim):
-        pass  # ("this assistant contains no CQ numbers ..., so 'CQ3' cannot be matched to a grade": the asker's CQ
-        # number repeated beside the corpus's own word that it holds none, heldout24 c022)
-    elif claim.grades and "jsh" in claim.attribution:
+    # (the asker's CQ number repeated beside the corpus's own word that it holds none: "this assistant contains no CQ
+    # numbers ..., so 'CQ3' cannot be matched to a grade", heldout24 c022)
+    grades = () if _corpus_holds_none(claim) else claim.grades
+    if grades and "jsh" in claim.attribution:
         return Verdict(kind="unsupported", rule_id=GRADE_ID, finding_id=GRADE_ID, claim=claim.text,
                        why=f"gives JSH 2023 a grade ({claim.grades[0].upper()}), but its summary gives none")
     said = " ".join(tokens(low)) if claim.grades else ""  # (grades are read as tokens: "s ( standard )")
     # (or the source gives the same value as a grade in other words: "categorised S" for "S is the category")
     theirs = {g.split()[-1] for g in grades_named(said.split())} if claim.grades else set()
     said_words = set(said.split())
-    for g in () if _corpus_holds_none(claim) else claim.grades:
+    for g in grades:
         value = g.split()[-1]  # ("rated GNR" where the source gives GNR for that scheme, heldout23 c053)
         if g not in low and g not in said and not (g.startswith("grade ") and value in theirs) and not (
                 "jsh" not in claim.attribution and len(value) >= 2 and value.isalpha() and value in said_words):

@@ -286,24 +286,24 @@ def check_relevance(question: str, facts: PatientFacts, draft: Draft, retrieved:
     # sentence by sentence: a line on the class ("TKI after allo-HSCT") answers "imatinib?" even when another line
     # names a trial's dasatinib; the same line naming another member instead does not
     lines = [s.body for s in answer_sentences(draft.answer)]  # (markers after the full stop split sentences too)
-    return [*_unnamed_treatments(question, facts, draft, retrieved, lines), *_open_parts(question, lines)]
+    asked = [*asked_treatments(question), *asked_conditions(question)]
+    return [*_unnamed_treatments(question, facts, draft, retrieved, lines, asked),
+            *_open_parts(question, lines, asked)]
 
 
-def _open_parts(question: str, lines: Sequence[str]) -> list[Issue]:
-    """A note for each part no line touches, unless it names an asked treatment or condition: the warning on that
+def _open_parts(question: str, lines: Sequence[str], asked: Sequence[str]) -> list[Issue]:
+    """A note for each part no line touches, unless it names an `asked` treatment or condition: the warning on that
     treatment already says it is not addressed ("..., and what is the role of rituximab?")."""
     from assistant.compose.sentences import open_parts  # (imported late, as in _bare_tag)
 
     if not lines:
         return []
-    asked = {*asked_treatments(question), *asked_conditions(question)}
     return [Issue(finding=RuleFinding(rule_id=PART_RULE, severity="info", message=PART_MESSAGE.format(what=part)))
-            for part in open_parts(question, lines) if not concept_ids(part.lower()) & asked]
+            for part in open_parts(question, lines) if not concept_ids(part.lower()) & set(asked)]
 
 
 def _unnamed_treatments(question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk],
-                        lines: Sequence[str]) -> list[Issue]:
-    asked = [*asked_treatments(question), *asked_conditions(question)]
+                        lines: Sequence[str], asked: Sequence[str]) -> list[Issue]:
     if not asked:
         return []
     said = [concept_ids(s.lower()) for s in lines]

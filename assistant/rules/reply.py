@@ -19,9 +19,9 @@ part the rules do not contradict.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
-from assistant.concepts import LEXICON_DIR, lexicon_file, tokens
+from assistant.claims import claim_vocabulary
+from assistant.concepts import tokens
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, Replacement, parse_lines
 
@@ -33,13 +33,6 @@ _OPENING_BREAKS = frozenset({".", ":", ";", "—", "–", "-", "!"})
 _YES_WITHIN = 3
 
 
-@lru_cache(maxsize=1)
-def _words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    data = lexicon_file(LEXICON_DIR, "claims.yaml")
-    replies = data["affirmative_replies"]
-    return frozenset(replies["plain"]), frozenset(replies["agreeing"]), frozenset(data["reply_turns"])
-
-
 def _opening(sentence: str) -> list[str]:
     toks = tokens(sentence.lower())
     end = next((i for i, t in enumerate(toks) if t in _OPENING_BREAKS), len(toks))
@@ -49,9 +42,10 @@ def _opening(sentence: str) -> list[str]:
 def affirms(sentence: str) -> bool:
     """The sentence opens with a plain yes (claims.yaml `affirmative_replies`, among its first words or as the last
     word of its opening) and no word turning it (claims.yaml `reply_turns`: "but", "only", "not", "partly")."""
-    yes, agreeing, turns = _words()
+    voc = claim_vocabulary()
+    yes, agreeing = voc.affirmative, voc.agreeing
     words = _opening(sentence)
-    if not words or turns & set(words):
+    if not words or voc.reply_turns & set(words):
         return False
     # (a word that agrees only as a reply of its own: "Correct.", "That's right", not "True remission requires ...")
     alone = agreeing if len(words) <= _YES_WITHIN else frozenset()
