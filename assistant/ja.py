@@ -466,8 +466,10 @@ def _kana_form_at(low: str, folded: str, i: int, lex: JaLexicon, bounds: frozens
         if matched is None or not matched[2] or best is not None and matched[0] <= best[1]:
             continue
         end, written, read = matched
-        if read and i not in bounds and not low.startswith(kana.pieces[0][0], i):
-            continue  # (a form whose start is read in kana starts a word: "覚えてたけどあってる" holds no 度あって, rja118 q18)
+        if read and i not in bounds and not low.startswith(kana.pieces[0][0], i) and not (
+                read >= table["fuzzy_alone"] and low[i - 1:i] in table["particles"]):
+            continue  # (a form whose start is read in kana starts a word: "覚えてたけどあってる" holds no 度あって, rja118
+            # q18; a long reading may follow a particle SudachiPy glued to it: "夫がふぃらでるふぃあ染色体陽性", rja134 q32)
         # (a long reading before a particle ends there, wherever SudachiPy cuts the kana: "ふぃらでるふぃあせんしょくたいって")
         long_word = read >= table["fuzzy_alone"] and any(low.startswith(p, end) for p in table["particles"])
         if not written and (end not in bounds and not long_word or read < table["min_kana"] and not (
@@ -523,14 +525,14 @@ def _one_in(text: str, n: str, at: int, table: dict[str, Any]) -> tuple[str, int
     mult = _word_at(text, at, table["multipliers"])
     if mult is None:
         return None
-    i = _skip_spaces(text, at + 1)
+    i = _skip_spaces(text, at + len(mult))  # (in kana too: "1まんこに1こ", rja135 q39)
     i = _skip_spaces(text, i + len(_word_at(text, i, table["counters"]) or ""))
     joiner = _word_at(text, i, table["joiners"])
     i = _skip_spaces(text, i + len(joiner or ""))
     if joiner is None or not text.startswith("1", i) or text[i + 1:i + 2].isdigit():
         return None
     i += 1
-    i += len(_word_at(text, i, table["counters"][:1]) or "")
+    i += len(_word_at(text, i, table["final_counters"]) or "")
     return table["render"].format(n=f"{int(n) * table['multipliers'][mult]:,}"), i
 
 

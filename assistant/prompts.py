@@ -249,6 +249,10 @@ DOSE_PART_NOTE = ("_**Dose:** the JSH 2023 guideline summary gives no doses or s
                   "patient: take them from the treatment protocol or the package insert, with the treating team and "
                   "pharmacist. The rest of the question is answered below._")
 
+#: Shown first when the guideline's dose is asked about with no patient to dose (SAFE-DOSEINFO-087, r114 q35).
+DOSE_INFO_NOTE = ("_**Dose:** the JSH 2023 guideline summary held here gives no doses or schedules: take them from the "
+                  "treatment protocol or the package insert, with the treating team and pharmacist._")
+
 #: Shown first when one part of the question is about another disease: that part is declined, the rest answered.
 SCOPE_PART_NOTE = ("_**Not covered:** \"{part}\" is about another disease, outside this adult ALL guideline, so "
                    "that part is not answered. The rest of the question is answered below._")
@@ -281,6 +285,7 @@ NOTES = {
     "relevance": RELEVANCE_NOTE,
     "relevance_part": RELEVANCE_PART_NOTE,
     "dose_part": DOSE_PART_NOTE,
+    "dose_info": DOSE_INFO_NOTE,
     "scope_part": SCOPE_PART_NOTE,
     "leukemia_type": LEUKEMIA_TYPE_NOTE,
     "disease_unnamed": DISEASE_UNNAMED_NOTE,

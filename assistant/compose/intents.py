@@ -214,7 +214,7 @@ def knowledge_question(question: str, facts: PatientFacts) -> bool:
 _DEFINE_Q = re.compile(
     r"\b(?:is|are)\s+(?:meant|defined|counted)\s+(?:by|as)\b|\bwhat\s+(?:age\s+range\s+|ages?\s+)?(?:does|do)\s+[^?]{1,40}?\s+(?:mean|stand\s+for"
     r"|refer\s+to)\b|\bdefin(?:e|es|ed|ition\s+of)\b|\bhow\s+(?:is|are)\s+[^?]{1,40}?\s+defined\b|\bwhat\s+counts\s+as\b"
-    r"|\bmeaning\s+of\b"
+    r"|\bmeaning\s+of\b|\bdistinguish(?:es|ed)?\b|\btell\s+(?:\w+\s+){0,2}apart\b"  # (r114 q38: how two are told apart)
     r"|^\W*what\s+(?:is|are)\s+(?:an?\s+)?[\w+/-]{2,14}\s*(?:\?|,|\band\b|$)",  # "what is MRD (and why ...)?"
     re.IGNORECASE)
 _COPULA = re.compile(r"^(?:[\w+:()/-]+\s+){1,5}?(?:is|are)\s+(?!not\b|no\b|one\s+of\b|\w+ed\b|\w+en\b)(?=(?:a|an|the|[\w-]+)\s)",

@@ -50,6 +50,7 @@ from assistant.rules.fit import misfit_reasons, wrong_disease
 from assistant.rules.logic import (
     GuidelineRule,
     RuleBook,
+    deciding_rules,
     hearsay_sentence,
     is_branch,
     is_specific,
@@ -440,6 +441,7 @@ def _without_framing(plan: DraftPlan) -> list[GuidelineRule]:
     # (a rule whose claims are about a treatment names it, whatever its words: "no standard therapy has been
     # established" at 65+ is about intensive chemotherapy, the answer to "will the chemo be too much?", r56 k25)
     return [r for r in plan.chosen if r in plan.premise or named[r.id] & own  # (the patient's own finding: MRD)
+            or set(r.decides) & set(plan.missing)  # (what decides between the branches shown)
             or any(lex.concepts[c].kind in TREATMENT_KINDS for c in named[r.id] if c in lex.concepts)
             or any(lex.concepts[c].kind in TREATMENT_KINDS for a in r.asserts for c in a.about if c in lex.concepts)]
 
@@ -612,14 +614,28 @@ def _names_asked(rule: GuidelineRule, asked: Sequence[str]) -> bool:
     return any(addressed(c, said) for c in asked)
 
 
-def _on_asked(plan: DraftPlan, maybe: list[GuidelineRule]) -> list[GuidelineRule]:
+def _on_asked(plan: DraftPlan, maybe: list[GuidelineRule], book: RuleBook) -> list[GuidelineRule]:
     """A question about a treatment it names ("is inotuzumab recommended for him?", "is CAR-T an option?") that a
     rule answers, for this patient or as a branch: the branches about other treatments (a later TKI if Ph-positive, blinatumomab if CD19-positive) do not change
     that answer, and are neither shown nor asked for."""
     asked = asked_treatments(plan.q)
+    own = [r for r in book.rules if _names_asked(r, asked) and not r.requires_topic] if asked and maybe else []
+    if own and not any(_names_asked(r, asked) for r in [*plan.chosen, *maybe]) and all(
+            r.condition(plan.facts) is False for r in own):
+        return []  # ("T-ALL ... nelarabine from first-line?": a treatment the guideline gives only elsewhere (relapse)
+        # is answered by its lines there, not by the first-line branches by age, which name other treatments, rja134
+        # q25)
     if not asked or not (any(_names_asked(r, asked) for r in [*plan.chosen, *maybe]) or _side_effect_question(plan)):
         return maybe
+    if plan.facts.fitness == "unfit" and set(asked) <= _INTENSIVE:
+        return maybe  # (the intensive treatment the patient is told they cannot have is what the other branches
+        # replace: "strong chemo is not possible for her, is there no treatment left?" keeps TKI plus a steroid,
+        # rja134 q10)
     return [r for r in maybe if _names_asked(r, asked)]
+
+
+#: Treatments an unfit patient is told they cannot have: asked about, they ask for what is given instead.
+_INTENSIVE = frozenset({"intensive_chemo", "chemotherapy"})
 
 
 def _side_effect_question(plan: DraftPlan) -> bool:
@@ -714,7 +730,7 @@ def _branches(plan: DraftPlan, subject: _Subject, maybe: list[GuidelineRule], gi
         # age who asks about skipping a transplant; every branch names chemotherapy)
     maybe = _on_topic(plan, maybe)
     before = len(maybe)
-    maybe = _on_asked(plan, maybe)
+    maybe = _on_asked(plan, maybe, book)
     if not maybe:
         return
     focused = len(maybe) < before  # (a named treatment's branches only: its own unknown conditions decide)
@@ -729,7 +745,9 @@ def _branches(plan: DraftPlan, subject: _Subject, maybe: list[GuidelineRule], gi
         [r for r in branch if r.condition(facts) is None] if focused else [])  # (CAR-T: its age and CD19)
     plan.missing = sorted({m for r in forks for m in missing_facts(r, facts)}
                           - ({"transplant"} if {"allo_hsct", "transplant"} & set(tokenize(q)) else set())
-                          - set(assumed(facts)))  # the implications table: T-ALL is Ph-negative unless said
+                          - set(assumed(facts))  # the implications table: T-ALL is Ph-negative unless said
+                          # (Ph-like ALL is Ph-negative by definition: its Ph status is not asked for, rja134 q20)
+                          - ({"ph_status"} if "ph_like" in concept_ids(q.lower()) else set()))
     # a question about the guideline's position, answered, or a premise corrected, is no case with missing facts;
     # nor is "why" (reasons, not a plan), "what evidence supports X" (the trials) or a list question (no patient)
     it = plan.intents
@@ -738,6 +756,8 @@ def _branches(plan: DraftPlan, subject: _Subject, maybe: list[GuidelineRule], gi
             and not knowledge_question(q, facts)):
         plan.missing_ph = "ph_status" in plan.missing
         plan.forks = list(forks)
+        # (and what decides between them: the MRD result that counts as high risk, r114 q3)
+        plan.chosen.extend(r for r in deciding_rules(forks, facts, book) if r not in plan.chosen)
 
 
 #: The phases of first-line treatment: asked about, the patient is not relapsed.
@@ -1218,7 +1238,9 @@ def _completing(plan: DraftPlan, book: RuleBook) -> list[GuidelineRule]:
     asking = concept_ids(" ".join([asking_sentences(plan.q), hearsay_sentence(plan.q) or ""]).lower())
     ids = [rid for r in plan.chosen for rid in r.see_also if rid not in {c.id for c in plan.chosen}
            and book.get(rid).condition(plan.facts.model_copy(update=_RESULT_FREE)) is not False
-           and (not r.see_also_asked or asking & set(r.see_also_asked))]
+           and (not r.see_also_asked or asking & set(r.see_also_asked))
+           and not set(r.decides) & set(plan.missing)]  # (a rule shown only to say what decides between branches
+    # brings no completion of its own)
     return [book.get(rid) for rid in dict.fromkeys(ids)]
 
 

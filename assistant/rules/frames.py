@@ -41,6 +41,7 @@ from assistant.claims import (
 from assistant.concepts import TREATMENT_KINDS, age_groups, read_concepts, tokens, treatments_in
 from assistant.facts import age_band
 from assistant.models import Chunk, PatientFacts, RuleFinding
+from assistant.rules.reply import affirms
 
 Stance = Literal["recommended", "option", "required", "not_recommended", "not_required", "effective", "ineffective",
                  "no_standard", "high_risk", "not_high_risk", "cured", "not_cured", "defines", "not_applicable"]
@@ -281,6 +282,14 @@ def _is_treatment(concept: str) -> bool:
     return entry is not None and entry.kind in INTERVENTION_KINDS
 
 
+def _is_measure(concept: str) -> bool:
+    """A supportive-care measure (lexicon kind `supportive`): given like a treatment, though not one of ALL's."""
+    from assistant.concepts import load_lexicon
+
+    entry = load_lexicon().concepts.get(concept)
+    return entry is not None and entry.kind == "supportive"
+
+
 def _names(claim: Claim, concept: str, *, members: bool) -> bool:
     level = _level(claim, concept)
     return level in ("exact", "class") or (members and level == "member")
@@ -301,10 +310,11 @@ def _about(claim: Claim, a: Assert) -> str | None:
     work contradicts a member that does); None when it is not about it."""
     if any(_level(claim, c) in ("exact", "class") for c in a.unless_named) and not _beside_exception(claim, a):
         return None
-    if claim.interventions and not any(_is_treatment(c) for c in a.about) and not (
+    if claim.interventions and not any(_is_treatment(c) or _is_measure(c) for c in a.about) and not (
             set(a.about) <= claim.concepts & _TREATMENT_PHASES):
         return None  # a rule about MRD or a marker: a sentence's stance on a treatment is not about it (but a phase
-        # of treatment named with it is: "5 years of maintenance chemotherapy" is about maintenance, heldout11 w027)
+        # of treatment named with it is: "5 years of maintenance chemotherapy" is about maintenance, heldout11 w027;
+        # and a supportive measure given around one is about the measure: "entecavir before chemotherapy")
     levels = [_level(claim, c) for c in a.about]
     if any(lv is None for lv in levels) or (a.stance in _TESTING_STANCES and any(_status_only(claim, c)
                                                                               for c in a.about)):
@@ -598,6 +608,11 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
         # heldout24 w019)
         return "contradict", (a.why or "the guideline gives an age limit") + (
             f" (not at {claim.own_population['age']})")
+    if _given_to_patient_beyond(claim, a, merged, fit):
+        # ("CAR-T is an option for him" to a 30-year-old; "Yes, because JSH 2023 lists CAR-T for ...": the position
+        # given to the patient asked about, whose age is beyond the limit, heldout24 w086)
+        return "contradict", (a.why or "the guideline gives an age limit") + (
+            f" (not at {merged['age']}, the patient's age)")
     spread = _spread_over(claim, a, level, merged)
     if spread:  # ("at least 5 years of TKI maintenance whether or not they are transplanted": for one group only)
         return "contradict", (a.why or "the guideline gives it for one group") + (
@@ -609,9 +624,24 @@ def _compare(claim: Claim, a: Assert, merged: dict[str, Any],
     hit = _compare_pairing(claim, a, fit, level) or _compare_stance(claim, a, fit)
     if hit is not None:
         return hit
-    if level != "exact":
-        return ("agree", "") if fit != "none" else None
-    return _compare_values(claim, a, merged, fit, question_values)
+    hit = (("agree", "") if fit != "none" else None) if level != "exact" else _compare_values(
+        claim, a, merged, fit, question_values)
+    if hit is not None and hit[0] == "agree" and _no_agreement(claim, a, merged):
+        return None
+    return hit
+
+
+def _no_agreement(claim: Claim, a: Assert, merged: dict[str, Any]) -> bool:
+    """A positive JSH claim the assert does not support even where nothing contradicts: its denial for another group
+    ("no prophylactic TKI after HSCT if MRD-negative", "no blinatumomab for a CD19-negative relapse"), or a
+    relapse-only recommendation with no relapse in sight (as `_supports`): "JSH 2023 adopts dasatinib then
+    blinatumomab as the standard at 65+" agrees with neither (heldout25 w044); the closed world judges it."""
+    if claim.stance not in ("recommended", "required") or "jsh" not in claim.attribution or claim.restricted or (
+            claim.conditional):
+        return False  # (only a position put in JSH's mouth, which the closed world can judge: "each is used only
+        # when the blasts express its own target" agrees with the CD19-negative denial, gen-c152)
+    return _polarity(a.stance, 0) < 0 or (_setting_of(a) == "relapsed" and claim.setting is None and not _known(
+        merged.get("phase")))
 
 
 #: Stances that cannot agree: what one recommends or offers the other says is not recommended or does not work.
@@ -691,6 +721,24 @@ def _outside_age(a: Assert, merged: dict[str, Any]) -> bool:
         if spec.kind == "age" and spec.op in (">", ">="):
             return age < min(bounds)
     return False
+
+
+def _given_to_patient_beyond(claim: Claim, a: Assert, merged: dict[str, Any], fit: str) -> bool:
+    """A positive position given to the patient asked about ("an option for him", "he is eligible for it", "in
+    her case"), who is older or younger than the assert's age limit allows, the sentence stating no age of its own
+    and no word of the limit ("only for young patients", "outside")."""
+    if claim.polarity <= 0 or a.stance not in POSITIVE or fit == "none" or claim.hedged or claim.conditional:
+        return False
+    if _known(claim.own_population.get("age")) or not _outside_age(a, merged):
+        return False
+    words = tokens(claim.text)
+    pointed = set(words) & _THE_PATIENT or any(words[k:k + 2] == ["this", "patient"] for k in range(len(words))) or (
+        claim.extra.get("reply"))
+    return bool(pointed) and not _AGE_LIMIT_SAID & set(words)
+
+
+#: Words with which an answer's sentence speaks of the patient asked about ("an option for him", "you may be offered").
+_THE_PATIENT = frozenset({"he", "she", "him", "her", "his", "hers", "you", "your"})
 
 
 def _compare_targets(claim: Claim, a: Assert) -> tuple[str, str] | None:
@@ -793,6 +841,14 @@ def _compare_pairing(claim: Claim, a: Assert, fit: str, level: str) -> tuple[str
     if a.with_required and claim.alone and claim.polarity > 0 and fit != "none" and not any(
             c in claim.interventions for c in a.with_):
         return "contradict", a.why or "the guideline pairs it with " + ", ".join(a.with_)
+    if a.with_required and fit != "none" and level == "exact" and (claim.polarity > 0 or claim.polarity == 0 and any(
+            c in claim.contrasted for c in a.with_)) and any(_names_negated(claim, c) for c in a.with_) and not any(
+            c in claim.interventions for c in a.with_) and not (claim.hedged or claim.conditional):
+        # ("induction would be a TKI plus a corticosteroid rather than TKI-combined chemotherapy" for a 64-year-old:
+        # the companion the guideline requires set aside, heldout25 w003)
+        aside = [c.replace("_", " ") for c in a.with_ if _names_negated(claim, c)]
+        return "contradict", (a.why or "the guideline pairs it with " + ", ".join(a.with_)) + (
+            f" (the sentence sets the {aside[0]} aside)")
     if a.alternatives and fit != "none" and (claim.alone and claim.polarity > 0 and not any(
             c in claim.interventions for c in a.alternatives) or _denies_alternatives(claim, a)):
         # "corticosteroids alone are the only option"; "at his age it's steroids only, no chemo"
@@ -858,8 +914,28 @@ _FRONTLINE_PHASES = frozenset({"cr1", "newly_diagnosed"})
 _ONE_PATIENT = frozenset({"he", "she", "him", "her", "his", "hers", "i", "me", "my"})
 
 
+def _level_side(claim: Claim, a: Assert) -> tuple[str, str] | None:
+    """A risk stated for the one level the sentence names, with no comparator of its own, put beside a named line
+    ("her 0.003% is below the high-risk threshold", "1 x 10^-4 sits just below the high-risk threshold of 0.01%"):
+    judged by the level's side of the assert's threshold, not by the stance alone (the line's own value is no level
+    of the patient's)."""
+    spec = next((q for q in a.qualifiers if q.kind == "threshold"), None)
+    level = claim.own_population.get("mrd_level_pct")
+    if spec is None or claim.stance not in _OPPOSITE or not claim.extra.get("under_line") or not isinstance(
+            level, (int, float)) or any(q.op not in ("=", "~") for q in claim.qualifiers if q.kind == "threshold"):
+        return None
+    lo, hi = spec.as_qualifier().interval()
+    inside = lo <= level <= hi
+    if inside == (claim.stance == a.stance):
+        return "agree", ""
+    return "contradict", f"an MRD of {level:g}% is {'' if inside else 'not '}at or above the {spec.value:g}% threshold"
+
+
 def _compare_stance(claim: Claim, a: Assert, fit: str) -> tuple[str, str] | None:
     """The claim's stance against the assert's, for the population both are about."""
+    side = _level_side(claim, a)
+    if side is not None:
+        return side
     stance = _below(claim, a, _stance_for(claim, a))
     if stance is None or fit == "none":
         return None
@@ -1269,7 +1345,10 @@ def _judge_sentence(sentence: str, book: Any, facts: PatientFacts, qv: frozenset
         return guideline_claims(retrieved, concepts)
 
     out: Verdict | None = None
+    reply = _replies_yes(sentence)
     for claim in read_claims(sentence):
+        if reply:  # ("Yes, because JSH 2023 lists CAR-T for ...": the reply takes the question's case as its own)
+            claim = replace(claim, extra={**claim.extra, "reply": True})
         extra = _extras(claim, cited_text)
         if extra is not None:
             return extra
@@ -1282,6 +1361,17 @@ def _judge_sentence(sentence: str, book: Any, facts: PatientFacts, qv: frozenset
         if out is None or (out.kind == "unrelated" and v.kind == "agree"):
             out = v
     return out or Verdict(kind="unrelated")
+
+
+def _replies_yes(sentence: str) -> bool:
+    """The sentence opens with a plain yes, also after a short heading ("CAR-T: Yes, because ...")."""
+    head, colon, rest = sentence.partition(":")
+    return affirms(sentence) or bool(colon and len(tokens(head.lower().strip(" *"))) <= _HEADING_WORDS and affirms(
+        rest.strip(" *")))
+
+
+#: How many words a heading before a reply may have ("**CAR-T:** Yes", "Is it an option for him: yes").
+_HEADING_WORDS = 4
 
 
 def _trial_regimen(text: str) -> bool:
@@ -1724,6 +1814,34 @@ def _voiced_back(body: str, before: str) -> str:
     return "The guideline " + body[3:]
 
 
+#: Words that make a duration the length of a treatment ("the recommended minimum is 3 years").
+_DURATION_WORDS = frozenset({"minimum", "maximum", "duration", "length"})
+
+
+def _duration_of_before(body: str, before: str) -> str | None:
+    """A sentence that opens on a duration with no treatment ("The recommended minimum is 3 years, ...") after one
+    that gives a position on one treatment ("JSH 2023 recommends TKI maintenance when no transplant is done"): the
+    duration of that treatment, read with it named (heldout25 w010); else None."""
+    claims = read_claims(body) if before else ()
+    if not claims or any(c.interventions or c.negated for c in claims) or claims[0].subjects or (
+            claims[0].polarity <= 0 or claims[0].stopping) or not any(q.kind == "duration" for q in claims[0].qualifiers) \
+            or not _DURATION_WORDS & set(tokens(claims[0].text)):
+        return None  # (a duration given, not one denied or stopped at: "stopping before 5 years is not consistent
+        # with that recommendation" reads its treatment by its own words; and the treatment's own length, not a time
+        # since a transplant or a hospital stay)
+    given = {c for cl in read_claims(before) if cl.stance for c in cl.interventions}
+    if len(given) != 1:
+        return None
+    mentions = read_concepts(before.lower()).mentions
+    at = next((k for k, m in enumerate(mentions) if m.concept in given), None)
+    if at is None:
+        return None
+    # (with the phase of treatment named right after it: "TKI maintenance")
+    phase = mentions[at + 1].surface if at + 1 < len(mentions) and mentions[at + 1].concept in _TREATMENT_PHASES \
+        and mentions[at + 1].start == mentions[at].end else ""
+    return f"For {' '.join(w for w in (mentions[at].surface, phase) if w)}, {body[:1].lower()}{body[1:]}"
+
+
 def _named_back(body: str, before: str) -> str:
     """The sentence with its pronoun read as the one treatment the sentence before names, when it states a stance on
     nothing else ("Neurotoxicity is the key issue with nelarabine. JSH 2023 lists it as an option for ALL of either
@@ -1731,6 +1849,9 @@ def _named_back(body: str, before: str) -> str:
     from assistant.concepts import load_lexicon, treatments_in
 
     named = treatments_in(before.lower()) if before else set()
+    durations = _duration_of_before(body, before)
+    if durations is not None:
+        return durations
     if len(named) != 1:
         return body
     claims = read_claims(body)

@@ -113,6 +113,9 @@ class GuidelineRule(BaseModel):
     edge: bool = Field(default=False, description="Applies at an edge where the summary and another source differ "
                                                   "(25 for CAR-T: under 25 in the summary, 25 or younger on the label):"
                                                   " a patient it applies to gets no plain \"Yes\"")
+    decides: list[str] = Field(default_factory=list, description="Patient facts whose value this rule says how to "
+                               "read (MRD-THRESHOLD: what MRD result counts as high risk): shown beside the branches "
+                               "when one of them is the missing fact the branches depend on")
     asserts: list[Assert] = Field(default_factory=list, description="The rule as structured claims (population, "
                                   "intervention, stance, qualifiers), checked against answers' claim frames")
     examples: Examples | None = Field(default=None, description="Agreeing and contradicting sentences (tests read them)")
@@ -126,6 +129,12 @@ class GuidelineRule(BaseModel):
     @classmethod
     def _known_fields(cls, v: dict[str, Any]) -> dict[str, Any]:
         return known_fact_keys(v, "'when'")
+
+    @field_validator("decides")
+    @classmethod
+    def _known_decided(cls, v: list[str]) -> list[str]:
+        known_fact_keys(dict.fromkeys(v), "'decides'")
+        return v
 
     @property
     def context_only(self) -> bool:
@@ -1049,6 +1058,13 @@ _SOFT = frozenset({"mrd_status", "age_band", "phase"})
 def is_specific(rule: GuidelineRule, facts: PatientFacts) -> bool:
     """A rule with at least two conditions met by stated facts is specific enough to volunteer."""
     return sum(1 for k in rule.when if getattr(facts, k) not in (None, [])) >= 2
+
+
+def deciding_rules(rules: Sequence[GuidelineRule], facts: PatientFacts, book: RuleBook) -> list[GuidelineRule]:
+    """The rules that say how to read a fact these rules need and the patient's facts lack (`decides`: what MRD
+    result counts as high risk, beside branches that turn on the MRD result)."""
+    missing = {m for r in rules for m in missing_facts(r, facts)}
+    return [d for d in book.rules if set(d.decides) & missing and d.condition(facts) is not False]
 
 
 def missing_facts(rule: GuidelineRule, facts: PatientFacts) -> list[str]:

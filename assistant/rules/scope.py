@@ -6,6 +6,8 @@ Rule IDs (stable, never reused):
 - SCOPE-UNNAMED-076 a treatment question about a patient of a given age names no disease: answered for ALL (warn)
 - SCOPE-LANG-008    the question is in a language other than English or Japanese (Korean, Chinese, Russian, ...) (block)
 - SAFE-DOSE-003     a patient-specific dose or schedule is asked for (block: no dose; pointer to protocol/label)
+- SAFE-DOSEINFO-087 the guideline's dose or schedule is asked about, with no patient to dose (info: a note that the
+                    summary gives none, and the question is answered)
 - SAFE-INJECT-004   instructions to ignore the guideline or the rules (warn: ignored; block when nothing else is asked)
 - SAFE-SELF-005     a patient asks about changing their own treatment (warn: talk to your hematologist)
 - SAFE-SYMPTOM-062  a patient or relative describes symptoms of a possible serious side effect (warn: get care now)
@@ -333,6 +335,25 @@ def is_trial_design_question(question: str, facts: PatientFacts) -> bool:
     # supports it?", r109 q10)
     return bool(TRIAL_RE.search(question) and facts.age is None or evidence) and not _says(
         question, "safety", "for_a_patient")
+
+
+def is_guideline_dose_question(question: str, facts: PatientFacts) -> bool:
+    """A question about what the guideline says on a dose, not a dose asked for a patient ("What does the guideline
+    recommend for asparaginase dosing in AYA patients?", r114 q35): answered with what the sources hold (no doses),
+    not refused as a patient's dose request."""
+    from assistant.compose.cues import says  # (imported late: compose imports the rules)
+    from assistant.compose.intents import asks_position, stated_claim
+    from assistant.facts import about_a_patient
+
+    asked = asked_sentences(question)
+    if _says(asked, "safety", "for_a_patient") or stated_claim(asked):
+        return False  # ("what dose should I give my patient per JSH?"; "JSH recommends X for all — which dose?" asks
+        # the dose of what it puts forward)
+    # the asking sentence puts the dose to the guideline, whatever case comes before ("a patient starts blinatumomab
+    # next week. does the guideline mention the dose?", rja135 q8); or asks the recommended dose for a population
+    # ("what HD-MTX dose is recommended at 40-64?", q23)
+    return says(asked, "guideline_source") and asks_position(asked) or (
+        "recommended" in set(tokens(asked.lower())) and not about_a_patient(question, facts))
 
 
 def _without_amounts(text: str) -> str:
@@ -919,6 +940,9 @@ def _safety(question: str, facts: PatientFacts) -> list[Issue]:
         out.append(_finding("SAFE-DOSE-003", "info", "Trial-arm doses are trial design only, not dosing guidance: a "
                             "patient's doses follow the protocol or the package insert and the treating team")
                    if is_trial_design_question(question, facts) else
+                   _finding("SAFE-DOSEINFO-087", "info", "The guideline's dose asked about, with no patient to dose: the "
+                            "JSH 2023 summary held here gives no doses or schedules")
+                   if is_guideline_dose_question(question, facts) else
                    _finding("SAFE-DOSE-003", "block", "Doses and schedules are not given: use the treatment protocol "
                             "or the package insert and decide with the treating team"))
     if alarming_vitals(question) and read_concepts(question.lower()).asker not in ("patient", "relative"):

@@ -2595,3 +2595,74 @@ def test_a_named_trials_adverse_factor_is_no_toxicity_question(bot) -> None:
     a = bot.ask("JALSG ALL202-U: which ages, what 5-year OS, and the strongest adverse factor for DFS?")
     lines = [ln for ln in a.answer.splitlines() if ln.startswith("- ")]
     assert "73%" in " ".join(lines[:4]) and "5.60" in " ".join(lines[:4]), a.answer
+
+
+def test_branches_on_a_missing_mrd_result_say_what_result_counts(bot) -> None:
+    """r114 q3 (own paraphrase): a CR1 transplant question without the MRD result gets the MRD line that decides."""
+    a = bot.ask("34-year-old with Ph-negative B-ALL in CR1 after a pediatric-type protocol, sibling donor available: "
+                "transplant now?")
+    assert "0.01% or higher" in a.answer and "FACTS-MISSING-031" in {f.rule_id for f in a.findings}, a.answer
+
+
+def test_ph_like_all_is_not_asked_for_its_ph_status(bot) -> None:
+    """rja134 q20 (own paraphrase): Ph-like ALL is Ph-negative by definition."""
+    a = bot.ask("How does JSH 2023 handle Ph-like ALL?")
+    assert "FACTS-MISSING-031" not in {f.rule_id for f in a.findings} and "Ph status was not given" not in a.answer
+
+
+@pytest.mark.parametrize("q", ["What does the guideline recommend for asparaginase dosing in AYA patients?",
+                               "Which HD-MTX dose does JSH 2023 recommend?",
+                               # (a case before it: the asking sentence puts the dose to the guideline, rja135 q8)
+                               "Our patient with relapsed B-ALL starts inotuzumab next week. Does the guideline say "
+                               "anything about its dose?",
+                               # (the recommended dose for a population, in Japanese, rja135 q23)
+                               "65歳未満のPh陰性ALLで推奨されている大量シタラビンの用量は？"])
+def test_the_guidelines_dose_asked_about_is_answered_with_a_note(bot, q: str) -> None:
+    """r114 q35 (own paraphrase): no patient to dose: not refused, the note says the summary gives no doses."""
+    a = bot.ask(q)
+    assert a.verdict != "refused" and ("gives no doses or schedules" in a.answer or "用量・投与スケジュール" in a.answer)
+    assert "SAFE-DOSEINFO-087" in {f.rule_id for f in a.findings}
+
+
+def test_a_patients_dose_is_still_refused(bot) -> None:
+    a = bot.ask("What dose of dasatinib should I give my 50-year-old patient per JSH?")
+    assert a.verdict == "refused" and "SAFE-DOSE-003" in {f.rule_id for f in a.findings}
+
+
+def test_a_hyphenated_high_risk_question_gets_the_risk_factor_list(bot) -> None:
+    """r114 q36 (own paraphrase): "counts as high-risk" asks for the risk factors."""
+    a = bot.ask("Which presenting white count counts as high-risk in adult T-ALL?")
+    assert "100×10^9/L" in a.answer, a.answer
+
+
+def test_how_two_entities_are_told_apart_gets_the_defining_line(bot) -> None:
+    """r114 q38 (own paraphrase): "how is LBL told apart from ALL" is answered with the marrow-blast convention, and
+    no Ph status is asked for."""
+    a = bot.ask("How is lymphoblastic lymphoma distinguished from ALL?")
+    assert "25%" in a.answer and "Ph status was not given" not in a.answer, a.answer
+
+
+def test_a_treatment_asked_about_is_not_buried_under_branches_on_others(bot) -> None:
+    """rja134 q25 (own paraphrase): "T-ALL, bulky mediastinum: nelarabine up front?" is answered by the guideline's
+    nelarabine line, not after every first-line age branch."""
+    a = bot.ask("New T-ALL with a bulky mediastinal mass, WBC 150,000. Should nelarabine go into first-line therapy?")
+    lines = [line for line in a.answer.splitlines() if line.startswith("- ")]
+    branches = ("- For adolescents and young adults", "- For adults aged 40 to 64", "- For adults with Ph-negative ALL aged 65")
+    assert any("nelarabine" in line for line in lines[:2]) and not any(line.startswith(branches) for line in lines), \
+        a.answer
+
+
+def test_an_unfit_patient_asking_about_intensive_chemo_gets_what_is_given_instead(bot) -> None:
+    """rja134 q10 (own paraphrase): told intensive chemotherapy is out, the asker wants what is left: the Ph-positive
+    branch's TKI plus a steroid is shown, not only the line that intensive chemotherapy is not required."""
+    a = bot.ask("My aunt is 66 with ALL. Her doctors said strong chemotherapy is not possible for her. "
+                "Is there really nothing that can cure her?")
+    assert "TKI plus a corticosteroid" in a.answer, a.answer
+
+
+def test_a_ph_positive_drug_proposed_before_the_ph_result_gets_the_ph_first_line(bot) -> None:
+    """r115 q4 (own paraphrase): a TKI proposed while the Ph status is pending is answered first with the
+    algorithm's first branch: the Ph status must be known before induction is chosen."""
+    a = bot.ask("41M, new B-ALL, the BCR-ABL1 PCR is still pending. Can we begin dasatinib now while we wait?")
+    first = next(line for line in a.answer.splitlines() if line.startswith("- "))
+    assert "first branch point" in first, a.answer

@@ -2771,3 +2771,14 @@ def test_blasts_said_to_express_a_marker_are_positive_for_it(text: str, cd19: bo
 def test_a_group_named_by_its_transplant_is_read(text: str, transplant: str) -> None:
     """heldout22 w006 (own paraphrase)."""
     assert read_facts(text, population=True).transplant == transplant
+
+
+@pytest.mark.parametrize("text", [
+    # a BCR::ABL1 result held over repeated tests after a transplant is an MRD result of Ph-positive disease
+    # (heldout25 w006's vignette, own paraphrases), never a Ph-negative status
+    "Ph+ ALL, four months after allo-HSCT, BCR-ABL1 still undetectable.",
+    "Transplanted in CR1 last year; BCR-ABL1 remains undetectable.",
+])
+def test_a_bcr_abl1_result_that_has_held_is_mrd_negative(text: str) -> None:
+    f = read_facts(text)
+    assert f.mrd_status == "negative" and f.ph_status == "positive", f

@@ -1494,3 +1494,20 @@ def test_a_ph_like_diagnosis_told_in_plain_words_is_ph_negative(question: str) -
     """rja132 q35 (own paraphrase): 「って言われた」 names the patient's diagnosis, and Ph-like ALL is Ph-negative."""
     f = read_facts(to_english(question))
     assert f.ph_status == "negative" and f.phase == "newly_diagnosed", to_english(question)
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    # a result not back yet is pending, never a negative result (rja134 q1 UNSAFE, q29; own paraphrases)
+    ("48歳女性、B-ALL。BCR::ABL1の結果がまだ出ていません。寛解導入は？", "ph_status"),
+    ("Ph染色体の結果はまだ出ていない。治療はどうする？", "ph_status"),
+    ("CR1の30歳。MRDはまだ調べていません。移植は必要？", "mrd_status"),
+    ("MRD未測定の状態で移植を決めてよい？", "mrd_status"),
+])
+def test_a_result_not_back_yet_is_pending_not_negative(question: str, fact: str) -> None:
+    english = to_english(question)
+    assert "pending" in english and getattr(read_facts(english), fact) is None, english
+
+
+def test_a_long_kana_reading_after_a_particle_is_read() -> None:
+    """rja134 q32 (own paraphrase): 「父がふぃらでるふぃあ染色体陰性」: the particle glued before the kana reading."""
+    assert read_facts(to_english("父がふぃらでるふぃあ染色体陰性のALLです")).ph_status == "negative"

@@ -42,15 +42,16 @@ HELDOUT21 = DATA.with_name("generated_heldout21.jsonl")
 HELDOUT22 = DATA.with_name("generated_heldout22.jsonl")
 HELDOUT23 = DATA.with_name("generated_heldout23.jsonl")
 HELDOUT24 = DATA.with_name("generated_heldout24.jsonl")
+HELDOUT25 = DATA.with_name("generated_heldout25.jsonl")
 BOTH = pytest.mark.parametrize("path", [DATA, HELDOUT, JAPANESE, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7,
                                         HELDOUT8, HELDOUT9, HELDOUT10, HELDOUT11, HELDOUT12, HELDOUT13, HELDOUT14,
                                         HELDOUT15, HELDOUT16, HELDOUT17, HELDOUT18, HELDOUT19, HELDOUT20, HELDOUT21,
-                                        HELDOUT22, HELDOUT23, HELDOUT24],
+                                        HELDOUT22, HELDOUT23, HELDOUT24, HELDOUT25],
                                ids=["tuning", "heldout", "ja", "heldout3", "heldout4", "heldout5", "heldout6",
                                     "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12",
                                     "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18",
                                     "heldout19", "heldout20", "heldout21", "heldout22", "heldout23",
-                                    "heldout24"])
+                                    "heldout24", "heldout25"])
 
 KINDS = {
     "wrong_stance", "wrong_threshold", "wrong_antigen", "wrong_lineage", "unsupported_jsh_attribution",
@@ -101,11 +102,12 @@ def test_rows_have_exactly_the_documented_fields(path):
                           (HELDOUT9, "h9"), (HELDOUT10, "h10"), (HELDOUT11, "h11"), (HELDOUT12, "h12"),
                           (HELDOUT13, "h13"), (HELDOUT14, "h14"), (HELDOUT15, "h15"), (HELDOUT16, "h16"),
                           (HELDOUT17, "h17"), (HELDOUT18, "h18"), (HELDOUT19, "h19"), (HELDOUT20, "h20"),
-                          (HELDOUT21, "h21"), (HELDOUT22, "h22"), (HELDOUT23, "h23"), (HELDOUT24, "h24")],
+                          (HELDOUT21, "h21"), (HELDOUT22, "h22"), (HELDOUT23, "h23"), (HELDOUT24, "h24"),
+                          (HELDOUT25, "h25")],
                          ids=["tuning", "heldout", "ja", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
                               "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14",
                               "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20",
-                              "heldout21", "heldout22", "heldout23", "heldout24"])
+                              "heldout21", "heldout22", "heldout23", "heldout24", "heldout25"])
 def test_ids_are_unique_and_follow_the_label(path, stem):
     ids = [r["id"] for r in rows(path)]
     assert len(ids) == len(set(ids)), [i for i, n in Counter(ids).items() if n > 1]
@@ -125,7 +127,7 @@ def test_labels_kinds_and_errors_are_consistent(path):
                                                         HELDOUT9, HELDOUT10, HELDOUT11, HELDOUT12, HELDOUT13,
                                                         HELDOUT14, HELDOUT15, HELDOUT16, HELDOUT17,
                                                         HELDOUT18, HELDOUT19, HELDOUT20, HELDOUT21,
-                                                        HELDOUT22, HELDOUT23, HELDOUT24)
+                                                        HELDOUT22, HELDOUT23, HELDOUT24, HELDOUT25)
                                  else KINDS), \
                 f"{r['id']}: kind {r['kind']!r}"
             assert isinstance(r["error"], str) and len(r["error"]) > 20, f"{r['id']}: the error must be described"
