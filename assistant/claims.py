@@ -245,6 +245,12 @@ class Vocabulary:
     #: words that put a person in an age group ("belongs to", "counts as")
     group_membership: tuple[Phrase, ...] = ()
     risk_holders: frozenset[str] = frozenset()  # words before a risk that make it who ("adults at high risk")
+    framing_verbs: frozenset[str] = frozenset()  # "presents X as the standard": denied, the stance after "as" is
+    line_words: frozenset[str] = frozenset()  # "the high-risk threshold": a risk cue naming a line
+    under_words: frozenset[str] = frozenset()  # "just below the high-risk threshold": the value on the other side
+    condition_openers: frozenset[str] = frozenset()  # "..., and if MRD becomes detectable, ...": a condition clause
+    duration_minimum: frozenset[str] = frozenset()  # "the recommended minimum ... is 3 years": at least
+    duration_maximum: frozenset[str] = frozenset()  # "a maximum ... of 2 years": at most
     # "not cured without X" / "never cured without X": X is required (stances read that way, the word marking X)
     required_without: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     patient_pointers: tuple[Phrase, ...] = ()  # "not an option here; it is for T-ALL": the case's, not the sentence's
@@ -304,7 +310,7 @@ def claim_vocabulary(folder: Path = LEXICON_DIR) -> Vocabulary:
         stance_cues={k: tuple(sorted(v, key=lambda t: -len(t[0]))) for k, v in cues.items()},
         hedges=_ph(data["hedges"]), universal=_ph(data["universal"]), contrast=_ph(data["contrast"]),
         clause_breaks=frozenset(str(w) for w in data["clause_breaks"]),
-        **{k: _words(data, k) for k in ("concessive_clauses", "denied_showing", "trial_regimen_nouns", "basis_sources", "edition_names", "denial_unspecified", "denial_unspecified_after", "risk_holders")},
+        **{k: _words(data, k) for k in ("concessive_clauses", "denied_showing", "trial_regimen_nouns", "basis_sources", "edition_names", "denial_unspecified", "denial_unspecified_after", "risk_holders", "framing_verbs", "line_words", "under_words", "condition_openers", "duration_minimum", "duration_maximum")},
         **{k: _ph(data.get(k) or []) for k in ("value_pointers", "both_settings", "comma_clauses", "wishes", "continuing", "condition_clauses", "reasons", "group_pointers", "group_membership", "reach_denials", "ranking_between", "patient_pointers", "set_apart_from_jsh", "requirement_for", "status_denials")},
         **_keyed_phrases(data), openers=_ph(data["openers"]),
         opener_marks=frozenset(data["opener_marks"]),
@@ -882,7 +888,7 @@ def _second_position(toks: list[str], start: int, i: int, voc: Vocabulary) -> bo
     """The "and" at `i` starts a second position of the same voice: a stance word right after it (its negation
     included) and one before it ("recommends X when MRD is detected and does not recommend Y when it is negative")."""
     right, span = _stance(toks, i + 1, len(toks), voc)
-    framed = any(toks[k] in _FRAMING_VERBS for k in range(i + 1, min(len(toks), i + 5)))  # ("... and does not
+    framed = any(toks[k] in voc.framing_verbs for k in range(i + 1, min(len(toks), i + 5)))  # ("... and does not
     # present X, as tested in D-ALBA, as the standard": the framing verb opens the second position, h12-c074)
     return right is not None and bool(span) and (span.start <= i + 2 or framed) and _stance(
         toks, start, i, voc)[0] is not None
@@ -935,7 +941,7 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
                 continue  # "not an equal alternative", "not an equivalent option": a ranking (`equates`), no stance
                 # on the treatment (heldout14); "an equally valid option" is one
             if i + len(p) <= b and _at(toks, i, p):
-                if name == "high_risk" and _under_the_line(toks, a, i, i + len(p), b):
+                if name == "high_risk" and _under_the_line(toks, a, i, i + len(p), b, voc):
                     name = "not_high_risk"  # ("sits just below the JSH 2023 high-risk threshold", heldout25 w018)
                 cand = (-len(p), i, name)
                 if best is None or (cand[0], cand[1]) < (best[0], best[1]):
@@ -982,30 +988,23 @@ def _stance(toks: list[str], a: int, b: int, voc: Vocabulary) -> tuple[str | Non
     return name, range(pos, pos + length)
 
 
-#: Verbs that frame their object as something ("presents X as the standard", "describes X as an option").
-_FRAMING_VERBS = frozenset({"present", "presents", "presented", "describe", "describes", "described", "call", "calls",
-                            "called", "regard", "regards", "regarded", "treat", "treats", "treated", "label",
-                            "labels", "labelled", "labeled", "frame", "frames", "framed", "position", "positions",
-                            "positioned", "count", "counts", "counted"})
 #: How far back from "as <stance>" the framing verb may stand (its object may be long: a regimen and its trial).
 _FRAMING_WINDOW = 25
 
 
 def _denied_framing(toks: list[str], a: int, pos: int, voc: Vocabulary) -> bool:
     """The stance cue at `pos` follows "as" (a determiner between), and the verb that frames its object as it
-    ("present ... as the standard") is denied right before it ("does not present", "is not presented")."""
+    (claims.yaml `framing_verbs`: "present ... as the standard") is denied right before it ("does not present")."""
     k = pos
     while k > a and toks[k - 1] in ("a", "an", "the"):
         k -= 1
     if k <= a or toks[k - 1] != "as":
         return False
     for j in range(k - 2, max(a, k - _FRAMING_WINDOW) - 1, -1):
-        if toks[j] in (";", ":", ".") or toks[j] in _CONDITION_OPENERS:
+        if toks[j] in (";", ":", ".") or toks[j] in voc.condition_openers:
             return False
-        if toks[j] in _FRAMING_VERBS:
-            before = toks[max(a, j - 3):j]
-            return bool(set(before) & {"not", "never", "n't", "no"}) or any(
-                t.endswith("n't") for t in before)
+        if toks[j] in voc.framing_verbs:
+            return any(_ends_at(toks, e, (p,)) for p in voc.negation for e in range(max(a, j - 2), j + 1))
     return False
 
 
@@ -1123,31 +1122,30 @@ _REPORT_SPAN = 12
 
 #: Stances that grade a risk: a cue of theirs before a noun describes patients ("high-risk features").
 _RISK_STANCES = frozenset({"high_risk", "not_high_risk"})
-#: A risk cue naming a line ("the high-risk threshold") with one of `_UNDER` a few words before it: the value is on the
-#: other side of the line ("sits just below the JSH 2023 high-risk threshold": not high risk).
-_LINE_WORDS = frozenset({"threshold", "cut-off", "cutoff", "line", "level", "limit", "boundary", "bar", "mark"})
-_UNDER = frozenset({"below", "under", "beneath", "underneath"})
+#: How far before a risk cue naming a line a word of claims.yaml `under_words` may stand ("sits just below the JSH 2023
+#: high-risk threshold").
 _UNDER_WINDOW = 5
 
 
-def _names_line(toks: list[str], a: int, b: int, said: range) -> bool:
+def _names_line(toks: list[str], a: int, b: int, said: range, voc: Vocabulary) -> bool:
     """The clause's stance puts its value below a named line: a cue that says so ("below the high-risk threshold") or
-    a risk cue naming the line after a word of `_UNDER` ("just below the JSH 2023 high-risk threshold")."""
+    a risk cue naming the line after a word of `under_words` ("just below the JSH 2023 high-risk threshold")."""
     if not said:
         return False
     words = set(toks[said.start:said.stop])
-    return bool(words & _UNDER and words & _LINE_WORDS) or _under_the_line(toks, a, said.start, said.stop, b)
+    return bool(words & voc.under_words and words & voc.line_words) or _under_the_line(
+        toks, a, said.start, said.stop, b, voc)
 
 
-def _under_the_line(toks: list[str], a: int, i: int, end: int, b: int) -> bool:
-    """The risk cue at toks[i:end] names a line ("high-risk threshold") that a word of `_UNDER` puts the clause's
-    value below, within `_UNDER_WINDOW` words and no comma before it."""
-    if end >= b or toks[end] not in _LINE_WORDS:
+def _under_the_line(toks: list[str], a: int, i: int, end: int, b: int, voc: Vocabulary) -> bool:
+    """The risk cue at toks[i:end] names a line (claims.yaml `line_words`: "high-risk threshold") that a word of
+    `under_words` puts the clause's value below, within `_UNDER_WINDOW` words and no comma before it."""
+    if end >= b or toks[end] not in voc.line_words:
         return False
     for k in range(i - 1, max(a, i - _UNDER_WINDOW) - 1, -1):
         if toks[k] in (",", ";"):
             return False
-        if toks[k] in _UNDER:
+        if toks[k] in voc.under_words:
             return True
     return False
 
@@ -1424,7 +1422,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
                        pointed=len(spans) > 1, voc=voc)
         quals = _ending(tuple(_qualifiers(toks[max(0, a - 1):b], voc)), stops) or (
             claims[-1].qualifiers if listed else ())  # (a list after a colon: the values of the clause before it)
-        quals = _bound_named(quals, toks[a:b])
+        quals = _bound_named(quals, toks[a:b], voc)
         claims.append(Claim(
             text=" ".join(toks[a:b]), population=whose, interventions=interventions, negated=negated,
             contrasted=contrasted,
@@ -1446,7 +1444,7 @@ def read_claims(sentence: str) -> tuple[Claim, ...]:
                                                      gives=polarity > 0, apart=bool(apart),
                                                      past=tuple(m.concept for m in treat if id(m) in past),
                                                      under_line=stance == "not_high_risk" and _names_line(
-                                                         toks, a, b, said)),
+                                                         toks, a, b, said, voc)),
             restricted_to=_restricted_population(toks, a, b, voc) if restricted else {}, age_at=_age_at(toks, a, b, voc),
             stopping=stopping, named_treatments=named, set_aside=aside | set_aside))
         if interventions:
@@ -1679,38 +1677,29 @@ def _clause_populations(toks: list[str], spans: list[tuple[int, int]], stances: 
     # (a fact only a condition clause gives is that clause's: "JSH 2023 favours TKI maintenance after transplant, and
     # if BCR::ABL1 becomes detectable the TKI is continued" does not put the MRD-positive on the first clause,
     # heldout25 w006)
-    opens = [_opens_condition(toks, a, b) for a, b in spans]
+    opens = [_opens_condition(toks, a, b, voc) for a, b in spans]
     stated = {k for o, cond in zip(owns, opens) if not cond for k in o}
     split |= {k for o, cond in zip(owns, opens) if cond for k in o} - stated
     return {k: v for k, v in population.items() if k not in split}, owns
 
 
-#: A word naming a duration's bound anywhere in its clause ("the recommended minimum for TKI maintenance is 3 years").
-_BOUND_WORDS = {"minimum": ">=", "minimal": ">=", "maximum": "<=", "maximal": "<="}
-
-
-def _bound_named(quals: tuple[Qualifier, ...], toks: list[str]) -> tuple[Qualifier, ...]:
-    """The clause's one plain duration read as the bound a word of `_BOUND_WORDS` in the clause names it ("the
-    recommended minimum ... is 3 years": at least 3 years, heldout25 w010)."""
-    ops = {_BOUND_WORDS[t] for t in toks if t in _BOUND_WORDS}
+def _bound_named(quals: tuple[Qualifier, ...], toks: list[str], voc: Vocabulary) -> tuple[Qualifier, ...]:
+    """The clause's one plain duration read as the bound a word of claims.yaml `duration_minimum` / `duration_maximum`
+    in the clause names it ("the recommended minimum ... is 3 years": at least 3 years, heldout25 w010)."""
+    ops = {">=" for t in toks if t in voc.duration_minimum} | {"<=" for t in toks if t in voc.duration_maximum}
     plain = [q for q in quals if q.kind == "duration" and q.op == "="]
     if len(ops) != 1 or len(plain) != 1 or any(q.kind == "duration" and q.op != "=" for q in quals):
         return quals
-    op = next(iter(ops))
-    return tuple(replace(q, op=op) if q is plain[0] else q for q in quals)
+    return tuple(replace(q, op=next(iter(ops))) if q is plain[0] else q for q in quals)
 
 
-#: Words that open a condition clause ("..., and if MRD becomes detectable, ...").
-_CONDITION_OPENERS = frozenset({"if", "once", "when", "whenever", "unless", "should"})
-
-
-def _opens_condition(toks: list[str], a: int, b: int) -> bool:
-    """The clause is a later one joined by "and"/"but"/"or" that opens with a condition word ("..., and if MRD
-    becomes detectable, ..."); a leading condition ("If she reaches CR1, ...") is the population of the clause after
-    it."""
+def _opens_condition(toks: list[str], a: int, b: int, voc: Vocabulary) -> bool:
+    """The clause is a later one joined by "and"/"but"/"or" that opens with a word of claims.yaml `condition_openers`
+    ("..., and if MRD becomes detectable, ..."); a leading condition ("If she reaches CR1, ...") is the population
+    of the clause after it."""
     joins = ("and", "but", "or")
-    return a > 0 and a < b and (toks[a] in _CONDITION_OPENERS and toks[a - 1] in joins or (
-        a + 1 < b and toks[a] in joins and toks[a + 1] in _CONDITION_OPENERS))
+    return 0 < a < b and (toks[a] in voc.condition_openers and toks[a - 1] in joins or (
+        a + 1 < b and toks[a] in joins and toks[a + 1] in voc.condition_openers))
 
 
 def _preferred(inside: list[Any], toks: list[str], a: int, b: int, voc: Vocabulary) -> set[str]:

@@ -1982,7 +1982,7 @@ def _mrd_level(t: str, q: Quantity) -> bool:
         # or right after it: "1 in 10,000 leftover leukemia cells", rja135 q39)
         after = [w for _, w in words_and_signs(t[q.end:q.end + 30])][:1]
         return _names_mrd(t[max(0, q.start - 50):q.start]) or _names_mrd(t[q.end:q.end + 40]) or (
-            after in (["remaining"], ["left"], ["remain"], ["remains"]) and _names_cells(t[max(0, q.start - 40):q.start]))
+            bool(after) and after[0] in _fact_words()["mrd_remaining"] and _names_cells(t[max(0, q.start - 40):q.start]))
     seg = t[max(0, q.start - 40):q.start]
     if _cue_after(t, q.end, "of_patients") or _cue_before(seg, "versus") or (
             _cue_after(t, q.end, "versus") and not _phrase(t[q.end:q.end + 40], "generic_level", "mrd_words")):
@@ -2006,10 +2006,10 @@ def _mrd_level(t: str, q: Quantity) -> bool:
 
 
 def _names_cells(text: str) -> bool:
-    """Leukemia cells named in the text ("leukemia cells 1 in 10,000 remaining")."""
-    words = [w for _, w in words_and_signs(text)]
-    return any(a in ("leukemia", "leukaemia", "diseased", "cancer") and b in ("cell", "cells")
-               for a, b in zip(words, words[1:]))
+    """Leukemia cells named in the text ("leukemia cells 1 in 10,000 remaining"; context.yaml facts.mrd_cells_of and
+    mrd_cells)."""
+    words, table = [w for _, w in words_and_signs(text)], _fact_words()
+    return any(a in table["mrd_cells_of"] and b in table["mrd_cells"] for a, b in zip(words, words[1:]))
 
 
 def _mrd_subject_of(t: str, lo: int, at: int) -> bool:
@@ -2094,8 +2094,12 @@ def _result_after(t: str, end: int, subject: str, dated: bool = False) -> str | 
     return None
 
 
-#: Words of a result that has held over repeated tests ("still undetectable", "remains undetectable").
-_HELD = frozenset({"still", "remains", "remained", "stays", "stayed"})
+def _held(verbs: list[str]) -> bool:
+    """The words between a transcript and its result say it has held ("still", "is still", "remains"; context.yaml
+    facts.mrd_held, mrd_held_with)."""
+    table = _fact_words()
+    held, extra = set(verbs) & set(table["mrd_held"]), set(verbs) - set(table["mrd_held"])
+    return bool(held) and len(verbs) <= 2 and extra <= set(table["mrd_held_with"])
 
 
 def _accept_result(subject: str, kind: str, fillers: int, verbs: list[str], change: bool) -> str | None:
@@ -2105,8 +2109,7 @@ def _accept_result(subject: str, kind: str, fillers: int, verbs: list[str], chan
         negative, positive = _BCR_RESULTS["filler"]
     elif change:
         negative, positive = _BCR_RESULTS["change"]
-    elif len(verbs) <= 1 and set(verbs) <= {"is", "was", "became", "now"} or (
-            len(verbs) <= 2 and set(verbs) & _HELD and set(verbs) <= _HELD | {"is", "has", "been"}):
+    elif len(verbs) <= 1 and set(verbs) <= {"is", "was", "became", "now"} or _held(verbs):
         negative, positive = _BCR_RESULTS["bare"]  # ("BCR-ABL1 still undetectable": a result held over repeated tests)
     else:
         return None

@@ -441,7 +441,7 @@ def _without_framing(plan: DraftPlan) -> list[GuidelineRule]:
     # (a rule whose claims are about a treatment names it, whatever its words: "no standard therapy has been
     # established" at 65+ is about intensive chemotherapy, the answer to "will the chemo be too much?", r56 k25)
     return [r for r in plan.chosen if r in plan.premise or named[r.id] & own  # (the patient's own finding: MRD)
-            or set(r.decides) & set(plan.missing)  # (what decides between the branches shown)
+            or _decides_missing(r, plan)  # (what decides between the branches shown)
             or any(lex.concepts[c].kind in TREATMENT_KINDS for c in named[r.id] if c in lex.concepts)
             or any(lex.concepts[c].kind in TREATMENT_KINDS for a in r.asserts for c in a.about if c in lex.concepts)]
 
@@ -1229,6 +1229,11 @@ def plan_draft(question: QuestionPlan, facts: PatientFacts, pool: Sources, *, no
     return plan
 
 
+def _decides_missing(rule: GuidelineRule, plan: DraftPlan) -> bool:
+    """The rule says how to read a fact the shown branches need and the question lacks (`decides`)."""
+    return bool(set(rule.decides) & set(plan.missing))
+
+
 def _completing(plan: DraftPlan, book: RuleBook) -> list[GuidelineRule]:
     """The rules that complete a chosen one (`see_also`), if the patient's facts other than the transplant and MRD
     result allow them: the CR1 transplant rule beside the TKI without one, not at 70; with `see_also_asked`, only
@@ -1239,8 +1244,8 @@ def _completing(plan: DraftPlan, book: RuleBook) -> list[GuidelineRule]:
     ids = [rid for r in plan.chosen for rid in r.see_also if rid not in {c.id for c in plan.chosen}
            and book.get(rid).condition(plan.facts.model_copy(update=_RESULT_FREE)) is not False
            and (not r.see_also_asked or asking & set(r.see_also_asked))
-           and not set(r.decides) & set(plan.missing)]  # (a rule shown only to say what decides between branches
-    # brings no completion of its own)
+           and not _decides_missing(r, plan)]  # (a rule shown only to say what decides between branches brings
+    # no completion of its own)
     return [book.get(rid) for rid in dict.fromkeys(ids)]
 
 

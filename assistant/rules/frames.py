@@ -41,7 +41,7 @@ from assistant.claims import (
 from assistant.concepts import TREATMENT_KINDS, age_groups, read_concepts, tokens, treatments_in
 from assistant.facts import age_band
 from assistant.models import Chunk, PatientFacts, RuleFinding
-from assistant.rules.reply import affirms
+from assistant.rules.reply import replies_yes
 
 Stance = Literal["recommended", "option", "required", "not_recommended", "not_required", "effective", "ineffective",
                  "no_standard", "high_risk", "not_high_risk", "cured", "not_cured", "defines", "not_applicable"]
@@ -274,20 +274,22 @@ def _named_concepts(claim: Claim) -> frozenset[str]:
     return named
 
 
-def _is_treatment(concept: str) -> bool:
-    from assistant.claims import INTERVENTION_KINDS
+def _kind(concept: str) -> str | None:
     from assistant.concepts import load_lexicon
 
     entry = load_lexicon().concepts.get(concept)
-    return entry is not None and entry.kind in INTERVENTION_KINDS
+    return entry.kind if entry is not None else None
+
+
+def _is_treatment(concept: str) -> bool:
+    from assistant.claims import INTERVENTION_KINDS
+
+    return _kind(concept) in INTERVENTION_KINDS
 
 
 def _is_measure(concept: str) -> bool:
     """A supportive-care measure (lexicon kind `supportive`): given like a treatment, though not one of ALL's."""
-    from assistant.concepts import load_lexicon
-
-    entry = load_lexicon().concepts.get(concept)
-    return entry is not None and entry.kind == "supportive"
+    return _kind(concept) == "supportive"
 
 
 def _names(claim: Claim, concept: str, *, members: bool) -> bool:
@@ -640,8 +642,14 @@ def _no_agreement(claim: Claim, a: Assert, merged: dict[str, Any]) -> bool:
             claim.conditional):
         return False  # (only a position put in JSH's mouth, which the closed world can judge: "each is used only
         # when the blasts express its own target" agrees with the CD19-negative denial, gen-c152)
-    return _polarity(a.stance, 0) < 0 or (_setting_of(a) == "relapsed" and claim.setting is None and not _known(
-        merged.get("phase")))
+    return _polarity(a.stance, 0) < 0 or _relapse_out_of_sight(claim, a, merged)
+
+
+def _relapse_out_of_sight(claim: Claim, a: Assert, merged: dict[str, Any]) -> bool:
+    """A relapse-only assert beside a JSH claim that states no setting, for a patient of unknown phase: no relapse in
+    sight, so the assert neither supports nor agrees with it."""
+    return _setting_of(a) == "relapsed" and claim.setting is None and not _known(merged.get("phase")) and (
+        "jsh" in claim.attribution)
 
 
 #: Stances that cannot agree: what one recommends or offers the other says is not recommended or does not work.
@@ -737,8 +745,11 @@ def _given_to_patient_beyond(claim: Claim, a: Assert, merged: dict[str, Any], fi
     return bool(pointed) and not _AGE_LIMIT_SAID & set(words)
 
 
-#: Words with which an answer's sentence speaks of the patient asked about ("an option for him", "you may be offered").
-_THE_PATIENT = frozenset({"he", "she", "him", "her", "his", "hers", "you", "your"})
+#: Words that make a question's claim about one patient ("does he need cranial RT?"), not about a population.
+_ONE_PATIENT = frozenset({"he", "she", "him", "her", "his", "hers", "i", "me", "my"})
+#: Words with which an answer's sentence speaks of the patient asked about ("an option for him", "you may be offered"):
+#: a question's one-patient words, the asker's own ("I", "my") being the answer's second person.
+_THE_PATIENT = (_ONE_PATIENT - {"i", "me", "my"}) | {"you", "your"}
 
 
 def _compare_targets(claim: Claim, a: Assert) -> tuple[str, str] | None:
@@ -910,8 +921,6 @@ _DIVIDERS = frozenset({"ph_status", "lineage", "age_band"})
 _FRONTLINE_PHASES = frozenset({"cr1", "newly_diagnosed"})
 
 
-#: Words that make a question's claim about one patient ("does he need cranial RT?"), not about a population.
-_ONE_PATIENT = frozenset({"he", "she", "him", "her", "his", "hers", "i", "me", "my"})
 
 
 def _level_side(claim: Claim, a: Assert) -> tuple[str, str] | None:
@@ -924,11 +933,15 @@ def _level_side(claim: Claim, a: Assert) -> tuple[str, str] | None:
     if spec is None or claim.stance not in _OPPOSITE or not claim.extra.get("under_line") or not isinstance(
             level, (int, float)) or any(q.op not in ("=", "~") for q in claim.qualifiers if q.kind == "threshold"):
         return None
+    inside, why = _threshold_side(level, spec)
+    return ("agree", "") if inside == (claim.stance == a.stance) else ("contradict", why)
+
+
+def _threshold_side(level: float, spec: Any) -> tuple[bool, str]:
+    """Whether an MRD level lies within the assert's threshold, and the words that say on which side."""
     lo, hi = spec.as_qualifier().interval()
     inside = lo <= level <= hi
-    if inside == (claim.stance == a.stance):
-        return "agree", ""
-    return "contradict", f"an MRD of {level:g}% is {'' if inside else 'not '}at or above the {spec.value:g}% threshold"
+    return inside, f"an MRD of {level:g}% is {'' if inside else 'not '}at or above the {spec.value:g}% threshold"
 
 
 def _compare_stance(claim: Claim, a: Assert, fit: str) -> tuple[str, str] | None:
@@ -1137,11 +1150,9 @@ def _spec_conflict(claim: Claim, spec: Any, question_values: frozenset[float]) -
             # result ("the MRD-negative CR rate was 34 %") is no MRD level at all
             if spec.kind == "threshold" and claim.stance in ("high_risk", "not_high_risk") and (
                     "trial" not in claim.attribution and q.unit == spec.unit):
-                lo, hi = spec.as_qualifier().interval()
-                inside = lo <= q.value <= hi
+                inside, why = _threshold_side(q.value, spec)
                 if inside != (claim.stance == "high_risk"):
-                    return "contradict", (f"an MRD of {q.value:g}% is {'' if inside else 'not '}at or above the "
-                                          f"{spec.value:g}% threshold")
+                    return "contradict", why
             continue
         why = qualifier_conflict(spec, q)
         if why is not None:
@@ -1251,7 +1262,7 @@ def _supports(a: Assert, claim: Claim, merged: dict[str, Any]) -> set[str]:
     setting = _setting_of(a)
     if setting and claim.setting and claim.setting != setting:
         return set()
-    if setting == "relapsed" and claim.setting is None and not _known(merged.get("phase")) and "jsh" in claim.attribution:
+    if _relapse_out_of_sight(claim, a, merged):
         return set()  # a relapse-only recommendation, stated with no relapse in sight
     if population_fit(a, merged) == "none" or (claim.universal and not a.universal):
         return set()
@@ -1345,7 +1356,7 @@ def _judge_sentence(sentence: str, book: Any, facts: PatientFacts, qv: frozenset
         return guideline_claims(retrieved, concepts)
 
     out: Verdict | None = None
-    reply = _replies_yes(sentence)
+    reply = replies_yes(sentence)
     for claim in read_claims(sentence):
         if reply:  # ("Yes, because JSH 2023 lists CAR-T for ...": the reply takes the question's case as its own)
             claim = replace(claim, extra={**claim.extra, "reply": True})
@@ -1361,17 +1372,6 @@ def _judge_sentence(sentence: str, book: Any, facts: PatientFacts, qv: frozenset
         if out is None or (out.kind == "unrelated" and v.kind == "agree"):
             out = v
     return out or Verdict(kind="unrelated")
-
-
-def _replies_yes(sentence: str) -> bool:
-    """The sentence opens with a plain yes, also after a short heading ("CAR-T: Yes, because ...")."""
-    head, colon, rest = sentence.partition(":")
-    return affirms(sentence) or bool(colon and len(tokens(head.lower().strip(" *"))) <= _HEADING_WORDS and affirms(
-        rest.strip(" *")))
-
-
-#: How many words a heading before a reply may have ("**CAR-T:** Yes", "Is it an option for him: yes").
-_HEADING_WORDS = 4
 
 
 def _trial_regimen(text: str) -> bool:

@@ -25,7 +25,7 @@ from assistant.concepts import tokens
 from assistant.models import Chunk, PatientFacts, RuleFinding
 from assistant.rules.base import Draft, Issue, Replacement, parse_lines
 
-__all__ = ["affirms", "check_reply"]
+__all__ = ["affirms", "check_reply", "replies_yes"]
 
 #: Words of an opening before its first break that are read as the reply ("For most patients, yes:").
 _OPENING_BREAKS = frozenset({".", ":", ";", "—", "–", "-", "!"})
@@ -50,6 +50,21 @@ def affirms(sentence: str) -> bool:
     # (a word that agrees only as a reply of its own: "Correct.", "That's right", not "True remission requires ...")
     alone = agreeing if len(words) <= _YES_WITHIN else frozenset()
     return bool((yes | alone) & set(words[:_YES_WITHIN])) or words[-1] in yes | agreeing
+
+
+def replies_yes(sentence: str) -> bool:
+    """The sentence opens with a plain yes (`affirms`), also after a short heading ("**CAR-T:** Yes, because ...").
+
+    >>> replies_yes("**CAR-T:** Yes, because it is listed."), replies_yes("Note: yes and no are both possible here.")
+    (True, False)
+    """
+    head, colon, rest = sentence.partition(":")
+    return affirms(sentence) or bool(colon and len(tokens(head.lower().strip(" *"))) <= _HEADING_WORDS and affirms(
+        rest.strip(" *")))
+
+
+#: How many words a heading before a reply may have ("**CAR-T:** Yes", "Is it an option for him: yes").
+_HEADING_WORDS = 4
 
 
 def check_reply(question: str, facts: PatientFacts, draft: Draft, retrieved: Sequence[Chunk]) -> list[Issue]:
